@@ -1,0 +1,69 @@
+"""Render findings (and later diffs) into self-contained HTML with Jinja2.
+
+File names on a seized share are attacker-controlled: autoescape is on, and the ``visible`` filter
+shows control and bidirectional characters as ``⟨U+202E⟩`` so a name cannot hide its extension.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from scanner.timeutil import to_jst
+
+from .strings import STRINGS
+
+# Bidi embeddings/overrides/isolates, zero-width and other format characters that disguise names.
+_BIDI_FORMAT = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"}
+
+
+def visible(value: object) -> Markup:
+    """Escape a value and make every control, format or bidi character visible as ⟨U+XXXX⟩."""
+    text = "" if value is None else str(value)
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) in _BIDI_FORMAT:
+            out.append(Markup('<span class="cc">⟨U+{:04X}⟩</span>').format(ord(ch)))
+        else:
+            out.append(escape(ch))
+    return Markup("").join(out)
+
+
+def human_size(n: int | None) -> str:
+    if n is None:
+        return ""
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
+            return f"{int(size)} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(n)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("reports", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+        undefined=jinja2.ChainableUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["visible"] = visible
+    env.filters["jst"] = to_jst
+    env.filters["size"] = human_size
+    return env
+
+
+def render(template: str, doc: dict[str, Any], lang: str = "ja", **extra: Any) -> str:
+    """Render ``template`` (e.g. report.html.j2) for a findings or diff document."""
+    strings = STRINGS.get(lang, STRINGS["ja"])
+    return environment().get_template(template).render(doc=doc, t=strings, lang=lang, **extra)
+
+
+def render_report(doc: dict[str, Any], lang: str = "ja") -> str:
+    return render("report.html.j2", doc, lang)

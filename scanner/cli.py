@@ -1,0 +1,68 @@
+"""Command line: ``leakscan`` / ``python scan.py``. Parses arguments, runs a command, returns the exit code.
+
+Exit codes: 0 completed (nothing of the named file found, or a clean rescan); 1 completed and copies of a
+named file were found (or remain); 2 usage or fatal error. A user mistake is one line on stderr, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from .errors import LeakscanError, UsageError
+
+EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a user mistake in one line and exits 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .commands import COMMANDS
+
+    parser = _Parser(
+        prog="leakscan",
+        description="Find copies of a leaked personal-data file on shares and disk images, fingerprint "
+        "them, count the people affected, and write an evidence report (HTML + JSON).",
+        epilog="Exit codes: 0 = completed, nothing found (or clean rescan); 1 = completed and copies found "
+        "(or remain); 2 = usage or fatal error.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="log debugging details (tracebacks of files that failed) to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for module in COMMANDS:
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="leakscan: %(levelname)s: %(message)s")
+    try:
+        return int(args.run(args, argv))
+    except UsageError as e:
+        print(f"leakscan: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except LeakscanError as e:
+        print(f"leakscan: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("leakscan: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

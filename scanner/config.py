@@ -1,0 +1,57 @@
+"""ScanConfig: everything a scan was asked to do, as plain data (no argparse in here).
+
+It is recorded in findings.json (``scan.settings``) so a rescan can prove it used the same scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MiB = 1 << 20
+
+
+@dataclass
+class ScanConfig:
+    sources: list[str]
+    out: Path
+    names: list[str] = field(default_factory=list)
+    case_id: str = ""
+    examiner: str = ""
+    witness: str = ""
+    organisation: str = ""
+    notes: list[str] = field(default_factory=list)
+    lang: str = "ja"
+    quiet: bool = False
+    unmask: bool = False
+    use_keywords: bool = True
+    # content inspection caps (spreadsheets, archives): a file over the cap is listed as too-large
+    max_inspect_bytes: int = 256 * MiB
+    max_cells: int = 20_000_000
+    parse_timeout: float = 120.0
+    archive_depth: int = 3
+    max_archive_total: int = 4096 * MiB
+    max_archive_ratio: int = 200
+    known_hashes: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    min_overlap: int = 10
+    baseline: Path | None = None
+    verify_images: bool = False
+    command_line: list[str] = field(default_factory=list)
+
+    def settings(self) -> dict[str, object]:
+        """The part of the configuration that decides what is found (scope and rules), for the JSON."""
+        return {
+            "sources": list(self.sources),
+            "names": list(self.names),
+            "use_keywords": self.use_keywords,
+            "max_inspect_bytes": self.max_inspect_bytes,
+            "max_cells": self.max_cells,
+            "parse_timeout": self.parse_timeout,
+            "archive_depth": self.archive_depth,
+            "max_archive_total": self.max_archive_total,
+            "max_archive_ratio": self.max_archive_ratio,
+            "known_hashes_count": len(self.known_hashes),
+            "references": list(self.references),
+            "min_overlap": self.min_overlap,
+        }

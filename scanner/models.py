@@ -1,0 +1,177 @@
+"""Plain values shared by every part of leakscan: locations, entries, stats, hits and skips.
+
+A Location is a value (saved in JSON, parsed back, compared) kept apart from opening it; an Entry
+pairs a location with the means to stat and open it. Sources yield entries; detectors never learn
+where bytes came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import IO, Any, Protocol, runtime_checkable
+
+CHAIN_SEPARATOR = " » "
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One container a path lives in: an image, a volume, an archive, an SMB share.
+
+    ``kind`` is one of: image, volume, archive, smb. ``name`` is what a person reads
+    (``/cases/pc08.E01``, ``p1 (FAT32)``, ``/share/backup.zip``), ``detail`` holds structured
+    extras (partition offset, file system type, image hashes ...).
+    """
+
+    kind: str
+    name: str
+    detail: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an entry lives: the source as given, the container chain, the path inside the last one."""
+
+    source: str
+    path: str
+    containers: tuple[Hop, ...] = ()
+    raw_path_hex: str | None = None
+
+    def display(self) -> str:
+        """The full path an investigator would read or type: hops joined with `` » ``."""
+        return CHAIN_SEPARATOR.join([h.name for h in self.containers] + [self.path])
+
+    def key(self) -> str:
+        """Identity key used by diff and dedup: source + chain + path (raw bytes when not UTF-8)."""
+        inner = self.raw_path_hex if self.raw_path_hex else self.path
+        return "\x1f".join([self.source, *(f"{h.kind}:{h.name}" for h in self.containers), inner])
+
+    def child(self, hop: Hop, path: str, raw_path_hex: str | None = None) -> Location:
+        """A location one container deeper (an archive member, a file inside an image)."""
+        return Location(self.source, path, (*self.containers, hop), raw_path_hex)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [{"kind": h.kind, "name": h.name, **({"detail": h.detail} if h.detail else {})}
+                for h in self.containers]
+
+    @staticmethod
+    def parse_display(text: str) -> list[str]:
+        """Split a displayed path back into its parts (the inverse of :meth:`display`)."""
+        return text.split(CHAIN_SEPARATOR)
+
+
+@dataclass(frozen=True)
+class FileStat:
+    """What a file system says about a file. Times are ISO 8601 UTC strings (``Z``) or None."""
+
+    size: int
+    mtime: str | None = None
+    atime: str | None = None
+    ctime: str | None = None
+    btime: str | None = None
+    time_note: str | None = None  # e.g. "FAT: local time, 2 s resolution"
+
+
+@runtime_checkable
+class Entry(Protocol):
+    """One file-like thing a source found. ``kind`` is file, dir, symlink, fifo, socket, device or other."""
+
+    location: Location
+    name: str  # decoded base name, for the name rules
+    kind: str
+    deleted: bool
+
+    def stat(self) -> FileStat: ...
+
+    def open(self) -> IO[bytes]: ...
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Something that could not be examined, and why. A skipped file is not a clean file.
+
+    ``reason`` is a short code: unreadable, special-file, vanished, encrypted, corrupt, too-large,
+    unsupported, loop, unrecoverable, timeout, connection, path-too-long.
+    """
+
+    location: Location
+    reason: str
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.location.display(),
+            "raw_path_hex": self.location.raw_path_hex,
+            "source": self.location.source,
+            "container": self.location.to_json(),
+            "reason": self.reason,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class Link:
+    """A symbolic link met while walking: recorded, never followed, never counted as a file."""
+
+    location: Location
+    target: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.location.display(), "target": self.target}
+
+
+@dataclass(frozen=True)
+class Digests:
+    md5: str
+    sha1: str
+    sha256: str
+    size: int
+
+
+@dataclass
+class FileHit:
+    """A file worth reporting: matched a rule by name, content or hash."""
+
+    location: Location
+    stat: FileStat
+    digests: Digests | None
+    type: str
+    reasons: list[str]
+    status: str = "ok"
+    status_detail: str = ""
+    deleted: bool = False
+    type_mismatch: str | None = None
+    matched_rules: list[str] = field(default_factory=list)
+    pii: dict[str, Any] | None = None
+    overlap: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        st = asdict(self.stat)
+        d = self.digests
+        out: dict[str, Any] = {
+            "source": self.location.source,
+            "path": self.location.display(),
+            "inner_path": self.location.path,
+            "raw_path_hex": self.location.raw_path_hex,
+            "container": self.location.to_json(),
+            "deleted": self.deleted,
+            "size": st["size"],
+            "mtime": st["mtime"],
+            "atime": st["atime"],
+            "ctime": st["ctime"],
+            "btime": st["btime"],
+            "time_note": st["time_note"],
+            "md5": d.md5 if d else None,
+            "sha1": d.sha1 if d else None,
+            "sha256": d.sha256 if d else None,
+            "type": self.type,
+            "type_mismatch": self.type_mismatch,
+            "reasons": list(self.reasons),
+            "matched_rules": list(self.matched_rules),
+            "status": self.status,
+            "status_detail": self.status_detail,
+        }
+        if self.pii is not None:
+            out["pii"] = self.pii
+        if self.overlap is not None:
+            out["overlap"] = self.overlap
+        return out

@@ -1,0 +1,33 @@
+"""A tqdm progress bar on stderr (files and bytes), silent with --quiet or when stderr is not a terminal."""
+
+from __future__ import annotations
+
+import sys
+
+
+class TqdmProgress:
+    def __init__(self, enabled: bool) -> None:
+        self._bar = None
+        if enabled and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self._bar = tqdm(unit=" files", file=sys.stderr, dynamic_ncols=True, mininterval=0.5,
+                             leave=False, desc="scanning")
+        self._bytes = 0
+        self._pending = 0
+
+    def file(self) -> None:
+        if self._bar is not None:
+            self._pending += 1
+            if self._pending >= 256:
+                self._bar.update(self._pending)
+                self._pending = 0
+                self._bar.set_postfix_str(f"{self._bytes / 1048576:.1f} MiB read", refresh=False)
+
+    def bytes(self, n: int) -> None:
+        self._bytes += n
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.update(self._pending)
+            self._bar.close()

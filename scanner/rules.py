@@ -1,0 +1,42 @@
+"""Load rule data from signatures/ (TOML package data), so a wheel works like a checkout."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .errors import RuleError
+
+PACKAGE = "signatures"
+
+
+def _files() -> list[tuple[str, bytes]]:
+    root = resources.files(PACKAGE)
+    return sorted((p.name, p.read_bytes()) for p in root.iterdir() if p.name.endswith(".toml"))
+
+
+@cache
+def load(name: str) -> dict[str, Any]:
+    """Parse ``signatures/<name>.toml``; a malformed file is a RuleError naming the file."""
+    try:
+        data = resources.files(PACKAGE).joinpath(f"{name}.toml").read_bytes()
+        return tomllib.loads(data.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise RuleError(f"signatures/{name}.toml: {e}") from e
+
+
+@cache
+def ruleset_sha256() -> str:
+    """SHA-256 over every rule file (name and bytes, sorted): recorded in each report for reproducibility."""
+    h = hashlib.sha256()
+    for name, data in _files():
+        h.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+def ruleset_files() -> dict[str, str]:
+    """Each rule file with its own SHA-256, for the report's tool section."""
+    return {name: hashlib.sha256(data).hexdigest() for name, data in _files()}

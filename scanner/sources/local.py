@@ -1,0 +1,214 @@
+"""A directory tree (a mounted share or a local disk), walked read-only.
+
+Names are read as bytes (a non-UTF-8 name is decoded as cp932 for matching and display, raw bytes
+kept as hex); symbolic links are recorded, never followed; FIFOs, sockets and devices are never
+opened for reading; directories are opened with O_NOATIME so the walk leaves no trace; a directory
+already visited (bind-mount loop) is not entered twice; very deep trees do not hit PATH_MAX.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat as statmod
+from collections.abc import Iterator
+from typing import IO, Any
+
+from ..errors import ReadError
+from ..models import FileStat, Link, Location, Skipped
+from ..timeutil import iso_utc
+from . import Item
+
+_NOATIME = getattr(os, "O_NOATIME", 0)
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+_FILE_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
+def decode_name(raw: bytes) -> tuple[str, bool]:
+    """Bytes of one name -> (text, was_utf8). UTF-8 first, then cp932 (Japanese Windows shares)."""
+    try:
+        return raw.decode("utf-8"), True
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp932"), False
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace"), False
+
+
+def _open_noatime(path: bytes, flags: int, dir_fd: int | None = None) -> int:
+    """os.open with O_NOATIME, dropping it where the OS refuses (not the owner, not root)."""
+    if _NOATIME:
+        try:
+            return os.open(path, flags | _NOATIME, dir_fd=dir_fd)
+        except PermissionError:
+            pass
+    return os.open(path, flags, dir_fd=dir_fd)
+
+
+def open_deep(path: bytes, flags: int) -> int:
+    """Open a path of any length: by full path, or component by component past PATH_MAX."""
+    try:
+        return _open_noatime(path, flags)
+    except OSError as e:
+        if e.errno != errno.ENAMETOOLONG:
+            raise
+    parts = [p for p in path.split(b"/") if p]
+    fd = os.open(b"/" if path.startswith(b"/") else b".", _DIR_FLAGS)
+    try:
+        for part in parts[:-1]:
+            nxt = _open_noatime(part, _DIR_FLAGS | getattr(os, "O_NOFOLLOW", 0), dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+        return _open_noatime(parts[-1], flags, dir_fd=fd)
+    finally:
+        os.close(fd)
+
+
+def lstat_deep(path: bytes) -> os.stat_result:
+    try:
+        return os.lstat(path)
+    except OSError as e:
+        if e.errno != errno.ENAMETOOLONG:
+            raise
+    head, _, tail = path.rpartition(b"/")
+    fd = open_deep(head or b"/", _DIR_FLAGS)
+    try:
+        return os.stat(tail, dir_fd=fd, follow_symlinks=False)
+    finally:
+        os.close(fd)
+
+
+def file_stat(st: os.stat_result) -> FileStat:
+    btime = getattr(st, "st_birthtime", None)
+    return FileStat(st.st_size, iso_utc(st.st_mtime), iso_utc(st.st_atime), iso_utc(st.st_ctime), iso_utc(btime))
+
+
+class LocalEntry:
+    """A regular file in a local tree."""
+
+    deleted = False
+    kind = "file"
+
+    def __init__(self, location: Location, name: str, raw_path: bytes) -> None:
+        self.location = location
+        self.name = name
+        self._raw = raw_path
+
+    def stat(self) -> FileStat:
+        try:
+            return file_stat(lstat_deep(self._raw))
+        except FileNotFoundError as e:
+            raise ReadError("vanished", "file disappeared during the scan") from e
+        except OSError as e:
+            raise ReadError("unreadable", e.strerror or str(e)) from e
+
+    def open(self) -> IO[bytes]:
+        try:
+            fd = open_deep(self._raw, _FILE_FLAGS)
+        except FileNotFoundError as e:
+            raise ReadError("vanished", "file disappeared during the scan") from e
+        except OSError as e:
+            if e.errno == errno.ELOOP:
+                raise ReadError("special-file", "became a symbolic link during the scan") from e
+            raise ReadError("unreadable", e.strerror or str(e)) from e
+        st = os.fstat(fd)
+        if not statmod.S_ISREG(st.st_mode):
+            os.close(fd)
+            raise ReadError("special-file", "not a regular file when opened")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+
+
+def _special_kind(mode: int) -> str:
+    if statmod.S_ISFIFO(mode):
+        return "fifo"
+    if statmod.S_ISSOCK(mode):
+        return "socket"
+    if statmod.S_ISCHR(mode) or statmod.S_ISBLK(mode):
+        return "device"
+    return "other"
+
+
+class LocalSource:
+    """A directory given on the command line."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.root = os.fsencode(os.path.abspath(text))
+        self.dirs_walked = 0
+
+    def __enter__(self) -> LocalSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "source": self.text,
+            "kind": "directory",
+            "path": os.fsdecode(self.root),
+            "method": "read-only logical walk (O_RDONLY|O_NOATIME, symbolic links not followed)",
+        }
+
+    def _location(self, raw: bytes) -> Location:
+        parts = raw.split(b"/")
+        decoded = [decode_name(p) for p in parts]
+        text = "/".join(d[0] for d in decoded)
+        all_utf8 = all(d[1] for d in decoded)
+        return Location(self.text, text, (), None if all_utf8 else raw.hex())
+
+    def entries(self) -> Iterator[Item]:
+        """Depth-first, names sorted as bytes, so two scans of the same tree list the same order."""
+        seen_dirs: set[tuple[int, int]] = set()
+        stack = [self.root]
+        while stack:
+            path = stack.pop()
+            try:
+                fd = open_deep(path, _DIR_FLAGS)
+            except FileNotFoundError:
+                yield Skipped(self._location(path), "vanished", "directory disappeared during the scan")
+                continue
+            except OSError as e:
+                yield Skipped(self._location(path), "unreadable", f"directory: {e.strerror or e}")
+                continue
+            try:
+                st = os.fstat(fd)
+                if (st.st_dev, st.st_ino) in seen_dirs:
+                    yield Skipped(self._location(path), "loop", "directory already walked (bind mount or loop)")
+                    continue
+                seen_dirs.add((st.st_dev, st.st_ino))
+                self.dirs_walked += 1
+                try:
+                    with os.scandir(fd) as it:
+                        listing = sorted(((os.fsencode(d.name), d) for d in it), key=lambda x: x[0])
+                except OSError as e:
+                    yield Skipped(self._location(path), "unreadable", f"directory listing: {e.strerror or e}")
+                    continue
+                subdirs: list[bytes] = []
+                for raw_name, d in listing:
+                    child = path.rstrip(b"/") + b"/" + raw_name
+                    try:
+                        if d.is_symlink():
+                            try:
+                                target = os.fsdecode(os.readlink(raw_name, dir_fd=fd))
+                            except OSError:
+                                target = "?"
+                            yield Link(self._location(child), target)
+                        elif d.is_dir(follow_symlinks=False):
+                            subdirs.append(child)
+                        elif d.is_file(follow_symlinks=False):
+                            name, _ = decode_name(raw_name)
+                            yield LocalEntry(self._location(child), name, child)
+                        else:
+                            mode = d.stat(follow_symlinks=False).st_mode
+                            kind = _special_kind(mode)
+                            yield Skipped(self._location(child), "special-file", f"{kind}: not read")
+                    except FileNotFoundError:
+                        yield Skipped(self._location(child), "vanished", "disappeared during the scan")
+                    except OSError as e:
+                        yield Skipped(self._location(child), "unreadable", e.strerror or str(e))
+                stack.extend(reversed(subdirs))
+            finally:
+                os.close(fd)

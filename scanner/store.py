@@ -1,0 +1,119 @@
+"""findings.json (schema ``leakscan/findings@1``): build it from a ScanResult, load it back.
+
+The schema is documented in the README; additions are additive. No personal value is stored in
+clear: person records appear only masked (examples) or as keyed fingerprints.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import platform
+import socket
+import sys
+from collections import defaultdict
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from . import TOOL_NAME, __version__, rules
+from .errors import UsageError
+from .pipeline import ScanResult
+
+SCHEMA = "leakscan/findings@1"
+FINDINGS = "findings.json"
+LIBRARIES = ["pyahocorasick", "python-magic", "openpyxl", "python-calamine", "pandas", "tqdm", "Jinja2",
+             "charset-normalizer", "msoffcrypto-tool", "pytsk3", "libewf-python", "dfvfs", "smbprotocol",
+             "py7zr"]
+
+
+def tool_info() -> dict[str, Any]:
+    versions = {}
+    for lib in LIBRARIES:
+        try:
+            versions[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            versions[lib] = None
+    return {
+        "name": TOOL_NAME,
+        "version": __version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "libraries": versions,
+        "ruleset_sha256": rules.ruleset_sha256(),
+        "rule_files": rules.ruleset_files(),
+    }
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in a bare container
+        return ""
+
+
+def duplicate_groups(files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every SHA-256 seen more than once, with the paths that hold it (largest groups first)."""
+    by_hash: dict[str, list[str]] = defaultdict(list)
+    for f in files:
+        if f.get("sha256"):
+            by_hash[f["sha256"]].append(f["path"])
+    groups = [{"sha256": h, "count": len(p), "paths": p} for h, p in by_hash.items() if len(p) > 1]
+    return sorted(groups, key=lambda g: (-g["count"], g["sha256"]))
+
+
+def build_findings(result: ScanResult) -> dict[str, Any]:
+    cfg = result.config
+    files = [h.to_json() for h in result.hits]
+    for i, f in enumerate(files):
+        f["id"] = i + 1
+    doc: dict[str, Any] = {
+        "schema": SCHEMA,
+        "tool": tool_info(),
+        "case": {
+            "id": cfg.case_id,
+            "examiner": cfg.examiner,
+            "witness": cfg.witness,
+            "organisation": cfg.organisation,
+            "names": list(cfg.names),
+            "notes": list(cfg.notes),
+        },
+        "chain_of_custody": {
+            "host": socket.gethostname(),
+            "os_user": _os_user(),
+            "platform": platform.platform(),
+        },
+        "scan": {
+            "started": result.started,
+            "finished": result.finished,
+            "command_line": list(cfg.command_line) or list(sys.argv),
+            "sources": list(cfg.sources),
+            "source_details": result.sources,
+            "source_errors": result.source_errors,
+            "files_seen": result.files_seen,
+            "bytes_read": result.bytes_read,
+            "settings": cfg.settings(),
+            "masked": not cfg.unmask,
+        },
+        "files": files,
+        "duplicate_groups": duplicate_groups(files),
+        "skipped": [s.to_json() for s in result.skipped],
+        "links": [link.to_json() for link in result.links],
+    }
+    doc.update(result.extra)
+    return doc
+
+
+def load_findings(path: Path) -> dict[str, Any]:
+    """Read a findings.json (or the folder holding one); a wrong file is a UsageError."""
+    if path.is_dir():
+        path = path / FINDINGS
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise UsageError(f"{path}: no such file") from e
+    except (OSError, ValueError) as e:
+        raise UsageError(f"{path}: not a readable findings.json ({e})") from e
+    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+        raise UsageError(f"{path}: not a {SCHEMA} file")
+    return doc

@@ -1,0 +1,1 @@
+"""Rule data (TOML) shipped as package data; loaded with importlib.resources."""
