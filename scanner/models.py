@@ -175,3 +175,16 @@ class FileHit:
         if self.overlap is not None:
             out["overlap"] = self.overlap
         return out
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """One person row read from a personal-records sheet, kept in memory only (never written in clear).
+
+    ``fields`` maps a field kind to the row's text, split columns already joined (姓+名 -> name,
+    住所1+住所2 -> address): name, reading, address, postcode, phone, birth, sex, mynumber, care_number ...
+    """
+
+    sheet: str
+    row: int  # 1-based row number in the sheet
+    fields: dict[str, str]
