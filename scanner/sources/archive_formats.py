@@ -1,0 +1,411 @@
+"""Member listings for each archive format: zip (stdlib), 7z (py7zr), tar and compressed tars (stdlib).
+
+Each opener reads the archive's directory at once (so a corrupt or encrypted archive is known before
+any member is examined) and returns an object whose ``items()`` yields members lazily, one at a time,
+as ArchiveMemberEntry, Link or Skipped values.
+"""
+
+from __future__ import annotations
+
+import io
+import stat as statmod
+import struct
+import tarfile
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from typing import IO, Any
+
+from ..errors import ReadError
+from ..models import Entry, Hop, Link, Skipped
+from ..pipeline import ScanContext
+from ..timeutil import iso_utc
+from .archive import DOCUMENT_MARKERS, ArchiveMemberEntry, Caps, error_reason, member_base_name
+from .local import decode_name
+
+DOS_TIME_NOTE = "zip: local time of the computer that made the archive, 2 s resolution"
+UTF8_FLAG = 0x800
+ENCRYPTED_FLAG = 0x1
+AES_METHOD = 99
+
+
+COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")
+TAR_EXTS = (".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz")
+
+
+def guess_by_name(name: str, data: bytes) -> str | None:
+    """Content did not say: compressed files and tars by extension, a .zip with a prefix (self-extractor)."""
+    low = name.casefold()
+    if low.endswith((".gz", ".tgz", ".bz2", ".tbz2", ".tbz", ".xz", ".txz")) and data.startswith(COMPRESSED_MAGIC):
+        return "compressed"
+    if low.endswith(".tar"):
+        return "tar"
+    if low.endswith(".zip") and zipfile.is_zipfile(io.BytesIO(data)):
+        return "zip"
+    return None
+
+
+@dataclass
+class Opened:
+    """An archive whose directory was read: its status and a lazy member listing."""
+
+    items: Callable[[], Iterator[Any]]
+    status: str = "ok"
+    detail: str = ""
+    is_document: bool = False
+
+
+@dataclass
+class _Member:
+    """What every format tells about a member, before deciding how to yield it."""
+
+    path: str
+    raw_hex: str | None
+    size: int
+    compressed: int | None
+    mtime: str | None
+    time_note: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _yield_member(parent: Entry, hop: Hop, m: _Member, ctx: ScanContext, caps: Caps,
+                  opener: Callable[[], IO[bytes]], blocked: tuple[str, str] | None, charged: int = 0):
+    """A readable member becomes an entry; a blocked one (encrypted, refused) becomes a Skipped, unless its
+    name matches a rule: then it is an entry whose open() fails, so the pipeline lists it as a hit too."""
+    loc = parent.location.child(hop, m.path, m.raw_hex)
+    name = member_base_name(m.path)
+    if blocked and not ctx.rules.match(name):
+        return Skipped(loc, *blocked)
+    return ArchiveMemberEntry(loc, name, parent.deleted, m.size, m.compressed, m.mtime, m.time_note, opener,
+                              caps, blocked, charged)
+
+
+# ---------------------------------------------------------------- zip
+
+
+def _zip_extra_fields(extra: bytes) -> Iterator[tuple[int, bytes]]:
+    i = 0
+    while i + 4 <= len(extra):
+        tag, size = struct.unpack_from("<HH", extra, i)
+        yield tag, extra[i + 4:i + 4 + size]
+        i += 4 + size
+
+
+def zip_member_name(info: zipfile.ZipInfo) -> tuple[str, str | None]:
+    """(decoded path, raw hex or None). Flagged UTF-8 names as they are; unflagged names (Japanese
+    Windows writes cp932 without the flag) from their raw bytes: the Info-ZIP Unicode Path field when
+    its CRC matches, else strict UTF-8 (macOS writes UTF-8 without the flag), else cp932."""
+    if info.flag_bits & UTF8_FLAG:
+        return info.orig_filename, None
+    raw = info.orig_filename.encode("cp437")  # zipfile decoded unflagged names as cp437: lossless
+    for tag, body in _zip_extra_fields(info.extra):
+        if tag == 0x7075 and len(body) > 5 and body[0] == 1 and struct.unpack_from("<I", body, 1)[0] == zlib.crc32(raw):
+            try:
+                return body[5:].decode("utf-8"), None
+            except UnicodeDecodeError:
+                break
+    text, was_utf8 = decode_name(raw)
+    return text, None if was_utf8 else raw.hex()
+
+
+def zip_member_time(info: zipfile.ZipInfo) -> tuple[str | None, str | None]:
+    """UTC from the extended-timestamp (0x5455) or NTFS (0x000a) field, else the DOS local time."""
+    for tag, body in _zip_extra_fields(info.extra):
+        if tag == 0x5455 and len(body) >= 5 and body[0] & 1:
+            return iso_utc(struct.unpack_from("<i", body, 1)[0]), None
+        if tag == 0x000A and len(body) >= 32 and struct.unpack_from("<HH", body, 4) == (1, 24):
+            ft = struct.unpack_from("<Q", body, 8)[0]
+            return iso_utc(ft / 10_000_000 - 11_644_473_600), None
+    try:
+        return datetime(*info.date_time).isoformat(), DOS_TIME_NOTE
+    except ValueError:
+        return None, DOS_TIME_NOTE
+
+
+def _zip_is_symlink(info: zipfile.ZipInfo) -> bool:
+    return info.create_system == 3 and statmod.S_ISLNK(info.external_attr >> 16)
+
+
+def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) -> Opened:
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    infos = zf.infolist()
+    names = {i.filename for i in infos}
+    files = [i for i in infos if not i.is_dir()]
+    locked = sum(1 for i in files if i.flag_bits & ENCRYPTED_FLAG or i.compress_type == AES_METHOD)
+
+    def items() -> Iterator[Any]:
+        for info in files:
+            path, raw_hex = zip_member_name(info)
+            mtime, note = zip_member_time(info)
+            m = _Member(path, raw_hex, info.file_size, info.compress_size, mtime, note)
+            encrypted = info.flag_bits & ENCRYPTED_FLAG or info.compress_type == AES_METHOD
+            if _zip_is_symlink(info):
+                target = "?"
+                if not encrypted and info.file_size <= 4096:
+                    try:
+                        target = decode_name(zf.read(info))[0]
+                    except Exception:  # noqa: BLE001 - the link is still listed
+                        pass
+                yield Link(parent.location.child(hop, path, raw_hex), target)
+                continue
+            blocked = (("encrypted", "zip member encrypted (password needed)") if encrypted
+                       else caps.declared(info.file_size, info.compress_size))
+            yield _yield_member(parent, hop, m, ctx, caps, partial(zf.open, info), blocked)
+
+    status, detail = ("encrypted", f"zip: {locked} of {len(files)} members encrypted") if locked else ("ok", "")
+    return Opened(items, status, detail, is_document=any(n in names for n in DOCUMENT_MARKERS))
+
+
+# ---------------------------------------------------------------- 7z
+
+
+class _CappedWriter:
+    """py7zr writes each member here; over its cap or the archive budget, extraction stops."""
+
+    def __init__(self, name: str, limit: int, caps: Caps, done: dict[str, bytes]) -> None:
+        self.name, self.limit, self.caps, self.done = name, limit, caps, done
+        self.buf = io.BytesIO()
+
+    def write(self, s: bytes | bytearray) -> int:
+        if self.buf.tell() + len(s) > self.limit:
+            raise ReadError("too-large", f"7z member over {self.limit} bytes (declared size or memory cap)")
+        self.caps.budget.charge(len(s))
+        return self.buf.write(s)
+
+    def read(self, size: int | None = None) -> bytes:
+        return b""
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.buf.tell()
+
+    def flush(self) -> None:
+        return None
+
+    def size(self) -> int:
+        return self.buf.tell()
+
+    def close(self) -> None:
+        self.done[self.name] = self.buf.getvalue()
+
+
+def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) -> Opened:
+    import py7zr
+
+    try:
+        z = py7zr.SevenZipFile(io.BytesIO(data))
+    except py7zr.exceptions.PasswordRequired as e:  # header encrypted: not even the names can be read
+        raise ReadError("encrypted", "7z: header encrypted, member names unreadable without the password") from e
+    encrypted = z.needs_password()
+    files = list(z.files)
+    regular = [f for f in files if not f.is_directory and not f.is_symlink]
+    from py7zr.io import Py7zIO, WriterFactory
+
+    class Factory(WriterFactory):
+        def __init__(self, limits: dict[str, int], done: dict[str, bytes]) -> None:
+            self.limits, self.done, self.current = limits, done, ""
+
+        def create(self, filename: str) -> Py7zIO:
+            self.current = filename
+            return _CappedWriter(filename, self.limits.get(filename, 0), caps, self.done)  # type: ignore[return-value]
+
+    def member(f: Any) -> _Member:
+        lw = f.lastwritetime
+        mtime = lw.as_datetime().astimezone(UTC).isoformat().replace("+00:00", "Z") if lw is not None else None
+        return _Member(f.filename, None, int(f.uncompressed or 0), None, mtime)
+
+    def items() -> Iterator[Any]:
+        for f in files:
+            if f.is_symlink:
+                yield Link(parent.location.child(hop, f.filename), "?")
+        inflated = 0
+        plan: list[tuple[Any, tuple[str, str] | None]] = []
+        for f in regular:
+            size = int(f.uncompressed or 0)
+            inflated += size
+            blocked = ("encrypted", "7z member encrypted (password needed)") if encrypted else caps.declared(size, None)
+            if blocked is None and inflated > caps.whole_archive_limit(len(data)):
+                blocked = ("bomb", f"7z declares {inflated} bytes from {len(data)} (ratio over {caps.ratio})")
+            if blocked is None and size > caps.member_memory:
+                blocked = ("too-large", f"7z member of {size} bytes over the in-memory cap {caps.member_memory}")
+            plan.append((f, blocked))
+        batch: list[Any] = []
+        batch_size = 0
+        for f, blocked in [*plan, (None, None)]:
+            size = int(f.uncompressed or 0) if f is not None else 0
+            if f is None or (batch and batch_size + size > caps.member_memory):
+                yield from _extract_7z_batch(z, batch, Factory, parent, hop, ctx, caps, member)
+                batch, batch_size = [], 0
+            if f is None:
+                break
+            if blocked:
+                yield _yield_member(parent, hop, member(f), ctx, caps, _no_open, blocked)
+            else:
+                batch.append(f)
+                batch_size += size
+
+    status, detail = ("encrypted", "7z: members encrypted (password needed)") if encrypted else ("ok", "")
+    return Opened(items, status, detail)
+
+
+def _no_open() -> IO[bytes]:
+    raise ReadError("unreadable", "not extracted")
+
+
+def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry, hop: Hop, ctx: ScanContext,
+                      caps: Caps, member: Callable[[Any], _Member]) -> Iterator[Any]:
+    """Extract a few members (at most the in-memory cap in all) in one pass, then yield them."""
+    if not batch:
+        return
+    done: dict[str, bytes] = {}
+    limits = {f.filename: min(int(f.uncompressed or 0), caps.member_memory) for f in batch}
+    factory = factory_cls(limits, done)
+    failure: tuple[str, str] | None = None
+    try:
+        z.reset()
+        z.extract(targets=[f.filename for f in batch], factory=factory)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # noqa: BLE001 - py7zr errors of every kind are data
+        failure = error_reason(e)
+    for f in batch:
+        m = member(f)
+        if f.filename in done:
+            content = done[f.filename]
+            yield _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
+        else:
+            why = failure if failure and f.filename == factory.current else (
+                failure[0] if failure else "corrupt",
+                f"not extracted: extraction stopped at {factory.current}" if failure else "missing from the 7z stream")
+            yield _yield_member(parent, hop, m, ctx, caps, _no_open, why)
+
+
+# ---------------------------------------------------------------- tar
+
+
+def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) -> Opened:
+    """Read as a stream (compressed tars are inflated once, front to back); each regular member is read
+    whole into memory before it is yielded, so nothing is inflated twice."""
+    stream = io.BytesIO(data)
+    tf = tarfile.open(fileobj=stream, mode="r|*")
+    ratio_limit = caps.whole_archive_limit(len(data))
+
+    def items() -> Iterator[Any]:
+        count = 0
+        while True:
+            try:
+                ti = tf.next()
+            except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as e:
+                reason, text = error_reason(e)
+                yield Skipped(parent.location, "corrupt", f"tar: unreadable after {count} members: {text}")
+                return
+            if ti is None:
+                return
+            count += 1
+            raw = ti.name.encode("utf-8", "surrogateescape")
+            path, was_utf8 = decode_name(raw)
+            raw_hex = None if was_utf8 else raw.hex()
+            loc = parent.location.child(hop, path, raw_hex)
+            if ti.isdir():
+                continue
+            if ti.issym() or ti.islnk():
+                yield Link(loc, ti.linkname + (" (hard link)" if ti.islnk() else ""))
+                continue
+            if not ti.isreg():
+                kind = "fifo" if ti.isfifo() else "device" if (ti.ischr() or ti.isblk()) else "other"
+                yield Skipped(loc, "special-file", f"tar {kind}: not read")
+                continue
+            m = _Member(path, raw_hex, ti.size, None, iso_utc(ti.mtime))
+            end = ti.offset_data + ti.size
+            if end > ratio_limit:
+                yield _yield_member(parent, hop, m, ctx, caps, _no_open,
+                                    ("bomb", f"tar declares {end} bytes from {len(data)} (ratio over {caps.ratio})"))
+                yield Skipped(parent.location, "bomb", f"tar: members after {path!r} not read (decompression bomb)")
+                return
+            blocked = caps.declared(ti.size, None)
+            if blocked is None and ti.size > caps.member_memory:
+                blocked = ("too-large", f"tar member of {ti.size} bytes over the in-memory cap {caps.member_memory}")
+            if blocked:
+                yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
+                continue
+            try:
+                f = tf.extractfile(ti)
+                content = f.read() if f is not None else b""
+                caps.budget.charge(len(content))
+            except ReadError as e:
+                yield _yield_member(parent, hop, m, ctx, caps, _no_open, (e.reason, e.detail))
+                return
+            except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as e:
+                yield _yield_member(parent, hop, m, ctx, caps, _no_open, error_reason(e))
+                return
+            yield _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
+
+    return Opened(items)
+
+
+# ---------------------------------------------------------------- a single compressed file (.gz, .bz2, .xz)
+
+
+def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) -> Opened:
+    """A compressed tar (by name, or ``ustar`` in the first inflated block), or else one compressed
+    file (``名簿.xlsx.gz`` holds ``名簿.xlsx``)."""
+    if parent.name.casefold().endswith(TAR_EXTS) or _inflate_head(data)[257:262] == b"ustar":
+        return open_tar(parent, data, ctx, caps, hop)
+    hop = Hop(hop.kind, hop.name, {**hop.detail, "format": _compression_name(data)})
+    base = parent.name
+    inner = base[: base.rfind(".")] if base.rfind(".") > 0 else base + ".out"
+    content, size, blocked, mtime = _inflate_single(data, caps)  # a broken stream raises: the archive is corrupt
+    m = _Member(inner, None, size, len(data), iso_utc(mtime) if mtime else None)
+
+    def items() -> Iterator[Any]:
+        if blocked:
+            yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
+        else:
+            yield _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
+
+    return Opened(items)
+
+
+def _decompressor(data: bytes) -> Callable[[IO[bytes]], IO[bytes]]:
+    import bz2
+    import gzip
+    import lzma
+
+    return gzip.open if data.startswith(b"\x1f\x8b") else bz2.open if data.startswith(b"BZh") else lzma.open  # type: ignore[return-value]
+
+
+def _compression_name(data: bytes) -> str:
+    return "gzip" if data.startswith(b"\x1f\x8b") else "bzip2" if data.startswith(b"BZh") else "xz"
+
+
+def _inflate_head(data: bytes) -> bytes:
+    with _decompressor(data)(io.BytesIO(data)) as f:
+        return f.read(512)
+
+
+def _inflate_single(data: bytes, caps: Caps) -> tuple[bytes, int, tuple[str, str] | None, int | None]:
+    """Inflate a .gz/.bz2/.xz stream in 1 MiB steps, stopping at the first cap it passes.
+    Returns (content, bytes inflated, why refused, gzip mtime)."""
+    ratio_limit = caps.whole_archive_limit(len(data))
+    limit = min(caps.member_memory, caps.budget.remaining(), ratio_limit)
+    stream = _decompressor(data)(io.BytesIO(data))
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := stream.read(1 << 20):
+        size += len(chunk)
+        if size > limit:
+            why = "bomb" if limit == ratio_limit else "too-large"
+            return b"", size, (why, f"inflates past {limit} bytes from {len(data)} (ratio {caps.ratio}, caps)"), None
+        chunks.append(chunk)
+    caps.budget.charge(size)
+    return b"".join(chunks), size, None, getattr(stream, "mtime", None)
+
+
+OPENERS: dict[str, Callable[[Entry, bytes, ScanContext, Caps, Hop], Opened]] = {
+    "zip": open_zip,
+    "7z": open_7z,
+    "tar": open_tar,
+    "compressed": open_compressed,
+}
