@@ -1,0 +1,36 @@
+"""``leakscan diff OLD_OUT NEW_OUT --out DIFF_OUT``: what was removed, remains, moved or is new."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "diff",
+        help="compare a rescan with its baseline (removed, remaining, changed, relocated, new)",
+        description="Compare two scans' findings.json by each hit's path and SHA-256 and write diff.json, "
+        "remediation.html and manifest.sha256 into --out. Exit 0 when no copy is left and nothing was "
+        "skipped, 1 when copies remain or something could not be verified, 2 on error.",
+    )
+    p.add_argument("baseline", type=Path, metavar="OLD_OUT", help="the baseline output folder (or its findings.json)")
+    p.add_argument("rescan", type=Path, metavar="NEW_OUT", help="the rescan output folder (or its findings.json)")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for diff.json and remediation.html")
+    p.add_argument("--lang", choices=["ja", "en"], default="ja", help="report language: ja (default) or en")
+    p.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, argv: list[str]) -> int:
+    from ..diff import exit_code
+    from ..output import prepare_out
+    from ..remediation import diff_findings, publish_diff, summarise
+
+    diff = diff_findings(args.baseline, args.rescan)
+    prepare_out(args.out)
+    paths = publish_diff(diff, args.out, args.lang)
+    if not args.quiet:
+        print(summarise(diff, paths), file=sys.stderr)
+    return exit_code(diff)

@@ -1,0 +1,61 @@
+"""``leakscan verify OUT [--sources]``: check the outputs against their manifest, and the hits at their sources."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "verify",
+        help="re-check manifest.sha256 of an output folder (and, with --sources, re-hash every hit)",
+        description="Re-check every output file against manifest.sha256 (like sha256sum -c, and no unlisted "
+        "file). With --sources, also re-hash every hit listed in findings.json where it was found and report "
+        "any difference. Exit 0 only when everything matches, 1 when something differs, 2 on error.",
+    )
+    p.add_argument("out", type=Path, metavar="OUT", help="an output folder of leakscan scan, diff or merge")
+    p.add_argument("--sources", action="store_true",
+                   help="also re-hash every hit at its source (read-only); unreachable hits are reported")
+    p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    p.set_defaults(run=run)
+
+
+def _shown(text: object) -> str:
+    """A path for the terminal: control and format characters (hostile names) shown as ⟨U+XXXX⟩."""
+    import unicodedata
+
+    return "".join(f"⟨U+{ord(c):04X}⟩" if unicodedata.category(c) in ("Cc", "Cf") else c for c in str(text))
+
+
+def run(args: argparse.Namespace, argv: list[str]) -> int:
+    from ..errors import UsageError
+    from ..store import FINDINGS, load_findings
+    from ..verify import MATCH, check_outputs, verify_sources
+
+    if not args.out.is_dir():
+        raise UsageError(f"{args.out}: not an output folder")
+    problems = check_outputs(args.out)
+    rows = []
+    if args.sources:
+        if not (args.out / FINDINGS).is_file():
+            raise UsageError(f"{args.out}: no {FINDINGS} to take the hits from")
+        rows = verify_sources(load_findings(args.out / FINDINGS))
+    bad = [r for r in rows if r["status"] != MATCH]
+    ok = not problems and not bad
+    if args.json:
+        print(json.dumps({"ok": ok, "outputs": problems, "sources": rows}, ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            print(f"OUTPUT {p['problem'].upper()}: {_shown(p['file'])}")
+        if not problems:
+            print("outputs: every file matches manifest.sha256")
+        for r in bad:
+            print(f"SOURCE {r['status'].upper()}: {_shown(r['path'])}" + (f" ({_shown(r['detail'])})" if r["detail"] else ""))
+        if args.sources:
+            print(f"sources: {len(rows) - len(bad)} of {len(rows)} hits re-hashed and matching")
+    if not ok:
+        print("leakscan: verify: differences found", file=sys.stderr)
+    return 0 if ok else 1

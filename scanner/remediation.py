@@ -1,0 +1,64 @@
+"""Load a baseline and a rescan, diff them, and write diff.json + remediation.html into an output folder.
+
+Used by ``leakscan scan --baseline`` and ``leakscan diff``, so both give the same diff for the same
+two findings.json files (the diff records each file's SHA-256, which ties it to that evidence).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from .diff import compute_diff
+from .output import write_json, write_manifest, write_private
+from .store import FINDINGS, load_findings
+
+DIFF_JSON = "diff.json"
+REMEDIATION = "remediation.html"
+
+
+def findings_file(path: Path) -> Path:
+    """A findings.json path, or the output folder holding one."""
+    return path / FINDINGS if path.is_dir() else path
+
+
+def diff_findings(baseline: Path, rescan: Path) -> dict[str, Any]:
+    """Read both findings.json files (a UsageError if either is not one) and diff them."""
+    b_path, n_path = findings_file(baseline), findings_file(rescan)
+    base, new = load_findings(b_path), load_findings(n_path)
+    return compute_diff(base, new, base_sha256=_sha256(b_path), new_sha256=_sha256(n_path))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def publish_diff(diff: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
+    """Write diff.json and remediation.html (0600) into ``out`` and refresh its manifest."""
+    from reports.html import render
+
+    paths = {"diff": write_json(out / DIFF_JSON, diff)}
+    paths["remediation"] = write_private(out / REMEDIATION, render("remediation.html.j2", diff, lang))
+    paths["manifest"] = write_manifest(out)
+    return paths
+
+
+def remove_stale(out: Path) -> None:
+    """Remove an earlier diff from ``out`` (before a scan without --baseline writes new findings there)."""
+    for name in (DIFF_JSON, REMEDIATION):
+        (out / name).unlink(missing_ok=True)
+
+
+def summarise(diff: dict[str, Any], paths: dict[str, Path]) -> str:
+    """A few lines for the terminal (paths only, no personal values)."""
+    lc = diff["leak_counts"]
+    lines = [f"rescan verdict:           {diff['verdict']}"
+             + (f" ({', '.join(diff['verdict_reasons'])})" if diff["verdict_reasons"] else "")]
+    lines += [f"  {c + ':':<23} {lc[c]}" for c in lc]
+    lines.append(f"  not examined:           {len(diff['not_verified'])}")
+    if not diff["scope"]["same"]:
+        lines.append("  scope differs from the baseline: "
+                     + ", ".join(d["field"] for d in diff["scope"]["differences"]))
+    lines.append(f"remediation report:       {paths['remediation']}")
+    return "\n".join(lines)

@@ -1,0 +1,119 @@
+"""Evidence integrity: re-check an output folder's manifest, and re-hash the hits it lists at their sources.
+
+Local files are reopened read-only (O_NOATIME) by their path. Hits inside images, SMB shares or
+archives are looked for by walking their source again through the normal pipeline (archives opened,
+every file hashed against the listed SHA-256 values) and matched by location key; a source that cannot
+be opened makes its hits "unreachable", which is reported, never taken as a match.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from .config import ScanConfig
+from .diff import identity_key
+from .errors import LeakscanError
+from .fingerprint import hash_stream
+from .output import MANIFEST, check_manifest
+
+MATCH = "match"
+
+
+def check_outputs(out: Path) -> list[dict[str, str]]:
+    """Every output file that is missing, changed or not listed in manifest.sha256."""
+    problems = [{"file": f, "problem": p} for f, p in check_manifest(out)]
+    manifest = out / MANIFEST
+    if manifest.is_file():
+        listed = {line.partition("  ")[2] for line in manifest.read_text(encoding="utf-8").splitlines() if line}
+        for p in sorted(out.rglob("*")):
+            rel = p.relative_to(out).as_posix()
+            if p.is_file() and p.name != MANIFEST and not p.name.startswith(".") and rel not in listed:
+                problems.append({"file": rel, "problem": "not listed in the manifest"})
+    return problems
+
+
+def _is_local(f: dict[str, Any]) -> bool:
+    return not f.get("container") and not str(f.get("source", "")).startswith("smb://") \
+        and os.path.isdir(f.get("source") or "")
+
+
+def _hash_local(f: dict[str, Any]) -> tuple[str, str | None, str]:
+    """Open a local hit read-only (O_NOATIME, no symlink following) by its raw path and hash it."""
+    from .sources.local import open_deep
+
+    raw = bytes.fromhex(f["raw_path_hex"]) if f.get("raw_path_hex") else os.fsencode(f["inner_path"])
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = open_deep(raw, flags)
+    except FileNotFoundError:
+        return "missing", None, "no file at this path any more"
+    except OSError as e:
+        return "unreadable", None, e.strerror or str(e)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return "changed", None, "no longer a regular file"
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "rb") as stream:
+        sha = hash_stream(stream).digests.sha256
+    return (MATCH if sha == f["sha256"] else "changed"), sha, ""
+
+
+def _rescan_source(source: str, files: list[dict[str, Any]], doc: dict[str, Any]) -> dict[str, tuple]:
+    """Walk one source again, hashing every file, and find the listed hits by location key."""
+    from .names import NameRules
+    from .pipeline import ScanContext, ScanResult, _NoProgress, walk
+    from .sources import open_source
+    from .sources.archive import ArchiveInspector
+
+    settings = (doc.get("scan") or {}).get("settings") or {}
+    cfg = ScanConfig(sources=[source], out=Path("."), names=list((doc.get("case") or {}).get("names") or []),
+                     use_keywords=False, known_hashes=[f["sha256"] for f in files],
+                     archive_depth=int(settings.get("archive_depth", 3)))
+    # the walk only: no post-scan analyses (they would count persons and write a case key)
+    result = ScanResult(config=cfg, started="")
+    ctx = ScanContext(cfg, NameRules(cfg.names, False), [ArchiveInspector(cfg)], result, _NoProgress(),
+                      frozenset(cfg.known_hashes))
+    try:
+        with open_source(source) as src:
+            walk(src.entries(), ctx)
+    except (LeakscanError, OSError) as e:
+        return {identity_key(f): ("unreachable", None, str(e)) for f in files}
+    found = {h.location.key(): h for h in result.hits}
+    skipped = {s.location.key(): s for s in result.skipped}
+    out: dict[str, tuple] = {}
+    for f in files:
+        key = identity_key(f)
+        hit = found.get(key)
+        if hit is not None and hit.digests is not None:
+            out[key] = (MATCH if hit.digests.sha256 == f["sha256"] else "changed", hit.digests.sha256, "")
+        elif key in skipped:
+            out[key] = ("unreadable", None, skipped[key].detail)
+        else:
+            out[key] = ("missing", None, "not found at its place (gone, or changed and no longer matching)")
+    return out
+
+
+def verify_sources(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Re-hash every hit of a findings document where it was found; one row per hit."""
+    rows: list[dict[str, Any]] = []
+    remote: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in doc.get("files") or []:
+        if not f.get("sha256"):
+            rows.append(_row(f, "not-hashed", None, "never read in the scan (see its status)"))
+        elif _is_local(f):
+            rows.append(_row(f, *_hash_local(f)))
+        else:
+            remote[f.get("source") or ""].append(f)
+    for source, files in remote.items():
+        results = _rescan_source(source, files, doc)
+        rows += [_row(f, *results[identity_key(f)]) for f in files]
+    return rows
+
+
+def _row(f: dict[str, Any], status: str, sha: str | None, detail: str) -> dict[str, Any]:
+    return {"path": f.get("path"), "sha256": f.get("sha256"), "status": status, "now_sha256": sha,
+            "detail": detail}

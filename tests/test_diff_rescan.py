@@ -1,0 +1,151 @@
+"""A real remediation: the demo share scanned, changed in every way, rescanned with --baseline, diffed.
+
+Phases on one tree (module fixture, each scan a real ``python scan.py`` subprocess):
+1. baseline scan; 2. every kind of change, rescan -> copies remain (exit 1); 3. every copy removed but
+one left unreadable -> not verified (exit 1); 4. that one removed too -> 残存なし (exit 0).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from remediation_data import (
+    ARCHIVE,
+    DELETED,
+    KEPT,
+    MODIFIED,
+    MOVED_FROM,
+    MOVED_TO,
+    NEW_DERIVED,
+    RECYCLED_FROM,
+    RECYCLED_I,
+    RECYCLED_R,
+    SAMBA_RECYCLE,
+    UNCHANGED_CSV,
+    UNREADABLE,
+    change_everything,
+    load,
+    rel_paths,
+    remove_all_copies,
+    run_without_dac,
+    share,
+)
+
+from scanner.demo import LEAKED_NAME
+
+NAME = ["--name", LEAKED_NAME, "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def phases(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("remediation")
+    src = share(root)
+    base = root / "base"
+    runs = {"src": src, "base": base, "root": root}
+    runs["base_run"] = run_without_dac("scan", str(src), *NAME, "--out", str(base), "--case-id", "2026-001")
+    change_everything(src)
+    runs["rescan"] = run_without_dac("scan", str(src), *NAME, "--out", str(root / "re1"),
+                                     "--baseline", str(base / "findings.json"), "--case-id", "2026-001")
+    runs["diff_cmd"] = run_without_dac("diff", str(base), str(root / "re1"), "--out", str(root / "d1"), "--quiet")
+    remove_all_copies(src, keep_unreadable=True)
+    runs["rescan2"] = run_without_dac("scan", str(src), *NAME, "--out", str(root / "re2"), "--baseline", str(base))
+    remove_all_copies(src, keep_unreadable=False)
+    runs["rescan3"] = run_without_dac("scan", str(src), *NAME, "--out", str(root / "re3"), "--baseline", str(base),
+                                      "--lang", "en")
+    return runs
+
+
+def test_baseline_scan_found_the_copies(phases: dict):
+    assert phases["base_run"].returncode == 1, phases["base_run"].stderr
+    paths = {f["path"] for f in load(phases["base"])["files"]}
+    assert {str(phases["src"] / p) for p in [KEPT, UNREADABLE, MOVED_FROM, MODIFIED, *DELETED]} <= paths
+
+
+def test_every_change_is_classified(phases: dict):
+    run, src = phases["rescan"], phases["src"]
+    assert run.returncode == 1, run.stderr
+    diff = load(phases["root"] / "re1", "diff.json")
+    e = diff["entries"]
+    assert diff["schema"] == "leakscan/diff@1"
+    assert rel_paths(e, "removed", src) == sorted([*DELETED, MOVED_FROM])
+    assert rel_paths(e, "remaining", src) == sorted([KEPT, UNCHANGED_CSV, "PC03/職員名簿.xlsx",
+                                                     "PC06/利用者名簿_旧.xls"])
+    assert rel_paths(e, "changed", src) == [MODIFIED]
+    assert rel_paths(e, "unverified", src) == [UNREADABLE]
+    assert rel_paths(e, "relocated", src) == sorted([MOVED_TO, SAMBA_RECYCLE, f"{ARCHIVE} » {LEAKED_NAME}",
+                                                     RECYCLED_R])
+    assert rel_paths(e, "new", src) == sorted([NEW_DERIVED, RECYCLED_I])
+    # the moved copy names every baseline path holding the same content (the five identical copies)
+    moved = next(x for x in e if x["path"].endswith(MOVED_TO))
+    assert len(moved["baseline_paths"]) == 5 and str(src / MOVED_FROM) in moved["baseline_paths"]
+    # keyword-only leads are listed but are not leak-set hits
+    leads = [x for x in e if x["path"].endswith("職員名簿.xlsx")]
+    assert leads and not leads[0]["leak"]
+    assert diff["verdict"] == "remaining"
+    assert {"remaining", "changed", "relocated", "new", "unverified", "skipped"} <= set(diff["verdict_reasons"])
+    assert any(s["reason"] == "unreadable" and s["path"].endswith(UNREADABLE) for s in diff["not_verified"])
+    lingering = {x["path"].replace(str(src) + "/", ""): x["lingering"] for x in diff["lingering"]}
+    assert lingering[SAMBA_RECYCLE] == ["recycle-bin"]
+    assert lingering[f"{ARCHIVE} » {LEAKED_NAME}"] == ["archive"]
+    # the recycle bin: $R holds the content under a random name, $I names where it came from
+    assert lingering[RECYCLED_R] == lingering[RECYCLED_I] == ["recycle-bin"]
+    recycled = {x["path"].replace(str(src) + "/", ""): x for x in e if "RECYCLE" in x["path"]}
+    assert recycled[RECYCLED_R]["annotations"]["recycled_from"] == RECYCLED_FROM
+    assert recycled[RECYCLED_I]["annotations"]["recycled_from"] == recycled[RECYCLED_R]["annotations"]["recycled_from"]
+    assert recycled[RECYCLED_R]["leak"] and recycled[RECYCLED_I]["leak"]
+    assert diff["scope"]["same"]
+
+
+def test_rescan_outputs_are_listed_in_the_manifest_and_report_the_verdict(phases: dict):
+    out = phases["root"] / "re1"
+    manifest = (out / "manifest.sha256").read_text()
+    for name in ("findings.json", "report.html", "diff.json", "remediation.html"):
+        assert f"  {name}\n" in manifest
+    html = (out / "remediation.html").read_text()
+    assert 'data-verdict="remaining"' in html and "残存あり" in html
+    assert html.index('id="verdict"') < html.index('id="class-remaining"')
+    assert "新しいフォルダー/介護予防_利用者名簿 - コピー.xlsx" in html
+
+
+def test_diff_command_gives_the_same_result(phases: dict):
+    assert phases["diff_cmd"].returncode == 1, phases["diff_cmd"].stderr
+    a = (phases["root"] / "re1" / "diff.json").read_bytes()
+    b = (phases["root"] / "d1" / "diff.json").read_bytes()
+    assert a == b
+    assert json.loads(b)["rescan"]["findings_sha256"]
+
+
+def test_one_unreadable_copy_left_is_not_verified(phases: dict):
+    run = phases["rescan2"]
+    assert run.returncode == 1, run.stderr
+    diff = load(phases["root"] / "re2", "diff.json")
+    assert diff["verdict"] == "not-verified"
+    assert diff["verdict_reasons"] == ["unverified", "skipped"]
+    assert rel_paths(diff["entries"], "unverified", phases["src"]) == [UNREADABLE]
+    assert "未確認" in (phases["root"] / "re2" / "remediation.html").read_text()
+
+
+def test_everything_removed_is_clean(phases: dict):
+    run = phases["rescan3"]
+    diff = load(phases["root"] / "re3", "diff.json")
+    assert run.returncode == 0, (run.stderr, diff["verdict_reasons"], diff["not_verified"])
+    assert diff["verdict"] == "clean"
+    assert diff["leak_counts"]["removed"] == 8
+    assert all(diff["leak_counts"][c] == 0 for c in ("remaining", "changed", "relocated", "new", "unverified"))
+    html = (phases["root"] / "re3" / "remediation.html").read_text()
+    assert 'data-verdict="clean"' in html and "No copy remains" in html
+
+
+def test_errors_exit_2(phases: dict, tmp_path: Path):
+    bad = tmp_path / "not-findings.json"
+    bad.write_text("{}")
+    run = run_without_dac("scan", str(phases["src"]), *NAME, "--out", str(tmp_path / "o"), "--baseline", str(bad))
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    run = run_without_dac("diff", str(phases["base"]), str(tmp_path / "missing"), "--out", str(tmp_path / "d"))
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    run = run_without_dac("scan", str(phases["src"]), *NAME, "--out", str(phases["base"]), "--baseline",
+                          str(phases["base"]))
+    assert run.returncode == 2 and "not this scan's --out" in run.stderr
+    assert (phases["base"] / "findings.json").is_file()

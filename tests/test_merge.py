@@ -1,0 +1,66 @@
+"""``leakscan merge``: two halves of a share scanned apart and merged equal one scan of the whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_leakscan
+from remediation_data import load, share, with_case_key
+
+from scanner.demo import LEAKED_NAME
+
+
+def _files(doc: dict) -> set[tuple[str, str | None]]:
+    return {(f["path"], f["sha256"]) for f in doc["files"]}
+
+
+def _groups(doc: dict) -> set[tuple[str, tuple[str, ...]]]:
+    return {(g["sha256"], tuple(sorted(g["paths"]))) for g in doc["duplicate_groups"]}
+
+
+def test_merge_of_two_halves_equals_one_scan_of_the_whole(tmp_path: Path):
+    src = share(tmp_path)
+    halves = [[str(src / p) for p in ("PC01", "PC02", "PC03")], [str(src / p) for p in ("PC04", "PC05", "PC06")]]
+    key_holder = with_case_key(tmp_path / "whole")
+    outs = [with_case_key(tmp_path / "a", key_holder), with_case_key(tmp_path / "b", key_holder)]
+    common = ["--name", LEAKED_NAME, "--quiet"]
+    for half, out in zip(halves, outs, strict=True):
+        assert run_leakscan("scan", *half, *common, "--out", str(out), "--case-id", out.name).returncode == 1
+    assert run_leakscan("scan", str(src), *common, "--out", str(key_holder)).returncode == 1
+    run = run_leakscan("merge", *map(str, outs), "--out", str(tmp_path / "case"))
+    assert run.returncode == 1, run.stderr
+
+    merged, whole, a, b = load(tmp_path / "case"), load(key_holder), load(outs[0]), load(outs[1])
+    assert _files(merged) == _files(whole)
+    assert _files(a) and _files(b) and not (_files(a) & _files(b))
+    assert _groups(merged) == _groups(whole)
+    # the five identical copies span both halves: one group only once merged
+    assert max(g["count"] for g in merged["duplicate_groups"]) == 5
+    assert max((g["count"] for g in a["duplicate_groups"]), default=0) < 5
+    assert [f["id"] for f in merged["files"]] == list(range(1, len(merged["files"]) + 1))
+    assert {s["path"] for s in merged["skipped"]} == {s["path"] for s in whole["skipped"]}
+    assert sorted(merged["scan"]["sources"]) == sorted(halves[0] + halves[1])
+    # persons across both scans: same case key, so the keyed fingerprints compare
+    assert merged["persons"]["fingerprints"] == whole["persons"]["fingerprints"]
+    assert merged["persons"]["unique"] == len(whole["persons"]["fingerprints"])
+    assert merged["merge"]["persons"].startswith("combined")
+    assert [i["case"]["id"] for i in merged["merge"]["inputs"]] == ["a", "b"]
+    html = (tmp_path / "case" / "report.html").read_text()
+    for i in merged["merge"]["inputs"]:  # each scan's chain of custody is in the one report
+        assert i["findings_sha256"] in html and i["chain_of_custody"]["host"] in html
+    assert run_leakscan("verify", str(tmp_path / "case")).returncode == 0
+
+
+def test_same_scan_twice_is_not_counted_twice_and_other_keys_are_not_combined(tmp_path: Path):
+    src = share(tmp_path)
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):  # each with its own random case key
+        assert run_leakscan("scan", str(src), "--name", LEAKED_NAME, "--quiet", "--out", str(out)).returncode == 1
+    run = run_leakscan("merge", str(a), str(a), str(b), "--out", str(tmp_path / "case"), "--quiet")
+    assert run.returncode == 1, run.stderr
+    merged, one = load(tmp_path / "case"), load(a)
+    assert _files(merged) == _files(one) and len(merged["files"]) == len(one["files"])
+    assert merged["merge"]["duplicate_hits_dropped"] == 2 * len(one["files"])
+    assert "persons" not in merged and merged["merge"]["persons"].startswith("not combined")
+    run = run_leakscan("merge", str(a), "--out", str(a))
+    assert run.returncode == 2 and "Traceback" not in run.stderr

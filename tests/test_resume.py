@@ -1,0 +1,107 @@
+"""``scan --resume``: a scan killed with SIGKILL mid-way, resumed, equals an uninterrupted scan.
+
+The scan is slowed with the test hook LEAKSCAN_TEST_HOOK_DELAY_PER_FILE (seconds per recorded file)
+so it can be killed part-way. Between the kill and the resume one file already recorded is overwritten:
+the resumed findings still show its original SHA-256 (it was replayed from the state, not re-read);
+after it is restored, an uninterrupted scan must give the same findings except for times.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import ROOT, run_leakscan
+from remediation_data import load, share, strip_times, with_case_key
+
+from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people, simple_xlsx
+from scanner.state import STATE_FILE, TEST_HOOK_DELAY_ENV
+
+
+def _bulk_tree(tmp_path: Path) -> Path:
+    """The demo share plus ~200 files the scan must read: name hits, decoys and a few person lists."""
+    src = share(tmp_path)
+    rnd = random.Random(6)
+    for i in range(120):  # copies under variant names whose content is not a workbook: hit, no records
+        (src / f"bulk/PC{i % 8:02d}/介護予防_利用者名簿 ({i + 10}).xlsx").parent.mkdir(parents=True, exist_ok=True)
+        (src / f"bulk/PC{i % 8:02d}/介護予防_利用者名簿 ({i + 10}).xlsx").write_bytes(rnd.randbytes(3000 + i))
+    budget = simple_xlsx([["項目", "金額"], ["消耗品", 1200]])
+    for i in range(80):  # spreadsheets inspected and found clean
+        (src / f"bulk/memo/予算_{i:03d}.xlsx").parent.mkdir(parents=True, exist_ok=True)
+        (src / f"bulk/memo/予算_{i:03d}.xlsx").write_bytes(budget)
+    people = make_people(40, seed=77)
+    for i in range(4):  # person lists: read again on resume (their records never leave memory)
+        (src / f"bulk/lists/名簿_{i}.xlsx").parent.mkdir(parents=True, exist_ok=True)
+        (src / f"bulk/lists/名簿_{i}.xlsx").write_bytes(client_list_xlsx(people[i * 5:i * 5 + 30]))
+    return src
+
+
+def _recorded(db: Path) -> list[str]:
+    if not db.exists():
+        return []
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2)
+        try:
+            return [k for (k,) in con.execute("SELECT key FROM done")]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return []
+
+
+def test_resume_after_sigkill_equals_uninterrupted_scan(tmp_path: Path):
+    src = _bulk_tree(tmp_path)
+    killed, whole = with_case_key(tmp_path / "killed"), with_case_key(tmp_path / "whole")
+    args = [str(src), "--name", LEAKED_NAME, "--quiet", "--case-id", "R-1", "--note", "resume test"]
+    proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", *args, "--out", str(killed)],
+                            cwd=ROOT, env={**os.environ, TEST_HOOK_DELAY_ENV: "0.02"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    keys: list[str] = []
+    while time.monotonic() < deadline and proc.poll() is None:
+        keys = _recorded(killed / STATE_FILE)
+        if len(keys) >= 30:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the scan ended before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert not (killed / "findings.json").exists()
+    assert stat.S_IMODE((killed / STATE_FILE).stat().st_mode) == 0o600
+    keys = _recorded(killed / STATE_FILE)
+    assert 30 <= len(keys) < 200
+
+    # overwrite one file the killed scan had recorded: a resume that re-read it would see other bytes
+    victim = Path(next(k.split("\x1f")[-1] for k in keys if "介護予防_利用者名簿 (" in k))
+    original, st = victim.read_bytes(), victim.stat()
+    victim.write_bytes(b"x" * len(original))
+    resumed = run_leakscan("scan", "--resume", str(killed))
+    victim.write_bytes(original)
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert resumed.returncode == 1, resumed.stderr
+
+    full = run_leakscan("scan", *args, "--out", str(whole))
+    assert full.returncode == 1, full.stderr
+    a, b = load(killed), load(whole)
+    assert a["scan"]["resumed"] and "resumed" not in b["scan"]
+    assert a["scan"]["command_line"][-1] == str(killed)
+    for doc in (a, b):
+        doc["scan"].pop("command_line")
+    assert strip_times(a) == strip_times(b)
+    assert a["persons"]["unique"] > 0  # person lists were counted in both
+    # the hit of the overwritten file is the original one: replayed, not re-read
+    assert any(f["path"] == str(victim) for f in a["files"])
+
+
+def test_resume_needs_a_state(tmp_path: Path):
+    run = run_leakscan("scan", "--resume", str(tmp_path))
+    assert run.returncode == 2 and "nothing to resume" in run.stderr and "Traceback" not in run.stderr
+    run = run_leakscan("scan", "--resume", str(tmp_path), str(tmp_path))
+    assert run.returncode == 2 and "Traceback" not in run.stderr

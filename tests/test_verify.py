@@ -1,0 +1,80 @@
+"""``leakscan verify``: the manifest of an output folder, and the hits re-hashed at their sources."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import run_leakscan
+from remediation_data import KEPT, MODIFIED, copy_out, share
+
+from scanner.demo import LEAKED_NAME
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("verify")
+    src = share(root)
+    with zipfile.ZipFile(src / "PC03/backup_2017.zip", "w") as z:
+        z.writestr(LEAKED_NAME, (src / KEPT).read_bytes())
+    out = root / "out"
+    run = run_leakscan("scan", str(src), "--name", LEAKED_NAME, "--out", str(out), "--quiet")
+    assert run.returncode == 1, run.stderr
+    return src, out
+
+
+def test_untouched_output_and_sources_verify(scanned: tuple[Path, Path]):
+    src, out = scanned
+    run = run_leakscan("verify", str(out))
+    assert run.returncode == 0, run.stdout + run.stderr
+    run = run_leakscan("verify", str(out), "--sources", "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    rows = json.loads(run.stdout)["sources"]
+    assert rows and all(r["status"] == "match" for r in rows)
+    assert any(" » " in r["path"] for r in rows)  # the archive member was reached by walking its source again
+
+
+def test_one_changed_byte_of_the_report_fails(scanned: tuple[Path, Path], tmp_path: Path):
+    out = copy_out(scanned[1], tmp_path / "copy")
+    report = out / "report.html"
+    data = bytearray(report.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    report.write_bytes(bytes(data))
+    run = run_leakscan("verify", str(out))
+    assert run.returncode == 1
+    assert "OUTPUT CHANGED: report.html" in run.stdout
+
+
+def test_missing_or_unlisted_output_files_fail(scanned: tuple[Path, Path], tmp_path: Path):
+    out = copy_out(scanned[1], tmp_path / "copy")
+    (out / "extra.html").write_text("<p>added later</p>")
+    run = run_leakscan("verify", str(out))
+    assert run.returncode == 1 and "extra.html" in run.stdout
+    (out / "extra.html").unlink()
+    (out / "findings.json").unlink()
+    run = run_leakscan("verify", str(out))
+    assert run.returncode == 1 and "OUTPUT MISSING: findings.json" in run.stdout
+
+
+def test_changed_or_gone_sources_fail(tmp_path: Path):
+    src = share(tmp_path)
+    with zipfile.ZipFile(src / "PC03/backup_2017.zip", "w") as z:
+        z.writestr(LEAKED_NAME, (src / KEPT).read_bytes())
+    out = tmp_path / "out"
+    assert run_leakscan("scan", str(src), "--name", LEAKED_NAME, "--out", str(out), "--quiet").returncode == 1
+    (src / MODIFIED).write_bytes(b"changed")
+    (src / KEPT).unlink()
+    run = run_leakscan("verify", str(out), "--sources", "--json")
+    assert run.returncode == 1
+    status = {r["path"].replace(str(src) + "/", ""): r["status"] for r in json.loads(run.stdout)["sources"]}
+    assert status[MODIFIED] == "changed" and status[KEPT] == "missing"
+    assert status[f"PC03/backup_2017.zip » {LEAKED_NAME}"] == "match"
+    assert run_leakscan("verify", str(out)).returncode == 0  # the outputs themselves are intact
+    shutil.rmtree(src)
+    run = run_leakscan("verify", str(out), "--sources", "--json")
+    rows = json.loads(run.stdout)["sources"]
+    assert run.returncode == 1 and rows and all(r["status"] in ("missing", "unreachable") for r in rows)
+    assert any(r["status"] == "unreachable" for r in rows)  # the archive member: its source cannot be opened
