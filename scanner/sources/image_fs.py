@@ -1,0 +1,359 @@
+"""Walk one file system of a disk image with The Sleuth Kit (pytsk3), deleted entries included.
+
+TSK lists unallocated directory entries and orphan inodes (``$OrphanFiles``), which is why it is the
+back-end here. The walk is iterative and loop-safe: a directory (by metadata address) is entered
+once, depth is capped, symbolic links are recorded and never followed, and a directory TSK cannot
+read (a corrupt or looping cluster chain) becomes a Skipped, never a hang or a crash.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+import pytsk3
+
+from ..errors import ReadError
+from ..models import FileStat, Hop, Link, Location, Skipped
+from .local import decode_name
+
+MAX_DEPTH = 256
+
+FS_LABELS = {
+    int(pytsk3.TSK_FS_TYPE_FAT12): "FAT12",
+    int(pytsk3.TSK_FS_TYPE_FAT16): "FAT16",
+    int(pytsk3.TSK_FS_TYPE_FAT32): "FAT32",
+    int(pytsk3.TSK_FS_TYPE_EXFAT): "exFAT",
+    int(pytsk3.TSK_FS_TYPE_NTFS): "NTFS",
+    int(pytsk3.TSK_FS_TYPE_EXT2): "ext2",
+    int(pytsk3.TSK_FS_TYPE_EXT3): "ext3",
+    int(pytsk3.TSK_FS_TYPE_EXT4): "ext4",
+    int(pytsk3.TSK_FS_TYPE_HFS): "HFS+",
+    int(pytsk3.TSK_FS_TYPE_ISO9660): "ISO9660",
+    int(pytsk3.TSK_FS_TYPE_APFS): "APFS",
+    int(pytsk3.TSK_FS_TYPE_FFS1): "UFS1",
+    int(pytsk3.TSK_FS_TYPE_FFS1B): "UFS1",
+    int(pytsk3.TSK_FS_TYPE_FFS2): "UFS2",
+    int(pytsk3.TSK_FS_TYPE_YAFFS2): "YAFFS2",
+}
+LOCAL_TIME_FS = {"FAT12", "FAT16", "FAT32", "exFAT"}
+FAT_TIME_NOTE = ("FAT: local time of the PC that wrote it (no time zone stored), 2 s resolution; "
+                 "access time is a date only")
+
+_NAME_UNALLOC = int(pytsk3.TSK_FS_NAME_FLAG_UNALLOC)
+_META_ALLOC = int(pytsk3.TSK_FS_META_FLAG_ALLOC)
+_M_REG, _M_DIR, _M_LNK = int(pytsk3.TSK_FS_META_TYPE_REG), int(pytsk3.TSK_FS_META_TYPE_DIR), int(pytsk3.TSK_FS_META_TYPE_LNK)
+_M_VIRT, _M_VIRT_DIR = int(pytsk3.TSK_FS_META_TYPE_VIRT), int(pytsk3.TSK_FS_META_TYPE_VIRT_DIR)
+_NAME_TO_META = {
+    int(pytsk3.TSK_FS_NAME_TYPE_REG): _M_REG,
+    int(pytsk3.TSK_FS_NAME_TYPE_DIR): _M_DIR,
+    int(pytsk3.TSK_FS_NAME_TYPE_LNK): _M_LNK,
+    int(pytsk3.TSK_FS_NAME_TYPE_VIRT): _M_VIRT,
+    int(pytsk3.TSK_FS_NAME_TYPE_VIRT_DIR): _M_VIRT_DIR,
+    int(pytsk3.TSK_FS_NAME_TYPE_FIFO): int(pytsk3.TSK_FS_META_TYPE_FIFO),
+    int(pytsk3.TSK_FS_NAME_TYPE_CHR): int(pytsk3.TSK_FS_META_TYPE_CHR),
+    int(pytsk3.TSK_FS_NAME_TYPE_BLK): int(pytsk3.TSK_FS_META_TYPE_BLK),
+    int(pytsk3.TSK_FS_NAME_TYPE_SOCK): int(pytsk3.TSK_FS_META_TYPE_SOCK),
+}
+_SPECIAL = {
+    int(pytsk3.TSK_FS_META_TYPE_FIFO): "fifo",
+    int(pytsk3.TSK_FS_META_TYPE_CHR): "device",
+    int(pytsk3.TSK_FS_META_TYPE_BLK): "device",
+    int(pytsk3.TSK_FS_META_TYPE_SOCK): "socket",
+    int(pytsk3.TSK_FS_META_TYPE_WHT): "whiteout",
+    int(pytsk3.TSK_FS_META_TYPE_SHAD): "shadow inode",
+}
+_DATA = int(pytsk3.TSK_FS_ATTR_TYPE_NTFS_DATA)
+_DEFAULT_ATTR = (int(pytsk3.TSK_FS_ATTR_TYPE_DEFAULT), -1)
+NTFS_METAFILE = "NTFS system file: listed, content not read"
+
+
+def fs_label(fs: Any) -> str:
+    """TSK's file-system type as a person names it (FAT32, NTFS, ext4 ...)."""
+    ftype = int(fs.info.ftype)
+    return FS_LABELS.get(ftype, f"type 0x{ftype:x}")
+
+
+_TIME_CACHE: dict[tuple[int, bool], str] = {}
+
+
+def fs_time(sec: int, nano: int, local: bool) -> str | None:
+    """TSK seconds -> ISO text. UTC file systems get ``...Z``; FAT gets its wall-clock time back.
+
+    TSK turned the FAT wall-clock time into seconds with mktime(), so localtime() returns the time as
+    written (no zone suffix, like DOS times in zip members). Seconds are cached: a walk formats
+    hundreds of thousands of times and they cluster.
+    """
+    if not sec:
+        return None
+    base = _TIME_CACHE.get((sec, local))
+    if base is None:
+        try:
+            base = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(sec) if local else time.gmtime(sec))
+        except (OverflowError, OSError, ValueError):
+            return None
+        if len(_TIME_CACHE) > 65536:
+            _TIME_CACHE.clear()
+        _TIME_CACHE[(sec, local)] = base
+    if local:
+        return f"{base}.{nano // 1_000_000:03d}" if nano else base
+    return f"{base}.{nano // 1000:06d}Z" if nano else f"{base}Z"
+
+
+@dataclass(frozen=True)
+class FsContext:
+    """What every entry of one file system shares."""
+
+    source: str
+    hops: tuple[Hop, ...]
+    fs: Any
+    label: str
+
+    @property
+    def local_times(self) -> bool:
+        return self.label in LOCAL_TIME_FS
+
+    def location(self, raw_path: bytes, text: str | None = None, utf8: bool = True) -> Location:
+        """``text``/``utf8`` are the decoded path when the caller has it already (the walk does)."""
+        if text is None:
+            decoded = [decode_name(p) for p in raw_path.split(b"/")]
+            text = "/".join(d[0] for d in decoded)
+            utf8 = all(d[1] for d in decoded)
+        return Location(self.source, text or "/", self.hops, None if utf8 else raw_path.hex())
+
+
+def file_stat(meta: Any, size: int, local_times: bool) -> FileStat:
+    note = FAT_TIME_NOTE if local_times else None
+    if meta is None:
+        return FileStat(size, time_note=note)
+    lt = local_times
+    return FileStat(size, fs_time(meta.mtime, meta.mtime_nano, lt), fs_time(meta.atime, meta.atime_nano, lt),
+                    fs_time(meta.ctime, meta.ctime_nano, lt), fs_time(meta.crtime, meta.crtime_nano, lt), note)
+
+
+class TskStream(io.RawIOBase):
+    """One attribute of one TSK file as a read-only binary stream."""
+
+    def __init__(self, tsk_file: Any, size: int, attr: tuple[int, int], deleted: bool) -> None:
+        super().__init__()
+        self._file = tsk_file
+        self._size = size
+        self._attr = attr
+        self._deleted = deleted
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf: Any) -> int:
+        n = min(len(buf), self._size - self._pos)
+        if n <= 0:
+            return 0
+        try:
+            data = self._file.read_random(self._pos, n, self._attr[0], self._attr[1])
+        except (OSError, RuntimeError) as e:  # RuntimeError: the image reader itself failed
+            reason = "unrecoverable" if self._deleted else "unreadable"
+            raise ReadError(reason, f"The Sleuth Kit could not read byte {self._pos}: {e}") from e
+        if not data:
+            reason = "unrecoverable" if self._deleted else "corrupt"
+            raise ReadError(reason, f"content ends at byte {self._pos} of {self._size}")
+        buf[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+
+class ImageEntry:
+    """A regular file (or an NTFS named data stream) inside a file system of a disk image."""
+
+    kind = "file"
+
+    def __init__(self, location: Location, name: str, deleted: bool, tsk_file: Any, meta: Any, size: int,
+                 attr: tuple[int, int], local_times: bool, lost: str = "") -> None:
+        self.location = location
+        self.name = name
+        self.deleted = deleted
+        self._file = tsk_file
+        self._meta = meta
+        self._size = size
+        self._attr = attr
+        self._local_times = local_times
+        self._lost = lost  # why the content of a deleted entry cannot be recovered, if known already
+
+    def stat(self) -> FileStat:
+        return file_stat(self._meta, self._size, self._local_times)
+
+    def open(self) -> IO[bytes]:
+        if self._lost == NTFS_METAFILE:
+            raise ReadError("special-file", self._lost)
+        if self._lost:
+            raise ReadError("unrecoverable", self._lost)
+        stream = TskStream(self._file, self._size, self._attr, self.deleted)
+        if self.deleted and self._size:
+            try:  # probe now, so an unrecoverable entry fails at open() with a clear reason
+                self._file.read_random(0, min(self._size, 4096), self._attr[0], self._attr[1])
+            except (OSError, RuntimeError) as e:
+                raise ReadError("unrecoverable", f"deleted; The Sleuth Kit cannot read its content ({e})") from e
+        return io.BufferedReader(stream, buffer_size=1 << 20)
+
+
+def _lost_reason(meta: Any, deleted: bool) -> str:
+    """Why a deleted entry's content is gone before even trying, or "" when TSK may recover it."""
+    if not deleted:
+        return ""
+    if meta is None or not meta.addr:
+        return "deleted; only the directory entry is left (no metadata address)"
+    if int(meta.flags) & _META_ALLOC:
+        return "deleted; its metadata now belongs to another file"
+    if meta.size == 0:
+        return "deleted; size and block pointers were cleared"
+    return ""
+
+
+def _orphan_meta(fs: Any, f: Any, addr: int) -> tuple[Any, Any]:
+    """TSK lists orphan files by address only; open the metadata itself to learn type and size."""
+    try:
+        full = fs.open_meta(inode=addr)
+    except (OSError, RuntimeError):
+        return f, None
+    return full, full.info.meta
+
+
+def _ntfs_metafile(meta: Any, raw_path: bytes) -> bool:
+    """NTFS system files ($MFT, $LogFile, $BadClus:$Bad ...): MFT entries 0-23 and /$Extend/."""
+    return (meta is not None and int(meta.addr) < 24) or raw_path.startswith(b"/$Extend/")
+
+
+def _named_streams(tsk_file: Any) -> list[tuple[bytes, int, int, int]]:
+    """NTFS alternate data streams (named $DATA attributes): (name, type, id, size)."""
+    out = []
+    try:
+        for attr in tsk_file:
+            info = attr.info
+            if int(info.type) == _DATA and info.name:
+                out.append((info.name, int(info.type), int(info.id), int(info.size)))
+    except (OSError, RuntimeError):
+        return []
+    return out
+
+
+@dataclass
+class _Dir:
+    """A directory waiting to be listed: metadata address, raw and decoded path, depth, deleted."""
+
+    addr: int
+    raw: bytes
+    text: str
+    utf8: bool
+    depth: int
+    gone: bool
+
+
+def walk_fs(ctx: FsContext) -> Iterator[Any]:
+    """Yield ImageEntry, Link and Skipped for everything under the root of ``ctx.fs``."""
+    fs = ctx.fs
+    root = int(fs.info.root_inum)
+    seen: set[Any] = {root, _dir_key(ctx, _open_meta(fs, root), root)}
+    stack = [_Dir(root, b"", "", True, 0, False)]
+    while stack:
+        d = stack.pop()
+        try:
+            listing = list(fs.open_dir(inode=d.addr))
+        except (OSError, RuntimeError) as e:
+            yield Skipped(ctx.location(d.raw, d.text, d.utf8), "unrecoverable" if d.gone else "corrupt",
+                          f"directory not readable: {e}")
+            continue
+        subdirs: list[_Dir] = []
+        for f in listing:
+            name_info = f.info.name
+            raw = name_info.name
+            if not raw or raw in (b".", b".."):
+                continue
+            name, ok = decode_name(raw)
+            child = _Dir(0, d.raw + b"/" + raw, f"{d.text}/{name}", d.utf8 and ok, d.depth + 1, d.gone)
+            meta = f.info.meta
+            if meta is None and d.gone and int(name_info.meta_addr):
+                f, meta = _orphan_meta(fs, f, int(name_info.meta_addr))
+            deleted = d.gone or bool(int(name_info.flags) & _NAME_UNALLOC)
+            mtype = int(meta.type) if meta is not None else 0
+            if not mtype:  # metadata wiped (type undefined): the directory entry still says what it was
+                mtype = _NAME_TO_META.get(int(name_info.type), 0)
+            if mtype == _M_REG:
+                if d.depth == 0 and raw.endswith(b"(Volume Label Entry)") and ctx.local_times:
+                    continue  # FAT volume label: TSK shows it as a file, it holds no data
+                yield from _file_entries(ctx, f, meta, child, name, deleted)
+            elif mtype in (_M_DIR, _M_VIRT_DIR):
+                child.addr = int(meta.addr) if meta is not None else int(name_info.meta_addr)
+                child.gone = deleted or mtype == _M_VIRT_DIR  # $OrphanFiles holds deleted files only
+                key = _dir_key(ctx, f, child.addr)
+                problem = _cannot_enter(child, meta, deleted, key in seen)
+                if problem:
+                    yield Skipped(ctx.location(child.raw, child.text, child.utf8), *problem)
+                else:
+                    seen.add(key)
+                    subdirs.append(child)
+            elif mtype == _M_LNK:
+                link = meta.link if meta is not None else b""
+                target = decode_name(link)[0] if isinstance(link, bytes) else str(link or "")
+                yield Link(ctx.location(child.raw, child.text, child.utf8), target)
+            elif mtype != _M_VIRT:  # _M_VIRT: $MBR, $FAT1, $FAT2 are TSK's views of FS structures
+                loc = ctx.location(child.raw, child.text, child.utf8)
+                if mtype in _SPECIAL:
+                    yield Skipped(loc, "special-file", f"{_SPECIAL[mtype]}: not read")
+                else:
+                    yield Skipped(loc, "unrecoverable" if deleted else "corrupt", "entry of unknown type")
+        stack.extend(reversed(subdirs))
+
+
+def _open_meta(fs: Any, addr: int) -> Any:
+    try:
+        return fs.open_meta(inode=addr)
+    except (OSError, RuntimeError):
+        return None
+
+
+def _dir_key(ctx: FsContext, f: Any, addr: int) -> Any:
+    """What makes a directory the same directory twice.
+
+    On FAT, TSK's metadata address is where the directory *entry* sits, so two entries pointing at
+    one cluster look like two directories: there the first data block is the identity. Elsewhere
+    (ext, NTFS, HFS+) the inode / MFT entry is.
+    """
+    if not ctx.local_times or f is None:
+        return addr
+    try:
+        for attr in f:
+            for run in attr:
+                return ("block", int(run.addr))
+    except (OSError, RuntimeError):
+        pass
+    return addr
+
+
+def _cannot_enter(child: _Dir, meta: Any, deleted: bool, seen: bool) -> tuple[str, str] | None:
+    """(reason, detail) when a directory must not be walked: gone, already seen, too deep."""
+    if deleted and (meta is None or int(meta.flags) & _META_ALLOC or not child.addr):
+        return "unrecoverable", "deleted directory; its metadata is gone or reused"
+    if seen:
+        return "loop", "directory content already walked (a loop, or a deleted directory whose clusters were reused)"
+    if child.depth > MAX_DEPTH:
+        return "path-too-long", f"deeper than {MAX_DEPTH} directories"
+    return None
+
+
+def _file_entries(ctx: FsContext, f: Any, meta: Any, child: _Dir, name: str, deleted: bool) -> Iterator[ImageEntry]:
+    """The file itself and, on NTFS, each of its named data streams (``file.txt:stream``)."""
+    size = int(meta.size) if meta is not None else 0
+    lost = _lost_reason(meta, deleted)
+    ntfs = ctx.label == "NTFS"
+    if ntfs and not lost and _ntfs_metafile(meta, child.raw):
+        lost = NTFS_METAFILE
+    loc = ctx.location(child.raw, child.text, child.utf8)
+    yield ImageEntry(loc, name, deleted, f, meta, size, _DEFAULT_ATTR, ctx.local_times, lost)
+    if ntfs and meta is not None:
+        for sname, stype, sid, ssize in _named_streams(f):
+            sdecoded, ok = decode_name(sname)
+            sloc = ctx.location(child.raw + b":" + sname, f"{child.text}:{sdecoded}", child.utf8 and ok)
+            yield ImageEntry(sloc, f"{name}:{sdecoded}", deleted, f, meta, ssize, (stype, sid), ctx.local_times, lost)

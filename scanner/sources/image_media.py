@@ -1,0 +1,308 @@
+"""The storage layer of a disk image: recognise it by content, open it read-only for The Sleuth Kit.
+
+Raw and split raw images are read with ``os.pread`` on descriptors opened ``O_RDONLY|O_NOATIME``;
+E01 through pyewf over file objects opened the same way (so the evidence keeps its access time);
+VMDK, VHD/VHDX, QCOW2 and the other formats dfvfs knows through dfvfs' own file object. Each is
+handed to TSK as a ``pytsk3.Img_Info`` subclass, and every file system is then opened at its offset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytsk3
+
+from ..errors import SourceError
+
+EWF_SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"EVF2\x0d\x0a\x81\x00")
+_NOATIME = getattr(os, "O_NOATIME", 0)
+_RDONLY = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+_SPLIT_RAW = re.compile(r"^(?P<stem>.*)\.(?P<num>\d{3})$")
+
+
+def open_evidence(path: str) -> int:
+    """Open an image file read-only, without touching its access time where the OS allows."""
+    if _NOATIME:
+        try:
+            return os.open(path, _RDONLY | _NOATIME)
+        except PermissionError:
+            pass
+    return os.open(path, _RDONLY)
+
+
+def _read_at(path: str, offset: int, size: int) -> bytes:
+    fd = open_evidence(path)
+    try:
+        return os.pread(fd, size, offset)
+    finally:
+        os.close(fd)
+
+
+def signature_kind(head: bytes, tail: bytes = b"") -> str | None:
+    """What the first 4 KiB (and the last 512 bytes) say the file is, or None.
+
+    Container formats first (their own magic), then a partition table, then a file-system boot
+    sector or superblock at its fixed offset.
+    """
+    if head.startswith(EWF_SIGNATURES):
+        return "ewf"
+    if head.startswith(b"KDMV") or head.startswith(b"# Disk DescriptorFile") or head.startswith(b"COWD"):
+        return "vmdk"
+    if head.startswith(b"vhdxfile"):
+        return "vhdx"
+    if head.startswith(b"conectix") or tail.startswith(b"conectix"):
+        return "vhd"
+    if head.startswith(b"QFI\xfb"):
+        return "qcow"
+    if len(head) >= 520 and head[512:520] == b"EFI PART":
+        return "gpt"
+    if len(head) >= 4104 and head[4096:4104] == b"EFI PART":
+        return "gpt"
+    boot = len(head) >= 512 and head[510:512] == b"\x55\xaa"
+    if boot and head[3:11] == b"NTFS    ":
+        return "ntfs"
+    if boot and head[3:11] == b"EXFAT   ":
+        return "exfat"
+    if boot and (head[54:59] in (b"FAT12", b"FAT16") or head[82:87] == b"FAT32"):
+        return "fat"
+    if len(head) >= 1082 and head[1080:1082] == b"\x53\xef":
+        return "ext"
+    if len(head) >= 1026 and head[1024:1026] in (b"H+", b"HX"):
+        return "hfs+"
+    if boot and _mbr_has_partition(head):
+        return "mbr"
+    return None
+
+
+def _mbr_has_partition(head: bytes) -> bool:
+    """A plausible MBR: boot flags 0x00/0x80 and at least one non-empty partition entry."""
+    found = False
+    for i in range(4):
+        e = head[446 + 16 * i: 462 + 16 * i]
+        if e[0] not in (0x00, 0x80):
+            return False
+        if e[4] != 0 and int.from_bytes(e[12:16], "little") > 0:
+            found = True
+    return found
+
+
+def mbr_partitions(head: bytes, sector: int = 512) -> list[tuple[str, int, int]]:
+    """Primary MBR entries as (p1.., byte offset, byte size), read directly.
+
+    Only a fallback for when The Sleuth Kit refuses the table (a truncated image whose partitions run
+    past its end): the partitions that are there can still be walked.
+    """
+    if len(head) < 512 or head[510:512] != b"\x55\xaa" or not _mbr_has_partition(head):
+        return []
+    out = []
+    for i in range(4):
+        e = head[446 + 16 * i: 462 + 16 * i]
+        ptype, start, count = e[4], int.from_bytes(e[8:12], "little"), int.from_bytes(e[12:16], "little")
+        if ptype in (0x00, 0x05, 0x0F, 0x85, 0xEE) or not start or not count:
+            continue  # empty, extended or GPT-protective
+        out.append((f"p{len(out) + 1}", start * sector, count * sector))
+    return out
+
+
+def looks_like_image(path: str) -> bool:
+    """True when the file's content says it is a disk image, partition image or a format dfvfs opens."""
+    try:
+        size = os.path.getsize(path)
+        head = _read_at(path, 0, 4608)
+        tail = _read_at(path, max(size - 512, 0), 512) if size >= 1024 else b""
+    except OSError:
+        return False
+    return signature_kind(head, tail) is not None
+
+
+def split_segments(path: str) -> list[str]:
+    """``disk.000``/``disk.001`` -> every consecutive segment that exists, starting with ``path``."""
+    m = _SPLIT_RAW.match(path)
+    if not m:
+        return [path]
+    stem, num = m.group("stem"), int(m.group("num"))
+    segs = []
+    while os.path.isfile(f"{stem}.{num:03d}"):
+        segs.append(f"{stem}.{num:03d}")
+        num += 1
+    return segs or [path]
+
+
+class RawImage(pytsk3.Img_Info):
+    """One or more raw segment files as one image, read with ``os.pread`` (no Python file buffering)."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self._fds: list[int] = []
+        self._starts: list[int] = []
+        self._sizes: list[int] = []
+        self.paths = list(paths)
+        total = 0
+        try:
+            for p in paths:
+                fd = open_evidence(p)
+                self._fds.append(fd)
+                size = os.fstat(fd).st_size
+                self._starts.append(total)
+                self._sizes.append(size)
+                total += size
+        except OSError:
+            self.close()
+            raise
+        self._size = total
+        pytsk3.Img_Info.__init__(self, url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
+
+    def close(self) -> None:
+        for fd in self._fds:
+            os.close(fd)
+        self._fds = []
+
+    def read(self, offset: int, size: int) -> bytes:
+        if not self._fds:
+            raise OSError("image already closed")
+        if len(self._fds) == 1:
+            return os.pread(self._fds[0], size, offset)
+        out = []
+        for fd, start, seg in zip(self._fds, self._starts, self._sizes, strict=True):
+            if size <= 0:
+                break
+            if offset >= start + seg:
+                continue
+            chunk = os.pread(fd, min(size, start + seg - offset), offset - start)
+            if not chunk:
+                break
+            out.append(chunk)
+            offset += len(chunk)
+            size -= len(chunk)
+        return b"".join(out)
+
+    def get_size(self) -> int:
+        return self._size
+
+
+class _NoAtimeFile:
+    """The file-object interface pyewf needs (read, seek, tell, get_size) over an O_NOATIME descriptor."""
+
+    def __init__(self, path: str) -> None:
+        self._fd = open_evidence(path)
+        self._pos = 0
+        self._size = os.fstat(self._fd).st_size
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            size = self._size - self._pos
+        data = os.pread(self._fd, size, self._pos)
+        self._pos += len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._size}[whence]
+        self._pos = base + offset
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def get_offset(self) -> int:
+        return self._pos
+
+    def get_size(self) -> int:
+        return self._size
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+class EwfImage(pytsk3.Img_Info):
+    """An EnCase image (all its segments) through pyewf, with the hashes stored at acquisition."""
+
+    def __init__(self, path: str) -> None:
+        import pyewf
+
+        try:
+            self.paths = pyewf.glob(path)
+        except (OSError, TypeError) as e:
+            raise SourceError(f"{path}: EWF segments not found ({e})") from e
+        self._files = [_NoAtimeFile(p) for p in self.paths]
+        self._handle = pyewf.handle()
+        try:
+            self._handle.open_file_objects(self._files, "r")
+        except OSError as e:
+            self._close_files()
+            raise SourceError(f"{path}: not a readable EWF image ({e})") from e
+        pytsk3.Img_Info.__init__(self, url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
+
+    def _close_files(self) -> None:
+        for f in self._files:
+            f.close()
+        self._files = []
+
+    def close(self) -> None:
+        try:
+            self._handle.close()
+        except OSError:
+            pass
+        self._close_files()
+
+    def read(self, offset: int, size: int) -> bytes:
+        return self._handle.read_buffer_at_offset(size, offset)
+
+    def get_size(self) -> int:
+        return self._handle.get_media_size()
+
+    def stored_hashes(self) -> dict[str, str]:
+        """The MD5 / SHA-1 (/ SHA-256) written into the image when it was acquired."""
+        out = {}
+        for key, value in (self._handle.get_hash_values() or {}).items():
+            if value:
+                out[key.lower().replace("-", "")] = value.lower()
+        return out
+
+    def headers(self) -> dict[str, str]:
+        """Acquisition headers (case number, examiner, dates ...) as text."""
+        try:
+            values = self._handle.get_header_values() or {}
+        except OSError:
+            return {}
+        return {str(k): str(v) for k, v in values.items() if v}
+
+    def format_name(self) -> str:
+        return "EWF (E01)" if self.paths[0].lower().endswith(".e01") else "EWF"
+
+
+class DfvfsImage(pytsk3.Img_Info):
+    """Any storage format dfvfs opens (VMDK, VHD/VHDX, QCOW ...) through its file object."""
+
+    def __init__(self, file_object: Any) -> None:
+        self._file_object = file_object
+        pytsk3.Img_Info.__init__(self, url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
+
+    def close(self) -> None:
+        self._file_object = None
+
+    def read(self, offset: int, size: int) -> bytes:
+        self._file_object.seek(offset, os.SEEK_SET)
+        return self._file_object.read(size)
+
+    def get_size(self) -> int:
+        return self._file_object.get_size()
+
+
+def media_hashes(read: Callable[[int, int], bytes], size: int, names: list[str],
+                 chunk: int = 1 << 22) -> dict[str, str]:
+    """Recompute the media hash over the whole image (``--verify-images``); one read pass."""
+    algos = {n: hashlib.new({"md5": "md5", "sha1": "sha1", "sha256": "sha256"}[n]) for n in names}
+    offset = 0
+    while offset < size:
+        data = read(offset, min(chunk, size - offset))
+        if not data:
+            raise SourceError(f"image ends early at byte {offset} of {size}")
+        for h in algos.values():
+            h.update(data)
+        offset += len(data)
+    return {n: h.hexdigest() for n, h in algos.items()}
