@@ -1,0 +1,189 @@
+"""Value validators for personal data in cells (DOMAIN.md section 2): each is a pure function on one value.
+
+Used to confirm a column that its header suggests, and to find columns of header-less sheets. Every
+comparison runs on an NFKC copy; the original text is never rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_HYPHENS = "－‐−―ーｰ—–‑"
+_HYPHEN_RE = re.compile(f"[{_HYPHENS}]")
+
+
+def nfkc(value: object) -> str:
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _digits_only(text: str) -> str:
+    return re.sub(r"[\s\-()]", "", _HYPHEN_RE.sub("-", text))
+
+
+# --- numbers with check digits ---------------------------------------------------------------------
+
+def my_number_valid(value: object) -> bool:
+    """個人番号: 12 digits, check digit from weights 6,5,4,3,2,7,6,5,4,3,2 (hyphens/spaces allowed)."""
+    d = _digits_only(nfkc(value))
+    if not re.fullmatch(r"\d{12}", d):
+        return False
+    weights = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    r = sum(int(c) * w for c, w in zip(d[:11], weights, strict=True)) % 11
+    return int(d[11]) == (0 if r <= 1 else 11 - r)
+
+
+def corporate_number_valid(value: object) -> bool:
+    """法人番号: 13 digits, the first is 9 - (sum Pn*Qn mod 9), Pn counted from the right, Qn 1 odd / 2 even."""
+    d = _digits_only(nfkc(value))
+    if not re.fullmatch(r"\d{13}", d):
+        return False
+    body = d[1:][::-1]
+    total = sum(int(c) * (1 if i % 2 == 0 else 2) for i, c in enumerate(body))
+    return int(d[0]) == 9 - total % 9
+
+
+# --- postal codes and phones -----------------------------------------------------------------------
+
+_POSTCODE = re.compile(r"(?<![\d-])〒?\s*(\d{3})-(\d{4})(?![\d-])")
+_POSTCODE_BARE = re.compile(r"^(?:〒\s*)?(\d{7})$")
+
+
+def find_postcode(value: object, labelled: bool = False) -> str | None:
+    """A postal code as NNN-NNNN. Seven bare digits count only next to 〒 or in a 郵便番号 column."""
+    t = _HYPHEN_RE.sub("-", nfkc(value))
+    m = _POSTCODE.search(t)
+    if m:
+        return f"{m.group(1)}-{m.group(2)}"
+    m = _POSTCODE_BARE.match(t.strip())
+    if m and (labelled or t.startswith("〒")):
+        return f"{m.group(1)[:3]}-{m.group(1)[3:]}"
+    return None
+
+
+def normalise_phone(value: object) -> str | None:
+    """Digits of a Japanese phone number (+81 -> 0) when it has a valid shape, else None."""
+    t = nfkc(value)
+    if re.search(r"[^\d\s\-()+]", _HYPHEN_RE.sub("-", t)):
+        return None
+    d = _digits_only(t)
+    if d.startswith("+81"):
+        d = "0" + d[3:].lstrip("0")
+    if not d.isdigit():
+        return None
+    if re.fullmatch(r"0[5789]0\d{8}", d):
+        return d
+    if re.fullmatch(r"0[1-9]\d{8}", d) and not re.match(r"0[5789]0", d):
+        return d  # fixed line: 10 digits; 050/070/080/090 numbers always have 11
+    return None
+
+
+# --- dates -----------------------------------------------------------------------------------------
+
+ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018,
+        "明": 1867, "大": 1911, "昭": 1925, "平": 1988, "令": 2018,
+        "M": 1867, "T": 1911, "S": 1925, "H": 1988, "R": 2018}
+_ERA_DATE = re.compile(
+    r"^(明治|大正|昭和|平成|令和|明|大|昭|平|令|[MTSHR])\s*(元|\d{1,2})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$",
+    re.IGNORECASE)
+_ISO_DATE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+
+
+def _date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def excel_serial_date(value: float) -> dt.date | None:
+    """An Excel date serial (1900 system, epoch 1899-12-30) within 1900..2100, else None."""
+    if isinstance(value, bool) or not 1 <= value < 73051:
+        return None
+    return EXCEL_EPOCH + dt.timedelta(days=int(value))
+
+
+def parse_date(value: object, serials: bool = False) -> dt.date | None:
+    """A date from a cell: date objects, 和暦 text (昭和20年5月3日, S20.5.3, ㍼20年5月3日), 1945/05/03.
+
+    ``serials``: also read a bare number as an Excel serial (only in a column labelled as a date).
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float):
+        return excel_serial_date(float(value)) if serials else None
+    t = nfkc(value)  # NFKC turns ㍼ into 昭和 and full-width digits into ASCII
+    if not t:
+        return None
+    m = _ERA_DATE.match(t)
+    if m:
+        era = m.group(1).upper() if m.group(1).isascii() else m.group(1)
+        year = 1 if m.group(2) == "元" else int(m.group(2))
+        return _date(ERAS[era] + year, int(m.group(3)), int(m.group(4)))
+    m = _ISO_DATE.match(t)
+    if m:
+        return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if serials and re.fullmatch(r"\d{4,5}(?:\.0+)?", t):
+        return excel_serial_date(float(t))
+    return None
+
+
+# --- sex -------------------------------------------------------------------------------------------
+
+_SEX = {"男": "男", "男性": "男", "女": "女", "女性": "女", "m": "男", "male": "男", "f": "女", "female": "女",
+        "おとこ": "男", "おんな": "女"}
+
+
+def parse_sex(value: object) -> str | None:
+    """男 or 女 from 男/女/男性/女性/M/F/Male/Female; None for anything else (numeric codes are ambiguous)."""
+    return _SEX.get(nfkc(value).casefold())
+
+
+# --- names and addresses ---------------------------------------------------------------------------
+
+_PREF = re.compile(r"(東京都|北海道|(?:京都|大阪)府|[^\s\d]{2,3}県)")
+_MUNI = re.compile(r"[^\s\d]{1,6}?(?:市|区|町|村|郡)")
+_BLOCK = re.compile(r"\d|[一二三四五六七八九十]+丁目|番地|番|号")
+_ORG = re.compile(r"株式会社|有限会社|合同会社|\(株\)|\(有\)|㈱|㈲|法人|協会|組合|センター|病院|医院|クリニック|"
+                  r"施設|事業所|学校|大学|役所|役場|ホーム|会館|工場|支店|本店|営業所|"
+                  r"\b(?:inc|ltd|llc|corp|co|company|gmbh)\b\.?", re.IGNORECASE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_PERSON_SPACED = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ]{1,5}[ \u3000]"
+                            r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ]{1,6}$")
+
+
+def looks_like_address(value: object, strict: bool = False) -> bool:
+    """An address: prefecture or municipality, and (strict) block numbers. Latin text passes when not strict."""
+    t = nfkc(value)
+    if len(t) < 2 or len(t) > 200 or parse_date(t) or _is_number(t):
+        return False
+    if _CJK.search(t):
+        place = bool(_PREF.search(t) or _MUNI.search(t))
+        return place and bool(_BLOCK.search(t)) if strict else place or bool(_BLOCK.search(t))
+    return not strict and bool(_LATIN.search(t))
+
+
+def looks_like_name(value: object) -> bool:
+    """A short personal name (CJK or Latin), not an organisation, number, date or long text."""
+    t = nfkc(value)
+    if not t or len(t) > 40 or _is_number(t) or parse_date(t) or _ORG.search(t):
+        return False
+    if not (_CJK.search(t) or _LATIN.search(t)):
+        return False
+    digits = sum(c.isdigit() for c in t)
+    return digits <= 2 and "@" not in t and "http" not in t.casefold()
+
+
+def looks_like_spaced_name(value: object) -> bool:
+    """A Japanese name written 姓 名 with a space: how header-less lists show people (place names have none)."""
+    t = str(value).strip()
+    return bool(_PERSON_SPACED.match(t)) and not _ORG.search(t) and not _PREF.match(t)
+
+
+def _is_number(t: str) -> bool:
+    return bool(re.fullmatch(r"[+\-]?[\d,]+(?:\.\d+)?", t))

@@ -1,0 +1,164 @@
+"""Run risky parsers in a long-lived worker process that can be killed.
+
+A parser stuck in Rust or C (calamine, zip, XML) cannot be stopped from a thread, and a decompression
+bomb can exhaust memory before any Python check runs. The worker is a fresh interpreter (not a fork of
+the scan, so no threads or locks are copied), capped with RLIMIT_AS, and reused file after file; when a call passes its
+time limit the worker is killed and the next call starts a fresh one. Crashes of every kind come back
+as ReadError, so the scan records the file and goes on.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from .errors import ReadError
+
+log = logging.getLogger("leakscan")
+
+GiB = 1 << 30
+DEFAULT_MEMORY = 6 * GiB
+PRELOAD = ["scanner.tables", "scanner.detectors.spreadsheet"]
+
+
+def _serve(conn: Connection, memory: int) -> None:
+    """Worker loop: receive (function, args), send back ("ok", result) or an error tuple."""
+    try:
+        import resource
+
+        if memory:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    except (ImportError, ValueError, OSError):
+        pass
+    for name in PRELOAD:
+        __import__(name)
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        func, args = msg
+        try:
+            reply: tuple[Any, ...] = ("ok", func(*args))
+        except ReadError as e:
+            reply = ("read-error", e.reason, e.detail)
+        except MemoryError:
+            reply = ("read-error", "too-large", "out of memory while parsing (worker memory cap)")
+        except BaseException as e:  # noqa: BLE001 - Rust panics, struct.error, AssertionError ...
+            reply = ("read-error", "corrupt", f"{type(e).__name__}: {str(e)[:160]}")
+        try:
+            conn.send(reply)
+        except MemoryError:
+            conn.send(("read-error", "too-large", "result too large to return"))
+        except Exception as e:  # noqa: BLE001 - an unpicklable result is a bug, reported as data
+            conn.send(("read-error", "corrupt", f"result not transferable: {type(e).__name__}"))
+
+
+def main(fd: int, memory: int) -> None:
+    """Entry point of the worker interpreter (started by :class:`Worker`)."""
+    _serve(Connection(fd), memory)
+
+
+class Worker:
+    """One killable parser process; ``call`` is serialised by a lock."""
+
+    def __init__(self, memory: int = DEFAULT_MEMORY) -> None:
+        self.memory = memory
+        self._proc: Any = None
+        self._conn: Connection | None = None
+        self._lock = threading.Lock()
+
+    def _start(self) -> None:
+        """A fresh interpreter (not a fork: no scan threads or locks are copied), stderr silenced."""
+        ours, theirs = socket.socketpair()
+        root = str(Path(__file__).resolve().parent.parent)
+        env = {**os.environ, "RUST_BACKTRACE": "0",
+               "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
+        code = f"from scanner.isolation import main; main({theirs.fileno()}, {self.memory})"
+        try:
+            proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(),), env=env,
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, close_fds=True)
+        finally:
+            theirs.close()
+        self._proc, self._conn = proc, Connection(ours.detach())
+
+    def _kill(self) -> str:
+        """Stop the worker; return how it ended (for the detail text)."""
+        proc, self._proc = self._proc, None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if proc is None:
+            return ""
+        if proc.poll() is None:
+            proc.kill()
+        try:
+            code = proc.wait(5)
+        except subprocess.TimeoutExpired:
+            return "unkillable"
+        if code is not None and code < 0:
+            try:
+                return signal.Signals(-code).name
+            except ValueError:
+                return f"signal {-code}"
+        return f"exit {code}"
+
+    def call(self, func: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
+        """``func(*args)`` in the worker; ReadError(timeout / corrupt / ...) when it fails or hangs."""
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._kill()
+                self._start()
+            assert self._conn is not None
+            try:
+                self._conn.send((func, args))
+                ready = self._conn.poll(timeout)
+            except (OSError, EOFError, ValueError) as e:
+                how = self._kill()
+                raise ReadError("corrupt", f"parser process failed ({how or type(e).__name__})") from e
+            if not ready:
+                self._kill()
+                raise ReadError("timeout", f"parsing took longer than {timeout:g} s; parser stopped")
+            try:
+                reply = self._conn.recv()
+            except (OSError, EOFError) as e:
+                how = self._kill()
+                raise ReadError("corrupt", f"parser process died ({how}); damaged file or memory cap "
+                                f"{self.memory // GiB} GiB reached") from e
+        if reply[0] == "ok":
+            return reply[1]
+        raise ReadError(reply[1], reply[2])
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.send(None)
+                except OSError:
+                    pass
+            self._kill()
+
+
+_shared: Worker | None = None
+
+
+def shared_worker() -> Worker:
+    """The process-wide parser worker (started on first use, stopped at exit)."""
+    global _shared
+    if _shared is None:
+        _shared = Worker()
+        atexit.register(_shared.close)
+    return _shared

@@ -1,0 +1,181 @@
+"""scanner.tables: format by content, encodings, delimiters, caps, encryption, and the killable worker."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import time
+import zipfile
+
+import pytest
+
+from scanner.errors import ReadError
+from scanner.isolation import Worker
+from scanner.tables import (
+    Caps,
+    check_zip,
+    decode_text,
+    encryption_note,
+    read_tables,
+    sniff_delimiter,
+    sniff_format,
+)
+from tests import pii_data as D
+
+PEOPLE = D.people(8)
+ROWS = D.standard(PEOPLE)
+
+
+def _texts(wb) -> list[list[str]]:
+    from scanner.detectors.pii import cell_text
+
+    return [[cell_text(v) for v in r] for r in wb.sheets[0].rows]
+
+
+@pytest.mark.parametrize("fmt,kind", [("xlsx", "xlsx"), ("dat", "xlsx"), ("xls", "xls"), ("ods", "ods"),
+                                      ("csv-cp932", "text"), ("tsv-utf16", "text")])
+def test_format_by_content(fmt, kind):
+    _, data = D.write_format(ROWS, fmt)
+    assert sniff_format(data) == kind
+
+
+def test_other_contents():
+    assert sniff_format(b"") == "empty"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    assert sniff_format(buf.getvalue()) == "zip-other"
+    assert sniff_format(b"PK\x03\x04 broken") == "zip-corrupt"
+    assert sniff_format(bytes(range(256)) * 4) == "binary"
+    assert sniff_format(b"\x09\x00\x04\x00\x07\x00\x10\x00") == "biff-bare"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods", "dat", "csv-cp932", "csv-utf8bom", "tsv-utf16", "csv-eucjp",
+                                 "csv-cr"])
+def test_every_format_reads_the_same_rows(fmt):
+    _, data = D.write_format(ROWS, fmt)
+    wb = read_tables(data, Caps())
+    texts = _texts(wb)
+    assert texts[0] == [str(v) for v in ROWS[0]]
+    assert [r[1] for r in texts[1:]] == [p.name for p in PEOPLE]
+    assert [r[6] for r in texts[1:]] == [p.address for p in PEOPLE]
+
+
+def test_every_sheet_is_read():
+    data = D.xlsx_bytes({"表紙": [["利用者名簿"]], "名簿": ROWS, "集計": [["合計", 8]]})
+    wb = read_tables(data, Caps())
+    assert [s.name for s in wb.sheets] == ["表紙", "名簿", "集計"]
+
+
+def test_cp932_needs_cp932_not_shift_jis():
+    text = "氏名,住所\r\n髙橋 ①,東京都小金井市本町3-12-5 ㈱﨑\r\n"
+    data = text.encode("cp932")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("shift_jis")
+    assert decode_text(data) == (text, "cp932")
+
+
+@pytest.mark.parametrize("encoding,expected", [("utf-8-sig", "utf-8-sig"), ("utf-8", "utf-8"), ("euc_jp", "euc_jp"),
+                                               ("utf-16-le", "utf-16-le"), ("cp932", "cp932")])
+def test_encodings(encoding, expected):
+    text = "氏名\t住所\n山田 太郎\t東京都小金井市本町三丁目12番5号\n" * 3
+    got, enc = decode_text(text.encode(encoding))  # UTF-16 of mostly kanji has no NULs: charset-normalizer
+    assert codecs.lookup(enc).name == codecs.lookup(expected).name and got.lstrip("\ufeff") == text
+
+
+def test_utf16_with_bom():
+    text = "氏名\t住所\r\n山田 太郎\t東京都小金井市本町3-12-5\r\n"
+    assert decode_text(b"\xff\xfe" + text.encode("utf-16-le"))[0] == text
+
+
+@pytest.mark.parametrize("delim", [",", "\t", ";", "|"])
+def test_delimiter_sniffed(delim):
+    text = "\n".join(delim.join(["a", "b", "c, d" if delim != "," else "c"]) for _ in range(5))
+    assert sniff_delimiter(text) == delim
+
+
+def test_cr_only_line_ends_and_quoted_newlines():
+    data = "氏名,住所,備考\r山田 太郎,東京都小金井市本町3-12-5,\"一行目\r二行目\"\r佐藤 花子,東京都府中市1-2-3,\r".encode("cp932")
+    rows = read_tables(data, Caps()).sheets[0].rows
+    assert len(rows) == 3 and rows[1][2] == "一行目\r二行目"
+
+
+def test_cell_cap_is_too_large():
+    _, data = D.write_format(ROWS, "xlsx")
+    with pytest.raises(ReadError) as e:
+        read_tables(data, Caps(max_cells=20))
+    assert e.value.reason == "too-large"
+    with pytest.raises(ReadError) as e:
+        read_tables(D.csv_bytes(ROWS), Caps(max_cells=20))
+    assert e.value.reason == "too-large"
+
+
+def test_inflated_bytes_cap():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (8 << 20))
+    with pytest.raises(ReadError) as e:
+        check_zip(buf.getvalue(), Caps(max_inflated=1 << 20))
+    assert e.value.reason == "too-large"
+
+
+def test_declared_dimension_cap():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", '<worksheet><dimension ref="A1:XFD1048576"/></worksheet>')
+    with pytest.raises(ReadError) as e:
+        check_zip(buf.getvalue(), Caps(max_cells=20_000_000))
+    assert e.value.reason == "too-large" and "declared" in e.value.detail
+
+
+def test_encrypted_xlsx_detected():
+    data = D.encrypted_xlsx(D.xlsx_bytes({"名簿": ROWS}))
+    assert sniff_format(data) == "ole-encrypted"
+    with pytest.raises(ReadError) as e:
+        read_tables(data, Caps())
+    assert e.value.reason == "encrypted"
+
+
+def test_plain_workbooks_are_not_encrypted():
+    for fmt in ("xls", "ods", "xlsx"):
+        _, data = D.write_format(ROWS, fmt)
+        assert encryption_note(data, sniff_format(data)) is None
+
+
+def test_worker_timeout_kills_and_recovers():
+    w = Worker()
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(ReadError) as e:
+            w.call(time.sleep, (60,), 1.0)
+        assert e.value.reason == "timeout" and time.monotonic() - t0 < 15
+        assert w.call(len, (b"abc",), 30) == 3
+    finally:
+        w.close()
+
+
+def test_worker_crash_is_corrupt_and_recovers():
+    w = Worker()
+    try:
+        with pytest.raises(ReadError) as e:
+            w.call(os._exit, (3,), 30)
+        assert e.value.reason == "corrupt" and "died" in e.value.detail
+        with pytest.raises(ReadError) as e:
+            w.call(int, ("not a number",), 30)
+        assert e.value.reason == "corrupt" and "ValueError" in e.value.detail
+        assert w.call(len, (b"ab",), 30) == 2
+    finally:
+        w.close()
+
+
+def test_worker_memory_cap():
+    w = Worker(memory=1 << 30)
+    try:
+        with pytest.raises(ReadError) as e:
+            w.call(bytearray, (4 << 30,), 30)
+        assert e.value.reason == "too-large"
+    finally:
+        w.close()
