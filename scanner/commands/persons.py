@@ -1,0 +1,155 @@
+"""``leakscan persons OUT --export persons.xlsx``: the notification list of the persons affected.
+
+findings.json holds counts and keyed fingerprints only, so this command reads the leaked files again
+from where the scan found them (read-only, SHA-256 checked) and writes the deduplicated list for the
+apology letters. It is the one output with personal data in clear: written 0600, only on request,
+with a warning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "persons",
+        help="show the persons affected; --export writes the notification list (.xlsx, personal data in clear)",
+        description="Print the person counts of a scan (records, exact duplicates removed, persons). With "
+        "--export, read the leaked files again from where the scan found them (checking their SHA-256) and "
+        "write the deduplicated list of persons (name, reading, postal code, address, in which files and "
+        "how many times) as .xlsx. That file holds personal data in clear: it is written 0600.",
+    )
+    p.add_argument("out", type=Path, metavar="OUT", help="the output folder of a scan (holding findings.json and case.key)")
+    p.add_argument("--export", type=Path, metavar="FILE.xlsx",
+                   help="write the notification list here (personal data in clear, 0600)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, argv: list[str]) -> int:
+    from ..store import load_findings
+
+    doc = load_findings(args.out)
+    persons = doc.get("persons")
+    if not persons:
+        raise UsageError(f"{args.out}: the scan found no leaked file to count (no --name, --known-hashes or "
+                         "--reference hit)")
+    print(f"records (duplicates included): {persons['records']}", file=sys.stderr)
+    print(f"exact duplicates removed:      {persons['unique_exact']}", file=sys.stderr)
+    print(f"persons:                       {persons['unique']}", file=sys.stderr)
+    if args.export is None:
+        return 0
+    if args.export.suffix.lower() != ".xlsx":
+        raise UsageError(f"--export {args.export}: the notification list is written as .xlsx")
+    people, problems = collect(doc, args.out)
+    for p in problems:
+        print(f"leakscan: warning: {p}", file=sys.stderr)
+    write_export(args.export, people, doc)
+    print(f"leakscan: warning: {args.export} holds personal data IN CLEAR ({len(people)} persons). It is "
+          "readable by you only (0600); keep it out of shared folders and delete it when the letters are sent.",
+          file=sys.stderr)
+    print(args.export)
+    return 0
+
+
+def collect(doc: dict[str, Any], out: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """Re-read every leak-set file and group its rows into persons, as the scan counted them."""
+    from ..config import ScanConfig
+    from ..persons.count import count, make_rows
+    from ..persons.keys import case_key, fingerprint
+    from ..persons.reread import path_entry, read_records, reread_recorded
+    from ..pipeline import ScanResult
+
+    settings = doc["scan"].get("settings", {})
+    config = ScanConfig(sources=list(doc["scan"].get("sources", [])), out=out,
+                        max_inspect_bytes=settings.get("max_inspect_bytes", ScanConfig.max_inspect_bytes),
+                        max_cells=settings.get("max_cells", ScanConfig.max_cells),
+                        parse_timeout=settings.get("parse_timeout", ScanConfig.parse_timeout))
+    result = ScanResult(config=config, started="")
+    by_id = {f["id"]: f for f in doc["files"]}
+    problems: list[str] = []
+    rows, labels = [], []
+    for i, f in enumerate(doc["persons"]["files"]):
+        labels.append(f"#{f['id']} {f['path']}")
+        if f["role"] == "reference":
+            records, status, detail = read_records(path_entry(f.get("source_path") or f["path"]), config, result)
+            if status == "ok" and f.get("sha256") and detail != f["sha256"]:
+                records, status, detail = None, "changed", "the reference file changed since the scan"
+        elif f["id"] in by_id:
+            records, status, detail = reread_recorded(by_id[f["id"]], config, result)
+        else:
+            records, status, detail = None, "missing", "not listed in findings.json"
+        if f.get("status", "ok") != "ok":
+            continue  # not counted by the scan either
+        if records is None:
+            problems.append(f"#{f['id']} {f['path']}: not read again ({status}: {detail}); its persons are "
+                            "missing from the list")
+            continue
+        rows += make_rows(i, records)[0]
+    counted = count(rows, unmask=True)
+    key = case_key(out)
+    prints = {fingerprint(key, *k) for k in counted.persons}
+    expected = set(doc["persons"].get("fingerprints", []))
+    if expected and prints != expected:
+        problems.append(f"the files read again give {len(prints)} persons, the scan counted {len(expected)} "
+                        f"({len(expected - prints)} missing, {len(prints - expected)} new)")
+    from ..persons.count import probable_pairs
+
+    review: dict[tuple[str, str], list[str]] = {}
+    for rule, a, b in probable_pairs(list(counted.persons)):
+        note = {"kanji_probable": "斎/斉など似た漢字の別表記の可能性", "one_block_number": "番地が一つ違う別表記の可能性"}
+        for k in (a, b):
+            review.setdefault(k, []).append(note.get(rule, rule))
+    people = []
+    for key_, group in counted.persons.items():
+        def most(field: str, group: list = group) -> str:
+            values = Counter((r.fields.get(field) or "").strip() for r in group)
+            values.pop("", None)
+            return values.most_common(1)[0][0] if values else ""
+
+        files = Counter(labels[r.file] for r in group)
+        people.append({"name": most("name"), "reading": most("reading"), "postcode": most("postcode"),
+                       "address": most("address"), "times": len(group),
+                       "files": "\n".join(f"{label} ({n})" for label, n in sorted(files.items())),
+                       "spellings": len({r.stages[0] for r in group}),
+                       "check": "; ".join(review.get(key_, []))})
+    from ..persons.normalise import normalise_reading
+
+    people.sort(key=lambda p: (normalise_reading(p["reading"] or p["name"]), p["address"]))
+    return people, problems
+
+
+def write_export(path: Path, people: list[dict[str, Any]], doc: dict[str, Any]) -> None:
+    """The .xlsx (openpyxl), written 0600 through output.write_private."""
+    from openpyxl import Workbook
+
+    from ..output import write_private
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "本人一覧"
+    ws.append(["No.", "氏名", "フリガナ", "郵便番号", "住所", "件数", "表記の数", "ファイル", "要確認"])
+    for i, p in enumerate(people, 1):
+        ws.append([i, p["name"], p["reading"], p["postcode"], p["address"], p["times"], p["spellings"], p["files"],
+                   p["check"]])
+    for col, width in zip("ABCDEFGHI", (6, 18, 20, 10, 48, 6, 8, 60, 30), strict=True):
+        ws.column_dimensions[col].width = width
+    info = wb.create_sheet("説明")
+    case = doc.get("case", {})
+    for row in (["事案番号", case.get("id", "")], ["調査担当者", case.get("examiner", "")],
+                ["本人の数", len(people)], ["スキャン開始", doc["scan"].get("started", "")],
+                ["注意", "個人情報を含みます。取扱いに注意し、用が済んだら削除してください。"]):
+        info.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    try:
+        write_private(path, buf.getvalue())
+    except OSError as e:
+        raise UsageError(f"--export {path}: cannot write it ({e.strerror or e})") from e

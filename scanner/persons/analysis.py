@@ -1,0 +1,121 @@
+"""Post-scan analysis: count the people in the leak set and find files that share its records.
+
+The leak set is every hit found by the leaked file's name or a known hash, plus the organisation's
+original list given with ``--reference``. Person records stay in memory; findings.json receives the
+counts, masked review pairs and keyed fingerprints only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from ..output import prepare_out
+from .count import Row, count, make_rows
+from .keys import case_key, fingerprint
+from .normalise import record_key
+from .reread import path_entry, read_records
+
+log = logging.getLogger("leakscan")
+
+LEAK_REASONS = frozenset({"name", "known-hash"})
+MATRIX_CAP = 60  # files in the overlap matrix; the rest are listed without it
+
+
+def leak_set_indexes(result: Any) -> list[int]:
+    """Hit indexes of the leak set: found by the leaked file's name or by a known hash."""
+    return [i for i, h in enumerate(result.hits) if LEAK_REASONS & set(h.reasons)]
+
+
+def _file_info(fid: Any, path: str, role: str, rows: list[Row], extra: dict[str, Any]) -> dict[str, Any]:
+    return {"id": fid, "path": path, "role": role, "records": len(rows),
+            "persons": len({r.key for r in rows}), **extra}
+
+
+def analyse(result: Any) -> None:
+    """Fill result.extra['persons'] and ['overlap']; add reason record-overlap to derived files."""
+    config = result.config
+    leak = leak_set_indexes(result)
+    if not leak and not config.references:
+        return
+    files: list[dict[str, Any]] = []
+    rows_by_file: list[list[Row]] = []
+    nameless = 0
+    for i in leak:
+        hit = result.hits[i]
+        rows, n = make_rows(len(files), result.records.get(i) or [])
+        nameless += n
+        status = "ok" if i in result.records else (hit.status if hit.status != "ok" else "no-records")
+        files.append(_file_info(i + 1, hit.location.display(), "leak", rows,
+                                {"sha256": hit.digests.sha256 if hit.digests else None, "status": status}))
+        rows_by_file.append(rows)
+    scanned = {result.hits[i].location.path: i + 1 for i in leak if not result.hits[i].location.containers}
+    for k, ref in enumerate(config.references, 1):
+        if os.path.abspath(ref) in scanned:  # the reference lies in a scanned source: already counted
+            log.info("--reference %s is leak-set file #%d", ref, scanned[os.path.abspath(ref)])
+            continue
+        records, status, detail = read_records(path_entry(ref), config, result)
+        rows, n = make_rows(len(files), records or [])
+        nameless += n
+        info = {"sha256": detail if status == "ok" else None, "status": status,
+                "source_path": os.path.abspath(ref)}
+        if status != "ok":
+            info["detail"] = detail
+        files.append(_file_info(f"R{k}", ref, "reference", rows, info))
+        rows_by_file.append(rows)
+
+    all_rows = [r for rows in rows_by_file for r in rows]
+    counted = count(all_rows, nameless, unmask=config.unmask, file_ids=[f["id"] for f in files])
+    key = case_key(prepare_out(Path(config.out)))
+    prints = [{fingerprint(key, *r.key) for r in rows} for rows in rows_by_file]
+    leak_union: set[str] = set().union(*prints) if prints else set()
+
+    overlapping = _overlaps(result, set(leak), leak_union, prints, files, key)
+    persons = counted.to_json()
+    persons["files"] = files
+    persons["fingerprints"] = sorted(leak_union)
+    persons["fingerprint"] = "HMAC-SHA256(case.key, name key \\x1f address key)"
+    result.extra["persons"] = persons
+    result.extra["overlap"] = _matrix(files, prints, overlapping, config.min_overlap)
+    log.debug("persons: %d records, %d unique", counted.records, counted.unique)
+
+
+def _overlaps(result: Any, leak: set[int], leak_union: set[str], prints: list[set[str]],
+              files: list[dict[str, Any]], key: bytes) -> list[tuple[dict[str, Any], set[str]]]:
+    """Every other personal-records file sharing at least --min-overlap persons with the leak set."""
+    found = []
+    for i, records in sorted(result.records.items()):
+        if i in leak or not records:
+            continue
+        fields = [r.fields for r in records if (r.fields.get("name") or "").strip()]
+        fps = {fingerprint(key, *record_key(f["name"], f.get("address") or "")) for f in fields}
+        shared = fps & leak_union
+        if not fps or len(shared) < result.config.min_overlap:
+            continue
+        hit = result.hits[i]
+        which = [f["id"] for f, p in zip(files, prints, strict=True) if p & fps]
+        hit.overlap = {"records": len(shared), "share_of_file": round(len(shared) / len(fps), 4),
+                       "file_persons": len(fps), "files": which}
+        if "record-overlap" not in hit.reasons:
+            hit.reasons.append("record-overlap")
+            hit.matched_rules.append("record-overlap")
+        found.append(({"id": i + 1, "path": hit.location.display(), "role": "overlap", "records": len(records),
+                       "persons": len(fps), "sha256": hit.digests.sha256 if hit.digests else None}, fps))
+    return found
+
+
+def _matrix(files: list[dict[str, Any]], prints: list[set[str]],
+            overlapping: list[tuple[dict[str, Any], set[str]]], min_overlap: int) -> dict[str, Any]:
+    """How many persons each pair of files shares (the diagonal: persons in the file)."""
+    members = [(f, p) for f, p in zip(files, prints, strict=True)] + overlapping
+    shown = members[:MATRIX_CAP]
+    matrix = [[len(a & b) for _g, b in shown] for _f, a in shown]
+    return {
+        "min_overlap": min_overlap,
+        "files": [{"id": f["id"], "path": f["path"], "role": f["role"], "persons": len(p)} for f, p in members],
+        "overlapping": [f["id"] for f, _p in overlapping],
+        "matrix": matrix,
+        "matrix_truncated": len(members) > MATRIX_CAP,
+    }

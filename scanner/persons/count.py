@@ -1,0 +1,166 @@
+"""Count distinct persons across many record lists, and show the work.
+
+Three numbers: ``records`` (every row, duplicates included), ``unique_exact`` (distinct name + address
+after trimming only) and ``unique`` (distinct after every normalisation rule). The rules are applied
+one by one, so the drop at each step is how many records that rule merged. Pairs that only a fuzzy
+rule would join (斎/斉, one differing block number) are listed as probable and never merged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..masking import mask_address, mask_name
+from .normalise import RULES, probable_kanji, staged_keys
+
+Key = tuple[str, str]
+REVIEW_CAP = 1000  # pairs listed in findings.json; the total is always given
+_NUMBER = re.compile(r"(\d+)")
+
+
+@dataclass
+class Row:
+    """One person row of one file: where it is, its original strings, its keys at every stage."""
+
+    file: int  # index into the caller's file list
+    sheet: str
+    row: int
+    name: str
+    address: str
+    fields: dict[str, str]
+    stages: list[Key]
+
+    @property
+    def key(self) -> Key:
+        return self.stages[-1]
+
+
+@dataclass
+class Count:
+    records: int = 0
+    without_name: int = 0
+    unique_exact: int = 0
+    unique: int = 0
+    merges: dict[str, int] = field(default_factory=dict)
+    review: list[dict[str, Any]] = field(default_factory=list)
+    review_total: int = 0
+    probable: list[dict[str, Any]] = field(default_factory=list)
+    probable_total: int = 0
+    review_clear: list[dict[str, Any]] = field(default_factory=list)  # --unmask: for the report only
+    probable_clear: list[dict[str, Any]] = field(default_factory=list)
+    persons: dict[Key, list[Row]] = field(default_factory=dict)  # memory only
+
+    def to_json(self) -> dict[str, Any]:
+        """Masked pairs always; the clear ones (--unmask) are dropped again before findings.json is written."""
+        clear = {"review_clear": self.review_clear, "probable_clear": self.probable_clear} \
+            if self.review_clear or self.probable_clear else {}
+        return {**clear,
+            "records": self.records,
+            "unique_exact": self.unique_exact,
+            "unique": self.unique,
+            "without_name": self.without_name,
+            "merges": dict(self.merges),
+            "rules": [r for r, _n, _a in RULES],
+            "review": self.review,
+            "review_total": self.review_total,
+            "probable": self.probable,
+            "probable_total": self.probable_total,
+        }
+
+
+def make_rows(file: int, records: Iterable[Any]) -> tuple[list[Row], int]:
+    """Rows (with staged keys) from PersonRecords; records without a name are counted apart."""
+    rows, nameless = [], 0
+    for rec in records:
+        f = rec.fields
+        name, address = (f.get("name") or "").strip(), (f.get("address") or "").strip()
+        if not name:
+            nameless += 1
+            continue
+        rows.append(Row(file, rec.sheet, rec.row, name, address, dict(f), staged_keys(name, address)))
+    return rows, nameless
+
+
+def _show(key: Key, unmask: bool) -> dict[str, str]:
+    name, address = key
+    if unmask:
+        return {"name": name, "address": address}
+    return {"name": mask_name(name), "address": mask_address(address)}
+
+
+def count(rows: Sequence[Row], nameless: int = 0, unmask: bool = False,
+          file_ids: Sequence[Any] = ()) -> Count:
+    """The three numbers, merges per rule, review pairs and probable pairs for ``rows``."""
+    c = Count(records=len(rows) + nameless, without_name=nameless)
+    distinct = [len({r.stages[i] for r in rows}) for i in range(len(RULES) + 1)]
+    c.unique_exact, c.unique = distinct[0], distinct[-1]
+    c.merges = {rule: distinct[i] - distinct[i + 1] for i, (rule, _n, _a) in enumerate(RULES)}
+    persons: dict[Key, list[Row]] = defaultdict(list)
+    for r in rows:
+        persons[r.key].append(r)
+    c.persons = dict(persons)
+
+    def fid(i: int) -> Any:
+        return file_ids[i] if i < len(file_ids) else i
+
+    for group in persons.values():
+        forms = Counter(r.stages[0] for r in group)
+        if len(forms) < 2:
+            continue
+        ordered = [k for k, _n in forms.most_common()]
+        first = next(r for r in group if r.stages[0] == ordered[0])
+        for other_key in ordered[1:]:
+            other = next(r for r in group if r.stages[0] == other_key)
+            step = next(i for i in range(1, len(RULES) + 1) if first.stages[i] == other.stages[i])
+            c.review_total += 1
+            if len(c.review) < REVIEW_CAP:
+                files_a = sorted({fid(r.file) for r in group if r.stages[0] == ordered[0]}, key=str)
+                files_b = sorted({fid(r.file) for r in group if r.stages[0] == other_key}, key=str)
+                for out, clear in ((c.review, False), (c.review_clear, True)):
+                    if clear and not unmask:
+                        continue
+                    out.append({"rule": RULES[step - 1][0], "a": {**_show(ordered[0], clear), "files": files_a},
+                                "b": {**_show(other_key, clear), "files": files_b}})
+    for rule, a, b in probable_pairs(list(persons)):
+        c.probable_total += 1
+        if len(c.probable) < REVIEW_CAP:
+            for out, clear in ((c.probable, False), (c.probable_clear, True)):
+                if clear and not unmask:
+                    continue
+                out.append({"rule": rule, "a": _show(persons[a][0].stages[0], clear),
+                            "b": _show(persons[b][0].stages[0], clear)})
+    return c
+
+
+def probable_pairs(keys: Sequence[Key]) -> list[tuple[str, Key, Key]]:
+    """Distinct keys that only a fuzzy rule would join: 斎/斉 in the name, or one differing number."""
+    found: list[tuple[str, Key, Key]] = []
+    seen: set[tuple[Key, Key]] = set()
+
+    def add(rule: str, group: list[Key]) -> None:
+        group = sorted(set(group))
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if (a, b) not in seen:
+                    seen.add((a, b))
+                    found.append((rule, a, b))
+
+    by_kanji: dict[Key, list[Key]] = defaultdict(list)
+    by_number: dict[tuple[str, str], list[Key]] = defaultdict(list)
+    for name, address in keys:
+        by_kanji[(probable_kanji(name), address)].append((name, address))
+        parts = _NUMBER.split(address)
+        for i in range(1, len(parts), 2):
+            masked = "".join(parts[:i] + ["#"] + parts[i + 1:])
+            by_number[(name, masked)].append((name, address))
+    for group in by_kanji.values():
+        if len(group) > 1:
+            add("kanji_probable", group)
+    for group in by_number.values():
+        if len(group) > 1:
+            add("one_block_number", group)
+    return found
