@@ -43,12 +43,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _setup_logging(verbose: bool) -> None:
+    """stderr logging whose tracebacks withhold third-party messages (they may quote personal data)."""
+    from .logsafe import RedactingFormatter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(RedactingFormatter("leakscan: %(levelname)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="leakscan: %(levelname)s: %(message)s")
+    _setup_logging(args.verbose)
     try:
         return int(args.run(args, argv))
     except UsageError as e:
@@ -61,6 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("leakscan: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        return EXIT_ERROR
+    except OSError as e:  # the output folder or the machine failed us: one line, not a traceback
+        logging.getLogger("leakscan").debug("fatal", exc_info=True)
+        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+        print(f"leakscan: error: {e.strerror or e}{where}", file=sys.stderr)
         return EXIT_ERROR
 
 

@@ -33,6 +33,8 @@ def content_type(head: bytes) -> str:
 
 def mismatch(name: str, ctype: str) -> str | None:
     """A note when the content does not fit the extension (a renamed or disguised file)."""
+    if name.startswith("~$"):  # Excel's owner (lock) file keeps the workbook's extension but never its format
+        return None
     ext = split_ext(name)[1].casefold()
     expected = rules.load("content_types")["extensions"].get(ext)
     if not expected or ctype == "empty":

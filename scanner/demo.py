@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,34 @@ def make_people(n: int, seed: int = 20161101) -> list[Person]:
     return people
 
 
+_FIXED_TIME = (2016, 11, 1, 9, 0, 0)
+
+
+def _save(wb) -> bytes:
+    """Save a workbook byte-for-byte reproducibly: fixed document times and zip member times.
+
+    openpyxl stamps the current time into docProps/core.xml and every zip member, which would give
+    the demo a different SHA-256 on every run.
+    """
+    import datetime
+    import zipfile
+
+    wb.properties.created = wb.properties.modified = datetime.datetime(*_FIXED_TIME)
+    raw = io.BytesIO()
+    wb.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl sets "modified" to now on save
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2016-11-01T09:00:00Z", data)
+            dst.writestr(fixed, data)
+    return out.getvalue()
+
+
 def person_row(i: int, p: Person) -> list[object]:
     return [i, p.name, p.kana, p.sex, p.birth, p.postcode, p.address, p.phone, p.care]
 
@@ -71,9 +100,7 @@ def client_list_xlsx(people: list[Person], title: str = "介護予防事業 利�
     ws.append(HEADER)
     for i, p in enumerate(people, 1):
         ws.append(person_row(i, p))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return _save(wb)
 
 
 def client_list_csv(people: list[Person], encoding: str = "cp932") -> bytes:
@@ -93,9 +120,7 @@ def simple_xlsx(rows: list[list[object]], sheet: str = "Sheet1") -> bytes:
     ws.title = sheet
     for r in rows:
         ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return _save(wb)
 
 
 def _write(path: Path, data: bytes, mtime: float | None = None) -> None:
@@ -140,4 +165,16 @@ def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
     fifo = root / "PC01/pipe"
     if not fifo.exists() and hasattr(os, "mkfifo"):
         os.mkfifo(fifo)
-    return {"people": people, "identical": identical, "leaked_name": LEAKED_NAME}
+    return {
+        "people": people,
+        "leaked_name": LEAKED_NAME,
+        "identical": identical,  # one duplicate group
+        # every file the name rules must report as a copy (name or name-variant), relative to root
+        "copies": [*identical, "PC04/作業/介護予防_利用者名簿.xlsx", "PC04/作業/介護予防_利用者名簿.csv",
+                   "PC02/Desktop/~$介護予防_利用者名簿.xlsx"],
+        "keyword_only": ["PC03/職員名簿.xlsx", "PC06/利用者名簿_旧.xls"],  # leads by keyword, not copies
+        "cp932": ["PC06/利用者名簿_旧.xls"],
+        "decoys": ["PC01/Documents/予算_2016.xlsx", "PC01/Documents/会議メモ.txt", "PC06/README.txt"],
+        "links": ["PC01/shortcut_to_PC03"],
+        "special": ["PC01/pipe"],
+    }

@@ -4,6 +4,15 @@ Messages never carry personal values: only paths, codes and library error text.
 """
 
 
+def error_name(e: BaseException) -> str:
+    """Name a third-party (parser) error without its message, for details, logs and findings.
+
+    Parser messages quote the data they choked on (openpyxl: ``invalid literal for int() with base 10:
+    '山田太郎'``), and in a spreadsheet that data is personal, so only the exception's type is kept.
+    """
+    return type(e).__name__
+
+
 class LeakscanError(Exception):
     """Root of every error leakscan raises on purpose."""
 

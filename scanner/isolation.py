@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .errors import ReadError
+from .errors import ReadError, error_name
 
 log = logging.getLogger("leakscan")
 
@@ -57,7 +57,7 @@ def _serve(conn: Connection, memory: int) -> None:
         except MemoryError:
             reply = ("read-error", "too-large", "out of memory while parsing (worker memory cap)")
         except BaseException as e:  # noqa: BLE001 - Rust panics, struct.error, AssertionError ...
-            reply = ("read-error", "corrupt", f"{type(e).__name__}: {str(e)[:160]}")
+            reply = ("read-error", "corrupt", error_name(e))  # never the message: it may quote a cell
         try:
             conn.send(reply)
         except MemoryError:

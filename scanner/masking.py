@@ -42,10 +42,16 @@ def mask_address(value: str) -> str:
 
 
 def mask_value(value: object) -> str:
-    """Any other personal value (phone, birth date, number): first character, then ***."""
+    """Any other personal value (phone, birth date, number): first character, then ***.
+
+    A short value (sex, an age, a care level) would be given away by its first character, so it is
+    hidden whole.
+    """
     v = str(value).strip()
     if not v:
         return ""
+    if len(v) <= 4:
+        return "***"
     return f"{v[:1]}***"
 
 

@@ -143,6 +143,7 @@ class FileHit:
     matched_rules: list[str] = field(default_factory=list)
     pii: dict[str, Any] | None = None
     overlap: dict[str, Any] | None = None
+    annotations: dict[str, Any] | None = None  # facts an inspector adds, e.g. recycled_from (the original path)
 
     def to_json(self) -> dict[str, Any]:
         st = asdict(self.stat)
@@ -174,6 +175,8 @@ class FileHit:
             out["pii"] = self.pii
         if self.overlap is not None:
             out["overlap"] = self.overlap
+        if self.annotations:
+            out["annotations"] = self.annotations
         return out
 
 

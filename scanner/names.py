@@ -20,9 +20,12 @@ NAME_VARIANT = "name-variant"
 NAME_KEYWORD = "name-keyword"
 
 
+_nfkc = unicodedata.normalize
+
+
 def normalise_name(name: str) -> str:
     """NFKC + casefold, with Windows' ignored trailing dots and spaces removed."""
-    return unicodedata.normalize("NFKC", name).casefold().rstrip(". ")
+    return _nfkc("NFKC", name).casefold().rstrip(". ")
 
 
 def split_ext(name: str) -> tuple[str, str]:
@@ -72,6 +75,15 @@ class NameRules:
         self._has_keywords = len(self._keywords) > 0
         if self._has_keywords:
             self._keywords.make_automaton()
+        # One automaton over every keyword and every bare target stem: a name with no hit in it (and not
+        # an exact name or an owner file) matches nothing, decided in one C pass per name.
+        self._any: ahocorasick.Automaton | None = None
+        words = [w for w in (*self._stems, *(k for k, _ in self._keywords.items())) if w]
+        if words:
+            self._any = ahocorasick.Automaton()
+            for w in words:
+                self._any.add_word(w, None)
+            self._any.make_automaton()
 
     def _strip(self, stem: str) -> tuple[str, list[str]]:
         """Remove copy decorations until none applies; return the bare stem and the rules used."""
@@ -100,8 +112,15 @@ class NameRules:
         return None
 
     def match(self, name: str) -> list[NameMatch]:
-        """All rules a base name meets, strongest first. Cheap: no I/O."""
-        n = normalise_name(name)
+        """All rules a base name meets, strongest first. Cheap: no I/O.
+
+        Called for every file walked, so a name that cannot match returns after one normalisation,
+        one dictionary look-up and one automaton pass.
+        """
+        n = _nfkc("NFKC", name).casefold().rstrip(". ")
+        if (n not in self._exact and not n.startswith(self._owner_prefix)
+                and (self._any is None or next(self._any.iter(n), None) is None)):
+            return []
         found: list[NameMatch] = []
         if n in self._exact:
             found.append(NameMatch(NAME, "exact", self._exact[n]))
@@ -109,14 +128,14 @@ class NameRules:
             if n.startswith(self._owner_prefix):
                 rest = n[len(self._owner_prefix):]
                 for full, target in self._exact.items():
-                    if rest == full or (len(full) > len(rest) >= 3 and full[2:] == rest):
+                    if rest == full or (len(full) > len(rest) >= 3 and full[2:] == rest and not rest.startswith(".")):
                         found.append(NameMatch(NAME_VARIANT, "owner-file", target))
                         break
                 else:
                     v = self._variant(rest)
                     if v:
                         found.append(NameMatch(NAME_VARIANT, "owner-file+" + v.rule, v.target))
-            else:
+            elif any(stem in n for stem in self._stems):  # a variant holds the bare stem: cheap test first
                 v = self._variant(n)
                 if v:
                     found.append(v)

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from .config import ScanConfig
 from .contenttype import content_type, mismatch
-from .errors import ReadError, SourceError
+from .errors import LeakscanError, ReadError, SourceError
 from .fingerprint import hash_stream
 from .models import Entry, FileHit, FileStat, Link, Location, Skipped
 from .names import NameRules
@@ -35,6 +35,7 @@ class Inspection:
     pii: dict[str, Any] | None = None
     records: Any = None  # in-memory person records (never serialised in clear)
     children: Iterable[Item] = ()  # archive members, examined like any other entry
+    annotations: dict[str, Any] | None = None  # extra facts for the hit (e.g. recycled_from)
 
 
 class Inspector(Protocol):
@@ -43,6 +44,9 @@ class Inspector(Protocol):
     name: str
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool: ...
+
+    # Optional: ``wants_name(name) -> bool``, a name-only pre-check run before any stat; return False
+    # only when no size or content could make ``wants`` true (see ScanContext.name_filters).
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection: ...
 
@@ -85,6 +89,25 @@ class ScanContext:
     result: ScanResult
     progress: Progress
     known_hashes: frozenset[str] = frozenset()
+    state: Any = None  # scanner.state.ScanState when the scan keeps a resumable state
+    # per-inspector name pre-checks (optional ``wants_name(name) -> bool`` on an inspector; False means
+    # "not this file, whatever its size or content"), so most files need no stat at all
+    name_filters: list[Callable[[str], bool]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.name_filters:
+            self.name_filters = [getattr(i, "wants_name", None) or _any_name for i in self.inspectors]
+
+
+def _any_name(name: str) -> bool:
+    return True
+
+
+def _name_wanted(name: str, ctx: ScanContext) -> bool:
+    for wanted in ctx.name_filters:
+        if wanted(name):
+            return True
+    return False
 
 
 def default_inspectors(config: ScanConfig) -> list[Inspector]:
@@ -102,11 +125,29 @@ def default_inspectors(config: ScanConfig) -> list[Inspector]:
         pass
     else:
         found.append(ArchiveInspector(config))
+    from .recyclebin import RecycleBinInspector
+
+    found.append(RecycleBinInspector(config))
     return found
 
 
 # Analyses that run once the walk is over (person counting, record overlap ...): f(result) -> None
 POST_ANALYSES: list[Callable[[ScanResult], None]] = []
+
+
+def _count_persons(result: ScanResult) -> None:
+    from .persons.analysis import analyse  # lazy: the tables load only when a scan needs them
+
+    try:
+        analyse(result)
+    except LeakscanError:
+        raise
+    except Exception as e:  # a bug here must not lose the whole scan: recorded, reported
+        log.error("counting persons failed: %s", type(e).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+        result.extra["persons_error"] = f"{type(e).__name__}: counting persons failed (run with -v for details)"
+
+
+POST_ANALYSES.append(_count_persons)
 
 
 def _lazy_head(entry: Entry) -> Callable[[], bytes]:
@@ -138,12 +179,28 @@ def _guarded(inspector: Inspector, entry: Entry, data: bytes, ctype: str, ctx: S
 
 
 def examine(entry: Entry, ctx: ScanContext) -> None:
-    """Everything leakscan does with one file entry."""
+    """Everything leakscan does with one file entry (replayed from the scan state when resuming)."""
+    state = ctx.state
+    if state is None:
+        _examine(entry, ctx)
+        return
+    result = ctx.result
+    if state.resuming and state.replay(entry.location.key(), result):
+        ctx.progress.file()
+        return
+    mark = state.mark(result)
+    _examine(entry, ctx)
+    # the location key costs more than the name check: build it only when there is something to record
+    if result.bytes_read != mark.bytes_read or len(result.hits) != mark.hits or len(result.skipped) != mark.skipped:
+        state.record(entry.location.key(), result, mark)
+
+
+def _examine(entry: Entry, ctx: ScanContext) -> None:
     config, result = ctx.config, ctx.result
     result.files_seen += 1
     ctx.progress.file()
     matches = ctx.rules.match(entry.name)
-    if not matches and not ctx.inspectors and not ctx.known_hashes:
+    if not matches and not ctx.known_hashes and not _name_wanted(entry.name, ctx):
         return
     try:
         st = entry.stat()
@@ -180,19 +237,21 @@ def examine(entry: Entry, ctx: ScanContext) -> None:
         rule_names.append("known-hash")
     pii = None
     records = None
+    annotations: dict[str, Any] | None = None
     bad = [i for i in inspections if i.status != "ok"]
     for ins in inspections:
         reasons += ins.reasons
         rule_names += ins.rules
         pii = ins.pii if ins.pii is not None else pii
         records = ins.records if ins.records is not None else records
+        annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
     reasons = list(dict.fromkeys(reasons))
     status = bad[0].status if bad else "ok"
     detail = "; ".join(i.detail for i in bad if i.detail)
     if reasons:
         hit = FileHit(entry.location, st, d, ctype, reasons, status=status, status_detail=detail,
                       deleted=entry.deleted, type_mismatch=mismatch(entry.name, ctype),
-                      matched_rules=list(dict.fromkeys(rule_names)), pii=pii)
+                      matched_rules=list(dict.fromkeys(rule_names)), pii=pii, annotations=annotations)
         result.hits.append(hit)
         if records is not None:
             result.records[len(result.hits) - 1] = records
@@ -223,22 +282,25 @@ def _unreadable(entry: Entry, matches: list, st: FileStat, err: ReadError, ctx: 
 def walk(items: Iterable[Item], ctx: ScanContext) -> None:
     """Route every item a source (or an archive) yields."""
     for item in items:
-        if isinstance(item, Skipped):
-            ctx.result.skipped.append(item)
-        elif isinstance(item, Link):
-            ctx.result.links.append(item)
-        else:
+        if not isinstance(item, _NOT_ENTRIES):  # entries first: they are nearly every item
             examine(item, ctx)
+        elif isinstance(item, Skipped):
+            ctx.result.skipped.append(item)
+        else:
+            ctx.result.links.append(item)
+
+
+_NOT_ENTRIES = (Skipped, Link)
 
 
 def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | None = None,
-             inspectors: list[Inspector] | None = None) -> ScanResult:
+             inspectors: list[Inspector] | None = None, state: Any = None) -> ScanResult:
     """Scan every source in order; return the result (not yet written anywhere)."""
     result = ScanResult(config=config, started=now_utc())
     ctx = ScanContext(config, NameRules(config.names, config.use_keywords),
                       default_inspectors(config) if inspectors is None else inspectors,
                       result, progress or _NoProgress(),
-                      frozenset(h.lower() for h in config.known_hashes))
+                      frozenset(h.lower() for h in config.known_hashes), state)
     for source in sources:
         try:
             with source:

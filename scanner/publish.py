@@ -11,11 +11,29 @@ from .store import FINDINGS
 REPORT = "report.html"
 
 
+def without_clear_values(doc: dict[str, Any]) -> dict[str, Any]:
+    """findings.json never holds clear personal values: drop the --unmask examples kept for the report."""
+    files = doc.get("files") or []
+    persons = doc.get("persons") or {}
+    if "review_clear" in persons or "probable_clear" in persons:  # person pairs shown clear (--unmask)
+        doc = {**doc, "persons": {k: v for k, v in persons.items() if not k.endswith("_clear")}}
+    if not any("examples_clear" in s for f in files for s in (f.get("pii") or {}).get("sheets", [])):
+        return doc
+    clean = dict(doc)
+    clean["files"] = []
+    for f in files:
+        if f.get("pii"):
+            sheets = [{k: v for k, v in s.items() if k != "examples_clear"} for s in f["pii"].get("sheets", [])]
+            f = {**f, "pii": {**f["pii"], "sheets": sheets}}
+        clean["files"].append(f)
+    return clean
+
+
 def publish_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
     """Write findings.json and report.html (0600) and refresh the manifest; return the paths."""
     from reports.html import render_report
 
-    paths = {"findings": write_json(out / FINDINGS, doc)}
+    paths = {"findings": write_json(out / FINDINGS, without_clear_values(doc))}
     paths["report"] = write_private(out / REPORT, render_report(doc, lang))
     paths["manifest"] = write_manifest(out)
     return paths

@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .errors import ReadError
+from .errors import ReadError, error_name
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -231,7 +231,7 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
             raise
         if isinstance(e, MemoryError):
             raise ReadError("too-large", "out of memory while parsing") from e
-        first = f"calamine: {type(e).__name__}: {str(e)[:120]}"
+        first = f"calamine: {error_name(e)}"
         if started or fmt != "xlsx":
             raise ReadError("corrupt", first) from e
     try:
@@ -239,7 +239,7 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     except ReadError:
         raise
     except Exception as e:  # noqa: BLE001 - openpyxl/zip/xml errors of every kind
-        raise ReadError("corrupt", f"{first}; openpyxl: {type(e).__name__}: {str(e)[:120]}") from e
+        raise ReadError("corrupt", f"{first}; openpyxl: {error_name(e)}") from e
 
 
 def _calamine_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
@@ -377,7 +377,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                     budget.tick()
                 yield row
         except csv.Error as e:
-            raise ReadError("corrupt", f"csv: {e}") from e
+            raise ReadError("corrupt", f"csv: {error_name(e)}") from e
 
     return Sheet("", rows()), enc
 

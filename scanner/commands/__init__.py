@@ -1,5 +1,5 @@
 """Sub-commands. Each module has ``add_parser(subparsers)``, which sets ``run(args, argv) -> exit code``."""
 
-from . import demo, scan
+from . import demo, diff, merge, persons, scan, verify
 
-COMMANDS = [scan, demo]
+COMMANDS = [scan, diff, verify, merge, persons, demo]

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import MiB, ScanConfig
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..state import ScanState
 
 STRONG_REASONS = {"name", "name-variant", "known-hash"}
 
@@ -20,12 +24,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "fingerprint every hit (SHA-256, SHA-1, MD5), and write findings.json, report.html and "
         "manifest.sha256 into --out.",
     )
-    p.add_argument("sources", nargs="+", metavar="SOURCE",
+    p.add_argument("sources", nargs="*", metavar="SOURCE",
                    help="a directory (mounted share), a disk image (raw/dd, E01 ...) or smb://[DOMAIN;]USER@HOST[:PORT]/SHARE[/PATH]")
     p.add_argument("--name", action="append", default=[], metavar="FILENAME",
                    help="file name of the leaked file (repeatable); copies, re-saves and owner files ~$NAME are found too")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR",
+    p.add_argument("--out", type=Path, metavar="DIR",
                    help="output folder (created 0700; files inside 0600); never inside a scanned source")
+    p.add_argument("--baseline", type=Path, metavar="OLD_OUT/findings.json",
+                   help="an earlier scan's findings.json (or its folder): after this rescan, write diff.json and "
+                   "remediation.html; exit 0 only when no copy remains and nothing was skipped")
+    p.add_argument("--resume", type=Path, metavar="OUT",
+                   help="continue an interrupted scan in OUT with its recorded settings (no other options needed)")
     p.add_argument("--case-id", default="", metavar="ID", help="case number shown in the report")
     p.add_argument("--examiner", default="", metavar="NAME", help="examiner's name shown in the report")
     p.add_argument("--witness", default="", metavar="NAME", help="witness's name shown in the report (optional)")
@@ -45,11 +54,29 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--parse-timeout", type=float, default=120.0, metavar="SECONDS",
                    help="time limit for parsing one file; a file that takes longer is listed as timeout (default 120)")
     p.add_argument("--archive-depth", type=int, default=3, metavar="N",
-                   help="how deep to open archives inside archives (default 3)")
+                   help="how deep to open archives inside archives (default 3; 0 = do not open archives)")
+    p.add_argument("--max-archive-mb", type=int, default=4096, metavar="MB",
+                   help="most bytes inflated from one archive, nested ones included; members past it are listed as too-large (default 4096)")
+    p.add_argument("--max-archive-ratio", type=int, default=200, metavar="N",
+                   help="largest inflated/compressed ratio of an archive member over 1 MiB; above it the member is refused as a bomb (default 200)")
+    p.add_argument("--known-hashes", type=Path, action="append", default=[], metavar="FILE",
+                   help="digests of the leaked file (MD5, SHA-1 or SHA-256; one per line, sha256sum or hashdeep "
+                   "format): any file with one of them is a copy (reason known-hash), whatever its name")
+    p.add_argument("--reference", action="append", default=[], metavar="FILE",
+                   help="the original list, when the organisation still has it: read (never changed) and counted "
+                   "with the leak set, even outside the SOURCEs (repeatable)")
+    p.add_argument("--min-overlap", type=int, default=10, metavar="N",
+                   help="a personal-records file sharing at least N persons with the leak set is reported as "
+                   "record-overlap (default 10)")
+    p.add_argument("--verify-images", action="store_true",
+                   help="before walking a disk image, re-read all of it and compare its MD5/SHA-1 with the "
+                   "hashes stored in it (E01); the report says whether it matched")
     p.set_defaults(run=run)
 
 
 def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
+    if not args.sources or args.out is None:
+        raise UsageError("SOURCE and --out are required (or --resume OUT alone)")
     if not args.name:
         print("leakscan: note: no --name given; only content and keyword rules apply", file=sys.stderr)
     return ScanConfig(
@@ -58,8 +85,30 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         lang=args.lang, quiet=args.quiet, unmask=args.unmask, use_keywords=not args.no_keywords,
         max_inspect_bytes=args.max_inspect_mb * MiB, max_cells=args.max_cells,
         parse_timeout=args.parse_timeout, archive_depth=args.archive_depth,
-        command_line=["leakscan", *argv],
+        max_archive_total=args.max_archive_mb * MiB, max_archive_ratio=args.max_archive_ratio,
+        command_line=["leakscan", *argv], baseline=args.baseline,
+        known_hashes=_known_hashes(args), references=list(args.reference), min_overlap=args.min_overlap,
+        verify_images=getattr(args, "verify_images", False),
     )
+
+
+def _known_hashes(args: argparse.Namespace) -> list[str]:
+    from ..known_hashes import load_known_hashes
+
+    digests = [d for path in args.known_hashes for d in load_known_hashes(path)]
+    for ref in args.reference:
+        if not Path(ref).is_file():
+            raise UsageError(f"--reference {ref}: no such file")
+    if args.min_overlap < 1:
+        raise UsageError("--min-overlap must be at least 1")
+    return list(dict.fromkeys(digests))
+
+
+def source_options(config: ScanConfig, text: str) -> dict[str, object]:
+    """Options one kind of source takes from the config (disk images: verify_images)."""
+    if text.startswith("smb://"):
+        return {}
+    return {"verify_images": config.verify_images}
 
 
 def _check_out_not_in_source(config: ScanConfig) -> None:
@@ -72,24 +121,36 @@ def _check_out_not_in_source(config: ScanConfig) -> None:
             raise UsageError(f"--out {config.out} is inside the source {s}: evidence must stay untouched")
 
 
-def execute(config: ScanConfig) -> tuple[dict, dict]:
-    """Run a whole scan from a config: open sources, scan, write outputs. Returns (findings, paths)."""
+def execute(config: ScanConfig, state: ScanState | None = None) -> tuple[dict, dict]:
+    """Run a whole scan from a config: open sources, scan, write outputs. Returns (findings, paths).
+
+    The scan keeps a resumable state in --out (``state`` is given when resuming one).
+    """
     from ..output import prepare_out
     from ..pipeline import run_scan
     from ..progress import TqdmProgress
     from ..publish import publish_findings
     from ..sources import open_source
+    from ..state import ScanState
     from ..store import build_findings
+    from ..timeutil import now_utc
 
     _check_out_not_in_source(config)
-    sources = [open_source(s) for s in config.sources]
+    sources = [open_source(s, **source_options(config, s)) for s in config.sources]
     prepare_out(config.out)
+    if state is None:
+        state = ScanState.create(config.out, config, now_utc())
     progress = TqdmProgress(not config.quiet)
     try:
-        result = run_scan(config, sources, progress)
+        result = run_scan(config, sources, progress, state=state)
+        state.finish()
     finally:
         progress.close()
+        state.close()
+    result.started = state.started
     doc = build_findings(result)
+    if state.resumed:
+        doc["scan"]["resumed"] = state.resumed
     paths = publish_findings(doc, config.out, config.lang)
     return doc, paths
 
@@ -101,6 +162,12 @@ def summarise(doc: dict, paths: dict) -> None:
     print(f"files found in all:       {len(files)}", file=sys.stderr)
     print(f"duplicate groups:         {len(doc['duplicate_groups'])}", file=sys.stderr)
     print(f"not examined (skipped):   {len(doc['skipped'])}", file=sys.stderr)
+    persons = doc.get("persons")
+    if persons:
+        print(f"persons affected:         {persons['unique']} (records {persons['records']}, "
+              f"exact duplicates removed {persons['unique_exact']})", file=sys.stderr)
+        derived = [f for f in files if "record-overlap" in f["reasons"]]
+        print(f"files sharing records:    {len(derived)}", file=sys.stderr)
     print(f"report:                   {paths['report']}", file=sys.stderr)
 
 
@@ -111,10 +178,43 @@ def exit_code(doc: dict) -> int:
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
-    config = config_from_args(args, argv)
-    doc, paths = execute(config)
+    from ..state import ScanState
+
+    state = None
+    if args.resume is not None:
+        if args.sources or args.out is not None:
+            raise UsageError("--resume OUT continues a scan with its recorded settings: give no SOURCE or --out")
+        state = ScanState.resume(args.resume)
+        config = state.config(args.resume)
+        config.quiet = config.quiet or args.quiet
+    else:
+        config = config_from_args(args, argv)
+    if config.baseline is not None:
+        from ..remediation import findings_file
+        from ..store import load_findings
+
+        load_findings(findings_file(config.baseline))  # a wrong baseline fails before the scan, not after
+        if findings_file(config.baseline).resolve().parent == config.out.resolve():
+            raise UsageError("--baseline must be an earlier scan's folder, not this scan's --out")
+    if config.baseline is None:
+        from ..remediation import remove_stale
+
+        _check_out_not_in_source(config)  # never delete anything inside the evidence
+        if config.out.is_dir():
+            remove_stale(config.out)  # an older rescan's diff must not sit beside these new findings
+    doc, paths = execute(config, state)
     if not config.quiet:
         summarise(doc, paths)
     for e in doc["scan"].get("source_errors", []):
         print(f"leakscan: error: {e['source']}: {e['error']}", file=sys.stderr)
-    return exit_code(doc)
+    if config.baseline is None:
+        return exit_code(doc)
+    from ..diff import exit_code as diff_exit_code
+    from ..remediation import diff_findings, publish_diff
+    from ..remediation import summarise as summarise_diff
+
+    diff = diff_findings(config.baseline, config.out)
+    diff_paths = publish_diff(diff, config.out, config.lang)
+    if not config.quiet:
+        print(summarise_diff(diff, diff_paths), file=sys.stderr)
+    return diff_exit_code(diff)

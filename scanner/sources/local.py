@@ -12,6 +12,7 @@ import errno
 import os
 import stat as statmod
 from collections.abc import Iterator
+from operator import attrgetter
 from typing import IO, Any
 
 from ..errors import ReadError
@@ -19,6 +20,7 @@ from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
 from . import Item
 
+_BY_NAME = attrgetter("name")
 _NOATIME = getattr(os, "O_NOATIME", 0)
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 _FILE_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
@@ -85,15 +87,32 @@ def file_stat(st: os.stat_result) -> FileStat:
 
 
 class LocalEntry:
-    """A regular file in a local tree."""
+    """A regular file in a local tree.
 
+    Built for every file walked, so it is lean: the location and the raw path are worked out only
+    when the pipeline asks (for hits), from the folder's already-decoded prefix.
+    """
+
+    __slots__ = ("_dir", "name", "_raw_name", "_location")
     deleted = False
     kind = "file"
 
-    def __init__(self, location: Location, name: str, raw_path: bytes) -> None:
-        self.location = location
-        self.name = name
-        self._raw = raw_path
+    def __init__(self, folder: _Folder, name: str, raw_name: bytes | None = None) -> None:
+        self._dir = folder
+        self.name = name  # decoded base name, for the name rules
+        self._raw_name = raw_name  # set only when the name is not valid UTF-8
+        self._location: Location | None = None
+
+    @property
+    def _raw(self) -> bytes:
+        raw = self._raw_name if self._raw_name is not None else self.name.encode("utf-8")
+        return self._dir.raw + raw
+
+    @property
+    def location(self) -> Location:
+        if self._location is None:
+            self._location = self._dir.location(self.name, self._raw_name)
+        return self._location
 
     def stat(self) -> FileStat:
         try:
@@ -118,6 +137,24 @@ class LocalEntry:
             raise ReadError("special-file", "not a regular file when opened")
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
+
+
+class _Folder:
+    """One directory being listed: its raw path (with a trailing slash) and its decoded text, once."""
+
+    __slots__ = ("raw", "text", "raw_hex_needed", "source")
+
+    def __init__(self, source: str, raw: bytes, text: str, utf8: bool) -> None:
+        self.source = source
+        self.raw = raw
+        self.text = text
+        self.raw_hex_needed = not utf8
+
+    def location(self, name: str, raw_name: bytes | None = None) -> Location:
+        raw_hex = None
+        if self.raw_hex_needed or raw_name is not None:
+            raw_hex = (self.raw + (raw_name if raw_name is not None else name.encode("utf-8"))).hex()
+        return Location(self.source, self.text + name, (), raw_hex)
 
 
 def _special_kind(mode: int) -> str:
@@ -160,7 +197,11 @@ class LocalSource:
         return Location(self.text, text, (), None if all_utf8 else raw.hex())
 
     def entries(self) -> Iterator[Item]:
-        """Depth-first, names sorted as bytes, so two scans of the same tree list the same order."""
+        """Depth-first, names sorted, so two scans of the same tree list the same order.
+
+        This loop runs once per file on shares of millions of files: regular files (the common case)
+        take the shortest path, and nothing is decoded or stat'ed that the name rules do not need.
+        """
         seen_dirs: set[tuple[int, int]] = set()
         stack = [self.root]
         while stack:
@@ -182,33 +223,46 @@ class LocalSource:
                 self.dirs_walked += 1
                 try:
                     with os.scandir(fd) as it:
-                        listing = sorted(((os.fsencode(d.name), d) for d in it), key=lambda x: x[0])
+                        # scandir(fd) gives str names (surrogateescape for bytes that are not UTF-8)
+                        listing = sorted(it, key=_BY_NAME)
                 except OSError as e:
                     yield Skipped(self._location(path), "unreadable", f"directory listing: {e.strerror or e}")
                     continue
+                prefix = path.rstrip(b"/") + b"/"
+                here = self._location(prefix)
+                folder = _Folder(self.text, prefix, here.path, here.raw_path_hex is None)
                 subdirs: list[bytes] = []
-                for raw_name, d in listing:
-                    child = path.rstrip(b"/") + b"/" + raw_name
+                for d in listing:
+                    name = d.name
+                    raw_name = None
+                    if not name.isascii():
+                        try:
+                            name.encode("utf-8")
+                        except UnicodeEncodeError:  # not UTF-8 on disk: decode as cp932, keep the bytes
+                            raw_name = os.fsencode(name)
+                            name = decode_name(raw_name)[0]
                     try:
+                        if d.is_file(follow_symlinks=False):
+                            yield LocalEntry(folder, name, raw_name)
+                            continue
+                        raw = raw_name if raw_name is not None else name.encode("utf-8")
+                        child = prefix + raw
                         if d.is_symlink():
                             try:
-                                target = os.fsdecode(os.readlink(raw_name, dir_fd=fd))
+                                target = os.fsdecode(os.readlink(raw, dir_fd=fd))
                             except OSError:
                                 target = "?"
-                            yield Link(self._location(child), target)
+                            yield Link(folder.location(name, raw_name), target)
                         elif d.is_dir(follow_symlinks=False):
                             subdirs.append(child)
-                        elif d.is_file(follow_symlinks=False):
-                            name, _ = decode_name(raw_name)
-                            yield LocalEntry(self._location(child), name, child)
                         else:
                             mode = d.stat(follow_symlinks=False).st_mode
                             kind = _special_kind(mode)
-                            yield Skipped(self._location(child), "special-file", f"{kind}: not read")
+                            yield Skipped(folder.location(name, raw_name), "special-file", f"{kind}: not read")
                     except FileNotFoundError:
-                        yield Skipped(self._location(child), "vanished", "disappeared during the scan")
+                        yield Skipped(folder.location(name, raw_name), "vanished", "disappeared during the scan")
                     except OSError as e:
-                        yield Skipped(self._location(child), "unreadable", e.strerror or str(e))
+                        yield Skipped(folder.location(name, raw_name), "unreadable", e.strerror or str(e))
                 stack.extend(reversed(subdirs))
             finally:
                 os.close(fd)

@@ -1,0 +1,84 @@
+"""The wheel carries everything a checkout has (rules, templates, schema, scan.py, every module), and an
+unpacked wheel, away from the checkout, loads its rules and templates through importlib.resources."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+IGNORE = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
+                                ".ruff_cache", "leakscan-demo*", "out", "tests", "bench", "tools", ".ci")
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build from a copy of the checkout, so no build/ left-overs leak in and the tree is not touched."""
+    base = tmp_path_factory.mktemp("wheel")
+    src = base / "src"
+    shutil.copytree(ROOT, src, ignore=IGNORE, symlinks=True)
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "-q", "-w", str(base / "dist")],
+                          cwd=src, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    wheels = list((base / "dist").glob("leakscan-*.whl"))
+    assert len(wheels) == 1
+    return wheels[0]
+
+
+def _expected_files() -> set[str]:
+    want = {"scan.py", "scanner/schemas/findings.schema.json"}
+    for pattern in ["signatures/*.toml", "reports/templates/*.j2", "reports/templates/sections/*.j2",
+                    "scanner/**/*.py", "reports/*.py", "signatures/*.py"]:
+        want |= {p.relative_to(ROOT).as_posix() for p in ROOT.glob(pattern) if "__pycache__" not in p.parts}
+    return want
+
+
+def test_wheel_contains_rules_templates_schema_and_modules(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        entry_points = next(z.read(n).decode() for n in names if n.endswith(".dist-info/entry_points.txt"))
+    missing = _expected_files() - names
+    assert missing == set()
+    assert any(n.startswith("signatures/") and n.endswith(".toml") for n in names)
+    assert any(n.startswith("reports/templates/") and n.endswith(".j2") for n in names)
+    assert "leakscan = scanner.cli:main" in entry_points
+
+
+_CHECK = r"""
+import sys
+from importlib import resources
+import scanner, reports, signatures
+assert scanner.__file__.startswith(sys.argv[1]), scanner.__file__
+assert not scanner.__file__.startswith(sys.argv[2]), "loaded from the checkout"
+from scanner import rules
+for name in ["name_variants", "keywords", "content_types"]:
+    assert rules.load(name), name
+assert len(rules.ruleset_sha256()) == 64
+from scanner.names import NameRules
+assert NameRules(["介護予防_利用者名簿.xlsx"]).match("介護予防_利用者名簿 - コピー.xlsx")
+assert resources.files("scanner").joinpath("schemas/findings.schema.json").read_text("utf-8")
+from reports.html import environment
+assert environment().get_template("report.html.j2")
+import scan
+from scanner.cli import main
+sys.exit(main(["demo", "--out", sys.argv[3], "--quiet"]))
+"""
+
+
+def test_unpacked_wheel_works_without_the_checkout(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as z:
+        z.extractall(site)
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    done = subprocess.run([sys.executable, "-c", _CHECK, str(site), str(ROOT), str(tmp_path / "demo")],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    report = tmp_path / "demo" / "report" / "report.html"
+    assert done.stdout.strip().endswith(str(report.resolve()))
+    assert "介護予防_利用者名簿 - コピー.xlsx" in report.read_text(encoding="utf-8")
