@@ -6,19 +6,16 @@ shows control and bidirectional characters as ``⟨U+202E⟩`` so a name cannot 
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
 
+from scanner.textsafe import is_hidden
 from scanner.timeutil import to_jst
 
 from .strings import STRINGS
-
-# Bidi embeddings/overrides/isolates, zero-width and other format characters that disguise names.
-_BIDI_FORMAT = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"}
 
 
 def visible(value: object) -> Markup:
@@ -26,7 +23,7 @@ def visible(value: object) -> Markup:
     text = "" if value is None else str(value)
     out = []
     for ch in text:
-        if unicodedata.category(ch) in _BIDI_FORMAT:
+        if is_hidden(ch):  # bidi overrides, zero-width and control characters that disguise names
             out.append(Markup('<span class="cc">⟨U+{:04X}⟩</span>').format(ord(ch)))
         else:
             out.append(escape(ch))

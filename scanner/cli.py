@@ -12,7 +12,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from .errors import LeakscanError, UsageError
+from .errors import LeakscanError
+from .textsafe import shown
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -59,11 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(args.verbose)
     try:
         return int(args.run(args, argv))
-    except UsageError as e:
-        print(f"leakscan: error: {e}", file=sys.stderr)
-        return EXIT_ERROR
-    except LeakscanError as e:
-        print(f"leakscan: error: {e}", file=sys.stderr)
+    except LeakscanError as e:  # UsageError included; the message may quote a hostile path
+        print(f"leakscan: error: {shown(e)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("leakscan: interrupted", file=sys.stderr)
@@ -73,7 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as e:  # the output folder or the machine failed us: one line, not a traceback
         logging.getLogger("leakscan").debug("fatal", exc_info=True)
         where = f" ({e.filename})" if getattr(e, "filename", None) else ""
-        print(f"leakscan: error: {e.strerror or e}{where}", file=sys.stderr)
+        print(f"leakscan: error: {shown(e.strerror or e)}{shown(where)}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as e:  # a bug: one line (its message may quote data), the traceback with -v
+        logging.getLogger("leakscan").debug("internal error", exc_info=True)
+        print(f"leakscan: internal error: {type(e).__name__} (run with -v for the traceback)", file=sys.stderr)
         return EXIT_ERROR
 
 

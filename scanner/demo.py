@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LEAKED_NAME = "介護予防_利用者名簿.xlsx"
+ARCHIVE = "PC07/backup/backup_2017.zip"
+DERIVED = "PC05/Users/staff/Documents/年賀状送付先_2017.csv"
 HEADER = ["No", "氏名", "フリガナ", "性別", "生年月日", "郵便番号", "住所", "電話番号", "要介護度"]
 
 
@@ -38,19 +40,23 @@ def make_people(n: int, seed: int = 20161101) -> list[Person]:
     fake = Faker("ja_JP")
     fake.seed_instance(seed)
     rnd = random.Random(seed)
+    places = _tokyo_municipalities()
     people = []
     for _ in range(n):
         male = rnd.random() < 0.45
         last, first = fake.last_name_pair(), (fake.first_name_male_pair() if male else fake.first_name_female_pair())
         birth = fake.date_of_birth(minimum_age=65, maximum_age=98)
+        block = f"{rnd.randint(1, 5)}丁目{rnd.randint(1, 30)}番{rnd.randint(1, 20)}号"
+        phone = (f"090-{rnd.randint(1000, 9999)}-{rnd.randint(1000, 9999)}" if rnd.random() < 0.3
+                 else f"042-{rnd.randint(300, 399)}-{rnd.randint(1000, 9999)}")
         people.append(Person(
             name=f"{last[0]} {first[0]}",
             kana=f"{last[1]} {first[1]}",
             sex="男" if male else "女",
             birth=birth.isoformat(),
-            postcode=fake.postcode(),
-            address=f"{fake.prefecture()}{fake.city()}{fake.town()}{fake.chome()}{fake.ban()}{fake.gou()}",
-            phone=fake.phone_number(),
+            postcode=f"{rnd.randint(180, 208)}-{rnd.randint(0, 9999):04d}",
+            address=f"東京都{rnd.choice(places)}{fake.town()}{block}",
+            phone=phone,
             care=rnd.choice(["要支援1", "要支援2", "要介護1", "要介護2", "要介護3"]),
         ))
     return people
@@ -82,6 +88,41 @@ def _save(wb) -> bytes:
                 data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2016-11-01T09:00:00Z", data)
             dst.writestr(fixed, data)
     return out.getvalue()
+
+
+def _tokyo_municipalities() -> list[str]:
+    """Real Tama-area municipalities from the shipped table, so demo addresses look like Tokyo ones."""
+    from . import rules
+
+    table = rules.load("municipalities")["municipalities"]
+    return sorted(m for m, pref in table.items() if pref == "東京都" and m.endswith("市"))
+
+
+def spelling_variant(p: Person) -> Person:
+    """The same person as another member of staff typed them: full-width space, digits and hyphens.
+
+    Counting must merge these back (DOMAIN.md section 3), so unique persons < distinct strings.
+    """
+    import unicodedata
+
+    m = re.match(r"^(.*?)(\d+)丁目(\d+)番(\d+)号$", p.address)
+    wide = str.maketrans("0123456789", "０１２３４５６７８９")
+    address = f"{m.group(1)}{m.group(2)}－{m.group(3)}－{m.group(4)}".translate(wide) if m else p.address
+    return Person(p.name.replace(" ", "\u3000"), unicodedata.normalize("NFKC", p.kana), p.sex, p.birth,
+                  p.postcode, address, p.phone, p.care)
+
+
+def mailing_list_csv(people: list[Person]) -> bytes:
+    """A New Year card list cut down from the client list: split name and address columns, cp932."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["姓", "名", "郵便番号", "住所1", "住所2"])
+    for p in people:
+        family, given = p.name.split(" ", 1)
+        m = re.match(r"^(東京都\w+?市)(.*)$", p.address)
+        a1, a2 = (m.group(1), m.group(2)) if m else (p.address, "")
+        w.writerow([family, given, p.postcode, a1, a2])
+    return buf.getvalue().encode("cp932", errors="replace")
 
 
 def person_row(i: int, p: Person) -> list[object]:
@@ -123,6 +164,43 @@ def simple_xlsx(rows: list[list[object]], sheet: str = "Sheet1") -> bytes:
     return _save(wb)
 
 
+def _cp932_zip(member: str, data: bytes) -> bytes:
+    """A zip as Japanese Windows' Explorer writes it: the member name in cp932, flag bit 11 clear."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        info = zipfile.ZipInfo("placeholder", date_time=_FIXED_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(info, data)
+    raw = buf.getvalue()
+    # rewrite the name in both headers with its cp932 bytes (same length field updated)
+    name = member.encode("cp932")
+    return _rename_single_member(raw, b"placeholder", name)
+
+
+def _rename_single_member(raw: bytes, old: bytes, new: bytes) -> bytes:
+    """Rebuild a one-member zip with another raw member name (zipfile always writes UTF-8 names)."""
+    import struct
+
+    lh_len = 30 + len(old)
+    lh = bytearray(raw[:30])
+    struct.pack_into("<H", lh, 26, len(new))
+    comp_size = struct.unpack_from("<I", raw, 18)[0]
+    body = raw[lh_len:lh_len + comp_size]
+    cd_off = raw.index(b"PK\x01\x02")
+    cd = bytearray(raw[cd_off:cd_off + 46])
+    struct.pack_into("<H", cd, 28, len(new))
+    struct.pack_into("<H", cd, 8, struct.unpack_from("<H", cd, 8)[0] & ~0x0800)
+    struct.pack_into("<H", lh, 6, struct.unpack_from("<H", lh, 6)[0] & ~0x0800)
+    new_lh = bytes(lh) + new
+    new_cd = bytes(cd) + new
+    eocd = bytearray(raw[raw.index(b"PK\x05\x06"):])
+    struct.pack_into("<I", eocd, 12, len(new_cd))
+    struct.pack_into("<I", eocd, 16, len(new_lh) + len(body))
+    return new_lh + body + new_cd + bytes(eocd)
+
+
 def _write(path: Path, data: bytes, mtime: float | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -134,7 +212,9 @@ def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
     """Write the demo organisation under ``root``; return what a scan should find (for tests)."""
     people = make_people(120, seed)
     original = client_list_xlsx(people)
-    resaved = client_list_xlsx(people[:100], title="利用者名簿（抜粋）")
+    variant_ids = set(range(0, 100, 10))  # ten people re-typed in the PC04 re-save
+    resaved = client_list_xlsx([spelling_variant(p) if i in variant_ids else p for i, p in enumerate(people[:100])],
+                               title="利用者名簿（抜粋）")
     t0 = 1478000000.0  # 2016-11-01
     identical = [
         "PC01/Documents/介護予防_利用者名簿.xlsx",
@@ -147,6 +227,10 @@ def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
         _write(root / rel, original, t0)
     _write(root / "PC04/作業/介護予防_利用者名簿.xlsx", resaved, t0 + 86400)  # same name, other content
     _write(root / "PC04/作業/介護予防_利用者名簿.csv", client_list_csv(people[:100]), t0 + 86400 * 2)
+    # a backup archive made on Japanese Windows: member name in cp932 without the UTF-8 flag
+    _write(root / ARCHIVE, _cp932_zip(LEAKED_NAME, original), t0 + 86400 * 30)
+    # a mailing list cut down from the client list (other name, split columns, cp932): found by records
+    _write(root / DERIVED, mailing_list_csv(people[20:80]), t0 + 86400 * 60)
     _write(root / "PC02/Desktop/~$介護予防_利用者名簿.xlsx", b"\x05staff" + b" " * 49 + b"\x00" * 110, t0)
     # decoys: an ordinary budget, a staff roll (keyword lead, no addresses), meeting notes
     _write(root / "PC01/Documents/予算_2016.xlsx", simple_xlsx([["項目", "金額"], ["消耗品", 12000], ["研修", 30000]]))
@@ -168,10 +252,15 @@ def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
     return {
         "people": people,
         "leaked_name": LEAKED_NAME,
-        "identical": identical,  # one duplicate group
+        "identical": identical,  # the same bytes written as plain files
+        "duplicate_group": [*identical, f"{ARCHIVE} » {LEAKED_NAME}"],  # with the zip member: one group
         # every file the name rules must report as a copy (name or name-variant), relative to root
         "copies": [*identical, "PC04/作業/介護予防_利用者名簿.xlsx", "PC04/作業/介護予防_利用者名簿.csv",
-                   "PC02/Desktop/~$介護予防_利用者名簿.xlsx"],
+                   "PC02/Desktop/~$介護予防_利用者名簿.xlsx", f"{ARCHIVE} » {LEAKED_NAME}"],
+        "archive_member": f"{ARCHIVE} » {LEAKED_NAME}",  # identical to the original, inside a zip
+        "derived": [DERIVED],  # no name rule finds it: record overlap does
+        # persons in the leak set: 120 people; the ten re-typed ones add ten distinct strings
+        "persons": {"unique": 120, "unique_exact": 120 + len(variant_ids)},
         "keyword_only": ["PC03/職員名簿.xlsx", "PC06/利用者名簿_旧.xls"],  # leads by keyword, not copies
         "cp932": ["PC06/利用者名簿_旧.xls"],
         "decoys": ["PC01/Documents/予算_2016.xlsx", "PC01/Documents/会議メモ.txt", "PC06/README.txt"],

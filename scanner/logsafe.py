@@ -12,6 +12,7 @@ import traceback
 from types import TracebackType
 
 from .errors import LeakscanError
+from .textsafe import shown
 
 _SAFE_MESSAGES = (LeakscanError, OSError)
 _CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
@@ -43,7 +44,11 @@ def safe_traceback(exc: BaseException) -> str:
 
 
 class RedactingFormatter(logging.Formatter):
-    """A logging formatter whose tracebacks never carry third-party exception messages."""
+    """A logging formatter whose tracebacks never carry third-party exception messages, and whose
+    messages show control characters of hostile file names as ⟨U+XXXX⟩ (no raw ANSI escapes)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's interface
+        return shown(super().formatMessage(record))
 
     def formatException(self, ei: tuple[type[BaseException], BaseException, TracebackType | None]  # noqa: N802
                         | tuple[None, None, None]) -> str:

@@ -150,19 +150,25 @@ def _count_persons(result: ScanResult) -> None:
 POST_ANALYSES.append(_count_persons)
 
 
-def _lazy_head(entry: Entry) -> Callable[[], bytes]:
-    cache: list[bytes] = []
+class _LazyHead:
+    """The first 512 bytes, read only if an inspector asks; a failed read is kept in ``error`` so the
+    file is recorded as not examined instead of being dropped as "nobody wanted it"."""
 
-    def head() -> bytes:
-        if not cache:
+    def __init__(self, entry: Entry) -> None:
+        self._entry = entry
+        self._data: bytes | None = None
+        self.error: ReadError | None = None
+
+    def __call__(self) -> bytes:
+        if self._data is None:
             try:
-                with entry.open() as f:
-                    cache.append(f.read(512))
-            except (ReadError, OSError):
-                cache.append(b"")
-        return cache[0]
-
-    return head
+                with self._entry.open() as f:
+                    self._data = f.read(512)
+            except ReadError as e:
+                self.error, self._data = e, b""
+            except OSError as e:
+                self.error, self._data = ReadError("unreadable", e.strerror or str(e)), b""
+        return self._data
 
 
 def _guarded(inspector: Inspector, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
@@ -207,9 +213,11 @@ def _examine(entry: Entry, ctx: ScanContext) -> None:
     except ReadError as e:
         _unreadable(entry, matches, FileStat(0), e, ctx)
         return
-    head = _lazy_head(entry)
+    head = _LazyHead(entry)
     wanted = [i for i in ctx.inspectors if i.wants(entry, st.size, head)]
     if not matches and not wanted and not ctx.known_hashes:
+        if head.error is not None:  # its content could not be checked at all: not examined
+            _unreadable(entry, matches, st, head.error, ctx)
         return
     keep = config.max_inspect_bytes if wanted else 0
     try:

@@ -1,11 +1,12 @@
 """Any spreadsheet or CSV bytes -> sheets of rows, with the format decided by content, not by extension.
 
 python-calamine reads .xlsx/.xlsm (Strict too), .xls (BIFF8 and BIFF5), .xlsb and .ods; openpyxl is the
-fallback for OOXML that calamine refuses. Text tables are decoded by BOM, then strict UTF-8, then cp932
-(never Python's shift_jis, which fails on ① ㈱ 髙 﨑), with UTF-16 and EUC-JP recognised. Caps on
-cells and on inflated bytes turn absurd files into ``too-large`` instead of exhausting memory; failures
-are ``ReadError(reason, detail)`` with reason encrypted, corrupt, unsupported, too-large or timeout.
-Detail texts carry library error names only, never cell values.
+fallback for OOXML that calamine refuses, pyxlsb (scanner/xlsb.py) for .xlsb that it panics on. Text
+tables are decoded by BOM, then strict UTF-8, then cp932 (never Python's shift_jis, which fails on
+① ㈱ 髙 﨑), with UTF-16 and EUC-JP recognised. Caps on cells and on inflated bytes turn absurd files
+into ``too-large`` instead of exhausting memory; failures are ``ReadError(reason, detail)`` with reason
+encrypted, corrupt, unsupported, too-large or timeout. Detail texts
+carry library error names only, never cell values.
 """
 
 from __future__ import annotations
@@ -232,14 +233,22 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         if isinstance(e, MemoryError):
             raise ReadError("too-large", "out of memory while parsing") from e
         first = f"calamine: {error_name(e)}"
-        if started or fmt != "xlsx":
+        if started or fmt not in ("xlsx", "xlsb"):
             raise ReadError("corrupt", first) from e
+    if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)
+        from .xlsb import pyxlsb_sheets
+
+        fallback, reader = pyxlsb_sheets, "pyxlsb"
+    else:
+        fallback, reader = _openpyxl_sheets, "openpyxl"
     try:
-        yield from _openpyxl_sheets(data, caps)
+        yield from fallback(data, caps)
     except ReadError:
         raise
-    except Exception as e:  # noqa: BLE001 - openpyxl/zip/xml errors of every kind
-        raise ReadError("corrupt", f"{first}; openpyxl: {error_name(e)}") from e
+    except MemoryError as e:
+        raise ReadError("too-large", "out of memory while parsing") from e
+    except Exception as e:  # noqa: BLE001 - openpyxl/pyxlsb/zip/xml errors of every kind
+        raise ReadError("corrupt", f"{first}; {reader}: {error_name(e)}") from e
 
 
 def _calamine_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:

@@ -9,14 +9,13 @@ be opened makes its hits "unreachable", which is reported, never taken as a matc
 from __future__ import annotations
 
 import os
-import stat
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from .config import ScanConfig
 from .diff import identity_key
-from .errors import LeakscanError
+from .errors import LeakscanError, ReadError
 from .fingerprint import hash_stream
 from .output import MANIFEST, check_manifest
 
@@ -43,21 +42,18 @@ def _is_local(f: dict[str, Any]) -> bool:
 
 def _hash_local(f: dict[str, Any]) -> tuple[str, str | None, str]:
     """Open a local hit read-only (O_NOATIME, no symlink following) by its raw path and hash it."""
-    from .sources.local import open_deep
+    from .sources.local import open_file
 
     raw = bytes.fromhex(f["raw_path_hex"]) if f.get("raw_path_hex") else os.fsencode(f["inner_path"])
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = open_deep(raw, flags)
-    except FileNotFoundError:
-        return "missing", None, "no file at this path any more"
-    except OSError as e:
-        return "unreadable", None, e.strerror or str(e)
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        return "changed", None, "no longer a regular file"
-    os.set_blocking(fd, True)
-    with os.fdopen(fd, "rb") as stream:
+        stream = open_file(raw)
+    except ReadError as e:
+        if e.reason == "vanished":
+            return "missing", None, "no file at this path any more"
+        if e.reason == "special-file":
+            return "changed", None, "no longer a regular file"
+        return "unreadable", None, e.detail
+    with stream:
         sha = hash_stream(stream).digests.sha256
     return (MATCH if sha == f["sha256"] else "changed"), sha, ""
 

@@ -24,8 +24,8 @@ from openpyxl import Workbook
 from scanner import rules
 
 SEED = 5150
-RULE_NAMES = ["nfkc", "spaces", "variant_kanji", "hyphens", "kanji_numerals", "block_words",
-              "prefecture", "building"]
+RULE_NAMES = ["nfkc", "spaces", "variant_kanji", "name_forms", "hyphens", "kanji_numerals", "block_words",
+              "prefecture", "place_names", "building"]
 # surnames whose spelling has a variant form that must merge (DOMAIN.md: NFKC does not change them)
 VARIANT_SURNAMES = [("高橋", "髙橋", "タカハシ"), ("山崎", "山﨑", "ヤマザキ"), ("宮崎", "宮嵜", "ミヤザキ"),
                     ("渡辺", "渡邊", "ワタナベ"), ("田辺", "田邉", "タナベ"), ("斎藤", "齋藤", "サイトウ"),
@@ -126,6 +126,10 @@ def _variant(p: Person, rule: str) -> Row:
             address = p.address(sep=" ")
     elif rule == "variant_kanji":
         name = p.name(sei=p.variant_sei)
+    elif rule == "name_forms":  # 様 typed after the name, or the reading in brackets
+        name = f"{p.name()} 様" if p.pid % 2 else f"{p.name()}（{p.reading()}）"
+    elif rule == "place_names":  # 大字/字 written before the town
+        address = address.replace(p.city + p.town, f"{p.city}{'大字' if p.pid % 2 else '字'}{p.town}", 1)
     elif rule == "hyphens":
         address = p.address().replace("-", "ー" if p.pid % 2 else "−")
     elif rule == "kanji_numerals":

@@ -151,7 +151,7 @@ def test_demo_finds_the_expected_copies(tmp_path: Path) -> None:
     strong = {f["path"] for f in doc["files"] if {"name", "name-variant"} & set(f["reasons"])}
     assert strong == {str(share / rel) for rel in truth["copies"]}
     groups = [set(g["paths"]) for g in doc["duplicate_groups"]]
-    assert {str(share / rel) for rel in truth["identical"]} in groups
+    assert {str(share / rel) for rel in truth["duplicate_group"]} in groups
     assert {s["path"] for s in doc["skipped"] if s["reason"] == "special-file"} == {
         str(share / rel) for rel in truth["special"]}
     assert {link["path"] for link in doc["links"]} == {str(share / rel) for rel in truth["links"]}

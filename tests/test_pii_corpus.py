@@ -98,7 +98,7 @@ ROBUST_EXPECTED = {
     "poi__password.xls": "encrypted",
     "poi__protected_passtika.xlsx": "encrypted",
     "calamine__pass_protected.ods": "encrypted",
-    "poi__Simple.xlsb": "corrupt",  # calamine panics (Rust PanicException) on this file
+    # poi__Simple.xlsb (Excel 2007 beta): calamine panics, the pyxlsb fallback reads it (tests/test_xlsb.py)
     "test_files__CRLFX5_2.XLS": "unsupported",  # a bare BIFF stream without an OLE2 container
     "calamine__issue252.xlsx": "corrupt",
     "poi__poc-xmlbomb.xlsx": "corrupt",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..config import MiB, ScanConfig
 from ..errors import UsageError
+from ..textsafe import shown
 
 if TYPE_CHECKING:
     from ..state import ScanState
@@ -168,7 +169,7 @@ def summarise(doc: dict, paths: dict) -> None:
               f"exact duplicates removed {persons['unique_exact']})", file=sys.stderr)
         derived = [f for f in files if "record-overlap" in f["reasons"]]
         print(f"files sharing records:    {len(derived)}", file=sys.stderr)
-    print(f"report:                   {paths['report']}", file=sys.stderr)
+    print(f"report:                   {shown(paths['report'])}", file=sys.stderr)
 
 
 def exit_code(doc: dict) -> int:
@@ -206,7 +207,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if not config.quiet:
         summarise(doc, paths)
     for e in doc["scan"].get("source_errors", []):
-        print(f"leakscan: error: {e['source']}: {e['error']}", file=sys.stderr)
+        print(f"leakscan: error: {shown(e['source'])}: {shown(e['error'])}", file=sys.stderr)
     if config.baseline is None:
         return exit_code(doc)
     from ..diff import exit_code as diff_exit_code

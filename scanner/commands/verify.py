@@ -24,10 +24,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _shown(text: object) -> str:
-    """A path for the terminal: control and format characters (hostile names) shown as ⟨U+XXXX⟩."""
-    import unicodedata
+    """A path for the terminal: control, format and bidi characters (hostile names) shown as ⟨U+XXXX⟩."""
+    from ..textsafe import shown
 
-    return "".join(f"⟨U+{ord(c):04X}⟩" if unicodedata.category(c) in ("Cc", "Cf") else c for c in str(text))
+    return shown(text)
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..masking import mask_address, mask_name
-from .normalise import RULES, probable_kanji, staged_keys
+from .normalise import RULES, is_placeholder_name, probable_kanji, staged_keys
 
 Key = tuple[str, str]
 REVIEW_CAP = 1000  # pairs listed in findings.json; the total is always given
 _NUMBER = re.compile(r"(\d+)")
+_LAST_NUMBER = re.compile(r"-\d+$")
 
 
 @dataclass
@@ -73,12 +74,12 @@ class Count:
 
 
 def make_rows(file: int, records: Iterable[Any]) -> tuple[list[Row], int]:
-    """Rows (with staged keys) from PersonRecords; records without a name are counted apart."""
+    """Rows (with staged keys) from PersonRecords; records without a name (or -, 不明 ...) are counted apart."""
     rows, nameless = [], 0
     for rec in records:
         f = rec.fields
         name, address = (f.get("name") or "").strip(), (f.get("address") or "").strip()
-        if not name:
+        if not name or is_placeholder_name(name):
             nameless += 1
             continue
         rows.append(Row(file, rec.sheet, rec.row, name, address, dict(f), staged_keys(name, address)))
@@ -137,7 +138,12 @@ def count(rows: Sequence[Row], nameless: int = 0, unmask: bool = False,
 
 
 def probable_pairs(keys: Sequence[Key]) -> list[tuple[str, Key, Key]]:
-    """Distinct keys that only a fuzzy rule would join: 斎/斉 in the name, or one differing number."""
+    """Distinct keys that only a fuzzy rule would join, never merged.
+
+    ``kanji_probable``: 斎/斉 (or 龍/竜) in the name. ``one_block_number``: one number of the address
+    differs. ``extra_number``: one address has one more trailing number (本町12-5 and 本町12-5-101: a
+    room, or a 号 left out). ``no_address``: the same name once without any address.
+    """
     found: list[tuple[str, Key, Key]] = []
     seen: set[tuple[Key, Key]] = set()
 
@@ -151,7 +157,9 @@ def probable_pairs(keys: Sequence[Key]) -> list[tuple[str, Key, Key]]:
 
     by_kanji: dict[Key, list[Key]] = defaultdict(list)
     by_number: dict[tuple[str, str], list[Key]] = defaultdict(list)
+    by_name: dict[str, list[Key]] = defaultdict(list)
     for name, address in keys:
+        by_name[name].append((name, address))
         by_kanji[(probable_kanji(name), address)].append((name, address))
         parts = _NUMBER.split(address)
         for i in range(1, len(parts), 2):
@@ -163,4 +171,17 @@ def probable_pairs(keys: Sequence[Key]) -> list[tuple[str, Key, Key]]:
     for group in by_number.values():
         if len(group) > 1:
             add("one_block_number", group)
+    for group in by_name.values():
+        if len(group) < 2:
+            continue
+        addresses = {a for _n, a in group}
+        for name, address in sorted(group):
+            if not address:
+                for other in group:
+                    if other[1]:
+                        add("no_address", [(name, address), other])
+                continue
+            shorter = _LAST_NUMBER.sub("", address)
+            if shorter != address and shorter in addresses:
+                add("extra_number", [(name, shorter), (name, address)])
     return found

@@ -28,18 +28,37 @@ _LEADING_POSTCODE = re.compile(f"^\\s*〒?\\s*\\d{{3}}[{_HYPHENS}]?\\d{{4}}\\s*"
 _KN = "〇一二三四五六七八九十百千"
 _KN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 _KN_UNIT = {"十": 10, "百": 100, "千": 1000}
-_KN_BEFORE_MARK = re.compile(f"[{_KN}]+(?=丁目|番地|番|号|地割)")
+# 一番町/二番町 (千代田区) are town names, and 一〇二号室 is a room, not a block number
+_KN_BEFORE_MARK = re.compile(f"[{_KN}]+(?=丁目|番地|番(?!町)|号(?!室)|地割)")
+_KN_HYPHEN_CHAIN = re.compile(f"[{_KN}]+(?:[{_HYPHENS}][{_KN}\\d]+)+|[{_KN}]+(?=-\\d)")
+_KN_HYPHEN_SPLIT = re.compile(f"[{_HYPHENS}]")
+_KN_JO = re.compile(f"(?<=[北南東西])[{_KN}]+(?=条)")  # 札幌市中央区北一条西二丁目 = 北1条西2丁目
 _KN_AFTER_BLOCK = re.compile(
     f"(?:(?<=\\d[番のノ之-])|(?<=\\d丁目)|(?<=\\d番地)|(?<=\\d番[のノ之-])|(?<=\\d番地[のノ之-])|(?<=\\d丁目[のノ之-]))"
     f"[{_KN}]+"
 )
 _KN_BEFORE_CHAIN = re.compile(f"[{_KN}]+(?=[のノ之-][\\d{_KN}])")
-_HAS_KN = re.compile(f"[{_KN}]")
+_HAS_KN = re.compile(f"[{_KN}○]")
+_MARU = re.compile(f"(?<=[{_KN}])○|○(?=[{_KN}])")
+_HAS_DIGIT = re.compile(r"\d")
 
 _BLOCK_WORD_BETWEEN = re.compile(r"(?<=\d)(?:(?:丁目|番地|番)[のノ之\-]?|[のノ之])(?=\d)")
 _TRAILING_BLOCK_WORD = re.compile(r"(?<=\d)(?:号(?!室)|丁目|番地|番(?![町丁]))")
-_CHAIN = re.compile(r"\d+(?:-\d+)+")
-_NUMBER = re.compile(r"\d+")
+_GO_THEN_NUMBER = re.compile(r"(?<=\d)号(?=\d)")
+_SPACED_NUMBERS = re.compile(r"(?<![\d-])\d+(?:[ \t\u3000\u00a0]+\d+){2,}")
+# a block is the first number (chain) that is not part of a place name: 北1条, 東2線, 第3地割, 1番町
+_BLOCK = re.compile(r"\d+(?:-\d+)*(?!\d|-\d|条|線|地割|番町|丁(?!目))")
+_MAX_BLOCK_PARTS = 3  # 丁目-番-号: a fourth number (3-12-5-101) is the room
+
+_AZA = re.compile("大字|字")
+_GA = re.compile("(?<=[\u3400-\u9fff\U00020000-\U0002fa1f々])[ヶケヵがガ](?=[\u3400-\u9fff\U00020000-\U0002fa1f])")
+_NO = re.compile("(?<=[\u3400-\u9fff\U00020000-\U0002fa1f])[之ノ](?=[\u3400-\u9fff\U00020000-\U0002fa1f])")
+_DIGIT_BANCHO = re.compile("(?<![\\d-])([1-9])(?=番町)")
+_ADDRESS_PLACEHOLDERS = frozenset({"-", "--", "不明", "不詳", "なし", "無し", "同上", "未定", "未記入", "未入力", "空欄",
+                                   "?", "??", "n/a", "N/A", "NA", "x", "×", "*", "0"})
+_NAME_PLACEHOLDERS = _ADDRESS_PLACEHOLDERS | {"氏名", "名前", "利用者", "テスト", "test", "TEST"}
+_HONORIFIC = re.compile("(?:様|さま|サマ|殿|さん|氏)$")
+_PAREN_READING = re.compile("[(（][\u3041-\u309f\u30a0-\u30ff]+[)）]$")
 
 
 def nfkc(text: str) -> str:
@@ -51,11 +70,12 @@ def nfkc(text: str) -> str:
 
 # ---------------------------------------------------------------- names
 @cache
-def _tables() -> tuple[dict[int, str], dict[int, str]]:
+def _tables() -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
     data = rules.load("person_variants")
     variants = str.maketrans(data["variants"]["map"])
     probable = str.maketrans(data["probable"]["map"])
-    return variants, probable
+    places = str.maketrans({**data["variants"]["map"], **data["address_variants"]["map"]})
+    return variants, probable, places
 
 
 def remove_spaces(text: str) -> str:
@@ -73,9 +93,29 @@ def probable_kanji(text: str) -> str:
     return text.translate(_tables()[1])
 
 
+def name_forms(text: str) -> str:
+    """How staff decorate a name: 様/殿/さん or a (reading) typed after it, ・ inside, hiragana for katakana.
+
+    やまだ はな and ヤマダ ハナ are one name; the reading column is never used as the name.
+    """
+    if len(text) > 2:
+        text = _PAREN_READING.sub("", text)
+    if len(text) > 2:
+        text = _HONORIFIC.sub("", text)
+    if "・" in text or "=" in text:  # foreign names: ジョン・スミス, ジョン=スミス, ジョンスミス
+        text = text.replace("・", "").replace("=", "")
+    return jaconv.hira2kata(text)
+
+
+def is_placeholder_name(text: str) -> bool:
+    """A name cell that holds no name (-, 不明, 同上 ...): the row is not a person."""
+    key = normalise_name(text)
+    return not key.strip("-ー―‐・.。、 ") or key in _NAME_PLACEHOLDERS
+
+
 def normalise_name(text: str) -> str:
     """The comparison key of a personal name."""
-    return variant_kanji(remove_spaces(nfkc(text)))
+    return name_forms(variant_kanji(remove_spaces(nfkc(text))))
 
 
 def normalise_reading(text: str) -> str:
@@ -85,8 +125,9 @@ def normalise_reading(text: str) -> str:
 
 # ---------------------------------------------------------------- addresses
 def address_nfkc(text: str) -> str:
-    """NFKC, invisible characters dropped, and a leading postal code (〒160-0023) removed."""
-    return _LEADING_POSTCODE.sub("", nfkc(text))
+    """NFKC, invisible characters dropped, a leading postal code (〒160-0023) removed, 不明/同上/- -> ""."""
+    text = _LEADING_POSTCODE.sub("", nfkc(text))
+    return "" if text in _ADDRESS_PLACEHOLDERS else text
 
 
 def _space(m: re.Match[str]) -> str:
@@ -95,7 +136,12 @@ def _space(m: re.Match[str]) -> str:
 
 
 def address_spaces(text: str) -> str:
-    """Spaces go, except one between two numbers (3-12-5 101: the room stays apart from the block)."""
+    """Spaces go, except one between two numbers (3-12-5 101: the room stays apart from the block).
+
+    Three or more numbers separated by spaces only (本町3 12 5) are the block written without hyphens.
+    """
+    if " " in text or "\u3000" in text or "\t" in text or "\u00a0" in text:
+        text = _SPACED_NUMBERS.sub(lambda m: "-".join(m.group(0).split()), text)
     return _WS.sub(_space, text)
 
 
@@ -122,11 +168,20 @@ def _to_digits(m: re.Match[str]) -> str:
     return str(kanji_number(m.group(0)))
 
 
+def _hyphen_chain(m: re.Match[str]) -> str:
+    return "-".join(p if p.isdigit() else str(kanji_number(p)) if not _HAS_DIGIT.search(p) else p
+                    for p in _KN_HYPHEN_SPLIT.split(m.group(0)))
+
+
 def kanji_numerals(text: str) -> str:
     """Kanji numerals become digits only as block numbers (三丁目 -> 3丁目), never in 八王子 or 四日市."""
     if not _HAS_KN.search(text):
         return text
+    if "○" in text:  # ○ (a circle) typed for 〇: 二○一
+        text = _MARU.sub("〇", text)
     text = _KN_BEFORE_MARK.sub(_to_digits, text)
+    text = _KN_HYPHEN_CHAIN.sub(_hyphen_chain, text)  # 三―一二―五 (hyphens only next to digits so far)
+    text = _KN_JO.sub(_to_digits, text)
     for _ in range(4):  # a chain 12の五の三 converts one link per pass
         new = _KN_BEFORE_CHAIN.sub(_to_digits, _KN_AFTER_BLOCK.sub(_to_digits, text))
         if new == text:
@@ -140,6 +195,8 @@ def block_words(text: str) -> str:
     if "丁" not in text and "番" not in text and "号" not in text and "の" not in text and "ノ" not in text \
             and "之" not in text:
         return text  # already in hyphen form (the cheap test saves two regex passes per record)
+    if "号" in text:  # 5号101号室: the number after 号 is a room; a space keeps it off the block
+        text = _GO_THEN_NUMBER.sub(" ", text)
     return _TRAILING_BLOCK_WORD.sub("", _BLOCK_WORD_BETWEEN.sub("-", text))
 
 
@@ -150,6 +207,67 @@ def _municipalities() -> tuple[frozenset[str], dict[str, str], frozenset[str], t
     ambiguous = frozenset(data["ambiguous"])
     lengths = tuple(sorted({len(k) for k in (*table, *ambiguous)}, reverse=True))
     return frozenset(data["prefectures"]), table, ambiguous, lengths
+
+
+_COUNTY = re.compile(r"^(.+?郡)(.+[町村])$")
+
+
+@cache
+def _counties() -> tuple[dict[str, str], tuple[int, ...]]:
+    """西多摩郡瑞穂町 -> 瑞穂町, from the municipality table (郡山市 and 大和郡山市 are cities, not 郡)."""
+    prefs, table, ambiguous, _l = _municipalities()
+    out = {k: m.group(2) for k in (*table, *ambiguous) if (m := _COUNTY.match(k))}
+    return out, tuple(sorted({len(k) for k in out}, reverse=True))
+
+
+@cache
+def _wards() -> tuple[dict[str, str], tuple[int, ...]]:
+    """港北区 -> 横浜市港北区: wards of a designated city whose name is found nowhere else."""
+    _p, table, ambiguous, _l = _municipalities()
+    cities: dict[str, list[str]] = {}
+    for k in table:
+        if k.endswith("区") and "市" in k[:-1]:
+            ward = k[k.index("市") + 1:]
+            cities.setdefault(ward, []).append(k)
+    out = {w: c[0] for w, c in cities.items() if len(c) == 1 and w in table and w not in ambiguous}
+    return out, tuple(sorted({len(k) for k in out}, reverse=True))
+
+
+def drop_county(text: str) -> str:
+    """東京都西多摩郡瑞穂町 -> 東京都瑞穂町 (staff often leave the 郡 out), and 神奈川県港北区 ->
+    神奈川県横浜市港北区 (or the city): only once the prefecture is known, and only from the table."""
+    pref = prefecture_of(text)
+    if not pref:
+        return text
+    rest = text[len(pref):]
+    if "郡" in rest:
+        counties, lengths = _counties()
+        for n in lengths:
+            short = counties.get(rest[:n])
+            if short:
+                return pref + short + rest[n:]
+    if "区" in rest:
+        wards, lengths = _wards()
+        for n in lengths:
+            city = wards.get(rest[:n])
+            if city and _municipalities()[1].get(city) == pref:
+                return pref + city + rest[n:]
+    return text
+
+
+def _bare_prefecture(text: str) -> str:
+    """東京小金井市… -> 東京都小金井市…: a prefecture typed without 都/府/県, when the municipality after
+    it is in that prefecture (京都市… and 富山市… are cities, not 京都/富山 + 市)."""
+    prefs, table, _a, lengths = _municipalities()
+    for pref in prefs:
+        bare = pref[:-1]
+        if pref == "北海道" or not text.startswith(bare):
+            continue
+        rest = text[len(bare):]
+        for n in lengths:
+            if table.get(rest[:n]) == pref:
+                return pref + rest
+    return text
 
 
 def prefecture_of(text: str) -> str | None:
@@ -168,24 +286,53 @@ def fill_prefecture(text: str) -> str:
     prefecture (府中市, 伊達市, 北区 ...) is left alone rather than guessed.
     """
     prefs, table, ambiguous, lengths = _municipalities()
-    if not text or prefecture_of(text):
+    if not text:
         return text
+    if not prefecture_of(text):
+        text = _bare_prefecture(text)
+    if prefecture_of(text):
+        return drop_county(text)
     for n in lengths:
         head = text[:n]
         if head in ambiguous:
             return text
         pref = table.get(head)
         if pref:
-            return pref + text
+            return drop_county(pref + text)
     return text
 
 
+def place_names(text: str) -> str:
+    """Spellings of one place: 霞ヶ関/霞ケ関/霞が関, 三ノ輪/三の輪, 大字/字 left out, old kanji (龍/竜, 澤/沢).
+
+    Each fold is applied to every address the same way, so two different places would have to differ
+    only by it (a 字, or ケ against が) inside one municipality to be confused; the building part is
+    folded too but is set aside next. 1番町 is written 一番町 (the town name, never a block number).
+    """
+    text = text.translate(_tables()[2])
+    if "字" in text:
+        text = _AZA.sub("", text)
+    text = _NO.sub("の", _GA.sub("ヶ", text))
+    return _DIGIT_BANCHO.sub(lambda m: "〇一二三四五六七八九"[int(m.group(1))], text)
+
+
 def split_building(text: str) -> tuple[str, str]:
-    """Split off building and room after the block number: (東京都…本町3-12-5, コーポ山田101)."""
-    m = _CHAIN.search(text) or _NUMBER.search(text)
+    """Split off building and room after the block number: (東京都…本町3-12-5, コーポ山田101).
+
+    The block is the first number or hyphen chain that is not part of a place name (北1条西2-1-1,
+    東2線, 第3地割, 1番町 are skipped), cut after three numbers: 3-12-5-101, 3-12-5 101 and
+    3-12-5 コーポ101号室 all give 3-12-5. So two rows that differ only in building or room are one
+    person (a room is typed in many ways, or left out); a 3-number chain whose last number is really
+    a room (本町12-5-101 without 丁目) is not cut, and is listed as a probable pair instead.
+    """
+    m = _BLOCK.search(text)
     if not m:
         return text, ""
-    return text[: m.end()], text[m.end():].strip(" -")
+    end = m.end()
+    block = m.group(0)
+    if block.count("-") >= _MAX_BLOCK_PARTS:
+        end = m.start() + len("-".join(block.split("-")[:_MAX_BLOCK_PARTS]))
+    return text[:end], text[end:].strip(" -")
 
 
 def drop_building(text: str) -> str:
@@ -194,7 +341,8 @@ def drop_building(text: str) -> str:
 
 def normalise_address(text: str) -> str:
     """The comparison key of an address: every address rule, in order."""
-    return drop_building(fill_prefecture(block_words(kanji_numerals(hyphens(address_spaces(address_nfkc(text)))))))
+    return drop_building(place_names(fill_prefecture(block_words(kanji_numerals(hyphens(address_spaces(
+        address_nfkc(text))))))))
 
 
 # ---------------------------------------------------------------- the rules, in the order applied
@@ -206,10 +354,12 @@ RULES: list[tuple[str, Step, Step]] = [
     ("nfkc", nfkc, address_nfkc),
     ("spaces", remove_spaces, address_spaces),
     ("variant_kanji", variant_kanji, None),
+    ("name_forms", name_forms, None),
     ("hyphens", None, hyphens),
     ("kanji_numerals", None, kanji_numerals),
     ("block_words", None, block_words),
     ("prefecture", None, fill_prefecture),
+    ("place_names", None, place_names),
     ("building", None, drop_building),
 ]
 
@@ -217,10 +367,12 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "nfkc": "NFKC (full-width digits and letters, half-width kana), invisible characters, leading 〒",
     "spaces": "spaces (ASCII, U+3000, NBSP) removed",
     "variant_kanji": "variant kanji in names (髙->高, 﨑->崎, 邊->辺, 齋->斎 ...)",
+    "name_forms": "様/殿/さん and a (reading) typed after the name; hiragana -> katakana",
     "hyphens": "hyphen-like characters next to digits (－ ‐ − ― ー) -> -",
     "kanji_numerals": "kanji block numbers (三丁目 -> 3丁目)",
     "block_words": "丁目/番/番地/の between numbers -> -, trailing 号 dropped",
-    "prefecture": "missing prefecture filled in from the municipality",
+    "prefecture": "missing prefecture filled in from the municipality; 郡 left out",
+    "place_names": "ケ/ヶ/が, ノ/之/の, 大字/字, old kanji in place names (龍->竜, 澤->沢)",
     "building": "building and room after the block number set aside",
 }
 
@@ -230,8 +382,7 @@ def record_key(name: str, address: str) -> tuple[str, str]:
 
     The same steps as RULES, called directly: this runs once per record on lists of millions.
     """
-    return (variant_kanji(remove_spaces(nfkc(name))),
-            drop_building(fill_prefecture(block_words(kanji_numerals(hyphens(address_spaces(address_nfkc(address))))))))
+    return normalise_name(name), normalise_address(address)
 
 
 def staged_keys(name: str, address: str) -> list[tuple[str, str]]:

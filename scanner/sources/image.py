@@ -64,6 +64,9 @@ def _scan_tree(path: str) -> Any:
     from dfvfs.helpers import source_scanner
     from dfvfs.lib import errors as dfvfs_errors
 
+    from .image_media import dfvfs_without_atime
+
+    dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
     scanner = source_scanner.SourceScanner()
     context = source_scanner.SourceScannerContext()
     try:

@@ -67,6 +67,36 @@ def open_deep(path: bytes, flags: int) -> int:
         os.close(fd)
 
 
+def stat_file(raw: bytes) -> FileStat:
+    """The stat of a local file by its raw path, never following a symbolic link; failures are
+    ReadError (``vanished``, ``unreadable``) so whoever reads evidence by path records them alike."""
+    try:
+        return file_stat(lstat_deep(raw))
+    except FileNotFoundError as e:
+        raise ReadError("vanished", "file disappeared during the scan") from e
+    except OSError as e:
+        raise ReadError("unreadable", e.strerror or str(e)) from e
+
+
+def open_file(raw: bytes) -> IO[bytes]:
+    """Open a local regular file by its raw path: read-only, O_NOATIME, no symbolic link followed,
+    never blocking on a FIFO or device put in its place (``special-file``)."""
+    try:
+        fd = open_deep(raw, _FILE_FLAGS)
+    except FileNotFoundError as e:
+        raise ReadError("vanished", "file disappeared during the scan") from e
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise ReadError("special-file", "became a symbolic link during the scan") from e
+        raise ReadError("unreadable", e.strerror or str(e)) from e
+    st = os.fstat(fd)
+    if not statmod.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise ReadError("special-file", "not a regular file when opened")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
 def lstat_deep(path: bytes) -> os.stat_result:
     try:
         return os.lstat(path)
@@ -115,28 +145,10 @@ class LocalEntry:
         return self._location
 
     def stat(self) -> FileStat:
-        try:
-            return file_stat(lstat_deep(self._raw))
-        except FileNotFoundError as e:
-            raise ReadError("vanished", "file disappeared during the scan") from e
-        except OSError as e:
-            raise ReadError("unreadable", e.strerror or str(e)) from e
+        return stat_file(self._raw)
 
     def open(self) -> IO[bytes]:
-        try:
-            fd = open_deep(self._raw, _FILE_FLAGS)
-        except FileNotFoundError as e:
-            raise ReadError("vanished", "file disappeared during the scan") from e
-        except OSError as e:
-            if e.errno == errno.ELOOP:
-                raise ReadError("special-file", "became a symbolic link during the scan") from e
-            raise ReadError("unreadable", e.strerror or str(e)) from e
-        st = os.fstat(fd)
-        if not statmod.S_ISREG(st.st_mode):
-            os.close(fd)
-            raise ReadError("special-file", "not a regular file when opened")
-        os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
+        return open_file(self._raw)
 
 
 class _Folder:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from smbprotocol.exceptions import SMBException
@@ -95,14 +96,7 @@ class SmbFile(io.RawIOBase):
         if not self._spare:
             if self._offset >= self._size or not len(buffer):
                 return 0
-            try:
-                data = self._client.retrying(self._chunk)
-            except ReadError:
-                raise
-            except Dropped as e:
-                raise ReadError("connection", str(e)) from e
-            except (SMBException, OSError) as e:
-                raise read_error(e) from e
+            data = self._retrying(self._chunk)
             self._offset += len(data)
             self._spare = memoryview(data)
         n = min(len(buffer), len(self._spare))
@@ -111,8 +105,12 @@ class SmbFile(io.RawIOBase):
         return n
 
     def open_now(self) -> None:
+        self._retrying(self._ensure_open)
+
+    def _retrying(self, call: Callable[[], Any]) -> Any:
+        """One SMB call with the client's reconnects; what still fails is a ReadError for this file."""
         try:
-            self._client.retrying(self._ensure_open)
+            return self._client.retrying(call)
         except ReadError:
             raise
         except Dropped as e:

@@ -1,0 +1,175 @@
+""".xlsb fallback: pyxlsb (pure Python) where python-calamine fails, plus the Excel 2007 beta sheet list.
+
+calamine panics on some real .xlsb files. The one known case is a workbook written by an Excel 2007 beta
+(apache/poi test-data Simple.xlsb): its BrtBundleSh records carry 4 undocumented bytes before iTabID, so
+calamine and pyxlsb both read a garbage relationship id. Apache POI (XSSFBReader.SheetRefLoader.tryOldFormat)
+accepts that layout; :func:`normalise_beta` rewrites those records in memory to the standard layout so a
+reader can open the workbook. Rows are assembled here from pyxlsb's cell records because pyxlsb's own
+``rows()`` trusts the sheet's declared dimension, which some writers set to A1 for any size of sheet.
+Runs inside the worker process (scanner.isolation), under the same cell and time caps as calamine.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+from collections.abc import Iterator
+
+from .errors import ReadError
+from .tables import Caps, Sheet, _Budget
+
+BRT_BUNDLE_SH = 0x9C  # BrtBundleSh (MS-XLSB 2.4.304): one sheet in the workbook's sheet list
+MAX_COLUMNS = 16384  # XFD, Excel's last column
+MAX_ROWS = 1 << 20  # Excel's last row
+# BrtBegin* -> BrtEnd* of the workbook, a sheet, the shared strings and the styles (MS-XLSB 2.3)
+BEGIN_END = {0x83: 0x84, 0x81: 0x82, 0x9F: 0xA0, 0x116: 0x117}
+
+
+def _records(data: bytes) -> Iterator[tuple[int, bytes, bytes]]:
+    """(type, header bytes, body) of each BIFF12 record; ValueError when a record runs past the end."""
+    i, end = 0, len(data)
+    while i < end:
+        start, rtype, size = i, 0, 0
+        for shift in (0, 7):
+            b = data[i]
+            i += 1
+            rtype |= (b & 0x7F) << shift
+            if not b & 0x80:
+                break
+        for shift in (0, 7, 14, 21):
+            b = data[i]
+            i += 1
+            size |= (b & 0x7F) << shift
+            if not b & 0x80:
+                break
+        if i + size > end:
+            raise ValueError("record past end of stream")
+        yield rtype, data[start:i], data[i:i + size]
+        i += size
+
+
+def _wide_string_end(body: bytes, offset: int) -> int:
+    """End offset of an XLWideString (u32 character count, UTF-16LE) starting at ``offset``."""
+    (cch,) = struct.unpack_from("<I", body, offset)
+    return offset + 4 + 2 * cch
+
+
+def _beta_bundle(body: bytes) -> bytes | None:
+    """The standard-layout body of an Excel 2007 beta BrtBundleSh, or None when ``body`` is not one."""
+    try:
+        tab = struct.unpack_from("<I", body, 4)[0]
+        if 1 <= tab <= 0xFFFF:
+            return None  # standard layout
+        tab = struct.unpack_from("<I", body, 8)[0]
+        if not 1 <= tab <= 0xFFFF:
+            return None
+        if _wide_string_end(body, _wide_string_end(body, 12)) != len(body):
+            return None
+    except struct.error:
+        return None
+    return body[:4] + body[8:]  # as POI does: skip the 4 extra bytes, keep the rest
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def normalise_beta(data: bytes) -> bytes | None:
+    """The workbook with its beta sheet list rewritten to the standard layout, or None if none was found.
+
+    Only ``xl/workbook.bin`` changes; the copy lives in memory (evidence is never written).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            book = zf.read("xl/workbook.bin")
+            out, changed = bytearray(), False
+            for rtype, header, body in _records(book):
+                fixed = _beta_bundle(body) if rtype == BRT_BUNDLE_SH else None
+                if fixed is None:
+                    out += header + body
+                else:
+                    out += header[:2] + _varint(len(fixed)) + fixed
+                    changed = True
+            if not changed:
+                return None
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as new:
+                for info in zf.infolist():
+                    new.writestr(info.filename, bytes(out) if info.filename == "xl/workbook.bin" else zf.read(info))
+    except (KeyError, ValueError, IndexError, zipfile.BadZipFile, OSError, EOFError):
+        return None
+    return buf.getvalue()
+
+
+def check_parts(data: bytes) -> None:
+    """ReadError(corrupt) unless every BIFF12 part is whole: framing complete, Begin record closed by its End.
+
+    pyxlsb reads a truncated stream as if it ended early (missing values come back as None), so without
+    this check a damaged workbook would be reported as read, with rows or sheets silently missing.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            if not info.filename.endswith(".bin"):
+                continue
+            try:
+                types = [t for t, _, _ in _records(zf.read(info))]
+            except (ValueError, IndexError) as e:
+                raise ReadError("corrupt", "xlsb: a binary part is truncated") from e
+            if not types or (types[0] in BEGIN_END and types[-1] != BEGIN_END[types[0]]):
+                raise ReadError("corrupt", "xlsb: a binary part ends before its End record")
+        if "xl/workbook.bin" not in zf.namelist():
+            raise ReadError("corrupt", "xlsb: no xl/workbook.bin")
+
+
+def pyxlsb_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
+    """Every sheet of an .xlsb with pyxlsb, rows streamed; beta workbooks are normalised first."""
+    from pyxlsb import biff12, open_workbook
+
+    check_parts(data)
+    budget = _Budget(caps)
+    with open_workbook(io.BytesIO(normalise_beta(data) or data)) as wb:
+        for index, name in enumerate(wb.sheets, 1):
+            budget.next_sheet()
+            with wb.get_sheet(index) as ws:
+                rows = list(_sheet_rows(ws, wb.stringtable, biff12, budget))
+            yield Sheet(name, rows)
+
+
+def _sheet_rows(ws: object, strings: object, biff12: object, budget: _Budget) -> Iterator[list[object]]:
+    """Rows of one pyxlsb worksheet from its cell records; blank rows keep row numbers right."""
+    reader = ws._reader  # type: ignore[attr-defined]  # rows() would cut cells to the declared dimension
+    reader.seek(ws._data_offset)  # type: ignore[attr-defined]
+    row: list[object] | None = None
+    row_num = -1
+    for n, (rtype, rec) in enumerate(reader):
+        if not n & 0x3FFF:
+            budget.tick()
+        if rtype == biff12.ROW and rec.r != row_num:
+            if row is not None:
+                yield row
+            if not row_num < rec.r < MAX_ROWS:
+                raise ReadError("corrupt", "xlsb: rows out of order or past row 1048576")
+            for _ in range(rec.r - row_num - 1):
+                yield []
+            row, row_num = [], rec.r
+        elif biff12.BLANK <= rtype <= biff12.FORMULA_BOOLERR:
+            if row is None or not 0 <= rec.c < MAX_COLUMNS:
+                raise ReadError("corrupt", "xlsb: cell outside a row or past column XFD")
+            value = rec.v
+            if rtype == biff12.STRING and strings is not None:
+                value = strings[rec.v]  # type: ignore[index]
+            if rec.c >= len(row):
+                budget.add(rec.c + 1 - len(row))
+                row.extend([""] * (rec.c + 1 - len(row)))
+            row[rec.c] = "" if value is None else value
+        elif rtype == biff12.SHEETDATA_END:
+            break
+    if row is not None:
+        yield row
