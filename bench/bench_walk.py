@@ -64,28 +64,40 @@ def build_tree(root: Path, files: int, per_dir: int = 100, seed: int = 7) -> Pat
     return root
 
 
-def run_child(cmd: list[str]) -> tuple[float, int, int, float]:
+def run_child(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int, float]:
     """Run ``cmd``; return (wall seconds, peak RSS in KiB, exit code, CPU seconds user + system)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     return wall, usage.ru_maxrss, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
-def measure(tree: Path, out: Path, runs: int) -> dict[str, float]:
+def child_env(pycache: Path | None) -> dict[str, str]:
+    """The scan's environment: with ``pycache``, compiled bytecode is kept there (outside the checkout), as
+    an installed package has it; without, whatever this shell says (PYTHONDONTWRITEBYTECODE=1 recompiles
+    every module of the checkout at each start)."""
+    env = dict(os.environ)
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    return env
+
+
+def measure(tree: Path, out: Path, runs: int, pycache: Path | None = None) -> dict[str, float]:
     find_cmd = ["find", str(tree), "-iname", NAME]
     scan_cmd = [sys.executable, str(ROOT / "scan.py"), "scan", str(tree), "--name", NAME, "--out", str(out),
                 "--quiet"]
+    env = child_env(pycache)
     run_child(find_cmd)  # warm the dentry and inode caches
-    run_child(scan_cmd)
+    run_child(scan_cmd, env)  # (and the bytecode cache)
     finds, scans, rss, find_cpu, scan_cpu = [], [], [], [], []
     for _ in range(runs):
         w, _, _, c = run_child(find_cmd)
         finds.append(w)
         find_cpu.append(c)
-        w, peak, code, c = run_child(scan_cmd)
+        w, peak, code, c = run_child(scan_cmd, env)
         if code not in (0, 1):
             raise SystemExit(f"scan failed with exit code {code}")
         scans.append(w)
@@ -100,7 +112,10 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=Path("/tmp/leakscan-bench"), help="folder for the trees")
     ap.add_argument("--runs", type=int, default=3, help="timed runs of each command (median reported)")
     ap.add_argument("--append", action="store_true", help="append the result section to bench/README.md")
+    ap.add_argument("--no-bytecode-cache", action="store_true",
+                    help="run the scans with this shell's bytecode settings instead of a bytecode cache in --work")
     args = ap.parse_args()
+    pycache = None if args.no_bytecode_cache else args.work / "pycache"
     rows = []
     load = os.getloadavg()[0]
     for files in (50_000, 200_000):
@@ -108,7 +123,7 @@ def main() -> int:
         tree = build_tree(args.work / f"tree{files // 1000}k", files)
         print(f"tree of {files} files ready ({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
         out = args.work / f"out{files // 1000}k"
-        r = measure(tree, out, args.runs)
+        r = measure(tree, out, args.runs, pycache)
         rows.append((files, r))
         print(f"{files}: find {r['find']:.2f} s, scan {r['scan']:.2f} s, ratio {r['scan'] / r['find']:.2f}, "
               f"peak {r['rss_mib']:.0f} MiB", file=sys.stderr)
@@ -120,7 +135,10 @@ def main() -> int:
         f"Python {platform.python_version()}, warm caches, median of {args.runs} alternating runs. "
         "Scan = `python scan.py scan TREE --name 介護予防_利用者名簿.xlsx --out OUT --quiet` (start-up, walk, "
         "hashing the hits and writing all outputs included). Targets: ratio <= 3.0, peak < 150 MiB, flat memory. "
-        f"Load average before the runs: {load:.2f}. CPU = user + system time of the process.",
+        f"Load average before the runs: {load:.2f}. CPU = user + system time of the process. "
+        + ("Bytecode: this shell's settings (PYTHONDONTWRITEBYTECODE="
+           f"{os.environ.get('PYTHONDONTWRITEBYTECODE', 'unset')})." if pycache is None else
+           "Bytecode cached (PYTHONPYCACHEPREFIX in --work, warmed by the untimed run), as an installed package has it."),
         "",
         "| files | folders | find -iname wall (s) | leakscan wall (s) | wall ratio | find CPU (s) | leakscan CPU (s) "
         "| CPU ratio | peak RSS (MiB) |",

@@ -45,12 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _setup_logging(verbose: bool) -> None:
-    """stderr logging whose tracebacks withhold third-party messages (they may quote personal data)."""
+    """stderr logging whose tracebacks withhold third-party messages (they may quote personal data).
+
+    ``-v`` turns on leakscan's own debug log only: libraries log what they parse at debug level
+    (packets, decoded text), so they stay at warning level.
+    """
     from .logsafe import RedactingFormatter
 
     handler = logging.StreamHandler()
     handler.setFormatter(RedactingFormatter("leakscan: %(levelname)s: %(message)s"))
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler])
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
+    logging.getLogger("leakscan").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,8 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LeakscanError as e:  # UsageError included; the message may quote a hostile path
         print(f"leakscan: error: {shown(e)}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("leakscan: interrupted", file=sys.stderr)
+    except KeyboardInterrupt:  # Ctrl-C: a scan's state is kept, so say how to go on
+        out = (getattr(args, "resume", None) or getattr(args, "out", None)) if hasattr(args, "resume") else None
+        hint = f"; continue with: leakscan scan --resume {shown(out)}" if out else ""
+        print(f"leakscan: interrupted{hint}", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_ERROR

@@ -75,10 +75,12 @@ class NameRules:
         self._has_keywords = len(self._keywords) > 0
         if self._has_keywords:
             self._keywords.make_automaton()
-        # One automaton over every keyword and every bare target stem: a name with no hit in it (and not
-        # an exact name or an owner file) matches nothing, decided in one C pass per name.
+        # One automaton over every keyword, every bare target stem, every exact name and the owner-file
+        # prefix: a name with no hit in it matches nothing, decided in one C pass per name (or per folder:
+        # see maybe_matching).
         self._any: ahocorasick.Automaton | None = None
-        words = [w for w in (*self._stems, *(k for k, _ in self._keywords.items())) if w]
+        owner = [self._owner_prefix] if self._stems else []
+        words = [w for w in (*self._stems, *self._exact, *owner, *(k for k, _ in self._keywords.items())) if w]
         if words:
             self._any = ahocorasick.Automaton()
             for w in words:
@@ -110,6 +112,25 @@ class NameRules:
             if used:
                 return NameMatch(NAME_VARIANT, "+".join(used), target)
         return None
+
+    def maybe_matching(self, framed: str) -> list[int] | None:
+        """Indices (ascending) of the names that may meet a rule; every other name meets none.
+
+        ``framed`` is a folder's names joined by NUL, with a NUL before the first and after the last:
+        one NFKC + casefold and one automaton pass for the whole folder instead of one per name. NUL is in
+        no file name, NFKC maps nothing to it and never composes across it, and casefolding works per
+        character, so the result is the names' normalised forms framed the same way. None means "ask
+        ``match`` for each name" (an empty target name, which no automaton word can stand for).
+        """
+        if "" in self._exact:
+            return None
+        if self._any is None:
+            return []
+        text = _nfkc("NFKC", framed).casefold()
+        found = [end for end, _ in self._any.iter(text)]
+        if not found:
+            return []
+        return sorted({text.count("\0", 0, end) - 1 for end in found})
 
     def match(self, name: str) -> list[NameMatch]:
         """All rules a base name meets, strongest first. Cheap: no I/O.

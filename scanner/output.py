@@ -19,17 +19,34 @@ MANIFEST = "manifest.sha256"
 def prepare_out(out: Path) -> Path:
     """Create --out (0700) or check it is a writable folder; a problem is a UsageError."""
     try:
-        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _mkdirs_private(out)
+        if not out.is_dir():
+            raise UsageError(f"--out {out}: exists and is not a folder")
         os.chmod(out, 0o700)
     except FileExistsError as e:
         raise UsageError(f"--out {out}: exists and is not a folder") from e
     except OSError as e:
         raise UsageError(f"--out {out}: cannot create or use it ({e.strerror or e})") from e
-    if not out.is_dir():
-        raise UsageError(f"--out {out}: not a folder")
     if not os.access(out, os.W_OK | os.X_OK):
         raise UsageError(f"--out {out}: not writable")
     return out
+
+
+def _mkdirs_private(out: Path) -> None:
+    """mkdir -p where every folder leakscan creates is 0700: ``Path.mkdir(parents=True)`` would make
+    the missing parents 0777 minus the umask (world-writable under umask 000, so another user could
+    swap the output folder)."""
+    missing = []
+    for p in (out, *out.parents):
+        if p.exists() or p.is_symlink():
+            break
+        missing.append(p)
+    for p in reversed(missing):
+        try:
+            os.mkdir(p, 0o700)
+        except FileExistsError:
+            continue  # made by someone else meanwhile: checked by the caller, not changed here
+        os.chmod(p, 0o700)  # the umask may have taken bits from 0700 too
 
 
 def write_private(path: Path, data: bytes | str) -> Path:

@@ -18,7 +18,8 @@ from .errors import LeakscanError, ReadError, SourceError
 from .fingerprint import hash_stream
 from .models import Entry, FileHit, FileStat, Link, Location, Skipped
 from .names import NameRules
-from .sources import Item, Source
+from .prefilter import NamePrefilter
+from .sources import Item, NameBatch, Source
 from .timeutil import now_utc
 
 log = logging.getLogger("leakscan")
@@ -46,7 +47,9 @@ class Inspector(Protocol):
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool: ...
 
     # Optional: ``wants_name(name) -> bool``, a name-only pre-check run before any stat; return False
-    # only when no size or content could make ``wants`` true (see ScanContext.name_filters).
+    # only when no size or content could make ``wants`` true. Better still, declare it as data (see
+    # scanner.prefilter): ``skip_extensions`` (casefolded last extensions never wanted) and/or
+    # ``only_prefixes`` (names wanted at most), so most names are rejected without a call.
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection: ...
 
@@ -56,9 +59,14 @@ class Progress(Protocol):
 
     def bytes(self, n: int) -> None: ...
 
+    # Optional: ``files(n)``, n files at once (a folder's names that needed no examination).
+
 
 class _NoProgress:
     def file(self) -> None:
+        return None
+
+    def files(self, n: int) -> None:
         return None
 
     def bytes(self, n: int) -> None:
@@ -90,24 +98,11 @@ class ScanContext:
     progress: Progress
     known_hashes: frozenset[str] = frozenset()
     state: Any = None  # scanner.state.ScanState when the scan keeps a resumable state
-    # per-inspector name pre-checks (optional ``wants_name(name) -> bool`` on an inspector; False means
-    # "not this file, whatever its size or content"), so most files need no stat at all
-    name_filters: list[Callable[[str], bool]] = field(default_factory=list)
+    # the name rules and the inspectors' name pre-checks combined, so most files need no stat at all
+    prefilter: NamePrefilter = field(init=False)
 
     def __post_init__(self) -> None:
-        if not self.name_filters:
-            self.name_filters = [getattr(i, "wants_name", None) or _any_name for i in self.inspectors]
-
-
-def _any_name(name: str) -> bool:
-    return True
-
-
-def _name_wanted(name: str, ctx: ScanContext) -> bool:
-    for wanted in ctx.name_filters:
-        if wanted(name):
-            return True
-    return False
+        self.prefilter = NamePrefilter(self.rules, self.inspectors, self.known_hashes)
 
 
 def default_inspectors(config: ScanConfig) -> list[Inspector]:
@@ -206,7 +201,7 @@ def _examine(entry: Entry, ctx: ScanContext) -> None:
     result.files_seen += 1
     ctx.progress.file()
     matches = ctx.rules.match(entry.name)
-    if not matches and not ctx.known_hashes and not _name_wanted(entry.name, ctx):
+    if not matches and not ctx.prefilter.wanted(entry.name):
         return
     try:
         st = entry.stat()
@@ -287,18 +282,41 @@ def _unreadable(entry: Entry, matches: list, st: FileStat, err: ReadError, ctx: 
             matched_rules=[f"{m.reason}:{m.rule}" for m in matches]))
 
 
-def walk(items: Iterable[Item], ctx: ScanContext) -> None:
+def walk(items: Iterable[Item | NameBatch], ctx: ScanContext) -> None:
     """Route every item a source (or an archive) yields."""
     for item in items:
         if not isinstance(item, _NOT_ENTRIES):  # entries first: they are nearly every item
             examine(item, ctx)
+        elif isinstance(item, NameBatch):
+            _examine_batch(item, ctx)
         elif isinstance(item, Skipped):
             ctx.result.skipped.append(item)
         else:
             ctx.result.links.append(item)
 
 
-_NOT_ENTRIES = (Skipped, Link)
+_NOT_ENTRIES = (NameBatch, Skipped, Link)
+
+
+def _examine_batch(batch: NameBatch, ctx: ScanContext) -> None:
+    """A folder's plain files: names nothing wants are only counted; the others are examined in order.
+
+    Equivalent to examining each entry: a file with no name match and no inspector's interest does no
+    I/O, so it adds nothing but the count (and a resumed scan never recorded it).
+    """
+    picked = ctx.prefilter.pick(batch.names)
+    rest = len(batch.names) - len(picked)
+    if rest:
+        ctx.result.files_seen += rest
+        files = getattr(ctx.progress, "files", None)
+        if files is not None:
+            files(rest)
+        else:
+            for _ in range(rest):
+                ctx.progress.file()
+    entry = batch.entry
+    for i in picked:
+        examine(entry(i), ctx)
 
 
 def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | None = None,
@@ -313,7 +331,8 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
         try:
             with source:
                 result.sources.append(source.describe())
-                walk(source.entries(), ctx)
+                batches = getattr(source, "batches", None)
+                walk(source.entries() if batches is None else batches(), ctx)
         except SourceError as e:
             result.source_errors.append({"source": source.text, "error": str(e)})
             result.skipped.append(Skipped(Location(source.text, ""), "source-error", str(e)))

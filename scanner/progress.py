@@ -24,6 +24,12 @@ class TqdmProgress:
                 self._pending = 0
                 self._bar.set_postfix_str(f"{self._bytes / 1048576:.1f} MiB read", refresh=False)
 
+    def files(self, n: int) -> None:
+        """n files at once (a folder's names that needed no examination)."""
+        if self._bar is not None:
+            self._pending += n - 1
+            self.file()
+
     def bytes(self, n: int) -> None:
         self._bytes += n
 

@@ -78,6 +78,7 @@ class RecycleBinInspector:
     """Pairs ``$I`` and ``$R`` files of a Windows recycle bin and applies the name rules to the original name."""
 
     name = "recycle-bin"
+    only_prefixes = ("$I", "$R")  # wants_name as data (scanner.prefilter)
 
     def __init__(self, config: Any = None) -> None:
         self._originals: dict[str, str] = {}  # $R location key -> original path (when its name matched)

@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from scanner import rules
 
 SEED = 5150
-RULE_NAMES = ["nfkc", "spaces", "variant_kanji", "name_forms", "hyphens", "kanji_numerals", "block_words",
+RULE_NAMES = ["nfkc", "spaces", "excel_dates", "variant_kanji", "name_forms", "hyphens", "kanji_numerals", "block_words",
               "prefecture", "place_names", "building"]
 # surnames whose spelling has a variant form that must merge (DOMAIN.md: NFKC does not change them)
 VARIANT_SURNAMES = [("高橋", "髙橋", "タカハシ"), ("山崎", "山﨑", "ヤマザキ"), ("宮崎", "宮嵜", "ミヤザキ"),
@@ -130,6 +130,10 @@ def _variant(p: Person, rule: str) -> Row:
         name = f"{p.name()} 様" if p.pid % 2 else f"{p.name()}（{p.reading()}）"
     elif rule == "place_names":  # 大字/字 written before the town
         address = address.replace(p.city + p.town, f"{p.city}{'大字' if p.pid % 2 else '字'}{p.town}", 1)
+    elif rule == "excel_dates":  # 3-12-5 typed in its own cell: Excel made it a date
+        c, b, g = p.block
+        block = f"{2000 + c}-{b:02d}-{g:02d}" if p.pid % 2 else f"{2000 + c}/{b}/{g}"
+        address = f"{p.pref}{p.city}{p.town}{block}" + (f" {p.building}" if p.building else "")
     elif rule == "hyphens":
         address = p.address().replace("-", "ー" if p.pid % 2 else "−")
     elif rule == "kanji_numerals":
@@ -199,8 +203,10 @@ def build(n: int = 160, seed: int = SEED) -> Scenario:
         if rule == "variant_kanji":
             plan[rule] = [p.pid for p in people if p.variant_sei][:6]
             continue
-        wanted = [i for i in ids if (people[i].hyphen_style == (rule == "hyphens")) or rule not in
-                  ("hyphens", "kanji_numerals", "block_words")][:4]
+        wanted = [i for i in ids if ((people[i].hyphen_style == (rule == "hyphens")) or rule not in
+                  ("hyphens", "kanji_numerals", "block_words"))
+                  and (rule != "excel_dates" or (people[i].hyphen_style and people[i].block[0] <= 9
+                                             and people[i].block[1] <= 12))][:4]
         plan[rule] = wanted
         ids = [i for i in ids if i not in wanted]
     variant_of = {pid: rule for rule, pids in plan.items() for pid in pids}

@@ -94,7 +94,7 @@ def test_fat_times_are_the_local_wall_clock_with_a_note(disk: dict, tmp_path: Pa
     hit = by_path(doc)[f"{disk['raw']} » p1 (FAT16) » {DOCS}"]
     assert hit["mtime"] == "2017-04-01T09:30:00"  # as the JST PC wrote it, whatever the examiner's zone
     assert "local time" in hit["time_note"] and "2 s" in hit["time_note"]
-    assert "local time" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "現地時刻" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")  # the ja report says so
 
 
 def test_deleted_copies_listed_hashed_when_recoverable_else_unrecoverable(disk: dict, tmp_path: Path) -> None:

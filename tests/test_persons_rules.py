@@ -205,7 +205,8 @@ def test_ivs_and_compatibility_ideographs():
 
 
 @pytest.mark.parametrize("typed", ["山田 太郎 様", "山田太郎様", "山田　太郎　殿", "山田太郎さん", "山田 太郎（ヤマダ タロウ）",
-                                   "山田太郎(やまだたろう)", "山田\u00a0太郎"])
+                                   "山田太郎(やまだたろう)", "山田\u00a0太郎", "山田 太郎（故）", "★山田太郎", "山田太郎 ※入院中",
+                                   "【要確認】山田太郎".replace("【要確認】", "") + "【要確認】", "山田 太郎 様（長女 花子）"])
 def test_name_decorations(typed):
     assert normalise_name(typed) == "山田太郎"
 
@@ -213,7 +214,7 @@ def test_name_decorations(typed):
 def test_name_decorations_negative():
     assert normalise_name("様") == "様"
     assert normalise_name("山田 様子") == "山田様子"  # 様 inside a name stays
-    assert normalise_name("山田 太郎（代理人 佐藤）") != "山田太郎"  # only a kana reading is dropped
+    assert normalise_name("山田（佐藤）太郎") != "山田太郎"  # brackets inside the name stay (旧姓?)
     assert normalise_name("山田 太郎") != normalise_name("山田 次郎")
 
 
@@ -249,3 +250,82 @@ def test_staged_keys_end_at_record_key():
     for name, address in [("髙橋 太郎 様", "西多摩郡瑞穂町大字箱根ケ崎二丁目三番地 コーポ101"),
                           ("やまだ はな", "東京千代田区一番町十番地"), ("龍崎 一郎", "港北区日吉三―一二―五")]:
         assert staged_keys(name, address)[-1] == record_key(name, address)
+
+
+def test_municipality_spelt_with_ke_or_old_kanji_still_finds_its_prefecture():
+    same("鶴ケ島市脚折町1-2", "埼玉県鶴ヶ島市脚折町1-2", "埼玉鶴ケ島市脚折町1-2")
+    same("竜ヶ崎市佐貫町1", "茨城県龍ケ崎市佐貫町1")
+    same("神奈川県保土ヶ谷区岩間町1", "横浜市保土ケ谷区岩間町1")
+    same("不破郡関ヶ原町関ケ原1", "岐阜県関ケ原町関ヶ原1")
+    apart("埼玉県鶴ヶ島市脚折町1-2", "埼玉県鶴ヶ島市脚折町1-3")
+
+
+def test_ichiban_town_before_a_chome():
+    """名古屋市熱田区一番 is a town: 一番二丁目3-4 is 丁目 2, 番 3, 号 4, not 1-2-3 with a room 4."""
+    same("愛知県名古屋市熱田区一番二丁目3-4", "名古屋市熱田区一番2丁目3番4号", "名古屋市熱田区1番2丁目3-4")
+    apart("名古屋市熱田区一番二丁目3-4", "名古屋市熱田区一番二丁目3-5", "名古屋市熱田区二番二丁目3-4")
+
+
+def test_cho_without_me_between_numbers():
+    """堺市 writes 丁 for 丁目: 東1丁1-1."""
+    same("大阪府堺市堺区甲斐町東1丁1-1", "堺市堺区甲斐町東1丁目1番1号", "堺市堺区甲斐町東一丁一番一号")
+    apart("堺市堺区甲斐町東1丁1-1", "堺市堺区甲斐町東2丁1-1")
+
+
+def test_room_after_a_kanji_block_and_a_space():
+    same("東京都台東区龍泉七丁目十六番地の八\u3000608", "東京都台東区竜泉7-16-8", "台東区竜泉七―十六―八 608")
+
+
+def test_go_followed_by_a_room():
+    same("東京都小金井市本町3丁目12番5号101号室", "東京都小金井市本町3-12-5")
+    apart("東京都小金井市本町3丁目12番5号101号室", "東京都小金井市本町3-12-51")
+
+
+def test_repeated_kanji_and_invisible_characters_in_names():
+    assert normalise_name("佐佐木 太郎") == normalise_name("佐々木 太郎")
+    assert normalise_name("山田\u00ad太郎") == normalise_name("山田\u200e太郎") == "山田太郎"
+    assert normalise_name("佐々木 太郎") != normalise_name("佐木 太郎")
+
+
+def test_kana_name_is_probable_with_the_reading_of_a_kanji_name():
+    recs = [PersonRecord("s", 1, {"name": "山田 花子", "reading": "やまだ はなこ", "address": "東京都小金井市本町1-2-3"}),
+            PersonRecord("s", 2, {"name": "ヤマダ ハナコ", "address": "小金井市本町1-2-3"}),
+            PersonRecord("s", 3, {"name": "ヤマダ ハナコ", "address": "東京都小金井市本町9-9-9"}),  # elsewhere: no
+            PersonRecord("s", 4, {"name": "山田 華子", "reading": "ヤマダ ハナコ", "address": "東京都小金井市緑町1-2"})]
+    rows, nameless = make_rows(0, recs)
+    c = count(rows, nameless, unmask=True)
+    assert c.unique == 4  # never merged
+    kana = [p for p in c.probable_clear if p["rule"] == "kana_name"]
+    assert len(kana) == 1
+    assert {kana[0]["a"]["name"], kana[0]["b"]["name"]} == {"山田 花子", "ヤマダ ハナコ"}
+
+
+def test_block_that_excel_turned_into_a_date():
+    """番地 typed in its own cell: Excel stores 3-12-5 as 2003-12-05 and 12-5 as 5 Dec of that year."""
+    same("東京都小金井市本町2003-12-05", "東京都小金井市本町2003/12/5", "東京都小金井市本町3-12-5")
+    same("埼玉県小川町青山2024-12-05", "埼玉県小川町青山12月5日", "埼玉県小川町青山12-5")
+    apart("東京都小金井市本町2003-12-05", "東京都小金井市本町2003-12-06", "東京都小金井市本町2004-12-05")
+    # not a date Excel made: a 4-digit 番地 outside 2001-2039, a note after the block, 月島
+    assert normalise_address("東京都小金井市本町1995-12-05") == "東京都小金井市本町1995-12-05"
+    assert normalise_address("東京都小金井市本町3-12-5 ※2019/4/1転居") == "東京都小金井市本町3-12-5"
+    assert normalise_address("東京都中央区月島1-2") == "東京都中央区月島1-2"
+
+
+def test_ke_in_surnames():
+    assert normalise_name("一ケ谷 太郎") == normalise_name("一ヶ谷 太郎")
+    assert normalise_name("ケイコ") == "ケイコ"  # katakana names keep their ケ
+    assert normalise_name("一ヶ谷 太郎") != normalise_name("一谷 太郎")
+
+
+def test_municipality_table_has_no_split_artefacts():
+    """郡山市 and 大和郡山市 are cities: splitting them at 郡 once produced 山市, 市 and 上市 entries."""
+    data = rules.load("municipalities")
+    keys = set(data["municipalities"]) | set(data["ambiguous"])
+    assert not {"市", "山市", "上市"} & keys
+    assert {"郡山市", "大和郡山市", "郡上市", "蒲郡市", "瑞穂町", "西多摩郡瑞穂町"} <= keys
+
+
+def test_leading_marks_and_remarks_in_addresses():
+    same("（旧住所）東京都小金井市本町3-12-5", "★〒184-0004 東京都小金井市本町3-12-5", "【施設】小金井市本町3-12-5",
+         "東京都小金井市本町3-12-5")
+    apart("（旧住所）東京都小金井市本町3-12-5", "東京都小金井市本町3-12-6")

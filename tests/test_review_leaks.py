@@ -97,3 +97,30 @@ def test_debug_tracebacks_withhold_parser_messages(case: Case, tmp_path: Path) -
     assert "Traceback" in done.stderr and "ValueError" in done.stderr  # the debug log is still useful
     assert secret not in done.stderr
     assert leaks_in_tree(tmp_path / "out", [secret]) == {}
+
+
+def test_verbose_is_leakscan_debug_only(case: Case, tmp_path: Path) -> None:
+    """-v shows leakscan's own debug lines, not the debug logs of the libraries that parse the data."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    secret = case.people[1].address
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "名簿.csv").write_text("氏名,住所\n", encoding="utf-8")
+    code = ("import logging, sys\n"
+            "import scanner.detectors.spreadsheet as s\n"
+            "def chatty(data, fmt, caps):\n"
+            f"    logging.getLogger('charset_normalizer').debug('decoded: ' + {secret!r})\n"
+            "    logging.getLogger('leakscan').debug('own debug line')\n"
+            "    return [], 0, None\n"
+            "s.analyse_bytes = chatty\n"
+            "from scanner.cli import main\n"
+            "sys.exit(main(sys.argv[1:]))\n")
+    done = subprocess.run([sys.executable, "-c", code, "-v", "scan", str(share), "--name", "x.xlsx",
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "own debug line" in done.stderr
+    assert secret not in done.stderr

@@ -66,3 +66,20 @@ print(" ".join(f"{p}:{oct(os.stat(out / p).st_mode & 0o777)}" for p in sorted(os
     listed = dict(item.split(":") for item in done.stdout.split())
     assert f"{'scan-state.sqlite'}-journal" in listed or "scan-state.sqlite-wal" in listed, listed
     assert set(listed.values()) == {"0o600"}, listed
+
+
+def test_missing_parents_of_out_are_private(tmp_path: Path) -> None:
+    """``--out a/b/out`` under umask 000: a and b are made 0700 too, never world-writable."""
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / LEAKED).write_bytes(b"not really a workbook, but named like one" * 20)
+    done = _run("scan", str(share), "--name", LEAKED, "--out", str(tmp_path / "a" / "b" / "out"), "--quiet")
+    assert done.returncode == 1, done.stderr
+    for p in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "out"):
+        assert oct(stat.S_IMODE(p.stat().st_mode)) == "0o700", p
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    afile.chmod(0o644)
+    done = _run("scan", str(share), "--name", LEAKED, "--out", str(afile), "--quiet")
+    assert done.returncode == 2 and "not a folder" in done.stderr
+    assert oct(stat.S_IMODE(afile.stat().st_mode)) == "0o644"  # a wrong --out is never chmod'ed

@@ -4,16 +4,31 @@ atime of any file or folder it walks or reads, and leaves no file next to the so
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import subprocess
+import sys
+import tarfile
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_leakscan
-from tests.image_data import e01, fat_image, leaked_workbook
+from tests.conftest import ROOT, run_leakscan
+from tests.image_data import e01, fat_image, leaked_workbook, vhd_fixed
 from tests.review_data import LEAKED, build
 
 OLD = (1_000_000_000, 1_000_000_000)  # 2001: any read without O_NOATIME would move atime (relatime)
+
+
+def _add_archives(share: Path) -> None:
+    """A 7z and a tar.gz holding a folder with the leaked workbook (py7zr would make folders on disk
+    if its extraction were not kept in memory)."""
+    import py7zr
+
+    with py7zr.SevenZipFile(share / "PC02" / "backup.7z", "w") as z:
+        z.writeall(share / "PC01", "PC01")
+    with tarfile.open(share / "PC02" / "backup.tar.gz", "w:gz") as tf:
+        tf.add(share / "PC01", "PC01")
 
 
 def _age(paths: list[Path]) -> None:
@@ -41,13 +56,20 @@ def _snapshot(root: Path, paths: list[Path]) -> dict[str, tuple]:
 @pytest.mark.skipif(not hasattr(os, "O_NOATIME"), reason="O_NOATIME is Linux only")
 def test_local_scan_changes_nothing(tmp_path: Path) -> None:
     case = build(tmp_path)
+    _add_archives(case.share)
     paths = [case.share, *case.share.rglob("*")]
     _age(paths)
     before = _snapshot(case.share, paths)
     assert all(v[0] == OLD[0] * 10**9 for v in before.values())
     out = tmp_path / "out"
-    done = run_leakscan("scan", str(case.share), "--name", LEAKED, "--out", str(out), "--quiet")
+    cwd = tmp_path / "cwd"  # archive members must be read in memory, never extracted here either
+    cwd.mkdir()
+    done = subprocess.run([sys.executable, str(ROOT / "scan.py"), "scan", str(case.share), "--name", LEAKED,
+                           "--out", str(out), "--quiet"], capture_output=True, text=True, cwd=cwd, timeout=300)
     assert done.returncode == 1, done.stderr
+    assert list(cwd.iterdir()) == []
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert {f["path"].split(" » ")[0].rsplit(".", 1)[-1] for f in doc["files"] if " » " in f["path"]} >= {"7z", "gz"}
     for args in (["verify", "--sources", str(out)], ["persons", str(out), "--export", str(tmp_path / "p.xlsx")]):
         done = run_leakscan(*args)
         assert done.returncode in (0, 1), done.stderr
@@ -56,10 +78,11 @@ def test_local_scan_changes_nothing(tmp_path: Path) -> None:
 
 
 def test_image_scan_leaves_image_atime(tmp_path: Path) -> None:
-    """Raw and E01 images are opened read-only without touching their access time (dfvfs included)."""
+    """Raw, E01 and VHD images are opened read-only without touching their access time (dfvfs included)."""
     raw = fat_image(tmp_path / "pc.raw", {"Users/staff/" + LEAKED: leaked_workbook()})
     ewf = e01(raw, tmp_path / "pc")
-    for image in (raw, ewf):
+    vhd = vhd_fixed(raw, tmp_path / "vm.vhd")
+    for image in (raw, ewf, vhd):
         images = sorted(tmp_path.glob(image.name.rsplit(".", 1)[0] + ".*"))
         for p in images:
             os.utime(p, ns=(OLD[0] * 10**9, OLD[1] * 10**9))

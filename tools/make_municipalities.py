@@ -14,6 +14,7 @@ never used to fill in a prefecture.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import sys
 from collections import defaultdict
@@ -37,8 +38,9 @@ def municipalities() -> set[tuple[str, str, str]]:
 def names_for(city: str) -> list[str]:
     """The ways an address may start: 伊達郡桑折町 and 桑折町; 札幌市中央区, 札幌市 and 中央区."""
     names = [city]
-    if "郡" in city:
-        names.append(city.split("郡", 1)[1])
+    county = re.match(r"^(.+?郡)(.+[町村])$", city)  # not 郡山市, 大和郡山市, 蒲郡市, 小郡市, 郡上市
+    if county:
+        names.append(county.group(2))
     if "市" in city and city.endswith("区") and not city.endswith("市"):
         parent, ward = city.split("市", 1)
         if ward:

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..textsafe import shown
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "persons",
         help="show the persons affected; --export writes the notification list (.xlsx, personal data in clear)",
-        description="Print the person counts of a scan (records, exact duplicates removed, persons). With "
+        description="Print the person counts of a scan (records, distinct name + address strings, persons). With "
         "--export, read the leaked files again from where the scan found them (checking their SHA-256) and "
         "write the deduplicated list of persons (name, reading, postal code, address, in which files and "
         "how many times) as .xlsx. That file holds personal data in clear: it is written 0600.",
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         raise UsageError(f"{args.out}: the scan found no leaked file to count (no --name, --known-hashes or "
                          "--reference hit)")
     print(f"records (duplicates included): {persons['records']}", file=sys.stderr)
-    print(f"exact duplicates removed:      {persons['unique_exact']}", file=sys.stderr)
+    print(f"distinct name + address:       {'-' if persons['unique_exact'] is None else persons['unique_exact']}", file=sys.stderr)
     print(f"persons:                       {persons['unique']}", file=sys.stderr)
     if args.export is None:
         return 0
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         raise UsageError(f"--export {args.export}: the notification list is written as .xlsx")
     people, problems = collect(doc, args.out)
     for p in problems:
-        print(f"leakscan: warning: {p}", file=sys.stderr)
+        print(f"leakscan: warning: {shown(p)}", file=sys.stderr)
     write_export(args.export, people, doc)
     print(f"leakscan: warning: {args.export} holds personal data IN CLEAR ({len(people)} persons). It is "
           "readable by you only (0600); keep it out of shared folders and delete it when the letters are sent.",
@@ -100,11 +101,14 @@ def collect(doc: dict[str, Any], out: Path) -> tuple[list[dict[str, Any]], list[
     if expected and prints != expected:
         problems.append(f"the files read again give {len(prints)} persons, the scan counted {len(expected)} "
                         f"({len(expected - prints)} missing, {len(prints - expected)} new)")
-    from ..persons.count import probable_pairs
+    from ..persons.count import probable_pairs, readings_of
 
     review: dict[tuple[str, str], list[str]] = {}
-    for rule, a, b in probable_pairs(list(counted.persons)):
-        note = {"kanji_probable": "斎/斉など似た漢字の別表記の可能性", "one_block_number": "番地が一つ違う別表記の可能性"}
+    for rule, a, b in probable_pairs(list(counted.persons), readings_of(counted.persons)):
+        note = {"kanji_probable": "斎/斉など似た漢字の別表記の可能性", "one_block_number": "番地が一つ違う別表記の可能性",
+                "extra_number": "番地の末尾の数字（部屋番号または号）の有無が違う別表記の可能性",
+                "no_address": "住所のない行と同一人物の可能性",
+                "kana_name": "カナで書かれた氏名がフリガナと一致"}
         for k in (a, b):
             review.setdefault(k, []).append(note.get(rule, rule))
     people = []

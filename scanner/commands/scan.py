@@ -166,7 +166,7 @@ def summarise(doc: dict, paths: dict) -> None:
     persons = doc.get("persons")
     if persons:
         print(f"persons affected:         {persons['unique']} (records {persons['records']}, "
-              f"exact duplicates removed {persons['unique_exact']})", file=sys.stderr)
+              f"distinct name + address {'-' if persons['unique_exact'] is None else persons['unique_exact']})", file=sys.stderr)
         derived = [f for f in files if "record-overlap" in f["reasons"]]
         print(f"files sharing records:    {len(derived)}", file=sys.stderr)
     print(f"report:                   {shown(paths['report'])}", file=sys.stderr)

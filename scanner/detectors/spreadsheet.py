@@ -10,7 +10,7 @@ timeout), never "no personal data".
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import MiB, ScanConfig
 from ..errors import ReadError
@@ -18,7 +18,9 @@ from ..models import Entry
 from ..names import split_ext
 from ..pipeline import Inspection
 from ..tables import BINARY_FORMATS, OLE_MAGIC, ZIP_MAGIC, Caps, iter_tables, sniff_format, unreadable_reason
-from .pii import KINDS, RecordList, SheetFinding, analyse_sheet
+
+if TYPE_CHECKING:  # the classifier loads only when a spreadsheet is inspected (a plain scan starts faster)
+    from .pii import SheetFinding
 
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".xlam", ".ods",
                               ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn"})
@@ -42,6 +44,8 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
 
     Sheets are analysed while they stream out of the reader, so rows are never all held at once.
     """
+    from .pii import analyse_sheet
+
     sheets, encoding = iter_tables(data, caps, fmt)
     findings, n = [], 0
     for sheet in sheets:
@@ -54,6 +58,8 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
 
 def pii_summary(findings: list[SheetFinding], fmt: str, unmask: bool) -> dict[str, Any]:
     """The ``pii`` block of findings.json: always masked examples; clear ones only in memory for --unmask."""
+    from .pii import KINDS
+
     sheets = [f.to_json(unmask=False) for f in findings]
     if unmask:
         for js, f in zip(sheets, findings, strict=True):
@@ -67,6 +73,7 @@ class SpreadsheetInspector:
     """Personal-records detector for every spreadsheet format a Japanese office produces."""
 
     name = "spreadsheet"
+    skip_extensions = OTHER_EXTENSIONS  # wants_name as data, so the pipeline rejects names in bulk
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
@@ -110,5 +117,7 @@ class SpreadsheetInspector:
             return Inspection(status=e.reason, detail=e.detail)
         if not findings:
             return Inspection()
+        from .pii import RecordList
+
         return Inspection(reasons=["pii"], rules=["pii:name+address"],
                           pii=pii_summary(findings, fmt, self.config.unmask), records=RecordList(findings))

@@ -15,7 +15,7 @@ from typing import Any
 from ..output import prepare_out
 from .count import Row, count, make_rows
 from .keys import case_key, fingerprint
-from .normalise import record_key
+from .normalise import is_placeholder_name, record_key
 from .reread import path_entry, read_records
 
 log = logging.getLogger("leakscan")
@@ -89,7 +89,8 @@ def _overlaps(result: Any, leak: set[int], leak_union: set[str], prints: list[se
     for i, records in sorted(result.records.items()):
         if i in leak or not records:
             continue
-        fields = [r.fields for r in records if (r.fields.get("name") or "").strip()]
+        fields = [r.fields for r in records
+                  if (r.fields.get("name") or "").strip() and not is_placeholder_name(r.fields["name"])]
         fps = {fingerprint(key, *record_key(f["name"], f.get("address") or "")) for f in fields}
         shared = fps & leak_union
         if not fps or len(shared) < result.config.min_overlap:

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..masking import mask_address, mask_name
-from .normalise import RULES, is_placeholder_name, probable_kanji, staged_keys
+from .normalise import RULES, is_placeholder_name, normalise_reading, probable_kanji, staged_keys
 
 Key = tuple[str, str]
 REVIEW_CAP = 1000  # pairs listed in findings.json; the total is always given
 _NUMBER = re.compile(r"(\d+)")
 _LAST_NUMBER = re.compile(r"-\d+$")
+_KANA_ONLY = re.compile("[\u30a1-\u30fa\u30fc]+")
 
 
 @dataclass
@@ -126,7 +127,7 @@ def count(rows: Sequence[Row], nameless: int = 0, unmask: bool = False,
                         continue
                     out.append({"rule": RULES[step - 1][0], "a": {**_show(ordered[0], clear), "files": files_a},
                                 "b": {**_show(other_key, clear), "files": files_b}})
-    for rule, a, b in probable_pairs(list(persons)):
+    for rule, a, b in probable_pairs(list(persons), readings_of(persons)):
         c.probable_total += 1
         if len(c.probable) < REVIEW_CAP:
             for out, clear in ((c.probable, False), (c.probable_clear, True)):
@@ -137,12 +138,25 @@ def count(rows: Sequence[Row], nameless: int = 0, unmask: bool = False,
     return c
 
 
-def probable_pairs(keys: Sequence[Key]) -> list[tuple[str, Key, Key]]:
+def readings_of(persons: Mapping[Key, Sequence[Row]]) -> dict[Key, set[str]]:
+    """Each person's readings (フリガナ column, katakana key), to pair a name typed in kana with it."""
+    out: dict[Key, set[str]] = {}
+    for key, group in persons.items():
+        found = {normalise_reading(r.fields.get("reading") or "") for r in group}
+        found.discard("")
+        if found:
+            out[key] = found
+    return out
+
+
+def probable_pairs(keys: Sequence[Key], readings: Mapping[Key, set[str]] | None = None
+                   ) -> list[tuple[str, Key, Key]]:
     """Distinct keys that only a fuzzy rule would join, never merged.
 
     ``kanji_probable``: 斎/斉 (or 龍/竜) in the name. ``one_block_number``: one number of the address
     differs. ``extra_number``: one address has one more trailing number (本町12-5 and 本町12-5-101: a
-    room, or a 号 left out). ``no_address``: the same name once without any address.
+    room, or a 号 left out). ``no_address``: the same name once without any address. ``kana_name``:
+    a name typed in kana (ヤマダハナコ) equal to the reading of a kanji name at the same address.
     """
     found: list[tuple[str, Key, Key]] = []
     seen: set[tuple[Key, Key]] = set()
@@ -171,6 +185,16 @@ def probable_pairs(keys: Sequence[Key]) -> list[tuple[str, Key, Key]]:
     for group in by_number.values():
         if len(group) > 1:
             add("one_block_number", group)
+    if readings:
+        by_reading: dict[tuple[str, str], list[Key]] = defaultdict(list)
+        for key, kana in readings.items():
+            for reading in kana:
+                if reading != key[0]:
+                    by_reading[(reading, key[1])].append(key)
+        for name, address in keys:
+            if _KANA_ONLY.fullmatch(name):
+                for other in by_reading.get((name, address), ()):
+                    add("kana_name", [(name, address), other])
     for group in by_name.values():
         if len(group) < 2:
             continue

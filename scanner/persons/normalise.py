@@ -18,18 +18,20 @@ import jaconv
 from .. import rules
 
 # ---------------------------------------------------------------- shared pieces
-_INVISIBLE = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\u200b-\u200d\u2060\ufeff]")
+_INVISIBLE = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\u200b-\u200f\u2060\ufeff\u00ad]")  # + soft hyphen, LRM/RLM
 _WS = re.compile(r"\s+")  # str patterns: includes U+3000 and NBSP
 _REMOVE_WS = {c: None for c in (0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C, 0x3000, 0xA0, 0x2002, 0x2003, 0x2009, 0x202F)}
 _HYPHENS = "\\-\uff0d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff70\u2500\u2501\ufe63\u2043"
 _HYPHEN_NEAR_DIGIT = re.compile(f"(?<=\\d)[{_HYPHENS}]+|[{_HYPHENS}]+(?=\\d)")
+_POSTCODE_START = frozenset("〒0123456789 \t\u3000")
 _LEADING_POSTCODE = re.compile(f"^\\s*〒?\\s*\\d{{3}}[{_HYPHENS}]?\\d{{4}}\\s*")
 
 _KN = "〇一二三四五六七八九十百千"
 _KN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 _KN_UNIT = {"十": 10, "百": 100, "千": 1000}
-# 一番町/二番町 (千代田区) are town names, and 一〇二号室 is a room, not a block number
-_KN_BEFORE_MARK = re.compile(f"[{_KN}]+(?=丁目|番地|番(?!町)|号(?!室)|地割)")
+# 一番町/二番町 (千代田区) and 一番/二番 followed by a 丁目 are town names
+# (名古屋市熱田区一番二丁目: 一番 is the town) and 一〇二号室 is a room, not a block number
+_KN_BEFORE_MARK = re.compile(f"[{_KN}]+(?=丁目|丁[\\d{_KN}]|番地|番(?!町|[\\d{_KN}]+丁目)|号(?!室)|地割)")
 _KN_HYPHEN_CHAIN = re.compile(f"[{_KN}]+(?:[{_HYPHENS}][{_KN}\\d]+)+|[{_KN}]+(?=-\\d)")
 _KN_HYPHEN_SPLIT = re.compile(f"[{_HYPHENS}]")
 _KN_JO = re.compile(f"(?<=[北南東西])[{_KN}]+(?=条)")  # 札幌市中央区北一条西二丁目 = 北1条西2丁目
@@ -42,8 +44,11 @@ _HAS_KN = re.compile(f"[{_KN}○]")
 _MARU = re.compile(f"(?<=[{_KN}])○|○(?=[{_KN}])")
 _HAS_DIGIT = re.compile(r"\d")
 
-_BLOCK_WORD_BETWEEN = re.compile(r"(?<=\d)(?:(?:丁目|番地|番)[のノ之\-]?|[のノ之])(?=\d)")
+_BLOCK_WORD_BETWEEN = re.compile(r"(?<=\d)(?:(?:丁目|丁|番地|番)[のノ之\-]?|[のノ之])(?=\d)")  # 堺市: 東1丁1-1
+_DIGIT_BAN_TOWN = re.compile(r"(?<![\d-])([1-9])(?=番\d+丁目)")  # 1番2丁目 (熱田区一番) -> 一番2丁目
 _TRAILING_BLOCK_WORD = re.compile(r"(?<=\d)(?:号(?!室)|丁目|番地|番(?![町丁]))")
+_EXCEL_ISO = re.compile(r"(?<![\d/-])(20\d\d)[-/](\d{1,2})[-/](\d{1,2})(?![\d/-])")
+_EXCEL_MD = re.compile(r"(?<![\d-])(1[0-2]|[1-9])月([1-9]|[12]\d|3[01])日")
 _GO_THEN_NUMBER = re.compile(r"(?<=\d)号(?=\d)")
 _SPACED_NUMBERS = re.compile(r"(?<![\d-])\d+(?:[ \t\u3000\u00a0]+\d+){2,}")
 # a block is the first number (chain) that is not part of a place name: 北1条, 東2線, 第3地割, 1番町
@@ -57,8 +62,17 @@ _DIGIT_BANCHO = re.compile("(?<![\\d-])([1-9])(?=番町)")
 _ADDRESS_PLACEHOLDERS = frozenset({"-", "--", "不明", "不詳", "なし", "無し", "同上", "未定", "未記入", "未入力", "空欄",
                                    "?", "??", "n/a", "N/A", "NA", "x", "×", "*", "0"})
 _NAME_PLACEHOLDERS = _ADDRESS_PLACEHOLDERS | {"氏名", "名前", "利用者", "テスト", "test", "TEST"}
+_REPEAT_KANJI = re.compile("([\u4e00-\u9fff])\\1")
+_NAME_KE = re.compile("(?<=[\u3400-\u9fff])[ケヵ](?=[\u3400-\u9fff])")
 _HONORIFIC = re.compile("(?:様|さま|サマ|殿|さん|氏)$")
-_PAREN_READING = re.compile("[(（][\u3041-\u309f\u30a0-\u30ff]+[)）]$")
+_HONORIFIC_LAST = frozenset("様まマ殿ん氏")
+_GA_CHARS = frozenset("ヶケヵがガ")
+_NO_CHARS = frozenset("之ノ")
+# a trailing remark in brackets (a reading, 故, 入院中, 代理人 …) or after ※, and staff marks (★ ◎ ●)
+_PAREN_REMARK = re.compile("(?:[(（\\[［【〔][^()（）\\[\\]［］【】〔〕]{1,16}[)）\\]］】〕]|※.*)$")
+_MARKS = "★☆◎●◆◇■□※*＊"
+_LEAD_REMARK_START = frozenset("(（[［【〔" + _MARKS)
+_LEAD_REMARK = re.compile(f"^(?:[{_MARKS}]+|[(（\\[［【〔][^()（）\\[\\]［］【】〔〕]{{1,16}}[)）\\]］】〕])+\\s*")
 
 
 def nfkc(text: str) -> str:
@@ -84,24 +98,29 @@ def remove_spaces(text: str) -> str:
 
 
 def variant_kanji(text: str) -> str:
-    """髙->高, 﨑/嵜->崎, 邊/邉->辺, 齋->斎, 濵/濱->浜, 澤->沢, 廣->広, 嶋->島 (one way, from signatures/)."""
+    """髙->高, 﨑/嵜->崎, 邊/邉->辺, 齋->斎, 國->国, 𠮷->吉 ... (one way, signatures/person_variants.toml)."""
     return text.translate(_tables()[0])
 
 
 def probable_kanji(text: str) -> str:
-    """斉/齊 -> 斎: different characters that are often confused; used only to list probable pairs."""
+    """斉/齊 -> 斎, 龍 -> 竜: different characters often confused; used only to list probable pairs."""
     return text.translate(_tables()[1])
 
 
 def name_forms(text: str) -> str:
-    """How staff decorate a name: 様/殿/さん or a (reading) typed after it, ・ inside, hiragana for katakana.
+    """How staff write a name: 様/殿/さん, a (reading) or (remark) after it, ★ marks, ・ inside, 佐佐木 for
+    佐々木, hiragana for katakana.
 
     やまだ はな and ヤマダ ハナ are one name; the reading column is never used as the name.
     """
-    if len(text) > 2:
-        text = _PAREN_READING.sub("", text)
-    if len(text) > 2:
+    text = text.strip(_MARKS) if text[:1] in _MARKS or text[-1:] in _MARKS else text
+    if len(text) > 2 and (text[-1] in ")）]］】〕" or "※" in text):
+        text = _PAREN_REMARK.sub("", text).strip(_MARKS)
+    if len(text) > 2 and text[-1] in _HONORIFIC_LAST:
         text = _HONORIFIC.sub("", text)
+    text = _REPEAT_KANJI.sub(r"\1々", text)  # 佐佐木 = 佐々木
+    if "ケ" in text or "ヵ" in text:
+        text = _NAME_KE.sub("ヶ", text)  # 一ケ谷 = 一ヶ谷
     if "・" in text or "=" in text:  # foreign names: ジョン・スミス, ジョン=スミス, ジョンスミス
         text = text.replace("・", "").replace("=", "")
     return jaconv.hira2kata(text)
@@ -125,24 +144,51 @@ def normalise_reading(text: str) -> str:
 
 # ---------------------------------------------------------------- addresses
 def address_nfkc(text: str) -> str:
-    """NFKC, invisible characters dropped, a leading postal code (〒160-0023) removed, 不明/同上/- -> ""."""
-    text = _LEADING_POSTCODE.sub("", nfkc(text))
+    """NFKC, invisible characters dropped, a leading mark or (remark) and postal code (〒160-0023) removed,
+    不明/同上/- -> ""."""
+    text = nfkc(text)
+    if text[:1] in _LEAD_REMARK_START:  # ★, (旧住所), 【施設】 typed before the address
+        text = _LEAD_REMARK.sub("", text)
+    if text[:1] in _POSTCODE_START:
+        text = _LEADING_POSTCODE.sub("", text)
     return "" if text in _ADDRESS_PLACEHOLDERS else text
 
 
 def _space(m: re.Match[str]) -> str:
     s, i, j = m.string, m.start(), m.end()
-    return " " if 0 < i and j < len(s) and s[i - 1].isdigit() and s[j].isdigit() else ""
+    return " " if 0 < i and j < len(s) and (s[i - 1].isdigit() or s[i - 1] in _KN) and (
+        s[j].isdigit() or s[j] in _KN) else ""
 
 
 def address_spaces(text: str) -> str:
-    """Spaces go, except one between two numbers (3-12-5 101: the room stays apart from the block).
+    """Spaces go, except one between two numbers (3-12-5 101, 十六番地の八 608: the room stays apart).
 
     Three or more numbers separated by spaces only (本町3 12 5) are the block written without hyphens.
     """
     if " " in text or "\u3000" in text or "\t" in text or "\u00a0" in text:
         text = _SPACED_NUMBERS.sub(lambda m: "-".join(m.group(0).split()), text)
     return _WS.sub(_space, text)
+
+
+def _iso_block(m: re.Match[str]) -> str:
+    year, month, day = (int(g) for g in m.groups())
+    if 2001 <= year <= 2009:  # 3-12-5 typed: Excel read it as 2003-12-05 (two-digit years 00-29 are 20xx)
+        return f"{year - 2000}-{month}-{day}"
+    if 2010 <= year <= 2039:  # 12-5 typed: Excel read it as 5 December of the year it was typed
+        return f"{month}-{day}"
+    return m.group(0)
+
+
+def excel_dates(text: str) -> str:
+    """A block number that Excel turned into a date when it was typed in its own cell (住所2/番地).
+
+    The reader gives such a cell as 2003-12-05 (.xlsx) or 2003/12/5 (CSV saved by Excel), and 12-5
+    as 12月5日 or 2024-12-05: 3-12-5 and 12-5 again. Years 2001-2009 are taken as a 丁目 1-9, later
+    years as the year of typing; a list typed before 2010 with 番地-号 alone would be misread (rare).
+    """
+    if "-" not in text and "/" not in text and "月" not in text:
+        return text
+    return _EXCEL_MD.sub(r"\1-\2", _EXCEL_ISO.sub(_iso_block, text))
 
 
 def hyphens(text: str) -> str:
@@ -181,7 +227,8 @@ def kanji_numerals(text: str) -> str:
         text = _MARU.sub("〇", text)
     text = _KN_BEFORE_MARK.sub(_to_digits, text)
     text = _KN_HYPHEN_CHAIN.sub(_hyphen_chain, text)  # 三―一二―五 (hyphens only next to digits so far)
-    text = _KN_JO.sub(_to_digits, text)
+    if "条" in text:
+        text = _KN_JO.sub(_to_digits, text)
     for _ in range(4):  # a chain 12の五の三 converts one link per pass
         new = _KN_BEFORE_CHAIN.sub(_to_digits, _KN_AFTER_BLOCK.sub(_to_digits, text))
         if new == text:
@@ -195,6 +242,8 @@ def block_words(text: str) -> str:
     if "丁" not in text and "番" not in text and "号" not in text and "の" not in text and "ノ" not in text \
             and "之" not in text:
         return text  # already in hyphen form (the cheap test saves two regex passes per record)
+    if "丁目" in text and "番" in text:
+        text = _DIGIT_BAN_TOWN.sub(lambda m: _KN[int(m.group(1))], text)
     if "号" in text:  # 5号101号室: the number after 号 is a room; a space keeps it off the block
         text = _GO_THEN_NUMBER.sub(" ", text)
     return _TRAILING_BLOCK_WORD.sub("", _BLOCK_WORD_BETWEEN.sub("-", text))
@@ -203,8 +252,8 @@ def block_words(text: str) -> str:
 @cache
 def _municipalities() -> tuple[frozenset[str], dict[str, str], frozenset[str], tuple[int, ...]]:
     data = rules.load("municipalities")
-    table: dict[str, str] = data["municipalities"]
-    ambiguous = frozenset(data["ambiguous"])
+    table: dict[str, str] = {_fold(k): v for k, v in data["municipalities"].items()}  # 鶴ヶ島市 = 鶴ケ島市
+    ambiguous = frozenset(_fold(k) for k in data["ambiguous"])
     lengths = tuple(sorted({len(k) for k in (*table, *ambiguous)}, reverse=True))
     return frozenset(data["prefectures"]), table, ambiguous, lengths
 
@@ -239,19 +288,19 @@ def drop_county(text: str) -> str:
     pref = prefecture_of(text)
     if not pref:
         return text
-    rest = text[len(pref):]
+    rest = _fold(text[len(pref):])  # the same length as the text: only the lookups use the folded form
     if "郡" in rest:
         counties, lengths = _counties()
         for n in lengths:
             short = counties.get(rest[:n])
             if short:
-                return pref + short + rest[n:]
+                return pref + short + text[len(pref) + n:]
     if "区" in rest:
         wards, lengths = _wards()
         for n in lengths:
             city = wards.get(rest[:n])
             if city and _municipalities()[1].get(city) == pref:
-                return pref + city + rest[n:]
+                return pref + city + text[len(pref) + n:]
     return text
 
 
@@ -259,14 +308,16 @@ def _bare_prefecture(text: str) -> str:
     """東京小金井市… -> 東京都小金井市…: a prefecture typed without 都/府/県, when the municipality after
     it is in that prefecture (京都市… and 富山市… are cities, not 京都/富山 + 市)."""
     prefs, table, _a, lengths = _municipalities()
+    probe = None
     for pref in prefs:
         bare = pref[:-1]
         if pref == "北海道" or not text.startswith(bare):
             continue
-        rest = text[len(bare):]
+        probe = probe or _fold(text)
+        rest = probe[len(bare):]
         for n in lengths:
             if table.get(rest[:n]) == pref:
-                return pref + rest
+                return pref + text[len(bare):]
     return text
 
 
@@ -292,13 +343,25 @@ def fill_prefecture(text: str) -> str:
         text = _bare_prefecture(text)
     if prefecture_of(text):
         return drop_county(text)
+    probe = _fold(text)
     for n in lengths:
-        head = text[:n]
+        head = probe[:n]
         if head in ambiguous:
             return text
         pref = table.get(head)
         if pref:
             return drop_county(pref + text)
+    return text
+
+
+def _fold(text: str) -> str:
+    """Old kanji, ケ/ヶ/が and ノ/之/の folded one character for one (the length stays the same)."""
+    text = text.translate(_tables()[2])
+    chars = set(text)
+    if chars & _GA_CHARS:
+        text = _GA.sub("ヶ", text)
+    if chars & _NO_CHARS:
+        text = _NO.sub("の", text)
     return text
 
 
@@ -309,11 +372,12 @@ def place_names(text: str) -> str:
     only by it (a 字, or ケ against が) inside one municipality to be confused; the building part is
     folded too but is set aside next. 1番町 is written 一番町 (the town name, never a block number).
     """
-    text = text.translate(_tables()[2])
     if "字" in text:
         text = _AZA.sub("", text)
-    text = _NO.sub("の", _GA.sub("ヶ", text))
-    return _DIGIT_BANCHO.sub(lambda m: "〇一二三四五六七八九"[int(m.group(1))], text)
+    text = _fold(text)
+    if "番町" in text:
+        text = _DIGIT_BANCHO.sub(lambda m: _KN[int(m.group(1))], text)
+    return text
 
 
 def split_building(text: str) -> tuple[str, str]:
@@ -341,8 +405,8 @@ def drop_building(text: str) -> str:
 
 def normalise_address(text: str) -> str:
     """The comparison key of an address: every address rule, in order."""
-    return drop_building(place_names(fill_prefecture(block_words(kanji_numerals(hyphens(address_spaces(
-        address_nfkc(text))))))))
+    return drop_building(place_names(fill_prefecture(block_words(kanji_numerals(hyphens(excel_dates(
+        address_spaces(address_nfkc(text)))))))))
 
 
 # ---------------------------------------------------------------- the rules, in the order applied
@@ -353,6 +417,7 @@ Step = Callable[[str], str] | None
 RULES: list[tuple[str, Step, Step]] = [
     ("nfkc", nfkc, address_nfkc),
     ("spaces", remove_spaces, address_spaces),
+    ("excel_dates", None, excel_dates),
     ("variant_kanji", variant_kanji, None),
     ("name_forms", name_forms, None),
     ("hyphens", None, hyphens),
@@ -368,6 +433,7 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "spaces": "spaces (ASCII, U+3000, NBSP) removed",
     "variant_kanji": "variant kanji in names (髙->高, 﨑->崎, 邊->辺, 齋->斎 ...)",
     "name_forms": "様/殿/さん and a (reading) typed after the name; hiragana -> katakana",
+    "excel_dates": "a block number Excel turned into a date (2003-12-05 -> 3-12-5, 12月5日 -> 12-5)",
     "hyphens": "hyphen-like characters next to digits (－ ‐ − ― ー) -> -",
     "kanji_numerals": "kanji block numbers (三丁目 -> 3丁目)",
     "block_words": "丁目/番/番地/の between numbers -> -, trailing 号 dropped",

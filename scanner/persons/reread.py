@@ -14,9 +14,7 @@ from typing import IO, Any
 
 from ..errors import ReadError
 from ..models import CHAIN_SEPARATOR, Entry, FileStat, Hop, Location, PersonRecord
-from ..sources.local import file_stat, lstat_deep, open_deep
-
-_READ_ONLY = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+from ..sources.local import open_file, stat_file
 
 Outcome = tuple[list[PersonRecord] | None, str, str]  # records, status, sha256 (ok) or detail
 
@@ -33,20 +31,11 @@ class PathEntry:
         self._raw = raw_path
 
     def stat(self) -> FileStat:
-        try:
-            return file_stat(lstat_deep(self._raw))
-        except FileNotFoundError as e:
-            raise ReadError("vanished", "file no longer exists") from e
-        except OSError as e:
-            raise ReadError("unreadable", e.strerror or str(e)) from e
+        return stat_file(self._raw)
 
     def open(self) -> IO[bytes]:
-        try:
-            return os.fdopen(open_deep(self._raw, _READ_ONLY), "rb")
-        except FileNotFoundError as e:
-            raise ReadError("vanished", "file no longer exists") from e
-        except OSError as e:
-            raise ReadError("unreadable", e.strerror or str(e)) from e
+        """Read-only, O_NOATIME, never blocking on a FIFO put where the file was (local.open_file)."""
+        return open_file(self._raw)
 
 
 def path_entry(path: str) -> PathEntry:

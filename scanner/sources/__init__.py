@@ -7,13 +7,52 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
 from ..errors import UsageError
 from ..models import Entry, Link, Skipped
 
 Item = Entry | Skipped | Link
+
+
+class NameBatch:
+    """Plain files of one folder, names first (a source's optional ``batches()`` yields these among items).
+
+    The pipeline rejects most names in one pass over the whole list and builds an entry (``entry(i)``)
+    only for the rest, so a file that matches nothing costs no object and no call of its own. Iterating
+    a batch gives every entry, in order (what ``entries()`` yields).
+    """
+
+    __slots__ = ("names", "entry")
+
+    def __init__(self, names: list[str], entry: Callable[[int], Entry]) -> None:
+        self.names = names  # decoded base names, for the name rules
+        self.entry = entry  # index -> the entry for names[index]
+
+    def __iter__(self) -> Iterator[Entry]:
+        return map(self.entry, range(len(self.names)))
+
+
+def batched(items: Iterable[Item], size: int = 1024) -> Iterator[Item | NameBatch]:
+    """Runs of consecutive entries as NameBatch objects, every other item as it comes: the same order.
+
+    For sources that build their entries anyway (disk images): the names are then checked in bulk.
+    """
+    run: list[Entry] = []
+    for item in items:
+        if isinstance(item, (Skipped, Link)):
+            if run:
+                yield NameBatch([e.name for e in run], run.__getitem__)
+                run = []
+            yield item
+        else:
+            run.append(item)
+            if len(run) >= size:
+                yield NameBatch([e.name for e in run], run.__getitem__)
+                run = []
+    if run:
+        yield NameBatch([e.name for e in run], run.__getitem__)
 
 
 class Source(Protocol):
@@ -26,6 +65,9 @@ class Source(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
     def entries(self) -> Iterator[Item]: ...
+
+    # Optional: ``batches() -> Iterator[Item | NameBatch]``, the same walk with plain files grouped per
+    # folder (see NameBatch); the pipeline prefers it when present.
 
     def describe(self) -> dict[str, Any]:
         """How this source was read, for the report (kind, read-only method, image hashes ...)."""

@@ -215,6 +215,7 @@ class ArchiveInspector:
     """Opens archives and hands their members back to the pipeline as children."""
 
     name = "archive"
+    skip_extensions = NOT_ARCHIVE_EXTS | frozenset(DOCUMENT_EXTS)  # wants_name as data (scanner.prefilter)
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
-from . import Item
+from . import Item, NameBatch, batched
 from .image_fs import FsContext, fs_label, walk_fs
 from .image_media import (
     DfvfsImage,
@@ -291,6 +291,10 @@ class ImageSource:
         if self._headers:
             out["acquisition"] = dict(self._headers)
         return out
+
+    def batches(self) -> Iterator[Item | NameBatch]:
+        """entries(), with runs of files as NameBatch: the pipeline checks their names in bulk."""
+        return batched(self.entries())
 
     def entries(self) -> Iterator[Item]:
         yield from self._problems

@@ -166,13 +166,20 @@ class TskStream(io.RawIOBase):
 
 
 class ImageEntry:
-    """A regular file (or an NTFS named data stream) inside a file system of a disk image."""
+    """A regular file (or an NTFS named data stream) inside a file system of a disk image.
 
+    Built for every file walked, so its location is worked out only when asked for (hits, skips).
+    """
+
+    __slots__ = ("_ctx", "_raw", "_text", "_utf8", "_location", "name", "deleted", "_file", "_meta", "_size",
+                 "_attr", "_local_times", "_lost")
     kind = "file"
 
-    def __init__(self, location: Location, name: str, deleted: bool, tsk_file: Any, meta: Any, size: int,
-                 attr: tuple[int, int], local_times: bool, lost: str = "") -> None:
-        self.location = location
+    def __init__(self, ctx: FsContext, raw_path: bytes, text: str, utf8: bool, name: str, deleted: bool,
+                 tsk_file: Any, meta: Any, size: int, attr: tuple[int, int], local_times: bool,
+                 lost: str = "") -> None:
+        self._ctx, self._raw, self._text, self._utf8 = ctx, raw_path, text, utf8
+        self._location: Location | None = None
         self.name = name
         self.deleted = deleted
         self._file = tsk_file
@@ -181,6 +188,12 @@ class ImageEntry:
         self._attr = attr
         self._local_times = local_times
         self._lost = lost  # why the content of a deleted entry cannot be recovered, if known already
+
+    @property
+    def location(self) -> Location:
+        if self._location is None:
+            self._location = self._ctx.location(self._raw, self._text, self._utf8)
+        return self._location
 
     def stat(self) -> FileStat:
         return file_stat(self._meta, self._size, self._local_times)
@@ -257,6 +270,7 @@ def walk_fs(ctx: FsContext) -> Iterator[Any]:
     root = int(fs.info.root_inum)
     seen: set[Any] = {root, _dir_key(ctx, _open_meta(fs, root), root)}
     stack = [_Dir(root, b"", "", True, 0, False)]
+    local_times, ntfs = ctx.local_times, ctx.label == "NTFS"
     while stack:
         d = stack.pop()
         try:
@@ -271,8 +285,11 @@ def walk_fs(ctx: FsContext) -> Iterator[Any]:
             raw = name_info.name
             if not raw or raw in (b".", b".."):
                 continue
-            name, ok = decode_name(raw)
-            child = _Dir(0, d.raw + b"/" + raw, f"{d.text}/{name}", d.utf8 and ok, d.depth + 1, d.gone)
+            try:
+                name, ok = raw.decode("utf-8"), True
+            except UnicodeDecodeError:
+                name, ok = decode_name(raw)
+            raw_path, text, utf8 = d.raw + b"/" + raw, f"{d.text}/{name}", d.utf8 and ok
             meta = f.info.meta
             if meta is None and d.gone and int(name_info.meta_addr):
                 f, meta = _orphan_meta(fs, f, int(name_info.meta_addr))
@@ -281,10 +298,17 @@ def walk_fs(ctx: FsContext) -> Iterator[Any]:
             if not mtype:  # metadata wiped (type undefined): the directory entry still says what it was
                 mtype = _NAME_TO_META.get(int(name_info.type), 0)
             if mtype == _M_REG:
-                if d.depth == 0 and raw.endswith(b"(Volume Label Entry)") and ctx.local_times:
+                if d.depth == 0 and local_times and raw.endswith(b"(Volume Label Entry)"):
                     continue  # FAT volume label: TSK shows it as a file, it holds no data
-                yield from _file_entries(ctx, f, meta, child, name, deleted)
-            elif mtype in (_M_DIR, _M_VIRT_DIR):
+                if ntfs:
+                    yield from _file_entries(ctx, f, meta, raw_path, text, utf8, name, deleted)
+                else:  # the common case inline: one entry, no generator
+                    yield ImageEntry(ctx, raw_path, text, utf8, name, deleted, f, meta,
+                                     int(meta.size) if meta is not None else 0, _DEFAULT_ATTR, local_times,
+                                     _lost_reason(meta, deleted) if deleted else "")
+                continue
+            child = _Dir(0, raw_path, text, utf8, d.depth + 1, d.gone)
+            if mtype in (_M_DIR, _M_VIRT_DIR):
                 child.addr = int(meta.addr) if meta is not None else int(name_info.meta_addr)
                 child.gone = deleted or mtype == _M_VIRT_DIR  # $OrphanFiles holds deleted files only
                 key = _dir_key(ctx, f, child.addr)
@@ -343,17 +367,17 @@ def _cannot_enter(child: _Dir, meta: Any, deleted: bool, seen: bool) -> tuple[st
     return None
 
 
-def _file_entries(ctx: FsContext, f: Any, meta: Any, child: _Dir, name: str, deleted: bool) -> Iterator[ImageEntry]:
+def _file_entries(ctx: FsContext, f: Any, meta: Any, raw_path: bytes, text: str, utf8: bool, name: str,
+                  deleted: bool) -> Iterator[ImageEntry]:
     """The file itself and, on NTFS, each of its named data streams (``file.txt:stream``)."""
     size = int(meta.size) if meta is not None else 0
     lost = _lost_reason(meta, deleted)
     ntfs = ctx.label == "NTFS"
-    if ntfs and not lost and _ntfs_metafile(meta, child.raw):
+    if ntfs and not lost and _ntfs_metafile(meta, raw_path):
         lost = NTFS_METAFILE
-    loc = ctx.location(child.raw, child.text, child.utf8)
-    yield ImageEntry(loc, name, deleted, f, meta, size, _DEFAULT_ATTR, ctx.local_times, lost)
+    yield ImageEntry(ctx, raw_path, text, utf8, name, deleted, f, meta, size, _DEFAULT_ATTR, ctx.local_times, lost)
     if ntfs and meta is not None:
         for sname, stype, sid, ssize in _named_streams(f):
             sdecoded, ok = decode_name(sname)
-            sloc = ctx.location(child.raw + b":" + sname, f"{child.text}:{sdecoded}", child.utf8 and ok)
-            yield ImageEntry(sloc, f"{name}:{sdecoded}", deleted, f, meta, ssize, (stype, sid), ctx.local_times, lost)
+            yield ImageEntry(ctx, raw_path + b":" + sname, f"{text}:{sdecoded}", utf8 and ok, f"{name}:{sdecoded}",
+                             deleted, f, meta, ssize, (stype, sid), ctx.local_times, lost)

@@ -18,7 +18,7 @@ from typing import IO, Any
 from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
-from . import Item
+from . import Item, NameBatch
 
 _BY_NAME = attrgetter("name")
 _NOATIME = getattr(os, "O_NOATIME", 0)
@@ -162,6 +162,22 @@ class _Folder:
         self.text = text
         self.raw_hex_needed = not utf8
 
+    def batch(self, names: list[str]) -> NameBatch:
+        """Plain files of this folder as one batch (names not valid UTF-8 decoded as cp932, bytes kept)."""
+        raws: dict[int, bytes] = {}
+        joined = "".join(names)
+        if not joined.isascii():
+            try:
+                joined.encode("utf-8")  # one C call for the folder; fails on any surrogate-escaped byte
+            except UnicodeEncodeError:
+                for i, n in enumerate(names):
+                    text, raw = _decoded(n)
+                    if raw is not None:
+                        names[i], raws[i] = text, raw
+        if raws:
+            return NameBatch(names, lambda i: LocalEntry(self, names[i], raws.get(i)))
+        return NameBatch(names, lambda i: LocalEntry(self, names[i]))
+
     def location(self, name: str, raw_name: bytes | None = None) -> Location:
         raw_hex = None
         if self.raw_hex_needed or raw_name is not None:
@@ -209,10 +225,19 @@ class LocalSource:
         return Location(self.text, text, (), None if all_utf8 else raw.hex())
 
     def entries(self) -> Iterator[Item]:
-        """Depth-first, names sorted, so two scans of the same tree list the same order.
+        """Depth-first, names sorted, so two scans of the same tree list the same order."""
+        for item in self.batches():
+            if isinstance(item, NameBatch):
+                yield from item
+            else:
+                yield item
 
-        This loop runs once per file on shares of millions of files: regular files (the common case)
-        take the shortest path, and nothing is decoded or stat'ed that the name rules do not need.
+    def batches(self) -> Iterator[Item | NameBatch]:
+        """The walk of ``entries()``, with each folder's run of plain files as one NameBatch.
+
+        This loop runs once per file on shares of millions of files: plain files (the common case) cost
+        a type check and a place in a list; nothing is decoded, stat'ed or built that the name rules do
+        not need.
         """
         seen_dirs: set[tuple[int, int]] = set()
         stack = [self.root]
@@ -244,37 +269,64 @@ class LocalSource:
                 here = self._location(prefix)
                 folder = _Folder(self.text, prefix, here.path, here.raw_path_hex is None)
                 subdirs: list[bytes] = []
-                for d in listing:
-                    name = d.name
-                    raw_name = None
-                    if not name.isascii():
-                        try:
-                            name.encode("utf-8")
-                        except UnicodeEncodeError:  # not UTF-8 on disk: decode as cp932, keep the bytes
-                            raw_name = os.fsencode(name)
-                            name = decode_name(raw_name)[0]
-                    try:
-                        if d.is_file(follow_symlinks=False):
-                            yield LocalEntry(folder, name, raw_name)
-                            continue
-                        raw = raw_name if raw_name is not None else name.encode("utf-8")
-                        child = prefix + raw
-                        if d.is_symlink():
-                            try:
-                                target = os.fsdecode(os.readlink(raw, dir_fd=fd))
-                            except OSError:
-                                target = "?"
-                            yield Link(folder.location(name, raw_name), target)
-                        elif d.is_dir(follow_symlinks=False):
-                            subdirs.append(child)
-                        else:
-                            mode = d.stat(follow_symlinks=False).st_mode
-                            kind = _special_kind(mode)
-                            yield Skipped(folder.location(name, raw_name), "special-file", f"{kind}: not read")
-                    except FileNotFoundError:
-                        yield Skipped(folder.location(name, raw_name), "vanished", "disappeared during the scan")
-                    except OSError as e:
-                        yield Skipped(folder.location(name, raw_name), "unreadable", e.strerror or str(e))
+                try:
+                    # a leaf folder of plain files (the common case): one batch, no per-file branch
+                    names = [d.name for d in listing if d.is_file(follow_symlinks=False)]
+                except OSError:
+                    names = []
+                if names and len(names) == len(listing):
+                    yield folder.batch(names)
+                else:
+                    yield from self._mixed(listing, folder, fd, subdirs)
                 stack.extend(reversed(subdirs))
             finally:
                 os.close(fd)
+
+    def _mixed(self, listing: list[os.DirEntry], folder: _Folder, fd: int, subdirs: list[bytes]) -> Iterator[Item | NameBatch]:
+        """A folder with sub-folders, links or special files: runs of plain files batched, the rest in order."""
+        run: list[str] = []
+        for d in listing:
+            try:
+                if d.is_file(follow_symlinks=False):
+                    run.append(d.name)
+                    continue
+            except OSError:
+                pass  # re-raised below, where it is recorded for this entry
+            if run:
+                yield folder.batch(run)
+                run = []
+            name, raw_name = _decoded(d.name)
+            try:
+                if d.is_file(follow_symlinks=False):  # lstat failed above but works now
+                    yield LocalEntry(folder, name, raw_name)
+                    continue
+                raw = raw_name if raw_name is not None else name.encode("utf-8")
+                if d.is_symlink():
+                    try:
+                        target = os.fsdecode(os.readlink(raw, dir_fd=fd))
+                    except OSError:
+                        target = "?"
+                    yield Link(folder.location(name, raw_name), target)
+                elif d.is_dir(follow_symlinks=False):
+                    subdirs.append(folder.raw + raw)
+                else:
+                    mode = d.stat(follow_symlinks=False).st_mode
+                    kind = _special_kind(mode)
+                    yield Skipped(folder.location(name, raw_name), "special-file", f"{kind}: not read")
+            except FileNotFoundError:
+                yield Skipped(folder.location(name, raw_name), "vanished", "disappeared during the scan")
+            except OSError as e:
+                yield Skipped(folder.location(name, raw_name), "unreadable", e.strerror or str(e))
+        if run:
+            yield folder.batch(run)
+
+
+def _decoded(name: str) -> tuple[str, bytes | None]:
+    """A scandir name -> (text for matching and display, raw bytes when the name is not UTF-8 on disk)."""
+    if not name.isascii():
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:  # not UTF-8 on disk: decode as cp932, keep the bytes
+            raw = os.fsencode(name)
+            return decode_name(raw)[0], raw
+    return name, None

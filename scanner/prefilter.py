@@ -1,0 +1,102 @@
+"""Which file names need any work at all: the name rules and the content inspectors' name pre-checks, combined.
+
+On a share of millions of files nearly every name matches no rule and has an extension no content inspector
+reads (documents, media). Those files must cost little more than listing them: no stat, no entry object, no
+call of their own. Inspectors therefore declare up front which names they never want:
+
+* ``skip_extensions``: casefolded last extensions (``".pdf"``) for which ``wants_name`` is False;
+* ``only_prefixes``: when set, ``wants_name`` is False for every name not starting with one of them.
+
+For one name the combined check is one set look-up on its extension. For a folder of names it is a few
+passes in C over the names joined by NUL (which no file name holds): the name-rule automaton, and one
+regular expression that counts the names ending in a skipped extension; only an inconclusive folder (a
+workbook, an archive, a ``$I`` file among the names) is checked name by name. An inspector that declares
+nothing but has ``wants_name`` is asked per name; one that has neither wants every file, and so does a
+scan with known hashes (every file is hashed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .names import NameRules
+
+
+class NamePrefilter:
+    """Picks, from a folder's file names, the ones the pipeline must examine (stat, maybe read)."""
+
+    def __init__(self, rules: NameRules, inspectors: Sequence[Any], known_hashes: frozenset[str]) -> None:
+        self.rules = rules
+        self.everything = bool(known_hashes)  # every file is hashed: nothing can be left out by name
+        self._calls: list[Callable[[str], bool]] = []
+        prefixes: list[str] = []
+        skip: frozenset[str] | None = None  # extensions every extension-based inspector leaves alone
+        for ins in inspectors:
+            exts = getattr(ins, "skip_extensions", None)
+            only = getattr(ins, "only_prefixes", None)
+            if exts is None and only is None:
+                call = getattr(ins, "wants_name", None)
+                if call is None:
+                    self.everything = True
+                else:
+                    self._calls.append(call)
+            elif only is not None:
+                prefixes.extend(only)  # wanted at most with these prefixes (whatever its extensions say)
+            else:
+                mine = frozenset(e for e in exts if _plain_ext(e))
+                skip = mine if skip is None else skip & mine
+        # no extension-based inspector: an extension alone never makes a name wanted
+        self._by_ext = skip is not None
+        self._skip = skip or frozenset()
+        self._prefixes = tuple(prefixes)
+        # one pass over a framed folder, one match at most per name (each starts at the NUL before it):
+        # group 1 non-empty = a name starting with a wanted prefix or with a dot (no extension for
+        # split_ext); group 1 empty = a name whose last extension is a skipped one (exact case)
+        special = "|".join(re.escape(p) for p in (*self._prefixes, *(["."] if self._by_ext else []))) or "(?!)"
+        exts = "|".join(sorted((re.escape(e[1:]) for e in self._skip), key=len, reverse=True))
+        tail = rf"|[^\0]*\.(?:{exts})(?=\0)" if exts else ""
+        self._bulk = re.compile(rf"\0(?:({special}){tail})") if (exts or self._prefixes) else None
+
+    def wanted(self, name: str) -> bool:
+        """Whether some inspector may want ``name`` (a superset of asking each one's ``wants_name``)."""
+        if self.everything:
+            return True
+        if self._prefixes and name.startswith(self._prefixes):
+            return True
+        if self._by_ext:
+            dot = name.rfind(".")
+            if dot <= 0 or name[dot:].casefold() not in self._skip:
+                return True
+        for call in self._calls:
+            if call(name):
+                return True
+        return False
+
+    def pick(self, names: list[str]) -> Sequence[int]:
+        """Indices (ascending) of the names to examine; every other one is only counted as seen."""
+        n = len(names)
+        if self.everything or not n:
+            return range(n)
+        framed = "\0" + "\0".join(names) + "\0"
+        if framed.count("\0") != n + 1:  # a name holding NUL (no file system allows it): no bulk answers
+            return [i for i, name in enumerate(names) if self.wanted(name) or self.rules.match(name)]
+        by_rule = self.rules.maybe_matching(framed)
+        if by_rule is None:
+            return range(n)
+        if not (self._by_ext or self._prefixes or self._calls):
+            return by_rule  # no inspector wants any name: the name rules alone decide
+        if self._bulk is not None and not self._calls:
+            found = self._bulk.findall(framed)
+            # every name ends in a skipped extension, none starts with a prefix or a dot: nothing wanted
+            if (len(found) == n or not self._by_ext) and found.count("") == len(found):
+                return by_rule
+        picked = set(by_rule)
+        picked.update(i for i, name in enumerate(names) if self.wanted(name))
+        return sorted(picked)
+
+
+def _plain_ext(ext: str) -> bool:
+    """A last extension as ``split_ext`` makes it: one leading dot, something after it, already casefolded."""
+    return len(ext) > 1 and ext.startswith(".") and "." not in ext[1:] and ext == ext.casefold()

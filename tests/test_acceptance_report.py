@@ -1,0 +1,151 @@
+"""Acceptance: what an examiner reads in the reports and on the terminal after real scans.
+
+Each test reproduces something found by running leakscan as a first-time user: English left in the
+Japanese report, a false "extension does not fit" on every password-protected workbook, a Japanese
+list separator in the English report, "None" shown for a merged count, and Ctrl-C without a hint.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from conftest import ROOT, run_leakscan
+from msoffcrypto.format.ooxml import OOXMLFile
+
+from reports.html import render_report
+from scanner.demo import client_list_xlsx, make_people
+
+LEAKED = "見守り対象者名簿.xlsx"
+
+
+def _text(html: str) -> str:
+    """The report as a person reads it: tags dropped, entities of interest decoded."""
+    return re.sub(r"<[^>]+>", " ", html).replace("&amp;", "&")
+
+
+def _share(root: Path) -> Path:
+    people = make_people(30, seed=7)
+    book = client_list_xlsx(people)
+    (root / "PC01").mkdir(parents=True)
+    (root / "PC01" / LEAKED).write_bytes(book)
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(book)).encrypt("secret", encrypted)
+    (root / "PC02").mkdir()
+    (root / "PC02" / LEAKED).write_bytes(encrypted.getvalue())
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(f"2019/{LEAKED}", book)
+    (root / "PC03").mkdir()
+    (root / "PC03" / "backup.zip").write_bytes(archive.getvalue())
+    (root / "PC03" / "broken.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    os.mkfifo(root / "PC03" / "pipe")
+    return root
+
+
+def test_japanese_report_has_no_english_left_in_sources_skips_and_times(tmp_path: Path) -> None:
+    share = _share(tmp_path / "share")
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet")
+    assert done.returncode == 1, done.stderr
+    text = _text((out / "report.html").read_text(encoding="utf-8"))
+    for english in ("read-only logical walk", "local time of the computer", "but content is", " special-file ",
+                    " corrupt ", " encrypted "):
+        assert english not in text, english
+    for japanese in ("フォルダー", "読み取り専用で走査", "書庫を作った PC の現地時刻", "特殊ファイル", "破損・読取不能",
+                     "暗号化（パスワード保護）"):
+        assert japanese in text, japanese
+
+
+def test_encrypted_workbook_is_not_a_disguised_file(tmp_path: Path) -> None:
+    """A password-protected .xlsx is an OLE2 container: libmagic says "CDFV2 Encrypted", which is normal."""
+    import json
+
+    share = _share(tmp_path / "share")
+    out = tmp_path / "out"
+    run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet")
+    files = json.loads((out / "findings.json").read_text(encoding="utf-8"))["files"]
+    enc = [f for f in files if f["status"] == "encrypted"]
+    assert enc and "Encrypted" in enc[0]["type"]
+    assert enc[0]["type_mismatch"] is None
+
+
+def test_english_report_lists_kinds_of_data_with_english_commas(tmp_path: Path) -> None:
+    share = _share(tmp_path / "share")
+    out = tmp_path / "out"
+    run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet", "--lang", "en")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    row = re.search(r"Kinds of personal data</th><td>(.*?)</td>", html)
+    assert row and "name, " in row.group(1) and "、" not in row.group(1)
+
+
+def test_merged_scans_never_show_none_for_the_exact_count(tmp_path: Path) -> None:
+    share = _share(tmp_path / "share")
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(mode=0o700)
+    b.mkdir(mode=0o700)
+    (a / "case.key").write_bytes(os.urandom(32).hex().encode() + b"\n")
+    (b / "case.key").write_bytes((a / "case.key").read_bytes())
+    for folder, src in ((a, share / "PC01"), (b, share / "PC03")):
+        os.chmod(folder / "case.key", 0o600)
+        done = run_leakscan("scan", str(src), "--name", LEAKED, "--out", str(folder), "--quiet")
+        assert done.returncode == 1, done.stderr
+    merged = tmp_path / "m"
+    done = run_leakscan("merge", str(a), str(b), "--out", str(merged))
+    assert done.returncode == 1, done.stderr
+    assert "None" not in done.stderr
+    text = _text((merged / "report.html").read_text(encoding="utf-8"))
+    assert " None " not in text and "None件" not in text and "None" not in text
+
+
+def test_zero_merges_are_shown_as_zero_not_minus_zero(tmp_path: Path) -> None:
+    share = _share(tmp_path / "share")
+    out = tmp_path / "out"
+    run_leakscan("scan", str(share / "PC01"), "--name", LEAKED, "--out", str(out), "--quiet")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    merges = html[html.index('id="persons-merges"'):]
+    merges = merges[:merges.index("</table>")]
+    assert "−0<" not in merges and ">0</td>" in merges
+
+
+def test_failed_person_count_is_not_reported_as_none(tmp_path: Path) -> None:
+    import json
+
+    share = _share(tmp_path / "share")
+    out = tmp_path / "out"
+    run_leakscan("scan", str(share / "PC01"), "--name", LEAKED, "--out", str(out), "--quiet")
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    doc.pop("persons")
+    doc["persons_error"] = "ValueError: counting persons failed (run with -v for details)"
+    html = render_report(doc, "ja")
+    row = re.search(r"本人の数</th><td>(.*?)</td>", html, re.S)
+    assert row and "集計できませんでした" in row.group(1)
+
+
+def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    for i in range(30):
+        (share / f"d{i}").mkdir(parents=True)
+        (share / f"d{i}" / f"住所録_{i}.txt").write_text(f"memo {i}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    env = {**os.environ, "LEAKSCAN_TEST_HOOK_DELAY_PER_FILE": "0.2"}
+    proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", str(share), "--name", LEAKED,
+                             "--out", str(out), "--quiet"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while not (out / "scan-state.sqlite").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and f"leakscan scan --resume {out}" in lines[0], err

@@ -1,0 +1,172 @@
+"""The bulk name pre-check (scanner.prefilter) and the folder batches of the local walk change nothing found.
+
+A scan through ``LocalSource.batches()`` (names first, entries only for candidates) must give the same
+hits, skips, links and counts as the plain per-entry walk, and the inspectors' declared extensions must
+agree with their ``wants_name``.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+from tree_data import (
+    KEYWORDS,
+    LEAKED,
+    NOT_COPIES,
+    SAME_NAME,
+    VARIANTS,
+    build_evidence_tree,
+    write_files,
+    write_raw,
+)
+
+from scanner.config import ScanConfig
+from scanner.detectors.spreadsheet import SpreadsheetInspector
+from scanner.names import NameRules
+from scanner.pipeline import default_inspectors, run_scan
+from scanner.prefilter import NamePrefilter
+from scanner.recyclebin import RecycleBinInspector, make_i_file
+from scanner.sources import NameBatch
+from scanner.sources.archive import ArchiveInspector
+from scanner.sources.local import LocalSource
+
+# names that probe every corner of the bulk checks: case, width, dots, prefixes, NFD, NUL-free oddities
+ODD_NAMES = [
+    "report.pdf", "REPORT.PDF", "photo.JPG", "x.ＰＤＦ", "x.pdf.", ".pdf", ".xlsx", ".hidden.docx", "README",
+    "noext.", "a.b.c.pptx", "$I12AB.xlsx", "$R12AB.xlsx", "$i12ab.pdf", "$Recycle.doc", "~$名簿.docx",
+    "archive.ZIP", "backup.tar.gz", "data.dat", "data.DAT", "名簿.pdf", "Straße.pdf", "ﬁle.pdf", "K.pdf",
+    "customer list.pdf", "CUSTOMER LIST.log", unicodedata.normalize("NFD", "データ.pdf"), "a\u202excod.pdf",
+    "minutes.html", "memo.log", "video.mp4", "scan.png", "draft.docx", "IMG_0001.jpeg", "x.tsv", "x.TXT",
+]
+ALL_NAMES = ODD_NAMES + [n for n, _ in VARIANTS] + SAME_NAME + NOT_COPIES + [n for v in KEYWORDS.values() for n in v]
+
+
+def _config(tmp_path: Path, **kw) -> ScanConfig:
+    return ScanConfig(sources=[str(tmp_path)], out=tmp_path / "out", names=[LEAKED], **kw)
+
+
+def test_declared_extensions_agree_with_wants_name(tmp_path: Path) -> None:
+    """A name an inspector's declaration rejects is one its own wants_name rejects."""
+    config = _config(tmp_path)
+    for ins in (SpreadsheetInspector(config), ArchiveInspector(config), RecycleBinInspector(config)):
+        alone = NamePrefilter(NameRules([], False), [ins], frozenset())
+        for name in ALL_NAMES:
+            if not alone.wanted(name):
+                assert not ins.wants_name(name), (ins.name, name)
+        assert any(not alone.wanted(n) for n in ALL_NAMES)  # the declaration does reject something
+
+
+@pytest.mark.parametrize("use_keywords", [True, False])
+def test_bulk_pick_keeps_every_wanted_name(tmp_path: Path, use_keywords: bool) -> None:
+    """pick() over a folder = at least every name a rule matches or an inspector wants, in order."""
+    config = _config(tmp_path, use_keywords=use_keywords)
+    rules = NameRules(config.names, use_keywords)
+    inspectors = default_inspectors(config)
+    pre = NamePrefilter(rules, inspectors, frozenset())
+    names = sorted(set(ALL_NAMES))
+    expected = [i for i, n in enumerate(names) if rules.match(n) or any(x.wants_name(n) for x in inspectors)]
+    picked = list(pre.pick(list(names)))
+    assert picked == sorted(picked)
+    assert set(expected) <= set(picked)
+    # and the bulk answer is not "everything": plain documents and media are left out
+    for n in ("report.pdf", "memo.log", "video.mp4", "draft.docx"):
+        assert names.index(n) not in picked
+    # per name, the same answer
+    for i, n in enumerate(names):
+        assert (i in picked) == bool(pre.wanted(n) or rules.maybe_matching("\0" + n + "\0"))
+
+
+def test_folder_of_documents_only_needs_nothing(tmp_path: Path) -> None:
+    pre = NamePrefilter(NameRules([LEAKED]), default_inspectors(_config(tmp_path)), frozenset())
+    folder = [f"会議_{i:04d}.{ext}" for i in range(50) for ext in ("docx", "pdf", "jpg")]
+    assert list(pre.pick(folder)) == []
+    folder[77] = LEAKED
+    folder[12] = "名簿.PDF"  # keyword in the name (the upper-case extension alone is also checked again)
+    folder[30] = "backup.zip"
+    assert list(pre.pick(folder)) == [12, 30, 77]
+
+
+def test_known_hashes_or_an_undeclared_inspector_need_every_file(tmp_path: Path) -> None:
+    rules = NameRules([LEAKED])
+    assert list(NamePrefilter(rules, [], frozenset({"0" * 64})).pick(["a.pdf", "b.pdf"])) == [0, 1]
+
+    class Greedy:
+        name = "greedy"
+
+    assert list(NamePrefilter(rules, [Greedy()], frozenset()).pick(["a.pdf", "b.pdf"])) == [0, 1]
+
+    class PdfOnly:
+        name = "pdf-only"
+
+        def wants_name(self, name: str) -> bool:
+            return name.endswith(".pdf")
+
+    assert list(NamePrefilter(rules, [PdfOnly()], frozenset()).pick(["a.pdf", "b.doc", "c.pdf"])) == [0, 2]
+
+
+class _EntriesOnly:
+    """The same local source seen only through entries(): the pipeline's per-entry path."""
+
+    def __init__(self, root: Path) -> None:
+        self._src = LocalSource(str(root))
+        self.text = self._src.text
+
+    def __enter__(self) -> _EntriesOnly:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def describe(self) -> dict:
+        return self._src.describe()
+
+    def entries(self):
+        return self._src.entries()
+
+
+def _outcome(result) -> dict:
+    return {
+        "hits": [h.to_json() for h in result.hits],
+        "skipped": [s.to_json() for s in result.skipped],
+        "links": [k.to_json() for k in result.links],
+        "files_seen": result.files_seen,
+        "bytes_read": result.bytes_read,
+    }
+
+
+def test_batched_walk_finds_exactly_what_the_entry_walk_finds(tmp_path: Path) -> None:
+    """The demo share with hostile, cp932, odd-extension and recycle-bin names; FIFO, symlink, sub-folders."""
+    share = tmp_path / "share"
+    build_evidence_tree(share)
+    write_files(share, {f"PC20/odd/{n}": b"odd " + n.encode() for n in ODD_NAMES if "/" not in n})
+    write_files(share, {f"PC20/variants/{n}": b"v" for n, _ in VARIANTS})
+    write_raw(share / "PC21", "名簿_旧.xlsx".encode("cp932"), b"cp932 name")
+    write_raw(share / "PC21", "会議.pdf".encode("cp932"), b"cp932 decoy")
+    (share / "PC21" / "link.xlsx").symlink_to("../PC20")
+    os.mkfifo(share / "PC21" / "pipe.xlsx")
+    (share / "PC21" / "sub").mkdir()
+    write_files(share, {"PC21/zz_after_sub.pdf": b"z", "PC21/sub/" + LEAKED: b"copy"})
+    bin_dir = "PC22/$Recycle.Bin/S-1-5-21-1000"
+    write_files(share, {f"{bin_dir}/$IAB12CD.xlsx": make_i_file("C:\\Users\\a\\" + LEAKED, 4),
+                        f"{bin_dir}/$RAB12CD.xlsx": b"copy", f"{bin_dir}/desktop.ini": b"[x]"})
+
+    batched = run_scan(_config(tmp_path), [LocalSource(str(share))])
+    per_entry = run_scan(_config(tmp_path), [_EntriesOnly(share)])
+    assert _outcome(batched) == _outcome(per_entry)
+    assert batched.files_seen > 60 and len(batched.hits) > 20
+    assert any(h.location.raw_path_hex for h in batched.hits)  # the cp932 name went through a batch
+    assert any((h.annotations or {}).get("recycled_from") for h in batched.hits)  # $I then $R, in order
+
+
+def test_batches_iterate_to_the_entries(tmp_path: Path) -> None:
+    write_files(tmp_path, {"a.pdf": b"", "b.xlsx": b"", "sub/c.pdf": b""})
+    (tmp_path / "l").symlink_to("a.pdf")
+    src = LocalSource(str(tmp_path))
+    items = list(src.batches())
+    assert any(isinstance(i, NameBatch) for i in items)
+    flat = [e for i in items for e in (i if isinstance(i, NameBatch) else [i])]
+    assert [i.location.path for i in flat] == [i.location.path for i in LocalSource(str(tmp_path)).entries()]
+    assert [i.location.path for i in flat] == [str(tmp_path / p) for p in ("a.pdf", "b.xlsx", "l", "sub/c.pdf")]
