@@ -119,6 +119,8 @@ class ScanState:
             raise UsageError(f"--resume {out}: {STATE_FILE} is not a readable scan state ({e})") from e
         if meta.get("version") != STATE_VERSION or "config" not in meta:
             raise UsageError(f"--resume {out}: {STATE_FILE} was written by another version")
+        if meta.get("status") == "finished" and (out / "findings.json").is_file():  # replaying would rewrite a finished scan's evidence with today's walk
+            raise UsageError(f"--resume {out}: that scan finished; nothing to resume (to scan again, use a new --out)")
         state.started, state.resumed = meta.get("started", ""), [*meta.get("resumed", []), now_utc()]
         state._set_meta(status="running", resumed=state.resumed)
         return state
@@ -186,7 +188,7 @@ class ScanState:
         self._last_flush = time.monotonic()
 
     def finish(self) -> None:
-        """Everything recorded; the scan completed (a later --resume just replays it)."""
+        """Everything recorded; the scan completed (a later --resume is refused: its outputs stand)."""
         self.flush()
         self._set_meta(status="finished")
 

@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "manifest.sha256 into --out.",
     )
     p.add_argument("sources", nargs="*", metavar="SOURCE",
-                   help="a directory (mounted share), a disk image (raw/dd, E01 ...) or smb://[DOMAIN;]USER@HOST[:PORT]/SHARE[/PATH]")
+                   help="a directory (mounted share), a disk image (raw/dd, E01, VHD ...), smb://[DOMAIN;]USER@HOST[:PORT]/SHARE[/PATH], or any other single file (a backup archive, a workbook), scanned as it is")
     p.add_argument("--name", action="append", default=[], metavar="FILENAME",
                    help="file name of the leaked file (repeatable); copies, re-saves and owner files ~$NAME are found too")
     p.add_argument("--out", type=Path, metavar="DIR",

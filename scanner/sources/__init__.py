@@ -89,7 +89,9 @@ def open_source(text: str, **options: Any) -> Source:
 
         if looks_like_image(text):
             return ImageSource(text, **options)
-        raise UsageError(f"{text}: not a directory or a recognised disk image")
+        from .single import SingleFileSource  # an archive or a workbook given by itself
+
+        return SingleFileSource(text)
     if os.path.lexists(text):
         raise UsageError(f"{text}: not a directory, disk image or smb:// URL")
     raise UsageError(f"{text}: no such file or directory")

@@ -1,0 +1,50 @@
+"""One file given as SOURCE (a backup zip, a USB dump, a suspicious workbook) that is not a disk image.
+
+It yields that one file as an entry, so every detector runs on it as on a file met while walking a
+share: an archive is opened, a spreadsheet read, the name rules applied.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import IO, Any
+
+from ..models import FileStat, Location
+from . import Item
+from .local import open_file, stat_file
+
+
+class SingleFileEntry:
+    deleted = False
+    kind = "file"
+
+    def __init__(self, text: str) -> None:
+        absolute = os.path.abspath(text)
+        self._raw = os.fsencode(absolute)
+        self.name = os.path.basename(absolute)
+        self.location = Location(text, absolute)
+
+    def stat(self) -> FileStat:
+        return stat_file(self._raw)
+
+    def open(self) -> IO[bytes]:
+        return open_file(self._raw)
+
+
+class SingleFileSource:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __enter__(self) -> SingleFileSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def describe(self) -> dict[str, Any]:
+        return {"source": self.text, "kind": "file", "path": os.path.abspath(self.text),
+                "method": "read-only (O_RDONLY|O_NOATIME), one file"}
+
+    def entries(self) -> Iterator[Item]:
+        yield SingleFileEntry(self.text)
