@@ -42,13 +42,18 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if not persons:
         raise UsageError(f"{args.out}: the scan found no leaked file to count (no --name, --known-hashes or "
                          "--reference hit)")
+    if args.export is not None and args.export.suffix.lower() != ".xlsx":  # fail before printing anything
+        raise UsageError(f"--export {args.export}: the notification list is written as .xlsx")
+    folder = args.out if args.out.is_dir() else args.out.parent
+    if args.export is not None and args.export.resolve().parent == folder.resolve():
+        raise UsageError(f"--export {args.export}: write it outside the output folder {folder} "
+                         "(personal data in clear must not sit among the evidence files)")
+    exact = "-" if persons["unique_exact"] is None else persons["unique_exact"]  # None in a merged case
     print(f"records (duplicates included): {persons['records']}", file=sys.stderr)
-    print(f"distinct name + address:       {'-' if persons['unique_exact'] is None else persons['unique_exact']}", file=sys.stderr)
+    print(f"distinct name + address:       {exact}", file=sys.stderr)
     print(f"persons:                       {persons['unique']}", file=sys.stderr)
     if args.export is None:
         return 0
-    if args.export.suffix.lower() != ".xlsx":
-        raise UsageError(f"--export {args.export}: the notification list is written as .xlsx")
     people, problems = collect(doc, args.out)
     for p in problems:
         print(f"leakscan: warning: {shown(p)}", file=sys.stderr)
