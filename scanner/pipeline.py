@@ -304,7 +304,7 @@ def _examine_batch(batch: NameBatch, ctx: ScanContext) -> None:
     Equivalent to examining each entry: a file with no name match and no inspector's interest does no
     I/O, so it adds nothing but the count (and a resumed scan never recorded it).
     """
-    picked = ctx.prefilter.pick(batch.names)
+    picked = ctx.prefilter.pick(batch.names, batch.framed)
     rest = len(batch.names) - len(picked)
     if rest:
         ctx.result.files_seen += rest

@@ -74,12 +74,16 @@ class NamePrefilter:
                 return True
         return False
 
-    def pick(self, names: list[str]) -> Sequence[int]:
-        """Indices (ascending) of the names to examine; every other one is only counted as seen."""
+    def pick(self, names: list[str], framed: str | None = None) -> Sequence[int]:
+        """Indices (ascending) of the names to examine; every other one is only counted as seen.
+
+        ``framed`` is ``"\\0" + "\\0".join(names) + "\\0"`` when the caller has it already.
+        """
         n = len(names)
         if self.everything or not n:
             return range(n)
-        framed = "\0" + "\0".join(names) + "\0"
+        if framed is None:
+            framed = "\0" + "\0".join(names) + "\0"
         if framed.count("\0") != n + 1:  # a name holding NUL (no file system allows it): no bulk answers
             return [i for i, name in enumerate(names) if self.wanted(name) or self.rules.match(name)]
         by_rule = self.rules.maybe_matching(framed)

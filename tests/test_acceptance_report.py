@@ -149,3 +149,33 @@ def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1 and f"leakscan scan --resume {out}" in lines[0], err
+
+
+def test_breach_date_range_keeps_local_zip_times_apart_from_utc(tmp_path: Path) -> None:
+    """A zip member's MS-DOS time is local wall-clock time: it must not be shown as a UTC bound."""
+    share = _share(tmp_path / "share")
+    out = tmp_path / "out"
+    run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    row = re.search(r"ファイルの更新日時の範囲 \(UTC\): (\S+) – (\S+?)<br>同（FAT・zip の現地時刻）: (\S+) – (\S+?)<", html)
+    assert row, html[html.index("breach-table"):][:1500]
+    assert row.group(1).endswith("Z") and row.group(2).endswith("Z")
+    assert not row.group(3).endswith("Z") and not row.group(4).endswith("Z")
+
+
+def test_e01_acquisition_record_and_deleted_copy_are_in_the_report(tmp_path: Path) -> None:
+    """The examiner must see who acquired the image (E01 headers) and which copy was deleted (削除済み)."""
+    from image_data import e01, fat_image
+
+    book = client_list_xlsx(make_people(10, seed=11))
+    raw = fat_image(tmp_path / "pc08.raw", {f"/Users/staff/{LEAKED}": book},
+                    deleted={"/Users/staff/見守り対象者名簿 - コピー.xlsx": book})
+    image = e01(raw, tmp_path / "pc08")
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(image), "--name", LEAKED, "--out", str(out), "--quiet")
+    assert done.returncode == 1, done.stderr
+    html = (out / "report.html").read_text(encoding="utf-8")
+    sources = _text(html[html.index('id="sources"'):html.index('id="summary"')])
+    assert "取得時の記録 事案番号: 2026-001" in sources and "取得者: examiner" in sources
+    deleted_rows = re.findall(r'<tr class="hit deleted[^>]*>.*?</tr>', html, re.S)
+    assert len(deleted_rows) == 1 and "削除済み" in deleted_rows[0] and "コピー" in deleted_rows[0]

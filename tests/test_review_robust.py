@@ -33,6 +33,8 @@ def test_user_mistakes_are_one_line(tmp_path: Path) -> None:
     (share / LEAKED).write_bytes(b"x" * 600)
     afile = tmp_path / "afile"
     afile.write_text("x")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
     notjson = tmp_path / "findings.json"
     notjson.write_text("{not json", encoding="utf-8")
     o = str(tmp_path / "o")
@@ -44,7 +46,7 @@ def test_user_mistakes_are_one_line(tmp_path: Path) -> None:
         ["scan", str(share), "--name", LEAKED, "--out", o, "--baseline", str(notjson)],
         ["scan", str(share), "--name", LEAKED, "--out", o, "--known-hashes", str(tmp_path / "missing")],
         ["scan", "--resume", str(afile)],
-        ["scan", str(afile), "--name", LEAKED, "--out", o],
+        ["scan", str(fifo), "--name", LEAKED, "--out", o],  # a plain file is a source; a FIFO is not
         ["diff", str(notjson), str(notjson), "--out", o],
         ["diff", str(tmp_path / "missing"), str(share), "--out", o],
         ["verify", str(tmp_path / "missing")],

@@ -24,11 +24,12 @@ class NameBatch:
     a batch gives every entry, in order (what ``entries()`` yields).
     """
 
-    __slots__ = ("names", "entry")
+    __slots__ = ("names", "entry", "framed")
 
-    def __init__(self, names: list[str], entry: Callable[[int], Entry]) -> None:
+    def __init__(self, names: list[str], entry: Callable[[int], Entry], framed: str | None = None) -> None:
         self.names = names  # decoded base names, for the name rules
         self.entry = entry  # index -> the entry for names[index]
+        self.framed = framed  # "\0" + "\0".join(names) + "\0" when the source built it already
 
     def __iter__(self) -> Iterator[Entry]:
         return map(self.entry, range(len(self.names)))

@@ -165,18 +165,19 @@ class _Folder:
     def batch(self, names: list[str]) -> NameBatch:
         """Plain files of this folder as one batch (names not valid UTF-8 decoded as cp932, bytes kept)."""
         raws: dict[int, bytes] = {}
-        joined = "".join(names)
-        if not joined.isascii():
+        framed: str | None = "\0" + "\0".join(names) + "\0"  # reused by the pipeline's name check
+        if not framed.isascii():
             try:
-                joined.encode("utf-8")  # one C call for the folder; fails on any surrogate-escaped byte
+                framed.encode("utf-8")  # one C call for the folder; fails on any surrogate-escaped byte
             except UnicodeEncodeError:
+                framed = None
                 for i, n in enumerate(names):
                     text, raw = _decoded(n)
                     if raw is not None:
                         names[i], raws[i] = text, raw
         if raws:
             return NameBatch(names, lambda i: LocalEntry(self, names[i], raws.get(i)))
-        return NameBatch(names, lambda i: LocalEntry(self, names[i]))
+        return NameBatch(names, lambda i: LocalEntry(self, names[i]), framed)
 
     def location(self, name: str, raw_name: bytes | None = None) -> Location:
         raw_hex = None
