@@ -1,8 +1,12 @@
 """A synthetic care organisation's share, generated with Faker ja_JP and a fixed seed (never real data).
 
-Used by ``leakscan demo`` and by the tests: several PCs' folders, the leaked client list under its own
-name and under copy names, identical and re-saved copies, an Excel owner file, decoys, a symbolic link
-and a FIFO.
+Used by ``leakscan demo`` and by the tests. It reproduces, by construction, the figures of the real case
+that prompted leakscan: the leaked client list turns up 10 times on the organisation's PCs (under its
+own name and under copy names, identical copies and re-saved versions, one inside a backup zip); the
+copies found by the leaked file's name (the leak set) hold 2,382 records, 1,117 distinct name + address
+strings, and 1,077 persons once 40 re-typed spellings are merged back (DOMAIN.md section 3). Around
+them: an Excel owner file, a mailing list cut down from the list (found by its records only), keyword
+leads, decoys, a cp932 file name, a symbolic link and a FIFO.
 """
 
 from __future__ import annotations
@@ -12,13 +16,37 @@ import io
 import os
 import random
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 LEAKED_NAME = "介護予防_利用者名簿.xlsx"
 ARCHIVE = "PC07/backup/backup_2017.zip"
 DERIVED = "PC05/Users/staff/Documents/年賀状送付先_2017.csv"
 HEADER = ["No", "氏名", "フリガナ", "性別", "生年月日", "郵便番号", "住所", "電話番号", "要介護度"]
+
+# The real case: copies found holding records, records in the leak set, distinct strings, persons.
+CASE = {"copies": 10, "records": 2382, "unique_exact": 1117, "unique": 1077}
+PEOPLE = CASE["unique"]
+# Three versions of the list (indexes into the people): 3 x 400 + 2 x 300 + 1 x 582 = 2,382 records.
+ORIGINAL = range(0, 400)  # the list as it leaked (November 2016): five plain copies and the zip member
+UPDATE = range(250, 550)  # re-saved in April 2017 (150 clients gone, 150 new): PC04, copied to PC02
+LATEST = range(495, 1077)  # the list as kept in October 2017 on PC03's desktop
+UPDATE_COPY = "PC02/Documents/介護予防_利用者名簿.xlsx"  # identical to PC04's re-save
+LATEST_COPY = "PC03/Desktop/介護予防_利用者名簿.xlsx"
+# How staff re-typed a client, and the normalisation rule that merges the spelling back (README
+# "Counting the people affected"); five clients each, 25 in the update and 15 in the latest list.
+RETYPINGS = {
+    "wide_digits": "nfkc",  # ３丁目１２番５号
+    "name_wide_space": "nfkc",  # 山田　太郎 (NFKC turns the ideographic space into an ASCII one)
+    "name_no_space": "spaces",  # 山田太郎
+    "variant_kanji": "variant_kanji",  # 髙橋, 山﨑, 渡邊, 齋藤, 中嶋
+    "kanji_block": "kanji_numerals",  # 三丁目十二番五号
+    "hyphen_block": "block_words",  # 3-12-5
+    "long_vowel_block": "block_words",  # 3ー12ー5 (the katakana long vowel mark typed for a hyphen)
+    "no_prefecture": "prefecture",  # 八王子市… without 東京都
+}
+RETYPED_EACH = 5
 
 
 @dataclass(frozen=True)
@@ -98,18 +126,81 @@ def _tokyo_municipalities() -> list[str]:
     return sorted(m for m, pref in table.items() if pref == "東京都" and m.endswith("市"))
 
 
-def spelling_variant(p: Person) -> Person:
-    """The same person as another member of staff typed them: full-width space, digits and hyphens.
+_VARIANT_KANJI = {"高": "髙", "崎": "﨑", "辺": "邊", "斎": "齋", "沢": "澤", "浜": "濱", "広": "廣", "島": "嶋"}
+_WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
+_ADDRESS = re.compile(r"^(東京都)(.+?市)(.*?)(\d+)丁目(\d+)番(\d+)号$")
+
+
+def _kanji(n: int) -> str:
+    """1..99 in kanji numerals as staff write block numbers: 5 -> 五, 12 -> 十二, 30 -> 三十."""
+    digits = "〇一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+def retyped(p: Person, kind: str) -> Person | None:
+    """The same client as another member of staff typed them: one difference of kind ``kind``
+    (see RETYPINGS), or None when the kind does not apply (no variant kanji in the name).
 
     Counting must merge these back (DOMAIN.md section 3), so unique persons < distinct strings.
     """
-    import unicodedata
+    m = _ADDRESS.match(p.address)
+    if not m:
+        return None
+    pref, city, town, a, b, c = m.groups()
+    name, address = p.name, p.address
+    if kind == "wide_digits":
+        address = address.translate(_WIDE)
+    elif kind == "hyphen_block":
+        address = f"{pref}{city}{town}{a}-{b}-{c}"
+    elif kind == "long_vowel_block":
+        address = f"{pref}{city}{town}{a}ー{b}ー{c}"
+    elif kind == "kanji_block":
+        address = f"{pref}{city}{town}{_kanji(int(a))}丁目{_kanji(int(b))}番{_kanji(int(c))}号"
+    elif kind == "no_prefecture":
+        address = address[len(pref):]
+    elif kind == "name_wide_space":
+        name = name.replace(" ", "\u3000")
+    elif kind == "name_no_space":
+        name = name.replace(" ", "")
+    elif kind == "variant_kanji":
+        at = next((i for i, ch in enumerate(name) if ch in _VARIANT_KANJI), None)
+        if at is None:
+            return None
+        name = name[:at] + _VARIANT_KANJI[name[at]] + name[at + 1:]
+    else:
+        raise ValueError(kind)
+    return replace(p, name=name, address=address)
 
-    m = re.match(r"^(.*?)(\d+)丁目(\d+)番(\d+)号$", p.address)
-    wide = str.maketrans("0123456789", "０１２３４５６７８９")
-    address = f"{m.group(1)}{m.group(2)}－{m.group(3)}－{m.group(4)}".translate(wide) if m else p.address
-    return Person(p.name.replace(" ", "\u3000"), unicodedata.normalize("NFKC", p.kana), p.sex, p.birth,
-                  p.postcode, address, p.phone, p.care)
+
+def _retyped_clients(people: list[Person]) -> dict[str, dict[int, tuple[str, Person]]]:
+    """Which clients are re-typed in which version: {version: {person index: (kind, retyped person)}}.
+
+    Each re-typed client also appears typed as generated in an earlier version, so every re-typing
+    adds one distinct string and no person.
+    """
+    pools = {"update": [i for i in UPDATE if i in ORIGINAL],
+             "latest": [i for i in LATEST if i in UPDATE and i not in ORIGINAL]}
+    share = {"update": 25, "latest": 15}
+    kinds = [k for _ in range(RETYPED_EACH) for k in RETYPINGS]  # round robin: both versions get every kind
+    out: dict[str, dict[int, tuple[str, Person]]] = {"update": {}, "latest": {}}
+    used_kanji: set[str] = set()  # 髙, 﨑, 邊, 齋 ... each once while names allow it
+    slot = 0
+    for version, n in share.items():
+        for kind in kinds[slot:slot + n]:
+            found = [(i, typed) for i in pools[version]
+                     if i not in out[version] and (typed := retyped(people[i], kind)) is not None]
+            if not found:
+                raise RuntimeError(f"no client left to re-type as {kind}")
+            if kind == "variant_kanji":
+                found.sort(key=lambda c: bool(set(c[1].name) & used_kanji))  # stable: unused kanji first
+                used_kanji |= set(found[0][1].name) & set(_VARIANT_KANJI.values())
+            i, typed = found[0]
+            out[version][i] = (kind, typed)
+        slot += n
+    return out
 
 
 def mailing_list_csv(people: list[Person]) -> bytes:
@@ -208,13 +299,31 @@ def _write(path: Path, data: bytes, mtime: float | None = None) -> None:
         os.utime(path, (mtime, mtime))
 
 
+def _leak_set_truth(leak_rows: list[list[tuple[int, Person]]], retypings: list[str]) -> dict[str, object]:
+    """The generator's own count of what it wrote into the leak set (no normaliser involved)."""
+    rows = [r for rows in leak_rows for r in rows]
+    merges = Counter(RETYPINGS[k] for k in retypings)
+    return {
+        "records": len(rows),
+        "unique_exact": len({(p.name.strip(), p.address.strip()) for _i, p in rows}),
+        "unique": len({i for i, _p in rows}),
+        "merges": dict(sorted(merges.items())),  # rules with at least one merge
+    }
+
+
 def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
     """Write the demo organisation under ``root``; return what a scan should find (for tests)."""
-    people = make_people(120, seed)
-    original = client_list_xlsx(people)
-    variant_ids = set(range(0, 100, 10))  # ten people re-typed in the PC04 re-save
-    resaved = client_list_xlsx([spelling_variant(p) if i in variant_ids else p for i, p in enumerate(people[:100])],
-                               title="利用者名簿（抜粋）")
+    people = make_people(PEOPLE, seed)
+    typed = _retyped_clients(people)
+    versions: dict[str, list[tuple[int, Person]]] = {
+        "original": [(i, people[i]) for i in ORIGINAL],
+        "update": [(i, typed["update"].get(i, ("", people[i]))[1]) for i in UPDATE],
+        "latest": [(i, typed["latest"].get(i, ("", people[i]))[1]) for i in LATEST],
+    }
+    original = client_list_xlsx([p for _i, p in versions["original"]])
+    update = client_list_xlsx([p for _i, p in versions["update"]], title="利用者名簿（平成29年4月更新）")
+    latest = client_list_xlsx([p for _i, p in versions["latest"]],
+                              title="介護予防事業 利用者名簿（平成29年10月現在）")
     t0 = 1478000000.0  # 2016-11-01
     identical = [
         "PC01/Documents/介護予防_利用者名簿.xlsx",
@@ -225,13 +334,18 @@ def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
     ]
     for rel in identical:
         _write(root / rel, original, t0)
-    _write(root / "PC04/作業/介護予防_利用者名簿.xlsx", resaved, t0 + 86400)  # same name, other content
-    _write(root / "PC04/作業/介護予防_利用者名簿.csv", client_list_csv(people[:100]), t0 + 86400 * 2)
+    resaved = "PC04/作業/介護予防_利用者名簿.xlsx"  # same name, other content
+    resaved_csv = "PC04/作業/介護予防_利用者名簿.csv"
+    _write(root / resaved, update, t0 + 86400 * 150)
+    _write(root / UPDATE_COPY, update, t0 + 86400 * 152)
+    _write(root / resaved_csv, client_list_csv([p for _i, p in versions["update"]]), t0 + 86400 * 151)
+    _write(root / LATEST_COPY, latest, t0 + 86400 * 340)
     # a backup archive made on Japanese Windows: member name in cp932 without the UTF-8 flag
     _write(root / ARCHIVE, _cp932_zip(LEAKED_NAME, original), t0 + 86400 * 30)
     # a mailing list cut down from the client list (other name, split columns, cp932): found by records
     _write(root / DERIVED, mailing_list_csv(people[20:80]), t0 + 86400 * 60)
-    _write(root / "PC02/Desktop/~$介護予防_利用者名簿.xlsx", b"\x05staff" + b" " * 49 + b"\x00" * 110, t0)
+    owner = "PC02/Desktop/~$介護予防_利用者名簿.xlsx"
+    _write(root / owner, b"\x05staff" + b" " * 49 + b"\x00" * 110, t0)
     # decoys: an ordinary budget, a staff roll (keyword lead, no addresses), meeting notes
     _write(root / "PC01/Documents/予算_2016.xlsx", simple_xlsx([["項目", "金額"], ["消耗品", 12000], ["研修", 30000]]))
     _write(root / "PC03/職員名簿.xlsx", simple_xlsx([["氏名", "所属"], *[[p.name, "介護課"] for p in people[:5]]]))
@@ -249,18 +363,29 @@ def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
     fifo = root / "PC01/pipe"
     if not fifo.exists() and hasattr(os, "mkfifo"):
         os.mkfifo(fifo)
+
+    member = f"{ARCHIVE} » {LEAKED_NAME}"
+    # the leak set: the copies found by the leaked file's own name (reason `name`), with their rows
+    leak_set = {identical[0]: "original", identical[2]: "original", member: "original",
+                resaved: "update", UPDATE_COPY: "update", LATEST_COPY: "latest"}
+    record_copies = [*identical, member, resaved, UPDATE_COPY, resaved_csv, LATEST_COPY]
+    retypings = [kind for v in ("update", "latest") for kind, _p in typed[v].values()]  # one string each
     return {
         "people": people,
         "leaked_name": LEAKED_NAME,
         "identical": identical,  # the same bytes written as plain files
-        "duplicate_group": [*identical, f"{ARCHIVE} » {LEAKED_NAME}"],  # with the zip member: one group
+        "duplicate_group": [*identical, member],  # with the zip member: one group
+        "duplicate_groups": [[*identical, member], [resaved, UPDATE_COPY]],  # largest first
         # every file the name rules must report as a copy (name or name-variant), relative to root
-        "copies": [*identical, "PC04/作業/介護予防_利用者名簿.xlsx", "PC04/作業/介護予防_利用者名簿.csv",
-                   "PC02/Desktop/~$介護予防_利用者名簿.xlsx", f"{ARCHIVE} » {LEAKED_NAME}"],
-        "archive_member": f"{ARCHIVE} » {LEAKED_NAME}",  # identical to the original, inside a zip
+        "copies": [*record_copies, owner],
+        "record_copies": record_copies,  # the copies holding records: "the leaked file turns up 10 times"
+        "owner_file": owner,  # Excel's ~$ file: a lead (the list was open on PC02), no records
+        "leak_set": sorted(leak_set),
+        "archive_member": member,  # identical to the original, inside a zip
         "derived": [DERIVED],  # no name rule finds it: record overlap does
-        # persons in the leak set: 120 people; the ten re-typed ones add ten distinct strings
-        "persons": {"unique": 120, "unique_exact": 120 + len(variant_ids)},
+        # what the generator wrote into the leak set: records, distinct strings, persons, merges per rule
+        "persons": _leak_set_truth([versions[v] for v in leak_set.values()], retypings),
+        "retyped": {v: {i: kind for i, (kind, _p) in typed[v].items()} for v in typed},
         "keyword_only": ["PC03/職員名簿.xlsx", "PC06/利用者名簿_旧.xls"],  # leads by keyword, not copies
         "cp932": ["PC06/利用者名簿_旧.xls"],
         "decoys": ["PC01/Documents/予算_2016.xlsx", "PC01/Documents/会議メモ.txt", "PC06/README.txt"],

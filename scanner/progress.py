@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 
 class TqdmProgress:
@@ -15,14 +16,21 @@ class TqdmProgress:
                              leave=False, desc="scanning")
         self._bytes = 0
         self._pending = 0
+        self._last = time.monotonic()
 
     def file(self) -> None:
         if self._bar is not None:
             self._pending += 1
-            if self._pending >= 256:
-                self._bar.update(self._pending)
-                self._pending = 0
-                self._bar.set_postfix_str(f"{self._bytes / 1048576:.1f} MiB read", refresh=False)
+            # batched for speed on millions of small files, but at least twice a second so a scan of a
+            # few large files (images, SMB) does not sit at "0 files"
+            if self._pending >= 256 or time.monotonic() - self._last >= 0.5:
+                self._flush()
+
+    def _flush(self) -> None:
+        self._last = time.monotonic()
+        self._bar.update(self._pending)
+        self._pending = 0
+        self._bar.set_postfix_str(f"{self._bytes / 1048576:.1f} MiB read", refresh=False)
 
     def files(self, n: int) -> None:
         """n files at once (a folder's names that needed no examination)."""
@@ -32,6 +40,8 @@ class TqdmProgress:
 
     def bytes(self, n: int) -> None:
         self._bytes += n
+        if self._bar is not None and time.monotonic() - self._last >= 0.5:  # one large file: MiB still move
+            self._flush()
 
     def close(self) -> None:
         if self._bar is not None:

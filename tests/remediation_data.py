@@ -22,7 +22,9 @@ from typing import Any
 
 from scanner.demo import ARCHIVE as DEMO_ARCHIVE
 from scanner.demo import DERIVED as DEMO_DERIVED
+from scanner.demo import LATEST_COPY as DEMO_LATEST_COPY
 from scanner.demo import LEAKED_NAME, build_share, client_list_xlsx, make_people
+from scanner.demo import UPDATE_COPY as DEMO_UPDATE_COPY
 from scanner.recyclebin import make_i_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,10 +73,12 @@ def share(root: Path) -> Path:
     """The demo share (Faker ja_JP, fixed seed) under ``root/share``."""
     path = root / "share"
     build_share(path)
-    # these scenarios were written before the demo gained a backup zip and a derived mailing list;
-    # they make their own archive and derived copies, so the demo's are taken out again
+    # these scenarios were written before the demo gained a backup zip, a derived mailing list and the
+    # re-saved copies that give it the real case's figures; they make their own archive, derived and
+    # extra copies, so the demo's are taken out again
     shutil.rmtree(path / Path(DEMO_ARCHIVE).parts[0])
-    (path / DEMO_DERIVED).unlink()
+    for rel in (DEMO_DERIVED, DEMO_UPDATE_COPY, DEMO_LATEST_COPY):
+        (path / rel).unlink()
     return path
 
 

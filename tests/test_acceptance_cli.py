@@ -59,3 +59,64 @@ def test_export_errors_are_one_line_and_never_inside_the_output_folder(tmp_path:
     done = run_leakscan("persons", str(out), "--export", str(tmp_path / "p.xlsx"))
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "p.xlsx").is_file()
+
+
+def test_progress_bar_moves_on_a_slow_scan_of_few_files(monkeypatch) -> None:
+    """Batched by 256 files only, a scan of a few large files showed "0 files" until it ended."""
+    import io
+    import sys
+
+    from scanner import progress as progress_module
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    clock = [1000.0]
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: clock[0])
+    bar = progress_module.TqdmProgress(True)
+    bar.file()
+    clock[0] += 1.0
+    bar.bytes(5 * 1048576)
+    assert bar._bar.n == 1 and "5.0 MiB" in str(bar._bar.postfix)
+    clock[0] += 1.0
+    bar.file()
+    assert bar._bar.n == 2
+    bar.close()
+
+
+def test_export_lists_files_in_report_order_not_string_order(tmp_path: Path) -> None:
+    import openpyxl
+
+    share = tmp_path / "share"
+    book = client_list_xlsx(make_people(5, seed=5))
+    for i in range(1, 12):
+        (share / f"PC{i:02d}").mkdir(parents=True)
+        (share / f"PC{i:02d}" / LEAKED).write_bytes(book)
+    out = tmp_path / "out"
+    assert run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet").returncode == 1
+    target = tmp_path / "persons.xlsx"
+    done = run_leakscan("persons", str(out), "--export", str(target))
+    assert done.returncode == 0, done.stderr
+    sheet = openpyxl.load_workbook(target).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    files = sheet.cell(2, header.index("ファイル") + 1).value.splitlines()
+    ids = [int(line.split()[0].lstrip("#")) for line in files]
+    assert ids == sorted(ids) and len(ids) == 11
+
+
+def test_unopenable_image_is_one_line_and_unrecognised_image_is_warned(tmp_path: Path) -> None:
+    from image_data import e01, fat_image
+
+    raw = fat_image(tmp_path / "pc.raw", {f"/{LEAKED}": b"x" * 100})
+    image = e01(raw, tmp_path / "pc")
+    truncated = tmp_path / "trunc.E01"
+    truncated.write_bytes(image.read_bytes()[:2000])
+    line = _one_line_error(run_leakscan("scan", str(truncated), "--name", LEAKED, "--out", str(tmp_path / "o1")))
+    assert "trunc.E01" in line  # no summary of a scan that walked nothing above the error
+    wiped = tmp_path / "wiped.dd"
+    wiped.write_bytes(bytes(1 << 20))
+    done = run_leakscan("scan", str(wiped), "--name", LEAKED, "--out", str(tmp_path / "o2"), "--quiet")
+    assert done.returncode == 0
+    assert "wiped.dd: not recognised as a disk image" in done.stderr

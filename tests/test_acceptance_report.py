@@ -179,3 +179,63 @@ def test_e01_acquisition_record_and_deleted_copy_are_in_the_report(tmp_path: Pat
     assert "取得時の記録 事案番号: 2026-001" in sources and "取得者: examiner" in sources
     deleted_rows = re.findall(r'<tr class="hit deleted[^>]*>.*?</tr>', html, re.S)
     assert len(deleted_rows) == 1 and "削除済み" in deleted_rows[0] and "コピー" in deleted_rows[0]
+
+
+def test_removed_class_and_deleted_badge_use_different_words(tmp_path: Path) -> None:
+    """On an image rescan "削除済み 0" sat above rows badged 削除済み (deleted but recoverable, so remaining)."""
+    from image_data import fat_image
+
+    book = client_list_xlsx(make_people(10, seed=12))
+    raw = fat_image(tmp_path / "pc.raw", {f"/Users/staff/{LEAKED}": book},
+                    deleted={"/Users/staff/見守り対象者名簿 - コピー.xlsx": book})
+    base, again = tmp_path / "base", tmp_path / "again"
+    run_leakscan("scan", str(raw), "--name", LEAKED, "--out", str(base), "--quiet")
+    done = run_leakscan("scan", str(raw), "--name", LEAKED, "--out", str(again), "--baseline", str(base), "--quiet")
+    assert done.returncode == 1, done.stderr
+    html = (again / "remediation.html").read_text(encoding="utf-8")
+    removed_label = re.search(r'<tr><th>([^<]*)</th><td id="count-removed">', html).group(1)
+    assert "削除済み" in html  # the deleted copy's badge
+    assert "削除済み" not in removed_label
+
+
+def test_person_count_warns_when_a_leaked_copy_could_not_be_read(tmp_path: Path) -> None:
+    """An encrypted copy found by name is in the leak set but its persons are unknown: say so by the number."""
+    share = _share(tmp_path / "share")
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out))
+    assert "NOT counted: 1 leaked file(s)" in done.stderr
+    html = (out / "report.html").read_text(encoding="utf-8")
+    row = re.search(r"本人の数</th><td>(.*?)</td>", html, re.S)
+    assert row and "読み取れなかった漏えいファイル 1 件" in row.group(1)
+
+
+def test_scope_differences_are_in_words_not_python_values(tmp_path: Path) -> None:
+    share = _share(tmp_path / "share")
+    a, b = tmp_path / "a", tmp_path / "b"
+    run_leakscan("scan", str(share / "PC01"), "--name", LEAKED, "--out", str(a), "--quiet")
+    run_leakscan("scan", str(share / "PC01"), "--name", LEAKED, "--name", "別.xlsx", "--no-keywords",
+                 "--out", str(b), "--quiet")
+    done = run_leakscan("diff", str(a), str(b), "--out", str(tmp_path / "d"), "--quiet")
+    assert done.returncode == 1, done.stderr
+    html = (tmp_path / "d" / "remediation.html").read_text(encoding="utf-8")
+    scope = _text(html[html.index('id="scope"'):html.index('id="counts"')])
+    assert "探索したファイル名" in scope and f"{LEAKED}、別.xlsx" in scope
+    assert "はい" in scope and "いいえ" in scope
+    for raw in ("use_keywords", "True", "False", "['"):
+        assert raw not in scope, raw
+
+
+def test_merge_with_different_case_keys_explains_in_japanese_and_shows_each_count(tmp_path: Path) -> None:
+    share = _share(tmp_path / "share")
+    a, b = tmp_path / "a", tmp_path / "b"
+    run_leakscan("scan", str(share / "PC01"), "--name", LEAKED, "--out", str(a), "--quiet")
+    run_leakscan("scan", str(share / "PC03"), "--name", LEAKED, "--out", str(b), "--quiet")
+    done = run_leakscan("merge", str(a), str(b), "--out", str(tmp_path / "m"), "--quiet")
+    assert done.returncode == 1, done.stderr
+    html = (tmp_path / "m" / "report.html").read_text(encoding="utf-8")
+    assert "not combined" not in html
+    row = re.search(r"本人の数</th><td>(.*?)</td>", html, re.S)
+    assert row and "統合していません" in row.group(1)  # not "なし": each scan did count persons
+    merge = html[html.index('id="merge"'):]
+    counts = re.findall(r'<td class="num">(\d+)</td><td class="num">(\d+|-)</td></tr>', merge)
+    assert [c[1] for c in counts] == ["30", "30"]

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from pathlib import Path
 
-from scanner.demo import build_share
+from scanner.demo import CASE, RETYPED_EACH, RETYPINGS, build_share
 
 
-def test_demo_counts_people_finds_the_zip_copy_and_the_derived_list(tmp_path: Path, leakscan) -> None:
+def test_generator_bookkeeping_gives_the_real_cases_figures(tmp_path: Path) -> None:
+    """What the generator wrote into the leak set is the real case: 2,382 / 1,117 / 1,077, 10 copies."""
+    truth = build_share(tmp_path / "share")
+    assert {k: truth["persons"][k] for k in ("records", "unique_exact", "unique")} == {
+        k: CASE[k] for k in ("records", "unique_exact", "unique")}
+    assert len(truth["record_copies"]) == CASE["copies"]
+    retyped = [kind for version in truth["retyped"].values() for kind in version.values()]
+    assert len(retyped) == CASE["unique_exact"] - CASE["unique"]
+    assert Counter(retyped) == {kind: RETYPED_EACH for kind in RETYPINGS}  # every re-typing, five times
+    assert set(truth["leak_set"]) <= set(truth["record_copies"])
+
+
+def test_demo_scan_shows_the_case(tmp_path: Path, leakscan) -> None:
     done = leakscan("demo", "--out", str(tmp_path / "demo"), "--quiet")
     assert done.returncode == 0, done.stderr
     share = tmp_path / "demo" / "share"
@@ -17,20 +30,33 @@ def test_demo_counts_people_finds_the_zip_copy_and_the_derived_list(tmp_path: Pa
     doc = json.loads((tmp_path / "demo" / "report" / "findings.json").read_text(encoding="utf-8"))
     by_path = {f["path"]: f for f in doc["files"]}
 
+    # the leaked file turns up 10 times (by name or copy name) holding records; the owner file besides
+    holding = {f["path"] for f in doc["files"]
+               if {"name", "name-variant"} & set(f["reasons"]) and (f.get("pii") or {}).get("records")}
+    assert holding == {f"{share}/{rel}" for rel in truth["record_copies"]}
+    assert "pii" not in by_path[f"{share}/{truth['owner_file']}"]["reasons"]
+    leak = {f["path"] for f in doc["persons"]["files"] if f["role"] == "leak"}
+    assert leak == {f"{share}/{rel}" for rel in truth["leak_set"]}
+
     member = by_path[f"{share}/{truth['archive_member']}"]
     assert member["container"][0]["kind"] == "archive" and "name" in member["reasons"]
     original = by_path[f"{share}/{truth['identical'][0]}"]
     assert member["sha256"] == original["sha256"]
+    groups = [sorted(g["paths"]) for g in doc["duplicate_groups"]]
+    assert groups == [sorted(f"{share}/{rel}" for rel in group) for group in truth["duplicate_groups"]]
 
     for rel in truth["derived"]:
         derived = by_path[f"{share}/{rel}"]
         assert "record-overlap" in derived["reasons"] and "name" not in derived["reasons"]
         assert derived["overlap"]["records"] >= 10
 
+    # the scan's three numbers are the generator's, which are the real case's
     persons = doc["persons"]
-    assert persons["unique"] == truth["persons"]["unique"]
-    assert persons["unique_exact"] == truth["persons"]["unique_exact"]
-    assert persons["records"] > persons["unique_exact"] > persons["unique"]
+    for key in ("records", "unique_exact", "unique"):
+        assert persons[key] == truth["persons"][key] == CASE[key], key
+    assert {rule: n for rule, n in persons["merges"].items() if n} == truth["persons"]["merges"]
+    assert persons["review_total"] == CASE["unique_exact"] - CASE["unique"]
+    assert persons["probable_total"] == 0  # no other person is a near-miss of a client
 
 
 def test_demo_is_reproducible_byte_for_byte(tmp_path: Path) -> None:

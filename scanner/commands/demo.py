@@ -15,7 +15,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "demo",
         help="scan a generated (fictitious) organisation share and write a sample report",
         description="Build a synthetic care organisation's share (Faker ja_JP, fixed seed, no real data) "
-        "with copies of a leaked client list, then scan it for 介護予防_利用者名簿.xlsx.",
+        "with copies of a leaked client list, then scan it for 介護予防_利用者名簿.xlsx. It reproduces the "
+        "real case's figures: 10 copies, 2,382 records, 1,117 distinct name + address strings, 1,077 persons.",
     )
     p.add_argument("--out", type=Path, default=Path("leakscan-demo"), metavar="DIR",
                    help="folder for the demo (default ./leakscan-demo): the share is built in DIR/share and "

@@ -116,6 +116,7 @@ def collect(doc: dict[str, Any], out: Path) -> tuple[list[dict[str, Any]], list[
                 "kana_name": "カナで書かれた氏名がフリガナと一致"}
         for k in (a, b):
             review.setdefault(k, []).append(note.get(rule, rule))
+    order = {label: i for i, label in enumerate(labels)}  # report order (#2 before #11), not string order
     people = []
     for key_, group in counted.persons.items():
         def most(field: str, group: list = group) -> str:
@@ -126,7 +127,8 @@ def collect(doc: dict[str, Any], out: Path) -> tuple[list[dict[str, Any]], list[
         files = Counter(labels[r.file] for r in group)
         people.append({"name": most("name"), "reading": most("reading"), "postcode": most("postcode"),
                        "address": most("address"), "times": len(group),
-                       "files": "\n".join(f"{label} ({n})" for label, n in sorted(files.items())),
+                       "files": "\n".join(f"{label} ({n})" for label, n in
+                                          sorted(files.items(), key=lambda kv: order.get(kv[0], 0))),
                        "spellings": len({r.stages[0] for r in group}),
                        "check": "; ".join(review.get(key_, []))})
     from ..persons.normalise import normalise_reading

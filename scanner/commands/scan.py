@@ -156,17 +156,27 @@ def execute(config: ScanConfig, state: ScanState | None = None) -> tuple[dict, d
     return doc, paths
 
 
+# Names that promise a disk image: when the content is not one, the examiner must hear it (not a silent 0).
+IMAGE_SUFFIXES = {".dd", ".img", ".raw", ".001", ".000", ".e01", ".ex01", ".vmdk", ".vhd", ".vhdx", ".qcow2",
+                  ".qcow", ".dmg", ".iso", ".aff", ".aff4"}
+
+
 def summarise(doc: dict, paths: dict) -> None:
     files = doc["files"]
     strong = [f for f in files if STRONG_REASONS & set(f["reasons"])]
-    print(f"copies of the named file: {len(strong)}", file=sys.stderr)
+    holding = sum(1 for f in strong if (f.get("pii") or {}).get("records"))
+    print(f"copies of the named file: {len(strong)}" + (f" ({holding} holding person records)" if holding else ""),
+          file=sys.stderr)
     print(f"files found in all:       {len(files)}", file=sys.stderr)
     print(f"duplicate groups:         {len(doc['duplicate_groups'])}", file=sys.stderr)
     print(f"not examined (skipped):   {len(doc['skipped'])}", file=sys.stderr)
     persons = doc.get("persons")
     if persons:
+        exact = "-" if persons["unique_exact"] is None else persons["unique_exact"]  # None in a merged case
+        unread = [f for f in persons.get("files", []) if f.get("status") != "ok"]
+        note = f"; NOT counted: {len(unread)} leaked file(s) that could not be read" if unread else ""
         print(f"persons affected:         {persons['unique']} (records {persons['records']}, "
-              f"distinct name + address {'-' if persons['unique_exact'] is None else persons['unique_exact']})", file=sys.stderr)
+              f"distinct name + address {exact}{note})", file=sys.stderr)
         derived = [f for f in files if "record-overlap" in f["reasons"]]
         print(f"files sharing records:    {len(derived)}", file=sys.stderr)
     print(f"report:                   {shown(paths['report'])}", file=sys.stderr)
@@ -204,10 +214,15 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         if config.out.is_dir():
             remove_stale(config.out)  # an older rescan's diff must not sit beside these new findings
     doc, paths = execute(config, state)
-    if not config.quiet:
-        summarise(doc, paths)
-    for e in doc["scan"].get("source_errors", []):
+    errors = doc["scan"].get("source_errors", [])
+    if not config.quiet and len({e["source"] for e in errors}) < len(config.sources):
+        summarise(doc, paths)  # when no source could be opened, the error line alone says it (one line)
+    for e in errors:
         print(f"leakscan: error: {shown(e['source'])}: {shown(e['error'])}", file=sys.stderr)
+    for d in doc["scan"].get("source_details", []):
+        if d.get("kind") == "file" and Path(d["source"]).suffix.casefold() in IMAGE_SUFFIXES:
+            print(f"leakscan: warning: {shown(d['source'])}: not recognised as a disk image (no partition table or "
+                  "file system leakscan can read); only its own name and content were checked", file=sys.stderr)
     if config.baseline is None:
         return exit_code(doc)
     from ..diff import exit_code as diff_exit_code
