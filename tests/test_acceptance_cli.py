@@ -120,3 +120,22 @@ def test_unopenable_image_is_one_line_and_unrecognised_image_is_warned(tmp_path:
     done = run_leakscan("scan", str(wiped), "--name", LEAKED, "--out", str(tmp_path / "o2"), "--quiet")
     assert done.returncode == 0
     assert "wiped.dd: not recognised as a disk image" in done.stderr
+
+
+def test_image_hash_mismatch_is_said_on_the_terminal(tmp_path: Path) -> None:
+    """--verify-images found the E01 altered: the report said MISMATCH, the terminal said nothing."""
+    from image_data import e01, fat_image
+
+    raw = fat_image(tmp_path / "pc.raw", {f"/Users/{LEAKED}": client_list_xlsx(make_people(5, seed=9))})
+    image = e01(raw, tmp_path / "pc")
+    data = bytearray(image.read_bytes())
+    at = data.find(b"PK\x03\x04")
+    assert at > 0
+    data[at + 200] ^= 0x55
+    image.write_bytes(bytes(data))
+    done = run_leakscan("scan", str(image), "--name", LEAKED, "--out", str(tmp_path / "out"), "--verify-images",
+                        "--quiet")
+    lines = [line for line in done.stderr.splitlines() if "MISMATCH" in line]
+    assert len(lines) == 1 and "pc.E01" in lines[0] and "MD5 stored" in lines[0], done.stderr
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    assert doc["scan"]["source_details"][0]["verified"] is False

@@ -239,3 +239,13 @@ def test_merge_with_different_case_keys_explains_in_japanese_and_shows_each_coun
     merge = html[html.index('id="merge"'):]
     counts = re.findall(r'<td class="num">(\d+)</td><td class="num">(\d+|-)</td></tr>', merge)
     assert [c[1] for c in counts] == ["30", "30"]
+
+
+def test_masked_review_table_says_how_to_see_the_spellings(tmp_path: Path) -> None:
+    """Masked, both spellings of a merged pair read "山田 **": the examiner needs to know how to compare them."""
+    share = _share(tmp_path / "share")
+    out = tmp_path / "out"
+    run_leakscan("scan", str(share / "PC01"), "--name", LEAKED, "--out", str(out), "--quiet")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('id="persons"'):]
+    assert "--unmask を付けて同じスキャンを別の出力フォルダーに実行" in section

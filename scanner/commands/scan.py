@@ -220,6 +220,12 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     for e in errors:
         print(f"leakscan: error: {shown(e['source'])}: {shown(e['error'])}", file=sys.stderr)
     for d in doc["scan"].get("source_details", []):
+        if d.get("verified") is False:  # the report says MISMATCH; the terminal must not stay silent
+            computed = d.get("computed_hashes") or {}
+            pairs = "; ".join(f"{k.upper()} stored {v}, computed {computed.get(k, '-')}"
+                              for k, v in (d.get("image_hashes") or {}).items())
+            print(f"leakscan: warning: {shown(d['source'])}: image hash MISMATCH ({pairs}): the image was changed "
+                  "or damaged after acquisition; what was found in it (or not) is not reliable", file=sys.stderr)
         if d.get("kind") == "file" and Path(d["source"]).suffix.casefold() in IMAGE_SUFFIXES:
             print(f"leakscan: warning: {shown(d['source'])}: not recognised as a disk image (no partition table or "
                   "file system leakscan can read); only its own name and content were checked", file=sys.stderr)

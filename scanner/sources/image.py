@@ -302,8 +302,18 @@ class ImageSource:
         for vol, fs, label in self._opened:
             hops = (self._image_hop(), self._volume_hop(vol, label))
             ctx = FsContext(self.text, hops, fs, label)
+            listed = 0
             try:
-                yield from walk_fs(ctx)
+                for item in walk_fs(ctx):
+                    listed += 1
+                    yield item
             except (OSError, RuntimeError) as e:  # TSK failing mid-walk: record it, go on
+                listed += 1
                 yield Skipped(Location(self.text, "", hops), "corrupt",
                               f"{'file system' if single else vol.name}: walk stopped ({e})")
+            if not listed:
+                # TSK lists nothing (no error) when a damaged chunk holds the root directory: an
+                # empty listing is not proof of an empty disk, so it is said, not taken as clean
+                yield Skipped(Location(self.text, "/", hops), "empty-volume",
+                              f"{vol.name}: the file system lists no file at all; it may be empty or its "
+                              "directories damaged (check the image with --verify-images)")
