@@ -139,3 +139,10 @@ def test_image_hash_mismatch_is_said_on_the_terminal(tmp_path: Path) -> None:
     assert len(lines) == 1 and "pc.E01" in lines[0] and "MD5 stored" in lines[0], done.stderr
     doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
     assert doc["scan"]["source_details"][0]["verified"] is False
+
+
+def test_verify_of_a_folder_that_is_no_output_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not an output")
+    done = run_leakscan("verify", str(tmp_path))
+    assert done.returncode == 2 and "not a leakscan output folder" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

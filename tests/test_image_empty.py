@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_leakscan
+from conftest import run_leakscan
 
 
 @pytest.mark.skipif(shutil.which("mkfs.vfat") is None, reason="dosfstools missing (.ci/run installs it)")

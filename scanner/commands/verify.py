@@ -37,6 +37,9 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
 
     if not args.out.is_dir():
         raise UsageError(f"{args.out}: not an output folder")
+    if not any((args.out / n).is_file() for n in ("manifest.sha256", FINDINGS, "diff.json")):
+        # a missing manifest beside real outputs is tampering (exit 1); no outputs at all is a wrong folder
+        raise UsageError(f"{args.out}: not a leakscan output folder (no manifest.sha256 or {FINDINGS})")
     problems = check_outputs(args.out)
     rows = []
     if args.sources:
