@@ -45,7 +45,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if args.export is not None and args.export.suffix.lower() != ".xlsx":  # fail before printing anything
         raise UsageError(f"--export {args.export}: the notification list is written as .xlsx")
     folder = args.out if args.out.is_dir() else args.out.parent
-    if args.export is not None and args.export.resolve().parent == folder.resolve():
+    if args.export is not None and folder.resolve() in args.export.resolve().parents:  # a sub-folder too
         raise UsageError(f"--export {args.export}: write it outside the output folder {folder} "
                          "(personal data in clear must not sit among the evidence files)")
     exact = "-" if persons["unique_exact"] is None else persons["unique_exact"]  # None in a merged case
