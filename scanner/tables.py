@@ -109,7 +109,10 @@ def _looks_text(head: bytes) -> bool:
     if _utf16_guess(head):
         return True
     if b"\x00" in head:
-        return False
+        # zero-filled blocks (a damaged or recovered file, a NUL-padded tail) are not binary content
+        head = re.sub(rb"\x00{16,}", b"", head)
+        if not head or b"\x00" in head:
+            return False
     ctrl = sum(1 for b in head if b < 9 or 13 < b < 32 and b != 27)
     return ctrl <= len(head) // 100
 
@@ -220,8 +223,9 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     if fmt in ("xlsx", "xlsb", "ods"):
         check_zip(data, caps)
     started = False
+    declared: list[str] = []  # worksheet names calamine found in the workbook, before it failed
     try:
-        for sheet in _calamine_sheets(data, caps):
+        for sheet in _calamine_sheets(data, caps, declared):
             started = True
             yield sheet
         return
@@ -241,21 +245,30 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         fallback, reader = pyxlsb_sheets, "pyxlsb"
     else:
         fallback, reader = _openpyxl_sheets, "openpyxl"
+    seen: list[str] = []
     try:
-        yield from fallback(data, caps)
+        for sheet in fallback(data, caps):
+            seen.append(sheet.name)
+            yield sheet
     except ReadError:
         raise
     except MemoryError as e:
         raise ReadError("too-large", "out of memory while parsing") from e
     except Exception as e:  # noqa: BLE001 - openpyxl/pyxlsb/zip/xml errors of every kind
         raise ReadError("corrupt", f"{first}; {reader}: {error_name(e)}") from e
+    # openpyxl skips a sheet whose part is missing without a word: a partial read is not a clean one
+    missing = [n for n in declared if n not in seen]
+    if missing or not seen:
+        raise ReadError("corrupt", f"{first}; {reader}: {len(missing) or 'no'} sheet(s) missing or unreadable")
 
 
-def _calamine_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
+def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None) -> Iterator[Sheet]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     budget = _Budget(caps)
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    if declared is not None:
+        declared += [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
     try:
         for meta in wb.sheets_metadata:
             if meta.typ not in (SheetTypeEnum.WorkSheet,):
@@ -300,9 +313,6 @@ def _openpyxl_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
 
 # --- text tables ------------------------------------------------------------------------------------------
 
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-
-
 def _japanese_score(text: str) -> int:
     """Plausibility of a decoding: kana and kanji count for it; half-width kana, PUA and controls against."""
     good = bad = 0
@@ -315,18 +325,16 @@ def _japanese_score(text: str) -> int:
     return good - 2 * bad
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """(text, encoding): BOM, then UTF-16 by NUL pattern, then strict UTF-8, then cp932 vs EUC-JP."""
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            return data.decode(enc, errors="replace"), enc
-    guess = _utf16_guess(data[:4096])
-    if guess:
-        return data.decode(guess, errors="replace"), guess
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+def _utf16_text(data: bytes) -> str | None:
+    """The text after a UTF-16 BOM, or None when it holds no line break and no delimiter at all: then the
+    bytes are not UTF-16 table rows (8-bit text after a stray BOM reads as CJK noise, a table without
+    people). A cut last byte or a lone surrogate damages one character, not the encoding."""
+    text = data.decode("utf-16", errors="replace")
+    return text if len(text) < 2 or any(c in text[:65536] for c in "\r\n\t,;|") else None
+
+
+def _japanese_8bit(data: bytes) -> tuple[str, str] | None:
+    """cp932 or EUC-JP, whichever decodes strictly and reads more like Japanese; None when neither."""
     candidates = []
     for enc in ("cp932", "euc_jp"):
         try:
@@ -334,9 +342,38 @@ def decode_text(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
         candidates.append((_japanese_score(text), enc == "cp932", text, enc))
-    if candidates:
-        _, _, text, enc = max(candidates)
-        return text, enc
+    if not candidates:
+        return None
+    _, _, text, enc = max(candidates)
+    return text, enc
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding): BOM, then UTF-16 by NUL pattern, then strict UTF-8, then cp932 vs EUC-JP.
+
+    A BOM the bytes after it do not fit (a UTF-8 BOM before cp932 text) is taken as stray: decoding by
+    it would turn the records into replacement characters and the file into "no personal data"."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data.decode("utf-8-sig"), "utf-8-sig"
+        except UnicodeDecodeError:
+            return _japanese_8bit(data[3:]) or (data.decode("utf-8-sig", errors="replace"),
+                                                 "utf-8-sig (with replacement characters)")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = _utf16_text(data)
+        if text is not None:
+            return text, "utf-16"
+        data = data[2:]
+    guess = _utf16_guess(data[:4096])
+    if guess:
+        return data.decode(guess, errors="replace"), guess
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    found = _japanese_8bit(data)
+    if found:
+        return found
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:1 << 20]).best()

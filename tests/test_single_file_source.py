@@ -33,3 +33,14 @@ def test_a_workbook_given_as_source_is_read(tmp_path: Path, leakscan) -> None:
     doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
     [hit] = doc["files"]
     assert hit["path"] == str(book) and "pii" in hit["reasons"] and hit["pii"]["records"] == 12
+
+
+def test_a_file_named_like_an_image_that_is_none_is_listed_not_clean(tmp_path: Path, leakscan) -> None:
+    wiped = tmp_path / "pc08.dd"
+    wiped.write_bytes(bytes(1 << 20))  # a wiped disk: zeros, no partition table, no file system
+    done = leakscan("scan", str(wiped), "--name", LEAKED_NAME, "--out", str(tmp_path / "out"), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert "not recognised as a disk image" in done.stderr
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    [skip] = doc["skipped"]
+    assert skip["path"] == str(wiped) and skip["reason"] == "unsupported" and "not walked" in skip["detail"]

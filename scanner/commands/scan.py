@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..config import MiB, ScanConfig
 from ..errors import UsageError
+from ..sources.single import IMAGE_SUFFIXES
 from ..textsafe import shown
 
 if TYPE_CHECKING:
@@ -156,9 +157,6 @@ def execute(config: ScanConfig, state: ScanState | None = None) -> tuple[dict, d
     return doc, paths
 
 
-# Names that promise a disk image: when the content is not one, the examiner must hear it (not a silent 0).
-IMAGE_SUFFIXES = {".dd", ".img", ".raw", ".001", ".000", ".e01", ".ex01", ".vmdk", ".vhd", ".vhdx", ".qcow2",
-                  ".qcow", ".dmg", ".iso", ".aff", ".aff4"}
 
 
 def summarise(doc: dict, paths: dict) -> None:
@@ -226,7 +224,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
                               for k, v in (d.get("image_hashes") or {}).items())
             print(f"leakscan: warning: {shown(d['source'])}: image hash MISMATCH ({pairs}): the image was changed "
                   "or damaged after acquisition; what was found in it (or not) is not reliable", file=sys.stderr)
-        if d.get("kind") == "file" and Path(d["source"]).suffix.casefold() in IMAGE_SUFFIXES:
+        if d.get("kind") == "file" and Path(d["source"]).suffix.casefold() in IMAGE_SUFFIXES:  # said, not silent
             print(f"leakscan: warning: {shown(d['source'])}: not recognised as a disk image (no partition table or "
                   "file system leakscan can read); only its own name and content were checked", file=sys.stderr)
     if config.baseline is None:

@@ -285,11 +285,45 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
 # ---------------------------------------------------------------- tar
 
 
+class _WatchedTarInfo(tarfile.TarInfo):
+    """Remembers why tarfile stopped: past the first member, tarfile.next() takes a damaged or zeroed
+    header for the end of the archive and returns None, which would drop every member after it unseen."""
+
+    @classmethod
+    def fromtarfile(cls, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
+        try:
+            return super().fromtarfile(tarfile_)
+        except tarfile.HeaderError as e:
+            tarfile_.leakscan_stop = e  # type: ignore[attr-defined]
+            raise
+
+
+def _tar_tail(tf: tarfile.TarFile, limit: int) -> str | None:
+    """Why the listing ended early, or None when it reached the real end (zero blocks, then nothing)."""
+    stop = getattr(tf, "leakscan_stop", None)
+    if isinstance(stop, (tarfile.InvalidHeaderError, tarfile.TruncatedHeaderError)):
+        return f"{type(stop).__name__}: {stop}"
+    if not isinstance(stop, tarfile.EOFHeaderError):
+        return None
+    read = tf.offset
+    while read < limit:  # an end marker is followed by zeros only; data after it is a zeroed header
+        try:
+            chunk = tf.fileobj.read(1 << 20)  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 - a broken trailer after the members: they were all read
+            return None
+        if not chunk:
+            return None
+        if chunk.strip(b"\x00"):
+            return "a zeroed header block, data after it not read"
+        read += len(chunk)
+    return None
+
+
 def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) -> Opened:
     """Read as a stream (compressed tars are inflated once, front to back); each regular member is read
     whole into memory before it is yielded, so nothing is inflated twice."""
     stream = io.BytesIO(data)
-    tf = tarfile.open(fileobj=stream, mode="r|*")
+    tf = tarfile.open(fileobj=stream, mode="r|*", tarinfo=_WatchedTarInfo)
     ratio_limit = caps.whole_archive_limit(len(data))
 
     def items() -> Iterator[Any]:
@@ -302,6 +336,9 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop)
                 yield Skipped(parent.location, "corrupt", f"tar: unreadable after {count} members: {text}")
                 return
             if ti is None:
+                why = _tar_tail(tf, ratio_limit)
+                if why:
+                    yield Skipped(parent.location, "corrupt", f"tar: members after the first {count} not read: {why}")
                 return
             count += 1
             raw = ti.name.encode("utf-8", "surrogateescape")

@@ -10,9 +10,14 @@ import os
 from collections.abc import Iterator
 from typing import IO, Any
 
-from ..models import FileStat, Location
+from ..models import FileStat, Location, Skipped
 from . import Item
 from .local import open_file, stat_file
+
+# Names that promise a disk image: when the content is not one, the image was not walked, and that is
+# listed (a wiped or unsupported image is not a clean one).
+IMAGE_SUFFIXES = frozenset({".dd", ".img", ".raw", ".001", ".000", ".e01", ".ex01", ".vmdk", ".vhd", ".vhdx",
+                            ".qcow2", ".qcow", ".dmg", ".iso", ".aff", ".aff4"})
 
 
 class SingleFileEntry:
@@ -47,4 +52,9 @@ class SingleFileSource:
                 "method": "read-only (O_RDONLY|O_NOATIME), one file"}
 
     def entries(self) -> Iterator[Item]:
-        yield SingleFileEntry(self.text)
+        entry = SingleFileEntry(self.text)
+        if os.path.splitext(self.text)[1].casefold() in IMAGE_SUFFIXES:
+            yield Skipped(entry.location, "unsupported",
+                          "named like a disk image but not recognised as one (no partition table or file system "
+                          "leakscan can read): its volumes were not walked; only the file itself was checked")
+        yield entry
