@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import random
 import shutil
 import statistics
 import subprocess
@@ -25,20 +24,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import big_files, publish  # noqa: E402
+
 from scanner.fingerprint import hash_stream  # noqa: E402
 
 FILES, SIZE = 8, 128 << 20
 
 
 def build(folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(FILES):
-        p = folder / f"介護予防_利用者名簿 ({i + 1}).xlsx"
-        if not p.exists() or p.stat().st_size != SIZE:
-            p.write_bytes(random.Random(i).randbytes(SIZE))
-        paths.append(p)
-    return paths
+    return big_files(folder, FILES, SIZE)
 
 
 def warm(paths: list[Path]) -> None:
@@ -102,10 +96,7 @@ def main() -> int:
         lines.append(f"| {labels[k][0]} | {labels[k][1]} | {v:.2f} | {gib / v:.2f} | {v / med['sha256sum']:.2f} |")
     lines.append("")
     text = "\n".join(lines)
-    print(text)
-    if args.append:
-        with open(ROOT / "bench" / "README.md", "a", encoding="utf-8") as f:
-            f.write(text)
+    publish(text, args.append)
     return 0
 
 

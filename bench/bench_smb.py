@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import random
 import statistics
 import sys
 import time
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from common import big_files, publish  # noqa: E402
 from smb_data import PASSWORD, SambaServer  # noqa: E402
 
 from scanner.fingerprint import hash_stream  # noqa: E402
@@ -36,14 +36,7 @@ FILES, SIZE = 4, 128 << 20
 
 
 def build(folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(FILES):
-        p = folder / f"介護予防_利用者名簿 ({i + 1}).xlsx"
-        if not p.exists() or p.stat().st_size != SIZE:
-            p.write_bytes(random.Random(i).randbytes(SIZE))
-        paths.append(p)
-    return paths
+    return big_files(folder, FILES, SIZE)
 
 
 def local(paths: list[Path]) -> float:
@@ -114,10 +107,7 @@ def main() -> int:
         lines.append(f"| {labels[k]} | {med[k]:.2f} | {rate[k]:.0f} | {rate[k] / rate['local']:.2f} |")
     lines.append("")
     text = "\n".join(lines)
-    print(text)
-    if args.append:
-        with open(ROOT / "bench" / "README.md", "a", encoding="utf-8") as f:
-            f.write(text)
+    publish(text, args.append)
     return 0
 
 

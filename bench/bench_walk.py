@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+from common import publish
+
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "介護予防_利用者名簿.xlsx"
 WORDS = ["会議", "議事録", "予算", "請求書", "報告書", "見積", "report", "invoice", "draft", "photo",
@@ -151,10 +153,7 @@ def main() -> int:
     growth = rows[-1][1]["rss_mib"] - rows[0][1]["rss_mib"]
     lines += ["", f"Peak memory from 50k to 200k files: {growth:+.1f} MiB.", ""]
     text = "\n".join(lines)
-    print(text)
-    if args.append:
-        with open(ROOT / "bench" / "README.md", "a", encoding="utf-8") as f:
-            f.write(text)
+    publish(text, args.append)
     return 0
 
 

@@ -1,0 +1,28 @@
+"""Helpers the benchmark scripts share: large hit files made once, and results printed or appended."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+BENCH_README = Path(__file__).resolve().parent / "README.md"
+
+
+def big_files(folder: Path, count: int, size: int) -> list[Path]:
+    """``count`` files of ``size`` random bytes named like copies of the leaked file (kept between runs)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        p = folder / f"介護予防_利用者名簿 ({i + 1}).xlsx"
+        if not p.exists() or p.stat().st_size != size:
+            p.write_bytes(random.Random(i).randbytes(size))
+        paths.append(p)
+    return paths
+
+
+def publish(text: str, append: bool) -> None:
+    """Print a result section; with --append, add it to bench/README.md as well."""
+    print(text)
+    if append:
+        with open(BENCH_README, "a", encoding="utf-8") as f:
+            f.write(text)
