@@ -24,7 +24,7 @@ from scanner.detectors.spreadsheet import SHEET_EXTENSIONS, SpreadsheetInspector
 from scanner.errors import ReadError
 from scanner.models import Entry, Skipped
 from scanner.names import NameRules
-from scanner.pipeline import Inspection, ScanContext, ScanResult
+from scanner.pipeline import Inspection, ScanContext, ScanResult, _NoProgress
 from scanner.sources.archive import ARCHIVE_EXTS, ArchiveInspector
 from scanner.sources.single import SingleFileEntry
 from tests.conftest import ROOT
@@ -64,21 +64,10 @@ def _findings(out: Path) -> dict[str, Any]:
     return data
 
 
-class _Quiet:
-    def file(self) -> None:
-        return None
-
-    def files(self, n: int) -> None:
-        return None
-
-    def bytes(self, n: int) -> None:
-        return None
-
-
 def _context(tree: Path) -> ScanContext:
     config = ScanConfig(sources=[str(tree)], out=tree.parent / "unused", names=TARGETS, parse_timeout=10)
     inspectors = [SpreadsheetInspector(config), ArchiveInspector(config)]
-    return ScanContext(config, NameRules(config.names, True), inspectors, ScanResult(config, started=""), _Quiet())
+    return ScanContext(config, NameRules(config.names, True), inspectors, ScanResult(config, started=""), _NoProgress())
 
 
 def _why_not_clean(entry: Entry, ctx: ScanContext) -> list[str]:
