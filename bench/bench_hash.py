@@ -11,7 +11,6 @@ Usage: python bench/bench_hash.py [--work /tmp/leakscan-bench] [--runs 3] [--app
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
 import shutil
@@ -24,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import big_files, publish  # noqa: E402
+from common import bench_args, big_files, publish  # noqa: E402
 
 from scanner.fingerprint import hash_stream  # noqa: E402
 
@@ -57,11 +56,7 @@ def tool(cmd: list[str]) -> float:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--work", type=Path, default=Path("/tmp/leakscan-bench"))
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--append", action="store_true", help="append the result section to bench/README.md")
-    args = ap.parse_args()
+    args = bench_args(__doc__).parse_args()
     load = os.getloadavg()[0]
     paths = build(args.work / "hash1g")
     warm(paths)

@@ -14,7 +14,6 @@ Usage: python bench/bench_smb.py [--work /tmp/leakscan-bench] [--runs 3] [--appe
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
 import statistics
@@ -26,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from common import big_files, publish  # noqa: E402
+from common import bench_args, big_files, publish  # noqa: E402
 from smb_data import PASSWORD, SambaServer  # noqa: E402
 
 from scanner.fingerprint import hash_stream  # noqa: E402
@@ -58,11 +57,7 @@ def over_smb(url: str, encrypt: bool | None) -> float:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--work", type=Path, default=Path("/tmp/leakscan-bench"))
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--append", action="store_true", help="append the result section to bench/README.md")
-    args = ap.parse_args()
+    args = bench_args(__doc__).parse_args()
     share = args.work / "smb-share"
     paths = build(share)
     local(paths)  # warm the page cache

@@ -16,7 +16,6 @@ Usage: python bench/bench_walk.py [--work /tmp/leakscan-bench] [--runs 3] [--app
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
 import random
@@ -27,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import publish
+from common import bench_args, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "介護予防_利用者名簿.xlsx"
@@ -110,10 +109,7 @@ def measure(tree: Path, out: Path, runs: int, pycache: Path | None = None) -> di
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--work", type=Path, default=Path("/tmp/leakscan-bench"), help="folder for the trees")
-    ap.add_argument("--runs", type=int, default=3, help="timed runs of each command (median reported)")
-    ap.add_argument("--append", action="store_true", help="append the result section to bench/README.md")
+    ap = bench_args(__doc__)
     ap.add_argument("--no-bytecode-cache", action="store_true",
                     help="run the scans with this shell's bytecode settings instead of a bytecode cache in --work")
     args = ap.parse_args()

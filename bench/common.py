@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import random
 from pathlib import Path
 
@@ -26,3 +27,12 @@ def publish(text: str, append: bool) -> None:
     if append:
         with open(BENCH_README, "a", encoding="utf-8") as f:
             f.write(text)
+
+
+def bench_args(doc: str, work: str = "/tmp/leakscan-bench") -> argparse.ArgumentParser:
+    """The options every benchmark takes: --work (where data is built), --runs, --append."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--work", type=Path, default=Path(work), help="folder for the generated data")
+    ap.add_argument("--runs", type=int, default=3, help="timed runs of each command (median reported)")
+    ap.add_argument("--append", action="store_true", help="append the result section to bench/README.md")
+    return ap

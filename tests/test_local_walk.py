@@ -77,34 +77,39 @@ def test_fifo_and_socket_are_recorded_not_read(tmp_path: Path, monkeypatch: pyte
     assert result.files_seen == 1
 
 
+class _Meddling:
+    """A LocalSource whose tree is changed by ``meddle(item)`` just before each item reaches the
+    pipeline: makes a race (a file deleted or swapped for a FIFO after the listing) deterministic."""
+
+    def __init__(self, src: LocalSource, meddle) -> None:
+        self.text, self._src, self._meddle = src.text, src, meddle
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def describe(self):
+        return self._src.describe()
+
+    def entries(self):
+        for item in self._src.entries():
+            self._meddle(item)
+            yield item
+
+
 def test_file_replaced_by_fifo_after_listing_does_not_block(tmp_path: Path) -> None:
     """The race the O_NONBLOCK open guards against: listed as a file, a FIFO when opened."""
     write_files(tmp_path, {LEAKED: b"x"})
     src = LocalSource(str(tmp_path))
 
-    def racing():
-        for item in src.entries():
-            if isinstance(item, LocalEntry):
-                os.unlink(tmp_path / LEAKED)
-                os.mkfifo(tmp_path / LEAKED)
-            yield item
+    def racing(item: object) -> None:
+        if isinstance(item, LocalEntry):
+            os.unlink(tmp_path / LEAKED)
+            os.mkfifo(tmp_path / LEAKED)
 
-    class Racing:
-        text = str(tmp_path)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return None
-
-        def describe(self):
-            return src.describe()
-
-        def entries(self):
-            return racing()
-
-    result = _scan_with_timeout([tmp_path], [LEAKED], sources=[Racing()], use_keywords=False)
+    result = _scan_with_timeout([tmp_path], [LEAKED], sources=[_Meddling(src, racing)], use_keywords=False)
     assert _skipped(result)[str(tmp_path / LEAKED)][0] == "special-file"
     assert [h.status for h in result.hits] == ["special-file"]
 
@@ -174,25 +179,11 @@ def test_vanished_file_is_recorded(tmp_path: Path) -> None:
     write_files(tmp_path, {LEAKED: b"gone soon", f"kept/{LEAKED}": b"kept"})
     src = LocalSource(str(tmp_path))
 
-    class Vanishing:
-        text = str(tmp_path)
+    def vanish(item: object) -> None:
+        if isinstance(item, LocalEntry) and item.location.display() == str(tmp_path / LEAKED):
+            os.unlink(tmp_path / LEAKED)
 
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return None
-
-        def describe(self):
-            return src.describe()
-
-        def entries(self):
-            for item in src.entries():
-                if isinstance(item, LocalEntry) and item.location.display() == str(tmp_path / LEAKED):
-                    os.unlink(tmp_path / LEAKED)
-                yield item
-
-    result = scan_dirs([tmp_path], [LEAKED], sources=[Vanishing()], use_keywords=False)
+    result = scan_dirs([tmp_path], [LEAKED], sources=[_Meddling(src, vanish)], use_keywords=False)
     assert _skipped(result) == {str(tmp_path / LEAKED): ("vanished", "file disappeared during the scan")}
     status = {h.location.display(): h.status for h in result.hits}
     assert status == {str(tmp_path / LEAKED): "vanished", str(tmp_path / "kept" / LEAKED): "ok"}
