@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from .. import rules
+from ..errors import RuleError
 from .numerals import CHARS as KANJI_NUMERALS
-from .numerals import kanji_number, to_kanji
+from .numerals import as_digits, to_kanji
 
 _DIGIT_RUN = re.compile(r"\d+")
+_JIS_CODE = re.compile(r"\d{5}")
 _KN_RUN = re.compile(f"[{KANJI_NUMERALS}]+")
 _CHOME = re.compile(r"(?<=\d)町目")
 _SLOW_FOLD = re.compile(f"[{KANJI_NUMERALS}]|番丁|通り|町目")
@@ -66,7 +68,7 @@ def fold(text: str) -> str:
     """The lookup form of a place name (see the module docstring)."""
     text = text.translate(_char_fold())
     if _KN_RUN.search(text):
-        text = _KN_RUN.sub(lambda m: str(kanji_number(m.group(0))), text)
+        text = _KN_RUN.sub(lambda m: as_digits(m.group(0)), text)
     if "番丁" in text:
         text = text.replace("番丁", "番町")
     if "通り" in text:
@@ -94,7 +96,7 @@ def fold_with_ends(text: str) -> tuple[str, list[int]]:
             j = i + 1
             while j < n and text[j] in KANJI_NUMERALS:
                 j += 1
-            digits = str(kanji_number(text[i:j]))
+            digits = as_digits(text[i:j])
             out.extend(digits)
             ends.extend([j] * len(digits))
             i = j
@@ -217,8 +219,9 @@ class TownIndex:
         for n in self.lengths:
             if n > len(folded):
                 continue
-            if n < len(folded) and folded[n - 1].isdigit() and folded[n].isdigit():
-                continue  # 北1 is not the start of 北12
+            if n < len(folded) and folded[n - 1].isdigit() and folded[n].isdigit() and (
+                    ends[n - 1] == ends[n] or typed[ends[n - 1] - 1].isdigit()):
+                continue  # 北1 is not the start of 北12, nor 北1 of 北十二 (but 五分一 is the town in 五分一12-3)
             head = folded[:n]
             if head in self.names:
                 town = self.names[head]
@@ -238,7 +241,8 @@ class TownIndex:
         (柿碕町 for 柿さき町) or with U+FFFD for a character lost in a conversion (��尾井町): the one town
         it can be, or None. Tried only when nothing else matched."""
         hit: set[tuple[str, int]] = set()
-        for n in range(len(folded), 0, -1):
+        longest = self.lengths[0] + 2 if self.lengths else 0  # a kana run may be longer than its kanji
+        for n in range(min(len(folded), longest), 0, -1):
             if n < len(folded) and not (folded[n].isdigit() or folded[n] == "-"):
                 continue  # a town is followed by its block number, or by nothing
             head = folded[:n]
@@ -294,6 +298,11 @@ class Place:
 
 class Gazetteer:
     def __init__(self, rows: list[list[str]]) -> None:
+        for n, row in enumerate(rows, 1):
+            if len(row) != 4 or not _JIS_CODE.fullmatch(row[0]) or not row[1] or not row[2]:
+                raise RuleError(f"signatures/towns.tsv: municipality row {n} is malformed")
+        if not rows:
+            raise RuleError("signatures/towns.tsv: no municipality")
         self.munis = [Municipality(code, pref, name, _key(name), towns) for code, pref, name, towns in rows]
         order: dict[str, str] = {}
         for m in self.munis:
@@ -306,7 +315,7 @@ class Gazetteer:
         self.muni_names = {k: tuple(sorted(v)) for k, v in names.items()}
         self.muni_lengths = tuple(sorted({len(k) for k in self.muni_names}, reverse=True))
         self._towns: dict[int, TownIndex] = {}
-        self._national: tuple[dict[str, set[int]], tuple[int, ...]] | None = None
+        self._national: tuple[dict[str, tuple[int, ...]], tuple[int, ...]] | None = None
 
     def towns(self, i: int) -> TownIndex:
         index = self._towns.get(i)
@@ -315,16 +324,24 @@ class Gazetteer:
             index = self._towns[i] = TownIndex(text.split("|") if text else [])
         return index
 
-    def national(self) -> tuple[dict[str, set[int]], tuple[int, ...]]:
-        """Folded town (and alias) -> the municipalities that have it, for an address naming none."""
+    def national(self) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+        """Folded town -> the municipalities that have it, for an address naming none (紀尾井町1-3).
+
+        Town names and the forms a town with a number is typed in (北16西, 月寒東3); built only when
+        an address names no municipality, without building every municipality's full index.
+        """
         if self._national is None:
-            found: dict[str, set[int]] = defaultdict(set)
-            for i in range(len(self.munis)):
-                index = self.towns(i)
-                for f in (*index.names, *(a for a, v in index.aliases.items() if v is not None)):
+            found: dict[str, list[int]] = defaultdict(list)
+            for i, muni in enumerate(self.munis):
+                folded = {fold(name) for name in muni.towns_text.split("|")} if muni.towns_text else set()
+                for f in folded:
                     if len(f) >= 2:  # one-character towns (甲, ハ) are too common to stand alone
-                        found[f].add(i)
-            self._national = dict(found), tuple(sorted({len(k) for k in found}, reverse=True))
+                        found[f].append(i)
+                    if any(c.isdigit() for c in f):
+                        for alias in _numbered_aliases(f, folded):
+                            found[alias].append(i)
+            self._national = ({k: tuple(sorted(set(v))) for k, v in found.items()},
+                              tuple(sorted({len(k) for k in found}, reverse=True)))
         return self._national
 
     # ------------------------------------------------------------ resolving an address
@@ -435,6 +452,18 @@ class Gazetteer:
                 town, n = hit
                 return aza, TownMatch(town, offset + begin, offset + begin + ends[n - 1])
         return None
+
+
+def _numbered_aliases(f: str, names: set[str]) -> list[str]:
+    """北16西 for 北16条西, 月寒東3 for 月寒東3条 (when 月寒東 is no town itself): for the national index."""
+    out = []
+    m = _JO.match(f)
+    if m:
+        out.append(m.group(1) + m.group(2))
+    m = _NUMBERED.match(f)
+    if m and m.group(1) not in names:
+        out.append(m.group(1) + m.group(2))
+    return [a for a in out if a not in names]
 
 
 def _block_follows(text: str) -> bool:

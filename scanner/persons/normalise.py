@@ -18,7 +18,8 @@ import jaconv
 from .. import rules
 from .gazetteer import Place, resolve, rest_after_town
 from .numerals import CHARS as _KN
-from .numerals import kanji_number
+from .numerals import as_digits
+from .numerals import kanji_number as kanji_number  # re-exported: 十二 -> 12
 
 # ---------------------------------------------------------------- shared pieces
 _INVISIBLE = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\u200b-\u200f\u2060\ufeff\u00ad]")  # + soft hyphen, LRM/RLM
@@ -29,6 +30,7 @@ _HYPHEN_NEAR_DIGIT = re.compile(f"(?<=\\d)[{_HYPHENS}]+|[{_HYPHENS}]+(?=\\d)")
 _POSTCODE_START = frozenset("〒0123456789 \t\u3000")
 _LEADING_POSTCODE = re.compile(f"^\\s*〒?\\s*\\d{{3}}[{_HYPHENS}]?\\d{{4}}\\s*")
 
+_LONGEST = 300
 _MARK = "\x1f"  # inside the rules only: between a town found in the gazetteer and the rest of the address
 # 一番町/二番町 (千代田区) and 一番/二番 followed by a 丁目 are town names
 # (名古屋市熱田区一番二丁目: 一番 is the town) and 一〇二号室 is a room, not a block number
@@ -65,6 +67,9 @@ _GO_THEN_NUMBER = re.compile(r"(?<=\d)号(?=\d)")
 _SPACED_NUMBERS = re.compile(r"(?<![\d-])\d+(?:[ \t\u3000\u00a0]+\d+){2,}")
 # a block is the first number (chain) that is not part of a place name: 北1条, 東2線, 第3地割, 1番町
 _BLOCK = re.compile(r"\d+(?:-\d+)*(?!\d|-\d|条|線|地割|番町|丁(?!目))")
+# after a town found in the gazetteer: 南郷通17丁目南12-3 keeps its 南 (南郷通17丁目北 is another block)
+_BLOCK_AFTER_TOWN = re.compile(r"\d+(?:-\d+)*(?:[東西南北]\d+(?:-\d+)*)?(?!\d|-\d|条|線|地割|番町|丁(?!目))")
+_NUMBERS = re.compile(r"\d+")
 _MAX_BLOCK_PARTS = 3  # 丁目-番-号: a fourth number (3-12-5-101) is the room
 
 _AZA = re.compile("大字|字")
@@ -94,7 +99,13 @@ _LEAD_REMARK = re.compile(f"^(?:[{_MARKS}]+|[(（\\[［【〔][^()（）\\[\\]�
 
 
 def nfkc(text: str) -> str:
-    """NFKC, then drop variation selectors and zero-width characters (invisible, but break equality)."""
+    """NFKC, then drop variation selectors and zero-width characters (invisible, but break equality).
+
+    Only the first 300 characters count: no name or address is longer, and a crafted cell of 32,767
+    numerals must not make the count crawl.
+    """
+    if len(text) > _LONGEST:
+        text = text[:_LONGEST]
     if not text.isascii():
         text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     return text.strip()
@@ -181,6 +192,8 @@ def address_nfkc(text: str) -> str:
     """NFKC, invisible characters dropped, a leading mark or (remark) and postal code (〒160-0023) removed,
     不明/同上/- -> ""."""
     text = nfkc(text)
+    if _MARK in text:  # the rules' own separator, typed: not ours
+        text = text.replace(_MARK, "")
     if text[:1] in _LEAD_REMARK_START:  # ★, (旧住所), 【施設】 typed before the address
         text = _LEAD_REMARK.sub("", text)
     if text[:1] in _POSTCODE_START:
@@ -254,11 +267,11 @@ def _look_alike_table() -> dict[int, str]:
 
 
 def _to_digits(m: re.Match[str]) -> str:
-    return str(kanji_number(m.group(0)))
+    return as_digits(m.group(0))
 
 
 def _hyphen_chain(m: re.Match[str]) -> str:
-    return "-".join(p if p.isdigit() else str(kanji_number(p)) if not _HAS_DIGIT.search(p) else p
+    return "-".join(p if p.isdigit() else as_digits(p) if not _HAS_DIGIT.search(p) else p
                     for p in _KN_HYPHEN_SPLIT.split(m.group(0)))
 
 
@@ -285,7 +298,7 @@ def _kanji_numerals(text: str, after_town: bool = False) -> str:
     if "町目" in text:  # 一町目 for 一丁目
         text = _CHOME_TYPO.sub("丁目", text)
     if after_town and (m := _SUB_TOWN.match(text)):
-        text = str(kanji_number(m.group(1)) if not m.group(1).isdigit() else m.group(1)) + "-" + text[m.end():]
+        text = as_digits(m.group(1)) + "-" + text[m.end():]
     if not _HAS_KN.search(text):
         return text
     if "○" in text:  # ○ (a circle) typed for 〇: 二○一
@@ -411,14 +424,15 @@ def _place_names(text: str, after_town: bool = False) -> str:
 place_names = _after_mark(_place_names)
 
 
-def _split(text: str) -> tuple[str, str]:
-    m = _BLOCK.search(text)
+def _split(text: str, parts: int = _MAX_BLOCK_PARTS, pattern: re.Pattern[str] = _BLOCK) -> tuple[str, str]:
+    m = pattern.search(text)
     if not m:
         return text, ""
     end = m.end()
     block = m.group(0)
-    if block.count("-") >= _MAX_BLOCK_PARTS:
-        end = m.start() + len("-".join(block.split("-")[:_MAX_BLOCK_PARTS]))
+    if len(_NUMBERS.findall(block)) > parts:
+        cut = [n.end() for n in _NUMBERS.finditer(block)][parts - 1]
+        end = m.start() + cut
     return text[:end], text[end:].strip(" -")
 
 
@@ -434,8 +448,10 @@ def split_building(text: str) -> tuple[str, str]:
     """
     if _MARK in text:
         head, _mark, rest = text.partition(_MARK)
-        block, building = _split(rest)
+        block, building = _split(rest, pattern=_BLOCK_AFTER_TOWN)
         return head + block, building
+    if text.startswith("北海道"):  # a town not found: 月寒東3-18-1-72 may be 条-丁目-番-号, keep four numbers
+        return _split(text, _MAX_BLOCK_PARTS + 1)
     return _split(text)
 
 

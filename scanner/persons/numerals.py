@@ -5,6 +5,14 @@ from __future__ import annotations
 DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"壱": 1, "弐": 2, "参": 3}
 UNITS = {"十": 10, "拾": 10, "百": 100, "千": 1000}
 CHARS = "".join(DIGITS) + "".join(UNITS)  # every character of a kanji numeral
+LONGEST = 8  # 千二百三十四 and 一二三四 are numbers; a longer run of numeral characters is not read as one
+
+
+def as_digits(run: str) -> str:
+    """A run of kanji numerals written in digits, or the run unchanged when it is too long to be a number."""
+    if run.isascii():  # already digits
+        return run
+    return str(kanji_number(run)) if len(run) <= LONGEST else run
 
 
 def kanji_number(text: str) -> int:
