@@ -45,7 +45,8 @@ _NAME_HEAD = re.compile(r"^[^\d\-]*")
 _LEADING_JUNK = re.compile(r"^(?:[-の之ノ]+(?=\d)|\([^()]{1,12}\)|（[^（）]{1,12}）)")
 _KANJI = "\u3400-\u9fff\U00020000-\U0002fa1f々"
 _HIRAGANA = re.compile("[\u3041-\u3096]+")
-_KANJI_RUN = re.compile(f"[{_KANJI}]")
+_FUZZY_CHARS = re.compile("[\u3041-\u3096]{2,}|\ufffd+")  # kana typed for a kanji (one の or が is a particle)
+_KANA_FOR_KANJI = re.compile(f"[{_KANJI}][\u3041-\u3096]{{2,}}[{_KANJI}]")  # 柿さき町: kana between kanji
 _HYPHEN_NEXT = 1  # alias kinds: what must follow an alias in the typed text
 _DIGIT_NEXT = 2
 _CHAIN4 = 3  # "-" and a chain of at least three more numbers: 月寒東3-18-1-72 when 月寒東 is a town too
@@ -78,7 +79,7 @@ def fold(text: str) -> str:
     return text
 
 
-def fold_with_ends(text: str) -> tuple[str, list[int]]:
+def fold_with_ends(text: str) -> tuple[str, Sequence[int]]:
     """``fold(text)`` and, for each folded character, where in ``text`` the characters it came from end.
 
     So a town found in the folded text can be cut from the typed text: ``text[ends[n - 1]:]`` is what
@@ -86,7 +87,7 @@ def fold_with_ends(text: str) -> tuple[str, list[int]]:
     """
     text = text.translate(_char_fold())
     if not _SLOW_FOLD.search(text):
-        return text, list(range(1, len(text) + 1))
+        return text, range(1, len(text) + 1)
     out: list[str] = []
     ends: list[int] = []
     i, n = 0, len(text)
@@ -240,8 +241,10 @@ class TownIndex:
         """A town typed with kana for a kanji (くじ野川 for 鬮野川), with a kanji the table writes in kana
         (柿碕町 for 柿さき町) or with U+FFFD for a character lost in a conversion (��尾井町): the one town
         it can be, or None. Tried only when nothing else matched."""
-        hit: set[tuple[str, int]] = set()
         longest = self.lengths[0] + 2 if self.lengths else 0  # a kana run may be longer than its kanji
+        if not self._kana_names() and not _FUZZY_CHARS.search(folded, 0, longest):
+            return None  # nothing typed in kana or lost, and no town written in kana: nothing to guess
+        hit: set[tuple[str, int]] = set()
         for n in range(min(len(folded), longest), 0, -1):
             if n < len(folded) and not (folded[n].isdigit() or folded[n] == "-"):
                 continue  # a town is followed by its block number, or by nothing
@@ -255,22 +258,23 @@ class TownIndex:
         return next(iter(hit)) if len({t for t, _n in hit}) == 1 else None
 
     def _kana_names(self) -> list[tuple[re.Pattern[str], str]]:
-        """Towns the table writes with kana for a kanji (柿さき町), as patterns that take the kanji too."""
+        """Towns the table writes with kana for a kanji between kanji (柿さき町), as patterns that take the
+        kanji too (a name that starts in kana, つつじが丘, is written so)."""
         if self._kana is None:
             self._kana = [(p, town) for f, town in self.names.items()
-                          if town is not None and _HIRAGANA.search(f) and len(_KANJI_RUN.findall(_HIRAGANA.sub("", f))) >= 2
-                          and (p := _fuzzy(f)) is not None]
+                          if town is not None and _KANA_FOR_KANJI.search(f) and (p := _fuzzy(f)) is not None]
         return self._kana
 
 
 @lru_cache(maxsize=4096)
 def _fuzzy(text: str) -> re.Pattern[str] | None:
-    """A pattern where each run of hiragana may stand for as many kanji or fewer, and each run of U+FFFD
-    for as many characters or fewer; None when the text has neither."""
-    if "\ufffd" not in text and not _HIRAGANA.search(text):
+    """A pattern where each run of two or more hiragana may stand for as many kanji or fewer, and each run
+    of U+FFFD for as many characters or fewer; None when the text has neither. A single の or が is
+    a particle of the name (丸の内), not a kanji typed in kana."""
+    if not _FUZZY_CHARS.search(text):
         return None
     parts, i = [], 0
-    for m in re.finditer("[\u3041-\u3096]+|\ufffd+", text):
+    for m in _FUZZY_CHARS.finditer(text):
         parts.append(re.escape(text[i:m.start()]))
         k = m.end() - m.start()
         parts.append(f".{{1,{k}}}" if m.group(0)[0] == "\ufffd" else f"[^\u3040-\u30ff\\d-]{{1,{k}}}")
@@ -374,11 +378,11 @@ class Gazetteer:
         body = text[start:]
         folded, ends = fold_with_ends(body)
         for n in self.muni_lengths:
-            if n > len(folded):
-                continue
-            ids = [i for i in self.muni_names.get(folded[:n], ()) if not pref or self.munis[i].pref == pref]
-            if ids:
-                return self._pick(ids, pref, text, start, start + ends[n - 1])
+            hit = self.muni_names.get(folded[:n]) if n <= len(folded) else None
+            if hit is not None:
+                ids = [i for i in hit if not pref or self.munis[i].pref == pref]
+                if ids:
+                    return self._pick(ids, pref, text, start, start + ends[n - 1])
         if pref and "\ufffd" in body:  # 群馬県��川市: a character lost in a conversion
             return self._lost_character(pref, text, start, folded, ends)
         return self._town_only(pref, text, start, folded)
@@ -416,18 +420,20 @@ class Gazetteer:
         return None
 
     def _town_only(self, pref: str, text: str, start: int, folded: str) -> Place | None:
+        """Every town name the address may start with must point to one municipality: 紀尾井町1-3 is
+        千代田区; 旭町1-2 is not placed, though only 旭川市 has a 旭町一条, since a 旭町 is in many."""
         found, lengths = self.national()
+        ids: set[int] = set()
         for n in lengths:
             if n > len(folded) or (n < 3 and n < len(folded) and not (folded[n].isdigit() or folded[n] == "-")):
                 continue  # a short town stands alone only before its block number
-            ids = [i for i in found.get(folded[:n], ()) if not pref or self.munis[i].pref == pref]
-            if not ids:
-                continue
+            ids.update(i for i in found.get(folded[:n], ()) if not pref or self.munis[i].pref == pref)
             if len(ids) > 1:
                 return None
-            place = self._pick(ids, pref, text, start, start)
-            return place if place is not None and place.town is not None else None
-        return None
+        if len(ids) != 1:
+            return None
+        place = self._pick(sorted(ids), pref, text, start, start)
+        return place if place is not None and place.town is not None else None
 
     def find_town(self, i: int, rest: str, guess: bool = True) -> tuple[str, TownMatch] | None:
         """The town of municipality ``i`` that ``rest`` (the text after the municipality) names.

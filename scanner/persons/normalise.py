@@ -355,10 +355,9 @@ def fill_prefecture(text: str) -> str:
     if place.muni is None:
         return place.pref + text[place.body_start:]
     out = place.pref + place.muni.key + text[place.muni_end:]
-    if place.town is not None:  # the town step will ask about ``out``: answer it now
-        if len(_TOWN_OF) > _TOWN_CACHE:
-            _TOWN_OF.clear()
-        _TOWN_OF[out] = _with_town(place, text)
+    if len(_TOWN_OF) > _TOWN_CACHE:
+        _TOWN_OF.clear()
+    _TOWN_OF[out] = out if place.town is None else _with_town(place, text)  # what the town step will ask
     return out
 
 
