@@ -28,7 +28,7 @@ log = logging.getLogger("leakscan")
 
 GiB = 1 << 30
 DEFAULT_MEMORY = 6 * GiB
-PRELOAD = ["scanner.tables", "scanner.detectors.spreadsheet"]
+PRELOAD = ["scanner.tables", "scanner.inspectors.spreadsheet"]
 
 
 def _serve(conn: Connection, memory: int) -> None:

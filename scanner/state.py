@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import ScanConfig
+from .contracts import ResultMark, ScanResult
 from .errors import UsageError
 from .models import Digests, FileHit, FileStat, Hop, Link, Location, Skipped
 from .timeutil import now_utc
@@ -67,19 +68,9 @@ def _hit_from(loc: dict[str, Any], j: dict[str, Any]) -> ReplayedHit:
     return hit
 
 
-@dataclasses.dataclass
-class Mark:
-    """Where the result lists stood when one file's examination began."""
-
-    hits: int
-    skipped: int
-    links: int
-    files_seen: int
-    bytes_read: int
-
-
 class ScanState:
-    """The SQLite state of one --out folder; consulted by the pipeline's examine() when present."""
+    """The SQLite state of one --out folder; consulted by the pipeline's examine() when present
+    (it is the pipeline's ``contracts.ResumeLog``)."""
 
     def __init__(self, path: Path, resuming: bool) -> None:
         self.path = path
@@ -136,7 +127,7 @@ class ScanState:
 
 
     # -- the pipeline hooks ------------------------------------------------------------------------
-    def replay(self, key: str, result: Any) -> bool:
+    def replay(self, key: str, result: ScanResult) -> bool:
         """Append a recorded file's outcome to ``result``; False when it was not recorded."""
         if not self.resuming:
             return False
@@ -151,12 +142,7 @@ class ScanState:
         result.bytes_read += o["bytes_read"]
         return True
 
-    @staticmethod
-    def mark(result: Any) -> Mark:
-        return Mark(len(result.hits), len(result.skipped), len(result.links), result.files_seen,
-                    result.bytes_read)
-
-    def record(self, key: str, result: Any, m: Mark) -> None:
+    def record(self, key: str, result: ScanResult, m: ResultMark) -> None:
         """Remember what examining one file (and its archive members) added to ``result``."""
         n_bytes = result.bytes_read - m.bytes_read
         hits = result.hits[m.hits:]

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from . import TOOL_NAME, __version__, rules
+from .contracts import ScanResult
 from .errors import UsageError
-from .pipeline import ScanResult
 
 SCHEMA = "leakscan/findings@1"
 FINDINGS = "findings.json"

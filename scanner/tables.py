@@ -14,37 +14,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .errors import ReadError, error_name
+from .sheet import Caps, CellBudget, Sheet
+from .xlsb import pyxlsb_sheets
+
+__all__ = ["Caps", "Sheet"]  # their home is scanner.sheet; kept importable from here for the readers
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 BINARY_FORMATS = ("xlsx", "xlsb", "ods", "xls")
 # Excel 2-4 worksheets and BIFF5 streams saved without an OLE container start with a BOF record
 _BARE_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
-
-
-@dataclass
-class Sheet:
-    """One sheet: rows of cell values; ``first_row`` (1-based) / ``first_col`` (0-based) place them."""
-
-    name: str
-    rows: Iterable[list[object]]  # a list, or a stream while a workbook is being read
-    first_row: int = 1
-    first_col: int = 0
-
-
-@dataclass(frozen=True)
-class Caps:
-    """Limits for one file: cells per sheet, bytes after decompression, seconds of parsing."""
-
-    max_cells: int = 20_000_000
-    max_inflated: int = 2 << 30
-    timeout: float = 120.0
 
 
 @dataclass
@@ -186,27 +170,6 @@ def check_zip(data: bytes, caps: Caps) -> None:
         raise ReadError("corrupt", f"zip: {type(e).__name__}") from e
 
 
-class _Budget:
-    """Cells and wall time spent on one file; raising ReadError when either runs out."""
-
-    def __init__(self, caps: Caps) -> None:
-        self.caps = caps
-        self.cells = 0
-        self.deadline = time.monotonic() + caps.timeout
-
-    def add(self, n: int) -> None:
-        self.cells += n
-        if self.cells > self.caps.max_cells:
-            raise ReadError("too-large", f"a sheet has more than {self.caps.max_cells} cells (--max-cells)")
-
-    def next_sheet(self) -> None:
-        self.cells = 0
-
-    def tick(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise ReadError("timeout", f"parsing took longer than {self.caps.timeout:g} s")
-
-
 # --- workbooks (calamine first) ----------------------------------------------------------------------
 
 def read_workbook(data: bytes, fmt: str, caps: Caps) -> Workbook:
@@ -240,8 +203,6 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         if started or fmt not in ("xlsx", "xlsb"):
             raise ReadError("corrupt", first) from e
     if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)
-        from .xlsb import pyxlsb_sheets
-
         fallback, reader = pyxlsb_sheets, "pyxlsb"
     else:
         fallback, reader = _openpyxl_sheets, "openpyxl"
@@ -265,7 +226,7 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
 def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None) -> Iterator[Sheet]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-    budget = _Budget(caps)
+    budget = CellBudget(caps)
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     if declared is not None:
         declared += [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
@@ -285,7 +246,7 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
         wb.close()
 
 
-def _ticking(rows: Iterable[list[object]], budget: _Budget) -> Iterator[list[object]]:
+def _ticking(rows: Iterable[list[object]], budget: CellBudget) -> Iterator[list[object]]:
     for i, row in enumerate(rows):
         if not i & 0x3FFF:
             budget.tick()
@@ -295,7 +256,7 @@ def _ticking(rows: Iterable[list[object]], budget: _Budget) -> Iterator[list[obj
 def _openpyxl_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
     from openpyxl import load_workbook
 
-    budget = _Budget(caps)
+    budget = CellBudget(caps)
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         for ws in wb.worksheets:
@@ -408,7 +369,7 @@ def read_text_table(data: bytes, caps: Caps) -> Workbook:
 
 def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
     """A CSV/TSV/TXT table as one streamed sheet; CR-only line ends and quoted newlines survive."""
-    budget = _Budget(caps)
+    budget = CellBudget(caps)
     text, enc = decode_text(data)
     if "\x00" in text:
         text = text.replace("\x00", "")

@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterator
 
 from .errors import ReadError
-from .tables import Caps, Sheet, _Budget
+from .sheet import Caps, CellBudget, Sheet
 
 BRT_BUNDLE_SH = 0x9C  # BrtBundleSh (MS-XLSB 2.4.304): one sheet in the workbook's sheet list
 MAX_COLUMNS = 16384  # XFD, Excel's last column
@@ -133,7 +133,7 @@ def pyxlsb_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
     from pyxlsb import biff12, open_workbook
 
     check_parts(data)
-    budget = _Budget(caps)
+    budget = CellBudget(caps)
     with open_workbook(io.BytesIO(normalise_beta(data) or data)) as wb:
         for index, name in enumerate(wb.sheets, 1):
             budget.next_sheet()
@@ -142,7 +142,7 @@ def pyxlsb_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
             yield Sheet(name, rows)
 
 
-def _sheet_rows(ws: object, strings: object, biff12: object, budget: _Budget) -> Iterator[list[object]]:
+def _sheet_rows(ws: object, strings: object, biff12: object, budget: CellBudget) -> Iterator[list[object]]:
     """Rows of one pyxlsb worksheet from its cell records; blank rows keep row numbers right."""
     reader = ws._reader  # type: ignore[attr-defined]  # rows() would cut cells to the declared dimension
     reader.seek(ws._data_offset)  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from conftest import ROOT, run_leakscan
 
-from scanner.recyclebin import make_i_file
+from scanner.inspectors.recyclebin import make_i_file
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 LEAKED = "介護予防_利用者名簿.xlsx"

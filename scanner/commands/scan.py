@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..codes import COPY_REASONS, Reason
 from ..config import MiB, ScanConfig
 from ..errors import UsageError
 from ..sources.single import IMAGE_SUFFIXES
@@ -14,8 +15,6 @@ from ..textsafe import shown
 
 if TYPE_CHECKING:
     from ..state import ScanState
-
-STRONG_REASONS = {"name", "name-variant", "known-hash"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -161,7 +160,7 @@ def execute(config: ScanConfig, state: ScanState | None = None) -> tuple[dict, d
 
 def summarise(doc: dict, paths: dict) -> None:
     files = doc["files"]
-    strong = [f for f in files if STRONG_REASONS & set(f["reasons"])]
+    strong = [f for f in files if COPY_REASONS & set(f["reasons"])]
     holding = sum(1 for f in strong if (f.get("pii") or {}).get("records"))
     print(f"copies of the named file: {len(strong)}" + (f" ({holding} holding person records)" if holding else ""),
           file=sys.stderr)
@@ -175,7 +174,7 @@ def summarise(doc: dict, paths: dict) -> None:
         note = f"; NOT counted: {len(unread)} leaked file(s) that could not be read" if unread else ""
         print(f"persons affected:         {persons['unique']} (records {persons['records']}, "
               f"distinct name + address {exact}{note})", file=sys.stderr)
-        derived = [f for f in files if "record-overlap" in f["reasons"]]
+        derived = [f for f in files if Reason.RECORD_OVERLAP in f["reasons"]]
         print(f"files sharing records:    {len(derived)}", file=sys.stderr)
     print(f"report:                   {shown(paths['report'])}", file=sys.stderr)
 
@@ -183,7 +182,7 @@ def summarise(doc: dict, paths: dict) -> None:
 def exit_code(doc: dict) -> int:
     if doc["scan"].get("source_errors"):
         return 2
-    return 1 if any(STRONG_REASONS & set(f["reasons"]) for f in doc["files"]) else 0
+    return 1 if any(COPY_REASONS & set(f["reasons"]) for f in doc["files"]) else 0
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:

@@ -17,18 +17,10 @@ from typing import Any
 
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
-from . import Item, NameBatch, batched
+from .base import Item, NameBatch, batched
 from .image_fs import FsContext, fs_label, walk_fs
-from .image_media import (
-    DfvfsImage,
-    EwfImage,
-    RawImage,
-    looks_like_image,
-    mbr_partitions,
-    media_hashes,
-    signature_kind,
-    split_segments,
-)
+from .image_media import DfvfsImage, EwfImage, RawImage, media_hashes
+from .image_sniff import looks_like_image, mbr_partitions, open_evidence, signature_kind, split_segments
 
 __all__ = ["ImageSource", "looks_like_image"]
 
@@ -206,8 +198,6 @@ class ImageSource:
             raise SourceError(f"cannot open the {kind} image ({_short(e)})") from e
 
     def _signature(self) -> str | None:
-        from .image_media import open_evidence
-
         try:
             fd = open_evidence(self.text)
             try:

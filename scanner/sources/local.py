@@ -18,7 +18,7 @@ from typing import IO, Any
 from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
-from . import Item, NameBatch
+from .base import Item, NameBatch
 
 _BY_NAME = attrgetter("name")
 _NOATIME = getattr(os, "O_NOATIME", 0)

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import ReadError, SourceError, UsageError
 from ..models import FileStat, Hop, Link, Location, Skipped
-from . import Item
+from .base import Item
 
 PASSWORD_ENV = "LEAKSCAN_SMB_PASSWORD"
 METHOD = "read-only SMB (smbprotocol), no mount"

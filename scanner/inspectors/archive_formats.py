@@ -19,12 +19,20 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import IO, Any
 
+from ..backends import load
+from ..contracts import ScanContext
 from ..errors import ReadError
 from ..models import Entry, Hop, Link, Skipped
-from ..pipeline import ScanContext
+from ..sources.base import Item
+from ..sources.local import decode_name
 from ..timeutil import iso_utc
-from .archive import DOCUMENT_MARKERS, ArchiveMemberEntry, Caps, error_reason, member_base_name
-from .local import decode_name
+from .archive_members import (
+    DOCUMENT_MARKERS,
+    ArchiveLimits,
+    ArchiveMemberEntry,
+    error_reason,
+    member_base_name,
+)
 
 DOS_TIME_NOTE = "zip: local time of the computer that made the archive, 2 s resolution"
 UTF8_FLAG = 0x800
@@ -52,7 +60,7 @@ def guess_by_name(name: str, data: bytes) -> str | None:
 class Opened:
     """An archive whose directory was read: its status and a lazy member listing."""
 
-    items: Callable[[], Iterator[Any]]
+    items: Callable[[], Iterator[Item]]
     status: str = "ok"
     detail: str = ""
     is_document: bool = False
@@ -71,7 +79,7 @@ class _Member:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _yield_member(parent: Entry, hop: Hop, m: _Member, ctx: ScanContext, caps: Caps,
+def _yield_member(parent: Entry, hop: Hop, m: _Member, ctx: ScanContext, caps: ArchiveLimits,
                   opener: Callable[[], IO[bytes]], blocked: tuple[str, str] | None, charged: int = 0):
     """A readable member becomes an entry; a blocked one (encrypted, refused) becomes a Skipped, unless its
     name matches a rule: then it is an entry whose open() fails, so the pipeline lists it as a hit too."""
@@ -129,14 +137,14 @@ def _zip_is_symlink(info: zipfile.ZipInfo) -> bool:
     return info.create_system == 3 and statmod.S_ISLNK(info.external_attr >> 16)
 
 
-def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) -> Opened:
+def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     zf = zipfile.ZipFile(io.BytesIO(data))
     infos = zf.infolist()
     names = {i.filename for i in infos}
     files = [i for i in infos if not i.is_dir()]
     locked = sum(1 for i in files if i.flag_bits & ENCRYPTED_FLAG or i.compress_type == AES_METHOD)
 
-    def items() -> Iterator[Any]:
+    def items() -> Iterator[Item]:
         for info in files:
             path, raw_hex = zip_member_name(info)
             mtime, note = zip_member_time(info)
@@ -165,7 +173,7 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop)
 class _CappedWriter:
     """py7zr writes each member here; over its cap or the archive budget, extraction stops."""
 
-    def __init__(self, name: str, limit: int, caps: Caps, done: dict[str, bytes]) -> None:
+    def __init__(self, name: str, limit: int, caps: ArchiveLimits, done: dict[str, bytes]) -> None:
         self.name, self.limit, self.caps, self.done = name, limit, caps, done
         self.buf = io.BytesIO()
 
@@ -191,8 +199,8 @@ class _CappedWriter:
         self.done[self.name] = self.buf.getvalue()
 
 
-def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) -> Opened:
-    import py7zr
+def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
+    py7zr = load("py7zr")  # slow to import, and optional: the member list says when it is missing
 
     try:
         z = py7zr.SevenZipFile(io.BytesIO(data))
@@ -216,7 +224,7 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) 
         mtime = lw.as_datetime().astimezone(UTC).isoformat().replace("+00:00", "Z") if lw is not None else None
         return _Member(f.filename, None, int(f.uncompressed or 0), None, mtime)
 
-    def items() -> Iterator[Any]:
+    def items() -> Iterator[Item]:
         for f in files:
             if f.is_symlink:
                 yield Link(parent.location.child(hop, f.filename), "?")
@@ -255,7 +263,7 @@ def _no_open() -> IO[bytes]:
 
 
 def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry, hop: Hop, ctx: ScanContext,
-                      caps: Caps, member: Callable[[Any], _Member]) -> Iterator[Any]:
+                      caps: ArchiveLimits, member: Callable[[Any], _Member]) -> Iterator[Item]:
     """Extract a few members (at most the in-memory cap in all) in one pass, then yield them."""
     if not batch:
         return
@@ -319,14 +327,14 @@ def _tar_tail(tf: tarfile.TarFile, limit: int) -> str | None:
     return None
 
 
-def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) -> Opened:
+def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     """Read as a stream (compressed tars are inflated once, front to back); each regular member is read
     whole into memory before it is yielded, so nothing is inflated twice."""
     stream = io.BytesIO(data)
     tf = tarfile.open(fileobj=stream, mode="r|*", tarinfo=_WatchedTarInfo)
     ratio_limit = caps.whole_archive_limit(len(data))
 
-    def items() -> Iterator[Any]:
+    def items() -> Iterator[Item]:
         count = 0
         while True:
             try:
@@ -385,7 +393,7 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop)
 # ---------------------------------------------------------------- a single compressed file (.gz, .bz2, .xz)
 
 
-def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) -> Opened:
+def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     """A compressed tar (by name, or ``ustar`` in the first inflated block), or else one compressed
     file (``名簿.xlsx.gz`` holds ``名簿.xlsx``)."""
     if parent.name.casefold().endswith(TAR_EXTS) or _inflate_head(data)[257:262] == b"ustar":
@@ -396,7 +404,7 @@ def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, ho
     content, size, blocked, mtime = _inflate_single(data, caps)  # a broken stream raises: the archive is corrupt
     m = _Member(inner, None, size, len(data), iso_utc(mtime) if mtime else None)
 
-    def items() -> Iterator[Any]:
+    def items() -> Iterator[Item]:
         if blocked:
             yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
         else:
@@ -422,7 +430,7 @@ def _inflate_head(data: bytes) -> bytes:
         return f.read(512)
 
 
-def _inflate_single(data: bytes, caps: Caps) -> tuple[bytes, int, tuple[str, str] | None, int | None]:
+def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple[str, str] | None, int | None]:
     """Inflate a .gz/.bz2/.xz stream in 1 MiB steps, stopping at the first cap it passes.
     Returns (content, bytes inflated, why refused, gzip mtime)."""
     ratio_limit = caps.whole_archive_limit(len(data))
@@ -440,7 +448,7 @@ def _inflate_single(data: bytes, caps: Caps) -> tuple[bytes, int, tuple[str, str
     return b"".join(chunks), size, None, getattr(stream, "mtime", None)
 
 
-OPENERS: dict[str, Callable[[Entry, bytes, ScanContext, Caps, Hop], Opened]] = {
+OPENERS: dict[str, Callable[[Entry, bytes, ScanContext, ArchiveLimits, Hop], Opened]] = {
     "zip": open_zip,
     "7z": open_7z,
     "tar": open_tar,
