@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from .codes import Status
 from .config import ScanConfig
 from .errors import ReadError
 from .models import Entry, FileHit, Link, PersonRecord, Skipped
@@ -30,7 +31,7 @@ class Inspection:
 
     reasons: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
-    status: str = "ok"  # ok, encrypted, corrupt, unsupported, too-large, timeout
+    status: Status = Status.OK  # not ok: the file is also listed as skipped, with this reason
     detail: str = ""
     pii: dict[str, Any] | None = None
     records: Iterable[PersonRecord] | None = None  # in-memory person records (never serialised in clear)
@@ -166,4 +167,4 @@ def run_inspector(inspector: Inspector, entry: Entry, data: bytes, ctype: str, c
         return Inspection(status=e.reason, detail=e.detail)
     except BaseException as e:  # noqa: BLE001 - parser crashes of every kind are data, not fatal
         log.debug("inspector %s failed on %s", inspector.name, entry.location.display(), exc_info=True)
-        return Inspection(status="corrupt", detail=f"{inspector.name}: {type(e).__name__}")
+        return Inspection(status=Status.CORRUPT, detail=f"{inspector.name}: {type(e).__name__}")

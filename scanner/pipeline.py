@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .codes import Reason, Status
 from .config import ScanConfig
 from .contenttype import content_type, mismatch
 from .contracts import (
@@ -52,7 +53,7 @@ class _LazyHead:
             except ReadError as e:
                 self.error, self._data = e, b""
             except OSError as e:
-                self.error, self._data = ReadError("unreadable", e.strerror or str(e)), b""
+                self.error, self._data = ReadError(Status.UNREADABLE, e.strerror or str(e)), b""
         return self._data
 
 
@@ -99,12 +100,12 @@ def _examine(entry: Entry, ctx: ScanContext) -> None:
         _unreadable(entry, matches, st, e, ctx)
         return
     except OSError as e:
-        _unreadable(entry, matches, st, ReadError("unreadable", e.strerror or str(e)), ctx)
+        _unreadable(entry, matches, st, ReadError(Status.UNREADABLE, e.strerror or str(e)), ctx)
         return
     ctype = content_type(read.head)
     inspections: list[Inspection] = []
     if wanted and read.data is None:
-        inspections.append(Inspection(status="too-large",
+        inspections.append(Inspection(status=Status.TOO_LARGE,
                                       detail=f"{read.digests.size} bytes > cap {config.max_inspect_bytes}"))
     elif wanted:
         inspections = [run_inspector(i, entry, read.data or b"", ctype, ctx) for i in wanted]
@@ -113,12 +114,12 @@ def _examine(entry: Entry, ctx: ScanContext) -> None:
     rule_names = [f"{m.reason}:{m.rule}" for m in matches]
     d = read.digests
     if ctx.known_hashes and ({d.sha256, d.sha1, d.md5} & ctx.known_hashes):
-        reasons.append("known-hash")
-        rule_names.append("known-hash")
+        reasons.append(Reason.KNOWN_HASH)
+        rule_names.append(Reason.KNOWN_HASH)
     pii = None
     records = None
     annotations: dict[str, Any] | None = None
-    bad = [i for i in inspections if i.status != "ok"]
+    bad = [i for i in inspections if i.status != Status.OK]
     for ins in inspections:
         reasons += ins.reasons
         rule_names += ins.rules
@@ -126,7 +127,7 @@ def _examine(entry: Entry, ctx: ScanContext) -> None:
         records = ins.records if ins.records is not None else records
         annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
     reasons = list(dict.fromkeys(reasons))
-    status = bad[0].status if bad else "ok"
+    status = bad[0].status if bad else Status.OK
     detail = "; ".join(i.detail for i in bad if i.detail)
     if reasons:
         hit = FileHit(entry.location, st, d, ctype, reasons, status=status, status_detail=detail,
@@ -214,7 +215,7 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
                 walk(source.entries() if batches is None else batches(), ctx)
         except SourceError as e:
             result.source_errors.append({"source": source.text, "error": str(e)})
-            result.skipped.append(Skipped(Location(source.text, ""), "source-error", str(e)))
+            result.skipped.append(Skipped(Location(source.text, ""), Status.SOURCE_ERROR, str(e)))
     for analysis in ANALYSES:
         run_analysis(analysis, ctx)
     result.finished = now_utc()

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .codes import Status
 from .errors import ReadError
 
 
@@ -43,11 +44,11 @@ class CellBudget:
     def add(self, n: int) -> None:
         self.cells += n
         if self.cells > self.caps.max_cells:
-            raise ReadError("too-large", f"a sheet has more than {self.caps.max_cells} cells (--max-cells)")
+            raise ReadError(Status.TOO_LARGE, f"a sheet has more than {self.caps.max_cells} cells (--max-cells)")
 
     def next_sheet(self) -> None:
         self.cells = 0
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
-            raise ReadError("timeout", f"parsing took longer than {self.caps.timeout:g} s")
+            raise ReadError(Status.TIMEOUT, f"parsing took longer than {self.caps.timeout:g} s")

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .codes import Status
 from .config import ScanConfig
 from .contracts import ResultMark, ScanResult
 from .errors import UsageError
@@ -60,7 +61,7 @@ def _hit_from(loc: dict[str, Any], j: dict[str, Any]) -> ReplayedHit:
     d = Digests(j["md5"], j["sha1"], j["sha256"], j["size"]) if j.get("sha256") else None
     st = FileStat(j["size"], j.get("mtime"), j.get("atime"), j.get("ctime"), j.get("btime"), j.get("time_note"))
     hit = ReplayedHit(_loc_from(loc), st, d, j.get("type", ""), list(j.get("reasons") or []),
-                      status=j.get("status", "ok"), status_detail=j.get("status_detail", ""),
+                      status=j.get("status", Status.OK), status_detail=j.get("status_detail", ""),
                       deleted=bool(j.get("deleted")), type_mismatch=j.get("type_mismatch"),
                       matched_rules=list(j.get("matched_rules") or []), pii=j.get("pii"),
                       overlap=j.get("overlap"), annotations=j.get("annotations"))

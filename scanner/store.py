@@ -19,6 +19,7 @@ from typing import Any
 from . import TOOL_NAME, __version__, rules
 from .contracts import ScanResult
 from .errors import UsageError
+from .isolation import limit_notes
 
 SCHEMA = "leakscan/findings@1"
 FINDINGS = "findings.json"
@@ -100,6 +101,9 @@ def build_findings(result: ScanResult) -> dict[str, Any]:
         "skipped": [s.to_json() for s in result.skipped],
         "links": [link.to_json() for link in result.links],
     }
+    notes = limit_notes()
+    if notes:  # a cap that could not be applied is stated, never passed over (normally absent)
+        doc["scan"]["limit_notes"] = notes
     doc.update(result.extra)
     return doc
 

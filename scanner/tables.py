@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from .codes import Status
 from .errors import ReadError, error_name
 from .sheet import Caps, CellBudget, Sheet
 from .xlsb import pyxlsb_sheets
@@ -158,16 +159,16 @@ def check_zip(data: bytes, caps: Caps) -> None:
             infos = zf.infolist()
             total = sum(i.file_size for i in infos)
             if total > caps.max_inflated:
-                raise ReadError("too-large", f"inflates to {total} bytes > cap {caps.max_inflated}")
+                raise ReadError(Status.TOO_LARGE, f"inflates to {total} bytes > cap {caps.max_inflated}")
             for info in infos:
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                     with zf.open(info) as f:
                         m = _DIMENSION.search(f.read(4096))
                     cells = _col_number(m.group(1)) * int(m.group(2)) if m else 0
                     if cells > caps.max_cells:
-                        raise ReadError("too-large", f"declared sheet size {cells} cells > cap {caps.max_cells}")
+                        raise ReadError(Status.TOO_LARGE, f"declared sheet size {cells} cells > cap {caps.max_cells}")
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
-        raise ReadError("corrupt", f"zip: {type(e).__name__}") from e
+        raise ReadError(Status.CORRUPT, f"zip: {type(e).__name__}") from e
 
 
 # --- workbooks (calamine first) ----------------------------------------------------------------------
@@ -198,10 +199,10 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit):
             raise
         if isinstance(e, MemoryError):
-            raise ReadError("too-large", "out of memory while parsing") from e
+            raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
         first = f"calamine: {error_name(e)}"
         if started or fmt not in ("xlsx", "xlsb"):
-            raise ReadError("corrupt", first) from e
+            raise ReadError(Status.CORRUPT, first) from e
     if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)
         fallback, reader = pyxlsb_sheets, "pyxlsb"
     else:
@@ -214,13 +215,13 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     except ReadError:
         raise
     except MemoryError as e:
-        raise ReadError("too-large", "out of memory while parsing") from e
+        raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
     except Exception as e:  # noqa: BLE001 - openpyxl/pyxlsb/zip/xml errors of every kind
-        raise ReadError("corrupt", f"{first}; {reader}: {error_name(e)}") from e
+        raise ReadError(Status.CORRUPT, f"{first}; {reader}: {error_name(e)}") from e
     # openpyxl skips a sheet whose part is missing without a word: a partial read is not a clean one
     missing = [n for n in declared if n not in seen]
     if missing or not seen:
-        raise ReadError("corrupt", f"{first}; {reader}: {len(missing) or 'no'} sheet(s) missing or unreadable")
+        raise ReadError(Status.CORRUPT, f"{first}; {reader}: {len(missing) or 'no'} sheet(s) missing or unreadable")
 
 
 def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None) -> Iterator[Sheet]:
@@ -384,7 +385,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                     budget.tick()
                 yield row
         except csv.Error as e:
-            raise ReadError("corrupt", f"csv: {error_name(e)}") from e
+            raise ReadError(Status.CORRUPT, f"csv: {error_name(e)}") from e
 
     return Sheet("", rows()), enc
 
@@ -394,7 +395,7 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
     fmt = fmt or sniff_format(data)
     note = encryption_note(data, fmt)
     if note:
-        raise ReadError("encrypted", note)
+        raise ReadError(Status.ENCRYPTED, note)
     if fmt in BINARY_FORMATS:
         return iter_workbook(data, fmt, caps), None
     if fmt == "text":
@@ -415,10 +416,10 @@ def read_tables(data: bytes, caps: Caps, fmt: str | None = None) -> Workbook:
 def unreadable_reason(fmt: str) -> tuple[str, str]:
     """Status and detail for a content kind that is not a readable table."""
     return {
-        "zip-corrupt": ("corrupt", "damaged zip container"),
-        "ole-corrupt": ("corrupt", "damaged OLE2 container"),
-        "biff-bare": ("unsupported", "Excel 2-5 worksheet without an OLE2 container"),
-        "ole-other": ("unsupported", "OLE2 file without a workbook stream"),
-        "zip-other": ("unsupported", "zip file that is not a workbook"),
-        "binary": ("unsupported", "binary content that is not a known workbook format"),
-    }.get(fmt, ("unsupported", fmt))
+        "zip-corrupt": (Status.CORRUPT, "damaged zip container"),
+        "ole-corrupt": (Status.CORRUPT, "damaged OLE2 container"),
+        "biff-bare": (Status.UNSUPPORTED, "Excel 2-5 worksheet without an OLE2 container"),
+        "ole-other": (Status.UNSUPPORTED, "OLE2 file without a workbook stream"),
+        "zip-other": (Status.UNSUPPORTED, "zip file that is not a workbook"),
+        "binary": (Status.UNSUPPORTED, "binary content that is not a known workbook format"),
+    }.get(fmt, (Status.UNSUPPORTED, fmt))

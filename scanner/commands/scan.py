@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..codes import COPY_REASONS, Reason
+from ..codes import COPY_REASONS, Reason, Status
 from ..config import MiB, ScanConfig
 from ..errors import UsageError
 from ..sources.single import IMAGE_SUFFIXES
@@ -170,7 +170,7 @@ def summarise(doc: dict, paths: dict) -> None:
     persons = doc.get("persons")
     if persons:
         exact = "-" if persons["unique_exact"] is None else persons["unique_exact"]  # None in a merged case
-        unread = [f for f in persons.get("files", []) if f.get("status") != "ok"]
+        unread = [f for f in persons.get("files", []) if f.get("status") != Status.OK]
         note = f"; NOT counted: {len(unread)} leaked file(s) that could not be read" if unread else ""
         print(f"persons affected:         {persons['unique']} (records {persons['records']}, "
               f"distinct name + address {exact}{note})", file=sys.stderr)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
 from ..models import Entry, Hop, Skipped
@@ -89,16 +90,16 @@ class ArchiveInspector:
         cfg = self.config
         depth = archive_depth(entry.location)
         if depth >= cfg.archive_depth:
-            return Inspection(status="too-deep",
+            return Inspection(status=Status.TOO_DEEP,
                               detail=f"inside {depth} archives; not opened (--archive-depth {cfg.archive_depth})")
         if _ext_of(entry.name, UNSUPPORTED_EXTS) and sniff(data[:512]) is None:
-            return Inspection(status="unsupported", detail=f"{_last_ext(entry.name)} archive: members not examined")
+            return Inspection(status=Status.UNSUPPORTED, detail=f"{_last_ext(entry.name)} archive: members not examined")
         parent_caps = getattr(entry, "caps", None)
         budget = parent_caps.budget if isinstance(parent_caps, ArchiveLimits) else InflateBudget(cfg.max_archive_total)
         caps = ArchiveLimits(cfg.max_archive_ratio, budget, cfg.max_inspect_bytes)
         kind = sniff(data[:512]) or fmt.guess_by_name(entry.name, data)
         if kind is None:
-            return Inspection(status="corrupt", detail="not a zip, 7z or tar archive")
+            return Inspection(status=Status.CORRUPT, detail="not a zip, 7z or tar archive")
         detail = {"format": "tar" if kind == "compressed" else kind}  # a lone .gz/.bz2/.xz file says so itself
         if entry.location.raw_path_hex:
             detail["raw_path_hex"] = entry.location.raw_path_hex

@@ -20,6 +20,7 @@ from functools import partial
 from typing import IO, Any
 
 from ..backends import load
+from ..codes import Status
 from ..contracts import ScanContext
 from ..errors import ReadError
 from ..models import Entry, Hop, Link, Skipped
@@ -61,7 +62,7 @@ class Opened:
     """An archive whose directory was read: its status and a lazy member listing."""
 
     items: Callable[[], Iterator[Item]]
-    status: str = "ok"
+    status: Status = Status.OK
     detail: str = ""
     is_document: bool = False
 
@@ -159,11 +160,11 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                         pass
                 yield Link(parent.location.child(hop, path, raw_hex), target)
                 continue
-            blocked = (("encrypted", "zip member encrypted (password needed)") if encrypted
+            blocked = ((Status.ENCRYPTED, "zip member encrypted (password needed)") if encrypted
                        else caps.declared(info.file_size, info.compress_size))
             yield _yield_member(parent, hop, m, ctx, caps, partial(zf.open, info), blocked)
 
-    status, detail = ("encrypted", f"zip: {locked} of {len(files)} members encrypted") if locked else ("ok", "")
+    status, detail = (Status.ENCRYPTED, f"zip: {locked} of {len(files)} members encrypted") if locked else (Status.OK, "")
     return Opened(items, status, detail, is_document=any(n in names for n in DOCUMENT_MARKERS))
 
 
@@ -179,7 +180,7 @@ class _CappedWriter:
 
     def write(self, s: bytes | bytearray) -> int:
         if self.buf.tell() + len(s) > self.limit:
-            raise ReadError("too-large", f"7z member over {self.limit} bytes (declared size or memory cap)")
+            raise ReadError(Status.TOO_LARGE, f"7z member over {self.limit} bytes (declared size or memory cap)")
         self.caps.budget.charge(len(s))
         return self.buf.write(s)
 
@@ -205,7 +206,7 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, h
     try:
         z = py7zr.SevenZipFile(io.BytesIO(data))
     except py7zr.exceptions.PasswordRequired as e:  # header encrypted: not even the names can be read
-        raise ReadError("encrypted", "7z: header encrypted, member names unreadable without the password") from e
+        raise ReadError(Status.ENCRYPTED, "7z: header encrypted, member names unreadable without the password") from e
     encrypted = z.needs_password()
     files = list(z.files)
     regular = [f for f in files if not f.is_directory and not f.is_symlink]
@@ -233,11 +234,11 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, h
         for f in regular:
             size = int(f.uncompressed or 0)
             inflated += size
-            blocked = ("encrypted", "7z member encrypted (password needed)") if encrypted else caps.declared(size, None)
+            blocked = (Status.ENCRYPTED, "7z member encrypted (password needed)") if encrypted else caps.declared(size, None)
             if blocked is None and inflated > caps.whole_archive_limit(len(data)):
-                blocked = ("bomb", f"7z declares {inflated} bytes from {len(data)} (ratio over {caps.ratio})")
+                blocked = (Status.BOMB, f"7z declares {inflated} bytes from {len(data)} (ratio over {caps.ratio})")
             if blocked is None and size > caps.member_memory:
-                blocked = ("too-large", f"7z member of {size} bytes over the in-memory cap {caps.member_memory}")
+                blocked = (Status.TOO_LARGE, f"7z member of {size} bytes over the in-memory cap {caps.member_memory}")
             plan.append((f, blocked))
         batch: list[Any] = []
         batch_size = 0
@@ -254,12 +255,12 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, h
                 batch.append(f)
                 batch_size += size
 
-    status, detail = ("encrypted", "7z: members encrypted (password needed)") if encrypted else ("ok", "")
+    status, detail = (Status.ENCRYPTED, "7z: members encrypted (password needed)") if encrypted else (Status.OK, "")
     return Opened(items, status, detail)
 
 
 def _no_open() -> IO[bytes]:
-    raise ReadError("unreadable", "not extracted")
+    raise ReadError(Status.UNREADABLE, "not extracted")
 
 
 def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry, hop: Hop, ctx: ScanContext,
@@ -285,7 +286,7 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
             yield _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
         else:
             why = failure if failure and f.filename == factory.current else (
-                failure[0] if failure else "corrupt",
+                failure[0] if failure else Status.CORRUPT,
                 f"not extracted: extraction stopped at {factory.current}" if failure else "missing from the 7z stream")
             yield _yield_member(parent, hop, m, ctx, caps, _no_open, why)
 
@@ -341,12 +342,12 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                 ti = tf.next()
             except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as e:
                 reason, text = error_reason(e)
-                yield Skipped(parent.location, "corrupt", f"tar: unreadable after {count} members: {text}")
+                yield Skipped(parent.location, Status.CORRUPT, f"tar: unreadable after {count} members: {text}")
                 return
             if ti is None:
                 why = _tar_tail(tf, ratio_limit)
                 if why:
-                    yield Skipped(parent.location, "corrupt", f"tar: members after the first {count} not read: {why}")
+                    yield Skipped(parent.location, Status.CORRUPT, f"tar: members after the first {count} not read: {why}")
                 return
             count += 1
             raw = ti.name.encode("utf-8", "surrogateescape")
@@ -360,18 +361,18 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                 continue
             if not ti.isreg():
                 kind = "fifo" if ti.isfifo() else "device" if (ti.ischr() or ti.isblk()) else "other"
-                yield Skipped(loc, "special-file", f"tar {kind}: not read")
+                yield Skipped(loc, Status.SPECIAL_FILE, f"tar {kind}: not read")
                 continue
             m = _Member(path, raw_hex, ti.size, None, iso_utc(ti.mtime))
             end = ti.offset_data + ti.size
             if end > ratio_limit:
                 yield _yield_member(parent, hop, m, ctx, caps, _no_open,
-                                    ("bomb", f"tar declares {end} bytes from {len(data)} (ratio over {caps.ratio})"))
-                yield Skipped(parent.location, "bomb", f"tar: members after {path!r} not read (decompression bomb)")
+                                    (Status.BOMB, f"tar declares {end} bytes from {len(data)} (ratio over {caps.ratio})"))
+                yield Skipped(parent.location, Status.BOMB, f"tar: members after {path!r} not read (decompression bomb)")
                 return
             blocked = caps.declared(ti.size, None)
             if blocked is None and ti.size > caps.member_memory:
-                blocked = ("too-large", f"tar member of {ti.size} bytes over the in-memory cap {caps.member_memory}")
+                blocked = (Status.TOO_LARGE, f"tar member of {ti.size} bytes over the in-memory cap {caps.member_memory}")
             if blocked:
                 yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
                 continue
@@ -441,7 +442,7 @@ def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple
     while chunk := stream.read(1 << 20):
         size += len(chunk)
         if size > limit:
-            why = "bomb" if limit == ratio_limit else "too-large"
+            why = Status.BOMB if limit == ratio_limit else Status.TOO_LARGE
             return b"", size, (why, f"inflates past {limit} bytes from {len(data)} (ratio {caps.ratio}, caps)"), None
         chunks.append(chunk)
     caps.budget.charge(size)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from ..backends import MissingBackend
+from ..codes import Status
 from ..errors import ReadError
 from ..models import FileStat, Location
 
@@ -54,7 +55,7 @@ class InflateBudget:
     def charge(self, n: int) -> None:
         self.used += n
         if self.used > self.total:
-            raise ReadError("too-large", f"archive content over the cap of {self.total} bytes (--max-archive-mb)")
+            raise ReadError(Status.TOO_LARGE, f"archive content over the cap of {self.total} bytes (--max-archive-mb)")
 
 
 @dataclass
@@ -73,9 +74,9 @@ class ArchiveLimits:
     def declared(self, size: int, compressed: int | None) -> tuple[str, str] | None:
         """Refuse a member by what its header declares, before inflating a byte of it."""
         if size > self.budget.remaining():
-            return ("too-large", f"declares {size} bytes; {self.budget.remaining()} left under the archive cap")
+            return (Status.TOO_LARGE, f"declares {size} bytes; {self.budget.remaining()} left under the archive cap")
         if compressed is not None and size > RATIO_GRACE and size > self.ratio * max(compressed, 1):
-            return ("bomb", f"declares {size} bytes from {compressed} compressed "
+            return (Status.BOMB, f"declares {size} bytes from {compressed} compressed "
                             f"(ratio over {self.ratio}, --max-archive-ratio)")
         return None
 
@@ -87,14 +88,14 @@ def error_reason(e: BaseException) -> tuple[str, str]:
     if isinstance(e, ReadError):
         return e.reason, e.detail
     if isinstance(e, MissingBackend):
-        return "unsupported", str(e)
+        return Status.UNSUPPORTED, str(e)
     if "password" in low or "encrypt" in low or type(e).__name__ == "PasswordRequired":
-        return "encrypted", text or type(e).__name__
+        return Status.ENCRYPTED, text or type(e).__name__
     if isinstance(e, NotImplementedError) or type(e).__name__ == "UnsupportedCompressionMethodError":
-        return "unsupported", text or type(e).__name__
+        return Status.UNSUPPORTED, text or type(e).__name__
     if isinstance(e, MemoryError):
-        return "too-large", "out of memory while inflating"
-    return "corrupt", f"{type(e).__name__}: {text}" if text else type(e).__name__
+        return Status.TOO_LARGE, "out of memory while inflating"
+    return Status.CORRUPT, f"{type(e).__name__}: {text}" if text else type(e).__name__
 
 
 class _MemberReader(io.RawIOBase):
@@ -120,10 +121,10 @@ class _MemberReader(io.RawIOBase):
         self._pos += n
         m = self._m
         if self._pos > m.size:
-            raise ReadError("bomb", f"inflates past its declared size of {m.size} bytes")
+            raise ReadError(Status.BOMB, f"inflates past its declared size of {m.size} bytes")
         if (m.compressed is not None and self._pos > RATIO_GRACE
                 and self._pos > m.caps.ratio * max(m.compressed, 1)):
-            raise ReadError("bomb", f"inflates over ratio {m.caps.ratio} (--max-archive-ratio)")
+            raise ReadError(Status.BOMB, f"inflates over ratio {m.caps.ratio} (--max-archive-ratio)")
         if self._pos > m.charged:
             m.caps.budget.charge(self._pos - m.charged)
             m.charged = self._pos

@@ -15,6 +15,7 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..codes import Reason, Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
 from ..models import Entry, Location
@@ -101,12 +102,12 @@ class RecycleBinInspector:
                               annotations={"recycled_from": original})
         info = parse_i_file(data)
         if info is None:
-            return Inspection(status="corrupt", detail="not a recycle bin $I file")
-        matches = [m for m in ctx.rules.match(_base(info.original_path)) if m.reason != "name-keyword"]
+            return Inspection(status=Status.CORRUPT, detail="not a recycle bin $I file")
+        matches = [m for m in ctx.rules.match(_base(info.original_path)) if m.reason != Reason.NAME_KEYWORD]
         if not matches:
             return Inspection()
         self._originals[_sibling_key(entry.location)] = info.original_path
-        return Inspection(reasons=["name-variant"], rules=["recycle-bin:info"],
+        return Inspection(reasons=[Reason.NAME_VARIANT], rules=["recycle-bin:info"],
                           annotations={"recycled_from": info.original_path, "deleted_at": info.deleted_at,
                                        "original_size": info.size})
 

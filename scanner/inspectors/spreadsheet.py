@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..codes import Reason
 from ..config import MiB, ScanConfig
 from ..contracts import Inspection, ScanContext
 from ..detectors.pii import KINDS, RecordList, SheetFinding, analyse_sheet
@@ -110,5 +111,5 @@ class SpreadsheetInspector:
             return Inspection(status=e.reason, detail=e.detail)
         if not findings:
             return Inspection()
-        return Inspection(reasons=["pii"], rules=["pii:name+address"],
+        return Inspection(reasons=[Reason.PII], rules=["pii:name+address"],
                           pii=pii_summary(findings, fmt, self.config.unmask), records=RecordList(findings))

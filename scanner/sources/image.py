@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..codes import Status
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
@@ -233,7 +234,7 @@ class ImageSource:
             if vol.offset is not None and vol.offset >= size:
                 what = f"starts at byte {vol.offset}, past the end of the image ({size} bytes): truncated image"
             self._problems.append(Skipped(Location(self.text, "/", (self._image_hop(), Hop("volume", vol.name))),
-                                          "unsupported", f"{vol.name}: {what}; The Sleuth Kit: {_short(e)}"))
+                                          Status.UNSUPPORTED, f"{vol.name}: {what}; The Sleuth Kit: {_short(e)}"))
             return
         self._opened.append((vol, fs, fs_label(fs)))
 
@@ -299,11 +300,11 @@ class ImageSource:
                     yield item
             except (OSError, RuntimeError) as e:  # TSK failing mid-walk: record it, go on
                 listed += 1
-                yield Skipped(Location(self.text, "", hops), "corrupt",
+                yield Skipped(Location(self.text, "", hops), Status.CORRUPT,
                               f"{'file system' if single else vol.name}: walk stopped ({e})")
             if not listed:
                 # TSK lists nothing (no error) when a damaged chunk holds the root directory: an
                 # empty listing is not proof of an empty disk, so it is said, not taken as clean
-                yield Skipped(Location(self.text, "/", hops), "empty-volume",
+                yield Skipped(Location(self.text, "/", hops), Status.EMPTY_VOLUME,
                               f"{vol.name}: the file system lists no file at all; it may be empty or its "
                               "directories damaged (check the image with --verify-images)")
