@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..config import LANGS, ScanConfig
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -16,7 +18,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("outs", nargs="+", type=Path, metavar="OUT", help="output folders of leakscan scan")
     p.add_argument("--out", required=True, type=Path, metavar="CASE_OUT", help="folder for the combined case")
-    p.add_argument("--lang", choices=["ja", "en"], default="ja", help="report language: ja (default) or en")
+    p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=f"report language: {ScanConfig.lang} (default) or en")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
     p.set_defaults(run=run)
 
