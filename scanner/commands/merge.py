@@ -7,6 +7,10 @@ import sys
 from pathlib import Path
 
 from ..config import LANGS, ScanConfig
+from ..errors import UsageError
+from ..output import prepare_out
+from ..timeutil import now_utc
+from .scan import exit_code, summarise
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,12 +28,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
-    from ..errors import UsageError
-    from ..merge import copy_case_key, merge_findings
-    from ..output import prepare_out
+    from ..merge import copy_case_key, merge_findings  # the machinery loads when the command runs
     from ..publish import publish_findings
-    from ..timeutil import now_utc
-    from .scan import exit_code, summarise
 
     out = args.out.resolve()
     if any(o.resolve() == out for o in args.outs):

@@ -7,7 +7,10 @@ as ArchiveMemberEntry, Link or Skipped values.
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import io
+import lzma
 import stat as statmod
 import struct
 import tarfile
@@ -415,10 +418,6 @@ def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveL
 
 
 def _decompressor(data: bytes) -> Callable[[IO[bytes]], IO[bytes]]:
-    import bz2
-    import gzip
-    import lzma
-
     return gzip.open if data.startswith(b"\x1f\x8b") else bz2.open if data.startswith(b"BZh") else lzma.open  # type: ignore[return-value]
 
 

@@ -15,12 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pytsk3
+
 from ..codes import Status
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
 from .image_fs import FsContext, fs_label, walk_fs
-from .image_media import DfvfsImage, EwfImage, RawImage, media_hashes
+from .image_media import DfvfsImage, EwfImage, RawImage, dfvfs_without_atime, media_hashes
 from .image_sniff import looks_like_image, mbr_partitions, open_evidence, signature_kind, split_segments
 
 __all__ = ["ImageSource", "looks_like_image"]
@@ -56,8 +58,6 @@ def _scan_tree(path: str) -> Any:
     """dfvfs' source scanner over the image: storage format, volume systems, file systems."""
     from dfvfs.helpers import source_scanner
     from dfvfs.lib import errors as dfvfs_errors
-
-    from .image_media import dfvfs_without_atime
 
     dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
     scanner = source_scanner.SourceScanner()
@@ -217,8 +217,6 @@ class ImageSource:
             raise SourceError(f"verify pass failed ({_short(e)})") from e
 
     def _open_fs(self, vol: Volume) -> None:
-        import pytsk3
-
         try:
             if vol.offset is not None:
                 fs = pytsk3.FS_Info(self._img, offset=vol.offset)
