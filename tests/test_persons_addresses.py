@@ -11,12 +11,13 @@ from __future__ import annotations
 import address_data as ad
 import pytest
 
+from reports.strings import STRINGS
 from scanner import rules
 from scanner.errors import RuleError
 from scanner.models import PersonRecord
 from scanner.persons.count import count, make_rows, probable_pairs
 from scanner.persons.gazetteer import Gazetteer, gazetteer
-from scanner.persons.normalise import normalise_address, normalise_name, normalise_reading, record_key
+from scanner.persons.normalise import RULES, normalise_address, normalise_name, normalise_reading, record_key
 
 
 def same(*forms: str) -> None:
@@ -243,3 +244,10 @@ def test_every_new_fold_is_named_in_the_merge_log():
     assert c.unique == 4
     assert {p["rule"] for p in c.review} == {"town", "look_alikes", "long_vowels", "prefecture"}
     assert all(c.merges[rule] == 1 for rule in ("town", "look_alikes", "long_vowels", "prefecture"))
+
+
+def test_every_rule_has_a_report_label_in_both_languages():
+    """The report lists merges per rule by label: a new rule without one would show its code only."""
+    for lang in ("ja", "en"):
+        missing = [rule for rule, *_ in RULES if not STRINGS[lang].get(f"persons_rule_{rule}")]
+        assert missing == [], lang
