@@ -8,7 +8,11 @@ records the figures in bench/README.md.
 
 from __future__ import annotations
 
+import random
+import re
+
 import address_data as ad
+import persons_data as pd
 import pytest
 
 from reports.strings import STRINGS
@@ -251,3 +255,25 @@ def test_every_rule_has_a_report_label_in_both_languages():
     for lang in ("ja", "en"):
         missing = [rule for rule, *_ in RULES if not STRINGS[lang].get(f"persons_rule_{rule}")]
         assert missing == [], lang
+
+
+def test_real_towns_typed_as_staff_type_them():
+    """600 towns drawn from the gazetteer (seeded), each written five ways staff write an address: no
+    prefecture, full-width digits and no 郡, kanji numerals with spaces, 大字 and 番地, ー dashes and a
+    building. One key per address (a town ending in a numeral included: 丈六九丁目 is 丈六 + 九丁目)."""
+    rnd = random.Random(13)
+    table = [row for row in rules.load_table("towns") if row[3]]
+    wide = str.maketrans("0123456789-", "０１２３４５６７８９－")
+    split = []
+    for _ in range(600):
+        _code, pref, city, towns = rnd.choice(table)
+        town = rnd.choice(towns.split("|"))
+        c, b, g = rnd.randint(1, 9), rnd.randint(1, 40), rnd.randint(1, 30)
+        short = re.sub(r"^.+?郡(?=.+[町村]$)", "", city)
+        base = f"{pref}{city}{town}{c}丁目{b}番{g}号"
+        forms = [f"{city}{town}{c}-{b}-{g}", f"{pref}{short}{town}{c}-{b}-{g}".translate(wide),
+                 f"{pref} {city} {town}{pd.kanji_number(c)}丁目{pd.kanji_number(b)}番{pd.kanji_number(g)}号",
+                 f"{pref}{city}大字{town}{c}丁目{b}番地{g}", f"{pref}{city}{town}{c}ー{b}ー{g} コーポ{town}101"]
+        split += [(base, f) for f in forms if normalise_address(f) != normalise_address(base)]
+    assert split == []
+    same("佐賀県武雄市西川登町神六七丁目九番二十七号", "佐賀県武雄市西川登町神六7丁目9番27号")

@@ -167,6 +167,9 @@ class TownIndex:
             else:
                 self.names[f] = town
                 self.exact[f] = [name]
+        # names that end in a kanji numeral, longest first: typed before a kanji 丁目 they run into it
+        self.numeral_tail = sorted((x for xs in self.exact.values() for x in xs if x[-1] in KANJI_NUMERALS),
+                                   key=len, reverse=True)
         self.aliases: dict[str, _Alias | None] = {}
         for f, town in list(self.names.items()):
             if town is not None and _MAY_ALIAS.search(f):
@@ -216,14 +219,29 @@ class TownIndex:
         return True
 
     def match(self, folded: str, typed: str, ends: Sequence[int]) -> tuple[str, int] | None:
-        """The longest town (or alias) that ``folded`` starts with: (canonical town, folded length)."""
+        """The longest town (or alias) that ``folded`` starts with: (canonical town, where it ends in
+        ``typed``)."""
+        found = self._match_folded(folded, typed, ends)
+        if self.numeral_tail and typed[:1]:  # 角十五丁目: 角十 + 五丁目 (folded, 十五 would be one number)
+            for name in self.numeral_tail:
+                if (len(name) > (found[1] if found else 0) and typed.startswith(name)
+                        and typed[len(name):len(name) + 1] in KANJI_NUMERALS):
+                    return canonical(name), len(name)
+        return found
+
+    def _match_folded(self, folded: str, typed: str, ends: Sequence[int]) -> tuple[str, int] | None:
         for n in self.lengths:
             if n > len(folded):
                 continue
-            if n < len(folded) and folded[n - 1].isdigit() and folded[n].isdigit() and (
-                    ends[n - 1] == ends[n] or typed[ends[n - 1] - 1].isdigit()):
-                continue  # 北1 is not the start of 北12, nor 北1 of 北十二 (but 五分一 is the town in 五分一12-3)
             head = folded[:n]
+            if n < len(folded) and folded[n - 1].isdigit() and folded[n].isdigit():
+                if ends[n - 1] == ends[n]:  # inside one run of kanji numerals: 神六七丁目 is 神六 + 七丁目
+                    exact = [x for x in self.exact.get(head, ()) if typed.startswith(x)]
+                    if len(exact) == 1:
+                        return canonical(exact[0]), len(exact[0])
+                    continue
+                if typed[ends[n - 1] - 1].isdigit():
+                    continue  # 北1 is not the start of 北12 (but 五分一 is the town in 五分一12-3)
             if head in self.names:
                 town = self.names[head]
                 if town is None:  # two towns fold alike: only the exact spelling decides
@@ -231,10 +249,10 @@ class TownIndex:
                     if len(exact) != 1:
                         continue
                     town = canonical(exact[0])
-                return town, n
+                return town, ends[n - 1]
             alias = self.aliases.get(head)
             if alias is not None and self._alias_fits(alias, folded, n):
-                return alias.town, n
+                return alias.town, ends[n - 1]
         return None
 
     def guess(self, folded: str) -> tuple[str, int] | None:
@@ -453,10 +471,12 @@ class Gazetteer:
         for begin in starts:
             typed = rest[begin:]
             folded, ends = fold_with_ends(typed)
-            hit = index.match(folded, typed, ends) or (index.guess(folded) if guess and begin == 0 else None)
+            hit = index.match(folded, typed, ends)
+            if hit is None and guess and begin == 0 and (guessed := index.guess(folded)) is not None:
+                hit = guessed[0], ends[guessed[1] - 1]
             if hit is not None:
-                town, n = hit
-                return aza, TownMatch(town, offset + begin, offset + begin + ends[n - 1])
+                town, end = hit
+                return aza, TownMatch(town, offset + begin, offset + begin + end)
         return None
 
 
