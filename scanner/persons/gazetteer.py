@@ -168,8 +168,10 @@ class TownIndex:
                 self.names[f] = town
                 self.exact[f] = [name]
         # names that end in a kanji numeral, longest first: typed before a kanji 丁目 they run into it
-        self.numeral_tail = sorted((x for xs in self.exact.values() for x in xs if x[-1] in KANJI_NUMERALS),
-                                   key=len, reverse=True)
+        self.numeral_tail: dict[str, list[str]] = defaultdict(list)
+        for x in sorted((x for xs in self.exact.values() for x in xs if x[-1] in KANJI_NUMERALS), key=len,
+                        reverse=True):
+            self.numeral_tail[x[0]].append(x)
         self.aliases: dict[str, _Alias | None] = {}
         for f, town in list(self.names.items()):
             if town is not None and _MAY_ALIAS.search(f):
@@ -222,8 +224,9 @@ class TownIndex:
         """The longest town (or alias) that ``folded`` starts with: (canonical town, where it ends in
         ``typed``)."""
         found = self._match_folded(folded, typed, ends)
-        if self.numeral_tail and typed[:1]:  # 角十五丁目: 角十 + 五丁目 (folded, 十五 would be one number)
-            for name in self.numeral_tail:
+        tails = self.numeral_tail.get(typed[:1])
+        if tails:  # 角十五丁目: 角十 + 五丁目 (folded, 十五 would be one number)
+            for name in tails:
                 if (len(name) > (found[1] if found else 0) and typed.startswith(name)
                         and typed[len(name):len(name) + 1] in KANJI_NUMERALS):
                     return canonical(name), len(name)
