@@ -148,8 +148,9 @@ def test_a_gazetteer_that_is_not_utf8_is_a_rule_error(monkeypatch, tmp_path):
     # Kyoto street prefixes
     ("京都府京都市中京区寺町通御池上る上本能寺前町488番地", "京都府京都市中京区上本能寺前町488"),
     ("上京区寺之内通千本東入1丁目下る姥ケ寺之前町919-3", "京都府京都市上京区姥ケ寺之前町919-3"),
-    # a room or floor after the block
+    # a room or floor after the block; a final 町 left out
     ("札幌市中央区南２条西１ー５ー２号室", "北海道札幌市中央区南二条西一丁目5"),
+    ("東京都江戸川区西小松川12-345", "東京都江戸川区西小松川町12-345"),
 ])
 def test_spellings_of_one_address(forms):
     same(*forms)
@@ -169,8 +170,9 @@ def test_spellings_of_one_address(forms):
     ("北海道札幌市豊平区月寒東3-18-1-72", "北海道札幌市豊平区月寒東3-18-1-73"),
     ("北海道札幌市北区北16西2-1-1", "北海道札幌市北区北16西3-1-1", "北海道札幌市北区北16西2-1-2", "北海道札幌市北区北17西2-1-1"),
     ("北海道旭川市東鷹栖1-18-1-72", "北海道旭川市東鷹栖1-18-1-73"),  # 東鷹栖1条 or 1線: unknown, four numbers kept
-    # 大字 dropped, but never two towns merged
+    # 大字 dropped, but never two towns merged; a final 町 may be left out, one inside a name may not
     ("大分県別府市大字鶴見12", "大分県別府市鶴見45"),
+    ("東京都町田市本田1-2", "東京都町田市本町田1-2"),
 ])
 def test_different_addresses_keep_different_keys(forms):
     apart(*forms)

@@ -44,7 +44,6 @@ _AZA_PREFIX = re.compile("^(?:大字|字)")
 _NAME_HEAD = re.compile(r"^[^\d\-]*")
 _LEADING_JUNK = re.compile(r"^(?:[-の之ノ]+(?=\d)|\([^()]{1,12}\)|（[^（）]{1,12}）)")
 _KANJI = "\u3400-\u9fff\U00020000-\U0002fa1f々"
-_HIRAGANA = re.compile("[\u3041-\u3096]+")
 _FUZZY_CHARS = re.compile("[\u3041-\u3096]{2,}|\ufffd+")  # kana typed for a kanji (one の or が is a particle)
 _KANA_FOR_KANJI = re.compile(f"[{_KANJI}][\u3041-\u3096]{{2,}}[{_KANJI}]")  # 柿さき町: kana between kanji
 _HYPHEN_NEXT = 1  # alias kinds: what must follow an alias in the typed text
@@ -52,7 +51,7 @@ _DIGIT_NEXT = 2
 _CHAIN4 = 3  # "-" and a chain of at least three more numbers: 月寒東3-18-1-72 when 月寒東 is a town too
 _ANY_NEXT = 4
 _CHAIN4_MATCH = re.compile(r"-\d+-\d+-\d+")
-_MAY_ALIAS = re.compile(r"\d|.町")  # only such names have aliases (a cheap test before the patterns)
+_MAY_ALIAS = re.compile(r"\d|..町$")  # only such names have aliases (a cheap test before the patterns)
 
 
 @cache
@@ -204,10 +203,8 @@ class TownIndex:
                 out.append((prefix + number, _CHAIN4))
         if "の" in f and _NO_AFTER_NUMBER.search(f):
             out.append((_NO_AFTER_NUMBER.sub("", f), _ANY_NEXT))
-        if "町" in f[1:]:  # 西小松川町 typed 西小松川, 木之本町西山 typed 木之本西山
-            short = f[0] + f[1:].replace("町", "")
-            if len(short) >= 2:
-                out.append((short, _ANY_NEXT))
+        if f.endswith("町") and len(f) >= 3:  # 西小松川町 typed 西小松川 (a 町 inside a name stays: 本町田)
+            out.append((f[:-1], _ANY_NEXT))
         return out
 
     def _alias_fits(self, alias: _Alias, folded: str, n: int) -> bool:
