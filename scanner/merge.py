@@ -120,6 +120,10 @@ def _merge_persons(docs: list[dict[str, Any]], folders: list[Path],
     if len(keys) != 1 or None in keys:
         return None, ("not combined: the inputs used different case keys (case.key); copy one case.key into "
                       "every --out before scanning to count persons across scans. Per-scan counts: see inputs.")
+    if len({_person_rules(d) for d in docs if d.get("persons")}) != 1:
+        return None, ("not combined: the inputs keyed persons with different rules (leakscan version, "
+                      "person_variants.toml, towns.tsv), so their fingerprints do not compare; rescan with one "
+                      "version. Per-scan counts: see inputs.")
     union: set[str] = set()
     merged: dict[str, Any] = {"records": 0, "unique_exact": None, "without_name": 0, "merges": {},
                               "rules": with_persons[0][0].get("rules", []), "review": [], "review_total": 0,
@@ -138,6 +142,17 @@ def _merge_persons(docs: list[dict[str, Any]], folders: list[Path],
     merged["fingerprint"] = with_persons[0][0].get("fingerprint")
     return merged, ("combined: distinct persons across all inputs = union of their keyed fingerprints; "
                     "merges and review pairs are per input")
+
+
+PERSON_RULE_FILES = ("person_variants.toml", "towns.tsv", "municipalities.toml")
+
+
+def _person_rules(doc: dict[str, Any]) -> tuple:
+    """What a person's key depends on besides the case key: the tool version, the rules and their data."""
+    tool = doc.get("tool") or {}
+    files = tool.get("rule_files") or {}
+    return (tool.get("version"), tuple((doc.get("persons") or {}).get("rules") or ()),
+            tuple(files.get(name) for name in PERSON_RULE_FILES))
 
 
 def copy_case_key(outs: list[Path], dest: Path) -> None:
