@@ -466,8 +466,9 @@ class Gazetteer:
             aza, rest = m.group(0), rest[m.end():]
         offset = len(aza)
         starts = [0]
-        for m in _STREET.finditer(rest):
-            starts.insert(0, m.end())  # the last street marker first
+        if "入" in rest or "る" in rest or "ル" in rest:  # a Kyoto street prefix: 上る, 下ル, 東入
+            for m in _STREET.finditer(rest):
+                starts.insert(0, m.end())  # the last street marker first
         for begin in starts:
             typed = rest[begin:]
             folded, ends = fold_with_ends(typed)
