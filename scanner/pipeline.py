@@ -87,6 +87,7 @@ class ScanResult:
     records: dict[int, Any] = field(default_factory=dict)  # hit index -> person records (memory only)
     source_errors: list[dict[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # sections added by post-scan analyses
+    traces: list[Any] = field(default_factory=list)  # trace artefacts read (scanner.traces), memory only
 
 
 @dataclass
@@ -123,6 +124,9 @@ def default_inspectors(config: ScanConfig) -> list[Inspector]:
     from .recyclebin import RecycleBinInspector
 
     found.append(RecycleBinInspector(config))
+    from .traces.inspector import TraceInspector
+
+    found.append(TraceInspector(config))
     return found
 
 
@@ -143,6 +147,15 @@ def _count_persons(result: ScanResult) -> None:
 
 
 POST_ANALYSES.append(_count_persons)
+
+
+def _read_traces(result: ScanResult) -> None:
+    from .traces.analysis import analyse_traces  # after the persons: record-overlap files are known then
+
+    analyse_traces(result)
+
+
+POST_ANALYSES.append(_read_traces)
 
 
 class _LazyHead:

@@ -76,6 +76,7 @@ class Mark:
     links: int
     files_seen: int
     bytes_read: int
+    traces: int = 0
 
 
 class ScanState:
@@ -154,7 +155,7 @@ class ScanState:
     @staticmethod
     def mark(result: Any) -> Mark:
         return Mark(len(result.hits), len(result.skipped), len(result.links), result.files_seen,
-                    result.bytes_read)
+                    result.bytes_read, len(getattr(result, "traces", ())))
 
     def record(self, key: str, result: Any, m: Mark) -> None:
         """Remember what examining one file (and its archive members) added to ``result``."""
@@ -166,6 +167,8 @@ class ScanState:
             return  # person records stay in memory only: this file is read again on resume
         if any(h.annotations for h in hits):
             return  # an inspector remembered something across files ($I -> $R): read again on resume
+        if len(getattr(result, "traces", ())) != m.traces:
+            return  # trace artefacts stay in memory until the analysis: read again on resume
         outcome = {
             "hits": [[_loc_json(h.location), h.to_json()] for h in hits],
             "skipped": [[_loc_json(s.location), s.reason, s.detail] for s in result.skipped[m.skipped:]],
