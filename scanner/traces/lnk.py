@@ -50,13 +50,14 @@ def parse_lnk(data: bytes, kind: str = TraceKind.LNK, where: str = "") -> Refere
             path = shell.path if shell else ""
         if not path:
             path = lnk.relative_path or ""
-        drive = lnk.drive_type
+        local = bool(lnk.local_path)  # a volume table is only there for a local target
+        drive = lnk.drive_type if local else None
         return Reference(
             kind=str(kind), path=path, where=where,
             times={"target_created": utc(lnk.file_creation_time), "target_modified": utc(lnk.file_modification_time),
                    "target_accessed": utc(lnk.file_access_time)},
             drive_type=DRIVE_TYPES.get(drive, "unknown") if drive is not None else ("network" if share else None),
-            volume_serial=_serial(lnk.drive_serial_number), volume_label=lnk.volume_label or None,
+            volume_serial=_serial(lnk.drive_serial_number) if local else None, volume_label=lnk.volume_label or None,
             network_share=share or None, size=lnk.file_size, hostname=lnk.machine_identifier or None)
     finally:
         lnk.close()
