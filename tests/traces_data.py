@@ -207,7 +207,7 @@ def setupapi_log(usb: dict[str, str] = USB, local: str = "2016/11/14 10:19:38.12
         f">>>  Section start {local}\r\n"
         "     dvi: {Build Driver List} 10:19:38.200\r\n"
         "<<<  Section end 2016/11/14 10:19:40.001\r\n<<<  [Exit status: SUCCESS]\r\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 # -- jump lists ------------------------------------------------------------------------------------
