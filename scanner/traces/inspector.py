@@ -78,4 +78,6 @@ class TraceInspector:
         except (ReadError, OSError):
             st = FileStat(len(data))
         ctx.result.traces.append(FoundArtefact(entry.location, entry.deleted, st, owner_of(entry.location), found))
+        if found.warnings:  # what was read is kept; the damaged rest is listed, never passed over
+            return Inspection(status="corrupt", detail=f"{kind} artefact partly read: " + "; ".join(found.warnings[:5]))
         return Inspection()

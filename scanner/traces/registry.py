@@ -45,10 +45,13 @@ def _filetime(value: int) -> str | None:
     return iso_utc(value / 10_000_000 - _EPOCH_DELTA) if 0 < value < 0x7FFFFFFFFFFFFFFF else None
 
 
-def _key(hive: pyregf.file, path: str) -> pyregf.key | None:
+def _key(hive: pyregf.file, path: str, warnings: list[str] | None = None) -> pyregf.key | None:
+    """The key at ``path``; None when absent. A key that cannot be read is a warning, never "absent"."""
     try:
         return hive.get_key_by_path(path)
-    except OSError:
+    except OSError as e:
+        if warnings is not None:
+            warnings.append(f"{path}: {type(e).__name__}")
         return None
 
 
@@ -96,6 +99,9 @@ class _Reader:
     def __init__(self, hive: pyregf.file, out: ArtefactTraces) -> None:
         self.hive, self.out = hive, out
 
+    def key(self, path: str) -> pyregf.key | None:
+        return _key(self.hive, path, self.out.warnings)
+
     def warn(self, where: str, err: Exception) -> None:
         self.out.warnings.append(f"{where}: {type(err).__name__}")
 
@@ -108,7 +114,7 @@ class _Reader:
 
     # -- NTUSER.DAT ------------------------------------------------------------------------------
     def recent_docs(self) -> None:
-        root = _key(self.hive, _EXPLORER + "\\RecentDocs")
+        root = self.key(_EXPLORER + "\\RecentDocs")
         if root is None:
             return
         for key, label in [(root, "RecentDocs"), *((k, f"RecentDocs\\{k.name}") for k in root.sub_keys)]:
@@ -123,7 +129,7 @@ class _Reader:
 
     def open_save(self) -> None:
         for sub in ("OpenSavePidlMRU", "OpenSaveMRU"):
-            root = _key(self.hive, f"{_EXPLORER}\\ComDlg32\\{sub}")
+            root = self.key(f"{_EXPLORER}\\ComDlg32\\{sub}")
             if root is None:
                 continue
             for key in root.sub_keys:
@@ -141,7 +147,7 @@ class _Reader:
                         self.ref(TraceKind.OPENSAVE_MRU, path, f"{sub}\\{key.name} value {name}", pos, key)
 
     def office(self) -> None:
-        office = _key(self.hive, "\\Software\\Microsoft\\Office")
+        office = self.key("\\Software\\Microsoft\\Office")
         if office is None:
             return
         for version in office.sub_keys:
@@ -173,7 +179,7 @@ class _Reader:
                                                  where=f"Office {label} {name}", times={"last_opened": opened}))
 
     def typed_paths(self) -> None:
-        key = _key(self.hive, _EXPLORER + "\\TypedPaths")
+        key = self.key(_EXPLORER + "\\TypedPaths")
         if key is None:
             return
         for value in key.values:
@@ -190,7 +196,7 @@ class _Reader:
     def shellbags(self) -> None:
         budget = [MAX_KEYS]
         for path in _BAGS:
-            key = _key(self.hive, path)
+            key = self.key(path)
             if key is not None:
                 self._bag(key, [], path.rsplit("\\", 2)[-2] + "\\BagMRU", budget)
 
@@ -221,7 +227,7 @@ class _Reader:
     # -- SYSTEM and SOFTWARE ---------------------------------------------------------------------
     def control_sets(self) -> list[pyregf.key]:
         sets = []
-        select = _key(self.hive, "\\Select")
+        select = self.key("\\Select")
         current = None
         if select is not None:
             value = select.get_value_by_name("Current")
@@ -230,7 +236,7 @@ class _Reader:
         if current is not None:
             names.sort(key=lambda n: n.lower() != f"controlset{current:03d}")
         for name in names:
-            key = _key(self.hive, f"\\{name}")
+            key = self.key(f"\\{name}")
             if key is not None:
                 sets.append(key)
         return sets
@@ -278,7 +284,7 @@ class _Reader:
                     break
 
     def mounted_devices(self) -> None:
-        key = _key(self.hive, "\\MountedDevices")
+        key = self.key("\\MountedDevices")
         if key is None:
             return
         for value in key.values:
@@ -299,7 +305,7 @@ class _Reader:
             self.out.mounts.append(mount)
 
     def emdmgmt(self) -> None:
-        key = _key(self.hive, "\\Microsoft\\Windows NT\\CurrentVersion\\EMDMgmt")
+        key = self.key("\\Microsoft\\Windows NT\\CurrentVersion\\EMDMgmt")
         for sub in key.sub_keys if key is not None else []:
             usb = _USBSTOR_ID.search(sub.name)
             tail = _EMDMGMT.search(sub.name)
@@ -343,7 +349,14 @@ def parse_hive(data: bytes) -> ArtefactTraces:
     hive = pyregf.file()
     hive.open_file_object(io.BytesIO(data))
     try:
+        try:
+            hive.get_root_key().get_number_of_sub_keys()
+        except (OSError, AttributeError) as e:
+            raise ValueError("root key unreadable") from e
         out = ArtefactTraces(ArtefactKind.HIVE, hive_type=_hive_type(hive))
+        declared = struct.unpack_from("<I", data, 40)[0] if len(data) >= 44 else 0
+        if len(data) < 4096 + declared:  # libregf reads what is there; the missing keys must not pass unseen
+            out.warnings.append(f"hive truncated: {len(data)} of {4096 + declared} bytes")
         reader = _Reader(hive, out)
         for step in (reader.recent_docs, reader.open_save, reader.office, reader.typed_paths, reader.shellbags,
                      reader.usbstor, reader.mounted_devices, reader.emdmgmt):
