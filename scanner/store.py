@@ -24,7 +24,7 @@ SCHEMA = "leakscan/findings@1"
 FINDINGS = "findings.json"
 LIBRARIES = ["pyahocorasick", "python-magic", "openpyxl", "python-calamine", "pandas", "tqdm", "Jinja2",
              "charset-normalizer", "msoffcrypto-tool", "pytsk3", "libewf-python", "dfvfs", "smbprotocol",
-             "py7zr"]
+             "py7zr", "liblnk-python", "libolecf-python", "libregf-python", "libfwsi-python"]
 
 
 def tool_info() -> dict[str, Any]:

@@ -60,7 +60,7 @@ class _LinkInfo(pylnk3.LinkInfo):
         self.offs_base_name = self.offs_local_base_path + self.size_local_base_path
 
 
-def lnk(target: str, *, drive_type: str = "Removable", serial: int = VOLUME_SERIAL, label: str = "ＵＳＢメモリ",
+def lnk(target: str, *, drive_type: str = pylnk3.DRIVE_REMOVABLE, serial: int = VOLUME_SERIAL, label: str = "ＵＳＢメモリ",
         size: int = 48_213, when: datetime = OPENED) -> bytes:
     """A shortcut to a local path, as Japanese Windows writes it: the path and label in cp932 (ANSI) in
     LinkInfo, the shell items (My Computer > drive > file, Unicode long name) in the target ID list."""

@@ -92,8 +92,8 @@ def _merge_devices(found: list[FoundArtefact]) -> dict[str, list[dict[str, Any]]
                 "vendor": "", "product": "", "revision": "", "serial": d.serial, "friendly_name": "",
                 "first_connected": None, "first_connected_local": None, "last_connected": None, "last_removed": None,
                 "volume_serials": [], "volume_labels": [], "drive_letters": [], "sources": [], "artefacts": []})
-            for f in ("vendor", "product", "revision", "friendly_name"):
-                if not cur[f] and getattr(d, f):
+            for f in ("vendor", "product", "revision", "friendly_name"):  # the registry's spelling first
+                if getattr(d, f) and (not cur[f] or d.source != "setupapi"):
                     cur[f] = getattr(d, f)
             if d.source == "setupapi":  # local wall-clock time: never compared with UTC ones
                 cur["first_connected_local"] = _earliest(cur["first_connected_local"], d.first_connected)

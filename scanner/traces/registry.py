@@ -32,7 +32,7 @@ _BAGS = ("\\Software\\Microsoft\\Windows\\Shell\\BagMRU", "\\Software\\Microsoft
          "\\Local Settings\\Software\\Microsoft\\Windows\\Shell\\BagMRU",
          "\\Local Settings\\Software\\Microsoft\\Windows\\ShellNoRoam\\BagMRU")
 _OFFICE_ITEM = re.compile(r"^(?:\[F[0-9A-Fa-f]+\])?(?:\[T([0-9A-Fa-f]{16})\])?(?:\[[A-Z][0-9A-Fa-f]+\])*\*(.+)$")
-_USBSTOR_ID = re.compile(r"USBSTOR[\\#]Disk&Ven_([^&]*)&Prod_([^&]*)&Rev_([^\\#]*)[\\#]([^\\#{}]+)", re.IGNORECASE)
+_USBSTOR_ID = re.compile(r"USBSTOR[\\#]Disk&Ven_([^&]*)&Prod_([^&]*)&Rev_([^\\#]*)[\\#]([^\\#{}\]\s]+)", re.IGNORECASE)
 _EMDMGMT = re.compile(r"\{53f56307-b6bf-11d0-94f2-00a0c91efb8b\}(.*)_(\d+)$", re.IGNORECASE)
 _DEVICE_TIMES = {0x64: "first_connected", 0x65: "first_connected", 0x66: "last_connected", 0x67: "last_removed"}
 _EPOCH_DELTA = 11644473600

@@ -31,6 +31,7 @@ def parse_setupapi(data: bytes) -> ArtefactTraces:
     stamp: str | None = None
     first: dict[tuple[str, str, str, str], str | None] = {}
     pending: list[tuple[str, str, str, str]] = []  # named in a section title, before its start time
+    spelled: dict[tuple[str, str, str, str], tuple[str, str, str, str]] = {}  # as first written
     for line in text.splitlines():
         if line.startswith(">>>  ["):
             stamp = None  # a new section: its time comes on the next "Section start" line
@@ -43,12 +44,14 @@ def parse_setupapi(data: bytes) -> ArtefactTraces:
                     _keep_first(first, ident, stamp)
                 pending.clear()
         for usb in _USBSTOR_ID.finditer(line):
-            ident = (usb.group(1).upper(), usb.group(2).upper(), usb.group(3).upper(),
-                     device_serial(usb.group(4)).upper())
+            names = (usb.group(1), usb.group(2), usb.group(3), device_serial(usb.group(4)))
+            ident = tuple(n.upper() for n in names)
+            spelled.setdefault(ident, names)
             if stamp is None:
                 pending.append(ident)
             _keep_first(first, ident, stamp)
-    for (vendor, product, revision, serial), when in first.items():
+    for ident, when in first.items():
+        vendor, product, revision, serial = spelled[ident]
         out.devices.append(Device(vendor=vendor, product=product, revision=revision, serial=serial,
                                   source="setupapi", first_connected=when))
     return out
