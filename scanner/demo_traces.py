@@ -147,3 +147,65 @@ def hive(root: Key, file_name: str) -> bytes:
         checksum ^= word
     struct.pack_into("<I", base, 508, checksum if checksum not in (0, 0xFFFFFFFF) else checksum ^ 1)
     return bytes(base) + bin_
+
+
+# -- the demo's PC03 -------------------------------------------------------------------------------
+
+OPENED = datetime(2016, 11, 14, 1, 22, 5, tzinfo=UTC)  # 10:22 JST: the list opened from the stick
+PLUGGED = datetime(2016, 11, 14, 1, 19, 40, tzinfo=UTC)  # 10:19 JST: the stick attached
+UNPLUGGED = datetime(2016, 11, 14, 1, 41, 12, tzinfo=UTC)
+STICK = {"vendor": "BUFFALO", "product": "USB_Flash_Disk", "revision": "1.00", "serial": "07A3120F8C2B4E11"}
+STICK_VOLUME = 0x5A3C91E2
+RECENT = "Users/staff/AppData/Roaming/Microsoft/Windows/Recent"
+
+
+def _utf16(text: str) -> bytes:
+    return (text + "\0").encode("utf-16-le")
+
+
+def _ntuser(target: str) -> bytes:
+    name = target.rsplit("\\", 1)[-1]
+    root = Key("ROOT", written=OPENED)
+    explorer = "Software\\Microsoft\\Windows\\CurrentVersion\\Explorer"
+    for sub in ("RecentDocs", "RecentDocs\\.xlsx"):
+        root.key(f"{explorer}\\{sub}").values += [("0", REG_BINARY, name.encode("utf-16-le") + b"\0\0"),
+                                                  ("MRUListEx", REG_BINARY, b"\0\0\0\0\xff\xff\xff\xff")]
+    item = f"[F00000000][T{filetime(OPENED):016X}][O00000000]*{target}"
+    root.key("Software\\Microsoft\\Office\\15.0\\Excel\\File MRU").values.append(("Item 1", REG_SZ, _utf16(item)))
+    return hive(root, "\\??\\C:\\Users\\staff\\ntuser.dat")
+
+
+def _system(letter: str) -> bytes:
+    root = Key("ROOT", written=UNPLUGGED)
+    root.key("Select").values.append(("Current", REG_DWORD, struct.pack("<I", 1)))
+    model = f"Disk&Ven_{STICK['vendor']}&Prod_{STICK['product']}&Rev_{STICK['revision']}"
+    inst = root.key(f"ControlSet001\\Enum\\USBSTOR\\{model}\\{STICK['serial']}&0")
+    inst.values.append(("FriendlyName", REG_SZ, _utf16("BUFFALO USB Flash Disk USB Device")))
+    props = "Properties\\{83da6326-97a6-4088-9453-a1923f573b29}"
+    for code, when in (("0064", PLUGGED), ("0066", PLUGGED), ("0067", UNPLUGGED)):
+        inst.key(f"{props}\\{code}").values.append(("", REG_FILETIME, struct.pack("<Q", filetime(when))))
+    device = f"_??_USBSTOR#{model}#{STICK['serial']}&0#{{53f56307-b6bf-11d0-94f2-00a0c91efb8b}}"
+    root.key("MountedDevices").values += [(f"\\DosDevices\\{letter}", REG_BINARY, device.encode("utf-16-le")),
+                                          ("\\DosDevices\\C:", REG_BINARY, bytes.fromhex("1a2b3c4d0000100000000000"))]
+    return hive(root, "\\??\\C:\\Windows\\System32\\config\\SYSTEM")
+
+
+def _setupapi() -> bytes:
+    model = f"Disk&Ven_{STICK['vendor']}&Prod_{STICK['product']}&Rev_{STICK['revision']}"
+    return ("[Device Install Log]\r\n     OS Version = 6.1.7601\r\n\r\n[BeginLog]\r\n\r\n"
+            f">>>  [Device Install (Hardware initiated) - USBSTOR\\{model}\\{STICK['serial']}&0]\r\n"
+            ">>>  Section start 2016/11/14 10:19:38.120\r\n<<<  Section end 2016/11/14 10:19:40.001\r\n"
+            "<<<  [Exit status: SUCCESS]\r\n").encode()
+
+
+def profile_artefacts(leaked_name: str) -> dict[str, tuple[bytes, datetime]]:
+    """PC03's artefacts: relative path -> (bytes, modification time)."""
+    target = f"E:\\{leaked_name}"
+    link = shortcut(target, drive_type=DRIVE_REMOVABLE, serial=STICK_VOLUME, label="USBメモリ", size=48_213,
+                    created=OPENED, modified=OPENED, accessed=OPENED)
+    return {
+        f"{RECENT}/{leaked_name.rsplit('.', 1)[0]}.lnk": (link, OPENED),
+        "Users/staff/NTUSER.DAT": (_ntuser(target), OPENED),
+        "Windows/System32/config/SYSTEM": (_system("E:"), UNPLUGGED),
+        "Windows/INF/setupapi.dev.log": (_setupapi(), PLUGGED),
+    }

@@ -257,8 +257,9 @@ def timeline(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if item["kind"] == TraceKind.USB_DEVICE:
             if not item.get("referred"):
                 continue
+            local_only = not item["times"].get("first_connected")  # a local time is shown only if no UTC one
             for name in ("first_connected", "first_connected_local", "last_connected", "last_removed"):
-                if item["times"].get(name):
+                if item["times"].get(name) and (name != "first_connected_local" or local_only):
                     pc["events"].append({"time": item["times"][name], "time_kind": name, "trace": item["id"]})
             continue
         when = _event_time(item["times"])
@@ -267,6 +268,8 @@ def timeline(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for pc in sorted(by_pc.values(), key=lambda p: p["pc"]):
         if pc["events"]:
-            pc["events"].sort(key=lambda e: (e["time"] is None, (e["time"] or "")[:19]))
+            # UTC times in order; local wall-clock times (no zone) cannot be placed among them: after them
+            pc["events"].sort(key=lambda e: (e["time"] is None, not (e["time"] or "").endswith("Z"),
+                                             (e["time"] or "")[:19]))
             out.append(pc)
     return out
