@@ -273,3 +273,18 @@ def timeline(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                              (e["time"] or "")[:19]))
             out.append(pc)
     return out
+
+
+def merge_traces(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The traces sections of several findings documents as one (``leakscan merge``): same key kept once."""
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for doc in docs:
+        for t in doc.get("traces") or []:
+            if isinstance(t, dict) and t.get("key") not in seen:
+                seen.add(t.get("key"))
+                items.append({**t, "id": len(items) + 1})
+    artefacts = [a for doc in docs for a in doc.get("trace_artefacts") or []]
+    if not artefacts:
+        return {}
+    return {"traces": items, "trace_artefacts": artefacts, "trace_timeline": timeline(items)}
