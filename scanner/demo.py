@@ -394,7 +394,9 @@ def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
         # what the generator wrote into the leak set: records, distinct strings, persons, merges per rule
         "persons": _leak_set_truth([versions[v] for v in leak_set.values()], retypings),
         "retyped": {v: {i: kind for i, (kind, _p) in typed[v].items()} for v in typed},
-        "keyword_only": ["PC03/職員名簿.xlsx", "PC06/利用者名簿_旧.xls"],  # leads by keyword, not copies
+        # leads by keyword, not copies (PC03's Recent shortcut is named after the list, so it holds 名簿)
+        "keyword_only": ["PC03/職員名簿.xlsx", "PC06/利用者名簿_旧.xls",
+                         *(p for p in traces.values() if p.endswith(".lnk"))],
         "trace_artefacts": sorted(traces.values()),  # PC03: shortcut, NTUSER.DAT, SYSTEM, setupapi.dev.log
         "cp932": ["PC06/利用者名簿_旧.xls"],
         "decoys": ["PC01/Documents/予算_2016.xlsx", "PC01/Documents/会議メモ.txt", "PC06/README.txt"],
