@@ -124,9 +124,9 @@ def default_inspectors(config: ScanConfig) -> list[Inspector]:
     from .recyclebin import RecycleBinInspector
 
     found.append(RecycleBinInspector(config))
-    from .traces.inspector import TraceInspector
+    from .traces.inspector import DeviceLogInspector, TraceInspector
 
-    found.append(TraceInspector(config))
+    found += [TraceInspector(config), DeviceLogInspector(config)]
     return found
 
 

@@ -71,7 +71,7 @@ def test_device_log_names_the_usb_stick(traces: Path) -> None:
     Generic Flash Disk installed in the section that starts at 2016/11/22 23:50:30.938 (local time)."""
     found = parse_setupapi((traces / "plaso__setupapi.dev.log").read_bytes())
     assert [(d.vendor, d.product, d.revision, d.serial, d.first_connected) for d in found.devices] == [
-        ("GENERIC", "FLASH_DISK", "8.07", "99E2116A", "2016-11-22T23:50:30.938")]
+        ("Generic", "Flash_Disk", "8.07", "99E2116A", "2016-11-22T23:50:30.938")]
 
 
 def test_jump_list_entries_join_their_shortcut_streams(traces: Path) -> None:

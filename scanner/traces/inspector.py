@@ -17,7 +17,7 @@ from ..errors import ReadError
 from ..models import Entry, FileStat, Location
 from ..names import split_ext
 from .artefacts import Owner, kind_by_content, kind_by_name, owner_of
-from .records import ArtefactTraces
+from .records import ArtefactKind, ArtefactTraces
 
 MIN_LNK = 76  # the fixed LNK header
 # extensions no artefact has, so their files need no head read (documents, media, archives, workbooks)
@@ -26,6 +26,7 @@ NEVER_ARTEFACTS = frozenset({
     ".docx", ".doc", ".pptx", ".ppt", ".pdf", ".odt", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff",
     ".mp3", ".mp4", ".mov", ".avi", ".wav", ".exe", ".dll", ".sys", ".so", ".py", ".js", ".html", ".htm", ".css",
     ".xml", ".json", ".ini", ".jtd", ".mdb", ".accdb", ".msg", ".eml", ".epub", ".jar", ".apk", ".lzh", ".rar",
+    ".log",  # device logs are wanted by their names only (DeviceLogInspector), not every log on a server
 })
 
 
@@ -53,10 +54,11 @@ class TraceInspector:
         return split_ext(name)[1].casefold() not in NEVER_ARTEFACTS
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
-        if kind_by_name(entry.name, entry.location.path) is not None:
-            return True
+        kind = kind_by_name(entry.name, entry.location.path)
+        if kind is not None:
+            return kind != ArtefactKind.SETUPAPI  # DeviceLogInspector's
         ext = split_ext(entry.name)[1].casefold()
-        if size < MIN_LNK or ext in NEVER_ARTEFACTS or ext == ".log":  # device logs only by their names
+        if size < MIN_LNK or ext in NEVER_ARTEFACTS:
             return False
         return kind_by_content(head()) is not None
 
@@ -81,3 +83,16 @@ class TraceInspector:
         if found.warnings:  # what was read is kept; the damaged rest is listed, never passed over
             return Inspection(status="corrupt", detail=f"{kind} artefact partly read: " + "; ".join(found.warnings[:5]))
         return Inspection()
+
+
+class DeviceLogInspector(TraceInspector):
+    """``setupapi.dev.log`` / ``setupapi.log`` by name: a prefix lets the pre-filter skip every other log."""
+
+    name = "traces-devicelog"
+    only_prefixes = ("setupapi.", "SetupAPI.", "SETUPAPI.")  # wants_name as data (scanner.prefilter)
+
+    def wants_name(self, name: str) -> bool:
+        return name.startswith(self.only_prefixes)
+
+    def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
+        return kind_by_name(entry.name, entry.location.path) == ArtefactKind.SETUPAPI
