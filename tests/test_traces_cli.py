@@ -215,3 +215,45 @@ def test_rescan_diff_lists_the_traces_that_remain(tmp_path: Path, leakscan) -> N
     assert [(t["kind"], t["referred_path"]) for t in diff["traces"]["gone"]] == [("lnk", SHARE_PATH)]
     html = (tmp_path / "re" / "remediation.html").read_text(encoding="utf-8")
     assert "残っている利用の記録" in html and USB_PATH in html
+
+
+def test_volume_serial_ties_a_shortcut_to_its_stick() -> None:
+    """EMDMgmt (SOFTWARE hive, written by hivex) names the stick's volume serial: a shortcut on a drive letter
+    MountedDevices gave to another device is still tied to the right stick, by its volume serial."""
+    from scanner.config import ScanConfig
+    from scanner.models import FileStat, Location
+    from scanner.pipeline import ScanResult
+    from scanner.traces.analysis import analyse_traces
+    from scanner.traces.artefacts import owner_of, parse_artefact
+    from scanner.traces.inspector import FoundArtefact
+
+    other = {"vendor": "I-O_DATA", "product": "USB_Flash_Disk", "revision": "2.00", "serial": "AA0000000001"}
+    model = f"Disk&Ven_{td.USB['vendor']}&Prod_{td.USB['product']}&Rev_{td.USB['revision']}"
+    emd = f"_??_USBSTOR#{model}#{td.USB['serial']}&0#{{53f56307-b6bf-11d0-94f2-00a0c91efb8b}}USBメモリ_{td.VOLUME_SERIAL}"
+    files = {
+        "PC05/Users/staff/Recent/a.lnk": td.lnk(USB_PATH),
+        "PC05/Windows/System32/config/SYSTEM": td.system("E:", usb=other),  # E: last given to another stick
+        "PC05/Windows/System32/config/SOFTWARE": td.hivex_hive(
+            {f"Microsoft\\Windows NT\\CurrentVersion\\EMDMgmt\\{emd}": {"DiskSize": 0}}, "SOFTWARE"),
+    }
+    result = ScanResult(ScanConfig(sources=["/src"], out=Path("/nowhere"), names=[td.LEAKED]), started="")
+    for rel, data in files.items():
+        loc = Location("/src", f"/src/{rel}")
+        kind = "lnk" if rel.endswith(".lnk") else "hive"
+        result.traces.append(FoundArtefact(loc, False, FileStat(len(data)), owner_of(loc),
+                                           parse_artefact(kind, data, rel.rsplit("/", 1)[-1])))
+    analyse_traces(result)
+    [lnk] = [t for t in result.extra["traces"] if t["kind"] == "lnk"]
+    assert lnk["device"]["tied_by"] == "volume-serial" and lnk["device"]["serial"] == td.USB["serial"]
+    sticks = {t["device"]["serial"]: t for t in result.extra["traces"] if t["kind"] == "usb-device"}
+    assert sticks[td.USB["serial"]]["device"]["volume_serials"] == ["5A3C-91E2"]
+    assert sticks[td.USB["serial"]]["referred"] and not sticks[other["serial"]]["referred"]
+
+
+def test_report_in_english(scans: dict) -> None:
+    from reports.html import render_report
+
+    html = render_report(scans["full"]["doc"], "en")
+    section = html[html.index('id="traces"'):]
+    assert "Timeline per PC" in section and f"{td.LEAKED} was opened on PC03 by user staff" in section
+    assert "2016-11-14 10:22:05 JST" in section
