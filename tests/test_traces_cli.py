@@ -221,8 +221,8 @@ def test_volume_serial_ties_a_shortcut_to_its_stick() -> None:
     """EMDMgmt (SOFTWARE hive, written by hivex) names the stick's volume serial: a shortcut on a drive letter
     MountedDevices gave to another device is still tied to the right stick, by its volume serial."""
     from scanner.config import ScanConfig
+    from scanner.contracts import ScanResult
     from scanner.models import FileStat, Location
-    from scanner.pipeline import ScanResult
     from scanner.traces.analysis import analyse_traces
     from scanner.traces.artefacts import owner_of, parse_artefact
     from scanner.traces.inspector import FoundArtefact

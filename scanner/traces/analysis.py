@@ -16,11 +16,13 @@ import unicodedata
 from collections import defaultdict
 from typing import Any
 
-from ..names import NAME, NAME_VARIANT, NameRules
+from ..codes import Reason
+from ..contracts import ScanContext, ScanResult
+from ..names import NameRules
 from .inspector import FoundArtefact
 from .records import Device, Mount, Reference, TraceKind
 
-RECORD_REASONS = frozenset({"pii", "record-overlap"})
+RECORD_REASONS = frozenset({Reason.PII, Reason.RECORD_OVERLAP})
 _DRIVE = re.compile(r"^([A-Za-z]):(?:\\|/|$)")
 # the time that dates each kind of trace in the timeline, strongest first
 EVENT_TIMES = ("last_opened", "shortcut_modified", "folder_opened", "target_accessed", "target_modified")
@@ -69,8 +71,8 @@ def _match(path: str, rules: NameRules, records: _RecordFiles) -> dict[str, Any]
     name = base_name(path)
     if name:
         for m in rules.match(name):
-            if m.reason in (NAME, NAME_VARIANT):
-                return {"reason": m.reason, "rule": m.rule, "target": m.target}
+            if m.reason in (Reason.NAME, Reason.NAME_VARIANT):
+                return {"reason": str(m.reason), "rule": m.rule, "target": m.target}
     return records.match(path)
 
 
@@ -202,7 +204,7 @@ def _item(art: FoundArtefact, ref: Reference, match: dict[str, Any], devices: di
     return item
 
 
-def analyse_traces(result: Any) -> None:
+def analyse_traces(result: ScanResult) -> None:
     """Fill ``result.extra`` with the traces that refer to the named file or a person-records file."""
     found: list[FoundArtefact] = list(getattr(result, "traces", []) or [])
     if not found:
@@ -288,3 +290,13 @@ def merge_traces(docs: list[dict[str, Any]]) -> dict[str, Any]:
     if not artefacts:
         return {}
     return {"traces": items, "trace_artefacts": artefacts, "trace_timeline": timeline(items)}
+
+
+class TraceAnalysis:
+    """The post-scan analysis registered in scanner/registry.py (a ``contracts.Analysis``)."""
+
+    name = "traces"
+    what = "reading traces of use"
+
+    def __call__(self, ctx: ScanContext) -> None:
+        analyse_traces(ctx.result)

@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..backends import MissingBackend, load
+from ..codes import Status
+from ..errors import ReadError
 from ..models import Location
-from .jumplist import OLE_MAGIC, parse_jumplist
-from .lnk import LNK_MAGIC, parse_lnk
-from .records import ArtefactKind, ArtefactTraces
-from .registry import REGF_MAGIC, parse_hive
-from .setupapi import looks_like_setupapi, parse_setupapi
+from .records import LNK_MAGIC, OLE_MAGIC, REGF_MAGIC, SETUPAPI_SIGNATURES, ArtefactKind, ArtefactTraces
 
 _JUMPLIST = re.compile(r"^([0-9a-f]{16})\.automaticdestinations-ms$")
 _HIVE_NAMES = {"ntuser.dat", "usrclass.dat"}
@@ -41,6 +40,10 @@ def kind_by_name(name: str, path: str) -> ArtefactKind | None:
     return None
 
 
+def looks_like_setupapi(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf\r\n ").startswith(SETUPAPI_SIGNATURES)
+
+
 def kind_by_content(head: bytes) -> ArtefactKind | None:
     """The artefact leading bytes say a file is (jump lists need their name: many files are OLE)."""
     if head.startswith(LNK_MAGIC):
@@ -57,8 +60,25 @@ def app_id(name: str) -> str:
     return m.group(1) if m else ""
 
 
+# the libyal readers each artefact needs (scanner.backends: a missing one is "unsupported", never a clean)
+NEEDS = {ArtefactKind.LNK: ("pylnk",), ArtefactKind.JUMPLIST: ("pyolecf", "pylnk"),
+         ArtefactKind.HIVE: ("pyregf", "pyfwsi"), ArtefactKind.SETUPAPI: ()}
+
+
 def parse_artefact(kind: str, data: bytes, name: str) -> ArtefactTraces:
-    """Parse one artefact's bytes (runs in the killable parser worker); raises on damaged data."""
+    """Parse one artefact's bytes (runs in the killable parser worker); raises on damaged data.
+
+    The parsers and their libraries are imported here, in the worker, never in the scanning process."""
+    try:
+        for module in NEEDS.get(ArtefactKind(kind), ()):
+            load(module)
+    except MissingBackend as e:
+        raise ReadError(Status.UNSUPPORTED, str(e)) from e
+    from .jumplist import parse_jumplist
+    from .lnk import parse_lnk
+    from .registry import parse_hive
+    from .setupapi import parse_setupapi
+
     if kind == ArtefactKind.LNK:
         out = ArtefactTraces(ArtefactKind.LNK)
         out.references.append(parse_lnk(data))

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from ..codes import Status
+from ..config import ScanConfig
+from ..contracts import Inspection, ScanContext
 from ..errors import ReadError
+from ..isolation import shared_worker
 from ..models import Entry, FileStat, Location
 from ..names import split_ext
 from .artefacts import Owner, kind_by_content, kind_by_name, owner_of
@@ -47,7 +50,7 @@ class TraceInspector:
     name = "traces"
     skip_extensions = NEVER_ARTEFACTS  # wants_name as data (scanner.prefilter)
 
-    def __init__(self, config: Any) -> None:
+    def __init__(self, config: ScanConfig) -> None:
         self.config = config
 
     def wants_name(self, name: str) -> bool:
@@ -62,9 +65,7 @@ class TraceInspector:
             return False
         return kind_by_content(head()) is not None
 
-    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: Any) -> Any:
-        from ..isolation import shared_worker
-        from ..pipeline import Inspection
+    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         from .artefacts import parse_artefact
 
         kind = kind_by_name(entry.name, entry.location.path) or kind_by_content(data[:512])
@@ -81,7 +82,8 @@ class TraceInspector:
             st = FileStat(len(data))
         ctx.result.traces.append(FoundArtefact(entry.location, entry.deleted, st, owner_of(entry.location), found))
         if found.warnings:  # what was read is kept; the damaged rest is listed, never passed over
-            return Inspection(status="corrupt", detail=f"{kind} artefact partly read: " + "; ".join(found.warnings[:5]))
+            return Inspection(status=Status.CORRUPT,
+                              detail=f"{kind} artefact partly read: " + "; ".join(found.warnings[:5]))
         return Inspection()
 
 

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 import pyolecf
 
 from .lnk import parse_lnk
-from .records import ArtefactKind, ArtefactTraces, Reference, TraceKind
+from .records import OLE_MAGIC, ArtefactKind, ArtefactTraces, Reference, TraceKind
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _EPOCH_DELTA = 11644473600  # seconds from 1601-01-01 to 1970-01-01
 MAX_ENTRIES = 10_000
 

@@ -13,10 +13,9 @@ from datetime import datetime
 
 import pylnk
 
-from .records import DRIVE_TYPES, Reference, TraceKind
+from .records import DRIVE_TYPES, LNK_MAGIC, Reference, TraceKind
 from .shellitems import parse_item_list
 
-LNK_MAGIC = b"L\x00\x00\x00\x01\x14\x02\x00\x00\x00\x00\x00\xc0\x00\x00\x00\x00\x00\x00F"
 ANSI_CODEPAGE = "cp932"
 _FILETIME_ZERO = datetime(1601, 1, 1)
 

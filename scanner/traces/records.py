@@ -8,6 +8,7 @@ except setupapi log times, which are the PC's local wall-clock time and carry no
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -32,6 +33,22 @@ class ArtefactKind(StrEnum):
     JUMPLIST = "jumplist"
     HIVE = "hive"  # any registry hive: NTUSER.DAT, UsrClass.dat, SYSTEM, SOFTWARE
     SETUPAPI = "setupapi"
+
+
+# leading bytes of each artefact
+LNK_MAGIC = b"L\x00\x00\x00\x01\x14\x02\x00\x00\x00\x00\x00\xc0\x00\x00\x00\x00\x00\x00F"
+REGF_MAGIC = b"regf"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SETUPAPI_SIGNATURES = (b"[Device Install Log]", b"[SetupAPI Log]")
+
+# a USB storage device's instance path, in the registry, MountedDevices, EMDMgmt and setupapi logs:
+# vendor, product, revision, serial (with the LUN Windows appends)
+USBSTOR_ID = re.compile(r"USBSTOR[\\#]Disk&Ven_([^&]*)&Prod_([^&]*)&Rev_([^\\#]*)[\\#]([^\\#{}\]\s]+)", re.IGNORECASE)
+
+
+def device_serial(instance: str) -> str:
+    """``99E2116A&0`` -> ``99E2116A``: the device's serial without the LUN Windows appends."""
+    return re.sub(r"&\d+$", "", instance) if instance[1:2] != "&" else instance
 
 
 # LNK drive types (MS-SHLLINK VolumeID.DriveType) as words

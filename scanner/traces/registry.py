@@ -23,16 +23,24 @@ from collections.abc import Iterator
 import pyregf
 
 from .lnk import utc
-from .records import ArtefactKind, ArtefactTraces, Device, Mount, Reference, TraceKind
+from .records import (
+    REGF_MAGIC,
+    USBSTOR_ID,
+    ArtefactKind,
+    ArtefactTraces,
+    Device,
+    Mount,
+    Reference,
+    TraceKind,
+    device_serial,
+)
 from .shellitems import parse_item_list
 
-REGF_MAGIC = b"regf"
 _EXPLORER = "\\Software\\Microsoft\\Windows\\CurrentVersion\\Explorer"
 _BAGS = ("\\Software\\Microsoft\\Windows\\Shell\\BagMRU", "\\Software\\Microsoft\\Windows\\ShellNoRoam\\BagMRU",
          "\\Local Settings\\Software\\Microsoft\\Windows\\Shell\\BagMRU",
          "\\Local Settings\\Software\\Microsoft\\Windows\\ShellNoRoam\\BagMRU")
 _OFFICE_ITEM = re.compile(r"^(?:\[F[0-9A-Fa-f]+\])?(?:\[T([0-9A-Fa-f]{16})\])?(?:\[[A-Z][0-9A-Fa-f]+\])*\*(.+)$")
-_USBSTOR_ID = re.compile(r"USBSTOR[\\#]Disk&Ven_([^&]*)&Prod_([^&]*)&Rev_([^\\#]*)[\\#]([^\\#{}\]\s]+)", re.IGNORECASE)
 _EMDMGMT = re.compile(r"\{53f56307-b6bf-11d0-94f2-00a0c91efb8b\}(.*)_(\d+)$", re.IGNORECASE)
 _DEVICE_TIMES = {0x64: "first_connected", 0x65: "first_connected", 0x66: "last_connected", 0x67: "last_removed"}
 _EPOCH_DELTA = 11644473600
@@ -295,7 +303,7 @@ class _Reader:
             data = value.data or b""
             text = data.decode("utf-16-le", "replace") if len(data) > 16 and data[1:2] == b"\0" else ""
             mount = Mount(letter=m.group(1).upper(), removable=False)
-            usb = _USBSTOR_ID.search(text)
+            usb = USBSTOR_ID.search(text)
             if usb:
                 mount.removable = True
                 mount.device_id = text.strip("\0")
@@ -307,7 +315,7 @@ class _Reader:
     def emdmgmt(self) -> None:
         key = self.key("\\Microsoft\\Windows NT\\CurrentVersion\\EMDMgmt")
         for sub in key.sub_keys if key is not None else []:
-            usb = _USBSTOR_ID.search(sub.name)
+            usb = USBSTOR_ID.search(sub.name)
             tail = _EMDMGMT.search(sub.name)
             if not usb or not tail:
                 continue
@@ -319,11 +327,6 @@ class _Reader:
             if tail.group(1):
                 dev.volume_labels.append(tail.group(1))
             self.out.devices.append(dev)
-
-
-def device_serial(instance: str) -> str:
-    """``99E2116A&0`` -> ``99E2116A``: the device's serial without the LUN Windows appends."""
-    return re.sub(r"&\d+$", "", instance) if instance[1:2] != "&" else instance
 
 
 HIVE_TYPES = {"ntuser": "user hive (NTUSER.DAT)", "usrclass": "user classes hive (UsrClass.dat)",

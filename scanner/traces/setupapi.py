@@ -12,16 +12,10 @@ from __future__ import annotations
 
 import re
 
-from .records import ArtefactKind, ArtefactTraces, Device
-from .registry import _USBSTOR_ID, device_serial
+from .records import USBSTOR_ID, ArtefactKind, ArtefactTraces, Device, device_serial
 
 _STAMP = re.compile(r"(\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?")
 _HEADER = re.compile(r"^(?:>>>\s+Section start |\[\d{4}/)")  # not "[Boot Session: ...]"
-SIGNATURES = (b"[Device Install Log]", b"[SetupAPI Log]", b"\xef\xbb\xbf[Device Install Log]")
-
-
-def looks_like_setupapi(head: bytes) -> bool:
-    return head.lstrip(b"\xef\xbb\xbf\r\n ").startswith(tuple(s.lstrip(b"\xef\xbb\xbf") for s in SIGNATURES))
 
 
 def parse_setupapi(data: bytes) -> ArtefactTraces:
@@ -43,7 +37,7 @@ def parse_setupapi(data: bytes) -> ArtefactTraces:
                 for ident in pending:
                     _keep_first(first, ident, stamp)
                 pending.clear()
-        for usb in _USBSTOR_ID.finditer(line):
+        for usb in USBSTOR_ID.finditer(line):
             names = (usb.group(1), usb.group(2), usb.group(3), device_serial(usb.group(4)))
             ident = tuple(n.upper() for n in names)
             spelled.setdefault(ident, names)
