@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from . import person_names as N
 from . import values as V
-from .columns import is_excluded
+from .columns import is_excluded, read_header
 from .plan import RolePlan, _continue_address, cell_text, share
 
 SAMPLE = 200
@@ -130,7 +130,8 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
     sample = data[:SAMPLE]
     rows = len(sample)
     width = max((len(r) for r in sample), default=0)
-    barred = {c for r in (*header_rows, *data[:HEADER_SCAN_ROWS]) for c, v in enumerate(r) if is_excluded(v)}
+    barred = {c for r in (*header_rows, *data[:HEADER_SCAN_ROWS]) if _header_like(r) for c, v in enumerate(r)
+              if is_excluded(v)}
     cols = {c: [cell_text(r[c]) if c < len(r) else "" for r in sample] for c in range(width)
             if c not in taken and c not in barred}
     cols = {c: v for c, v in cols.items() if any(v)}
@@ -163,6 +164,13 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
             if "organisation" not in context and _filled(vals, rows) and share(vals, _org) >= 0.4:
                 context["organisation"] = [c]
     return RolePlan("", found), context
+
+
+def _header_like(row: Sequence[object]) -> bool:
+    """A row of labels (担当者名, 保管場所, 品名 ...), not data that happens to hold such a word (Weber)."""
+    filled = [v for v in row if isinstance(v, str) and v.strip()]
+    labels = sum(1 for v in filled if is_excluded(v) or read_header(v) is not None)
+    return labels >= 2 and labels * 2 >= len(filled)
 
 
 def _phone_like(v: object) -> bool:

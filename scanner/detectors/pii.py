@@ -364,7 +364,8 @@ def _readers(plan: SheetPlan, keys: tuple[str, ...]) -> list[_RoleReader]:
 def _records(name: str, plan: SheetPlan, data: Iterable[Sequence[object]], base: int, head_names: set[str]
              ) -> tuple[list[tuple], int, Counter[str], tuple[str, ...]]:
     """Person records of every row (row, role index, values by key), rows with a person, rejections."""
-    keys = ("name", "address", *dict.fromkeys(f for p in plan.roles for f in p.cols if f not in ("name", "address")))
+    keys = ("name", "address", *dict.fromkeys(f for p in plan.roles for f in (*p.cols, "postcode")
+                                              if f not in ("name", "address")))
     readers = _readers(plan, keys)
     main_address = next((r.address for r in readers if not r.plan.role and r.address), None)
     found: list[tuple] = []

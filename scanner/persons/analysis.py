@@ -47,7 +47,8 @@ def analyse(result: Any) -> None:
         hit = result.hits[i]
         rows, n = make_rows(len(files), result.records.get(i) or [])
         nameless += n
-        status = "ok" if i in result.records else (hit.status if hit.status != "ok" else "no-records")
+        status = "ok" if i in result.records else (
+            hit.status if hit.status != "ok" else "names-only" if "pii-names" in hit.reasons else "no-records")
         files.append(_file_info(i + 1, hit.location.display(), "leak", rows,
                                 {"sha256": hit.digests.sha256 if hit.digests else None, "status": status}))
         rows_by_file.append(rows)
