@@ -17,6 +17,7 @@ Pure functions over rows already read: no I/O here.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -262,6 +263,7 @@ def _kind(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> SheetKind | No
 # --- rows ---------------------------------------------------------------------------------------------
 
 _SEX_FAST = {"男": "男", "女": "女", "男性": "男", "女性": "女"}
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _birth(raw: object) -> str:
@@ -271,7 +273,7 @@ def _birth(raw: object) -> str:
     if isinstance(raw, dt.date):
         return (raw.date() if isinstance(raw, dt.datetime) else raw).isoformat()
     t = cell_text(raw)
-    if not t or V._ISO_DATE.match(t) and len(t) == 10 and t[4] == "-":
+    if not t or _ISO.fullmatch(t):
         return t
     d = V.parse_date(raw, serials=True)
     return d.isoformat() if d else t
@@ -318,7 +320,18 @@ def _extractor(plan: RolePlan, f: str) -> Callable[[Sequence[object]], str]:
     return lambda row: plan.value(row, f)
 
 
+# Fast paths for the common row (a million-row sheet checks every one): text made only of kanji, kana and
+# spaces (a Japanese name), or of kanji, kana, digits and hyphens (a Japanese address), needs no NFKC and
+# fails only on a placeholder word. Anything else takes the full checks.
+_PLAIN_NAME = re.compile(r"[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ]{1,12}(?:[ \u3000][\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ]{1,12})?")
+_PLAIN_ADDRESS = re.compile(r"(?=(?:[^\u3041-\u30ff\u3400-\u9fff]*[\u3041-\u30ff\u3400-\u9fff]){2})"
+                            r"[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ0-9０-９\-－ー―‐−#＃ 　]{2,160}")
+_PLAIN_PLACEHOLDER = re.compile(r"テスト|サンプル|ダミー|見本|記入例|記載例|入力例|氏名|名前|住所|○○|〇〇|◯◯|××|△△|某|ほげ|ホゲ|ふが|フガ")
+
+
 def _name_problem(name: str) -> Rejection | None:
+    if _PLAIN_NAME.fullmatch(name) and not _PLAIN_PLACEHOLDER.search(name) and not (len(name) > 1 and len(set(name)) == 1):
+        return None
     if N.is_placeholder_name(name):
         return Rejection.PLACEHOLDER
     if V.is_blob(name) or not V.looks_like_name(name):
@@ -327,6 +340,8 @@ def _name_problem(name: str) -> Rejection | None:
 
 
 def _address_problem(address: str) -> Rejection | None:
+    if _PLAIN_ADDRESS.fullmatch(address) and not _PLAIN_PLACEHOLDER.search(address):
+        return None
     if N.is_placeholder_address(address):
         return Rejection.PLACEHOLDER
     if not V.plausible_address(address):
@@ -367,6 +382,8 @@ def _records(name: str, plan: SheetPlan, data: Iterable[Sequence[object]], base:
     keys = ("name", "address", *dict.fromkeys(f for p in plan.roles for f in (*p.cols, "postcode")
                                               if f not in ("name", "address")))
     readers = _readers(plan, keys)
+    if len(readers) == 1 and readers[0].address is not None:
+        return (*_single_role_records(readers[0], data, base, head_names), keys)
     main_address = next((r.address for r in readers if not r.plan.role and r.address), None)
     found: list[tuple] = []
     rows_with_person = 0
@@ -387,24 +404,65 @@ def _records(name: str, plan: SheetPlan, data: Iterable[Sequence[object]], base:
                 a = ""
             if rd.needs_address and not a:
                 continue  # an incomplete row: no record, not a rejection
-            if n in head_names:
-                rejected[Rejection.HEADER_REPEATED] += 1
-                continue
-            problem = _name_problem(n) or (_address_problem(a) if a else None)
+            problem = _problem(n, a, head_names)
             if problem is not None:
                 rejected[problem] += 1
                 continue
-            others = [g(row) for g in rd.others]
-            if a:
-                code, rest = V.split_leading_postcode(a)
-                if code:
-                    a = rest
-                    if rd.postcode_at is not None and not others[rd.postcode_at]:
-                        others[rd.postcode_at] = code
-            found.append((base + i, rd.index, n, a, *others))
+            found.append(_record(base + i, rd, row, n, a))
             got = True
         rows_with_person += got
     return found, rows_with_person, rejected, keys
+
+
+def _problem(n: str, a: str, head_names: set[str]) -> Rejection | None:
+    if n in head_names:
+        return Rejection.HEADER_REPEATED
+    return _name_problem(n) or (_address_problem(a) if a else None)
+
+
+_POSTCODE_START = frozenset("〒0123456789０１２３４５６７８９")
+
+
+def _record(row_no: int, rd: _RoleReader, row: Sequence[object], n: str, a: str) -> tuple:
+    """(row, role index, name, address, others...); a postal code typed in front of the address moves to
+    its own field (kept in the address only when the row has a postal code of its own)."""
+    others = [g(row) for g in rd.others]
+    if a and a[0] in _POSTCODE_START:
+        code, rest = V.split_leading_postcode(a)
+        if code:
+            a = rest
+            if rd.postcode_at is not None and not others[rd.postcode_at]:
+                others[rd.postcode_at] = code
+    return (row_no, rd.index, n, a, *others)
+
+
+def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base: int, head_names: set[str]
+                         ) -> tuple[list[tuple], int, Counter[str]]:
+    """The common sheet (one person per row) in a tight loop: the same checks as :func:`_records`, with the
+    plain Japanese name and address tested by two regular expressions before the full checks."""
+    get_name, get_address, others, index = rd.name, rd.address, rd.others, rd.index
+    assert get_address is not None
+    plain_name, plain_address, placeholder = _PLAIN_NAME.fullmatch, _PLAIN_ADDRESS.fullmatch, _PLAIN_PLACEHOLDER.search
+    found: list[tuple] = []
+    rejected: Counter[str] = Counter()
+    append = found.append
+    for i, row in enumerate(data):
+        n = get_name(row)
+        if not n:
+            continue
+        a = get_address(row)
+        if not a:
+            continue
+        if (plain_name(n) and plain_address(a) and a[0] not in _POSTCODE_START and n[0] * len(n) != n
+                and not placeholder(n + "\x00" + a) and n not in head_names):
+            append((base + i, index, n, a, *[g(row) for g in others]))
+            continue
+        problem = _problem(n, a, head_names)
+        if problem is not None:
+            rejected[problem] += 1
+            continue
+        append(_record(base + i, rd, row, n, a))
+    return found, len(found), rejected
 
 
 def _lead_rows(plan: SheetPlan, data: Iterable[Sequence[object]], base: int, head_names: set[str]
