@@ -12,7 +12,7 @@ package at run time: the table is shipped as data and read offline.
   that position (scanner/detectors/person_names.py).
 - Latin first and last names: Faker's person providers of the locales whose names turn up in sample
   databases and customer lists (English, Western and Northern European, Latin American, Turkish,
-  Indian, Vietnamese and Indonesian).
+  Indian, Vietnamese and Indonesian), and the romaji of Faker's Japanese names.
 - US states (names and postal abbreviations): Faker's en_US address provider.
 """
 
@@ -72,6 +72,10 @@ def latin() -> tuple[list[str], list[str]]:
         for attr in ("first_names", "first_names_male", "first_names_female"):
             first |= {n for n in getattr(provider, attr, ()) or () if _LATIN.fullmatch(n)}
         last |= {n for n in getattr(provider, "last_names", ()) or () if _LATIN.fullmatch(n)}
+    from faker.providers.person.ja_JP import Provider  # Japanese names in romaji (Yamada Taro)
+
+    first |= {p[2] for p in (*Provider.first_name_male_pairs, *Provider.first_name_female_pairs)}
+    last |= {p[2] for p in Provider.last_name_pairs}
     return sorted(first), sorted(last)
 
 
@@ -100,7 +104,7 @@ def main() -> None:
         *(f"{_q(k)} = {v}" for k, v in name_kanji()),
         "",
         "[latin]",
-        f'description = "Latin-script first and last names (Faker: {", ".join(LATIN_LOCALES)})"',
+        f'description = "Latin-script first and last names (Faker: {", ".join(LATIN_LOCALES)}, ja_JP romaji)"',
         _array("first_names", first),
         _array("last_names", last),
         "",

@@ -230,8 +230,9 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
         for f, cols in found_context.items():
             context.setdefault(f, cols)
     kept = [p for p in kept if p.cols]
-    return SheetPlan(kept, {f: c for f, c in context.items() if share(
-        [cell_text(r[c[0]]) if c[0] < len(r) else "" for r in sample], bool) > 0})
+    context = {f: c for f, c in context.items() if share([cell_text(r[c[0]]) if c[0] < len(r) else "" for r in sample],
+                                                          bool) > 0}
+    return SheetPlan(kept, context, {c: _label(head, hi, c) for cols in context.values() for c in cols})
 
 
 def _blank(header_rows: Sequence[Sequence[object]], c: int) -> bool:
@@ -527,7 +528,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         return None
     data = chain(sample, stream)
     base = first_row + (header_at + 1 if header_at is not None else 0)
-    labels = {c: t for p in plan.roles for c, t in p.labels.items()}
+    labels = {**plan.labels, **{c: t for p in plan.roles for c, t in p.labels.items()}}
     head_names = {labels.get(c, "") for p in plan.roles for c in p.cols.get("name", [])} - {""}
     if header_at is None and sample and _unrecognised_header(plan, sample[0]):
         data, base = chain(sample[1:], stream), base + 1  # first_name, addr ...: a header without our words

@@ -99,6 +99,7 @@ class RolePlan:
 class SheetPlan:
     roles: list[RolePlan]
     context: dict[str, list[int]] = field(default_factory=dict)  # organisation, position columns
+    labels: dict[int, str] = field(default_factory=dict)  # header text of the context columns
 
     def role(self, name: str) -> RolePlan | None:
         return next((r for r in self.roles if r.role == name), None)
@@ -121,13 +122,16 @@ def _is_cjk(v: object) -> bool:
 
 
 def _personal_name(v: object) -> bool:
-    """A name by the name data, not only by shape (for weak headers and header-less columns)."""
+    """A name by the name data, not only by shape, for a weak header (a bare ``name``, ShipName): a
+    Japanese name shape, or a known first name among the Latin words (Maria Anders, not Ernst Handel's
+    neighbours Richter Supermarkt or Vins et alcools Chevalier)."""
     t = V.nfkc(v)
     if not V.looks_like_name(t) or N.is_placeholder_name(t):
         return False
     if _is_cjk(t):
         return N.japanese_name_shape(t) or V.looks_like_spaced_name(t)
-    return N.latin_name_known(t)
+    tokens = N.latin_tokens(t)
+    return 1 <= len(tokens) <= 4 and any(N.known_first_name(tok) for tok in tokens)
 
 
 CONFIRM: dict[str, Callable[[str], object]] = {

@@ -256,8 +256,9 @@ def looks_like_latin_place(value: object) -> bool:
 
 def looks_like_zip(value: object) -> bool:
     """A US ZIP (70116, 70116-1234), a UK or a Canadian postcode."""
-    t = nfkc(value)
-    return bool(_ZIP.match(t.zfill(5) if t.isdigit() and 3 <= len(t) < 5 else t))
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        return bool(_ZIP.match(str(int(value)).zfill(5)))  # a number cell dropped the ZIP's leading 0
+    return bool(_ZIP.match(nfkc(value)))
 
 
 def split_leading_postcode(text: str) -> tuple[str, str]:
