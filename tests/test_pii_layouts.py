@@ -113,6 +113,14 @@ def test_a_name_merged_over_two_columns_joins_family_and_given_name():
     assert set(got) == {p.name for p in JA}
 
 
+def test_a_prefecture_column_beside_an_address_that_repeats_it_is_not_doubled():
+    rows = [["氏名", "都道府県", "郵便番号", "住所"]]
+    rows += [[p.name, p.prefecture, p.postcode, p.address if i % 2 else p.address[len(p.prefecture):]]
+             for i, p in enumerate(JA)]
+    got = _by_name(_sheet(rows))
+    assert all(got[p.name]["address"] == p.address for p in JA)
+
+
 def test_two_whole_address_columns_are_two_addresses_not_one():
     rows = [["氏名", "住所", "旧住所"]] + [[p.name, p.address, JA[-1 - i].address] for i, p in enumerate(JA)]
     got = _by_name(_sheet(rows))

@@ -251,8 +251,9 @@ def _kind(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> SheetKind | No
     roles = [p for p in plan.roles if "name" in p.cols]
     if any(_is_person(p, main) for p in roles):
         org = plan.context.get("organisation")
-        if org and share([cell_text(r[org[0]]) if org[0] < len(r) else "x" for r in sample], bool) >= 0.5:
-            return SheetKind.BUSINESS
+        rows = [r for r in sample if any(cell_text(v) for v in r)]
+        if org and rows and sum(1 for r in rows if org[0] < len(r) and cell_text(r[org[0]])) * 2 >= len(rows):
+            return SheetKind.BUSINESS  # an organisation named in most rows beside the person
         return SheetKind.PERSONS
     if "position" in plan.context or "organisation" in plan.context:
         return None  # a staff or business-card directory without addresses

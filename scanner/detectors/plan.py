@@ -69,6 +69,9 @@ def join_values(row: Sequence[object], cols: Sequence[int], sep: str) -> str:
     if sep == "":
         out = ""
         for p in parts:
+            if out and p.startswith(out):
+                out = p  # 都道府県 | 住所 where the address repeats the prefecture: 東京都 + 東京都千代田区…
+                continue
             out += (" " if out and out[-1].isascii() and p[0].isascii() and out[-1] != " " else "") + p
         return out
     return sep.join(parts)
