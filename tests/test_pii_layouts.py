@@ -268,6 +268,12 @@ def test_a_prefecture_alone_is_no_address():
     assert f is not None and f.kind == SheetKind.NAMES  # a lead, never persons with an address
 
 
+def test_a_municipality_alone_is_no_address():
+    """Commissioners listed with the municipality they live in: no address to write to, not persons."""
+    rows = [["氏名", "住所", "職業"]] + [[p.name, p.city, "会社員"] for p in JA]
+    assert analyse_sheet("s", rows) is None
+
+
 # --- through the pipeline: every layout in the formats offices write ------------------------------------------
 
 LAYOUTS = {"five_column_address": len(JA), "numbered_address": len(JA), "renditions": len(JA),

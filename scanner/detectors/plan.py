@@ -161,9 +161,13 @@ def _foreign_phone(v: str) -> bool:
     return 7 <= digits <= 15 and all(c.isdigit() or c in " -()+.x/" for c in t)
 
 
-def _more_than_prefecture(v: str) -> bool:
+def _whole_address(v: str) -> bool:
+    """More than a place: a Japanese address with a block number (a prefecture or a municipality alone, as
+    lists of officials give them, is no address to write to); Latin addresses as they come."""
     t = V.nfkc(v)
-    return not V.is_prefecture(t) and V.looks_like_address(t)
+    if _is_cjk(t):
+        return V.looks_like_address(t, strict=True) or bool(V._BLOCK.search(t)) and not V.is_prefecture(t)
+    return V.looks_like_address(t)
 
 
 def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
@@ -184,7 +188,7 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
             if ok and f == "name" and f in plan.weak:
                 ok = share(vals, _personal_name) >= 0.5
             if ok and f == "address":
-                ok = share(vals, _more_than_prefecture) >= 0.5  # a prefecture alone is no address
+                ok = share(vals, _whole_address) >= 0.5  # a prefecture or a municipality alone is no address
         if ok:
             kept[f] = cols
     return RolePlan(plan.role, kept, plan.weak & set(kept), plan.labels)
