@@ -158,6 +158,19 @@ def test_english_person_lists_with_and_without_a_header(header):
         assert fields["postcode"] == p.zip and fields["name"] == f"{p.last} {p.first}"
 
 
+def test_headerless_english_names_the_lists_do_not_know():
+    """us-500 style names (Mitsue Tollner, Leota Dilliard): found by structure left of the street column."""
+    first = ["Mitsue", "Leota", "Donette", "Kiley", "Cammy", "Meaghan", "Lenna", "Sage", "Minna", "Abel",
+             "James", "Josephine"]
+    last = ["Tollner", "Dilliard", "Foller", "Caldarera", "Albares", "Garufi", "Paprocki", "Wieser", "Amigon",
+            "Maclead", "Butt", "Darakjy"]
+    rows = [[f, la, p.company, p.street, p.city, p.county, p.state, p.zip, p.phone]
+            for f, la, p in zip(first, last, EN, strict=False)]
+    f = _sheet(rows)
+    assert f.count == len(first) and f.columns["name"] == ["B", "A"]
+    assert {r.fields["name"] for r in f.records} == {f"{la} {fi}" for fi, la in zip(first, last, strict=True)}
+
+
 def test_the_first_row_of_a_headerless_list_may_be_a_header_without_known_words():
     rows = [["given", "family", "where", "town", "province", "code"]]
     rows += [[p.first, p.last, p.street, p.city, p.state, p.zip] for p in EN]

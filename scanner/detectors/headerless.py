@@ -15,6 +15,7 @@ company names is not taken for people.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from . import person_names as N
@@ -65,6 +66,36 @@ def _names(cols: dict[int, list[str]], rows: int) -> tuple[list[int], str] | Non
         vals = cols[c]
         if (_filled(vals, rows) and share(vals, N.latin_name_known) >= 0.7
                 and share(vals, lambda v: 2 <= len(N.latin_tokens(v)) <= 4) >= 0.7):
+            return [c], "latin"
+    return None
+
+
+_CAPITALISED = re.compile(r"[A-Z\u00c0-\u00de][a-z\u00df-\u00ff'\-]+(?: [A-Z\u00c0-\u00de][a-z\u00df-\u00ff'\-]+){0,2}")
+
+
+def _latin_names_left_of_a_street(cols: dict[int, list[str]], rows: int) -> tuple[list[int], str] | None:
+    """Names the lists do not know (us-500's Mitsue Tollner, Leota Dilliard) found by structure: one or two
+    columns of capitalised words left of a street-with-number column, some of them known first names."""
+    streets = [c for c in sorted(cols) if _filled(cols[c], rows) and share(cols[c], V.looks_like_latin_street) >= 0.6]
+    if not streets:
+        return None
+    left = [c for c in sorted(cols) if c < streets[0] and _filled(cols[c], rows)]
+
+    def capitalised(c: int, tokens: range) -> bool:
+        vals = [v for v in cols[c] if v]
+        return (share(vals, lambda v: bool(_CAPITALISED.fullmatch(V.nfkc(v))) and len(V.nfkc(v).split()) in tokens)
+                >= 0.9 and len(set(vals)) >= 0.5 * len(vals) and share(vals, N.is_us_state) < 0.2)
+
+    def first_known(c: int) -> float:
+        return share(cols[c], lambda v: N.known_first_name(V.nfkc(v).split()[0]))
+
+    for a, b in zip(left, left[1:], strict=False):
+        if b == a + 1 and capitalised(a, range(1, 2)) and capitalised(b, range(1, 2)):
+            fa, fb = first_known(a), first_known(b)
+            if max(fa, fb) >= 0.25:
+                return ([b, a] if fa >= fb else [a, b]), "latin"
+    for c in left:
+        if capitalised(c, range(2, 4)) and first_known(c) >= 0.25:
             return [c], "latin"
     return None
 
@@ -137,7 +168,7 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
     cols = {c: v for c, v in cols.items() if any(v)}
     found: dict[str, list[int]] = {}
     context: dict[str, list[int]] = {}
-    names = _names(cols, rows)
+    names = _names(cols, rows) or _latin_names_left_of_a_street(cols, rows)
     if names is not None:
         found["name"] = names[0]
     used = set(taken) | set(found.get("name", []))
