@@ -24,7 +24,7 @@ def test_towns_are_rarely_name_shaped():
     assert sum(N.japanese_name_shape(t) for t in towns) / len(towns) < 0.5  # a column test needs 0.75
 
 
-@pytest.mark.parametrize("text", ["上杉辰男", "上杉 辰男", "佐藤　みつ子", "高橋美ゆき", "山田 花子"])
+@pytest.mark.parametrize("text", ["上杉辰男", "上杉 辰男", "佐藤　みつ子", "高橋美ゆき", "山田 花子", "柳田零生", "菅野柚帆"])
 def test_name_shapes(text):
     assert N.japanese_name_shape(text)
 

@@ -84,7 +84,9 @@ def _family_ok(part: str, kanji: dict[str, tuple[int, ...]]) -> bool:
 
 
 def _given_ok(part: str, kanji: dict[str, tuple[int, ...]]) -> bool:
-    """Kana (はな, サクラ) or kanji seen at their place in given names."""
+    """Kana (はな, サクラ) or kanji seen at their place in given names. A kanji the statistics do not know
+    at all passes (given names use rare kanji: 汐, 柚, 稀); a common kanji never seen at that place in a
+    given name (内, 橋, 田 last) does not, which is what sets towns apart."""
     if all(_KANA.match(ch) for ch in part):
         return True
     n = len(part)
@@ -93,7 +95,7 @@ def _given_ok(part: str, kanji: dict[str, tuple[int, ...]]) -> bool:
             continue  # 千代子 / みつ子 / 美ゆき: kana inside a kanji given name
         stats = kanji.get(ch)
         if stats is None:
-            return False
+            continue
         if n == 1:
             if stats[3] == 0 and stats[5] == 0:
                 return False
