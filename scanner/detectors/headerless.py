@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from . import person_names as N
 from . import values as V
 from .columns import is_excluded, read_header
-from .plan import RolePlan, _continue_address, cell_text, share
+from .plan import RolePlan, _continue_address, cell_text, mostly, share
 
 SAMPLE = 200
 HEADER_SCAN_ROWS = 20
@@ -44,28 +44,28 @@ def _names(cols: dict[int, list[str]], rows: int) -> tuple[list[int], str] | Non
         vals = cols[c]
         if not _filled(vals, rows):
             continue
-        if share(vals, V.looks_like_spaced_name) >= 0.6:
+        if mostly(vals, V.looks_like_spaced_name, 0.6):
             return [c], "spaced"
-        if share(vals, N.japanese_name_shape) >= 0.75 and share(vals, lambda v: not N.is_placeholder_name(v)) >= 0.9:
+        if mostly(vals, N.japanese_name_shape, 0.75) and mostly(vals, lambda v: not N.is_placeholder_name(v), 0.9):
             return [c], "shape"
     for a, b in zip(order, order[1:], strict=False):
         if b != a + 1 or not (_filled(cols[a], rows) and _filled(cols[b], rows)):
             continue
-        if (share(cols[a], N.japanese_family_name_shape) >= 0.8 and share(cols[b], N.japanese_given_name_shape) >= 0.8
-                and share(cols[a], N.starts_with_surname) >= 0.2):
+        if (mostly(cols[a], N.japanese_family_name_shape, 0.8) and mostly(cols[b], N.japanese_given_name_shape, 0.8)
+                and mostly(cols[a], N.starts_with_surname, 0.2)):
             return [a, b], "split"
+        if not mostly(cols[a] + cols[b], _single_token, 0.9):
+            continue
         first_a = share(cols[a], lambda v: N.known_first_name(V.nfkc(v)))
-        last_b = share(cols[b], lambda v: N.known_last_name(V.nfkc(v)))
-        if first_a >= 0.6 and last_b >= 0.5 and share(cols[a] + cols[b], _single_token) >= 0.9:
-            return [b, a], "latin"  # first | last: kept family first, as 姓 + 名
         first_b = share(cols[b], lambda v: N.known_first_name(V.nfkc(v)))
-        last_a = share(cols[a], lambda v: N.known_last_name(V.nfkc(v)))
-        if first_b >= 0.6 and last_a >= 0.5 and share(cols[a] + cols[b], _single_token) >= 0.9:
+        if first_a >= 0.6 and mostly(cols[b], lambda v: N.known_last_name(V.nfkc(v)), 0.5):
+            return [b, a], "latin"  # first | last: kept family first, as 姓 + 名
+        if first_b >= 0.6 and mostly(cols[a], lambda v: N.known_last_name(V.nfkc(v)), 0.5):
             return [a, b], "latin"
     for c in order:
         vals = cols[c]
-        if (_filled(vals, rows) and share(vals, N.latin_name_known) >= 0.7
-                and share(vals, lambda v: 2 <= len(N.latin_tokens(v)) <= 4) >= 0.7):
+        if (_filled(vals, rows) and mostly(vals, N.latin_name_known, 0.7)
+                and mostly(vals, lambda v: 2 <= len(N.latin_tokens(v)) <= 4, 0.7)):
             return [c], "latin"
     return None
 
@@ -76,15 +76,15 @@ _CAPITALISED = re.compile(r"[A-Z\u00c0-\u00de][a-z\u00df-\u00ff'\-]+(?: [A-Z\u00
 def _latin_names_left_of_a_street(cols: dict[int, list[str]], rows: int) -> tuple[list[int], str] | None:
     """Names the lists do not know (us-500's Mitsue Tollner, Leota Dilliard) found by structure: one or two
     columns of capitalised words left of a street-with-number column, some of them known first names."""
-    streets = [c for c in sorted(cols) if _filled(cols[c], rows) and share(cols[c], V.looks_like_latin_street) >= 0.6]
+    streets = [c for c in sorted(cols) if _filled(cols[c], rows) and mostly(cols[c], V.looks_like_latin_street, 0.6)]
     if not streets:
         return None
     left = [c for c in sorted(cols) if c < streets[0] and _filled(cols[c], rows)]
 
     def capitalised(c: int, tokens: range) -> bool:
         vals = [v for v in cols[c] if v]
-        return (share(vals, lambda v: bool(_CAPITALISED.fullmatch(V.nfkc(v))) and len(V.nfkc(v).split()) in tokens)
-                >= 0.9 and len(set(vals)) >= 0.5 * len(vals) and share(vals, N.is_us_state) < 0.2)
+        return (mostly(vals, lambda v: bool(_CAPITALISED.fullmatch(V.nfkc(v))) and len(V.nfkc(v).split()) in tokens,
+                       0.9) and len(set(vals)) >= 0.5 * len(vals) and not mostly(vals, N.is_us_state, 0.2))
 
     def first_known(c: int) -> float:
         return share(cols[c], lambda v: N.known_first_name(V.nfkc(v).split()[0]))
@@ -108,9 +108,9 @@ def _address(data: Sequence[Sequence[object]], cols: dict[int, list[str]], rows:
         vals = cols[c]
         if not _filled(vals, rows):
             continue
-        whole = share(vals, lambda v: V.looks_like_address(v, strict=True)) >= 0.6
-        pref = share(vals, V.is_prefecture) >= 0.6
-        starts = share(vals, lambda v: V.starts_with_prefecture(v) and V.looks_like_address(v)) >= 0.6
+        whole = mostly(vals, lambda v: V.looks_like_address(v, strict=True), 0.6)
+        pref = mostly(vals, V.is_prefecture, 0.6)
+        starts = mostly(vals, lambda v: V.starts_with_prefecture(v) and V.looks_like_address(v), 0.6)
         if not (whole or pref or starts):
             continue
         plan = RolePlan("", {"address": [c]})
@@ -119,8 +119,8 @@ def _address(data: Sequence[Sequence[object]], cols: dict[int, list[str]], rows:
         while nxt in cols and nxt not in taken and _continue_address(plan, nxt, sample, used):
             nxt += 1
         joined = [plan.value(r, "address") for r in sample]
-        if share(joined, lambda v: V.looks_like_address(v, strict=True)) >= 0.5 or (
-                len(plan.cols["address"]) >= 3 and share(joined, lambda v: not V.is_prefecture(v)) >= 0.8):
+        if mostly(joined, lambda v: V.looks_like_address(v, strict=True), 0.5) or (
+                len(plan.cols["address"]) >= 3 and mostly(joined, lambda v: not V.is_prefecture(v), 0.8)):
             return plan.cols["address"], plan.cols.get("postcode", [])
     return _latin_address(cols, rows, taken)
 
@@ -128,12 +128,12 @@ def _address(data: Sequence[Sequence[object]], cols: dict[int, list[str]], rows:
 def _latin_address(cols: dict[int, list[str]], rows: int, taken: set[int]) -> tuple[list[int], list[int]] | None:
     """Street | city | [county] | state | ZIP: the street, the city and the state make the address."""
     for c in sorted(cols):
-        if not (_filled(cols[c], rows) and share(cols[c], V.looks_like_latin_street) >= 0.6):
+        if not (_filled(cols[c], rows) and mostly(cols[c], V.looks_like_latin_street, 0.6)):
             continue
         places, zip_col, nxt = [], [], c + 1
         while nxt in cols and nxt not in taken and len(places) < 4:
             vals = cols[nxt]
-            if share(vals, V.looks_like_zip) >= 0.8:
+            if mostly(vals, V.looks_like_zip, 0.8):
                 zip_col = [nxt]
                 break
             if share(vals, V.looks_like_latin_place) < 0.8:
@@ -142,7 +142,7 @@ def _latin_address(cols: dict[int, list[str]], rows: int, taken: set[int]) -> tu
             nxt += 1
         if not places:
             continue
-        states = [p for p in places if share(cols[p], N.is_us_state) >= 0.6]
+        states = [p for p in places if mostly(cols[p], N.is_us_state, 0.6)]
         city = places[:1]
         state = states[-1:] if states and states[-1] != places[0] else []
         if not (state or zip_col):
@@ -187,12 +187,12 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
                         ("email", V.is_email),
                         ("birth", lambda v: V.parse_date(v) and not V._ISO_DATE.match(V.nfkc(v))
                          or _era(v))):
-            if f not in found and _filled(vals, rows) and share(vals, test) >= 0.6:
+            if f not in found and _filled(vals, rows) and mostly(vals, test, 0.6):
                 found[f] = [c]
                 used.add(c)
                 break
         else:
-            if "organisation" not in context and _filled(vals, rows) and share(vals, _org) >= 0.4:
+            if "organisation" not in context and _filled(vals, rows) and mostly(vals, _org, 0.4):
                 context["organisation"] = [c]
     return RolePlan("", found), context
 

@@ -19,6 +19,7 @@ Pure functions over rows already read.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -56,10 +57,26 @@ def column_values(rows: Sequence[Sequence[object]], c: int) -> list[object]:
 
 def share(values: Sequence[object], test: Callable[[object], object]) -> float:
     """Of the filled values, the share that pass ``test`` (0 when none is filled)."""
-    filled = [v for v in values if cell_text(v)]
+    filled = [v for v in values if (v.strip() if type(v) is str else cell_text(v))]
     if not filled:
         return 0.0
     return sum(1 for v in filled if test(v)) / len(filled)
+
+
+def mostly(values: Sequence[object], test: Callable[[object], object], at_least: float) -> bool:
+    """``share(values, test) >= at_least``, stopping at the first failure too many: a column of numbers
+    is ruled out as names after a few cells, not after all of them."""
+    filled = [v for v in values if (v.strip() if type(v) is str else cell_text(v))]
+    if not filled:
+        return False
+    allowed = len(filled) - math.ceil(at_least * len(filled) - 1e-9)
+    fails = 0
+    for v in filled:
+        if not test(v):
+            fails += 1
+            if fails > allowed:
+                return False
+    return True
 
 
 def join_values(row: Sequence[object], cols: Sequence[int], sep: str) -> str:
@@ -179,16 +196,16 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
             continue
         if f == "birth":
             vals = column_values(sample, cols[0])
-            ok = share(vals, lambda v: V.parse_date(v, serials=True)) >= 0.5
+            ok = mostly(vals, lambda v: V.parse_date(v, serials=True), 0.5)
         else:
             vals = [plan.value(r, f) if f in JOINED else cell_text(r[cols[0]]) if cols[0] < len(r) else ""
                     for r in sample]
             test = CONFIRM.get(f)
-            ok = test is None or share(vals, test) >= 0.5
+            ok = test is None or mostly(vals, test, 0.5)
             if ok and f == "name" and f in plan.weak:
-                ok = share(vals, _personal_name) >= 0.5
+                ok = mostly(vals, _personal_name, 0.5)
             if ok and f == "address":
-                ok = share(vals, _whole_address) >= 0.5  # a prefecture or a municipality alone is no address
+                ok = mostly(vals, _whole_address, 0.5)  # a prefecture or a municipality alone is no address
         if ok:
             kept[f] = cols
     return RolePlan(plan.role, kept, plan.weak & set(kept), plan.labels)
@@ -251,7 +268,7 @@ def _continue_name(plan: RolePlan, c: int, sample: Sequence[Sequence[object]], t
     if not vals:
         return True  # an empty spacer: look further
     names = plan.cols.get("name", [])
-    if share(vals, _is_kana_only) >= 0.8 and any(_is_cjk(v) and not _is_kana_only(v)
+    if mostly(vals, _is_kana_only, 0.8) and any(_is_cjk(v) and not _is_kana_only(v)
                                                  for v in column_values(sample, names[0])):
         reading = plan.cols.setdefault("reading", [])
         if len(reading) < 2 and all(r < c for r in reading):
@@ -259,11 +276,11 @@ def _continue_name(plan: RolePlan, c: int, sample: Sequence[Sequence[object]], t
             taken.add(c)
             return True
         return False
-    if share(vals, _is_latin_only) >= 0.8 and share(column_values(sample, names[0]), _is_cjk) >= 0.8:
+    if mostly(vals, _is_latin_only, 0.8) and mostly(column_values(sample, names[0]), _is_cjk, 0.8):
         taken.add(c)  # 氏名 | Yamada Taro: another rendition, never joined
         return True
-    if len(names) == 1 and share(column_values(sample, names[0]), lambda v: " " not in V.nfkc(v)) >= 0.9:
-        if share(vals, N.japanese_given_name_shape) >= 0.7 or share(vals, lambda v: N.known_first_name(V.nfkc(v))) >= 0.5:
+    if len(names) == 1 and mostly(column_values(sample, names[0]), lambda v: " " not in V.nfkc(v), 0.9):
+        if mostly(vals, N.japanese_given_name_shape, 0.7) or mostly(vals, lambda v: N.known_first_name(V.nfkc(v)), 0.5):
             names.append(c)  # 氏名 merged over 姓 | 名
             taken.add(c)
             return True
@@ -278,17 +295,17 @@ def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]]
         taken.add(c)
         return True
     addr = plan.cols["address"]
-    if "postcode" not in plan.cols and share(vals, lambda v: V.find_postcode(v, labelled=True)) >= 0.8:
+    if "postcode" not in plan.cols and mostly(vals, lambda v: V.find_postcode(v, labelled=True), 0.8):
         plan.cols["postcode"] = [c]
         taken.add(c)
         return True
     so_far = [v for r in sample if (v := plan.value(r, "address"))]
-    if (share(so_far, _is_cjk) >= 0.8 and share(so_far, lambda v: V.looks_like_address(v, strict=True)) >= 0.6
-            and (share(vals, _is_kana_only) >= 0.8 or share(vals, _is_latin_only) >= 0.8)
+    if (mostly(so_far, _is_cjk, 0.8) and mostly(so_far, lambda v: V.looks_like_address(v, strict=True), 0.6)
+            and (mostly(vals, _is_kana_only, 0.8) or mostly(vals, _is_latin_only, 0.8))
             and _median_len(vals) >= 0.7 * _median_len(so_far)):
         taken.add(c)  # フクイケンフクイシ… / Fukuiken…: a rendition of the whole address, never joined
         return True
-    if share(vals, V.looks_like_address_part) >= 0.6:
+    if mostly(vals, V.looks_like_address_part, 0.6):
         addr.append(c)
         taken.add(c)
         return True
