@@ -322,17 +322,19 @@ def _extractor(plan: RolePlan, f: str) -> Callable[[Sequence[object]], str]:
     return lambda row: plan.value(row, f)
 
 
-# Fast paths for the common row (a million-row sheet checks every one): text made only of kanji, kana and
-# spaces (a Japanese name), or of kanji, kana, digits and hyphens (a Japanese address), needs no NFKC and
-# fails only on a placeholder word. Anything else takes the full checks.
-_PLAIN_NAME = re.compile(r"[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ]{1,12}(?:[ \u3000][\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ]{1,12})?")
-_PLAIN_ADDRESS = re.compile(r"(?=(?:[^\u3041-\u30ff\u3400-\u9fff]*[\u3041-\u30ff\u3400-\u9fff]){2})"
-                            r"[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ0-9０-９\-－ー―‐−#＃ 　]{2,160}")
-_PLAIN_PLACEHOLDER = re.compile(r"テスト|サンプル|ダミー|見本|記入例|記載例|入力例|氏名|名前|住所|○○|〇〇|◯◯|××|△△|某|ほげ|ホゲ|ふが|フガ")
+# Fast paths for the common row (a million-row sheet checks every one): a name made only of kanji, kana and
+# one space, an address starting with two kanji or kana and made of them, digits and hyphens, need no NFKC
+# and fail only on a placeholder or (names) an organisation word. Anything else takes the full checks.
+_CJK_CLASS = "\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ"
+_PLAIN_NAME = re.compile(f"[{_CJK_CLASS}]{{1,12}}(?:[ \u3000][{_CJK_CLASS}]{{1,12}})?")
+_PLAIN_ADDRESS = re.compile(f"[{_CJK_CLASS}]{{2}}[{_CJK_CLASS}0-9０-９\\-－ー―‐−#＃ 　]{{0,158}}")
+_PLACEHOLDER_WORDS = "テスト|サンプル|ダミー|見本|記入例|記載例|入力例|○○|〇〇|◯◯|××|△△|某|ほげ|ホゲ|ふが|フガ"
+_PLAIN_PLACEHOLDER = re.compile(f"{_PLACEHOLDER_WORDS}|住所|氏名|名前")
+_PLAIN_NAME_BAD = re.compile(f"{_PLACEHOLDER_WORDS}|氏名|名前|{V._ORG.pattern}", re.IGNORECASE)
 
 
 def _name_problem(name: str) -> Rejection | None:
-    if _PLAIN_NAME.fullmatch(name) and not _PLAIN_PLACEHOLDER.search(name) and not (len(name) > 1 and len(set(name)) == 1):
+    if _PLAIN_NAME.fullmatch(name) and not _PLAIN_NAME_BAD.search(name) and name[0] * len(name) != name:
         return None
     if N.is_placeholder_name(name):
         return Rejection.PLACEHOLDER
@@ -444,7 +446,8 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
     plain Japanese name and address tested by two regular expressions before the full checks."""
     get_name, get_address, others, index = rd.name, rd.address, rd.others, rd.index
     assert get_address is not None
-    plain_name, plain_address, placeholder = _PLAIN_NAME.fullmatch, _PLAIN_ADDRESS.fullmatch, _PLAIN_PLACEHOLDER.search
+    plain_name, plain_address = _PLAIN_NAME.fullmatch, _PLAIN_ADDRESS.fullmatch
+    bad_name, placeholder = _PLAIN_NAME_BAD.search, _PLAIN_PLACEHOLDER.search
     found: list[tuple] = []
     rejected: Counter[str] = Counter()
     append = found.append
@@ -455,8 +458,8 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
         a = get_address(row)
         if not a:
             continue
-        if (plain_name(n) and plain_address(a) and a[0] not in _POSTCODE_START and n[0] * len(n) != n
-                and not placeholder(n + "\x00" + a) and n not in head_names):
+        if (plain_name(n) and plain_address(a) and n[0] * len(n) != n and not bad_name(n) and not placeholder(a)
+                and n not in head_names):
             append((base + i, index, n, a, *[g(row) for g in others]))
             continue
         problem = _problem(n, a, head_names)
