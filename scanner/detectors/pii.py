@@ -21,9 +21,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from itertools import chain, islice
 
+from ..codes import Rejection, SheetKind
 from ..masking import mask_field
 from ..models import PersonRecord
 from . import person_names as N
@@ -54,23 +54,6 @@ KINDS = ("name", "reading", "address", "postcode", "phone", "birth", "age", "sex
          "emergency_contact", "care_level", "care_number", "mynumber", "pension_number", "resident_number")
 # a person list without addresses is a lead when it holds one of these beside the names
 LEAD_FIELDS = frozenset({"phone", "email", "birth", "mynumber", "care_number", "pension_number", "resident_number"})
-
-
-class SheetKind(StrEnum):
-    """What a personal-data sheet holds."""
-
-    PERSONS = "persons"  # private persons with names and addresses
-    BUSINESS = "business"  # persons beside an organisation column and its address: business contacts
-    NAMES = "names"  # persons without an address (name + phone / e-mail / birth date): a lead
-
-
-class Rejection(StrEnum):
-    """Why a row with a name and an address did not become a person."""
-
-    PLACEHOLDER = "placeholder"  # a template's stand-in: DocFirst DocSecond, 44 Street Address, テスト, ○○
-    NOT_A_NAME = "not-a-name"  # the name cell holds no personal name (a number, an organisation, a blob)
-    NOT_AN_ADDRESS = "not-an-address"  # the address holds no address (hex or base64 spilt from a broken line)
-    HEADER_REPEATED = "header-repeated"  # the header row again (files joined one after another)
 
 
 def column_letter(index: int) -> str:

@@ -10,17 +10,17 @@ timeout), never "no personal data".
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..codes import Reason, SheetKind
 from ..config import MiB, ScanConfig
+from ..contracts import Inspection, ScanContext
+from ..detectors.pii import KINDS, RecordList, SheetFinding, analyse_sheet
 from ..errors import ReadError
+from ..isolation import shared_worker
 from ..models import Entry
 from ..names import split_ext
-from ..pipeline import Inspection
 from ..tables import BINARY_FORMATS, OLE_MAGIC, ZIP_MAGIC, Caps, iter_tables, sniff_format, unreadable_reason
-
-if TYPE_CHECKING:  # the classifier loads only when a spreadsheet is inspected (a plain scan starts faster)
-    from .pii import SheetFinding
 
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".xlam", ".ods",
                               ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn"})
@@ -44,8 +44,6 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
 
     Sheets are analysed while they stream out of the reader, so rows are never all held at once.
     """
-    from .pii import analyse_sheet
-
     sheets, encoding = iter_tables(data, caps, fmt)
     findings, n = [], 0
     for sheet in sheets:
@@ -63,8 +61,6 @@ def pii_summary(findings: list[SheetFinding], fmt: str, unmask: bool) -> dict[st
     persons without addresses (a lower-severity lead, never counted); ``rejected`` the rows that had a
     name and an address but failed the row check, by reason.
     """
-    from .pii import KINDS, SheetKind
-
     persons = [f for f in findings if f.kind != SheetKind.NAMES]
     leads = [f for f in findings if f.kind == SheetKind.NAMES]
     sheets = [f.to_json(unmask=False) for f in persons]
@@ -93,17 +89,15 @@ def pii_summary(findings: list[SheetFinding], fmt: str, unmask: bool) -> dict[st
 def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspection:
     """Reasons and rules of a workbook's personal-data sheets: ``pii`` for persons (and business contacts),
     ``pii-names`` for persons without addresses (a lead); the records only of the counted kinds."""
-    from .pii import RecordList, SheetKind
-
     kinds = {f.kind for f in findings}
     reasons, rules = [], []
     if kinds - {SheetKind.NAMES}:
-        reasons.append("pii")
+        reasons.append(Reason.PII)
         rules.append("pii:name+address")
         if SheetKind.BUSINESS in kinds:
             rules.append("pii:business-contacts")
     if SheetKind.NAMES in kinds:
-        reasons.append("pii-names")
+        reasons.append(Reason.PII_NAMES)
         rules.append("pii-names:name+contact")
     counted = [f for f in findings if f.kind != SheetKind.NAMES]
     return Inspection(reasons=reasons, rules=rules, pii=pii_summary(findings, fmt, unmask),
@@ -133,7 +127,7 @@ class SpreadsheetInspector:
             return False
         return head().startswith((ZIP_MAGIC, OLE_MAGIC))
 
-    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: Any) -> Inspection:
+    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         ext = split_ext(entry.name)[1].casefold()
         fmt = sniff_format(data)
         claimed = ext in SHEET_EXTENSIONS
@@ -149,8 +143,6 @@ class SpreadsheetInspector:
         caps = caps_for(self.config, len(data))
         try:
             if fmt in BINARY_FORMATS or fmt == "ole-encrypted":
-                from ..isolation import shared_worker
-
                 findings, _, _ = shared_worker().call(analyse_bytes, (data, fmt, caps), caps.timeout + 5)
             else:
                 findings, _, _ = analyse_bytes(data, fmt, caps)
