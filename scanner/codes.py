@@ -96,6 +96,11 @@ class SheetKind(Code):
     NAMES = "names", "persons without any address column: a lead, never counted as persons"
 
 
+# The role of the row's own person in findings.json (``roles``); other roles (applicant, recipient,
+# guardian ...) are named by signatures/pii_columns.toml.
+MAIN_ROLE = "person"
+
+
 class Rejection(Code):
     """Why a row with a name and an address did not become a person (a sheet's ``rejected`` keys)."""
 

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..codes import Status, VerifyStatus
+from ..codes import MAIN_ROLE, SheetKind, Status, VerifyStatus
 from ..config import ScanConfig
 from ..errors import UsageError
 from ..output import write_private
@@ -132,11 +132,11 @@ def collect(doc: dict[str, Any], out: Path) -> tuple[list[dict[str, Any]], list[
             return values.most_common(1)[0][0] if values else ""
 
         files = Counter(labels[r.file] for r in group)
-        roles = dict.fromkeys(r.role or "person" for r in group)
+        roles = dict.fromkeys(r.role or MAIN_ROLE for r in group)
         people.append({"name": most("name"), "reading": most("reading"), "postcode": most("postcode"),
                        "address": most("address"), "times": len(group),
                        "roles": "、".join(ROLE_LABELS.get(r, r) for r in roles),
-                       "kind": "事業者の連絡先" if all(r.kind == "business" for r in group) else "個人",
+                       "kind": "事業者の連絡先" if all(r.kind == SheetKind.BUSINESS for r in group) else "個人",
                        "files": "\n".join(f"{label} ({n})" for label, n in
                                           sorted(files.items(), key=lambda kv: order.get(kv[0], 0))),
                        "spellings": len({r.stages[0] for r in group}),

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
-from ..codes import Rejection, SheetKind
+from ..codes import MAIN_ROLE, Rejection, SheetKind
 from ..masking import mask_field
 from ..models import PersonRecord
 from . import person_names as N
@@ -47,7 +47,6 @@ from .plan import (
 
 HEADER_SCAN_ROWS = 20
 EXAMPLES = 3
-MAIN_ROLE = "person"  # the row's own person, as named in findings.json
 
 # kinds reported for the breach report's 個人データの項目, in this order
 KINDS = ("name", "reading", "address", "postcode", "phone", "birth", "age", "sex", "email",

@@ -14,13 +14,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..codes import MAIN_ROLE, SheetKind
 from ..masking import mask_address, mask_name
 from ..models import PersonRecord
 from .normalise import RULES, is_placeholder_name, normalise_reading, probable_kanji, staged_keys
 
 Key = tuple[str, str]
 REVIEW_CAP = 1000  # pairs listed in findings.json; the total is always given
-MAIN_ROLE = "person"  # the row's own person (detectors.pii.MAIN_ROLE)
 _NUMBER = re.compile(r"(\d+)")
 _LAST_NUMBER = re.compile(r"-\d+$")
 _KANA_ONLY = re.compile("[\u30a1-\u30fa\u30fc]+")
@@ -38,7 +38,7 @@ class Row:
     fields: dict[str, str]
     stages: list[Key]
     role: str = ""  # "" for the row's own person; applicant, recipient, guardian ... (PersonRecord.role)
-    kind: str = "persons"  # or business: a business contact (PersonRecord.kind)
+    kind: str = SheetKind.PERSONS  # or business: a business contact (PersonRecord.kind)
 
     @property
     def key(self) -> Key:
@@ -92,7 +92,7 @@ def make_rows(file: int, records: Iterable[PersonRecord]) -> tuple[list[Row], in
             nameless += 1
             continue
         rows.append(Row(file, rec.sheet, rec.row, name, address, dict(f), staged_keys(name, address),
-                        getattr(rec, "role", ""), getattr(rec, "kind", "persons")))
+                        rec.role, rec.kind))
     return rows, nameless
 
 
@@ -118,7 +118,7 @@ def count(rows: Sequence[Row], nameless: int = 0, unmask: bool = False,
     for group in persons.values():
         roles.update({r.role or MAIN_ROLE for r in group})
     c.roles = dict(sorted(roles.items(), key=lambda kv: (kv[0] != MAIN_ROLE, kv[0])))
-    c.business = sum(1 for group in persons.values() if all(r.kind == "business" for r in group))
+    c.business = sum(1 for group in persons.values() if all(r.kind == SheetKind.BUSINESS for r in group))
 
     def fid(i: int) -> Any:
         return file_ids[i] if i < len(file_ids) else i
