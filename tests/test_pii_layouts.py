@@ -361,3 +361,16 @@ def test_examples_of_roles_name_the_role_and_stay_masked():
     assert ex[0]["role"] == "applicant" and ex[1]["role"] == "recipient"
     assert JA[0].name not in str(ex) and JA[0].address not in str(ex)
     assert io.StringIO(str(f.to_json())).read().count("examples") == 1
+
+
+def test_every_kind_rejection_and_role_has_a_label_in_both_languages():
+    from reports.strings import STRINGS
+    from scanner import rules
+    from scanner.codes import MAIN_ROLE, Reason, Rejection, SheetKind, Status
+
+    roles = [MAIN_ROLE] + [r["name"] for r in rules.load("pii_columns")["role"]]
+    keys = ([f"pii_kind_{k}" for k in SheetKind] + [f"pii_rejected_{r}" for r in Rejection]
+            + [f"pii_role_{r}" for r in roles] + [f"reason_{Reason.PII_NAMES}", f"status_{Status.NAMES_ONLY}"])
+    for lang in ("ja", "en"):
+        missing = [k for k in keys if not STRINGS[lang].get(k)]
+        assert not missing, (lang, missing)
