@@ -121,6 +121,12 @@ def test_a_prefecture_column_beside_an_address_that_repeats_it_is_not_doubled():
     assert all(got[p.name]["address"] == p.address for p in JA)
 
 
+def test_a_blank_headed_sex_column_after_a_name_is_no_given_name():
+    rows = [["氏名", "", "住所"]] + [[p.name_unspaced, p.sex, p.address] for p in JA]
+    got = _by_name(_sheet(rows))
+    assert set(got) == {p.name_unspaced for p in JA}
+
+
 def test_two_whole_address_columns_are_two_addresses_not_one():
     rows = [["氏名", "住所", "旧住所"]] + [[p.name, p.address, JA[-1 - i].address] for i, p in enumerate(JA)]
     got = _by_name(_sheet(rows))

@@ -279,6 +279,8 @@ def _continue_name(plan: RolePlan, c: int, sample: Sequence[Sequence[object]], t
     if mostly(vals, _is_latin_only, 0.8) and mostly(column_values(sample, names[0]), _is_cjk, 0.8):
         taken.add(c)  # 氏名 | Yamada Taro: another rendition, never joined
         return True
+    if mostly(vals, V.parse_sex, 0.5):
+        return False  # 男 / 女 under a blank header: the sex, not a given name
     if len(names) == 1 and mostly(column_values(sample, names[0]), lambda v: " " not in V.nfkc(v), 0.9):
         if mostly(vals, N.japanese_given_name_shape, 0.7) or mostly(vals, lambda v: N.known_first_name(V.nfkc(v)), 0.5):
             names.append(c)  # 氏名 merged over 姓 | 名
