@@ -179,8 +179,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "rem_custody": "証拠保全の記録（基準調査と再調査）",
         # personal-records spreadsheets (sections/pii.html.j2)
         "pii_title": "個人データを含む表計算ファイル（氏名と住所）",
-        "pii_note": "氏名の列と住所の列があり、両方が入力された行が1行以上あるシートです。件数は氏名と住所の両方がある行の数です（本人の数ではありません）。例は最大3行で、個人情報は伏せ字です。",
-        "pii_unmasked": "--unmask が指定されたため、例の行を伏せずに表示しています（findings.json には伏せ字のみを保存しています）。",
+        "pii_note": "氏名の列と住所の列があり、両方が入力された行が1行以上あるシートです。件数は氏名と住所の両方がある行の数です（本人の数ではありません）。例は最大3行で、個人情報は伏せ字です。シート名も個人名のことがあるため伏せ字で示し、ブック内の何枚目のシートかを番号で示します。",
+        "pii_unmasked": "--unmask が指定されたため、例の行とシート名を伏せずに表示しています（findings.json には伏せ字のみを保存しています）。",
         "pii_sheet": "シート",
         "pii_header_row": "見出し行",
         "pii_no_header": "見出しなし（値から判定）",
@@ -456,8 +456,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "rem_custody": "Chain of custody (baseline and rescan)",
         # personal-records spreadsheets (sections/pii.html.j2)
         "pii_title": "Spreadsheets holding personal records (names with addresses)",
-        "pii_note": "Sheets with a name column and an address column and at least one row with both filled. The count is the number of rows with both (not the number of distinct persons). At most three example rows, personal values masked.",
-        "pii_unmasked": "--unmask was used: example rows are shown in clear (findings.json holds masked examples only).",
+        "pii_note": "Sheets with a name column and an address column and at least one row with both filled. The count is the number of rows with both (not the number of distinct persons). At most three example rows, personal values masked. Sheet names can be a person's name, so they are masked too; the number before each is the sheet's position in the workbook.",
+        "pii_unmasked": "--unmask was used: example rows and sheet names are shown in clear (findings.json holds masked examples only).",
         "pii_sheet": "Sheet",
         "pii_header_row": "Header row",
         "pii_no_header": "no header (found from values)",

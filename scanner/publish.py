@@ -9,6 +9,7 @@ from .output import write_json, write_manifest, write_private
 from .store import FINDINGS
 
 REPORT = "report.html"
+CLEAR_KEYS = frozenset({"examples_clear", "name_clear"})  # --unmask values for the report only
 
 
 def without_clear_values(doc: dict[str, Any]) -> dict[str, Any]:
@@ -17,13 +18,13 @@ def without_clear_values(doc: dict[str, Any]) -> dict[str, Any]:
     persons = doc.get("persons") or {}
     if "review_clear" in persons or "probable_clear" in persons:  # person pairs shown clear (--unmask)
         doc = {**doc, "persons": {k: v for k, v in persons.items() if not k.endswith("_clear")}}
-    if not any("examples_clear" in s for f in files for s in (f.get("pii") or {}).get("sheets", [])):
+    if not any(CLEAR_KEYS & s.keys() for f in files for s in (f.get("pii") or {}).get("sheets", [])):
         return doc
     clean = dict(doc)
     clean["files"] = []
     for f in files:
         if f.get("pii"):
-            sheets = [{k: v for k, v in s.items() if k != "examples_clear"} for s in f["pii"].get("sheets", [])]
+            sheets = [{k: v for k, v in s.items() if k not in CLEAR_KEYS} for s in f["pii"].get("sheets", [])]
             f = {**f, "pii": {**f["pii"], "sheets": sheets}}
         clean["files"].append(f)
     return clean

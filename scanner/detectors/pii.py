@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
-from ..masking import mask_field
+from ..masking import mask_field, mask_name
 from ..models import PersonRecord
 from . import values as V
 from .columns import classify_header, is_excluded, part_order
@@ -72,6 +72,7 @@ class SheetFinding:
     fields: list[str]
     keys: tuple[str, ...] = ()
     rows: list[tuple] = field(default_factory=list)
+    index: int | None = None  # 1-based position in the workbook (how the examiner finds a masked sheet)
 
     @property
     def count(self) -> int:
@@ -90,7 +91,10 @@ class SheetFinding:
         return out
 
     def to_json(self, unmask: bool = False) -> dict[str, object]:
-        return {"name": self.name, "header_row": self.header_row, "columns": self.columns,
+        """Sheet names are personal data too (a sheet per client: 「鈴木花子様」): always masked here,
+        like a name; the examiner finds the sheet by ``index``."""
+        return {"name": self.name if unmask else mask_name(self.name), "index": self.index,
+                "header_row": self.header_row, "columns": self.columns,
                 "records": self.count, "fields": self.fields, "examples": self.examples(unmask)}
 
 

@@ -52,6 +52,7 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
         n += 1
         found = analyse_sheet(sheet.name, sheet.rows, sheet.first_row, sheet.first_col)
         if found is not None:
+            found.index = n
             findings.append(found)
     return findings, n, encoding
 
@@ -64,6 +65,7 @@ def pii_summary(findings: list[SheetFinding], fmt: str, unmask: bool) -> dict[st
     if unmask:
         for js, f in zip(sheets, findings, strict=True):
             js["examples_clear"] = f.examples(unmask=True)  # removed before findings.json is written
+            js["name_clear"] = f.name  # likewise: sheet names are personal data (a sheet per client)
     kinds = {k for f in findings for k in f.fields}
     return {"records": sum(f.count for f in findings), "format": fmt, "sheets": sheets,
             "fields": [k for k in KINDS if k in kinds]}
