@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..config import ScanConfig
 from ..errors import UsageError
+from . import argtypes
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -18,7 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "with copies of a leaked client list, then scan it for 介護予防_利用者名簿.xlsx. It reproduces the "
         "real case's figures: 10 copies, 2,382 records, 1,117 distinct name + address strings, 1,077 persons.",
     )
-    p.add_argument("--out", type=Path, default=Path("leakscan-demo"), metavar="DIR",
+    p.add_argument("--out", type=argtypes.path, default=Path("leakscan-demo"), metavar="DIR",
                    help="folder for the demo (default ./leakscan-demo): the share is built in DIR/share and "
                    "the report written to DIR/report")
     p.add_argument("--lang", choices=["ja", "en"], default="ja", help="report language (default ja)")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+from . import argtypes
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -15,9 +16,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "remediation.html and manifest.sha256 into --out. Exit 0 when no copy is left and nothing was "
         "skipped, 1 when copies remain or something could not be verified, 2 on error.",
     )
-    p.add_argument("baseline", type=Path, metavar="OLD_OUT", help="the baseline output folder (or its findings.json)")
-    p.add_argument("rescan", type=Path, metavar="NEW_OUT", help="the rescan output folder (or its findings.json)")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for diff.json and remediation.html")
+    p.add_argument("baseline", type=argtypes.path, metavar="OLD_OUT", help="the baseline output folder (or its findings.json)")
+    p.add_argument("rescan", type=argtypes.path, metavar="NEW_OUT", help="the rescan output folder (or its findings.json)")
+    p.add_argument("--out", required=True, type=argtypes.path, metavar="DIR", help="folder for diff.json and remediation.html")
     p.add_argument("--lang", choices=["ja", "en"], default="ja", help="report language: ja (default) or en")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
     p.set_defaults(run=run)

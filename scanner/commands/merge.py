@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+from . import argtypes
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -14,8 +15,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Combine several scans' findings.json into one: files, sources and skips from all, duplicate "
         "groups and person counts across all, one report.html and manifest.sha256 in --out.",
     )
-    p.add_argument("outs", nargs="+", type=Path, metavar="OUT", help="output folders of leakscan scan")
-    p.add_argument("--out", required=True, type=Path, metavar="CASE_OUT", help="folder for the combined case")
+    p.add_argument("outs", nargs="+", type=argtypes.path, metavar="OUT", help="output folders of leakscan scan")
+    p.add_argument("--out", required=True, type=argtypes.path, metavar="CASE_OUT", help="folder for the combined case")
     p.add_argument("--lang", choices=["ja", "en"], default="ja", help="report language: ja (default) or en")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
     p.set_defaults(run=run)

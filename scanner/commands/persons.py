@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..textsafe import shown
+from . import argtypes
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -28,8 +29,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "write the deduplicated list of persons (name, reading, postal code, address, in which files and "
         "how many times) as .xlsx. That file holds personal data in clear: it is written 0600.",
     )
-    p.add_argument("out", type=Path, metavar="OUT", help="the output folder of a scan (holding findings.json and case.key)")
-    p.add_argument("--export", type=Path, metavar="FILE.xlsx",
+    p.add_argument("out", type=argtypes.path, metavar="OUT", help="the output folder of a scan (holding findings.json and case.key)")
+    p.add_argument("--export", type=argtypes.path, metavar="FILE.xlsx",
                    help="write the notification list here (personal data in clear, 0600)")
     p.set_defaults(run=run)
 

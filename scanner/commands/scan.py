@@ -11,6 +11,7 @@ from ..config import MiB, ScanConfig
 from ..errors import UsageError
 from ..sources.single import IMAGE_SUFFIXES
 from ..textsafe import shown
+from . import argtypes
 
 if TYPE_CHECKING:
     from ..state import ScanState
@@ -28,14 +29,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("sources", nargs="*", metavar="SOURCE",
                    help="a directory (mounted share), a disk image (raw/dd, E01, VHD ...), smb://[DOMAIN;]USER@HOST[:PORT]/SHARE[/PATH], or any other single file (a backup archive, a workbook), scanned as it is")
-    p.add_argument("--name", action="append", default=[], metavar="FILENAME",
-                   help="file name of the leaked file (repeatable); copies, re-saves and owner files ~$NAME are found too")
-    p.add_argument("--out", type=Path, metavar="DIR",
+    p.add_argument("--name", action="append", default=[], metavar="FILENAME", type=argtypes.file_name,
+                   help="exact file name of the leaked file, no folder and no wildcard (repeatable); copies, re-saves "
+                   "and owner files ~$NAME are found too")
+    p.add_argument("--out", type=argtypes.path, metavar="DIR",
                    help="output folder (created 0700; files inside 0600); never inside a scanned source")
-    p.add_argument("--baseline", type=Path, metavar="OLD_OUT/findings.json",
+    p.add_argument("--baseline", type=argtypes.path, metavar="OLD_OUT/findings.json",
                    help="an earlier scan's findings.json (or its folder): after this rescan, write diff.json and "
                    "remediation.html; exit 0 only when no copy remains and nothing was skipped")
-    p.add_argument("--resume", type=Path, metavar="OUT",
+    p.add_argument("--resume", type=argtypes.path, metavar="OUT",
                    help="continue an interrupted scan in OUT with its recorded settings (no other options needed)")
     p.add_argument("--case-id", default="", metavar="ID", help="case number shown in the report")
     p.add_argument("--examiner", default="", metavar="NAME", help="examiner's name shown in the report")
@@ -49,25 +51,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="show personal values in clear in the report (it says so); masked by default")
     p.add_argument("--no-keywords", action="store_true",
                    help="do not report files whose names merely contain keywords such as 名簿 or 住所録")
-    p.add_argument("--max-inspect-mb", type=int, default=256, metavar="MB",
+    p.add_argument("--max-inspect-mb", type=argtypes.int_at_least(1), default=256, metavar="MB",
                    help="largest file whose content is inspected (spreadsheets, archives); larger ones are listed as too-large (default 256)")
-    p.add_argument("--max-cells", type=int, default=20_000_000, metavar="N",
+    p.add_argument("--max-cells", type=argtypes.int_at_least(1), default=20_000_000, metavar="N",
                    help="largest sheet (rows x columns) read; a larger one is listed as too-large (default 20,000,000)")
-    p.add_argument("--parse-timeout", type=float, default=120.0, metavar="SECONDS",
+    p.add_argument("--parse-timeout", type=argtypes.seconds, default=120.0, metavar="SECONDS",
                    help="time limit for parsing one file; a file that takes longer is listed as timeout (default 120)")
-    p.add_argument("--archive-depth", type=int, default=3, metavar="N",
+    p.add_argument("--archive-depth", type=argtypes.int_at_least(0), default=3, metavar="N",
                    help="how deep to open archives inside archives (default 3; 0 = do not open archives)")
-    p.add_argument("--max-archive-mb", type=int, default=4096, metavar="MB",
+    p.add_argument("--max-archive-mb", type=argtypes.int_at_least(1), default=4096, metavar="MB",
                    help="most bytes inflated from one archive, nested ones included; members past it are listed as too-large (default 4096)")
-    p.add_argument("--max-archive-ratio", type=int, default=200, metavar="N",
+    p.add_argument("--max-archive-ratio", type=argtypes.int_at_least(1), default=200, metavar="N",
                    help="largest inflated/compressed ratio of an archive member over 1 MiB; above it the member is refused as a bomb (default 200)")
-    p.add_argument("--known-hashes", type=Path, action="append", default=[], metavar="FILE",
+    p.add_argument("--known-hashes", type=argtypes.path, action="append", default=[], metavar="FILE",
                    help="digests of the leaked file (MD5, SHA-1 or SHA-256; one per line, sha256sum or hashdeep "
                    "format): any file with one of them is a copy (reason known-hash), whatever its name")
-    p.add_argument("--reference", action="append", default=[], metavar="FILE",
+    p.add_argument("--reference", type=argtypes.path, action="append", default=[], metavar="FILE",
                    help="the original list, when the organisation still has it: read (never changed) and counted "
                    "with the leak set, even outside the SOURCEs (repeatable)")
-    p.add_argument("--min-overlap", type=int, default=10, metavar="N",
+    p.add_argument("--min-overlap", type=argtypes.int_at_least(1), default=10, metavar="N",
                    help="a personal-records file sharing at least N persons with the leak set is reported as "
                    "record-overlap (default 10)")
     p.add_argument("--verify-images", action="store_true",
@@ -89,7 +91,7 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         parse_timeout=args.parse_timeout, archive_depth=args.archive_depth,
         max_archive_total=args.max_archive_mb * MiB, max_archive_ratio=args.max_archive_ratio,
         command_line=["leakscan", *argv], baseline=args.baseline,
-        known_hashes=_known_hashes(args), references=list(args.reference), min_overlap=args.min_overlap,
+        known_hashes=_known_hashes(args), references=[str(r) for r in args.reference], min_overlap=args.min_overlap,
         verify_images=getattr(args, "verify_images", False),
     )
 
@@ -101,8 +103,6 @@ def _known_hashes(args: argparse.Namespace) -> list[str]:
     for ref in args.reference:
         if not Path(ref).is_file():
             raise UsageError(f"--reference {ref}: no such file")
-    if args.min_overlap < 1:
-        raise UsageError("--min-overlap must be at least 1")
     return list(dict.fromkeys(digests))
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
+
+from . import argtypes
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -16,7 +17,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "file). With --sources, also re-hash every hit listed in findings.json where it was found and report "
         "any difference. Exit 0 only when everything matches, 1 when something differs, 2 on error.",
     )
-    p.add_argument("out", type=Path, metavar="OUT", help="an output folder of leakscan scan, diff or merge")
+    p.add_argument("out", type=argtypes.path, metavar="OUT", help="an output folder of leakscan scan, diff or merge")
     p.add_argument("--sources", action="store_true",
                    help="also re-hash every hit at its source (read-only); unreachable hits are reported")
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
