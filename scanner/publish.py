@@ -30,11 +30,17 @@ def without_clear_values(doc: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def publish_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
-    """Write findings.json and report.html (0600) and refresh the manifest; return the paths."""
+def write_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
+    """Write findings.json and report.html (0600, each replacing an earlier one only once complete)."""
     from reports.html import render_report
 
     paths = {"findings": write_json(out / FINDINGS, without_clear_values(doc))}
     paths["report"] = write_private(out / REPORT, render_report(doc, lang))
+    return paths
+
+
+def publish_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
+    """Write findings.json and report.html (0600) and refresh the manifest; return the paths."""
+    paths = write_findings(doc, out, lang)
     paths["manifest"] = write_manifest(out)
     return paths

@@ -22,6 +22,7 @@ from typing import Any
 from .config import ScanConfig
 from .errors import UsageError
 from .models import Digests, FileHit, FileStat, Hop, Link, Location, Skipped
+from .output import PENDING_STATE
 from .timeutil import now_utc
 
 STATE_FILE = "scan-state.sqlite"
@@ -94,12 +95,19 @@ class ScanState:
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
-    def create(cls, out: Path, config: ScanConfig, started: str) -> ScanState:
-        """A fresh state for a new scan (an earlier state in the same --out is replaced)."""
-        path = out / STATE_FILE
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600))
+    def create(cls, out: Path, config: ScanConfig, started: str, rerun: bool = False) -> ScanState:
+        """A fresh state for a new scan. A rerun into a finished output folder (--overwrite) keeps the
+        earlier state untouched under its name and writes ``scan-state.next.sqlite`` until it completes
+        (:meth:`commit`), so a failed rerun leaves the earlier outputs as they were."""
+        path = out / (PENDING_STATE if rerun else STATE_FILE)
+        if rerun:  # an abandoned rerun's state (our own working file, never evidence) is started again
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                             | getattr(os, "O_CLOEXEC", 0), 0o600))
+        except FileExistsError as e:
+            raise UsageError(f"--out {out}: already holds {path.name} (an earlier scan); choose a new folder") from e
         state = cls(path, resuming=False)
         cfg = {k: (str(v) if isinstance(v, Path) else v) for k, v in dataclasses.asdict(config).items()}
         state._set_meta(version=STATE_VERSION, config=cfg, started=started, status="running", resumed=[])
@@ -108,10 +116,12 @@ class ScanState:
 
     @classmethod
     def resume(cls, out: Path) -> ScanState:
-        path = out / STATE_FILE
+        pending = (out / PENDING_STATE).is_file()  # an interrupted rerun: its outputs replace the earlier ones
+        path = out / (PENDING_STATE if pending else STATE_FILE)
         if not path.is_file():
             raise UsageError(f"--resume {out}: no {STATE_FILE} in that folder (nothing to resume)")
-        os.chmod(path, 0o600)
+        if path.is_symlink():
+            raise UsageError(f"--resume {out}: {path.name} is a symbolic link, not a scan state")
         try:
             state = cls(path, resuming=True)
             meta = state._meta()
@@ -119,11 +129,30 @@ class ScanState:
             raise UsageError(f"--resume {out}: {STATE_FILE} is not a readable scan state ({e})") from e
         if meta.get("version") != STATE_VERSION or "config" not in meta:
             raise UsageError(f"--resume {out}: {STATE_FILE} was written by another version")
-        if meta.get("status") == "finished" and (out / "findings.json").is_file():  # replaying would rewrite a finished scan's evidence with today's walk
-            raise UsageError(f"--resume {out}: that scan finished; nothing to resume (to scan again, use a new --out)")
+        if not pending and meta.get("status") == "finished" and (out / "findings.json").is_file():  # replaying would rewrite a finished scan's evidence with today's walk
+            raise UsageError(f"--resume {out}: that scan finished; nothing to resume (to scan again, use a new --out "
+                             "or --overwrite)")
         state.started, state.resumed = meta.get("started", ""), [*meta.get("resumed", []), now_utc()]
         state._set_meta(status="running", resumed=state.resumed)
         return state
+
+    @property
+    def rerun(self) -> bool:
+        """Whether this state belongs to a rerun that replaces earlier outputs when it completes."""
+        return self.path.name == PENDING_STATE
+
+    def commit(self) -> None:
+        """A completed rerun's state takes the place of the earlier one (call after :meth:`close`)."""
+        if self.rerun:
+            final = self.path.with_name(STATE_FILE)
+            os.replace(self.path, final)
+            self.path = final
+
+    def discard(self) -> None:
+        """Drop a rerun's own state (the rerun wrote nothing worth keeping); the earlier one stays."""
+        if self.rerun:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def config(self, out: Path) -> ScanConfig:
         """The configuration the interrupted scan was started with (its --out is this folder)."""

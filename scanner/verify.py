@@ -17,21 +17,17 @@ from .config import ScanConfig
 from .diff import identity_key
 from .errors import LeakscanError, ReadError
 from .fingerprint import hash_stream
-from .output import MANIFEST, check_manifest
+from .output import MANIFEST, check_manifest, unlisted_files
 
 MATCH = "match"
 
 
 def check_outputs(out: Path) -> list[dict[str, str]]:
-    """Every output file that is missing, changed or not listed in manifest.sha256."""
+    """Every output file that is missing, changed or not listed in manifest.sha256 (nothing is followed
+    out of the folder, and an unlisted file is named, never read)."""
     problems = [{"file": f, "problem": p} for f, p in check_manifest(out)]
-    manifest = out / MANIFEST
-    if manifest.is_file():
-        listed = {line.partition("  ")[2] for line in manifest.read_text(encoding="utf-8").splitlines() if line}
-        for p in sorted(out.rglob("*")):
-            rel = p.relative_to(out).as_posix()
-            if p.is_file() and p.name != MANIFEST and not p.name.startswith(".") and rel not in listed:
-                problems.append({"file": rel, "problem": "not listed in the manifest"})
+    if (out / MANIFEST).is_file():
+        problems += [{"file": rel, "problem": "not listed in the manifest"} for rel in unlisted_files(out)]
     return problems
 
 

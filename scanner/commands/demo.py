@@ -40,7 +40,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         print(f"demo share built in {share}", file=sys.stderr)
     config = ScanConfig(sources=[str(share)], out=args.out / "report", names=[LEAKED_NAME],
                         case_id="DEMO-0001", examiner="デモ 調査員", organisation="架空介護サービス（デモ）",
-                        lang=args.lang, quiet=args.quiet, command_line=["leakscan", *argv])
+                        lang=args.lang, quiet=args.quiet, command_line=["leakscan", *argv],
+                        overwrite=True)  # a rerun replaces the earlier demo report (only that: same case id)
     doc, paths = execute(config)
     if not args.quiet:
         summarise(doc, paths)

@@ -17,6 +17,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("outs", nargs="+", type=argtypes.path, metavar="OUT", help="output folders of leakscan scan")
     p.add_argument("--out", required=True, type=argtypes.path, metavar="CASE_OUT", help="folder for the combined case")
+    p.add_argument("--overwrite", action="store_true",
+                   help="--out holds an earlier merge of the same case: replace it (only once the new one is complete)")
     p.add_argument("--lang", choices=["ja", "en"], default="ja", help="report language: ja (default) or en")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
     p.set_defaults(run=run)
@@ -25,19 +27,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..errors import UsageError
     from ..merge import copy_case_key, merge_findings
-    from ..output import prepare_out
+    from ..output import claim_out, locked, prepare_out, refuse_overlap
     from ..publish import publish_findings
+    from ..remediation import findings_file
     from ..timeutil import now_utc
     from .scan import exit_code, summarise
 
     out = args.out.resolve()
-    if any(o.resolve() == out for o in args.outs):
+    if any(findings_file(o).parent.resolve() == out for o in args.outs):
         raise UsageError("--out must be a new folder, not one of the scans being merged")
+    refuse_overlap(args.out, [("scan folder", str(findings_file(o).parent)) for o in args.outs])
     started = now_utc()
     doc = merge_findings(list(args.outs), ["leakscan", *argv], started, now_utc())
+    case_id = str((doc.get("case") or {}).get("id") or "")
+    claim_out(args.out, case_id, args.overwrite)  # refused before the folder is even created
     prepare_out(args.out)
-    copy_case_key(list(args.outs), args.out)
-    paths = publish_findings(doc, args.out, args.lang)
+    with locked(args.out):
+        claim_out(args.out, case_id, args.overwrite)
+        copy_case_key(list(args.outs), args.out)
+        paths = publish_findings(doc, args.out, args.lang)
     if not args.quiet:
         summarise(doc, paths)
         print(f"persons across scans:     {doc['merge']['persons']}", file=sys.stderr)
