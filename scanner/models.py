@@ -89,8 +89,8 @@ class Entry(Protocol):
 class Skipped:
     """Something that could not be examined, and why. A skipped file is not a clean file.
 
-    ``reason`` is a short code: unreadable, special-file, vanished, encrypted, corrupt, too-large,
-    unsupported, loop, unrecoverable, timeout, connection, path-too-long.
+    ``reason`` is a short code: unreadable, special-file, vanished, changed-during-read, encrypted, corrupt,
+    too-large, unsupported, loop, unrecoverable, timeout, connection, path-too-long.
     """
 
     location: Location
