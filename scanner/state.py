@@ -1,7 +1,7 @@
 """Scan state in SQLite (``scan-state.sqlite`` in --out, 0600), so a killed scan can be resumed.
 
-As the scan goes, each examined file's outcome (its hits and skips as JSON, keyed by the location's
-identity key) is written in batches, together with the configuration. ``scan --resume OUT`` walks
+As the scan goes, each examined file's outcome (its hits and skips as JSON, keyed by a salted hash of
+the location's identity key, so a file without a hit leaves no path behind) is written in batches, together with the configuration. ``scan --resume OUT`` walks
 again (name checks are cheap) but replays recorded files instead of re-reading and re-hashing them,
 so the final findings equal those of an uninterrupted scan. Files whose person records the post-scan
 analyses need are not recorded: those records never leave memory in clear, so such files are read
@@ -12,8 +12,10 @@ see them again to pair them with their ``$R`` file.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
+import secrets
 import sqlite3
 import time
 from pathlib import Path
@@ -26,7 +28,7 @@ from .output import PENDING_STATE
 from .timeutil import now_utc
 
 STATE_FILE = "scan-state.sqlite"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: files keyed by a salted hash of their location key, not the path itself
 BATCH_FILES = 256
 BATCH_SECONDS = 1.0
 # Test hook only: seconds to sleep after each recorded file, so a test can kill a scan mid-way.
@@ -92,6 +94,12 @@ class ScanState:
         self._delay = float(os.environ.get(TEST_HOOK_DELAY_ENV) or 0)
         self.started = ""  # when the scan first began (kept across resumes)
         self.resumed: list[str] = []  # when it was resumed
+        self._salt = b""
+
+    def _row_key(self, key: str) -> str:
+        """Files examined without a hit leave no path in the state: a client's name used as a file name is
+        personal data, and the state needs only to recognise the file again (salted SHA-256)."""
+        return hashlib.sha256(self._salt + key.encode("utf-8", "surrogatepass")).hexdigest()
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -110,7 +118,9 @@ class ScanState:
             raise UsageError(f"--out {out}: already holds {path.name} (an earlier scan); choose a new folder") from e
         state = cls(path, resuming=False)
         cfg = {k: (str(v) if isinstance(v, Path) else v) for k, v in dataclasses.asdict(config).items()}
-        state._set_meta(version=STATE_VERSION, config=cfg, started=started, status="running", resumed=[])
+        state._salt = secrets.token_bytes(16)
+        state._set_meta(version=STATE_VERSION, config=cfg, started=started, status="running", resumed=[],
+                        salt=state._salt.hex())
         state.started = started
         return state
 
@@ -132,6 +142,7 @@ class ScanState:
         if not pending and meta.get("status") == "finished" and (out / "findings.json").is_file():  # replaying would rewrite a finished scan's evidence with today's walk
             raise UsageError(f"--resume {out}: that scan finished; nothing to resume (to scan again, use a new --out "
                              "or --overwrite)")
+        state._salt = bytes.fromhex(meta.get("salt", ""))
         state.started, state.resumed = meta.get("started", ""), [*meta.get("resumed", []), now_utc()]
         state._set_meta(status="running", resumed=state.resumed)
         return state
@@ -169,7 +180,7 @@ class ScanState:
         """Append a recorded file's outcome to ``result``; False when it was not recorded."""
         if not self.resuming:
             return False
-        row = self._db.execute("SELECT outcome FROM done WHERE key = ?", (key,)).fetchone()
+        row = self._db.execute("SELECT outcome FROM done WHERE key = ?", (self._row_key(key),)).fetchone()
         if row is None:
             return False
         o = json.loads(row[0])
@@ -202,7 +213,7 @@ class ScanState:
             "files_seen": result.files_seen - m.files_seen,
             "bytes_read": n_bytes,
         }
-        self._pending.append((key, json.dumps(outcome, ensure_ascii=False)))
+        self._pending.append((self._row_key(key), json.dumps(outcome, ensure_ascii=False)))
         if len(self._pending) >= BATCH_FILES or time.monotonic() - self._last_flush > BATCH_SECONDS:
             self.flush()
         if self._delay:
