@@ -49,6 +49,17 @@ def _refused(done: subprocess.CompletedProcess[str], said: str) -> None:
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
+def test_the_list_of_outputs_is_every_module_s_output() -> None:
+    """The manifest and the folder rules know leakscan's outputs by one list: it must name each one."""
+    from scanner.merge import CASE_KEY as MERGE_KEY
+    from scanner.persons.keys import CASE_KEY
+    from scanner.publish import REPORT
+    from scanner.remediation import DIFF_JSON, REMEDIATION
+    from scanner.store import FINDINGS
+
+    assert OUTPUTS == {FINDINGS, REPORT, CASE_KEY, MERGE_KEY, STATE_FILE, DIFF_JSON, REMEDIATION}
+
+
 # -- where --out may be ---------------------------------------------------------------------------------
 
 def test_out_containing_a_source_is_refused_and_nothing_is_read(tmp_path: Path) -> None:

@@ -33,7 +33,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="exact file name of the leaked file, no folder and no wildcard (repeatable); copies, re-saves "
                    "and owner files ~$NAME are found too")
     p.add_argument("--out", type=argtypes.path, metavar="DIR",
-                   help="output folder (created 0700; files inside 0600); never inside a scanned source")
+                   help="output folder: new or empty (created 0700; files inside 0600), or an earlier output of this case "
+                   "with --overwrite; never inside a scanned source nor containing one")
     p.add_argument("--baseline", type=argtypes.path, metavar="OLD_OUT/findings.json",
                    help="an earlier scan's findings.json (or its folder): after this rescan, write diff.json and "
                    "remediation.html; exit 0 only when no copy remains and nothing was skipped")
