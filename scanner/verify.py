@@ -37,17 +37,19 @@ def _is_local(f: dict[str, Any]) -> bool:
 
 
 def _hash_local(f: dict[str, Any]) -> tuple[str, str | None, str]:
-    """Open a local hit read-only (O_NOATIME, no symlink following) by its raw path and hash it."""
-    from .sources.local import open_file
+    """Open a local hit read-only (O_NOATIME, no symlink followed below its source) by its raw path and
+    hash it: a folder swapped for a link since the scan cannot make another copy pass for the hit."""
+    from .sources.local import open_file, open_under
 
     raw = bytes.fromhex(f["raw_path_hex"]) if f.get("raw_path_hex") else os.fsencode(f["inner_path"])
+    root = os.fsencode(os.path.abspath(f.get("source") or "/")).rstrip(b"/")
     try:
-        stream = open_file(raw)
+        stream = open_under(root, raw[len(root) + 1:]) if raw.startswith(root + b"/") else open_file(raw)
     except ReadError as e:
         if e.reason == "vanished":
             return "missing", None, "no file at this path any more"
         if e.reason == "special-file":
-            return "changed", None, "no longer a regular file"
+            return "changed", None, e.detail or "no longer a regular file"
         return "unreadable", None, e.detail
     with stream:
         sha = hash_stream(stream).digests.sha256

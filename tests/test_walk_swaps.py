@@ -135,3 +135,24 @@ def test_symlinked_root_given_by_the_user_is_walked(tmp_path: Path) -> None:
     result = scan_dirs([tmp_path / "via"], [LEAKED], use_keywords=False)
     assert list(hit_paths(result)) == [str(tmp_path / "via" / "x" / LEAKED)]
     assert not any(isinstance(i, Link) for i in result.links)
+
+
+def test_verify_sources_does_not_follow_a_swapped_folder(tmp_path: Path) -> None:
+    """After the scan the hit's folder is swapped for a link to an identical copy elsewhere: re-hashing
+    through the link would say 'match' for a file that is gone; verify says it changed."""
+    import json
+
+    from conftest import run_leakscan
+
+    root = tmp_path / "share"
+    write_files(root, {f"PC01/{LEAKED}": b"evidence"})
+    write_files(tmp_path / "elsewhere", {LEAKED: b"evidence"})
+    out = tmp_path / "out"
+    assert run_leakscan("scan", str(root), "--name", LEAKED, "--out", str(out), "--quiet").returncode == 1
+    assert run_leakscan("verify", str(out), "--sources").returncode == 0
+    (root / "PC01").rename(tmp_path / "moved")
+    (root / "PC01").symlink_to(tmp_path / "elsewhere")
+    done = run_leakscan("verify", str(out), "--sources", "--json")
+    assert done.returncode == 1
+    [row] = json.loads(done.stdout)["sources"]
+    assert row["status"] == "changed" and "symbolic link" in row["detail"]

@@ -107,6 +107,37 @@ def open_file(raw: bytes, dir_fd: int | None = None) -> IO[bytes]:
     return os.fdopen(fd, "rb")
 
 
+def open_under(root: bytes, rel: bytes) -> IO[bytes]:
+    """Open ``root/rel`` for reading with no symbolic link followed below ``root`` (each part opened
+    O_NOFOLLOW under its parent's descriptor): a folder swapped for a link since the scan cannot lead
+    the read elsewhere. ``root`` itself is the SOURCE as the user gave it (it may pass through links)."""
+    parts = [p for p in rel.split(b"/") if p]
+    if not parts or any(p in (b".", b"..") for p in parts):
+        raise ReadError("unreadable", "not a path inside the source")
+    try:
+        fd = _open_noatime(root, _DIR_FLAGS)
+    except FileNotFoundError as e:
+        raise ReadError("vanished", "the source folder is gone") from e
+    except OSError as e:
+        raise ReadError("unreadable", e.strerror or str(e)) from e
+    try:
+        for part in parts[:-1]:
+            try:
+                nxt = _open_noatime(part, _DIR_FLAGS | _NOFOLLOW, dir_fd=fd)
+            except FileNotFoundError as e:
+                raise ReadError("vanished", "file disappeared (a folder on its path is gone)") from e
+            except OSError as e:
+                if e.errno in (errno.ELOOP, errno.ENOTDIR):
+                    raise ReadError("special-file", "a folder on its path is now a symbolic link or a file: "
+                                    "not followed") from e
+                raise ReadError("unreadable", e.strerror or str(e)) from e
+            os.close(fd)
+            fd = nxt
+        return open_file(parts[-1], fd)
+    finally:
+        os.close(fd)
+
+
 def lstat_deep(path: bytes) -> os.stat_result:
     try:
         return os.lstat(path)
