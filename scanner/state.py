@@ -108,8 +108,10 @@ class ScanState:
         earlier state untouched under its name and writes ``scan-state.next.sqlite`` until it completes
         (:meth:`commit`), so a failed rerun leaves the earlier outputs as they were."""
         path = out / (PENDING_STATE if rerun else STATE_FILE)
-        if rerun:  # an abandoned rerun's state (our own working file, never evidence) is started again
-            for suffix in ("", "-journal", "-wal", "-shm"):
+        # an abandoned rerun's state, or a journal left without its database (our own working files, never
+        # evidence), would be taken for this state's: started again
+        for suffix in ("", "-journal", "-wal", "-shm") if rerun else ("-journal", "-wal", "-shm"):
+            if rerun or not path.exists():
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         try:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -139,7 +141,8 @@ class ScanState:
             raise UsageError(f"--resume {out}: {STATE_FILE} is not a readable scan state ({e})") from e
         if meta.get("version") != STATE_VERSION or "config" not in meta:
             raise UsageError(f"--resume {out}: {STATE_FILE} was written by another version")
-        if not pending and meta.get("status") == "finished" and (out / "findings.json").is_file():  # replaying would rewrite a finished scan's evidence with today's walk
+        published = (out / "findings.json").is_file() and (out / "manifest.sha256").is_file()
+        if not pending and meta.get("status") == "finished" and published:  # replaying would rewrite a finished scan's evidence with today's walk
             raise UsageError(f"--resume {out}: that scan finished; nothing to resume (to scan again, use a new --out "
                              "or --overwrite)")
         state._salt = bytes.fromhex(meta.get("salt", ""))
