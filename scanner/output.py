@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .codes import VerifyStatus
 from .errors import UsageError
 
 MANIFEST = "manifest.sha256"
@@ -318,7 +319,7 @@ def check_manifest(out: Path) -> list[tuple[str, str]]:
     try:
         text = read_nofollow(out / MANIFEST, MANIFEST_LIMIT).decode("utf-8")
     except FileNotFoundError:
-        return [(MANIFEST, "missing")]
+        return [(MANIFEST, VerifyStatus.MISSING)]
     except (OSError, UnicodeDecodeError, UsageError):
         return [(MANIFEST, "not a readable manifest (a link, not UTF-8, or too large)")]
     problems: list[tuple[str, str]] = []
@@ -353,7 +354,7 @@ def _check_listed(out: Path, rel: str, digest: str) -> str:
             fds.append(os.open(part, _DIR | _NOFOLLOW, dir_fd=fds[-1]))
         fd = os.open(parts[-1], os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW | _CLOEXEC, dir_fd=fds[-1])
     except FileNotFoundError:
-        return "missing"
+        return VerifyStatus.MISSING
     except OSError as e:
         if e.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
             return "a symbolic link: not followed"
@@ -364,7 +365,7 @@ def _check_listed(out: Path, rel: str, digest: str) -> str:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return "not a regular file"
-        return "" if _sha256_fd(fd) == digest else "changed"
+        return "" if _sha256_fd(fd) == digest else VerifyStatus.CHANGED
     finally:
         os.close(fd)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..config import LANGS, ScanConfig
 from . import argtypes
 
 
@@ -21,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, type=argtypes.path, metavar="DIR", help="folder for diff.json and remediation.html")
     p.add_argument("--overwrite", action="store_true",
                    help="--out holds an earlier diff of the same case: replace it (only once the new one is complete)")
-    p.add_argument("--lang", choices=["ja", "en"], default="ja", help="report language: ja (default) or en")
+    p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=f"report language: {ScanConfig.lang} (default) or en")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
     p.set_defaults(run=run)
 

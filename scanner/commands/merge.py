@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..config import LANGS, ScanConfig
+from ..errors import UsageError
+from ..output import claim_out, locked, prepare_out, refuse_overlap
+from ..remediation import findings_file
+from ..timeutil import now_utc
 from . import argtypes
+from .scan import exit_code, summarise
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -19,19 +25,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, type=argtypes.path, metavar="CASE_OUT", help="folder for the combined case")
     p.add_argument("--overwrite", action="store_true",
                    help="--out holds an earlier merge of the same case: replace it (only once the new one is complete)")
-    p.add_argument("--lang", choices=["ja", "en"], default="ja", help="report language: ja (default) or en")
+    p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=f"report language: {ScanConfig.lang} (default) or en")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
-    from ..errors import UsageError
-    from ..merge import copy_case_key, merge_findings
-    from ..output import claim_out, locked, prepare_out, refuse_overlap
+    from ..merge import copy_case_key, merge_findings  # the machinery loads when the command runs
     from ..publish import publish_findings
-    from ..remediation import findings_file
-    from ..timeutil import now_utc
-    from .scan import exit_code, summarise
 
     out = args.out.resolve()
     if any(findings_file(o).parent.resolve() == out for o in args.outs):

@@ -22,10 +22,11 @@ from collections.abc import Iterator
 from operator import attrgetter
 from typing import IO, Any
 
+from ..codes import Status
 from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
-from . import Item, NameBatch
+from .base import Item, NameBatch
 
 _BY_NAME = attrgetter("name")
 _NOATIME = getattr(os, "O_NOATIME", 0)
@@ -83,9 +84,9 @@ def stat_file(raw: bytes, dir_fd: int | None = None) -> FileStat:
         st = lstat_deep(raw) if dir_fd is None else os.stat(raw, dir_fd=dir_fd, follow_symlinks=False)
         return file_stat(st)
     except FileNotFoundError as e:
-        raise ReadError("vanished", "file disappeared during the scan") from e
+        raise ReadError(Status.VANISHED, "file disappeared during the scan") from e
     except OSError as e:
-        raise ReadError("unreadable", e.strerror or str(e)) from e
+        raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
 
 
 def open_file(raw: bytes, dir_fd: int | None = None) -> IO[bytes]:
@@ -94,15 +95,15 @@ def open_file(raw: bytes, dir_fd: int | None = None) -> IO[bytes]:
     try:
         fd = open_deep(raw, _FILE_FLAGS) if dir_fd is None else _open_noatime(raw, _FILE_FLAGS, dir_fd)
     except FileNotFoundError as e:
-        raise ReadError("vanished", "file disappeared during the scan") from e
+        raise ReadError(Status.VANISHED, "file disappeared during the scan") from e
     except OSError as e:
         if e.errno == errno.ELOOP:
-            raise ReadError("special-file", "became a symbolic link during the scan") from e
-        raise ReadError("unreadable", e.strerror or str(e)) from e
+            raise ReadError(Status.SPECIAL_FILE, "became a symbolic link during the scan") from e
+        raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
     st = os.fstat(fd)
     if not statmod.S_ISREG(st.st_mode):
         os.close(fd)
-        raise ReadError("special-file", "not a regular file when opened")
+        raise ReadError(Status.SPECIAL_FILE, "not a regular file when opened")
     os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
 
@@ -113,24 +114,24 @@ def open_under(root: bytes, rel: bytes) -> IO[bytes]:
     the read elsewhere. ``root`` itself is the SOURCE as the user gave it (it may pass through links)."""
     parts = [p for p in rel.split(b"/") if p]
     if not parts or any(p in (b".", b"..") for p in parts):
-        raise ReadError("unreadable", "not a path inside the source")
+        raise ReadError(Status.UNREADABLE, "not a path inside the source")
     try:
         fd = _open_noatime(root, _DIR_FLAGS)
     except FileNotFoundError as e:
-        raise ReadError("vanished", "the source folder is gone") from e
+        raise ReadError(Status.VANISHED, "the source folder is gone") from e
     except OSError as e:
-        raise ReadError("unreadable", e.strerror or str(e)) from e
+        raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
     try:
         for part in parts[:-1]:
             try:
                 nxt = _open_noatime(part, _DIR_FLAGS | _NOFOLLOW, dir_fd=fd)
             except FileNotFoundError as e:
-                raise ReadError("vanished", "file disappeared (a folder on its path is gone)") from e
+                raise ReadError(Status.VANISHED, "file disappeared (a folder on its path is gone)") from e
             except OSError as e:
                 if e.errno in (errno.ELOOP, errno.ENOTDIR):
-                    raise ReadError("special-file", "a folder on its path is now a symbolic link or a file: "
+                    raise ReadError(Status.SPECIAL_FILE, "a folder on its path is now a symbolic link or a file: "
                                     "not followed") from e
-                raise ReadError("unreadable", e.strerror or str(e)) from e
+                raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
             os.close(fd)
             fd = nxt
         return open_file(parts[-1], fd)
@@ -224,13 +225,13 @@ class _Folder:
         try:
             fd = open_deep(self.raw, _DIR_FLAGS | _NOFOLLOW)
         except FileNotFoundError as e:
-            raise ReadError("vanished", "folder disappeared during the scan") from e
+            raise ReadError(Status.VANISHED, "folder disappeared during the scan") from e
         except OSError as e:
-            raise ReadError("vanished", f"folder replaced during the scan ({e.strerror or e}); not followed") from e
+            raise ReadError(Status.VANISHED, f"folder replaced during the scan ({e.strerror or e}); not followed") from e
         try:
             st = os.fstat(fd)
             if (st.st_dev, st.st_ino) != self.ident:
-                raise ReadError("vanished", "folder replaced during the scan (a symbolic link or another folder "
+                raise ReadError(Status.VANISHED, "folder replaced during the scan (a symbolic link or another folder "
                                 "on its path); not followed")
             yield fd
         finally:
@@ -321,13 +322,13 @@ class LocalSource:
             try:
                 fd = open_deep(path, _DIR_FLAGS if listed is None else _DIR_FLAGS | _NOFOLLOW)
             except FileNotFoundError:
-                yield Skipped(self._location(path), "vanished", "directory disappeared during the scan")
+                yield Skipped(self._location(path), Status.VANISHED, "directory disappeared during the scan")
                 continue
             except OSError as e:
                 if listed is not None and e.errno in (errno.ELOOP, errno.ENOTDIR):
                     yield from self._swapped(path)
                     continue
-                yield Skipped(self._location(path), "unreadable", f"directory: {e.strerror or e}")
+                yield Skipped(self._location(path), Status.UNREADABLE, f"directory: {e.strerror or e}")
                 continue
             folder: _Folder | None = None
             try:
@@ -337,7 +338,7 @@ class LocalSource:
                     yield from self._swapped(path)
                     continue
                 if ident in seen_dirs:
-                    yield Skipped(self._location(path), "loop", "directory already walked (bind mount or loop)")
+                    yield Skipped(self._location(path), Status.LOOP, "directory already walked (bind mount or loop)")
                     continue
                 seen_dirs.add(ident)
                 self.dirs_walked += 1
@@ -346,7 +347,7 @@ class LocalSource:
                         # scandir(fd) gives str names (surrogateescape for bytes that are not UTF-8)
                         listing = sorted(it, key=_BY_NAME)
                 except OSError as e:
-                    yield Skipped(self._location(path), "unreadable", f"directory listing: {e.strerror or e}")
+                    yield Skipped(self._location(path), Status.UNREADABLE, f"directory listing: {e.strerror or e}")
                     continue
                 prefix = path.rstrip(b"/") + b"/"
                 here = self._location(prefix)
@@ -373,7 +374,7 @@ class LocalSource:
         link = self._link_on(path)
         if link is not None:
             yield link
-        yield Skipped(self._location(path), "vanished",
+        yield Skipped(self._location(path), Status.VANISHED,
                       "directory replaced during the scan (by a symbolic link, or a folder on its path was); not followed")
 
     def _link_on(self, path: bytes) -> Link | None:
@@ -421,11 +422,11 @@ class LocalSource:
                 else:
                     mode = d.stat(follow_symlinks=False).st_mode
                     kind = _special_kind(mode)
-                    yield Skipped(folder.location(name, raw_name), "special-file", f"{kind}: not read")
+                    yield Skipped(folder.location(name, raw_name), Status.SPECIAL_FILE, f"{kind}: not read")
             except FileNotFoundError:
-                yield Skipped(folder.location(name, raw_name), "vanished", "disappeared during the scan")
+                yield Skipped(folder.location(name, raw_name), Status.VANISHED, "disappeared during the scan")
             except OSError as e:
-                yield Skipped(folder.location(name, raw_name), "unreadable", e.strerror or str(e))
+                yield Skipped(folder.location(name, raw_name), Status.UNREADABLE, e.strerror or str(e))
         if run:
             yield folder.batch(run)
 
