@@ -41,18 +41,22 @@ NAME_REASONS = (NAME, NAME_VARIANT, NAME_CONTAINS, NAME_KEYWORD)
 _nfkc = unicodedata.normalize
 
 # Characters that mojibake of Japanese names is made of (Latin-1 and Windows-1252 letters, code page 437
-# box drawing and Greek, half-width katakana and the 縺/繧/繝 of UTF-8 kana read as cp932). A name without
+# box drawing and Greek, combining accents of their macOS NFD forms, half-width katakana and the 縺/繧/繝 of UTF-8 kana read as cp932). A name without
 # any of them is never tried as mojibake, so ordinary names cost one regular-expression search at most.
 _MOJIBAKE_HINT = re.compile(
-    "[\u0080-\u024f\u02c6\u02dc\u0391-\u03c9\u2013-\u2122\u207f\u20a7\u2219-\u2321\u2500-\u25a0"
+    "[\u0080-\u024f\u02c6\u02dc\u0300-\u036f\u0391-\u03c9\u2013-\u2122\u207f\u20a7\u2219-\u2321\u2500-\u25a0"
     "\uff61-\uff9f縺繧繝]")
 
 
+_CP1252_UNDEFINED = frozenset("\x81\x8d\x8f\x90\x9d")
+
+
 def _c1_bytes(err: UnicodeError) -> tuple[bytes, int]:
-    """Encode error handler: C1 controls to their own byte, as Windows maps cp1252's undefined bytes."""
+    """Encode error handler: Windows shows cp1252's five undefined bytes as the C1 controls of the same
+    number; turn those back into their bytes (any other unencodable character stays an error)."""
     if isinstance(err, UnicodeEncodeError):
         chunk = err.object[err.start:err.end]
-        if all(0x80 <= ord(c) <= 0x9F for c in chunk):
+        if all(c in _CP1252_UNDEFINED for c in chunk):
             return bytes(ord(c) for c in chunk), err.end
     raise err
 
