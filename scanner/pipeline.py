@@ -120,9 +120,11 @@ def default_inspectors(config: ScanConfig) -> list[Inspector]:
         pass
     else:
         found.append(ArchiveInspector(config))
+    from .lockfiles import LockFileInspector
     from .recyclebin import RecycleBinInspector
 
     found.append(RecycleBinInspector(config))
+    found.append(LockFileInspector(config))
     return found
 
 
@@ -143,6 +145,16 @@ def _count_persons(result: ScanResult) -> None:
 
 
 POST_ANALYSES.append(_count_persons)
+
+
+def _promote_leads(result: ScanResult) -> None:
+    """A name-contains lead tied to a copy by its content (same SHA-256, record overlap) is a copy."""
+    from .promote import apply_to_hits
+
+    apply_to_hits(result.hits)
+
+
+POST_ANALYSES.append(_promote_leads)  # after the persons: record-overlap must be known
 
 
 class _LazyHead:

@@ -17,7 +17,8 @@ def without_clear_values(doc: dict[str, Any]) -> dict[str, Any]:
     persons = doc.get("persons") or {}
     if "review_clear" in persons or "probable_clear" in persons:  # person pairs shown clear (--unmask)
         doc = {**doc, "persons": {k: v for k, v in persons.items() if not k.endswith("_clear")}}
-    if not any("examples_clear" in s for f in files for s in (f.get("pii") or {}).get("sheets", [])):
+    if not any("examples_clear" in s for f in files for s in (f.get("pii") or {}).get("sheets", [])) \
+            and not any("user_clear" in ((f.get("annotations") or {}).get("lock") or {}) for f in files):
         return doc
     clean = dict(doc)
     clean["files"] = []
@@ -25,6 +26,9 @@ def without_clear_values(doc: dict[str, Any]) -> dict[str, Any]:
         if f.get("pii"):
             sheets = [{k: v for k, v in s.items() if k != "examples_clear"} for s in f["pii"].get("sheets", [])]
             f = {**f, "pii": {**f["pii"], "sheets": sheets}}
+        lock = (f.get("annotations") or {}).get("lock")
+        if lock and "user_clear" in lock:  # a lock file's user name in clear (--unmask): report only
+            f = {**f, "annotations": {**f["annotations"], "lock": {k: v for k, v in lock.items() if k != "user_clear"}}}
         clean["files"].append(f)
     return clean
 
