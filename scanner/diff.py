@@ -22,7 +22,9 @@ DIFF_SCHEMA = "leakscan/diff@1"
 
 # Reasons that make a hit part of the leak set. A keyword in a file name alone (名簿, 住所録) is a
 # lead, not a copy: listed and classified, but it never blocks the verdict.
-LEAK_REASONS = frozenset({"name", "name-variant", "known-hash", "record-overlap", "pii"})
+# A name holding the named file's whole name (name-contains) is in it too: until someone has looked at
+# such a file, a rescan cannot say the copies are gone.
+LEAK_REASONS = frozenset({"name", "name-variant", "name-contains", "known-hash", "record-overlap", "pii"})
 
 # Skip reasons that cannot hide file content (FIFOs, sockets, devices; a directory walked already):
 # listed, but they do not make the verdict "not verified".
@@ -66,9 +68,10 @@ def lingering(f: dict[str, Any]) -> list[str]:
     kinds = []
     if any(p in _RECYCLE_DIRS or p.startswith(".trash") for p in low):
         kinds.append("recycle-bin")
-    if base.startswith("~$"):
+    rules = " ".join(f.get("matched_rules") or [])  # the name rules say it too (signatures/name_variants.toml)
+    if base.startswith("~$") or "owner-file" in rules or "lock-libreoffice" in rules:
         kinds.append("owner-file")
-    if _AUTORECOVER.search(base) or "autorecovery" in low:
+    if _AUTORECOVER.search(base) or "autorecovery" in low or "autorecover" in rules:
         kinds.append("autorecover")
     if any(h.get("kind") == "archive" for h in f.get("container") or []):
         kinds.append("archive")
