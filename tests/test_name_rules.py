@@ -157,3 +157,16 @@ def test_decorated_look_alikes_stay_quiet(named: dict[str, NameRules], target: s
 def test_rules_have_unique_names() -> None:
     names = [e["name"] for _s, e in ENTRIES] + [e["name"] for e in DATA.get("promotion", [])]
     assert len(names) == len(set(names))
+
+
+def test_readme_lists_every_rule_with_an_example() -> None:
+    """The README's Name rules section names every rule of the file, each on a line with an example."""
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = re.search(r"^## Name rules\n(.*?)(?=^## )", readme, re.S | re.M).group(1)  # type: ignore[union-attr]
+    for _s, entry in [*ENTRIES, *(("promotion", e) for e in DATA.get("promotion", []))]:
+        lines = [ln for ln in section.splitlines() if f"`{entry['name']}`" in ln]
+        assert lines, f"README Name rules: {entry['name']} missing"
+        if _s in ("decoration", "lock"):
+            assert any(ln.count("`") >= 4 for ln in lines), f"README Name rules: {entry['name']} has no example"
