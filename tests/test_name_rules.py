@@ -170,3 +170,19 @@ def test_readme_lists_every_rule_with_an_example() -> None:
         assert lines, f"README Name rules: {entry['name']} missing"
         if _s in ("decoration", "lock"):
             assert any(ln.count("`") >= 4 for ln in lines), f"README Name rules: {entry['name']} has no example"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_rule_has_plain_words_in_the_report(lang: str) -> None:
+    """The report's words for each rule come from the rule files: none may fall back to the code."""
+    from reports.rulewords import rule_words
+    from scanner.names import rule_catalogue
+
+    catalogue = rule_catalogue()
+    assert any(k.startswith("keyword:") for k in catalogue) and "promoted-same-sha256" in catalogue
+    for code in catalogue:
+        words = rule_words(f"name-variant:{code}", lang)
+        assert words != f"name-variant:{code}" and words.strip(), code
+    combined = rule_words("name-variant:owner-file+windows-copy-ja+other-extension", lang)
+    assert combined.count(" + ") == 2
+    assert rule_words("pii:name+address", lang) == "pii:name+address"  # content rules keep their code
