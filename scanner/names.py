@@ -22,9 +22,10 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 import ahocorasick
@@ -147,9 +148,9 @@ def mojibake_rules() -> tuple[Mojibake, ...]:
     return tuple(Mojibake(d["name"], d["shown_as"], d["really"]) for d in _variants().get("mojibake", []))
 
 
-def rule_catalogue() -> dict[str, dict[str, Any]]:
+def rule_catalogue() -> Mapping[str, Mapping[str, Any]]:
     """Every name rule by its code, with origin, description and labels (keywords as ``keyword:<name>``)."""
-    return dict(_catalogue())
+    return MappingProxyType(_catalogue())
 
 
 @cache
