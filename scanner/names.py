@@ -31,13 +31,10 @@ from typing import Any
 import ahocorasick
 
 from . import rules
+from .codes import Reason
 
-NAME = "name"
-NAME_VARIANT = "name-variant"
-NAME_CONTAINS = "name-contains"
-NAME_KEYWORD = "name-keyword"
 # the reasons the name rules give, strongest first
-NAME_REASONS = (NAME, NAME_VARIANT, NAME_CONTAINS, NAME_KEYWORD)
+NAME_REASONS = (Reason.NAME, Reason.NAME_VARIANT, Reason.NAME_CONTAINS, Reason.NAME_KEYWORD)
 
 _nfkc = unicodedata.normalize
 
@@ -80,7 +77,7 @@ def split_ext(name: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class NameMatch:
-    reason: str  # name, name-variant, name-contains, name-keyword
+    reason: Reason  # name, name-variant, name-contains or name-keyword
     rule: str  # which rules, joined by "+": "exact", "owner-file+windows-copy-ja", "with-date", "keyword:meibo"
     target: str | None = None  # the --name value it matched, if any
 
@@ -100,7 +97,7 @@ class LockRule:
     prefix: str
     suffix: str
     drop_leading: bool  # Word drops the first one or two characters of a long name
-    format: str  # how its content is read (scanner.lockfiles)
+    format: str  # how its content is read (scanner/detectors/lockfile.py)
 
 
 @dataclass(frozen=True)
@@ -292,7 +289,7 @@ class NameRules:
                 for _end, kw in self._keywords.iter(text):
                     if kw not in seen:
                         seen.add(kw)
-                        found.append(NameMatch(NAME_KEYWORD, f"keyword:{kw}"))
+                        found.append(NameMatch(Reason.NAME_KEYWORD, f"keyword:{kw}"))
         return found
 
     def lock_rule(self, name: str) -> LockRule | None:
@@ -312,7 +309,7 @@ class NameRules:
     def _name_match(self, n: str) -> NameMatch | None:
         """The strongest of exact, lock file, copy and contains for a normalised name."""
         if n in self._exact:
-            return NameMatch(NAME, "exact", self._exact[n].name)
+            return NameMatch(Reason.NAME, "exact", self._exact[n].name)
         for lk in self._locks:
             if not (n.startswith(lk.prefix) and n.endswith(lk.suffix)):
                 continue
@@ -321,16 +318,16 @@ class NameRules:
                 continue
             copy = self._copy(rest, lk.drop_leading)
             if copy is not None:
-                return NameMatch(NAME_VARIANT, "+".join([lk.name, *copy[0]]), copy[1].name)
+                return NameMatch(Reason.NAME_VARIANT, "+".join([lk.name, *copy[0]]), copy[1].name)
             lead = self._contains(rest)
             if lead is not None:
-                return NameMatch(NAME_CONTAINS, "+".join([lk.name, *lead[0]]), lead[1].name)
+                return NameMatch(Reason.NAME_CONTAINS, "+".join([lk.name, *lead[0]]), lead[1].name)
         copy = self._copy(n, False)
         if copy is not None:
-            return NameMatch(NAME_VARIANT, "+".join(copy[0]), copy[1].name)
+            return NameMatch(Reason.NAME_VARIANT, "+".join(copy[0]), copy[1].name)
         lead = self._contains(n)
         if lead is not None:
-            return NameMatch(NAME_CONTAINS, "+".join(lead[0]), lead[1].name)
+            return NameMatch(Reason.NAME_CONTAINS, "+".join(lead[0]), lead[1].name)
         return None
 
     # ---------------------------------------------------------------- copies

@@ -14,11 +14,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .names import NAME, NAME_CONTAINS, NAME_VARIANT
+from .codes import COPY_REASONS, Reason
+from .contracts import ScanContext
+from .models import FileHit
 
-COPY_REASONS = frozenset({NAME, NAME_VARIANT, "known-hash"})
 SAME_SHA256 = "promoted-same-sha256"
 RECORD_OVERLAP = "promoted-record-overlap"
+
+
+class LeadPromotion:
+    """The post-scan analysis registered in scanner/registry.py, after the person count (record overlap)."""
+
+    name = "promotion"
+    what = "promoting name-contains leads"
+
+    def __call__(self, ctx: ScanContext) -> None:
+        apply_to_hits(ctx.result.hits)
 
 
 @dataclass(frozen=True)
@@ -45,7 +56,7 @@ def promotions(hits: Sequence[Evidence]) -> dict[int, Promotion]:
     out: dict[int, Promotion] = {}
 
     def open_lead(i: int, h: Evidence) -> bool:
-        return i not in out and NAME_CONTAINS in h.reasons and not h.reasons & COPY_REASONS
+        return i not in out and Reason.NAME_CONTAINS in h.reasons and not h.reasons & COPY_REASONS
 
     while True:
         copies: dict[str, list[int]] = {}
@@ -57,20 +68,20 @@ def promotions(hits: Sequence[Evidence]) -> dict[int, Promotion]:
         new = {i: Promotion(SAME_SHA256, files) for i, files in same.items() if files}
         if not new:
             new = {i: Promotion(RECORD_OVERLAP, tuple(h.overlap_files)) for i, h in enumerate(hits)
-                   if open_lead(i, h) and "record-overlap" in h.reasons}
+                   if open_lead(i, h) and Reason.RECORD_OVERLAP in h.reasons}
         if not new:
             return out
         out.update(new)
 
 
-def apply_to_hits(hits: list[Any]) -> int:
+def apply_to_hits(hits: list[FileHit]) -> int:
     """Promote FileHit objects in place (after the person analysis); return how many."""
     found = promotions([Evidence(frozenset(h.reasons), h.digests.sha256 if h.digests else None,
                                  tuple((h.overlap or {}).get("files") or ())) for h in hits])
     for i, p in found.items():
         h = hits[i]
-        h.reasons.append(NAME_VARIANT)
-        h.matched_rules.append(f"{NAME_VARIANT}:{p.rule}")
+        h.reasons.append(Reason.NAME_VARIANT)
+        h.matched_rules.append(f"{Reason.NAME_VARIANT}:{p.rule}")
         h.annotations = {**(h.annotations or {}), "promoted": {"rule": p.rule, "files": list(p.files)}}
     return len(found)
 
@@ -82,8 +93,8 @@ def apply_to_findings(files: list[dict[str, Any]]) -> int:
                                  tuple((f.get("overlap") or {}).get("files") or ())) for f in files])
     for i, p in found.items():
         f = files[i]
-        f["reasons"] = [*f.get("reasons", []), NAME_VARIANT]
-        f["matched_rules"] = [*f.get("matched_rules", []), f"{NAME_VARIANT}:{p.rule}"]
+        f["reasons"] = [*f.get("reasons", []), Reason.NAME_VARIANT]
+        f["matched_rules"] = [*f.get("matched_rules", []), f"{Reason.NAME_VARIANT}:{p.rule}"]
         linked = [ids[j - 1] for j in p.files] if p.rule == SAME_SHA256 else list(p.files)
         f["annotations"] = {**(f.get("annotations") or {}), "promoted": {"rule": p.rule, "files": linked}}
     return len(found)

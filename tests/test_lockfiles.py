@@ -17,16 +17,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.config import ScanConfig
-from scanner.lockfiles import (
+from scanner.detectors.lockfile import (
     MAX_LOCK_BYTES,
-    LockFileInspector,
     LockFormatError,
     make_libreoffice_lock,
     make_mso_owner,
     parse_libreoffice_lock,
     parse_mso_owner,
 )
-from scanner.pipeline import default_inspectors, run_scan
+from scanner.inspectors.lockfile import LockFileInspector
+from scanner.pipeline import run_scan
+from scanner.registry import inspectors_for
 from scanner.sources.local import LocalSource
 
 TARGET = "2017年度_集計.xlsx"
@@ -189,5 +190,5 @@ def test_inspector_declares_its_prefixes_and_is_registered() -> None:
     config = ScanConfig(sources=["."], out=Path("/nonexistent"), names=[TARGET])
     ins = LockFileInspector(config)
     assert set(ins.only_prefixes) == {"~$", ".~lock."}
-    assert any(isinstance(i, LockFileInspector) for i in default_inspectors(config))
+    assert any(isinstance(i, LockFileInspector) for i in inspectors_for(config))
     assert LockFileInspector(ScanConfig(sources=["."], out=Path("/nonexistent"))).only_prefixes == ()

@@ -15,12 +15,13 @@ import jaconv
 import pytest
 
 from scanner import rules
-from scanner.names import NAME, NAME_CONTAINS, NAME_KEYWORD, NAME_VARIANT, NameRules, split_ext
+from scanner.codes import Reason
+from scanner.names import NameRules, split_ext
 
 TARGETS = ["介護予防_利用者名簿.xlsx", "2017年度_集計.xlsx", "ケアプラン一覧.xlsx"]
 DATA = rules.load("name_variants")
 # the sections whose rules are matched by name, with the reason their examples must give
-SECTIONS = {"rule": None, "decoration": NAME_VARIANT, "lock": None, "mojibake": None}
+SECTIONS = {"rule": None, "decoration": Reason.NAME_VARIANT, "lock": None, "mojibake": None}
 ENTRIES = [(s, e) for s in SECTIONS for e in DATA.get(s, [])] + [("contains", e) for e in DATA["contains"]["hint"]]
 PLACEHOLDER = re.compile(r"\{(name|stem|ext)(?:@([\w-]+)>([\w-]+))?\}")
 
@@ -69,7 +70,7 @@ def _rule_parts(match) -> list[str]:
 
 
 def _strongest(r: NameRules, name: str):
-    return next((m for m in r.match(name) if m.reason != NAME_KEYWORD), None)
+    return next((m for m in r.match(name) if m.reason != Reason.NAME_KEYWORD), None)
 
 
 @pytest.mark.parametrize(("section", "entry"), ENTRIES, ids=[e["name"] for _s, e in ENTRIES])
@@ -98,11 +99,11 @@ def test_positive_example_meets_its_rule(named: dict[str, NameRules], section: s
             assert m is not None and rule in _rule_parts(m), (target, form, m)
             assert m.target == target
             if section == "contains":
-                assert m.reason == NAME_CONTAINS, (form, m)
+                assert m.reason == Reason.NAME_CONTAINS, (form, m)
             elif section in ("decoration", "lock") or rule == "other-extension":
-                assert m.reason == NAME_VARIANT, (form, m)
+                assert m.reason == Reason.NAME_VARIANT, (form, m)
             elif rule == "exact":
-                assert m.reason == NAME, (form, m)
+                assert m.reason == Reason.NAME, (form, m)
             tried += 1
     assert tried
 
@@ -148,7 +149,7 @@ def test_decorated_look_alikes_stay_quiet(named: dict[str, NameRules], target: s
                 name = expand(template, other + ext)
                 if name is None:
                     continue
-                found = [m for m in named[target].match(name) if m.reason != NAME_KEYWORD]
+                found = [m for m in named[target].match(name) if m.reason != Reason.NAME_KEYWORD]
                 assert found == [], (name, found)
                 checked += 1
     assert checked > 100

@@ -20,11 +20,12 @@ from smb_data import PASSWORD, SambaServer
 from test_name_rules import ENTRIES, expand, look_alikes
 from tree_data import write_raw
 
+from scanner.codes import Reason
 from scanner.config import ScanConfig
-from scanner.names import NAME_KEYWORD, NameRules, split_ext
+from scanner.inspectors.archive import ArchiveInspector
+from scanner.inspectors.recyclebin import RecycleBinInspector, make_i_file
+from scanner.names import NameRules, split_ext
 from scanner.pipeline import ScanResult, run_scan
-from scanner.recyclebin import RecycleBinInspector, make_i_file
-from scanner.sources.archive import ArchiveInspector
 from scanner.sources.image import ImageSource
 from scanner.sources.local import LocalSource
 from scanner.sources.smb import SmbSource
@@ -41,7 +42,7 @@ def _names() -> dict[str, tuple[str, str] | None]:
         for template in entry["examples"]:
             name = expand(template, TARGET)
             if name and not set(name) & WINDOWS_FORBIDDEN:
-                m = next(m for m in rules.match(name) if m.reason != NAME_KEYWORD)
+                m = next(m for m in rules.match(name) if m.reason != Reason.NAME_KEYWORD)
                 out[name] = (m.reason, m.rule)
     _stem, ext = split_ext(TARGET)
     for other in look_alikes(TARGET):
@@ -63,7 +64,7 @@ def _found(result: ScanResult) -> dict[str, tuple[str, str]]:
     out = {}
     for h in result.hits:
         base = h.location.path.replace("\\", "/").rsplit("/", 1)[-1]
-        named = [r for r in h.matched_rules if not r.startswith(NAME_KEYWORD)]
+        named = [r for r in h.matched_rules if not r.startswith(Reason.NAME_KEYWORD)]
         if named:
             reason, _, rule = named[0].partition(":")
             out[base] = (reason, rule)

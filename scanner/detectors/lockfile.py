@@ -1,7 +1,8 @@
-"""Lock (owner) files of the named file: who had it open, on which machine, and when.
+"""Lock (owner) files: who had a file open, on which machine, and when. Pure parsers over bytes read.
 
 Office writes ``~$NAME`` and LibreOffice ``.~lock.NAME#`` beside a file while it is open; the name rules
-(signatures/name_variants.toml, ``[[lock]]``) make them hits, and this inspector reads what they hold:
+(signatures/name_variants.toml, ``[[lock]]``) make them hits, and scanner/inspectors/lockfile.py hands
+their bytes to these parsers:
 
 * Office owner file (162 bytes for Word, 165 for Excel and PowerPoint): the Office user name, once in the
   Windows ANSI code page (a length byte, then the name) and once in UTF-16LE at offset 54 (Word) or 55
@@ -22,9 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .masking import mask_name
-from .models import Entry
-from .names import NAME_KEYWORD, NameRules, lock_rules
+from ..masking import mask_name
 
 MAX_LOCK_BYTES = 4096  # real ones are 162/165 bytes (Office) or one short line (LibreOffice)
 MSO_NAME_MAX = 52  # Office refuses longer user names
@@ -152,48 +151,6 @@ PARSERS: dict[str, Callable[[bytes], LockInfo]] = {
     "mso-owner": parse_mso_owner,
     "libreoffice-lock": parse_libreoffice_lock,
 }
-
-
-class LockFileInspector:
-    """Reads the user name (and host and time) from lock files whose name a name rule matched as a lock."""
-
-    name = "lock-file"
-
-    def __init__(self, config: Any) -> None:
-        self.unmask = bool(getattr(config, "unmask", False))
-        self._rules = NameRules(list(getattr(config, "names", []) or []), use_keywords=False)
-        # wants_name as data (scanner.prefilter); no named file, no lock file of one
-        self.only_prefixes = tuple(lk.prefix for lk in lock_rules()) if self._rules.targets else ()
-
-    def wants_name(self, name: str) -> bool:
-        return name.startswith(self.only_prefixes)
-
-    def _lock_match(self, name: str) -> str | None:
-        """The lock format when the name is a lock file of a named file (or of one of its variants)."""
-        lock = self._rules.lock_rule(name)
-        if lock is None:
-            return None
-        for m in self._rules.match(name):
-            if m.reason != NAME_KEYWORD and lock.name in m.rule.split("+"):
-                return lock.format
-        return None
-
-    def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
-        return size <= MAX_LOCK_BYTES and entry.name.startswith(self.only_prefixes) \
-            and self._lock_match(entry.name) is not None
-
-    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: Any) -> Any:
-        from .pipeline import Inspection
-
-        fmt = self._lock_match(entry.name)
-        if fmt is None:
-            return Inspection()
-        try:
-            info = PARSERS[fmt](data[:MAX_LOCK_BYTES])
-        except LockFormatError as e:
-            return Inspection(status="corrupt", detail=f"lock file: {e}",
-                              annotations={"lock": {"format": fmt, "user": None, "damaged": str(e)}})
-        return Inspection(annotations={"lock": info.to_json(self.unmask)})
 
 
 def make_mso_owner(user: str, word: bool = False) -> bytes:
