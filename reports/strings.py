@@ -582,3 +582,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_attr": "en",
     },
 }
+
+
+def _merge_sections() -> None:
+    """Wording kept with its own area (traces) joins the table here."""
+    from .trace_strings import TRACE_STRINGS
+
+    for lang, table in TRACE_STRINGS.items():
+        STRINGS[lang].update(table)
+
+
+_merge_sections()

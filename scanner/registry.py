@@ -24,6 +24,8 @@ from .inspectors.recyclebin import RecycleBinInspector
 from .inspectors.spreadsheet import SpreadsheetInspector
 from .persons.analysis import PersonCount
 from .promote import LeadPromotion
+from .traces.analysis import TraceAnalysis
+from .traces.inspector import DeviceLogInspector, TraceInspector
 
 
 class RegistryError(LeakscanError):
@@ -73,11 +75,14 @@ INSPECTORS: Registry[InspectorClass] = Registry("inspector", [
     ArchiveInspector,
     RecycleBinInspector,
     LockFileInspector,
+    TraceInspector,
+    DeviceLogInspector,
 ])
 
 ANALYSES: Registry[Analysis] = Registry("analysis", [
     PersonCount(),
     LeadPromotion(),  # after the person count: record-overlap must be known
+    TraceAnalysis(),  # after the persons: record-overlap files are known then
 ])
 
 
