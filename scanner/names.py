@@ -198,6 +198,7 @@ class NameRules:
         self._mojibake = mojibake_rules()
         contains = v.get("contains", {})
         self._min_contains = int(contains.get("min_stem_chars", 4))
+        self._not_contains = frozenset(e.casefold() for e in contains.get("not_extensions", []))
         self._hints = [_Hint(h["name"], re.compile(h["pattern"]) if "pattern" in h else None)
                        for h in contains.get("hint", [])]
         self.targets = [t.replace("\\", "/").rsplit("/", 1)[-1] for t in targets]
@@ -410,6 +411,8 @@ class NameRules:
     def _contains(self, n: str) -> tuple[list[str], _Target] | None:
         """(hints, target) when ``n`` holds a target's whole stem with other text around it."""
         stem, ext = split_ext(n)
+        if ext in self._not_contains:  # a shortcut named after the file: a trace of use (scanner/traces)
+            return None
         for t in self._targets:
             if len(t.stem) < self._min_contains:
                 continue

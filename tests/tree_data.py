@@ -92,6 +92,7 @@ NOT_COPIES: list[str] = [
     "~$護予防_利用者名簿.xlsx",  # one character dropped from a 10-character stem: no Office short form
     "コピー介護予防_利用者名簿.xlsx",  # no ～ separator
     "予算_2016.xlsx",
+    "介護予防_利用者名簿.xlsx.lnk",  # a shortcut (Recent items): a trace of use, not a copy or a lead
 ]
 
 # look-alikes: no name rule at all (keyword leads allowed): a part of the name, a truncated name, another stem
@@ -103,6 +104,8 @@ LOOK_ALIKES: list[str] = [
     "護予防_利用者名簿.xlsx",
     "~$護予防_利用者名簿.xlsx",
     "介護予防_利用者名 - コピー.csv",
+    "介護予防_利用者名簿.xlsx.lnk",  # shortcuts are traces (scanner/traces), reported there
+    "介護予防_利用者名簿 - ショートカット.lnk",
     "予算_2016.xlsx",
 ]
 
