@@ -187,3 +187,12 @@ def test_every_rule_has_plain_words_in_the_report(lang: str) -> None:
     combined = rule_words("name-variant:owner-file+windows-copy-ja+other-extension", lang)
     assert combined.count(" + ") == 2
     assert rule_words("pii:name+address", lang) == "pii:name+address"  # content rules keep their code
+
+
+def test_schema_lists_every_reason() -> None:
+    """findings.schema.json's reason enum is exactly the codes (a new reason must be added to both)."""
+    import json
+    from importlib import resources
+
+    schema = json.loads(resources.files("scanner").joinpath("schemas/findings.schema.json").read_text("utf-8"))
+    assert set(schema["$defs"]["reason"]["enum"]) == set(Reason)
