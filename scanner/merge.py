@@ -15,6 +15,7 @@ from typing import Any
 
 from .diff import identity_key
 from .output import write_private
+from .promote import SAME_SHA256, apply_to_findings
 from .store import FINDINGS, duplicate_groups, load_findings, tool_info
 
 CASE_KEY = "case.key"
@@ -31,20 +32,24 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     folders = [o if o.is_dir() else o.parent for o in outs]
     first = docs[0]
     files: list[dict[str, Any]] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # identity key -> merged id
     id_maps: list[dict[int, int]] = []
-    for doc in docs:
+    origins: list[int] = []  # which input each merged file came from
+    for k, doc in enumerate(docs):
         ids: dict[int, int] = {}
         for f in doc.get("files") or []:
             key = identity_key(f)
             if key in seen:
+                ids[f.get("id", 0)] = seen[key]  # the same hit listed by another input
                 continue
-            seen.add(key)
             g = dict(f)
-            g["id"] = len(files) + 1
+            g["id"] = seen[key] = len(files) + 1
             ids[f.get("id", 0)] = g["id"]
             files.append(g)
+            origins.append(k)
         id_maps.append(ids)
+    _renumber_promotions(files, origins, id_maps)
+    apply_to_findings(files)  # a lead in one scan may hold a copy found by another scan
     inputs = [_input_summary(doc, folder) for doc, folder in zip(docs, folders, strict=True)]
     scans = [d.get("scan") or {} for d in docs]
     merged: dict[str, Any] = {
@@ -84,6 +89,15 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
         "persons": note,
     }
     return merged
+
+
+def _renumber_promotions(files: list[dict[str, Any]], origins: list[int], id_maps: list[dict[int, int]]) -> None:
+    """An input's promoted lead names its copies by that input's file ids: give them the merged ids."""
+    for g, k in zip(files, origins, strict=True):
+        promoted = (g.get("annotations") or {}).get("promoted")
+        if promoted and promoted.get("rule") == SAME_SHA256:
+            renumbered = [id_maps[k].get(i, i) for i in promoted.get("files") or []]
+            g["annotations"] = {**g["annotations"], "promoted": {**promoted, "files": renumbered}}
 
 
 def _input_summary(doc: dict[str, Any], folder: Path) -> dict[str, Any]:
