@@ -141,3 +141,5 @@ class VerifyStatus(Code):
     UNREADABLE = "unreadable", "there, but could not be read"
     UNREACHABLE = "unreachable", "its source could not be opened"
     NOT_HASHED = "not-hashed", "never read in the scan (see its status)"
+    NOT_NAMED = "not-named", ("its source was not named on the command line nor confirmed, or its recorded path "
+                              "lies outside its source: not read again")
