@@ -47,6 +47,8 @@ class Status(Code):
     CONNECTION = "connection", "the SMB connection was lost for good before this file or directory was read"
     SOURCE_ERROR = "source-error", "a whole SOURCE could not be opened (also in scan.source_errors)"
     NO_RECORDS = "no-records", "a leaked file read completely, but no personal-records sheet found in it"
+    UNSAFE_NAME = "unsafe-name", ("an archive member whose name would escape its folder if extracted (.., absolute, "
+                                  "drive letter, NUL): listed; its content is still read in memory and examined")
 
 
 # Codes a skipped entry can carry (the README's reason table): every status but ok and the person-count one.
@@ -54,7 +56,8 @@ SKIP_REASONS = frozenset(Status) - {Status.OK, Status.NO_RECORDS}
 
 # Skip reasons that cannot hide file content (FIFOs, sockets, devices; a directory walked already):
 # listed, but they do not make a rescan's verdict "not verified".
-NO_CONTENT_SKIPS = frozenset({Status.SPECIAL_FILE, Status.LOOP})
+NO_CONTENT_SKIPS = frozenset({Status.SPECIAL_FILE, Status.LOOP, Status.UNSAFE_NAME})  # unsafe-name: a notice;
+# the member itself is examined (or listed under its own reason when it cannot be)
 
 
 class Reason(Code):

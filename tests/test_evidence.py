@@ -339,3 +339,64 @@ def test_a_folder_named_like_a_hop_never_reads_like_one(tmp_path: Path) -> None:
     # every "zip » " the report shows is the real member (wherever the report lists it), never the folder
     assert html.count("backup_2017.zip » ") == html.count(real[0]) > 0
     assert html.count(plain[0]) > 0
+
+
+# -- archive members with unsafe names ---------------------------------------------------------------
+def _seven_zip(path: Path, members: list[tuple[str, bytes]]) -> None:
+    """A 7z whose member names py7zr would refuse to write: written under placeholders of the same length,
+    then the (uncompressed) header patched and its CRCs recomputed."""
+    import struct
+    import zlib
+
+    import py7zr
+
+    placeholders = [("X" * len(n)) if n != n.encode("ascii", "ignore").decode() or ".." in n or n.startswith("/")
+                    else n for n, _ in members]
+    with py7zr.SevenZipFile(path, "w") as z:
+        z.encoded_header_mode = False  # a plain header, so names can be patched
+        for placeholder, (_name, data) in zip(placeholders, members, strict=True):
+            z.writestr(data, placeholder)
+    raw = bytearray(path.read_bytes())
+    for placeholder, (name, _data) in zip(placeholders, members, strict=True):
+        a, b = placeholder.encode("utf-16-le"), name.encode("utf-16-le")
+        if a != b:
+            i = raw.index(a)
+            raw[i:i + len(a)] = b
+    offset, size = struct.unpack_from("<QQ", raw, 12)
+    struct.pack_into("<I", raw, 28, zlib.crc32(raw[32 + offset:32 + offset + size]))
+    struct.pack_into("<I", raw, 8, zlib.crc32(raw[12:32]))
+    path.write_bytes(bytes(raw))
+
+
+def test_unsafe_member_names_are_listed_and_the_other_members_still_read(tmp_path: Path) -> None:
+    import io
+    import tarfile
+    import zipfile
+
+    share = tmp_path / "share"
+    share.mkdir()
+    book = client_list_xlsx(make_people(40, seed=1))
+    bad = ["../../../../tmp/leakscan-x.txt", "/etc/leakscan-abs.txt", "C:/Windows/x.txt"]
+    _seven_zip(share / "b.7z", [(bad[0], b"x"), (LEAKED_NAME, book)])
+    with zipfile.ZipFile(share / "b.zip", "w") as z:
+        for name in bad:
+            z.writestr(name, b"x")
+        z.writestr(LEAKED_NAME, book)
+    with tarfile.open(share / "b.tar", "w") as t:
+        for name, data in [(n, b"x") for n in bad] + [(LEAKED_NAME, book)]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    out = tmp_path / "out"
+    assert run_cli("scan", str(share), "--name", LEAKED_NAME, "--out", str(out), "--quiet").returncode == 1
+    doc = _load(out)
+    held = {f["path"].split(" » ")[0].rsplit(".", 1)[-1] for f in doc["files"] if "pii" in f["reasons"]}
+    assert held == {"7z", "zip", "tar"}  # the workbook beside the bad name is read in every format
+    unsafe = {(s["path"].split(" » ")[0].rsplit(".", 1)[-1], s["inner_path"]) for s in doc["skipped"]
+              if s["reason"] == "unsafe-name"}
+    assert unsafe == {("7z", bad[0]), *(("zip", n) for n in bad), *(("tar", n) for n in bad)}
+    assert not [s for s in doc["skipped"] if s["reason"] != "unsafe-name"]
+    assert doc["persons"]["unique"] == 40
+    assert not Path("/tmp/leakscan-x.txt").exists() and not Path("/etc/leakscan-abs.txt").exists()
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "unsafe archive member name" not in html and "危険な名前" in html  # labelled, in Japanese by default
