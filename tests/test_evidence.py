@@ -400,3 +400,38 @@ def test_unsafe_member_names_are_listed_and_the_other_members_still_read(tmp_pat
     assert not Path("/tmp/leakscan-x.txt").exists() and not Path("/etc/leakscan-abs.txt").exists()
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "unsafe archive member name" not in html and "危険な名前" in html  # labelled, in Japanese by default
+
+
+# -- long lists ------------------------------------------------------------------------------------
+def test_a_flood_of_keyword_leads_is_summarised_and_listed_in_full_beside_the_report(tmp_path: Path) -> None:
+    import csv
+    import zipfile
+
+    from reports.lists import FIRST_ROWS
+
+    share = tmp_path / "share"
+    share.mkdir()
+    n = 3 * FIRST_ROWS
+    with zipfile.ZipFile(share / "backup.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        for i in range(n):
+            z.writestr(f"名簿/{i % 7}/名簿{i}.csv", b"")
+        z.writestr('=HYPERLINK("http://x")名簿.csv', b"")  # its inner path starts with '='
+    out = tmp_path / "out"
+    assert run_cli("scan", str(share), "--name", "x.xlsx", "--out", str(out), "--quiet").returncode == 0
+    doc = _load(out)
+    leads = [f for f in doc["files"] if f["reasons"] == ["name-keyword"]]
+    assert len(leads) == n + 1  # findings.json keeps every one
+    html = (out / "report.html").read_text(encoding="utf-8")
+    table = html.split('id="keyword-table"', 1)[1].split("</table>", 1)[0]
+    assert table.count('<tr class="hit') == FIRST_ROWS
+    summary = html.split('id="keyword-table-summary"', 1)[1].split("</div>", 1)[0]
+    assert f"全 {n + 1} 件" in summary and "keyword-leads.csv" in summary
+    assert summary.count('<td class="path">') == 7 + 1  # the folders, counted
+    rows = list(csv.reader((out / "keyword-leads.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == n + 2 and rows[0][1] == "path"
+    assert {r[1] for r in rows[1:]} == {f["path"] for f in leads}
+    assert "'=HYPERLINK(\"http://x\")名簿.csv" in {r[8] for r in rows[1:]}  # the inner path, kept as text
+    assert not any(c.startswith(("=", "+", "-", "@")) for r in rows for c in r)  # no formula a spreadsheet would run
+    listed = (out / "manifest.sha256").read_text(encoding="utf-8")
+    assert "keyword-leads.csv" in listed and "skipped.csv" in listed
+    assert run_cli("verify", str(out)).returncode == 0
