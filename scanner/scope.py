@@ -123,13 +123,16 @@ NOT_NAMED_DETAIL = ("its source is not among the sources named on the command li
                     "again")
 
 
-def local_file_inside(raw_path: bytes, root: str) -> bool:
-    """A local file path recorded in findings.json lies inside ``root`` (resolved): no ``..`` component,
-    and its folder resolves (links included) inside the root. The file itself is then opened without
-    following a link."""
+def local_file_inside(raw_path: bytes, root: str, resolve: bool = True) -> bool:
+    """A local file path recorded in findings.json lies inside ``root``: absolute, no ``..`` or ``.``
+    component, and (``resolve``) its folder resolves, links included, inside the root. Without
+    ``resolve`` the check is by name only, for a caller that then opens every component without
+    following a link (verify: a swapped folder is then reported, not silently followed)."""
     parts = raw_path.split(b"/")
-    if not raw_path.startswith(b"/") or any(p in (b"..", b".") for p in parts):
+    if not raw_path.startswith(b"/") or any(p in (b"..", b".") for p in parts[1:-1]) or parts[-1] in (b"..", b"."):
         return False
+    if not resolve:
+        return inside(os.fsdecode(raw_path), root)
     folder = os.path.realpath(os.path.dirname(raw_path))
     return inside(os.fsdecode(folder), root) and inside(os.fsdecode(os.path.join(folder, os.path.basename(raw_path))),
                                                       root)
