@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from scanner.codes import Reason
+
 FIRST_HITS = 500  # copies and other hits shown in full in the report
 FIRST_ROWS = 200  # keyword leads and skipped files shown in the report
 FIRST_FOLDERS = 20  # folders named in a summary
@@ -27,7 +29,7 @@ LEADS_CSV = "keyword-leads.csv"
 SKIPPED_CSV = "skipped.csv"
 CSV_FILES = (LEADS_CSV, SKIPPED_CSV)
 
-KEYWORD_ONLY = ["name-keyword"]
+KEYWORD_ONLY = [Reason.NAME_KEYWORD]  # a lead by its name alone
 
 
 @dataclass

@@ -84,7 +84,7 @@ class _Reader:
     def raw(self, key: str, required: bool = True) -> Any:
         if key not in self.value:
             if required:
-                raise self.fail(key, "missing")
+                raise self.fail(key, "absent")
             return None
         return self.value[key]
 
