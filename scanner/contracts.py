@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .codes import Status
+from .codes import Reason, Status
 from .config import ScanConfig
 from .errors import ReadError
 from .models import Entry, FileHit, Link, PersonRecord, Skipped
@@ -29,7 +29,7 @@ log = logging.getLogger("leakscan")
 class Inspection:
     """What one content inspector concluded about one file's bytes."""
 
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     status: Status = Status.OK  # not ok: the file is also listed as skipped, with this reason
     detail: str = ""

@@ -23,7 +23,7 @@ import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from .errors import UsageError
 from .models import Hop, Location
@@ -63,6 +63,13 @@ class EvidenceError(UsageError):
 
 
 # -- checking values ---------------------------------------------------------------------------------
+# _Reader's methods are named after the types they return; in its body these names are the builtins.
+_Str: TypeAlias = str
+_Int: TypeAlias = int
+_Bool: TypeAlias = bool
+_List: TypeAlias = list
+
+
 class _Reader:
     """Typed access to one JSON object, with the JSON path of every field for the error message."""
 
@@ -99,13 +106,13 @@ class _Reader:
             raise self.fail(key, "not of the expected form")
         return v
 
-    def opt_str(self, key: str, pattern: re.Pattern[str] | None = None, required: bool = True) -> str | None:
+    def opt_str(self, key: _Str, pattern: re.Pattern[_Str] | None = None, required: _Bool = True) -> _Str | None:
         v = self.raw(key, required)
         if v is None:
             return None
         return self.str(key, pattern)
 
-    def int(self, key: str, required: bool = True, minimum: int = 0) -> int:
+    def int(self, key: _Str, required: _Bool = True, minimum: _Int = 0) -> _Int:
         v = self.raw(key, required)
         if v is None and not required:
             return 0
@@ -113,7 +120,7 @@ class _Reader:
             raise self.fail(key, f"not an integer >= {minimum}")
         return v
 
-    def bool(self, key: str, required: bool = True, default: bool = False) -> bool:
+    def bool(self, key: _Str, required: _Bool = True, default: _Bool = False) -> _Bool:
         v = self.raw(key, required)
         if v is None and not required:
             return default
@@ -121,7 +128,7 @@ class _Reader:
             raise self.fail(key, "not true or false")
         return v
 
-    def list(self, key: str, required: bool = True) -> list[Any]:
+    def list(self, key: _Str, required: _Bool = True) -> _List[Any]:
         v = self.raw(key, required)
         if v is None and not required:
             return []
@@ -129,14 +136,14 @@ class _Reader:
             raise self.fail(key, "not a list")
         return v
 
-    def strs(self, key: str, pattern: re.Pattern[str] | None = None, required: bool = True) -> tuple[str, ...]:
+    def strs(self, key: _Str, pattern: re.Pattern[_Str] | None = None, required: _Bool = True) -> tuple[_Str, ...]:
         items = self.list(key, required)
         for i, v in enumerate(items):
             if not isinstance(v, str) or (pattern is not None and not pattern.fullmatch(v)):
                 raise EvidenceError(f"{self._at(key)}[{i}]: not a string of the expected form")
         return tuple(items)
 
-    def obj(self, key: str, required: bool = True) -> dict[str, Any]:
+    def obj(self, key: _Str, required: _Bool = True) -> dict[_Str, Any]:
         v = self.raw(key, required)
         if v is None and not required:
             return {}
@@ -144,13 +151,13 @@ class _Reader:
             raise self.fail(key, "not an object")
         return v
 
-    def opt_obj(self, key: str) -> dict[str, Any] | None:
+    def opt_obj(self, key: _Str) -> dict[_Str, Any] | None:
         v = self.raw(key, required=False)
         if v is None:
             return None
         return self.obj(key)
 
-    def objs(self, key: str, read: Callable[[_Reader], T], required: bool = True) -> list[T]:
+    def objs(self, key: _Str, read: Callable[[_Reader], T], required: _Bool = True) -> _List[T]:
         return [read(_Reader(v, f"{self._at(key)}[{i}]")) for i, v in enumerate(self.list(key, required))]
 
 

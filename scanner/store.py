@@ -35,7 +35,7 @@ LIBRARIES: dict[str, str] = {
 
 
 def tool_info() -> dict[str, Any]:
-    versions = {}
+    versions: dict[str, str | None] = {}
     for lib in LIBRARIES:
         try:
             versions[lib] = metadata.version(lib)

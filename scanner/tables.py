@@ -413,7 +413,7 @@ def read_tables(data: bytes, caps: Caps, fmt: str | None = None) -> Workbook:
     return Workbook(fmt, [Sheet(s.name, list(s.rows), s.first_row, s.first_col) for s in sheets], encoding)
 
 
-def unreadable_reason(fmt: str) -> tuple[str, str]:
+def unreadable_reason(fmt: str) -> tuple[Status, str]:
     """Status and detail for a content kind that is not a readable table."""
     return {
         "zip-corrupt": (Status.CORRUPT, "damaged zip container"),

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from typing import IO, Any
+from typing import IO, Any, Self
 
 from ..backends import load
 from ..codes import Status
@@ -84,7 +84,7 @@ class _Member:
 
 
 def _yield_member(parent: Entry, hop: Hop, m: _Member, ctx: ScanContext, caps: ArchiveLimits,
-                  opener: Callable[[], IO[bytes]], blocked: tuple[str, str] | None, charged: int = 0):
+                  opener: Callable[[], IO[bytes]], blocked: tuple[Status, str] | None, charged: int = 0):
     """A readable member becomes an entry; a blocked one (encrypted, refused) becomes a Skipped, unless its
     name matches a rule: then it is an entry whose open() fails, so the pipeline lists it as a hit too."""
     loc = parent.location.child(hop, m.path, m.raw_hex)
@@ -239,7 +239,7 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, h
             if f.is_symlink:
                 yield Link(parent.location.child(hop, names.get(f.id, f.filename)), "?")
         inflated = 0
-        plan: list[tuple[Any, tuple[str, str] | None]] = []
+        plan: list[tuple[Any, tuple[Status, str] | None]] = []
         for f in regular:
             size = int(f.uncompressed or 0)
             inflated += size
@@ -280,7 +280,7 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
     done: dict[str, bytes] = {}
     limits = {f.filename: min(int(f.uncompressed or 0), caps.member_memory) for f in batch}
     factory = factory_cls(limits, done)
-    failure: tuple[str, str] | None = None
+    failure: tuple[Status, str] | None = None
     try:
         z.reset()
         z.extract(targets=[f.filename for f in batch], factory=factory)
@@ -308,7 +308,7 @@ class _WatchedTarInfo(tarfile.TarInfo):
     header for the end of the archive and returns None, which would drop every member after it unseen."""
 
     @classmethod
-    def fromtarfile(cls, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
+    def fromtarfile(cls, tarfile_: tarfile.TarFile) -> Self:
         try:
             return super().fromtarfile(tarfile_)
         except tarfile.HeaderError as e:
@@ -319,14 +319,15 @@ class _WatchedTarInfo(tarfile.TarInfo):
 def _tar_tail(tf: tarfile.TarFile, limit: int) -> str | None:
     """Why the listing ended early, or None when it reached the real end (zero blocks, then nothing)."""
     stop = getattr(tf, "leakscan_stop", None)
-    if isinstance(stop, (tarfile.InvalidHeaderError, tarfile.TruncatedHeaderError)):
+    # tarfile's header errors are not in typeshed's stubs (undocumented, present since Python 3.2)
+    if isinstance(stop, (tarfile.InvalidHeaderError, tarfile.TruncatedHeaderError)):  # type: ignore[attr-defined]
         return f"{type(stop).__name__}: {stop}"
-    if not isinstance(stop, tarfile.EOFHeaderError):
+    if not isinstance(stop, tarfile.EOFHeaderError):  # type: ignore[attr-defined]
         return None
     read = tf.offset
     while read < limit:  # an end marker is followed by zeros only; data after it is a zeroed header
         try:
-            chunk = tf.fileobj.read(1 << 20)  # type: ignore[union-attr]
+            chunk = tf.fileobj.read(1 << 20)
         except Exception:  # noqa: BLE001 - a broken trailer after the members: they were all read
             return None
         if not chunk:
@@ -436,7 +437,7 @@ def _inflate_head(data: bytes) -> bytes:
         return f.read(512)
 
 
-def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple[str, str] | None, int | None]:
+def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple[Status, str] | None, int | None]:
     """Inflate a .gz/.bz2/.xz stream in 1 MiB steps, stopping at the first cap it passes.
     Returns (content, bytes inflated, why refused, gzip mtime)."""
     ratio_limit = caps.whole_archive_limit(len(data))
