@@ -10,7 +10,7 @@ an inspector, for the pipeline and for anything that re-reads a file later (pers
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -34,7 +34,7 @@ class Inspection:
     status: Status = Status.OK  # not ok: the file is also listed as skipped, with this reason
     detail: str = ""
     pii: dict[str, Any] | None = None
-    records: Iterable[PersonRecord] | None = None  # in-memory person records (never serialised in clear)
+    records: Sequence[PersonRecord] | None = None  # in-memory person records (never serialised in clear)
     children: Iterable[Item] = ()  # archive members, examined like any other entry
     annotations: dict[str, Any] | None = None  # extra facts for the hit (e.g. recycled_from)
 
@@ -98,7 +98,7 @@ class ScanResult:
     links: list[Link] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
     # hit index -> person records (memory only)
-    records: dict[int, Iterable[PersonRecord]] = field(default_factory=dict)
+    records: dict[int, Sequence[PersonRecord]] = field(default_factory=dict)
     source_errors: list[dict[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # sections added by post-scan analyses
     # trace artefacts read (scanner.traces.inspector.FoundArtefact), memory only until the traces analysis

@@ -77,7 +77,7 @@ def is_leak(f: Finding) -> bool:
 
 
 def _entry(cls: DiffClass, f: Finding, leak: bool, **extra: Any) -> dict[str, Any]:
-    out = {
+    out: dict[str, Any] = {
         "class": cls,
         "path": f.path,
         "sha256": f.sha256,

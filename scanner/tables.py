@@ -15,7 +15,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .codes import Status
@@ -236,7 +236,7 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
             if meta.typ not in (SheetTypeEnum.WorkSheet,):
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
-            if sheet.start is None:
+            if sheet.start is None or sheet.end is None:  # an empty sheet (calamine sets both or neither)
                 yield Sheet(meta.name, [])
                 continue
             budget.next_sheet()
@@ -247,7 +247,7 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
         wb.close()
 
 
-def _ticking(rows: Iterable[list[object]], budget: CellBudget) -> Iterator[list[object]]:
+def _ticking(rows: Iterable[Sequence[object]], budget: CellBudget) -> Iterator[Sequence[object]]:
     for i, row in enumerate(rows):
         if not i & 0x3FFF:
             budget.tick()
@@ -377,7 +377,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
     delim = sniff_delimiter(text)
     csv.field_size_limit(1 << 24)
 
-    def rows() -> Iterator[list[object]]:
+    def rows() -> Iterator[list[str]]:
         try:
             for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delim)):
                 budget.add(len(row) or 1)

@@ -29,6 +29,8 @@ ROLE_LABELS = {"person": "本人", "applicant": "申込者", "recipient": "届�
                "emergency_contact": "緊急連絡先", "guarantor": "保証人"}
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ..evidence import FindingsDoc
 
 
@@ -143,7 +145,7 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources) -> tuple[list[dict
         for k in (a, b):
             review.setdefault(k, []).append(note.get(rule, rule))
     order = {label: i for i, label in enumerate(labels)}  # report order (#2 before #11), not string order
-    people = []
+    people: list[dict[str, Any]] = []
     for key_, group in counted.persons.items():
         def most(field: str, group: list = group) -> str:
             values = Counter((r.fields.get(field) or "").strip() for r in group)
@@ -184,7 +186,7 @@ def as_text(value: object) -> object:
     return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", value)
 
 
-def _append_text_row(ws: Any, values: list[object]) -> None:
+def _append_text_row(ws: Worksheet, values: list[object]) -> None:
     """Append a row whose every text cell is a string cell, never a formula: ``=WEBSERVICE(…)``, ``+1``,
     ``-1``, ``@SUM``, a leading tab or CR stay text, and quotePrefix keeps them text when edited."""
     ws.append([as_text(v) for v in values])
@@ -200,7 +202,7 @@ def write_export(path: Path, people: list[dict[str, Any]], doc: FindingsDoc) -> 
     from openpyxl import Workbook  # lazy: only the export writes a workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # a new workbook's one sheet (wb.active may be None for the type checker)
     ws.title = "本人一覧"
     ws.append(["No.", "氏名", "フリガナ", "郵便番号", "住所", "役割", "区分", "件数", "表記の数", "ファイル", "要確認"])
     for i, p in enumerate(people, 1):

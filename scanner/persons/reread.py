@@ -26,7 +26,7 @@ from ..sources import open_source
 from ..sources.base import Item
 from ..sources.local import open_file, stat_file
 
-Outcome = tuple[list[PersonRecord] | None, str, str]  # records, status, sha256 (ok) or detail
+Outcome = tuple[list[PersonRecord] | None, Status | VerifyStatus, str]  # records, status, sha256 (ok) or detail
 
 
 class PathEntry:

@@ -230,7 +230,7 @@ class ImageSource:
 
     def _verify(self) -> None:
         """Re-read the whole media and compare with the hashes stored in the image."""
-        names = [n for n in ("md5", "sha1", "sha256") if n in self._stored] or ["md5", "sha1", "sha256"]
+        names: list[str] = [n for n in ("md5", "sha1", "sha256") if n in self._stored] or ["md5", "sha1", "sha256"]
         try:
             self._computed = media_hashes(self._img.read, self._img.get_size(), names)
         except (OSError, RuntimeError) as e:
