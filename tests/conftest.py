@@ -9,12 +9,37 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def _outside_temporary_folders() -> set[str]:
+    """What a test must never create or change: entries at the root of the file system and of the home
+    folder, and the checkout's files (``git status``: untracked or modified, ignored ones excepted)."""
+    seen = {f"/{n}" for n in os.listdir("/")}
+    home = Path.home()
+    if home.is_dir():
+        seen |= {f"~/{n}" for n in os.listdir(home)}
+    if (ROOT / ".git").exists():
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=60)
+        seen |= {f"checkout: {line}" for line in status.stdout.splitlines()}
+    return seen
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _writes_stay_in_temporary_folders() -> Iterator[None]:
+    """No test writes outside its temporary folder (e.g. ``--out /nonexistent`` creates it when run as
+    root): checked once around the whole session; the run fails on what appeared."""
+    before = _outside_temporary_folders()
+    yield
+    appeared = _outside_temporary_folders() - before
+    assert not appeared, f"tests wrote outside their temporary folders: {sorted(appeared)}"
 
 
 @pytest.fixture(scope="session")

@@ -410,7 +410,7 @@ def test_wants_name_lets_the_pipeline_skip_known_types() -> None:
     assert insp.wants_name("backup.zip") and insp.wants_name("backup.bak") and insp.wants_name("README")
 
 
-def test_members_of_a_deleted_archive_in_an_image_keep_the_chain_and_deleted_flag(roster: bytes) -> None:
+def test_members_of_a_deleted_archive_in_an_image_keep_the_chain_and_deleted_flag(roster: bytes, tmp_path: Path) -> None:
     from scanner.models import Hop
 
     data = zip_bytes({f"2017/{LEAK_NAME}": roster})
@@ -443,7 +443,7 @@ def test_members_of_a_deleted_archive_in_an_image_keep_the_chain_and_deleted_fla
         def entries(self):
             yield DeletedZip()
 
-    config = ScanConfig(sources=["/cases/pc08.E01"], out=Path("/nonexistent"), names=[LEAK_NAME])
+    config = ScanConfig(sources=["/cases/pc08.E01"], out=tmp_path / "out", names=[LEAK_NAME])
     doc = build_findings(run_scan(config, [ImageLike()], inspectors=[ArchiveInspector(config)]))
     (hit,) = doc["files"]
     assert hit["path"] == f"/cases/pc08.E01 » p1 (FAT32) » /Users/staff/backup.zip » 2017/{LEAK_NAME}"
