@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -60,23 +62,83 @@ def run_leakscan(*args: str, timeout: float = 300, env: dict[str, str] | None = 
                           timeout=timeout, env=full_env, input=input, cwd=ROOT)
 
 
-def run_cli(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    """``leakscan ARGS`` called in this process (``scanner.cli.main``): the exit code and what it printed.
+class _CliTimeout(BaseException):
+    """Raised in the test's thread when an in-process command passes its time limit (not an Exception, so
+    leakscan's own handlers cannot swallow it)."""
+
+
+@contextlib.contextmanager
+def _environment(env: dict[str, str] | None, cwd: Path) -> Iterator[None]:
+    """``env`` added to os.environ and ``cwd`` as the working folder, both restored afterwards."""
+    saved = {k: os.environ.get(k) for k in env or {}}
+    old_cwd = os.getcwd()
+    os.environ.update(env or {})
+    os.chdir(cwd)
+    try:
+        yield
+    finally:
+        os.chdir(old_cwd)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@contextlib.contextmanager
+def _own_logging() -> Iterator[None]:
+    """The root logger as in a fresh interpreter (no handler) while leakscan sets up its stderr log, so its
+    warnings land in the captured stderr as they would on a terminal; pytest's handlers come back after."""
+    root = logging.getLogger()
+    ours = logging.getLogger("leakscan")
+    saved = (root.handlers[:], root.level, ours.level)
+    root.handlers.clear()
+    try:
+        yield
+    finally:
+        for h in root.handlers:
+            h.close()
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        ours.setLevel(saved[2])
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    def expired(signum: int, frame: object) -> None:
+        raise _CliTimeout
+
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None, cwd: Path = ROOT,
+            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``leakscan ARGS`` called in this process (``scanner.cli.main``): the exit code and what it printed,
+    with the same arguments as :func:`run_leakscan` (``env`` is added to the environment, the working
+    folder is the checkout unless ``cwd`` is given; past ``timeout`` seconds, subprocess.TimeoutExpired).
 
     For tests that check options, messages and case-folder handling; a test of what a user runs end to end
-    (a real scan's outputs, signals, the environment) uses :func:`run_leakscan`."""
+    (a real scan's outputs, signals, umask, a blocked import, a terminal) uses :func:`run_leakscan`."""
     from scanner.cli import main
 
     out, err = io.StringIO(), io.StringIO()
-    stdin = io.StringIO(input or "")
     old_stdin = sys.stdin
-    sys.stdin = stdin
+    sys.stdin = io.StringIO(input or "")
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with _environment(env, cwd), _own_logging(), _time_limit(timeout), \
+                contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 code = main(list(args))
             except SystemExit as e:  # argparse: --help, usage errors
                 code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    except _CliTimeout:
+        raise subprocess.TimeoutExpired(["leakscan", *args], timeout, out.getvalue(), err.getvalue()) from None
     finally:
         sys.stdin = old_stdin
     return subprocess.CompletedProcess(["leakscan", *args], code, out.getvalue(), err.getvalue())
