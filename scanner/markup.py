@@ -19,6 +19,7 @@ import email.policy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 from .errors import ReadError, error_name
 from .textdecode import iter_lines, plan_decoding
@@ -126,15 +127,16 @@ def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
     """Every <table> of an HTML document (an inner table before the one around it), rows as lists."""
     from lxml import etree
 
-    head = data[:65536].decode("utf-8", "ignore")
-    names = _EXCEL_NAME.findall(head)
+    chunks = _utf8_chunks(data)
+    first = next(chunks, b"")
+    names = _EXCEL_NAME.findall(first[:65536].decode("utf-8", "ignore"))  # Excel's own sheet name
     parser = etree.HTMLPullParser(events=("start", "end"), tag=("table", "tr"), encoding="utf-8",
                                   no_network=True, remove_comments=True, remove_pis=True)
     open_tables: list[_Grid] = []
     count = 0
 
     def events() -> Iterator[tuple[str, object, bool]]:
-        for chunk in _utf8_chunks(data):
+        for chunk in chain([first], chunks):
             parser.feed(chunk)
             for event, el in parser.read_events():
                 yield event, el, False
@@ -209,8 +211,11 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
     parser = etree.XMLPullParser(events=("start", "end"), encoding="utf-8", resolve_entities=False,
                                  no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
                                  tag=(q + "Worksheet", q + "Table", q + "Row"))
+    if re.search(rb"<!ENTITY", data[:1 << 20]):
+        raise ReadError("unsupported", "SpreadsheetML with entity declarations (never expanded; Excel writes none)")
     sheet: MarkupSheet | None = None
     row_at = 0
+    done = 0  # worksheets read to their end
     try:
         for chunk in _utf8_chunks(data):
             parser.feed(chunk)
@@ -221,7 +226,7 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
                         sheet, row_at = MarkupSheet(el.get(q + "Name", "")), 0
                     elif sheet is not None:
                         yield sheet
-                        sheet = None
+                        sheet, done = None, done + 1
                         el.clear(keep_tail=True)
                 elif tag == q + "Table" and event == "start":
                     _declared_size(el, q, max_cells)
@@ -236,8 +241,11 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
             budget.tick()
         parser.close()
     except etree.XMLSyntaxError as e:
-        if sheet is None:
+        if sheet is None and not done:
             raise ReadError("corrupt", f"SpreadsheetML: {error_name(e)}") from e
+        if sheet is None:  # the worksheets read are whole, but more may have followed
+            yield MarkupSheet("", damage=[f"SpreadsheetML ends after worksheet {done} ({error_name(e)})"])
+            return
         sheet.damage.append(f"SpreadsheetML ends inside worksheet after row {len(sheet.rows)} ({error_name(e)})")
         yield sheet
         return

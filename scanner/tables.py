@@ -206,6 +206,13 @@ def check_zip(data: bytes, caps: Caps) -> None:
             for info in infos:
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                     _check_sheet_reach(zf, info, caps)
+                elif info.filename.startswith("xl/worksheets/") and info.filename.endswith(".bin"):
+                    from .xlsb import sheet_reach
+
+                    cells = sheet_reach(zf.read(info))
+                    if cells > caps.max_cells:
+                        raise ReadError("too-large", f"cells reach {cells} cells (first to last cell) "
+                                        f"> cap {caps.max_cells}")
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
         raise ReadError("corrupt", f"zip: {type(e).__name__}") from e
 

@@ -5,12 +5,14 @@ text") or EUC-JP. Detection: a BOM, UTF-16 by its NUL pattern, then strict UTF-8
 over the whole file in chunks (nothing kept). Never Python's shift_jis codec (it fails on ① ㈱ 髙 﨑).
 
 Damage is not absence: when no encoding decodes every byte (an invalid byte, a character cut by a
-truncation, UTF-8 and cp932 halves joined), the file is read line by line. Each line is decoded by
-the file's best encoding (the one that explains most bytes) unless most of its non-ASCII bytes do not
-fit and another encoding explains the whole line; a line no encoding explains is split at the
-delimiter and each field decoded alone. Bytes nothing explains become U+FFFD and are counted, so the
-finding can say ``decoding: partial (N bytes replaced)``. A file whose non-ASCII bytes are mostly
-unexplained is refused (``corrupt``), unless charset-normalizer names another encoding for it.
+truncation, UTF-8 and cp932 halves joined), the file is read line by line. Each line is decoded
+strictly by the file's best encoding (the one that explains most bytes) or by UTF-8, else by the best
+encoding with replacements when most of its non-ASCII bytes fit, else strictly by another candidate;
+a line none explains is split at the delimiter and each field decoded alone. Bytes nothing explains
+become U+FFFD and are counted, so the finding can say ``decoding: partial (N bytes replaced)``. cp932
+decodes nearly any bytes, so a decoding is also checked for sense (charset-normalizer's mess ratio);
+noise falls back to charset-normalizer's own guess (a Western CSV in cp1252), or is read with
+``doubt`` noted, and a doubtful file in which nothing is found is listed, never taken as clean.
 
 Lines are produced one at a time (keeping their line ends: CRLF, CR or LF); a line longer than the
 line cap is ``too-large``, so a 200 MB file without line breaks never becomes one 200 MB string.
@@ -23,7 +25,8 @@ import io
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from itertools import islice
 
 from .errors import ReadError
 
@@ -72,14 +75,17 @@ class Decoding:
     alternates: tuple[str, ...] = ()  # per-line candidates when the file is damaged or mixed
     start: int = 0  # bytes of a BOM to skip
     replaced: int = 0  # bytes no candidate explained, so far
+    used: set[str] = field(default_factory=set)  # codecs that decoded some line or field
+    doubt: str | None = None  # why even the best decoding may be noise
 
     @property
     def byte_lines(self) -> bool:
         return codecs.lookup(self.codec).name in _BYTE_LINES
 
     def note(self) -> str | None:
-        """``partial (N bytes replaced)`` once any byte had to be replaced."""
-        return f"partial ({self.replaced} bytes replaced)" if self.replaced else None
+        """``partial (N bytes replaced)`` once any byte had to be replaced; the doubt, if any."""
+        notes = [f"partial ({self.replaced} bytes replaced)"] if self.replaced else []
+        return "; ".join(notes + ([self.doubt] if self.doubt else [])) or None
 
 
 # --- which encoding -------------------------------------------------------------------------------------
@@ -137,7 +143,8 @@ def _best_8bit(data: bytes, start: int) -> str | None:
 
 
 def plan_decoding(data: bytes, delimiter: bytes = b",") -> Decoding:
-    """Choose how to decode ``data``; ReadError(corrupt) when no encoding makes sense of it."""
+    """Choose how to decode ``data``. A choice that still reads as noise carries ``doubt``: the file is
+    read all the same (records may survive a garbled block), and listed when nothing is found in it."""
     if data.startswith(b"\xef\xbb\xbf"):
         if _strict_ok(data, "utf-8", 3):
             return Decoding("utf-8-sig", "utf-8", start=3)
@@ -157,11 +164,12 @@ def _plan_without_bom(data: bytes, start: int, delimiter: bytes, bom: str = "") 
     guess = utf16_guess(data[start:start + 4096])
     if guess:
         return Decoding(guess + stray, guess, start=start)
-    if _strict_ok(data, "utf-8", start):
+    if _strict_ok(data, "utf-8", start):  # cp932 or noise is almost never valid UTF-8
         return Decoding("utf-8" + stray, "utf-8", start=start)
     best = _best_8bit(data, start)
-    if best:
-        return Decoding(best + stray, best, start=start)
+    if best:  # cp932 decodes nearly any bytes (0xFD-0xFF as private use): is it Japanese or noise?
+        plan = Decoding(best + stray, best, start=start)
+        return plan if _sensible(data, plan) else _other_or_doubt(data, plan)
     # damaged or mixed: the encoding that explains most bytes leads, the others rescue lines and fields
     primary = min(JAPANESE, key=lambda c: (_unexplained(data, c, start), JAPANESE.index(c)))
     mixed = Decoding("", primary, tuple(c for c in JAPANESE if c != primary), start)
@@ -169,16 +177,32 @@ def _plan_without_bom(data: bytes, start: int, delimiter: bytes, bom: str = "") 
         pass
     replaced, mixed.replaced = mixed.replaced, 0
     high = _high(data[start:]) or 1
-    mixed.encoding = f"{primary}, line by line{stray}"
-    if replaced * 20 <= high:  # a damaged byte here and there, a cut character, halves joined
+    used = [c for c in JAPANESE if c in mixed.used] or [primary]
+    mixed.encoding = f"{' + '.join(used)}, line by line{stray}"
+    if replaced * 20 <= high and _sensible(data, mixed):  # a damaged byte here and there, halves joined
         return mixed
-    other = _charset_normalizer(data, start)
+    return _other_or_doubt(data, mixed, f"{replaced} of {high} non-ASCII bytes undecodable as UTF-8, "
+                           "cp932 or EUC-JP")
+
+
+MESS_LIMIT = 0.5  # charset-normalizer's mess ratio: 0 for clean Japanese, about 1 for mojibake and noise
+
+
+def _sensible(data: bytes, plan: Decoding) -> bool:
+    """Does the start of the text read as text (charset-normalizer's mess detector), not as noise?"""
+    from charset_normalizer.md import mess_ratio
+
+    head = "".join(islice(iter_lines(data[:plan.start + 65536], replace(plan, replaced=0)), 200))
+    return mess_ratio(head[:20000], MESS_LIMIT) < MESS_LIMIT
+
+
+def _other_or_doubt(data: bytes, plan: Decoding, why: str = "") -> Decoding:
+    """charset-normalizer's encoding when it names one outside ours, else ``plan`` marked as doubtful."""
+    other = _charset_normalizer(data, plan.start)
     if other is not None:
-        return Decoding(other + stray, other, start=start)
-    if replaced * 4 <= high:
-        return mixed
-    raise ReadError("corrupt", f"text in no recognisable encoding: {replaced} of {high} non-ASCII bytes "
-                    "undecodable as UTF-8, cp932 or EUC-JP")
+        return Decoding(other, other, start=plan.start)
+    plan.doubt = "no recognisable encoding" + (f" ({why})" if why else f" (reads as noise in {plan.codec})")
+    return plan
 
 
 def _unexplained(data: bytes, codec: str, start: int) -> int:
@@ -232,28 +256,39 @@ def _line_decoder(dec: Decoding, delimiter: bytes):
     split = delimiter if delimiter in (b",", b"\t", b";") else None  # never inside a multi-byte character
 
     def piece(b: bytes) -> str | None:
-        """``b`` decoded strictly, or by the primary when most of it fits, or None."""
-        try:
-            return b.decode(primary)
-        except UnicodeDecodeError:
-            pass
+        """``b`` decoded strictly (UTF-8 first: cp932 text is almost never valid UTF-8, while UTF-8 is
+        often valid cp932 mojibake), or by the primary when most of it fits, or None."""
+        for codec in (primary, "utf-8") if "utf-8" in others else (primary,):
+            try:
+                text = b.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if text.isascii():
+                return text
+            dec.used.add(codec)
+            return text
         text, bad = decode_counting(b, primary)
         if not others or bad * 4 <= _high(b):
             dec.replaced += bad
+            dec.used.add(primary)
             return text
         for codec in others:
             try:
-                return b.decode(codec)
+                text = b.decode(codec)
             except UnicodeDecodeError:
                 continue
+            dec.used.add(codec)
+            return text
         return None
 
     def fallback(b: bytes) -> str:
         """No candidate explains ``b``: the one that leaves fewest bytes unexplained."""
         best = min(((decode_counting(b, c), i) for i, c in enumerate((primary, *others))),
                    key=lambda t: (t[0][1], t[1]))
-        dec.replaced += best[0][1]
-        return best[0][0]
+        (text, bad), i = best
+        dec.replaced += bad
+        dec.used.add((primary, *others)[i])
+        return text
 
     def line(b: bytes) -> str:
         text = piece(b)
