@@ -32,7 +32,7 @@ from .errors import ReadError
 
 MiB = 1 << 20
 MAX_LINE = 8 * MiB  # characters in one physical line of a text table
-CHUNK = 1 * MiB
+CHUNK = 256 << 10
 JAPANESE = ("utf-8", "cp932", "euc_jp")  # the candidates, in order of preference on a tie
 # codecs in which CR and LF bytes never occur inside a multi-byte character: split as bytes, line by line
 _BYTE_LINES = frozenset({"utf-8", "cp932", "euc_jp", "ascii", "latin-1", "iso8859-1"} |
@@ -171,7 +171,7 @@ def _plan_without_bom(data: bytes, start: int, delimiter: bytes, bom: str = "") 
         plan = Decoding(best + stray, best, start=start)
         return plan if _sensible(data, plan) else _other_or_doubt(data, plan)
     # damaged or mixed: the encoding that explains most bytes leads, the others rescue lines and fields
-    primary = min(JAPANESE, key=lambda c: (_unexplained(data, c, start), JAPANESE.index(c)))
+    primary = _line_winners(data, start, JAPANESE)
     mixed = Decoding("", primary, tuple(c for c in JAPANESE if c != primary), start)
     for _ in iter_lines(data, mixed, delimiter):  # a dry run: count what no candidate explains
         pass
@@ -205,23 +205,12 @@ def _other_or_doubt(data: bytes, plan: Decoding, why: str = "") -> Decoding:
     return plan
 
 
-def _unexplained(data: bytes, codec: str, start: int) -> int:
-    """Bytes ``codec`` cannot decode, chunk by chunk (nothing kept)."""
-    _tally.n = 0
-    dec = codecs.getincrementaldecoder(codec)("leakscan-count")
-    view = memoryview(data)
-    for i in range(start, len(data), CHUNK):
-        dec.decode(view[i:i + CHUNK])
-    dec.decode(b"", final=True)
-    return _tally.n
-
-
 def _charset_normalizer(data: bytes, start: int) -> str | None:
     """Another encoding for a text that is not damaged Japanese (a Western CSV in cp1252 ...), or None."""
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[start:start + MiB]).best()
-    if best is None:
+    if best is None or best.language == "Unknown":  # noise decodes "cleanly" in some codec, in no language
         return None
     name = codecs.lookup(best.encoding).name
     if name in _SJIS_FAMILY or name in {codecs.lookup(c).name for c in JAPANESE}:
@@ -251,50 +240,92 @@ def iter_lines(data: bytes, dec: Decoding, delimiter: bytes = b",", max_line: in
         yield decode(line)
 
 
+def _strict_choice(b: bytes, candidates: tuple[str, ...], primary: str | None) -> str | None:
+    """The codec that decodes ``b`` whole and reads most like Japanese: UTF-8 whenever it fits (cp932
+    text is almost never valid UTF-8, while UTF-8 and EUC-JP are often valid cp932 mojibake), else the
+    best-scoring of the others, the primary on a tie."""
+    if "utf-8" in candidates:
+        try:
+            b.decode("utf-8")
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+    fits = []
+    for codec in candidates:
+        if codec == "utf-8":
+            continue
+        try:
+            fits.append((japanese_score(b.decode(codec)), codec == primary, codec))
+        except UnicodeDecodeError:
+            continue
+    return max(fits)[2] if fits else None
+
+
+def _line_winners(data: bytes, start: int, candidates: tuple[str, ...]) -> str:
+    """The codec that decodes the most non-ASCII lines whole: the primary of a damaged or mixed file."""
+    wins = dict.fromkeys(candidates, 0)
+    for m in re.finditer(rb"[^\r\n]*[\x80-\xff][^\r\n]*", data[start:]):
+        codec = _strict_choice(m.group(), candidates, None)
+        if codec:
+            wins[codec] += 1
+    return max(candidates, key=lambda c: (wins[c], -candidates.index(c)))
+
+
 def _line_decoder(dec: Decoding, delimiter: bytes):
     primary, others = dec.codec, dec.alternates
+    candidates = (primary, *others)
     split = delimiter if delimiter in (b",", b"\t", b";") else None  # never inside a multi-byte character
 
     def piece(b: bytes) -> str | None:
-        """``b`` decoded strictly (UTF-8 first: cp932 text is almost never valid UTF-8, while UTF-8 is
-        often valid cp932 mojibake), or by the primary when most of it fits, or None."""
-        for codec in (primary, "utf-8") if "utf-8" in others else (primary,):
-            try:
-                text = b.decode(codec)
-            except UnicodeDecodeError:
-                continue
-            if text.isascii():
+        """``b`` decoded: strictly by the primary (or UTF-8), else by the primary with replacements when
+        only a few of its bytes are damaged, else strictly by the best other codec, else None."""
+        if b.isascii():
+            return b.decode("ascii")
+        try:
+            text = b.decode(primary)
+        except UnicodeDecodeError:
+            pass
+        else:
+            best = _strict_choice(b, candidates, primary)
+            if best in (None, primary):
+                dec.used.add(primary)
                 return text
-            dec.used.add(codec)
-            return text
+            dec.used.add(best)
+            return b.decode(best)
+        if primary != "utf-8" and "utf-8" in others:
+            try:
+                text = b.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                dec.used.add("utf-8")
+                return text
+        high = _high(b)
         text, bad = decode_counting(b, primary)
-        if not others or bad * 4 <= _high(b):
+        if bad * 4 <= high or high < 8:  # a damaged byte or a cut character: too little to switch on
             dec.replaced += bad
             dec.used.add(primary)
             return text
-        for codec in others:
-            try:
-                text = b.decode(codec)
-            except UnicodeDecodeError:
-                continue
-            dec.used.add(codec)
-            return text
-        return None
+        best = _strict_choice(b, candidates, primary)
+        if best is None:
+            return None
+        dec.used.add(best)
+        return b.decode(best)
 
     def fallback(b: bytes) -> str:
         """No candidate explains ``b``: the one that leaves fewest bytes unexplained."""
-        best = min(((decode_counting(b, c), i) for i, c in enumerate((primary, *others))),
-                   key=lambda t: (t[0][1], t[1]))
-        (text, bad), i = best
+        (text, bad), i = min(((decode_counting(b, c), i) for i, c in enumerate(candidates)),
+                             key=lambda t: (t[0][1], t[1]))
         dec.replaced += bad
-        dec.used.add((primary, *others)[i])
+        dec.used.add(candidates[i])
         return text
 
     def line(b: bytes) -> str:
         text = piece(b)
         if text is None:
             if split is not None and split in b:
-                text = split.decode().join(piece(f) or fallback(f) for f in b.split(split))
+                text = split.decode().join(t if (t := piece(f)) is not None else fallback(f)
+                                           for f in b.split(split))
             else:
                 text = fallback(b)
         return text.replace("\x00", "") if "\x00" in text else text
@@ -304,28 +335,33 @@ def _line_decoder(dec: Decoding, delimiter: bytes):
 
 def _text_lines(data: bytes, dec: Decoding, max_line: int) -> Iterator[str]:
     """Lines of a text in one encoding, decoded chunk by chunk (UTF-16 too) and split as io does with
-    ``newline=""``: CRLF, CR and LF end a line, nothing else."""
+    ``newline=""``: CRLF, CR and LF end a line, nothing else. A line still open waits in pieces, so a
+    file without line breaks costs no more than the line cap."""
     decoder = codecs.getincrementaldecoder(dec.codec)("leakscan-count")
     view = memoryview(data)
-    pending = ""
+    parts: list[str] = []  # the open line, not yet joined
+    size = 0
     i, n = dec.start, len(data)
     while True:
         final = i + CHUNK >= n
         _tally.n = 0
-        pending += decoder.decode(view[i:i + CHUNK], final=final)
+        piece = decoder.decode(view[i:i + CHUNK], final=final)
         dec.replaced += _tally.n
         i += CHUNK
-        if "\x00" in pending:
-            pending = pending.replace("\x00", "")
-        lines = io.StringIO(pending, newline="").readlines()
+        if "\x00" in piece:
+            piece = piece.replace("\x00", "")
+        if not final and "\n" not in piece and "\r" not in piece:
+            parts.append(piece)
+            size += len(piece)
+            if size > max_line:
+                raise ReadError("too-large", f"a line longer than {max_line // MiB} MiB (text table line cap)")
+            continue
+        lines = io.StringIO("".join(parts) + piece, newline="").readlines()
+        parts, size = [], 0
         if not final and lines:
             last = lines.pop()  # may be cut, or a CR whose LF is in the next chunk
-            if len(last) > max_line:
-                raise ReadError("too-large", f"a line longer than {max_line // MiB} MiB (text table line cap)")
-            pending = last
-        else:
-            pending = ""
-        if lines and max(map(len, lines)) > max_line:
+            parts, size = [last], len(last)
+        if (lines and max(map(len, lines)) > max_line) or size > max_line:
             raise ReadError("too-large", f"a line longer than {max_line // MiB} MiB (text table line cap)")
         yield from lines
         if final:

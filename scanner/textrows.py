@@ -44,6 +44,7 @@ def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None]) 
     source = iter(lines)
     held: list[str] = []  # the lines of the row being read
     count = [0]  # physical lines read
+    ended = [False]  # the reader asked past the last line: only a quoted field left open does that
 
     def tape() -> Iterator[str]:
         chars = 0
@@ -54,6 +55,7 @@ def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None]) 
                 if len(held) > MAX_RECORD_LINES or chars > MAX_RECORD_CHARS:
                     raise _Runaway
             yield line
+        ended[0] = True
 
     reader = csv.reader(tape(), delimiter=delimiter)
     width = 0
@@ -67,15 +69,18 @@ def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None]) 
         except (csv.Error, _Runaway):
             why = "beyond the record caps"
         else:
-            if len(held) == 1:
+            if ended[0] and held:  # a quote opened in the last row(s) and never closed
+                why = "to the end of the file unclosed"
+            elif len(held) == 1:
                 if len(row) > width:
                     width = len(row)
                 yield row
                 continue
-            if not any(_looks_like_record(ln, delimiter, width) for ln in held[1:]):
+            elif not any(_looks_like_record(ln, delimiter, width) for ln in held[1:]):
                 yield row  # a quoted field with line breaks: a memo, an address on two lines
                 continue
-            why = f"over {len(held)} lines"
+            else:
+                why = f"over {len(held)} lines"
         note(f"quoting: a quoted field from line {count[0] + 1} runs {why}; read line by line from there")
         for line in held:
             yield line_row(line, delimiter)

@@ -105,16 +105,23 @@ def csv_text(rows: Rows, delimiter: str = ",") -> str:
     return buf.getvalue()
 
 
-def record_offsets(rows: Rows, encoding: str, delimiter: str = ",") -> list[tuple[int, int, int]]:
-    """(start, start of the address field, end) byte offsets of every row as :func:`csv_text` encodes it."""
+def record_offsets(rows: Rows, encoding: str, delimiter: str = ",", start: int = 0) -> list[tuple[int, int, int]]:
+    """(start, start of the address field, end) byte offsets of every row as :func:`csv_text` encodes
+    it; ``start`` skips a BOM."""
     address = rows[0].index("住所") if "住所" in rows[0] else 1
-    out, pos = [], 0
+    out, pos = [], start
     for r in rows:
         line = csv_text([r], delimiter).encode(encoding)
-        before = csv_text([r[:address] + [""]], delimiter).encode(encoding).rstrip(b"\r\n")
+        before = csv_text([r[:address] + [""]], delimiter).encode(encoding)
+        before = before[:len(before) - len("\r\n".encode(encoding))]
         out.append((pos, pos + len(before), pos + len(line)))
         pos += len(line)
     return out
+
+
+def records_before(offsets: list[tuple[int, int, int]], cut: int) -> int:
+    """Person rows a table cut at byte ``cut`` still holds: a row counts once a byte of its address is in."""
+    return sum(1 for _, address, _ in offsets[1:] if cut > address)
 
 
 def stray_quote(data: bytes, line: int) -> bytes:

@@ -67,8 +67,9 @@ class Reading:
     damage: list[str] = field(default_factory=list)  # why some rows were never read (a cut file)
 
     @property
-    def replaced(self) -> bool:
-        return any(n.startswith("decoding: partial") for n in self.notes)
+    def garbled(self) -> bool:
+        """Some bytes could not be decoded, or the decoding reads as noise."""
+        return any(n.startswith("decoding: ") for n in self.notes)
 
 
 def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding], int, Reading]:
@@ -96,7 +97,7 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[str, st
     shown = [n for n in reading.notes if n != "delimiter: none"]
     if reading.damage:
         return "corrupt", "; ".join(reading.damage + shown)
-    if not found and reading.replaced:
+    if not found and reading.garbled:
         return "corrupt", "; ".join(shown + ["no person records in what could be decoded"])
     if not found and fmt in MARKUP_FORMATS and not reading.sheets:
         what = "worksheet" if fmt == "spreadsheetml" else "<table>"
