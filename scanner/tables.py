@@ -140,16 +140,16 @@ def _ole_kind(data: bytes) -> str:
 
 def _looks_text(head: bytes) -> bool:
     """Text unless control bytes pass 1 %; NUL runs (a block zeroed on a damaged disk, a NUL-padded
-    tail) are left out and a stray NUL counts as one control byte, not as proof of binary content."""
+    tail) are left out, and a few stray NULs (up to 8, or 2 %) are no proof of binary content."""
     if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return True
     if utf16_guess(head):
         return True
     if b"\x00" in head:
         head = re.sub(rb"\x00{16,}", b"", head)
-        if not head:
+        if not head or head.count(0) > max(8, len(head) // 50):
             return False
-    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32 and b != 27)
+    ctrl = sum(1 for b in head if 0 < b < 9 or 13 < b < 32 and b != 27)
     return ctrl <= len(head) // 100
 
 
@@ -244,6 +244,69 @@ def _check_sheet_reach(zf: zipfile.ZipFile, info: zipfile.ZipInfo, caps: Caps) -
         raise ReadError("too-large", f"cells reach {cells} cells (first to last reference) > cap {caps.max_cells}")
 
 
+BIFF_DIMENSIONS = 0x0200
+ENDOFCHAIN, FREESECT = 0xFFFFFFFE, 0xFFFFFFFF
+
+
+def check_xls(data: bytes, caps: Caps) -> None:
+    """What calamine would abort on, found first: an OLE2 sector chain that loops or leaves the file
+    (calamine follows it until memory runs out), and a DIMENSIONS record that declares more cells than
+    the cap (too-large) or ends before it starts (corrupt), for which calamine reserves memory before
+    reading a cell. One damaged byte in either cost seconds of swapping and a SIGABRT."""
+    import olefile  # a dependency of msoffcrypto-tool
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            name = next((n for n in ("Workbook", "Book", "WORKBOOK", "BOOK") if ole.exists(n)), None)
+            if name is None:
+                return
+            entry = next(e for e in ole.direntries if e is not None and e.name.casefold() == name.casefold())
+            chains = [ole.first_dir_sector, ole.root.isectStart]
+            if entry.size >= ole.minisectorcutoff:
+                chains.append(entry.isectStart)
+            for start in chains:
+                if not _chain_ends(ole.fat, start):
+                    raise ReadError("corrupt", "xls: an OLE2 sector chain loops or leaves the file")
+            stream = ole.openstream(name).read()
+    except ReadError:
+        raise
+    except Exception:  # noqa: BLE001 - olefile raises many kinds on damaged containers: for the reader
+        return
+    _check_dimensions(stream, caps)
+
+
+def _chain_ends(fat, start: int) -> bool:
+    """Does the sector chain from ``start`` reach ENDOFCHAIN without a loop or a sector past the FAT?"""
+    seen: set[int] = set()
+    sector = start
+    while sector not in (ENDOFCHAIN, FREESECT):
+        if sector in seen or sector >= len(fat):
+            return False
+        seen.add(sector)
+        sector = fat[sector]
+    return True
+
+
+def _check_dimensions(stream: bytes, caps: Caps) -> None:
+    i, end = 0, len(stream)
+    while i + 4 <= end:
+        rtype, size = int.from_bytes(stream[i:i + 2], "little"), int.from_bytes(stream[i + 2:i + 4], "little")
+        body = stream[i + 4:i + 4 + size]
+        i += 4 + size
+        if rtype != BIFF_DIMENSIONS or len(body) not in (10, 14):
+            continue
+        if len(body) == 14:  # BIFF8: rwMic, rwMac as u32, then colMic, colMac as u16
+            first_row, last_row = int.from_bytes(body[0:4], "little"), int.from_bytes(body[4:8], "little")
+            first_col, last_col = int.from_bytes(body[8:10], "little"), int.from_bytes(body[10:12], "little")
+        else:  # BIFF5: four u16
+            first_row, last_row, first_col, last_col = (int.from_bytes(body[k:k + 2], "little") for k in range(0, 8, 2))
+        if first_row > last_row or first_col > last_col:  # calamine's row count would wrap around
+            raise ReadError("corrupt", "xls: a DIMENSIONS record ends before it starts")
+        cells = (last_row - first_row) * (last_col - first_col)
+        if cells > caps.max_cells:
+            raise ReadError("too-large", f"declared sheet size {cells} cells > cap {caps.max_cells}")
+
+
 class _Budget:
     """Cells and wall time spent on one file; raising ReadError when either runs out."""
 
@@ -280,6 +343,8 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     """
     if fmt in ("xlsx", "xlsb", "ods"):
         check_zip(data, caps)
+    elif fmt == "xls":
+        check_xls(data, caps)
     started = False
     declared: list[str] = []  # worksheet names calamine found in the workbook, before it failed
     try:
