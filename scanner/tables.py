@@ -139,7 +139,7 @@ def _ole_kind(data: bytes) -> str:
 
 
 def _looks_text(head: bytes) -> bool:
-    """Text unless control bytes pass 1 %; NUL runs (a block zeroed on a damaged disk, a NUL-padded
+    """Text unless control bytes pass 1 % (4 in a short text); NUL runs (a block zeroed on a damaged disk, a NUL-padded
     tail) are left out, and a few stray NULs (up to 8, or 2 %) are no proof of binary content."""
     if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return True
@@ -150,7 +150,7 @@ def _looks_text(head: bytes) -> bool:
         if not head or head.count(0) > max(8, len(head) // 50):
             return False
     ctrl = sum(1 for b in head if 0 < b < 9 or 13 < b < 32 and b != 27)
-    return ctrl <= len(head) // 100
+    return ctrl <= max(4, len(head) // 100)
 
 
 # --- encryption -----------------------------------------------------------------------------------------

@@ -52,8 +52,10 @@ def _damage(data: bytes, offsets, edits) -> tuple[bytes, set[int]]:
     body = offsets[1][0]
     b = bytearray(data)
     touched: set[int] = set()
-    for kind, where, value in sorted(edits, key=lambda e: -e[1]):
+    for kind, where, value in sorted(edits, key=lambda e: (-e[1], e[0] == "cut")):
         pos = body + int(where * (len(data) - body))
+        if pos >= len(b):
+            continue  # an earlier edit at this place cut or shortened the file
         row = _row_of(offsets, pos)
         touched.add(row)
         if kind in ("flip", "set", "delete") and data[pos] in b"\r\n":
@@ -80,7 +82,8 @@ def test_damaged_csv_keeps_every_untouched_row(tmp_path, encoding, edits):
     ins = _inspect(tmp_path, "名簿.csv", damaged)
     found = ins.pii["records"] if ins.pii else 0
     # only a file left with no whole row may be listed (damaged, and nothing found in what remains)
-    assert ins.status == "ok" if N > len(touched) else ins.status in ("ok", "corrupt"), (edits, ins.detail)
+    assert ins.status == "ok" if N > len(touched) else ins.status in ("ok", "corrupt", "unsupported"), \
+        (edits, ins.detail)
     assert N - len(touched) <= found <= N + len(touched), (edits, touched, found)
 
 
