@@ -36,6 +36,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "dup_group": "群",
         "copies": "件",
         "skipped": "調査できなかったファイル",
+        "limit_notes": "適用できなかった上限",
         "skipped_note": "以下のファイルは内容を確認できていません。調査できなかったファイルは「該当なし」ではありません。",
         "no_skipped": "調査できなかったファイルはありません。",
         "links": "シンボリックリンク（追跡していません）",
@@ -313,6 +314,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "dup_group": "Group",
         "copies": "copies",
         "skipped": "Files that could not be examined",
+        "limit_notes": "Limits not applied",
         "skipped_note": "The content of these files was not checked. A file that could not be examined is not a clean file.",
         "no_skipped": "Every file was examined.",
         "links": "Symbolic links (not followed)",
@@ -558,3 +560,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_attr": "en",
     },
 }
+
+
+def _merge_sections() -> None:
+    """Wording kept with its own area (traces) joins the table here."""
+    from .trace_strings import TRACE_STRINGS
+
+    for lang, table in TRACE_STRINGS.items():
+        STRINGS[lang].update(table)
+
+
+_merge_sections()

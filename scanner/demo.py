@@ -12,13 +12,18 @@ leads, decoys, a cp932 file name, a symbolic link and a FIFO.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import os
 import random
 import re
+import struct
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from . import rules
 
 LEAKED_NAME = "介護予防_利用者名簿.xlsx"
 ARCHIVE = "PC07/backup/backup_2017.zip"
@@ -99,9 +104,6 @@ def _save(wb) -> bytes:
     openpyxl stamps the current time into docProps/core.xml and every zip member, which would give
     the demo a different SHA-256 on every run.
     """
-    import datetime
-    import zipfile
-
     wb.properties.created = wb.properties.modified = datetime.datetime(*_FIXED_TIME)
     raw = io.BytesIO()
     wb.save(raw)
@@ -120,8 +122,6 @@ def _save(wb) -> bytes:
 
 def _tokyo_municipalities() -> list[str]:
     """Real Tama-area municipalities from the shipped table, so demo addresses look like Tokyo ones."""
-    from . import rules
-
     table = rules.load("municipalities")["municipalities"]
     return sorted(m for m, pref in table.items() if pref == "東京都" and m.endswith("市"))
 
@@ -257,8 +257,6 @@ def simple_xlsx(rows: list[list[object]], sheet: str = "Sheet1") -> bytes:
 
 def _cp932_zip(member: str, data: bytes) -> bytes:
     """A zip as Japanese Windows' Explorer writes it: the member name in cp932, flag bit 11 clear."""
-    import zipfile
-
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         info = zipfile.ZipInfo("placeholder", date_time=_FIXED_TIME)
@@ -272,8 +270,6 @@ def _cp932_zip(member: str, data: bytes) -> bytes:
 
 def _rename_single_member(raw: bytes, old: bytes, new: bytes) -> bytes:
     """Rebuild a one-member zip with another raw member name (zipfile always writes UTF-8 names)."""
-    import struct
-
     lh_len = 30 + len(old)
     lh = bytearray(raw[:30])
     struct.pack_into("<H", lh, 26, len(new))
@@ -364,6 +360,14 @@ def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
     if not fifo.exists() and hasattr(os, "mkfifo"):
         os.mkfifo(fifo)
 
+    # PC03's user profile: the list opened from a USB stick (E:), as Windows recorded it (leakscan's traces)
+    from .demo_traces import profile_artefacts
+
+    traces = {}
+    for rel, (data, when) in profile_artefacts(LEAKED_NAME).items():
+        _write(root / "PC03" / rel, data, when.timestamp())
+        traces[rel] = "PC03/" + rel
+
     member = f"{ARCHIVE} » {LEAKED_NAME}"
     # the leak set: the copies found by the leaked file's own name (reason `name`), with their rows
     leak_set = {identical[0]: "original", identical[2]: "original", member: "original",
@@ -386,7 +390,10 @@ def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
         # what the generator wrote into the leak set: records, distinct strings, persons, merges per rule
         "persons": _leak_set_truth([versions[v] for v in leak_set.values()], retypings),
         "retyped": {v: {i: kind for i, (kind, _p) in typed[v].items()} for v in typed},
-        "keyword_only": ["PC03/職員名簿.xlsx", "PC06/利用者名簿_旧.xls"],  # leads by keyword, not copies
+        # leads by keyword, not copies (PC03's Recent shortcut is named after the list, so it holds 名簿)
+        "keyword_only": ["PC03/職員名簿.xlsx", "PC06/利用者名簿_旧.xls",
+                         *(p for p in traces.values() if p.endswith(".lnk"))],
+        "trace_artefacts": sorted(traces.values()),  # PC03: shortcut, NTUSER.DAT, SYSTEM, setupapi.dev.log
         "cp932": ["PC06/利用者名簿_旧.xls"],
         "decoys": ["PC01/Documents/予算_2016.xlsx", "PC01/Documents/会議メモ.txt", "PC06/README.txt"],
         "links": ["PC01/shortcut_to_PC03"],

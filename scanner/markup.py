@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
+from .codes import Status
 from .errors import ReadError, error_name
 from .textdecode import iter_lines, plan_decoding
 
@@ -172,7 +173,7 @@ def mhtml_html(data: bytes) -> bytes:
             body = part.get_payload(decode=True)
             if isinstance(body, bytes):
                 return body
-    raise ReadError("unsupported", "MHTML without an HTML part")
+    raise ReadError(Status.UNSUPPORTED, "MHTML without an HTML part")
 
 
 # --- SpreadsheetML 2003 -------------------------------------------------------------------------------
@@ -212,7 +213,7 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
                                  no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
                                  tag=(q + "Worksheet", q + "Table", q + "Row"))
     if re.search(rb"<!ENTITY", data[:1 << 20]):
-        raise ReadError("unsupported", "SpreadsheetML with entity declarations (never expanded; Excel writes none)")
+        raise ReadError(Status.UNSUPPORTED, "SpreadsheetML with entity declarations (never expanded; Excel writes none)")
     sheet: MarkupSheet | None = None
     row_at = 0
     done = 0  # worksheets read to their end
@@ -242,7 +243,7 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
         parser.close()
     except etree.XMLSyntaxError as e:
         if sheet is None and not done:
-            raise ReadError("corrupt", f"SpreadsheetML: {error_name(e)}") from e
+            raise ReadError(Status.CORRUPT, f"SpreadsheetML: {error_name(e)}") from e
         if sheet is None:  # the worksheets read are whole, but more may have followed
             yield MarkupSheet("", damage=[f"SpreadsheetML ends after worksheet {done} ({error_name(e)})"])
             return
@@ -262,7 +263,7 @@ def _declared_size(table, q: str, max_cells: int) -> None:
     except ValueError:
         return
     if rows * cols > max_cells:
-        raise ReadError("too-large", f"declared sheet size {rows * cols} cells > cap {max_cells}")
+        raise ReadError(Status.TOO_LARGE, f"declared sheet size {rows * cols} cells > cap {max_cells}")
 
 
 def _count(raw: str | None, cap: int) -> int:

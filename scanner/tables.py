@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+from .codes import Status
 from .errors import ReadError, error_name
+from .sheet import Caps, CellBudget, Sheet
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
 from .textrows import csv_rows
+from .xlsb import pyxlsb_sheets, sheet_reach
+
+__all__ = ["Caps", "Sheet"]  # their home is scanner.sheet; kept importable from here for the readers
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -31,27 +35,6 @@ BINARY_FORMATS = ("xlsx", "xlsb", "ods", "xls")
 MARKUP_FORMATS = ("html", "mhtml", "spreadsheetml")  # tables as markup, saved under a spreadsheet name
 # Excel 2-4 worksheets and BIFF5 streams saved without an OLE container start with a BOF record
 _BARE_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
-
-
-@dataclass
-class Sheet:
-    """One sheet: rows of cell values; ``first_row`` (1-based) / ``first_col`` (0-based) place them."""
-
-    name: str
-    rows: Iterable[list[object]]  # a list, or a stream while a workbook is being read
-    first_row: int = 1
-    first_col: int = 0
-    notes: list[str] = field(default_factory=list)  # how the rows were read; complete once rows are consumed
-    damage: list[str] = field(default_factory=list)  # why the rows stop before the sheet's end (a cut file)
-
-
-@dataclass(frozen=True)
-class Caps:
-    """Limits for one file: cells per sheet, bytes after decompression, seconds of parsing."""
-
-    max_cells: int = 20_000_000
-    max_inflated: int = 2 << 30
-    timeout: float = 120.0
 
 
 @dataclass
@@ -202,19 +185,17 @@ def check_zip(data: bytes, caps: Caps) -> None:
             infos = zf.infolist()
             total = sum(i.file_size for i in infos)
             if total > caps.max_inflated:
-                raise ReadError("too-large", f"inflates to {total} bytes > cap {caps.max_inflated}")
+                raise ReadError(Status.TOO_LARGE, f"inflates to {total} bytes > cap {caps.max_inflated}")
             for info in infos:
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                     _check_sheet_reach(zf, info, caps)
                 elif info.filename.startswith("xl/worksheets/") and info.filename.endswith(".bin"):
-                    from .xlsb import sheet_reach
-
                     cells = sheet_reach(zf.read(info))
                     if cells > caps.max_cells:
-                        raise ReadError("too-large", f"cells reach {cells} cells (first to last cell) "
+                        raise ReadError(Status.TOO_LARGE, f"cells reach {cells} cells (first to last cell) "
                                         f"> cap {caps.max_cells}")
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
-        raise ReadError("corrupt", f"zip: {type(e).__name__}") from e
+        raise ReadError(Status.CORRUPT, f"zip: {type(e).__name__}") from e
 
 
 def _check_sheet_reach(zf: zipfile.ZipFile, info: zipfile.ZipInfo, caps: Caps) -> None:
@@ -229,7 +210,7 @@ def _check_sheet_reach(zf: zipfile.ZipFile, info: zipfile.ZipInfo, caps: Caps) -
             if not declared and (m := _DIMENSION.search(block)):
                 declared = _col_number(m.group(1)) * int(m.group(2))
                 if declared > caps.max_cells:
-                    raise ReadError("too-large", f"declared sheet size {declared} cells > cap {caps.max_cells}")
+                    raise ReadError(Status.TOO_LARGE, f"declared sheet size {declared} cells > cap {caps.max_cells}")
             refs = _CELL_REF.findall(block)
             if refs:
                 cols.update(c for c, _ in refs)
@@ -241,7 +222,7 @@ def _check_sheet_reach(zf: zipfile.ZipFile, info: zipfile.ZipInfo, caps: Caps) -
     numbers = [_col_number(c) for c in cols]
     cells = (max(rows) - min(rows) + 1) * (max(numbers) - min(numbers) + 1)
     if cells > caps.max_cells:
-        raise ReadError("too-large", f"cells reach {cells} cells (first to last reference) > cap {caps.max_cells}")
+        raise ReadError(Status.TOO_LARGE, f"cells reach {cells} cells (first to last reference) > cap {caps.max_cells}")
 
 
 BIFF_DIMENSIONS = 0x0200
@@ -266,7 +247,7 @@ def check_xls(data: bytes, caps: Caps) -> None:
                 chains.append(entry.isectStart)
             for start in chains:
                 if not _chain_ends(ole.fat, start):
-                    raise ReadError("corrupt", "xls: an OLE2 sector chain loops or leaves the file")
+                    raise ReadError(Status.CORRUPT, "xls: an OLE2 sector chain loops or leaves the file")
             stream = ole.openstream(name).read()
     except ReadError:
         raise
@@ -301,31 +282,10 @@ def _check_dimensions(stream: bytes, caps: Caps) -> None:
         else:  # BIFF5: four u16
             first_row, last_row, first_col, last_col = (int.from_bytes(body[k:k + 2], "little") for k in range(0, 8, 2))
         if first_row > last_row or first_col > last_col:  # calamine's row count would wrap around
-            raise ReadError("corrupt", "xls: a DIMENSIONS record ends before it starts")
+            raise ReadError(Status.CORRUPT, "xls: a DIMENSIONS record ends before it starts")
         cells = (last_row - first_row) * (last_col - first_col)
         if cells > caps.max_cells:
-            raise ReadError("too-large", f"declared sheet size {cells} cells > cap {caps.max_cells}")
-
-
-class _Budget:
-    """Cells and wall time spent on one file; raising ReadError when either runs out."""
-
-    def __init__(self, caps: Caps) -> None:
-        self.caps = caps
-        self.cells = 0
-        self.deadline = time.monotonic() + caps.timeout
-
-    def add(self, n: int) -> None:
-        self.cells += n
-        if self.cells > self.caps.max_cells:
-            raise ReadError("too-large", f"a sheet has more than {self.caps.max_cells} cells (--max-cells)")
-
-    def next_sheet(self) -> None:
-        self.cells = 0
-
-    def tick(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise ReadError("timeout", f"parsing took longer than {self.caps.timeout:g} s")
+            raise ReadError(Status.TOO_LARGE, f"declared sheet size {cells} cells > cap {caps.max_cells}")
 
 
 # --- workbooks (calamine first) ----------------------------------------------------------------------
@@ -358,13 +318,11 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit):
             raise
         if isinstance(e, MemoryError):
-            raise ReadError("too-large", "out of memory while parsing") from e
+            raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
         first = f"calamine: {error_name(e)}"
         if started or fmt not in ("xlsx", "xlsb"):
-            raise ReadError("corrupt", first) from e
+            raise ReadError(Status.CORRUPT, first) from e
     if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)
-        from .xlsb import pyxlsb_sheets
-
         fallback, reader = pyxlsb_sheets, "pyxlsb"
     else:
         fallback, reader = _openpyxl_sheets, "openpyxl"
@@ -376,19 +334,19 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     except ReadError:
         raise
     except MemoryError as e:
-        raise ReadError("too-large", "out of memory while parsing") from e
+        raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
     except Exception as e:  # noqa: BLE001 - openpyxl/pyxlsb/zip/xml errors of every kind
-        raise ReadError("corrupt", f"{first}; {reader}: {error_name(e)}") from e
+        raise ReadError(Status.CORRUPT, f"{first}; {reader}: {error_name(e)}") from e
     # openpyxl skips a sheet whose part is missing without a word: a partial read is not a clean one
     missing = [n for n in declared if n not in seen]
     if missing or not seen:
-        raise ReadError("corrupt", f"{first}; {reader}: {len(missing) or 'no'} sheet(s) missing or unreadable")
+        raise ReadError(Status.CORRUPT, f"{first}; {reader}: {len(missing) or 'no'} sheet(s) missing or unreadable")
 
 
 def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None) -> Iterator[Sheet]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-    budget = _Budget(caps)
+    budget = CellBudget(caps)
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     if declared is not None:
         declared += [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
@@ -408,7 +366,7 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
         wb.close()
 
 
-def _ticking(rows: Iterable[list[object]], budget: _Budget) -> Iterator[list[object]]:
+def _ticking(rows: Iterable[list[object]], budget: CellBudget) -> Iterator[list[object]]:
     for i, row in enumerate(rows):
         if not i & 0x3FFF:
             budget.tick()
@@ -418,7 +376,7 @@ def _ticking(rows: Iterable[list[object]], budget: _Budget) -> Iterator[list[obj
 def _openpyxl_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
     from openpyxl import load_workbook
 
-    budget = _Budget(caps)
+    budget = CellBudget(caps)
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         for ws in wb.worksheets:
@@ -466,7 +424,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
     """A CSV/TSV/TXT table as one streamed sheet, decoded line by line (scanner.textdecode) and split by
     scanner.textrows; CR-only line ends and quoted newlines survive. ``notes`` says ``delimiter: none``
     when no line holds a separator, and ``decoding: partial (N bytes replaced)`` once the rows are read."""
-    budget = _Budget(caps)
+    budget = CellBudget(caps)
     dec = plan_decoding(data, (_delimiter(data[:65536].decode("latin-1")) or ",").encode())
     head: list[str] = []
     size = 0
@@ -499,7 +457,7 @@ def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     """The tables of an HTML, MHTML or SpreadsheetML 2003 file (run it in the worker)."""
     from . import markup
 
-    budget = _Budget(caps)
+    budget = CellBudget(caps)
     if fmt == "mhtml":
         data, fmt = markup.mhtml_html(data), "html"
     try:
@@ -513,9 +471,9 @@ def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     except ReadError:
         raise
     except MemoryError as e:
-        raise ReadError("too-large", "out of memory while parsing") from e
+        raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
     except Exception as e:  # noqa: BLE001 - lxml and email errors of every kind
-        raise ReadError("corrupt", f"{fmt}: {error_name(e)}") from e
+        raise ReadError(Status.CORRUPT, f"{fmt}: {error_name(e)}") from e
 
 
 def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterator[Sheet], str | None]:
@@ -523,7 +481,7 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
     fmt = fmt or sniff_format(data)
     note = encryption_note(data, fmt)
     if note:
-        raise ReadError("encrypted", note)
+        raise ReadError(Status.ENCRYPTED, note)
     if fmt in BINARY_FORMATS:
         return iter_workbook(data, fmt, caps), None
     if fmt in MARKUP_FORMATS:
@@ -547,11 +505,11 @@ def read_tables(data: bytes, caps: Caps, fmt: str | None = None) -> Workbook:
 def unreadable_reason(fmt: str) -> tuple[str, str]:
     """Status and detail for a content kind that is not a readable table."""
     return {
-        "zip-corrupt": ("corrupt", "damaged zip container"),
-        "ole-corrupt": ("corrupt", "damaged OLE2 container"),
-        "biff-bare": ("unsupported", "Excel 2-5 worksheet without an OLE2 container"),
-        "ole-other": ("unsupported", "OLE2 file without a workbook stream"),
-        "zip-other": ("unsupported", "zip file that is not a workbook"),
-        "binary": ("unsupported", "binary content that is not a known workbook format"),
-        "xml": ("unsupported", "XML that is not an Excel 2003 XML Spreadsheet"),
-    }.get(fmt, ("unsupported", fmt))
+        "zip-corrupt": (Status.CORRUPT, "damaged zip container"),
+        "ole-corrupt": (Status.CORRUPT, "damaged OLE2 container"),
+        "biff-bare": (Status.UNSUPPORTED, "Excel 2-5 worksheet without an OLE2 container"),
+        "ole-other": (Status.UNSUPPORTED, "OLE2 file without a workbook stream"),
+        "zip-other": (Status.UNSUPPORTED, "zip file that is not a workbook"),
+        "binary": (Status.UNSUPPORTED, "binary content that is not a known workbook format"),
+        "xml": (Status.UNSUPPORTED, "XML that is not an Excel 2003 XML Spreadsheet"),
+    }.get(fmt, (Status.UNSUPPORTED, fmt))

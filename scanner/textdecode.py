@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
 
+from .codes import Status
 from .errors import ReadError
 
 MiB = 1 << 20
@@ -231,7 +232,7 @@ def iter_lines(data: bytes, dec: Decoding, delimiter: bytes = b",", max_line: in
         m = _EOL.search(data, pos, min(n, pos + max_line + 2))
         if m is None:
             if n - pos > max_line:
-                raise ReadError("too-large", f"a line longer than {max_line // MiB} MiB (text table line cap)")
+                raise _line_too_long(max_line)
             end = n
         else:
             end = m.end()
@@ -354,7 +355,7 @@ def _text_lines(data: bytes, dec: Decoding, max_line: int) -> Iterator[str]:
             parts.append(piece)
             size += len(piece)
             if size > max_line:
-                raise ReadError("too-large", f"a line longer than {max_line // MiB} MiB (text table line cap)")
+                raise _line_too_long(max_line)
             continue
         lines = io.StringIO("".join(parts) + piece, newline="").readlines()
         parts, size = [], 0
@@ -362,10 +363,14 @@ def _text_lines(data: bytes, dec: Decoding, max_line: int) -> Iterator[str]:
             last = lines.pop()  # may be cut, or a CR whose LF is in the next chunk
             parts, size = [last], len(last)
         if (lines and max(map(len, lines)) > max_line) or size > max_line:
-            raise ReadError("too-large", f"a line longer than {max_line // MiB} MiB (text table line cap)")
+            raise _line_too_long(max_line)
         yield from lines
         if final:
             return
+
+
+def _line_too_long(max_line: int) -> ReadError:
+    return ReadError(Status.TOO_LARGE, f"a line longer than {max_line // MiB} MiB (text table line cap)")
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from scanner.config import ScanConfig
-from scanner.detectors.spreadsheet import SpreadsheetInspector
+from scanner.inspectors.spreadsheet import SpreadsheetInspector
 from scanner.pipeline import Inspection
 from scanner.sources.single import SingleFileEntry
 from scanner.tables import Caps, iter_text_table, read_tables, sniff_format

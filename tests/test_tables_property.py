@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scanner.config import ScanConfig
-from scanner.detectors.spreadsheet import SpreadsheetInspector
+from scanner.inspectors.spreadsheet import SpreadsheetInspector
 from scanner.sources.single import SingleFileEntry
 from tests import pii_data as D
 from tests import table_damage as T

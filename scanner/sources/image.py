@@ -15,20 +15,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pytsk3
+
+from ..codes import Status
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
-from . import Item, NameBatch, batched
+from .base import Item, NameBatch, batched
 from .image_fs import FsContext, fs_label, walk_fs
-from .image_media import (
-    DfvfsImage,
-    EwfImage,
-    RawImage,
-    looks_like_image,
-    mbr_partitions,
-    media_hashes,
-    signature_kind,
-    split_segments,
-)
+from .image_media import DfvfsImage, EwfImage, RawImage, dfvfs_without_atime, media_hashes
+from .image_sniff import looks_like_image, mbr_partitions, open_evidence, signature_kind, split_segments
 
 __all__ = ["ImageSource", "looks_like_image"]
 
@@ -63,8 +58,6 @@ def _scan_tree(path: str) -> Any:
     """dfvfs' source scanner over the image: storage format, volume systems, file systems."""
     from dfvfs.helpers import source_scanner
     from dfvfs.lib import errors as dfvfs_errors
-
-    from .image_media import dfvfs_without_atime
 
     dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
     scanner = source_scanner.SourceScanner()
@@ -206,8 +199,6 @@ class ImageSource:
             raise SourceError(f"cannot open the {kind} image ({_short(e)})") from e
 
     def _signature(self) -> str | None:
-        from .image_media import open_evidence
-
         try:
             fd = open_evidence(self.text)
             try:
@@ -226,8 +217,6 @@ class ImageSource:
             raise SourceError(f"verify pass failed ({_short(e)})") from e
 
     def _open_fs(self, vol: Volume) -> None:
-        import pytsk3
-
         try:
             if vol.offset is not None:
                 fs = pytsk3.FS_Info(self._img, offset=vol.offset)
@@ -243,7 +232,7 @@ class ImageSource:
             if vol.offset is not None and vol.offset >= size:
                 what = f"starts at byte {vol.offset}, past the end of the image ({size} bytes): truncated image"
             self._problems.append(Skipped(Location(self.text, "/", (self._image_hop(), Hop("volume", vol.name))),
-                                          "unsupported", f"{vol.name}: {what}; The Sleuth Kit: {_short(e)}"))
+                                          Status.UNSUPPORTED, f"{vol.name}: {what}; The Sleuth Kit: {_short(e)}"))
             return
         self._opened.append((vol, fs, fs_label(fs)))
 
@@ -309,11 +298,11 @@ class ImageSource:
                     yield item
             except (OSError, RuntimeError) as e:  # TSK failing mid-walk: record it, go on
                 listed += 1
-                yield Skipped(Location(self.text, "", hops), "corrupt",
+                yield Skipped(Location(self.text, "", hops), Status.CORRUPT,
                               f"{'file system' if single else vol.name}: walk stopped ({e})")
             if not listed:
                 # TSK lists nothing (no error) when a damaged chunk holds the root directory: an
                 # empty listing is not proof of an empty disk, so it is said, not taken as clean
-                yield Skipped(Location(self.text, "/", hops), "empty-volume",
+                yield Skipped(Location(self.text, "/", hops), Status.EMPTY_VOLUME,
                               f"{vol.name}: the file system lists no file at all; it may be empty or its "
                               "directories damaged (check the image with --verify-images)")

@@ -10,8 +10,9 @@ import os
 from collections.abc import Iterator
 from typing import IO, Any
 
+from ..codes import Status
 from ..models import FileStat, Location, Skipped
-from . import Item
+from .base import Item
 from .local import open_file, stat_file
 
 # Names that promise a disk image: when the content is not one, the image was not walked, and that is
@@ -54,7 +55,7 @@ class SingleFileSource:
     def entries(self) -> Iterator[Item]:
         entry = SingleFileEntry(self.text)
         if os.path.splitext(self.text)[1].casefold() in IMAGE_SUFFIXES:
-            yield Skipped(entry.location, "unsupported",
+            yield Skipped(entry.location, Status.UNSUPPORTED,
                           "named like a disk image but not recognised as one (no partition table or file system "
                           "leakscan can read): its volumes were not walked; only the file itself was checked")
         yield entry

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..codes import Reason, Status
 from ..config import MiB, ScanConfig
+from ..contracts import Inspection, ScanContext
+from ..detectors.pii import KINDS, RecordList, SheetFinding, analyse_sheet
 from ..errors import ReadError
+from ..isolation import shared_worker
 from ..models import Entry
 from ..names import split_ext
-from ..pipeline import Inspection
 from ..tables import (
     BINARY_FORMATS,
     MARKUP_FORMATS,
@@ -31,9 +34,6 @@ from ..tables import (
     sniff_format,
     unreadable_reason,
 )
-
-if TYPE_CHECKING:  # the classifier loads only when a spreadsheet is inspected (a plain scan starts faster)
-    from .pii import SheetFinding
 
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".xlam", ".ods",
                               ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn"})
@@ -77,8 +77,6 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
 
     Sheets are analysed while they stream out of the reader, so rows are never all held at once.
     """
-    from .pii import analyse_sheet
-
     sheets, encoding = iter_tables(data, caps, fmt)
     findings = []
     reading = Reading(encoding=encoding)
@@ -92,25 +90,23 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
     return findings, reading.sheets, reading
 
 
-def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[str, str]:
+def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status, str]:
     """Status and detail of a file whose tables were read: damage is never absence."""
     shown = [n for n in reading.notes if n != "delimiter: none"]
     if reading.damage:
-        return "corrupt", "; ".join(reading.damage + shown)
+        return Status.CORRUPT, "; ".join(reading.damage + shown)
     if not found and reading.garbled:
-        return "corrupt", "; ".join(shown + ["no person records in what could be decoded"])
+        return Status.CORRUPT, "; ".join(shown + ["no person records in what could be decoded"])
     if not found and fmt in MARKUP_FORMATS and not reading.sheets:
         what = "worksheet" if fmt == "spreadsheetml" else "<table>"
-        return "unsupported", f"{fmt} without any {what}"
+        return Status.UNSUPPORTED, f"{fmt} without any {what}"
     if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and "delimiter: none" in reading.notes:
-        return "unsupported", f"text without delimited rows, named {ext}"
-    return "ok", "; ".join(shown)
+        return Status.UNSUPPORTED, f"text without delimited rows, named {ext}"
+    return Status.OK, "; ".join(shown)
 
 
 def pii_summary(findings: list[SheetFinding], fmt: str, unmask: bool) -> dict[str, Any]:
     """The ``pii`` block of findings.json: always masked examples; clear ones only in memory for --unmask."""
-    from .pii import KINDS
-
     sheets = [f.to_json(unmask=False) for f in findings]
     if unmask:
         for js, f in zip(sheets, findings, strict=True):
@@ -145,7 +141,7 @@ class SpreadsheetInspector:
             return False
         return head().startswith((ZIP_MAGIC, OLE_MAGIC))
 
-    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: Any) -> Inspection:
+    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         ext = split_ext(entry.name)[1].casefold()
         fmt = sniff_format(data)
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
@@ -164,8 +160,6 @@ class SpreadsheetInspector:
             if fmt == "text":
                 findings, _, reading = analyse_bytes(data, fmt, caps)
             else:  # compiled parsers (calamine, lxml) run where a crash or a hang costs this file only
-                from ..isolation import shared_worker
-
                 findings, _, reading = shared_worker().call(analyse_bytes, (data, fmt, caps), caps.timeout + 5)
         except ReadError as e:
             return Inspection(status=e.reason, detail=e.detail)
@@ -173,8 +167,6 @@ class SpreadsheetInspector:
         status, detail = _outcome(fmt, ext, bool(findings), reading)
         if not findings:
             return Inspection(status=status, detail=detail)
-        from .pii import RecordList
-
         pii = pii_summary(findings, fmt, self.config.unmask)
         if reading.encoding:
             pii["encoding"] = reading.encoding
@@ -183,5 +175,5 @@ class SpreadsheetInspector:
                 pii["decoding"] = note.removeprefix("decoding: ")
         if reading.notes or reading.damage:
             pii["reading"] = reading.damage + [n for n in reading.notes if n != "delimiter: none"]
-        return Inspection(reasons=["pii"], rules=["pii:name+address"], status=status, detail=detail,
+        return Inspection(reasons=[Reason.PII], rules=["pii:name+address"], status=status, detail=detail,
                           pii=pii, records=RecordList(findings))

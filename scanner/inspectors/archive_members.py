@@ -1,24 +1,22 @@
-"""Archives met while walking any source (.zip, .7z, .tar and compressed tars): members become entries.
+"""Archive members as entries, and the caps they are inflated under (a bomb is refused, not inflated).
 
-An archive is a container like an image or a share: its members are Entry objects one hop deeper
-(``/share/backup_2017.zip » 介護予防_利用者名簿.xlsx``) and go through the same pipeline, so name rules,
-hashes and spreadsheet inspection run on them unchanged. Everything stays in memory (member names are
-display text, never paths on disk), and every byte inflated is counted against two caps, so a zip
-bomb is refused instead of filling memory: ``max_archive_ratio`` (inflated / compressed) and
-``max_archive_total`` (all bytes inflated from one top-level archive, nested ones included).
+A member is an Entry one hop deeper than its archive; its bytes are counted as they stream, against its
+declared size, the inflate ratio (``--max-archive-ratio``) and the bytes left for the whole top-level
+archive (``--max-archive-mb``), nested archives included. Shared by the archive inspector
+(scanner.inspectors.archive) and the per-format listings (scanner.inspectors.archive_formats).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
-from ..config import ScanConfig
+from ..backends import MissingBackend
+from ..codes import Status
 from ..errors import ReadError
-from ..models import Entry, FileStat, Hop, Location, Skipped
-from ..pipeline import Inspection, ScanContext
+from ..models import FileStat, Location
 
 # Below this many inflated bytes the ratio is not checked: a small text file of spaces legitimately
 # compresses 1000:1, and a few MiB of memory is harmless.
@@ -44,7 +42,7 @@ ZIP_EMPTY_MAGIC = b"PK\x05\x06"
 SEVENZ_MAGIC = b"7z\xbc\xaf\x27\x1c"
 
 
-class Budget:
+class InflateBudget:
     """Bytes inflated from one top-level archive and everything nested in it."""
 
     def __init__(self, total: int) -> None:
@@ -57,15 +55,15 @@ class Budget:
     def charge(self, n: int) -> None:
         self.used += n
         if self.used > self.total:
-            raise ReadError("too-large", f"archive content over the cap of {self.total} bytes (--max-archive-mb)")
+            raise ReadError(Status.TOO_LARGE, f"archive content over the cap of {self.total} bytes (--max-archive-mb)")
 
 
 @dataclass
-class Caps:
-    """The limits one archive is opened with."""
+class ArchiveLimits:
+    """The limits one archive is opened with (not to be confused with tables.Caps, a workbook's parse caps)."""
 
     ratio: int
-    budget: Budget
+    budget: InflateBudget
     member_memory: int  # largest member held whole in memory (7z and tar members)
 
     def whole_archive_limit(self, packed: int) -> int:
@@ -76,9 +74,9 @@ class Caps:
     def declared(self, size: int, compressed: int | None) -> tuple[str, str] | None:
         """Refuse a member by what its header declares, before inflating a byte of it."""
         if size > self.budget.remaining():
-            return ("too-large", f"declares {size} bytes; {self.budget.remaining()} left under the archive cap")
+            return (Status.TOO_LARGE, f"declares {size} bytes; {self.budget.remaining()} left under the archive cap")
         if compressed is not None and size > RATIO_GRACE and size > self.ratio * max(compressed, 1):
-            return ("bomb", f"declares {size} bytes from {compressed} compressed "
+            return (Status.BOMB, f"declares {size} bytes from {compressed} compressed "
                             f"(ratio over {self.ratio}, --max-archive-ratio)")
         return None
 
@@ -89,13 +87,15 @@ def error_reason(e: BaseException) -> tuple[str, str]:
     low = text.casefold()
     if isinstance(e, ReadError):
         return e.reason, e.detail
+    if isinstance(e, MissingBackend):
+        return Status.UNSUPPORTED, str(e)
     if "password" in low or "encrypt" in low or type(e).__name__ == "PasswordRequired":
-        return "encrypted", text or type(e).__name__
+        return Status.ENCRYPTED, text or type(e).__name__
     if isinstance(e, NotImplementedError) or type(e).__name__ == "UnsupportedCompressionMethodError":
-        return "unsupported", text or type(e).__name__
+        return Status.UNSUPPORTED, text or type(e).__name__
     if isinstance(e, MemoryError):
-        return "too-large", "out of memory while inflating"
-    return "corrupt", f"{type(e).__name__}: {text}" if text else type(e).__name__
+        return Status.TOO_LARGE, "out of memory while inflating"
+    return Status.CORRUPT, f"{type(e).__name__}: {text}" if text else type(e).__name__
 
 
 class _MemberReader(io.RawIOBase):
@@ -121,10 +121,10 @@ class _MemberReader(io.RawIOBase):
         self._pos += n
         m = self._m
         if self._pos > m.size:
-            raise ReadError("bomb", f"inflates past its declared size of {m.size} bytes")
+            raise ReadError(Status.BOMB, f"inflates past its declared size of {m.size} bytes")
         if (m.compressed is not None and self._pos > RATIO_GRACE
                 and self._pos > m.caps.ratio * max(m.compressed, 1)):
-            raise ReadError("bomb", f"inflates over ratio {m.caps.ratio} (--max-archive-ratio)")
+            raise ReadError(Status.BOMB, f"inflates over ratio {m.caps.ratio} (--max-archive-ratio)")
         if self._pos > m.charged:
             m.caps.budget.charge(self._pos - m.charged)
             m.charged = self._pos
@@ -145,7 +145,7 @@ class ArchiveMemberEntry:
     kind = "file"
 
     def __init__(self, location: Location, name: str, deleted: bool, size: int, compressed: int | None,
-                 mtime: str | None, time_note: str | None, opener: Callable[[], IO[bytes]], caps: Caps,
+                 mtime: str | None, time_note: str | None, opener: Callable[[], IO[bytes]], caps: ArchiveLimits,
                  blocked: tuple[str, str] | None = None, charged: int = 0) -> None:
         self.location = location
         self.name = name
@@ -181,96 +181,3 @@ def member_base_name(path: str) -> str:
 
 def archive_depth(location: Location) -> int:
     return sum(1 for h in location.containers if h.kind == "archive")
-
-
-def _ext_of(name: str, exts: tuple[str, ...]) -> bool:
-    return name.casefold().endswith(exts)  # one C call over the tuple: this runs for every file walked
-
-
-def _last_ext(name: str) -> str:
-    dot = name.rfind(".")
-    return name[dot:].casefold() if dot > 0 else ""
-
-
-def sniff(head: bytes) -> str | None:
-    """Archive format by the first bytes: zip, 7z, tar (ustar) or None."""
-    if head.startswith((ZIP_MAGIC, ZIP_EMPTY_MAGIC)):
-        return "zip"
-    if head.startswith(SEVENZ_MAGIC):
-        return "7z"
-    if head[257:262] == b"ustar":
-        return "tar"
-    return None
-
-
-def _first_zip_member(head: bytes) -> str:
-    """Name of the first local file header (OOXML writes [Content_Types].xml first, ODF mimetype)."""
-    if not head.startswith(ZIP_MAGIC) or len(head) < 30:
-        return ""
-    n = int.from_bytes(head[26:28], "little")
-    return head[30:30 + n].decode("cp437")
-
-
-class ArchiveInspector:
-    """Opens archives and hands their members back to the pipeline as children."""
-
-    name = "archive"
-    skip_extensions = NOT_ARCHIVE_EXTS | frozenset(DOCUMENT_EXTS)  # wants_name as data (scanner.prefilter)
-
-    def __init__(self, config: ScanConfig) -> None:
-        self.config = config
-
-    def wants_name(self, name: str) -> bool:
-        """Name-only pre-check for the pipeline: documents and other known types are never sniffed."""
-        return not (_ext_of(name, DOCUMENT_EXTS) or _last_ext(name) in NOT_ARCHIVE_EXTS)
-
-    def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
-        if not self.wants_name(entry.name):
-            return False
-        if _ext_of(entry.name, ARCHIVE_EXTS + UNSUPPORTED_EXTS):
-            return True
-        if size < 22:  # smaller than an empty zip
-            return False
-        h = head()
-        kind = sniff(h)
-        return kind is not None and not (kind == "zip" and _first_zip_member(h) in DOCUMENT_MARKERS)
-
-    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
-        from . import archive_formats as fmt  # py7zr is slow to import; only when an archive is met
-
-        cfg = self.config
-        depth = archive_depth(entry.location)
-        if depth >= cfg.archive_depth:
-            return Inspection(status="too-deep",
-                              detail=f"inside {depth} archives; not opened (--archive-depth {cfg.archive_depth})")
-        if _ext_of(entry.name, UNSUPPORTED_EXTS) and sniff(data[:512]) is None:
-            return Inspection(status="unsupported", detail=f"{_last_ext(entry.name)} archive: members not examined")
-        parent_caps = getattr(entry, "caps", None)
-        budget = parent_caps.budget if isinstance(parent_caps, Caps) else Budget(cfg.max_archive_total)
-        caps = Caps(cfg.max_archive_ratio, budget, cfg.max_inspect_bytes)
-        kind = sniff(data[:512]) or fmt.guess_by_name(entry.name, data)
-        if kind is None:
-            return Inspection(status="corrupt", detail="not a zip, 7z or tar archive")
-        detail = {"format": "tar" if kind == "compressed" else kind}  # a lone .gz/.bz2/.xz file says so itself
-        if entry.location.raw_path_hex:
-            detail["raw_path_hex"] = entry.location.raw_path_hex
-        hop = Hop("archive", entry.location.path, detail)
-        try:
-            opened = fmt.OPENERS[kind](entry, data, ctx, caps, hop)
-        except Exception as e:  # noqa: BLE001 - a broken archive is data, not a crash
-            reason, text = error_reason(e)
-            return Inspection(status=reason, detail=f"{kind}: {text}")
-        if opened.is_document and not _ext_of(entry.name, ARCHIVE_EXTS):
-            return Inspection()  # an Office/OpenDocument file under another name: a document, not an archive
-        return Inspection(status=opened.status, detail=opened.detail, children=_guard(opened.items(), entry, kind))
-
-
-def _guard(items: Iterator, entry: Entry, kind: str) -> Iterator:
-    """The pipeline walks children unguarded: a crash half-way through an archive becomes a Skipped."""
-    try:
-        yield from items
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as e:  # noqa: BLE001 - listing errors are data
-        reason, text = error_reason(e)
-        yield Skipped(entry.location, reason, f"{kind}: listing stopped: {text}")
