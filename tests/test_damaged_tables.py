@@ -344,6 +344,51 @@ def test_xlsb_cells_reaching_xfd1048576_are_too_large(tmp_path):
     assert ins.status == "too-large", (ins.status, ins.detail)
 
 
+def _xls_with(change) -> bytes:
+    """An .xls (xlwt) whose file bytes went through ``change(data, workbook_offset, records)``."""
+    import struct
+
+    import olefile
+
+    data = bytearray(D.xls_bytes({"名簿": ROWS}))
+    stream = olefile.OleFileIO(bytes(data)).openstream("Workbook").read()
+    at = bytes(data).index(stream[:512])  # xlwt writes the stream in consecutive sectors
+    records, i = [], 0
+    while i + 4 <= len(stream):
+        rtype, size = struct.unpack_from("<HH", stream, i)
+        records.append((rtype, at + i + 4))
+        i += 4 + size
+    change(data, at, records)
+    return bytes(data)
+
+
+def _dimensions(data: bytearray, at: int, records, first_row: int, last_row: int) -> None:
+    import struct
+
+    body = next(off for rtype, off in records if rtype == 0x0200)
+    struct.pack_into("<II", data, body, first_row, last_row)
+
+
+@pytest.mark.parametrize("first,last,status", [(0, 0x80000029, "too-large"), (0x80, 41, "corrupt")])
+def test_xls_dimensions_calamine_would_abort_on_are_listed(tmp_path, first, last, status):
+    """One byte in the DIMENSIONS record made calamine reserve gigabytes and die (SIGABRT)."""
+    ins = inspect(tmp_path, "dim.xls", _xls_with(lambda d, at, recs: _dimensions(d, at, recs, first, last)))
+    assert ins.status == status and "died" not in ins.detail, (ins.status, ins.detail)
+
+
+def test_xls_with_a_looping_sector_chain_is_corrupt(tmp_path):
+    """A zeroed FAT makes every sector point at sector 0: calamine followed the loop until memory ran out."""
+    import struct
+
+    def loop(data: bytearray, at: int, records) -> None:
+        fat_sector = struct.unpack_from("<I", data, 76)[0]  # the first DIFAT entry in the header
+        start = 512 * (fat_sector + 1)
+        data[start:start + 64] = bytes(64)
+
+    ins = inspect(tmp_path, "loop.xls", _xls_with(loop))
+    assert ins.status == "corrupt" and "sector chain" in ins.detail, (ins.status, ins.detail)
+
+
 # --- the scan as a user runs it -------------------------------------------------------------------------
 
 def test_damaged_tables_through_the_cli(tmp_path):
