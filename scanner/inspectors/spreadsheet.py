@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..codes import Reason, Status
+from ..codes import Reason, SheetKind, Status
 from ..config import MiB, ScanConfig
 from ..contracts import Inspection, ScanContext
 from ..detectors.pii import KINDS, RecordList, SheetFinding, analyse_sheet
@@ -66,6 +66,17 @@ class Reading:
     notes: list[str] = field(default_factory=list)  # "decoding: partial (3 bytes replaced)", "quoting: ..."
     damage: list[str] = field(default_factory=list)  # why some rows were never read (a cut file)
 
+    def facts(self) -> dict[str, Any]:
+        """What the ``pii`` block says about the reading: encoding, decoding, every note and damage."""
+        out: dict[str, Any] = {"encoding": self.encoding} if self.encoding else {}
+        for note in self.notes:
+            if note.startswith("decoding: "):
+                out["decoding"] = note.removeprefix("decoding: ")
+        shown = self.damage + [n for n in self.notes if n != "delimiter: none"]
+        if shown:
+            out["reading"] = shown
+        return out
+
     @property
     def garbled(self) -> bool:
         """Some bytes could not be decoded, or the decoding reads as noise."""
@@ -86,6 +97,7 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
         reading.notes += sheet.notes
         reading.damage += sheet.damage
         if found is not None:
+            found.index = reading.sheets
             findings.append(found)
     return findings, reading.sheets, reading
 
@@ -106,14 +118,54 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
 
 
 def pii_summary(findings: list[SheetFinding], fmt: str, unmask: bool) -> dict[str, Any]:
-    """The ``pii`` block of findings.json: always masked examples; clear ones only in memory for --unmask."""
-    sheets = [f.to_json(unmask=False) for f in findings]
+    """The ``pii`` block of findings.json: always masked examples; clear ones only in memory for --unmask.
+
+    ``sheets`` are the person sheets (persons and business contacts, counted); ``leads`` the sheets of
+    persons without addresses (a lower-severity lead, never counted); ``rejected`` the rows that had a
+    name and an address but failed the row check, by reason.
+    """
+    persons = [f for f in findings if f.kind != SheetKind.NAMES]
+    leads = [f for f in findings if f.kind == SheetKind.NAMES]
+    sheets = [f.to_json(unmask=False) for f in persons]
+    lead_sheets = [f.to_json(unmask=False) for f in leads]
     if unmask:
-        for js, f in zip(sheets, findings, strict=True):
+        for js, f in zip(sheets + lead_sheets, persons + leads, strict=True):
             js["examples_clear"] = f.examples(unmask=True)  # removed before findings.json is written
-    kinds = {k for f in findings for k in f.fields}
-    return {"records": sum(f.count for f in findings), "format": fmt, "sheets": sheets,
-            "fields": [k for k in KINDS if k in kinds]}
+            js["name_clear"] = f.name  # likewise: sheet names are personal data (a sheet per client)
+    kinds = {k for f in persons for k in f.fields}
+    rejected: dict[str, int] = {}
+    for f in persons:
+        for reason, n in f.rejected.items():
+            rejected[str(reason)] = rejected.get(str(reason), 0) + n
+    out: dict[str, Any] = {"records": sum(f.count for f in persons), "format": fmt, "sheets": sheets,
+                           "fields": [k for k in KINDS if k in kinds], "rejected": rejected,
+                           "rejected_total": sum(rejected.values())}
+    business = sum(f.count for f in persons if f.kind == SheetKind.BUSINESS)
+    if business:
+        out["business_records"] = business
+    if leads:
+        out["leads"] = lead_sheets
+        out["lead_records"] = sum(f.count for f in leads)
+        out["lead_fields"] = [k for k in KINDS if any(k in f.fields for f in leads)]
+    return out
+
+
+def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspection:
+    """Reasons and rules of a workbook's personal-data sheets: ``pii`` for persons (and business contacts),
+    ``pii-names`` for persons without addresses (a lead); the records only of the counted kinds."""
+    kinds = {f.kind for f in findings}
+    reasons, rules = [], []
+    if kinds - {SheetKind.NAMES}:
+        reasons.append(Reason.PII)
+        rules.append("pii:name+address")
+        if SheetKind.BUSINESS in kinds:
+            rules.append("pii:business-contacts")
+    if SheetKind.NAMES in kinds:
+        reasons.append(Reason.PII_NAMES)
+        rules.append("pii-names:name+contact")
+    counted = [f for f in findings if f.kind != SheetKind.NAMES]
+    return Inspection(reasons=reasons, rules=rules, pii=pii_summary(findings, fmt, unmask),
+                      records=RecordList(counted) if counted else None)
 
 
 class SpreadsheetInspector:
@@ -167,13 +219,8 @@ class SpreadsheetInspector:
         status, detail = _outcome(fmt, ext, bool(findings), reading)
         if not findings:
             return Inspection(status=status, detail=detail)
-        pii = pii_summary(findings, fmt, self.config.unmask)
-        if reading.encoding:
-            pii["encoding"] = reading.encoding
-        for note in reading.notes:
-            if note.startswith("decoding: "):
-                pii["decoding"] = note.removeprefix("decoding: ")
-        if reading.notes or reading.damage:
-            pii["reading"] = reading.damage + [n for n in reading.notes if n != "delimiter: none"]
-        return Inspection(reasons=[Reason.PII], rules=["pii:name+address"], status=status, detail=detail,
-                          pii=pii, records=RecordList(findings))
+        found = inspection_of(findings, fmt, self.config.unmask)
+        found.status, found.detail = status, detail
+        if found.pii is not None:
+            found.pii.update(reading.facts())
+        return found
