@@ -52,6 +52,8 @@ class Status(Code):
     CONNECTION = "connection", "the SMB connection was lost for good before this file or directory was read"
     SOURCE_ERROR = "source-error", "a whole SOURCE could not be opened (also in scan.source_errors)"
     NO_RECORDS = "no-records", "a leaked file read completely, but no personal-records sheet found in it"
+    UNSAFE_NAME = "unsafe-name", ("an archive member whose name would escape its folder if extracted (.., absolute, "
+                                  "drive letter, NUL): listed; its content is still read in memory and examined")
     NAMES_ONLY = "names-only", "a leaked file holding only lists of names without addresses: nobody counted"
 
 
@@ -60,7 +62,8 @@ SKIP_REASONS = frozenset(Status) - {Status.OK, Status.NO_RECORDS, Status.NAMES_O
 
 # Skip reasons that cannot hide file content (FIFOs, sockets, devices; a directory walked already):
 # listed, but they do not make a rescan's verdict "not verified".
-NO_CONTENT_SKIPS = frozenset({Status.SPECIAL_FILE, Status.LOOP})
+NO_CONTENT_SKIPS = frozenset({Status.SPECIAL_FILE, Status.LOOP, Status.UNSAFE_NAME})  # unsafe-name: a notice;
+# the member itself is examined (or listed under its own reason when it cannot be)
 
 
 class Reason(Code):
@@ -179,3 +182,5 @@ class VerifyStatus(Code):
     UNREADABLE = "unreadable", "there, but could not be read"
     UNREACHABLE = "unreachable", "its source could not be opened"
     NOT_HASHED = "not-hashed", "never read in the scan (see its status)"
+    NOT_NAMED = "not-named", ("its source was not named on the command line nor confirmed, or its recorded path "
+                              "lies outside its source: not read again")
