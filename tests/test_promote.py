@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_leakscan
+from conftest import run_cli, run_leakscan
 
 from scanner.demo import client_list_xlsx, make_people
 from scanner.promote import RECORD_OVERLAP, SAME_SHA256, Evidence, apply_to_findings, promotions
@@ -130,7 +130,7 @@ def test_merge_promotes_a_lead_whose_copy_another_scan_found(tmp_path: Path, wor
     proc, files, _ = _scan(pc2, tmp_path / "o2")
     assert proc.returncode == 0 and "name-variant" not in files["2017年度_集計（最新）.xlsx"]["reasons"]
     assert _scan(pc1, tmp_path / "o1")[0].returncode == 1
-    proc = run_leakscan("merge", str(tmp_path / "o1"), str(tmp_path / "o2"), "--out", str(tmp_path / "m"), "--quiet")
+    proc = run_cli("merge", str(tmp_path / "o1"), str(tmp_path / "o2"), "--out", str(tmp_path / "m"), "--quiet")
     assert proc.returncode == 1, proc.stderr
     merged = json.loads((tmp_path / "m" / "findings.json").read_text(encoding="utf-8"))
     by = {f["path"].rsplit("/", 1)[-1]: f for f in merged["files"]}

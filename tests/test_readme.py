@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, run_leakscan
+from conftest import ROOT, run_cli, run_leakscan
 
 from scanner.codes import SKIP_REASONS, Status, VerifyStatus
 from scanner.inspectors.recyclebin import make_i_file
@@ -77,7 +77,7 @@ def helps() -> dict[str, str]:
     """The --help text of the program ('') and of each command, as a user sees it."""
     out = {}
     for cmd in ["", *COMMANDS]:
-        proc = run_leakscan(*([cmd] if cmd else []), "--help", timeout=60)
+        proc = run_cli(*([cmd] if cmd else []), "--help", timeout=60)
         assert proc.returncode == 0, proc.stderr
         out[cmd] = proc.stdout
     return out
@@ -225,7 +225,7 @@ def test_the_notification_list_is_refused_anywhere_inside_the_output_folder(real
     out = base / "demo" / "report"
     (out / "sub").mkdir()
     try:
-        proc = run_leakscan("persons", str(out), "--export", str(out / "sub" / "persons.xlsx"))
+        proc = run_cli("persons", str(out), "--export", str(out / "sub" / "persons.xlsx"))
         assert proc.returncode == 2, proc.stderr
         assert "outside the output folder" in proc.stderr
         assert not (out / "sub" / "persons.xlsx").exists()
@@ -258,7 +258,7 @@ def _runtime_codes(docs: list[dict[str, Any]]) -> set[str]:
 
 def test_codes_of_real_scans_are_in_the_reason_table(real_docs: list[dict[str, Any]], corpus: Path,
                                                      tmp_path: Path) -> None:
-    proc = run_leakscan("scan", str(corpus / "spreadsheets" / "robust"), "--out", str(tmp_path / "out"),
+    proc = run_cli("scan", str(corpus / "spreadsheets" / "robust"), "--out", str(tmp_path / "out"),
                         "--quiet", timeout=300)
     assert proc.returncode == 0, proc.stderr
     robust = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
@@ -336,7 +336,7 @@ def test_verify_statuses_are_the_codes() -> None:
 def test_diff_json_example_has_the_real_keys(real_docs: list[dict[str, Any]], base: Path) -> None:
     """The diff.json sketch in the README names the keys a real diff writes (demo scan against itself)."""
     out = base / "demo" / "report"
-    proc = run_leakscan("diff", str(out), str(out), "--out", str(base / "diff"), "--quiet")
+    proc = run_cli("diff", str(out), str(out), "--out", str(base / "diff"), "--quiet")
     assert proc.returncode == 1, proc.stderr  # every copy remains
     real = json.loads((base / "diff" / "diff.json").read_text(encoding="utf-8"))
     text = section("Rescan, verify, resume and merge")
