@@ -147,3 +147,22 @@ def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = N
 @pytest.fixture
 def leakscan():
     return run_leakscan
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """``leakscan demo --out DIR --quiet`` run once for the session, as a user runs it (a real process):
+    (DIR, the finished process). DIR/share is the demo share, DIR/report its case folder. Read it only:
+    a test that changes it works on a copy, or runs its own demo."""
+    out = tmp_path_factory.mktemp("demo") / "demo"
+    done = run_leakscan("demo", "--out", str(out), "--quiet", timeout=300)
+    assert done.returncode == 0, done.stderr
+    return out, done
+
+
+@pytest.fixture(scope="session")
+def demo_truth(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """What the demo generator says it put in the share (the same seed builds the same share)."""
+    from scanner.demo import build_share
+
+    return build_share(tmp_path_factory.mktemp("demo-truth") / "share")

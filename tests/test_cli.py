@@ -141,16 +141,14 @@ def test_help_of_every_command_mentions_every_option(command: str) -> None:
             assert " ".join(action.help.split()[:3]) in text
 
 
-def test_demo_finds_the_expected_copies(tmp_path: Path) -> None:
-    from scanner.demo import build_share
-
-    done = run_leakscan("demo", "--out", str(tmp_path / "demo"), "--quiet")
-    assert done.returncode in (0, 1), done.stderr
+def test_demo_finds_the_expected_copies(demo_run: tuple[Path, subprocess.CompletedProcess[str]],
+                                       demo_truth: dict) -> None:
+    base, done = demo_run  # ``python scan.py demo`` (conftest), once for the session
     report = Path(done.stdout.strip().splitlines()[-1])
-    assert report == (tmp_path / "demo" / "report" / "report.html").resolve() and report.is_file()
+    assert report == (base / "report" / "report.html").resolve() and report.is_file()
     doc = json.loads((report.parent / "findings.json").read_text(encoding="utf-8"))
-    truth = build_share(tmp_path / "truth")  # same seed: the same share, built again for its truth
-    share = tmp_path / "demo" / "share"
+    truth = demo_truth  # same seed: the same share, built again for its truth
+    share = base / "share"
     strong = {f["path"] for f in doc["files"] if {"name", "name-variant"} & set(f["reasons"])}
     assert strong == {str(share / rel) for rel in truth["copies"]}
     groups = [set(g["paths"]) for g in doc["duplicate_groups"]]

@@ -29,11 +29,8 @@ def _load(out: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "demo"
-    done = run_cli("demo", "--out", str(out), "--quiet")
-    assert done.returncode == 0, done.stderr
-    return out / "report"
+def demo(demo_run: tuple[Path, object]) -> Path:
+    return demo_run[0] / "report"  # the session's demo run (conftest)
 
 
 @pytest.fixture(scope="module")

@@ -148,22 +148,26 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def real_docs(base: Path) -> list[dict[str, Any]]:
+def demo(demo_run: tuple[Path, Any]) -> Path:
+    """The session's demo run (conftest): its folder holds share/ and report/."""
+    return demo_run[0]
+
+
+@pytest.fixture(scope="module")
+def real_docs(base: Path, demo: Path) -> list[dict[str, Any]]:
     """findings.json of the demo, of a tree with a recycle-bin pair ($I/$R), and of their merge."""
-    proc = run_leakscan("demo", "--out", str(base / "demo"), "--quiet", timeout=300)
-    assert proc.returncode == 0, proc.stderr
     tree = base / "tree" / "$RECYCLE.BIN" / "S-1-5-21-1-2-3-1001"
     tree.mkdir(parents=True)
-    content = (base / "demo" / "share" / "PC01" / "Documents" / LEAKED).read_bytes()
+    content = (demo / "share" / "PC01" / "Documents" / LEAKED).read_bytes()
     (tree / "$RK3J9Q2.xlsx").write_bytes(content)
     (tree / "$IK3J9Q2.xlsx").write_bytes(make_i_file(f"C:\\Users\\staff\\Documents\\{LEAKED}", len(content)))
     proc = run_leakscan("scan", str(base / "tree"), "--name", LEAKED, "--out", str(base / "bin"), "--quiet")
     assert proc.returncode == 1, proc.stderr
-    proc = run_leakscan("merge", str(base / "demo" / "report"), str(base / "bin"), "--out", str(base / "merged"),
+    proc = run_leakscan("merge", str(demo / "report"), str(base / "bin"), "--out", str(base / "merged"),
                         "--quiet")
     assert proc.returncode == 1, proc.stderr
-    docs = [json.loads((base / d / "findings.json").read_text(encoding="utf-8"))
-            for d in ("demo/report", "bin", "merged")]
+    docs = [json.loads((d / "findings.json").read_text(encoding="utf-8"))
+            for d in (demo / "report", base / "bin", base / "merged")]
     assert any(f.get("annotations") for f in docs[1]["files"]), "the recycle-bin pair gave no annotations"
     return docs
 
@@ -220,9 +224,9 @@ def test_listed_subkeys_match_the_real_objects(real_docs: list[dict[str, Any]]) 
 
 
 def test_the_notification_list_is_refused_anywhere_inside_the_output_folder(real_docs: list[dict[str, Any]],
-                                                                            base: Path) -> None:
+                                                                            demo: Path) -> None:
     """README: 'The export must be written outside the output folder' — a sub-folder is inside too."""
-    out = base / "demo" / "report"
+    out = demo / "report"
     (out / "sub").mkdir()
     try:
         proc = run_cli("persons", str(out), "--export", str(out / "sub" / "persons.xlsx"))
@@ -333,9 +337,9 @@ def test_verify_statuses_are_the_codes() -> None:
     assert len(codes) >= 5 and codes <= named, f"verify statuses missing from the README: {sorted(codes - named)}"
 
 
-def test_diff_json_example_has_the_real_keys(real_docs: list[dict[str, Any]], base: Path) -> None:
+def test_diff_json_example_has_the_real_keys(real_docs: list[dict[str, Any]], base: Path, demo: Path) -> None:
     """The diff.json sketch in the README names the keys a real diff writes (demo scan against itself)."""
-    out = base / "demo" / "report"
+    out = demo / "report"
     proc = run_cli("diff", str(out), str(out), "--out", str(base / "diff"), "--quiet")
     assert proc.returncode == 1, proc.stderr  # every copy remains
     real = json.loads((base / "diff" / "diff.json").read_text(encoding="utf-8"))
