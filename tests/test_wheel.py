@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 IGNORE = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
-                                ".ruff_cache", "leakscan-demo*", "out", "tests", "bench", "tools", ".ci")
+                                ".ruff_cache", ".mypy_cache", "leakscan-demo*", "out", "tests", "bench", "tools", ".ci")
 
 
 @pytest.fixture(scope="module")
