@@ -60,13 +60,21 @@ def scan(image: Path, out: Path, *extra: str, env: dict[str, str] | None = None)
     return proc.returncode, doc, proc.stderr
 
 
+@pytest.fixture(scope="module")
+def raw_scan(disk: dict, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict, str, Path]:
+    """The MBR disk scanned once, in an examiner's zone that differs from the PC's (TZ=XXX3): (exit code,
+    findings, stderr, out folder), read by the tests of what one scan of it finds."""
+    out = tmp_path_factory.mktemp("raw-scan") / "out"
+    return (*scan(disk["raw"], out, env={"TZ": "XXX3"}), out)
+
+
 def by_path(doc: dict) -> dict[str, dict]:
     return {f["path"]: f for f in doc["files"]}
 
 
-def test_mbr_disk_fat_and_ext4_copies_found_with_chain_paths_and_hashes(disk: dict, tmp_path: Path) -> None:
+def test_mbr_disk_fat_and_ext4_copies_found_with_chain_paths_and_hashes(disk: dict, raw_scan: tuple) -> None:
     raw = str(disk["raw"])
-    code, doc, err = scan(disk["raw"], tmp_path / "out", env={"TZ": "XXX3"})  # examiner's zone differs
+    code, doc, err, _ = raw_scan  # examiner's zone differs
     assert code == 1, err
     files = by_path(doc)
     docs = files[f"{raw} » p1 (FAT16) » {DOCS}"]
@@ -89,17 +97,17 @@ def test_mbr_disk_fat_and_ext4_copies_found_with_chain_paths_and_hashes(disk: di
     assert details["image_hashes"] == {} and details["verified"] is None
 
 
-def test_fat_times_are_the_local_wall_clock_with_a_note(disk: dict, tmp_path: Path) -> None:
-    _, doc, _ = scan(disk["raw"], tmp_path / "out", env={"TZ": "XXX3"})
+def test_fat_times_are_the_local_wall_clock_with_a_note(disk: dict, raw_scan: tuple) -> None:
+    _, doc, _, out = raw_scan
     hit = by_path(doc)[f"{disk['raw']} » p1 (FAT16) » {DOCS}"]
     assert hit["mtime"] == "2017-04-01T09:30:00"  # as the JST PC wrote it, whatever the examiner's zone
     assert "local time" in hit["time_note"] and "2 s" in hit["time_note"]
-    assert "現地時刻" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")  # the ja report says so
+    assert "現地時刻" in (out / "report.html").read_text(encoding="utf-8")  # the ja report says so
 
 
-def test_deleted_copies_listed_hashed_when_recoverable_else_unrecoverable(disk: dict, tmp_path: Path) -> None:
+def test_deleted_copies_listed_hashed_when_recoverable_else_unrecoverable(disk: dict, raw_scan: tuple) -> None:
     raw = str(disk["raw"])
-    _, doc, _ = scan(disk["raw"], tmp_path / "out")
+    _, doc, _, _ = raw_scan
     files = by_path(doc)
     fat_deleted = files[f"{raw} » p1 (FAT16) » {DESKTOP}"]
     assert fat_deleted["deleted"] is True and fat_deleted["status"] == "ok"
