@@ -336,6 +336,7 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
         except SourceError as e:
             result.source_errors.append({"source": source.text, "error": str(e)})
             result.skipped.append(Skipped(Location(source.text, ""), "source-error", str(e)))
+            result.skipped.extend(e.skipped)
     for analyse in POST_ANALYSES:
         analyse(result)
     result.finished = now_utc()

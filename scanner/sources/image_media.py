@@ -168,17 +168,6 @@ def mbr_partitions(head: bytes, sector: int = 512) -> list[tuple[str, int, int]]
     return out
 
 
-def looks_like_image(path: str) -> bool:
-    """True when the file's content says it is a disk image, partition image or a format dfvfs opens."""
-    try:
-        size = os.path.getsize(path)
-        head = _read_at(path, 0, 4608)
-        tail = _read_at(path, max(size - 512, 0), 512) if size >= 1024 else b""
-    except OSError:
-        return False
-    return signature_kind(head, tail) is not None
-
-
 def split_segments(path: str) -> list[str]:
     """``disk.000``/``disk.001`` -> every consecutive segment that exists, starting with ``path``."""
     m = _SPLIT_RAW.match(path)
@@ -366,3 +355,118 @@ def media_hashes(read: Callable[[int, int], bytes], size: int, names: list[str],
             h.update(data)
         offset += len(data)
     return {n: h.hexdigest() for n, h in algos.items()}
+
+
+# dfvfs storage-media type -> the name an examiner knows the format by
+FORMAT_NAMES = {"EWF": "EWF", "RAW": "raw", "OS": "raw", "VHDI": "VHD/VHDX", "VMDK": "VMDK", "QCOW": "QCOW",
+                "PHDI": "Parallels HDD", "MODI": "macOS disk image (UDIF/sparse)", "SMDEV": "device"}
+
+
+def _sibling(path: str, name: str) -> str:
+    """Where dfvfs looks for a parent or extent file: beside the image, by its base name."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return os.path.join(os.path.dirname(path), base)
+
+
+def _file_row(path: str, role: str, expected: str | None = None) -> dict[str, Any]:
+    try:
+        size: int | None = os.stat(path).st_size
+    except OSError:
+        size = None
+    row: dict[str, Any] = {"path": path, "role": role, "size": size}
+    if size is None:
+        row["missing"] = True
+        row["expected"] = expected or os.path.basename(path)
+    return row
+
+
+def media_files(kind: str, path: str) -> list[dict[str, Any]]:
+    """Every file the image is made of: segments (E01, split raw), extents (VMDK, Parallels), and the
+    chain of parents of a differencing VHD/VHDX or backing files of a QCOW2 overlay.
+
+    Read from the formats' own headers (libyal), so a missing parent is named even when the image
+    cannot be opened at all.
+    """
+    if kind == "EWF":
+        import pyewf
+
+        return [_file_row(p, "segment") for p in pyewf.glob(path)]
+    if kind in ("RAW", "OS"):
+        return [_file_row(p, "segment") for p in split_segments(path)]
+    rows = [_file_row(path, "image")]
+    if kind == "VHDI":
+        import pyvhdi
+
+        current, seen = path, {os.path.realpath(path)}
+        while True:
+            f, fobj = pyvhdi.file(), _NoAtimeFile(current)
+            f.open_file_object(fobj)
+            try:
+                parent_id, parent_name = f.parent_identifier, f.parent_filename
+            finally:
+                f.close()
+                fobj.close()
+            if not parent_id:
+                break
+            candidate = _sibling(current, parent_name or "")
+            rows.append(_file_row(candidate, "parent", parent_name))
+            if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
+                break
+            seen.add(os.path.realpath(candidate))
+            current = candidate
+    elif kind == "QCOW":
+        import pyqcow
+
+        current, seen = path, {os.path.realpath(path)}
+        while True:
+            f, fobj = pyqcow.file(), _NoAtimeFile(current)
+            f.open_file_object(fobj)
+            try:
+                backing = f.backing_filename
+            finally:
+                f.close()
+                fobj.close()
+            if not backing:
+                break
+            candidate = backing if os.path.isabs(backing) else os.path.join(os.path.dirname(current), backing)
+            rows.append(_file_row(candidate, "backing file", backing))
+            if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
+                break
+            seen.add(os.path.realpath(candidate))
+            current = candidate
+    elif kind in ("VMDK", "PHDI"):
+        import pyphdi
+        import pyvmdk
+
+        h, fobj = (pyvmdk.handle() if kind == "VMDK" else pyphdi.handle()), _NoAtimeFile(path)
+        h.open_file_object(fobj)
+        try:
+            for d in h.extent_descriptors:
+                name = d.filename
+                if name:
+                    rows.append(_file_row(_sibling(path, name), "extent", name))
+            parent = getattr(h, "parent_filename", None)
+        finally:
+            h.close()
+            fobj.close()
+        if parent:
+            rows.append(_file_row(_sibling(path, parent), "parent", parent))
+    # extent files that are the image itself (a monolithic VMDK) are listed once
+    unique: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        unique.setdefault(os.path.realpath(row["path"]), row)
+    return list(unique.values())
+
+
+def file_sha256(path: str, chunk: int = 1 << 22) -> str:
+    """SHA-256 of one image file (segment, parent, extent) as stored, read O_NOATIME."""
+    h = hashlib.sha256()
+    fd = open_evidence(path)
+    try:
+        offset = 0
+        while data := os.pread(fd, chunk, offset):
+            h.update(data)
+            offset += len(data)
+    finally:
+        os.close(fd)
+    return h.hexdigest()
