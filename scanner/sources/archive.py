@@ -24,7 +24,7 @@ from ..pipeline import Inspection, ScanContext
 # compresses 1000:1, and a few MiB of memory is harmless.
 RATIO_GRACE = 1 << 20
 
-ARCHIVE_EXTS = (".zip", ".7z", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
+ARCHIVE_EXTS = (".zip", ".7z", ".tar", ".cpio", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
                 ".gz", ".bz2", ".xz")
 # Archive formats met in Japanese offices that no installed library reads: listed, never silently passed.
 UNSUPPORTED_EXTS = (".lzh", ".lha", ".rar", ".cab", ".arj")
@@ -42,6 +42,8 @@ DOCUMENT_MARKERS = ("[Content_Types].xml", "mimetype")
 ZIP_MAGIC = b"PK\x03\x04"
 ZIP_EMPTY_MAGIC = b"PK\x05\x06"
 SEVENZ_MAGIC = b"7z\xbc\xaf\x27\x1c"
+CPIO_ASCII_MAGIC = (b"070701", b"070702", b"070707")  # newc, crc, odc
+CPIO_BINARY_MAGIC = (b"\xc7\x71", b"\x71\xc7")  # old binary, little and big endian
 
 
 class Budget:
@@ -193,14 +195,27 @@ def _last_ext(name: str) -> str:
 
 
 def sniff(head: bytes) -> str | None:
-    """Archive format by the first bytes: zip, 7z, tar (ustar) or None."""
+    """Archive format by the first bytes: zip, 7z, tar (ustar), cpio or None."""
     if head.startswith((ZIP_MAGIC, ZIP_EMPTY_MAGIC)):
         return "zip"
     if head.startswith(SEVENZ_MAGIC):
         return "7z"
     if head[257:262] == b"ustar":
         return "tar"
+    if head.startswith(CPIO_ASCII_MAGIC) or _binary_cpio(head):
+        return "cpio"
     return None
+
+
+def _binary_cpio(head: bytes) -> bool:
+    """Old binary cpio: a 2-byte magic is weak, so the first header must also hold together (a name
+    length that fits, a NUL-terminated name right after the 26-byte header)."""
+    if len(head) < 28 or head[:2] not in CPIO_BINARY_MAGIC:
+        return False
+    order = "little" if head[:2] == b"\xc7\x71" else "big"
+    namesize = int.from_bytes(head[20:22], order)
+    name = head[26:26 + namesize]
+    return 1 < namesize <= 4096 and len(name) == namesize and name.endswith(b"\x00") and b"\x00" not in name[:-1]
 
 
 def _first_zip_member(head: bytes) -> str:

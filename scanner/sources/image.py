@@ -20,8 +20,9 @@ from typing import Any
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
 from . import Item, NameBatch, batched
-from .image_layers import Layer, LayerFinder, VolumeKeys, full_reason
+from .image_layers import Layer, LayerFinder, full_reason
 from .image_recognise import looks_like_image
+from .volume_keys import VolumeKeys
 
 __all__ = ["ImageSource", "looks_like_image"]
 
@@ -265,7 +266,7 @@ class ImageSource:
                 except (OSError, RuntimeError):
                     pass
         self._extra_imgs, self._img = [], None
-        if self._keys.luks_passphrase or self._keys.bitlocker_recovery_key:
+        if self._keys:
             from dfvfs.resolver import resolver
 
             resolver.Resolver.key_chain.Empty()  # no secret outlives the image it opened

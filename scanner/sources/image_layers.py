@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .volume_keys import VolumeKeys
+
 log = logging.getLogger("leakscan")
 
 MAX_NESTING = 8  # volume systems inside volume systems: deeper is refused, never a runaway recursion
@@ -34,26 +36,6 @@ UNLOCK_HINT = {
     "APFS_CONTAINER": "the volume's password (FileVault); leakscan does not take APFS passwords",
     "CS": "the Core Storage password; leakscan does not take it",
 }
-
-
-@dataclass(frozen=True)
-class VolumeKeys:
-    """Secrets given by the examiner (memory only: never in the config, the state or any output)."""
-
-    luks_passphrase: str | None = None
-    bitlocker_recovery_key: str | None = None
-
-    def __repr__(self) -> str:  # a traceback or a debug log must never print a secret
-        return (f"VolumeKeys(luks_passphrase={'<given>' if self.luks_passphrase else None}, "
-                f"bitlocker_recovery_key={'<given>' if self.bitlocker_recovery_key else None})")
-
-    def for_type(self, type_indicator: str) -> list[tuple[str, str]]:
-        """(dfvfs credential identifier, value) pairs to try on one kind of encrypted volume."""
-        if type_indicator == "LUKSDE" and self.luks_passphrase:
-            return [("password", self.luks_passphrase)]
-        if type_indicator == "BDE" and self.bitlocker_recovery_key:
-            return [("recovery_password", self.bitlocker_recovery_key)]
-        return []
 
 
 @dataclass
