@@ -46,6 +46,8 @@ class Inspector(Protocol):
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool: ...
 
+    # Optional: ``opens_itself = True``: called even for a file over --max-inspect-mb (with only its head
+    # as data), because it reads the file in place itself (disk images).
     # Optional: ``wants_name(name) -> bool``, a name-only pre-check run before any stat; return False
     # only when no size or content could make ``wants`` true. Better still, declare it as data (see
     # scanner.prefilter): ``skip_extensions`` (casefolded last extensions never wanted) and/or
@@ -121,8 +123,10 @@ def default_inspectors(config: ScanConfig) -> list[Inspector]:
     else:
         found.append(ArchiveInspector(config))
     from .recyclebin import RecycleBinInspector
+    from .sources.image_nested import ImageInspector
 
     found.append(RecycleBinInspector(config))
+    found.append(ImageInspector(config))
     return found
 
 
@@ -227,8 +231,11 @@ def _examine(entry: Entry, ctx: ScanContext) -> None:
     ctype = content_type(read.head)
     inspections: list[Inspection] = []
     if wanted and read.data is None:
-        inspections.append(Inspection(status="too-large",
-                                      detail=f"{read.digests.size} bytes > cap {config.max_inspect_bytes}"))
+        in_place = [i for i in wanted if getattr(i, "opens_itself", False)]  # e.g. a disk image, read where it is
+        if len(in_place) < len(wanted):
+            inspections.append(Inspection(status="too-large",
+                                          detail=f"{read.digests.size} bytes > cap {config.max_inspect_bytes}"))
+        inspections += [_guarded(i, entry, read.head, ctype, ctx) for i in in_place]
     elif wanted:
         inspections = [_guarded(i, entry, read.data or b"", ctype, ctx) for i in wanted]
 

@@ -48,8 +48,13 @@ class ImageSource:
     """One disk image. ``verify_images``: True/False, or None for the default (E01/Ex01 verified)."""
 
     def __init__(self, text: str, verify_images: bool | None = None, keys: VolumeKeys | None = None,
-                 **_options: Any) -> None:
+                 within: Location | None = None, **_options: Any) -> None:
         self.text = text
+        # an image met inside another source: its entries live one hop below that file's location
+        self.within = within
+        self._source = within.source if within is not None else text
+        self._prefix: tuple[Hop, ...] = within.containers if within is not None else ()
+        self._name = within.path if within is not None else text
         self.verify_images = verify_images
         self._keys = keys or VolumeKeys()
         self._img: Any = None
@@ -200,7 +205,7 @@ class ImageSource:
     def _open_layer(self, layer: Layer) -> None:
         if layer.problem is not None:
             reason, detail = layer.problem
-            self._problems.append((layer, Skipped(Location(self.text, "/", self._hops(layer, None)), reason, detail)))
+            self._problems.append((layer, Skipped(Location(self._source, "/", self._hops(layer, None)), reason, detail)))
             return
         tsk_error = ""
         if layer.fs_type != "APFS" and (layer.spec is not None or layer.offset is not None):
@@ -217,7 +222,7 @@ class ImageSource:
                 return
             except Exception as e:  # noqa: BLE001 - dfvfs and libyal errors of every kind are data here
                 tsk_error = f"{tsk_error}; dfvfs: {full_reason(e)}" if tsk_error else f"dfvfs: {full_reason(e)}"
-        problem = Skipped(Location(self.text, "/", self._hops(layer, None)), "unsupported",
+        problem = Skipped(Location(self._source, "/", self._hops(layer, None)), "unsupported",
                           self._no_fs_detail(layer, tsk_error))
         self._problems.append((layer, problem))
 
@@ -273,11 +278,14 @@ class ImageSource:
 
     # --- describing and walking --------------------------------------------------------------
     def _image_hop(self) -> Hop:
-        return Hop("image", self.text, {"format": self._format})
+        detail: dict[str, Any] = {"format": self._format}
+        if self.within is not None and self.within.raw_path_hex:
+            detail["raw_path_hex"] = self.within.raw_path_hex
+        return Hop("image", self._name, detail)
 
     def _hops(self, layer: Layer, label: str | None) -> tuple[Hop, ...]:
         """image » p2 » vss1 (NTFS): every layer is a hop; the last one carries the file-system type."""
-        hops = [self._image_hop()]
+        hops = [*self._prefix, self._image_hop()]
         *outer, last = layer.names
         hops += [Hop("volume", name) for name in outer]
         detail: dict[str, Any] = {"offset": layer.offset, "fs_type": label}
@@ -305,7 +313,7 @@ class ImageSource:
             "kind": "image",
             "format": self._format,
             "segments": len(self._files),
-            "files": [dict(f) for f in self._files],
+            "files": [{**f, "path": self._name} if f["path"] == self.text else dict(f) for f in self._files],
             "size": self._img.get_size() if self._img is not None else None,
             "method": READ_ONLY,
             "image_hashes": dict(self._stored),
@@ -348,7 +356,7 @@ class ImageSource:
         for opened in self._opened:
             layer = opened.layer
             hops = self._hops(layer, opened.label)
-            ctx = FsContext(self.text, hops, opened.fs, opened.label)
+            ctx = FsContext(self._source, hops, opened.fs, opened.label)
             walk = walk_fs if opened.walker.startswith("The Sleuth Kit") else walk_dfvfs
             name = "/".join(layer.names)
             listed = 0
@@ -358,11 +366,11 @@ class ImageSource:
                     yield item
             except (OSError, RuntimeError, dfvfs_errors.Error) as e:  # a walk failing mid-way: recorded, go on
                 listed += 1
-                yield Skipped(Location(self.text, "", hops), "corrupt", f"{name}: walk stopped ({full_reason(e)})")
+                yield Skipped(Location(self._source, "", hops), "corrupt", f"{name}: walk stopped ({full_reason(e)})")
             if not listed:
                 # TSK lists nothing (no error) when a damaged chunk holds the root directory: an
                 # empty listing is not proof of an empty disk, so it is said, not taken as clean
-                yield Skipped(Location(self.text, "/", hops), "empty-volume",
+                yield Skipped(Location(self._source, "/", hops), "empty-volume",
                               f"{name}: the file system lists no file at all; it may be empty or its "
                               "directories damaged (check the image with --verify-images)")
 

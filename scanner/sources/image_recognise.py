@@ -41,7 +41,7 @@ def quick_kind(head: bytes, tail: bytes = b"") -> str | None:
     return signature_kind(head, tail)
 
 
-def _read_ends(path: str) -> tuple[bytes, bytes, int]:
+def read_ends(path: str) -> tuple[bytes, bytes, int]:
     fd = open_evidence(path)
     try:
         size = os.fstat(fd).st_size
@@ -77,7 +77,7 @@ def dfvfs_kind(path: str) -> str | None:
 def image_kind(path: str) -> str | None:
     """What kind of disk, volume or file-system image the file at ``path`` is, or None."""
     try:
-        head, tail, size = _read_ends(path)
+        head, tail, size = read_ends(path)
     except OSError:
         return None
     if size < 512:
