@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..config import ScanConfig
-from ..errors import SourceError
+from ..errors import ReadError, SourceError
 from ..models import Entry, Skipped
 from ..pipeline import Inspection, ScanContext
 from .archive import DOCUMENT_EXTS, NOT_ARCHIVE_EXTS
@@ -78,18 +78,23 @@ class ImageInspector:
         if size < MIN_IMAGE:
             return False
         h = head()
-        # a boot sector, a container header, or 512 zero bytes (ext and HFS+ superblocks sit at 1 KiB,
-        # past the head the pipeline reads): the thorough check with dfvfs follows in inspect()
-        if quick_kind(h) is not None or (len(h) == 512 and not any(h) and size >= 64 * 1024):
+        if quick_kind(h) is not None:  # a boot sector or a container header in the first 512 bytes
             return True
         path = getattr(entry, "fs_path", None)
-        if path is None or size < 4096:
-            return False
-        try:  # a local file: its last 512 bytes too (UDIF and fixed VHD keep their signature at the end)
-            head4k, tail, _ = read_ends(os.fsdecode(path))
-        except OSError:
-            return False
-        return quick_kind(head4k, tail) is not None
+        if path is not None and size >= 4096:
+            try:  # a local file: 4.5 KiB and its last 512 bytes (UDIF and fixed VHD sign at the end)
+                head4k, tail, _ = read_ends(os.fsdecode(path))
+            except OSError:
+                return False
+            return quick_kind(head4k, tail) is not None
+        if len(h) == 512 and not any(h) and size >= 64 * 1024:
+            # ext, HFS+ and LVM sign past the first 512 bytes, which are zeros: read 4.5 KiB to be sure
+            try:
+                with entry.open() as f:
+                    return quick_kind(f.read(4608)) is not None
+            except (OSError, ReadError):
+                return False
+        return False
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         from .image_recognise import image_kind
