@@ -429,7 +429,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
             if not backing:
                 break
             candidate = backing if os.path.isabs(backing) else os.path.join(os.path.dirname(current), backing)
-            rows.append(_file_row(candidate, "backing file", backing))
+            rows.append(_file_row(candidate, "backing", backing))
             if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
                 break
             seen.add(os.path.realpath(candidate))

@@ -80,10 +80,8 @@ def image_kind(path: str) -> str | None:
         head, tail, size = read_ends(path)
     except OSError:
         return None
-    if size < 512:
-        return None
     kind = quick_kind(head, tail)
-    if kind is not None:
+    if kind is not None or size < 512:  # a VMDK descriptor is a few hundred bytes of text
         return kind
     return dfvfs_kind(path)
 
