@@ -162,10 +162,15 @@ def test_verify_images_detects_a_changed_e01(disk: dict, tmp_path: Path) -> None
     assert at > 0
     data[at] ^= 0x20
     image.write_bytes(bytes(data))
-    _, doc, _ = scan(image, tmp_path / "out", "--verify-images")
+    _, doc, err = scan(image, tmp_path / "out")  # E01: verified by default
     details = doc["scan"]["source_details"][0]
     assert details["verified"] is False
     assert details["computed_hashes"]["md5"] != details["image_hashes"]["md5"]
+    assert "image hash MISMATCH" in err
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    banner = report.split('id="image-mismatch"', 1)[1].split("</p>", 1)[0]
+    assert "一致しません" in banner and str(image) in banner
+    assert report.index('id="image-mismatch"') < report.index('id="case"')  # before anything else
 
 
 def test_split_raw_and_vhd_give_the_same_hits(disk: dict, tmp_path: Path) -> None:
