@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scanner.config import ScanConfig  # noqa: E402
 from scanner.demo import HEADER, make_people, person_row  # noqa: E402
-from scanner.detectors.spreadsheet import SpreadsheetInspector  # noqa: E402
+from scanner.inspectors.spreadsheet import SpreadsheetInspector  # noqa: E402
 
 
 class _Entry:

@@ -12,7 +12,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from .commands import COMMANDS
 from .errors import LeakscanError
+from .logsafe import RedactingFormatter
 from .textsafe import shown
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -26,8 +28,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .commands import COMMANDS
-
     parser = _Parser(
         prog="leakscan",
         description="Find copies of a leaked personal-data file on shares and disk images, fingerprint "
@@ -50,8 +50,6 @@ def _setup_logging(verbose: bool) -> None:
     ``-v`` turns on leakscan's own debug log only: libraries log what they parse at debug level
     (packets, decoded text), so they stay at warning level.
     """
-    from .logsafe import RedactingFormatter
-
     handler = logging.StreamHandler()
     handler.setFormatter(RedactingFormatter("leakscan: %(levelname)s: %(message)s"))
     logging.basicConfig(level=logging.WARNING, handlers=[handler])

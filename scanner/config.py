@@ -1,6 +1,7 @@
 """ScanConfig: everything a scan was asked to do, as plain data (no argparse in here).
 
-It is recorded in findings.json (``scan.settings``) so a rescan can prove it used the same scope.
+It is recorded in findings.json (``scan.settings``) so a rescan can prove it used the same scope. Its
+defaults are the command line's defaults too (scanner/commands read them from here): written once.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MiB = 1 << 20
+LANGS = ["ja", "en"]  # report languages; the first is the default
 
 
 @dataclass
@@ -21,7 +23,7 @@ class ScanConfig:
     witness: str = ""
     organisation: str = ""
     notes: list[str] = field(default_factory=list)
-    lang: str = "ja"
+    lang: str = LANGS[0]
     quiet: bool = False
     unmask: bool = False
     use_keywords: bool = True

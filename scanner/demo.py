@@ -12,13 +12,18 @@ leads, decoys, a cp932 file name, a symbolic link and a FIFO.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import os
 import random
 import re
+import struct
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from . import rules
 
 LEAKED_NAME = "介護予防_利用者名簿.xlsx"
 ARCHIVE = "PC07/backup/backup_2017.zip"
@@ -99,9 +104,6 @@ def _save(wb) -> bytes:
     openpyxl stamps the current time into docProps/core.xml and every zip member, which would give
     the demo a different SHA-256 on every run.
     """
-    import datetime
-    import zipfile
-
     wb.properties.created = wb.properties.modified = datetime.datetime(*_FIXED_TIME)
     raw = io.BytesIO()
     wb.save(raw)
@@ -120,8 +122,6 @@ def _save(wb) -> bytes:
 
 def _tokyo_municipalities() -> list[str]:
     """Real Tama-area municipalities from the shipped table, so demo addresses look like Tokyo ones."""
-    from . import rules
-
     table = rules.load("municipalities")["municipalities"]
     return sorted(m for m, pref in table.items() if pref == "東京都" and m.endswith("市"))
 
@@ -257,8 +257,6 @@ def simple_xlsx(rows: list[list[object]], sheet: str = "Sheet1") -> bytes:
 
 def _cp932_zip(member: str, data: bytes) -> bytes:
     """A zip as Japanese Windows' Explorer writes it: the member name in cp932, flag bit 11 clear."""
-    import zipfile
-
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         info = zipfile.ZipInfo("placeholder", date_time=_FIXED_TIME)
@@ -272,8 +270,6 @@ def _cp932_zip(member: str, data: bytes) -> bytes:
 
 def _rename_single_member(raw: bytes, old: bytes, new: bytes) -> bytes:
     """Rebuild a one-member zip with another raw member name (zipfile always writes UTF-8 names)."""
-    import struct
-
     lh_len = 30 + len(old)
     lh = bytearray(raw[:30])
     struct.pack_into("<H", lh, 26, len(new))

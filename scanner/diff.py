@@ -18,22 +18,22 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from .codes import (
+    BLOCKING,
+    CLASSES,
+    LEAK_REASONS,
+    NO_CONTENT_SKIPS,
+    DiffClass,
+    Lingering,
+    Status,
+    Verdict,
+    VerdictReason,
+)
+from .models import Location
+
 DIFF_SCHEMA = "leakscan/diff@1"
 
-# Reasons that make a hit part of the leak set. A keyword in a file name alone (名簿, 住所録) is a
-# lead, not a copy: listed and classified, but it never blocks the verdict.
-LEAK_REASONS = frozenset({"name", "name-variant", "known-hash", "record-overlap", "pii"})
-
-# Skip reasons that cannot hide file content (FIFOs, sockets, devices; a directory walked already):
-# listed, but they do not make the verdict "not verified".
-NO_CONTENT_SKIPS = frozenset({"special-file", "loop"})
-
-BASELINE_CLASSES = ("removed", "remaining", "changed", "unverified")
-RESCAN_CLASSES = ("relocated", "new")
-CLASSES = BASELINE_CLASSES + RESCAN_CLASSES
-BLOCKING = frozenset({"remaining", "changed", "relocated", "new", "unverified"})
-
-CLEAN, REMAINING, NOT_VERIFIED = "clean", "remaining", "not-verified"
+CLEAN, REMAINING, NOT_VERIFIED = Verdict.CLEAN, Verdict.REMAINING, Verdict.NOT_VERIFIED
 
 # Settings whose difference changes what a scan can find (the scope); times and masking do not.
 SCOPE_SETTINGS = ("sources", "names", "use_keywords", "max_inspect_bytes", "max_cells", "archive_depth",
@@ -58,24 +58,24 @@ _AUTORECOVER = re.compile(r"^~ar[0-9a-f]*\.xar$|\.asd$|^autorecovery save of ", 
 _RECYCLE_DIRS = {"$recycle.bin", "recycler", "recycled", ".recycle"}
 
 
-def lingering(f: dict[str, Any]) -> list[str]:
+def lingering(f: dict[str, Any]) -> list[Lingering]:
     """Places where a deleted copy lingers: recycle bins, owner and AutoRecover files, archives ..."""
     parts = _parts(f)
     base = parts[-1] if parts else ""
     low = [p.casefold() for p in parts[:-1]]
-    kinds = []
+    kinds: list[Lingering] = []
     if any(p in _RECYCLE_DIRS or p.startswith(".trash") for p in low):
-        kinds.append("recycle-bin")
+        kinds.append(Lingering.RECYCLE_BIN)
     if base.startswith("~$"):
-        kinds.append("owner-file")
+        kinds.append(Lingering.OWNER_FILE)
     if _AUTORECOVER.search(base) or "autorecovery" in low:
-        kinds.append("autorecover")
+        kinds.append(Lingering.AUTORECOVER)
     if any(h.get("kind") == "archive" for h in f.get("container") or []):
-        kinds.append("archive")
+        kinds.append(Lingering.ARCHIVE)
     if any(p.startswith("@gmt-") for p in low):
-        kinds.append("snapshot")
+        kinds.append(Lingering.SNAPSHOT)
     if f.get("deleted"):
-        kinds.append("deleted")
+        kinds.append(Lingering.DELETED)
     return kinds
 
 
@@ -83,7 +83,7 @@ def is_leak(reasons: list[str] | set[str]) -> bool:
     return bool(LEAK_REASONS & set(reasons))
 
 
-def _entry(cls: str, f: dict[str, Any], leak: bool, **extra: Any) -> dict[str, Any]:
+def _entry(cls: DiffClass, f: dict[str, Any], leak: bool, **extra: Any) -> dict[str, Any]:
     out = {
         "class": cls,
         "path": f.get("path"),
@@ -96,7 +96,7 @@ def _entry(cls: str, f: dict[str, Any], leak: bool, **extra: Any) -> dict[str, A
         "inner_path": f.get("inner_path"),
         "raw_path_hex": f.get("raw_path_hex"),
         "deleted": bool(f.get("deleted")),
-        "status": f.get("status", "ok"),
+        "status": f.get("status", Status.OK),
         "lingering": lingering(f),
     }
     if f.get("annotations"):
@@ -164,28 +164,28 @@ def compute_diff(base: dict[str, Any], new: dict[str, Any], *, base_sha256: str 
             matched.add(i)
             n = n_files[i]
             if not n.get("sha256"):
-                entries.append(_entry("unverified", n, is_leak(b["reasons"]) or is_leak(n["reasons"]),
+                entries.append(_entry(DiffClass.UNVERIFIED, n, is_leak(b["reasons"]) or is_leak(n["reasons"]),
                                       baseline_sha256=b.get("sha256"), detail=n.get("status_detail", "")))
             elif n["sha256"] == b.get("sha256"):
-                entries.append(_entry("remaining", n, is_leak(b["reasons"]) or is_leak(n["reasons"]),
+                entries.append(_entry(DiffClass.REMAINING, n, is_leak(b["reasons"]) or is_leak(n["reasons"]),
                                       baseline_sha256=b.get("sha256")))
             else:
-                entries.append(_entry("changed", n, is_leak(n["reasons"]), baseline_sha256=b.get("sha256"),
+                entries.append(_entry(DiffClass.CHANGED, n, is_leak(n["reasons"]), baseline_sha256=b.get("sha256"),
                                       baseline_reasons=list(b.get("reasons") or [])))
         elif key in skipped_keys:
-            entries.append(_entry("unverified", b, is_leak(b["reasons"]), baseline_sha256=b.get("sha256"),
+            entries.append(_entry(DiffClass.UNVERIFIED, b, is_leak(b["reasons"]), baseline_sha256=b.get("sha256"),
                                   sha256=None))
         else:
-            entries.append(_entry("removed", b, is_leak(b["reasons"]), baseline_sha256=b.get("sha256")))
+            entries.append(_entry(DiffClass.REMOVED, b, is_leak(b["reasons"]), baseline_sha256=b.get("sha256")))
     for i, n in enumerate(n_files):
         if i in matched:
             continue
         same = b_by_sha.get(n.get("sha256") or "", [])
         if same:
             leak = is_leak(n["reasons"]) or any(is_leak(b["reasons"]) for b in same)
-            entries.append(_entry("relocated", n, leak, baseline_paths=[b["path"] for b in same]))
+            entries.append(_entry(DiffClass.RELOCATED, n, leak, baseline_paths=[b["path"] for b in same]))
         else:
-            entries.append(_entry("new", n, is_leak(n["reasons"])))
+            entries.append(_entry(DiffClass.NEW, n, is_leak(n["reasons"])))
 
     not_verified = [s for s in new.get("skipped") or [] if s.get("reason") not in NO_CONTENT_SKIPS]
     scope = scope_differences(base, new)
@@ -205,30 +205,29 @@ def compute_diff(base: dict[str, Any], new: dict[str, Any], *, base_sha256: str 
         "entries": entries,
         "not_verified": not_verified,
         "source_errors": list((new.get("scan") or {}).get("source_errors") or []),
-        "lingering": [e for e in entries if e["lingering"] and e["class"] != "removed"],
+        "lingering": [e for e in entries if e["lingering"] and e["class"] != DiffClass.REMOVED],
     }
 
 
 def _skip_inner(s: dict[str, Any]) -> str:
     """A skipped entry stores the displayed path; the inner path is its last ``»`` part."""
-    from .models import Location
-
     return Location.parse_display(s.get("path") or "")[-1]
 
 
 def _verdict(entries: list[dict[str, Any]], not_verified: list[dict[str, Any]],
-             scope: list[dict[str, Any]]) -> tuple[str, list[str]]:
+             scope: list[dict[str, Any]]) -> tuple[Verdict, list[VerdictReason]]:
     """clean only when no leak-set hit is left anywhere and nothing in scope went unexamined."""
-    why = []
+    why: list[VerdictReason] = []
     left = {e["class"] for e in entries if e["leak"] and e["class"] in BLOCKING}
-    why += [c for c in ("remaining", "changed", "relocated", "new") if c in left]
-    if "unverified" in left:
-        why.append("unverified")
+    why += [VerdictReason(c) for c in (DiffClass.REMAINING, DiffClass.CHANGED, DiffClass.RELOCATED, DiffClass.NEW)
+            if c in left]
+    if DiffClass.UNVERIFIED in left:
+        why.append(VerdictReason.UNVERIFIED)
     if not_verified:
-        why.append("skipped")
+        why.append(VerdictReason.SKIPPED)
     if scope:
-        why.append("scope")
-    if left - {"unverified"}:
+        why.append(VerdictReason.SCOPE)
+    if left - {DiffClass.UNVERIFIED}:
         return REMAINING, why
     return (NOT_VERIFIED, why) if why else (CLEAN, why)
 

@@ -22,24 +22,37 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from .codes import Status
 from .errors import ReadError, error_name
 
 log = logging.getLogger("leakscan")
 
 GiB = 1 << 30
 DEFAULT_MEMORY = 6 * GiB
-PRELOAD = ["scanner.tables", "scanner.detectors.spreadsheet"]
+STARTUP_SECONDS = 60  # a fresh interpreter answers in well under a second; a machine under load may be slow
+_LIMIT_NOTES: list[str] = []  # caps a worker could not apply in this process (limit_notes())
+PRELOAD = ["scanner.tables", "scanner.inspectors.spreadsheet"]
+
+
+def _cap_memory(memory: int) -> str | None:
+    """Apply the memory cap (RLIMIT_AS) to this process; None when it holds (or none was asked), else why not."""
+    if not memory:
+        return None
+    try:
+        import resource  # POSIX only: where it is missing, the cap cannot be applied (said, not passed over)
+    except ImportError:
+        return "no resource module on this platform"
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    except (ValueError, OSError) as e:
+        return f"setrlimit(RLIMIT_AS) failed: {type(e).__name__}"
+    return None
 
 
 def _serve(conn: Connection, memory: int) -> None:
-    """Worker loop: receive (function, args), send back ("ok", result) or an error tuple."""
-    try:
-        import resource
-
-        if memory:
-            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    except (ImportError, ValueError, OSError):
-        pass
+    """Worker loop: first say whether the memory cap holds; then receive (function, args) and send back
+    ("result", value) or ("read-error", reason, detail)."""
+    conn.send(("started", _cap_memory(memory)))
     for name in PRELOAD:
         __import__(name)
     while True:
@@ -51,19 +64,19 @@ def _serve(conn: Connection, memory: int) -> None:
             return
         func, args = msg
         try:
-            reply: tuple[Any, ...] = ("ok", func(*args))
+            reply: tuple[Any, ...] = ("result", func(*args))
         except ReadError as e:
             reply = ("read-error", e.reason, e.detail)
         except MemoryError:
-            reply = ("read-error", "too-large", "out of memory while parsing (worker memory cap)")
+            reply = ("read-error", Status.TOO_LARGE, "out of memory while parsing (worker memory cap)")
         except BaseException as e:  # noqa: BLE001 - Rust panics, struct.error, AssertionError ...
-            reply = ("read-error", "corrupt", error_name(e))  # never the message: it may quote a cell
+            reply = ("read-error", Status.CORRUPT, error_name(e))  # never the message: it may quote a cell
         try:
             conn.send(reply)
         except MemoryError:
-            conn.send(("read-error", "too-large", "result too large to return"))
+            conn.send(("read-error", Status.TOO_LARGE, "result too large to return"))
         except Exception as e:  # noqa: BLE001 - an unpicklable result is a bug, reported as data
-            conn.send(("read-error", "corrupt", f"result not transferable: {type(e).__name__}"))
+            conn.send(("read-error", Status.CORRUPT, f"result not transferable: {type(e).__name__}"))
 
 
 def main(fd: int, memory: int) -> None:
@@ -94,6 +107,24 @@ class Worker:
         finally:
             theirs.close()
         self._proc, self._conn = proc, Connection(ours.detach())
+        try:
+            ready = self._conn.poll(STARTUP_SECONDS)
+            hello = self._conn.recv() if ready else None
+        except (OSError, EOFError) as e:
+            raise ReadError(Status.CORRUPT, f"parser process did not start ({self._kill() or type(e).__name__})") from e
+        if hello is None:
+            raise ReadError(Status.TIMEOUT, f"parser process did not start within {STARTUP_SECONDS} s "
+                            f"({self._kill() or 'killed'})")
+        if hello[1] is not None:
+            self._cap_failed(hello[1])
+
+    def _cap_failed(self, why: str) -> None:
+        """The worker runs without its memory cap: logged once, and stated in findings.json / the report."""
+        note = (f"parser worker memory cap of {self.memory // GiB} GiB not applied ({why}): a decompression "
+                "bomb in a workbook can use all memory of this machine")
+        if note not in _LIMIT_NOTES:
+            _LIMIT_NOTES.append(note)
+            log.warning("%s", note)
 
     def _kill(self) -> str:
         """Stop the worker; return how it ended (for the detail text)."""
@@ -128,17 +159,17 @@ class Worker:
                 ready = self._conn.poll(timeout)
             except (OSError, EOFError, ValueError) as e:
                 how = self._kill()
-                raise ReadError("corrupt", f"parser process failed ({how or type(e).__name__})") from e
+                raise ReadError(Status.CORRUPT, f"parser process failed ({how or type(e).__name__})") from e
             if not ready:
                 self._kill()
-                raise ReadError("timeout", f"parsing took longer than {timeout:g} s; parser stopped")
+                raise ReadError(Status.TIMEOUT, f"parsing took longer than {timeout:g} s; parser stopped")
             try:
                 reply = self._conn.recv()
             except (OSError, EOFError) as e:
                 how = self._kill()
-                raise ReadError("corrupt", f"parser process died ({how}); damaged file or memory cap "
+                raise ReadError(Status.CORRUPT, f"parser process died ({how}); damaged file or memory cap "
                                 f"{self.memory // GiB} GiB reached") from e
-        if reply[0] == "ok":
+        if reply[0] == "result":
             return reply[1]
         raise ReadError(reply[1], reply[2])
 
@@ -150,6 +181,11 @@ class Worker:
                 except OSError:
                     pass
             self._kill()
+
+
+def limit_notes() -> list[str]:
+    """Every cap a parser worker of this process could not apply (empty when all held)."""
+    return list(_LIMIT_NOTES)
 
 
 _shared: Worker | None = None

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .diff import identity_key
+from .output import write_private
 from .store import FINDINGS, duplicate_groups, load_findings, tool_info
 
 CASE_KEY = "case.key"
@@ -141,8 +142,6 @@ def _merge_persons(docs: list[dict[str, Any]], folders: list[Path],
 
 def copy_case_key(outs: list[Path], dest: Path) -> None:
     """Keep the shared case key beside the merged findings, so later scans can use it too."""
-    from .output import write_private
-
     folders = [o if o.is_dir() else o.parent for o in outs]
     keys = {(f / CASE_KEY).read_bytes() for f in folders if (f / CASE_KEY).is_file()}
     if len(keys) == 1:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any, Protocol, runtime_checkable
 
+from .codes import Status
+
 CHAIN_SEPARATOR = " » "
 
 
@@ -89,12 +91,11 @@ class Entry(Protocol):
 class Skipped:
     """Something that could not be examined, and why. A skipped file is not a clean file.
 
-    ``reason`` is a short code: unreadable, special-file, vanished, encrypted, corrupt, too-large,
-    unsupported, loop, unrecoverable, timeout, connection, path-too-long.
+    ``reason`` is a code (scanner.codes.Status, one of SKIP_REASONS) with its meaning beside it.
     """
 
     location: Location
-    reason: str
+    reason: Status
     detail: str = ""
 
     def to_json(self) -> dict[str, Any]:
@@ -136,7 +137,7 @@ class FileHit:
     digests: Digests | None
     type: str
     reasons: list[str]
-    status: str = "ok"
+    status: Status = Status.OK
     status_detail: str = ""
     deleted: bool = False
     type_mismatch: str | None = None

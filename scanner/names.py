@@ -14,11 +14,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from . import rules
-
-NAME = "name"
-NAME_VARIANT = "name-variant"
-NAME_KEYWORD = "name-keyword"
-
+from .codes import Reason
 
 _nfkc = unicodedata.normalize
 
@@ -38,7 +34,7 @@ def split_ext(name: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class NameMatch:
-    reason: str  # name, name-variant, name-keyword
+    reason: Reason  # name, name-variant or name-keyword
     rule: str  # which rule: "exact", "owner-file", "windows-copy-ja", "other-extension", "keyword:meibo" ...
     target: str | None = None  # the --name value it matched, if any
 
@@ -110,7 +106,7 @@ class NameRules:
             if ext != target_ext:
                 used = [*used, "other-extension"]
             if used:
-                return NameMatch(NAME_VARIANT, "+".join(used), target)
+                return NameMatch(Reason.NAME_VARIANT, "+".join(used), target)
         return None
 
     def maybe_matching(self, framed: str) -> list[int] | None:
@@ -144,18 +140,18 @@ class NameRules:
             return []
         found: list[NameMatch] = []
         if n in self._exact:
-            found.append(NameMatch(NAME, "exact", self._exact[n]))
+            found.append(NameMatch(Reason.NAME, "exact", self._exact[n]))
         elif self._stems:
             if n.startswith(self._owner_prefix):
                 rest = n[len(self._owner_prefix):]
                 for full, target in self._exact.items():
                     if rest == full or (len(full) > len(rest) >= 3 and full[2:] == rest and not rest.startswith(".")):
-                        found.append(NameMatch(NAME_VARIANT, "owner-file", target))
+                        found.append(NameMatch(Reason.NAME_VARIANT, "owner-file", target))
                         break
                 else:
                     v = self._variant(rest)
                     if v:
-                        found.append(NameMatch(NAME_VARIANT, "owner-file+" + v.rule, v.target))
+                        found.append(NameMatch(Reason.NAME_VARIANT, "owner-file+" + v.rule, v.target))
             elif any(stem in n for stem in self._stems):  # a variant holds the bare stem: cheap test first
                 v = self._variant(n)
                 if v:
@@ -165,5 +161,5 @@ class NameRules:
             for _end, kw in self._keywords.iter(n):
                 if kw not in seen:
                     seen.add(kw)
-                    found.append(NameMatch(NAME_KEYWORD, f"keyword:{kw}"))
+                    found.append(NameMatch(Reason.NAME_KEYWORD, f"keyword:{kw}"))
         return found

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .codes import VerifyStatus
 from .errors import UsageError
 
 MANIFEST = "manifest.sha256"
@@ -89,7 +90,7 @@ def check_manifest(out: Path) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     manifest = out / MANIFEST
     if not manifest.is_file():
-        return [(MANIFEST, "missing")]
+        return [(MANIFEST, VerifyStatus.MISSING)]
     listed = set()
     for line in manifest.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -98,7 +99,7 @@ def check_manifest(out: Path) -> list[tuple[str, str]]:
         listed.add(rel)
         p = out / rel
         if not p.is_file():
-            problems.append((rel, "missing"))
+            problems.append((rel, VerifyStatus.MISSING))
         elif hashlib.sha256(p.read_bytes()).hexdigest() != digest:
-            problems.append((rel, "changed"))
+            problems.append((rel, VerifyStatus.CHANGED))
     return problems

@@ -9,144 +9,31 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
+from .codes import Reason, Status
 from .config import ScanConfig
 from .contenttype import content_type, mismatch
+from .contracts import (
+    Analysis,
+    Inspection,
+    Inspector,
+    NoProgress,
+    Progress,
+    ResumeLog,
+    ScanContext,
+    ScanResult,
+    run_inspector,
+)
 from .errors import LeakscanError, ReadError, SourceError
 from .fingerprint import hash_stream
 from .models import Entry, FileHit, FileStat, Link, Location, Skipped
-from .names import NameRules
-from .prefilter import NamePrefilter
-from .sources import Item, NameBatch, Source
+from .names import NameMatch, NameRules
+from .registry import ANALYSES, inspectors_for
+from .sources.base import Item, NameBatch, Source
 from .timeutil import now_utc
 
 log = logging.getLogger("leakscan")
-
-
-@dataclass
-class Inspection:
-    """What one content inspector concluded about one file's bytes."""
-
-    reasons: list[str] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)
-    status: str = "ok"  # ok, encrypted, corrupt, unsupported, too-large, timeout
-    detail: str = ""
-    pii: dict[str, Any] | None = None
-    records: Any = None  # in-memory person records (never serialised in clear)
-    children: Iterable[Item] = ()  # archive members, examined like any other entry
-    annotations: dict[str, Any] | None = None  # extra facts for the hit (e.g. recycled_from)
-
-
-class Inspector(Protocol):
-    """A content detector the pipeline may call. ``wants`` must be cheap (name, size, a few head bytes)."""
-
-    name: str
-
-    def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool: ...
-
-    # Optional: ``opens_itself = True``: called even for a file over --max-inspect-mb (with only its head
-    # as data), because it reads the file in place itself (disk images).
-    # Optional: ``wants_name(name) -> bool``, a name-only pre-check run before any stat; return False
-    # only when no size or content could make ``wants`` true. Better still, declare it as data (see
-    # scanner.prefilter): ``skip_extensions`` (casefolded last extensions never wanted) and/or
-    # ``only_prefixes`` (names wanted at most), so most names are rejected without a call.
-
-    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection: ...
-
-
-class Progress(Protocol):
-    def file(self) -> None: ...
-
-    def bytes(self, n: int) -> None: ...
-
-    # Optional: ``files(n)``, n files at once (a folder's names that needed no examination).
-
-
-class _NoProgress:
-    def file(self) -> None:
-        return None
-
-    def files(self, n: int) -> None:
-        return None
-
-    def bytes(self, n: int) -> None:
-        return None
-
-
-@dataclass
-class ScanResult:
-    config: ScanConfig
-    started: str
-    finished: str = ""
-    files_seen: int = 0
-    bytes_read: int = 0
-    hits: list[FileHit] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
-    sources: list[dict[str, Any]] = field(default_factory=list)
-    records: dict[int, Any] = field(default_factory=dict)  # hit index -> person records (memory only)
-    source_errors: list[dict[str, str]] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)  # sections added by post-scan analyses
-
-
-@dataclass
-class ScanContext:
-    config: ScanConfig
-    rules: NameRules
-    inspectors: list[Inspector]
-    result: ScanResult
-    progress: Progress
-    known_hashes: frozenset[str] = frozenset()
-    state: Any = None  # scanner.state.ScanState when the scan keeps a resumable state
-    # the name rules and the inspectors' name pre-checks combined, so most files need no stat at all
-    prefilter: NamePrefilter = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.prefilter = NamePrefilter(self.rules, self.inspectors, self.known_hashes)
-
-
-def default_inspectors(config: ScanConfig) -> list[Inspector]:
-    """The content inspectors that exist; each module registers itself here when present."""
-    found: list[Inspector] = []
-    try:
-        from .detectors.spreadsheet import SpreadsheetInspector
-    except ImportError:
-        pass
-    else:
-        found.append(SpreadsheetInspector(config))
-    try:
-        from .sources.archive import ArchiveInspector
-    except ImportError:
-        pass
-    else:
-        found.append(ArchiveInspector(config))
-    from .recyclebin import RecycleBinInspector
-    from .sources.image_nested import ImageInspector
-
-    found.append(RecycleBinInspector(config))
-    found.append(ImageInspector(config))
-    return found
-
-
-# Analyses that run once the walk is over (person counting, record overlap ...): f(result) -> None
-POST_ANALYSES: list[Callable[[ScanResult], None]] = []
-
-
-def _count_persons(result: ScanResult) -> None:
-    from .persons.analysis import analyse  # lazy: the tables load only when a scan needs them
-
-    try:
-        analyse(result)
-    except LeakscanError:
-        raise
-    except Exception as e:  # a bug here must not lose the whole scan: recorded, reported
-        log.error("counting persons failed: %s", type(e).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
-        result.extra["persons_error"] = f"{type(e).__name__}: counting persons failed (run with -v for details)"
-
-
-POST_ANALYSES.append(_count_persons)
 
 
 class _LazyHead:
@@ -166,21 +53,8 @@ class _LazyHead:
             except ReadError as e:
                 self.error, self._data = e, b""
             except OSError as e:
-                self.error, self._data = ReadError("unreadable", e.strerror or str(e)), b""
+                self.error, self._data = ReadError(Status.UNREADABLE, e.strerror or str(e)), b""
         return self._data
-
-
-def _guarded(inspector: Inspector, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
-    """Run one inspector; any crash (even Rust panics, MemoryError) becomes a ``corrupt`` status."""
-    try:
-        return inspector.inspect(entry, data, ctype, ctx)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except ReadError as e:
-        return Inspection(status=e.reason, detail=e.detail)
-    except BaseException as e:  # noqa: BLE001 - parser crashes of every kind are data, not fatal
-        log.debug("inspector %s failed on %s", inspector.name, entry.location.display(), exc_info=True)
-        return Inspection(status="corrupt", detail=f"{inspector.name}: {type(e).__name__}")
 
 
 def examine(entry: Entry, ctx: ScanContext) -> None:
@@ -193,7 +67,7 @@ def examine(entry: Entry, ctx: ScanContext) -> None:
     if state.resuming and state.replay(entry.location.key(), result):
         ctx.progress.file()
         return
-    mark = state.mark(result)
+    mark = result.mark()
     _examine(entry, ctx)
     # the location key costs more than the name check: build it only when there is something to record
     if result.bytes_read != mark.bytes_read or len(result.hits) != mark.hits or len(result.skipped) != mark.skipped:
@@ -226,29 +100,29 @@ def _examine(entry: Entry, ctx: ScanContext) -> None:
         _unreadable(entry, matches, st, e, ctx)
         return
     except OSError as e:
-        _unreadable(entry, matches, st, ReadError("unreadable", e.strerror or str(e)), ctx)
+        _unreadable(entry, matches, st, ReadError(Status.UNREADABLE, e.strerror or str(e)), ctx)
         return
     ctype = content_type(read.head)
     inspections: list[Inspection] = []
     if wanted and read.data is None:
         in_place = [i for i in wanted if getattr(i, "opens_itself", False)]  # e.g. a disk image, read where it is
         if len(in_place) < len(wanted):
-            inspections.append(Inspection(status="too-large",
+            inspections.append(Inspection(status=Status.TOO_LARGE,
                                           detail=f"{read.digests.size} bytes > cap {config.max_inspect_bytes}"))
-        inspections += [_guarded(i, entry, read.head, ctype, ctx) for i in in_place]
+        inspections += [run_inspector(i, entry, read.head, ctype, ctx) for i in in_place]
     elif wanted:
-        inspections = [_guarded(i, entry, read.data or b"", ctype, ctx) for i in wanted]
+        inspections = [run_inspector(i, entry, read.data or b"", ctype, ctx) for i in wanted]
 
     reasons = [m.reason for m in matches]
     rule_names = [f"{m.reason}:{m.rule}" for m in matches]
     d = read.digests
     if ctx.known_hashes and ({d.sha256, d.sha1, d.md5} & ctx.known_hashes):
-        reasons.append("known-hash")
-        rule_names.append("known-hash")
+        reasons.append(Reason.KNOWN_HASH)
+        rule_names.append(Reason.KNOWN_HASH)
     pii = None
     records = None
     annotations: dict[str, Any] | None = None
-    bad = [i for i in inspections if i.status != "ok"]
+    bad = [i for i in inspections if i.status != Status.OK]
     for ins in inspections:
         reasons += ins.reasons
         rule_names += ins.rules
@@ -256,7 +130,7 @@ def _examine(entry: Entry, ctx: ScanContext) -> None:
         records = ins.records if ins.records is not None else records
         annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
     reasons = list(dict.fromkeys(reasons))
-    status = bad[0].status if bad else "ok"
+    status = bad[0].status if bad else Status.OK
     detail = "; ".join(i.detail for i in bad if i.detail)
     if reasons:
         hit = FileHit(entry.location, st, d, ctype, reasons, status=status, status_detail=detail,
@@ -279,7 +153,7 @@ def _bytes_counter(ctx: ScanContext) -> Callable[[int], None]:
     return count
 
 
-def _unreadable(entry: Entry, matches: list, st: FileStat, err: ReadError, ctx: ScanContext) -> None:
+def _unreadable(entry: Entry, matches: list[NameMatch], st: FileStat, err: ReadError, ctx: ScanContext) -> None:
     """A file that could not be read: skipped, and still a hit when its name matched."""
     ctx.result.skipped.append(Skipped(entry.location, err.reason, err.detail))
     if matches:
@@ -327,12 +201,14 @@ def _examine_batch(batch: NameBatch, ctx: ScanContext) -> None:
 
 
 def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | None = None,
-             inspectors: list[Inspector] | None = None, state: Any = None) -> ScanResult:
-    """Scan every source in order; return the result (not yet written anywhere)."""
+             inspectors: list[Inspector] | None = None, state: ResumeLog | None = None) -> ScanResult:
+    """Scan every source in order, then run the post-scan analyses; return the result (not yet written).
+
+    ``inspectors`` defaults to every registered one (scanner.registry)."""
     result = ScanResult(config=config, started=now_utc())
     ctx = ScanContext(config, NameRules(config.names, config.use_keywords),
-                      default_inspectors(config) if inspectors is None else inspectors,
-                      result, progress or _NoProgress(),
+                      inspectors_for(config) if inspectors is None else inspectors,
+                      result, progress or NoProgress(),
                       frozenset(h.lower() for h in config.known_hashes), state)
     for source in sources:
         try:
@@ -342,10 +218,22 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
                 walk(source.entries() if batches is None else batches(), ctx)
         except SourceError as e:
             result.source_errors.append({"source": source.text, "error": str(e)})
-            result.skipped.append(Skipped(Location(source.text, ""), "source-error", str(e)))
-            result.skipped.extend(e.skipped)
-    for analyse in POST_ANALYSES:
-        analyse(result)
+            result.skipped.append(Skipped(Location(source.text, ""), Status.SOURCE_ERROR, str(e)))
+            result.skipped.extend(e.skipped)  # the parts recognised but unreadable, each with its reason
+    for analysis in ANALYSES:
+        run_analysis(analysis, ctx)
     result.finished = now_utc()
     return result
+
+
+def run_analysis(analysis: Analysis, ctx: ScanContext) -> None:
+    """One post-scan analysis; a bug in it must not lose the whole scan: recorded, reported."""
+    try:
+        analysis(ctx)
+    except LeakscanError:
+        raise
+    except Exception as e:  # noqa: BLE001 - recorded in the findings as <name>_error
+        log.error("%s failed: %s", analysis.what, type(e).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+        ctx.result.extra[f"{analysis.name}_error"] = (f"{type(e).__name__}: {analysis.what} failed "
+                                                      "(run with -v for details)")
 

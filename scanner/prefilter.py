@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from .names import NameRules
 
@@ -27,7 +26,9 @@ from .names import NameRules
 class NamePrefilter:
     """Picks, from a folder's file names, the ones the pipeline must examine (stat, maybe read)."""
 
-    def __init__(self, rules: NameRules, inspectors: Sequence[Any], known_hashes: frozenset[str]) -> None:
+    def __init__(self, rules: NameRules, inspectors: Sequence[object], known_hashes: frozenset[str]) -> None:
+        # object, not contracts.Inspector: only the optional name checks are read (getattr), and the
+        # contracts import this module
         self.rules = rules
         self.everything = bool(known_hashes)  # every file is hashed: nothing can be left out by name
         self._calls: list[Callable[[str], bool]] = []

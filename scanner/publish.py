@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from reports.html import render_report
+
 from .output import write_json, write_manifest, write_private
 from .store import FINDINGS
 
@@ -31,8 +33,6 @@ def without_clear_values(doc: dict[str, Any]) -> dict[str, Any]:
 
 def publish_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
     """Write findings.json and report.html (0600) and refresh the manifest; return the paths."""
-    from reports.html import render_report
-
     paths = {"findings": write_json(out / FINDINGS, without_clear_values(doc))}
     paths["report"] = write_private(out / REPORT, render_report(doc, lang))
     paths["manifest"] = write_manifest(out)

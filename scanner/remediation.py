@@ -10,6 +10,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from reports.html import render
+
+from .diff import compute_diff
 from .output import write_json, write_manifest, write_private
 from .store import FINDINGS, load_findings
 
@@ -24,8 +27,6 @@ def findings_file(path: Path) -> Path:
 
 def diff_findings(baseline: Path, rescan: Path) -> dict[str, Any]:
     """Read both findings.json files (a UsageError if either is not one) and diff them."""
-    from .diff import compute_diff  # only a rescan with --baseline (or ``leakscan diff``) needs it
-
     b_path, n_path = findings_file(baseline), findings_file(rescan)
     base, new = load_findings(b_path), load_findings(n_path)
     return compute_diff(base, new, base_sha256=_sha256(b_path), new_sha256=_sha256(n_path))
@@ -37,8 +38,6 @@ def _sha256(path: Path) -> str:
 
 def publish_diff(diff: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
     """Write diff.json and remediation.html (0600) into ``out`` and refresh its manifest."""
-    from reports.html import render
-
     paths = {"diff": write_json(out / DIFF_JSON, diff)}
     paths["remediation"] = write_private(out / REMEDIATION, render("remediation.html.j2", diff, lang))
     paths["manifest"] = write_manifest(out)

@@ -19,7 +19,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .codes import Status
 from .config import ScanConfig
+from .contracts import ResultMark, ScanResult
 from .errors import UsageError
 from .models import Digests, FileHit, FileStat, Hop, Link, Location, Skipped
 from .timeutil import now_utc
@@ -59,7 +61,7 @@ def _hit_from(loc: dict[str, Any], j: dict[str, Any]) -> ReplayedHit:
     d = Digests(j["md5"], j["sha1"], j["sha256"], j["size"]) if j.get("sha256") else None
     st = FileStat(j["size"], j.get("mtime"), j.get("atime"), j.get("ctime"), j.get("btime"), j.get("time_note"))
     hit = ReplayedHit(_loc_from(loc), st, d, j.get("type", ""), list(j.get("reasons") or []),
-                      status=j.get("status", "ok"), status_detail=j.get("status_detail", ""),
+                      status=j.get("status", Status.OK), status_detail=j.get("status_detail", ""),
                       deleted=bool(j.get("deleted")), type_mismatch=j.get("type_mismatch"),
                       matched_rules=list(j.get("matched_rules") or []), pii=j.get("pii"),
                       overlap=j.get("overlap"), annotations=j.get("annotations"))
@@ -67,19 +69,9 @@ def _hit_from(loc: dict[str, Any], j: dict[str, Any]) -> ReplayedHit:
     return hit
 
 
-@dataclasses.dataclass
-class Mark:
-    """Where the result lists stood when one file's examination began."""
-
-    hits: int
-    skipped: int
-    links: int
-    files_seen: int
-    bytes_read: int
-
-
 class ScanState:
-    """The SQLite state of one --out folder; consulted by the pipeline's examine() when present."""
+    """The SQLite state of one --out folder; consulted by the pipeline's examine() when present
+    (it is the pipeline's ``contracts.ResumeLog``)."""
 
     def __init__(self, path: Path, resuming: bool) -> None:
         self.path = path
@@ -136,7 +128,7 @@ class ScanState:
 
 
     # -- the pipeline hooks ------------------------------------------------------------------------
-    def replay(self, key: str, result: Any) -> bool:
+    def replay(self, key: str, result: ScanResult) -> bool:
         """Append a recorded file's outcome to ``result``; False when it was not recorded."""
         if not self.resuming:
             return False
@@ -151,12 +143,7 @@ class ScanState:
         result.bytes_read += o["bytes_read"]
         return True
 
-    @staticmethod
-    def mark(result: Any) -> Mark:
-        return Mark(len(result.hits), len(result.skipped), len(result.links), result.files_seen,
-                    result.bytes_read)
-
-    def record(self, key: str, result: Any, m: Mark) -> None:
+    def record(self, key: str, result: ScanResult, m: ResultMark) -> None:
         """Remember what examining one file (and its archive members) added to ``result``."""
         n_bytes = result.bytes_read - m.bytes_read
         hits = result.hits[m.hits:]

@@ -17,14 +17,25 @@ from pathlib import Path
 from typing import Any
 
 from . import TOOL_NAME, __version__, rules
+from .contracts import ScanResult
 from .errors import UsageError
-from .pipeline import ScanResult
+from .isolation import limit_notes
 
 SCHEMA = "leakscan/findings@1"
 FINDINGS = "findings.json"
-LIBRARIES = ["pyahocorasick", "python-magic", "openpyxl", "python-calamine", "pandas", "tqdm", "Jinja2",
-             "charset-normalizer", "msoffcrypto-tool", "pytsk3", "libewf-python", "dfvfs", "smbprotocol",
-             "py7zr"]
+# Every third-party library the package imports (distribution -> import name), whose version goes into
+# tool.libraries of findings.json and the report. tests/test_layers.py keeps it equal to the imports
+# written in scanner/ and reports/ (optional back-ends loaded by name included) and to pyproject.toml's
+# runtime dependencies, so the list is what leakscan really uses.
+LIBRARIES: dict[str, str] = {
+    "pyahocorasick": "ahocorasick", "python-magic": "magic", "openpyxl": "openpyxl",
+    "python-calamine": "python_calamine", "tqdm": "tqdm", "Jinja2": "jinja2", "charset-normalizer": "charset_normalizer",
+    "msoffcrypto-tool": "msoffcrypto", "pytsk3": "pytsk3", "libewf-python": "pyewf", "dfvfs": "dfvfs",
+    "smbprotocol": "smbprotocol", "py7zr": "py7zr", "pyxlsb": "pyxlsb", "olefile": "olefile", "jaconv": "jaconv",
+    "Faker": "faker", "MarkupSafe": "markupsafe",
+    # the image files' own headers (parents, backing files, extents), libyal bindings that come with dfvfs
+    "libvhdi-python": "pyvhdi", "libqcow-python": "pyqcow", "libvmdk-python": "pyvmdk", "libphdi-python": "pyphdi",
+}
 
 
 def tool_info() -> dict[str, Any]:
@@ -100,6 +111,9 @@ def build_findings(result: ScanResult) -> dict[str, Any]:
         "skipped": [s.to_json() for s in result.skipped],
         "links": [link.to_json() for link in result.links],
     }
+    notes = limit_notes()
+    if notes:  # a cap that could not be applied is stated, never passed over (normally absent)
+        doc["scan"]["limit_notes"] = notes
     doc.update(result.extra)
     return doc
 

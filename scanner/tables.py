@@ -14,37 +14,22 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from .codes import Status
 from .errors import ReadError, error_name
+from .sheet import Caps, CellBudget, Sheet
+from .xlsb import pyxlsb_sheets
+
+__all__ = ["Caps", "Sheet"]  # their home is scanner.sheet; kept importable from here for the readers
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 BINARY_FORMATS = ("xlsx", "xlsb", "ods", "xls")
 # Excel 2-4 worksheets and BIFF5 streams saved without an OLE container start with a BOF record
 _BARE_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
-
-
-@dataclass
-class Sheet:
-    """One sheet: rows of cell values; ``first_row`` (1-based) / ``first_col`` (0-based) place them."""
-
-    name: str
-    rows: Iterable[list[object]]  # a list, or a stream while a workbook is being read
-    first_row: int = 1
-    first_col: int = 0
-
-
-@dataclass(frozen=True)
-class Caps:
-    """Limits for one file: cells per sheet, bytes after decompression, seconds of parsing."""
-
-    max_cells: int = 20_000_000
-    max_inflated: int = 2 << 30
-    timeout: float = 120.0
 
 
 @dataclass
@@ -174,37 +159,16 @@ def check_zip(data: bytes, caps: Caps) -> None:
             infos = zf.infolist()
             total = sum(i.file_size for i in infos)
             if total > caps.max_inflated:
-                raise ReadError("too-large", f"inflates to {total} bytes > cap {caps.max_inflated}")
+                raise ReadError(Status.TOO_LARGE, f"inflates to {total} bytes > cap {caps.max_inflated}")
             for info in infos:
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                     with zf.open(info) as f:
                         m = _DIMENSION.search(f.read(4096))
                     cells = _col_number(m.group(1)) * int(m.group(2)) if m else 0
                     if cells > caps.max_cells:
-                        raise ReadError("too-large", f"declared sheet size {cells} cells > cap {caps.max_cells}")
+                        raise ReadError(Status.TOO_LARGE, f"declared sheet size {cells} cells > cap {caps.max_cells}")
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
-        raise ReadError("corrupt", f"zip: {type(e).__name__}") from e
-
-
-class _Budget:
-    """Cells and wall time spent on one file; raising ReadError when either runs out."""
-
-    def __init__(self, caps: Caps) -> None:
-        self.caps = caps
-        self.cells = 0
-        self.deadline = time.monotonic() + caps.timeout
-
-    def add(self, n: int) -> None:
-        self.cells += n
-        if self.cells > self.caps.max_cells:
-            raise ReadError("too-large", f"a sheet has more than {self.caps.max_cells} cells (--max-cells)")
-
-    def next_sheet(self) -> None:
-        self.cells = 0
-
-    def tick(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise ReadError("timeout", f"parsing took longer than {self.caps.timeout:g} s")
+        raise ReadError(Status.CORRUPT, f"zip: {type(e).__name__}") from e
 
 
 # --- workbooks (calamine first) ----------------------------------------------------------------------
@@ -235,13 +199,11 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit):
             raise
         if isinstance(e, MemoryError):
-            raise ReadError("too-large", "out of memory while parsing") from e
+            raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
         first = f"calamine: {error_name(e)}"
         if started or fmt not in ("xlsx", "xlsb"):
-            raise ReadError("corrupt", first) from e
+            raise ReadError(Status.CORRUPT, first) from e
     if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)
-        from .xlsb import pyxlsb_sheets
-
         fallback, reader = pyxlsb_sheets, "pyxlsb"
     else:
         fallback, reader = _openpyxl_sheets, "openpyxl"
@@ -253,19 +215,19 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     except ReadError:
         raise
     except MemoryError as e:
-        raise ReadError("too-large", "out of memory while parsing") from e
+        raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
     except Exception as e:  # noqa: BLE001 - openpyxl/pyxlsb/zip/xml errors of every kind
-        raise ReadError("corrupt", f"{first}; {reader}: {error_name(e)}") from e
+        raise ReadError(Status.CORRUPT, f"{first}; {reader}: {error_name(e)}") from e
     # openpyxl skips a sheet whose part is missing without a word: a partial read is not a clean one
     missing = [n for n in declared if n not in seen]
     if missing or not seen:
-        raise ReadError("corrupt", f"{first}; {reader}: {len(missing) or 'no'} sheet(s) missing or unreadable")
+        raise ReadError(Status.CORRUPT, f"{first}; {reader}: {len(missing) or 'no'} sheet(s) missing or unreadable")
 
 
 def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None) -> Iterator[Sheet]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-    budget = _Budget(caps)
+    budget = CellBudget(caps)
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     if declared is not None:
         declared += [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
@@ -285,7 +247,7 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
         wb.close()
 
 
-def _ticking(rows: Iterable[list[object]], budget: _Budget) -> Iterator[list[object]]:
+def _ticking(rows: Iterable[list[object]], budget: CellBudget) -> Iterator[list[object]]:
     for i, row in enumerate(rows):
         if not i & 0x3FFF:
             budget.tick()
@@ -295,7 +257,7 @@ def _ticking(rows: Iterable[list[object]], budget: _Budget) -> Iterator[list[obj
 def _openpyxl_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
     from openpyxl import load_workbook
 
-    budget = _Budget(caps)
+    budget = CellBudget(caps)
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         for ws in wb.worksheets:
@@ -408,7 +370,7 @@ def read_text_table(data: bytes, caps: Caps) -> Workbook:
 
 def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
     """A CSV/TSV/TXT table as one streamed sheet; CR-only line ends and quoted newlines survive."""
-    budget = _Budget(caps)
+    budget = CellBudget(caps)
     text, enc = decode_text(data)
     if "\x00" in text:
         text = text.replace("\x00", "")
@@ -423,7 +385,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                     budget.tick()
                 yield row
         except csv.Error as e:
-            raise ReadError("corrupt", f"csv: {error_name(e)}") from e
+            raise ReadError(Status.CORRUPT, f"csv: {error_name(e)}") from e
 
     return Sheet("", rows()), enc
 
@@ -433,7 +395,7 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
     fmt = fmt or sniff_format(data)
     note = encryption_note(data, fmt)
     if note:
-        raise ReadError("encrypted", note)
+        raise ReadError(Status.ENCRYPTED, note)
     if fmt in BINARY_FORMATS:
         return iter_workbook(data, fmt, caps), None
     if fmt == "text":
@@ -454,10 +416,10 @@ def read_tables(data: bytes, caps: Caps, fmt: str | None = None) -> Workbook:
 def unreadable_reason(fmt: str) -> tuple[str, str]:
     """Status and detail for a content kind that is not a readable table."""
     return {
-        "zip-corrupt": ("corrupt", "damaged zip container"),
-        "ole-corrupt": ("corrupt", "damaged OLE2 container"),
-        "biff-bare": ("unsupported", "Excel 2-5 worksheet without an OLE2 container"),
-        "ole-other": ("unsupported", "OLE2 file without a workbook stream"),
-        "zip-other": ("unsupported", "zip file that is not a workbook"),
-        "binary": ("unsupported", "binary content that is not a known workbook format"),
-    }.get(fmt, ("unsupported", fmt))
+        "zip-corrupt": (Status.CORRUPT, "damaged zip container"),
+        "ole-corrupt": (Status.CORRUPT, "damaged OLE2 container"),
+        "biff-bare": (Status.UNSUPPORTED, "Excel 2-5 worksheet without an OLE2 container"),
+        "ole-other": (Status.UNSUPPORTED, "OLE2 file without a workbook stream"),
+        "zip-other": (Status.UNSUPPORTED, "zip file that is not a workbook"),
+        "binary": (Status.UNSUPPORTED, "binary content that is not a known workbook format"),
+    }.get(fmt, (Status.UNSUPPORTED, fmt))

@@ -13,13 +13,20 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from .codes import Status, VerifyStatus
 from .config import ScanConfig
+from .contracts import NoProgress, ScanContext, ScanResult
 from .diff import identity_key
 from .errors import LeakscanError, ReadError
 from .fingerprint import hash_stream
+from .inspectors.archive import ArchiveInspector
+from .names import NameRules
 from .output import MANIFEST, check_manifest
+from .pipeline import walk
+from .sources import open_source
+from .sources.local import open_file
 
-MATCH = "match"
+MATCH = VerifyStatus.MATCH
 
 
 def check_outputs(out: Path) -> list[dict[str, str]]:
@@ -42,42 +49,35 @@ def _is_local(f: dict[str, Any]) -> bool:
 
 def _hash_local(f: dict[str, Any]) -> tuple[str, str | None, str]:
     """Open a local hit read-only (O_NOATIME, no symlink following) by its raw path and hash it."""
-    from .sources.local import open_file
-
     raw = bytes.fromhex(f["raw_path_hex"]) if f.get("raw_path_hex") else os.fsencode(f["inner_path"])
     try:
         stream = open_file(raw)
     except ReadError as e:
-        if e.reason == "vanished":
-            return "missing", None, "no file at this path any more"
-        if e.reason == "special-file":
-            return "changed", None, "no longer a regular file"
-        return "unreadable", None, e.detail
+        if e.reason == Status.VANISHED:
+            return VerifyStatus.MISSING, None, "no file at this path any more"
+        if e.reason == Status.SPECIAL_FILE:
+            return VerifyStatus.CHANGED, None, "no longer a regular file"
+        return VerifyStatus.UNREADABLE, None, e.detail
     with stream:
         sha = hash_stream(stream).digests.sha256
-    return (MATCH if sha == f["sha256"] else "changed"), sha, ""
+    return (VerifyStatus.MATCH if sha == f["sha256"] else VerifyStatus.CHANGED), sha, ""
 
 
 def _rescan_source(source: str, files: list[dict[str, Any]], doc: dict[str, Any]) -> dict[str, tuple]:
     """Walk one source again, hashing every file, and find the listed hits by location key."""
-    from .names import NameRules
-    from .pipeline import ScanContext, ScanResult, _NoProgress, walk
-    from .sources import open_source
-    from .sources.archive import ArchiveInspector
-
     settings = (doc.get("scan") or {}).get("settings") or {}
     cfg = ScanConfig(sources=[source], out=Path("."), names=list((doc.get("case") or {}).get("names") or []),
                      use_keywords=False, known_hashes=[f["sha256"] for f in files],
                      archive_depth=int(settings.get("archive_depth", 3)))
     # the walk only: no post-scan analyses (they would count persons and write a case key)
     result = ScanResult(config=cfg, started="")
-    ctx = ScanContext(cfg, NameRules(cfg.names, False), [ArchiveInspector(cfg)], result, _NoProgress(),
+    ctx = ScanContext(cfg, NameRules(cfg.names, False), [ArchiveInspector(cfg)], result, NoProgress(),
                       frozenset(cfg.known_hashes))
     try:
         with open_source(source) as src:
             walk(src.entries(), ctx)
     except (LeakscanError, OSError) as e:
-        return {identity_key(f): ("unreachable", None, str(e)) for f in files}
+        return {identity_key(f): (VerifyStatus.UNREACHABLE, None, str(e)) for f in files}
     found = {h.location.key(): h for h in result.hits}
     skipped = {s.location.key(): s for s in result.skipped}
     out: dict[str, tuple] = {}
@@ -85,11 +85,12 @@ def _rescan_source(source: str, files: list[dict[str, Any]], doc: dict[str, Any]
         key = identity_key(f)
         hit = found.get(key)
         if hit is not None and hit.digests is not None:
-            out[key] = (MATCH if hit.digests.sha256 == f["sha256"] else "changed", hit.digests.sha256, "")
+            out[key] = (VerifyStatus.MATCH if hit.digests.sha256 == f["sha256"] else VerifyStatus.CHANGED,
+                        hit.digests.sha256, "")
         elif key in skipped:
-            out[key] = ("unreadable", None, skipped[key].detail)
+            out[key] = (VerifyStatus.UNREADABLE, None, skipped[key].detail)
         else:
-            out[key] = ("missing", None, "not found at its place (gone, or changed and no longer matching)")
+            out[key] = (VerifyStatus.MISSING, None, "not found at its place (gone, or changed and no longer matching)")
     return out
 
 
@@ -99,7 +100,7 @@ def verify_sources(doc: dict[str, Any]) -> list[dict[str, Any]]:
     remote: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in doc.get("files") or []:
         if not f.get("sha256"):
-            rows.append(_row(f, "not-hashed", None, "never read in the scan (see its status)"))
+            rows.append(_row(f, VerifyStatus.NOT_HASHED, None, "never read in the scan (see its status)"))
         elif _is_local(f):
             rows.append(_row(f, *_hash_local(f)))
         else:

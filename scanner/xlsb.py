@@ -16,8 +16,9 @@ import struct
 import zipfile
 from collections.abc import Iterator
 
+from .codes import Status
 from .errors import ReadError
-from .tables import Caps, Sheet, _Budget
+from .sheet import Caps, CellBudget, Sheet
 
 BRT_BUNDLE_SH = 0x9C  # BrtBundleSh (MS-XLSB 2.4.304): one sheet in the workbook's sheet list
 MAX_COLUMNS = 16384  # XFD, Excel's last column
@@ -121,11 +122,11 @@ def check_parts(data: bytes) -> None:
             try:
                 types = [t for t, _, _ in _records(zf.read(info))]
             except (ValueError, IndexError) as e:
-                raise ReadError("corrupt", "xlsb: a binary part is truncated") from e
+                raise ReadError(Status.CORRUPT, "xlsb: a binary part is truncated") from e
             if not types or (types[0] in BEGIN_END and types[-1] != BEGIN_END[types[0]]):
-                raise ReadError("corrupt", "xlsb: a binary part ends before its End record")
+                raise ReadError(Status.CORRUPT, "xlsb: a binary part ends before its End record")
         if "xl/workbook.bin" not in zf.namelist():
-            raise ReadError("corrupt", "xlsb: no xl/workbook.bin")
+            raise ReadError(Status.CORRUPT, "xlsb: no xl/workbook.bin")
 
 
 def pyxlsb_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
@@ -133,7 +134,7 @@ def pyxlsb_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
     from pyxlsb import biff12, open_workbook
 
     check_parts(data)
-    budget = _Budget(caps)
+    budget = CellBudget(caps)
     with open_workbook(io.BytesIO(normalise_beta(data) or data)) as wb:
         for index, name in enumerate(wb.sheets, 1):
             budget.next_sheet()
@@ -142,7 +143,7 @@ def pyxlsb_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
             yield Sheet(name, rows)
 
 
-def _sheet_rows(ws: object, strings: object, biff12: object, budget: _Budget) -> Iterator[list[object]]:
+def _sheet_rows(ws: object, strings: object, biff12: object, budget: CellBudget) -> Iterator[list[object]]:
     """Rows of one pyxlsb worksheet from its cell records; blank rows keep row numbers right."""
     reader = ws._reader  # type: ignore[attr-defined]  # rows() would cut cells to the declared dimension
     reader.seek(ws._data_offset)  # type: ignore[attr-defined]
@@ -155,13 +156,13 @@ def _sheet_rows(ws: object, strings: object, biff12: object, budget: _Budget) ->
             if row is not None:
                 yield row
             if not row_num < rec.r < MAX_ROWS:
-                raise ReadError("corrupt", "xlsb: rows out of order or past row 1048576")
+                raise ReadError(Status.CORRUPT, "xlsb: rows out of order or past row 1048576")
             for _ in range(rec.r - row_num - 1):
                 yield []
             row, row_num = [], rec.r
         elif biff12.BLANK <= rtype <= biff12.FORMULA_BOOLERR:
             if row is None or not 0 <= rec.c < MAX_COLUMNS:
-                raise ReadError("corrupt", "xlsb: cell outside a row or past column XFD")
+                raise ReadError(Status.CORRUPT, "xlsb: cell outside a row or past column XFD")
             value = rec.v
             if rtype == biff12.STRING and strings is not None:
                 value = strings[rec.v]  # type: ignore[index]

@@ -25,7 +25,7 @@ from scanner.demo import DERIVED as DEMO_DERIVED
 from scanner.demo import LATEST_COPY as DEMO_LATEST_COPY
 from scanner.demo import LEAKED_NAME, build_share, client_list_xlsx, make_people
 from scanner.demo import UPDATE_COPY as DEMO_UPDATE_COPY
-from scanner.recyclebin import make_i_file
+from scanner.inspectors.recyclebin import make_i_file
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,11 +16,13 @@ from pathlib import Path
 import pytest
 
 from scanner.config import MiB, ScanConfig
+from scanner.contracts import Inspection
+from scanner.inspectors.archive import ArchiveInspector
+from scanner.inspectors.archive_formats import zip_member_name
 from scanner.models import FileStat, Location
-from scanner.pipeline import Inspection, default_inspectors, run_scan
+from scanner.pipeline import run_scan
+from scanner.registry import inspectors_for
 from scanner.sources import open_source
-from scanner.sources.archive import ArchiveInspector
-from scanner.sources.archive_formats import zip_member_name
 from scanner.store import build_findings
 from tests.archive_data import (
     LEAK_NAME,
@@ -324,7 +326,7 @@ def test_members_reach_the_other_content_inspectors(share: Path, roster: bytes) 
 
 def test_spreadsheet_inspector_sees_the_same_in_and_out_of_an_archive(share: Path, roster: bytes) -> None:
     config = ScanConfig(sources=[], out=Path("/nonexistent"))
-    if not any(i.name != "archive" for i in default_inspectors(config)):
+    if not any(i.name != "archive" for i in inspectors_for(config)):
         pytest.skip("no content inspector besides archives in this tree yet")
     (share / "meibo.xlsx").write_bytes(roster)
     (share / "backup.zip").write_bytes(zip_bytes({"meibo.xlsx": roster}))
@@ -351,7 +353,7 @@ def test_mangled_archives_never_crash_the_scan(share: Path, roster: bytes) -> No
 
 
 def test_member_entry_stat_and_reopen(share: Path, roster: bytes) -> None:
-    from scanner.sources.archive import ArchiveMemberEntry
+    from scanner.inspectors.archive_members import ArchiveMemberEntry
 
     (share / "x.zip").write_bytes(zip_bytes({LEAK_NAME: roster}))
     config = ScanConfig(sources=[str(share)], out=share.parent / "o", names=[LEAK_NAME])

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 
 from scanner.config import ScanConfig
+from scanner.contracts import ScanResult
 from scanner.diff import CLEAN, NOT_VERIFIED, REMAINING, compute_diff, exit_code, identity_key, lingering
 from scanner.models import Digests, FileHit, FileStat, Hop, Location, Skipped
-from scanner.pipeline import ScanResult
 from scanner.store import build_findings
 
 SRC = "/mnt/share"
@@ -132,7 +132,7 @@ def test_lingering_places_are_flagged():
 
 
 def test_recycle_bin_info_files_of_both_formats_name_the_original_path():
-    from scanner.recyclebin import make_i_file, parse_i_file
+    from scanner.inspectors.recyclebin import make_i_file, parse_i_file
 
     original = "C:\\Users\\staff\\Desktop\\介護予防_利用者名簿 - コピー.xlsx"
     v2 = parse_i_file(make_i_file(original, 16213, 131_234_567_890_000_000, version=2))

@@ -20,12 +20,12 @@ import jsonschema
 import pytest
 
 from scanner.config import ScanConfig
-from scanner.detectors.spreadsheet import SHEET_EXTENSIONS, SpreadsheetInspector
+from scanner.contracts import Inspection, NoProgress, ScanContext, ScanResult
 from scanner.errors import ReadError
+from scanner.inspectors.archive import ARCHIVE_EXTS, ArchiveInspector
+from scanner.inspectors.spreadsheet import SHEET_EXTENSIONS, SpreadsheetInspector
 from scanner.models import Entry, Skipped
 from scanner.names import NameRules
-from scanner.pipeline import Inspection, ScanContext, ScanResult, _NoProgress
-from scanner.sources.archive import ARCHIVE_EXTS, ArchiveInspector
 from scanner.sources.single import SingleFileEntry
 from tests.conftest import ROOT
 from tests.fuzz_data import (
@@ -67,7 +67,7 @@ def _findings(out: Path) -> dict[str, Any]:
 def _context(tree: Path) -> ScanContext:
     config = ScanConfig(sources=[str(tree)], out=tree.parent / "unused", names=TARGETS, parse_timeout=10)
     inspectors = [SpreadsheetInspector(config), ArchiveInspector(config)]
-    return ScanContext(config, NameRules(config.names, True), inspectors, ScanResult(config, started=""), _NoProgress())
+    return ScanContext(config, NameRules(config.names, True), inspectors, ScanResult(config, started=""), NoProgress())
 
 
 def _why_not_clean(entry: Entry, ctx: ScanContext) -> list[str]:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from tree_data import LEAKED, deep_dirs, hit_paths, scan_dirs, write_files, write_raw
 
+from scanner.contracts import ScanResult
 from scanner.models import Link, Skipped
-from scanner.pipeline import ScanResult
 from scanner.sources.local import LocalEntry, LocalSource, decode_name
 
 

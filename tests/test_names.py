@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from tree_data import KEYWORDS, LEAKED, NO_KEYWORD, NOT_COPIES, SAME_NAME, VARIANTS, nfd
 
-from scanner.names import NAME, NAME_KEYWORD, NAME_VARIANT, NameRules, normalise_name
+from scanner.codes import Reason
+from scanner.names import NameRules, normalise_name
 
 
 @pytest.fixture(scope="module")
@@ -14,22 +15,22 @@ def rules() -> NameRules:
 
 
 def _strong(matches) -> list[tuple[str, str]]:
-    return [(m.reason, m.rule) for m in matches if m.reason != NAME_KEYWORD]
+    return [(m.reason, m.rule) for m in matches if m.reason != Reason.NAME_KEYWORD]
 
 
 def test_exact_name(rules: NameRules) -> None:
-    assert _strong(rules.match(LEAKED)) == [(NAME, "exact")]
+    assert _strong(rules.match(LEAKED)) == [(Reason.NAME, "exact")]
 
 
 @pytest.mark.parametrize("name", SAME_NAME)
 def test_same_name_after_nfkc_and_case(rules: NameRules, name: str) -> None:
-    assert _strong(rules.match(name)) == [(NAME, "exact")]
+    assert _strong(rules.match(name)) == [(Reason.NAME, "exact")]
 
 
 @pytest.mark.parametrize(("name", "rule"), VARIANTS)
 def test_every_variant_form(rules: NameRules, name: str, rule: str) -> None:
     matches = rules.match(name)
-    assert _strong(matches) == [(NAME_VARIANT, rule)]
+    assert _strong(matches) == [(Reason.NAME_VARIANT, rule)]
     assert matches[0].target == LEAKED
 
 
@@ -37,7 +38,7 @@ def test_every_variant_form(rules: NameRules, name: str, rule: str) -> None:
 def test_variant_forms_in_full_width_and_upper_case(rules: NameRules, name: str, rule: str) -> None:
     wide = name.replace("(", "（").replace(")", "）").replace("_", "＿").replace(".xlsx", ".XLSX")
     assert wide != name
-    assert _strong(rules.match(wide)) == [(NAME_VARIANT, rule)]
+    assert _strong(rules.match(wide)) == [(Reason.NAME_VARIANT, rule)]
 
 
 @pytest.mark.parametrize("name", NOT_COPIES)
@@ -51,22 +52,22 @@ def test_macos_nfd_names_match() -> None:
     r = NameRules([target], use_keywords=False)
     decomposed = nfd(target)
     assert decomposed != target
-    assert _strong(r.match(decomposed)) == [(NAME, "exact")]
-    assert _strong(r.match(nfd("顧客データ_バックアップ - コピー.xlsx"))) == [(NAME_VARIANT, "windows-copy-ja")]
+    assert _strong(r.match(decomposed)) == [(Reason.NAME, "exact")]
+    assert _strong(r.match(nfd("顧客データ_バックアップ - コピー.xlsx"))) == [(Reason.NAME_VARIANT, "windows-copy-ja")]
     assert _strong(r.match(nfd("顧客データ_バックアップ.pdf"))) == []
 
 
 def test_owner_file_short_target_needs_a_stem() -> None:
     r = NameRules(["ab.xlsx"], use_keywords=False)
-    assert _strong(r.match("~$ab.xlsx")) == [(NAME_VARIANT, "owner-file")]
+    assert _strong(r.match("~$ab.xlsx")) == [(Reason.NAME_VARIANT, "owner-file")]
     assert _strong(r.match("~$.xlsx")) == []
     assert _strong(r.match("~$b.xlsx")) == []
 
 
 def test_target_given_as_a_path_and_several_targets() -> None:
     r = NameRules([r"C:\共有\介護予防_利用者名簿.xlsx", "会計.xlsx"], use_keywords=False)
-    assert _strong(r.match(LEAKED)) == [(NAME, "exact")]
-    assert _strong(r.match("会計 (2).xlsx")) == [(NAME_VARIANT, "numbered")]
+    assert _strong(r.match(LEAKED)) == [(Reason.NAME, "exact")]
+    assert _strong(r.match("会計 (2).xlsx")) == [(Reason.NAME_VARIANT, "numbered")]
     assert r.match("会計.xlsx")[0].target == "会計.xlsx"
     assert _strong(r.match("予算.xlsx")) == []
 
@@ -81,7 +82,7 @@ def test_keyword_rules(rule: str, name: str) -> None:
     r = NameRules([])
     found = [m.rule for m in r.match(name)]
     assert f"keyword:{rule}" in found
-    assert all(m.reason == NAME_KEYWORD for m in r.match(name))
+    assert all(m.reason == Reason.NAME_KEYWORD for m in r.match(name))
 
 
 @pytest.mark.parametrize("name", NO_KEYWORD)
@@ -91,7 +92,7 @@ def test_keyword_negatives(name: str) -> None:
 
 def test_keywords_can_be_turned_off() -> None:
     assert NameRules([], use_keywords=False).match("職員名簿.xlsx") == []
-    assert [m.reason for m in NameRules([LEAKED], use_keywords=False).match(LEAKED)] == [NAME]
+    assert [m.reason for m in NameRules([LEAKED], use_keywords=False).match(LEAKED)] == [Reason.NAME]
 
 
 def test_each_keyword_reported_once() -> None:

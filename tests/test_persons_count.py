@@ -9,11 +9,11 @@ import persons_data as pd
 import pytest
 
 from scanner.config import ScanConfig
+from scanner.contracts import ScanResult
 from scanner.models import Digests, FileHit, FileStat, Location, PersonRecord
 from scanner.persons.analysis import analyse
 from scanner.persons.count import count, make_rows
 from scanner.persons.keys import CASE_KEY, case_key, fingerprint
-from scanner.pipeline import ScanResult
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,7 @@ def test_analysis_flags_derived_files_exactly(scenario, tmp_path):
             continue  # needs the spreadsheet reader: covered by the CLI test
         result.hits.append(_hit(f.relpath, role_reasons[f.role]))
         result.records[len(result.hits) - 1] = records(f.rows)
-    analyse(result)
+    analyse(result, [])
     persons = result.extra["persons"]
     leak_rows = [r for f in scenario.files if f.role in ("leak", "copy") for r in f.rows]
     assert persons["records"] == len(leak_rows)
@@ -125,7 +125,7 @@ def test_min_overlap_threshold(scenario, tmp_path):
         result = ScanResult(config=config, started="")
         result.hits += [_hit("leak.xlsx", ["name"]), _hit("derived.csv", ["pii"])]
         result.records = {0: records(scenario.files[0].rows), 1: records(derived.rows)}
-        analyse(result)
+        analyse(result, [])
         assert ("record-overlap" in result.hits[1].reasons) is flagged
 
 

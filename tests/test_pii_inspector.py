@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scanner.config import ScanConfig
-from scanner.detectors.spreadsheet import SpreadsheetInspector
+from scanner.inspectors.spreadsheet import SpreadsheetInspector
 from scanner.pipeline import run_scan
 from scanner.sources import open_source
 from tests import pii_data as D

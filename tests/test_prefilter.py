@@ -24,13 +24,14 @@ from tree_data import (
 )
 
 from scanner.config import ScanConfig
-from scanner.detectors.spreadsheet import SpreadsheetInspector
+from scanner.inspectors.archive import ArchiveInspector
+from scanner.inspectors.recyclebin import RecycleBinInspector, make_i_file
+from scanner.inspectors.spreadsheet import SpreadsheetInspector
 from scanner.names import NameRules
-from scanner.pipeline import default_inspectors, run_scan
+from scanner.pipeline import run_scan
 from scanner.prefilter import NamePrefilter
-from scanner.recyclebin import RecycleBinInspector, make_i_file
-from scanner.sources import NameBatch
-from scanner.sources.archive import ArchiveInspector
+from scanner.registry import inspectors_for
+from scanner.sources.base import NameBatch
 from scanner.sources.local import LocalSource
 
 # names that probe every corner of the bulk checks: case, width, dots, prefixes, NFD, NUL-free oddities
@@ -64,7 +65,7 @@ def test_bulk_pick_keeps_every_wanted_name(tmp_path: Path, use_keywords: bool) -
     """pick() over a folder = at least every name a rule matches or an inspector wants, in order."""
     config = _config(tmp_path, use_keywords=use_keywords)
     rules = NameRules(config.names, use_keywords)
-    inspectors = default_inspectors(config)
+    inspectors = inspectors_for(config)
     pre = NamePrefilter(rules, inspectors, frozenset())
     names = sorted(set(ALL_NAMES))
     expected = [i for i, n in enumerate(names) if rules.match(n) or any(x.wants_name(n) for x in inspectors)]
@@ -80,7 +81,7 @@ def test_bulk_pick_keeps_every_wanted_name(tmp_path: Path, use_keywords: bool) -
 
 
 def test_folder_of_documents_only_needs_nothing(tmp_path: Path) -> None:
-    pre = NamePrefilter(NameRules([LEAKED]), default_inspectors(_config(tmp_path)), frozenset())
+    pre = NamePrefilter(NameRules([LEAKED]), inspectors_for(_config(tmp_path)), frozenset())
     folder = [f"会議_{i:04d}.{ext}" for i in range(50) for ext in ("docx", "pdf", "jpg")]
     assert list(pre.pick(folder)) == []
     folder[77] = LEAKED

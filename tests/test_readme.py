@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 from conftest import ROOT, run_leakscan
 
-from scanner.recyclebin import make_i_file
+from scanner.codes import SKIP_REASONS, Status, VerifyStatus
+from scanner.inspectors.recyclebin import make_i_file
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 LEAKED = "介護予防_利用者名簿.xlsx"
@@ -174,8 +175,11 @@ def _written_keys(docs: list[dict[str, Any]]) -> dict[str, set[str]]:
 
 
 def _code_literals() -> set[str]:
+    """Every string the code writes literally, and the error keys of the registered analyses."""
+    from scanner.registry import ANALYSES
+
     return {n.value for py in (ROOT / "scanner").rglob("*.py") for n in ast.walk(ast.parse(py.read_text("utf-8")))
-            if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)} | {f"{a.name}_error" for a in ANALYSES}
 
 
 def test_every_documented_field_is_written(real_docs: list[dict[str, Any]]) -> None:
@@ -231,39 +235,6 @@ def test_the_notification_list_is_refused_anywhere_inside_the_output_folder(real
 
 # ---------------------------------------------------------------- skip reasons and statuses
 
-CODE = re.compile(r"^[a-z]+(?:-[a-z]+)*$")
-
-
-def emitted_codes() -> dict[str, set[str]]:
-    """Skip reasons and statuses the scanner can write, from its source: ReadError(code, ...),
-    Skipped(location, code, ...), Inspection(status=code) and (code, "detail text") pairs."""
-    def code(n: ast.AST) -> str | None:
-        ok = isinstance(n, ast.Constant) and isinstance(n.value, str) and CODE.match(n.value)
-        return n.value if ok else None  # type: ignore[union-attr]
-
-    def texty(n: ast.AST) -> bool:
-        return isinstance(n, ast.JoinedStr) or (isinstance(n, ast.Constant) and isinstance(n.value, str)
-                                                and " " in n.value)
-
-    found: dict[str, set[str]] = {}
-    for py in (ROOT / "scanner").rglob("*.py"):
-        for n in ast.walk(ast.parse(py.read_text("utf-8"))):
-            codes: list[str | None] = []
-            if isinstance(n, ast.Call):
-                fn = n.func.id if isinstance(n.func, ast.Name) else getattr(n.func, "attr", "")
-                if fn == "ReadError" and n.args:
-                    codes.append(code(n.args[0]))
-                if fn == "Skipped" and len(n.args) > 1:
-                    codes.append(code(n.args[1]))
-                if fn in ("Inspection", "FileHit"):
-                    codes += [code(k.value) for k in n.keywords if k.arg == "status"]
-            if isinstance(n, ast.Tuple) and len(n.elts) == 2 and texty(n.elts[1]):
-                codes.append(code(n.elts[0]))
-            for c in filter(None, codes):
-                found.setdefault(c, set()).add(str(py.relative_to(ROOT)))
-    return found
-
-
 def reason_table() -> set[str]:
     text = section("Outputs and findings.json")
     m = re.search(r"^\| reason \| what it means \|\n\|[- |]+\|\n((?:\|.*\|\n)+)", text, re.M)
@@ -271,16 +242,13 @@ def reason_table() -> set[str]:
     return {re.search(r"`([^`]+)`", line).group(1) for line in m.group(1).splitlines()}  # type: ignore[union-attr]
 
 
-def test_every_code_the_scanner_emits_is_in_the_reason_table() -> None:
-    found = emitted_codes()
-    assert {"unreadable", "corrupt", "encrypted", "special-file"} <= set(found), "the source scan found too little"
+def test_every_skip_reason_is_in_the_reason_table() -> None:
+    """The README's reason table is exactly codes.SKIP_REASONS; every status code is named somewhere."""
     table = reason_table()
-    # person-count statuses (persons.files[].status) are documented in that section, not as skip reasons
-    skips = {c for c, where in found.items() if not all(w.startswith("scanner/persons/") for w in where)}
-    assert not skips - table, f"reasons the code emits but the README table lacks: {sorted(skips - table)}"
-    assert not table - set(found), f"reasons in the README table the code never emits: {sorted(table - set(found))}"
+    assert table == set(SKIP_REASONS), (f"missing from the README table: {sorted(set(SKIP_REASONS) - table)}; "
+                                        f"not a skip reason: {sorted(table - set(SKIP_REASONS))}")
     spans = set(re.findall(r"`([^`\n]+)`", README))
-    assert not set(found) - spans, f"codes the README never names: {sorted(set(found) - spans)}"
+    assert not set(Status) - spans, f"codes the README never names: {sorted(set(Status) - spans)}"
 
 
 def _runtime_codes(docs: list[dict[str, Any]]) -> set[str]:
@@ -342,14 +310,14 @@ def test_quick_start_figures_are_the_demo_scan(real_docs: list[dict[str, Any]]) 
 
 
 def test_rescan_classes_and_verdicts_are_the_codes() -> None:
-    from scanner import diff
+    from scanner import codes as diff
 
     text = section("Rescan, verify, resume and merge")
     m = re.search(r"^\| class \| meaning \|\n\|[- |]+\|\n((?:\|.*\|\n)+)", text, re.M)
     assert m, "no class table"
     table = [re.search(r"`([^`]+)`", line).group(1) for line in m.group(1).splitlines()]  # type: ignore[union-attr]
     assert table == list(diff.CLASSES)
-    for verdict in (diff.CLEAN, diff.REMAINING, diff.NOT_VERIFIED):
+    for verdict in diff.Verdict:
         assert f"- `{verdict}` (" in text, f"verdict {verdict} is not explained"
     leak = re.search(r"\*\*Verdict\.\*\*(.*?)\n\n", text, re.S).group(1)  # type: ignore[union-attr]
     assert set(re.findall(r"`([a-z-]+)`", leak)) >= diff.LEAK_REASONS
@@ -358,18 +326,8 @@ def test_rescan_classes_and_verdicts_are_the_codes() -> None:
 
 
 def test_verify_statuses_are_the_codes() -> None:
-    """verify --sources rows: the statuses scanner/verify.py can give, each named in the Verify part."""
-    import scanner.verify as verify
-
-    tree = ast.parse(Path(verify.__file__).read_text("utf-8"))
-    codes = {verify.MATCH}
-    for n in ast.walk(tree):
-        if isinstance(n, ast.Tuple) and n.elts and isinstance(n.elts[0], ast.Constant) \
-                and isinstance(n.elts[0].value, str) and CODE.match(n.elts[0].value):
-            codes.add(n.elts[0].value)
-        if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "_row" and len(n.args) > 1 \
-                and isinstance(n.args[1], ast.Constant):
-            codes.add(n.args[1].value)
+    """verify --sources rows: every VerifyStatus, each named in the Verify part."""
+    codes = set(VerifyStatus)
     text = re.search(r"^### Verify\n(.*?)(?=^\*\*|^### )", README, re.S | re.M).group(1)  # type: ignore[union-attr]
     named = set(re.findall(r"`([a-z-]+)`", text))
     assert len(codes) >= 5 and codes <= named, f"verify statuses missing from the README: {sorted(codes - named)}"

@@ -85,7 +85,7 @@ def test_debug_tracebacks_withhold_parser_messages(case: Case, tmp_path: Path) -
     csv_path.parent.mkdir()
     csv_path.write_text(f"氏名,住所\n{case.people[0].name},{secret}\n", encoding="utf-8")
     code = ("import sys\n"
-            "import scanner.detectors.spreadsheet as s\n"
+            "import scanner.inspectors.spreadsheet as s\n"
             "def boom(data, fmt, caps):\n"
             f"    raise ValueError('could not convert: ' + {secret!r})\n"
             "s.analyse_bytes = boom\n"
@@ -111,7 +111,7 @@ def test_verbose_is_leakscan_debug_only(case: Case, tmp_path: Path) -> None:
     share.mkdir()
     (share / "名簿.csv").write_text("氏名,住所\n", encoding="utf-8")
     code = ("import logging, sys\n"
-            "import scanner.detectors.spreadsheet as s\n"
+            "import scanner.inspectors.spreadsheet as s\n"
             "def chatty(data, fmt, caps):\n"
             f"    logging.getLogger('charset_normalizer').debug('decoded: ' + {secret!r})\n"
             "    logging.getLogger('leakscan').debug('own debug line')\n"

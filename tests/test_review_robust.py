@@ -155,7 +155,7 @@ def test_hostile_names_harmless_on_terminal(hostile: tuple[Path, Path, Path]) ->
     assert "\x1b" not in done.stdout + done.stderr and "\u202e" not in done.stdout + done.stderr
     # a debug log line naming the file (an inspector crash logged with -v)
     code = ("import sys\n"
-            "import scanner.detectors.spreadsheet as s\n"
+            "import scanner.inspectors.spreadsheet as s\n"
             "def boom(*a):\n"
             "    raise ValueError('x')\n"
             "s.SpreadsheetInspector.inspect = boom\n"

@@ -18,10 +18,11 @@ import pytest
 from smb_data import PASSWORD, SambaServer, build_loop_tree
 
 from scanner.config import ScanConfig
+from scanner.contracts import ScanResult
 from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people
 from scanner.errors import SourceError, UsageError
 from scanner.models import Link, Skipped
-from scanner.pipeline import ScanResult, run_scan
+from scanner.pipeline import run_scan
 from scanner.sources import open_source
 from scanner.sources.smb import SmbEntry, SmbSource, parse_url
 

@@ -12,7 +12,8 @@ import unicodedata
 from pathlib import Path
 
 from scanner.config import ScanConfig
-from scanner.pipeline import ScanResult, run_scan
+from scanner.contracts import ScanResult
+from scanner.pipeline import run_scan
 from scanner.sources.local import LocalSource
 
 LEAKED = "介護予防_利用者名簿.xlsx"

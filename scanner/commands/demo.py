@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..config import ScanConfig
+from ..config import LANGS, ScanConfig
 from ..errors import UsageError
 
 
@@ -21,7 +21,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=Path("leakscan-demo"), metavar="DIR",
                    help="folder for the demo (default ./leakscan-demo): the share is built in DIR/share and "
                    "the report written to DIR/report")
-    p.add_argument("--lang", choices=["ja", "en"], default="ja", help="report language (default ja)")
+    p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=f"report language (default {ScanConfig.lang})")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     p.set_defaults(run=run)
 

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..config import LANGS, ScanConfig
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -18,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("baseline", type=Path, metavar="OLD_OUT", help="the baseline output folder (or its findings.json)")
     p.add_argument("rescan", type=Path, metavar="NEW_OUT", help="the rescan output folder (or its findings.json)")
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for diff.json and remediation.html")
-    p.add_argument("--lang", choices=["ja", "en"], default="ja", help="report language: ja (default) or en")
+    p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=f"report language: {ScanConfig.lang} (default) or en")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
     p.set_defaults(run=run)
 

@@ -6,6 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..config import LANGS, ScanConfig
+from ..errors import UsageError
+from ..output import prepare_out
+from ..timeutil import now_utc
+from .scan import exit_code, summarise
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -16,18 +22,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("outs", nargs="+", type=Path, metavar="OUT", help="output folders of leakscan scan")
     p.add_argument("--out", required=True, type=Path, metavar="CASE_OUT", help="folder for the combined case")
-    p.add_argument("--lang", choices=["ja", "en"], default="ja", help="report language: ja (default) or en")
+    p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=f"report language: {ScanConfig.lang} (default) or en")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
-    from ..errors import UsageError
-    from ..merge import copy_case_key, merge_findings
-    from ..output import prepare_out
+    from ..merge import copy_case_key, merge_findings  # the machinery loads when the command runs
     from ..publish import publish_findings
-    from ..timeutil import now_utc
-    from .scan import exit_code, summarise
 
     out = args.out.resolve()
     if any(o.resolve() == out for o in args.outs):

@@ -15,7 +15,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..codes import Status, VerifyStatus
+from ..config import ScanConfig
 from ..errors import UsageError
+from ..output import write_private
 from ..textsafe import shown
 
 
@@ -35,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
-    from ..store import load_findings
+    from ..store import load_findings  # the scan machinery loads when a command runs, not when parsing
 
     doc = load_findings(args.out)
     persons = doc.get("persons")
@@ -67,32 +70,33 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
 
 def collect(doc: dict[str, Any], out: Path) -> tuple[list[dict[str, Any]], list[str]]:
     """Re-read every leak-set file and group its rows into persons, as the scan counted them."""
-    from ..config import ScanConfig
-    from ..persons.count import count, make_rows
+    # the person machinery and every inspector load here, not when the command line is parsed
+    from ..persons.count import count, make_rows, probable_pairs, readings_of
     from ..persons.keys import case_key, fingerprint
-    from ..persons.reread import path_entry, read_records, reread_recorded
-    from ..pipeline import ScanResult
+    from ..persons.normalise import normalise_reading
+    from ..persons.reread import Rereader, path_entry
+    from ..registry import inspectors_for
 
     settings = doc["scan"].get("settings", {})
     config = ScanConfig(sources=list(doc["scan"].get("sources", [])), out=out,
                         max_inspect_bytes=settings.get("max_inspect_bytes", ScanConfig.max_inspect_bytes),
                         max_cells=settings.get("max_cells", ScanConfig.max_cells),
                         parse_timeout=settings.get("parse_timeout", ScanConfig.parse_timeout))
-    result = ScanResult(config=config, started="")
+    reader = Rereader(config, inspectors_for(config))
     by_id = {f["id"]: f for f in doc["files"]}
     problems: list[str] = []
     rows, labels = [], []
     for i, f in enumerate(doc["persons"]["files"]):
         labels.append(f"#{f['id']} {f['path']}")
         if f["role"] == "reference":
-            records, status, detail = read_records(path_entry(f.get("source_path") or f["path"]), config, result)
-            if status == "ok" and f.get("sha256") and detail != f["sha256"]:
-                records, status, detail = None, "changed", "the reference file changed since the scan"
+            records, status, detail = reader.read(path_entry(f.get("source_path") or f["path"]))
+            if status == Status.OK and f.get("sha256") and detail != f["sha256"]:
+                records, status, detail = None, VerifyStatus.CHANGED, "the reference file changed since the scan"
         elif f["id"] in by_id:
-            records, status, detail = reread_recorded(by_id[f["id"]], config, result)
+            records, status, detail = reader.recorded(by_id[f["id"]])
         else:
-            records, status, detail = None, "missing", "not listed in findings.json"
-        if f.get("status", "ok") != "ok":
+            records, status, detail = None, VerifyStatus.MISSING, "not listed in findings.json"
+        if f.get("status", Status.OK) != Status.OK:
             continue  # not counted by the scan either
         if records is None:
             problems.append(f"#{f['id']} {f['path']}: not read again ({status}: {detail}); its persons are "
@@ -106,8 +110,6 @@ def collect(doc: dict[str, Any], out: Path) -> tuple[list[dict[str, Any]], list[
     if expected and prints != expected:
         problems.append(f"the files read again give {len(prints)} persons, the scan counted {len(expected)} "
                         f"({len(expected - prints)} missing, {len(prints - expected)} new)")
-    from ..persons.count import probable_pairs, readings_of
-
     review: dict[tuple[str, str], list[str]] = {}
     for rule, a, b in probable_pairs(list(counted.persons), readings_of(counted.persons)):
         note = {"kanji_probable": "斎/斉など似た漢字の別表記の可能性", "one_block_number": "番地が一つ違う別表記の可能性",
@@ -131,17 +133,13 @@ def collect(doc: dict[str, Any], out: Path) -> tuple[list[dict[str, Any]], list[
                                           sorted(files.items(), key=lambda kv: order.get(kv[0], 0))),
                        "spellings": len({r.stages[0] for r in group}),
                        "check": "; ".join(review.get(key_, []))})
-    from ..persons.normalise import normalise_reading
-
     people.sort(key=lambda p: (normalise_reading(p["reading"] or p["name"]), p["address"]))
     return people, problems
 
 
 def write_export(path: Path, people: list[dict[str, Any]], doc: dict[str, Any]) -> None:
     """The .xlsx (openpyxl), written 0600 through output.write_private."""
-    from openpyxl import Workbook
-
-    from ..output import write_private
+    from openpyxl import Workbook  # lazy: only the export writes a workbook
 
     wb = Workbook()
     ws = wb.active

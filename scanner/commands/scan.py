@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import MiB, ScanConfig
+from ..codes import COPY_REASONS, Reason, Status
+from ..config import LANGS, MiB, ScanConfig
+from ..config import ScanConfig as D  # the option defaults are ScanConfig's: written once
 from ..errors import UsageError
 from ..sources.single import IMAGE_SUFFIXES
 from ..textsafe import shown
@@ -15,8 +17,6 @@ from ..textsafe import shown
 if TYPE_CHECKING:
     from ..sources.volume_keys import VolumeKeys
     from ..state import ScanState
-
-STRONG_REASONS = {"name", "name-variant", "known-hash"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -44,34 +44,34 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--organisation", default="", metavar="NAME", help="organisation shown in the report")
     p.add_argument("--note", action="append", default=[], metavar="TEXT",
                    help="free-text note for the chain-of-custody block (repeatable)")
-    p.add_argument("--lang", choices=["ja", "en"], default="ja", help="report language: ja (default) or en")
+    p.add_argument("--lang", choices=LANGS, default=D.lang, help=f"report language: {D.lang} (default) or en")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     p.add_argument("--unmask", action="store_true",
                    help="show personal values in clear in the report (it says so); masked by default")
     p.add_argument("--no-keywords", action="store_true",
                    help="do not report files whose names merely contain keywords such as 名簿 or 住所録")
-    p.add_argument("--max-inspect-mb", type=int, default=256, metavar="MB",
-                   help="largest file whose content is inspected (spreadsheets, archives); larger ones are listed as too-large (default 256)")
-    p.add_argument("--max-cells", type=int, default=20_000_000, metavar="N",
-                   help="largest sheet (rows x columns) read; a larger one is listed as too-large (default 20,000,000)")
-    p.add_argument("--parse-timeout", type=float, default=120.0, metavar="SECONDS",
-                   help="time limit for parsing one file; a file that takes longer is listed as timeout (default 120)")
-    p.add_argument("--archive-depth", type=int, default=3, metavar="N",
-                   help="how deep to open archives inside archives (default 3; 0 = do not open archives)")
-    p.add_argument("--max-archive-mb", type=int, default=4096, metavar="MB",
-                   help="most bytes inflated from one archive, nested ones included; members past it are listed as too-large (default 4096)")
-    p.add_argument("--max-archive-ratio", type=int, default=200, metavar="N",
-                   help="largest inflated/compressed ratio of an archive member over 1 MiB; above it the member is refused as a bomb (default 200)")
+    p.add_argument("--max-inspect-mb", type=int, default=D.max_inspect_bytes // MiB, metavar="MB",
+                   help=f"largest file whose content is inspected (spreadsheets, archives); larger ones are listed as too-large (default {D.max_inspect_bytes // MiB})")
+    p.add_argument("--max-cells", type=int, default=D.max_cells, metavar="N",
+                   help=f"largest sheet (rows x columns) read; a larger one is listed as too-large (default {D.max_cells:,})")
+    p.add_argument("--parse-timeout", type=float, default=D.parse_timeout, metavar="SECONDS",
+                   help=f"time limit for parsing one file; a file that takes longer is listed as timeout (default {D.parse_timeout:g})")
+    p.add_argument("--archive-depth", type=int, default=D.archive_depth, metavar="N",
+                   help=f"how deep to open archives inside archives (default {D.archive_depth}; 0 = do not open archives)")
+    p.add_argument("--max-archive-mb", type=int, default=D.max_archive_total // MiB, metavar="MB",
+                   help=f"most bytes inflated from one archive, nested ones included; members past it are listed as too-large (default {D.max_archive_total // MiB})")
+    p.add_argument("--max-archive-ratio", type=int, default=D.max_archive_ratio, metavar="N",
+                   help=f"largest inflated/compressed ratio of an archive member over 1 MiB; above it the member is refused as a bomb (default {D.max_archive_ratio})")
     p.add_argument("--known-hashes", type=Path, action="append", default=[], metavar="FILE",
                    help="digests of the leaked file (MD5, SHA-1 or SHA-256; one per line, sha256sum or hashdeep "
                    "format): any file with one of them is a copy (reason known-hash), whatever its name")
     p.add_argument("--reference", action="append", default=[], metavar="FILE",
                    help="the original list, when the organisation still has it: read (never changed) and counted "
                    "with the leak set, even outside the SOURCEs (repeatable)")
-    p.add_argument("--min-overlap", type=int, default=10, metavar="N",
+    p.add_argument("--min-overlap", type=int, default=D.min_overlap, metavar="N",
                    help="a personal-records file sharing at least N persons with the leak set is reported as "
-                   "record-overlap (default 10)")
-    p.add_argument("--verify-images", action=argparse.BooleanOptionalAction, default=None,
+                   f"record-overlap (default {D.min_overlap})")
+    p.add_argument("--verify-images", action=argparse.BooleanOptionalAction, default=D.verify_images,
                    help="before walking a disk image, re-read all of it, compare its MD5/SHA-1 with the hashes "
                    "stored in it and hash each image file; on by default for E01/Ex01, --no-verify-images skips it")
     p.add_argument("--luks-passphrase", action="store_true",
@@ -171,7 +171,7 @@ def execute(config: ScanConfig, state: ScanState | None = None) -> tuple[dict, d
 
 def summarise(doc: dict, paths: dict) -> None:
     files = doc["files"]
-    strong = [f for f in files if STRONG_REASONS & set(f["reasons"])]
+    strong = [f for f in files if COPY_REASONS & set(f["reasons"])]
     holding = sum(1 for f in strong if (f.get("pii") or {}).get("records"))
     print(f"copies of the named file: {len(strong)}" + (f" ({holding} holding person records)" if holding else ""),
           file=sys.stderr)
@@ -181,11 +181,11 @@ def summarise(doc: dict, paths: dict) -> None:
     persons = doc.get("persons")
     if persons:
         exact = "-" if persons["unique_exact"] is None else persons["unique_exact"]  # None in a merged case
-        unread = [f for f in persons.get("files", []) if f.get("status") != "ok"]
+        unread = [f for f in persons.get("files", []) if f.get("status") != Status.OK]
         note = f"; NOT counted: {len(unread)} leaked file(s) that could not be read" if unread else ""
         print(f"persons affected:         {persons['unique']} (records {persons['records']}, "
               f"distinct name + address {exact}{note})", file=sys.stderr)
-        derived = [f for f in files if "record-overlap" in f["reasons"]]
+        derived = [f for f in files if Reason.RECORD_OVERLAP in f["reasons"]]
         print(f"files sharing records:    {len(derived)}", file=sys.stderr)
     print(f"report:                   {shown(paths['report'])}", file=sys.stderr)
 
@@ -193,7 +193,7 @@ def summarise(doc: dict, paths: dict) -> None:
 def exit_code(doc: dict) -> int:
     if doc["scan"].get("source_errors"):
         return 2
-    return 1 if any(STRONG_REASONS & set(f["reasons"]) for f in doc["files"]) else 0
+    return 1 if any(COPY_REASONS & set(f["reasons"]) for f in doc["files"]) else 0
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:

@@ -7,6 +7,9 @@ import json
 import sys
 from pathlib import Path
 
+from ..errors import UsageError
+from ..textsafe import shown
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -25,14 +28,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _shown(text: object) -> str:
     """A path for the terminal: control, format and bidi characters (hostile names) shown as ⟨U+XXXX⟩."""
-    from ..textsafe import shown
-
     return shown(text)
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
-    from ..errors import UsageError
-    from ..store import FINDINGS, load_findings
+    from ..store import FINDINGS, load_findings  # the machinery loads when the command runs
     from ..verify import MATCH, check_outputs, verify_sources
 
     if not args.out.is_dir():

@@ -12,30 +12,43 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..codes import COUNTED_REASONS, Reason, Status
+from ..contracts import Inspector, ScanContext, ScanResult
 from ..output import prepare_out
 from .count import Row, count, make_rows
 from .keys import case_key, fingerprint
 from .normalise import is_placeholder_name, record_key
-from .reread import path_entry, read_records
+from .reread import Rereader, path_entry
 
 log = logging.getLogger("leakscan")
 
-LEAK_REASONS = frozenset({"name", "known-hash"})
 MATRIX_CAP = 60  # files in the overlap matrix; the rest are listed without it
 
 
-def leak_set_indexes(result: Any) -> list[int]:
-    """Hit indexes of the leak set: found by the leaked file's name or by a known hash."""
-    return [i for i, h in enumerate(result.hits) if LEAK_REASONS & set(h.reasons)]
+class PersonCount:
+    """The post-scan analysis registered in scanner/registry.py (a ``contracts.Analysis``)."""
+
+    name = "persons"
+    what = "counting persons"
+
+    def __call__(self, ctx: ScanContext) -> None:
+        analyse(ctx.result, ctx.inspectors)
 
 
-def _file_info(fid: Any, path: str, role: str, rows: list[Row], extra: dict[str, Any]) -> dict[str, Any]:
+def leak_set_indexes(result: ScanResult) -> list[int]:
+    """Hit indexes of the leak set whose persons are counted (codes.COUNTED_REASONS)."""
+    return [i for i, h in enumerate(result.hits) if COUNTED_REASONS & set(h.reasons)]
+
+
+def _file_info(fid: int | str, path: str, role: str, rows: list[Row], extra: dict[str, Any]) -> dict[str, Any]:
     return {"id": fid, "path": path, "role": role, "records": len(rows),
             "persons": len({r.key for r in rows}), **extra}
 
 
-def analyse(result: Any) -> None:
-    """Fill result.extra['persons'] and ['overlap']; add reason record-overlap to derived files."""
+def analyse(result: ScanResult, inspectors: list[Inspector]) -> None:
+    """Fill result.extra['persons'] and ['overlap']; add reason record-overlap to derived files.
+
+    ``inspectors`` read the ``--reference`` files (the scan's own, so they are read the same way)."""
     config = result.config
     leak = leak_set_indexes(result)
     if not leak and not config.references:
@@ -47,21 +60,22 @@ def analyse(result: Any) -> None:
         hit = result.hits[i]
         rows, n = make_rows(len(files), result.records.get(i) or [])
         nameless += n
-        status = "ok" if i in result.records else (hit.status if hit.status != "ok" else "no-records")
+        status = Status.OK if i in result.records else (hit.status if hit.status != Status.OK else Status.NO_RECORDS)
         files.append(_file_info(i + 1, hit.location.display(), "leak", rows,
                                 {"sha256": hit.digests.sha256 if hit.digests else None, "status": status}))
         rows_by_file.append(rows)
+    reader = Rereader(config, inspectors, result)
     scanned = {result.hits[i].location.path: i + 1 for i in leak if not result.hits[i].location.containers}
     for k, ref in enumerate(config.references, 1):
         if os.path.abspath(ref) in scanned:  # the reference lies in a scanned source: already counted
             log.info("--reference %s is leak-set file #%d", ref, scanned[os.path.abspath(ref)])
             continue
-        records, status, detail = read_records(path_entry(ref), config, result)
+        records, status, detail = reader.read(path_entry(ref))
         rows, n = make_rows(len(files), records or [])
         nameless += n
-        info = {"sha256": detail if status == "ok" else None, "status": status,
+        info = {"sha256": detail if status == Status.OK else None, "status": status,
                 "source_path": os.path.abspath(ref)}
-        if status != "ok":
+        if status != Status.OK:
             info["detail"] = detail
         files.append(_file_info(f"R{k}", ref, "reference", rows, info))
         rows_by_file.append(rows)
@@ -82,7 +96,7 @@ def analyse(result: Any) -> None:
     log.debug("persons: %d records, %d unique", counted.records, counted.unique)
 
 
-def _overlaps(result: Any, leak: set[int], leak_union: set[str], prints: list[set[str]],
+def _overlaps(result: ScanResult, leak: set[int], leak_union: set[str], prints: list[set[str]],
               files: list[dict[str, Any]], key: bytes) -> list[tuple[dict[str, Any], set[str]]]:
     """Every other personal-records file sharing at least --min-overlap persons with the leak set."""
     found = []
@@ -99,9 +113,9 @@ def _overlaps(result: Any, leak: set[int], leak_union: set[str], prints: list[se
         which = [f["id"] for f, p in zip(files, prints, strict=True) if p & fps]
         hit.overlap = {"records": len(shared), "share_of_file": round(len(shared) / len(fps), 4),
                        "file_persons": len(fps), "files": which}
-        if "record-overlap" not in hit.reasons:
-            hit.reasons.append("record-overlap")
-            hit.matched_rules.append("record-overlap")
+        if Reason.RECORD_OVERLAP not in hit.reasons:
+            hit.reasons.append(Reason.RECORD_OVERLAP)
+            hit.matched_rules.append(Reason.RECORD_OVERLAP)
         found.append(({"id": i + 1, "path": hit.location.display(), "role": "overlap", "records": len(records),
                        "persons": len(fps), "sha256": hit.digests.sha256 if hit.digests else None}, fps))
     return found

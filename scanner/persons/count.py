@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..masking import mask_address, mask_name
+from ..models import PersonRecord
 from .normalise import RULES, is_placeholder_name, normalise_reading, probable_kanji, staged_keys
 
 Key = tuple[str, str]
@@ -74,7 +75,7 @@ class Count:
         }
 
 
-def make_rows(file: int, records: Iterable[Any]) -> tuple[list[Row], int]:
+def make_rows(file: int, records: Iterable[PersonRecord]) -> tuple[list[Row], int]:
     """Rows (with staged keys) from PersonRecords; records without a name (or -, 不明 ...) are counted apart."""
     rows, nameless = [], 0
     for rec in records:

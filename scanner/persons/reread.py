@@ -12,8 +12,16 @@ import os
 from collections.abc import Iterable
 from typing import IO, Any
 
-from ..errors import ReadError
-from ..models import CHAIN_SEPARATOR, Entry, FileStat, Hop, Location, PersonRecord
+from ..codes import Status, VerifyStatus
+from ..config import ScanConfig
+from ..contenttype import content_type
+from ..contracts import Inspector, NoProgress, ScanContext, ScanResult, run_inspector
+from ..errors import LeakscanError, ReadError
+from ..fingerprint import hash_stream
+from ..models import CHAIN_SEPARATOR, Entry, FileStat, Hop, Link, Location, PersonRecord, Skipped
+from ..names import NameRules
+from ..sources import open_source
+from ..sources.base import Item
 from ..sources.local import open_file, stat_file
 
 Outcome = tuple[list[PersonRecord] | None, str, str]  # records, status, sha256 (ok) or detail
@@ -43,106 +51,95 @@ def path_entry(path: str) -> PathEntry:
     return PathEntry(Location(path, absolute), os.fsencode(absolute))
 
 
-def read_records(entry: Entry, config: Any, result: Any) -> Outcome:
-    """Read one entry with the scan's content inspectors: (records or None, status, sha256 or detail)."""
-    from ..contenttype import content_type
-    from ..fingerprint import hash_stream
-    from ..names import NameRules
-    from ..pipeline import ScanContext, _guarded, _NoProgress, default_inspectors
+class Rereader:
+    """Reads person records again with a scan's content inspectors (the spreadsheet reader, the archive
+    opener ...). No name rules apply: only content matters here."""
 
-    inspectors = default_inspectors(config)
-    if not inspectors:
-        return None, "unsupported", "no spreadsheet reader available"
-    ctx = ScanContext(config=config, rules=NameRules([], False), inspectors=inspectors, result=result,
-                      progress=_NoProgress())
-    try:
-        size = entry.stat().size
-        with entry.open() as stream:
-            read = hash_stream(stream, keep_limit=config.max_inspect_bytes)
-    except ReadError as e:
-        return None, e.reason, e.detail
-    except OSError as e:
-        return None, "unreadable", e.strerror or str(e)
-    if read.data is None:
-        return None, "too-large", f"{size} bytes > cap {config.max_inspect_bytes}"
-    data, ctype = read.data, content_type(read.head)
-    status, detail = "no-records", "no personal-records sheet found"
-    for ins in inspectors:
-        if not ins.wants(entry, size, lambda: data[:512]):
-            continue
-        found = _guarded(ins, entry, data, ctype, ctx)
-        if found.records:
-            return list(found.records), "ok", read.digests.sha256
-        if found.status != "ok":
-            status, detail = found.status, found.detail
-    return None, status, detail
+    def __init__(self, config: ScanConfig, inspectors: list[Inspector], result: ScanResult | None = None) -> None:
+        self.config = config
+        self.inspectors = inspectors
+        self.ctx = ScanContext(config=config, rules=NameRules([], False), inspectors=inspectors,
+                               result=result or ScanResult(config=config, started=""), progress=NoProgress())
+
+    def read(self, entry: Entry) -> Outcome:
+        """Read one entry: (records or None, status, sha256 or detail)."""
+        config = self.config
+        if not self.inspectors:
+            return None, Status.UNSUPPORTED, "no spreadsheet reader available"
+        try:
+            size = entry.stat().size
+            with entry.open() as stream:
+                read = hash_stream(stream, keep_limit=config.max_inspect_bytes)
+        except ReadError as e:
+            return None, e.reason, e.detail
+        except OSError as e:
+            return None, Status.UNREADABLE, e.strerror or str(e)
+        if read.data is None:
+            return None, Status.TOO_LARGE, f"{size} bytes > cap {config.max_inspect_bytes}"
+        data, ctype = read.data, content_type(read.head)
+        status, detail = Status.NO_RECORDS, "no personal-records sheet found"
+        for ins in self.inspectors:
+            if not ins.wants(entry, size, lambda: data[:512]):
+                continue
+            found = run_inspector(ins, entry, data, ctype, self.ctx)
+            if found.records:
+                return list(found.records), Status.OK, read.digests.sha256
+            if found.status != Status.OK:
+                status, detail = found.status, found.detail
+        return None, status, detail
+
+    def recorded(self, f: dict[str, Any]) -> Outcome:
+        """Records of a file recorded in findings.json, checked against its recorded SHA-256."""
+        loc = location_of(f)
+        if not loc.containers and os.path.isdir(loc.source):
+            raw = bytes.fromhex(loc.raw_path_hex) if loc.raw_path_hex else os.fsencode(loc.path)
+            outcome = self.read(PathEntry(loc, raw))
+        else:
+            outcome = self._by_walking(loc)
+        records, status, detail = outcome
+        if status == Status.OK and f.get("sha256") and detail != f["sha256"]:
+            return None, VerifyStatus.CHANGED, f"SHA-256 is now {detail}, the scan recorded {f['sha256']}"
+        return outcome
+
+    def _by_walking(self, target: Location) -> Outcome:
+        """Walk the recorded source again (image, SMB, archive members) until ``target`` turns up."""
+        try:
+            source = open_source(target.source)
+            with source:
+                return self._find(source.entries(), target, depth=0) or (
+                    None, Status.VANISHED, "not found again in its source")
+        except LeakscanError as e:
+            return None, Status.SOURCE_ERROR, str(e)
+
+    def _find(self, items: Iterable[Item], target: Location, depth: int) -> Outcome | None:
+        key, shown = target.key(), target.display()
+        for item in items:
+            if isinstance(item, (Skipped, Link)):
+                continue
+            if item.location.key() == key:
+                return self.read(item)
+            if depth < 8 and shown.startswith(item.location.display() + CHAIN_SEPARATOR):
+                found = self._find(self._children(item), target, depth + 1)
+                if found:
+                    return found
+        return None
+
+    def _children(self, entry: Entry) -> Iterable[Item]:
+        """Members of an archive entry, through the same inspectors the scan used."""
+        try:
+            with entry.open() as stream:
+                data = stream.read(self.config.max_inspect_bytes + 1)
+            size = len(data)
+        except (ReadError, OSError):
+            return []
+        out: list[Item] = []
+        for ins in self.inspectors:
+            if ins.wants(entry, size, lambda: data[:512]):
+                out += list(run_inspector(ins, entry, data, content_type(data[:4096]), self.ctx).children)
+        return out
 
 
 def location_of(f: dict[str, Any]) -> Location:
     """The Location a findings.json file entry describes (the inverse of FileHit.to_json)."""
     hops = tuple(Hop(h["kind"], h["name"], h.get("detail") or {}) for h in f.get("container") or [])
     return Location(f["source"], f["inner_path"], hops, f.get("raw_path_hex"))
-
-
-def reread_recorded(f: dict[str, Any], config: Any, result: Any) -> Outcome:
-    """Records of a file recorded in findings.json, checked against its recorded SHA-256."""
-    loc = location_of(f)
-    if not loc.containers and os.path.isdir(loc.source):
-        raw = bytes.fromhex(loc.raw_path_hex) if loc.raw_path_hex else os.fsencode(loc.path)
-        outcome = read_records(PathEntry(loc, raw), config, result)
-    else:
-        outcome = _reread_by_walking(loc, config, result)
-    records, status, detail = outcome
-    if status == "ok" and f.get("sha256") and detail != f["sha256"]:
-        return None, "changed", f"SHA-256 is now {detail}, the scan recorded {f['sha256']}"
-    return outcome
-
-
-def _reread_by_walking(target: Location, config: Any, result: Any) -> Outcome:
-    """Walk the recorded source again (image, SMB, archive members) until ``target`` turns up."""
-    from ..errors import LeakscanError
-    from ..sources import open_source
-
-    try:
-        source = open_source(target.source)
-        with source:
-            return _find(source.entries(), target, config, result, depth=0) or (
-                None, "vanished", "not found again in its source")
-    except LeakscanError as e:
-        return None, "source-error", str(e)
-
-
-def _find(items: Iterable[Any], target: Location, config: Any, result: Any, depth: int) -> Outcome | None:
-    key, shown = target.key(), target.display()
-    for item in items:
-        if not hasattr(item, "open"):
-            continue
-        if item.location.key() == key:
-            return read_records(item, config, result)
-        if depth < 8 and shown.startswith(item.location.display() + CHAIN_SEPARATOR):
-            found = _find(_children(item, config, result), target, config, result, depth + 1)
-            if found:
-                return found
-    return None
-
-
-def _children(entry: Entry, config: Any, result: Any) -> Iterable[Any]:
-    """Members of an archive entry, through the same inspectors the scan used."""
-    from ..contenttype import content_type
-    from ..names import NameRules
-    from ..pipeline import ScanContext, _guarded, _NoProgress, default_inspectors
-
-    inspectors = default_inspectors(config)
-    ctx = ScanContext(config=config, rules=NameRules([], False), inspectors=inspectors, result=result,
-                      progress=_NoProgress())
-    try:
-        with entry.open() as stream:
-            data = stream.read(config.max_inspect_bytes + 1)
-        size = len(data)
-    except (ReadError, OSError):
-        return []
-    out: list[Any] = []
-    for ins in inspectors:
-        if ins.wants(entry, size, lambda: data[:512]):
-            out += list(_guarded(ins, entry, data, content_type(data[:4096]), ctx).children)
-    return out

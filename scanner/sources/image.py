@@ -17,11 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..codes import Status
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
-from . import Item, NameBatch, batched
+from .base import Item, NameBatch, batched
 from .image_layers import Layer, LayerFinder, full_reason
-from .image_recognise import looks_like_image
+from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
 
 __all__ = ["ImageSource", "looks_like_image"]
@@ -72,7 +73,7 @@ class ImageSource:
 
     # --- opening -----------------------------------------------------------------------------
     def __enter__(self) -> ImageSource:
-        from .image_media import dfvfs_without_atime
+        from .image_noatime import dfvfs_without_atime
 
         dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
         storage = self._storage_spec()
@@ -101,7 +102,7 @@ class ImageSource:
     def _mbr_read_directly(self) -> list[Layer]:
         """dfvfs and TSK refused the partition table (a truncated image whose partitions run past its
         end): read the MBR entries directly, so the partitions that are there can still be walked."""
-        from .image_media import mbr_partitions
+        from .image_sniff import mbr_partitions
 
         try:
             head = self._img.read(0, 512)
@@ -142,7 +143,8 @@ class ImageSource:
         from dfvfs.lib import errors as dfvfs_errors
         from dfvfs.resolver import resolver
 
-        from .image_media import FORMAT_NAMES, DfvfsImage, EwfImage, RawImage, split_segments
+        from .image_media import FORMAT_NAMES, DfvfsImage, EwfImage, RawImage
+        from .image_sniff import split_segments
 
         kind = self._kind
         if kind != "EWF" and self._signature() == "ewf":
@@ -172,7 +174,7 @@ class ImageSource:
                               + f" ({full_reason(e)})") from e
 
     def _signature(self) -> str | None:
-        from .image_media import open_evidence, signature_kind
+        from .image_sniff import open_evidence, signature_kind
 
         try:
             fd = open_evidence(self.text)
@@ -222,7 +224,7 @@ class ImageSource:
                 return
             except Exception as e:  # noqa: BLE001 - dfvfs and libyal errors of every kind are data here
                 tsk_error = f"{tsk_error}; dfvfs: {full_reason(e)}" if tsk_error else f"dfvfs: {full_reason(e)}"
-        problem = Skipped(Location(self._source, "/", self._hops(layer, None)), "unsupported",
+        problem = Skipped(Location(self._source, "/", self._hops(layer, None)), Status.UNSUPPORTED,
                           self._no_fs_detail(layer, tsk_error))
         self._problems.append((layer, problem))
 
@@ -306,7 +308,7 @@ class ImageSource:
         return all(self._computed[k] == self._stored[k] for k in common)
 
     def describe(self) -> dict[str, Any]:
-        vols = [self._volume_row(o.layer, o.label, "ok", "", o.walker) for o in self._opened]
+        vols = [self._volume_row(o.layer, o.label, Status.OK, "", o.walker) for o in self._opened]
         vols += [self._volume_row(layer, None, p.reason, p.detail, None) for layer, p in self._problems]
         out: dict[str, Any] = {
             "source": self.text,
@@ -366,11 +368,11 @@ class ImageSource:
                     yield item
             except (OSError, RuntimeError, dfvfs_errors.Error) as e:  # a walk failing mid-way: recorded, go on
                 listed += 1
-                yield Skipped(Location(self._source, "", hops), "corrupt", f"{name}: walk stopped ({full_reason(e)})")
+                yield Skipped(Location(self._source, "", hops), Status.CORRUPT, f"{name}: walk stopped ({full_reason(e)})")
             if not listed:
                 # TSK lists nothing (no error) when a damaged chunk holds the root directory: an
                 # empty listing is not proof of an empty disk, so it is said, not taken as clean
-                yield Skipped(Location(self._source, "/", hops), "empty-volume",
+                yield Skipped(Location(self._source, "/", hops), Status.EMPTY_VOLUME,
                               f"{name}: the file system lists no file at all; it may be empty or its "
                               "directories damaged (check the image with --verify-images)")
 

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterator
 from typing import IO, Any
 
+from ..codes import Status
 from ..errors import ReadError
 from ..models import FileStat, Link, Skipped
 from .image_fs import MAX_DEPTH, FsContext
@@ -67,9 +68,9 @@ class _DfvfsStream(io.RawIOBase):
             self._f.seek(self._pos)
             data = self._f.read(n)
         except _errors() as e:
-            raise ReadError("unreadable", f"dfvfs could not read byte {self._pos}: {full_reason(e)}") from e
+            raise ReadError(Status.UNREADABLE, f"dfvfs could not read byte {self._pos}: {full_reason(e)}") from e
         if not data:
-            raise ReadError("corrupt", f"content ends at byte {self._pos} of {self._size}")
+            raise ReadError(Status.CORRUPT, f"content ends at byte {self._pos} of {self._size}")
         buf[: len(data)] = data
         self._pos += len(data)
         return len(data)
@@ -102,9 +103,9 @@ class DfvfsEntry:
         try:
             fobj = self._entry.GetFileObject()
         except _errors() as e:
-            raise ReadError("unreadable", f"dfvfs could not open it: {full_reason(e)}") from e
+            raise ReadError(Status.UNREADABLE, f"dfvfs could not open it: {full_reason(e)}") from e
         if fobj is None:
-            raise ReadError("unreadable", "dfvfs gives no data stream for this entry")
+            raise ReadError(Status.UNREADABLE, "dfvfs gives no data stream for this entry")
         return io.BufferedReader(_DfvfsStream(fobj, self._size), buffer_size=1 << 20)
 
 
@@ -113,7 +114,7 @@ def walk_dfvfs(ctx: FsContext) -> Iterator[Any]:
     errors = _errors()
     root = ctx.fs.GetRootFileEntry()
     if root is None:
-        yield Skipped(ctx.location(b"/", "/"), "corrupt", "dfvfs finds no root directory in this file system")
+        yield Skipped(ctx.location(b"/", "/"), Status.CORRUPT, "dfvfs finds no root directory in this file system")
         return
     seen: set[Any] = {_identity(root)}
     stack: list[tuple[Any, str, int]] = [(root, "", 0)]
@@ -122,7 +123,7 @@ def walk_dfvfs(ctx: FsContext) -> Iterator[Any]:
         try:
             children = list(directory.sub_file_entries)
         except errors as e:
-            yield Skipped(ctx.location(path.encode(), path or "/"), "corrupt", f"directory not readable: {full_reason(e)}")
+            yield Skipped(ctx.location(path.encode(), path or "/"), Status.CORRUPT, f"directory not readable: {full_reason(e)}")
             continue
         subdirs = []
         for child in children:
@@ -136,18 +137,18 @@ def walk_dfvfs(ctx: FsContext) -> Iterator[Any]:
                 elif child.IsDirectory():
                     key = _identity(child)
                     if key in seen:
-                        yield Skipped(ctx.location(text.encode(), text), "loop", "directory content already walked")
+                        yield Skipped(ctx.location(text.encode(), text), Status.LOOP, "directory content already walked")
                     elif depth + 1 > MAX_DEPTH:
-                        yield Skipped(ctx.location(text.encode(), text), "path-too-long", f"deeper than {MAX_DEPTH} directories")
+                        yield Skipped(ctx.location(text.encode(), text), Status.PATH_TOO_LONG, f"deeper than {MAX_DEPTH} directories")
                     else:
                         seen.add(key)
                         subdirs.append((child, text, depth + 1))
                 elif child.IsFile():
                     yield DfvfsEntry(ctx, text, name, child, int(child.size or 0))
                 else:
-                    yield Skipped(ctx.location(text.encode(), text), "special-file", "device, pipe or socket: not read")
+                    yield Skipped(ctx.location(text.encode(), text), Status.SPECIAL_FILE, "device, pipe or socket: not read")
             except errors as e:
-                yield Skipped(ctx.location(text.encode(), text), "corrupt", f"entry not readable: {full_reason(e)}")
+                yield Skipped(ctx.location(text.encode(), text), Status.CORRUPT, f"entry not readable: {full_reason(e)}")
         stack.extend(reversed(subdirs))
 
 

@@ -16,6 +16,7 @@ from typing import IO, Any
 
 import pytsk3
 
+from ..codes import Status
 from ..errors import ReadError
 from ..models import FileStat, Hop, Link, Location, Skipped
 from .local import decode_name
@@ -155,10 +156,10 @@ class TskStream(io.RawIOBase):
         try:
             data = self._file.read_random(self._pos, n, self._attr[0], self._attr[1])
         except (OSError, RuntimeError) as e:  # RuntimeError: the image reader itself failed
-            reason = "unrecoverable" if self._deleted else "unreadable"
+            reason = Status.UNRECOVERABLE if self._deleted else Status.UNREADABLE
             raise ReadError(reason, f"The Sleuth Kit could not read byte {self._pos}: {e}") from e
         if not data:
-            reason = "unrecoverable" if self._deleted else "corrupt"
+            reason = Status.UNRECOVERABLE if self._deleted else Status.CORRUPT
             raise ReadError(reason, f"content ends at byte {self._pos} of {self._size}")
         buf[: len(data)] = data
         self._pos += len(data)
@@ -200,15 +201,15 @@ class ImageEntry:
 
     def open(self) -> IO[bytes]:
         if self._lost == NTFS_METAFILE:
-            raise ReadError("special-file", self._lost)
+            raise ReadError(Status.SPECIAL_FILE, self._lost)
         if self._lost:
-            raise ReadError("unrecoverable", self._lost)
+            raise ReadError(Status.UNRECOVERABLE, self._lost)
         stream = TskStream(self._file, self._size, self._attr, self.deleted)
         if self.deleted and self._size:
             try:  # probe now, so an unrecoverable entry fails at open() with a clear reason
                 self._file.read_random(0, min(self._size, 4096), self._attr[0], self._attr[1])
             except (OSError, RuntimeError) as e:
-                raise ReadError("unrecoverable", f"deleted; The Sleuth Kit cannot read its content ({e})") from e
+                raise ReadError(Status.UNRECOVERABLE, f"deleted; The Sleuth Kit cannot read its content ({e})") from e
         return io.BufferedReader(stream, buffer_size=1 << 20)
 
 
@@ -276,7 +277,7 @@ def walk_fs(ctx: FsContext) -> Iterator[Any]:
         try:
             listing = list(fs.open_dir(inode=d.addr))
         except (OSError, RuntimeError) as e:
-            yield Skipped(ctx.location(d.raw, d.text, d.utf8), "unrecoverable" if d.gone else "corrupt",
+            yield Skipped(ctx.location(d.raw, d.text, d.utf8), Status.UNRECOVERABLE if d.gone else Status.CORRUPT,
                           f"directory not readable: {e}")
             continue
         subdirs: list[_Dir] = []
@@ -326,9 +327,9 @@ def walk_fs(ctx: FsContext) -> Iterator[Any]:
             elif mtype != _M_VIRT:  # _M_VIRT: $MBR, $FAT1, $FAT2 are TSK's views of FS structures
                 loc = ctx.location(child.raw, child.text, child.utf8)
                 if mtype in _SPECIAL:
-                    yield Skipped(loc, "special-file", f"{_SPECIAL[mtype]}: not read")
+                    yield Skipped(loc, Status.SPECIAL_FILE, f"{_SPECIAL[mtype]}: not read")
                 else:
-                    yield Skipped(loc, "unrecoverable" if deleted else "corrupt", "entry of unknown type")
+                    yield Skipped(loc, Status.UNRECOVERABLE if deleted else Status.CORRUPT, "entry of unknown type")
         stack.extend(reversed(subdirs))
 
 
@@ -360,11 +361,11 @@ def _dir_key(ctx: FsContext, f: Any, addr: int) -> Any:
 def _cannot_enter(child: _Dir, meta: Any, deleted: bool, seen: bool) -> tuple[str, str] | None:
     """(reason, detail) when a directory must not be walked: gone, already seen, too deep."""
     if deleted and (meta is None or int(meta.flags) & _META_ALLOC or not child.addr):
-        return "unrecoverable", "deleted directory; its metadata is gone or reused"
+        return Status.UNRECOVERABLE, "deleted directory; its metadata is gone or reused"
     if seen:
-        return "loop", "directory content already walked (a loop, or a deleted directory whose clusters were reused)"
+        return Status.LOOP, "directory content already walked (a loop, or a deleted directory whose clusters were reused)"
     if child.depth > MAX_DEPTH:
-        return "path-too-long", f"deeper than {MAX_DEPTH} directories"
+        return Status.PATH_TOO_LONG, f"deeper than {MAX_DEPTH} directories"
     return None
 
 

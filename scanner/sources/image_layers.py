@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..codes import Status
 from .volume_keys import VolumeKeys
 
 log = logging.getLogger("leakscan")
@@ -104,7 +105,7 @@ class LayerFinder:
                  facts: dict[str, Any] | None = None) -> None:
         facts = dict(facts or {})
         if depth > MAX_NESTING:
-            self._fail(names, spec, "unsupported", f"volumes nested more than {MAX_NESTING} deep; not followed", facts)
+            self._fail(names, spec, Status.UNSUPPORTED, f"volumes nested more than {MAX_NESTING} deep; not followed", facts)
             return
         try:
             vs = self._scanner.ScanForVolumeSystem(spec)
@@ -131,7 +132,7 @@ class LayerFinder:
             fobj.seek(0)
             fobj.read(512)
         except self._errors as e2:
-            self._fail(names, spec, "unreadable", f"the data of this layer cannot be read: {full_reason(e2)}", facts)
+            self._fail(names, spec, Status.UNREADABLE, f"the data of this layer cannot be read: {full_reason(e2)}", facts)
             return True
         return False
 
@@ -148,7 +149,7 @@ class LayerFinder:
                 log.debug("%s not readable at %s: %s", kind, names, e)
                 self._file_system(parent, names, offset, facts)
                 return
-            self._fail(names, vs, "corrupt", f"{LAYER_NAMES.get(kind, kind)} not readable: {full_reason(e)}", facts)
+            self._fail(names, vs, Status.CORRUPT, f"{LAYER_NAMES.get(kind, kind)} not readable: {full_reason(e)}", facts)
             return
         starts = self._volume_offsets(vs)
         found = False
@@ -200,7 +201,7 @@ class LayerFinder:
             system.Open(vs)
             count = len(list(system.volumes))
         except self._errors as e:
-            self._fail((*base, "vss"), vs, "corrupt", f"Volume Shadow Copies present but not readable: {full_reason(e)}",
+            self._fail((*base, "vss"), vs, Status.CORRUPT, f"Volume Shadow Copies present but not readable: {full_reason(e)}",
                        facts)
             return
         for index in range(count):
@@ -215,12 +216,12 @@ class LayerFinder:
                 created = store.get_creation_time_as_integer()
                 store_facts["snapshot_created"] = _filetime_iso(created)
                 if not store.has_in_volume_data():
-                    self._fail((*base, name), spec, "unsupported",
+                    self._fail((*base, name), spec, Status.UNSUPPORTED,
                                f"{name}: this shadow copy keeps its data on another volume (not in this image); "
                                "its files cannot be read", store_facts)
                     continue
             except self._errors as e:
-                self._fail((*base, name), spec, "corrupt", f"{name}: shadow copy store not readable: {full_reason(e)}",
+                self._fail((*base, name), spec, Status.CORRUPT, f"{name}: shadow copy store not readable: {full_reason(e)}",
                            store_facts)
                 continue
             self._file_system(spec, (*base, name), None, store_facts)
@@ -231,10 +232,10 @@ class LayerFinder:
             root = self._resolver.Resolver.OpenFileEntry(vs)
             subs = list(root.sub_file_entries)
         except self._errors as e:
-            self._fail((*names, "apfs"), vs, "corrupt", f"APFS container not readable: {full_reason(e)}", facts)
+            self._fail((*names, "apfs"), vs, Status.CORRUPT, f"APFS container not readable: {full_reason(e)}", facts)
             return
         if not subs:
-            self._fail((*names, "apfs"), vs, "empty-volume", "APFS container holds no volume", facts)
+            self._fail((*names, "apfs"), vs, Status.EMPTY_VOLUME, "APFS container holds no volume", facts)
         for sub in subs:
             name = (getattr(sub.path_spec, "location", None) or "/apfs").strip("/")
             vol_facts = {**facts, "volume_system": "APFS container"}
@@ -243,12 +244,12 @@ class LayerFinder:
                 locked = volume.is_locked()
                 vol_facts["apfs_volume_name"] = volume.name
             except self._errors as e:
-                self._fail((*names, name), sub.path_spec, "corrupt", f"{name}: APFS volume not readable: {full_reason(e)}",
+                self._fail((*names, name), sub.path_spec, Status.CORRUPT, f"{name}: APFS volume not readable: {full_reason(e)}",
                            vol_facts)
                 continue
             if locked:
                 vol_facts["encryption"] = "APFS (FileVault)"
-                self._fail((*names, name), sub.path_spec, "encrypted",
+                self._fail((*names, name), sub.path_spec, Status.ENCRYPTED,
                            f"{name}: encrypted APFS volume; needs {UNLOCK_HINT['APFS_CONTAINER']}", vol_facts)
                 continue
             fs_spec = self._factory.Factory.NewPathSpec("APFS", location="/", parent=sub.path_spec)
@@ -263,7 +264,7 @@ class LayerFinder:
             entry = self._resolver.Resolver.OpenFileEntry(spec)
             unlocked = bool(entry and entry.Unlock())
         except self._errors as e:
-            self._fail(names, spec, "encrypted", f"{label} volume that {_library(kind)} cannot open: "
+            self._fail(names, spec, Status.ENCRYPTED, f"{label} volume that {_library(kind)} cannot open: "
                        f"{full_reason(e)}; not examined", facts)
             return
         tried = False
@@ -280,7 +281,7 @@ class LayerFinder:
                 unlocked = False
         if not unlocked:
             why = ("the key given does not unlock it" if tried else f"needs {UNLOCK_HINT[kind]}")
-            self._fail(names, spec, "encrypted", f"{label} encrypted volume; {why}; not examined", facts)
+            self._fail(names, spec, Status.ENCRYPTED, f"{label} encrypted volume; {why}; not examined", facts)
             return
         facts["unlocked"] = True
         self._explore(spec, names, None, depth + 1, facts)

@@ -9,176 +9,16 @@ handed to TSK as a ``pytsk3.Img_Info`` subclass, and every file system is then o
 from __future__ import annotations
 
 import hashlib
-import io
 import os
-import re
 from collections.abc import Callable
 from typing import Any
 
 import pytsk3
 
+from ..backends import load
 from ..errors import SourceError
-
-EWF_SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"EVF2\x0d\x0a\x81\x00")
-_NOATIME = getattr(os, "O_NOATIME", 0)
-_RDONLY = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-_SPLIT_RAW = re.compile(r"^(?P<stem>.*)\.(?P<num>\d{3})$")
-
-
-def open_evidence(path: str) -> int:
-    """Open an image file read-only, without touching its access time where the OS allows."""
-    if _NOATIME:
-        try:
-            return os.open(path, _RDONLY | _NOATIME)
-        except PermissionError:
-            pass
-    return os.open(path, _RDONLY)
-
-
-_dfvfs_noatime = False
-
-
-def dfvfs_without_atime() -> None:
-    """Make dfvfs read image files through O_NOATIME descriptors (once per process).
-
-    dfvfs' OS file object opens the image with ``open(path, "rb")``: read-only, but every read then
-    moves the evidence's access time. Its resolver helper is swapped for one whose file object
-    reopens a regular file with :func:`open_evidence` before the first read (devices are left alone).
-    """
-    global _dfvfs_noatime
-    if _dfvfs_noatime:
-        return
-    from dfvfs.file_io import os_file_io
-    from dfvfs.resolver_helpers import manager, os_resolver_helper
-
-    class NoAtimeOSFile(os_file_io.OSFile):
-        def _Open(self) -> None:  # noqa: N802 - dfvfs' interface
-            super()._Open()
-            f = self._file_object
-            if isinstance(f, io.BufferedReader):
-                self._file_object = os.fdopen(open_evidence(f.name), "rb")
-                f.close()
-
-    class NoAtimeOSResolverHelper(os_resolver_helper.OSResolverHelper):
-        def NewFileObject(self, resolver_context: Any, path_spec: Any) -> Any:  # noqa: N802
-            return NoAtimeOSFile(resolver_context, path_spec)
-
-    for module_name, class_name in (("raw_file_io", "RawFile"), ("ewf_file_io", "EWFFile")):
-        module = __import__(f"dfvfs.file_io.{module_name}", fromlist=[class_name])
-        cls = getattr(module, class_name)
-        cls._OpenFileObject = _through_file_objects(cls._OpenFileObject)
-    helper = NoAtimeOSResolverHelper()
-    try:
-        manager.ResolverHelperManager.DeregisterHelper(helper)
-    except KeyError:
-        pass
-    manager.ResolverHelperManager.RegisterHelper(helper)
-    _dfvfs_noatime = True
-
-
-def _through_file_objects(open_file_object: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """dfvfs' raw and EWF readers open a system-level path natively (libsmraw/libewf ``open(path)``);
-    presented as not system-level, they read each segment through dfvfs file objects instead, which
-    are :func:`dfvfs_without_atime`'s O_NOATIME ones."""
-
-    def opened(self: Any, path_spec: Any) -> Any:
-        parent = path_spec.parent
-        if parent is None:
-            return open_file_object(self, path_spec)
-        parent.IsSystemLevel = lambda: False  # instance attribute, removed right after
-        try:
-            return open_file_object(self, path_spec)
-        finally:
-            del parent.IsSystemLevel
-
-    return opened
-
-
-def _read_at(path: str, offset: int, size: int) -> bytes:
-    fd = open_evidence(path)
-    try:
-        return os.pread(fd, size, offset)
-    finally:
-        os.close(fd)
-
-
-def signature_kind(head: bytes, tail: bytes = b"") -> str | None:
-    """What the first 4 KiB (and the last 512 bytes) say the file is, or None.
-
-    Container formats first (their own magic), then a partition table, then a file-system boot
-    sector or superblock at its fixed offset.
-    """
-    if head.startswith(EWF_SIGNATURES):
-        return "ewf"
-    if head.startswith(b"KDMV") or head.startswith(b"# Disk DescriptorFile") or head.startswith(b"COWD"):
-        return "vmdk"
-    if head.startswith(b"vhdxfile"):
-        return "vhdx"
-    if head.startswith(b"conectix") or tail.startswith(b"conectix"):
-        return "vhd"
-    if head.startswith(b"QFI\xfb"):
-        return "qcow"
-    if len(head) >= 520 and head[512:520] == b"EFI PART":
-        return "gpt"
-    if len(head) >= 4104 and head[4096:4104] == b"EFI PART":
-        return "gpt"
-    boot = len(head) >= 512 and head[510:512] == b"\x55\xaa"
-    if boot and head[3:11] == b"NTFS    ":
-        return "ntfs"
-    if boot and head[3:11] == b"EXFAT   ":
-        return "exfat"
-    if boot and (head[54:59] in (b"FAT12", b"FAT16") or head[82:87] == b"FAT32"):
-        return "fat"
-    if len(head) >= 1082 and head[1080:1082] == b"\x53\xef":
-        return "ext"
-    if len(head) >= 1026 and head[1024:1026] in (b"H+", b"HX"):
-        return "hfs+"
-    if boot and _mbr_has_partition(head):
-        return "mbr"
-    return None
-
-
-def _mbr_has_partition(head: bytes) -> bool:
-    """A plausible MBR: boot flags 0x00/0x80 and at least one non-empty partition entry."""
-    found = False
-    for i in range(4):
-        e = head[446 + 16 * i: 462 + 16 * i]
-        if e[0] not in (0x00, 0x80):
-            return False
-        if e[4] != 0 and int.from_bytes(e[12:16], "little") > 0:
-            found = True
-    return found
-
-
-def mbr_partitions(head: bytes, sector: int = 512) -> list[tuple[str, int, int]]:
-    """Primary MBR entries as (p1.., byte offset, byte size), read directly.
-
-    Only a fallback for when The Sleuth Kit refuses the table (a truncated image whose partitions run
-    past its end): the partitions that are there can still be walked.
-    """
-    if len(head) < 512 or head[510:512] != b"\x55\xaa" or not _mbr_has_partition(head):
-        return []
-    out = []
-    for i in range(4):
-        e = head[446 + 16 * i: 462 + 16 * i]
-        ptype, start, count = e[4], int.from_bytes(e[8:12], "little"), int.from_bytes(e[12:16], "little")
-        if ptype in (0x00, 0x05, 0x0F, 0x85, 0xEE) or not start or not count:
-            continue  # empty, extended or GPT-protective
-        out.append((f"p{len(out) + 1}", start * sector, count * sector))
-    return out
-
-
-def split_segments(path: str) -> list[str]:
-    """``disk.000``/``disk.001`` -> every consecutive segment that exists, starting with ``path``."""
-    m = _SPLIT_RAW.match(path)
-    if not m:
-        return [path]
-    stem, num = m.group("stem"), int(m.group("num"))
-    segs = []
-    while os.path.isfile(f"{stem}.{num:03d}"):
-        segs.append(f"{stem}.{num:03d}")
-        num += 1
-    return segs or [path]
+from .image_noatime import open_evidence
+from .image_sniff import split_segments
 
 
 class RawImage(pytsk3.Img_Info):
@@ -271,7 +111,7 @@ class EwfImage(pytsk3.Img_Info):
     """An EnCase image (all its segments) through pyewf, with the hashes stored at acquisition."""
 
     def __init__(self, path: str) -> None:
-        import pyewf
+        pyewf = load("pyewf")
 
         try:
             self.paths = pyewf.glob(path)
@@ -388,9 +228,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
     cannot be opened at all.
     """
     if kind == "EWF":
-        import pyewf
-
-        return [_file_row(p, "segment") for p in pyewf.glob(path)]
+        return [_file_row(p, "segment") for p in load("pyewf").glob(path)]
     if kind in ("RAW", "OS"):
         return [_file_row(p, "segment") for p in split_segments(path)]
     rows = [_file_row(path, "image")]

@@ -15,10 +15,11 @@ from collections.abc import Iterator
 from operator import attrgetter
 from typing import IO, Any
 
+from ..codes import Status
 from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
-from . import Item, NameBatch
+from .base import Item, NameBatch
 
 _BY_NAME = attrgetter("name")
 _NOATIME = getattr(os, "O_NOATIME", 0)
@@ -73,9 +74,9 @@ def stat_file(raw: bytes) -> FileStat:
     try:
         return file_stat(lstat_deep(raw))
     except FileNotFoundError as e:
-        raise ReadError("vanished", "file disappeared during the scan") from e
+        raise ReadError(Status.VANISHED, "file disappeared during the scan") from e
     except OSError as e:
-        raise ReadError("unreadable", e.strerror or str(e)) from e
+        raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
 
 
 def open_file(raw: bytes) -> IO[bytes]:
@@ -84,15 +85,15 @@ def open_file(raw: bytes) -> IO[bytes]:
     try:
         fd = open_deep(raw, _FILE_FLAGS)
     except FileNotFoundError as e:
-        raise ReadError("vanished", "file disappeared during the scan") from e
+        raise ReadError(Status.VANISHED, "file disappeared during the scan") from e
     except OSError as e:
         if e.errno == errno.ELOOP:
-            raise ReadError("special-file", "became a symbolic link during the scan") from e
-        raise ReadError("unreadable", e.strerror or str(e)) from e
+            raise ReadError(Status.SPECIAL_FILE, "became a symbolic link during the scan") from e
+        raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
     st = os.fstat(fd)
     if not statmod.S_ISREG(st.st_mode):
         os.close(fd)
-        raise ReadError("special-file", "not a regular file when opened")
+        raise ReadError(Status.SPECIAL_FILE, "not a regular file when opened")
     os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
 
@@ -252,15 +253,15 @@ class LocalSource:
             try:
                 fd = open_deep(path, _DIR_FLAGS)
             except FileNotFoundError:
-                yield Skipped(self._location(path), "vanished", "directory disappeared during the scan")
+                yield Skipped(self._location(path), Status.VANISHED, "directory disappeared during the scan")
                 continue
             except OSError as e:
-                yield Skipped(self._location(path), "unreadable", f"directory: {e.strerror or e}")
+                yield Skipped(self._location(path), Status.UNREADABLE, f"directory: {e.strerror or e}")
                 continue
             try:
                 st = os.fstat(fd)
                 if (st.st_dev, st.st_ino) in seen_dirs:
-                    yield Skipped(self._location(path), "loop", "directory already walked (bind mount or loop)")
+                    yield Skipped(self._location(path), Status.LOOP, "directory already walked (bind mount or loop)")
                     continue
                 seen_dirs.add((st.st_dev, st.st_ino))
                 self.dirs_walked += 1
@@ -269,7 +270,7 @@ class LocalSource:
                         # scandir(fd) gives str names (surrogateescape for bytes that are not UTF-8)
                         listing = sorted(it, key=_BY_NAME)
                 except OSError as e:
-                    yield Skipped(self._location(path), "unreadable", f"directory listing: {e.strerror or e}")
+                    yield Skipped(self._location(path), Status.UNREADABLE, f"directory listing: {e.strerror or e}")
                     continue
                 prefix = path.rstrip(b"/") + b"/"
                 here = self._location(prefix)
@@ -318,11 +319,11 @@ class LocalSource:
                 else:
                     mode = d.stat(follow_symlinks=False).st_mode
                     kind = _special_kind(mode)
-                    yield Skipped(folder.location(name, raw_name), "special-file", f"{kind}: not read")
+                    yield Skipped(folder.location(name, raw_name), Status.SPECIAL_FILE, f"{kind}: not read")
             except FileNotFoundError:
-                yield Skipped(folder.location(name, raw_name), "vanished", "disappeared during the scan")
+                yield Skipped(folder.location(name, raw_name), Status.VANISHED, "disappeared during the scan")
             except OSError as e:
-                yield Skipped(folder.location(name, raw_name), "unreadable", e.strerror or str(e))
+                yield Skipped(folder.location(name, raw_name), Status.UNREADABLE, e.strerror or str(e))
         if run:
             yield folder.batch(run)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from ..models import FileStat, Location
-from . import Item
+from .base import Item
 from .local import open_file, stat_file
 
 # Names that promise a disk image: when the content is not one, the image was not walked, and that is

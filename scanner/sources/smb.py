@@ -19,9 +19,10 @@ from datetime import UTC, datetime
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
+from ..codes import Status
 from ..errors import ReadError, SourceError, UsageError
 from ..models import FileStat, Hop, Link, Location, Skipped
-from . import Item
+from .base import Item
 
 PASSWORD_ENV = "LEAKSCAN_SMB_PASSWORD"
 METHOD = "read-only SMB (smbprotocol), no mount"
@@ -142,10 +143,10 @@ class SmbEntry:
         try:
             path.encode("utf-16-le")
         except UnicodeEncodeError as e:
-            raise ReadError("unreadable", "name is not valid UTF-16; cannot be opened by name") from e
+            raise ReadError(Status.UNREADABLE, "name is not valid UTF-16; cannot be opened by name") from e
         client = self._source.client
         if client.dead:
-            raise ReadError("connection", client.dead)
+            raise ReadError(Status.CONNECTION, client.dead)
         raw = SmbFile(client, path, self._info.size, self._info.write)
         raw.open_now()
         return io.BufferedReader(raw, buffer_size=BUFFER)
@@ -234,19 +235,19 @@ class SmbSource:
         while stack:
             folder = stack.pop()
             if client.dead:
-                yield Skipped(self.location(folder.path), "connection", f"directory not listed: {client.dead}")
+                yield Skipped(self.location(folder.path), Status.CONNECTION, f"directory not listed: {client.dead}")
                 continue
             try:
                 listing = client.retrying(lambda f=folder: client.list_dir(f.path))
             except Dropped as e:
-                yield Skipped(self.location(folder.path), "connection", f"directory not listed: {e}")
+                yield Skipped(self.location(folder.path), Status.CONNECTION, f"directory not listed: {e}")
                 continue
             except Exception as e:  # noqa: BLE001 - one directory's error is data, the walk goes on
                 from .smb_client import read_error
 
                 err = read_error(e)
                 if root:
-                    what = "no such folder on the share" if err.reason == "vanished" else err.detail
+                    what = "no such folder on the share" if err.reason == Status.VANISHED else err.detail
                     raise SourceError(f"cannot list {self.target.path or '/'} on //{self.target.host}/"
                                       f"{self.target.share}: {what}") from e
                 yield Skipped(self.location(folder.path), err.reason, f"directory: {err.detail}")
@@ -263,7 +264,7 @@ class SmbSource:
                 if info.name == ".":
                     continue
                 if client.dead:
-                    yield Skipped(self.location(folder.child(info.name)), "connection", f"not read: {client.dead}")
+                    yield Skipped(self.location(folder.child(info.name)), Status.CONNECTION, f"not read: {client.dead}")
                     continue
                 item = self._classify(folder, info, seen_dirs, seen_files)
                 if isinstance(item, _Folder):
@@ -282,12 +283,12 @@ class SmbSource:
             if info.file_id:
                 first = seen_dirs.get(key)
                 if first is not None:
-                    return Skipped(self.location(path), "loop",
+                    return Skipped(self.location(path), Status.LOOP,
                                    f"same directory as {first} (SMB file ID 0x{info.file_id:x}): a symbolic link "
                                    "followed by the server or a loop; walked once")
                 seen_dirs[key] = path
             elif folder.depth + 1 > MAX_DEPTH_WITHOUT_IDS:
-                return Skipped(self.location(path), "loop",
+                return Skipped(self.location(path), Status.LOOP,
                                f"server gives no file IDs; stopped at depth {MAX_DEPTH_WITHOUT_IDS}")
             return _Folder(path, folder.depth + 1)
         if info.file_id:

@@ -44,6 +44,7 @@ from smbprotocol.open import (
 from smbprotocol.session import Session
 from smbprotocol.tree import TreeConnect
 
+from ..codes import Status
 from ..errors import ReadError, SourceError
 
 # smbprotocol and pyspnego log every packet (authentication messages included) at debug level, and a
@@ -108,11 +109,11 @@ def read_error(e: BaseException) -> ReadError:
         name = status_name(e)
         if e.status in (NtStatus.STATUS_OBJECT_NAME_NOT_FOUND, NtStatus.STATUS_OBJECT_PATH_NOT_FOUND,
                         NtStatus.STATUS_DELETE_PENDING):
-            return ReadError("vanished", f"disappeared during the scan ({name})")
-        return ReadError("unreadable", name)
+            return ReadError(Status.VANISHED, f"disappeared during the scan ({name})")
+        return ReadError(Status.UNREADABLE, name)
     if is_dropped(e):
-        return ReadError("connection", f"connection lost: {type(e).__name__}")
-    return ReadError("unreadable", type(e).__name__)
+        return ReadError(Status.CONNECTION, f"connection lost: {type(e).__name__}")
+    return ReadError(Status.UNREADABLE, type(e).__name__)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 from smbprotocol.exceptions import SMBException
 from smbprotocol.open import Open
 
+from ..codes import Status
 from ..errors import ReadError
 from .smb_client import Client, Dropped, Pending, read_error
 
@@ -52,7 +53,7 @@ class SmbFile(io.RawIOBase):
             self._size, self._write_time = handle.end_of_file, handle.last_write_time
         elif handle.end_of_file != self._size or handle.last_write_time != self._write_time:
             client.close_handle(handle)
-            raise ReadError("unreadable", "file changed on the server while reconnecting; read stopped")
+            raise ReadError(Status.UNREADABLE, "file changed on the server while reconnecting; read stopped")
         self._handle, self._generation = handle, client.generation
         self._inflight.clear()
         self._next = self._offset
@@ -114,7 +115,7 @@ class SmbFile(io.RawIOBase):
         except ReadError:
             raise
         except Dropped as e:
-            raise ReadError("connection", str(e)) from e
+            raise ReadError(Status.CONNECTION, str(e)) from e
         except (SMBException, OSError) as e:
             raise read_error(e) from e
 

@@ -13,13 +13,14 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..codes import Status
 from ..config import ScanConfig
+from ..contracts import Inspection, ScanContext
 from ..errors import ReadError, SourceError
 from ..models import Entry, Skipped
-from ..pipeline import Inspection, ScanContext
-from .archive import DOCUMENT_EXTS, NOT_ARCHIVE_EXTS
-from .image_recognise import quick_kind, read_ends
-from .single import IMAGE_SUFFIXES
+from ..sources.image_sniff import image_kind, quick_kind, read_ends
+from ..sources.single import IMAGE_SUFFIXES
+from .archive_members import DOCUMENT_EXTS, NOT_ARCHIVE_EXTS
 
 MAX_IMAGE_NESTING = 3  # an image inside an image inside an image: deeper ones are listed, not opened
 MIN_IMAGE = 1024
@@ -97,17 +98,15 @@ class ImageInspector:
         return False
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
-        from .image_recognise import image_kind
-
         path = getattr(entry, "fs_path", None)
         if path is not None:
-            return self._walk(entry, os.fsdecode(path), None, image_kind, ctx)
+            return self._walk(entry, os.fsdecode(path), None, ctx)
         size = entry.stat().size
         if len(data) < size:  # over --max-inspect-mb and not a local file: not in memory, cannot be walked
             kind = quick_kind(data[:4608]) if data else None
             if kind is None and _suffix(entry.name) not in IMAGE_SUFFIXES:
                 return Inspection()
-            return Inspection(status="unsupported", detail=(
+            return Inspection(status=Status.UNSUPPORTED, detail=(
                 f"disk image ({kind or _suffix(entry.name)}) of {size} bytes inside {entry.location.containers[-1].kind}"
                 f" over --max-inspect-mb ({self.config.max_inspect_bytes} bytes): its volumes were not walked; "
                 "copy it out and scan it as a SOURCE"))
@@ -119,25 +118,28 @@ class ImageInspector:
         except OSError:
             os.close(fd)
             raise
-        return self._walk(entry, _memfd_path(fd), fd, image_kind, ctx)
+        return self._walk(entry, _memfd_path(fd), fd, ctx)
 
-    def _walk(self, entry: Entry, path: str, fd: int | None, image_kind: Callable[[str], str | None],
-              ctx: ScanContext) -> Inspection:
+    def _walk(self, entry: Entry, path: str, fd: int | None, ctx: ScanContext) -> Inspection:
         kind = image_kind(path)
         if kind is None:
             if fd is not None:
                 os.close(fd)
             if _suffix(entry.name) in IMAGE_SUFFIXES:
-                return Inspection(status="unsupported", detail=(
+                return Inspection(status=Status.UNSUPPORTED, detail=(
                     "named like a disk image but not recognised as one (no partition table or file system "
                     "leakscan can read): its volumes were not walked; only the file itself was checked"))
             return Inspection()  # not an image after all (the quick check only said maybe)
         if image_depth(entry) >= MAX_IMAGE_NESTING:
             if fd is not None:
                 os.close(fd)
-            return Inspection(status="too-deep", detail=(
+            return Inspection(status=Status.TOO_DEEP, detail=(
                 f"disk image ({kind}) inside {MAX_IMAGE_NESTING} images: not opened; scan it as a SOURCE"))
-        from .image import ImageSource
+        from ..backends import load
+
+        load("pytsk3")
+        load("dfvfs")
+        from ..sources.image import ImageSource  # the image back-ends load only when an image is met
 
         source = ImageSource(path, verify_images=self.config.verify_images, within=entry.location)
         try:
@@ -145,7 +147,7 @@ class ImageInspector:
         except SourceError as e:
             if fd is not None:
                 os.close(fd)
-            return Inspection(status="unsupported", detail=f"disk image ({kind}): {e}",
+            return Inspection(status=Status.UNSUPPORTED, detail=f"disk image ({kind}): {e}",
                               children=list(e.skipped))
         details = source.describe()
         details["source"] = entry.location.display()
@@ -161,7 +163,7 @@ def _walked(source: Any, fd: int | None) -> Iterator[Any]:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as e:  # noqa: BLE001 - a walk failing inside a nested image is data
-        yield Skipped(source.within, "corrupt", f"nested image: walk stopped ({type(e).__name__})")
+        yield Skipped(source.within, Status.CORRUPT, f"nested image: walk stopped ({type(e).__name__})")
     finally:
         source.__exit__()
         if fd is not None:

@@ -10,17 +10,17 @@ timeout), never "no personal data".
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..codes import Reason
 from ..config import MiB, ScanConfig
+from ..contracts import Inspection, ScanContext
+from ..detectors.pii import KINDS, RecordList, SheetFinding, analyse_sheet
 from ..errors import ReadError
+from ..isolation import shared_worker
 from ..models import Entry
 from ..names import split_ext
-from ..pipeline import Inspection
 from ..tables import BINARY_FORMATS, OLE_MAGIC, ZIP_MAGIC, Caps, iter_tables, sniff_format, unreadable_reason
-
-if TYPE_CHECKING:  # the classifier loads only when a spreadsheet is inspected (a plain scan starts faster)
-    from .pii import SheetFinding
 
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".xlam", ".ods",
                               ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn"})
@@ -44,8 +44,6 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
 
     Sheets are analysed while they stream out of the reader, so rows are never all held at once.
     """
-    from .pii import analyse_sheet
-
     sheets, encoding = iter_tables(data, caps, fmt)
     findings, n = [], 0
     for sheet in sheets:
@@ -58,8 +56,6 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
 
 def pii_summary(findings: list[SheetFinding], fmt: str, unmask: bool) -> dict[str, Any]:
     """The ``pii`` block of findings.json: always masked examples; clear ones only in memory for --unmask."""
-    from .pii import KINDS
-
     sheets = [f.to_json(unmask=False) for f in findings]
     if unmask:
         for js, f in zip(sheets, findings, strict=True):
@@ -92,7 +88,7 @@ class SpreadsheetInspector:
             return False
         return head().startswith((ZIP_MAGIC, OLE_MAGIC))
 
-    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: Any) -> Inspection:
+    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         ext = split_ext(entry.name)[1].casefold()
         fmt = sniff_format(data)
         claimed = ext in SHEET_EXTENSIONS
@@ -108,8 +104,6 @@ class SpreadsheetInspector:
         caps = caps_for(self.config, len(data))
         try:
             if fmt in BINARY_FORMATS or fmt == "ole-encrypted":
-                from ..isolation import shared_worker
-
                 findings, _, _ = shared_worker().call(analyse_bytes, (data, fmt, caps), caps.timeout + 5)
             else:
                 findings, _, _ = analyse_bytes(data, fmt, caps)
@@ -117,7 +111,5 @@ class SpreadsheetInspector:
             return Inspection(status=e.reason, detail=e.detail)
         if not findings:
             return Inspection()
-        from .pii import RecordList
-
-        return Inspection(reasons=["pii"], rules=["pii:name+address"],
+        return Inspection(reasons=[Reason.PII], rules=["pii:name+address"],
                           pii=pii_summary(findings, fmt, self.config.unmask), records=RecordList(findings))

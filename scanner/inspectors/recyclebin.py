@@ -14,10 +14,12 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from .models import Entry, Location
-from .timeutil import iso_utc
+from ..codes import Reason, Status
+from ..config import ScanConfig
+from ..contracts import Inspection, ScanContext
+from ..models import Entry, Location
+from ..timeutil import iso_utc
 
 MAX_I_FILE = 544 + 2 * 32768  # a format 2 header with the longest Windows path
 _EPOCH_DELTA = 11644473600  # seconds from 1601-01-01 (FILETIME) to 1970-01-01
@@ -80,7 +82,7 @@ class RecycleBinInspector:
     name = "recycle-bin"
     only_prefixes = ("$I", "$R")  # wants_name as data (scanner.prefilter)
 
-    def __init__(self, config: Any = None) -> None:
+    def __init__(self, config: ScanConfig | None = None) -> None:
         self._originals: dict[str, str] = {}  # $R location key -> original path (when its name matched)
 
     def wants_name(self, name: str) -> bool:
@@ -91,9 +93,7 @@ class RecycleBinInspector:
             return size <= MAX_I_FILE and _in_recycle_bin(entry.location)
         return entry.name.startswith("$R") and entry.location.key() in self._originals
 
-    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: Any) -> Any:
-        from .pipeline import Inspection
-
+    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         if entry.name.startswith("$R"):
             original = self._originals[entry.location.key()]
             matches = ctx.rules.match(_base(original))
@@ -102,12 +102,12 @@ class RecycleBinInspector:
                               annotations={"recycled_from": original})
         info = parse_i_file(data)
         if info is None:
-            return Inspection(status="corrupt", detail="not a recycle bin $I file")
-        matches = [m for m in ctx.rules.match(_base(info.original_path)) if m.reason != "name-keyword"]
+            return Inspection(status=Status.CORRUPT, detail="not a recycle bin $I file")
+        matches = [m for m in ctx.rules.match(_base(info.original_path)) if m.reason != Reason.NAME_KEYWORD]
         if not matches:
             return Inspection()
         self._originals[_sibling_key(entry.location)] = info.original_path
-        return Inspection(reasons=["name-variant"], rules=["recycle-bin:info"],
+        return Inspection(reasons=[Reason.NAME_VARIANT], rules=["recycle-bin:info"],
                           annotations={"recycled_from": info.original_path, "deleted_at": info.deleted_at,
                                        "original_size": info.size})
 

@@ -7,7 +7,10 @@ as ArchiveMemberEntry, Link or Skipped values.
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import io
+import lzma
 import stat as statmod
 import struct
 import tarfile
@@ -19,12 +22,21 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import IO, Any
 
+from ..backends import load
+from ..codes import Status
+from ..contracts import ScanContext
 from ..errors import ReadError
 from ..models import Entry, Hop, Link, Skipped
-from ..pipeline import ScanContext
+from ..sources.base import Item
+from ..sources.local import decode_name
 from ..timeutil import iso_utc
-from .archive import DOCUMENT_MARKERS, ArchiveMemberEntry, Caps, error_reason, member_base_name
-from .local import decode_name
+from .archive_members import (
+    DOCUMENT_MARKERS,
+    ArchiveLimits,
+    ArchiveMemberEntry,
+    error_reason,
+    member_base_name,
+)
 
 DOS_TIME_NOTE = "zip: local time of the computer that made the archive, 2 s resolution"
 UTF8_FLAG = 0x800
@@ -52,8 +64,8 @@ def guess_by_name(name: str, data: bytes) -> str | None:
 class Opened:
     """An archive whose directory was read: its status and a lazy member listing."""
 
-    items: Callable[[], Iterator[Any]]
-    status: str = "ok"
+    items: Callable[[], Iterator[Item]]
+    status: Status = Status.OK
     detail: str = ""
     is_document: bool = False
 
@@ -71,7 +83,7 @@ class _Member:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _yield_member(parent: Entry, hop: Hop, m: _Member, ctx: ScanContext, caps: Caps,
+def _yield_member(parent: Entry, hop: Hop, m: _Member, ctx: ScanContext, caps: ArchiveLimits,
                   opener: Callable[[], IO[bytes]], blocked: tuple[str, str] | None, charged: int = 0):
     """A readable member becomes an entry; a blocked one (encrypted, refused) becomes a Skipped, unless its
     name matches a rule: then it is an entry whose open() fails, so the pipeline lists it as a hit too."""
@@ -129,14 +141,14 @@ def _zip_is_symlink(info: zipfile.ZipInfo) -> bool:
     return info.create_system == 3 and statmod.S_ISLNK(info.external_attr >> 16)
 
 
-def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) -> Opened:
+def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     zf = zipfile.ZipFile(io.BytesIO(data))
     infos = zf.infolist()
     names = {i.filename for i in infos}
     files = [i for i in infos if not i.is_dir()]
     locked = sum(1 for i in files if i.flag_bits & ENCRYPTED_FLAG or i.compress_type == AES_METHOD)
 
-    def items() -> Iterator[Any]:
+    def items() -> Iterator[Item]:
         for info in files:
             path, raw_hex = zip_member_name(info)
             mtime, note = zip_member_time(info)
@@ -151,11 +163,11 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop)
                         pass
                 yield Link(parent.location.child(hop, path, raw_hex), target)
                 continue
-            blocked = (("encrypted", "zip member encrypted (password needed)") if encrypted
+            blocked = ((Status.ENCRYPTED, "zip member encrypted (password needed)") if encrypted
                        else caps.declared(info.file_size, info.compress_size))
             yield _yield_member(parent, hop, m, ctx, caps, partial(zf.open, info), blocked)
 
-    status, detail = ("encrypted", f"zip: {locked} of {len(files)} members encrypted") if locked else ("ok", "")
+    status, detail = (Status.ENCRYPTED, f"zip: {locked} of {len(files)} members encrypted") if locked else (Status.OK, "")
     return Opened(items, status, detail, is_document=any(n in names for n in DOCUMENT_MARKERS))
 
 
@@ -165,13 +177,13 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop)
 class _CappedWriter:
     """py7zr writes each member here; over its cap or the archive budget, extraction stops."""
 
-    def __init__(self, name: str, limit: int, caps: Caps, done: dict[str, bytes]) -> None:
+    def __init__(self, name: str, limit: int, caps: ArchiveLimits, done: dict[str, bytes]) -> None:
         self.name, self.limit, self.caps, self.done = name, limit, caps, done
         self.buf = io.BytesIO()
 
     def write(self, s: bytes | bytearray) -> int:
         if self.buf.tell() + len(s) > self.limit:
-            raise ReadError("too-large", f"7z member over {self.limit} bytes (declared size or memory cap)")
+            raise ReadError(Status.TOO_LARGE, f"7z member over {self.limit} bytes (declared size or memory cap)")
         self.caps.budget.charge(len(s))
         return self.buf.write(s)
 
@@ -191,13 +203,13 @@ class _CappedWriter:
         self.done[self.name] = self.buf.getvalue()
 
 
-def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) -> Opened:
-    import py7zr
+def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
+    py7zr = load("py7zr")  # slow to import, and optional: the member list says when it is missing
 
     try:
         z = py7zr.SevenZipFile(io.BytesIO(data))
     except py7zr.exceptions.PasswordRequired as e:  # header encrypted: not even the names can be read
-        raise ReadError("encrypted", "7z: header encrypted, member names unreadable without the password") from e
+        raise ReadError(Status.ENCRYPTED, "7z: header encrypted, member names unreadable without the password") from e
     encrypted = z.needs_password()
     files = list(z.files)
     regular = [f for f in files if not f.is_directory and not f.is_symlink]
@@ -216,7 +228,7 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) 
         mtime = lw.as_datetime().astimezone(UTC).isoformat().replace("+00:00", "Z") if lw is not None else None
         return _Member(f.filename, None, int(f.uncompressed or 0), None, mtime)
 
-    def items() -> Iterator[Any]:
+    def items() -> Iterator[Item]:
         for f in files:
             if f.is_symlink:
                 yield Link(parent.location.child(hop, f.filename), "?")
@@ -225,11 +237,11 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) 
         for f in regular:
             size = int(f.uncompressed or 0)
             inflated += size
-            blocked = ("encrypted", "7z member encrypted (password needed)") if encrypted else caps.declared(size, None)
+            blocked = (Status.ENCRYPTED, "7z member encrypted (password needed)") if encrypted else caps.declared(size, None)
             if blocked is None and inflated > caps.whole_archive_limit(len(data)):
-                blocked = ("bomb", f"7z declares {inflated} bytes from {len(data)} (ratio over {caps.ratio})")
+                blocked = (Status.BOMB, f"7z declares {inflated} bytes from {len(data)} (ratio over {caps.ratio})")
             if blocked is None and size > caps.member_memory:
-                blocked = ("too-large", f"7z member of {size} bytes over the in-memory cap {caps.member_memory}")
+                blocked = (Status.TOO_LARGE, f"7z member of {size} bytes over the in-memory cap {caps.member_memory}")
             plan.append((f, blocked))
         batch: list[Any] = []
         batch_size = 0
@@ -246,16 +258,16 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) 
                 batch.append(f)
                 batch_size += size
 
-    status, detail = ("encrypted", "7z: members encrypted (password needed)") if encrypted else ("ok", "")
+    status, detail = (Status.ENCRYPTED, "7z: members encrypted (password needed)") if encrypted else (Status.OK, "")
     return Opened(items, status, detail)
 
 
 def _no_open() -> IO[bytes]:
-    raise ReadError("unreadable", "not extracted")
+    raise ReadError(Status.UNREADABLE, "not extracted")
 
 
 def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry, hop: Hop, ctx: ScanContext,
-                      caps: Caps, member: Callable[[Any], _Member]) -> Iterator[Any]:
+                      caps: ArchiveLimits, member: Callable[[Any], _Member]) -> Iterator[Item]:
     """Extract a few members (at most the in-memory cap in all) in one pass, then yield them."""
     if not batch:
         return
@@ -277,7 +289,7 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
             yield _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
         else:
             why = failure if failure and f.filename == factory.current else (
-                failure[0] if failure else "corrupt",
+                failure[0] if failure else Status.CORRUPT,
                 f"not extracted: extraction stopped at {factory.current}" if failure else "missing from the 7z stream")
             yield _yield_member(parent, hop, m, ctx, caps, _no_open, why)
 
@@ -319,26 +331,26 @@ def _tar_tail(tf: tarfile.TarFile, limit: int) -> str | None:
     return None
 
 
-def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) -> Opened:
+def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     """Read as a stream (compressed tars are inflated once, front to back); each regular member is read
     whole into memory before it is yielded, so nothing is inflated twice."""
     stream = io.BytesIO(data)
     tf = tarfile.open(fileobj=stream, mode="r|*", tarinfo=_WatchedTarInfo)
     ratio_limit = caps.whole_archive_limit(len(data))
 
-    def items() -> Iterator[Any]:
+    def items() -> Iterator[Item]:
         count = 0
         while True:
             try:
                 ti = tf.next()
             except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as e:
                 reason, text = error_reason(e)
-                yield Skipped(parent.location, "corrupt", f"tar: unreadable after {count} members: {text}")
+                yield Skipped(parent.location, Status.CORRUPT, f"tar: unreadable after {count} members: {text}")
                 return
             if ti is None:
                 why = _tar_tail(tf, ratio_limit)
                 if why:
-                    yield Skipped(parent.location, "corrupt", f"tar: members after the first {count} not read: {why}")
+                    yield Skipped(parent.location, Status.CORRUPT, f"tar: members after the first {count} not read: {why}")
                 return
             count += 1
             raw = ti.name.encode("utf-8", "surrogateescape")
@@ -352,18 +364,18 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop)
                 continue
             if not ti.isreg():
                 kind = "fifo" if ti.isfifo() else "device" if (ti.ischr() or ti.isblk()) else "other"
-                yield Skipped(loc, "special-file", f"tar {kind}: not read")
+                yield Skipped(loc, Status.SPECIAL_FILE, f"tar {kind}: not read")
                 continue
             m = _Member(path, raw_hex, ti.size, None, iso_utc(ti.mtime))
             end = ti.offset_data + ti.size
             if end > ratio_limit:
                 yield _yield_member(parent, hop, m, ctx, caps, _no_open,
-                                    ("bomb", f"tar declares {end} bytes from {len(data)} (ratio over {caps.ratio})"))
-                yield Skipped(parent.location, "bomb", f"tar: members after {path!r} not read (decompression bomb)")
+                                    (Status.BOMB, f"tar declares {end} bytes from {len(data)} (ratio over {caps.ratio})"))
+                yield Skipped(parent.location, Status.BOMB, f"tar: members after {path!r} not read (decompression bomb)")
                 return
             blocked = caps.declared(ti.size, None)
             if blocked is None and ti.size > caps.member_memory:
-                blocked = ("too-large", f"tar member of {ti.size} bytes over the in-memory cap {caps.member_memory}")
+                blocked = (Status.TOO_LARGE, f"tar member of {ti.size} bytes over the in-memory cap {caps.member_memory}")
             if blocked:
                 yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
                 continue
@@ -385,7 +397,7 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop)
 # ---------------------------------------------------------------- a single compressed file (.gz, .bz2, .xz)
 
 
-def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) -> Opened:
+def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     """A compressed tar (by name, or ``ustar`` in the first inflated block), or else one compressed
     file (``名簿.xlsx.gz`` holds ``名簿.xlsx``)."""
     if parent.name.casefold().endswith(TAR_EXTS) or _inflate_head(data)[257:262] == b"ustar":
@@ -396,7 +408,7 @@ def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, ho
     content, size, blocked, mtime = _inflate_single(data, caps)  # a broken stream raises: the archive is corrupt
     m = _Member(inner, None, size, len(data), iso_utc(mtime) if mtime else None)
 
-    def items() -> Iterator[Any]:
+    def items() -> Iterator[Item]:
         if blocked:
             yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
         else:
@@ -406,10 +418,6 @@ def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, ho
 
 
 def _decompressor(data: bytes) -> Callable[[IO[bytes]], IO[bytes]]:
-    import bz2
-    import gzip
-    import lzma
-
     return gzip.open if data.startswith(b"\x1f\x8b") else bz2.open if data.startswith(b"BZh") else lzma.open  # type: ignore[return-value]
 
 
@@ -422,7 +430,7 @@ def _inflate_head(data: bytes) -> bytes:
         return f.read(512)
 
 
-def _inflate_single(data: bytes, caps: Caps) -> tuple[bytes, int, tuple[str, str] | None, int | None]:
+def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple[str, str] | None, int | None]:
     """Inflate a .gz/.bz2/.xz stream in 1 MiB steps, stopping at the first cap it passes.
     Returns (content, bytes inflated, why refused, gzip mtime)."""
     ratio_limit = caps.whole_archive_limit(len(data))
@@ -433,7 +441,7 @@ def _inflate_single(data: bytes, caps: Caps) -> tuple[bytes, int, tuple[str, str
     while chunk := stream.read(1 << 20):
         size += len(chunk)
         if size > limit:
-            why = "bomb" if limit == ratio_limit else "too-large"
+            why = Status.BOMB if limit == ratio_limit else Status.TOO_LARGE
             return b"", size, (why, f"inflates past {limit} bytes from {len(data)} (ratio {caps.ratio}, caps)"), None
         chunks.append(chunk)
     caps.budget.charge(size)
@@ -484,7 +492,7 @@ def _cpio_reader() -> type:
     return CpioMembers
 
 
-def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop) -> Opened:
+def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     """cpio archives (newc, crc, odc, old binary both byte orders) through dfvfs' cpio reader. Members
     are stored, not compressed: each is a slice of the archive's bytes."""
     reader = _cpio_reader()(encoding="latin-1")  # latin-1 gives the raw name bytes back, decoded below
@@ -505,19 +513,19 @@ def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: Caps, hop: Hop
                 yield Link(loc, decode_name(data[start:start + size])[0])
                 continue
             if kind != statmod.S_IFREG:
-                yield Skipped(loc, "special-file", "cpio device, fifo or socket: not read")
+                yield Skipped(loc, Status.SPECIAL_FILE, "cpio device, fifo or socket: not read")
                 continue
             member = _Member(path, raw_hex, size, size, iso_utc(m.modification_time) if m.modification_time else None)
             blocked = caps.declared(size, None)
             yield _yield_member(parent, hop, member, ctx, caps,
                                 partial(io.BytesIO, data[start:start + size]), blocked)
         if reader.stopped:
-            yield Skipped(parent.location, "corrupt", f"cpio: {reader.stopped}; members after it not read")
+            yield Skipped(parent.location, Status.CORRUPT, f"cpio: {reader.stopped}; members after it not read")
 
     return Opened(items)
 
 
-OPENERS: dict[str, Callable[[Entry, bytes, ScanContext, Caps, Hop], Opened]] = {
+OPENERS: dict[str, Callable[[Entry, bytes, ScanContext, ArchiveLimits, Hop], Opened]] = {
     "zip": open_zip,
     "7z": open_7z,
     "tar": open_tar,

@@ -1,0 +1,47 @@
+"""Optional back-ends: the third-party readers one kind of source or file needs, and how to install them.
+
+Each is imported where it is used, through :func:`load`, so leakscan runs without the ones a scan does
+not need (``leakscan scan backup.zip`` needs no disk-image library). A missing back-end is never a
+silent clean: a SOURCE that needs it is an error, a file that needs it is listed as ``unsupported``,
+both with the command that installs it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from .errors import SourceError
+
+# import name -> (distribution on PyPI, what it reads)
+BACKENDS: dict[str, tuple[str, str]] = {
+    "pytsk3": ("pytsk3", "disk images"),
+    "dfvfs": ("dfvfs", "disk images"),
+    "pyewf": ("libewf-python", "E01 (EnCase) images"),
+    "smbprotocol": ("smbprotocol", "smb:// shares"),
+    "py7zr": ("py7zr", ".7z archives"),
+}
+
+
+class MissingBackend(SourceError):
+    """A back-end a source or a file needs is not installed; the message says what to install."""
+
+    def __init__(self, module: str) -> None:
+        dist, what = BACKENDS[module]
+        super().__init__(f"reading {what} needs the Python package {dist}, which is not installed "
+                         f"(python3 -m pip install {dist})")
+        self.module = module
+
+
+def load(module: str) -> ModuleType:
+    """Import a back-end named in BACKENDS; MissingBackend when it is not installed.
+
+    Only the back-end's own absence is converted: an error inside an installed back-end (a missing
+    shared library, a broken dependency) propagates as it is, so it is never mistaken for "not installed".
+    """
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name != module:
+            raise
+        raise MissingBackend(module) from e

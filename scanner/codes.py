@@ -1,0 +1,143 @@
+"""Every code leakscan writes into findings.json and diff.json, with its meaning beside it, and the named
+sets of codes the rest of the code decides by (modelled on httpx's ``_status_codes.py``).
+
+Codes are ``StrEnum`` members: they compare equal to, hash like and serialise as their plain strings,
+so ``Status.TOO_LARGE == "too-large"`` and the JSON written is the same as with bare strings. Documents
+read back from JSON hold plain strings; compare them with the members. A bottom-floor module: it
+imports nothing from leakscan. Labels for the report live in reports/strings.py, keyed by these values.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    """A code with its meaning (``.meaning``): one line an investigator can read."""
+
+    meaning: str
+
+    def __new__(cls, value: str, meaning: str = "") -> Code:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.meaning = meaning
+        return member
+
+
+class Status(Code):
+    """What became of one file: ``ok``, or why it was not (fully) examined. A file's ``status`` in
+    findings.json, the ``reason`` of a skipped entry, and the status of a leaked file in the person count.
+    A skipped file is not a clean file."""
+
+    OK = "ok", "examined completely"
+    UNREADABLE = "unreadable", "the OS, TSK or the SMB server refused the read (permissions, I/O error)"
+    VANISHED = "vanished", "deleted or moved during the scan"
+    SPECIAL_FILE = "special-file", "FIFO, socket, device, NTFS system file: never opened"
+    LOOP = "loop", "a directory already walked (bind mount, hard-link loop, Samba link)"
+    PATH_TOO_LONG = "path-too-long", "deeper than 256 directories in a disk image"
+    ENCRYPTED = "encrypted", "password-protected workbook, archive or archive member"
+    CORRUPT = "corrupt", "damaged file, container or directory; a parser error or crash"
+    UNSUPPORTED = "unsupported", "a format leakscan cannot read, or whose reader is not installed"
+    TOO_LARGE = "too-large", "over --max-inspect-mb, --max-cells or --max-archive-mb"
+    TIMEOUT = "timeout", "parsing took longer than --parse-timeout"
+    TOO_DEEP = "too-deep", "an archive nested deeper than --archive-depth"
+    BOMB = "bomb", "an archive member over --max-archive-ratio, or inflating past its declared size"
+    UNRECOVERABLE = "unrecoverable", "a deleted file in a disk image whose content cannot be recovered"
+    EMPTY_VOLUME = "empty-volume", "a file system in an image that lists no file at all (damaged or empty)"
+    CONNECTION = "connection", "the SMB connection was lost for good before this file or directory was read"
+    SOURCE_ERROR = "source-error", "a whole SOURCE could not be opened (also in scan.source_errors)"
+    NO_RECORDS = "no-records", "a leaked file read completely, but no personal-records sheet found in it"
+
+
+# Codes a skipped entry can carry (the README's reason table): every status but ok and the person-count one.
+SKIP_REASONS = frozenset(Status) - {Status.OK, Status.NO_RECORDS}
+
+# Skip reasons that cannot hide file content (FIFOs, sockets, devices; a directory walked already):
+# listed, but they do not make a rescan's verdict "not verified".
+NO_CONTENT_SKIPS = frozenset({Status.SPECIAL_FILE, Status.LOOP})
+
+
+class Reason(Code):
+    """Why a file is a hit (a file's ``reasons`` in findings.json)."""
+
+    NAME = "name", "the leaked file's name (NFKC, case-insensitive)"
+    NAME_VARIANT = "name-variant", ("the name with copy decorations or another spreadsheet extension, an "
+                                    "owner file ~$NAME, or a recycle-bin file that held it")
+    NAME_KEYWORD = "name-keyword", "a keyword in the file name (名簿, 住所録 ...): a lead, not a copy"
+    KNOWN_HASH = "known-hash", "its MD5, SHA-1 or SHA-256 is one of --known-hashes"
+    PII = "pii", "a sheet holds person records (names with addresses)"
+    RECORD_OVERLAP = "record-overlap", "shares at least --min-overlap persons with the leak set"
+
+
+# A copy of the named file: what the terminal summary counts as copies, and what makes a scan exit 1.
+COPY_REASONS = frozenset({Reason.NAME, Reason.NAME_VARIANT, Reason.KNOWN_HASH})
+
+# The leak set whose persons are counted: the named file under its own name or with its known bytes.
+# Variants (owner files, recycle-bin $I files, renamed copies) are listed as copies but not counted,
+# so the person figures stay those of the leaked file itself (the demo's 2,382 / 1,117 / 1,077).
+COUNTED_REASONS = frozenset({Reason.NAME, Reason.KNOWN_HASH})
+
+# Hits that are, or hold, the leaked data: any of them left in a rescan blocks a clean verdict. A keyword
+# in a file name alone (名簿, 住所録) is a lead, not a copy: listed and classified, never blocking.
+LEAK_REASONS = COPY_REASONS | {Reason.PII, Reason.RECORD_OVERLAP}
+
+
+class DiffClass(Code):
+    """Where a hit went between a baseline scan and a rescan (each hit gets exactly one class)."""
+
+    REMOVED = "removed", "the baseline path holds no hit any more"
+    REMAINING = "remaining", "same path, same SHA-256"
+    CHANGED = "changed", "same path, other content"
+    UNVERIFIED = "unverified", "the baseline path is still there but could not be read in the rescan"
+    RELOCATED = "relocated", "a new path whose SHA-256 equals a baseline hit's (renamed, moved or copied)"
+    NEW = "new", "a new path with content never seen in the baseline"
+
+
+BASELINE_CLASSES = (DiffClass.REMOVED, DiffClass.REMAINING, DiffClass.CHANGED, DiffClass.UNVERIFIED)
+RESCAN_CLASSES = (DiffClass.RELOCATED, DiffClass.NEW)
+CLASSES = BASELINE_CLASSES + RESCAN_CLASSES
+# classes of a leak-set hit that keep the verdict from being clean
+BLOCKING = frozenset(CLASSES) - {DiffClass.REMOVED}
+
+
+class Verdict(Code):
+    """The rescan's verdict."""
+
+    CLEAN = "clean", "no leak-set hit is left and everything in scope was examined"
+    REMAINING = "remaining", "some leak-set hit is remaining, changed, relocated or new"
+    NOT_VERIFIED = "not-verified", "nothing is known to remain, but something could not be checked"
+
+
+class VerdictReason(Code):
+    """Why the verdict is not clean (``verdict_reasons`` in diff.json)."""
+
+    REMAINING = "remaining", "a leak-set hit remains at its place"
+    CHANGED = "changed", "a leak-set hit's place holds other content"
+    RELOCATED = "relocated", "a leak-set hit's content is at another place"
+    NEW = "new", "a new leak-set hit"
+    UNVERIFIED = "unverified", "a baseline hit could not be read again"
+    SKIPPED = "skipped", "something in the rescan was skipped"
+    SCOPE = "scope", "the rescan's scope differs from the baseline's"
+
+
+class Lingering(Code):
+    """Places where a deleted copy lingers (``lingering`` in diff.json entries)."""
+
+    RECYCLE_BIN = "recycle-bin", "a recycle bin or trash folder"
+    OWNER_FILE = "owner-file", "an Office owner file ~$NAME"
+    AUTORECOVER = "autorecover", "an Office AutoRecover file"
+    ARCHIVE = "archive", "a member of an archive"
+    SNAPSHOT = "snapshot", "a snapshot folder (@GMT-...)"
+    DELETED = "deleted", "a deleted entry in a disk image"
+
+
+class VerifyStatus(Code):
+    """What re-checking a recorded hit at its source found (``verify --sources``; also re-reading a leaked
+    file for the person list, and the manifest check of an output folder)."""
+
+    MATCH = "match", "the same SHA-256 as recorded"
+    CHANGED = "changed", "other content than recorded"
+    MISSING = "missing", "no file at the recorded place any more"
+    UNREADABLE = "unreadable", "there, but could not be read"
+    UNREACHABLE = "unreachable", "its source could not be opened"
+    NOT_HASHED = "not-hashed", "never read in the scan (see its status)"

@@ -1,0 +1,172 @@
+"""The contracts every part of a scan shares: what an inspector is given and returns, the scan's result,
+progress, the resumable state the pipeline consults, and post-scan analyses.
+
+A bottom-floor module: inspectors, analyses, the pipeline and the commands import it; it imports nothing
+from them (import-linter checks it, see pyproject.toml). ``run_inspector`` is the one guarded way to call
+an inspector, for the pipeline and for anything that re-reads a file later (persons, verify).
+(Named ``contracts`` rather than ``inspect`` so it can never shadow the standard library's ``inspect``.)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .codes import Status
+from .config import ScanConfig
+from .errors import ReadError
+from .models import Entry, FileHit, Link, PersonRecord, Skipped
+from .names import NameRules
+from .prefilter import NamePrefilter
+from .sources.base import Item
+
+log = logging.getLogger("leakscan")
+
+
+@dataclass
+class Inspection:
+    """What one content inspector concluded about one file's bytes."""
+
+    reasons: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    status: Status = Status.OK  # not ok: the file is also listed as skipped, with this reason
+    detail: str = ""
+    pii: dict[str, Any] | None = None
+    records: Iterable[PersonRecord] | None = None  # in-memory person records (never serialised in clear)
+    children: Iterable[Item] = ()  # archive members, examined like any other entry
+    annotations: dict[str, Any] | None = None  # extra facts for the hit (e.g. recycled_from)
+
+
+class Inspector(Protocol):
+    """A content detector the pipeline may call. ``wants`` must be cheap (name, size, a few head bytes).
+
+    Register a new one in scanner/registry.py (one line); its class takes the ScanConfig.
+    """
+
+    name: str
+
+    def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool: ...
+
+    # Optional: ``opens_itself = True``: called even for a file over --max-inspect-mb (with only its head
+    # as data), because it reads the file in place itself (disk images).
+    # Optional: ``wants_name(name) -> bool``, a name-only pre-check run before any stat; return False
+    # only when no size or content could make ``wants`` true. Better still, declare it as data (see
+    # scanner.prefilter): ``skip_extensions`` (casefolded last extensions never wanted) and/or
+    # ``only_prefixes`` (names wanted at most), so most names are rejected without a call.
+
+    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection: ...
+
+
+class InspectorClass(Protocol):
+    """What the registry holds: an inspector's class (its ``name``, and a constructor taking the config)."""
+
+    name: str
+
+    def __call__(self, config: ScanConfig) -> Inspector: ...
+
+
+class Progress(Protocol):
+    def file(self) -> None: ...
+
+    def bytes(self, n: int) -> None: ...
+
+    # Optional: ``files(n)``, n files at once (a folder's names that needed no examination).
+
+
+class NoProgress:
+    """Progress that shows nothing (tests, verify, re-reading files)."""
+
+    def file(self) -> None:
+        return None
+
+    def files(self, n: int) -> None:
+        return None
+
+    def bytes(self, n: int) -> None:
+        return None
+
+
+@dataclass
+class ScanResult:
+    config: ScanConfig
+    started: str
+    finished: str = ""
+    files_seen: int = 0
+    bytes_read: int = 0
+    hits: list[FileHit] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    # hit index -> person records (memory only)
+    records: dict[int, Iterable[PersonRecord]] = field(default_factory=dict)
+    source_errors: list[dict[str, str]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # sections added by post-scan analyses
+
+    def mark(self) -> ResultMark:
+        """Where the result lists stand now (before one file is examined)."""
+        return ResultMark(len(self.hits), len(self.skipped), len(self.links), self.files_seen, self.bytes_read)
+
+
+@dataclass
+class ResultMark:
+    """Where the result lists stood when one file's examination began."""
+
+    hits: int
+    skipped: int
+    links: int
+    files_seen: int
+    bytes_read: int
+
+
+class ResumeLog(Protocol):
+    """What the pipeline needs from a resumable scan state (implemented by scanner.state.ScanState)."""
+
+    resuming: bool
+
+    def replay(self, key: str, result: ScanResult) -> bool: ...
+
+    def record(self, key: str, result: ScanResult, mark: ResultMark) -> None: ...
+
+
+@dataclass
+class ScanContext:
+    config: ScanConfig
+    rules: NameRules
+    inspectors: list[Inspector]
+    result: ScanResult
+    progress: Progress
+    known_hashes: frozenset[str] = frozenset()
+    state: ResumeLog | None = None  # when the scan keeps a resumable state
+    # the name rules and the inspectors' name pre-checks combined, so most files need no stat at all
+    prefilter: NamePrefilter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.prefilter = NamePrefilter(self.rules, self.inspectors, self.known_hashes)
+
+
+class Analysis(Protocol):
+    """A post-scan analysis (person counting, record overlap ...): runs once the walk is over.
+
+    It adds sections to ``ctx.result.extra``. A crash in it is recorded as ``extra[name + "_error"]``
+    ("<what> failed") and the scan's findings are still written. Register one in scanner/registry.py.
+    """
+
+    name: str  # the section it fills; names its error key
+    what: str  # what it does, for the error line ("counting persons")
+
+    def __call__(self, ctx: ScanContext) -> None: ...
+
+
+def run_inspector(inspector: Inspector, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
+    """Run one inspector; any crash (even Rust panics, MemoryError) becomes a ``corrupt`` status."""
+    try:
+        return inspector.inspect(entry, data, ctype, ctx)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except ReadError as e:
+        return Inspection(status=e.reason, detail=e.detail)
+    except BaseException as e:  # noqa: BLE001 - parser crashes of every kind are data, not fatal
+        log.debug("inspector %s failed on %s", inspector.name, entry.location.display(), exc_info=True)
+        return Inspection(status=Status.CORRUPT, detail=f"{inspector.name}: {type(e).__name__}")

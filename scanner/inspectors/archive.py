@@ -1,0 +1,140 @@
+"""Archives met while walking any source (.zip, .7z, .tar and compressed tars): members become entries.
+
+An archive is a container like an image or a share: its members are Entry objects one hop deeper
+(``/share/backup_2017.zip » 介護予防_利用者名簿.xlsx``) and go through the same pipeline, so name rules,
+hashes and spreadsheet inspection run on them unchanged. Everything stays in memory (member names are
+display text, never paths on disk), and every byte inflated is counted against two caps, so a zip
+bomb is refused instead of filling memory: ``max_archive_ratio`` (inflated / compressed) and
+``max_archive_total`` (all bytes inflated from one top-level archive, nested ones included).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from ..codes import Status
+from ..config import ScanConfig
+from ..contracts import Inspection, ScanContext
+from ..models import Entry, Hop, Skipped
+from ..sources.base import Item
+from . import archive_formats as fmt
+from .archive_members import (
+    ARCHIVE_EXTS,
+    CPIO_ASCII_MAGIC,
+    CPIO_BINARY_MAGIC,
+    DOCUMENT_EXTS,
+    DOCUMENT_MARKERS,
+    NOT_ARCHIVE_EXTS,
+    SEVENZ_MAGIC,
+    UNSUPPORTED_EXTS,
+    ZIP_EMPTY_MAGIC,
+    ZIP_MAGIC,
+    ArchiveLimits,
+    InflateBudget,
+    archive_depth,
+    error_reason,
+)
+
+
+def _ext_of(name: str, exts: tuple[str, ...]) -> bool:
+    return name.casefold().endswith(exts)  # one C call over the tuple: this runs for every file walked
+
+
+def _last_ext(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].casefold() if dot > 0 else ""
+
+
+def sniff(head: bytes) -> str | None:
+    """Archive format by the first bytes: zip, 7z, tar (ustar), cpio or None."""
+    if head.startswith((ZIP_MAGIC, ZIP_EMPTY_MAGIC)):
+        return "zip"
+    if head.startswith(SEVENZ_MAGIC):
+        return "7z"
+    if head[257:262] == b"ustar":
+        return "tar"
+    if head.startswith(CPIO_ASCII_MAGIC) or _binary_cpio(head):
+        return "cpio"
+    return None
+
+
+def _binary_cpio(head: bytes) -> bool:
+    """Old binary cpio: a 2-byte magic is weak, so the first header must also hold together (a name
+    length that fits, a NUL-terminated name right after the 26-byte header)."""
+    if len(head) < 28 or head[:2] not in CPIO_BINARY_MAGIC:
+        return False
+    order = "little" if head[:2] == b"\xc7\x71" else "big"
+    namesize = int.from_bytes(head[20:22], order)
+    name = head[26:26 + namesize]
+    return 1 < namesize <= 4096 and len(name) == namesize and name.endswith(b"\x00") and b"\x00" not in name[:-1]
+
+
+def _first_zip_member(head: bytes) -> str:
+    """Name of the first local file header (OOXML writes [Content_Types].xml first, ODF mimetype)."""
+    if not head.startswith(ZIP_MAGIC) or len(head) < 30:
+        return ""
+    n = int.from_bytes(head[26:28], "little")
+    return head[30:30 + n].decode("cp437")
+
+
+class ArchiveInspector:
+    """Opens archives and hands their members back to the pipeline as children."""
+
+    name = "archive"
+    skip_extensions = NOT_ARCHIVE_EXTS | frozenset(DOCUMENT_EXTS)  # wants_name as data (scanner.prefilter)
+
+    def __init__(self, config: ScanConfig) -> None:
+        self.config = config
+
+    def wants_name(self, name: str) -> bool:
+        """Name-only pre-check for the pipeline: documents and other known types are never sniffed."""
+        return not (_ext_of(name, DOCUMENT_EXTS) or _last_ext(name) in NOT_ARCHIVE_EXTS)
+
+    def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
+        if not self.wants_name(entry.name):
+            return False
+        if _ext_of(entry.name, ARCHIVE_EXTS + UNSUPPORTED_EXTS):
+            return True
+        if size < 22:  # smaller than an empty zip
+            return False
+        h = head()
+        kind = sniff(h)
+        return kind is not None and not (kind == "zip" and _first_zip_member(h) in DOCUMENT_MARKERS)
+
+    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
+        cfg = self.config
+        depth = archive_depth(entry.location)
+        if depth >= cfg.archive_depth:
+            return Inspection(status=Status.TOO_DEEP,
+                              detail=f"inside {depth} archives; not opened (--archive-depth {cfg.archive_depth})")
+        if _ext_of(entry.name, UNSUPPORTED_EXTS) and sniff(data[:512]) is None:
+            return Inspection(status=Status.UNSUPPORTED, detail=f"{_last_ext(entry.name)} archive: members not examined")
+        parent_caps = getattr(entry, "caps", None)
+        budget = parent_caps.budget if isinstance(parent_caps, ArchiveLimits) else InflateBudget(cfg.max_archive_total)
+        caps = ArchiveLimits(cfg.max_archive_ratio, budget, cfg.max_inspect_bytes)
+        kind = sniff(data[:512]) or fmt.guess_by_name(entry.name, data)
+        if kind is None:
+            return Inspection(status=Status.CORRUPT, detail="not a zip, 7z or tar archive")
+        detail = {"format": "tar" if kind == "compressed" else kind}  # a lone .gz/.bz2/.xz file says so itself
+        if entry.location.raw_path_hex:
+            detail["raw_path_hex"] = entry.location.raw_path_hex
+        hop = Hop("archive", entry.location.path, detail)
+        try:
+            opened = fmt.OPENERS[kind](entry, data, ctx, caps, hop)
+        except Exception as e:  # noqa: BLE001 - a broken archive is data, not a crash
+            reason, text = error_reason(e)
+            return Inspection(status=reason, detail=f"{kind}: {text}")
+        if opened.is_document and not _ext_of(entry.name, ARCHIVE_EXTS):
+            return Inspection()  # an Office/OpenDocument file under another name: a document, not an archive
+        return Inspection(status=opened.status, detail=opened.detail, children=_guard(opened.items(), entry, kind))
+
+
+def _guard(items: Iterator[Item], entry: Entry, kind: str) -> Iterator[Item]:
+    """The pipeline walks children unguarded: a crash half-way through an archive becomes a Skipped."""
+    try:
+        yield from items
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # noqa: BLE001 - listing errors are data
+        reason, text = error_reason(e)
+        yield Skipped(entry.location, reason, f"{kind}: listing stopped: {text}")

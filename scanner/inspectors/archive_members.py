@@ -1,0 +1,185 @@
+"""Archive members as entries, and the caps they are inflated under (a bomb is refused, not inflated).
+
+A member is an Entry one hop deeper than its archive; its bytes are counted as they stream, against its
+declared size, the inflate ratio (``--max-archive-ratio``) and the bytes left for the whole top-level
+archive (``--max-archive-mb``), nested archives included. Shared by the archive inspector
+(scanner.inspectors.archive) and the per-format listings (scanner.inspectors.archive_formats).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO
+
+from ..backends import MissingBackend
+from ..codes import Status
+from ..errors import ReadError
+from ..models import FileStat, Location
+
+# Below this many inflated bytes the ratio is not checked: a small text file of spaces legitimately
+# compresses 1000:1, and a few MiB of memory is harmless.
+RATIO_GRACE = 1 << 20
+
+ARCHIVE_EXTS = (".zip", ".7z", ".tar", ".cpio", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
+                ".gz", ".bz2", ".xz")
+# Archive formats met in Japanese offices that no installed library reads: listed, never silently passed.
+UNSUPPORTED_EXTS = (".lzh", ".lha", ".rar", ".cab", ".arj")
+# Other known types: never sniffed for archive bytes, so most files cost this inspector no read at all.
+NOT_ARCHIVE_EXTS = frozenset({
+    ".xls", ".csv", ".tsv", ".txt", ".doc", ".ppt", ".rtf", ".pdf", ".jtd", ".mdb", ".accdb", ".msg", ".eml",
+    ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".mp3", ".mp4", ".mov", ".avi", ".wav",
+    ".exe", ".dll", ".sys", ".so", ".msi", ".jar", ".apk", ".epub", ".py", ".js", ".html", ".htm", ".css",
+    ".xml", ".json", ".log", ".ini", ".lnk", ".url"})
+# Office and OpenDocument files are zips too, but they are documents: never expanded as archives.
+DOCUMENT_EXTS = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam", ".xlsb", ".docx", ".docm", ".dotx", ".dotm",
+                 ".pptx", ".pptm", ".ppsx", ".potx", ".ods", ".odt", ".odp", ".odg", ".ots", ".ott")
+DOCUMENT_MARKERS = ("[Content_Types].xml", "mimetype")
+
+ZIP_MAGIC = b"PK\x03\x04"
+ZIP_EMPTY_MAGIC = b"PK\x05\x06"
+SEVENZ_MAGIC = b"7z\xbc\xaf\x27\x1c"
+CPIO_ASCII_MAGIC = (b"070701", b"070702", b"070707")  # newc, crc, odc
+CPIO_BINARY_MAGIC = (b"\xc7\x71", b"\x71\xc7")  # old binary, little and big endian
+
+
+class InflateBudget:
+    """Bytes inflated from one top-level archive and everything nested in it."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.used = 0
+
+    def remaining(self) -> int:
+        return max(self.total - self.used, 0)
+
+    def charge(self, n: int) -> None:
+        self.used += n
+        if self.used > self.total:
+            raise ReadError(Status.TOO_LARGE, f"archive content over the cap of {self.total} bytes (--max-archive-mb)")
+
+
+@dataclass
+class ArchiveLimits:
+    """The limits one archive is opened with (not to be confused with tables.Caps, a workbook's parse caps)."""
+
+    ratio: int
+    budget: InflateBudget
+    member_memory: int  # largest member held whole in memory (7z and tar members)
+
+    def whole_archive_limit(self, packed: int) -> int:
+        """Most bytes an archive of ``packed`` bytes may inflate to in all (solid 7z and compressed tars
+        have no per-member compressed size, so the ratio applies to the archive as a whole)."""
+        return max(RATIO_GRACE, self.ratio * packed)
+
+    def declared(self, size: int, compressed: int | None) -> tuple[str, str] | None:
+        """Refuse a member by what its header declares, before inflating a byte of it."""
+        if size > self.budget.remaining():
+            return (Status.TOO_LARGE, f"declares {size} bytes; {self.budget.remaining()} left under the archive cap")
+        if compressed is not None and size > RATIO_GRACE and size > self.ratio * max(compressed, 1):
+            return (Status.BOMB, f"declares {size} bytes from {compressed} compressed "
+                            f"(ratio over {self.ratio}, --max-archive-ratio)")
+        return None
+
+
+def error_reason(e: BaseException) -> tuple[str, str]:
+    """A third-party extraction error -> (reason, detail) for a ReadError or a Skipped."""
+    text = str(e)[:200]
+    low = text.casefold()
+    if isinstance(e, ReadError):
+        return e.reason, e.detail
+    if isinstance(e, MissingBackend):
+        return Status.UNSUPPORTED, str(e)
+    if "password" in low or "encrypt" in low or type(e).__name__ == "PasswordRequired":
+        return Status.ENCRYPTED, text or type(e).__name__
+    if isinstance(e, NotImplementedError) or type(e).__name__ == "UnsupportedCompressionMethodError":
+        return Status.UNSUPPORTED, text or type(e).__name__
+    if isinstance(e, MemoryError):
+        return Status.TOO_LARGE, "out of memory while inflating"
+    return Status.CORRUPT, f"{type(e).__name__}: {text}" if text else type(e).__name__
+
+
+class _MemberReader(io.RawIOBase):
+    """A member's inflated bytes, counted as they stream: over its declared size, over the ratio or over
+    the archive budget, reading stops with a ReadError (the pipeline records it)."""
+
+    def __init__(self, raw: IO[bytes], member: ArchiveMemberEntry) -> None:
+        self._raw = raw
+        self._m = member
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
+        try:
+            chunk = self._raw.read(len(b))
+        except ReadError:
+            raise
+        except Exception as e:  # noqa: BLE001 - zlib, zipfile, lzma ... errors are data about this member
+            raise ReadError(*error_reason(e)) from e
+        n = len(chunk)
+        self._pos += n
+        m = self._m
+        if self._pos > m.size:
+            raise ReadError(Status.BOMB, f"inflates past its declared size of {m.size} bytes")
+        if (m.compressed is not None and self._pos > RATIO_GRACE
+                and self._pos > m.caps.ratio * max(m.compressed, 1)):
+            raise ReadError(Status.BOMB, f"inflates over ratio {m.caps.ratio} (--max-archive-ratio)")
+        if self._pos > m.charged:
+            m.caps.budget.charge(self._pos - m.charged)
+            m.charged = self._pos
+        b[:n] = chunk
+        return n
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+class ArchiveMemberEntry:
+    """One member of an archive, examined like any file. ``blocked`` makes open() fail with that reason
+    (an encrypted member or a refused bomb whose name still matched a rule)."""
+
+    kind = "file"
+
+    def __init__(self, location: Location, name: str, deleted: bool, size: int, compressed: int | None,
+                 mtime: str | None, time_note: str | None, opener: Callable[[], IO[bytes]], caps: ArchiveLimits,
+                 blocked: tuple[str, str] | None = None, charged: int = 0) -> None:
+        self.location = location
+        self.name = name
+        self.deleted = deleted
+        self.size = size
+        self.compressed = compressed
+        self._mtime = mtime
+        self._time_note = time_note
+        self._opener = opener
+        self.caps = caps  # nested archives share the top-level budget
+        self.blocked = blocked
+        self.charged = charged
+
+    def stat(self) -> FileStat:
+        return FileStat(self.size, self._mtime, time_note=self._time_note)
+
+    def open(self) -> IO[bytes]:
+        if self.blocked:
+            raise ReadError(*self.blocked)
+        try:
+            raw = self._opener()
+        except ReadError:
+            raise
+        except Exception as e:  # noqa: BLE001 - converted at the boundary
+            raise ReadError(*error_reason(e)) from e
+        return io.BufferedReader(_MemberReader(raw, self))
+
+
+def member_base_name(path: str) -> str:
+    """The base name the name rules see; archives from Windows may use backslashes."""
+    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def archive_depth(location: Location) -> int:
+    return sum(1 for h in location.containers if h.kind == "archive")

@@ -1,0 +1,84 @@
+"""Every content inspector and post-scan analysis a scan runs, named in one list each.
+
+Modelled on dissect.target's filesystem register list and plaso's parsers manager: the members are
+imported here by name, so a member that fails to import stops leakscan with an error instead of quietly
+scanning without it (a scan without its archive or spreadsheet inspector would report a silent clean);
+two members with the same name are refused. The order is the order the pipeline asks them in.
+
+To add an inspector: write a class following ``contracts.Inspector`` (a ``name``, ``wants``, ``inspect``;
+its constructor takes the ScanConfig) in scanner/inspectors/, import it below and add it to INSPECTORS.
+An analysis follows ``contracts.Analysis`` and goes into ANALYSES.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Generic, Protocol, TypeVar
+
+from .config import ScanConfig
+from .contracts import Analysis, Inspector, InspectorClass
+from .errors import LeakscanError
+from .inspectors.archive import ArchiveInspector
+from .inspectors.image import ImageInspector
+from .inspectors.recyclebin import RecycleBinInspector
+from .inspectors.spreadsheet import SpreadsheetInspector
+from .persons.analysis import PersonCount
+
+
+class RegistryError(LeakscanError):
+    """A registry was given a member without a name, or two members with one name (a programming error)."""
+
+
+class _Named(Protocol):
+    name: str
+
+
+T = TypeVar("T", bound=_Named)
+
+
+class Registry(Generic[T]):
+    """Members by name, in registration order; a missing or duplicate name is refused at once."""
+
+    def __init__(self, kind: str, members: Iterable[T] = ()) -> None:
+        self.kind = kind
+        self._members: dict[str, T] = {}
+        for member in members:
+            self.register(member)
+
+    def register(self, member: T) -> T:
+        name = getattr(member, "name", None)
+        if not isinstance(name, str) or not name:
+            raise RegistryError(f"{self.kind} {member!r} has no name")
+        if name in self._members:
+            raise RegistryError(f"two {self.kind}s are named {name!r}: {self._members[name]!r} and {member!r}")
+        self._members[name] = member
+        return member
+
+    def names(self) -> list[str]:
+        return list(self._members)
+
+    def __getitem__(self, name: str) -> T:
+        return self._members[name]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._members.values())
+
+    def __len__(self) -> int:
+        return len(self._members)
+
+
+INSPECTORS: Registry[InspectorClass] = Registry("inspector", [
+    SpreadsheetInspector,
+    ArchiveInspector,
+    RecycleBinInspector,
+    ImageInspector,
+])
+
+ANALYSES: Registry[Analysis] = Registry("analysis", [
+    PersonCount(),
+])
+
+
+def inspectors_for(config: ScanConfig) -> list[Inspector]:
+    """A fresh instance of every registered inspector (some keep state across the files of one scan)."""
+    return [cls(config) for cls in INSPECTORS]

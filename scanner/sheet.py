@@ -1,0 +1,54 @@
+"""One sheet of rows, and the caps a table reader works under (cells, inflated bytes, seconds).
+
+Shared by every reader (scanner.tables for calamine, openpyxl and text; scanner.xlsb for pyxlsb), so
+the readers import it and not each other.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .codes import Status
+from .errors import ReadError
+
+
+@dataclass
+class Sheet:
+    """One sheet: rows of cell values; ``first_row`` (1-based) / ``first_col`` (0-based) place them."""
+
+    name: str
+    rows: Iterable[list[object]]  # a list, or a stream while a workbook is being read
+    first_row: int = 1
+    first_col: int = 0
+
+
+@dataclass(frozen=True)
+class Caps:
+    """Limits for one file: cells per sheet, bytes after decompression, seconds of parsing."""
+
+    max_cells: int = 20_000_000
+    max_inflated: int = 2 << 30
+    timeout: float = 120.0
+
+
+class CellBudget:
+    """Cells and wall time spent on one file; raising ReadError when either runs out."""
+
+    def __init__(self, caps: Caps) -> None:
+        self.caps = caps
+        self.cells = 0
+        self.deadline = time.monotonic() + caps.timeout
+
+    def add(self, n: int) -> None:
+        self.cells += n
+        if self.cells > self.caps.max_cells:
+            raise ReadError(Status.TOO_LARGE, f"a sheet has more than {self.caps.max_cells} cells (--max-cells)")
+
+    def next_sheet(self) -> None:
+        self.cells = 0
+
+    def tick(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise ReadError(Status.TIMEOUT, f"parsing took longer than {self.caps.timeout:g} s")

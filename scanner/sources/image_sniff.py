@@ -1,0 +1,180 @@
+"""What a file is, by its content alone: a disk image, a partition or file-system image, or neither.
+
+Cheap first: the fixed signatures of the common container, volume and file-system formats in the first
+4.5 KiB and the last 512 bytes (standard library only, so ``leakscan scan backup.zip`` works where the
+image back-ends are not installed); then, for a file those do not name, dfvfs' own signature scanner
+(pysigscan and The Sleuth Kit over the storage-media, volume-system and file-system specifications dfvfs
+ships), which knows every format dfvfs can open. An image named ``.bin``, ``evidence`` or ``backup.jpg``
+is recognised all the same. Image files are opened read-only without touching their access time
+(``open_evidence``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+
+from .image_noatime import open_evidence
+
+EWF_SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"EVF2\x0d\x0a\x81\x00")
+_SPLIT_RAW = re.compile(r"^(?P<stem>.*)\.(?P<num>\d{3})$")
+
+
+def signature_kind(head: bytes, tail: bytes = b"") -> str | None:
+    """What the first 4 KiB (and the last 512 bytes) say the file is, or None.
+
+    Container formats first (their own magic), then a partition table, then a file-system boot
+    sector or superblock at its fixed offset.
+    """
+    if head.startswith(EWF_SIGNATURES):
+        return "ewf"
+    if head.startswith(b"KDMV") or head.startswith(b"# Disk DescriptorFile") or head.startswith(b"COWD"):
+        return "vmdk"
+    if head.startswith(b"vhdxfile"):
+        return "vhdx"
+    if head.startswith(b"conectix") or tail.startswith(b"conectix"):
+        return "vhd"
+    if head.startswith(b"QFI\xfb"):
+        return "qcow"
+    if len(head) >= 520 and head[512:520] == b"EFI PART":
+        return "gpt"
+    if len(head) >= 4104 and head[4096:4104] == b"EFI PART":
+        return "gpt"
+    boot = len(head) >= 512 and head[510:512] == b"\x55\xaa"
+    if boot and head[3:11] == b"NTFS    ":
+        return "ntfs"
+    if boot and head[3:11] == b"EXFAT   ":
+        return "exfat"
+    if boot and (head[54:59] in (b"FAT12", b"FAT16") or head[82:87] == b"FAT32"):
+        return "fat"
+    if len(head) >= 1082 and head[1080:1082] == b"\x53\xef":
+        return "ext"
+    if len(head) >= 1026 and head[1024:1026] in (b"H+", b"HX"):
+        return "hfs+"
+    if boot and _mbr_has_partition(head):
+        return "mbr"
+    return None
+
+
+def _mbr_has_partition(head: bytes) -> bool:
+    """A plausible MBR: boot flags 0x00/0x80 and at least one non-empty partition entry."""
+    found = False
+    for i in range(4):
+        e = head[446 + 16 * i: 462 + 16 * i]
+        if e[0] not in (0x00, 0x80):
+            return False
+        if e[4] != 0 and int.from_bytes(e[12:16], "little") > 0:
+            found = True
+    return found
+
+
+def mbr_partitions(head: bytes, sector: int = 512) -> list[tuple[str, int, int]]:
+    """Primary MBR entries as (p1.., byte offset, byte size), read directly.
+
+    Only a fallback for when The Sleuth Kit refuses the table (a truncated image whose partitions run
+    past its end): the partitions that are there can still be walked.
+    """
+    if len(head) < 512 or head[510:512] != b"\x55\xaa" or not _mbr_has_partition(head):
+        return []
+    out = []
+    for i in range(4):
+        e = head[446 + 16 * i: 462 + 16 * i]
+        ptype, start, count = e[4], int.from_bytes(e[8:12], "little"), int.from_bytes(e[12:16], "little")
+        if ptype in (0x00, 0x05, 0x0F, 0x85, 0xEE) or not start or not count:
+            continue  # empty, extended or GPT-protective
+        out.append((f"p{len(out) + 1}", start * sector, count * sector))
+    return out
+
+
+def split_segments(path: str) -> list[str]:
+    """``disk.000``/``disk.001`` -> every consecutive segment that exists, starting with ``path``."""
+    m = _SPLIT_RAW.match(path)
+    if not m:
+        return [path]
+    stem, num = m.group("stem"), int(m.group("num"))
+    segs = []
+    while os.path.isfile(f"{stem}.{num:03d}"):
+        segs.append(f"{stem}.{num:03d}")
+        num += 1
+    return segs or [path]
+
+
+HEAD = 4608
+TAIL = 512
+# first bytes -> format, for the formats signature_kind leaves out (encrypted volumes, APFS, XFS, UDIF ...)
+_HEAD_SIGNATURES = (
+    (0, b"LUKS\xba\xbe", "luks"),
+    (0, b"XFSB", "xfs"),
+    (32, b"NXSB", "apfs"),
+    (3, b"-FVE-FS-", "bitlocker"),
+    (0, b"sprs", "sparseimage"),
+    (0, b"WithoutFreeSpace", "parallels"),
+    (0, b"WithouFreSpacExt", "parallels"),
+    (512, b"LABELONE", "lvm"),
+    (1024, b"LABELONE", "lvm"),
+    (512, b"PM\x00\x00", "apm"),
+    (0, b"ER\x02\x00", "apm"),
+)
+
+
+def quick_kind(head: bytes, tail: bytes = b"") -> str | None:
+    """The format the fixed signatures name, or None (then only dfvfs' scanner can tell)."""
+    for offset, magic, kind in _HEAD_SIGNATURES:
+        if head[offset:offset + len(magic)] == magic:
+            return kind
+    if tail.startswith(b"koly"):
+        return "udif"
+    return signature_kind(head, tail)
+
+
+def read_ends(path: str) -> tuple[bytes, bytes, int]:
+    fd = open_evidence(path)
+    try:
+        size = os.fstat(fd).st_size
+        head = os.pread(fd, HEAD, 0)
+        tail = os.pread(fd, TAIL, size - TAIL) if size >= 2 * TAIL else b""
+    finally:
+        os.close(fd)
+    return head, tail, size
+
+
+def dfvfs_kind(path: str) -> str | None:
+    """dfvfs' signature scanner: the first storage-media, volume-system or file-system type it finds."""
+    if importlib.util.find_spec("dfvfs") is None:  # not installed: the fixed signatures alone decided
+        return None
+    from dfvfs.analyzer import analyzer
+    from dfvfs.lib import errors
+    from dfvfs.path import factory
+
+    from .image_noatime import dfvfs_without_atime
+
+    dfvfs_without_atime()
+    spec = factory.Factory.NewPathSpec("OS", location=os.path.abspath(path))
+    for scan in (analyzer.Analyzer.GetStorageMediaImageTypeIndicators,
+                 analyzer.Analyzer.GetVolumeSystemTypeIndicators,
+                 analyzer.Analyzer.GetFileSystemTypeIndicators):
+        try:
+            found = scan(spec)
+        except (errors.Error, OSError, RuntimeError, ValueError):
+            continue
+        if found:
+            return str(found[0])
+    return None
+
+
+def image_kind(path: str) -> str | None:
+    """What kind of disk, volume or file-system image the file at ``path`` is, or None."""
+    try:
+        head, tail, size = read_ends(path)
+    except OSError:
+        return None
+    kind = quick_kind(head, tail)
+    if kind is not None or size < 512:  # a VMDK descriptor is a few hundred bytes of text
+        return kind
+    return dfvfs_kind(path)
+
+
+def looks_like_image(path: str) -> bool:
+    """True when the file's content says it is a disk image, partition image or a format dfvfs opens."""
+    return image_kind(path) is not None
