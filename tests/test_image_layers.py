@@ -220,3 +220,75 @@ def test_differencing_vhd_without_parent_names_the_missing_parent(corpus: Path, 
     assert "parent file missing" in line and "fat-parent.vhd" in line and "missing parent file" in line
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert doc["skipped"][0]["reason"] == "source-error" and "fat-parent.vhd" in doc["skipped"][0]["detail"]
+
+
+@pytest.fixture(scope="session")
+def vss_volume_qcow2(vss_disk: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same NTFS volume without its partition table, in QCOW2: QCOW2 > VSS > NTFS (shadow copies at
+    the top of the image), made with qemu-img reading the partition's byte range."""
+    out = tmp_path_factory.mktemp("vssq") / "volume.qcow2"
+    spec = json.dumps({"driver": "raw", "offset": 63 * 512, "size": (268430085 - 63 + 1) * 512,
+                       "file": {"driver": "file", "filename": str(vss_disk)}})
+    subprocess.run(["qemu-img", "convert", "-O", "qcow2", f"json:{spec}", str(out)], check=True)
+    return out
+
+
+def test_shadow_copies_at_the_top_of_a_qcow2_are_read_per_store(vss_volume_qcow2: Path, vss_walk) -> None:
+    per_layer: dict[str, set[str]] = defaultdict(set)
+    with ImageSource(str(vss_volume_qcow2)) as src:
+        rows = {v["name"]: v for v in src.describe()["volumes"]}
+        for item in src.entries():
+            if isinstance(item, Skipped | Link) or item.deleted:
+                continue
+            hop = item.location.containers[-1]
+            per_layer[hop.name.split(" (")[0]].add(item.location.path)
+            if hop.name.startswith("vss3"):
+                shown = item.location
+    assert set(rows) == {"fs", *(f"vss{i}" for i in range(1, VSS_STORES + 1))}
+    assert all(r["status"] == "ok" and r["fs_type"] == "NTFS" for r in rows.values())
+    # the same stores as read below the partition of the raw disk: same files, store by store
+    assert per_layer["fs"] == set(vss_walk["p1"])
+    for i in range(1, VSS_STORES + 1):
+        assert per_layer[f"vss{i}"] == set(vss_walk[f"vss{i}"]), f"vss{i}"
+    assert [h.kind for h in shown.containers] == ["image", "snapshot"]
+    assert shown.display().startswith(f"{vss_volume_qcow2} » vss3 (NTFS) » /")
+
+
+def test_a_store_kept_on_another_volume_or_unreadable_is_listed_and_the_others_walked(vss_disk: Path,
+                                                                                     monkeypatch) -> None:
+    """Stores whose data lies on another volume (not in the image) or whose catalogue entry cannot be read
+    were a crash of the whole image (BackEndError, exit 2): now each is one listed layer."""
+    from dfvfs.lib import errors as dfvfs_errors
+    from dfvfs.vfs import vshadow_file_entry
+
+    real = vshadow_file_entry.VShadowFileEntry.GetVShadowStore
+
+    class Elsewhere:
+        def __init__(self, store: object) -> None:
+            self._store = store
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._store, name)
+
+        def has_in_volume_data(self) -> bool:
+            return False
+
+    def store(entry: object) -> object:
+        index = getattr(entry.path_spec, "store_index", None)
+        if index == 1:
+            return Elsewhere(real(entry))
+        if index == 3:
+            raise dfvfs_errors.BackEndError("Unable to open store: libvshadow_store_read_block_descriptors failed")
+        return real(entry)
+
+    monkeypatch.setattr(vshadow_file_entry.VShadowFileEntry, "GetVShadowStore", store)
+    with ImageSource(str(vss_disk)) as src:
+        rows = {v["name"]: v for v in src.describe()["volumes"]}
+        items = list(src.entries())
+    assert rows["p1/vss2"]["status"] == "unsupported" and "another volume" in rows["p1/vss2"]["detail"]
+    assert rows["p1/vss4"]["status"] == "corrupt" and "libvshadow_store_read_block_descriptors" in rows["p1/vss4"]["detail"]
+    walked = {i.location.containers[-1].name for i in items if not isinstance(i, Skipped | Link)}
+    assert walked == {"p1 (NTFS)", *(f"vss{i} (NTFS)" for i in (1, 3, 5, 6))}
+    listed = {i.location.containers[-1].name: i.reason for i in items if isinstance(i, Skipped)
+              and i.location.path == "/"}
+    assert listed == {"vss2": "unsupported", "vss4": "corrupt"}
