@@ -245,3 +245,38 @@ def test_damaged_containers_are_clear_errors_never_tracebacks(two_disks: dict, t
                                                                 "unreadable")]
         assert listed, f"{image.name}: nothing said about it"
         assert all(s["detail"] for s in listed)
+
+
+def test_bare_xfs_and_luks_images_named_bin_are_recognised(mixed: dict, tmp_path: Path) -> None:
+    """An XFS or LUKS image named .bin (or nothing) was exit 0 with ``skipped: []``."""
+    xfs = tmp_path / "share.bin"
+    shutil.copyfile(mixed["base"] / "xfs.img", xfs)
+    code, doc, err = scan(xfs, tmp_path / "xfs")
+    assert code == 1, err
+    assert {f["path"] for f in doc["files"]} == {f"{xfs} » fs (XFS) » /share/{LEAKED}"}
+    luks = tmp_path / "vault"
+    shutil.copyfile(mixed["base"] / "luks1.img", luks)
+    code, doc, err = scan(luks, tmp_path / "luks")
+    assert code == 2 and "needs a LUKS passphrase (--luks-passphrase)" in err
+    assert [s["reason"] for s in doc["skipped"]] == ["source-error", "encrypted"]
+    code, doc, err = scan(luks, tmp_path / "luks_key", "--luks-passphrase", env={"LEAKSCAN_LUKS_PASSPHRASE": PASSPHRASE})
+    assert code == 1, err
+    assert {f["path"] for f in doc["files"]} == {f"{luks} » fs (ext2) » /secret/{LEAKED}"}
+
+
+def test_a_local_image_over_the_inspect_cap_is_still_walked_one_in_an_archive_is_listed(two_disks: dict,
+                                                                                     tmp_path: Path) -> None:
+    import zipfile
+
+    share = tmp_path / "share"
+    share.mkdir()
+    shutil.copyfile(two_disks["after"], share / "disk0")
+    with zipfile.ZipFile(share / "vm.zip", "w", zipfile.ZIP_DEFLATED) as zf:  # small zip, member over the cap
+        zf.write(two_disks["after"], "vm/disk1.img")
+    assert (share / "vm.zip").stat().st_size < MIB < two_disks["after"].stat().st_size
+    code, doc, err = scan(share, tmp_path / "out", "--max-inspect-mb", "1", "--max-archive-ratio", "100000")
+    assert code == 1, err
+    assert {f["path"] for f in doc["files"]} == {f"{share}/disk0 » p1 (FAT16) » /Users/staff/{LEAKED}",
+                                                 f"{share}/disk0 » p2 (ext2) » /later/{LEAKED}"}
+    (member,) = [s for s in doc["skipped"] if s["path"] == f"{share}/vm.zip » vm/disk1.img"]
+    assert member["reason"] == "unsupported" and "copy it out and scan it as a SOURCE" in member["detail"]

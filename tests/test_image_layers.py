@@ -292,3 +292,34 @@ def test_a_store_kept_on_another_volume_or_unreadable_is_listed_and_the_others_w
     listed = {i.location.containers[-1].name: i.reason for i in items if isinstance(i, Skipped)
               and i.location.path == "/"}
     assert listed == {"vss2": "unsupported", "vss4": "corrupt"}
+
+
+def test_cpio_formats_written_by_gnu_cpio_and_a_truncated_one(tmp_path: Path) -> None:
+    from tests.image_data import LEAKED, leaked_workbook, sha256, write_tree
+
+    leaked = leaked_workbook(seed=13)
+    tree = write_tree(tmp_path / "tree", {f"/home/staff/{LEAKED}": leaked, "/etc/motd": b"hello\n"})
+    (tree / "home" / "link").symlink_to("staff")
+    names = subprocess.run(["find", "."], cwd=tree, capture_output=True, check=True).stdout
+    for fmt in ("newc", "crc", "odc", "bin"):
+        archive = tmp_path / f"backup.{fmt}.cpio"
+        with open(archive, "wb") as f:
+            subprocess.run(["cpio", "-o", "--quiet", "-H", fmt], cwd=tree, input=names, stdout=f, check=True)
+        renamed = tmp_path / f"backup_{fmt}"  # no extension: recognised by its header
+        shutil.copyfile(archive, renamed)
+        for source in (archive, renamed):
+            out = tmp_path / f"out_{source.name}"
+            proc = run_leakscan("scan", str(source), "--name", LEAKED, "--out", str(out), "--quiet")
+            assert proc.returncode == 1, proc.stderr
+            doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+            (hit,) = doc["files"]
+            assert hit["path"] == f"{source} » home/staff/{LEAKED}" and hit["sha256"] == sha256(leaked)
+            assert hit["pii"]["records"] == 30 and doc["links"][0]["target"] == "staff"
+    data = (tmp_path / "backup.newc.cpio").read_bytes()
+    cut = tmp_path / "cut.cpio"
+    cut.write_bytes(data[: data.index(b"TRAILER!!!") - 200])  # the last member's data and the trailer gone
+    out = tmp_path / "out_cut"
+    proc = run_leakscan("scan", str(cut), "--name", LEAKED, "--name", "motd", "--out", str(out), "--quiet")
+    assert "Traceback" not in proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert [s["reason"] for s in doc["skipped"]] == ["corrupt"] and "cpio:" in doc["skipped"][0]["detail"]
