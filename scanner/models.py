@@ -187,8 +187,11 @@ class PersonRecord:
 
     ``fields`` maps a field kind to the row's text, split columns already joined (姓+名 -> name,
     住所1+住所2 -> address): name, reading, address, postcode, phone, birth, sex, mynumber, care_number ...
+    A row may hold several persons (an applicant and a recipient): one record each, the role named.
     """
 
     sheet: str
     row: int  # 1-based row number in the sheet
     fields: dict[str, str]
+    role: str = ""  # "" for the row's own person; applicant, recipient, guardian, emergency_contact ...
+    kind: str = "persons"  # persons, or business (a business contact: a person beside an organisation)

@@ -19,14 +19,18 @@ def without_clear_values(doc: dict[str, Any]) -> dict[str, Any]:
     persons = doc.get("persons") or {}
     if "review_clear" in persons or "probable_clear" in persons:  # person pairs shown clear (--unmask)
         doc = {**doc, "persons": {k: v for k, v in persons.items() if not k.endswith("_clear")}}
-    if not any("examples_clear" in s for f in files for s in (f.get("pii") or {}).get("sheets", [])):
+    parts = ("sheets", "leads")  # person sheets and name-only leads both carry examples
+    if not any("examples_clear" in s for f in files for p in parts for s in (f.get("pii") or {}).get(p, [])):
         return doc
     clean = dict(doc)
     clean["files"] = []
     for f in files:
         if f.get("pii"):
-            sheets = [{k: v for k, v in s.items() if k != "examples_clear"} for s in f["pii"].get("sheets", [])]
-            f = {**f, "pii": {**f["pii"], "sheets": sheets}}
+            pii = dict(f["pii"])
+            for p in parts:
+                if p in pii:
+                    pii[p] = [{k: v for k, v in s.items() if k != "examples_clear"} for s in pii[p]]
+            f = {**f, "pii": pii}
         clean["files"].append(f)
     return clean
 

@@ -23,6 +23,8 @@ from .inspectors.image import ImageInspector
 from .inspectors.recyclebin import RecycleBinInspector
 from .inspectors.spreadsheet import SpreadsheetInspector
 from .persons.analysis import PersonCount
+from .traces.analysis import TraceAnalysis
+from .traces.inspector import DeviceLogInspector, TraceInspector
 
 
 class RegistryError(LeakscanError):
@@ -71,11 +73,14 @@ INSPECTORS: Registry[InspectorClass] = Registry("inspector", [
     SpreadsheetInspector,
     ArchiveInspector,
     RecycleBinInspector,
+    TraceInspector,
+    DeviceLogInspector,
     ImageInspector,
 ])
 
 ANALYSES: Registry[Analysis] = Registry("analysis", [
     PersonCount(),
+    TraceAnalysis(),  # after the persons: record-overlap files are known then
 ])
 
 

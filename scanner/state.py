@@ -153,6 +153,8 @@ class ScanState:
             return  # person records stay in memory only: this file is read again on resume
         if any(h.annotations for h in hits):
             return  # an inspector remembered something across files ($I -> $R): read again on resume
+        if len(result.traces) != m.traces:
+            return  # trace artefacts stay in memory until the analysis: read again on resume
         outcome = {
             "hits": [[_loc_json(h.location), h.to_json()] for h in hits],
             "skipped": [[_loc_json(s.location), s.reason, s.detail] for s in result.skipped[m.skipped:]],

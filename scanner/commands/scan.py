@@ -187,6 +187,9 @@ def summarise(doc: dict, paths: dict) -> None:
               f"distinct name + address {exact}{note})", file=sys.stderr)
         derived = [f for f in files if Reason.RECORD_OVERLAP in f["reasons"]]
         print(f"files sharing records:    {len(derived)}", file=sys.stderr)
+    traces = [t for t in doc.get("traces") or [] if t["kind"] != "usb-device"]
+    if doc.get("trace_artefacts"):  # leads, not copies: counted apart, never in the exit code
+        print(f"traces of use:            {len(traces)} on {len({t['pc'] for t in traces})} PC(s)", file=sys.stderr)
     print(f"report:                   {shown(paths['report'])}", file=sys.stderr)
 
 

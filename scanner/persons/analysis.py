@@ -60,7 +60,9 @@ def analyse(result: ScanResult, inspectors: list[Inspector]) -> None:
         hit = result.hits[i]
         rows, n = make_rows(len(files), result.records.get(i) or [])
         nameless += n
-        status = Status.OK if i in result.records else (hit.status if hit.status != Status.OK else Status.NO_RECORDS)
+        status = Status.OK if i in result.records else (
+            hit.status if hit.status != Status.OK
+            else Status.NAMES_ONLY if Reason.PII_NAMES in hit.reasons else Status.NO_RECORDS)
         files.append(_file_info(i + 1, hit.location.display(), "leak", rows,
                                 {"sha256": hit.digests.sha256 if hit.digests else None, "status": status}))
         rows_by_file.append(rows)

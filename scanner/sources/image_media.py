@@ -233,7 +233,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
         return [_file_row(p, "segment") for p in split_segments(path)]
     rows = [_file_row(path, "image")]
     if kind == "VHDI":
-        import pyvhdi
+        pyvhdi = load("pyvhdi")
 
         current, seen = path, {os.path.realpath(path)}
         while True:
@@ -253,7 +253,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
             seen.add(os.path.realpath(candidate))
             current = candidate
     elif kind == "QCOW":
-        import pyqcow
+        pyqcow = load("pyqcow")
 
         current, seen = path, {os.path.realpath(path)}
         while True:
@@ -273,10 +273,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
             seen.add(os.path.realpath(candidate))
             current = candidate
     elif kind in ("VMDK", "PHDI"):
-        import pyphdi
-        import pyvmdk
-
-        h, fobj = (pyvmdk.handle() if kind == "VMDK" else pyphdi.handle()), _NoAtimeFile(path)
+        h, fobj = (load("pyvmdk").handle() if kind == "VMDK" else load("pyphdi").handle()), _NoAtimeFile(path)
         h.open_file_object(fobj)
         try:
             for d in h.extent_descriptors:
