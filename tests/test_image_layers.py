@@ -301,25 +301,26 @@ def test_cpio_formats_written_by_gnu_cpio_and_a_truncated_one(tmp_path: Path) ->
     tree = write_tree(tmp_path / "tree", {f"/home/staff/{LEAKED}": leaked, "/etc/motd": b"hello\n"})
     (tree / "home" / "link").symlink_to("staff")
     names = subprocess.run(["find", "."], cwd=tree, capture_output=True, check=True).stdout
+    share = tmp_path / "share"
+    share.mkdir()
     for fmt in ("newc", "crc", "odc", "bin"):
-        archive = tmp_path / f"backup.{fmt}.cpio"
+        archive = share / f"backup.{fmt}.cpio"
         with open(archive, "wb") as f:
             subprocess.run(["cpio", "-o", "--quiet", "-H", fmt], cwd=tree, input=names, stdout=f, check=True)
-        renamed = tmp_path / f"backup_{fmt}"  # no extension: recognised by its header
-        shutil.copyfile(archive, renamed)
-        for source in (archive, renamed):
-            out = tmp_path / f"out_{source.name}"
-            proc = run_leakscan("scan", str(source), "--name", LEAKED, "--out", str(out), "--quiet")
-            assert proc.returncode == 1, proc.stderr
-            doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-            (hit,) = doc["files"]
-            assert hit["path"] == f"{source} » home/staff/{LEAKED}" and hit["sha256"] == sha256(leaked)
-            assert hit["pii"]["records"] == 30 and doc["links"][0]["target"] == "staff"
-    data = (tmp_path / "backup.newc.cpio").read_bytes()
-    cut = tmp_path / "cut.cpio"
-    cut.write_bytes(data[: data.index(b"TRAILER!!!") - 200])  # the last member's data and the trailer gone
-    out = tmp_path / "out_cut"
-    proc = run_leakscan("scan", str(cut), "--name", LEAKED, "--name", "motd", "--out", str(out), "--quiet")
-    assert "Traceback" not in proc.stderr
+        shutil.copyfile(archive, share / f"backup_{fmt}")  # no extension: recognised by its header
+    data = (share / "backup.newc.cpio").read_bytes()
+    (share / "cut.cpio").write_bytes(data[: data.index(b"TRAILER!!!") - 200])  # last member and trailer gone
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    assert [s["reason"] for s in doc["skipped"]] == ["corrupt"] and "cpio:" in doc["skipped"][0]["detail"]
+    hits = {f["path"]: f for f in doc["files"]}
+    archives = [*(f"backup.{fmt}.cpio" for fmt in ("newc", "crc", "odc", "bin")),
+                *(f"backup_{fmt}" for fmt in ("newc", "crc", "odc", "bin"))]
+    assert set(hits) == {f"{share}/{a} » home/staff/{LEAKED}" for a in archives} | {f"{share}/cut.cpio » home/staff/{LEAKED}"}
+    assert all(h["sha256"] == sha256(leaked) and h["pii"]["records"] == 30 for h in hits.values())
+    assert {lk["path"] for lk in doc["links"] if "cut.cpio" not in lk["path"]} == {f"{share}/{a} » home/link" for a in archives}
+    formats = {h["container"][-1]["detail"]["format"] for h in hits.values()}
+    assert formats == {"cpio (newc)", "cpio (crc)", "cpio (odc)", "cpio (bin-little-endian)"}
+    (cut,) = doc["skipped"]
+    assert cut["path"] == f"{share}/cut.cpio" and cut["reason"] == "corrupt" and cut["detail"].startswith("cpio:")
