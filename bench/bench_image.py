@@ -142,7 +142,8 @@ def main() -> int:
     walk = [sys.executable, "-c", WALK, str(image), where, "list"]
     walk_stat = [sys.executable, "-c", WALK, str(image), where, "stat"]
     floor = [sys.executable, "-c", FLOOR, str(image), *([str(args.offset)] if args.image else [])]
-    scan = [sys.executable, str(ROOT / "scan.py"), "scan", str(image), "--name", NAME, "--out", str(out), "--quiet"]
+    scan = [sys.executable, str(ROOT / "scan.py"), "scan", str(image), "--name", NAME, "--out", str(out), "--quiet",
+            "--overwrite"]  # every run replaces the previous one's outputs
     _, listing = timed(fls, capture=True)  # warm the page cache
     fls_files = sum(1 for line in listing.splitlines() if line.startswith("r/r"))
     timed(walk)

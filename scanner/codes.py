@@ -31,7 +31,12 @@ class Status(Code):
 
     OK = "ok", "examined completely"
     UNREADABLE = "unreadable", "the OS, TSK or the SMB server refused the read (permissions, I/O error)"
-    VANISHED = "vanished", "deleted or moved during the scan"
+    VANISHED = "vanished", ("deleted or moved during the scan (also a folder swapped for a symbolic link, or "
+                            "reached through one, after it was listed: not followed)")
+    CHANGED_DURING_READ = "changed-during-read", ("the file changed while it was hashed (bytes read differ from "
+                                                  "the size listed, or size or modified time moved during the "
+                                                  "read); read twice, no hashes kept; or a disk image whose file "
+                                                  "changed during the scan")
     SPECIAL_FILE = "special-file", "FIFO, socket, device, NTFS system file: never opened"
     LOOP = "loop", "a directory already walked (bind mount, hard-link loop, Samba link)"
     PATH_TOO_LONG = "path-too-long", "deeper than 256 directories in a disk image"

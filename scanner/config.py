@@ -42,6 +42,7 @@ class ScanConfig:
     # the examiner has a key for encrypted volumes; the keys themselves are never part of the config
     luks_passphrase: bool = False
     bitlocker_recovery_key: bool = False
+    overwrite: bool = False  # --out may hold an earlier finished output of the same case, replaced at the end
     command_line: list[str] = field(default_factory=list)
 
     def settings(self) -> dict[str, object]:

@@ -35,6 +35,26 @@ READ_ONLY = ("read-only: image files opened O_RDONLY (O_NOATIME where allowed); 
 SNAPSHOT = "snapshot"
 
 
+def _segment_stats(paths: list[str]) -> list[tuple[int, int] | None]:
+    """(size, mtime in ns) of each image file (None when it cannot be stat'ed)."""
+    out: list[tuple[int, int] | None] = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+            out.append((st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append(None)
+    return out
+
+
+def _segment_change(before: list[tuple[int, int] | None], after: list[tuple[int, int] | None]) -> str:
+    for i, (b, a) in enumerate(zip(before, after, strict=True)):
+        if b != a:
+            sizes = f"{b[0] if b else '?'} bytes before, {a[0] if a else '?'} bytes after"
+            return f"segment {i + 1}: {sizes}" + (" (modified time changed)" if b and a and b[0] == a[0] else "")
+    return ""
+
+
 @dataclass
 class Opened:
     """A layer whose file system could be opened, and how it is walked."""
@@ -349,6 +369,15 @@ class ImageSource:
         return batched(self.entries())
 
     def entries(self) -> Iterator[Item]:
+        files = [f["path"] for f in self._files if not f.get("missing")]
+        before = _segment_stats(files)
+        yield from self._walk()
+        changed = _segment_change(before, _segment_stats(files))
+        if changed:  # an image still being written or copied: what was read may mix two versions
+            yield Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CHANGED_DURING_READ,
+                          f"the image file changed during the scan: {changed}")
+
+    def _walk(self) -> Iterator[Item]:
         from dfvfs.lib import errors as dfvfs_errors
 
         from .image_dfvfs import walk_dfvfs
