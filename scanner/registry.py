@@ -20,9 +20,11 @@ from .contracts import Analysis, Inspector, InspectorClass
 from .errors import LeakscanError
 from .inspectors.archive import ArchiveInspector
 from .inspectors.image import ImageInspector
+from .inspectors.lockfile import LockFileInspector
 from .inspectors.recyclebin import RecycleBinInspector
 from .inspectors.spreadsheet import SpreadsheetInspector
 from .persons.analysis import PersonCount
+from .promote import LeadPromotion
 from .traces.analysis import TraceAnalysis
 from .traces.inspector import DeviceLogInspector, TraceInspector
 
@@ -73,6 +75,7 @@ INSPECTORS: Registry[InspectorClass] = Registry("inspector", [
     SpreadsheetInspector,
     ArchiveInspector,
     RecycleBinInspector,
+    LockFileInspector,
     TraceInspector,
     DeviceLogInspector,
     ImageInspector,
@@ -80,6 +83,7 @@ INSPECTORS: Registry[InspectorClass] = Registry("inspector", [
 
 ANALYSES: Registry[Analysis] = Registry("analysis", [
     PersonCount(),
+    LeadPromotion(),  # after the person count: record-overlap must be known
     TraceAnalysis(),  # after the persons: record-overlap files are known then
 ])
 
