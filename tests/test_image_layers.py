@@ -202,7 +202,7 @@ def test_cpio_members_are_read_and_equal_gnu_cpio(corpus: Path, tmp_path: Path) 
     proc = run_leakscan("scan", str(archive), "--name", "syslog", "--out", str(out), "--quiet")
     assert proc.returncode == 1, proc.stderr
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    (hit,) = doc["files"]
+    (hit,) = [f for f in doc["files"] if "name" in f["reasons"]]  # the archive's own name is only a lead
     assert hit["path"] == f"{archive} » syslog" and hit["container"][-1]["detail"]["format"].startswith("cpio (bin")
     with open(archive, "rb") as f:
         content = subprocess.run(["cpio", "-i", "--quiet", "--to-stdout", "syslog"], stdin=f, capture_output=True,
