@@ -20,7 +20,7 @@ from .errors import ReadError
 from .models import Entry, FileHit, Link, PersonRecord, Skipped
 from .names import NameRules
 from .prefilter import NamePrefilter
-from .sources.base import Item
+from .sources.base import Item, NameBatch
 
 log = logging.getLogger("leakscan")
 
@@ -35,7 +35,7 @@ class Inspection:
     detail: str = ""
     pii: dict[str, Any] | None = None
     records: Sequence[PersonRecord] | None = None  # in-memory person records (never serialised in clear)
-    children: Iterable[Item] = ()  # archive members, examined like any other entry
+    children: Iterable[Item | NameBatch] = ()  # archive members, examined like any other entry
     annotations: dict[str, Any] | None = None  # extra facts for the hit (e.g. recycled_from)
 
 
@@ -49,6 +49,8 @@ class Inspector(Protocol):
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool: ...
 
+    # Optional: ``opens_itself = True``: called even for a file over --max-inspect-mb (with only its head
+    # as data), because it reads the file in place itself (disk images).
     # Optional: ``wants_name(name) -> bool``, a name-only pre-check run before any stat; return False
     # only when no size or content could make ``wants`` true. Better still, declare it as data (see
     # scanner.prefilter): ``skip_extensions`` (casefolded last extensions never wanted) and/or

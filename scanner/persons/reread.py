@@ -23,7 +23,7 @@ from ..models import CHAIN_SEPARATOR, Entry, FileStat, Link, Location, PersonRec
 from ..names import NameRules
 from ..scope import NOT_NAMED_DETAIL, NamedSources, local_file_inside
 from ..sources import open_source
-from ..sources.base import Item
+from ..sources.base import Item, NameBatch
 from ..sources.local import open_file, stat_file
 
 Outcome = tuple[list[PersonRecord] | None, Status | VerifyStatus, str]  # records, status, sha256 (ok) or detail
@@ -142,6 +142,7 @@ class Rereader:
         out: list[Item] = []
         for ins in self.inspectors:
             if ins.wants(entry, size, lambda: data[:512]):
-                out += list(run_inspector(ins, entry, data, content_type(data[:4096]), self.ctx).children)
+                for child in run_inspector(ins, entry, data, content_type(data[:4096]), self.ctx).children:
+                    out += child if isinstance(child, NameBatch) else [child]  # a nested image yields batches
         return out
 
