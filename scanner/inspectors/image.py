@@ -164,7 +164,7 @@ def _walked(source: ImageSource, fd: int | None, where: Location) -> Iterator[It
     """The nested image's items; the image (and its in-memory file) closed when the walk ends."""
     try:
         yield from source.batches()
-    except (KeyboardInterrupt, SystemExit):
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):  # GeneratorExit: the reader stopped early
         raise
     except BaseException as e:  # noqa: BLE001 - a walk failing inside a nested image is data
         yield Skipped(where, Status.CORRUPT, f"nested image: walk stopped ({type(e).__name__})")

@@ -9,7 +9,7 @@ again until the same location turns up. The bytes must still have the SHA-256 th
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 from ..codes import Status, VerifyStatus
@@ -131,18 +131,20 @@ class Rereader:
                     return found
         return None
 
-    def _children(self, entry: Entry) -> Iterable[Item]:
-        """Members of an archive entry, through the same inspectors the scan used."""
+    def _children(self, entry: Entry) -> Iterator[Item]:
+        """Members of an archive entry or files of a nested image, through the same inspectors the scan
+        used. Yielded as found: a nested image is open only while its walk runs."""
         try:
             with entry.open() as stream:
                 data = stream.read(self.config.max_inspect_bytes + 1)
             size = len(data)
         except (ReadError, OSError):
-            return []
-        out: list[Item] = []
+            return
         for ins in self.inspectors:
             if ins.wants(entry, size, lambda: data[:512]):
                 for child in run_inspector(ins, entry, data, content_type(data[:4096]), self.ctx).children:
-                    out += child if isinstance(child, NameBatch) else [child]  # a nested image yields batches
-        return out
+                    if isinstance(child, NameBatch):  # a nested image's files come in batches
+                        yield from child
+                    else:
+                        yield child
 
