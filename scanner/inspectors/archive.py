@@ -143,7 +143,7 @@ def _guard(items: Iterator[Item], entry: Entry, kind: str) -> Iterator[Item]:
                     yield Skipped(item.location, Status.UNSAFE_NAME, f"{kind} member name {why}; never extracted, "
                                   "read in memory")
             yield item
-    except (KeyboardInterrupt, SystemExit):
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):  # GeneratorExit: the reader stopped early
         raise
     except BaseException as e:  # noqa: BLE001 - listing errors are data
         reason, text = error_reason(e)
