@@ -8,9 +8,11 @@ import contextlib
 import io
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,17 +22,37 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis keeps its example database and constants cache in ./.hypothesis, inside the checkout:
+    a temporary folder of the session instead (removed at its end)."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    config.stash[_HYPOTHESIS_HOME] = home = Path(tempfile.mkdtemp(prefix="leakscan-hypothesis-"))
+    set_hypothesis_home_dir(home)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    home = config.stash.get(_HYPOTHESIS_HOME, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+_HYPOTHESIS_HOME = pytest.StashKey[Path]()
+
+
 def _outside_temporary_folders() -> set[str]:
     """What a test must never create or change: entries at the root of the file system and of the home
-    folder, and the checkout's files (``git status``: untracked or modified, ignored ones excepted)."""
+    folder, and the checkout's files (``git status``: untracked, modified or ignored; Python's byte code
+    and pytest's own cache excepted)."""
     seen = {f"/{n}" for n in os.listdir("/")}
     home = Path.home()
     if home.is_dir():
         seen |= {f"~/{n}" for n in os.listdir(home)}
     if (ROOT / ".git").exists():
-        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--ignored"], cwd=ROOT,
                                 capture_output=True, text=True, timeout=60)
-        seen |= {f"checkout: {line}" for line in status.stdout.splitlines()}
+        seen |= {f"checkout: {line}" for line in status.stdout.splitlines()
+                 if "__pycache__/" not in line and ".pytest_cache/" not in line}
     return seen
 
 
