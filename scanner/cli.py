@@ -35,13 +35,37 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 = completed, nothing found (or clean rescan); 1 = completed and copies found "
         "(or remain); 2 = usage or fatal error.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="log debugging details (tracebacks of files that failed) to stderr")
+    parser.add_argument("-v", "--verbose", action="store_true", help=VERBOSE_HELP)
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="print leakscan's version, its rule set's SHA-256 and the Python version, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for module in COMMANDS:
         module.add_parser(sub)
+    for command in sub.choices.values():  # `leakscan scan ... -v` as well as `leakscan -v scan ...`
+        command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
     return parser
+
+
+class _Version(argparse.Action):
+    """``--version``: one unwrapped line on stdout (argparse's own action wraps it), computed only when asked."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        print(version_line())
+        parser.exit(EXIT_OK)
+
+
+VERBOSE_HELP = "log debugging details (tracebacks of files that failed) to stderr"
+
+
+def version_line() -> str:
+    """What an examiner cites: the tool version, the SHA-256 of the rules it ships and the Python it runs on
+    (findings.json records the same in ``tool``)."""
+    import platform
+
+    from . import __version__, rules
+
+    return f"leakscan {__version__} (rules SHA-256 {rules.ruleset_sha256()}; Python {platform.python_version()})"
 
 
 def _setup_logging(verbose: bool) -> None:

@@ -375,6 +375,8 @@ class FindingsDoc:
         sections = {k: v for k, v in r.value.items() if k not in TOP_FIELDS}
         if "persons" in sections:
             check_persons(sections["persons"], f"{where}.persons")
+        if "named_files" in sections:
+            check_named_files(sections["named_files"], f"{where}.named_files")
         return cls(tool, case, custody, scan, files, groups, skipped, links, sections)
 
     def to_json(self) -> dict[str, Any]:
@@ -412,6 +414,19 @@ def check_persons(value: object, where: str) -> None:
     for k, v in merges.items():
         if not isinstance(v, int) or isinstance(v, bool):
             raise EvidenceError(f"{where}.merges.{k}: not an integer")
+
+
+def check_named_files(value: object, where: str) -> None:
+    """The ``named_files`` section (scanner.named) the terminal, the report and merge read."""
+    if not isinstance(value, list):
+        raise EvidenceError(f"{where}: not a list")
+    for i, v in enumerate(value):
+        e = _Reader(v, f"{where}[{i}]")
+        e.str("name"), e.str("extension"), e.int("found_as_given"), e.opt_str("rule", CODE)
+        e.int("input", required=False, minimum=1)
+        for n in e.obj("counted_by_stem").values():
+            if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+                raise EvidenceError(f"{where}[{i}].counted_by_stem: not a count")
 
 
 # -- reading from a case folder ---------------------------------------------------------------------

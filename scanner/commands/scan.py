@@ -261,6 +261,10 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
     errors = doc["scan"].get("source_errors", [])
     if not config.quiet and len({e["source"] for e in errors}) < len(config.sources):
         summarise(doc, paths)  # when no source could be opened, the error line alone says it (one line)
+    from ..named import notices
+
+    for line in notices(doc.get("named_files") or []):  # the extension typed was not what was found: said loudly
+        print(f"leakscan: warning: {shown(line)}", file=sys.stderr)
     for e in errors:
         print(f"leakscan: error: {shown(e['source'])}: {shown(e['error'])}", file=sys.stderr)
     for d in doc["scan"].get("source_details", []):
