@@ -268,6 +268,11 @@ class SkipRecord:
     def key(self) -> str:
         return self.location.key()
 
+    @property
+    def sha256(self) -> str | None:
+        """The file's SHA-256 when it was read whole before it could not be examined, else None."""
+        return self.extra.get("sha256")
+
     @classmethod
     def read(cls, r: _Reader) -> SkipRecord:
         path = r.str("path")
@@ -276,6 +281,7 @@ class SkipRecord:
         # displayed path, whose last part is the inner path unless a name held the separator itself
         inner = r.str("inner_path") if r.has("inner_path") else Location.parse_display(path)[-1]
         loc = Location(r.str("source"), inner, hops, r.opt_str("raw_path_hex", HEX))
+        r.opt_str("sha256", SHA256, required=False)  # kept in extra; read by --accept (scanner.accept)
         extra = {k: v for k, v in r.value.items() if k not in SKIP_FIELDS and k != "inner_path"}
         return cls(loc, path, r.str("reason", CODE), r.str("detail"), extra, r.has("inner_path"))
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from reports.html import render
 
+from .accept import read_accept_file
 from .diff import compute_diff
 from .evidence import findings_path, read_findings
 from .output import write_json, write_manifest, write_private
@@ -22,10 +23,12 @@ REMEDIATION = "remediation.html"
 findings_file = findings_path  # a findings.json path, or the output folder holding one
 
 
-def diff_findings(baseline: Path, rescan: Path) -> dict[str, Any]:
-    """Read and check both findings.json files (a UsageError if either is not one) and diff them."""
+def diff_findings(baseline: Path, rescan: Path, accept: Path | None = None) -> dict[str, Any]:
+    """Read and check both findings.json files (a UsageError if either is not one) and diff them, honouring
+    the examiner's out-of-scope list when one is given (``--accept``)."""
     (base, b_sha), (new, n_sha) = read_findings(baseline), read_findings(rescan)
-    return compute_diff(base, new, base_sha256=b_sha, new_sha256=n_sha)
+    accepted = read_accept_file(accept) if accept is not None else None
+    return compute_diff(base, new, base_sha256=b_sha, new_sha256=n_sha, accept=accepted)
 
 
 def write_diff(diff: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
@@ -54,8 +57,14 @@ def summarise(diff: dict[str, Any], paths: dict[str, Path]) -> str:
     lc = diff["leak_counts"]
     lines = [f"rescan verdict:           {diff['verdict']}"
              + (f" ({', '.join(diff['verdict_reasons'])})" if diff["verdict_reasons"] else "")]
-    lines += [f"  {c + ':':<23} {lc[c]}" for c in lc]
+    accepted = diff.get("accepted")
+    taken = {c: sum(1 for e in diff["entries"] if e["class"] == c and e["leak"] and e.get("accepted")) for c in lc}
+    lines += [f"  {c + ':':<23} {lc[c]}" + (f" ({taken[c]} accepted as out of scope)" if taken[c] else "") for c in lc]
     lines.append(f"  not examined:           {len(diff['not_verified'])}")
+    if accepted is not None:  # the exceptions the examiner stated, and lines of the list that matched nothing
+        unused = [a for a in accepted["lines"] if a["status"] != "applied"]
+        lines.append(f"  accepted (--accept):    {sum(taken.values())} hit(s), {len(accepted['skipped'])} skipped "
+                     f"file(s); {len(unused)} line(s) of the list matched nothing as listed")
     if not diff["scope"]["same"]:
         lines.append("  scope differs from the baseline: "
                      + ", ".join(d["field"] for d in diff["scope"]["differences"]))

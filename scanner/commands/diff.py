@@ -24,6 +24,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="--out holds an earlier diff of the same case: replace it (only once the new one is complete)")
     p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=f"report language: {ScanConfig.lang} (default) or en")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    p.add_argument("--accept", type=argtypes.path, metavar="FILE",
+                   help="the examiner's out-of-scope list, one file per line: PATH <TAB> SHA-256 <TAB> reason; a "
+                   "listed file (and what is inside it) with that very SHA-256 may remain, listed with the reason")
     p.set_defaults(run=run)
 
 
@@ -33,7 +36,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..remediation import diff_findings, findings_file, publish_diff, summarise
 
     refuse_overlap(args.out, [("scan folder", str(findings_file(f).parent)) for f in (args.baseline, args.rescan)])
-    diff = diff_findings(args.baseline, args.rescan)
+    diff = diff_findings(args.baseline, args.rescan, args.accept)
     claim_out(args.out, str(((diff.get("rescan") or {}).get("case") or {}).get("id") or ""), args.overwrite)
     prepare_out(args.out)
     with locked(args.out):

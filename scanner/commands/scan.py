@@ -76,6 +76,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--min-overlap", type=argtypes.int_at_least(1), default=D.min_overlap, metavar="N",
                    help="a personal-records file sharing at least N persons with the leak set is reported as "
                    f"record-overlap (default {D.min_overlap})")
+    argtypes.add_password_file(p, "; with --resume, give it again or the recorded file is read again")
+    p.add_argument("--accept", type=argtypes.path, metavar="FILE",
+                   help="with --baseline: the examiner's out-of-scope list, one file per line: PATH <TAB> SHA-256 "
+                   "<TAB> reason; a listed file (and what is inside it) with that very SHA-256 may remain, and "
+                   "remediation.html lists it with the reason")
     p.add_argument("--verify-images", action="store_true",
                    help="before walking a disk image, re-read all of it and compare its MD5/SHA-1 with the "
                    "hashes stored in it (E01); the report says whether it matched")
@@ -97,7 +102,21 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         command_line=["leakscan", *argv], baseline=args.baseline,
         known_hashes=_known_hashes(args), references=[str(r) for r in args.reference], min_overlap=args.min_overlap,
         verify_images=getattr(args, "verify_images", False), overwrite=args.overwrite,
+        password_file=str(args.password_file) if args.password_file else None, passwords=argtypes.passwords(args),
+        accept=_accept(args),
     )
+
+
+def _accept(args: argparse.Namespace) -> str | None:
+    """--accept FILE, checked now: a malformed list stops before the scan, not after it."""
+    if args.accept is None:
+        return None
+    if args.baseline is None:
+        raise UsageError("--accept needs --baseline (or use it with leakscan diff): it is honoured by the diff")
+    from ..accept import read_accept_file
+
+    read_accept_file(args.accept)
+    return str(args.accept)
 
 
 def _known_hashes(args: argparse.Namespace) -> list[str]:
@@ -190,7 +209,7 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
     else:
         from ..remediation import diff_findings, write_diff
 
-        diff = diff_findings(config.baseline, config.out)
+        diff = diff_findings(config.baseline, config.out, Path(config.accept) if config.accept else None)
         paths.update(write_diff(diff, config.out, config.lang))
     paths["manifest"] = write_manifest(config.out)
     return doc, paths, diff
@@ -246,7 +265,24 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         state = ScanState.resume(args.resume)
         config = state.config(args.resume)
         config.quiet = config.quiet or args.quiet
+        _resume_passwords(config, args)
+        if args.accept is not None:
+            config.accept = _accept(argparse.Namespace(accept=args.accept, baseline=config.baseline))
         return _run(config, state)
+
+
+def _resume_passwords(config: ScanConfig, args: argparse.Namespace) -> None:
+    """The state records the password file's path, never a password: read it again (or the one given now)."""
+    if args.password_file is not None:
+        config.password_file = str(args.password_file)
+    if config.password_file is None:
+        return
+    from ..passwords import read_password_file
+
+    try:
+        config.passwords = read_password_file(Path(config.password_file))
+    except UsageError as e:
+        raise UsageError(f"{e} (the interrupted scan used it: give --password-file FILE with --resume)") from None
 
 
 def _run(config: ScanConfig, state: ScanState | None) -> int:
@@ -257,6 +293,10 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         load_findings(findings_file(config.baseline))  # a wrong baseline fails before the scan, not after
         if findings_file(config.baseline).resolve().parent == config.out.resolve():
             raise UsageError("--baseline must be an earlier scan's folder, not this scan's --out")
+    if config.accept is not None:  # a resumed scan's list is read again: one that is gone stops before the scan
+        from ..accept import read_accept_file
+
+        read_accept_file(Path(config.accept))
     doc, paths, diff = execute_with_diff(config, state)
     errors = doc["scan"].get("source_errors", [])
     if not config.quiet and len({e["source"] for e in errors}) < len(config.sources):

@@ -25,6 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    "to the scan: folders, images, smb:// URLs); a source findings.json names but you do not is "
                    "asked about at a terminal, else listed as not-named and not read")
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    argtypes.add_password_file(p, " (with --sources: for hits inside encrypted archives)")
     p.set_defaults(run=run)
 
 
@@ -45,13 +46,15 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         raise UsageError(f"{args.out}: not a leakscan output folder (no manifest.sha256 or {FINDINGS})")
     from ..output import working_files
 
+    passwords = argtypes.passwords(args)
     problems = check_outputs(args.out)
     working = working_files(args.out)  # an interrupted rerun's state: not evidence, not listed, not a problem
     rows = []
     if args.sources is not None:
         if not (args.out / FINDINGS).is_file():
             raise UsageError(f"{args.out}: no {FINDINGS} to take the hits from")
-        rows = verify_sources(load_findings(args.out / FINDINGS), NamedSources(args.sources, terminal_confirm()))
+        rows = verify_sources(load_findings(args.out / FINDINGS), NamedSources(args.sources, terminal_confirm()),
+                              passwords)
     bad = [r for r in rows if r["status"] != MATCH]
     ok = not problems and not bad
     if args.json:

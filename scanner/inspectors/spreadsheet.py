@@ -12,18 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..codes import Reason, SheetKind
+from ..codes import Reason, SheetKind, Status
 from ..config import MiB, ScanConfig
 from ..contracts import Inspection, ScanContext
+from ..decrypt import unlock_workbook
 from ..detectors.pii import KINDS, RecordList, SheetFinding, analyse_sheet
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..models import Entry
 from ..names import split_ext
+from ..passwords import opened_with
 from ..tables import BINARY_FORMATS, OLE_MAGIC, ZIP_MAGIC, Caps, iter_tables, sniff_format, unreadable_reason
 
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".xlam", ".ods",
                               ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn"})
+LOCKABLE_FORMATS = ("ole-encrypted", "xls")  # what msoffcrypto-tool opens with a password (OOXML, .xls)
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".tab", ".prn"})
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
 OTHER_EXTENSIONS = frozenset({
@@ -149,7 +152,26 @@ class SpreadsheetInspector:
             else:
                 findings, _, _ = analyse_bytes(data, fmt, caps)
         except ReadError as e:
+            if e.reason == Status.ENCRYPTED and fmt in LOCKABLE_FORMATS:
+                return self._unlocked(data, caps, e)
             return Inspection(status=e.reason, detail=e.detail)
         if not findings:
             return Inspection()
         return inspection_of(findings, fmt, self.config.unmask)
+
+    def _unlocked(self, data: bytes, caps: Caps, locked: ReadError) -> Inspection:
+        """A password-protected workbook opened with Excel's default password or an entry of --password-file
+        (in the worker), then read like any other; ``annotations.password`` names the entry, never the password."""
+        try:
+            plain, entry = shared_worker().call(unlock_workbook, (data, self.config.passwords), caps.timeout + 5)
+            fmt = sniff_format(plain)
+            findings, _, _ = shared_worker().call(analyse_bytes, (plain, fmt, caps), caps.timeout + 5)
+        except ReadError as e:
+            detail = f"{locked.detail}; {e.detail}" if e.reason == Status.ENCRYPTED else e.detail
+            return Inspection(status=e.reason, detail=detail)
+        note = {"password": opened_with(entry)}
+        if not findings:
+            return Inspection(annotations=note)
+        found = inspection_of(findings, fmt, self.config.unmask)
+        found.annotations = note
+        return found
