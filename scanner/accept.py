@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .codes import AcceptStatus
 from .errors import UsageError
 from .models import CHAIN_SEPARATOR
 
@@ -103,14 +104,14 @@ def accepted_keys(accept: AcceptList, found: list[tuple[str, str, str | None]]) 
         by_path.setdefault(a.path, []).append(a)
     keys: dict[str, Acceptance] = {}
     containers: dict[str, Acceptance] = {}
-    status: dict[int, str] = {}
+    status: dict[int, AcceptStatus] = {}
     for key, path, sha in found:
         for a in by_path.get(_same_path(path), []):
             if sha == a.sha256:
                 keys[key] = containers[a.path] = a
-                status[a.line] = "applied"
+                status[a.line] = AcceptStatus.APPLIED
             else:
-                status.setdefault(a.line, "changed" if sha else "not-hashed")
+                status.setdefault(a.line, AcceptStatus.CHANGED if sha else AcceptStatus.NOT_HASHED)
     for key, path, _sha in found:  # inside an accepted container (archive members, encrypted or not)
         parts = _same_path(path).split(CHAIN_SEPARATOR)
         for i in range(len(parts) - 1, 0, -1):
@@ -122,5 +123,5 @@ def accepted_keys(accept: AcceptList, found: list[tuple[str, str, str | None]]) 
     for a in keys.values():
         covered[a.line] = covered.get(a.line, 0) + 1
     lines = [{"line": a.line, "path": a.path, "sha256": a.sha256, "reason": a.reason,
-              "status": status.get(a.line, "not-found"), "covers": covered.get(a.line, 0)} for a in accept.entries]
+              "status": status.get(a.line, AcceptStatus.NOT_FOUND), "covers": covered.get(a.line, 0)} for a in accept.entries]
     return keys, lines

@@ -172,6 +172,15 @@ class Lingering(Code):
     DELETED = "deleted", "a deleted entry in a disk image"
 
 
+class AcceptStatus(Code):
+    """What became of one line of the examiner's out-of-scope list (``--accept``) in a rescan's diff."""
+
+    APPLIED = "applied", "the rescan saw that path with that very SHA-256: it (and what is inside it) may remain"
+    CHANGED = "changed", "the path holds other content now: not accepted"
+    NOT_HASHED = "not-hashed", "the path was seen but could not be hashed: not accepted"
+    NOT_FOUND = "not-found", "nothing at that path in the rescan"
+
+
 class VerifyStatus(Code):
     """What re-checking a recorded hit at its source found (``verify --sources``; also re-reading a leaked
     file for the person list, and the manifest check of an output folder)."""

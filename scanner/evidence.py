@@ -48,6 +48,7 @@ FILE_FIELDS = ("id", "source", "path", "inner_path", "raw_path_hex", "container"
                "reasons", "matched_rules", "status", "status_detail")
 OPTIONAL_FILE_FIELDS = ("pii", "overlap", "annotations")
 SKIP_FIELDS = ("path", "raw_path_hex", "source", "container", "reason", "detail")
+OPTIONAL_SKIP_FIELDS = ("inner_path", "sha256")  # sha256: a file read whole before it could not be examined
 TOP_FIELDS = ("schema", "tool", "case", "chain_of_custody", "scan", "files", "duplicate_groups", "skipped", "links")
 SCAN_FIELDS = ("started", "finished", "command_line", "sources", "source_details", "source_errors", "files_seen",
                "bytes_read", "settings", "masked")

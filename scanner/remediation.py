@@ -12,6 +12,7 @@ from typing import Any
 from reports.html import render
 
 from .accept import read_accept_file
+from .codes import AcceptStatus
 from .diff import compute_diff
 from .evidence import findings_path, read_findings
 from .output import write_json, write_manifest, write_private
@@ -62,7 +63,7 @@ def summarise(diff: dict[str, Any], paths: dict[str, Path]) -> str:
     lines += [f"  {c + ':':<23} {lc[c]}" + (f" ({taken[c]} accepted as out of scope)" if taken[c] else "") for c in lc]
     lines.append(f"  not examined:           {len(diff['not_verified'])}")
     if accepted is not None:  # the exceptions the examiner stated, and lines of the list that matched nothing
-        unused = [a for a in accepted["lines"] if a["status"] != "applied"]
+        unused = [a for a in accepted["lines"] if a["status"] != AcceptStatus.APPLIED]
         lines.append(f"  accepted (--accept):    {sum(taken.values())} hit(s), {len(accepted['skipped'])} skipped "
                      f"file(s); {len(unused)} line(s) of the list matched nothing as listed")
     if not diff["scope"]["same"]:

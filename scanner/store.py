@@ -28,7 +28,7 @@ LIBRARIES: dict[str, str] = {
     "pyahocorasick": "ahocorasick", "python-magic": "magic", "openpyxl": "openpyxl",
     "python-calamine": "python_calamine", "tqdm": "tqdm", "Jinja2": "jinja2", "charset-normalizer": "charset_normalizer",
     "msoffcrypto-tool": "msoffcrypto", "pytsk3": "pytsk3", "libewf-python": "pyewf", "dfvfs": "dfvfs",
-    "smbprotocol": "smbprotocol", "py7zr": "py7zr", "pyxlsb": "pyxlsb", "olefile": "olefile", "jaconv": "jaconv",
+    "smbprotocol": "smbprotocol", "py7zr": "py7zr", "pyzipper": "pyzipper", "pyxlsb": "pyxlsb", "olefile": "olefile", "jaconv": "jaconv",
     "Faker": "faker", "MarkupSafe": "markupsafe", "liblnk-python": "pylnk", "libolecf-python": "pyolecf",
     "libregf-python": "pyregf", "libfwsi-python": "pyfwsi",
 }

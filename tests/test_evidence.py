@@ -84,7 +84,7 @@ def test_schema_and_typed_document_describe_the_same_fields() -> None:
     assert set(defs["file"]["properties"]) <= set(evidence.FILE_FIELDS) | set(evidence.OPTIONAL_FILE_FIELDS)
     skipped = SCHEMA["properties"]["skipped"]["items"]
     assert tuple(skipped["required"]) == evidence.SKIP_FIELDS
-    assert set(skipped["properties"]) == {*evidence.SKIP_FIELDS, "inner_path"}
+    assert set(skipped["properties"]) == {*evidence.SKIP_FIELDS, *evidence.OPTIONAL_SKIP_FIELDS}
     # the value forms: the schema's patterns are the loader's
     assert defs["sha256"]["pattern"] == f"^{evidence.SHA256.pattern}$"
     assert defs["file"]["properties"]["md5"]["anyOf"][0]["pattern"] == f"^{evidence.MD5.pattern}$"
