@@ -31,10 +31,11 @@ def read_password_file(path: Path) -> tuple[str, ...]:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError as e:
         raise UsageError(f"--password-file {path}: {e.strerror or 'cannot be opened'}") from e
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise UsageError(f"--password-file {path}: not a regular file")
     with os.fdopen(fd, "rb") as f:
-        st = os.fstat(f.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            raise UsageError(f"--password-file {path}: not a regular file")
         raw = f.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
         raise UsageError(f"--password-file {path}: larger than {MAX_FILE_BYTES} bytes (one password per line)")
