@@ -172,3 +172,27 @@ def test_cli_nothing_of_the_stem_found(share: dict[str, object], tmp_path: Path)
     assert done.returncode == 0 and "warning" not in done.stderr and "persons" not in doc
     assert doc["named_files"] == [{"name": "2017年度_集計.xls", "extension": ".xls", "found_as_given": 0,
                                    "counted_by_stem": {}, "rule": None}]
+
+
+def test_merge_keeps_each_inputs_decision(share: dict[str, object], tmp_path: Path) -> None:
+    root = share["root"]
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run_cli("scan", str(root / "PC01"), "--name", f"{STEM}.xls", "--out", str(a), "--quiet").returncode == 1
+    assert run_cli("scan", str(root / "PC04"), "--name", f"{STEM}.csv", "--out", str(b), "--quiet").returncode == 1
+    done = run_cli("merge", str(a), str(b), "--out", str(tmp_path / "m"), "--quiet")
+    assert done.returncode == 1, done.stderr
+    merged = json.loads((tmp_path / "m" / "findings.json").read_text("utf-8"))
+    assert [(e["input"], e["rule"], e["found_as_given"]) for e in merged["named_files"]] == [
+        (1, EXTENSION_NOT_FOUND, 0), (2, None, 1)]
+    report = (tmp_path / "m" / "report.html").read_text("utf-8")
+    assert report.count('class="warn named-file"') == 1
+
+
+def test_hostile_named_files_section_is_refused(tmp_path: Path, share: dict[str, object]) -> None:
+    out = tmp_path / "o"
+    run_cli("scan", str(share["root"] / "PC01"), "--name", f"{STEM}.xls", "--out", str(out), "--quiet")
+    doc = json.loads((out / "findings.json").read_text("utf-8"))
+    doc["named_files"][0]["counted_by_stem"] = ["<script>"]
+    (out / "findings.json").write_text(json.dumps(doc), encoding="utf-8")
+    done = run_cli("diff", str(out), str(out), "--out", str(tmp_path / "d"))
+    assert done.returncode == 2 and "named_files[0]" in done.stderr and "<script>" not in done.stderr
