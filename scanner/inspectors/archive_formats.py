@@ -147,13 +147,20 @@ def _zip_encrypted(info: zipfile.ZipInfo) -> bool:
     return bool(info.flag_bits & ENCRYPTED_FLAG) or info.compress_type == AES_METHOD
 
 
+TRIAL_BYTES = 1 << 16  # a password is tried on a member's first 64 KiB (all of a smaller member: its CRC is checked)
+
+
 def _reads_through(open_member: Callable[..., IO[bytes]], info: zipfile.ZipInfo, pwd: bytes) -> bool:
-    """Whether ``pwd`` opens a member: read to its end, where the CRC (ZipCrypto) or the HMAC (AES) is
-    checked; the ZipCrypto check byte alone lets one wrong password in 256 through."""
+    """Whether ``pwd`` opens a member. The ZipCrypto check byte lets one wrong password in 256 through;
+    inflating the first 64 KiB catches nearly all of those, and a member no larger than that is read to its end,
+    where the CRC (ZipCrypto) or the HMAC (AES) is checked. Decryption runs at about 0.5 MB/s (pure Python),
+    so a large member is not read twice: a wrong password that slipped through shows as a CRC error when the
+    member is read, and the member is listed as corrupt, never as clean."""
     try:
         with open_member(info, pwd=pwd) as f:
-            while f.read(1 << 20):
-                pass
+            read = 0
+            while read < TRIAL_BYTES and (chunk := f.read(1 << 16)):
+                read += len(chunk)
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception:  # noqa: BLE001 - bad password, CRC or HMAC mismatch, garbage inflated: not this one
