@@ -350,3 +350,38 @@ def test_zipfile_member_name_in_errors_never_quotes_a_password(share: Path) -> N
     with zipfile.ZipFile(share / "PC02/backup.zip") as z, pytest.raises(RuntimeError) as e:
         z.open(z.infolist()[0], pwd=b"Wr0ng-One").read()
     assert "Wr0ng-One" not in str(e.value)
+
+
+def test_a_wrong_password_passing_the_check_byte_is_not_taken(tmp_path: Path) -> None:
+    """ZipCrypto's one-byte check lets one wrong password in 256 through: on a stored member (nothing to
+    inflate) only the CRC at the end tells; the right entry must still be found and named."""
+    data = os.urandom(200_000)  # stored as is (-0): incompressible, larger than the trial read
+    if shutil.which("zip") is None:
+        if os.environ.get("CI"):
+            pytest.fail("zip missing in CI")
+        pytest.skip("zip not installed (allowed outside CI only)")
+    work = tmp_path / "w"
+    work.mkdir()
+    (work / "名簿.bin").write_bytes(data)
+    subprocess.run(["zip", "-q", "-0", "-P", ZIP_PW, "s.zip", "名簿.bin"], cwd=work, check=True)
+    zf = zipfile.ZipFile(work / "s.zip")
+    info = zf.infolist()[0]
+
+    def passes_check(pw: str) -> bool:
+        try:
+            zf.open(info, pwd=pw.encode()).close()
+        except RuntimeError:
+            return False
+        return True
+
+    impostor = next(f"wrong-{i}" for i in range(100_000) if passes_check(f"wrong-{i}"))
+    root = tmp_path / "share"
+    root.mkdir()
+    (root / "s.zip").write_bytes((work / "s.zip").read_bytes())
+    result = run_scan(ScanConfig([str(root)], tmp_path / "o", names=["名簿.bin"], passwords=(impostor, ZIP_PW)),
+                      [open_source(str(root))])
+    (hit,) = [h for h in result.hits if h.location.containers]
+    assert hit.status == Status.OK and hit.location.containers[-1].detail["password_entries"] == [2]
+    import hashlib
+
+    assert hit.digests.sha256 == hashlib.sha256(data).hexdigest()

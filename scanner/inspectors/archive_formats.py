@@ -152,14 +152,16 @@ TRIAL_BYTES = 1 << 16  # a password is tried on a member's first 64 KiB (all of 
 
 def _reads_through(open_member: Callable[..., IO[bytes]], info: zipfile.ZipInfo, pwd: bytes) -> bool:
     """Whether ``pwd`` opens a member. The ZipCrypto check byte lets one wrong password in 256 through;
-    inflating the first 64 KiB catches nearly all of those, and a member no larger than that is read to its end,
-    where the CRC (ZipCrypto) or the HMAC (AES) is checked. Decryption runs at about 0.5 MB/s (pure Python),
-    so a large member is not read twice: a wrong password that slipped through shows as a CRC error when the
-    member is read, and the member is listed as corrupt, never as clean."""
+    inflating the first 64 KiB catches nearly all of those, and a stored member or one no larger than that is
+    read to its end, where the CRC (ZipCrypto) or the HMAC (AES) is checked. Decryption runs at about 0.5 MB/s
+    (pure Python), so a large deflated member is not read twice: a wrong password that slipped through would
+    show as a CRC error when the member is read, and the member be listed as corrupt, never as clean."""
+    # a stored member has nothing to inflate: only its CRC at the end tells a wrong password from the right one
+    limit = info.file_size + 1 if info.compress_type == zipfile.ZIP_STORED else TRIAL_BYTES
     try:
         with open_member(info, pwd=pwd) as f:
             read = 0
-            while read < TRIAL_BYTES and (chunk := f.read(1 << 16)):
+            while read < limit and (chunk := f.read(1 << 16)):
                 read += len(chunk)
     except (KeyboardInterrupt, SystemExit):
         raise
