@@ -173,3 +173,18 @@ def test_hostile_names_are_escaped_and_made_visible(scanned: dict) -> None:
     files = {f["path"] for f in scanned["json"]["files"]}
     for rel in HOSTILE_FILES:
         assert str(scanned["share"] / rel) in files  # kept verbatim in the JSON
+
+
+def test_no_test_gives_an_absolute_literal_output_folder() -> None:
+    """Tests run as root in CI: ``out=Path("/nonexistent")`` once made /nonexistent/case.key on the machine.
+    Every output folder a test uses must be under its temporary folder (tmp_path)."""
+    import ast
+
+    offenders = []
+    for test in sorted(Path(__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(test.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "out":
+                literal = [c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant)]
+                if any(isinstance(v, str) and v.startswith("/") and not v.startswith("/tmp/") for v in literal):
+                    offenders.append(f"{test.name}:{node.value.lineno}")
+    assert offenders == []
