@@ -1,4 +1,5 @@
-"""Write a scan's outputs into --out: findings.json, report.html, then manifest.sha256 over them all."""
+"""Write a scan's outputs into --out: findings.json (with its summary), report.html, then manifest.sha256
+over them all."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from reports.html import render_report
 
 from .output import write_json, write_manifest, write_private
 from .store import FINDINGS
+from .summary import summarise
 
 REPORT = "report.html"
 CLEAR_KEYS = frozenset({"examples_clear", "name_clear"})  # --unmask values for the report only
@@ -36,11 +38,31 @@ def without_clear_values(doc: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def add_summary(doc: dict[str, Any]) -> dict[str, Any]:
+    """Put the key figures (scanner.summary) into ``doc`` as ``summary``, right after ``case``."""
+    summary = summarise(doc)
+    items = [(k, v) for k, v in doc.items() if k != "summary"]
+    doc.clear()
+    for k, v in items:
+        doc[k] = v
+        if k == "case":
+            doc["summary"] = summary
+    doc.setdefault("summary", summary)
+    return doc
+
+
 def write_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
-    """Write findings.json and report.html (0600, each replacing an earlier one only once complete)."""
+    """Write findings.json (with its summary) and report.html (0600, each replacing an earlier one only
+    once complete)."""
+    add_summary(doc)
     paths = {"findings": write_json(out / FINDINGS, without_clear_values(doc))}
-    paths["report"] = write_private(out / REPORT, render_report(doc, lang))
+    paths["report"] = write_report(doc, out, lang)
     return paths
+
+
+def write_report(doc: dict[str, Any], out: Path, lang: str, diff: dict[str, Any] | None = None) -> Path:
+    """report.html for ``doc``; after a rescan, with its verdict in the summary box."""
+    return write_private(out / REPORT, render_report(doc, lang, diff))
 
 
 def publish_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:

@@ -190,8 +190,11 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
     else:
         from ..remediation import diff_findings, write_diff
 
+        from ..publish import write_report
+
         diff = diff_findings(config.baseline, config.out)
         paths.update(write_diff(diff, config.out, config.lang))
+        paths["report"] = write_report(doc, config.out, config.lang, diff)  # its summary says the verdict
     paths["manifest"] = write_manifest(config.out)
     return doc, paths, diff
 
