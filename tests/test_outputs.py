@@ -155,8 +155,12 @@ def test_manifest_passes_sha256sum_and_catches_a_change(scanned: dict, tmp_path:
 def test_report_has_a_row_per_file_and_the_sections(scanned: dict) -> None:
     html = (scanned["out"] / "report.html").read_text(encoding="utf-8")
     assert len(re.findall(r'<tr class="hit[ "]', html)) == len(scanned["json"]["files"])
-    for section in ["case", "tool", "sources", "summary", "hits", "duplicates", "keywords", "skipped", "verify"]:
-        assert f'<section id="{section}">' in html
+    assert '<header id="case">' in html and '<nav id="toc">' in html
+    assert '<section id="summary"' in html
+    for section in ["copies", "leads", "breach", "skipped", "scope", "method", "custody"]:
+        assert f'<section id="{section}"' in html and f'href="#{section}"' in html
+    for part in ["sources", "tool", "appendix", "verify", "signature"]:
+        assert f'<h3 id="{part}">' in html
     assert "sha256sum -c manifest.sha256" in html
     assert scanned["json"]["scan"]["started"] in html
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html

@@ -82,7 +82,8 @@ def test_report_renders_a_row_per_copy_and_runs_no_script(report: dict, tmp_path
     assert "document.body.setAttribute('data-pwned','1')" in dom.replace("&#39;", "'")  # shown as text
     assert "⟨U+202E⟩" in dom and "\u202e" not in dom
     assert "&lt;b&gt;T-002&lt;/b&gt;" in dom  # the case id too is text, not markup
-    assert f'<td id="hit-count">{len(files)}</td>' in dom
+    summary = report["doc"]["summary"]
+    assert f'data-summary="copies">{summary["copies"]}<' in dom
 
 
 def test_report_prints_to_pdf(report: dict, tmp_path: Path) -> None:

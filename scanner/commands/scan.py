@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..codes import COPY_REASONS, Reason, Status
+from ..codes import COPY_REASONS
 from ..config import LANGS, MiB, ScanConfig
 from ..config import ScanConfig as D  # the option defaults are ScanConfig's: written once
 from ..errors import UsageError
@@ -188,9 +188,8 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
     if config.baseline is None:
         remove_stale(config.out)  # an earlier rescan's diff must not sit beside these new findings
     else:
-        from ..remediation import diff_findings, write_diff
-
         from ..publish import write_report
+        from ..remediation import diff_findings, write_diff
 
         diff = diff_findings(config.baseline, config.out)
         paths.update(write_diff(diff, config.out, config.lang))
@@ -202,27 +201,37 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
 
 
 def summarise(doc: dict, paths: dict) -> None:
-    files = doc["files"]
-    strong = [f for f in files if COPY_REASONS & set(f["reasons"])]
-    holding = sum(1 for f in strong if (f.get("pii") or {}).get("records"))
-    print(f"copies of the named file: {len(strong)}" + (f" ({holding} holding person records)" if holding else ""),
-          file=sys.stderr)
-    print(f"files found in all:       {len(files)}", file=sys.stderr)
-    print(f"duplicate groups:         {len(doc['duplicate_groups'])}", file=sys.stderr)
-    print(f"not examined (skipped):   {len(doc['skipped'])}", file=sys.stderr)
-    persons = doc.get("persons")
+    """The key figures on the terminal: findings.json ``summary`` (scanner/summary.py), in the report's words."""
+    from ..summary import summarise as key_figures
+
+    s = doc.get("summary") or key_figures(doc)
+    lines = [f"copies of the named file: {s['copies']} (same name {s['copies_by_name']}, renamed copies or re-saves "
+             f"{s['copies_renamed']}, same content (hash) {s['copies_by_hash']}"
+             + (f"; deleted {s['copies_deleted']}" if s["copies_deleted"] else "")
+             + (f"; {s['copies_unread']} could not be read" if s["copies_unread"] else "") + ")"]
+    if s["places"]:
+        lines.append(f"  found in:               {', '.join(shown(p) for p in s['places'])}")
+    if s["lock_files"]:
+        lines.append(f"  lock files (~$):        {s['lock_files']} (listed apart, not copies)")
+    persons = s.get("persons")
     if persons:
-        exact = "-" if persons["unique_exact"] is None else persons["unique_exact"]  # None in a merged case
-        unread = [f for f in persons.get("files", []) if f.get("status") != Status.OK]
-        note = f"; NOT counted: {len(unread)} leaked file(s) that could not be read" if unread else ""
-        print(f"persons affected:         {persons['unique']} (records {persons['records']}, "
-              f"distinct name + address {exact}{note})", file=sys.stderr)
-        derived = [f for f in files if Reason.RECORD_OVERLAP in f["reasons"]]
-        print(f"files sharing records:    {len(derived)}", file=sys.stderr)
+        note = (f"; NOT counted: {persons['unread_files']} leaked file(s) that could not be read"
+                if persons["unread_files"] else "")
+        distinct = "-" if persons["distinct"] is None else persons["distinct"]  # None in a merged case
+        lines.append(f"persons affected:         {persons['persons']} (records {persons['records']}, distinct name + "
+                     f"address {distinct}{note})")
+    lines.append(f"other files, same persons: {s['record_overlap']}"
+                 + (f" (other person lists: {s['other_person_files']})" if s["other_person_files"] else ""))
+    leads = {"names containing it": s.get("name_contains", 0), "keyword names": s["keyword_leads"],
+             "name lists without addresses": s["names_only_lists"]}
+    if any(leads.values()):
+        lines.append("leads (not counted):      " + ", ".join(f"{k} {v}" for k, v in leads.items() if v))
+    lines.append(f"not examined (skipped):   {s['not_examined']}")
     traces = [t for t in doc.get("traces") or [] if t["kind"] != "usb-device"]
     if doc.get("trace_artefacts"):  # leads, not copies: counted apart, never in the exit code
-        print(f"traces of use:            {len(traces)} on {len({t['pc'] for t in traces})} PC(s)", file=sys.stderr)
-    print(f"report:                   {shown(paths['report'])}", file=sys.stderr)
+        lines.append(f"traces of use:            {len(traces)} on {len({t['pc'] for t in traces})} PC(s)")
+    lines.append(f"report:                   {shown(paths['report'])}")
+    print("\n".join(lines), file=sys.stderr)
 
 
 def exit_code(doc: dict) -> int:
