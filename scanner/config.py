@@ -40,6 +40,8 @@ class ScanConfig:
     baseline: Path | None = None
     verify_images: bool = False
     overwrite: bool = False  # --out may hold an earlier finished output of the same case, replaced at the end
+    pdf: bool = False  # also write report.pdf (and remediation.pdf) with headless Chromium
+    breach: dict[str, str] = field(default_factory=dict)  # the examiner's breach-report items (--case-file)
     command_line: list[str] = field(default_factory=list)
 
     def settings(self) -> dict[str, object]:

@@ -13,6 +13,7 @@ from .store import FINDINGS
 from .summary import summarise
 
 REPORT = "report.html"
+REPORT_PDF = "report.pdf"
 CLEAR_KEYS = frozenset({"examples_clear", "name_clear"})  # --unmask values for the report only
 
 
@@ -70,3 +71,21 @@ def publish_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Pat
     paths = write_findings(doc, out, lang)
     paths["manifest"] = write_manifest(out)
     return paths
+
+
+def write_pdfs(out: Path, html_names: list[str]) -> dict[str, Path]:
+    """report.pdf / remediation.pdf beside each of ``html_names`` in ``out`` (headless Chromium)."""
+    from .pdf import print_pdf
+
+    paths = {}
+    for name in html_names:
+        html = out / name
+        paths[html.stem + "_pdf"] = print_pdf(html, html.with_suffix(".pdf"))
+    return paths
+
+
+def remove_stale_pdfs(out: Path, keep: set[str]) -> None:
+    """A PDF from an earlier run that this run did not print must not sit beside the new findings."""
+    for name in (REPORT_PDF, "remediation.pdf"):
+        if name not in keep:
+            (out / name).unlink(missing_ok=True)

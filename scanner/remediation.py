@@ -18,6 +18,7 @@ from .store import FINDINGS, load_findings
 
 DIFF_JSON = "diff.json"
 REMEDIATION = "remediation.html"
+REMEDIATION_PDF = "remediation.pdf"
 
 
 def findings_file(path: Path) -> Path:
@@ -53,7 +54,7 @@ def publish_diff(diff: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
 def remove_stale(out: Path) -> None:
     """Remove an earlier diff from ``out`` once a rerun without --baseline has written new findings there
     (it compared the earlier findings, not these)."""
-    for name in (DIFF_JSON, REMEDIATION):
+    for name in (DIFF_JSON, REMEDIATION, REMEDIATION_PDF):
         (out / name).unlink(missing_ok=True)
 
 

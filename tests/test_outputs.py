@@ -157,7 +157,7 @@ def test_report_has_a_row_per_file_and_the_sections(scanned: dict) -> None:
     assert len(re.findall(r'<tr class="hit[ "]', html)) == len(scanned["json"]["files"])
     assert '<header id="case">' in html and '<nav id="toc">' in html
     assert '<section id="summary"' in html
-    for section in ["copies", "leads", "breach", "skipped", "scope", "method", "custody"]:
+    for section in ["copies", "leads", "breach", "not-examined", "limits", "method", "custody"]:
         assert f'<section id="{section}"' in html and f'href="#{section}"' in html
     for part in ["sources", "tool", "appendix", "verify", "signature"]:
         assert f'<h3 id="{part}">' in html

@@ -24,6 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    "the report written to DIR/report")
     p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=f"report language (default {ScanConfig.lang})")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    p.add_argument("--pdf", action="store_true", help="also write report.pdf (headless Chromium, A4)")
     p.set_defaults(run=run)
 
 
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         print(f"demo share built in {share}", file=sys.stderr)
     config = ScanConfig(sources=[str(share)], out=args.out / "report", names=[LEAKED_NAME],
                         case_id="DEMO-0001", examiner="デモ 調査員", organisation="架空介護サービス（デモ）",
-                        lang=args.lang, quiet=args.quiet, command_line=["leakscan", *argv],
+                        lang=args.lang, quiet=args.quiet, command_line=["leakscan", *argv], pdf=args.pdf,
                         overwrite=True)  # a rerun replaces the earlier demo report (only that: same case id)
     doc, paths = execute(config)
     if not args.quiet:

@@ -49,6 +49,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--organisation", default="", metavar="NAME", help="organisation shown in the report")
     p.add_argument("--note", action="append", default=[], metavar="TEXT",
                    help="free-text note for the chain-of-custody block (repeatable)")
+    p.add_argument("--case-file", type=argtypes.path, metavar="FILE.toml",
+                   help="the case block ([case] id, examiner, witness, organisation, notes) and the examiner's "
+                   "breach-report items ([breach] cause, secondary_damage, response, publication) in one TOML "
+                   "file; options given here win over it")
+    p.add_argument("--pdf", action="store_true",
+                   help="also write report.pdf (and remediation.pdf) with headless Chromium, A4, Japanese fonts "
+                   "embedded (checked before the scan)")
     p.add_argument("--lang", choices=LANGS, default=D.lang, help=f"report language: {D.lang} (default) or en")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     p.add_argument("--unmask", action="store_true",
@@ -87,9 +94,18 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         raise UsageError("SOURCE and --out are required (or --resume OUT alone)")
     if not args.name:
         print("leakscan: note: no --name given; only content and keyword rules apply", file=sys.stderr)
+    case: dict = {}
+    breach: dict[str, str] = {}
+    if args.case_file is not None:
+        from ..casefile import read_case_file
+
+        read = read_case_file(args.case_file)
+        case, breach = read["case"], read["breach"]
     return ScanConfig(
-        sources=list(args.sources), out=args.out, names=list(args.name), case_id=args.case_id,
-        examiner=args.examiner, witness=args.witness, organisation=args.organisation, notes=list(args.note),
+        sources=list(args.sources), out=args.out, names=list(args.name), case_id=args.case_id or case.get("id", ""),
+        examiner=args.examiner or case.get("examiner", ""), witness=args.witness or case.get("witness", ""),
+        organisation=args.organisation or case.get("organisation", ""),
+        notes=[*case.get("notes", []), *args.note], breach=breach, pdf=args.pdf,
         lang=args.lang, quiet=args.quiet, unmask=args.unmask, use_keywords=not args.no_keywords,
         max_inspect_bytes=args.max_inspect_mb * MiB, max_cells=args.max_cells,
         parse_timeout=args.parse_timeout, archive_depth=args.archive_depth,
@@ -146,6 +162,10 @@ def execute_with_diff(config: ScanConfig, state: ScanState | None = None) -> tup
     from ..sources import open_source
 
     _check_out_apart(config)
+    if config.pdf:  # no browser or no Japanese font: said before anything is scanned
+        from ..pdf import check_ready
+
+        check_ready()
     sources = [open_source(s, **source_options(config, s)) for s in config.sources]
     if state is None:
         claim_out(config.out, config.case_id, config.overwrite)  # a refused folder gets not even a lock file
@@ -194,6 +214,11 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
         diff = diff_findings(config.baseline, config.out)
         paths.update(write_diff(diff, config.out, config.lang))
         paths["report"] = write_report(doc, config.out, config.lang, diff)  # its summary says the verdict
+    from ..publish import remove_stale_pdfs, write_pdfs
+
+    printed = [p.name for k, p in paths.items() if k in ("report", "remediation")] if config.pdf else []
+    remove_stale_pdfs(config.out, {Path(n).with_suffix(".pdf").name for n in printed})
+    paths.update(write_pdfs(config.out, printed))
     paths["manifest"] = write_manifest(config.out)
     return doc, paths, diff
 
