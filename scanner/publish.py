@@ -8,6 +8,7 @@ from typing import Any
 
 from reports.html import render_report
 
+from .exports import EXPORTS
 from .output import write_json, write_manifest, write_private
 from .store import FINDINGS
 from .summary import summarise
@@ -56,7 +57,11 @@ def write_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]
     """Write findings.json (with its summary) and report.html (0600, each replacing an earlier one only
     once complete)."""
     add_summary(doc)
-    paths = {"findings": write_json(out / FINDINGS, without_clear_values(doc))}
+    clean = without_clear_values(doc)
+    paths = {"findings": write_json(out / FINDINGS, clean)}
+    for name, export in EXPORTS.items():  # DFXML, CASE/UCO JSON-LD, hashdeep: for other tools
+        data = export(clean)
+        paths[name] = write_private(out / name, data)
     paths["report"] = write_report(doc, out, lang)
     return paths
 
