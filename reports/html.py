@@ -17,6 +17,8 @@ from scanner.textsafe import is_hidden
 from scanner.timeutil import to_jst
 
 from .content_words import content_words
+from .lists import FIRST_HITS, FIRST_ROWS, report_lists, shown
+from .rulewords import rule_words
 from .sections import shown_sections
 from .strings import STRINGS
 
@@ -116,6 +118,7 @@ def environment() -> jinja2.Environment:
     env.filters["visible"] = visible
     env.filters["jst"] = to_jst
     env.filters["size"] = human_size
+    env.filters["rule_words"] = rule_words
     env.filters["trace_time"] = trace_time
     env.filters["path"] = path_text
     env.filters["hash"] = hash_block
@@ -133,7 +136,13 @@ def render(template: str, doc: dict[str, Any], lang: str = "ja", **extra: Any) -
 
 
 def render_report(doc: dict[str, Any], lang: str = "ja", diff: dict[str, Any] | None = None) -> str:
-    """report.html for a findings document; with the rescan's ``diff``, its verdict is in the summary."""
+    """report.html for a findings document; with the rescan's ``diff``, its verdict is in the summary.
+
+    Every group of hits (scanner.summary.classify) is shown bounded (reports.lists): counted by folder,
+    the first rows listed, every row in findings.json and the CSV files beside it."""
     summary = summarise(doc, diff)
     view = {**doc, "summary": summary}
-    return render("report.html.j2", view, lang, summary=summary, groups=classify(doc), sections=shown_sections(view))
+    hits = classify(doc)
+    groups = {name: shown(files, FIRST_HITS if name == "copies" else FIRST_ROWS) for name, files in hits.items()}
+    return render("report.html.j2", view, lang, summary=summary, hits=hits, groups=groups, lists=report_lists(doc),
+                  sections=shown_sections(view))

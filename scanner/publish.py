@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from reports.html import render_report
+from reports.lists import LEADS_CSV, SKIPPED_CSV, leads_csv, skipped_csv
 
 from .exports import EXPORTS
 from .output import write_json, write_manifest, write_private
@@ -25,7 +26,8 @@ def without_clear_values(doc: dict[str, Any]) -> dict[str, Any]:
     if "review_clear" in persons or "probable_clear" in persons:  # person pairs shown clear (--unmask)
         doc = {**doc, "persons": {k: v for k, v in persons.items() if not k.endswith("_clear")}}
     parts = ("sheets", "leads")  # person sheets and name-only leads both carry examples
-    if not any(CLEAR_KEYS & s.keys() for f in files for p in parts for s in (f.get("pii") or {}).get(p, [])):
+    if not any(CLEAR_KEYS & s.keys() for f in files for p in parts for s in (f.get("pii") or {}).get(p, [])) \
+            and not any("user_clear" in ((f.get("annotations") or {}).get("lock") or {}) for f in files):
         return doc
     clean = dict(doc)
     clean["files"] = []
@@ -36,6 +38,9 @@ def without_clear_values(doc: dict[str, Any]) -> dict[str, Any]:
                 if p in pii:
                     pii[p] = [{k: v for k, v in s.items() if k not in CLEAR_KEYS} for s in pii[p]]
             f = {**f, "pii": pii}
+        lock = (f.get("annotations") or {}).get("lock")
+        if lock and "user_clear" in lock:  # a lock file's user name in clear (--unmask): report only
+            f = {**f, "annotations": {**f["annotations"], "lock": {k: v for k, v in lock.items() if k != "user_clear"}}}
         clean["files"].append(f)
     return clean
 
@@ -54,14 +59,15 @@ def add_summary(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
-    """Write findings.json (with its summary) and report.html (0600, each replacing an earlier one only
-    once complete)."""
+    """Write findings.json (with its summary), the exports and CSV lists beside it, and report.html (0600,
+    each replacing an earlier one only once complete)."""
     add_summary(doc)
     clean = without_clear_values(doc)
     paths = {"findings": write_json(out / FINDINGS, clean)}
     for name, export in EXPORTS.items():  # DFXML, CASE/UCO JSON-LD, hashdeep: for other tools
-        data = export(clean)
-        paths[name] = write_private(out / name, data)
+        paths[name] = write_private(out / name, export(clean))
+    paths["leads_csv"] = write_private(out / LEADS_CSV, leads_csv(clean))  # the report shows the first rows only
+    paths["skipped_csv"] = write_private(out / SKIPPED_CSV, skipped_csv(clean))
     paths["report"] = write_report(doc, out, lang)
     return paths
 

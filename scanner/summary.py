@@ -16,20 +16,16 @@ from functools import cache
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
-from . import rules
 from .codes import COPY_REASONS, Reason, Status
+from .names import lock_rules as lock_rule_list
 
 _SEP = re.compile(r"[/\\]")
 
 
 @cache
 def lock_rules() -> frozenset[str]:
-    """Names of the name rules whose files are lock files (read from signatures/name_variants.toml)."""
-    data = rules.load("name_variants")
-    names = {str(r.get("name")) for r in data.get("lock", []) if isinstance(r, dict)}
-    if "owner_file" in data:  # the single owner-file table of the first rule files
-        names.add("owner-file")
-    return frozenset(names)
+    """Names of the name rules whose files are lock files (signatures/name_variants.toml [[lock]])."""
+    return frozenset(rule.name for rule in lock_rule_list())
 
 
 def is_lock_file(f: Mapping[str, Any]) -> bool:
@@ -77,7 +73,7 @@ def classify(doc: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
             groups["record_overlap"].append(f)
         elif Reason.PII in reasons:
             groups["other_person_files"].append(f)
-        elif NAME_CONTAINS in reasons:
+        elif Reason.NAME_CONTAINS in reasons:
             groups["name_contains"].append(f)
         elif Reason.PII_NAMES in reasons:
             groups["names_only_lists"].append(f)
@@ -89,7 +85,6 @@ def classify(doc: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
 # the groups of classify(), in the report's order
 GROUPS = ("copies", "lock_files", "record_overlap", "other_person_files", "name_contains", "names_only_lists",
           "keyword_leads")
-NAME_CONTAINS = "name-contains"  # a lead's reason (names that hold the named file's whole name)
 
 
 def summarise(doc: Mapping[str, Any], diff: Mapping[str, Any] | None = None) -> dict[str, Any]:
