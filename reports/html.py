@@ -12,15 +12,16 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from scanner.config import LANGS
 from scanner.summary import classify, summarise
 from scanner.textsafe import is_hidden
 from scanner.timeutil import to_jst
 
 from .content_words import content_words
+from .labels import Labels, catalogue
 from .lists import FIRST_HITS, FIRST_ROWS, report_lists, shown
 from .rulewords import rule_words
 from .sections import shown_sections
-from .strings import STRINGS
 
 HASH_GROUP = 16  # a hash breaks only between groups of this many hex digits
 _SEPARATORS = frozenset("/\\»")
@@ -107,14 +108,18 @@ def trace_time(value: str | None, local_note: str = " (local)") -> str:
 
 
 @cache
-def environment() -> jinja2.Environment:
+def environment(lang: str = "ja") -> jinja2.Environment:
+    """One Jinja2 environment per report language, with Jinja2's i18n extension bound to that language's
+    catalogue (``{{ _("case_id") }}`` in a template is the same as ``{{ t.case_id }}``)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("reports", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
         undefined=jinja2.ChainableUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(catalogue(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["visible"] = visible
     env.filters["jst"] = to_jst
     env.filters["size"] = human_size
@@ -131,8 +136,8 @@ def environment() -> jinja2.Environment:
 
 def render(template: str, doc: dict[str, Any], lang: str = "ja", **extra: Any) -> str:
     """Render ``template`` (e.g. report.html.j2) for a findings or diff document."""
-    strings = STRINGS.get(lang, STRINGS["ja"])
-    return environment().get_template(template).render(doc=doc, t=strings, lang=lang, **extra)
+    lang = lang if lang in LANGS else LANGS[0]
+    return environment(lang).get_template(template).render(doc=doc, t=Labels(lang), lang=lang, **extra)
 
 
 def render_report(doc: dict[str, Any], lang: str = "ja", diff: dict[str, Any] | None = None) -> str:
