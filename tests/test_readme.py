@@ -300,7 +300,7 @@ def test_quick_start_figures_are_the_demo_scan(real_docs: list[dict[str, Any]]) 
     groups = re.search(r"(\w+) duplicate groups", text)
     words = {"one": 1, "two": 2, "three": 3, "four": 4}
     assert groups and words[groups.group(1)] == len(real_docs[0]["duplicate_groups"])
-    copies = re.search(r"copies of the named file: (\d+) \(same name (\d+), renamed copies or re-saves (\d+), same "
+    copies = re.search(r"copies of the named file:\s+(\d+) \(same name (\d+), renamed copies or re-saves (\d+), same "
                        r"content \(hash\) (\d+)\)`, on ([^;]+?), in", text)
     summary = real_docs[0]["summary"]
     assert copies, "Quick start no longer quotes the terminal's copies line"

@@ -34,7 +34,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _expected_files() -> set[str]:
     want = {"scan.py", "scanner/schemas/findings.schema.json"}
     for pattern in ["signatures/*.toml", "signatures/*.tsv", "reports/templates/*.j2", "reports/templates/sections/*.j2",
-                    "reports/locale/*/LC_MESSAGES/*.mo",
+                    "reports/locale/*/LC_MESSAGES/*.mo", "scanner/locale/*/LC_MESSAGES/*.mo",
                     "scanner/**/*.py", "reports/*.py", "signatures/*.py"]:
         want |= {p.relative_to(ROOT).as_posix() for p in ROOT.glob(pattern) if "__pycache__" not in p.parts}
     return want

@@ -1,4 +1,4 @@
-"""Compile leakscan's gettext catalogues: reports/locale/<lang>/LC_MESSAGES/<domain>.po -> .mo (Babel).
+"""Compile leakscan's gettext catalogues: {reports,scanner}/locale/<lang>/LC_MESSAGES/<domain>.po -> .mo (Babel).
 
 The .po files are the source (edit them); the .mo files are shipped beside them, so a checkout and an
 installed wheel read the same compiled catalogues with the standard library's gettext.
@@ -20,7 +20,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 FIXED = datetime(2026, 1, 1, tzinfo=UTC)
-LOCALE = Path(__file__).resolve().parent.parent / "reports" / "locale"
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = (ROOT / "reports" / "locale", ROOT / "scanner" / "locale")  # report labels; terminal and --help
 
 
 def compiled(po: Path) -> bytes:
@@ -34,7 +35,7 @@ def compiled(po: Path) -> bytes:
 
 
 def catalogues() -> list[Path]:
-    return sorted(LOCALE.glob("*/LC_MESSAGES/*.po"))
+    return sorted(po for locale in LOCALES for po in locale.glob("*/LC_MESSAGES/*.po"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         stale.append(mo)
         if not args.check:
             mo.write_bytes(data)
-            print(f"compiled {mo.relative_to(LOCALE.parent.parent)}")
+            print(f"compiled {mo.relative_to(ROOT)}")
     if args.check and stale:
         print("out of date: " + ", ".join(str(m) for m in stale), file=sys.stderr)
         return 1

@@ -7,25 +7,26 @@ import argparse
 import sys
 
 from ..config import LANGS, ScanConfig
+from ..i18n import _
 from . import argtypes
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "report",
-        help="write report.html (and remediation.html) of an output folder again, optionally as PDF",
-        description="Render report.html from OUT/findings.json (and remediation.html from OUT/diff.json) again: "
+        help=_("write report.html (and remediation.html) of an output folder again, optionally as PDF"),
+        description=_("Render report.html from OUT/findings.json (and remediation.html from OUT/diff.json) again: "
         "in another language, with the examiner's breach-report items from --case-file, and with --pdf as "
         "report.pdf / remediation.pdf (headless Chromium, A4). The JSON files are not changed; they must "
         "match the folder's manifest, which is then refreshed. Personal values are shown masked (findings.json "
-        "holds no clear values).",
+        "holds no clear values)."),
     )
-    p.add_argument("out", type=argtypes.path, metavar="OUT", help="an output folder of scan, merge or diff")
-    p.add_argument("--pdf", action="store_true", help="also write report.pdf (and remediation.pdf)")
-    p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=f"report language (default {ScanConfig.lang})")
+    p.add_argument("out", type=argtypes.path, metavar="OUT", help=_("an output folder of scan, merge or diff"))
+    p.add_argument("--pdf", action="store_true", help=_("also write report.pdf (and remediation.pdf)"))
+    p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=_("report language (default {0})").format(ScanConfig.lang))
     p.add_argument("--case-file", type=argtypes.path, metavar="FILE.toml",
-                   help="case block and breach-report items ([case], [breach]) shown in this report")
-    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+                   help=_("case block and breach-report items ([case], [breach]) shown in this report"))
+    p.add_argument("--quiet", action="store_true", help=_("print nothing but errors"))
     p.set_defaults(run=run)
 
 

@@ -11,6 +11,7 @@ from ..codes import COPY_REASONS
 from ..config import LANGS, MiB, ScanConfig
 from ..config import ScanConfig as D  # the option defaults are ScanConfig's: written once
 from ..errors import UsageError
+from ..i18n import _
 from ..sources.single import IMAGE_SUFFIXES
 from ..textsafe import shown
 from . import argtypes
@@ -22,70 +23,69 @@ if TYPE_CHECKING:
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "scan",
-        help="scan directories, disk images or SMB shares for the leaked file",
-        description="Walk each SOURCE read-only, find files by name, variant name, keyword and content, "
+        help=_("scan directories, disk images or SMB shares for the leaked file"),
+        description=_("Walk each SOURCE read-only, find files by name, variant name, keyword and content, "
         "fingerprint every hit (SHA-256, SHA-1, MD5), and write findings.json, report.html and "
-        "manifest.sha256 into --out.",
+        "manifest.sha256 into --out."),
     )
     p.add_argument("sources", nargs="*", metavar="SOURCE",
-                   help="a directory (mounted share), a disk image (raw/dd, E01, VHD ...), smb://[DOMAIN;]USER@HOST[:PORT]/SHARE[/PATH], or any other single file (a backup archive, a workbook), scanned as it is")
+                   help=_("a directory (mounted share), a disk image (raw/dd, E01, VHD ...), smb://[DOMAIN;]USER@HOST[:PORT]/SHARE[/PATH], or any other single file (a backup archive, a workbook), scanned as it is"))
     p.add_argument("--name", action="append", default=[], metavar="FILENAME", type=argtypes.file_name,
-                   help="exact file name of the leaked file, no folder and no wildcard (repeatable); copies, re-saves "
-                   "and owner files ~$NAME are found too")
+                   help=_("exact file name of the leaked file, no folder and no wildcard (repeatable); copies, re-saves "
+                   "and owner files ~$NAME are found too"))
     p.add_argument("--out", type=argtypes.path, metavar="DIR",
-                   help="output folder: new or empty (created 0700; files inside 0600), or an earlier output of this case "
-                   "with --overwrite; never inside a scanned source nor containing one")
+                   help=_("output folder: new or empty (created 0700; files inside 0600), or an earlier output of this case "
+                   "with --overwrite; never inside a scanned source nor containing one"))
     p.add_argument("--baseline", type=argtypes.path, metavar="OLD_OUT/findings.json",
-                   help="an earlier scan's findings.json (or its folder): after this rescan, write diff.json and "
-                   "remediation.html; exit 0 only when no copy remains and nothing was skipped")
+                   help=_("an earlier scan's findings.json (or its folder): after this rescan, write diff.json and "
+                   "remediation.html; exit 0 only when no copy remains and nothing was skipped"))
     p.add_argument("--overwrite", action="store_true",
-                   help="--out holds an earlier finished output of the same case: replace it (the earlier files "
-                   "stay until the new ones are complete; a failed run replaces nothing)")
+                   help=_("--out holds an earlier finished output of the same case: replace it (the earlier files "
+                   "stay until the new ones are complete; a failed run replaces nothing)"))
     p.add_argument("--resume", type=argtypes.path, metavar="OUT",
-                   help="continue an interrupted scan in OUT with its recorded settings (no other options needed)")
-    p.add_argument("--case-id", default="", metavar="ID", help="case number shown in the report")
-    p.add_argument("--examiner", default="", metavar="NAME", help="examiner's name shown in the report")
-    p.add_argument("--witness", default="", metavar="NAME", help="witness's name shown in the report (optional)")
-    p.add_argument("--organisation", default="", metavar="NAME", help="organisation shown in the report")
+                   help=_("continue an interrupted scan in OUT with its recorded settings (no other options needed)"))
+    p.add_argument("--case-id", default="", metavar="ID", help=_("case number shown in the report"))
+    p.add_argument("--examiner", default="", metavar="NAME", help=_("examiner's name shown in the report"))
+    p.add_argument("--witness", default="", metavar="NAME", help=_("witness's name shown in the report (optional)"))
+    p.add_argument("--organisation", default="", metavar="NAME", help=_("organisation shown in the report"))
     p.add_argument("--note", action="append", default=[], metavar="TEXT",
-                   help="free-text note for the chain-of-custody block (repeatable)")
+                   help=_("free-text note for the chain-of-custody block (repeatable)"))
     p.add_argument("--case-file", type=argtypes.path, metavar="FILE.toml",
-                   help="the case block ([case] id, examiner, witness, organisation, notes) and the examiner's "
+                   help=_("the case block ([case] id, examiner, witness, organisation, notes) and the examiner's "
                    "breach-report items ([breach] cause, secondary_damage, response, publication) in one TOML "
-                   "file; options given here win over it")
+                   "file; options given here win over it"))
     p.add_argument("--pdf", action="store_true",
-                   help="also write report.pdf (and remediation.pdf) with headless Chromium, A4, Japanese fonts "
-                   "embedded (checked before the scan)")
-    p.add_argument("--lang", choices=LANGS, default=D.lang, help=f"report language: {D.lang} (default) or en")
-    p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+                   help=_("also write report.pdf (and remediation.pdf) with headless Chromium, A4, Japanese fonts "
+                   "embedded (checked before the scan)"))
+    p.add_argument("--lang", choices=LANGS, default=D.lang, help=_("report language: {0} (default) or en").format(D.lang))
+    p.add_argument("--quiet", action="store_true", help=_("no progress bar and no summary"))
     p.add_argument("--unmask", action="store_true",
-                   help="show personal values in clear in the report (it says so); masked by default")
+                   help=_("show personal values in clear in the report (it says so); masked by default"))
     p.add_argument("--no-keywords", action="store_true",
-                   help="do not report files whose names merely contain keywords such as 名簿 or 住所録")
+                   help=_("do not report files whose names merely contain keywords such as 名簿 or 住所録"))
     p.add_argument("--max-inspect-mb", type=argtypes.int_at_least(1), default=D.max_inspect_bytes // MiB, metavar="MB",
-                   help=f"largest file whose content is inspected (spreadsheets, archives); larger ones are listed as too-large (default {D.max_inspect_bytes // MiB})")
+                   help=_("largest file whose content is inspected (spreadsheets, archives); larger ones are listed as too-large (default {0})").format(D.max_inspect_bytes // MiB))
     p.add_argument("--max-cells", type=argtypes.int_at_least(1), default=D.max_cells, metavar="N",
-                   help=f"largest sheet (rows x columns) read; a larger one is listed as too-large (default {D.max_cells:,})")
+                   help=_("largest sheet (rows x columns) read; a larger one is listed as too-large (default {0:,})").format(D.max_cells))
     p.add_argument("--parse-timeout", type=argtypes.seconds, default=D.parse_timeout, metavar="SECONDS",
-                   help=f"time limit for parsing one file; a file that takes longer is listed as timeout (default {D.parse_timeout:g})")
+                   help=_("time limit for parsing one file; a file that takes longer is listed as timeout (default {0:g})").format(D.parse_timeout))
     p.add_argument("--archive-depth", type=argtypes.int_at_least(0), default=D.archive_depth, metavar="N",
-                   help=f"how deep to open archives inside archives (default {D.archive_depth}; 0 = do not open archives)")
+                   help=_("how deep to open archives inside archives (default {0}; 0 = do not open archives)").format(D.archive_depth))
     p.add_argument("--max-archive-mb", type=argtypes.int_at_least(1), default=D.max_archive_total // MiB, metavar="MB",
-                   help=f"most bytes inflated from one archive, nested ones included; members past it are listed as too-large (default {D.max_archive_total // MiB})")
+                   help=_("most bytes inflated from one archive, nested ones included; members past it are listed as too-large (default {0})").format(D.max_archive_total // MiB))
     p.add_argument("--max-archive-ratio", type=argtypes.int_at_least(1), default=D.max_archive_ratio, metavar="N",
-                   help=f"largest inflated/compressed ratio of an archive member over 1 MiB; above it the member is refused as a bomb (default {D.max_archive_ratio})")
+                   help=_("largest inflated/compressed ratio of an archive member over 1 MiB; above it the member is refused as a bomb (default {0})").format(D.max_archive_ratio))
     p.add_argument("--known-hashes", type=argtypes.path, action="append", default=[], metavar="FILE",
-                   help="digests of the leaked file (MD5, SHA-1 or SHA-256; one per line, sha256sum or hashdeep "
-                   "format): any file with one of them is a copy (reason known-hash), whatever its name")
+                   help=_("digests of the leaked file (MD5, SHA-1 or SHA-256; one per line, sha256sum or hashdeep "
+                   "format): any file with one of them is a copy (reason known-hash), whatever its name"))
     p.add_argument("--reference", type=argtypes.path, action="append", default=[], metavar="FILE",
-                   help="the original list, when the organisation still has it: read (never changed) and counted "
-                   "with the leak set, even outside the SOURCEs (repeatable)")
+                   help=_("the original list, when the organisation still has it: read (never changed) and counted "
+                   "with the leak set, even outside the SOURCEs (repeatable)"))
     p.add_argument("--min-overlap", type=argtypes.int_at_least(1), default=D.min_overlap, metavar="N",
-                   help="a personal-records file sharing at least N persons with the leak set is reported as "
-                   f"record-overlap (default {D.min_overlap})")
+                   help=_("a personal-records file sharing at least N persons with the leak set is reported as record-overlap (default {0})").format(D.min_overlap))
     p.add_argument("--verify-images", action="store_true",
-                   help="before walking a disk image, re-read all of it and compare its MD5/SHA-1 with the "
-                   "hashes stored in it (E01); the report says whether it matched")
+                   help=_("before walking a disk image, re-read all of it and compare its MD5/SHA-1 with the "
+                   "hashes stored in it (E01); the report says whether it matched"))
     p.set_defaults(run=run)
 
 
@@ -226,37 +226,53 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
 
 
 def summarise(doc: dict, paths: dict) -> None:
-    """The key figures on the terminal: findings.json ``summary`` (scanner/summary.py), in the report's words."""
+    """The key figures on the terminal: findings.json ``summary`` (scanner/summary.py), in the report's words
+    and the terminal's language."""
     from ..summary import summarise as key_figures
 
     s = doc.get("summary") or key_figures(doc)
-    lines = [f"copies of the named file: {s['copies']} (same name {s['copies_by_name']}, renamed copies or re-saves "
-             f"{s['copies_renamed']}, same content (hash) {s['copies_by_hash']}"
-             + (f"; deleted {s['copies_deleted']}" if s["copies_deleted"] else "")
-             + (f"; {s['copies_unread']} could not be read" if s["copies_unread"] else "") + ")"]
+    detail = _("same name {0}, renamed copies or re-saves {1}, same content (hash) {2}").format(
+        s["copies_by_name"], s["copies_renamed"], s["copies_by_hash"])
+    if s["copies_deleted"]:
+        detail += "; " + _("deleted {0}").format(s["copies_deleted"])
+    if s["copies_unread"]:
+        detail += "; " + _("{0} could not be read").format(s["copies_unread"])
+    rows = [(_("copies of the named file"), f"{s['copies']} ({detail})")]
     if s["places"]:
-        lines.append(f"  found in:               {', '.join(shown(p) for p in s['places'])}")
+        rows.append(("  " + _("found in"), ", ".join(shown(p) for p in s["places"])))
     if s["lock_files"]:
-        lines.append(f"  lock files (~$):        {s['lock_files']} (listed apart, not copies)")
+        rows.append(("  " + _("lock files (~$)"), _("{0} (listed apart, not copies)").format(s["lock_files"])))
     persons = s.get("persons")
     if persons:
-        note = (f"; NOT counted: {persons['unread_files']} leaked file(s) that could not be read"
-                if persons["unread_files"] else "")
         distinct = "-" if persons["distinct"] is None else persons["distinct"]  # None in a merged case
-        lines.append(f"persons affected:         {persons['persons']} (records {persons['records']}, distinct name + "
-                     f"address {distinct}{note})")
-    lines.append(f"other files, same persons: {s['record_overlap']}"
-                 + (f" (other person lists: {s['other_person_files']})" if s["other_person_files"] else ""))
-    leads = {"names containing it": s.get("name_contains", 0), "keyword names": s["keyword_leads"],
-             "name lists without addresses": s["names_only_lists"]}
+        text = _("{0} (records {1}, distinct name + address {2})").format(persons["persons"], persons["records"],
+                                                                          distinct)
+        if persons["unread_files"]:
+            text = text[:-1] + "; " + _("NOT counted: {0} leaked file(s) that could not be read").format(
+                persons["unread_files"]) + ")"
+        rows.append((_("persons affected"), text))
+    other = str(s["record_overlap"])
+    if s["other_person_files"]:
+        other += " (" + _("other person lists: {0}").format(s["other_person_files"]) + ")"
+    rows.append((_("other files, same persons"), other))
+    leads = {_("names containing it"): s.get("name_contains", 0), _("keyword names"): s["keyword_leads"],
+             _("name lists without addresses"): s["names_only_lists"]}
     if any(leads.values()):
-        lines.append("leads (not counted):      " + ", ".join(f"{k} {v}" for k, v in leads.items() if v))
-    lines.append(f"not examined (skipped):   {s['not_examined']}")
+        rows.append((_("leads (not counted)"), ", ".join(f"{k} {v}" for k, v in leads.items() if v)))
+    rows.append((_("not examined (skipped)"), str(s["not_examined"])))
     traces = [t for t in doc.get("traces") or [] if t["kind"] != "usb-device"]
     if doc.get("trace_artefacts"):  # leads, not copies: counted apart, never in the exit code
-        lines.append(f"traces of use:            {len(traces)} on {len({t['pc'] for t in traces})} PC(s)")
-    lines.append(f"report:                   {shown(paths['report'])}")
-    print("\n".join(lines), file=sys.stderr)
+        rows.append((_("traces of use"), _("{0} on {1} PC(s)").format(len(traces), len({t["pc"] for t in traces}))))
+    rows.append((_("report"), shown(paths["report"])))
+    width = max(_width(label) for label, _value in rows) + 1
+    print("\n".join(label + ":" + " " * (width - _width(label) - 1) + value for label, value in rows), file=sys.stderr)
+
+
+def _width(text: str) -> int:
+    """Columns a label takes on a terminal (East Asian wide characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def exit_code(doc: dict) -> int:
