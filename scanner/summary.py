@@ -59,8 +59,8 @@ def place_of(f: Mapping[str, Any]) -> str:
 
 
 def classify(doc: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
-    """Every hit in the one group a reader looks for it in (first that fits): copies, lock files, files
-    sharing persons with the leak set, other person lists, names containing the named file's name,
+    """Every hit in the one group a reader looks for it in (first that fits): copies, lock files, names
+    containing the named file's name, files sharing persons with the leak set, other person lists,
     lists of names without addresses, keyword names. The counts of the summary are these groups' sizes."""
     groups: dict[str, list[Mapping[str, Any]]] = {k: [] for k in GROUPS}
     for f in doc.get("files") or []:
@@ -69,12 +69,12 @@ def classify(doc: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
             groups["copies"].append(f)
         elif is_lock_file(f):
             groups["lock_files"].append(f)
+        elif Reason.NAME_CONTAINS in reasons:  # a strong lead until promoted to a copy (scanner/promote.py)
+            groups["name_contains"].append(f)
         elif Reason.RECORD_OVERLAP in reasons:
             groups["record_overlap"].append(f)
         elif Reason.PII in reasons:
             groups["other_person_files"].append(f)
-        elif Reason.NAME_CONTAINS in reasons:
-            groups["name_contains"].append(f)
         elif Reason.PII_NAMES in reasons:
             groups["names_only_lists"].append(f)
         else:
@@ -83,7 +83,7 @@ def classify(doc: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
 
 
 # the groups of classify(), in the report's order
-GROUPS = ("copies", "lock_files", "record_overlap", "other_person_files", "name_contains", "names_only_lists",
+GROUPS = ("copies", "lock_files", "name_contains", "record_overlap", "other_person_files", "names_only_lists",
           "keyword_leads")
 
 
