@@ -30,7 +30,7 @@ LIBRARIES: dict[str, str] = {
     "msoffcrypto-tool": "msoffcrypto", "pytsk3": "pytsk3", "libewf-python": "pyewf", "dfvfs": "dfvfs",
     "smbprotocol": "smbprotocol", "py7zr": "py7zr", "pyxlsb": "pyxlsb", "olefile": "olefile", "jaconv": "jaconv",
     "Faker": "faker", "MarkupSafe": "markupsafe", "liblnk-python": "pylnk", "libolecf-python": "pyolecf",
-    "libregf-python": "pyregf", "libfwsi-python": "pyfwsi",
+    "libregf-python": "pyregf", "libfwsi-python": "pyfwsi", "lxml": "lxml",
 }
 
 
