@@ -23,7 +23,7 @@ def _always(_doc: Doc) -> bool:
 class Section:
     anchor: str  # the id of its <section> and the target of its contents link
     template: str  # under templates/
-    title: str  # the label (reports/strings.py) of its heading
+    title: str  # the label key (reports/locale catalogues) of its heading
     shown: Callable[[Doc], bool] = _always
 
 
