@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scanner.sources.image import looks_like_image
-from tests.conftest import run_leakscan
+from tests.conftest import report_text, run_leakscan
 from tests.image_data import (
     LEAKED,
     e01,
@@ -142,7 +142,7 @@ def test_multi_segment_e01_records_stored_hashes_and_verifies(disk: dict, tmp_pa
     assert details["acquisition"]["case_number"] == "2026-001"
     hit = by_path(doc)[f"{image} » p1 (FAT16) » {DOCS}"]
     assert hit["sha256"] == sha256(disk["leaked"])
-    assert f"{image} » p1 (FAT16) » {DOCS}" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert f"{image} » p1 (FAT16) » {DOCS}" in report_text(tmp_path / "out" / "report.html")
 
     code, doc, err = scan(image, tmp_path / "verified", "--verify-images")
     details = doc["scan"]["source_details"][0]
