@@ -167,7 +167,7 @@ def test_verify_images_detects_a_changed_e01(disk: dict, tmp_path: Path) -> None
     assert details["verified"] is False
     assert details["computed_hashes"]["md5"] != details["image_hashes"]["md5"]
     assert "image hash MISMATCH" in err
-    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    report = report_text(tmp_path / "out" / "report.html")
     banner = report.split('id="image-mismatch"', 1)[1].split("</p>", 1)[0]
     assert "一致しません" in banner and str(image) in banner
     assert report.index('id="image-mismatch"') < report.index('id="case"')  # before anything else
