@@ -14,30 +14,47 @@ from collections.abc import Sequence
 
 from .commands import COMMANDS
 from .errors import LeakscanError
+from .i18n import _
 from .logsafe import RedactingFormatter
 from .textsafe import shown
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help in the terminal's language (its "usage:" too)."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a user mistake in one line and exits 2."""
+    """argparse that reports a user mistake in one line and exits 2, and speaks the terminal's language."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = _("positional arguments")
+        self._optionals.title = _("options")
+        for action in self._actions:
+            if action.dest == "help":
+                action.help = _("show this help message and exit")
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(EXIT_ERROR, f"{self.prog}: {_('error')}: {message} ({_('see --help')})\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="leakscan",
-        description="Find copies of a leaked personal-data file on shares and disk images, fingerprint "
-        "them, count the people affected, and write an evidence report (HTML + JSON).",
-        epilog="Exit codes: 0 = completed, nothing found (or clean rescan); 1 = completed and copies found "
-        "(or remain); 2 = usage or fatal error.",
+        description=_("Find copies of a leaked personal-data file on shares and disk images, fingerprint "
+        "them, count the people affected, and write an evidence report (HTML + JSON)."),
+        epilog=_("Exit codes: 0 = completed, nothing found (or clean rescan); 1 = completed and copies found "
+        "(or remain); 2 = usage or fatal error."),
     )
     parser.add_argument("-v", "--verbose", action="store_true", help=VERBOSE_HELP)
     parser.add_argument("--version", action=_Version, nargs=0,
-                        help="print leakscan's version, its rule set's SHA-256 and the Python version, then exit")
+                        help=_("print leakscan's version, its rule set's SHA-256 and the Python version, then exit"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for module in COMMANDS:
@@ -88,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args, argv))
     except LeakscanError as e:  # UsageError included; the message may quote a hostile path
-        print(f"leakscan: error: {shown(e)}", file=sys.stderr)
+        print(f"leakscan: {_('error')}: {shown(e)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:  # Ctrl-C: a scan's state is kept, so say how to go on
         out = (getattr(args, "resume", None) or getattr(args, "out", None)) if hasattr(args, "resume") else None
@@ -100,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as e:  # the output folder or the machine failed us: one line, not a traceback
         logging.getLogger("leakscan").debug("fatal", exc_info=True)
         where = f" ({e.filename})" if getattr(e, "filename", None) else ""
-        print(f"leakscan: error: {shown(e.strerror or e)}{shown(where)}", file=sys.stderr)
+        print(f"leakscan: {_('error')}: {shown(e.strerror or e)}{shown(where)}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as e:  # a bug: one line (its message may quote data), the traceback with -v
         logging.getLogger("leakscan").debug("internal error", exc_info=True)

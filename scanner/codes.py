@@ -4,7 +4,7 @@ sets of codes the rest of the code decides by (modelled on httpx's ``_status_cod
 Codes are ``StrEnum`` members: they compare equal to, hash like and serialise as their plain strings,
 so ``Status.TOO_LARGE == "too-large"`` and the JSON written is the same as with bare strings. Documents
 read back from JSON hold plain strings; compare them with the members. A bottom-floor module: it
-imports nothing from leakscan. Labels for the report live in reports/strings.py, keyed by these values.
+imports nothing from leakscan. Labels for the report live in the gettext catalogues (reports/labels.py: code_label), keyed by these values.
 """
 
 from __future__ import annotations

@@ -43,6 +43,8 @@ class ScanConfig:
     luks_passphrase: bool = False
     bitlocker_recovery_key: bool = False
     overwrite: bool = False  # --out may hold an earlier finished output of the same case, replaced at the end
+    pdf: bool = False  # also write report.pdf (and remediation.pdf) with headless Chromium
+    breach: dict[str, str] = field(default_factory=dict)  # the examiner's breach-report items (--case-file)
     command_line: list[str] = field(default_factory=list)
     # --password-file: its path is recorded (a resumed scan reads it again); the passwords themselves are for
     # the inspectors only: never in repr, settings, the state or any output (scanner.passwords)

@@ -19,6 +19,7 @@ from .output import write_json, write_manifest, write_private
 
 DIFF_JSON = "diff.json"
 REMEDIATION = "remediation.html"
+REMEDIATION_PDF = "remediation.pdf"
 
 
 findings_file = findings_path  # a findings.json path, or the output folder holding one
@@ -49,7 +50,7 @@ def publish_diff(diff: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
 def remove_stale(out: Path) -> None:
     """Remove an earlier diff from ``out`` once a rerun without --baseline has written new findings there
     (it compared the earlier findings, not these)."""
-    for name in (DIFF_JSON, REMEDIATION):
+    for name in (DIFF_JSON, REMEDIATION, REMEDIATION_PDF):
         (out / name).unlink(missing_ok=True)
 
 

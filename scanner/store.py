@@ -86,6 +86,7 @@ def build_findings(result: ScanResult) -> dict[str, Any]:
             "organisation": cfg.organisation,
             "names": list(cfg.names),
             "notes": list(cfg.notes),
+            **({"breach": dict(cfg.breach)} if cfg.breach else {}),
         },
         "chain_of_custody": {
             "host": socket.gethostname(),

@@ -60,3 +60,12 @@ def run_cli(*args: str, input: str | None = None) -> subprocess.CompletedProcess
 @pytest.fixture
 def leakscan():
     return run_leakscan
+
+
+def report_text(path: Path) -> str:
+    """A report's HTML with the line-break opportunities taken out: paths carry <wbr> after each separator
+    and digests are 16-digit groups (reports/html.py), so a path or digest is searched for as one string."""
+    import re
+
+    html = path.read_text(encoding="utf-8")
+    return re.sub(r'</span><wbr><span class="hg">', "", html).replace("<wbr>", "")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..codes import MAIN_ROLE, SheetKind, Status, VerifyStatus
 from ..config import ScanConfig
 from ..errors import UsageError
+from ..i18n import _
 from ..output import write_private
 from ..scope import NOT_NAMED_DETAIL, NamedSources
 from ..textsafe import shown
@@ -35,19 +36,19 @@ if TYPE_CHECKING:
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "persons",
-        help="show the persons affected; --export writes the notification list (.xlsx, personal data in clear)",
-        description="Print the person counts of a scan (records, distinct name + address strings, persons). With "
+        help=_("show the persons affected; --export writes the notification list (.xlsx, personal data in clear)"),
+        description=_("Print the person counts of a scan (records, distinct name + address strings, persons). With "
         "--export, read the leaked files again from where the scan found them (checking their SHA-256) and "
         "write the deduplicated list of persons (name, reading, postal code, address, role, in which files and "
-        "how many times) as .xlsx, every value as text. That file holds personal data in clear: it is written 0600.",
+        "how many times) as .xlsx, every value as text. That file holds personal data in clear: it is written 0600."),
     )
-    p.add_argument("out", type=argtypes.path, metavar="OUT", help="the output folder of a scan (holding findings.json and case.key)")
+    p.add_argument("out", type=argtypes.path, metavar="OUT", help=_("the output folder of a scan (holding findings.json and case.key)"))
     p.add_argument("--export", type=argtypes.path, metavar="FILE.xlsx",
-                   help="write the notification list here (personal data in clear, 0600)")
+                   help=_("write the notification list here (personal data in clear, 0600)"))
     p.add_argument("--sources", nargs="*", default=[], metavar="SOURCE",
-                   help="with --export: the sources the leaked files may be read again from (as given to the scan; "
+                   help=_("with --export: the sources the leaked files may be read again from (as given to the scan; "
                    "--reference files too). A source findings.json names but you do not is asked about at a "
-                   "terminal, else listed and not read")
+                   "terminal, else listed and not read"))
     argtypes.add_password_file(p, " (with --export: for leaked files that are encrypted or inside encrypted archives)")
     p.set_defaults(run=run)
 

@@ -7,6 +7,7 @@ import json
 import sys
 
 from ..errors import UsageError
+from ..i18n import _
 from ..textsafe import shown
 from . import argtypes
 
@@ -14,17 +15,17 @@ from . import argtypes
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "verify",
-        help="re-check manifest.sha256 of an output folder (and, with --sources, re-hash every hit)",
-        description="Re-check every output file against manifest.sha256 (like sha256sum -c, and no unlisted "
+        help=_("re-check manifest.sha256 of an output folder (and, with --sources, re-hash every hit)"),
+        description=_("Re-check every output file against manifest.sha256 (like sha256sum -c, and no unlisted "
         "file). With --sources, also re-hash every hit listed in findings.json where it was found and report "
-        "any difference. Exit 0 only when everything matches, 1 when something differs, 2 on error.",
+        "any difference. Exit 0 only when everything matches, 1 when something differs, 2 on error."),
     )
-    p.add_argument("out", type=argtypes.path, metavar="OUT", help="an output folder of leakscan scan, diff or merge")
+    p.add_argument("out", type=argtypes.path, metavar="OUT", help=_("an output folder of leakscan scan, diff or merge"))
     p.add_argument("--sources", nargs="*", metavar="SOURCE",
-                   help="also re-hash every hit at its source (read-only), for the SOURCEs named here (as given "
+                   help=_("also re-hash every hit at its source (read-only), for the SOURCEs named here (as given "
                    "to the scan: folders, images, smb:// URLs); a source findings.json names but you do not is "
-                   "asked about at a terminal, else listed as not-named and not read")
-    p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+                   "asked about at a terminal, else listed as not-named and not read"))
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON on stdout"))
     argtypes.add_password_file(p, " (with --sources: for hits inside encrypted archives)")
     p.set_defaults(run=run)
 
