@@ -48,6 +48,7 @@ FILE_FIELDS = ("id", "source", "path", "inner_path", "raw_path_hex", "container"
                "reasons", "matched_rules", "status", "status_detail")
 OPTIONAL_FILE_FIELDS = ("pii", "overlap", "annotations")
 SKIP_FIELDS = ("path", "raw_path_hex", "source", "container", "reason", "detail")
+OPTIONAL_SKIP_FIELDS = ("inner_path", "sha256")  # sha256: a file read whole before it could not be examined
 TOP_FIELDS = ("schema", "tool", "case", "chain_of_custody", "scan", "files", "duplicate_groups", "skipped", "links")
 SCAN_FIELDS = ("started", "finished", "command_line", "sources", "source_details", "source_errors", "files_seen",
                "bytes_read", "settings", "masked")
@@ -275,6 +276,11 @@ class SkipRecord:
     def key(self) -> str:
         return self.location.key()
 
+    @property
+    def sha256(self) -> str | None:
+        """The file's SHA-256 when it was read whole before it could not be examined, else None."""
+        return self.extra.get("sha256")
+
     @classmethod
     def read(cls, r: _Reader) -> SkipRecord:
         path = r.str("path")
@@ -283,6 +289,7 @@ class SkipRecord:
         # displayed path, whose last part is the inner path unless a name held the separator itself
         inner = r.str("inner_path") if r.has("inner_path") else Location.parse_display(path)[-1]
         loc = Location(r.str("source"), inner, hops, r.opt_str("raw_path_hex", HEX))
+        r.opt_str("sha256", SHA256, required=False)  # kept in extra; read by --accept (scanner.accept)
         extra = {k: v for k, v in r.value.items() if k not in SKIP_FIELDS and k != "inner_path"}
         return cls(loc, path, r.str("reason", CODE), r.str("detail"), extra, r.has("inner_path"))
 
@@ -382,6 +389,8 @@ class FindingsDoc:
         sections = {k: v for k, v in r.value.items() if k not in TOP_FIELDS}
         if "persons" in sections:
             check_persons(sections["persons"], f"{where}.persons")
+        if "named_files" in sections:
+            check_named_files(sections["named_files"], f"{where}.named_files")
         return cls(tool, case, custody, scan, files, groups, skipped, links, sections)
 
     def to_json(self) -> dict[str, Any]:
@@ -419,6 +428,19 @@ def check_persons(value: object, where: str) -> None:
     for k, v in merges.items():
         if not isinstance(v, int) or isinstance(v, bool):
             raise EvidenceError(f"{where}.merges.{k}: not an integer")
+
+
+def check_named_files(value: object, where: str) -> None:
+    """The ``named_files`` section (scanner.named) the terminal, the report and merge read."""
+    if not isinstance(value, list):
+        raise EvidenceError(f"{where}: not a list")
+    for i, v in enumerate(value):
+        e = _Reader(v, f"{where}[{i}]")
+        e.str("name"), e.str("extension"), e.int("found_as_given"), e.opt_str("rule", CODE)
+        e.int("input", required=False, minimum=1)
+        for n in e.obj("counted_by_stem").values():
+            if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+                raise EvidenceError(f"{where}[{i}].counted_by_stem: not a count")
 
 
 # -- reading from a case folder ---------------------------------------------------------------------

@@ -110,9 +110,10 @@ class Skipped:
     location: Location
     reason: Status
     detail: str = ""
+    sha256: str | None = None  # when the file was read whole before it could not be examined (an --accept key)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "path": self.location.display(),
             "raw_path_hex": self.location.raw_path_hex,
             "source": self.location.source,
@@ -121,6 +122,9 @@ class Skipped:
             "detail": self.detail,
             "inner_path": self.location.path,  # the display alone is ambiguous once a name holds the marker
         }
+        if self.sha256:
+            out["sha256"] = self.sha256
+        return out
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,7 @@ def _examine(entry: Entry, ctx: ScanContext) -> None:
         if records is not None:
             result.records[len(result.hits) - 1] = records
     if bad:
-        result.skipped.append(Skipped(entry.location, status, detail))
+        result.skipped.append(Skipped(entry.location, status, detail, d.sha256))
     for ins in inspections:
         walk(ins.children, ctx)
 

@@ -188,3 +188,12 @@ def demo_truth(tmp_path_factory: pytest.TempPathFactory) -> dict:
     from scanner.demo import build_share
 
     return build_share(tmp_path_factory.mktemp("demo-truth") / "share")
+
+
+def report_text(path: Path) -> str:
+    """A report's HTML with the line-break opportunities taken out: paths carry <wbr> after each separator
+    and digests are 16-digit groups (reports/html.py), so a path or digest is searched for as one string."""
+    import re
+
+    html = path.read_text(encoding="utf-8")
+    return re.sub(r'</span><wbr><span class="hg">', "", html).replace("<wbr>", "")

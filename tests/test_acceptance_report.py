@@ -8,6 +8,7 @@ list separator in the English report, "None" shown for a merged count, and Ctrl-
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import signal
@@ -23,6 +24,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 
 from reports.html import render_report
 from scanner.demo import client_list_xlsx, make_people
+from scanner.timeutil import to_jst
 
 LEAKED = "見守り対象者名簿.xlsx"
 
@@ -166,10 +168,15 @@ def test_breach_date_range_keeps_local_zip_times_apart_from_utc(scanned: tuple) 
     """A zip member's MS-DOS time is local wall-clock time: it must not be shown as a UTC bound."""
     out = scanned[0]
     html = (out / "report.html").read_text(encoding="utf-8")
-    row = re.search(r"ファイルの更新日時の範囲 \(UTC\): (\S+) – (\S+?)<br>同（FAT・zip の現地時刻）: (\S+) – (\S+?)<", html)
+    row = re.search(r"コピーの更新日時の範囲（日本時間）: ([^<]+?) – ([^<]+?)<br>同（FAT・zip の PC の現地時刻）: ([^<]+?) – ([^<]+?)<",
+                    html)
     assert row, html[html.index("breach-table"):][:1500]
-    assert row.group(1).endswith("Z") and row.group(2).endswith("Z")
-    assert not row.group(3).endswith("Z") and not row.group(4).endswith("Z")
+    files = json.loads((out / "findings.json").read_text(encoding="utf-8"))["files"]
+    utc = sorted(f["mtime"] for f in files if f["mtime"] and f["mtime"].endswith("Z") and "name" in f["reasons"])
+    local = sorted(f["mtime"] for f in files if f["mtime"] and not f["mtime"].endswith("Z"))
+    assert local and utc
+    assert (row.group(1), row.group(2)) == (to_jst(utc[0]).removesuffix(" JST"), to_jst(utc[-1]).removesuffix(" JST"))
+    assert (row.group(3), row.group(4)) == (local[0].replace("T", " "), local[-1].replace("T", " "))
 
 
 def test_e01_acquisition_record_and_deleted_copy_are_in_the_report(tmp_path: Path) -> None:
@@ -184,7 +191,7 @@ def test_e01_acquisition_record_and_deleted_copy_are_in_the_report(tmp_path: Pat
     done = run_leakscan("scan", str(image), "--name", LEAKED, "--out", str(out), "--quiet")
     assert done.returncode == 1, done.stderr
     html = (out / "report.html").read_text(encoding="utf-8")
-    sources = _text(html[html.index('id="sources"'):html.index('id="summary"')])
+    sources = _text(html[html.index('id="sources"'):html.index('id="tool"')])
     assert "取得時の記録 事案番号: 2026-001" in sources and "取得者: examiner" in sources
     deleted_rows = re.findall(r'<tr class="hit deleted[^>]*>.*?</tr>', html, re.S)
     assert len(deleted_rows) == 1 and "削除済み" in deleted_rows[0] and "コピー" in deleted_rows[0]
@@ -214,7 +221,7 @@ def test_person_count_warns_when_a_leaked_copy_could_not_be_read(share: Path, tm
     assert "NOT counted: 1 leaked file(s)" in done.stderr
     html = (out / "report.html").read_text(encoding="utf-8")
     row = re.search(r"本人の数</th><td>(.*?)</td>", html, re.S)
-    assert row and "読み取れなかった漏えいファイル 1 件" in row.group(1)
+    assert row and "読み取れなかったコピー 1 件" in row.group(1)
 
 
 def test_scope_differences_are_in_words_not_python_values(share: Path, scanned_pc01: Path, tmp_path: Path) -> None:

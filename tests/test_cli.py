@@ -21,7 +21,7 @@ import pytest
 from conftest import run_cli, run_leakscan
 from tree_data import LEAKED, write_files
 
-from reports.strings import STRINGS
+from reports.labels import label
 from scanner.cli import build_parser
 
 
@@ -106,11 +106,11 @@ def test_report_language(share: Path, tmp_path: Path, lang: str) -> None:
     done = run_cli(*args, *(["--lang", lang] if lang == "en" else []))
     assert done.returncode == 1, done.stderr
     html = (tmp_path / lang / "report.html").read_text(encoding="utf-8")
-    assert f'<html lang="{STRINGS[lang]["lang_attr"]}">' in html
+    assert f'<html lang="{label("lang_attr", lang)}">' in html
     other = "en" if lang == "ja" else "ja"
-    for key in ["title", "summary", "dup_groups", "verify", "skipped"]:
-        assert STRINGS[lang][key] in html
-        assert STRINGS[other][key] not in html
+    for key in ["title", "summary_title", "sec_copies", "verify", "sec_not_examined"]:
+        assert label(key, lang) in html
+        assert label(key, other) not in html
 
 
 def _commands() -> dict[str, argparse.ArgumentParser]:

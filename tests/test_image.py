@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scanner.sources.image import looks_like_image
-from tests.conftest import run_leakscan
+from tests.conftest import report_text, run_leakscan
 from tests.image_data import (
     LEAKED,
     e01,
@@ -154,7 +154,7 @@ def test_multi_segment_e01_records_stored_hashes_and_verifies(disk: dict, tmp_pa
     assert details["acquisition"]["case_number"] == "2026-001"
     hit = by_path(doc)[f"{image} » p1 (FAT16) » {DOCS}"]
     assert hit["sha256"] == sha256(disk["leaked"])
-    assert f"{image} » p1 (FAT16) » {DOCS}" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert f"{image} » p1 (FAT16) » {DOCS}" in report_text(tmp_path / "out" / "report.html")
 
     code, doc, err = scan(image, tmp_path / "unverified", "--no-verify-images")
     details = doc["scan"]["source_details"][0]
@@ -175,7 +175,7 @@ def test_verify_images_detects_a_changed_e01(disk: dict, tmp_path: Path) -> None
     assert details["verified"] is False
     assert details["computed_hashes"]["md5"] != details["image_hashes"]["md5"]
     assert "image hash MISMATCH" in err
-    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    report = report_text(tmp_path / "out" / "report.html")
     banner = report.split('id="image-mismatch"', 1)[1].split("</p>", 1)[0]
     assert "一致しません" in banner and str(image) in banner
     assert report.index('id="image-mismatch"') < report.index('id="case"')  # before anything else

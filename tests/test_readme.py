@@ -304,10 +304,15 @@ def test_quick_start_figures_are_the_demo_scan(real_docs: list[dict[str, Any]]) 
     groups = re.search(r"(\w+) duplicate groups", text)
     words = {"one": 1, "two": 2, "three": 3, "four": 4}
     assert groups and words[groups.group(1)] == len(real_docs[0]["duplicate_groups"])
-    copies = re.search(r"copies of the named file: (\d+) \((\d+) holding person records\)", text)
-    strong = [f for f in real_docs[0]["files"] if {"name", "name-variant", "known-hash"} & set(f["reasons"])]
-    assert copies and int(copies.group(1)) == len(strong)
-    assert int(copies.group(2)) == sum(1 for f in strong if (f.get("pii") or {}).get("records"))
+    copies = re.search(r"copies of the named file:\s+(\d+) \(same name (\d+), renamed copies or re-saves (\d+), same "
+                       r"content \(hash\) (\d+)\)`, on ([^;]+?), in", text)
+    summary = real_docs[0]["summary"]
+    assert copies, "Quick start no longer quotes the terminal's copies line"
+    assert [int(g) for g in copies.groups()[:4]] == [summary[k] for k in ("copies", "copies_by_name", "copies_renamed",
+                                                                          "copies_by_hash")]
+    assert re.split(r", | and ", copies.group(5)) == summary["places"]
+    overlap = re.search(r"other\s+files holding the same persons, (\d+)\)", text)
+    assert overlap and int(overlap.group(1)) == summary["record_overlap"]
 
 
 # ---------------------------------------------------------------- rescan classes, verdicts, verify statuses

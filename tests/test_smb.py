@@ -254,7 +254,7 @@ def test_drop_in_the_middle_of_a_file_resumes_the_read(server: SambaServer, tree
     assert digest == hashlib.sha256((tree["big"] / LEAKED_NAME).read_bytes()).hexdigest()
 
 
-def test_server_killed_mid_scan(tree: dict[str, Path]) -> None:
+def test_server_killed_mid_scan(tree: dict[str, Path], tmp_path: Path) -> None:
     """The server dies for good: the scan finishes, keeps what it found, lists the rest as connection."""
     srv = SambaServer(tree["base"] / "samba-killed", {"flat": tree["flat"]}).start()
     try:

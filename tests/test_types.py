@@ -18,6 +18,7 @@ from conftest import ROOT
 ANY_PARAMETERS = {
     "reports/html.py:render(extra)",
     "scanner/diff.py:_entry(extra)",
+    "scanner/diff.py:compute_diff.add(extra)",
     "scanner/inspectors/archive_formats.py:open_7z.member(f)",
     "scanner/inspectors/archive_formats.py:_extract_7z_batch(z)",
     "scanner/inspectors/archive_formats.py:_extract_7z_batch(factory_cls)",

@@ -128,7 +128,8 @@ class ArchiveInspector:
             return Inspection(status=reason, detail=f"{kind}: {text}")
         if opened.is_document and not _ext_of(entry.name, ARCHIVE_EXTS):
             return Inspection()  # an Office/OpenDocument file under another name: a document, not an archive
-        return Inspection(status=opened.status, detail=opened.detail, children=_guard(opened.items(), entry, kind))
+        return Inspection(status=opened.status, detail=opened.detail, children=_guard(opened.items(), entry, kind),
+                          annotations=opened.annotations)
 
 
 def _guard(items: Iterator[Item], entry: Entry, kind: str) -> Iterator[Item]:
