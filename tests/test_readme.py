@@ -1,5 +1,7 @@
-"""README.md is the investigator's manual: every command, option, findings.json field and reason code it
-names must be real, and every field and code the scanner writes must be in it.
+"""The documentation is the investigator's manual: every command, option, findings.json field and reason
+code it names must be real, and every field and code the scanner writes must be in it. "README" here is
+the documentation as one text (conftest.DOCS: README.md, docs/reference.md, docs/guide.ja.md); a section
+is looked up in that text, whichever file holds it.
 
 Everything is taken from the README text, the --help output, the scanner's source and real scans (the demo
 share, a small recycle-bin tree, a merge, the third-party robust spreadsheets); nothing is listed by hand.
@@ -16,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, run_cli, run_leakscan
+from conftest import ROOT, documentation, run_cli, run_leakscan
 
 from scanner.codes import SKIP_REASONS, Status, VerifyStatus
 from scanner.inspectors.recyclebin import make_i_file
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+README = documentation()
 LEAKED = "介護予防_利用者名簿.xlsx"
 
 
@@ -40,7 +42,7 @@ OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
 
 
 def section(title: str) -> str:
-    """The text under '## title' up to the next '## ' heading."""
+    """The text under '## title' up to the next '## ' heading, in whichever documentation file holds it."""
     m = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", README, re.S | re.M)
     assert m, f"README has no '## {title}' section"
     return m.group(1)
