@@ -1,7 +1,7 @@
 """findings.json (schema ``leakscan/findings@1``): build it from a ScanResult (scanner.evidence loads it back).
 
-The schema is documented in the README; additions are additive. No personal value is stored in
-clear: person records appear only masked (examples) or as keyed fingerprints.
+The schema is documented in docs/reference.md (Outputs and findings.json); additions are additive. No
+personal value is stored in clear: person records appear only masked (examples) or as keyed fingerprints.
 """
 
 from __future__ import annotations
