@@ -358,3 +358,14 @@ def test_diff_json_example_has_the_real_keys(real_docs: list[dict[str, Any]], ba
     entry_keys = {k for e in real["entries"] for k in e}
     assert entry_keys <= set(sketch["entries"][0]) | {"baseline_sha256", "annotations"}
     assert "`baseline_sha256`" in text and "`annotations`" in text
+
+
+def test_guide_figures_are_the_demo_scan(real_docs: list[dict[str, Any]]) -> None:
+    """The Japanese guide's demo figures are the demo scan's summary, as the quick start's are."""
+    guide = (ROOT / "docs" / "guide.ja.md").read_text(encoding="utf-8")
+    m = re.search(r"コピー (\d+) 件、レコード ([\d,]+) 件、氏名と住所の組み合わせ ([\d,]+) 通り、本人 ([\d,]+) 人", guide)
+    assert m, "the guide no longer states the demo's figures"
+    copies, records, exact, unique = (int(g.replace(",", "")) for g in m.groups())
+    persons = real_docs[0]["persons"]
+    assert copies == real_docs[0]["summary"]["copies"]
+    assert (records, exact, unique) == (persons["records"], persons["unique_exact"], persons["unique"])
