@@ -134,6 +134,15 @@ def test_the_repository_is_split() -> None:
     assert done.returncode == 0, done.stderr
 
 
+def test_every_known_section_is_in_the_readme_or_the_reference() -> None:
+    """The script's lists and the files agree: each section it knows is where it says, none is lost."""
+    readme = [s.title for s in split.parse(_text("README.md"))[1]]
+    reference = [s.title for s in split.parse(_text("docs/reference.md"))[1]]
+    assert readme == list(split.README_SECTIONS)
+    assert [t for t in reference if t in split.REFERENCE_ORDER] == list(split.REFERENCE_ORDER)
+    assert set(split.ORIGINAL_ORDER) == set(split.README_SECTIONS) | set(split.REFERENCE_ORDER)
+
+
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     """A copy of the checkout's README.md and docs/ (the script writes only these)."""
