@@ -222,7 +222,7 @@ def _full(server: SambaServer) -> ScanResult:
 
 def test_reconnect_after_drop_loses_nothing(server: SambaServer) -> None:
     full = _full(server)
-    src = SmbSource(server.url("flat"), retry_delay=0.05)
+    src = SmbSource(server.url("flat"))
     result = run_scan(ScanConfig(sources=[src.text], out=Path("/x"), names=[LEAKED_NAME]),
                       [_KillAfter(src, 9, server.drop_connections)], inspectors=[])
     assert result.sources[0]["dialect"]
@@ -235,7 +235,7 @@ def test_reconnect_after_drop_loses_nothing(server: SambaServer) -> None:
 
 
 def test_drop_in_the_middle_of_a_file_resumes_the_read(server: SambaServer, tree: dict[str, Path]) -> None:
-    src = SmbSource(server.url("big"), retry_delay=0.05)
+    src = SmbSource(server.url("big"))
     with src:
         real_wait = src.client.read_wait
         dropped: list[int] = []
@@ -259,7 +259,7 @@ def test_server_killed_mid_scan(tree: dict[str, Path]) -> None:
     srv = SambaServer(tree["base"] / "samba-killed", {"flat": tree["flat"]}).start()
     try:
         full = _full(srv)
-        src = SmbSource(srv.url("flat"), retries=2, retry_delay=0.05)
+        src = SmbSource(srv.url("flat"), retry_window=1)
         result = run_scan(ScanConfig(sources=[src.text], out=Path("/x"), names=[LEAKED_NAME]),
                           [_KillAfter(src, 10, srv.kill)], inspectors=[])
     finally:

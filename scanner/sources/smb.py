@@ -11,11 +11,9 @@ as ``connection``.
 from __future__ import annotations
 
 import getpass
-import io
 import os
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
@@ -92,13 +90,6 @@ def read_password(target: Any) -> str:
                       "cannot ask for it)")
 
 
-def _iso(dt: Any) -> str | None:
-    """A FILETIME from the listing as ISO UTC; 0 (1601) and overflowed values mean "not set"."""
-    if not isinstance(dt, datetime) or dt.year <= 1601 or dt.year >= 9999:
-        return None
-    return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 class _Folder:
     """One directory being walked: its path inside the share, shared by every entry listed in it."""
 
@@ -112,12 +103,69 @@ class _Folder:
         return f"{self.path}/{name}"
 
 
-class SmbEntry:
-    """A regular file on the share. Stat comes from the listing; open() reads it read-only."""
+class _FileOnShare:
+    """What an SMB file entry does, wherever it was made (the walk, or a worker from an SmbRef).
 
-    __slots__ = ("_source", "_folder", "name", "_info", "_location")
+    ``open()`` returns a stream that asks the server nothing until it is read (see smb_file). A file read
+    completely in one compound is kept (only until the next open of the same entry), so the cheap
+    checks' look at its first bytes and the hashing read that follows cost one round trip together."""
+
+    __slots__ = ()
     deleted = False
     kind = "file"
+
+    # provided by the concrete classes
+    name: str
+    _info: Any
+    _snapshot: Any
+    _opened: Any
+
+    def _path(self) -> str:
+        raise NotImplementedError
+
+    def _client(self) -> Any:
+        raise NotImplementedError
+
+    def stat(self) -> FileStat:
+        from .smb_client import filetime_iso as iso
+
+        i, now = self._info, self._opened
+        if now is not None and (now.size, now.write, now.change) != (i.size, i.write, i.change):
+            # opened since the listing and found changed: the file as it was when read
+            return FileStat(now.size, iso(now.write), iso(i.access), iso(now.change), iso(i.creation))
+        return FileStat(i.size, iso(i.write), iso(i.access), iso(i.change), iso(i.creation))
+
+    def open(self) -> IO[bytes]:
+        from .smb_file import SmbStream
+
+        path = self._path()
+        try:
+            path.encode("utf-16-le")
+        except UnicodeEncodeError as e:
+            raise ReadError(Status.UNREADABLE, "name is not valid UTF-16; cannot be opened by name") from e
+        client = self._client()
+        if client.dead:
+            raise ReadError(Status.CONNECTION, client.dead)
+        listed_id = self._opened.file_id if self._opened is not None else self._info.file_id
+        size = self._opened.size if self._opened is not None else self._info.size
+        return SmbStream(client, path, size, listed_id, self)
+
+    # -- smb_file.Owner -------------------------------------------------------------------------------
+    def take_snapshot(self) -> Any:
+        snap, self._snapshot = self._snapshot, None
+        return snap
+
+    def keep_snapshot(self, snapshot: Any) -> None:
+        self._snapshot = snapshot
+
+    def opened(self, identity: Any) -> None:
+        self._opened = identity
+
+
+class SmbEntry(_FileOnShare):
+    """A regular file on the share. Stat comes from the listing; open() reads it read-only."""
+
+    __slots__ = ("_source", "_folder", "name", "_info", "_location", "_snapshot", "_opened")
 
     def __init__(self, source: SmbSource, folder: _Folder, info: Any) -> None:
         self._source = source
@@ -125,6 +173,8 @@ class SmbEntry:
         self.name = info.name
         self._info = info
         self._location: Location | None = None
+        self._snapshot = None
+        self._opened = None
 
     @property
     def location(self) -> Location:
@@ -132,34 +182,79 @@ class SmbEntry:
             self._location = self._source.location(self._folder.child(self.name))
         return self._location
 
-    def stat(self) -> FileStat:
+    def _path(self) -> str:
+        return self._folder.child(self.name)
+
+    def _client(self) -> Any:
+        return self._source.client
+
+    def ref(self) -> SmbRef | None:
+        """What a worker process needs to read this file over its own connection (a plain value), or
+        None when the password was typed at the prompt: it is not handed to other processes, so the
+        scan process reads the bytes itself."""
+        if os.environ.get(PASSWORD_ENV) is None:
+            return None
         i = self._info
-        return FileStat(i.size, _iso(i.write), _iso(i.access), _iso(i.change), _iso(i.creation))
+        return SmbRef(self._source.text, self._path(), (i.size, i.file_id, i.creation, i.access, i.write, i.change),
+                      tuple(sorted(self._source.options.items())))
 
-    def open(self) -> IO[bytes]:
-        from .smb_file import SmbFile
 
-        path = self._folder.child(self.name)
-        try:
-            path.encode("utf-16-le")
-        except UnicodeEncodeError as e:
-            raise ReadError(Status.UNREADABLE, "name is not valid UTF-16; cannot be opened by name") from e
-        client = self._source.client
-        if client.dead:
-            raise ReadError(Status.CONNECTION, client.dead)
-        raw = SmbFile(client, path, self._info.size, self._info.write)
-        raw.open_now()
-        return io.BufferedReader(raw, buffer_size=BUFFER)
+class SmbRef:
+    """A file on a share as a picklable value: URL, path in the share, what the listing said, options.
+
+    A worker process re-creates the entry with ``entry()`` and reads it over its own connection to the
+    share (one per share and process, kept for the next files: scanner.sources.smb_pool); the password
+    comes from LEAKSCAN_SMB_PASSWORD there too. No password is in this value."""
+
+    __slots__ = ("url", "path", "listed", "options")
+
+    def __init__(self, url: str, path: str, listed: tuple[int, ...], options: tuple[tuple[str, Any], ...]) -> None:
+        self.url, self.path, self.listed, self.options = url, path, listed, options
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return (SmbRef, (self.url, self.path, self.listed, self.options))
+
+    def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> SmbRefEntry:
+        return SmbRefEntry(self, location, name)
+
+
+class SmbRefEntry(_FileOnShare):
+    """A task's file, re-created in a worker process from its SmbRef."""
+
+    __slots__ = ("_ref", "location", "name", "_info", "_snapshot", "_opened")
+
+    def __init__(self, ref: SmbRef, location: Location, name: str) -> None:
+        from .smb_client import DirEntry
+
+        self._ref, self.location, self.name = ref, location, name
+        size, file_id, creation, access, write, change = ref.listed
+        self._info = DirEntry(name, 0, size, file_id, 0, creation, access, write, change)
+        self._snapshot = None
+        self._opened = None
+
+    def _path(self) -> str:
+        return self._ref.path
+
+    def _client(self) -> Any:
+        from .smb_pool import client_for
+
+        return client_for(self._ref.url, dict(self._ref.options))
 
 
 class SmbSource:
     """An SMB share (or a folder in it) given as ``smb://`` on the command line."""
 
-    def __init__(self, text: str, *, retries: int = 3, retry_delay: float = 1.0, timeout: float = 60.0,
+    def __init__(self, text: str, *, timeout: float | None = None, retry_window: float | None = None,
                  encrypt: bool | None = None, **_ignored: Any) -> None:
+        from .smb_client import DEFAULT_RETRY_WINDOW, DEFAULT_TIMEOUT
+
         self.text = text
         self.target = parse_url(text)  # a wrong URL fails before anything is written or connected
-        self._options = {"retries": retries, "retry_delay": retry_delay, "timeout": timeout, "encrypt": encrypt}
+        self.options: dict[str, Any] = {
+            "timeout": DEFAULT_TIMEOUT if timeout is None else timeout,
+            "retry_window": DEFAULT_RETRY_WINDOW if retry_window is None else retry_window,
+            "encrypt": encrypt,
+        }
         self.client: Any = None
         self.volume: int | None = None
         self._hop = Hop("smb", f"//{self.target.host}/{self.target.share}", {
@@ -175,7 +270,7 @@ class SmbSource:
     def __enter__(self) -> SmbSource:
         from .smb_client import Client
 
-        client = Client(self.target, read_password(self.target), **self._options)
+        client = Client(self.target, read_password(self.target), **self.options)
         client.connect()
         self.client = client
         try:
@@ -201,6 +296,7 @@ class SmbSource:
             "user": t.account,
             "dialect": self.client.dialect if self.client is not None else "",
             "volume_serial": f"{self.volume:08x}" if self.volume is not None else None,
+            "retry_window_seconds": self.options["retry_window"],
         }
         # The pipeline stores this dict before the walk; the walk adds its outcome to the same dict.
         self._description = out
@@ -209,6 +305,7 @@ class SmbSource:
     def _record_outcome(self) -> None:
         if self._description is not None and self.client is not None:
             self._description["reconnects"] = self.client.reconnects
+            self._description["outages"] = list(self.client.outages)
             self._description["connection_lost"] = self.client.dead
 
     def location(self, path: str) -> Location:

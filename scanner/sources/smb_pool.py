@@ -1,0 +1,43 @@
+"""SMB connections of one process, kept for the next file: how a worker reads tasks' files (SmbRef).
+
+A worker process examines the files it is sent one after another; logging in costs several round
+trips (NEGOTIATE, two SESSION_SETUPs, TREE_CONNECT), so each process keeps one logged-in client per
+share and options, made on first use and reused for every later file of that share. Each process has
+its own connections: nothing is shared across processes, and the scan's own walk keeps its own client.
+The password comes from LEAKSCAN_SMB_PASSWORD in the worker as in the scan process (a password typed at
+the prompt is never handed to other processes: SmbEntry.ref() returns None then).
+
+A server that is away when a worker first needs it is waited for like a dropped connection (within the
+retry window); a client that gave up (``dead``) is replaced by a new one for the next file, so one
+outage does not cost every later file of this worker.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from .smb import PASSWORD_ENV, parse_url
+from .smb_client import Client
+
+_clients: dict[tuple[str, tuple[tuple[str, Any], ...]], Client] = {}
+
+
+def client_for(url: str, options: dict[str, Any]) -> Client:
+    """This process's client for the share of ``url`` (connected lazily: see Client.retrying)."""
+    key = (url, tuple(sorted(options.items())))
+    client = _clients.get(key)
+    if client is None or client.dead:
+        if client is not None:
+            client.close()
+        target = parse_url(url)
+        client = Client(target, os.environ.get(PASSWORD_ENV) or "", **options)
+        _clients[key] = client
+    return client
+
+
+def close_all() -> None:
+    """Log off every share this process connected to (a worker that exits)."""
+    while _clients:
+        _, client = _clients.popitem()
+        client.close()
