@@ -3,8 +3,8 @@
 Why the low-level API (Connection / Session / TreeConnect and request structures) rather than smbclient:
 the walk needs each directory entry's SMB file ID (FILE_ID_BOTH_DIRECTORY_INFORMATION) to recognise a
 directory it has already seen, it must ask for read-only access masks only, and it sends related
-requests in one compound (CREATE + QUERY_DIRECTORY + CLOSE for a folder, CREATE + QUERY_INFO + READ +
-QUERY_INFO + CLOSE for a small file), so most folders and files cost one round trip. smbprotocol builds
+requests in one compound (CREATE + QUERY_DIRECTORY + QUERY_DIRECTORY + CLOSE for a folder, CREATE +
+READ + CLOSE for a small file), so most folders and files cost one round trip. smbprotocol builds
 and signs or encrypts the messages and routes the answers; the answers of the hot requests (listings,
 reads) are unpacked here with ``struct``, since its generic structures cost about a millisecond each.
 
@@ -28,6 +28,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from smbprotocol import Dialects
 from smbprotocol.connection import Connection
+from smbprotocol.create_contexts import CreateContextName, SMB2CreateContextRequest
 from smbprotocol.exceptions import (
     EndOfFile,
     NoMoreFiles,
@@ -111,6 +112,9 @@ _BUFFER = struct.Struct("<HHI")  # QUERY_DIRECTORY / QUERY_INFO: size, buffer of
 _READ = struct.Struct("<HBBI")  # size, data offset, reserved, data length
 _DIR_ENTRY = struct.Struct("<IIqqqqqqIIIBB24sHQ")
 _NETWORK_OPEN = struct.Struct("<qqqqqqI")
+_CLOSE = struct.Struct("<HHIqqqqqqI")  # size, flags, reserved, 4 times, allocation, end of file, attributes
+_CONTEXT = struct.Struct("<IHHHHI")  # next, name offset, name length, reserved, data offset, data length
+_POSTQUERY = 0x0001  # SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB
 _HEADER = 64
 _EPOCH_FILETIME = 116444736000000000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -255,6 +259,16 @@ def smb_path(path: str) -> str:
     return path.strip("/").replace("/", "\\")
 
 
+def _qfid() -> bytes:
+    ctx = SMB2CreateContextRequest()
+    ctx["buffer_name"] = CreateContextName.SMB2_CREATE_QUERY_ON_DISK_ID
+    ctx["buffer_data"] = b""
+    return SMB2CreateContextRequest.pack_multiple([ctx])
+
+
+_QFID = _qfid()
+
+
 def _create(path: str, directory: bool) -> SMB2CreateRequest:
     """An SMB2 CREATE with FILE_OPEN and read-only access: never creates, never truncates."""
     msg = SMB2CreateRequest()
@@ -267,6 +281,8 @@ def _create(path: str, directory: bool) -> SMB2CreateRequest:
     msg["create_options"] = CreateOptions.FILE_DIRECTORY_FILE if directory else CreateOptions.FILE_NON_DIRECTORY_FILE
     name = smb_path(path)
     msg["buffer_path"] = name.encode("utf-16-le") if name else b"\x00\x00"
+    if not directory:
+        msg["buffer_contexts"] = _QFID  # the file's on-disk ID in the answer
     return msg
 
 
@@ -299,9 +315,11 @@ def _read(fid: bytes, offset: int, length: int) -> SMB2ReadRequest:
     return msg
 
 
-def _close(fid: bytes) -> SMB2CloseRequest:
+def _close(fid: bytes, postquery: bool = False) -> SMB2CloseRequest:
     msg = SMB2CloseRequest()
     msg["file_id"] = fid
+    if postquery:
+        msg["flags"] = _POSTQUERY
     return msg
 
 
@@ -327,15 +345,35 @@ def _created(body: bytes) -> tuple[bytes, int, int, int]:
     return f[12], f[9], f[7], f[6]
 
 
+def _opened(answer: Any) -> tuple[bytes, Identity]:
+    """A file's CREATE answer -> (its handle's file ID, its identity; the on-disk ID from QFid, 0 if none)."""
+    body = _body(answer)
+    f = _CREATE.unpack_from(body)
+    disk_id = 0
+    offset, length = f[13], f[14]
+    contexts = body[offset - _HEADER:offset - _HEADER + length] if length else b""
+    at = 0
+    while at + 16 <= len(contexts):
+        nxt, name_off, name_len, _, data_off, data_len = _CONTEXT.unpack_from(contexts, at)
+        name = contexts[at + name_off:at + name_off + name_len]
+        if name == CreateContextName.SMB2_CREATE_QUERY_ON_DISK_ID and data_len >= 8:
+            disk_id = struct.unpack_from("<Q", contexts, at + data_off)[0]
+        if not nxt:
+            break
+        at += nxt
+    return f[12], Identity(f[9], f[7], f[6], disk_id)
+
+
+def _closed(body: bytes) -> tuple[int, int, int, int]:
+    """A CLOSE answer -> (flags, end of file, change time, write time)."""
+    f = _CLOSE.unpack_from(body)
+    return f[1], f[8], f[6], f[5]
+
+
 def _network_open(body: bytes) -> tuple[int, int, int]:
     """A FileNetworkOpenInformation answer -> (end of file, change time, write time)."""
     creation, access, write, change, allocation, eof, attributes = _NETWORK_OPEN.unpack_from(_buffer(body))
     return eof, change, write
-
-
-def _index_number(body: bytes) -> int:
-    data = _buffer(body)
-    return struct.unpack_from("<Q", data)[0] if len(data) >= 8 else 0
 
 
 def parse_listing(data: bytes) -> list[DirEntry]:
@@ -379,6 +417,7 @@ class Client:
         self._session: Session | None = None
         self._tree: TreeConnect | None = None
         self._connected_once = False
+        self.postquery = True  # the server fills in CLOSE's post-query attributes (else: QUERY_INFO)
 
     def __repr__(self) -> str:  # never show the password, even in a debugger or a traceback dump
         return f"Client({self.target.account}@{self.target.host}:{self.target.port}/{self.target.share})"
@@ -651,29 +690,22 @@ class Client:
     def read_start(self, path: str, length: int, whole: bool, listed_id: int) -> Snapshot:
         """Open a file and read its first ``length`` bytes in one round trip.
 
-        ``whole``: the compound also asks for the file's state after the READ and closes it
-        (CREATE + QUERY_INFO + READ + QUERY_INFO + CLOSE), for a file that fits in ``length`` or a
+        ``whole``: the compound also closes the file and asks for its state after the READ
+        (CREATE + READ + CLOSE with post-query attributes), for a file that fits in ``length`` or a
         caller that wants only its start; otherwise the handle stays open for the reads that follow
-        (CREATE + QUERY_INFO + READ). ``listed_id`` is the file ID the listing gave (0: unknown)."""
+        (CREATE + READ). The CREATE asks for the file's on-disk ID (QFid), so "which file was read" is
+        known without a request of its own. ``listed_id`` is the file ID the listing gave (0: unknown)."""
         length = self._fit(length, extra=3)
-        msgs = [_create(path, False),
-                _query_info(RELATED, InfoType.SMB2_0_INFO_FILE, FileInformationClass.FILE_INTERNAL_INFORMATION, 8),
-                _read(RELATED, 0, length)]
+        msgs = [_create(path, False), _read(RELATED, 0, length)]
         if whole:
-            msgs += [_query_info(RELATED, InfoType.SMB2_0_INFO_FILE, FILE_NETWORK_OPEN_INFORMATION, 56),
-                     _close(RELATED)]
+            msgs += self._after_messages(RELATED)
         answers = self._answers(self._send(msgs))
-        _raise_first(answers[0])
-        fid, eof, change, write = _created(_body(answers[0]))
-        file_id = _index_number(_body(answers[1])) if not isinstance(answers[1], BaseException) else 0
-        before = Identity(eof, change, write, listed_id or file_id)
-        handle = None if whole else Handle(fid, Identity(eof, change, write, file_id), self.generation)
+        fid, opened = _opened(_raise_first(answers[0]))
+        before = opened._replace(file_id=listed_id or opened.file_id)
+        handle = None if whole else Handle(fid, opened, self.generation)
         try:
-            data = b"" if isinstance(answers[2], EndOfFile) else _read_data(_body(_raise_first(answers[2])))
-            after = None
-            if whole:
-                size, change, write = _network_open(_body(_raise_first(answers[3])))
-                after = Identity(size, change, write, file_id)
+            data = b"" if isinstance(answers[1], EndOfFile) else _read_data(_body(_raise_first(answers[1])))
+            after = self._after(answers[2:], opened.file_id) if whole else None
         except BaseException:
             if handle is not None:
                 self._close_quietly(handle.fid)
@@ -682,21 +714,31 @@ class Client:
 
     def open_at(self, path: str) -> Handle:
         """Open a file again (after a reconnect) for the reads that follow; its identity says what it is now."""
-        answers = self._answers(self._send([
-            _create(path, False),
-            _query_info(RELATED, InfoType.SMB2_0_INFO_FILE, FileInformationClass.FILE_INTERNAL_INFORMATION, 8)]))
-        _raise_first(answers[0])
-        fid, eof, change, write = _created(_body(answers[0]))
-        file_id = _index_number(_body(answers[1])) if not isinstance(answers[1], BaseException) else 0
-        return Handle(fid, Identity(eof, change, write, file_id), self.generation)
+        (answer,) = self._answers(self._send([_create(path, False)]))
+        fid, opened = _opened(_raise_first(answer))
+        return Handle(fid, opened, self.generation)
 
-    def finish(self, handle: Handle) -> Identity:
-        """The file's state after the last READ (FileNetworkOpenInformation on the same handle), then CLOSE."""
-        requests = self._send([_query_info(handle.fid, InfoType.SMB2_0_INFO_FILE, FILE_NETWORK_OPEN_INFORMATION, 56),
-                               _close(handle.fid)])
-        info, closed = self._answers(requests)
-        size, change, write = _network_open(_body(_raise_first(info)))
-        return Identity(size, change, write, handle.opened.file_id)
+    def finish(self, handle: Handle) -> Identity | None:
+        """Close the file after its last READ; its state at that moment (None if the server does not say)."""
+        return self._after(self._answers(self._send(self._after_messages(handle.fid))), handle.opened.file_id)
+
+    def _after_messages(self, fid: bytes) -> list[Any]:
+        """CLOSE with post-query attributes (size and times as the file is after the read); for a server
+        that does not fill them in, a QUERY_INFO (FileNetworkOpenInformation) before the CLOSE."""
+        if self.postquery:
+            return [_close(fid, postquery=True)]
+        return [_query_info(fid, InfoType.SMB2_0_INFO_FILE, FILE_NETWORK_OPEN_INFORMATION, 56), _close(fid)]
+
+    def _after(self, answers: list[Any], file_id: int) -> Identity | None:
+        if len(answers) == 2:  # QUERY_INFO + CLOSE
+            size, change, write = _network_open(_body(_raise_first(answers[0])))
+            return Identity(size, change, write, file_id)
+        close = _raise_first(answers[0])
+        flags, size, change, write = _closed(_body(close))
+        if not flags & _POSTQUERY:  # the server ignored the flag: ask with QUERY_INFO from now on
+            self.postquery = False
+            return None
+        return Identity(size, change, write, file_id)
 
     def close_handle(self, handle: Handle) -> None:
         if handle.generation == self.generation and self._tree is not None:

@@ -4,18 +4,20 @@ large ones, the file's identity compared before and after the read, resumed afte
 Round trips, not bytes, are what an SMB scan waits for, so the first ``read(n)`` decides how to start:
 
 - a file that fits in one READ (or a caller that wants only its first bytes, like the content sniffing
-  of the cheap checks) costs one round trip: CREATE + QUERY_INFO (file ID) + READ + QUERY_INFO (size
-  and times after the READ) + CLOSE, related, in one compound;
-- a larger file is opened with CREATE + QUERY_INFO + READ in one compound, read on with several READs
-  in flight while the previous chunk is hashed (smbprotocol receives on its own thread), and closed with
-  QUERY_INFO + CLOSE after the last READ.
+  of the cheap checks) costs one round trip: CREATE + READ + CLOSE, related, in one compound;
+- a larger file is opened with CREATE + READ in one compound, read on with several READs in flight
+  while the previous chunk is hashed (smbprotocol receives on its own thread), and closed after the
+  last READ.
 
-Changed during the read: the size, change time and write time the CREATE gave, and the file ID the
-listing gave, are compared with the size, times and file ID on the same handle after the last READ
-(SMB2 QUERY_INFO). ``changed()`` says what moved, so the pipeline reads the file once more and, when it
-keeps changing, records ``changed-during-read`` instead of digests of two mixed versions. After a
-reconnect the file is opened again by path and read on from the same offset only if its identity is
-unchanged; otherwise the read stops there and ``changed()`` says so.
+Changed during the read: the CREATE answer gives the file's size, change time and write time as it is
+opened, and its on-disk file ID (the QFid create context); the CLOSE after the last READ asks for the
+size and times again (SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB: the fields of a QUERY_INFO
+FileNetworkOpenInformation, without a request of their own; a server that leaves them empty gets a
+QUERY_INFO before the CLOSE instead). The file ID is compared with the one the listing gave.
+``changed()`` says what moved, so the pipeline reads the file once more and, when it keeps changing,
+records ``changed-during-read`` instead of digests of two mixed versions. After a reconnect the file is
+opened again by path and read on from the same offset only if its identity is unchanged; otherwise the
+read stops there and ``changed()`` says so.
 """
 
 from __future__ import annotations
@@ -213,7 +215,7 @@ class SmbStream(io.RawIOBase):
             return
         client = self._client
 
-        def after() -> Identity:
+        def after() -> Identity | None:
             if handle.generation == client.generation:
                 return client.finish(handle)
             fresh = client.open_at(self._path)  # the connection was rebuilt since: the file as it is now
