@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from scanner.textsafe import is_hidden
 from scanner.timeutil import to_jst
 
+from .rulewords import rule_words
 from .strings import STRINGS
 
 
@@ -62,6 +63,7 @@ def environment() -> jinja2.Environment:
     env.filters["visible"] = visible
     env.filters["jst"] = to_jst
     env.filters["size"] = human_size
+    env.filters["rule_words"] = rule_words
     env.filters["trace_time"] = trace_time
     return env
 

@@ -31,7 +31,12 @@ class Status(Code):
 
     OK = "ok", "examined completely"
     UNREADABLE = "unreadable", "the OS, TSK or the SMB server refused the read (permissions, I/O error)"
-    VANISHED = "vanished", "deleted or moved during the scan"
+    VANISHED = "vanished", ("deleted or moved during the scan (also a folder swapped for a symbolic link, or "
+                            "reached through one, after it was listed: not followed)")
+    CHANGED_DURING_READ = "changed-during-read", ("the file changed while it was hashed (bytes read differ from "
+                                                  "the size listed, or size or modified time moved during the "
+                                                  "read); read twice, no hashes kept; or a disk image whose file "
+                                                  "changed during the scan")
     SPECIAL_FILE = "special-file", "FIFO, socket, device, NTFS system file: never opened"
     LOOP = "loop", "a directory already walked (bind mount, hard-link loop, Samba link)"
     PATH_TOO_LONG = "path-too-long", "deeper than 256 directories in a disk image"
@@ -62,8 +67,11 @@ class Reason(Code):
     """Why a file is a hit (a file's ``reasons`` in findings.json)."""
 
     NAME = "name", "the leaked file's name (NFKC, case-insensitive)"
-    NAME_VARIANT = "name-variant", ("the name with copy decorations or another spreadsheet extension, an "
-                                    "owner file ~$NAME, or a recycle-bin file that held it")
+    NAME_VARIANT = "name-variant", ("a name a copy gets (OS, sync client, Office backup or AutoRecover, another "
+                                    "spreadsheet extension), a lock file ~$NAME or .~lock.NAME#, a recycle-bin "
+                                    "file that held it, or a name-contains lead its content tied to a copy")
+    NAME_CONTAINS = "name-contains", ("the whole name of the named file with other text around it (a date, a "
+                                      "version, 【秘】): a strong lead, counted apart from copies")
     NAME_KEYWORD = "name-keyword", "a keyword in the file name (名簿, 住所録 ...): a lead, not a copy"
     KNOWN_HASH = "known-hash", "its MD5, SHA-1 or SHA-256 is one of --known-hashes"
     PII = "pii", "a sheet holds person records (names with addresses), business contacts included"
@@ -82,8 +90,9 @@ COUNTED_REASONS = frozenset({Reason.NAME, Reason.KNOWN_HASH})
 
 # Hits that are, or hold, the leaked data: any of them left in a rescan blocks a clean verdict. A keyword
 # in a file name alone (名簿, 住所録) and a list of names without addresses are leads, not copies: listed
-# and classified, never blocking.
-LEAK_REASONS = COPY_REASONS | {Reason.PII, Reason.RECORD_OVERLAP}
+# and classified, never blocking. A name holding the named file's whole name (name-contains) blocks: until
+# someone has looked at it, the copies are not known to be gone.
+LEAK_REASONS = COPY_REASONS | {Reason.NAME_CONTAINS, Reason.PII, Reason.RECORD_OVERLAP}
 LEAD_REASONS = frozenset({Reason.NAME_KEYWORD, Reason.PII_NAMES})
 
 
@@ -153,8 +162,8 @@ class Lingering(Code):
     """Places where a deleted copy lingers (``lingering`` in diff.json entries)."""
 
     RECYCLE_BIN = "recycle-bin", "a recycle bin or trash folder"
-    OWNER_FILE = "owner-file", "an Office owner file ~$NAME"
-    AUTORECOVER = "autorecover", "an Office AutoRecover file"
+    OWNER_FILE = "owner-file", "an Office owner file ~$NAME or a LibreOffice lock file .~lock.NAME#"
+    AUTORECOVER = "autorecover", "an Office AutoRecover or AutoSave file"
     ARCHIVE = "archive", "a member of an archive"
     SNAPSHOT = "snapshot", "a snapshot folder (@GMT-...)"
     DELETED = "deleted", "a deleted entry in a disk image"

@@ -39,6 +39,7 @@ class ScanConfig:
     min_overlap: int = 10
     baseline: Path | None = None
     verify_images: bool = False
+    overwrite: bool = False  # --out may hold an earlier finished output of the same case, replaced at the end
     command_line: list[str] = field(default_factory=list)
 
     def settings(self) -> dict[str, object]:

@@ -66,9 +66,10 @@ def lingering(f: dict[str, Any]) -> list[Lingering]:
     kinds: list[Lingering] = []
     if any(p in _RECYCLE_DIRS or p.startswith(".trash") for p in low):
         kinds.append(Lingering.RECYCLE_BIN)
-    if base.startswith("~$"):
+    rules = " ".join(f.get("matched_rules") or [])  # the name rules say it too (signatures/name_variants.toml)
+    if base.startswith("~$") or "owner-file" in rules or "lock-libreoffice" in rules:
         kinds.append(Lingering.OWNER_FILE)
-    if _AUTORECOVER.search(base) or "autorecovery" in low:
+    if _AUTORECOVER.search(base) or "autorecovery" in low or "autorecover" in rules:
         kinds.append(Lingering.AUTORECOVER)
     if any(h.get("kind") == "archive" for h in f.get("container") or []):
         kinds.append(Lingering.ARCHIVE)

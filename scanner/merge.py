@@ -15,6 +15,7 @@ from typing import Any
 
 from .diff import identity_key
 from .output import write_private
+from .promote import SAME_SHA256, apply_to_findings
 from .store import FINDINGS, duplicate_groups, load_findings, tool_info
 
 CASE_KEY = "case.key"
@@ -31,20 +32,24 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     folders = [o if o.is_dir() else o.parent for o in outs]
     first = docs[0]
     files: list[dict[str, Any]] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # identity key -> merged id
     id_maps: list[dict[int, int]] = []
-    for doc in docs:
+    origins: list[int] = []  # which input each merged file came from
+    for k, doc in enumerate(docs):
         ids: dict[int, int] = {}
         for f in doc.get("files") or []:
             key = identity_key(f)
             if key in seen:
+                ids[f.get("id", 0)] = seen[key]  # the same hit listed by another input
                 continue
-            seen.add(key)
             g = dict(f)
-            g["id"] = len(files) + 1
+            g["id"] = seen[key] = len(files) + 1
             ids[f.get("id", 0)] = g["id"]
             files.append(g)
+            origins.append(k)
         id_maps.append(ids)
+    _renumber_promotions(files, origins, id_maps)
+    apply_to_findings(files)  # a lead in one scan may hold a copy found by another scan
     inputs = [_input_summary(doc, folder) for doc, folder in zip(docs, folders, strict=True)]
     scans = [d.get("scan") or {} for d in docs]
     merged: dict[str, Any] = {
@@ -86,6 +91,15 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     return merged
 
 
+def _renumber_promotions(files: list[dict[str, Any]], origins: list[int], id_maps: list[dict[int, int]]) -> None:
+    """An input's promoted lead names its copies by that input's file ids: give them the merged ids."""
+    for g, k in zip(files, origins, strict=True):
+        promoted = (g.get("annotations") or {}).get("promoted")
+        if promoted and promoted.get("rule") == SAME_SHA256:
+            renumbered = [id_maps[k].get(i, i) for i in promoted.get("files") or []]
+            g["annotations"] = {**g["annotations"], "promoted": {**promoted, "files": renumbered}}
+
+
 def _input_summary(doc: dict[str, Any], folder: Path) -> dict[str, Any]:
     scan = doc.get("scan") or {}
     raw = (folder / FINDINGS).read_bytes() if (folder / FINDINGS).is_file() else b""
@@ -123,6 +137,10 @@ def _merge_persons(docs: list[dict[str, Any]], folders: list[Path],
     if len(keys) != 1 or None in keys:
         return None, ("not combined: the inputs used different case keys (case.key); copy one case.key into "
                       "every --out before scanning to count persons across scans. Per-scan counts: see inputs.")
+    if len({_person_rules(d) for d in docs if d.get("persons")}) != 1:
+        return None, ("not combined: the inputs keyed persons with different rules (leakscan version, "
+                      "person_variants.toml, towns.tsv), so their fingerprints do not compare; rescan with one "
+                      "version. Per-scan counts: see inputs.")
     union: set[str] = set()
     merged: dict[str, Any] = {"records": 0, "unique_exact": None, "without_name": 0, "merges": {},
                               "rules": with_persons[0][0].get("rules", []), "review": [], "review_total": 0,
@@ -141,6 +159,17 @@ def _merge_persons(docs: list[dict[str, Any]], folders: list[Path],
     merged["fingerprint"] = with_persons[0][0].get("fingerprint")
     return merged, ("combined: distinct persons across all inputs = union of their keyed fingerprints; "
                     "merges and review pairs are per input")
+
+
+PERSON_RULE_FILES = ("person_variants.toml", "towns.tsv", "municipalities.toml")
+
+
+def _person_rules(doc: dict[str, Any]) -> tuple:
+    """What a person's key depends on besides the case key: the tool version, the rules and their data."""
+    tool = doc.get("tool") or {}
+    files = tool.get("rule_files") or {}
+    return (tool.get("version"), tuple((doc.get("persons") or {}).get("rules") or ()),
+            tuple(files.get(name) for name in PERSON_RULE_FILES))
 
 
 def copy_case_key(outs: list[Path], dest: Path) -> None:

@@ -118,7 +118,8 @@ def test_rescan_into_same_folder_reuses_the_case_key(case):
     key = (out / "case.key").read_text()
     assert stat.S_IMODE(os.stat(out / "case.key").st_mode) == 0o600
     proc = run_leakscan("scan", str(w.share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(out),
-                        "--known-hashes", str(w.known_hashes), "--reference", str(w.reference), "--quiet")
+                        "--known-hashes", str(w.known_hashes), "--reference", str(w.reference), "--quiet",
+                        "--overwrite")  # a rerun into a used folder replaces it
     assert proc.returncode == 1, proc.stderr
     again = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert (out / "case.key").read_text() == key

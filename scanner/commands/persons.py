@@ -20,6 +20,7 @@ from ..config import ScanConfig
 from ..errors import UsageError
 from ..output import write_private
 from ..textsafe import shown
+from . import argtypes
 
 # what a cell must not start with to be safe from formula injection (OWASP): = + - @ tab CR
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,8 +37,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "write the deduplicated list of persons (name, reading, postal code, address, role, in which files and "
         "how many times) as .xlsx, every value as text. That file holds personal data in clear: it is written 0600.",
     )
-    p.add_argument("out", type=Path, metavar="OUT", help="the output folder of a scan (holding findings.json and case.key)")
-    p.add_argument("--export", type=Path, metavar="FILE.xlsx",
+    p.add_argument("out", type=argtypes.path, metavar="OUT", help="the output folder of a scan (holding findings.json and case.key)")
+    p.add_argument("--export", type=argtypes.path, metavar="FILE.xlsx",
                    help="write the notification list here (personal data in clear, 0600)")
     p.set_defaults(run=run)
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 
 from ..codes import MAIN_ROLE, Rejection, SheetKind
-from ..masking import mask_field
+from ..masking import mask_field, mask_name
 from ..models import PersonRecord
 from . import person_names as N
 from . import values as V
@@ -84,6 +84,7 @@ class SheetFinding:
     role_names: tuple[str, ...] = ("",)
     rejected: dict[str, int] = field(default_factory=dict)
     row_count: int = 0
+    index: int | None = None  # 1-based position in the workbook (how the examiner finds a masked sheet)
 
     @property
     def count(self) -> int:
@@ -111,7 +112,10 @@ class SheetFinding:
         return out
 
     def to_json(self, unmask: bool = False) -> dict[str, object]:
-        return {"name": self.name, "header_row": self.header_row, "columns": self.columns,
+        """Sheet names are personal data too (a sheet per client: 「鈴木花子様」): always masked here,
+        like a name; the examiner finds the sheet by ``index``."""
+        return {"name": self.name if unmask else mask_name(self.name), "index": self.index,
+                "header_row": self.header_row, "columns": self.columns,
                 "records": self.count, "fields": self.fields, "kind": str(self.kind), "roles": self.roles(),
                 "rejected": dict(self.rejected), "rejected_total": sum(self.rejected.values()),
                 "examples": self.examples(unmask)}

@@ -50,6 +50,7 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
         n += 1
         found = analyse_sheet(sheet.name, sheet.rows, sheet.first_row, sheet.first_col)
         if found is not None:
+            found.index = n
             findings.append(found)
     return findings, n, encoding
 
@@ -68,6 +69,7 @@ def pii_summary(findings: list[SheetFinding], fmt: str, unmask: bool) -> dict[st
     if unmask:
         for js, f in zip(sheets + lead_sheets, persons + leads, strict=True):
             js["examples_clear"] = f.examples(unmask=True)  # removed before findings.json is written
+            js["name_clear"] = f.name  # likewise: sheet names are personal data (a sheet per client)
     kinds = {k for f in persons for k in f.fields}
     rejected: dict[str, int] = {}
     for f in persons:
