@@ -245,9 +245,10 @@ class Snapshot:
     still open for the reads that follow."""
 
     data: bytes
-    before: Identity
+    before: Identity  # as opened, with the file ID the listing gave (the file the scan meant to read)
     after: Identity | None
     handle: Handle | None
+    opened: Identity  # as opened, with its own on-disk file ID (the file that was read)
 
     @property
     def complete(self) -> bool:
@@ -710,7 +711,7 @@ class Client:
             if handle is not None:
                 self._close_quietly(handle.fid)
             raise
-        return Snapshot(data, before, after, handle)
+        return Snapshot(data, before, after, handle, opened)
 
     def open_at(self, path: str) -> Handle:
         """Open a file again (after a reconnect) for the reads that follow; its identity says what it is now."""

@@ -84,7 +84,10 @@ class SmbStream(io.RawIOBase):
         if self._before is None or self._after is None:
             return ""
         moved = self._before.differs(self._after)
-        return f"changed while it was read over SMB ({moved})" if moved else ""
+        if not moved:
+            return ""
+        return (f"changed while it was read over SMB ({moved}): {self._before.size} bytes when opened, "
+                f"{self._after.size} bytes after the read")
 
     def read(self, size: int | None = -1) -> bytes:
         if size is None or size < 0:
@@ -130,7 +133,7 @@ class SmbStream(io.RawIOBase):
             length = START if head_only else (_round_up(self._listed_size + 1) if whole else READ_SIZE)
             snap = self._retrying(lambda: self._client.read_start(self._path, length, whole, self._listed_id))
             if self._owner is not None:
-                self._owner.opened(snap.before)
+                self._owner.opened(snap.opened)
                 if snap.complete and not snap.before.differs(snap.after):  # type: ignore[arg-type]
                     self._owner.keep_snapshot(snap)  # a later open of the same entry costs nothing
         self._before = snap.before
