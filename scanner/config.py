@@ -40,6 +40,10 @@ class ScanConfig:
     baseline: Path | None = None
     verify_images: bool = False
     overwrite: bool = False  # --out may hold an earlier finished output of the same case, replaced at the end
+    # SMB: how long one request may wait for an answer, and how long an outage is retried before the
+    # server is given up (what is left is then listed as ``connection``: the scan is incomplete)
+    smb_timeout: float = 60.0
+    smb_retry_window: float = 300.0
     command_line: list[str] = field(default_factory=list)
 
     def settings(self) -> dict[str, object]:

@@ -29,6 +29,7 @@ from .codes import (
     Verdict,
     VerdictReason,
 )
+from .completeness import is_complete
 from .models import Location
 
 DIFF_SCHEMA = "leakscan/diff@1"
@@ -138,6 +139,7 @@ def _scan_summary(doc: dict[str, Any], sha256: str | None) -> dict[str, Any]:
         "sources": scan.get("sources") or [],
         "files": len(doc.get("files") or []),
         "skipped": len(doc.get("skipped") or []),
+        "complete": is_complete(doc),
     }
 
 
@@ -150,6 +152,8 @@ def compute_diff(base: dict[str, Any], new: dict[str, Any], *, base_sha256: str 
     for i, f in enumerate(n_files):
         by_key[identity_key(f)].append(i)
     skipped_keys = {identity_key({**s, "inner_path": _skip_inner(s)}) for s in new.get("skipped") or []}
+    skipped_dirs = {k if k.endswith("/") else k + "/" for k in skipped_keys}  # a skipped folder covers its files
+    unopened = {s.get("source") for s in new.get("skipped") or [] if s.get("reason") == Status.SOURCE_ERROR}
     b_by_sha: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in b_files:
         if f.get("sha256"):
@@ -173,7 +177,7 @@ def compute_diff(base: dict[str, Any], new: dict[str, Any], *, base_sha256: str 
             else:
                 entries.append(_entry(DiffClass.CHANGED, n, is_leak(n["reasons"]), baseline_sha256=b.get("sha256"),
                                       baseline_reasons=list(b.get("reasons") or [])))
-        elif key in skipped_keys:
+        elif key in skipped_keys or _under(key, skipped_dirs) or b.get("source") in unopened:  # not examined
             entries.append(_entry(DiffClass.UNVERIFIED, b, is_leak(b["reasons"]), baseline_sha256=b.get("sha256"),
                                   sha256=None))
         else:
@@ -192,7 +196,7 @@ def compute_diff(base: dict[str, Any], new: dict[str, Any], *, base_sha256: str 
     scope = scope_differences(base, new)
     counts = {c: sum(1 for e in entries if e["class"] == c) for c in CLASSES}
     leak_counts = {c: sum(1 for e in entries if e["class"] == c and e["leak"]) for c in CLASSES}
-    verdict, why = _verdict(entries, not_verified, scope)
+    verdict, why = _verdict(entries, not_verified, scope, not (is_complete(base) and is_complete(new)))
     return {
         "schema": DIFF_SCHEMA,
         "verdict": verdict,
@@ -222,10 +226,22 @@ def _skip_inner(s: dict[str, Any]) -> str:
     return Location.parse_display(s.get("path") or "")[-1]
 
 
+def _under(key: str, folders: set[str]) -> bool:
+    """Whether a location key lies inside one of the skipped folders (keys ending in '/')."""
+    at = key.rfind("/")
+    while at >= 0:
+        if key[:at + 1] in folders:
+            return True
+        at = key.rfind("/", 0, at)
+    return False
+
+
 def _verdict(entries: list[dict[str, Any]], not_verified: list[dict[str, Any]],
-             scope: list[dict[str, Any]]) -> tuple[Verdict, list[VerdictReason]]:
+             scope: list[dict[str, Any]], incomplete: bool = False) -> tuple[Verdict, list[VerdictReason]]:
     """clean only when no leak-set hit is left anywhere and nothing in scope went unexamined."""
     why: list[VerdictReason] = []
+    if incomplete:
+        why.append(VerdictReason.INCOMPLETE)
     left = {e["class"] for e in entries if e["leak"] and e["class"] in BLOCKING}
     why += [VerdictReason(c) for c in (DiffClass.REMAINING, DiffClass.CHANGED, DiffClass.RELOCATED, DiffClass.NEW)
             if c in left]

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..codes import COPY_REASONS, Reason, Status
+from ..codes import COPY_REASONS, LOST_REASONS, Reason, Status
 from ..config import LANGS, MiB, ScanConfig
 from ..config import ScanConfig as D  # the option defaults are ScanConfig's: written once
 from ..errors import UsageError
@@ -79,6 +79,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--verify-images", action="store_true",
                    help="before walking a disk image, re-read all of it and compare its MD5/SHA-1 with the "
                    "hashes stored in it (E01); the report says whether it matched")
+    p.add_argument("--smb-retry-window", type=argtypes.seconds, default=D.smb_retry_window, metavar="SECONDS",
+                   help="when an SMB server goes away (reboot, network outage), keep trying to reconnect this long "
+                   "before giving up; each outage is reported as it happens, and what could not be read after "
+                   f"giving up makes the scan incomplete (exit 3; --resume examines it) (default {D.smb_retry_window:g})")
+    p.add_argument("--smb-timeout", type=argtypes.seconds, default=D.smb_timeout, metavar="SECONDS",
+                   help="longest wait for one answer from an SMB server before the connection counts as lost "
+                   f"(default {D.smb_timeout:g})")
+    p.add_argument("--retry-unreadable", action="store_true",
+                   help="with --resume: read again the files the scan listed as unreadable (after permissions were "
+                   "fixed); files and folders lost to the source (connection, source-lost) are always retried")
     p.set_defaults(run=run)
 
 
@@ -97,6 +107,7 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         command_line=["leakscan", *argv], baseline=args.baseline,
         known_hashes=_known_hashes(args), references=[str(r) for r in args.reference], min_overlap=args.min_overlap,
         verify_images=getattr(args, "verify_images", False), overwrite=args.overwrite,
+        smb_timeout=args.smb_timeout, smb_retry_window=args.smb_retry_window,
     )
 
 
@@ -111,9 +122,9 @@ def _known_hashes(args: argparse.Namespace) -> list[str]:
 
 
 def source_options(config: ScanConfig, text: str) -> dict[str, object]:
-    """Options one kind of source takes from the config (disk images: verify_images)."""
+    """Options one kind of source takes from the config (disk images: verify_images; SMB: its waits)."""
     if text.startswith("smb://"):
-        return {}
+        return {"timeout": config.smb_timeout, "retry_window": config.smb_retry_window}
     return {"verify_images": config.verify_images}
 
 
@@ -170,7 +181,8 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
     progress = TqdmProgress(not config.quiet)
     try:
         result = run_scan(config, sources, progress, state=state)
-        state.finish()
+        complete = not result.source_errors and not any(s.reason in LOST_REASONS for s in result.skipped)
+        state.finish(complete)
     finally:
         progress.close()
         state.close()
@@ -178,6 +190,10 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
     doc = build_findings(result)
     if state.resumed:
         doc["scan"]["resumed"] = state.resumed
+    if state.rerun and not complete and any(s.reason in LOST_REASONS for s in result.skipped):
+        raise IncompleteRerun(f"the rescan into {config.out} is incomplete ({_lost_line(doc)}); the earlier outputs "
+                              f"there were left as they were; when the source is back: leakscan scan --resume "
+                              f"{config.out}")
     if state.rerun and len({e["source"] for e in result.source_errors}) == len(config.sources):
         state.discard()
         raise UsageError(f"no SOURCE could be opened ({'; '.join(shown(e['error']) for e in result.source_errors)}); "
@@ -196,6 +212,38 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
     return doc, paths, diff
 
 
+
+
+class IncompleteRerun(UsageError):
+    """A rerun (--overwrite) lost part of a source: it replaces nothing and can be resumed (exit 3)."""
+
+
+def _lost_line(doc: dict) -> str:
+    from ..completeness import summary
+
+    inc = summary(doc) or {}
+    parts = []
+    if inc.get("not_examined"):
+        parts.append(f"{inc['not_examined']} folder(s) or file(s) not examined because the source went away")
+    if inc.get("sources_not_opened"):
+        parts.append(f"{len(inc['sources_not_opened'])} SOURCE(s) not opened")
+    return "; ".join(parts)
+
+
+def warn_incomplete(doc: dict, out: object) -> None:
+    """The terminal's word that a scan is incomplete: what was not examined, and how to complete it."""
+    from ..completeness import summary
+
+    inc = summary(doc)
+    if inc is None:
+        return
+    print(f"leakscan: INCOMPLETE SCAN: {_lost_line(doc)}; what was found is not all there is", file=sys.stderr)
+    for p in inc["paths"]:
+        print(f"  not examined: {shown(p)}", file=sys.stderr)
+    if inc["not_examined"] > len(inc["paths"]):
+        print(f"  ... and {inc['not_examined'] - len(inc['paths'])} more (findings.json: skipped, reason "
+              "connection or source-lost)", file=sys.stderr)
+    print(f"leakscan: when the source is back, complete it with: leakscan scan --resume {shown(out)}", file=sys.stderr)
 
 
 def summarise(doc: dict, paths: dict) -> None:
@@ -225,9 +273,17 @@ def summarise(doc: dict, paths: dict) -> None:
     print(f"report:                   {shown(paths['report'])}", file=sys.stderr)
 
 
+EXIT_INCOMPLETE = 3
+
+
 def exit_code(doc: dict) -> int:
+    """2 a SOURCE could not be opened; 3 incomplete (part of a source went away); 1 copies found; 0 none."""
+    from ..completeness import is_complete
+
     if doc["scan"].get("source_errors"):
         return 2
+    if not is_complete(doc):
+        return EXIT_INCOMPLETE
     return 1 if any(COPY_REASONS & set(f["reasons"]) for f in doc["files"]) else 0
 
 
@@ -236,6 +292,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..state import ScanState
 
     if args.resume is None:
+        if args.retry_unreadable:
+            raise UsageError("--retry-unreadable goes with --resume OUT (it reads again what that scan could not)")
         return _run(config_from_args(args, argv), None)
     if args.sources or args.out is not None or args.overwrite:
         raise UsageError("--resume OUT continues a scan with its recorded settings: give no SOURCE, --out or "
@@ -243,7 +301,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if not args.resume.is_dir():
         raise UsageError(f"--resume {args.resume}: not a folder")
     with locked(args.resume):  # a second --resume of a running scan is refused before its state is touched
-        state = ScanState.resume(args.resume)
+        state = ScanState.resume(args.resume, retry_unreadable=args.retry_unreadable)
         config = state.config(args.resume)
         config.quiet = config.quiet or args.quiet
         return _run(config, state)
@@ -257,7 +315,11 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         load_findings(findings_file(config.baseline))  # a wrong baseline fails before the scan, not after
         if findings_file(config.baseline).resolve().parent == config.out.resolve():
             raise UsageError("--baseline must be an earlier scan's folder, not this scan's --out")
-    doc, paths, diff = execute_with_diff(config, state)
+    try:
+        doc, paths, diff = execute_with_diff(config, state)
+    except IncompleteRerun as e:
+        print(f"leakscan: error: {shown(e)}", file=sys.stderr)
+        return EXIT_INCOMPLETE
     errors = doc["scan"].get("source_errors", [])
     if not config.quiet and len({e["source"] for e in errors}) < len(config.sources):
         summarise(doc, paths)  # when no source could be opened, the error line alone says it (one line)
@@ -273,6 +335,7 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         if d.get("kind") == "file" and Path(d["source"]).suffix.casefold() in IMAGE_SUFFIXES:  # said, not silent
             print(f"leakscan: warning: {shown(d['source'])}: not recognised as a disk image (no partition table or "
                   "file system leakscan can read); only its own name and content were checked", file=sys.stderr)
+    warn_incomplete(doc, config.out)  # even with --quiet: an incomplete scan must never pass for a finished one
     if diff is None:
         return exit_code(doc)
     from ..diff import exit_code as diff_exit_code
@@ -280,4 +343,5 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
 
     if not config.quiet:
         print(summarise_diff(diff, paths), file=sys.stderr)
-    return diff_exit_code(diff)
+    code = diff_exit_code(diff)
+    return EXIT_INCOMPLETE if code != 2 and exit_code(doc) == EXIT_INCOMPLETE else code

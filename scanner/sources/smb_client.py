@@ -617,7 +617,7 @@ class Client:
         try:
             return conn.receive(request, timeout=self.timeout)
         except SMBException as e:
-            if not isinstance(e, SMBResponseException) and "timeout" in str(e).lower():
+            if not isinstance(e, SMBResponseException) and str(e).startswith("Connection timeout"):
                 raise Dropped(f"no answer from the server in {self.timeout:g} s") from e
             raise
 
