@@ -22,6 +22,7 @@ from .contracts import (
     Inspector,
     NoProgress,
     Progress,
+    ResultMark,
     ResumeLog,
     ScanContext,
     ScanResult,
@@ -33,6 +34,7 @@ from .models import Entry, FileHit, FileStat, Link, Location, Skipped
 from .names import NameMatch, NameRules
 from .registry import ANALYSES, inspectors_for
 from .sources.base import Item, NameBatch, Source
+from .textsafe import shown
 from .timeutil import now_utc
 
 log = logging.getLogger("leakscan")
@@ -250,8 +252,10 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
         try:
             with source:
                 result.sources.append(source.describe())
+                mark = result.mark()
                 batches = getattr(source, "batches", None)
                 walk(source.entries() if batches is None else batches(), ctx)
+                settle_lost(source, ctx, mark)
         except SourceError as e:
             result.source_errors.append({"source": source.text, "error": str(e)})
             result.skipped.append(Skipped(Location(source.text, ""), Status.SOURCE_ERROR, str(e)))
@@ -259,6 +263,42 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
         run_analysis(analysis, ctx)
     result.finished = now_utc()
     return result
+
+
+# What a source that went away makes of the files and folders it was asked for: these errors are the
+# source's, not the files' (an image file's device gone fails a read as corrupt in TSK)
+_LOSABLE = frozenset({Status.VANISHED, Status.UNREADABLE, Status.CORRUPT, Status.UNRECOVERABLE})
+
+
+def settle_lost(source: Source, ctx: ScanContext, mark: ResultMark) -> None:
+    """After a source's walk: if the source itself is gone now (a mount unmounted, the scanned folder or an
+    image file removed or unreadable: its ``lost()``), the errors since its walk began are the loss's.
+    They become ``source-lost`` (the scan is incomplete) and are forgotten by the resume state, so
+    ``--resume`` examines them again. Sources check this at the time of each error too where they can
+    (the local walk); this catches what failed elsewhere (in a worker process, in TSK)."""
+    lost = getattr(source, "lost", None)
+    why = lost() if lost is not None else ""
+    if not why:
+        return
+    result = ctx.result
+    keys: list[str] = []
+    for i in range(mark.skipped, len(result.skipped)):
+        s = result.skipped[i]
+        if s.reason in _LOSABLE:
+            result.skipped[i] = Skipped(s.location, Status.SOURCE_LOST, f"{why} (it failed as {s.reason}: {s.detail})")
+            keys.append(s.location.key())
+    for hit in result.hits[mark.hits:]:
+        if hit.status in _LOSABLE:
+            hit.status, hit.status_detail = Status.SOURCE_LOST, f"{why} (it failed as {hit.status}: {hit.status_detail})"
+            stored = getattr(hit, "stored", None)
+            if stored is not None:  # a hit replayed from the state keeps its JSON
+                hit.stored = {**stored, "status": hit.status, "status_detail": hit.status_detail}
+            keys.append(hit.location.key())
+    forget = getattr(ctx.state, "forget", None)
+    if forget is not None and keys:
+        forget(keys)
+    log.warning("%s: the source went away during the scan (%s); %d folder(s) or file(s) not examined",
+                shown(source.text), why, len(set(keys)))
 
 
 def run_analysis(analysis: Analysis, ctx: ScanContext) -> None:

@@ -227,6 +227,13 @@ class ScanState:
         if self._delay:
             time.sleep(self._delay)
 
+    def forget(self, keys: list[str]) -> None:
+        """Drop the recorded outcomes of these locations: --resume examines them again (their errors were
+        the source's, found out after they were recorded)."""
+        self.flush()
+        with self._db:
+            self._db.executemany("DELETE FROM done WHERE key = ?", [(self._row_key(k),) for k in keys])
+
     # -- bookkeeping -----------------------------------------------------------------------------
     def flush(self) -> None:
         if self._pending:

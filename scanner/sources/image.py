@@ -134,6 +134,15 @@ def _segment_stats(paths: list[str]) -> list[tuple[int, int] | None]:
     return out
 
 
+def _ident(path: str) -> tuple[int, int] | None:
+    """(device, inode) of an image segment, None when it cannot be reached (removed, device gone)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _segment_change(before: list[tuple[int, int] | None], after: list[tuple[int, int] | None]) -> str:
     for i, (b, a) in enumerate(zip(before, after, strict=True)):
         if b != a:
@@ -158,6 +167,7 @@ class ImageSource:
         self._headers: dict[str, str] = {}
         self._segments: list[str] = [text]
         self._extra_imgs: list[Any] = []
+        self._idents: list[tuple[int, int] | None] = []
 
     # --- opening -----------------------------------------------------------------------------
     def __enter__(self) -> ImageSource:
@@ -180,7 +190,19 @@ class ImageSource:
             self.__exit__()
             raise SourceError("no file system The Sleuth Kit can read "
                               f"({'; '.join(p.detail for p in self._problems)})")
+        self._idents = [_ident(p) for p in self._segments]
         return self
+
+    def lost(self) -> str:
+        """Why the image's own file is gone now ("" while every segment is the file that was opened): a
+        segment removed, replaced, or on a device or mount that went away. Read errors met while it was
+        gone are the loss's, not the image's damage (see pipeline.settle_lost)."""
+        for i, (path, was) in enumerate(zip(self._segments, self._idents, strict=False)):
+            now = _ident(path)
+            if now is None or (was is not None and now != was):
+                part = f"segment {i + 1} of the image" if len(self._segments) > 1 else "the image file"
+                return f"{part} went away during the scan ({'gone or unreachable' if now is None else 'replaced'})"
+        return ""
 
     def _try_mbr_directly(self) -> None:
         """TSK refused the partition table (e.g. a truncated image): read the MBR entries ourselves."""

@@ -1,0 +1,213 @@
+"""A source that goes away during the scan never yields a clean scan; ``--resume`` completes it.
+
+Local folders: the scanned folder is renamed away (or, where this machine allows mounting, the bind
+mount it is reached through is unmounted) part-way through a real CLI scan; the scan must end
+*incomplete* (exit 3, ``scan.complete`` false, ``source-lost`` skips, a banner in the report, a warning
+on the terminal naming what was not examined), and after the folder is back ``scan --resume`` must
+give the findings of an uninterrupted scan. Disk images: the image file goes away (renamed and emptied
+under the open descriptor, as when its device fails) in the middle of the walk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_leakscan
+from image_data import fat_image
+from remediation_data import load, strip_times, with_case_key
+
+from scanner.codes import Status
+from scanner.config import ScanConfig
+from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people, simple_xlsx
+from scanner.pipeline import run_scan
+from scanner.sources.image import ImageSource
+from scanner.state import STATE_FILE, TEST_HOOK_DELAY_ENV
+
+
+def _tree(root: Path) -> Path:
+    """14 folders, each with a copy of the named file, a clean workbook and memos; two person lists."""
+    people = make_people(30, seed=5)
+    copy = client_list_xlsx(people[:12])
+    budget = simple_xlsx([["項目", "金額"], ["消耗品", 1200]])
+    for i in range(14):
+        d = root / f"課{i:02d}" / f"PC{i:02d}"
+        d.mkdir(parents=True)
+        (d / LEAKED_NAME).write_bytes(copy)
+        (d / f"予算_{i}.xlsx").write_bytes(budget)
+        for k in range(4):
+            (d / f"メモ_{k}.txt").write_text(f"memo {i} {k}\n")
+    (root / "課03" / "名簿.xlsx").write_bytes(client_list_xlsx(people[10:]))
+    return root
+
+
+def _recorded(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2)
+        try:
+            return int(con.execute("SELECT count(*) FROM done").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+def _scan_and_pull_away(source: Path, out: Path, away: Callable[[], None]) -> subprocess.CompletedProcess[str]:
+    """A real scan of ``source``, slowed down; ``away()`` runs once a few files are recorded."""
+    args = [sys.executable, str(ROOT / "scan.py"), "scan", str(source), "--name", LEAKED_NAME, "--quiet",
+            "--out", str(out)]
+    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, TEST_HOOK_DELAY_ENV: "0.15"},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and _recorded(out / STATE_FILE) < 3:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the scan ended before its source could be taken away"
+    away()
+    stdout, stderr = proc.communicate(timeout=120)
+    return subprocess.CompletedProcess(args, proc.returncode, stdout, stderr)
+
+
+def _assert_incomplete(run: subprocess.CompletedProcess[str], out: Path) -> dict:
+    assert run.returncode == 3, run.stderr
+    assert "INCOMPLETE SCAN" in run.stderr and f"scan --resume {out}" in run.stderr
+    assert "Traceback" not in run.stderr
+    doc = load(out)
+    assert doc["scan"]["complete"] is False
+    lost = [s for s in doc["skipped"] if s["reason"] == Status.SOURCE_LOST]
+    assert lost and doc["scan"]["incomplete"]["not_examined"] == len(lost)
+    assert all(s["reason"] in (Status.SOURCE_LOST,) for s in doc["skipped"]), doc["skipped"]
+    shown = doc["scan"]["incomplete"]["paths"]
+    assert shown == [s["path"] for s in lost][:len(shown)]
+    assert all(f"not examined: {p}" in run.stderr for p in shown)
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="incomplete"' in report and str(len(lost)) in report
+    return doc
+
+
+def _resume_equals_whole(source: Path, out: Path, whole: Path) -> None:
+    resumed = run_leakscan("scan", "--resume", str(out))
+    assert resumed.returncode == 1, resumed.stderr
+    assert "INCOMPLETE" not in resumed.stderr
+    full = run_leakscan("scan", str(source), "--name", LEAKED_NAME, "--quiet", "--out", str(whole))
+    assert full.returncode == 1, full.stderr
+    a, b = load(out), load(whole)
+    assert a["scan"]["resumed"] and a["scan"]["complete"] is True and "incomplete" not in a["scan"]
+    for doc in (a, b):
+        doc["scan"].pop("command_line")
+        doc["scan"].pop("resumed", None)
+    assert strip_times(a) == strip_times(b)
+    assert len(a["files"]) >= 14 and not a["skipped"]
+    again = run_leakscan("scan", "--resume", str(out))  # complete now: nothing left to resume
+    assert again.returncode == 2 and "nothing to resume" in again.stderr
+
+
+def test_scanned_folder_taken_away_then_resumed(tmp_path: Path) -> None:
+    source = _tree(tmp_path / "share")
+    out, whole = with_case_key(tmp_path / "out"), with_case_key(tmp_path / "whole")
+    parked = tmp_path / "parked"
+    run = _scan_and_pull_away(source, out, lambda: source.rename(parked))
+    doc = _assert_incomplete(run, out)
+    assert all("cannot be reached any more" in s["detail"] for s in doc["skipped"])
+    found = {f["path"] for f in doc["files"] if f["status"] == "ok"}
+    assert 0 < len(found) < 14
+    parked.rename(source)
+    _resume_equals_whole(source, out, whole)
+
+
+def _can_mount(probe: Path) -> bool:
+    probe.mkdir()
+    target = probe.parent / "probe-target"
+    target.mkdir()
+    ok = subprocess.run(["mount", "--bind", str(probe), str(target)], capture_output=True).returncode == 0
+    if ok:
+        subprocess.run(["umount", str(target)], capture_output=True)
+    return ok
+
+
+def test_mount_unmounted_then_resumed(tmp_path: Path) -> None:
+    """The share is reached through a (bind) mount that goes away: the mount point shows another folder."""
+    if shutil.which("mount") is None or os.geteuid() != 0 or not _can_mount(tmp_path / "probe"):
+        pytest.skip("mounting needs root and mount permission (CAP_SYS_ADMIN) on this machine")
+    real = _tree(tmp_path / "real")
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    subprocess.run(["mount", "--bind", str(real), str(mnt)], check=True)
+    try:
+        out, whole = with_case_key(tmp_path / "out"), with_case_key(tmp_path / "whole")
+        run = _scan_and_pull_away(mnt, out, lambda: subprocess.run(["umount", "-l", str(mnt)], check=True))
+        doc = _assert_incomplete(run, out)
+        assert all("unmounted or replaced" in s["detail"] for s in doc["skipped"])
+        subprocess.run(["mount", "--bind", str(real), str(mnt)], check=True)
+        _resume_equals_whole(mnt, out, whole)
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_image_file_gone_mid_walk_is_source_lost(tmp_path: Path) -> None:
+    """The image file is taken away and its bytes become unreadable under the open descriptor (what a
+    failing or unplugged disk does): what TSK then fails to read is the loss's, not the image's damage."""
+    files = {f"D{i:02d}/{LEAKED_NAME}": b"evidence" * 200 for i in range(6)}
+    image = fat_image(tmp_path / "disk.img", files)
+    parked = tmp_path / "parked.img"
+
+    class Vanishing:
+        def __init__(self) -> None:
+            self.src = ImageSource(str(image))
+            self.text = self.src.text
+
+        def __enter__(self):
+            self.src.__enter__()
+            return self
+
+        def __exit__(self, *exc):
+            self.src.__exit__(*exc)
+
+        def describe(self):
+            return self.src.describe()
+
+        def lost(self):
+            return self.src.lost()
+
+        def entries(self):
+            for i, item in enumerate(self.src.entries()):
+                if i == 2:
+                    image.rename(parked)
+                    os.truncate(parked, 0)  # the same file (open descriptor): nothing readable any more
+                yield item
+
+    cfg = ScanConfig(sources=[str(image)], out=Path("/nonexistent"), names=[LEAKED_NAME])
+    result = run_scan(cfg, [Vanishing()], inspectors=[])
+    lost = [s for s in result.skipped if s.reason == Status.SOURCE_LOST]
+    assert lost, [(s.reason, s.detail) for s in result.skipped]
+    assert all("the image file went away during the scan" in s.detail for s in lost)
+    assert not [s for s in result.skipped if s.reason in (Status.CORRUPT, Status.UNREADABLE)]
+    unread = [h for h in result.hits if h.digests is None]
+    assert all(h.status == Status.SOURCE_LOST for h in unread)
+
+
+def test_an_intact_image_is_not_lost(tmp_path: Path) -> None:
+    image = fat_image(tmp_path / "disk.img", {f"DOCS/{LEAKED_NAME}": b"evidence" * 100})
+    with ImageSource(str(image)) as src:
+        list(src.entries())
+        assert src.lost() == ""
+    (tmp_path / "disk.img").rename(tmp_path / "moved.img")
+    assert "went away" in src.lost()
+
+
+def test_findings_say_complete_when_nothing_went_away(tmp_path: Path) -> None:
+    source = _tree(tmp_path / "share")
+    run = run_leakscan("scan", str(source), "--name", LEAKED_NAME, "--quiet", "--out", str(tmp_path / "out"))
+    assert run.returncode == 1 and "INCOMPLETE" not in run.stderr
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text())
+    assert doc["scan"]["complete"] is True and "incomplete" not in doc["scan"]
+    assert 'id="incomplete"' not in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
