@@ -235,7 +235,7 @@ def warn_incomplete(doc: dict, out: object) -> None:
     from ..completeness import summary
 
     inc = summary(doc)
-    if inc is None:
+    if inc is None or not inc["not_examined"]:  # a SOURCE not opened at all has its own error line (exit 2)
         return
     print(f"leakscan: INCOMPLETE SCAN: {_lost_line(doc)}; what was found is not all there is", file=sys.stderr)
     for p in inc["paths"]:

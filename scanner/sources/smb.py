@@ -300,7 +300,7 @@ class SmbSource:
 
     def __exit__(self, *exc: object) -> None:
         if self.client is not None:
-            self.client.close()
+            self.client.close(graceful=True)
 
     def describe(self) -> dict[str, Any]:
         t = self.target

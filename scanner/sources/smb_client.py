@@ -458,10 +458,7 @@ class Client:
 
         def expire() -> None:
             expired.set()
-            try:
-                conn.transport.close()
-            except Exception:  # noqa: BLE001 - best effort: the waiting request fails either way
-                pass
+            _close_transport(conn)
 
         watchdog = threading.Timer(limit, expire)
         watchdog.daemon = True
@@ -494,10 +491,11 @@ class Client:
         self._conn, self._session, self._tree = conn, session, tree
         self._connected_once = True
 
-    def close(self) -> None:
+    def close(self, graceful: bool = False) -> None:
+        """Drop the connection; ``graceful`` logs off first (the end of a scan, the server still there)."""
         conn, self._conn, self._session, self._tree = self._conn, None, None, None
         if conn is not None:
-            _quiet_disconnect(conn)
+            _quiet_disconnect(conn, graceful and self.dead is None)
 
     def reconnect(self, why: BaseException) -> None:
         """An outage: log in again with growing pauses until ``retry_window`` seconds have passed.
@@ -812,11 +810,28 @@ def _short(e: BaseException) -> str:
     return text[:160]
 
 
-def _quiet_disconnect(conn: Connection) -> None:
-    try:
-        conn.disconnect(close=conn.transport.connected, timeout=2)
-    except (SMBException, OSError, TypeError, AttributeError):
+def _quiet_disconnect(conn: Connection, graceful: bool = False) -> None:
+    """Close a connection. ``graceful``: log off first (a healthy server at the end of a scan), within 2 s
+    (smbprotocol waits for the TREE_DISCONNECT answer without a limit, so a timer closes the socket);
+    otherwise (a connection given up) the socket is simply closed."""
+    if graceful and conn.transport.connected:
+        timer = threading.Timer(2.0, _close_transport, (conn,))
+        timer.daemon = True
+        timer.start()
         try:
-            conn.disconnect(close=False)
-        except (SMBException, OSError, TypeError, AttributeError):
+            conn.disconnect(close=True, timeout=2)
+        except (SMBException, OSError, TypeError, AttributeError, KeyError):
             pass
+        finally:
+            timer.cancel()
+    try:
+        conn.disconnect(close=False)
+    except (SMBException, OSError, TypeError, AttributeError):
+        pass
+
+
+def _close_transport(conn: Connection) -> None:
+    try:
+        conn.transport.close()
+    except Exception:  # noqa: BLE001 - best effort: a socket being closed anyway
+        pass

@@ -40,4 +40,4 @@ def close_all() -> None:
     """Log off every share this process connected to (a worker that exits)."""
     while _clients:
         _, client = _clients.popitem()
-        client.close()
+        client.close(graceful=True)
