@@ -56,6 +56,8 @@ class Status(Code):
                                   "file gone or unreadable (the scan is incomplete: --resume)")
     SOURCE_ERROR = "source-error", "a whole SOURCE could not be opened (also in scan.source_errors)"
     NO_RECORDS = "no-records", "a leaked file read completely, but no personal-records sheet found in it"
+    UNSAFE_NAME = "unsafe-name", ("an archive member whose name would escape its folder if extracted (.., absolute, "
+                                  "drive letter, NUL): listed; its content is still read in memory and examined")
     NAMES_ONLY = "names-only", "a leaked file holding only lists of names without addresses: nobody counted"
 
 
@@ -64,7 +66,8 @@ SKIP_REASONS = frozenset(Status) - {Status.OK, Status.NO_RECORDS, Status.NAMES_O
 
 # Skip reasons that cannot hide file content (FIFOs, sockets, devices; a directory walked already):
 # listed, but they do not make a rescan's verdict "not verified".
-NO_CONTENT_SKIPS = frozenset({Status.SPECIAL_FILE, Status.LOOP})
+NO_CONTENT_SKIPS = frozenset({Status.SPECIAL_FILE, Status.LOOP, Status.UNSAFE_NAME})  # unsafe-name: a notice;
+# the member itself is examined (or listed under its own reason when it cannot be)
 
 # Skip reasons meaning the source went away, not that something is wrong with the file: a scan with any of
 # them (or with a SOURCE that could not be opened) is incomplete (``scan.complete`` false, its own exit
@@ -190,3 +193,5 @@ class VerifyStatus(Code):
     UNREADABLE = "unreadable", "there, but could not be read"
     UNREACHABLE = "unreachable", "its source could not be opened"
     NOT_HASHED = "not-hashed", "never read in the scan (see its status)"
+    NOT_NAMED = "not-named", ("its source was not named on the command line nor confirmed, or its recorded path "
+                              "lies outside its source: not read again")

@@ -44,9 +44,19 @@ def summary(doc: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def is_complete(doc: dict[str, Any]) -> bool:
-    """``scan.complete`` when recorded; for findings written before it existed, judged from the skips."""
-    scan = doc.get("scan") or {}
-    if isinstance(scan.get("complete"), bool):
-        return bool(scan["complete"])
-    return summary(doc) is None
+def is_complete(doc: Any) -> bool:
+    """``scan.complete`` when recorded; for findings written before it existed, judged from the skips.
+
+    ``doc`` is a findings dict or a loaded ``evidence.FindingsDoc`` (read by its fields)."""
+    if isinstance(doc, dict):
+        scan = doc.get("scan") or {}
+        flag = scan.get("complete")
+        reasons = [s.get("reason") for s in doc.get("skipped") or []]
+        errors = scan.get("source_errors")
+    else:
+        flag = doc.scan.extra.get("complete")
+        reasons = [s.reason for s in doc.skipped]
+        errors = doc.scan.source_errors
+    if isinstance(flag, bool):
+        return flag
+    return not errors and not any(r in LOST_REASONS for r in reasons)

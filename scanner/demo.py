@@ -355,7 +355,7 @@ def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
     cp932_dir = os.fsencode(root / "PC06")
     os.makedirs(cp932_dir, exist_ok=True)
     with open(os.path.join(cp932_dir, "利用者名簿_旧.xls".encode("cp932")), "wb") as f:
-        f.write(b"not really a workbook")
+        f.write("項目,金額\r\n消耗品,12000\r\n研修,30000\r\n".encode("cp932"))  # an old system's CSV saved as .xls
     _write(root / "PC06/README.txt", b"old PC\n")
     # things a walker must not follow or block on
     link = root / "PC01/shortcut_to_PC03"

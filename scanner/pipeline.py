@@ -131,7 +131,7 @@ def _examine(entry: Entry, ctx: ScanContext) -> None:
         annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
     reasons = list(dict.fromkeys(reasons))
     status = bad[0].status if bad else Status.OK
-    detail = "; ".join(i.detail for i in bad if i.detail)
+    detail = "; ".join(i.detail for i in (bad or inspections) if i.detail)  # an ok read may carry a note
     if reasons:
         hit = FileHit(entry.location, st, d, ctype, reasons, status=status, status_detail=detail,
                       deleted=entry.deleted, type_mismatch=mismatch(entry.name, ctype),

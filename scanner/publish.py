@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from reports.html import render_report
+from reports.lists import LEADS_CSV, SKIPPED_CSV, leads_csv, skipped_csv
 
 from .output import write_json, write_manifest, write_private
 from .store import FINDINGS
@@ -44,6 +45,8 @@ def write_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]
     """Write findings.json and report.html (0600, each replacing an earlier one only once complete)."""
     paths = {"findings": write_json(out / FINDINGS, without_clear_values(doc))}
     paths["report"] = write_private(out / REPORT, render_report(doc, lang))
+    paths["leads_csv"] = write_private(out / LEADS_CSV, leads_csv(doc))  # the report shows the first rows only
+    paths["skipped_csv"] = write_private(out / SKIPPED_CSV, skipped_csv(doc))
     return paths
 
 

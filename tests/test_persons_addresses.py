@@ -282,21 +282,20 @@ def test_real_towns_typed_as_staff_type_them():
     same("佐賀県武雄市西川登町神六七丁目九番二十七号", "佐賀県武雄市西川登町神六7丁目9番27号")
 
 
-def test_merge_combines_persons_only_when_keyed_with_the_same_rules(tmp_path):
+def test_merge_combines_persons_only_when_keyed_with_the_same_rules():
     """A scan keyed before the gazetteer and one after: their fingerprints of one person differ, so a merge
     must not add them up (it would count people twice)."""
-    folders = []
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-        (tmp_path / name / "case.key").write_text("00" * 32 + "\n")
-        folders.append(tmp_path / name)
+    from types import SimpleNamespace
 
-    def doc(towns_sha: str | None) -> dict:
-        return {"tool": {"version": "1", "rule_files": {"person_variants.toml": "x", "towns.tsv": towns_sha}},
-                "persons": {"rules": [r for r, *_ in RULES], "records": 1, "fingerprints": [towns_sha or "old"],
-                            "files": [{"id": 1}]}}
+    key = bytes(32)  # both inputs share one case key: only the rules differ
 
-    same, note = _merge_persons([doc("t"), doc("t")], folders, [{}, {}])
+    def doc(towns_sha: str | None) -> SimpleNamespace:
+        return SimpleNamespace(
+            tool={"version": "1", "rule_files": {"person_variants.toml": "x", "towns.tsv": towns_sha}},
+            persons={"rules": [r for r, *_ in RULES], "records": 1, "fingerprints": [towns_sha or "old"],
+                     "files": [{"id": 1}]})
+
+    same, note = _merge_persons([doc("t"), doc("t")], [key, key], [{}, {}])
     assert same is not None and note.startswith("combined")
-    mixed, note = _merge_persons([doc(None), doc("t")], folders, [{}, {}])
+    mixed, note = _merge_persons([doc(None), doc("t")], [key, key], [{}, {}])
     assert mixed is None and note.startswith("not combined") and "rules" in note

@@ -309,8 +309,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
 
 def _run(config: ScanConfig, state: ScanState | None) -> int:
     if config.baseline is not None:
+        from ..evidence import load_findings
         from ..remediation import findings_file
-        from ..store import load_findings
 
         load_findings(findings_file(config.baseline))  # a wrong baseline fails before the scan, not after
         if findings_file(config.baseline).resolve().parent == config.out.resolve():
