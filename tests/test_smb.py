@@ -302,3 +302,44 @@ def test_missing_start_folder_is_a_source_error(server: SambaServer) -> None:
     with SmbSource(server.url("flat", "/NoSuchFolder")) as src:
         with pytest.raises(SourceError, match="cannot list /NoSuchFolder on //127.0.0.1/flat: no such folder"):
             list(src.entries())
+
+
+# -- worker processes: a file by its SmbRef, over the process's own connection -----------------------------
+
+_WORKER = r"""
+import hashlib, pickle, sys
+from scanner.sources import smb_pool
+refs = pickle.loads(sys.stdin.buffer.read())
+out = []
+for ref, location, name in refs:
+    entry = ref.entry(location, name, False, None)
+    with entry.open() as f:
+        out.append(hashlib.sha256(f.read()).hexdigest())
+print(len(smb_pool._clients), *out)
+"""
+
+
+def test_a_worker_process_reads_files_by_their_ref(server: SambaServer, tree: dict[str, Path]) -> None:
+    import pickle
+    import subprocess
+    import sys
+
+    with SmbSource(server.url("flat")) as src:
+        entries = [i for i in src.entries() if isinstance(i, SmbEntry)][:5]
+        refs = [(e.ref(), e.location, e.name) for e in entries]
+    assert all(r is not None and PASSWORD not in repr(pickle.dumps(r)) for r, _, _ in refs)
+    run = subprocess.run([sys.executable, "-c", _WORKER], input=pickle.dumps(refs), capture_output=True,
+                         cwd=Path(__file__).resolve().parents[1], env={**os.environ, "LEAKSCAN_SMB_PASSWORD": PASSWORD},
+                         timeout=60)
+    assert run.returncode == 0, run.stderr.decode()
+    clients, *digests = run.stdout.decode().split()
+    assert clients == "1"  # one logged-in connection for all five files
+    local = [hashlib.sha256((tree["flat"] / e.location.path.lstrip("/")).read_bytes()).hexdigest() for e in entries]
+    assert digests == local
+
+
+def test_no_ref_when_the_password_was_typed(server: SambaServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    with SmbSource(server.url("flat", "/D00")) as src:
+        entry = next(i for i in src.entries() if isinstance(i, SmbEntry))
+        monkeypatch.delenv("LEAKSCAN_SMB_PASSWORD")  # as if typed at the prompt: never handed on
+        assert entry.ref() is None

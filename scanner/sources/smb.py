@@ -257,7 +257,7 @@ class SmbRefEntry(_FileOnShare):
     def _client(self) -> Any:
         from .smb_pool import client_for
 
-        return client_for(self._ref.url, dict(self._ref.options))
+        return client_for(parse_url(self._ref.url), os.environ.get(PASSWORD_ENV) or "", dict(self._ref.options))
 
 
 class SmbSource:

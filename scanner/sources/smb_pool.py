@@ -14,24 +14,21 @@ outage does not cost every later file of this worker.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from .smb import PASSWORD_ENV, parse_url
-from .smb_client import Client
+from .smb_client import Client, Target
 
-_clients: dict[tuple[str, tuple[tuple[str, Any], ...]], Client] = {}
+_clients: dict[tuple[Target, tuple[tuple[str, Any], ...]], Client] = {}
 
 
-def client_for(url: str, options: dict[str, Any]) -> Client:
-    """This process's client for the share of ``url`` (connected lazily: see Client.retrying)."""
-    key = (url, tuple(sorted(options.items())))
+def client_for(target: Target, password: str, options: dict[str, Any]) -> Client:
+    """This process's client for ``target`` (connected lazily, on its first request: Client.retrying)."""
+    key = (target, tuple(sorted(options.items())))
     client = _clients.get(key)
     if client is None or client.dead:
         if client is not None:
             client.close()
-        target = parse_url(url)
-        client = Client(target, os.environ.get(PASSWORD_ENV) or "", **options)
+        client = Client(target, password, **options)
         _clients[key] = client
     return client
 
