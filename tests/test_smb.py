@@ -51,7 +51,11 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     (alias / "a_original.xlsx").write_bytes(client_list_xlsx(people[:3]))
     os.link(alias / "a_original.xlsx", alias / "b_hardlink.xlsx")
     (alias / "c_symlink.xlsx").symlink_to("a_original.xlsx")
-    return {"flat": flat, "big": big, "loops": loops, "alias": alias, "base": base}
+    many = base / "many"
+    many.mkdir()
+    for i in range(1500):  # more names than two 64 KiB listing buffers hold
+        (many / f"帳票_{i:05d}.txt").write_bytes(b"x")
+    return {"flat": flat, "big": big, "loops": loops, "alias": alias, "many": many, "base": base}
 
 
 @pytest.fixture(scope="module")
@@ -343,3 +347,22 @@ def test_no_ref_when_the_password_was_typed(server: SambaServer, monkeypatch: py
         entry = next(i for i in src.entries() if isinstance(i, SmbEntry))
         monkeypatch.delenv("LEAKSCAN_SMB_PASSWORD")  # as if typed at the prompt: never handed on
         assert entry.ref() is None
+
+
+def test_a_folder_larger_than_the_listing_buffers(server: SambaServer, tree: dict[str, Path],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from scanner.sources import smb_client
+
+    monkeypatch.setattr(smb_client, "LIST_SIZE", smb_client.MAX_PAYLOAD)  # ~500 names per answer
+    calls: list[str] = []
+    real = smb_client.Client._list_long
+
+    def spy(self, path: str, size: int):
+        calls.append(path)
+        return real(self, path, size)
+
+    monkeypatch.setattr(smb_client.Client, "_list_long", spy)
+    with SmbSource(server.url("many")) as src:
+        names = [i.name for i in src.entries() if isinstance(i, SmbEntry)]
+    assert calls == [""]  # the compound's two answers were not enough: listed again on an open handle
+    assert names == sorted(p.name for p in tree["many"].iterdir())
