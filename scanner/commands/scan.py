@@ -250,8 +250,11 @@ def summarise(doc: dict, paths: dict) -> None:
     files = doc["files"]
     strong = [f for f in files if COPY_REASONS & set(f["reasons"])]
     holding = sum(1 for f in strong if (f.get("pii") or {}).get("records"))
-    print(f"copies of the named file: {len(strong)}" + (f" ({holding} holding person records)" if holding else ""),
-          file=sys.stderr)
+    from ..completeness import is_complete
+
+    caveat = "" if is_complete(doc) else "  (INCOMPLETE scan: part of the sources was not examined, see above)"
+    print(f"copies of the named file: {len(strong)}" + (f" ({holding} holding person records)" if holding else "")
+          + caveat, file=sys.stderr)
     leads = [f for f in files if Reason.NAME_CONTAINS in f["reasons"] and not COPY_REASONS & set(f["reasons"])]
     if leads:  # names holding the named file's name: leads until their content ties them to a copy
         print(f"names containing it:      {len(leads)} (leads, not counted as copies)", file=sys.stderr)
@@ -321,6 +324,7 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         print(f"leakscan: error: {shown(e)}", file=sys.stderr)
         return EXIT_INCOMPLETE
     errors = doc["scan"].get("source_errors", [])
+    warn_incomplete(doc, config.out)  # even with --quiet: an incomplete scan must never pass for a finished one
     if not config.quiet and len({e["source"] for e in errors}) < len(config.sources):
         summarise(doc, paths)  # when no source could be opened, the error line alone says it (one line)
     for e in errors:
@@ -335,7 +339,6 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         if d.get("kind") == "file" and Path(d["source"]).suffix.casefold() in IMAGE_SUFFIXES:  # said, not silent
             print(f"leakscan: warning: {shown(d['source'])}: not recognised as a disk image (no partition table or "
                   "file system leakscan can read); only its own name and content were checked", file=sys.stderr)
-    warn_incomplete(doc, config.out)  # even with --quiet: an incomplete scan must never pass for a finished one
     if diff is None:
         return exit_code(doc)
     from ..diff import exit_code as diff_exit_code

@@ -379,9 +379,8 @@ class SmbSource:
             for info in listing:
                 if info.name == ".":
                     continue
-                if client.dead:
-                    yield Skipped(self.location(folder.child(info.name)), Status.CONNECTION, f"not read: {client.dead}")
-                    continue
+                # listed before the connection was given up: still an entry, so the name rules see it; a read
+                # (of a name hit, or a file an inspector wants) fails as ``connection`` and is listed
                 item = self._classify(folder, info, seen_dirs, seen_files)
                 if isinstance(item, _Folder):
                     subdirs.append(item)
