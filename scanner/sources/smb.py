@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 from ..codes import Status
 from ..errors import ReadError, SourceError, UsageError
 from ..models import FileStat, Hop, Link, Location, Skipped
-from .base import Item
+from .base import Item, NameBatch
 
 PASSWORD_ENV = "LEAKSCAN_SMB_PASSWORD"
 METHOD = "read-only SMB (smbprotocol), no mount"
@@ -335,12 +335,21 @@ class SmbSource:
     def entries(self) -> Iterator[Item]:
         """Depth-first, names sorted (as the local walk). A directory's ID is claimed when it is listed,
         so every real directory is walked once, under the first path that reached it."""
+        for item in self.batches():
+            if isinstance(item, NameBatch):
+                yield from item
+            else:
+                yield item
+
+    def batches(self) -> Iterator[Item | NameBatch]:
+        """The walk of ``entries()``, each folder's runs of plain files as NameBatch (the pipeline checks
+        their names in one pass and builds an entry only for the files it examines)."""
         try:
             yield from self._walk()
         finally:
             self._record_outcome()
 
-    def _walk(self) -> Iterator[Item]:
+    def _walk(self) -> Iterator[Item | NameBatch]:
         from .smb_client import Dropped
 
         client = self.client
@@ -376,20 +385,31 @@ class SmbSource:
                     seen_dirs[(self.volume, dot.file_id)] = folder.path or "/"
                 root = False
             subdirs: list[_Folder] = []
+            run: list[Any] = []
             for info in listing:
                 if info.name == ".":
                     continue
                 # listed before the connection was given up: still an entry, so the name rules see it; a read
                 # (of a name hit, or a file an inspector wants) fails as ``connection`` and is listed
                 item = self._classify(folder, info, seen_dirs, seen_files)
-                if isinstance(item, _Folder):
+                if item is info:
+                    run.append(info)
+                elif isinstance(item, _Folder):
                     subdirs.append(item)
                 else:
+                    if run:
+                        yield self._batch(folder, run)
+                        run = []
                     yield item
+            if run:
+                yield self._batch(folder, run)
             stack.extend(reversed(subdirs))
 
-    def _classify(self, folder: _Folder, info: Any, seen_dirs: dict, seen_files: dict) -> Item | _Folder:
-        """One listed name -> a file entry, a link, a loop, or a directory to walk."""
+    def _batch(self, folder: _Folder, infos: list[Any]) -> NameBatch:
+        return NameBatch([i.name for i in infos], lambda i: SmbEntry(self, folder, infos[i]))
+
+    def _classify(self, folder: _Folder, info: Any, seen_dirs: dict, seen_files: dict) -> Any:
+        """One listed name -> ``info`` itself for a plain file (an entry), a link, a loop, or a directory to walk."""
         path = folder.child(info.name)
         if info.is_reparse and info.ea_size in _LINK_TAGS:
             return Link(self.location(path), f"({_LINK_TAGS[info.ea_size]} on the server, not followed)")
@@ -412,4 +432,4 @@ class SmbSource:
                 return Link(self.location(path), f"same file as {first_file[0].child(first_file[1])} "
                             f"(SMB file ID 0x{info.file_id:x}): read once")
             seen_files[key] = (folder, info.name)
-        return SmbEntry(self, folder, info)
+        return info
