@@ -234,6 +234,9 @@ def _examine_batch(batch: NameBatch, ctx: ScanContext) -> None:
             for _ in range(rest):
                 ctx.progress.file()
     entry = batch.entry
+    prefetch = getattr(batch, "prefetch", None)  # a source whose reads are round trips fetches ahead (SMB)
+    if prefetch is not None and picked:
+        prefetch(picked)
     for i in picked:
         examine(entry(i), ctx)
 

@@ -366,3 +366,32 @@ def test_a_folder_larger_than_the_listing_buffers(server: SambaServer, tree: dic
         names = [i.name for i in src.entries() if isinstance(i, SmbEntry)]
     assert calls == [""]  # the compound's two answers were not enough: listed again on an open handle
     assert names == sorted(p.name for p in tree["many"].iterdir())
+
+
+def test_starts_of_a_folders_files_are_fetched_together(server: SambaServer, tree: dict[str, Path],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pipeline says which files of a folder it will examine; their compounds go out together
+    (32 at a time) and the reads that follow are served from them: no round trip per file."""
+    from scanner.sources import smb_client
+
+    folder = tree["base"] / "flat" / "D05"
+    calls = {"snapshots": [], "read_start": 0}
+    real_snapshots, real_start = smb_client.Client.snapshots, smb_client.Client.read_start
+
+    def snapshots(self, wanted):
+        calls["snapshots"].append(len(wanted))
+        return real_snapshots(self, wanted)
+
+    def read_start(self, *a, **k):
+        calls["read_start"] += 1
+        return real_start(self, *a, **k)
+
+    monkeypatch.setattr(smb_client.Client, "snapshots", snapshots)
+    monkeypatch.setattr(smb_client.Client, "read_start", read_start)
+    src = SmbSource(server.url("flat", "/D05"))
+    result = run_scan(ScanConfig(sources=[src.text], out=Path("/nonexistent"), names=["メモ_1.txt", LEAKED_NAME]),
+                      [src], inspectors=[])
+    assert calls == {"snapshots": [2], "read_start": 0}
+    got = {h.location.path.rsplit("/", 1)[1]: h.digests.sha256 for h in result.hits}
+    assert got == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()
+                   if p.name in ("メモ_1.txt", LEAKED_NAME)}

@@ -24,7 +24,6 @@ from scanner.contracts import ScanResult
 from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people
 from scanner.pipeline import run_scan
 from scanner.sources.smb import SmbEntry, SmbSource
-from scanner.sources.smb_client import READ_SIZE
 
 BIG = 12 << 20  # several READs: the writer strikes between two of them
 
@@ -66,8 +65,9 @@ def _scan(source: object, text: str) -> ScanResult:
 
 
 class _WriterDuringReads:
-    """An SmbSource whose client, on the first READ answer of each of the first ``times`` reads of the
-    file, lets a writer rewrite it in place on the server's disk."""
+    """An SmbSource whose client, on the first pipelined READ answer of each of the first ``times`` read
+    passes over the file, lets a writer rewrite it in place on the server's disk. The walk is the source's
+    own (folders as name batches, starts of files fetched ahead)."""
 
     def __init__(self, src: SmbSource, path: Path, versions: list[bytes], times: int) -> None:
         self.src, self.path, self.versions, self.left = src, path, versions, times
@@ -77,20 +77,27 @@ class _WriterDuringReads:
     def __enter__(self) -> _WriterDuringReads:
         self.src.__enter__()
         client = self.src.client
-        real = client.read_wait
-        seen: set[int] = set()
+        real_wait, real_start, real_open = client.read_wait, client.read_start, client.open_at
+        fresh = [False]  # a read pass (re)opened the file: its first READ answer is the writer's cue
 
-        def read_wait(pending):  # the first pipelined READ of a read pass answers, then the writer strikes
-            data = real(pending)
-            if self.left and id(pending) not in seen:
-                seen.add(id(pending))
-                if pending.offset == READ_SIZE:
-                    self.left -= 1
-                    self.writes += 1
-                    _rewrite_in_place(self.path, self.versions[self.writes % len(self.versions)])
+        def read_start(*a, **k):
+            fresh[0] = True
+            return real_start(*a, **k)
+
+        def open_at(*a, **k):
+            fresh[0] = True
+            return real_open(*a, **k)
+
+        def read_wait(pending):
+            data = real_wait(pending)
+            if self.left and fresh[0]:
+                fresh[0] = False
+                self.left -= 1
+                self.writes += 1
+                _rewrite_in_place(self.path, self.versions[self.writes % len(self.versions)])
             return data
 
-        client.read_wait = read_wait
+        client.read_wait, client.read_start, client.open_at = read_wait, read_start, open_at
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -99,8 +106,8 @@ class _WriterDuringReads:
     def describe(self) -> dict:
         return self.src.describe()
 
-    def entries(self):
-        return self.src.entries()
+    def batches(self):
+        return self.src.batches()
 
 
 def test_rewritten_once_during_the_read_is_read_again(server: SambaServer, share: Path) -> None:

@@ -27,6 +27,8 @@ PASSWORD_ENV = "LEAKSCAN_SMB_PASSWORD"
 METHOD = "read-only SMB (smbprotocol), no mount"
 BUFFER = 1 << 20  # the pipeline reads 1 MiB at a time; SmbFile fetches larger READs ahead
 MAX_DEPTH_WITHOUT_IDS = 256  # only when the server gives no file IDs (all zero)
+PREFETCH_FILES = 32  # files of a folder whose starts are fetched together
+PREFETCH_WHOLE = 1 << 20  # a file up to this size is fetched whole (else its first 64 KiB)
 # reparse tags of links a Windows server shows without following them (junction, symbolic link)
 _LINK_TAGS = {0xA0000003: "junction", 0xA000000C: "symbolic link"}
 
@@ -170,9 +172,8 @@ class _FileOnShare:
         return SmbStream(client, path, size, listed_id, self)
 
     # -- smb_file.Owner -------------------------------------------------------------------------------
-    def take_snapshot(self) -> Any:
-        snap, self._snapshot = self._snapshot, None
-        return snap
+    def snapshot(self) -> Any:
+        return self._snapshot
 
     def keep_snapshot(self, snapshot: Any) -> None:
         self._snapshot = snapshot
@@ -213,6 +214,10 @@ class SmbEntry(_FileOnShare):
         scan process reads the bytes itself."""
         if os.environ.get(PASSWORD_ENV) is None:
             return None
+        snap = self._snapshot
+        if snap is not None and snap.complete:
+            return None  # fetched whole already (with its folder): its bytes travel, no second read
+        self._snapshot = None  # a start only: the worker reads the file itself
         i = self._info
         return SmbRef(self._source.text, self._path(), (i.size, i.file_id, i.creation, i.access, i.write, i.change),
                       tuple(sorted(self._source.options.items())))
@@ -406,7 +411,34 @@ class SmbSource:
             stack.extend(reversed(subdirs))
 
     def _batch(self, folder: _Folder, infos: list[Any]) -> NameBatch:
-        return NameBatch([i.name for i in infos], lambda i: SmbEntry(self, folder, infos[i]))
+        return _Prefetching(self, folder, infos)
+
+    def prefetch(self, entries: list[SmbEntry]) -> None:
+        """Read the start of several files in one go (their compounds in flight together): whole when
+        small (up to PREFETCH_WHOLE), else the first 64 KiB. Each entry keeps its snapshot for the reads
+        that follow; a file that fails here is simply read (and fails) again when it is opened."""
+        from smbprotocol.exceptions import SMBException
+
+        from .smb_client import Dropped
+        from .smb_file import START, _round_up
+
+        client = self.client
+        if client is None or client.dead or not entries:
+            return
+        wanted = []
+        for e in entries:
+            size = e._info.size
+            wanted.append((e._path(), _round_up(size + 1) if size < PREFETCH_WHOLE else START, e._info.file_id))
+        try:
+            snaps = client.retrying(lambda: client.snapshots(wanted))
+        except (Dropped, OSError, SMBException):
+            return
+        for e, snap in zip(entries, snaps, strict=True):
+            if isinstance(snap, BaseException):
+                continue
+            e.opened(snap.opened)
+            if not snap.complete or not snap.before.differs(snap.after):  # type: ignore[arg-type]
+                e.keep_snapshot(snap)
 
     def _classify(self, folder: _Folder, info: Any, seen_dirs: dict, seen_files: dict) -> Any:
         """One listed name -> ``info`` itself for a plain file (an entry), a link, a loop, or a directory to walk."""
@@ -433,3 +465,32 @@ class SmbSource:
                             f"(SMB file ID 0x{info.file_id:x}): read once")
             seen_files[key] = (folder, info.name)
         return info
+
+
+class _Prefetching(NameBatch):
+    """A folder's run of plain files. When the pipeline says which of them it will examine (``prefetch``),
+    their starts are fetched PREFETCH_FILES at a time as it reaches them, so the round trips of a folder
+    overlap instead of adding up; at most that many snapshots are held at once."""
+
+    __slots__ = ("_source", "_folder", "_infos", "_plan", "_made")
+
+    def __init__(self, source: SmbSource, folder: _Folder, infos: list[Any]) -> None:
+        super().__init__([i.name for i in infos], self._entry)
+        self._source, self._folder, self._infos = source, folder, infos
+        self._plan: dict[int, list[int]] = {}  # first index of a window -> the window
+        self._made: dict[int, SmbEntry] = {}
+
+    def prefetch(self, picked: list[int]) -> None:
+        self._plan = {picked[k]: picked[k:k + PREFETCH_FILES] for k in range(0, len(picked), PREFETCH_FILES)}
+
+    def _entry(self, i: int) -> SmbEntry:
+        made = self._made.pop(i, None)
+        if made is not None:
+            return made
+        window = self._plan.pop(i, None)
+        if not window:
+            return SmbEntry(self._source, self._folder, self._infos[i])
+        entries = [SmbEntry(self._source, self._folder, self._infos[j]) for j in window]
+        self._source.prefetch(entries)
+        self._made.update(zip(window[1:], entries[1:], strict=True))
+        return entries[0]

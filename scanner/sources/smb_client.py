@@ -694,11 +694,39 @@ class Client:
         caller that wants only its start; otherwise the handle stays open for the reads that follow
         (CREATE + READ). The CREATE asks for the file's on-disk ID (QFid), so "which file was read" is
         known without a request of its own. ``listed_id`` is the file ID the listing gave (0: unknown)."""
-        length = self._fit(length, extra=3)
+        return self._snapshot(self._send_start(path, self._fit(length, extra=3), whole), whole, listed_id)
+
+    def snapshots(self, wanted: list[tuple[str, int, int]]) -> list[Snapshot | BaseException]:
+        """Several files' starts, read whole and closed (``read_start(..., whole=True)`` for each), their
+        compounds sent back to back and answered together: round trips overlap instead of adding up.
+        ``wanted``: (path, length, listed file ID). One file's error is its own result; a dropped
+        connection raises (the caller retries or reads the files one by one)."""
+        out: list[Snapshot | BaseException] = []
+        at = 0
+        while at < len(wanted):
+            sent = []
+            budget = self._credits() - 8  # leave room for the requests of the files being examined
+            while at < len(wanted) and (not sent or budget > 0):
+                path, length, listed_id = wanted[at]
+                length = min(length, max(1, budget - 3) * MAX_PAYLOAD) if sent else self._fit(length, extra=3)
+                budget -= 3 + (length - 1) // MAX_PAYLOAD
+                sent.append((self._send_start(path, length, True), listed_id))
+                at += 1
+            for requests, listed_id in sent:
+                try:
+                    out.append(self._snapshot(requests, True, listed_id))
+                except SMBResponseException as e:
+                    out.append(e)
+        return out
+
+    def _send_start(self, path: str, length: int, whole: bool) -> list[Any]:
         msgs = [_create(path, False), _read(RELATED, 0, length)]
         if whole:
             msgs += self._after_messages(RELATED)
-        answers = self._answers(self._send(msgs))
+        return self._send(msgs)
+
+    def _snapshot(self, requests: list[Any], whole: bool, listed_id: int) -> Snapshot:
+        answers = self._answers(requests)
         fid, opened = _opened(_raise_first(answers[0]))
         before = opened._replace(file_id=listed_id or opened.file_id)
         handle = None if whole else Handle(fid, opened, self.generation)

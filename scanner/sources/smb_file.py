@@ -38,11 +38,12 @@ START = 1 << 16  # a caller's first read of at most this many bytes gets only th
 
 
 class Owner(Protocol):
-    """The entry a stream reads for: it may hold a snapshot read earlier, and learns what was opened."""
+    """The entry a stream reads for: it may hold a snapshot read earlier (by itself, or fetched ahead with
+    its folder's other files), and learns what was opened."""
 
-    def take_snapshot(self) -> Snapshot | None: ...
+    def snapshot(self) -> Snapshot | None: ...
 
-    def keep_snapshot(self, snapshot: Snapshot) -> None: ...
+    def keep_snapshot(self, snapshot: Snapshot | None) -> None: ...
 
     def opened(self, identity: Identity) -> None: ...
 
@@ -86,6 +87,8 @@ class SmbStream(io.RawIOBase):
         moved = self._before.differs(self._after)
         if not moved:
             return ""
+        if self._owner is not None:
+            self._owner.keep_snapshot(None)  # what was kept is one of the versions: the next read asks the server
         return (f"changed while it was read over SMB ({moved}): {self._before.size} bytes when opened, "
                 f"{self._after.size} bytes after the read")
 
@@ -126,7 +129,9 @@ class SmbStream(io.RawIOBase):
     def _start(self, want: int | None) -> None:
         """The first round trip: a cached snapshot, a whole small file, only the start, or an open handle."""
         self._started = True
-        snap = self._owner.take_snapshot() if self._owner is not None else None
+        snap = self._owner.snapshot() if self._owner is not None else None
+        if snap is not None and snap.handle is not None:
+            snap = None  # an open handle belongs to the stream that opened it
         if snap is None:
             head_only = want is not None and want <= START
             whole = head_only or self._listed_size < READ_SIZE
