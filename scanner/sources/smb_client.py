@@ -419,6 +419,9 @@ class Client:
         self._tree: TreeConnect | None = None
         self._connected_once = False
         self.postquery = True  # the server fills in CLOSE's post-query attributes (else: QUERY_INFO)
+        # told, during an outage, how long the next wait may last: a worker process tells its parent so
+        # waiting for the server is not taken for a hang (smb_pool)
+        self.on_wait: Callable[[float], None] | None = None
 
     def __repr__(self) -> str:  # never show the password, even in a debugger or a traceback dump
         return f"Client({self.target.account}@{self.target.host}:{self.target.port}/{self.target.share})"
@@ -517,6 +520,8 @@ class Client:
             if attempts and left <= 0:
                 break
             attempts += 1
+            if self.on_wait is not None:
+                self.on_wait(max(1.0, min(self.timeout, left)) + min(pause, max(left, 0.0)) + 10)
             try:
                 self._connect(timeout=max(1.0, min(self.timeout, left)))
             except SMBAuthenticationError as e:

@@ -8,7 +8,8 @@ The password comes from LEAKSCAN_SMB_PASSWORD in the worker as in the scan proce
 the prompt is never handed to other processes: SmbEntry.ref() returns None then).
 
 A server that is away when a worker first needs it is waited for like a dropped connection (within the
-retry window); a client that gave up (``dead``) is replaced by a new one for the next file, so one
+retry window), and the worker tells its parent how long each wait may last, so an outage is not taken
+for a hung decoder; a client that gave up (``dead``) is replaced by a new one for the next file, so one
 outage does not cost every later file of this worker.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import isolation
 from .smb_client import Client, Target
 
 _clients: dict[tuple[Target, tuple[tuple[str, Any], ...]], Client] = {}
@@ -29,8 +31,17 @@ def client_for(target: Target, password: str, options: dict[str, Any]) -> Client
         if client is not None:
             client.close()
         client = Client(target, password, **options)
+        client.on_wait = _still_working
         _clients[key] = client
     return client
+
+
+def _still_working(seconds: float) -> None:
+    """Waiting for the server through an outage is work, not a hang: the parent that watches this worker
+    (scanner.isolation's mark, where the process pool provides it) gets the time the next wait may take."""
+    mark = getattr(isolation, "mark", None)
+    if mark is not None:
+        mark(None, seconds)
 
 
 def close_all() -> None:
