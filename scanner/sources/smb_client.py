@@ -618,7 +618,8 @@ class Client:
         if not request.response_event.wait(self.timeout):
             raise Dropped(f"no answer from the server in {self.timeout:g} s")
         try:
-            return conn.receive(request, timeout=self.timeout)
+            # a link met on the way is never followed (smbprotocol would re-send the CREATE to its target)
+            return conn.receive(request, timeout=self.timeout, resolve_symlinks=False)
         except SMBException as e:
             if not isinstance(e, SMBResponseException) and str(e).startswith("Connection timeout"):
                 raise Dropped(f"no answer from the server in {self.timeout:g} s") from e
