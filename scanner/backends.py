@@ -24,6 +24,10 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "pyolecf": ("libolecf-python", "jump lists (automaticDestinations-ms)"),
     "pyregf": ("libregf-python", "registry hives (NTUSER.DAT, UsrClass.dat, SYSTEM, SOFTWARE)"),
     "pyfwsi": ("libfwsi-python", "shell items in registry hives and shortcuts"),
+    "pyvhdi": ("libvhdi-python", "VHD/VHDX parent chains"),
+    "pyqcow": ("libqcow-python", "QCOW2 backing files"),
+    "pyvmdk": ("libvmdk-python", "VMDK extent files"),
+    "pyphdi": ("libphdi-python", "Parallels extent files"),
 }
 
 

@@ -38,7 +38,10 @@ class ScanConfig:
     references: list[str] = field(default_factory=list)
     min_overlap: int = 10
     baseline: Path | None = None
-    verify_images: bool = False
+    verify_images: bool | None = None  # None: E01/Ex01 verified, other formats not
+    # the examiner has a key for encrypted volumes; the keys themselves are never part of the config
+    luks_passphrase: bool = False
+    bitlocker_recovery_key: bool = False
     overwrite: bool = False  # --out may hold an earlier finished output of the same case, replaced at the end
     # SMB: how long one request may wait for an answer, and how long an outage is retried before the
     # server is given up (what is left is then listed as ``connection``: the scan is incomplete)

@@ -49,6 +49,8 @@ class Inspector(Protocol):
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool: ...
 
+    # Optional: ``opens_itself = True``: called even for a file over --max-inspect-mb (with only its head
+    # as data), because it reads the file in place itself (disk images).
     # Optional: ``wants_name(name) -> bool``, a name-only pre-check run before any stat; return False
     # only when no size or content could make ``wants`` true. Better still, declare it as data (see
     # scanner.prefilter): ``skip_extensions`` (casefolded last extensions never wanted) and/or

@@ -22,7 +22,13 @@ class UsageError(LeakscanError):
 
 
 class SourceError(LeakscanError):
-    """A whole source could not be opened (image unreadable, SMB login refused)."""
+    """A whole source could not be opened (image unreadable, SMB login refused).
+
+    ``skipped`` lists the parts that were recognised but could not be read (an image's encrypted or
+    unsupported volumes), so each is reported with its own reason beside the source error.
+    """
+
+    skipped: list = []  # set on the instance when there is something to list
 
 
 class ReadError(LeakscanError):

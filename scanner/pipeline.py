@@ -108,8 +108,11 @@ def _examine(entry: Entry, ctx: ScanContext) -> None:
     ctype = content_type(read.head)
     inspections: list[Inspection] = []
     if wanted and read.data is None:
-        inspections.append(Inspection(status=Status.TOO_LARGE,
-                                      detail=f"{read.digests.size} bytes > cap {config.max_inspect_bytes}"))
+        in_place = [i for i in wanted if getattr(i, "opens_itself", False)]  # e.g. a disk image, read where it is
+        if len(in_place) < len(wanted):
+            inspections.append(Inspection(status=Status.TOO_LARGE,
+                                          detail=f"{read.digests.size} bytes > cap {config.max_inspect_bytes}"))
+        inspections += [run_inspector(i, entry, read.head, ctype, ctx) for i in in_place]
     elif wanted:
         inspections = [run_inspector(i, entry, read.data or b"", ctype, ctx) for i in wanted]
 
@@ -262,6 +265,7 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
         except SourceError as e:
             result.source_errors.append({"source": source.text, "error": str(e)})
             result.skipped.append(Skipped(Location(source.text, ""), Status.SOURCE_ERROR, str(e)))
+            result.skipped.extend(e.skipped)  # the parts recognised but unreadable, each with its reason
     for analysis in ANALYSES:
         run_analysis(analysis, ctx)
     result.finished = now_utc()

@@ -19,6 +19,7 @@ from .config import ScanConfig
 from .contracts import Analysis, Inspector, InspectorClass
 from .errors import LeakscanError
 from .inspectors.archive import ArchiveInspector
+from .inspectors.image import ImageInspector
 from .inspectors.lockfile import LockFileInspector
 from .inspectors.recyclebin import RecycleBinInspector
 from .inspectors.spreadsheet import SpreadsheetInspector
@@ -77,6 +78,7 @@ INSPECTORS: Registry[InspectorClass] = Registry("inspector", [
     LockFileInspector,
     TraceInspector,
     DeviceLogInspector,
+    ImageInspector,
 ])
 
 ANALYSES: Registry[Analysis] = Registry("analysis", [

@@ -31,6 +31,8 @@ LIBRARIES: dict[str, str] = {
     "smbprotocol": "smbprotocol", "py7zr": "py7zr", "pyxlsb": "pyxlsb", "olefile": "olefile", "jaconv": "jaconv",
     "Faker": "faker", "MarkupSafe": "markupsafe", "liblnk-python": "pylnk", "libolecf-python": "pyolecf",
     "libregf-python": "pyregf", "libfwsi-python": "pyfwsi", "lxml": "lxml",
+    # the image files' own headers (parents, backing files, extents), libyal bindings that come with dfvfs
+    "libvhdi-python": "pyvhdi", "libqcow-python": "pyqcow", "libvmdk-python": "pyvmdk", "libphdi-python": "pyphdi",
 }
 
 

@@ -138,16 +138,21 @@ def test_multi_segment_e01_records_stored_hashes_and_verifies(disk: dict, tmp_pa
     assert details["format"] == "EWF (E01)" and details["segments"] == len(segments)
     assert details["image_hashes"] == {"md5": hashlib.md5(raw_bytes).hexdigest(),
                                        "sha1": hashlib.sha1(raw_bytes).hexdigest()}
-    assert details["verified"] is None and details["verify_requested"] is False
+    # E01 is verified by default: the media hash recomputed, each segment file hashed as stored
+    assert details["verified"] is True and details["verify_requested"] is True
+    assert details["computed_hashes"]["md5"] == hashlib.md5(raw_bytes).hexdigest()
+    assert [(Path(f["path"]).name, f["role"], f["size"], f["sha256"]) for f in details["files"]] == [
+        (p.name, "segment", p.stat().st_size, sha256(p.read_bytes())) for p in segments]
     assert details["acquisition"]["case_number"] == "2026-001"
     hit = by_path(doc)[f"{image} » p1 (FAT16) » {DOCS}"]
     assert hit["sha256"] == sha256(disk["leaked"])
     assert f"{image} » p1 (FAT16) » {DOCS}" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
 
-    code, doc, err = scan(image, tmp_path / "verified", "--verify-images")
+    code, doc, err = scan(image, tmp_path / "unverified", "--no-verify-images")
     details = doc["scan"]["source_details"][0]
     assert code == 1, err
-    assert details["verified"] is True and details["computed_hashes"]["md5"] == hashlib.md5(raw_bytes).hexdigest()
+    assert details["verified"] is None and details["verify_requested"] is False and "computed_hashes" not in details
+    assert all("sha256" not in f for f in details["files"])
 
 
 def test_verify_images_detects_a_changed_e01(disk: dict, tmp_path: Path) -> None:
@@ -157,10 +162,15 @@ def test_verify_images_detects_a_changed_e01(disk: dict, tmp_path: Path) -> None
     assert at > 0
     data[at] ^= 0x20
     image.write_bytes(bytes(data))
-    _, doc, _ = scan(image, tmp_path / "out", "--verify-images")
+    _, doc, err = scan(image, tmp_path / "out")  # E01: verified by default
     details = doc["scan"]["source_details"][0]
     assert details["verified"] is False
     assert details["computed_hashes"]["md5"] != details["image_hashes"]["md5"]
+    assert "image hash MISMATCH" in err
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    banner = report.split('id="image-mismatch"', 1)[1].split("</p>", 1)[0]
+    assert "一致しません" in banner and str(image) in banner
+    assert report.index('id="image-mismatch"') < report.index('id="case"')  # before anything else
 
 
 def test_split_raw_and_vhd_give_the_same_hits(disk: dict, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from ..textsafe import shown
 from . import argtypes
 
 if TYPE_CHECKING:
+    from ..sources.volume_keys import VolumeKeys
     from ..state import ScanState
 
 
@@ -76,9 +77,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--min-overlap", type=argtypes.int_at_least(1), default=D.min_overlap, metavar="N",
                    help="a personal-records file sharing at least N persons with the leak set is reported as "
                    f"record-overlap (default {D.min_overlap})")
-    p.add_argument("--verify-images", action="store_true",
-                   help="before walking a disk image, re-read all of it and compare its MD5/SHA-1 with the "
-                   "hashes stored in it (E01); the report says whether it matched")
+    p.add_argument("--verify-images", action=argparse.BooleanOptionalAction, default=D.verify_images,
+                   help="before walking a disk image, re-read all of it, compare its MD5/SHA-1 with the hashes "
+                   "stored in it and hash each image file; on by default for E01/Ex01, --no-verify-images skips it")
+    p.add_argument("--luks-passphrase", action="store_true",
+                   help="unlock LUKS volumes: the passphrase is read from $LEAKSCAN_LUKS_PASSPHRASE or asked "
+                   "for on the terminal, never given on the command line and never written anywhere")
+    p.add_argument("--bitlocker-recovery-key", action="store_true",
+                   help="unlock BitLocker volumes: the 48-digit recovery key is read from "
+                   "$LEAKSCAN_BITLOCKER_RECOVERY_KEY or asked for on the terminal, never written anywhere")
     p.add_argument("--smb-retry-window", type=argtypes.seconds, default=D.smb_retry_window, metavar="SECONDS",
                    help="when an SMB server goes away (reboot, network outage), keep trying to reconnect this long "
                    "before giving up; each outage is reported as it happens, and what could not be read after "
@@ -106,7 +113,8 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         max_archive_total=args.max_archive_mb * MiB, max_archive_ratio=args.max_archive_ratio,
         command_line=["leakscan", *argv], baseline=args.baseline,
         known_hashes=_known_hashes(args), references=[str(r) for r in args.reference], min_overlap=args.min_overlap,
-        verify_images=getattr(args, "verify_images", False), overwrite=args.overwrite,
+        verify_images=args.verify_images, luks_passphrase=args.luks_passphrase,
+        bitlocker_recovery_key=args.bitlocker_recovery_key, overwrite=args.overwrite,
         smb_timeout=args.smb_timeout, smb_retry_window=args.smb_retry_window,
     )
 
@@ -121,11 +129,12 @@ def _known_hashes(args: argparse.Namespace) -> list[str]:
     return list(dict.fromkeys(digests))
 
 
-def source_options(config: ScanConfig, text: str) -> dict[str, object]:
-    """Options one kind of source takes from the config (disk images: verify_images; SMB: its waits)."""
+def source_options(config: ScanConfig, text: str, keys: VolumeKeys | None = None) -> dict[str, object]:
+    """Options one kind of source takes from the config (disk images: verify_images, volume keys; SMB: its
+    waits)."""
     if text.startswith("smb://"):
         return {"timeout": config.smb_timeout, "retry_window": config.smb_retry_window}
-    return {"verify_images": config.verify_images}
+    return {"verify_images": config.verify_images, "keys": keys}
 
 
 def _check_out_apart(config: ScanConfig) -> None:
@@ -155,9 +164,11 @@ def execute_with_diff(config: ScanConfig, state: ScanState | None = None) -> tup
     """
     from ..output import claim_out, locked, prepare_out
     from ..sources import open_source
+    from ..sources.volume_keys import read_volume_keys
 
     _check_out_apart(config)
-    sources = [open_source(s, **source_options(config, s)) for s in config.sources]
+    keys = read_volume_keys(config.luks_passphrase, config.bitlocker_recovery_key)  # memory only
+    sources = [open_source(s, **source_options(config, s, keys)) for s in config.sources]
     if state is None:
         claim_out(config.out, config.case_id, config.overwrite)  # a refused folder gets not even a lock file
     prepare_out(config.out)

@@ -20,6 +20,8 @@ from ..sources.base import Item
 from . import archive_formats as fmt
 from .archive_members import (
     ARCHIVE_EXTS,
+    CPIO_ASCII_MAGIC,
+    CPIO_BINARY_MAGIC,
     DOCUMENT_EXTS,
     DOCUMENT_MARKERS,
     NOT_ARCHIVE_EXTS,
@@ -45,14 +47,27 @@ def _last_ext(name: str) -> str:
 
 
 def sniff(head: bytes) -> str | None:
-    """Archive format by the first bytes: zip, 7z, tar (ustar) or None."""
+    """Archive format by the first bytes: zip, 7z, tar (ustar), cpio or None."""
     if head.startswith((ZIP_MAGIC, ZIP_EMPTY_MAGIC)):
         return "zip"
     if head.startswith(SEVENZ_MAGIC):
         return "7z"
     if head[257:262] == b"ustar":
         return "tar"
+    if head.startswith(CPIO_ASCII_MAGIC) or _binary_cpio(head):
+        return "cpio"
     return None
+
+
+def _binary_cpio(head: bytes) -> bool:
+    """Old binary cpio: a 2-byte magic is weak, so the first header must also hold together (a name
+    length that fits, a NUL-terminated name right after the 26-byte header)."""
+    if len(head) < 28 or head[:2] not in CPIO_BINARY_MAGIC:
+        return False
+    order = "little" if head[:2] == b"\xc7\x71" else "big"
+    namesize = int.from_bytes(head[20:22], order)
+    name = head[26:26 + namesize]
+    return 1 < namesize <= 4096 and len(name) == namesize and name.endswith(b"\x00") and b"\x00" not in name[:-1]
 
 
 def _first_zip_member(head: bytes) -> str:

@@ -454,9 +454,87 @@ def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple
     return b"".join(chunks), size, None, getattr(stream, "mtime", None)
 
 
+# ---------------------------------------------------------------- cpio (newc, crc, odc, binary)
+
+
+class _Bytes(io.BytesIO):
+    """The file-object interface dfvfs' cpio reader wants (get_size) over bytes in memory."""
+
+    def get_size(self) -> int:
+        return len(self.getbuffer())
+
+
+def _cpio_reader() -> type:
+    from dfvfs.lib import cpio
+    from dfvfs.lib import errors as dfvfs_errors
+
+    class CpioMembers(cpio.CPIOArchiveFile):
+        """dfvfs' cpio reader, keeping every member in order (duplicates too) and, when a header is
+        damaged, the members before it and where it stopped, instead of failing the whole archive."""
+
+        members: list[Any]
+        stopped: str
+
+        def _ReadFileEntries(self, file_object: Any) -> None:  # noqa: N802 - dfvfs' interface
+            self._file_entries, self.members, self.stopped = {}, [], ""
+            offset, trailer = 0, False
+            while offset < self._file_size:
+                try:
+                    entry = self._ReadFileEntry(file_object, offset)
+                except (dfvfs_errors.Error, ValueError, OSError, struct.error, AttributeError) as e:
+                    self.stopped = f"header at byte {offset} unreadable ({type(e).__name__})"
+                    return
+                if entry.size <= 0 or entry.data_offset + entry.data_size > self._file_size:
+                    self.stopped = f"member at byte {offset} runs past the end of the archive"
+                    return
+                offset += entry.size
+                if entry.path == "TRAILER!!!":
+                    trailer = True
+                    break
+                self.members.append(entry)
+            if not trailer:
+                self.stopped = self.stopped or "no TRAILER!!! record: the archive is truncated"
+
+    return CpioMembers
+
+
+def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
+    """cpio archives (newc, crc, odc, old binary both byte orders) through dfvfs' cpio reader. Members
+    are stored, not compressed: each is a slice of the archive's bytes."""
+    reader = _cpio_reader()(encoding="latin-1")  # latin-1 gives the raw name bytes back, decoded below
+    reader.Open(_Bytes(data))  # an unknown signature raises: the archive is corrupt
+    hop = Hop(hop.kind, hop.name, {**hop.detail, "format": f"cpio ({reader.file_format})"})
+
+    def items() -> Iterator[Any]:
+        for m in reader.members:
+            raw = m.path.encode("latin-1")
+            path, was_utf8 = decode_name(raw)
+            raw_hex = None if was_utf8 else raw.hex()
+            loc = parent.location.child(hop, path, raw_hex)
+            kind = statmod.S_IFMT(m.mode or 0)
+            start, size = m.data_offset, m.data_size
+            if kind == statmod.S_IFDIR:
+                continue
+            if kind == statmod.S_IFLNK:
+                yield Link(loc, decode_name(data[start:start + size])[0])
+                continue
+            if kind != statmod.S_IFREG:
+                yield Skipped(loc, Status.SPECIAL_FILE, "cpio device, fifo or socket: not read")
+                continue
+            member = _Member(path, raw_hex, size, size, iso_utc(m.modification_time) if m.modification_time else None)
+            blocked = caps.declared(size, None)
+            yield _yield_member(parent, hop, member, ctx, caps,
+                                partial(io.BytesIO, data[start:start + size]), blocked)
+        if reader.stopped:
+            yield Skipped(parent.location, Status.CORRUPT, f"cpio: {reader.stopped}; members after it not read")
+
+    return Opened(items)
+
+
 OPENERS: dict[str, Callable[[Entry, bytes, ScanContext, ArchiveLimits, Hop], Opened]] = {
     "zip": open_zip,
     "7z": open_7z,
     "tar": open_tar,
     "compressed": open_compressed,
+    "cpio": open_cpio,
 }

@@ -23,7 +23,7 @@ from ..models import FileStat, Location
 # compresses 1000:1, and a few MiB of memory is harmless.
 RATIO_GRACE = 1 << 20
 
-ARCHIVE_EXTS = (".zip", ".7z", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
+ARCHIVE_EXTS = (".zip", ".7z", ".tar", ".cpio", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
                 ".gz", ".bz2", ".xz")
 # Archive formats met in Japanese offices that no installed library reads: listed, never silently passed.
 UNSUPPORTED_EXTS = (".lzh", ".lha", ".rar", ".cab", ".arj")
@@ -41,6 +41,8 @@ DOCUMENT_MARKERS = ("[Content_Types].xml", "mimetype")
 ZIP_MAGIC = b"PK\x03\x04"
 ZIP_EMPTY_MAGIC = b"PK\x05\x06"
 SEVENZ_MAGIC = b"7z\xbc\xaf\x27\x1c"
+CPIO_ASCII_MAGIC = (b"070701", b"070702", b"070707")  # newc, crc, odc
+CPIO_BINARY_MAGIC = (b"\xc7\x71", b"\x71\xc7")  # old binary, little and big endian
 
 
 class InflateBudget:

@@ -186,6 +186,11 @@ class LocalEntry:
         return self._dir.raw + raw
 
     @property
+    def fs_path(self) -> bytes:
+        """The file's path on this machine (for readers that must seek in place: a disk image)."""
+        return self._raw
+
+    @property
     def location(self) -> Location:
         if self._location is None:
             self._location = self._dir.location(self.name, self._raw_name)
