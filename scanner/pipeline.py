@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -204,13 +205,20 @@ def _unreadable(entry: Entry, matches: list[NameMatch], st: FileStat, err: ReadE
             matched_rules=[f"{m.reason}:{m.rule}" for m in matches]))
 
 
+# Test hook only: seconds to sleep after each run of a folder's files, so a test can strike mid-walk.
+TEST_HOOK_DELAY_PER_FOLDER_ENV = "LEAKSCAN_TEST_HOOK_DELAY_PER_FOLDER"
+
+
 def walk(items: Iterable[Item | NameBatch], ctx: ScanContext) -> None:
     """Route every item a source (or an archive) yields."""
+    delay = float(os.environ.get(TEST_HOOK_DELAY_PER_FOLDER_ENV) or 0)
     for item in items:
         if not isinstance(item, _NOT_ENTRIES):  # entries first: they are nearly every item
             examine(item, ctx)
         elif isinstance(item, NameBatch):
             _examine_batch(item, ctx)
+            if delay:
+                time.sleep(delay)
         elif isinstance(item, Skipped):
             ctx.result.skipped.append(item)
         else:

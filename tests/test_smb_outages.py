@@ -12,8 +12,8 @@ Each fault happens to a running ``leakscan scan smb://...``:
   request waits ``--smb-timeout``, logins are retried within the window, then the scan ends incomplete
   and is resumed; a server that never answers at all is one line and exit 2.
 
-The scan is slowed with the test hook LEAKSCAN_TEST_HOOK_DELAY_PER_FILE so a fault lands part-way; the
-tests wait for recorded files in the scan state (not for a time) before striking.
+The walk is slowed with the test hook LEAKSCAN_TEST_HOOK_DELAY_PER_FOLDER so a fault lands part-way;
+the tests wait for a file recorded in the scan state (not for a time) before striking.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from smb_data import PASSWORD, Relay, SambaServer, silent_listener
 
 from scanner.codes import Status
 from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people, simple_xlsx
-from scanner.state import STATE_FILE, TEST_HOOK_DELAY_ENV
+from scanner.pipeline import TEST_HOOK_DELAY_PER_FOLDER_ENV
+from scanner.state import STATE_FILE
 
 ENV = {"LEAKSCAN_SMB_PASSWORD": PASSWORD}
 
@@ -118,12 +119,12 @@ def _recorded(db: Path) -> int:
 
 def _scan_with_fault(url: str, out: Path, fault: Callable[[], None], *options: str,
                      when: Callable[[], bool] | None = None) -> subprocess.CompletedProcess[str]:
-    """A real, slowed scan; ``fault()`` strikes once ``when()`` (default: 3 files recorded) holds."""
+    """A real, slowed scan; ``fault()`` strikes once ``when()`` (default: a file recorded) holds."""
     args = [sys.executable, str(ROOT / "scan.py"), "scan", url, "--name", LEAKED_NAME, "--out", str(out),
             "--quiet", *options]
-    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **ENV, TEST_HOOK_DELAY_ENV: "0.15"},
+    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **ENV, TEST_HOOK_DELAY_PER_FOLDER_ENV: "0.3"},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    ready = when or (lambda: _recorded(out / STATE_FILE) >= 3)
+    ready = when or (lambda: _recorded(out / STATE_FILE) >= 1)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None and not ready():
         time.sleep(0.02)

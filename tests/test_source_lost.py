@@ -28,9 +28,9 @@ from remediation_data import load, strip_times, with_case_key
 from scanner.codes import Status
 from scanner.config import ScanConfig
 from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people, simple_xlsx
-from scanner.pipeline import run_scan
+from scanner.pipeline import TEST_HOOK_DELAY_PER_FOLDER_ENV, run_scan
 from scanner.sources.image import ImageSource
-from scanner.state import STATE_FILE, TEST_HOOK_DELAY_ENV
+from scanner.state import STATE_FILE
 
 
 def _tree(root: Path) -> Path:
@@ -63,13 +63,13 @@ def _recorded(db: Path) -> int:
 
 
 def _scan_and_pull_away(source: Path, out: Path, away: Callable[[], None]) -> subprocess.CompletedProcess[str]:
-    """A real scan of ``source``, slowed down; ``away()`` runs once a few files are recorded."""
+    """A real scan of ``source``, its walk slowed down; ``away()`` runs once a file is recorded."""
     args = [sys.executable, str(ROOT / "scan.py"), "scan", str(source), "--name", LEAKED_NAME, "--quiet",
             "--out", str(out)]
-    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, TEST_HOOK_DELAY_ENV: "0.15"},
+    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, TEST_HOOK_DELAY_PER_FOLDER_ENV: "0.3"},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None and _recorded(out / STATE_FILE) < 3:
+    while time.monotonic() < deadline and proc.poll() is None and _recorded(out / STATE_FILE) < 1:
         time.sleep(0.05)
     assert proc.poll() is None, "the scan ended before its source could be taken away"
     away()
