@@ -4,7 +4,7 @@ sets of codes the rest of the code decides by (modelled on httpx's ``_status_cod
 Codes are ``StrEnum`` members: they compare equal to, hash like and serialise as their plain strings,
 so ``Status.TOO_LARGE == "too-large"`` and the JSON written is the same as with bare strings. Documents
 read back from JSON hold plain strings; compare them with the members. A bottom-floor module: it
-imports nothing from leakscan. Labels for the report live in reports/strings.py, keyed by these values.
+imports nothing from leakscan. Labels for the report live in the gettext catalogues (reports/labels.py: code_label), keyed by these values.
 """
 
 from __future__ import annotations
@@ -182,6 +182,15 @@ class Lingering(Code):
     ARCHIVE = "archive", "a member of an archive"
     SNAPSHOT = "snapshot", "a snapshot folder (@GMT-...)"
     DELETED = "deleted", "a deleted entry in a disk image"
+
+
+class AcceptStatus(Code):
+    """What became of one line of the examiner's out-of-scope list (``--accept``) in a rescan's diff."""
+
+    APPLIED = "applied", "the rescan saw that path with that very SHA-256: it (and what is inside it) may remain"
+    CHANGED = "changed", "the path holds other content now: not accepted"
+    NOT_HASHED = "not-hashed", "the path was seen but could not be hashed: not accepted"
+    NOT_FOUND = "not-found", "nothing at that path in the rescan"
 
 
 class VerifyStatus(Code):

@@ -15,9 +15,12 @@ the same way.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .codes import LOST_REASONS
+
+if TYPE_CHECKING:
+    from .evidence import FindingsDoc
 
 SHOWN_PATHS = 20  # paths named in the banner and the summary; all of them are in ``skipped``
 
@@ -44,7 +47,7 @@ def summary(doc: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def is_complete(doc: Any) -> bool:
+def is_complete(doc: dict[str, Any] | FindingsDoc) -> bool:
     """``scan.complete`` when recorded; for findings written before it existed, judged from the skips.
 
     ``doc`` is a findings dict or a loaded ``evidence.FindingsDoc`` (read by its fields)."""

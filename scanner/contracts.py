@@ -10,17 +10,17 @@ an inspector, for the pipeline and for anything that re-reads a file later (pers
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .codes import Status
+from .codes import Reason, Status
 from .config import ScanConfig
 from .errors import ReadError
 from .models import Entry, FileHit, Link, PersonRecord, Skipped
 from .names import NameRules
 from .prefilter import NamePrefilter
-from .sources.base import Item
+from .sources.base import Item, NameBatch
 
 log = logging.getLogger("leakscan")
 
@@ -29,13 +29,13 @@ log = logging.getLogger("leakscan")
 class Inspection:
     """What one content inspector concluded about one file's bytes."""
 
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     status: Status = Status.OK  # not ok: the file is also listed as skipped, with this reason
     detail: str = ""
     pii: dict[str, Any] | None = None
-    records: Iterable[PersonRecord] | None = None  # in-memory person records (never serialised in clear)
-    children: Iterable[Item] = ()  # archive members, examined like any other entry
+    records: Sequence[PersonRecord] | None = None  # in-memory person records (never serialised in clear)
+    children: Iterable[Item | NameBatch] = ()  # archive members, examined like any other entry
     annotations: dict[str, Any] | None = None  # extra facts for the hit (e.g. recycled_from)
 
 
@@ -100,7 +100,7 @@ class ScanResult:
     links: list[Link] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
     # hit index -> person records (memory only)
-    records: dict[int, Iterable[PersonRecord]] = field(default_factory=dict)
+    records: dict[int, Sequence[PersonRecord]] = field(default_factory=dict)
     source_errors: list[dict[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # sections added by post-scan analyses
     # trace artefacts read (scanner.traces.inspector.FoundArtefact), memory only until the traces analysis

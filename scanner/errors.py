@@ -3,6 +3,10 @@
 Messages never carry personal values: only paths, codes and library error text.
 """
 
+from __future__ import annotations
+
+from .codes import Status
+
 
 def error_name(e: BaseException) -> str:
     """Name a third-party (parser) error without its message, for details, logs and findings.
@@ -34,7 +38,7 @@ class SourceError(LeakscanError):
 class ReadError(LeakscanError):
     """One entry could not be read; recorded as skipped with ``reason`` and the scan goes on."""
 
-    def __init__(self, reason: str, detail: str = "") -> None:
+    def __init__(self, reason: Status, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail

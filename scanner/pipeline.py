@@ -144,7 +144,7 @@ def _examine(entry: Entry, ctx: ScanContext) -> None:
         if records is not None:
             result.records[len(result.hits) - 1] = records
     if bad:
-        result.skipped.append(Skipped(entry.location, status, detail))
+        result.skipped.append(Skipped(entry.location, status, detail, d.sha256))
     for ins in inspections:
         walk(ins.children, ctx)
 
@@ -306,8 +306,8 @@ def settle_lost(source: Source, ctx: ScanContext, mark: ResultMark) -> None:
         if hit.status in _LOSABLE:
             hit.status, hit.status_detail = Status.SOURCE_LOST, f"{why} (it failed as {hit.status}: {hit.status_detail})"
             stored = getattr(hit, "stored", None)
-            if stored is not None:  # a hit replayed from the state keeps its JSON
-                hit.stored = {**stored, "status": hit.status, "status_detail": hit.status_detail}
+            if stored is not None:  # a hit replayed from the state keeps its JSON (its own dict)
+                stored.update(status=hit.status, status_detail=hit.status_detail)
             keys.append(hit.location.key())
     forget = getattr(ctx.state, "forget", None)
     if forget is not None and keys:

@@ -23,6 +23,7 @@ from .inspectors.image import ImageInspector
 from .inspectors.lockfile import LockFileInspector
 from .inspectors.recyclebin import RecycleBinInspector
 from .inspectors.spreadsheet import SpreadsheetInspector
+from .named import NamedExtension
 from .persons.analysis import PersonCount
 from .promote import LeadPromotion
 from .traces.analysis import TraceAnalysis
@@ -82,6 +83,7 @@ INSPECTORS: Registry[InspectorClass] = Registry("inspector", [
 ])
 
 ANALYSES: Registry[Analysis] = Registry("analysis", [
+    NamedExtension(),  # before the person count: the named file found under another extension is counted
     PersonCount(),
     LeadPromotion(),  # after the person count: record-overlap must be known
     TraceAnalysis(),  # after the persons: record-overlap files are known then

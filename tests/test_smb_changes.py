@@ -59,8 +59,8 @@ def _rewrite_in_place(path: Path, data: bytes) -> None:
         f.write(data)
 
 
-def _scan(source: object, text: str) -> ScanResult:
-    return run_scan(ScanConfig(sources=[text], out=Path("/nonexistent"), names=[LEAKED_NAME]), [source],
+def _scan(source: object, text: str, out: Path) -> ScanResult:
+    return run_scan(ScanConfig(sources=[text], out=out, names=[LEAKED_NAME]), [source],
                     inspectors=[])
 
 
@@ -110,14 +110,14 @@ class _WriterDuringReads:
         return self.src.batches()
 
 
-def test_rewritten_once_during_the_read_is_read_again(server: SambaServer, share: Path) -> None:
+def test_rewritten_once_during_the_read_is_read_again(server: SambaServer, share: Path, tmp_path: Path) -> None:
     versions = _versions(2)
     folder = share / "once"
     folder.mkdir()
     path = folder / LEAKED_NAME
     path.write_bytes(versions[0])
     src = _WriterDuringReads(SmbSource(server.url("share", "/once")), path, versions, times=1)
-    result = _scan(src, src.text)
+    result = _scan(src, src.text, tmp_path / "out")
     assert src.writes == 1
     [hit] = result.hits
     assert hit.status == "ok", hit.status_detail
@@ -127,14 +127,14 @@ def test_rewritten_once_during_the_read_is_read_again(server: SambaServer, share
     assert not result.skipped
 
 
-def test_rewritten_on_every_read_is_changed_during_read(server: SambaServer, share: Path) -> None:
+def test_rewritten_on_every_read_is_changed_during_read(server: SambaServer, share: Path, tmp_path: Path) -> None:
     versions = _versions(3)
     folder = share / "always"
     folder.mkdir()
     path = folder / LEAKED_NAME
     path.write_bytes(versions[0])
     src = _WriterDuringReads(SmbSource(server.url("share", "/always")), path, versions, times=10)
-    result = _scan(src, src.text)
+    result = _scan(src, src.text, tmp_path / "out")
     assert src.writes == 2  # read twice, changed under both reads
     [hit] = result.hits
     assert hit.status == "changed-during-read" and hit.digests is None
@@ -143,7 +143,7 @@ def test_rewritten_on_every_read_is_changed_during_read(server: SambaServer, sha
     assert skip.reason == "changed-during-read" and skip.location.path == f"/always/{LEAKED_NAME}"
 
 
-def test_replaced_after_the_listing_is_read_as_the_new_file(server: SambaServer, share: Path) -> None:
+def test_replaced_after_the_listing_is_read_as_the_new_file(server: SambaServer, share: Path, tmp_path: Path) -> None:
     """Another file put in its place (rename over it: a new file ID, same size) between listing and read:
     the file ID differs from the listing's, the file is read again, the hit is the new file's."""
     people = make_people(8, seed=3)
@@ -178,14 +178,14 @@ def test_replaced_after_the_listing_is_read_as_the_new_file(server: SambaServer,
                     os.replace(tmp, path)
                 yield item
 
-    result = _scan(Replacing(SmbSource(server.url("share", "/replaced"))), server.url("share", "/replaced"))
+    result = _scan(Replacing(SmbSource(server.url("share", "/replaced"))), server.url("share", "/replaced"), tmp_path / "out")
     assert path.stat().st_ino != inode
     [hit] = result.hits
     assert hit.status == "ok", hit.status_detail
     assert hit.digests.sha256 == hashlib.sha256(new).hexdigest()
 
 
-def test_unchanged_files_are_read_once(server: SambaServer, share: Path) -> None:
+def test_unchanged_files_are_read_once(server: SambaServer, share: Path, tmp_path: Path) -> None:
     """The identity check costs no extra pass: a file nobody touches is read exactly once."""
     folder = share / "quiet"
     folder.mkdir()
@@ -193,7 +193,7 @@ def test_unchanged_files_are_read_once(server: SambaServer, share: Path) -> None
     (folder / LEAKED_NAME).write_bytes(data)
     (folder / "small.xlsx").write_bytes(client_list_xlsx(make_people(5, seed=1)))
     src = SmbSource(server.url("share", "/quiet"))
-    result = _scan(src, src.text)
+    result = _scan(src, src.text, tmp_path / "out")
     assert {h.location.path.rsplit("/", 1)[1]: h.status for h in result.hits} == {LEAKED_NAME: "ok"}
     assert result.bytes_read == len(data)
     assert result.hits[0].digests.sha256 == hashlib.sha256(data).hexdigest()

@@ -185,7 +185,7 @@ def test_image_file_gone_mid_walk_is_source_lost(tmp_path: Path) -> None:
                     os.truncate(parked, 0)  # the same file (open descriptor): nothing readable any more
                 yield item
 
-    cfg = ScanConfig(sources=[str(image)], out=Path("/nonexistent"), names=[LEAKED_NAME])
+    cfg = ScanConfig(sources=[str(image)], out=tmp_path / "out", names=[LEAKED_NAME])
     result = run_scan(cfg, [Vanishing()], inspectors=[])
     lost = [s for s in result.skipped if s.reason == Status.SOURCE_LOST]
     assert lost, [(s.reason, s.detail) for s in result.skipped]

@@ -11,6 +11,7 @@ bomb is refused instead of filling memory: ``max_archive_ratio`` (inflated / com
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Literal
 
 from ..codes import Status
 from ..config import ScanConfig
@@ -64,7 +65,7 @@ def _binary_cpio(head: bytes) -> bool:
     length that fits, a NUL-terminated name right after the 26-byte header)."""
     if len(head) < 28 or head[:2] not in CPIO_BINARY_MAGIC:
         return False
-    order = "little" if head[:2] == b"\xc7\x71" else "big"
+    order: Literal["little", "big"] = "little" if head[:2] == b"\xc7\x71" else "big"
     namesize = int.from_bytes(head[20:22], order)
     name = head[26:26 + namesize]
     return 1 < namesize <= 4096 and len(name) == namesize and name.endswith(b"\x00") and b"\x00" not in name[:-1]
@@ -127,7 +128,8 @@ class ArchiveInspector:
             return Inspection(status=reason, detail=f"{kind}: {text}")
         if opened.is_document and not _ext_of(entry.name, ARCHIVE_EXTS):
             return Inspection()  # an Office/OpenDocument file under another name: a document, not an archive
-        return Inspection(status=opened.status, detail=opened.detail, children=_guard(opened.items(), entry, kind))
+        return Inspection(status=opened.status, detail=opened.detail, children=_guard(opened.items(), entry, kind),
+                          annotations=opened.annotations)
 
 
 def _guard(items: Iterator[Item], entry: Entry, kind: str) -> Iterator[Item]:
@@ -142,7 +144,7 @@ def _guard(items: Iterator[Item], entry: Entry, kind: str) -> Iterator[Item]:
                     yield Skipped(item.location, Status.UNSAFE_NAME, f"{kind} member name {why}; never extracted, "
                                   "read in memory")
             yield item
-    except (KeyboardInterrupt, SystemExit):
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):  # GeneratorExit: the reader stopped early
         raise
     except BaseException as e:  # noqa: BLE001 - listing errors are data
         reason, text = error_reason(e)

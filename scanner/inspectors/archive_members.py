@@ -12,12 +12,15 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from ..backends import MissingBackend
 from ..codes import Status
 from ..errors import ReadError
 from ..models import FileStat, Location
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 # Below this many inflated bytes the ratio is not checked: a small text file of spaces legitimately
 # compresses 1000:1, and a few MiB of memory is harmless.
@@ -74,7 +77,7 @@ class ArchiveLimits:
         have no per-member compressed size, so the ratio applies to the archive as a whole)."""
         return max(RATIO_GRACE, self.ratio * packed)
 
-    def declared(self, size: int, compressed: int | None) -> tuple[str, str] | None:
+    def declared(self, size: int, compressed: int | None) -> tuple[Status, str] | None:
         """Refuse a member by what its header declares, before inflating a byte of it."""
         if size > self.budget.remaining():
             return (Status.TOO_LARGE, f"declares {size} bytes; {self.budget.remaining()} left under the archive cap")
@@ -84,7 +87,7 @@ class ArchiveLimits:
         return None
 
 
-def error_reason(e: BaseException) -> tuple[str, str]:
+def error_reason(e: BaseException) -> tuple[Status, str]:
     """A third-party extraction error -> (reason, detail) for a ReadError or a Skipped."""
     text = str(e)[:200]
     low = text.casefold()
@@ -113,7 +116,8 @@ class _MemberReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
+        b = memoryview(buffer).cast("B")
         try:
             chunk = self._raw.read(len(b))
         except ReadError:
@@ -149,7 +153,7 @@ class ArchiveMemberEntry:
 
     def __init__(self, location: Location, name: str, deleted: bool, size: int, compressed: int | None,
                  mtime: str | None, time_note: str | None, opener: Callable[[], IO[bytes]], caps: ArchiveLimits,
-                 blocked: tuple[str, str] | None = None, charged: int = 0) -> None:
+                 blocked: tuple[Status, str] | None = None, charged: int = 0) -> None:
         self.location = location
         self.name = name
         self.deleted = deleted

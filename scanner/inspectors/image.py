@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
 from ..errors import ReadError, SourceError
-from ..models import Entry, Skipped
+from ..models import Entry, Location, Skipped
 from ..sources.image_sniff import image_kind, quick_kind, read_ends
 from ..sources.single import IMAGE_SUFFIXES
 from .archive_members import DOCUMENT_EXTS, NOT_ARCHIVE_EXTS
+
+if TYPE_CHECKING:
+    from ..sources.base import Item, NameBatch
+    from ..sources.image import ImageSource
 
 MAX_IMAGE_NESTING = 3  # an image inside an image inside an image: deeper ones are listed, not opened
 MIN_IMAGE = 1024
@@ -153,17 +157,17 @@ class ImageInspector:
         details["source"] = entry.location.display()
         details["nested_in"] = entry.location.source
         ctx.result.sources.append(details)
-        return Inspection(children=_walked(source, fd))
+        return Inspection(children=_walked(source, fd, entry.location))
 
 
-def _walked(source: Any, fd: int | None) -> Iterator[Any]:
+def _walked(source: ImageSource, fd: int | None, where: Location) -> Iterator[Item | NameBatch]:
     """The nested image's items; the image (and its in-memory file) closed when the walk ends."""
     try:
         yield from source.batches()
-    except (KeyboardInterrupt, SystemExit):
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):  # GeneratorExit: the reader stopped early
         raise
     except BaseException as e:  # noqa: BLE001 - a walk failing inside a nested image is data
-        yield Skipped(source.within, Status.CORRUPT, f"nested image: walk stopped ({type(e).__name__})")
+        yield Skipped(where, Status.CORRUPT, f"nested image: walk stopped ({type(e).__name__})")
     finally:
         source.__exit__()
         if fd is not None:

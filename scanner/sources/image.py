@@ -235,7 +235,7 @@ class ImageSource:
         """Re-read the whole media and compare with the hashes stored in the image; hash each image file."""
         from .image_media import file_sha256, media_hashes
 
-        names = [n for n in ("md5", "sha1", "sha256") if n in self._stored] or ["md5", "sha1", "sha256"]
+        names: list[str] = [n for n in ("md5", "sha1", "sha256") if n in self._stored] or ["md5", "sha1", "sha256"]
         try:
             self._computed = media_hashes(self._img.read, self._img.get_size(), names)
         except (OSError, RuntimeError, SourceError) as e:

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from ..codes import Status
 from ..errors import ReadError
-from ..models import FileStat, Link, Skipped
+from ..models import FileStat, Link, Location, Skipped
 from .image_fs import MAX_DEPTH, FsContext
 from .image_layers import full_reason
 
@@ -85,11 +85,11 @@ class DfvfsEntry:
 
     def __init__(self, ctx: FsContext, text: str, name: str, entry: Any, size: int) -> None:
         self._ctx, self._text, self._entry, self._size = ctx, text, entry, size
-        self._location = None
+        self._location: Location | None = None
         self.name = name
 
     @property
-    def location(self) -> Any:
+    def location(self) -> Location:
         if self._location is None:
             self._location = self._ctx.location(self._text.encode("utf-8", "surrogateescape"), self._text, True)
         return self._location

@@ -358,7 +358,7 @@ def _dir_key(ctx: FsContext, f: Any, addr: int) -> Any:
     return addr
 
 
-def _cannot_enter(child: _Dir, meta: Any, deleted: bool, seen: bool) -> tuple[str, str] | None:
+def _cannot_enter(child: _Dir, meta: Any, deleted: bool, seen: bool) -> tuple[Status, str] | None:
     """(reason, detail) when a directory must not be walked: gone, already seen, too deep."""
     if deleted and (meta is None or int(meta.flags) & _META_ALLOC or not child.addr):
         return Status.UNRECOVERABLE, "deleted directory; its metadata is gone or reused"

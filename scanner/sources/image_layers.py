@@ -54,7 +54,7 @@ class Layer:
     size: int | None = None
     fs_type: str | None = None  # dfvfs' file-system type indicator (NTFS, EXT, FAT, HFS, APFS, XFS, TSK)
     fs_spec: Any = None  # dfvfs path spec of the file system's root, when dfvfs found one
-    problem: tuple[str, str] | None = None  # (reason, detail) when the layer could not be read
+    problem: tuple[Status, str] | None = None  # (reason, detail) when the layer could not be read
     facts: dict[str, Any] = field(default_factory=dict)  # encryption, snapshot time, volume system ...
 
     @property
@@ -297,7 +297,7 @@ class LayerFinder:
             facts = {**facts, "dfvfs_error": full_reason(e)}
         self.layers.append(Layer(names or ("fs",), spec, offset, facts.get("size"), fs_type, fs_spec, None, facts))
 
-    def _fail(self, names: tuple[str, ...], spec: Any, reason: str, detail: str, facts: dict[str, Any]) -> None:
+    def _fail(self, names: tuple[str, ...], spec: Any, reason: Status, detail: str, facts: dict[str, Any]) -> None:
         self.layers.append(Layer(names or ("fs",), spec, facts.get("offset"), facts.get("size"), None, None,
                                  (reason, detail), dict(facts)))
 

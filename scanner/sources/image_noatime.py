@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 _NOATIME = getattr(os, "O_NOATIME", 0)
 _RDONLY = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
@@ -43,6 +43,8 @@ def dfvfs_without_atime() -> None:
     from dfvfs.resolver_helpers import manager, os_resolver_helper
 
     class NoAtimeOSFile(os_file_io.OSFile):
+        _file_object: IO[bytes] | None  # set by OSFile._Open (dfvfs has no type information)
+
         def _Open(self) -> None:  # noqa: N802 - dfvfs' interface
             super()._Open()
             f = self._file_object

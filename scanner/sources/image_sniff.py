@@ -77,7 +77,7 @@ def mbr_partitions(head: bytes, sector: int = 512) -> list[tuple[str, int, int]]
     """
     if len(head) < 512 or head[510:512] != b"\x55\xaa" or not _mbr_has_partition(head):
         return []
-    out = []
+    out: list[tuple[str, int, int]] = []
     for i in range(4):
         e = head[446 + 16 * i: 462 + 16 * i]
         ptype, start, count = e[4], int.from_bytes(e[8:12], "little"), int.from_bytes(e[12:16], "little")

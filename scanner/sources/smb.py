@@ -15,13 +15,16 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, TypedDict, cast
 from urllib.parse import unquote, urlsplit
 
 from ..codes import Status
 from ..errors import ReadError, SourceError, UsageError
 from ..models import FileStat, Hop, Link, Location, Skipped
 from .base import Item, NameBatch
+
+if TYPE_CHECKING:  # smb_client imports smbprotocol: only when a share is opened
+    from .smb_client import DirEntry, Identity, Snapshot, Target
 
 PASSWORD_ENV = "LEAKSCAN_SMB_PASSWORD"
 METHOD = "read-only SMB (smbprotocol), no mount"
@@ -97,7 +100,7 @@ def parse_url(text: str) -> Any:
                   domain=domain)
 
 
-def read_password(target: Any) -> str:
+def read_password(target: Target) -> str:
     """LEAKSCAN_SMB_PASSWORD, else a getpass prompt on a terminal; otherwise a clear error."""
     value = os.environ.get(PASSWORD_ENV)
     if value is not None:
@@ -169,16 +172,16 @@ class _FileOnShare:
             raise ReadError(Status.CONNECTION, client.dead)
         listed_id = self._opened.file_id if self._opened is not None else self._info.file_id
         size = self._opened.size if self._opened is not None else self._info.size
-        return SmbStream(client, path, size, listed_id, self)
+        return cast(IO[bytes], SmbStream(client, path, size, listed_id, self))  # a RawIOBase: reads, seeks
 
     # -- smb_file.Owner -------------------------------------------------------------------------------
     def snapshot(self) -> Any:
         return self._snapshot
 
-    def keep_snapshot(self, snapshot: Any) -> None:
+    def keep_snapshot(self, snapshot: Snapshot | None) -> None:
         self._snapshot = snapshot
 
-    def opened(self, identity: Any) -> None:
+    def opened(self, identity: Identity) -> None:
         self._opened = identity
 
 
@@ -187,7 +190,7 @@ class SmbEntry(_FileOnShare):
 
     __slots__ = ("_source", "_folder", "name", "_info", "_location", "_snapshot", "_opened")
 
-    def __init__(self, source: SmbSource, folder: _Folder, info: Any) -> None:
+    def __init__(self, source: SmbSource, folder: _Folder, info: DirEntry) -> None:
         self._source = source
         self._folder = folder
         self.name = info.name
@@ -265,6 +268,14 @@ class SmbRefEntry(_FileOnShare):
         return client_for(parse_url(self._ref.url), os.environ.get(PASSWORD_ENV) or "", dict(self._ref.options))
 
 
+class _ClientOptions(TypedDict):
+    """The connection settings handed to ``smb_client.Client`` (imported only when a share is opened)."""
+
+    timeout: float
+    retry_window: float
+    encrypt: bool | None
+
+
 class SmbSource:
     """An SMB share (or a folder in it) given as ``smb://`` on the command line."""
 
@@ -274,11 +285,11 @@ class SmbSource:
 
         self.text = text
         self.target = parse_url(text)  # a wrong URL fails before anything is written or connected
-        self.options: dict[str, Any] = {
-            "timeout": DEFAULT_TIMEOUT if timeout is None else timeout,
-            "retry_window": DEFAULT_RETRY_WINDOW if retry_window is None else retry_window,
-            "encrypt": encrypt,
-        }
+        self.options = _ClientOptions(
+            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+            retry_window=DEFAULT_RETRY_WINDOW if retry_window is None else retry_window,
+            encrypt=encrypt,
+        )
         self.client: Any = None
         self.volume: int | None = None
         self._hop = Hop("smb", f"//{self.target.host}/{self.target.share}", {
@@ -437,10 +448,10 @@ class SmbSource:
             if isinstance(snap, BaseException):
                 continue
             e.opened(snap.opened)
-            if not snap.complete or not snap.before.differs(snap.after):  # type: ignore[arg-type]
+            if not snap.complete or not snap.before.differs(snap.after):
                 e.keep_snapshot(snap)
 
-    def _classify(self, folder: _Folder, info: Any, seen_dirs: dict, seen_files: dict) -> Any:
+    def _classify(self, folder: _Folder, info: DirEntry, seen_dirs: dict, seen_files: dict) -> Any:
         """One listed name -> ``info`` itself for a plain file (an entry), a link, a loop, or a directory to walk."""
         path = folder.child(info.name)
         if info.is_reparse and info.ea_size in _LINK_TAGS:

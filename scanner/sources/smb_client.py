@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
 
 from smbprotocol import Dialects
-from smbprotocol.connection import Connection
+from smbprotocol.connection import Connection, Request
 from smbprotocol.create_contexts import CreateContextName, SMB2CreateContextRequest
 from smbprotocol.exceptions import (
     EndOfFile,
@@ -39,7 +39,7 @@ from smbprotocol.exceptions import (
     SMBResponseException,
 )
 from smbprotocol.file_info import FileFsVolumeInformation, FileInformationClass, InfoType
-from smbprotocol.header import NtStatus
+from smbprotocol.header import NtStatus, SMB2HeaderResponse
 from smbprotocol.open import (
     CreateDisposition,
     CreateOptions,
@@ -324,7 +324,7 @@ def _close(fid: bytes, postquery: bool = False) -> SMB2CloseRequest:
     return msg
 
 
-def _body(response: Any) -> bytes:
+def _body(response: SMB2HeaderResponse) -> bytes:
     return response["data"].get_value()
 
 
@@ -346,7 +346,7 @@ def _created(body: bytes) -> tuple[bytes, int, int, int]:
     return f[12], f[9], f[7], f[6]
 
 
-def _opened(answer: Any) -> tuple[bytes, Identity]:
+def _opened(answer: SMB2HeaderResponse) -> tuple[bytes, Identity]:
     """A file's CREATE answer -> (its handle's file ID, its identity; the on-disk ID from QFid, 0 if none)."""
     body = _body(answer)
     f = _CREATE.unpack_from(body)
@@ -612,7 +612,7 @@ class Client:
             return [conn.send(msgs[0], sid=tree.session.session_id, tid=tree.tree_connect_id, credit_request=credits)]
         return conn.send_compound(msgs, tree.session.session_id, tree.tree_connect_id, related=True)
 
-    def _wait(self, request: Any) -> Any:
+    def _wait(self, request: Request) -> SMB2HeaderResponse:
         """The answer to one request, waiting at most ``timeout`` seconds (an error status raises)."""
         conn = self._tree_or_drop().session.connection
         if not request.response_event.wait(self.timeout):
@@ -710,7 +710,7 @@ class Client:
         out: list[Snapshot | BaseException] = []
         at = 0
         while at < len(wanted):
-            sent = []
+            sent: list[tuple[list[Any], int]] = []
             budget = self._credits() - 8  # leave room for the requests of the files being examined
             while at < len(wanted) and (not sent or budget > 0):
                 path, length, listed_id = wanted[at]
@@ -819,7 +819,7 @@ class Client:
             return b""
 
 
-def _raise_first(answer: Any) -> Any:
+def _raise_first(answer: SMB2HeaderResponse | BaseException) -> SMB2HeaderResponse:
     if isinstance(answer, BaseException):
         raise answer
     return answer

@@ -25,13 +25,16 @@ from __future__ import annotations
 import io
 from collections import deque
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from smbprotocol.exceptions import SMBException
 
 from ..codes import Status
 from ..errors import ReadError
 from .smb_client import READ_SIZE, Client, Dropped, Handle, Identity, Pending, Snapshot, read_error
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 AHEAD = 4  # READs kept in flight
 START = 1 << 16  # a caller's first read of at most this many bytes gets only the file's start (one credit)
@@ -119,9 +122,10 @@ class SmbStream(io.RawIOBase):
             self._spare = memoryview(b"")
         return b"".join(parts)
 
-    def readinto(self, buffer: Any) -> int:
-        data = self.read(len(buffer))
-        buffer[:len(data)] = data
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self.read(len(view))
+        view[:len(data)] = data
         return len(data)
 
     # -- starting ---------------------------------------------------------------------------------------
@@ -139,7 +143,7 @@ class SmbStream(io.RawIOBase):
             snap = self._retrying(lambda: self._client.read_start(self._path, length, whole, self._listed_id))
             if self._owner is not None:
                 self._owner.opened(snap.opened)
-                if snap.complete and not snap.before.differs(snap.after):  # type: ignore[arg-type]
+                if snap.complete and not snap.before.differs(snap.after):
                     self._owner.keep_snapshot(snap)  # a later open of the same entry costs nothing
         self._before = snap.before
         self._end = snap.before.size
