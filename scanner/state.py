@@ -193,7 +193,7 @@ class ScanState:
         if row is None:
             return False
         o = json.loads(row[0])
-        if self.retry and any(r in self.retry for _, r, _ in o["skipped"]):
+        if self.retry and any(s[1] in self.retry for s in o["skipped"]):
             return False  # lost to the source (or unreadable, when asked): examined again
         result.hits += [_hit_from(loc, j) for loc, j in o["hits"]]
         result.skipped += [Skipped(_loc_from(s[0]), *s[1:]) for s in o["skipped"]]  # [loc, reason, detail(, sha256)]
