@@ -62,10 +62,11 @@ def _recorded(db: Path) -> int:
         return 0
 
 
-def _scan_and_pull_away(source: Path, out: Path, away: Callable[[], None]) -> subprocess.CompletedProcess[str]:
+def _scan_and_pull_away(source: Path, out: Path, away: Callable[[], None],
+                        *options: str) -> subprocess.CompletedProcess[str]:
     """A real scan of ``source``, its walk slowed down; ``away()`` runs once a file is recorded."""
     args = [sys.executable, str(ROOT / "scan.py"), "scan", str(source), "--name", LEAKED_NAME, "--quiet",
-            "--out", str(out)]
+            "--out", str(out), *options]
     proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, TEST_HOOK_DELAY_PER_FOLDER_ENV: "0.3"},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
@@ -211,3 +212,55 @@ def test_findings_say_complete_when_nothing_went_away(tmp_path: Path) -> None:
     doc = json.loads((tmp_path / "out" / "findings.json").read_text())
     assert doc["scan"]["complete"] is True and "incomplete" not in doc["scan"]
     assert 'id="incomplete"' not in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+
+
+def _classes(diff: dict) -> list[tuple[str, str]]:
+    return sorted((e["class"], e["path"]) for e in diff["entries"])
+
+
+def test_incomplete_rescan_is_not_verified_merged_incomplete_and_resumed_to_the_real_verdict(tmp_path: Path) -> None:
+    """After remediation, a rescan whose source goes away proves nothing about what it did not see: its
+    verdict is not-verified (reason incomplete) with exit 3, the copies it did not reach are unverified,
+    never removed; `diff` and `merge` of it say the same; resumed, it gives the verdict of a rescan that
+    saw no outage."""
+    source = _tree(tmp_path / "share")
+    base = with_case_key(tmp_path / "base")
+    first = run_leakscan("scan", str(source), "--name", LEAKED_NAME, "--quiet", "--out", str(base))
+    assert first.returncode == 1, first.stderr
+    for i in range(0, 14, 2):  # half the copies removed: the rest remain
+        (source / f"課{i:02d}" / f"PC{i:02d}" / LEAKED_NAME).unlink()
+    rescan, whole = with_case_key(tmp_path / "rescan"), with_case_key(tmp_path / "whole")
+    parked = tmp_path / "parked"
+    run = _scan_and_pull_away(source, rescan, lambda: source.rename(parked), "--baseline", str(base))
+    assert run.returncode == 3, run.stderr
+    assert "INCOMPLETE SCAN" in run.stderr and "Traceback" not in run.stderr
+    diff = json.loads((rescan / "diff.json").read_text(encoding="utf-8"))
+    assert diff["verdict"] == "not-verified" and "incomplete" in diff["verdict_reasons"]
+    assert diff["rescan"]["complete"] is False and diff["baseline"]["complete"] is True
+    lost = [s["path"].rstrip("/") + "/" for s in load(rescan)["skipped"] if s["reason"] == Status.SOURCE_LOST]
+    unreached = [e for e in diff["entries"] if any(e["path"].startswith(p) for p in lost)]
+    assert unreached and all(e["class"] == "unverified" for e in unreached), unreached
+
+    again = run_leakscan("diff", str(base), str(rescan), "--out", str(tmp_path / "diff"))
+    assert again.returncode == 1, again.stderr
+    redone = json.loads((tmp_path / "diff" / "diff.json").read_text(encoding="utf-8"))
+    assert redone["verdict"] == "not-verified" and "incomplete" in redone["verdict_reasons"]
+    backwards = run_leakscan("diff", str(rescan), str(base), "--out", str(tmp_path / "diff-back"))
+    assert backwards.returncode == 1  # an incomplete baseline proves nothing either
+    assert "incomplete" in json.loads((tmp_path / "diff-back" / "diff.json").read_text())["verdict_reasons"]
+
+    merged = run_leakscan("merge", str(base), str(rescan), "--out", str(tmp_path / "merged"), "--quiet")
+    assert merged.returncode == 3, merged.stderr
+    assert load(tmp_path / "merged")["scan"]["complete"] is False
+    assert 'id="incomplete"' in (tmp_path / "merged" / "report.html").read_text(encoding="utf-8")
+
+    parked.rename(source)
+    resumed = run_leakscan("scan", "--resume", str(rescan))
+    uninterrupted = run_leakscan("scan", str(source), "--name", LEAKED_NAME, "--quiet", "--out", str(whole),
+                                 "--baseline", str(base))
+    assert resumed.returncode == uninterrupted.returncode == 1, (resumed.stderr, uninterrupted.stderr)
+    a = json.loads((rescan / "diff.json").read_text(encoding="utf-8"))
+    b = json.loads((whole / "diff.json").read_text(encoding="utf-8"))
+    assert a["verdict"] == b["verdict"] == "remaining" and a["verdict_reasons"] == b["verdict_reasons"]
+    assert _classes(a) == _classes(b) and a["rescan"]["complete"] is True
+    assert sum(1 for c, _ in _classes(a) if c == "removed") == 7
