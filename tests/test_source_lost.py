@@ -264,3 +264,94 @@ def test_incomplete_rescan_is_not_verified_merged_incomplete_and_resumed_to_the_
     assert a["verdict"] == b["verdict"] == "remaining" and a["verdict_reasons"] == b["verdict_reasons"]
     assert _classes(a) == _classes(b) and a["rescan"]["complete"] is True
     assert sum(1 for c, _ in _classes(a) if c == "removed") == 7
+
+
+class _Denied:
+    """A local entry whose open is refused (what a file without read permission gives a non-root
+    examiner; the tests run as root, who may read anything)."""
+
+    def __init__(self, entry: object) -> None:
+        self._entry = entry
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._entry, name)
+
+    def ref(self) -> None:
+        return None  # read here, where the refusal is
+
+    def open(self) -> object:
+        from scanner.errors import ReadError
+
+        raise ReadError(Status.UNREADABLE, "Permission denied")
+
+
+def test_retry_unreadable_reads_again_the_files_refused_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two SOURCEs: in the first a file may not be read; the second is taken away part-way (the scan is
+    incomplete). --resume examines what was lost and replays the refusal; --retry-unreadable, after
+    permissions are fixed, reads that file too, and the case then equals an uninterrupted scan. (Errors
+    in a source that is itself gone at the end of its walk are the loss's: always read again.)"""
+    from conftest import run_cli
+
+    from scanner.sources.base import NameBatch
+    from scanner.sources.local import LocalSource
+
+    first, second = _tree(tmp_path / "share-a"), _tree(tmp_path / "share-b")
+    refused = str(first / "課00" / "PC00" / LEAKED_NAME)
+    parked = tmp_path / "parked"
+    real_batches = LocalSource.batches
+    fault = {"away": True, "deny": True}
+
+    def batches(self: LocalSource):  # type: ignore[no-untyped-def]
+        seen = 0
+        for item in real_batches(self):
+            if isinstance(item, NameBatch):
+                def entry(i: int, factory=item.entry):  # type: ignore[no-untyped-def]
+                    e = factory(i)
+                    return _Denied(e) if fault["deny"] and e.location.path == refused else e
+
+                item = NameBatch(item.names, entry, item.framed)
+                seen += 1
+            yield item
+            if seen == 3 and fault["away"] and second.exists() and self.text == str(second):
+                second.rename(parked)
+
+    def scan_then_restore(out: Path) -> None:
+        fault.update(away=True, deny=True)
+        run = run_cli("scan", str(first), str(second), "--name", LEAKED_NAME, "--quiet", "--out", str(out))
+        assert run.returncode == 3, run.stderr
+        reasons = {s["path"]: s["reason"] for s in load(out)["skipped"]}
+        assert reasons.pop(refused) == Status.UNREADABLE
+        assert reasons and set(reasons.values()) == {Status.SOURCE_LOST}
+        assert all(p.startswith(str(second)) for p in reasons)
+        parked.rename(second)
+        fault["away"] = False
+
+    monkeypatch.setattr(LocalSource, "batches", batches)
+    out = with_case_key(tmp_path / "out")
+    scan_then_restore(out)
+    resumed = run_cli("scan", "--resume", str(out))  # the file is still refused: replayed, not asked again
+    assert resumed.returncode == 1, resumed.stderr
+    doc = load(out)
+    assert doc["scan"]["complete"] is True and [s["path"] for s in doc["skipped"]] == [refused]
+    fault["deny"] = False  # permissions fixed now: a finished scan's evidence stands, a new --out reads it
+    again = run_cli("scan", "--resume", str(out), "--retry-unreadable")
+    assert again.returncode == 2 and "nothing to resume" in again.stderr
+
+    plain, retried = with_case_key(tmp_path / "plain"), with_case_key(tmp_path / "retried")
+    scan_then_restore(plain)
+    fault["deny"] = False
+    assert run_cli("scan", "--resume", str(plain)).returncode == 1  # without the flag the refusal is replayed
+    assert [s["path"] for s in load(plain)["skipped"]] == [refused]
+    scan_then_restore(retried)
+    fault["deny"] = False
+    done = run_cli("scan", "--resume", str(retried), "--retry-unreadable")
+    assert done.returncode == 1, done.stderr
+    whole = with_case_key(tmp_path / "whole")
+    assert run_cli("scan", str(first), str(second), "--name", LEAKED_NAME, "--quiet", "--out",
+                   str(whole)).returncode == 1
+    a, b = load(retried), load(whole)
+    assert not a["skipped"] and a["scan"]["complete"] is True
+    for d in (a, b):
+        d["scan"].pop("command_line")
+        d["scan"].pop("resumed", None)
+    assert strip_times(a) == strip_times(b)
