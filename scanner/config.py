@@ -39,6 +39,7 @@ class ScanConfig:
     min_overlap: int = 10
     baseline: Path | None = None
     verify_images: bool = False
+    workers: int = 0  # worker processes that examine files; 0 = one per core
     command_line: list[str] = field(default_factory=list)
 
     def settings(self) -> dict[str, object]:

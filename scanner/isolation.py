@@ -1,10 +1,15 @@
-"""Run risky parsers in a long-lived worker process that can be killed.
+"""Killable worker processes: where every decoder of untrusted bytes runs.
 
-A parser stuck in Rust or C (calamine, zip, XML) cannot be stopped from a thread, and a decompression
-bomb can exhaust memory before any Python check runs. The worker is a fresh interpreter (not a fork of
-the scan, so no threads or locks are copied), capped with RLIMIT_AS, and reused file after file; when a call passes its
-time limit the worker is killed and the next call starts a fresh one. Crashes of every kind come back
-as ReadError, so the scan records the file and goes on.
+A parser stuck in Rust or C (calamine, zip, XML, PPMd) cannot be stopped from a thread, and a decompression
+bomb can exhaust memory before any Python check runs. A worker is a fresh interpreter (not a fork of the
+scan, so no threads or locks are copied), capped with RLIMIT_AS and reused call after call. The scan's pool
+(scanner.pool) runs N of them and sends them whole files to examine; outside a pool scan (re-reading a
+file for ``persons --export``, ``--reference``, ``verify``), :func:`shared_worker` is one such process.
+
+Inside a worker, code reports where it is with :func:`mark` (which file, which stage, how long that stage may
+take): the parent uses the last mark to kill a stuck worker on time and to name the file and the decoder
+that crashed or hung it. A decoder that asks for isolation (``shared_worker().call``) while already inside
+a worker runs inline, under the worker's own cap and the parent's clock: one mechanism, not two.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -32,6 +38,41 @@ DEFAULT_MEMORY = 6 * GiB
 STARTUP_SECONDS = 60  # a fresh interpreter answers in well under a second; a machine under load may be slow
 _LIMIT_NOTES: list[str] = []  # caps a worker could not apply in this process (limit_notes())
 PRELOAD = ["scanner.tables", "scanner.inspectors.spreadsheet"]
+
+Reply = tuple[Any, ...]
+
+# -- inside a worker process ---------------------------------------------------------------------------
+
+_CHANNEL: Connection | None = None  # set when this process is a worker: marks go to the parent
+
+
+def in_worker() -> bool:
+    """Whether this process is a worker (its decoders are already isolated)."""
+    return _CHANNEL is not None
+
+
+def report(message: tuple[Any, ...]) -> None:
+    """Send an intermediate message to the parent (a mark, one file's outcome); nothing outside a worker."""
+    if _CHANNEL is not None:
+        _CHANNEL.send(message)
+
+
+def mark(step: str | None, timeout: float | None, location: Any = None, decoder: str | None = None) -> None:
+    """Say what this worker starts now, and how long it may take (the parent's clock restarts from here).
+
+    ``location`` names the file (a models.Location) when it changes; ``step`` is what is done to it
+    ("reading", or an inspector's name); ``decoder`` the parser function a step calls. They are named in
+    the detail when the worker crashes or hangs there.
+    """
+    if _CHANNEL is not None:
+        _CHANNEL.send(("at", location, step, timeout, decoder))
+
+
+def decoding(library: str) -> None:
+    """Name the third-party decoder about to run on untrusted bytes (python-calamine, py7zr ...): if it
+    crashes or hangs its worker, the file's detail says which. The clock is not restarted."""
+    if _CHANNEL is not None:
+        _CHANNEL.send(("at", None, None, None, library))
 
 
 def _cap_memory(memory: int) -> str | None:
@@ -49,10 +90,41 @@ def _cap_memory(memory: int) -> str | None:
     return None
 
 
+def guarded(func: Callable[..., Any], args: tuple[Any, ...]) -> Reply:
+    """``func(*args)`` with every failure turned into a reply: ("result", value) or ("read-error", reason,
+    detail). Messages of parser errors are never kept: they may quote a cell."""
+    try:
+        return ("result", func(*args))
+    except ReadError as e:
+        return ("read-error", e.reason, e.detail)
+    except MemoryError:
+        return ("read-error", Status.TOO_LARGE, "out of memory while parsing (worker memory cap)")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # noqa: BLE001 - Rust panics, struct.error, AssertionError ...
+        return ("read-error", Status.CORRUPT, error_name(e))
+
+
+def _die_with_parent() -> None:
+    """Linux: this worker is killed when the scan process dies (even by SIGKILL), so a worker stuck in a
+    decoder is never left behind. Elsewhere a worker ends when its connection closes."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _serve(conn: Connection, memory: int) -> None:
-    """Worker loop: first say whether the memory cap holds; then receive (function, args) and send back
-    ("result", value) or ("read-error", reason, detail)."""
+    """Worker loop: first say whether the memory cap holds; then receive (function, args), let it send
+    marks and partial results, and end each call with ("result", value) or ("read-error", reason, detail)."""
+    global _CHANNEL
+    _die_with_parent()
     conn.send(("started", _cap_memory(memory)))
+    _CHANNEL = conn
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the scan; the scan stops its workers
     for name in PRELOAD:
         __import__(name)
     while True:
@@ -62,19 +134,13 @@ def _serve(conn: Connection, memory: int) -> None:
             return
         if msg is None:
             return
-        func, args = msg
-        try:
-            reply: tuple[Any, ...] = ("result", func(*args))
-        except ReadError as e:
-            reply = ("read-error", e.reason, e.detail)
-        except MemoryError:
-            reply = ("read-error", Status.TOO_LARGE, "out of memory while parsing (worker memory cap)")
-        except BaseException as e:  # noqa: BLE001 - Rust panics, struct.error, AssertionError ...
-            reply = ("read-error", Status.CORRUPT, error_name(e))  # never the message: it may quote a cell
+        reply = guarded(*msg)
         try:
             conn.send(reply)
         except MemoryError:
             conn.send(("read-error", Status.TOO_LARGE, "result too large to return"))
+        except (OSError, EOFError):
+            return
         except Exception as e:  # noqa: BLE001 - an unpicklable result is a bug, reported as data
             conn.send(("read-error", Status.CORRUPT, f"result not transferable: {type(e).__name__}"))
 
@@ -84,8 +150,21 @@ def main(fd: int, memory: int) -> None:
     _serve(Connection(fd), memory)
 
 
+# -- in the parent -------------------------------------------------------------------------------------
+
+def signal_name(code: int | None) -> str:
+    """How a worker process ended, for a detail: SIGSEGV, SIGKILL, exit 1 ..."""
+    if code is not None and code < 0:
+        try:
+            return signal.Signals(-code).name
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit {code}"
+
+
 class Worker:
-    """One killable parser process; ``call`` is serialised by a lock."""
+    """One killable worker process. The pool drives it message by message (``send``/``recv``); ``call``
+    runs one function and waits (serialised by a lock)."""
 
     def __init__(self, memory: int = DEFAULT_MEMORY) -> None:
         self.memory = memory
@@ -93,7 +172,20 @@ class Worker:
         self._conn: Connection | None = None
         self._lock = threading.Lock()
 
-    def _start(self) -> None:
+    @property
+    def conn(self) -> Connection:
+        assert self._conn is not None
+        return self._conn
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def start(self) -> None:
         """A fresh interpreter (not a fork: no scan threads or locks are copied), stderr silenced."""
         ours, theirs = socket.socketpair()
         root = str(Path(__file__).resolve().parent.parent)
@@ -111,22 +203,22 @@ class Worker:
             ready = self._conn.poll(STARTUP_SECONDS)
             hello = self._conn.recv() if ready else None
         except (OSError, EOFError) as e:
-            raise ReadError(Status.CORRUPT, f"parser process did not start ({self._kill() or type(e).__name__})") from e
+            raise ReadError(Status.CORRUPT, f"worker process did not start ({self.kill() or type(e).__name__})") from e
         if hello is None:
-            raise ReadError(Status.TIMEOUT, f"parser process did not start within {STARTUP_SECONDS} s "
-                            f"({self._kill() or 'killed'})")
+            raise ReadError(Status.TIMEOUT, f"worker process did not start within {STARTUP_SECONDS} s "
+                            f"({self.kill() or 'killed'})")
         if hello[1] is not None:
             self._cap_failed(hello[1])
 
     def _cap_failed(self, why: str) -> None:
         """The worker runs without its memory cap: logged once, and stated in findings.json / the report."""
-        note = (f"parser worker memory cap of {self.memory // GiB} GiB not applied ({why}): a decompression "
-                "bomb in a workbook can use all memory of this machine")
+        note = (f"worker memory cap of {self.memory // GiB} GiB not applied ({why}): a decompression "
+                "bomb in a file can use all memory of this machine")
         if note not in _LIMIT_NOTES:
             _LIMIT_NOTES.append(note)
             log.warning("%s", note)
 
-    def _kill(self) -> str:
+    def kill(self) -> str:
         """Stop the worker; return how it ended (for the detail text)."""
         proc, self._proc = self._proc, None
         if self._conn is not None:
@@ -140,35 +232,41 @@ class Worker:
             code = proc.wait(5)
         except subprocess.TimeoutExpired:
             return "unkillable"
-        if code is not None and code < 0:
-            try:
-                return signal.Signals(-code).name
-            except ValueError:
-                return f"signal {-code}"
-        return f"exit {code}"
+        return signal_name(code)
 
     def call(self, func: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
-        """``func(*args)`` in the worker; ReadError(timeout / corrupt / ...) when it fails or hangs."""
+        """``func(*args)`` in the worker; ReadError(timeout / corrupt / ...) when it fails or hangs.
+
+        Marks the function sends restart the clock with their own time limit."""
         with self._lock:
-            if self._proc is None or self._proc.poll() is not None:
-                self._kill()
-                self._start()
-            assert self._conn is not None
+            if not self.running:
+                self.kill()
+                self.start()
             try:
-                self._conn.send((func, args))
-                ready = self._conn.poll(timeout)
+                self.conn.send((func, args))
             except (OSError, EOFError, ValueError) as e:
-                how = self._kill()
+                how = self.kill()
                 raise ReadError(Status.CORRUPT, f"parser process failed ({how or type(e).__name__})") from e
-            if not ready:
-                self._kill()
-                raise ReadError(Status.TIMEOUT, f"parsing took longer than {timeout:g} s; parser stopped")
-            try:
-                reply = self._conn.recv()
-            except (OSError, EOFError) as e:
-                how = self._kill()
-                raise ReadError(Status.CORRUPT, f"parser process died ({how}); damaged file or memory cap "
-                                f"{self.memory // GiB} GiB reached") from e
+            limit = timeout
+            deadline = time.monotonic() + limit
+            while True:
+                try:
+                    ready = self.conn.poll(max(0.0, deadline - time.monotonic()))
+                    reply = self.conn.recv() if ready else None
+                except (OSError, EOFError) as e:
+                    how = self.kill()
+                    raise ReadError(Status.CORRUPT, f"parser process died ({how}); damaged file or memory cap "
+                                    f"{self.memory // GiB} GiB reached") from e
+                if reply is None:
+                    self.kill()
+                    raise ReadError(Status.TIMEOUT, f"parsing took longer than {limit:g} s; parser stopped")
+                if reply[0] == "at":
+                    if reply[3] is not None:
+                        limit = reply[3]
+                        deadline = time.monotonic() + limit
+                    continue
+                if reply[0] in ("result", "read-error"):
+                    break
         if reply[0] == "result":
             return reply[1]
         raise ReadError(reply[1], reply[2])
@@ -180,20 +278,44 @@ class Worker:
                     self._conn.send(None)
                 except OSError:
                     pass
-            self._kill()
+            self.kill()
+
+
+class InlineWorker:
+    """``shared_worker()`` inside a worker: the call runs here, already isolated, under the parent's clock."""
+
+    def call(self, func: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
+        mark(None, timeout, decoder=f"{func.__module__.rsplit('.', 1)[-1]}.{func.__qualname__}")
+        reply = guarded(func, args)
+        if reply[0] == "result":
+            return reply[1]
+        raise ReadError(reply[1], reply[2])
+
+    def close(self) -> None:
+        return None
 
 
 def limit_notes() -> list[str]:
-    """Every cap a parser worker of this process could not apply (empty when all held)."""
+    """Every cap a worker of this process could not apply (empty when all held)."""
     return list(_LIMIT_NOTES)
+
+
+def add_limit_note(note: str) -> None:
+    """A cap a worker of the pool could not apply (said once, like the shared worker's)."""
+    if note not in _LIMIT_NOTES:
+        _LIMIT_NOTES.append(note)
+        log.warning("%s", note)
 
 
 _shared: Worker | None = None
 
 
-def shared_worker() -> Worker:
-    """The process-wide parser worker (started on first use, stopped at exit)."""
+def shared_worker() -> Worker | InlineWorker:
+    """Where to run a risky parser: inline inside a worker; elsewhere the process-wide worker (started
+    on first use, stopped at exit)."""
     global _shared
+    if _CHANNEL is not None:
+        return InlineWorker()
     if _shared is None:
         _shared = Worker()
         atexit.register(_shared.close)

@@ -36,7 +36,10 @@ TEST_HOOK_DELAY_ENV = "LEAKSCAN_TEST_HOOK_DELAY_PER_FILE"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS done (key TEXT PRIMARY KEY, outcome TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS started (key TEXT PRIMARY KEY, times INTEGER NOT NULL);
 """
+# A file a scan was examining when the scan itself ended twice (killed, machine down) is not entered again.
+INTERRUPTED_LIMIT = 2
 
 
 def _loc_json(loc: Location) -> dict[str, Any]:
@@ -77,6 +80,10 @@ class ScanState:
         self.path = path
         self.resuming = resuming
         self._db = sqlite3.connect(path)
+        # WAL: a commit costs no fsync (a killed scan loses nothing committed; a power cut at most the last
+        # commits), so files in flight can be written down before any of their bytes is decoded
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         self._pending: list[tuple[str, str]] = []
         self._last_flush = time.monotonic()
@@ -149,8 +156,8 @@ class ScanState:
         hits = result.hits[m.hits:]
         if not n_bytes and not hits and len(result.skipped) == m.skipped:
             return  # no I/O was done: walking again costs nothing
-        if any(i in result.records for i in range(m.hits, len(result.hits))):
-            return  # person records stay in memory only: this file is read again on resume
+        if any(i in result.prints for i in range(m.hits, len(result.hits))):
+            return  # person fingerprints are not written to the state: this file is read again on resume
         if any(h.annotations for h in hits):
             return  # an inspector remembered something across files ($I -> $R): read again on resume
         outcome = {
@@ -165,6 +172,18 @@ class ScanState:
             self.flush()
         if self._delay:
             time.sleep(self._delay)
+
+    def in_flight(self, keys: list[str]) -> None:
+        """Files sent to a worker, written down before any of their bytes is decoded: if the scan itself
+        ends while they are in flight, a resume knows (``interrupted``)."""
+        with self._db:
+            self._db.executemany("INSERT INTO started (key, times) VALUES (?, 1) "
+                                 "ON CONFLICT(key) DO UPDATE SET times = times + 1", [(k,) for k in keys])
+
+    def interrupted(self, key: str) -> int:
+        """How many scans of this state ended while this file was in flight (it was never recorded done)."""
+        row = self._db.execute("SELECT times FROM started WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else 0
 
     # -- bookkeeping -----------------------------------------------------------------------------
     def flush(self) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from .codes import Status
 from .errors import ReadError, error_name
+from .isolation import decoding
 from .sheet import Caps, CellBudget, Sheet
 from .xlsb import pyxlsb_sheets
 
@@ -227,6 +228,7 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
 def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None) -> Iterator[Sheet]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+    decoding("python-calamine")
     budget = CellBudget(caps)
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     if declared is not None:
@@ -257,6 +259,7 @@ def _ticking(rows: Iterable[list[object]], budget: CellBudget) -> Iterator[list[
 def _openpyxl_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
     from openpyxl import load_workbook
 
+    decoding("openpyxl")
     budget = CellBudget(caps)
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
@@ -370,6 +373,7 @@ def read_text_table(data: bytes, caps: Caps) -> Workbook:
 
 def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
     """A CSV/TSV/TXT table as one streamed sheet; CR-only line ends and quoted newlines survive."""
+    decoding("csv")
     budget = CellBudget(caps)
     text, enc = decode_text(data)
     if "\x00" in text:

@@ -70,6 +70,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--min-overlap", type=int, default=D.min_overlap, metavar="N",
                    help="a personal-records file sharing at least N persons with the leak set is reported as "
                    f"record-overlap (default {D.min_overlap})")
+    p.add_argument("--workers", type=int, default=D.workers or None, metavar="N",
+                   help="worker processes that read and decode files, each killable with its own memory cap and "
+                   "time limit (default: one per core); the findings are the same for any N")
     p.add_argument("--verify-images", action="store_true",
                    help="before walking a disk image, re-read all of it and compare its MD5/SHA-1 with the "
                    "hashes stored in it (E01); the report says whether it matched")
@@ -90,8 +93,16 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         max_archive_total=args.max_archive_mb * MiB, max_archive_ratio=args.max_archive_ratio,
         command_line=["leakscan", *argv], baseline=args.baseline,
         known_hashes=_known_hashes(args), references=list(args.reference), min_overlap=args.min_overlap,
-        verify_images=getattr(args, "verify_images", False),
+        verify_images=getattr(args, "verify_images", False), workers=_workers(args),
     )
+
+
+def _workers(args: argparse.Namespace) -> int:
+    if args.workers is None:
+        return 0  # one per core, decided on the machine that runs the scan
+    if args.workers < 1:
+        raise UsageError(f"--workers {args.workers}: give at least 1 (default: one per core)")
+    return int(args.workers)
 
 
 def _known_hashes(args: argparse.Namespace) -> list[str]:
@@ -196,6 +207,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         state = ScanState.resume(args.resume)
         config = state.config(args.resume)
         config.quiet = config.quiet or args.quiet
+        if args.workers is not None:  # how many processes is not what is found: a resume may choose again
+            config.workers = _workers(args)
     else:
         config = config_from_args(args, argv)
     if config.baseline is not None:

@@ -26,6 +26,7 @@ from ..backends import load
 from ..codes import Status
 from ..contracts import ScanContext
 from ..errors import ReadError
+from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
 from ..sources.base import Item
 from ..sources.local import decode_name
@@ -276,6 +277,7 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
     factory = factory_cls(limits, done)
     failure: tuple[str, str] | None = None
     try:
+        decoding("py7zr")
         z.reset()
         z.extract(targets=[f.filename for f in batch], factory=factory)
     except (KeyboardInterrupt, SystemExit):
@@ -454,3 +456,5 @@ OPENERS: dict[str, Callable[[Entry, bytes, ScanContext, ArchiveLimits, Hop], Ope
     "tar": open_tar,
     "compressed": open_compressed,
 }
+# the third-party decoder behind each format, named when it crashes or hangs a worker
+LIBRARIES = {"zip": "zipfile", "7z": "py7zr", "tar": "tarfile", "compressed": "gzip/bz2/lzma"}

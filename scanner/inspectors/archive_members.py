@@ -16,6 +16,7 @@ from typing import IO
 from ..backends import MissingBackend
 from ..codes import Status
 from ..errors import ReadError
+from ..isolation import decoding
 from ..models import FileStat, Location
 
 # Below this many inflated bytes the ratio is not checked: a small text file of spaces legitimately
@@ -165,6 +166,7 @@ class ArchiveMemberEntry:
     def open(self) -> IO[bytes]:
         if self.blocked:
             raise ReadError(*self.blocked)
+        decoding(f"{self.location.containers[-1].detail.get('format', 'archive')} member data")
         try:
             raw = self._opener()
         except ReadError:

@@ -1,9 +1,9 @@
 """SpreadsheetInspector: which files hold personal records (names with addresses), and how many.
 
 Candidates are picked cheaply (extension, or PK / D0 CF 11 E0 leading bytes for unknown extensions such
-as a renamed .dat); the format is then decided from content. Binary workbooks are parsed in a killable
-worker process (scanner.isolation) under the cell, inflated-size and time caps; text tables are parsed
-here. A workbook that cannot be read gets a precise status (encrypted, corrupt, unsupported, too-large,
+as a renamed .dat); the format is then decided from content. Workbooks and text tables are parsed in a
+killable worker process (scanner.isolation: the scan's pool worker itself, or the shared worker when a
+file is read again) under the cell, inflated-size and time caps. A workbook that cannot be read gets a precise status (encrypted, corrupt, unsupported, too-large,
 timeout), never "no personal data".
 """
 
@@ -102,11 +102,8 @@ class SpreadsheetInspector:
             reason, detail = unreadable_reason(fmt)
             return Inspection(status=reason, detail=detail)
         caps = caps_for(self.config, len(data))
-        try:
-            if fmt in BINARY_FORMATS or fmt == "ole-encrypted":
-                findings, _, _ = shared_worker().call(analyse_bytes, (data, fmt, caps), caps.timeout + 5)
-            else:
-                findings, _, _ = analyse_bytes(data, fmt, caps)
+        try:  # every format in a killable worker (inline when this already is one): CSV decoding too
+            findings, _, _ = shared_worker().call(analyse_bytes, (data, fmt, caps), caps.timeout + 5)
         except ReadError as e:
             return Inspection(status=e.reason, detail=e.detail)
         if not findings:

@@ -17,13 +17,13 @@ from ..output import write_private
 CASE_KEY = "case.key"
 
 
-def case_key(out: Path) -> bytes:
-    """Read ``OUT/case.key`` or create it (32 random bytes, hex, 0600)."""
+def case_key(out: Path, new: bytes | None = None) -> bytes:
+    """Read ``OUT/case.key`` or create it (``new``, else 32 random bytes; hex, 0600)."""
     path = out / CASE_KEY
     try:
         text = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
-        text = secrets.token_hex(32)
+        text = (new or secrets.token_bytes(32)).hex()
         write_private(path, text + "\n")
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f"{path}: cannot read the case key ({e})") from e
@@ -50,3 +50,11 @@ def fingerprint(key: bytes, name_key: str, address_key: str) -> str:
     h = keyed.copy()
     h.update(f"{name_key}\x1f{address_key}".encode())
     return h.hexdigest()
+
+
+def scan_key(out: Path) -> bytes:
+    """The key a scan fingerprints persons with: ``OUT/case.key`` when it exists (a rerun, a resume), else a
+    fresh one that the person analysis writes there (nothing is created in --out before the walk)."""
+    if (out / CASE_KEY).is_file():
+        return case_key(out)
+    return secrets.token_bytes(32)

@@ -117,6 +117,38 @@ def file_stat(st: os.stat_result) -> FileStat:
     return FileStat(st.st_size, iso_utc(st.st_mtime), iso_utc(st.st_atime), iso_utc(st.st_ctime), iso_utc(btime))
 
 
+class PathEntry:
+    """A local file named by its raw path (a task's file, re-created in a worker from its LocalRef)."""
+
+    __slots__ = ("location", "name", "_raw", "deleted")
+    kind = "file"
+
+    def __init__(self, location: Location, name: str, raw: bytes, deleted: bool = False) -> None:
+        self.location, self.name, self._raw, self.deleted = location, name, raw, deleted
+
+    def stat(self) -> FileStat:
+        return stat_file(self._raw)
+
+    def open(self) -> IO[bytes]:
+        return open_file(self._raw)
+
+
+class LocalRef:
+    """How a worker process re-creates a local entry: its raw path, opened there the same way
+    (read-only, O_NOATIME, no symbolic link followed). A plain picklable value."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+
+    def __reduce__(self) -> tuple[type, tuple[bytes]]:
+        return (LocalRef, (self.raw,))
+
+    def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> PathEntry:
+        return PathEntry(location, name, self.raw, deleted)
+
+
 class LocalEntry:
     """A regular file in a local tree.
 
@@ -150,6 +182,10 @@ class LocalEntry:
 
     def open(self) -> IO[bytes]:
         return open_file(self._raw)
+
+    def ref(self) -> LocalRef:
+        """What a worker process needs to open this file itself."""
+        return LocalRef(self._raw)
 
 
 class _Folder:

@@ -13,7 +13,7 @@ from typing import IO, Any
 from ..codes import Status
 from ..models import FileStat, Location, Skipped
 from .base import Item
-from .local import open_file, stat_file
+from .local import LocalRef, open_file, stat_file
 
 # Names that promise a disk image: when the content is not one, the image was not walked, and that is
 # listed (a wiped or unsupported image is not a clean one).
@@ -36,6 +36,10 @@ class SingleFileEntry:
 
     def open(self) -> IO[bytes]:
         return open_file(self._raw)
+
+    def ref(self) -> LocalRef:
+        """What a worker process needs to open this file itself."""
+        return LocalRef(self._raw)
 
 
 class SingleFileSource:
