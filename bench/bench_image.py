@@ -100,7 +100,8 @@ def main() -> int:
     out = args.work / "out"
     fls = ["fls", "-r", "-p", str(image)]
     walk = [sys.executable, "-c", WALK, str(image)]
-    scan = [sys.executable, str(ROOT / "scan.py"), "scan", str(image), "--name", NAME, "--out", str(out), "--quiet"]
+    scan = [sys.executable, str(ROOT / "scan.py"), "scan", str(image), "--name", NAME, "--out", str(out), "--quiet",
+            "--overwrite"]  # every run replaces the previous one's outputs
     _, listing = timed(fls, capture=True)  # warm the page cache
     fls_files = sum(1 for line in listing.splitlines() if line.startswith("r/r"))
     timed(walk)

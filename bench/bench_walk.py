@@ -89,7 +89,7 @@ def child_env(pycache: Path | None) -> dict[str, str]:
 def measure(tree: Path, out: Path, runs: int, pycache: Path | None = None) -> dict[str, float]:
     find_cmd = ["find", str(tree), "-iname", NAME]
     scan_cmd = [sys.executable, str(ROOT / "scan.py"), "scan", str(tree), "--name", NAME, "--out", str(out),
-                "--quiet"]
+                "--quiet", "--overwrite"]  # every run replaces the previous one's outputs
     env = child_env(pycache)
     run_child(find_cmd)  # warm the dentry and inode caches
     run_child(scan_cmd, env)  # (and the bytecode cache)

@@ -41,6 +41,15 @@ def human_size(n: int | None) -> str:
     return str(n)
 
 
+def trace_time(value: str | None, local_note: str = " (local)") -> str:
+    """A UTC time (``Z``) in JST; a local wall-clock time (setupapi, FAT) as it is, marked as local."""
+    if not value:
+        return ""
+    if value.endswith("Z"):
+        return to_jst(value) or value
+    return value.replace("T", " ")[:19] + local_note
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -53,6 +62,7 @@ def environment() -> jinja2.Environment:
     env.filters["visible"] = visible
     env.filters["jst"] = to_jst
     env.filters["size"] = human_size
+    env.filters["trace_time"] = trace_time
     return env
 
 

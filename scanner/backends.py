@@ -20,6 +20,10 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "pyewf": ("libewf-python", "E01 (EnCase) images"),
     "smbprotocol": ("smbprotocol", "smb:// shares"),
     "py7zr": ("py7zr", ".7z archives"),
+    "pylnk": ("liblnk-python", "Windows shortcuts (.lnk) and jump lists"),
+    "pyolecf": ("libolecf-python", "jump lists (automaticDestinations-ms)"),
+    "pyregf": ("libregf-python", "registry hives (NTUSER.DAT, UsrClass.dat, SYSTEM, SOFTWARE)"),
+    "pyfwsi": ("libfwsi-python", "shell items in registry hives and shortcuts"),
 }
 
 

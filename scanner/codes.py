@@ -31,7 +31,12 @@ class Status(Code):
 
     OK = "ok", "examined completely"
     UNREADABLE = "unreadable", "the OS, TSK or the SMB server refused the read (permissions, I/O error)"
-    VANISHED = "vanished", "deleted or moved during the scan"
+    VANISHED = "vanished", ("deleted or moved during the scan (also a folder swapped for a symbolic link, or "
+                            "reached through one, after it was listed: not followed)")
+    CHANGED_DURING_READ = "changed-during-read", ("the file changed while it was hashed (bytes read differ from "
+                                                  "the size listed, or size or modified time moved during the "
+                                                  "read); read twice, no hashes kept; or a disk image whose file "
+                                                  "changed during the scan")
     SPECIAL_FILE = "special-file", "FIFO, socket, device, NTFS system file: never opened"
     LOOP = "loop", "a directory already walked (bind mount, hard-link loop, Samba link)"
     PATH_TOO_LONG = "path-too-long", "deeper than 256 directories in a disk image"
@@ -47,10 +52,11 @@ class Status(Code):
     CONNECTION = "connection", "the SMB connection was lost for good before this file or directory was read"
     SOURCE_ERROR = "source-error", "a whole SOURCE could not be opened (also in scan.source_errors)"
     NO_RECORDS = "no-records", "a leaked file read completely, but no personal-records sheet found in it"
+    NAMES_ONLY = "names-only", "a leaked file holding only lists of names without addresses: nobody counted"
 
 
-# Codes a skipped entry can carry (the README's reason table): every status but ok and the person-count one.
-SKIP_REASONS = frozenset(Status) - {Status.OK, Status.NO_RECORDS}
+# Codes a skipped entry can carry (the README's reason table): every status but ok and the person-count ones.
+SKIP_REASONS = frozenset(Status) - {Status.OK, Status.NO_RECORDS, Status.NAMES_ONLY}
 
 # Skip reasons that cannot hide file content (FIFOs, sockets, devices; a directory walked already):
 # listed, but they do not make a rescan's verdict "not verified".
@@ -65,7 +71,9 @@ class Reason(Code):
                                     "owner file ~$NAME, or a recycle-bin file that held it")
     NAME_KEYWORD = "name-keyword", "a keyword in the file name (名簿, 住所録 ...): a lead, not a copy"
     KNOWN_HASH = "known-hash", "its MD5, SHA-1 or SHA-256 is one of --known-hashes"
-    PII = "pii", "a sheet holds person records (names with addresses)"
+    PII = "pii", "a sheet holds person records (names with addresses), business contacts included"
+    PII_NAMES = "pii-names", ("a sheet lists persons without addresses (name with phone, e-mail, birth date "
+                              "or an ID number): a lower-severity lead, never counted as persons")
     RECORD_OVERLAP = "record-overlap", "shares at least --min-overlap persons with the leak set"
 
 
@@ -78,8 +86,34 @@ COPY_REASONS = frozenset({Reason.NAME, Reason.NAME_VARIANT, Reason.KNOWN_HASH})
 COUNTED_REASONS = frozenset({Reason.NAME, Reason.KNOWN_HASH})
 
 # Hits that are, or hold, the leaked data: any of them left in a rescan blocks a clean verdict. A keyword
-# in a file name alone (名簿, 住所録) is a lead, not a copy: listed and classified, never blocking.
+# in a file name alone (名簿, 住所録) and a list of names without addresses are leads, not copies: listed
+# and classified, never blocking.
 LEAK_REASONS = COPY_REASONS | {Reason.PII, Reason.RECORD_OVERLAP}
+LEAD_REASONS = frozenset({Reason.NAME_KEYWORD, Reason.PII_NAMES})
+
+
+class SheetKind(Code):
+    """What a personal-data sheet holds (a sheet's ``kind`` in findings.json)."""
+
+    PERSONS = "persons", "private persons with names and addresses"
+    BUSINESS = "business", ("persons beside an organisation column (business contacts): personal data all the "
+                            "same, counted as persons and reported as their own class")
+    NAMES = "names", "persons without any address column: a lead, never counted as persons"
+
+
+# The role of the row's own person in findings.json (``roles``); other roles (applicant, recipient,
+# guardian ...) are named by signatures/pii_columns.toml.
+MAIN_ROLE = "person"
+
+
+class Rejection(Code):
+    """Why a row with a name and an address did not become a person (a sheet's ``rejected`` keys)."""
+
+    PLACEHOLDER = "placeholder", "a template's stand-in: DocFirst DocSecond, 44 Street Address, テスト, ○○"
+    NOT_A_NAME = "not-a-name", "the name cell holds no personal name (a number, an organisation, a blob)"
+    NOT_AN_ADDRESS = "not-an-address", ("the address holds no address (hex or base64 spilt from a CSV line "
+                                        "broken inside a field, an e-mail, a bare number)")
+    HEADER_REPEATED = "header-repeated", "the header row again (files joined one after another)"
 
 
 class DiffClass(Code):

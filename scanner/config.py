@@ -40,6 +40,7 @@ class ScanConfig:
     baseline: Path | None = None
     verify_images: bool = False
     workers: int = 0  # worker processes that examine files; 0 = one per core
+    overwrite: bool = False  # --out may hold an earlier finished output of the same case, replaced at the end
     command_line: list[str] = field(default_factory=list)
 
     def settings(self) -> dict[str, object]:

@@ -106,10 +106,13 @@ class ScanResult:
     prints: dict[int, FilePrints] = field(default_factory=dict)
     source_errors: list[dict[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # sections added by post-scan analyses
+    # trace artefacts read (scanner.traces.inspector.FoundArtefact), memory only until the traces analysis
+    traces: list[Any] = field(default_factory=list)
 
     def mark(self) -> ResultMark:
         """Where the result lists stand now (before one file is examined)."""
-        return ResultMark(len(self.hits), len(self.skipped), len(self.links), self.files_seen, self.bytes_read)
+        return ResultMark(len(self.hits), len(self.skipped), len(self.links), self.files_seen, self.bytes_read,
+                          len(self.traces))
 
 
 @dataclass
@@ -121,6 +124,7 @@ class ResultMark:
     links: int
     files_seen: int
     bytes_read: int
+    traces: int = 0
 
 
 class ResumeLog(Protocol):

@@ -360,6 +360,14 @@ def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
     if not fifo.exists() and hasattr(os, "mkfifo"):
         os.mkfifo(fifo)
 
+    # PC03's user profile: the list opened from a USB stick (E:), as Windows recorded it (leakscan's traces)
+    from .demo_traces import profile_artefacts
+
+    traces = {}
+    for rel, (data, when) in profile_artefacts(LEAKED_NAME).items():
+        _write(root / "PC03" / rel, data, when.timestamp())
+        traces[rel] = "PC03/" + rel
+
     member = f"{ARCHIVE} » {LEAKED_NAME}"
     # the leak set: the copies found by the leaked file's own name (reason `name`), with their rows
     leak_set = {identical[0]: "original", identical[2]: "original", member: "original",
@@ -382,7 +390,10 @@ def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
         # what the generator wrote into the leak set: records, distinct strings, persons, merges per rule
         "persons": _leak_set_truth([versions[v] for v in leak_set.values()], retypings),
         "retyped": {v: {i: kind for i, (kind, _p) in typed[v].items()} for v in typed},
-        "keyword_only": ["PC03/職員名簿.xlsx", "PC06/利用者名簿_旧.xls"],  # leads by keyword, not copies
+        # leads by keyword, not copies (PC03's Recent shortcut is named after the list, so it holds 名簿)
+        "keyword_only": ["PC03/職員名簿.xlsx", "PC06/利用者名簿_旧.xls",
+                         *(p for p in traces.values() if p.endswith(".lnk"))],
+        "trace_artefacts": sorted(traces.values()),  # PC03: shortcut, NTUSER.DAT, SYSTEM, setupapi.dev.log
         "cp932": ["PC06/利用者名簿_旧.xls"],
         "decoys": ["PC01/Documents/予算_2016.xlsx", "PC01/Documents/会議メモ.txt", "PC06/README.txt"],
         "links": ["PC01/shortcut_to_PC03"],

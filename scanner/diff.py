@@ -206,7 +206,14 @@ def compute_diff(base: dict[str, Any], new: dict[str, Any], *, base_sha256: str 
         "not_verified": not_verified,
         "source_errors": list((new.get("scan") or {}).get("source_errors") or []),
         "lingering": [e for e in entries if e["lingering"] and e["class"] != DiffClass.REMOVED],
+        "traces": _traces(base, new),
     }
+
+
+def _traces(base: dict[str, Any], new: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    from .traces.diff import diff_traces  # leads only: never part of the verdict
+
+    return diff_traces(base, new)
 
 
 def _skip_inner(s: dict[str, Any]) -> str:

@@ -13,7 +13,9 @@ leaves the process that read it.
 
 from __future__ import annotations
 
+import io
 import logging
+import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from .codes import Reason, Status
 from .contenttype import content_type, mismatch
 from .contracts import Inspection, Poison, ScanContext, run_inspector
 from .errors import ReadError
-from .fingerprint import hash_stream
+from .fingerprint import ReadResult, hash_stream
 from .isolation import mark
 from .models import Entry, FileHit, FileStat, Link, Skipped
 from .names import NameMatch
@@ -114,8 +116,7 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext) -> None:
     keep = config.max_inspect_bytes if wanted else 0
     mark(READING, config.parse_timeout + st.size / READ_RATE, entry.location)
     try:
-        with entry.open() as stream:
-            read = hash_stream(stream, keep_limit=keep, progress=_bytes_counter(ctx))
+        st, read = _read_steady(entry, st, keep, ctx)
     except ReadError as e:
         unreadable(entry, matches, st, e, result)
         return
@@ -165,6 +166,43 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext) -> None:
     for ins, found in zip(wanted, inspections, strict=False):
         if found.children:
             walk_items(found.children, ctx, entry, ins.name)
+
+
+def _read_steady(entry: Entry, st: FileStat, keep: int, ctx: ScanContext) -> tuple[FileStat, ReadResult]:
+    """Read and hash ``entry`` once; a file that changed while it was read (bytes read differ from the
+    size stat'ed, or its size or modified time moved between open and end of the read) is read once
+    more, and then is ``changed-during-read`` (with both sizes): its digests would mix two versions.
+    Archive members are exempt: their sizes come from the archive, and a mismatch there is damage."""
+    for attempt in (1, 2):
+        with entry.open() as stream:
+            before = _fstat(stream)
+            read = hash_stream(stream, keep_limit=keep, progress=_bytes_counter(ctx))
+            after = _fstat(stream)
+        changed = _change(st, read.digests.size, before, after)
+        if not changed or (entry.location.containers and entry.location.containers[-1].kind == "archive"):
+            return st, read
+        if attempt == 1:
+            st = entry.stat()
+    raise ReadError(Status.CHANGED_DURING_READ, changed)
+
+
+def _fstat(stream: Any) -> tuple[int, int] | None:
+    """(size, mtime in ns) of an open local file; None for streams without a descriptor (images, SMB)."""
+    try:
+        st = os.fstat(stream.fileno())
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _change(st: FileStat, n_read: int, before: tuple[int, int] | None, after: tuple[int, int] | None) -> str:
+    if before is not None and after is not None and before != after:
+        what = "size" if before[0] != after[0] else "modified time"
+        return (f"changed while it was read ({what}): {before[0]} bytes when opened, {after[0]} bytes after the "
+                f"read, {n_read} bytes read")
+    if n_read != st.size:
+        return f"changed while it was read: {st.size} bytes when listed, {n_read} bytes read"
+    return ""
 
 
 def _inspect(ins: Any, entry: Entry, data: bytes, ctype: str, ctx: ScanContext, poison: Poison | None) -> Inspection:

@@ -74,6 +74,9 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     persons, note = _merge_persons(docs, folders, id_maps)
     if persons is not None:
         merged["persons"] = persons
+    from .traces.analysis import merge_traces  # leads from every input, once each
+
+    merged.update(merge_traces(docs))
     merged["merge"] = {
         "inputs": inputs,
         "duplicate_hits_dropped": sum(len(d.get("files") or []) for d in docs) - len(files),

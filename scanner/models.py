@@ -189,11 +189,14 @@ class PersonRecord:
 
     ``fields`` maps a field kind to the row's text, split columns already joined (姓+名 -> name,
     住所1+住所2 -> address): name, reading, address, postcode, phone, birth, sex, mynumber, care_number ...
+    A row may hold several persons (an applicant and a recipient): one record each, the role named.
     """
 
     sheet: str
     row: int  # 1-based row number in the sheet
     fields: dict[str, str]
+    role: str = ""  # "" for the row's own person; applicant, recipient, guardian, emergency_contact ...
+    kind: str = "persons"  # persons, or business (a business contact: a person beside an organisation)
 
 
 class Tokens(NamedTuple):
@@ -218,6 +221,8 @@ class RowPrint:
     clear: tuple[str, str] | None  # first spelling in clear, only when the scan runs with --unmask
     token_set: Tokens
     reading_set: frozenset[bytes]
+    role: str = ""  # PersonRecord.role: "" for the row's own person, applicant, guardian ...
+    kind: str = "persons"  # PersonRecord.kind: persons, or business (a business contact)
     file: int = 0  # index in the person analysis' file list (set there)
 
     @property

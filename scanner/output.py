@@ -1,13 +1,24 @@
-"""The output folder: created 0700, every file 0600, and a sha256sum-compatible manifest.
+"""The output folder: created 0700, every file 0600, a sha256sum-compatible manifest, and the rules that
+keep earlier evidence (and other people's files) safe.
 
-The scanner must not become the next leak, so nothing here relies on the umask.
+Nothing here relies on the umask. An output folder holds leakscan's own files only: a folder that holds
+anything else is refused, an earlier output of the same case is replaced only with ``--overwrite`` (and
+only once the new outputs are complete), two runs never write into one folder at once (a lock file), and
+every file is written through a fresh O_EXCL|O_NOFOLLOW temporary file, so a link planted in the folder
+cannot redirect a write. The manifest lists leakscan's own outputs only, read in chunks.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import re
+import secrets
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +26,43 @@ from .codes import VerifyStatus
 from .errors import UsageError
 
 MANIFEST = "manifest.sha256"
+LOCK = ".leakscan.lock"
+CHUNK = 1 << 20
+# Every file leakscan writes into an output folder (tests keep this in step with each module's constant).
+# A folder holding only these is leakscan's; the manifest lists the ones present (journals excepted).
+OUTPUTS = frozenset({"findings.json", "report.html", "case.key", "scan-state.sqlite", "diff.json",
+                     "remediation.html"})
+# Working files: a rerun's state until it completes, SQLite's journals, write_private's temporary files.
+PENDING_STATE = "scan-state.next.sqlite"
+_WORKING = re.compile(r"^(?:scan-state(?:\.next)?\.sqlite-journal|scan-state\.next\.sqlite|\..+\.[0-9a-f]{12}\.tmp)$")
+# what makes a folder a *finished* output (of a scan or merge; of a diff)
+_FINISHED = ((("findings.json", MANIFEST)), (("diff.json", MANIFEST)))
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC
+_held: set[str] = set()  # output folders this process holds the lock of (the lock is re-entrant)
+
+
+def is_leakscan_file(name: str) -> bool:
+    """A name leakscan itself writes into an output folder (outputs, manifest, lock, working files)."""
+    return name in OUTPUTS or name in (MANIFEST, LOCK) or bool(_WORKING.match(name))
+
+
+def is_working_file(name: str) -> bool:
+    return name == LOCK or bool(_WORKING.match(name))
+
+
+# -- creating the folder ----------------------------------------------------------------------------------
 
 def prepare_out(out: Path) -> Path:
-    """Create --out (0700) or check it is a writable folder; a problem is a UsageError."""
+    """Create --out (0700) or check it is a writable folder; a problem is a UsageError.
+
+    An existing folder is used as it is: never chmod'ed (it may be someone else's)."""
     try:
         _mkdirs_private(out)
         if not out.is_dir():
             raise UsageError(f"--out {out}: exists and is not a folder")
-        os.chmod(out, 0o700)
     except FileExistsError as e:
         raise UsageError(f"--out {out}: exists and is not a folder") from e
     except OSError as e:
@@ -50,56 +89,306 @@ def _mkdirs_private(out: Path) -> None:
         os.chmod(p, 0o700)  # the umask may have taken bits from 0700 too
 
 
+def refuse_overlap(out: Path, folders: list[tuple[str, str]]) -> None:
+    """--out must neither be inside one of ``folders`` (label, path) nor contain one: a source, or a scan
+    being merged or diffed, stays untouched (a manifest over it would read every file whole)."""
+    mine = os.path.realpath(out)
+    for label, text in folders:
+        other = os.path.realpath(text)
+        if mine == other or _within(mine, other):
+            raise UsageError(f"--out {out} is inside the {label} {text}: evidence must stay untouched")
+        if _within(other, mine):
+            raise UsageError(f"--out {out} contains the {label} {text}: evidence must stay untouched; "
+                             "choose an output folder outside it")
+
+
+def _within(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+# -- whose folder is it? -----------------------------------------------------------------------------------
+
+def claim_out(out: Path, case_id: str, overwrite: bool) -> bool:
+    """May this run write into ``out``? True when it replaces an earlier finished output (--overwrite).
+
+    Allowed: a missing or empty folder, or one holding only a ``case.key`` copied in to share the key.
+    A folder holding anything that is not leakscan's, or an unfinished scan, is refused; so is a finished
+    output of another case; one of the same case needs --overwrite.
+    """
+    try:
+        names = os.listdir(out)
+    except FileNotFoundError:
+        return False
+    except NotADirectoryError as e:
+        raise UsageError(f"--out {out}: exists and is not a folder") from e
+    except OSError as e:
+        raise UsageError(f"--out {out}: cannot list it ({e.strerror or e})") from e
+    _refuse_if_busy(out)
+    present = [n for n in names if not is_working_file(n)]
+    foreign = [n for n in present if not is_leakscan_file(n) or not _regular(out / n)]
+    if foreign:
+        raise UsageError(f"--out {out} already holds {len(foreign)} file(s) or folder(s) that leakscan did not "
+                         "write (or links): choose a new or empty output folder (nothing was written there)")
+    if set(present) <= {"case.key"}:
+        return False
+    finished = next((f for f in _FINISHED if all(n in present for n in f)), None)
+    if finished is None:
+        hint = f"; continue it with: leakscan scan --resume {out}" if "scan-state.sqlite" in present else ""
+        raise UsageError(f"--out {out} holds an unfinished leakscan output{hint} (or choose a new folder)")
+    earlier = _case_of(out / finished[0])
+    if earlier is None:
+        raise UsageError(f"--out {out}: its {finished[0]} is not readable leakscan output; choose a new folder")
+    if earlier != case_id:
+        raise UsageError(f"--out {out} holds the outputs of another case ({earlier or 'no case id'!r}, not "
+                         f"{case_id or 'no case id'!r}): choose a new folder")
+    if not overwrite:
+        raise UsageError(f"--out {out} holds an earlier output of this case: add --overwrite to replace it "
+                         "(the earlier files stay until the new ones are complete), or choose a new folder")
+    return True
+
+
+def _refuse_if_busy(out: Path) -> None:
+    """Another run holds the folder's lock: say so (before anything else about its contents)."""
+    import fcntl
+
+    if os.path.realpath(out) in _held:
+        return
+    try:
+        fd = os.open(out / LOCK, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW | _CLOEXEC)
+    except OSError:
+        return  # no lock file (or not one of ours: the contents check says so)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError as e:
+        raise UsageError(f"--out {out} is in use by another leakscan run; wait for it to finish or choose "
+                         "another folder") from e
+    finally:
+        os.close(fd)
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _case_of(path: Path) -> str | None:
+    """The case id an output file belongs to (findings.json: case.id; diff.json: the rescan's), or None."""
+    try:
+        doc = json.loads(read_nofollow(path, limit=1 << 30))
+    except (OSError, ValueError, UsageError):
+        return None
+    if not isinstance(doc, dict):
+        return None
+    case = doc.get("case") if "case" in doc else (doc.get("rescan") or {}).get("case")
+    return str((case or {}).get("id") or "") if isinstance(case, dict) else None
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold ``OUT/.leakscan.lock`` (flock) while writing: a second run into the same folder is refused.
+
+    The lock goes with the process (a killed scan leaves no stale lock); the empty file stays.
+    Re-entrant within one process, so a command may lock around steps that lock again."""
+    import fcntl
+
+    key = os.path.realpath(out)
+    if key in _held:
+        yield
+        return
+    try:
+        fd = os.open(out / LOCK, os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | _NOFOLLOW | _CLOEXEC, 0o600)
+    except OSError as e:
+        raise UsageError(f"--out {out}: cannot create its lock file {LOCK} ({e.strerror or e})") from e
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UsageError(f"--out {out}: {LOCK} is not a regular file")
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            raise UsageError(f"--out {out} is in use by another leakscan run; wait for it to finish or choose "
+                             "another folder") from e
+        _held.add(key)
+        try:
+            yield
+        finally:
+            _held.discard(key)
+    finally:
+        os.close(fd)
+
+
+# -- writing and reading files ------------------------------------------------------------------------------
+
 def write_private(path: Path, data: bytes | str) -> Path:
-    """Write a file readable by its owner only (0600), replacing any earlier one."""
+    """Write a file readable by its owner only (0600), replacing any earlier one atomically.
+
+    The bytes go to a fresh temporary name opened O_CREAT|O_EXCL|O_NOFOLLOW beside the target (a link
+    planted under any name cannot redirect them), then are renamed over the target (a link there is
+    replaced, not followed). The earlier file stays whole until the new one is complete."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
+    dfd = os.open(path.parent, _DIR)
     try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, path)
+        fd, tmp = _fresh(dfd, path.name)
+        try:
+            os.fchmod(fd, 0o600)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            os.unlink(tmp, dir_fd=dfd)
+            raise
+        os.close(fd)
+        os.replace(tmp, path.name, src_dir_fd=dfd, dst_dir_fd=dfd)
+    finally:
+        os.close(dfd)
     return path
+
+
+def _fresh(dfd: int, name: str) -> tuple[int, str]:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
+    for _ in range(100):
+        tmp = f".{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o600, dir_fd=dfd), tmp
+        except FileExistsError:
+            continue
+    raise OSError(errno.EEXIST, "no free temporary name", name)
 
 
 def write_json(path: Path, obj: Any) -> Path:
     return write_private(path, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
 
 
+def read_nofollow(path: Path, limit: int) -> bytes:
+    """A small file leakscan wrote, never through a link; over ``limit`` bytes is a UsageError."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW | _CLOEXEC)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UsageError(f"{path}: not a regular file")
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise UsageError(f"{path}: larger than {limit} bytes; not a leakscan output")
+    return data
+
+
+def _sha256_fd(fd: int) -> str:
+    h = hashlib.sha256()
+    while chunk := os.read(fd, CHUNK):
+        h.update(chunk)
+    return h.hexdigest()
+
+
+# -- the manifest -------------------------------------------------------------------------------------------
+
 def write_manifest(out: Path) -> Path:
-    """``manifest.sha256`` over every other regular file in --out (recursively), sha256sum format."""
+    """``manifest.sha256`` over leakscan's own outputs in --out (sha256sum format), each read in chunks
+    and never through a link; any other file there is not ours to vouch for (and is never read)."""
     lines = []
-    for p in sorted(out.rglob("*")):
-        if not p.is_file() or p.name == MANIFEST or p.name.startswith("."):
-            continue
-        digest = hashlib.sha256(p.read_bytes()).hexdigest()
-        rel = p.relative_to(out).as_posix()
-        lines.append(f"{digest}  {rel}\n")
+    dfd = os.open(out, _DIR)
+    try:
+        for name in sorted(os.listdir(dfd)):
+            if name not in OUTPUTS:
+                continue
+            try:
+                fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW | _CLOEXEC, dir_fd=dfd)
+            except OSError:
+                continue  # a link or a special file under our name: not an output, so not vouched for
+            try:
+                if stat.S_ISREG(os.fstat(fd).st_mode):
+                    lines.append(f"{_sha256_fd(fd)}  {name}\n")
+            finally:
+                os.close(fd)
+    finally:
+        os.close(dfd)
     return write_private(out / MANIFEST, "".join(lines))
 
 
+_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
+MANIFEST_LIMIT = 16 << 20
+
+
 def check_manifest(out: Path) -> list[tuple[str, str]]:
-    """Re-check the manifest like ``sha256sum -c``: return (file, problem) for every mismatch."""
-    problems: list[tuple[str, str]] = []
-    manifest = out / MANIFEST
-    if not manifest.is_file():
+    """Re-check the manifest like ``sha256sum -c``: (file, problem) for every mismatch.
+
+    Only names inside the folder are followed: no absolute path, no '..', no link anywhere on the way
+    (each part opened O_NOFOLLOW under the folder's descriptor); files are read in chunks."""
+    try:
+        text = read_nofollow(out / MANIFEST, MANIFEST_LIMIT).decode("utf-8")
+    except FileNotFoundError:
         return [(MANIFEST, VerifyStatus.MISSING)]
-    listed = set()
-    for line in manifest.read_text(encoding="utf-8").splitlines():
+    except (OSError, UnicodeDecodeError, UsageError):
+        return [(MANIFEST, "not a readable manifest (a link, not UTF-8, or too large)")]
+    problems: list[tuple[str, str]] = []
+    for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        digest, _, rel = line.partition("  ")
-        listed.add(rel)
-        p = out / rel
-        if not p.is_file():
-            problems.append((rel, VerifyStatus.MISSING))
-        elif hashlib.sha256(p.read_bytes()).hexdigest() != digest:
-            problems.append((rel, VerifyStatus.CHANGED))
+        m = _LINE.match(line)
+        if m is None:
+            problems.append((f"{MANIFEST} line {n}", "not a manifest line"))
+            continue
+        digest, rel = m.group(1).lower(), m.group(2)
+        problems += [(rel, p) for p in [_check_listed(out, rel, digest)] if p]
     return problems
+
+
+def listed_names(out: Path) -> set[str]:
+    """The names the manifest lists (whatever they are)."""
+    try:
+        text = read_nofollow(out / MANIFEST, MANIFEST_LIMIT).decode("utf-8", "replace")
+    except (OSError, UsageError):
+        return set()
+    return {m.group(2) for line in text.splitlines() if (m := _LINE.match(line))}
+
+
+def _check_listed(out: Path, rel: str, digest: str) -> str:
+    parts = rel.split("/")
+    if rel.startswith("/") or "\0" in rel or any(p in ("", ".", "..") for p in parts):
+        return "outside the output folder: not followed"
+    fds = [os.open(out, _DIR)]
+    try:
+        for part in parts[:-1]:
+            fds.append(os.open(part, _DIR | _NOFOLLOW, dir_fd=fds[-1]))
+        fd = os.open(parts[-1], os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW | _CLOEXEC, dir_fd=fds[-1])
+    except FileNotFoundError:
+        return VerifyStatus.MISSING
+    except OSError as e:
+        if e.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+            return "a symbolic link: not followed"
+        return f"unreadable ({e.strerror or e})"
+    finally:
+        for d in fds:
+            os.close(d)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return "not a regular file"
+        return "" if _sha256_fd(fd) == digest else VerifyStatus.CHANGED
+    finally:
+        os.close(fd)
+
+
+def unlisted_files(out: Path) -> list[str]:
+    """Every entry under ``out`` (links and folders included, never followed) that the manifest does not
+    list, leakscan's lock and working files excepted: something added to the evidence folder."""
+    listed = listed_names(out)
+    found: list[str] = []
+
+    def walk(folder: Path, prefix: str) -> None:
+        with os.scandir(folder) as it:
+            for e in sorted(it, key=lambda e: e.name):
+                rel = prefix + e.name
+                if e.is_dir(follow_symlinks=False):
+                    walk(Path(e.path), rel + "/")
+                elif rel not in listed and rel != MANIFEST and not (not prefix and is_working_file(e.name)):
+                    found.append(rel)
+
+    walk(out, "")
+    return found
+
+
+def working_files(out: Path) -> list[str]:
+    """Leakscan's own working files in ``out`` (an unfinished rerun's state, temporary files)."""
+    return sorted(n for n in os.listdir(out) if is_working_file(n) and n != LOCK)

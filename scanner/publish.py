@@ -11,6 +11,7 @@ from .output import write_json, write_manifest, write_private
 from .store import FINDINGS
 
 REPORT = "report.html"
+CLEAR_KEYS = frozenset({"examples_clear", "name_clear"})  # --unmask values for the report only
 
 
 def without_clear_values(doc: dict[str, Any]) -> dict[str, Any]:
@@ -19,21 +20,31 @@ def without_clear_values(doc: dict[str, Any]) -> dict[str, Any]:
     persons = doc.get("persons") or {}
     if "review_clear" in persons or "probable_clear" in persons:  # person pairs shown clear (--unmask)
         doc = {**doc, "persons": {k: v for k, v in persons.items() if not k.endswith("_clear")}}
-    if not any("examples_clear" in s for f in files for s in (f.get("pii") or {}).get("sheets", [])):
+    parts = ("sheets", "leads")  # person sheets and name-only leads both carry examples
+    if not any(CLEAR_KEYS & s.keys() for f in files for p in parts for s in (f.get("pii") or {}).get(p, [])):
         return doc
     clean = dict(doc)
     clean["files"] = []
     for f in files:
         if f.get("pii"):
-            sheets = [{k: v for k, v in s.items() if k != "examples_clear"} for s in f["pii"].get("sheets", [])]
-            f = {**f, "pii": {**f["pii"], "sheets": sheets}}
+            pii = dict(f["pii"])
+            for p in parts:
+                if p in pii:
+                    pii[p] = [{k: v for k, v in s.items() if k not in CLEAR_KEYS} for s in pii[p]]
+            f = {**f, "pii": pii}
         clean["files"].append(f)
     return clean
 
 
-def publish_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
-    """Write findings.json and report.html (0600) and refresh the manifest; return the paths."""
+def write_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
+    """Write findings.json and report.html (0600, each replacing an earlier one only once complete)."""
     paths = {"findings": write_json(out / FINDINGS, without_clear_values(doc))}
     paths["report"] = write_private(out / REPORT, render_report(doc, lang))
+    return paths
+
+
+def publish_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
+    """Write findings.json and report.html (0600) and refresh the manifest; return the paths."""
+    paths = write_findings(doc, out, lang)
     paths["manifest"] = write_manifest(out)
     return paths

@@ -22,6 +22,8 @@ from .inspectors.archive import ArchiveInspector
 from .inspectors.recyclebin import RecycleBinInspector
 from .inspectors.spreadsheet import SpreadsheetInspector
 from .persons.analysis import PersonCount
+from .traces.analysis import TraceAnalysis
+from .traces.inspector import DeviceLogInspector, TraceInspector
 
 
 class RegistryError(LeakscanError):
@@ -70,10 +72,13 @@ INSPECTORS: Registry[InspectorClass] = Registry("inspector", [
     SpreadsheetInspector,
     ArchiveInspector,
     RecycleBinInspector,
+    TraceInspector,
+    DeviceLogInspector,
 ])
 
 ANALYSES: Registry[Analysis] = Registry("analysis", [
     PersonCount(),
+    TraceAnalysis(),  # after the persons: record-overlap files are known then
 ])
 
 

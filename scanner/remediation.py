@@ -36,16 +36,23 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def publish_diff(diff: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
-    """Write diff.json and remediation.html (0600) into ``out`` and refresh its manifest."""
+def write_diff(diff: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
+    """Write diff.json and remediation.html (0600, each replacing an earlier one only once complete)."""
     paths = {"diff": write_json(out / DIFF_JSON, diff)}
     paths["remediation"] = write_private(out / REMEDIATION, render("remediation.html.j2", diff, lang))
+    return paths
+
+
+def publish_diff(diff: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
+    """Write diff.json and remediation.html (0600) into ``out`` and refresh its manifest."""
+    paths = write_diff(diff, out, lang)
     paths["manifest"] = write_manifest(out)
     return paths
 
 
 def remove_stale(out: Path) -> None:
-    """Remove an earlier diff from ``out`` (before a scan without --baseline writes new findings there)."""
+    """Remove an earlier diff from ``out`` once a rerun without --baseline has written new findings there
+    (it compared the earlier findings, not these)."""
     for name in (DIFF_JSON, REMEDIATION):
         (out / name).unlink(missing_ok=True)
 

@@ -1,7 +1,7 @@
 """Scan state in SQLite (``scan-state.sqlite`` in --out, 0600), so a killed scan can be resumed.
 
-As the scan goes, each examined file's outcome (its hits and skips as JSON, keyed by the location's
-identity key) is written in batches, together with the configuration. ``scan --resume OUT`` walks
+As the scan goes, each examined file's outcome (its hits and skips as JSON, keyed by a salted hash of
+the location's identity key, so a file without a hit leaves no path behind) is written in batches, together with the configuration. ``scan --resume OUT`` walks
 again (name checks are cheap) but replays recorded files instead of re-reading and re-hashing them,
 so the final findings equal those of an uninterrupted scan. Files whose person records the post-scan
 analyses need are not recorded: those records never leave memory in clear, so such files are read
@@ -12,8 +12,10 @@ see them again to pair them with their ``$R`` file.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
+import secrets
 import sqlite3
 import time
 from pathlib import Path
@@ -24,10 +26,11 @@ from .config import ScanConfig
 from .contracts import ResultMark, ScanResult
 from .errors import UsageError
 from .models import Digests, FileHit, FileStat, Hop, Link, Location, Skipped
+from .output import PENDING_STATE
 from .timeutil import now_utc
 
 STATE_FILE = "scan-state.sqlite"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: files keyed by a salted hash of their location key, not the path itself
 BATCH_FILES = 256
 BATCH_SECONDS = 1.0
 # Test hook only: seconds to sleep after each recorded file, so a test can kill a scan mid-way.
@@ -90,27 +93,46 @@ class ScanState:
         self._delay = float(os.environ.get(TEST_HOOK_DELAY_ENV) or 0)
         self.started = ""  # when the scan first began (kept across resumes)
         self.resumed: list[str] = []  # when it was resumed
+        self._salt = b""
+
+    def _row_key(self, key: str) -> str:
+        """Files examined without a hit leave no path in the state: a client's name used as a file name is
+        personal data, and the state needs only to recognise the file again (salted SHA-256)."""
+        return hashlib.sha256(self._salt + key.encode("utf-8", "surrogatepass")).hexdigest()
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
-    def create(cls, out: Path, config: ScanConfig, started: str) -> ScanState:
-        """A fresh state for a new scan (an earlier state in the same --out is replaced)."""
-        path = out / STATE_FILE
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600))
+    def create(cls, out: Path, config: ScanConfig, started: str, rerun: bool = False) -> ScanState:
+        """A fresh state for a new scan. A rerun into a finished output folder (--overwrite) keeps the
+        earlier state untouched under its name and writes ``scan-state.next.sqlite`` until it completes
+        (:meth:`commit`), so a failed rerun leaves the earlier outputs as they were."""
+        path = out / (PENDING_STATE if rerun else STATE_FILE)
+        # an abandoned rerun's state, or a journal left without its database (our own working files, never
+        # evidence), would be taken for this state's: started again
+        for suffix in ("", "-journal", "-wal", "-shm") if rerun else ("-journal", "-wal", "-shm"):
+            if rerun or not path.exists():
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                             | getattr(os, "O_CLOEXEC", 0), 0o600))
+        except FileExistsError as e:
+            raise UsageError(f"--out {out}: already holds {path.name} (an earlier scan); choose a new folder") from e
         state = cls(path, resuming=False)
         cfg = {k: (str(v) if isinstance(v, Path) else v) for k, v in dataclasses.asdict(config).items()}
-        state._set_meta(version=STATE_VERSION, config=cfg, started=started, status="running", resumed=[])
+        state._salt = secrets.token_bytes(16)
+        state._set_meta(version=STATE_VERSION, config=cfg, started=started, status="running", resumed=[],
+                        salt=state._salt.hex())
         state.started = started
         return state
 
     @classmethod
     def resume(cls, out: Path) -> ScanState:
-        path = out / STATE_FILE
+        pending = (out / PENDING_STATE).is_file()  # an interrupted rerun: its outputs replace the earlier ones
+        path = out / (PENDING_STATE if pending else STATE_FILE)
         if not path.is_file():
             raise UsageError(f"--resume {out}: no {STATE_FILE} in that folder (nothing to resume)")
-        os.chmod(path, 0o600)
+        if path.is_symlink():
+            raise UsageError(f"--resume {out}: {path.name} is a symbolic link, not a scan state")
         try:
             state = cls(path, resuming=True)
             meta = state._meta()
@@ -118,11 +140,32 @@ class ScanState:
             raise UsageError(f"--resume {out}: {STATE_FILE} is not a readable scan state ({e})") from e
         if meta.get("version") != STATE_VERSION or "config" not in meta:
             raise UsageError(f"--resume {out}: {STATE_FILE} was written by another version")
-        if meta.get("status") == "finished" and (out / "findings.json").is_file():  # replaying would rewrite a finished scan's evidence with today's walk
-            raise UsageError(f"--resume {out}: that scan finished; nothing to resume (to scan again, use a new --out)")
+        published = (out / "findings.json").is_file() and (out / "manifest.sha256").is_file()
+        if not pending and meta.get("status") == "finished" and published:  # replaying would rewrite a finished scan's evidence with today's walk
+            raise UsageError(f"--resume {out}: that scan finished; nothing to resume (to scan again, use a new --out "
+                             "or --overwrite)")
+        state._salt = bytes.fromhex(meta.get("salt", ""))
         state.started, state.resumed = meta.get("started", ""), [*meta.get("resumed", []), now_utc()]
         state._set_meta(status="running", resumed=state.resumed)
         return state
+
+    @property
+    def rerun(self) -> bool:
+        """Whether this state belongs to a rerun that replaces earlier outputs when it completes."""
+        return self.path.name == PENDING_STATE
+
+    def commit(self) -> None:
+        """A completed rerun's state takes the place of the earlier one (call after :meth:`close`)."""
+        if self.rerun:
+            final = self.path.with_name(STATE_FILE)
+            os.replace(self.path, final)
+            self.path = final
+
+    def discard(self) -> None:
+        """Drop a rerun's own state (the rerun wrote nothing worth keeping); the earlier one stays."""
+        if self.rerun:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def config(self, out: Path) -> ScanConfig:
         """The configuration the interrupted scan was started with (its --out is this folder)."""
@@ -139,7 +182,7 @@ class ScanState:
         """Append a recorded file's outcome to ``result``; False when it was not recorded."""
         if not self.resuming:
             return False
-        row = self._db.execute("SELECT outcome FROM done WHERE key = ?", (key,)).fetchone()
+        row = self._db.execute("SELECT outcome FROM done WHERE key = ?", (self._row_key(key),)).fetchone()
         if row is None:
             return False
         o = json.loads(row[0])
@@ -160,6 +203,8 @@ class ScanState:
             return  # person fingerprints are not written to the state: this file is read again on resume
         if any(h.annotations for h in hits):
             return  # an inspector remembered something across files ($I -> $R): read again on resume
+        if len(result.traces) != m.traces:
+            return  # trace artefacts stay in memory until the analysis: read again on resume
         outcome = {
             "hits": [[_loc_json(h.location), h.to_json()] for h in hits],
             "skipped": [[_loc_json(s.location), s.reason, s.detail] for s in result.skipped[m.skipped:]],
@@ -167,7 +212,7 @@ class ScanState:
             "files_seen": result.files_seen - m.files_seen,
             "bytes_read": n_bytes,
         }
-        self._pending.append((key, json.dumps(outcome, ensure_ascii=False)))
+        self._pending.append((self._row_key(key), json.dumps(outcome, ensure_ascii=False)))
         if len(self._pending) >= BATCH_FILES or time.monotonic() - self._last_flush > BATCH_SECONDS:
             self.flush()
         if self._delay:

@@ -32,7 +32,8 @@ LIBRARIES: dict[str, str] = {
     "python-calamine": "python_calamine", "tqdm": "tqdm", "Jinja2": "jinja2", "charset-normalizer": "charset_normalizer",
     "msoffcrypto-tool": "msoffcrypto", "pytsk3": "pytsk3", "libewf-python": "pyewf", "dfvfs": "dfvfs",
     "smbprotocol": "smbprotocol", "py7zr": "py7zr", "pyxlsb": "pyxlsb", "olefile": "olefile", "jaconv": "jaconv",
-    "Faker": "faker", "MarkupSafe": "markupsafe",
+    "Faker": "faker", "MarkupSafe": "markupsafe", "liblnk-python": "pylnk", "libolecf-python": "pyolecf",
+    "libregf-python": "pyregf", "libfwsi-python": "pyfwsi",
 }
 
 

@@ -21,24 +21,20 @@ from .errors import LeakscanError, ReadError
 from .fingerprint import hash_stream
 from .inspectors.archive import ArchiveInspector
 from .names import NameRules
-from .output import MANIFEST, check_manifest
+from .output import MANIFEST, check_manifest, unlisted_files
 from .pipeline import walk
 from .sources import open_source
-from .sources.local import open_file
+from .sources.local import open_file, open_under
 
 MATCH = VerifyStatus.MATCH
 
 
 def check_outputs(out: Path) -> list[dict[str, str]]:
-    """Every output file that is missing, changed or not listed in manifest.sha256."""
+    """Every output file that is missing, changed or not listed in manifest.sha256 (nothing is followed
+    out of the folder, and an unlisted file is named, never read)."""
     problems = [{"file": f, "problem": p} for f, p in check_manifest(out)]
-    manifest = out / MANIFEST
-    if manifest.is_file():
-        listed = {line.partition("  ")[2] for line in manifest.read_text(encoding="utf-8").splitlines() if line}
-        for p in sorted(out.rglob("*")):
-            rel = p.relative_to(out).as_posix()
-            if p.is_file() and p.name != MANIFEST and not p.name.startswith(".") and rel not in listed:
-                problems.append({"file": rel, "problem": "not listed in the manifest"})
+    if (out / MANIFEST).is_file():
+        problems += [{"file": rel, "problem": "not listed in the manifest"} for rel in unlisted_files(out)]
     return problems
 
 
@@ -48,15 +44,17 @@ def _is_local(f: dict[str, Any]) -> bool:
 
 
 def _hash_local(f: dict[str, Any]) -> tuple[str, str | None, str]:
-    """Open a local hit read-only (O_NOATIME, no symlink following) by its raw path and hash it."""
+    """Open a local hit read-only (O_NOATIME, no symlink followed below its source) by its raw path and
+    hash it: a folder swapped for a link since the scan cannot make another copy pass for the hit."""
     raw = bytes.fromhex(f["raw_path_hex"]) if f.get("raw_path_hex") else os.fsencode(f["inner_path"])
+    root = os.fsencode(os.path.abspath(f.get("source") or "/")).rstrip(b"/")
     try:
-        stream = open_file(raw)
+        stream = open_under(root, raw[len(root) + 1:]) if raw.startswith(root + b"/") else open_file(raw)
     except ReadError as e:
         if e.reason == Status.VANISHED:
             return VerifyStatus.MISSING, None, "no file at this path any more"
         if e.reason == Status.SPECIAL_FILE:
-            return VerifyStatus.CHANGED, None, "no longer a regular file"
+            return VerifyStatus.CHANGED, None, e.detail or "no longer a regular file"
         return VerifyStatus.UNREADABLE, None, e.detail
     with stream:
         sha = hash_stream(stream).digests.sha256

@@ -22,7 +22,7 @@ from scanner.codes import (
 )
 
 FAMILIES = [codes.Status, codes.Reason, codes.DiffClass, codes.Verdict, codes.VerdictReason, codes.Lingering,
-            codes.VerifyStatus]
+            codes.VerifyStatus, codes.SheetKind, codes.Rejection]
 # Families whose values must never be written as bare strings in the code. "name" and "pii" are also the
 # names of findings.json fields (f["name"], f.get("pii")), so they are left to the review.
 GUARDED = [codes.Status, codes.Reason, codes.DiffClass, codes.Verdict, codes.VerdictReason, codes.VerifyStatus]
@@ -49,8 +49,10 @@ def test_codes_are_their_strings_in_json_and_in_comparisons() -> None:
 def test_named_sets_say_one_thing_each() -> None:
     assert COUNTED_REASONS < COPY_REASONS < LEAK_REASONS  # counted persons are copies; copies are leaks
     assert Reason.NAME_KEYWORD not in LEAK_REASONS  # a keyword in a name is a lead, never a copy
-    assert LEAK_REASONS == set(Reason) - {Reason.NAME_KEYWORD}
+    assert LEAK_REASONS == set(Reason) - codes.LEAD_REASONS  # a lead (a keyword, names without addresses) never blocks
+    assert Reason.PII_NAMES not in LEAK_REASONS
     assert Status.OK not in SKIP_REASONS and Status.NO_RECORDS not in SKIP_REASONS
+    assert Status.NAMES_ONLY not in SKIP_REASONS
     assert NO_CONTENT_SKIPS < SKIP_REASONS
     assert set(codes.CLASSES) == set(codes.DiffClass) and codes.DiffClass.REMOVED not in codes.BLOCKING
 

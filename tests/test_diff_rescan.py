@@ -34,6 +34,7 @@ from remediation_data import (
 )
 
 from scanner.demo import LEAKED_NAME
+from scanner.demo_traces import RECENT
 
 NAME = ["--name", LEAKED_NAME, "--quiet"]
 
@@ -57,6 +58,9 @@ def phases(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return runs
 
 
+RECENT_LNK = f"PC03/{RECENT}/{LEAKED_NAME.rsplit('.', 1)[0]}.lnk"  # the demo's shortcut: a keyword lead (名簿)
+
+
 def test_baseline_scan_found_the_copies(phases: dict):
     assert phases["base_run"].returncode == 1, phases["base_run"].stderr
     paths = {f["path"] for f in load(phases["base"])["files"]}
@@ -71,7 +75,7 @@ def test_every_change_is_classified(phases: dict):
     assert diff["schema"] == "leakscan/diff@1"
     assert rel_paths(e, "removed", src) == sorted([*DELETED, MOVED_FROM])
     assert rel_paths(e, "remaining", src) == sorted([KEPT, UNCHANGED_CSV, "PC03/職員名簿.xlsx",
-                                                     "PC06/利用者名簿_旧.xls"])
+                                                     "PC06/利用者名簿_旧.xls", RECENT_LNK])
     assert rel_paths(e, "changed", src) == [MODIFIED]
     assert rel_paths(e, "unverified", src) == [UNREADABLE]
     assert rel_paths(e, "relocated", src) == sorted([MOVED_TO, SAMBA_RECYCLE, f"{ARCHIVE} » {LEAKED_NAME}",

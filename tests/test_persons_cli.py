@@ -118,7 +118,8 @@ def test_rescan_into_same_folder_reuses_the_case_key(case):
     key = (out / "case.key").read_text()
     assert stat.S_IMODE(os.stat(out / "case.key").st_mode) == 0o600
     proc = run_leakscan("scan", str(w.share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(out),
-                        "--known-hashes", str(w.known_hashes), "--reference", str(w.reference), "--quiet")
+                        "--known-hashes", str(w.known_hashes), "--reference", str(w.reference), "--quiet",
+                        "--overwrite")  # a rerun into a used folder replaces it
     assert proc.returncode == 1, proc.stderr
     again = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert (out / "case.key").read_text() == key
@@ -134,15 +135,18 @@ def test_export_notification_list(case, tmp_path):
     assert "warning: #" not in proc.stderr  # every leak-set file was read again, fingerprints agree
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     ws = load_workbook(target)["本人一覧"]
+    head = [c.value for c in ws[1]]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
+    times, check, roles = head.index("件数"), head.index("要確認"), head.index("役割")
     truth = pd.expected(sc)
     assert len(rows) == truth["unique"] == doc["persons"]["unique"]
     leak = [r for f in sc.files if f.role in ("leak", "copy", "reference") for r in f.rows]
     names = {r[1] for r in rows}
     base_names = {pd._base(p).name for p in sc.people if p.pid in truth["leak_people"]}
     assert base_names <= names | {r.name for r in leak}
-    assert sum(r[5] for r in rows) == truth["records"]  # every record lands with one person
-    assert sum(1 for r in rows if r[8]) == 2 * truth["probable_total"]
+    assert sum(r[times] for r in rows) == truth["records"]  # every record lands with one person
+    assert sum(1 for r in rows if r[check]) == 2 * truth["probable_total"]
+    assert {r[roles] for r in rows} == {"本人"}  # a client list: no other roles
 
 
 def test_export_refuses_changed_evidence(case, tmp_path):

@@ -15,7 +15,7 @@ def test_same_scan_twice_gives_identical_findings_except_times(tmp_path: Path):
     src = share(tmp_path)
     out = tmp_path / "out"
     args = ["scan", str(src), "--name", LEAKED_NAME, "--out", str(out), "--quiet", "--case-id", "2026-001",
-            "--examiner", "調査 太郎", "--note", "再現性の確認"]
+            "--examiner", "調査 太郎", "--note", "再現性の確認", "--overwrite"]  # the second run replaces the first
     assert run_leakscan(*args).returncode == 1
     first = load(out)
     assert run_leakscan(*args).returncode == 1
@@ -45,10 +45,10 @@ def test_json_is_stable_text(tmp_path: Path):
     """Key order and formatting do not vary: the bytes differ only where times differ."""
     src = share(tmp_path)
     out = tmp_path / "out"
-    args = ["scan", str(src), "--name", LEAKED_NAME, "--out", str(out), "--quiet"]
-    run_leakscan(*args)
+    args = ["scan", str(src), "--name", LEAKED_NAME, "--out", str(out), "--quiet", "--overwrite"]
+    assert run_leakscan(*args).returncode == 1
     a = (out / "findings.json").read_text()
-    run_leakscan(*args)
+    assert run_leakscan(*args).returncode == 1
     b = (out / "findings.json").read_text()
     assert json.dumps(strip_times(json.loads(a)), ensure_ascii=False) == \
         json.dumps(strip_times(json.loads(b)), ensure_ascii=False)

@@ -163,7 +163,7 @@ def test_person_records_in_xlsb_are_counted(tmp_path, beta):
         assert hit.pii["format"] == "xlsb"
         assert hit.pii["records"] == len(PEOPLE)
         (sheet,) = hit.pii["sheets"]
-        assert sheet["name"] == "名簿" and sheet["header_row"] == 1
+        assert sheet["name"] == "名**" and sheet["index"] == 2 and sheet["header_row"] == 1  # masked; after 表紙
         assert sheet["columns"]["name"] == ["氏名"] and sheet["columns"]["address"] == ["住所"]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..config import LANGS, ScanConfig
 from ..errors import UsageError
+from . import argtypes
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -18,7 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "with copies of a leaked client list, then scan it for 介護予防_利用者名簿.xlsx. It reproduces the "
         "real case's figures: 10 copies, 2,382 records, 1,117 distinct name + address strings, 1,077 persons.",
     )
-    p.add_argument("--out", type=Path, default=Path("leakscan-demo"), metavar="DIR",
+    p.add_argument("--out", type=argtypes.path, default=Path("leakscan-demo"), metavar="DIR",
                    help="folder for the demo (default ./leakscan-demo): the share is built in DIR/share and "
                    "the report written to DIR/report")
     p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=f"report language (default {ScanConfig.lang})")
@@ -39,7 +40,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         print(f"demo share built in {share}", file=sys.stderr)
     config = ScanConfig(sources=[str(share)], out=args.out / "report", names=[LEAKED_NAME],
                         case_id="DEMO-0001", examiner="デモ 調査員", organisation="架空介護サービス（デモ）",
-                        lang=args.lang, quiet=args.quiet, command_line=["leakscan", *argv])
+                        lang=args.lang, quiet=args.quiet, command_line=["leakscan", *argv],
+                        overwrite=True)  # a rerun replaces the earlier demo report (only that: same case id)
     doc, paths = execute(config)
     if not args.quiet:
         summarise(doc, paths)

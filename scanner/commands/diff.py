@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from ..config import LANGS, ScanConfig
+from . import argtypes
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -17,9 +17,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "remediation.html and manifest.sha256 into --out. Exit 0 when no copy is left and nothing was "
         "skipped, 1 when copies remain or something could not be verified, 2 on error.",
     )
-    p.add_argument("baseline", type=Path, metavar="OLD_OUT", help="the baseline output folder (or its findings.json)")
-    p.add_argument("rescan", type=Path, metavar="NEW_OUT", help="the rescan output folder (or its findings.json)")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for diff.json and remediation.html")
+    p.add_argument("baseline", type=argtypes.path, metavar="OLD_OUT", help="the baseline output folder (or its findings.json)")
+    p.add_argument("rescan", type=argtypes.path, metavar="NEW_OUT", help="the rescan output folder (or its findings.json)")
+    p.add_argument("--out", required=True, type=argtypes.path, metavar="DIR", help="folder for diff.json and remediation.html")
+    p.add_argument("--overwrite", action="store_true",
+                   help="--out holds an earlier diff of the same case: replace it (only once the new one is complete)")
     p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=f"report language: {ScanConfig.lang} (default) or en")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
     p.set_defaults(run=run)
@@ -27,12 +29,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..diff import exit_code
-    from ..output import prepare_out
-    from ..remediation import diff_findings, publish_diff, summarise
+    from ..output import claim_out, locked, prepare_out, refuse_overlap
+    from ..remediation import diff_findings, findings_file, publish_diff, summarise
 
+    refuse_overlap(args.out, [("scan folder", str(findings_file(f).parent)) for f in (args.baseline, args.rescan)])
     diff = diff_findings(args.baseline, args.rescan)
+    claim_out(args.out, str(((diff.get("rescan") or {}).get("case") or {}).get("id") or ""), args.overwrite)
     prepare_out(args.out)
-    paths = publish_diff(diff, args.out, args.lang)
+    with locked(args.out):
+        claim_out(args.out, str(((diff.get("rescan") or {}).get("case") or {}).get("id") or ""), args.overwrite)
+        paths = publish_diff(diff, args.out, args.lang)
     if not args.quiet:
         print(summarise(diff, paths), file=sys.stderr)
     return exit_code(diff)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from ..config import LANGS, ScanConfig
 from ..errors import UsageError
-from ..output import prepare_out
+from ..output import claim_out, locked, prepare_out, refuse_overlap
+from ..remediation import findings_file
 from ..timeutil import now_utc
+from . import argtypes
 from .scan import exit_code, summarise
 
 
@@ -20,8 +21,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Combine several scans' findings.json into one: files, sources and skips from all, duplicate "
         "groups and person counts across all, one report.html and manifest.sha256 in --out.",
     )
-    p.add_argument("outs", nargs="+", type=Path, metavar="OUT", help="output folders of leakscan scan")
-    p.add_argument("--out", required=True, type=Path, metavar="CASE_OUT", help="folder for the combined case")
+    p.add_argument("outs", nargs="+", type=argtypes.path, metavar="OUT", help="output folders of leakscan scan")
+    p.add_argument("--out", required=True, type=argtypes.path, metavar="CASE_OUT", help="folder for the combined case")
+    p.add_argument("--overwrite", action="store_true",
+                   help="--out holds an earlier merge of the same case: replace it (only once the new one is complete)")
     p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=f"report language: {ScanConfig.lang} (default) or en")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
     p.set_defaults(run=run)
@@ -32,13 +35,18 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..publish import publish_findings
 
     out = args.out.resolve()
-    if any(o.resolve() == out for o in args.outs):
+    if any(findings_file(o).parent.resolve() == out for o in args.outs):
         raise UsageError("--out must be a new folder, not one of the scans being merged")
+    refuse_overlap(args.out, [("scan folder", str(findings_file(o).parent)) for o in args.outs])
     started = now_utc()
     doc = merge_findings(list(args.outs), ["leakscan", *argv], started, now_utc())
+    case_id = str((doc.get("case") or {}).get("id") or "")
+    claim_out(args.out, case_id, args.overwrite)  # refused before the folder is even created
     prepare_out(args.out)
-    copy_case_key(list(args.outs), args.out)
-    paths = publish_findings(doc, args.out, args.lang)
+    with locked(args.out):
+        claim_out(args.out, case_id, args.overwrite)
+        copy_case_key(list(args.outs), args.out)
+        paths = publish_findings(doc, args.out, args.lang)
     if not args.quiet:
         summarise(doc, paths)
         print(f"persons across scans:     {doc['merge']['persons']}", file=sys.stderr)

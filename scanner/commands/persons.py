@@ -15,11 +15,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..codes import Status, VerifyStatus
+from ..codes import MAIN_ROLE, SheetKind, Status, VerifyStatus
 from ..config import ScanConfig
 from ..errors import UsageError
 from ..output import write_private
 from ..textsafe import shown
+from . import argtypes
+
+# what a cell must not start with to be safe from formula injection (OWASP): = + - @ tab CR
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ROLE_LABELS = {"person": "本人", "applicant": "申込者", "recipient": "届先", "guardian": "保護者",
+               "emergency_contact": "緊急連絡先", "guarantor": "保証人"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -28,11 +34,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="show the persons affected; --export writes the notification list (.xlsx, personal data in clear)",
         description="Print the person counts of a scan (records, distinct name + address strings, persons). With "
         "--export, read the leaked files again from where the scan found them (checking their SHA-256) and "
-        "write the deduplicated list of persons (name, reading, postal code, address, in which files and "
-        "how many times) as .xlsx. That file holds personal data in clear: it is written 0600.",
+        "write the deduplicated list of persons (name, reading, postal code, address, role, in which files and "
+        "how many times) as .xlsx, every value as text. That file holds personal data in clear: it is written 0600.",
     )
-    p.add_argument("out", type=Path, metavar="OUT", help="the output folder of a scan (holding findings.json and case.key)")
-    p.add_argument("--export", type=Path, metavar="FILE.xlsx",
+    p.add_argument("out", type=argtypes.path, metavar="OUT", help="the output folder of a scan (holding findings.json and case.key)")
+    p.add_argument("--export", type=argtypes.path, metavar="FILE.xlsx",
                    help="write the notification list here (personal data in clear, 0600)")
     p.set_defaults(run=run)
 
@@ -127,8 +133,11 @@ def collect(doc: dict[str, Any], out: Path) -> tuple[list[dict[str, Any]], list[
             return values.most_common(1)[0][0] if values else ""
 
         files = Counter(labels[r.file] for r in group)
+        roles = dict.fromkeys(r.role or MAIN_ROLE for r in group)
         people.append({"name": most("name"), "reading": most("reading"), "postcode": most("postcode"),
                        "address": most("address"), "times": len(group),
+                       "roles": "、".join(ROLE_LABELS.get(r, r) for r in roles),
+                       "kind": "事業者の連絡先" if all(r.kind == SheetKind.BUSINESS for r in group) else "個人",
                        "files": "\n".join(f"{label} ({n})" for label, n in
                                           sorted(files.items(), key=lambda kv: order.get(kv[0], 0))),
                        "spellings": len({r.stages[0] for r in group}),
@@ -137,25 +146,51 @@ def collect(doc: dict[str, Any], out: Path) -> tuple[list[dict[str, Any]], list[
     return people, problems
 
 
+def as_text(value: object) -> object:
+    """A cell value that a spreadsheet shows as text and never runs (OWASP CSV/formula injection).
+
+    Numbers stay numbers; text is returned with characters openpyxl cannot store shown as ⟨U+XXXX⟩.
+    The cell is then typed as a string and quote-prefixed by :func:`write_export`.
+    """
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # lazy: only the export writes a workbook
+
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", value)
+
+
+def _append_text_row(ws: Any, values: list[object]) -> None:
+    """Append a row whose every text cell is a string cell, never a formula: ``=WEBSERVICE(…)``, ``+1``,
+    ``-1``, ``@SUM``, a leading tab or CR stay text, and quotePrefix keeps them text when edited."""
+    ws.append([as_text(v) for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if cell.value[:1] in FORMULA_STARTS:
+                cell.quotePrefix = True
+
+
 def write_export(path: Path, people: list[dict[str, Any]], doc: dict[str, Any]) -> None:
-    """The .xlsx (openpyxl), written 0600 through output.write_private."""
+    """The .xlsx (openpyxl), written 0600 through output.write_private; every value written as text."""
     from openpyxl import Workbook  # lazy: only the export writes a workbook
 
     wb = Workbook()
     ws = wb.active
     ws.title = "本人一覧"
-    ws.append(["No.", "氏名", "フリガナ", "郵便番号", "住所", "件数", "表記の数", "ファイル", "要確認"])
+    ws.append(["No.", "氏名", "フリガナ", "郵便番号", "住所", "役割", "区分", "件数", "表記の数", "ファイル", "要確認"])
     for i, p in enumerate(people, 1):
-        ws.append([i, p["name"], p["reading"], p["postcode"], p["address"], p["times"], p["spellings"], p["files"],
-                   p["check"]])
-    for col, width in zip("ABCDEFGHI", (6, 18, 20, 10, 48, 6, 8, 60, 30), strict=True):
+        _append_text_row(ws, [i, p["name"], p["reading"], p["postcode"], p["address"], p["roles"], p["kind"],
+                              p["times"], p["spellings"], p["files"], p["check"]])
+    for col, width in zip("ABCDEFGHIJK", (6, 18, 20, 10, 48, 14, 12, 6, 8, 60, 30), strict=True):
         ws.column_dimensions[col].width = width
     info = wb.create_sheet("説明")
     case = doc.get("case", {})
     for row in (["事案番号", case.get("id", "")], ["調査担当者", case.get("examiner", "")],
                 ["本人の数", len(people)], ["スキャン開始", doc["scan"].get("started", "")],
+                ["役割", "本人以外の役割（申込者、届先、保護者、緊急連絡先、保証人）の人も一人として数えています。"],
+                ["区分", "事業者の連絡先は、会社名の列と並んで書かれた人です（個人情報保護法上の個人データとして数えています）。"],
                 ["注意", "個人情報を含みます。取扱いに注意し、用が済んだら削除してください。"]):
-        info.append(row)
+        _append_text_row(info, list(row))
     buf = io.BytesIO()
     wb.save(buf)
     try:

@@ -13,6 +13,7 @@ from ..config import ScanConfig as D  # the option defaults are ScanConfig's: wr
 from ..errors import UsageError
 from ..sources.single import IMAGE_SUFFIXES
 from ..textsafe import shown
+from . import argtypes
 
 if TYPE_CHECKING:
     from ..state import ScanState
@@ -28,14 +29,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("sources", nargs="*", metavar="SOURCE",
                    help="a directory (mounted share), a disk image (raw/dd, E01, VHD ...), smb://[DOMAIN;]USER@HOST[:PORT]/SHARE[/PATH], or any other single file (a backup archive, a workbook), scanned as it is")
-    p.add_argument("--name", action="append", default=[], metavar="FILENAME",
-                   help="file name of the leaked file (repeatable); copies, re-saves and owner files ~$NAME are found too")
-    p.add_argument("--out", type=Path, metavar="DIR",
-                   help="output folder (created 0700; files inside 0600); never inside a scanned source")
-    p.add_argument("--baseline", type=Path, metavar="OLD_OUT/findings.json",
+    p.add_argument("--name", action="append", default=[], metavar="FILENAME", type=argtypes.file_name,
+                   help="exact file name of the leaked file, no folder and no wildcard (repeatable); copies, re-saves "
+                   "and owner files ~$NAME are found too")
+    p.add_argument("--out", type=argtypes.path, metavar="DIR",
+                   help="output folder: new or empty (created 0700; files inside 0600), or an earlier output of this case "
+                   "with --overwrite; never inside a scanned source nor containing one")
+    p.add_argument("--baseline", type=argtypes.path, metavar="OLD_OUT/findings.json",
                    help="an earlier scan's findings.json (or its folder): after this rescan, write diff.json and "
                    "remediation.html; exit 0 only when no copy remains and nothing was skipped")
-    p.add_argument("--resume", type=Path, metavar="OUT",
+    p.add_argument("--overwrite", action="store_true",
+                   help="--out holds an earlier finished output of the same case: replace it (the earlier files "
+                   "stay until the new ones are complete; a failed run replaces nothing)")
+    p.add_argument("--resume", type=argtypes.path, metavar="OUT",
                    help="continue an interrupted scan in OUT with its recorded settings (no other options needed)")
     p.add_argument("--case-id", default="", metavar="ID", help="case number shown in the report")
     p.add_argument("--examiner", default="", metavar="NAME", help="examiner's name shown in the report")
@@ -49,25 +55,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="show personal values in clear in the report (it says so); masked by default")
     p.add_argument("--no-keywords", action="store_true",
                    help="do not report files whose names merely contain keywords such as 名簿 or 住所録")
-    p.add_argument("--max-inspect-mb", type=int, default=D.max_inspect_bytes // MiB, metavar="MB",
+    p.add_argument("--max-inspect-mb", type=argtypes.int_at_least(1), default=D.max_inspect_bytes // MiB, metavar="MB",
                    help=f"largest file whose content is inspected (spreadsheets, archives); larger ones are listed as too-large (default {D.max_inspect_bytes // MiB})")
-    p.add_argument("--max-cells", type=int, default=D.max_cells, metavar="N",
+    p.add_argument("--max-cells", type=argtypes.int_at_least(1), default=D.max_cells, metavar="N",
                    help=f"largest sheet (rows x columns) read; a larger one is listed as too-large (default {D.max_cells:,})")
-    p.add_argument("--parse-timeout", type=float, default=D.parse_timeout, metavar="SECONDS",
+    p.add_argument("--parse-timeout", type=argtypes.seconds, default=D.parse_timeout, metavar="SECONDS",
                    help=f"time limit for parsing one file; a file that takes longer is listed as timeout (default {D.parse_timeout:g})")
-    p.add_argument("--archive-depth", type=int, default=D.archive_depth, metavar="N",
+    p.add_argument("--archive-depth", type=argtypes.int_at_least(0), default=D.archive_depth, metavar="N",
                    help=f"how deep to open archives inside archives (default {D.archive_depth}; 0 = do not open archives)")
-    p.add_argument("--max-archive-mb", type=int, default=D.max_archive_total // MiB, metavar="MB",
+    p.add_argument("--max-archive-mb", type=argtypes.int_at_least(1), default=D.max_archive_total // MiB, metavar="MB",
                    help=f"most bytes inflated from one archive, nested ones included; members past it are listed as too-large (default {D.max_archive_total // MiB})")
-    p.add_argument("--max-archive-ratio", type=int, default=D.max_archive_ratio, metavar="N",
+    p.add_argument("--max-archive-ratio", type=argtypes.int_at_least(1), default=D.max_archive_ratio, metavar="N",
                    help=f"largest inflated/compressed ratio of an archive member over 1 MiB; above it the member is refused as a bomb (default {D.max_archive_ratio})")
-    p.add_argument("--known-hashes", type=Path, action="append", default=[], metavar="FILE",
+    p.add_argument("--known-hashes", type=argtypes.path, action="append", default=[], metavar="FILE",
                    help="digests of the leaked file (MD5, SHA-1 or SHA-256; one per line, sha256sum or hashdeep "
                    "format): any file with one of them is a copy (reason known-hash), whatever its name")
-    p.add_argument("--reference", action="append", default=[], metavar="FILE",
+    p.add_argument("--reference", type=argtypes.path, action="append", default=[], metavar="FILE",
                    help="the original list, when the organisation still has it: read (never changed) and counted "
                    "with the leak set, even outside the SOURCEs (repeatable)")
-    p.add_argument("--min-overlap", type=int, default=D.min_overlap, metavar="N",
+    p.add_argument("--min-overlap", type=argtypes.int_at_least(1), default=D.min_overlap, metavar="N",
                    help="a personal-records file sharing at least N persons with the leak set is reported as "
                    f"record-overlap (default {D.min_overlap})")
     p.add_argument("--workers", type=int, default=D.workers or None, metavar="N",
@@ -92,8 +98,8 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         parse_timeout=args.parse_timeout, archive_depth=args.archive_depth,
         max_archive_total=args.max_archive_mb * MiB, max_archive_ratio=args.max_archive_ratio,
         command_line=["leakscan", *argv], baseline=args.baseline,
-        known_hashes=_known_hashes(args), references=list(args.reference), min_overlap=args.min_overlap,
-        verify_images=getattr(args, "verify_images", False), workers=_workers(args),
+        known_hashes=_known_hashes(args), references=[str(r) for r in args.reference], min_overlap=args.min_overlap,
+        verify_images=getattr(args, "verify_images", False), overwrite=args.overwrite, workers=_workers(args),
     )
 
 
@@ -112,8 +118,6 @@ def _known_hashes(args: argparse.Namespace) -> list[str]:
     for ref in args.reference:
         if not Path(ref).is_file():
             raise UsageError(f"--reference {ref}: no such file")
-    if args.min_overlap < 1:
-        raise UsageError("--min-overlap must be at least 1")
     return list(dict.fromkeys(digests))
 
 
@@ -124,35 +128,56 @@ def source_options(config: ScanConfig, text: str) -> dict[str, object]:
     return {"verify_images": config.verify_images}
 
 
-def _check_out_not_in_source(config: ScanConfig) -> None:
-    out = config.out.resolve()
-    for s in config.sources:
-        if s.startswith("smb://"):
-            continue
-        src = Path(s).resolve()
-        if src.is_dir() and (out == src or src in out.parents):
-            raise UsageError(f"--out {config.out} is inside the source {s}: evidence must stay untouched")
+def _check_out_apart(config: ScanConfig) -> None:
+    """--out neither inside a SOURCE nor containing one (a directory, an image or a single file), nor
+    inside the baseline's output folder (an earlier output stays as it was)."""
+    from ..output import refuse_overlap
+    from ..remediation import findings_file
+
+    folders = [("source", s) for s in config.sources if not s.startswith("smb://")]
+    if config.baseline is not None:
+        folders.append(("baseline folder", str(findings_file(config.baseline).parent)))
+    refuse_overlap(config.out, folders)
 
 
 def execute(config: ScanConfig, state: ScanState | None = None) -> tuple[dict, dict]:
-    """Run a whole scan from a config: open sources, scan, write outputs. Returns (findings, paths).
+    """Run a whole scan from a config and write its outputs; return (findings, paths)."""
+    doc, paths, _ = execute_with_diff(config, state)
+    return doc, paths
 
-    The scan keeps a resumable state in --out (``state`` is given when resuming one).
+
+def execute_with_diff(config: ScanConfig, state: ScanState | None = None) -> tuple[dict, dict, dict | None]:
+    """Run a whole scan from a config: open sources, scan, write outputs. Returns (findings, paths, diff).
+
+    The scan keeps a resumable state in --out (``state`` is given when resuming one). Into a folder that
+    holds an earlier output of the same case (``config.overwrite``), nothing earlier is replaced until
+    the new findings and report are written; a rerun in which no source could be opened replaces nothing.
     """
-    from ..output import prepare_out
+    from ..output import claim_out, locked, prepare_out
+    from ..sources import open_source
+
+    _check_out_apart(config)
+    sources = [open_source(s, **source_options(config, s)) for s in config.sources]
+    if state is None:
+        claim_out(config.out, config.case_id, config.overwrite)  # a refused folder gets not even a lock file
+    prepare_out(config.out)
+    with locked(config.out):
+        return _scan_locked(config, sources, state)
+
+
+def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> tuple[dict, dict, dict | None]:
+    from ..output import claim_out, write_manifest
     from ..pipeline import run_scan
     from ..progress import TqdmProgress
-    from ..publish import publish_findings
-    from ..sources import open_source
+    from ..publish import write_findings
+    from ..remediation import remove_stale
     from ..state import ScanState
     from ..store import build_findings
     from ..timeutil import now_utc
 
-    _check_out_not_in_source(config)
-    sources = [open_source(s, **source_options(config, s)) for s in config.sources]
-    prepare_out(config.out)
     if state is None:
-        state = ScanState.create(config.out, config, now_utc())
+        rerun = claim_out(config.out, config.case_id, config.overwrite)
+        state = ScanState.create(config.out, config, now_utc(), rerun=rerun)
     progress = TqdmProgress(not config.quiet)
     try:
         result = run_scan(config, sources, progress, state=state)
@@ -164,8 +189,22 @@ def execute(config: ScanConfig, state: ScanState | None = None) -> tuple[dict, d
     doc = build_findings(result)
     if state.resumed:
         doc["scan"]["resumed"] = state.resumed
-    paths = publish_findings(doc, config.out, config.lang)
-    return doc, paths
+    if state.rerun and len({e["source"] for e in result.source_errors}) == len(config.sources):
+        state.discard()
+        raise UsageError(f"no SOURCE could be opened ({'; '.join(shown(e['error']) for e in result.source_errors)}); "
+                         f"the earlier outputs in {config.out} were left as they were")
+    paths = write_findings(doc, config.out, config.lang)
+    state.commit()
+    diff = None
+    if config.baseline is None:
+        remove_stale(config.out)  # an earlier rescan's diff must not sit beside these new findings
+    else:
+        from ..remediation import diff_findings, write_diff
+
+        diff = diff_findings(config.baseline, config.out)
+        paths.update(write_diff(diff, config.out, config.lang))
+    paths["manifest"] = write_manifest(config.out)
+    return doc, paths, diff
 
 
 
@@ -188,6 +227,9 @@ def summarise(doc: dict, paths: dict) -> None:
               f"distinct name + address {exact}{note})", file=sys.stderr)
         derived = [f for f in files if Reason.RECORD_OVERLAP in f["reasons"]]
         print(f"files sharing records:    {len(derived)}", file=sys.stderr)
+    traces = [t for t in doc.get("traces") or [] if t["kind"] != "usb-device"]
+    if doc.get("trace_artefacts"):  # leads, not copies: counted apart, never in the exit code
+        print(f"traces of use:            {len(traces)} on {len({t['pc'] for t in traces})} PC(s)", file=sys.stderr)
     print(f"report:                   {shown(paths['report'])}", file=sys.stderr)
 
 
@@ -198,19 +240,26 @@ def exit_code(doc: dict) -> int:
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
+    from ..output import locked
     from ..state import ScanState
 
-    state = None
-    if args.resume is not None:
-        if args.sources or args.out is not None:
-            raise UsageError("--resume OUT continues a scan with its recorded settings: give no SOURCE or --out")
+    if args.resume is None:
+        return _run(config_from_args(args, argv), None)
+    if args.sources or args.out is not None or args.overwrite:
+        raise UsageError("--resume OUT continues a scan with its recorded settings: give no SOURCE, --out or "
+                         "--overwrite")
+    if not args.resume.is_dir():
+        raise UsageError(f"--resume {args.resume}: not a folder")
+    with locked(args.resume):  # a second --resume of a running scan is refused before its state is touched
         state = ScanState.resume(args.resume)
         config = state.config(args.resume)
         config.quiet = config.quiet or args.quiet
         if args.workers is not None:  # how many processes is not what is found: a resume may choose again
             config.workers = _workers(args)
-    else:
-        config = config_from_args(args, argv)
+        return _run(config, state)
+
+
+def _run(config: ScanConfig, state: ScanState | None) -> int:
     if config.baseline is not None:
         from ..remediation import findings_file
         from ..store import load_findings
@@ -218,13 +267,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         load_findings(findings_file(config.baseline))  # a wrong baseline fails before the scan, not after
         if findings_file(config.baseline).resolve().parent == config.out.resolve():
             raise UsageError("--baseline must be an earlier scan's folder, not this scan's --out")
-    if config.baseline is None:
-        from ..remediation import remove_stale
-
-        _check_out_not_in_source(config)  # never delete anything inside the evidence
-        if config.out.is_dir():
-            remove_stale(config.out)  # an older rescan's diff must not sit beside these new findings
-    doc, paths = execute(config, state)
+    doc, paths, diff = execute_with_diff(config, state)
     errors = doc["scan"].get("source_errors", [])
     if not config.quiet and len({e["source"] for e in errors}) < len(config.sources):
         summarise(doc, paths)  # when no source could be opened, the error line alone says it (one line)
@@ -240,14 +283,11 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         if d.get("kind") == "file" and Path(d["source"]).suffix.casefold() in IMAGE_SUFFIXES:  # said, not silent
             print(f"leakscan: warning: {shown(d['source'])}: not recognised as a disk image (no partition table or "
                   "file system leakscan can read); only its own name and content were checked", file=sys.stderr)
-    if config.baseline is None:
+    if diff is None:
         return exit_code(doc)
     from ..diff import exit_code as diff_exit_code
-    from ..remediation import diff_findings, publish_diff
     from ..remediation import summarise as summarise_diff
 
-    diff = diff_findings(config.baseline, config.out)
-    diff_paths = publish_diff(diff, config.out, config.lang)
     if not config.quiet:
-        print(summarise_diff(diff, diff_paths), file=sys.stderr)
+        print(summarise_diff(diff, paths), file=sys.stderr)
     return diff_exit_code(diff)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from ..errors import UsageError
 from ..textsafe import shown
+from . import argtypes
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -19,7 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "file). With --sources, also re-hash every hit listed in findings.json where it was found and report "
         "any difference. Exit 0 only when everything matches, 1 when something differs, 2 on error.",
     )
-    p.add_argument("out", type=Path, metavar="OUT", help="an output folder of leakscan scan, diff or merge")
+    p.add_argument("out", type=argtypes.path, metavar="OUT", help="an output folder of leakscan scan, diff or merge")
     p.add_argument("--sources", action="store_true",
                    help="also re-hash every hit at its source (read-only); unreachable hits are reported")
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
@@ -40,7 +40,10 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if not any((args.out / n).is_file() for n in ("manifest.sha256", FINDINGS, "diff.json")):
         # a missing manifest beside real outputs is tampering (exit 1); no outputs at all is a wrong folder
         raise UsageError(f"{args.out}: not a leakscan output folder (no manifest.sha256 or {FINDINGS})")
+    from ..output import working_files
+
     problems = check_outputs(args.out)
+    working = working_files(args.out)  # an interrupted rerun's state: not evidence, not listed, not a problem
     rows = []
     if args.sources:
         if not (args.out / FINDINGS).is_file():
@@ -49,12 +52,15 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     bad = [r for r in rows if r["status"] != MATCH]
     ok = not problems and not bad
     if args.json:
-        print(json.dumps({"ok": ok, "outputs": problems, "sources": rows}, ensure_ascii=False, indent=2))
+        print(json.dumps({"ok": ok, "outputs": problems, "sources": rows, "working_files": working},
+                         ensure_ascii=False, indent=2))
     else:
         for p in problems:
             print(f"OUTPUT {p['problem'].upper()}: {_shown(p['file'])}")
         if not problems:
             print("outputs: every file matches manifest.sha256")
+        for w in working:
+            print(f"note: working file of an unfinished leakscan run (not an output): {_shown(w)}")
         for r in bad:
             print(f"SOURCE {r['status'].upper()}: {_shown(r['path'])}" + (f" ({_shown(r['detail'])})" if r["detail"] else ""))
         if args.sources:

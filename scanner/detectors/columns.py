@@ -1,9 +1,14 @@
-"""Header words -> field kinds (signatures/pii_columns.toml), matched in one pass with pyahocorasick.
+"""Header words -> what a column holds (signatures/pii_columns.toml), matched in one pass with pyahocorasick.
 
-Header text is normalised before matching (NFKC, casefold, no spaces, brackets or trailing digits):
-``住所１`` / ``住所 (1)`` / ``【住所】`` all read ``住所``. Words inside a longer header count
-(利用者氏名, Surname in full.), single-character words only as the whole header (姓, 名), and a header
-holding an exclusion word (施設名, 保管場所, 会社名) is not a person's column.
+Header text is normalised before matching (NFKC, casefold, no spaces, underscores, brackets or trailing
+digits): ``住所１`` / ``住所 (1)`` / ``【住所】`` all read ``住所``; ``customer_name`` and ``CustomerName``
+read ``customername``. Words inside a longer header count (利用者氏名, Surname in full.), single-character
+words only as the whole header (姓, 名), and a header holding an exclusion word (施設名, 保管場所, 会社名)
+is not a person's column.
+
+A header says more than a field: whose data it is (a role: 申込者氏名, 届先住所, Shipping Name) and in
+which rendition (氏名（カタカナ） is the reading, 住所（ローマ字） another spelling of the address). Both are
+read off the header before the field words, so ``届先氏名カナ`` is the recipient's reading.
 """
 
 from __future__ import annotations
@@ -20,64 +25,200 @@ from .. import rules
 _BRACKETS = re.compile(r"[()\[\]{}（）［］｛｝「」『』【】〔〕〈〉《》<>＜＞・:：*＊※]")
 _SPACES = re.compile(r"[\s\u3000\u00a0_]+")
 _TRAILING_DIGITS = re.compile(r"[\d.]+$")
+_NUMBER = re.compile(r"(\d+)\D*$")
+
+# fields a role or a rendition may qualify
+PERSON_FIELDS = frozenset({"name", "name_family", "name_given", "reading", "reading_family", "reading_given",
+                           "address", "postcode", "phone", "email", "birth", "sex", "age"})
+_KANA_OF = {"name": "reading", "name_family": "reading_family", "name_given": "reading_given"}
+CONTEXT_FIELDS = frozenset({"organisation", "position"})  # what the sheet is about, not a person's data
 
 
 def normalise_header(text: object) -> str:
-    """NFKC, casefold, drop spaces, brackets and trailing digits (住所１ -> 住所, Address 1 -> address)."""
+    """NFKC, casefold, drop spaces, underscores, brackets and trailing digits (住所１ -> 住所, Address 1 -> address)."""
     t = unicodedata.normalize("NFKC", str(text)).casefold()
     t = _SPACES.sub("", _BRACKETS.sub("", t))
     return _TRAILING_DIGITS.sub("", t).strip(".")
 
 
 @dataclass(frozen=True)
+class Header:
+    """What one header cell says: field, whose (role, "" for the row's person) and rendition.
+
+    ``rendition`` is "" for the field itself (a kana rendition of a name is already its ``reading``), "kana"
+    for a kana spelling of an address, "latin" for a romaji or English spelling: such columns are never
+    joined into the value. ``number`` is a trailing number (住所1, jusho5): numbered parts join in order.
+    ``weak``: the word alone is common outside person tables (name), so the values must be names.
+    """
+
+    field: str
+    role: str = ""
+    rendition: str = ""
+    number: int = 0
+    weak: bool = False
+
+    @property
+    def main(self) -> bool:
+        return self.rendition == ""
+
+
+@dataclass(frozen=True)
 class ColumnRules:
     automaton: ahocorasick.Automaton
-    exact: dict[str, str]
+    exact: dict[str, tuple[str, bool]]
     exclude: ahocorasick.Automaton
+    officials: ahocorasick.Automaton
     parts: dict[str, int]
+    roles: tuple[tuple[str, str], ...]  # (normalised word, role), longest first
+    bare_role: dict[str, str]  # role -> field a bare role word names
+    shares_address: frozenset[str]
+    renditions: tuple[tuple[str, str], ...]  # (normalised word, kind), longest first
+
+
+def _automaton(words: list[str]) -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for w in words:
+        key = normalise_header(w)
+        if key:
+            auto.add_word(key, key)
+    if not words:
+        auto.add_word("\x00", "\x00")
+    auto.make_automaton()
+    return auto
 
 
 @cache
 def column_rules() -> ColumnRules:
     data = rules.load("pii_columns")
     auto = ahocorasick.Automaton()
-    exact: dict[str, str] = {}
+    exact: dict[str, tuple[str, bool]] = {}
     parts: dict[str, int] = {}
     for col in data["column"]:
-        field = col["field"]
-        parts[field] = int(col.get("part", 0))
+        field, weak = col["field"], bool(col.get("weak", False))
+        parts[field] = int(col.get("part", parts.get(field, 0)))
         for w in col.get("words", []):
             key = normalise_header(w)
-            auto.add_word(key, (len(key), field))
-            exact.setdefault(key, field)
+            auto.add_word(key, (len(key), field, weak))
+            exact.setdefault(key, (field, weak))
         for w in col.get("exact", []):
-            exact[normalise_header(w)] = field
+            exact[normalise_header(w)] = (field, weak)
     auto.make_automaton()
-    excl = ahocorasick.Automaton()
-    for w in data.get("exclude", {}).get("words", []):
-        key = normalise_header(w)
-        excl.add_word(key, key)
-    excl.make_automaton()
-    return ColumnRules(auto, exact, excl, parts)
+    roles = sorted(((normalise_header(w), r["name"]) for r in data.get("role", []) for w in r["words"]),
+                   key=lambda x: -len(x[0]))
+    bare = {r["name"]: "name" for r in data.get("role", []) if r["name"] != "emergency_contact"}
+    shares = frozenset(r["name"] for r in data.get("role", []) if r.get("shares_address"))
+    rend = data.get("rendition", {})
+    renditions = sorted(((normalise_header(w), kind) for kind in ("kana", "latin", "main") for w in rend.get(kind, [])),
+                        key=lambda x: -len(x[0]))
+    return ColumnRules(auto, exact, _automaton(data.get("exclude", {}).get("words", [])),
+                       _automaton(data.get("officials", {}).get("words", [])), parts, tuple(roles), bare, shares,
+                       tuple(renditions))
 
 
-def classify_header(text: object) -> str | None:
-    """The field a header names (name, name_family, address, phone ...) or None."""
-    if not isinstance(text, str):
+def _excluded(key: str) -> bool:
+    return any(True for _ in column_rules().exclude.iter(key))
+
+
+def _plain(key: str) -> Header | None:
+    """Field words only (no role or rendition): exact words first, then the longest word inside."""
+    r = column_rules()
+    if key in r.exact:
+        field, weak = r.exact[key]
+        return Header(field, weak=weak)
+    best: tuple[int, str, bool] | None = None
+    for _end, (length, field, weak) in r.automaton.iter(key):
+        if best is None or length > best[0]:
+            best = (length, field, weak)
+    if best is None:
         return None
-    key = normalise_header(text)
-    if not key or len(key) > 300:
+    if best[1] in CONTEXT_FIELDS:
+        return Header(best[1])  # 会社名, 所属: what the sheet is about, excluded words or not
+    if _excluded(key):
+        return None
+    return Header(best[1], weak=best[2])
+
+
+def _with_rendition(key: str, depth: int) -> Header | None:
+    for word, kind in column_rules().renditions:
+        if key == word or word not in key:
+            continue
+        rest = key[:-len(word)] if key.endswith(word) else key[len(word):] if key.startswith(word) else None
+        if not rest:
+            continue
+        h = _classify(rest, depth + 1)
+        if h is None or h.field not in PERSON_FIELDS or not h.main:
+            continue
+        if kind == "main":
+            return h
+        if kind == "kana" and h.field in _KANA_OF:
+            return Header(_KANA_OF[h.field], h.role)
+        if kind == "kana" and h.field.startswith("reading"):
+            return h
+        return Header(h.field, h.role, rendition=kind)
+    return None
+
+
+def _with_role(key: str, depth: int) -> Header | None:
+    r = column_rules()
+    for word, role in r.roles:
+        if key.startswith(word):
+            rest = key[len(word):]
+        elif key.endswith(word):
+            rest = key[:-len(word)]
+        else:
+            continue
+        if not rest:
+            field = r.bare_role.get(role)
+            return Header(field, role) if field else None
+        if rest in ("名", "名前", "氏名", "nm"):
+            return Header("name", role)  # 保護者名: the guardian's name, not a given name
+        h = _classify(rest, depth + 1, roles=False)
+        if h is not None and h.field in PERSON_FIELDS:
+            return Header(h.field, role, h.rendition, weak=h.weak)
+    return None
+
+
+def _classify(key: str, depth: int = 0, roles: bool = True) -> Header | None:
+    if not key or depth > 3:
         return None
     r = column_rules()
     if key in r.exact:
-        return r.exact[key]
-    if any(True for _ in r.exclude.iter(key)):
+        return _plain(key)
+    if roles:  # before the exclusions: ShipAddress is no IP address
+        h = _with_role(key, depth)
+        if h is not None:
+            return h
+    if _excluded(key):
+        plain = _plain(key)
+        return plain if plain is not None and plain.field in CONTEXT_FIELDS else None
+    h = _with_rendition(key, depth)
+    return h if h is not None else _plain(key)
+
+
+def read_header(text: object) -> Header | None:
+    """What a header cell says (field, role, rendition, number), or None."""
+    if not isinstance(text, str):
         return None
-    best: tuple[int, str] | None = None
-    for _end, (length, field) in r.automaton.iter(key):
-        if best is None or length > best[0]:
-            best = (length, field)
-    return best[1] if best else None
+    t = unicodedata.normalize("NFKC", text)
+    key = normalise_header(t)
+    if not key or len(key) > 300:
+        return None
+    h = _classify(key)
+    if h is None:
+        return None
+    m = _NUMBER.search(t.strip())
+    number = int(m.group(1)) if m and len(m.group(1)) <= 2 else 0
+    return Header(h.field, h.role, h.rendition, number, h.weak) if number else h
+
+
+def classify_header(text: object) -> str | None:
+    """The field a header names for the row's own person (name, name_family, address, phone ...) or None.
+
+    Role and rendition columns (届先氏名, 住所（ローマ字）) and what a sheet is about (会社名, 役職) give None
+    here: see :func:`read_header`.
+    """
+    h = read_header(text)
+    return h.field if h is not None and not h.role and h.main and h.field not in CONTEXT_FIELDS else None
 
 
 def is_excluded(text: object) -> bool:
@@ -85,8 +226,21 @@ def is_excluded(text: object) -> bool:
     if not isinstance(text, str):
         return False
     key = normalise_header(text)
-    return bool(key) and len(key) <= 300 and any(True for _ in column_rules().exclude.iter(key))
+    return bool(key) and len(key) <= 300 and _excluded(key)
+
+
+def is_officials_header(text: object) -> bool:
+    """A header only a list of public officials has (会派, 選挙区, 当選回数, 任期)."""
+    if not isinstance(text, str):
+        return False
+    key = normalise_header(text)
+    return bool(key) and len(key) <= 300 and any(True for _ in column_rules().officials.iter(key))
 
 
 def part_order(field: str) -> int:
     return column_rules().parts.get(field, 0)
+
+
+def role_shares_address(role: str) -> bool:
+    """A role living at the row's address (a guardian): its record takes that address."""
+    return role in column_rules().shares_address

@@ -1,51 +1,58 @@
-"""Personal-records sheets: find the header row, classify columns, confirm them by values, count records.
+"""Personal-records sheets: find the header row, assemble each person's fields, check every row, count.
 
-A sheet is a hit when it has a person-name column and an address column (split columns joined) and at
-least one row with both filled; its records are exactly those rows. Header words are weak on their own
-(所在地 beside 施設名 is a facility list), so every column is confirmed by its values, and sheets
-without a header are recognised from values alone (spaced 姓 名 names, addresses with block numbers).
+A sheet is a hit when some person in it (the row's own, or an applicant, recipient, guardian ...) has a
+name column and an address column (split and continued columns joined, scanner/detectors/plan.py), and
+at least one row has both; its records are exactly those rows. Header words are weak on their own (所在地
+beside 施設名 is a facility list), so every column is confirmed by its values, and sheets without a header
+are recognised from values alone (scanner/detectors/headerless.py). After the columns are chosen each row
+is checked: a name or address that is no name or address (a photo's hex spilt from a broken CSV line, a
+template's ``DocFirst DocSecond``) is counted apart with the reason and never becomes a person.
+
+Kinds of sheet: ``persons``; ``business`` (a person column beside an organisation column: business
+contacts, personal data all the same, counted as persons and reported as their own class); ``names``
+(persons without any address, with a phone, e-mail, birth date or number: a lower-severity lead, never
+counted as persons). Lists of public officials (会派, 選挙区, 任期) raise neither.
 Pure functions over rows already read: no I/O here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
-from ..masking import mask_field
+from ..codes import MAIN_ROLE, Rejection, SheetKind
+from ..masking import mask_field, mask_name
 from ..models import PersonRecord
+from . import person_names as N
 from . import values as V
-from .columns import classify_header, is_excluded, part_order
+from .columns import CONTEXT_FIELDS, Header, is_excluded, is_officials_header, normalise_header, read_header
+from .headerless import discover
+from .plan import (
+    NAME_PARTS,
+    READING_PARTS,
+    SAMPLE_ROWS,
+    RolePlan,
+    SheetPlan,
+    assemble,
+    cell_text,
+    confirm,
+    phone_digits,
+    plan_roles,
+    share,
+    trim_addresses,
+)
 
 HEADER_SCAN_ROWS = 20
-SAMPLE_ROWS = 500
 EXAMPLES = 3
 
-NAME_PARTS = ("name", "name_family", "name_given")
-READING_PARTS = ("reading", "reading_family", "reading_given")
 # kinds reported for the breach report's 個人データの項目, in this order
 KINDS = ("name", "reading", "address", "postcode", "phone", "birth", "age", "sex", "email",
          "emergency_contact", "care_level", "care_number", "mynumber", "pension_number", "resident_number")
-
-
-def cell_text(v: object) -> str:
-    """A cell as text: integral floats without ``.0``, dates as ISO, empty for None."""
-    if v is None:
-        return ""
-    if isinstance(v, str):
-        return v.strip()
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
-    if isinstance(v, dt.date | dt.time):
-        return v.isoformat()
-    return str(v).strip()
+# a person list without addresses is a lead when it holds one of these beside the names
+LEAD_FIELDS = frozenset({"phone", "email", "birth", "mynumber", "care_number", "pension_number", "resident_number"})
 
 
 def column_letter(index: int) -> str:
@@ -60,10 +67,11 @@ def column_letter(index: int) -> str:
 
 @dataclass
 class SheetFinding:
-    """One personal-records sheet; its records stay in memory (never serialised in clear).
+    """One personal-data sheet; its records stay in memory (never serialised in clear).
 
-    Records are kept compact (``keys`` + one tuple per row: row number, then values) because they
-    cross a process boundary from the parser worker; :attr:`records` builds the PersonRecords.
+    Records are kept compact (``keys`` + one tuple per person: row number, role index, then values)
+    because they cross a process boundary from the parser worker; :attr:`records` builds the
+    PersonRecords. ``count`` is the number of rows holding a person; a row may hold several (roles).
     """
 
     name: str
@@ -72,198 +80,184 @@ class SheetFinding:
     fields: list[str]
     keys: tuple[str, ...] = ()
     rows: list[tuple] = field(default_factory=list)
+    kind: str = SheetKind.PERSONS
+    role_names: tuple[str, ...] = ("",)
+    rejected: dict[str, int] = field(default_factory=dict)
+    row_count: int = 0
+    index: int | None = None  # 1-based position in the workbook (how the examiner finds a masked sheet)
 
     @property
     def count(self) -> int:
-        return len(self.rows)
+        return self.row_count
 
     @property
     def records(self) -> list[PersonRecord]:
-        keys, sheet = self.keys, self.name
-        return [PersonRecord(sheet, r[0], {k: v for k, v in zip(keys, r[1:], strict=True) if v})
-                for r in self.rows]
+        if self.kind == SheetKind.NAMES:
+            return []  # leads are never counted as persons
+        keys, sheet, roles, kind = self.keys, self.name, self.role_names, str(self.kind)
+        return [PersonRecord(sheet, r[0], {k: v for k, v in zip(keys, r[2:], strict=True) if v},
+                             roles[r[1]], kind) for r in self.rows]
+
+    def roles(self) -> dict[str, int]:
+        counted = Counter(self.role_names[r[1]] for r in self.rows)
+        return {(role or MAIN_ROLE): counted[role] for role in self.role_names if counted[role]}
 
     def examples(self, unmask: bool = False) -> list[dict[str, str]]:
         out = []
         for r in self.rows[:EXAMPLES]:
-            out.append({k: (v if unmask else mask_field(k, v)) for k, v in zip(self.keys, r[1:], strict=True) if v})
+            ex = {k: (v if unmask else mask_field(k, v)) for k, v in zip(self.keys, r[2:], strict=True) if v}
+            if len(self.role_names) > 1 or self.role_names[0]:
+                ex = {"role": self.role_names[r[1]] or MAIN_ROLE, **ex}
+            out.append(ex)
         return out
 
     def to_json(self, unmask: bool = False) -> dict[str, object]:
-        return {"name": self.name, "header_row": self.header_row, "columns": self.columns,
-                "records": self.count, "fields": self.fields, "examples": self.examples(unmask)}
+        """Sheet names are personal data too (a sheet per client: 「鈴木花子様」): always masked here,
+        like a name; the examiner finds the sheet by ``index``."""
+        return {"name": self.name if unmask else mask_name(self.name), "index": self.index,
+                "header_row": self.header_row, "columns": self.columns,
+                "records": self.count, "fields": self.fields, "kind": str(self.kind), "roles": self.roles(),
+                "rejected": dict(self.rejected), "rejected_total": sum(self.rejected.values()),
+                "examples": self.examples(unmask)}
 
 
 # --- header row --------------------------------------------------------------------------------------
 
-def _classify_row(row: Sequence[object]) -> dict[int, str]:
-    return {i: f for i, v in enumerate(row) if isinstance(v, str) and (f := classify_header(v))}
+def _read_row(row: Sequence[object]) -> dict[int, Header]:
+    return {i: h for i, v in enumerate(row) if isinstance(v, str) and (h := read_header(v))}
 
 
 def _base(f: str) -> str:
     return "name" if f in NAME_PARTS else "reading" if f in READING_PARTS else f
 
 
-def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, str]] | None:
+def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header]] | None:
     """The header row (0-based) within the first 20 rows: most distinct fields, needing a name or address.
 
-    A two-row header (氏名 merged over 姓 | 名 below) is read as one: the lower row's parts win.
+    A two-row header (氏名 merged over 姓 | 名, 住所 over 都道府県 | 市区町村 | 番地 below) is read as one:
+    the lower row's parts win.
     """
-    best: tuple[int, int, dict[int, str]] | None = None
+    best: tuple[int, int, dict[int, Header]] | None = None
     limit = min(HEADER_SCAN_ROWS, len(rows))
-    classified = [_classify_row(rows[i]) for i in range(limit)]
-    for i, cols in enumerate(classified):
-        bases = {_base(f) for f in cols.values()}
-        if len(cols) < 2 or not bases & {"name", "address"}:
+    read = [_read_row(rows[i]) for i in range(limit)]
+    for i, cols in enumerate(read):
+        bases = {(h.role, _base(h.field)) for h in cols.values() if h.field not in CONTEXT_FIELDS}
+        if len(cols) < 2 or not {b for _r, b in bases} & {"name", "address"}:
             continue
         if best is None or len(bases) > best[1]:
             best = (i, len(bases), cols)
     if best is None:
         return None
     i, _, cols = best
-    if i + 1 < limit and _sub_header(rows[i + 1], classified[i + 1]):
-        return i + 1, {**cols, **classified[i + 1]}
+    if i + 1 < limit and _sub_header(rows[i + 1], read[i + 1]):
+        return i + 1, {**cols, **read[i + 1]}
     return i, cols
 
 
-def _sub_header(row: Sequence[object], cols: dict[int, str]) -> bool:
-    """A second header row under merged cells: only header words, and split name parts among them."""
+def _sub_header(row: Sequence[object], cols: dict[int, Header]) -> bool:
+    """A second header row under merged cells: only header words, and split parts among them."""
     filled = sum(1 for v in row if cell_text(v))
-    parts = set(NAME_PARTS[1:] + READING_PARTS[1:])
-    return len(cols) >= 2 and filled == len(cols) and any(f in parts for f in cols.values())
+    parts = set(NAME_PARTS[1:] + READING_PARTS[1:]) | {"address"}
+    return len(cols) >= 2 and filled == len(cols) and any(h.field in parts for h in cols.values())
 
 
-# --- confirming columns by values -------------------------------------------------------------------
-
-def _share(values: list[str], test: Callable[[str], object]) -> float:
-    filled = [v for v in values if v]
-    if not filled:
-        return 0.0
-    return sum(1 for v in filled if test(v)) / len(filled)
-
-
-def _join(row: Sequence[object], cols: list[int], sep: str) -> str:
-    parts = [cell_text(row[c]) for c in cols if c < len(row)]
-    parts = [p for p in parts if p]
-    if sep == "":
-        out = ""
-        for p in parts:  # Latin parts (Address 1 + City) keep a space; Japanese parts join directly
-            out += (" " if out and out[-1].isascii() and p[0].isascii() and out[-1] != " " else "") + p
-        return out
-    return sep.join(parts)
+def _label(rows: Sequence[Sequence[object]], hi: int, c: int) -> str:
+    """Header text of column ``c`` (from the row above when a two-row header left this cell empty)."""
+    for r in (hi, hi - 1):
+        if r >= 0 and c < len(rows[r]) and (t := cell_text(rows[r][c])):
+            return t
+    return ""
 
 
-@dataclass
-class _Plan:
-    """Which columns make each field of a record."""
-
-    cols: dict[str, list[int]]  # field -> column indexes (joined in this order)
-
-    def value(self, row: Sequence[object], f: str) -> str:
-        sep = " " if f in ("name", "reading") else ""
-        return _join(row, self.cols.get(f, []), sep)
-
-
-def _plan_from_header(mapping: dict[int, str]) -> _Plan:
-    cols: dict[str, list[int]] = {}
-    full = [c for c, f in mapping.items() if f == "name"]
-    parts = sorted((c for c, f in mapping.items() if f in ("name_family", "name_given")),
-                   key=lambda c: (part_order(mapping[c]), c))
-    if full:
-        cols["name"] = full[:1]
-    elif parts:
-        fam = [c for c in parts if mapping[c] == "name_family"][:1]
-        giv = [c for c in parts if mapping[c] == "name_given"][:1]
-        cols["name"] = fam + giv
-    rfull = [c for c, f in mapping.items() if f == "reading"]
-    rparts = sorted((c for c, f in mapping.items() if f in ("reading_family", "reading_given")),
-                    key=lambda c: (part_order(mapping[c]), c))
-    if rfull:
-        cols["reading"] = rfull[:1]
-    elif rparts:
-        cols["reading"] = rparts[:2]
-    addr = sorted(c for c, f in mapping.items() if f == "address")
-    if addr:
-        cols["address"] = addr
-    for c, f in sorted(mapping.items()):
-        if _base(f) not in ("name", "reading", "address"):
-            cols.setdefault(f, []).append(c)
-    for f in list(cols):
-        if f not in ("name", "reading", "address"):
-            cols[f] = cols[f][:1]
-    return _Plan(cols)
+def _names_a_thing(row: Sequence[object]) -> bool:
+    """A column naming a facility, organisation or product (施設名, 名称, 医療機関名): rows about things."""
+    for v in row:
+        if isinstance(v, str) and is_excluded(v):
+            key = normalise_header(v)
+            if key.endswith(("名", "名称", "name")):
+                return True
+    return False
 
 
-_CONFIRM: dict[str, Callable[[str], object]] = {
-    "name": V.looks_like_name,
-    "reading": V.looks_like_name,
-    "address": V.looks_like_address,
-    "postcode": lambda v: V.find_postcode(v, labelled=True),
-    "phone": lambda v: V.normalise_phone(_phone_digits(v)),
-    "birth": lambda v: V.parse_date(v, serials=True),
-    "sex": lambda v: V.parse_sex(v) or v in ("1", "2"),
-    "mynumber": V.my_number_valid,
-}
+# --- the plan ---------------------------------------------------------------------------------------------
+
+def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[int, Header]) -> SheetPlan | None:
+    header_rows = head[max(0, hi - 1):hi + 1] if hi > 0 and _sub_header(head[hi], _read_row(head[hi])) else head[hi:hi + 1]
+    if any(is_officials_header(v) for r in header_rows for v in r):
+        return None  # a list of public officials (会派, 選挙区, 任期)
+    sample = head[hi + 1:hi + 1 + SAMPLE_ROWS]
+    persons = {c: h for c, h in mapping.items() if h.field not in CONTEXT_FIELDS}
+    context: dict[str, list[int]] = {}
+    for c, h in sorted(mapping.items()):
+        if h.field in CONTEXT_FIELDS:
+            context.setdefault(h.field, []).append(c)
+    plans = plan_roles(persons)
+    assemble(plans, header_rows, mapping, sample)
+    kept: list[RolePlan] = []
+    for p in plans:
+        trim_addresses(p, sample)
+        p.labels = {c: _label(head, hi, c) for cols in p.cols.values() for c in cols}
+        p = confirm(p, sample)
+        if p.cols:
+            kept.append(p)
+    main = next((p for p in kept if not p.role), None)
+    if main is None:
+        main = RolePlan("")
+        kept.insert(0, main)
+    missing = {"name", "address"} - set(main.cols)
+    named_a_thing = any(_names_a_thing(r) for r in header_rows)
+    if missing and (main.cols or any(p.cols for p in kept)) and not (named_a_thing and "name" in missing):
+        taken = {c for p in kept for cols in p.cols.values() for c in cols} | set(mapping)
+        extra, found_context = discover(sample, taken, header_rows)
+        for f in missing & set(extra.cols):
+            main.cols[f] = extra.cols[f]
+        if "postcode" not in main.cols and "postcode" in extra.cols and "address" in missing:
+            main.cols["postcode"] = extra.cols["postcode"]
+        for f, cols in found_context.items():
+            context.setdefault(f, cols)
+    kept = [p for p in kept if p.cols]
+    context = {f: c for f, c in context.items() if share([cell_text(r[c[0]]) if c[0] < len(r) else "" for r in sample],
+                                                          bool) > 0}
+    return SheetPlan(kept, context, {c: _label(head, hi, c) for cols in context.values() for c in cols})
 
 
-def _confirm(plan: _Plan, data: Sequence[Sequence[object]]) -> _Plan:
-    """Keep the fields whose values fit (most of the filled ones); drop columns that are all empty."""
-    sample = data[:SAMPLE_ROWS]
-    kept: dict[str, list[int]] = {}
-    for f, cols in plan.cols.items():
-        cols = [c for c in cols if any(c < len(r) and cell_text(r[c]) for r in sample)]
-        if not cols:
-            continue
-        if f == "birth":
-            vals = [r[cols[0]] for r in sample if cols[0] < len(r) and cell_text(r[cols[0]])]
-            ok = bool(vals) and sum(1 for v in vals if V.parse_date(v, serials=True)) / len(vals) >= 0.5
-        else:
-            test = _CONFIRM.get(f)
-            vals = [_Plan({f: cols}).value(r, f) for r in sample]
-            ok = test is None or _share(vals, test) >= 0.5
-        if ok:
-            kept[f] = cols
-    return _Plan(kept)
+def _blank(header_rows: Sequence[Sequence[object]], c: int) -> bool:
+    return all(not (c < len(r) and cell_text(r[c])) for r in header_rows)
 
 
-def _plan_from_values(data: Sequence[Sequence[object]], taken: set[int]) -> dict[str, list[int]]:
-    """Columns recognised from values alone (header-less sheets, or unlabelled columns)."""
-    sample = data[:200]
-    width = max((len(r) for r in sample), default=0)
-    found: dict[str, list[int]] = {}
-    for c in range(width):
-        if c in taken or any(c < len(r) and is_excluded(r[c]) for r in data[:HEADER_SCAN_ROWS]):
-            continue  # a column under 担当者名 / 保管場所 / 施設名 is not a person's name or address
-        vals = [cell_text(r[c]) if c < len(r) else "" for r in sample]
-        if sum(1 for v in vals if v) < 1:
-            continue
-        for f, test in (("name", V.looks_like_spaced_name),
-                        ("address", lambda v: V.looks_like_address(v, strict=True)),
-                        ("phone", V.normalise_phone),
-                        ("postcode", V.find_postcode)):
-            if f not in found and _share(vals, test) >= 0.6:
-                found[f] = [c]
-                break
-    return found
+def _is_person(p: RolePlan, main: RolePlan | None) -> bool:
+    """A role that makes person records: a name, and an address of its own or (a guardian) the row's."""
+    if "name" not in p.cols:
+        return False
+    return "address" in p.cols or (p.shares_address and main is not None and "address" in main.cols)
 
 
-# --- the sheet ---------------------------------------------------------------------------------------
+def _kind(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> SheetKind | None:
+    main = plan.role("")
+    roles = [p for p in plan.roles if "name" in p.cols]
+    if any(_is_person(p, main) for p in roles):
+        org = plan.context.get("organisation")
+        rows = [r for r in sample if any(cell_text(v) for v in r)]
+        if org and rows and sum(1 for r in rows if org[0] < len(r) and cell_text(r[org[0]])) * 2 >= len(rows):
+            return SheetKind.BUSINESS  # an organisation named in most rows beside the person
+        return SheetKind.PERSONS
+    if "position" in plan.context or "organisation" in plan.context:
+        return None  # a staff or business-card directory without addresses
+    if any(LEAD_FIELDS & set(p.cols) for p in roles):
+        return SheetKind.NAMES
+    return None
 
-def _phone_digits(v: str) -> str:
-    """A phone typed into a number cell loses its leading 0 (9012345678): put it back."""
-    return "0" + v if v.isdigit() and len(v) in (9, 10) and not v.startswith("0") else v
 
+# --- rows ---------------------------------------------------------------------------------------------
 
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SEX_FAST = {"男": "男", "女": "女", "男性": "男", "女性": "女"}
-
-
-def _cell(row: Sequence[object], c: int) -> object:
-    return row[c] if c < len(row) else None
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _birth(raw: object) -> str:
     """ISO date of a birth cell: date objects, Excel serials, 和暦 or western text; else the text."""
+    import datetime as dt
+
     if isinstance(raw, dt.date):
         return (raw.date() if isinstance(raw, dt.datetime) else raw).isoformat()
     t = cell_text(raw)
@@ -283,7 +277,7 @@ def _postcode(raw: object) -> str:
 
 def _phone(raw: object) -> str:
     t = cell_text(raw)
-    return _phone_digits(t) if not isinstance(raw, str) else t
+    return phone_digits(t) if not isinstance(raw, str) else t
 
 
 def _sex(raw: object) -> str:
@@ -294,9 +288,11 @@ def _sex(raw: object) -> str:
 _CONVERT: dict[str, Callable[[object], str]] = {"birth": _birth, "postcode": _postcode, "phone": _phone, "sex": _sex}
 
 
-def _extractor(plan: _Plan, f: str) -> Callable[[Sequence[object]], str]:
+def _extractor(plan: RolePlan, f: str) -> Callable[[Sequence[object]], str]:
     """A fast per-row getter for one field: direct cell access for single columns, joined otherwise."""
-    cols = plan.cols[f]
+    cols = plan.cols.get(f)
+    if not cols:
+        return lambda row: ""
     conv = _CONVERT.get(f)
     if conv is not None:
         c0 = cols[0]
@@ -312,17 +308,188 @@ def _extractor(plan: _Plan, f: str) -> Callable[[Sequence[object]], str]:
     return lambda row: plan.value(row, f)
 
 
-def _label(rows: Sequence[Sequence[object]], hi: int, c: int) -> str:
-    """Header text of column ``c`` (from the row above when a two-row header left this cell empty)."""
-    for r in (hi, hi - 1):
-        if r >= 0 and c < len(rows[r]) and (t := cell_text(rows[r][c])):
-            return t
-    return ""
+# Fast paths for the common row (a million-row sheet checks every one): a name made only of kanji, kana and
+# one space, an address starting with two kanji or kana and made of them, digits and hyphens, need no NFKC
+# and fail only on a placeholder or (names) an organisation word. Anything else takes the full checks.
+_CJK_CLASS = "\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ"
+_PLAIN_NAME = re.compile(f"[{_CJK_CLASS}]{{1,12}}(?:[ \u3000][{_CJK_CLASS}]{{1,12}})?")
+_PLAIN_ADDRESS = re.compile(f"[{_CJK_CLASS}]{{2}}[{_CJK_CLASS}0-9０-９\\-－ー―‐−#＃ 　]{{0,158}}")
+_PLACEHOLDER_WORDS = "テスト|サンプル|ダミー|見本|記入例|記載例|入力例|○○|〇〇|◯◯|××|△△|某|ほげ|ホゲ|ふが|フガ"
+_PLAIN_PLACEHOLDER = re.compile(f"{_PLACEHOLDER_WORDS}|住所|氏名|名前")
+_PLAIN_NAME_BAD = re.compile(f"{_PLACEHOLDER_WORDS}|氏名|名前|{V._ORG.pattern}", re.IGNORECASE)
+
+
+def _name_problem(name: str) -> Rejection | None:
+    if _PLAIN_NAME.fullmatch(name) and not _PLAIN_NAME_BAD.search(name) and name[0] * len(name) != name:
+        return None
+    if N.is_placeholder_name(name):
+        return Rejection.PLACEHOLDER
+    if V.is_blob(name) or not V.looks_like_name(name):
+        return Rejection.NOT_A_NAME
+    return None
+
+
+def _address_problem(address: str) -> Rejection | None:
+    if _PLAIN_ADDRESS.fullmatch(address) and not _PLAIN_PLACEHOLDER.search(address):
+        return None
+    if N.is_placeholder_address(address):
+        return Rejection.PLACEHOLDER
+    if not V.plausible_address(address):
+        return Rejection.NOT_AN_ADDRESS
+    return None
+
+
+@dataclass
+class _RoleReader:
+    index: int
+    plan: RolePlan
+    name: Callable[[Sequence[object]], str]
+    address: Callable[[Sequence[object]], str] | None
+    others: list[Callable[[Sequence[object]], str]]
+    needs_address: bool
+    shares_address: bool
+    postcode_at: int | None  # index in ``others`` of the postcode
+
+
+def _readers(plan: SheetPlan, keys: tuple[str, ...]) -> list[_RoleReader]:
+    main = plan.role("")
+    out = []
+    for i, p in enumerate(plan.roles):
+        if "name" not in p.cols:
+            continue
+        own_address = "address" in p.cols
+        shares = not own_address and p.shares_address and main is not None and "address" in main.cols
+        out.append(_RoleReader(i, p, _extractor(p, "name"), _extractor(p, "address") if own_address else None,
+                               [_extractor(p, f) for f in keys[2:]], needs_address=not p.role,
+                               shares_address=shares,
+                               postcode_at=keys[2:].index("postcode") if "postcode" in keys[2:] else None))
+    return out
+
+
+def _records(name: str, plan: SheetPlan, data: Iterable[Sequence[object]], base: int, head_names: set[str]
+             ) -> tuple[list[tuple], int, Counter[str], tuple[str, ...]]:
+    """Person records of every row (row, role index, values by key), rows with a person, rejections."""
+    keys = ("name", "address", *dict.fromkeys(f for p in plan.roles for f in (*p.cols, "postcode")
+                                              if f not in ("name", "address")))
+    readers = _readers(plan, keys)
+    if len(readers) == 1 and readers[0].address is not None:
+        return (*_single_role_records(readers[0], data, base, head_names), keys)
+    main_address = next((r.address for r in readers if not r.plan.role and r.address), None)
+    found: list[tuple] = []
+    rows_with_person = 0
+    rejected: Counter[str] = Counter()
+    for i, row in enumerate(data):
+        got = False
+        shared = None
+        for rd in readers:
+            n = rd.name(row)
+            if not n:
+                continue
+            if rd.address is not None:
+                a = rd.address(row)
+            elif rd.shares_address:
+                shared = main_address(row) if shared is None and main_address else shared
+                a = shared or ""
+            else:
+                a = ""
+            if rd.needs_address and not a:
+                continue  # an incomplete row: no record, not a rejection
+            problem = _problem(n, a, head_names)
+            if problem is not None:
+                rejected[problem] += 1
+                continue
+            found.append(_record(base + i, rd, row, n, a))
+            got = True
+        rows_with_person += got
+    return found, rows_with_person, rejected, keys
+
+
+def _problem(n: str, a: str, head_names: set[str]) -> Rejection | None:
+    if n in head_names:
+        return Rejection.HEADER_REPEATED
+    return _name_problem(n) or (_address_problem(a) if a else None)
+
+
+_POSTCODE_START = frozenset("〒0123456789０１２３４５６７８９")
+
+
+def _record(row_no: int, rd: _RoleReader, row: Sequence[object], n: str, a: str) -> tuple:
+    """(row, role index, name, address, others...); a postal code typed in front of the address moves to
+    its own field (kept in the address only when the row has a postal code of its own)."""
+    others = [g(row) for g in rd.others]
+    if a and a[0] in _POSTCODE_START:
+        code, rest = V.split_leading_postcode(a)
+        if code:
+            a = rest
+            if rd.postcode_at is not None and not others[rd.postcode_at]:
+                others[rd.postcode_at] = code
+    return (row_no, rd.index, n, a, *others)
+
+
+def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base: int, head_names: set[str]
+                         ) -> tuple[list[tuple], int, Counter[str]]:
+    """The common sheet (one person per row) in a tight loop: the same checks as :func:`_records`, with the
+    plain Japanese name and address tested by two regular expressions before the full checks."""
+    get_name, get_address, others, index = rd.name, rd.address, rd.others, rd.index
+    assert get_address is not None
+    plain_name, plain_address = _PLAIN_NAME.fullmatch, _PLAIN_ADDRESS.fullmatch
+    bad_name, placeholder = _PLAIN_NAME_BAD.search, _PLAIN_PLACEHOLDER.search
+    found: list[tuple] = []
+    rejected: Counter[str] = Counter()
+    append = found.append
+    for i, row in enumerate(data):
+        n = get_name(row)
+        if not n:
+            continue
+        a = get_address(row)
+        if not a:
+            continue
+        if (plain_name(n) and plain_address(a) and n[0] * len(n) != n and not bad_name(n) and not placeholder(a)
+                and n not in head_names):
+            append((base + i, index, n, a, *[g(row) for g in others]))
+            continue
+        problem = _problem(n, a, head_names)
+        if problem is not None:
+            rejected[problem] += 1
+            continue
+        append(_record(base + i, rd, row, n, a))
+    return found, len(found), rejected
+
+
+def _lead_rows(plan: SheetPlan, data: Iterable[Sequence[object]], base: int, head_names: set[str]
+               ) -> tuple[list[tuple], int, Counter[str], tuple[str, ...]]:
+    """Rows of a name-only lead: a plausible name and a phone, e-mail, birth date or number."""
+    p = next(p for p in plan.roles if "name" in p.cols and LEAD_FIELDS & set(p.cols))
+    keys = ("name", "address", *(f for f in p.cols if f != "name"))
+    get_name = _extractor(p, "name")
+    getters = [_extractor(p, f) for f in keys[2:]]
+    lead_at = [i for i, f in enumerate(keys[2:]) if f in LEAD_FIELDS]
+    found: list[tuple] = []
+    rejected: Counter[str] = Counter()
+    for i, row in enumerate(data):
+        n = get_name(row)
+        if not n:
+            continue
+        others = [g(row) for g in getters]
+        if not any(others[j] for j in lead_at):
+            continue
+        if n in head_names:
+            rejected[Rejection.HEADER_REPEATED] += 1
+            continue
+        problem = _name_problem(n)
+        if problem is not None:
+            rejected[problem] += 1
+            continue
+        if len(found) < EXAMPLES:
+            found.append((base + i, plan.roles.index(p), n, "", *others))
+        else:
+            found.append((base + i, plan.roles.index(p)))  # counted; values are not kept for a lead
+    return found, len(found), rejected, keys
 
 
 def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
                   first_col: int = 0) -> SheetFinding | None:
-    """The personal-records finding for one sheet, or None when it holds no name+address records.
+    """The personal-data finding for one sheet, or None when it holds no person records or leads.
 
     ``rows`` may be a stream: only the first rows (header search and value sample) are held, the rest
     is counted as it passes, so a 1,000,000-row sheet needs no list of all its rows.
@@ -335,54 +502,60 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         return None
     header = find_header(head)
     header_at: int | None = None
-    labels: dict[int, str] = {}
+    plan: SheetPlan | None
     if header is not None:
-        hi, mapping = header
-        header_at = hi
-        sample = head[hi + 1:]
-        labels = {c: _label(head, hi, c) for c in mapping}
-        plan = _confirm(_plan_from_header(mapping), sample)
-        missing = {"name", "address"} - set(plan.cols)
-        if missing and plan.cols:
-            barred = {c for c, v in enumerate(head[hi]) if is_excluded(v)}
-            extra = _plan_from_values(sample, set(mapping) | barred)
-            for f in missing & set(extra):
-                plan.cols[f] = extra[f]
+        header_at, mapping = header
+        sample = head[header_at + 1:]
+        plan = _plan_from_header(head, header_at, mapping)
     else:
         sample = head
-        plan = _Plan(_plan_from_values(head, set()))
-    if "name" not in plan.cols or "address" not in plan.cols:
+        main, context = discover(head, set())
+        plan = SheetPlan([main], context)
+    kind = _kind(plan, sample) if plan is not None else None
+    if plan is None or kind is None:
         for _ in stream:  # drain, so the reader's time and cell caps still apply to the whole sheet
             pass
         return None
     data = chain(sample, stream)
-    fields = [k for k in KINDS if k in plan.cols]
-    head_names = {labels.get(c, "") for c in plan.cols["name"]}
     base = first_row + (header_at + 1 if header_at is not None else 0)
-    keys = ("name", "address", *(f for f in plan.cols if f not in ("name", "address")))
-    get_name, get_address = _extractor(plan, "name"), _extractor(plan, "address")
-    others = [_extractor(plan, f) for f in keys[2:]]
-    found: list[tuple] = []
-    for i, row in enumerate(data):
-        n = get_name(row)
-        if not n:
-            continue
-        a = get_address(row)
-        if not a or n in head_names:
-            continue
-        found.append((base + i, n, a, *(g(row) for g in others)))
+    labels = {**plan.labels, **{c: t for p in plan.roles for c, t in p.labels.items()}}
+    head_names = {labels.get(c, "") for p in plan.roles for c in p.cols.get("name", [])} - {""}
+    if header_at is None and sample and _unrecognised_header(plan, sample[0]):
+        data, base = chain(sample[1:], stream), base + 1  # first_name, addr ...: a header without our words
+    if kind == SheetKind.NAMES:
+        found, with_person, rejected, keys = _lead_rows(plan, data, base, head_names)
+    else:
+        found, with_person, rejected, keys = _records(name, plan, data, base, head_names)
     if not found:
         return None
-    columns = {f: [labels.get(c) or column_letter(first_col + c) for c in cols] for f, cols in plan.cols.items()}
+    columns: dict[str, list[str]] = {}
+    for p in plan.roles:
+        prefix = f"{p.role}." if p.role else ""
+        for f, cols in p.cols.items():
+            columns[prefix + f] = [labels.get(c) or column_letter(first_col + c) for c in cols]
+    for f, cols in plan.context.items():
+        columns[f] = [labels.get(c) or column_letter(first_col + c) for c in cols]
+    fields = [k for k in KINDS if any(k in p.cols for p in plan.roles)]
     header_row = first_row + header_at if header_at is not None else None
-    return SheetFinding(name, header_row, columns, fields, keys, found)
+    return SheetFinding(name, header_row, columns, fields, keys, found, kind,
+                        tuple(p.role for p in plan.roles), dict(rejected), with_person)
+
+
+def _unrecognised_header(plan: SheetPlan, first: Sequence[object]) -> bool:
+    """A header-less sheet's first row is a header leakscan has no words for (first_name, addr) when its
+    name cell is no name: that row is skipped, not counted as a rejection."""
+    main = plan.role("")
+    if main is None or "name" not in main.cols:
+        return False
+    text = " ".join(t for c in main.cols["name"] if c < len(first) and (t := cell_text(first[c])))
+    return bool(text) and _name_problem(text) is not None
 
 
 class RecordList(Sequence[PersonRecord]):
     """The PersonRecords of several sheets, built only when someone reads them (person counting)."""
 
     def __init__(self, findings: Sequence[SheetFinding]) -> None:
-        self._findings = list(findings)
+        self._findings = [f for f in findings if f.kind != SheetKind.NAMES]
         self._built: list[PersonRecord] | None = None
 
     def _all(self) -> list[PersonRecord]:
@@ -391,7 +564,7 @@ class RecordList(Sequence[PersonRecord]):
         return self._built
 
     def __len__(self) -> int:
-        return sum(f.count for f in self._findings)
+        return sum(len(f.rows) for f in self._findings)
 
     def __getitem__(self, i):  # type: ignore[override]
         return self._all()[i]
@@ -401,7 +574,7 @@ class RecordList(Sequence[PersonRecord]):
 
 
 def analyse_tables(sheets: Sequence[object]) -> list[SheetFinding]:
-    """Every personal-records sheet of a workbook (all sheets, not only the first).
+    """Every personal-data sheet of a workbook (all sheets, not only the first).
 
     ``sheets`` are :class:`scanner.tables.Sheet` values (name, rows, first_row, first_col).
     """

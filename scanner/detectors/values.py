@@ -187,3 +187,95 @@ def looks_like_spaced_name(value: object) -> bool:
 
 def _is_number(t: str) -> bool:
     return bool(re.fullmatch(r"[+\-]?[\d,]+(?:\.\d+)?", t))
+
+
+# --- parts of split addresses, Latin addresses, damaged cells ------------------------------------------
+
+PREFECTURES = frozenset(
+    "北海道 青森県 岩手県 宮城県 秋田県 山形県 福島県 茨城県 栃木県 群馬県 埼玉県 千葉県 東京都 神奈川県 新潟県 富山県 石川県 "
+    "福井県 山梨県 長野県 岐阜県 静岡県 愛知県 三重県 滋賀県 京都府 大阪府 兵庫県 奈良県 和歌山県 鳥取県 島根県 岡山県 広島県 "
+    "山口県 徳島県 香川県 愛媛県 高知県 福岡県 佐賀県 長崎県 熊本県 大分県 宮崎県 鹿児島県 沖縄県".split())
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
+_BLOCK_ONLY = re.compile(r"^[\d\-ー－―‐−丁目番地号のノ之\s#.,/]+$")
+_BLOB = re.compile(r"[0-9A-Fa-f]{32,}|[A-Za-z0-9+/]{64,}")
+_STREET = re.compile(r"^(?:\d+[A-Za-z]?(?:[-/]\d+[A-Za-z]?)?|P\.?\s?O\.?\s+Box\s+\d+)\s+[A-Za-z\u00c0-\u024f]", re.IGNORECASE)
+_PLACE_WORDS = re.compile(r"^[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f .'\-]{1,40}$")
+_ZIP = re.compile(r"^\d{5}(?:-\d{4})?$|^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$|^[A-Z]\d[A-Z]\s?\d[A-Z]\d$", re.IGNORECASE)
+_LEADING_POSTCODE = re.compile(
+    r"^\s*(?:〒\s*([0-9０-９]{3})\s*[-ー－―‐−]?\s*([0-9０-９]{4})|([0-9０-９]{3})\s*[-ー－―‐−]\s*([0-9０-９]{4}))[\s\u3000,、]*")
+
+
+def is_email(value: object) -> bool:
+    return bool(_EMAIL.match(nfkc(value)))
+
+
+def is_blob(value: object) -> bool:
+    """A run of hex or base64 (a photo or file pasted into a cell, or a line spilt from one): no address."""
+    return bool(_BLOB.search(str(value)))
+
+
+def is_prefecture(value: object) -> bool:
+    """A prefecture alone (奈良県, 東京都, 北海道): the first column of a split address."""
+    return nfkc(value) in PREFECTURES
+
+
+def starts_with_prefecture(value: object) -> bool:
+    t = nfkc(value)
+    return any(t.startswith(p) for p in (t[:3], t[:4])) and (t[:3] in PREFECTURES or t[:4] in PREFECTURES)
+
+
+def looks_like_address_part(value: object) -> bool:
+    """One part of a split address: municipality, town, block number, building or room (not a phone,
+    e-mail, postal code or date typed as text). Excel dates count: a block typed as 3-12-5 becomes one."""
+    if isinstance(value, dt.date | dt.datetime):
+        return True
+    t = nfkc(value)
+    if not t or len(t) > 120 or _EMAIL.match(t) or _URL.match(t) or is_blob(t):
+        return False
+    if normalise_phone(t) or find_postcode(t, labelled=False) == t.lstrip("〒").strip():
+        return False
+    if parse_sex(t) or parse_date(t):
+        return False
+    if _CJK.search(t):
+        return True
+    if _BLOCK_ONLY.match(t):
+        return any(c.isdigit() for c in t)
+    return bool(_LATIN.search(t))
+
+
+def looks_like_latin_street(value: object) -> bool:
+    """A street with a house number: 6649 N Blue Gum St, 12 High St, PO Box 12."""
+    return bool(_STREET.match(nfkc(value)))
+
+
+def looks_like_latin_place(value: object) -> bool:
+    """A city, county or state written in Latin letters, without digits: New Orleans, Orleans, LA."""
+    return bool(_PLACE_WORDS.match(nfkc(value)))
+
+
+def looks_like_zip(value: object) -> bool:
+    """A US ZIP (70116, 70116-1234), a UK or a Canadian postcode."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        return bool(_ZIP.match(str(int(value)).zfill(5)))  # a number cell dropped the ZIP's leading 0
+    return bool(_ZIP.match(nfkc(value)))
+
+
+def split_leading_postcode(text: str) -> tuple[str, str]:
+    """``〒184-0004 東京都…`` -> (``184-0004``, ``東京都…``); text without a leading postal code -> ("", text)."""
+    m = _LEADING_POSTCODE.match(text)
+    if not m or m.end() >= len(text):
+        return "", text
+    a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return unicodedata.normalize("NFKC", f"{a}-{b}"), text[m.end():]
+
+
+def plausible_address(value: object) -> bool:
+    """A row's assembled address is really one: place words, not a blob, an e-mail or a bare number."""
+    t = nfkc(value)
+    if len(t) < 2 or len(t) > 300 or is_blob(t) or _EMAIL.match(t) or _URL.match(t) or _is_number(t):
+        return False
+    if _CJK.search(t):
+        return len(_CJK.findall(t)) >= 2
+    letters = len(_LATIN.findall(t))
+    return letters >= 3 and letters >= len(t.replace(" ", "")) * 0.3

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..codes import Reason
+from ..codes import Reason, SheetKind
 from ..config import MiB, ScanConfig
 from ..contracts import Inspection, ScanContext
 from ..detectors.pii import KINDS, RecordList, SheetFinding, analyse_sheet
@@ -50,19 +50,60 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
         n += 1
         found = analyse_sheet(sheet.name, sheet.rows, sheet.first_row, sheet.first_col)
         if found is not None:
+            found.index = n
             findings.append(found)
     return findings, n, encoding
 
 
 def pii_summary(findings: list[SheetFinding], fmt: str, unmask: bool) -> dict[str, Any]:
-    """The ``pii`` block of findings.json: always masked examples; clear ones only in memory for --unmask."""
-    sheets = [f.to_json(unmask=False) for f in findings]
+    """The ``pii`` block of findings.json: always masked examples; clear ones only in memory for --unmask.
+
+    ``sheets`` are the person sheets (persons and business contacts, counted); ``leads`` the sheets of
+    persons without addresses (a lower-severity lead, never counted); ``rejected`` the rows that had a
+    name and an address but failed the row check, by reason.
+    """
+    persons = [f for f in findings if f.kind != SheetKind.NAMES]
+    leads = [f for f in findings if f.kind == SheetKind.NAMES]
+    sheets = [f.to_json(unmask=False) for f in persons]
+    lead_sheets = [f.to_json(unmask=False) for f in leads]
     if unmask:
-        for js, f in zip(sheets, findings, strict=True):
+        for js, f in zip(sheets + lead_sheets, persons + leads, strict=True):
             js["examples_clear"] = f.examples(unmask=True)  # removed before findings.json is written
-    kinds = {k for f in findings for k in f.fields}
-    return {"records": sum(f.count for f in findings), "format": fmt, "sheets": sheets,
-            "fields": [k for k in KINDS if k in kinds]}
+            js["name_clear"] = f.name  # likewise: sheet names are personal data (a sheet per client)
+    kinds = {k for f in persons for k in f.fields}
+    rejected: dict[str, int] = {}
+    for f in persons:
+        for reason, n in f.rejected.items():
+            rejected[str(reason)] = rejected.get(str(reason), 0) + n
+    out: dict[str, Any] = {"records": sum(f.count for f in persons), "format": fmt, "sheets": sheets,
+                           "fields": [k for k in KINDS if k in kinds], "rejected": rejected,
+                           "rejected_total": sum(rejected.values())}
+    business = sum(f.count for f in persons if f.kind == SheetKind.BUSINESS)
+    if business:
+        out["business_records"] = business
+    if leads:
+        out["leads"] = lead_sheets
+        out["lead_records"] = sum(f.count for f in leads)
+        out["lead_fields"] = [k for k in KINDS if any(k in f.fields for f in leads)]
+    return out
+
+
+def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspection:
+    """Reasons and rules of a workbook's personal-data sheets: ``pii`` for persons (and business contacts),
+    ``pii-names`` for persons without addresses (a lead); the records only of the counted kinds."""
+    kinds = {f.kind for f in findings}
+    reasons, rules = [], []
+    if kinds - {SheetKind.NAMES}:
+        reasons.append(Reason.PII)
+        rules.append("pii:name+address")
+        if SheetKind.BUSINESS in kinds:
+            rules.append("pii:business-contacts")
+    if SheetKind.NAMES in kinds:
+        reasons.append(Reason.PII_NAMES)
+        rules.append("pii-names:name+contact")
+    counted = [f for f in findings if f.kind != SheetKind.NAMES]
+    return Inspection(reasons=reasons, rules=rules, pii=pii_summary(findings, fmt, unmask),
+                      records=RecordList(counted) if counted else None)
 
 
 class SpreadsheetInspector:
@@ -108,5 +149,4 @@ class SpreadsheetInspector:
             return Inspection(status=e.reason, detail=e.detail)
         if not findings:
             return Inspection()
-        return Inspection(reasons=[Reason.PII], rules=["pii:name+address"],
-                          pii=pii_summary(findings, fmt, self.config.unmask), records=RecordList(findings))
+        return inspection_of(findings, fmt, self.config.unmask)

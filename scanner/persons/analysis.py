@@ -66,7 +66,9 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
         found = result.prints.get(i)
         rows = _rows(found, len(files))
         nameless += found.nameless if found is not None else 0
-        status = Status.OK if found is not None else (hit.status if hit.status != Status.OK else Status.NO_RECORDS)
+        status = Status.OK if found is not None else (
+            hit.status if hit.status != Status.OK
+            else Status.NAMES_ONLY if Reason.PII_NAMES in hit.reasons else Status.NO_RECORDS)
         files.append(_file_info(i + 1, hit.location.display(), "leak", rows,
                                 {"sha256": hit.digests.sha256 if hit.digests else None, "status": status}))
         rows_by_file.append(rows)

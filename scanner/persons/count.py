@@ -19,6 +19,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ..codes import MAIN_ROLE, SheetKind
 from ..masking import mask_address, mask_name
 from ..models import PersonRecord, Tokens
 from .normalise import RULES, is_placeholder_name, normalise_reading, probable_kanji, staged_keys
@@ -56,6 +57,8 @@ class CountedRow(Protocol):
 
     file: int
     stages: Sequence[Hashable]
+    role: str
+    kind: str
 
     @property
     def key(self) -> Hashable: ...
@@ -78,6 +81,8 @@ class Row:
     address: str
     fields: dict[str, str]
     stages: list[Key]
+    role: str = ""  # "" for the row's own person; applicant, recipient, guardian ... (PersonRecord.role)
+    kind: str = SheetKind.PERSONS  # or business: a business contact (PersonRecord.kind)
 
     @property
     def key(self) -> Key:
@@ -104,6 +109,8 @@ class Count:
     review_total: int = 0
     probable: list[dict[str, Any]] = field(default_factory=list)
     probable_total: int = 0
+    roles: dict[str, int] = field(default_factory=dict)  # persons by role they appear in (a person may have two)
+    business: int = 0  # persons seen only as business contacts (counted in ``unique`` all the same)
     review_clear: list[dict[str, Any]] = field(default_factory=list)  # --unmask: for the report only
     probable_clear: list[dict[str, Any]] = field(default_factory=list)
     persons: dict[Any, list[Any]] = field(default_factory=dict)  # key -> its rows (memory only)
@@ -117,6 +124,8 @@ class Count:
             "unique_exact": self.unique_exact,
             "unique": self.unique,
             "without_name": self.without_name,
+            "roles": dict(self.roles),
+            "business_contacts": self.business,
             "merges": dict(self.merges),
             "rules": [r for r, _n, _a in RULES],
             "review": self.review,
@@ -135,7 +144,8 @@ def make_rows(file: int, records: Iterable[PersonRecord]) -> tuple[list[Row], in
         if not name or is_placeholder_name(name):
             nameless += 1
             continue
-        rows.append(Row(file, rec.sheet, rec.row, name, address, dict(f), staged_keys(name, address)))
+        rows.append(Row(file, rec.sheet, rec.row, name, address, dict(f), staged_keys(name, address),
+                        rec.role, rec.kind))
     return rows, nameless
 
 
@@ -157,6 +167,11 @@ def count(rows: Sequence[CountedRow], nameless: int = 0, unmask: bool = False,
     for r in rows:
         persons[r.key].append(r)
     c.persons = dict(persons)
+    roles: Counter[str] = Counter()
+    for group in persons.values():
+        roles.update({r.role or MAIN_ROLE for r in group})
+    c.roles = dict(sorted(roles.items(), key=lambda kv: (kv[0] != MAIN_ROLE, kv[0])))
+    c.business = sum(1 for group in persons.values() if all(r.kind == SheetKind.BUSINESS for r in group))
 
     def fid(i: int) -> Any:
         return file_ids[i] if i < len(file_ids) else i

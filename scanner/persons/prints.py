@@ -70,5 +70,6 @@ def file_prints(records: Iterable[PersonRecord], key: bytes, rows: bool, unmask:
             t = tokens[final] = tokens_of(final, keyed)
         out.append(RowPrint(digests, (mask_name(stages[0][0]), mask_address(stages[0][1])),
                             stages[0] if unmask else None, t,
-                            reading_tokens(f.get("reading") or "", final, keyed)))  # type: ignore[arg-type]
+                            reading_tokens(f.get("reading") or "", final, keyed),  # type: ignore[arg-type]
+                            rec.role, rec.kind))
     return FilePrints(total, nameless, array("Q", sorted(seen)), out if rows else None)

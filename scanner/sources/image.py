@@ -122,6 +122,26 @@ def _volumes(root: Any, storage: Any) -> list[Volume]:
     return [Volume("fs", 0, None, storage.path_spec, fs_node.type_indicator if fs_node else None)]
 
 
+def _segment_stats(paths: list[str]) -> list[tuple[int, int] | None]:
+    """(size, mtime in ns) of each image segment (None when it cannot be stat'ed)."""
+    out: list[tuple[int, int] | None] = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+            out.append((st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append(None)
+    return out
+
+
+def _segment_change(before: list[tuple[int, int] | None], after: list[tuple[int, int] | None]) -> str:
+    for i, (b, a) in enumerate(zip(before, after, strict=True)):
+        if b != a:
+            sizes = f"{b[0] if b else '?'} bytes before, {a[0] if a else '?'} bytes after"
+            return f"segment {i + 1}: {sizes}" + (" (modified time changed)" if b and a and b[0] == a[0] else "")
+    return ""
+
+
 class ImageSource:
     """One disk image given on the command line; ``verify_images`` recomputes the media hash."""
 
@@ -286,6 +306,14 @@ class ImageSource:
         return batched(self.entries())
 
     def entries(self) -> Iterator[Item]:
+        before = _segment_stats(self._segments)
+        yield from self._walk()
+        changed = _segment_change(before, _segment_stats(self._segments))
+        if changed:  # an image still being written or copied: what was read may mix two versions
+            yield Skipped(Location(self.text, "", (self._image_hop(),)), Status.CHANGED_DURING_READ,
+                          f"the image file changed during the scan: {changed}")
+
+    def _walk(self) -> Iterator[Item]:
         yield from self._problems
         single = len(self._volumes) == 1 and self._volumes[0].name == "fs"
         for vol, fs, label in self._opened:

@@ -4,10 +4,17 @@ Names are read as bytes (a non-UTF-8 name is decoded as cp932 for matching and d
 kept as hex); symbolic links are recorded, never followed; FIFOs, sockets and devices are never
 opened for reading; directories are opened with O_NOATIME so the walk leaves no trace; a directory
 already visited (bind-mount loop) is not entered twice; very deep trees do not hit PATH_MAX.
+
+Nothing is followed out of the tree when the tree changes under the walk: a directory is entered only
+when the descriptor opened (O_NOFOLLOW) is the very directory its parent listed (device and inode), so a
+directory swapped for a symbolic link, or reached through a swapped parent, is recorded (the link under
+``links``, the directory as ``vanished``) and not walked; files are stat'ed and opened relative to their
+folder's descriptor with O_NOFOLLOW (openat), never by a path that could pass through a swapped link.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat as statmod
@@ -24,7 +31,8 @@ from .base import Item, NameBatch
 _BY_NAME = attrgetter("name")
 _NOATIME = getattr(os, "O_NOATIME", 0)
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
-_FILE_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_FILE_FLAGS = os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
 def decode_name(raw: bytes) -> tuple[str, bool]:
@@ -68,22 +76,24 @@ def open_deep(path: bytes, flags: int) -> int:
         os.close(fd)
 
 
-def stat_file(raw: bytes) -> FileStat:
-    """The stat of a local file by its raw path, never following a symbolic link; failures are
-    ReadError (``vanished``, ``unreadable``) so whoever reads evidence by path records them alike."""
+def stat_file(raw: bytes, dir_fd: int | None = None) -> FileStat:
+    """The stat of a local file by its raw path (or its name under ``dir_fd``), never following a
+    symbolic link; failures are ReadError (``vanished``, ``unreadable``) so whoever reads evidence by
+    path records them alike."""
     try:
-        return file_stat(lstat_deep(raw))
+        st = lstat_deep(raw) if dir_fd is None else os.stat(raw, dir_fd=dir_fd, follow_symlinks=False)
+        return file_stat(st)
     except FileNotFoundError as e:
         raise ReadError(Status.VANISHED, "file disappeared during the scan") from e
     except OSError as e:
         raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
 
 
-def open_file(raw: bytes) -> IO[bytes]:
-    """Open a local regular file by its raw path: read-only, O_NOATIME, no symbolic link followed,
-    never blocking on a FIFO or device put in its place (``special-file``)."""
+def open_file(raw: bytes, dir_fd: int | None = None) -> IO[bytes]:
+    """Open a local regular file by its raw path (or its name under ``dir_fd``): read-only, O_NOATIME,
+    no symbolic link followed, never blocking on a FIFO or device put in its place (``special-file``)."""
     try:
-        fd = open_deep(raw, _FILE_FLAGS)
+        fd = open_deep(raw, _FILE_FLAGS) if dir_fd is None else _open_noatime(raw, _FILE_FLAGS, dir_fd)
     except FileNotFoundError as e:
         raise ReadError(Status.VANISHED, "file disappeared during the scan") from e
     except OSError as e:
@@ -96,6 +106,37 @@ def open_file(raw: bytes) -> IO[bytes]:
         raise ReadError(Status.SPECIAL_FILE, "not a regular file when opened")
     os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
+
+
+def open_under(root: bytes, rel: bytes) -> IO[bytes]:
+    """Open ``root/rel`` for reading with no symbolic link followed below ``root`` (each part opened
+    O_NOFOLLOW under its parent's descriptor): a folder swapped for a link since the scan cannot lead
+    the read elsewhere. ``root`` itself is the SOURCE as the user gave it (it may pass through links)."""
+    parts = [p for p in rel.split(b"/") if p]
+    if not parts or any(p in (b".", b"..") for p in parts):
+        raise ReadError(Status.UNREADABLE, "not a path inside the source")
+    try:
+        fd = _open_noatime(root, _DIR_FLAGS)
+    except FileNotFoundError as e:
+        raise ReadError(Status.VANISHED, "the source folder is gone") from e
+    except OSError as e:
+        raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
+    try:
+        for part in parts[:-1]:
+            try:
+                nxt = _open_noatime(part, _DIR_FLAGS | _NOFOLLOW, dir_fd=fd)
+            except FileNotFoundError as e:
+                raise ReadError(Status.VANISHED, "file disappeared (a folder on its path is gone)") from e
+            except OSError as e:
+                if e.errno in (errno.ELOOP, errno.ENOTDIR):
+                    raise ReadError(Status.SPECIAL_FILE, "a folder on its path is now a symbolic link or a file: "
+                                    "not followed") from e
+                raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
+            os.close(fd)
+            fd = nxt
+        return open_file(parts[-1], fd)
+    finally:
+        os.close(fd)
 
 
 def lstat_deep(path: bytes) -> os.stat_result:
@@ -117,36 +158,60 @@ def file_stat(st: os.stat_result) -> FileStat:
     return FileStat(st.st_size, iso_utc(st.st_mtime), iso_utc(st.st_atime), iso_utc(st.st_ctime), iso_utc(btime))
 
 
-class PathEntry:
-    """A local file named by its raw path (a task's file, re-created in a worker from its LocalRef)."""
+@contextlib.contextmanager
+def reopen_folder(raw: bytes, ident: tuple[int, int]) -> Iterator[int]:
+    """A folder opened again by path, refused unless it is still the directory that was listed."""
+    try:
+        fd = open_deep(raw, _DIR_FLAGS | _NOFOLLOW)
+    except FileNotFoundError as e:
+        raise ReadError(Status.VANISHED, "folder disappeared during the scan") from e
+    except OSError as e:
+        raise ReadError(Status.VANISHED, f"folder replaced during the scan ({e.strerror or e}); not followed") from e
+    try:
+        st = os.fstat(fd)
+        if (st.st_dev, st.st_ino) != ident:
+            raise ReadError(Status.VANISHED, "folder replaced during the scan (a symbolic link or another folder "
+                            "on its path); not followed")
+        yield fd
+    finally:
+        os.close(fd)
 
-    __slots__ = ("location", "name", "_raw", "deleted")
+
+class FolderFileEntry:
+    """A local file by its folder (raw path and identity) and its name: what a LocalRef becomes in a worker.
+    Stat and open go through the folder opened again and checked, as the walk's own entries do."""
+
+    __slots__ = ("location", "name", "deleted", "_folder", "_ident", "_raw_name")
     kind = "file"
 
-    def __init__(self, location: Location, name: str, raw: bytes, deleted: bool = False) -> None:
-        self.location, self.name, self._raw, self.deleted = location, name, raw, deleted
+    def __init__(self, location: Location, name: str, folder: bytes, ident: tuple[int, int], raw_name: bytes) -> None:
+        self.location, self.name, self.deleted = location, name, False
+        self._folder, self._ident, self._raw_name = folder, ident, raw_name
 
     def stat(self) -> FileStat:
-        return stat_file(self._raw)
+        with reopen_folder(self._folder, self._ident) as fd:
+            return stat_file(self._raw_name, fd)
 
     def open(self) -> IO[bytes]:
-        return open_file(self._raw)
+        with reopen_folder(self._folder, self._ident) as fd:
+            return open_file(self._raw_name, fd)
 
 
 class LocalRef:
-    """How a worker process re-creates a local entry: its raw path, opened there the same way
-    (read-only, O_NOATIME, no symbolic link followed). A plain picklable value."""
+    """How a worker process re-creates a local entry: its folder (raw path, device and inode) and its raw
+    name; the worker opens it the way the walk would (read-only, O_NOATIME, no link followed, the folder
+    refused if it was swapped). A plain picklable value."""
 
-    __slots__ = ("raw",)
+    __slots__ = ("folder", "ident", "raw_name")
 
-    def __init__(self, raw: bytes) -> None:
-        self.raw = raw
+    def __init__(self, folder: bytes, ident: tuple[int, int], raw_name: bytes) -> None:
+        self.folder, self.ident, self.raw_name = folder, ident, raw_name
 
-    def __reduce__(self) -> tuple[type, tuple[bytes]]:
-        return (LocalRef, (self.raw,))
+    def __reduce__(self) -> tuple[type, tuple[bytes, tuple[int, int], bytes]]:
+        return (LocalRef, (self.folder, self.ident, self.raw_name))
 
-    def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> PathEntry:
-        return PathEntry(location, name, self.raw, deleted)
+    def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> FolderFileEntry:
+        return FolderFileEntry(location, name, self.folder, self.ident, self.raw_name)
 
 
 class LocalEntry:
@@ -177,27 +242,46 @@ class LocalEntry:
             self._location = self._dir.location(self.name, self._raw_name)
         return self._location
 
+    @property
+    def _raw_name_bytes(self) -> bytes:
+        return self._raw_name if self._raw_name is not None else self.name.encode("utf-8")
+
     def stat(self) -> FileStat:
-        return stat_file(self._raw)
+        fd = self._dir.fd
+        return stat_file(self._raw) if fd < 0 else stat_file(self._raw_name_bytes, fd)
 
     def open(self) -> IO[bytes]:
-        return open_file(self._raw)
+        """Relative to the folder's descriptor while the walk is in the folder (the usual case);
+        afterwards the folder is opened again and must still be the directory that was listed."""
+        fd = self._dir.fd
+        if fd >= 0:
+            return open_file(self._raw_name_bytes, fd)
+        with self._dir.reopened() as again:
+            return open_file(self._raw_name_bytes, again)
 
     def ref(self) -> LocalRef:
         """What a worker process needs to open this file itself."""
-        return LocalRef(self._raw)
+        return LocalRef(self._dir.raw, self._dir.ident, self._raw_name_bytes)
 
 
 class _Folder:
-    """One directory being listed: its raw path (with a trailing slash) and its decoded text, once."""
+    """One directory being listed: its raw path (with a trailing slash) and its decoded text, once; its
+    descriptor while the walk is inside it (-1 after), and its identity (device, inode)."""
 
-    __slots__ = ("raw", "text", "raw_hex_needed", "source")
+    __slots__ = ("raw", "text", "raw_hex_needed", "source", "fd", "ident")
 
-    def __init__(self, source: str, raw: bytes, text: str, utf8: bool) -> None:
+    def __init__(self, source: str, raw: bytes, text: str, utf8: bool, fd: int = -1,
+                 ident: tuple[int, int] = (0, 0)) -> None:
         self.source = source
         self.raw = raw
         self.text = text
         self.raw_hex_needed = not utf8
+        self.fd = fd
+        self.ident = ident
+
+    def reopened(self) -> contextlib.AbstractContextManager[int]:
+        """The folder opened again by path, refused unless it is still the directory that was listed."""
+        return reopen_folder(self.raw, self.ident)
 
     def batch(self, names: list[str]) -> NameBatch:
         """Plain files of this folder as one batch (names not valid UTF-8 decoded as cp932, bytes kept)."""
@@ -278,23 +362,31 @@ class LocalSource:
         not need.
         """
         seen_dirs: set[tuple[int, int]] = set()
-        stack = [self.root]
+        stack: list[tuple[bytes, tuple[int, int] | None]] = [(self.root, None)]
         while stack:
-            path = stack.pop()
+            path, listed = stack.pop()
             try:
-                fd = open_deep(path, _DIR_FLAGS)
+                fd = open_deep(path, _DIR_FLAGS if listed is None else _DIR_FLAGS | _NOFOLLOW)
             except FileNotFoundError:
                 yield Skipped(self._location(path), Status.VANISHED, "directory disappeared during the scan")
                 continue
             except OSError as e:
+                if listed is not None and e.errno in (errno.ELOOP, errno.ENOTDIR):
+                    yield from self._swapped(path)
+                    continue
                 yield Skipped(self._location(path), Status.UNREADABLE, f"directory: {e.strerror or e}")
                 continue
+            folder: _Folder | None = None
             try:
                 st = os.fstat(fd)
-                if (st.st_dev, st.st_ino) in seen_dirs:
+                ident = (st.st_dev, st.st_ino)
+                if listed is not None and ident != listed:  # not the directory its parent listed
+                    yield from self._swapped(path)
+                    continue
+                if ident in seen_dirs:
                     yield Skipped(self._location(path), Status.LOOP, "directory already walked (bind mount or loop)")
                     continue
-                seen_dirs.add((st.st_dev, st.st_ino))
+                seen_dirs.add(ident)
                 self.dirs_walked += 1
                 try:
                     with os.scandir(fd) as it:
@@ -305,8 +397,8 @@ class LocalSource:
                     continue
                 prefix = path.rstrip(b"/") + b"/"
                 here = self._location(prefix)
-                folder = _Folder(self.text, prefix, here.path, here.raw_path_hex is None)
-                subdirs: list[bytes] = []
+                folder = _Folder(self.text, prefix, here.path, here.raw_path_hex is None, fd, ident)
+                subdirs: list[tuple[bytes, tuple[int, int]]] = []
                 try:
                     # a leaf folder of plain files (the common case): one batch, no per-file branch
                     names = [d.name for d in listing if d.is_file(follow_symlinks=False)]
@@ -318,9 +410,34 @@ class LocalSource:
                     yield from self._mixed(listing, folder, fd, subdirs)
                 stack.extend(reversed(subdirs))
             finally:
+                if folder is not None:
+                    folder.fd = -1  # entries examined later reopen it (and check it is still the same)
                 os.close(fd)
 
-    def _mixed(self, listing: list[os.DirEntry], folder: _Folder, fd: int, subdirs: list[bytes]) -> Iterator[Item | NameBatch]:
+    def _swapped(self, path: bytes) -> Iterator[Item]:
+        """A directory that is not the one listed any more: swapped for a link, or reached through a
+        parent swapped for one. The link is recorded (never followed); the directory was not walked."""
+        link = self._link_on(path)
+        if link is not None:
+            yield link
+        yield Skipped(self._location(path), Status.VANISHED,
+                      "directory replaced during the scan (by a symbolic link, or a folder on its path was); not followed")
+
+    def _link_on(self, path: bytes) -> Link | None:
+        """The symbolic link now on ``path`` below the source's root (the swapped part), if any."""
+        parts = path[len(self.root):].strip(b"/").split(b"/")
+        here = self.root.rstrip(b"/")
+        for part in parts:
+            here += b"/" + part
+            try:
+                if statmod.S_ISLNK(os.lstat(here).st_mode):
+                    return Link(self._location(here), os.fsdecode(os.readlink(here)))
+            except OSError:
+                return None
+        return None
+
+    def _mixed(self, listing: list[os.DirEntry], folder: _Folder, fd: int,
+               subdirs: list[tuple[bytes, tuple[int, int]]]) -> Iterator[Item | NameBatch]:
         """A folder with sub-folders, links or special files: runs of plain files batched, the rest in order."""
         run: list[str] = []
         for d in listing:
@@ -346,7 +463,8 @@ class LocalSource:
                         target = "?"
                     yield Link(folder.location(name, raw_name), target)
                 elif d.is_dir(follow_symlinks=False):
-                    subdirs.append(folder.raw + raw)
+                    st = d.stat(follow_symlinks=False)  # what was listed: the walk enters only this directory
+                    subdirs.append((folder.raw + raw, (st.st_dev, st.st_ino)))
                 else:
                     mode = d.stat(follow_symlinks=False).st_mode
                     kind = _special_kind(mode)

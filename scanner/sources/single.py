@@ -37,9 +37,14 @@ class SingleFileEntry:
     def open(self) -> IO[bytes]:
         return open_file(self._raw)
 
-    def ref(self) -> LocalRef:
-        """What a worker process needs to open this file itself."""
-        return LocalRef(self._raw)
+    def ref(self) -> LocalRef | None:
+        """What a worker process needs to open this file itself (None: its folder is gone, read it here)."""
+        folder, _, name = self._raw.rpartition(b"/")
+        try:
+            st = os.stat(folder or b"/")
+        except OSError:
+            return None
+        return LocalRef(folder or b"/", (st.st_dev, st.st_ino), name)
 
 
 class SingleFileSource:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import getpass
 import io
 import os
+import re
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -32,11 +33,31 @@ MAX_DEPTH_WITHOUT_IDS = 256  # only when the server gives no file IDs (all zero)
 _LINK_TAGS = {0xA0000003: "junction", 0xA000000C: "symbolic link"}
 
 
+# where a URL's user info may end: an '@' followed by HOST[:PORT] and then '/' or the end
+_HOST_AFTER_AT = re.compile(r"@(?:\[[0-9A-Fa-f:.]*\]|[^/@:?#\s\[\]]+)(?::\d+)?(?=/|$)")
+_SNAPSHOT = re.compile(r"^@GMT-")  # a previous-versions folder (@GMT-2024.01.01-00.00.00) may keep its '@'
+
+
+def _password_given(rest: str) -> bool:
+    """Whether the text after ``smb://`` holds ``USER:PASSWORD@`` in any reading of it.
+
+    The user name may hold '@' (``OFFICE;chosa@example.lg.jp``) and a password may hold '@', '/', '#'
+    or '?', so no single split is trusted: every '@' that is followed by a host is a possible end of the
+    user info, and a ':' before it that is not a ``@HOST:PORT/`` port means a password.
+    """
+    for m in _HOST_AFTER_AT.finditer(rest):
+        before = _HOST_AFTER_AT.sub("@", rest[:m.start()])  # ports of earlier '@HOST:PORT/' readings
+        if ":" in before:
+            return True
+    return ":" in unquote(rest.partition("/")[0].rpartition("@")[0])  # USER%3APASSWORD is one too
+
+
 def parse_url(text: str) -> Any:
     """``smb://[DOMAIN;]USER@HOST[:PORT]/SHARE[/PATH]`` -> Target. Mistakes are UsageErrors.
 
-    The messages never repeat the URL's user-info part, so a password typed into it by mistake is not
-    echoed to the terminal.
+    Split by the URL rules (RFC 3986, as urllib does): the authority ends at the first '/', and the user
+    info at the *last* '@' in it, so a user name may hold '@'. A password in the URL is refused in any
+    form, and no message repeats any part of the URL, so a password typed into it is never echoed.
     """
     from .smb_client import Target
 
@@ -45,8 +66,7 @@ def parse_url(text: str) -> Any:
         raise UsageError(f"not an SMB URL (expected {form})")
     # Checked on the raw text, before any parser: a password may hold '#', '?', '/' or '@', which would
     # make a URL parser cut it into host, port or fragment and quote it back in an error message.
-    rest = text[len("smb://"):]
-    if "@" in rest and ":" in rest.split("@", 1)[0]:
+    if _password_given(text[len("smb://"):]):
         raise UsageError("SMB URL holds a password (USER:PASSWORD@): never put it in the URL (it would end up "
                          f"in shell history and reports); set {PASSWORD_ENV} or type it when asked")
     try:
@@ -56,19 +76,18 @@ def parse_url(text: str) -> Any:
         raise UsageError(f"not a valid SMB URL (expected {form}; is the port a number?)") from e
     if parts.query or parts.fragment:
         raise UsageError(f"SMB URL must not have a query or fragment (expected {form})")
-    if not parts.username:
-        raise UsageError(f"SMB URL needs a user name (expected {form})")
-    user_info = unquote(parts.username)
-    if ":" in user_info:  # an encoded USER%3APASSWORD is still a password in the URL
-        raise UsageError(f"SMB URL holds a password: never put it in the URL; set {PASSWORD_ENV} or type it "
-                         "when asked")
+    user_info = unquote(parts.netloc.rpartition("@")[0])
     domain, _, user = user_info.rpartition(";")
     if not user:
         raise UsageError(f"SMB URL needs a user name (expected {form})")
     host = parts.hostname or ""
     if not host:
         raise UsageError(f"SMB URL needs a host (expected {form})")
-    segments = [unquote(s) for s in parts.path.split("/") if s]
+    raw_segments = [s for s in parts.path.split("/") if s]
+    if any("@" in s and not _SNAPSHOT.match(s) for s in raw_segments):  # ambiguous: part of the user info?
+        raise UsageError("SMB URL has an '@' after the host: write '@' in folder names as %40 (and never put a "
+                         f"password in the URL; set {PASSWORD_ENV})")
+    segments = [unquote(s) for s in raw_segments]
     if not segments:
         raise UsageError(f"SMB URL needs a share name (expected {form})")
     if any(s in (".", "..") for s in segments):

@@ -53,7 +53,9 @@ class SmbFile(io.RawIOBase):
             self._size, self._write_time = handle.end_of_file, handle.last_write_time
         elif handle.end_of_file != self._size or handle.last_write_time != self._write_time:
             client.close_handle(handle)
-            raise ReadError(Status.UNREADABLE, "file changed on the server while reconnecting; read stopped")
+            raise ReadError(Status.CHANGED_DURING_READ, f"changed on the server while it was read (seen on "
+                            f"reconnecting): {self._size} bytes when opened, {handle.end_of_file} bytes now; "
+                            "read stopped")
         self._handle, self._generation = handle, client.generation
         self._inflight.clear()
         self._next = self._offset

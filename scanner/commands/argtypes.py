@@ -1,0 +1,62 @@
+"""argparse types that refuse meaningless values in one line (exit 2), before anything is read or written.
+
+A value that silently means something else is worse than an error: ``--out ''`` is the current folder,
+``--parse-timeout nan`` never times out, ``--name '*.xlsx'`` matches no file (names are exact).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+WILDCARDS = "*?"
+SEPARATORS = "/\\"
+
+
+def path(text: str) -> Path:
+    """A path that is not empty (``Path('')`` would silently be the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return Path(text)
+
+
+def int_at_least(low: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, not {value}")
+        return value
+
+    parse.__name__ = f"whole number >= {low}"
+    return parse
+
+
+def seconds(text: str) -> float:
+    """A finite, positive number of seconds (nan, inf, 0 and negative values mean no limit or no time)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text!r}")
+    return value
+
+
+def file_name(text: str) -> str:
+    """An exact file name: not empty, no folder, no wildcard (copies and re-saves are found from it)."""
+    name = text.strip()
+    if not name.rstrip(". "):
+        raise argparse.ArgumentTypeError("a file name is needed, not an empty one")
+    if any(c in text for c in SEPARATORS):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is a path: give the file name only (its last part), not the folder")
+    if any(c in text for c in WILDCARDS):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: wildcards are not supported; give the exact name of the leaked file (its copies, "
+            "re-saves and owner files are found from it; other name lists are found by the keyword rules)")
+    return text

@@ -1,0 +1,206 @@
+"""Is this text a person's name? Value tests by name data (signatures/person_names.toml), pure functions.
+
+Japanese names are recognised by shape: a family part and a given part (1-4 characters each) whose every
+kanji has been seen at that place in real names (namedivider's kanji statistics: 上 starts family names,
+郎 ends given names), or whose given part is kana; place and organisation endings (町, 橋, 園, 会館) are not
+names. A surname list (Faker ja_JP) confirms the common ones. Latin names are recognised by the first and
+last names of many locales (Faker). Placeholders typed into templates (DocFirst, テスト, ○○) are not names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from .. import rules
+
+_KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc]")
+_KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々〆ヶ]")
+_CJK_NAME = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3400-\u9fff\uf900-\ufaff々〆ヶ]{2,8}")
+_SPLIT = re.compile(r"[\s\u3000]+")
+_LATIN_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f'\-]*\.?")
+# endings of places, buildings and organisations: 八王子町, 飯田橋, すみれ保育園, 市民会館, 第一小学校
+_NOT_NAME_END = frozenset("都道府県市区町村郡丁番地号橋駅港園館院所署局課係室校社会店堂寺宮殿場庁舎寮荘邸宅台坂谷通線")
+_NOT_NAME_WORDS = re.compile(r"センター|ホーム|クリニック|ハウス|ビル|マンション|ハイツ|コーポ|アパート|団地|住宅|公園|広場|"
+                             r"株式|有限|合同|法人|組合|協会|施設|事業|病院|医院|学校|大学|幼稚|保育|役所|役場|公民|会館|"
+                             r"支店|本店|工場|倉庫|営業|様方")
+_PLACEHOLDER_TOKENS = frozenset({
+    "first", "last", "second", "middle", "firstname", "lastname", "fullname", "surname", "name", "test", "tester",
+    "sample", "dummy", "example", "placeholder", "docfirst", "docsecond", "doclast", "doc", "lorem", "ipsum",
+    "xxx", "xxxx", "asdf", "qwerty", "null", "none", "unknown", "tbd", "todo", "n/a", "na", "foo", "bar", "baz",
+    "customer", "user", "person", "member", "client", "employee", "your", "here"})
+_PLACEHOLDER_JA = re.compile(r"テスト|サンプル|ダミー|見本|記入例|記載例|入力例|氏名|名前|○○|〇〇|◯◯|××|✕✕|△△|□□|"
+                             r"＊＊|\*\*|某|なにがし|だれそれ|ほげ|ホゲ|ふが|フガ")
+_REPEATED = re.compile(r"^(.)\1+$")
+_PLACEHOLDER_ADDRESS = re.compile(
+    r"street address|address line|your address|sample|dummy|placeholder|lorem|\btest\b|\bn/?a\b|"
+    r"住所|テスト|サンプル|ダミー|記入例|○○|〇〇|◯◯|××|△△|＊＊|\*\*\*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NameData:
+    surnames: frozenset[str]
+    given_names: frozenset[str]
+    kanji: dict[str, tuple[int, ...]]
+    latin_first: frozenset[str]
+    latin_last: frozenset[str]
+    us_states: frozenset[str]
+
+
+@cache
+def name_data() -> NameData:
+    data = rules.load("person_names")
+    ja, latin = data["japanese"], data["latin"]
+    return NameData(frozenset(ja["surnames"]), frozenset(ja["given_names"]),
+                    {k: tuple(v) for k, v in ja["kanji"].items()},
+                    frozenset(n.casefold() for n in latin["first_names"]),
+                    frozenset(n.casefold() for n in latin["last_names"]),
+                    frozenset(s.casefold() for s in data["places"]["us_states"]))
+
+
+def _nfkc(value: object) -> str:
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+# --- Japanese -----------------------------------------------------------------------------------------
+
+def _family_ok(part: str, kanji: dict[str, tuple[int, ...]]) -> bool:
+    """Each kanji seen at its place in family names (first / inside / last); kana only as ヶ or の inside."""
+    n = len(part)
+    for i, ch in enumerate(part):
+        stats = kanji.get(ch)
+        if stats is None:
+            if ch in "ノのヶケ" and 0 < i < n - 1:
+                continue
+            return False
+        if n == 1:
+            if stats[0] == 0 and stats[2] == 0:
+                return False
+        elif stats[0 if i == 0 else 2 if i == n - 1 else 1] == 0:
+            return False
+    return True
+
+
+def _given_ok(part: str, kanji: dict[str, tuple[int, ...]]) -> bool:
+    """Kana (はな, サクラ) or kanji seen at their place in given names. A kanji the statistics do not know
+    at all passes (given names use rare kanji: 汐, 柚, 稀); a common kanji never seen at that place in a
+    given name (内, 橋, 田 last) does not, which is what sets towns apart."""
+    if all(_KANA.match(ch) for ch in part):
+        return True
+    n = len(part)
+    for i, ch in enumerate(part):
+        if _KANA.match(ch):
+            continue  # 千代子 / みつ子 / 美ゆき: kana inside a kanji given name
+        stats = kanji.get(ch)
+        if stats is None:
+            continue
+        if n == 1:
+            if stats[3] == 0 and stats[5] == 0:
+                return False
+        elif stats[3 if i == 0 else 5 if i == n - 1 else 4] == 0:
+            return False
+    return True
+
+
+def japanese_name_shape(value: object) -> bool:
+    """A Japanese personal name, written with or without a space: 上杉辰男, 山田 花子, 佐藤　みつ子.
+
+    With a space the two halves are tested as family and given name; without one, every split into a
+    family part (1-4) and a given part (1-4) is tried. Places and organisations fail on their endings.
+    """
+    t = _nfkc(value)
+    parts = _SPLIT.split(t)
+    if len(parts) > 2 or not 2 <= len(t) <= 12:
+        return False
+    joined = "".join(parts)
+    if not _CJK_NAME.fullmatch(joined) or joined[-1] in _NOT_NAME_END or _NOT_NAME_WORDS.search(joined):
+        return False
+    if not _KANJI.match(joined):
+        return False  # a name in kana only is a reading, not told from other kana words by shape
+    kanji = name_data().kanji
+    if len(parts) == 2:
+        fam, giv = parts
+        return 1 <= len(fam) <= 4 and 1 <= len(giv) <= 5 and _family_ok(fam, kanji) and _given_ok(giv, kanji)
+    for cut in range(1, min(4, len(joined) - 1) + 1):
+        fam, giv = joined[:cut], joined[cut:]
+        if len(giv) <= 5 and _family_ok(fam, kanji) and _given_ok(giv, kanji):
+            return True
+    return False
+
+
+def starts_with_surname(value: object) -> bool:
+    """Begins with a surname of the list (佐藤, 鈴木 ...): confirms a column of names without spaces."""
+    t = _nfkc(value)
+    s = name_data().surnames
+    return any(t[:n] in s for n in (1, 2, 3))
+
+
+def japanese_given_name_shape(value: object) -> bool:
+    """A given name alone (太郎, はな, 美ゆき): the half of a name split over two columns."""
+    t = _nfkc(value)
+    if not 1 <= len(t) <= 5 or not _CJK_NAME.fullmatch(t + t) or t[-1] in _NOT_NAME_END:
+        return False
+    return t in name_data().given_names or _given_ok(t, name_data().kanji)
+
+
+def japanese_family_name_shape(value: object) -> bool:
+    """A family name alone (山田, 上杉): the first half of a name split over two columns."""
+    t = _nfkc(value)
+    if not 1 <= len(t) <= 4 or not _KANJI.match(t) or t[-1] in _NOT_NAME_END:
+        return False
+    return t in name_data().surnames or _family_ok(t, name_data().kanji)
+
+
+# --- Latin --------------------------------------------------------------------------------------------
+
+def latin_tokens(value: object) -> list[str]:
+    return _LATIN_TOKEN.findall(_nfkc(value))
+
+
+def known_first_name(token: str) -> bool:
+    return token.strip(".").casefold() in name_data().latin_first
+
+
+def known_last_name(token: str) -> bool:
+    return token.strip(".").casefold() in name_data().latin_last
+
+
+def latin_name_known(value: object) -> bool:
+    """A Latin-script name holding a known first or last name (Maria Anders, Smith, J. Smith)."""
+    t = _nfkc(value)
+    tokens = latin_tokens(t)
+    if not 1 <= len(tokens) <= 5 or len("".join(tokens)) < len(t.replace(" ", "").replace(",", "")) - 2:
+        return False  # digits or symbols beside the letters: not a name
+    d = name_data()
+    return any(tok.strip(".").casefold() in d.latin_first or tok.strip(".").casefold() in d.latin_last
+               for tok in tokens)
+
+
+def is_us_state(value: object) -> bool:
+    return _nfkc(value).casefold() in name_data().us_states
+
+
+# --- placeholders -------------------------------------------------------------------------------------
+
+def is_placeholder_name(value: object) -> bool:
+    """A template's stand-in, not a person: DocFirst DocSecond, First Last, Test User, テスト, ○○ ○○, xxx."""
+    t = _nfkc(value)
+    if not t:
+        return True
+    compact = _SPLIT.sub("", t)
+    if _REPEATED.match(compact) or _PLACEHOLDER_JA.search(compact):
+        return True
+    tokens = [tok.strip(".").casefold() for tok in latin_tokens(t)]
+    if not tokens:
+        return False
+    if any(tok.startswith("doc") and tok[3:] in ("first", "second", "last", "third", "name") for tok in tokens):
+        return True
+    return all(tok in _PLACEHOLDER_TOKENS for tok in tokens)
+
+
+def is_placeholder_address(value: object) -> bool:
+    """A template's stand-in for an address: 44 Street Address, Address Line 1, 住所, ○○県○○市, test."""
+    t = _nfkc(value)
+    return bool(t) and bool(_PLACEHOLDER_ADDRESS.search(t))

@@ -1,0 +1,347 @@
+"""Which columns make each field of each person in a row: field assembly from a header row.
+
+People write one field over several columns: ``住所`` above five columns (都道府県 / 市区町村 / 町域 / 番地 /
+建物, the others left blank or merged), ``jusho1..jusho5``, ``姓 | 名``, and put other renditions beside the
+value (``住所（カタカナ）``, ``氏名（ローマ字）``). The rules, in order:
+
+1. Headers say field, role and rendition (scanner/detectors/columns.py). Numbered headers of one field join
+   in their number's order; split parts (姓 + 名, 都道府県 + 市区町村 + 番地 + 建物名) in column order.
+2. A blank-headed (or merged) column right of a name or address column continues that field when its
+   values fit the next part (a municipality, town, block or building after an address; a given name after
+   a family name). Blank columns holding kana become the reading of a name; Latin spellings beside a
+   Japanese field are another rendition: ignored, never joined into the value.
+3. Other renditions (カタカナ, ローマ字, English) become the reading or are ignored; one is used as the value
+   only when the field has no column of its own.
+4. Every field is then confirmed by its values (most filled cells must fit).
+Pure functions over rows already read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from . import person_names as N
+from . import values as V
+from .columns import Header, part_order, role_shares_address
+
+SAMPLE_ROWS = 500
+NAME_PARTS = ("name", "name_family", "name_given")
+READING_PARTS = ("reading", "reading_family", "reading_given")
+JOINED = ("name", "reading", "address")  # fields that may take several columns
+MAX_CONTINUATION = 8
+
+
+def cell_text(v: object) -> str:
+    """A cell as text: integral floats without ``.0``, dates as ISO, empty for None."""
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date | dt.time):
+        return v.isoformat()
+    return str(v).strip()
+
+
+def column_values(rows: Sequence[Sequence[object]], c: int) -> list[object]:
+    return [r[c] for r in rows if c < len(r) and cell_text(r[c])]
+
+
+def share(values: Sequence[object], test: Callable[[object], object]) -> float:
+    """Of the filled values, the share that pass ``test`` (0 when none is filled)."""
+    filled = [v for v in values if (v.strip() if type(v) is str else cell_text(v))]
+    if not filled:
+        return 0.0
+    return sum(1 for v in filled if test(v)) / len(filled)
+
+
+def mostly(values: Sequence[object], test: Callable[[object], object], at_least: float) -> bool:
+    """``share(values, test) >= at_least``, stopping at the first failure too many: a column of numbers
+    is ruled out as names after a few cells, not after all of them."""
+    filled = [v for v in values if (v.strip() if type(v) is str else cell_text(v))]
+    if not filled:
+        return False
+    allowed = len(filled) - math.ceil(at_least * len(filled) - 1e-9)
+    fails = 0
+    for v in filled:
+        if not test(v):
+            fails += 1
+            if fails > allowed:
+                return False
+    return True
+
+
+def join_values(row: Sequence[object], cols: Sequence[int], sep: str) -> str:
+    """Join a field's columns: names with one space, addresses directly (Latin parts keep a space)."""
+    parts = [cell_text(row[c]) for c in cols if c < len(row)]
+    parts = [p for p in parts if p]
+    if sep == "":
+        out = ""
+        for p in parts:
+            if out and p.startswith(out):
+                out = p  # 都道府県 | 住所 where the address repeats the prefecture: 東京都 + 東京都千代田区…
+                continue
+            out += (" " if out and out[-1].isascii() and p[0].isascii() and out[-1] != " " else "") + p
+        return out
+    return sep.join(parts)
+
+
+@dataclass
+class RolePlan:
+    """The columns of one person in a row: the row's own (role "") or an applicant, recipient, guardian ...
+
+    ``cols``: field -> column indexes joined in this order. ``weak``: fields whose header word alone is
+    weak (a bare ``name``), so their values must be personal names by the name data.
+    """
+
+    role: str = ""
+    cols: dict[str, list[int]] = field(default_factory=dict)
+    weak: set[str] = field(default_factory=set)
+    labels: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def shares_address(self) -> bool:
+        return bool(self.role) and role_shares_address(self.role)
+
+    def value(self, row: Sequence[object], f: str) -> str:
+        return join_values(row, self.cols.get(f, []), " " if f in ("name", "reading") else "")
+
+
+@dataclass
+class SheetPlan:
+    roles: list[RolePlan]
+    context: dict[str, list[int]] = field(default_factory=dict)  # organisation, position columns
+    labels: dict[int, str] = field(default_factory=dict)  # header text of the context columns
+
+    def role(self, name: str) -> RolePlan | None:
+        return next((r for r in self.roles if r.role == name), None)
+
+
+# --- value tests for confirming columns ------------------------------------------------------------------
+
+def _is_kana_only(v: object) -> bool:
+    t = V.nfkc(v).replace(" ", "").replace("\u3000", "")
+    return bool(t) and all("\u3041" <= ch <= "\u30ff" for ch in t)
+
+
+def _is_latin_only(v: object) -> bool:
+    t = V.nfkc(v)
+    return bool(t) and t.isascii() and any(ch.isalpha() for ch in t)
+
+
+def _is_cjk(v: object) -> bool:
+    return bool(V._CJK.search(V.nfkc(v)))
+
+
+def _personal_name(v: object) -> bool:
+    """A name by the name data, not only by shape, for a weak header (a bare ``name``, ShipName): a
+    Japanese name shape, or a known first name among the Latin words (Maria Anders, not Ernst Handel's
+    neighbours Richter Supermarkt or Vins et alcools Chevalier)."""
+    t = V.nfkc(v)
+    if not V.looks_like_name(t) or N.is_placeholder_name(t):
+        return False
+    if _is_cjk(t):
+        return N.japanese_name_shape(t) or V.looks_like_spaced_name(t)
+    tokens = N.latin_tokens(t)
+    return 1 <= len(tokens) <= 4 and any(N.known_first_name(tok) for tok in tokens)
+
+
+CONFIRM: dict[str, Callable[[str], object]] = {
+    "name": V.looks_like_name,
+    "reading": V.looks_like_name,
+    "address": V.looks_like_address,
+    "postcode": lambda v: V.find_postcode(v, labelled=True) or V.looks_like_zip(v),
+    "phone": lambda v: V.normalise_phone(phone_digits(v)) or _foreign_phone(v),
+    "sex": lambda v: V.parse_sex(v) or v in ("1", "2"),
+    "mynumber": V.my_number_valid,
+    "email": V.is_email,
+}
+
+
+def phone_digits(v: str) -> str:
+    """A phone typed into a number cell loses its leading 0 (9012345678): put it back."""
+    return "0" + v if v.isdigit() and len(v) in (9, 10) and not v.startswith("0") else v
+
+
+def _foreign_phone(v: str) -> bool:
+    """A phone number of another country: 7-15 digits with the usual separators (504-621-8927, (171) 555-2222)."""
+    t = V.nfkc(v)
+    digits = sum(c.isdigit() for c in t)
+    return 7 <= digits <= 15 and all(c.isdigit() or c in " -()+.x/" for c in t)
+
+
+def _whole_address(v: str) -> bool:
+    """More than a place: a Japanese address with a block number (a prefecture or a municipality alone, as
+    lists of officials give them, is no address to write to); Latin addresses as they come."""
+    t = V.nfkc(v)
+    if _is_cjk(t):
+        return V.looks_like_address(t, strict=True) or bool(V._BLOCK.search(t)) and not V.is_prefecture(t)
+    return V.looks_like_address(t)
+
+
+def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
+    """Keep the fields whose values fit (most of the filled ones); drop columns that are all empty."""
+    kept: dict[str, list[int]] = {}
+    for f, cols in plan.cols.items():
+        cols = [c for c in cols if any(c < len(r) and cell_text(r[c]) for r in sample)]
+        if not cols:
+            continue
+        if f == "birth":
+            vals = column_values(sample, cols[0])
+            ok = mostly(vals, lambda v: V.parse_date(v, serials=True), 0.5)
+        else:
+            vals = [plan.value(r, f) if f in JOINED else cell_text(r[cols[0]]) if cols[0] < len(r) else ""
+                    for r in sample]
+            test = CONFIRM.get(f)
+            ok = test is None or mostly(vals, test, 0.5)
+            if ok and f == "name" and f in plan.weak:
+                ok = mostly(vals, _personal_name, 0.5)
+            if ok and f == "address":
+                ok = mostly(vals, _whole_address, 0.5)  # a prefecture or a municipality alone is no address
+        if ok:
+            kept[f] = cols
+    return RolePlan(plan.role, kept, plan.weak & set(kept), plan.labels)
+
+
+# --- assembly from a header row --------------------------------------------------------------------------
+
+def _numbered(cols: list[int], headers: dict[int, Header]) -> list[int]:
+    """Columns of one field: numbered ones (住所1..5) in number order, the rest in column order."""
+    if all(headers[c].number for c in cols) and len({headers[c].number for c in cols}) == len(cols):
+        return sorted(cols, key=lambda c: headers[c].number)
+    return sorted(cols)
+
+
+def _pick_name(role_cols: dict[int, Header], base: str, parts: tuple[str, str, str]) -> list[int]:
+    full, fam, giv = parts
+    fulls = sorted(c for c, h in role_cols.items() if h.field == full)
+    if fulls:
+        return fulls[:1]
+    fams = sorted(c for c, h in role_cols.items() if h.field == fam)[:1]
+    givs = sorted(c for c, h in role_cols.items() if h.field == giv)[:1]
+    return sorted(fams + givs, key=lambda c: (part_order(role_cols[c].field), c))
+
+
+def plan_roles(headers: dict[int, Header]) -> list[RolePlan]:
+    """One RolePlan per role named in the header row (main renditions first, others as fallback)."""
+    plans: list[RolePlan] = []
+    for role in dict.fromkeys([""] + sorted({h.role for h in headers.values()})):
+        mine = {c: h for c, h in headers.items() if h.role == role}
+        if not mine:
+            continue
+        main = {c: h for c, h in mine.items() if h.main}
+        other = {c: h for c, h in mine.items() if not h.main and h.rendition == "latin"}
+        cols: dict[str, list[int]] = {}
+        for source in (main, other):  # a Latin rendition only when the field has no column of its own
+            name = _pick_name(source, "name", NAME_PARTS)
+            if name and "name" not in cols:
+                cols["name"] = name
+            reading = _pick_name(source, "reading", READING_PARTS)
+            if reading and "reading" not in cols:
+                cols["reading"] = reading
+            addr = [c for c, h in source.items() if h.field == "address"]
+            if addr and "address" not in cols:
+                cols["address"] = _numbered(addr, source)
+            for c, h in sorted(source.items()):
+                if h.field not in NAME_PARTS + READING_PARTS + ("address",) and h.field not in cols:
+                    cols[h.field] = [c]
+        weak = {"name"} if any(mine[c].weak for c in cols.get("name", [])) else set()
+        plans.append(RolePlan(role, cols, weak))
+    return plans
+
+
+def _blank(header_rows: Sequence[Sequence[object]], c: int) -> bool:
+    return all(not (c < len(r) and cell_text(r[c])) for r in header_rows)
+
+
+def _continue_name(plan: RolePlan, c: int, sample: Sequence[Sequence[object]], taken: set[int]) -> bool:
+    """A blank column after a name: its reading (kana), a Latin rendition (ignored), or the given name."""
+    vals = column_values(sample, c)
+    if not vals:
+        return True  # an empty spacer: look further
+    names = plan.cols.get("name", [])
+    if mostly(vals, _is_kana_only, 0.8) and any(_is_cjk(v) and not _is_kana_only(v)
+                                                 for v in column_values(sample, names[0])):
+        reading = plan.cols.setdefault("reading", [])
+        if len(reading) < 2 and all(r < c for r in reading):
+            reading.append(c)
+            taken.add(c)
+            return True
+        return False
+    if mostly(vals, _is_latin_only, 0.8) and mostly(column_values(sample, names[0]), _is_cjk, 0.8):
+        taken.add(c)  # 氏名 | Yamada Taro: another rendition, never joined
+        return True
+    if mostly(vals, V.parse_sex, 0.5):
+        return False  # 男 / 女 under a blank header: the sex, not a given name
+    if len(names) == 1 and mostly(column_values(sample, names[0]), lambda v: " " not in V.nfkc(v), 0.9):
+        if mostly(vals, N.japanese_given_name_shape, 0.7) or mostly(vals, lambda v: N.known_first_name(V.nfkc(v)), 0.5):
+            names.append(c)  # 氏名 merged over 姓 | 名
+            taken.add(c)
+            return True
+    return False
+
+
+def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]], taken: set[int]) -> bool:
+    """A blank column after an address: the next part, a postal code, or another rendition (ignored)."""
+    vals = column_values(sample, c)
+    if not vals:
+        plan.cols["address"].append(c)  # the building column, empty in most rows: harmless
+        taken.add(c)
+        return True
+    addr = plan.cols["address"]
+    if "postcode" not in plan.cols and mostly(vals, lambda v: V.find_postcode(v, labelled=True), 0.8):
+        plan.cols["postcode"] = [c]
+        taken.add(c)
+        return True
+    so_far = [v for r in sample if (v := plan.value(r, "address"))]
+    if (mostly(so_far, _is_cjk, 0.8) and mostly(so_far, lambda v: V.looks_like_address(v, strict=True), 0.6)
+            and (mostly(vals, _is_kana_only, 0.8) or mostly(vals, _is_latin_only, 0.8))
+            and _median_len(vals) >= 0.7 * _median_len(so_far)):
+        taken.add(c)  # フクイケンフクイシ… / Fukuiken…: a rendition of the whole address, never joined
+        return True
+    if mostly(vals, V.looks_like_address_part, 0.6):
+        addr.append(c)
+        taken.add(c)
+        return True
+    return False
+
+
+def assemble(plans: list[RolePlan], header_rows: Sequence[Sequence[object]], headers: dict[int, Header],
+             sample: Sequence[Sequence[object]]) -> None:
+    """Extend names and addresses over the blank-headed columns right of them (in place)."""
+    width = max((len(r) for r in (*header_rows, *sample[:50])), default=0)
+    taken = set(headers)
+    for plan in plans:
+        for f, step in (("address", _continue_address), ("name", _continue_name)):
+            if f not in plan.cols:
+                continue
+            c = max(plan.cols[f]) + 1
+            for _ in range(MAX_CONTINUATION):
+                if c >= width or c in taken or not _blank(header_rows, c) or not step(plan, c, sample, taken):
+                    break
+                c += 1
+
+
+def _median_len(values: Sequence[object]) -> float:
+    lengths = sorted(len(cell_text(v)) for v in values)
+    return float(lengths[len(lengths) // 2]) if lengths else 0.0
+
+
+def trim_addresses(plan: RolePlan, sample: Sequence[Sequence[object]]) -> None:
+    """Two complete address columns (住所 and 旧住所 typed in full) are two addresses: keep the first."""
+    cols = plan.cols.get("address", [])
+    if len(cols) < 2:
+        return
+    starts = [c for c in cols if share(column_values(sample, c),
+                                       lambda v: V.looks_like_address(v, strict=True)
+                                       and (V.starts_with_prefecture(v) or V._MUNI.match(V.nfkc(v)))) >= 0.6]
+    if len(starts) >= 2:
+        plan.cols["address"] = [c for c in cols if c < starts[1]]
