@@ -509,7 +509,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         plan = _plan_from_header(head, header_at, mapping)
     else:
         sample = head
-        main, context = discover(head, set())
+        main, context = discover(head, set(), need_name=True)
         plan = SheetPlan([main], context)
     kind = _kind(plan, sample) if plan is not None else None
     if plan is None or kind is None:
