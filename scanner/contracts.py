@@ -75,7 +75,9 @@ class Progress(Protocol):
 
     def bytes(self, n: int) -> None: ...
 
-    # Optional: ``files(n)``, n files at once (a folder's names that needed no examination).
+    # Optional: ``files(n)``, n files at once (a folder's names that needed no examination); ``inspected(n)``
+    # and ``hits(n)`` as outcomes are merged; ``folder(name)``, the top folder being walked; ``total(n)``, an
+    # estimate of the files a source holds (for a percentage and an ETA).
 
 
 class NoProgress:
@@ -98,6 +100,7 @@ class ScanResult:
     finished: str = ""
     files_seen: int = 0
     bytes_read: int = 0
+    inspected: int = 0  # files whose content an inspector read (progress)
     hits: list[FileHit] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)

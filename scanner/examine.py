@@ -131,6 +131,7 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext) -> None:
                                       detail=f"{read.digests.size} bytes > cap {config.max_inspect_bytes}"))
         wanted = []
     elif wanted:
+        result.inspected += 1
         inspections = [_inspect(ins, entry, read.data or b"", ctype, ctx, poison) for ins in wanted]
 
     reasons = [m.reason for m in matches]

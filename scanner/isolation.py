@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import atexit
 import logging
+import mmap
 import os
+import pickle
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -26,7 +29,7 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .codes import Status
 from .errors import ReadError, error_name
@@ -43,7 +46,96 @@ Reply = tuple[Any, ...]
 
 # -- inside a worker process ---------------------------------------------------------------------------
 
-_CHANNEL: Connection | None = None  # set when this process is a worker: marks go to the parent
+_CHANNEL: Connection | None = None  # set when this process is a worker
+_BOARD: MarkBoard | None = None  # where this worker's marks go (shared with its parent)
+
+
+class MarkBoard:
+    """A worker's last mark in memory its parent shares (memfd): which task of its unit, which file, which
+    step and decoder, and until when it may take. Writing one costs no system call; the parent reads it
+    to stop a stuck worker on time and, when a worker dies, to name the file and the step."""
+
+    SIZE = 1 << 20
+    # seq, deadline, limit, unit, task, location length, step length, decoder length
+    _HEAD = struct.Struct("<QddQIIHH")
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.map = mmap.mmap(fd, self.SIZE)
+        self.unit = 0
+        self.task = 0
+        self._where = b""
+        self._step = b""
+        self._decoder = b""
+        self._deadline = 0.0
+        self._limit = 0.0
+        self._seq = 0
+
+    @classmethod
+    def create(cls) -> MarkBoard:
+        fd = os.memfd_create("leakscan-marks", os.MFD_CLOEXEC) if hasattr(os, "memfd_create") else _tmpfd()
+        os.ftruncate(fd, cls.SIZE)
+        return cls(fd)
+
+    def write(self, step: str | None, timeout: float | None, location: Any, decoder: str | None) -> None:
+        if location is not None:
+            self._where = pickle.dumps(location, protocol=pickle.HIGHEST_PROTOCOL)[: self.SIZE - 4096]
+        if step is not None:
+            self._step, self._decoder = step.encode()[:1024], b""
+        if decoder is not None:
+            self._decoder = decoder.encode()[:1024]
+        if timeout is not None:
+            self._limit = timeout
+            self._deadline = time.monotonic() + timeout
+        self._seq += 1
+        body = self._where + self._step + self._decoder
+        head = self._HEAD.pack(self._seq, self._deadline, self._limit, self.unit, self.task, len(self._where),
+                               len(self._step), len(self._decoder))
+        self.map[self._HEAD.size:self._HEAD.size + len(body)] = body
+        self.map[:self._HEAD.size] = head
+
+    def start_task(self, unit: int, index: int, timeout: float) -> None:
+        self.unit, self.task, self._where, self._step, self._decoder = unit, index, b"", b"", b""
+        self.write(None, timeout, None, None)
+
+    def read(self) -> BoardMark:
+        seq, deadline, limit, unit, task, n_where, n_step, n_dec = self._HEAD.unpack(self.map[:self._HEAD.size])
+        at = self._HEAD.size
+        where = None
+        if n_where:
+            try:
+                where = pickle.loads(self.map[at:at + n_where])
+            except Exception:  # noqa: BLE001 - torn by a worker killed mid-write: the task's file stands
+                where = None
+        step = self.map[at + n_where:at + n_where + n_step].decode(errors="replace")
+        dec = self.map[at + n_where + n_step:at + n_where + n_step + n_dec].decode(errors="replace")
+        return BoardMark(seq, deadline, limit, unit, task, where, step, dec)
+
+    def reset(self) -> None:
+        self.map[:self._HEAD.size] = bytes(self._HEAD.size)
+
+    def close(self) -> None:
+        self.map.close()
+        os.close(self.fd)
+
+
+class BoardMark(NamedTuple):
+    seq: int  # 0: nothing marked since the unit began
+    deadline: float  # time.monotonic() by which the step must be over
+    limit: float  # the step's time limit, for the detail
+    unit: int  # which unit the worker is on (the number its parent gave it)
+    task: int  # index of the task in its unit
+    where: Any  # the file (a models.Location), or None: the task's own file
+    step: str
+    decoder: str
+
+
+def _tmpfd() -> int:
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix="leakscan-marks-")
+    os.unlink(name)
+    return fd
 
 
 def in_worker() -> bool:
@@ -52,27 +144,33 @@ def in_worker() -> bool:
 
 
 def report(message: tuple[Any, ...]) -> None:
-    """Send an intermediate message to the parent (a mark, one file's outcome); nothing outside a worker."""
+    """Send an intermediate message to the parent; nothing outside a worker."""
     if _CHANNEL is not None:
         _CHANNEL.send(message)
+
+
+def start_task(unit: int, index: int, timeout: float) -> None:
+    """A worker begins the task ``index`` of unit ``unit`` (marks start afresh)."""
+    if _BOARD is not None:
+        _BOARD.start_task(unit, index, timeout)
 
 
 def mark(step: str | None, timeout: float | None, location: Any = None, decoder: str | None = None) -> None:
     """Say what this worker starts now, and how long it may take (the parent's clock restarts from here).
 
     ``location`` names the file (a models.Location) when it changes; ``step`` is what is done to it
-    ("reading", or an inspector's name); ``decoder`` the parser function a step calls. They are named in
-    the detail when the worker crashes or hangs there.
+    ("reading", or an inspector's name); ``decoder`` the parser a step calls. They are named in the
+    detail when the worker crashes or hangs there. Nothing happens outside a worker.
     """
-    if _CHANNEL is not None:
-        _CHANNEL.send(("at", location, step, timeout, decoder))
+    if _BOARD is not None:
+        _BOARD.write(step, timeout, location, decoder)
 
 
 def decoding(library: str) -> None:
     """Name the third-party decoder about to run on untrusted bytes (python-calamine, py7zr ...): if it
     crashes or hangs its worker, the file's detail says which. The clock is not restarted."""
-    if _CHANNEL is not None:
-        _CHANNEL.send(("at", None, None, None, library))
+    if _BOARD is not None:
+        _BOARD.write(None, None, None, library)
 
 
 def _cap_memory(memory: int) -> str | None:
@@ -102,6 +200,7 @@ def guarded(func: Callable[..., Any], args: tuple[Any, ...]) -> Reply:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as e:  # noqa: BLE001 - Rust panics, struct.error, AssertionError ...
+        log.debug("%s failed", getattr(func, "__qualname__", "parser"), exc_info=True)  # -v: redacted traceback
         return ("read-error", Status.CORRUPT, error_name(e))
 
 
@@ -117,13 +216,15 @@ def _die_with_parent() -> None:
         pass
 
 
-def _serve(conn: Connection, memory: int) -> None:
-    """Worker loop: first say whether the memory cap holds; then receive (function, args), let it send
-    marks and partial results, and end each call with ("result", value) or ("read-error", reason, detail)."""
-    global _CHANNEL
+def _serve(conn: Connection, memory: int, marks: int = -1) -> None:
+    """Worker loop: first say whether the memory cap holds; then receive (function, args), let it mark
+    its steps on the board, and end each call with ("result", value) or ("read-error", reason, detail)."""
+    global _CHANNEL, _BOARD
     _die_with_parent()
     conn.send(("started", _cap_memory(memory)))
     _CHANNEL = conn
+    if marks >= 0:
+        _BOARD = MarkBoard(marks)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the scan; the scan stops its workers
     for name in PRELOAD:
         __import__(name)
@@ -145,9 +246,9 @@ def _serve(conn: Connection, memory: int) -> None:
             conn.send(("read-error", Status.CORRUPT, f"result not transferable: {type(e).__name__}"))
 
 
-def main(fd: int, memory: int) -> None:
+def main(fd: int, memory: int, marks: int = -1) -> None:
     """Entry point of the worker interpreter (started by :class:`Worker`)."""
-    _serve(Connection(fd), memory)
+    _serve(Connection(fd), memory, marks)
 
 
 # -- in the parent -------------------------------------------------------------------------------------
@@ -171,6 +272,7 @@ class Worker:
         self._proc: Any = None
         self._conn: Connection | None = None
         self._lock = threading.Lock()
+        self.board: MarkBoard | None = None  # the running worker's marks
 
     @property
     def conn(self) -> Connection:
@@ -188,13 +290,16 @@ class Worker:
     def start(self) -> None:
         """A fresh interpreter (not a fork: no scan threads or locks are copied), stderr silenced."""
         ours, theirs = socket.socketpair()
+        if self.board is None:
+            self.board = MarkBoard.create()
+        self.board.reset()
         root = str(Path(__file__).resolve().parent.parent)
         env = {**os.environ, "RUST_BACKTRACE": "0",
                "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
-        code = f"from scanner.isolation import main; main({theirs.fileno()}, {self.memory})"
+        code = f"from scanner.isolation import main; main({theirs.fileno()}, {self.memory}, {self.board.fd})"
         try:
-            proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(),), env=env,
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(), self.board.fd),
+                                    env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, close_fds=True)
         finally:
             theirs.close()
@@ -235,9 +340,7 @@ class Worker:
         return signal_name(code)
 
     def call(self, func: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
-        """``func(*args)`` in the worker; ReadError(timeout / corrupt / ...) when it fails or hangs.
-
-        Marks the function sends restart the clock with their own time limit."""
+        """``func(*args)`` in the worker; ReadError(timeout / corrupt / ...) when it fails or hangs."""
         with self._lock:
             if not self.running:
                 self.kill()
@@ -247,38 +350,34 @@ class Worker:
             except (OSError, EOFError, ValueError) as e:
                 how = self.kill()
                 raise ReadError(Status.CORRUPT, f"parser process failed ({how or type(e).__name__})") from e
-            limit = timeout
-            deadline = time.monotonic() + limit
-            while True:
-                try:
-                    ready = self.conn.poll(max(0.0, deadline - time.monotonic()))
-                    reply = self.conn.recv() if ready else None
-                except (OSError, EOFError) as e:
-                    how = self.kill()
-                    raise ReadError(Status.CORRUPT, f"parser process died ({how}); damaged file or memory cap "
-                                    f"{self.memory // GiB} GiB reached") from e
-                if reply is None:
-                    self.kill()
-                    raise ReadError(Status.TIMEOUT, f"parsing took longer than {limit:g} s; parser stopped")
-                if reply[0] == "at":
-                    if reply[3] is not None:
-                        limit = reply[3]
-                        deadline = time.monotonic() + limit
-                    continue
-                if reply[0] in ("result", "read-error"):
-                    break
+            try:
+                ready = self.conn.poll(timeout)
+                reply = self.conn.recv() if ready else None
+            except (OSError, EOFError) as e:
+                how = self.kill()
+                raise ReadError(Status.CORRUPT, f"parser process died ({how}); damaged file or memory cap "
+                                f"{self.memory // GiB} GiB reached") from e
+            if reply is None:
+                self.kill()
+                raise ReadError(Status.TIMEOUT, f"parsing took longer than {timeout:g} s; parser stopped")
         if reply[0] == "result":
             return reply[1]
         raise ReadError(reply[1], reply[2])
 
     def close(self) -> None:
+        """Ask the worker to stop, give it a moment to end by itself, then make sure it has."""
         with self._lock:
             if self._conn is not None:
                 try:
                     self._conn.send(None)
-                except OSError:
+                    if self._proc is not None:
+                        self._proc.wait(2)
+                except (OSError, subprocess.TimeoutExpired):
                     pass
             self.kill()
+            if self.board is not None:
+                self.board.close()
+                self.board = None
 
 
 class InlineWorker:

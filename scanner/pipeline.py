@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
@@ -55,6 +56,10 @@ class Dispatcher:
         self._affinity: str | None = None
         self._local: ScanContext | None = None  # tasks run in this process (no pool, empty files)
         self._more = getattr(ctx.progress, "files", None)
+        self._hits = getattr(ctx.progress, "hits", None)
+        self._inspected = getattr(ctx.progress, "inspected", None)
+        self._folder = getattr(ctx.progress, "folder", None)
+        self._shown_at = 0.0
 
     # -- the walk -----------------------------------------------------------------------------------
     def walk(self, items: Iterable[Item | NameBatch]) -> None:
@@ -75,6 +80,9 @@ class Dispatcher:
         I/O, so it adds nothing but the count (and a resumed scan never recorded it).
         """
         ctx = self.ctx
+        if self._folder is not None and batch.names and time.monotonic() - self._shown_at > 0.5:
+            self._shown_at = time.monotonic()
+            self._folder(top_folder(batch.entry(0).location))
         picked = ctx.prefilter.pick(batch.names, batch.framed)
         rest = len(batch.names) - len(picked)
         if rest:
@@ -221,10 +229,12 @@ class Dispatcher:
         outcome.merge_into(result)
         if outcome.bytes_read:
             ctx.progress.bytes(outcome.bytes_read)
-        if outcome.hits:
-            hits = getattr(ctx.progress, "hits", None)
-            if hits is not None:
-                hits(len(outcome.hits))
+        if outcome.hits and self._hits is not None:
+            self._hits(len(outcome.hits))
+        if outcome.inspected and self._inspected is not None:
+            self._inspected(outcome.inspected)
+        for level, line in outcome.logs:  # what the worker logged about this file, in walk order
+            log.log(level, "%s", line)
         if key is not None and ctx.state is not None and not outcome.empty():
             ctx.state.record(key, result, mark)
 
@@ -237,6 +247,16 @@ class Dispatcher:
 
 
 _NOT_ENTRIES = (NameBatch, Skipped, Link)
+
+
+def top_folder(location: Location) -> str:
+    """The first folder under the source (or under the container) a location lies in, for the progress bar."""
+    path = location.path
+    if not location.containers:
+        root = os.path.abspath(location.source)
+        path = path[len(root):] if path.startswith(root) else path
+    parts = [p for p in path.split("/") if p]
+    return parts[0] if len(parts) > 1 else ""
 
 
 def walk(items: Iterable[Item | NameBatch], ctx: ScanContext) -> None:
@@ -274,13 +294,15 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
     size = pool_size(config, workers) if portable and (chosen or workers) else 0
     pool = None
     if size:
-        pool = WorkerPool(size, WorkerSettings(config, tuple(i.name for i in chosen), ctx.known_hashes, key))
+        pool = WorkerPool(size, WorkerSettings(config, tuple(i.name for i in chosen), ctx.known_hashes, key,
+                                               log.getEffectiveLevel()))
     try:
         dispatcher = Dispatcher(ctx, pool)
         for source in sources:
             try:
                 with source:
                     result.sources.append(source.describe())
+                    _estimate(source, ctx.progress)
                     batches = getattr(source, "batches", None)
                     dispatcher.walk(source.entries() if batches is None else batches())
                     dispatcher.drain()
@@ -295,6 +317,15 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
         run_analysis(analysis, ctx)
     result.finished = now_utc()
     return result
+
+
+def _estimate(source: Source, progress: Progress) -> None:
+    """Tell the progress how many files the source may hold, when it can say cheaply (``estimate()``)."""
+    estimate, total = getattr(source, "estimate", None), getattr(progress, "total", None)
+    if estimate is not None and total is not None:
+        n = estimate()
+        if n:
+            total(n)
 
 
 def run_analysis(analysis: Analysis, ctx: ScanContext) -> None:

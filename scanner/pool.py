@@ -15,14 +15,12 @@ import logging
 import time
 from collections import deque
 from multiprocessing.connection import Connection, wait
-from typing import Any
 
 from .codes import Status
 from .contracts import Poison
 from .errors import ReadError, WorkerError
 from .examine import READING, unreadable
 from .isolation import DEFAULT_MEMORY, GiB, Worker
-from .models import Location
 from .work import FileOutcome, FileTask, MemoryEntry, WorkerSettings, run_unit
 
 log = logging.getLogger("leakscan")
@@ -32,23 +30,23 @@ START_SECONDS = 120.0  # a unit's first mark may wait for the worker to build it
 
 
 class _Slot:
-    """One worker and the unit it is working on."""
+    """One worker and the units it holds: the first is running, the next waits in its pipe (so the worker
+    never waits for the scan process between two units)."""
+
+    DEPTH = 2
 
     def __init__(self, memory: int) -> None:
         self.worker = Worker(memory)
-        self.unit: list[FileTask] | None = None
-        self.done = 0  # outcomes received for the unit
-        self.where: Location | None = None  # the file the last mark named
-        self.step = ""
-        self.decoder = ""
-        self.limit = START_SECONDS
-        self.deadline = 0.0
+        self.units: deque[tuple[int, list[FileTask]]] = deque()
+        self.head_since = 0.0  # when the first unit became the one running
 
-    def begin(self, unit: list[FileTask]) -> None:
-        self.unit, self.done = unit, 0
-        self.where, self.step, self.decoder = None, "", ""
-        self.limit = START_SECONDS
-        self.deadline = time.monotonic() + self.limit
+    def deadline(self) -> float:
+        """When the worker's current step must be over (its board; the unit's start until it marks)."""
+        board = self.worker.board
+        seen = board.read() if board is not None else None
+        if seen is not None and seen.seq and self.units and seen.unit == self.units[0][0]:
+            return seen.deadline
+        return self.head_since + START_SECONDS
 
 
 class WorkerPool:
@@ -61,6 +59,7 @@ class WorkerPool:
         self._done: list[tuple[FileTask, FileOutcome]] = []
         self.crashes = 0  # workers lost (crash or time limit)
         self._started = False  # a worker has started once: a later failure to start costs files, not the scan
+        self._units = 0  # numbers the units, so a worker's board says which one it is on
 
     @property
     def size(self) -> int:
@@ -75,14 +74,14 @@ class WorkerPool:
     # -- what the scan asks ----------------------------------------------------------------------
     def idle(self) -> bool:
         """Whether a worker would start a unit now."""
-        return not self._queue and any(s.unit is None for s in self._slots)
+        return not self._queue and any(not s.units for s in self._slots)
 
     def waiting(self) -> int:
         """Units submitted that no worker has taken yet."""
         return len(self._queue)
 
     def busy(self) -> bool:
-        return bool(self._queue) or any(s.unit is not None for s in self._slots)
+        return bool(self._queue) or any(s.units for s in self._slots)
 
     def submit(self, unit: list[FileTask]) -> None:
         if unit:
@@ -108,109 +107,114 @@ class WorkerPool:
 
     # -- driving the workers --------------------------------------------------------------------------
     def _assign(self) -> None:
-        for s in self._slots:
-            if not self._queue:
-                return
-            if s.unit is not None:
-                continue
-            unit = self._queue.popleft()
-            try:
-                if not s.worker.running:
-                    s.worker.kill()
-                    s.worker.start()
-                    self._started = True
-                s.begin(unit)
-                s.worker.conn.send((run_unit, (self.settings, unit)))
-            except (ReadError, OSError, EOFError, ValueError) as e:
-                # no worker can be started or reached: these files are listed, never dropped
-                detail = e.detail if isinstance(e, ReadError) else f"worker process unreachable ({type(e).__name__})"
+        """Give waiting units to workers: first to idle ones, then a second one to each busy one."""
+        for depth in range(_Slot.DEPTH):
+            for s in self._slots:
+                if not self._queue:
+                    return
+                if len(s.units) <= depth:
+                    self._send(s, self._queue.popleft())
+
+    def _send(self, s: _Slot, unit: list[FileTask]) -> None:
+        try:
+            if not s.worker.running:
                 s.worker.kill()
-                s.unit = None
-                if not self._started:
-                    raise WorkerError(f"cannot start the worker processes that examine files: {detail}") from e
-                for task in unit:
-                    self._done.append((task, failed(task, Status.CORRUPT, detail)))
+                s.worker.start()
+                self._started = True
+            self._units += 1
+            if not s.units:
+                s.head_since = time.monotonic()
+            s.units.append((self._units, unit))
+            s.worker.conn.send((run_unit, (self.settings, unit, self._units)))
+        except (ReadError, OSError, EOFError, ValueError) as e:
+            # no worker can be started or reached: these files are listed, never dropped
+            detail = e.detail if isinstance(e, ReadError) else f"worker process unreachable ({type(e).__name__})"
+            if not self._started:
+                raise WorkerError(f"cannot start the worker processes that examine files: {detail}") from e
+            if s.units and s.units[-1][1] is unit:
+                s.units.pop()
+            for task in unit:
+                self._done.append((task, failed(task, Status.CORRUPT, detail)))
+            if s.units:  # the units it already held are examined elsewhere
+                self._lost(s, timed_out=False)
+            s.worker.kill()
 
     def _poll(self, timeout: float | None) -> None:
-        busy = {s.worker.conn: s for s in self._slots if s.unit is not None}
+        busy = {s.worker.conn: s for s in self._slots if s.units}
         if not busy:
             self._assign()
             return
         now = time.monotonic()
-        soonest = min(s.deadline for s in busy.values()) - now
+        # a worker extends its own deadline on its board: look again at least every second
+        soonest = min(min(s.deadline() for s in busy.values()) - now, 1.0)
         wait_for = max(0.0, soonest if timeout is None else min(timeout, soonest))
         for conn in wait(list(busy), wait_for):
             self._read(busy[conn], conn)  # type: ignore[index]
         now = time.monotonic()
         for s in busy.values():
-            if s.unit is not None and now > s.deadline:
+            if s.units and now > s.deadline():
                 self._lost(s, timed_out=True)
         self._assign()
 
     def _read(self, s: _Slot, conn: Connection) -> None:
-        try:
-            while s.unit is not None and conn.poll(0):
-                self._handle(s, conn.recv())
-        except (EOFError, OSError):
-            self._lost(s, timed_out=False)
-
-    def _handle(self, s: _Slot, msg: tuple[Any, ...]) -> None:
-        kind = msg[0]
-        assert s.unit is not None
-        if kind == "at":
-            _, where, step, limit, decoder = msg
-            if where is not None:
-                s.where = where
-            if step is not None:
-                s.step, s.decoder = step, ""
-            if decoder is not None:
-                s.decoder = decoder
-            if limit is not None:
-                s.limit = limit
-                s.deadline = time.monotonic() + limit
-        elif kind == "outcome":
-            _, i, outcome = msg
-            self._done.append((s.unit[i], outcome))
-            s.done = i + 1
-            s.where, s.step, s.decoder = None, "", ""
-            s.limit = START_SECONDS
-            s.deadline = time.monotonic() + s.limit
-        elif kind == "result":
-            s.unit = None
-        elif kind == "read-error":  # the unit itself failed (a bug, not a file): its files are listed
-            _, reason, detail = msg
-            log.error("worker failed on a unit: %s %s", reason, detail)
-            for task in s.unit[s.done:]:
-                self._done.append((task, failed(task, Status.CORRUPT, f"internal error in the worker: {detail}")))
-            s.unit = None
+        while s.units:
+            try:
+                if not conn.poll(0):
+                    return
+                reply = conn.recv()
+            except (EOFError, OSError):
+                self._lost(s, timed_out=False)
+                return
+            _, unit = s.units.popleft()
+            s.head_since = time.monotonic()
+            if reply[0] == "result":
+                self._done += zip(unit, reply[1], strict=True)
+            else:  # the unit itself failed (a bug, not a file): its files are listed, never dropped
+                _, reason, detail = reply
+                log.error("worker failed on a unit: %s %s", reason, detail)
+                self._done += [(task, failed(task, Status.CORRUPT, f"internal error in the worker: {detail}"))
+                               for task in unit]
 
     def _lost(self, s: _Slot, timed_out: bool) -> None:
-        """A worker died or passed its time limit: name the file and the step, retry the rest."""
-        unit, k = s.unit, s.done
-        assert unit is not None
+        """A worker died or passed its time limit: name the file and the step, examine the rest again."""
+        assert s.units and s.worker.board is not None
+        seen = s.worker.board.read()
         how = s.worker.kill()
         self.crashes += 1
-        s.unit = None
-        if k >= len(unit):
+        (number, unit), *waiting = s.units
+        s.units.clear()
+        for _n, later in reversed(waiting):  # sent, never begun: examined elsewhere as they are
+            self._queue.appendleft(later)
+        if not seen.seq or seen.unit != number:  # lost before it began a file (start-up, memory): none to blame
+            again = []
+            for task in unit:
+                task.attempts += 1
+                if task.attempts >= MAX_ATTEMPTS:
+                    self._done.append((task, failed(task, Status.CORRUPT, f"worker process {how or 'lost'} before "
+                                                    f"examining it, {task.attempts} times")))
+                else:
+                    again.append(task)
+            if again:
+                self._queue.appendleft(again)
             return
+        k = min(seen.task, len(unit) - 1)
         task = unit[k]
-        where = s.where or task.location
-        step = s.step or READING
+        where = seen.where or task.location
+        step = seen.step or READING
         doing = "while reading" if step == READING else f"in the {step} inspector"
-        if s.decoder:
-            doing += f" ({s.decoder})"
+        if seen.decoder:
+            doing += f" ({seen.decoder})"
         if where.key() != task.location.key():
-            doing += " an archive member"
+            doing += ", on an archive member"
         if timed_out:
-            status, detail = Status.TIMEOUT, f"{doing[0].upper()}{doing[1:]}: no progress for {s.limit:g} s; worker stopped"
+            status, detail = Status.TIMEOUT, f"no progress for {seen.limit:g} s {doing}; worker stopped"
         else:
             status, detail = Status.CORRUPT, (f"worker process died ({how}) {doing}: damaged data, or the worker "
                                               f"memory cap of {s.worker.memory // GiB} GiB reached")
-        log.warning("worker %s on %s (%s); the scan goes on", "stopped" if timed_out else f"died ({how})",
-                    "a file", step)
+        log.warning("worker %s (%s); the scan goes on", "stopped" if timed_out else f"died ({how})", step)
         task.poisoned = {**task.poisoned, where.key(): Poison(step, status, detail)}
         task.attempts += 1
-        rest = unit[k + 1:]
+        rest = unit[:k] + unit[k + 1:]  # the files before it were examined, but their outcomes died with it
         if rest:
             self._queue.appendleft(rest)
         if task.attempts >= MAX_ATTEMPTS:

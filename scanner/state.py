@@ -83,10 +83,10 @@ class ScanState:
         self.path = path
         self.resuming = resuming
         self._db = sqlite3.connect(path)
-        # WAL: a commit costs no fsync (a killed scan loses nothing committed; a power cut at most the last
-        # commits), so files in flight can be written down before any of their bytes is decoded
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        # no fsync per commit (a killed scan loses nothing committed; after a power cut the state may be
+        # unreadable and the scan is started again), so files in flight can be written down before any of
+        # their bytes is decoded: 0.3 ms a commit instead of 20-30 ms
+        self._db.execute("PRAGMA synchronous=OFF")
         self._db.executescript(_SCHEMA)
         self._pending: list[tuple[str, str]] = []
         self._last_flush = time.monotonic()
@@ -223,11 +223,12 @@ class ScanState:
         ends while they are in flight, a resume knows (``interrupted``)."""
         with self._db:
             self._db.executemany("INSERT INTO started (key, times) VALUES (?, 1) "
-                                 "ON CONFLICT(key) DO UPDATE SET times = times + 1", [(k,) for k in keys])
+                                 "ON CONFLICT(key) DO UPDATE SET times = times + 1",
+                                 [(self._row_key(k),) for k in keys])
 
     def interrupted(self, key: str) -> int:
         """How many scans of this state ended while this file was in flight (it was never recorded done)."""
-        row = self._db.execute("SELECT times FROM started WHERE key = ?", (key,)).fetchone()
+        row = self._db.execute("SELECT times FROM started WHERE key = ?", (self._row_key(key),)).fetchone()
         return row[0] if row else 0
 
     # -- bookkeeping -----------------------------------------------------------------------------

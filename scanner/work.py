@@ -13,12 +13,16 @@ can run the same function on the same values.
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass, field, fields
 from typing import IO, Any, Protocol
 
 from .config import ScanConfig
 from .contracts import NoProgress, Poison, ScanContext, ScanResult
+from .examine import INSPECT_SLACK as START_SLACK
 from .examine import Candidate, finish
+from .isolation import start_task
+from .logsafe import RedactingFormatter
 from .models import Entry, FileHit, FilePrints, FileStat, Link, Location, Skipped
 from .names import NameRules
 from .registry import INSPECTORS, inspectors_for
@@ -96,13 +100,15 @@ class FileOutcome:
     extra: dict[str, list[Any]] = field(default_factory=dict)  # other lists inspectors fill (ScanResult fields)
     files_seen: int = 0
     bytes_read: int = 0
+    inspected: int = 0
+    logs: list[tuple[int, str]] = field(default_factory=list)  # the worker's log lines (level, redacted text)
 
     @classmethod
     def of(cls, result: ScanResult) -> FileOutcome:
         extra = {f.name: value for f in fields(result)
                  if f.name not in _NOT_EXTRA and isinstance(value := getattr(result, f.name), list) and value}
         return cls(result.hits, result.skipped, result.links, result.prints, extra, result.files_seen,
-                   result.bytes_read)
+                   result.bytes_read, result.inspected)
 
     def empty(self) -> bool:
         return not (self.hits or self.skipped or self.links or self.extra or self.bytes_read)
@@ -118,6 +124,7 @@ class FileOutcome:
             getattr(result, name).extend(values)
         result.files_seen += self.files_seen
         result.bytes_read += self.bytes_read
+        result.inspected += self.inspected
 
 
 # ScanResult lists an outcome carries itself, or that only the scan process fills (one per source)
@@ -126,29 +133,59 @@ _NOT_EXTRA = frozenset(f.name for f in fields(FileOutcome)) | {"sources", "sourc
 
 @dataclass(frozen=True, slots=True)
 class WorkerSettings:
-    """What every worker needs to examine files as the scan would: sent once per worker."""
+    """What every worker needs to examine files as the scan would (sent with each unit; small)."""
 
     config: ScanConfig
     inspectors: tuple[str, ...]  # registry names, in the scan's order
     known_hashes: frozenset[str]
     case_key: bytes
+    log_level: int = logging.WARNING  # the scan's leakscan log level (-v: DEBUG)
+
+
+class LogLines(logging.Handler):
+    """A worker's leakscan log lines, kept for the task's outcome: the scan process logs them in walk order
+    (a worker's stderr goes nowhere). Formatted here, so tracebacks already withhold parser messages."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(RedactingFormatter("%(message)s"))
+        self.lines: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append((record.levelno, self.format(record)))
 
 
 def scratch(config: ScanConfig) -> ScanResult:
     return ScanResult(config=config, started="")
 
 
-def run_task(task: FileTask, ctx: ScanContext) -> FileOutcome:
+def run_task(task: FileTask, ctx: ScanContext, lines: LogLines | None = None) -> FileOutcome:
     """Examine one file in this process (``ctx`` is the worker's; its result is replaced per task)."""
     ctx.result = scratch(ctx.config)
     ctx.result.files_seen = 1
     ctx.poisoned = task.poisoned
     entry = task.ref.entry(task.location, task.name, task.deleted, task.candidate.stat)
     finish(entry, task.candidate, ctx)
-    return FileOutcome.of(ctx.result)
+    out = FileOutcome.of(ctx.result)
+    if lines is not None and lines.lines:
+        out.logs, lines.lines = lines.lines, []
+    return out
 
 
 _contexts: dict[int, ScanContext] = {}
+_lines: LogLines | None = None
+
+
+def _worker_logging(level: int) -> LogLines:
+    """In a worker: leakscan's log lines go into the outcomes, at the scan's level."""
+    global _lines
+    if _lines is None:
+        _lines = LogLines()
+        logger = logging.getLogger("leakscan")
+        logger.addHandler(_lines)
+        logger.propagate = False
+    logging.getLogger("leakscan").setLevel(level)
+    return _lines
 
 
 def context_for(settings: WorkerSettings) -> ScanContext:
@@ -167,12 +204,14 @@ def context_for(settings: WorkerSettings) -> ScanContext:
     return ctx
 
 
-def run_unit(settings: WorkerSettings, tasks: list[FileTask]) -> int:
-    """Worker entry point: examine ``tasks`` in order, sending each outcome as soon as it is known (so a
-    crash later in the unit costs only the file it happened on). Returns the number examined."""
-    from .isolation import report
-
+def run_unit(settings: WorkerSettings, tasks: list[FileTask], unit: int = 0) -> list[FileOutcome]:
+    """Worker entry point: examine ``tasks`` in order; their outcomes in the same order. Each task starts
+    afresh on the worker's mark board, so a crash or a hang is pinned on its task (and file and step)."""
     ctx = context_for(settings)
+    lines = _worker_logging(settings.log_level)
+    out = []
+    limit = settings.config.parse_timeout + START_SLACK
     for i, task in enumerate(tasks):
-        report(("outcome", i, run_task(task, ctx)))
-    return len(tasks)
+        start_task(unit, i, limit)
+        out.append(run_task(task, ctx, lines))
+    return out

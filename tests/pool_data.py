@@ -92,3 +92,14 @@ def flipped_ppmd_7z(folder: Path, count: int, seed: int = 9) -> list[Path]:
         path.write_bytes(bytes(b))
         out.append(path)
     return out
+
+
+def patch_everywhere(folder: Path, code: str) -> dict[str, str]:
+    """A ``sitecustomize`` that runs ``code`` in every process of a scan (the scan and its workers, which
+    examine the files): how a test puts a failing or chatty parser where the parsing happens. Returns
+    the environment for the CLI run."""
+    root = Path(__file__).resolve().parent.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(f"import sys\nsys.path.insert(0, {str(root)!r})\n{code}\n",
+                                             encoding="utf-8")
+    return {"PYTHONPATH": str(folder)}

@@ -331,6 +331,18 @@ class LocalSource:
     def __exit__(self, *exc: object) -> None:
         return None
 
+    def estimate(self) -> int | None:
+        """Files to expect, for the progress: the used inodes of the file system (statvfs) when the source
+        is its mount point (a mounted share); None for a folder inside a larger file system."""
+        try:
+            if not os.path.ismount(self.root):
+                return None
+            st = os.statvfs(self.root)
+        except OSError:
+            return None
+        used = st.f_files - st.f_ffree
+        return used if used > 0 else None
+
     def describe(self) -> dict[str, Any]:
         return {
             "source": self.text,
