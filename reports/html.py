@@ -15,6 +15,8 @@ from markupsafe import Markup, escape
 from scanner.textsafe import is_hidden
 from scanner.timeutil import to_jst
 
+from .lists import report_lists
+from .rulewords import rule_words
 from .strings import STRINGS
 
 
@@ -62,6 +64,7 @@ def environment() -> jinja2.Environment:
     env.filters["visible"] = visible
     env.filters["jst"] = to_jst
     env.filters["size"] = human_size
+    env.filters["rule_words"] = rule_words
     env.filters["trace_time"] = trace_time
     return env
 
@@ -73,4 +76,5 @@ def render(template: str, doc: dict[str, Any], lang: str = "ja", **extra: Any) -
 
 
 def render_report(doc: dict[str, Any], lang: str = "ja") -> str:
-    return render("report.html.j2", doc, lang)
+    """report.html: long lists summarised and cut (reports.lists), so its size stays bounded."""
+    return render("report.html.j2", doc, lang, lists=report_lists(doc))

@@ -52,6 +52,8 @@ class Status(Code):
     CONNECTION = "connection", "the SMB connection was lost for good before this file or directory was read"
     SOURCE_ERROR = "source-error", "a whole SOURCE could not be opened (also in scan.source_errors)"
     NO_RECORDS = "no-records", "a leaked file read completely, but no personal-records sheet found in it"
+    UNSAFE_NAME = "unsafe-name", ("an archive member whose name would escape its folder if extracted (.., absolute, "
+                                  "drive letter, NUL): listed; its content is still read in memory and examined")
     NAMES_ONLY = "names-only", "a leaked file holding only lists of names without addresses: nobody counted"
 
 
@@ -60,15 +62,19 @@ SKIP_REASONS = frozenset(Status) - {Status.OK, Status.NO_RECORDS, Status.NAMES_O
 
 # Skip reasons that cannot hide file content (FIFOs, sockets, devices; a directory walked already):
 # listed, but they do not make a rescan's verdict "not verified".
-NO_CONTENT_SKIPS = frozenset({Status.SPECIAL_FILE, Status.LOOP})
+NO_CONTENT_SKIPS = frozenset({Status.SPECIAL_FILE, Status.LOOP, Status.UNSAFE_NAME})  # unsafe-name: a notice;
+# the member itself is examined (or listed under its own reason when it cannot be)
 
 
 class Reason(Code):
     """Why a file is a hit (a file's ``reasons`` in findings.json)."""
 
     NAME = "name", "the leaked file's name (NFKC, case-insensitive)"
-    NAME_VARIANT = "name-variant", ("the name with copy decorations or another spreadsheet extension, an "
-                                    "owner file ~$NAME, or a recycle-bin file that held it")
+    NAME_VARIANT = "name-variant", ("a name a copy gets (OS, sync client, Office backup or AutoRecover, another "
+                                    "spreadsheet extension), a lock file ~$NAME or .~lock.NAME#, a recycle-bin "
+                                    "file that held it, or a name-contains lead its content tied to a copy")
+    NAME_CONTAINS = "name-contains", ("the whole name of the named file with other text around it (a date, a "
+                                      "version, 【秘】): a strong lead, counted apart from copies")
     NAME_KEYWORD = "name-keyword", "a keyword in the file name (名簿, 住所録 ...): a lead, not a copy"
     KNOWN_HASH = "known-hash", "its MD5, SHA-1 or SHA-256 is one of --known-hashes"
     PII = "pii", "a sheet holds person records (names with addresses), business contacts included"
@@ -87,8 +93,9 @@ COUNTED_REASONS = frozenset({Reason.NAME, Reason.KNOWN_HASH})
 
 # Hits that are, or hold, the leaked data: any of them left in a rescan blocks a clean verdict. A keyword
 # in a file name alone (名簿, 住所録) and a list of names without addresses are leads, not copies: listed
-# and classified, never blocking.
-LEAK_REASONS = COPY_REASONS | {Reason.PII, Reason.RECORD_OVERLAP}
+# and classified, never blocking. A name holding the named file's whole name (name-contains) blocks: until
+# someone has looked at it, the copies are not known to be gone.
+LEAK_REASONS = COPY_REASONS | {Reason.NAME_CONTAINS, Reason.PII, Reason.RECORD_OVERLAP}
 LEAD_REASONS = frozenset({Reason.NAME_KEYWORD, Reason.PII_NAMES})
 
 
@@ -158,8 +165,8 @@ class Lingering(Code):
     """Places where a deleted copy lingers (``lingering`` in diff.json entries)."""
 
     RECYCLE_BIN = "recycle-bin", "a recycle bin or trash folder"
-    OWNER_FILE = "owner-file", "an Office owner file ~$NAME"
-    AUTORECOVER = "autorecover", "an Office AutoRecover file"
+    OWNER_FILE = "owner-file", "an Office owner file ~$NAME or a LibreOffice lock file .~lock.NAME#"
+    AUTORECOVER = "autorecover", "an Office AutoRecover or AutoSave file"
     ARCHIVE = "archive", "a member of an archive"
     SNAPSHOT = "snapshot", "a snapshot folder (@GMT-...)"
     DELETED = "deleted", "a deleted entry in a disk image"
@@ -175,3 +182,5 @@ class VerifyStatus(Code):
     UNREADABLE = "unreadable", "there, but could not be read"
     UNREACHABLE = "unreachable", "its source could not be opened"
     NOT_HASHED = "not-hashed", "never read in the scan (see its status)"
+    NOT_NAMED = "not-named", ("its source was not named on the command line nor confirmed, or its recorded path "
+                              "lies outside its source: not read again")

@@ -5,8 +5,9 @@ that prompted leakscan: the leaked client list turns up 10 times on the organisa
 own name and under copy names, identical copies and re-saved versions, one inside a backup zip); the
 copies found by the leaked file's name (the leak set) hold 2,382 records, 1,117 distinct name + address
 strings, and 1,077 persons once 40 re-typed spellings are merged back (DOMAIN.md section 3). Around
-them: an Excel owner file, a mailing list cut down from the list (found by its records only), keyword
-leads, decoys, a cp932 file name, a symbolic link and a FIFO.
+them: an Excel owner file (with its user), a printout whose name holds the list's name (a lead), a
+mailing list cut down from the list (found by its records only), keyword leads, decoys, a cp932 file
+name, a symbolic link and a FIFO.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import rules
+from .detectors.lockfile import make_mso_owner
 
 LEAKED_NAME = "介護予防_利用者名簿.xlsx"
 ARCHIVE = "PC07/backup/backup_2017.zip"
@@ -341,7 +343,10 @@ def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
     # a mailing list cut down from the client list (other name, split columns, cp932): found by records
     _write(root / DERIVED, mailing_list_csv(people[20:80]), t0 + 86400 * 60)
     owner = "PC02/Desktop/~$介護予防_利用者名簿.xlsx"
-    _write(root / owner, b"\x05staff" + b" " * 49 + b"\x00" * 110, t0)
+    _write(root / owner, make_mso_owner("staff"), t0)  # Excel's 165 bytes: the Office user name twice
+    # a printout kept under a name that holds the list's name: a lead (name-contains), not a copy
+    printout = "PC04/作業/介護予防_利用者名簿_印刷用.pdf"
+    _write(root / printout, b"%PDF-1.4\n% printout of the client list (demo: no content)\n%%EOF\n", t0 + 86400 * 152)
     # decoys: an ordinary budget, a staff roll (keyword lead, no addresses), meeting notes
     _write(root / "PC01/Documents/予算_2016.xlsx", simple_xlsx([["項目", "金額"], ["消耗品", 12000], ["研修", 30000]]))
     _write(root / "PC03/職員名簿.xlsx", simple_xlsx([["氏名", "所属"], *[[p.name, "介護課"] for p in people[:5]]]))
@@ -350,7 +355,7 @@ def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
     cp932_dir = os.fsencode(root / "PC06")
     os.makedirs(cp932_dir, exist_ok=True)
     with open(os.path.join(cp932_dir, "利用者名簿_旧.xls".encode("cp932")), "wb") as f:
-        f.write(b"not really a workbook")
+        f.write("項目,金額\r\n消耗品,12000\r\n研修,30000\r\n".encode("cp932"))  # an old system's CSV saved as .xls
     _write(root / "PC06/README.txt", b"old PC\n")
     # things a walker must not follow or block on
     link = root / "PC01/shortcut_to_PC03"
@@ -384,6 +389,7 @@ def build_share(root: Path, seed: int = 20161101) -> dict[str, object]:
         "copies": [*record_copies, owner],
         "record_copies": record_copies,  # the copies holding records: "the leaked file turns up 10 times"
         "owner_file": owner,  # Excel's ~$ file: a lead (the list was open on PC02), no records
+        "contains_lead": printout,  # its name holds the list's name: a lead, counted apart from copies
         "leak_set": sorted(leak_set),
         "archive_member": member,  # identical to the original, inside a zip
         "derived": [DERIVED],  # no name rule finds it: record overlap does

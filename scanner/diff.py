@@ -1,6 +1,6 @@
 """Baseline vs rescan: set arithmetic on identity keys (where) and content keys (SHA-256).
 
-Pure functions over two findings documents (dicts loaded from findings.json); no I/O. Every
+Pure functions over two typed findings documents (scanner.evidence, checked when loaded); no I/O. Every
 baseline hit and every rescan hit gets exactly one class, and every identical copy is tracked on
 its own, so a surviving copy never hides a deleted one and a moved copy is never "missing":
 
@@ -25,11 +25,10 @@ from .codes import (
     NO_CONTENT_SKIPS,
     DiffClass,
     Lingering,
-    Status,
     Verdict,
     VerdictReason,
 )
-from .models import Location
+from .evidence import Finding, FindingsDoc
 
 DIFF_SCHEMA = "leakscan/diff@1"
 
@@ -42,23 +41,16 @@ SCOPE_SETTINGS = ("sources", "names", "use_keywords", "max_inspect_bytes", "max_
 _UNORDERED = {"sources", "names", "references"}
 
 
-def identity_key(f: dict[str, Any]) -> str:
-    """The same key as :meth:`scanner.models.Location.key`, rebuilt from a findings entry."""
-    inner = f.get("raw_path_hex") or f.get("inner_path") or f.get("path") or ""
-    hops = [f"{h.get('kind')}:{h.get('name')}" for h in f.get("container") or []]
-    return "\x1f".join([f.get("source") or "", *hops, inner])
-
-
-def _parts(f: dict[str, Any]) -> list[str]:
-    hops = [h.get("name") or "" for h in f.get("container") or []]
-    return [p for h in [*hops, f.get("inner_path") or f.get("path") or ""] for p in re.split(r"[\\/]", h) if p]
+def _parts(f: Finding) -> list[str]:
+    hops = [h.name for h in f.containers]
+    return [p for h in [*hops, f.inner_path] for p in re.split(r"[\\/]", h) if p]
 
 
 _AUTORECOVER = re.compile(r"^~ar[0-9a-f]*\.xar$|\.asd$|^autorecovery save of ", re.IGNORECASE)
 _RECYCLE_DIRS = {"$recycle.bin", "recycler", "recycled", ".recycle"}
 
 
-def lingering(f: dict[str, Any]) -> list[Lingering]:
+def lingering(f: Finding) -> list[Lingering]:
     """Places where a deleted copy lingers: recycle bins, owner and AutoRecover files, archives ..."""
     parts = _parts(f)
     base = parts[-1] if parts else ""
@@ -66,128 +58,125 @@ def lingering(f: dict[str, Any]) -> list[Lingering]:
     kinds: list[Lingering] = []
     if any(p in _RECYCLE_DIRS or p.startswith(".trash") for p in low):
         kinds.append(Lingering.RECYCLE_BIN)
-    if base.startswith("~$"):
+    rules = " ".join(f.matched_rules)  # the name rules say it too (signatures/name_variants.toml)
+    if base.startswith("~$") or "owner-file" in rules or "lock-libreoffice" in rules:
         kinds.append(Lingering.OWNER_FILE)
-    if _AUTORECOVER.search(base) or "autorecovery" in low:
+    if _AUTORECOVER.search(base) or "autorecovery" in low or "autorecover" in rules:
         kinds.append(Lingering.AUTORECOVER)
-    if any(h.get("kind") == "archive" for h in f.get("container") or []):
+    if any(h.kind == "archive" for h in f.containers):
         kinds.append(Lingering.ARCHIVE)
     if any(p.startswith("@gmt-") for p in low):
         kinds.append(Lingering.SNAPSHOT)
-    if f.get("deleted"):
+    if f.deleted:
         kinds.append(Lingering.DELETED)
     return kinds
 
 
-def is_leak(reasons: list[str] | set[str]) -> bool:
-    return bool(LEAK_REASONS & set(reasons))
+def is_leak(f: Finding) -> bool:
+    return f.has_reason(LEAK_REASONS)
 
 
-def _entry(cls: DiffClass, f: dict[str, Any], leak: bool, **extra: Any) -> dict[str, Any]:
+def _entry(cls: DiffClass, f: Finding, leak: bool, **extra: Any) -> dict[str, Any]:
     out = {
         "class": cls,
-        "path": f.get("path"),
-        "sha256": f.get("sha256"),
-        "size": f.get("size"),
-        "reasons": list(f.get("reasons") or []),
+        "path": f.path,
+        "sha256": f.sha256,
+        "size": f.size,
+        "reasons": list(f.reasons),
         "leak": leak,
-        "source": f.get("source"),
-        "container": f.get("container") or [],
-        "inner_path": f.get("inner_path"),
-        "raw_path_hex": f.get("raw_path_hex"),
-        "deleted": bool(f.get("deleted")),
-        "status": f.get("status", Status.OK),
+        "source": f.source,
+        "container": f.location.to_json(),
+        "inner_path": f.inner_path,
+        "raw_path_hex": f.raw_path_hex,
+        "deleted": f.deleted,
+        "status": f.status,
         "lingering": lingering(f),
     }
-    if f.get("annotations"):
-        out["annotations"] = f["annotations"]
+    if f.annotations:
+        out["annotations"] = f.annotations
     out.update(extra)
     return out
 
 
-def scope_differences(base: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+def scope_differences(base: FindingsDoc, new: FindingsDoc) -> list[dict[str, Any]]:
     """Every difference in sources, names, rules and caps between the two scans (empty: same scope)."""
     diffs: list[dict[str, Any]] = []
-    b_set = (base.get("scan") or {}).get("settings") or {}
-    n_set = (new.get("scan") or {}).get("settings") or {}
+    b_set, n_set = base.scan.settings, new.scan.settings
     for k in SCOPE_SETTINGS:
         bv, nv = b_set.get(k), n_set.get(k)
-        same = sorted(bv or []) == sorted(nv or []) if k in _UNORDERED else bv == nv
+        same = sorted(map(str, bv or [])) == sorted(map(str, nv or [])) if k in _UNORDERED else bv == nv
         if not same:
             diffs.append({"field": k, "baseline": bv, "rescan": nv})
-    b_rules = (base.get("tool") or {}).get("ruleset_sha256")
-    n_rules = (new.get("tool") or {}).get("ruleset_sha256")
+    b_rules, n_rules = base.tool.get("ruleset_sha256"), new.tool.get("ruleset_sha256")
     if b_rules != n_rules:
         diffs.append({"field": "ruleset_sha256", "baseline": b_rules, "rescan": n_rules})
     return diffs
 
 
-def _scan_summary(doc: dict[str, Any], sha256: str | None) -> dict[str, Any]:
-    scan = doc.get("scan") or {}
-    tool = doc.get("tool") or {}
+def _scan_summary(doc: FindingsDoc, sha256: str | None) -> dict[str, Any]:
+    scan, tool = doc.scan, doc.tool
     return {
         "findings_sha256": sha256,
-        "case": doc.get("case") or {},
-        "chain_of_custody": doc.get("chain_of_custody") or {},
+        "case": doc.case,
+        "chain_of_custody": doc.chain_of_custody,
         "tool": {"name": tool.get("name"), "version": tool.get("version"),
                  "ruleset_sha256": tool.get("ruleset_sha256")},
-        "started": scan.get("started"),
-        "finished": scan.get("finished"),
-        "command_line": scan.get("command_line") or [],
-        "sources": scan.get("sources") or [],
-        "files": len(doc.get("files") or []),
-        "skipped": len(doc.get("skipped") or []),
+        "started": scan.started,
+        "finished": scan.finished,
+        "command_line": list(scan.command_line),
+        "sources": list(scan.sources),
+        "files": len(doc.files),
+        "skipped": len(doc.skipped),
     }
 
 
-def compute_diff(base: dict[str, Any], new: dict[str, Any], *, base_sha256: str | None = None,
+def compute_diff(base: FindingsDoc, new: FindingsDoc, *, base_sha256: str | None = None,
                  new_sha256: str | None = None) -> dict[str, Any]:
     """The ``leakscan/diff@1`` document for a baseline and a rescan findings document."""
-    b_files = list(base.get("files") or [])
-    n_files = list(new.get("files") or [])
+    b_files, n_files = base.files, new.files
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(n_files):
-        by_key[identity_key(f)].append(i)
-    skipped_keys = {identity_key({**s, "inner_path": _skip_inner(s)}) for s in new.get("skipped") or []}
-    b_by_sha: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        by_key[f.key()].append(i)
+    skipped_keys = {s.key() for s in new.skipped}
+    b_by_sha: dict[str, list[Finding]] = defaultdict(list)
     for f in b_files:
-        if f.get("sha256"):
-            b_by_sha[f["sha256"]].append(f)
+        if f.sha256:
+            b_by_sha[f.sha256].append(f)
 
     entries: list[dict[str, Any]] = []
     matched: set[int] = set()
     for b in b_files:
-        key = identity_key(b)
-        pending = [i for i in by_key.get(key, []) if i not in matched]
+        key = b.key()
+        pending = by_key.get(key)
+        while pending and pending[0] in matched:  # linear: each rescan index is passed over once
+            pending.pop(0)
         if pending:
-            i = pending[0]
+            i = pending.pop(0)
             matched.add(i)
             n = n_files[i]
-            if not n.get("sha256"):
-                entries.append(_entry(DiffClass.UNVERIFIED, n, is_leak(b["reasons"]) or is_leak(n["reasons"]),
-                                      baseline_sha256=b.get("sha256"), detail=n.get("status_detail", "")))
-            elif n["sha256"] == b.get("sha256"):
-                entries.append(_entry(DiffClass.REMAINING, n, is_leak(b["reasons"]) or is_leak(n["reasons"]),
-                                      baseline_sha256=b.get("sha256")))
+            if not n.sha256:
+                entries.append(_entry(DiffClass.UNVERIFIED, n, is_leak(b) or is_leak(n),
+                                      baseline_sha256=b.sha256, detail=n.status_detail))
+            elif n.sha256 == b.sha256:
+                entries.append(_entry(DiffClass.REMAINING, n, is_leak(b) or is_leak(n), baseline_sha256=b.sha256))
             else:
-                entries.append(_entry(DiffClass.CHANGED, n, is_leak(n["reasons"]), baseline_sha256=b.get("sha256"),
-                                      baseline_reasons=list(b.get("reasons") or [])))
+                entries.append(_entry(DiffClass.CHANGED, n, is_leak(n), baseline_sha256=b.sha256,
+                                      baseline_reasons=list(b.reasons)))
         elif key in skipped_keys:
-            entries.append(_entry(DiffClass.UNVERIFIED, b, is_leak(b["reasons"]), baseline_sha256=b.get("sha256"),
-                                  sha256=None))
+            entries.append(_entry(DiffClass.UNVERIFIED, b, is_leak(b), baseline_sha256=b.sha256, sha256=None))
         else:
-            entries.append(_entry(DiffClass.REMOVED, b, is_leak(b["reasons"]), baseline_sha256=b.get("sha256")))
+            entries.append(_entry(DiffClass.REMOVED, b, is_leak(b), baseline_sha256=b.sha256))
     for i, n in enumerate(n_files):
         if i in matched:
             continue
-        same = b_by_sha.get(n.get("sha256") or "", [])
+        same = b_by_sha.get(n.sha256 or "", [])
         if same:
-            leak = is_leak(n["reasons"]) or any(is_leak(b["reasons"]) for b in same)
-            entries.append(_entry(DiffClass.RELOCATED, n, leak, baseline_paths=[b["path"] for b in same]))
+            leak = is_leak(n) or any(is_leak(b) for b in same)
+            entries.append(_entry(DiffClass.RELOCATED, n, leak, baseline_paths=[b.path for b in same]))
         else:
-            entries.append(_entry(DiffClass.NEW, n, is_leak(n["reasons"])))
+            entries.append(_entry(DiffClass.NEW, n, is_leak(n)))
 
-    not_verified = [s for s in new.get("skipped") or [] if s.get("reason") not in NO_CONTENT_SKIPS]
+    not_verified = [s.to_json() for s in new.skipped if s.reason not in NO_CONTENT_SKIPS]
     scope = scope_differences(base, new)
     counts = {c: sum(1 for e in entries if e["class"] == c) for c in CLASSES}
     leak_counts = {c: sum(1 for e in entries if e["class"] == c and e["leak"]) for c in CLASSES}
@@ -204,21 +193,16 @@ def compute_diff(base: dict[str, Any], new: dict[str, Any], *, base_sha256: str 
         "leak_counts": leak_counts,
         "entries": entries,
         "not_verified": not_verified,
-        "source_errors": list((new.get("scan") or {}).get("source_errors") or []),
+        "source_errors": list(new.scan.source_errors),
         "lingering": [e for e in entries if e["lingering"] and e["class"] != DiffClass.REMOVED],
         "traces": _traces(base, new),
     }
 
 
-def _traces(base: dict[str, Any], new: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+def _traces(base: FindingsDoc, new: FindingsDoc) -> dict[str, list[dict[str, Any]]]:
     from .traces.diff import diff_traces  # leads only: never part of the verdict
 
-    return diff_traces(base, new)
-
-
-def _skip_inner(s: dict[str, Any]) -> str:
-    """A skipped entry stores the displayed path; the inner path is its last ``»`` part."""
-    return Location.parse_display(s.get("path") or "")[-1]
+    return diff_traces(base.sections, new.sections)
 
 
 def _verdict(entries: list[dict[str, Any]], not_verified: list[dict[str, Any]],

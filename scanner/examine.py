@@ -152,7 +152,7 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext) -> None:
         annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
     reasons = list(dict.fromkeys(reasons))
     status = bad[0].status if bad else Status.OK
-    detail = "; ".join(i.detail for i in bad if i.detail)
+    detail = "; ".join(i.detail for i in (bad or inspections) if i.detail)  # an ok read may carry a note
     if reasons:
         ctype = ctype or content_type(read.head)
         hit = FileHit(entry.location, st, d, ctype, reasons, status=status, status_detail=detail,

@@ -9,120 +9,137 @@ the per-scan counts are listed and the report says they cannot be added up.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
-from .diff import identity_key
+from .evidence import FindingsDoc, read_findings
 from .output import write_private
-from .store import FINDINGS, duplicate_groups, load_findings, tool_info
+from .persons.keys import CASE_KEY, key_text, read_key_file
+from .promote import SAME_SHA256, apply_to_findings
+from .store import duplicate_groups, tool_info
 
-CASE_KEY = "case.key"
 
-
-def _key_digest(out: Path) -> str | None:
-    path = out / CASE_KEY
-    return hashlib.sha256(path.read_bytes().strip()).hexdigest() if path.is_file() else None
+def _folder(out: Path) -> Path:
+    return out if out.is_dir() else out.parent
 
 
 def merge_findings(outs: list[Path], command_line: list[str], started: str, finished: str) -> dict[str, Any]:
-    """One ``leakscan/findings@1`` document for several scans' output folders."""
-    docs = [load_findings(o) for o in outs]
-    folders = [o if o.is_dir() else o.parent for o in outs]
+    """One ``leakscan/findings@1`` document for several scans' output folders (each checked on reading:
+    a findings.json or case.key leakscan would not write stops the merge with exit 2)."""
+    read = [read_findings(o) for o in outs]
+    docs = [d for d, _sha in read]
+    folders = [_folder(o) for o in outs]
+    keys = [read_key_file(f / CASE_KEY) for f in folders]
     first = docs[0]
     files: list[dict[str, Any]] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # identity key -> merged id
     id_maps: list[dict[int, int]] = []
-    for doc in docs:
+    origins: list[int] = []  # which input each merged file came from
+    for k, doc in enumerate(docs):
         ids: dict[int, int] = {}
-        for f in doc.get("files") or []:
-            key = identity_key(f)
+        for f in doc.files:
+            key = f.key()
             if key in seen:
+                ids[f.id] = seen[key]  # the same hit listed by another input
                 continue
-            seen.add(key)
-            g = dict(f)
-            g["id"] = len(files) + 1
-            ids[f.get("id", 0)] = g["id"]
+            g = f.to_json()
+            g["id"] = seen[key] = len(files) + 1
+            ids[f.id] = g["id"]
             files.append(g)
+            origins.append(k)
         id_maps.append(ids)
-    inputs = [_input_summary(doc, folder) for doc, folder in zip(docs, folders, strict=True)]
-    scans = [d.get("scan") or {} for d in docs]
+    _renumber_promotions(files, origins, id_maps)
+    apply_to_findings(files)  # a lead in one scan may hold a copy found by another scan
+    inputs = [_input_summary(doc, folder, sha) for (doc, sha), folder in zip(read, folders, strict=True)]
+    scans = [d.scan for d in docs]
     merged: dict[str, Any] = {
-        "schema": first["schema"],
+        "schema": first.schema,
         "tool": tool_info(),
-        "case": dict(first.get("case") or {}),
-        "chain_of_custody": first.get("chain_of_custody") or {},
+        "case": dict(first.case),
+        "chain_of_custody": first.chain_of_custody,
         "scan": {
             "started": started,
             "finished": finished,
             "command_line": command_line,
-            "sources": [s for sc in scans for s in sc.get("sources") or []],
-            "source_details": [s for sc in scans for s in sc.get("source_details") or []],
-            "source_errors": [s for sc in scans for s in sc.get("source_errors") or []],
-            "files_seen": sum(sc.get("files_seen") or 0 for sc in scans),
-            "bytes_read": sum(sc.get("bytes_read") or 0 for sc in scans),
-            "settings": (first.get("scan") or {}).get("settings") or {},
-            "masked": all(sc.get("masked", True) for sc in scans),
+            "sources": [s for sc in scans for s in sc.sources],
+            "source_details": [s for sc in scans for s in sc.source_details],
+            "source_errors": [s for sc in scans for s in sc.source_errors],
+            "files_seen": sum(sc.files_seen for sc in scans),
+            "bytes_read": sum(sc.bytes_read for sc in scans),
+            "settings": first.scan.settings,
+            "masked": all(sc.masked for sc in scans),
         },
         "files": files,
         "duplicate_groups": duplicate_groups(files),
-        "skipped": [s for d in docs for s in d.get("skipped") or []],
-        "links": [link for d in docs for link in d.get("links") or []],
+        "skipped": [s.to_json() for d in docs for s in d.skipped],
+        "links": [link for d in docs for link in d.links],
     }
-    merged["case"]["names"] = sorted({n for d in docs for n in (d.get("case") or {}).get("names") or []})
-    merged["case"]["notes"] = [n for d in docs for n in (d.get("case") or {}).get("notes") or []]
-    persons, note = _merge_persons(docs, folders, id_maps)
+    merged["case"]["names"] = sorted({n for d in docs for n in d.names})
+    merged["case"]["notes"] = [n for d in docs for n in d.case.get("notes") or []]
+    persons, note = _merge_persons(docs, keys, id_maps)
     if persons is not None:
         merged["persons"] = persons
     from .traces.analysis import merge_traces  # leads from every input, once each
 
-    merged.update(merge_traces(docs))
+    merged.update(merge_traces([d.sections for d in docs]))
     merged["merge"] = {
         "inputs": inputs,
-        "duplicate_hits_dropped": sum(len(d.get("files") or []) for d in docs) - len(files),
+        "duplicate_hits_dropped": sum(len(d.files) for d in docs) - len(files),
         "same_scope": _same_scope(docs),
         "persons": note,
     }
     return merged
 
 
-def _input_summary(doc: dict[str, Any], folder: Path) -> dict[str, Any]:
-    scan = doc.get("scan") or {}
-    raw = (folder / FINDINGS).read_bytes() if (folder / FINDINGS).is_file() else b""
+def _renumber_promotions(files: list[dict[str, Any]], origins: list[int], id_maps: list[dict[int, int]]) -> None:
+    """An input's promoted lead names its copies by that input's file ids: give them the merged ids."""
+    for g, k in zip(files, origins, strict=True):
+        promoted = (g.get("annotations") or {}).get("promoted")
+        if promoted and promoted.get("rule") == SAME_SHA256:
+            renumbered = [id_maps[k].get(i, i) for i in promoted.get("files") or []]
+            g["annotations"] = {**g["annotations"], "promoted": {**promoted, "files": renumbered}}
+
+
+def _input_summary(doc: FindingsDoc, folder: Path, sha256: str) -> dict[str, Any]:
+    scan = doc.scan
     return {
         "folder": str(folder),
-        "findings_sha256": hashlib.sha256(raw).hexdigest(),
-        "case": doc.get("case") or {},
-        "chain_of_custody": doc.get("chain_of_custody") or {},
-        "tool": {k: (doc.get("tool") or {}).get(k) for k in ("name", "version", "ruleset_sha256")},
-        "started": scan.get("started"),
-        "finished": scan.get("finished"),
-        "command_line": scan.get("command_line") or [],
-        "sources": scan.get("sources") or [],
-        "files": len(doc.get("files") or []),
-        "persons_unique": (doc.get("persons") or {}).get("unique"),
+        "findings_sha256": sha256,
+        "case": doc.case,
+        "chain_of_custody": doc.chain_of_custody,
+        "tool": {k: doc.tool.get(k) for k in ("name", "version", "ruleset_sha256")},
+        "started": scan.started,
+        "finished": scan.finished,
+        "command_line": list(scan.command_line),
+        "sources": list(scan.sources),
+        "files": len(doc.files),
+        "persons_unique": (doc.persons or {}).get("unique"),
     }
 
 
-def _same_scope(docs: list[dict[str, Any]]) -> bool:
+def _same_scope(docs: list[FindingsDoc]) -> bool:
     """Same names, rules and caps in every input (sources differ by design)."""
-    def scope(d: dict[str, Any]) -> tuple:
-        s = dict((d.get("scan") or {}).get("settings") or {})
+    def scope(d: FindingsDoc) -> tuple[str, object]:
+        s = dict(d.scan.settings)
         s.pop("sources", None)
-        return (repr(sorted(s.items())), (d.get("tool") or {}).get("ruleset_sha256"))
+        return (repr(sorted(s.items())), d.tool.get("ruleset_sha256"))
 
     return len({scope(d) for d in docs}) == 1
 
 
-def _merge_persons(docs: list[dict[str, Any]], folders: list[Path],
+def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
                    id_maps: list[dict[int, int]]) -> tuple[dict[str, Any] | None, str]:
-    with_persons = [(d["persons"], f, m) for d, f, m in zip(docs, folders, id_maps, strict=True) if d.get("persons")]
+    with_persons = [(d.persons, k, m) for d, k, m in zip(docs, keys, id_maps, strict=True) if d.persons]
     if not with_persons:
         return None, "no input counted persons"
-    keys = {_key_digest(f) for _p, f, _m in with_persons}
-    if len(keys) != 1 or None in keys:
+    used = {k for _p, k, _m in with_persons}
+    if len(used) != 1 or None in used:
         return None, ("not combined: the inputs used different case keys (case.key); copy one case.key into "
                       "every --out before scanning to count persons across scans. Per-scan counts: see inputs.")
+    if len({_person_rules(d) for d in docs if d.persons}) != 1:
+        return None, ("not combined: the inputs keyed persons with different rules (leakscan version, "
+                      "person_variants.toml, towns.tsv), so their fingerprints do not compare; rescan with one "
+                      "version. Per-scan counts: see inputs.")
     union: set[str] = set()
     merged: dict[str, Any] = {"records": 0, "unique_exact": None, "without_name": 0, "merges": {},
                               "rules": with_persons[0][0].get("rules", []), "review": [], "review_total": 0,
@@ -143,9 +160,22 @@ def _merge_persons(docs: list[dict[str, Any]], folders: list[Path],
                     "merges and review pairs are per input")
 
 
+PERSON_RULE_FILES = ("person_variants.toml", "towns.tsv", "municipalities.toml")
+
+
+def _person_rules(doc: FindingsDoc) -> tuple:
+    """What a person's key depends on besides the case key: the tool version, the rules and their data."""
+    tool = doc.tool
+    files = tool.get("rule_files") or {}
+    return (tool.get("version"), tuple((doc.persons or {}).get("rules") or ()),
+            tuple(files.get(name) for name in PERSON_RULE_FILES))
+
+
 def copy_case_key(outs: list[Path], dest: Path) -> None:
-    """Keep the shared case key beside the merged findings, so later scans can use it too."""
-    folders = [o if o.is_dir() else o.parent for o in outs]
-    keys = {(f / CASE_KEY).read_bytes() for f in folders if (f / CASE_KEY).is_file()}
+    """Keep the shared case key beside the merged findings, so later scans can use it too. Each input's
+    case.key is checked (a regular file holding a key, never a link); only the key itself is written."""
+    keys = {read_key_file(_folder(o) / CASE_KEY) for o in outs} - {None}
     if len(keys) == 1:
-        write_private(dest / CASE_KEY, keys.pop())
+        key = keys.pop()
+        assert key is not None
+        write_private(dest / CASE_KEY, key_text(key))

@@ -15,6 +15,14 @@ from typing import IO, Any, NamedTuple, Protocol, runtime_checkable
 from .codes import Status
 
 CHAIN_SEPARATOR = " » "
+# The hop marker written inside a name: a folder called ``backup.zip » 旧PC`` must never read like a member
+# of an archive, so every "»" a name holds is displayed as this (as the report shows hidden characters).
+HOP_MARK, HOP_MARK_ESCAPED = "»", "⟨U+00BB⟩"
+
+
+def display_part(name: str) -> str:
+    """One hop's name or the inner path, with any hop marker it holds escaped."""
+    return name.replace(HOP_MARK, HOP_MARK_ESCAPED) if HOP_MARK in name else name
 
 
 @dataclass(frozen=True)
@@ -41,8 +49,11 @@ class Location:
     raw_path_hex: str | None = None
 
     def display(self) -> str:
-        """The full path an investigator would read or type: hops joined with `` » ``."""
-        return CHAIN_SEPARATOR.join([h.name for h in self.containers] + [self.path])
+        """The full path an investigator would read or type: hops joined with `` » ``. A ``»`` inside a
+        name is shown as ``⟨U+00BB⟩``, so every `` » `` seen is a real hop (archive, image, volume)."""
+        if not self.containers:
+            return display_part(self.path)
+        return CHAIN_SEPARATOR.join([display_part(h.name) for h in self.containers] + [display_part(self.path)])
 
     def key(self) -> str:
         """Identity key used by diff and dedup: source + chain + path (raw bytes when not UTF-8)."""
@@ -59,7 +70,7 @@ class Location:
 
     @staticmethod
     def parse_display(text: str) -> list[str]:
-        """Split a displayed path back into its parts (the inverse of :meth:`display`)."""
+        """Split a displayed path back into its parts (the inverse of :meth:`display`, names still escaped)."""
         return text.split(CHAIN_SEPARATOR)
 
 
@@ -108,6 +119,7 @@ class Skipped:
             "container": self.location.to_json(),
             "reason": self.reason,
             "detail": self.detail,
+            "inner_path": self.location.path,  # the display alone is ambiguous once a name holds the marker
         }
 
 

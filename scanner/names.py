@@ -1,22 +1,65 @@
-"""File-name rules: the named file, its copy variants, Excel owner files, and keyword leads.
+"""File-name rules: the named file, the names its copies really get, lock files, leads, keywords.
 
 Everything is compared on an NFKC + casefolded copy of the name (so ``介護予防＿利用者名簿.XLSX``
 equals ``介護予防_利用者名簿.xlsx`` and macOS NFD names equal NFC ones); the original name is kept
-for display. Rules come from signatures/name_variants.toml and signatures/keywords.toml.
+for display. The rules are data: signatures/name_variants.toml (decorations, lock files, contains
+hints, mojibake readings) and signatures/keywords.toml.
+
+A name is classified once, strongest first:
+
+* ``name`` (rule ``exact``): the named file's own name;
+* ``name-variant``: ``[prefix decorations] STEM [suffix decorations] EXT [after-name decorations]`` with
+  every part explained by a decoration rule, or a lock file (``~$``, ``.~lock.…#``) of such a name;
+* ``name-contains``: the whole stem with other text around it (a lead, see scanner.promote);
+* then keywords (``name-keyword``), independently.
+
+Names that do not match as they are may be mojibake (cp932 read as cp437 ...): they are tried again as
+the bytes they were misread from, with the mojibake rule named in front of the rule found.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+from typing import Any
 
 import ahocorasick
 
 from . import rules
 from .codes import Reason
 
+# the reasons the name rules give, strongest first
+NAME_REASONS = (Reason.NAME, Reason.NAME_VARIANT, Reason.NAME_CONTAINS, Reason.NAME_KEYWORD)
+
 _nfkc = unicodedata.normalize
+
+# Characters that mojibake of Japanese names is made of (Latin-1 and Windows-1252 letters, code page 437
+# box drawing and Greek, combining accents of their macOS NFD forms, half-width katakana and the 縺/繧/繝 of UTF-8 kana read as cp932). A name without
+# any of them is never tried as mojibake, so ordinary names cost one regular-expression search at most.
+_MOJIBAKE_HINT = re.compile(
+    "[\u0080-\u024f\u02c6\u02dc\u0300-\u036f\u0391-\u03c9\u2013-\u2122\u207f\u20a7\u2219-\u2321\u2500-\u25a0"
+    "\uff61-\uff9f縺繧繝]")
+
+
+_CP1252_UNDEFINED = frozenset("\x81\x8d\x8f\x90\x9d")
+
+
+def _c1_bytes(err: UnicodeError) -> tuple[bytes, int]:
+    """Encode error handler: Windows shows cp1252's five undefined bytes as the C1 controls of the same
+    number; turn those back into their bytes (any other unencodable character stays an error)."""
+    if isinstance(err, UnicodeEncodeError):
+        chunk = err.object[err.start:err.end]
+        if all(c in _CP1252_UNDEFINED for c in chunk):
+            return bytes(ord(c) for c in chunk), err.end
+    raise err
+
+
+codecs.register_error("leakscan-c1", _c1_bytes)
 
 
 def normalise_name(name: str) -> str:
@@ -34,35 +77,139 @@ def split_ext(name: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class NameMatch:
-    reason: Reason  # name, name-variant or name-keyword
-    rule: str  # which rule: "exact", "owner-file", "windows-copy-ja", "other-extension", "keyword:meibo" ...
+    reason: Reason  # name, name-variant, name-contains or name-keyword
+    rule: str  # which rules, joined by "+": "exact", "owner-file+windows-copy-ja", "with-date", "keyword:meibo"
     target: str | None = None  # the --name value it matched, if any
 
 
 @dataclass(frozen=True)
-class _Decoration:
+class Decoration:
     name: str
-    regex: re.Pattern[str]
+    position: str  # prefix, suffix, after-name, extension
+    regex: re.Pattern[str] | None
+    extensions: frozenset[str]  # extensions this decoration brings with it (.xlk)
+    family: str | None  # the named file must be in this family for those extensions
+
+
+@dataclass(frozen=True)
+class LockRule:
+    name: str
+    prefix: str
+    suffix: str
+    drop_leading: bool  # Word drops the first one or two characters of a long name
+    format: str  # how its content is read (scanner/detectors/lockfile.py)
+
+
+@dataclass(frozen=True)
+class Mojibake:
+    name: str
+    shown_as: str  # the encoding the bytes were wrongly read with
+    really: str  # the encoding they were written in
+
+
+@dataclass(frozen=True)
+class _Target:
+    name: str  # the --name value as given (last path part)
+    full: str  # normalised whole name
+    stem: str
+    ext: str
+
+
+@dataclass(frozen=True)
+class _Hint:
+    name: str
+    regex: re.Pattern[str] | None
+
+
+@cache
+def _variants() -> dict[str, Any]:
+    return rules.load("name_variants")
+
+
+@cache
+def decorations() -> tuple[Decoration, ...]:
+    return tuple(
+        Decoration(d["name"], d["position"], re.compile(d["pattern"]) if "pattern" in d else None,
+                   frozenset(e.casefold() for e in d.get("extensions", [])), d.get("family"))
+        for d in _variants().get("decoration", []))
+
+
+@cache
+def lock_rules() -> tuple[LockRule, ...]:
+    return tuple(LockRule(d["name"], d["prefix"], d["suffix"], d["drop_leading"], d["format"])
+                 for d in _variants().get("lock", []))
+
+
+@cache
+def mojibake_rules() -> tuple[Mojibake, ...]:
+    return tuple(Mojibake(d["name"], d["shown_as"], d["really"]) for d in _variants().get("mojibake", []))
+
+
+def rule_catalogue() -> Mapping[str, Mapping[str, Any]]:
+    """Every name rule by its code, with origin, description and labels (keywords as ``keyword:<name>``)."""
+    return MappingProxyType(_catalogue())
+
+
+@cache
+def _catalogue() -> dict[str, dict[str, Any]]:
+    v = _variants()
+    out: dict[str, dict[str, Any]] = {}
+    for section in ("rule", "decoration", "lock", "mojibake", "promotion"):
+        for d in v.get(section, []):
+            out[d["name"]] = {**d, "section": section}
+    for d in v.get("contains", {}).get("hint", []):
+        out[d["name"]] = {**d, "section": "contains"}
+    for d in rules.load("keywords").get("keyword", []):
+        out[f"keyword:{d['name']}"] = {**d, "section": "keyword"}
+    return out
+
+
+def recover_mojibake(name: str, rule: Mojibake) -> str | None:
+    """The name as it was before ``rule``'s misreading, or None when the round trip is not exact."""
+    text = _nfkc("NFC", name)  # an unpacked mojibake name may sit on a macOS volume, decomposed
+    try:
+        out = text.encode(rule.shown_as, errors="leakscan-c1").decode(rule.really)
+    except (UnicodeError, LookupError):
+        return None
+    return out if out != text else None
+
+
+def _ascii_alnum_joint(a: str, b: str) -> bool:
+    """Two ASCII digits, or two ASCII letters, side by side: one word or number, not a stem and its text."""
+    return a.isascii() and b.isascii() and ((a.isdigit() and b.isdigit()) or (a.isalpha() and b.isalpha()))
 
 
 class NameRules:
     """Compiled name rules for one scan: --name targets plus the keyword automaton."""
 
     def __init__(self, targets: list[str], use_keywords: bool = True) -> None:
-        variants = rules.load("name_variants")
-        self._decorations = [
-            _Decoration(d["name"], re.compile(d["pattern"])) for d in variants.get("decoration", [])
-        ]
-        self._sheet_exts = {e.casefold() for e in variants["spreadsheet"]["extensions"]}
-        self._owner_prefix = variants["owner_file"]["prefix"]
+        v = _variants()
+        decos = decorations()
+        self._prefix = [d for d in decos if d.position == "prefix"]
+        self._suffix = [d for d in decos if d.position == "suffix"]
+        self._after = [(d, re.compile(f"(?:{d.regex.pattern})$")) for d in decos
+                       if d.position == "after-name" and d.regex is not None]
+        self._ext_decos = [d for d in decos if d.position == "extension"]
+        self._by_name = {d.name: d for d in decos}
+        self._families = [frozenset(e.casefold() for e in exts) for exts in v["families"].values()]
+        self._family_by_name = {k: frozenset(e.casefold() for e in exts) for k, exts in v["families"].items()}
+        self._locks = lock_rules()
+        self._lock_prefixes = tuple(lk.prefix for lk in self._locks)
+        self._mojibake = mojibake_rules()
+        contains = v.get("contains", {})
+        self._min_contains = int(contains.get("min_stem_chars", 4))
+        self._not_contains = frozenset(e.casefold() for e in contains.get("not_extensions", []))
+        self._hints = [_Hint(h["name"], re.compile(h["pattern"]) if "pattern" in h else None)
+                       for h in contains.get("hint", [])]
         self.targets = [t.replace("\\", "/").rsplit("/", 1)[-1] for t in targets]
-        self._exact: dict[str, str] = {}
-        self._stems: dict[str, list[tuple[str, str]]] = {}
+        self._targets: list[_Target] = []
+        self._exact: dict[str, _Target] = {}
         for t in self.targets:
             n = normalise_name(t)
-            self._exact[n] = t
             stem, ext = split_ext(n)
-            self._stems.setdefault(self._strip(stem)[0], []).append((ext, t))
+            target = _Target(t, n, stem, ext)
+            self._targets.append(target)
+            self._exact.setdefault(n, target)
         self._keywords = ahocorasick.Automaton()
         if use_keywords:
             for kw in rules.load("keywords").get("keyword", []):
@@ -71,43 +218,20 @@ class NameRules:
         self._has_keywords = len(self._keywords) > 0
         if self._has_keywords:
             self._keywords.make_automaton()
-        # One automaton over every keyword, every bare target stem, every exact name and the owner-file
-        # prefix: a name with no hit in it matches nothing, decided in one C pass per name (or per folder:
-        # see maybe_matching).
+        # One automaton over every keyword, every target stem, every exact name and the lock prefixes: a
+        # name with no hit in it matches nothing (unless it is mojibake), decided in one C pass per name
+        # (or per folder: see maybe_matching).
         self._any: ahocorasick.Automaton | None = None
-        owner = [self._owner_prefix] if self._stems else []
-        words = [w for w in (*self._stems, *self._exact, *owner, *(k for k, _ in self._keywords.items())) if w]
+        locks = list(self._lock_prefixes) if self._targets else []
+        words = [w for w in (*(t.stem for t in self._targets), *self._exact, *locks,
+                             *(k for k, _ in self._keywords.items())) if w]
         if words:
             self._any = ahocorasick.Automaton()
             for w in words:
                 self._any.add_word(w, None)
             self._any.make_automaton()
 
-    def _strip(self, stem: str) -> tuple[str, list[str]]:
-        """Remove copy decorations until none applies; return the bare stem and the rules used."""
-        used: list[str] = []
-        changed = True
-        while changed and stem:
-            changed = False
-            for d in self._decorations:
-                new = d.regex.sub("", stem, count=1).strip()
-                if new != stem and new:
-                    stem, changed = new, True
-                    used.append(d.name)
-        return stem, used
-
-    def _variant(self, normalised: str) -> NameMatch | None:
-        stem, ext = split_ext(normalised)
-        bare, used = self._strip(stem)
-        for target_ext, target in self._stems.get(bare, []):
-            same_family = ext == target_ext or (ext in self._sheet_exts and target_ext in self._sheet_exts)
-            if not same_family:
-                continue
-            if ext != target_ext:
-                used = [*used, "other-extension"]
-            if used:
-                return NameMatch(Reason.NAME_VARIANT, "+".join(used), target)
-        return None
+    # ---------------------------------------------------------------- the bulk pre-check
 
     def maybe_matching(self, framed: str) -> list[int] | None:
         """Indices (ascending) of the names that may meet a rule; every other name meets none.
@@ -115,51 +239,196 @@ class NameRules:
         ``framed`` is a folder's names joined by NUL, with a NUL before the first and after the last:
         one NFKC + casefold and one automaton pass for the whole folder instead of one per name. NUL is in
         no file name, NFKC maps nothing to it and never composes across it, and casefolding works per
-        character, so the result is the names' normalised forms framed the same way. None means "ask
-        ``match`` for each name" (an empty target name, which no automaton word can stand for).
+        character, so the result is the names' normalised forms framed the same way. Names that may be
+        mojibake (a cheap character test on the whole folder first) are recovered and checked one by one.
+        None means "ask ``match`` for each name" (an empty target name, which no automaton word can stand for).
         """
         if "" in self._exact:
             return None
         if self._any is None:
             return []
         text = _nfkc("NFKC", framed).casefold()
-        found = [end for end, _ in self._any.iter(text)]
-        if not found:
-            return []
-        return sorted({text.count("\0", 0, end) - 1 for end in found})
+        found = {text.count("\0", 0, end) - 1 for end, _ in self._any.iter(text)}
+        if self._mojibake and _MOJIBAKE_HINT.search(framed):
+            for i, name in enumerate(framed.split("\0")[1:-1]):
+                if i not in found and _MOJIBAKE_HINT.search(name) and any(
+                        next(self._any.iter(normalise_name(r)), None) is not None for _m, r in self._recovered(name)):
+                    found.add(i)
+        return sorted(found)
+
+    # ---------------------------------------------------------------- one name
 
     def match(self, name: str) -> list[NameMatch]:
         """All rules a base name meets, strongest first. Cheap: no I/O.
 
         Called for every file walked, so a name that cannot match returns after one normalisation,
-        one dictionary look-up and one automaton pass.
+        one dictionary look-up, one automaton pass and one character test.
         """
         n = _nfkc("NFKC", name).casefold().rstrip(". ")
-        if (n not in self._exact and not n.startswith(self._owner_prefix)
-                and (self._any is None or next(self._any.iter(n), None) is None)):
+        hit = n in self._exact or (self._any is not None and next(self._any.iter(n), None) is not None)
+        hinted = bool(self._mojibake) and _MOJIBAKE_HINT.search(name) is not None
+        if not hit and not hinted:
             return []
         found: list[NameMatch] = []
-        if n in self._exact:
-            found.append(NameMatch(Reason.NAME, "exact", self._exact[n]))
-        elif self._stems:
-            if n.startswith(self._owner_prefix):
-                rest = n[len(self._owner_prefix):]
-                for full, target in self._exact.items():
-                    if rest == full or (len(full) > len(rest) >= 3 and full[2:] == rest and not rest.startswith(".")):
-                        found.append(NameMatch(Reason.NAME_VARIANT, "owner-file", target))
-                        break
-                else:
-                    v = self._variant(rest)
-                    if v:
-                        found.append(NameMatch(Reason.NAME_VARIANT, "owner-file+" + v.rule, v.target))
-            elif any(stem in n for stem in self._stems):  # a variant holds the bare stem: cheap test first
-                v = self._variant(n)
-                if v:
-                    found.append(v)
+        strong = self._name_match(n) if hit and self._targets else None
+        keyword_text = [n] if hit else []
+        if strong is None and hinted:
+            for rule, recovered in self._recovered(name):
+                r = normalise_name(recovered)
+                m = self._name_match(r) if self._targets else None
+                if m is not None:
+                    strong = NameMatch(m.reason, f"{rule.name}+{m.rule}", m.target)
+                    keyword_text.append(r)
+                    break
+                if self._has_keywords and not keyword_text:
+                    keyword_text.append(r)
+        if strong is not None:
+            found.append(strong)
         if self._has_keywords:
             seen: set[str] = set()
-            for _end, kw in self._keywords.iter(n):
-                if kw not in seen:
-                    seen.add(kw)
-                    found.append(NameMatch(Reason.NAME_KEYWORD, f"keyword:{kw}"))
+            for text in keyword_text:
+                for _end, kw in self._keywords.iter(text):
+                    if kw not in seen:
+                        seen.add(kw)
+                        found.append(NameMatch(Reason.NAME_KEYWORD, f"keyword:{kw}"))
         return found
+
+    def lock_rule(self, name: str) -> LockRule | None:
+        """The lock-file rule a name's form follows (``~$…``, ``.~lock.…#``), whatever it locks."""
+        n = normalise_name(name)
+        for lk in self._locks:
+            if n.startswith(lk.prefix) and n.endswith(lk.suffix) and len(n) > len(lk.prefix) + len(lk.suffix):
+                return lk
+        return None
+
+    def _recovered(self, name: str) -> Iterator[tuple[Mojibake, str]]:
+        for rule in self._mojibake:
+            r = recover_mojibake(name, rule)
+            if r is not None:
+                yield rule, r
+
+    def _name_match(self, n: str) -> NameMatch | None:
+        """The strongest of exact, lock file, copy and contains for a normalised name."""
+        if n in self._exact:
+            return NameMatch(Reason.NAME, "exact", self._exact[n].name)
+        for lk in self._locks:
+            if not (n.startswith(lk.prefix) and n.endswith(lk.suffix)):
+                continue
+            rest = n[len(lk.prefix):len(n) - len(lk.suffix)]
+            if not rest:
+                continue
+            copy = self._copy(rest, lk.drop_leading)
+            if copy is not None:
+                return NameMatch(Reason.NAME_VARIANT, "+".join([lk.name, *copy[0]]), copy[1].name)
+            lead = self._contains(rest)
+            if lead is not None:
+                return NameMatch(Reason.NAME_CONTAINS, "+".join([lk.name, *lead[0]]), lead[1].name)
+        copy = self._copy(n, False)
+        if copy is not None:
+            return NameMatch(Reason.NAME_VARIANT, "+".join(copy[0]), copy[1].name)
+        lead = self._contains(n)
+        if lead is not None:
+            return NameMatch(Reason.NAME_CONTAINS, "+".join(lead[0]), lead[1].name)
+        return None
+
+    # ---------------------------------------------------------------- copies
+
+    def _copy(self, n: str, drop: bool) -> tuple[list[str], _Target] | None:
+        """(rules, target) when every part of ``n`` around a target stem is a decoration; [] = exact."""
+        if n in self._exact:
+            return [], self._exact[n]
+        for deco, tail in self._after:
+            m = tail.search(n)
+            if m and m.start() > 0:
+                inner = self._copy(n[:m.start()], drop)
+                if inner is not None:
+                    return [*inner[0], deco.name], inner[1]
+        stem, ext = split_ext(n)
+        for t in self._targets:
+            for start, end, dropped in self._stem_places(stem, t, drop):
+                pre = self._decompose(stem[:start], self._prefix) if not dropped else []
+                if pre is None:
+                    continue
+                suf = self._decompose(stem[end:], self._suffix)
+                if suf is None:
+                    continue
+                used = pre + suf
+                ext_rules = self._ext_rules(ext, t, used)
+                if ext_rules is not None:
+                    return used + ext_rules, t
+        return None
+
+    def _stem_places(self, stem: str, t: _Target, drop: bool) -> Iterator[tuple[int, int, int]]:
+        """(start, end, characters dropped) of each place ``t``'s stem stands in ``stem``.
+
+        With ``drop`` (an Office owner file), also Word's short forms at the start: the first two
+        characters dropped from a name of 8 or more, the first one from a name of exactly 7.
+        """
+        if not t.stem:
+            return
+        i = stem.find(t.stem)
+        while i >= 0:
+            yield i, i + len(t.stem), 0
+            i = stem.find(t.stem, i + 1)
+        if drop:
+            for k, fits in ((2, lambda n: n >= 8), (1, lambda n: n == 7)):
+                short = t.stem[k:]
+                if len(short) >= 3 and not short.startswith(".") and stem.startswith(short) and fits(len(stem) + k):
+                    yield 0, len(short), k
+
+    def _decompose(self, text: str, decos: list[Decoration]) -> list[str] | None:
+        """The decorations that make up ``text`` exactly, left to right; None when some text is left."""
+        if not text:
+            return []
+        for d in decos:
+            m = d.regex.match(text) if d.regex is not None else None
+            if m and m.end() > 0:
+                rest = self._decompose(text[m.end():], decos)
+                if rest is not None:
+                    return [d.name, *rest]
+        return None
+
+    def _ext_rules(self, ext: str, t: _Target, used: list[str]) -> list[str] | None:
+        """Rules that explain the extension (``[]``: the named file's own), None when nothing does."""
+        if ext == t.ext:
+            return []
+        for name in used:
+            d = self._by_name[name]
+            if ext in d.extensions and (d.family is None or t.ext in self._family_by_name.get(d.family, ())):
+                return []
+        for d in self._ext_decos:
+            if ext in d.extensions:
+                return [d.name]
+        if self._same_family(ext, t.ext):
+            return ["other-extension"]
+        return None
+
+    def _same_family(self, a: str, b: str) -> bool:
+        return any(a in fam and b in fam for fam in self._families)
+
+    # ---------------------------------------------------------------- leads
+
+    def _contains(self, n: str) -> tuple[list[str], _Target] | None:
+        """(hints, target) when ``n`` holds a target's whole stem with other text around it."""
+        stem, ext = split_ext(n)
+        if ext in self._not_contains:  # a shortcut named after the file: a trace of use (scanner/traces)
+            return None
+        for t in self._targets:
+            if len(t.stem) < self._min_contains:
+                continue
+            i = stem.find(t.stem)
+            while i >= 0:
+                end = i + len(t.stem)
+                joined = (i > 0 and _ascii_alnum_joint(stem[i - 1], t.stem[0])) or \
+                         (end < len(stem) and _ascii_alnum_joint(t.stem[-1], stem[end]))
+                if not joined:
+                    return self._hint_names(stem[:i] + "\0" + stem[end:], ext, t), t
+                i = stem.find(t.stem, i + 1)
+        return None
+
+    def _hint_names(self, around: str, ext: str, t: _Target) -> list[str]:
+        """What the text around the stem is, in the words of the contains hints."""
+        found = [h.name for h in self._hints if h.regex is not None and h.regex.search(around)]
+        if ext != t.ext and not self._same_family(ext, t.ext):
+            found.append("other-type")
+        return found or ["with-text"]

@@ -19,9 +19,11 @@ from .config import ScanConfig
 from .contracts import Analysis, Inspector, InspectorClass
 from .errors import LeakscanError
 from .inspectors.archive import ArchiveInspector
+from .inspectors.lockfile import LockFileInspector
 from .inspectors.recyclebin import RecycleBinInspector
 from .inspectors.spreadsheet import SpreadsheetInspector
 from .persons.analysis import PersonCount
+from .promote import LeadPromotion
 from .traces.analysis import TraceAnalysis
 from .traces.inspector import DeviceLogInspector, TraceInspector
 
@@ -72,12 +74,14 @@ INSPECTORS: Registry[InspectorClass] = Registry("inspector", [
     SpreadsheetInspector,
     ArchiveInspector,
     RecycleBinInspector,
+    LockFileInspector,
     TraceInspector,
     DeviceLogInspector,
 ])
 
 ANALYSES: Registry[Analysis] = Registry("analysis", [
     PersonCount(),
+    LeadPromotion(),  # after the person count: record-overlap must be known
     TraceAnalysis(),  # after the persons: record-overlap files are known then
 ])
 

@@ -6,34 +6,26 @@ two findings.json files (the diff records each file's SHA-256, which ties it to 
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from reports.html import render
 
 from .diff import compute_diff
+from .evidence import findings_path, read_findings
 from .output import write_json, write_manifest, write_private
-from .store import FINDINGS, load_findings
 
 DIFF_JSON = "diff.json"
 REMEDIATION = "remediation.html"
 
 
-def findings_file(path: Path) -> Path:
-    """A findings.json path, or the output folder holding one."""
-    return path / FINDINGS if path.is_dir() else path
+findings_file = findings_path  # a findings.json path, or the output folder holding one
 
 
 def diff_findings(baseline: Path, rescan: Path) -> dict[str, Any]:
-    """Read both findings.json files (a UsageError if either is not one) and diff them."""
-    b_path, n_path = findings_file(baseline), findings_file(rescan)
-    base, new = load_findings(b_path), load_findings(n_path)
-    return compute_diff(base, new, base_sha256=_sha256(b_path), new_sha256=_sha256(n_path))
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Read and check both findings.json files (a UsageError if either is not one) and diff them."""
+    (base, b_sha), (new, n_sha) = read_findings(baseline), read_findings(rescan)
+    return compute_diff(base, new, base_sha256=b_sha, new_sha256=n_sha)
 
 
 def write_diff(diff: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:

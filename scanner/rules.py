@@ -1,4 +1,5 @@
-"""Load rule data from signatures/ (TOML package data), so a wheel works like a checkout."""
+"""Load rule data from signatures/ (TOML, and TSV for the town gazetteer; package data), so a wheel works
+like a checkout."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from typing import Any
 from .errors import RuleError
 
 PACKAGE = "signatures"
+SUFFIXES = (".toml", ".tsv")  # rule files: TOML, and tables too large for TOML (the town gazetteer)
 
 
 def _files() -> list[tuple[str, bytes]]:
     root = resources.files(PACKAGE)
-    return sorted((p.name, p.read_bytes()) for p in root.iterdir() if p.name.endswith(".toml"))
+    return sorted((p.name, p.read_bytes()) for p in root.iterdir() if p.name.endswith(SUFFIXES))
 
 
 @cache
@@ -26,6 +28,18 @@ def load(name: str) -> dict[str, Any]:
         return tomllib.loads(data.decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise RuleError(f"signatures/{name}.toml: {e}") from e
+
+
+def load_table(name: str) -> list[list[str]]:
+    """Rows of ``signatures/<name>.tsv`` (tab-separated, UTF-8, ``#`` comment lines skipped).
+
+    Not cached: the caller keeps what it builds from the rows. A malformed file is a RuleError.
+    """
+    try:
+        text = resources.files(PACKAGE).joinpath(f"{name}.tsv").read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise RuleError(f"signatures/{name}.tsv: {e}") from e
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
 
 
 @cache

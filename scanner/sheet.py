@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .codes import Status
 from .errors import ReadError
@@ -22,6 +22,8 @@ class Sheet:
     rows: Iterable[list[object]]  # a list, or a stream while a workbook is being read
     first_row: int = 1
     first_col: int = 0
+    notes: list[str] = field(default_factory=list)  # how the rows were read; complete once rows are consumed
+    damage: list[str] = field(default_factory=list)  # why the rows stop before the sheet's end (a cut file)
 
 
 @dataclass(frozen=True)

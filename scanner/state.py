@@ -60,7 +60,14 @@ class ReplayedHit(FileHit):
     stored: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
-        return json.loads(json.dumps(self.stored))
+        out = json.loads(json.dumps(self.stored))
+        # post-scan analyses may add reasons, rules and facts (scanner.promote): the object has the last word
+        out["reasons"], out["matched_rules"] = list(self.reasons), list(self.matched_rules)
+        for key in ("overlap", "annotations"):
+            value = getattr(self, key)
+            if value:
+                out[key] = json.loads(json.dumps(value))
+        return out
 
 
 def _hit_from(loc: dict[str, Any], j: dict[str, Any]) -> ReplayedHit:

@@ -1,4 +1,4 @@
-"""findings.json (schema ``leakscan/findings@1``): build it from a ScanResult, load it back.
+"""findings.json (schema ``leakscan/findings@1``): build it from a ScanResult (scanner.evidence loads it back).
 
 The schema is documented in the README; additions are additive. No personal value is stored in
 clear: person records appear only masked (examples) or as keyed fingerprints.
@@ -7,22 +7,19 @@ clear: person records appear only masked (examples) or as keyed fingerprints.
 from __future__ import annotations
 
 import getpass
-import json
 import platform
 import socket
 import sys
 from collections import defaultdict
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 from . import TOOL_NAME, __version__, rules
 from .contracts import ScanResult
-from .errors import UsageError
+from .evidence import FINDINGS, SCHEMA
 from .isolation import limit_notes
 
-SCHEMA = "leakscan/findings@1"
-FINDINGS = "findings.json"
+__all__ = ["FINDINGS", "SCHEMA", "build_findings", "duplicate_groups", "tool_info"]
 # Every third-party library the package imports (distribution -> import name), whose version goes into
 # tool.libraries of findings.json and the report. tests/test_layers.py keeps it equal to the imports
 # written in scanner/ and reports/ (optional back-ends loaded by name included) and to pyproject.toml's
@@ -33,7 +30,7 @@ LIBRARIES: dict[str, str] = {
     "msoffcrypto-tool": "msoffcrypto", "pytsk3": "pytsk3", "libewf-python": "pyewf", "dfvfs": "dfvfs",
     "smbprotocol": "smbprotocol", "py7zr": "py7zr", "pyxlsb": "pyxlsb", "olefile": "olefile", "jaconv": "jaconv",
     "Faker": "faker", "MarkupSafe": "markupsafe", "liblnk-python": "pylnk", "libolecf-python": "pyolecf",
-    "libregf-python": "pyregf", "libfwsi-python": "pyfwsi",
+    "libregf-python": "pyregf", "libfwsi-python": "pyfwsi", "lxml": "lxml",
 }
 
 
@@ -114,19 +111,4 @@ def build_findings(result: ScanResult) -> dict[str, Any]:
     if notes:  # a cap that could not be applied is stated, never passed over (normally absent)
         doc["scan"]["limit_notes"] = notes
     doc.update(result.extra)
-    return doc
-
-
-def load_findings(path: Path) -> dict[str, Any]:
-    """Read a findings.json (or the folder holding one); a wrong file is a UsageError."""
-    if path.is_dir():
-        path = path / FINDINGS
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise UsageError(f"{path}: no such file") from e
-    except (OSError, ValueError) as e:
-        raise UsageError(f"{path}: not a readable findings.json ({e})") from e
-    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
-        raise UsageError(f"{path}: not a {SCHEMA} file")
     return doc

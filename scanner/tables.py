@@ -2,33 +2,39 @@
 
 python-calamine reads .xlsx/.xlsm (Strict too), .xls (BIFF8 and BIFF5), .xlsb and .ods; openpyxl is the
 fallback for OOXML that calamine refuses, pyxlsb (scanner/xlsb.py) for .xlsb that it panics on. Text
-tables are decoded by BOM, then strict UTF-8, then cp932 (never Python's shift_jis, which fails on
-① ㈱ 髙 﨑), with UTF-16 and EUC-JP recognised. Caps on cells and on inflated bytes turn absurd files
-into ``too-large`` instead of exhausting memory; failures are ``ReadError(reason, detail)`` with reason
-encrypted, corrupt, unsupported, too-large or timeout. Detail texts
-carry library error names only, never cell values.
+tables are decoded by scanner.textdecode (BOM, UTF-16, strict UTF-8, cp932 or EUC-JP, and line by line
+when damaged or mixed) and split by scanner.textrows (runaway quotes caught), streamed line by line;
+HTML, MHTML and SpreadsheetML 2003 tables saved as .xls are read by scanner.markup. Caps on cells, on
+inflated bytes and on the cells a sheet's references reach turn absurd files into ``too-large`` instead
+of exhausting memory; failures are ``ReadError(reason, detail)`` with reason encrypted, corrupt,
+unsupported, too-large or timeout. A sheet carries ``notes`` (how it was read: ``decoding: partial (N
+bytes replaced)``) and ``damage`` (why its rows stop early). Detail texts carry library error names
+only, never cell values.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .codes import Status
 from .errors import ReadError, error_name
 from .isolation import decoding
 from .sheet import Caps, CellBudget, Sheet
-from .xlsb import pyxlsb_sheets
+from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
+from .textrows import csv_rows
+from .xlsb import pyxlsb_sheets, sheet_reach
 
 __all__ = ["Caps", "Sheet"]  # their home is scanner.sheet; kept importable from here for the readers
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 BINARY_FORMATS = ("xlsx", "xlsb", "ods", "xls")
+MARKUP_FORMATS = ("html", "mhtml", "spreadsheetml")  # tables as markup, saved under a spreadsheet name
 # Excel 2-4 worksheets and BIFF5 streams saved without an OLE container start with a BOF record
 _BARE_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
 
@@ -43,7 +49,8 @@ class Workbook:
 # --- format by content -------------------------------------------------------------------------------
 
 def sniff_format(data: bytes) -> str:
-    """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, zip-other, text, binary or empty."""
+    """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, zip-other, html, mhtml, spreadsheetml,
+    xml, text, binary or empty."""
     if not data:
         return "empty"
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
@@ -52,7 +59,34 @@ def sniff_format(data: bytes) -> str:
         return _ole_kind(data)
     if data[:2] in _BARE_BIFF and len(data) > 4 and data[3] == 0:
         return "biff-bare"
-    return "text" if _looks_text(data[:65536]) else "binary"
+    if not _looks_text(data[:65536]):
+        return "binary"
+    return _markup_kind(data) or "text"
+
+
+def _text_head(data: bytes, size: int = 4096) -> str:
+    """The first bytes as lower-case text, only to recognise markup (BOM and UTF-16 aware)."""
+    head = data[:size]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec: str | None = "utf-16"
+    else:
+        codec = utf16_guess(head)
+    text = head.decode(codec, "ignore") if codec else head.decode("latin-1")
+    return text.lstrip("\ufeff\xef\xbb\xbf \t\r\n").lower()
+
+
+def _markup_kind(data: bytes) -> str | None:
+    """html, mhtml, spreadsheetml or xml when the text is markup; None for a delimited text."""
+    head = _text_head(data)
+    if head.startswith("mime-version:") or ("multipart/related" in head and "content-type:" in head):
+        return "mhtml"
+    if not head.startswith("<"):
+        return None
+    if "urn:schemas-microsoft-com:office:spreadsheet" in head or 'progid="excel.sheet"?>' in head:
+        return "spreadsheetml"
+    if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head:
+        return "html"
+    return "xml" if head.startswith("<?xml") else None
 
 
 def _zip_kind(data: bytes) -> str:
@@ -90,29 +124,18 @@ def _ole_kind(data: bytes) -> str:
 
 
 def _looks_text(head: bytes) -> bool:
+    """Text unless control bytes pass 1 % (4 in a short text); NUL runs (a block zeroed on a damaged disk, a NUL-padded
+    tail) are left out, and a few stray NULs (up to 8, or 2 %) are no proof of binary content."""
     if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return True
-    if _utf16_guess(head):
+    if utf16_guess(head):
         return True
     if b"\x00" in head:
-        # zero-filled blocks (a damaged or recovered file, a NUL-padded tail) are not binary content
         head = re.sub(rb"\x00{16,}", b"", head)
-        if not head or b"\x00" in head:
+        if not head or head.count(0) > max(8, len(head) // 50):
             return False
-    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32 and b != 27)
-    return ctrl <= len(head) // 100
-
-
-def _utf16_guess(head: bytes) -> str | None:
-    """UTF-16 without a BOM: every other byte of ASCII-range text is NUL."""
-    if len(head) < 8:
-        return None
-    even, odd = head[0:400:2], head[1:400:2]
-    if odd.count(0) > len(odd) * 0.6 and even.count(0) < len(even) * 0.1:
-        return "utf-16-le"
-    if even.count(0) > len(even) * 0.6 and odd.count(0) < len(odd) * 0.1:
-        return "utf-16-be"
-    return None
+    ctrl = sum(1 for b in head if 0 < b < 9 or 13 < b < 32 and b != 27)
+    return ctrl <= max(4, len(head) // 100)
 
 
 # --- encryption -----------------------------------------------------------------------------------------
@@ -143,7 +166,9 @@ def encryption_note(data: bytes, fmt: str) -> str | None:
 
 # --- caps ---------------------------------------------------------------------------------------------
 
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*\d*:?([A-Z]+)(\d+)\"")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref\s*=\s*[\"']\$?[A-Z]*\$?\d*:?\$?([A-Z]+)\$?(\d+)[\"']")
+# a cell's own reference: <c r="XFD1048576"> (any namespace prefix, either quote)
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})(\d{1,7})[\"']")
 
 
 def _col_number(letters: bytes) -> int:
@@ -154,7 +179,9 @@ def _col_number(letters: bytes) -> int:
 
 
 def check_zip(data: bytes, caps: Caps) -> None:
-    """Decompression-bomb guard: declared inflated size, and each sheet's declared dimension vs the cell cap."""
+    """Decompression-bomb guard: declared inflated size, and each sheet's size against the cell cap, both
+    as declared (``<dimension>``) and as its cells' references reach (a missing, late, quoted or lying
+    dimension must not let calamine allocate A1:XFD1048576 and abort)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
@@ -163,13 +190,134 @@ def check_zip(data: bytes, caps: Caps) -> None:
                 raise ReadError(Status.TOO_LARGE, f"inflates to {total} bytes > cap {caps.max_inflated}")
             for info in infos:
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    with zf.open(info) as f:
-                        m = _DIMENSION.search(f.read(4096))
-                    cells = _col_number(m.group(1)) * int(m.group(2)) if m else 0
+                    _check_sheet_reach(data, info, caps)
+                elif info.filename.startswith("xl/worksheets/") and info.filename.endswith(".bin"):
+                    cells = sheet_reach(zf.read(info))
                     if cells > caps.max_cells:
-                        raise ReadError(Status.TOO_LARGE, f"declared sheet size {cells} cells > cap {caps.max_cells}")
+                        raise ReadError(Status.TOO_LARGE, f"cells reach {cells} cells (first to last cell) "
+                                        f"> cap {caps.max_cells}")
+    except zlib.error as e:  # a sheet's deflate stream is damaged (read whole for its cell references)
+        raise ReadError(Status.CORRUPT, "zip: damaged deflate stream (zlib.error)") from e
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
         raise ReadError(Status.CORRUPT, f"zip: {type(e).__name__}") from e
+
+
+def _member_chunks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member's inflated bytes, chunk by chunk, without the CRC check at its end: this guard only looks
+    for cell references; whether a damaged member can be read is for the reader to say (and to name).
+    Stored and deflated members; others are left to the reader."""
+    start = info.header_offset
+    header = data[start:start + 30]
+    if len(header) < 30 or header[:4] != ZIP_MAGIC:
+        raise zipfile.BadZipFile("bad local file header")
+    body = start + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+    raw = memoryview(data)[body:body + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        for i in range(0, len(raw), 1 << 20):
+            yield bytes(raw[i:i + (1 << 20)])
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return
+    inflater = zlib.decompressobj(-15)
+    pending = bytes(raw)
+    while not inflater.eof:
+        out = inflater.decompress(pending, 1 << 20)
+        pending = inflater.unconsumed_tail
+        if out:
+            yield out
+        elif not pending:
+            break
+    yield inflater.flush()
+
+
+def _check_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
+    """too-large when the sheet's declared dimension or the box its cell references span passes the cap."""
+    rows: list[int] = []
+    cols: set[bytes] = set()
+    declared = 0
+    carry = b""
+    for chunk in _member_chunks(data, info):
+        if chunk:
+            block = carry + chunk
+            if not declared and (m := _DIMENSION.search(block)):
+                declared = _col_number(m.group(1)) * int(m.group(2))
+                if declared > caps.max_cells:
+                    raise ReadError(Status.TOO_LARGE, f"declared sheet size {declared} cells > cap {caps.max_cells}")
+            refs = _CELL_REF.findall(block)
+            if refs:
+                cols.update(c for c, _ in refs)
+                nums = [int(r) for _, r in refs]
+                rows += (min(nums), max(nums))
+            carry = block[-256:]
+    if not rows:
+        return
+    numbers = [_col_number(c) for c in cols]
+    cells = (max(rows) - min(rows) + 1) * (max(numbers) - min(numbers) + 1)
+    if cells > caps.max_cells:
+        raise ReadError(Status.TOO_LARGE, f"cells reach {cells} cells (first to last reference) > cap {caps.max_cells}")
+
+
+BIFF_DIMENSIONS = 0x0200
+ENDOFCHAIN, FREESECT = 0xFFFFFFFE, 0xFFFFFFFF
+
+
+def check_xls(data: bytes, caps: Caps) -> None:
+    """What calamine would abort on, found first: an OLE2 sector chain that loops or leaves the file
+    (calamine follows it until memory runs out), and a DIMENSIONS record that declares more cells than
+    the cap (too-large) or ends before it starts (corrupt), for which calamine reserves memory before
+    reading a cell. One damaged byte in either cost seconds of swapping and a SIGABRT."""
+    import olefile  # a dependency of msoffcrypto-tool
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            name = next((n for n in ("Workbook", "Book", "WORKBOOK", "BOOK") if ole.exists(n)), None)
+            if name is None:
+                return
+            entry = next(e for e in ole.direntries if e is not None and e.name.casefold() == name.casefold())
+            chains = [ole.first_dir_sector, ole.root.isectStart]
+            if entry.size >= ole.minisectorcutoff:
+                chains.append(entry.isectStart)
+            for start in chains:
+                if not _chain_ends(ole.fat, start):
+                    raise ReadError(Status.CORRUPT, "xls: an OLE2 sector chain loops or leaves the file")
+            stream = ole.openstream(name).read()
+    except ReadError:
+        raise
+    except Exception:  # noqa: BLE001 - olefile raises many kinds on damaged containers: for the reader
+        return
+    _check_dimensions(stream, caps)
+
+
+def _chain_ends(fat, start: int) -> bool:
+    """Does the sector chain from ``start`` reach ENDOFCHAIN without a loop or a sector past the FAT?"""
+    seen: set[int] = set()
+    sector = start
+    while sector not in (ENDOFCHAIN, FREESECT):
+        if sector in seen or sector >= len(fat):
+            return False
+        seen.add(sector)
+        sector = fat[sector]
+    return True
+
+
+def _check_dimensions(stream: bytes, caps: Caps) -> None:
+    i, end = 0, len(stream)
+    while i + 4 <= end:
+        rtype, size = int.from_bytes(stream[i:i + 2], "little"), int.from_bytes(stream[i + 2:i + 4], "little")
+        body = stream[i + 4:i + 4 + size]
+        i += 4 + size
+        if rtype != BIFF_DIMENSIONS or len(body) not in (10, 14):
+            continue
+        if len(body) == 14:  # BIFF8: rwMic, rwMac as u32, then colMic, colMac as u16
+            first_row, last_row = int.from_bytes(body[0:4], "little"), int.from_bytes(body[4:8], "little")
+            first_col, last_col = int.from_bytes(body[8:10], "little"), int.from_bytes(body[10:12], "little")
+        else:  # BIFF5: four u16
+            first_row, last_row, first_col, last_col = (int.from_bytes(body[k:k + 2], "little") for k in range(0, 8, 2))
+        if first_row > last_row or first_col > last_col:  # calamine's row count would wrap around
+            raise ReadError(Status.CORRUPT, "xls: a DIMENSIONS record ends before it starts")
+        cells = (last_row - first_row) * (last_col - first_col)
+        if cells > caps.max_cells:
+            raise ReadError(Status.TOO_LARGE, f"declared sheet size {cells} cells > cap {caps.max_cells}")
 
 
 # --- workbooks (calamine first) ----------------------------------------------------------------------
@@ -187,6 +335,8 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     """
     if fmt in ("xlsx", "xlsb", "ods"):
         check_zip(data, caps)
+    elif fmt == "xls":
+        check_xls(data, caps)
     started = False
     declared: list[str] = []  # worksheet names calamine found in the workbook, before it failed
     try:
@@ -278,81 +428,14 @@ def _openpyxl_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
 
 # --- text tables ------------------------------------------------------------------------------------------
 
-def _japanese_score(text: str) -> int:
-    """Plausibility of a decoding: kana and kanji count for it; half-width kana, PUA and controls against."""
-    good = bad = 0
-    for ch in text[:20000]:
-        o = ord(ch)
-        if 0x3040 <= o <= 0x30FF or 0x4E00 <= o <= 0x9FFF:
-            good += 1
-        elif 0xFF61 <= o <= 0xFF9F or 0xE000 <= o <= 0xF8FF or (o < 32 and ch not in "\t\r\n"):
-            bad += 1
-    return good - 2 * bad
-
-
-def _utf16_text(data: bytes) -> str | None:
-    """The text after a UTF-16 BOM, or None when it holds no line break and no delimiter at all: then the
-    bytes are not UTF-16 table rows (8-bit text after a stray BOM reads as CJK noise, a table without
-    people). A cut last byte or a lone surrogate damages one character, not the encoding."""
-    text = data.decode("utf-16", errors="replace")
-    return text if len(text) < 2 or any(c in text[:65536] for c in "\r\n\t,;|") else None
-
-
-def _japanese_8bit(data: bytes) -> tuple[str, str] | None:
-    """cp932 or EUC-JP, whichever decodes strictly and reads more like Japanese; None when neither."""
-    candidates = []
-    for enc in ("cp932", "euc_jp"):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        candidates.append((_japanese_score(text), enc == "cp932", text, enc))
-    if not candidates:
-        return None
-    _, _, text, enc = max(candidates)
-    return text, enc
-
-
-def decode_text(data: bytes) -> tuple[str, str]:
-    """(text, encoding): BOM, then UTF-16 by NUL pattern, then strict UTF-8, then cp932 vs EUC-JP.
-
-    A BOM the bytes after it do not fit (a UTF-8 BOM before cp932 text) is taken as stray: decoding by
-    it would turn the records into replacement characters and the file into "no personal data"."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data.decode("utf-8-sig"), "utf-8-sig"
-        except UnicodeDecodeError:
-            return _japanese_8bit(data[3:]) or (data.decode("utf-8-sig", errors="replace"),
-                                                 "utf-8-sig (with replacement characters)")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = _utf16_text(data)
-        if text is not None:
-            return text, "utf-16"
-        data = data[2:]
-    guess = _utf16_guess(data[:4096])
-    if guess:
-        return data.decode(guess, errors="replace"), guess
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    found = _japanese_8bit(data)
-    if found:
-        return found
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:1 << 20]).best()
-    if best is not None and best.encoding not in ("shift_jis", "shift_jis_2004", "shift_jisx0213"):
-        return data.decode(best.encoding, errors="replace"), best.encoding
-    return data.decode("cp932", errors="replace"), "cp932 (with replacement characters)"
-
-
 def sniff_delimiter(text: str) -> str:
     """The separator that splits the first lines most consistently: comma, tab, semicolon or bar."""
+    return _delimiter(text) or ","
+
+
+def _delimiter(text: str) -> str | None:
     lines = [ln for ln in re.split(r"\r\n|\r|\n", text[:65536])[:50] if ln.strip()]
-    if not lines:
-        return ","
-    best, best_score = ",", 0.0
+    best, best_score = None, 0.0
     for d in (",", "\t", ";", "|"):
         counts = [ln.count(d) for ln in lines]
         hits = [c for c in counts if c]
@@ -368,30 +451,64 @@ def sniff_delimiter(text: str) -> str:
 def read_text_table(data: bytes, caps: Caps) -> Workbook:
     """A CSV/TSV/TXT table as one sheet with every row in memory."""
     sheet, enc = iter_text_table(data, caps)
-    return Workbook("text", [Sheet("", list(sheet.rows))], encoding=enc)
+    return Workbook("text", [Sheet("", list(sheet.rows), notes=sheet.notes)], encoding=enc)
 
 
 def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
-    """A CSV/TSV/TXT table as one streamed sheet; CR-only line ends and quoted newlines survive."""
+    """A CSV/TSV/TXT table as one streamed sheet, decoded line by line (scanner.textdecode) and split by
+    scanner.textrows; CR-only line ends and quoted newlines survive. ``notes`` says ``delimiter: none``
+    when no line holds a separator, and ``decoding: partial (N bytes replaced)`` once the rows are read."""
     decoding("csv")
     budget = CellBudget(caps)
-    text, enc = decode_text(data)
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    delim = sniff_delimiter(text)
-    csv.field_size_limit(1 << 24)
+    dec = plan_decoding(data, (_delimiter(data[:65536].decode("latin-1")) or ",").encode())
+    head: list[str] = []
+    size = 0
+    for line in iter_lines(data, replace(dec), b","):
+        head.append(line)
+        size += len(line)
+        if size > 65536 or len(head) >= 50:
+            break
+    found = _delimiter("".join(head))
+    delim = found or ","
+    sheet = Sheet("", [])
+    if found is None:
+        sheet.notes.append("delimiter: none")
 
     def rows() -> Iterator[list[object]]:
-        try:
-            for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delim)):
-                budget.add(len(row) or 1)
-                if not i & 0x3FFF:
-                    budget.tick()
-                yield row
-        except csv.Error as e:
-            raise ReadError(Status.CORRUPT, f"csv: {error_name(e)}") from e
+        lines = iter_lines(data, dec, delim.encode(), max_line=MAX_LINE)
+        for i, row in enumerate(csv_rows(lines, delim, sheet.notes.append)):
+            budget.add(len(row) or 1)
+            if not i & 0x3FFF:
+                budget.tick()
+            yield row
+        if dec.note():
+            sheet.notes.append(f"decoding: {dec.note()}")
 
-    return Sheet("", rows()), enc
+    sheet.rows = rows()
+    return sheet, dec.encoding
+
+
+def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
+    """The tables of an HTML, MHTML or SpreadsheetML 2003 file (run it in the worker)."""
+    from . import markup
+
+    budget = CellBudget(caps)
+    if fmt == "mhtml":
+        data, fmt = markup.mhtml_html(data), "html"
+    try:
+        if fmt == "spreadsheetml":
+            found = markup.spreadsheetml_tables(data, budget, caps.max_cells)
+        else:
+            found = markup.html_tables(data, budget)
+        for table in found:
+            budget.next_sheet()
+            yield Sheet(table.name, table.rows, damage=table.damage)
+    except ReadError:
+        raise
+    except MemoryError as e:
+        raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
+    except Exception as e:  # noqa: BLE001 - lxml and email errors of every kind
+        raise ReadError(Status.CORRUPT, f"{fmt}: {error_name(e)}") from e
 
 
 def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterator[Sheet], str | None]:
@@ -402,6 +519,8 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
         raise ReadError(Status.ENCRYPTED, note)
     if fmt in BINARY_FORMATS:
         return iter_workbook(data, fmt, caps), None
+    if fmt in MARKUP_FORMATS:
+        return iter_markup(data, fmt, caps), None
     if fmt == "text":
         sheet, encoding = iter_text_table(data, caps)
         return iter([sheet]), encoding
@@ -414,7 +533,8 @@ def read_tables(data: bytes, caps: Caps, fmt: str | None = None) -> Workbook:
     """Any spreadsheet or text table with every row in memory (tests and tools)."""
     fmt = fmt or sniff_format(data)
     sheets, encoding = iter_tables(data, caps, fmt)
-    return Workbook(fmt, [Sheet(s.name, list(s.rows), s.first_row, s.first_col) for s in sheets], encoding)
+    return Workbook(fmt, [Sheet(s.name, list(s.rows), s.first_row, s.first_col, s.notes, s.damage) for s in sheets],
+                    encoding)
 
 
 def unreadable_reason(fmt: str) -> tuple[str, str]:
@@ -426,4 +546,5 @@ def unreadable_reason(fmt: str) -> tuple[str, str]:
         "ole-other": (Status.UNSUPPORTED, "OLE2 file without a workbook stream"),
         "zip-other": (Status.UNSUPPORTED, "zip file that is not a workbook"),
         "binary": (Status.UNSUPPORTED, "binary content that is not a known workbook format"),
+        "xml": (Status.UNSUPPORTED, "XML that is not an Excel 2003 XML Spreadsheet"),
     }.get(fmt, (Status.UNSUPPORTED, fmt))

@@ -176,3 +176,34 @@ def _sheet_rows(ws: object, strings: object, biff12: object, budget: CellBudget)
             break
     if row is not None:
         yield row
+
+
+BRT_ROW_HDR = 0x00  # BrtRowHdr: rw (u32) first
+CELL_RECORDS = range(0x01, 0x13)  # BrtCellBlank .. BrtShortIsst: column (u32) first
+
+
+def sheet_reach(sheet: bytes) -> int:
+    """Cells in the box from the first to the last cell a BIFF12 worksheet places (0 when none).
+
+    calamine allocates that box before reading a value, so a sheet with cells at A1 and XFD1048576
+    would abort the parser for want of 550 GB; the box is checked against the cell cap first.
+    """
+    rows: list[int] = []
+    cols: list[int] = []
+    row = -1
+    try:
+        for rtype, _, body in _records(sheet):
+            if rtype == BRT_ROW_HDR and len(body) >= 4:
+                row = struct.unpack_from("<I", body)[0]
+            elif rtype in CELL_RECORDS and len(body) >= 4 and row >= 0:
+                col = struct.unpack_from("<I", body)[0]
+                if not rows or row != rows[-1]:
+                    rows.append(row)
+                cols.append(col)
+                if len(cols) > 4096:
+                    cols[:] = [min(cols), max(cols)]
+    except (ValueError, IndexError):
+        pass  # a cut part: the reader reports it (check_parts)
+    if not cols:
+        return 0
+    return (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1)

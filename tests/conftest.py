@@ -1,7 +1,11 @@
-"""Shared fixtures: the corpus folder beside the project, and a CLI runner in a subprocess."""
+"""Shared fixtures: the corpus folder beside the project, and CLI runners: in a subprocess (acceptance
+tests: what a user runs) or in-process (``run_cli``: tests of options, errors and case folders, without
+an interpreter start per call)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -29,6 +33,28 @@ def run_leakscan(*args: str, timeout: float = 300, env: dict[str, str] | None = 
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, str(ROOT / "scan.py"), *args], capture_output=True, text=True,
                           timeout=timeout, env=full_env, input=input, cwd=ROOT)
+
+
+def run_cli(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``leakscan ARGS`` called in this process (``scanner.cli.main``): the exit code and what it printed.
+
+    For tests that check options, messages and case-folder handling; a test of what a user runs end to end
+    (a real scan's outputs, signals, the environment) uses :func:`run_leakscan`."""
+    from scanner.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    stdin = io.StringIO(input or "")
+    old_stdin = sys.stdin
+    sys.stdin = stdin
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as e:  # argparse: --help, usage errors
+                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    finally:
+        sys.stdin = old_stdin
+    return subprocess.CompletedProcess(["leakscan", *args], code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

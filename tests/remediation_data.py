@@ -48,6 +48,7 @@ SAMBA_RECYCLE = ".recycle/staff/介護予防_利用者名簿.xlsx"
 ARCHIVE = "PC03/backup_2017.zip"
 MODIFIED = "PC04/作業/介護予防_利用者名簿.xlsx"
 UNCHANGED_CSV = "PC04/作業/介護予防_利用者名簿.csv"
+PRINTOUT = "PC04/作業/介護予防_利用者名簿_印刷用.pdf"  # a name-contains lead: blocks a clean verdict until gone
 NEW_DERIVED = "PC07/介護予防_利用者名簿 (3).xlsx"
 RECYCLE_DIR = "PC08/$RECYCLE.BIN/S-1-5-21-3623811015-3361044348-30300820-1001"
 RECYCLED_I = f"{RECYCLE_DIR}/$IK3J9Q2.xlsx"
@@ -105,7 +106,7 @@ def change_everything(share_root: Path) -> None:
 
 def remove_all_copies(share_root: Path, keep_unreadable: bool) -> None:
     """What a thorough remediation does: every copy gone (optionally one unreadable copy left)."""
-    for rel in [KEPT, MOVED_TO, MODIFIED, UNCHANGED_CSV, NEW_DERIVED, SAMBA_RECYCLE, ARCHIVE]:
+    for rel in [KEPT, MOVED_TO, MODIFIED, UNCHANGED_CSV, PRINTOUT, NEW_DERIVED, SAMBA_RECYCLE, ARCHIVE]:
         (share_root / rel).unlink(missing_ok=True)
     shutil.rmtree(share_root / "PC08", ignore_errors=True)
     if not keep_unreadable:

@@ -50,13 +50,13 @@ def test_resume_of_a_finished_scan_is_refused_and_leaves_its_evidence(tmp_path: 
 
 
 def test_export_errors_are_one_line_and_never_inside_the_output_folder(tmp_path: Path) -> None:
-    _share, out = _scanned(tmp_path)
+    share, out = _scanned(tmp_path)
     line = _one_line_error(run_leakscan("persons", str(out), "--export", str(tmp_path / "p.csv")))
     assert ".xlsx" in line
     line = _one_line_error(run_leakscan("persons", str(out), "--export", str(out / "p.xlsx")))
     assert "outside the output folder" in line
     assert not (out / "p.xlsx").exists()
-    done = run_leakscan("persons", str(out), "--export", str(tmp_path / "p.xlsx"))
+    done = run_leakscan("persons", str(out), "--export", str(tmp_path / "p.xlsx"), "--sources", str(share))
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "p.xlsx").is_file()
 
@@ -97,7 +97,7 @@ def test_export_lists_files_in_report_order_not_string_order(tmp_path: Path) -> 
     out = tmp_path / "out"
     assert run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet").returncode == 1
     target = tmp_path / "persons.xlsx"
-    done = run_leakscan("persons", str(out), "--export", str(target))
+    done = run_leakscan("persons", str(out), "--export", str(target), "--sources", str(share))
     assert done.returncode == 0, done.stderr
     sheet = openpyxl.load_workbook(target).worksheets[0]
     header = [c.value for c in sheet[1]]

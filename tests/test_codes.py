@@ -26,7 +26,7 @@ FAMILIES = [codes.Status, codes.Reason, codes.DiffClass, codes.Verdict, codes.Ve
 # Families whose values must never be written as bare strings in the code. "name" and "pii" are also the
 # names of findings.json fields (f["name"], f.get("pii")), so they are left to the review.
 GUARDED = [codes.Status, codes.Reason, codes.DiffClass, codes.Verdict, codes.VerdictReason, codes.VerifyStatus]
-FIELD_NAMES = {"name", "pii"}
+FIELD_NAMES = {"name", "pii", "skipped"}  # also keys of findings.json (scanner.evidence)
 KEY_CALLS = {"get", "getattr", "hasattr", "pop", "setdefault"}
 
 

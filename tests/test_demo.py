@@ -34,7 +34,11 @@ def test_demo_scan_shows_the_case(tmp_path: Path, leakscan) -> None:
     holding = {f["path"] for f in doc["files"]
                if {"name", "name-variant"} & set(f["reasons"]) and (f.get("pii") or {}).get("records")}
     assert holding == {f"{share}/{rel}" for rel in truth["record_copies"]}
-    assert "pii" not in by_path[f"{share}/{truth['owner_file']}"]["reasons"]
+    owner = by_path[f"{share}/{truth['owner_file']}"]
+    assert "pii" not in owner["reasons"] and owner["annotations"]["lock"] == {"format": "mso-owner", "user": "s**"}
+    lead = by_path[f"{share}/{truth['contains_lead']}"]
+    assert lead["reasons"] == ["name-contains", "name-keyword"]
+    assert lead["matched_rules"][0] == "name-contains:with-status+other-type"
     leak = {f["path"] for f in doc["persons"]["files"] if f["role"] == "leak"}
     assert leak == {f"{share}/{rel}" for rel in truth["leak_set"]}
 

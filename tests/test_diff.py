@@ -6,7 +6,8 @@ import hashlib
 
 from scanner.config import ScanConfig
 from scanner.contracts import ScanResult
-from scanner.diff import CLEAN, NOT_VERIFIED, REMAINING, compute_diff, exit_code, identity_key, lingering
+from scanner.diff import CLEAN, NOT_VERIFIED, REMAINING, compute_diff, exit_code, lingering
+from scanner.evidence import Finding, FindingsDoc
 from scanner.models import Digests, FileHit, FileStat, Hop, Location, Skipped
 from scanner.store import build_findings
 
@@ -20,7 +21,7 @@ def _digests(content: bytes) -> Digests:
 
 def _doc(files: dict[str, bytes | None], reasons: dict[str, list[str]] | None = None,
          skipped: dict[str, str] | None = None, names: list[str] | None = None,
-         sources: list[str] | None = None) -> dict:
+         sources: list[str] | None = None) -> FindingsDoc:
     """A findings document as build_findings writes it, for hits at ``path -> content``."""
     config = ScanConfig(sources=sources or [SRC], out=__import__("pathlib").Path("/tmp/unused"),
                         names=names or ["名簿.xlsx"])
@@ -34,7 +35,7 @@ def _doc(files: dict[str, bytes | None], reasons: dict[str, list[str]] | None = 
                                    "data", (reasons or {}).get(path, ["name-variant"])))
     for path, reason in (skipped or {}).items():
         result.skipped.append(Skipped(Location(SRC, f"{SRC}/{path}"), reason, "test"))
-    return build_findings(result)
+    return FindingsDoc.from_json(build_findings(result))
 
 
 def _classes(diff: dict) -> dict[str, list[str]]:
@@ -109,9 +110,9 @@ def test_scope_mismatch_is_stated_and_never_clean():
 
 def test_archive_members_and_raw_names_have_their_own_identity():
     base = _doc({"backup.zip » 名簿.xlsx": b"v1", "名簿.xlsx": b"v1"})
-    f_zip, f_top = base["files"]
-    assert identity_key(f_zip) != identity_key(f_top)
-    assert identity_key(f_top) == Location(SRC, f"{SRC}/名簿.xlsx").key()
+    f_zip, f_top = base.files
+    assert f_zip.key() != f_top.key()
+    assert f_top.key() == Location(SRC, f"{SRC}/名簿.xlsx").key()
     diff = compute_diff(base, _doc({"backup.zip » 名簿.xlsx": b"v1"}))
     remaining = [e for e in diff["entries"] if e["class"] == "remaining"]
     assert len(remaining) == 1 and remaining[0]["lingering"] == ["archive"]
@@ -119,7 +120,12 @@ def test_archive_members_and_raw_names_have_their_own_identity():
 
 def test_lingering_places_are_flagged():
     def kinds(path: str, **extra: object) -> list[str]:
-        return lingering({"inner_path": path, "container": [], **extra})
+        entry = {"id": 1, "source": "/share", "path": path, "inner_path": path, "raw_path_hex": None,
+                 "container": [], "deleted": False, "size": 0, "mtime": None, "atime": None, "ctime": None,
+                 "btime": None, "time_note": None, "md5": None, "sha1": None, "sha256": None, "type": "data",
+                 "type_mismatch": None, "reasons": ["name"], "matched_rules": [], "status": "ok",
+                 "status_detail": "", **extra}
+        return lingering(Finding.from_json(entry))
 
     assert kinds("/C/$Recycle.Bin/S-1-5-21-1-2-3-1001/$RAB12CD.xlsx") == ["recycle-bin"]
     assert kinds("/share/.recycle/staff/名簿.xlsx") == ["recycle-bin"]
@@ -149,6 +155,6 @@ def test_recycle_bin_info_files_of_both_formats_name_the_original_path():
 def test_a_source_that_could_not_be_opened_is_an_error():
     base = _doc({"a/名簿.xlsx": b"v1"})
     new = _doc({})
-    new["scan"]["source_errors"] = [{"source": SRC, "error": "no such file or directory"}]
+    new.scan.source_errors.append({"source": SRC, "error": "no such file or directory"})
     diff = compute_diff(base, new)
     assert exit_code(diff) == 2 and diff["source_errors"]

@@ -92,8 +92,8 @@ def test_no_import_circle_between_any_two_modules() -> None:
 
 
 def test_registry_names_every_member_once() -> None:
-    assert INSPECTORS.names() == ["spreadsheet", "archive", "recycle-bin", "traces", "traces-devicelog"]
-    assert ANALYSES.names() == ["persons", "traces"]
+    assert INSPECTORS.names() == ["spreadsheet", "archive", "recycle-bin", "lock-file", "traces", "traces-devicelog"]
+    assert ANALYSES.names() == ["persons", "promotion", "traces"]
     for cls in INSPECTORS:
         assert callable(cls.wants) and callable(cls.inspect)
 

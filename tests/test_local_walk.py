@@ -54,8 +54,9 @@ def test_finds_copies_and_ignores_others(tmp_path: Path) -> None:
     write_files(tmp_path, files)
     result = scan_dirs([tmp_path], [LEAKED], use_keywords=False)
     hits = hit_paths(result)
-    assert set(hits) == {str(tmp_path / rel) for rel in list(files)[:3]}
+    assert set(hits) == {str(tmp_path / rel) for rel in [*list(files)[:3], "PC03/介護予防_利用者名簿.pdf"]}
     assert hits[str(tmp_path / "PC01" / LEAKED)] == ["name"]
+    assert hits[str(tmp_path / "PC03" / "介護予防_利用者名簿.pdf")] == ["name-contains"]  # a lead, not a copy
     assert result.files_seen == len(files)
     assert result.skipped == [] and result.links == []
 

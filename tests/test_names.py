@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tree_data import KEYWORDS, LEAKED, NO_KEYWORD, NOT_COPIES, SAME_NAME, VARIANTS, nfd
+from tree_data import KEYWORDS, LEADS, LEAKED, LOOK_ALIKES, NO_KEYWORD, NOT_COPIES, SAME_NAME, VARIANTS, nfd
 
 from scanner.codes import Reason
 from scanner.names import NameRules, normalise_name
@@ -15,6 +15,12 @@ def rules() -> NameRules:
 
 
 def _strong(matches) -> list[tuple[str, str]]:
+    """The copy rules met (name, name-variant): leads by contained stem or keyword left out."""
+    return [(m.reason, m.rule) for m in matches if m.reason in (Reason.NAME, Reason.NAME_VARIANT)]
+
+
+def _by_name(matches) -> list[tuple[str, str]]:
+    """Every name rule met except keywords."""
     return [(m.reason, m.rule) for m in matches if m.reason != Reason.NAME_KEYWORD]
 
 
@@ -46,6 +52,18 @@ def test_not_a_copy(rules: NameRules, name: str) -> None:
     assert _strong(rules.match(name)) == []
 
 
+@pytest.mark.parametrize(("name", "hint"), LEADS)
+def test_names_holding_the_stem_are_leads(rules: NameRules, name: str, hint: str) -> None:
+    matches = rules.match(name)
+    assert _by_name(matches) == [(Reason.NAME_CONTAINS, hint)]
+    assert matches[0].target == LEAKED
+
+
+@pytest.mark.parametrize("name", LOOK_ALIKES)
+def test_look_alikes_meet_no_name_rule(rules: NameRules, name: str) -> None:
+    assert _by_name(rules.match(name)) == []
+
+
 def test_macos_nfd_names_match() -> None:
     """A target with voiced kana: NFD splits デ into テ + U+3099; NFKC joins it again."""
     target = "顧客データ_バックアップ.xlsx"
@@ -60,8 +78,18 @@ def test_macos_nfd_names_match() -> None:
 def test_owner_file_short_target_needs_a_stem() -> None:
     r = NameRules(["ab.xlsx"], use_keywords=False)
     assert _strong(r.match("~$ab.xlsx")) == [(Reason.NAME_VARIANT, "owner-file")]
-    assert _strong(r.match("~$.xlsx")) == []
-    assert _strong(r.match("~$b.xlsx")) == []
+    assert _by_name(r.match("~$.xlsx")) == []
+    assert _by_name(r.match("~$b.xlsx")) == []
+
+
+def test_owner_file_short_forms_follow_words_rule() -> None:
+    """Word drops the first character of a 7-character stem and the first two of a longer one."""
+    seven = NameRules(["abcdefg.docx"], use_keywords=False)
+    assert _strong(seven.match("~$bcdefg.docx")) == [(Reason.NAME_VARIANT, "owner-file")]
+    assert _by_name(seven.match("~$cdefg.docx")) == []
+    eight = NameRules(["abcdefgh.docx"], use_keywords=False)
+    assert _strong(eight.match("~$cdefgh.docx")) == [(Reason.NAME_VARIANT, "owner-file")]
+    assert _by_name(eight.match("~$bcdefgh.docx")) == []
 
 
 def test_target_given_as_a_path_and_several_targets() -> None:

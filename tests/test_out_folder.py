@@ -51,13 +51,14 @@ def _refused(done: subprocess.CompletedProcess[str], said: str) -> None:
 
 def test_the_list_of_outputs_is_every_module_s_output() -> None:
     """The manifest and the folder rules know leakscan's outputs by one list: it must name each one."""
+    from reports.lists import CSV_FILES
     from scanner.merge import CASE_KEY as MERGE_KEY
     from scanner.persons.keys import CASE_KEY
     from scanner.publish import REPORT
     from scanner.remediation import DIFF_JSON, REMEDIATION
     from scanner.store import FINDINGS
 
-    assert OUTPUTS == {FINDINGS, REPORT, CASE_KEY, MERGE_KEY, STATE_FILE, DIFF_JSON, REMEDIATION}
+    assert OUTPUTS == {FINDINGS, REPORT, CASE_KEY, MERGE_KEY, STATE_FILE, DIFF_JSON, REMEDIATION, *CSV_FILES}
 
 
 # -- where --out may be ---------------------------------------------------------------------------------
@@ -122,7 +123,8 @@ def test_manifest_lists_leakscan_outputs_only(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert _scan(_share(tmp_path), out).returncode == 1
     names = [line.split("  ", 1)[1] for line in (out / "manifest.sha256").read_text().splitlines()]
-    assert set(names) == {"findings.json", "report.html", "case.key", STATE_FILE} and set(names) <= OUTPUTS
+    assert set(names) == {"findings.json", "report.html", "case.key", STATE_FILE, "keyword-leads.csv",
+                          "skipped.csv"} and set(names) <= OUTPUTS
     assert subprocess.run(["sha256sum", "-c", "--quiet", "manifest.sha256"], cwd=out).returncode == 0
     # something added later is named by verify, never read (a FIFO would hang a reader), never vouched for
     os.mkfifo(out / "added.fifo")

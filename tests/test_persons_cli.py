@@ -127,9 +127,9 @@ def test_rescan_into_same_folder_reuses_the_case_key(case):
 
 
 def test_export_notification_list(case, tmp_path):
-    sc, _w, out, doc, _p = case
+    sc, w, out, doc, _p = case
     target = tmp_path / "persons.xlsx"
-    proc = run_leakscan("persons", str(out), "--export", str(target))
+    proc = run_leakscan("persons", str(out), "--export", str(target), "--sources", str(w.share), str(w.reference))
     assert proc.returncode == 0, proc.stderr
     assert "IN CLEAR" in proc.stderr and "warning" in proc.stderr
     assert "warning: #" not in proc.stderr  # every leak-set file was read again, fingerprints agree
@@ -161,7 +161,7 @@ def test_export_refuses_changed_evidence(case, tmp_path):
     assert proc.returncode == 1, proc.stderr
     victim = share / "jimu/old/介護予防_利用者名簿.xlsx"
     victim.write_bytes(Path(share / "honbu/介護予防_利用者名簿.xlsx").read_bytes())
-    proc = run_leakscan("persons", str(out2), "--export", str(tmp_path / "p.xlsx"))
+    proc = run_leakscan("persons", str(out2), "--export", str(tmp_path / "p.xlsx"), "--sources", str(share))
     assert proc.returncode == 0
     assert "changed" in proc.stderr and "jimu/old" in proc.stderr
 
@@ -192,7 +192,7 @@ def test_export_reads_a_leaked_file_inside_an_archive_again(case, tmp_path):
                         "--quiet").returncode == 1
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert doc["persons"]["files"][0]["path"].endswith("backup.zip » old/介護予防_利用者名簿.xlsx")
-    proc = run_leakscan("persons", str(out), "--export", str(tmp_path / "p.xlsx"))
+    proc = run_leakscan("persons", str(out), "--export", str(tmp_path / "p.xlsx"), "--sources", str(share))
     assert proc.returncode == 0 and "warning: #" not in proc.stderr, proc.stderr
     rows = list(load_workbook(tmp_path / "p.xlsx")["本人一覧"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == doc["persons"]["unique"] > 0

@@ -46,7 +46,8 @@ def test_domain_example_kanji_block_number():
 @pytest.mark.parametrize("place", ["東京都八王子市本町1-2-3", "三重県四日市市諏訪町4-5", "東京都台東区三ノ輪2-5-3"])
 def test_kanji_numerals_in_place_names_stay(place):
     assert kanji_numerals(place) == place
-    assert normalise_address(place) == place.replace("三ノ輪", "三の輪")  # ノ/の folded, 三 stays a kanji
+    assert normalise_address(place) == place  # the gazetteer's spelling: 三 stays a kanji
+    assert normalise_address(place.replace("三ノ輪", "三の輪")) == place  # ノ/の folded
 
 
 def test_domain_example_prefecture_from_municipality():
@@ -127,9 +128,15 @@ def test_prefecture_filled(address, expected):
     assert fill_prefecture(address) == expected
 
 
-@pytest.mark.parametrize("address", ["府中市宮西町1-2", "伊達市梁川町1", "中央区銀座1-2", "北区赤羽1-2"])
+@pytest.mark.parametrize("address", ["府中市府中町1-2", "伊達市1", "北区昭和町1-2", "中央区中央1-2"])
 def test_ambiguous_municipality_is_not_guessed(address):
     assert fill_prefecture(address) == address
+
+
+@pytest.mark.parametrize("address,expected", [("府中市宮西町1-2", "東京都府中市宮西町1-2"), ("伊達市梁川町1", "福島県伊達市梁川町1"),
+                                              ("中央区銀座1-2", "東京都中央区銀座1-2"), ("北区赤羽1-2", "東京都北区赤羽1-2")])
+def test_ambiguous_municipality_is_decided_by_a_town_found_once(address, expected):
+    assert fill_prefecture(address) == expected
 
 
 def test_prefecture_present_is_kept():

@@ -61,7 +61,7 @@ def test_report_shows_roles_business_contacts_and_leads(roles_case):
 def test_notification_list_has_whole_addresses_readings_postcodes_and_roles(roles_case, tmp_path):
     _root, out, doc = roles_case
     target = tmp_path / "list.xlsx"
-    proc = run_leakscan("persons", str(out), "--export", str(target))
+    proc = run_leakscan("persons", str(out), "--export", str(target), "--sources", *doc["scan"]["sources"])
     assert proc.returncode == 0, proc.stderr
     assert "warning: #" not in proc.stderr and "the scan counted" not in proc.stderr
     ws = load_workbook(target)["本人一覧"]
@@ -86,7 +86,7 @@ def test_notification_list_carries_the_reading_of_split_names(tmp_path):
     out = tmp_path / "out"
     assert run_leakscan("scan", str(share), "--name", "名簿.csv", "--out", str(out), "--quiet").returncode == 1
     target = tmp_path / "list.xlsx"
-    assert run_leakscan("persons", str(out), "--export", str(target)).returncode == 0
+    assert run_leakscan("persons", str(out), "--export", str(target), "--sources", str(share)).returncode == 0
     ws = load_workbook(target)["本人一覧"]
     head = [c.value for c in ws[1]]
     got = {r[head.index("氏名")]: r for r in ws.iter_rows(min_row=2, values_only=True)}
@@ -112,7 +112,10 @@ def test_export_writes_hostile_values_as_text_never_as_formulas(tmp_path):
     people.append({"name": "山田\x01太郎", "reading": "", "postcode": "", "address": "東京都\x0b小金井市", "times": 1,
                    "roles": "本人", "kind": "個人", "files": "#1", "spellings": 1, "check": ""})
     target = tmp_path / "x.xlsx"
-    write_export(target, people, {"case": {"id": "=CMD()", "examiner": "@x"}, "scan": {"started": "-1"}})
+    from types import SimpleNamespace
+
+    doc = SimpleNamespace(case={"id": "=CMD()", "examiner": "@x"}, scan=SimpleNamespace(started="-1"))
+    write_export(target, people, doc)  # type: ignore[arg-type]
     xml = _sheet_xml(target)
     assert "<f>" not in xml and "<f " not in xml
     wb = load_workbook(target)
@@ -140,7 +143,7 @@ def test_hostile_cells_of_a_leaked_file_stay_text_in_the_notification_list(tmp_p
     out = tmp_path / "out"
     assert run_leakscan("scan", str(share), "--name", "名簿.csv", "--out", str(out), "--quiet").returncode == 1
     target = tmp_path / "list.xlsx"
-    proc = run_leakscan("persons", str(out), "--export", str(target))
+    proc = run_leakscan("persons", str(out), "--export", str(target), "--sources", str(share))
     assert proc.returncode == 0, proc.stderr
     xml = _sheet_xml(target)
     assert "<f>" not in xml and "<f " not in xml

@@ -134,8 +134,19 @@ def test_tokyo_wards_are_not_given_a_city(address):
     assert fill_prefecture(address) == address
 
 
-@pytest.mark.parametrize("address", ["港区芝1-2", "府中市宮西町1-2", "北区赤羽1-2", "大阪北区梅田1"])
+@pytest.mark.parametrize("address,expected", [
+    ("港区芝1-2", "東京都港区芝1-2"), ("府中市宮西町1-2", "東京都府中市宮西町1-2"), ("北区赤羽1-2", "東京都北区赤羽1-2"),
+    ("大阪北区梅田1", "大阪府大阪市北区梅田1"), ("北区紫野大徳寺町88番地", "京都府京都市北区紫野大徳寺町88"),
+    ("中央区北２条西２３丁目１－１０", "北海道札幌市中央区北二条西23-1-10"), ("南区西九条春日町13", "京都府京都市南区西九条春日町13"),
+])
+def test_a_place_named_in_many_cities_is_decided_by_its_town(address, expected):
+    """港区, 府中市, 北区 exist in several prefectures or cities: the town decides when only one has it."""
+    assert normalise_address(address) == expected
+
+
+@pytest.mark.parametrize("address", ["北区昭和町1-2", "府中市府中町1-2", "中央区富士見1-2", "南区別所1-2", "港区1-2"])
 def test_ambiguous_places_are_not_guessed(address):
+    """北区昭和町 is in 東京都北区 and in 岡山市北区; 府中町 in both 府中市: never guessed."""
     assert normalise_address(address) == address
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from tree_data import (
     KEYWORDS,
+    LEADS,
     LEAKED,
     NOT_COPIES,
     SAME_NAME,
@@ -25,6 +26,7 @@ from tree_data import (
 
 from scanner.config import ScanConfig
 from scanner.inspectors.archive import ArchiveInspector
+from scanner.inspectors.lockfile import LockFileInspector
 from scanner.inspectors.recyclebin import RecycleBinInspector, make_i_file
 from scanner.inspectors.spreadsheet import SpreadsheetInspector
 from scanner.names import NameRules
@@ -42,7 +44,10 @@ ODD_NAMES = [
     "customer list.pdf", "CUSTOMER LIST.log", unicodedata.normalize("NFD", "データ.pdf"), "a\u202excod.pdf",
     "minutes.html", "memo.log", "video.mp4", "scan.png", "draft.docx", "IMG_0001.jpeg", "x.tsv", "x.TXT",
 ]
-ALL_NAMES = ODD_NAMES + [n for n, _ in VARIANTS] + SAME_NAME + NOT_COPIES + [n for v in KEYWORDS.values() for n in v]
+MOJIBAKE = [LEAKED.encode("cp932").decode("cp437"), LEAKED.encode("utf-8").decode("latin-1"),
+            "ﾒｲﾎﾞ.xlsx", "Café crème.pdf", "résumé.docx"]
+ALL_NAMES = (ODD_NAMES + [n for n, _ in VARIANTS] + [n for n, _ in LEADS] + SAME_NAME + NOT_COPIES + MOJIBAKE
+             + [n for v in KEYWORDS.values() for n in v])
 
 
 def _config(tmp_path: Path, **kw) -> ScanConfig:
@@ -52,7 +57,8 @@ def _config(tmp_path: Path, **kw) -> ScanConfig:
 def test_declared_extensions_agree_with_wants_name(tmp_path: Path) -> None:
     """A name an inspector's declaration rejects is one its own wants_name rejects."""
     config = _config(tmp_path)
-    for ins in (SpreadsheetInspector(config), ArchiveInspector(config), RecycleBinInspector(config)):
+    for ins in (SpreadsheetInspector(config), ArchiveInspector(config), RecycleBinInspector(config),
+                LockFileInspector(config)):
         alone = NamePrefilter(NameRules([], False), [ins], frozenset())
         for name in ALL_NAMES:
             if not alone.wanted(name):
@@ -78,6 +84,15 @@ def test_bulk_pick_keeps_every_wanted_name(tmp_path: Path, use_keywords: bool) -
     # per name, the same answer
     for i, n in enumerate(names):
         assert (i in picked) == bool(pre.wanted(n) or rules.maybe_matching("\0" + n + "\0"))
+
+
+def test_mojibake_names_are_picked_only_when_they_recover_to_a_rule(tmp_path: Path) -> None:
+    rules = NameRules([LEAKED], use_keywords=False)
+    folder = ["report.pdf", *MOJIBAKE, "memo.txt"]
+    picked = rules.maybe_matching("\0" + "\0".join(folder) + "\0")
+    assert [folder[i] for i in picked] == MOJIBAKE[:2]
+    assert [m.rule for m in rules.match(MOJIBAKE[0])] == ["cp932-as-cp437+exact"]
+    assert [m.rule for m in rules.match(MOJIBAKE[1])] == ["utf8-as-latin-1+exact"]
 
 
 def test_folder_of_documents_only_needs_nothing(tmp_path: Path) -> None:

@@ -129,7 +129,7 @@ def test_nothing_personal_in_any_output_log_or_terminal(planted: dict) -> None:
     assert any(s["reason"] == "corrupt" for s in doc["skipped"])
     assert doc["persons"]["unique"] >= 24
     runs += [run_leakscan("-v", "scan", str(share), "--name", LEAKED, "--out", str(rescan), "--baseline", str(out)),
-             run_leakscan("-v", "verify", "--sources", str(out)),
+             run_leakscan("-v", "verify", str(out), "--sources", str(share)),
              run_leakscan("-v", "persons", str(out))]
     for done in runs:
         assert done.returncode in (0, 1), done.stderr

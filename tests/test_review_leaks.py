@@ -55,7 +55,7 @@ def test_scan_diff_merge_outputs_hold_no_clear_value(case: Case, tmp_path: Path)
         (case.share / "PC01" / "moved.xlsx").rename(case.share / "PC01" / LEAKED)
     runs = [run_leakscan("-v", "diff", str(base), str(rescan), "--out", str(tmp_path / "diff")),
             run_leakscan("-v", "merge", str(base), str(rescan), "--out", str(tmp_path / "merged")),
-            run_leakscan("-v", "verify", "--sources", str(base)),
+            run_leakscan("-v", "verify", str(base), "--sources", str(case.share)),
             run_leakscan("-v", "persons", str(base))]
     for done in runs:
         assert done.returncode in (0, 1), done.stderr

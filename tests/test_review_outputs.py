@@ -31,7 +31,8 @@ def test_every_output_private_under_umask_000(tmp_path: Path) -> None:
                  ["scan", str(case.share), "--name", LEAKED, "--out", str(rescan), "--quiet", "--baseline", str(base)],
                  ["diff", str(base), str(rescan), "--out", str(tmp_path / "diff"), "--quiet"],
                  ["merge", str(base), str(rescan), "--out", str(tmp_path / "merged"), "--quiet"],
-                 ["persons", str(base), "--export", str(tmp_path / "export" / "persons.xlsx")]):
+                 ["persons", str(base), "--export", str(tmp_path / "export" / "persons.xlsx"), "--sources",
+                  str(case.share)]):
         if args[0] == "persons":
             (tmp_path / "export").mkdir()
         done = _run(*args)

@@ -70,7 +70,8 @@ def test_local_scan_changes_nothing(tmp_path: Path) -> None:
     assert list(cwd.iterdir()) == []
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert {f["path"].split(" » ")[0].rsplit(".", 1)[-1] for f in doc["files"] if " » " in f["path"]} >= {"7z", "gz"}
-    for args in (["verify", "--sources", str(out)], ["persons", str(out), "--export", str(tmp_path / "p.xlsx")]):
+    for args in (["verify", str(out), "--sources", str(case.share)],
+                 ["persons", str(out), "--export", str(tmp_path / "p.xlsx"), "--sources", str(case.share)]):
         done = run_leakscan(*args)
         assert done.returncode in (0, 1), done.stderr
     assert _snapshot(case.share, paths) == before

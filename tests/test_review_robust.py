@@ -150,7 +150,7 @@ def test_hostile_names_harmless_in_reports(hostile: tuple[Path, Path, Path]) -> 
 
 def test_hostile_names_harmless_on_terminal(hostile: tuple[Path, Path, Path]) -> None:
     share, base, _ = hostile
-    done = run_leakscan("verify", "--sources", str(base))
+    done = run_leakscan("verify", str(base), "--sources", str(share))
     assert done.returncode == 1
     assert "evil" in done.stdout and "⟨U+001B⟩" in done.stdout
     assert "\x1b" not in done.stdout + done.stderr and "\u202e" not in done.stdout + done.stderr

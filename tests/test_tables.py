@@ -15,12 +15,12 @@ from scanner.isolation import Worker
 from scanner.tables import (
     Caps,
     check_zip,
-    decode_text,
     encryption_note,
     read_tables,
     sniff_delimiter,
     sniff_format,
 )
+from scanner.textdecode import decode_text
 from tests import pii_data as D
 
 PEOPLE = D.people(8)

@@ -30,7 +30,7 @@ def test_untouched_output_and_sources_verify(scanned: tuple[Path, Path]):
     src, out = scanned
     run = run_leakscan("verify", str(out))
     assert run.returncode == 0, run.stdout + run.stderr
-    run = run_leakscan("verify", str(out), "--sources", "--json")
+    run = run_leakscan("verify", str(out), "--sources", str(src), "--json")
     assert run.returncode == 0, run.stdout + run.stderr
     rows = json.loads(run.stdout)["sources"]
     assert rows and all(r["status"] == "match" for r in rows)
@@ -67,14 +67,14 @@ def test_changed_or_gone_sources_fail(tmp_path: Path):
     assert run_leakscan("scan", str(src), "--name", LEAKED_NAME, "--out", str(out), "--quiet").returncode == 1
     (src / MODIFIED).write_bytes(b"changed")
     (src / KEPT).unlink()
-    run = run_leakscan("verify", str(out), "--sources", "--json")
+    run = run_leakscan("verify", str(out), "--sources", str(src), "--json")
     assert run.returncode == 1
     status = {r["path"].replace(str(src) + "/", ""): r["status"] for r in json.loads(run.stdout)["sources"]}
     assert status[MODIFIED] == "changed" and status[KEPT] == "missing"
     assert status[f"PC03/backup_2017.zip » {LEAKED_NAME}"] == "match"
     assert run_leakscan("verify", str(out)).returncode == 0  # the outputs themselves are intact
     shutil.rmtree(src)
-    run = run_leakscan("verify", str(out), "--sources", "--json")
+    run = run_leakscan("verify", str(out), "--sources", str(src), "--json")
     rows = json.loads(run.stdout)["sources"]
     assert run.returncode == 1 and rows and all(r["status"] in ("missing", "unreachable") for r in rows)
     assert any(r["status"] == "unreachable" for r in rows)  # the archive member: its source cannot be opened

@@ -149,10 +149,10 @@ def test_verify_sources_does_not_follow_a_swapped_folder(tmp_path: Path) -> None
     write_files(tmp_path / "elsewhere", {LEAKED: b"evidence"})
     out = tmp_path / "out"
     assert run_leakscan("scan", str(root), "--name", LEAKED, "--out", str(out), "--quiet").returncode == 1
-    assert run_leakscan("verify", str(out), "--sources").returncode == 0
+    assert run_leakscan("verify", str(out), "--sources", str(root)).returncode == 0
     (root / "PC01").rename(tmp_path / "moved")
     (root / "PC01").symlink_to(tmp_path / "elsewhere")
-    done = run_leakscan("verify", str(out), "--sources", "--json")
+    done = run_leakscan("verify", str(out), "--sources", str(root), "--json")
     assert done.returncode == 1
     [row] = json.loads(done.stdout)["sources"]
     assert row["status"] == "changed" and "symbolic link" in row["detail"]

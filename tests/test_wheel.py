@@ -33,7 +33,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _expected_files() -> set[str]:
     want = {"scan.py", "scanner/schemas/findings.schema.json"}
-    for pattern in ["signatures/*.toml", "reports/templates/*.j2", "reports/templates/sections/*.j2",
+    for pattern in ["signatures/*.toml", "signatures/*.tsv", "reports/templates/*.j2", "reports/templates/sections/*.j2",
                     "scanner/**/*.py", "reports/*.py", "signatures/*.py"]:
         want |= {p.relative_to(ROOT).as_posix() for p in ROOT.glob(pattern) if "__pycache__" not in p.parts}
     return want
@@ -59,6 +59,9 @@ assert not scanner.__file__.startswith(sys.argv[2]), "loaded from the checkout"
 from scanner import rules
 for name in ["name_variants", "keywords", "content_types"]:
     assert rules.load(name), name
+assert len(rules.load_table("towns")) > 1800  # the town gazetteer, package data too
+from scanner.persons.normalise import normalise_address
+assert normalise_address("北海道札幌市北区北16西2-1-1") == "北海道札幌市北区北十六条西2-1-1"
 assert len(rules.ruleset_sha256()) == 64
 from scanner.names import NameRules
 assert NameRules(["介護予防_利用者名簿.xlsx"]).match("介護予防_利用者名簿 - コピー.xlsx")

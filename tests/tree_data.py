@@ -42,6 +42,33 @@ VARIANTS: list[tuple[str, str]] = [
     ("~$介護予防_利用者名簿.xlsx", "owner-file"),  # short form: ~$ + the whole name
     ("~$予防_利用者名簿.xlsx", "owner-file"),  # long form: ~$ replaces the first two characters
     ("~$介護予防_利用者名簿 - コピー.xlsx", "owner-file+windows-copy-ja"),
+    # macOS, sync clients, Office backups and AutoRecover, LibreOffice, backup tools
+    ("介護予防_利用者名簿 2.xlsx", "macos-number"),
+    ("介護予防_利用者名簿 copy 2.xlsx", "macos-copy"),
+    ("介護予防_利用者名簿 のコピー 2.xlsx", "no-copy-ja"),
+    ("介護予防_利用者名簿-DESKTOP-7Q2K1.xlsx", "onedrive-machine"),
+    ("介護予防_利用者名簿 (conflicted copy 2017-01-15).xlsx", "sync-conflict"),
+    ("Backup of 介護予防_利用者名簿.xlk", "excel-backup-en"),
+    ("介護予防_利用者名簿 のバックアップ.xlk", "excel-backup-ja"),
+    ("介護予防_利用者名簿 (バージョン 1).xlsb", "autorecover-version"),
+    ("介護予防_利用者名簿 (Autosaved).xlsx", "autorecover-saved"),
+    (".~lock.介護予防_利用者名簿.xlsx#", "lock-libreoffice"),
+    ("介護予防_利用者名簿.xlsx.bak", "backup-suffix"),
+    ("介護予防_利用者名簿.bak", "backup-extension"),
+]
+
+# names that hold the whole stem with other text: leads (name-contains), with the hint the report shows
+LEADS: list[tuple[str, str]] = [
+    ("介護予防_利用者名簿_2017年度版.xlsx", "with-date+with-version"),
+    ("介護予防_利用者名簿_20170115.xlsx", "with-date"),
+    ("【秘】介護予防_利用者名簿.xlsx", "with-mark"),
+    ("介護予防_利用者名簿（最新）.xlsx", "with-status"),
+    ("旧介護予防_利用者名簿.xlsx", "with-status"),
+    ("介護予防_利用者名簿 - 修正版.xlsx", "with-version+with-status"),
+    ("介護予防_利用者名簿_v2.xlsx", "with-version"),
+    ("介護予防_利用者名簿.pdf", "other-type"),
+    ("介護予防_利用者名簿.xlsx.pdf", "other-type"),
+    ("介護予防_利用者名簿_グラフ.xlsx", "with-text"),
 ]
 
 # the same name written differently: NFKC (full-width, case) and macOS NFD
@@ -51,7 +78,7 @@ SAME_NAME: list[str] = [
     "介護予防_利用者名簿.xlsx.",  # Windows ignores trailing dots
 ]
 
-# names that must NOT be a copy of the leaked file (they may still be keyword leads)
+# names that must NOT be a copy of the leaked file (they may still be leads or keyword leads)
 NOT_COPIES: list[str] = [
     "介護予防_職員名簿.xlsx",  # a different stem
     "介護予防_利用者名簿.pdf",  # same stem, not a spreadsheet extension
@@ -62,8 +89,23 @@ NOT_COPIES: list[str] = [
     "介護予防_利用者名簿.xlsx.pdf",
     "介護予防_利用者名簿",  # no extension
     "~$介護予防_利用者名簿.pdf",
-    "~$護予防_利用者名簿.xlsx",  # one character dropped: not Excel's long form
+    "~$護予防_利用者名簿.xlsx",  # one character dropped from a 10-character stem: no Office short form
     "コピー介護予防_利用者名簿.xlsx",  # no ～ separator
+    "予算_2016.xlsx",
+    "介護予防_利用者名簿.xlsx.lnk",  # a shortcut (Recent items): a trace of use, not a copy or a lead
+]
+
+# look-alikes: no name rule at all (keyword leads allowed): a part of the name, a truncated name, another stem
+LOOK_ALIKES: list[str] = [
+    "介護予防_職員名簿.xlsx",
+    "介護予防.xlsx",
+    "利用者名簿.xlsx",
+    "介護予防_利用者名.xlsx",
+    "護予防_利用者名簿.xlsx",
+    "~$護予防_利用者名簿.xlsx",
+    "介護予防_利用者名 - コピー.csv",
+    "介護予防_利用者名簿.xlsx.lnk",  # shortcuts are traces (scanner/traces), reported there
+    "介護予防_利用者名簿 - ショートカット.lnk",
     "予算_2016.xlsx",
 ]
 

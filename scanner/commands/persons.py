@@ -13,12 +13,13 @@ import io
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..codes import MAIN_ROLE, SheetKind, Status, VerifyStatus
 from ..config import ScanConfig
 from ..errors import UsageError
 from ..output import write_private
+from ..scope import NOT_NAMED_DETAIL, NamedSources
 from ..textsafe import shown
 from . import argtypes
 
@@ -26,6 +27,9 @@ from . import argtypes
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROLE_LABELS = {"person": "本人", "applicant": "申込者", "recipient": "届先", "guardian": "保護者",
                "emergency_contact": "緊急連絡先", "guarantor": "保証人"}
+
+if TYPE_CHECKING:
+    from ..evidence import FindingsDoc
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -40,14 +44,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("out", type=argtypes.path, metavar="OUT", help="the output folder of a scan (holding findings.json and case.key)")
     p.add_argument("--export", type=argtypes.path, metavar="FILE.xlsx",
                    help="write the notification list here (personal data in clear, 0600)")
+    p.add_argument("--sources", nargs="*", default=[], metavar="SOURCE",
+                   help="with --export: the sources the leaked files may be read again from (as given to the scan; "
+                   "--reference files too). A source findings.json names but you do not is asked about at a "
+                   "terminal, else listed and not read")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
-    from ..store import load_findings  # the scan machinery loads when a command runs, not when parsing
+    from ..evidence import load_findings  # the scan machinery loads when a command runs, not when parsing
+    from ..scope import NamedSources, terminal_confirm
 
     doc = load_findings(args.out)
-    persons = doc.get("persons")
+    persons = doc.persons
     if not persons:
         raise UsageError(f"{args.out}: the scan found no leaked file to count (no --name, --known-hashes or "
                          "--reference hit)")
@@ -57,13 +66,13 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if args.export is not None and folder.resolve() in args.export.resolve().parents:  # a sub-folder too
         raise UsageError(f"--export {args.export}: write it outside the output folder {folder} "
                          "(personal data in clear must not sit among the evidence files)")
-    exact = "-" if persons["unique_exact"] is None else persons["unique_exact"]  # None in a merged case
+    exact = "-" if persons.get("unique_exact") is None else persons["unique_exact"]  # None in a merged case
     print(f"records (duplicates included): {persons['records']}", file=sys.stderr)
     print(f"distinct name + address:       {exact}", file=sys.stderr)
     print(f"persons:                       {persons['unique']}", file=sys.stderr)
     if args.export is None:
         return 0
-    people, problems = collect(doc, args.out)
+    people, problems = collect(doc, args.out, NamedSources(args.sources, terminal_confirm()))
     for p in problems:
         print(f"leakscan: warning: {shown(p)}", file=sys.stderr)
     write_export(args.export, people, doc)
@@ -74,32 +83,38 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     return 0
 
 
-def collect(doc: dict[str, Any], out: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """Re-read every leak-set file and group its rows into persons, as the scan counted them."""
+def collect(doc: FindingsDoc, out: Path, named: NamedSources) -> tuple[list[dict[str, Any]], list[str]]:
+    """Re-read every leak-set file and group its rows into persons, as the scan counted them (only from the
+    sources the examiner named or confirmed)."""
     # the person machinery and every inspector load here, not when the command line is parsed
     from ..persons.count import count, make_rows, probable_pairs, readings_of
-    from ..persons.keys import case_key, fingerprint
+    from ..persons.keys import CASE_KEY, fingerprint, read_key_file
     from ..persons.normalise import normalise_reading
     from ..persons.reread import Rereader, path_entry
     from ..registry import inspectors_for
 
-    settings = doc["scan"].get("settings", {})
-    config = ScanConfig(sources=list(doc["scan"].get("sources", [])), out=out,
-                        max_inspect_bytes=settings.get("max_inspect_bytes", ScanConfig.max_inspect_bytes),
-                        max_cells=settings.get("max_cells", ScanConfig.max_cells),
-                        parse_timeout=settings.get("parse_timeout", ScanConfig.parse_timeout))
+    settings = doc.scan.settings
+    config = ScanConfig(sources=list(doc.scan.sources), out=out,
+                        max_inspect_bytes=_setting(settings, "max_inspect_bytes", ScanConfig.max_inspect_bytes),
+                        max_cells=_setting(settings, "max_cells", ScanConfig.max_cells),
+                        parse_timeout=float(_setting(settings, "parse_timeout", ScanConfig.parse_timeout)))
     reader = Rereader(config, inspectors_for(config))
-    by_id = {f["id"]: f for f in doc["files"]}
+    by_id = {f.id: f for f in doc.files}
     problems: list[str] = []
     rows, labels = [], []
-    for i, f in enumerate(doc["persons"]["files"]):
+    persons = doc.persons or {}
+    for i, f in enumerate(persons.get("files") or []):
         labels.append(f"#{f['id']} {f['path']}")
         if f["role"] == "reference":
-            records, status, detail = reader.read(path_entry(f.get("source_path") or f["path"]))
+            ref = f.get("source_path") or f["path"]
+            if named.allows(ref):
+                records, status, detail = reader.read(path_entry(ref))
+            else:
+                records, status, detail = None, VerifyStatus.NOT_NAMED, NOT_NAMED_DETAIL
             if status == Status.OK and f.get("sha256") and detail != f["sha256"]:
                 records, status, detail = None, VerifyStatus.CHANGED, "the reference file changed since the scan"
         elif f["id"] in by_id:
-            records, status, detail = reader.recorded(by_id[f["id"]])
+            records, status, detail = reader.recorded(by_id[f["id"]], named)
         else:
             records, status, detail = None, VerifyStatus.MISSING, "not listed in findings.json"
         if f.get("status", Status.OK) != Status.OK:
@@ -110,10 +125,13 @@ def collect(doc: dict[str, Any], out: Path) -> tuple[list[dict[str, Any]], list[
             continue
         rows += make_rows(i, records)[0]
     counted = count(rows, unmask=True)
-    key = case_key(out)
-    prints = {fingerprint(key, *k) for k in counted.persons}
-    expected = set(doc["persons"].get("fingerprints", []))
-    if expected and prints != expected:
+    folder = out if out.is_dir() else out.parent
+    key = read_key_file(folder / CASE_KEY)  # checked (a regular file holding a key); never created here
+    prints = {fingerprint(key, *k) for k in counted.persons} if key is not None else set()
+    expected = set(persons.get("fingerprints") or [])
+    if key is None:
+        problems.append(f"no {CASE_KEY} in {folder}: the list cannot be checked against the scan's count")
+    if expected and key is not None and prints != expected:
         problems.append(f"the files read again give {len(prints)} persons, the scan counted {len(expected)} "
                         f"({len(expected - prints)} missing, {len(prints - expected)} new)")
     review: dict[tuple[str, str], list[str]] = {}
@@ -146,6 +164,13 @@ def collect(doc: dict[str, Any], out: Path) -> tuple[list[dict[str, Any]], list[
     return people, problems
 
 
+def _setting(settings: dict[str, Any], name: str, default: int | float) -> int:
+    """A cap recorded in findings.json (untrusted): a positive number, else the default."""
+    v = settings.get(name, default)
+    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < float("inf")
+    return v if ok else default  # type: ignore[return-value]
+
+
 def as_text(value: object) -> object:
     """A cell value that a spreadsheet shows as text and never runs (OWASP CSV/formula injection).
 
@@ -170,7 +195,7 @@ def _append_text_row(ws: Any, values: list[object]) -> None:
                 cell.quotePrefix = True
 
 
-def write_export(path: Path, people: list[dict[str, Any]], doc: dict[str, Any]) -> None:
+def write_export(path: Path, people: list[dict[str, Any]], doc: FindingsDoc) -> None:
     """The .xlsx (openpyxl), written 0600 through output.write_private; every value written as text."""
     from openpyxl import Workbook  # lazy: only the export writes a workbook
 
@@ -184,9 +209,9 @@ def write_export(path: Path, people: list[dict[str, Any]], doc: dict[str, Any]) 
     for col, width in zip("ABCDEFGHIJK", (6, 18, 20, 10, 48, 14, 12, 6, 8, 60, 30), strict=True):
         ws.column_dimensions[col].width = width
     info = wb.create_sheet("説明")
-    case = doc.get("case", {})
+    case = doc.case
     for row in (["事案番号", case.get("id", "")], ["調査担当者", case.get("examiner", "")],
-                ["本人の数", len(people)], ["スキャン開始", doc["scan"].get("started", "")],
+                ["本人の数", len(people)], ["スキャン開始", doc.scan.started],
                 ["役割", "本人以外の役割（申込者、届先、保護者、緊急連絡先、保証人）の人も一人として数えています。"],
                 ["区分", "事業者の連絡先は、会社名の列と並んで書かれた人です（個人情報保護法上の個人データとして数えています）。"],
                 ["注意", "個人情報を含みます。取扱いに注意し、用が済んだら削除してください。"]):

@@ -215,6 +215,9 @@ def summarise(doc: dict, paths: dict) -> None:
     holding = sum(1 for f in strong if (f.get("pii") or {}).get("records"))
     print(f"copies of the named file: {len(strong)}" + (f" ({holding} holding person records)" if holding else ""),
           file=sys.stderr)
+    leads = [f for f in files if Reason.NAME_CONTAINS in f["reasons"] and not COPY_REASONS & set(f["reasons"])]
+    if leads:  # names holding the named file's name: leads until their content ties them to a copy
+        print(f"names containing it:      {len(leads)} (leads, not counted as copies)", file=sys.stderr)
     print(f"files found in all:       {len(files)}", file=sys.stderr)
     print(f"duplicate groups:         {len(doc['duplicate_groups'])}", file=sys.stderr)
     print(f"not examined (skipped):   {len(doc['skipped'])}", file=sys.stderr)
@@ -261,8 +264,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
 
 def _run(config: ScanConfig, state: ScanState | None) -> int:
     if config.baseline is not None:
+        from ..evidence import load_findings
         from ..remediation import findings_file
-        from ..store import load_findings
 
         load_findings(findings_file(config.baseline))  # a wrong baseline fails before the scan, not after
         if findings_file(config.baseline).resolve().parent == config.out.resolve():

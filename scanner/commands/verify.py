@@ -20,8 +20,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "any difference. Exit 0 only when everything matches, 1 when something differs, 2 on error.",
     )
     p.add_argument("out", type=argtypes.path, metavar="OUT", help="an output folder of leakscan scan, diff or merge")
-    p.add_argument("--sources", action="store_true",
-                   help="also re-hash every hit at its source (read-only); unreachable hits are reported")
+    p.add_argument("--sources", nargs="*", metavar="SOURCE",
+                   help="also re-hash every hit at its source (read-only), for the SOURCEs named here (as given "
+                   "to the scan: folders, images, smb:// URLs); a source findings.json names but you do not is "
+                   "asked about at a terminal, else listed as not-named and not read")
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     p.set_defaults(run=run)
 
@@ -32,7 +34,8 @@ def _shown(text: object) -> str:
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
-    from ..store import FINDINGS, load_findings  # the machinery loads when the command runs
+    from ..evidence import FINDINGS, load_findings  # the machinery loads when the command runs
+    from ..scope import NamedSources, terminal_confirm
     from ..verify import MATCH, check_outputs, verify_sources
 
     if not args.out.is_dir():
@@ -45,10 +48,10 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     problems = check_outputs(args.out)
     working = working_files(args.out)  # an interrupted rerun's state: not evidence, not listed, not a problem
     rows = []
-    if args.sources:
+    if args.sources is not None:
         if not (args.out / FINDINGS).is_file():
             raise UsageError(f"{args.out}: no {FINDINGS} to take the hits from")
-        rows = verify_sources(load_findings(args.out / FINDINGS))
+        rows = verify_sources(load_findings(args.out / FINDINGS), NamedSources(args.sources, terminal_confirm()))
     bad = [r for r in rows if r["status"] != MATCH]
     ok = not problems and not bad
     if args.json:
@@ -63,7 +66,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
             print(f"note: working file of an unfinished leakscan run (not an output): {_shown(w)}")
         for r in bad:
             print(f"SOURCE {r['status'].upper()}: {_shown(r['path'])}" + (f" ({_shown(r['detail'])})" if r["detail"] else ""))
-        if args.sources:
+        if args.sources is not None:
             print(f"sources: {len(rows) - len(bad)} of {len(rows)} hits re-hashed and matching")
     if not ok:
         print("leakscan: verify: differences found", file=sys.stderr)

@@ -16,7 +16,7 @@ from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
 from ..isolation import decoding
-from ..models import Entry, Hop, Skipped
+from ..models import Entry, Hop, Link, Skipped
 from ..sources.base import Item
 from . import archive_formats as fmt
 from .archive_members import (
@@ -32,6 +32,7 @@ from .archive_members import (
     InflateBudget,
     archive_depth,
     error_reason,
+    unsafe_member_name,
 )
 
 
@@ -117,9 +118,17 @@ class ArchiveInspector:
 
 
 def _guard(items: Iterator[Item], entry: Entry, kind: str) -> Iterator[Item]:
-    """The pipeline walks children unguarded: a crash half-way through an archive becomes a Skipped."""
+    """The pipeline walks children unguarded: a crash half-way through an archive becomes a Skipped. A member
+    whose name is unsafe (scanner.inspectors.archive_members.unsafe_member_name) is listed as such too."""
+    depth = len(entry.location.containers) + 1
     try:
-        yield from items
+        for item in items:
+            if not isinstance(item, Link) and item.location.containers and len(item.location.containers) == depth:
+                why = unsafe_member_name(item.location.path)
+                if why:  # listed for the examiner; the member itself is still examined below
+                    yield Skipped(item.location, Status.UNSAFE_NAME, f"{kind} member name {why}; never extracted, "
+                                  "read in memory")
+            yield item
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as e:  # noqa: BLE001 - listing errors are data

@@ -214,6 +214,12 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, h
     encrypted = z.needs_password()
     files = list(z.files)
     regular = [f for f in files if not f.is_directory and not f.is_symlink]
+    # py7zr checks every extracted name against the current folder (and refuses '..', absolute names ...),
+    # so one member named ../../x stopped the whole archive. Members are only ever read into memory: each is
+    # extracted under a neutral name of its own, and keeps its recorded name in the listing.
+    names = {f.id: f.filename for f in files}
+    for f in regular:
+        f._file_info["filename"] = f"member-{f.id}"
     from py7zr.io import Py7zIO, WriterFactory
 
     class Factory(WriterFactory):
@@ -227,12 +233,12 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, h
     def member(f: Any) -> _Member:
         lw = f.lastwritetime
         mtime = lw.as_datetime().astimezone(UTC).isoformat().replace("+00:00", "Z") if lw is not None else None
-        return _Member(f.filename, None, int(f.uncompressed or 0), None, mtime)
+        return _Member(names.get(f.id, f.filename), None, int(f.uncompressed or 0), None, mtime)
 
     def items() -> Iterator[Item]:
         for f in files:
             if f.is_symlink:
-                yield Link(parent.location.child(hop, f.filename), "?")
+                yield Link(parent.location.child(hop, names.get(f.id, f.filename)), "?")
         inflated = 0
         plan: list[tuple[Any, tuple[str, str] | None]] = []
         for f in regular:
@@ -292,7 +298,7 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
         else:
             why = failure if failure and f.filename == factory.current else (
                 failure[0] if failure else Status.CORRUPT,
-                f"not extracted: extraction stopped at {factory.current}" if failure else "missing from the 7z stream")
+                "not extracted: extraction stopped at an earlier member" if failure else "missing from the 7z stream")
             yield _yield_member(parent, hop, m, ctx, caps, _no_open, why)
 
 

@@ -9,6 +9,7 @@ archive (``--max-archive-mb``), nested archives included. Shared by the archive 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
@@ -183,3 +184,22 @@ def member_base_name(path: str) -> str:
 
 def archive_depth(location: Location) -> int:
     return sum(1 for h in location.containers if h.kind == "archive")
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def unsafe_member_name(path: str) -> str | None:
+    """Why an archive member's name would escape its folder if it were extracted (``..``, an absolute
+    path, a drive letter, a NUL), or None. leakscan never extracts to disk; the name is listed because an
+    examiner should see it, and the member is still read in memory like any other."""
+    if "\x00" in path:
+        return "holds a NUL character"
+    parts = re.split(r"[\\/]", path)
+    if path.startswith(("/", "\\")):
+        return "is an absolute path"
+    if _DRIVE.match(path):
+        return "starts with a drive letter"
+    if ".." in parts:
+        return "climbs out of its folder (..)"
+    return None

@@ -3,7 +3,8 @@
 A copy "deleted" to the recycle bin keeps its content under a random ``$R`` name, so no name rule
 finds it; its ``$I`` file records where it came from. This inspector parses ``$I`` files (Vista-8.1
 format 1: fixed 520-byte path; Windows 10+ format 2: length-prefixed path), makes a ``$I`` whose
-original name matches the name rules a hit (``name-variant``, rule ``recycle-bin:info``), and makes the
+original name matches the name rules a hit (``name-variant``, or ``name-contains`` when that name only holds
+the named file's stem; rule ``recycle-bin:info``), and makes the
 matching ``$R`` file a hit under the original name's rules, both with ``annotations.recycled_from``.
 ``$I`` is met before ``$R`` in a sorted walk; the files of one recycle-bin folder share an ``affinity``,
 so a scan's pool examines them in order in one worker. Where a source lists them otherwise the ``$R``
@@ -117,7 +118,9 @@ class RecycleBinInspector:
         if not matches:
             return Inspection()
         self._originals[_sibling_key(entry.location)] = info.original_path
-        return Inspection(reasons=[Reason.NAME_VARIANT], rules=["recycle-bin:info"],
+        # the $I file names a copy (a name-variant of it), or a lead when the name only contains the stem
+        leads_only = all(m.reason == Reason.NAME_CONTAINS for m in matches)
+        return Inspection(reasons=[Reason.NAME_CONTAINS if leads_only else Reason.NAME_VARIANT], rules=["recycle-bin:info"],
                           annotations={"recycled_from": info.original_path, "deleted_at": info.deleted_at,
                                        "original_size": info.size})
 

@@ -1,18 +1,22 @@
 """SpreadsheetInspector: which files hold personal records (names with addresses), and how many.
 
 Candidates are picked cheaply (extension, or PK / D0 CF 11 E0 leading bytes for unknown extensions such
-as a renamed .dat); the format is then decided from content. Workbooks and text tables are parsed in a
-killable worker process (scanner.isolation: the scan's pool worker itself, or the shared worker when a
-file is read again) under the cell, inflated-size and time caps. A workbook that cannot be read gets a precise status (encrypted, corrupt, unsupported, too-large,
-timeout), never "no personal data".
+as a renamed .dat, or Excel's XML/HTML namespaces at the head of an .xml or .htm); the format is then
+decided from content. Every table format (binary workbooks, markup tables saved as .xls, text tables) is
+parsed in a killable worker process (scanner.isolation: the scan's pool worker itself, or the shared
+worker when a file is read again) under the cell, inflated-size and time caps. A workbook that cannot
+be read gets a precise status (encrypted, corrupt, unsupported, too-large, timeout), never "no personal
+data"; a damaged one that still yields records is a hit that says what was damaged (``decoding: partial
+(N bytes replaced)``, or ``corrupt`` when its rows stop at a cut).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..codes import Reason, SheetKind
+from ..codes import Reason, SheetKind, Status
 from ..config import MiB, ScanConfig
 from ..contracts import Inspection, ScanContext
 from ..detectors.pii import KINDS, RecordList, SheetFinding, analyse_sheet
@@ -20,17 +24,31 @@ from ..errors import ReadError
 from ..isolation import shared_worker
 from ..models import Entry
 from ..names import split_ext
-from ..tables import BINARY_FORMATS, OLE_MAGIC, ZIP_MAGIC, Caps, iter_tables, sniff_format, unreadable_reason
+from ..tables import (
+    BINARY_FORMATS,
+    MARKUP_FORMATS,
+    OLE_MAGIC,
+    ZIP_MAGIC,
+    Caps,
+    iter_tables,
+    sniff_format,
+    unreadable_reason,
+)
 
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".xlam", ".ods",
                               ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn"})
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".tab", ".prn"})
+# extensions of markup that may be a table: read only when Excel's namespace is at the head
+MARKUP_EXTENSIONS = frozenset({".xml", ".htm", ".html"})
+EXCEL_MARKS = (b"urn:schemas-microsoft-com:office:spreadsheet", b"urn:schemas-microsoft-com:office:excel",
+               "urn:schemas-microsoft-com:office:spreadsheet".encode("utf-16-le"),
+               "urn:schemas-microsoft-com:office:excel".encode("utf-16-le"))
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
 OTHER_EXTENSIONS = frozenset({
     ".zip", ".jar", ".apk", ".epub", ".docx", ".docm", ".pptx", ".pptm", ".odt", ".odp", ".doc", ".ppt", ".msg",
     ".msi", ".7z", ".lzh", ".gz", ".tar", ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff",
-    ".mp3", ".mp4", ".mov", ".avi", ".wav", ".exe", ".dll", ".sys", ".so", ".py", ".js", ".html", ".htm",
-    ".css", ".xml", ".json", ".log", ".ini", ".lnk", ".jtd", ".mdb", ".accdb"})
+    ".mp3", ".mp4", ".mov", ".avi", ".wav", ".exe", ".dll", ".sys", ".so", ".py", ".js",
+    ".css", ".json", ".log", ".ini", ".lnk", ".jtd", ".mdb", ".accdb"})
 
 
 def caps_for(config: ScanConfig, size: int) -> Caps:
@@ -39,20 +57,64 @@ def caps_for(config: ScanConfig, size: int) -> Caps:
     return Caps(max_cells=config.max_cells, max_inflated=inflated, timeout=config.parse_timeout)
 
 
-def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding], int, str | None]:
-    """Read + classify + count in one pass (in the worker for binary formats): findings, sheets, encoding.
+@dataclass
+class Reading:
+    """How a file's tables were read, beside the findings: facts for the finding, damage for its status."""
+
+    sheets: int = 0
+    encoding: str | None = None  # text tables only
+    notes: list[str] = field(default_factory=list)  # "decoding: partial (3 bytes replaced)", "quoting: ..."
+    damage: list[str] = field(default_factory=list)  # why some rows were never read (a cut file)
+
+    def facts(self) -> dict[str, Any]:
+        """What the ``pii`` block says about the reading: encoding, decoding, every note and damage."""
+        out: dict[str, Any] = {"encoding": self.encoding} if self.encoding else {}
+        for note in self.notes:
+            if note.startswith("decoding: "):
+                out["decoding"] = note.removeprefix("decoding: ")
+        shown = self.damage + [n for n in self.notes if n != "delimiter: none"]
+        if shown:
+            out["reading"] = shown
+        return out
+
+    @property
+    def garbled(self) -> bool:
+        """Some bytes could not be decoded, or the decoding reads as noise."""
+        return any(n.startswith("decoding: ") for n in self.notes)
+
+
+def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding], int, Reading]:
+    """Read + classify + count in one pass (in the worker for binary formats): findings, sheets, reading.
 
     Sheets are analysed while they stream out of the reader, so rows are never all held at once.
     """
     sheets, encoding = iter_tables(data, caps, fmt)
-    findings, n = [], 0
+    findings = []
+    reading = Reading(encoding=encoding)
     for sheet in sheets:
-        n += 1
+        reading.sheets += 1
         found = analyse_sheet(sheet.name, sheet.rows, sheet.first_row, sheet.first_col)
+        reading.notes += sheet.notes
+        reading.damage += sheet.damage
         if found is not None:
-            found.index = n
+            found.index = reading.sheets
             findings.append(found)
-    return findings, n, encoding
+    return findings, reading.sheets, reading
+
+
+def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status, str]:
+    """Status and detail of a file whose tables were read: damage is never absence."""
+    shown = [n for n in reading.notes if n != "delimiter: none"]
+    if reading.damage:
+        return Status.CORRUPT, "; ".join(reading.damage + shown)
+    if not found and reading.garbled:
+        return Status.CORRUPT, "; ".join(shown + ["no person records in what could be decoded"])
+    if not found and fmt in MARKUP_FORMATS and not reading.sheets:
+        what = "worksheet" if fmt == "spreadsheetml" else "<table>"
+        return Status.UNSUPPORTED, f"{fmt} without any {what}"
+    if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and "delimiter: none" in reading.notes:
+        return Status.UNSUPPORTED, f"text without delimited rows, named {ext}"
+    return Status.OK, "; ".join(shown)
 
 
 def pii_summary(findings: list[SheetFinding], fmt: str, unmask: bool) -> dict[str, Any]:
@@ -125,6 +187,8 @@ class SpreadsheetInspector:
             return False  # an Excel owner (lock) file: a user name, not a workbook
         if ext in SHEET_EXTENSIONS:
             return True
+        if ext in MARKUP_EXTENSIONS:
+            return any(mark in head() for mark in EXCEL_MARKS)
         if ext in OTHER_EXTENSIONS or size < 512:
             return False
         return head().startswith((ZIP_MAGIC, OLE_MAGIC))
@@ -132,21 +196,28 @@ class SpreadsheetInspector:
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         ext = split_ext(entry.name)[1].casefold()
         fmt = sniff_format(data)
-        claimed = ext in SHEET_EXTENSIONS
+        claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
         if fmt in ("zip-other", "ole-other", "binary") and not claimed:
             return Inspection()  # a renamed non-workbook: nothing for this inspector
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed:
             return Inspection()
-        if fmt not in BINARY_FORMATS and fmt not in ("text", "ole-encrypted"):
+        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "ole-encrypted")
+        if fmt not in readable:
             reason, detail = unreadable_reason(fmt)
             return Inspection(status=reason, detail=detail)
         caps = caps_for(self.config, len(data))
-        try:  # every format in a killable worker (inline when this already is one): CSV decoding too
-            findings, _, _ = shared_worker().call(analyse_bytes, (data, fmt, caps), caps.timeout + 5)
+        try:  # every format where a crash or a hang costs this file only (inline in a pool worker)
+            findings, _, reading = shared_worker().call(analyse_bytes, (data, fmt, caps), caps.timeout + 5)
         except ReadError as e:
             return Inspection(status=e.reason, detail=e.detail)
+        reading = reading or Reading()
+        status, detail = _outcome(fmt, ext, bool(findings), reading)
         if not findings:
-            return Inspection()
-        return inspection_of(findings, fmt, self.config.unmask)
+            return Inspection(status=status, detail=detail)
+        found = inspection_of(findings, fmt, self.config.unmask)
+        found.status, found.detail = status, detail
+        if found.pii is not None:
+            found.pii.update(reading.facts())
+        return found

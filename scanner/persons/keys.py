@@ -8,31 +8,44 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
+import re
 import secrets
 from pathlib import Path
 
-from ..errors import UsageError
+from ..evidence import EvidenceError, read_case_file
 from ..output import write_private
 
 CASE_KEY = "case.key"
+KEY_BYTES = 32
+# exactly what case_key writes: 64 lowercase hex digits and a newline (a CR LF or no newline tolerated)
+_KEY_FORM = re.compile(rb"([0-9a-f]{64})\r?\n?")
+
+
+def read_key_file(path: Path) -> bytes | None:
+    """The key in a case.key, checked as untrusted input: a regular file (never a link, a FIFO or a
+    device), holding 64 hex digits and nothing else. None when there is none; anything else: exit 2."""
+    if not os.path.lexists(path):
+        return None
+    data = read_case_file(path, limit=128)
+    m = _KEY_FORM.fullmatch(data)
+    if m is None:
+        raise EvidenceError(f"{path}: not a leakscan case key (expected {KEY_BYTES * 2} hex digits)")
+    return bytes.fromhex(m.group(1).decode("ascii"))
+
+
+def key_text(key: bytes) -> str:
+    """A key as case.key holds it."""
+    return key.hex() + "\n"
 
 
 def case_key(out: Path, new: bytes | None = None) -> bytes:
     """Read ``OUT/case.key`` or create it (``new``, else 32 random bytes; hex, 0600)."""
     path = out / CASE_KEY
-    try:
-        text = path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        text = (new or secrets.token_bytes(32)).hex()
-        write_private(path, text + "\n")
-    except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"{path}: cannot read the case key ({e})") from e
-    try:
-        key = bytes.fromhex(text)
-    except ValueError as e:
-        raise UsageError(f"{path}: not a leakscan case key") from e
-    if len(key) < 16:
-        raise UsageError(f"{path}: case key too short")
+    key = read_key_file(path)
+    if key is None:
+        key = new or secrets.token_bytes(KEY_BYTES)
+        write_private(path, key_text(key))
     return key
 
 
@@ -55,6 +68,4 @@ def fingerprint(key: bytes, name_key: str, address_key: str) -> str:
 def scan_key(out: Path) -> bytes:
     """The key a scan fingerprints persons with: ``OUT/case.key`` when it exists (a rerun, a resume), else a
     fresh one that the person analysis writes there (nothing is created in --out before the walk)."""
-    if (out / CASE_KEY).is_file():
-        return case_key(out)
-    return secrets.token_bytes(32)
+    return read_key_file(out / CASE_KEY) or secrets.token_bytes(KEY_BYTES)

@@ -16,6 +16,10 @@ from functools import cache
 import jaconv
 
 from .. import rules
+from .gazetteer import Place, resolve, rest_after_town
+from .numerals import CHARS as _KN
+from .numerals import as_digits
+from .numerals import kanji_number as kanji_number  # re-exported: 十二 -> 12
 
 # ---------------------------------------------------------------- shared pieces
 _INVISIBLE = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef\u200b-\u200f\u2060\ufeff\u00ad]")  # + soft hyphen, LRM/RLM
@@ -26,9 +30,8 @@ _HYPHEN_NEAR_DIGIT = re.compile(f"(?<=\\d)[{_HYPHENS}]+|[{_HYPHENS}]+(?=\\d)")
 _POSTCODE_START = frozenset("〒0123456789 \t\u3000")
 _LEADING_POSTCODE = re.compile(f"^\\s*〒?\\s*\\d{{3}}[{_HYPHENS}]?\\d{{4}}\\s*")
 
-_KN = "〇一二三四五六七八九十百千"
-_KN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-_KN_UNIT = {"十": 10, "百": 100, "千": 1000}
+_LONGEST = 300
+_MARK = "\x1f"  # inside the rules only: between a town found in the gazetteer and the rest of the address
 # 一番町/二番町 (千代田区) and 一番/二番 followed by a 丁目 are town names
 # (名古屋市熱田区一番二丁目: 一番 is the town) and 一〇二号室 is a room, not a block number
 _KN_BEFORE_MARK = re.compile(f"[{_KN}]+(?=丁目|丁[\\d{_KN}]|番地|番(?!町|[\\d{_KN}]+丁目)|号(?!室)|地割)")
@@ -41,6 +44,17 @@ _KN_AFTER_BLOCK = re.compile(
 )
 _KN_BEFORE_CHAIN = re.compile(f"[{_KN}]+(?=[のノ之-][\\d{_KN}])")
 _HAS_KN = re.compile(f"[{_KN}○]")
+_KN_LEADING = re.compile(f"^[{_KN}]+")
+_CHOME_TYPO = re.compile(f"(?<=[\\d{_KN}])町目")  # 一町目 typed for 一丁目
+_ICHI_DASH = re.compile(r"(?<=\d)一(?=\d)")
+_BUILDING_WORD = "(?:番館|号館|号棟|番棟)"  # 一番館, 2号棟: a numbered building, not a block number
+_BUILDING_NUMBER = re.compile(f"-(?=\\d+{_BUILDING_WORD})|(?<![\\d-])(?=\\d+{_BUILDING_WORD})"
+                              f"|(?<![{_KN}])(?=[{_KN}]+{_BUILDING_WORD})")
+# a third number followed by 号室/室/階/F is a room or floor, not the 号: 南2条西1-5-2号室, 1-5-2F
+_ROOM_AFTER_BLOCK = re.compile(r"(\d+-\d+)-(\d+(?:号室|室|階|F)(?![\d-]))")
+_ROOM_OR_BUILDING = frozenset("館棟室階F")
+_SUB_TOWN = re.compile(f"^(\\d+|[{_KN}]+)(?:ノ町|の町|番町|番丁)")  # 礎町通 + 一ノ町: typed 礎町通1-…
+_KN_DAI = re.compile(f"(?<=第)[{_KN}]+(?=線|地割|号|区)")  # 第四十六線 = 第46線
 _MARU = re.compile(f"(?<=[{_KN}])○|○(?=[{_KN}])")
 _HAS_DIGIT = re.compile(r"\d")
 
@@ -53,6 +67,9 @@ _GO_THEN_NUMBER = re.compile(r"(?<=\d)号(?=\d)")
 _SPACED_NUMBERS = re.compile(r"(?<![\d-])\d+(?:[ \t\u3000\u00a0]+\d+){2,}")
 # a block is the first number (chain) that is not part of a place name: 北1条, 東2線, 第3地割, 1番町
 _BLOCK = re.compile(r"\d+(?:-\d+)*(?!\d|-\d|条|線|地割|番町|丁(?!目))")
+# after a town found in the gazetteer: 南郷通17丁目南12-3 keeps its 南 (南郷通17丁目北 is another block)
+_BLOCK_AFTER_TOWN = re.compile(r"\d+(?:-\d+)*(?:[東西南北]\d+(?:-\d+)*)?(?!\d|-\d|条|線|地割|番町|丁(?!目))")
+_NUMBERS = re.compile(r"\d+")
 _MAX_BLOCK_PARTS = 3  # 丁目-番-号: a fourth number (3-12-5-101) is the room
 
 _AZA = re.compile("大字|字")
@@ -62,6 +79,12 @@ _DIGIT_BANCHO = re.compile("(?<![\\d-])([1-9])(?=番町)")
 _ADDRESS_PLACEHOLDERS = frozenset({"-", "--", "不明", "不詳", "なし", "無し", "同上", "未定", "未記入", "未入力", "空欄",
                                    "?", "??", "n/a", "N/A", "NA", "x", "×", "*", "0"})
 _NAME_PLACEHOLDERS = _ADDRESS_PLACEHOLDERS | {"氏名", "名前", "利用者", "テスト", "test", "TEST"}
+_KANA_ROWS = {"a": "アカサタナハマヤラワガザダバパァャヮ", "i": "イキシチニヒミリギジヂビピィ",
+              "u": "ウクスツヌフムユルグズヅブプゥュヴ", "e": "エケセテネヘメレゲゼデベペェ",
+              "o": "オコソトノホモヨロヲゴゾドボポォョ"}
+_VOWEL_OF = {c: v for v, row in _KANA_ROWS.items() for c in row}
+_LONG_VOWEL = {"a": "ア", "i": "イ", "u": "ウ", "e": "イ", "o": "ウ"}
+_LONG_VOWEL_CHARS = frozenset("ーオエ")
 _REPEAT_KANJI = re.compile("([\u4e00-\u9fff])\\1")
 _NAME_KE = re.compile("(?<=[\u3400-\u9fff])[ケヵ](?=[\u3400-\u9fff])")
 _HONORIFIC = re.compile("(?:様|さま|サマ|殿|さん|氏)$")
@@ -76,7 +99,13 @@ _LEAD_REMARK = re.compile(f"^(?:[{_MARKS}]+|[(（\\[［【〔][^()（）\\[\\]�
 
 
 def nfkc(text: str) -> str:
-    """NFKC, then drop variation selectors and zero-width characters (invisible, but break equality)."""
+    """NFKC, then drop variation selectors and zero-width characters (invisible, but break equality).
+
+    Only the first 300 characters count: no name or address is longer, and a crafted cell of 32,767
+    numerals must not make the count crawl.
+    """
+    if len(text) > _LONGEST:
+        text = text[:_LONGEST]
     if not text.isascii():
         text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     return text.strip()
@@ -126,6 +155,21 @@ def name_forms(text: str) -> str:
     return jaconv.hira2kata(text)
 
 
+def long_vowels(text: str) -> str:
+    """A long vowel in katakana, written out or as ー, one way: タロー = タロウ, オーノ = オオノ = オウノ,
+    ユーコ = ユウコ, ケーコ = ケイコ. Kanji and the other kana stay as they are."""
+    if not _LONG_VOWEL_CHARS.intersection(text):
+        return text
+    out = []
+    vowel = ""
+    for c in text:
+        if vowel and (c == "ー" or (vowel == "o" and c == "オ") or (vowel == "e" and c == "エ")):
+            c = _LONG_VOWEL[vowel]
+        vowel = _VOWEL_OF.get(c, "")
+        out.append(c)
+    return "".join(out)
+
+
 def is_placeholder_name(text: str) -> bool:
     """A name cell that holds no name (-, 不明, 同上 ...): the row is not a person."""
     key = normalise_name(text)
@@ -134,12 +178,13 @@ def is_placeholder_name(text: str) -> bool:
 
 def normalise_name(text: str) -> str:
     """The comparison key of a personal name."""
-    return name_forms(variant_kanji(remove_spaces(nfkc(text))))
+    return long_vowels(name_forms(variant_kanji(remove_spaces(nfkc(text)))))
 
 
 def normalise_reading(text: str) -> str:
-    """The key of a reading (フリガナ): hiragana and half-width kana become full-width katakana."""
-    return jaconv.hira2kata(remove_spaces(nfkc(text)))
+    """The key of a reading (フリガナ): hiragana and half-width kana become full-width katakana, long vowels
+    one way (タロー = タロウ)."""
+    return long_vowels(jaconv.hira2kata(remove_spaces(nfkc(text))))
 
 
 # ---------------------------------------------------------------- addresses
@@ -147,6 +192,8 @@ def address_nfkc(text: str) -> str:
     """NFKC, invisible characters dropped, a leading mark or (remark) and postal code (〒160-0023) removed,
     不明/同上/- -> ""."""
     text = nfkc(text)
+    if _MARK in text:  # the rules' own separator, typed: not ours
+        text = text.replace(_MARK, "")
     if text[:1] in _LEAD_REMARK_START:  # ★, (旧住所), 【施設】 typed before the address
         text = _LEAD_REMARK.sub("", text)
     if text[:1] in _POSTCODE_START:
@@ -192,39 +239,72 @@ def excel_dates(text: str) -> str:
 
 
 def hyphens(text: str) -> str:
-    """Hyphen-like characters (－ ‐ − ― ー ｰ — –) become "-" only next to a digit (コーポ keeps its ー)."""
-    return _HYPHEN_NEAR_DIGIT.sub("-", text)
+    """Hyphen-like characters (－ ‐ − ― ー ｰ — –) become "-" only next to a digit (コーポ keeps its ー).
+
+    A long-vowel mark ー after katakana stays one before a digit too (流通センター1丁目, テクノバレー1-1),
+    and a kanji 一 between two digits is a dash typed with the wrong key (紀尾井町1一3).
+    """
+    if "一" in text:
+        text = _ICHI_DASH.sub("-", text)
+    return _HYPHEN_NEAR_DIGIT.sub(_hyphen, text)
 
 
-def kanji_number(text: str) -> int:
-    """十二 -> 12, 二十三 -> 23, 百五 -> 105, 一〇 -> 10 (positional when there is no 十百千)."""
-    if not any(c in _KN_UNIT for c in text):
-        return int("".join(str(_KN_DIGIT[c]) for c in text))
-    total = current = 0
-    for c in text:
-        if c in _KN_UNIT:
-            total += (current or 1) * _KN_UNIT[c]
-            current = 0
-        else:
-            current = current * 10 + _KN_DIGIT[c]
-    return total + current
+def _hyphen(m: re.Match[str]) -> str:
+    i = m.start()
+    if i and not m.string[i - 1].isdigit() and "\u30a1" <= m.string[i - 1] <= "\u30fa" and m.group(0) == "ー":
+        return m.group(0)  # a long vowel after katakana, before a number: part of the name
+    return "-"
+
+
+def look_alikes(text: str) -> str:
+    """Characters typed or converted for a look-alike: 巿 (U+5DFF) for 市, 丿 for ノ (person_variants.toml)."""
+    return text.translate(_look_alike_table())
+
+
+@cache
+def _look_alike_table() -> dict[int, str]:
+    return str.maketrans(rules.load("person_variants")["look_alikes"]["map"])
 
 
 def _to_digits(m: re.Match[str]) -> str:
-    return str(kanji_number(m.group(0)))
+    return as_digits(m.group(0))
 
 
 def _hyphen_chain(m: re.Match[str]) -> str:
-    return "-".join(p if p.isdigit() else str(kanji_number(p)) if not _HAS_DIGIT.search(p) else p
+    return "-".join(p if p.isdigit() else as_digits(p) if not _HAS_DIGIT.search(p) else p
                     for p in _KN_HYPHEN_SPLIT.split(m.group(0)))
 
 
-def kanji_numerals(text: str) -> str:
-    """Kanji numerals become digits only as block numbers (三丁目 -> 3丁目), never in 八王子 or 四日市."""
+def _after_mark(step: Callable[[str], str]) -> Callable[[str], str]:
+    """Apply ``step`` only after the town when the town step found one (the town is already final)."""
+    def on_rest(text: str) -> str:
+        if _MARK in text:
+            head, _mark, rest = text.partition(_MARK)
+            return head + _MARK + step(rest, True)  # type: ignore[call-arg]
+        return step(text)
+    on_rest.__doc__ = step.__doc__
+    on_rest.__name__ = step.__name__
+    return on_rest
+
+
+def _kanji_numerals(text: str, after_town: bool = False) -> str:
+    """Kanji numerals become digits only as block numbers (三丁目 -> 3丁目), never in 八王子 or 四日市.
+
+    Right after a town found in the gazetteer, a numeral is a number whatever follows it (串本千二百三十四,
+    紀尾井町壱ノ3). A numeral before 番館/号館/号棟 is a building (1-3一番館: block 1-3, building 一番館).
+    """
+    if _ROOM_OR_BUILDING.intersection(text):
+        text = _ROOM_AFTER_BLOCK.sub(r"\1 \2", _BUILDING_NUMBER.sub(" ", text))
+    if "町目" in text:  # 一町目 for 一丁目
+        text = _CHOME_TYPO.sub("丁目", text)
+    if after_town and (m := _SUB_TOWN.match(text)):
+        text = as_digits(m.group(1)) + "-" + text[m.end():]
     if not _HAS_KN.search(text):
         return text
     if "○" in text:  # ○ (a circle) typed for 〇: 二○一
         text = _MARU.sub("〇", text)
+    if "第" in text:
+        text = _KN_DAI.sub(_to_digits, text)
     text = _KN_BEFORE_MARK.sub(_to_digits, text)
     text = _KN_HYPHEN_CHAIN.sub(_hyphen_chain, text)  # 三―一二―五 (hyphens only next to digits so far)
     if "条" in text:
@@ -234,124 +314,83 @@ def kanji_numerals(text: str) -> str:
         if new == text:
             break
         text = new
+    if after_town and text[:1] in _KN:
+        text = _KN_LEADING.sub(_to_digits, text)
     return text
 
 
-def block_words(text: str) -> str:
+kanji_numerals = _after_mark(_kanji_numerals)
+
+
+def _block_words(text: str, after_town: bool = False) -> str:
     """Between numbers 丁目 番 番地 の 之 ノ become "-"; a trailing 号 (丁目, 番地) is dropped: 3-12-5."""
     if "丁" not in text and "番" not in text and "号" not in text and "の" not in text and "ノ" not in text \
             and "之" not in text:
         return text  # already in hyphen form (the cheap test saves two regex passes per record)
-    if "丁目" in text and "番" in text:
+    if "丁目" in text and "番" in text and not after_town:
         text = _DIGIT_BAN_TOWN.sub(lambda m: _KN[int(m.group(1))], text)
     if "号" in text:  # 5号101号室: the number after 号 is a room; a space keeps it off the block
         text = _GO_THEN_NUMBER.sub(" ", text)
     return _TRAILING_BLOCK_WORD.sub("", _BLOCK_WORD_BETWEEN.sub("-", text))
 
 
-@cache
-def _municipalities() -> tuple[frozenset[str], dict[str, str], frozenset[str], tuple[int, ...]]:
-    data = rules.load("municipalities")
-    table: dict[str, str] = {_fold(k): v for k, v in data["municipalities"].items()}  # 鶴ヶ島市 = 鶴ケ島市
-    ambiguous = frozenset(_fold(k) for k in data["ambiguous"])
-    lengths = tuple(sorted({len(k) for k in (*table, *ambiguous)}, reverse=True))
-    return frozenset(data["prefectures"]), table, ambiguous, lengths
-
-
-_COUNTY = re.compile(r"^(.+?郡)(.+[町村])$")
-
-
-@cache
-def _counties() -> tuple[dict[str, str], tuple[int, ...]]:
-    """西多摩郡瑞穂町 -> 瑞穂町, from the municipality table (郡山市 and 大和郡山市 are cities, not 郡)."""
-    prefs, table, ambiguous, _l = _municipalities()
-    out = {k: m.group(2) for k in (*table, *ambiguous) if (m := _COUNTY.match(k))}
-    return out, tuple(sorted({len(k) for k in out}, reverse=True))
-
-
-@cache
-def _wards() -> tuple[dict[str, str], tuple[int, ...]]:
-    """港北区 -> 横浜市港北区: wards of a designated city whose name is found nowhere else."""
-    _p, table, ambiguous, _l = _municipalities()
-    cities: dict[str, list[str]] = {}
-    for k in table:
-        if k.endswith("区") and "市" in k[:-1]:
-            ward = k[k.index("市") + 1:]
-            cities.setdefault(ward, []).append(k)
-    out = {w: c[0] for w, c in cities.items() if len(c) == 1 and w in table and w not in ambiguous}
-    return out, tuple(sorted({len(k) for k in out}, reverse=True))
-
-
-def drop_county(text: str) -> str:
-    """東京都西多摩郡瑞穂町 -> 東京都瑞穂町 (staff often leave the 郡 out), and 神奈川県港北区 ->
-    神奈川県横浜市港北区 (or the city): only once the prefecture is known, and only from the table."""
-    pref = prefecture_of(text)
-    if not pref:
-        return text
-    rest = _fold(text[len(pref):])  # the same length as the text: only the lookups use the folded form
-    if "郡" in rest:
-        counties, lengths = _counties()
-        for n in lengths:
-            short = counties.get(rest[:n])
-            if short:
-                return pref + short + text[len(pref) + n:]
-    if "区" in rest:
-        wards, lengths = _wards()
-        for n in lengths:
-            city = wards.get(rest[:n])
-            if city and _municipalities()[1].get(city) == pref:
-                return pref + city + text[len(pref) + n:]
-    return text
-
-
-def _bare_prefecture(text: str) -> str:
-    """東京小金井市… -> 東京都小金井市…: a prefecture typed without 都/府/県, when the municipality after
-    it is in that prefecture (京都市… and 富山市… are cities, not 京都/富山 + 市)."""
-    prefs, table, _a, lengths = _municipalities()
-    probe = None
-    for pref in prefs:
-        bare = pref[:-1]
-        if pref == "北海道" or not text.startswith(bare):
-            continue
-        probe = probe or _fold(text)
-        rest = probe[len(bare):]
-        for n in lengths:
-            if table.get(rest[:n]) == pref:
-                return pref + text[len(bare):]
-    return text
-
-
-def prefecture_of(text: str) -> str | None:
-    """The prefecture an address starts with, or None."""
-    prefs = _municipalities()[0]
-    for n in (3, 4):
-        if text[:n] in prefs:
-            return text[:n]
-    return None
+block_words = _after_mark(_block_words)
 
 
 def fill_prefecture(text: str) -> str:
-    """A missing prefecture is filled in from the municipality (小金井市 -> 東京都小金井市).
+    """A missing prefecture is filled in from the municipality (小金井市 -> 東京都小金井市), and the
+    municipality is written one way (its 郡 left out: 西多摩郡瑞穂町 -> 瑞穂町; 巿/市 and variant kanji as
+    Japan Post writes them).
 
-    The longest municipality name the address starts with decides; a name found in more than one
-    prefecture (府中市, 伊達市, 北区 ...) is left alone rather than guessed.
+    A municipality name found in more than one place (府中市, 伊達市, 北区, 中央区, 札幌市 without its
+    ward) is decided by the town after it, only when exactly one of them has that town; an address
+    with no municipality (紀尾井町1-3) by its town when the town exists once in the country. Otherwise
+    the address is left as typed (signatures/towns.tsv, scanner/persons/gazetteer.py).
     """
-    prefs, table, ambiguous, lengths = _municipalities()
-    if not text:
+    if not text or _MARK in text:
         return text
-    if not prefecture_of(text):
-        text = _bare_prefecture(text)
-    if prefecture_of(text):
-        return drop_county(text)
-    probe = _fold(text)
-    for n in lengths:
-        head = probe[:n]
-        if head in ambiguous:
-            return text
-        pref = table.get(head)
-        if pref:
-            return drop_county(pref + text)
-    return text
+    place = resolve(text)
+    if place is None:
+        return text
+    if place.muni is None:
+        return place.pref + text[place.body_start:]
+    out = place.pref + place.muni.key + text[place.muni_end:]
+    if len(_TOWN_OF) > _TOWN_CACHE:
+        _TOWN_OF.clear()
+    _TOWN_OF[out] = out if place.town is None else _with_town(place, text)  # what the town step will ask
+    return out
+
+
+def town(text: str) -> str:
+    """The town, from the gazetteer, written as Japan Post writes it: where the town ends and the block
+    begins is decided by the longest town name of the municipality, so a number in a town's name is
+    never taken for the block (東川町一号北12-3, 京町八丁目横町, 和歌山市七番丁19).
+
+    Digits or kanji in the name (1号北 = 一号北), variant kanji (麴町/麹町, 檜原/桧原), Sapporo's 条 forms
+    (北16西2 = 北十六条西2丁目; 月寒東3-18-1-72 = 月寒東三条18丁目1-72), a numbered town typed with the
+    number alone (つつじが丘北3-4-17 = つつじが丘北三番町4-17), a Kyoto street prefix (寺町通御池上る),
+    kana for a kanji (柿さき町) and a character lost as U+FFFD all find the same town. An address whose
+    town is not in the table is left as typed.
+    """
+    if not text or _MARK in text:
+        return text
+    known = _TOWN_OF.get(text)
+    if known is not None:
+        return known
+    place = resolve(text)
+    if place is None or place.muni is None or place.town is None:
+        return text
+    return _with_town(place, text)
+
+
+_TOWN_OF: dict[str, str] = {}  # the prefecture step's output -> the town step's, for the addresses it placed
+_TOWN_CACHE = 1 << 16
+
+
+def _with_town(place: Place, text: str) -> str:
+    assert place.muni is not None
+    rest = rest_after_town(text[place.town_end:])
+    return f"{place.pref}{place.muni.key}{place.town}{_MARK}{place.aza}{rest}"
 
 
 def _fold(text: str) -> str:
@@ -365,38 +404,54 @@ def _fold(text: str) -> str:
     return text
 
 
-def place_names(text: str) -> str:
+def _place_names(text: str, after_town: bool = False) -> str:
     """Spellings of one place: 霞ヶ関/霞ケ関/霞が関, 三ノ輪/三の輪, 大字/字 left out, old kanji (龍/竜, 澤/沢).
 
     Each fold is applied to every address the same way, so two different places would have to differ
     only by it (a 字, or ケ against が) inside one municipality to be confused; the building part is
     folded too but is set aside next. 1番町 is written 一番町 (the town name, never a block number).
+    After a town found in the gazetteer only the rest is folded (小字, 字 before it).
     """
     if "字" in text:
         text = _AZA.sub("", text)
     text = _fold(text)
-    if "番町" in text:
+    if "番町" in text and not after_town:
         text = _DIGIT_BANCHO.sub(lambda m: _KN[int(m.group(1))], text)
     return text
+
+
+place_names = _after_mark(_place_names)
+
+
+def _split(text: str, parts: int = _MAX_BLOCK_PARTS, pattern: re.Pattern[str] = _BLOCK) -> tuple[str, str]:
+    m = pattern.search(text)
+    if not m:
+        return text, ""
+    end = m.end()
+    block = m.group(0)
+    if len(_NUMBERS.findall(block)) > parts:
+        cut = [n.end() for n in _NUMBERS.finditer(block)][parts - 1]
+        end = m.start() + cut
+    return text[:end], text[end:].strip(" -")
 
 
 def split_building(text: str) -> tuple[str, str]:
     """Split off building and room after the block number: (東京都…本町3-12-5, コーポ山田101).
 
     The block is the first number or hyphen chain that is not part of a place name (北1条西2-1-1,
-    東2線, 第3地割, 1番町 are skipped), cut after three numbers: 3-12-5-101, 3-12-5 101 and
-    3-12-5 コーポ101号室 all give 3-12-5. So two rows that differ only in building or room are one
-    person (a room is typed in many ways, or left out); a 3-number chain whose last number is really
-    a room (本町12-5-101 without 丁目) is not cut, and is listed as a probable pair instead.
+    東2線, 第3地割, 1番町 are skipped; after a town found in the gazetteer, the first number after
+    it), cut after three numbers: 3-12-5-101, 3-12-5 101 and 3-12-5 コーポ101号室 all give 3-12-5. So
+    two rows that differ only in building or room are one person (a room is typed in many ways, or
+    left out); a 3-number chain whose last number is really a room (本町12-5-101 without 丁目) is not
+    cut, and is listed as a probable pair instead.
     """
-    m = _BLOCK.search(text)
-    if not m:
-        return text, ""
-    end = m.end()
-    block = m.group(0)
-    if block.count("-") >= _MAX_BLOCK_PARTS:
-        end = m.start() + len("-".join(block.split("-")[:_MAX_BLOCK_PARTS]))
-    return text[:end], text[end:].strip(" -")
+    if _MARK in text:
+        head, _mark, rest = text.partition(_MARK)
+        block, building = _split(rest, pattern=_BLOCK_AFTER_TOWN)
+        return head + block, building
+    if text.startswith("北海道"):  # a town not found: 月寒東3-18-1-72 may be 条-丁目-番-号, keep four numbers
+        return _split(text, _MAX_BLOCK_PARTS + 1)
+    return _split(text)
 
 
 def drop_building(text: str) -> str:
@@ -405,8 +460,8 @@ def drop_building(text: str) -> str:
 
 def normalise_address(text: str) -> str:
     """The comparison key of an address: every address rule, in order."""
-    return drop_building(place_names(fill_prefecture(block_words(kanji_numerals(hyphens(excel_dates(
-        address_spaces(address_nfkc(text)))))))))
+    return drop_building(place_names(block_words(kanji_numerals(town(fill_prefecture(hyphens(excel_dates(
+        address_spaces(look_alikes(address_nfkc(text)))))))))))
 
 
 # ---------------------------------------------------------------- the rules, in the order applied
@@ -416,28 +471,34 @@ Step = Callable[[str], str] | None
 # many records each one merged; the order matters only for that attribution, not for the final key.
 RULES: list[tuple[str, Step, Step]] = [
     ("nfkc", nfkc, address_nfkc),
+    ("look_alikes", None, look_alikes),
     ("spaces", remove_spaces, address_spaces),
     ("excel_dates", None, excel_dates),
     ("variant_kanji", variant_kanji, None),
     ("name_forms", name_forms, None),
+    ("long_vowels", long_vowels, None),
     ("hyphens", None, hyphens),
+    ("prefecture", None, fill_prefecture),
+    ("town", None, town),
     ("kanji_numerals", None, kanji_numerals),
     ("block_words", None, block_words),
-    ("prefecture", None, fill_prefecture),
     ("place_names", None, place_names),
     ("building", None, drop_building),
 ]
 
 RULE_DESCRIPTIONS: dict[str, str] = {
     "nfkc": "NFKC (full-width digits and letters, half-width kana), invisible characters, leading 〒",
+    "look_alikes": "look-alike characters in addresses (巿 U+5DFF -> 市, 丿 -> ノ)",
     "spaces": "spaces (ASCII, U+3000, NBSP) removed",
     "variant_kanji": "variant kanji in names (髙->高, 﨑->崎, 邊->辺, 齋->斎 ...)",
     "name_forms": "様/殿/さん and a (reading) typed after the name; hiragana -> katakana",
+    "long_vowels": "a long vowel in kana written out or as ー (タロー = タロウ, オーノ = オオノ)",
     "excel_dates": "a block number Excel turned into a date (2003-12-05 -> 3-12-5, 12月5日 -> 12-5)",
     "hyphens": "hyphen-like characters next to digits (－ ‐ − ― ー) -> -",
+    "prefecture": "missing prefecture filled in from the municipality, or the municipality from the town; 郡 left out",
+    "town": "the town found in the gazetteer, where the block number begins (北16西2 = 北十六条西2丁目)",
     "kanji_numerals": "kanji block numbers (三丁目 -> 3丁目)",
     "block_words": "丁目/番/番地/の between numbers -> -, trailing 号 dropped",
-    "prefecture": "missing prefecture filled in from the municipality; 郡 left out",
     "place_names": "ケ/ヶ/が, ノ/之/の, 大字/字, old kanji in place names (龍->竜, 澤->沢)",
     "building": "building and room after the block number set aside",
 }

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import IO
 
 from ..codes import Status, VerifyStatus
 from ..config import ScanConfig
 from ..contenttype import content_type
 from ..contracts import Inspector, NoProgress, ScanContext, ScanResult, run_inspector
 from ..errors import LeakscanError, ReadError
+from ..evidence import Finding
 from ..fingerprint import hash_stream
-from ..models import CHAIN_SEPARATOR, Entry, FileStat, Hop, Link, Location, PersonRecord, Skipped
+from ..models import CHAIN_SEPARATOR, Entry, FileStat, Link, Location, PersonRecord, Skipped
 from ..names import NameRules
+from ..scope import NOT_NAMED_DETAIL, NamedSources, local_file_inside
 from ..sources import open_source
 from ..sources.base import Item
 from ..sources.local import open_file, stat_file
@@ -88,17 +90,22 @@ class Rereader:
                 status, detail = found.status, found.detail
         return None, status, detail
 
-    def recorded(self, f: dict[str, Any]) -> Outcome:
-        """Records of a file recorded in findings.json, checked against its recorded SHA-256."""
-        loc = location_of(f)
+    def recorded(self, f: Finding, named: NamedSources) -> Outcome:
+        """Records of a file recorded in findings.json, checked against its recorded SHA-256. Only a source
+        the examiner named (or confirmed) is read, and a local file only inside it."""
+        loc = f.location
+        if not named.allows(loc.source):
+            return None, VerifyStatus.NOT_NAMED, NOT_NAMED_DETAIL
         if not loc.containers and os.path.isdir(loc.source):
             raw = bytes.fromhex(loc.raw_path_hex) if loc.raw_path_hex else os.fsencode(loc.path)
+            if not local_file_inside(raw, named.root_of(loc.source)):
+                return None, VerifyStatus.NOT_NAMED, "its recorded path lies outside its source: not read"
             outcome = self.read(PathEntry(loc, raw))
         else:
             outcome = self._by_walking(loc)
         records, status, detail = outcome
-        if status == Status.OK and f.get("sha256") and detail != f["sha256"]:
-            return None, VerifyStatus.CHANGED, f"SHA-256 is now {detail}, the scan recorded {f['sha256']}"
+        if status == Status.OK and f.sha256 and detail != f.sha256:
+            return None, VerifyStatus.CHANGED, f"SHA-256 is now {detail}, the scan recorded {f.sha256}"
         return outcome
 
     def _by_walking(self, target: Location) -> Outcome:
@@ -138,8 +145,3 @@ class Rereader:
                 out += list(run_inspector(ins, entry, data, content_type(data[:4096]), self.ctx).children)
         return out
 
-
-def location_of(f: dict[str, Any]) -> Location:
-    """The Location a findings.json file entry describes (the inverse of FileHit.to_json)."""
-    hops = tuple(Hop(h["kind"], h["name"], h.get("detail") or {}) for h in f.get("container") or [])
-    return Location(f["source"], f["inner_path"], hops, f.get("raw_path_hex"))

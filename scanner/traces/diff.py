@@ -16,8 +16,14 @@ def _brief(t: dict[str, Any]) -> dict[str, Any]:
 
 def diff_traces(base: dict[str, Any], new: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """``remaining`` (in both scans), ``gone`` (baseline only) and ``new`` (rescan only)."""
-    b = {t["key"]: t for t in base.get("traces") or [] if isinstance(t, dict) and t.get("key")}
-    n = {t["key"]: t for t in new.get("traces") or [] if isinstance(t, dict) and t.get("key")}
+    b = {t["key"]: t for t in _listed(base) if isinstance(t, dict) and isinstance(t.get("key"), str)}
+    n = {t["key"]: t for t in _listed(new) if isinstance(t, dict) and isinstance(t.get("key"), str)}
     return {"remaining": [_brief(n[k]) for k in n if k in b],
             "gone": [_brief(b[k]) for k in b if k not in n],
             "new": [_brief(n[k]) for k in n if k not in b]}
+
+
+def _listed(doc: dict[str, Any]) -> list[Any]:
+    """The traces of a document read from a case folder (untrusted: anything but a list is none)."""
+    traces = doc.get("traces")
+    return traces if isinstance(traces, list) else []

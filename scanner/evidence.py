@@ -1,0 +1,469 @@
+"""The evidence document, typed: ``Finding`` (one hit), ``SkipRecord``, ``FindingsDoc`` (a findings.json).
+
+findings.json is written by one leakscan and read back by another (``diff``, ``merge``, ``verify``,
+``persons``, a rescan's ``--baseline``), often from a case folder that travelled on a USB stick. So
+reading it back is the validation point: :meth:`FindingsDoc.from_json` checks every field diff, merge,
+verify, remediation and persons read (type and form: SHA-256 hex, UTC times, codes, hop kinds, counts),
+and refuses anything else with an :class:`EvidenceError` naming the JSON path (exit 2, one line, no
+value quoted). Past that point the code reads fields, never dict keys. ``to_json`` writes back exactly
+what was read (unknown optional sections are carried along untouched), so a round trip is lossless.
+
+Each finding has ONE identity key: :meth:`scanner.models.Location.key` of its location. The JSON schema
+(scanner/schemas/findings.schema.json) describes the same format for other tools; tests/test_evidence.py
+keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import UsageError
+from .models import Hop, Location
+
+SCHEMA = "leakscan/findings@1"
+FINDINGS = "findings.json"
+MAX_DOCUMENT_BYTES = 4 << 30  # far above any real findings.json (10^5 hits: ~60 MB); a bound, not a limit
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+SHA1 = re.compile(r"[0-9a-f]{40}")
+MD5 = re.compile(r"[0-9a-f]{32}")
+HEX = re.compile(r"(?:[0-9a-f]{2})+")
+UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z")
+# a file time: UTC, or the local wall-clock time FAT and zip store (no zone; time_note says which)
+FILE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?")
+CODE = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")  # a status, reason or hop kind: ``name-variant``
+
+# the keys of a files[] entry that Finding holds as fields (the schema's required list, plus the optional
+# sections diff, merge and the report read); anything else is kept in ``extra`` and written back as it was
+FILE_FIELDS = ("id", "source", "path", "inner_path", "raw_path_hex", "container", "deleted", "size", "mtime",
+               "atime", "ctime", "btime", "time_note", "md5", "sha1", "sha256", "type", "type_mismatch",
+               "reasons", "matched_rules", "status", "status_detail")
+OPTIONAL_FILE_FIELDS = ("pii", "overlap", "annotations")
+SKIP_FIELDS = ("path", "raw_path_hex", "source", "container", "reason", "detail")
+TOP_FIELDS = ("schema", "tool", "case", "chain_of_custody", "scan", "files", "duplicate_groups", "skipped", "links")
+SCAN_FIELDS = ("started", "finished", "command_line", "sources", "source_details", "source_errors", "files_seen",
+               "bytes_read", "settings", "masked")
+
+T = TypeVar("T")
+
+
+class EvidenceError(UsageError):
+    """A findings.json (or another case-folder file) that is not what leakscan writes: exit 2.
+
+    The message names the file and the JSON path of the first bad field, never the value (it may be a
+    personal value or a hostile string)."""
+
+
+# -- checking values ---------------------------------------------------------------------------------
+class _Reader:
+    """Typed access to one JSON object, with the JSON path of every field for the error message."""
+
+    def __init__(self, value: object, where: str) -> None:
+        if not isinstance(value, dict):
+            raise EvidenceError(f"{where}: not an object")
+        self.value: dict[str, Any] = value
+        self.where = where
+
+    def _at(self, key: str) -> str:
+        return f"{self.where}.{key}"
+
+    def fail(self, key: str, what: str) -> EvidenceError:
+        return EvidenceError(f"{self._at(key)}: {what}")
+
+    def has(self, key: str) -> bool:
+        return key in self.value
+
+    def raw(self, key: str, required: bool = True) -> Any:
+        if key not in self.value:
+            if required:
+                raise self.fail(key, "absent")
+            return None
+        return self.value[key]
+
+    def str(self, key: str, pattern: re.Pattern[str] | None = None, required: bool = True,
+            null: bool = False, default: str = "") -> str:
+        v = self.raw(key, required)
+        if v is None and (null or not required):
+            return default
+        if not isinstance(v, str):
+            raise self.fail(key, "not a string")
+        if pattern is not None and not pattern.fullmatch(v):
+            raise self.fail(key, "not of the expected form")
+        return v
+
+    def opt_str(self, key: str, pattern: re.Pattern[str] | None = None, required: bool = True) -> str | None:
+        v = self.raw(key, required)
+        if v is None:
+            return None
+        return self.str(key, pattern)
+
+    def int(self, key: str, required: bool = True, minimum: int = 0) -> int:
+        v = self.raw(key, required)
+        if v is None and not required:
+            return 0
+        if not isinstance(v, int) or isinstance(v, bool) or v < minimum:
+            raise self.fail(key, f"not an integer >= {minimum}")
+        return v
+
+    def bool(self, key: str, required: bool = True, default: bool = False) -> bool:
+        v = self.raw(key, required)
+        if v is None and not required:
+            return default
+        if not isinstance(v, bool):
+            raise self.fail(key, "not true or false")
+        return v
+
+    def list(self, key: str, required: bool = True) -> list[Any]:
+        v = self.raw(key, required)
+        if v is None and not required:
+            return []
+        if not isinstance(v, list):
+            raise self.fail(key, "not a list")
+        return v
+
+    def strs(self, key: str, pattern: re.Pattern[str] | None = None, required: bool = True) -> tuple[str, ...]:
+        items = self.list(key, required)
+        for i, v in enumerate(items):
+            if not isinstance(v, str) or (pattern is not None and not pattern.fullmatch(v)):
+                raise EvidenceError(f"{self._at(key)}[{i}]: not a string of the expected form")
+        return tuple(items)
+
+    def obj(self, key: str, required: bool = True) -> dict[str, Any]:
+        v = self.raw(key, required)
+        if v is None and not required:
+            return {}
+        if not isinstance(v, dict):
+            raise self.fail(key, "not an object")
+        return v
+
+    def opt_obj(self, key: str) -> dict[str, Any] | None:
+        v = self.raw(key, required=False)
+        if v is None:
+            return None
+        return self.obj(key)
+
+    def objs(self, key: str, read: Callable[[_Reader], T], required: bool = True) -> list[T]:
+        return [read(_Reader(v, f"{self._at(key)}[{i}]")) for i, v in enumerate(self.list(key, required))]
+
+
+def _hops(r: _Reader, key: str = "container") -> tuple[Hop, ...]:
+    def hop(h: _Reader) -> Hop:
+        detail = h.obj("detail", required=False)
+        return Hop(h.str("kind", CODE), h.str("name"), detail)
+
+    return tuple(r.objs(key, hop))
+
+
+# -- the typed records -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Finding:
+    """One hit as findings.json records it. ``location`` gives its one identity key (``key()``)."""
+
+    id: int
+    location: Location
+    path: str  # the location as displayed when it was recorded
+    deleted: bool
+    size: int
+    mtime: str | None
+    atime: str | None
+    ctime: str | None
+    btime: str | None
+    time_note: str | None
+    md5: str | None
+    sha1: str | None
+    sha256: str | None
+    type: str
+    type_mismatch: str | None
+    reasons: tuple[str, ...]
+    matched_rules: tuple[str, ...]
+    status: str
+    status_detail: str
+    pii: dict[str, Any] | None = None
+    overlap: dict[str, Any] | None = None
+    annotations: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)  # keys later areas add
+
+    @property
+    def source(self) -> str:
+        return self.location.source
+
+    @property
+    def inner_path(self) -> str:
+        return self.location.path
+
+    @property
+    def containers(self) -> tuple[Hop, ...]:
+        return self.location.containers
+
+    @property
+    def raw_path_hex(self) -> str | None:
+        return self.location.raw_path_hex
+
+    def key(self) -> str:
+        """The identity key (diff, merge, verify, dedup): the location's."""
+        return self.location.key()
+
+    def has_reason(self, reasons: Iterable[str]) -> bool:
+        return not set(reasons).isdisjoint(self.reasons)
+
+    @classmethod
+    def read(cls, r: _Reader) -> Finding:
+        raw = r.opt_str("raw_path_hex", HEX)
+        loc = Location(r.str("source"), r.str("inner_path"), _hops(r), raw)
+        reasons = r.strs("reasons", CODE)
+        if not reasons:
+            raise r.fail("reasons", "empty (a finding has at least one reason)")
+        extra = {k: v for k, v in r.value.items() if k not in FILE_FIELDS and k not in OPTIONAL_FILE_FIELDS}
+        return cls(
+            id=r.int("id", minimum=1), location=loc, path=r.str("path"), deleted=r.bool("deleted"),
+            size=r.int("size"), mtime=r.opt_str("mtime", FILE_TIME), atime=r.opt_str("atime", FILE_TIME),
+            ctime=r.opt_str("ctime", FILE_TIME), btime=r.opt_str("btime", FILE_TIME),
+            time_note=r.opt_str("time_note"), md5=r.opt_str("md5", MD5), sha1=r.opt_str("sha1", SHA1),
+            sha256=r.opt_str("sha256", SHA256), type=r.str("type"), type_mismatch=r.opt_str("type_mismatch"),
+            reasons=reasons, matched_rules=r.strs("matched_rules"), status=r.str("status", CODE),
+            status_detail=r.str("status_detail"), pii=r.opt_obj("pii"), overlap=r.opt_obj("overlap"),
+            annotations=r.opt_obj("annotations"), extra=extra,
+        )
+
+    @classmethod
+    def from_json(cls, value: object, where: str = "files[]") -> Finding:
+        return cls.read(_Reader(value, where))
+
+    def to_json(self) -> dict[str, Any]:
+        loc = self.location
+        out: dict[str, Any] = {
+            "id": self.id, "source": loc.source, "path": self.path, "inner_path": loc.path,
+            "raw_path_hex": loc.raw_path_hex, "container": loc.to_json(), "deleted": self.deleted,
+            "size": self.size, "mtime": self.mtime, "atime": self.atime, "ctime": self.ctime, "btime": self.btime,
+            "time_note": self.time_note, "md5": self.md5, "sha1": self.sha1, "sha256": self.sha256,
+            "type": self.type, "type_mismatch": self.type_mismatch, "reasons": list(self.reasons),
+            "matched_rules": list(self.matched_rules), "status": self.status, "status_detail": self.status_detail,
+        }
+        for k in OPTIONAL_FILE_FIELDS:
+            if getattr(self, k) is not None:
+                out[k] = getattr(self, k)
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
+class SkipRecord:
+    """Something a scan could not examine, as findings.json records it."""
+
+    location: Location
+    path: str
+    reason: str
+    detail: str
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    inner_recorded: bool = field(default=True, compare=False)  # False: an older document (display only)
+
+    def key(self) -> str:
+        return self.location.key()
+
+    @classmethod
+    def read(cls, r: _Reader) -> SkipRecord:
+        path = r.str("path")
+        hops = _hops(r)
+        # the inner path is written since the hop markers became unambiguous; older documents hold only the
+        # displayed path, whose last part is the inner path unless a name held the separator itself
+        inner = r.str("inner_path") if r.has("inner_path") else Location.parse_display(path)[-1]
+        loc = Location(r.str("source"), inner, hops, r.opt_str("raw_path_hex", HEX))
+        extra = {k: v for k, v in r.value.items() if k not in SKIP_FIELDS and k != "inner_path"}
+        return cls(loc, path, r.str("reason", CODE), r.str("detail"), extra, r.has("inner_path"))
+
+    def to_json(self) -> dict[str, Any]:
+        loc = self.location
+        out = {"path": self.path, "raw_path_hex": loc.raw_path_hex, "source": loc.source,
+               "container": loc.to_json(), "reason": self.reason, "detail": self.detail}
+        if self.inner_recorded:
+            out["inner_path"] = loc.path
+        return {**out, **self.extra}
+
+
+@dataclass(frozen=True)
+class ScanInfo:
+    """The ``scan`` block: when, how and over what the scan ran."""
+
+    started: str
+    finished: str
+    command_line: tuple[str, ...]
+    sources: tuple[str, ...]
+    source_details: list[dict[str, Any]]
+    source_errors: list[dict[str, str]]
+    files_seen: int
+    bytes_read: int
+    settings: dict[str, Any]
+    masked: bool
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)  # resumed, limit_notes ...
+
+    @classmethod
+    def read(cls, r: _Reader) -> ScanInfo:
+        errors = r.objs("source_errors", lambda e: {"source": e.str("source"), "error": e.str("error"),
+                                                    **{k: v for k, v in e.value.items() if k not in ("source", "error")}})
+        details = r.objs("source_details", lambda d: (d.str("source"), d.str("kind"), d.value)[2])
+        settings = r.obj("settings")
+        s = _Reader(settings, f"{r.where}.settings")
+        s.strs("sources"), s.strs("names"), s.bool("use_keywords")  # what diff compares: checked here
+        r.strs("resumed", UTC, required=False)
+        return cls(r.str("started", UTC), r.str("finished", UTC), r.strs("command_line"), r.strs("sources"),
+                   details, errors, r.int("files_seen"), r.int("bytes_read"), settings, r.bool("masked"),
+                   {k: v for k, v in r.value.items() if k not in SCAN_FIELDS})
+
+    def to_json(self) -> dict[str, Any]:
+        return {"started": self.started, "finished": self.finished, "command_line": list(self.command_line),
+                "sources": list(self.sources), "source_details": self.source_details,
+                "source_errors": self.source_errors, "files_seen": self.files_seen, "bytes_read": self.bytes_read,
+                "settings": self.settings, "masked": self.masked, **self.extra}
+
+
+@dataclass
+class FindingsDoc:
+    """A whole findings.json. ``sections`` holds the optional parts later areas add (persons, overlap,
+    traces, merge ...), as read; the ones leakscan's commands use are checked by their readers."""
+
+    tool: dict[str, Any]
+    case: dict[str, Any]
+    chain_of_custody: dict[str, Any]
+    scan: ScanInfo
+    files: list[Finding]
+    duplicate_groups: list[dict[str, Any]]
+    skipped: list[SkipRecord]
+    links: list[dict[str, Any]]
+    sections: dict[str, Any] = field(default_factory=dict)
+    schema: str = SCHEMA
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.case.get("names") or ())
+
+    @property
+    def persons(self) -> dict[str, Any] | None:
+        p = self.sections.get("persons")
+        return p if isinstance(p, dict) else None
+
+    @classmethod
+    def from_json(cls, value: object, where: str = FINDINGS) -> FindingsDoc:
+        """Check and type a parsed findings.json; anything leakscan would not write is an EvidenceError."""
+        r = _Reader(value, where)
+        if r.raw("schema") != SCHEMA:
+            raise EvidenceError(f"{where}: not a {SCHEMA} file")
+        tool = r.obj("tool")
+        t = _Reader(tool, f"{where}.tool")
+        t.str("name"), t.str("version"), t.str("ruleset_sha256", SHA256)
+        case = r.obj("case")
+        c = _Reader(case, f"{where}.case")
+        c.str("id"), c.str("examiner"), c.strs("names"), c.strs("notes", required=False)
+        for k in ("witness", "organisation"):
+            c.str(k, required=False)
+        custody = r.obj("chain_of_custody")
+        scan = ScanInfo.read(_Reader(r.obj("scan"), f"{where}.scan"))
+        files = r.objs("files", Finding.read)
+        ids = [f.id for f in files]
+        if len(set(ids)) != len(ids):
+            raise EvidenceError(f"{where}.files: two findings share an id")
+        groups = r.objs("duplicate_groups", _group)
+        skipped = r.objs("skipped", SkipRecord.read)
+        links = r.objs("links", lambda lk: (lk.str("path"), lk.str("target"), lk.value)[2])
+        sections = {k: v for k, v in r.value.items() if k not in TOP_FIELDS}
+        if "persons" in sections:
+            check_persons(sections["persons"], f"{where}.persons")
+        return cls(tool, case, custody, scan, files, groups, skipped, links, sections)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"schema": self.schema, "tool": self.tool, "case": self.case, "chain_of_custody": self.chain_of_custody,
+                "scan": self.scan.to_json(), "files": [f.to_json() for f in self.files],
+                "duplicate_groups": self.duplicate_groups, "skipped": [s.to_json() for s in self.skipped],
+                "links": self.links, **self.sections}
+
+
+def _group(g: _Reader) -> dict[str, Any]:
+    g.str("sha256", SHA256), g.int("count", minimum=2), g.strs("paths")
+    return g.value
+
+
+def check_persons(value: object, where: str) -> None:
+    """The parts of the ``persons`` section that merge and ``leakscan persons`` read."""
+    p = _Reader(value, where)
+    p.int("records"), p.int("unique"), p.strs("fingerprints", SHA256, required=False)
+    if p.raw("unique_exact", required=False) is not None:
+        p.int("unique_exact")
+    for name in ("without_name", "review_total", "probable_total"):
+        p.int(name, required=False)
+    p.list("review", required=False), p.list("probable", required=False)
+
+    def person_file(f: _Reader) -> None:
+        f.str("path"), f.str("role", CODE), f.str("status", CODE, required=False)
+        fid = f.raw("id")
+        if isinstance(fid, bool) or not isinstance(fid, (int, str)):
+            raise f.fail("id", "not an id")
+        f.opt_str("sha256", SHA256, required=False)
+        f.opt_str("source_path", required=False)
+
+    p.objs("files", person_file, required=False)
+    merges = p.obj("merges", required=False)
+    for k, v in merges.items():
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise EvidenceError(f"{where}.merges.{k}: not an integer")
+
+
+# -- reading from a case folder ---------------------------------------------------------------------
+def findings_path(path: Path) -> Path:
+    """A findings.json path, or the output folder holding one."""
+    return path / FINDINGS if path.is_dir() else path
+
+
+def read_case_file(path: Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """Read a file from a case folder as untrusted input: a regular file, never through a link (the last
+    component), never blocking on a FIFO, at most ``limit`` bytes. Problems are UsageErrors."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError as e:
+        raise UsageError(f"{path}: no such file") from e
+    except OSError as e:
+        if os.path.islink(path):
+            raise EvidenceError(f"{path}: a symbolic link, not a file leakscan wrote (not followed)") from e
+        raise UsageError(f"{path}: cannot read it ({e.strerror or e})") from e
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise EvidenceError(f"{path}: not a regular file")
+        if st.st_size > limit:
+            raise EvidenceError(f"{path}: {st.st_size} bytes, more than leakscan would write ({limit})")
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise EvidenceError(f"{path}: more than {limit} bytes")
+    return data
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON leakscan writes")
+
+
+def parse_json(data: bytes, where: str) -> object:
+    """Strict JSON (no NaN/Infinity); any decoding problem is an EvidenceError."""
+    try:
+        return json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise EvidenceError(f"{where}: not a readable {SCHEMA} file ({type(e).__name__})") from e
+
+
+def read_findings(path: Path) -> tuple[FindingsDoc, str]:
+    """Read and check a findings.json (or the folder holding one), and the SHA-256 of the very bytes
+    read. Anything that is not a findings.json leakscan writes: a UsageError (exit 2)."""
+    path = findings_path(path)
+    data = read_case_file(path)
+    return FindingsDoc.from_json(parse_json(data, str(path)), str(path)), hashlib.sha256(data).hexdigest()
+
+
+def load_findings(path: Path) -> FindingsDoc:
+    """Read and check a findings.json (or the folder holding one). Anything else: a UsageError, exit 2."""
+    return read_findings(path)[0]

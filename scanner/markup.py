@@ -1,0 +1,292 @@
+"""Tables written as markup under a spreadsheet name: HTML (and MHTML) tables, SpreadsheetML 2003.
+
+Municipal and care systems export "Excel" files that are really an HTML page with a <table> (often
+cp932, with a meta charset Python's shift_jis codec cannot honour), an Excel "single file web page"
+(MHTML), or Excel 2003's XML Spreadsheet; all are saved as .xls, .xml or .htm. lxml's pull parsers
+read them in chunks: the text is decoded by scanner.textdecode (so cp932 and damaged bytes are handled
+as for CSV) and fed as UTF-8, with entities, DTDs and the network off. HTML cells spanned by colspan
+or rowspan are left empty, as Excel leaves merged cells; ``<br>`` is a line break. Each <table> is
+one sheet (a nested table is a sheet of its own). A file that ends inside a table or a worksheet is
+damaged: the rows before the cut are analysed and the damage recorded, never taken as complete.
+Runs in the worker process (scanner.isolation), under the cell and time caps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+
+from .codes import Status
+from .errors import ReadError, error_name
+from .textdecode import iter_lines, plan_decoding
+
+SSML = "urn:schemas-microsoft-com:office:spreadsheet"
+MAX_COLSPAN = 1000  # the HTML limits
+MAX_ROWSPAN = 65534
+_SPACE = re.compile(r"[ \t\r\n\f]+")  # HTML white space; U+3000 between a family and a given name stays
+_EXCEL_NAME = re.compile(r"<x:Name>([^<]{1,200})</x:Name>")
+
+
+@dataclass
+class MarkupSheet:
+    """A table read from markup: rows are lists (the cell cap bounds them); damage says what was cut."""
+
+    name: str
+    rows: list[list[object]] = field(default_factory=list)
+    damage: list[str] = field(default_factory=list)
+
+
+def _utf8_chunks(data: bytes) -> Iterator[bytes]:
+    """The document decoded as a text table would be, re-encoded as UTF-8 for lxml, line by line."""
+    dec = plan_decoding(data, b"<")
+    buf: list[bytes] = []
+    size = 0
+    for line in iter_lines(data, dec, b"<"):
+        b = line.encode("utf-8", "surrogatepass")
+        buf.append(b)
+        size += len(b)
+        if size >= 1 << 20:
+            yield b"".join(buf)
+            buf, size = [], 0
+    if buf:
+        yield b"".join(buf)
+
+
+# --- HTML --------------------------------------------------------------------------------------------
+
+def _cell_text(cell) -> str:
+    """Visible text of a td/th: <br> as a line break, nested tables left out (they are sheets of their own)."""
+    parts: list[str] = []
+    stack = [(cell, False)]
+    while stack:
+        el, tail_only = stack.pop()
+        if not tail_only:
+            tag = el.tag if isinstance(el.tag, str) else ""
+            if tag == "br":
+                parts.append("\n")
+            elif tag != "table" or el is cell:
+                if el.text:
+                    parts.append(el.text)
+                stack.append((el, True))
+                stack.extend((child, False) for child in reversed(el))
+                continue
+            stack.append((el, True))
+            continue
+        if el is not cell and el.tail:
+            parts.append(el.tail)
+    lines = (_SPACE.sub(" ", p).strip() for p in "".join(parts).split("\n"))
+    return "\n".join(p for p in lines if p)
+
+
+class _Grid:
+    """Rows of one HTML table with colspan/rowspan placed as Excel places merged cells."""
+
+    def __init__(self, name: str) -> None:
+        self.sheet = MarkupSheet(name)
+        self.below: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+
+    def add(self, cells: list[tuple[str, int, int]], budget) -> None:
+        out: list[object] = []
+        col = 0
+
+        def covered() -> None:
+            nonlocal col
+            while self.below.get(col, 0) > 0:
+                self.below[col] -= 1
+                out.append("")
+                col += 1
+
+        for text, colspan, rowspan in cells:
+            covered()
+            out.append(text)
+            out.extend([""] * (colspan - 1))
+            if rowspan > 1:
+                for c in range(col, col + colspan):
+                    self.below[c] = rowspan - 1
+            col += colspan
+        for c in sorted(k for k, v in self.below.items() if v > 0 and k >= col):
+            out.extend([""] * (c - col))
+            col = c
+            covered()
+        budget.add(len(out) or 1)
+        self.sheet.rows.append(out)
+
+
+def _span(el, attr: str, cap: int) -> int:
+    try:
+        return min(cap, max(1, int(str(el.get(attr, "1")).strip() or 1)))
+    except ValueError:
+        return 1
+
+
+def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
+    """Every <table> of an HTML document (an inner table before the one around it), rows as lists."""
+    from lxml import etree
+
+    chunks = _utf8_chunks(data)
+    first = next(chunks, b"")
+    names = _EXCEL_NAME.findall(first[:65536].decode("utf-8", "ignore"))  # Excel's own sheet name
+    parser = etree.HTMLPullParser(events=("start", "end"), tag=("table", "tr"), encoding="utf-8",
+                                  no_network=True, remove_comments=True, remove_pis=True)
+    open_tables: list[_Grid] = []
+    count = 0
+
+    def events() -> Iterator[tuple[str, object, bool]]:
+        for chunk in chain([first], chunks):
+            parser.feed(chunk)
+            for event, el in parser.read_events():
+                yield event, el, False
+            budget.tick()
+        parser.close()
+        for event, el in parser.read_events():  # what libxml2 closes only because the file ended
+            yield event, el, True
+
+    for event, el, at_end in events():
+        if el.tag == "table":
+            if event == "start":
+                count += 1
+                name = names[0] if count == 1 and len(names) == 1 else f"table {count}"
+                open_tables.append(_Grid(name))
+            elif open_tables:
+                grid = open_tables.pop()
+                if at_end:
+                    grid.sheet.damage.append(f"HTML ends inside a table after row {len(grid.sheet.rows)}")
+                el.clear(keep_tail=True)
+                yield grid.sheet
+        elif event == "end" and open_tables:
+            cells = [(_cell_text(c), _span(c, "colspan", MAX_COLSPAN), _span(c, "rowspan", MAX_ROWSPAN))
+                     for c in el if isinstance(c.tag, str) and c.tag in ("td", "th")]
+            open_tables[-1].add(cells, budget)
+            el.clear(keep_tail=True)
+
+
+def mhtml_html(data: bytes) -> bytes:
+    """The HTML part of an Excel "single file web page" (MHTML), undone from quoted-printable/base64."""
+    msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            body = part.get_payload(decode=True)
+            if isinstance(body, bytes):
+                return body
+    raise ReadError(Status.UNSUPPORTED, "MHTML without an HTML part")
+
+
+# --- SpreadsheetML 2003 -------------------------------------------------------------------------------
+
+def _ssml_value(kind: str, text: str) -> object:
+    """A <Data> value typed as Excel wrote it; text when it does not parse."""
+    try:
+        if kind == "Number":
+            v = float(text)
+            return int(v) if v.is_integer() and abs(v) < 1 << 53 else v
+        if kind == "DateTime":
+            return dt.datetime.fromisoformat(text.strip()[:19])
+        if kind == "Boolean":
+            return text.strip() in ("1", "true", "TRUE")
+    except (ValueError, OverflowError):
+        pass
+    return text
+
+
+def _index(el, attr: str, current: int, cap: int) -> int:
+    """ss:Index (1-based) as a 0-based position; never backwards, never past the sheet's edge."""
+    raw = el.get(attr)
+    if raw is None:
+        return current
+    try:
+        return min(cap, max(current, int(raw) - 1))
+    except ValueError:
+        return current
+
+
+def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[MarkupSheet]:
+    """Every <Worksheet> of an Excel 2003 XML Spreadsheet; a sheet cut short carries its damage."""
+    from lxml import etree
+
+    q = f"{{{SSML}}}"
+    parser = etree.XMLPullParser(events=("start", "end"), encoding="utf-8", resolve_entities=False,
+                                 no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
+                                 tag=(q + "Worksheet", q + "Table", q + "Row"))
+    if re.search(rb"<!ENTITY", data[:1 << 20]):
+        raise ReadError(Status.UNSUPPORTED, "SpreadsheetML with entity declarations (never expanded; Excel writes none)")
+    sheet: MarkupSheet | None = None
+    row_at = 0
+    done = 0  # worksheets read to their end
+    try:
+        for chunk in _utf8_chunks(data):
+            parser.feed(chunk)
+            for event, el in parser.read_events():
+                tag = el.tag
+                if tag == q + "Worksheet":
+                    if event == "start":
+                        sheet, row_at = MarkupSheet(el.get(q + "Name", "")), 0
+                    elif sheet is not None:
+                        yield sheet
+                        sheet, done = None, done + 1
+                        el.clear(keep_tail=True)
+                elif tag == q + "Table" and event == "start":
+                    _declared_size(el, q, max_cells)
+                elif tag == q + "Row" and event == "end" and sheet is not None:
+                    row_at = _index(el, q + "Index", row_at, 1 << 20)
+                    while len(sheet.rows) < row_at:
+                        budget.add(1)
+                        sheet.rows.append([])
+                    sheet.rows.append(_ssml_row(el, q, budget))
+                    row_at += 1
+                    el.clear(keep_tail=True)
+            budget.tick()
+        parser.close()
+    except etree.XMLSyntaxError as e:
+        if sheet is None and not done:
+            raise ReadError(Status.CORRUPT, f"SpreadsheetML: {error_name(e)}") from e
+        if sheet is None:  # the worksheets read are whole, but more may have followed
+            yield MarkupSheet("", damage=[f"SpreadsheetML ends after worksheet {done} ({error_name(e)})"])
+            return
+        sheet.damage.append(f"SpreadsheetML ends inside worksheet after row {len(sheet.rows)} ({error_name(e)})")
+        yield sheet
+        return
+    if sheet is not None:  # lxml saw no error but the worksheet never closed
+        sheet.damage.append(f"SpreadsheetML ends inside worksheet after row {len(sheet.rows)}")
+        yield sheet
+
+
+def _declared_size(table, q: str, max_cells: int) -> None:
+    """ss:ExpandedRowCount x ss:ExpandedColumnCount over the cell cap: too-large before any row is read."""
+    try:
+        rows = int(table.get(q + "ExpandedRowCount", "0"))
+        cols = int(table.get(q + "ExpandedColumnCount", "0"))
+    except ValueError:
+        return
+    if rows * cols > max_cells:
+        raise ReadError(Status.TOO_LARGE, f"declared sheet size {rows * cols} cells > cap {max_cells}")
+
+
+def _count(raw: str | None, cap: int) -> int:
+    try:
+        return min(cap, max(0, int(raw))) if raw else 0
+    except ValueError:
+        return 0
+
+
+def _ssml_row(row, q: str, budget) -> list[object]:
+    out: list[object] = []
+    for cell in row:
+        if cell.tag != q + "Cell":
+            continue
+        at = _index(cell, q + "Index", len(out), 16383)
+        out.extend([""] * (at - len(out)))
+        value: object = ""
+        for data in cell:
+            if data.tag == q + "Data":
+                value = _ssml_value(data.get(q + "Type", "String"), "".join(data.itertext()))
+                break
+        out.append(value)
+        merge = _count(cell.get(q + "MergeAcross"), 16384 - len(out))
+        out.extend([""] * merge)
+        budget.add(1 + merge)
+    return out

@@ -1,0 +1,380 @@
+"""Text-table bytes -> lines of text, in the encoding that explains most bytes, without a full copy.
+
+Japanese office tables are cp932 (Excel before 2019), UTF-8 with or without BOM, UTF-16 ("Unicode
+text") or EUC-JP. Detection: a BOM, UTF-16 by its NUL pattern, then strict UTF-8, cp932 and EUC-JP
+over the whole file in chunks (nothing kept). Never Python's shift_jis codec (it fails on ① ㈱ 髙 﨑).
+
+Damage is not absence: when no encoding decodes every byte (an invalid byte, a character cut by a
+truncation, UTF-8 and cp932 halves joined), the file is read line by line. Each line is decoded
+strictly by the file's best encoding (the one that explains most bytes) or by UTF-8, else by the best
+encoding with replacements when most of its non-ASCII bytes fit, else strictly by another candidate;
+a line none explains is split at the delimiter and each field decoded alone. Bytes nothing explains
+become U+FFFD and are counted, so the finding can say ``decoding: partial (N bytes replaced)``. cp932
+decodes nearly any bytes, so a decoding is also checked for sense (charset-normalizer's mess ratio);
+noise falls back to charset-normalizer's own guess (a Western CSV in cp1252), or is read with
+``doubt`` noted, and a doubtful file in which nothing is found is listed, never taken as clean.
+
+Lines are produced one at a time (keeping their line ends: CRLF, CR or LF); a line longer than the
+line cap is ``too-large``, so a 200 MB file without line breaks never becomes one 200 MB string.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from itertools import islice
+
+from .codes import Status
+from .errors import ReadError
+
+MiB = 1 << 20
+MAX_LINE = 8 * MiB  # characters in one physical line of a text table
+CHUNK = 256 << 10
+JAPANESE = ("utf-8", "cp932", "euc_jp")  # the candidates, in order of preference on a tie
+# codecs in which CR and LF bytes never occur inside a multi-byte character: split as bytes, line by line
+_BYTE_LINES = frozenset({"utf-8", "cp932", "euc_jp", "ascii", "latin-1", "iso8859-1"} |
+                        {f"cp125{i}" for i in range(9)} | {f"iso8859-{i}" for i in range(2, 17)})
+_SJIS_FAMILY = ("shift_jis", "shift_jis_2004", "shift_jisx0213")
+_EOL = re.compile(rb"\r\n|\r|\n")
+
+_tally = threading.local()
+
+
+def _count_replace(e: UnicodeError) -> tuple[str, int]:
+    """Error handler: one U+FFFD per undecodable run, every byte of it counted."""
+    if not isinstance(e, UnicodeDecodeError):
+        raise e
+    _tally.n = getattr(_tally, "n", 0) + (e.end - e.start)
+    return "\ufffd", e.end
+
+
+codecs.register_error("leakscan-count", _count_replace)
+
+
+def decode_counting(data: bytes, codec: str) -> tuple[str, int]:
+    """``data`` decoded with U+FFFD for undecodable bytes, and how many bytes those were."""
+    _tally.n = 0
+    text = data.decode(codec, "leakscan-count")
+    return text, _tally.n
+
+
+def _high(data: bytes) -> int:
+    """Bytes outside ASCII: what an encoding must explain."""
+    return len(data) - len(data.translate(None, bytes(range(128, 256))))
+
+
+@dataclass
+class Decoding:
+    """How a text table is decoded; ``replaced`` grows while its lines are read."""
+
+    encoding: str  # what the finding shows: "utf-8", "cp932", "utf-8+cp932 (line by line)" ...
+    codec: str  # the primary codec
+    alternates: tuple[str, ...] = ()  # per-line candidates when the file is damaged or mixed
+    start: int = 0  # bytes of a BOM to skip
+    replaced: int = 0  # bytes no candidate explained, so far
+    used: set[str] = field(default_factory=set)  # codecs that decoded some line or field
+    doubt: str | None = None  # why even the best decoding may be noise
+
+    @property
+    def byte_lines(self) -> bool:
+        return codecs.lookup(self.codec).name in _BYTE_LINES
+
+    def note(self) -> str | None:
+        """``partial (N bytes replaced)`` once any byte had to be replaced; the doubt, if any."""
+        notes = [f"partial ({self.replaced} bytes replaced)"] if self.replaced else []
+        return "; ".join(notes + ([self.doubt] if self.doubt else [])) or None
+
+
+# --- which encoding -------------------------------------------------------------------------------------
+
+def utf16_guess(head: bytes) -> str | None:
+    """UTF-16 without a BOM: NULs (the high bytes of ASCII delimiters, digits and line ends) fall on one
+    parity only. A text in cp932, UTF-8 or EUC-JP has no NUL, and a zeroed block has NULs on both."""
+    head = head[:4096]
+    if len(head) < 8:
+        return None
+    pairs = len(head) // 2
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd >= max(4, pairs // 20) and even * 8 <= odd:
+        return "utf-16-le"
+    if even >= max(4, pairs // 20) and odd * 8 <= even:
+        return "utf-16-be"
+    return None
+
+
+def _strict_ok(data: bytes, codec: str, start: int = 0) -> bool:
+    """Does every byte decode? Chunked, so a 200 MB file is never held twice."""
+    dec = codecs.getincrementaldecoder(codec)()
+    view = memoryview(data)
+    try:
+        for i in range(start, len(data), CHUNK):
+            dec.decode(view[i:i + CHUNK])
+        dec.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _head_text(data: bytes, codec: str, start: int = 0, size: int = 65536) -> str:
+    return codecs.getincrementaldecoder(codec)("leakscan-count").decode(data[start:start + size])
+
+
+def japanese_score(text: str) -> int:
+    """Plausibility of a decoding: kana and kanji count for it; half-width kana, PUA and controls against."""
+    good = bad = 0
+    for ch in text[:20000]:
+        o = ord(ch)
+        if 0x3040 <= o <= 0x30FF or 0x4E00 <= o <= 0x9FFF:
+            good += 1
+        elif 0xFF61 <= o <= 0xFF9F or 0xE000 <= o <= 0xF8FF or (o < 32 and ch not in "\t\r\n"):
+            bad += 1
+    return good - 2 * bad
+
+
+def _best_8bit(data: bytes, start: int) -> str | None:
+    """cp932 or EUC-JP, whichever decodes every byte and reads more like Japanese (cp932 on a tie)."""
+    ok = [c for c in ("cp932", "euc_jp") if _strict_ok(data, c, start)]
+    if len(ok) < 2:
+        return ok[0] if ok else None
+    return max(ok, key=lambda c: (japanese_score(_head_text(data, c, start)), c == "cp932"))
+
+
+def plan_decoding(data: bytes, delimiter: bytes = b",") -> Decoding:
+    """Choose how to decode ``data``. A choice that still reads as noise carries ``doubt``: the file is
+    read all the same (records may survive a garbled block), and listed when nothing is found in it."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        if _strict_ok(data, "utf-8", 3):
+            return Decoding("utf-8-sig", "utf-8", start=3)
+        return _plan_without_bom(data, 3, delimiter, bom="UTF-8 BOM")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+        head = _head_text(data, codec, 2)
+        # 8-bit text after a stray BOM reads as CJK noise without a single line break or delimiter
+        if len(head) < 2 or any(c in head for c in "\r\n\t,;|"):
+            return Decoding("utf-16", codec, start=2)
+        return _plan_without_bom(data, 2, delimiter, bom="UTF-16 BOM")
+    return _plan_without_bom(data, 0, delimiter)
+
+
+def _plan_without_bom(data: bytes, start: int, delimiter: bytes, bom: str = "") -> Decoding:
+    stray = f" (stray {bom} ignored)" if bom else ""
+    guess = utf16_guess(data[start:start + 4096])
+    if guess:
+        return Decoding(guess + stray, guess, start=start)
+    if _strict_ok(data, "utf-8", start):  # cp932 or noise is almost never valid UTF-8
+        return Decoding("utf-8" + stray, "utf-8", start=start)
+    best = _best_8bit(data, start)
+    if best:  # cp932 decodes nearly any bytes (0xFD-0xFF as private use): is it Japanese or noise?
+        plan = Decoding(best + stray, best, start=start)
+        return plan if _sensible(data, plan) else _other_or_doubt(data, plan)
+    # damaged or mixed: the encoding that explains most bytes leads, the others rescue lines and fields
+    primary = _line_winners(data, start, JAPANESE)
+    mixed = Decoding("", primary, tuple(c for c in JAPANESE if c != primary), start)
+    for _ in iter_lines(data, mixed, delimiter):  # a dry run: count what no candidate explains
+        pass
+    replaced, mixed.replaced = mixed.replaced, 0
+    high = _high(data[start:]) or 1
+    used = [c for c in JAPANESE if c in mixed.used] or [primary]
+    mixed.encoding = f"{' + '.join(used)}, line by line{stray}"
+    if replaced * 20 <= high and _sensible(data, mixed):  # a damaged byte here and there, halves joined
+        return mixed
+    return _other_or_doubt(data, mixed, f"{replaced} of {high} non-ASCII bytes undecodable as UTF-8, "
+                           "cp932 or EUC-JP")
+
+
+MESS_LIMIT = 0.5  # charset-normalizer's mess ratio: 0 for clean Japanese, about 1 for mojibake and noise
+
+
+def _sensible(data: bytes, plan: Decoding) -> bool:
+    """Does the start of the text read as text (charset-normalizer's mess detector), not as noise?"""
+    from charset_normalizer.md import mess_ratio
+
+    head = "".join(islice(iter_lines(data[:plan.start + 65536], replace(plan, replaced=0)), 200))
+    return mess_ratio(head[:20000], MESS_LIMIT) < MESS_LIMIT
+
+
+def _other_or_doubt(data: bytes, plan: Decoding, why: str = "") -> Decoding:
+    """charset-normalizer's encoding when it names one outside ours, else ``plan`` marked as doubtful."""
+    other = _charset_normalizer(data, plan.start)
+    if other is not None:
+        return Decoding(other, other, start=plan.start)
+    plan.doubt = "no recognisable encoding" + (f" ({why})" if why else f" (reads as noise in {plan.codec})")
+    return plan
+
+
+def _charset_normalizer(data: bytes, start: int) -> str | None:
+    """Another encoding for a text that is not damaged Japanese (a Western CSV in cp1252 ...), or None."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[start:start + MiB]).best()
+    if best is None or best.language == "Unknown":  # noise decodes "cleanly" in some codec, in no language
+        return None
+    name = codecs.lookup(best.encoding).name
+    if name in _SJIS_FAMILY or name in {codecs.lookup(c).name for c in JAPANESE}:
+        return None  # ours already: its damage is better handled line by line
+    return best.encoding
+
+
+# --- lines ---------------------------------------------------------------------------------------------
+
+def iter_lines(data: bytes, dec: Decoding, delimiter: bytes = b",", max_line: int = MAX_LINE) -> Iterator[str]:
+    """Every line of ``data`` as text with its line end; ``dec.replaced`` counts what could not be decoded."""
+    if not dec.alternates or not dec.byte_lines:
+        yield from _text_lines(data, dec, max_line)
+        return
+    pos, n = dec.start, len(data)
+    decode = _line_decoder(dec, delimiter)
+    while pos < n:
+        m = _EOL.search(data, pos, min(n, pos + max_line + 2))
+        if m is None:
+            if n - pos > max_line:
+                raise _line_too_long(max_line)
+            end = n
+        else:
+            end = m.end()
+        line = data[pos:end]
+        pos = end
+        yield decode(line)
+
+
+def _strict_choice(b: bytes, candidates: tuple[str, ...], primary: str | None) -> str | None:
+    """The codec that decodes ``b`` whole and reads most like Japanese: UTF-8 whenever it fits (cp932
+    text is almost never valid UTF-8, while UTF-8 and EUC-JP are often valid cp932 mojibake), else the
+    best-scoring of the others, the primary on a tie."""
+    if "utf-8" in candidates:
+        try:
+            b.decode("utf-8")
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+    fits = []
+    for codec in candidates:
+        if codec == "utf-8":
+            continue
+        try:
+            fits.append((japanese_score(b.decode(codec)), codec == primary, codec))
+        except UnicodeDecodeError:
+            continue
+    return max(fits)[2] if fits else None
+
+
+def _line_winners(data: bytes, start: int, candidates: tuple[str, ...]) -> str:
+    """The codec that decodes the most non-ASCII lines whole: the primary of a damaged or mixed file."""
+    wins = dict.fromkeys(candidates, 0)
+    for m in re.finditer(rb"[^\r\n]*[\x80-\xff][^\r\n]*", data[start:]):
+        codec = _strict_choice(m.group(), candidates, None)
+        if codec:
+            wins[codec] += 1
+    return max(candidates, key=lambda c: (wins[c], -candidates.index(c)))
+
+
+def _line_decoder(dec: Decoding, delimiter: bytes):
+    primary, others = dec.codec, dec.alternates
+    candidates = (primary, *others)
+    split = delimiter if delimiter in (b",", b"\t", b";") else None  # never inside a multi-byte character
+
+    def piece(b: bytes) -> str | None:
+        """``b`` decoded: strictly by the primary (or UTF-8), else by the primary with replacements when
+        only a few of its bytes are damaged, else strictly by the best other codec, else None."""
+        if b.isascii():
+            return b.decode("ascii")
+        try:
+            text = b.decode(primary)
+        except UnicodeDecodeError:
+            pass
+        else:
+            best = _strict_choice(b, candidates, primary)
+            if best in (None, primary):
+                dec.used.add(primary)
+                return text
+            dec.used.add(best)
+            return b.decode(best)
+        if primary != "utf-8" and "utf-8" in others:
+            try:
+                text = b.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                dec.used.add("utf-8")
+                return text
+        high = _high(b)
+        text, bad = decode_counting(b, primary)
+        if bad * 4 <= high or high < 8:  # a damaged byte or a cut character: too little to switch on
+            dec.replaced += bad
+            dec.used.add(primary)
+            return text
+        best = _strict_choice(b, candidates, primary)
+        if best is None:
+            return None
+        dec.used.add(best)
+        return b.decode(best)
+
+    def fallback(b: bytes) -> str:
+        """No candidate explains ``b``: the one that leaves fewest bytes unexplained."""
+        (text, bad), i = min(((decode_counting(b, c), i) for i, c in enumerate(candidates)),
+                             key=lambda t: (t[0][1], t[1]))
+        dec.replaced += bad
+        dec.used.add(candidates[i])
+        return text
+
+    def line(b: bytes) -> str:
+        text = piece(b)
+        if text is None:
+            if split is not None and split in b:
+                text = split.decode().join(t if (t := piece(f)) is not None else fallback(f)
+                                           for f in b.split(split))
+            else:
+                text = fallback(b)
+        return text.replace("\x00", "") if "\x00" in text else text
+
+    return line
+
+
+def _text_lines(data: bytes, dec: Decoding, max_line: int) -> Iterator[str]:
+    """Lines of a text in one encoding, decoded chunk by chunk (UTF-16 too) and split as io does with
+    ``newline=""``: CRLF, CR and LF end a line, nothing else. A line still open waits in pieces, so a
+    file without line breaks costs no more than the line cap."""
+    decoder = codecs.getincrementaldecoder(dec.codec)("leakscan-count")
+    view = memoryview(data)
+    parts: list[str] = []  # the open line, not yet joined
+    size = 0
+    i, n = dec.start, len(data)
+    while True:
+        final = i + CHUNK >= n
+        _tally.n = 0
+        piece = decoder.decode(view[i:i + CHUNK], final=final)
+        dec.replaced += _tally.n
+        i += CHUNK
+        if "\x00" in piece:
+            piece = piece.replace("\x00", "")
+        if not final and "\n" not in piece and "\r" not in piece:
+            parts.append(piece)
+            size += len(piece)
+            if size > max_line:
+                raise _line_too_long(max_line)
+            continue
+        lines = io.StringIO("".join(parts) + piece, newline="").readlines()
+        parts, size = [], 0
+        if not final and lines:
+            last = lines.pop()  # may be cut, or a CR whose LF is in the next chunk
+            parts, size = [last], len(last)
+        if (lines and max(map(len, lines)) > max_line) or size > max_line:
+            raise _line_too_long(max_line)
+        yield from lines
+        if final:
+            return
+
+
+def _line_too_long(max_line: int) -> ReadError:
+    return ReadError(Status.TOO_LARGE, f"a line longer than {max_line // MiB} MiB (text table line cap)")
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of a whole text table, for tests and tools (scans stream with :func:`iter_lines`)."""
+    dec = plan_decoding(data)
+    text = "".join(iter_lines(data, dec))
+    return text, dec.encoding

@@ -1,0 +1,198 @@
+"""Every name rule in signatures/name_variants.toml, read from the file: its positive and negative examples.
+
+A rule without an example of each kind, an origin, a description or a label in both languages fails here.
+Each example is tried for three named files (the demo's, a keyword-free one, and one whose UTF-8 bytes read
+as cp932 losslessly), in NFC, NFD (macOS), full-width, half-width and upper-case forms; decorated
+look-alikes of each named file (another year, a part of the name, a truncated name) must meet no name rule.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import jaconv
+import pytest
+
+from scanner import rules
+from scanner.codes import Reason
+from scanner.names import NameRules, split_ext
+
+TARGETS = ["介護予防_利用者名簿.xlsx", "2017年度_集計.xlsx", "ケアプラン一覧.xlsx"]
+DATA = rules.load("name_variants")
+# the sections whose rules are matched by name, with the reason their examples must give
+SECTIONS = {"rule": None, "decoration": Reason.NAME_VARIANT, "lock": None, "mojibake": None}
+ENTRIES = [(s, e) for s in SECTIONS for e in DATA.get(s, [])] + [("contains", e) for e in DATA["contains"]["hint"]]
+PLACEHOLDER = re.compile(r"\{(name|stem|ext)(?:@([\w-]+)>([\w-]+))?\}")
+
+
+def _windows_decode(raw: bytes, encoding: str) -> str:
+    """bytes -> text as Windows shows them: cp1252's five undefined bytes become C1 controls, not errors."""
+    if encoding == "cp1252":
+        return "".join(bytes([b]).decode("cp1252", errors="strict") if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+                       else chr(b) for b in raw)
+    return raw.decode(encoding)
+
+
+def expand(template: str, target: str) -> str | None:
+    """A rule example for one named file; None when its mojibake form is not a lossless round trip."""
+    stem, ext = split_ext(target)
+    parts = {"name": target, "stem": stem, "ext": ext}
+
+    def one(m: re.Match[str]) -> str:
+        text = parts[m.group(1)]
+        if m.group(2):  # {name@cp932>cp437}: the name's cp932 bytes read as code page 437
+            text = _windows_decode(text.encode(m.group(2)), m.group(3))
+        return text
+
+    try:
+        return PLACEHOLDER.sub(one, template)
+    except UnicodeError:
+        return None
+
+
+def forms(name: str, mojibake: bool) -> list[str]:
+    """The same name as macOS, full-width, half-width and upper-case writers store it."""
+    out = [name, unicodedata.normalize("NFD", name)]
+    if not mojibake:  # a mojibake name is what a tool wrote: only macOS decomposes it again
+        out += [jaconv.h2z(name, kana=False, ascii=True, digit=True), jaconv.z2h(name, kana=True, ascii=False, digit=False),
+                name.upper()]
+    return list(dict.fromkeys(out))
+
+
+@pytest.fixture(scope="module")
+def named() -> dict[str, NameRules]:
+    return {t: NameRules([t]) for t in TARGETS}
+
+
+def _rule_parts(match) -> list[str]:
+    return match.rule.split("+") if match else []
+
+
+def _strongest(r: NameRules, name: str):
+    return next((m for m in r.match(name) if m.reason != Reason.NAME_KEYWORD), None)
+
+
+@pytest.mark.parametrize(("section", "entry"), ENTRIES, ids=[e["name"] for _s, e in ENTRIES])
+def test_every_rule_is_documented_and_has_both_kinds_of_example(section: str, entry: dict) -> None:
+    for key in ("origin", "description", "label_ja", "label_en"):
+        assert entry.get(key, "").strip(), f"{entry['name']}: no {key}"
+    assert entry.get("examples"), f"{entry['name']}: no positive example"
+    assert entry.get("not_examples"), f"{entry['name']}: no negative example"
+    for template in entry["examples"]:
+        assert any(expand(template, t) for t in TARGETS), f"{entry['name']}: {template} fits no named file"
+
+
+def _cases(kind: str) -> list[tuple[str, str, str]]:
+    return [(s, e["name"], x) for s, e in ENTRIES for x in e[kind]]
+
+
+@pytest.mark.parametrize(("section", "rule", "template"), _cases("examples"))
+def test_positive_example_meets_its_rule(named: dict[str, NameRules], section: str, rule: str, template: str) -> None:
+    tried = 0
+    for target in TARGETS:
+        name = expand(template, target)
+        if name is None:
+            continue
+        for form in forms(name, section == "mojibake"):
+            m = _strongest(named[target], form)
+            assert m is not None and rule in _rule_parts(m), (target, form, m)
+            assert m.target == target
+            if section == "contains":
+                assert m.reason == Reason.NAME_CONTAINS, (form, m)
+            elif section in ("decoration", "lock") or rule == "other-extension":
+                assert m.reason == Reason.NAME_VARIANT, (form, m)
+            elif rule == "exact":
+                assert m.reason == Reason.NAME, (form, m)
+            tried += 1
+    assert tried
+
+
+@pytest.mark.parametrize(("section", "rule", "template"), _cases("not_examples"))
+def test_negative_example_does_not_meet_its_rule(named: dict[str, NameRules], section: str, rule: str,
+                                                 template: str) -> None:
+    for target in TARGETS:
+        name = expand(template, target)
+        if name is None:
+            continue
+        for form in forms(name, section == "mojibake"):
+            assert rule not in _rule_parts(_strongest(named[target], form)), (target, form)
+
+
+def look_alikes(target: str) -> list[str]:
+    """Stems an investigator must not be shown: another number in the same place, a part, a truncation."""
+    stem, _ext = split_ext(target)
+    out = []
+    for m in re.finditer(r"\d+", stem):
+        for delta in (-1, 1):
+            out.append(stem[:m.start()] + str(int(m.group()) + delta).zfill(len(m.group())) + stem[m.end():])
+    out += [p for p in re.split(r"[_\s-]", stem) if p and p != stem]
+    out += [stem[:-1], stem[1:], stem[: len(stem) // 2]]
+    return [s for s in dict.fromkeys(out) if s and stem not in s]
+
+
+def test_look_alikes_are_generated() -> None:
+    assert "2016年度_集計" in look_alikes("2017年度_集計.xlsx")
+    assert {"集計", "2017年度", "2017年度_集"} <= set(look_alikes("2017年度_集計.xlsx"))
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_decorated_look_alikes_stay_quiet(named: dict[str, NameRules], target: str) -> None:
+    """Every positive example of every rule, built on a look-alike stem, meets no name rule of the target."""
+    stem, ext = split_ext(target)
+    checked = 0
+    for other in look_alikes(target):
+        for _section, entry in ENTRIES:
+            if entry["name"] == "owner-file" and stem.endswith(other):
+                continue  # '~$' + the stem less its first characters IS Office's short owner-file form
+            for template in entry["examples"]:
+                name = expand(template, other + ext)
+                if name is None:
+                    continue
+                found = [m for m in named[target].match(name) if m.reason != Reason.NAME_KEYWORD]
+                assert found == [], (name, found)
+                checked += 1
+    assert checked > 100
+
+
+def test_rules_have_unique_names() -> None:
+    names = [e["name"] for _s, e in ENTRIES] + [e["name"] for e in DATA.get("promotion", [])]
+    assert len(names) == len(set(names))
+
+
+def test_readme_lists_every_rule_with_an_example() -> None:
+    """The README's Name rules section names every rule of the file, each on a line with an example."""
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = re.search(r"^## Name rules\n(.*?)(?=^## )", readme, re.S | re.M).group(1)  # type: ignore[union-attr]
+    for _s, entry in [*ENTRIES, *(("promotion", e) for e in DATA.get("promotion", []))]:
+        lines = [ln for ln in section.splitlines() if f"`{entry['name']}`" in ln]
+        assert lines, f"README Name rules: {entry['name']} missing"
+        if _s in ("decoration", "lock"):
+            assert any(ln.count("`") >= 4 for ln in lines), f"README Name rules: {entry['name']} has no example"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_rule_has_plain_words_in_the_report(lang: str) -> None:
+    """The report's words for each rule come from the rule files: none may fall back to the code."""
+    from reports.rulewords import rule_words
+    from scanner.names import rule_catalogue
+
+    catalogue = rule_catalogue()
+    assert any(k.startswith("keyword:") for k in catalogue) and "promoted-same-sha256" in catalogue
+    for code in catalogue:
+        words = rule_words(f"name-variant:{code}", lang)
+        assert words != f"name-variant:{code}" and words.strip(), code
+    combined = rule_words("name-variant:owner-file+windows-copy-ja+other-extension", lang)
+    assert combined.count(" + ") == 2
+    assert rule_words("pii:name+address", lang) == "pii:name+address"  # content rules keep their code
+
+
+def test_schema_lists_every_reason() -> None:
+    """findings.schema.json's reason enum is exactly the codes (a new reason must be added to both)."""
+    import json
+    from importlib import resources
+
+    schema = json.loads(resources.files("scanner").joinpath("schemas/findings.schema.json").read_text("utf-8"))
+    assert set(schema["$defs"]["reason"]["enum"]) == set(Reason)
