@@ -24,12 +24,13 @@ from typing import Any, Protocol
 from .codes import Reason, Status
 from .contenttype import content_type, mismatch
 from .contracts import Inspection, Poison, ScanContext, run_inspector
+from .detectors.pii import RECORD_SINK
 from .errors import ReadError
 from .fingerprint import ReadResult, hash_stream
 from .isolation import mark
 from .models import Entry, FileHit, FileStat, Link, Skipped
 from .names import NameMatch
-from .persons.prints import file_prints
+from .persons.prints import PrintBuilder, file_prints
 from .sources.base import Item, NameBatch
 
 log = logging.getLogger("leakscan")
@@ -130,16 +131,23 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext) -> None:
         inspections.append(Inspection(status=Status.TOO_LARGE,
                                       detail=f"{read.digests.size} bytes > cap {config.max_inspect_bytes}"))
         wanted = []
-    elif wanted:
-        result.inspected += 1
-        inspections = [_inspect(ins, entry, read.data or b"", ctype, ctx, poison) for ins in wanted]
-
     reasons = [m.reason for m in matches]
     rule_names = [f"{m.reason}:{m.rule}" for m in matches]
     d = read.digests
     if ctx.known_hashes and ({d.sha256, d.sha1, d.md5} & ctx.known_hashes):
         reasons.append(Reason.KNOWN_HASH)
         rule_names.append(Reason.KNOWN_HASH)
+    # person records stream into keyed fingerprints as the sheets are read (the whole rows of a file found
+    # by name or hash: it may be counted; only the distinct persons of any other)
+    sink = PrintBuilder(_case_key(ctx), rows=bool(reasons), unmask=config.unmask)
+    if wanted and read.data is not None:
+        result.inspected += 1
+        token = RECORD_SINK.set(sink)
+        try:
+            inspections = [_inspect(ins, entry, read.data or b"", ctype, ctx, poison) for ins in wanted]
+        finally:
+            RECORD_SINK.reset(token)
+
     pii = None
     records = None
     annotations: dict[str, Any] | None = None
@@ -159,7 +167,9 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext) -> None:
                       deleted=entry.deleted, type_mismatch=mismatch(entry.name, ctype),
                       matched_rules=list(dict.fromkeys(rule_names)), pii=pii, annotations=annotations)
         result.hits.append(hit)
-        if records is not None:
+        if sink.total:  # the records went into the sink as they were read
+            result.prints[len(result.hits) - 1] = sink.result()
+        elif records is not None:  # an inspector that read them elsewhere (a separate parser process)
             result.prints[len(result.hits) - 1] = file_prints(
                 records, _case_key(ctx), rows=any(r != Reason.PII for r in reasons), unmask=config.unmask)
     if bad:

@@ -43,33 +43,51 @@ def prefix(digest: bytes) -> int:
     return int.from_bytes(digest[:PREFIX], "big")
 
 
-def file_prints(records: Iterable[PersonRecord], key: bytes, rows: bool, unmask: bool = False) -> FilePrints:
-    """Fingerprint a file's records with the case key; ``rows``: keep a RowPrint per record (a file that
-    may be counted); ``unmask``: keep each row's first spelling in clear too (for an --unmask report)."""
-    keyed = Keyed(key)
-    seen: set[int] = set()
-    out: list[RowPrint] = []
-    tokens: dict[Key, Tokens] = {}
-    total = nameless = 0
-    for rec in records:
-        total += 1
+class PrintBuilder:
+    """Fingerprints a file's records one at a time (a sink for records streamed out of a sheet), so a file
+    of a million persons is never held as rows: ``rows``: keep a RowPrint per record (a file that may be
+    counted); ``unmask``: keep each row's first spelling in clear too (for an --unmask report)."""
+
+    def __init__(self, key: bytes, rows: bool, unmask: bool = False) -> None:
+        self._keyed = Keyed(key)
+        self._rows = rows
+        self._unmask = unmask
+        self._seen: set[int] = set()
+        self._out: list[RowPrint] = []
+        self._tokens: dict[Key, Tokens] = {}
+        self.total = 0
+        self.nameless = 0
+
+    def __call__(self, rec: PersonRecord) -> None:
+        self.total += 1
         f = rec.fields
         name, address = (f.get("name") or "").strip(), (f.get("address") or "").strip()
         if not name or is_placeholder_name(name):
-            nameless += 1
-            continue
-        if not rows:
-            seen.add(prefix(keyed(*record_key(name, address))))
-            continue
+            self.nameless += 1
+            return
+        keyed = self._keyed
+        if not self._rows:
+            self._seen.add(prefix(keyed(*record_key(name, address))))
+            return
         stages = staged_keys(name, address)
         final = stages[-1]
-        digests = tuple(keyed(*s) for s in stages)
-        seen.add(prefix(digests[-1]))
-        t = tokens.get(final)
+        digests = tuple(keyed(*st) for st in stages)
+        self._seen.add(prefix(digests[-1]))
+        t = self._tokens.get(final)
         if t is None:
-            t = tokens[final] = tokens_of(final, keyed)
-        out.append(RowPrint(digests, (mask_name(stages[0][0]), mask_address(stages[0][1])),
-                            stages[0] if unmask else None, t,
-                            reading_tokens(f.get("reading") or "", final, keyed),  # type: ignore[arg-type]
-                            rec.role, rec.kind))
-    return FilePrints(total, nameless, array("Q", sorted(seen)), out if rows else None)
+            t = self._tokens[final] = tokens_of(final, keyed)
+        self._out.append(RowPrint(digests, (mask_name(stages[0][0]), mask_address(stages[0][1])),
+                                  stages[0] if self._unmask else None, t,
+                                  reading_tokens(f.get("reading") or "", final, keyed),  # type: ignore[arg-type]
+                                  rec.role, rec.kind))
+
+    def result(self) -> FilePrints:
+        return FilePrints(self.total, self.nameless, array("Q", sorted(self._seen)), self._out if self._rows else None)
+
+
+def file_prints(records: Iterable[PersonRecord], key: bytes, rows: bool, unmask: bool = False) -> FilePrints:
+    """Fingerprint a file's records with the case key (see PrintBuilder)."""
+    build = PrintBuilder(key, rows, unmask)
+    for rec in records:
+        build(rec)
+    return build.result()
