@@ -15,6 +15,7 @@ import time
 from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 from .codes import Status
 from .config import ScanConfig
@@ -289,7 +290,7 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
     ctx = ScanContext(config, NameRules(config.names, config.use_keywords), chosen, result,
                       progress or NoProgress(), frozenset(h.lower() for h in config.known_hashes), state, key)
     registered = {cls.name: cls for cls in INSPECTORS}
-    portable = all(registered.get(getattr(i, "name", "")) is type(i) for i in chosen)
+    portable = all(registered.get(getattr(i, "name", "")) is cast(object, type(i)) for i in chosen)
     # with no content inspector nothing decodes untrusted bytes: hashing name hits needs no worker
     size = pool_size(config, workers) if portable and (chosen or workers) else 0
     pool = None
@@ -310,6 +311,7 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
                 dispatcher.drain()
                 result.source_errors.append({"source": source.text, "error": str(e)})
                 result.skipped.append(Skipped(Location(source.text, ""), Status.SOURCE_ERROR, str(e)))
+                result.skipped.extend(e.skipped)  # the parts recognised but unreadable, each with its reason
     finally:
         if pool is not None:
             pool.close()
