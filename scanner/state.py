@@ -23,7 +23,7 @@ from typing import Any
 
 from .codes import Status
 from .config import ScanConfig
-from .contracts import ResultMark, ScanResult
+from .contracts import Poison, ResultMark, ScanResult
 from .errors import UsageError
 from .models import Digests, FileHit, FileStat, Hop, Link, Location, Skipped
 from .output import PENDING_STATE
@@ -40,6 +40,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS done (key TEXT PRIMARY KEY, outcome TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS started (key TEXT PRIMARY KEY, times INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS poisoned (key TEXT NOT NULL, part TEXT NOT NULL, step TEXT NOT NULL,
+                                     status TEXT NOT NULL, detail TEXT NOT NULL, PRIMARY KEY (key, part));
 """
 # A file a scan was examining when the scan itself ended twice (killed, machine down) is not entered again.
 INTERRUPTED_LIMIT = 2
@@ -212,6 +214,8 @@ class ScanState:
             return  # an inspector remembered something across files ($I -> $R): read again on resume
         if len(result.traces) != m.traces:
             return  # trace artefacts stay in memory until the analysis: read again on resume
+        if len(result.sources) != m.sources:
+            return  # a disk image inside the source, described in the findings: walked again on resume
         outcome = {
             "hits": [[_loc_json(h.location), h.to_json()] for h in hits],
             "skipped": [[_loc_json(s.location), s.reason, s.detail, *([s.sha256] if s.sha256 else [])]
@@ -233,6 +237,19 @@ class ScanState:
             self._db.executemany("INSERT INTO started (key, times) VALUES (?, 1) "
                                  "ON CONFLICT(key) DO UPDATE SET times = times + 1",
                                  [(self._row_key(k),) for k in keys])
+
+    def poison(self, key: str, part: str, poison: Poison) -> None:
+        """A step of this file (or of its archive member ``part``) killed or hung a worker: written down at
+        once, so a resume gives its recorded outcome instead of running it again. ``part`` is kept as it is
+        (a location key): that file or member is listed as skipped in the findings anyway."""
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO poisoned (key, part, step, status, detail) VALUES (?, ?, ?, ?, ?)",
+                             (self._row_key(key), part, poison.step, str(poison.status), poison.detail))
+
+    def poisons(self, key: str) -> dict[str, Poison]:
+        """The steps that killed a worker on this file in an earlier run of this scan (part -> poison)."""
+        rows = self._db.execute("SELECT part, step, status, detail FROM poisoned WHERE key = ?", (self._row_key(key),))
+        return {part: Poison(step, Status(status), detail) for part, step, status, detail in rows}
 
     def interrupted(self, key: str) -> int:
         """How many scans of this state ended while this file was in flight (it was never recorded done)."""

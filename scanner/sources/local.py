@@ -188,6 +188,11 @@ class FolderFileEntry:
         self.location, self.name, self.deleted = location, name, False
         self._folder, self._ident, self._raw_name = folder, ident, raw_name
 
+    @property
+    def fs_path(self) -> bytes:
+        """The file's path on this machine (for readers that must seek in place: a disk image)."""
+        return self._folder + self._raw_name
+
     def stat(self) -> FileStat:
         with reopen_folder(self._folder, self._ident) as fd:
             return stat_file(self._raw_name, fd)
