@@ -19,7 +19,7 @@ from typing import cast
 
 from .codes import Status
 from .config import ScanConfig
-from .contracts import Analysis, Inspector, NoProgress, Progress, ResumeLog, ScanContext, ScanResult
+from .contracts import Analysis, Inspector, NoProgress, Poison, Progress, ResumeLog, ScanContext, ScanResult
 from .errors import LeakscanError, ReadError, SourceError
 from .examine import Candidate, LazyHead, examine_entry, pick, unreadable
 from .models import Entry, Link, Location, Skipped
@@ -61,6 +61,12 @@ class Dispatcher:
         self._inspected = getattr(ctx.progress, "inspected", None)
         self._folder = getattr(ctx.progress, "folder", None)
         self._shown_at = 0.0
+        if pool is not None and ctx.state is not None:
+            pool.on_poison = self._poisoned
+
+    def _poisoned(self, task: FileTask, part: str, poison: Poison) -> None:
+        assert self.ctx.state is not None
+        self.ctx.state.poison(task.location.key(), part, poison)
 
     # -- the walk -----------------------------------------------------------------------------------
     def walk(self, items: Iterable[Item | NameBatch]) -> None:
@@ -125,6 +131,8 @@ class Dispatcher:
         task = self._task(entry, cand)
         if task is None:
             return
+        if state is not None and state.resuming:  # a step that killed a worker in an earlier run is not run again
+            task.poisoned = state.poisons(key or "")
         self._seq += 1
         task.seq = self._seq
         place = [None, key or (entry.location.key() if state is not None else None)]
