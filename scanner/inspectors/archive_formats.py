@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from types import ModuleType
-from typing import IO, Any, Self
+from typing import IO, TYPE_CHECKING, Any, Self
 
 from ..backends import MissingBackend, load
 from ..codes import Status
@@ -40,6 +40,9 @@ from .archive_members import (
     error_reason,
     member_base_name,
 )
+
+if TYPE_CHECKING:
+    from py7zr import SevenZipFile
 
 DOS_TIME_NOTE = "zip: local time of the computer that made the archive, 2 s resolution"
 UTF8_FLAG = 0x800
@@ -423,10 +426,10 @@ _7Z_CODERS = {"PPMd": "pyppmd", "LZMA": "lzma", "LZMA2": "lzma", "DEFLATE": "zli
               "ARMT": "pybcj", "PPC": "pybcj", "SPARC": "pybcj", "IA64": "pybcj", "7zAES": "pycryptodomex"}
 
 
-def seven_zip_decoders(z: Any) -> str:
+def seven_zip_decoders(z: SevenZipFile) -> str:
     """``py7zr (PPMd: pyppmd)``: the decoders a 7z's members go through (names only, read from its header)."""
     try:
-        methods = [str(m) for m in z._get_method_names()]  # py7zr has no public per-archive list without a path
+        methods = [str(m) for m in z._get_method_names()]  # py7zr: no public per-archive list without a path
     except Exception:  # noqa: BLE001 - a header py7zr parsed but cannot describe: the library is named anyway
         return "py7zr"
     named = [f"{m}: {_7Z_CODERS[m]}" if m in _7Z_CODERS else m for m in dict.fromkeys(methods)]
