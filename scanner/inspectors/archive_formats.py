@@ -8,7 +8,6 @@ as ArchiveMemberEntry, Link or Skipped values.
 from __future__ import annotations
 
 import bz2
-import gzip
 import io
 import lzma
 import stat as statmod
@@ -482,6 +481,14 @@ def _tar_tail(tf: tarfile.TarFile, limit: int) -> str | None:
     return None
 
 
+def _tar_member_prefix(data: bytes, ti: tarfile.TarInfo, limit: int) -> bytes:
+    """The bytes of a tar member that are there before its archive breaks (a cut or damaged .tar.gz):
+    the (inflated) tar up to the break, from the member's data offset."""
+    end = min(ti.offset_data + ti.size, limit)
+    tar = inflate_prefix(data, end)[0] if data.startswith(COMPRESSED_MAGIC) else data[:end]
+    return tar[ti.offset_data:end]
+
+
 def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     """Read as a stream (compressed tars are inflated once, front to back); each regular member is read
     whole into memory before it is yielded, so nothing is inflated twice."""
@@ -538,7 +545,19 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                 yield _yield_member(parent, hop, m, ctx, caps, _no_open, (e.reason, e.detail))
                 return
             except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as e:
-                yield _yield_member(parent, hop, m, ctx, caps, _no_open, error_reason(e))
+                reason, text = error_reason(e)
+                content = _tar_member_prefix(data, ti, ratio_limit)
+                if not content:
+                    yield _yield_member(parent, hop, m, ctx, caps, _no_open, (reason, text))
+                    return
+                # the archive breaks inside this member: what came before the break is still read
+                caps.budget.charge(len(content))
+                why = f"tar member cut after {len(content)} of {ti.size} bytes ({text})"
+                member = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
+                if isinstance(member, ArchiveMemberEntry):
+                    member.damage = f"{why}: only the bytes before the break were read"
+                yield Skipped(parent.location, reason, f"tar: {why}; members after it not read")
+                yield member
                 return
             yield _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
 
@@ -556,20 +575,23 @@ def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveL
     hop = Hop(hop.kind, hop.name, {**hop.detail, "format": _compression_name(data)})
     base = parent.name
     inner = base[: base.rfind(".")] if base.rfind(".") > 0 else base + ".out"
-    content, size, blocked, mtime = _inflate_single(data, caps)  # a broken stream raises: the archive is corrupt
+    content, size, blocked, broken = _inflate_single(data, caps)  # nothing inflated before a break: corrupt
+    mtime = struct.unpack_from("<I", data, 4)[0] if data.startswith(b"\x1f\x8b") and len(data) >= 8 else 0
     m = _Member(inner, None, size, len(data), iso_utc(mtime) if mtime else None)
 
     def items() -> Iterator[Item]:
         if blocked:
             yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
-        else:
-            yield _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
+            return
+        member = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
+        if broken:  # what inflated before the break is read (a cut CSV still names its people), and said
+            why = f"{_compression_name(data)} stream breaks after {size} inflated bytes ({broken})"
+            if isinstance(member, ArchiveMemberEntry):
+                member.damage = f"{why}: only the bytes before the break were read"
+            yield Skipped(parent.location, Status.CORRUPT, f"compressed: {why}")
+        yield member
 
     return Opened(items)
-
-
-def _decompressor(data: bytes) -> Callable[[IO[bytes]], IO[bytes]]:
-    return gzip.open if data.startswith(b"\x1f\x8b") else bz2.open if data.startswith(b"BZh") else lzma.open  # type: ignore[return-value]
 
 
 def _compression_name(data: bytes) -> str:
@@ -577,26 +599,75 @@ def _compression_name(data: bytes) -> str:
 
 
 def _inflate_head(data: bytes) -> bytes:
-    with _decompressor(data)(io.BytesIO(data)) as f:
-        return f.read(512)
+    head, _ = inflate_prefix(data, 512)
+    return head
 
 
-def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple[Status, str] | None, int | None]:
-    """Inflate a .gz/.bz2/.xz stream in 1 MiB steps, stopping at the first cap it passes.
-    Returns (content, bytes inflated, why refused, gzip mtime)."""
+INFLATE_STEP = 1 << 20  # output per call at most (a bomb stops at the limit, never in one huge call)
+INFLATE_FEED = 1 << 12  # input per call: a break loses at most what these bytes inflate to
+
+
+def inflate_prefix(data: bytes, limit: int) -> tuple[bytes, str | None]:
+    """Inflate a gzip, bzip2 or xz stream (concatenated streams too) to at most ``limit`` bytes, keeping
+    what inflated before a break: (bytes, None when the stream ended cleanly, else why it broke).
+
+    A cut or byte-flipped backup still holds everything before the damage; Python's file readers
+    (gzip.open ...) raise at the break and drop the buffer they were inflating, so the decompressor
+    objects are driven here, fed a few KiB at a time (bzip2 can only give whole 900 kB blocks)."""
+    out = bytearray()
+    rest = data
+    while rest.strip(b"\x00"):  # tar and gzip writers may pad the end with zeros
+        d: Any = (zlib.decompressobj(wbits=31) if rest.startswith(b"\x1f\x8b") else
+                  bz2.BZ2Decompressor() if rest.startswith(b"BZh") else
+                  lzma.LZMADecompressor() if rest.startswith(b"\xfd7zXZ\x00") else None)
+        if d is None:
+            return bytes(out), "data after the end of the stream" if out else "not a gzip, bzip2 or xz stream"
+        at, tail = 0, b""  # next input byte; zlib's input not yet used (unconsumed_tail)
+        try:
+            while not d.eof:
+                if len(out) >= limit:
+                    return bytes(out[:limit]), None
+                room = min(INFLATE_STEP, limit - len(out))
+                if isinstance(d, bz2.BZ2Decompressor | lzma.LZMADecompressor):
+                    piece = rest[at:at + INFLATE_FEED] if d.needs_input else b""
+                    if d.needs_input and not piece:
+                        return bytes(out), "the stream ends early"
+                    at += len(piece)
+                    out += d.decompress(piece, room)
+                else:
+                    piece = tail or rest[at:at + INFLATE_FEED]
+                    if not tail:
+                        at += len(piece)
+                    if not piece:
+                        return bytes(out), "the stream ends early"
+                    saved = d.copy()
+                    try:
+                        out += d.decompress(piece, room)
+                    except zlib.error:  # keep what this piece inflated before the error (a bad CRC at the end)
+                        for i in range(len(piece)):
+                            out += saved.decompress(piece[i:i + 1], max(1, limit - len(out)))
+                        raise
+                    tail = d.unconsumed_tail
+        except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as e:
+            return bytes(out[:limit]), f"{type(e).__name__}: {str(e)[:80]}" if str(e) else type(e).__name__
+        rest = d.unused_data + rest[at:]
+    return bytes(out), None
+
+
+def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple[Status, str] | None, str | None]:
+    """Inflate a .gz/.bz2/.xz stream, stopping at the first cap it passes.
+    Returns (content, bytes inflated, why refused, why the stream broke after ``content``)."""
     ratio_limit = caps.whole_archive_limit(len(data))
     limit = min(caps.member_memory, caps.budget.remaining(), ratio_limit)
-    stream = _decompressor(data)(io.BytesIO(data))
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := stream.read(1 << 20):
-        size += len(chunk)
-        if size > limit:
-            why = Status.BOMB if limit == ratio_limit else Status.TOO_LARGE
-            return b"", size, (why, f"inflates past {limit} bytes from {len(data)} (ratio {caps.ratio}, caps)"), None
-        chunks.append(chunk)
+    content, broken = inflate_prefix(data, limit + 1)
+    size = len(content)
+    if size > limit:
+        why = Status.BOMB if limit == ratio_limit else Status.TOO_LARGE
+        return b"", size, (why, f"inflates past {limit} bytes from {len(data)} (ratio {caps.ratio}, caps)"), None
+    if broken and not content:
+        raise ReadError(Status.CORRUPT, broken)
     caps.budget.charge(size)
-    return b"".join(chunks), size, None, getattr(stream, "mtime", None)
+    return content, size, None, broken
 
 
 # ---------------------------------------------------------------- cpio (newc, crc, odc, binary)

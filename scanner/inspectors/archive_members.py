@@ -165,6 +165,9 @@ class ArchiveMemberEntry:
         self.caps = caps  # nested archives share the top-level budget
         self.blocked = blocked
         self.charged = charged
+        # set when the archive gave only part of the member (a cut .gz): what was read is examined, and
+        # the member is corrupt, never a complete read
+        self.damage: str | None = None
 
     def stat(self) -> FileStat:
         return FileStat(self.size, self._mtime, time_note=self._time_note)

@@ -1,0 +1,123 @@
+"""A cut or damaged compressed stream (.gz, .bz2, .xz, a .tar.gz) keeps what inflated before the break.
+
+Found by tests/test_damaged_demo.py: a demo CSV of 300 people gzipped and cut at 90 % was listed as
+`corrupt` with no hit at all (Python's gzip/bz2/lzma readers raise at the break and drop the buffer they
+were inflating), and a .tar.gz cut inside its CSV member the same. Now the bytes before the break are read:
+the member is a hit with the records that survive, status `corrupt` (never a complete read), and the
+archive is listed with where it broke.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import tarfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scanner.codes import Status
+from scanner.config import ScanConfig
+from scanner.contracts import NoProgress, ScanContext, ScanResult
+from scanner.inspectors.archive import ArchiveInspector
+from scanner.inspectors.archive_formats import inflate_prefix
+from scanner.inspectors.spreadsheet import SpreadsheetInspector
+from scanner.models import Skipped
+from scanner.names import NameRules
+from scanner.sources.single import SingleFileEntry
+from tests.pii_data import csv_bytes, people, standard
+
+COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
+    "gz": lambda b: gzip.compress(b, mtime=0), "bz2": bz2.compress, "xz": lzma.compress}
+ROWS = 200
+
+
+@pytest.fixture(scope="module")
+def table() -> bytes:
+    return csv_bytes(standard(people(ROWS, seed=9)), "cp932")
+
+
+@pytest.mark.parametrize("kind", sorted(COMPRESSORS))
+def test_inflate_prefix_keeps_what_came_before_the_break(kind: str) -> None:
+    raw = b"".join(b"%06d,\xe5\x90\x8d\xe7\xb0\xbf\r\n" % i for i in range(200_000))  # 2.6 MB, several bz2 blocks
+    packed = COMPRESSORS[kind](raw)
+    assert inflate_prefix(packed, 1 << 30) == (raw, None)
+    assert inflate_prefix(packed + packed, 1 << 30) == (raw + raw, None)  # concatenated streams
+    assert inflate_prefix(packed + bytes(512), 1 << 30) == (raw, None)  # zero padding after the end
+    assert inflate_prefix(packed, 1000)[0] == raw[:1000]  # the cap: never inflates past it
+    got, why = inflate_prefix(packed[: len(packed) * 3 // 4], 1 << 30)
+    assert why == "the stream ends early" and got == raw[: len(got)]
+    assert len(got) > len(raw) // 3  # most of what was there (bzip2 loses the block it was in)
+    flipped = bytearray(packed)
+    flipped[len(flipped) // 2] ^= 0x04
+    got, why = inflate_prefix(bytes(flipped), 1 << 30)
+    assert why is not None  # a flip is always noticed: a decoding error, or the stream's own check
+    assert got[:1000] == raw[:1000]  # and what came before it is the original
+
+
+def test_inflate_prefix_refuses_what_is_not_a_stream() -> None:
+    assert inflate_prefix(b"PK\x03\x04 not compressed", 100) == (b"", "not a gzip, bzip2 or xz stream")
+    assert inflate_prefix(b"", 100) == (b"", None)
+
+
+def _context(tmp_path: Path) -> ScanContext:
+    config = ScanConfig(sources=[str(tmp_path)], out=tmp_path / "unused", names=["x.xlsx"], parse_timeout=10)
+    inspectors = [SpreadsheetInspector(config), ArchiveInspector(config)]
+    return ScanContext(config, NameRules(config.names, True), inspectors, ScanResult(config, started=""), NoProgress())
+
+
+def _open(name: str, data: bytes, tmp_path: Path) -> tuple[list, list[Skipped], ScanContext]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    ctx = _context(tmp_path)
+    ins = ArchiveInspector(ctx.config).inspect(SingleFileEntry(str(path)), data, "", ctx)
+    children = list(ins.children)
+    return ([c for c in children if not isinstance(c, Skipped)], [c for c in children if isinstance(c, Skipped)], ctx)
+
+
+def _records(member, ctx: ScanContext):
+    data = member.open().read()
+    return SpreadsheetInspector(ctx.config).inspect(member, data, "", ctx)
+
+
+@pytest.mark.parametrize("kind", ["gz", "xz"])  # bzip2 gives nothing before its first 900 kB block ends
+def test_cut_compressed_csv_is_a_corrupt_hit_with_the_records_that_survive(kind: str, table: bytes,
+                                                                          tmp_path: Path) -> None:
+    packed = COMPRESSORS[kind](table)
+    whole, skips, ctx = _open(f"名簿.csv.{kind}", packed, tmp_path)
+    assert not skips and _records(whole[0], ctx).pii["records"] == ROWS
+    members, skips, ctx = _open(f"cut.csv.{kind}", packed[: len(packed) * 6 // 10], tmp_path)
+    (member,) = members
+    assert [s.reason for s in skips] == [Status.CORRUPT] and "stream breaks after" in skips[0].detail
+    ins = _records(member, ctx)
+    assert ins.status == Status.CORRUPT and "only the bytes before the break" in ins.detail
+    assert 0 < ins.pii["records"] < ROWS
+
+
+def test_flipped_gzip_csv_is_corrupt_never_ok(table: bytes, tmp_path: Path) -> None:
+    packed = bytearray(COMPRESSORS["gz"](table))
+    packed[-6] ^= 0x01  # the stored CRC: every byte inflates, the check fails
+    members, skips, ctx = _open("flip.csv.gz", bytes(packed), tmp_path)
+    assert skips and skips[0].reason == Status.CORRUPT
+    ins = _records(members[0], ctx)
+    assert ins.status == Status.CORRUPT and ins.pii["records"] == ROWS
+
+
+def test_cut_tar_gz_member_is_read_up_to_the_break(table: bytes, tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    other = csv_bytes(standard(people(ROWS, seed=10)), "cp932")  # not a copy: deflate would make it tiny
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for name, content in (("a/名簿.csv", table), ("b/名簿.csv", other)):
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            t.addfile(info, io.BytesIO(content))
+    packed = gzip.compress(buf.getvalue(), mtime=0)
+    members, skips, ctx = _open("backup.tar.gz", packed[: len(packed) * 3 // 4], tmp_path)  # inside b/名簿.csv
+    assert [m.name for m in members] == ["名簿.csv", "名簿.csv"]
+    assert len(skips) == 1 and skips[0].reason == Status.CORRUPT and "cut after" in skips[0].detail
+    first, second = (_records(m, ctx) for m in members)
+    assert first.status == Status.OK and first.pii["records"] == ROWS
+    assert second.status == Status.CORRUPT and 0 < second.pii["records"] < ROWS
