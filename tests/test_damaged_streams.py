@@ -143,3 +143,29 @@ def test_archive_error_details_quote_no_member_name(tmp_path: Path) -> None:
     assert "Bad CRC-32" in detail and "(name)" in detail, detail
     quoted = name.encode("cp932").decode("cp437")
     assert quoted not in detail and name not in detail and "鈴木" not in detail
+
+
+def _tar_gz(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for name, content in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            t.addfile(info, io.BytesIO(content))
+    return gzip.compress(buf.getvalue(), mtime=0)
+
+
+def test_tar_gz_with_a_bad_stream_check_is_never_a_complete_read(table: bytes, tmp_path: Path) -> None:
+    """tarfile never checks the gzip CRC: a .tar.gz whose stream fails its check (or whose deflate data
+    was flipped into other bytes) gave every member as ok, and the archive was listed nowhere."""
+    packed = _tar_gz({"a/名簿.csv": table, "b/名簿.csv": table})
+    members, skips, ctx = _open("ok.tar.gz", packed, tmp_path)
+    assert not skips and all(_records(m, ctx).status == Status.OK for m in members)
+    bad = bytearray(packed)
+    bad[-8] ^= 0x01  # the stored CRC-32: every byte inflates as before
+    members, skips, ctx = _open("crc.tar.gz", bytes(bad), tmp_path)
+    assert [s.reason for s in skips] == [Status.CORRUPT] and "stream damaged" in skips[0].detail
+    assert len(members) == 2
+    for m in members:
+        ins = _records(m, ctx)
+        assert ins.status == Status.CORRUPT and ins.pii["records"] == ROWS and "may be damaged" in ins.detail

@@ -495,8 +495,23 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
     stream = io.BytesIO(data)
     tf = tarfile.open(fileobj=stream, mode="r|*", tarinfo=_WatchedTarInfo)
     ratio_limit = caps.whole_archive_limit(len(data))
+    # tarfile never checks the gzip CRC, and a flipped bit in a deflate stream inflates to other bytes
+    # without an error: the stream is checked once first; if damaged (not only cut: a cut is found
+    # where it happens), no member read from it is a complete, exact read
+    garbled = None
+    if data.startswith(COMPRESSED_MAGIC):
+        broken = inflate_prefix(data, ratio_limit, keep=False)[1]
+        if broken and broken != STREAM_ENDS_EARLY:
+            garbled = f"{_compression_name(data)} stream damaged ({broken})"
+
+    def mark(item: Any) -> Any:
+        if garbled and isinstance(item, ArchiveMemberEntry) and not item.damage:
+            item.damage = f"the tar's {garbled}: this member's bytes may be damaged"
+        return item
 
     def items() -> Iterator[Item]:
+        if garbled:
+            yield Skipped(parent.location, Status.CORRUPT, f"tar: {garbled}: members read from it may hold damaged bytes")
         count = 0
         while True:
             try:
@@ -559,7 +574,7 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                 yield Skipped(parent.location, reason, f"tar: {why}; members after it not read")
                 yield member
                 return
-            yield _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
+            yield mark(_yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content)))
 
     return Opened(items)
 
@@ -605,53 +620,70 @@ def _inflate_head(data: bytes) -> bytes:
 
 INFLATE_STEP = 1 << 20  # output per call at most (a bomb stops at the limit, never in one huge call)
 INFLATE_FEED = 1 << 12  # input per call: a break loses at most what these bytes inflate to
+STREAM_ENDS_EARLY = "the stream ends early"
 
 
-def inflate_prefix(data: bytes, limit: int) -> tuple[bytes, str | None]:
+def inflate_prefix(data: bytes, limit: int, keep: bool = True) -> tuple[bytes, str | None]:
     """Inflate a gzip, bzip2 or xz stream (concatenated streams too) to at most ``limit`` bytes, keeping
     what inflated before a break: (bytes, None when the stream ended cleanly, else why it broke).
+    ``keep=False`` only checks the stream (the bytes are dropped as they come; b"" is returned).
 
     A cut or byte-flipped backup still holds everything before the damage; Python's file readers
     (gzip.open ...) raise at the break and drop the buffer they were inflating, so the decompressor
     objects are driven here, fed a few KiB at a time (bzip2 can only give whole 900 kB blocks)."""
-    out = bytearray()
+    out = _Inflated(keep)
     rest = data
     while rest.strip(b"\x00"):  # tar and gzip writers may pad the end with zeros
         d: Any = (zlib.decompressobj(wbits=31) if rest.startswith(b"\x1f\x8b") else
                   bz2.BZ2Decompressor() if rest.startswith(b"BZh") else
                   lzma.LZMADecompressor() if rest.startswith(b"\xfd7zXZ\x00") else None)
         if d is None:
-            return bytes(out), "data after the end of the stream" if out else "not a gzip, bzip2 or xz stream"
+            return out.value(limit), "data after the end of the stream" if out.size else "not a gzip, bzip2 or xz stream"
         at, tail = 0, b""  # next input byte; zlib's input not yet used (unconsumed_tail)
         try:
             while not d.eof:
-                if len(out) >= limit:
-                    return bytes(out[:limit]), None
-                room = min(INFLATE_STEP, limit - len(out))
+                if out.size >= limit:
+                    return out.value(limit), None
+                room = min(INFLATE_STEP, limit - out.size)
                 if isinstance(d, bz2.BZ2Decompressor | lzma.LZMADecompressor):
                     piece = rest[at:at + INFLATE_FEED] if d.needs_input else b""
                     if d.needs_input and not piece:
-                        return bytes(out), "the stream ends early"
+                        return out.value(limit), STREAM_ENDS_EARLY
                     at += len(piece)
-                    out += d.decompress(piece, room)
+                    out.add(d.decompress(piece, room))
                 else:
                     piece = tail or rest[at:at + INFLATE_FEED]
                     if not tail:
                         at += len(piece)
                     if not piece:
-                        return bytes(out), "the stream ends early"
+                        return out.value(limit), STREAM_ENDS_EARLY
                     saved = d.copy()
                     try:
-                        out += d.decompress(piece, room)
+                        out.add(d.decompress(piece, room))
                     except zlib.error:  # keep what this piece inflated before the error (a bad CRC at the end)
                         for i in range(len(piece)):
-                            out += saved.decompress(piece[i:i + 1], max(1, limit - len(out)))
+                            out.add(saved.decompress(piece[i:i + 1], max(1, limit - out.size)))
                         raise
                     tail = d.unconsumed_tail
         except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as e:
-            return bytes(out[:limit]), f"{type(e).__name__}: {str(e)[:80]}" if str(e) else type(e).__name__
+            return out.value(limit), f"{type(e).__name__}: {str(e)[:80]}" if str(e) else type(e).__name__
         rest = d.unused_data + rest[at:]
-    return bytes(out), None
+    return out.value(limit), None
+
+
+class _Inflated:
+    """What inflate_prefix has inflated: kept, or only counted."""
+
+    def __init__(self, keep: bool) -> None:
+        self.keep, self.size, self.buf = keep, 0, bytearray()
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.keep:
+            self.buf += chunk
+
+    def value(self, limit: int) -> bytes:
+        return bytes(self.buf[:limit])
 
 
 def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple[Status, str] | None, str | None]:
