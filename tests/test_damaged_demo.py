@@ -4,7 +4,7 @@ The demo share is built (scanner.demo.build_share), and damaged copies of its ow
 folder that sorts after everything else: the demo's client list (.xlsx), its cp932 CSV, its backup zip and
 its shortcut as they are, and the same people re-saved in every other format leakscan reads (.xlsm, .xls,
 .xlsb, .ods, a UTF-8 CSV, HTML and SpreadsheetML tables named .xls, .7z with LZMA and with PPMd, .tar.gz,
-.gz/.bz2/.xz, a FAT image and its E01). Each copy is truncated at several points and has bytes flipped
+.gz/.bz2/.xz, a FAT image and its E01, a jump list holding the shortcut). Each copy is truncated at several points and has bytes flipped
 (one ``random.Random`` with a fixed seed); the CSVs also get stray quotes and mixed encodings.
 
 Both shares are scanned through the CLI. Then: the scan exits normally; every hit and skip of the
@@ -187,7 +187,17 @@ def originals(share: Path, work: Path) -> dict[str, Callable[[], tuple[str, byte
         "raw": lambda: (".img", image(0)),
         "e01": lambda: (".E01", image(1)),
         "lnk": lambda: (".lnk", next((share / "PC03").rglob("*.lnk")).read_bytes()),
+        "jumplist": lambda: (".automaticDestinations-ms", _jumplist(share)),
     }
+
+
+def _jumplist(share: Path) -> bytes:
+    """Excel's jump list holding the demo's own shortcut (an OLE2 file: LNK streams and a DestList)."""
+    from scanner.demo_traces import OPENED
+    from tests.traces_data import JumpEntry, jumplist
+
+    shortcut = next((share / "PC03").rglob("*.lnk")).read_bytes()
+    return jumplist([JumpEntry(f"E:\\{LEAKED_NAME}", OPENED, 3)], [shortcut])
 
 
 # ------------------------------------------------------------------ damage
@@ -242,7 +252,7 @@ def add_damaged(share: Path, work: Path, formats: Callable[[str], bool]) -> list
             path = share / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(bad)
-            made.append(Damaged(rel, fmt, how, "trace" if fmt == "lnk" else "table"))
+            made.append(Damaged(rel, fmt, how, "trace" if fmt in ("lnk", "jumplist") else "table"))
     # copies under the leaked file's own name join the leak set: the persons count may only move by
     # what they still yield
     if not formats("xlsx"):
