@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -22,6 +23,7 @@ from .contracts import (
     Inspector,
     NoProgress,
     Progress,
+    ResultMark,
     ResumeLog,
     ScanContext,
     ScanResult,
@@ -33,6 +35,7 @@ from .models import Entry, FileHit, FileStat, Link, Location, Skipped
 from .names import NameMatch, NameRules
 from .registry import ANALYSES, inspectors_for
 from .sources.base import Item, NameBatch, Source
+from .textsafe import shown
 from .timeutil import now_utc
 
 log = logging.getLogger("leakscan")
@@ -156,7 +159,8 @@ def _read_steady(entry: Entry, st: FileStat, keep: int, ctx: ScanContext) -> tup
             before = _fstat(stream)
             read = hash_stream(stream, keep_limit=keep, progress=_bytes_counter(ctx))
             after = _fstat(stream)
-        changed = _change(st, read.digests.size, before, after)
+            told = getattr(stream, "changed", None)  # a stream that compares its file's identity itself (SMB)
+            changed = (told() if told is not None else "") or _change(st, read.digests.size, before, after)
         if not changed or (entry.location.containers and entry.location.containers[-1].kind == "archive"):
             return st, read
         if attempt == 1:
@@ -201,13 +205,20 @@ def _unreadable(entry: Entry, matches: list[NameMatch], st: FileStat, err: ReadE
             matched_rules=[f"{m.reason}:{m.rule}" for m in matches]))
 
 
+# Test hook only: seconds to sleep after each run of a folder's files, so a test can strike mid-walk.
+TEST_HOOK_DELAY_PER_FOLDER_ENV = "LEAKSCAN_TEST_HOOK_DELAY_PER_FOLDER"
+
+
 def walk(items: Iterable[Item | NameBatch], ctx: ScanContext) -> None:
     """Route every item a source (or an archive) yields."""
+    delay = float(os.environ.get(TEST_HOOK_DELAY_PER_FOLDER_ENV) or 0)
     for item in items:
         if not isinstance(item, _NOT_ENTRIES):  # entries first: they are nearly every item
             examine(item, ctx)
         elif isinstance(item, NameBatch):
             _examine_batch(item, ctx)
+            if delay:
+                time.sleep(delay)
         elif isinstance(item, Skipped):
             ctx.result.skipped.append(item)
         else:
@@ -234,6 +245,9 @@ def _examine_batch(batch: NameBatch, ctx: ScanContext) -> None:
             for _ in range(rest):
                 ctx.progress.file()
     entry = batch.entry
+    prefetch = getattr(batch, "prefetch", None)  # a source whose reads are round trips fetches ahead (SMB)
+    if prefetch is not None and picked:
+        prefetch(picked)
     for i in picked:
         examine(entry(i), ctx)
 
@@ -252,8 +266,10 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
         try:
             with source:
                 result.sources.append(source.describe())
+                mark = result.mark()
                 batches = getattr(source, "batches", None)
                 walk(source.entries() if batches is None else batches(), ctx)
+                settle_lost(source, ctx, mark)
         except SourceError as e:
             result.source_errors.append({"source": source.text, "error": str(e)})
             result.skipped.append(Skipped(Location(source.text, ""), Status.SOURCE_ERROR, str(e)))
@@ -262,6 +278,42 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
         run_analysis(analysis, ctx)
     result.finished = now_utc()
     return result
+
+
+# What a source that went away makes of the files and folders it was asked for: these errors are the
+# source's, not the files' (an image file's device gone fails a read as corrupt in TSK)
+_LOSABLE = frozenset({Status.VANISHED, Status.UNREADABLE, Status.CORRUPT, Status.UNRECOVERABLE})
+
+
+def settle_lost(source: Source, ctx: ScanContext, mark: ResultMark) -> None:
+    """After a source's walk: if the source itself is gone now (a mount unmounted, the scanned folder or an
+    image file removed or unreadable: its ``lost()``), the errors since its walk began are the loss's.
+    They become ``source-lost`` (the scan is incomplete) and are forgotten by the resume state, so
+    ``--resume`` examines them again. Sources check this at the time of each error too where they can
+    (the local walk); this catches what failed elsewhere (in a worker process, in TSK)."""
+    lost = getattr(source, "lost", None)
+    why = lost() if lost is not None else ""
+    if not why:
+        return
+    result = ctx.result
+    keys: list[str] = []
+    for i in range(mark.skipped, len(result.skipped)):
+        s = result.skipped[i]
+        if s.reason in _LOSABLE:
+            result.skipped[i] = Skipped(s.location, Status.SOURCE_LOST, f"{why} (it failed as {s.reason}: {s.detail})")
+            keys.append(s.location.key())
+    for hit in result.hits[mark.hits:]:
+        if hit.status in _LOSABLE:
+            hit.status, hit.status_detail = Status.SOURCE_LOST, f"{why} (it failed as {hit.status}: {hit.status_detail})"
+            stored = getattr(hit, "stored", None)
+            if stored is not None:  # a hit replayed from the state keeps its JSON (its own dict)
+                stored.update(status=hit.status, status_detail=hit.status_detail)
+            keys.append(hit.location.key())
+    forget = getattr(ctx.state, "forget", None)
+    if forget is not None and keys:
+        forget(keys)
+    log.warning("%s: the source went away during the scan (%s); %d folder(s) or file(s) not examined",
+                shown(source.text), why, len(set(keys)))
 
 
 def run_analysis(analysis: Analysis, ctx: ScanContext) -> None:

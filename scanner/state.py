@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .codes import Status
+from .codes import LOST_REASONS, Status
 from .config import ScanConfig
 from .contracts import ResultMark, ScanResult
 from .errors import UsageError
@@ -93,6 +93,7 @@ class ScanState:
         self._delay = float(os.environ.get(TEST_HOOK_DELAY_ENV) or 0)
         self.started = ""  # when the scan first began (kept across resumes)
         self.resumed: list[str] = []  # when it was resumed
+        self.retry: frozenset[str] = frozenset()  # skip reasons whose recorded files are examined again
         self._salt = b""
 
     def _row_key(self, key: str) -> str:
@@ -126,7 +127,10 @@ class ScanState:
         return state
 
     @classmethod
-    def resume(cls, out: Path) -> ScanState:
+    def resume(cls, out: Path, retry_unreadable: bool = False) -> ScanState:
+        """The state of an interrupted or incomplete scan in ``out``. Files recorded as lost to the source
+        (``connection``, ``source-lost``) are examined again, and with ``retry_unreadable`` those recorded
+        ``unreadable`` too (after the examiner fixed permissions); every other recorded file is replayed."""
         pending = (out / PENDING_STATE).is_file()  # an interrupted rerun: its outputs replace the earlier ones
         path = out / (PENDING_STATE if pending else STATE_FILE)
         if not path.is_file():
@@ -144,6 +148,9 @@ class ScanState:
         if not pending and meta.get("status") == "finished" and published:  # replaying would rewrite a finished scan's evidence with today's walk
             raise UsageError(f"--resume {out}: that scan finished; nothing to resume (to scan again, use a new --out "
                              "or --overwrite)")
+        # an incomplete scan (status "ended-incomplete": part of a source went away) is resumed like an interrupted
+        # one: what it lost to the source is examined again, everything it recorded is replayed
+        state.retry = frozenset(LOST_REASONS | ({Status.UNREADABLE} if retry_unreadable else set()))
         state._salt = bytes.fromhex(meta.get("salt", ""))
         state.started, state.resumed = meta.get("started", ""), [*meta.get("resumed", []), now_utc()]
         state._set_meta(status="running", resumed=state.resumed)
@@ -186,6 +193,8 @@ class ScanState:
         if row is None:
             return False
         o = json.loads(row[0])
+        if self.retry and any(s[1] in self.retry for s in o["skipped"]):
+            return False  # lost to the source (or unreadable, when asked): examined again
         result.hits += [_hit_from(loc, j) for loc, j in o["hits"]]
         result.skipped += [Skipped(_loc_from(s[0]), *s[1:]) for s in o["skipped"]]  # [loc, reason, detail(, sha256)]
         result.links += [Link(_loc_from(loc), t) for loc, t in o["links"]]
@@ -219,6 +228,13 @@ class ScanState:
         if self._delay:
             time.sleep(self._delay)
 
+    def forget(self, keys: list[str]) -> None:
+        """Drop the recorded outcomes of these locations: --resume examines them again (their errors were
+        the source's, found out after they were recorded)."""
+        self.flush()
+        with self._db:
+            self._db.executemany("DELETE FROM done WHERE key = ?", [(self._row_key(k),) for k in keys])
+
     # -- bookkeeping -----------------------------------------------------------------------------
     def flush(self) -> None:
         if self._pending:
@@ -227,10 +243,11 @@ class ScanState:
             self._pending.clear()
         self._last_flush = time.monotonic()
 
-    def finish(self) -> None:
-        """Everything recorded; the scan completed (a later --resume is refused: its outputs stand)."""
+    def finish(self, complete: bool = True) -> None:
+        """Everything recorded; the scan completed (a later --resume is refused: its outputs stand), or
+        ended incomplete because part of a source went away (a later --resume examines that part)."""
         self.flush()
-        self._set_meta(status="finished")
+        self._set_meta(status="finished" if complete else "ended-incomplete")
 
     def close(self) -> None:
         try:
