@@ -14,6 +14,7 @@ import gzip
 import io
 import lzma
 import tarfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -169,3 +170,51 @@ def test_tar_gz_with_a_bad_stream_check_is_never_a_complete_read(table: bytes, t
     for m in members:
         ins = _records(m, ctx)
         assert ins.status == Status.CORRUPT and ins.pii["records"] == ROWS and "may be damaged" in ins.detail
+
+
+class _Unseekable(io.RawIOBase):
+    """Where zipfile writes as a streaming writer does: sizes and CRC in a descriptor after each member."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:  # type: ignore[override]
+        self.data += b
+        return len(b)
+
+
+def _zip(members: dict[str, bytes], method: int, streamed: bool) -> bytes:
+    out: io.RawIOBase | io.BytesIO = _Unseekable() if streamed else io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as z:
+        for name, content in members.items():
+            z.writestr(name, content)
+    return bytes(out.data) if isinstance(out, _Unseekable) else out.getvalue()
+
+
+@pytest.mark.parametrize(("method", "streamed"), [(zipfile.ZIP_DEFLATED, False), (zipfile.ZIP_STORED, False),
+                                                  (zipfile.ZIP_DEFLATED, True), (zipfile.ZIP_STORED, True)])
+def test_cut_zip_members_are_read_from_their_local_headers(method: int, streamed: bool, tmp_path: Path) -> None:
+    """A zip cut before its central directory (an interrupted copy or download) was `corrupt` as a whole:
+    'File is not a zip file', no member read. The members before the cut are whole behind their local
+    headers: each is examined, the cut one up to its cut (corrupt), and the zip is listed."""
+    tables = {f"控え/名簿{i}.csv": csv_bytes(standard(people(ROWS, seed=20 + i)), "cp932") for i in range(3)}
+    packed = _zip(tables, method, streamed)
+    members, skips, ctx = _open("whole.zip", packed, tmp_path)
+    assert len(members) == 3 and not skips
+    cut = packed[: len(packed) * 8 // 10]  # inside the third member
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(io.BytesIO(cut))
+    path = tmp_path / "cut.zip"
+    path.write_bytes(cut)
+    ctx = _context(tmp_path)
+    ins = ArchiveInspector(ctx.config).inspect(SingleFileEntry(str(path)), cut, "", ctx)
+    assert ins.status == Status.CORRUPT and "central directory unreadable" in ins.detail
+    members = [c for c in ins.children if not isinstance(c, Skipped)]
+    assert [m.location.display().rsplit(" » ", 1)[1] for m in members] == list(tables)
+    results = [_records(m, ctx) for m in members]
+    assert [r.status for r in results] == [Status.OK, Status.OK, Status.CORRUPT]
+    assert [r.pii["records"] for r in results[:2]] == [ROWS, ROWS] and 0 < results[2].pii["records"] < ROWS
+    assert "read from its local header" in results[2].detail

@@ -33,6 +33,7 @@ from ..sources.local import decode_name
 from ..timeutil import iso_utc
 from .archive_members import (
     DOCUMENT_MARKERS,
+    ZIP_MAGIC,
     ArchiveLimits,
     ArchiveMemberEntry,
     error_reason,
@@ -203,7 +204,15 @@ def _zip_keys(data: bytes, zf: zipfile.ZipFile, files: list[zipfile.ZipInfo], ca
 
 
 def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
-    zf = zipfile.ZipFile(io.BytesIO(data))
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error) as e:
+        # no central directory (a cut or overwritten end): the members are still there, each behind its
+        # own local header, up to the damage
+        recovered = _zip_from_local_headers(parent, data, ctx, caps, hop, e)
+        if recovered is None:
+            raise
+        return recovered
     infos = zf.infolist()
     names = {i.filename for i in infos}
     files = [i for i in infos if not i.is_dir()]
@@ -241,6 +250,111 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                       "with --password-file)" if keys else "")) if left else (Status.OK, ""))
     return Opened(items, status, detail, is_document=any(n in names for n in DOCUMENT_MARKERS),
                   annotations={"password": {"entries": used, "members": len(keys)}} if used else None)
+
+
+CDH = b"PK\x01\x02"  # a central directory header: what follows the last member
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # signature ... file name length, extra field length
+
+
+def _zip_local_entries(data: bytes, limit: int) -> Iterator[tuple[zipfile.ZipInfo, bytes | None, str]]:
+    """Members found by their local headers, front to back: (info, bytes or None, why incomplete or "").
+    Stored and deflated members only (what zip writers use; others are named, not read); a member whose data
+    runs past the end or breaks gives what came before; encrypted ones give None."""
+    pos = data.find(ZIP_MAGIC)
+    while 0 <= pos and pos + _LOCAL_HEADER.size <= len(data):
+        _, _, flags, method, t, d, crc, csize, usize, nlen, elen = _LOCAL_HEADER.unpack_from(data, pos)
+        start = pos + _LOCAL_HEADER.size + nlen + elen
+        raw_name, extra = data[pos + 30:pos + 30 + nlen], data[pos + 30 + nlen:start]
+        info = zipfile.ZipInfo(raw_name.decode("utf-8" if flags & UTF8_FLAG else "cp437", "replace"))
+        info.orig_filename, info.flag_bits, info.extra, info.compress_type = info.filename, flags, extra, method
+        info.date_time = ((d >> 9) + 1980, (d >> 5) & 15 or 1, d & 31 or 1, t >> 11, (t >> 5) & 63, min((t & 31) * 2, 59))
+        for tag, body in _zip_extra_fields(extra):  # zip64 sizes
+            if tag == 0x0001 and len(body) >= 16 and usize == csize == 0xFFFFFFFF:
+                usize, csize = struct.unpack_from("<QQ", body)
+        if start > len(data):
+            yield info, b"", "its local header is cut"
+            return
+        known = not (flags & 0x08) or csize not in (0, 0xFFFFFFFF)  # sizes follow the data (a descriptor)
+        if flags & ENCRYPTED_FLAG or method not in (0, 8):
+            yield info, None, "encrypted" if flags & ENCRYPTED_FLAG else f"compression method {method}"
+            if not known:
+                return  # where it ends cannot be told
+            end = start + csize
+        elif method == 0 and not known:  # stored, sizes in a descriptor after the data: up to the next header
+            found = [i for i in (data.find(ZIP_MAGIC, start), data.find(CDH, start)) if i >= 0]
+            end = min(found) if found else len(data)
+            content, why = data[start:end], "" if found else "its data runs to the end of the file"
+            for size in (16, 24, 12):  # descriptor with signature, zip64 with signature, without
+                tail = content[-size:]
+                if len(content) >= size and (size == 12 or tail.startswith(b"PK\x07\x08")):
+                    body, stored_crc = content[:-size], struct.unpack_from("<I", tail, 4 if size != 12 else 0)[0]
+                    if zlib.crc32(body) == stored_crc:
+                        content, why = body, ""
+                        break
+            else:
+                why = why or "no descriptor with a matching CRC"
+            yield info, content[:limit], why
+        elif method == 0:
+            end = start + csize
+            content = data[start:min(end, start + limit)]
+            why = "" if len(content) == min(csize, limit) else f"cut after {len(content)} of {csize} bytes"
+            yield info, content, why or ("" if zlib.crc32(content) == crc or csize > limit else "CRC mismatch")
+        else:
+            z = zlib.decompressobj(-15)
+            out, at, tail, why = bytearray(), start, b"", ""
+            try:
+                while not z.eof and len(out) < limit:
+                    piece = tail or data[at:at + INFLATE_FEED]
+                    if not tail:
+                        at += len(piece)
+                    if not piece:
+                        why = "its data is cut"
+                        break
+                    out += z.decompress(piece, limit - len(out))
+                    tail = z.unconsumed_tail
+            except zlib.error as e:
+                why = f"deflate data damaged ({e})"
+            if not why and z.eof and known and zlib.crc32(out) != crc:
+                why = "CRC mismatch"
+            end = at - len(tail) - len(z.unused_data)
+            yield info, bytes(out), why
+            if not z.eof:
+                return
+        pos = data.find(ZIP_MAGIC, max(end, pos + 4))
+
+
+def _zip_from_local_headers(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop,
+                            error: BaseException) -> Opened | None:
+    """The members of a zip without a readable central directory, read from their local headers; None when
+    there is none. The zip is `corrupt`; each member read whole is examined as usual, a cut one is examined
+    up to its cut and `corrupt`."""
+    if data.find(ZIP_MAGIC) < 0:
+        return None
+    why_dir = error_reason(error)[1]
+    at = data.find(ZIP_MAGIC)
+    first = _LOCAL_HEADER.unpack_from(data, at)[9] if len(data) >= at + _LOCAL_HEADER.size else 0
+    first_name = data[at + _LOCAL_HEADER.size:at + _LOCAL_HEADER.size + first]
+
+    def items() -> Iterator[Item]:
+        for info, content, why in _zip_local_entries(data, min(caps.member_memory, caps.budget.remaining())):
+            if info.filename.endswith("/"):
+                continue
+            path, raw_hex = zip_member_name(info)
+            mtime, note = zip_member_time(info)
+            m = _Member(path, raw_hex, len(content or b""), None, mtime, note)
+            if content is None:
+                status = Status.ENCRYPTED if why == "encrypted" else Status.UNSUPPORTED
+                blocked = (status, f"zip member ({why}), read from its local header")
+                yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
+                continue
+            caps.budget.charge(len(content))
+            member = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
+            if why and isinstance(member, ArchiveMemberEntry):
+                member.damage = f"zip member read from its local header: {why}; only the bytes before were read"
+            yield member
+
+    return Opened(items, Status.CORRUPT, f"zip: central directory unreadable ({why_dir}); members read from their "
+                  "local headers", is_document=first_name.decode("cp437") in DOCUMENT_MARKERS)
 
 
 # ---------------------------------------------------------------- 7z
