@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from scanner.demo import ARCHIVE, LEAKED_NAME, build_share
+from scanner.demo import ARCHIVE, DERIVED, LEAKED_NAME, build_share
 from tests.conftest import run_leakscan
 
 DAMAGED = "ZZ_damaged"  # sorts after PC01..PC07: the undamaged files keep their walk order (and ids)
@@ -120,6 +120,15 @@ def _spreadsheetml(rows: list[list[object]]) -> bytes:
             f'<Worksheet ss:Name="名簿"><Table>\n{body}</Table></Worksheet>\n</Workbook>\n').encode()
 
 
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in members.items():
+            z.writestr(zipfile.ZipInfo(name, date_time=(2017, 3, 1, 10, 20, 30)), content,
+                       compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
 def _seven_zip(members: dict[str, bytes], filters: list[dict[str, Any]]) -> bytes:
     import py7zr
 
@@ -178,6 +187,8 @@ def originals(share: Path, work: Path) -> dict[str, Callable[[], tuple[str, byte
         "html-xls": lambda: (".xls", _html(rows)),
         "spreadsheetml-xls": lambda: (".xls", _spreadsheetml(rows)),
         "zip": lambda: (".zip", (share / ARCHIVE).read_bytes()),  # the demo's backup zip (cp932 member name)
+        "zip-files": lambda: (".zip", _zip({"名簿.csv": demo_csv, "年賀状.csv": (share / DERIVED).read_bytes(),
+                                            LEAKED_NAME: xlsx})),
         "7z-lzma": lambda: (".7z", _seven_zip({"名簿.csv": demo_csv}, [{"id": py7zr.FILTER_LZMA}])),
         "7z-ppmd": lambda: (".7z", _seven_zip({"名簿.csv": demo_csv}, [{"id": py7zr.FILTER_PPMD}])),
         "tar.gz": lambda: (".tar.gz", _tar_gz({"名簿.csv": demo_csv, "名簿.xlsx": xlsx})),
@@ -394,7 +405,7 @@ def test_no_damaged_hit_is_ok_with_nothing(scans: Scans) -> None:
 
 
 # people in each original (the demo's list: 400; its CSV: 300; the re-saved tables and images: ROWS)
-HELD = {"xlsx": 400, "zip": 400, "tar.gz": 400, "csv-cp932": 300, "7z-lzma": 300, "7z-ppmd": 300, "gz": 300,
+HELD = {"xlsx": 400, "zip": 400, "zip-files": 400, "tar.gz": 400, "csv-cp932": 300, "7z-lzma": 300, "7z-ppmd": 300, "gz": 300,
         "bz2": 300, "xz": 300}
 
 
