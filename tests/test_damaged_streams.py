@@ -218,3 +218,23 @@ def test_cut_zip_members_are_read_from_their_local_headers(method: int, streamed
     assert [r.status for r in results] == [Status.OK, Status.OK, Status.CORRUPT]
     assert [r.pii["records"] for r in results[:2]] == [ROWS, ROWS] and 0 < results[2].pii["records"] < ROWS
     assert "read from its local header" in results[2].detail
+
+
+def test_cut_zip_with_an_encrypted_member_lists_it(table: bytes, tmp_path: Path) -> None:
+    """From the local headers too, an encrypted member is listed as encrypted, never read as plain bytes."""
+    from tests.archive_data import zip_tool_encrypted
+
+    work = tmp_path / "work"
+    work.mkdir()
+    packed = zip_tool_encrypted(work, {"secret.csv": table}, "pw", plain={"open.csv": table})
+    cut = packed[: len(packed) - 60]  # the central directory is gone, both members are whole
+    path = tmp_path / "cut.zip"
+    path.write_bytes(cut)
+    ctx = _context(tmp_path)
+    ins = ArchiveInspector(ctx.config).inspect(SingleFileEntry(str(path)), cut, "", ctx)
+    assert ins.status == Status.CORRUPT
+    children = list(ins.children)
+    skipped = [c for c in children if isinstance(c, Skipped)]
+    assert [(s.location.display().rsplit(" » ", 1)[1], s.reason) for s in skipped] == [("secret.csv", Status.ENCRYPTED)]
+    (plain,) = [c for c in children if not isinstance(c, Skipped)]
+    assert _records(plain, ctx).pii["records"] == ROWS

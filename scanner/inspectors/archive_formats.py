@@ -276,7 +276,7 @@ def _zip_local_entries(data: bytes, limit: int) -> Iterator[tuple[zipfile.ZipInf
             return
         known = not (flags & 0x08) or csize not in (0, 0xFFFFFFFF)  # sizes follow the data (a descriptor)
         if flags & ENCRYPTED_FLAG or method not in (0, 8):
-            yield info, None, "encrypted" if flags & ENCRYPTED_FLAG else f"compression method {method}"
+            yield info, None, Status.ENCRYPTED if flags & ENCRYPTED_FLAG else f"compression method {method}"
             if not known:
                 return  # where it ends cannot be told
             end = start + csize
@@ -343,7 +343,7 @@ def _zip_from_local_headers(parent: Entry, data: bytes, ctx: ScanContext, caps: 
             mtime, note = zip_member_time(info)
             m = _Member(path, raw_hex, len(content or b""), None, mtime, note)
             if content is None:
-                status = Status.ENCRYPTED if why == "encrypted" else Status.UNSUPPORTED
+                status = Status.ENCRYPTED if why == Status.ENCRYPTED else Status.UNSUPPORTED
                 blocked = (status, f"zip member ({why}), read from its local header")
                 yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
                 continue
