@@ -618,7 +618,7 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
         if broken and broken != STREAM_ENDS_EARLY:
             garbled = f"{_compression_name(data)} stream damaged ({broken})"
 
-    def mark(item: Any) -> Any:
+    def mark(item: Item) -> Item:
         if garbled and isinstance(item, ArchiveMemberEntry) and not item.damage:
             item.damage = f"the tar's {garbled}: this member's bytes may be damaged"
         return item
