@@ -42,6 +42,7 @@ class ScanConfig:
     # the examiner has a key for encrypted volumes; the keys themselves are never part of the config
     luks_passphrase: bool = False
     bitlocker_recovery_key: bool = False
+    workers: int = 0  # worker processes that examine files; 0 = one per core
     overwrite: bool = False  # --out may hold an earlier finished output of the same case, replaced at the end
     # SMB: how long one request may wait for an answer, and how long an outage is retried before the
     # server is given up (what is left is then listed as ``connection``: the scan is incomplete)

@@ -109,6 +109,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--retry-unreadable", action="store_true",
                    help=_("with --resume: read again the files the scan listed as unreadable (after permissions were "
                    "fixed); files and folders lost to the source (connection, source-lost) are always retried"))
+    p.add_argument("--workers", type=int, default=D.workers or None, metavar="N",
+                   help=_("worker processes that read and decode files, each killable with its own memory cap and "
+                   "time limit (default: one per core); the findings are the same for any N"))
     p.set_defaults(run=run)
 
 
@@ -136,7 +139,7 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         command_line=["leakscan", *argv], baseline=args.baseline,
         known_hashes=_known_hashes(args), references=[str(r) for r in args.reference], min_overlap=args.min_overlap,
         verify_images=args.verify_images, luks_passphrase=args.luks_passphrase,
-        bitlocker_recovery_key=args.bitlocker_recovery_key, overwrite=args.overwrite,
+        bitlocker_recovery_key=args.bitlocker_recovery_key, overwrite=args.overwrite, workers=_workers(args),
         smb_timeout=args.smb_timeout, smb_retry_window=args.smb_retry_window,
         password_file=str(args.password_file) if args.password_file else None, passwords=argtypes.passwords(args),
         accept=_accept(args),
@@ -153,6 +156,14 @@ def _accept(args: argparse.Namespace) -> str | None:
 
     read_accept_file(args.accept)
     return str(args.accept)
+
+
+def _workers(args: argparse.Namespace) -> int:
+    if args.workers is None:
+        return 0  # one per core, decided on the machine that runs the scan
+    if args.workers < 1:
+        raise UsageError(f"--workers {args.workers}: give at least 1 (default: one per core)")
+    return int(args.workers)
 
 
 def _known_hashes(args: argparse.Namespace) -> list[str]:
@@ -391,6 +402,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         state = ScanState.resume(args.resume, retry_unreadable=args.retry_unreadable)
         config = state.config(args.resume)
         config.quiet = config.quiet or args.quiet
+        if args.workers is not None:  # how many processes is not what is found: a resume may choose again
+            config.workers = _workers(args)
         _resume_passwords(config, args)
         if args.accept is not None:
             config.accept = _accept(argparse.Namespace(accept=args.accept, baseline=config.baseline))

@@ -17,6 +17,7 @@ from typing import IO, TYPE_CHECKING
 from ..backends import MissingBackend
 from ..codes import Status
 from ..errors import ReadError
+from ..isolation import decoding
 from ..models import FileStat, Location
 
 if TYPE_CHECKING:
@@ -180,6 +181,7 @@ class ArchiveMemberEntry:
     def open(self) -> IO[bytes]:
         if self.blocked:
             raise ReadError(*self.blocked)
+        decoding(f"{self.location.containers[-1].detail.get('format', 'archive')} member data")
         try:
             raw = self._opener()
         except ReadError:

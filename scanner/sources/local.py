@@ -163,6 +163,67 @@ def file_stat(st: os.stat_result) -> FileStat:
     return FileStat(st.st_size, iso_utc(st.st_mtime), iso_utc(st.st_atime), iso_utc(st.st_ctime), iso_utc(btime))
 
 
+@contextlib.contextmanager
+def reopen_folder(raw: bytes, ident: tuple[int, int]) -> Iterator[int]:
+    """A folder opened again by path, refused unless it is still the directory that was listed."""
+    try:
+        fd = open_deep(raw, _DIR_FLAGS | _NOFOLLOW)
+    except FileNotFoundError as e:
+        raise ReadError(Status.VANISHED, "folder disappeared during the scan") from e
+    except OSError as e:
+        raise ReadError(Status.VANISHED, f"folder replaced during the scan ({e.strerror or e}); not followed") from e
+    try:
+        st = os.fstat(fd)
+        if (st.st_dev, st.st_ino) != ident:
+            raise ReadError(Status.VANISHED, "folder replaced during the scan (a symbolic link or another folder "
+                            "on its path); not followed")
+        yield fd
+    finally:
+        os.close(fd)
+
+
+class FolderFileEntry:
+    """A local file by its folder (raw path and identity) and its name: what a LocalRef becomes in a worker.
+    Stat and open go through the folder opened again and checked, as the walk's own entries do."""
+
+    __slots__ = ("location", "name", "deleted", "_folder", "_ident", "_raw_name")
+    kind = "file"
+
+    def __init__(self, location: Location, name: str, folder: bytes, ident: tuple[int, int], raw_name: bytes) -> None:
+        self.location, self.name, self.deleted = location, name, False
+        self._folder, self._ident, self._raw_name = folder, ident, raw_name
+
+    @property
+    def fs_path(self) -> bytes:
+        """The file's path on this machine (for readers that must seek in place: a disk image)."""
+        return self._folder + self._raw_name
+
+    def stat(self) -> FileStat:
+        with reopen_folder(self._folder, self._ident) as fd:
+            return stat_file(self._raw_name, fd)
+
+    def open(self) -> IO[bytes]:
+        with reopen_folder(self._folder, self._ident) as fd:
+            return open_file(self._raw_name, fd)
+
+
+class LocalRef:
+    """How a worker process re-creates a local entry: its folder (raw path, device and inode) and its raw
+    name; the worker opens it the way the walk would (read-only, O_NOATIME, no link followed, the folder
+    refused if it was swapped). A plain picklable value."""
+
+    __slots__ = ("folder", "ident", "raw_name")
+
+    def __init__(self, folder: bytes, ident: tuple[int, int], raw_name: bytes) -> None:
+        self.folder, self.ident, self.raw_name = folder, ident, raw_name
+
+    def __reduce__(self) -> tuple[type, tuple[bytes, tuple[int, int], bytes]]:
+        return (LocalRef, (self.folder, self.ident, self.raw_name))
+
+    def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> FolderFileEntry:
+        return FolderFileEntry(location, name, self.folder, self.ident, self.raw_name)
+
+
 class LocalEntry:
     """A regular file in a local tree.
 
@@ -219,6 +280,10 @@ class LocalEntry:
         except ReadError as e:
             raise self._dir.lost_or(e) from e
 
+    def ref(self) -> LocalRef:
+        """What a worker process needs to open this file itself."""
+        return LocalRef(self._dir.raw, self._dir.ident, self._raw_name_bytes)
+
 
 class _Folder:
     """One directory being listed: its raw path (with a trailing slash) and its decoded text, once; its
@@ -241,23 +306,9 @@ class _Folder:
         why = self.lost() if self.lost is not None and e.reason in _LOSABLE else ""
         return ReadError(Status.SOURCE_LOST, f"{why} ({e.detail})") if why else e
 
-    @contextlib.contextmanager
-    def reopened(self) -> Iterator[int]:
+    def reopened(self) -> contextlib.AbstractContextManager[int]:
         """The folder opened again by path, refused unless it is still the directory that was listed."""
-        try:
-            fd = open_deep(self.raw, _DIR_FLAGS | _NOFOLLOW)
-        except FileNotFoundError as e:
-            raise ReadError(Status.VANISHED, "folder disappeared during the scan") from e
-        except OSError as e:
-            raise ReadError(Status.VANISHED, f"folder replaced during the scan ({e.strerror or e}); not followed") from e
-        try:
-            st = os.fstat(fd)
-            if (st.st_dev, st.st_ino) != self.ident:
-                raise ReadError(Status.VANISHED, "folder replaced during the scan (a symbolic link or another folder "
-                                "on its path); not followed")
-            yield fd
-        finally:
-            os.close(fd)
+        return reopen_folder(self.raw, self.ident)
 
     def batch(self, names: list[str]) -> NameBatch:
         """Plain files of this folder as one batch (names not valid UTF-8 decoded as cp932, bytes kept)."""
@@ -332,6 +383,18 @@ class LocalSource:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+    def estimate(self) -> int | None:
+        """Files to expect, for the progress: the used inodes of the file system (statvfs) when the source
+        is its mount point (a mounted share); None for a folder inside a larger file system."""
+        try:
+            if not os.path.ismount(self.root):
+                return None
+            st = os.statvfs(self.root)
+        except OSError:
+            return None
+        used = st.f_files - st.f_ffree
+        return used if used > 0 else None
 
     def describe(self) -> dict[str, Any]:
         return {
