@@ -24,6 +24,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "pyolecf": ("libolecf-python", "jump lists (automaticDestinations-ms)"),
     "pyregf": ("libregf-python", "registry hives (NTUSER.DAT, UsrClass.dat, SYSTEM, SOFTWARE)"),
     "pyfwsi": ("libfwsi-python", "shell items in registry hives and shortcuts"),
+    "distributed": ("distributed", "a dask.distributed scheduler (scan --scheduler)"),
 }
 
 

@@ -40,6 +40,12 @@ class ScanConfig:
     baseline: Path | None = None
     verify_images: bool = False
     workers: int = 0  # worker processes that examine files; 0 = one per core
+    # a dask.distributed scheduler that runs the scan's parts on its workers (scanner.cluster); "" = this machine
+    scheduler: str = ""
+    tls_ca: str = ""  # --tls-ca/--tls-cert/--tls-key: the client's TLS files for a tls:// scheduler
+    tls_cert: str = ""
+    tls_key: str = ""
+    insecure_wire: bool = False  # a tcp:// scheduler accepted: the case key travels unencrypted
     overwrite: bool = False  # --out may hold an earlier finished output of the same case, replaced at the end
     command_line: list[str] = field(default_factory=list)
 

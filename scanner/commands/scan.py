@@ -13,7 +13,7 @@ from ..config import ScanConfig as D  # the option defaults are ScanConfig's: wr
 from ..errors import UsageError
 from ..sources.single import IMAGE_SUFFIXES
 from ..textsafe import shown
-from . import argtypes
+from . import argtypes, cluster_options
 
 if TYPE_CHECKING:
     from ..state import ScanState
@@ -82,6 +82,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--verify-images", action="store_true",
                    help="before walking a disk image, re-read all of it and compare its MD5/SHA-1 with the "
                    "hashes stored in it (E01); the report says whether it matched")
+    cluster_options.add_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -100,6 +101,7 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         command_line=["leakscan", *argv], baseline=args.baseline,
         known_hashes=_known_hashes(args), references=[str(r) for r in args.reference], min_overlap=args.min_overlap,
         verify_images=getattr(args, "verify_images", False), overwrite=args.overwrite, workers=_workers(args),
+        **cluster_options.values(args),  # type: ignore[arg-type]
     )
 
 
@@ -119,13 +121,6 @@ def _known_hashes(args: argparse.Namespace) -> list[str]:
         if not Path(ref).is_file():
             raise UsageError(f"--reference {ref}: no such file")
     return list(dict.fromkeys(digests))
-
-
-def source_options(config: ScanConfig, text: str) -> dict[str, object]:
-    """Options one kind of source takes from the config (disk images: verify_images)."""
-    if text.startswith("smb://"):
-        return {}
-    return {"verify_images": config.verify_images}
 
 
 def _check_out_apart(config: ScanConfig) -> None:
@@ -154,10 +149,11 @@ def execute_with_diff(config: ScanConfig, state: ScanState | None = None) -> tup
     the new findings and report are written; a rerun in which no source could be opened replaces nothing.
     """
     from ..output import claim_out, locked, prepare_out
-    from ..sources import open_source
+    from ..sources import open_source, source_options
 
     _check_out_apart(config)
-    sources = [open_source(s, **source_options(config, s)) for s in config.sources]
+    # on a cluster, the workers open the sources (this machine may not reach them)
+    sources = [] if config.scheduler else [open_source(s, **source_options(config, s)) for s in config.sources]
     if state is None:
         claim_out(config.out, config.case_id, config.overwrite)  # a refused folder gets not even a lock file
     prepare_out(config.out)
@@ -180,7 +176,12 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
         state = ScanState.create(config.out, config, now_utc(), rerun=rerun)
     progress = TqdmProgress(not config.quiet)
     try:
-        result = run_scan(config, sources, progress, state=state)
+        if config.scheduler:
+            from ..cluster import run_cluster_scan
+
+            result = run_cluster_scan(config, progress, state)
+        else:
+            result = run_scan(config, sources, progress, state=state)
         state.finish()
     finally:
         progress.close()
@@ -259,10 +260,18 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         config.quiet = config.quiet or args.quiet
         if args.workers is not None:  # how many processes is not what is found: a resume may choose again
             config.workers = _workers(args)
+        if args.scheduler:  # where the parts run is not what is found either (a scheduler restarted elsewhere)
+            config.__dict__.update(cluster_options.values(args))
         return _run(config, state)
 
 
 def _run(config: ScanConfig, state: ScanState | None) -> int:
+    if config.scheduler:
+        from ..backends import load
+        from ..cluster import check_scheduler
+
+        load("distributed")  # not installed: the install hint, before anything is written
+        check_scheduler(config)
     if config.baseline is not None:
         from ..evidence import load_findings
         from ..remediation import findings_file

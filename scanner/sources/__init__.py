@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..backends import load
 from ..errors import UsageError
@@ -15,6 +15,16 @@ from .base import Source
 from .image_sniff import looks_like_image
 from .local import LocalSource
 from .single import SingleFileSource
+
+if TYPE_CHECKING:
+    from ..config import ScanConfig
+
+
+def source_options(config: ScanConfig, text: str) -> dict[str, object]:
+    """Options one kind of source takes from the scan's config (disk images: verify_images)."""
+    if text.startswith("smb://"):
+        return {}
+    return {"verify_images": config.verify_images}
 
 
 def open_source(text: str, **options: Any) -> Source:
