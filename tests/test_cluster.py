@@ -1,0 +1,239 @@
+"""scan --scheduler on a real dask.distributed cluster (a `dask scheduler` and `dask worker` processes on
+127.0.0.1, random free ports): the same findings as a local scan apart from times and hosts; a worker
+killed with SIGKILL mid-scan costs nothing; a worker that cannot see a SOURCE hands it to another, a SOURCE
+no worker sees is listed; --resume after the scan process was killed; no clear personal value in what the
+tasks send back."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import distributed
+import pytest
+from conftest import ROOT, run_leakscan
+from remediation_data import load, strip_times, with_case_key
+
+from scanner.cluster import TEST_HOOK_PART_SECONDS_ENV, plan, scan_part
+from scanner.demo import LEAKED_NAME, PEOPLE, build_share, make_people
+
+
+
+class Cluster:
+    """A scheduler and workers started as a user would (``dask scheduler``, ``dask worker``)."""
+
+    def __init__(self, base: Path, cwds: list[Path], env: dict[str, str] | None = None) -> None:
+        base.mkdir(parents=True, exist_ok=True)
+        self.file = base / "scheduler.json"
+        full = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+        dask = [sys.executable, "-m", "dask"]  # `dask scheduler`, `dask worker` of this interpreter
+        self.scheduler = subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1",
+                                           "--port", "0", "--no-dashboard", "--scheduler-file", str(self.file)],
+                                          env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.workers: list[subprocess.Popen] = []
+        try:
+            deadline = time.monotonic() + 30
+            while not self.file.is_file() or not self.file.read_text().strip():
+                assert time.monotonic() < deadline, "the scheduler did not start"
+                time.sleep(0.1)
+            time.sleep(0.1)
+            self.address = json.loads(self.file.read_text())["address"]
+            for cwd in cwds:
+                cwd.mkdir(parents=True, exist_ok=True)
+                self.workers.append(subprocess.Popen(
+                    [*dask, "worker", self.address, "--nworkers", "1", "--nthreads", "1",
+                     "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"],
+                    cwd=cwd, env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            with self.client() as client:
+                client.wait_for_workers(len(cwds), timeout=60)
+                self.addresses = sorted(client.scheduler_info(n_workers=-1)["workers"])
+        except BaseException:
+            self.close()
+            raise
+
+    def client(self) -> distributed.Client:
+        return distributed.Client(self.address, timeout=30)
+
+    def close(self) -> None:
+        for proc in [*self.workers, self.scheduler]:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in [*self.workers, self.scheduler]:
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _same(a: Path, b: Path) -> None:
+    """findings.json of a local and a distributed scan: equal apart from times and who scanned what."""
+    def clean(doc: dict) -> dict:
+        doc = strip_times(doc)
+        doc["scan"].pop("command_line", None)
+        for detail in doc["scan"]["source_details"]:
+            detail.pop("parts", None)
+        return doc
+
+    assert clean(load(a)) == clean(load(b))
+
+
+def _scan(*args: str, out: Path, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "scan.py"), "scan", *args, "--name", LEAKED_NAME, "--out",
+                           str(out), "--quiet"], capture_output=True, text=True, timeout=timeout, cwd=cwd or ROOT)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The demo share (in ``base``), its PC folders as separate SOURCEs, a local scan of them, and a cluster
+    of two workers: ``seeing`` runs in ``base`` (so it sees relative paths), ``blind`` in an empty folder."""
+    base = tmp_path_factory.mktemp("cluster")
+    share = base / "share"
+    build_share(share)
+    sources = sorted(str(p) for p in share.iterdir())  # PC01 ... PC07: several SOURCEs, each split further
+    local = with_case_key(base / "local")
+    done = _scan(*sources, "--workers", "2", out=local)
+    assert done.returncode == 1, done.stderr
+    cluster = Cluster(base / "dask", [base, base / "blind"])
+    try:
+        yield {"base": base, "share": share, "sources": sources, "local": local, "cluster": cluster}
+    finally:
+        cluster.close()
+
+
+def test_a_distributed_scan_equals_a_local_scan_and_names_the_workers(site: dict, tmp_path: Path) -> None:
+    out = with_case_key(tmp_path / "dask")
+    done = _scan(*site["sources"], "--scheduler", site["cluster"].address, "--insecure-wire", out=out)
+    assert done.returncode == 1, done.stderr
+    _same(site["local"], out)
+    doc = load(out)
+    assert doc["persons"]["unique"] == 1077 and doc["persons"]["records"] == 2382
+    parts = [p for d in doc["scan"]["source_details"] for p in d["parts"]]
+    assert len(parts) > len(site["sources"])  # the folders were split at their top-level folders
+    assert {p["worker"] for p in parts} <= set(site["cluster"].addresses) and all(p["host"] for p in parts)
+    assert len({p["worker"] for p in parts}) == 2  # both workers took parts
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert site["cluster"].addresses[0] in report or site["cluster"].addresses[1] in report
+
+
+def test_a_source_a_worker_cannot_see_goes_to_another_and_one_no_worker_sees_is_listed(site: dict,
+                                                                                       tmp_path: Path) -> None:
+    base = site["base"]
+    out = with_case_key(tmp_path / "dask")
+    local = with_case_key(tmp_path / "local")
+    assert _scan("share/PC01", out=local, cwd=base).returncode == 1
+    done = _scan("share/PC01", "share/PC99", "--scheduler", site["cluster"].address, "--insecure-wire",
+                 out=out, cwd=base)
+    assert done.returncode == 2, done.stderr  # incomplete: a SOURCE could not be scanned
+    doc = load(out)
+    errors = doc["scan"]["source_errors"]
+    assert [e["source"] for e in errors] == ["share/PC99"]
+    assert all(a in errors[0]["error"] for a in site["cluster"].addresses)  # every worker tried, named
+    assert any(s["path"] == "" and s["reason"] == "source-error" for s in doc["skipped"])
+    seeing = next(a for a in site["cluster"].addresses
+                  if all(p["worker"] == a for d in doc["scan"]["source_details"] for p in d["parts"]))
+    assert seeing
+    # everything in share/PC01 was found as a local scan finds it
+    assert [f["path"] for f in doc["files"]] == [f["path"] for f in load(local)["files"]]
+    assert doc["persons"]["unique"] == load(local)["persons"]["unique"] > 0
+
+
+def test_what_the_tasks_send_back_holds_no_clear_personal_value(site: dict, tmp_path: Path) -> None:
+    from scanner.config import ScanConfig
+    from scanner.pipeline import scan_context, worker_settings
+
+    def wire(unmask: bool) -> list[bytes]:
+        out = with_case_key(tmp_path / f"out-{unmask}")
+        config = ScanConfig(sources=[str(site["share"])], out=out, names=[LEAKED_NAME], unmask=unmask)
+        settings = worker_settings(scan_context(config))
+        with site["cluster"].client() as client:
+            futures = [client.submit(scan_part, settings, part, pure=False) for part in plan(config.sources)]
+            return [pickle.dumps(f.result()) for f in futures]
+
+    people = make_people(PEOPLE)
+    clear = [v.encode() for p in people for v in (p.name, p.name.replace(" ", ""), p.address, p.phone)]
+    masked = wire(False)
+    assert sum(b"sha256" in blob or b"fingerprint" in blob.lower() for blob in masked)  # results did come back
+    assert not [v.decode() for v in clear if any(v in blob for blob in masked)]
+    # the same grep finds them when --unmask asks for clear examples (it could fail)
+    assert any(v in blob for v in clear for blob in wire(True))
+
+
+def _processing(cluster: Cluster) -> list[str]:
+    with cluster.client() as client:
+        return [w for w, tasks in client.processing().items() if tasks]
+
+
+def test_a_worker_killed_mid_scan_costs_nothing(site: dict, tmp_path: Path) -> None:
+    slow = Cluster(tmp_path / "dask", [tmp_path / "a", tmp_path / "b"], env={TEST_HOOK_PART_SECONDS_ENV: "0.7"})
+    try:
+        out = with_case_key(tmp_path / "dask-out")
+        proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", *site["sources"], "--name",
+                                 LEAKED_NAME, "--out", str(out), "--quiet", "--scheduler", slow.address,
+                                 "--insecure-wire"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        deadline = time.monotonic() + 60
+        while not (busy := _processing(slow)):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.1)
+        victim = slow.workers[slow.addresses.index(busy[0])]
+        victim.send_signal(signal.SIGKILL)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 1, err
+        assert victim.wait(5) == -signal.SIGKILL
+        _same(site["local"], out)  # every file accounted for, as the local scan found them
+        workers = {p["worker"] for d in load(out)["scan"]["source_details"] for p in d["parts"]}
+        assert busy[0] not in workers or len(workers) == 2  # the killed worker's part was done again elsewhere
+    finally:
+        slow.close()
+
+
+def test_resume_of_a_killed_distributed_scan_equals_a_local_scan(site: dict, tmp_path: Path) -> None:
+    slow = Cluster(tmp_path / "dask", [tmp_path / "a", tmp_path / "b"], env={TEST_HOOK_PART_SECONDS_ENV: "0.5"})
+    try:
+        out = with_case_key(tmp_path / "dask-out")
+        proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", *site["sources"], "--name",
+                                 LEAKED_NAME, "--out", str(out), "--quiet", "--scheduler", slow.address,
+                                 "--insecure-wire"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        db = out / "scan-state.sqlite"
+        deadline = time.monotonic() + 60
+        while _merged(db) < 3:
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        assert not (out / "findings.json").exists()
+        done = run_leakscan("scan", "--resume", str(out), "--quiet", timeout=120)
+        assert done.returncode == 1, done.stderr
+        _same(site["local"], out)
+        assert load(out)["scan"]["resumed"]
+    finally:
+        slow.close()
+
+
+def _merged(db: Path) -> int:
+    import sqlite3
+
+    if not db.is_file():
+        return 0
+    try:
+        with sqlite3.connect(db) as con:
+            return int(con.execute("SELECT count(*) FROM meta WHERE key LIKE 'note:part:%'").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_plain_tcp_scheduler_is_refused_without_insecure_wire(tmp_path: Path) -> None:
+    done = run_leakscan("scan", str(tmp_path), "--out", str(tmp_path.parent / "o"), "--scheduler",
+                        "tcp://127.0.0.1:1", "--name", LEAKED_NAME)
+    assert done.returncode == 2 and "--insecure-wire" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path.parent / "o").exists()
+    done = run_leakscan("scan", str(tmp_path), "--out", str(tmp_path.parent / "o"), "--scheduler",
+                        "tls://127.0.0.1:1", "--name", LEAKED_NAME)
+    assert done.returncode == 2 and "--tls-ca" in done.stderr
