@@ -12,12 +12,19 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from scanner.config import LANGS
+from scanner.summary import classify, summarise
 from scanner.textsafe import is_hidden
 from scanner.timeutil import to_jst
 
-from .lists import report_lists
+from .content_words import content_words
+from .labels import Labels, catalogue
+from .lists import FIRST_HITS, FIRST_ROWS, report_lists, shown
 from .rulewords import rule_words
-from .strings import STRINGS
+from .sections import shown_sections
+
+HASH_GROUP = 16  # a hash breaks only between groups of this many hex digits
+_SEPARATORS = frozenset("/\\»")
 
 
 def visible(value: object) -> Markup:
@@ -30,6 +37,54 @@ def visible(value: object) -> Markup:
         else:
             out.append(escape(ch))
     return Markup("").join(out)
+
+
+def path_text(value: object) -> Markup:
+    """A path for people: escaped and made visible like ``visible``, with a line-break opportunity after
+    each separator (``/``, ``\\``, ``»``), so a long path wraps at its folders, not inside a name."""
+    text = "" if value is None else str(value)
+    out = []
+    for ch in text:
+        if is_hidden(ch):
+            out.append(Markup('<span class="cc">⟨U+{:04X}⟩</span>').format(ord(ch)))
+        else:
+            out.append(escape(ch))
+            if ch in _SEPARATORS:
+                out.append(Markup("<wbr>"))
+    return Markup("").join(out)
+
+
+def hash_block(value: str | None) -> Markup:
+    """A digest in monospace groups of HASH_GROUP digits that may break only between groups; copying it
+    gives the digest without spaces."""
+    if not value:
+        return Markup("-")
+    text = str(value)
+    groups = [escape(text[i:i + HASH_GROUP]) for i in range(0, len(text), HASH_GROUP)]
+    inner = Markup("<wbr>").join(Markup('<span class="hg">{}</span>').format(g) for g in groups)
+    return Markup('<code class="digest">{}</code>').format(inner)
+
+
+def when(value: str | None, local_note: str = "") -> str:
+    """A file or scan time for a person: UTC (``Z``) shown in JST without the zone (the column names it);
+    a local wall-clock time (FAT, zip) as it is, followed by ``local_note``."""
+    if not value:
+        return "-"
+    if value.endswith("Z"):
+        return (to_jst(value) or value).removesuffix(" JST")
+    return value.replace("T", " ")[:19] + local_note
+
+
+def number(n: object) -> str:
+    """1077 -> "1,077"; None -> "-"."""
+    return f"{n:,}" if isinstance(n, int) and not isinstance(n, bool) else ("-" if n is None else str(n))
+
+
+def css_string(value: object) -> Markup:
+    """A CSS string literal for ``content:`` (the running header): every character that is not a plain
+    letter or digit escaped, so no value can end the string or the style element."""
+    text = "" if value is None else str(value)
+    return Markup('"{}"'.format("".join(c if c.isalnum() and c.isascii() else f"\\{ord(c):06x}" for c in text)))
 
 
 def human_size(n: int | None) -> str:
@@ -53,28 +108,46 @@ def trace_time(value: str | None, local_note: str = " (local)") -> str:
 
 
 @cache
-def environment() -> jinja2.Environment:
+def environment(lang: str = "ja") -> jinja2.Environment:
+    """One Jinja2 environment per report language, with Jinja2's i18n extension bound to that language's
+    catalogue (``{{ _("case_id") }}`` in a template is the same as ``{{ t.case_id }}``)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("reports", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
         undefined=jinja2.ChainableUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(catalogue(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["visible"] = visible
     env.filters["jst"] = to_jst
     env.filters["size"] = human_size
     env.filters["rule_words"] = rule_words
     env.filters["trace_time"] = trace_time
+    env.filters["path"] = path_text
+    env.filters["hash"] = hash_block
+    env.filters["when"] = when
+    env.filters["num"] = number
+    env.filters["css_string"] = css_string
+    env.filters["content_words"] = content_words
     return env
 
 
 def render(template: str, doc: dict[str, Any], lang: str = "ja", **extra: Any) -> str:
     """Render ``template`` (e.g. report.html.j2) for a findings or diff document."""
-    strings = STRINGS.get(lang, STRINGS["ja"])
-    return environment().get_template(template).render(doc=doc, t=strings, lang=lang, **extra)
+    lang = lang if lang in LANGS else LANGS[0]
+    return environment(lang).get_template(template).render(doc=doc, t=Labels(lang), lang=lang, **extra)
 
 
-def render_report(doc: dict[str, Any], lang: str = "ja") -> str:
-    """report.html: long lists summarised and cut (reports.lists), so its size stays bounded."""
-    return render("report.html.j2", doc, lang, lists=report_lists(doc))
+def render_report(doc: dict[str, Any], lang: str = "ja", diff: dict[str, Any] | None = None) -> str:
+    """report.html for a findings document; with the rescan's ``diff``, its verdict is in the summary.
+
+    Every group of hits (scanner.summary.classify) is shown bounded (reports.lists): counted by folder,
+    the first rows listed, every row in findings.json and the CSV files beside it."""
+    summary = summarise(doc, diff)
+    view = {**doc, "summary": summary}
+    hits = classify(doc)
+    groups = {name: shown(files, FIRST_HITS if name == "copies" else FIRST_ROWS) for name, files in hits.items()}
+    return render("report.html.j2", view, lang, summary=summary, hits=hits, groups=groups, lists=report_lists(doc),
+                  sections=shown_sections(view))

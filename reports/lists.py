@@ -13,7 +13,7 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +44,7 @@ class Shown:
     """One long list as the report shows it."""
 
     total: int
-    rows: list[dict[str, Any]]
+    rows: Sequence[Mapping[str, Any]]
     by_reason: list[tuple[str, int]]
     by_folder: list[tuple[str, int]]
     folders: int
@@ -60,7 +60,7 @@ def folder_of(path: str) -> str:
     return head if sep else path
 
 
-def shown(items: list[dict[str, Any]], first: int, reason_of: str | None = None) -> Shown:
+def shown(items: Sequence[Mapping[str, Any]], first: int, reason_of: str | None = None) -> Shown:
     folders = Counter(folder_of(str(i.get("path") or "")) for i in items)
     reasons: Counter[str] = Counter()
     if reason_of is not None:

@@ -20,10 +20,15 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "pyewf": ("libewf-python", "E01 (EnCase) images"),
     "smbprotocol": ("smbprotocol", "smb:// shares"),
     "py7zr": ("py7zr", ".7z archives"),
+    "pyzipper": ("pyzipper", "AES-encrypted zip members (with --password-file)"),
     "pylnk": ("liblnk-python", "Windows shortcuts (.lnk) and jump lists"),
     "pyolecf": ("libolecf-python", "jump lists (automaticDestinations-ms)"),
     "pyregf": ("libregf-python", "registry hives (NTUSER.DAT, UsrClass.dat, SYSTEM, SOFTWARE)"),
     "pyfwsi": ("libfwsi-python", "shell items in registry hives and shortcuts"),
+    "pyvhdi": ("libvhdi-python", "VHD/VHDX parent chains"),
+    "pyqcow": ("libqcow-python", "QCOW2 backing files"),
+    "pyvmdk": ("libvmdk-python", "VMDK extent files"),
+    "pyphdi": ("libphdi-python", "Parallels extent files"),
     "distributed": ("distributed", "a dask.distributed scheduler (scan --scheduler)"),
 }
 

@@ -14,34 +14,75 @@ from collections.abc import Sequence
 
 from .commands import COMMANDS
 from .errors import LeakscanError
+from .i18n import _
 from .logsafe import RedactingFormatter
 from .textsafe import shown
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help in the terminal's language (its "usage:" too)."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a user mistake in one line and exits 2."""
+    """argparse that reports a user mistake in one line and exits 2, and speaks the terminal's language."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = _("positional arguments")
+        self._optionals.title = _("options")
+        for action in self._actions:
+            if action.dest == "help":
+                action.help = _("show this help message and exit")
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(EXIT_ERROR, f"{self.prog}: {_('error')}: {message} ({_('see --help')})\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="leakscan",
-        description="Find copies of a leaked personal-data file on shares and disk images, fingerprint "
-        "them, count the people affected, and write an evidence report (HTML + JSON).",
-        epilog="Exit codes: 0 = completed, nothing found (or clean rescan); 1 = completed and copies found "
-        "(or remain); 2 = usage or fatal error.",
+        description=_("Find copies of a leaked personal-data file on shares and disk images, fingerprint "
+        "them, count the people affected, and write an evidence report (HTML + JSON)."),
+        epilog=_("Exit codes: 0 = completed, nothing found (or clean rescan); 1 = completed and copies found "
+        "(or remain); 2 = usage or fatal error."),
     )
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="log debugging details (tracebacks of files that failed) to stderr")
+    parser.add_argument("-v", "--verbose", action="store_true", help=VERBOSE_HELP)
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help=_("print leakscan's version, its rule set's SHA-256 and the Python version, then exit"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for module in COMMANDS:
         module.add_parser(sub)
+    for command in sub.choices.values():  # `leakscan scan ... -v` as well as `leakscan -v scan ...`
+        command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
     return parser
+
+
+class _Version(argparse.Action):
+    """``--version``: one unwrapped line on stdout (argparse's own action wraps it), computed only when asked."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        print(version_line())
+        parser.exit(EXIT_OK)
+
+
+VERBOSE_HELP = "log debugging details (tracebacks of files that failed) to stderr"
+
+
+def version_line() -> str:
+    """What an examiner cites: the tool version, the SHA-256 of the rules it ships and the Python it runs on
+    (findings.json records the same in ``tool``)."""
+    import platform
+
+    from . import __version__, rules
+
+    return f"leakscan {__version__} (rules SHA-256 {rules.ruleset_sha256()}; Python {platform.python_version()})"
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -64,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args, argv))
     except LeakscanError as e:  # UsageError included; the message may quote a hostile path
-        print(f"leakscan: error: {shown(e)}", file=sys.stderr)
+        print(f"leakscan: {_('error')}: {shown(e)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:  # Ctrl-C: a scan's state is kept, so say how to go on
         out = (getattr(args, "resume", None) or getattr(args, "out", None)) if hasattr(args, "resume") else None
@@ -76,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as e:  # the output folder or the machine failed us: one line, not a traceback
         logging.getLogger("leakscan").debug("fatal", exc_info=True)
         where = f" ({e.filename})" if getattr(e, "filename", None) else ""
-        print(f"leakscan: error: {shown(e.strerror or e)}{shown(where)}", file=sys.stderr)
+        print(f"leakscan: {_('error')}: {shown(e.strerror or e)}{shown(where)}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as e:  # a bug: one line (its message may quote data), the traceback with -v
         logging.getLogger("leakscan").debug("internal error", exc_info=True)

@@ -24,6 +24,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .codes import Status
@@ -45,7 +46,8 @@ log = logging.getLogger("leakscan")
 RETRIES = 2  # a task that raised is run again this many times (a worker that died: Dask reruns it anyway)
 CONNECT_SECONDS = 30.0  # to reach the scheduler
 WORKERS_SECONDS = 60.0  # for a first worker to join the scheduler
-TEST_HOOK_PART_SECONDS_ENV = "LEAKSCAN_TEST_PART_SECONDS"  # tests: each part waits this long on its worker
+# tests: while the file this names exists, each part first waits the seconds written in it (on its worker)
+TEST_HOOK_DELAY_FILE_ENV = "LEAKSCAN_TEST_PART_DELAY_FILE"
 NOTE = "part:"  # the state's notes on merged parts (their source description, worker, host)
 
 
@@ -94,6 +96,9 @@ def check_scheduler(config: ScanConfig) -> None:
     tls = (config.tls_ca, config.tls_cert, config.tls_key)
     if not rest:
         raise UsageError(f"--scheduler {config.scheduler}: give tls://HOST:PORT (or tcp://HOST:PORT)")
+    if config.luks_passphrase or config.bitlocker_recovery_key:
+        raise UsageError("--luks-passphrase/--bitlocker-recovery-key: volume keys never leave this machine; "
+                         "scan encrypted images without --scheduler")
     if scheme == "tls":
         if not all(tls):
             raise UsageError("--scheduler tls://...: give --tls-ca, --tls-cert and --tls-key")
@@ -293,7 +298,7 @@ def _pool_for(settings: WorkerSettings) -> WorkerPool:
     """This thread's pool of one killable process (kept across tasks of the same scan)."""
     me = threading.get_ident()
     held = _pools.get(me)
-    if held is not None and held[0] == settings:
+    if held is not None and held[0] == settings and held[0].config.passwords == settings.config.passwords:
         return held[1]
     if held is not None:
         held[1].close()
@@ -314,6 +319,15 @@ class _ThreadLines(LogLines):
             super().emit(record)
 
 
+def _test_delay() -> None:
+    hook = os.environ.get(TEST_HOOK_DELAY_FILE_ENV)
+    if hook:
+        try:
+            time.sleep(float(Path(hook).read_text()))
+        except (OSError, ValueError):
+            pass
+
+
 def scan_part(settings: WorkerSettings, part: Part) -> PartOutcome:
     """Dask task: scan one part on this worker, as a local scan would; its outcome values."""
     begun = time.monotonic()
@@ -324,9 +338,7 @@ def scan_part(settings: WorkerSettings, part: Part) -> PartOutcome:
     except (ImportError, ValueError):
         worker = ""
     host = socket.gethostname()
-    delay = float(os.environ.get(TEST_HOOK_PART_SECONDS_ENV) or 0)
-    if delay:
-        time.sleep(delay)
+    _test_delay()
     config = settings.config
     try:
         source = open_source(part.source, **source_options(config, part.source))

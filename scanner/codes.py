@@ -4,7 +4,7 @@ sets of codes the rest of the code decides by (modelled on httpx's ``_status_cod
 Codes are ``StrEnum`` members: they compare equal to, hash like and serialise as their plain strings,
 so ``Status.TOO_LARGE == "too-large"`` and the JSON written is the same as with bare strings. Documents
 read back from JSON hold plain strings; compare them with the members. A bottom-floor module: it
-imports nothing from leakscan. Labels for the report live in reports/strings.py, keyed by these values.
+imports nothing from leakscan. Labels for the report live in the gettext catalogues (reports/labels.py: code_label), keyed by these values.
 """
 
 from __future__ import annotations
@@ -40,12 +40,13 @@ class Status(Code):
     SPECIAL_FILE = "special-file", "FIFO, socket, device, NTFS system file: never opened"
     LOOP = "loop", "a directory already walked (bind mount, hard-link loop, Samba link)"
     PATH_TOO_LONG = "path-too-long", "deeper than 256 directories in a disk image"
-    ENCRYPTED = "encrypted", "password-protected workbook, archive or archive member"
+    ENCRYPTED = "encrypted", ("password-protected workbook, archive or archive member; an encrypted volume in a "
+                              "disk image (LUKS, BitLocker, APFS) without its key")
     CORRUPT = "corrupt", "damaged file, container or directory; a parser error or crash"
     UNSUPPORTED = "unsupported", "a format leakscan cannot read, or whose reader is not installed"
     TOO_LARGE = "too-large", "over --max-inspect-mb, --max-cells or --max-archive-mb"
     TIMEOUT = "timeout", "parsing took longer than --parse-timeout"
-    TOO_DEEP = "too-deep", "an archive nested deeper than --archive-depth"
+    TOO_DEEP = "too-deep", "an archive nested deeper than --archive-depth, or a disk image inside 3 images"
     BOMB = "bomb", "an archive member over --max-archive-ratio, or inflating past its declared size"
     UNRECOVERABLE = "unrecoverable", "a deleted file in a disk image whose content cannot be recovered"
     EMPTY_VOLUME = "empty-volume", "a file system in an image that lists no file at all (damaged or empty)"
@@ -170,6 +171,15 @@ class Lingering(Code):
     ARCHIVE = "archive", "a member of an archive"
     SNAPSHOT = "snapshot", "a snapshot folder (@GMT-...)"
     DELETED = "deleted", "a deleted entry in a disk image"
+
+
+class AcceptStatus(Code):
+    """What became of one line of the examiner's out-of-scope list (``--accept``) in a rescan's diff."""
+
+    APPLIED = "applied", "the rescan saw that path with that very SHA-256: it (and what is inside it) may remain"
+    CHANGED = "changed", "the path holds other content now: not accepted"
+    NOT_HASHED = "not-hashed", "the path was seen but could not be hashed: not accepted"
+    NOT_FOUND = "not-found", "nothing at that path in the rescan"
 
 
 class VerifyStatus(Code):

@@ -6,7 +6,7 @@ defaults are the command line's defaults too (scanner/commands read them from he
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 MiB = 1 << 20
@@ -38,7 +38,10 @@ class ScanConfig:
     references: list[str] = field(default_factory=list)
     min_overlap: int = 10
     baseline: Path | None = None
-    verify_images: bool = False
+    verify_images: bool | None = None  # None: E01/Ex01 verified, other formats not
+    # the examiner has a key for encrypted volumes; the keys themselves are never part of the config
+    luks_passphrase: bool = False
+    bitlocker_recovery_key: bool = False
     workers: int = 0  # worker processes that examine files; 0 = one per core
     # a dask.distributed scheduler that runs the scan's parts on its workers (scanner.cluster); "" = this machine
     scheduler: str = ""
@@ -47,7 +50,20 @@ class ScanConfig:
     tls_key: str = ""
     insecure_wire: bool = False  # a tcp:// scheduler accepted: the case key travels unencrypted
     overwrite: bool = False  # --out may hold an earlier finished output of the same case, replaced at the end
+    pdf: bool = False  # also write report.pdf (and remediation.pdf) with headless Chromium
+    breach: dict[str, str] = field(default_factory=dict)  # the examiner's breach-report items (--case-file)
     command_line: list[str] = field(default_factory=list)
+    # --password-file: its path is recorded (a resumed scan reads it again); the passwords themselves are for
+    # the inspectors only: never in repr, settings, the state or any output (scanner.passwords)
+    password_file: str | None = None
+    passwords: tuple[str, ...] = field(default=(), repr=False, compare=False, metadata={"secret": True})
+    # --accept: the examiner's out-of-scope list a rescan's diff honours (scanner.accept); read when diffing
+    accept: str | None = None
+
+    def to_record(self) -> dict[str, object]:
+        """The configuration as the resumable state keeps it: plain values, secrets left out."""
+        return {f.name: (str(v) if isinstance(v, Path) else v) for f in fields(self)
+                if not f.metadata.get("secret") for v in [getattr(self, f.name)]}
 
     def settings(self) -> dict[str, object]:
         """The part of the configuration that decides what is found (scope and rules), for the JSON."""
@@ -64,4 +80,5 @@ class ScanConfig:
             "known_hashes_count": len(self.known_hashes),
             "references": list(self.references),
             "min_overlap": self.min_overlap,
+            "passwords_count": sum(1 for p in self.passwords if p),  # how many were tried, never which
         }

@@ -10,17 +10,17 @@ an inspector, for the pipeline and for anything that re-reads a file later (pers
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
-from .codes import Status
+from .codes import Reason, Status
 from .config import ScanConfig
 from .errors import ReadError
 from .models import Entry, FileHit, FilePrints, Link, PersonRecord, Skipped
 from .names import NameRules
 from .prefilter import NamePrefilter
-from .sources.base import Item
+from .sources.base import Item, NameBatch
 
 log = logging.getLogger("leakscan")
 
@@ -29,13 +29,13 @@ log = logging.getLogger("leakscan")
 class Inspection:
     """What one content inspector concluded about one file's bytes."""
 
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     status: Status = Status.OK  # not ok: the file is also listed as skipped, with this reason
     detail: str = ""
     pii: dict[str, Any] | None = None
-    records: Iterable[PersonRecord] | None = None  # in-memory person records (never serialised in clear)
-    children: Iterable[Item] = ()  # archive members, examined like any other entry
+    records: Sequence[PersonRecord] | None = None  # in-memory person records (never serialised in clear)
+    children: Iterable[Item | NameBatch] = ()  # archive members, examined like any other entry
     annotations: dict[str, Any] | None = None  # extra facts for the hit (e.g. recycled_from)
 
 
@@ -49,6 +49,8 @@ class Inspector(Protocol):
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool: ...
 
+    # Optional: ``opens_itself = True``: called even for a file over --max-inspect-mb (with only its head
+    # as data), because it reads the file in place itself (disk images).
     # Optional: ``wants_name(name) -> bool``, a name-only pre-check run before any stat; return False
     # only when no size or content could make ``wants`` true. Better still, declare it as data (see
     # scanner.prefilter): ``skip_extensions`` (casefolded last extensions never wanted) and/or

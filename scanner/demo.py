@@ -21,6 +21,7 @@ import re
 import struct
 import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -227,7 +228,7 @@ def client_list_xlsx(people: list[Person], title: str = "介護予防事業 利�
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # a new workbook's one sheet (wb.active may be None for the type checker)
     ws.title = "利用者一覧"
     ws.append([title])
     ws.append([])
@@ -246,14 +247,14 @@ def client_list_csv(people: list[Person], encoding: str = "cp932") -> bytes:
     return buf.getvalue().encode(encoding, errors="replace")
 
 
-def simple_xlsx(rows: list[list[object]], sheet: str = "Sheet1") -> bytes:
+def simple_xlsx(rows: Sequence[Sequence[object]], sheet: str = "Sheet1") -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # a new workbook's one sheet (wb.active may be None for the type checker)
     ws.title = sheet
     for r in rows:
-        ws.append(r)
+        ws.append(list(r))
     return _save(wb)
 
 

@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from .accept import AcceptList, accepted_keys
 from .codes import (
     BLOCKING,
     CLASSES,
@@ -77,7 +78,7 @@ def is_leak(f: Finding) -> bool:
 
 
 def _entry(cls: DiffClass, f: Finding, leak: bool, **extra: Any) -> dict[str, Any]:
-    out = {
+    out: dict[str, Any] = {
         "class": cls,
         "path": f.path,
         "sha256": f.sha256,
@@ -131,8 +132,9 @@ def _scan_summary(doc: FindingsDoc, sha256: str | None) -> dict[str, Any]:
 
 
 def compute_diff(base: FindingsDoc, new: FindingsDoc, *, base_sha256: str | None = None,
-                 new_sha256: str | None = None) -> dict[str, Any]:
-    """The ``leakscan/diff@1`` document for a baseline and a rescan findings document."""
+                 new_sha256: str | None = None, accept: AcceptList | None = None) -> dict[str, Any]:
+    """The ``leakscan/diff@1`` document for a baseline and a rescan findings document; with ``accept`` (the
+    examiner's out-of-scope list), the rescan's files and skips it names are marked and do not block."""
     b_files, n_files = base.files, new.files
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(n_files):
@@ -144,6 +146,12 @@ def compute_diff(base: FindingsDoc, new: FindingsDoc, *, base_sha256: str | None
             b_by_sha[f.sha256].append(f)
 
     entries: list[dict[str, Any]] = []
+    keys: list[str] = []  # each entry's location key, for the accept list
+
+    def add(cls: DiffClass, f: Finding, leak: bool, **extra: Any) -> None:
+        entries.append(_entry(cls, f, leak, **extra))
+        keys.append(f.key())
+
     matched: set[int] = set()
     for b in b_files:
         key = b.key()
@@ -155,28 +163,44 @@ def compute_diff(base: FindingsDoc, new: FindingsDoc, *, base_sha256: str | None
             matched.add(i)
             n = n_files[i]
             if not n.sha256:
-                entries.append(_entry(DiffClass.UNVERIFIED, n, is_leak(b) or is_leak(n),
-                                      baseline_sha256=b.sha256, detail=n.status_detail))
+                add(DiffClass.UNVERIFIED, n, is_leak(b) or is_leak(n),
+                    baseline_sha256=b.sha256, detail=n.status_detail)
             elif n.sha256 == b.sha256:
-                entries.append(_entry(DiffClass.REMAINING, n, is_leak(b) or is_leak(n), baseline_sha256=b.sha256))
+                add(DiffClass.REMAINING, n, is_leak(b) or is_leak(n), baseline_sha256=b.sha256)
             else:
-                entries.append(_entry(DiffClass.CHANGED, n, is_leak(n), baseline_sha256=b.sha256,
-                                      baseline_reasons=list(b.reasons)))
+                add(DiffClass.CHANGED, n, is_leak(n), baseline_sha256=b.sha256,
+                    baseline_reasons=list(b.reasons))
         elif key in skipped_keys:
-            entries.append(_entry(DiffClass.UNVERIFIED, b, is_leak(b), baseline_sha256=b.sha256, sha256=None))
+            add(DiffClass.UNVERIFIED, b, is_leak(b), baseline_sha256=b.sha256, sha256=None)
         else:
-            entries.append(_entry(DiffClass.REMOVED, b, is_leak(b), baseline_sha256=b.sha256))
+            add(DiffClass.REMOVED, b, is_leak(b), baseline_sha256=b.sha256)
     for i, n in enumerate(n_files):
         if i in matched:
             continue
         same = b_by_sha.get(n.sha256 or "", [])
         if same:
             leak = is_leak(n) or any(is_leak(b) for b in same)
-            entries.append(_entry(DiffClass.RELOCATED, n, leak, baseline_paths=[b.path for b in same]))
+            add(DiffClass.RELOCATED, n, leak, baseline_paths=[b.path for b in same])
         else:
-            entries.append(_entry(DiffClass.NEW, n, is_leak(n)))
+            add(DiffClass.NEW, n, is_leak(n))
 
-    not_verified = [s.to_json() for s in new.skipped if s.reason not in NO_CONTENT_SKIPS]
+    accepted_at: dict[str, Any] = {}
+    accepted: dict[str, Any] | None = None
+    if accept is not None:
+        found = [(f.key(), f.path, f.sha256) for f in n_files] + [(s.key(), s.path, s.sha256) for s in new.skipped]
+        accepted_at, lines = accepted_keys(accept, found)
+        accepted = {"file": accept.file, "sha256": accept.sha256, "lines": lines, "skipped": []}
+        for e, key in zip(entries, keys, strict=True):
+            if key in accepted_at:
+                e["accepted"] = accepted_at[key].note()
+    not_verified = []
+    for s in new.skipped:
+        if s.reason in NO_CONTENT_SKIPS:
+            continue
+        if s.key() in accepted_at and accepted is not None:  # listed apart, with the examiner's reason
+            accepted["skipped"].append({**s.to_json(), "accepted": accepted_at[s.key()].note()})
+        else:
+            not_verified.append(s.to_json())
     scope = scope_differences(base, new)
     counts = {c: sum(1 for e in entries if e["class"] == c) for c in CLASSES}
     leak_counts = {c: sum(1 for e in entries if e["class"] == c and e["leak"]) for c in CLASSES}
@@ -193,6 +217,7 @@ def compute_diff(base: FindingsDoc, new: FindingsDoc, *, base_sha256: str | None
         "leak_counts": leak_counts,
         "entries": entries,
         "not_verified": not_verified,
+        **({"accepted": accepted} if accepted is not None else {}),
         "source_errors": list(new.scan.source_errors),
         "lingering": [e for e in entries if e["lingering"] and e["class"] != DiffClass.REMOVED],
         "traces": _traces(base, new),
@@ -209,7 +234,7 @@ def _verdict(entries: list[dict[str, Any]], not_verified: list[dict[str, Any]],
              scope: list[dict[str, Any]]) -> tuple[Verdict, list[VerdictReason]]:
     """clean only when no leak-set hit is left anywhere and nothing in scope went unexamined."""
     why: list[VerdictReason] = []
-    left = {e["class"] for e in entries if e["leak"] and e["class"] in BLOCKING}
+    left = {e["class"] for e in entries if e["leak"] and e["class"] in BLOCKING and not e.get("accepted")}
     why += [VerdictReason(c) for c in (DiffClass.REMAINING, DiffClass.CHANGED, DiffClass.RELOCATED, DiffClass.NEW)
             if c in left]
     if DiffClass.UNVERIFIED in left:

@@ -3,6 +3,10 @@
 Messages never carry personal values: only paths, codes and library error text.
 """
 
+from __future__ import annotations
+
+from .codes import Status
+
 
 def error_name(e: BaseException) -> str:
     """Name a third-party (parser) error without its message, for details, logs and findings.
@@ -22,13 +26,19 @@ class UsageError(LeakscanError):
 
 
 class SourceError(LeakscanError):
-    """A whole source could not be opened (image unreadable, SMB login refused)."""
+    """A whole source could not be opened (image unreadable, SMB login refused).
+
+    ``skipped`` lists the parts that were recognised but could not be read (an image's encrypted or
+    unsupported volumes), so each is reported with its own reason beside the source error.
+    """
+
+    skipped: list = []  # set on the instance when there is something to list
 
 
 class ReadError(LeakscanError):
     """One entry could not be read; recorded as skipped with ``reason`` and the scan goes on."""
 
-    def __init__(self, reason: str, detail: str = "") -> None:
+    def __init__(self, reason: Status, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail

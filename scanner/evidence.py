@@ -23,7 +23,7 @@ import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from .errors import UsageError
 from .models import Hop, Location
@@ -48,6 +48,7 @@ FILE_FIELDS = ("id", "source", "path", "inner_path", "raw_path_hex", "container"
                "reasons", "matched_rules", "status", "status_detail")
 OPTIONAL_FILE_FIELDS = ("pii", "overlap", "annotations")
 SKIP_FIELDS = ("path", "raw_path_hex", "source", "container", "reason", "detail")
+OPTIONAL_SKIP_FIELDS = ("inner_path", "sha256")  # sha256: a file read whole before it could not be examined
 TOP_FIELDS = ("schema", "tool", "case", "chain_of_custody", "scan", "files", "duplicate_groups", "skipped", "links")
 SCAN_FIELDS = ("started", "finished", "command_line", "sources", "source_details", "source_errors", "files_seen",
                "bytes_read", "settings", "masked")
@@ -63,6 +64,13 @@ class EvidenceError(UsageError):
 
 
 # -- checking values ---------------------------------------------------------------------------------
+# _Reader's methods are named after the types they return; in its body these names are the builtins.
+_Str: TypeAlias = str
+_Int: TypeAlias = int
+_Bool: TypeAlias = bool
+_List: TypeAlias = list
+
+
 class _Reader:
     """Typed access to one JSON object, with the JSON path of every field for the error message."""
 
@@ -99,13 +107,13 @@ class _Reader:
             raise self.fail(key, "not of the expected form")
         return v
 
-    def opt_str(self, key: str, pattern: re.Pattern[str] | None = None, required: bool = True) -> str | None:
+    def opt_str(self, key: _Str, pattern: re.Pattern[_Str] | None = None, required: _Bool = True) -> _Str | None:
         v = self.raw(key, required)
         if v is None:
             return None
         return self.str(key, pattern)
 
-    def int(self, key: str, required: bool = True, minimum: int = 0) -> int:
+    def int(self, key: _Str, required: _Bool = True, minimum: _Int = 0) -> _Int:
         v = self.raw(key, required)
         if v is None and not required:
             return 0
@@ -113,7 +121,7 @@ class _Reader:
             raise self.fail(key, f"not an integer >= {minimum}")
         return v
 
-    def bool(self, key: str, required: bool = True, default: bool = False) -> bool:
+    def bool(self, key: _Str, required: _Bool = True, default: _Bool = False) -> _Bool:
         v = self.raw(key, required)
         if v is None and not required:
             return default
@@ -121,7 +129,7 @@ class _Reader:
             raise self.fail(key, "not true or false")
         return v
 
-    def list(self, key: str, required: bool = True) -> list[Any]:
+    def list(self, key: _Str, required: _Bool = True) -> _List[Any]:
         v = self.raw(key, required)
         if v is None and not required:
             return []
@@ -129,14 +137,14 @@ class _Reader:
             raise self.fail(key, "not a list")
         return v
 
-    def strs(self, key: str, pattern: re.Pattern[str] | None = None, required: bool = True) -> tuple[str, ...]:
+    def strs(self, key: _Str, pattern: re.Pattern[_Str] | None = None, required: _Bool = True) -> tuple[_Str, ...]:
         items = self.list(key, required)
         for i, v in enumerate(items):
             if not isinstance(v, str) or (pattern is not None and not pattern.fullmatch(v)):
                 raise EvidenceError(f"{self._at(key)}[{i}]: not a string of the expected form")
         return tuple(items)
 
-    def obj(self, key: str, required: bool = True) -> dict[str, Any]:
+    def obj(self, key: _Str, required: _Bool = True) -> dict[_Str, Any]:
         v = self.raw(key, required)
         if v is None and not required:
             return {}
@@ -144,13 +152,13 @@ class _Reader:
             raise self.fail(key, "not an object")
         return v
 
-    def opt_obj(self, key: str) -> dict[str, Any] | None:
+    def opt_obj(self, key: _Str) -> dict[_Str, Any] | None:
         v = self.raw(key, required=False)
         if v is None:
             return None
         return self.obj(key)
 
-    def objs(self, key: str, read: Callable[[_Reader], T], required: bool = True) -> list[T]:
+    def objs(self, key: _Str, read: Callable[[_Reader], T], required: _Bool = True) -> _List[T]:
         return [read(_Reader(v, f"{self._at(key)}[{i}]")) for i, v in enumerate(self.list(key, required))]
 
 
@@ -268,6 +276,11 @@ class SkipRecord:
     def key(self) -> str:
         return self.location.key()
 
+    @property
+    def sha256(self) -> str | None:
+        """The file's SHA-256 when it was read whole before it could not be examined, else None."""
+        return self.extra.get("sha256")
+
     @classmethod
     def read(cls, r: _Reader) -> SkipRecord:
         path = r.str("path")
@@ -276,6 +289,7 @@ class SkipRecord:
         # displayed path, whose last part is the inner path unless a name held the separator itself
         inner = r.str("inner_path") if r.has("inner_path") else Location.parse_display(path)[-1]
         loc = Location(r.str("source"), inner, hops, r.opt_str("raw_path_hex", HEX))
+        r.opt_str("sha256", SHA256, required=False)  # kept in extra; read by --accept (scanner.accept)
         extra = {k: v for k, v in r.value.items() if k not in SKIP_FIELDS and k != "inner_path"}
         return cls(loc, path, r.str("reason", CODE), r.str("detail"), extra, r.has("inner_path"))
 
@@ -375,6 +389,8 @@ class FindingsDoc:
         sections = {k: v for k, v in r.value.items() if k not in TOP_FIELDS}
         if "persons" in sections:
             check_persons(sections["persons"], f"{where}.persons")
+        if "named_files" in sections:
+            check_named_files(sections["named_files"], f"{where}.named_files")
         return cls(tool, case, custody, scan, files, groups, skipped, links, sections)
 
     def to_json(self) -> dict[str, Any]:
@@ -412,6 +428,19 @@ def check_persons(value: object, where: str) -> None:
     for k, v in merges.items():
         if not isinstance(v, int) or isinstance(v, bool):
             raise EvidenceError(f"{where}.merges.{k}: not an integer")
+
+
+def check_named_files(value: object, where: str) -> None:
+    """The ``named_files`` section (scanner.named) the terminal, the report and merge read."""
+    if not isinstance(value, list):
+        raise EvidenceError(f"{where}: not a list")
+    for i, v in enumerate(value):
+        e = _Reader(v, f"{where}[{i}]")
+        e.str("name"), e.str("extension"), e.int("found_as_given"), e.opt_str("rule", CODE)
+        e.int("input", required=False, minimum=1)
+        for n in e.obj("counted_by_stem").values():
+            if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+                raise EvidenceError(f"{where}[{i}].counted_by_stem: not a count")
 
 
 # -- reading from a case folder ---------------------------------------------------------------------

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from .codes import Reason, Status
 from .contenttype import content_type, mismatch
-from .contracts import Inspection, Poison, ScanContext, run_inspector
+from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
 from .detectors.pii import RECORD_SINK
 from .errors import ReadError
 from .fingerprint import ReadResult, hash_stream
@@ -127,9 +127,12 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext) -> None:
     # libmagic only for hits (their "type" in findings.json): inspectors sniff the bytes themselves
     ctype = content_type(read.head) if matches else ""
     inspections: list[Inspection] = []
+    in_place: list[Inspector] = []
     if wanted and read.data is None:
-        inspections.append(Inspection(status=Status.TOO_LARGE,
-                                      detail=f"{read.digests.size} bytes > cap {config.max_inspect_bytes}"))
+        in_place = [i for i in wanted if getattr(i, "opens_itself", False)]  # e.g. a disk image, read where it is
+        if len(in_place) < len(wanted):
+            inspections.append(Inspection(status=Status.TOO_LARGE,
+                                          detail=f"{read.digests.size} bytes > cap {config.max_inspect_bytes}"))
         wanted = []
     reasons = [m.reason for m in matches]
     rule_names = [f"{m.reason}:{m.rule}" for m in matches]
@@ -147,6 +150,10 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext) -> None:
             inspections = [_inspect(ins, entry, read.data or b"", ctype, ctx, poison) for ins in wanted]
         finally:
             RECORD_SINK.reset(token)
+    elif in_place:  # over --max-inspect-mb: only the inspectors that read the file where it is, given its head
+        result.inspected += 1
+        inspections += [_inspect(ins, entry, read.head, ctype, ctx, poison) for ins in in_place]
+        wanted = in_place
 
     pii = None
     records = None
@@ -173,10 +180,10 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext) -> None:
             result.prints[len(result.hits) - 1] = file_prints(
                 records, _case_key(ctx), rows=any(r != Reason.PII for r in reasons), unmask=config.unmask)
     if bad:
-        result.skipped.append(Skipped(entry.location, status, detail))
-    for ins, found in zip(wanted, inspections, strict=False):
+        result.skipped.append(Skipped(entry.location, status, detail, d.sha256))
+    for inspector, found in zip(wanted, inspections[len(inspections) - len(wanted):], strict=True):
         if found.children:
-            walk_items(found.children, ctx, entry, ins.name)
+            walk_items(found.children, ctx, entry, inspector.name)
 
 
 def _read_steady(entry: Entry, st: FileStat, keep: int, ctx: ScanContext) -> tuple[FileStat, ReadResult]:
@@ -216,7 +223,7 @@ def _change(st: FileStat, n_read: int, before: tuple[int, int] | None, after: tu
     return ""
 
 
-def _inspect(ins: Any, entry: Entry, data: bytes, ctype: str, ctx: ScanContext, poison: Poison | None) -> Inspection:
+def _inspect(ins: Inspector, entry: Entry, data: bytes, ctype: str, ctx: ScanContext, poison: Poison | None) -> Inspection:
     """One inspector, under the worker's clock; one that killed a worker on this file is not run again."""
     if poison is not None and poison.step == ins.name:
         return Inspection(status=poison.status, detail=poison.detail)

@@ -77,7 +77,7 @@ class MarkBoard:
         os.ftruncate(fd, cls.SIZE)
         return cls(fd)
 
-    def write(self, step: str | None, timeout: float | None, location: Any, decoder: str | None) -> None:
+    def write(self, step: str | None, timeout: float | None, location: object, decoder: str | None) -> None:
         if location is not None:
             self._where = pickle.dumps(location, protocol=pickle.HIGHEST_PROTOCOL)[: self.SIZE - 4096]
         if step is not None:
@@ -155,7 +155,7 @@ def start_task(unit: int, index: int, timeout: float) -> None:
         _BOARD.start_task(unit, index, timeout)
 
 
-def mark(step: str | None, timeout: float | None, location: Any = None, decoder: str | None = None) -> None:
+def mark(step: str | None, timeout: float | None, location: object = None, decoder: str | None = None) -> None:
     """Say what this worker starts now, and how long it may take (the parent's clock restarts from here).
 
     ``location`` names the file (a models.Location) when it changes; ``step`` is what is done to it

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import Any
 
 from .codes import Status
 from .errors import ReadError, error_name
@@ -136,7 +137,7 @@ def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
     open_tables: list[_Grid] = []
     count = 0
 
-    def events() -> Iterator[tuple[str, object, bool]]:
+    def events() -> Iterator[tuple[str, Any, bool]]:  # lxml elements (lxml ships no type information)
         for chunk in chain([first], chunks):
             parser.feed(chunk)
             for event, el in parser.read_events():

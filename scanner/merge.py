@@ -76,6 +76,9 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     }
     merged["case"]["names"] = sorted({n for d in docs for n in d.names})
     merged["case"]["notes"] = [n for d in docs for n in d.case.get("notes") or []]
+    named = [{**e, "input": k + 1} for k, d in enumerate(docs) for e in d.sections.get("named_files") or []]
+    if named:  # each scan's own decision on the extension typed after --name, kept with its input
+        merged["named_files"] = named
     persons, note = _merge_persons(docs, keys, id_maps)
     if persons is not None:
         merged["persons"] = persons

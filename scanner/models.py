@@ -12,7 +12,7 @@ from collections.abc import Hashable
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any, NamedTuple, Protocol, runtime_checkable
 
-from .codes import Status
+from .codes import Reason, Status
 
 CHAIN_SEPARATOR = " » "
 # The hop marker written inside a name: a folder called ``backup.zip » 旧PC`` must never read like a member
@@ -90,10 +90,12 @@ class FileStat:
 class Entry(Protocol):
     """One file-like thing a source found. ``kind`` is file, dir, symlink, fifo, socket, device or other."""
 
-    location: Location
     name: str  # decoded base name, for the name rules
     kind: str
     deleted: bool
+
+    @property
+    def location(self) -> Location: ...  # read-only: a source may work it out only when asked
 
     def stat(self) -> FileStat: ...
 
@@ -110,9 +112,10 @@ class Skipped:
     location: Location
     reason: Status
     detail: str = ""
+    sha256: str | None = None  # when the file was read whole before it could not be examined (an --accept key)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "path": self.location.display(),
             "raw_path_hex": self.location.raw_path_hex,
             "source": self.location.source,
@@ -121,6 +124,9 @@ class Skipped:
             "detail": self.detail,
             "inner_path": self.location.path,  # the display alone is ambiguous once a name holds the marker
         }
+        if self.sha256:
+            out["sha256"] = self.sha256
+        return out
 
 
 @dataclass(frozen=True)
@@ -150,7 +156,7 @@ class FileHit:
     stat: FileStat
     digests: Digests | None
     type: str
-    reasons: list[str]
+    reasons: list[Reason]
     status: Status = Status.OK
     status_detail: str = ""
     deleted: bool = False

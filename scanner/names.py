@@ -35,6 +35,9 @@ from .codes import Reason
 
 # the reasons the name rules give, strongest first
 NAME_REASONS = (Reason.NAME, Reason.NAME_VARIANT, Reason.NAME_CONTAINS, Reason.NAME_KEYWORD)
+# the rules of [stem] in name_variants.toml: the named stem in another format, counted as the named file
+NO_EXTENSION_GIVEN = "no-extension-given"
+EXTENSION_NOT_FOUND = "extension-not-found"
 
 _nfkc = unicodedata.normalize
 
@@ -112,7 +115,19 @@ class _Target:
     name: str  # the --name value as given (last path part)
     full: str  # normalised whole name
     stem: str
-    ext: str
+    ext: str  # "" when none was given (a bare stem: ``stem == full``)
+
+
+# what counts as an extension typed after --name: a letter, then up to five letters or digits (.xlsx, .xls,
+# a typo such as .xlx); ``名簿 v1.2`` or ``2017.01_名簿`` end in no extension, they are bare stems
+_TYPED_EXT = re.compile(r"\.[a-z][a-z0-9]{0,5}")
+
+
+def named_target(given: str) -> tuple[str, str, str]:
+    """(normalised whole name, stem, extension) of a --name value; a bare stem has extension ""."""
+    n = normalise_name(given)
+    stem, ext = split_ext(n)
+    return (n, stem, ext) if _TYPED_EXT.fullmatch(ext) else (n, n, "")
 
 
 @dataclass(frozen=True)
@@ -157,6 +172,8 @@ def _catalogue() -> dict[str, dict[str, Any]]:
     for section in ("rule", "decoration", "lock", "mojibake", "promotion"):
         for d in v.get(section, []):
             out[d["name"]] = {**d, "section": section}
+    for d in v.get("stem", {}).get("rule", []):
+        out[d["name"]] = {**d, "section": "stem"}
     for d in v.get("contains", {}).get("hint", []):
         out[d["name"]] = {**d, "section": "contains"}
     for d in rules.load("keywords").get("keyword", []):
@@ -193,6 +210,7 @@ class NameRules:
         self._by_name = {d.name: d for d in decos}
         self._families = [frozenset(e.casefold() for e in exts) for exts in v["families"].values()]
         self._family_by_name = {k: frozenset(e.casefold() for e in exts) for k, exts in v["families"].items()}
+        self._stem_family = self._family_by_name[v["stem"]["family"]]  # the named file's formats, by its stem
         self._locks = lock_rules()
         self._lock_prefixes = tuple(lk.prefix for lk in self._locks)
         self._mojibake = mojibake_rules()
@@ -205,8 +223,7 @@ class NameRules:
         self._targets: list[_Target] = []
         self._exact: dict[str, _Target] = {}
         for t in self.targets:
-            n = normalise_name(t)
-            stem, ext = split_ext(n)
+            n, stem, ext = named_target(t)
             target = _Target(t, n, stem, ext)
             self._targets.append(target)
             self._exact.setdefault(n, target)
@@ -325,6 +342,8 @@ class NameRules:
                 return NameMatch(Reason.NAME_CONTAINS, "+".join([lk.name, *lead[0]]), lead[1].name)
         copy = self._copy(n, False)
         if copy is not None:
+            if copy[0] == [NO_EXTENSION_GIVEN]:  # a bare stem given: that stem in a spreadsheet format is it
+                return NameMatch(Reason.NAME, NO_EXTENSION_GIVEN, copy[1].name)
             return NameMatch(Reason.NAME_VARIANT, "+".join(copy[0]), copy[1].name)
         lead = self._contains(n)
         if lead is not None:
@@ -392,6 +411,8 @@ class NameRules:
         """Rules that explain the extension (``[]``: the named file's own), None when nothing does."""
         if ext == t.ext:
             return []
+        if not t.ext:
+            return [NO_EXTENSION_GIVEN] if ext in self._stem_family else None
         for name in used:
             d = self._by_name[name]
             if ext in d.extensions and (d.family is None or t.ext in self._family_by_name.get(d.family, ())):
@@ -401,6 +422,20 @@ class NameRules:
                 return [d.name]
         if self._same_family(ext, t.ext):
             return ["other-extension"]
+        return None
+
+    def stem_target(self, name: str) -> str | None:
+        """The --name value (with an extension) whose stem ``name`` is, with another extension of the stem
+        family (``名簿.xlsx`` for ``--name 名簿.xls``; mojibake recovered): the named file itself when no file
+        has the extension typed (scanner.named decides that after the walk). None otherwise."""
+        names = [normalise_name(name)]
+        if self._mojibake and _MOJIBAKE_HINT.search(name):
+            names += [normalise_name(r) for _rule, r in self._recovered(name)]
+        for n in names:
+            stem, ext = split_ext(n)
+            for t in self._targets:
+                if t.ext and stem == t.stem and ext != t.ext and ext in self._stem_family:
+                    return t.name
         return None
 
     def _same_family(self, a: str, b: str) -> bool:
@@ -429,6 +464,7 @@ class NameRules:
     def _hint_names(self, around: str, ext: str, t: _Target) -> list[str]:
         """What the text around the stem is, in the words of the contains hints."""
         found = [h.name for h in self._hints if h.regex is not None and h.regex.search(around)]
-        if ext != t.ext and not self._same_family(ext, t.ext):
+        same_type = self._same_family(ext, t.ext) or (not t.ext and ext in self._stem_family)
+        if ext != t.ext and not same_type:
             found.append("other-type")
         return found or ["with-text"]

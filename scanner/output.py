@@ -30,8 +30,9 @@ LOCK = ".leakscan.lock"
 CHUNK = 1 << 20
 # Every file leakscan writes into an output folder (tests keep this in step with each module's constant).
 # A folder holding only these is leakscan's; the manifest lists the ones present (journals excepted).
-OUTPUTS = frozenset({"findings.json", "report.html", "case.key", "scan-state.sqlite", "diff.json",
-                     "remediation.html", "keyword-leads.csv", "skipped.csv"})
+OUTPUTS = frozenset({"findings.json", "report.html", "report.pdf", "case.key", "scan-state.sqlite", "diff.json",
+                     "remediation.html", "remediation.pdf", "findings.dfxml", "findings.case.jsonld", "copies.hashdeep",
+                     "keyword-leads.csv", "skipped.csv"})
 # Working files: a rerun's state until it completes, SQLite's journals, write_private's temporary files.
 PENDING_STATE = "scan-state.next.sqlite"
 _WORKING = re.compile(r"^(?:scan-state(?:\.next)?\.sqlite-journal|scan-state\.next\.sqlite|\..+\.[0-9a-f]{12}\.tmp)$")

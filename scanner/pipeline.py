@@ -15,6 +15,7 @@ import time
 from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 from .codes import Status
 from .config import ScanConfig
@@ -286,7 +287,7 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
     ctx = scan_context(config, progress, inspectors, state)
     chosen = ctx.inspectors
     registered = {cls.name: cls for cls in INSPECTORS}
-    portable = all(registered.get(getattr(i, "name", "")) is type(i) for i in chosen)
+    portable = all(registered.get(getattr(i, "name", "")) is cast(object, type(i)) for i in chosen)
     # with no content inspector nothing decodes untrusted bytes: hashing name hits needs no worker
     size = pool_size(config, workers) if portable and (chosen or workers) else 0
     pool = None
@@ -343,6 +344,7 @@ def scan_source(source: Source, dispatcher: Dispatcher, items: Iterable[Item | N
         dispatcher.drain()
         ctx.result.source_errors.append({"source": source.text, "error": str(e)})
         ctx.result.skipped.append(Skipped(Location(source.text, ""), Status.SOURCE_ERROR, str(e)))
+        ctx.result.skipped.extend(e.skipped)  # the parts recognised but unreadable, each with its reason
 
 
 def _estimate(source: Source, progress: Progress) -> None:

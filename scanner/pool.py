@@ -148,8 +148,9 @@ class WorkerPool:
         # a worker extends its own deadline on its board: look again at least every second
         soonest = min(min(s.deadline() for s in busy.values()) - now, 1.0)
         wait_for = max(0.0, soonest if timeout is None else min(timeout, soonest))
-        for conn in wait(list(busy), wait_for):
-            self._read(busy[conn], conn)  # type: ignore[index]
+        for ready in wait(list(busy), wait_for):
+            s = busy[ready]  # type: ignore[index]
+            self._read(s, s.worker.conn)
         now = time.monotonic()
         for s in busy.values():
             if s.units and now > s.deadline():

@@ -45,7 +45,7 @@ class NamePrefilter:
                     self._calls.append(call)
             elif only is not None:
                 prefixes.extend(only)  # wanted at most with these prefixes (whatever its extensions say)
-            else:
+            elif exts is not None:
                 mine = frozenset(e for e in exts if _plain_ext(e))
                 skip = mine if skip is None else skip & mine
         # no extension-based inspector: an extension alone never makes a name wanted

@@ -38,12 +38,15 @@ class TqdmProgress:
                 self._flush()
 
     def _flush(self) -> None:
+        bar = self._bar
+        if bar is None:
+            return
         self._last = time.monotonic()
-        self._bar.update(self._pending)
+        bar.update(self._pending)
         self._pending = 0
         where = f", in {self._folder}" if self._folder else ""
-        self._bar.set_postfix_str(f"{self._bytes / 1048576:.1f} MiB read, {self._inspected} inspected, "
-                                  f"{self._hits} hits{where}", refresh=False)
+        bar.set_postfix_str(f"{self._bytes / 1048576:.1f} MiB read, {self._inspected} inspected, "
+                            f"{self._hits} hits{where}", refresh=False)
 
     def files(self, n: int) -> None:
         """n files at once (a folder's names that needed no examination)."""

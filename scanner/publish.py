@@ -1,4 +1,5 @@
-"""Write a scan's outputs into --out: findings.json, report.html, then manifest.sha256 over them all."""
+"""Write a scan's outputs into --out: findings.json (with its summary), report.html, then manifest.sha256
+over them all."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from typing import Any
 from reports.html import render_report
 from reports.lists import LEADS_CSV, SKIPPED_CSV, leads_csv, skipped_csv
 
+from .exports import EXPORTS
 from .output import write_json, write_manifest, write_private
 from .store import FINDINGS
+from .summary import summarise
 
 REPORT = "report.html"
+REPORT_PDF = "report.pdf"
 CLEAR_KEYS = frozenset({"examples_clear", "name_clear"})  # --unmask values for the report only
 
 
@@ -41,13 +45,36 @@ def without_clear_values(doc: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def add_summary(doc: dict[str, Any]) -> dict[str, Any]:
+    """Put the key figures (scanner.summary) into ``doc`` as ``summary``, right after ``case``."""
+    summary = summarise(doc)
+    items = [(k, v) for k, v in doc.items() if k != "summary"]
+    doc.clear()
+    for k, v in items:
+        doc[k] = v
+        if k == "case":
+            doc["summary"] = summary
+    doc.setdefault("summary", summary)
+    return doc
+
+
 def write_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
-    """Write findings.json and report.html (0600, each replacing an earlier one only once complete)."""
-    paths = {"findings": write_json(out / FINDINGS, without_clear_values(doc))}
-    paths["report"] = write_private(out / REPORT, render_report(doc, lang))
-    paths["leads_csv"] = write_private(out / LEADS_CSV, leads_csv(doc))  # the report shows the first rows only
-    paths["skipped_csv"] = write_private(out / SKIPPED_CSV, skipped_csv(doc))
+    """Write findings.json (with its summary), the exports and CSV lists beside it, and report.html (0600,
+    each replacing an earlier one only once complete)."""
+    add_summary(doc)
+    clean = without_clear_values(doc)
+    paths = {"findings": write_json(out / FINDINGS, clean)}
+    for name, export in EXPORTS.items():  # DFXML, CASE/UCO JSON-LD, hashdeep: for other tools
+        paths[name] = write_private(out / name, export(clean))
+    paths["leads_csv"] = write_private(out / LEADS_CSV, leads_csv(clean))  # the report shows the first rows only
+    paths["skipped_csv"] = write_private(out / SKIPPED_CSV, skipped_csv(clean))
+    paths["report"] = write_report(doc, out, lang)
     return paths
+
+
+def write_report(doc: dict[str, Any], out: Path, lang: str, diff: dict[str, Any] | None = None) -> Path:
+    """report.html for ``doc``; after a rescan, with its verdict in the summary box."""
+    return write_private(out / REPORT, render_report(doc, lang, diff))
 
 
 def publish_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
@@ -55,3 +82,21 @@ def publish_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Pat
     paths = write_findings(doc, out, lang)
     paths["manifest"] = write_manifest(out)
     return paths
+
+
+def write_pdfs(out: Path, html_names: list[str]) -> dict[str, Path]:
+    """report.pdf / remediation.pdf beside each of ``html_names`` in ``out`` (headless Chromium)."""
+    from .pdf import print_pdf
+
+    paths = {}
+    for name in html_names:
+        html = out / name
+        paths[html.stem + "_pdf"] = print_pdf(html, html.with_suffix(".pdf"))
+    return paths
+
+
+def remove_stale_pdfs(out: Path, keep: set[str]) -> None:
+    """A PDF from an earlier run that this run did not print must not sit beside the new findings."""
+    for name in (REPORT_PDF, "remediation.pdf"):
+        if name not in keep:
+            (out / name).unlink(missing_ok=True)

@@ -19,9 +19,11 @@ from .config import ScanConfig
 from .contracts import Analysis, Inspector, InspectorClass
 from .errors import LeakscanError
 from .inspectors.archive import ArchiveInspector
+from .inspectors.image import ImageInspector
 from .inspectors.lockfile import LockFileInspector
 from .inspectors.recyclebin import RecycleBinInspector
 from .inspectors.spreadsheet import SpreadsheetInspector
+from .named import NamedExtension
 from .persons.analysis import PersonCount
 from .promote import LeadPromotion
 from .traces.analysis import TraceAnalysis
@@ -77,9 +79,11 @@ INSPECTORS: Registry[InspectorClass] = Registry("inspector", [
     LockFileInspector,
     TraceInspector,
     DeviceLogInspector,
+    ImageInspector,
 ])
 
 ANALYSES: Registry[Analysis] = Registry("analysis", [
+    NamedExtension(),  # before the person count: the named file found under another extension is counted
     PersonCount(),
     LeadPromotion(),  # after the person count: record-overlap must be known
     TraceAnalysis(),  # after the persons: record-overlap files are known then

@@ -11,21 +11,26 @@ from typing import Any
 
 from reports.html import render
 
+from .accept import read_accept_file
+from .codes import AcceptStatus
 from .diff import compute_diff
 from .evidence import findings_path, read_findings
 from .output import write_json, write_manifest, write_private
 
 DIFF_JSON = "diff.json"
 REMEDIATION = "remediation.html"
+REMEDIATION_PDF = "remediation.pdf"
 
 
 findings_file = findings_path  # a findings.json path, or the output folder holding one
 
 
-def diff_findings(baseline: Path, rescan: Path) -> dict[str, Any]:
-    """Read and check both findings.json files (a UsageError if either is not one) and diff them."""
+def diff_findings(baseline: Path, rescan: Path, accept: Path | None = None) -> dict[str, Any]:
+    """Read and check both findings.json files (a UsageError if either is not one) and diff them, honouring
+    the examiner's out-of-scope list when one is given (``--accept``)."""
     (base, b_sha), (new, n_sha) = read_findings(baseline), read_findings(rescan)
-    return compute_diff(base, new, base_sha256=b_sha, new_sha256=n_sha)
+    accepted = read_accept_file(accept) if accept is not None else None
+    return compute_diff(base, new, base_sha256=b_sha, new_sha256=n_sha, accept=accepted)
 
 
 def write_diff(diff: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
@@ -45,7 +50,7 @@ def publish_diff(diff: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
 def remove_stale(out: Path) -> None:
     """Remove an earlier diff from ``out`` once a rerun without --baseline has written new findings there
     (it compared the earlier findings, not these)."""
-    for name in (DIFF_JSON, REMEDIATION):
+    for name in (DIFF_JSON, REMEDIATION, REMEDIATION_PDF):
         (out / name).unlink(missing_ok=True)
 
 
@@ -54,8 +59,14 @@ def summarise(diff: dict[str, Any], paths: dict[str, Path]) -> str:
     lc = diff["leak_counts"]
     lines = [f"rescan verdict:           {diff['verdict']}"
              + (f" ({', '.join(diff['verdict_reasons'])})" if diff["verdict_reasons"] else "")]
-    lines += [f"  {c + ':':<23} {lc[c]}" for c in lc]
+    accepted = diff.get("accepted")
+    taken = {c: sum(1 for e in diff["entries"] if e["class"] == c and e["leak"] and e.get("accepted")) for c in lc}
+    lines += [f"  {c + ':':<23} {lc[c]}" + (f" ({taken[c]} accepted as out of scope)" if taken[c] else "") for c in lc]
     lines.append(f"  not examined:           {len(diff['not_verified'])}")
+    if accepted is not None:  # the exceptions the examiner stated, and lines of the list that matched nothing
+        unused = [a for a in accepted["lines"] if a["status"] != AcceptStatus.APPLIED]
+        lines.append(f"  accepted (--accept):    {sum(taken.values())} hit(s), {len(accepted['skipped'])} skipped "
+                     f"file(s); {len(unused)} line(s) of the list matched nothing as listed")
     if not diff["scope"]["same"]:
         lines.append("  scope differs from the baseline: "
                      + ", ".join(d["field"] for d in diff["scope"]["differences"]))

@@ -7,7 +7,7 @@ the readers import it and not each other.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .codes import Status
@@ -19,7 +19,7 @@ class Sheet:
     """One sheet: rows of cell values; ``first_row`` (1-based) / ``first_col`` (0-based) place them."""
 
     name: str
-    rows: Iterable[list[object]]  # a list, or a stream while a workbook is being read
+    rows: Iterable[Sequence[object]]  # a list, or a stream while a workbook is being read
     first_row: int = 1
     first_col: int = 0
     notes: list[str] = field(default_factory=list)  # how the rows were read; complete once rows are consumed

@@ -125,7 +125,7 @@ class ScanState:
         except FileExistsError as e:
             raise UsageError(f"--out {out}: already holds {path.name} (an earlier scan); choose a new folder") from e
         state = cls(path, resuming=False)
-        cfg = {k: (str(v) if isinstance(v, Path) else v) for k, v in dataclasses.asdict(config).items()}
+        cfg = config.to_record()  # never the passwords
         state._salt = secrets.token_bytes(16)
         state._set_meta(version=STATE_VERSION, config=cfg, started=started, status="running", resumed=[],
                         salt=state._salt.hex())
@@ -194,7 +194,7 @@ class ScanState:
             return False
         o = json.loads(row[0])
         result.hits += [_hit_from(loc, j) for loc, j in o["hits"]]
-        result.skipped += [Skipped(_loc_from(loc), r, d) for loc, r, d in o["skipped"]]
+        result.skipped += [Skipped(_loc_from(s[0]), *s[1:]) for s in o["skipped"]]  # [loc, reason, detail(, sha256)]
         result.links += [Link(_loc_from(loc), t) for loc, t in o["links"]]
         result.files_seen += o["files_seen"]
         result.bytes_read += o["bytes_read"]
@@ -214,7 +214,8 @@ class ScanState:
             return  # trace artefacts stay in memory until the analysis: read again on resume
         outcome = {
             "hits": [[_loc_json(h.location), h.to_json()] for h in hits],
-            "skipped": [[_loc_json(s.location), s.reason, s.detail] for s in result.skipped[m.skipped:]],
+            "skipped": [[_loc_json(s.location), s.reason, s.detail, *([s.sha256] if s.sha256 else [])]
+                        for s in result.skipped[m.skipped:]],
             "links": [[_loc_json(k.location), k.target] for k in result.links[m.links:]],
             "files_seen": result.files_seen - m.files_seen,
             "bytes_read": n_bytes,

@@ -28,14 +28,16 @@ LIBRARIES: dict[str, str] = {
     "pyahocorasick": "ahocorasick", "python-magic": "magic", "openpyxl": "openpyxl",
     "python-calamine": "python_calamine", "tqdm": "tqdm", "Jinja2": "jinja2", "charset-normalizer": "charset_normalizer",
     "msoffcrypto-tool": "msoffcrypto", "pytsk3": "pytsk3", "libewf-python": "pyewf", "dfvfs": "dfvfs",
-    "smbprotocol": "smbprotocol", "py7zr": "py7zr", "pyxlsb": "pyxlsb", "olefile": "olefile", "jaconv": "jaconv",
+    "smbprotocol": "smbprotocol", "py7zr": "py7zr", "pyzipper": "pyzipper", "pyxlsb": "pyxlsb", "olefile": "olefile", "jaconv": "jaconv",
     "Faker": "faker", "MarkupSafe": "markupsafe", "liblnk-python": "pylnk", "libolecf-python": "pyolecf",
     "libregf-python": "pyregf", "libfwsi-python": "pyfwsi", "lxml": "lxml",
+    # the image files' own headers (parents, backing files, extents), libyal bindings that come with dfvfs
+    "libvhdi-python": "pyvhdi", "libqcow-python": "pyqcow", "libvmdk-python": "pyvmdk", "libphdi-python": "pyphdi",
 }
 
 
 def tool_info() -> dict[str, Any]:
-    versions = {}
+    versions: dict[str, str | None] = {}
     for lib in LIBRARIES:
         try:
             versions[lib] = metadata.version(lib)
@@ -84,6 +86,7 @@ def build_findings(result: ScanResult) -> dict[str, Any]:
             "organisation": cfg.organisation,
             "names": list(cfg.names),
             "notes": list(cfg.notes),
+            **({"breach": dict(cfg.breach)} if cfg.breach else {}),
         },
         "chain_of_custody": {
             "host": socket.gethostname(),

@@ -18,7 +18,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from .codes import Status
@@ -388,7 +388,7 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
             if meta.typ not in (SheetTypeEnum.WorkSheet,):
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
-            if sheet.start is None:
+            if sheet.start is None or sheet.end is None:  # an empty sheet (calamine sets both or neither)
                 yield Sheet(meta.name, [])
                 continue
             budget.next_sheet()
@@ -399,7 +399,7 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
         wb.close()
 
 
-def _ticking(rows: Iterable[list[object]], budget: CellBudget) -> Iterator[list[object]]:
+def _ticking(rows: Iterable[Sequence[object]], budget: CellBudget) -> Iterator[Sequence[object]]:
     for i, row in enumerate(rows):
         if not i & 0x3FFF:
             budget.tick()
@@ -474,7 +474,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
     if found is None:
         sheet.notes.append("delimiter: none")
 
-    def rows() -> Iterator[list[object]]:
+    def rows() -> Iterator[list[str]]:
         lines = iter_lines(data, dec, delim.encode(), max_line=MAX_LINE)
         for i, row in enumerate(csv_rows(lines, delim, sheet.notes.append)):
             budget.add(len(row) or 1)
@@ -537,7 +537,7 @@ def read_tables(data: bytes, caps: Caps, fmt: str | None = None) -> Workbook:
                     encoding)
 
 
-def unreadable_reason(fmt: str) -> tuple[str, str]:
+def unreadable_reason(fmt: str) -> tuple[Status, str]:
     """Status and detail for a content kind that is not a readable table."""
     return {
         "zip-corrupt": (Status.CORRUPT, "damaged zip container"),

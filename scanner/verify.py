@@ -68,13 +68,15 @@ def _hash_local(f: Finding) -> tuple[VerifyStatus, str | None, str]:
 Outcome = tuple[VerifyStatus, str | None, str]
 
 
-def _rescan_source(source: str, files: list[Finding], doc: FindingsDoc) -> dict[str, Outcome]:
+def _rescan_source(source: str, files: list[Finding], doc: FindingsDoc,
+                   passwords: tuple[str, ...] = ()) -> dict[str, Outcome]:
     """Walk one source again, hashing every file, and find the listed hits by location key."""
     settings = doc.scan.settings
     depth = settings.get("archive_depth", ScanConfig.archive_depth)
     cfg = ScanConfig(sources=[source], out=Path("."), names=list(doc.names),
                      use_keywords=False, known_hashes=[f.sha256 for f in files if f.sha256],
-                     archive_depth=depth if isinstance(depth, int) and not isinstance(depth, bool) else 3)
+                     archive_depth=depth if isinstance(depth, int) and not isinstance(depth, bool) else 3,
+                     passwords=passwords)  # encrypted archive members are hashed again with them
     # the walk only: no post-scan analyses (they would count persons and write a case key)
     result = ScanResult(config=cfg, started="")
     ctx = ScanContext(cfg, NameRules(cfg.names, False), [ArchiveInspector(cfg)], result, NoProgress(),
@@ -100,7 +102,7 @@ def _rescan_source(source: str, files: list[Finding], doc: FindingsDoc) -> dict[
     return out
 
 
-def verify_sources(doc: FindingsDoc, named: NamedSources) -> list[dict[str, Any]]:
+def verify_sources(doc: FindingsDoc, named: NamedSources, passwords: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Re-hash every hit of a findings document where it was found; one row per hit. Only sources the
     examiner named (or confirmed) are read: the others' hits are rows with status ``not-named``."""
     rows: list[dict[str, Any]] = []
@@ -115,7 +117,7 @@ def verify_sources(doc: FindingsDoc, named: NamedSources) -> list[dict[str, Any]
         else:
             remote[f.source].append(f)
     for source, files in remote.items():
-        results = _rescan_source(source, files, doc)
+        results = _rescan_source(source, files, doc, passwords)
         rows += [_row(f, *results[f.key()]) for f in files]
     return rows
 

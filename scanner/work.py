@@ -52,7 +52,7 @@ class LiveRef:
     live: Any
 
     def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> Entry:
-        return self.live  # type: ignore[no-any-return]
+        return self.live
 
 
 class MemoryEntry:

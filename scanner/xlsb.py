@@ -15,6 +15,7 @@ import io
 import struct
 import zipfile
 from collections.abc import Iterator
+from types import ModuleType
 
 from .codes import Status
 from .errors import ReadError
@@ -145,7 +146,7 @@ def pyxlsb_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
             yield Sheet(name, rows)
 
 
-def _sheet_rows(ws: object, strings: object, biff12: object, budget: CellBudget) -> Iterator[list[object]]:
+def _sheet_rows(ws: object, strings: object, biff12: ModuleType, budget: CellBudget) -> Iterator[list[object]]:
     """Rows of one pyxlsb worksheet from its cell records; blank rows keep row numbers right."""
     reader = ws._reader  # type: ignore[attr-defined]  # rows() would cut cells to the declared dimension
     reader.seek(ws._data_offset)  # type: ignore[attr-defined]

@@ -6,15 +6,64 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis keeps its example database and constants cache in ./.hypothesis, inside the checkout:
+    a temporary folder of the session instead (removed at its end)."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    config.stash[_HYPOTHESIS_HOME] = home = Path(tempfile.mkdtemp(prefix="leakscan-hypothesis-"))
+    set_hypothesis_home_dir(home)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    home = config.stash.get(_HYPOTHESIS_HOME, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+_HYPOTHESIS_HOME = pytest.StashKey[Path]()
+
+
+def _outside_temporary_folders() -> set[str]:
+    """What a test must never create or change: entries at the root of the file system and of the home
+    folder, and the checkout's files (``git status``: untracked, modified or ignored; Python's byte code
+    and pytest's own cache excepted)."""
+    seen = {f"/{n}" for n in os.listdir("/")}
+    home = Path.home()
+    if home.is_dir():
+        seen |= {f"~/{n}" for n in os.listdir(home)}
+    if (ROOT / ".git").exists():
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--ignored"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=60)
+        seen |= {f"checkout: {line}" for line in status.stdout.splitlines()
+                 if "__pycache__/" not in line and ".pytest_cache/" not in line}
+    return seen
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _writes_stay_in_temporary_folders() -> Iterator[None]:
+    """No test writes outside its temporary folder (e.g. ``--out /nonexistent`` creates it when run as
+    root): checked once around the whole session; the run fails on what appeared."""
+    before = _outside_temporary_folders()
+    yield
+    appeared = _outside_temporary_folders() - before
+    assert not appeared, f"tests wrote outside their temporary folders: {sorted(appeared)}"
 
 
 @pytest.fixture(scope="session")
@@ -35,23 +84,83 @@ def run_leakscan(*args: str, timeout: float = 300, env: dict[str, str] | None = 
                           timeout=timeout, env=full_env, input=input, cwd=ROOT)
 
 
-def run_cli(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    """``leakscan ARGS`` called in this process (``scanner.cli.main``): the exit code and what it printed.
+class _CliTimeout(BaseException):
+    """Raised in the test's thread when an in-process command passes its time limit (not an Exception, so
+    leakscan's own handlers cannot swallow it)."""
+
+
+@contextlib.contextmanager
+def _environment(env: dict[str, str] | None, cwd: Path) -> Iterator[None]:
+    """``env`` added to os.environ and ``cwd`` as the working folder, both restored afterwards."""
+    saved = {k: os.environ.get(k) for k in env or {}}
+    old_cwd = os.getcwd()
+    os.environ.update(env or {})
+    os.chdir(cwd)
+    try:
+        yield
+    finally:
+        os.chdir(old_cwd)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@contextlib.contextmanager
+def _own_logging() -> Iterator[None]:
+    """The root logger as in a fresh interpreter (no handler) while leakscan sets up its stderr log, so its
+    warnings land in the captured stderr as they would on a terminal; pytest's handlers come back after."""
+    root = logging.getLogger()
+    ours = logging.getLogger("leakscan")
+    saved = (root.handlers[:], root.level, ours.level)
+    root.handlers.clear()
+    try:
+        yield
+    finally:
+        for h in root.handlers:
+            h.close()
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        ours.setLevel(saved[2])
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    def expired(signum: int, frame: object) -> None:
+        raise _CliTimeout
+
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None, cwd: Path = ROOT,
+            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``leakscan ARGS`` called in this process (``scanner.cli.main``): the exit code and what it printed,
+    with the same arguments as :func:`run_leakscan` (``env`` is added to the environment, the working
+    folder is the checkout unless ``cwd`` is given; past ``timeout`` seconds, subprocess.TimeoutExpired).
 
     For tests that check options, messages and case-folder handling; a test of what a user runs end to end
-    (a real scan's outputs, signals, the environment) uses :func:`run_leakscan`."""
+    (a real scan's outputs, signals, umask, a blocked import, a terminal) uses :func:`run_leakscan`."""
     from scanner.cli import main
 
     out, err = io.StringIO(), io.StringIO()
-    stdin = io.StringIO(input or "")
     old_stdin = sys.stdin
-    sys.stdin = stdin
+    sys.stdin = io.StringIO(input or "")
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with _environment(env, cwd), _own_logging(), _time_limit(timeout), \
+                contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 code = main(list(args))
             except SystemExit as e:  # argparse: --help, usage errors
                 code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    except _CliTimeout:
+        raise subprocess.TimeoutExpired(["leakscan", *args], timeout, out.getvalue(), err.getvalue()) from None
     finally:
         sys.stdin = old_stdin
     return subprocess.CompletedProcess(["leakscan", *args], code, out.getvalue(), err.getvalue())
@@ -60,3 +169,31 @@ def run_cli(*args: str, input: str | None = None) -> subprocess.CompletedProcess
 @pytest.fixture
 def leakscan():
     return run_leakscan
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """``leakscan demo --out DIR --quiet`` run once for the session, as a user runs it (a real process):
+    (DIR, the finished process). DIR/share is the demo share, DIR/report its case folder. Read it only:
+    a test that changes it works on a copy, or runs its own demo."""
+    out = tmp_path_factory.mktemp("demo") / "demo"
+    done = run_leakscan("demo", "--out", str(out), "--quiet", timeout=300)
+    assert done.returncode == 0, done.stderr
+    return out, done
+
+
+@pytest.fixture(scope="session")
+def demo_truth(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """What the demo generator says it put in the share (the same seed builds the same share)."""
+    from scanner.demo import build_share
+
+    return build_share(tmp_path_factory.mktemp("demo-truth") / "share")
+
+
+def report_text(path: Path) -> str:
+    """A report's HTML with the line-break opportunities taken out: paths carry <wbr> after each separator
+    and digests are 16-digit groups (reports/html.py), so a path or digest is searched for as one string."""
+    import re
+
+    html = path.read_text(encoding="utf-8")
+    return re.sub(r'</span><wbr><span class="hg">', "", html).replace("<wbr>", "")

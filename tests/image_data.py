@@ -115,11 +115,20 @@ def partitioned_disk(path: Path, parts: list[tuple[Path, str]], label: str = "do
     with open(path, "wb") as f:
         f.truncate(total)
     run("sfdisk", "-q", str(path), input=("\n".join(lines) + "\n").encode())
-    with open(path, "r+b") as f:
-        for (img, _), off in zip(parts, offsets, strict=True):
-            f.seek(off)
-            f.write(img.read_bytes())
+    for (img, _), off in zip(parts, offsets, strict=True):
+        sparse_copy(img, path, off)
     return offsets
+
+
+def sparse_copy(src: Path, dst: Path, offset: int, chunk: int = MIB) -> None:
+    """Write SRC into DST at OFFSET, skipping all-zero chunks (a 300 MiB XFS stays a few MiB on disk)."""
+    with open(src, "rb") as fin, open(dst, "r+b") as fout:
+        at = 0
+        while data := fin.read(chunk):
+            if any(data):
+                fout.seek(offset + at)
+                fout.write(data)
+            at += len(data)
 
 
 def e01(raw: Path, target: Path, segment: str = "8MiB") -> Path:
@@ -200,3 +209,187 @@ def fat16_subdir_points_to(path: Path, parent: str, child: str) -> int:
             path.write_bytes(bytes(b))
             return first
     raise ValueError(f"{parent}/{child} not found")
+
+
+def xfs_image(path: Path, files: dict[str, bytes]) -> Path:
+    """``mkfs.xfs -p PROTOFILE`` (no mount, no root): XFS holding FILES (one directory level at most).
+
+    300 MiB is the smallest XFS current mkfs.xfs makes; the file is sparse.
+    """
+    stage = path.parent / (path.name + ".stage")
+    stage.mkdir(exist_ok=True)
+    tree: dict[str, list[tuple[str, Path]]] = {}
+    for i, (inner, data) in enumerate(files.items()):
+        folder, _, name = inner.strip("/").rpartition("/")
+        local = stage / f"{i}.bin"
+        local.write_bytes(data)
+        tree.setdefault(folder, []).append((name, local))
+    lines = ["/dev/null", "0 0", "d--755 0 0"]
+    for folder, entries in tree.items():
+        if folder:
+            lines.append(f"{folder} d--755 0 0")
+        lines += [f"{name} ---644 0 0 {local}" for name, local in entries]
+        if folder:
+            lines.append("$")
+    lines.append("$")
+    proto = stage / "proto"
+    proto.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with open(path, "wb") as f:
+        f.truncate(300 * MIB)
+    run("mkfs.xfs", "-q", "-f", "-p", str(proto), str(path))
+    shutil.rmtree(stage)
+    return path
+
+
+def ntfs_image(path: Path, files: dict[str, bytes], size_mib: int = 8) -> Path:
+    """``mkntfs`` then ``ntfscp`` (ntfs-3g tools, no mount): NTFS holding FILES in its root folder."""
+    with open(path, "wb") as f:
+        f.truncate(size_mib * MIB)
+    run("mkntfs", "-q", "-F", "-f", "-L", "EVIDENCE", str(path))
+    for inner, data in files.items():
+        local = path.parent / (path.name + ".in")
+        local.write_bytes(data)
+        run("ntfscp", "-f", str(path), str(local), inner.strip("/"))
+        local.unlink()
+    return path
+
+
+LUKS_KEY = bytes(range(64))  # the volume key the test volumes are made with (aes-xts-plain64, 512 bits)
+
+
+def luks_image(path: Path, inner: Path | None, passphrase: str, version: str = "luks1") -> Path:
+    """``cryptsetup luksFormat`` on a file (no device mapper needed), then INNER encrypted into its data
+    area with the known volume key: AES-XTS, plain64 sector numbers, as dm-crypt writes it.
+
+    ``inner=None`` leaves the data area empty (for volumes that are only meant to be recognised).
+    """
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    data = inner.read_bytes() if inner is not None else b""
+    with open(path, "wb") as f:
+        f.truncate(17 * MIB + len(data))
+    key, secret = path.parent / (path.name + ".vk"), path.parent / (path.name + ".pw")
+    key.write_bytes(LUKS_KEY)
+    secret.write_text(passphrase)
+    args = ["cryptsetup", "luksFormat", "-q", "--type", version, "--cipher", "aes-xts-plain64", "--key-size", "512",
+            "--volume-key-file", str(key), "--key-file", str(secret)]
+    if version == "luks1":
+        args += ["--pbkdf-force-iterations", "1000"]
+    else:  # what current cryptsetup writes by default: argon2id
+        args += ["--pbkdf", "argon2id", "--pbkdf-force-iterations", "4", "--pbkdf-memory", "32"]
+    run(*args, str(path))
+    key.unlink()
+    secret.unlink()
+    if data:
+        header = path.read_bytes()[:512]
+        assert header[:6] == b"LUKS\xba\xbe" and version == "luks1", "only LUKS1 volumes get content"
+        payload = struct.unpack(">I", header[104:108])[0] * 512
+        out = bytearray()
+        for i in range(0, len(data), 512):
+            tweak = struct.pack("<Q", i // 512) + bytes(8)
+            enc = Cipher(algorithms.AES(LUKS_KEY), modes.XTS(tweak)).encryptor()
+            out += enc.update(data[i:i + 512].ljust(512, b"\0")) + enc.finalize()
+        with open(path, "r+b") as f:
+            f.seek(payload)
+            f.write(out)
+    return path
+
+
+def qemu_convert(src: Path, dst: Path, fmt: str, *options: str) -> Path:
+    run("qemu-img", "convert", "-f", "raw", "-O", fmt, *options, str(src), str(dst))
+    return dst
+
+
+def qcow2_overlay(base_raw: Path, changed_raw: Path, folder: Path) -> tuple[Path, Path]:
+    """BASE as base.qcow2, and overlay.qcow2 holding only what CHANGED differs in (backing file by
+    relative name, as qemu-img writes it for a VM's snapshot chain)."""
+    base = qemu_convert(base_raw, folder / "base.qcow2", "qcow2")
+    overlay = folder / "overlay.qcow2"
+    run("qemu-img", "convert", "-f", "raw", "-O", "qcow2", "-B", "base.qcow2", "-F", "qcow2", str(changed_raw),
+        str(overlay))
+    return base, overlay
+
+
+def udif_image(raw: Path, out: Path, sectors_per_chunk: int = 2048) -> Path:
+    """A UDIF (.dmg) as hdiutil writes it: zlib chunks (zero runs as ignore chunks), a blkx plist and the
+    512-byte ``koly`` trailer. Built here because no Linux tool writes UDIF."""
+    import plistlib
+    import zlib
+
+    data = raw.read_bytes()
+    sectors = -(-len(data) // 512)
+    chunks, fork = [], bytearray()
+    for first in range(0, sectors, sectors_per_chunk):
+        count = min(sectors_per_chunk, sectors - first)
+        block = data[first * 512:(first + count) * 512].ljust(count * 512, b"\0")
+        if not any(block):
+            chunks.append((0x00000002, first, count, len(fork), 0))
+            continue
+        packed = zlib.compress(block)
+        chunks.append((0x80000005, first, count, len(fork), len(packed)))
+        fork += packed
+    chunks.append((0xFFFFFFFF, sectors, 0, len(fork), 0))
+    mish = struct.pack(">4sIQQQII24sII128sI", b"mish", 1, 0, sectors, 0, sectors_per_chunk, 0, bytes(24), 0, 0,
+                       bytes(128), len(chunks))
+    mish += b"".join(struct.pack(">IIQQQQ", kind, 0, first, count, off, size) for kind, first, count, off, size in chunks)
+    plist = plistlib.dumps({"resource-fork": {"blkx": [{
+        "Attributes": "0x0050", "CFName": "whole disk (Apple_HFS : 0)", "Data": mish, "ID": "0",
+        "Name": "whole disk (Apple_HFS : 0)"}]}})
+    koly = struct.pack(">4sIIIQQQQQII16sII128sQQ120sII128sIQ12s", b"koly", 4, 512, 1, 0, 0, len(fork), 0, 0, 1, 1,
+                       bytes(range(16)), 0, 0, bytes(128), len(fork), len(plist), bytes(120), 0, 0, bytes(128), 1,
+                       sectors, bytes(12))
+    assert len(koly) == 512
+    out.write_bytes(bytes(fork) + plist + koly)
+    return out
+
+
+class Unavailable(Exception):
+    """The sandbox cannot run a tool the builder needs (e.g. no loop devices for LVM)."""
+
+
+def lvm_volume(path: Path, inner: Path, size_mib: int = 16) -> Path:
+    """A real LVM2 physical volume (pvcreate/vgcreate on a loop device) holding one linear logical volume
+    with INNER in it. Without device-mapper the volume cannot be created or activated, so the logical
+    volume is added to the metadata with vgcfgrestore and INNER written where its extents are."""
+    import uuid
+
+    with open(path, "wb") as f:
+        f.truncate(size_mib * MIB)
+    vg = f"lksc{uuid.uuid4().hex[:10]}"
+    try:
+        loop = subprocess.run(["losetup", "-f", "--show", str(path)], check=True, capture_output=True,
+                              text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise Unavailable(f"no loop device: {e}") from e
+    meta = path.parent / (path.name + ".vg")
+    try:
+        run("pvcreate", "-q", loop)
+        run("vgcreate", "-q", "-s", "1m", vg, loop)
+        run("vgcfgbackup", "-q", "-f", str(meta), vg)
+        text = meta.read_text()
+        extents = -(-inner.stat().st_size // MIB)
+        lv = (f"\tlogical_volumes {{\n\t\tdata {{\n\t\t\tid = \"{_lvm_id()}\"\n\t\t\tstatus = [\"READ\", \"WRITE\", "
+              f"\"VISIBLE\"]\n\t\t\tflags = []\n\t\t\tsegment_count = 1\n\t\t\tsegment1 {{\n\t\t\t\tstart_extent = 0\n"
+              f"\t\t\t\textent_count = {extents}\n\t\t\t\ttype = \"striped\"\n\t\t\t\tstripe_count = 1\n"
+              f"\t\t\t\tstripes = [\"pv0\", 1]\n\t\t\t}}\n\t\t}}\n\t}}\n")
+        end = text.rstrip().rfind("}")
+        meta.write_text(text[:end] + lv + "}\n")
+        run("vgcfgrestore", "-q", "-f", str(meta), vg)
+        pe_start = int(text.split("pe_start = ")[1].split()[0]) * 512
+    except subprocess.CalledProcessError as e:
+        raise Unavailable(f"LVM tools failed: {e.stderr.decode(errors='replace')[-300:]}") from e
+    finally:
+        subprocess.run(["vgchange", "-q", "-an", vg], capture_output=True)
+        subprocess.run(["losetup", "-d", loop], capture_output=True)
+        meta.unlink(missing_ok=True)
+    sparse_copy(inner, path, pe_start + 1 * MIB)  # the LV starts at extent 1 (1 MiB extents)
+    return path
+
+
+def _lvm_id() -> str:
+    import random
+
+    chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    rnd = random.Random(7)
+    parts = [6, 4, 4, 4, 4, 4, 6]
+    return "-".join("".join(rnd.choice(chars) for _ in range(n)) for n in parts)

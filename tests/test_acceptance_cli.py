@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_leakscan
+from conftest import run_cli, run_leakscan
 
 from scanner.demo import client_list_xlsx, make_people
 
@@ -41,22 +41,22 @@ def test_resume_of_a_finished_scan_is_refused_and_leaves_its_evidence(tmp_path: 
     share, out = _scanned(tmp_path)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.name != "scan-state.sqlite"}
     (share / "PC02" / LEAKED).unlink()  # the share changed since: a replay would rewrite the findings
-    line = _one_line_error(run_leakscan("scan", "--resume", str(out)))
+    line = _one_line_error(run_cli("scan", "--resume", str(out)))
     assert "finished" in line
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.name != "scan-state.sqlite"}
     assert after == before
     assert len(json.loads(before["findings.json"])["files"]) == 2
-    assert run_leakscan("verify", str(out)).returncode == 0
+    assert run_cli("verify", str(out)).returncode == 0
 
 
 def test_export_errors_are_one_line_and_never_inside_the_output_folder(tmp_path: Path) -> None:
     share, out = _scanned(tmp_path)
-    line = _one_line_error(run_leakscan("persons", str(out), "--export", str(tmp_path / "p.csv")))
+    line = _one_line_error(run_cli("persons", str(out), "--export", str(tmp_path / "p.csv")))
     assert ".xlsx" in line
-    line = _one_line_error(run_leakscan("persons", str(out), "--export", str(out / "p.xlsx")))
+    line = _one_line_error(run_cli("persons", str(out), "--export", str(out / "p.xlsx")))
     assert "outside the output folder" in line
     assert not (out / "p.xlsx").exists()
-    done = run_leakscan("persons", str(out), "--export", str(tmp_path / "p.xlsx"), "--sources", str(share))
+    done = run_cli("persons", str(out), "--export", str(tmp_path / "p.xlsx"), "--sources", str(share))
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "p.xlsx").is_file()
 
@@ -95,9 +95,9 @@ def test_export_lists_files_in_report_order_not_string_order(tmp_path: Path) -> 
         (share / f"PC{i:02d}").mkdir(parents=True)
         (share / f"PC{i:02d}" / LEAKED).write_bytes(book)
     out = tmp_path / "out"
-    assert run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet").returncode == 1
+    assert run_cli("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet").returncode == 1
     target = tmp_path / "persons.xlsx"
-    done = run_leakscan("persons", str(out), "--export", str(target), "--sources", str(share))
+    done = run_cli("persons", str(out), "--export", str(target), "--sources", str(share))
     assert done.returncode == 0, done.stderr
     sheet = openpyxl.load_workbook(target).worksheets[0]
     header = [c.value for c in sheet[1]]
@@ -143,6 +143,6 @@ def test_image_hash_mismatch_is_said_on_the_terminal(tmp_path: Path) -> None:
 
 def test_verify_of_a_folder_that_is_no_output_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("not an output")
-    done = run_leakscan("verify", str(tmp_path))
+    done = run_cli("verify", str(tmp_path))
     assert done.returncode == 2 and "not a leakscan output folder" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1

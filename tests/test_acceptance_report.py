@@ -8,6 +8,7 @@ list separator in the English report, "None" shown for a merged count, and Ctrl-
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import signal
@@ -17,11 +18,13 @@ import time
 import zipfile
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, run_leakscan
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from reports.html import render_report
 from scanner.demo import client_list_xlsx, make_people
+from scanner.timeutil import to_jst
 
 LEAKED = "見守り対象者名簿.xlsx"
 
@@ -50,10 +53,30 @@ def _share(root: Path) -> Path:
     return root
 
 
-def test_japanese_report_has_no_english_left_in_sources_skips_and_times(tmp_path: Path) -> None:
-    share = _share(tmp_path / "share")
-    out = tmp_path / "out"
-    done = run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet")
+@pytest.fixture(scope="module")
+def share(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The share (read by every scan, changed by none), built once for the module."""
+    return _share(tmp_path_factory.mktemp("acceptance") / "share")
+
+
+@pytest.fixture(scope="module")
+def scanned(share: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """``scan SHARE --name LEAKED --quiet``, run once: (its output folder, the finished process)."""
+    out = tmp_path_factory.mktemp("scanned") / "out"
+    return out, run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet")
+
+
+@pytest.fixture(scope="module")
+def scanned_pc01(share: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``scan SHARE/PC01 --name LEAKED --quiet`` (the workbook alone), run once: its output folder."""
+    out = tmp_path_factory.mktemp("scanned-pc01") / "out"
+    done = run_leakscan("scan", str(share / "PC01"), "--name", LEAKED, "--out", str(out), "--quiet")
+    assert done.returncode == 1, done.stderr
+    return out
+
+
+def test_japanese_report_has_no_english_left_in_sources_skips_and_times(scanned: tuple) -> None:
+    out, done = scanned
     assert done.returncode == 1, done.stderr
     text = _text((out / "report.html").read_text(encoding="utf-8"))
     for english in ("read-only logical walk", "local time of the computer", "but content is", " special-file ",
@@ -64,21 +87,18 @@ def test_japanese_report_has_no_english_left_in_sources_skips_and_times(tmp_path
         assert japanese in text, japanese
 
 
-def test_encrypted_workbook_is_not_a_disguised_file(tmp_path: Path) -> None:
+def test_encrypted_workbook_is_not_a_disguised_file(scanned: tuple) -> None:
     """A password-protected .xlsx is an OLE2 container: libmagic says "CDFV2 Encrypted", which is normal."""
     import json
 
-    share = _share(tmp_path / "share")
-    out = tmp_path / "out"
-    run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet")
+    out = scanned[0]
     files = json.loads((out / "findings.json").read_text(encoding="utf-8"))["files"]
     enc = [f for f in files if f["status"] == "encrypted"]
     assert enc and "Encrypted" in enc[0]["type"]
     assert enc[0]["type_mismatch"] is None
 
 
-def test_english_report_lists_kinds_of_data_with_english_commas(tmp_path: Path) -> None:
-    share = _share(tmp_path / "share")
+def test_english_report_lists_kinds_of_data_with_english_commas(share: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet", "--lang", "en")
     html = (out / "report.html").read_text(encoding="utf-8")
@@ -86,8 +106,7 @@ def test_english_report_lists_kinds_of_data_with_english_commas(tmp_path: Path) 
     assert row and "name, " in row.group(1) and "、" not in row.group(1)
 
 
-def test_merged_scans_never_show_none_for_the_exact_count(tmp_path: Path) -> None:
-    share = _share(tmp_path / "share")
+def test_merged_scans_never_show_none_for_the_exact_count(share: Path, tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir(mode=0o700)
     b.mkdir(mode=0o700)
@@ -105,23 +124,17 @@ def test_merged_scans_never_show_none_for_the_exact_count(tmp_path: Path) -> Non
     assert " None " not in text and "None件" not in text and "None" not in text
 
 
-def test_zero_merges_are_shown_as_zero_not_minus_zero(tmp_path: Path) -> None:
-    share = _share(tmp_path / "share")
-    out = tmp_path / "out"
-    run_leakscan("scan", str(share / "PC01"), "--name", LEAKED, "--out", str(out), "--quiet")
-    html = (out / "report.html").read_text(encoding="utf-8")
+def test_zero_merges_are_shown_as_zero_not_minus_zero(scanned_pc01: Path) -> None:
+    html = (scanned_pc01 / "report.html").read_text(encoding="utf-8")
     merges = html[html.index('id="persons-merges"'):]
     merges = merges[:merges.index("</table>")]
     assert "−0<" not in merges and ">0</td>" in merges
 
 
-def test_failed_person_count_is_not_reported_as_none(tmp_path: Path) -> None:
+def test_failed_person_count_is_not_reported_as_none(scanned_pc01: Path) -> None:
     import json
 
-    share = _share(tmp_path / "share")
-    out = tmp_path / "out"
-    run_leakscan("scan", str(share / "PC01"), "--name", LEAKED, "--out", str(out), "--quiet")
-    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    doc = json.loads((scanned_pc01 / "findings.json").read_text(encoding="utf-8"))
     doc.pop("persons")
     doc["persons_error"] = "ValueError: counting persons failed (run with -v for details)"
     html = render_report(doc, "ja")
@@ -151,16 +164,19 @@ def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
     assert len(lines) == 1 and f"leakscan scan --resume {out}" in lines[0], err
 
 
-def test_breach_date_range_keeps_local_zip_times_apart_from_utc(tmp_path: Path) -> None:
+def test_breach_date_range_keeps_local_zip_times_apart_from_utc(scanned: tuple) -> None:
     """A zip member's MS-DOS time is local wall-clock time: it must not be shown as a UTC bound."""
-    share = _share(tmp_path / "share")
-    out = tmp_path / "out"
-    run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet")
+    out = scanned[0]
     html = (out / "report.html").read_text(encoding="utf-8")
-    row = re.search(r"ファイルの更新日時の範囲 \(UTC\): (\S+) – (\S+?)<br>同（FAT・zip の現地時刻）: (\S+) – (\S+?)<", html)
+    row = re.search(r"コピーの更新日時の範囲（日本時間）: ([^<]+?) – ([^<]+?)<br>同（FAT・zip の PC の現地時刻）: ([^<]+?) – ([^<]+?)<",
+                    html)
     assert row, html[html.index("breach-table"):][:1500]
-    assert row.group(1).endswith("Z") and row.group(2).endswith("Z")
-    assert not row.group(3).endswith("Z") and not row.group(4).endswith("Z")
+    files = json.loads((out / "findings.json").read_text(encoding="utf-8"))["files"]
+    utc = sorted(f["mtime"] for f in files if f["mtime"] and f["mtime"].endswith("Z") and "name" in f["reasons"])
+    local = sorted(f["mtime"] for f in files if f["mtime"] and not f["mtime"].endswith("Z"))
+    assert local and utc
+    assert (row.group(1), row.group(2)) == (to_jst(utc[0]).removesuffix(" JST"), to_jst(utc[-1]).removesuffix(" JST"))
+    assert (row.group(3), row.group(4)) == (local[0].replace("T", " "), local[-1].replace("T", " "))
 
 
 def test_e01_acquisition_record_and_deleted_copy_are_in_the_report(tmp_path: Path) -> None:
@@ -175,7 +191,7 @@ def test_e01_acquisition_record_and_deleted_copy_are_in_the_report(tmp_path: Pat
     done = run_leakscan("scan", str(image), "--name", LEAKED, "--out", str(out), "--quiet")
     assert done.returncode == 1, done.stderr
     html = (out / "report.html").read_text(encoding="utf-8")
-    sources = _text(html[html.index('id="sources"'):html.index('id="summary"')])
+    sources = _text(html[html.index('id="sources"'):html.index('id="tool"')])
     assert "取得時の記録 事案番号: 2026-001" in sources and "取得者: examiner" in sources
     deleted_rows = re.findall(r'<tr class="hit deleted[^>]*>.*?</tr>', html, re.S)
     assert len(deleted_rows) == 1 and "削除済み" in deleted_rows[0] and "コピー" in deleted_rows[0]
@@ -198,21 +214,18 @@ def test_removed_class_and_deleted_badge_use_different_words(tmp_path: Path) -> 
     assert "削除済み" not in removed_label
 
 
-def test_person_count_warns_when_a_leaked_copy_could_not_be_read(tmp_path: Path) -> None:
+def test_person_count_warns_when_a_leaked_copy_could_not_be_read(share: Path, tmp_path: Path) -> None:
     """An encrypted copy found by name is in the leak set but its persons are unknown: say so by the number."""
-    share = _share(tmp_path / "share")
     out = tmp_path / "out"
     done = run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out))
     assert "NOT counted: 1 leaked file(s)" in done.stderr
     html = (out / "report.html").read_text(encoding="utf-8")
     row = re.search(r"本人の数</th><td>(.*?)</td>", html, re.S)
-    assert row and "読み取れなかった漏えいファイル 1 件" in row.group(1)
+    assert row and "読み取れなかったコピー 1 件" in row.group(1)
 
 
-def test_scope_differences_are_in_words_not_python_values(tmp_path: Path) -> None:
-    share = _share(tmp_path / "share")
-    a, b = tmp_path / "a", tmp_path / "b"
-    run_leakscan("scan", str(share / "PC01"), "--name", LEAKED, "--out", str(a), "--quiet")
+def test_scope_differences_are_in_words_not_python_values(share: Path, scanned_pc01: Path, tmp_path: Path) -> None:
+    a, b = scanned_pc01, tmp_path / "b"
     run_leakscan("scan", str(share / "PC01"), "--name", LEAKED, "--name", "別.xlsx", "--no-keywords",
                  "--out", str(b), "--quiet")
     done = run_leakscan("diff", str(a), str(b), "--out", str(tmp_path / "d"), "--quiet")
@@ -225,10 +238,9 @@ def test_scope_differences_are_in_words_not_python_values(tmp_path: Path) -> Non
         assert raw not in scope, raw
 
 
-def test_merge_with_different_case_keys_explains_in_japanese_and_shows_each_count(tmp_path: Path) -> None:
-    share = _share(tmp_path / "share")
-    a, b = tmp_path / "a", tmp_path / "b"
-    run_leakscan("scan", str(share / "PC01"), "--name", LEAKED, "--out", str(a), "--quiet")
+def test_merge_with_different_case_keys_explains_in_japanese_and_shows_each_count(share: Path, scanned_pc01: Path,
+                                                                                   tmp_path: Path) -> None:
+    a, b = scanned_pc01, tmp_path / "b"
     run_leakscan("scan", str(share / "PC03"), "--name", LEAKED, "--out", str(b), "--quiet")
     done = run_leakscan("merge", str(a), str(b), "--out", str(tmp_path / "m"), "--quiet")
     assert done.returncode == 1, done.stderr
@@ -241,11 +253,8 @@ def test_merge_with_different_case_keys_explains_in_japanese_and_shows_each_coun
     assert [c[1] for c in counts] == ["30", "30"]
 
 
-def test_masked_review_table_says_how_to_see_the_spellings(tmp_path: Path) -> None:
+def test_masked_review_table_says_how_to_see_the_spellings(scanned_pc01: Path) -> None:
     """Masked, both spellings of a merged pair read "山田 **": the examiner needs to know how to compare them."""
-    share = _share(tmp_path / "share")
-    out = tmp_path / "out"
-    run_leakscan("scan", str(share / "PC01"), "--name", LEAKED, "--out", str(out), "--quiet")
-    html = (out / "report.html").read_text(encoding="utf-8")
+    html = (scanned_pc01 / "report.html").read_text(encoding="utf-8")
     section = html[html.index('id="persons"'):]
     assert "--unmask を付けて同じスキャンを別の出力フォルダーに実行" in section

@@ -206,8 +206,8 @@ def test_archive_sniffed_by_content_but_office_files_are_not_expanded(share: Pat
     assert by_path(doc)[f"{share}/roster.xlsx"]["status"] == "ok"
 
 
-def test_wants_is_cheap_and_by_extension_or_magic() -> None:
-    insp = ArchiveInspector(ScanConfig(sources=[], out=Path("/nonexistent")))
+def test_wants_is_cheap_and_by_extension_or_magic(tmp_path: Path) -> None:
+    insp = ArchiveInspector(ScanConfig(sources=[], out=tmp_path))
 
     class E:
         def __init__(self, name: str) -> None:
@@ -324,8 +324,8 @@ def test_members_reach_the_other_content_inspectors(share: Path, roster: bytes) 
     assert by_path(doc)[path]["reasons"] == ["content-test"]
 
 
-def test_spreadsheet_inspector_sees_the_same_in_and_out_of_an_archive(share: Path, roster: bytes) -> None:
-    config = ScanConfig(sources=[], out=Path("/nonexistent"))
+def test_spreadsheet_inspector_sees_the_same_in_and_out_of_an_archive(share: Path, roster: bytes, tmp_path: Path) -> None:
+    config = ScanConfig(sources=[], out=tmp_path / "out")
     if not any(i.name != "archive" for i in inspectors_for(config)):
         pytest.skip("no content inspector besides archives in this tree yet")
     (share / "meibo.xlsx").write_bytes(roster)
@@ -404,13 +404,13 @@ def test_single_compressed_files_and_unsupported_archives(share: Path, roster: b
     assert sk[f"{share}/broken.gz"][0] == "corrupt"
 
 
-def test_wants_name_lets_the_pipeline_skip_known_types() -> None:
-    insp = ArchiveInspector(ScanConfig(sources=[], out=Path("/nonexistent")))
+def test_wants_name_lets_the_pipeline_skip_known_types(tmp_path: Path) -> None:
+    insp = ArchiveInspector(ScanConfig(sources=[], out=tmp_path))
     assert not insp.wants_name("photo.JPG") and not insp.wants_name("名簿.xlsx") and not insp.wants_name("a.csv")
     assert insp.wants_name("backup.zip") and insp.wants_name("backup.bak") and insp.wants_name("README")
 
 
-def test_members_of_a_deleted_archive_in_an_image_keep_the_chain_and_deleted_flag(roster: bytes) -> None:
+def test_members_of_a_deleted_archive_in_an_image_keep_the_chain_and_deleted_flag(roster: bytes, tmp_path: Path) -> None:
     from scanner.models import Hop
 
     data = zip_bytes({f"2017/{LEAK_NAME}": roster})
@@ -443,7 +443,7 @@ def test_members_of_a_deleted_archive_in_an_image_keep_the_chain_and_deleted_fla
         def entries(self):
             yield DeletedZip()
 
-    config = ScanConfig(sources=["/cases/pc08.E01"], out=Path("/nonexistent"), names=[LEAK_NAME])
+    config = ScanConfig(sources=["/cases/pc08.E01"], out=tmp_path / "out", names=[LEAK_NAME])
     doc = build_findings(run_scan(config, [ImageLike()], inspectors=[ArchiveInspector(config)]))
     (hit,) = doc["files"]
     assert hit["path"] == f"/cases/pc08.E01 » p1 (FAT32) » /Users/staff/backup.zip » 2017/{LEAK_NAME}"

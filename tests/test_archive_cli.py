@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.archive_data import LEAK_NAME, roster_xlsx, zero_bomb_zip, zip_raw_names
-from tests.conftest import ROOT, run_leakscan
+from tests.conftest import ROOT, report_text, run_leakscan
 
 
 def test_cp932_zip_found_by_name_with_decoded_path_and_hash(tmp_path: Path) -> None:
@@ -31,7 +31,7 @@ def test_cp932_zip_found_by_name_with_decoded_path_and_hash(tmp_path: Path) -> N
     assert hit["md5"] == hashlib.md5(roster).hexdigest()
     assert hit["raw_path_hex"] == LEAK_NAME.encode("cp932").hex()
     assert hit["container"][0]["kind"] == "archive" and hit["container"][0]["name"] == arc
-    assert f"backup_2017.zip » {LEAK_NAME}" in (out / "report.html").read_text(encoding="utf-8")
+    assert f"backup_2017.zip » {LEAK_NAME}" in report_text(out / "report.html")
 
 
 @pytest.fixture(scope="module")

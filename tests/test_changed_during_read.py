@@ -146,8 +146,8 @@ class _OneEntrySource:
 
 
 @pytest.mark.parametrize(("listed", "read"), [(100, 90), (100, 120)])
-def test_bytes_read_differ_from_the_size_listed(listed: int, read: int) -> None:
-    cfg = ScanConfig(sources=["smb://u@h/s"], out=Path("/nonexistent"), names=[LEAKED])
+def test_bytes_read_differ_from_the_size_listed(listed: int, read: int, tmp_path: Path) -> None:
+    cfg = ScanConfig(sources=["smb://u@h/s"], out=tmp_path / "out", names=[LEAKED])
     result = run_scan(cfg, [_OneEntrySource(_ShortEntry(listed, b"y" * read))], inspectors=[])
     [hit] = result.hits
     assert hit.status == "changed-during-read" and hit.digests is None

@@ -1,4 +1,7 @@
-"""The command line as a user meets it: exit codes, one-line errors, --help, --lang, the demo."""
+"""The command line as a user meets it: exit codes, one-line errors, --help, --lang, the demo.
+
+Options and messages are checked in-process (conftest.run_cli); the exit codes, the demo and the
+progress bar on a terminal run ``python scan.py`` as a user does."""
 
 from __future__ import annotations
 
@@ -15,10 +18,10 @@ import termios
 from pathlib import Path
 
 import pytest
-from conftest import run_leakscan
+from conftest import run_cli, run_leakscan
 from tree_data import LEAKED, write_files
 
-from reports.strings import STRINGS
+from reports.labels import label
 from scanner.cli import build_parser
 
 
@@ -40,23 +43,23 @@ def share(tmp_path: Path) -> Path:
 
 
 def test_no_arguments(tmp_path: Path) -> None:
-    line = _one_line_error(run_leakscan())
+    line = _one_line_error(run_cli())
     assert "leakscan" in line and "error" in line
 
 
 def test_unknown_option(share: Path, tmp_path: Path) -> None:
-    line = _one_line_error(run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(tmp_path / "o"),
+    line = _one_line_error(run_cli("scan", str(share), "--name", LEAKED, "--out", str(tmp_path / "o"),
                                         "--no-such-option"))
     assert "--no-such-option" in line
 
 
 def test_unknown_command() -> None:
-    _one_line_error(run_leakscan("scna"))
+    _one_line_error(run_cli("scna"))
 
 
 def test_missing_source(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-share"
-    line = _one_line_error(run_leakscan("scan", str(missing), "--name", LEAKED, "--out", str(tmp_path / "o")))
+    line = _one_line_error(run_cli("scan", str(missing), "--name", LEAKED, "--out", str(tmp_path / "o")))
     assert str(missing) in line
     assert not (tmp_path / "o").exists()
 
@@ -68,13 +71,13 @@ def test_unwritable_out(share: Path, tmp_path: Path, kind: str) -> None:
         out.write_text("not a folder")
     else:
         out = Path("/proc/leakscan-out")  # refused even to root
-    line = _one_line_error(run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out)))
+    line = _one_line_error(run_cli("scan", str(share), "--name", LEAKED, "--out", str(out)))
     assert "--out" in line
 
 
 def test_out_inside_a_source_is_refused(share: Path) -> None:
     before = _listing(share)
-    line = _one_line_error(run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(share / "PC01" / "out")))
+    line = _one_line_error(run_cli("scan", str(share), "--name", LEAKED, "--out", str(share / "PC01" / "out")))
     assert "inside" in line
     assert _listing(share) == before  # nothing written into the evidence
 
@@ -90,24 +93,24 @@ def test_exit_codes_found_and_not_found(share: Path, tmp_path: Path) -> None:
 
 
 def test_summary_on_stderr_and_quiet(share: Path, tmp_path: Path) -> None:
-    loud = run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(tmp_path / "o1"))
+    loud = run_cli("scan", str(share), "--name", LEAKED, "--out", str(tmp_path / "o1"))
     assert loud.returncode == 1
     assert str(tmp_path / "o1" / "report.html") in loud.stderr
-    quiet = run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(tmp_path / "o2"), "--quiet")
+    quiet = run_cli("scan", str(share), "--name", LEAKED, "--out", str(tmp_path / "o2"), "--quiet")
     assert quiet.stderr == "" and quiet.returncode == 1
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_report_language(share: Path, tmp_path: Path, lang: str) -> None:
     args = ["scan", str(share), "--name", LEAKED, "--out", str(tmp_path / lang), "--quiet"]
-    done = run_leakscan(*args, *(["--lang", lang] if lang == "en" else []))
+    done = run_cli(*args, *(["--lang", lang] if lang == "en" else []))
     assert done.returncode == 1, done.stderr
     html = (tmp_path / lang / "report.html").read_text(encoding="utf-8")
-    assert f'<html lang="{STRINGS[lang]["lang_attr"]}">' in html
+    assert f'<html lang="{label("lang_attr", lang)}">' in html
     other = "en" if lang == "ja" else "ja"
-    for key in ["title", "summary", "dup_groups", "verify", "skipped"]:
-        assert STRINGS[lang][key] in html
-        assert STRINGS[other][key] not in html
+    for key in ["title", "summary_title", "sec_copies", "verify", "sec_not_examined"]:
+        assert label(key, lang) in html
+        assert label(key, other) not in html
 
 
 def _commands() -> dict[str, argparse.ArgumentParser]:
@@ -117,7 +120,7 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
 
 
 def test_top_level_help_lists_every_command() -> None:
-    done = run_leakscan("--help")
+    done = run_cli("--help")
     assert done.returncode == 0
     for name in _commands():
         assert name in done.stdout
@@ -127,7 +130,7 @@ def test_top_level_help_lists_every_command() -> None:
 @pytest.mark.parametrize("command", sorted(_commands()))
 def test_help_of_every_command_mentions_every_option(command: str) -> None:
     parser = _commands()[command]
-    done = run_leakscan(command, "--help")
+    done = run_cli(command, "--help")
     assert done.returncode == 0 and done.stderr == ""
     text = " ".join(done.stdout.split())
     for action in parser._actions:
@@ -138,16 +141,14 @@ def test_help_of_every_command_mentions_every_option(command: str) -> None:
             assert " ".join(action.help.split()[:3]) in text
 
 
-def test_demo_finds_the_expected_copies(tmp_path: Path) -> None:
-    from scanner.demo import build_share
-
-    done = run_leakscan("demo", "--out", str(tmp_path / "demo"), "--quiet")
-    assert done.returncode in (0, 1), done.stderr
+def test_demo_finds_the_expected_copies(demo_run: tuple[Path, subprocess.CompletedProcess[str]],
+                                       demo_truth: dict) -> None:
+    base, done = demo_run  # ``python scan.py demo`` (conftest), once for the session
     report = Path(done.stdout.strip().splitlines()[-1])
-    assert report == (tmp_path / "demo" / "report" / "report.html").resolve() and report.is_file()
+    assert report == (base / "report" / "report.html").resolve() and report.is_file()
     doc = json.loads((report.parent / "findings.json").read_text(encoding="utf-8"))
-    truth = build_share(tmp_path / "truth")  # same seed: the same share, built again for its truth
-    share = tmp_path / "demo" / "share"
+    truth = demo_truth  # same seed: the same share, built again for its truth
+    share = base / "share"
     strong = {f["path"] for f in doc["files"] if {"name", "name-variant"} & set(f["reasons"])}
     assert strong == {str(share / rel) for rel in truth["copies"]}
     groups = [set(g["paths"]) for g in doc["duplicate_groups"]]
@@ -189,5 +190,5 @@ def test_progress_bar_only_on_a_terminal_and_not_quiet(share: Path, tmp_path: Pa
     assert code == 1 and "scanning" in err and "files" in err
     code, err = _run_on_a_terminal("scan", str(share), "--name", LEAKED, "--out", str(tmp_path / "o2"), "--quiet")
     assert code == 1 and "scanning" not in err and err.strip() == ""
-    piped = run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(tmp_path / "o3"))
+    piped = run_cli("scan", str(share), "--name", LEAKED, "--out", str(tmp_path / "o3"))
     assert "scanning" not in piped.stderr  # stderr not a terminal: summary only

@@ -22,12 +22,11 @@ def test_generator_bookkeeping_gives_the_real_cases_figures(tmp_path: Path) -> N
     assert set(truth["leak_set"]) <= set(truth["record_copies"])
 
 
-def test_demo_scan_shows_the_case(tmp_path: Path, leakscan) -> None:
-    done = leakscan("demo", "--out", str(tmp_path / "demo"), "--quiet")
-    assert done.returncode == 0, done.stderr
-    share = tmp_path / "demo" / "share"
-    truth = build_share(tmp_path / "truth")  # the same seed builds the same share: its truth
-    doc = json.loads((tmp_path / "demo" / "report" / "findings.json").read_text(encoding="utf-8"))
+def test_demo_scan_shows_the_case(demo_run: tuple[Path, object], demo_truth: dict) -> None:
+    base = demo_run[0]  # ``python scan.py demo`` (conftest), once for the session
+    share = base / "share"
+    truth = demo_truth  # the same seed builds the same share: its truth
+    doc = json.loads((base / "report" / "findings.json").read_text(encoding="utf-8"))
     by_path = {f["path"]: f for f in doc["files"]}
 
     # the leaked file turns up 10 times (by name or copy name) holding records; the owner file besides

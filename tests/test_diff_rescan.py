@@ -111,7 +111,7 @@ def test_rescan_outputs_are_listed_in_the_manifest_and_report_the_verdict(phases
     manifest = (out / "manifest.sha256").read_text()
     for name in ("findings.json", "report.html", "diff.json", "remediation.html"):
         assert f"  {name}\n" in manifest
-    html = (out / "remediation.html").read_text()
+    html = (out / "remediation.html").read_text().replace("<wbr>", "")  # paths may break after a separator
     assert 'data-verdict="remaining"' in html and "残存あり" in html
     assert html.index('id="verdict"') < html.index('id="class-remaining"')
     assert "新しいフォルダー/介護予防_利用者名簿 - コピー.xlsx" in html

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, report_text, run_cli
 
 from scanner import evidence
 from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people
@@ -29,11 +29,8 @@ def _load(out: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "demo"
-    done = run_cli("demo", "--out", str(out), "--quiet")
-    assert done.returncode == 0, done.stderr
-    return out / "report"
+def demo(demo_run: tuple[Path, object]) -> Path:
+    return demo_run[0] / "report"  # the session's demo run (conftest)
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +81,7 @@ def test_schema_and_typed_document_describe_the_same_fields() -> None:
     assert set(defs["file"]["properties"]) <= set(evidence.FILE_FIELDS) | set(evidence.OPTIONAL_FILE_FIELDS)
     skipped = SCHEMA["properties"]["skipped"]["items"]
     assert tuple(skipped["required"]) == evidence.SKIP_FIELDS
-    assert set(skipped["properties"]) == {*evidence.SKIP_FIELDS, "inner_path"}
+    assert set(skipped["properties"]) == {*evidence.SKIP_FIELDS, *evidence.OPTIONAL_SKIP_FIELDS}
     # the value forms: the schema's patterns are the loader's
     assert defs["sha256"]["pattern"] == f"^{evidence.SHA256.pattern}$"
     assert defs["file"]["properties"]["md5"]["anyOf"][0]["pattern"] == f"^{evidence.MD5.pattern}$"
@@ -335,7 +332,7 @@ def test_a_folder_named_like_a_hop_never_reads_like_one(tmp_path: Path) -> None:
     assert " » " in real[0] and " » " not in plain[0] and "⟨U+00BB⟩" in plain[0]
     assert Location.parse_display(real[0])[-1] == f"旧PC/{LEAKED_NAME}"
     assert len(Location.parse_display(plain[0])) == 1
-    html = (out / "report.html").read_text(encoding="utf-8")
+    html = report_text(out / "report.html")
     # every "zip » " the report shows is the real member (wherever the report lists it), never the folder
     assert html.count("backup_2017.zip » ") == html.count(real[0]) > 0
     assert html.count(plain[0]) > 0

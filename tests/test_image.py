@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scanner.sources.image import looks_like_image
-from tests.conftest import run_leakscan
+from tests.conftest import report_text, run_leakscan
 from tests.image_data import (
     LEAKED,
     e01,
@@ -60,13 +60,21 @@ def scan(image: Path, out: Path, *extra: str, env: dict[str, str] | None = None)
     return proc.returncode, doc, proc.stderr
 
 
+@pytest.fixture(scope="module")
+def raw_scan(disk: dict, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict, str, Path]:
+    """The MBR disk scanned once, in an examiner's zone that differs from the PC's (TZ=XXX3): (exit code,
+    findings, stderr, out folder), read by the tests of what one scan of it finds."""
+    out = tmp_path_factory.mktemp("raw-scan") / "out"
+    return (*scan(disk["raw"], out, env={"TZ": "XXX3"}), out)
+
+
 def by_path(doc: dict) -> dict[str, dict]:
     return {f["path"]: f for f in doc["files"]}
 
 
-def test_mbr_disk_fat_and_ext4_copies_found_with_chain_paths_and_hashes(disk: dict, tmp_path: Path) -> None:
+def test_mbr_disk_fat_and_ext4_copies_found_with_chain_paths_and_hashes(disk: dict, raw_scan: tuple) -> None:
     raw = str(disk["raw"])
-    code, doc, err = scan(disk["raw"], tmp_path / "out", env={"TZ": "XXX3"})  # examiner's zone differs
+    code, doc, err, _ = raw_scan  # examiner's zone differs
     assert code == 1, err
     files = by_path(doc)
     docs = files[f"{raw} » p1 (FAT16) » {DOCS}"]
@@ -89,17 +97,17 @@ def test_mbr_disk_fat_and_ext4_copies_found_with_chain_paths_and_hashes(disk: di
     assert details["image_hashes"] == {} and details["verified"] is None
 
 
-def test_fat_times_are_the_local_wall_clock_with_a_note(disk: dict, tmp_path: Path) -> None:
-    _, doc, _ = scan(disk["raw"], tmp_path / "out", env={"TZ": "XXX3"})
+def test_fat_times_are_the_local_wall_clock_with_a_note(disk: dict, raw_scan: tuple) -> None:
+    _, doc, _, out = raw_scan
     hit = by_path(doc)[f"{disk['raw']} » p1 (FAT16) » {DOCS}"]
     assert hit["mtime"] == "2017-04-01T09:30:00"  # as the JST PC wrote it, whatever the examiner's zone
     assert "local time" in hit["time_note"] and "2 s" in hit["time_note"]
-    assert "現地時刻" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")  # the ja report says so
+    assert "現地時刻" in (out / "report.html").read_text(encoding="utf-8")  # the ja report says so
 
 
-def test_deleted_copies_listed_hashed_when_recoverable_else_unrecoverable(disk: dict, tmp_path: Path) -> None:
+def test_deleted_copies_listed_hashed_when_recoverable_else_unrecoverable(disk: dict, raw_scan: tuple) -> None:
     raw = str(disk["raw"])
-    _, doc, _ = scan(disk["raw"], tmp_path / "out")
+    _, doc, _, _ = raw_scan
     files = by_path(doc)
     fat_deleted = files[f"{raw} » p1 (FAT16) » {DESKTOP}"]
     assert fat_deleted["deleted"] is True and fat_deleted["status"] == "ok"
@@ -138,16 +146,21 @@ def test_multi_segment_e01_records_stored_hashes_and_verifies(disk: dict, tmp_pa
     assert details["format"] == "EWF (E01)" and details["segments"] == len(segments)
     assert details["image_hashes"] == {"md5": hashlib.md5(raw_bytes).hexdigest(),
                                        "sha1": hashlib.sha1(raw_bytes).hexdigest()}
-    assert details["verified"] is None and details["verify_requested"] is False
+    # E01 is verified by default: the media hash recomputed, each segment file hashed as stored
+    assert details["verified"] is True and details["verify_requested"] is True
+    assert details["computed_hashes"]["md5"] == hashlib.md5(raw_bytes).hexdigest()
+    assert [(Path(f["path"]).name, f["role"], f["size"], f["sha256"]) for f in details["files"]] == [
+        (p.name, "segment", p.stat().st_size, sha256(p.read_bytes())) for p in segments]
     assert details["acquisition"]["case_number"] == "2026-001"
     hit = by_path(doc)[f"{image} » p1 (FAT16) » {DOCS}"]
     assert hit["sha256"] == sha256(disk["leaked"])
-    assert f"{image} » p1 (FAT16) » {DOCS}" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert f"{image} » p1 (FAT16) » {DOCS}" in report_text(tmp_path / "out" / "report.html")
 
-    code, doc, err = scan(image, tmp_path / "verified", "--verify-images")
+    code, doc, err = scan(image, tmp_path / "unverified", "--no-verify-images")
     details = doc["scan"]["source_details"][0]
     assert code == 1, err
-    assert details["verified"] is True and details["computed_hashes"]["md5"] == hashlib.md5(raw_bytes).hexdigest()
+    assert details["verified"] is None and details["verify_requested"] is False and "computed_hashes" not in details
+    assert all("sha256" not in f for f in details["files"])
 
 
 def test_verify_images_detects_a_changed_e01(disk: dict, tmp_path: Path) -> None:
@@ -157,10 +170,15 @@ def test_verify_images_detects_a_changed_e01(disk: dict, tmp_path: Path) -> None
     assert at > 0
     data[at] ^= 0x20
     image.write_bytes(bytes(data))
-    _, doc, _ = scan(image, tmp_path / "out", "--verify-images")
+    _, doc, err = scan(image, tmp_path / "out")  # E01: verified by default
     details = doc["scan"]["source_details"][0]
     assert details["verified"] is False
     assert details["computed_hashes"]["md5"] != details["image_hashes"]["md5"]
+    assert "image hash MISMATCH" in err
+    report = report_text(tmp_path / "out" / "report.html")
+    banner = report.split('id="image-mismatch"', 1)[1].split("</p>", 1)[0]
+    assert "一致しません" in banner and str(image) in banner
+    assert report.index('id="image-mismatch"') < report.index('id="case"')  # before anything else
 
 
 def test_split_raw_and_vhd_give_the_same_hits(disk: dict, tmp_path: Path) -> None:

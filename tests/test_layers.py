@@ -92,8 +92,9 @@ def test_no_import_circle_between_any_two_modules() -> None:
 
 
 def test_registry_names_every_member_once() -> None:
-    assert INSPECTORS.names() == ["spreadsheet", "archive", "recycle-bin", "lock-file", "traces", "traces-devicelog"]
-    assert ANALYSES.names() == ["persons", "promotion", "traces"]
+    assert INSPECTORS.names() == ["spreadsheet", "archive", "recycle-bin", "lock-file", "traces", "traces-devicelog",
+                                  "image"]
+    assert ANALYSES.names() == ["named_files", "persons", "promotion", "traces"]
     for cls in INSPECTORS:
         assert callable(cls.wants) and callable(cls.inspect)
 
@@ -271,7 +272,8 @@ def _third_party_imports() -> set[str]:
                 found |= {a.name.split(".")[0] for a in n.names}
             elif isinstance(n, ast.ImportFrom) and n.level == 0 and n.module:
                 found.add(n.module.split(".")[0])
-    return {m for m in found if m not in sys.stdlib_module_names and m not in ("scanner", "reports")}
+    # _typeshed: the standard library's type-only module (imported under TYPE_CHECKING, never at run time)
+    return {m for m in found if m not in sys.stdlib_module_names and m not in ("scanner", "reports", "_typeshed")}
 
 
 def _key(dist: str) -> str:

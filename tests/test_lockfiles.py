@@ -186,9 +186,9 @@ def test_unmask_keeps_the_clear_user_for_the_report_only(scanned: dict, tmp_path
     assert json.loads(text)["files"]
 
 
-def test_inspector_declares_its_prefixes_and_is_registered() -> None:
-    config = ScanConfig(sources=["."], out=Path("/nonexistent"), names=[TARGET])
+def test_inspector_declares_its_prefixes_and_is_registered(tmp_path: Path) -> None:
+    config = ScanConfig(sources=["."], out=tmp_path, names=[TARGET])
     ins = LockFileInspector(config)
     assert set(ins.only_prefixes) == {"~$", ".~lock."}
     assert any(isinstance(i, LockFileInspector) for i in inspectors_for(config))
-    assert LockFileInspector(ScanConfig(sources=["."], out=Path("/nonexistent"))).only_prefixes == ()
+    assert LockFileInspector(ScanConfig(sources=["."], out=tmp_path)).only_prefixes == ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import run_leakscan
+from conftest import run_cli
 from remediation_data import load, share, with_case_key
 
 from scanner.demo import LEAKED_NAME
@@ -25,9 +25,9 @@ def test_merge_of_two_halves_equals_one_scan_of_the_whole(tmp_path: Path):
     outs = [with_case_key(tmp_path / "a", key_holder), with_case_key(tmp_path / "b", key_holder)]
     common = ["--name", LEAKED_NAME, "--quiet"]
     for half, out in zip(halves, outs, strict=True):
-        assert run_leakscan("scan", *half, *common, "--out", str(out), "--case-id", out.name).returncode == 1
-    assert run_leakscan("scan", str(src), *common, "--out", str(key_holder)).returncode == 1
-    run = run_leakscan("merge", *map(str, outs), "--out", str(tmp_path / "case"))
+        assert run_cli("scan", *half, *common, "--out", str(out), "--case-id", out.name).returncode == 1
+    assert run_cli("scan", str(src), *common, "--out", str(key_holder)).returncode == 1
+    run = run_cli("merge", *map(str, outs), "--out", str(tmp_path / "case"))
     assert run.returncode == 1, run.stderr
 
     merged, whole, a, b = load(tmp_path / "case"), load(key_holder), load(outs[0]), load(outs[1])
@@ -48,19 +48,19 @@ def test_merge_of_two_halves_equals_one_scan_of_the_whole(tmp_path: Path):
     html = (tmp_path / "case" / "report.html").read_text()
     for i in merged["merge"]["inputs"]:  # each scan's chain of custody is in the one report
         assert i["findings_sha256"] in html and i["chain_of_custody"]["host"] in html
-    assert run_leakscan("verify", str(tmp_path / "case")).returncode == 0
+    assert run_cli("verify", str(tmp_path / "case")).returncode == 0
 
 
 def test_same_scan_twice_is_not_counted_twice_and_other_keys_are_not_combined(tmp_path: Path):
     src = share(tmp_path)
     a, b = tmp_path / "a", tmp_path / "b"
     for out in (a, b):  # each with its own random case key
-        assert run_leakscan("scan", str(src), "--name", LEAKED_NAME, "--quiet", "--out", str(out)).returncode == 1
-    run = run_leakscan("merge", str(a), str(a), str(b), "--out", str(tmp_path / "case"), "--quiet")
+        assert run_cli("scan", str(src), "--name", LEAKED_NAME, "--quiet", "--out", str(out)).returncode == 1
+    run = run_cli("merge", str(a), str(a), str(b), "--out", str(tmp_path / "case"), "--quiet")
     assert run.returncode == 1, run.stderr
     merged, one = load(tmp_path / "case"), load(a)
     assert _files(merged) == _files(one) and len(merged["files"]) == len(one["files"])
     assert merged["merge"]["duplicate_hits_dropped"] == 2 * len(one["files"])
     assert "persons" not in merged and merged["merge"]["persons"].startswith("not combined")
-    run = run_leakscan("merge", str(a), "--out", str(a))
+    run = run_cli("merge", str(a), "--out", str(a))
     assert run.returncode == 2 and "Traceback" not in run.stderr

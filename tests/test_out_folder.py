@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_leakscan
+from conftest import ROOT, run_cli
 
 from scanner.output import OUTPUTS, check_manifest, write_manifest, write_private
 from scanner.state import STATE_FILE, TEST_HOOK_DELAY_ENV
@@ -30,7 +30,7 @@ def _share(root: Path, n: int = 3) -> Path:
 
 
 def _scan(share: Path, out: Path, *extra: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet", "--case-id", "C-9",
+    return run_cli("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet", "--case-id", "C-9",
                         *extra, timeout=timeout)
 
 
@@ -52,13 +52,15 @@ def _refused(done: subprocess.CompletedProcess[str], said: str) -> None:
 def test_the_list_of_outputs_is_every_module_s_output() -> None:
     """The manifest and the folder rules know leakscan's outputs by one list: it must name each one."""
     from reports.lists import CSV_FILES
+    from scanner.exports import EXPORTS
     from scanner.merge import CASE_KEY as MERGE_KEY
     from scanner.persons.keys import CASE_KEY
-    from scanner.publish import REPORT
-    from scanner.remediation import DIFF_JSON, REMEDIATION
+    from scanner.publish import REPORT, REPORT_PDF
+    from scanner.remediation import DIFF_JSON, REMEDIATION, REMEDIATION_PDF
     from scanner.store import FINDINGS
 
-    assert OUTPUTS == {FINDINGS, REPORT, CASE_KEY, MERGE_KEY, STATE_FILE, DIFF_JSON, REMEDIATION, *CSV_FILES}
+    assert OUTPUTS == {FINDINGS, REPORT, REPORT_PDF, CASE_KEY, MERGE_KEY, STATE_FILE, DIFF_JSON, REMEDIATION,
+                       REMEDIATION_PDF, *EXPORTS, *CSV_FILES}
 
 
 # -- where --out may be ---------------------------------------------------------------------------------
@@ -72,7 +74,7 @@ def test_out_containing_a_source_is_refused_and_nothing_is_read(tmp_path: Path) 
     _refused(_scan(share, share / "PC00" / "out"), "inside the source")
     image = tmp_path / "disk.img"
     image.write_bytes(b"\0" * 4096)
-    done = run_leakscan("scan", str(image), "--name", LEAKED, "--out", str(tmp_path), "--quiet", timeout=60)
+    done = run_cli("scan", str(image), "--name", LEAKED, "--out", str(tmp_path), "--quiet", timeout=60)
     _refused(done, "contains the source")  # a single file (or image) SOURCE too
     assert _snapshot(share) == before
     assert {p: p.stat().st_atime_ns for p in atimes} == atimes
@@ -123,15 +125,15 @@ def test_manifest_lists_leakscan_outputs_only(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert _scan(_share(tmp_path), out).returncode == 1
     names = [line.split("  ", 1)[1] for line in (out / "manifest.sha256").read_text().splitlines()]
-    assert set(names) == {"findings.json", "report.html", "case.key", STATE_FILE, "keyword-leads.csv",
-                          "skipped.csv"} and set(names) <= OUTPUTS
+    assert set(names) == {"findings.json", "report.html", "case.key", STATE_FILE, "findings.dfxml", "findings.case.jsonld",
+                          "copies.hashdeep", "keyword-leads.csv", "skipped.csv"} and set(names) <= OUTPUTS
     assert subprocess.run(["sha256sum", "-c", "--quiet", "manifest.sha256"], cwd=out).returncode == 0
     # something added later is named by verify, never read (a FIFO would hang a reader), never vouched for
     os.mkfifo(out / "added.fifo")
     (out / "note.txt").write_text("added later")
     write_manifest(out)
     assert "added.fifo" not in (out / "manifest.sha256").read_text()
-    done = run_leakscan("verify", str(out), timeout=30)
+    done = run_cli("verify", str(out), timeout=30)
     assert done.returncode == 1
     assert "added.fifo" in done.stdout and "note.txt" in done.stdout
 
@@ -160,7 +162,7 @@ def test_verify_follows_no_line_out_of_the_folder(tmp_path: Path) -> None:
     assert problems["sub/dirlink/outside.txt"].startswith("a symbolic link")
     assert any(k.startswith("manifest.sha256 line") for k in problems)
     assert not any(p == "" for p in problems.values())
-    done = run_leakscan("verify", str(out), "--json", timeout=30)
+    done = run_cli("verify", str(out), "--json", timeout=30)
     assert done.returncode == 1
     assert {p["file"] for p in json.loads(done.stdout)["outputs"]} >= {"../outside.txt", "link.txt"}
 
@@ -172,12 +174,12 @@ def test_rerun_needs_overwrite_and_the_same_case(tmp_path: Path) -> None:
     assert _scan(share, out).returncode == 1
     first = _snapshot(out)
     _refused(_scan(share, out), "--overwrite")
-    other = run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet", "--case-id", "OTHER",
+    other = run_cli("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet", "--case-id", "OTHER",
                          "--overwrite")
     _refused(other, "another case")
     assert _snapshot(out) == first
     assert _scan(share, out, "--overwrite").returncode == 1
-    assert run_leakscan("verify", str(out)).returncode == 0
+    assert run_cli("verify", str(out)).returncode == 0
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp") or "next" in p.name]
     assert (out / "case.key").read_bytes() == first["case.key"][2]  # the same key: fingerprints compare
 
@@ -218,21 +220,21 @@ def test_failed_rerun_deletes_nothing_and_resumes(tmp_path: Path) -> None:
     proc.wait(timeout=30)
     for name in ("findings.json", "report.html", "diff.json", "remediation.html", "manifest.sha256", STATE_FILE):
         assert earlier[name] == _snapshot(out)[name], name
-    done = run_leakscan("verify", str(out))
+    done = run_cli("verify", str(out))
     assert done.returncode == 0, done.stdout  # the earlier outputs still verify; the rerun's state is working
-    resumed = run_leakscan("scan", "--resume", str(out))
+    resumed = run_cli("scan", "--resume", str(out))
     assert resumed.returncode == 1, resumed.stderr
     after = _snapshot(out)
     assert after["findings.json"] != earlier["findings.json"] and "diff.json" not in after  # no stale diff
     assert "scan-state.next.sqlite" not in after
-    assert run_leakscan("verify", str(out)).returncode == 0
+    assert run_cli("verify", str(out)).returncode == 0
 
 
 def test_rerun_whose_sources_all_fail_replaces_nothing(tmp_path: Path) -> None:
     share, out = _share(tmp_path), tmp_path / "out"
     assert _scan(share, out).returncode == 1
     earlier = _snapshot(out)
-    done = run_leakscan("scan", "smb://u@127.0.0.1:1/share", "--name", LEAKED, "--out", str(out), "--quiet",
+    done = run_cli("scan", "smb://u@127.0.0.1:1/share", "--name", LEAKED, "--out", str(out), "--quiet",
                         "--case-id", "C-9", "--overwrite", env={"LEAKSCAN_SMB_PASSWORD": "x"}, timeout=120)
     assert done.returncode == 2 and "left as they were" in done.stderr, done.stderr
     later = _snapshot(out)
@@ -246,9 +248,9 @@ def test_second_run_into_a_busy_folder_is_refused(tmp_path: Path) -> None:
     first = _slow_scan(share, out)
     _wait_for(out / STATE_FILE, first)
     _refused(_scan(share, out, "--overwrite"), "in use by another leakscan run")
-    _refused(run_leakscan("scan", "--resume", str(out)), "in use by another leakscan run")
+    _refused(run_cli("scan", "--resume", str(out)), "in use by another leakscan run")
     assert first.wait(timeout=120) == 1, first.stderr.read() if first.stderr else ""
-    assert run_leakscan("verify", str(out)).returncode == 0
+    assert run_cli("verify", str(out)).returncode == 0
 
 
 @pytest.mark.parametrize("command", ["diff", "merge"])
@@ -256,26 +258,26 @@ def test_diff_and_merge_follow_the_same_rules(command: str, tmp_path: Path) -> N
     share, a, b = _share(tmp_path), tmp_path / "a", tmp_path / "b"
     assert _scan(share, a).returncode == 1 and _scan(share, b).returncode == 1
     args = [command, str(a), str(b)]
-    _refused(run_leakscan(*args, "--out", str(a / "sub")), "inside the scan folder")
-    _refused(run_leakscan(*args, "--out", str(tmp_path)), "contains the scan folder")
+    _refused(run_cli(*args, "--out", str(a / "sub")), "inside the scan folder")
+    _refused(run_cli(*args, "--out", str(tmp_path)), "contains the scan folder")
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "x.txt").write_text("x")
-    _refused(run_leakscan(*args, "--out", str(foreign)), "leakscan did not write")
+    _refused(run_cli(*args, "--out", str(foreign)), "leakscan did not write")
     out = tmp_path / "res"
-    assert run_leakscan(*args, "--out", str(out), "--quiet").returncode in (0, 1)
-    _refused(run_leakscan(*args, "--out", str(out), "--quiet"), "--overwrite")
-    assert run_leakscan(*args, "--out", str(out), "--quiet", "--overwrite").returncode in (0, 1)
-    assert run_leakscan("verify", str(out)).returncode == 0
+    assert run_cli(*args, "--out", str(out), "--quiet").returncode in (0, 1)
+    _refused(run_cli(*args, "--out", str(out), "--quiet"), "--overwrite")
+    assert run_cli(*args, "--out", str(out), "--quiet", "--overwrite").returncode in (0, 1)
+    assert run_cli("verify", str(out)).returncode == 0
 
 
 def test_demo_runs_twice(tmp_path: Path) -> None:
     """The demo replaces its own earlier report (same case id), and refuses a report folder that is not one."""
-    first = run_leakscan("demo", "--out", str(tmp_path / "d"), "--quiet", timeout=300)
+    first = run_cli("demo", "--out", str(tmp_path / "d"), "--quiet", timeout=300)
     assert first.returncode == 0, first.stderr
-    again = run_leakscan("demo", "--out", str(tmp_path / "d"), "--quiet", timeout=300)
+    again = run_cli("demo", "--out", str(tmp_path / "d"), "--quiet", timeout=300)
     assert again.returncode == 0, again.stderr
-    assert run_leakscan("verify", str(tmp_path / "d" / "report")).returncode == 0
+    assert run_cli("verify", str(tmp_path / "d" / "report")).returncode == 0
     (tmp_path / "e" / "report").mkdir(parents=True)
     (tmp_path / "e" / "report" / "mine.txt").write_text("x")
-    _refused(run_leakscan("demo", "--out", str(tmp_path / "e"), "--quiet", timeout=300), "leakscan did not write")
+    _refused(run_cli("demo", "--out", str(tmp_path / "e"), "--quiet", timeout=300), "leakscan did not write")

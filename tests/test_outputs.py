@@ -155,8 +155,12 @@ def test_manifest_passes_sha256sum_and_catches_a_change(scanned: dict, tmp_path:
 def test_report_has_a_row_per_file_and_the_sections(scanned: dict) -> None:
     html = (scanned["out"] / "report.html").read_text(encoding="utf-8")
     assert len(re.findall(r'<tr class="hit[ "]', html)) == len(scanned["json"]["files"])
-    for section in ["case", "tool", "sources", "summary", "hits", "duplicates", "keywords", "skipped", "verify"]:
-        assert f'<section id="{section}">' in html
+    assert '<header id="case">' in html and '<nav id="toc">' in html
+    assert '<section id="summary"' in html
+    for section in ["copies", "leads", "breach", "not-examined", "limits", "method", "custody"]:
+        assert f'<section id="{section}"' in html and f'href="#{section}"' in html
+    for part in ["sources", "tool", "appendix", "verify", "signature"]:
+        assert f'<h3 id="{part}">' in html
     assert "sha256sum -c manifest.sha256" in html
     assert scanned["json"]["scan"]["started"] in html
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
@@ -173,3 +177,18 @@ def test_hostile_names_are_escaped_and_made_visible(scanned: dict) -> None:
     files = {f["path"] for f in scanned["json"]["files"]}
     for rel in HOSTILE_FILES:
         assert str(scanned["share"] / rel) in files  # kept verbatim in the JSON
+
+
+def test_no_test_gives_an_absolute_literal_output_folder() -> None:
+    """Tests run as root in CI: ``out=Path("/nonexistent")`` once made /nonexistent/case.key on the machine.
+    Every output folder a test uses must be under its temporary folder (tmp_path)."""
+    import ast
+
+    offenders = []
+    for test in sorted(Path(__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(test.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "out":
+                literal = [c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant)]
+                if any(isinstance(v, str) and v.startswith("/") and not v.startswith("/tmp/") for v in literal):
+                    offenders.append(f"{test.name}:{node.value.lineno}")
+    assert offenders == []

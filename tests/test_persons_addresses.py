@@ -15,7 +15,7 @@ import address_data as ad
 import persons_data as pd
 import pytest
 
-from reports.strings import STRINGS
+from reports.labels import label
 from scanner import rules
 from scanner.errors import RuleError
 from scanner.merge import _merge_persons
@@ -256,7 +256,7 @@ def test_every_new_fold_is_named_in_the_merge_log():
 def test_every_rule_has_a_report_label_in_both_languages():
     """The report lists merges per rule by label: a new rule without one would show its code only."""
     for lang in ("ja", "en"):
-        missing = [rule for rule, *_ in RULES if not STRINGS[lang].get(f"persons_rule_{rule}")]
+        missing = [rule for rule, *_ in RULES if not label(f"persons_rule_{rule}", lang)]
         assert missing == [], lang
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import persons_data as pd
 import pytest
-from conftest import run_leakscan
+from conftest import run_cli, run_leakscan
 from openpyxl import load_workbook
 
 
@@ -101,7 +101,7 @@ def test_no_clear_personal_value_in_outputs(case):
 def test_unmask_shows_review_pairs_in_clear(case, tmp_path):
     sc, w, _out, _doc, _p = case
     out = tmp_path / "unmasked"
-    proc = run_leakscan("scan", str(w.share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(out), "--quiet",
+    proc = run_cli("scan", str(w.share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(out), "--quiet",
                         "--unmask", "--lang", "en")
     assert proc.returncode == 1, proc.stderr
     report = (out / "report.html").read_text(encoding="utf-8")
@@ -117,7 +117,7 @@ def test_rescan_into_same_folder_reuses_the_case_key(case):
     _sc, w, out, doc, _p = case
     key = (out / "case.key").read_text()
     assert stat.S_IMODE(os.stat(out / "case.key").st_mode) == 0o600
-    proc = run_leakscan("scan", str(w.share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(out),
+    proc = run_cli("scan", str(w.share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(out),
                         "--known-hashes", str(w.known_hashes), "--reference", str(w.reference), "--quiet",
                         "--overwrite")  # a rerun into a used folder replaces it
     assert proc.returncode == 1, proc.stderr
@@ -129,7 +129,7 @@ def test_rescan_into_same_folder_reuses_the_case_key(case):
 def test_export_notification_list(case, tmp_path):
     sc, w, out, doc, _p = case
     target = tmp_path / "persons.xlsx"
-    proc = run_leakscan("persons", str(out), "--export", str(target), "--sources", str(w.share), str(w.reference))
+    proc = run_cli("persons", str(out), "--export", str(target), "--sources", str(w.share), str(w.reference))
     assert proc.returncode == 0, proc.stderr
     assert "IN CLEAR" in proc.stderr and "warning" in proc.stderr
     assert "warning: #" not in proc.stderr  # every leak-set file was read again, fingerprints agree
@@ -157,11 +157,11 @@ def test_export_refuses_changed_evidence(case, tmp_path):
     share = tmp_path / "share"
     shutil.copytree(w.share, share)
     out2 = tmp_path / "out"
-    proc = run_leakscan("scan", str(share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(out2), "--quiet")
+    proc = run_cli("scan", str(share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(out2), "--quiet")
     assert proc.returncode == 1, proc.stderr
     victim = share / "jimu/old/介護予防_利用者名簿.xlsx"
     victim.write_bytes(Path(share / "honbu/介護予防_利用者名簿.xlsx").read_bytes())
-    proc = run_leakscan("persons", str(out2), "--export", str(tmp_path / "p.xlsx"), "--sources", str(share))
+    proc = run_cli("persons", str(out2), "--export", str(tmp_path / "p.xlsx"), "--sources", str(share))
     assert proc.returncode == 0
     assert "changed" in proc.stderr and "jimu/old" in proc.stderr
 
@@ -171,8 +171,8 @@ def test_persons_command_without_leak_set(tmp_path):
     share.mkdir()
     (share / "memo.txt").write_text("nothing", encoding="utf-8")
     out = tmp_path / "out"
-    assert run_leakscan("scan", str(share), "--name", "x.xlsx", "--out", str(out), "--quiet").returncode == 0
-    proc = run_leakscan("persons", str(out), "--export", str(tmp_path / "p.xlsx"))
+    assert run_cli("scan", str(share), "--name", "x.xlsx", "--out", str(out), "--quiet").returncode == 0
+    proc = run_cli("persons", str(out), "--export", str(tmp_path / "p.xlsx"))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert not (tmp_path / "p.xlsx").exists()
 
@@ -188,11 +188,11 @@ def test_export_reads_a_leaked_file_inside_an_archive_again(case, tmp_path):
     with zipfile.ZipFile(share / "backup.zip", "w") as z:
         z.write(leaked, "old/介護予防_利用者名簿.xlsx")
     out = tmp_path / "out"
-    assert run_leakscan("scan", str(share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(out),
+    assert run_cli("scan", str(share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(out),
                         "--quiet").returncode == 1
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert doc["persons"]["files"][0]["path"].endswith("backup.zip » old/介護予防_利用者名簿.xlsx")
-    proc = run_leakscan("persons", str(out), "--export", str(tmp_path / "p.xlsx"), "--sources", str(share))
+    proc = run_cli("persons", str(out), "--export", str(tmp_path / "p.xlsx"), "--sources", str(share))
     assert proc.returncode == 0 and "warning: #" not in proc.stderr, proc.stderr
     rows = list(load_workbook(tmp_path / "p.xlsx")["本人一覧"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == doc["persons"]["unique"] > 0
@@ -202,12 +202,12 @@ def test_reference_inside_the_share_is_not_counted_twice(case, tmp_path):
     _sc, w, _out, doc, _p = case
     out = tmp_path / "out"
     inside = w.paths["honbu/介護予防_利用者名簿.xlsx"]
-    proc = run_leakscan("scan", str(w.share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(out), "--quiet",
+    proc = run_cli("scan", str(w.share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(out), "--quiet",
                         "--reference", str(inside))
     assert proc.returncode == 1, proc.stderr
     again = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert {f["role"] for f in again["persons"]["files"]} == {"leak"}
-    plain = run_leakscan("scan", str(w.share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(tmp_path / "o2"),
+    plain = run_cli("scan", str(w.share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(tmp_path / "o2"),
                          "--quiet")
     assert plain.returncode == 1
     base = json.loads((tmp_path / "o2" / "findings.json").read_text(encoding="utf-8"))
@@ -222,7 +222,7 @@ def test_encrypted_leaked_copy_is_listed_not_counted(corpus, tmp_path):
     (share / "a").mkdir(parents=True)
     shutil.copy(corpus / "spreadsheets/robust/poi__protected_passtika.xlsx", share / "a" / "介護予防_利用者名簿.xlsx")
     out = tmp_path / "out"
-    proc = run_leakscan("scan", str(share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(out), "--quiet")
+    proc = run_cli("scan", str(share), "--name", "介護予防_利用者名簿.xlsx", "--out", str(out), "--quiet")
     assert proc.returncode == 1, proc.stderr
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     (f,) = doc["persons"]["files"]
@@ -236,9 +236,9 @@ def test_bad_known_hashes_file_is_a_usage_error(tmp_path):
     share.mkdir()
     bad = tmp_path / "hashes.txt"
     bad.write_text("no digests here\n", encoding="utf-8")
-    proc = run_leakscan("scan", str(share), "--out", str(tmp_path / "out"), "--known-hashes", str(bad), "--quiet")
+    proc = run_cli("scan", str(share), "--out", str(tmp_path / "out"), "--known-hashes", str(bad), "--quiet")
     assert proc.returncode == 2 and "known-hashes" in proc.stderr and "Traceback" not in proc.stderr
-    proc = run_leakscan("scan", str(share), "--out", str(tmp_path / "out"), "--reference", str(tmp_path / "nope.xlsx"))
+    proc = run_cli("scan", str(share), "--out", str(tmp_path / "out"), "--reference", str(tmp_path / "nope.xlsx"))
     assert proc.returncode == 2 and "--reference" in proc.stderr
 
 

@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import run_leakscan
+from conftest import run_cli, run_leakscan
 from openpyxl import load_workbook
 
 from scanner.commands.persons import FORMULA_STARTS, write_export
@@ -61,7 +61,7 @@ def test_report_shows_roles_business_contacts_and_leads(roles_case):
 def test_notification_list_has_whole_addresses_readings_postcodes_and_roles(roles_case, tmp_path):
     _root, out, doc = roles_case
     target = tmp_path / "list.xlsx"
-    proc = run_leakscan("persons", str(out), "--export", str(target), "--sources", *doc["scan"]["sources"])
+    proc = run_cli("persons", str(out), "--export", str(target), "--sources", *doc["scan"]["sources"])
     assert proc.returncode == 0, proc.stderr
     assert "warning: #" not in proc.stderr and "the scan counted" not in proc.stderr
     ws = load_workbook(target)["本人一覧"]
@@ -84,9 +84,9 @@ def test_notification_list_carries_the_reading_of_split_names(tmp_path):
     share.mkdir()
     (share / "名簿.csv").write_bytes(D.csv_bytes(T.split_renditions(JA), "cp932"))
     out = tmp_path / "out"
-    assert run_leakscan("scan", str(share), "--name", "名簿.csv", "--out", str(out), "--quiet").returncode == 1
+    assert run_cli("scan", str(share), "--name", "名簿.csv", "--out", str(out), "--quiet").returncode == 1
     target = tmp_path / "list.xlsx"
-    assert run_leakscan("persons", str(out), "--export", str(target), "--sources", str(share)).returncode == 0
+    assert run_cli("persons", str(out), "--export", str(target), "--sources", str(share)).returncode == 0
     ws = load_workbook(target)["本人一覧"]
     head = [c.value for c in ws[1]]
     got = {r[head.index("氏名")]: r for r in ws.iter_rows(min_row=2, values_only=True)}
@@ -141,9 +141,9 @@ def test_hostile_cells_of_a_leaked_file_stay_text_in_the_notification_list(tmp_p
     rows += planted
     (share / "名簿.csv").write_bytes(D.csv_bytes(rows, "cp932"))  # text cells, as a CSV export holds them
     out = tmp_path / "out"
-    assert run_leakscan("scan", str(share), "--name", "名簿.csv", "--out", str(out), "--quiet").returncode == 1
+    assert run_cli("scan", str(share), "--name", "名簿.csv", "--out", str(out), "--quiet").returncode == 1
     target = tmp_path / "list.xlsx"
-    proc = run_leakscan("persons", str(out), "--export", str(target), "--sources", str(share))
+    proc = run_cli("persons", str(out), "--export", str(target), "--sources", str(share))
     assert proc.returncode == 0, proc.stderr
     xml = _sheet_xml(target)
     assert "<f>" not in xml and "<f " not in xml

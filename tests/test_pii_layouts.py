@@ -373,7 +373,7 @@ def test_examples_of_roles_name_the_role_and_stay_masked():
 
 
 def test_every_kind_rejection_and_role_has_a_label_in_both_languages():
-    from reports.strings import STRINGS
+    from reports.labels import label
     from scanner import rules
     from scanner.codes import MAIN_ROLE, Reason, Rejection, SheetKind, Status
 
@@ -381,5 +381,5 @@ def test_every_kind_rejection_and_role_has_a_label_in_both_languages():
     keys = ([f"pii_kind_{k}" for k in SheetKind] + [f"pii_rejected_{r}" for r in Rejection]
             + [f"pii_role_{r}" for r in roles] + [f"reason_{Reason.PII_NAMES}", f"status_{Status.NAMES_ONLY}"])
     for lang in ("ja", "en"):
-        missing = [k for k in keys if not STRINGS[lang].get(k)]
+        missing = [k for k in keys if not label(k, lang)]
         assert not missing, (lang, missing)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, run_leakscan
+from conftest import ROOT, run_cli, run_leakscan
 
 from scanner.codes import SKIP_REASONS, Status, VerifyStatus
 from scanner.inspectors.recyclebin import make_i_file
@@ -77,7 +77,7 @@ def helps() -> dict[str, str]:
     """The --help text of the program ('') and of each command, as a user sees it."""
     out = {}
     for cmd in ["", *COMMANDS]:
-        proc = run_leakscan(*([cmd] if cmd else []), "--help", timeout=60)
+        proc = run_cli(*([cmd] if cmd else []), "--help", timeout=60)
         assert proc.returncode == 0, proc.stderr
         out[cmd] = proc.stdout
     return out
@@ -148,22 +148,26 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def real_docs(base: Path) -> list[dict[str, Any]]:
+def demo(demo_run: tuple[Path, Any]) -> Path:
+    """The session's demo run (conftest): its folder holds share/ and report/."""
+    return demo_run[0]
+
+
+@pytest.fixture(scope="module")
+def real_docs(base: Path, demo: Path) -> list[dict[str, Any]]:
     """findings.json of the demo, of a tree with a recycle-bin pair ($I/$R), and of their merge."""
-    proc = run_leakscan("demo", "--out", str(base / "demo"), "--quiet", timeout=300)
-    assert proc.returncode == 0, proc.stderr
     tree = base / "tree" / "$RECYCLE.BIN" / "S-1-5-21-1-2-3-1001"
     tree.mkdir(parents=True)
-    content = (base / "demo" / "share" / "PC01" / "Documents" / LEAKED).read_bytes()
+    content = (demo / "share" / "PC01" / "Documents" / LEAKED).read_bytes()
     (tree / "$RK3J9Q2.xlsx").write_bytes(content)
     (tree / "$IK3J9Q2.xlsx").write_bytes(make_i_file(f"C:\\Users\\staff\\Documents\\{LEAKED}", len(content)))
     proc = run_leakscan("scan", str(base / "tree"), "--name", LEAKED, "--out", str(base / "bin"), "--quiet")
     assert proc.returncode == 1, proc.stderr
-    proc = run_leakscan("merge", str(base / "demo" / "report"), str(base / "bin"), "--out", str(base / "merged"),
+    proc = run_leakscan("merge", str(demo / "report"), str(base / "bin"), "--out", str(base / "merged"),
                         "--quiet")
     assert proc.returncode == 1, proc.stderr
-    docs = [json.loads((base / d / "findings.json").read_text(encoding="utf-8"))
-            for d in ("demo/report", "bin", "merged")]
+    docs = [json.loads((d / "findings.json").read_text(encoding="utf-8"))
+            for d in (demo / "report", base / "bin", base / "merged")]
     assert any(f.get("annotations") for f in docs[1]["files"]), "the recycle-bin pair gave no annotations"
     return docs
 
@@ -220,12 +224,12 @@ def test_listed_subkeys_match_the_real_objects(real_docs: list[dict[str, Any]]) 
 
 
 def test_the_notification_list_is_refused_anywhere_inside_the_output_folder(real_docs: list[dict[str, Any]],
-                                                                            base: Path) -> None:
+                                                                            demo: Path) -> None:
     """README: 'The export must be written outside the output folder' — a sub-folder is inside too."""
-    out = base / "demo" / "report"
+    out = demo / "report"
     (out / "sub").mkdir()
     try:
-        proc = run_leakscan("persons", str(out), "--export", str(out / "sub" / "persons.xlsx"))
+        proc = run_cli("persons", str(out), "--export", str(out / "sub" / "persons.xlsx"))
         assert proc.returncode == 2, proc.stderr
         assert "outside the output folder" in proc.stderr
         assert not (out / "sub" / "persons.xlsx").exists()
@@ -258,7 +262,7 @@ def _runtime_codes(docs: list[dict[str, Any]]) -> set[str]:
 
 def test_codes_of_real_scans_are_in_the_reason_table(real_docs: list[dict[str, Any]], corpus: Path,
                                                      tmp_path: Path) -> None:
-    proc = run_leakscan("scan", str(corpus / "spreadsheets" / "robust"), "--out", str(tmp_path / "out"),
+    proc = run_cli("scan", str(corpus / "spreadsheets" / "robust"), "--out", str(tmp_path / "out"),
                         "--quiet", timeout=300)
     assert proc.returncode == 0, proc.stderr
     robust = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
@@ -300,10 +304,15 @@ def test_quick_start_figures_are_the_demo_scan(real_docs: list[dict[str, Any]]) 
     groups = re.search(r"(\w+) duplicate groups", text)
     words = {"one": 1, "two": 2, "three": 3, "four": 4}
     assert groups and words[groups.group(1)] == len(real_docs[0]["duplicate_groups"])
-    copies = re.search(r"copies of the named file: (\d+) \((\d+) holding person records\)", text)
-    strong = [f for f in real_docs[0]["files"] if {"name", "name-variant", "known-hash"} & set(f["reasons"])]
-    assert copies and int(copies.group(1)) == len(strong)
-    assert int(copies.group(2)) == sum(1 for f in strong if (f.get("pii") or {}).get("records"))
+    copies = re.search(r"copies of the named file:\s+(\d+) \(same name (\d+), renamed copies or re-saves (\d+), same "
+                       r"content \(hash\) (\d+)\)`, on ([^;]+?), in", text)
+    summary = real_docs[0]["summary"]
+    assert copies, "Quick start no longer quotes the terminal's copies line"
+    assert [int(g) for g in copies.groups()[:4]] == [summary[k] for k in ("copies", "copies_by_name", "copies_renamed",
+                                                                          "copies_by_hash")]
+    assert re.split(r", | and ", copies.group(5)) == summary["places"]
+    overlap = re.search(r"other\s+files holding the same persons, (\d+)\)", text)
+    assert overlap and int(overlap.group(1)) == summary["record_overlap"]
 
 
 # ---------------------------------------------------------------- rescan classes, verdicts, verify statuses
@@ -333,10 +342,10 @@ def test_verify_statuses_are_the_codes() -> None:
     assert len(codes) >= 5 and codes <= named, f"verify statuses missing from the README: {sorted(codes - named)}"
 
 
-def test_diff_json_example_has_the_real_keys(real_docs: list[dict[str, Any]], base: Path) -> None:
+def test_diff_json_example_has_the_real_keys(real_docs: list[dict[str, Any]], base: Path, demo: Path) -> None:
     """The diff.json sketch in the README names the keys a real diff writes (demo scan against itself)."""
-    out = base / "demo" / "report"
-    proc = run_leakscan("diff", str(out), str(out), "--out", str(base / "diff"), "--quiet")
+    out = demo / "report"
+    proc = run_cli("diff", str(out), str(out), "--out", str(base / "diff"), "--quiet")
     assert proc.returncode == 1, proc.stderr  # every copy remains
     real = json.loads((base / "diff" / "diff.json").read_text(encoding="utf-8"))
     text = section("Rescan, verify, resume and merge")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_leakscan
+from tests.conftest import ROOT, run_cli, run_leakscan
 from tests.pool_data import patch_everywhere
 from tests.remediation_data import run_without_dac
 from tests.review_data import LEAKED, build, xlsx_bytes
@@ -58,7 +58,7 @@ def test_user_mistakes_are_one_line(tmp_path: Path) -> None:
         ["scan", "--no-such-option"],
     ]
     for args in cases:
-        _one_line_error(run_leakscan(*args))
+        _one_line_error(run_cli(*args))
 
 
 def test_unwritable_out_without_root_powers(tmp_path: Path) -> None:

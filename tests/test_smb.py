@@ -68,8 +68,8 @@ def password(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LEAKSCAN_SMB_PASSWORD", PASSWORD)
 
 
-def _scan(source: SmbSource) -> ScanResult:
-    return run_scan(ScanConfig(sources=[source.text], out=Path("/nonexistent"), names=[LEAKED_NAME]), [source],
+def _scan(source: SmbSource, out: Path) -> ScanResult:
+    return run_scan(ScanConfig(sources=[source.text], out=out, names=[LEAKED_NAME]), [source],
                     inspectors=[])
 
 
@@ -216,14 +216,14 @@ class _KillAfter:
             yield item
 
 
-def _full(server: SambaServer) -> ScanResult:
-    return _scan(SmbSource(server.url("flat")))
+def _full(server: SambaServer, out: Path) -> ScanResult:
+    return _scan(SmbSource(server.url("flat")), out)
 
 
-def test_reconnect_after_drop_loses_nothing(server: SambaServer) -> None:
-    full = _full(server)
+def test_reconnect_after_drop_loses_nothing(server: SambaServer, tmp_path: Path) -> None:
+    full = _full(server, tmp_path / "full")
     src = SmbSource(server.url("flat"), retry_delay=0.05)
-    result = run_scan(ScanConfig(sources=[src.text], out=Path("/x"), names=[LEAKED_NAME]),
+    result = run_scan(ScanConfig(sources=[src.text], out=tmp_path / "out", names=[LEAKED_NAME]),
                       [_KillAfter(src, 9, server.drop_connections)], inspectors=[])
     assert result.sources[0]["dialect"]
     assert src.client.reconnects == 1
@@ -254,13 +254,13 @@ def test_drop_in_the_middle_of_a_file_resumes_the_read(server: SambaServer, tree
     assert digest == hashlib.sha256((tree["big"] / LEAKED_NAME).read_bytes()).hexdigest()
 
 
-def test_server_killed_mid_scan(tree: dict[str, Path]) -> None:
+def test_server_killed_mid_scan(tree: dict[str, Path], tmp_path: Path) -> None:
     """The server dies for good: the scan finishes, keeps what it found, lists the rest as connection."""
     srv = SambaServer(tree["base"] / "samba-killed", {"flat": tree["flat"]}).start()
     try:
-        full = _full(srv)
+        full = _full(srv, tree["base"] / "out-full")
         src = SmbSource(srv.url("flat"), retries=2, retry_delay=0.05)
-        result = run_scan(ScanConfig(sources=[src.text], out=Path("/x"), names=[LEAKED_NAME]),
+        result = run_scan(ScanConfig(sources=[src.text], out=tree["base"] / "out-killed", names=[LEAKED_NAME]),
                           [_KillAfter(src, 10, srv.kill)], inspectors=[])
     finally:
         srv.kill()

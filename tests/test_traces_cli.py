@@ -217,7 +217,7 @@ def test_rescan_diff_lists_the_traces_that_remain(tmp_path: Path, leakscan) -> N
     assert "残っている利用の記録" in html and USB_PATH in html
 
 
-def test_volume_serial_ties_a_shortcut_to_its_stick() -> None:
+def test_volume_serial_ties_a_shortcut_to_its_stick(tmp_path: Path) -> None:
     """EMDMgmt (SOFTWARE hive, written by hivex) names the stick's volume serial: a shortcut on a drive letter
     MountedDevices gave to another device is still tied to the right stick, by its volume serial."""
     from scanner.config import ScanConfig
@@ -236,7 +236,7 @@ def test_volume_serial_ties_a_shortcut_to_its_stick() -> None:
         "PC05/Windows/System32/config/SOFTWARE": td.hivex_hive(
             {f"Microsoft\\Windows NT\\CurrentVersion\\EMDMgmt\\{emd}": {"DiskSize": 0}}, "SOFTWARE"),
     }
-    result = ScanResult(ScanConfig(sources=["/src"], out=Path("/nowhere"), names=[td.LEAKED]), started="")
+    result = ScanResult(ScanConfig(sources=["/src"], out=tmp_path / "out", names=[td.LEAKED]), started="")
     for rel, data in files.items():
         loc = Location("/src", f"/src/{rel}")
         kind = "lnk" if rel.endswith(".lnk") else "hive"

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import run_leakscan
+from conftest import run_cli, run_leakscan
 from remediation_data import KEPT, MODIFIED, copy_out, share
 
 from scanner.demo import LEAKED_NAME
@@ -28,9 +28,9 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_untouched_output_and_sources_verify(scanned: tuple[Path, Path]):
     src, out = scanned
-    run = run_leakscan("verify", str(out))
+    run = run_cli("verify", str(out))
     assert run.returncode == 0, run.stdout + run.stderr
-    run = run_leakscan("verify", str(out), "--sources", str(src), "--json")
+    run = run_cli("verify", str(out), "--sources", str(src), "--json")
     assert run.returncode == 0, run.stdout + run.stderr
     rows = json.loads(run.stdout)["sources"]
     assert rows and all(r["status"] == "match" for r in rows)
@@ -43,7 +43,7 @@ def test_one_changed_byte_of_the_report_fails(scanned: tuple[Path, Path], tmp_pa
     data = bytearray(report.read_bytes())
     data[len(data) // 2] ^= 0x01
     report.write_bytes(bytes(data))
-    run = run_leakscan("verify", str(out))
+    run = run_cli("verify", str(out))
     assert run.returncode == 1
     assert "OUTPUT CHANGED: report.html" in run.stdout
 
@@ -51,11 +51,11 @@ def test_one_changed_byte_of_the_report_fails(scanned: tuple[Path, Path], tmp_pa
 def test_missing_or_unlisted_output_files_fail(scanned: tuple[Path, Path], tmp_path: Path):
     out = copy_out(scanned[1], tmp_path / "copy")
     (out / "extra.html").write_text("<p>added later</p>")
-    run = run_leakscan("verify", str(out))
+    run = run_cli("verify", str(out))
     assert run.returncode == 1 and "extra.html" in run.stdout
     (out / "extra.html").unlink()
     (out / "findings.json").unlink()
-    run = run_leakscan("verify", str(out))
+    run = run_cli("verify", str(out))
     assert run.returncode == 1 and "OUTPUT MISSING: findings.json" in run.stdout
 
 
@@ -64,17 +64,17 @@ def test_changed_or_gone_sources_fail(tmp_path: Path):
     with zipfile.ZipFile(src / "PC03/backup_2017.zip", "w") as z:
         z.writestr(LEAKED_NAME, (src / KEPT).read_bytes())
     out = tmp_path / "out"
-    assert run_leakscan("scan", str(src), "--name", LEAKED_NAME, "--out", str(out), "--quiet").returncode == 1
+    assert run_cli("scan", str(src), "--name", LEAKED_NAME, "--out", str(out), "--quiet").returncode == 1
     (src / MODIFIED).write_bytes(b"changed")
     (src / KEPT).unlink()
-    run = run_leakscan("verify", str(out), "--sources", str(src), "--json")
+    run = run_cli("verify", str(out), "--sources", str(src), "--json")
     assert run.returncode == 1
     status = {r["path"].replace(str(src) + "/", ""): r["status"] for r in json.loads(run.stdout)["sources"]}
     assert status[MODIFIED] == "changed" and status[KEPT] == "missing"
     assert status[f"PC03/backup_2017.zip » {LEAKED_NAME}"] == "match"
-    assert run_leakscan("verify", str(out)).returncode == 0  # the outputs themselves are intact
+    assert run_cli("verify", str(out)).returncode == 0  # the outputs themselves are intact
     shutil.rmtree(src)
-    run = run_leakscan("verify", str(out), "--sources", str(src), "--json")
+    run = run_cli("verify", str(out), "--sources", str(src), "--json")
     rows = json.loads(run.stdout)["sources"]
     assert run.returncode == 1 and rows and all(r["status"] in ("missing", "unreachable") for r in rows)
     assert any(r["status"] == "unreachable" for r in rows)  # the archive member: its source cannot be opened

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_leakscan
+from conftest import report_text, run_leakscan
 from remediation_data import TIME_FIELDS, load, share, strip_times
 
 from scanner.demo import LEAKED_NAME
@@ -28,7 +28,7 @@ def test_same_scan_twice_gives_identical_findings_except_times(tmp_path: Path):
     # and the chain of custody is there to compare
     assert first["case"]["notes"] == ["再現性の確認"] and first["chain_of_custody"]["host"]
     assert first["tool"]["ruleset_sha256"] and first["scan"]["command_line"][:2] == ["leakscan", "scan"]
-    html = (out / "report.html").read_text()
+    html = report_text(out / "report.html")
     for text in ("調査 太郎", "再現性の確認", first["tool"]["ruleset_sha256"], first["chain_of_custody"]["host"]):
         assert text in html
 

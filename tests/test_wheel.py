@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 IGNORE = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
-                                ".ruff_cache", "leakscan-demo*", "out", "tests", "bench", "tools", ".ci")
+                                ".ruff_cache", ".mypy_cache", "leakscan-demo*", "out", "tests", "bench", "tools", ".ci")
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +34,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _expected_files() -> set[str]:
     want = {"scan.py", "scanner/schemas/findings.schema.json"}
     for pattern in ["signatures/*.toml", "signatures/*.tsv", "reports/templates/*.j2", "reports/templates/sections/*.j2",
+                    "reports/locale/*/LC_MESSAGES/*.mo", "scanner/locale/*/LC_MESSAGES/*.mo",
                     "scanner/**/*.py", "reports/*.py", "signatures/*.py"]:
         want |= {p.relative_to(ROOT).as_posix() for p in ROOT.glob(pattern) if "__pycache__" not in p.parts}
     return want
@@ -85,3 +86,4 @@ def test_unpacked_wheel_works_without_the_checkout(wheel: Path, tmp_path: Path) 
     report = tmp_path / "demo" / "report" / "report.html"
     assert done.stdout.strip().endswith(str(report.resolve()))
     assert "介護予防_利用者名簿 - コピー.xlsx" in report.read_text(encoding="utf-8")
+    assert "探索したファイルのコピー" in report.read_text(encoding="utf-8")  # the wheel's compiled catalogue

@@ -4,6 +4,6 @@ Every command module is imported to build the parser, on every call (``leakscan 
 command imports the scan machinery (pipeline, inspectors, store ...) inside ``run``, not at the top.
 """
 
-from . import demo, diff, merge, persons, scan, verify
+from . import demo, diff, merge, persons, report, scan, verify
 
-COMMANDS = [scan, diff, verify, merge, persons, demo]
+COMMANDS = [scan, diff, verify, merge, persons, report, demo]

@@ -47,6 +47,24 @@ def seconds(text: str) -> float:
     return value
 
 
+PASSWORD_FILE_HELP = ("passwords to try on encrypted workbooks (msoffcrypto-tool) and zip/7z archives, one per line "
+                      "(UTF-8); a file opened with one says which line, never the password, and no password is "
+                      "written anywhere")
+
+
+def add_password_file(parser: argparse.ArgumentParser, extra: str = "") -> None:
+    parser.add_argument("--password-file", type=path, metavar="FILE", help=PASSWORD_FILE_HELP + extra)
+
+
+def passwords(args: argparse.Namespace) -> tuple[str, ...]:
+    """The passwords of ``--password-file`` (read and checked now: a bad file stops before anything is read)."""
+    if getattr(args, "password_file", None) is None:
+        return ()
+    from ..passwords import read_password_file
+
+    return read_password_file(args.password_file)
+
+
 def file_name(text: str) -> str:
     """An exact file name: not empty, no folder, no wildcard (copies and re-saves are found from it)."""
     name = text.strip()

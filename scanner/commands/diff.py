@@ -6,24 +6,28 @@ import argparse
 import sys
 
 from ..config import LANGS, ScanConfig
+from ..i18n import _
 from . import argtypes
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "diff",
-        help="compare a rescan with its baseline (removed, remaining, changed, relocated, new)",
-        description="Compare two scans' findings.json by each hit's path and SHA-256 and write diff.json, "
+        help=_("compare a rescan with its baseline (removed, remaining, changed, relocated, new)"),
+        description=_("Compare two scans' findings.json by each hit's path and SHA-256 and write diff.json, "
         "remediation.html and manifest.sha256 into --out. Exit 0 when no copy is left and nothing was "
-        "skipped, 1 when copies remain or something could not be verified, 2 on error.",
+        "skipped, 1 when copies remain or something could not be verified, 2 on error."),
     )
-    p.add_argument("baseline", type=argtypes.path, metavar="OLD_OUT", help="the baseline output folder (or its findings.json)")
-    p.add_argument("rescan", type=argtypes.path, metavar="NEW_OUT", help="the rescan output folder (or its findings.json)")
-    p.add_argument("--out", required=True, type=argtypes.path, metavar="DIR", help="folder for diff.json and remediation.html")
+    p.add_argument("baseline", type=argtypes.path, metavar="OLD_OUT", help=_("the baseline output folder (or its findings.json)"))
+    p.add_argument("rescan", type=argtypes.path, metavar="NEW_OUT", help=_("the rescan output folder (or its findings.json)"))
+    p.add_argument("--out", required=True, type=argtypes.path, metavar="DIR", help=_("folder for diff.json and remediation.html"))
     p.add_argument("--overwrite", action="store_true",
-                   help="--out holds an earlier diff of the same case: replace it (only once the new one is complete)")
-    p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=f"report language: {ScanConfig.lang} (default) or en")
-    p.add_argument("--quiet", action="store_true", help="no summary on stderr")
+                   help=_("--out holds an earlier diff of the same case: replace it (only once the new one is complete)"))
+    p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=_("report language: {0} (default) or en").format(ScanConfig.lang))
+    p.add_argument("--quiet", action="store_true", help=_("no summary on stderr"))
+    p.add_argument("--accept", type=argtypes.path, metavar="FILE",
+                   help=_("the examiner's out-of-scope list, one file per line: PATH <TAB> SHA-256 <TAB> reason; a "
+                   "listed file (and what is inside it) with that very SHA-256 may remain, listed with the reason"))
     p.set_defaults(run=run)
 
 
@@ -33,7 +37,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..remediation import diff_findings, findings_file, publish_diff, summarise
 
     refuse_overlap(args.out, [("scan folder", str(findings_file(f).parent)) for f in (args.baseline, args.rescan)])
-    diff = diff_findings(args.baseline, args.rescan)
+    diff = diff_findings(args.baseline, args.rescan, args.accept)
     claim_out(args.out, str(((diff.get("rescan") or {}).get("case") or {}).get("id") or ""), args.overwrite)
     prepare_out(args.out)
     with locked(args.out):

@@ -7,6 +7,7 @@ import sys
 
 from ..config import LANGS, ScanConfig
 from ..errors import UsageError
+from ..i18n import _
 from ..output import claim_out, locked, prepare_out, refuse_overlap
 from ..remediation import findings_file
 from ..timeutil import now_utc
@@ -17,16 +18,16 @@ from .scan import exit_code, summarise
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "merge",
-        help="combine the outputs of several scans (one per PC, image or share) into one case",
-        description="Combine several scans' findings.json into one: files, sources and skips from all, duplicate "
-        "groups and person counts across all, one report.html and manifest.sha256 in --out.",
+        help=_("combine the outputs of several scans (one per PC, image or share) into one case"),
+        description=_("Combine several scans' findings.json into one: files, sources and skips from all, duplicate "
+        "groups and person counts across all, one report.html and manifest.sha256 in --out."),
     )
-    p.add_argument("outs", nargs="+", type=argtypes.path, metavar="OUT", help="output folders of leakscan scan")
-    p.add_argument("--out", required=True, type=argtypes.path, metavar="CASE_OUT", help="folder for the combined case")
+    p.add_argument("outs", nargs="+", type=argtypes.path, metavar="OUT", help=_("output folders of leakscan scan"))
+    p.add_argument("--out", required=True, type=argtypes.path, metavar="CASE_OUT", help=_("folder for the combined case"))
     p.add_argument("--overwrite", action="store_true",
-                   help="--out holds an earlier merge of the same case: replace it (only once the new one is complete)")
-    p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=f"report language: {ScanConfig.lang} (default) or en")
-    p.add_argument("--quiet", action="store_true", help="no summary on stderr")
+                   help=_("--out holds an earlier merge of the same case: replace it (only once the new one is complete)"))
+    p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=_("report language: {0} (default) or en").format(ScanConfig.lang))
+    p.add_argument("--quiet", action="store_true", help=_("no summary on stderr"))
     p.set_defaults(run=run)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..codes import MAIN_ROLE, SheetKind, Status, VerifyStatus
 from ..config import ScanConfig
 from ..errors import UsageError
+from ..i18n import _
 from ..output import write_private
 from ..scope import NOT_NAMED_DETAIL, NamedSources
 from ..textsafe import shown
@@ -29,25 +30,28 @@ ROLE_LABELS = {"person": "本人", "applicant": "申込者", "recipient": "届�
                "emergency_contact": "緊急連絡先", "guarantor": "保証人"}
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ..evidence import FindingsDoc
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "persons",
-        help="show the persons affected; --export writes the notification list (.xlsx, personal data in clear)",
-        description="Print the person counts of a scan (records, distinct name + address strings, persons). With "
+        help=_("show the persons affected; --export writes the notification list (.xlsx, personal data in clear)"),
+        description=_("Print the person counts of a scan (records, distinct name + address strings, persons). With "
         "--export, read the leaked files again from where the scan found them (checking their SHA-256) and "
         "write the deduplicated list of persons (name, reading, postal code, address, role, in which files and "
-        "how many times) as .xlsx, every value as text. That file holds personal data in clear: it is written 0600.",
+        "how many times) as .xlsx, every value as text. That file holds personal data in clear: it is written 0600."),
     )
-    p.add_argument("out", type=argtypes.path, metavar="OUT", help="the output folder of a scan (holding findings.json and case.key)")
+    p.add_argument("out", type=argtypes.path, metavar="OUT", help=_("the output folder of a scan (holding findings.json and case.key)"))
     p.add_argument("--export", type=argtypes.path, metavar="FILE.xlsx",
-                   help="write the notification list here (personal data in clear, 0600)")
+                   help=_("write the notification list here (personal data in clear, 0600)"))
     p.add_argument("--sources", nargs="*", default=[], metavar="SOURCE",
-                   help="with --export: the sources the leaked files may be read again from (as given to the scan; "
+                   help=_("with --export: the sources the leaked files may be read again from (as given to the scan; "
                    "--reference files too). A source findings.json names but you do not is asked about at a "
-                   "terminal, else listed and not read")
+                   "terminal, else listed and not read"))
+    argtypes.add_password_file(p, " (with --export: for leaked files that are encrypted or inside encrypted archives)")
     p.set_defaults(run=run)
 
 
@@ -66,13 +70,14 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if args.export is not None and folder.resolve() in args.export.resolve().parents:  # a sub-folder too
         raise UsageError(f"--export {args.export}: write it outside the output folder {folder} "
                          "(personal data in clear must not sit among the evidence files)")
+    passwords = argtypes.passwords(args)  # a bad password file stops before anything is printed
     exact = "-" if persons.get("unique_exact") is None else persons["unique_exact"]  # None in a merged case
     print(f"records (duplicates included): {persons['records']}", file=sys.stderr)
     print(f"distinct name + address:       {exact}", file=sys.stderr)
     print(f"persons:                       {persons['unique']}", file=sys.stderr)
     if args.export is None:
         return 0
-    people, problems = collect(doc, args.out, NamedSources(args.sources, terminal_confirm()))
+    people, problems = collect(doc, args.out, NamedSources(args.sources, terminal_confirm()), passwords)
     for p in problems:
         print(f"leakscan: warning: {shown(p)}", file=sys.stderr)
     write_export(args.export, people, doc)
@@ -83,7 +88,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     return 0
 
 
-def collect(doc: FindingsDoc, out: Path, named: NamedSources) -> tuple[list[dict[str, Any]], list[str]]:
+def collect(doc: FindingsDoc, out: Path, named: NamedSources,
+            passwords: tuple[str, ...] = ()) -> tuple[list[dict[str, Any]], list[str]]:
     """Re-read every leak-set file and group its rows into persons, as the scan counted them (only from the
     sources the examiner named or confirmed)."""
     # the person machinery and every inspector load here, not when the command line is parsed
@@ -97,7 +103,8 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources) -> tuple[list[dict
     config = ScanConfig(sources=list(doc.scan.sources), out=out,
                         max_inspect_bytes=_setting(settings, "max_inspect_bytes", ScanConfig.max_inspect_bytes),
                         max_cells=_setting(settings, "max_cells", ScanConfig.max_cells),
-                        parse_timeout=float(_setting(settings, "parse_timeout", ScanConfig.parse_timeout)))
+                        parse_timeout=float(_setting(settings, "parse_timeout", ScanConfig.parse_timeout)),
+                        passwords=passwords)
     reader = Rereader(config, inspectors_for(config))
     by_id = {f.id: f for f in doc.files}
     problems: list[str] = []
@@ -143,7 +150,7 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources) -> tuple[list[dict
         for k in (a, b):
             review.setdefault(k, []).append(note.get(rule, rule))
     order = {label: i for i, label in enumerate(labels)}  # report order (#2 before #11), not string order
-    people = []
+    people: list[dict[str, Any]] = []
     for key_, group in counted.persons.items():
         def most(field: str, group: list = group) -> str:
             values = Counter((r.fields.get(field) or "").strip() for r in group)
@@ -184,7 +191,7 @@ def as_text(value: object) -> object:
     return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", value)
 
 
-def _append_text_row(ws: Any, values: list[object]) -> None:
+def _append_text_row(ws: Worksheet, values: list[object]) -> None:
     """Append a row whose every text cell is a string cell, never a formula: ``=WEBSERVICE(…)``, ``+1``,
     ``-1``, ``@SUM``, a leading tab or CR stay text, and quotePrefix keeps them text when edited."""
     ws.append([as_text(v) for v in values])
@@ -200,7 +207,7 @@ def write_export(path: Path, people: list[dict[str, Any]], doc: FindingsDoc) -> 
     from openpyxl import Workbook  # lazy: only the export writes a workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # a new workbook's one sheet (wb.active may be None for the type checker)
     ws.title = "本人一覧"
     ws.append(["No.", "氏名", "フリガナ", "郵便番号", "住所", "役割", "区分", "件数", "表記の数", "ファイル", "要確認"])
     for i, p in enumerate(people, 1):

@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..codes import COPY_REASONS, Reason, Status
+from ..codes import COPY_REASONS
 from ..config import LANGS, MiB, ScanConfig
 from ..config import ScanConfig as D  # the option defaults are ScanConfig's: written once
 from ..errors import UsageError
+from ..i18n import _
 from ..sources.single import IMAGE_SUFFIXES
 from ..textsafe import shown
 from . import argtypes, cluster_options
@@ -22,66 +23,83 @@ if TYPE_CHECKING:
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "scan",
-        help="scan directories, disk images or SMB shares for the leaked file",
-        description="Walk each SOURCE read-only, find files by name, variant name, keyword and content, "
+        help=_("scan directories, disk images or SMB shares for the leaked file"),
+        description=_("Walk each SOURCE read-only, find files by name, variant name, keyword and content, "
         "fingerprint every hit (SHA-256, SHA-1, MD5), and write findings.json, report.html and "
-        "manifest.sha256 into --out.",
+        "manifest.sha256 into --out."),
     )
     p.add_argument("sources", nargs="*", metavar="SOURCE",
-                   help="a directory (mounted share), a disk image (raw/dd, E01, VHD ...), smb://[DOMAIN;]USER@HOST[:PORT]/SHARE[/PATH], or any other single file (a backup archive, a workbook), scanned as it is")
+                   help=_("a directory (mounted share), a disk image (raw/dd, E01, VHD ...), smb://[DOMAIN;]USER@HOST[:PORT]/SHARE[/PATH], or any other single file (a backup archive, a workbook), scanned as it is"))
     p.add_argument("--name", action="append", default=[], metavar="FILENAME", type=argtypes.file_name,
-                   help="exact file name of the leaked file, no folder and no wildcard (repeatable); copies, re-saves "
-                   "and owner files ~$NAME are found too")
+                   help=_("exact file name of the leaked file, no folder and no wildcard (repeatable); copies, re-saves "
+                   "and owner files ~$NAME are found too"))
     p.add_argument("--out", type=argtypes.path, metavar="DIR",
-                   help="output folder: new or empty (created 0700; files inside 0600), or an earlier output of this case "
-                   "with --overwrite; never inside a scanned source nor containing one")
+                   help=_("output folder: new or empty (created 0700; files inside 0600), or an earlier output of this case "
+                   "with --overwrite; never inside a scanned source nor containing one"))
     p.add_argument("--baseline", type=argtypes.path, metavar="OLD_OUT/findings.json",
-                   help="an earlier scan's findings.json (or its folder): after this rescan, write diff.json and "
-                   "remediation.html; exit 0 only when no copy remains and nothing was skipped")
+                   help=_("an earlier scan's findings.json (or its folder): after this rescan, write diff.json and "
+                   "remediation.html; exit 0 only when no copy remains and nothing was skipped"))
     p.add_argument("--overwrite", action="store_true",
-                   help="--out holds an earlier finished output of the same case: replace it (the earlier files "
-                   "stay until the new ones are complete; a failed run replaces nothing)")
+                   help=_("--out holds an earlier finished output of the same case: replace it (the earlier files "
+                   "stay until the new ones are complete; a failed run replaces nothing)"))
     p.add_argument("--resume", type=argtypes.path, metavar="OUT",
-                   help="continue an interrupted scan in OUT with its recorded settings (no other options needed)")
-    p.add_argument("--case-id", default="", metavar="ID", help="case number shown in the report")
-    p.add_argument("--examiner", default="", metavar="NAME", help="examiner's name shown in the report")
-    p.add_argument("--witness", default="", metavar="NAME", help="witness's name shown in the report (optional)")
-    p.add_argument("--organisation", default="", metavar="NAME", help="organisation shown in the report")
+                   help=_("continue an interrupted scan in OUT with its recorded settings (no other options needed)"))
+    p.add_argument("--case-id", default="", metavar="ID", help=_("case number shown in the report"))
+    p.add_argument("--examiner", default="", metavar="NAME", help=_("examiner's name shown in the report"))
+    p.add_argument("--witness", default="", metavar="NAME", help=_("witness's name shown in the report (optional)"))
+    p.add_argument("--organisation", default="", metavar="NAME", help=_("organisation shown in the report"))
     p.add_argument("--note", action="append", default=[], metavar="TEXT",
-                   help="free-text note for the chain-of-custody block (repeatable)")
-    p.add_argument("--lang", choices=LANGS, default=D.lang, help=f"report language: {D.lang} (default) or en")
-    p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+                   help=_("free-text note for the chain-of-custody block (repeatable)"))
+    p.add_argument("--case-file", type=argtypes.path, metavar="FILE.toml",
+                   help=_("the case block ([case] id, examiner, witness, organisation, notes) and the examiner's "
+                   "breach-report items ([breach] cause, secondary_damage, response, publication) in one TOML "
+                   "file; options given here win over it"))
+    p.add_argument("--pdf", action="store_true",
+                   help=_("also write report.pdf (and remediation.pdf) with headless Chromium, A4, Japanese fonts "
+                   "embedded (checked before the scan)"))
+    p.add_argument("--lang", choices=LANGS, default=D.lang, help=_("report language: {0} (default) or en").format(D.lang))
+    p.add_argument("--quiet", action="store_true", help=_("no progress bar and no summary"))
     p.add_argument("--unmask", action="store_true",
-                   help="show personal values in clear in the report (it says so); masked by default")
+                   help=_("show personal values in clear in the report (it says so); masked by default"))
     p.add_argument("--no-keywords", action="store_true",
-                   help="do not report files whose names merely contain keywords such as 名簿 or 住所録")
+                   help=_("do not report files whose names merely contain keywords such as 名簿 or 住所録"))
     p.add_argument("--max-inspect-mb", type=argtypes.int_at_least(1), default=D.max_inspect_bytes // MiB, metavar="MB",
-                   help=f"largest file whose content is inspected (spreadsheets, archives); larger ones are listed as too-large (default {D.max_inspect_bytes // MiB})")
+                   help=_("largest file whose content is inspected (spreadsheets, archives); larger ones are listed as too-large (default {0})").format(D.max_inspect_bytes // MiB))
     p.add_argument("--max-cells", type=argtypes.int_at_least(1), default=D.max_cells, metavar="N",
-                   help=f"largest sheet (rows x columns) read; a larger one is listed as too-large (default {D.max_cells:,})")
+                   help=_("largest sheet (rows x columns) read; a larger one is listed as too-large (default {0:,})").format(D.max_cells))
     p.add_argument("--parse-timeout", type=argtypes.seconds, default=D.parse_timeout, metavar="SECONDS",
-                   help=f"time limit for parsing one file; a file that takes longer is listed as timeout (default {D.parse_timeout:g})")
+                   help=_("time limit for parsing one file; a file that takes longer is listed as timeout (default {0:g})").format(D.parse_timeout))
     p.add_argument("--archive-depth", type=argtypes.int_at_least(0), default=D.archive_depth, metavar="N",
-                   help=f"how deep to open archives inside archives (default {D.archive_depth}; 0 = do not open archives)")
+                   help=_("how deep to open archives inside archives (default {0}; 0 = do not open archives)").format(D.archive_depth))
     p.add_argument("--max-archive-mb", type=argtypes.int_at_least(1), default=D.max_archive_total // MiB, metavar="MB",
-                   help=f"most bytes inflated from one archive, nested ones included; members past it are listed as too-large (default {D.max_archive_total // MiB})")
+                   help=_("most bytes inflated from one archive, nested ones included; members past it are listed as too-large (default {0})").format(D.max_archive_total // MiB))
     p.add_argument("--max-archive-ratio", type=argtypes.int_at_least(1), default=D.max_archive_ratio, metavar="N",
-                   help=f"largest inflated/compressed ratio of an archive member over 1 MiB; above it the member is refused as a bomb (default {D.max_archive_ratio})")
+                   help=_("largest inflated/compressed ratio of an archive member over 1 MiB; above it the member is refused as a bomb (default {0})").format(D.max_archive_ratio))
     p.add_argument("--known-hashes", type=argtypes.path, action="append", default=[], metavar="FILE",
-                   help="digests of the leaked file (MD5, SHA-1 or SHA-256; one per line, sha256sum or hashdeep "
-                   "format): any file with one of them is a copy (reason known-hash), whatever its name")
+                   help=_("digests of the leaked file (MD5, SHA-1 or SHA-256; one per line, sha256sum or hashdeep "
+                   "format): any file with one of them is a copy (reason known-hash), whatever its name"))
     p.add_argument("--reference", type=argtypes.path, action="append", default=[], metavar="FILE",
-                   help="the original list, when the organisation still has it: read (never changed) and counted "
-                   "with the leak set, even outside the SOURCEs (repeatable)")
+                   help=_("the original list, when the organisation still has it: read (never changed) and counted "
+                   "with the leak set, even outside the SOURCEs (repeatable)"))
     p.add_argument("--min-overlap", type=argtypes.int_at_least(1), default=D.min_overlap, metavar="N",
-                   help="a personal-records file sharing at least N persons with the leak set is reported as "
-                   f"record-overlap (default {D.min_overlap})")
+                   help=_("a personal-records file sharing at least N persons with the leak set is reported as record-overlap (default {0})").format(D.min_overlap))
+    argtypes.add_password_file(p, "; with --resume, give it again or the recorded file is read again")
+    p.add_argument("--accept", type=argtypes.path, metavar="FILE",
+                   help=_("with --baseline: the examiner's out-of-scope list, one file per line: PATH <TAB> SHA-256 "
+                   "<TAB> reason; a listed file (and what is inside it) with that very SHA-256 may remain, and "
+                   "remediation.html lists it with the reason"))
+    p.add_argument("--verify-images", action=argparse.BooleanOptionalAction, default=D.verify_images,
+                   help=_("before walking a disk image, re-read all of it, compare its MD5/SHA-1 with the hashes "
+                   "stored in it and hash each image file; on by default for E01/Ex01, --no-verify-images skips it"))
+    p.add_argument("--luks-passphrase", action="store_true",
+                   help=_("unlock LUKS volumes: the passphrase is read from $LEAKSCAN_LUKS_PASSPHRASE or asked "
+                   "for on the terminal, never given on the command line and never written anywhere"))
+    p.add_argument("--bitlocker-recovery-key", action="store_true",
+                   help=_("unlock BitLocker volumes: the 48-digit recovery key is read from "
+                   "$LEAKSCAN_BITLOCKER_RECOVERY_KEY or asked for on the terminal, never written anywhere"))
     p.add_argument("--workers", type=int, default=D.workers or None, metavar="N",
-                   help="worker processes that read and decode files, each killable with its own memory cap and "
-                   "time limit (default: one per core); the findings are the same for any N")
-    p.add_argument("--verify-images", action="store_true",
-                   help="before walking a disk image, re-read all of it and compare its MD5/SHA-1 with the "
-                   "hashes stored in it (E01); the report says whether it matched")
+                   help=_("worker processes that read and decode files, each killable with its own memory cap and "
+                   "time limit (default: one per core); the findings are the same for any N"))
     cluster_options.add_arguments(p)
     p.set_defaults(run=run)
 
@@ -91,18 +109,42 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         raise UsageError("SOURCE and --out are required (or --resume OUT alone)")
     if not args.name:
         print("leakscan: note: no --name given; only content and keyword rules apply", file=sys.stderr)
+    case: dict = {}
+    breach: dict[str, str] = {}
+    if args.case_file is not None:
+        from ..casefile import read_case_file
+
+        read = read_case_file(args.case_file)
+        case, breach = read["case"], read["breach"]
     return ScanConfig(
-        sources=list(args.sources), out=args.out, names=list(args.name), case_id=args.case_id,
-        examiner=args.examiner, witness=args.witness, organisation=args.organisation, notes=list(args.note),
+        sources=list(args.sources), out=args.out, names=list(args.name), case_id=args.case_id or case.get("id", ""),
+        examiner=args.examiner or case.get("examiner", ""), witness=args.witness or case.get("witness", ""),
+        organisation=args.organisation or case.get("organisation", ""),
+        notes=[*case.get("notes", []), *args.note], breach=breach, pdf=args.pdf,
         lang=args.lang, quiet=args.quiet, unmask=args.unmask, use_keywords=not args.no_keywords,
         max_inspect_bytes=args.max_inspect_mb * MiB, max_cells=args.max_cells,
         parse_timeout=args.parse_timeout, archive_depth=args.archive_depth,
         max_archive_total=args.max_archive_mb * MiB, max_archive_ratio=args.max_archive_ratio,
         command_line=["leakscan", *argv], baseline=args.baseline,
         known_hashes=_known_hashes(args), references=[str(r) for r in args.reference], min_overlap=args.min_overlap,
-        verify_images=getattr(args, "verify_images", False), overwrite=args.overwrite, workers=_workers(args),
+        verify_images=args.verify_images, luks_passphrase=args.luks_passphrase,
+        bitlocker_recovery_key=args.bitlocker_recovery_key, overwrite=args.overwrite, workers=_workers(args),
+        password_file=str(args.password_file) if args.password_file else None, passwords=argtypes.passwords(args),
+        accept=_accept(args),
         **cluster_options.values(args),  # type: ignore[arg-type]
     )
+
+
+def _accept(args: argparse.Namespace) -> str | None:
+    """--accept FILE, checked now: a malformed list stops before the scan, not after it."""
+    if args.accept is None:
+        return None
+    if args.baseline is None:
+        raise UsageError("--accept needs --baseline (or use it with leakscan diff): it is honoured by the diff")
+    from ..accept import read_accept_file
+
+    read_accept_file(args.accept)
+    return str(args.accept)
 
 
 def _workers(args: argparse.Namespace) -> int:
@@ -150,10 +192,16 @@ def execute_with_diff(config: ScanConfig, state: ScanState | None = None) -> tup
     """
     from ..output import claim_out, locked, prepare_out
     from ..sources import open_source, source_options
+    from ..sources.volume_keys import read_volume_keys
 
     _check_out_apart(config)
+    if config.pdf:  # no browser or no Japanese font: said before anything is scanned
+        from ..pdf import check_ready
+
+        check_ready()
+    keys = read_volume_keys(config.luks_passphrase, config.bitlocker_recovery_key)  # memory only
     # on a cluster, the workers open the sources (this machine may not reach them)
-    sources = [] if config.scheduler else [open_source(s, **source_options(config, s)) for s in config.sources]
+    sources = [] if config.scheduler else [open_source(s, **source_options(config, s, keys)) for s in config.sources]
     if state is None:
         claim_out(config.out, config.case_id, config.overwrite)  # a refused folder gets not even a lock file
     prepare_out(config.out)
@@ -200,10 +248,17 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
     if config.baseline is None:
         remove_stale(config.out)  # an earlier rescan's diff must not sit beside these new findings
     else:
+        from ..publish import write_report
         from ..remediation import diff_findings, write_diff
 
-        diff = diff_findings(config.baseline, config.out)
+        diff = diff_findings(config.baseline, config.out, Path(config.accept) if config.accept else None)
         paths.update(write_diff(diff, config.out, config.lang))
+        paths["report"] = write_report(doc, config.out, config.lang, diff)  # its summary says the verdict
+    from ..publish import remove_stale_pdfs, write_pdfs
+
+    printed = [p.name for k, p in paths.items() if k in ("report", "remediation")] if config.pdf else []
+    remove_stale_pdfs(config.out, {Path(n).with_suffix(".pdf").name for n in printed})
+    paths.update(write_pdfs(config.out, printed))
     paths["manifest"] = write_manifest(config.out)
     return doc, paths, diff
 
@@ -211,30 +266,53 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
 
 
 def summarise(doc: dict, paths: dict) -> None:
-    files = doc["files"]
-    strong = [f for f in files if COPY_REASONS & set(f["reasons"])]
-    holding = sum(1 for f in strong if (f.get("pii") or {}).get("records"))
-    print(f"copies of the named file: {len(strong)}" + (f" ({holding} holding person records)" if holding else ""),
-          file=sys.stderr)
-    leads = [f for f in files if Reason.NAME_CONTAINS in f["reasons"] and not COPY_REASONS & set(f["reasons"])]
-    if leads:  # names holding the named file's name: leads until their content ties them to a copy
-        print(f"names containing it:      {len(leads)} (leads, not counted as copies)", file=sys.stderr)
-    print(f"files found in all:       {len(files)}", file=sys.stderr)
-    print(f"duplicate groups:         {len(doc['duplicate_groups'])}", file=sys.stderr)
-    print(f"not examined (skipped):   {len(doc['skipped'])}", file=sys.stderr)
-    persons = doc.get("persons")
+    """The key figures on the terminal: findings.json ``summary`` (scanner/summary.py), in the report's words
+    and the terminal's language."""
+    from ..summary import summarise as key_figures
+
+    s = doc.get("summary") or key_figures(doc)
+    detail = _("same name {0}, renamed copies or re-saves {1}, same content (hash) {2}").format(
+        s["copies_by_name"], s["copies_renamed"], s["copies_by_hash"])
+    if s["copies_deleted"]:
+        detail += "; " + _("deleted {0}").format(s["copies_deleted"])
+    if s["copies_unread"]:
+        detail += "; " + _("{0} could not be read").format(s["copies_unread"])
+    rows = [(_("copies of the named file"), f"{s['copies']} ({detail})")]
+    if s["places"]:
+        rows.append(("  " + _("found in"), ", ".join(shown(p) for p in s["places"])))
+    if s["lock_files"]:
+        rows.append(("  " + _("lock files (~$)"), _("{0} (listed apart, not copies)").format(s["lock_files"])))
+    persons = s.get("persons")
     if persons:
-        exact = "-" if persons["unique_exact"] is None else persons["unique_exact"]  # None in a merged case
-        unread = [f for f in persons.get("files", []) if f.get("status") != Status.OK]
-        note = f"; NOT counted: {len(unread)} leaked file(s) that could not be read" if unread else ""
-        print(f"persons affected:         {persons['unique']} (records {persons['records']}, "
-              f"distinct name + address {exact}{note})", file=sys.stderr)
-        derived = [f for f in files if Reason.RECORD_OVERLAP in f["reasons"]]
-        print(f"files sharing records:    {len(derived)}", file=sys.stderr)
+        distinct = "-" if persons["distinct"] is None else persons["distinct"]  # None in a merged case
+        text = _("{0} (records {1}, distinct name + address {2})").format(persons["persons"], persons["records"],
+                                                                          distinct)
+        if persons["unread_files"]:
+            text = text[:-1] + "; " + _("NOT counted: {0} leaked file(s) that could not be read").format(
+                persons["unread_files"]) + ")"
+        rows.append((_("persons affected"), text))
+    other = str(s["record_overlap"])
+    if s["other_person_files"]:
+        other += " (" + _("other person lists: {0}").format(s["other_person_files"]) + ")"
+    rows.append((_("other files, same persons"), other))
+    leads = {_("names containing it"): s.get("name_contains", 0), _("keyword names"): s["keyword_leads"],
+             _("name lists without addresses"): s["names_only_lists"]}
+    if any(leads.values()):
+        rows.append((_("leads (not counted)"), ", ".join(f"{k} {v}" for k, v in leads.items() if v)))
+    rows.append((_("not examined (skipped)"), str(s["not_examined"])))
     traces = [t for t in doc.get("traces") or [] if t["kind"] != "usb-device"]
     if doc.get("trace_artefacts"):  # leads, not copies: counted apart, never in the exit code
-        print(f"traces of use:            {len(traces)} on {len({t['pc'] for t in traces})} PC(s)", file=sys.stderr)
-    print(f"report:                   {shown(paths['report'])}", file=sys.stderr)
+        rows.append((_("traces of use"), _("{0} on {1} PC(s)").format(len(traces), len({t["pc"] for t in traces}))))
+    rows.append((_("report"), shown(paths["report"])))
+    width = max(_width(label) for label, _value in rows) + 1
+    print("\n".join(label + ":" + " " * (width - _width(label) - 1) + value for label, value in rows), file=sys.stderr)
+
+
+def _width(text: str) -> int:
+    """Columns a label takes on a terminal (East Asian wide characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def exit_code(doc: dict) -> int:
@@ -260,9 +338,26 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         config.quiet = config.quiet or args.quiet
         if args.workers is not None:  # how many processes is not what is found: a resume may choose again
             config.workers = _workers(args)
+        _resume_passwords(config, args)
+        if args.accept is not None:
+            config.accept = _accept(argparse.Namespace(accept=args.accept, baseline=config.baseline))
         if args.scheduler:  # where the parts run is not what is found either (a scheduler restarted elsewhere)
             config.__dict__.update(cluster_options.values(args))
         return _run(config, state)
+
+
+def _resume_passwords(config: ScanConfig, args: argparse.Namespace) -> None:
+    """The state records the password file's path, never a password: read it again (or the one given now)."""
+    if args.password_file is not None:
+        config.password_file = str(args.password_file)
+    if config.password_file is None:
+        return
+    from ..passwords import read_password_file
+
+    try:
+        config.passwords = read_password_file(Path(config.password_file))
+    except UsageError as e:
+        raise UsageError(f"{e} (the interrupted scan used it: give --password-file FILE with --resume)") from None
 
 
 def _run(config: ScanConfig, state: ScanState | None) -> int:
@@ -279,10 +374,18 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         load_findings(findings_file(config.baseline))  # a wrong baseline fails before the scan, not after
         if findings_file(config.baseline).resolve().parent == config.out.resolve():
             raise UsageError("--baseline must be an earlier scan's folder, not this scan's --out")
+    if config.accept is not None:  # a resumed scan's list is read again: one that is gone stops before the scan
+        from ..accept import read_accept_file
+
+        read_accept_file(Path(config.accept))
     doc, paths, diff = execute_with_diff(config, state)
     errors = doc["scan"].get("source_errors", [])
     if not config.quiet and len({e["source"] for e in errors}) < len(config.sources):
         summarise(doc, paths)  # when no source could be opened, the error line alone says it (one line)
+    from ..named import notices
+
+    for line in notices(doc.get("named_files") or []):  # the extension typed was not what was found: said loudly
+        print(f"leakscan: warning: {shown(line)}", file=sys.stderr)
     for e in errors:
         print(f"leakscan: error: {shown(e['source'])}: {shown(e['error'])}", file=sys.stderr)
     for d in doc["scan"].get("source_details", []):

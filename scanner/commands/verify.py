@@ -7,6 +7,7 @@ import json
 import sys
 
 from ..errors import UsageError
+from ..i18n import _
 from ..textsafe import shown
 from . import argtypes
 
@@ -14,17 +15,18 @@ from . import argtypes
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "verify",
-        help="re-check manifest.sha256 of an output folder (and, with --sources, re-hash every hit)",
-        description="Re-check every output file against manifest.sha256 (like sha256sum -c, and no unlisted "
+        help=_("re-check manifest.sha256 of an output folder (and, with --sources, re-hash every hit)"),
+        description=_("Re-check every output file against manifest.sha256 (like sha256sum -c, and no unlisted "
         "file). With --sources, also re-hash every hit listed in findings.json where it was found and report "
-        "any difference. Exit 0 only when everything matches, 1 when something differs, 2 on error.",
+        "any difference. Exit 0 only when everything matches, 1 when something differs, 2 on error."),
     )
-    p.add_argument("out", type=argtypes.path, metavar="OUT", help="an output folder of leakscan scan, diff or merge")
+    p.add_argument("out", type=argtypes.path, metavar="OUT", help=_("an output folder of leakscan scan, diff or merge"))
     p.add_argument("--sources", nargs="*", metavar="SOURCE",
-                   help="also re-hash every hit at its source (read-only), for the SOURCEs named here (as given "
+                   help=_("also re-hash every hit at its source (read-only), for the SOURCEs named here (as given "
                    "to the scan: folders, images, smb:// URLs); a source findings.json names but you do not is "
-                   "asked about at a terminal, else listed as not-named and not read")
-    p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+                   "asked about at a terminal, else listed as not-named and not read"))
+    p.add_argument("--json", action="store_true", help=_("print the result as JSON on stdout"))
+    argtypes.add_password_file(p, " (with --sources: for hits inside encrypted archives)")
     p.set_defaults(run=run)
 
 
@@ -45,13 +47,15 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         raise UsageError(f"{args.out}: not a leakscan output folder (no manifest.sha256 or {FINDINGS})")
     from ..output import working_files
 
+    passwords = argtypes.passwords(args)
     problems = check_outputs(args.out)
     working = working_files(args.out)  # an interrupted rerun's state: not evidence, not listed, not a problem
     rows = []
     if args.sources is not None:
         if not (args.out / FINDINGS).is_file():
             raise UsageError(f"{args.out}: no {FINDINGS} to take the hits from")
-        rows = verify_sources(load_findings(args.out / FINDINGS), NamedSources(args.sources, terminal_confirm()))
+        rows = verify_sources(load_findings(args.out / FINDINGS), NamedSources(args.sources, terminal_confirm()),
+                              passwords)
     bad = [r for r in rows if r["status"] != MATCH]
     ok = not problems and not bad
     if args.json:

@@ -141,7 +141,9 @@ def _latin_address(cols: dict[int, list[str]], rows: int, taken: set[int]) -> tu
     for c in sorted(cols):
         if not (_filled(cols[c], rows) and mostly(cols[c], V.looks_like_latin_street, 0.6)):
             continue
-        places, zip_col, nxt = [], [], c + 1
+        places: list[int] = []
+        zip_col: list[int] = []
+        nxt = c + 1
         while nxt in cols and nxt not in taken and len(places) < 4:
             vals = cols[nxt]
             if mostly(vals, V.looks_like_zip, 0.8):

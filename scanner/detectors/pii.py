@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import chain, islice
+from typing import overload
 
 from ..codes import MAIN_ROLE, Rejection, SheetKind
 from ..masking import mask_field, mask_name
@@ -611,7 +612,11 @@ class RecordList(Sequence[PersonRecord]):
     def __len__(self) -> int:
         return sum(len(f.rows) for f in self._findings)  # the rows kept (all of them unless a sink took them)
 
-    def __getitem__(self, i):  # type: ignore[override]
+    @overload
+    def __getitem__(self, i: int) -> PersonRecord: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[PersonRecord]: ...
+    def __getitem__(self, i: int | slice) -> PersonRecord | list[PersonRecord]:
         return self._all()[i]
 
     def __iter__(self) -> Iterator[PersonRecord]:

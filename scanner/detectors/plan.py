@@ -22,6 +22,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from . import person_names as N
 from . import values as V
@@ -54,27 +55,29 @@ def cell_text(v: object) -> str:
 def column_values(rows: Sequence[Sequence[object]], c: int) -> list[object]:
     return [r[c] for r in rows if c < len(r) and cell_text(r[c])]
 
+T = TypeVar("T")  # the cell values a test reads (str, or raw cells)
 
-def share(values: Sequence[object], test: Callable[[object], object]) -> float:
+
+def share(values: Sequence[T], test: Callable[[T], object]) -> float:
     """Of the filled values, the share that pass ``test`` (0 when none is filled)."""
-    filled = [v for v in values if (v.strip() if type(v) is str else cell_text(v))]
+    filled = [v for v in values if (v.strip() if isinstance(v, str) else cell_text(v))]
     if not filled:
         return 0.0
     return sum(1 for v in filled if test(v)) / len(filled)
 
 
-def mostly(values: Sequence[object], test: Callable[[object], object], at_least: float) -> bool:
+def mostly(values: Sequence[T], test: Callable[[T], object], at_least: float) -> bool:
     """``share(values, test) >= at_least``, stopping at the first failure too many: a column of numbers
     is ruled out as names after a few cells, not after all of them. A text repeated down the column
     (a category, a town) is tested once."""
-    filled = [v for v in values if (v.strip() if type(v) is str else cell_text(v))]
+    filled = [v for v in values if (v.strip() if isinstance(v, str) else cell_text(v))]
     if not filled:
         return False
     allowed = len(filled) - math.ceil(at_least * len(filled) - 1e-9)
     fails = 0
     seen: dict[str, bool] = {}
     for v in filled:
-        if type(v) is str:
+        if isinstance(v, str):
             ok = seen.get(v)
             if ok is None:
                 ok = seen[v] = bool(test(v))
@@ -203,8 +206,8 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
         if not cols:
             continue
         if f == "birth":
-            vals = column_values(sample, cols[0])
-            ok = mostly(vals, lambda v: V.parse_date(v, serials=True), 0.5)
+            cells = column_values(sample, cols[0])
+            ok = mostly(cells, lambda v: V.parse_date(v, serials=True), 0.5)
         else:
             vals = [plan.value(r, f) if f in JOINED else cell_text(r[cols[0]]) if cols[0] < len(r) else ""
                     for r in sample]

@@ -11,6 +11,7 @@ bomb is refused instead of filling memory: ``max_archive_ratio`` (inflated / com
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Literal
 
 from ..codes import Status
 from ..config import ScanConfig
@@ -21,6 +22,8 @@ from ..sources.base import Item
 from . import archive_formats as fmt
 from .archive_members import (
     ARCHIVE_EXTS,
+    CPIO_ASCII_MAGIC,
+    CPIO_BINARY_MAGIC,
     DOCUMENT_EXTS,
     DOCUMENT_MARKERS,
     NOT_ARCHIVE_EXTS,
@@ -46,14 +49,27 @@ def _last_ext(name: str) -> str:
 
 
 def sniff(head: bytes) -> str | None:
-    """Archive format by the first bytes: zip, 7z, tar (ustar) or None."""
+    """Archive format by the first bytes: zip, 7z, tar (ustar), cpio or None."""
     if head.startswith((ZIP_MAGIC, ZIP_EMPTY_MAGIC)):
         return "zip"
     if head.startswith(SEVENZ_MAGIC):
         return "7z"
     if head[257:262] == b"ustar":
         return "tar"
+    if head.startswith(CPIO_ASCII_MAGIC) or _binary_cpio(head):
+        return "cpio"
     return None
+
+
+def _binary_cpio(head: bytes) -> bool:
+    """Old binary cpio: a 2-byte magic is weak, so the first header must also hold together (a name
+    length that fits, a NUL-terminated name right after the 26-byte header)."""
+    if len(head) < 28 or head[:2] not in CPIO_BINARY_MAGIC:
+        return False
+    order: Literal["little", "big"] = "little" if head[:2] == b"\xc7\x71" else "big"
+    namesize = int.from_bytes(head[20:22], order)
+    name = head[26:26 + namesize]
+    return 1 < namesize <= 4096 and len(name) == namesize and name.endswith(b"\x00") and b"\x00" not in name[:-1]
 
 
 def _first_zip_member(head: bytes) -> str:
@@ -114,7 +130,8 @@ class ArchiveInspector:
             return Inspection(status=reason, detail=f"{kind}: {text}")
         if opened.is_document and not _ext_of(entry.name, ARCHIVE_EXTS):
             return Inspection()  # an Office/OpenDocument file under another name: a document, not an archive
-        return Inspection(status=opened.status, detail=opened.detail, children=_guard(opened.items(), entry, kind))
+        return Inspection(status=opened.status, detail=opened.detail, children=_guard(opened.items(), entry, kind),
+                          annotations=opened.annotations)
 
 
 def _guard(items: Iterator[Item], entry: Entry, kind: str) -> Iterator[Item]:
@@ -129,7 +146,7 @@ def _guard(items: Iterator[Item], entry: Entry, kind: str) -> Iterator[Item]:
                     yield Skipped(item.location, Status.UNSAFE_NAME, f"{kind} member name {why}; never extracted, "
                                   "read in memory")
             yield item
-    except (KeyboardInterrupt, SystemExit):
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):  # GeneratorExit: the reader stopped early
         raise
     except BaseException as e:  # noqa: BLE001 - listing errors are data
         reason, text = error_reason(e)

@@ -20,14 +20,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from typing import IO, Any
+from types import ModuleType
+from typing import IO, Any, Self
 
-from ..backends import load
+from ..backends import MissingBackend, load
 from ..codes import Status
 from ..contracts import ScanContext
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
+from ..passwords import byte_forms, entries
 from ..sources.base import Item
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
@@ -69,6 +71,7 @@ class Opened:
     status: Status = Status.OK
     detail: str = ""
     is_document: bool = False
+    annotations: dict[str, Any] | None = None  # e.g. ``password``: the --password-file entries that opened it
 
 
 @dataclass
@@ -85,7 +88,7 @@ class _Member:
 
 
 def _yield_member(parent: Entry, hop: Hop, m: _Member, ctx: ScanContext, caps: ArchiveLimits,
-                  opener: Callable[[], IO[bytes]], blocked: tuple[str, str] | None, charged: int = 0):
+                  opener: Callable[[], IO[bytes]], blocked: tuple[Status, str] | None, charged: int = 0):
     """A readable member becomes an entry; a blocked one (encrypted, refused) becomes a Skipped, unless its
     name matches a rule: then it is an entry whose open() fails, so the pipeline lists it as a hit too."""
     loc = parent.location.child(hop, m.path, m.raw_hex)
@@ -142,19 +145,85 @@ def _zip_is_symlink(info: zipfile.ZipInfo) -> bool:
     return info.create_system == 3 and statmod.S_ISLNK(info.external_attr >> 16)
 
 
+def _zip_encrypted(info: zipfile.ZipInfo) -> bool:
+    return bool(info.flag_bits & ENCRYPTED_FLAG) or info.compress_type == AES_METHOD
+
+
+TRIAL_BYTES = 1 << 16  # a password is tried on a member's first 64 KiB (all of a smaller member: its CRC is checked)
+
+
+def _reads_through(open_member: Callable[..., IO[bytes]], info: zipfile.ZipInfo, pwd: bytes) -> bool:
+    """Whether ``pwd`` opens a member. The ZipCrypto check byte lets one wrong password in 256 through;
+    inflating the first 64 KiB catches nearly all of those, and a stored member or one no larger than that is
+    read to its end, where the CRC (ZipCrypto) or the HMAC (AES) is checked. Decryption runs at about 0.5 MB/s
+    (pure Python), so a large deflated member is not read twice: a wrong password that slipped through would
+    show as a CRC error when the member is read, and the member be listed as corrupt, never as clean."""
+    # a stored member has nothing to inflate: only its CRC at the end tells a wrong password from the right one
+    limit = info.file_size + 1 if info.compress_type == zipfile.ZIP_STORED else TRIAL_BYTES
+    try:
+        with open_member(info, pwd=pwd) as f:
+            read = 0
+            while read < limit and (chunk := f.read(1 << 16)):
+                read += len(chunk)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception:  # noqa: BLE001 - bad password, CRC or HMAC mismatch, garbage inflated: not this one
+        return False
+    return True
+
+
+def _zip_keys(data: bytes, zf: zipfile.ZipFile, files: list[zipfile.ZipInfo], caps: ArchiveLimits,
+              passwords: tuple[str, ...]) -> tuple[dict[int, tuple[int, Callable[[], IO[bytes]]]], str]:
+    """Member index -> (--password-file entry, opener) for every encrypted member a password opens (ZipCrypto
+    with the standard library, WinZip AES with pyzipper), and a note on what could not be tried."""
+    found: dict[int, tuple[int, Callable[[], IO[bytes]]]] = {}
+    aes: list[zipfile.ZipInfo] | None = None
+    opener_of: Any = None
+    last: int | None = None  # archives use one password for all members, mostly: the last that fitted first
+    note = ""
+    for k, info in enumerate(files):
+        if not _zip_encrypted(info) or _zip_is_symlink(info) or caps.declared(info.file_size, info.compress_size):
+            continue
+        target, open_member = info, zf.open
+        if info.compress_type == AES_METHOD or info.flag_bits & 0x40:  # WinZip AES or strong encryption
+            if aes is None:
+                try:
+                    opener_of = load("pyzipper").AESZipFile(io.BytesIO(data))
+                    aes = [i for i in opener_of.infolist() if not i.is_dir()]
+                except MissingBackend as e:  # pyzipper not installed: said, with the command that installs it
+                    aes, note = [], str(e)
+            if len(aes) != len(files):
+                continue
+            target, open_member = aes[k], opener_of.open
+        for entry, password in entries(passwords, last):
+            pwd = next((b for b in byte_forms(password) if _reads_through(open_member, target, b)), None)
+            if pwd is not None:
+                found[k] = (entry, partial(open_member, target, pwd=pwd))
+                last = entry
+                break
+    return found, note
+
+
 def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     zf = zipfile.ZipFile(io.BytesIO(data))
     infos = zf.infolist()
     names = {i.filename for i in infos}
     files = [i for i in infos if not i.is_dir()]
-    locked = sum(1 for i in files if i.flag_bits & ENCRYPTED_FLAG or i.compress_type == AES_METHOD)
+    locked = sum(1 for i in files if _zip_encrypted(i))
+    passwords = ctx.config.passwords
+    keys, key_note = _zip_keys(data, zf, files, caps, passwords) if locked and passwords else ({}, "")
+    used = sorted({entry for entry, _ in keys.values()})
+    if used:  # every member's location says with which entries its archive was opened
+        hop = Hop(hop.kind, hop.name, {**hop.detail, "password_entries": used})
+    why_locked = "zip member encrypted: " + (key_note or (f"none of the {sum(1 for p in passwords if p)} passwords of "
+                                                            "--password-file opens it" if passwords else "password needed"))
 
     def items() -> Iterator[Item]:
-        for info in files:
+        for k, info in enumerate(files):
             path, raw_hex = zip_member_name(info)
             mtime, note = zip_member_time(info)
             m = _Member(path, raw_hex, info.file_size, info.compress_size, mtime, note)
-            encrypted = info.flag_bits & ENCRYPTED_FLAG or info.compress_type == AES_METHOD
+            encrypted = _zip_encrypted(info) and k not in keys
             if _zip_is_symlink(info):
                 target = "?"
                 if not encrypted and info.file_size <= 4096:
@@ -164,12 +233,16 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                         pass
                 yield Link(parent.location.child(hop, path, raw_hex), target)
                 continue
-            blocked = ((Status.ENCRYPTED, "zip member encrypted (password needed)") if encrypted
+            blocked = ((Status.ENCRYPTED, why_locked) if encrypted
                        else caps.declared(info.file_size, info.compress_size))
-            yield _yield_member(parent, hop, m, ctx, caps, partial(zf.open, info), blocked)
+            opener = keys[k][1] if k in keys else partial(zf.open, info)
+            yield _yield_member(parent, hop, m, ctx, caps, opener, blocked)
 
-    status, detail = (Status.ENCRYPTED, f"zip: {locked} of {len(files)} members encrypted") if locked else (Status.OK, "")
-    return Opened(items, status, detail, is_document=any(n in names for n in DOCUMENT_MARKERS))
+    left = locked - len(keys)
+    status, detail = ((Status.ENCRYPTED, f"zip: {left} of {len(files)} members encrypted" + (f" ({len(keys)} opened "
+                      "with --password-file)" if keys else "")) if left else (Status.OK, ""))
+    return Opened(items, status, detail, is_document=any(n in names for n in DOCUMENT_MARKERS),
+                  annotations={"password": {"entries": used, "members": len(keys)}} if used else None)
 
 
 # ---------------------------------------------------------------- 7z
@@ -204,14 +277,84 @@ class _CappedWriter:
         self.done[self.name] = self.buf.getvalue()
 
 
+class _DiscardingWriter:
+    """Receives a member extracted only to test a password: counted, not kept, not charged to the budget."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def write(self, s: bytes | bytearray) -> int:
+        self.n += len(s)
+        return len(s)
+
+    def read(self, size: int | None = None) -> bytes:
+        return b""
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.n
+
+    def flush(self) -> None:
+        return None
+
+    def size(self) -> int:
+        return self.n
+
+    def close(self) -> None:
+        return None
+
+
+def _7z_fits(py7zr: ModuleType, data: bytes, password: str) -> bool:
+    """Whether ``password`` opens a 7z: its encrypted header parses, and its smallest member extracts with the
+    right CRC (extracted under a neutral name into nothing: py7zr checks names against the current folder)."""
+    from py7zr.io import WriterFactory
+
+    class Discard(WriterFactory):
+        def create(self, filename: str) -> Any:
+            return _DiscardingWriter()
+
+    try:
+        z = py7zr.SevenZipFile(io.BytesIO(data), password=password)
+        members = sorted((f for f in z.files if not f.is_directory and not f.is_symlink),
+                         key=lambda f: int(f.uncompressed or 0))
+        if members:
+            members[0]._file_info["filename"] = "member-test"
+            z.extract(targets=["member-test"], factory=Discard())
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - garbage header, bad LZMA stream, CRC mismatch: not this password
+        return False
+    return True
+
+
+_last_7z_fit: dict[str, int] = {}  # the entry that opened the last 7z in this process: tried first (a key costs ~0.3 s)
+
+
+def _open_7z(py7zr: ModuleType, data: bytes, passwords: tuple[str, ...]) -> tuple[Any, int | None, str]:
+    """(archive, the --password-file entry that opened it or None, why it stays locked or "")."""
+    try:
+        z = py7zr.SevenZipFile(io.BytesIO(data))
+    except py7zr.exceptions.PasswordRequired:  # header encrypted: not even the names can be read without it
+        z = None
+    if z is not None and not z.needs_password():
+        return z, None, ""
+    given = list(entries(passwords, _last_7z_fit.get("entry")))
+    for entry, password in given:
+        if _7z_fits(py7zr, data, password):
+            _last_7z_fit["entry"] = entry
+            return py7zr.SevenZipFile(io.BytesIO(data), password=password), entry, ""
+    why = f"none of the {len(given)} passwords of --password-file opens it" if given else "password needed"
+    if z is None:
+        raise ReadError(Status.ENCRYPTED, f"header encrypted, member names unreadable: {why}")
+    return z, None, why
+
+
 def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     py7zr = load("py7zr")  # slow to import, and optional: the member list says when it is missing
 
-    try:
-        z = py7zr.SevenZipFile(io.BytesIO(data))
-    except py7zr.exceptions.PasswordRequired as e:  # header encrypted: not even the names can be read
-        raise ReadError(Status.ENCRYPTED, "7z: header encrypted, member names unreadable without the password") from e
-    encrypted = z.needs_password()
+    z, entry, why = _open_7z(py7zr, data, ctx.config.passwords)
+    encrypted = bool(why)
+    if entry is not None:  # every member's location says with which entry its archive was opened
+        hop = Hop(hop.kind, hop.name, {**hop.detail, "password_entries": [entry]})
     files = list(z.files)
     regular = [f for f in files if not f.is_directory and not f.is_symlink]
     # py7zr checks every extracted name against the current folder (and refuses '..', absolute names ...),
@@ -240,11 +383,11 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, h
             if f.is_symlink:
                 yield Link(parent.location.child(hop, names.get(f.id, f.filename)), "?")
         inflated = 0
-        plan: list[tuple[Any, tuple[str, str] | None]] = []
+        plan: list[tuple[Any, tuple[Status, str] | None]] = []
         for f in regular:
             size = int(f.uncompressed or 0)
             inflated += size
-            blocked = (Status.ENCRYPTED, "7z member encrypted (password needed)") if encrypted else caps.declared(size, None)
+            blocked = (Status.ENCRYPTED, f"7z member encrypted: {why}") if encrypted else caps.declared(size, None)
             if blocked is None and inflated > caps.whole_archive_limit(len(data)):
                 blocked = (Status.BOMB, f"7z declares {inflated} bytes from {len(data)} (ratio over {caps.ratio})")
             if blocked is None and size > caps.member_memory:
@@ -265,8 +408,9 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, h
                 batch.append(f)
                 batch_size += size
 
-    status, detail = (Status.ENCRYPTED, "7z: members encrypted (password needed)") if encrypted else (Status.OK, "")
-    return Opened(items, status, detail)
+    status, detail = (Status.ENCRYPTED, f"7z: members encrypted: {why}") if encrypted else (Status.OK, "")
+    return Opened(items, status, detail,
+                  annotations={"password": {"entries": [entry], "members": len(regular)}} if entry is not None else None)
 
 
 def _no_open() -> IO[bytes]:
@@ -281,7 +425,7 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
     done: dict[str, bytes] = {}
     limits = {f.filename: min(int(f.uncompressed or 0), caps.member_memory) for f in batch}
     factory = factory_cls(limits, done)
-    failure: tuple[str, str] | None = None
+    failure: tuple[Status, str] | None = None
     try:
         decoding("py7zr")
         z.reset()
@@ -310,7 +454,7 @@ class _WatchedTarInfo(tarfile.TarInfo):
     header for the end of the archive and returns None, which would drop every member after it unseen."""
 
     @classmethod
-    def fromtarfile(cls, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
+    def fromtarfile(cls, tarfile_: tarfile.TarFile) -> Self:
         try:
             return super().fromtarfile(tarfile_)
         except tarfile.HeaderError as e:
@@ -321,14 +465,15 @@ class _WatchedTarInfo(tarfile.TarInfo):
 def _tar_tail(tf: tarfile.TarFile, limit: int) -> str | None:
     """Why the listing ended early, or None when it reached the real end (zero blocks, then nothing)."""
     stop = getattr(tf, "leakscan_stop", None)
-    if isinstance(stop, (tarfile.InvalidHeaderError, tarfile.TruncatedHeaderError)):
+    # tarfile's header errors are not in typeshed's stubs (undocumented, present since Python 3.2)
+    if isinstance(stop, (tarfile.InvalidHeaderError, tarfile.TruncatedHeaderError)):  # type: ignore[attr-defined]
         return f"{type(stop).__name__}: {stop}"
-    if not isinstance(stop, tarfile.EOFHeaderError):
+    if not isinstance(stop, tarfile.EOFHeaderError):  # type: ignore[attr-defined]
         return None
     read = tf.offset
     while read < limit:  # an end marker is followed by zeros only; data after it is a zeroed header
         try:
-            chunk = tf.fileobj.read(1 << 20)  # type: ignore[union-attr]
+            chunk = tf.fileobj.read(1 << 20)
         except Exception:  # noqa: BLE001 - a broken trailer after the members: they were all read
             return None
         if not chunk:
@@ -438,7 +583,7 @@ def _inflate_head(data: bytes) -> bytes:
         return f.read(512)
 
 
-def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple[str, str] | None, int | None]:
+def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple[Status, str] | None, int | None]:
     """Inflate a .gz/.bz2/.xz stream in 1 MiB steps, stopping at the first cap it passes.
     Returns (content, bytes inflated, why refused, gzip mtime)."""
     ratio_limit = caps.whole_archive_limit(len(data))
@@ -456,11 +601,90 @@ def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple
     return b"".join(chunks), size, None, getattr(stream, "mtime", None)
 
 
+# ---------------------------------------------------------------- cpio (newc, crc, odc, binary)
+
+
+class _Bytes(io.BytesIO):
+    """The file-object interface dfvfs' cpio reader wants (get_size) over bytes in memory."""
+
+    def get_size(self) -> int:
+        return len(self.getbuffer())
+
+
+def _cpio_reader() -> type:
+    from dfvfs.lib import cpio
+    from dfvfs.lib import errors as dfvfs_errors
+
+    class CpioMembers(cpio.CPIOArchiveFile):
+        """dfvfs' cpio reader, keeping every member in order (duplicates too) and, when a header is
+        damaged, the members before it and where it stopped, instead of failing the whole archive."""
+
+        members: list[Any]
+        stopped: str
+        _file_entries: dict[str, Any]  # dfvfs' own index of the members (dfvfs has no type information)
+
+        def _ReadFileEntries(self, file_object: Any) -> None:  # noqa: N802 - dfvfs' interface
+            self._file_entries, self.members, self.stopped = {}, [], ""
+            offset, trailer = 0, False
+            while offset < self._file_size:
+                try:
+                    entry = self._ReadFileEntry(file_object, offset)
+                except (dfvfs_errors.Error, ValueError, OSError, struct.error, AttributeError) as e:
+                    self.stopped = f"header at byte {offset} unreadable ({type(e).__name__})"
+                    return
+                if entry.size <= 0 or entry.data_offset + entry.data_size > self._file_size:
+                    self.stopped = f"member at byte {offset} runs past the end of the archive"
+                    return
+                offset += entry.size
+                if entry.path == "TRAILER!!!":
+                    trailer = True
+                    break
+                self.members.append(entry)
+            if not trailer:
+                self.stopped = self.stopped or "no TRAILER!!! record: the archive is truncated"
+
+    return CpioMembers
+
+
+def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
+    """cpio archives (newc, crc, odc, old binary both byte orders) through dfvfs' cpio reader. Members
+    are stored, not compressed: each is a slice of the archive's bytes."""
+    reader = _cpio_reader()(encoding="latin-1")  # latin-1 gives the raw name bytes back, decoded below
+    reader.Open(_Bytes(data))  # an unknown signature raises: the archive is corrupt
+    hop = Hop(hop.kind, hop.name, {**hop.detail, "format": f"cpio ({reader.file_format})"})
+
+    def items() -> Iterator[Any]:
+        for m in reader.members:
+            raw = m.path.encode("latin-1")
+            path, was_utf8 = decode_name(raw)
+            raw_hex = None if was_utf8 else raw.hex()
+            loc = parent.location.child(hop, path, raw_hex)
+            kind = statmod.S_IFMT(m.mode or 0)
+            start, size = m.data_offset, m.data_size
+            if kind == statmod.S_IFDIR:
+                continue
+            if kind == statmod.S_IFLNK:
+                yield Link(loc, decode_name(data[start:start + size])[0])
+                continue
+            if kind != statmod.S_IFREG:
+                yield Skipped(loc, Status.SPECIAL_FILE, "cpio device, fifo or socket: not read")
+                continue
+            member = _Member(path, raw_hex, size, size, iso_utc(m.modification_time) if m.modification_time else None)
+            blocked = caps.declared(size, None)
+            yield _yield_member(parent, hop, member, ctx, caps,
+                                partial(io.BytesIO, data[start:start + size]), blocked)
+        if reader.stopped:
+            yield Skipped(parent.location, Status.CORRUPT, f"cpio: {reader.stopped}; members after it not read")
+
+    return Opened(items)
+
+
 OPENERS: dict[str, Callable[[Entry, bytes, ScanContext, ArchiveLimits, Hop], Opened]] = {
     "zip": open_zip,
     "7z": open_7z,
     "tar": open_tar,
     "compressed": open_compressed,
+    "cpio": open_cpio,
 }
 # the third-party decoder behind each format, named when it crashes or hangs a worker
 LIBRARIES = {"zip": "zipfile", "7z": "py7zr", "tar": "tarfile", "compressed": "gzip/bz2/lzma"}

@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from ..backends import MissingBackend
 from ..codes import Status
@@ -20,11 +20,14 @@ from ..errors import ReadError
 from ..isolation import decoding
 from ..models import FileStat, Location
 
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
 # Below this many inflated bytes the ratio is not checked: a small text file of spaces legitimately
 # compresses 1000:1, and a few MiB of memory is harmless.
 RATIO_GRACE = 1 << 20
 
-ARCHIVE_EXTS = (".zip", ".7z", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
+ARCHIVE_EXTS = (".zip", ".7z", ".tar", ".cpio", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
                 ".gz", ".bz2", ".xz")
 # Archive formats met in Japanese offices that no installed library reads: listed, never silently passed.
 UNSUPPORTED_EXTS = (".lzh", ".lha", ".rar", ".cab", ".arj")
@@ -42,6 +45,8 @@ DOCUMENT_MARKERS = ("[Content_Types].xml", "mimetype")
 ZIP_MAGIC = b"PK\x03\x04"
 ZIP_EMPTY_MAGIC = b"PK\x05\x06"
 SEVENZ_MAGIC = b"7z\xbc\xaf\x27\x1c"
+CPIO_ASCII_MAGIC = (b"070701", b"070702", b"070707")  # newc, crc, odc
+CPIO_BINARY_MAGIC = (b"\xc7\x71", b"\x71\xc7")  # old binary, little and big endian
 
 
 class InflateBudget:
@@ -73,7 +78,7 @@ class ArchiveLimits:
         have no per-member compressed size, so the ratio applies to the archive as a whole)."""
         return max(RATIO_GRACE, self.ratio * packed)
 
-    def declared(self, size: int, compressed: int | None) -> tuple[str, str] | None:
+    def declared(self, size: int, compressed: int | None) -> tuple[Status, str] | None:
         """Refuse a member by what its header declares, before inflating a byte of it."""
         if size > self.budget.remaining():
             return (Status.TOO_LARGE, f"declares {size} bytes; {self.budget.remaining()} left under the archive cap")
@@ -83,7 +88,7 @@ class ArchiveLimits:
         return None
 
 
-def error_reason(e: BaseException) -> tuple[str, str]:
+def error_reason(e: BaseException) -> tuple[Status, str]:
     """A third-party extraction error -> (reason, detail) for a ReadError or a Skipped."""
     text = str(e)[:200]
     low = text.casefold()
@@ -112,7 +117,8 @@ class _MemberReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
+        b = memoryview(buffer).cast("B")
         try:
             chunk = self._raw.read(len(b))
         except ReadError:
@@ -148,7 +154,7 @@ class ArchiveMemberEntry:
 
     def __init__(self, location: Location, name: str, deleted: bool, size: int, compressed: int | None,
                  mtime: str | None, time_note: str | None, opener: Callable[[], IO[bytes]], caps: ArchiveLimits,
-                 blocked: tuple[str, str] | None = None, charged: int = 0) -> None:
+                 blocked: tuple[Status, str] | None = None, charged: int = 0) -> None:
         self.location = location
         self.name = name
         self.deleted = deleted

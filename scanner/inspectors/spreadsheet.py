@@ -19,11 +19,13 @@ from typing import Any
 from ..codes import Reason, SheetKind, Status
 from ..config import MiB, ScanConfig
 from ..contracts import Inspection, ScanContext
+from ..decrypt import unlock_workbook
 from ..detectors.pii import KINDS, RecordList, SheetFinding, analyse_sheet
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..models import Entry
 from ..names import split_ext
+from ..passwords import opened_with
 from ..tables import (
     BINARY_FORMATS,
     MARKUP_FORMATS,
@@ -37,6 +39,7 @@ from ..tables import (
 
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".xlam", ".ods",
                               ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn"})
+LOCKABLE_FORMATS = ("ole-encrypted", "xls")  # what msoffcrypto-tool opens with a password (OOXML, .xls)
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".tab", ".prn"})
 # extensions of markup that may be a table: read only when Excel's namespace is at the head
 MARKUP_EXTENSIONS = frozenset({".xml", ".htm", ".html"})
@@ -211,6 +214,8 @@ class SpreadsheetInspector:
         try:  # every format where a crash or a hang costs this file only (inline in a pool worker)
             findings, _, reading = shared_worker().call(analyse_bytes, (data, fmt, caps), caps.timeout + 5)
         except ReadError as e:
+            if e.reason == Status.ENCRYPTED and fmt in LOCKABLE_FORMATS:
+                return self._unlocked(data, ext, caps, e)
             return Inspection(status=e.reason, detail=e.detail)
         reading = reading or Reading()
         status, detail = _outcome(fmt, ext, bool(findings), reading)
@@ -220,4 +225,24 @@ class SpreadsheetInspector:
         found.status, found.detail = status, detail
         if found.pii is not None:
             found.pii.update(reading.facts())
+        return found
+
+    def _unlocked(self, data: bytes, ext: str, caps: Caps, locked: ReadError) -> Inspection:
+        """A password-protected workbook opened with Excel's default password or an entry of --password-file
+        (in the worker), then read like any other; ``annotations.password`` names the entry, never the password."""
+        try:
+            plain, entry = shared_worker().call(unlock_workbook, (data, self.config.passwords), caps.timeout + 5)
+            fmt = sniff_format(plain)
+            findings, _, reading = shared_worker().call(analyse_bytes, (plain, fmt, caps), caps.timeout + 5)
+        except ReadError as e:
+            detail = f"{locked.detail}; {e.detail}" if e.reason == Status.ENCRYPTED else e.detail
+            return Inspection(status=e.reason, detail=detail)
+        status, detail = _outcome(fmt, ext, bool(findings), reading or Reading())
+        note = {"password": opened_with(entry)}
+        if not findings:
+            return Inspection(status=status, detail=detail, annotations=note)
+        found = inspection_of(findings, fmt, self.config.unmask)
+        found.status, found.detail, found.annotations = status, detail, note
+        if found.pii is not None:
+            found.pii.update((reading or Reading()).facts())
         return found

@@ -78,13 +78,13 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
         if os.path.abspath(ref) in scanned:  # the reference lies in a scanned source: already counted
             log.info("--reference %s is leak-set file #%d", ref, scanned[os.path.abspath(ref)])
             continue
-        records, status, detail = reader.read(path_entry(ref))
+        records, outcome, detail = reader.read(path_entry(ref))
         found = file_prints(records or [], key, rows=True, unmask=config.unmask)
         rows = _rows(found, len(files))
         nameless += found.nameless
-        info = {"sha256": detail if status == Status.OK else None, "status": status,
+        info = {"sha256": detail if outcome == Status.OK else None, "status": outcome,
                 "source_path": os.path.abspath(ref)}
-        if status != Status.OK:
+        if outcome != Status.OK:
             info["detail"] = detail
         files.append(_file_info(f"R{k}", ref, "reference", rows, info))
         rows_by_file.append(rows)

@@ -55,10 +55,17 @@ def reading_tokens(reading: str, key: Key, token: Callable[..., Hashable] = clea
 class CountedRow(Protocol):
     """One person row as the counter sees it (``Row`` in clear, ``prints.RowPrint`` keyed)."""
 
-    file: int
-    stages: Sequence[Hashable]
-    role: str
-    kind: str
+    @property
+    def file(self) -> int: ...
+
+    @property
+    def stages(self) -> Sequence[Hashable]: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
 
     @property
     def key(self) -> Hashable: ...

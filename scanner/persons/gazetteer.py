@@ -172,12 +172,12 @@ class TownIndex:
                         reverse=True):
             self.numeral_tail[x[0]].append(x)
         self.aliases: dict[str, _Alias | None] = {}
-        for f, town in list(self.names.items()):
-            if town is not None and _MAY_ALIAS.search(f):
+        for f, canon in list(self.names.items()):
+            if canon is not None and _MAY_ALIAS.search(f):
                 for alias, kind in self._aliases_of(f):
                     if alias not in self.names:
-                        known = self.aliases.get(alias, _Alias(town, kind))
-                        self.aliases[alias] = _Alias(town, kind) if known is not None and known.town == town else None
+                        known = self.aliases.get(alias, _Alias(canon, kind))
+                        self.aliases[alias] = _Alias(canon, kind) if known is not None and known.town == canon else None
         self.lengths = tuple(sorted({len(k) for k in (*self.names, *self.aliases)}, reverse=True))
         self._kana: list[tuple[re.Pattern[str], str]] | None = None
         self._sorted: list[str] | None = None
@@ -413,7 +413,8 @@ class Gazetteer:
             found = [(i, t) for i in ids if (t := self.find_town(i, rest, guess=False)) is not None
                      and _block_follows(rest[t[1].end:])]
             if not found:  # 伊達市梁川町1: only one 伊達市 has towns named 梁川町…
-                head = _NAME_HEAD.match(fold_with_ends(_AZA_PREFIX.sub("", rest))[0]).group(0)
+                m = _NAME_HEAD.match(fold_with_ends(_AZA_PREFIX.sub("", rest))[0])  # always matches (maybe empty)
+                head = m.group(0) if m else ""
                 found = [(i, None) for i in ids if len(head) >= 2 and self.towns(i).starts(head)]
             if len(found) != 1:
                 prefs = {self.munis[i].pref for i in ids}
@@ -425,7 +426,7 @@ class Gazetteer:
         aza, match = town
         return Place(muni.pref, start, muni, end, match.town, aza, end + match.end)
 
-    def _lost_character(self, pref: str, text: str, start: int, folded: str, ends: list[int]) -> Place | None:
+    def _lost_character(self, pref: str, text: str, start: int, folded: str, ends: Sequence[int]) -> Place | None:
         hits = set()
         for n in range(min(len(folded), max(self.muni_lengths)), 1, -1):
             pattern = _fuzzy(folded[:n])

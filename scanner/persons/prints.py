@@ -49,7 +49,8 @@ class PrintBuilder:
     counted); ``unmask``: keep each row's first spelling in clear too (for an --unmask report)."""
 
     def __init__(self, key: bytes, rows: bool, unmask: bool = False) -> None:
-        self._keyed = Keyed(key)
+        self._key = key
+        self._keyed: Keyed | None = None  # built with the first record (most files have none)
         self._rows = rows
         self._unmask = unmask
         self._seen: set[int] = set()
@@ -65,7 +66,7 @@ class PrintBuilder:
         if not name or is_placeholder_name(name):
             self.nameless += 1
             return
-        keyed = self._keyed
+        keyed = self._keyed or self._key_once()
         if not self._rows:
             self._seen.add(prefix(keyed(*record_key(name, address))))
             return
@@ -80,6 +81,10 @@ class PrintBuilder:
                                   stages[0] if self._unmask else None, t,
                                   reading_tokens(f.get("reading") or "", final, keyed),  # type: ignore[arg-type]
                                   rec.role, rec.kind))
+
+    def _key_once(self) -> Keyed:
+        self._keyed = Keyed(self._key)
+        return self._keyed
 
     def result(self) -> FilePrints:
         return FilePrints(self.total, self.nameless, array("Q", sorted(self._seen)), self._out if self._rows else None)

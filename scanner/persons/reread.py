@@ -9,7 +9,7 @@ again until the same location turns up. The bytes must still have the SHA-256 th
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 from ..codes import Status, VerifyStatus
@@ -23,10 +23,10 @@ from ..models import CHAIN_SEPARATOR, Entry, FileStat, Link, Location, PersonRec
 from ..names import NameRules
 from ..scope import NOT_NAMED_DETAIL, NamedSources, local_file_inside
 from ..sources import open_source
-from ..sources.base import Item
+from ..sources.base import Item, NameBatch
 from ..sources.local import open_file, stat_file
 
-Outcome = tuple[list[PersonRecord] | None, str, str]  # records, status, sha256 (ok) or detail
+Outcome = tuple[list[PersonRecord] | None, Status | VerifyStatus, str]  # records, status, sha256 (ok) or detail
 
 
 class PathEntry:
@@ -131,17 +131,20 @@ class Rereader:
                     return found
         return None
 
-    def _children(self, entry: Entry) -> Iterable[Item]:
-        """Members of an archive entry, through the same inspectors the scan used."""
+    def _children(self, entry: Entry) -> Iterator[Item]:
+        """Members of an archive entry or files of a nested image, through the same inspectors the scan
+        used. Yielded as found: a nested image is open only while its walk runs."""
         try:
             with entry.open() as stream:
                 data = stream.read(self.config.max_inspect_bytes + 1)
             size = len(data)
         except (ReadError, OSError):
-            return []
-        out: list[Item] = []
+            return
         for ins in self.inspectors:
             if ins.wants(entry, size, lambda: data[:512]):
-                out += list(run_inspector(ins, entry, data, content_type(data[:4096]), self.ctx).children)
-        return out
+                for child in run_inspector(ins, entry, data, content_type(data[:4096]), self.ctx).children:
+                    if isinstance(child, NameBatch):  # a nested image's files come in batches
+                        yield from child
+                    else:
+                        yield child
 

@@ -18,13 +18,14 @@ from .single import SingleFileSource
 
 if TYPE_CHECKING:
     from ..config import ScanConfig
+    from .volume_keys import VolumeKeys
 
 
-def source_options(config: ScanConfig, text: str) -> dict[str, object]:
-    """Options one kind of source takes from the scan's config (disk images: verify_images)."""
+def source_options(config: ScanConfig, text: str, keys: VolumeKeys | None = None) -> dict[str, object]:
+    """Options one kind of source takes from the config (disk images: verify_images, volume keys)."""
     if text.startswith("smb://"):
         return {}
-    return {"verify_images": config.verify_images}
+    return {"verify_images": config.verify_images, "keys": keys}
 
 
 def open_source(text: str, **options: Any) -> Source:

@@ -1,129 +1,42 @@
-"""A disk image (raw/dd, split raw, E01, VMDK, VHD/VHDX, QCOW2 ...) as a source, opened read-only.
+"""A disk image (raw/dd, split raw, E01, VMDK, VHD/VHDX, QCOW2, UDIF ...) as a source, opened read-only.
 
-dfvfs' source scanner finds the storage format, the partition table (MBR, GPT) and the file system
-of each volume; The Sleuth Kit (pytsk3) then walks each file system, deleted entries included.
-Every entry's location names the chain: ``IMAGE » p1 (FAT32) » /Users/staff/x.xlsx``, or
-``IMAGE » fs (ext4) » /x.xlsx`` when the image holds one file system and no partition table.
+Three steps, each in its own module: the storage media (image_media: E01 through pyewf, raw with
+pread, the other formats through dfvfs), the layers below it (image_layers: partitions, LVM, APFS,
+LUKS/BitLocker, each Volume Shadow Copy store, each found and failed on its own), and a walk of each
+file system (image_fs: The Sleuth Kit, deleted entries included; image_dfvfs for the file systems TSK
+does not read, APFS and XFS). Every entry's location names the chain:
+``IMAGE » p2 » vss1 (NTFS) » /Users/staff/x.xlsx``, or ``IMAGE » fs (ext4) » /x.xlsx`` when the
+image holds one file system and no partition table.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-
-import pytsk3
 
 from ..codes import Status
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
-from .image_fs import FsContext, fs_label, walk_fs
-from .image_media import DfvfsImage, EwfImage, RawImage, dfvfs_without_atime, media_hashes
-from .image_sniff import looks_like_image, mbr_partitions, open_evidence, signature_kind, split_segments
+from .image_layers import Layer, LayerFinder, full_reason
+from .image_sniff import looks_like_image
+from .volume_keys import VolumeKeys
 
 __all__ = ["ImageSource", "looks_like_image"]
 
 log = logging.getLogger("leakscan")
 
-READ_ONLY = ("read-only: image files opened O_RDONLY (O_NOATIME where allowed); partitions found with "
-             "dfvfs, file systems walked with The Sleuth Kit (deleted entries included)")
-
-
-FORMAT_NAMES = {"VHDI": "VHD/VHDX", "VMDK": "VMDK", "QCOW": "QCOW", "PHDI": "Parallels HDD",
-                "MODI": "macOS disk image", "SMDEV": "device"}
-
-
-@dataclass
-class Volume:
-    """One place a file system may start: a partition, or the whole image."""
-
-    name: str  # p1, p2 ... or fs
-    offset: int | None  # byte offset in the image; None when only dfvfs can reach it (nested volumes)
-    size: int | None
-    path_spec: Any  # dfvfs path spec of the volume (for formats TSK cannot address by offset)
-    fs_hint: str | None = None  # dfvfs' file-system type indicator, when it found one
-
-
-def _short(e: BaseException) -> str:
-    """A back-end error without its C source position, first sentence only."""
-    text = re.sub(r"^\w+: \([\w.]+:\d+\) ", "", str(e))
-    return text.split(". ")[0].strip()
-
-
-def _scan_tree(path: str) -> Any:
-    """dfvfs' source scanner over the image: storage format, volume systems, file systems."""
-    from dfvfs.helpers import source_scanner
-    from dfvfs.lib import errors as dfvfs_errors
-
-    dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
-    scanner = source_scanner.SourceScanner()
-    context = source_scanner.SourceScannerContext()
-    try:
-        context.OpenSourcePath(path)
-        scanner.Scan(context)
-    except (dfvfs_errors.Error, OSError, RuntimeError, ValueError) as e:
-        raise SourceError(f"dfvfs could not read the image ({_short(e)})") from e
-    return context.GetRootScanNode()
-
-
-def _walk_nodes(node: Any) -> Iterator[Any]:
-    yield node
-    for sub in node.sub_nodes:
-        yield from _walk_nodes(sub)
-
-
-def _storage_node(root: Any) -> Any:
-    """The storage-media layer (RAW, EWF, VMDK ...) under the OS file, or the OS file itself."""
-    from dfvfs.lib import definitions
-
-    for node in _walk_nodes(root):
-        if node.type_indicator in definitions.STORAGE_MEDIA_IMAGE_TYPE_INDICATORS:
-            return node
-    return root
-
-
-def _volumes(root: Any, storage: Any) -> list[Volume]:
-    """Partitions of every volume system dfvfs found, with their offsets; else the whole image."""
-    from dfvfs.lib import errors as dfvfs_errors
-    from dfvfs.volume import apm_volume_system, gpt_volume_system, tsk_volume_system  # noqa: F401 registers
-    from dfvfs.volume import factory as vs_factory
-
-    volumes: list[Volume] = []
-    for node in _walk_nodes(root):
-        if not node.IsVolumeSystemRoot():
-            continue
-        extents: dict[str, tuple[int, int]] = {}
-        system = vs_factory.Factory.NewVolumeSystem(node.type_indicator)
-        if system is not None:
-            try:
-                system.Open(node.path_spec)
-                for v in system.volumes:
-                    if v.extents:
-                        extents[v.identifier] = (v.extents[0].offset, v.extents[0].size)
-            except (dfvfs_errors.Error, OSError, RuntimeError):
-                log.debug("volume system %s not readable", node.type_indicator, exc_info=True)
-        direct = node.parent_node is storage or node.parent_node is root
-        for sub in node.sub_nodes:
-            loc = getattr(sub.path_spec, "location", None)
-            if not loc or loc == "/":
-                continue  # unallocated space and table slots
-            ident = loc.strip("/")
-            off, size = extents.get(ident, (None, None))
-            fs_node = next((s for s in sub.sub_nodes if s.IsFileSystem()), None)
-            volumes.append(Volume(ident, off if direct else None, size, sub.path_spec,
-                                  fs_node.type_indicator if fs_node else None))
-    if volumes:
-        return volumes
-    fs_node = next((n for n in _walk_nodes(root) if n.IsFileSystem()), None)
-    return [Volume("fs", 0, None, storage.path_spec, fs_node.type_indicator if fs_node else None)]
+READ_ONLY = ("read-only: image files opened O_RDONLY (O_NOATIME where allowed); partitions, volumes and shadow "
+             "copies found with dfvfs, file systems walked with The Sleuth Kit (deleted entries included), "
+             "APFS and XFS with dfvfs")
+SNAPSHOT = "snapshot"
 
 
 def _segment_stats(paths: list[str]) -> list[tuple[int, int] | None]:
-    """(size, mtime in ns) of each image segment (None when it cannot be stat'ed)."""
+    """(size, mtime in ns) of each image file (None when it cannot be stat'ed)."""
     out: list[tuple[int, int] | None] = []
     for p in paths:
         try:
@@ -142,83 +55,147 @@ def _segment_change(before: list[tuple[int, int] | None], after: list[tuple[int,
     return ""
 
 
-class ImageSource:
-    """One disk image given on the command line; ``verify_images`` recomputes the media hash."""
+@dataclass
+class Opened:
+    """A layer whose file system could be opened, and how it is walked."""
 
-    def __init__(self, text: str, verify_images: bool = False, **_options: Any) -> None:
+    layer: Layer
+    fs: Any  # pytsk3.FS_Info or a dfvfs FileSystem
+    label: str  # NTFS, ext4, APFS ...
+    walker: str  # "tsk" or the dfvfs note
+
+
+class ImageSource:
+    """One disk image. ``verify_images``: True/False, or None for the default (E01/Ex01 verified)."""
+
+    def __init__(self, text: str, verify_images: bool | None = None, keys: VolumeKeys | None = None,
+                 within: Location | None = None, **_options: Any) -> None:
         self.text = text
+        # an image met inside another source: its entries live one hop below that file's location
+        self.within = within
+        self._source = within.source if within is not None else text
+        self._prefix: tuple[Hop, ...] = within.containers if within is not None else ()
+        self._name = within.path if within is not None else text
         self.verify_images = verify_images
+        self._keys = keys or VolumeKeys()
         self._img: Any = None
+        self._kind = "RAW"
         self._format = "unknown"
-        self._volumes: list[Volume] = []
-        self._opened: list[tuple[Volume, Any, str]] = []  # (volume, FS_Info, label)
-        self._problems: list[Skipped] = []
+        self._layers: list[Layer] = []
+        self._opened: list[Opened] = []
+        self._problems: list[tuple[Layer, Skipped]] = []  # layers that could not be read, and why
         self._stored: dict[str, str] = {}
         self._computed: dict[str, str] = {}
+        self._verify_error = ""
         self._headers: dict[str, str] = {}
-        self._segments: list[str] = [text]
+        self._files: list[dict[str, Any]] = [{"path": text, "role": "image", "size": None}]
         self._extra_imgs: list[Any] = []
 
     # --- opening -----------------------------------------------------------------------------
     def __enter__(self) -> ImageSource:
-        try:
-            root = _scan_tree(self.text)
-        except SourceError as e:
-            if self._signature() == "ewf":
-                raise SourceError(f"EWF image not readable: truncated, or a segment (.E02 ...) missing; {e}") from e
-            raise
-        storage = _storage_node(root)
+        from .image_noatime import dfvfs_without_atime
+
+        dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
+        storage = self._storage_spec()
+        self._files = self._media_files()
         self._open_media(storage)
-        self._volumes = _volumes(root, storage)
-        if self.verify_images:
+        if self._verify_wanted():
             self._verify()
-        for vol in self._volumes:
-            self._open_fs(vol)
-        if not self._opened and [v.name for v in self._volumes] == ["fs"]:
-            self._try_mbr_directly()
+        try:
+            self._layers = LayerFinder(self._keys).find(storage)
+        except Exception as e:  # noqa: BLE001 - a bug or a library crash in one image must not end the scan
+            log.debug("layer search failed", exc_info=True)
+            raise SourceError(f"dfvfs could not read the layers of the image: {full_reason(e)}") from e
+        if [(la.names, la.fs_type) for la in self._layers] == [(("fs",), None)]:
+            self._layers = self._mbr_read_directly() or self._layers
+        for layer in self._layers:
+            self._open_layer(layer)
         if not self._opened:
             self.__exit__()
-            raise SourceError("no file system The Sleuth Kit can read "
-                              f"({'; '.join(p.detail for p in self._problems)})")
+            reasons = "; ".join(p.detail for _, p in self._problems) or "no partition, volume or file system found"
+            prefix = "EWF image not readable (truncated, or a segment missing?): " if self._kind == "EWF" else ""
+            error = SourceError(f"{prefix}nothing in the image could be walked: {reasons}")
+            error.skipped = [p for _, p in self._problems]  # each layer is still listed with its own reason
+            raise error
         return self
 
-    def _try_mbr_directly(self) -> None:
-        """TSK refused the partition table (e.g. a truncated image): read the MBR entries ourselves."""
+    def _mbr_read_directly(self) -> list[Layer]:
+        """dfvfs and TSK refused the partition table (a truncated image whose partitions run past its
+        end): read the MBR entries directly, so the partitions that are there can still be walked."""
+        from .image_sniff import mbr_partitions
+
         try:
             head = self._img.read(0, 512)
-        except OSError:
-            return
-        found = [Volume(name, off, size, None, None) for name, off, size in mbr_partitions(head)]
-        if not found:
-            return
-        self._volumes, self._problems = found, []
-        for vol in found:
-            self._open_fs(vol)
+        except (OSError, RuntimeError):
+            return []
+        return [Layer((name,), None, off, size, None, None, None, {"volume_system": "MBR (read directly)"})
+                for name, off, size in mbr_partitions(head)]
+
+    def _storage_spec(self) -> Any:
+        """dfvfs' path spec of the storage media: EWF, QCOW, VHDI, VMDK, MODI ..., RAW, or the file itself."""
+        from dfvfs.helpers import source_scanner
+        from dfvfs.lib import errors as dfvfs_errors
+        from dfvfs.path import factory
+
+        os_spec = factory.Factory.NewPathSpec("OS", location=os.path.abspath(self.text))
+        try:
+            spec = source_scanner.SourceScanner().ScanForStorageMediaImage(os_spec)
+        except (dfvfs_errors.Error, OSError, RuntimeError, ValueError) as e:
+            raise SourceError(f"dfvfs could not recognise the image format: {full_reason(e)}") from e
+        if spec is None:
+            if self._signature() == "ewf":
+                raise SourceError("EWF image not readable: EWF signature, but truncated or a segment (.E02 ...) missing")
+            self._kind = "OS"
+            return os_spec
+        self._kind = spec.type_indicator
+        return spec
+
+    def _media_files(self) -> list[dict[str, Any]]:
+        from .image_media import media_files
+
+        try:
+            return media_files(self._kind, self.text)
+        except Exception as e:  # noqa: BLE001 - provenance is best effort; the open below says what is wrong
+            log.debug("image files not listed: %s", type(e).__name__)
+            return [{"path": self.text, "role": "image", "size": os.path.getsize(self.text)}]
 
     def _open_media(self, storage: Any) -> None:
-        from dfvfs.lib import definitions
         from dfvfs.lib import errors as dfvfs_errors
         from dfvfs.resolver import resolver
 
-        kind = storage.type_indicator
-        if kind != definitions.TYPE_INDICATOR_EWF and self._signature() == "ewf":
-            raise SourceError("EWF signature, but not a readable EWF image (truncated or a segment missing?)")
+        from .image_media import FORMAT_NAMES, DfvfsImage, EwfImage, RawImage
+        from .image_sniff import split_segments
+
+        kind = self._kind
+        if kind != "EWF" and self._signature() == "ewf":
+            raise SourceError("EWF image not readable: EWF signature, but truncated or a segment (.E02 ...) missing")
         try:
-            if kind == definitions.TYPE_INDICATOR_EWF:
+            if kind == "EWF":
                 ewf = EwfImage(self.text)
-                self._img, self._format, self._segments = ewf, ewf.format_name(), ewf.paths
+                self._img, self._format = ewf, ewf.format_name()
                 self._stored, self._headers = ewf.stored_hashes(), ewf.headers()
-            elif kind in (definitions.TYPE_INDICATOR_RAW, definitions.TYPE_INDICATOR_OS):
-                self._segments = split_segments(self.text)
-                self._img = RawImage(self._segments)
-                self._format = "raw (split)" if len(self._segments) > 1 else "raw"
+            elif kind in ("RAW", "OS"):
+                segments = split_segments(self.text) if kind == "RAW" else [self.text]
+                self._img = RawImage(segments)
+                self._format = "raw (split)" if len(segments) > 1 else "raw"
             else:
-                fobj = resolver.Resolver.OpenFileObject(storage.path_spec)
+                fobj = resolver.Resolver.OpenFileObject(storage)
                 self._img, self._format = DfvfsImage(fobj), FORMAT_NAMES.get(kind, kind)
+                self._img.read(0, 512)  # a differencing image without its parent fails here, not mid-walk
+        except SourceError as e:
+            if kind == "EWF":
+                raise SourceError(f"EWF image not readable: truncated, or a segment (.E02 ...) missing; {e}") from e
+            raise
         except (OSError, RuntimeError, dfvfs_errors.Error) as e:
-            raise SourceError(f"cannot open the {kind} image ({_short(e)})") from e
+            missing = "; ".join(f"{f['role']} file missing: {f['expected']} (looked for {f['path']})"
+                                for f in self._files if f.get("missing"))
+            name = FORMAT_NAMES.get(kind, kind)
+            raise SourceError(f"cannot open the {name} image" + (f": {missing}" if missing else "")
+                              + f" ({full_reason(e)})") from e
 
     def _signature(self) -> str | None:
+        from .image_sniff import open_evidence, signature_kind
+
         try:
             fd = open_evidence(self.text)
             try:
@@ -228,33 +205,84 @@ class ImageSource:
         except OSError:
             return None
 
+    def _verify_wanted(self) -> bool:
+        return self.verify_images if self.verify_images is not None else self._kind == "EWF"
+
     def _verify(self) -> None:
-        """Re-read the whole media and compare with the hashes stored in the image."""
-        names = [n for n in ("md5", "sha1", "sha256") if n in self._stored] or ["md5", "sha1", "sha256"]
+        """Re-read the whole media and compare with the hashes stored in the image; hash each image file."""
+        from .image_media import file_sha256, media_hashes
+
+        names: list[str] = [n for n in ("md5", "sha1", "sha256") if n in self._stored] or ["md5", "sha1", "sha256"]
         try:
             self._computed = media_hashes(self._img.read, self._img.get_size(), names)
-        except (OSError, RuntimeError) as e:
-            raise SourceError(f"verify pass failed ({_short(e)})") from e
+        except (OSError, RuntimeError, SourceError) as e:
+            self._verify_error = f"verify pass stopped: {full_reason(e)}"
+        for row in self._files:
+            if not row.get("missing"):
+                try:
+                    row["sha256"] = file_sha256(row["path"])
+                except OSError as e:
+                    row["sha256_error"] = e.strerror or str(e)
 
-    def _open_fs(self, vol: Volume) -> None:
-        try:
-            if vol.offset is not None:
-                fs = pytsk3.FS_Info(self._img, offset=vol.offset)
-            else:  # a volume inside another volume system: let dfvfs present it as a flat device
-                from dfvfs.resolver import resolver
-
-                img = DfvfsImage(resolver.Resolver.OpenFileObject(vol.path_spec))
-                self._extra_imgs.append(img)
-                fs = pytsk3.FS_Info(img, offset=0)
-        except (OSError, RuntimeError) as e:
-            what = f"dfvfs saw {vol.fs_hint}" if vol.fs_hint else "no file system recognised"
-            size = self._img.get_size()
-            if vol.offset is not None and vol.offset >= size:
-                what = f"starts at byte {vol.offset}, past the end of the image ({size} bytes): truncated image"
-            self._problems.append(Skipped(Location(self.text, "/", (self._image_hop(), Hop("volume", vol.name))),
-                                          Status.UNSUPPORTED, f"{vol.name}: {what}; The Sleuth Kit: {_short(e)}"))
+    def _open_layer(self, layer: Layer) -> None:
+        if layer.problem is not None:
+            reason, detail = layer.problem
+            self._problems.append((layer, Skipped(Location(self._source, "/", self._hops(layer, None)), reason, detail)))
             return
-        self._opened.append((vol, fs, fs_label(fs)))
+        tsk_error = ""
+        if layer.fs_type != "APFS" and (layer.spec is not None or layer.offset is not None):
+            try:
+                self._opened.append(self._open_tsk(layer))
+                return
+            except (OSError, RuntimeError) as e:
+                tsk_error = full_reason(e)
+            except Exception as e:  # noqa: BLE001 - dfvfs errors opening the layer's stream
+                tsk_error = f"layer not readable: {full_reason(e)}"
+        if layer.fs_spec is not None:
+            try:
+                self._opened.append(self._open_dfvfs(layer))
+                return
+            except Exception as e:  # noqa: BLE001 - dfvfs and libyal errors of every kind are data here
+                tsk_error = f"{tsk_error}; dfvfs: {full_reason(e)}" if tsk_error else f"dfvfs: {full_reason(e)}"
+        problem = Skipped(Location(self._source, "/", self._hops(layer, None)), Status.UNSUPPORTED,
+                          self._no_fs_detail(layer, tsk_error))
+        self._problems.append((layer, problem))
+
+    def _no_fs_detail(self, layer: Layer, why: str) -> str:
+        name = "/".join(layer.names)
+        size = self._img.get_size() if self._img is not None else 0
+        if layer.offset is not None and layer.offset >= size:
+            return (f"{name}: starts at byte {layer.offset}, past the end of the image ({size} bytes): truncated "
+                    f"image; The Sleuth Kit: {why}")
+        seen = f"dfvfs saw {layer.fs_type}" if layer.fs_type else "no file system recognised"
+        if layer.facts.get("dfvfs_error"):
+            seen += f" (dfvfs: {layer.facts['dfvfs_error']})"
+        return f"{name}: {seen}; The Sleuth Kit: {why}"
+
+    def _open_tsk(self, layer: Layer) -> Opened:
+        import pytsk3
+
+        from .image_fs import fs_label
+        from .image_media import DfvfsImage
+
+        if layer.offset is not None:
+            fs = pytsk3.FS_Info(self._img, offset=layer.offset)
+        else:  # a volume inside another volume system, a snapshot, a decrypted volume: dfvfs presents it flat
+            from dfvfs.resolver import resolver
+
+            img = DfvfsImage(resolver.Resolver.OpenFileObject(layer.spec))
+            self._extra_imgs.append(img)
+            fs = pytsk3.FS_Info(img, offset=0)
+        return Opened(layer, fs, fs_label(fs), "The Sleuth Kit (deleted entries included)")
+
+    def _open_dfvfs(self, layer: Layer) -> Opened:
+        from dfvfs.resolver import resolver
+
+        from .image_dfvfs import DFVFS_LABELS, LIBRARIES, WALKER_NOTE
+
+        fs = resolver.Resolver.OpenFileSystem(layer.fs_spec)
+        kind = layer.fs_type or "TSK"
+        return Opened(layer, fs, DFVFS_LABELS.get(kind, kind), WALKER_NOTE.format(library=LIBRARIES.get(kind, "dfvfs")))
 
     def __exit__(self, *exc: object) -> None:
         self._opened = []
@@ -265,72 +293,115 @@ class ImageSource:
                 except (OSError, RuntimeError):
                     pass
         self._extra_imgs, self._img = [], None
+        if self._keys:
+            from dfvfs.resolver import resolver
+
+            resolver.Resolver.key_chain.Empty()  # no secret outlives the image it opened
 
     # --- describing and walking --------------------------------------------------------------
     def _image_hop(self) -> Hop:
-        return Hop("image", self.text, {"format": self._format})
+        detail: dict[str, Any] = {"format": self._format}
+        if self.within is not None and self.within.raw_path_hex:
+            detail["raw_path_hex"] = self.within.raw_path_hex
+        return Hop("image", self._name, detail)
 
-    def _volume_hop(self, vol: Volume, label: str) -> Hop:
-        return Hop("volume", f"{vol.name} ({label})", {"offset": vol.offset, "fs_type": label})
+    def _hops(self, layer: Layer, label: str | None) -> tuple[Hop, ...]:
+        """image » p2 » vss1 (NTFS): every layer is a hop; the last one carries the file-system type."""
+        hops = [*self._prefix, self._image_hop()]
+        *outer, last = layer.names
+        hops += [Hop("volume", name) for name in outer]
+        detail: dict[str, Any] = {"offset": layer.offset, "fs_type": label}
+        for key in ("encryption", "snapshot_created", "store_index"):
+            if key in layer.facts:
+                detail[key] = layer.facts[key]
+        kind = SNAPSHOT if "store_index" in layer.facts else "volume"
+        hops.append(Hop(kind, f"{last} ({label})" if label else last, detail))
+        return tuple(hops)
 
     def verified(self) -> bool | None:
         """True/False when a verify pass compared recomputed and stored hashes; None otherwise."""
+        if self._verify_error and self._stored:
+            return False
         common = set(self._computed) & set(self._stored)
         if not common:
             return None
         return all(self._computed[k] == self._stored[k] for k in common)
 
     def describe(self) -> dict[str, Any]:
-        vols = [{"name": v.name, "fs_type": label, "offset": v.offset, "size": v.size} for v, _, label in self._opened]
-        bad = [{"name": p.location.containers[-1].name, "fs_type": None, "detail": p.detail} for p in self._problems]
+        vols = [self._volume_row(o.layer, o.label, Status.OK, "", o.walker) for o in self._opened]
+        vols += [self._volume_row(layer, None, p.reason, p.detail, None) for layer, p in self._problems]
         out: dict[str, Any] = {
             "source": self.text,
             "kind": "image",
             "format": self._format,
-            "segments": len(self._segments),
+            "segments": len(self._files),
+            "files": [{**f, "path": self._name} if f["path"] == self.text else dict(f) for f in self._files],
             "size": self._img.get_size() if self._img is not None else None,
             "method": READ_ONLY,
             "image_hashes": dict(self._stored),
-            "verify_requested": self.verify_images,
+            "verify_requested": self._verify_wanted(),
             "verified": self.verified(),
-            "volumes": vols + bad,
+            "volumes": vols,
         }
         if self._computed:
             out["computed_hashes"] = dict(self._computed)
+        if self._verify_error:
+            out["verify_error"] = self._verify_error
         if self._headers:
             out["acquisition"] = dict(self._headers)
         return out
+
+    @staticmethod
+    def _volume_row(layer: Layer, label: str | None, status: str, detail: str, walker: str | None) -> dict:
+        row: dict[str, Any] = {"name": "/".join(layer.names), "fs_type": label, "offset": layer.offset,
+                               "size": layer.size, "status": status}
+        if detail:
+            row["detail"] = detail
+        if walker:
+            row["walker"] = walker
+        for key in ("volume_system", "encryption", "snapshot_created", "apfs_volume_name"):
+            if key in layer.facts:
+                row[key] = layer.facts[key]
+        return row
 
     def batches(self) -> Iterator[Item | NameBatch]:
         """entries(), with runs of files as NameBatch: the pipeline checks their names in bulk."""
         return batched(self.entries())
 
     def entries(self) -> Iterator[Item]:
-        before = _segment_stats(self._segments)
+        files = [f["path"] for f in self._files if not f.get("missing")]
+        before = _segment_stats(files)
         yield from self._walk()
-        changed = _segment_change(before, _segment_stats(self._segments))
+        changed = _segment_change(before, _segment_stats(files))
         if changed:  # an image still being written or copied: what was read may mix two versions
-            yield Skipped(Location(self.text, "", (self._image_hop(),)), Status.CHANGED_DURING_READ,
+            yield Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CHANGED_DURING_READ,
                           f"the image file changed during the scan: {changed}")
 
     def _walk(self) -> Iterator[Item]:
-        yield from self._problems
-        single = len(self._volumes) == 1 and self._volumes[0].name == "fs"
-        for vol, fs, label in self._opened:
-            hops = (self._image_hop(), self._volume_hop(vol, label))
-            ctx = FsContext(self.text, hops, fs, label)
+        from dfvfs.lib import errors as dfvfs_errors
+
+        from .image_dfvfs import walk_dfvfs
+        from .image_fs import FsContext, walk_fs
+
+        yield from (problem for _, problem in self._problems)
+        for opened in self._opened:
+            layer = opened.layer
+            hops = self._hops(layer, opened.label)
+            ctx = FsContext(self._source, hops, opened.fs, opened.label)
+            walk = walk_fs if opened.walker.startswith("The Sleuth Kit") else walk_dfvfs
+            name = "/".join(layer.names)
             listed = 0
             try:
-                for item in walk_fs(ctx):
+                for item in walk(ctx):
                     listed += 1
                     yield item
-            except (OSError, RuntimeError) as e:  # TSK failing mid-walk: record it, go on
+            except (OSError, RuntimeError, dfvfs_errors.Error) as e:  # a walk failing mid-way: recorded, go on
                 listed += 1
-                yield Skipped(Location(self.text, "", hops), Status.CORRUPT,
-                              f"{'file system' if single else vol.name}: walk stopped ({e})")
+                yield Skipped(Location(self._source, "", hops), Status.CORRUPT, f"{name}: walk stopped ({full_reason(e)})")
             if not listed:
                 # TSK lists nothing (no error) when a damaged chunk holds the root directory: an
                 # empty listing is not proof of an empty disk, so it is said, not taken as clean
-                yield Skipped(Location(self.text, "/", hops), Status.EMPTY_VOLUME,
-                              f"{vol.name}: the file system lists no file at all; it may be empty or its "
+                yield Skipped(Location(self._source, "/", hops), Status.EMPTY_VOLUME,
+                              f"{name}: the file system lists no file at all; it may be empty or its "
                               "directories damaged (check the image with --verify-images)")
+

@@ -282,7 +282,8 @@ def walk_fs(ctx: FsContext) -> Iterator[Any]:
             continue
         subdirs: list[_Dir] = []
         for f in listing:
-            name_info = f.info.name
+            info = f.info  # each pytsk3 attribute read builds a wrapper object: read each once
+            name_info = info.name
             raw = name_info.name
             if not raw or raw in (b".", b".."):
                 continue
@@ -291,7 +292,7 @@ def walk_fs(ctx: FsContext) -> Iterator[Any]:
             except UnicodeDecodeError:
                 name, ok = decode_name(raw)
             raw_path, text, utf8 = d.raw + b"/" + raw, f"{d.text}/{name}", d.utf8 and ok
-            meta = f.info.meta
+            meta = info.meta
             if meta is None and d.gone and int(name_info.meta_addr):
                 f, meta = _orphan_meta(fs, f, int(name_info.meta_addr))
             deleted = d.gone or bool(int(name_info.flags) & _NAME_UNALLOC)
@@ -357,7 +358,7 @@ def _dir_key(ctx: FsContext, f: Any, addr: int) -> Any:
     return addr
 
 
-def _cannot_enter(child: _Dir, meta: Any, deleted: bool, seen: bool) -> tuple[str, str] | None:
+def _cannot_enter(child: _Dir, meta: Any, deleted: bool, seen: bool) -> tuple[Status, str] | None:
     """(reason, detail) when a directory must not be walked: gone, already seen, too deep."""
     if deleted and (meta is None or int(meta.flags) & _META_ALLOC or not child.addr):
         return Status.UNRECOVERABLE, "deleted directory; its metadata is gone or reused"

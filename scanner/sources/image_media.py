@@ -9,7 +9,6 @@ handed to TSK as a ``pytsk3.Img_Info`` subclass, and every file system is then o
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 from collections.abc import Callable
 from typing import Any
@@ -18,65 +17,8 @@ import pytsk3
 
 from ..backends import load
 from ..errors import SourceError
-from .image_sniff import open_evidence
-
-_dfvfs_noatime = False
-
-
-def dfvfs_without_atime() -> None:
-    """Make dfvfs read image files through O_NOATIME descriptors (once per process).
-
-    dfvfs' OS file object opens the image with ``open(path, "rb")``: read-only, but every read then
-    moves the evidence's access time. Its resolver helper is swapped for one whose file object
-    reopens a regular file with :func:`open_evidence` before the first read (devices are left alone).
-    """
-    global _dfvfs_noatime
-    if _dfvfs_noatime:
-        return
-    from dfvfs.file_io import os_file_io
-    from dfvfs.resolver_helpers import manager, os_resolver_helper
-
-    class NoAtimeOSFile(os_file_io.OSFile):
-        def _Open(self) -> None:  # noqa: N802 - dfvfs' interface
-            super()._Open()
-            f = self._file_object
-            if isinstance(f, io.BufferedReader):
-                self._file_object = os.fdopen(open_evidence(f.name), "rb")
-                f.close()
-
-    class NoAtimeOSResolverHelper(os_resolver_helper.OSResolverHelper):
-        def NewFileObject(self, resolver_context: Any, path_spec: Any) -> Any:  # noqa: N802
-            return NoAtimeOSFile(resolver_context, path_spec)
-
-    for module_name, class_name in (("raw_file_io", "RawFile"), ("ewf_file_io", "EWFFile")):
-        module = __import__(f"dfvfs.file_io.{module_name}", fromlist=[class_name])
-        cls = getattr(module, class_name)
-        cls._OpenFileObject = _through_file_objects(cls._OpenFileObject)
-    helper = NoAtimeOSResolverHelper()
-    try:
-        manager.ResolverHelperManager.DeregisterHelper(helper)
-    except KeyError:
-        pass
-    manager.ResolverHelperManager.RegisterHelper(helper)
-    _dfvfs_noatime = True
-
-
-def _through_file_objects(open_file_object: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """dfvfs' raw and EWF readers open a system-level path natively (libsmraw/libewf ``open(path)``);
-    presented as not system-level, they read each segment through dfvfs file objects instead, which
-    are :func:`dfvfs_without_atime`'s O_NOATIME ones."""
-
-    def opened(self: Any, path_spec: Any) -> Any:
-        parent = path_spec.parent
-        if parent is None:
-            return open_file_object(self, path_spec)
-        parent.IsSystemLevel = lambda: False  # instance attribute, removed right after
-        try:
-            return open_file_object(self, path_spec)
-        finally:
-            del parent.IsSystemLevel
-
-    return opened
+from .image_noatime import open_evidence
+from .image_sniff import split_segments
 
 
 class RawImage(pytsk3.Img_Info):
@@ -253,3 +195,113 @@ def media_hashes(read: Callable[[int, int], bytes], size: int, names: list[str],
             h.update(data)
         offset += len(data)
     return {n: h.hexdigest() for n, h in algos.items()}
+
+
+# dfvfs storage-media type -> the name an examiner knows the format by
+FORMAT_NAMES = {"EWF": "EWF", "RAW": "raw", "OS": "raw", "VHDI": "VHD/VHDX", "VMDK": "VMDK", "QCOW": "QCOW",
+                "PHDI": "Parallels HDD", "MODI": "macOS disk image (UDIF/sparse)", "SMDEV": "device"}
+
+
+def _sibling(path: str, name: str) -> str:
+    """Where dfvfs looks for a parent or extent file: beside the image, by its base name."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return os.path.join(os.path.dirname(path), base)
+
+
+def _file_row(path: str, role: str, expected: str | None = None) -> dict[str, Any]:
+    try:
+        size: int | None = os.stat(path).st_size
+    except OSError:
+        size = None
+    row: dict[str, Any] = {"path": path, "role": role, "size": size}
+    if size is None:
+        row["missing"] = True
+        row["expected"] = expected or os.path.basename(path)
+    return row
+
+
+def media_files(kind: str, path: str) -> list[dict[str, Any]]:
+    """Every file the image is made of: segments (E01, split raw), extents (VMDK, Parallels), and the
+    chain of parents of a differencing VHD/VHDX or backing files of a QCOW2 overlay.
+
+    Read from the formats' own headers (libyal), so a missing parent is named even when the image
+    cannot be opened at all.
+    """
+    if kind == "EWF":
+        return [_file_row(p, "segment") for p in load("pyewf").glob(path)]
+    if kind in ("RAW", "OS"):
+        return [_file_row(p, "segment") for p in split_segments(path)]
+    rows = [_file_row(path, "image")]
+    if kind == "VHDI":
+        pyvhdi = load("pyvhdi")
+
+        current, seen = path, {os.path.realpath(path)}
+        while True:
+            f, fobj = pyvhdi.file(), _NoAtimeFile(current)
+            f.open_file_object(fobj)
+            try:
+                parent_id, parent_name = f.parent_identifier, f.parent_filename
+            finally:
+                f.close()
+                fobj.close()
+            if not parent_id:
+                break
+            candidate = _sibling(current, parent_name or "")
+            rows.append(_file_row(candidate, "parent", parent_name))
+            if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
+                break
+            seen.add(os.path.realpath(candidate))
+            current = candidate
+    elif kind == "QCOW":
+        pyqcow = load("pyqcow")
+
+        current, seen = path, {os.path.realpath(path)}
+        while True:
+            f, fobj = pyqcow.file(), _NoAtimeFile(current)
+            f.open_file_object(fobj)
+            try:
+                backing = f.backing_filename
+            finally:
+                f.close()
+                fobj.close()
+            if not backing:
+                break
+            candidate = backing if os.path.isabs(backing) else os.path.join(os.path.dirname(current), backing)
+            rows.append(_file_row(candidate, "backing", backing))
+            if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
+                break
+            seen.add(os.path.realpath(candidate))
+            current = candidate
+    elif kind in ("VMDK", "PHDI"):
+        h, fobj = (load("pyvmdk").handle() if kind == "VMDK" else load("pyphdi").handle()), _NoAtimeFile(path)
+        h.open_file_object(fobj)
+        try:
+            for d in h.extent_descriptors:
+                name = d.filename
+                if name:
+                    rows.append(_file_row(_sibling(path, name), "extent", name))
+            parent = getattr(h, "parent_filename", None)
+        finally:
+            h.close()
+            fobj.close()
+        if parent:
+            rows.append(_file_row(_sibling(path, parent), "parent", parent))
+    # extent files that are the image itself (a monolithic VMDK) are listed once
+    unique: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        unique.setdefault(os.path.realpath(row["path"]), row)
+    return list(unique.values())
+
+
+def file_sha256(path: str, chunk: int = 1 << 22) -> str:
+    """SHA-256 of one image file (segment, parent, extent) as stored, read O_NOATIME."""
+    h = hashlib.sha256()
+    fd = open_evidence(path)
+    try:
+        offset = 0
+        while data := os.pread(fd, chunk, offset):
+            h.update(data)
+            offset += len(data)
+    finally:
+        os.close(fd)
+    return h.hexdigest()

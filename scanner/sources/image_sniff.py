@@ -1,37 +1,24 @@
 """What a file is, by its content alone: a disk image, a partition or file-system image, or neither.
 
-Pure standard library (no pytsk3, no dfvfs), so deciding whether a SOURCE is a disk image never needs
-the image back-ends: ``leakscan scan backup.zip`` works where they are not installed. Image files are
-opened read-only without touching their access time (``open_evidence``).
+Cheap first: the fixed signatures of the common container, volume and file-system formats in the first
+4.5 KiB and the last 512 bytes (standard library only, so ``leakscan scan backup.zip`` works where the
+image back-ends are not installed); then, for a file those do not name, dfvfs' own signature scanner
+(pysigscan and The Sleuth Kit over the storage-media, volume-system and file-system specifications dfvfs
+ships), which knows every format dfvfs can open. An image named ``.bin``, ``evidence`` or ``backup.jpg``
+is recognised all the same. Image files are opened read-only without touching their access time
+(``open_evidence``).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 
+from .image_noatime import open_evidence
+
 EWF_SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"EVF2\x0d\x0a\x81\x00")
-_NOATIME = getattr(os, "O_NOATIME", 0)
-_RDONLY = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
 _SPLIT_RAW = re.compile(r"^(?P<stem>.*)\.(?P<num>\d{3})$")
-
-
-def open_evidence(path: str) -> int:
-    """Open an image file read-only, without touching its access time where the OS allows."""
-    if _NOATIME:
-        try:
-            return os.open(path, _RDONLY | _NOATIME)
-        except PermissionError:
-            pass
-    return os.open(path, _RDONLY)
-
-
-def _read_at(path: str, offset: int, size: int) -> bytes:
-    fd = open_evidence(path)
-    try:
-        return os.pread(fd, size, offset)
-    finally:
-        os.close(fd)
 
 
 def signature_kind(head: bytes, tail: bytes = b"") -> str | None:
@@ -90,7 +77,7 @@ def mbr_partitions(head: bytes, sector: int = 512) -> list[tuple[str, int, int]]
     """
     if len(head) < 512 or head[510:512] != b"\x55\xaa" or not _mbr_has_partition(head):
         return []
-    out = []
+    out: list[tuple[str, int, int]] = []
     for i in range(4):
         e = head[446 + 16 * i: 462 + 16 * i]
         ptype, start, count = e[4], int.from_bytes(e[8:12], "little"), int.from_bytes(e[12:16], "little")
@@ -98,17 +85,6 @@ def mbr_partitions(head: bytes, sector: int = 512) -> list[tuple[str, int, int]]
             continue  # empty, extended or GPT-protective
         out.append((f"p{len(out) + 1}", start * sector, count * sector))
     return out
-
-
-def looks_like_image(path: str) -> bool:
-    """True when the file's content says it is a disk image, partition image or a format dfvfs opens."""
-    try:
-        size = os.path.getsize(path)
-        head = _read_at(path, 0, 4608)
-        tail = _read_at(path, max(size - 512, 0), 512) if size >= 1024 else b""
-    except OSError:
-        return False
-    return signature_kind(head, tail) is not None
 
 
 def split_segments(path: str) -> list[str]:
@@ -122,3 +98,83 @@ def split_segments(path: str) -> list[str]:
         segs.append(f"{stem}.{num:03d}")
         num += 1
     return segs or [path]
+
+
+HEAD = 4608
+TAIL = 512
+# first bytes -> format, for the formats signature_kind leaves out (encrypted volumes, APFS, XFS, UDIF ...)
+_HEAD_SIGNATURES = (
+    (0, b"LUKS\xba\xbe", "luks"),
+    (0, b"XFSB", "xfs"),
+    (32, b"NXSB", "apfs"),
+    (3, b"-FVE-FS-", "bitlocker"),
+    (0, b"sprs", "sparseimage"),
+    (0, b"WithoutFreeSpace", "parallels"),
+    (0, b"WithouFreSpacExt", "parallels"),
+    (512, b"LABELONE", "lvm"),
+    (1024, b"LABELONE", "lvm"),
+    (512, b"PM\x00\x00", "apm"),
+    (0, b"ER\x02\x00", "apm"),
+)
+
+
+def quick_kind(head: bytes, tail: bytes = b"") -> str | None:
+    """The format the fixed signatures name, or None (then only dfvfs' scanner can tell)."""
+    for offset, magic, kind in _HEAD_SIGNATURES:
+        if head[offset:offset + len(magic)] == magic:
+            return kind
+    if tail.startswith(b"koly"):
+        return "udif"
+    return signature_kind(head, tail)
+
+
+def read_ends(path: str) -> tuple[bytes, bytes, int]:
+    fd = open_evidence(path)
+    try:
+        size = os.fstat(fd).st_size
+        head = os.pread(fd, HEAD, 0)
+        tail = os.pread(fd, TAIL, size - TAIL) if size >= 2 * TAIL else b""
+    finally:
+        os.close(fd)
+    return head, tail, size
+
+
+def dfvfs_kind(path: str) -> str | None:
+    """dfvfs' signature scanner: the first storage-media, volume-system or file-system type it finds."""
+    if importlib.util.find_spec("dfvfs") is None:  # not installed: the fixed signatures alone decided
+        return None
+    from dfvfs.analyzer import analyzer
+    from dfvfs.lib import errors
+    from dfvfs.path import factory
+
+    from .image_noatime import dfvfs_without_atime
+
+    dfvfs_without_atime()
+    spec = factory.Factory.NewPathSpec("OS", location=os.path.abspath(path))
+    for scan in (analyzer.Analyzer.GetStorageMediaImageTypeIndicators,
+                 analyzer.Analyzer.GetVolumeSystemTypeIndicators,
+                 analyzer.Analyzer.GetFileSystemTypeIndicators):
+        try:
+            found = scan(spec)
+        except (errors.Error, OSError, RuntimeError, ValueError):
+            continue
+        if found:
+            return str(found[0])
+    return None
+
+
+def image_kind(path: str) -> str | None:
+    """What kind of disk, volume or file-system image the file at ``path`` is, or None."""
+    try:
+        head, tail, size = read_ends(path)
+    except OSError:
+        return None
+    kind = quick_kind(head, tail)
+    if kind is not None or size < 512:  # a VMDK descriptor is a few hundred bytes of text
+        return kind
+    return dfvfs_kind(path)
+
+
+def looks_like_image(path: str) -> bool:
+    """True when the file's content says it is a disk image, partition image or a format dfvfs opens."""
+    return image_kind(path) is not None

@@ -237,6 +237,11 @@ class LocalEntry:
         return self._dir.raw + raw
 
     @property
+    def fs_path(self) -> bytes:
+        """The file's path on this machine (for readers that must seek in place: a disk image)."""
+        return self._raw
+
+    @property
     def location(self) -> Location:
         if self._location is None:
             self._location = self._dir.location(self.name, self._raw_name)
@@ -286,10 +291,11 @@ class _Folder:
     def batch(self, names: list[str]) -> NameBatch:
         """Plain files of this folder as one batch (names not valid UTF-8 decoded as cp932, bytes kept)."""
         raws: dict[int, bytes] = {}
-        framed: str | None = "\0" + "\0".join(names) + "\0"  # reused by the pipeline's name check
-        if not framed.isascii():
+        joined = "\0" + "\0".join(names) + "\0"
+        framed: str | None = joined  # reused by the pipeline's name check
+        if not joined.isascii():
             try:
-                framed.encode("utf-8")  # one C call for the folder; fails on any surrogate-escaped byte
+                joined.encode("utf-8")  # one C call for the folder; fails on any surrogate-escaped byte
             except UnicodeEncodeError:
                 framed = None
                 for i, n in enumerate(names):

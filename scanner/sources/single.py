@@ -10,8 +10,7 @@ import os
 from collections.abc import Iterator
 from typing import IO, Any
 
-from ..codes import Status
-from ..models import FileStat, Location, Skipped
+from ..models import FileStat, Location
 from .base import Item
 from .local import LocalRef, open_file, stat_file
 
@@ -30,6 +29,11 @@ class SingleFileEntry:
         self._raw = os.fsencode(absolute)
         self.name = os.path.basename(absolute)
         self.location = Location(text, absolute)
+
+    @property
+    def fs_path(self) -> bytes:
+        """The file's path on this machine (for readers that must seek in place: a disk image)."""
+        return self._raw
 
     def stat(self) -> FileStat:
         return stat_file(self._raw)
@@ -62,9 +66,5 @@ class SingleFileSource:
                 "method": "read-only (O_RDONLY|O_NOATIME), one file"}
 
     def entries(self) -> Iterator[Item]:
-        entry = SingleFileEntry(self.text)
-        if os.path.splitext(self.text)[1].casefold() in IMAGE_SUFFIXES:
-            yield Skipped(entry.location, Status.UNSUPPORTED,
-                          "named like a disk image but not recognised as one (no partition table or file system "
-                          "leakscan can read): its volumes were not walked; only the file itself was checked")
-        yield entry
+        # a file named like an image whose content is none is listed by the image inspector, as anywhere else
+        yield SingleFileEntry(self.text)

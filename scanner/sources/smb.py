@@ -17,7 +17,7 @@ import re
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, Any, TypedDict
 from urllib.parse import unquote, urlsplit
 
 from ..codes import Status
@@ -171,6 +171,15 @@ class SmbEntry:
         return io.BufferedReader(raw, buffer_size=BUFFER)
 
 
+class _ClientOptions(TypedDict):
+    """The connection settings handed to ``smb_client.Client`` (imported only when a share is opened)."""
+
+    retries: int
+    retry_delay: float
+    timeout: float
+    encrypt: bool | None
+
+
 class SmbSource:
     """An SMB share (or a folder in it) given as ``smb://`` on the command line."""
 
@@ -178,7 +187,7 @@ class SmbSource:
                  encrypt: bool | None = None, **_ignored: Any) -> None:
         self.text = text
         self.target = parse_url(text)  # a wrong URL fails before anything is written or connected
-        self._options = {"retries": retries, "retry_delay": retry_delay, "timeout": timeout, "encrypt": encrypt}
+        self._options = _ClientOptions(retries=retries, retry_delay=retry_delay, timeout=timeout, encrypt=encrypt)
         self.client: Any = None
         self.volume: int | None = None
         self._hop = Hop("smb", f"//{self.target.host}/{self.target.share}", {

@@ -108,9 +108,9 @@ def _merge_devices(found: list[FoundArtefact]) -> dict[str, list[dict[str, Any]]
                 cur[f] += [v for v in values if v not in cur[f]]
         for m in art.traces.mounts:
             if m.serial:
-                cur = merged[pc].get(_dev_key(m))
-                if cur is not None and m.letter not in cur["drive_letters"]:
-                    cur["drive_letters"].append(m.letter)
+                dev = merged[pc].get(_dev_key(m))
+                if dev is not None and m.letter not in dev["drive_letters"]:
+                    dev["drive_letters"].append(m.letter)
     return {pc: list(devs.values()) for pc, devs in merged.items()}
 
 
@@ -280,7 +280,7 @@ def timeline(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def merge_traces(docs: list[dict[str, Any]]) -> dict[str, Any]:
     """The traces sections of several findings documents as one (``leakscan merge``): same key kept once."""
     items: list[dict[str, Any]] = []
-    seen: set[str] = set()
+    seen: set[str | None] = set()
     for doc in docs:
         for t in doc.get("traces") or []:
             if isinstance(t, dict) and t.get("key") not in seen:

@@ -39,7 +39,7 @@ def parse_setupapi(data: bytes) -> ArtefactTraces:
                 pending.clear()
         for usb in USBSTOR_ID.finditer(line):
             names = (usb.group(1), usb.group(2), usb.group(3), device_serial(usb.group(4)))
-            ident = tuple(n.upper() for n in names)
+            ident = (names[0].upper(), names[1].upper(), names[2].upper(), names[3].upper())
             spelled.setdefault(ident, names)
             if stamp is None:
                 pending.append(ident)

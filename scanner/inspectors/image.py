@@ -1,0 +1,174 @@
+"""Disk images met inside a source (a VM disk on a share, a USB dump in a zip, a VHDX backup in an image):
+recognised by content, walked like a SOURCE, and their files examined as children one hop deeper.
+
+``/share/backup/pc08.vhdx » p2 (NTFS) » /Users/staff/名簿.xlsx``. A local file is opened where it is
+(read-only, O_NOATIME); an image held in memory (an archive member, a file read from another image or
+an SMB share, up to --max-inspect-mb) is handed to dfvfs through an anonymous in-memory file. What is
+recognised but cannot be walked is listed with the reason, never passed as clean.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from ..codes import Status
+from ..config import ScanConfig
+from ..contracts import Inspection, ScanContext
+from ..errors import ReadError, SourceError
+from ..models import Entry, Location, Skipped
+from ..sources.image_sniff import image_kind, quick_kind, read_ends
+from ..sources.single import IMAGE_SUFFIXES
+from .archive_members import DOCUMENT_EXTS, NOT_ARCHIVE_EXTS
+
+if TYPE_CHECKING:
+    from ..sources.base import Item, NameBatch
+    from ..sources.image import ImageSource
+
+MAX_IMAGE_NESTING = 3  # an image inside an image inside an image: deeper ones are listed, not opened
+MIN_IMAGE = 1024
+
+
+_links: list[str] = []  # [private folder] once made
+
+
+def _memfd_path(fd: int) -> str:
+    """A unique path to an in-memory file: a symlink to /proc/self/fd/N in a private folder (mode 0700).
+
+    dfvfs caches opened files by path: reusing /proc/self/fd/N for the next image could hand it the
+    previous one. Only the link is on disk; the bytes stay in memory.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    if not _links:
+        folder = tempfile.mkdtemp(prefix="leakscan-images-")
+        atexit.register(shutil.rmtree, folder, True)
+        _links.append(folder)
+    link = os.path.join(_links[0], f"image-{len(_links)}")
+    _links.append(link)
+    os.symlink(f"/proc/{os.getpid()}/fd/{fd}", link)
+    return link
+
+
+def image_depth(entry: Entry) -> int:
+    return sum(1 for h in entry.location.containers if h.kind == "image")
+
+
+def _suffix(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].casefold() if dot > 0 else ""
+
+
+class ImageInspector:
+    """Wants files whose first bytes (or name) say disk image; walks each as a nested ImageSource."""
+
+    name = "image"
+    skip_extensions = NOT_ARCHIVE_EXTS | frozenset(DOCUMENT_EXTS)  # wants_name as data (scanner.prefilter)
+    opens_itself = True  # called even when the file is over --max-inspect-mb: a local image is read in place
+
+    def __init__(self, config: ScanConfig) -> None:
+        self.config = config
+
+    def wants_name(self, name: str) -> bool:
+        return _suffix(name) not in self.skip_extensions
+
+    def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
+        if not self.wants_name(entry.name):
+            return False
+        if _suffix(entry.name) in IMAGE_SUFFIXES:
+            return True  # recognised, or listed as named like an image but none
+        if size < MIN_IMAGE:
+            return False
+        h = head()
+        if quick_kind(h) is not None:  # a boot sector or a container header in the first 512 bytes
+            return True
+        path = getattr(entry, "fs_path", None)
+        if path is not None and size >= 4096:
+            try:  # a local file: 4.5 KiB and its last 512 bytes (UDIF and fixed VHD sign at the end)
+                head4k, tail, _ = read_ends(os.fsdecode(path))
+            except OSError:
+                return False
+            return quick_kind(head4k, tail) is not None
+        if len(h) == 512 and not any(h) and size >= 64 * 1024:
+            # ext, HFS+ and LVM sign past the first 512 bytes, which are zeros: read 4.5 KiB to be sure
+            try:
+                with entry.open() as f:
+                    return quick_kind(f.read(4608)) is not None
+            except (OSError, ReadError):
+                return False
+        return False
+
+    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
+        path = getattr(entry, "fs_path", None)
+        if path is not None:
+            return self._walk(entry, os.fsdecode(path), None, ctx)
+        size = entry.stat().size
+        if len(data) < size:  # over --max-inspect-mb and not a local file: not in memory, cannot be walked
+            kind = quick_kind(data[:4608]) if data else None
+            if kind is None and _suffix(entry.name) not in IMAGE_SUFFIXES:
+                return Inspection()
+            return Inspection(status=Status.UNSUPPORTED, detail=(
+                f"disk image ({kind or _suffix(entry.name)}) of {size} bytes inside {entry.location.containers[-1].kind}"
+                f" over --max-inspect-mb ({self.config.max_inspect_bytes} bytes): its volumes were not walked; "
+                "copy it out and scan it as a SOURCE"))
+        fd = os.memfd_create("leakscan-image", os.MFD_CLOEXEC)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError:
+            os.close(fd)
+            raise
+        return self._walk(entry, _memfd_path(fd), fd, ctx)
+
+    def _walk(self, entry: Entry, path: str, fd: int | None, ctx: ScanContext) -> Inspection:
+        kind = image_kind(path)
+        if kind is None:
+            if fd is not None:
+                os.close(fd)
+            if _suffix(entry.name) in IMAGE_SUFFIXES:
+                return Inspection(status=Status.UNSUPPORTED, detail=(
+                    "named like a disk image but not recognised as one (no partition table or file system "
+                    "leakscan can read): its volumes were not walked; only the file itself was checked"))
+            return Inspection()  # not an image after all (the quick check only said maybe)
+        if image_depth(entry) >= MAX_IMAGE_NESTING:
+            if fd is not None:
+                os.close(fd)
+            return Inspection(status=Status.TOO_DEEP, detail=(
+                f"disk image ({kind}) inside {MAX_IMAGE_NESTING} images: not opened; scan it as a SOURCE"))
+        from ..backends import load
+
+        load("pytsk3")
+        load("dfvfs")
+        from ..sources.image import ImageSource  # the image back-ends load only when an image is met
+
+        source = ImageSource(path, verify_images=self.config.verify_images, within=entry.location)
+        try:
+            source.__enter__()
+        except SourceError as e:
+            if fd is not None:
+                os.close(fd)
+            return Inspection(status=Status.UNSUPPORTED, detail=f"disk image ({kind}): {e}",
+                              children=list(e.skipped))
+        details = source.describe()
+        details["source"] = entry.location.display()
+        details["nested_in"] = entry.location.source
+        ctx.result.sources.append(details)
+        return Inspection(children=_walked(source, fd, entry.location))
+
+
+def _walked(source: ImageSource, fd: int | None, where: Location) -> Iterator[Item | NameBatch]:
+    """The nested image's items; the image (and its in-memory file) closed when the walk ends."""
+    try:
+        yield from source.batches()
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):  # GeneratorExit: the reader stopped early
+        raise
+    except BaseException as e:  # noqa: BLE001 - a walk failing inside a nested image is data
+        yield Skipped(where, Status.CORRUPT, f"nested image: walk stopped ({type(e).__name__})")
+    finally:
+        source.__exit__()
+        if fd is not None:
+            os.close(fd)

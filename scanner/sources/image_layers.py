@@ -1,0 +1,318 @@
+"""Every layer of a disk image, found with dfvfs one layer at a time: partitions, logical volumes,
+APFS volumes, encrypted volumes, shadow-copy stores and the file system inside each.
+
+dfvfs' own SourceScanner stops at the first layer it cannot read (an unsupported partition, a
+LUKS2 header, a shadow-copy store kept on another volume) and raises for the whole image. Here the
+same scanner primitives (``ScanForVolumeSystem``, ``ScanForFileSystem``, the resolver and the key
+chain) are called per layer, so a failure is recorded for that layer, with the library's full
+reason, and every other layer goes on. Each shadow-copy store is its own layer, read through dfvfs'
+VSS path spec (TYPE_INDICATOR_VSHADOW with ``store_index``), never through an offset.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..codes import Status
+from .volume_keys import VolumeKeys
+
+log = logging.getLogger("leakscan")
+
+MAX_NESTING = 8  # volume systems inside volume systems: deeper is refused, never a runaway recursion
+
+# dfvfs type indicator -> what an examiner calls it
+LAYER_NAMES = {
+    "TSK_PARTITION": "MBR", "GPT": "GPT", "APM": "Apple partition map", "LVM": "LVM", "CS": "Core Storage",
+    "APFS_CONTAINER": "APFS container", "VSHADOW": "Volume Shadow Copies", "LUKSDE": "LUKS", "BDE": "BitLocker",
+}
+PARTITION_TABLES = ("TSK_PARTITION", "GPT", "APM")
+ENCRYPTED = ("LUKSDE", "BDE")
+# what unlocks each kind of encrypted volume, and which dfvfs credential it becomes
+UNLOCK_HINT = {
+    "LUKSDE": "a LUKS passphrase (--luks-passphrase)",
+    "BDE": "a BitLocker recovery key (--bitlocker-recovery-key)",
+    "APFS_CONTAINER": "the volume's password (FileVault); leakscan does not take APFS passwords",
+    "CS": "the Core Storage password; leakscan does not take it",
+}
+
+
+@dataclass
+class Layer:
+    """One place a file system lives, or a layer that could not be read (``problem`` set).
+
+    ``names`` are the hops below the image (``("p2", "vss1")``); ``spec`` is the dfvfs path spec of
+    the byte stream holding the file system; ``offset`` is its byte offset in the storage media when
+    it is a plain slice of it (partitions), so The Sleuth Kit can read the media directly.
+    """
+
+    names: tuple[str, ...]
+    spec: Any
+    offset: int | None = None
+    size: int | None = None
+    fs_type: str | None = None  # dfvfs' file-system type indicator (NTFS, EXT, FAT, HFS, APFS, XFS, TSK)
+    fs_spec: Any = None  # dfvfs path spec of the file system's root, when dfvfs found one
+    problem: tuple[Status, str] | None = None  # (reason, detail) when the layer could not be read
+    facts: dict[str, Any] = field(default_factory=dict)  # encryption, snapshot time, volume system ...
+
+    @property
+    def snapshot(self) -> bool:
+        return "snapshot_created" in self.facts or (bool(self.names) and self.names[-1].startswith("vss"))
+
+
+def full_reason(e: BaseException) -> str:
+    """A library error as an examiner can act on it: every clause kept, C source positions dropped,
+    repeated clauses said once (libyal chains repeat 'unable to ...' at every level)."""
+    text = re.sub(r"\(\w[\w.]*:\d+\) ", "", str(e)).strip()
+    parts, seen = [], set()
+    for part in re.split(r"(?<=\.) ", text):
+        key = part.strip().casefold()
+        if key and key not in seen:
+            seen.add(key)
+            parts.append(part.strip())
+    return " ".join(parts) or type(e).__name__
+
+
+def _dfvfs() -> tuple[Any, Any, Any, Any]:
+    from dfvfs.helpers import source_scanner
+    from dfvfs.lib import errors
+    from dfvfs.path import factory
+    from dfvfs.resolver import resolver
+
+    return source_scanner, errors, factory, resolver
+
+
+class LayerFinder:
+    """Walk the layers below one storage-media path spec; ``find()`` returns them in disk order."""
+
+    def __init__(self, keys: VolumeKeys | None = None) -> None:
+        source_scanner, errors, self._factory, self._resolver = _dfvfs()
+        self._scanner = source_scanner.SourceScanner()
+        self._errors = (errors.Error, OSError, RuntimeError, ValueError, KeyError)
+        self._keys = keys or VolumeKeys()
+        self.layers: list[Layer] = []
+
+    # --- entry point ------------------------------------------------------------------------
+    def find(self, spec: Any) -> list[Layer]:
+        self.layers = []
+        self._explore(spec, (), 0, 0)
+        return self.layers
+
+    # --- one byte stream: encrypted? volume system? file system? -----------------------------
+    def _explore(self, spec: Any, names: tuple[str, ...], offset: int | None, depth: int,
+                 facts: dict[str, Any] | None = None) -> None:
+        facts = dict(facts or {})
+        if depth > MAX_NESTING:
+            self._fail(names, spec, Status.UNSUPPORTED, f"volumes nested more than {MAX_NESTING} deep; not followed", facts)
+            return
+        try:
+            vs = self._scanner.ScanForVolumeSystem(spec)
+        except self._errors as e:
+            if self._unreadable_stream(spec, names, facts, e):
+                return
+            log.debug("volume-system scan failed at %s", names, exc_info=True)
+            vs = None  # no volume system readable here: a file system may still be
+        if vs is None or vs == spec and not spec.IsVolumeSystemRoot():
+            self._file_system(spec, names, offset, facts)
+        elif vs.type_indicator in ENCRYPTED:
+            self._encrypted(vs, names, depth, facts)
+        elif vs.type_indicator == "VSHADOW":
+            self._shadow_copies(vs, spec, names, offset, facts)
+        elif vs.type_indicator == "APFS_CONTAINER":
+            self._apfs(vs, names, facts)
+        else:
+            self._volume_system(vs, spec, names, offset, depth, facts)
+
+    def _unreadable_stream(self, spec: Any, names: tuple[str, ...], facts: dict[str, Any], e: BaseException) -> bool:
+        """The stream itself cannot be read (e.g. a differencing image whose parent is missing)."""
+        try:
+            fobj = self._resolver.Resolver.OpenFileObject(spec)
+            fobj.seek(0)
+            fobj.read(512)
+        except self._errors as e2:
+            self._fail(names, spec, Status.UNREADABLE, f"the data of this layer cannot be read: {full_reason(e2)}", facts)
+            return True
+        return False
+
+    # --- partition tables, LVM, Core Storage ------------------------------------------------
+    def _volume_system(self, vs: Any, parent: Any, names: tuple[str, ...], offset: int | None, depth: int,
+                       facts: dict[str, Any]) -> None:
+        kind = vs.type_indicator
+        try:
+            root = self._resolver.Resolver.OpenFileEntry(vs)
+            subs = list(root.sub_file_entries)
+        except self._errors as e:
+            if kind == "LVM" or kind == "TSK_PARTITION":
+                # dfvfs issue 578: a partition-table or LVM signature that does not hold; try a file system
+                log.debug("%s not readable at %s: %s", kind, names, e)
+                self._file_system(parent, names, offset, facts)
+                return
+            self._fail(names, vs, Status.CORRUPT, f"{LAYER_NAMES.get(kind, kind)} not readable: {full_reason(e)}", facts)
+            return
+        starts = self._volume_offsets(vs)
+        found = False
+        for sub in subs:
+            location = getattr(sub.path_spec, "location", None)
+            if not location or location == "/":
+                continue  # unallocated space and empty table slots
+            name = location.strip("/")
+            found = True
+            start, size = starts.get(name, (None, None))
+            sub_offset = offset + start if offset is not None and start is not None and kind in PARTITION_TABLES else None
+            sub_facts = {**facts, "volume_system": LAYER_NAMES.get(kind, kind)}
+            if size is not None:
+                sub_facts["size"] = size
+            if sub_offset is not None:
+                sub_facts["offset"] = sub_offset
+            self._explore(sub.path_spec, (*names, name), sub_offset, depth + 1, sub_facts)
+        if not found:
+            self._file_system(parent, names, offset, facts)  # an empty table: the stream may hold a file system
+
+    def _volume_offsets(self, vs: Any) -> dict[str, tuple[int | None, int | None]]:
+        """Identifier -> (start, size) in bytes of each volume, from dfvfs' volume system."""
+        from dfvfs.volume import factory as vs_factory
+
+        out: dict[str, tuple[int | None, int | None]] = {}
+        try:
+            system = vs_factory.Factory.NewVolumeSystem(vs.type_indicator)
+            if system is None:
+                return out
+            system.Open(vs)
+            for v in system.volumes:
+                if v.extents:
+                    start = v.extents[0].offset if len(v.extents) == 1 else None
+                    out[v.identifier] = (start, sum(x.size for x in v.extents))
+        except self._errors:
+            log.debug("volume offsets not readable for %s", vs.type_indicator, exc_info=True)
+        return out
+
+    # --- Volume Shadow Copies ---------------------------------------------------------------
+    def _shadow_copies(self, vs: Any, volume: Any, names: tuple[str, ...], offset: int | None,
+                       facts: dict[str, Any]) -> None:
+        """The live volume, then each store as a file system of its own (VSHADOW, store_index)."""
+        self._file_system(volume, names, offset, facts)
+        base = names or ()
+        try:
+            from dfvfs.volume import factory as vs_factory
+
+            system = vs_factory.Factory.NewVolumeSystem("VSHADOW")
+            system.Open(vs)
+            count = len(list(system.volumes))
+        except self._errors as e:
+            self._fail((*base, "vss"), vs, Status.CORRUPT, f"Volume Shadow Copies present but not readable: {full_reason(e)}",
+                       facts)
+            return
+        for index in range(count):
+            name = f"vss{index + 1}"
+            spec = self._factory.Factory.NewPathSpec("VSHADOW", location=f"/{name}", store_index=index, parent=volume)
+            store_facts = {**facts, "volume_system": "Volume Shadow Copies", "store_index": index}
+            store_facts.pop("offset", None)
+            try:
+                entry = self._resolver.Resolver.OpenFileEntry(spec)
+                store = entry.GetVShadowStore()
+                store_facts["size"] = int(store.volume_size)
+                created = store.get_creation_time_as_integer()
+                store_facts["snapshot_created"] = _filetime_iso(created)
+                if not store.has_in_volume_data():
+                    self._fail((*base, name), spec, Status.UNSUPPORTED,
+                               f"{name}: this shadow copy keeps its data on another volume (not in this image); "
+                               "its files cannot be read", store_facts)
+                    continue
+            except self._errors as e:
+                self._fail((*base, name), spec, Status.CORRUPT, f"{name}: shadow copy store not readable: {full_reason(e)}",
+                           store_facts)
+                continue
+            self._file_system(spec, (*base, name), None, store_facts)
+
+    # --- APFS -------------------------------------------------------------------------------
+    def _apfs(self, vs: Any, names: tuple[str, ...], facts: dict[str, Any]) -> None:
+        try:
+            root = self._resolver.Resolver.OpenFileEntry(vs)
+            subs = list(root.sub_file_entries)
+        except self._errors as e:
+            self._fail((*names, "apfs"), vs, Status.CORRUPT, f"APFS container not readable: {full_reason(e)}", facts)
+            return
+        if not subs:
+            self._fail((*names, "apfs"), vs, Status.EMPTY_VOLUME, "APFS container holds no volume", facts)
+        for sub in subs:
+            name = (getattr(sub.path_spec, "location", None) or "/apfs").strip("/")
+            vol_facts = {**facts, "volume_system": "APFS container"}
+            try:
+                volume = sub.GetAPFSVolume()
+                locked = volume.is_locked()
+                vol_facts["apfs_volume_name"] = volume.name
+            except self._errors as e:
+                self._fail((*names, name), sub.path_spec, Status.CORRUPT, f"{name}: APFS volume not readable: {full_reason(e)}",
+                           vol_facts)
+                continue
+            if locked:
+                vol_facts["encryption"] = "APFS (FileVault)"
+                self._fail((*names, name), sub.path_spec, Status.ENCRYPTED,
+                           f"{name}: encrypted APFS volume; needs {UNLOCK_HINT['APFS_CONTAINER']}", vol_facts)
+                continue
+            fs_spec = self._factory.Factory.NewPathSpec("APFS", location="/", parent=sub.path_spec)
+            self.layers.append(Layer((*names, name), None, None, vol_facts.get("size"), "APFS", fs_spec, None, vol_facts))
+
+    # --- LUKS, BitLocker ----------------------------------------------------------------------
+    def _encrypted(self, spec: Any, names: tuple[str, ...], depth: int, facts: dict[str, Any]) -> None:
+        kind = spec.type_indicator
+        label = LAYER_NAMES[kind]
+        facts = {**facts, "encryption": label}
+        try:
+            entry = self._resolver.Resolver.OpenFileEntry(spec)
+            unlocked = bool(entry and entry.Unlock())
+        except self._errors as e:
+            self._fail(names, spec, Status.ENCRYPTED, f"{label} volume that {_library(kind)} cannot open: "
+                       f"{full_reason(e)}; not examined", facts)
+            return
+        tried = False
+        for identifier, value in self._keys.for_type(kind):
+            if unlocked:
+                break
+            tried = True
+            try:
+                self._resolver.Resolver.key_chain.SetCredential(spec, identifier, value)
+                fobj = self._resolver.Resolver.OpenFileObject(spec)
+                unlocked = not getattr(fobj, "is_locked", False)
+            except self._errors as e:
+                log.debug("unlock failed: %s", type(e).__name__)
+                unlocked = False
+        if not unlocked:
+            why = ("the key given does not unlock it" if tried else f"needs {UNLOCK_HINT[kind]}")
+            self._fail(names, spec, Status.ENCRYPTED, f"{label} encrypted volume; {why}; not examined", facts)
+            return
+        facts["unlocked"] = True
+        self._explore(spec, names, None, depth + 1, facts)
+
+    # --- file systems -----------------------------------------------------------------------
+    def _file_system(self, spec: Any, names: tuple[str, ...], offset: int | None, facts: dict[str, Any]) -> None:
+        fs_spec = None
+        fs_type = None
+        try:
+            fs_spec = self._scanner.ScanForFileSystem(spec)
+            fs_type = fs_spec.type_indicator if fs_spec is not None else None
+        except self._errors as e:
+            facts = {**facts, "dfvfs_error": full_reason(e)}
+        self.layers.append(Layer(names or ("fs",), spec, offset, facts.get("size"), fs_type, fs_spec, None, facts))
+
+    def _fail(self, names: tuple[str, ...], spec: Any, reason: Status, detail: str, facts: dict[str, Any]) -> None:
+        self.layers.append(Layer(names or ("fs",), spec, facts.get("offset"), facts.get("size"), None, None,
+                                 (reason, detail), dict(facts)))
+
+
+def _library(kind: str) -> str:
+    return {"LUKSDE": "libluksde", "BDE": "libbde"}.get(kind, "dfvfs")
+
+
+def _filetime_iso(value: int | None) -> str | None:
+    """A Windows FILETIME (100 ns since 1601) as ISO 8601 UTC."""
+    if not value:
+        return None
+    from datetime import UTC, datetime, timedelta
+
+    try:
+        return (datetime(1601, 1, 1, tzinfo=UTC) + timedelta(microseconds=value // 10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except OverflowError:
+        return None

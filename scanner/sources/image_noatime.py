@@ -1,0 +1,87 @@
+"""Evidence opened read-only without moving its access time: our own reads, and dfvfs' reads.
+
+``open_evidence`` opens an image file ``O_RDONLY|O_NOATIME`` (where the OS allows);
+``dfvfs_without_atime`` makes dfvfs read image files through such descriptors too. Standard library
+only at import time: dfvfs is imported when the patch is applied.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable
+from typing import IO, Any
+
+_NOATIME = getattr(os, "O_NOATIME", 0)
+_RDONLY = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+
+
+def open_evidence(path: str) -> int:
+    """Open an image file read-only, without touching its access time where the OS allows."""
+    if _NOATIME:
+        try:
+            return os.open(path, _RDONLY | _NOATIME)
+        except PermissionError:
+            pass
+    return os.open(path, _RDONLY)
+
+
+_dfvfs_noatime = False
+
+
+def dfvfs_without_atime() -> None:
+    """Make dfvfs read image files through O_NOATIME descriptors (once per process).
+
+    dfvfs' OS file object opens the image with ``open(path, "rb")``: read-only, but every read then
+    moves the evidence's access time. Its resolver helper is swapped for one whose file object
+    reopens a regular file with :func:`open_evidence` before the first read (devices are left alone).
+    """
+    global _dfvfs_noatime
+    if _dfvfs_noatime:
+        return
+    from dfvfs.file_io import os_file_io
+    from dfvfs.resolver_helpers import manager, os_resolver_helper
+
+    class NoAtimeOSFile(os_file_io.OSFile):
+        _file_object: IO[bytes] | None  # set by OSFile._Open (dfvfs has no type information)
+
+        def _Open(self) -> None:  # noqa: N802 - dfvfs' interface
+            super()._Open()
+            f = self._file_object
+            if isinstance(f, io.BufferedReader):
+                self._file_object = os.fdopen(open_evidence(f.name), "rb")
+                f.close()
+
+    class NoAtimeOSResolverHelper(os_resolver_helper.OSResolverHelper):
+        def NewFileObject(self, resolver_context: Any, path_spec: Any) -> Any:  # noqa: N802
+            return NoAtimeOSFile(resolver_context, path_spec)
+
+    for module_name, class_name in (("raw_file_io", "RawFile"), ("ewf_file_io", "EWFFile")):
+        module = __import__(f"dfvfs.file_io.{module_name}", fromlist=[class_name])
+        cls = getattr(module, class_name)
+        cls._OpenFileObject = _through_file_objects(cls._OpenFileObject)
+    helper = NoAtimeOSResolverHelper()
+    try:
+        manager.ResolverHelperManager.DeregisterHelper(helper)
+    except KeyError:
+        pass
+    manager.ResolverHelperManager.RegisterHelper(helper)
+    _dfvfs_noatime = True
+
+
+def _through_file_objects(open_file_object: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """dfvfs' raw and EWF readers open a system-level path natively (libsmraw/libewf ``open(path)``);
+    presented as not system-level, they read each segment through dfvfs file objects instead, which
+    are :func:`dfvfs_without_atime`'s O_NOATIME ones."""
+
+    def opened(self: Any, path_spec: Any) -> Any:
+        parent = path_spec.parent
+        if parent is None:
+            return open_file_object(self, path_spec)
+        parent.IsSystemLevel = lambda: False  # instance attribute, removed right after
+        try:
+            return open_file_object(self, path_spec)
+        finally:
+            del parent.IsSystemLevel
+
+    return opened

@@ -1,0 +1,127 @@
+"""The scan's key figures, defined once: findings.json ``summary``, the report's first screen, the
+breach-report box, the terminal summary and the README's demo description all say these numbers.
+
+What counts as a copy of the named file is decided here and nowhere else: a file found by the named
+file's exact name, by a name its copies and re-saves get (``name-variant``) or by a known hash. Lock
+files (Office's ``~$NAME``, LibreOffice's ``.~lock.NAME#``) prove the file was open but hold none of its
+content: they are counted apart, as are leads (names that contain the named file's name, keyword
+names, lists of names without addresses). A pure function of the findings document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+
+from .codes import COPY_REASONS, Reason, Status
+from .names import lock_rules as lock_rule_list
+
+_SEP = re.compile(r"[/\\]")
+
+
+@cache
+def lock_rules() -> frozenset[str]:
+    """Names of the name rules whose files are lock files (signatures/name_variants.toml [[lock]])."""
+    return frozenset(rule.name for rule in lock_rule_list())
+
+
+def is_lock_file(f: Mapping[str, Any]) -> bool:
+    """A hit that is a copy by name only because it is a lock file of the named file."""
+    reasons = set(f.get("reasons") or ())
+    if reasons & {Reason.NAME, Reason.KNOWN_HASH} or Reason.NAME_VARIANT not in reasons:
+        return False
+    variant = [r.partition(":")[2] for r in f.get("matched_rules") or () if r.startswith(f"{Reason.NAME_VARIANT}:")]
+    return bool(variant) and all(r.split("+")[0] in lock_rules() for r in variant)
+
+
+def is_copy(f: Mapping[str, Any]) -> bool:
+    """A copy of the named file: its name, a copy's or re-save's name, or a known hash; never a lock file."""
+    return bool(COPY_REASONS & set(f.get("reasons") or ())) and not is_lock_file(f)
+
+
+def place_of(f: Mapping[str, Any]) -> str:
+    """Where a hit lies, for "found on PC01, PC02 ...": the disk image or SMB share it is in, else the
+    folder right under the scanned folder (one folder per PC in a typical collection)."""
+    source = str(f.get("source") or "")
+    hops = [c.get("kind") for c in f.get("container") or () if isinstance(c, Mapping)]
+    if source.startswith("smb://"):
+        return source
+    name = (PureWindowsPath(source) if "\\" in source else PurePosixPath(source)).name or source
+    if hops and hops[0] in ("image", "volume"):
+        return name
+    path = str(f.get("path") or "").split(" » ")[0]
+    rel = path[len(source):] if source and path.startswith(source) else ""
+    parts = [p for p in _SEP.split(rel) if p]
+    return parts[0] if len(parts) > 1 else name
+
+
+def classify(doc: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
+    """Every hit in the one group a reader looks for it in (first that fits): copies, lock files, names
+    containing the named file's name, files sharing persons with the leak set, other person lists,
+    lists of names without addresses, keyword names. The counts of the summary are these groups' sizes."""
+    groups: dict[str, list[Mapping[str, Any]]] = {k: [] for k in GROUPS}
+    for f in doc.get("files") or []:
+        reasons = set(f.get("reasons") or ())
+        if is_copy(f):
+            groups["copies"].append(f)
+        elif is_lock_file(f):
+            groups["lock_files"].append(f)
+        elif Reason.NAME_CONTAINS in reasons:  # a strong lead until promoted to a copy (scanner/promote.py)
+            groups["name_contains"].append(f)
+        elif Reason.RECORD_OVERLAP in reasons:
+            groups["record_overlap"].append(f)
+        elif Reason.PII in reasons:
+            groups["other_person_files"].append(f)
+        elif Reason.PII_NAMES in reasons:
+            groups["names_only_lists"].append(f)
+        else:
+            groups["keyword_leads"].append(f)
+    return groups
+
+
+# the groups of classify(), in the report's order
+GROUPS = ("copies", "lock_files", "name_contains", "record_overlap", "other_person_files", "names_only_lists",
+          "keyword_leads")
+
+
+def summarise(doc: Mapping[str, Any], diff: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The key figures of a findings document (and of the rescan's diff, when there is one)."""
+    groups = classify(doc)
+    copies = groups["copies"]
+    summary: dict[str, Any] = {
+        "copies": len(copies),
+        "copies_by_name": sum(1 for f in copies if Reason.NAME in f["reasons"]),
+        "copies_renamed": sum(1 for f in copies if Reason.NAME not in f["reasons"]
+                              and Reason.NAME_VARIANT in f["reasons"]),
+        "copies_by_hash": sum(1 for f in copies if set(f["reasons"]) & COPY_REASONS == {Reason.KNOWN_HASH}),
+        "copies_deleted": sum(1 for f in copies if f.get("deleted")),
+        "copies_in_archives": sum(1 for f in copies
+                                  if any(c.get("kind") == "archive" for c in f.get("container") or ())),
+        "copies_unread": sum(1 for f in copies if f.get("status") != Status.OK),
+        "copies_with_records": sum(1 for f in copies if (f.get("pii") or {}).get("records")),
+        "places": list(dict.fromkeys(place_of(f) for f in copies)),
+        **{k: len(v) for k, v in groups.items() if k != "copies"},
+        "not_examined": len(doc.get("skipped") or []),
+        "persons": _persons(doc),
+        "rescan": None,
+    }
+    if diff is not None:
+        summary["rescan"] = {"verdict": diff.get("verdict"), "reasons": list(diff.get("verdict_reasons") or [])}
+    return summary
+
+
+def _persons(doc: Mapping[str, Any]) -> dict[str, Any] | None:
+    p = doc.get("persons")
+    if not isinstance(p, Mapping):
+        return None
+    files = [f for f in p.get("files") or [] if isinstance(f, Mapping)]
+    return {
+        "records": p.get("records"),
+        "distinct": p.get("unique_exact"),  # None in a merge whose inputs could not be combined exactly
+        "persons": p.get("unique"),
+        "files": len(files),
+        "unread_files": sum(1 for f in files if f.get("status") != Status.OK),
+    }
