@@ -36,6 +36,7 @@ from .pipeline import Dispatcher, finish_scan, scan_context, scan_source, worker
 from .pool import WorkerPool
 from .sources import open_source, source_options
 from .sources.local import LocalSource
+from .state import ScanState
 from .work import FileOutcome, LogLines, WorkerSettings, new_context, scratch
 
 if TYPE_CHECKING:
@@ -181,9 +182,9 @@ def scan_on_cluster(ctx: ScanContext, settings: WorkerSettings | None = None) ->
 
         pending = as_completed([submit(i) for i in todo])
         for future in pending:
-            i = index[future.key]  # type: ignore[attr-defined]
+            i = index[future.key]
             try:
-                out: PartOutcome = future.result()  # type: ignore[attr-defined]
+                out: PartOutcome = future.result()
             except Exception as e:  # noqa: BLE001 - failed on every try: listed, never dropped
                 log.debug("part %d failed", i, exc_info=True)
                 out = failed_part(parts[i], f"the task failed on every try ({_why(e)})")
@@ -231,10 +232,9 @@ class _Merger:
     def replayed(self, i: int) -> bool:
         """A part merged before the scan was interrupted: taken from the state, not scanned again."""
         state, part = self.ctx.state, self.parts[i]
-        recall = getattr(state, "recall", None)
-        if state is None or not state.resuming or recall is None:
+        if not isinstance(state, ScanState) or not state.resuming:
             return False
-        note = recall(part.key())
+        note = state.recall(part.key())
         got = scratch(self.ctx.config)
         if not isinstance(note, dict) or not state.replay(part.key(), got):
             return False
@@ -279,7 +279,7 @@ class _Merger:
         if out.outcome.bytes_read:
             progress.bytes(out.outcome.bytes_read)
         state = ctx.state
-        if record and state is not None and hasattr(state, "remember"):
+        if record and isinstance(state, ScanState):
             alone = scratch(ctx.config)
             mark = alone.mark()
             out.outcome.merge_into(alone)
@@ -291,19 +291,17 @@ class _Merger:
 
 # -- the worker's side ------------------------------------------------------------------------------
 
-_pools: dict[int, tuple[WorkerSettings, WorkerPool]] = {}  # per Dask worker thread: its killable pool
+_pools: dict[int, WorkerPool] = {}  # per Dask worker thread: its killable pool
 
 
 def _pool_for(settings: WorkerSettings) -> WorkerPool:
-    """This thread's pool of one killable process (kept across tasks of the same scan)."""
+    """This thread's pool of one killable process, kept across tasks (each unit carries its settings, and the
+    process rebuilds its context when they change)."""
     me = threading.get_ident()
-    held = _pools.get(me)
-    if held is not None and held[0] == settings and held[0].config.passwords == settings.config.passwords:
-        return held[1]
-    if held is not None:
-        held[1].close()
-    pool = WorkerPool(1, settings)
-    _pools[me] = (settings, pool)
+    pool = _pools.get(me)
+    if pool is None:
+        pool = _pools[me] = WorkerPool(1, settings)
+    pool.settings = settings
     return pool
 
 

@@ -200,7 +200,8 @@ def new_context(settings: WorkerSettings) -> ScanContext:
 
 def context_for(settings: WorkerSettings) -> ScanContext:
     """The worker's scan context for these settings, built once (rules, inspectors, prefilter)."""
-    token = hash((settings.inspectors, settings.case_key))
+    # the whole config too: a process may serve several scans (a Dask worker's pool, scanner.cluster)
+    token = hash((settings.inspectors, settings.case_key, repr(settings.config), settings.config.passwords))
     ctx = _contexts.get(token)
     if ctx is None:
         ctx = new_context(settings)
