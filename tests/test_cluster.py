@@ -30,12 +30,15 @@ from scanner.demo import LEAKED_NAME, PEOPLE, build_share, make_people
 class Cluster:
     """A scheduler and workers started as a user would (``dask scheduler``, ``dask worker``)."""
 
-    def __init__(self, base: Path, cwds: list[Path], env: dict[str, str] | None = None) -> None:
+    def __init__(self, base: Path, cwds: list[Path], env: dict[str, str] | None = None,
+                 tls: list[str] | None = None) -> None:
+        self.tls = tls or []
         base.mkdir(parents=True, exist_ok=True)
         self.file = base / "scheduler.json"
         full = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
         dask = [sys.executable, "-m", "dask"]  # `dask scheduler`, `dask worker` of this interpreter
-        self.scheduler = subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1",
+        self.scheduler = subprocess.Popen([*dask, "scheduler", *self.tls, *(["--protocol", "tls"] if tls else []),
+                                           "--host", "127.0.0.1",
                                            "--port", "0", "--no-dashboard", "--scheduler-file", str(self.file)],
                                           env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.workers: list[subprocess.Popen] = []
@@ -47,7 +50,7 @@ class Cluster:
             time.sleep(0.1)
             self.address = json.loads(self.file.read_text())["address"]
             self._worker = lambda cwd: subprocess.Popen(
-                [*dask, "worker", self.address, "--nworkers", "1", "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                [*dask, "worker", self.address, *self.tls, "--nworkers", "1", "--nthreads", "1", "--no-nanny", "--no-dashboard",
                  "--host", "127.0.0.1"], cwd=cwd, env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for cwd in cwds:
                 cwd.mkdir(parents=True, exist_ok=True)
@@ -67,7 +70,12 @@ class Cluster:
         self.workers.append(self._worker(cwd))
 
     def client(self) -> distributed.Client:
-        return distributed.Client(self.address, timeout=30)
+        security = None
+        if self.tls:
+            ca, cert, key = self.tls[1::2]
+            security = distributed.security.Security(tls_ca_file=ca, tls_client_cert=cert, tls_client_key=key,
+                                                     require_encryption=True)
+        return distributed.Client(self.address, timeout=30, security=security)
 
     def close(self) -> None:
         for proc in [*self.workers, self.scheduler]:
@@ -262,3 +270,53 @@ def test_a_plain_tcp_scheduler_is_refused_without_insecure_wire(tmp_path: Path) 
                        "--name", LEAKED_NAME)
         assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr
         assert not (tmp_path.parent / "o").exists()
+
+
+def _certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """A CA and one certificate it signed for 127.0.0.1 (scheduler, workers and client use it)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "leakscan test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(1).not_valid_before(now - datetime.timedelta(hours=1))
+          .not_valid_after(now + datetime.timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True).sign(ca_key, hashes.SHA256()))
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(2)
+            .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False).sign(ca_key, hashes.SHA256()))
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = folder / "ca.pem", folder / "cert.pem", folder / "key.pem"
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return paths
+
+
+def test_a_tls_scheduler_scans_with_the_client_certificate(site: dict, tmp_path: Path) -> None:
+    ca, cert, key = _certificates(tmp_path / "tls")
+    tls = ["--tls-ca-file", str(ca), "--tls-cert", str(cert), "--tls-key", str(key)]
+    secure = Cluster(tmp_path / "dask", [tmp_path / "w"], tls=tls)
+    try:
+        assert secure.address.startswith("tls://")
+        out = with_case_key(tmp_path / "dask-out")
+        source = str(site["share"] / "PC01")
+        done = _scan(source, "--scheduler", secure.address, "--tls-ca", str(ca), "--tls-cert", str(cert),
+                     "--tls-key", str(key), out=out)
+        assert done.returncode == 1, done.stderr
+        prefix = source + "/"
+        local = [(f["path"], f.get("sha256")) for f in load(site["local"])["files"] if f["path"].startswith(prefix)]
+        assert local and [(f["path"], f.get("sha256")) for f in load(out)["files"]] == local
+        assert {p["worker"] for p in _parts(out)} == set(secure.addresses)
+    finally:
+        secure.close()
