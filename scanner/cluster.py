@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("leakscan")
 
 RETRIES = 2  # a task that raised is run again this many times (a worker that died: Dask reruns it anyway)
+MAX_HANDOVERS = 16  # workers a part that a worker cannot open is offered to before it is listed
 CONNECT_SECONDS = 30.0  # to reach the scheduler
 WORKERS_SECONDS = 60.0  # for a first worker to join the scheduler
 # tests: while the file this names exists, each part first waits the seconds written in it (on its worker)
@@ -177,8 +178,9 @@ def scan_on_cluster(ctx: ScanContext, settings: WorkerSettings | None = None) ->
         def submit(i: int, workers: list[str] | None = None) -> object:
             key = f"leakscan-part-{run}-{i}-{len(tried.get(i, []))}"
             index[key] = i
+            # the workers that have not tried it first; others if those left (never waits for a worker gone)
             return client.submit(scan_part, settings, parts[i], key=key, retries=RETRIES, pure=False,
-                                 workers=workers, allow_other_workers=False)
+                                 workers=workers, allow_other_workers=workers is not None)
 
         pending = as_completed([submit(i) for i in todo])
         for future in pending:
@@ -192,11 +194,11 @@ def scan_on_cluster(ctx: ScanContext, settings: WorkerSettings | None = None) ->
                 tried.setdefault(i, []).append((out.worker, out.unavailable))
                 seen = {w for w, _ in tried[i]}
                 others = sorted(set(client.scheduler_info(n_workers=-1)["workers"]) - seen)
-                if others:
+                if others and len(tried[i]) < MAX_HANDOVERS:
                     pending.add(submit(i, others))
                     continue
                 out = failed_part(parts[i], "no worker could open it: " + "; ".join(
-                    f"{w}: {why}" for w, why in tried[i]))
+                    f"{w}: {why}" for w, why in dict(tried[i]).items()))
             merged.done(i, out)
     if not merged.complete():
         raise RuntimeError("a part of the distributed scan was neither merged nor listed")
