@@ -146,7 +146,7 @@ def main() -> None:
     text = f"""
 ### bench_dask.py: realistic share in {SPLIT} SOURCEs, 1 scheduler + 2 workers vs a local scan ({time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())})
 
-{args.files:,} files (`make_share.py`, {truth.get("persons", "?")} person workbooks), dealt into {SPLIT} SOURCE folders;
+{args.files:,} files (`make_share.py`, {len(truth["person_files"])} person workbooks, {len(truth["copies"])} copies of the named file), dealt into {SPLIT} SOURCE folders;
 {tasks} Dask tasks (each SOURCE's top-level files + one per department folder). {platform.python_version()},
 {os.cpu_count()} cores shared with other jobs (load average {os.getloadavg()[0]:.1f} at the end); medians of {args.runs} alternating runs.
 
