@@ -376,8 +376,12 @@ class LocalSource:
         """The source's top-level folders (raw names) in walk order: with the root's own files (``b""``),
         the parts a distributed scan walks apart (``batches(top)``); their walks, one after another, are
         the whole walk."""
-        with os.scandir(self.root) as it:
-            return [os.fsencode(d.name) for d in sorted(it, key=_BY_NAME) if d.is_dir(follow_symlinks=False)]
+        fd = open_deep(self.root, _DIR_FLAGS)  # as the walk opens it (no atime change)
+        try:
+            with os.scandir(fd) as it:  # str names, sorted as the walk sorts them
+                return [os.fsencode(d.name) for d in sorted(it, key=_BY_NAME) if d.is_dir(follow_symlinks=False)]
+        finally:
+            os.close(fd)
 
     def batches(self, top: bytes | None = None) -> Iterator[Item | NameBatch]:
         """The walk of ``entries()``, with each folder's run of plain files as one NameBatch.
