@@ -197,6 +197,20 @@ def test_what_the_tasks_send_back_holds_no_clear_personal_value(site: dict, tmp_
     assert found(wire([str(site["share"] / "PC01")], unmask=True, persons=1))
 
 
+def test_corpus_images_on_the_cluster_equal_a_local_scan(site: dict, corpus: Path, tmp_path: Path) -> None:
+    """Disk images others made, one task each, opened by the workers (pytsk3/dfvfs there)."""
+    images = [str(corpus / "images" / n) for n in ("dfvfs__ext2.E01", "rust-fatfs__fat12.img", "ntfs__testfs1")]
+    local, out = with_case_key(tmp_path / "local"), with_case_key(tmp_path / "dask")
+    assert run_leakscan("scan", *images, "--name", "file.txt", "--out", str(local), "--quiet").returncode in (0, 1)
+    done = run_leakscan("scan", *images, "--name", "file.txt", "--out", str(out), "--quiet", "--scheduler",
+                        site["cluster"].address, "--insecure-wire")
+    assert done.returncode in (0, 1), done.stderr
+    doc = load(out)
+    assert len(doc["scan"]["source_details"]) == len(images) and not doc["scan"].get("source_errors")
+    assert [len(d["parts"]) for d in doc["scan"]["source_details"]] == [1, 1, 1]
+    _same(local, out)
+
+
 def _processing(cluster: Cluster) -> list[str]:
     with cluster.client() as client:
         return sorted(w for w, tasks in client.processing().items() if tasks)
