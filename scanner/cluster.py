@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .codes import Status
+from .codes import LOST_REASONS, Status
 from .config import ScanConfig
 from .contracts import Progress, ResumeLog, ScanContext, ScanResult
 from .errors import LeakscanError, UsageError
@@ -281,7 +281,9 @@ class _Merger:
         if out.outcome.bytes_read:
             progress.bytes(out.outcome.bytes_read)
         state = ctx.state
-        if record and isinstance(state, ScanState):
+        lost = any(s.reason in LOST_REASONS for s in out.outcome.skipped) or \
+            any(h.status in LOST_REASONS for h in out.outcome.hits)
+        if record and isinstance(state, ScanState) and not lost:  # a part the source was lost in: resubmitted
             alone = scratch(ctx.config)
             mark = alone.mark()
             out.outcome.merge_into(alone)

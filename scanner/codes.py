@@ -50,7 +50,11 @@ class Status(Code):
     BOMB = "bomb", "an archive member over --max-archive-ratio, or inflating past its declared size"
     UNRECOVERABLE = "unrecoverable", "a deleted file in a disk image whose content cannot be recovered"
     EMPTY_VOLUME = "empty-volume", "a file system in an image that lists no file at all (damaged or empty)"
-    CONNECTION = "connection", "the SMB connection was lost for good before this file or directory was read"
+    CONNECTION = "connection", ("the SMB server went away and did not come back within --smb-retry-window "
+                                "before this file or directory was read (the scan is incomplete: --resume)")
+    SOURCE_LOST = "source-lost", ("the SOURCE itself went away before this file or folder was read: a mount "
+                                  "unmounted or disconnected, the scanned folder removed or replaced, a disk image's "
+                                  "file gone or unreadable (the scan is incomplete: --resume)")
     SOURCE_ERROR = "source-error", "a whole SOURCE could not be opened (also in scan.source_errors)"
     NO_RECORDS = "no-records", "a leaked file read completely, but no personal-records sheet found in it"
     UNSAFE_NAME = "unsafe-name", ("an archive member whose name would escape its folder if extracted (.., absolute, "
@@ -65,6 +69,11 @@ SKIP_REASONS = frozenset(Status) - {Status.OK, Status.NO_RECORDS, Status.NAMES_O
 # listed, but they do not make a rescan's verdict "not verified".
 NO_CONTENT_SKIPS = frozenset({Status.SPECIAL_FILE, Status.LOOP, Status.UNSAFE_NAME})  # unsafe-name: a notice;
 # the member itself is examined (or listed under its own reason when it cannot be)
+
+# Skip reasons meaning the source went away, not that something is wrong with the file: a scan with any of
+# them (or with a SOURCE that could not be opened) is incomplete (``scan.complete`` false, its own exit
+# code), and ``scan --resume`` examines exactly these again.
+LOST_REASONS = frozenset({Status.CONNECTION, Status.SOURCE_LOST})
 
 
 class Reason(Code):
@@ -158,6 +167,8 @@ class VerdictReason(Code):
     RELOCATED = "relocated", "a leak-set hit's content is at another place"
     NEW = "new", "a new leak-set hit"
     UNVERIFIED = "unverified", "a baseline hit could not be read again"
+    INCOMPLETE = "incomplete", ("the rescan (or the baseline) is incomplete: part of a source went away during it "
+                                "(scan.complete false); resume it before judging")
     SKIPPED = "skipped", "something in the rescan was skipped"
     SCOPE = "scope", "the rescan's scope differs from the baseline's"
 

@@ -50,6 +50,10 @@ class ScanConfig:
     tls_key: str = ""
     insecure_wire: bool = False  # a tcp:// scheduler accepted: the case key travels unencrypted
     overwrite: bool = False  # --out may hold an earlier finished output of the same case, replaced at the end
+    # SMB: how long one request may wait for an answer, and how long an outage is retried before the
+    # server is given up (what is left is then listed as ``connection``: the scan is incomplete)
+    smb_timeout: float = 60.0
+    smb_retry_window: float = 300.0
     pdf: bool = False  # also write report.pdf (and remediation.pdf) with headless Chromium
     breach: dict[str, str] = field(default_factory=dict)  # the examiner's breach-report items (--case-file)
     command_line: list[str] = field(default_factory=list)

@@ -117,7 +117,7 @@ class ScanResult:
     def mark(self) -> ResultMark:
         """Where the result lists stand now (before one file is examined)."""
         return ResultMark(len(self.hits), len(self.skipped), len(self.links), self.files_seen, self.bytes_read,
-                          len(self.traces))
+                          len(self.traces), len(self.sources))
 
 
 @dataclass
@@ -130,6 +130,7 @@ class ResultMark:
     files_seen: int
     bytes_read: int
     traces: int = 0
+    sources: int = 0  # nested sources (a disk image met inside a source) described so far
 
 
 class ResumeLog(Protocol):
@@ -144,6 +145,10 @@ class ResumeLog(Protocol):
     def in_flight(self, keys: list[str]) -> None: ...
 
     def interrupted(self, key: str) -> int: ...
+
+    def poison(self, key: str, part: str, poison: Poison) -> None: ...
+
+    def poisons(self, key: str) -> dict[str, Poison]: ...
 
 
 class Poison(NamedTuple):

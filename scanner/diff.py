@@ -26,9 +26,11 @@ from .codes import (
     NO_CONTENT_SKIPS,
     DiffClass,
     Lingering,
+    Status,
     Verdict,
     VerdictReason,
 )
+from .completeness import is_complete
 from .evidence import Finding, FindingsDoc
 
 DIFF_SCHEMA = "leakscan/diff@1"
@@ -128,6 +130,7 @@ def _scan_summary(doc: FindingsDoc, sha256: str | None) -> dict[str, Any]:
         "sources": list(scan.sources),
         "files": len(doc.files),
         "skipped": len(doc.skipped),
+        "complete": is_complete(doc),
     }
 
 
@@ -140,6 +143,8 @@ def compute_diff(base: FindingsDoc, new: FindingsDoc, *, base_sha256: str | None
     for i, f in enumerate(n_files):
         by_key[f.key()].append(i)
     skipped_keys = {s.key() for s in new.skipped}
+    skipped_dirs = {k if k.endswith("/") else k + "/" for k in skipped_keys}  # a skipped folder covers its files
+    unopened = {s.location.source for s in new.skipped if s.reason == Status.SOURCE_ERROR}
     b_by_sha: dict[str, list[Finding]] = defaultdict(list)
     for f in b_files:
         if f.sha256:
@@ -170,7 +175,7 @@ def compute_diff(base: FindingsDoc, new: FindingsDoc, *, base_sha256: str | None
             else:
                 add(DiffClass.CHANGED, n, is_leak(n), baseline_sha256=b.sha256,
                     baseline_reasons=list(b.reasons))
-        elif key in skipped_keys:
+        elif key in skipped_keys or _under(key, skipped_dirs) or b.source in unopened:  # not examined
             add(DiffClass.UNVERIFIED, b, is_leak(b), baseline_sha256=b.sha256, sha256=None)
         else:
             add(DiffClass.REMOVED, b, is_leak(b), baseline_sha256=b.sha256)
@@ -204,7 +209,7 @@ def compute_diff(base: FindingsDoc, new: FindingsDoc, *, base_sha256: str | None
     scope = scope_differences(base, new)
     counts = {c: sum(1 for e in entries if e["class"] == c) for c in CLASSES}
     leak_counts = {c: sum(1 for e in entries if e["class"] == c and e["leak"]) for c in CLASSES}
-    verdict, why = _verdict(entries, not_verified, scope)
+    verdict, why = _verdict(entries, not_verified, scope, not (is_complete(base) and is_complete(new)))
     return {
         "schema": DIFF_SCHEMA,
         "verdict": verdict,
@@ -230,10 +235,22 @@ def _traces(base: FindingsDoc, new: FindingsDoc) -> dict[str, list[dict[str, Any
     return diff_traces(base.sections, new.sections)
 
 
+def _under(key: str, folders: set[str]) -> bool:
+    """Whether a location key lies inside one of the skipped folders (keys ending in '/')."""
+    at = key.rfind("/")
+    while at >= 0:
+        if key[:at + 1] in folders:
+            return True
+        at = key.rfind("/", 0, at)
+    return False
+
+
 def _verdict(entries: list[dict[str, Any]], not_verified: list[dict[str, Any]],
-             scope: list[dict[str, Any]]) -> tuple[Verdict, list[VerdictReason]]:
+             scope: list[dict[str, Any]], incomplete: bool = False) -> tuple[Verdict, list[VerdictReason]]:
     """clean only when no leak-set hit is left anywhere and nothing in scope went unexamined."""
     why: list[VerdictReason] = []
+    if incomplete:
+        why.append(VerdictReason.INCOMPLETE)
     left = {e["class"] for e in entries if e["leak"] and e["class"] in BLOCKING and not e.get("accepted")}
     why += [VerdictReason(c) for c in (DiffClass.REMAINING, DiffClass.CHANGED, DiffClass.RELOCATED, DiffClass.NEW)
             if c in left]

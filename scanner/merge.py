@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from . import completeness
 from .evidence import FindingsDoc, read_findings
 from .output import write_private
 from .persons.keys import CASE_KEY, key_text, read_key_file
@@ -74,6 +75,10 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
         "skipped": [s.to_json() for d in docs for s in d.skipped],
         "links": [link for d in docs for link in d.links],
     }
+    incomplete = completeness.summary(merged)  # an input that lost part of a source leaves the case incomplete
+    merged["scan"]["complete"] = incomplete is None
+    if incomplete is not None:
+        merged["scan"]["incomplete"] = incomplete
     merged["case"]["names"] = sorted({n for d in docs for n in d.names})
     merged["case"]["notes"] = [n for d in docs for n in d.case.get("notes") or []]
     named = [{**e, "input": k + 1} for k, d in enumerate(docs) for e in d.sections.get("named_files") or []]

@@ -19,7 +19,17 @@ from typing import cast
 
 from .codes import Status
 from .config import ScanConfig
-from .contracts import Analysis, Inspector, NoProgress, Progress, ResumeLog, ScanContext, ScanResult
+from .contracts import (
+    Analysis,
+    Inspector,
+    NoProgress,
+    Poison,
+    Progress,
+    ResultMark,
+    ResumeLog,
+    ScanContext,
+    ScanResult,
+)
 from .errors import LeakscanError, ReadError, SourceError
 from .examine import Candidate, LazyHead, examine_entry, pick, unreadable
 from .models import Entry, Link, Location, Skipped
@@ -29,6 +39,7 @@ from .pool import WorkerPool, failed
 from .registry import ANALYSES, INSPECTORS, inspectors_for
 from .sources.base import Item, NameBatch, Source
 from .state import INTERRUPTED_LIMIT
+from .textsafe import shown
 from .timeutil import now_utc
 from .work import BytesRef, FileOutcome, FileTask, LiveRef, WorkerSettings, run_task, scratch
 
@@ -39,6 +50,10 @@ log = logging.getLogger("leakscan")
 UNIT_TASKS = 32  # files per unit sent to a worker (one round trip)
 UNIT_BYTES = 32 << 20  # bytes of files per unit (fewer, larger files per round trip)
 MAX_UNMERGED = 50_000  # outcomes held behind one slow file before the walk waits for it
+
+
+# Test hook only: seconds to sleep after each run of a folder's files, so a test can strike mid-walk.
+TEST_HOOK_DELAY_PER_FOLDER_ENV = "LEAKSCAN_TEST_HOOK_DELAY_PER_FOLDER"
 
 
 class Dispatcher:
@@ -61,14 +76,23 @@ class Dispatcher:
         self._inspected = getattr(ctx.progress, "inspected", None)
         self._folder = getattr(ctx.progress, "folder", None)
         self._shown_at = 0.0
+        if pool is not None and ctx.state is not None:
+            pool.on_poison = self._poisoned
+
+    def _poisoned(self, task: FileTask, part: str, poison: Poison) -> None:
+        assert self.ctx.state is not None
+        self.ctx.state.poison(task.location.key(), part, poison)
 
     # -- the walk -----------------------------------------------------------------------------------
     def walk(self, items: Iterable[Item | NameBatch]) -> None:
+        delay = float(os.environ.get(TEST_HOOK_DELAY_PER_FOLDER_ENV) or 0)
         for item in items:
             if not isinstance(item, _NOT_ENTRIES):  # entries first: they are nearly every item
                 self.entry(item)
             elif isinstance(item, NameBatch):
                 self.batch(item)
+                if delay:
+                    time.sleep(delay)
             elif isinstance(item, Skipped):
                 self._ready(FileOutcome(skipped=[item]), None)
             else:
@@ -94,6 +118,9 @@ class Dispatcher:
                 for _ in range(rest):
                     ctx.progress.file()
         entry = batch.entry
+        prefetch = getattr(batch, "prefetch", None)  # a source whose reads are round trips fetches ahead (SMB)
+        if prefetch is not None and picked:
+            prefetch(picked)
         for i in picked:
             self.entry(entry(i))
         self._flush_affine()  # a folder's files that pair up (recycle bin) go to one worker together
@@ -125,6 +152,8 @@ class Dispatcher:
         task = self._task(entry, cand)
         if task is None:
             return
+        if state is not None and state.resuming:  # a step that killed a worker in an earlier run is not run again
+            task.poisoned = state.poisons(key or "")
         self._seq += 1
         task.seq = self._seq
         place = [None, key or (entry.location.key() if state is not None else None)]
@@ -335,11 +364,13 @@ def scan_source(source: Source, dispatcher: Dispatcher, items: Iterable[Item | N
         with source:
             ctx.result.sources.append(source.describe())
             _estimate(source, ctx.progress)
+            mark = ctx.result.mark()
             if items is None:
                 batches = getattr(source, "batches", None)
                 items = source.entries() if batches is None else batches()
             dispatcher.walk(items)
             dispatcher.drain()
+            settle_lost(source, ctx, mark)
     except SourceError as e:
         dispatcher.drain()
         ctx.result.source_errors.append({"source": source.text, "error": str(e)})
@@ -354,6 +385,42 @@ def _estimate(source: Source, progress: Progress) -> None:
         n = estimate()
         if n:
             total(n)
+
+
+# What a source that went away makes of the files and folders it was asked for: these errors are the
+# source's, not the files' (an image file's device gone fails a read as corrupt in TSK)
+_LOSABLE = frozenset({Status.VANISHED, Status.UNREADABLE, Status.CORRUPT, Status.UNRECOVERABLE})
+
+
+def settle_lost(source: Source, ctx: ScanContext, mark: ResultMark) -> None:
+    """After a source's walk: if the source itself is gone now (a mount unmounted, the scanned folder or an
+    image file removed or unreadable: its ``lost()``), the errors since its walk began are the loss's.
+    They become ``source-lost`` (the scan is incomplete) and are forgotten by the resume state, so
+    ``--resume`` examines them again. Sources check this at the time of each error too where they can
+    (the local walk); this catches what failed elsewhere (in a worker process, in TSK)."""
+    lost = getattr(source, "lost", None)
+    why = lost() if lost is not None else ""
+    if not why:
+        return
+    result = ctx.result
+    keys: list[str] = []
+    for i in range(mark.skipped, len(result.skipped)):
+        s = result.skipped[i]
+        if s.reason in _LOSABLE:
+            result.skipped[i] = Skipped(s.location, Status.SOURCE_LOST, f"{why} (it failed as {s.reason}: {s.detail})")
+            keys.append(s.location.key())
+    for hit in result.hits[mark.hits:]:
+        if hit.status in _LOSABLE:
+            hit.status, hit.status_detail = Status.SOURCE_LOST, f"{why} (it failed as {hit.status}: {hit.status_detail})"
+            stored = getattr(hit, "stored", None)
+            if stored is not None:  # a hit replayed from the state keeps its JSON (its own dict)
+                stored.update(status=hit.status, status_detail=hit.status_detail)
+            keys.append(hit.location.key())
+    forget = getattr(ctx.state, "forget", None)
+    if forget is not None and keys:
+        forget(keys)
+    log.warning("%s: the source went away during the scan (%s); %d folder(s) or file(s) not examined",
+                shown(source.text), why, len(set(keys)))
 
 
 def run_analysis(analysis: Analysis, ctx: ScanContext) -> None:

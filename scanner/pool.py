@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 
 from .codes import Status
@@ -60,6 +61,7 @@ class WorkerPool:
         self.crashes = 0  # workers lost (crash or time limit)
         self._started = False  # a worker has started once: a later failure to start costs files, not the scan
         self._units = 0  # numbers the units, so a worker's board says which one it is on
+        self.on_poison: Callable[[FileTask, str, Poison], None] | None = None  # told of each file that killed one
 
     @property
     def size(self) -> int:
@@ -213,7 +215,10 @@ class WorkerPool:
             status, detail = Status.CORRUPT, (f"worker process died ({how}) {doing}: damaged data, or the worker "
                                               f"memory cap of {s.worker.memory // GiB} GiB reached")
         log.warning("worker %s (%s); the scan goes on", "stopped" if timed_out else f"died ({how})", step)
-        task.poisoned = {**task.poisoned, where.key(): Poison(step, status, detail)}
+        poison = Poison(step, status, detail)
+        task.poisoned = {**task.poisoned, where.key(): poison}
+        if self.on_poison is not None:  # written down before the task runs again: a resume will not re-enter it
+            self.on_poison(task, where.key(), poison)
         task.attempts += 1
         rest = unit[:k] + unit[k + 1:]  # the files before it were examined, but their outcomes died with it
         if rest:

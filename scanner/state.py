@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .codes import Status
+from .codes import LOST_REASONS, Status
 from .config import ScanConfig
-from .contracts import ResultMark, ScanResult
+from .contracts import Poison, ResultMark, ScanResult
 from .errors import UsageError
 from .models import Digests, FileHit, FileStat, Hop, Link, Location, Skipped
 from .output import PENDING_STATE
@@ -40,6 +40,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS done (key TEXT PRIMARY KEY, outcome TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS started (key TEXT PRIMARY KEY, times INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS poisoned (key TEXT NOT NULL, part TEXT NOT NULL, step TEXT NOT NULL,
+                                     status TEXT NOT NULL, detail TEXT NOT NULL, PRIMARY KEY (key, part));
 """
 # A file a scan was examining when the scan itself ended twice (killed, machine down) is not entered again.
 INTERRUPTED_LIMIT = 2
@@ -100,6 +102,7 @@ class ScanState:
         self._delay = float(os.environ.get(TEST_HOOK_DELAY_ENV) or 0)
         self.started = ""  # when the scan first began (kept across resumes)
         self.resumed: list[str] = []  # when it was resumed
+        self.retry: frozenset[str] = frozenset()  # skip reasons whose recorded files are examined again
         self._salt = b""
 
     def _row_key(self, key: str) -> str:
@@ -133,7 +136,10 @@ class ScanState:
         return state
 
     @classmethod
-    def resume(cls, out: Path) -> ScanState:
+    def resume(cls, out: Path, retry_unreadable: bool = False) -> ScanState:
+        """The state of an interrupted or incomplete scan in ``out``. Files recorded as lost to the source
+        (``connection``, ``source-lost``) are examined again, and with ``retry_unreadable`` those recorded
+        ``unreadable`` too (after the examiner fixed permissions); every other recorded file is replayed."""
         pending = (out / PENDING_STATE).is_file()  # an interrupted rerun: its outputs replace the earlier ones
         path = out / (PENDING_STATE if pending else STATE_FILE)
         if not path.is_file():
@@ -151,6 +157,9 @@ class ScanState:
         if not pending and meta.get("status") == "finished" and published:  # replaying would rewrite a finished scan's evidence with today's walk
             raise UsageError(f"--resume {out}: that scan finished; nothing to resume (to scan again, use a new --out "
                              "or --overwrite)")
+        # an incomplete scan (status "ended-incomplete": part of a source went away) is resumed like an interrupted
+        # one: what it lost to the source is examined again, everything it recorded is replayed
+        state.retry = frozenset(LOST_REASONS | ({Status.UNREADABLE} if retry_unreadable else set()))
         state._salt = bytes.fromhex(meta.get("salt", ""))
         state.started, state.resumed = meta.get("started", ""), [*meta.get("resumed", []), now_utc()]
         state._set_meta(status="running", resumed=state.resumed)
@@ -193,6 +202,8 @@ class ScanState:
         if row is None:
             return False
         o = json.loads(row[0])
+        if self.retry and any(s[1] in self.retry for s in o["skipped"]):
+            return False  # lost to the source (or unreadable, when asked): examined again
         result.hits += [_hit_from(loc, j) for loc, j in o["hits"]]
         result.skipped += [Skipped(_loc_from(s[0]), *s[1:]) for s in o["skipped"]]  # [loc, reason, detail(, sha256)]
         result.links += [Link(_loc_from(loc), t) for loc, t in o["links"]]
@@ -212,6 +223,8 @@ class ScanState:
             return  # an inspector remembered something across files ($I -> $R): read again on resume
         if len(result.traces) != m.traces:
             return  # trace artefacts stay in memory until the analysis: read again on resume
+        if len(result.sources) != m.sources:
+            return  # a disk image inside the source, described in the findings: walked again on resume
         outcome = {
             "hits": [[_loc_json(h.location), h.to_json()] for h in hits],
             "skipped": [[_loc_json(s.location), s.reason, s.detail, *([s.sha256] if s.sha256 else [])]
@@ -234,6 +247,19 @@ class ScanState:
                                  "ON CONFLICT(key) DO UPDATE SET times = times + 1",
                                  [(self._row_key(k),) for k in keys])
 
+    def poison(self, key: str, part: str, poison: Poison) -> None:
+        """A step of this file (or of its archive member ``part``) killed or hung a worker: written down at
+        once, so a resume gives its recorded outcome instead of running it again. ``part`` is kept as it is
+        (a location key): that file or member is listed as skipped in the findings anyway."""
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO poisoned (key, part, step, status, detail) VALUES (?, ?, ?, ?, ?)",
+                             (self._row_key(key), part, poison.step, str(poison.status), poison.detail))
+
+    def poisons(self, key: str) -> dict[str, Poison]:
+        """The steps that killed a worker on this file in an earlier run of this scan (part -> poison)."""
+        rows = self._db.execute("SELECT part, step, status, detail FROM poisoned WHERE key = ?", (self._row_key(key),))
+        return {part: Poison(step, Status(status), detail) for part, step, status, detail in rows}
+
     def interrupted(self, key: str) -> int:
         """How many scans of this state ended while this file was in flight (it was never recorded done)."""
         row = self._db.execute("SELECT times FROM started WHERE key = ?", (self._row_key(key),)).fetchone()
@@ -248,6 +274,13 @@ class ScanState:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (f"note:{name}",)).fetchone()
         return json.loads(row[0]) if row else None
 
+    def forget(self, keys: list[str]) -> None:
+        """Drop the recorded outcomes of these locations: --resume examines them again (their errors were
+        the source's, found out after they were recorded)."""
+        self.flush()
+        with self._db:
+            self._db.executemany("DELETE FROM done WHERE key = ?", [(self._row_key(k),) for k in keys])
+
     # -- bookkeeping -----------------------------------------------------------------------------
     def flush(self) -> None:
         if self._pending:
@@ -256,10 +289,11 @@ class ScanState:
             self._pending.clear()
         self._last_flush = time.monotonic()
 
-    def finish(self) -> None:
-        """Everything recorded; the scan completed (a later --resume is refused: its outputs stand)."""
+    def finish(self, complete: bool = True) -> None:
+        """Everything recorded; the scan completed (a later --resume is refused: its outputs stand), or
+        ended incomplete because part of a source went away (a later --resume examines that part)."""
         self.flush()
-        self._set_meta(status="finished")
+        self._set_meta(status="finished" if complete else "ended-incomplete")
 
     def close(self) -> None:
         try:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from importlib import metadata
 from typing import Any
 
-from . import TOOL_NAME, __version__, rules
+from . import TOOL_NAME, __version__, completeness, rules
 from .contracts import ScanResult
 from .evidence import FINDINGS, SCHEMA
 from .isolation import limit_notes
@@ -111,6 +111,10 @@ def build_findings(result: ScanResult) -> dict[str, Any]:
         "skipped": [s.to_json() for s in result.skipped],
         "links": [link.to_json() for link in result.links],
     }
+    incomplete = completeness.summary(doc)
+    doc["scan"]["complete"] = incomplete is None  # False: part of a source went away (scanner.completeness)
+    if incomplete is not None:
+        doc["scan"]["incomplete"] = incomplete
     notes = limit_notes()
     if notes:  # a cap that could not be applied is stated, never passed over (normally absent)
         doc["scan"]["limit_notes"] = notes

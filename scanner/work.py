@@ -127,8 +127,9 @@ class FileOutcome:
         result.inspected += self.inspected
 
 
-# ScanResult lists an outcome carries itself, or that only the scan process fills (one per source)
-_NOT_EXTRA = frozenset(f.name for f in fields(FileOutcome)) | {"sources", "source_errors"}
+# ScanResult lists an outcome carries itself, or that only the scan process fills (one per source; the
+# descriptions of disk images met inside a source travel as ``sources`` in the outcome)
+_NOT_EXTRA = frozenset(f.name for f in fields(FileOutcome)) | {"source_errors"}
 
 
 @dataclass(frozen=True, slots=True)

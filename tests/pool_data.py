@@ -16,6 +16,40 @@ from pathlib import Path
 
 FAULTS = '''
 import os, signal, time
+
+
+def _segfault():
+    """Die as a crashing decoder does; first say so in $LEAKSCAN_TEST_FAULT_LOG (one line per crash)."""
+    log = os.environ.get("LEAKSCAN_TEST_FAULT_LOG")
+    if log:
+        with open(log, "a") as f:
+            f.write(f"{os.getpid()}\\n")
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+try:
+    import pyppmd as _pp
+except ImportError:
+    _pp = None
+if _pp is not None:
+    _RealPpmd = _pp.Ppmd7Decoder
+
+    class Ppmd7Decoder:
+        """pyppmd's PPMd decoder, segfaulting on a stream whose bytes were changed to the test's marker."""
+
+        def __init__(self, *args, **kwargs):
+            self._real = _RealPpmd(*args, **kwargs)
+
+        def decode(self, data, *args):
+            if b"LEAKSCAN-PPMD" in bytes(data):
+                _segfault()
+            return self._real.decode(data, *args)
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
+    _pp.Ppmd7Decoder = Ppmd7Decoder
+
 try:
     import python_calamine as _pc
 except ImportError:
@@ -30,7 +64,7 @@ if _pc is not None:
         def from_filelike(f):
             data = f.read()
             if b"LEAKSCAN-FAULT-SEGV" in data:
-                os.kill(os.getpid(), signal.SIGSEGV)
+                _segfault()
             if b"LEAKSCAN-FAULT-ABRT" in data:
                 os.abort()
             if b"LEAKSCAN-FAULT-HANG" in data:
@@ -45,13 +79,38 @@ if _pc is not None:
 '''
 
 SEGV, ABRT, HANG = b"LEAKSCAN-FAULT-SEGV", b"LEAKSCAN-FAULT-ABRT", b"LEAKSCAN-FAULT-HANG"
+PPMD_CRASH = b"LEAKSCAN-PPMD"  # bytes of a PPMd stream changed to this make pyppmd segfault (FAULTS)
 
 
-def install_faults(folder: Path) -> dict[str, str]:
-    """Write the sitecustomize into ``folder``; return the environment that makes a scan load it."""
+def install_faults(folder: Path, crash_log: Path | None = None) -> dict[str, str]:
+    """Write the sitecustomize into ``folder``; return the environment that makes a scan load it (and,
+    with ``crash_log``, write one line there per decoder crash it causes)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "sitecustomize.py").write_text(FAULTS, encoding="utf-8")
-    return {"PYTHONPATH": str(folder)}
+    env = {"PYTHONPATH": str(folder)}
+    if crash_log is not None:
+        env["LEAKSCAN_TEST_FAULT_LOG"] = str(crash_log)
+    return env
+
+
+def crashes(log: Path) -> int:
+    """How many decoder crashes FAULTS caused so far (0 when the log does not exist)."""
+    return len(log.read_text().split()) if log.exists() else 0
+
+
+def ppmd_7z(text: bytes, crash: bool = False) -> bytes:
+    """A PPMd-compressed .7z of one CSV (``list.csv``); ``crash``: bytes in the middle of its PPMd stream
+    changed (to PPMD_CRASH), the damage that segfaults pyppmd."""
+    import py7zr
+
+    buf = io.BytesIO()
+    with py7zr.SevenZipFile(buf, "w", filters=[{"id": py7zr.FILTER_PPMD, "order": 6, "mem": 24}]) as z:
+        z.writestr(text, "list.csv")
+    data = bytearray(buf.getvalue())
+    if crash:  # the packed stream starts after the 32-byte signature header; the 7z header sits at the end
+        at = 32 + (len(data) - 32 - 200) // 2
+        data[at:at + len(PPMD_CRASH)] = PPMD_CRASH
+    return bytes(data)
 
 
 def with_marker(workbook: bytes, marker: bytes) -> bytes:

@@ -195,3 +195,106 @@ def build_loop_tree(root: Path) -> dict[str, object]:
     (root / "PC01" / "loop").symlink_to("..")  # PC01/loop/PC01/loop/... for an SMB client
     (root / "PC01" / "sub" / "self").symlink_to(".")  # PC01/sub/self/self/...
     return {"files": files}
+
+
+class Relay:
+    """A TCP relay on 127.0.0.1 in front of a server, that the tests can *freeze*: from then on it
+    accepts connections and keeps them open but forwards nothing in either direction, as a server that
+    hangs (or a network path that silently drops everything) looks to a client. ``thaw()`` closes the
+    frozen connections and relays new ones again. Threads of the test process; ``close()`` stops them."""
+
+    def __init__(self, upstream_port: int) -> None:
+        import threading
+
+        self.upstream_port = upstream_port
+        self.frozen = threading.Event()
+        self._stop = threading.Event()
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(64)
+        self._listener.settimeout(0.2)
+        self.port = self._listener.getsockname()[1]
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def url(self, share: str, path: str = "", user: str = USER) -> str:
+        return f"smb://{user}@127.0.0.1:{self.port}/{share}{path}"
+
+    def _keep(self, s: socket.socket) -> None:
+        with self._lock:
+            self._socks.append(s)
+
+    def _accept(self) -> None:
+        import threading
+
+        while not self._stop.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except (TimeoutError, OSError):
+                continue
+            self._keep(client)
+            if self.frozen.is_set():
+                continue  # accepted, never answered
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=5)
+            except OSError:
+                client.close()  # the server is down: the client sees the connection closed
+                continue
+            self._keep(upstream)
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+        src.settimeout(0.2)
+        while not self._stop.is_set():
+            if self.frozen.is_set():
+                time.sleep(0.05)  # hold everything: neither side hears from the other
+                continue
+            try:
+                data = src.recv(1 << 16)
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+            if not data:
+                break
+            try:
+                dst.sendall(data)
+            except OSError:
+                break
+        for s in (src, dst):
+            try:
+                s.close()
+            except OSError:
+                pass
+
+    def freeze(self) -> None:
+        self.frozen.set()
+
+    def thaw(self) -> None:
+        """Frozen connections are closed (the client gave up on them long ago); new ones are relayed."""
+        with self._lock:
+            socks, self._socks = self._socks, []
+        for s in socks:
+            try:
+                s.close()
+            except OSError:
+                pass
+        self.frozen.clear()
+
+    def close(self) -> None:
+        self._stop.set()
+        self.thaw()
+        self._listener.close()
+        self._thread.join(timeout=2)
+
+
+def silent_listener() -> tuple[socket.socket, int]:
+    """A socket that accepts connections (the kernel does, from its backlog) and never says a word."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    s.listen(16)
+    return s, s.getsockname()[1]

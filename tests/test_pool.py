@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_leakscan
-from pool_data import ABRT, HANG, SEGV, flipped_ppmd_7z, install_faults, with_marker, zip_of
+from pool_data import ABRT, HANG, SEGV, crashes, flipped_ppmd_7z, install_faults, ppmd_7z, with_marker, zip_of
 from remediation_data import load, strip_times, with_case_key
 
-from scanner.demo import LEAKED_NAME, build_share, client_list_xlsx, make_people, simple_xlsx
+from scanner.demo import LEAKED_NAME, build_share, client_list_csv, client_list_xlsx, make_people, simple_xlsx
 from scanner.state import STATE_FILE
 
 COPY = "介護予防_利用者名簿 - コピー.xlsx"
@@ -242,6 +242,97 @@ def test_damaged_ppmd_archives_are_each_accounted_for(tmp_path: Path) -> None:
     listed = {s["path"].split(" » ")[0] for s in doc["skipped"]}
     for p in archives:
         assert str(p) in readable or str(p) in listed, p
+
+
+def _ppmd_share(root: Path) -> dict[str, bytes]:
+    """Backups packed with PPMd, two of them damaged where pyppmd segfaults (one inside a zip, beside a person
+    list that keeps the zip's outcome out of the resume state: it is read again on resume), between good ones."""
+    people = make_people(20, seed=41)
+    csv = client_list_csv(people, encoding="utf-8")
+    files = {
+        "PC00/backup_a.zip": zip_of({"old/顧客.7z": ppmd_7z(csv, crash=True), "old/連絡先.csv": csv}),
+        "PC01/backup_b.7z": ppmd_7z(csv),
+        "PC02/backup_c.7z": ppmd_7z(csv, crash=True),
+        f"PC03/{LEAKED_NAME}": client_list_xlsx(people[:8]),
+    }
+    for i in range(40):  # more work after the crashes, so that a scan can be killed part-way
+        files[f"PC04/d{i % 4}/予算_{i:03d}.xlsx"] = simple_xlsx([["項目", "金額"], ["紙", i]])
+    for rel, data in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    return files
+
+
+def _poisoned(db: Path) -> int:
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2)
+        try:
+            return con.execute("SELECT count(*) FROM poisoned").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+def _check_ppmd_findings(doc: dict, share: Path) -> None:
+    skipped = {s["path"]: s for s in doc["skipped"]}
+    crashed = [str(share / "PC02" / "backup_c.7z"), next(p for p in skipped if p.endswith("old/顧客.7z"))]
+    for path in crashed:  # each costs itself: corrupt, with the signal, the step and the decoder named
+        assert skipped[path]["reason"] == "corrupt", skipped[path]
+        detail = skipped[path]["detail"]
+        assert "SIGSEGV" in detail and "archive inspector" in detail and "pyppmd" in detail, detail
+    assert len(skipped) == 2
+    files = {f["path"]: f for f in doc["files"]}
+    # the good archive, the crashing one's sibling and the named copy as if nothing had happened
+    assert any(p.startswith(str(share / "PC01" / "backup_b.7z")) and f["pii"]["records"] == 20 for p, f in files.items())
+    assert any(p.endswith("old/連絡先.csv") and f["pii"]["records"] == 20 for p, f in files.items())
+    assert files[str(share / "PC03" / LEAKED_NAME)]["status"] == "ok"
+
+
+def test_a_segfaulting_ppmd_7z_costs_one_file_and_one_worker(tmp_path: Path) -> None:
+    """A PPMd stream that crashes its decoder (pyppmd, C) inside a worker: that archive (or that member) is
+    listed as corrupt with the decoder and SIGSEGV named, the decoder is not run on it again, the scan ends
+    normally with every other file examined."""
+    share = tmp_path / "share"
+    _ppmd_share(share)
+    log = tmp_path / "crashes.log"
+    out = with_case_key(tmp_path / "out")
+    done = run_leakscan("scan", str(share), "--name", LEAKED_NAME, "--out", str(out), "--quiet", "--workers", "2",
+                        env=install_faults(tmp_path / "site", log))
+    assert done.returncode == 1, done.stderr
+    assert crashes(log) == 2  # one crashed worker per damaged archive, none tried twice
+    _check_ppmd_findings(load(out), share)
+
+
+def test_resume_after_sigkill_never_reenters_a_file_that_killed_a_worker(tmp_path: Path) -> None:
+    """The scan killed (SIGKILL) right after a decoder crashed a worker: the resume does not run that decoder
+    on that file again (the state recorded the crash), and the findings equal an uninterrupted scan's."""
+    share = tmp_path / "share"
+    _ppmd_share(share)
+    log = tmp_path / "crashes.log"
+    env = install_faults(tmp_path / "site", log)
+    killed, whole = with_case_key(tmp_path / "killed"), with_case_key(tmp_path / "whole")
+    args = [str(share), "--name", LEAKED_NAME, "--quiet", "--workers", "1"]
+    proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", *args, "--out", str(killed)], cwd=ROOT,
+                            env={**os.environ, **env, "LEAKSCAN_TEST_HOOK_DELAY_PER_FILE": "0.2"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _kill_when(proc, lambda: _poisoned(killed / STATE_FILE) >= 1)
+    first = crashes(log)
+    assert first >= 1
+    resumed = run_leakscan("scan", "--resume", str(killed), env=env)
+    assert resumed.returncode == 1, resumed.stderr
+    assert crashes(log) == 2  # the resume crashed only on the archive the first run had not reached
+    whole_log = tmp_path / "whole.log"
+    full = run_leakscan("scan", *args, "--out", str(whole), env=install_faults(tmp_path / "site2", whole_log))
+    assert full.returncode == 1, full.stderr
+    assert crashes(whole_log) == 2
+    a, b = load(killed), load(whole)
+    assert a["scan"]["resumed"]
+    for doc in (a, b):
+        doc["scan"].pop("command_line")
+        doc["scan"].pop("resumed", None)
+    assert strip_times(a) == strip_times(b)
+    _check_ppmd_findings(a, share)
 
 
 def test_workers_must_be_positive(tmp_path: Path) -> None:

@@ -51,7 +51,11 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     (alias / "a_original.xlsx").write_bytes(client_list_xlsx(people[:3]))
     os.link(alias / "a_original.xlsx", alias / "b_hardlink.xlsx")
     (alias / "c_symlink.xlsx").symlink_to("a_original.xlsx")
-    return {"flat": flat, "big": big, "loops": loops, "alias": alias, "base": base}
+    many = base / "many"
+    many.mkdir()
+    for i in range(1500):  # more names than two 64 KiB listing buffers hold
+        (many / f"帳票_{i:05d}.txt").write_bytes(b"x")
+    return {"flat": flat, "big": big, "loops": loops, "alias": alias, "many": many, "base": base}
 
 
 @pytest.fixture(scope="module")
@@ -222,7 +226,7 @@ def _full(server: SambaServer, out: Path) -> ScanResult:
 
 def test_reconnect_after_drop_loses_nothing(server: SambaServer, tmp_path: Path) -> None:
     full = _full(server, tmp_path / "full")
-    src = SmbSource(server.url("flat"), retry_delay=0.05)
+    src = SmbSource(server.url("flat"))
     result = run_scan(ScanConfig(sources=[src.text], out=tmp_path / "out", names=[LEAKED_NAME]),
                       [_KillAfter(src, 9, server.drop_connections)], inspectors=[])
     assert result.sources[0]["dialect"]
@@ -235,7 +239,7 @@ def test_reconnect_after_drop_loses_nothing(server: SambaServer, tmp_path: Path)
 
 
 def test_drop_in_the_middle_of_a_file_resumes_the_read(server: SambaServer, tree: dict[str, Path]) -> None:
-    src = SmbSource(server.url("big"), retry_delay=0.05)
+    src = SmbSource(server.url("big"))
     with src:
         real_wait = src.client.read_wait
         dropped: list[int] = []
@@ -259,7 +263,7 @@ def test_server_killed_mid_scan(tree: dict[str, Path], tmp_path: Path) -> None:
     srv = SambaServer(tree["base"] / "samba-killed", {"flat": tree["flat"]}).start()
     try:
         full = _full(srv, tree["base"] / "out-full")
-        src = SmbSource(srv.url("flat"), retries=2, retry_delay=0.05)
+        src = SmbSource(srv.url("flat"), retry_window=1)
         result = run_scan(ScanConfig(sources=[src.text], out=tree["base"] / "out-killed", names=[LEAKED_NAME]),
                           [_KillAfter(src, 10, srv.kill)], inspectors=[])
     finally:
@@ -302,3 +306,92 @@ def test_missing_start_folder_is_a_source_error(server: SambaServer) -> None:
     with SmbSource(server.url("flat", "/NoSuchFolder")) as src:
         with pytest.raises(SourceError, match="cannot list /NoSuchFolder on //127.0.0.1/flat: no such folder"):
             list(src.entries())
+
+
+# -- worker processes: a file by its SmbRef, over the process's own connection -----------------------------
+
+_WORKER = r"""
+import hashlib, pickle, sys
+from scanner.sources import smb_pool
+refs = pickle.loads(sys.stdin.buffer.read())
+out = []
+for ref, location, name in refs:
+    entry = ref.entry(location, name, False, None)
+    with entry.open() as f:
+        out.append(hashlib.sha256(f.read()).hexdigest())
+print(len(smb_pool._clients), *out)
+"""
+
+
+def test_a_worker_process_reads_files_by_their_ref(server: SambaServer, tree: dict[str, Path]) -> None:
+    import pickle
+    import subprocess
+    import sys
+
+    with SmbSource(server.url("flat")) as src:
+        entries = [i for i in src.entries() if isinstance(i, SmbEntry)][:5]
+        refs = [(e.ref(), e.location, e.name) for e in entries]
+    assert all(r is not None and PASSWORD not in repr(pickle.dumps(r)) for r, _, _ in refs)
+    run = subprocess.run([sys.executable, "-c", _WORKER], input=pickle.dumps(refs), capture_output=True,
+                         cwd=Path(__file__).resolve().parents[1], env={**os.environ, "LEAKSCAN_SMB_PASSWORD": PASSWORD},
+                         timeout=60)
+    assert run.returncode == 0, run.stderr.decode()
+    clients, *digests = run.stdout.decode().split()
+    assert clients == "1"  # one logged-in connection for all five files
+    local = [hashlib.sha256((tree["flat"] / e.location.path.lstrip("/")).read_bytes()).hexdigest() for e in entries]
+    assert digests == local
+
+
+def test_no_ref_when_the_password_was_typed(server: SambaServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    with SmbSource(server.url("flat", "/D00")) as src:
+        entry = next(i for i in src.entries() if isinstance(i, SmbEntry))
+        monkeypatch.delenv("LEAKSCAN_SMB_PASSWORD")  # as if typed at the prompt: never handed on
+        assert entry.ref() is None
+
+
+def test_a_folder_larger_than_the_listing_buffers(server: SambaServer, tree: dict[str, Path],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from scanner.sources import smb_client
+
+    monkeypatch.setattr(smb_client, "LIST_SIZE", smb_client.MAX_PAYLOAD)  # ~500 names per answer
+    calls: list[str] = []
+    real = smb_client.Client._list_long
+
+    def spy(self, path: str, size: int):
+        calls.append(path)
+        return real(self, path, size)
+
+    monkeypatch.setattr(smb_client.Client, "_list_long", spy)
+    with SmbSource(server.url("many")) as src:
+        names = [i.name for i in src.entries() if isinstance(i, SmbEntry)]
+    assert calls == [""]  # the compound's two answers were not enough: listed again on an open handle
+    assert names == sorted(p.name for p in tree["many"].iterdir())
+
+
+def test_starts_of_a_folders_files_are_fetched_together(server: SambaServer, tree: dict[str, Path], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pipeline says which files of a folder it will examine; their compounds go out together
+    (32 at a time) and the reads that follow are served from them: no round trip per file."""
+    from scanner.sources import smb_client
+
+    folder = tree["base"] / "flat" / "D05"
+    calls = {"snapshots": [], "read_start": 0}
+    real_snapshots, real_start = smb_client.Client.snapshots, smb_client.Client.read_start
+
+    def snapshots(self, wanted):
+        calls["snapshots"].append(len(wanted))
+        return real_snapshots(self, wanted)
+
+    def read_start(self, *a, **k):
+        calls["read_start"] += 1
+        return real_start(self, *a, **k)
+
+    monkeypatch.setattr(smb_client.Client, "snapshots", snapshots)
+    monkeypatch.setattr(smb_client.Client, "read_start", read_start)
+    src = SmbSource(server.url("flat", "/D05"))
+    result = run_scan(ScanConfig(sources=[src.text], out=tmp_path / "out", names=["メモ_1.txt", LEAKED_NAME]),
+                      [src], inspectors=[])
+    assert calls == {"snapshots": [2], "read_start": 0}
+    got = {h.location.path.rsplit("/", 1)[1]: h.digests.sha256 for h in result.hits}
+    assert got == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()
+                   if p.name in ("メモ_1.txt", LEAKED_NAME)}

@@ -66,16 +66,7 @@ ANY_PARAMETERS = {
     "scanner/sources/image_noatime.py:dfvfs_without_atime.NoAtimeOSResolverHelper.NewFileObject(path_spec)",
     "scanner/sources/image_noatime.py:_through_file_objects.opened(self)",
     "scanner/sources/image_noatime.py:_through_file_objects.opened(path_spec)",
-    "scanner/sources/smb.py:read_password(target)",
-    "scanner/sources/smb.py:_iso(dt)",
-    "scanner/sources/smb.py:SmbEntry.__init__(info)",
     "scanner/sources/smb.py:SmbSource.__init__(_ignored)",
-    "scanner/sources/smb.py:SmbSource._classify(info)",
-    "scanner/sources/smb_client.py:Client._roundtrip(msg)",
-    "scanner/sources/smb_client.py:Client.volume_serial.recv(request)",
-    "scanner/sources/smb_client.py:_dir_entry(e)",
-    "scanner/sources/smb_file.py:SmbFile.__init__(write_time)",
-    "scanner/sources/smb_file.py:SmbFile.readinto(buffer)",
     "scanner/state.py:ScanState._set_meta(values)",
 }
 

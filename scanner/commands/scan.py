@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..codes import COPY_REASONS
+from ..codes import COPY_REASONS, LOST_REASONS
 from ..config import LANGS, MiB, ScanConfig
 from ..config import ScanConfig as D  # the option defaults are ScanConfig's: written once
 from ..errors import UsageError
@@ -97,6 +97,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--bitlocker-recovery-key", action="store_true",
                    help=_("unlock BitLocker volumes: the 48-digit recovery key is read from "
                    "$LEAKSCAN_BITLOCKER_RECOVERY_KEY or asked for on the terminal, never written anywhere"))
+    p.add_argument("--smb-retry-window", type=argtypes.seconds, default=D.smb_retry_window, metavar="SECONDS",
+                   help=_("when an SMB server goes away (reboot, network outage), keep trying to reconnect this long "
+                   "before giving up; each outage is reported as it happens, and what could not be read after "
+                   "giving up makes the scan incomplete (exit 3; --resume examines it) (default {0:g})").format(
+                       D.smb_retry_window))
+    p.add_argument("--smb-timeout", type=argtypes.seconds, default=D.smb_timeout, metavar="SECONDS",
+                   help=_("longest wait for one answer from an SMB server before the connection counts as lost "
+                   "(default {0:g})").format(D.smb_timeout))
+    p.add_argument("--retry-unreadable", action="store_true",
+                   help=_("with --resume: read again the files the scan listed as unreadable (after permissions were "
+                   "fixed); files and folders lost to the source (connection, source-lost) are always retried"))
     p.add_argument("--workers", type=int, default=D.workers or None, metavar="N",
                    help=_("worker processes that read and decode files, each killable with its own memory cap and "
                    "time limit (default: one per core); the findings are the same for any N"))
@@ -129,6 +140,7 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         known_hashes=_known_hashes(args), references=[str(r) for r in args.reference], min_overlap=args.min_overlap,
         verify_images=args.verify_images, luks_passphrase=args.luks_passphrase,
         bitlocker_recovery_key=args.bitlocker_recovery_key, overwrite=args.overwrite, workers=_workers(args),
+        smb_timeout=args.smb_timeout, smb_retry_window=args.smb_retry_window,
         password_file=str(args.password_file) if args.password_file else None, passwords=argtypes.passwords(args),
         accept=_accept(args),
         **cluster_options.values(args),  # type: ignore[arg-type]
@@ -230,7 +242,8 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
             result = run_cluster_scan(config, progress, state)
         else:
             result = run_scan(config, sources, progress, state=state)
-        state.finish()
+        complete = not result.source_errors and not any(s.reason in LOST_REASONS for s in result.skipped)
+        state.finish(complete)
     finally:
         progress.close()
         state.close()
@@ -238,6 +251,10 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
     doc = build_findings(result)
     if state.resumed:
         doc["scan"]["resumed"] = state.resumed
+    if state.rerun and not complete and any(s.reason in LOST_REASONS for s in result.skipped):
+        raise IncompleteRerun(f"the rescan into {config.out} is incomplete ({_lost_line(doc)}); the earlier outputs "
+                              f"there were left as they were; when the source is back: leakscan scan --resume "
+                              f"{config.out}")
     if state.rerun and len({e["source"] for e in result.source_errors}) == len(config.sources):
         state.discard()
         raise UsageError(f"no SOURCE could be opened ({'; '.join(shown(e['error']) for e in result.source_errors)}); "
@@ -265,9 +282,45 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
 
 
 
+class IncompleteRerun(UsageError):
+    """A rerun (--overwrite) lost part of a source: it replaces nothing and can be resumed (exit 3)."""
+
+
+def _lost_line(doc: dict) -> str:
+    from ..completeness import summary
+
+    inc = summary(doc) or {}
+    parts = []
+    if inc.get("not_examined"):
+        parts.append(_("{0} folder(s) or file(s) not examined because the source went away").format(
+            inc["not_examined"]))
+    if inc.get("sources_not_opened"):
+        parts.append(_("{0} SOURCE(s) not opened").format(len(inc["sources_not_opened"])))
+    return "; ".join(parts)
+
+
+def warn_incomplete(doc: dict, out: object) -> None:
+    """The terminal's word that a scan is incomplete: what was not examined, and how to complete it."""
+    from ..completeness import summary
+
+    inc = summary(doc)
+    if inc is None or not inc["not_examined"]:  # a SOURCE not opened at all has its own error line (exit 2)
+        return
+    print("leakscan: " + _("INCOMPLETE SCAN: {0}; what was found is not all there is").format(_lost_line(doc)),
+          file=sys.stderr)
+    for p in inc["paths"]:
+        print("  " + _("not examined: {0}").format(shown(p)), file=sys.stderr)
+    if inc["not_examined"] > len(inc["paths"]):
+        print("  " + _("... and {0} more (findings.json: skipped, reason connection or source-lost)").format(
+            inc["not_examined"] - len(inc["paths"])), file=sys.stderr)
+    print("leakscan: " + _("when the source is back, complete it with: {0}").format(
+        f"leakscan scan --resume {shown(out)}"), file=sys.stderr)
+
+
 def summarise(doc: dict, paths: dict) -> None:
     """The key figures on the terminal: findings.json ``summary`` (scanner/summary.py), in the report's words
     and the terminal's language."""
+    from ..completeness import is_complete
     from ..summary import summarise as key_figures
 
     s = doc.get("summary") or key_figures(doc)
@@ -277,6 +330,8 @@ def summarise(doc: dict, paths: dict) -> None:
         detail += "; " + _("deleted {0}").format(s["copies_deleted"])
     if s["copies_unread"]:
         detail += "; " + _("{0} could not be read").format(s["copies_unread"])
+    if not is_complete(doc):
+        detail += "; " + _("INCOMPLETE scan: part of the sources was not examined, see above")
     rows = [(_("copies of the named file"), f"{s['copies']} ({detail})")]
     if s["places"]:
         rows.append(("  " + _("found in"), ", ".join(shown(p) for p in s["places"])))
@@ -315,9 +370,17 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+EXIT_INCOMPLETE = 3
+
+
 def exit_code(doc: dict) -> int:
+    """2 a SOURCE could not be opened; 3 incomplete (part of a source went away); 1 copies found; 0 none."""
+    from ..completeness import is_complete
+
     if doc["scan"].get("source_errors"):
         return 2
+    if not is_complete(doc):
+        return EXIT_INCOMPLETE
     return 1 if any(COPY_REASONS & set(f["reasons"]) for f in doc["files"]) else 0
 
 
@@ -326,6 +389,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..state import ScanState
 
     if args.resume is None:
+        if args.retry_unreadable:
+            raise UsageError("--retry-unreadable goes with --resume OUT (it reads again what that scan could not)")
         return _run(config_from_args(args, argv), None)
     if args.sources or args.out is not None or args.overwrite:
         raise UsageError("--resume OUT continues a scan with its recorded settings: give no SOURCE, --out or "
@@ -333,7 +398,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if not args.resume.is_dir():
         raise UsageError(f"--resume {args.resume}: not a folder")
     with locked(args.resume):  # a second --resume of a running scan is refused before its state is touched
-        state = ScanState.resume(args.resume)
+        state = ScanState.resume(args.resume, retry_unreadable=args.retry_unreadable)
         config = state.config(args.resume)
         config.quiet = config.quiet or args.quiet
         if args.workers is not None:  # how many processes is not what is found: a resume may choose again
@@ -378,8 +443,13 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         from ..accept import read_accept_file
 
         read_accept_file(Path(config.accept))
-    doc, paths, diff = execute_with_diff(config, state)
+    try:
+        doc, paths, diff = execute_with_diff(config, state)
+    except IncompleteRerun as incomplete:
+        print(f"leakscan: error: {shown(incomplete)}", file=sys.stderr)
+        return EXIT_INCOMPLETE
     errors = doc["scan"].get("source_errors", [])
+    warn_incomplete(doc, config.out)  # even with --quiet: an incomplete scan must never pass for a finished one
     if not config.quiet and len({e["source"] for e in errors}) < len(config.sources):
         summarise(doc, paths)  # when no source could be opened, the error line alone says it (one line)
     from ..named import notices
@@ -405,4 +475,5 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
 
     if not config.quiet:
         print(summarise_diff(diff, paths), file=sys.stderr)
-    return diff_exit_code(diff)
+    code = diff_exit_code(diff)
+    return EXIT_INCOMPLETE if code != 2 and exit_code(doc) == EXIT_INCOMPLETE else code

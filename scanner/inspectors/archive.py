@@ -122,7 +122,7 @@ class ArchiveInspector:
         if entry.location.raw_path_hex:
             detail["raw_path_hex"] = entry.location.raw_path_hex
         hop = Hop("archive", entry.location.path, detail)
-        decoding(fmt.LIBRARIES[kind])
+        decoding(fmt.LIBRARIES.get(kind, kind))
         try:
             opened = fmt.OPENERS[kind](entry, data, ctx, caps, hop)
         except Exception as e:  # noqa: BLE001 - a broken archive is data, not a crash

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from types import ModuleType
-from typing import IO, Any, Self
+from typing import IO, TYPE_CHECKING, Any, Self
 
 from ..backends import MissingBackend, load
 from ..codes import Status
@@ -40,6 +40,9 @@ from .archive_members import (
     error_reason,
     member_base_name,
 )
+
+if TYPE_CHECKING:
+    from py7zr import SevenZipFile
 
 DOS_TIME_NOTE = "zip: local time of the computer that made the archive, 2 s resolution"
 UTF8_FLAG = 0x800
@@ -417,6 +420,22 @@ def _no_open() -> IO[bytes]:
     raise ReadError(Status.UNREADABLE, "not extracted")
 
 
+# the library that runs each 7z coder (py7zr's method names): named when one crashes or hangs a worker
+_7Z_CODERS = {"PPMd": "pyppmd", "LZMA": "lzma", "LZMA2": "lzma", "DEFLATE": "zlib", "DEFLATE64": "inflate64",
+              "BZip2": "bz2", "ZStandard": "pyzstd", "Brotli": "brotli", "BCJ": "pybcj", "ARM": "pybcj",
+              "ARMT": "pybcj", "PPC": "pybcj", "SPARC": "pybcj", "IA64": "pybcj", "7zAES": "pycryptodomex"}
+
+
+def seven_zip_decoders(z: SevenZipFile) -> str:
+    """``py7zr (PPMd: pyppmd)``: the decoders a 7z's members go through (names only, read from its header)."""
+    try:
+        methods = [str(m) for m in z._get_method_names()]  # py7zr: no public per-archive list without a path
+    except Exception:  # noqa: BLE001 - a header py7zr parsed but cannot describe: the library is named anyway
+        return "py7zr"
+    named = [f"{m}: {_7Z_CODERS[m]}" if m in _7Z_CODERS else m for m in dict.fromkeys(methods)]
+    return f"py7zr ({', '.join(named)})" if named else "py7zr"
+
+
 def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry, hop: Hop, ctx: ScanContext,
                       caps: ArchiveLimits, member: Callable[[Any], _Member]) -> Iterator[Item]:
     """Extract a few members (at most the in-memory cap in all) in one pass, then yield them."""
@@ -427,7 +446,7 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
     factory = factory_cls(limits, done)
     failure: tuple[Status, str] | None = None
     try:
-        decoding("py7zr")
+        decoding(seven_zip_decoders(z))
         z.reset()
         z.extract(targets=[f.filename for f in batch], factory=factory)
     except (KeyboardInterrupt, SystemExit):
@@ -687,4 +706,4 @@ OPENERS: dict[str, Callable[[Entry, bytes, ScanContext, ArchiveLimits, Hop], Ope
     "cpio": open_cpio,
 }
 # the third-party decoder behind each format, named when it crashes or hangs a worker
-LIBRARIES = {"zip": "zipfile", "7z": "py7zr", "tar": "tarfile", "compressed": "gzip/bz2/lzma"}
+LIBRARIES = {"zip": "zipfile", "7z": "py7zr", "tar": "tarfile", "compressed": "gzip/bz2/lzma", "cpio": "dfvfs cpio"}

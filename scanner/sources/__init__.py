@@ -22,9 +22,10 @@ if TYPE_CHECKING:
 
 
 def source_options(config: ScanConfig, text: str, keys: VolumeKeys | None = None) -> dict[str, object]:
-    """Options one kind of source takes from the config (disk images: verify_images, volume keys)."""
+    """Options one kind of source takes from the config (disk images: verify_images, volume keys; SMB: its
+    waits)."""
     if text.startswith("smb://"):
-        return {}
+        return {"timeout": config.smb_timeout, "retry_window": config.smb_retry_window}
     return {"verify_images": config.verify_images, "keys": keys}
 
 

@@ -47,6 +47,15 @@ def _segment_stats(paths: list[str]) -> list[tuple[int, int] | None]:
     return out
 
 
+def _ident(path: str) -> tuple[int, int] | None:
+    """(device, inode) of an image file, None when it cannot be reached (removed, device gone)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _segment_change(before: list[tuple[int, int] | None], after: list[tuple[int, int] | None]) -> str:
     for i, (b, a) in enumerate(zip(before, after, strict=True)):
         if b != a:
@@ -89,6 +98,7 @@ class ImageSource:
         self._verify_error = ""
         self._headers: dict[str, str] = {}
         self._files: list[dict[str, Any]] = [{"path": text, "role": "image", "size": None}]
+        self._idents: list[tuple[str, tuple[int, int] | None]] = []  # each image file as opened (lost())
         self._extra_imgs: list[Any] = []
 
     # --- opening -----------------------------------------------------------------------------
@@ -117,7 +127,20 @@ class ImageSource:
             error = SourceError(f"{prefix}nothing in the image could be walked: {reasons}")
             error.skipped = [p for _, p in self._problems]  # each layer is still listed with its own reason
             raise error
+        if self.within is None:
+            self._idents = [(f["path"], _ident(f["path"])) for f in self._files if not f.get("missing")]
         return self
+
+    def lost(self) -> str:
+        """Why the image's own file is gone now ("" while every file is the one that was opened): a segment
+        removed, replaced, or on a device or mount that went away. Read errors met while it was gone are the
+        loss's, not the image's damage (see pipeline.settle_lost)."""
+        for i, (path, was) in enumerate(self._idents):
+            now = _ident(path)
+            if now is None or (was is not None and now != was):
+                part = f"file {i + 1} of the image" if len(self._idents) > 1 else "the image file"
+                return f"{part} went away during the scan ({'gone or unreachable' if now is None else 'replaced'})"
+        return ""
 
     def _mbr_read_directly(self) -> list[Layer]:
         """dfvfs and TSK refused the partition table (a truncated image whose partitions run past its

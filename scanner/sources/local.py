@@ -18,7 +18,8 @@ import contextlib
 import errno
 import os
 import stat as statmod
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from operator import attrgetter
 from typing import IO, Any
 
@@ -27,6 +28,10 @@ from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
 from .base import Item, NameBatch
+
+LOST_CHECK_SECONDS = 0.5
+# errors that may be the source's own (the scanned folder gone) rather than the file's
+_LOSABLE = frozenset({Status.VANISHED, Status.UNREADABLE})
 
 _BY_NAME = attrgetter("name")
 _NOATIME = getattr(os, "O_NOATIME", 0)
@@ -188,6 +193,11 @@ class FolderFileEntry:
         self.location, self.name, self.deleted = location, name, False
         self._folder, self._ident, self._raw_name = folder, ident, raw_name
 
+    @property
+    def fs_path(self) -> bytes:
+        """The file's path on this machine (for readers that must seek in place: a disk image)."""
+        return self._folder + self._raw_name
+
     def stat(self) -> FileStat:
         with reopen_folder(self._folder, self._ident) as fd:
             return stat_file(self._raw_name, fd)
@@ -253,16 +263,22 @@ class LocalEntry:
 
     def stat(self) -> FileStat:
         fd = self._dir.fd
-        return stat_file(self._raw) if fd < 0 else stat_file(self._raw_name_bytes, fd)
+        try:
+            return stat_file(self._raw) if fd < 0 else stat_file(self._raw_name_bytes, fd)
+        except ReadError as e:
+            raise self._dir.lost_or(e) from e
 
     def open(self) -> IO[bytes]:
         """Relative to the folder's descriptor while the walk is in the folder (the usual case);
         afterwards the folder is opened again and must still be the directory that was listed."""
         fd = self._dir.fd
-        if fd >= 0:
-            return open_file(self._raw_name_bytes, fd)
-        with self._dir.reopened() as again:
-            return open_file(self._raw_name_bytes, again)
+        try:
+            if fd >= 0:
+                return open_file(self._raw_name_bytes, fd)
+            with self._dir.reopened() as again:
+                return open_file(self._raw_name_bytes, again)
+        except ReadError as e:
+            raise self._dir.lost_or(e) from e
 
     def ref(self) -> LocalRef:
         """What a worker process needs to open this file itself."""
@@ -273,16 +289,22 @@ class _Folder:
     """One directory being listed: its raw path (with a trailing slash) and its decoded text, once; its
     descriptor while the walk is inside it (-1 after), and its identity (device, inode)."""
 
-    __slots__ = ("raw", "text", "raw_hex_needed", "source", "fd", "ident")
+    __slots__ = ("raw", "text", "raw_hex_needed", "source", "fd", "ident", "lost")
 
     def __init__(self, source: str, raw: bytes, text: str, utf8: bool, fd: int = -1,
-                 ident: tuple[int, int] = (0, 0)) -> None:
+                 ident: tuple[int, int] = (0, 0), lost: Callable[[], str] | None = None) -> None:
         self.source = source
         self.raw = raw
         self.text = text
         self.raw_hex_needed = not utf8
         self.fd = fd
         self.ident = ident
+        self.lost = lost  # the source's check "is the scanned folder itself gone?"
+
+    def lost_or(self, e: ReadError) -> ReadError:
+        """A file's read error, or ``source-lost`` when the source folder itself has gone meanwhile."""
+        why = self.lost() if self.lost is not None and e.reason in _LOSABLE else ""
+        return ReadError(Status.SOURCE_LOST, f"{why} ({e.detail})") if why else e
 
     def reopened(self) -> contextlib.AbstractContextManager[int]:
         """The folder opened again by path, refused unless it is still the directory that was listed."""
@@ -330,9 +352,34 @@ class LocalSource:
         self.text = text
         self.root = os.fsencode(os.path.abspath(text))
         self.dirs_walked = 0
+        self._ident: tuple[int, int] | None = None
+        self._lost, self._checked = "", -1.0
 
     def __enter__(self) -> LocalSource:
+        try:
+            st = os.stat(self.root)
+            self._ident = (st.st_dev, st.st_ino)
+        except OSError:
+            self._ident = None
         return self
+
+    def lost(self) -> str:
+        """Why the scanned folder itself is gone now ("" while it is the one the scan began in): removed,
+        unreachable (a network mount whose server went away), unmounted (the mount point shows another
+        device) or replaced. Checked at most twice a second: errors come in bursts when it happens."""
+        now = time.monotonic()
+        if now - self._checked < LOST_CHECK_SECONDS and self._checked >= 0:
+            return self._lost
+        self._checked = now
+        try:
+            st = os.stat(self.root)
+        except OSError as e:
+            self._lost = f"the scanned folder cannot be reached any more ({e.strerror or e})"
+        else:
+            ident = (st.st_dev, st.st_ino)
+            self._lost = "" if self._ident is None or ident == self._ident else \
+                "the scanned folder was unmounted or replaced during the scan"
+        return self._lost
 
     def __exit__(self, *exc: object) -> None:
         return None
@@ -384,6 +431,15 @@ class LocalSource:
             os.close(fd)
 
     def batches(self, top: bytes | None = None) -> Iterator[Item | NameBatch]:
+        """The walk (see ``_batches``); a folder that fails because the source itself is gone is ``source-lost``."""
+        for item in self._batches(top):
+            if isinstance(item, Skipped) and item.reason in _LOSABLE:
+                why = self.lost()
+                if why:
+                    item = Skipped(item.location, Status.SOURCE_LOST, f"{why} ({item.detail})")
+            yield item
+
+    def _batches(self, top: bytes | None = None) -> Iterator[Item | NameBatch]:
         """The walk of ``entries()``, with each folder's run of plain files as one NameBatch.
 
         ``top``: only the root's own entries (``b""``) or only one top-level folder (its raw name), for a
@@ -440,7 +496,7 @@ class LocalSource:
                     continue
                 prefix = path.rstrip(b"/") + b"/"
                 here = self._location(prefix)
-                folder = _Folder(self.text, prefix, here.path, here.raw_path_hex is None, fd, ident)
+                folder = _Folder(self.text, prefix, here.path, here.raw_path_hex is None, fd, ident, self.lost)
                 subdirs: list[tuple[bytes, tuple[int, int]]] = []
                 try:
                     # a leaf folder of plain files (the common case): one batch, no per-file branch

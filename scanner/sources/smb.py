@@ -11,24 +11,27 @@ as ``connection``.
 from __future__ import annotations
 
 import getpass
-import io
 import os
 import re
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from typing import IO, Any, TypedDict
+from typing import IO, TYPE_CHECKING, Any, TypedDict, cast
 from urllib.parse import unquote, urlsplit
 
 from ..codes import Status
 from ..errors import ReadError, SourceError, UsageError
 from ..models import FileStat, Hop, Link, Location, Skipped
-from .base import Item
+from .base import Item, NameBatch
+
+if TYPE_CHECKING:  # smb_client imports smbprotocol: only when a share is opened
+    from .smb_client import DirEntry, Identity, Snapshot, Target
 
 PASSWORD_ENV = "LEAKSCAN_SMB_PASSWORD"
 METHOD = "read-only SMB (smbprotocol), no mount"
 BUFFER = 1 << 20  # the pipeline reads 1 MiB at a time; SmbFile fetches larger READs ahead
 MAX_DEPTH_WITHOUT_IDS = 256  # only when the server gives no file IDs (all zero)
+PREFETCH_FILES = 32  # files of a folder whose starts are fetched together
+PREFETCH_WHOLE = 1 << 20  # a file up to this size is fetched whole (else its first 64 KiB)
 # reparse tags of links a Windows server shows without following them (junction, symbolic link)
 _LINK_TAGS = {0xA0000003: "junction", 0xA000000C: "symbolic link"}
 
@@ -97,7 +100,7 @@ def parse_url(text: str) -> Any:
                   domain=domain)
 
 
-def read_password(target: Any) -> str:
+def read_password(target: Target) -> str:
     """LEAKSCAN_SMB_PASSWORD, else a getpass prompt on a terminal; otherwise a clear error."""
     value = os.environ.get(PASSWORD_ENV)
     if value is not None:
@@ -109,13 +112,6 @@ def read_password(target: Any) -> str:
             raise SourceError("no SMB password given") from e
     raise SourceError(f"no SMB password: set {PASSWORD_ENV} (standard input is not a terminal, so leakscan "
                       "cannot ask for it)")
-
-
-def _iso(dt: Any) -> str | None:
-    """A FILETIME from the listing as ISO UTC; 0 (1601) and overflowed values mean "not set"."""
-    if not isinstance(dt, datetime) or dt.year <= 1601 or dt.year >= 9999:
-        return None
-    return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 class _Folder:
@@ -131,19 +127,77 @@ class _Folder:
         return f"{self.path}/{name}"
 
 
-class SmbEntry:
-    """A regular file on the share. Stat comes from the listing; open() reads it read-only."""
+class _FileOnShare:
+    """What an SMB file entry does, wherever it was made (the walk, or a worker from an SmbRef).
 
-    __slots__ = ("_source", "_folder", "name", "_info", "_location")
+    ``open()`` returns a stream that asks the server nothing until it is read (see smb_file). A file read
+    completely in one compound is kept (only until the next open of the same entry), so the cheap
+    checks' look at its first bytes and the hashing read that follows cost one round trip together."""
+
+    __slots__ = ()
     deleted = False
     kind = "file"
 
-    def __init__(self, source: SmbSource, folder: _Folder, info: Any) -> None:
+    # provided by the concrete classes
+    name: str
+    _info: Any
+    _snapshot: Any
+    _opened: Any
+
+    def _path(self) -> str:
+        raise NotImplementedError
+
+    def _client(self) -> Any:
+        raise NotImplementedError
+
+    def stat(self) -> FileStat:
+        from .smb_client import filetime_iso as iso
+
+        i, now = self._info, self._opened
+        if now is not None and (now.size, now.write, now.change) != (i.size, i.write, i.change):
+            # opened since the listing and found changed: the file as it was when read
+            return FileStat(now.size, iso(now.write), iso(i.access), iso(now.change), iso(i.creation))
+        return FileStat(i.size, iso(i.write), iso(i.access), iso(i.change), iso(i.creation))
+
+    def open(self) -> IO[bytes]:
+        from .smb_file import SmbStream
+
+        path = self._path()
+        try:
+            path.encode("utf-16-le")
+        except UnicodeEncodeError as e:
+            raise ReadError(Status.UNREADABLE, "name is not valid UTF-16; cannot be opened by name") from e
+        client = self._client()
+        if client.dead:
+            raise ReadError(Status.CONNECTION, client.dead)
+        listed_id = self._opened.file_id if self._opened is not None else self._info.file_id
+        size = self._opened.size if self._opened is not None else self._info.size
+        return cast(IO[bytes], SmbStream(client, path, size, listed_id, self))  # a RawIOBase: reads, seeks
+
+    # -- smb_file.Owner -------------------------------------------------------------------------------
+    def snapshot(self) -> Any:
+        return self._snapshot
+
+    def keep_snapshot(self, snapshot: Snapshot | None) -> None:
+        self._snapshot = snapshot
+
+    def opened(self, identity: Identity) -> None:
+        self._opened = identity
+
+
+class SmbEntry(_FileOnShare):
+    """A regular file on the share. Stat comes from the listing; open() reads it read-only."""
+
+    __slots__ = ("_source", "_folder", "name", "_info", "_location", "_snapshot", "_opened")
+
+    def __init__(self, source: SmbSource, folder: _Folder, info: DirEntry) -> None:
         self._source = source
         self._folder = folder
         self.name = info.name
         self._info = info
         self._location: Location | None = None
+        self._snapshot = None
+        self._opened = None
 
     @property
     def location(self) -> Location:
@@ -151,43 +205,91 @@ class SmbEntry:
             self._location = self._source.location(self._folder.child(self.name))
         return self._location
 
-    def stat(self) -> FileStat:
+    def _path(self) -> str:
+        return self._folder.child(self.name)
+
+    def _client(self) -> Any:
+        return self._source.client
+
+    def ref(self) -> SmbRef | None:
+        """What a worker process needs to read this file over its own connection (a plain value), or
+        None when the password was typed at the prompt: it is not handed to other processes, so the
+        scan process reads the bytes itself."""
+        if os.environ.get(PASSWORD_ENV) is None:
+            return None
+        snap = self._snapshot
+        if snap is not None and snap.complete:
+            return None  # fetched whole already (with its folder): its bytes travel, no second read
+        self._snapshot = None  # a start only: the worker reads the file itself
         i = self._info
-        return FileStat(i.size, _iso(i.write), _iso(i.access), _iso(i.change), _iso(i.creation))
+        return SmbRef(self._source.text, self._path(), (i.size, i.file_id, i.creation, i.access, i.write, i.change),
+                      tuple(sorted(self._source.options.items())))
 
-    def open(self) -> IO[bytes]:
-        from .smb_file import SmbFile
 
-        path = self._folder.child(self.name)
-        try:
-            path.encode("utf-16-le")
-        except UnicodeEncodeError as e:
-            raise ReadError(Status.UNREADABLE, "name is not valid UTF-16; cannot be opened by name") from e
-        client = self._source.client
-        if client.dead:
-            raise ReadError(Status.CONNECTION, client.dead)
-        raw = SmbFile(client, path, self._info.size, self._info.write)
-        raw.open_now()
-        return io.BufferedReader(raw, buffer_size=BUFFER)
+class SmbRef:
+    """A file on a share as a picklable value: URL, path in the share, what the listing said, options.
+
+    A worker process re-creates the entry with ``entry()`` and reads it over its own connection to the
+    share (one per share and process, kept for the next files: scanner.sources.smb_pool); the password
+    comes from LEAKSCAN_SMB_PASSWORD there too. No password is in this value."""
+
+    __slots__ = ("url", "path", "listed", "options")
+
+    def __init__(self, url: str, path: str, listed: tuple[int, ...], options: tuple[tuple[str, Any], ...]) -> None:
+        self.url, self.path, self.listed, self.options = url, path, listed, options
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return (SmbRef, (self.url, self.path, self.listed, self.options))
+
+    def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> SmbRefEntry:
+        return SmbRefEntry(self, location, name)
+
+
+class SmbRefEntry(_FileOnShare):
+    """A task's file, re-created in a worker process from its SmbRef."""
+
+    __slots__ = ("_ref", "location", "name", "_info", "_snapshot", "_opened")
+
+    def __init__(self, ref: SmbRef, location: Location, name: str) -> None:
+        from .smb_client import DirEntry
+
+        self._ref, self.location, self.name = ref, location, name
+        size, file_id, creation, access, write, change = ref.listed
+        self._info = DirEntry(name, 0, size, file_id, 0, creation, access, write, change)
+        self._snapshot = None
+        self._opened = None
+
+    def _path(self) -> str:
+        return self._ref.path
+
+    def _client(self) -> Any:
+        from .smb_pool import client_for
+
+        return client_for(parse_url(self._ref.url), os.environ.get(PASSWORD_ENV) or "", dict(self._ref.options))
 
 
 class _ClientOptions(TypedDict):
     """The connection settings handed to ``smb_client.Client`` (imported only when a share is opened)."""
 
-    retries: int
-    retry_delay: float
     timeout: float
+    retry_window: float
     encrypt: bool | None
 
 
 class SmbSource:
     """An SMB share (or a folder in it) given as ``smb://`` on the command line."""
 
-    def __init__(self, text: str, *, retries: int = 3, retry_delay: float = 1.0, timeout: float = 60.0,
+    def __init__(self, text: str, *, timeout: float | None = None, retry_window: float | None = None,
                  encrypt: bool | None = None, **_ignored: Any) -> None:
+        from .smb_client import DEFAULT_RETRY_WINDOW, DEFAULT_TIMEOUT
+
         self.text = text
         self.target = parse_url(text)  # a wrong URL fails before anything is written or connected
-        self._options = _ClientOptions(retries=retries, retry_delay=retry_delay, timeout=timeout, encrypt=encrypt)
+        self.options = _ClientOptions(
+            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+            retry_window=DEFAULT_RETRY_WINDOW if retry_window is None else retry_window,
+            encrypt=encrypt,
+        )
         self.client: Any = None
         self.volume: int | None = None
         self._hop = Hop("smb", f"//{self.target.host}/{self.target.share}", {
@@ -203,7 +305,7 @@ class SmbSource:
     def __enter__(self) -> SmbSource:
         from .smb_client import Client
 
-        client = Client(self.target, read_password(self.target), **self._options)
+        client = Client(self.target, read_password(self.target), **self.options)
         client.connect()
         self.client = client
         try:
@@ -214,7 +316,7 @@ class SmbSource:
 
     def __exit__(self, *exc: object) -> None:
         if self.client is not None:
-            self.client.close()
+            self.client.close(graceful=True)
 
     def describe(self) -> dict[str, Any]:
         t = self.target
@@ -229,6 +331,7 @@ class SmbSource:
             "user": t.account,
             "dialect": self.client.dialect if self.client is not None else "",
             "volume_serial": f"{self.volume:08x}" if self.volume is not None else None,
+            "retry_window_seconds": self.options["retry_window"],
         }
         # The pipeline stores this dict before the walk; the walk adds its outcome to the same dict.
         self._description = out
@@ -237,6 +340,7 @@ class SmbSource:
     def _record_outcome(self) -> None:
         if self._description is not None and self.client is not None:
             self._description["reconnects"] = self.client.reconnects
+            self._description["outages"] = list(self.client.outages)
             self._description["connection_lost"] = self.client.dead
 
     def location(self, path: str) -> Location:
@@ -247,12 +351,21 @@ class SmbSource:
     def entries(self) -> Iterator[Item]:
         """Depth-first, names sorted (as the local walk). A directory's ID is claimed when it is listed,
         so every real directory is walked once, under the first path that reached it."""
+        for item in self.batches():
+            if isinstance(item, NameBatch):
+                yield from item
+            else:
+                yield item
+
+    def batches(self) -> Iterator[Item | NameBatch]:
+        """The walk of ``entries()``, each folder's runs of plain files as NameBatch (the pipeline checks
+        their names in one pass and builds an entry only for the files it examines)."""
         try:
             yield from self._walk()
         finally:
             self._record_outcome()
 
-    def _walk(self) -> Iterator[Item]:
+    def _walk(self) -> Iterator[Item | NameBatch]:
         from .smb_client import Dropped
 
         client = self.client
@@ -288,21 +401,58 @@ class SmbSource:
                     seen_dirs[(self.volume, dot.file_id)] = folder.path or "/"
                 root = False
             subdirs: list[_Folder] = []
+            run: list[Any] = []
             for info in listing:
                 if info.name == ".":
                     continue
-                if client.dead:
-                    yield Skipped(self.location(folder.child(info.name)), Status.CONNECTION, f"not read: {client.dead}")
-                    continue
+                # listed before the connection was given up: still an entry, so the name rules see it; a read
+                # (of a name hit, or a file an inspector wants) fails as ``connection`` and is listed
                 item = self._classify(folder, info, seen_dirs, seen_files)
-                if isinstance(item, _Folder):
+                if item is info:
+                    run.append(info)
+                elif isinstance(item, _Folder):
                     subdirs.append(item)
                 else:
+                    if run:
+                        yield self._batch(folder, run)
+                        run = []
                     yield item
+            if run:
+                yield self._batch(folder, run)
             stack.extend(reversed(subdirs))
 
-    def _classify(self, folder: _Folder, info: Any, seen_dirs: dict, seen_files: dict) -> Item | _Folder:
-        """One listed name -> a file entry, a link, a loop, or a directory to walk."""
+    def _batch(self, folder: _Folder, infos: list[Any]) -> NameBatch:
+        return _Prefetching(self, folder, infos)
+
+    def prefetch(self, entries: list[SmbEntry]) -> None:
+        """Read the start of several files in one go (their compounds in flight together): whole when
+        small (up to PREFETCH_WHOLE), else the first 64 KiB. Each entry keeps its snapshot for the reads
+        that follow; a file that fails here is simply read (and fails) again when it is opened."""
+        from smbprotocol.exceptions import SMBException
+
+        from .smb_client import Dropped
+        from .smb_file import START, _round_up
+
+        client = self.client
+        if client is None or client.dead or not entries:
+            return
+        wanted = []
+        for e in entries:
+            size = e._info.size
+            wanted.append((e._path(), _round_up(size + 1) if size < PREFETCH_WHOLE else START, e._info.file_id))
+        try:
+            snaps = client.retrying(lambda: client.snapshots(wanted))
+        except (Dropped, OSError, SMBException):
+            return
+        for e, snap in zip(entries, snaps, strict=True):
+            if isinstance(snap, BaseException):
+                continue
+            e.opened(snap.opened)
+            if not snap.complete or not snap.before.differs(snap.after):
+                e.keep_snapshot(snap)
+
+    def _classify(self, folder: _Folder, info: DirEntry, seen_dirs: dict, seen_files: dict) -> Any:
+        """One listed name -> ``info`` itself for a plain file (an entry), a link, a loop, or a directory to walk."""
         path = folder.child(info.name)
         if info.is_reparse and info.ea_size in _LINK_TAGS:
             return Link(self.location(path), f"({_LINK_TAGS[info.ea_size]} on the server, not followed)")
@@ -325,4 +475,33 @@ class SmbSource:
                 return Link(self.location(path), f"same file as {first_file[0].child(first_file[1])} "
                             f"(SMB file ID 0x{info.file_id:x}): read once")
             seen_files[key] = (folder, info.name)
-        return SmbEntry(self, folder, info)
+        return info
+
+
+class _Prefetching(NameBatch):
+    """A folder's run of plain files. When the pipeline says which of them it will examine (``prefetch``),
+    their starts are fetched PREFETCH_FILES at a time as it reaches them, so the round trips of a folder
+    overlap instead of adding up; at most that many snapshots are held at once."""
+
+    __slots__ = ("_source", "_folder", "_infos", "_plan", "_made")
+
+    def __init__(self, source: SmbSource, folder: _Folder, infos: list[Any]) -> None:
+        super().__init__([i.name for i in infos], self._entry)
+        self._source, self._folder, self._infos = source, folder, infos
+        self._plan: dict[int, list[int]] = {}  # first index of a window -> the window
+        self._made: dict[int, SmbEntry] = {}
+
+    def prefetch(self, picked: list[int]) -> None:
+        self._plan = {picked[k]: picked[k:k + PREFETCH_FILES] for k in range(0, len(picked), PREFETCH_FILES)}
+
+    def _entry(self, i: int) -> SmbEntry:
+        made = self._made.pop(i, None)
+        if made is not None:
+            return made
+        window = self._plan.pop(i, None)
+        if not window:
+            return SmbEntry(self._source, self._folder, self._infos[i])
+        entries = [SmbEntry(self._source, self._folder, self._infos[j]) for j in window]
+        self._source.prefetch(entries)
+        self._made.update(zip(window[1:], entries[1:], strict=True))
+        return entries[0]

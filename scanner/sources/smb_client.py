@@ -1,22 +1,34 @@
-"""A read-only SMB2/3 client over smbprotocol's low-level API, with bounded reconnects.
+"""A read-only SMB2/3 client over smbprotocol's low-level API: compounded requests, a retry window.
 
-Why the low-level API (Connection / Session / TreeConnect / Open) rather than smbclient: the walk needs
-each directory entry's SMB file ID (FILE_ID_BOTH_DIRECTORY_INFORMATION) to recognise a directory it has
-already seen, and it must ask for read-only access masks only. Every request waits a bounded time, so a
-server that stops answering is treated like a dropped connection instead of hanging the scan.
+Why the low-level API (Connection / Session / TreeConnect and request structures) rather than smbclient:
+the walk needs each directory entry's SMB file ID (FILE_ID_BOTH_DIRECTORY_INFORMATION) to recognise a
+directory it has already seen, it must ask for read-only access masks only, and it sends related
+requests in one compound (CREATE + QUERY_DIRECTORY + QUERY_DIRECTORY + CLOSE for a folder, CREATE +
+READ + CLOSE for a small file), so most folders and files cost one round trip. smbprotocol builds
+and signs or encrypts the messages and routes the answers; the answers of the hot requests (listings,
+reads) are unpacked here with ``struct``, since its generic structures cost about a millisecond each.
+
+Every request waits a bounded time, so a server that stops answering is treated like a dropped
+connection instead of hanging the scan. A dropped connection opens an *outage*: leakscan logs in again
+with growing pauses until ``retry_window`` seconds have passed (each outage is logged as it begins and
+ends); only then is the connection given up (``dead``) and what is left listed as ``connection``.
 """
 
 from __future__ import annotations
 
 import logging
+import struct
+import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple, TypeVar
 
 from smbprotocol import Dialects
-from smbprotocol.connection import Connection
+from smbprotocol.connection import Connection, Request
+from smbprotocol.create_contexts import CreateContextName, SMB2CreateContextRequest
 from smbprotocol.exceptions import (
     EndOfFile,
     NoMoreFiles,
@@ -27,7 +39,7 @@ from smbprotocol.exceptions import (
     SMBResponseException,
 )
 from smbprotocol.file_info import FileFsVolumeInformation, FileInformationClass, InfoType
-from smbprotocol.header import NtStatus
+from smbprotocol.header import NtStatus, SMB2HeaderResponse
 from smbprotocol.open import (
     CreateDisposition,
     CreateOptions,
@@ -35,11 +47,13 @@ from smbprotocol.open import (
     FileAttributes,
     FilePipePrinterAccessMask,
     ImpersonationLevel,
-    Open,
     QueryDirectoryFlags,
     ShareAccess,
+    SMB2CloseRequest,
+    SMB2CreateRequest,
+    SMB2QueryDirectoryRequest,
     SMB2QueryInfoRequest,
-    SMB2QueryInfoResponse,
+    SMB2ReadRequest,
 )
 from smbprotocol.session import Session
 from smbprotocol.tree import TreeConnect
@@ -66,7 +80,14 @@ DIR_READ = (DirectoryAccessMask.FILE_LIST_DIRECTORY | DirectoryAccessMask.FILE_R
 SHARE_ALL = ShareAccess.FILE_SHARE_READ | ShareAccess.FILE_SHARE_WRITE | ShareAccess.FILE_SHARE_DELETE
 MAX_PAYLOAD = 65536  # one SMB credit
 READ_SIZE = 4 << 20  # large reads: fewer round trips per MiB hashed
+LIST_SIZE = 1 << 20  # QUERY_DIRECTORY answer buffer: about 6,000 names per round trip
 MAX_CREDIT_REQUEST = 512
+CREDITS_WANTED = 512  # asked for once after login, so large listings and several READs fit at once
+RELATED = b"\xff" * 16  # the file ID of "the CREATE before me" in a related compound
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_RETRY_WINDOW = 300.0
+MAX_PAUSE = 30.0  # longest pause between two logins during an outage
+FILE_NETWORK_OPEN_INFORMATION = 34  # MS-FSCC 2.4.29 (times, sizes, attributes: 56 bytes)
 
 # Server answers that mean "this connection or session is gone", not "this file has a problem".
 _GONE = {
@@ -84,6 +105,19 @@ _LOGIN_REFUSED = {
 }
 _STATUS_NAMES = {v: k for k, v in vars(NtStatus).items() if k.startswith("STATUS_")}
 _DIALECTS = {v: k for k, v in vars(Dialects).items() if k.startswith("SMB_")}
+
+# Answers unpacked here (MS-SMB2 2.2.14, 2.2.20, 2.2.34, 2.2.38; MS-FSCC 2.4.17): fixed parts.
+_CREATE = struct.Struct("<HBBIqqqqqqII16sII")
+_BUFFER = struct.Struct("<HHI")  # QUERY_DIRECTORY / QUERY_INFO: size, buffer offset, buffer length
+_READ = struct.Struct("<HBBI")  # size, data offset, reserved, data length
+_DIR_ENTRY = struct.Struct("<IIqqqqqqIIIBB24sHQ")
+_NETWORK_OPEN = struct.Struct("<qqqqqqI")
+_CLOSE = struct.Struct("<HHIqqqqqqI")  # size, flags, reserved, 4 times, allocation, end of file, attributes
+_CONTEXT = struct.Struct("<IHHHHI")  # next, name offset, name length, reserved, data offset, data length
+_POSTQUERY = 0x0001  # SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB
+_HEADER = 64
+_EPOCH_FILETIME = 116444736000000000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Dropped(Exception):
@@ -108,12 +142,25 @@ def read_error(e: BaseException) -> ReadError:
     if isinstance(e, SMBResponseException):
         name = status_name(e)
         if e.status in (NtStatus.STATUS_OBJECT_NAME_NOT_FOUND, NtStatus.STATUS_OBJECT_PATH_NOT_FOUND,
-                        NtStatus.STATUS_DELETE_PENDING):
+                        NtStatus.STATUS_DELETE_PENDING, 0xC0000123):  # STATUS_FILE_DELETED
             return ReadError(Status.VANISHED, f"disappeared during the scan ({name})")
         return ReadError(Status.UNREADABLE, name)
     if is_dropped(e):
         return ReadError(Status.CONNECTION, f"connection lost: {type(e).__name__}")
     return ReadError(Status.UNREADABLE, type(e).__name__)
+
+
+def filetime_iso(ft: int) -> str | None:
+    """A FILETIME as ISO UTC (as smbprotocol converts it); 0 (1601) and overflowed values mean "not set"."""
+    if ft <= 0:
+        return None
+    try:
+        dt = _EPOCH + timedelta(microseconds=(ft - _EPOCH_FILETIME) // 10)
+    except OverflowError:
+        return None
+    if dt.year <= 1601 or dt.year >= 9999:
+        return None
+    return dt.isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -136,19 +183,15 @@ class Target:
         return f"{self.domain}\\{self.user}" if self.domain else self.user
 
 
-@dataclass
 class DirEntry:
-    """One line of a directory listing (FILE_ID_BOTH_DIRECTORY_INFORMATION), parsed once."""
+    """One line of a directory listing (FILE_ID_BOTH_DIRECTORY_INFORMATION); times are FILETIME ints."""
 
-    name: str
-    attributes: int
-    size: int
-    file_id: int
-    ea_size: int  # the reparse tag when FILE_ATTRIBUTE_REPARSE_POINT is set
-    creation: Any
-    access: Any
-    write: Any
-    change: Any
+    __slots__ = ("name", "attributes", "size", "file_id", "ea_size", "creation", "access", "write", "change")
+
+    def __init__(self, name: str, attributes: int, size: int, file_id: int, ea_size: int, creation: int,
+                 access: int, write: int, change: int) -> None:
+        self.name, self.attributes, self.size, self.file_id, self.ea_size = name, attributes, size, file_id, ea_size
+        self.creation, self.access, self.write, self.change = creation, access, write, change
 
     @property
     def is_dir(self) -> bool:
@@ -159,6 +202,32 @@ class DirEntry:
         return bool(self.attributes & FileAttributes.FILE_ATTRIBUTE_REPARSE_POINT)
 
 
+class Identity(NamedTuple):
+    """What says "still the same file, unchanged": size, change and write times (FILETIME), file ID."""
+
+    size: int
+    change: int
+    write: int
+    file_id: int
+
+    def differs(self, other: Identity) -> str:
+        """What moved between two identities, in words ("" when nothing did)."""
+        moved = [what for what, a, b in (("size", self.size, other.size), ("change time", self.change, other.change),
+                                          ("write time", self.write, other.write)) if a != b]
+        if self.file_id and other.file_id and self.file_id != other.file_id:
+            moved.append("file ID")
+        return ", ".join(moved)
+
+
+@dataclass
+class Handle:
+    """An open file on the server: its SMB file ID and what the CREATE said about it."""
+
+    fid: bytes
+    opened: Identity
+    generation: int
+
+
 @dataclass
 class Pending:
     """A READ sent and not yet answered."""
@@ -166,7 +235,24 @@ class Pending:
     offset: int
     length: int
     request: Any
-    recv: Callable[[Any], bytes]
+
+
+@dataclass
+class Snapshot:
+    """One compound read of a file's start: the bytes, and the file's identity before and after them.
+
+    ``complete`` when the bytes are the whole file (the handle is closed); otherwise ``handle`` is
+    still open for the reads that follow."""
+
+    data: bytes
+    before: Identity  # as opened, with the file ID the listing gave (the file the scan meant to read)
+    after: Identity | None
+    handle: Handle | None
+    opened: Identity  # as opened, with its own on-disk file ID (the file that was read)
+
+    @property
+    def complete(self) -> bool:
+        return self.handle is None and self.after is not None and len(self.data) >= self.after.size
 
 
 def smb_path(path: str) -> str:
@@ -174,27 +260,168 @@ def smb_path(path: str) -> str:
     return path.strip("/").replace("/", "\\")
 
 
+def _qfid() -> bytes:
+    ctx = SMB2CreateContextRequest()
+    ctx["buffer_name"] = CreateContextName.SMB2_CREATE_QUERY_ON_DISK_ID
+    ctx["buffer_data"] = b""
+    return SMB2CreateContextRequest.pack_multiple([ctx])
+
+
+_QFID = _qfid()
+
+
+def _create(path: str, directory: bool) -> SMB2CreateRequest:
+    """An SMB2 CREATE with FILE_OPEN and read-only access: never creates, never truncates."""
+    msg = SMB2CreateRequest()
+    msg["impersonation_level"] = ImpersonationLevel.Impersonation
+    msg["desired_access"] = DIR_READ if directory else FILE_READ
+    msg["file_attributes"] = (FileAttributes.FILE_ATTRIBUTE_DIRECTORY if directory
+                              else FileAttributes.FILE_ATTRIBUTE_NORMAL)
+    msg["share_access"] = SHARE_ALL
+    msg["create_disposition"] = CreateDisposition.FILE_OPEN
+    msg["create_options"] = CreateOptions.FILE_DIRECTORY_FILE if directory else CreateOptions.FILE_NON_DIRECTORY_FILE
+    name = smb_path(path)
+    msg["buffer_path"] = name.encode("utf-16-le") if name else b"\x00\x00"
+    if not directory:
+        msg["buffer_contexts"] = _QFID  # the file's on-disk ID in the answer
+    return msg
+
+
+def _query_directory(fid: bytes, restart: bool, size: int) -> SMB2QueryDirectoryRequest:
+    msg = SMB2QueryDirectoryRequest()
+    msg["file_information_class"] = FileInformationClass.FILE_ID_BOTH_DIRECTORY_INFORMATION
+    if restart:
+        msg["flags"] = QueryDirectoryFlags.SMB2_RESTART_SCANS
+    msg["file_id"] = fid
+    msg["output_buffer_length"] = size
+    msg["buffer"] = "*".encode("utf-16-le")
+    return msg
+
+
+def _query_info(fid: bytes, info_type: int, info_class: int, size: int) -> SMB2QueryInfoRequest:
+    msg = SMB2QueryInfoRequest()
+    msg["info_type"] = info_type
+    msg["file_info_class"] = info_class
+    msg["output_buffer_length"] = size
+    msg["file_id"] = fid
+    return msg
+
+
+def _read(fid: bytes, offset: int, length: int) -> SMB2ReadRequest:
+    msg = SMB2ReadRequest()
+    msg["length"] = length
+    msg["offset"] = offset
+    msg["file_id"] = fid
+    msg["padding"] = b"\x50"
+    return msg
+
+
+def _close(fid: bytes, postquery: bool = False) -> SMB2CloseRequest:
+    msg = SMB2CloseRequest()
+    msg["file_id"] = fid
+    if postquery:
+        msg["flags"] = _POSTQUERY
+    return msg
+
+
+def _body(response: SMB2HeaderResponse) -> bytes:
+    return response["data"].get_value()
+
+
+def _buffer(body: bytes) -> bytes:
+    _, offset, length = _BUFFER.unpack_from(body)
+    start = offset - _HEADER
+    return body[start:start + length]
+
+
+def _read_data(body: bytes) -> bytes:
+    _, offset, _, length = _READ.unpack_from(body)
+    start = offset - _HEADER
+    return body[start:start + length]
+
+
+def _created(body: bytes) -> tuple[bytes, int, int, int]:
+    """A CREATE answer -> (file ID, end of file, change time, write time)."""
+    f = _CREATE.unpack_from(body)
+    return f[12], f[9], f[7], f[6]
+
+
+def _opened(answer: SMB2HeaderResponse) -> tuple[bytes, Identity]:
+    """A file's CREATE answer -> (its handle's file ID, its identity; the on-disk ID from QFid, 0 if none)."""
+    body = _body(answer)
+    f = _CREATE.unpack_from(body)
+    disk_id = 0
+    offset, length = f[13], f[14]
+    contexts = body[offset - _HEADER:offset - _HEADER + length] if length else b""
+    at = 0
+    while at + 16 <= len(contexts):
+        nxt, name_off, name_len, _, data_off, data_len = _CONTEXT.unpack_from(contexts, at)
+        name = contexts[at + name_off:at + name_off + name_len]
+        if name == CreateContextName.SMB2_CREATE_QUERY_ON_DISK_ID and data_len >= 8:
+            disk_id = struct.unpack_from("<Q", contexts, at + data_off)[0]
+        if not nxt:
+            break
+        at += nxt
+    return f[12], Identity(f[9], f[7], f[6], disk_id)
+
+
+def _closed(body: bytes) -> tuple[int, int, int, int]:
+    """A CLOSE answer -> (flags, end of file, change time, write time)."""
+    f = _CLOSE.unpack_from(body)
+    return f[1], f[8], f[6], f[5]
+
+
+def _network_open(body: bytes) -> tuple[int, int, int]:
+    """A FileNetworkOpenInformation answer -> (end of file, change time, write time)."""
+    creation, access, write, change, allocation, eof, attributes = _NETWORK_OPEN.unpack_from(_buffer(body))
+    return eof, change, write
+
+
+def parse_listing(data: bytes) -> list[DirEntry]:
+    """FILE_ID_BOTH_DIRECTORY_INFORMATION entries, unpacked with struct (names as UTF-16, lone surrogates kept)."""
+    out: list[DirEntry] = []
+    offset, end, size = 0, len(data), _DIR_ENTRY.size
+    while offset + size <= end:
+        (next_offset, _, creation, access, write, change, eof, _, attributes, name_len, ea_size, _, _, _, _,
+         file_id) = _DIR_ENTRY.unpack_from(data, offset)
+        start = offset + size
+        name = data[start:start + name_len].decode("utf-16-le", "surrogatepass")
+        if name != "..":
+            out.append(DirEntry(name, attributes, eof, file_id, ea_size, creation, access, write, change))
+        if not next_offset:
+            break
+        offset += next_offset
+    return out
+
+
 class Client:
-    """One logged-in tree connect, rebuilt on demand after a drop (at most ``retries`` tries each time).
+    """One logged-in tree connect, rebuilt on demand after a drop within the retry window.
 
     ``generation`` grows with every reconnect, so open file streams know their handle is stale.
+    Not thread-safe: one client per thread (a worker process keeps its own, see smb_pool).
     """
 
-    def __init__(self, target: Target, password: str, *, retries: int = 3, retry_delay: float = 1.0,
-                 timeout: float = 60.0, max_reconnects: int = 20, encrypt: bool | None = None) -> None:
+    def __init__(self, target: Target, password: str, *, timeout: float = DEFAULT_TIMEOUT,
+                 retry_window: float = DEFAULT_RETRY_WINDOW, encrypt: bool | None = None,
+                 max_pause: float = MAX_PAUSE) -> None:
         self.target = target
         self.__password = password
-        self.retries = retries
-        self.retry_delay = retry_delay
         self.timeout = timeout
-        self.reconnects_left = max_reconnects
+        self.retry_window = retry_window
+        self.max_pause = max_pause
         self.encrypt = encrypt
         self.generation = 0
         self.dead: str | None = None  # why the connection is given up, once it is
         self.reconnects = 0
+        self.outages: list[dict[str, Any]] = []  # each outage: when it began, how long, how it ended
         self._conn: Connection | None = None
         self._session: Session | None = None
         self._tree: TreeConnect | None = None
+        self._connected_once = False
+        self.postquery = True  # the server fills in CLOSE's post-query attributes (else: QUERY_INFO)
+        # told, during an outage, how long the next wait may last: a worker process tells its parent so
+        # waiting for the server is not taken for a hang (smb_pool)
+        self.on_wait: Callable[[float], None] | None = None
 
     def __repr__(self) -> str:  # never show the password, even in a debugger or a traceback dump
         return f"Client({self.target.account}@{self.target.host}:{self.target.port}/{self.target.share})"
@@ -218,14 +445,29 @@ class Client:
             if e.status == NtStatus.STATUS_ACCESS_DENIED:
                 raise SourceError(f"access to share {t.share!r} on {t.host} denied for {t.account}") from e
             raise SourceError(f"SMB server {t.host} refused the connection: {name}") from e
-        except (OSError, SMBException, ValueError) as e:
+        except (OSError, SMBException, ValueError, Dropped) as e:
             raise SourceError(f"cannot connect to {t.host}:{t.port}: {_short(e)}") from e
 
-    def _connect(self) -> None:
+    def _connect(self, timeout: float | None = None) -> None:
+        """Negotiate, log in and connect the tree, all within ``timeout`` seconds.
+
+        smbprotocol waits without limit for the answers to SESSION_SETUP and TREE_CONNECT, so a server
+        that accepts the connection and then says nothing would hang the scan: a watchdog closes the
+        socket when the time is up, which wakes every waiting request."""
         t = self.target
+        limit = self.timeout if timeout is None else timeout
         conn = Connection(uuid.uuid4(), t.host, t.port, require_signing=True)
-        conn.connect(timeout=self.timeout)
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
+            _close_transport(conn)
+
+        watchdog = threading.Timer(limit, expire)
+        watchdog.daemon = True
+        watchdog.start()
         try:
+            conn.connect(timeout=limit)
             encrypt = self.encrypt
             if encrypt is None:  # personal data on the wire: encrypt whenever the dialect can (SMB 3.x)
                 encrypt = conn.dialect >= Dialects.SMB_3_0_0
@@ -233,63 +475,122 @@ class Client:
             session.connect()
             tree = TreeConnect(session, t.unc)
             tree.connect()
+            if conn.supports_multi_credit:  # credits for large listings and several READs in flight
+                conn.echo(sid=session.session_id, timeout=limit, credit_request=CREDITS_WANTED)
+        except Exception as e:
+            watchdog.cancel()
+            _quiet_disconnect(conn)
+            if expired.is_set() and not isinstance(e, SMBResponseException | SMBAuthenticationError):
+                raise Dropped(f"no answer from the server in {limit:g} s") from e
+            raise
         except BaseException:
+            watchdog.cancel()
             _quiet_disconnect(conn)
             raise
+        watchdog.cancel()
+        if expired.is_set():  # the socket was closed just as the last answer came
+            _quiet_disconnect(conn)
+            raise Dropped(f"no answer from the server in {limit:g} s")
         self._conn, self._session, self._tree = conn, session, tree
+        self._connected_once = True
 
-    def close(self) -> None:
+    def close(self, graceful: bool = False) -> None:
+        """Drop the connection; ``graceful`` logs off first (the end of a scan, the server still there)."""
         conn, self._conn, self._session, self._tree = self._conn, None, None, None
         if conn is not None:
-            _quiet_disconnect(conn)
+            _quiet_disconnect(conn, graceful and self.dead is None)
 
     def reconnect(self, why: BaseException) -> None:
-        """Drop the old connection and log in again; give up (``dead``) after ``retries`` failed tries."""
+        """An outage: log in again with growing pauses until ``retry_window`` seconds have passed.
+
+        Logged when it begins and when it ends (the examiner sees the server go and come back). A login
+        refused now, after it worked before, ends the outage at once: retrying could lock the account.
+        """
         if self.dead:
             raise Dropped(self.dead)
         self.close()
-        if self.reconnects_left <= 0:
-            self.dead = "connection lost too many times; gave up"
-            raise Dropped(self.dead) from why
-        self.reconnects_left -= 1
+        host = self.target.host
+        began, wall = time.monotonic(), datetime.now(UTC)
+        log.warning("SMB connection to %s lost (%s); trying to reconnect for up to %s", host, _short(why),
+                    _span(self.retry_window))
+        pause, attempts = 0.25, 0
         last: BaseException = why
-        for attempt in range(self.retries):
-            time.sleep(self.retry_delay * (2 ** attempt))
+        while True:
+            left = self.retry_window - (time.monotonic() - began)
+            if attempts and left <= 0:
+                break
+            attempts += 1
+            if self.on_wait is not None:
+                self.on_wait(max(1.0, min(self.timeout, left)) + min(pause, max(left, 0.0)) + 10)
             try:
-                self._connect()
-            except SMBAuthenticationError as e:  # the password worked before: do not hammer the account
+                self._connect(timeout=max(1.0, min(self.timeout, left)))
+            except SMBAuthenticationError as e:
                 last = e
                 break
             except SMBResponseException as e:
                 last = e
-                if e.status in _LOGIN_REFUSED:  # same: a lockout policy may be counting
+                if e.status in _LOGIN_REFUSED | {NtStatus.STATUS_BAD_NETWORK_NAME, NtStatus.STATUS_ACCESS_DENIED}:
                     break
-                continue
-            except (OSError, SMBException, ValueError) as e:
+            except (OSError, SMBException, ValueError, Dropped) as e:
                 last = e
-                log.debug("SMB reconnect %d/%d to %s failed: %s", attempt + 1, self.retries, self.target.host,
-                          _short(e))
-                continue
-            self.generation += 1
-            self.reconnects += 1
-            log.warning("SMB connection to %s lost and re-established (%s)", self.target.host, _short(why))
-            return
-        self.dead = f"connection lost ({_short(why)}); {self.retries} reconnects failed ({_short(last)})"
+                log.debug("SMB reconnect %d to %s failed: %s", attempts, host, _short(e))
+            else:
+                took = time.monotonic() - began
+                self.generation += 1
+                self.reconnects += 1
+                self.outages.append(_outage(wall, took, "reconnected", why))
+                log.warning("SMB connection to %s re-established after %s (%d attempt%s)", host, _span(took),
+                            attempts, "" if attempts == 1 else "s")
+                return
+            left = self.retry_window - (time.monotonic() - began)
+            if left <= 0:
+                break
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, self.max_pause)
+        took = time.monotonic() - began
+        self.outages.append(_outage(wall, took, "gave up", why))
+        self.dead = (f"connection lost ({_short(why)}); not back after {_span(took)} of retrying "
+                     f"(last: {_short(last)})")
+        log.error("SMB connection to %s given up: %s; what is left is listed as not examined (connection) "
+                  "and the scan will be INCOMPLETE", host, self.dead)
         raise Dropped(self.dead) from last
 
     def retrying(self, op: Callable[[], T]) -> T:
-        """Run ``op``; after a drop, reconnect and run it again, until ``reconnect`` gives up (Dropped)."""
+        """Run ``op``; after a drop, reconnect and run it again, until ``reconnect`` gives up (Dropped).
+
+        An operation that fails again right after each of three fresh logins (a request that kills the
+        server's process, say) is given up alone: Dropped for it, the connection stays usable."""
+        reconnected = 0
         while True:
             if self.dead:
                 raise Dropped(self.dead)
             if self._tree is None:
-                self.reconnect(Dropped("not connected"))
+                self._login()
             try:
                 return op()
             except BaseException as e:
                 if not is_dropped(e) or isinstance(e, Dropped) and self.dead:
                     raise
+                if reconnected >= 3:
+                    self.close()
+                    raise Dropped(f"connection lost again after each of 3 reconnects on the same request "
+                                  f"({_short(e)})") from e
                 self.reconnect(e)
+                reconnected += 1
+
+    def _login(self) -> None:
+        """Log in for a client made without connecting (a worker's); an outage if that fails."""
+        if self._connected_once:
+            self.reconnect(Dropped("not connected"))
+            return
+        try:
+            self._connect()
+        except (OSError, SMBException, ValueError, Dropped) as e:
+            if isinstance(e, SMBAuthenticationError) or isinstance(e, SMBResponseException) and e.status in _LOGIN_REFUSED:
+                self.dead = f"SMB login refused for {self.target.account} on {self.target.host}"
+                raise Dropped(self.dead) from e
+            self._connected_once = True  # the server answered before (the scan listed it): an outage
+            self.reconnect(e)
 
     # -- requests ---------------------------------------------------------------------------------------
 
@@ -298,125 +599,241 @@ class Client:
         d = self._conn.dialect if self._conn is not None else None
         return _DIALECTS.get(d, str(d)).removeprefix("SMB_").replace("_", ".") if d is not None else ""
 
-    def _roundtrip(self, msg: Any, recv: Callable[[Any], T], credits: int | None = None) -> T:
-        """Send one request and wait at most ``timeout`` seconds for its answer."""
-        tree = self._tree
-        if tree is None:
-            raise Dropped("not connected")
-        conn = tree.session.connection
-        request = conn.send(msg, sid=tree.session.session_id, tid=tree.tree_connect_id, credit_request=credits)
-        if not request.response_event.wait(self.timeout):
-            raise Dropped(f"no answer from the server in {self.timeout:g} s")
-        return recv(request)
-
-    def open(self, path: str, directory: bool) -> Open:
-        """An SMB2 CREATE with FILE_OPEN and read-only access: never creates, never truncates."""
+    def _tree_or_drop(self) -> TreeConnect:
         if self._tree is None:
             raise Dropped("not connected")
-        handle = Open(self._tree, smb_path(path))
-        msg, recv = handle.create(
-            ImpersonationLevel.Impersonation,
-            DIR_READ if directory else FILE_READ,
-            FileAttributes.FILE_ATTRIBUTE_DIRECTORY if directory else FileAttributes.FILE_ATTRIBUTE_NORMAL,
-            SHARE_ALL,
-            CreateDisposition.FILE_OPEN,
-            CreateOptions.FILE_DIRECTORY_FILE if directory else CreateOptions.FILE_NON_DIRECTORY_FILE,
-            send=False,
-        )
-        self._roundtrip(msg, recv)
-        return handle
+        return self._tree
 
-    def close_handle(self, handle: Open) -> None:
-        if self._tree is None or not handle._connected:
-            return
+    def _send(self, msgs: list[Any], credits: int | None = None) -> list[Any]:
+        """Send one request, or several as one related compound; returns their Request objects."""
+        tree = self._tree_or_drop()
+        conn = tree.session.connection
+        if len(msgs) == 1:
+            return [conn.send(msgs[0], sid=tree.session.session_id, tid=tree.tree_connect_id, credit_request=credits)]
+        return conn.send_compound(msgs, tree.session.session_id, tree.tree_connect_id, related=True)
+
+    def _wait(self, request: Request) -> SMB2HeaderResponse:
+        """The answer to one request, waiting at most ``timeout`` seconds (an error status raises)."""
+        conn = self._tree_or_drop().session.connection
+        if not request.response_event.wait(self.timeout):
+            raise Dropped(f"no answer from the server in {self.timeout:g} s")
         try:
-            msg, recv = handle.close(send=False)
-            self._roundtrip(msg, recv)
-        except (SMBException, OSError, Dropped):
-            pass  # the server drops the handle with the connection anyway
+            # a link met on the way is never followed (smbprotocol would re-send the CREATE to its target)
+            return conn.receive(request, timeout=self.timeout, resolve_symlinks=False)
+        except SMBException as e:
+            if not isinstance(e, SMBResponseException) and str(e).startswith("Connection timeout"):
+                raise Dropped(f"no answer from the server in {self.timeout:g} s") from e
+            raise
+
+    def _answers(self, requests: list[Any]) -> list[Any]:
+        """Every answer of a compound, each an answer or the exception it raised (all are collected,
+        so none is left behind in smbprotocol's table of outstanding requests)."""
+        out: list[Any] = []
+        for request in requests:
+            try:
+                out.append(self._wait(request))
+            except SMBResponseException as e:
+                out.append(e)
+        return out
+
+    def _credits(self) -> int:
+        conn = self._tree_or_drop().session.connection
+        window = conn.sequence_window
+        return int(window["high"] - window["low"])
 
     def list_dir(self, path: str) -> list[DirEntry]:
-        """The whole listing of one directory (``.`` included, ``..`` dropped), one handle, then closed."""
-        handle = self.open(path, directory=True)
+        """The whole listing of one directory (``.`` included, ``..`` dropped).
+
+        One round trip for most folders: CREATE + QUERY_DIRECTORY + QUERY_DIRECTORY + CLOSE in one
+        compound (the second QUERY_DIRECTORY answers "no more files" when the first took everything).
+        A folder larger than two buffers is listed again on a handle kept open."""
+        conn = self._tree_or_drop().session.connection
+        size = MAX_PAYLOAD
+        if conn.supports_multi_credit:  # two QUERY_DIRECTORY buffers + CREATE + CLOSE must fit the credits
+            size = max(MAX_PAYLOAD, min(LIST_SIZE, conn.max_transact_size or MAX_PAYLOAD,
+                                        (self._credits() - 2) // 2 * MAX_PAYLOAD))
+        answers = self._answers(self._send([_create(path, True), _query_directory(RELATED, True, size),
+                                            _query_directory(RELATED, False, size), _close(RELATED)]))
+        _raise_first(answers[0])
         out: list[DirEntry] = []
-        flags = QueryDirectoryFlags.SMB2_RESTART_SCANS
+        for answer in answers[1:3]:
+            if isinstance(answer, (NoMoreFiles, NoSuchFile)):
+                return out
+            _raise_first(answer)
+            out.extend(parse_listing(_buffer(_body(answer))))
+        return self._list_long(path, size)
+
+    def _list_long(self, path: str, size: int) -> list[DirEntry]:
+        answers = self._answers(self._send([_create(path, True)]))
+        _raise_first(answers[0])
+        fid = _created(_body(answers[0]))[0]
+        out: list[DirEntry] = []
+        restart = True
         try:
             while True:
-                msg, recv = handle.query_directory("*", FileInformationClass.FILE_ID_BOTH_DIRECTORY_INFORMATION,
-                                                   flags=flags, max_output=MAX_PAYLOAD, send=False)
-                try:
-                    batch = self._roundtrip(msg, recv)
-                except (NoMoreFiles, NoSuchFile):
-                    break
-                flags = 0
-                out.extend(_dir_entry(e) for e in batch)
+                (answer,) = self._answers(self._send([_query_directory(fid, restart, size)]))
+                restart = False
+                if isinstance(answer, (NoMoreFiles, NoSuchFile)):
+                    return out
+                _raise_first(answer)
+                out.extend(parse_listing(_buffer(_body(answer))))
         finally:
-            self.close_handle(handle)
-        return [e for e in out if e.name != ".."]
+            self._close_quietly(fid)
 
     def volume_serial(self) -> int | None:
         """The share's volume serial number (FileFsVolumeInformation), part of every file-ID key."""
-        handle = self.open("", directory=True)
-        try:
-            req = SMB2QueryInfoRequest()
-            req["info_type"] = InfoType.SMB2_0_INFO_FILESYSTEM
-            req["file_info_class"] = FileFsVolumeInformation.INFO_CLASS
-            req["file_id"] = handle.file_id
-            req["output_buffer_length"] = 88
-
-            def recv(request: Any) -> Any:
-                response = handle.connection.receive(request)
-                resp = SMB2QueryInfoResponse()
-                resp.unpack(response["data"].get_value())
-                return resp.parse_buffer(FileFsVolumeInformation)
-
-            info = self._roundtrip(req, recv)
-            return int(info["volume_serial_number"].get_value())
-        except SMBResponseException:
+        answers = self._answers(self._send([
+            _create("", True),
+            _query_info(RELATED, InfoType.SMB2_0_INFO_FILESYSTEM, FileFsVolumeInformation.INFO_CLASS, 88),
+            _close(RELATED)]))
+        _raise_first(answers[0])
+        if isinstance(answers[1], BaseException):
             return None
-        finally:
-            self.close_handle(handle)
+        data = _buffer(_body(answers[1]))
+        return struct.unpack_from("<I", data, 8)[0] if len(data) >= 12 else None
 
-    def send_read(self, handle: Open, offset: int, length: int, inflight: int, ahead: int) -> Pending | None:
+    def read_start(self, path: str, length: int, whole: bool, listed_id: int) -> Snapshot:
+        """Open a file and read its first ``length`` bytes in one round trip.
+
+        ``whole``: the compound also closes the file and asks for its state after the READ
+        (CREATE + READ + CLOSE with post-query attributes), for a file that fits in ``length`` or a
+        caller that wants only its start; otherwise the handle stays open for the reads that follow
+        (CREATE + READ). The CREATE asks for the file's on-disk ID (QFid), so "which file was read" is
+        known without a request of its own. ``listed_id`` is the file ID the listing gave (0: unknown)."""
+        return self._snapshot(self._send_start(path, self._fit(length, extra=3), whole), whole, listed_id)
+
+    def snapshots(self, wanted: list[tuple[str, int, int]]) -> list[Snapshot | BaseException]:
+        """Several files' starts, read whole and closed (``read_start(..., whole=True)`` for each), their
+        compounds sent back to back and answered together: round trips overlap instead of adding up.
+        ``wanted``: (path, length, listed file ID). One file's error is its own result; a dropped
+        connection raises (the caller retries or reads the files one by one)."""
+        out: list[Snapshot | BaseException] = []
+        at = 0
+        while at < len(wanted):
+            sent: list[tuple[list[Any], int]] = []
+            budget = self._credits() - 8  # leave room for the requests of the files being examined
+            while at < len(wanted) and (not sent or budget > 0):
+                path, length, listed_id = wanted[at]
+                length = min(length, max(1, budget - 3) * MAX_PAYLOAD) if sent else self._fit(length, extra=3)
+                budget -= 3 + (length - 1) // MAX_PAYLOAD
+                sent.append((self._send_start(path, length, True), listed_id))
+                at += 1
+            for requests, listed_id in sent:
+                try:
+                    out.append(self._snapshot(requests, True, listed_id))
+                except SMBResponseException as e:
+                    out.append(e)
+        return out
+
+    def _send_start(self, path: str, length: int, whole: bool) -> list[Any]:
+        msgs = [_create(path, False), _read(RELATED, 0, length)]
+        if whole:
+            msgs += self._after_messages(RELATED)
+        return self._send(msgs)
+
+    def _snapshot(self, requests: list[Any], whole: bool, listed_id: int) -> Snapshot:
+        answers = self._answers(requests)
+        fid, opened = _opened(_raise_first(answers[0]))
+        before = opened._replace(file_id=listed_id or opened.file_id)
+        handle = None if whole else Handle(fid, opened, self.generation)
+        try:
+            data = b"" if isinstance(answers[1], EndOfFile) else _read_data(_body(_raise_first(answers[1])))
+            after = self._after(answers[2:], opened.file_id) if whole else None
+        except BaseException:
+            if handle is not None:
+                self._close_quietly(handle.fid)
+            raise
+        return Snapshot(data, before, after, handle, opened)
+
+    def open_at(self, path: str) -> Handle:
+        """Open a file again (after a reconnect) for the reads that follow; its identity says what it is now."""
+        (answer,) = self._answers(self._send([_create(path, False)]))
+        fid, opened = _opened(_raise_first(answer))
+        return Handle(fid, opened, self.generation)
+
+    def finish(self, handle: Handle) -> Identity | None:
+        """Close the file after its last READ; its state at that moment (None if the server does not say)."""
+        return self._after(self._answers(self._send(self._after_messages(handle.fid))), handle.opened.file_id)
+
+    def _after_messages(self, fid: bytes) -> list[Any]:
+        """CLOSE with post-query attributes (size and times as the file is after the read); for a server
+        that does not fill them in, a QUERY_INFO (FileNetworkOpenInformation) before the CLOSE."""
+        if self.postquery:
+            return [_close(fid, postquery=True)]
+        return [_query_info(fid, InfoType.SMB2_0_INFO_FILE, FILE_NETWORK_OPEN_INFORMATION, 56), _close(fid)]
+
+    def _after(self, answers: list[Any], file_id: int) -> Identity | None:
+        if len(answers) == 2:  # QUERY_INFO + CLOSE
+            size, change, write = _network_open(_body(_raise_first(answers[0])))
+            return Identity(size, change, write, file_id)
+        close = _raise_first(answers[0])
+        flags, size, change, write = _closed(_body(close))
+        if not flags & _POSTQUERY:  # the server ignored the flag: ask with QUERY_INFO from now on
+            self.postquery = False
+            return None
+        return Identity(size, change, write, file_id)
+
+    def close_handle(self, handle: Handle) -> None:
+        if handle.generation == self.generation and self._tree is not None:
+            self._close_quietly(handle.fid)
+
+    def _close_quietly(self, fid: bytes) -> None:
+        try:
+            self._answers(self._send([_close(fid)]))
+        except (SMBException, OSError, Dropped):
+            pass  # the server drops the handle with the connection anyway
+
+    def _fit(self, length: int, extra: int) -> int:
+        """``length`` cut to what one READ may ask and the credits now free allow (beside ``extra`` requests)."""
+        conn = self._tree_or_drop().session.connection
+        length = max(1, min(length, conn.max_read_size or READ_SIZE))
+        if conn.supports_multi_credit:
+            return min(length, max(1, self._credits() - extra) * MAX_PAYLOAD)
+        return min(length, MAX_PAYLOAD)
+        return length
+
+    def send_read(self, handle: Handle, offset: int, length: int, inflight: int, ahead: int) -> Pending | None:
         """Send one READ of at most ``length`` bytes without waiting for it (reads are pipelined).
 
         Returns None when the credits the server granted are spent on the ``inflight`` READs not yet
         answered. Each READ asks for enough credits to keep ``ahead`` more of its size in flight.
         """
-        conn = handle.connection
-        window = conn.sequence_window
-        available = window["high"] - window["low"]
-        chunk = min(length, conn.max_read_size, READ_SIZE)
+        conn = self._tree_or_drop().session.connection
+        available = self._credits()
+        chunk = min(length, conn.max_read_size or READ_SIZE, READ_SIZE)
         charge = (chunk - 1) // MAX_PAYLOAD + 1
-        if available < charge:
+        if conn.supports_multi_credit and available < charge:
             if inflight:
                 return None
             chunk = min(chunk, max(1, available) * MAX_PAYLOAD)
             charge = (chunk - 1) // MAX_PAYLOAD + 1
-        msg, recv = handle.read(offset, chunk, send=False)
-        tree = self._tree
-        if tree is None:
-            raise Dropped("not connected")
-        request = conn.send(msg, sid=tree.session.session_id, tid=tree.tree_connect_id,
-                            credit_request=min(charge * (ahead + 1), MAX_CREDIT_REQUEST))
-        return Pending(offset, chunk, request, recv)
+        (request,) = self._send([_read(handle.fid, offset, chunk)],
+                                credits=min(charge * (ahead + 1), MAX_CREDIT_REQUEST))
+        return Pending(offset, chunk, request)
 
     def read_wait(self, pending: Pending) -> bytes:
         """The answer to one READ (b"" at the end of the file), waiting at most ``timeout`` seconds."""
-        if not pending.request.response_event.wait(self.timeout):
-            raise Dropped(f"no answer from the server in {self.timeout:g} s")
         try:
-            return pending.recv(pending.request)
+            return _read_data(_body(self._wait(pending.request)))
         except EndOfFile:
             return b""
 
 
-def _dir_entry(e: Any) -> DirEntry:
-    name = e["file_name"].get_value().decode("utf-16-le", "surrogatepass")
-    return DirEntry(name, int(e["file_attributes"].get_value()), e["end_of_file"].get_value(),
-                    e["file_id"].get_value(), e["ea_size"].get_value(), e["creation_time"].get_value(),
-                    e["last_access_time"].get_value(), e["last_write_time"].get_value(),
-                    e["change_time"].get_value())
+def _raise_first(answer: SMB2HeaderResponse | BaseException) -> SMB2HeaderResponse:
+    if isinstance(answer, BaseException):
+        raise answer
+    return answer
+
+
+def _outage(began: datetime, seconds: float, outcome: str, why: BaseException) -> dict[str, Any]:
+    return {"began": began.isoformat(timespec="seconds").replace("+00:00", "Z"), "seconds": round(seconds, 1),
+            "outcome": outcome, "cause": _short(why)}
+
+
+def _span(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.1f} s"
+    return f"{seconds / 60:.1f} min"
 
 
 def _short(e: BaseException) -> str:
@@ -427,11 +844,28 @@ def _short(e: BaseException) -> str:
     return text[:160]
 
 
-def _quiet_disconnect(conn: Connection) -> None:
-    try:
-        conn.disconnect(close=conn.transport.connected, timeout=2)
-    except (SMBException, OSError, TypeError, AttributeError):
+def _quiet_disconnect(conn: Connection, graceful: bool = False) -> None:
+    """Close a connection. ``graceful``: log off first (a healthy server at the end of a scan), within 2 s
+    (smbprotocol waits for the TREE_DISCONNECT answer without a limit, so a timer closes the socket);
+    otherwise (a connection given up) the socket is simply closed."""
+    if graceful and conn.transport.connected:
+        timer = threading.Timer(2.0, _close_transport, (conn,))
+        timer.daemon = True
+        timer.start()
         try:
-            conn.disconnect(close=False)
-        except (SMBException, OSError, TypeError, AttributeError):
+            conn.disconnect(close=True, timeout=2)
+        except (SMBException, OSError, TypeError, AttributeError, KeyError):
             pass
+        finally:
+            timer.cancel()
+    try:
+        conn.disconnect(close=False)
+    except (SMBException, OSError, TypeError, AttributeError):
+        pass
+
+
+def _close_transport(conn: Connection) -> None:
+    try:
+        conn.transport.close()
+    except Exception:  # noqa: BLE001 - best effort: a socket being closed anyway
+        pass
