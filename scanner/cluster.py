@@ -283,7 +283,9 @@ class _Merger:
         state = ctx.state
         lost = any(s.reason in LOST_REASONS for s in out.outcome.skipped) or \
             any(h.status in LOST_REASONS for h in out.outcome.hits)
-        if record and isinstance(state, ScanState) and not lost:  # a part the source was lost in: resubmitted
+        # resubmitted on resume instead: a part the source was lost in, or whose outcome holds more than the
+        # state keeps (disk images met inside it, trace artefacts ...)
+        if record and isinstance(state, ScanState) and not lost and not out.outcome.extra:
             alone = scratch(ctx.config)
             mark = alone.mark()
             out.outcome.merge_into(alone)
@@ -361,7 +363,8 @@ def scan_part(settings: WorkerSettings, part: Part) -> PartOutcome:
     finally:
         logger.removeHandler(lines)
     result: ScanResult = ctx.result
+    # its own description (the first, when it could be opened); disk images met inside it travel in the outcome
+    described = result.sources.pop(0) if result.sources else None
     out = FileOutcome.of(result)
     out.logs = lines.lines
-    return PartOutcome(out, result.sources[0] if result.sources else None, result.source_errors, worker, host,
-                       seconds=time.monotonic() - begun)
+    return PartOutcome(out, described, result.source_errors, worker, host, seconds=time.monotonic() - begun)
