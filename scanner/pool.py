@@ -22,7 +22,7 @@ from .contracts import Poison
 from .errors import ReadError, WorkerError
 from .examine import READING, unreadable
 from .isolation import DEFAULT_MEMORY, GiB, Worker
-from .work import FileOutcome, FileTask, MemoryEntry, WorkerSettings, run_unit
+from .work import BytesRef, FileOutcome, FileTask, MemoryEntry, WorkerSettings, run_unit
 
 log = logging.getLogger("leakscan")
 
@@ -48,6 +48,17 @@ class _Slot:
         if seen is not None and seen.seq and self.units and seen.unit == self.units[0][0]:
             return seen.deadline
         return self.head_since + START_SECONDS
+
+
+# A second unit is sent to a busy worker only when it carries at most this many file bytes (BytesRef:
+# files of SMB shares and images read here). Sending blocks once the socket's buffer is full, and the
+# busy worker, itself blocked sending its last unit's outcomes, reads nothing until they are read: a
+# large unit sent to it would wait for it forever. An idle worker is reading, so any unit reaches it.
+LIGHT_UNIT = 64 << 10
+
+
+def _carried(unit: list[FileTask]) -> int:
+    return sum(len(t.ref.data) for t in unit if isinstance(t.ref, BytesRef))
 
 
 class WorkerPool:
@@ -115,6 +126,8 @@ class WorkerPool:
                 if not self._queue:
                     return
                 if len(s.units) <= depth:
+                    if depth and _carried(self._queue[0]) > LIGHT_UNIT:
+                        continue  # bytes go to an idle worker only (see LIGHT_UNIT)
                     self._send(s, self._queue.popleft())
 
     def _send(self, s: _Slot, unit: list[FileTask]) -> None:
