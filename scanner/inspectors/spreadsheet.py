@@ -218,6 +218,9 @@ class SpreadsheetInspector:
                 return self._unlocked(data, ext, caps, e)
             return Inspection(status=e.reason, detail=e.detail)
         reading = reading or Reading()
+        cut = getattr(entry, "damage", None)  # a member its archive could give only in part (a cut .gz)
+        if cut:
+            reading.damage.append(cut)
         status, detail = _outcome(fmt, ext, bool(findings), reading)
         if not findings:
             return Inspection(status=status, detail=detail)
