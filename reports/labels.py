@@ -59,9 +59,15 @@ def catalogue(lang: str) -> Catalogue:
         raise RuleError(f"report catalogue {lang}/{DOMAIN}.mo missing: reinstall leakscan ({e})") from e
 
 
+class MissingLabel(LookupError):
+    """A template named a label (``t.some_key``) that the catalogue does not have: the report is not
+    written with an empty cell where words belong (the strict half of the labels: fixed keys)."""
+
+
 class Labels:
-    """The templates' ``t``: ``t.case_id`` / ``t["status_" ~ code]`` give the words, or "" when the
-    catalogue has no such key (so ``t[key] or code`` falls back to the code)."""
+    """The templates' ``t``. A fixed key (``t.case_id``) must exist, or rendering stops with
+    MissingLabel; a key built from data (``t["status_" ~ code]``) gives "" when absent, so the
+    template's ``t[key] or code`` shows the code itself (every code's label is checked by tests)."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -71,9 +77,12 @@ class Labels:
         return self._catalogue.gettext(key) if key in self._catalogue else ""
 
     def __getattr__(self, key: str) -> str:
-        if key.startswith("__"):
+        if key.startswith("_"):
             raise AttributeError(key)
-        return self[key]
+        if key not in self._catalogue:
+            # not AttributeError: Jinja would take that for "try t[key]" and render "" silently
+            raise MissingLabel(f"report label {key!r} missing from the {self.lang} catalogue")
+        return self._catalogue.gettext(key)
 
     def __contains__(self, key: object) -> bool:
         return key in self._catalogue

@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from .codes import Reason, Status
 from .config import ScanConfig
 from .errors import ReadError
-from .models import Entry, FileHit, Link, PersonRecord, Skipped
+from .models import Entry, FileHit, FilePrints, Link, PersonRecord, Skipped
 from .names import NameRules
 from .prefilter import NamePrefilter
 from .sources.base import Item, NameBatch
@@ -55,7 +55,12 @@ class Inspector(Protocol):
     # only when no size or content could make ``wants`` true. Better still, declare it as data (see
     # scanner.prefilter): ``skip_extensions`` (casefolded last extensions never wanted) and/or
     # ``only_prefixes`` (names wanted at most), so most names are rejected without a call.
+    # Optional: ``affinity(entry) -> str | None``: files with the same affinity are examined in walk order
+    # by one worker process (an inspector that pairs files up, like a recycle bin's $I and $R). Files are
+    # otherwise examined in any worker: an inspector must not rely on another file's examination.
 
+    # ``ctype`` is libmagic's type when the file is a name hit, else "" (libmagic costs ~1 ms a file: an
+    # inspector that needs it calls ``contenttype.content_type(data[:8192])``).
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection: ...
 
 
@@ -72,7 +77,9 @@ class Progress(Protocol):
 
     def bytes(self, n: int) -> None: ...
 
-    # Optional: ``files(n)``, n files at once (a folder's names that needed no examination).
+    # Optional: ``files(n)``, n files at once (a folder's names that needed no examination); ``inspected(n)``
+    # and ``hits(n)`` as outcomes are merged; ``folder(name)``, the top folder being walked; ``total(n)``, an
+    # estimate of the files a source holds (for a percentage and an ETA).
 
 
 class NoProgress:
@@ -95,12 +102,13 @@ class ScanResult:
     finished: str = ""
     files_seen: int = 0
     bytes_read: int = 0
+    inspected: int = 0  # files whose content an inspector read (progress)
     hits: list[FileHit] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
-    # hit index -> person records (memory only)
-    records: dict[int, Sequence[PersonRecord]] = field(default_factory=dict)
+    # hit index -> its person records as keyed fingerprints (persons.prints); no clear value is kept
+    prints: dict[int, FilePrints] = field(default_factory=dict)
     source_errors: list[dict[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # sections added by post-scan analyses
     # trace artefacts read (scanner.traces.inspector.FoundArtefact), memory only until the traces analysis
@@ -109,7 +117,7 @@ class ScanResult:
     def mark(self) -> ResultMark:
         """Where the result lists stand now (before one file is examined)."""
         return ResultMark(len(self.hits), len(self.skipped), len(self.links), self.files_seen, self.bytes_read,
-                          len(self.traces))
+                          len(self.traces), len(self.sources))
 
 
 @dataclass
@@ -122,6 +130,7 @@ class ResultMark:
     files_seen: int
     bytes_read: int
     traces: int = 0
+    sources: int = 0  # nested sources (a disk image met inside a source) described so far
 
 
 class ResumeLog(Protocol):
@@ -133,6 +142,22 @@ class ResumeLog(Protocol):
 
     def record(self, key: str, result: ScanResult, mark: ResultMark) -> None: ...
 
+    def in_flight(self, keys: list[str]) -> None: ...
+
+    def interrupted(self, key: str) -> int: ...
+
+    def poison(self, key: str, part: str, poison: Poison) -> None: ...
+
+    def poisons(self, key: str) -> dict[str, Poison]: ...
+
+
+class Poison(NamedTuple):
+    """A step that killed or hung a worker on one file: not tried again on that file, its outcome instead."""
+
+    step: str  # "reading", or the name of the inspector that was running
+    status: Status
+    detail: str
+
 
 @dataclass
 class ScanContext:
@@ -143,6 +168,8 @@ class ScanContext:
     progress: Progress
     known_hashes: frozenset[str] = frozenset()
     state: ResumeLog | None = None  # when the scan keeps a resumable state
+    case_key: bytes | None = None  # keys the person fingerprints (persons.prints); the case's case.key
+    poisoned: dict[str, Poison] = field(default_factory=dict)  # location key -> a step not to try again
     # the name rules and the inspectors' name pre-checks combined, so most files need no stat at all
     prefilter: NamePrefilter = field(init=False)
 

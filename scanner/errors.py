@@ -44,5 +44,9 @@ class ReadError(LeakscanError):
         self.detail = detail
 
 
+class WorkerError(LeakscanError):
+    """No worker process could be started (the interpreter cannot be run, no process may be created)."""
+
+
 class RuleError(LeakscanError):
     """A rule file in signatures/ is malformed."""

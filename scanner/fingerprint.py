@@ -1,7 +1,8 @@
 """One read pass over a file feeds MD5, SHA-1 and SHA-256 (and keeps the bytes when a detector needs them).
 
-hashlib releases the GIL on large updates, so MD5 runs on a second thread while SHA-1 and SHA-256 run on
-this one: the three digests cost about as much wall time as SHA-256 alone.
+hashlib releases the GIL on large updates, so for a large file MD5 runs on a second thread while SHA-1 and
+SHA-256 run on this one: the three digests cost about as much wall time as SHA-256 alone. A small file
+(one chunk, nearly every file of a share) is hashed on this thread: handing it over costs more than it saves.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def hash_stream(stream: IO[bytes], keep_limit: int = 0, progress=None) -> ReadRe
     head = b""
     size = 0
     pool = _pool()
-    pending = None
+    pending = None  # the MD5 of the previous chunk, on the second thread (large files only)
     while True:
         chunk = stream.read(CHUNK)
         if not chunk:
@@ -55,7 +56,10 @@ def hash_stream(stream: IO[bytes], keep_limit: int = 0, progress=None) -> ReadRe
                 kept.append(chunk)
             else:
                 kept = None
-        pending = pool.submit(md5.update, chunk)
+        if size > CHUNK:
+            pending = pool.submit(md5.update, chunk)
+        else:
+            md5.update(chunk)
         sha1.update(chunk)
         sha256.update(chunk)
         if progress is not None:

@@ -1,26 +1,35 @@
-"""Run risky parsers in a long-lived worker process that can be killed.
+"""Killable worker processes: where every decoder of untrusted bytes runs.
 
-A parser stuck in Rust or C (calamine, zip, XML) cannot be stopped from a thread, and a decompression
-bomb can exhaust memory before any Python check runs. The worker is a fresh interpreter (not a fork of
-the scan, so no threads or locks are copied), capped with RLIMIT_AS, and reused file after file; when a call passes its
-time limit the worker is killed and the next call starts a fresh one. Crashes of every kind come back
-as ReadError, so the scan records the file and goes on.
+A parser stuck in Rust or C (calamine, zip, XML, PPMd) cannot be stopped from a thread, and a decompression
+bomb can exhaust memory before any Python check runs. A worker is a fresh interpreter (not a fork of the
+scan, so no threads or locks are copied), capped with RLIMIT_AS and reused call after call. The scan's pool
+(scanner.pool) runs N of them and sends them whole files to examine; outside a pool scan (re-reading a
+file for ``persons --export``, ``--reference``, ``verify``), :func:`shared_worker` is one such process.
+
+Inside a worker, code reports where it is with :func:`mark` (which file, which stage, how long that stage may
+take): the parent uses the last mark to kill a stuck worker on time and to name the file and the decoder
+that crashed or hung it. A decoder that asks for isolation (``shared_worker().call``) while already inside
+a worker runs inline, under the worker's own cap and the parent's clock: one mechanism, not two.
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
+import mmap
 import os
+import pickle
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .codes import Status
 from .errors import ReadError, error_name
@@ -32,6 +41,136 @@ DEFAULT_MEMORY = 6 * GiB
 STARTUP_SECONDS = 60  # a fresh interpreter answers in well under a second; a machine under load may be slow
 _LIMIT_NOTES: list[str] = []  # caps a worker could not apply in this process (limit_notes())
 PRELOAD = ["scanner.tables", "scanner.inspectors.spreadsheet"]
+
+Reply = tuple[Any, ...]
+
+# -- inside a worker process ---------------------------------------------------------------------------
+
+_CHANNEL: Connection | None = None  # set when this process is a worker
+_BOARD: MarkBoard | None = None  # where this worker's marks go (shared with its parent)
+
+
+class MarkBoard:
+    """A worker's last mark in memory its parent shares (memfd): which task of its unit, which file, which
+    step and decoder, and until when it may take. Writing one costs no system call; the parent reads it
+    to stop a stuck worker on time and, when a worker dies, to name the file and the step."""
+
+    SIZE = 1 << 20
+    # seq, deadline, limit, unit, task, location length, step length, decoder length
+    _HEAD = struct.Struct("<QddQIIHH")
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.map = mmap.mmap(fd, self.SIZE)
+        self.unit = 0
+        self.task = 0
+        self._where = b""
+        self._step = b""
+        self._decoder = b""
+        self._deadline = 0.0
+        self._limit = 0.0
+        self._seq = 0
+
+    @classmethod
+    def create(cls) -> MarkBoard:
+        fd = os.memfd_create("leakscan-marks", os.MFD_CLOEXEC) if hasattr(os, "memfd_create") else _tmpfd()
+        os.ftruncate(fd, cls.SIZE)
+        return cls(fd)
+
+    def write(self, step: str | None, timeout: float | None, location: object, decoder: str | None) -> None:
+        if location is not None:
+            self._where = pickle.dumps(location, protocol=pickle.HIGHEST_PROTOCOL)[: self.SIZE - 4096]
+        if step is not None:
+            self._step, self._decoder = step.encode()[:1024], b""
+        if decoder is not None:
+            self._decoder = decoder.encode()[:1024]
+        if timeout is not None:
+            self._limit = timeout
+            self._deadline = time.monotonic() + timeout
+        self._seq += 1
+        body = self._where + self._step + self._decoder
+        head = self._HEAD.pack(self._seq, self._deadline, self._limit, self.unit, self.task, len(self._where),
+                               len(self._step), len(self._decoder))
+        self.map[self._HEAD.size:self._HEAD.size + len(body)] = body
+        self.map[:self._HEAD.size] = head
+
+    def start_task(self, unit: int, index: int, timeout: float) -> None:
+        self.unit, self.task, self._where, self._step, self._decoder = unit, index, b"", b"", b""
+        self.write(None, timeout, None, None)
+
+    def read(self) -> BoardMark:
+        seq, deadline, limit, unit, task, n_where, n_step, n_dec = self._HEAD.unpack(self.map[:self._HEAD.size])
+        at = self._HEAD.size
+        where = None
+        if n_where:
+            try:
+                where = pickle.loads(self.map[at:at + n_where])
+            except Exception:  # noqa: BLE001 - torn by a worker killed mid-write: the task's file stands
+                where = None
+        step = self.map[at + n_where:at + n_where + n_step].decode(errors="replace")
+        dec = self.map[at + n_where + n_step:at + n_where + n_step + n_dec].decode(errors="replace")
+        return BoardMark(seq, deadline, limit, unit, task, where, step, dec)
+
+    def reset(self) -> None:
+        self.map[:self._HEAD.size] = bytes(self._HEAD.size)
+
+    def close(self) -> None:
+        self.map.close()
+        os.close(self.fd)
+
+
+class BoardMark(NamedTuple):
+    seq: int  # 0: nothing marked since the unit began
+    deadline: float  # time.monotonic() by which the step must be over
+    limit: float  # the step's time limit, for the detail
+    unit: int  # which unit the worker is on (the number its parent gave it)
+    task: int  # index of the task in its unit
+    where: Any  # the file (a models.Location), or None: the task's own file
+    step: str
+    decoder: str
+
+
+def _tmpfd() -> int:
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix="leakscan-marks-")
+    os.unlink(name)
+    return fd
+
+
+def in_worker() -> bool:
+    """Whether this process is a worker (its decoders are already isolated)."""
+    return _CHANNEL is not None
+
+
+def report(message: tuple[Any, ...]) -> None:
+    """Send an intermediate message to the parent; nothing outside a worker."""
+    if _CHANNEL is not None:
+        _CHANNEL.send(message)
+
+
+def start_task(unit: int, index: int, timeout: float) -> None:
+    """A worker begins the task ``index`` of unit ``unit`` (marks start afresh)."""
+    if _BOARD is not None:
+        _BOARD.start_task(unit, index, timeout)
+
+
+def mark(step: str | None, timeout: float | None, location: object = None, decoder: str | None = None) -> None:
+    """Say what this worker starts now, and how long it may take (the parent's clock restarts from here).
+
+    ``location`` names the file (a models.Location) when it changes; ``step`` is what is done to it
+    ("reading", or an inspector's name); ``decoder`` the parser a step calls. They are named in the
+    detail when the worker crashes or hangs there. Nothing happens outside a worker.
+    """
+    if _BOARD is not None:
+        _BOARD.write(step, timeout, location, decoder)
+
+
+def decoding(library: str) -> None:
+    """Name the third-party decoder about to run on untrusted bytes (python-calamine, py7zr ...): if it
+    crashes or hangs its worker, the file's detail says which. The clock is not restarted."""
+    if _BOARD is not None:
+        _BOARD.write(None, None, None, library)
 
 
 def _cap_memory(memory: int) -> str | None:
@@ -49,10 +188,44 @@ def _cap_memory(memory: int) -> str | None:
     return None
 
 
-def _serve(conn: Connection, memory: int) -> None:
-    """Worker loop: first say whether the memory cap holds; then receive (function, args) and send back
-    ("result", value) or ("read-error", reason, detail)."""
+def guarded(func: Callable[..., Any], args: tuple[Any, ...]) -> Reply:
+    """``func(*args)`` with every failure turned into a reply: ("result", value) or ("read-error", reason,
+    detail). Messages of parser errors are never kept: they may quote a cell."""
+    try:
+        return ("result", func(*args))
+    except ReadError as e:
+        return ("read-error", e.reason, e.detail)
+    except MemoryError:
+        return ("read-error", Status.TOO_LARGE, "out of memory while parsing (worker memory cap)")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # noqa: BLE001 - Rust panics, struct.error, AssertionError ...
+        log.debug("%s failed", getattr(func, "__qualname__", "parser"), exc_info=True)  # -v: redacted traceback
+        return ("read-error", Status.CORRUPT, error_name(e))
+
+
+def _die_with_parent() -> None:
+    """Linux: this worker is killed when the scan process dies (even by SIGKILL), so a worker stuck in a
+    decoder is never left behind. Elsewhere a worker ends when its connection closes."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _serve(conn: Connection, memory: int, marks: int = -1) -> None:
+    """Worker loop: first say whether the memory cap holds; then receive (function, args), let it mark
+    its steps on the board, and end each call with ("result", value) or ("read-error", reason, detail)."""
+    global _CHANNEL, _BOARD
+    _die_with_parent()
     conn.send(("started", _cap_memory(memory)))
+    _CHANNEL = conn
+    if marks >= 0:
+        _BOARD = MarkBoard(marks)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the scan; the scan stops its workers
     for name in PRELOAD:
         __import__(name)
     while True:
@@ -62,47 +235,71 @@ def _serve(conn: Connection, memory: int) -> None:
             return
         if msg is None:
             return
-        func, args = msg
-        try:
-            reply: tuple[Any, ...] = ("result", func(*args))
-        except ReadError as e:
-            reply = ("read-error", e.reason, e.detail)
-        except MemoryError:
-            reply = ("read-error", Status.TOO_LARGE, "out of memory while parsing (worker memory cap)")
-        except BaseException as e:  # noqa: BLE001 - Rust panics, struct.error, AssertionError ...
-            reply = ("read-error", Status.CORRUPT, error_name(e))  # never the message: it may quote a cell
+        reply = guarded(*msg)
         try:
             conn.send(reply)
         except MemoryError:
             conn.send(("read-error", Status.TOO_LARGE, "result too large to return"))
+        except (OSError, EOFError):
+            return
         except Exception as e:  # noqa: BLE001 - an unpicklable result is a bug, reported as data
             conn.send(("read-error", Status.CORRUPT, f"result not transferable: {type(e).__name__}"))
 
 
-def main(fd: int, memory: int) -> None:
+def main(fd: int, memory: int, marks: int = -1) -> None:
     """Entry point of the worker interpreter (started by :class:`Worker`)."""
-    _serve(Connection(fd), memory)
+    _serve(Connection(fd), memory, marks)
+
+
+# -- in the parent -------------------------------------------------------------------------------------
+
+def signal_name(code: int | None) -> str:
+    """How a worker process ended, for a detail: SIGSEGV, SIGKILL, exit 1 ..."""
+    if code is not None and code < 0:
+        try:
+            return signal.Signals(-code).name
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit {code}"
 
 
 class Worker:
-    """One killable parser process; ``call`` is serialised by a lock."""
+    """One killable worker process. The pool drives it message by message (``send``/``recv``); ``call``
+    runs one function and waits (serialised by a lock)."""
 
     def __init__(self, memory: int = DEFAULT_MEMORY) -> None:
         self.memory = memory
         self._proc: Any = None
         self._conn: Connection | None = None
         self._lock = threading.Lock()
+        self.board: MarkBoard | None = None  # the running worker's marks
 
-    def _start(self) -> None:
+    @property
+    def conn(self) -> Connection:
+        assert self._conn is not None
+        return self._conn
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def start(self) -> None:
         """A fresh interpreter (not a fork: no scan threads or locks are copied), stderr silenced."""
         ours, theirs = socket.socketpair()
+        if self.board is None:
+            self.board = MarkBoard.create()
+        self.board.reset()
         root = str(Path(__file__).resolve().parent.parent)
         env = {**os.environ, "RUST_BACKTRACE": "0",
                "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
-        code = f"from scanner.isolation import main; main({theirs.fileno()}, {self.memory})"
+        code = f"from scanner.isolation import main; main({theirs.fileno()}, {self.memory}, {self.board.fd})"
         try:
-            proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(),), env=env,
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(), self.board.fd),
+                                    env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, close_fds=True)
         finally:
             theirs.close()
@@ -111,22 +308,22 @@ class Worker:
             ready = self._conn.poll(STARTUP_SECONDS)
             hello = self._conn.recv() if ready else None
         except (OSError, EOFError) as e:
-            raise ReadError(Status.CORRUPT, f"parser process did not start ({self._kill() or type(e).__name__})") from e
+            raise ReadError(Status.CORRUPT, f"worker process did not start ({self.kill() or type(e).__name__})") from e
         if hello is None:
-            raise ReadError(Status.TIMEOUT, f"parser process did not start within {STARTUP_SECONDS} s "
-                            f"({self._kill() or 'killed'})")
+            raise ReadError(Status.TIMEOUT, f"worker process did not start within {STARTUP_SECONDS} s "
+                            f"({self.kill() or 'killed'})")
         if hello[1] is not None:
             self._cap_failed(hello[1])
 
     def _cap_failed(self, why: str) -> None:
         """The worker runs without its memory cap: logged once, and stated in findings.json / the report."""
-        note = (f"parser worker memory cap of {self.memory // GiB} GiB not applied ({why}): a decompression "
-                "bomb in a workbook can use all memory of this machine")
+        note = (f"worker memory cap of {self.memory // GiB} GiB not applied ({why}): a decompression "
+                "bomb in a file can use all memory of this machine")
         if note not in _LIMIT_NOTES:
             _LIMIT_NOTES.append(note)
             log.warning("%s", note)
 
-    def _kill(self) -> str:
+    def kill(self) -> str:
         """Stop the worker; return how it ended (for the detail text)."""
         proc, self._proc = self._proc, None
         if self._conn is not None:
@@ -140,60 +337,84 @@ class Worker:
             code = proc.wait(5)
         except subprocess.TimeoutExpired:
             return "unkillable"
-        if code is not None and code < 0:
-            try:
-                return signal.Signals(-code).name
-            except ValueError:
-                return f"signal {-code}"
-        return f"exit {code}"
+        return signal_name(code)
 
     def call(self, func: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
         """``func(*args)`` in the worker; ReadError(timeout / corrupt / ...) when it fails or hangs."""
         with self._lock:
-            if self._proc is None or self._proc.poll() is not None:
-                self._kill()
-                self._start()
-            assert self._conn is not None
+            if not self.running:
+                self.kill()
+                self.start()
             try:
-                self._conn.send((func, args))
-                ready = self._conn.poll(timeout)
+                self.conn.send((func, args))
             except (OSError, EOFError, ValueError) as e:
-                how = self._kill()
+                how = self.kill()
                 raise ReadError(Status.CORRUPT, f"parser process failed ({how or type(e).__name__})") from e
-            if not ready:
-                self._kill()
-                raise ReadError(Status.TIMEOUT, f"parsing took longer than {timeout:g} s; parser stopped")
             try:
-                reply = self._conn.recv()
+                ready = self.conn.poll(timeout)
+                reply = self.conn.recv() if ready else None
             except (OSError, EOFError) as e:
-                how = self._kill()
+                how = self.kill()
                 raise ReadError(Status.CORRUPT, f"parser process died ({how}); damaged file or memory cap "
                                 f"{self.memory // GiB} GiB reached") from e
+            if reply is None:
+                self.kill()
+                raise ReadError(Status.TIMEOUT, f"parsing took longer than {timeout:g} s; parser stopped")
         if reply[0] == "result":
             return reply[1]
         raise ReadError(reply[1], reply[2])
 
     def close(self) -> None:
+        """Ask the worker to stop, give it a moment to end by itself, then make sure it has."""
         with self._lock:
             if self._conn is not None:
                 try:
                     self._conn.send(None)
-                except OSError:
+                    if self._proc is not None:
+                        self._proc.wait(2)
+                except (OSError, subprocess.TimeoutExpired):
                     pass
-            self._kill()
+            self.kill()
+            if self.board is not None:
+                self.board.close()
+                self.board = None
+
+
+class InlineWorker:
+    """``shared_worker()`` inside a worker: the call runs here, already isolated, under the parent's clock."""
+
+    def call(self, func: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
+        mark(None, timeout, decoder=f"{func.__module__.rsplit('.', 1)[-1]}.{func.__qualname__}")
+        reply = guarded(func, args)
+        if reply[0] == "result":
+            return reply[1]
+        raise ReadError(reply[1], reply[2])
+
+    def close(self) -> None:
+        return None
 
 
 def limit_notes() -> list[str]:
-    """Every cap a parser worker of this process could not apply (empty when all held)."""
+    """Every cap a worker of this process could not apply (empty when all held)."""
     return list(_LIMIT_NOTES)
+
+
+def add_limit_note(note: str) -> None:
+    """A cap a worker of the pool could not apply (said once, like the shared worker's)."""
+    if note not in _LIMIT_NOTES:
+        _LIMIT_NOTES.append(note)
+        log.warning("%s", note)
 
 
 _shared: Worker | None = None
 
 
-def shared_worker() -> Worker:
-    """The process-wide parser worker (started on first use, stopped at exit)."""
+def shared_worker() -> Worker | InlineWorker:
+    """Where to run a risky parser: inline inside a worker; elsewhere the process-wide worker (started
+    on first use, stopped at exit)."""
     global _shared
+    if _CHANNEL is not None:
+        return InlineWorker()
     if _shared is None:
         _shared = Worker()
         atexit.register(_shared.close)

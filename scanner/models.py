@@ -7,8 +7,10 @@ where bytes came from.
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Hashable
 from dataclasses import asdict, dataclass, field
-from typing import IO, Any, Protocol, runtime_checkable
+from typing import IO, Any, NamedTuple, Protocol, runtime_checkable
 
 from .codes import Reason, Status
 
@@ -213,3 +215,58 @@ class PersonRecord:
     fields: dict[str, str]
     role: str = ""  # "" for the row's own person; applicant, recipient, guardian, emergency_contact ...
     kind: str = "persons"  # persons, or business (a business contact: a person beside an organisation)
+
+
+class Tokens(NamedTuple):
+    """What the probable-person rules compare for one person key (persons.count): each value is clear text
+    or its keyed fingerprint, made by the same function for every key of one count."""
+
+    me: Hashable  # (name, address) itself
+    name: Hashable  # the name alone
+    kanji: Hashable  # (name with 斎/斉-like kanji folded, address)
+    numbers: tuple[Hashable, ...]  # (name, address with one number replaced by #), per number
+    shorter: Hashable | None  # (name, address without its last -number), when there is one
+    empty_address: bool
+    kana_only: bool  # a name typed in katakana only
+
+
+@dataclass(slots=True)
+class RowPrint:
+    """One person row, keyed (persons.prints): what the counter needs, no personal value in clear."""
+
+    stages: tuple[bytes, ...]  # keyed key after trimming, then after each rule (the last is the person)
+    masked: tuple[str, str]  # first spelling, masked (山田 ** / 東京都小金井市***)
+    clear: tuple[str, str] | None  # first spelling in clear, only when the scan runs with --unmask
+    token_set: Tokens
+    reading_set: frozenset[bytes]
+    role: str = ""  # PersonRecord.role: "" for the row's own person, applicant, guardian ...
+    kind: str = "persons"  # PersonRecord.kind: persons, or business (a business contact)
+    file: int = 0  # index in the person analysis' file list (set there)
+
+    @property
+    def key(self) -> bytes:
+        return self.stages[-1]
+
+    def shown(self, clear: bool) -> dict[str, str] | None:
+        if clear:
+            return {"name": self.clear[0], "address": self.clear[1]} if self.clear else None
+        return {"name": self.masked[0], "address": self.masked[1]}
+
+    def tokens(self) -> Tokens:
+        return self.token_set
+
+    def readings(self) -> frozenset[Hashable]:
+        return self.reading_set
+
+
+@dataclass(slots=True)
+class FilePrints:
+    """What the person analyses need of one personal-records file (made where it was read: persons.prints)."""
+
+    records: int  # every record read, nameless ones included
+    nameless: int  # records without a usable name (blank, -, 不明 ...)
+    persons: array  # sorted distinct fingerprint prefixes (unsigned 64-bit) of the named records
+    rows: list[RowPrint] | None = None  # one per named record, when the file may be counted
+
+    def prefixes(self) -> set[int]:
+        return set(self.persons)

@@ -1,283 +1,390 @@
-"""source -> entries -> cheap checks -> one read pass -> detectors -> hits, skips and links.
+"""source -> entries -> cheap checks (here) -> tasks -> worker pool -> outcomes merged in walk order.
 
-Cheap checks first: the name rules need no I/O; stat, reading, hashing and content detectors run only
-for name hits and for files a content inspector wants. A failure on one file is recorded (path,
-reason) and the scan goes on.
+The scan process walks: the name rules and the inspectors' name lists reject most files in bulk, then
+stat and ``wants`` (scanner.examine.pick) pick the files worth reading. Those become tasks
+(scanner.work), sent in units to a pool of killable worker processes (scanner.pool) that read, hash and
+decode them. Outcomes are merged in walk order, so the result is the same for any number of workers; a
+failure on one file is recorded (path, reason) and the scan goes on.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections import deque
+from collections.abc import Iterable
+from pathlib import Path
+from typing import cast
 
-from .codes import Reason, Status
+from .codes import Status
 from .config import ScanConfig
-from .contenttype import content_type, mismatch
 from .contracts import (
     Analysis,
-    Inspection,
     Inspector,
     NoProgress,
+    Poison,
     Progress,
     ResultMark,
     ResumeLog,
     ScanContext,
     ScanResult,
-    run_inspector,
 )
 from .errors import LeakscanError, ReadError, SourceError
-from .fingerprint import ReadResult, hash_stream
-from .models import Entry, FileHit, FileStat, Link, Location, Skipped
-from .names import NameMatch, NameRules
-from .registry import ANALYSES, inspectors_for
+from .examine import Candidate, LazyHead, examine_entry, pick, unreadable
+from .models import Entry, Link, Location, Skipped
+from .names import NameRules
+from .persons.keys import scan_key
+from .pool import WorkerPool, failed
+from .registry import ANALYSES, INSPECTORS, inspectors_for
 from .sources.base import Item, NameBatch, Source
+from .state import INTERRUPTED_LIMIT
 from .textsafe import shown
 from .timeutil import now_utc
+from .work import BytesRef, FileOutcome, FileTask, LiveRef, WorkerSettings, run_task, scratch
+
+__all__ = ["Dispatcher", "LazyHead", "examine_entry", "run_scan", "walk"]
 
 log = logging.getLogger("leakscan")
 
-
-class _LazyHead:
-    """The first 512 bytes, read only if an inspector asks; a failed read is kept in ``error`` so the
-    file is recorded as not examined instead of being dropped as "nobody wanted it"."""
-
-    def __init__(self, entry: Entry) -> None:
-        self._entry = entry
-        self._data: bytes | None = None
-        self.error: ReadError | None = None
-
-    def __call__(self) -> bytes:
-        if self._data is None:
-            try:
-                with self._entry.open() as f:
-                    self._data = f.read(512)
-            except ReadError as e:
-                self.error, self._data = e, b""
-            except OSError as e:
-                self.error, self._data = ReadError(Status.UNREADABLE, e.strerror or str(e)), b""
-        return self._data
-
-
-def examine(entry: Entry, ctx: ScanContext) -> None:
-    """Everything leakscan does with one file entry (replayed from the scan state when resuming)."""
-    state = ctx.state
-    if state is None:
-        _examine(entry, ctx)
-        return
-    result = ctx.result
-    if state.resuming and state.replay(entry.location.key(), result):
-        ctx.progress.file()
-        return
-    mark = result.mark()
-    _examine(entry, ctx)
-    # the location key costs more than the name check: build it only when there is something to record
-    if result.bytes_read != mark.bytes_read or len(result.hits) != mark.hits or len(result.skipped) != mark.skipped:
-        state.record(entry.location.key(), result, mark)
-
-
-def _examine(entry: Entry, ctx: ScanContext) -> None:
-    config, result = ctx.config, ctx.result
-    result.files_seen += 1
-    ctx.progress.file()
-    matches = ctx.rules.match(entry.name)
-    if not matches and not ctx.prefilter.wanted(entry.name):
-        return
-    try:
-        st = entry.stat()
-    except ReadError as e:
-        _unreadable(entry, matches, FileStat(0), e, ctx)
-        return
-    head = _LazyHead(entry)
-    wanted = [i for i in ctx.inspectors if i.wants(entry, st.size, head)]
-    if not matches and not wanted and not ctx.known_hashes:
-        if head.error is not None:  # its content could not be checked at all: not examined
-            _unreadable(entry, matches, st, head.error, ctx)
-        return
-    keep = config.max_inspect_bytes if wanted else 0
-    try:
-        st, read = _read_steady(entry, st, keep, ctx)
-    except ReadError as e:
-        _unreadable(entry, matches, st, e, ctx)
-        return
-    except OSError as e:
-        _unreadable(entry, matches, st, ReadError(Status.UNREADABLE, e.strerror or str(e)), ctx)
-        return
-    ctype = content_type(read.head)
-    inspections: list[Inspection] = []
-    if wanted and read.data is None:
-        in_place = [i for i in wanted if getattr(i, "opens_itself", False)]  # e.g. a disk image, read where it is
-        if len(in_place) < len(wanted):
-            inspections.append(Inspection(status=Status.TOO_LARGE,
-                                          detail=f"{read.digests.size} bytes > cap {config.max_inspect_bytes}"))
-        inspections += [run_inspector(i, entry, read.head, ctype, ctx) for i in in_place]
-    elif wanted:
-        inspections = [run_inspector(i, entry, read.data or b"", ctype, ctx) for i in wanted]
-
-    reasons = [m.reason for m in matches]
-    rule_names = [f"{m.reason}:{m.rule}" for m in matches]
-    d = read.digests
-    if ctx.known_hashes and ({d.sha256, d.sha1, d.md5} & ctx.known_hashes):
-        reasons.append(Reason.KNOWN_HASH)
-        rule_names.append(Reason.KNOWN_HASH)
-    pii = None
-    records = None
-    annotations: dict[str, Any] | None = None
-    bad = [i for i in inspections if i.status != Status.OK]
-    for ins in inspections:
-        reasons += ins.reasons
-        rule_names += ins.rules
-        pii = ins.pii if ins.pii is not None else pii
-        records = ins.records if ins.records is not None else records
-        annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
-    reasons = list(dict.fromkeys(reasons))
-    status = bad[0].status if bad else Status.OK
-    detail = "; ".join(i.detail for i in (bad or inspections) if i.detail)  # an ok read may carry a note
-    if reasons:
-        hit = FileHit(entry.location, st, d, ctype, reasons, status=status, status_detail=detail,
-                      deleted=entry.deleted, type_mismatch=mismatch(entry.name, ctype),
-                      matched_rules=list(dict.fromkeys(rule_names)), pii=pii, annotations=annotations)
-        result.hits.append(hit)
-        if records is not None:
-            result.records[len(result.hits) - 1] = records
-    if bad:
-        result.skipped.append(Skipped(entry.location, status, detail, d.sha256))
-    for ins in inspections:
-        walk(ins.children, ctx)
-
-
-def _read_steady(entry: Entry, st: FileStat, keep: int, ctx: ScanContext) -> tuple[FileStat, ReadResult]:
-    """Read and hash ``entry`` once; a file that changed while it was read (bytes read differ from the
-    size stat'ed, or its size or modified time moved between open and end of the read) is read once
-    more, and then is ``changed-during-read`` (with both sizes): its digests would mix two versions.
-    Archive members are exempt: their sizes come from the archive, and a mismatch there is damage."""
-    for attempt in (1, 2):
-        with entry.open() as stream:
-            before = _fstat(stream)
-            read = hash_stream(stream, keep_limit=keep, progress=_bytes_counter(ctx))
-            after = _fstat(stream)
-            told = getattr(stream, "changed", None)  # a stream that compares its file's identity itself (SMB)
-            changed = (told() if told is not None else "") or _change(st, read.digests.size, before, after)
-        if not changed or (entry.location.containers and entry.location.containers[-1].kind == "archive"):
-            return st, read
-        if attempt == 1:
-            st = entry.stat()
-    raise ReadError(Status.CHANGED_DURING_READ, changed)
-
-
-def _fstat(stream: Any) -> tuple[int, int] | None:
-    """(size, mtime in ns) of an open local file; None for streams without a descriptor (images, SMB)."""
-    try:
-        st = os.fstat(stream.fileno())
-    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
-        return None
-    return st.st_size, st.st_mtime_ns
-
-
-def _change(st: FileStat, n_read: int, before: tuple[int, int] | None, after: tuple[int, int] | None) -> str:
-    if before is not None and after is not None and before != after:
-        what = "size" if before[0] != after[0] else "modified time"
-        return (f"changed while it was read ({what}): {before[0]} bytes when opened, {after[0]} bytes after the "
-                f"read, {n_read} bytes read")
-    if n_read != st.size:
-        return f"changed while it was read: {st.size} bytes when listed, {n_read} bytes read"
-    return ""
-
-
-def _bytes_counter(ctx: ScanContext) -> Callable[[int], None]:
-    def count(n: int) -> None:
-        ctx.result.bytes_read += n
-        ctx.progress.bytes(n)
-
-    return count
-
-
-def _unreadable(entry: Entry, matches: list[NameMatch], st: FileStat, err: ReadError, ctx: ScanContext) -> None:
-    """A file that could not be read: skipped, and still a hit when its name matched."""
-    ctx.result.skipped.append(Skipped(entry.location, err.reason, err.detail))
-    if matches:
-        ctx.result.hits.append(FileHit(
-            entry.location, st, None, "unknown", list(dict.fromkeys(m.reason for m in matches)),
-            status=err.reason, status_detail=err.detail, deleted=entry.deleted,
-            matched_rules=[f"{m.reason}:{m.rule}" for m in matches]))
+UNIT_TASKS = 32  # files per unit sent to a worker (one round trip)
+UNIT_BYTES = 32 << 20  # bytes of files per unit (fewer, larger files per round trip)
+MAX_UNMERGED = 50_000  # outcomes held behind one slow file before the walk waits for it
 
 
 # Test hook only: seconds to sleep after each run of a folder's files, so a test can strike mid-walk.
 TEST_HOOK_DELAY_PER_FOLDER_ENV = "LEAKSCAN_TEST_HOOK_DELAY_PER_FOLDER"
 
 
-def walk(items: Iterable[Item | NameBatch], ctx: ScanContext) -> None:
-    """Route every item a source (or an archive) yields."""
-    delay = float(os.environ.get(TEST_HOOK_DELAY_PER_FOLDER_ENV) or 0)
-    for item in items:
-        if not isinstance(item, _NOT_ENTRIES):  # entries first: they are nearly every item
-            examine(item, ctx)
-        elif isinstance(item, NameBatch):
-            _examine_batch(item, ctx)
-            if delay:
-                time.sleep(delay)
-        elif isinstance(item, Skipped):
-            ctx.result.skipped.append(item)
+class Dispatcher:
+    """Turns a walk into tasks for the pool (or runs them here when there is none) and merges the
+    outcomes into the scan's result in walk order, recording each file in the resume state."""
+
+    def __init__(self, ctx: ScanContext, pool: WorkerPool | None) -> None:
+        self.ctx = ctx
+        self.pool = pool
+        self._order: deque[list] = deque()  # [outcome or None, location key or None], walk order
+        self._inflight: dict[int, list] = {}  # task seq -> its place in _order
+        self._seq = 0
+        self._unit: list[FileTask] = []
+        self._unit_bytes = 0
+        self._affine: list[FileTask] = []
+        self._affinity: str | None = None
+        self._local: ScanContext | None = None  # tasks run in this process (no pool, empty files)
+        self._more = getattr(ctx.progress, "files", None)
+        self._hits = getattr(ctx.progress, "hits", None)
+        self._inspected = getattr(ctx.progress, "inspected", None)
+        self._folder = getattr(ctx.progress, "folder", None)
+        self._shown_at = 0.0
+        if pool is not None and ctx.state is not None:
+            pool.on_poison = self._poisoned
+
+    def _poisoned(self, task: FileTask, part: str, poison: Poison) -> None:
+        assert self.ctx.state is not None
+        self.ctx.state.poison(task.location.key(), part, poison)
+
+    # -- the walk -----------------------------------------------------------------------------------
+    def walk(self, items: Iterable[Item | NameBatch]) -> None:
+        delay = float(os.environ.get(TEST_HOOK_DELAY_PER_FOLDER_ENV) or 0)
+        for item in items:
+            if not isinstance(item, _NOT_ENTRIES):  # entries first: they are nearly every item
+                self.entry(item)
+            elif isinstance(item, NameBatch):
+                self.batch(item)
+                if delay:
+                    time.sleep(delay)
+            elif isinstance(item, Skipped):
+                self._ready(FileOutcome(skipped=[item]), None)
+            else:
+                self._ready(FileOutcome(links=[item]), None)
+
+    def batch(self, batch: NameBatch) -> None:
+        """A folder's plain files: names nothing wants are only counted; the others are examined in order.
+
+        Equivalent to examining each entry: a file with no name match and no inspector's interest does no
+        I/O, so it adds nothing but the count (and a resumed scan never recorded it).
+        """
+        ctx = self.ctx
+        if self._folder is not None and batch.names and time.monotonic() - self._shown_at > 0.5:
+            self._shown_at = time.monotonic()
+            self._folder(top_folder(batch.entry(0).location))
+        picked = ctx.prefilter.pick(batch.names, batch.framed)
+        rest = len(batch.names) - len(picked)
+        if rest:
+            ctx.result.files_seen += rest
+            if self._more is not None:
+                self._more(rest)
+            else:
+                for _ in range(rest):
+                    ctx.progress.file()
+        entry = batch.entry
+        prefetch = getattr(batch, "prefetch", None)  # a source whose reads are round trips fetches ahead (SMB)
+        if prefetch is not None and picked:
+            prefetch(picked)
+        for i in picked:
+            self.entry(entry(i))
+        self._flush_affine()  # a folder's files that pair up (recycle bin) go to one worker together
+
+    def entry(self, entry: Entry) -> None:
+        """One file: replayed from the resume state, settled by the cheap checks, or sent to a worker."""
+        ctx = self.ctx
+        ctx.progress.file()
+        state, key = ctx.state, None
+        if state is not None and state.resuming:
+            key = entry.location.key()
+            replayed = FileOutcome()
+            if state.replay(key, replayed):  # type: ignore[arg-type]
+                self._ready(replayed, None)
+                return
+        settled = FileOutcome(files_seen=1)
+        cand = pick(entry, ctx, settled)
+        if cand is None:
+            if settled.hits or settled.skipped:
+                self._ready(settled, key or (entry.location.key() if state is not None else None))
+            else:
+                ctx.result.files_seen += 1
+            return
+        if state is not None and state.resuming and state.interrupted(key or "") >= INTERRUPTED_LIMIT:
+            self._ready(failed(FileTask(entry.location, entry.name, entry.deleted, cand, None), Status.CORRUPT,
+                               "the scan ended twice while this file was being examined; not examined again "
+                               "(it may crash or exhaust the machine)"), key)
+            return
+        task = self._task(entry, cand)
+        if task is None:
+            return
+        if state is not None and state.resuming:  # a step that killed a worker in an earlier run is not run again
+            task.poisoned = state.poisons(key or "")
+        self._seq += 1
+        task.seq = self._seq
+        place = [None, key or (entry.location.key() if state is not None else None)]
+        self._order.append(place)
+        self._inflight[task.seq] = place
+        if self.pool is None or isinstance(task.ref, LiveRef):
+            self._run_here(task)
+            return
+        if cand.affinity is not None:
+            if cand.affinity != self._affinity:
+                self._flush_affine()
+                self._affinity = cand.affinity
+            self._affine.append(task)
         else:
-            ctx.result.links.append(item)
+            self._unit.append(task)
+            self._unit_bytes += task.size
+            if len(self._unit) >= UNIT_TASKS or self._unit_bytes >= UNIT_BYTES or self.pool.idle():
+                self._flush()
+        while self.pool.waiting() >= self.pool.size or len(self._order) > MAX_UNMERGED:
+            self._pump(block=True)
+
+    def _task(self, entry: Entry, cand: Candidate) -> FileTask | None:
+        """The task for a picked file: how a worker gets at it (its path; else its bytes, read here)."""
+        task = FileTask(entry.location, entry.name, entry.deleted, cand, LiveRef(entry))
+        if self.pool is None or cand.stat.size == 0:  # nothing to decode in an empty file: no round trip
+            return task
+        ref = getattr(entry, "ref", None)
+        found = ref() if ref is not None else None
+        if found is not None:
+            task.ref = found
+            return task
+        cap = self.ctx.config.max_inspect_bytes
+        if cand.stat.size > cap:  # only hashed (too large to inspect): read here, no decoder runs
+            return task
+        try:
+            with entry.open() as stream:
+                data = stream.read(cap + 1)
+        except (ReadError, OSError) as e:
+            err = e if isinstance(e, ReadError) else ReadError(Status.UNREADABLE, e.strerror or str(e))
+            out = FileOutcome(files_seen=1)
+            unreadable(entry, cand.matches, cand.stat, err, out)
+            self._ready(out, entry.location.key() if self.ctx.state is not None else None)
+            return None
+        if len(data) <= cap:
+            task.ref = BytesRef(data)
+        return task
+
+    # -- units, outcomes and their order ------------------------------------------------------------
+    def _run_here(self, task: FileTask) -> None:
+        if self._local is None:
+            c = self.ctx
+            self._local = ScanContext(c.config, c.rules, c.inspectors, scratch(c.config), NoProgress(),
+                                      c.known_hashes, None, c.case_key)
+        self._inflight.pop(task.seq)[0] = run_task(task, self._local)
+        self._merge_ready()
+
+    def _flush(self) -> None:
+        if self._unit:
+            unit, self._unit, self._unit_bytes = self._unit, [], 0
+            self._submit(unit)
+
+    def _flush_affine(self) -> None:
+        if self._affine:
+            unit, self._affine, self._affinity = self._affine, [], None
+            self._submit(unit)
+
+    def _submit(self, unit: list[FileTask]) -> None:
+        assert self.pool is not None
+        if self.ctx.state is not None:  # before any byte is decoded: a scan that dies knows what was in flight
+            self.ctx.state.in_flight([t.location.key() for t in unit])
+        self.pool.submit(unit)
+        self._pump(block=False)
+
+    def _pump(self, block: bool) -> None:
+        if self.pool is None:
+            return
+        if block:
+            self._flush()
+            self._flush_affine()
+            if not self.pool.busy():
+                raise RuntimeError("waiting for outcomes while no task is in flight")
+        for task, outcome in self.pool.collect(None if block else 0.0):
+            self._inflight.pop(task.seq)[0] = outcome
+        self._merge_ready()
+
+    def _ready(self, outcome: FileOutcome, key: str | None) -> None:
+        """An outcome known now: merged at once, or queued behind files still in flight."""
+        if self._order:
+            self._order.append([outcome, key])
+        else:
+            self._apply(outcome, key)
+
+    def _merge_ready(self) -> None:
+        order = self._order
+        while order and order[0][0] is not None:
+            outcome, key = order.popleft()
+            self._apply(outcome, key)
+
+    def _apply(self, outcome: FileOutcome, key: str | None) -> None:
+        ctx = self.ctx
+        result = ctx.result
+        mark = result.mark()
+        outcome.merge_into(result)
+        if outcome.bytes_read:
+            ctx.progress.bytes(outcome.bytes_read)
+        if outcome.hits and self._hits is not None:
+            self._hits(len(outcome.hits))
+        if outcome.inspected and self._inspected is not None:
+            self._inspected(outcome.inspected)
+        for level, line in outcome.logs:  # what the worker logged about this file, in walk order
+            log.log(level, "%s", line)
+        if key is not None and ctx.state is not None and not outcome.empty():
+            ctx.state.record(key, result, mark)
+
+    def drain(self) -> None:
+        """Wait for every file in flight and merge it (at the end of each source)."""
+        self._flush()
+        self._flush_affine()
+        while self._order:
+            self._pump(block=True)
 
 
 _NOT_ENTRIES = (NameBatch, Skipped, Link)
 
 
-def _examine_batch(batch: NameBatch, ctx: ScanContext) -> None:
-    """A folder's plain files: names nothing wants are only counted; the others are examined in order.
+def top_folder(location: Location) -> str:
+    """The first folder under the source (or under the container) a location lies in, for the progress bar."""
+    path = location.path
+    if not location.containers:
+        root = os.path.abspath(location.source)
+        path = path[len(root):] if path.startswith(root) else path
+    parts = [p for p in path.split("/") if p]
+    return parts[0] if len(parts) > 1 else ""
 
-    Equivalent to examining each entry: a file with no name match and no inspector's interest does no
-    I/O, so it adds nothing but the count (and a resumed scan never recorded it).
-    """
-    picked = ctx.prefilter.pick(batch.names, batch.framed)
-    rest = len(batch.names) - len(picked)
-    if rest:
-        ctx.result.files_seen += rest
-        files = getattr(ctx.progress, "files", None)
-        if files is not None:
-            files(rest)
-        else:
-            for _ in range(rest):
-                ctx.progress.file()
-    entry = batch.entry
-    prefetch = getattr(batch, "prefetch", None)  # a source whose reads are round trips fetches ahead (SMB)
-    if prefetch is not None and picked:
-        prefetch(picked)
-    for i in picked:
-        examine(entry(i), ctx)
+
+def walk(items: Iterable[Item | NameBatch], ctx: ScanContext) -> None:
+    """Examine every item in this process (what a caller with its own context and no pool uses)."""
+    d = Dispatcher(ctx, None)
+    d.walk(items)
+    d.drain()
+
+
+def pool_size(config: ScanConfig, workers: int | None) -> int:
+    """Worker processes for a scan: ``workers``, else --workers, else one per core."""
+    if workers is not None:
+        return workers
+    return config.workers or os.cpu_count() or 1
 
 
 def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | None = None,
-             inspectors: list[Inspector] | None = None, state: ResumeLog | None = None) -> ScanResult:
+             inspectors: list[Inspector] | None = None, state: ResumeLog | None = None,
+             workers: int | None = None) -> ScanResult:
     """Scan every source in order, then run the post-scan analyses; return the result (not yet written).
 
-    ``inspectors`` defaults to every registered one (scanner.registry)."""
+    ``inspectors`` defaults to every registered one (scanner.registry). Files are examined in a pool of
+    ``workers`` processes (default: --workers, else one per core); inspectors that are not registered
+    cannot be rebuilt in a worker, so with them (or ``workers=0``, or no inspector at all unless
+    ``workers`` says otherwise) files are examined in this process.
+    """
+    ctx = scan_context(config, progress, inspectors, state)
+    chosen = ctx.inspectors
+    registered = {cls.name: cls for cls in INSPECTORS}
+    portable = all(registered.get(getattr(i, "name", "")) is cast(object, type(i)) for i in chosen)
+    # with no content inspector nothing decodes untrusted bytes: hashing name hits needs no worker
+    size = pool_size(config, workers) if portable and (chosen or workers) else 0
+    pool = None
+    if size:
+        pool = WorkerPool(size, worker_settings(ctx))
+    try:
+        dispatcher = Dispatcher(ctx, pool)
+        for source in sources:
+            scan_source(source, dispatcher)
+    finally:
+        if pool is not None:
+            pool.close()
+    return finish_scan(ctx)
+
+
+def scan_context(config: ScanConfig, progress: Progress | None = None, inspectors: list[Inspector] | None = None,
+                 state: ResumeLog | None = None) -> ScanContext:
+    """The scan process's context: a fresh result, the rules, the inspectors, the case key of --out."""
     result = ScanResult(config=config, started=now_utc())
-    ctx = ScanContext(config, NameRules(config.names, config.use_keywords),
-                      inspectors_for(config) if inspectors is None else inspectors,
-                      result, progress or NoProgress(),
-                      frozenset(h.lower() for h in config.known_hashes), state)
-    for source in sources:
-        try:
-            with source:
-                result.sources.append(source.describe())
-                mark = result.mark()
-                batches = getattr(source, "batches", None)
-                walk(source.entries() if batches is None else batches(), ctx)
-                settle_lost(source, ctx, mark)
-        except SourceError as e:
-            result.source_errors.append({"source": source.text, "error": str(e)})
-            result.skipped.append(Skipped(Location(source.text, ""), Status.SOURCE_ERROR, str(e)))
-            result.skipped.extend(e.skipped)  # the parts recognised but unreadable, each with its reason
+    chosen = inspectors_for(config) if inspectors is None else inspectors
+    return ScanContext(config, NameRules(config.names, config.use_keywords), chosen, result,
+                       progress or NoProgress(), frozenset(h.lower() for h in config.known_hashes), state,
+                       scan_key(Path(config.out)))
+
+
+def worker_settings(ctx: ScanContext) -> WorkerSettings:
+    """What a worker process (of the pool, or of a dask cluster) needs to examine files as this scan would."""
+    return WorkerSettings(ctx.config, tuple(i.name for i in ctx.inspectors), ctx.known_hashes,
+                          ctx.case_key or b"", log.getEffectiveLevel())
+
+
+def finish_scan(ctx: ScanContext) -> ScanResult:
+    """Once every source is walked: the post-scan analyses (persons, overlaps, traces ...)."""
     for analysis in ANALYSES:
         run_analysis(analysis, ctx)
-    result.finished = now_utc()
-    return result
+    ctx.result.finished = now_utc()
+    return ctx.result
+
+
+def scan_source(source: Source, dispatcher: Dispatcher, items: Iterable[Item | NameBatch] | None = None) -> None:
+    """Walk one source (or ``items`` of it: a part) into the dispatcher's result; a source that cannot be
+    opened, or fails for good on the way, is recorded (source_errors, skipped) and the scan goes on."""
+    ctx = dispatcher.ctx
+    try:
+        with source:
+            ctx.result.sources.append(source.describe())
+            _estimate(source, ctx.progress)
+            mark = ctx.result.mark()
+            if items is None:
+                batches = getattr(source, "batches", None)
+                items = source.entries() if batches is None else batches()
+            dispatcher.walk(items)
+            dispatcher.drain()
+            settle_lost(source, ctx, mark)
+    except SourceError as e:
+        dispatcher.drain()
+        ctx.result.source_errors.append({"source": source.text, "error": str(e)})
+        ctx.result.skipped.append(Skipped(Location(source.text, ""), Status.SOURCE_ERROR, str(e)))
+        ctx.result.skipped.extend(e.skipped)  # the parts recognised but unreadable, each with its reason
+
+
+def _estimate(source: Source, progress: Progress) -> None:
+    """Tell the progress how many files the source may hold, when it can say cheaply (``estimate()``)."""
+    estimate, total = getattr(source, "estimate", None), getattr(progress, "total", None)
+    if estimate is not None and total is not None:
+        n = estimate()
+        if n:
+            total(n)
 
 
 # What a source that went away makes of the files and folders it was asked for: these errors are the
@@ -326,4 +433,3 @@ def run_analysis(analysis: Analysis, ctx: ScanContext) -> None:
         log.error("%s failed: %s", analysis.what, type(e).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
         ctx.result.extra[f"{analysis.name}_error"] = (f"{type(e).__name__}: {analysis.what} failed "
                                                       "(run with -v for details)")
-

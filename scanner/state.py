@@ -23,7 +23,7 @@ from typing import Any
 
 from .codes import LOST_REASONS, Status
 from .config import ScanConfig
-from .contracts import ResultMark, ScanResult
+from .contracts import Poison, ResultMark, ScanResult
 from .errors import UsageError
 from .models import Digests, FileHit, FileStat, Hop, Link, Location, Skipped
 from .output import PENDING_STATE
@@ -39,7 +39,12 @@ TEST_HOOK_DELAY_ENV = "LEAKSCAN_TEST_HOOK_DELAY_PER_FILE"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS done (key TEXT PRIMARY KEY, outcome TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS started (key TEXT PRIMARY KEY, times INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS poisoned (key TEXT NOT NULL, part TEXT NOT NULL, step TEXT NOT NULL,
+                                     status TEXT NOT NULL, detail TEXT NOT NULL, PRIMARY KEY (key, part));
 """
+# A file a scan was examining when the scan itself ended twice (killed, machine down) is not entered again.
+INTERRUPTED_LIMIT = 2
 
 
 def _loc_json(loc: Location) -> dict[str, Any]:
@@ -87,6 +92,10 @@ class ScanState:
         self.path = path
         self.resuming = resuming
         self._db = sqlite3.connect(path)
+        # no fsync per commit (a killed scan loses nothing committed; after a power cut the state may be
+        # unreadable and the scan is started again), so files in flight can be written down before any of
+        # their bytes is decoded: 0.3 ms a commit instead of 20-30 ms
+        self._db.execute("PRAGMA synchronous=OFF")
         self._db.executescript(_SCHEMA)
         self._pending: list[tuple[str, str]] = []
         self._last_flush = time.monotonic()
@@ -208,12 +217,14 @@ class ScanState:
         hits = result.hits[m.hits:]
         if not n_bytes and not hits and len(result.skipped) == m.skipped:
             return  # no I/O was done: walking again costs nothing
-        if any(i in result.records for i in range(m.hits, len(result.hits))):
-            return  # person records stay in memory only: this file is read again on resume
+        if any(i in result.prints for i in range(m.hits, len(result.hits))):
+            return  # person fingerprints are not written to the state: this file is read again on resume
         if any(h.annotations for h in hits):
             return  # an inspector remembered something across files ($I -> $R): read again on resume
         if len(result.traces) != m.traces:
             return  # trace artefacts stay in memory until the analysis: read again on resume
+        if len(result.sources) != m.sources:
+            return  # a disk image inside the source, described in the findings: walked again on resume
         outcome = {
             "hits": [[_loc_json(h.location), h.to_json()] for h in hits],
             "skipped": [[_loc_json(s.location), s.reason, s.detail, *([s.sha256] if s.sha256 else [])]
@@ -227,6 +238,41 @@ class ScanState:
             self.flush()
         if self._delay:
             time.sleep(self._delay)
+
+    def in_flight(self, keys: list[str]) -> None:
+        """Files sent to a worker, written down before any of their bytes is decoded: if the scan itself
+        ends while they are in flight, a resume knows (``interrupted``)."""
+        with self._db:
+            self._db.executemany("INSERT INTO started (key, times) VALUES (?, 1) "
+                                 "ON CONFLICT(key) DO UPDATE SET times = times + 1",
+                                 [(self._row_key(k),) for k in keys])
+
+    def poison(self, key: str, part: str, poison: Poison) -> None:
+        """A step of this file (or of its archive member ``part``) killed or hung a worker: written down at
+        once, so a resume gives its recorded outcome instead of running it again. ``part`` is kept as it is
+        (a location key): that file or member is listed as skipped in the findings anyway."""
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO poisoned (key, part, step, status, detail) VALUES (?, ?, ?, ?, ?)",
+                             (self._row_key(key), part, poison.step, str(poison.status), poison.detail))
+
+    def poisons(self, key: str) -> dict[str, Poison]:
+        """The steps that killed a worker on this file in an earlier run of this scan (part -> poison)."""
+        rows = self._db.execute("SELECT part, step, status, detail FROM poisoned WHERE key = ?", (self._row_key(key),))
+        return {part: Poison(step, Status(status), detail) for part, step, status, detail in rows}
+
+    def interrupted(self, key: str) -> int:
+        """How many scans of this state ended while this file was in flight (it was never recorded done)."""
+        row = self._db.execute("SELECT times FROM started WHERE key = ?", (self._row_key(key),)).fetchone()
+        return row[0] if row else 0
+
+    def remember(self, name: str, value: object) -> None:
+        """Keep a small JSON value with the state (a distributed scan's merged parts: who scanned them)."""
+        self._set_meta(**{f"note:{name}": value})
+
+    def recall(self, name: str) -> object:
+        """A value kept with :meth:`remember`, or None."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (f"note:{name}",)).fetchone()
+        return json.loads(row[0]) if row else None
 
     def forget(self, keys: list[str]) -> None:
         """Drop the recorded outcomes of these locations: --resume examines them again (their errors were

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 
 from .codes import Status
 from .errors import ReadError, error_name
+from .isolation import decoding
 from .sheet import Caps, CellBudget, Sheet
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
 from .textrows import csv_rows
@@ -377,6 +378,7 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
 def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None) -> Iterator[Sheet]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+    decoding("python-calamine")
     budget = CellBudget(caps)
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     if declared is not None:
@@ -407,6 +409,7 @@ def _ticking(rows: Iterable[Sequence[object]], budget: CellBudget) -> Iterator[S
 def _openpyxl_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
     from openpyxl import load_workbook
 
+    decoding("openpyxl")
     budget = CellBudget(caps)
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
@@ -455,6 +458,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
     """A CSV/TSV/TXT table as one streamed sheet, decoded line by line (scanner.textdecode) and split by
     scanner.textrows; CR-only line ends and quoted newlines survive. ``notes`` says ``delimiter: none``
     when no line holds a separator, and ``decoding: partial (N bytes replaced)`` once the rows are read."""
+    decoding("csv")
     budget = CellBudget(caps)
     dec = plan_decoding(data, (_delimiter(data[:65536].decode("latin-1")) or ",").encode())
     head: list[str] = []

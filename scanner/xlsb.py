@@ -19,6 +19,7 @@ from types import ModuleType
 
 from .codes import Status
 from .errors import ReadError
+from .isolation import decoding
 from .sheet import Caps, CellBudget, Sheet
 
 BRT_BUNDLE_SH = 0x9C  # BrtBundleSh (MS-XLSB 2.4.304): one sheet in the workbook's sheet list
@@ -134,6 +135,7 @@ def pyxlsb_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
     """Every sheet of an .xlsb with pyxlsb, rows streamed; beta workbooks are normalised first."""
     from pyxlsb import biff12, open_workbook
 
+    decoding("pyxlsb")
     check_parts(data)
     budget = CellBudget(caps)
     with open_workbook(io.BytesIO(normalise_beta(data) or data)) as wb:

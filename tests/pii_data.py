@@ -289,3 +289,14 @@ def labelled_corpus(root: Path, seed: int = 11) -> list[Labelled]:
                 path.write_bytes(data)
                 out.append(Labelled(path, positive, n if positive else 0))
     return out
+
+
+def records_of(path: Path) -> list:
+    """The clear person records the spreadsheet inspector reads from one file. A scan never hands these
+    over (its workers return keyed fingerprints, ``ScanResult.prints``): tests of the records read them here."""
+    from scanner.config import ScanConfig
+    from scanner.inspectors.spreadsheet import SpreadsheetInspector
+    from scanner.persons.reread import path_entry
+
+    inspector = SpreadsheetInspector(ScanConfig(sources=[str(path)], out=path.parent / "out"))
+    return list(inspector.inspect(path_entry(str(path)), path.read_bytes(), "", None).records or [])

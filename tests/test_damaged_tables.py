@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from scanner.config import ScanConfig
+from scanner.contracts import Inspection
 from scanner.inspectors.spreadsheet import SpreadsheetInspector
-from scanner.pipeline import Inspection
 from scanner.sources.single import SingleFileEntry
 from scanner.tables import Caps, iter_text_table, read_tables, sniff_format
 from scanner.textdecode import MAX_LINE

@@ -143,3 +143,17 @@ def test_terminal_summary_and_errors_in_japanese(tmp_path: Path) -> None:
     wrong = run_leakscan("scan", str(tmp_path / "share"), "--name", "名簿.xlsx", "--out", str(tmp_path / "out"),
                          env=env)
     assert wrong.returncode == 2 and wrong.stderr.startswith("leakscan: エラー: "), wrong.stderr
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_fixed_label_missing_from_the_catalogue_stops_the_render(lang: str) -> None:
+    """``t.key`` in a template is a fixed key: a missing one must fail loudly, never render as an empty
+    cell; ``t[built key]`` stays lenient so ``t[key] or code`` shows the code."""
+    from reports.html import environment
+    from reports.labels import MissingLabel
+
+    env = environment(lang)
+    fine = env.from_string("{{ t.case_id }}|{{ t['status_' ~ code] or code }}").render(t=Labels(lang), code="zzz")
+    assert fine == f"{Labels(lang).case_id}|zzz" and Labels(lang).case_id
+    with pytest.raises(MissingLabel, match="no_such_label_key"):
+        env.from_string("<td>{{ t.no_such_label_key }}</td>").render(t=Labels(lang))

@@ -11,9 +11,11 @@ import pytest
 from scanner.config import ScanConfig
 from scanner.contracts import ScanResult
 from scanner.models import Digests, FileHit, FileStat, Location, PersonRecord
+from scanner.output import prepare_out
 from scanner.persons.analysis import analyse
 from scanner.persons.count import count, make_rows
 from scanner.persons.keys import CASE_KEY, case_key, fingerprint
+from scanner.persons.prints import file_prints
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +89,13 @@ def _hit(path: str, reasons: list[str]) -> FileHit:
     return FileHit(Location("/share", path), FileStat(1), Digests("m", "s", path, 1), "xlsx", list(reasons))
 
 
+def _prints(recs: list[PersonRecord], hit: FileHit, config: ScanConfig):
+    """What a scan's worker hands over for a file: keyed fingerprints under the case key."""
+    return file_prints(recs, case_key(prepare_out(config.out)), rows=hit.reasons != ["pii"])
+
+
 def test_analysis_flags_derived_files_exactly(scenario, tmp_path):
-    """Through result.records, as the pipeline fills it: leak set by reason, overlap by fingerprints."""
+    """Through result.prints, as the pipeline fills it: leak set by reason, overlap by fingerprints."""
     truth = pd.expected(scenario, min_overlap=10)
     config = ScanConfig(sources=["/share"], out=tmp_path / "out", min_overlap=10)
     result = ScanResult(config=config, started="")
@@ -97,7 +104,7 @@ def test_analysis_flags_derived_files_exactly(scenario, tmp_path):
         if f.role == "reference":
             continue  # needs the spreadsheet reader: covered by the CLI test
         result.hits.append(_hit(f.relpath, role_reasons[f.role]))
-        result.records[len(result.hits) - 1] = records(f.rows)
+        result.prints[len(result.hits) - 1] = _prints(records(f.rows), result.hits[-1], config)
     analyse(result, [])
     persons = result.extra["persons"]
     leak_rows = [r for f in scenario.files if f.role in ("leak", "copy") for r in f.rows]
@@ -124,7 +131,8 @@ def test_min_overlap_threshold(scenario, tmp_path):
         config = ScanConfig(sources=["/share"], out=tmp_path / str(threshold), min_overlap=threshold)
         result = ScanResult(config=config, started="")
         result.hits += [_hit("leak.xlsx", ["name"]), _hit("derived.csv", ["pii"])]
-        result.records = {0: records(scenario.files[0].rows), 1: records(derived.rows)}
+        result.prints = {0: _prints(records(scenario.files[0].rows), result.hits[0], config),
+                         1: _prints(records(derived.rows), result.hits[1], config)}
         analyse(result, [])
         assert ("record-overlap" in result.hits[1].reasons) is flagged
 

@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 from scanner.config import ScanConfig
+from scanner.inspectors.spreadsheet import SpreadsheetInspector
+from scanner.persons.reread import path_entry
 from scanner.pipeline import run_scan
 from scanner.sources import open_source
 from tests import pii_data as D
@@ -17,6 +19,14 @@ from tests.conftest import run_leakscan
 def _scan(root: Path, tmp: Path, **cfg):
     config = ScanConfig(sources=[str(root)], out=tmp / "out", **cfg)
     return run_scan(config, [open_source(str(root))])
+
+
+def _records(path: Path, tmp: Path) -> list:
+    """The clear person records the spreadsheet inspector reads from one file (they never leave the worker
+    in a scan: the scan keeps keyed fingerprints)."""
+    config = ScanConfig(sources=[str(path)], out=tmp / "out")
+    entry = path_entry(str(path))
+    return list(SpreadsheetInspector(config).inspect(entry, path.read_bytes(), "", None).records or [])
 
 
 def _by_name(result) -> tuple[dict[str, object], dict[str, object]]:
@@ -42,7 +52,7 @@ def test_labelled_corpus_precision_and_recall(tmp_path):
             hit = found[str(f.path)]
             assert hit.pii["records"] == f.records, f.path
             idx = result.hits.index(hit)
-            assert len(result.records[idx]) == f.records  # PersonRecords kept in memory for counting
+            assert result.prints[idx].records == f.records  # keyed fingerprints of every record, for counting
 
 
 def test_person_records_for_counting(tmp_path):
@@ -50,7 +60,8 @@ def test_person_records_for_counting(tmp_path):
     (tmp_path / "s").mkdir()
     (tmp_path / "s" / "list.xls").write_bytes(D.xls_bytes({"名簿": D.split_columns(ps)}))
     result = _scan(tmp_path / "s", tmp_path)
-    recs = result.records[0]
+    assert result.prints[0].records == 5 and len(result.prints[0].persons) == 5
+    recs = _records(tmp_path / "s" / "list.xls", tmp_path)
     assert [r.fields["name"] for r in recs] == [p.name for p in ps]
     assert [r.fields["address"] for r in recs] == [p.address for p in ps]
     assert recs[0].sheet == "名簿" and recs[0].row == 2
@@ -171,5 +182,4 @@ def test_wareki_formatted_excel_dates_are_read_as_values(tmp_path):
     share = tmp_path / "s"
     share.mkdir()
     wb.save(share / "wareki.xlsx")
-    result = _scan(share, tmp_path)
-    assert [r.fields["birth"] for r in result.records[0]] == ["1945-05-03", "1945-05-03"]
+    assert [r.fields["birth"] for r in _records(share / "wareki.xlsx", tmp_path)] == ["1945-05-03", "1945-05-03"]

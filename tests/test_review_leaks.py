@@ -5,11 +5,13 @@ values in report.html only."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_leakscan
+from tests.pool_data import patch_everywhere
 from tests.review_data import LEAKED, Case, build, leaks_in_bytes, leaks_in_tree
 
 
@@ -84,15 +86,15 @@ def test_debug_tracebacks_withhold_parser_messages(case: Case, tmp_path: Path) -
     csv_path = tmp_path / "share" / "名簿.csv"
     csv_path.parent.mkdir()
     csv_path.write_text(f"氏名,住所\n{case.people[0].name},{secret}\n", encoding="utf-8")
-    code = ("import sys\n"
-            "import scanner.inspectors.spreadsheet as s\n"
-            "def boom(data, fmt, caps):\n"
-            f"    raise ValueError('could not convert: ' + {secret!r})\n"
-            "s.analyse_bytes = boom\n"
-            "from scanner.cli import main\n"
-            "sys.exit(main(sys.argv[1:]))\n")
-    done = subprocess.run([sys.executable, "-c", code, "-v", "scan", str(csv_path.parent), "--name", "x.xlsx",
-                           "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    patch = ("import scanner.inspectors.spreadsheet as s\n"
+             f"CELL = {secret!r}  # a line of its own: the traceback quotes the raise line, as a parser's would not\n"
+             "def boom(data, fmt, caps):\n"
+             "    raise ValueError('could not convert: ' + CELL)\n"
+             "s.analyse_bytes = boom\n")
+    env = patch_everywhere(tmp_path / "site", patch)  # in the workers too: they parse the files
+    done = subprocess.run([sys.executable, str(ROOT / "scan.py"), "-v", "scan", str(csv_path.parent), "--name",
+                           "x.xlsx", "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120, env={**os.environ, **env})
     assert done.returncode == 0, done.stderr
     assert "Traceback" in done.stderr and "ValueError" in done.stderr  # the debug log is still useful
     assert secret not in done.stderr
@@ -110,17 +112,17 @@ def test_verbose_is_leakscan_debug_only(case: Case, tmp_path: Path) -> None:
     share = tmp_path / "share"
     share.mkdir()
     (share / "名簿.csv").write_text("氏名,住所\n", encoding="utf-8")
-    code = ("import logging, sys\n"
-            "import scanner.inspectors.spreadsheet as s\n"
-            "def chatty(data, fmt, caps):\n"
-            f"    logging.getLogger('charset_normalizer').debug('decoded: ' + {secret!r})\n"
-            "    logging.getLogger('leakscan').debug('own debug line')\n"
-            "    return [], 0, None\n"
-            "s.analyse_bytes = chatty\n"
-            "from scanner.cli import main\n"
-            "sys.exit(main(sys.argv[1:]))\n")
-    done = subprocess.run([sys.executable, "-c", code, "-v", "scan", str(share), "--name", "x.xlsx",
-                           "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    patch = ("import logging\n"
+             "import scanner.inspectors.spreadsheet as s\n"
+             "def chatty(data, fmt, caps):\n"
+             f"    logging.getLogger('charset_normalizer').debug('decoded: ' + {secret!r})\n"
+             "    logging.getLogger('leakscan').debug('own debug line')\n"
+             "    return [], 0, None\n"
+             "s.analyse_bytes = chatty\n")
+    env = patch_everywhere(tmp_path / "site", patch)  # in the workers too: they parse the files
+    done = subprocess.run([sys.executable, str(ROOT / "scan.py"), "-v", "scan", str(share), "--name", "x.xlsx",
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, **env})
     assert done.returncode == 0, done.stderr
     assert "own debug line" in done.stderr
     assert secret not in done.stderr

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, run_cli, run_leakscan
+from tests.pool_data import patch_everywhere
 from tests.remediation_data import run_without_dac
 from tests.review_data import LEAKED, build, xlsx_bytes
 
@@ -154,15 +155,14 @@ def test_hostile_names_harmless_on_terminal(hostile: tuple[Path, Path, Path]) ->
     assert "evil" in done.stdout and "⟨U+001B⟩" in done.stdout
     assert "\x1b" not in done.stdout + done.stderr and "\u202e" not in done.stdout + done.stderr
     # a debug log line naming the file (an inspector crash logged with -v)
-    code = ("import sys\n"
-            "import scanner.inspectors.spreadsheet as s\n"
-            "def boom(*a):\n"
-            "    raise ValueError('x')\n"
-            "s.SpreadsheetInspector.inspect = boom\n"
-            "from scanner.cli import main\n"
-            "sys.exit(main(sys.argv[1:]))\n")
-    done = subprocess.run([sys.executable, "-c", code, "-v", "scan", str(share / HOSTILE_DIR), "--name", LEAKED,
-                           "--out", str(share.parent / "dbg")], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    patch = ("import scanner.inspectors.spreadsheet as s\n"
+             "def boom(*a):\n"
+             "    raise ValueError('x')\n"
+             "s.SpreadsheetInspector.inspect = boom\n")
+    env = patch_everywhere(share.parent / "site", patch)  # in the workers too: they run the inspectors
+    done = subprocess.run([sys.executable, str(ROOT / "scan.py"), "-v", "scan", str(share / HOSTILE_DIR), "--name",
+                           LEAKED, "--out", str(share.parent / "dbg")], capture_output=True, text=True, cwd=ROOT,
+                          timeout=60, env={**os.environ, **env})
     assert done.returncode == 1, done.stderr
     assert "evil" in done.stderr and "⟨U+001B⟩" in done.stderr
     assert "\x1b" not in done.stderr and "\u202e" not in done.stderr and "\nfake line" not in done.stderr

@@ -204,3 +204,31 @@ def test_symlink_loop_over_cli(server: SambaServer, shares: dict[str, Path], tmp
     _, ldoc = _scan(str(shares["loops"]), tmp_path / "local")
     assert ldoc["scan"]["files_seen"] == 3
     assert {f["sha256"] for f in doc["files"]} == {f["sha256"] for f in ldoc["files"]}
+
+
+def test_folder_of_person_lists_with_one_worker_completes(tmp_path: Path) -> None:
+    """A folder of person workbooks over SMB, examined by one worker process: files fetched whole travel
+    to the worker as bytes while it sends back the person records of the unit before. A unit of bytes
+    must reach only an idle worker (scanner/pool.py, LIGHT_UNIT), or both sides wait on full sockets
+    forever (this hung before). The findings equal those of a local scan of the same folder."""
+    from scanner.demo import client_list_xlsx, make_people
+
+    tree = tmp_path / "lists"
+    (tree / "福祉課").mkdir(parents=True)
+    data = client_list_xlsx(make_people(300, seed=3))
+    for i in range(12):
+        (tree / "福祉課" / f"名簿_{i:02d}.xlsx").write_bytes(data)
+    (tree / "福祉課" / LEAKED_NAME).write_bytes(data)
+    srv = SambaServer(tmp_path / "samba", {"lists": tree}).start()
+    try:
+        proc, doc = _scan(srv.url("lists"), tmp_path / "smb", PASSWORD, "--workers", "1")
+    finally:
+        srv.kill()
+    local_proc, local = _scan(str(tree), tmp_path / "local", PASSWORD, "--workers", "1")
+    assert proc.returncode == local_proc.returncode == 1, proc.stderr
+    assert doc is not None and local is not None
+    smb_files = {f["path"].removeprefix("//127.0.0.1/lists » "): (f["sha256"], f["reasons"], f["status"])
+                 for f in doc["files"]}
+    local_files = {f["path"].removeprefix(str(tree)): (f["sha256"], f["reasons"], f["status"]) for f in local["files"]}
+    assert smb_files == local_files and len(smb_files) == 13
+    assert doc["persons"]["unique"] == local["persons"]["unique"] == 300

@@ -120,7 +120,9 @@ def test_scanned_folder_taken_away_then_resumed(tmp_path: Path) -> None:
     doc = _assert_incomplete(run, out)
     assert all("cannot be reached any more" in s["detail"] for s in doc["skipped"])
     found = {f["path"] for f in doc["files"] if f["status"] == "ok"}
-    assert 0 < len(found) < 14
+    # the folder goes once the state holds one examined file, which may be a memo rather than a copy (on a
+    # loaded machine the copies had not been reached yet): some copies are lost; the resume finds them all
+    assert len(found) < 14
     parked.rename(source)
     _resume_equals_whole(source, out, whole)
 

@@ -24,7 +24,7 @@ ANY_PARAMETERS = {
     "scanner/inspectors/archive_formats.py:_extract_7z_batch(factory_cls)",
     "scanner/inspectors/archive_formats.py:_cpio_reader.CpioMembers._ReadFileEntries(file_object)",
     "scanner/output.py:write_json(obj)",
-    "scanner/pipeline.py:_fstat(stream)",
+    "scanner/examine.py:_fstat(stream)",
     "scanner/sources/__init__.py:open_source(options)",
     "scanner/sources/image.py:ImageSource.__init__(_options)",
     "scanner/sources/image.py:ImageSource._open_media(storage)",

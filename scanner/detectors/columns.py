@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import ahocorasick
 
@@ -199,6 +199,12 @@ def read_header(text: object) -> Header | None:
     """What a header cell says (field, role, rendition, number), or None."""
     if not isinstance(text, str):
         return None
+    return _read_header(text)
+
+
+@lru_cache(maxsize=16384)
+def _read_header(text: str) -> Header | None:
+    """read_header for text (the same cells are read as headers twice, and header words recur across sheets)."""
     t = unicodedata.normalize("NFKC", text)
     key = normalise_header(t)
     if not key or len(key) > 300:
@@ -225,6 +231,11 @@ def is_excluded(text: object) -> bool:
     """A header naming something other than a person's data (施設名, 保管場所, 担当者名, 会社名)."""
     if not isinstance(text, str):
         return False
+    return _is_excluded(text)
+
+
+@lru_cache(maxsize=16384)
+def _is_excluded(text: str) -> bool:
     key = normalise_header(text)
     return bool(key) and len(key) <= 300 and _excluded(key)
 

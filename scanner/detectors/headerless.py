@@ -32,6 +32,17 @@ def _filled(vals: list[str], rows: int) -> bool:
     return rows > 0 and sum(1 for v in vals if v) >= max(1, rows // 2)
 
 
+_NUMBER = re.compile(r"[.,:/\-+()%¥$ ]*[\d０-９][\d０-９.,:/\-+()%¥$ ]*")
+
+
+def _numbers(vals: list[str]) -> bool:
+    """Mostly numbers, dates or times (1200, 2017-03-01, 10:00): no name column (every name test fails on
+    these, and none needs fewer than half of the filled values), so its values are never tested as names."""
+    filled = [v for v in vals if v]
+    numeric = sum(1 for v in filled if _NUMBER.fullmatch(v))
+    return numeric * 2 > len(filled)
+
+
 def _single_token(v: object) -> bool:
     t = V.nfkc(v)
     return bool(t) and " " not in t and t.replace("-", "").replace("'", "").isalpha()
@@ -153,12 +164,13 @@ def _latin_address(cols: dict[int, list[str]], rows: int, taken: set[int]) -> tu
     return None
 
 
-def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Sequence[Sequence[object]] = ()
-             ) -> tuple[RolePlan, dict[str, list[int]]]:
+def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Sequence[Sequence[object]] = (),
+             need_name: bool = False) -> tuple[RolePlan, dict[str, list[int]]]:
     """Columns found from values: (the row's person, context columns such as organisation).
 
     ``taken``: columns already explained by a header; ``header_rows``: rows above the data, whose
-    excluded headers (担当者名, 保管場所, 施設名) bar their column.
+    excluded headers (担当者名, 保管場所, 施設名) bar their column. ``need_name``: the sheet is nothing
+    without a name column (no header found one), so without one the other columns are not tested.
     """
     sample = data[:SAMPLE]
     rows = len(sample)
@@ -170,9 +182,12 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
     cols = {c: v for c, v in cols.items() if any(v)}
     found: dict[str, list[int]] = {}
     context: dict[str, list[int]] = {}
-    names = _names(cols, rows) or _latin_names_left_of_a_street(cols, rows)
+    words = {c: v for c, v in cols.items() if not _numbers(v)}
+    names = _names(words, rows) or _latin_names_left_of_a_street(words, rows)
     if names is not None:
         found["name"] = names[0]
+    elif need_name:  # no person without a name (pii._kind): most tables of a share end here
+        return RolePlan("", found), context
     used = set(taken) | set(found.get("name", []))
     address = _address(data, {c: v for c, v in cols.items() if c not in used}, rows, used)
     if address is not None:

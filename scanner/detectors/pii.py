@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import overload
@@ -66,6 +67,13 @@ def column_letter(index: int) -> str:
     return s
 
 
+# Where the records of a sheet go as they are read, when someone collects them (a scan's worker turns each
+# into keyed fingerprints at once): then only the first EXAMPLES rows of a sheet are kept, so a sheet of
+# a million persons never holds a million rows. Unset (re-reading a file for the notification list): kept.
+RECORD_SINK: ContextVar[Callable[[PersonRecord], None] | None] = ContextVar("RECORD_SINK", default=None)
+SINK_CHUNK = 16384  # rows checked, turned into records and handed over at a time
+
+
 @dataclass
 class SheetFinding:
     """One personal-data sheet; its records stay in memory (never serialised in clear).
@@ -86,6 +94,7 @@ class SheetFinding:
     rejected: dict[str, int] = field(default_factory=dict)
     row_count: int = 0
     index: int | None = None  # 1-based position in the workbook (how the examiner finds a masked sheet)
+    role_counts: dict[str, int] | None = None  # records per role, when ``rows`` keeps only the first ones
 
     @property
     def count(self) -> int:
@@ -100,7 +109,8 @@ class SheetFinding:
                              roles[r[1]], kind) for r in self.rows]
 
     def roles(self) -> dict[str, int]:
-        counted = Counter(self.role_names[r[1]] for r in self.rows)
+        counted = Counter(self.role_counts) if self.role_counts is not None else \
+            Counter(self.role_names[r[1]] for r in self.rows)
         return {(role or MAIN_ROLE): counted[role] for role in self.role_names if counted[role]}
 
     def examples(self, unmask: bool = False) -> list[dict[str, str]]:
@@ -510,7 +520,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         plan = _plan_from_header(head, header_at, mapping)
     else:
         sample = head
-        main, context = discover(head, set())
+        main, context = discover(head, set(), need_name=True)
         plan = SheetPlan([main], context)
     kind = _kind(plan, sample) if plan is not None else None
     if plan is None or kind is None:
@@ -523,10 +533,14 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     head_names = {labels.get(c, "") for p in plan.roles for c in p.cols.get("name", [])} - {""}
     if header_at is None and sample and _unrecognised_header(plan, sample[0]):
         data, base = chain(sample[1:], stream), base + 1  # first_name, addr ...: a header without our words
+    sink = RECORD_SINK.get()
+    role_counts = None
     if kind == SheetKind.NAMES:
         found, with_person, rejected, keys = _lead_rows(plan, data, base, head_names)
-    else:
+    elif sink is None:
         found, with_person, rejected, keys = _records(name, plan, data, base, head_names)
+    else:
+        found, with_person, rejected, keys, role_counts = _records_to(sink, name, plan, kind, data, base, head_names)
     if not found:
         return None
     columns: dict[str, list[str]] = {}
@@ -539,7 +553,38 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     fields = [k for k in KINDS if any(k in p.cols for p in plan.roles)]
     header_row = first_row + header_at if header_at is not None else None
     return SheetFinding(name, header_row, columns, fields, keys, found, kind,
-                        tuple(p.role for p in plan.roles), dict(rejected), with_person)
+                        tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+
+
+def _records_to(sink: Callable[[PersonRecord], None], name: str, plan: SheetPlan, kind: SheetKind,
+                data: Iterable[Sequence[object]], base: int, head_names: set[str]
+                ) -> tuple[list[tuple], int, Counter[str], tuple[str, ...], dict[str, int]]:
+    """:func:`_records` a chunk of rows at a time, every record handed to ``sink`` as it is found; only the
+    first EXAMPLES rows are kept (for the masked examples), with the count of records per role."""
+    roles = tuple(p.role for p in plan.roles)
+    kept: list[tuple] = []
+    rejected: Counter[str] = Counter()
+    per_role: Counter[str] = Counter()
+    with_person = 0
+    keys: tuple[str, ...] = ()
+    stream = iter(data)
+    start = base
+    while True:
+        chunk = list(islice(stream, SINK_CHUNK))
+        if not chunk and keys:
+            break
+        found, rows, rej, keys = _records(name, plan, chunk, start, head_names)
+        with_person += rows
+        rejected += rej
+        for r in found:
+            per_role[roles[r[1]]] += 1
+            sink(PersonRecord(name, r[0], {k: v for k, v in zip(keys, r[2:], strict=True) if v}, roles[r[1]],
+                              str(kind)))
+        kept += found[:EXAMPLES - len(kept)]
+        if len(chunk) < SINK_CHUNK:
+            break
+        start += len(chunk)
+    return kept, with_person, rejected, keys, dict(per_role)
 
 
 def _unrecognised_header(plan: SheetPlan, first: Sequence[object]) -> bool:
@@ -565,7 +610,7 @@ class RecordList(Sequence[PersonRecord]):
         return self._built
 
     def __len__(self) -> int:
-        return sum(len(f.rows) for f in self._findings)
+        return sum(len(f.rows) for f in self._findings)  # the rows kept (all of them unless a sink took them)
 
     @overload
     def __getitem__(self, i: int) -> PersonRecord: ...

@@ -68,14 +68,22 @@ def share(values: Sequence[T], test: Callable[[T], object]) -> float:
 
 def mostly(values: Sequence[T], test: Callable[[T], object], at_least: float) -> bool:
     """``share(values, test) >= at_least``, stopping at the first failure too many: a column of numbers
-    is ruled out as names after a few cells, not after all of them."""
+    is ruled out as names after a few cells, not after all of them. A text repeated down the column
+    (a category, a town) is tested once."""
     filled = [v for v in values if (v.strip() if isinstance(v, str) else cell_text(v))]
     if not filled:
         return False
     allowed = len(filled) - math.ceil(at_least * len(filled) - 1e-9)
     fails = 0
+    seen: dict[str, bool] = {}
     for v in filled:
-        if not test(v):
+        if isinstance(v, str):
+            ok = seen.get(v)
+            if ok is None:
+                ok = seen[v] = bool(test(v))
+        else:
+            ok = bool(test(v))
+        if not ok:
             fails += 1
             if fails > allowed:
                 return False

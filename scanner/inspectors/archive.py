@@ -16,6 +16,7 @@ from typing import Literal
 from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
+from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
 from ..sources.base import Item
 from . import archive_formats as fmt
@@ -121,6 +122,7 @@ class ArchiveInspector:
         if entry.location.raw_path_hex:
             detail["raw_path_hex"] = entry.location.raw_path_hex
         hop = Hop("archive", entry.location.path, detail)
+        decoding(fmt.LIBRARIES.get(kind, kind))
         try:
             opened = fmt.OPENERS[kind](entry, data, ctx, caps, hop)
         except Exception as e:  # noqa: BLE001 - a broken archive is data, not a crash

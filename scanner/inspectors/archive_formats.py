@@ -8,7 +8,6 @@ as ArchiveMemberEntry, Link or Skipped values.
 from __future__ import annotations
 
 import bz2
-import gzip
 import io
 import lzma
 import stat as statmod
@@ -21,12 +20,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from types import ModuleType
-from typing import IO, Any, Self
+from typing import IO, TYPE_CHECKING, Any, Self
 
 from ..backends import MissingBackend, load
 from ..codes import Status
 from ..contracts import ScanContext
 from ..errors import ReadError
+from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
 from ..passwords import byte_forms, entries
 from ..sources.base import Item
@@ -34,11 +34,15 @@ from ..sources.local import decode_name
 from ..timeutil import iso_utc
 from .archive_members import (
     DOCUMENT_MARKERS,
+    ZIP_MAGIC,
     ArchiveLimits,
     ArchiveMemberEntry,
     error_reason,
     member_base_name,
 )
+
+if TYPE_CHECKING:
+    from py7zr import SevenZipFile
 
 DOS_TIME_NOTE = "zip: local time of the computer that made the archive, 2 s resolution"
 UTF8_FLAG = 0x800
@@ -204,7 +208,15 @@ def _zip_keys(data: bytes, zf: zipfile.ZipFile, files: list[zipfile.ZipInfo], ca
 
 
 def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
-    zf = zipfile.ZipFile(io.BytesIO(data))
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error) as e:
+        # no central directory (a cut or overwritten end): the members are still there, each behind its
+        # own local header, up to the damage
+        recovered = _zip_from_local_headers(parent, data, ctx, caps, hop, e)
+        if recovered is None:
+            raise
+        return recovered
     infos = zf.infolist()
     names = {i.filename for i in infos}
     files = [i for i in infos if not i.is_dir()]
@@ -242,6 +254,111 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                       "with --password-file)" if keys else "")) if left else (Status.OK, ""))
     return Opened(items, status, detail, is_document=any(n in names for n in DOCUMENT_MARKERS),
                   annotations={"password": {"entries": used, "members": len(keys)}} if used else None)
+
+
+CDH = b"PK\x01\x02"  # a central directory header: what follows the last member
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # signature ... file name length, extra field length
+
+
+def _zip_local_entries(data: bytes, limit: int) -> Iterator[tuple[zipfile.ZipInfo, bytes | None, str]]:
+    """Members found by their local headers, front to back: (info, bytes or None, why incomplete or "").
+    Stored and deflated members only (what zip writers use; others are named, not read); a member whose data
+    runs past the end or breaks gives what came before; encrypted ones give None."""
+    pos = data.find(ZIP_MAGIC)
+    while 0 <= pos and pos + _LOCAL_HEADER.size <= len(data):
+        _, _, flags, method, t, d, crc, csize, usize, nlen, elen = _LOCAL_HEADER.unpack_from(data, pos)
+        start = pos + _LOCAL_HEADER.size + nlen + elen
+        raw_name, extra = data[pos + 30:pos + 30 + nlen], data[pos + 30 + nlen:start]
+        info = zipfile.ZipInfo(raw_name.decode("utf-8" if flags & UTF8_FLAG else "cp437", "replace"))
+        info.orig_filename, info.flag_bits, info.extra, info.compress_type = info.filename, flags, extra, method
+        info.date_time = ((d >> 9) + 1980, (d >> 5) & 15 or 1, d & 31 or 1, t >> 11, (t >> 5) & 63, min((t & 31) * 2, 59))
+        for tag, body in _zip_extra_fields(extra):  # zip64 sizes
+            if tag == 0x0001 and len(body) >= 16 and usize == csize == 0xFFFFFFFF:
+                usize, csize = struct.unpack_from("<QQ", body)
+        if start > len(data):
+            yield info, b"", "its local header is cut"
+            return
+        known = not (flags & 0x08) or csize not in (0, 0xFFFFFFFF)  # sizes follow the data (a descriptor)
+        if flags & ENCRYPTED_FLAG or method not in (0, 8):
+            yield info, None, Status.ENCRYPTED if flags & ENCRYPTED_FLAG else f"compression method {method}"
+            if not known:
+                return  # where it ends cannot be told
+            end = start + csize
+        elif method == 0 and not known:  # stored, sizes in a descriptor after the data: up to the next header
+            found = [i for i in (data.find(ZIP_MAGIC, start), data.find(CDH, start)) if i >= 0]
+            end = min(found) if found else len(data)
+            content, why = data[start:end], "" if found else "its data runs to the end of the file"
+            for size in (16, 24, 12):  # descriptor with signature, zip64 with signature, without
+                tail = content[-size:]
+                if len(content) >= size and (size == 12 or tail.startswith(b"PK\x07\x08")):
+                    body, stored_crc = content[:-size], struct.unpack_from("<I", tail, 4 if size != 12 else 0)[0]
+                    if zlib.crc32(body) == stored_crc:
+                        content, why = body, ""
+                        break
+            else:
+                why = why or "no descriptor with a matching CRC"
+            yield info, content[:limit], why
+        elif method == 0:
+            end = start + csize
+            content = data[start:min(end, start + limit)]
+            why = "" if len(content) == min(csize, limit) else f"cut after {len(content)} of {csize} bytes"
+            yield info, content, why or ("" if zlib.crc32(content) == crc or csize > limit else "CRC mismatch")
+        else:
+            z = zlib.decompressobj(-15)
+            out, at, tail, why = bytearray(), start, b"", ""
+            try:
+                while not z.eof and len(out) < limit:
+                    piece = tail or data[at:at + INFLATE_FEED]
+                    if not tail:
+                        at += len(piece)
+                    if not piece:
+                        why = "its data is cut"
+                        break
+                    out += z.decompress(piece, limit - len(out))
+                    tail = z.unconsumed_tail
+            except zlib.error as e:
+                why = f"deflate data damaged ({e})"
+            if not why and z.eof and known and zlib.crc32(out) != crc:
+                why = "CRC mismatch"
+            end = at - len(tail) - len(z.unused_data)
+            yield info, bytes(out), why
+            if not z.eof:
+                return
+        pos = data.find(ZIP_MAGIC, max(end, pos + 4))
+
+
+def _zip_from_local_headers(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop,
+                            error: BaseException) -> Opened | None:
+    """The members of a zip without a readable central directory, read from their local headers; None when
+    there is none. The zip is `corrupt`; each member read whole is examined as usual, a cut one is examined
+    up to its cut and `corrupt`."""
+    if data.find(ZIP_MAGIC) < 0:
+        return None
+    why_dir = error_reason(error)[1]
+    at = data.find(ZIP_MAGIC)
+    first = _LOCAL_HEADER.unpack_from(data, at)[9] if len(data) >= at + _LOCAL_HEADER.size else 0
+    first_name = data[at + _LOCAL_HEADER.size:at + _LOCAL_HEADER.size + first]
+
+    def items() -> Iterator[Item]:
+        for info, content, why in _zip_local_entries(data, min(caps.member_memory, caps.budget.remaining())):
+            if info.filename.endswith("/"):
+                continue
+            path, raw_hex = zip_member_name(info)
+            mtime, note = zip_member_time(info)
+            m = _Member(path, raw_hex, len(content or b""), None, mtime, note)
+            if content is None:
+                status = Status.ENCRYPTED if why == Status.ENCRYPTED else Status.UNSUPPORTED
+                blocked = (status, f"zip member ({why}), read from its local header")
+                yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
+                continue
+            caps.budget.charge(len(content))
+            member = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
+            if why and isinstance(member, ArchiveMemberEntry):
+                member.damage = f"zip member read from its local header: {why}; only the bytes before were read"
+            yield member
+
+    return Opened(items, Status.CORRUPT, f"zip: central directory unreadable ({why_dir}); members read from their "
+                  "local headers", is_document=first_name.decode("cp437") in DOCUMENT_MARKERS)
 
 
 # ---------------------------------------------------------------- 7z
@@ -416,6 +533,22 @@ def _no_open() -> IO[bytes]:
     raise ReadError(Status.UNREADABLE, "not extracted")
 
 
+# the library that runs each 7z coder (py7zr's method names): named when one crashes or hangs a worker
+_7Z_CODERS = {"PPMd": "pyppmd", "LZMA": "lzma", "LZMA2": "lzma", "DEFLATE": "zlib", "DEFLATE64": "inflate64",
+              "BZip2": "bz2", "ZStandard": "pyzstd", "Brotli": "brotli", "BCJ": "pybcj", "ARM": "pybcj",
+              "ARMT": "pybcj", "PPC": "pybcj", "SPARC": "pybcj", "IA64": "pybcj", "7zAES": "pycryptodomex"}
+
+
+def seven_zip_decoders(z: SevenZipFile) -> str:
+    """``py7zr (PPMd: pyppmd)``: the decoders a 7z's members go through (names only, read from its header)."""
+    try:
+        methods = [str(m) for m in z._get_method_names()]  # py7zr: no public per-archive list without a path
+    except Exception:  # noqa: BLE001 - a header py7zr parsed but cannot describe: the library is named anyway
+        return "py7zr"
+    named = [f"{m}: {_7Z_CODERS[m]}" if m in _7Z_CODERS else m for m in dict.fromkeys(methods)]
+    return f"py7zr ({', '.join(named)})" if named else "py7zr"
+
+
 def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry, hop: Hop, ctx: ScanContext,
                       caps: ArchiveLimits, member: Callable[[Any], _Member]) -> Iterator[Item]:
     """Extract a few members (at most the in-memory cap in all) in one pass, then yield them."""
@@ -426,6 +559,7 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
     factory = factory_cls(limits, done)
     failure: tuple[Status, str] | None = None
     try:
+        decoding(seven_zip_decoders(z))
         z.reset()
         z.extract(targets=[f.filename for f in batch], factory=factory)
     except (KeyboardInterrupt, SystemExit):
@@ -482,14 +616,37 @@ def _tar_tail(tf: tarfile.TarFile, limit: int) -> str | None:
     return None
 
 
+def _tar_member_prefix(data: bytes, ti: tarfile.TarInfo, limit: int) -> bytes:
+    """The bytes of a tar member that are there before its archive breaks (a cut or damaged .tar.gz):
+    the (inflated) tar up to the break, from the member's data offset."""
+    end = min(ti.offset_data + ti.size, limit)
+    tar = inflate_prefix(data, end)[0] if data.startswith(COMPRESSED_MAGIC) else data[:end]
+    return tar[ti.offset_data:end]
+
+
 def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     """Read as a stream (compressed tars are inflated once, front to back); each regular member is read
     whole into memory before it is yielded, so nothing is inflated twice."""
     stream = io.BytesIO(data)
     tf = tarfile.open(fileobj=stream, mode="r|*", tarinfo=_WatchedTarInfo)
     ratio_limit = caps.whole_archive_limit(len(data))
+    # tarfile never checks the gzip CRC, and a flipped bit in a deflate stream inflates to other bytes
+    # without an error: the stream is checked once first; if damaged (not only cut: a cut is found
+    # where it happens), no member read from it is a complete, exact read
+    garbled = None
+    if data.startswith(COMPRESSED_MAGIC):
+        broken = inflate_prefix(data, ratio_limit, keep=False)[1]
+        if broken and broken != STREAM_ENDS_EARLY:
+            garbled = f"{_compression_name(data)} stream damaged ({broken})"
+
+    def mark(item: Item) -> Item:
+        if garbled and isinstance(item, ArchiveMemberEntry) and not item.damage:
+            item.damage = f"the tar's {garbled}: this member's bytes may be damaged"
+        return item
 
     def items() -> Iterator[Item]:
+        if garbled:
+            yield Skipped(parent.location, Status.CORRUPT, f"tar: {garbled}: members read from it may hold damaged bytes")
         count = 0
         while True:
             try:
@@ -538,9 +695,21 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                 yield _yield_member(parent, hop, m, ctx, caps, _no_open, (e.reason, e.detail))
                 return
             except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as e:
-                yield _yield_member(parent, hop, m, ctx, caps, _no_open, error_reason(e))
+                reason, text = error_reason(e)
+                content = _tar_member_prefix(data, ti, ratio_limit)
+                if not content:
+                    yield _yield_member(parent, hop, m, ctx, caps, _no_open, (reason, text))
+                    return
+                # the archive breaks inside this member: what came before the break is still read
+                caps.budget.charge(len(content))
+                why = f"tar member cut after {len(content)} of {ti.size} bytes ({text})"
+                member = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
+                if isinstance(member, ArchiveMemberEntry):
+                    member.damage = f"{why}: only the bytes before the break were read"
+                yield Skipped(parent.location, reason, f"tar: {why}; members after it not read")
+                yield member
                 return
-            yield _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
+            yield mark(_yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content)))
 
     return Opened(items)
 
@@ -556,20 +725,23 @@ def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveL
     hop = Hop(hop.kind, hop.name, {**hop.detail, "format": _compression_name(data)})
     base = parent.name
     inner = base[: base.rfind(".")] if base.rfind(".") > 0 else base + ".out"
-    content, size, blocked, mtime = _inflate_single(data, caps)  # a broken stream raises: the archive is corrupt
+    content, size, blocked, broken = _inflate_single(data, caps)  # nothing inflated before a break: corrupt
+    mtime = struct.unpack_from("<I", data, 4)[0] if data.startswith(b"\x1f\x8b") and len(data) >= 8 else 0
     m = _Member(inner, None, size, len(data), iso_utc(mtime) if mtime else None)
 
     def items() -> Iterator[Item]:
         if blocked:
             yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
-        else:
-            yield _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
+            return
+        member = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
+        if broken:  # what inflated before the break is read (a cut CSV still names its people), and said
+            why = f"{_compression_name(data)} stream breaks after {size} inflated bytes ({broken})"
+            if isinstance(member, ArchiveMemberEntry):
+                member.damage = f"{why}: only the bytes before the break were read"
+            yield Skipped(parent.location, Status.CORRUPT, f"compressed: {why}")
+        yield member
 
     return Opened(items)
-
-
-def _decompressor(data: bytes) -> Callable[[IO[bytes]], IO[bytes]]:
-    return gzip.open if data.startswith(b"\x1f\x8b") else bz2.open if data.startswith(b"BZh") else lzma.open  # type: ignore[return-value]
 
 
 def _compression_name(data: bytes) -> str:
@@ -577,26 +749,92 @@ def _compression_name(data: bytes) -> str:
 
 
 def _inflate_head(data: bytes) -> bytes:
-    with _decompressor(data)(io.BytesIO(data)) as f:
-        return f.read(512)
+    head, _ = inflate_prefix(data, 512)
+    return head
 
 
-def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple[Status, str] | None, int | None]:
-    """Inflate a .gz/.bz2/.xz stream in 1 MiB steps, stopping at the first cap it passes.
-    Returns (content, bytes inflated, why refused, gzip mtime)."""
+INFLATE_STEP = 1 << 20  # output per call at most (a bomb stops at the limit, never in one huge call)
+INFLATE_FEED = 1 << 12  # input per call: a break loses at most what these bytes inflate to
+STREAM_ENDS_EARLY = "the stream ends early"
+
+
+def inflate_prefix(data: bytes, limit: int, keep: bool = True) -> tuple[bytes, str | None]:
+    """Inflate a gzip, bzip2 or xz stream (concatenated streams too) to at most ``limit`` bytes, keeping
+    what inflated before a break: (bytes, None when the stream ended cleanly, else why it broke).
+    ``keep=False`` only checks the stream (the bytes are dropped as they come; b"" is returned).
+
+    A cut or byte-flipped backup still holds everything before the damage; Python's file readers
+    (gzip.open ...) raise at the break and drop the buffer they were inflating, so the decompressor
+    objects are driven here, fed a few KiB at a time (bzip2 can only give whole 900 kB blocks)."""
+    out = _Inflated(keep)
+    rest = data
+    while rest.strip(b"\x00"):  # tar and gzip writers may pad the end with zeros
+        d: Any = (zlib.decompressobj(wbits=31) if rest.startswith(b"\x1f\x8b") else
+                  bz2.BZ2Decompressor() if rest.startswith(b"BZh") else
+                  lzma.LZMADecompressor() if rest.startswith(b"\xfd7zXZ\x00") else None)
+        if d is None:
+            return out.value(limit), "data after the end of the stream" if out.size else "not a gzip, bzip2 or xz stream"
+        at, tail = 0, b""  # next input byte; zlib's input not yet used (unconsumed_tail)
+        try:
+            while not d.eof:
+                if out.size >= limit:
+                    return out.value(limit), None
+                room = min(INFLATE_STEP, limit - out.size)
+                if isinstance(d, bz2.BZ2Decompressor | lzma.LZMADecompressor):
+                    piece = rest[at:at + INFLATE_FEED] if d.needs_input else b""
+                    if d.needs_input and not piece:
+                        return out.value(limit), STREAM_ENDS_EARLY
+                    at += len(piece)
+                    out.add(d.decompress(piece, room))
+                else:
+                    piece = tail or rest[at:at + INFLATE_FEED]
+                    if not tail:
+                        at += len(piece)
+                    if not piece:
+                        return out.value(limit), STREAM_ENDS_EARLY
+                    saved = d.copy()
+                    try:
+                        out.add(d.decompress(piece, room))
+                    except zlib.error:  # keep what this piece inflated before the error (a bad CRC at the end)
+                        for i in range(len(piece)):
+                            out.add(saved.decompress(piece[i:i + 1], max(1, limit - out.size)))
+                        raise
+                    tail = d.unconsumed_tail
+        except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as e:
+            return out.value(limit), f"{type(e).__name__}: {str(e)[:80]}" if str(e) else type(e).__name__
+        rest = d.unused_data + rest[at:]
+    return out.value(limit), None
+
+
+class _Inflated:
+    """What inflate_prefix has inflated: kept, or only counted."""
+
+    def __init__(self, keep: bool) -> None:
+        self.keep, self.size, self.buf = keep, 0, bytearray()
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.keep:
+            self.buf += chunk
+
+    def value(self, limit: int) -> bytes:
+        return bytes(self.buf[:limit])
+
+
+def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple[Status, str] | None, str | None]:
+    """Inflate a .gz/.bz2/.xz stream, stopping at the first cap it passes.
+    Returns (content, bytes inflated, why refused, why the stream broke after ``content``)."""
     ratio_limit = caps.whole_archive_limit(len(data))
     limit = min(caps.member_memory, caps.budget.remaining(), ratio_limit)
-    stream = _decompressor(data)(io.BytesIO(data))
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := stream.read(1 << 20):
-        size += len(chunk)
-        if size > limit:
-            why = Status.BOMB if limit == ratio_limit else Status.TOO_LARGE
-            return b"", size, (why, f"inflates past {limit} bytes from {len(data)} (ratio {caps.ratio}, caps)"), None
-        chunks.append(chunk)
+    content, broken = inflate_prefix(data, limit + 1)
+    size = len(content)
+    if size > limit:
+        why = Status.BOMB if limit == ratio_limit else Status.TOO_LARGE
+        return b"", size, (why, f"inflates past {limit} bytes from {len(data)} (ratio {caps.ratio}, caps)"), None
+    if broken and not content:
+        raise ReadError(Status.CORRUPT, broken)
     caps.budget.charge(size)
-    return b"".join(chunks), size, None, getattr(stream, "mtime", None)
+    return content, size, None, broken
 
 
 # ---------------------------------------------------------------- cpio (newc, crc, odc, binary)
@@ -684,3 +922,5 @@ OPENERS: dict[str, Callable[[Entry, bytes, ScanContext, ArchiveLimits, Hop], Ope
     "compressed": open_compressed,
     "cpio": open_cpio,
 }
+# the third-party decoder behind each format, named when it crashes or hangs a worker
+LIBRARIES = {"zip": "zipfile", "7z": "py7zr", "tar": "tarfile", "compressed": "gzip/bz2/lzma", "cpio": "dfvfs cpio"}

@@ -17,6 +17,7 @@ from typing import IO, TYPE_CHECKING
 from ..backends import MissingBackend
 from ..codes import Status
 from ..errors import ReadError
+from ..isolation import decoding
 from ..models import FileStat, Location
 
 if TYPE_CHECKING:
@@ -87,9 +88,14 @@ class ArchiveLimits:
         return None
 
 
+# a name quoted in a library's message: zipfile quotes member names as it decoded them (cp437 for names
+# written on Japanese Windows: mojibake), and a member name may be a person's; the location names the member
+_QUOTED = re.compile(r"b?'[^']*'|b?\"[^\"]*\"")
+
+
 def error_reason(e: BaseException) -> tuple[Status, str]:
-    """A third-party extraction error -> (reason, detail) for a ReadError or a Skipped."""
-    text = str(e)[:200]
+    """A third-party extraction error -> (reason, detail) for a ReadError or a Skipped (quoted names left out)."""
+    text = _QUOTED.sub("(name)", str(e))[:200]
     low = text.casefold()
     if isinstance(e, ReadError):
         return e.reason, e.detail
@@ -165,6 +171,9 @@ class ArchiveMemberEntry:
         self.caps = caps  # nested archives share the top-level budget
         self.blocked = blocked
         self.charged = charged
+        # set when the archive gave only part of the member (a cut .gz): what was read is examined, and
+        # the member is corrupt, never a complete read
+        self.damage: str | None = None
 
     def stat(self) -> FileStat:
         return FileStat(self.size, self._mtime, time_note=self._time_note)
@@ -172,6 +181,7 @@ class ArchiveMemberEntry:
     def open(self) -> IO[bytes]:
         if self.blocked:
             raise ReadError(*self.blocked)
+        decoding(f"{self.location.containers[-1].detail.get('format', 'archive')} member data")
         try:
             raw = self._opener()
         except ReadError:

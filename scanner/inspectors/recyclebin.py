@@ -6,8 +6,9 @@ format 1: fixed 520-byte path; Windows 10+ format 2: length-prefixed path), make
 original name matches the name rules a hit (``name-variant``, or ``name-contains`` when that name only holds
 the named file's stem; rule ``recycle-bin:info``), and makes the
 matching ``$R`` file a hit under the original name's rules, both with ``annotations.recycled_from``.
-``$I`` is met before ``$R`` in a sorted walk; where a source lists them otherwise the ``$R`` file is
-still found by its content, only without the original path.
+``$I`` is met before ``$R`` in a sorted walk; the files of one recycle-bin folder share an ``affinity``,
+so a scan's pool examines them in order in one worker. Where a source lists them otherwise the ``$R``
+file is still found by its content, only without the original path.
 """
 
 from __future__ import annotations
@@ -92,11 +93,20 @@ class RecycleBinInspector:
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
         if entry.name.startswith("$I"):
             return size <= MAX_I_FILE and _in_recycle_bin(entry.location)
-        return entry.name.startswith("$R") and entry.location.key() in self._originals
+        # every $R of a recycle bin: whether its $I named a matching file is known where the $I was read
+        return entry.name.startswith("$R") and _in_recycle_bin(entry.location)
+
+    def affinity(self, entry: Entry) -> str | None:
+        """$I and $R files of one recycle-bin folder are examined in order by one worker (they pair up)."""
+        if entry.name[:2] in ("$I", "$R") and _in_recycle_bin(entry.location):
+            return entry.location.key().rpartition("/")[0]
+        return None
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         if entry.name.startswith("$R"):
-            original = self._originals[entry.location.key()]
+            original = self._originals.get(entry.location.key())
+            if original is None:  # its $I named nothing the rules match (or there is none)
+                return Inspection()
             matches = ctx.rules.match(_base(original))
             return Inspection(reasons=[m.reason for m in matches],
                               rules=[f"{m.reason}:{m.rule}" for m in matches] + ["recycle-bin:content"],

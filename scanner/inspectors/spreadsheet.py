@@ -2,12 +2,12 @@
 
 Candidates are picked cheaply (extension, or PK / D0 CF 11 E0 leading bytes for unknown extensions such
 as a renamed .dat, or Excel's XML/HTML namespaces at the head of an .xml or .htm); the format is then
-decided from content. Binary workbooks and markup tables (HTML, MHTML, SpreadsheetML saved as .xls) are
-parsed in a killable worker process (scanner.isolation) under the cell, inflated-size and time caps;
-text tables are streamed here. A workbook that cannot be read gets a precise status (encrypted,
-corrupt, unsupported, too-large, timeout), never "no personal data"; a damaged one that still yields
-records is a hit that says what was damaged (``decoding: partial (N bytes replaced)``, or ``corrupt``
-when its rows stop at a cut).
+decided from content. Every table format (binary workbooks, markup tables saved as .xls, text tables) is
+parsed in a killable worker process (scanner.isolation: the scan's pool worker itself, or the shared
+worker when a file is read again) under the cell, inflated-size and time caps. A workbook that cannot
+be read gets a precise status (encrypted, corrupt, unsupported, too-large, timeout), never "no personal
+data"; a damaged one that still yields records is a hit that says what was damaged (``decoding: partial
+(N bytes replaced)``, or ``corrupt`` when its rows stop at a cut).
 """
 
 from __future__ import annotations
@@ -211,16 +211,16 @@ class SpreadsheetInspector:
             reason, detail = unreadable_reason(fmt)
             return Inspection(status=reason, detail=detail)
         caps = caps_for(self.config, len(data))
-        try:
-            if fmt == "text":
-                findings, _, reading = analyse_bytes(data, fmt, caps)
-            else:  # compiled parsers (calamine, lxml) run where a crash or a hang costs this file only
-                findings, _, reading = shared_worker().call(analyse_bytes, (data, fmt, caps), caps.timeout + 5)
+        try:  # every format where a crash or a hang costs this file only (inline in a pool worker)
+            findings, _, reading = shared_worker().call(analyse_bytes, (data, fmt, caps), caps.timeout + 5)
         except ReadError as e:
             if e.reason == Status.ENCRYPTED and fmt in LOCKABLE_FORMATS:
                 return self._unlocked(data, ext, caps, e)
             return Inspection(status=e.reason, detail=e.detail)
         reading = reading or Reading()
+        cut = getattr(entry, "damage", None)  # a member its archive could give only in part (a cut .gz)
+        if cut:
+            reading.damage.append(cut)
         status, detail = _outcome(fmt, ext, bool(findings), reading)
         if not findings:
             return Inspection(status=status, detail=detail)

@@ -1,8 +1,9 @@
 """Post-scan analysis: count the people in the leak set and find files that share its records.
 
 The leak set is every hit found by the leaked file's name or a known hash, plus the organisation's
-original list given with ``--reference``. Person records stay in memory; findings.json receives the
-counts, masked review pairs and keyed fingerprints only.
+original list given with ``--reference``. The scan's workers hand over keyed fingerprints of the records
+(persons.prints), never the records; findings.json receives the counts, masked review pairs and keyed
+fingerprints only.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from typing import Any
 
 from ..codes import COUNTED_REASONS, Reason, Status
 from ..contracts import Inspector, ScanContext, ScanResult
+from ..models import FilePrints, RowPrint
 from ..output import prepare_out
-from .count import Row, count, make_rows
-from .keys import case_key, fingerprint
-from .normalise import is_placeholder_name, record_key
+from .count import count
+from .keys import case_key
+from .prints import file_prints, prefix
 from .reread import Rereader, path_entry
 
 log = logging.getLogger("leakscan")
@@ -32,7 +34,7 @@ class PersonCount:
     what = "counting persons"
 
     def __call__(self, ctx: ScanContext) -> None:
-        analyse(ctx.result, ctx.inspectors)
+        analyse(ctx.result, ctx.inspectors, ctx.case_key)
 
 
 def leak_set_indexes(result: ScanResult) -> list[int]:
@@ -40,27 +42,31 @@ def leak_set_indexes(result: ScanResult) -> list[int]:
     return [i for i, h in enumerate(result.hits) if COUNTED_REASONS & set(h.reasons)]
 
 
-def _file_info(fid: int | str, path: str, role: str, rows: list[Row], extra: dict[str, Any]) -> dict[str, Any]:
+def _file_info(fid: int | str, path: str, role: str, rows: list[RowPrint], extra: dict[str, Any]) -> dict[str, Any]:
     return {"id": fid, "path": path, "role": role, "records": len(rows),
             "persons": len({r.key for r in rows}), **extra}
 
 
-def analyse(result: ScanResult, inspectors: list[Inspector]) -> None:
+def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | None = None) -> None:
     """Fill result.extra['persons'] and ['overlap']; add reason record-overlap to derived files.
 
-    ``inspectors`` read the ``--reference`` files (the scan's own, so they are read the same way)."""
+    ``inspectors`` read the ``--reference`` files (the scan's own, so they are read the same way);
+    ``ctx_key`` is the key the scan's fingerprints were made with (written as case.key when there is none).
+    """
     config = result.config
     leak = leak_set_indexes(result)
     if not leak and not config.references:
         return
+    key = case_key(prepare_out(Path(config.out)), new=ctx_key)
     files: list[dict[str, Any]] = []
-    rows_by_file: list[list[Row]] = []
+    rows_by_file: list[list[RowPrint]] = []
     nameless = 0
     for i in leak:
         hit = result.hits[i]
-        rows, n = make_rows(len(files), result.records.get(i) or [])
-        nameless += n
-        status = Status.OK if i in result.records else (
+        found = result.prints.get(i)
+        rows = _rows(found, len(files))
+        nameless += found.nameless if found is not None else 0
+        status = Status.OK if found is not None else (
             hit.status if hit.status != Status.OK
             else Status.NAMES_ONLY if Reason.PII_NAMES in hit.reasons else Status.NO_RECORDS)
         files.append(_file_info(i + 1, hit.location.display(), "leak", rows,
@@ -73,8 +79,9 @@ def analyse(result: ScanResult, inspectors: list[Inspector]) -> None:
             log.info("--reference %s is leak-set file #%d", ref, scanned[os.path.abspath(ref)])
             continue
         records, outcome, detail = reader.read(path_entry(ref))
-        rows, n = make_rows(len(files), records or [])
-        nameless += n
+        found = file_prints(records or [], key, rows=True, unmask=config.unmask)
+        rows = _rows(found, len(files))
+        nameless += found.nameless
         info = {"sha256": detail if outcome == Status.OK else None, "status": outcome,
                 "source_path": os.path.abspath(ref)}
         if outcome != Status.OK:
@@ -84,47 +91,50 @@ def analyse(result: ScanResult, inspectors: list[Inspector]) -> None:
 
     all_rows = [r for rows in rows_by_file for r in rows]
     counted = count(all_rows, nameless, unmask=config.unmask, file_ids=[f["id"] for f in files])
-    key = case_key(prepare_out(Path(config.out)))
-    prints = [{fingerprint(key, *r.key) for r in rows} for rows in rows_by_file]
-    leak_union: set[str] = set().union(*prints) if prints else set()
-
-    overlapping = _overlaps(result, set(leak), leak_union, prints, files, key)
+    prints = [{prefix(r.key) for r in rows} for rows in rows_by_file]
+    overlapping = _overlaps(result, set(leak), set().union(*prints) if prints else set(), prints, files)
     persons = counted.to_json()
     persons["files"] = files
-    persons["fingerprints"] = sorted(leak_union)
+    persons["fingerprints"] = sorted({r.key.hex() for r in all_rows})
     persons["fingerprint"] = "HMAC-SHA256(case.key, name key \\x1f address key)"
     result.extra["persons"] = persons
     result.extra["overlap"] = _matrix(files, prints, overlapping, config.min_overlap)
     log.debug("persons: %d records, %d unique", counted.records, counted.unique)
 
 
-def _overlaps(result: ScanResult, leak: set[int], leak_union: set[str], prints: list[set[str]],
-              files: list[dict[str, Any]], key: bytes) -> list[tuple[dict[str, Any], set[str]]]:
+def _rows(found: FilePrints | None, file: int) -> list[RowPrint]:
+    """The file's row prints, numbered for the counter (a file read without them has none)."""
+    rows = (found.rows or []) if found is not None else []
+    for r in rows:
+        r.file = file
+    return rows
+
+
+def _overlaps(result: ScanResult, leak: set[int], leak_union: set[int], prints: list[set[int]],
+              files: list[dict[str, Any]]) -> list[tuple[dict[str, Any], set[int]]]:
     """Every other personal-records file sharing at least --min-overlap persons with the leak set."""
     found = []
-    for i, records in sorted(result.records.items()):
-        if i in leak or not records:
+    for i, fp in sorted(result.prints.items()):
+        if i in leak or not fp.records:
             continue
-        fields = [r.fields for r in records
-                  if (r.fields.get("name") or "").strip() and not is_placeholder_name(r.fields["name"])]
-        fps = {fingerprint(key, *record_key(f["name"], f.get("address") or "")) for f in fields}
-        shared = fps & leak_union
-        if not fps or len(shared) < result.config.min_overlap:
+        shared = sum(1 for x in fp.persons if x in leak_union)
+        if not fp.persons or shared < result.config.min_overlap:
             continue
+        fps = fp.prefixes()
         hit = result.hits[i]
-        which = [f["id"] for f, p in zip(files, prints, strict=True) if p & fps]
-        hit.overlap = {"records": len(shared), "share_of_file": round(len(shared) / len(fps), 4),
+        which = [f["id"] for f, p in zip(files, prints, strict=True) if not p.isdisjoint(fps)]
+        hit.overlap = {"records": shared, "share_of_file": round(shared / len(fps), 4),
                        "file_persons": len(fps), "files": which}
         if Reason.RECORD_OVERLAP not in hit.reasons:
             hit.reasons.append(Reason.RECORD_OVERLAP)
             hit.matched_rules.append(Reason.RECORD_OVERLAP)
-        found.append(({"id": i + 1, "path": hit.location.display(), "role": "overlap", "records": len(records),
+        found.append(({"id": i + 1, "path": hit.location.display(), "role": "overlap", "records": fp.records,
                        "persons": len(fps), "sha256": hit.digests.sha256 if hit.digests else None}, fps))
     return found
 
 
-def _matrix(files: list[dict[str, Any]], prints: list[set[str]],
-            overlapping: list[tuple[dict[str, Any], set[str]]], min_overlap: int) -> dict[str, Any]:
+def _matrix(files: list[dict[str, Any]], prints: list[set[int]],
+            overlapping: list[tuple[dict[str, Any], set[int]]], min_overlap: int) -> dict[str, Any]:
     """How many persons each pair of files shares (the diagonal: persons in the file)."""
     members = [(f, p) for f, p in zip(files, prints, strict=True)] + overlapping
     shown = members[:MATRIX_CAP]

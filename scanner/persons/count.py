@@ -4,19 +4,24 @@ Three numbers: ``records`` (every row, duplicates included), ``unique_exact`` (d
 after trimming only) and ``unique`` (distinct after every normalisation rule). The rules are applied
 one by one, so the drop at each step is how many records that rule merged. Pairs that only a fuzzy
 rule would join (斎/斉, one differing block number) are listed as probable and never merged.
+
+The counting compares keys, never reads them: a key is the clear (name, address) pair (``Row``, for the
+notification list) or its keyed fingerprint (``prints.RowPrint``, what a scan's workers return). Each row
+brings its key after every rule (``stages``), its first spelling for display (``shown`` masked, ``clear``
+only with --unmask) and the ``Tokens`` the probable rules compare.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..codes import MAIN_ROLE, SheetKind
 from ..masking import mask_address, mask_name
-from ..models import PersonRecord
+from ..models import PersonRecord, Tokens
 from .normalise import RULES, is_placeholder_name, normalise_reading, probable_kanji, staged_keys
 
 Key = tuple[str, str]
@@ -24,6 +29,52 @@ REVIEW_CAP = 1000  # pairs listed in findings.json; the total is always given
 _NUMBER = re.compile(r"(\d+)")
 _LAST_NUMBER = re.compile(r"-\d+$")
 _KANA_ONLY = re.compile("[\u30a1-\u30fa\u30fc]+")
+
+
+def clear_token(*parts: str) -> Hashable:
+    return parts[0] if len(parts) == 1 else parts
+
+
+def tokens_of(key: Key, token: Callable[..., Hashable] = clear_token) -> Tokens:
+    """The probable rules' view of one final key (``token`` makes each compared value)."""
+    name, address = key
+    parts = _NUMBER.split(address)
+    numbers = tuple(token(name, "".join(parts[:i] + ["#"] + parts[i + 1:])) for i in range(1, len(parts), 2))
+    shorter = _LAST_NUMBER.sub("", address) if address else address
+    return Tokens(token(name, address), token(name), token(probable_kanji(name), address), numbers,
+                  token(name, shorter) if shorter != address else None, not address,
+                  bool(_KANA_ONLY.fullmatch(name)))
+
+
+def reading_tokens(reading: str, key: Key, token: Callable[..., Hashable] = clear_token) -> frozenset[Hashable]:
+    """(reading, address) when the row has a reading other than its name (to pair a name typed in kana)."""
+    kana = normalise_reading(reading)
+    return frozenset({token(kana, key[1])}) if kana and kana != key[0] else frozenset()
+
+
+class CountedRow(Protocol):
+    """One person row as the counter sees it (``Row`` in clear, ``prints.RowPrint`` keyed)."""
+
+    @property
+    def file(self) -> int: ...
+
+    @property
+    def stages(self) -> Sequence[Hashable]: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def key(self) -> Hashable: ...
+
+    def shown(self, clear: bool) -> dict[str, str] | None: ...
+
+    def tokens(self) -> Tokens: ...
+
+    def readings(self) -> frozenset[Hashable]: ...
 
 
 @dataclass
@@ -44,6 +95,15 @@ class Row:
     def key(self) -> Key:
         return self.stages[-1]
 
+    def shown(self, clear: bool) -> dict[str, str]:
+        return _show(self.stages[0], clear)
+
+    def tokens(self) -> Tokens:
+        return tokens_of(self.stages[-1])
+
+    def readings(self) -> frozenset[Hashable]:
+        return reading_tokens(self.fields.get("reading") or "", self.stages[-1])
+
 
 @dataclass
 class Count:
@@ -60,7 +120,7 @@ class Count:
     business: int = 0  # persons seen only as business contacts (counted in ``unique`` all the same)
     review_clear: list[dict[str, Any]] = field(default_factory=list)  # --unmask: for the report only
     probable_clear: list[dict[str, Any]] = field(default_factory=list)
-    persons: dict[Key, list[Row]] = field(default_factory=dict)  # memory only
+    persons: dict[Any, list[Any]] = field(default_factory=dict)  # key -> its rows (memory only)
 
     def to_json(self) -> dict[str, Any]:
         """Masked pairs always; the clear ones (--unmask) are dropped again before findings.json is written."""
@@ -103,14 +163,14 @@ def _show(key: Key, unmask: bool) -> dict[str, str]:
     return {"name": mask_name(name), "address": mask_address(address)}
 
 
-def count(rows: Sequence[Row], nameless: int = 0, unmask: bool = False,
+def count(rows: Sequence[CountedRow], nameless: int = 0, unmask: bool = False,
           file_ids: Sequence[Any] = ()) -> Count:
     """The three numbers, merges per rule, review pairs and probable pairs for ``rows``."""
     c = Count(records=len(rows) + nameless, without_name=nameless)
     distinct = [len({r.stages[i] for r in rows}) for i in range(len(RULES) + 1)]
     c.unique_exact, c.unique = distinct[0], distinct[-1]
     c.merges = {rule: distinct[i] - distinct[i + 1] for i, (rule, _n, _a) in enumerate(RULES)}
-    persons: dict[Key, list[Row]] = defaultdict(list)
+    persons: dict[Any, list[CountedRow]] = defaultdict(list)
     for r in rows:
         persons[r.key].append(r)
     c.persons = dict(persons)
@@ -139,17 +199,23 @@ def count(rows: Sequence[Row], nameless: int = 0, unmask: bool = False,
                 for out, clear in ((c.review, False), (c.review_clear, True)):
                     if clear and not unmask:
                         continue
-                    out.append({"rule": RULES[step - 1][0], "a": {**_show(ordered[0], clear), "files": files_a},
-                                "b": {**_show(other_key, clear), "files": files_b}})
-    for rule, a, b in probable_pairs(list(persons), readings_of(persons)):
+                    out.append({"rule": RULES[step - 1][0], "a": {**_shown(first, clear), "files": files_a},
+                                "b": {**_shown(other, clear), "files": files_b}})
+    tokens = {k: group[0].tokens() for k, group in persons.items()}
+    readings = {k: frozenset().union(*(r.readings() for r in group)) for k, group in persons.items()}
+    for rule, a, b in pairs_from_tokens(list(persons), tokens, readings):
         c.probable_total += 1
         if len(c.probable) < REVIEW_CAP:
             for out, clear in ((c.probable, False), (c.probable_clear, True)):
                 if clear and not unmask:
                     continue
-                out.append({"rule": rule, "a": _show(persons[a][0].stages[0], clear),
-                            "b": _show(persons[b][0].stages[0], clear)})
+                out.append({"rule": rule, "a": _shown(persons[a][0], clear), "b": _shown(persons[b][0], clear)})
     return c
+
+
+def _shown(row: CountedRow, clear: bool) -> dict[str, str]:
+    """A row's first spelling for the review lists; rows keyed without --unmask have no clear one."""
+    return row.shown(clear) or row.shown(False) or {}
 
 
 def readings_of(persons: Mapping[Key, Sequence[Row]]) -> dict[Key, set[str]]:
@@ -172,10 +238,19 @@ def probable_pairs(keys: Sequence[Key], readings: Mapping[Key, set[str]] | None 
     room, or a 号 left out). ``no_address``: the same name once without any address. ``kana_name``:
     a name typed in kana (ヤマダハナコ) equal to the reading of a kanji name at the same address.
     """
-    found: list[tuple[str, Key, Key]] = []
-    seen: set[tuple[Key, Key]] = set()
+    tokens = {k: tokens_of(k) for k in keys}
+    kana = {k: frozenset((r, k[1]) for r in rs if r != k[0]) for k, rs in (readings or {}).items()}
+    return pairs_from_tokens(keys, tokens, kana)
 
-    def add(rule: str, group: list[Key]) -> None:
+
+def pairs_from_tokens(keys: Sequence[Hashable], tokens: Mapping[Any, Tokens],
+                      readings: Mapping[Any, frozenset[Hashable]] | None = None) -> list[tuple[str, Any, Any]]:
+    """The probable pairs among ``keys`` (clear or keyed: only equality and order are used), in rule order:
+    kanji_probable, one_block_number, kana_name, then no_address and extra_number per name."""
+    found: list[tuple[str, Any, Any]] = []
+    seen: set[tuple[Any, Any]] = set()
+
+    def add(rule: str, group: list[Any]) -> None:
         group = sorted(set(group))
         for i, a in enumerate(group):
             for b in group[i + 1:]:
@@ -183,43 +258,41 @@ def probable_pairs(keys: Sequence[Key], readings: Mapping[Key, set[str]] | None 
                     seen.add((a, b))
                     found.append((rule, a, b))
 
-    by_kanji: dict[Key, list[Key]] = defaultdict(list)
-    by_number: dict[tuple[str, str], list[Key]] = defaultdict(list)
-    by_name: dict[str, list[Key]] = defaultdict(list)
-    for name, address in keys:
-        by_name[name].append((name, address))
-        by_kanji[(probable_kanji(name), address)].append((name, address))
-        parts = _NUMBER.split(address)
-        for i in range(1, len(parts), 2):
-            masked = "".join(parts[:i] + ["#"] + parts[i + 1:])
-            by_number[(name, masked)].append((name, address))
+    by_kanji: dict[Hashable, list[Any]] = defaultdict(list)
+    by_number: dict[Hashable, list[Any]] = defaultdict(list)
+    by_name: dict[Hashable, list[Any]] = defaultdict(list)
+    for k in keys:
+        t = tokens[k]
+        by_name[t.name].append(k)
+        by_kanji[t.kanji].append(k)
+        for n in t.numbers:
+            by_number[n].append(k)
     for group in by_kanji.values():
         if len(group) > 1:
             add("kanji_probable", group)
     for group in by_number.values():
         if len(group) > 1:
             add("one_block_number", group)
-    if readings:
-        by_reading: dict[tuple[str, str], list[Key]] = defaultdict(list)
-        for key, kana in readings.items():
-            for reading in kana:
-                if reading != key[0]:
-                    by_reading[(reading, key[1])].append(key)
-        for name, address in keys:
-            if _KANA_ONLY.fullmatch(name):
-                for other in by_reading.get((name, address), ()):
-                    add("kana_name", [(name, address), other])
+    if readings and any(readings.values()):
+        by_reading: dict[Hashable, list[Any]] = defaultdict(list)
+        for k, found_readings in readings.items():
+            for r in found_readings:
+                by_reading[r].append(k)
+        for k in keys:
+            if tokens[k].kana_only:
+                for other in by_reading.get(tokens[k].me, ()):
+                    add("kana_name", [k, other])
     for group in by_name.values():
         if len(group) < 2:
             continue
-        addresses = {a for _n, a in group}
-        for name, address in sorted(group):
-            if not address:
+        mine = {tokens[k].me: k for k in group}
+        for k in sorted(group):
+            t = tokens[k]
+            if t.empty_address:
                 for other in group:
-                    if other[1]:
-                        add("no_address", [(name, address), other])
+                    if not tokens[other].empty_address:
+                        add("no_address", [k, other])
                 continue
-            shorter = _LAST_NUMBER.sub("", address)
-            if shorter != address and shorter in addresses:
-                add("extra_number", [(name, shorter), (name, address)])
+            if t.shorter is not None and t.shorter in mine:
+                add("extra_number", [mine[t.shorter], k])
     return found

@@ -39,12 +39,12 @@ def key_text(key: bytes) -> str:
     return key.hex() + "\n"
 
 
-def case_key(out: Path) -> bytes:
-    """Read ``OUT/case.key`` or create it (32 random bytes, hex, 0600)."""
+def case_key(out: Path, new: bytes | None = None) -> bytes:
+    """Read ``OUT/case.key`` or create it (``new``, else 32 random bytes; hex, 0600)."""
     path = out / CASE_KEY
     key = read_key_file(path)
     if key is None:
-        key = secrets.token_bytes(KEY_BYTES)
+        key = new or secrets.token_bytes(KEY_BYTES)
         write_private(path, key_text(key))
     return key
 
@@ -63,3 +63,9 @@ def fingerprint(key: bytes, name_key: str, address_key: str) -> str:
     h = keyed.copy()
     h.update(f"{name_key}\x1f{address_key}".encode())
     return h.hexdigest()
+
+
+def scan_key(out: Path) -> bytes:
+    """The key a scan fingerprints persons with: ``OUT/case.key`` when it exists (a rerun, a resume), else a
+    fresh one that the person analysis writes there (nothing is created in --out before the walk)."""
+    return read_key_file(out / CASE_KEY) or secrets.token_bytes(KEY_BYTES)

@@ -163,6 +163,67 @@ def file_stat(st: os.stat_result) -> FileStat:
     return FileStat(st.st_size, iso_utc(st.st_mtime), iso_utc(st.st_atime), iso_utc(st.st_ctime), iso_utc(btime))
 
 
+@contextlib.contextmanager
+def reopen_folder(raw: bytes, ident: tuple[int, int]) -> Iterator[int]:
+    """A folder opened again by path, refused unless it is still the directory that was listed."""
+    try:
+        fd = open_deep(raw, _DIR_FLAGS | _NOFOLLOW)
+    except FileNotFoundError as e:
+        raise ReadError(Status.VANISHED, "folder disappeared during the scan") from e
+    except OSError as e:
+        raise ReadError(Status.VANISHED, f"folder replaced during the scan ({e.strerror or e}); not followed") from e
+    try:
+        st = os.fstat(fd)
+        if (st.st_dev, st.st_ino) != ident:
+            raise ReadError(Status.VANISHED, "folder replaced during the scan (a symbolic link or another folder "
+                            "on its path); not followed")
+        yield fd
+    finally:
+        os.close(fd)
+
+
+class FolderFileEntry:
+    """A local file by its folder (raw path and identity) and its name: what a LocalRef becomes in a worker.
+    Stat and open go through the folder opened again and checked, as the walk's own entries do."""
+
+    __slots__ = ("location", "name", "deleted", "_folder", "_ident", "_raw_name")
+    kind = "file"
+
+    def __init__(self, location: Location, name: str, folder: bytes, ident: tuple[int, int], raw_name: bytes) -> None:
+        self.location, self.name, self.deleted = location, name, False
+        self._folder, self._ident, self._raw_name = folder, ident, raw_name
+
+    @property
+    def fs_path(self) -> bytes:
+        """The file's path on this machine (for readers that must seek in place: a disk image)."""
+        return self._folder + self._raw_name
+
+    def stat(self) -> FileStat:
+        with reopen_folder(self._folder, self._ident) as fd:
+            return stat_file(self._raw_name, fd)
+
+    def open(self) -> IO[bytes]:
+        with reopen_folder(self._folder, self._ident) as fd:
+            return open_file(self._raw_name, fd)
+
+
+class LocalRef:
+    """How a worker process re-creates a local entry: its folder (raw path, device and inode) and its raw
+    name; the worker opens it the way the walk would (read-only, O_NOATIME, no link followed, the folder
+    refused if it was swapped). A plain picklable value."""
+
+    __slots__ = ("folder", "ident", "raw_name")
+
+    def __init__(self, folder: bytes, ident: tuple[int, int], raw_name: bytes) -> None:
+        self.folder, self.ident, self.raw_name = folder, ident, raw_name
+
+    def __reduce__(self) -> tuple[type, tuple[bytes, tuple[int, int], bytes]]:
+        return (LocalRef, (self.folder, self.ident, self.raw_name))
+
+    def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> FolderFileEntry:
+        return FolderFileEntry(location, name, self.folder, self.ident, self.raw_name)
+
+
 class LocalEntry:
     """A regular file in a local tree.
 
@@ -219,6 +280,10 @@ class LocalEntry:
         except ReadError as e:
             raise self._dir.lost_or(e) from e
 
+    def ref(self) -> LocalRef:
+        """What a worker process needs to open this file itself."""
+        return LocalRef(self._dir.raw, self._dir.ident, self._raw_name_bytes)
+
 
 class _Folder:
     """One directory being listed: its raw path (with a trailing slash) and its decoded text, once; its
@@ -241,23 +306,9 @@ class _Folder:
         why = self.lost() if self.lost is not None and e.reason in _LOSABLE else ""
         return ReadError(Status.SOURCE_LOST, f"{why} ({e.detail})") if why else e
 
-    @contextlib.contextmanager
-    def reopened(self) -> Iterator[int]:
+    def reopened(self) -> contextlib.AbstractContextManager[int]:
         """The folder opened again by path, refused unless it is still the directory that was listed."""
-        try:
-            fd = open_deep(self.raw, _DIR_FLAGS | _NOFOLLOW)
-        except FileNotFoundError as e:
-            raise ReadError(Status.VANISHED, "folder disappeared during the scan") from e
-        except OSError as e:
-            raise ReadError(Status.VANISHED, f"folder replaced during the scan ({e.strerror or e}); not followed") from e
-        try:
-            st = os.fstat(fd)
-            if (st.st_dev, st.st_ino) != self.ident:
-                raise ReadError(Status.VANISHED, "folder replaced during the scan (a symbolic link or another folder "
-                                "on its path); not followed")
-            yield fd
-        finally:
-            os.close(fd)
+        return reopen_folder(self.raw, self.ident)
 
     def batch(self, names: list[str]) -> NameBatch:
         """Plain files of this folder as one batch (names not valid UTF-8 decoded as cp932, bytes kept)."""
@@ -333,6 +384,18 @@ class LocalSource:
     def __exit__(self, *exc: object) -> None:
         return None
 
+    def estimate(self) -> int | None:
+        """Files to expect, for the progress: the used inodes of the file system (statvfs) when the source
+        is its mount point (a mounted share); None for a folder inside a larger file system."""
+        try:
+            if not os.path.ismount(self.root):
+                return None
+            st = os.statvfs(self.root)
+        except OSError:
+            return None
+        used = st.f_files - st.f_ffree
+        return used if used > 0 else None
+
     def describe(self) -> dict[str, Any]:
         return {
             "source": self.text,
@@ -356,17 +419,31 @@ class LocalSource:
             else:
                 yield item
 
-    def batches(self) -> Iterator[Item | NameBatch]:
+    def top_folders(self) -> list[bytes]:
+        """The source's top-level folders (raw names) in walk order: with the root's own files (``b""``),
+        the parts a distributed scan walks apart (``batches(top)``); their walks, one after another, are
+        the whole walk."""
+        fd = open_deep(self.root, _DIR_FLAGS)  # as the walk opens it (no atime change)
+        try:
+            with os.scandir(fd) as it:  # str names, sorted as the walk sorts them
+                return [os.fsencode(d.name) for d in sorted(it, key=_BY_NAME) if d.is_dir(follow_symlinks=False)]
+        finally:
+            os.close(fd)
+
+    def batches(self, top: bytes | None = None) -> Iterator[Item | NameBatch]:
         """The walk (see ``_batches``); a folder that fails because the source itself is gone is ``source-lost``."""
-        for item in self._batches():
+        for item in self._batches(top):
             if isinstance(item, Skipped) and item.reason in _LOSABLE:
                 why = self.lost()
                 if why:
                     item = Skipped(item.location, Status.SOURCE_LOST, f"{why} ({item.detail})")
             yield item
 
-    def _batches(self) -> Iterator[Item | NameBatch]:
+    def _batches(self, top: bytes | None = None) -> Iterator[Item | NameBatch]:
         """The walk of ``entries()``, with each folder's run of plain files as one NameBatch.
+
+        ``top``: only the root's own entries (``b""``) or only one top-level folder (its raw name), for a
+        part of a distributed scan; None: the whole tree.
 
         This loop runs once per file on shares of millions of files: plain files (the common case) cost
         a type check and a place in a list; nothing is decoded, stat'ed or built that the name rules do
@@ -374,6 +451,17 @@ class LocalSource:
         """
         seen_dirs: set[tuple[int, int]] = set()
         stack: list[tuple[bytes, tuple[int, int] | None]] = [(self.root, None)]
+        if top:  # entered as the root's listing would: not followed if it is a link now
+            path = self.root.rstrip(b"/") + b"/" + top
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                yield Skipped(self._location(path), Status.VANISHED, "directory disappeared during the scan")
+                return
+            except OSError as e:
+                yield Skipped(self._location(path), Status.UNREADABLE, f"directory: {e.strerror or e}")
+                return
+            stack = [(path, (st.st_dev, st.st_ino))]
         while stack:
             path, listed = stack.pop()
             try:
@@ -419,7 +507,8 @@ class LocalSource:
                     yield folder.batch(names)
                 else:
                     yield from self._mixed(listing, folder, fd, subdirs)
-                stack.extend(reversed(subdirs))
+                if top != b"":
+                    stack.extend(reversed(subdirs))
             finally:
                 if folder is not None:
                     folder.fd = -1  # entries examined later reopen it (and check it is still the same)

@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from ..models import FileStat, Location
 from .base import Item
-from .local import open_file, stat_file
+from .local import LocalRef, open_file, stat_file
 
 # Names that promise a disk image: when the content is not one, the image was not walked, and that is
 # listed (a wiped or unsupported image is not a clean one).
@@ -40,6 +40,15 @@ class SingleFileEntry:
 
     def open(self) -> IO[bytes]:
         return open_file(self._raw)
+
+    def ref(self) -> LocalRef | None:
+        """What a worker process needs to open this file itself (None: its folder is gone, read it here)."""
+        folder, _, name = self._raw.rpartition(b"/")
+        try:
+            st = os.stat(folder or b"/")
+        except OSError:
+            return None
+        return LocalRef(folder or b"/", (st.st_dev, st.st_ino), name)
 
 
 class SingleFileSource:

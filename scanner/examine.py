@@ -1,0 +1,298 @@
+"""One file's examination, in two parts: the cheap checks the walk makes, and the read that decodes bytes.
+
+``pick`` is what the scan process does for every file a name check lets through: the name rules, stat,
+and each inspector's ``wants`` (a 512-byte head read only if one asks). ``finish`` is the rest: one read
+pass hashes the file (MD5, SHA-1, SHA-256) and keeps its bytes for the inspectors that want it; their
+findings, statuses and children (archive members, examined here the same way) become hits and skips.
+``finish`` decodes untrusted bytes, so a scan runs it in a killable worker process (scanner.pool); it
+says where it is with ``isolation.mark`` so a crash or a hang is pinned on the file and the step.
+
+A person table's records are turned into keyed fingerprints here (persons.prints): no clear value
+leaves the process that read it.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .codes import Reason, Status
+from .contenttype import content_type, mismatch
+from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
+from .detectors.pii import RECORD_SINK
+from .errors import ReadError
+from .fingerprint import ReadResult, hash_stream
+from .isolation import mark
+from .models import Entry, FileHit, FileStat, Link, Skipped
+from .names import NameMatch
+from .persons.prints import PrintBuilder, file_prints
+from .sources.base import Item, NameBatch
+
+log = logging.getLogger("leakscan")
+
+READ_RATE = 2 << 20  # bytes/s a read may be as slow as (on top of --parse-timeout) before its worker is stopped
+INSPECT_SLACK = 10.0  # seconds an inspector may take beyond --parse-timeout (its own caps fire first)
+READING = "reading"  # the step that reads (and, inside an archive, decompresses) a file
+
+
+class LazyHead:
+    """The first 512 bytes, read only if an inspector asks; a failed read is kept in ``error`` so the
+    file is recorded as not examined instead of being dropped as "nobody wanted it"."""
+
+    def __init__(self, entry: Entry) -> None:
+        self._entry = entry
+        self._data: bytes | None = None
+        self.error: ReadError | None = None
+
+    def __call__(self) -> bytes:
+        if self._data is None:
+            try:
+                with self._entry.open() as f:
+                    self._data = f.read(512)
+            except ReadError as e:
+                self.error, self._data = e, b""
+            except OSError as e:
+                self.error, self._data = ReadError(Status.UNREADABLE, e.strerror or str(e)), b""
+        return self._data
+
+
+@dataclass(slots=True)
+class Candidate:
+    """What the cheap checks learnt about a file that needs reading: a plain value (it travels to a worker)."""
+
+    matches: list[NameMatch]
+    stat: FileStat
+    wanted: tuple[int, ...]  # indexes into the scan's inspectors (the same list in every worker)
+    affinity: str | None = None  # files with the same affinity are examined in order by one worker
+
+
+def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
+    """The cheap checks: None when the file needs no read (or could not be stat'ed: then recorded in
+    ``result``); else what ``finish`` needs."""
+    matches = ctx.rules.match(entry.name)
+    if not matches and not ctx.prefilter.wanted(entry.name):
+        return None
+    try:
+        st = entry.stat()
+    except ReadError as e:
+        unreadable(entry, matches, FileStat(0), e, result)
+        return None
+    head = LazyHead(entry)
+    wanted = tuple(i for i, ins in enumerate(ctx.inspectors) if ins.wants(entry, st.size, head))
+    if not matches and not wanted and not ctx.known_hashes:
+        if head.error is not None:  # its content could not be checked at all: not examined
+            unreadable(entry, matches, st, head.error, result)
+        return None
+    affinity = None
+    for i in wanted:
+        same = getattr(ctx.inspectors[i], "affinity", None)
+        if same is not None and (affinity := same(entry)) is not None:
+            break
+    return Candidate(matches, st, wanted, affinity)
+
+
+def examine_entry(entry: Entry, ctx: ScanContext) -> None:
+    """Everything leakscan does with one file, in this process (archive members inside a worker)."""
+    ctx.result.files_seen += 1
+    ctx.progress.file()
+    found = pick(entry, ctx, ctx.result)
+    if found is not None:
+        finish(entry, found, ctx)
+
+
+def finish(entry: Entry, cand: Candidate, ctx: ScanContext) -> None:
+    """The read pass, the inspectors and the hit, into ``ctx.result``; children are examined here too."""
+    config, result = ctx.config, ctx.result
+    matches, st = cand.matches, cand.stat
+    poison = ctx.poisoned.get(entry.location.key()) if ctx.poisoned else None
+    if poison is not None and poison.step == READING:
+        unreadable(entry, matches, st, ReadError(poison.status, poison.detail), result)
+        return
+    wanted = [ctx.inspectors[i] for i in cand.wanted]
+    keep = config.max_inspect_bytes if wanted else 0
+    mark(READING, config.parse_timeout + st.size / READ_RATE, entry.location)
+    try:
+        st, read = _read_steady(entry, st, keep, ctx)
+    except ReadError as e:
+        unreadable(entry, matches, st, e, result)
+        return
+    except OSError as e:
+        unreadable(entry, matches, st, ReadError(Status.UNREADABLE, e.strerror or str(e)), result)
+        return
+    # libmagic only for hits (their "type" in findings.json): inspectors sniff the bytes themselves
+    ctype = content_type(read.head) if matches else ""
+    inspections: list[Inspection] = []
+    in_place: list[Inspector] = []
+    if wanted and read.data is None:
+        in_place = [i for i in wanted if getattr(i, "opens_itself", False)]  # e.g. a disk image, read where it is
+        if len(in_place) < len(wanted):
+            inspections.append(Inspection(status=Status.TOO_LARGE,
+                                          detail=f"{read.digests.size} bytes > cap {config.max_inspect_bytes}"))
+        wanted = []
+    reasons = [m.reason for m in matches]
+    rule_names = [f"{m.reason}:{m.rule}" for m in matches]
+    d = read.digests
+    if ctx.known_hashes and ({d.sha256, d.sha1, d.md5} & ctx.known_hashes):
+        reasons.append(Reason.KNOWN_HASH)
+        rule_names.append(Reason.KNOWN_HASH)
+    # person records stream into keyed fingerprints as the sheets are read (the whole rows of a file found
+    # by name or hash: it may be counted; only the distinct persons of any other)
+    sink = PrintBuilder(_case_key(ctx), rows=bool(reasons), unmask=config.unmask)
+    if wanted and read.data is not None:
+        result.inspected += 1
+        token = RECORD_SINK.set(sink)
+        try:
+            inspections = [_inspect(ins, entry, read.data or b"", ctype, ctx, poison) for ins in wanted]
+        finally:
+            RECORD_SINK.reset(token)
+    elif in_place:  # over --max-inspect-mb: only the inspectors that read the file where it is, given its head
+        result.inspected += 1
+        inspections += [_inspect(ins, entry, read.head, ctype, ctx, poison) for ins in in_place]
+        wanted = in_place
+
+    pii = None
+    records = None
+    annotations: dict[str, Any] | None = None
+    bad = [i for i in inspections if i.status != Status.OK]
+    for ins in inspections:
+        reasons += ins.reasons
+        rule_names += ins.rules
+        pii = ins.pii if ins.pii is not None else pii
+        records = ins.records if ins.records is not None else records
+        annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
+    reasons = list(dict.fromkeys(reasons))
+    status = bad[0].status if bad else Status.OK
+    detail = "; ".join(i.detail for i in (bad or inspections) if i.detail)  # an ok read may carry a note
+    if reasons:
+        ctype = ctype or content_type(read.head)
+        hit = FileHit(entry.location, st, d, ctype, reasons, status=status, status_detail=detail,
+                      deleted=entry.deleted, type_mismatch=mismatch(entry.name, ctype),
+                      matched_rules=list(dict.fromkeys(rule_names)), pii=pii, annotations=annotations)
+        result.hits.append(hit)
+        if sink.total:  # the records went into the sink as they were read
+            result.prints[len(result.hits) - 1] = sink.result()
+        elif records is not None:  # an inspector that read them elsewhere (a separate parser process)
+            result.prints[len(result.hits) - 1] = file_prints(
+                records, _case_key(ctx), rows=any(r != Reason.PII for r in reasons), unmask=config.unmask)
+    if bad:
+        result.skipped.append(Skipped(entry.location, status, detail, d.sha256))
+    for inspector, found in zip(wanted, inspections[len(inspections) - len(wanted):], strict=True):
+        if found.children:
+            walk_items(found.children, ctx, entry, inspector.name)
+
+
+def _read_steady(entry: Entry, st: FileStat, keep: int, ctx: ScanContext) -> tuple[FileStat, ReadResult]:
+    """Read and hash ``entry`` once; a file that changed while it was read (bytes read differ from the
+    size stat'ed, or its size or modified time moved between open and end of the read) is read once
+    more, and then is ``changed-during-read`` (with both sizes): its digests would mix two versions.
+    Archive members are exempt: their sizes come from the archive, and a mismatch there is damage."""
+    for attempt in (1, 2):
+        with entry.open() as stream:
+            before = _fstat(stream)
+            read = hash_stream(stream, keep_limit=keep, progress=_bytes_counter(ctx))
+            after = _fstat(stream)
+            told = getattr(stream, "changed", None)  # a stream that compares its file's identity itself (SMB)
+            changed = (told() if told is not None else "") or _change(st, read.digests.size, before, after)
+        if not changed or (entry.location.containers and entry.location.containers[-1].kind == "archive"):
+            return st, read
+        if attempt == 1:
+            st = entry.stat()
+    raise ReadError(Status.CHANGED_DURING_READ, changed)
+
+
+def _fstat(stream: Any) -> tuple[int, int] | None:
+    """(size, mtime in ns) of an open local file; None for streams without a descriptor (images, SMB)."""
+    try:
+        st = os.fstat(stream.fileno())
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _change(st: FileStat, n_read: int, before: tuple[int, int] | None, after: tuple[int, int] | None) -> str:
+    if before is not None and after is not None and before != after:
+        what = "size" if before[0] != after[0] else "modified time"
+        return (f"changed while it was read ({what}): {before[0]} bytes when opened, {after[0]} bytes after the "
+                f"read, {n_read} bytes read")
+    if n_read != st.size:
+        return f"changed while it was read: {st.size} bytes when listed, {n_read} bytes read"
+    return ""
+
+
+def _inspect(ins: Inspector, entry: Entry, data: bytes, ctype: str, ctx: ScanContext, poison: Poison | None) -> Inspection:
+    """One inspector, under the worker's clock; one that killed a worker on this file is not run again."""
+    if poison is not None and poison.step == ins.name:
+        return Inspection(status=poison.status, detail=poison.detail)
+    mark(ins.name, ctx.config.parse_timeout + INSPECT_SLACK)
+    return run_inspector(ins, entry, data, ctype, ctx)
+
+
+def _case_key(ctx: ScanContext) -> bytes:
+    """The key person fingerprints are made with (the scan sets the case's; a bare context gets a random one)."""
+    if ctx.case_key is None:
+        ctx.case_key = secrets.token_bytes(32)
+    return ctx.case_key
+
+
+def _bytes_counter(ctx: ScanContext) -> Callable[[int], None]:
+    def count(n: int) -> None:
+        ctx.result.bytes_read += n
+        ctx.progress.bytes(n)
+
+    return count
+
+
+class Lists(Protocol):
+    """Where a file's hits and skips go: the scan's result, or one file's outcome."""
+
+    hits: list[FileHit]
+    skipped: list[Skipped]
+
+
+def unreadable(entry: Entry, matches: list[NameMatch], st: FileStat, err: ReadError, result: Lists) -> None:
+    """A file that could not be read: skipped, and still a hit when its name matched."""
+    result.skipped.append(Skipped(entry.location, err.reason, err.detail))
+    if matches:
+        result.hits.append(FileHit(
+            entry.location, st, None, "unknown", list(dict.fromkeys(m.reason for m in matches)),
+            status=err.reason, status_detail=err.detail, deleted=entry.deleted,
+            matched_rules=[f"{m.reason}:{m.rule}" for m in matches]))
+
+
+_NOT_ENTRIES = (NameBatch, Skipped, Link)
+
+
+def _marked(items: Iterable[Item | NameBatch], parent: Entry, step: str, limit: float) -> Iterator[Item | NameBatch]:
+    it = iter(items)
+    while True:
+        mark(step, limit, parent.location)
+        try:
+            item = next(it)
+        except StopIteration:
+            return
+        yield item
+
+
+def walk_items(items: Iterable[Item | NameBatch], ctx: ScanContext, parent: Entry | None = None,
+               step: str = "") -> None:
+    """Examine, in this process, every item a container (an archive) yields. Listing the next member may
+    decode (a 7z solid block): that work is the ``parent``'s, in the ``step`` of the inspector that opened it."""
+    limit = ctx.config.parse_timeout + INSPECT_SLACK
+    for item in _marked(items, parent, step, limit) if parent is not None else items:
+        if not isinstance(item, _NOT_ENTRIES):
+            examine_entry(item, ctx)
+        elif isinstance(item, NameBatch):
+            picked = ctx.prefilter.pick(item.names, item.framed)
+            rest = len(item.names) - len(picked)
+            ctx.result.files_seen += rest
+            for i in picked:
+                examine_entry(item.entry(i), ctx)
+        elif isinstance(item, Skipped):
+            ctx.result.skipped.append(item)
+        else:
+            ctx.result.links.append(item)

@@ -1,0 +1,98 @@
+"""Person records turned into keyed fingerprints where they are read: no clear value leaves a worker.
+
+A scan's worker reads a personal-records file and hands the post-scan analyses only what they compare:
+
+* every file: how many records, how many without a usable name, and the distinct final fingerprints
+  (first 8 bytes of HMAC-SHA256(case key, name key \\x1f address key), sorted) for the record overlap;
+* files that may be counted (found by the leaked file's name or a known hash): one ``RowPrint`` per
+  record, with the fingerprint of its key after every normalisation rule, its first spelling masked
+  (clear only with --unmask) and the keyed tokens the probable rules compare.
+
+The counter (persons.count) then works on fingerprints exactly as it works on clear keys, so the counts
+are the same; a file of a million persons costs 8 bytes per distinct person in the scan process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from array import array
+from collections.abc import Iterable
+
+from ..masking import mask_address, mask_name
+from ..models import FilePrints, PersonRecord, RowPrint, Tokens
+from .count import Key, reading_tokens, tokens_of
+from .normalise import is_placeholder_name, record_key, staged_keys
+
+PREFIX = 8  # bytes of a fingerprint kept to compare files (2^64: no accidental equality in any real case)
+
+
+class Keyed:
+    """HMAC-SHA256 with one case key, the keyed state built once and copied per value."""
+
+    def __init__(self, key: bytes) -> None:
+        self._state = hmac.new(key, digestmod=hashlib.sha256)
+
+    def __call__(self, *parts: str) -> bytes:
+        h = self._state.copy()
+        h.update("\x1f".join(parts).encode("utf-8", "surrogatepass"))
+        return h.digest()
+
+
+def prefix(digest: bytes) -> int:
+    return int.from_bytes(digest[:PREFIX], "big")
+
+
+class PrintBuilder:
+    """Fingerprints a file's records one at a time (a sink for records streamed out of a sheet), so a file
+    of a million persons is never held as rows: ``rows``: keep a RowPrint per record (a file that may be
+    counted); ``unmask``: keep each row's first spelling in clear too (for an --unmask report)."""
+
+    def __init__(self, key: bytes, rows: bool, unmask: bool = False) -> None:
+        self._key = key
+        self._keyed: Keyed | None = None  # built with the first record (most files have none)
+        self._rows = rows
+        self._unmask = unmask
+        self._seen: set[int] = set()
+        self._out: list[RowPrint] = []
+        self._tokens: dict[Key, Tokens] = {}
+        self.total = 0
+        self.nameless = 0
+
+    def __call__(self, rec: PersonRecord) -> None:
+        self.total += 1
+        f = rec.fields
+        name, address = (f.get("name") or "").strip(), (f.get("address") or "").strip()
+        if not name or is_placeholder_name(name):
+            self.nameless += 1
+            return
+        keyed = self._keyed or self._key_once()
+        if not self._rows:
+            self._seen.add(prefix(keyed(*record_key(name, address))))
+            return
+        stages = staged_keys(name, address)
+        final = stages[-1]
+        digests = tuple(keyed(*st) for st in stages)
+        self._seen.add(prefix(digests[-1]))
+        t = self._tokens.get(final)
+        if t is None:
+            t = self._tokens[final] = tokens_of(final, keyed)
+        self._out.append(RowPrint(digests, (mask_name(stages[0][0]), mask_address(stages[0][1])),
+                                  stages[0] if self._unmask else None, t,
+                                  reading_tokens(f.get("reading") or "", final, keyed),  # type: ignore[arg-type]
+                                  rec.role, rec.kind))
+
+    def _key_once(self) -> Keyed:
+        self._keyed = Keyed(self._key)
+        return self._keyed
+
+    def result(self) -> FilePrints:
+        return FilePrints(self.total, self.nameless, array("Q", sorted(self._seen)), self._out if self._rows else None)
+
+
+def file_prints(records: Iterable[PersonRecord], key: bytes, rows: bool, unmask: bool = False) -> FilePrints:
+    """Fingerprint a file's records with the case key (see PrintBuilder)."""
+    build = PrintBuilder(key, rows, unmask)
+    for rec in records:
+        build(rec)
+    return build.result()

@@ -1,0 +1,250 @@
+"""The scan's pool: N killable worker processes (scanner.isolation) examining files (scanner.work).
+
+Units of tasks go to idle workers; each task's outcome comes back as soon as it is known. A worker is a
+process of its own (not a concurrent.futures pool, which breaks as a whole when one worker dies), so when
+one segfaults, aborts, exceeds its memory cap or passes the time limit of the step it last announced
+(``isolation.mark``), only that worker is replaced: the file (or the archive member) and the step it was on
+are named, that step is not tried again on it (its outcome says why: ``corrupt`` with the signal and
+the decoder, or ``timeout``), the file is examined again without it, and the rest of the unit goes on in
+another worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from multiprocessing.connection import Connection, wait
+
+from .codes import Status
+from .contracts import Poison
+from .errors import ReadError, WorkerError
+from .examine import READING, unreadable
+from .isolation import DEFAULT_MEMORY, GiB, Worker
+from .work import BytesRef, FileOutcome, FileTask, MemoryEntry, WorkerSettings, run_unit
+
+log = logging.getLogger("leakscan")
+
+MAX_ATTEMPTS = 4  # workers one task may cost before it is given up (a crash that moves from step to step)
+START_SECONDS = 120.0  # a unit's first mark may wait for the worker to build its rules and inspectors
+
+
+class _Slot:
+    """One worker and the units it holds: the first is running, the next waits in its pipe (so the worker
+    never waits for the scan process between two units)."""
+
+    DEPTH = 2
+
+    def __init__(self, memory: int) -> None:
+        self.worker = Worker(memory)
+        self.units: deque[tuple[int, list[FileTask]]] = deque()
+        self.head_since = 0.0  # when the first unit became the one running
+
+    def deadline(self) -> float:
+        """When the worker's current step must be over (its board; the unit's start until it marks)."""
+        board = self.worker.board
+        seen = board.read() if board is not None else None
+        if seen is not None and seen.seq and self.units and seen.unit == self.units[0][0]:
+            return seen.deadline
+        return self.head_since + START_SECONDS
+
+
+# A second unit is sent to a busy worker only when it carries at most this many file bytes (BytesRef:
+# files of SMB shares and images read here). Sending blocks once the socket's buffer is full, and the
+# busy worker, itself blocked sending its last unit's outcomes, reads nothing until they are read: a
+# large unit sent to it would wait for it forever. An idle worker is reading, so any unit reaches it.
+LIGHT_UNIT = 64 << 10
+
+
+def _carried(unit: list[FileTask]) -> int:
+    return sum(len(t.ref.data) for t in unit if isinstance(t.ref, BytesRef))
+
+
+class WorkerPool:
+    """Tasks in, (task, outcome) pairs out; ``collect`` drives everything (no threads)."""
+
+    def __init__(self, size: int, settings: WorkerSettings, memory: int = DEFAULT_MEMORY) -> None:
+        self.settings = settings
+        self._slots = [_Slot(memory) for _ in range(max(1, size))]
+        self._queue: deque[list[FileTask]] = deque()
+        self._done: list[tuple[FileTask, FileOutcome]] = []
+        self.crashes = 0  # workers lost (crash or time limit)
+        self._started = False  # a worker has started once: a later failure to start costs files, not the scan
+        self._units = 0  # numbers the units, so a worker's board says which one it is on
+        self.on_poison: Callable[[FileTask, str, Poison], None] | None = None  # told of each file that killed one
+
+    @property
+    def size(self) -> int:
+        return len(self._slots)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- what the scan asks ----------------------------------------------------------------------
+    def idle(self) -> bool:
+        """Whether a worker would start a unit now."""
+        return not self._queue and any(not s.units for s in self._slots)
+
+    def waiting(self) -> int:
+        """Units submitted that no worker has taken yet."""
+        return len(self._queue)
+
+    def busy(self) -> bool:
+        return bool(self._queue) or any(s.units for s in self._slots)
+
+    def submit(self, unit: list[FileTask]) -> None:
+        if unit:
+            self._queue.append(unit)
+            self._assign()
+
+    def collect(self, timeout: float | None = 0.0) -> list[tuple[FileTask, FileOutcome]]:
+        """Outcomes that arrived; waits up to ``timeout`` seconds (None: until one arrives) when there are none."""
+        self._poll(0.0)
+        if not self._done and timeout != 0.0 and self.busy():
+            end = None if timeout is None else time.monotonic() + timeout
+            while not self._done and self.busy():
+                left = None if end is None else end - time.monotonic()
+                if left is not None and left <= 0:
+                    break
+                self._poll(left)
+        done, self._done = self._done, []
+        return done
+
+    def close(self) -> None:
+        for s in self._slots:
+            s.worker.close()
+
+    # -- driving the workers --------------------------------------------------------------------------
+    def _assign(self) -> None:
+        """Give waiting units to workers: first to idle ones, then a second one to each busy one."""
+        for depth in range(_Slot.DEPTH):
+            for s in self._slots:
+                if not self._queue:
+                    return
+                if len(s.units) <= depth:
+                    if depth and _carried(self._queue[0]) > LIGHT_UNIT:
+                        continue  # bytes go to an idle worker only (see LIGHT_UNIT)
+                    self._send(s, self._queue.popleft())
+
+    def _send(self, s: _Slot, unit: list[FileTask]) -> None:
+        try:
+            if not s.worker.running:
+                s.worker.kill()
+                s.worker.start()
+                self._started = True
+            self._units += 1
+            if not s.units:
+                s.head_since = time.monotonic()
+            s.units.append((self._units, unit))
+            s.worker.conn.send((run_unit, (self.settings, unit, self._units)))
+        except (ReadError, OSError, EOFError, ValueError) as e:
+            # no worker can be started or reached: these files are listed, never dropped
+            detail = e.detail if isinstance(e, ReadError) else f"worker process unreachable ({type(e).__name__})"
+            if not self._started:
+                raise WorkerError(f"cannot start the worker processes that examine files: {detail}") from e
+            if s.units and s.units[-1][1] is unit:
+                s.units.pop()
+            for task in unit:
+                self._done.append((task, failed(task, Status.CORRUPT, detail)))
+            if s.units:  # the units it already held are examined elsewhere
+                self._lost(s, timed_out=False)
+            s.worker.kill()
+
+    def _poll(self, timeout: float | None) -> None:
+        busy = {s.worker.conn: s for s in self._slots if s.units}
+        if not busy:
+            self._assign()
+            return
+        now = time.monotonic()
+        # a worker extends its own deadline on its board: look again at least every second
+        soonest = min(min(s.deadline() for s in busy.values()) - now, 1.0)
+        wait_for = max(0.0, soonest if timeout is None else min(timeout, soonest))
+        for ready in wait(list(busy), wait_for):
+            s = busy[ready]  # type: ignore[index]
+            self._read(s, s.worker.conn)
+        now = time.monotonic()
+        for s in busy.values():
+            if s.units and now > s.deadline():
+                self._lost(s, timed_out=True)
+        self._assign()
+
+    def _read(self, s: _Slot, conn: Connection) -> None:
+        while s.units:
+            try:
+                if not conn.poll(0):
+                    return
+                reply = conn.recv()
+            except (EOFError, OSError):
+                self._lost(s, timed_out=False)
+                return
+            _, unit = s.units.popleft()
+            s.head_since = time.monotonic()
+            if reply[0] == "result":
+                self._done += zip(unit, reply[1], strict=True)
+            else:  # the unit itself failed (a bug, not a file): its files are listed, never dropped
+                _, reason, detail = reply
+                log.error("worker failed on a unit: %s %s", reason, detail)
+                self._done += [(task, failed(task, Status.CORRUPT, f"internal error in the worker: {detail}"))
+                               for task in unit]
+
+    def _lost(self, s: _Slot, timed_out: bool) -> None:
+        """A worker died or passed its time limit: name the file and the step, examine the rest again."""
+        assert s.units and s.worker.board is not None
+        seen = s.worker.board.read()
+        how = s.worker.kill()
+        self.crashes += 1
+        (number, unit), *waiting = s.units
+        s.units.clear()
+        for _n, later in reversed(waiting):  # sent, never begun: examined elsewhere as they are
+            self._queue.appendleft(later)
+        if not seen.seq or seen.unit != number:  # lost before it began a file (start-up, memory): none to blame
+            again = []
+            for task in unit:
+                task.attempts += 1
+                if task.attempts >= MAX_ATTEMPTS:
+                    self._done.append((task, failed(task, Status.CORRUPT, f"worker process {how or 'lost'} before "
+                                                    f"examining it, {task.attempts} times")))
+                else:
+                    again.append(task)
+            if again:
+                self._queue.appendleft(again)
+            return
+        k = min(seen.task, len(unit) - 1)
+        task = unit[k]
+        where = seen.where or task.location
+        step = seen.step or READING
+        doing = "while reading" if step == READING else f"in the {step} inspector"
+        if seen.decoder:
+            doing += f" ({seen.decoder})"
+        if where.key() != task.location.key():
+            doing += ", on an archive member"
+        if timed_out:
+            status, detail = Status.TIMEOUT, f"no progress for {seen.limit:g} s {doing}; worker stopped"
+        else:
+            status, detail = Status.CORRUPT, (f"worker process died ({how}) {doing}: damaged data, or the worker "
+                                              f"memory cap of {s.worker.memory // GiB} GiB reached")
+        log.warning("worker %s (%s); the scan goes on", "stopped" if timed_out else f"died ({how})", step)
+        poison = Poison(step, status, detail)
+        task.poisoned = {**task.poisoned, where.key(): poison}
+        if self.on_poison is not None:  # written down before the task runs again: a resume will not re-enter it
+            self.on_poison(task, where.key(), poison)
+        task.attempts += 1
+        rest = unit[:k] + unit[k + 1:]  # the files before it were examined, but their outcomes died with it
+        if rest:
+            self._queue.appendleft(rest)
+        if task.attempts >= MAX_ATTEMPTS:
+            self._done.append((task, failed(task, status, f"{detail} (gave up after {task.attempts} workers)")))
+        else:
+            self._queue.appendleft([task])
+
+
+def failed(task: FileTask, status: Status, detail: str) -> FileOutcome:
+    """The outcome of a file no worker could examine: listed with why, still a hit when its name matched."""
+    out = FileOutcome(files_seen=1)
+    entry = MemoryEntry(task.location, task.name, task.deleted, task.candidate.stat, b"")
+    unreadable(entry, task.candidate.matches, task.candidate.stat, ReadError(status, detail), out)
+    return out

@@ -1,0 +1,164 @@
+"""Files for the pool tests: workbooks whose parser crashes, aborts or hangs in a worker, and damaged PPMd 7z.
+
+A decoder that segfaults on some input is real (pyppmd on a byte-flipped PPMd stream, seen in the field), but
+which input crashes which version is not stable enough for a test. So the tests install ``FAULTS`` as a
+``sitecustomize`` on the scan's PYTHONPATH (the workers inherit it): python-calamine's workbook reader then
+really kills its process with SIGSEGV / SIGABRT, or hangs, when the workbook holds a marker member. The
+scan, its workers and their signals are all real; only the choice of the victim is made by the test.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+from pathlib import Path
+
+FAULTS = '''
+import os, signal, time
+
+
+def _segfault():
+    """Die as a crashing decoder does; first say so in $LEAKSCAN_TEST_FAULT_LOG (one line per crash)."""
+    log = os.environ.get("LEAKSCAN_TEST_FAULT_LOG")
+    if log:
+        with open(log, "a") as f:
+            f.write(f"{os.getpid()}\\n")
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+try:
+    import pyppmd as _pp
+except ImportError:
+    _pp = None
+if _pp is not None:
+    _RealPpmd = _pp.Ppmd7Decoder
+
+    class Ppmd7Decoder:
+        """pyppmd's PPMd decoder, segfaulting on a stream whose bytes were changed to the test's marker."""
+
+        def __init__(self, *args, **kwargs):
+            self._real = _RealPpmd(*args, **kwargs)
+
+        def decode(self, data, *args):
+            if b"LEAKSCAN-PPMD" in bytes(data):
+                _segfault()
+            return self._real.decode(data, *args)
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
+    _pp.Ppmd7Decoder = Ppmd7Decoder
+
+try:
+    import python_calamine as _pc
+except ImportError:
+    _pc = None
+if _pc is not None:
+    _Real = _pc.CalamineWorkbook
+
+    class CalamineWorkbook:
+        """python-calamine's reader, dying on the test's markers (see tests/pool_data.py)."""
+
+        @staticmethod
+        def from_filelike(f):
+            data = f.read()
+            if b"LEAKSCAN-FAULT-SEGV" in data:
+                _segfault()
+            if b"LEAKSCAN-FAULT-ABRT" in data:
+                os.abort()
+            if b"LEAKSCAN-FAULT-HANG" in data:
+                time.sleep(3600)
+            return _Real.from_filelike(io.BytesIO(data))
+
+        def __getattr__(self, name):
+            return getattr(_Real, name)
+
+    import io
+    _pc.CalamineWorkbook = CalamineWorkbook
+'''
+
+SEGV, ABRT, HANG = b"LEAKSCAN-FAULT-SEGV", b"LEAKSCAN-FAULT-ABRT", b"LEAKSCAN-FAULT-HANG"
+PPMD_CRASH = b"LEAKSCAN-PPMD"  # bytes of a PPMd stream changed to this make pyppmd segfault (FAULTS)
+
+
+def install_faults(folder: Path, crash_log: Path | None = None) -> dict[str, str]:
+    """Write the sitecustomize into ``folder``; return the environment that makes a scan load it (and,
+    with ``crash_log``, write one line there per decoder crash it causes)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(FAULTS, encoding="utf-8")
+    env = {"PYTHONPATH": str(folder)}
+    if crash_log is not None:
+        env["LEAKSCAN_TEST_FAULT_LOG"] = str(crash_log)
+    return env
+
+
+def crashes(log: Path) -> int:
+    """How many decoder crashes FAULTS caused so far (0 when the log does not exist)."""
+    return len(log.read_text().split()) if log.exists() else 0
+
+
+def ppmd_7z(text: bytes, crash: bool = False) -> bytes:
+    """A PPMd-compressed .7z of one CSV (``list.csv``); ``crash``: bytes in the middle of its PPMd stream
+    changed (to PPMD_CRASH), the damage that segfaults pyppmd."""
+    import py7zr
+
+    buf = io.BytesIO()
+    with py7zr.SevenZipFile(buf, "w", filters=[{"id": py7zr.FILTER_PPMD, "order": 6, "mem": 24}]) as z:
+        z.writestr(text, "list.csv")
+    data = bytearray(buf.getvalue())
+    if crash:  # the packed stream starts after the 32-byte signature header; the 7z header sits at the end
+        at = 32 + (len(data) - 32 - 200) // 2
+        data[at:at + len(PPMD_CRASH)] = PPMD_CRASH
+    return bytes(data)
+
+
+def with_marker(workbook: bytes, marker: bytes) -> bytes:
+    """The workbook with one more (stored) part holding ``marker``: still a valid .xlsx."""
+    buf = io.BytesIO(workbook)
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_STORED) as z:
+        z.writestr("customXml/leakscan-test.txt", marker)
+    return buf.getvalue()
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def flipped_ppmd_7z(folder: Path, count: int, seed: int = 9) -> list[Path]:
+    """``count`` PPMd-compressed .7z files of a CSV, each with one to three bytes of its stream changed."""
+    import py7zr
+
+    rnd = random.Random(seed)
+    words = ["山田", "太郎", "東京都", "小金井市", "本町", "花子", "鈴木", "一郎", "八王子市", "介護", "要支援1"]
+    text = "\n".join(",".join(rnd.choice(words) + str(rnd.randint(1, 9999)) for _ in range(6))
+                     for _ in range(2000)).encode("utf-8")
+    buf = io.BytesIO()
+    with py7zr.SevenZipFile(buf, "w", filters=[{"id": py7zr.FILTER_PPMD, "order": 6, "mem": 24}]) as z:
+        z.writestr(text, "list.csv")
+    good = buf.getvalue()
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(count):
+        b = bytearray(good)
+        for _ in range(rnd.randint(1, 3)):
+            b[rnd.randrange(32, len(b) - 64)] = rnd.randrange(256)
+        path = folder / f"backup_{i:03d}.7z"
+        path.write_bytes(bytes(b))
+        out.append(path)
+    return out
+
+
+def patch_everywhere(folder: Path, code: str) -> dict[str, str]:
+    """A ``sitecustomize`` that runs ``code`` in every process of a scan (the scan and its workers, which
+    examine the files): how a test puts a failing or chatty parser where the parsing happens. Returns
+    the environment for the CLI run."""
+    root = Path(__file__).resolve().parent.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(f"import sys\nsys.path.insert(0, {str(root)!r})\n{code}\n",
+                                             encoding="utf-8")
+    return {"PYTHONPATH": str(folder)}

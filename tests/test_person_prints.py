@@ -1,0 +1,88 @@
+"""Person records as keyed fingerprints (what a scan's workers hand over): the same counts as the clear rows,
+no clear value in them, and a sheet's records streamed into them without keeping the rows."""
+
+from __future__ import annotations
+
+import pickle
+import random
+
+import persons_data as pd
+import pytest
+
+from scanner.detectors.pii import EXAMPLES, RECORD_SINK, SINK_CHUNK, analyse_sheet
+from scanner.models import PersonRecord
+from scanner.persons.count import count, make_rows
+from scanner.persons.prints import PrintBuilder, file_prints
+
+KEY = bytes(range(32))
+
+
+@pytest.fixture(scope="module")
+def scenario() -> pd.Scenario:
+    return pd.build()
+
+
+def _records(rows: list[pd.Row], sheet: str = "名簿") -> list[PersonRecord]:
+    return [PersonRecord(sheet, i + 2, {"name": r.name, "reading": r.reading, "postcode": r.postcode,
+                                        "address": r.address}) for i, r in enumerate(rows)]
+
+
+def test_counting_fingerprints_gives_the_counts_of_the_clear_rows(scenario) -> None:
+    files = [f for f in scenario.files if f.role in ("leak", "copy")]
+    clear, nameless = [], 0
+    keyed, keyed_nameless = [], 0
+    for i, f in enumerate(files):
+        got, n = make_rows(i, _records(f.rows))
+        clear += got
+        nameless += n
+        found = file_prints(_records(f.rows), KEY, rows=True)
+        for r in found.rows or []:
+            r.file = i
+        keyed += found.rows or []
+        keyed_nameless += found.nameless
+    a, b = count(clear, nameless), count(keyed, keyed_nameless)
+    assert (a.records, a.unique_exact, a.unique, a.merges) == (b.records, b.unique_exact, b.unique, b.merges)
+    assert (a.review_total, a.probable_total) == (b.review_total, b.probable_total) and a.probable_total
+    # the same pairs are shown, masked (the order of probable pairs follows the keys, so compare as sets)
+    assert sorted(map(repr, a.review)) == sorted(map(repr, b.review))
+    assert sorted(map(repr, a.probable)) == sorted(map(repr, b.probable))
+    with_clear = count(keyed, keyed_nameless, unmask=True)
+    assert with_clear.review_clear == with_clear.review  # prints made without --unmask carry no clear spelling
+
+
+def test_fingerprints_hold_no_clear_value(scenario) -> None:
+    f = next(f for f in scenario.files if f.role == "leak")
+    blob = pickle.dumps(file_prints(_records(f.rows), KEY, rows=True))
+    for r in f.rows:  # the masked spelling keeps a family name and a municipality (山田 ** / 東京都小金井市***)
+        given = r.name.split()[1:] or [r.name[2:]]
+        for part in (r.name, *given, r.address, r.reading):
+            if len(part) >= 2:
+                assert part.encode() not in blob, part
+
+
+def test_only_distinct_persons_of_a_file_that_is_not_counted() -> None:
+    recs = [PersonRecord("s", i, {"name": "山田 太郎" if i % 2 else "鈴木 花子", "address": "東京都小金井市本町1-2-3"})
+            for i in range(10)] + [PersonRecord("s", 11, {"name": "不明", "address": "x"})]
+    found = file_prints(recs, KEY, rows=False)
+    assert (found.records, found.nameless, len(found.persons), found.rows) == (11, 1, 2, None)
+
+
+def test_a_sheet_streams_its_records_into_the_sink_keeping_only_examples() -> None:
+    rnd = random.Random(3)
+    family, given = ["山田", "鈴木", "佐藤", "田中"], ["太郎", "花子", "一郎", "美咲"]
+    rows: list[list[object]] = [["氏名", "住所", "電話番号"]]
+    for i in range(SINK_CHUNK * 2 + 123):
+        rows.append([f"{rnd.choice(family)} {rnd.choice(given)}", f"東京都小金井市本町{i % 5 + 1}-{i % 30 + 1}-{i % 9 + 1}",
+                     f"042-3{i % 100:02d}-{i % 10000:04d}"])
+    plain = analyse_sheet("名簿", iter(rows))
+    build = PrintBuilder(KEY, rows=True)
+    token = RECORD_SINK.set(build)
+    try:
+        streamed = analyse_sheet("名簿", iter(rows))
+    finally:
+        RECORD_SINK.reset(token)
+    assert plain is not None and streamed is not None
+    assert len(streamed.rows) == EXAMPLES and len(plain.rows) == len(rows) - 1 == build.total
+    assert streamed.count == plain.count and streamed.roles() == plain.roles()
+    assert streamed.examples() == plain.examples()
+    assert file_prints(plain.records, KEY, rows=True).persons == build.result().persons

@@ -1,0 +1,340 @@
+"""The pool of worker processes (real processes, real signals): the same findings for any number of workers;
+a decoder that crashes, aborts or hangs costs one file (and the step, the signal and the member are named);
+a scan killed while files are in flight resumes to the same findings; a file in flight when the scan itself
+died twice is not entered a third time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_leakscan
+from pool_data import ABRT, HANG, SEGV, crashes, flipped_ppmd_7z, install_faults, ppmd_7z, with_marker, zip_of
+from remediation_data import load, strip_times, with_case_key
+
+from scanner.demo import LEAKED_NAME, build_share, client_list_csv, client_list_xlsx, make_people, simple_xlsx
+from scanner.state import STATE_FILE
+
+COPY = "介護予防_利用者名簿 - コピー.xlsx"
+
+
+def _same(a: Path, b: Path) -> None:
+    x, y = strip_times(load(a)), strip_times(load(b))
+    for doc in (x, y):
+        doc["scan"].pop("command_line", None)
+    assert x == y
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("pool-demo") / "share"
+    build_share(root)
+    return root
+
+
+def test_demo_share_gives_the_same_findings_with_1_2_and_4_workers(demo: Path, tmp_path: Path) -> None:
+    outs = []
+    for n in (1, 2, 4):
+        out = with_case_key(tmp_path / f"w{n}")
+        done = run_leakscan("scan", str(demo), "--name", LEAKED_NAME, "--out", str(out), "--quiet",
+                            "--workers", str(n))
+        assert done.returncode == 1, done.stderr
+        outs.append(out)
+    doc = load(outs[0])
+    assert doc["persons"]["unique"] == 1077 and doc["persons"]["records"] == 2382  # the real case's figures
+    for out in outs[1:]:
+        _same(outs[0], out)
+
+
+CORPUS_IMAGES = ["dfvfs__ext2.E01", "sleuthkit__image.E01", "go-ext4__hierarchy_32.ext4", "rust-fatfs__fat12.img",
+                 "ntfs__testfs1"]
+
+
+def test_corpus_images_give_the_same_findings_with_1_2_and_4_workers(corpus: Path, tmp_path: Path) -> None:
+    images = [str(corpus / "images" / n) for n in CORPUS_IMAGES]
+    outs = []
+    for n in (1, 2, 4):
+        out = with_case_key(tmp_path / f"w{n}")
+        done = run_leakscan("scan", *images, "--name", "file.txt", "--out", str(out), "--quiet",
+                            "--workers", str(n))
+        assert done.returncode in (0, 1), done.stderr
+        outs.append(out)
+    doc = load(outs[0])
+    assert len(doc["scan"]["sources"]) == len(images) and not doc["scan"].get("source_errors")
+    for out in outs[1:]:
+        _same(outs[0], out)
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """A share where python-calamine segfaults on two workbooks (one of them a named copy, one inside a zip)
+    and aborts on a third; around them, files that must be found as if nothing had happened."""
+    base = tmp_path_factory.mktemp("pool-faults")
+    people = make_people(30, seed=31)
+    good = client_list_xlsx(people)
+    share = base / "share"
+    files = {
+        f"PC01/{LEAKED_NAME}": good,
+        f"PC02/{COPY}": with_marker(good, SEGV),  # a named copy whose parser crashes: still a hit, hashed
+        "PC03/集計.xlsx": with_marker(simple_xlsx([["項目", "金額"], ["紙", 100]]), ABRT),
+        "PC04/backup.zip": zip_of({"old/名簿.xlsx": with_marker(good, SEGV), f"old/{LEAKED_NAME}": good}),
+        "PC05/連絡先.xlsx": client_list_xlsx(people[:12]),
+    }
+    for rel, data in files.items():
+        (share / rel).parent.mkdir(parents=True, exist_ok=True)
+        (share / rel).write_bytes(data)
+    env = install_faults(base / "site")
+    out = with_case_key(base / "out")
+    t0 = time.monotonic()
+    done = run_leakscan("scan", str(share), "--name", LEAKED_NAME, "--out", str(out), "--quiet", "--workers", "2",
+                        env=env)
+    return {"share": share, "files": files, "done": done, "out": out, "env": env, "seconds": time.monotonic() - t0}
+
+
+def test_a_decoder_crash_costs_one_file_and_names_the_signal_and_the_step(faulty: dict) -> None:
+    done, share = faulty["done"], faulty["share"]
+    assert done.returncode == 1, done.stderr  # copies found: exit 1, not a crash
+    doc = load(faulty["out"])
+    files = {f["path"]: f for f in doc["files"]}
+    skipped = {s["path"]: s for s in doc["skipped"]}
+    crashed = str(share / "PC02" / COPY)
+    assert files[crashed]["status"] == "corrupt" and "SIGSEGV" in files[crashed]["status_detail"]
+    assert "spreadsheet inspector" in files[crashed]["status_detail"]
+    assert "python-calamine" in files[crashed]["status_detail"]
+    # the crash was in the parser, not in reading: the copy is still fingerprinted
+    assert files[crashed]["sha256"] == hashlib.sha256(faulty["files"][f"PC02/{COPY}"]).hexdigest()
+    assert skipped[crashed]["reason"] == "corrupt"
+    aborted = str(share / "PC03" / "集計.xlsx")
+    assert skipped[aborted]["reason"] == "corrupt" and "SIGABRT" in skipped[aborted]["detail"]
+    # inside the zip: the crashing member is listed, its sibling is examined as usual
+    member = next(p for p in skipped if p.endswith("old/名簿.xlsx"))
+    assert skipped[member]["reason"] == "corrupt" and "SIGSEGV" in skipped[member]["detail"]
+    assert "python-calamine" in skipped[member]["detail"]
+    assert any(p.endswith(f"old/{LEAKED_NAME}") and f["status"] == "ok" and f["pii"]["records"] == 30
+               for p, f in files.items())
+    # the other files as if nothing had happened
+    assert files[str(share / "PC01" / LEAKED_NAME)]["pii"]["records"] == 30
+    assert files[str(share / "PC05" / "連絡先.xlsx")]["pii"]["records"] == 12
+    assert len(skipped) == 3
+
+
+def test_a_hanging_decoder_is_stopped_at_its_time_limit(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "hang.xlsx").write_bytes(with_marker(simple_xlsx([["a", "b"], [1, 2]]), HANG))
+    (share / LEAKED_NAME).write_bytes(client_list_xlsx(make_people(5, seed=3)))
+    env = install_faults(tmp_path / "site")
+    t0 = time.monotonic()
+    done = run_leakscan("scan", str(share), "--name", LEAKED_NAME, "--out", str(tmp_path / "out"), "--quiet",
+                        "--parse-timeout", "2", "--workers", "2", env=env, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert time.monotonic() - t0 < 60
+    doc = load(tmp_path / "out")
+    (skip,) = doc["skipped"]
+    assert skip["path"].endswith("hang.xlsx") and skip["reason"] == "timeout"
+    assert "python-calamine" in skip["detail"]
+    assert doc["files"][0]["pii"]["records"] == 5
+
+
+def _in_flight(db: Path) -> dict[str, int]:
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2)
+        try:
+            return dict(con.execute("SELECT key, times FROM started"))
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return {}
+
+
+def _kill_when(proc: subprocess.Popen, ready, limit: float = 90) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and proc.poll() is None and not ready():
+        time.sleep(0.1)
+    assert proc.poll() is None, "the scan ended before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+def test_a_file_in_flight_when_the_scan_died_twice_is_not_entered_again(tmp_path: Path) -> None:
+    """The scan process itself killed (SIGKILL) twice while a file hangs in a worker: the second resume
+    lists that file instead of hanging on it again, and completes; the workers died with their scan."""
+    share = tmp_path / "share"
+    share.mkdir()
+    hang = share / "hang.xlsx"
+    hang.write_bytes(with_marker(simple_xlsx([["a", "b"], [1, 2]]), HANG))
+    (share / LEAKED_NAME).write_bytes(client_list_xlsx(make_people(5, seed=4)))
+    env = {**os.environ, **install_faults(tmp_path / "site")}
+    out = tmp_path / "out"
+    db = out / STATE_FILE
+    proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", str(share), "--name", LEAKED_NAME,
+                             "--out", str(out), "--quiet", "--workers", "1"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _kill_when(proc, lambda: bool(_in_flight(db)))
+    for times in (2,):
+        proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", "--resume", str(out)], cwd=ROOT,
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _kill_when(proc, lambda times=times: times in _in_flight(db).values())
+    time.sleep(0.5)
+    stray = subprocess.run(["pgrep", "-f", "scanner.isolation import main"], capture_output=True, text=True)
+    mine = [p for p in stray.stdout.split() if str(tmp_path) in Path(f"/proc/{p}/environ").read_text(errors="replace")]
+    assert not mine, "a worker outlived its scan"
+    done = run_leakscan("scan", "--resume", str(out), env=install_faults(tmp_path / "site"), timeout=120)
+    assert done.returncode == 1, done.stderr
+    doc = load(out)
+    (skip,) = doc["skipped"]
+    assert skip["path"] == str(hang) and skip["reason"] == "corrupt" and "ended twice" in skip["detail"]
+    assert doc["files"][0]["pii"]["records"] == 5
+
+
+def test_resume_after_sigkill_with_crashing_files_equals_an_uninterrupted_scan(faulty: dict, tmp_path: Path) -> None:
+    share, env = faulty["share"], faulty["env"]
+    extra = share.parent / "bulk"
+    if not extra.exists():  # more files, so the scan can be killed part-way
+        for i in range(60):
+            p = extra / f"d{i % 6}" / f"予算_{i:03d}.xlsx"
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(with_marker(simple_xlsx([["項目", "金額"], ["紙", i]]), SEGV) if i % 20 == 7
+                          else simple_xlsx([["項目", "金額"], ["紙", i]]))
+    killed, whole = with_case_key(tmp_path / "killed"), with_case_key(tmp_path / "whole")
+    args = [str(share), str(extra), "--name", LEAKED_NAME, "--quiet", "--workers", "2"]
+    proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", *args, "--out", str(killed)], cwd=ROOT,
+                            env={**os.environ, **env, "LEAKSCAN_TEST_HOOK_DELAY_PER_FILE": "0.05"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _kill_when(proc, lambda: len(_in_flight(killed / STATE_FILE)) >= 20)
+    resumed = run_leakscan("scan", "--resume", str(killed), env=env)
+    assert resumed.returncode == 1, resumed.stderr
+    full = run_leakscan("scan", *args, "--out", str(whole), env=env)
+    assert full.returncode == 1, full.stderr
+    a, b = load(killed), load(whole)
+    assert a["scan"]["resumed"]
+    for doc in (a, b):
+        doc["scan"].pop("command_line")
+        doc["scan"].pop("resumed", None)
+    assert strip_times(a) == strip_times(b)
+    crashed = [s for s in a["skipped"] if "SIGSEGV" in s["detail"]]
+    assert len(crashed) == 2 + 3  # PC02's copy, the zip member, three in bulk
+
+
+def test_damaged_ppmd_archives_are_each_accounted_for(tmp_path: Path) -> None:
+    """Byte-flipped PPMd 7z (the format that crashed a scan in the field): the scan completes, and every
+    archive py7zr cannot read whole is listed."""
+    archives = flipped_ppmd_7z(tmp_path / "share", 24)
+    check = ("import sys, py7zr\nfor p in sys.argv[1:]:\n    try:\n        with py7zr.SevenZipFile(p) as z:\n"
+             "            [b.read() for b in (z.readall() or {}).values()]\n        print('ok', p)\n"
+             "    except Exception:\n        print('bad', p)\n")
+    readable: set[str] = set()
+    for p in archives:  # one process per archive: a crash in the check must not stop the check
+        r = subprocess.run([sys.executable, "-c", check, str(p)], capture_output=True, text=True, timeout=60)
+        if r.returncode == 0 and r.stdout.startswith("ok"):
+            readable.add(str(p))
+    done = run_leakscan("scan", str(tmp_path / "share"), "--out", str(tmp_path / "out"), "--quiet", "--workers", "2")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    listed = {s["path"].split(" » ")[0] for s in doc["skipped"]}
+    for p in archives:
+        assert str(p) in readable or str(p) in listed, p
+
+
+def _ppmd_share(root: Path) -> dict[str, bytes]:
+    """Backups packed with PPMd, two of them damaged where pyppmd segfaults (one inside a zip, beside a person
+    list that keeps the zip's outcome out of the resume state: it is read again on resume), between good ones."""
+    people = make_people(20, seed=41)
+    csv = client_list_csv(people, encoding="utf-8")
+    files = {
+        "PC00/backup_a.zip": zip_of({"old/顧客.7z": ppmd_7z(csv, crash=True), "old/連絡先.csv": csv}),
+        "PC01/backup_b.7z": ppmd_7z(csv),
+        "PC02/backup_c.7z": ppmd_7z(csv, crash=True),
+        f"PC03/{LEAKED_NAME}": client_list_xlsx(people[:8]),
+    }
+    for i in range(40):  # more work after the crashes, so that a scan can be killed part-way
+        files[f"PC04/d{i % 4}/予算_{i:03d}.xlsx"] = simple_xlsx([["項目", "金額"], ["紙", i]])
+    for rel, data in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    return files
+
+
+def _poisoned(db: Path) -> int:
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2)
+        try:
+            return con.execute("SELECT count(*) FROM poisoned").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+def _check_ppmd_findings(doc: dict, share: Path) -> None:
+    skipped = {s["path"]: s for s in doc["skipped"]}
+    crashed = [str(share / "PC02" / "backup_c.7z"), next(p for p in skipped if p.endswith("old/顧客.7z"))]
+    for path in crashed:  # each costs itself: corrupt, with the signal, the step and the decoder named
+        assert skipped[path]["reason"] == "corrupt", skipped[path]
+        detail = skipped[path]["detail"]
+        assert "SIGSEGV" in detail and "archive inspector" in detail and "pyppmd" in detail, detail
+    assert len(skipped) == 2
+    files = {f["path"]: f for f in doc["files"]}
+    # the good archive, the crashing one's sibling and the named copy as if nothing had happened
+    assert any(p.startswith(str(share / "PC01" / "backup_b.7z")) and f["pii"]["records"] == 20 for p, f in files.items())
+    assert any(p.endswith("old/連絡先.csv") and f["pii"]["records"] == 20 for p, f in files.items())
+    assert files[str(share / "PC03" / LEAKED_NAME)]["status"] == "ok"
+
+
+def test_a_segfaulting_ppmd_7z_costs_one_file_and_one_worker(tmp_path: Path) -> None:
+    """A PPMd stream that crashes its decoder (pyppmd, C) inside a worker: that archive (or that member) is
+    listed as corrupt with the decoder and SIGSEGV named, the decoder is not run on it again, the scan ends
+    normally with every other file examined."""
+    share = tmp_path / "share"
+    _ppmd_share(share)
+    log = tmp_path / "crashes.log"
+    out = with_case_key(tmp_path / "out")
+    done = run_leakscan("scan", str(share), "--name", LEAKED_NAME, "--out", str(out), "--quiet", "--workers", "2",
+                        env=install_faults(tmp_path / "site", log))
+    assert done.returncode == 1, done.stderr
+    assert crashes(log) == 2  # one crashed worker per damaged archive, none tried twice
+    _check_ppmd_findings(load(out), share)
+
+
+def test_resume_after_sigkill_never_reenters_a_file_that_killed_a_worker(tmp_path: Path) -> None:
+    """The scan killed (SIGKILL) right after a decoder crashed a worker: the resume does not run that decoder
+    on that file again (the state recorded the crash), and the findings equal an uninterrupted scan's."""
+    share = tmp_path / "share"
+    _ppmd_share(share)
+    log = tmp_path / "crashes.log"
+    env = install_faults(tmp_path / "site", log)
+    killed, whole = with_case_key(tmp_path / "killed"), with_case_key(tmp_path / "whole")
+    args = [str(share), "--name", LEAKED_NAME, "--quiet", "--workers", "1"]
+    proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", *args, "--out", str(killed)], cwd=ROOT,
+                            env={**os.environ, **env, "LEAKSCAN_TEST_HOOK_DELAY_PER_FILE": "0.2"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _kill_when(proc, lambda: _poisoned(killed / STATE_FILE) >= 1)
+    first = crashes(log)
+    assert first >= 1
+    resumed = run_leakscan("scan", "--resume", str(killed), env=env)
+    assert resumed.returncode == 1, resumed.stderr
+    assert crashes(log) == 2  # the resume crashed only on the archive the first run had not reached
+    whole_log = tmp_path / "whole.log"
+    full = run_leakscan("scan", *args, "--out", str(whole), env=install_faults(tmp_path / "site2", whole_log))
+    assert full.returncode == 1, full.stderr
+    assert crashes(whole_log) == 2
+    a, b = load(killed), load(whole)
+    assert a["scan"]["resumed"]
+    for doc in (a, b):
+        doc["scan"].pop("command_line")
+        doc["scan"].pop("resumed", None)
+    assert strip_times(a) == strip_times(b)
+    _check_ppmd_findings(a, share)
+
+
+def test_workers_must_be_positive(tmp_path: Path) -> None:
+    done = run_leakscan("scan", str(tmp_path), "--out", str(tmp_path / "out"), "--workers", "0")
+    assert done.returncode == 2 and "--workers" in done.stderr and "Traceback" not in done.stderr
