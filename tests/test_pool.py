@@ -177,6 +177,14 @@ def _kill_when(proc: subprocess.Popen, ready, limit: float = 90) -> None:
     proc.wait(timeout=30)
 
 
+def _environ(pid: str) -> str:
+    """A process's environment ("" when it ended since it was listed: other scans run on this machine)."""
+    try:
+        return Path(f"/proc/{pid}/environ").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
 def test_a_file_in_flight_when_the_scan_died_twice_is_not_entered_again(tmp_path: Path) -> None:
     """The scan process itself killed (SIGKILL) twice while a file hangs in a worker: the second resume
     lists that file instead of hanging on it again, and completes; the workers died with their scan."""
@@ -198,7 +206,7 @@ def test_a_file_in_flight_when_the_scan_died_twice_is_not_entered_again(tmp_path
         _kill_when(proc, lambda times=times: times in _in_flight(db).values())
     time.sleep(0.5)
     stray = subprocess.run(["pgrep", "-f", "scanner.isolation import main"], capture_output=True, text=True)
-    mine = [p for p in stray.stdout.split() if str(tmp_path) in Path(f"/proc/{p}/environ").read_text(errors="replace")]
+    mine = [p for p in stray.stdout.split() if str(tmp_path) in _environ(p)]
     assert not mine, "a worker outlived its scan"
     done = run_leakscan("scan", "--resume", str(out), env=install_faults(tmp_path / "site"), timeout=120)
     assert done.returncode == 1, done.stderr
