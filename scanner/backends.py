@@ -29,6 +29,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "pyqcow": ("libqcow-python", "QCOW2 backing files"),
     "pyvmdk": ("libvmdk-python", "VMDK extent files"),
     "pyphdi": ("libphdi-python", "Parallels extent files"),
+    "distributed": ("distributed", "a dask.distributed scheduler (scan --scheduler)"),
 }
 
 

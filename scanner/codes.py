@@ -62,7 +62,7 @@ class Status(Code):
     NAMES_ONLY = "names-only", "a leaked file holding only lists of names without addresses: nobody counted"
 
 
-# Codes a skipped entry can carry (the README's reason table): every status but ok and the person-count ones.
+# Codes a skipped entry can carry (the reason table of docs/reference.md): every status but ok and the person-count ones.
 SKIP_REASONS = frozenset(Status) - {Status.OK, Status.NO_RECORDS, Status.NAMES_ONLY}
 
 # Skip reasons that cannot hide file content (FIFOs, sockets, devices; a directory walked already):

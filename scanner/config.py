@@ -43,6 +43,12 @@ class ScanConfig:
     luks_passphrase: bool = False
     bitlocker_recovery_key: bool = False
     workers: int = 0  # worker processes that examine files; 0 = one per core
+    # a dask.distributed scheduler that runs the scan's parts on its workers (scanner.cluster); "" = this machine
+    scheduler: str = ""
+    tls_ca: str = ""  # --tls-ca/--tls-cert/--tls-key: the client's TLS files for a tls:// scheduler
+    tls_cert: str = ""
+    tls_key: str = ""
+    insecure_wire: bool = False  # a tcp:// scheduler accepted: the case key travels unencrypted
     overwrite: bool = False  # --out may hold an earlier finished output of the same case, replaced at the end
     # SMB: how long one request may wait for an answer, and how long an outage is retried before the
     # server is given up (what is left is then listed as ``connection``: the scan is incomplete)

@@ -42,8 +42,8 @@ UPDATE = range(250, 550)  # re-saved in April 2017 (150 clients gone, 150 new): 
 LATEST = range(495, 1077)  # the list as kept in October 2017 on PC03's desktop
 UPDATE_COPY = "PC02/Documents/介護予防_利用者名簿.xlsx"  # identical to PC04's re-save
 LATEST_COPY = "PC03/Desktop/介護予防_利用者名簿.xlsx"
-# How staff re-typed a client, and the normalisation rule that merges the spelling back (README
-# "Counting the people affected"); five clients each, 25 in the update and 15 in the latest list.
+# How staff re-typed a client, and the normalisation rule that merges the spelling back
+# (docs/reference.md "Counting the people affected"); five clients each, 25 in the update and 15 in the latest list.
 RETYPINGS = {
     "wide_digits": "nfkc",  # ３丁目１２番５号
     "name_wide_space": "nfkc",  # 山田　太郎 (NFKC turns the ideographic space into an ASCII one)

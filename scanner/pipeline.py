@@ -313,43 +313,69 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
     cannot be rebuilt in a worker, so with them (or ``workers=0``, or no inspector at all unless
     ``workers`` says otherwise) files are examined in this process.
     """
-    result = ScanResult(config=config, started=now_utc())
-    chosen = inspectors_for(config) if inspectors is None else inspectors
-    key = scan_key(Path(config.out))
-    ctx = ScanContext(config, NameRules(config.names, config.use_keywords), chosen, result,
-                      progress or NoProgress(), frozenset(h.lower() for h in config.known_hashes), state, key)
+    ctx = scan_context(config, progress, inspectors, state)
+    chosen = ctx.inspectors
     registered = {cls.name: cls for cls in INSPECTORS}
     portable = all(registered.get(getattr(i, "name", "")) is cast(object, type(i)) for i in chosen)
     # with no content inspector nothing decodes untrusted bytes: hashing name hits needs no worker
     size = pool_size(config, workers) if portable and (chosen or workers) else 0
     pool = None
     if size:
-        pool = WorkerPool(size, WorkerSettings(config, tuple(i.name for i in chosen), ctx.known_hashes, key,
-                                               log.getEffectiveLevel()))
+        pool = WorkerPool(size, worker_settings(ctx))
     try:
         dispatcher = Dispatcher(ctx, pool)
         for source in sources:
-            try:
-                with source:
-                    result.sources.append(source.describe())
-                    _estimate(source, ctx.progress)
-                    mark = result.mark()
-                    batches = getattr(source, "batches", None)
-                    dispatcher.walk(source.entries() if batches is None else batches())
-                    dispatcher.drain()
-                    settle_lost(source, ctx, mark)
-            except SourceError as e:
-                dispatcher.drain()
-                result.source_errors.append({"source": source.text, "error": str(e)})
-                result.skipped.append(Skipped(Location(source.text, ""), Status.SOURCE_ERROR, str(e)))
-                result.skipped.extend(e.skipped)  # the parts recognised but unreadable, each with its reason
+            scan_source(source, dispatcher)
     finally:
         if pool is not None:
             pool.close()
+    return finish_scan(ctx)
+
+
+def scan_context(config: ScanConfig, progress: Progress | None = None, inspectors: list[Inspector] | None = None,
+                 state: ResumeLog | None = None) -> ScanContext:
+    """The scan process's context: a fresh result, the rules, the inspectors, the case key of --out."""
+    result = ScanResult(config=config, started=now_utc())
+    chosen = inspectors_for(config) if inspectors is None else inspectors
+    return ScanContext(config, NameRules(config.names, config.use_keywords), chosen, result,
+                       progress or NoProgress(), frozenset(h.lower() for h in config.known_hashes), state,
+                       scan_key(Path(config.out)))
+
+
+def worker_settings(ctx: ScanContext) -> WorkerSettings:
+    """What a worker process (of the pool, or of a dask cluster) needs to examine files as this scan would."""
+    return WorkerSettings(ctx.config, tuple(i.name for i in ctx.inspectors), ctx.known_hashes,
+                          ctx.case_key or b"", log.getEffectiveLevel())
+
+
+def finish_scan(ctx: ScanContext) -> ScanResult:
+    """Once every source is walked: the post-scan analyses (persons, overlaps, traces ...)."""
     for analysis in ANALYSES:
         run_analysis(analysis, ctx)
-    result.finished = now_utc()
-    return result
+    ctx.result.finished = now_utc()
+    return ctx.result
+
+
+def scan_source(source: Source, dispatcher: Dispatcher, items: Iterable[Item | NameBatch] | None = None) -> None:
+    """Walk one source (or ``items`` of it: a part) into the dispatcher's result; a source that cannot be
+    opened, or fails for good on the way, is recorded (source_errors, skipped) and the scan goes on."""
+    ctx = dispatcher.ctx
+    try:
+        with source:
+            ctx.result.sources.append(source.describe())
+            _estimate(source, ctx.progress)
+            mark = ctx.result.mark()
+            if items is None:
+                batches = getattr(source, "batches", None)
+                items = source.entries() if batches is None else batches()
+            dispatcher.walk(items)
+            dispatcher.drain()
+            settle_lost(source, ctx, mark)
+    except SourceError as e:
+        dispatcher.drain()
+        ctx.result.source_errors.append({"source": source.text, "error": str(e)})
+        ctx.result.skipped.append(Skipped(Location(source.text, ""), Status.SOURCE_ERROR, str(e)))
+        ctx.result.skipped.extend(e.skipped)  # the parts recognised but unreadable, each with its reason
 
 
 def _estimate(source: Source, progress: Progress) -> None:

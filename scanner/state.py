@@ -265,6 +265,15 @@ class ScanState:
         row = self._db.execute("SELECT times FROM started WHERE key = ?", (self._row_key(key),)).fetchone()
         return row[0] if row else 0
 
+    def remember(self, name: str, value: object) -> None:
+        """Keep a small JSON value with the state (a distributed scan's merged parts: who scanned them)."""
+        self._set_meta(**{f"note:{name}": value})
+
+    def recall(self, name: str) -> object:
+        """A value kept with :meth:`remember`, or None."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (f"note:{name}",)).fetchone()
+        return json.loads(row[0]) if row else None
+
     def forget(self, keys: list[str]) -> None:
         """Drop the recorded outcomes of these locations: --resume examines them again (their errors were
         the source's, found out after they were recorded)."""

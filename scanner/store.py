@@ -1,7 +1,7 @@
 """findings.json (schema ``leakscan/findings@1``): build it from a ScanResult (scanner.evidence loads it back).
 
-The schema is documented in the README; additions are additive. No personal value is stored in
-clear: person records appear only masked (examples) or as keyed fingerprints.
+The schema is documented in docs/reference.md (Outputs and findings.json); additions are additive. No
+personal value is stored in clear: person records appear only masked (examples) or as keyed fingerprints.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ LIBRARIES: dict[str, str] = {
     "libregf-python": "pyregf", "libfwsi-python": "pyfwsi", "lxml": "lxml",
     # the image files' own headers (parents, backing files, extents), libyal bindings that come with dfvfs
     "libvhdi-python": "pyvhdi", "libqcow-python": "pyqcow", "libvmdk-python": "pyvmdk", "libphdi-python": "pyphdi",
+    "distributed": "distributed",  # scan --scheduler only: the optional extra `dask`
 }
 
 

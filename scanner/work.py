@@ -192,17 +192,23 @@ def _worker_logging(level: int) -> LogLines:
     return _lines
 
 
+def new_context(settings: WorkerSettings) -> ScanContext:
+    """A scan context as the scan process's, rebuilt from the settings (rules, inspectors, prefilter)."""
+    config = settings.config
+    registered = {cls.name: cls for cls in INSPECTORS}
+    inspectors = [registered[n](config) for n in settings.inspectors] if settings.inspectors else \
+        inspectors_for(config)
+    return ScanContext(config, NameRules(config.names, config.use_keywords), inspectors, scratch(config),
+                       NoProgress(), settings.known_hashes, None, settings.case_key)
+
+
 def context_for(settings: WorkerSettings) -> ScanContext:
     """The worker's scan context for these settings, built once (rules, inspectors, prefilter)."""
-    token = hash((settings.inspectors, settings.case_key))
+    # the whole config too: a process may serve several scans (a Dask worker's pool, scanner.cluster)
+    token = hash((settings.inspectors, settings.case_key, repr(settings.config), settings.config.passwords))
     ctx = _contexts.get(token)
     if ctx is None:
-        config = settings.config
-        registered = {cls.name: cls for cls in INSPECTORS}
-        inspectors = [registered[n](config) for n in settings.inspectors] if settings.inspectors else \
-            inspectors_for(config)
-        ctx = ScanContext(config, NameRules(config.names, config.use_keywords), inspectors, scratch(config),
-                          NoProgress(), settings.known_hashes, None, settings.case_key)
+        ctx = new_context(settings)
         _contexts.clear()
         _contexts[token] = ctx
     return ctx

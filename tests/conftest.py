@@ -20,6 +20,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
+# The documentation, read as one text by the tests that check it against the code: the short README, the
+# English reference its sections moved to (tools/split_readme.py) and the investigator's guide in Japanese.
+DOCS = ("README.md", "docs/reference.md", "docs/guide.ja.md")
+
+
+def documentation() -> str:
+    """README.md, docs/reference.md and docs/guide.ja.md as one text (each file's sections whole)."""
+    return "\n\n".join((ROOT / name).read_text(encoding="utf-8") for name in DOCS)
 
 
 def pytest_configure(config: pytest.Config) -> None:

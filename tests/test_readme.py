@@ -1,5 +1,7 @@
-"""README.md is the investigator's manual: every command, option, findings.json field and reason code it
-names must be real, and every field and code the scanner writes must be in it.
+"""The documentation is the investigator's manual: every command, option, findings.json field and reason
+code it names must be real, and every field and code the scanner writes must be in it. "README" here is
+the documentation as one text (conftest.DOCS: README.md, docs/reference.md, docs/guide.ja.md); a section
+is looked up in that text, whichever file holds it.
 
 Everything is taken from the README text, the --help output, the scanner's source and real scans (the demo
 share, a small recycle-bin tree, a merge, the third-party robust spreadsheets); nothing is listed by hand.
@@ -16,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, run_cli, run_leakscan
+from conftest import ROOT, documentation, run_cli, run_leakscan
 
 from scanner.codes import SKIP_REASONS, Status, VerifyStatus
 from scanner.inspectors.recyclebin import make_i_file
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+README = documentation()
 LEAKED = "介護予防_利用者名簿.xlsx"
 
 
@@ -40,7 +42,7 @@ OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
 
 
 def section(title: str) -> str:
-    """The text under '## title' up to the next '## ' heading."""
+    """The text under '## title' up to the next '## ' heading, in whichever documentation file holds it."""
     m = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", README, re.S | re.M)
     assert m, f"README has no '## {title}' section"
     return m.group(1)
@@ -356,3 +358,14 @@ def test_diff_json_example_has_the_real_keys(real_docs: list[dict[str, Any]], ba
     entry_keys = {k for e in real["entries"] for k in e}
     assert entry_keys <= set(sketch["entries"][0]) | {"baseline_sha256", "annotations"}
     assert "`baseline_sha256`" in text and "`annotations`" in text
+
+
+def test_guide_figures_are_the_demo_scan(real_docs: list[dict[str, Any]]) -> None:
+    """The Japanese guide's demo figures are the demo scan's summary, as the quick start's are."""
+    guide = (ROOT / "docs" / "guide.ja.md").read_text(encoding="utf-8")
+    m = re.search(r"コピー (\d+) 件、レコード ([\d,]+) 件、氏名と住所の組み合わせ ([\d,]+) 通り、本人 ([\d,]+) 人", guide)
+    assert m, "the guide no longer states the demo's figures"
+    copies, records, exact, unique = (int(g.replace(",", "")) for g in m.groups())
+    persons = real_docs[0]["persons"]
+    assert copies == real_docs[0]["summary"]["copies"]
+    assert (records, exact, unique) == (persons["records"], persons["unique_exact"], persons["unique"])

@@ -87,3 +87,13 @@ def test_unpacked_wheel_works_without_the_checkout(wheel: Path, tmp_path: Path) 
     assert done.stdout.strip().endswith(str(report.resolve()))
     assert "介護予防_利用者名簿 - コピー.xlsx" in report.read_text(encoding="utf-8")
     assert "探索したファイルのコピー" in report.read_text(encoding="utf-8")  # the wheel's compiled catalogue
+
+
+def test_wheel_carries_the_readme_as_description_and_no_docs(wheel: Path) -> None:
+    """docs/ is documentation, not package data: the wheel's description is the short README (its links
+    point into docs/), and no docs/ file is installed (the sdist carries them: tests/test_docs.py)."""
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+        metadata = next(z.read(n).decode() for n in names if n.endswith(".dist-info/METADATA"))
+    assert not [n for n in names if n.startswith("docs/")]
+    assert "## Quick start" in metadata and "docs/reference.md" in metadata

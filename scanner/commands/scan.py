@@ -14,10 +14,9 @@ from ..errors import UsageError
 from ..i18n import _
 from ..sources.single import IMAGE_SUFFIXES
 from ..textsafe import shown
-from . import argtypes
+from . import argtypes, cluster_options
 
 if TYPE_CHECKING:
-    from ..sources.volume_keys import VolumeKeys
     from ..state import ScanState
 
 
@@ -112,6 +111,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, default=D.workers or None, metavar="N",
                    help=_("worker processes that read and decode files, each killable with its own memory cap and "
                    "time limit (default: one per core); the findings are the same for any N"))
+    cluster_options.add_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -143,6 +143,7 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         smb_timeout=args.smb_timeout, smb_retry_window=args.smb_retry_window,
         password_file=str(args.password_file) if args.password_file else None, passwords=argtypes.passwords(args),
         accept=_accept(args),
+        **cluster_options.values(args),  # type: ignore[arg-type]
     )
 
 
@@ -176,14 +177,6 @@ def _known_hashes(args: argparse.Namespace) -> list[str]:
     return list(dict.fromkeys(digests))
 
 
-def source_options(config: ScanConfig, text: str, keys: VolumeKeys | None = None) -> dict[str, object]:
-    """Options one kind of source takes from the config (disk images: verify_images, volume keys; SMB: its
-    waits)."""
-    if text.startswith("smb://"):
-        return {"timeout": config.smb_timeout, "retry_window": config.smb_retry_window}
-    return {"verify_images": config.verify_images, "keys": keys}
-
-
 def _check_out_apart(config: ScanConfig) -> None:
     """--out neither inside a SOURCE nor containing one (a directory, an image or a single file), nor
     inside the baseline's output folder (an earlier output stays as it was)."""
@@ -210,7 +203,7 @@ def execute_with_diff(config: ScanConfig, state: ScanState | None = None) -> tup
     the new findings and report are written; a rerun in which no source could be opened replaces nothing.
     """
     from ..output import claim_out, locked, prepare_out
-    from ..sources import open_source
+    from ..sources import open_source, source_options
     from ..sources.volume_keys import read_volume_keys
 
     _check_out_apart(config)
@@ -219,7 +212,8 @@ def execute_with_diff(config: ScanConfig, state: ScanState | None = None) -> tup
 
         check_ready()
     keys = read_volume_keys(config.luks_passphrase, config.bitlocker_recovery_key)  # memory only
-    sources = [open_source(s, **source_options(config, s, keys)) for s in config.sources]
+    # on a cluster, the workers open the sources (this machine may not reach them)
+    sources = [] if config.scheduler else [open_source(s, **source_options(config, s, keys)) for s in config.sources]
     if state is None:
         claim_out(config.out, config.case_id, config.overwrite)  # a refused folder gets not even a lock file
     prepare_out(config.out)
@@ -242,7 +236,12 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
         state = ScanState.create(config.out, config, now_utc(), rerun=rerun)
     progress = TqdmProgress(not config.quiet)
     try:
-        result = run_scan(config, sources, progress, state=state)
+        if config.scheduler:
+            from ..cluster import run_cluster_scan
+
+            result = run_cluster_scan(config, progress, state)
+        else:
+            result = run_scan(config, sources, progress, state=state)
         complete = not result.source_errors and not any(s.reason in LOST_REASONS for s in result.skipped)
         state.finish(complete)
     finally:
@@ -407,6 +406,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         _resume_passwords(config, args)
         if args.accept is not None:
             config.accept = _accept(argparse.Namespace(accept=args.accept, baseline=config.baseline))
+        if args.scheduler:  # where the parts run is not what is found either (a scheduler restarted elsewhere)
+            config.__dict__.update(cluster_options.values(args))
         return _run(config, state)
 
 
@@ -425,6 +426,12 @@ def _resume_passwords(config: ScanConfig, args: argparse.Namespace) -> None:
 
 
 def _run(config: ScanConfig, state: ScanState | None) -> int:
+    if config.scheduler:
+        from ..backends import load
+        from ..cluster import check_scheduler
+
+        load("distributed")  # not installed: the install hint, before anything is written
+        check_scheduler(config)
     if config.baseline is not None:
         from ..evidence import load_findings
         from ..remediation import findings_file

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..backends import load
 from ..errors import UsageError
@@ -15,6 +15,18 @@ from .base import Source
 from .image_sniff import looks_like_image
 from .local import LocalSource
 from .single import SingleFileSource
+
+if TYPE_CHECKING:
+    from ..config import ScanConfig
+    from .volume_keys import VolumeKeys
+
+
+def source_options(config: ScanConfig, text: str, keys: VolumeKeys | None = None) -> dict[str, object]:
+    """Options one kind of source takes from the config (disk images: verify_images, volume keys; SMB: its
+    waits)."""
+    if text.startswith("smb://"):
+        return {"timeout": config.smb_timeout, "retry_window": config.smb_retry_window}
+    return {"verify_images": config.verify_images, "keys": keys}
 
 
 def open_source(text: str, **options: Any) -> Source:

@@ -419,17 +419,31 @@ class LocalSource:
             else:
                 yield item
 
-    def batches(self) -> Iterator[Item | NameBatch]:
+    def top_folders(self) -> list[bytes]:
+        """The source's top-level folders (raw names) in walk order: with the root's own files (``b""``),
+        the parts a distributed scan walks apart (``batches(top)``); their walks, one after another, are
+        the whole walk."""
+        fd = open_deep(self.root, _DIR_FLAGS)  # as the walk opens it (no atime change)
+        try:
+            with os.scandir(fd) as it:  # str names, sorted as the walk sorts them
+                return [os.fsencode(d.name) for d in sorted(it, key=_BY_NAME) if d.is_dir(follow_symlinks=False)]
+        finally:
+            os.close(fd)
+
+    def batches(self, top: bytes | None = None) -> Iterator[Item | NameBatch]:
         """The walk (see ``_batches``); a folder that fails because the source itself is gone is ``source-lost``."""
-        for item in self._batches():
+        for item in self._batches(top):
             if isinstance(item, Skipped) and item.reason in _LOSABLE:
                 why = self.lost()
                 if why:
                     item = Skipped(item.location, Status.SOURCE_LOST, f"{why} ({item.detail})")
             yield item
 
-    def _batches(self) -> Iterator[Item | NameBatch]:
+    def _batches(self, top: bytes | None = None) -> Iterator[Item | NameBatch]:
         """The walk of ``entries()``, with each folder's run of plain files as one NameBatch.
+
+        ``top``: only the root's own entries (``b""``) or only one top-level folder (its raw name), for a
+        part of a distributed scan; None: the whole tree.
 
         This loop runs once per file on shares of millions of files: plain files (the common case) cost
         a type check and a place in a list; nothing is decoded, stat'ed or built that the name rules do
@@ -437,6 +451,17 @@ class LocalSource:
         """
         seen_dirs: set[tuple[int, int]] = set()
         stack: list[tuple[bytes, tuple[int, int] | None]] = [(self.root, None)]
+        if top:  # entered as the root's listing would: not followed if it is a link now
+            path = self.root.rstrip(b"/") + b"/" + top
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                yield Skipped(self._location(path), Status.VANISHED, "directory disappeared during the scan")
+                return
+            except OSError as e:
+                yield Skipped(self._location(path), Status.UNREADABLE, f"directory: {e.strerror or e}")
+                return
+            stack = [(path, (st.st_dev, st.st_ino))]
         while stack:
             path, listed = stack.pop()
             try:
@@ -482,7 +507,8 @@ class LocalSource:
                     yield folder.batch(names)
                 else:
                     yield from self._mixed(listing, folder, fd, subdirs)
-                stack.extend(reversed(subdirs))
+                if top != b"":
+                    stack.extend(reversed(subdirs))
             finally:
                 if folder is not None:
                     folder.fd = -1  # entries examined later reopen it (and check it is still the same)

@@ -1,0 +1,370 @@
+"""Many machines: one scan's parts run on a dask.distributed cluster, merged into one case here.
+
+The scan process (the client) splits the SOURCEs into parts (``plan``): a directory it can see becomes
+the root's own entries plus one part per top-level folder (in walk order, so the parts' walks one after
+another are the whole walk); any other SOURCE (an image, an smb:// URL, a path only the workers see) is
+one part. Each part is a dask task, ``scan_part(settings, part)``: on a worker it opens the SOURCE itself
+and walks the part through the same Dispatcher and killable worker pool as a local scan (a decoder crash
+costs one file, not the task), and returns a ``PartOutcome``: the part's outcome values (keyed person
+fingerprints and masked samples, never a clear personal value unless --unmask), the source's
+description, and which worker and host scanned it. The client merges the parts in plan order, so
+findings.json equals a local scan of the same sources apart from times and the hosts named.
+
+Faults: Dask reruns a task whose worker died (and ``retries`` times one that raised); a task that fails
+for good, or a part no worker can open, is listed (source_errors and skipped), never a silent clean.
+``--resume``: the state records each merged part (as it records a file), a resume resubmits the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .codes import LOST_REASONS, Status
+from .config import ScanConfig
+from .contracts import Progress, ResumeLog, ScanContext, ScanResult
+from .errors import LeakscanError, UsageError
+from .models import Location, Skipped
+from .pipeline import Dispatcher, finish_scan, scan_context, scan_source, worker_settings
+from .pool import WorkerPool
+from .sources import open_source, source_options
+from .sources.local import LocalSource
+from .state import ScanState
+from .work import FileOutcome, LogLines, WorkerSettings, new_context, scratch
+
+if TYPE_CHECKING:
+    from distributed import Security
+
+log = logging.getLogger("leakscan")
+
+RETRIES = 2  # a task that raised is run again this many times (a worker that died: Dask reruns it anyway)
+MAX_HANDOVERS = 16  # workers a part that a worker cannot open is offered to before it is listed
+CONNECT_SECONDS = 30.0  # to reach the scheduler
+WORKERS_SECONDS = 60.0  # for a first worker to join the scheduler
+# tests: while the file this names exists, each part first waits the seconds written in it (on its worker)
+TEST_HOOK_DELAY_FILE_ENV = "LEAKSCAN_TEST_PART_DELAY_FILE"
+NOTE = "part:"  # the state's notes on merged parts (their source description, worker, host)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One task of a distributed scan: a SOURCE, or one part of a directory SOURCE (picklable)."""
+
+    source: str
+    top: bytes | None = None  # None: the whole source; b"": the root's own entries; else a top-level folder
+
+    @property
+    def label(self) -> str:
+        """What the part is, for findings.json and the report."""
+        if self.top is None:
+            return "(all)"
+        return "(top-level files)" if not self.top else os.fsdecode(self.top)
+
+    def key(self) -> str:
+        """The part's key in the resume state."""
+        return f"{NOTE}{self.source}\0{'*' if self.top is None else self.top.hex()}"
+
+
+@dataclass(slots=True)
+class PartOutcome:
+    """What one part adds to the case, and who scanned it (plain values: this is what crosses the wire)."""
+
+    outcome: FileOutcome
+    described: dict[str, object] | None = None  # source.describe(), None when it could not be opened
+    source_errors: list[dict[str, str]] = field(default_factory=list)
+    worker: str = ""  # the Dask worker's address
+    host: str = ""  # its host name
+    unavailable: str = ""  # the worker cannot see the SOURCE (why): the part goes to another worker
+    seconds: float = 0.0  # the part's time on its worker
+
+
+# -- the client's side ----------------------------------------------------------------------------
+
+def check_scheduler(config: ScanConfig) -> None:
+    """Refuse, before anything is written, a scheduler address or TLS setting that cannot work.
+
+    The workers must key person fingerprints with the case key, so the key is sent to them: only over
+    TLS, unless the examiner accepts a plain tcp:// network explicitly (--insecure-wire)."""
+    if not config.scheduler:
+        return
+    scheme, _, rest = config.scheduler.partition("://")
+    tls = (config.tls_ca, config.tls_cert, config.tls_key)
+    if not rest:
+        raise UsageError(f"--scheduler {config.scheduler}: give tls://HOST:PORT (or tcp://HOST:PORT)")
+    if config.luks_passphrase or config.bitlocker_recovery_key:
+        raise UsageError("--luks-passphrase/--bitlocker-recovery-key: volume keys never leave this machine; "
+                         "scan encrypted images without --scheduler")
+    if scheme == "tls":
+        if not all(tls):
+            raise UsageError("--scheduler tls://...: give --tls-ca, --tls-cert and --tls-key")
+        for path in tls:
+            if not os.path.isfile(path):
+                raise UsageError(f"{path}: no such file (TLS certificate or key)")
+    elif scheme == "tcp":
+        if any(tls):
+            raise UsageError("--tls-ca/--tls-cert/--tls-key need a tls:// scheduler")
+        if not config.insecure_wire:
+            raise UsageError("--scheduler tcp://... would send the case key (and file names, masked samples, "
+                             "keyed person fingerprints) unencrypted: use tls:// with --tls-ca/--tls-cert/--tls-key, "
+                             "or add --insecure-wire on a closed network you trust")
+    else:
+        raise UsageError(f"--scheduler {config.scheduler}: only tls:// and tcp:// schedulers are supported")
+
+
+def security_for(config: ScanConfig) -> Security | None:
+    if not config.scheduler.startswith("tls://"):
+        return None
+    from distributed.security import Security
+
+    return Security(tls_ca_file=config.tls_ca, tls_client_cert=config.tls_cert, tls_client_key=config.tls_key,
+                    require_encryption=True)
+
+
+def plan(sources: list[str]) -> list[Part]:
+    """The scan's parts in walk order: a directory this machine sees is split at its top-level folders
+    (the root's own entries first, then each folder); anything else is one part, opened by a worker."""
+    parts: list[Part] = []
+    for text in sources:
+        if not text.startswith("smb://") and os.path.isdir(text):
+            try:
+                folders = LocalSource(text).top_folders()
+            except OSError:
+                folders = []  # unreadable here: one part, a worker says why
+            else:
+                parts += [Part(text, b""), *(Part(text, top) for top in folders)]
+                continue
+        parts.append(Part(text))
+    return parts
+
+
+def run_cluster_scan(config: ScanConfig, progress: Progress | None = None, state: ResumeLog | None = None) -> ScanResult:
+    """``run_scan`` on a cluster: the parts on the workers, the merge and the post-scan analyses here."""
+    ctx = scan_context(config, progress, None, state)
+    scan_on_cluster(ctx)
+    return finish_scan(ctx)
+
+
+def scan_on_cluster(ctx: ScanContext, settings: WorkerSettings | None = None) -> None:
+    """Run every part on the cluster at ``ctx.config.scheduler`` and merge the outcomes into ``ctx.result``
+    in plan order (the post-scan analyses run afterwards, here)."""
+    from distributed import Client, as_completed
+
+    config = ctx.config
+    settings = settings or worker_settings(ctx)
+    parts = plan(config.sources)
+    merged = _Merger(ctx, parts)
+    todo = [i for i, part in enumerate(parts) if not merged.replayed(i)]
+    try:
+        client = Client(config.scheduler, security=security_for(config), timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError, ValueError) as e:
+        raise UsageError(f"--scheduler {config.scheduler}: cannot connect ({type(e).__name__}: {e})") from e
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=WORKERS_SECONDS)
+        except TimeoutError as e:
+            raise UsageError(f"--scheduler {config.scheduler}: no worker joined within {WORKERS_SECONDS:g} s "
+                             "(start `dask worker SCHEDULER` on the machines that can reach the evidence)") from e
+        run = uuid.uuid4().hex[:8]
+        index: dict[str, int] = {}
+        tried: dict[int, list[tuple[str, str]]] = {}
+
+        def submit(i: int, workers: list[str] | None = None) -> object:
+            key = f"leakscan-part-{run}-{i}-{len(tried.get(i, []))}"
+            index[key] = i
+            # the workers that have not tried it first; others if those left (never waits for a worker gone)
+            return client.submit(scan_part, settings, parts[i], key=key, retries=RETRIES, pure=False,
+                                 workers=workers, allow_other_workers=workers is not None)
+
+        pending = as_completed([submit(i) for i in todo])
+        for future in pending:
+            i = index[future.key]
+            try:
+                out: PartOutcome = future.result()
+            except Exception as e:  # noqa: BLE001 - failed on every try: listed, never dropped
+                log.debug("part %d failed", i, exc_info=True)
+                out = failed_part(parts[i], f"the task failed on every try ({_why(e)})")
+            if out.unavailable:
+                tried.setdefault(i, []).append((out.worker, out.unavailable))
+                seen = {w for w, _ in tried[i]}
+                others = sorted(set(client.scheduler_info(n_workers=-1)["workers"]) - seen)
+                if others and len(tried[i]) < MAX_HANDOVERS:
+                    pending.add(submit(i, others))
+                    continue
+                out = failed_part(parts[i], "no worker could open it: " + "; ".join(
+                    f"{w}: {why}" for w, why in dict(tried[i]).items()))
+            merged.done(i, out)
+    if not merged.complete():
+        raise RuntimeError("a part of the distributed scan was neither merged nor listed")
+
+
+def _why(e: BaseException) -> str:
+    """An exception from a task, in words without personal data (a worker's message may quote a path)."""
+    from distributed import KilledWorker
+
+    if isinstance(e, KilledWorker):
+        return "KilledWorker: the workers running it died each time"
+    return type(e).__name__
+
+
+def failed_part(part: Part, detail: str) -> PartOutcome:
+    """A part that could not be scanned: the SOURCE (or its folder) listed as source-error with why."""
+    where = part.source if not part.top else os.path.join(os.path.abspath(part.source), os.fsdecode(part.top))
+    text = detail if part.top is None else f"{part.label}: {detail}"
+    out = FileOutcome(skipped=[Skipped(Location(part.source, "" if part.top is None else where),
+                                       Status.SOURCE_ERROR, text)])
+    return PartOutcome(out, None, [{"source": part.source, "error": text}])
+
+
+class _Merger:
+    """Merges part outcomes into the scan's result in plan order, and records them in the resume state."""
+
+    def __init__(self, ctx: ScanContext, parts: list[Part]) -> None:
+        self.ctx, self.parts = ctx, parts
+        self._outs: dict[int, PartOutcome] = {}
+        self._next = 0
+        self._described: dict[str, dict[str, object]] = {}
+
+    def replayed(self, i: int) -> bool:
+        """A part merged before the scan was interrupted: taken from the state, not scanned again."""
+        state, part = self.ctx.state, self.parts[i]
+        if not isinstance(state, ScanState) or not state.resuming:
+            return False
+        note = state.recall(part.key())
+        got = scratch(self.ctx.config)
+        if not isinstance(note, dict) or not state.replay(part.key(), got):
+            return False
+        out = PartOutcome(FileOutcome.of(got), note.get("described"), list(note.get("source_errors") or []),
+                          str(note.get("worker", "")), str(note.get("host", "")))
+        self._outs[i] = out
+        self._merge_ready(record=False)
+        return True
+
+    def done(self, i: int, out: PartOutcome) -> None:
+        self._outs[i] = out
+        self._merge_ready(record=True)
+
+    def complete(self) -> bool:
+        return self._next == len(self.parts)
+
+    def _merge_ready(self, record: bool) -> None:
+        while self._next in self._outs:
+            i = self._next
+            self._merge(self.parts[i], self._outs.pop(i), record)
+            self._next += 1
+
+    def _merge(self, part: Part, out: PartOutcome, record: bool) -> None:
+        ctx = self.ctx
+        result = ctx.result
+        entry = self._described.get(part.source)
+        if entry is None and out.described is not None:
+            entry = self._described[part.source] = {**out.described, "parts": []}
+            result.sources.append(entry)
+        if entry is not None:
+            done_by: dict[str, object] = {"part": part.label, "worker": out.worker, "host": out.host}
+            if out.source_errors:
+                done_by["error"] = "; ".join(e["error"] for e in out.source_errors)
+            entry["parts"].append(done_by)  # type: ignore[attr-defined]
+        out.outcome.merge_into(result)
+        result.source_errors += out.source_errors
+        for level, line in out.outcome.logs:
+            log.log(level, "%s", line)
+        files, progress = getattr(ctx.progress, "files", None), ctx.progress
+        if files is not None:
+            files(out.outcome.files_seen)
+        if out.outcome.bytes_read:
+            progress.bytes(out.outcome.bytes_read)
+        state = ctx.state
+        lost = any(s.reason in LOST_REASONS for s in out.outcome.skipped) or \
+            any(h.status in LOST_REASONS for h in out.outcome.hits)
+        # resubmitted on resume instead: a part the source was lost in, or whose outcome holds more than the
+        # state keeps (disk images met inside it, trace artefacts ...)
+        if record and isinstance(state, ScanState) and not lost and not out.outcome.extra:
+            alone = scratch(ctx.config)
+            mark = alone.mark()
+            out.outcome.merge_into(alone)
+            state.record(part.key(), alone, mark)
+            state.remember(part.key(), {"described": out.described, "source_errors": out.source_errors,
+                                        "worker": out.worker, "host": out.host})
+            state.flush()
+
+
+# -- the worker's side ------------------------------------------------------------------------------
+
+_pools: dict[int, WorkerPool] = {}  # per Dask worker thread: its killable pool
+
+
+def _pool_for(settings: WorkerSettings) -> WorkerPool:
+    """This thread's pool of one killable process, kept across tasks (each unit carries its settings, and the
+    process rebuilds its context when they change)."""
+    me = threading.get_ident()
+    pool = _pools.get(me)
+    if pool is None:
+        pool = _pools[me] = WorkerPool(1, settings)
+    pool.settings = settings
+    return pool
+
+
+class _ThreadLines(LogLines):
+    """This task's leakscan log lines (a Dask worker runs tasks in several threads), for its outcome."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.thread = threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            super().emit(record)
+
+
+def _test_delay() -> None:
+    hook = os.environ.get(TEST_HOOK_DELAY_FILE_ENV)
+    if hook:
+        try:
+            time.sleep(float(Path(hook).read_text()))
+        except (OSError, ValueError):
+            pass
+
+
+def scan_part(settings: WorkerSettings, part: Part) -> PartOutcome:
+    """Dask task: scan one part on this worker, as a local scan would; its outcome values."""
+    begun = time.monotonic()
+    try:
+        from distributed import get_worker
+
+        worker = get_worker().address
+    except (ImportError, ValueError):
+        worker = ""
+    host = socket.gethostname()
+    _test_delay()
+    config = settings.config
+    try:
+        source = open_source(part.source, **source_options(config, part.source))
+    except (LeakscanError, OSError) as e:
+        return PartOutcome(FileOutcome(), worker=worker, host=host, unavailable=f"{type(e).__name__}: {e}")
+    if part.top is not None and not isinstance(source, LocalSource):
+        return PartOutcome(FileOutcome(), worker=worker, host=host,
+                           unavailable="not the directory the scan process listed")
+    ctx = new_context(settings)
+    logger = logging.getLogger("leakscan")
+    logger.setLevel(settings.log_level)
+    logger.propagate = False  # a worker's stderr gets no leakscan line: they travel in the outcome
+    lines = _ThreadLines()
+    logger.addHandler(lines)
+    try:
+        items = source.batches(part.top) if isinstance(source, LocalSource) and part.top is not None else None
+        scan_source(source, Dispatcher(ctx, _pool_for(settings)), items)
+    finally:
+        logger.removeHandler(lines)
+    result: ScanResult = ctx.result
+    # its own description (the first, when it could be opened); disk images met inside it travel in the outcome
+    described = result.sources.pop(0) if result.sources else None
+    out = FileOutcome.of(result)
+    out.logs = lines.lines
+    return PartOutcome(out, described, result.source_errors, worker, host, seconds=time.monotonic() - begun)

@@ -1,0 +1,336 @@
+"""scan --scheduler on a real dask.distributed cluster (a `dask scheduler` and `dask worker` processes on
+127.0.0.1, random free ports): the same findings as a local scan apart from times and hosts; a worker
+killed with SIGKILL mid-scan costs nothing; a worker that cannot see a SOURCE hands it to another, a SOURCE
+no worker sees is listed; --resume after the scan process was killed; no clear personal value in what the
+tasks send back."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import ahocorasick
+import distributed
+import pytest
+from conftest import ROOT, run_cli, run_leakscan
+from remediation_data import load, strip_times, with_case_key
+
+from scanner.cluster import TEST_HOOK_DELAY_FILE_ENV, plan, scan_part
+from scanner.demo import LEAKED_NAME, PEOPLE, build_share, make_people
+
+
+class Cluster:
+    """A scheduler and workers started as a user would (``dask scheduler``, ``dask worker``)."""
+
+    def __init__(self, base: Path, cwds: list[Path], env: dict[str, str] | None = None,
+                 tls: list[str] | None = None) -> None:
+        self.tls = tls or []
+        base.mkdir(parents=True, exist_ok=True)
+        self.file = base / "scheduler.json"
+        full = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+        dask = [sys.executable, "-m", "dask"]  # `dask scheduler`, `dask worker` of this interpreter
+        self.scheduler = subprocess.Popen([*dask, "scheduler", *self.tls, *(["--protocol", "tls"] if tls else []),
+                                           "--host", "127.0.0.1",
+                                           "--port", "0", "--no-dashboard", "--scheduler-file", str(self.file)],
+                                          env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.workers: list[subprocess.Popen] = []
+        try:
+            deadline = time.monotonic() + 30
+            while not self.file.is_file() or not self.file.read_text().strip():
+                assert time.monotonic() < deadline, "the scheduler did not start"
+                time.sleep(0.1)
+            time.sleep(0.1)
+            self.address = json.loads(self.file.read_text())["address"]
+            self._worker = lambda cwd: subprocess.Popen(
+                [*dask, "worker", self.address, *self.tls, "--nworkers", "1", "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                 "--host", "127.0.0.1"], cwd=cwd, env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for cwd in cwds:
+                cwd.mkdir(parents=True, exist_ok=True)
+                self.workers.append(self._worker(cwd))
+            with self.client() as client:
+                client.wait_for_workers(len(cwds), timeout=60)
+                pids = client.run(os.getpid)  # --no-nanny: each worker is one of our processes
+            self.addresses = sorted(pids)
+            by_pid = {w.pid: w for w in self.workers}
+            self.process = {a: by_pid[pid] for a, pid in pids.items()}
+        except BaseException:
+            self.close()
+            raise
+
+    def add_worker(self, cwd: Path) -> None:
+        """Another worker (not waited for)."""
+        self.workers.append(self._worker(cwd))
+
+    def client(self) -> distributed.Client:
+        security = None
+        if self.tls:
+            ca, cert, key = self.tls[1::2]
+            security = distributed.security.Security(tls_ca_file=ca, tls_client_cert=cert, tls_client_key=key,
+                                                     require_encryption=True)
+        return distributed.Client(self.address, timeout=30, security=security)
+
+    def close(self) -> None:
+        for proc in [*self.workers, self.scheduler]:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in [*self.workers, self.scheduler]:
+            try:
+                proc.wait(3)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _same(a: Path, b: Path) -> None:
+    """findings.json of a local and a distributed scan: equal apart from times and who scanned what."""
+    def clean(doc: dict) -> dict:
+        doc = strip_times(doc)
+        doc["scan"].pop("command_line", None)
+        for detail in doc["scan"]["source_details"]:
+            detail.pop("parts", None)
+        return doc
+
+    assert clean(load(a)) == clean(load(b))
+
+
+def _scan(*args: str, out: Path, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "scan.py"), "scan", *args, "--name", LEAKED_NAME, "--out",
+                           str(out), "--quiet"], capture_output=True, text=True, timeout=timeout, cwd=cwd or ROOT)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """The demo share (in ``base``), its PC folders as separate SOURCEs, a local scan of them, and a cluster
+    of two workers: ``seeing`` runs in ``base`` (it sees relative paths), ``blind`` in an empty folder. While
+    the file ``delay`` exists, each part waits on its worker the seconds written in it (SIGKILL tests)."""
+    base = tmp_path_factory.mktemp("cluster")
+    share = base / "share"
+    build_share(share)
+    sources = sorted(str(p) for p in share.iterdir())  # PC01 ... PC07: several SOURCEs, each split further
+    local = with_case_key(base / "local")
+    done = _scan(*sources, "--workers", "2", out=local)
+    assert done.returncode == 1, done.stderr
+    delay = base / "delay"
+    cluster = Cluster(base / "dask", [base, base / "blind"], env={TEST_HOOK_DELAY_FILE_ENV: str(delay)})
+    try:
+        yield {"base": base, "share": share, "sources": sources, "local": local, "cluster": cluster, "delay": delay}
+    finally:
+        cluster.close()
+
+
+def _dask_scan(site: dict, *args: str, out: Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return _scan(*args, "--scheduler", site["cluster"].address, "--insecure-wire", out=out, cwd=cwd)
+
+
+def _parts(out: Path) -> list[dict]:
+    return [p for d in load(out)["scan"]["source_details"] for p in d["parts"]]
+
+
+def test_a_distributed_scan_equals_a_local_scan_and_names_the_workers(site: dict, tmp_path: Path) -> None:
+    out = with_case_key(tmp_path / "dask")
+    done = _dask_scan(site, *site["sources"], out=out)
+    assert done.returncode == 1, done.stderr
+    _same(site["local"], out)
+    doc = load(out)
+    assert doc["persons"]["unique"] == 1077 and doc["persons"]["records"] == 2382
+    parts = _parts(out)
+    assert len(parts) > len(site["sources"])  # the folders were split at their top-level folders
+    assert {p["worker"] for p in parts} <= set(site["cluster"].addresses) and all(p["host"] for p in parts)
+    assert len({p["worker"] for p in parts}) == 2  # both workers took parts
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert all(p["worker"] in report for p in parts)  # the report's method says who scanned what
+
+
+def test_a_source_a_worker_cannot_see_goes_to_another_and_one_no_worker_sees_is_listed(site: dict,
+                                                                                       tmp_path: Path) -> None:
+    base, cluster = site["base"], site["cluster"]
+    out = with_case_key(tmp_path / "dask")
+    done = _dask_scan(site, "share/PC01", "share/PC99", out=out, cwd=base)  # relative: only `seeing` sees them
+    assert done.returncode == 2, done.stderr  # incomplete: a SOURCE could not be scanned
+    doc = load(out)
+    errors = doc["scan"]["source_errors"]
+    assert [e["source"] for e in errors] == ["share/PC99"]
+    assert all(a in errors[0]["error"] for a in cluster.addresses)  # every worker tried, each named
+    assert [(s["source"], s["reason"]) for s in doc["skipped"] if s["source"] == "share/PC99"] == \
+        [("share/PC99", "source-error")]
+    assert len({p["worker"] for p in _parts(out)}) == 1  # all of PC01 done by the worker that sees it
+    # everything in PC01 found as the local scan found it (same absolute paths, same digests)
+    prefix = str(site["share"] / "PC01") + "/"
+    local = [(f["path"], f.get("sha256")) for f in load(site["local"])["files"] if f["path"].startswith(prefix)]
+    assert local and [(f["path"], f.get("sha256")) for f in doc["files"]] == local
+
+
+def test_what_the_tasks_send_back_holds_no_clear_personal_value(site: dict, tmp_path: Path) -> None:
+    from scanner.config import ScanConfig
+    from scanner.pipeline import scan_context, worker_settings
+
+    def wire(sources: list[str], unmask: bool, persons: int) -> list[bytes]:
+        """The pickled results of the parts, as they came back over the network."""
+        out = with_case_key(tmp_path / f"out-{unmask}")
+        config = ScanConfig(sources=sources, out=out, names=[LEAKED_NAME], unmask=unmask)
+        settings = worker_settings(scan_context(config))
+        with site["cluster"].client() as client:
+            futures = [client.submit(scan_part, settings, part, pure=False) for part in plan(config.sources)]
+            results = client.gather(futures)
+        assert sum(len(r.outcome.prints) for r in results) >= persons  # person files came back, fingerprinted
+        return [pickle.dumps(r) for r in results]
+
+    people = make_people(PEOPLE)
+    clear = ahocorasick.Automaton()  # every clear name (with and without its space), address and phone number
+    for value in {v for p in people for v in (p.name, p.name.replace(" ", ""), p.address, p.phone)}:
+        clear.add_word(value, value)
+    clear.make_automaton()
+
+    def found(blobs: list[bytes]) -> set[str]:
+        return {value for blob in blobs for _end, value in clear.iter(blob.decode("utf-8", "replace"))}
+
+    assert not found(wire([str(site["share"])], unmask=False, persons=10))
+    # the same grep finds them when --unmask asks for examples in clear (so it could fail)
+    assert found(wire([str(site["share"] / "PC01")], unmask=True, persons=1))
+
+
+def test_corpus_images_on_the_cluster_equal_a_local_scan(site: dict, corpus: Path, tmp_path: Path) -> None:
+    """Disk images others made, one task each, opened by the workers (pytsk3/dfvfs there)."""
+    images = [str(corpus / "images" / n) for n in ("dfvfs__ext2.E01", "rust-fatfs__fat12.img", "ntfs__testfs1")]
+    local, out = with_case_key(tmp_path / "local"), with_case_key(tmp_path / "dask")
+    assert run_leakscan("scan", *images, "--name", "file.txt", "--out", str(local), "--quiet").returncode in (0, 1)
+    done = run_leakscan("scan", *images, "--name", "file.txt", "--out", str(out), "--quiet", "--scheduler",
+                        site["cluster"].address, "--insecure-wire")
+    assert done.returncode in (0, 1), done.stderr
+    doc = load(out)
+    assert len(doc["scan"]["source_details"]) == len(images) and not doc["scan"].get("source_errors")
+    assert [len(d["parts"]) for d in doc["scan"]["source_details"]] == [1, 1, 1]
+    _same(local, out)
+
+
+def _processing(cluster: Cluster) -> list[str]:
+    with cluster.client() as client:
+        return sorted(w for w, tasks in client.processing().items() if tasks)
+
+
+def _merged(db: Path) -> int:
+    """Parts the scan process merged and recorded in its state."""
+    if not db.is_file():
+        return 0
+    try:
+        with sqlite3.connect(db) as con:
+            return int(con.execute("SELECT count(*) FROM meta WHERE key LIKE 'note:part:%'").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def _start(site: dict, out: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", *site["sources"], "--name", LEAKED_NAME,
+                             "--out", str(out), "--quiet", "--scheduler", site["cluster"].address, "--insecure-wire"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def test_resume_of_a_killed_distributed_scan_equals_a_local_scan(site: dict, tmp_path: Path) -> None:
+    site["delay"].write_text("0.3")
+    try:
+        out = with_case_key(tmp_path / "dask")
+        proc = _start(site, out)
+        deadline = time.monotonic() + 60
+        while _merged(out / "scan-state.sqlite") < 3:
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        assert not (out / "findings.json").exists()
+    finally:
+        site["delay"].unlink()
+    done = run_leakscan("scan", "--resume", str(out), "--quiet", timeout=120)
+    assert done.returncode == 1, done.stderr
+    _same(site["local"], out)
+    assert load(out)["scan"]["resumed"]
+
+
+def test_a_worker_killed_mid_scan_costs_nothing(site: dict, tmp_path: Path) -> None:
+    """(Last in this module: it kills one of the module's workers, and starts another.)"""
+    cluster = site["cluster"]
+    site["delay"].write_text("0.4")
+    try:
+        out = with_case_key(tmp_path / "dask")
+        proc = _start(site, out)
+        deadline = time.monotonic() + 60
+        while not (busy := _processing(cluster)):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.05)
+        victim = cluster.process[busy[0]]
+        victim.send_signal(signal.SIGKILL)
+        assert victim.wait(10) == -signal.SIGKILL
+        site["delay"].unlink()
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 1, err
+    finally:
+        site["delay"].unlink(missing_ok=True)
+        cluster.add_worker(site["base"])
+    _same(site["local"], out)  # every file accounted for, as the local scan found them
+    assert set(cluster.addresses) - {busy[0]} <= {p["worker"] for p in _parts(out)}  # the survivor took over
+
+
+def test_a_plain_tcp_scheduler_is_refused_without_insecure_wire(tmp_path: Path) -> None:
+    for scheduler, said in (("tcp://127.0.0.1:1", "--insecure-wire"), ("tls://127.0.0.1:1", "--tls-ca"),
+                            ("udp://127.0.0.1:1", "tls://")):
+        done = run_cli("scan", str(tmp_path), "--out", str(tmp_path.parent / "o"), "--scheduler", scheduler,
+                       "--name", LEAKED_NAME)
+        assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr
+        assert not (tmp_path.parent / "o").exists()
+
+
+def _certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """A CA and one certificate it signed for 127.0.0.1 (scheduler, workers and client use it)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "leakscan test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(1).not_valid_before(now - datetime.timedelta(hours=1))
+          .not_valid_after(now + datetime.timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True).sign(ca_key, hashes.SHA256()))
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(2)
+            .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False).sign(ca_key, hashes.SHA256()))
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = folder / "ca.pem", folder / "cert.pem", folder / "key.pem"
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return paths
+
+
+def test_a_tls_scheduler_scans_with_the_client_certificate(site: dict, tmp_path: Path) -> None:
+    ca, cert, key = _certificates(tmp_path / "tls")
+    tls = ["--tls-ca-file", str(ca), "--tls-cert", str(cert), "--tls-key", str(key)]
+    secure = Cluster(tmp_path / "dask", [tmp_path / "w"], tls=tls)
+    try:
+        assert secure.address.startswith("tls://")
+        out = with_case_key(tmp_path / "dask-out")
+        source = str(site["share"] / "PC01")
+        done = _scan(source, "--scheduler", secure.address, "--tls-ca", str(ca), "--tls-cert", str(cert),
+                     "--tls-key", str(key), out=out)
+        assert done.returncode == 1, done.stderr
+        prefix = source + "/"
+        local = [(f["path"], f.get("sha256")) for f in load(site["local"])["files"] if f["path"].startswith(prefix)]
+        assert local and [(f["path"], f.get("sha256")) for f in load(out)["files"]] == local
+        assert {p["worker"] for p in _parts(out)} == set(secure.addresses)
+    finally:
+        secure.close()
