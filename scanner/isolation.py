@@ -48,6 +48,14 @@ Reply = tuple[Any, ...]
 
 _CHANNEL: Connection | None = None  # set when this process is a worker
 _BOARD: MarkBoard | None = None  # where this worker's marks go (shared with its parent)
+_DECODERS: set[str] = set()  # decoders named since the worker began its current task
+
+# Decoders written in C or Rust (or wrapping one): one that fails on damaged data may have corrupted the
+# worker's heap without crashing it yet, so the pool replaces a worker after such a failure (not after
+# clean files). Matched as parts of the names given to :func:`decoding` / :func:`mark`.
+NATIVE_DECODERS = ("calamine", "py7zr", "pyppmd", "pybcj", "inflate64", "pyzstd", "brotli", "zlib", "gzip",
+                   "bz2", "lzma", "zip", "pytsk3", "tsk", "dfvfs", "ewf", "libyal", "vshadow", "lvm", "apfs",
+                   "lxml", "image")
 
 
 class MarkBoard:
@@ -151,6 +159,7 @@ def report(message: tuple[Any, ...]) -> None:
 
 def start_task(unit: int, index: int, timeout: float) -> None:
     """A worker begins the task ``index`` of unit ``unit`` (marks start afresh)."""
+    _DECODERS.clear()
     if _BOARD is not None:
         _BOARD.start_task(unit, index, timeout)
 
@@ -164,6 +173,10 @@ def mark(step: str | None, timeout: float | None, location: object = None, decod
     """
     if _BOARD is not None:
         _BOARD.write(step, timeout, location, decoder)
+        if decoder is not None:
+            _DECODERS.add(decoder)
+        if step is not None:
+            _DECODERS.add(step)
 
 
 def decoding(library: str) -> None:
@@ -171,6 +184,13 @@ def decoding(library: str) -> None:
     crashes or hangs its worker, the file's detail says which. The clock is not restarted."""
     if _BOARD is not None:
         _BOARD.write(None, None, None, library)
+        _DECODERS.add(library)
+
+
+def native_decoded() -> bool:
+    """Whether a C/Rust decoder (NATIVE_DECODERS) ran in this worker's current task (a step or a decoder
+    named since ``start_task``)."""
+    return any(part in name.lower() for name in _DECODERS for part in NATIVE_DECODERS)
 
 
 def _cap_memory(memory: int) -> str | None:

@@ -144,7 +144,12 @@ class Dispatcher:
             else:
                 ctx.result.files_seen += 1
             return
-        if state is not None and state.resuming and state.interrupted(key or "") >= INTERRUPTED_LIMIT:
+        # In flight twice when the scan itself ended. A file is marked in flight when it is queued, not when
+        # a worker starts it, so this is no proof against the file: in a worker it runs again alone, in a fresh
+        # process, under the time and memory limits (its own crash or hang then blames it); only a file the
+        # scan process would decode itself is not entered again.
+        twice = state is not None and state.resuming and state.interrupted(key or "") >= INTERRUPTED_LIMIT
+        if twice and self.pool is None:
             self._ready(failed(FileTask(entry.location, entry.name, entry.deleted, cand, None), Status.CORRUPT,
                                "the scan ended twice while this file was being examined; not examined again "
                                "(it may crash or exhaust the machine)"), key)
@@ -152,6 +157,11 @@ class Dispatcher:
         task = self._task(entry, cand)
         if task is None:
             return
+        if twice and isinstance(task.ref, LiveRef):
+            self._ready(failed(task, Status.CORRUPT, "the scan ended twice while this file was being examined; "
+                               "not examined again (it may crash or exhaust the machine)"), key)
+            return
+        task.fresh = twice
         if state is not None and state.resuming:  # a step that killed a worker in an earlier run is not run again
             task.poisoned = state.poisons(key or "")
         self._seq += 1
@@ -162,7 +172,11 @@ class Dispatcher:
         if self.pool is None or isinstance(task.ref, LiveRef):
             self._run_here(task)
             return
-        if cand.affinity is not None:
+        if task.fresh:  # alone, in a worker that has examined nothing else
+            self._flush()
+            self._unit = [task]
+            self._flush()
+        elif cand.affinity is not None:
             if cand.affinity != self._affinity:
                 self._flush_affine()
                 self._affinity = cand.affinity

@@ -3,10 +3,15 @@
 Units of tasks go to idle workers; each task's outcome comes back as soon as it is known. A worker is a
 process of its own (not a concurrent.futures pool, which breaks as a whole when one worker dies), so when
 one segfaults, aborts, exceeds its memory cap or passes the time limit of the step it last announced
-(``isolation.mark``), only that worker is replaced: the file (or the archive member) and the step it was on
-are named, that step is not tried again on it (its outcome says why: ``corrupt`` with the signal and
-the decoder, or ``timeout``), the file is examined again without it, and the rest of the unit goes on in
-another worker.
+(``isolation.mark``), only that worker is replaced and the rest of the unit goes on in another worker.
+
+A worker that died may have been killed by an earlier file: a C decoder can corrupt its heap on damaged data
+and live on. So a file on which a worker died is first run again alone in a freshly started worker; only if
+it kills that one too is it blamed: the file (or the archive member) and the step are named, that step is
+not tried again on it (its outcome says why: ``corrupt`` with the signal and the decoder), the state is
+told (``on_poison``), and the file is examined again without it. A step that passed its time limit is
+blamed at once (re-running a hang costs the whole limit again). And a worker whose native decoder failed
+on a file (``work.decoder_failed``) is replaced before it examines another one.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from .work import BytesRef, FileOutcome, FileTask, MemoryEntry, WorkerSettings, 
 
 log = logging.getLogger("leakscan")
 
-MAX_ATTEMPTS = 4  # workers one task may cost before it is given up (a crash that moves from step to step)
+MAX_ATTEMPTS = 6  # workers one task may cost before it is given up (each blamed step costs two)
 START_SECONDS = 120.0  # a unit's first mark may wait for the worker to build its rules and inspectors
 
 
@@ -40,6 +45,7 @@ class _Slot:
         self.worker = Worker(memory)
         self.units: deque[tuple[int, list[FileTask]]] = deque()
         self.head_since = 0.0  # when the first unit became the one running
+        self.used = False  # its worker process was given a unit (so it is not fresh any more)
 
     def deadline(self) -> float:
         """When the worker's current step must be over (its board; the unit's start until it marks)."""
@@ -126,16 +132,18 @@ class WorkerPool:
                 if not self._queue:
                     return
                 if len(s.units) <= depth:
-                    if depth and _carried(self._queue[0]) > LIGHT_UNIT:
-                        continue  # bytes go to an idle worker only (see LIGHT_UNIT)
+                    if depth and (_carried(self._queue[0]) > LIGHT_UNIT or _fresh(self._queue[0])):
+                        continue  # bytes, and a re-run that needs a fresh worker, go to an idle one only
                     self._send(s, self._queue.popleft())
 
     def _send(self, s: _Slot, unit: list[FileTask]) -> None:
         try:
-            if not s.worker.running:
+            if not s.worker.running or (s.used and _fresh(unit)):
                 s.worker.kill()
                 s.worker.start()
+                s.used = False
                 self._started = True
+            s.used = True
             self._units += 1
             if not s.units:
                 s.head_since = time.monotonic()
@@ -184,12 +192,27 @@ class WorkerPool:
             _, unit = s.units.popleft()
             s.head_since = time.monotonic()
             if reply[0] == "result":
-                self._done += zip(unit, reply[1], strict=True)
+                outcomes: list[FileOutcome] = reply[1]
+                self._done += zip(unit, outcomes, strict=False)
+                if len(outcomes) < len(unit) or any(o.recycle for o in outcomes):
+                    self._recycle(s, unit[len(outcomes):])
+                    return
             else:  # the unit itself failed (a bug, not a file): its files are listed, never dropped
                 _, reason, detail = reply
                 log.error("worker failed on a unit: %s %s", reason, detail)
                 self._done += [(task, failed(task, Status.CORRUPT, f"internal error in the worker: {detail}"))
                                for task in unit]
+
+    def _recycle(self, s: _Slot, rest: list[FileTask]) -> None:
+        """A native decoder failed in this worker: replace it (its heap may be corrupt) before it examines
+        anything else; the files it had not begun go to other workers as they are (not a crash)."""
+        waiting = [unit for _n, unit in s.units]
+        s.units.clear()
+        s.worker.kill()
+        for later in reversed(waiting):
+            self._queue.appendleft(later)
+        if rest:
+            self._queue.appendleft(rest)
 
     def _lost(self, s: _Slot, timed_out: bool) -> None:
         """A worker died or passed its time limit: name the file and the step, examine the rest again."""
@@ -222,6 +245,18 @@ class WorkerPool:
             doing += f" ({seen.decoder})"
         if where.key() != task.location.key():
             doing += ", on an archive member"
+        task.attempts += 1
+        rest = unit[:k] + unit[k + 1:]  # the files before it were examined, but their outcomes died with it
+        if rest:
+            self._queue.appendleft(rest)
+        if not timed_out and not task.fresh and task.attempts < MAX_ATTEMPTS:
+            # maybe an earlier file left this worker's heap corrupt: this one is blamed only if it also
+            # kills a worker that has examined nothing else
+            log.warning("worker died (%s, %s); the file is examined again in a fresh worker", how, step)
+            task.fresh = True
+            self._queue.appendleft([task])
+            return
+        task.fresh = False
         if timed_out:
             status, detail = Status.TIMEOUT, f"no progress for {seen.limit:g} s {doing}; worker stopped"
         else:
@@ -232,14 +267,15 @@ class WorkerPool:
         task.poisoned = {**task.poisoned, where.key(): poison}
         if self.on_poison is not None:  # written down before the task runs again: a resume will not re-enter it
             self.on_poison(task, where.key(), poison)
-        task.attempts += 1
-        rest = unit[:k] + unit[k + 1:]  # the files before it were examined, but their outcomes died with it
-        if rest:
-            self._queue.appendleft(rest)
         if task.attempts >= MAX_ATTEMPTS:
             self._done.append((task, failed(task, status, f"{detail} (gave up after {task.attempts} workers)")))
         else:
             self._queue.appendleft([task])
+
+
+def _fresh(unit: list[FileTask]) -> bool:
+    """Whether the unit is a re-run that must start in a worker that has examined nothing else."""
+    return any(t.fresh for t in unit)
 
 
 def failed(task: FileTask, status: Status, detail: str) -> FileOutcome:

@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS started (key TEXT PRIMARY KEY, times INTEGER NOT NULL
 CREATE TABLE IF NOT EXISTS poisoned (key TEXT NOT NULL, part TEXT NOT NULL, step TEXT NOT NULL,
                                      status TEXT NOT NULL, detail TEXT NOT NULL, PRIMARY KEY (key, part));
 """
-# A file a scan was examining when the scan itself ended twice (killed, machine down) is not entered again.
+# A file in flight when the scan itself ended twice (killed, machine down) runs alone in a fresh worker, or, if
+# the scan process would decode it itself, is not entered again (scanner.pipeline).
 INTERRUPTED_LIMIT = 2
 
 

@@ -17,11 +17,12 @@ import logging
 from dataclasses import dataclass, field, fields
 from typing import IO, Any, Protocol
 
+from .codes import Status
 from .config import ScanConfig
 from .contracts import NoProgress, Poison, ScanContext, ScanResult
 from .examine import INSPECT_SLACK as START_SLACK
 from .examine import Candidate, finish
-from .isolation import start_task
+from .isolation import native_decoded, start_task
 from .logsafe import RedactingFormatter
 from .models import Entry, FileHit, FilePrints, FileStat, Link, Location, Skipped
 from .names import NameRules
@@ -83,6 +84,7 @@ class FileTask:
     seq: int = 0  # walk order, for the merge
     poisoned: dict[str, Poison] = field(default_factory=dict)  # steps that killed a worker on this file
     attempts: int = 0  # workers lost on this task so far
+    fresh: bool = False  # a worker died on it: run it again alone in a freshly started worker (scanner.pool)
 
     @property
     def size(self) -> int:
@@ -102,6 +104,7 @@ class FileOutcome:
     bytes_read: int = 0
     inspected: int = 0
     logs: list[tuple[int, str]] = field(default_factory=list)  # the worker's log lines (level, redacted text)
+    recycle: bool = False  # a C/Rust decoder failed on this file's data: its worker must not examine another
 
     @classmethod
     def of(cls, result: ScanResult) -> FileOutcome:
@@ -211,14 +214,36 @@ def context_for(settings: WorkerSettings) -> ScanContext:
     return ctx
 
 
+# the status of a file whose decoder failed on its data (not a cap, nor a refusal such as encrypted)
+DAMAGE = frozenset({Status.CORRUPT})
+_spent = False  # this worker had a native decoder fail: it examines nothing more (the pool replaces it)
+
+
+def decoder_failed(out: FileOutcome) -> bool:
+    """Whether a C/Rust decoder ran on this file and the file (or a member) came out damaged: that decoder
+    may have corrupted the worker's heap without crashing it, so the next file would pay for it."""
+    damaged = any(s.reason in DAMAGE for s in out.skipped) or any(h.status in DAMAGE for h in out.hits)
+    return damaged and native_decoded()
+
+
 def run_unit(settings: WorkerSettings, tasks: list[FileTask], unit: int = 0) -> list[FileOutcome]:
     """Worker entry point: examine ``tasks`` in order; their outcomes in the same order. Each task starts
-    afresh on the worker's mark board, so a crash or a hang is pinned on its task (and file and step)."""
+    afresh on the worker's mark board, so a crash or a hang is pinned on its task (and file and step).
+
+    After a file on which a native decoder failed (``decoder_failed``), the unit stops: its outcome says
+    ``recycle``, the list is shorter than ``tasks``, and the pool runs the rest in a fresh worker."""
+    global _spent
+    if _spent:
+        return []
     ctx = context_for(settings)
     lines = _worker_logging(settings.log_level)
     out = []
     limit = settings.config.parse_timeout + START_SLACK
     for i, task in enumerate(tasks):
         start_task(unit, i, limit)
-        out.append(run_task(task, ctx, lines))
+        outcome = run_task(task, ctx, lines)
+        out.append(outcome)
+        if decoder_failed(outcome):
+            outcome.recycle = _spent = True
+            break
     return out

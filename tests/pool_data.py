@@ -18,13 +18,31 @@ FAULTS = '''
 import os, signal, time
 
 
+_opened = 0  # decoders this process has started (workbooks, PPMd streams): 1 = the first file it decodes
+_tainted = False  # a decoder "corrupted this process's heap": the next decoder started here crashes
+
+
 def _segfault():
-    """Die as a crashing decoder does; first say so in $LEAKSCAN_TEST_FAULT_LOG (one line per crash)."""
+    """Die as a crashing decoder does; first say so in $LEAKSCAN_TEST_FAULT_LOG (one line per crash: the
+    process id and how many decoders it had started)."""
     log = os.environ.get("LEAKSCAN_TEST_FAULT_LOG")
     if log:
         with open(log, "a") as f:
-            f.write(f"{os.getpid()}\\n")
+            f.write(f"{os.getpid()}:{_opened}\\n")
     os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def _opening():
+    """A decoder starts: it crashes when an earlier one left this process tainted."""
+    global _opened
+    _opened += 1
+    if _tainted:
+        _segfault()
+
+
+def _taint():
+    global _tainted
+    _tainted = True
 
 
 try:
@@ -38,9 +56,13 @@ if _pp is not None:
         """pyppmd's PPMd decoder, segfaulting on a stream whose bytes were changed to the test's marker."""
 
         def __init__(self, *args, **kwargs):
+            _opening()
             self._real = _RealPpmd(*args, **kwargs)
 
         def decode(self, data, *args):
+            if b"LEAKSCAN-PPMD-TAINT" in bytes(data):  # corrupts the heap, raises, lives on
+                _taint()
+                raise ValueError("damaged PPMd stream")
             if b"LEAKSCAN-PPMD" in bytes(data):
                 _segfault()
             return self._real.decode(data, *args)
@@ -63,6 +85,9 @@ if _pc is not None:
         @staticmethod
         def from_filelike(f):
             data = f.read()
+            _opening()
+            if b"LEAKSCAN-FAULT-TAINT" in data:  # corrupts the heap silently: this workbook reads as usual
+                _taint()
             if b"LEAKSCAN-FAULT-SEGV" in data:
                 _segfault()
             if b"LEAKSCAN-FAULT-ABRT" in data:
@@ -79,7 +104,9 @@ if _pc is not None:
 '''
 
 SEGV, ABRT, HANG = b"LEAKSCAN-FAULT-SEGV", b"LEAKSCAN-FAULT-ABRT", b"LEAKSCAN-FAULT-HANG"
+TAINT = b"LEAKSCAN-FAULT-TAINT"  # the workbook reads as usual, the next decoder its worker starts crashes
 PPMD_CRASH = b"LEAKSCAN-PPMD"  # bytes of a PPMd stream changed to this make pyppmd segfault (FAULTS)
+PPMD_TAINT = b"LEAKSCAN-PPMD-TAINT"  # ... make pyppmd raise, and the next decoder in that worker crash
 
 
 def install_faults(folder: Path, crash_log: Path | None = None) -> dict[str, str]:
@@ -95,12 +122,19 @@ def install_faults(folder: Path, crash_log: Path | None = None) -> dict[str, str
 
 def crashes(log: Path) -> int:
     """How many decoder crashes FAULTS caused so far (0 when the log does not exist)."""
-    return len(log.read_text().split()) if log.exists() else 0
+    return len(crash_lines(log))
 
 
-def ppmd_7z(text: bytes, crash: bool = False) -> bytes:
+def crash_lines(log: Path) -> list[tuple[int, int]]:
+    """(process id, decoders that process had started) per crash, in order."""
+    if not log.exists():
+        return []
+    return [(int(pid), int(n)) for pid, n in (line.split(":") for line in log.read_text().split())]
+
+
+def ppmd_7z(text: bytes, crash: bool = False, marker: bytes = PPMD_CRASH) -> bytes:
     """A PPMd-compressed .7z of one CSV (``list.csv``); ``crash``: bytes in the middle of its PPMd stream
-    changed (to PPMD_CRASH), the damage that segfaults pyppmd."""
+    changed (to ``marker``: PPMD_CRASH, the damage that segfaults pyppmd; or PPMD_TAINT)."""
     import py7zr
 
     buf = io.BytesIO()
@@ -109,7 +143,7 @@ def ppmd_7z(text: bytes, crash: bool = False) -> bytes:
     data = bytearray(buf.getvalue())
     if crash:  # the packed stream starts after the 32-byte signature header; the 7z header sits at the end
         at = 32 + (len(data) - 32 - 200) // 2
-        data[at:at + len(PPMD_CRASH)] = PPMD_CRASH
+        data[at:at + len(marker)] = marker
     return bytes(data)
 
 
