@@ -7,7 +7,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from scanner.demo import CASE, RETYPED_EACH, RETYPINGS, build_share
+import pytest
+from conftest import run_leakscan
+
+from scanner.demo import CASE, LEAKED_NAME, RETYPED_EACH, RETYPINGS, build_share
 
 
 def test_generator_bookkeeping_gives_the_real_cases_figures(tmp_path: Path) -> None:
@@ -72,3 +75,31 @@ def test_demo_is_reproducible_byte_for_byte(tmp_path: Path) -> None:
     assert files
     for rel in files:
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+@pytest.mark.parametrize("lang", ["C.UTF-8", "ja_JP.UTF-8"])
+def test_terminal_summary_values_line_up_after_a_space(demo_run: tuple[Path, object], tmp_path: Path,
+                                                       lang: str) -> None:
+    """The terminal summary is a two-column table: every value starts in the same column, one space or more
+    after its label's colon, the longest label included (wide characters count two columns)."""
+    import unicodedata
+
+    from scanner.i18n import _translations
+
+    def columns(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    done = run_leakscan("scan", str(demo_run[0] / "share"), "--name", LEAKED_NAME, "--out", str(tmp_path / "o"),
+                        env={"LANG": lang, "LC_ALL": lang, "LC_MESSAGES": lang})
+    assert done.returncode == 1, done.stderr
+    head = _translations(lang[:2]).gettext("copies of the named file") if lang.startswith("ja") else \
+        "copies of the named file"
+    lines = done.stderr.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith(head + ":"))
+    table = [line for line in lines[first:] if ":" in line and not line.startswith("/")]
+    starts = set()
+    for line in table:
+        label, _, rest = line.partition(":")
+        assert rest.startswith(" ") and rest.strip(), line
+        starts.add(columns(label) + 1 + len(rest) - len(rest.lstrip(" ")))
+    assert len(table) >= 6 and len(starts) == 1, table

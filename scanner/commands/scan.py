@@ -359,8 +359,8 @@ def summarise(doc: dict, paths: dict) -> None:
     if doc.get("trace_artefacts"):  # leads, not copies: counted apart, never in the exit code
         rows.append((_("traces of use"), _("{0} on {1} PC(s)").format(len(traces), len({t["pc"] for t in traces}))))
     rows.append((_("report"), shown(paths["report"])))
-    width = max(_width(label) for label, _value in rows) + 1
-    print("\n".join(label + ":" + " " * (width - _width(label) - 1) + value for label, value in rows), file=sys.stderr)
+    width = max(_width(label) for label, _value in rows) + 1  # the values start one column after the longest ":"
+    print("\n".join(label + ":" + " " * (width - _width(label)) + value for label, value in rows), file=sys.stderr)
 
 
 def _width(text: str) -> int:
