@@ -16,8 +16,6 @@ the verdict from being clean. Lines that matched nothing are listed too, so a st
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +24,7 @@ from typing import Any
 from .codes import AcceptStatus
 from .errors import UsageError
 from .models import CHAIN_SEPARATOR
+from .optionfile import read_option_file
 
 MAX_FILE_BYTES = 4 << 20
 _HEX = frozenset("0123456789abcdef")
@@ -59,17 +58,7 @@ def _same_path(path: str) -> str:
 
 def read_accept_file(path: Path) -> AcceptList:
     """Parse the list; a UsageError names the file and the line, never quotes it."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-    except OSError as e:
-        raise UsageError(f"--accept {path}: {e.strerror or 'cannot be opened'}") from e
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise UsageError(f"--accept {path}: not a regular file")
-    with os.fdopen(fd, "rb") as f:
-        raw = f.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
-        raise UsageError(f"--accept {path}: larger than {MAX_FILE_BYTES} bytes")
+    raw, _st = read_option_file(path, "--accept", MAX_FILE_BYTES)
     try:
         text = raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
+from .optionfile import read_option_file
 
 CASE_KEYS = ("id", "examiner", "witness", "organisation", "notes")
 BREACH_KEYS = ("cause", "secondary_damage", "response", "publication")
@@ -32,13 +33,7 @@ LIMIT = 1 << 20
 
 def read_case_file(path: Path) -> dict[str, Any]:
     """``{"case": {...}, "breach": {...}}`` from a case TOML file (strings only; notes a list of strings)."""
-    try:
-        with path.open("rb") as f:
-            raw = f.read(LIMIT + 1)
-    except OSError as e:
-        raise UsageError(f"--case-file {path}: cannot read it ({e.strerror or e})") from e
-    if len(raw) > LIMIT:
-        raise UsageError(f"--case-file {path}: larger than {LIMIT} bytes; not a case file")
+    raw, _st = read_option_file(path, "--case-file", LIMIT, "; not a case file")
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:

@@ -9,13 +9,13 @@ state, of logs and of every output, and no error message quotes the file's conte
 
 from __future__ import annotations
 
-import os
 import stat
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .errors import UsageError
+from .optionfile import read_option_file
 
 MAX_FILE_BYTES = 1 << 20  # a password list, not a dictionary attack
 # Excel encrypts a workbook saved with only "protect workbook structure" or as read-only recommended under
@@ -27,18 +27,7 @@ EXCEL_DEFAULT_ENTRY = 0  # its "entry": not a line of the examiner's file
 def read_password_file(path: Path) -> tuple[str, ...]:
     """The file's lines (blank ones kept as "", so entry N is line N); a UsageError names the file and the
     problem, never a line's content."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-    except OSError as e:
-        raise UsageError(f"--password-file {path}: {e.strerror or 'cannot be opened'}") from e
-    st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode):
-        os.close(fd)
-        raise UsageError(f"--password-file {path}: not a regular file")
-    with os.fdopen(fd, "rb") as f:
-        raw = f.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
-        raise UsageError(f"--password-file {path}: larger than {MAX_FILE_BYTES} bytes (one password per line)")
+    raw, st = read_option_file(path, "--password-file", MAX_FILE_BYTES, " (one password per line)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

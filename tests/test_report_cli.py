@@ -5,6 +5,7 @@ made before the scan, and stale PDFs never left beside new findings."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -69,6 +70,21 @@ def test_a_wrong_case_file_is_refused_before_anything_is_written(tmp_path: Path,
     done = run_leakscan("scan", str(tmp_path / "share"), "--name", LEAKED, "--out", str(tmp_path / "out"),
                         "--case-file", str(bad), "--quiet")
     assert done.returncode == 2 and says in done.stderr and len(done.stderr.splitlines()) == 1, done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link", "folder"])
+def test_a_case_file_that_is_no_regular_file_is_refused_without_waiting(tmp_path: Path, kind: str) -> None:
+    """A FIFO would block a plain open() for ever; a link is not followed (the same rule as --password-file
+    and --accept: scanner/optionfile.py)."""
+    real = tmp_path / "real.toml"
+    real.write_text("[case]\nid = '1'\n", encoding="utf-8")
+    bad = tmp_path / "case.toml"
+    {"fifo": lambda: os.mkfifo(bad), "link": lambda: bad.symlink_to(real), "folder": bad.mkdir}[kind]()
+    (tmp_path / "share").mkdir()
+    done = run_leakscan("scan", str(tmp_path / "share"), "--name", LEAKED, "--out", str(tmp_path / "out"),
+                        "--case-file", str(bad), "--quiet", timeout=60)
+    assert done.returncode == 2 and "--case-file" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert not (tmp_path / "out").exists()
 
 
