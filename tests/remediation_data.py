@@ -152,3 +152,20 @@ def rel_paths(entries: list[dict[str, Any]], cls: str, share_root: Path) -> list
 def copy_out(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
+
+
+def done_count(db: Path) -> int:
+    """Files a scan's state database has recorded as done so far (0 while it does not exist or is locked):
+    tests take a source away, or kill a scan, once a scan has got that far."""
+    import sqlite3
+
+    if not db.exists():
+        return 0
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2)
+        try:
+            return int(con.execute("SELECT count(*) FROM done").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0

@@ -19,7 +19,6 @@ the tests wait for a file recorded in the scan state (not for a time) before str
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -28,7 +27,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_leakscan
-from remediation_data import load, strip_times, with_case_key
+from remediation_data import done_count, load, strip_times, with_case_key
 from smb_data import PASSWORD, Relay, SambaServer, silent_listener
 
 from scanner.codes import Status
@@ -104,19 +103,6 @@ def comparable(doc: dict) -> dict:
     return doc
 
 
-def _recorded(db: Path) -> int:
-    if not db.exists():
-        return 0
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2)
-        try:
-            return int(con.execute("SELECT count(*) FROM done").fetchone()[0])
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
-
-
 def _scan_with_fault(url: str, out: Path, fault: Callable[[], None], *options: str,
                      when: Callable[[], bool] | None = None) -> subprocess.CompletedProcess[str]:
     """A real, slowed scan; ``fault()`` strikes once ``when()`` (default: a file recorded) holds."""
@@ -124,7 +110,7 @@ def _scan_with_fault(url: str, out: Path, fault: Callable[[], None], *options: s
             "--quiet", *options]
     proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **ENV, TEST_HOOK_DELAY_PER_FOLDER_ENV: "0.3"},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    ready = when or (lambda: _recorded(out / STATE_FILE) >= 1)
+    ready = when or (lambda: done_count(out / STATE_FILE) >= 1)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None and not ready():
         time.sleep(0.02)
@@ -171,7 +157,7 @@ def test_server_stopped_at_the_start_and_back_in_time(server: SambaServer, relay
         server.start()
 
     run = _scan_with_fault(relay.url("share"), out, outage, "--smb-retry-window", "60",
-                           when=lambda: _recorded(out / STATE_FILE) >= 1)  # the walk has begun
+                           when=lambda: done_count(out / STATE_FILE) >= 1)  # the walk has begun
     assert run.returncode == 1, run.stderr
     assert "lost" in run.stderr and "re-established after" in run.stderr and "INCOMPLETE" not in run.stderr
     doc = load(out)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_leakscan
 from image_data import fat_image
-from remediation_data import load, strip_times, with_case_key
+from remediation_data import done_count, load, strip_times, with_case_key
 
 from scanner.codes import Status
 from scanner.config import ScanConfig
@@ -49,19 +48,6 @@ def _tree(root: Path) -> Path:
     return root
 
 
-def _recorded(db: Path) -> int:
-    if not db.exists():
-        return 0
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2)
-        try:
-            return int(con.execute("SELECT count(*) FROM done").fetchone()[0])
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
-
-
 def _scan_and_pull_away(source: Path, out: Path, away: Callable[[], None],
                         *options: str) -> subprocess.CompletedProcess[str]:
     """A real scan of ``source``, its walk slowed down; ``away()`` runs once a file is recorded."""
@@ -70,7 +56,7 @@ def _scan_and_pull_away(source: Path, out: Path, away: Callable[[], None],
     proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, TEST_HOOK_DELAY_PER_FOLDER_ENV: "0.3"},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None and _recorded(out / STATE_FILE) < 1:
+    while time.monotonic() < deadline and proc.poll() is None and done_count(out / STATE_FILE) < 1:
         time.sleep(0.05)
     assert proc.poll() is None, "the scan ended before its source could be taken away"
     away()
