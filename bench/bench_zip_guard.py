@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import bench_args, publish  # noqa: E402
+
 from scanner.errors import ReadError  # noqa: E402
 from scanner.sheet import Caps  # noqa: E402
 from scanner.tables import check_zip  # noqa: E402
