@@ -204,8 +204,10 @@ NAMED: dict[str, tuple[bytes, str]] = {  # name -> (sheet XML, expected status a
     "references that are not cells": (sheet(corners("A1") + f'<row><c r="A2" t="inlineStr"><is><t>"{FAR}"</t></is></c>'
                                             f'<c r="B2"><f>SUM(A1:{FAR})</f><v>1</v></c></row>'
                                             '<row><c r="C3" s="1"><v>100000</v></c></row>'), "pass"),
+    # the guard reads 1-3 capitals and 1-7 digits; calamine also reads lower case and longer ones (a known gap,
+    # kept here: this change must not move a verdict)
     "colours and 8-digit rows": (sheet('<sheetPr><tabColor rgb="FF000000"/></sheetPr>' + corners("A1", "XFD12345678")), "pass"),
-    "lower-case reference": (sheet(corners("A1", "xfd1048576")), "pass"),  # not a reference to the guard (see NOTES)
+    "lower-case reference": (sheet(corners("A1", "xfd1048576")), "pass"),
     "no references": (sheet("<row><c><v>1</v></c></row>" * 3), "pass"),
 }
 
@@ -258,18 +260,19 @@ def test_far_reference_split_across_the_chunk_boundary(split):
         assert assert_same(data, [10 ** 6, 10 ** 7 * 26]).startswith("too-large")
 
 
-def test_long_sheet_near_the_cap():
-    """12,000 real rows of 3 cells (more than 1 MiB inflated): 5-digit rows, columns to C."""
+@pytest.mark.parametrize("dimension", ['<dimension ref="A1:C12000"/>', ""])
+def test_long_sheet_on_both_sides_of_the_cap(dimension):
+    """12,000 real rows of 3 cells (more than 1 MiB inflated: two chunks): 5-digit rows, columns to C."""
     rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" t="n"><v>{r}</v></c>' for c in "ABC") + "</row>"
                    for r in range(1, 12001))
-    xml = sheet(rows, '<dimension ref="A1:C12000"/>')
+    xml = sheet(rows, dimension)
     assert len(xml) > 1 << 20
     box = 3 * 12000
     data = workbook(xml)
     assert assert_same(data, [box - 1, box, box + 1, 26 * 10 ** 4, 26 * 10 ** 5]) == "pass"
-    assert verdict(check_zip, data, Caps(max_cells=box - 1)).startswith("too-large")
-    assert verdict(check_zip, data, Caps(max_cells=box)) == "too-large: declared sheet size 36000 cells > cap 36000" \
-        or verdict(check_zip, data, Caps(max_cells=box)) == "pass"
+    assert verdict(check_zip, data, Caps(max_cells=box)) == "pass"
+    kind = "declared sheet size" if dimension else "cells reach"
+    assert verdict(check_zip, data, Caps(max_cells=box - 1)).startswith(f"too-large: {kind} {box} cells")
 
 
 # --- damaged members -----------------------------------------------------------------------------------------
