@@ -124,6 +124,10 @@ def _ole_kind(data: bytes) -> str:
     return "ole-other"
 
 
+# C0 controls that plain text does not hold (tab, line ends, form feed and ESC of ISO-2022-JP are allowed)
+_CONTROL_BYTES = bytes(b for b in range(1, 32) if b < 9 or 13 < b and b != 27)
+
+
 def _looks_text(head: bytes) -> bool:
     """Text unless control bytes pass 1 % (4 in a short text); NUL runs (a block zeroed on a damaged disk, a NUL-padded
     tail) are left out, and a few stray NULs (up to 8, or 2 %) are no proof of binary content."""
@@ -135,7 +139,7 @@ def _looks_text(head: bytes) -> bool:
         head = re.sub(rb"\x00{16,}", b"", head)
         if not head or head.count(0) > max(8, len(head) // 50):
             return False
-    ctrl = sum(1 for b in head if 0 < b < 9 or 13 < b < 32 and b != 27)
+    ctrl = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return ctrl <= max(4, len(head) // 100)
 
 
