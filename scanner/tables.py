@@ -297,7 +297,7 @@ def _check_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
 @functools.lru_cache(maxsize=8)
 def _assumed_lengths(max_cells: int) -> tuple[tuple[int, int], ...]:
     """Row-number and column-name lengths to assume before looking: the longest rows with columns up to ZZ
-    the cap allows (4 and 2 for 20,000,000 cells: 9,999 x 702), then none (the lengths as quoted)."""
+    the cap allows (4 and 2 for 20,000,000 cells: rows 0-9,999 x 702 columns), then none (the lengths as quoted)."""
     fits = [(d, n) for d in range(8) for n in range(4) if 10 ** d * _MAX_COLUMN[n] <= max_cells]
     if not fits:  # a negative cap: any reference passes it
         return ((0, 0),)
