@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from .cellplace import Placement
 from .codes import Status
 from .errors import ReadError, error_name
 from .isolation import decoding
@@ -236,25 +237,37 @@ def _member_chunks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
 
 
 # The guard's cost is its cell references. It first bounds them with a few searches over the sheet mapped to
-# byte classes (_CLASSES): every reference _CELL_REF matches ends in quote, 1-3 capitals, 1-7 digits, quote.
-# If no quote + capitals + D+1 digits and no quote + L+1 capitals + digit occurs anywhere, every reference
-# has a row below 10**D and a column up to _MAX_COLUMN[L], so the box they span is at most
-# 10**D * _MAX_COLUMN[L] cells. Only when that bound passes the cap are the references read one by one
-# (_exact_sheet_reach): the verdict is always the one the exact reading gives, at a fraction of its cost.
-_CLASSES = bytes(ord("0") if 48 <= b <= 57 else ord("A") if 65 <= b <= 90 else ord('"') if b in (34, 39) else 32
-                 for b in range(256))  # a bytes.translate table: digit -> 0, capital -> A, either quote -> ", else space
-_MAX_COLUMN = (0, 26, 702, 18278)  # the last column with 0, 1, 2, 3 letters (-, Z, ZZ, ZZZ)
-# in the classes, a quoted reference with >= n digits / with >= n capitals (of at most 3)
-_WITH_DIGITS = [re.compile(rb'"AA{0,2}0{%d}' % n) for n in range(8)]
-_WITH_LETTERS = [re.compile(b'"' + b"A" * n + rb"A{0,%d}0" % (3 - n)) for n in range(4)]
+# byte classes (_CLASSES). calamine (scanner.cellplace) places a cell by its r attribute (letters of either
+# case, then digits, any length, wrapping at 2**32) or, without one, by its row and the cell before it. If
+# every cell tag starts ``c r="`` (no cell placed by its row) and no r attribute's value (anywhere, first or
+# not) has more than D digits or more than L letters, every cell is in a row below 10**D and a column up to
+# _MAX_COLUMN[L], so the box is at most _rows(D) * _MAX_COLUMN[L] cells. Only when that bound passes the
+# cap are the cells placed one by one (_exact_sheet_reach): the verdict is the one that placing gives.
+_CLASSES = bytes(ord("0") if 48 <= b <= 57 else ord("r") if b == 114 else ord("c") if b == 99
+                 else ord("A") if 65 <= b <= 90 or 97 <= b <= 122 else ord('"') if b in (34, 39)
+                 else ord("<") if b in (58, 60) else ord("=") if b == 61 else ord(" ") if b in (9, 10, 11, 12, 13, 32)
+                 else ord(".") for b in range(256))  # bytes.translate: digit, r, c, other letter, quote, < or :, =, space, other
+_LETTER = rb"[Arc]"
+_MAX_DIGITS, _MAX_LETTERS = 10, 7  # from here on a row (a column) can wrap to any u32
+_MAX_COLUMN = tuple(min(sum(26 ** k for k in range(1, n + 1)), 1 << 32) for n in range(_MAX_LETTERS + 1))
+# in the classes: an r attribute whose value has >= n digits after its letters / >= n letters
+_WITH_DIGITS = [re.compile(rb'r *= *"' + _LETTER + rb"+0{%d}" % n) for n in range(_MAX_DIGITS + 1)]
+_WITH_LETTERS = [re.compile(rb'r *= *"' + _LETTER + rb"{%d}" % n) for n in range(_MAX_LETTERS + 1)]
+# a cell tag (any prefix) that does not start with r="...": calamine may place it by its row
+_UNPLACED = re.compile(rb'<c(?=[ .])(?! r=")')
+
+
+def _rows(digits: int) -> int:
+    return 10 ** digits if digits < _MAX_DIGITS else 1 << 32
 
 
 @functools.lru_cache(maxsize=64)
 def _longer_than(digits: int, letters: int) -> re.Pattern[bytes] | None:
     """In the classes, a quoted reference with more than ``digits`` digits or more than ``letters``
     capitals (one search for both; None when nothing can be longer)."""
-    forms = ([rb"A{%d,2}0" % letters] if letters < 3 else []) + ([rb"A{0,2}0{%d}" % (digits + 1)] if digits < 7 else [])
-    return re.compile(rb'"A(?:' + b"|".join(forms) + b")") if forms else None
+    forms = ([_LETTER + rb"{%d}" % (letters + 1)] if letters < _MAX_LETTERS else []) + (
+        [_LETTER + rb"+0{%d}" % (digits + 1)] if digits < _MAX_DIGITS else [])
+    return re.compile(rb'r *= *"(?:' + b"|".join(forms) + b")") if forms else None
 
 
 def _sheet_blocks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -298,7 +311,7 @@ def _check_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
 def _assumed_lengths(max_cells: int) -> tuple[tuple[int, int], ...]:
     """Row-number and column-name lengths to assume before looking: the longest rows with columns up to ZZ
     the cap allows (4 and 2 for 20,000,000 cells: rows 0-9,999 x 702 columns), then none (the lengths as quoted)."""
-    fits = [(d, n) for d in range(8) for n in range(4) if 10 ** d * _MAX_COLUMN[n] <= max_cells]
+    fits = [(d, n) for d in range(_MAX_DIGITS + 1) for n in range(_MAX_LETTERS + 1) if _rows(d) * _MAX_COLUMN[n] <= max_cells]
     if not fits:  # a negative cap: any reference passes it
         return ((0, 0),)
     first = max(fits, key=lambda dn: (min(dn[1], 2), dn[0], dn[1]))
@@ -313,34 +326,46 @@ def _reach_within(data: bytes, info: zipfile.ZipInfo, caps: Caps, digits: int, l
         if not declared:
             declared = _check_declared(block, caps)
         classes = block.translate(_CLASSES)
+        if _UNPLACED.search(classes):
+            return False  # a cell may be placed by its row: only placing them tells
         longer = _longer_than(digits, letters)
         if longer is None or not longer.search(classes):
             continue  # the bound stands for this block
-        while digits < 7 and _WITH_DIGITS[digits + 1].search(classes):
+        while digits < _MAX_DIGITS and _WITH_DIGITS[digits + 1].search(classes):
             digits += 1
-        while letters < 3 and _WITH_LETTERS[letters + 1].search(classes):
+        while letters < _MAX_LETTERS and _WITH_LETTERS[letters + 1].search(classes):
             letters += 1
-        if 10 ** digits * _MAX_COLUMN[letters] > caps.max_cells:
+        if _rows(digits) * _MAX_COLUMN[letters] > caps.max_cells:
             return False
     return True
 
 
 def _exact_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
-    """The box from the first to the last cell reference, reference by reference."""
+    """The box from the first to the last cell: every cell placed as calamine places it (scanner.cellplace),
+    together with every reference the guard has always read (_CELL_REF: upper case, 1-3 letters, 1-7 digits,
+    in any c tag), so that no sheet it found too large is passed now."""
     rows: list[int] = []
     cols: set[bytes] = set()
     declared = 0
+    placement = Placement()
+    seen = 0
     for block in _sheet_blocks(data, info):
         if not declared:
             declared = _check_declared(block, caps)
+        placement.feed(block[seen:])  # the block less the bytes it repeats from the one before
+        seen = min(len(block), 256)  # what the next block repeats (_sheet_blocks)
         refs = _CELL_REF.findall(block)
         if refs:
             cols.update(c for c, _ in refs)
             nums = [int(r) for _, r in refs]
             rows += (min(nums), max(nums))
+    numbers = [_col_number(c) for c in cols]
+    if placement.box:
+        top, bottom, left, right = placement.box
+        rows += (top, bottom)
+        numbers += (left, right)
     if not rows:
         return
-    numbers = [_col_number(c) for c in cols]
     cells = (max(rows) - min(rows) + 1) * (max(numbers) - min(numbers) + 1)
     if cells > caps.max_cells:
         raise ReadError(Status.TOO_LARGE, f"cells reach {cells} cells (first to last reference) > cap {caps.max_cells}")
