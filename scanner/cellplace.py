@@ -61,7 +61,7 @@ def _row_number(value: bytes) -> int | None:
 
 def _attributes(raw: bytes) -> list[tuple[bytes, bytes]] | None:
     """(key, value) pairs as calamine's RawAttrIter splits them; None where it reports a malformed one."""
-    out = []
+    out: list[tuple[bytes, bytes]] = []
     pos, end = 0, len(raw)
     while True:
         while pos < end and raw[pos] in _WS:
@@ -75,12 +75,12 @@ def _attributes(raw: bytes) -> list[tuple[bytes, bytes]] | None:
         pos = m.end()
 
 
-def _cell_reference(raw: bytes) -> bytes | None | bool:
+def _cell_reference(raw: bytes) -> bytes | None:
     """A cell's ``r`` the way calamine's get_attrs picks it (r, s and t are looked up together; the last of
-    each wins, and the scan stops once all three were seen); None without one, False when malformed."""
+    each wins, and the scan stops once all three were seen); None without one, b"" when malformed."""
     attrs = _attributes(raw)
     if attrs is None:
-        return False
+        return b""
     found, r = 0, None
     for key, value in attrs:
         if key in (b"r", b"s", b"t"):
