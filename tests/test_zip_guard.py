@@ -464,3 +464,56 @@ def test_every_zip_in_the_corpus(corpus):
         data = path.read_bytes()
         assert verdict(check_zip, data, Caps()) == verdict(old_check_zip, data, Caps()), path.name
         assert verdict(check_zip, data, Caps(max_cells=50)) == verdict(old_check_zip, data, Caps(max_cells=50)), path.name
+
+
+# --- through the CLI: each shape calamine would abort on is listed too-large, not a worker crash ---------------
+
+HOSTILE_TAILS = {  # appended to a real sheet's rows: calamine 0.37 aborts (memory allocation failed) on each
+    "lower_case.xlsx": '<row r="1048576"><c r="xfd1048576"><v>1</v></c></row>',
+    "eight_digits.xlsx": '<row r="99999999"><c r="C99999999"><v>1</v></c></row>',
+    "four_letters.xlsx": '<row r="1000"><c r="ZZZZ1000"><v>1</v></c></row>',
+    "row_placed.xlsx": '<row r="40"><c r="XFD40"><v>1</v></c></row><row r="1048576"><c><v>1</v></c></row>',
+}
+
+
+def _real_workbook_with(tail: str) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in range(1, 30):
+        ws.append([f"name{r}", f"street {r}", r])
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            raw = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                raw = re.sub(rb"<dimension[^>]*/>", b"", raw).replace(b"</sheetData>", tail.encode() + b"</sheetData>")
+            dst.writestr(info.filename, raw)
+    return out.getvalue()
+
+
+def test_hostile_shapes_are_too_large_through_the_cli(tmp_path):
+    import json
+    from pathlib import Path
+
+    from tests.conftest import run_leakscan
+
+    share = tmp_path / "share"
+    share.mkdir()
+    for name, tail in HOSTILE_TAILS.items():
+        (share / name).write_bytes(_real_workbook_with(tail))
+    (share / "control.xlsx").write_bytes(_real_workbook_with('<row r="60"><c r="d60"><v>1</v></c></row>'))
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet", timeout=300)
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr[-2000:]
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    skipped = {Path(s["path"]).name: s for s in doc["skipped"]}
+    for name in HOSTILE_TAILS:
+        assert skipped[name]["reason"] == "too-large", (name, skipped.get(name))
+        assert re.fullmatch(r"cells reach \d+ cells \(first to last reference\) > cap 20000000",
+                            skipped[name]["detail"]), (name, skipped[name])
+    assert "control.xlsx" not in skipped
