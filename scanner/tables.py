@@ -245,16 +245,17 @@ def _member_chunks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
 # cap are the cells placed one by one (_exact_sheet_reach): the verdict is the one that placing gives.
 _CLASSES = bytes(ord("0") if 48 <= b <= 57 else ord("r") if b == 114 else ord("c") if b == 99
                  else ord("A") if 65 <= b <= 90 or 97 <= b <= 122 else ord('"') if b in (34, 39)
-                 else ord("<") if b in (58, 60) else ord("=") if b == 61 else ord(" ") if b in (9, 10, 11, 12, 13, 32)
-                 else ord(".") for b in range(256))  # bytes.translate: digit, r, c, other letter, quote, < or :, =, space, other
+                 else ord("<") if b in (58, 60) else ord("=") if b in (9, 10, 11, 12, 13, 32, 61)
+                 else ord(".") for b in range(256))  # bytes.translate: digit, r, c, other letter, quote, < or :, = or space, other
 _LETTER = rb"[Arc]"
 _MAX_DIGITS, _MAX_LETTERS = 10, 7  # from here on a row (a column) can wrap to any u32
 _MAX_COLUMN = tuple(min(sum(26 ** k for k in range(1, n + 1)), 1 << 32) for n in range(_MAX_LETTERS + 1))
 # in the classes: an r attribute whose value has >= n digits after its letters / >= n letters
-_WITH_DIGITS = [re.compile(rb'r *= *"' + _LETTER + rb"+0{%d}" % n) for n in range(_MAX_DIGITS + 1)]
-_WITH_LETTERS = [re.compile(rb'r *= *"' + _LETTER + rb"{%d}" % n) for n in range(_MAX_LETTERS + 1)]
+_KEY_R = rb'r==*"'  # in the classes: r, then = and spaces, then a quote (whitespace and = are one class)
+_WITH_DIGITS = [re.compile(_KEY_R + _LETTER + rb"+0{%d}" % n) for n in range(_MAX_DIGITS + 1)]
+_WITH_LETTERS = [re.compile(_KEY_R + _LETTER + rb"{%d}" % n) for n in range(_MAX_LETTERS + 1)]
 # a cell tag (any prefix) that does not start with r="...": calamine may place it by its row
-_UNPLACED = re.compile(rb'<c(?=[ .])(?! r=")')
+_UNPLACED = re.compile(rb'<c(?=[=.])(?!=r=")')
 
 
 def _rows(digits: int) -> int:
@@ -267,7 +268,7 @@ def _longer_than(digits: int, letters: int) -> re.Pattern[bytes] | None:
     capitals (one search for both; None when nothing can be longer)."""
     forms = ([_LETTER + rb"{%d}" % (letters + 1)] if letters < _MAX_LETTERS else []) + (
         [_LETTER + rb"+0{%d}" % (digits + 1)] if digits < _MAX_DIGITS else [])
-    return re.compile(rb'r *= *"(?:' + b"|".join(forms) + b")") if forms else None
+    return re.compile(_KEY_R + b"(?:" + b"|".join(forms) + b")") if forms else None
 
 
 def _sheet_blocks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
