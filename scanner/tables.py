@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from .cellplace import Placement
+from .cellplace import Placement, wrapped_digits, wrapped_letters
 from .codes import Status
 from .errors import ReadError, error_name
 from .isolation import decoding
@@ -254,8 +254,9 @@ _MAX_COLUMN = tuple(min(sum(26 ** k for k in range(1, n + 1)), 1 << 32) for n in
 _KEY_R = rb'r==*"'  # in the classes: r, then = and spaces, then a quote (whitespace and = are one class)
 _WITH_DIGITS = [re.compile(_KEY_R + _LETTER + rb"+0{%d}" % n) for n in range(_MAX_DIGITS + 1)]
 _WITH_LETTERS = [re.compile(_KEY_R + _LETTER + rb"{%d}" % n) for n in range(_MAX_LETTERS + 1)]
-# a cell tag (any prefix) that does not start with r="...": calamine may place it by its row
-_UNPLACED = re.compile(rb'<c(?=[=.])(?!=r=")')
+# a cell tag (any prefix) that does not start with r="...": calamine may place it by its row (not one cut
+# at the end of a block: the next block holds it whole)
+_UNPLACED = re.compile(rb'<c(?=[=.])(?!=r=")(?=....)')
 
 
 def _rows(digits: int) -> int:
@@ -341,18 +342,60 @@ def _reach_within(data: bytes, info: zipfile.ZipInfo, caps: Caps, digits: int, l
     return True
 
 
+# in the classes, an r attribute (after a space or a quote) that is not the first of a cell or row tag
+# (a second r, which calamine may take)
+_LATER_R = re.compile(rb'r(?<=[="]r)(?<![cA]=r)==*"')
+# a cell tag's first attribute when it is r (any prefix, either quote, any length, either case)
+_FIRST_REF = re.compile(rb"""<(?:[^\s<>/:"'=]+:)?c\s+r\s*=\s*["']([A-Za-z]+)(\d+)["']""")
+
+
 def _exact_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
-    """The box from the first to the last cell: every cell placed as calamine places it (scanner.cellplace),
-    together with every reference the guard has always read (_CELL_REF: upper case, 1-3 letters, 1-7 digits,
-    in any c tag), so that no sheet it found too large is passed now."""
+    """The box from the first to the last cell, as calamine places them. Where every cell tag starts with its
+    only r (what every writer does), that is the box of those references, read in one pass; otherwise the
+    sheet is read again and each cell placed the way calamine places it (_placed_box)."""
     rows: list[int] = []
     cols: set[bytes] = set()
     declared = 0
-    placement = Placement()
-    seen = 0
+    plain = True
     for block in _sheet_blocks(data, info):
         if not declared:
             declared = _check_declared(block, caps)
+        if plain:
+            classes = block.translate(_CLASSES)
+            plain = not _UNPLACED.search(classes) and not _LATER_R.search(classes)
+        if plain and (refs := _FIRST_REF.findall(block)):
+            nums = [int(r) if len(r) < 10 else wrapped_digits(r) for _, r in refs]
+            if 0 in nums:  # calamine fails on row 0; the old guard counted it (A0): so do we, in that form
+                kept = [(n, c) for n, (c, r) in zip(nums, refs, strict=True) if n or _OLD_FORM.fullmatch(c + r)]
+                nums, refs = [n for n, _ in kept], [(c, b"") for _, c in kept]
+            cols.update(c for c, _ in refs)
+            if nums:
+                rows += (min(nums), max(nums))
+    if not plain:
+        box = _placed_box(data, info)
+    elif rows:
+        numbers = {wrapped_letters(c) for c in cols}
+        box = (min(rows), max(rows), min(numbers), max(numbers))
+    else:
+        return
+    if box:
+        cells = (box[1] - box[0] + 1) * (box[3] - box[2] + 1)
+        if cells > caps.max_cells:
+            raise ReadError(Status.TOO_LARGE, f"cells reach {cells} cells (first to last reference) > cap {caps.max_cells}")
+
+
+_OLD_FORM = re.compile(rb"[A-Z]{1,3}\d{1,7}")  # the references this guard read before it followed calamine
+
+
+def _placed_box(data: bytes, info: zipfile.ZipInfo) -> tuple[int, int, int, int] | None:
+    """(first row, last row, first column, last column) of every cell as calamine places it
+    (scanner.cellplace), together with every reference the guard has always read (_CELL_REF: upper case,
+    1-3 letters, 1-7 digits, in any c tag), so that no sheet it found too large is passed now."""
+    rows: list[int] = []
+    cols: set[bytes] = set()
+    placement = Placement()
+    seen = 0
+    for block in _sheet_blocks(data, info):
         placement.feed(block[seen:])  # the block less the bytes it repeats from the one before
         seen = min(len(block), 256)  # what the next block repeats (_sheet_blocks)
         refs = _CELL_REF.findall(block)
@@ -365,11 +408,7 @@ def _exact_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
         top, bottom, left, right = placement.box
         rows += (top, bottom)
         numbers += (left, right)
-    if not rows:
-        return
-    cells = (max(rows) - min(rows) + 1) * (max(numbers) - min(numbers) + 1)
-    if cells > caps.max_cells:
-        raise ReadError(Status.TOO_LARGE, f"cells reach {cells} cells (first to last reference) > cap {caps.max_cells}")
+    return (min(rows), max(rows), min(numbers), max(numbers)) if rows else None
 
 
 BIFF_DIMENSIONS = 0x0200
