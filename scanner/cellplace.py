@@ -17,8 +17,8 @@ import re
 U32 = 1 << 32
 _WS = b" \t\n\x0c\r"  # what calamine's attribute splitter skips (is_ascii_whitespace)
 # a construct to skip whole, or a start/end/empty tag (quoted attribute values may hold '>')
-_MARKUP = re.compile(rb"""<!--|<!\[CDATA\[|<\?|<(/?)((?:[^\s<>/!?"'=:]+:)?(?:c|row|sheetData))(?=[\s/>])"""
-                     rb"""((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_MARKUP = re.compile(rb"""<!--|<!\[CDATA\[|<\?|<(/?)(?:[^\s<>/!?"'=:]+:)?(c|row|sheetData)(?=[\s/>])"""
+                     rb"""((?:[^>"'/]|/(?!>)|"[^"]*"|'[^']*')*)(/?)>""")
 _SKIP_UNTIL = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
 _ATTR = re.compile(rb"[ \t\n\x0c\r]*([^=]*)=[ \t\n\x0c\r]*(?:\"([^\"]*)\"?|'([^']*)'?)?")
 _PLAIN_CELL = re.compile(rb"""\s+r="([A-Za-z]+)(\d{1,9})"(?:\s+(?!r=)[^\s="']+="[^"]*")*\s*""")
@@ -102,8 +102,8 @@ class Placement:
         self.in_data = self.done = self.in_cell = False
         self.until = b""  # the end of a comment, CDATA section or processing instruction being skipped
         self.tail = b""
-        self.rows: list[int] = []  # min and max so far
-        self.cols: list[int] = []
+        self.top: int | None = None  # the box so far, 1-based
+        self.bottom = self.left = self.right = 0
 
     def feed(self, chunk: bytes) -> None:
         """The next bytes of the sheet (an unfinished tag at the end is kept for the next call)."""
@@ -116,69 +116,77 @@ class Placement:
                     self.tail = buf[max(pos, len(buf) - len(self.until) + 1):]
                     return
                 pos, self.until = i + len(self.until), b""
-            m = _MARKUP.search(buf, pos)
-            if not m:
+            for m in _MARKUP.finditer(buf, pos):
+                pos = m.end()
+                closing, local, attrs, empty = m.groups()
+                if local is None:
+                    self.until = _SKIP_UNTIL[m.group(0)]
+                    break
+                self._tag(closing, local, attrs, empty)
+                if self.done:
+                    return
+            else:
                 last = buf.rfind(b"<", pos)
                 if 0 <= last and len(buf) - last <= MAX_TAIL:
                     self.tail = buf[last:]
                 return
-            pos = m.end()
-            if m.group(2) is None:
-                self.until = _SKIP_UNTIL[m.group(0)]
-            else:
-                self._tag(m.group(1), m.group(2), m.group(3))
 
-    def _tag(self, closing: bytes, name: bytes, attrs: bytes) -> None:
-        local = name.rpartition(b":")[2]
-        empty = attrs.endswith(b"/") and not closing
-        if empty:
-            attrs = attrs[:-1]
-        if not self.in_data:
-            if local == b"sheetData" and not closing:
-                self.in_data = True
-                self.done = empty
-            return
+    def _tag(self, closing: bytes, local: bytes, attrs: bytes, empty: bytes) -> None:
         if self.in_cell:  # calamine reads the cell's content until an end tag named c
             if closing and local == b"c":
                 self.in_cell = False
             return
-        if local == b"c" and not closing:
-            self._cell(attrs)
-            self.in_cell = not empty
+        if not self.in_data:
+            if local == b"sheetData" and not closing:
+                self.in_data = True
+                self.done = bool(empty)
+            return
+        if local == b"c":
+            if not closing:
+                self._cell(attrs)
+                self.in_cell = not empty
         elif local == b"row":
             if not closing:
-                r = _row_value(attrs)
+                r = _row_value(attrs) if b"r" in attrs else None
                 if r:
                     self.row = r - 1
             if closing or empty:
                 self.row, self.col = (self.row + 1) % U32, 0
-        elif local == b"sheetData" and (closing or empty):
+        elif closing or empty:  # sheetData
             self.done = True
 
     def _cell(self, attrs: bytes) -> None:
-        m = _PLAIN_CELL.fullmatch(attrs)
-        if m:  # the usual form: r first and the only r, up to 9 digits
-            row, col = int(m.group(2)), wrapped_letters(m.group(1))
-            where = (row, col) if row and col else None
+        if b"r" not in attrs:  # no r attribute: the running row and column
+            row, col = self.row + 1, self.col + 1
         else:
-            r = _cell_reference(attrs)
-            where = (self.row + 1, self.col + 1) if r is None else reference(r) if r else None
-        if where is None:
-            return  # calamine fails on this cell (and stops): it is not placed
-        row, col = where
+            m = _PLAIN_CELL.fullmatch(attrs)
+            if m:  # the usual form: r first and the only r, up to 9 digits
+                row, col = int(m.group(2)), wrapped_letters(m.group(1))
+                if not (row and col):
+                    return
+            else:
+                r = _cell_reference(attrs)
+                where = (self.row + 1, self.col + 1) if r is None else reference(r) if r else None
+                if where is None:
+                    return  # calamine fails on this cell (and stops): it is not placed
+                row, col = where
         self.col = col % U32  # col_index after the cell: its 0-based column + 1
-        self._place(row, col)
-
-    def _place(self, row: int, col: int) -> None:
-        if self.rows:
-            self.rows = [min(self.rows[0], row), max(self.rows[1], row)]
-            self.cols = [min(self.cols[0], col), max(self.cols[1], col)]
-        else:
-            self.rows, self.cols = [row, row], [col, col]
+        if self.top is None:
+            self.top = self.bottom = row
+            self.left = self.right = col
+            return
+        if row < self.top:
+            self.top = row
+        elif row > self.bottom:
+            self.bottom = row
+        if col < self.left:
+            self.left = col
+        elif col > self.right:
+            self.right = col
 
     @property
     def box(self) -> tuple[int, int, int, int] | None:
-        return (self.rows[0], self.rows[1], self.cols[0], self.cols[1]) if self.rows else None
+        return None if self.top is None else (self.top, self.bottom, self.left, self.right)
 
 
 def _row_value(attrs: bytes) -> int | None:
