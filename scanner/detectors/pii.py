@@ -30,7 +30,7 @@ from ..masking import mask_field, mask_name
 from ..models import PersonRecord
 from . import person_names as N
 from . import values as V
-from .columns import CONTEXT_FIELDS, Header, is_excluded, is_officials_header, normalise_header, read_header
+from .columns import CONTEXT_FIELDS, Header, is_excluded, is_officials_header, normalise_header, read_row
 from .headerless import discover
 from .plan import (
     NAME_PARTS,
@@ -134,8 +134,7 @@ class SheetFinding:
 
 # --- header row --------------------------------------------------------------------------------------
 
-def _read_row(row: Sequence[object]) -> dict[int, Header]:
-    return {i: h for i, v in enumerate(row) if isinstance(v, str) and (h := read_header(v))}
+_read_row = read_row
 
 
 def _base(f: str) -> str:
