@@ -25,7 +25,16 @@ from typing import cast
 from . import person_names as N
 from . import values as V
 from .columns import is_excluded, is_label
-from .plan import RolePlan, _continue_address, cell_text, mostly, mostly_counted, share, share_counted
+from .plan import (
+    RolePlan,
+    _continue_address,
+    allowed_failures,
+    cell_text,
+    mostly,
+    mostly_counted,
+    share,
+    share_counted,
+)
 
 SAMPLE = 200
 HEADER_SCAN_ROWS = 20
@@ -43,6 +52,26 @@ def _numbers(col: _Column) -> bool:
     """Mostly numbers, dates or times (1200, 2017-03-01, 10:00): no name column (every name test fails on
     these, and none needs fewer than half of the filled values), so its values are never tested as names."""
     return col.numbers
+
+
+# Texts that no name test and no street test passes: a digit (ASCII or full-width) among nothing but digits,
+# ASCII signs, kana, kanji and Japanese punctuation (資料079, 3月14日 17:00, 第2回, 本町3-12-5). NFKC keeps the
+# digit and brings no Latin letter (tests/test_pii_speed_rules.py checks every character), so the Japanese
+# name shapes fail on the digit, the Latin names, capitalised words and streets on the missing letter, and
+# no listed name holds a digit.
+_NOT_A_NAME_SIGNS = r"\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u3000-\u3002\u3005\u300c\u300d\u301c\u3041-\u3096" \
+    r"\u30a1-\u30fc\u3400-\u4dbf\u4e00-\u9fff\uff05\uff08\uff09\uff0d\uff0f\uff1a"
+_NOT_A_NAME_DIGITS = r"0-9\uff10-\uff19"
+NOT_A_NAME = re.compile(f"[{_NOT_A_NAME_SIGNS}{_NOT_A_NAME_DIGITS}]*[{_NOT_A_NAME_DIGITS}]"
+                        f"[{_NOT_A_NAME_SIGNS}{_NOT_A_NAME_DIGITS}]*")
+
+
+def _no_name(col: _Column) -> bool:
+    """No name or street test can pass on this column: more of its filled texts than any of them allows
+    (the least demanding needs half) are :data:`NOT_A_NAME`. Its values are then never tested as names."""
+    counts = col.counts
+    fails = sum(compress(counts.values(), map(NOT_A_NAME.fullmatch, counts)))
+    return fails > allowed_failures(col.filled, 0.5)
 
 
 # Types of the cells readers give whose text (cell_text) is never empty and, for dates and times without a
@@ -69,18 +98,20 @@ class _Column:
 
     Every verdict the tests here give on a column is a share of its filled cells (:func:`mostly`), so they
     need only how many cells are filled and how often each distinct text occurs (each distinct text is then
-    tested once). Text cells are stripped and counted by C-level maps and a Counter; cells that calamine
-    typed as numbers or dates count as :func:`_numbers` counts them without becoming text (an integral
-    float's text is a number; a date's or a time's ISO text always is). The text of every row is built
-    only for the tests that read rows (addresses), and the distinct texts of typed cells only when a test
-    reads them (a column of numbers never reaches one).
+    tested once). Text cells are stripped and counted by C-level maps and a Counter. Whether the column is
+    mostly numbers is often sure before any counting: cells typed as numbers or dates (an integral float's
+    text is a number; a date's or a time's ISO text always is) and texts of digits only are numbers, and
+    the filled cells are at most all of them. The text of every row is built only for the tests that read
+    rows (addresses), and the texts of typed cells only when a test reads them.
     """
 
-    __slots__ = ("cells", "filled", "numbers", "_counts", "_typed", "_texts")
+    __slots__ = ("cells", "numbers", "_strs", "_typed", "_counts", "_filled", "_texts")
 
     def __init__(self, cells: Sequence[object]) -> None:
         self.cells = cells
         self._texts: list[str] | None = None
+        self._counts: dict[str, int] | None = None
+        self._filled = 0
         kinds = set(map(type, cells))
         strs: Sequence[str]
         typed: list[object] = []
@@ -91,33 +122,41 @@ class _Column:
             typed = [v for v in cells if not isinstance(v, str)]
         else:  # None, bool or a type no reader gives: each cell through cell_text
             self._texts = strs = [cell_text(v) for v in cells]
-        counts = Counter(map(str.strip, strs))
-        counts.pop("", None)
-        self._counts: dict[str, int] = counts
-        self._typed = typed
-        numeric = sum(compress(counts.values(), map(_NUMBER.fullmatch, counts)))
-        if typed:
-            if set(map(type, typed)) == {float}:
-                floats = cast(list[float], typed)
-                integral = sum(map(float.is_integer, floats))
-                numeric += integral
-                if integral < len(floats):
-                    numeric += sum(1 for f in floats if not f.is_integer() and _NUMBER.fullmatch(repr(f)))
-            else:
-                numeric += sum(1 for v in typed if _typed_number(v))
-        self.filled = sum(counts.values()) + len(typed)
+        self._strs, self._typed = strs, typed
+        floats = cast(list[float], typed) if typed and set(map(type, typed)) == {float} else None
+        # numbers for sure: digits only (str.isdecimal: _NUMBER's \d is any decimal digit), integral floats
+        sure = sum(map(str.isdecimal, strs)) + (sum(map(float.is_integer, floats)) if floats is not None else 0)
+        if sure * 2 > len(cells):
+            self.numbers = True  # more than half of all cells, filled or not
+            return
+        texts = self._count()  # the text cells' (typed cells' texts join later, when a test reads them)
+        numeric = sum(compress(texts.values(), map(_NUMBER.fullmatch, texts)))
+        numeric += sum(1 for v in typed if _typed_number(v))
         self.numbers = numeric * 2 > self.filled
+
+    def _count(self) -> dict[str, int]:
+        if self._counts is None:
+            counts = Counter(map(str.strip, self._strs))
+            counts.pop("", None)
+            self._filled = sum(counts.values()) + len(self._typed)
+            self._counts = counts
+        return self._counts
 
     @property
     def counts(self) -> dict[str, int]:
         """Distinct filled texts -> how many cells hold each."""
+        counts = self._count()
         if self._typed:
-            counts = self._counts
             for v, n in Counter(self._typed).items():  # equal keys (1 == 1.0) have equal texts
                 t = cell_text(v)
                 counts[t] = counts.get(t, 0) + n
             self._typed = []
-        return self._counts
+        return counts
+
+    @property
+    def filled(self) -> int:
+        self._count()
+        return self._filled
 
     @property
     def texts(self) -> list[str]:
@@ -266,7 +305,7 @@ def _columns(sample: Sequence[Sequence[object]], width: int, skip: set[int]) -> 
     else:
         by_column = ([r[c] if c < len(r) else "" for r in sample] for c in range(width))
     cols = {c: _Column(cells) for c, cells in enumerate(by_column) if c not in skip}
-    return {c: col for c, col in cols.items() if col.filled}
+    return {c: col for c, col in cols.items() if col.numbers or col.filled}
 
 
 def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Sequence[Sequence[object]] = (),
@@ -285,7 +324,7 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
     cols = _columns(sample, width, taken | barred)
     found: dict[str, list[int]] = {}
     context: dict[str, list[int]] = {}
-    words = {c: col for c, col in cols.items() if not _numbers(col)}
+    words = {c: col for c, col in cols.items() if not _numbers(col) and not _no_name(col)}
     names = _names(words, rows) or _latin_names_left_of_a_street(words, rows)
     if names is not None:
         found["name"] = names[0]
