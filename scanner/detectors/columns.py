@@ -241,8 +241,10 @@ def read_row(row: Sequence[object]) -> dict[int, Header]:
     return {i: h for i, v in enumerate(row) if isinstance(v, str) and (h := _read_header(v))}
 
 
+@lru_cache(maxsize=16384)
 def is_label(text: str) -> bool:
-    """A header word of ours or an excluded one (``is_excluded(text) or read_header(text) is not None``)."""
+    """A header word of ours or an excluded one (``is_excluded(text) or read_header(text) is not None``),
+    cached: the rows above a sheet's data are read as headers twice."""
     return _is_excluded(text) or _read_header(text) is not None
 
 

@@ -16,10 +16,12 @@ company names is not taken for people.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, compress
+from operator import attrgetter
 from typing import cast
 
 from . import person_names as N
@@ -49,26 +51,26 @@ _NUMBER = re.compile(r"[.,:/\-+()%¥$ ]*[\d０-９][\d０-９.,:/\-+()%¥$ ]*")
 
 
 def _numbers(col: _Column) -> bool:
-    """Mostly numbers, dates or times (1200, 2017-03-01, 10:00): no name column (every name test fails on
-    these, and none needs fewer than half of the filled values), so its values are never tested as names."""
+    """Mostly numbers, dates or times (1200, 2017-03-01, 10:00) by the cells' types and digits alone: no name
+    column (every name test fails on these, and none needs fewer than half of the filled values), so its
+    values are never tested as names; :func:`_no_name` would say the same after counting its texts."""
     return col.numbers
 
 
-# Texts that no name test and no street test passes: a digit (ASCII or full-width) among nothing but digits,
-# ASCII signs, kana, kanji and Japanese punctuation (資料079, 3月14日 17:00, 第2回, 本町3-12-5). NFKC keeps the
-# digit and brings no Latin letter (tests/test_pii_speed_rules.py checks every character), so the Japanese
-# name shapes fail on the digit, the Latin names, capitalised words and streets on the missing letter, and
-# no listed name holds a digit.
-_NOT_A_NAME_SIGNS = r"\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u3000-\u3002\u3005\u300c\u300d\u301c\u3041-\u3096" \
-    r"\u30a1-\u30fc\u3400-\u4dbf\u4e00-\u9fff\uff05\uff08\uff09\uff0d\uff0f\uff1a"
-_NOT_A_NAME_DIGITS = r"0-9\uff10-\uff19"
-NOT_A_NAME = re.compile(f"[{_NOT_A_NAME_SIGNS}{_NOT_A_NAME_DIGITS}]*[{_NOT_A_NAME_DIGITS}]"
-                        f"[{_NOT_A_NAME_SIGNS}{_NOT_A_NAME_DIGITS}]*")
+# Texts that no name test and no street test passes: a digit among nothing but digits, ASCII signs, ¥, kana,
+# kanji and Japanese punctuation (資料079, 3月14日 17:00, 第2回, 本町3-12-5, and every number, date or time
+# _NUMBER matches). NFKC keeps the digit and brings no Latin letter (tests/test_pii_classify_equal.py checks
+# every character), so the Japanese name shapes fail on the digit, the Latin names, capitalised words and
+# streets on the missing letter, and no listed name holds a digit.
+_NOT_A_NAME_SIGNS = r"\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u00a5\u3000-\u3002\u3005\u300c\u300d\u301c" \
+    r"\u3041-\u3096\u30a1-\u30fc\u3400-\u4dbf\u4e00-\u9fff\uff05\uff08\uff09\uff0d\uff0f\uff1a"
+NOT_A_NAME = re.compile(f"[{_NOT_A_NAME_SIGNS}\\d]*\\d[{_NOT_A_NAME_SIGNS}\\d]*")
 
 
 def _no_name(col: _Column) -> bool:
     """No name or street test can pass on this column: more of its filled texts than any of them allows
-    (the least demanding needs half) are :data:`NOT_A_NAME`. Its values are then never tested as names."""
+    (the least demanding needs half) are :data:`NOT_A_NAME`. Its values are then never tested as names.
+    A column of numbers is one (every text _NUMBER matches is NOT_A_NAME)."""
     counts = col.counts
     fails = sum(compress(counts.values(), map(NOT_A_NAME.fullmatch, counts)))
     return fails > allowed_failures(col.filled, 0.5)
@@ -81,16 +83,25 @@ _TYPED = frozenset({int, float, dt.datetime, dt.date, dt.time, dt.timedelta})
 _PLAIN = _TYPED | {str}
 
 
-def _typed_number(v: object) -> bool:
-    """``_NUMBER.fullmatch(cell_text(v))`` for a typed cell, without the text where the type decides it."""
-    if type(v) is float and v.is_integer() or type(v) is dt.date:
-        return True
-    if type(v) is int:
-        str(v)  # raises as cell_text does on an int too long to write (never from a reader)
-        return True
-    if (type(v) is dt.datetime or type(v) is dt.time) and v.tzinfo is None:
-        return True
-    return bool(_NUMBER.fullmatch(cell_text(v)))
+def _sure_numbers(typed: list[object]) -> int:
+    """How many typed cells surely have a number as text (``_NUMBER.fullmatch(cell_text(v))``), by C-level
+    maps over cells of one type (0 for a mix of types): every date, every datetime and time without a time
+    zone (ISO digits, "-", ":", " ", "."), and every float but
+    those ``repr`` writes with an exponent (0 < |f| < 1e-4: a float of 1e16 or more is integral and written
+    by ``int``), inf and nan."""
+    kinds = set(map(type, typed))
+    if kinds == {float}:
+        floats = cast(list[float], typed)
+        return (sum(map(_SMALLEST_PLAIN.__le__, map(abs, floats))) + floats.count(0.0)
+                - floats.count(math.inf) - floats.count(-math.inf))
+    if kinds == {dt.date}:
+        return len(typed)
+    if kinds <= {dt.datetime, dt.time}:
+        return list(map(attrgetter("tzinfo"), typed)).count(None)
+    return 0
+
+
+_SMALLEST_PLAIN = 1e-4  # repr writes smaller floats with an exponent (1e-05)
 
 
 class _Column:
@@ -98,11 +109,11 @@ class _Column:
 
     Every verdict the tests here give on a column is a share of its filled cells (:func:`mostly`), so they
     need only how many cells are filled and how often each distinct text occurs (each distinct text is then
-    tested once). Text cells are stripped and counted by C-level maps and a Counter. Whether the column is
-    mostly numbers is often sure before any counting: cells typed as numbers or dates (an integral float's
-    text is a number; a date's or a time's ISO text always is) and texts of digits only are numbers, and
-    the filled cells are at most all of them. The text of every row is built only for the tests that read
-    rows (addresses), and the texts of typed cells only when a test reads them.
+    tested once). Text cells are stripped and counted by C-level maps and a Counter, only when a test needs
+    them. ``numbers``: more than half the cells are numbers for sure before any counting (cells typed as
+    numbers or dates, texts of digits only; the filled cells are at most all of them). The text of every row
+    is built only for the tests that read rows (addresses), and the texts of typed cells only when a test
+    reads them.
     """
 
     __slots__ = ("cells", "numbers", "_strs", "_typed", "_counts", "_filled", "_texts")
@@ -123,16 +134,9 @@ class _Column:
         else:  # None, bool or a type no reader gives: each cell through cell_text
             self._texts = strs = [cell_text(v) for v in cells]
         self._strs, self._typed = strs, typed
-        floats = cast(list[float], typed) if typed and set(map(type, typed)) == {float} else None
-        # numbers for sure: digits only (str.isdecimal: _NUMBER's \d is any decimal digit), integral floats
-        sure = sum(map(str.isdecimal, strs)) + (sum(map(float.is_integer, floats)) if floats is not None else 0)
-        if sure * 2 > len(cells):
-            self.numbers = True  # more than half of all cells, filled or not
-            return
-        texts = self._count()  # the text cells' (typed cells' texts join later, when a test reads them)
-        numeric = sum(compress(texts.values(), map(_NUMBER.fullmatch, texts)))
-        numeric += sum(1 for v in typed if _typed_number(v))
-        self.numbers = numeric * 2 > self.filled
+        # numbers for sure: digits only (str.isdecimal: _NUMBER's \d is any decimal digit), typed numbers
+        sure = sum(map(str.isdecimal, strs)) + (_sure_numbers(typed) if typed else 0)
+        self.numbers = sure * 2 > len(cells)  # more than half of all cells, filled or not
 
     def _count(self) -> dict[str, int]:
         if self._counts is None:

@@ -151,8 +151,10 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
     limit = min(HEADER_SCAN_ROWS, len(rows))
     read = [_read_row(rows[i]) for i in range(limit)]
     for i, cols in enumerate(read):
+        if len(cols) < 2:
+            continue  # most rows: data, or a title
         bases = {(h.role, _base(h.field)) for h in cols.values() if h.field not in CONTEXT_FIELDS}
-        if len(cols) < 2 or not {b for _r, b in bases} & {"name", "address"}:
+        if not {b for _r, b in bases} & {"name", "address"}:
             continue
         if best is None or len(bases) > best[1]:
             best = (i, len(bases), cols)
