@@ -340,7 +340,8 @@ def _numeric(v: object) -> bool:
        | st.lists(st.datetimes(timezones=st.just(dt.UTC)) | st.times(), max_size=5))
 def test_typed_cells_are_surely_numbers_exactly_when_their_text_is(typed: list[object]) -> None:
     """Exact for floats, dates, and datetimes and times without a time zone; never more than the texts say."""
-    sure, numeric = H._sure_numbers(typed), sum(map(_numeric, typed))
+    sure, numeric = H._sure_numbers(typed, len(typed) + 1), sum(map(_numeric, typed))
+    assert H._sure_numbers(typed, 1) <= numeric
     assert sure <= numeric
     if all(type(v) in (float, dt.date) or isinstance(v, dt.datetime | dt.time) and v.tzinfo is None
            for v in typed) and len(set(map(type, typed))) == 1:
@@ -350,7 +351,7 @@ def test_typed_cells_are_surely_numbers_exactly_when_their_text_is(typed: list[o
 def test_typed_floats_at_the_edges_of_their_notation() -> None:
     for edge in (1e-4, 1e-5, 1e16, 2.0**53, 0.5, -0.0, math.inf, -math.inf, math.nan, 5e-324):
         for v in (edge, math.nextafter(edge, 0), math.nextafter(edge, math.inf), -edge):
-            assert H._sure_numbers([v]) == _numeric(v), v
+            assert H._sure_numbers([v], 2) == _numeric(v), v
 
 
 NOT_A_NAME_CHARS = [chr(c) for c in range(0x110000)

@@ -72,8 +72,18 @@ def _no_name(col: _Column) -> bool:
     (the least demanding needs half) are :data:`NOT_A_NAME`. Its values are then never tested as names.
     A column of numbers is one (every text _NUMBER matches is NOT_A_NAME)."""
     counts = col.counts
-    fails = sum(compress(counts.values(), map(NOT_A_NAME.fullmatch, counts)))
-    return fails > allowed_failures(col.filled, 0.5)
+    allowed = allowed_failures(col.filled, 0.5)
+    texts, times = list(counts), list(counts.values())
+    fails = left = 0
+    for start in range(0, len(texts), _CHUNK):  # decided once the rest cannot change it
+        fails += sum(compress(times[start:start + _CHUNK], map(NOT_A_NAME.fullmatch, texts[start:start + _CHUNK])))
+        left += sum(times[start:start + _CHUNK])
+        if fails > allowed or fails + col.filled - left <= allowed:
+            break
+    return fails > allowed
+
+
+_CHUNK = 32
 
 
 # Types of the cells readers give whose text (cell_text) is never empty and, for dates and times without a
@@ -83,15 +93,18 @@ _TYPED = frozenset({int, float, dt.datetime, dt.date, dt.time, dt.timedelta})
 _PLAIN = _TYPED | {str}
 
 
-def _sure_numbers(typed: list[object]) -> int:
+def _sure_numbers(typed: list[object], enough: int) -> int:
     """How many typed cells surely have a number as text (``_NUMBER.fullmatch(cell_text(v))``), by C-level
     maps over cells of one type (0 for a mix of types): every date, every datetime and time without a time
     zone (ISO digits, "-", ":", " ", "."), and every float but
     those ``repr`` writes with an exponent (0 < |f| < 1e-4: a float of 1e16 or more is integral and written
-    by ``int``), inf and nan."""
+    by ``int``), inf and nan. May stop counting at ``enough``."""
     kinds = set(map(type, typed))
     if kinds == {float}:
         floats = cast(list[float], typed)
+        integral = sum(map(float.is_integer, floats))  # the common column of numbers: enough without the rest
+        if integral >= enough:
+            return integral
         return (sum(map(_SMALLEST_PLAIN.__le__, map(abs, floats))) + floats.count(0.0)
                 - floats.count(math.inf) - floats.count(-math.inf))
     if kinds == {dt.date}:
@@ -135,8 +148,11 @@ class _Column:
             self._texts = strs = [cell_text(v) for v in cells]
         self._strs, self._typed = strs, typed
         # numbers for sure: digits only (str.isdecimal: _NUMBER's \d is any decimal digit), typed numbers
-        sure = sum(map(str.isdecimal, strs)) + (_sure_numbers(typed) if typed else 0)
-        self.numbers = sure * 2 > len(cells)  # more than half of all cells, filled or not
+        enough = len(cells) // 2 + 1  # more than half of all cells, filled or not
+        sure = sum(map(str.isdecimal, strs))
+        if typed and sure < enough:
+            sure += _sure_numbers(typed, enough - sure)
+        self.numbers = sure >= enough
 
     def _count(self) -> dict[str, int]:
         if self._counts is None:
