@@ -96,9 +96,9 @@ _PLAIN = _TYPED | {str}
 def _sure_numbers(typed: list[object], enough: int) -> int:
     """How many typed cells surely have a number as text (``_NUMBER.fullmatch(cell_text(v))``), by C-level
     maps over cells of one type (0 for a mix of types): every date, every datetime and time without a time
-    zone (ISO digits, "-", ":", " ", "."), and every float but
-    those ``repr`` writes with an exponent (0 < |f| < 1e-4: a float of 1e16 or more is integral and written
-    by ``int``), inf and nan. May stop counting at ``enough``."""
+    zone (ISO digits, "-", ":", " ", "."), and every float but inf, nan and those ``repr`` writes with an
+    exponent (0 < |f| < 1e-4; a float of 1e16 or more is integral, written by ``int``). May stop counting
+    once it reaches ``enough``."""
     kinds = set(map(type, typed))
     if kinds == {float}:
         floats = cast(list[float], typed)
