@@ -256,7 +256,7 @@ _WITH_DIGITS = [re.compile(_KEY_R + _LETTER + rb"+0{%d}" % n) for n in range(_MA
 _WITH_LETTERS = [re.compile(_KEY_R + _LETTER + rb"{%d}" % n) for n in range(_MAX_LETTERS + 1)]
 # a cell tag (any prefix) that does not start with r="...": calamine may place it by its row (not one cut
 # at the end of a block: the next block holds it whole)
-_UNPLACED = re.compile(rb'<c(?=[=.])(?!=r=")(?=....)')
+_UNPLACED = re.compile(rb'<c(?!=r=")[=.]...')
 
 
 def _rows(digits: int) -> int:
