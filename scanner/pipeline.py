@@ -50,6 +50,7 @@ log = logging.getLogger("leakscan")
 UNIT_TASKS = 32  # files per unit sent to a worker (one round trip)
 UNIT_BYTES = 32 << 20  # bytes of files per unit (fewer, larger files per round trip)
 MAX_UNMERGED = 50_000  # outcomes held behind one slow file before the walk waits for it
+SETTLE_BYTES = 512  # a file this small whose inspectors all settle it from its bytes is examined here
 
 
 # Test hook only: seconds to sleep after each run of a folder's files, so a test can strike mid-walk.
@@ -194,6 +195,8 @@ class Dispatcher:
         task = FileTask(entry.location, entry.name, entry.deleted, cand, LiveRef(entry))
         if self.pool is None or cand.stat.size == 0:  # nothing to decode in an empty file: no round trip
             return task
+        if cand.stat.size <= SETTLE_BYTES and not cand.matches and self._settles_here(entry, cand):
+            return task  # nothing to decode either (its bytes say so): examined here
         ref = getattr(entry, "ref", None)
         found = ref() if ref is not None else None
         if found is not None:
@@ -214,6 +217,19 @@ class Dispatcher:
         if len(data) <= cap:
             task.ref = BytesRef(data)
         return task
+
+    def _settles_here(self, entry: Entry, cand: Candidate) -> bool:
+        """Whether every inspector that wants this small file settles it from its bytes without decoding
+        (``settles_here``); a file that cannot be read here goes to a worker, which records why."""
+        inspectors = [self.ctx.inspectors[i] for i in cand.wanted]
+        if not inspectors or any(getattr(i, "settles_here", None) is None for i in inspectors):
+            return False
+        try:
+            with entry.open() as stream:
+                data = stream.read(SETTLE_BYTES + 1)
+        except (ReadError, OSError):
+            return False
+        return len(data) <= SETTLE_BYTES and all(i.settles_here(data) for i in inspectors)  # type: ignore[attr-defined]
 
     # -- units, outcomes and their order ------------------------------------------------------------
     def _run_here(self, task: FileTask) -> None:
