@@ -329,10 +329,8 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
     """
     ctx = scan_context(config, progress, inspectors, state)
     chosen = ctx.inspectors
-    registered = {cls.name: cls for cls in INSPECTORS}
-    portable = all(registered.get(getattr(i, "name", "")) is cast(object, type(i)) for i in chosen)
     # with no content inspector nothing decodes untrusted bytes: hashing name hits needs no worker
-    size = pool_size(config, workers) if portable and (chosen or workers) else 0
+    size = pool_size(config, workers) if portable(chosen) and (chosen or workers) else 0
     pool = None
     if size:
         pool = WorkerPool(size, worker_settings(ctx))
@@ -344,6 +342,12 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
         if pool is not None:
             pool.close()
     return finish_scan(ctx)
+
+
+def portable(inspectors: list[Inspector]) -> bool:
+    """Whether another process can rebuild these inspectors from their registry names (WorkerSettings)."""
+    registered = {cls.name: cls for cls in INSPECTORS}
+    return all(registered.get(getattr(i, "name", "")) is cast(object, type(i)) for i in inspectors)
 
 
 def scan_context(config: ScanConfig, progress: Progress | None = None, inspectors: list[Inspector] | None = None,
@@ -372,8 +376,14 @@ def finish_scan(ctx: ScanContext) -> ScanResult:
 
 def scan_source(source: Source, dispatcher: Dispatcher, items: Iterable[Item | NameBatch] | None = None) -> None:
     """Walk one source (or ``items`` of it: a part) into the dispatcher's result; a source that cannot be
-    opened, or fails for good on the way, is recorded (source_errors, skipped) and the scan goes on."""
+    opened, or fails for good on the way, is recorded (source_errors, skipped) and the scan goes on.
+
+    A SOURCE disk image is opened and walked in a killable process of its own (``isolated``:
+    sources.image_walker) whenever that process can rebuild the scan's inspectors."""
     ctx = dispatcher.ctx
+    apart = getattr(source, "isolated", None)
+    if apart is not None and items is None and portable(ctx.inspectors):
+        source = apart(worker_settings(ctx))
     try:
         with source:
             ctx.result.sources.append(source.describe())

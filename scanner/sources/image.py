@@ -15,7 +15,7 @@ import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..codes import Status
 from ..errors import SourceError
@@ -24,6 +24,10 @@ from .base import Item, NameBatch, batched
 from .image_layers import Layer, LayerFinder, full_reason
 from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
+
+if TYPE_CHECKING:
+    from ..work import WorkerSettings
+    from .base import Source
 
 __all__ = ["ImageSource", "looks_like_image"]
 
@@ -54,6 +58,16 @@ def _ident(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_dev, st.st_ino
+
+
+def lost_files(idents: list[tuple[str, tuple[int, int] | None]]) -> str:
+    """Why one of an image's files is gone now, or "" (see ImageSource.lost)."""
+    for i, (path, was) in enumerate(idents):
+        now = _ident(path)
+        if now is None or (was is not None and now != was):
+            part = f"file {i + 1} of the image" if len(idents) > 1 else "the image file"
+            return f"{part} went away during the scan ({'gone or unreachable' if now is None else 'replaced'})"
+    return ""
 
 
 def _segment_change(before: list[tuple[int, int] | None], after: list[tuple[int, int] | None]) -> str:
@@ -100,18 +114,33 @@ class ImageSource:
         self._files: list[dict[str, Any]] = [{"path": text, "role": "image", "size": None}]
         self._idents: list[tuple[str, tuple[int, int] | None]] = []  # each image file as opened (lost())
         self._extra_imgs: list[Any] = []
+        # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
+        self.step_seconds: float | None = None
+        self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
+
+    def _step(self, step: str, decoder: str) -> None:
+        """Say what the walk starts now (``isolation.mark``), in the walker process only: an image met inside a
+        source is walked by the image inspector, whose step it stays."""
+        if self.step_seconds is not None:
+            from ..isolation import mark
+
+            mark(step, self.step_seconds, None, decoder)
 
     # --- opening -----------------------------------------------------------------------------
     def __enter__(self) -> ImageSource:
         from .image_noatime import dfvfs_without_atime
 
         dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
+        self._step("recognising the image format", "dfvfs")
         storage = self._storage_spec()
         self._files = self._media_files()
+        self._step("opening the image", f"dfvfs ({self._kind})")
         self._open_media(storage)
         if self._verify_wanted():
+            self._step("verifying the image's stored hashes", f"dfvfs ({self._kind})")
             self._verify()
         try:
+            self._step("finding partitions, volumes and snapshots", "dfvfs")
             self._layers = LayerFinder(self._keys).find(storage)
         except Exception as e:  # noqa: BLE001 - a bug or a library crash in one image must not end the scan
             log.debug("layer search failed", exc_info=True)
@@ -135,12 +164,21 @@ class ImageSource:
         """Why the image's own file is gone now ("" while every file is the one that was opened): a segment
         removed, replaced, or on a device or mount that went away. Read errors met while it was gone are the
         loss's, not the image's damage (see pipeline.settle_lost)."""
-        for i, (path, was) in enumerate(self._idents):
-            now = _ident(path)
-            if now is None or (was is not None and now != was):
-                part = f"file {i + 1} of the image" if len(self._idents) > 1 else "the image file"
-                return f"{part} went away during the scan ({'gone or unreachable' if now is None else 'replaced'})"
-        return ""
+        return lost_files(self._idents)
+
+    def idents(self) -> list[tuple[str, tuple[int, int] | None]]:
+        """Each image file as opened: (path, (device, inode)), for ``lost_files``."""
+        return list(self._idents)
+
+    def volume_keys(self) -> VolumeKeys:
+        return self._keys
+
+    def isolated(self, settings: WorkerSettings) -> Source:
+        """This image opened and walked in a killable walker process (image_walker), for a scan whose
+        inspectors that process can rebuild from ``settings``."""
+        from .image_walker import IsolatedImage
+
+        return IsolatedImage(self, settings)
 
     def _mbr_read_directly(self) -> list[Layer]:
         """dfvfs and TSK refused the partition table (a truncated image whose partitions run past its
@@ -236,8 +274,17 @@ class ImageSource:
         from .image_media import file_sha256, media_hashes
 
         names: list[str] = [n for n in ("md5", "sha1", "sha256") if n in self._stored] or ["md5", "sha1", "sha256"]
+        read = self._img.read
+        if self.step_seconds is not None:  # a long verify pass is progress, chunk by chunk, not a hang
+            from ..isolation import mark
+
+            def read_marked(offset: int, size: int) -> bytes:
+                mark(None, self.step_seconds)
+                return self._img.read(offset, size)
+
+            read = read_marked
         try:
-            self._computed = media_hashes(self._img.read, self._img.get_size(), names)
+            self._computed = media_hashes(read, self._img.get_size(), names)
         except (OSError, RuntimeError, SourceError) as e:
             self._verify_error = f"verify pass stopped: {full_reason(e)}"
         for row in self._files:
@@ -248,6 +295,7 @@ class ImageSource:
                     row["sha256_error"] = e.strerror or str(e)
 
     def _open_layer(self, layer: Layer) -> None:
+        self._step(f"opening {'/'.join(layer.names)}", "pytsk3, dfvfs")
         if layer.problem is not None:
             reason, detail = layer.problem
             self._problems.append((layer, Skipped(Location(self._source, "/", self._hops(layer, None)), reason, detail)))
@@ -413,6 +461,9 @@ class ImageSource:
             ctx = FsContext(self._source, hops, opened.fs, opened.label)
             walk = walk_fs if opened.walker.startswith("The Sleuth Kit") else walk_dfvfs
             name = "/".join(layer.names)
+            self.walking = (f"walking {name} ({opened.label})",
+                            "pytsk3 (The Sleuth Kit)" if walk is walk_fs else opened.walker.split(":")[0])
+            self._step(*self.walking)
             listed = 0
             try:
                 for item in walk(ctx):

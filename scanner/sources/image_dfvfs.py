@@ -94,6 +94,10 @@ class DfvfsEntry:
             self._location = self._ctx.location(self._text.encode("utf-8", "surrogateescape"), self._text, True)
         return self._location
 
+    def walked(self) -> tuple[FsContext, str, str | None]:
+        """(file system, path, None: dfvfs names are text): its location as plain values."""
+        return self._ctx, self._text, None
+
     def stat(self) -> FileStat:
         e = self._entry
         return FileStat(self._size, _iso(e.modification_time), _iso(e.access_time), _iso(e.change_time),

@@ -199,6 +199,10 @@ class ImageEntry:
     def stat(self) -> FileStat:
         return file_stat(self._meta, self._size, self._local_times)
 
+    def walked(self) -> tuple[FsContext, str, str | None]:
+        """(file system, decoded path, hex of the raw path when it is not UTF-8): its location as plain values."""
+        return self._ctx, self._text, None if self._utf8 else self._raw.hex()
+
     def open(self) -> IO[bytes]:
         if self._lost == NTFS_METAFILE:
             raise ReadError(Status.SPECIAL_FILE, self._lost)
