@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -117,6 +117,7 @@ class ImageSource:
         # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
         self.step_seconds: float | None = None
         self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
+        self.before_listing: Callable[[], None] | None = None  # called before each directory is listed
 
     def _step(self, step: str, decoder: str) -> None:
         """Say what the walk starts now (``isolation.mark``), in the walker process only: an image met inside a
@@ -466,7 +467,7 @@ class ImageSource:
             self._step(*self.walking)
             listed = 0
             try:
-                for item in walk(ctx):
+                for item in walk(ctx, self.before_listing):
                     listed += 1
                     yield item
             except (OSError, RuntimeError, dfvfs_errors.Error) as e:  # a walk failing mid-way: recorded, go on

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -269,8 +269,9 @@ class _Dir:
     gone: bool
 
 
-def walk_fs(ctx: FsContext) -> Iterator[Any]:
-    """Yield ImageEntry, Link and Skipped for everything under the root of ``ctx.fs``."""
+def walk_fs(ctx: FsContext, before_listing: Callable[[], None] | None = None) -> Iterator[Any]:
+    """Yield ImageEntry, Link and Skipped for everything under the root of ``ctx.fs``; ``before_listing`` is
+    called before each directory is listed (the walker process sends what it has then: scanner.sources.image_walker)."""
     fs = ctx.fs
     root = int(fs.info.root_inum)
     seen: set[Any] = {root, _dir_key(ctx, _open_meta(fs, root), root)}
@@ -278,6 +279,8 @@ def walk_fs(ctx: FsContext) -> Iterator[Any]:
     local_times, ntfs = ctx.local_times, ctx.label == "NTFS"
     while stack:
         d = stack.pop()
+        if before_listing is not None:
+            before_listing()
         try:
             listing = list(fs.open_dir(inode=d.addr))
         except (OSError, RuntimeError) as e:

@@ -28,9 +28,9 @@ from typing import IO, TYPE_CHECKING, Any
 from ..codes import Status
 from ..errors import ReadError, SourceError
 from ..isolation import DEFAULT_MEMORY, GiB, Worker, mark, report
-from ..models import FileStat, Hop, Location, Skipped
+from ..models import FileStat, Hop, Link, Location, Skipped
 from ..textsafe import shown
-from .base import Item, NameBatch, batched
+from .base import Item, NameBatch
 
 if TYPE_CHECKING:
     from ..contracts import ScanContext
@@ -44,7 +44,7 @@ log = logging.getLogger("leakscan")
 HEAD_SPAN = 4608  # bytes of a file the inspectors' ``wants`` may read (the image inspector: 4.5 KiB)
 MESSAGE_OPS = 2048  # operations per message from the walker (a folder of names is one)
 MESSAGE_BYTES = 8 << 20  # file bytes per message from the walker
-PACE = 256  # entries between two progress marks of the walker
+RUN = 1024  # files per folder batch at most (as sources.base.batched)
 SLACK = 10.0  # seconds of progress the walker may lack beyond --parse-timeout (as an inspector's)
 NOT_LISTED = "not read by the image walker (its walk stopped before it)"
 
@@ -157,14 +157,6 @@ class _Sender:
         return number
 
 
-def _paced(items: Iterator[Item], limit: float) -> Iterator[Item]:
-    """The walk's items, the progress clock restarted every PACE of them."""
-    for n, item in enumerate(items, 1):
-        if not n % PACE:
-            mark(None, limit)
-        yield item
-
-
 def _examine(entry: Any, ctx: ScanContext, walking: tuple[str, str]) -> Found | None:
     """The cheap checks on one entry, as the scan will make them; what the scan will need of it is read here."""
     from ..examine import READ_RATE, pick
@@ -225,27 +217,47 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
     try:
         report(("opened", source.describe(), source.idents()))
         out = _Sender(limit)
-        prefilter = ctx.prefilter
-        for item in batched(_paced(source.entries(), limit)):
-            if not isinstance(item, NameBatch):
+        run: list[Any] = []  # ImageEntry, DfvfsEntry
+
+        def send_run() -> None:
+            if run:
+                _send_batch(run, out, ctx, source.walking)
+                run.clear()
+
+        def before_listing() -> None:  # what is listed reaches the scan before TSK is asked for more
+            send_run()
+            out.flush()
+            mark(None, limit)
+
+        source.before_listing = before_listing
+        for item in source.entries():
+            if isinstance(item, (Skipped, Link)):
+                send_run()
                 out.op(("item", item))
-                continue
-            names = item.names
-            entries: list[Any] = [item.entry(i) for i in range(len(names))]  # ImageEntry, DfvfsEntry
-            basics = []
-            for entry in entries:
-                fs, path, raw_hex = entry.walked()
-                basics.append((out.layer(fs), path, entry.deleted, raw_hex))
-            out.op(("batch", names, basics))
-            for i in prefilter.pick(names, None):
-                found = _examine(entries[i], ctx, source.walking)  # None too: the scan stops waiting at i
-                out.op(("found", i, found), len(found.data or b"") + len(found.head or b"") if found else 0)
-            out.op(("end",))
-            ctx.result = _fresh(ctx)
+            else:
+                run.append(item)
+                if len(run) >= RUN:
+                    send_run()
+        send_run()
         out.flush()
     finally:
         source.__exit__()
     return ("done",)
+
+
+def _send_batch(run: list[Any], out: _Sender, ctx: ScanContext, walking: tuple[str, str]) -> None:
+    """One folder batch: every name and location, then what the walker read of the files the scan looks at."""
+    names = [e.name for e in run]
+    basics = []
+    for entry in run:
+        fs, path, raw_hex = entry.walked()
+        basics.append((out.layer(fs), path, entry.deleted, raw_hex))
+    out.op(("batch", names, basics))
+    for i in ctx.prefilter.pick(names, None):
+        found = _examine(run[i], ctx, walking)  # None too: the scan stops waiting at i
+        out.op(("found", i, found), len(found.data or b"") + len(found.head or b"") if found else 0)
+    out.op(("end",))
+    ctx.result = _fresh(ctx)
 
 
 def _fresh(ctx: ScanContext) -> Any:
@@ -397,7 +409,8 @@ class IsolatedImage:
                     self._last_message = time.monotonic()
                     return message
             except (EOFError, OSError):
-                raise WalkStopped(self._why(worker.kill(), seen, timed_out=False)) from None
+                how = worker.kill()
+                raise WalkStopped(self._why(how, board.read(), timed_out=False)) from None
             if time.monotonic() > deadline and board.read().deadline <= time.monotonic():
                 seen = board.read()
                 worker.kill()
