@@ -378,12 +378,13 @@ def scan_source(source: Source, dispatcher: Dispatcher, items: Iterable[Item | N
     """Walk one source (or ``items`` of it: a part) into the dispatcher's result; a source that cannot be
     opened, or fails for good on the way, is recorded (source_errors, skipped) and the scan goes on.
 
-    A SOURCE disk image is opened and walked in a killable process of its own (``isolated``:
-    sources.image_walker) whenever that process can rebuild the scan's inspectors."""
+    A SOURCE disk image is opened and walked in a killable process of its own (scanner.image_walker)
+    whenever that process can rebuild the scan's inspectors."""
     ctx = dispatcher.ctx
-    apart = getattr(source, "isolated", None)
-    if apart is not None and items is None and portable(ctx.inspectors):
-        source = apart(worker_settings(ctx))
+    if items is None and getattr(source, "kind", None) == "image" and portable(ctx.inspectors):
+        from .image_walker import isolated  # lazy: only a scan with a disk image needs it
+
+        source = isolated(source, worker_settings(ctx))
     try:
         with source:
             ctx.result.sources.append(source.describe())

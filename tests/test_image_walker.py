@@ -1,4 +1,4 @@
-"""A SOURCE disk image is walked in a killable process of its own (scanner.sources.image_walker): a crash or a
+"""A SOURCE disk image is walked in a killable process of its own (scanner.image_walker): a crash or a
 hang of The Sleuth Kit on one image costs that image's walk, never the scan (real processes, real signals).
 
 Which directory crashes TSK on which input is not stable enough for a test, so ``WALK_FAULTS`` is installed as

@@ -15,7 +15,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..codes import Status
 from ..errors import SourceError
@@ -24,10 +24,6 @@ from .base import Item, NameBatch, batched
 from .image_layers import Layer, LayerFinder, full_reason
 from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
-
-if TYPE_CHECKING:
-    from ..work import WorkerSettings
-    from .base import Source
 
 __all__ = ["ImageSource", "looks_like_image"]
 
@@ -90,6 +86,8 @@ class Opened:
 
 class ImageSource:
     """One disk image. ``verify_images``: True/False, or None for the default (E01/Ex01 verified)."""
+
+    kind = "image"  # a scan walks a SOURCE image in a process of its own (scanner.image_walker)
 
     def __init__(self, text: str, verify_images: bool | None = None, keys: VolumeKeys | None = None,
                  within: Location | None = None, **_options: Any) -> None:
@@ -173,13 +171,6 @@ class ImageSource:
 
     def volume_keys(self) -> VolumeKeys:
         return self._keys
-
-    def isolated(self, settings: WorkerSettings) -> Source:
-        """This image opened and walked in a killable walker process (image_walker), for a scan whose
-        inspectors that process can rebuild from ``settings``."""
-        from .image_walker import IsolatedImage
-
-        return IsolatedImage(self, settings)
 
     def _mbr_read_directly(self) -> list[Layer]:
         """dfvfs and TSK refused the partition table (a truncated image whose partitions run past its

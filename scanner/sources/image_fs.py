@@ -271,7 +271,7 @@ class _Dir:
 
 def walk_fs(ctx: FsContext, before_listing: Callable[[], None] | None = None) -> Iterator[Any]:
     """Yield ImageEntry, Link and Skipped for everything under the root of ``ctx.fs``; ``before_listing`` is
-    called before each directory is listed (the walker process sends what it has then: scanner.sources.image_walker)."""
+    called before each directory is listed (the walker process sends what it has then: scanner.image_walker)."""
     fs = ctx.fs
     root = int(fs.info.root_inum)
     seen: set[Any] = {root, _dir_key(ctx, _open_meta(fs, root), root)}

@@ -25,19 +25,19 @@ from collections import deque
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
-from ..codes import Status
-from ..errors import ReadError, SourceError
-from ..isolation import DEFAULT_MEMORY, GiB, Worker, mark, report
-from ..models import FileStat, Hop, Link, Location, Skipped
-from ..textsafe import shown
-from .base import Item, NameBatch
+from .codes import Status
+from .errors import ReadError, SourceError
+from .isolation import DEFAULT_MEMORY, GiB, Worker, mark, report
+from .models import FileStat, Hop, Link, Location, Skipped
+from .sources.base import Item, NameBatch, Source
+from .textsafe import shown
 
 if TYPE_CHECKING:
-    from ..contracts import ScanContext
-    from ..fingerprint import ReadResult
-    from ..work import WorkerSettings
-    from .image import ImageSource
-    from .volume_keys import VolumeKeys
+    from .contracts import ScanContext
+    from .fingerprint import ReadResult
+    from .sources.image import ImageSource
+    from .sources.volume_keys import VolumeKeys
+    from .work import WorkerSettings
 
 log = logging.getLogger("leakscan")
 
@@ -113,10 +113,10 @@ def _plain(e: ReadError | None) -> tuple[Status, str] | None:
 
 def _context(settings: WorkerSettings) -> ScanContext:
     """The scan's name rules and inspectors (exactly its list, even an empty one), rebuilt here."""
-    from ..contracts import NoProgress, ScanContext
-    from ..names import NameRules
-    from ..registry import INSPECTORS
-    from ..work import scratch
+    from .contracts import NoProgress, ScanContext
+    from .names import NameRules
+    from .registry import INSPECTORS
+    from .work import scratch
 
     config = settings.config
     registered = {cls.name: cls for cls in INSPECTORS}
@@ -159,8 +159,8 @@ class _Sender:
 
 def _examine(entry: Any, ctx: ScanContext, walking: tuple[str, str]) -> Found | None:
     """The cheap checks on one entry, as the scan will make them; what the scan will need of it is read here."""
-    from ..examine import READ_RATE, pick
-    from ..work import FileOutcome
+    from .examine import READ_RATE, pick
+    from .work import FileOutcome
 
     probe = _Probe(entry)
     cand = pick(probe, ctx, FileOutcome())
@@ -179,7 +179,7 @@ def _examine(entry: Any, ctx: ScanContext, walking: tuple[str, str]) -> Found | 
 
 
 def _read(entry: Any, st: FileStat, found: Found, ctx: ScanContext) -> None:
-    from ..examine import _read_steady
+    from .examine import _read_steady
 
     size, cap = st.size, ctx.config.max_inspect_bytes
     if size <= cap:
@@ -205,7 +205,7 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
                limit: float) -> tuple[Any, ...]:
     """Walker entry point (in an isolation worker): open the image, report ("opened", description, idents),
     stream ("ops", [...]) messages, end with ("done",), or ("error", reason, skipped) when it cannot be opened."""
-    from .image import ImageSource
+    from .sources.image import ImageSource
 
     ctx = _context(settings)
     source = ImageSource(text, verify_images=verify_images, keys=keys)
@@ -261,7 +261,7 @@ def _send_batch(run: list[Any], out: _Sender, ctx: ScanContext, walking: tuple[s
 
 
 def _fresh(ctx: ScanContext) -> Any:
-    from ..work import scratch
+    from .work import scratch
 
     return scratch(ctx.config)
 
@@ -313,7 +313,7 @@ class WalkedEntry:
 
     def ref(self) -> Any:
         """The bytes the walker read, for a worker (None: too large, or not read)."""
-        from ..work import BytesRef
+        from .work import BytesRef
 
         data = self._found.data if self._found is not None else None
         return BytesRef(data) if data is not None else None
@@ -355,7 +355,7 @@ class IsolatedImage:
 
     # -- opening ---------------------------------------------------------------------------------------
     def __enter__(self) -> IsolatedImage:
-        from ..errors import WorkerError
+        from .errors import WorkerError
 
         image = self._image
         try:
@@ -389,7 +389,7 @@ class IsolatedImage:
         return self._described
 
     def lost(self) -> str:
-        from .image import lost_files
+        from .sources.image import lost_files
 
         return lost_files(self._idents)
 
@@ -525,3 +525,12 @@ class _BatchReader:
         while not self._ended and self._more():
             pass
 
+
+
+def isolated(source: Source, settings: WorkerSettings) -> Source:
+    """``source`` itself, or, for a SOURCE disk image, the same image opened and walked in a walker process."""
+    from .sources.image import ImageSource
+
+    if isinstance(source, ImageSource) and source.within is None:
+        return IsolatedImage(source, settings)
+    return source
