@@ -6,7 +6,8 @@ leaked file), alternating runs, each in a fresh interpreter:
 
 * ``fls -r -p IMAGE`` (C, the floor any walk is compared with)
 * in-process: ``ImageSource(IMAGE).batches()`` with the scan's cheap checks (prefilter, then ``pick``: stat and
-  the inspectors' ``wants``) on the names it lets through: what the scan process did before the walker
+  the inspectors' ``wants``) on the names it lets through, and the read of each picked file's bytes for its
+  worker: what the scan process did before the walker
 * walker: the same through ``isolated(ImageSource(IMAGE), settings).batches()``: the walk and the same checks
   in the walker process, the entries built from its messages in this one (what the scan process does now)
 
@@ -48,12 +49,22 @@ source = ImageSource(image, verify_images=False)
 if mode == "walker":
     source = isolated(source, worker_settings(ctx))
 n = picked = 0
+cap = ctx.config.max_inspect_bytes
 with source:
     for item in source.batches():
         if isinstance(item, NameBatch):
             n += len(item.names)
             for i in ctx.prefilter.pick(item.names, item.framed):
-                picked += pick(item.entry(i), ctx, FileOutcome()) is not None
+                entry = item.entry(i)
+                cand = pick(entry, ctx, FileOutcome())
+                if cand is None:
+                    continue
+                picked += 1
+                # the bytes a worker gets (pipeline.Dispatcher._task): read here before, by the walker now
+                ref = getattr(entry, "ref", None)
+                if (ref() if ref is not None else None) is None and 0 < cand.stat.size <= cap:
+                    with entry.open() as f:
+                        f.read(cap + 1)
 wall = time.perf_counter() - t0
 me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(n, picked, wall, me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime)

@@ -128,8 +128,9 @@ def _context(settings: WorkerSettings) -> ScanContext:
 class _Sender:
     """Operations for the scan, sent in messages of bounded size; every message sent is progress."""
 
-    def __init__(self, limit: float) -> None:
+    def __init__(self, limit: float, lines: Any = None) -> None:
         self.limit = limit
+        self.lines = lines  # the walker's log lines (work.LogLines), logged by the scan process
         self.ops: list[tuple[Any, ...]] = []
         self.size = 0
         self.layers: dict[int, tuple[int, Any]] = {}  # id -> (number, the file system: kept, so ids stay unique)
@@ -141,6 +142,9 @@ class _Sender:
             self.flush()
 
     def flush(self) -> None:
+        if self.lines is not None and self.lines.lines:
+            self.ops.append(("log", self.lines.lines))
+            self.lines.lines = []
         if self.ops:
             report(("ops", self.ops))
             self.ops, self.size = [], 0
@@ -206,8 +210,10 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
     """Walker entry point (in an isolation worker): open the image, report ("opened", description, idents),
     stream ("ops", [...]) messages, end with ("done",), or ("error", reason, skipped) when it cannot be opened."""
     from .sources.image import ImageSource
+    from .work import _worker_logging
 
     ctx = _context(settings)
+    lines = _worker_logging(settings.log_level)
     source = ImageSource(text, verify_images=verify_images, keys=keys)
     source.step_seconds = limit
     try:
@@ -216,7 +222,7 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
         return ("error", str(e), list(e.skipped))
     try:
         report(("opened", source.describe(), source.idents()))
-        out = _Sender(limit)
+        out = _Sender(limit, lines)
         run: list[Any] = []  # ImageEntry, DfvfsEntry
 
         def send_run() -> None:
@@ -463,6 +469,8 @@ class IsolatedImage:
                 yield op[1]
             elif kind == "layer":
                 self._filesystems[op[1]] = (op[2], tuple(op[3]))
+            elif kind == "log":
+                _log_lines(op[1])
         if self.stopped:
             yield self._stop_skip()
 
@@ -487,6 +495,12 @@ class IsolatedImage:
         return Skipped(location, Status.WALK_STOPPED, detail)
 
 
+def _log_lines(lines: list[tuple[int, str]]) -> None:
+    """What the walker logged (already redacted there), in walk order."""
+    for level, line in lines:
+        log.log(level, "%s", line)
+
+
 class _BatchReader:
     """One folder's names; the details of the files the scan looks at arrive as it asks for them."""
 
@@ -508,6 +522,8 @@ class _BatchReader:
             return False
         if op[0] == "found":
             self._found[op[1]] = op[2]
+        elif op[0] == "log":
+            _log_lines(op[1])
         return True
 
     def entry(self, i: int) -> WalkedEntry:
