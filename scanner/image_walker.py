@@ -45,6 +45,7 @@ HEAD_SPAN = 4608  # bytes of a file the inspectors' ``wants`` may read (the imag
 MESSAGE_OPS = 2048  # operations per message from the walker (a folder of names is one)
 MESSAGE_BYTES = 8 << 20  # file bytes per message from the walker
 RUN = 1024  # files per folder batch at most (as sources.base.batched)
+MARKED_READ = 1 << 20  # a file this large is read under a clock of its own (and named if its read crashes)
 SLACK = 10.0  # seconds of progress the walker may lack beyond --parse-timeout (as an inspector's)
 NOT_LISTED = "not read by the image walker (its walk stopped before it)"
 
@@ -174,6 +175,9 @@ def _examine(entry: Any, ctx: ScanContext, walking: tuple[str, str]) -> Found | 
     if cand is None:
         return found
     size = cand.stat.size
+    if size < MARKED_READ:  # read within the walk's own clock (a mark per small file would cost more than its read)
+        _read(entry, cand.stat, found, ctx)
+        return found
     mark("reading", ctx.config.parse_timeout + size / READ_RATE, entry.location, walking[1])
     try:
         _read(entry, cand.stat, found, ctx)
