@@ -22,12 +22,12 @@ import io
 import logging
 import time
 from collections import deque
-from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from .codes import Status
 from .errors import ReadError, SourceError
-from .isolation import DEFAULT_MEMORY, GiB, Worker, mark, report
+from .isolation import DEFAULT_MEMORY, BoardMark, GiB, Worker, mark, report
 from .models import FileStat, Hop, Link, Location, Skipped
 from .sources.base import Item, NameBatch, Source
 from .textsafe import shown
@@ -36,8 +36,12 @@ if TYPE_CHECKING:
     from .contracts import ScanContext
     from .fingerprint import ReadResult
     from .sources.image import ImageSource
+    from .sources.image_dfvfs import DfvfsEntry
+    from .sources.image_fs import FsContext, ImageEntry
     from .sources.volume_keys import VolumeKeys
-    from .work import WorkerSettings
+
+    WalkerEntry = ImageEntry | DfvfsEntry
+    from .work import LogLines, WorkerSettings
 
 log = logging.getLogger("leakscan")
 
@@ -46,7 +50,8 @@ MESSAGE_OPS = 2048  # operations per message from the walker (a folder of names 
 MESSAGE_BYTES = 8 << 20  # file bytes per message from the walker
 RUN = 1024  # files per folder batch at most (as sources.base.batched)
 MARKED_READ = 1 << 20  # a file this large is read under a clock of its own (and named if its read crashes)
-SLACK = 10.0  # seconds of progress the walker may lack beyond --parse-timeout (as an inspector's)
+SLACK = 10.0
+MAX_RESTARTS = 8  # walkers started again after one died in a file system, per image  # seconds of progress the walker may lack beyond --parse-timeout (as an inspector's)
 NOT_LISTED = "not read by the image walker (its walk stopped before it)"
 
 
@@ -57,7 +62,7 @@ class _Probe:
 
     __slots__ = ("_entry", "name", "deleted", "kind", "st", "st_error", "head", "head_error")
 
-    def __init__(self, entry: Any) -> None:
+    def __init__(self, entry: WalkerEntry) -> None:
         self._entry = entry
         self.name, self.deleted, self.kind = entry.name, entry.deleted, entry.kind
         self.st: FileStat | None = None
@@ -129,7 +134,7 @@ def _context(settings: WorkerSettings) -> ScanContext:
 class _Sender:
     """Operations for the scan, sent in messages of bounded size; every message sent is progress."""
 
-    def __init__(self, limit: float, lines: Any = None) -> None:
+    def __init__(self, limit: float, lines: LogLines | None = None) -> None:
         self.limit = limit
         self.lines = lines  # the walker's log lines (work.LogLines), logged by the scan process
         self.ops: list[tuple[Any, ...]] = []
@@ -151,7 +156,7 @@ class _Sender:
             self.ops, self.size = [], 0
             mark(None, self.limit)
 
-    def layer(self, fs: Any) -> int:
+    def layer(self, fs: FsContext) -> int:
         """The number of an entry's file system, announced once (its source, hops and label)."""
         known = self.layers.get(id(fs))
         if known is not None:
@@ -162,7 +167,7 @@ class _Sender:
         return number
 
 
-def _examine(entry: Any, ctx: ScanContext, walking: tuple[str, str]) -> Found | None:
+def _examine(entry: WalkerEntry, ctx: ScanContext, walking: tuple[str, str]) -> Found | None:
     """The cheap checks on one entry, as the scan will make them; what the scan will need of it is read here."""
     from .examine import READ_RATE, pick
     from .work import FileOutcome
@@ -186,7 +191,7 @@ def _examine(entry: Any, ctx: ScanContext, walking: tuple[str, str]) -> Found | 
     return found
 
 
-def _read(entry: Any, st: FileStat, found: Found, ctx: ScanContext) -> None:
+def _read(entry: WalkerEntry, st: FileStat, found: Found, ctx: ScanContext) -> None:
     from .examine import _read_steady
 
     size, cap = st.size, ctx.config.max_inspect_bytes
@@ -210,9 +215,11 @@ def _read(entry: Any, st: FileStat, found: Found, ctx: ScanContext) -> None:
 
 
 def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, keys: VolumeKeys | None,
-               limit: float) -> tuple[Any, ...]:
+               limit: float, walk_from: int = 0) -> tuple[Any, ...]:
     """Walker entry point (in an isolation worker): open the image, report ("opened", description, idents),
-    stream ("ops", [...]) messages, end with ("done",), or ("error", reason, skipped) when it cannot be opened."""
+    stream ("ops", [...]) messages, end with ("done",), or ("error", reason, skipped) when it cannot be opened.
+    ``walk_from``: walk only the file systems from that one on (the walker before this one died in the one
+    before it)."""
     from .sources.image import ImageSource
     from .work import _worker_logging
 
@@ -220,6 +227,7 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
     lines = _worker_logging(settings.log_level)
     source = ImageSource(text, verify_images=verify_images, keys=keys)
     source.step_seconds = limit
+    source.walk_from = walk_from
     try:
         source.__enter__()
     except SourceError as e:
@@ -227,7 +235,7 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
     try:
         report(("opened", source.describe(), source.idents()))
         out = _Sender(limit, lines)
-        run: list[Any] = []  # ImageEntry, DfvfsEntry
+        run: list[WalkerEntry] = []
 
         def send_run() -> None:
             if run:
@@ -239,13 +247,19 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
             out.flush()
             mark(None, limit)
 
+        def layer_started(index: int, hops: tuple[Hop, ...]) -> None:  # the scan knows whose walk may stop
+            send_run()
+            out.op(("walking", index, hops))
+            out.flush()
+
         source.before_listing = before_listing
+        source.layer_started = layer_started
         for item in source.entries():
             if isinstance(item, (Skipped, Link)):
                 send_run()
                 out.op(("item", item))
             else:
-                run.append(item)
+                run.append(cast("WalkerEntry", item))  # an image walk yields ImageEntry / DfvfsEntry
                 if len(run) >= RUN:
                     send_run()
         send_run()
@@ -255,7 +269,7 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
     return ("done",)
 
 
-def _send_batch(run: list[Any], out: _Sender, ctx: ScanContext, walking: tuple[str, str]) -> None:
+def _send_batch(run: list[WalkerEntry], out: _Sender, ctx: ScanContext, walking: tuple[str, str]) -> None:
     """One folder batch: every name and location, then what the walker read of the files the scan looks at."""
     names = [e.name for e in run]
     basics = []
@@ -328,7 +342,7 @@ class WalkedEntry:
         data = self._found.data if self._found is not None else None
         return BytesRef(data) if data is not None else None
 
-    def _hashed(self, count: Any) -> tuple[FileStat, ReadResult]:
+    def _hashed(self, count: Callable[[int], None]) -> tuple[FileStat, ReadResult]:
         found = self._found
         assert found is not None
         if found.hashed_error is not None:
@@ -345,40 +359,35 @@ class WalkStopped(Exception):
 
 
 class IsolatedImage:
-    """An ImageSource whose opening and walk run in a walker process; the same description and items."""
+    """An ImageSource whose opening and walk run in a walker process; the same description and items.
+
+    When a walker dies or stalls in the walk of one file system, that file system is listed as
+    ``walk-stopped`` and a new walker walks the file systems after it (one bad partition never hides the
+    others), at most MAX_RESTARTS times per image."""
 
     def __init__(self, image: ImageSource, settings: WorkerSettings, memory: int = DEFAULT_MEMORY) -> None:
         self.text = image.text
         self._image = image
         self._settings = settings
         self._limit = settings.config.parse_timeout + SLACK
+        self._memory = memory
         self._worker = Worker(memory)
         self._ops: deque[tuple[Any, ...]] = deque()
         self._last_message = 0.0
         self._described: dict[str, Any] = {}
         self._idents: list[tuple[str, tuple[int, int] | None]] = []
         self._filesystems: dict[int, tuple[str, tuple[Hop, ...]]] = {}
-        self._where: tuple[tuple[str, tuple[Hop, ...]] | None, str] = (None, "")  # last layer and path listed
-        self._listed = 0
+        self._layer: tuple[int, tuple[Hop, ...]] | None = None  # the file system being walked: index, hops
+        self._last_path = ""  # the last path listed in it
+        self._listed = 0  # entries listed in it
+        self._restarts = 0
         self._done = False  # the walker said it walked the whole image
-        self.stopped = ""  # why the walk stopped part-way ("" while it is whole)
+        self.stopped = ""  # why the walk stopped part-way for good ("" while it goes on)
 
     # -- opening ---------------------------------------------------------------------------------------
     def __enter__(self) -> IsolatedImage:
-        from .errors import WorkerError
-
-        image = self._image
         try:
-            self._worker.start()
-            self._worker.conn.send((walk_image, (self._settings, image.text, image.verify_images, image.volume_keys(),
-                                                 self._limit)))
-        except (ReadError, OSError, EOFError, ValueError) as e:
-            self._worker.kill()
-            detail = e.detail if isinstance(e, ReadError) else type(e).__name__
-            raise WorkerError(f"cannot start the process that walks disk images: {detail}") from e
-        self._last_message = time.monotonic()
-        try:
-            first = self._receive()
+            first = self._start(0, self._image.verify_images)
         except WalkStopped as e:
             self.__exit__()
             raise SourceError(f"the image could not be opened: {e}") from None
@@ -391,6 +400,22 @@ class IsolatedImage:
             error.skipped = first[1][2]
             raise error
         raise SourceError(f"the image walker failed: {first[2] if first[0] == 'read-error' else first[0]}")
+
+    def _start(self, walk_from: int, verify_images: bool | None) -> tuple[Any, ...]:
+        """Start a walker on the image (from file system ``walk_from`` on); its first message."""
+        from .errors import WorkerError
+
+        image = self._image
+        try:
+            self._worker.start()
+            self._worker.conn.send((walk_image, (self._settings, image.text, verify_images, image.volume_keys(),
+                                                 self._limit, walk_from)))
+        except (ReadError, OSError, EOFError, ValueError) as e:
+            self._worker.kill()
+            detail = e.detail if isinstance(e, ReadError) else type(e).__name__
+            raise WorkerError(f"cannot start the process that walks disk images: {detail}") from e
+        self._last_message = time.monotonic()
+        return self._receive()
 
     def __exit__(self, *exc: object) -> None:
         self._worker.close()
@@ -426,29 +451,29 @@ class IsolatedImage:
                 worker.kill()
                 raise WalkStopped(self._why("", seen, timed_out=True))
 
-    def _why(self, how: str, seen: Any, timed_out: bool) -> str:
+    def _why(self, how: str, seen: BoardMark, timed_out: bool) -> str:
         step = seen.step or "starting"
         doing = f"while {step}" + (f" ({seen.decoder})" if seen.decoder else "")
         where = getattr(seen.where, "path", None) if seen.step == "reading" else None
         if where:
             doing += f", on {where}"
-        elif self._where[1]:
-            doing += f", after {self._where[1]}"
+        elif self._last_path:
+            doing += f", after {self._last_path}"
         if timed_out:
             return f"the image walker made no progress for {self._limit:g} s {doing}; stopped"
         return (f"the image walker process died ({how}) {doing}: damaged or crafted image, or the walker memory "
                 f"cap of {self._worker.memory // GiB} GiB reached")
 
     def _op(self) -> tuple[Any, ...] | None:
-        """The walk's next operation; None at its end (``stopped`` says why when it ended early)."""
+        """The walk's next operation; None at its end (``stopped`` says why when it ended early). A walker that
+        died in a file system gives a ("stopped", Skipped) operation, and the walk goes on after it."""
         while not self._ops:
             if self.stopped or self._done:
                 return None
             try:
                 message = self._receive()
             except WalkStopped as e:
-                self.stopped = str(e)
-                return None
+                return self._restart(str(e))
             if message[0] == "ops":
                 self._ops.extend(message[1])
             elif message[0] == "result" and message[1] == ("done",):
@@ -458,7 +483,30 @@ class IsolatedImage:
                 self.stopped = f"the image walker failed: {message[2] if message[0] == 'read-error' else message[0]}"
                 return None
         op = self._ops.popleft()
+        if op[0] == "walking":
+            self._layer, self._last_path, self._listed = (op[1], tuple(op[2])), "", 0
         return None if op[0] == "done" else op
+
+    def _restart(self, why: str) -> tuple[Any, ...] | None:
+        """The walker died or stalled: the file system it was walking is listed as stopped; a new walker
+        walks the ones after it (None: not possible, ``stopped`` says why the rest of the image was not)."""
+        if self._layer is None or self._restarts >= MAX_RESTARTS:
+            self.stopped = why
+            return None
+        stopped = self._stop_skip(why, self._layer[1], "this file system")
+        self._restarts += 1
+        walk_from, self._layer, self._last_path, self._listed = self._layer[0] + 1, None, "", 0
+        try:
+            first = self._start(walk_from, False)  # verified (or not) by the first walker already
+        except WalkStopped as e:
+            self.stopped = f"a new walker for the file systems after it failed too: {e}"
+        else:
+            if first[0] != "opened":
+                self.stopped = "a new walker for the file systems after it could not open the image again"
+        if self.stopped:
+            self._ops.append(("item", stopped))
+            return None
+        return ("item", stopped)
 
     def batches(self) -> Iterator[Item | NameBatch]:
         while (op := self._op()) is not None:
@@ -467,16 +515,19 @@ class IsolatedImage:
                 reader = _BatchReader(self, op[1], op[2])
                 yield NameBatch(op[1], reader.entry)
                 reader.finish()
-                if self.stopped:
-                    break
             elif kind == "item":
                 yield op[1]
             elif kind == "layer":
                 self._filesystems[op[1]] = (op[2], tuple(op[3]))
             elif kind == "log":
                 _log_lines(op[1])
+        while self._ops:  # what was queued when the walk stopped (a layer's stop)
+            op = self._ops.popleft()
+            if op[0] == "item":
+                yield op[1]
         if self.stopped:
-            yield self._stop_skip()
+            hops = self._layer[1] if self._layer is not None else ()
+            yield self._stop_skip(self.stopped, hops, "the image")
 
     def entries(self) -> Iterator[Item]:
         for item in self.batches():
@@ -485,18 +536,11 @@ class IsolatedImage:
             else:
                 yield item
 
-    def _stop_skip(self) -> Skipped:
-        fs, path = self._where
-        if fs is None:
-            location = Location(self.text, "")
-            where = "the image"
-        else:
-            location = Location(fs[0], "", fs[1])
-            where = fs[1][-1].name if fs[1] else "the image"
-        detail = (f"{where}: walk stopped after {self._listed} entries listed; the rest of the image was not "
-                  f"examined: {self.stopped}")
+    def _stop_skip(self, why: str, hops: tuple[Hop, ...], rest: str) -> Skipped:
+        where = hops[-1].name if hops else "the image"
+        detail = f"{where}: walk stopped after {self._listed} entries listed; the rest of {rest} was not examined: {why}"
         log.warning("%s: %s", shown(self.text), detail)
-        return Skipped(location, Status.WALK_STOPPED, detail)
+        return Skipped(Location(self.text, "", hops), Status.WALK_STOPPED, detail)
 
 
 def _log_lines(lines: list[tuple[int, str]]) -> None:
@@ -516,12 +560,13 @@ class _BatchReader:
         self._ended = False
         walk._listed += len(names)
         if basics:
-            last = basics[-1]
-            walk._where = (walk._filesystems.get(last[0]), last[1])
+            walk._last_path = basics[-1][1]
 
     def _more(self) -> bool:
         op = self._walk._op()
-        if op is None or op[0] == "end":
+        if op is None or op[0] in ("end", "item"):  # "item": the walker stopped in this batch
+            if op is not None and op[0] == "item":
+                self._walk._ops.appendleft(op)  # given by the walk right after this batch
             self._ended = True
             return False
         if op[0] == "found":

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_leakscan
-from image_data import LEAKED, fat_image, leaked_workbook
+from image_data import LEAKED, fat_image, leaked_workbook, partitioned_disk
 from remediation_data import load, with_case_key
 
 WALK_FAULTS = '''
@@ -141,3 +141,25 @@ def test_a_walker_that_dies_while_opening_the_image_makes_it_a_source_error(case
     assert error["source"] == str(case["healthy"]) and "SIGSEGV" in error["error"]
     assert "opening fs" in error["error"]
     assert doc["files"][0]["path"] == str(case["folder"] / "E" / LEAKED)
+
+
+def test_a_partition_whose_walk_crashes_does_not_hide_the_next_one(case: dict[str, Path]) -> None:
+    """The walker dies in p1: p1 is listed as stopped (after what it listed), a new walker walks p2."""
+    base = case["base"]
+    book = leaked_workbook(rows=PEOPLE)
+    p1 = fat_image(base / "part1.img", {f"/A/{LEAKED}": book, "/B/LEAKSCAN-WALK-SEGV.TXT": b"x", f"/C/{LEAKED}": book})
+    p2 = fat_image(base / "part2.img", {f"/D/{LEAKED}": book})
+    disk = base / "disk.raw"
+    partitioned_disk(disk, [(p1, "6"), (p2, "6")])
+    done, doc, _ = _scan(case, disk)
+    assert done.returncode == 3, done.stderr
+    files = {f["path"]: f for f in doc["files"]}
+    assert files[f"{disk} » p1 (FAT16) » /A/{LEAKED}"]["pii"]["records"] == PEOPLE  # listed before the crash
+    assert f"{disk} » p1 (FAT16) » /C/{LEAKED}" not in files
+    assert files[f"{disk} » p2 (FAT16) » /D/{LEAKED}"]["pii"]["records"] == PEOPLE  # the next partition
+    [stopped] = [s for s in doc["skipped"] if s["reason"] == "walk-stopped"]
+    assert stopped["container"][-1]["name"] == "p1 (FAT16)" and "SIGSEGV" in stopped["detail"]
+    assert "the rest of this file system was not examined" in stopped["detail"]
+    # the image is described once, with both partitions
+    [described] = [d for d in doc["scan"]["source_details"] if d["source"] == str(disk)]
+    assert [v["name"] for v in described["volumes"]] == ["p1", "p2"]

@@ -116,6 +116,8 @@ class ImageSource:
         self.step_seconds: float | None = None
         self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
         self.before_listing: Callable[[], None] | None = None  # called before each directory is listed
+        self.layer_started: Callable[[int, tuple[Hop, ...]], None] | None = None  # (index, hops) of each walk
+        self.walk_from = 0  # a walker started again after a layer killed the last one: the layers after it
 
     def _step(self, step: str, decoder: str) -> None:
         """Say what the walk starts now (``isolation.mark``), in the walker process only: an image met inside a
@@ -446,10 +448,15 @@ class ImageSource:
         from .image_dfvfs import walk_dfvfs
         from .image_fs import FsContext, walk_fs
 
-        yield from (problem for _, problem in self._problems)
-        for opened in self._opened:
+        if not self.walk_from:
+            yield from (problem for _, problem in self._problems)
+        for index, opened in enumerate(self._opened):
+            if index < self.walk_from:
+                continue
             layer = opened.layer
             hops = self._hops(layer, opened.label)
+            if self.layer_started is not None:
+                self.layer_started(index, hops)
             ctx = FsContext(self._source, hops, opened.fs, opened.label)
             walk = walk_fs if opened.walker.startswith("The Sleuth Kit") else walk_dfvfs
             name = "/".join(layer.names)
