@@ -56,8 +56,9 @@ class Status(Code):
                                   "unmounted or disconnected, the scanned folder removed or replaced, a disk image's "
                                   "file gone or unreadable (the scan is incomplete: --resume)")
     WALK_STOPPED = "walk-stopped", ("the walk of a SOURCE disk image stopped part-way: its walker process crashed, "
-                                    "hung or reached its memory cap (a damaged or crafted image); what was listed "
-                                    "before is examined, the rest of the image is not (the scan is incomplete)")
+                                    "hung or reached its memory cap in one file system (a damaged or crafted image); "
+                                    "what was listed before is examined, the rest of that file system is not, the "
+                                    "ones after it are walked again (the scan is incomplete)")
     SOURCE_ERROR = "source-error", "a whole SOURCE could not be opened (also in scan.source_errors)"
     NO_RECORDS = "no-records", "a leaked file read completely, but no personal-records sheet found in it"
     UNSAFE_NAME = "unsafe-name", ("an archive member whose name would escape its folder if extracted (.., absolute, "

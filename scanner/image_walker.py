@@ -11,9 +11,10 @@ it dispatches the entries as it would any other source's, and the pool's workers
 Each step of the walk restarts a progress clock on the worker's mark board (``isolation.mark``: opening,
 each layer, every few hundred entries, every verify chunk, every message sent). When the child dies, or
 shows no progress for --parse-timeout (+ slack) while the scan waits for it, what it listed stays, the
-rest of the image is one ``walk-stopped`` skip naming the signal, the step, the library and the last path
-listed (the scan is incomplete, exit 3), and the scan goes on with the next SOURCE. A crash before the
-image was opened makes it a source error, like an image that cannot be opened.
+rest of the file system it was walking is one ``walk-stopped`` skip naming the signal, the step, the library
+and the last path listed (the scan is incomplete, exit 3), a new walker walks the file systems after it, and
+the scan goes on. A crash before the image was opened makes it a source error, like an image that cannot be
+opened.
 """
 
 from __future__ import annotations
@@ -50,8 +51,8 @@ MESSAGE_OPS = 2048  # operations per message from the walker (a folder of names 
 MESSAGE_BYTES = 8 << 20  # file bytes per message from the walker
 RUN = 1024  # files per folder batch at most (as sources.base.batched)
 MARKED_READ = 1 << 20  # a file this large is read under a clock of its own (and named if its read crashes)
-SLACK = 10.0
-MAX_RESTARTS = 8  # walkers started again after one died in a file system, per image  # seconds of progress the walker may lack beyond --parse-timeout (as an inspector's)
+SLACK = 10.0  # seconds of progress the walker may lack beyond --parse-timeout (as an inspector's)
+MAX_RESTARTS = 8  # walkers started again after one died in a file system, per image
 NOT_LISTED = "not read by the image walker (its walk stopped before it)"
 
 
