@@ -23,6 +23,7 @@ import socket
 import threading
 import time
 import uuid
+from concurrent.futures import CancelledError
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -159,6 +160,7 @@ def scan_on_cluster(ctx: ScanContext, settings: WorkerSettings | None = None) ->
     config = ctx.config
     settings = settings or worker_settings(ctx)
     parts = plan(config.sources)
+    _one_line_library_logs()
     merged = _Merger(ctx, parts)
     todo = [i for i, part in enumerate(parts) if not merged.replayed(i)]
     try:
@@ -189,7 +191,13 @@ def scan_on_cluster(ctx: ScanContext, settings: WorkerSettings | None = None) ->
                 out: PartOutcome = future.result()
             except Exception as e:  # noqa: BLE001 - failed on every try: listed, never dropped
                 log.debug("part %d failed", i, exc_info=True)
-                out = failed_part(parts[i], f"the task failed on every try ({_why(e)})")
+                if isinstance(e, CancelledError) or client.status != "running":
+                    # the scheduler went away (the client gave up reconnecting): the part was not scanned,
+                    # which is no fault of its SOURCE; not recorded in the state, so --resume scans it
+                    out = lost_part(parts[i], f"the connection to the Dask scheduler was lost before this part "
+                                    f"finished ({type(e).__name__}); complete the scan with --resume")
+                else:
+                    out = failed_part(parts[i], f"the task failed on every try ({_why(e)})")
             if out.unavailable:
                 tried.setdefault(i, []).append((out.worker, out.unavailable))
                 seen = {w for w, _ in tried[i]}
@@ -202,6 +210,27 @@ def scan_on_cluster(ctx: ScanContext, settings: WorkerSettings | None = None) ->
             merged.done(i, out)
     if not merged.complete():
         raise RuntimeError("a part of the distributed scan was neither merged nor listed")
+
+
+class _NoTraceback(logging.Filter):
+    """distributed logs a lost scheduler with a traceback and an empty message; the examiner gets one line
+    (what leakscan makes of the loss is said by leakscan itself). The traceback stays with -v (debug)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        library = record.name.split(".")[0] in ("distributed", "tornado")
+        if library and record.exc_info and not logging.getLogger().isEnabledFor(logging.DEBUG):
+            kind = record.exc_info[0].__name__ if record.exc_info[0] else "error"
+            if not record.getMessage().strip():
+                record.msg, record.args = f"{record.name}: {kind}", ()
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def _one_line_library_logs() -> None:
+    """On the handlers: a logger's own filters do not see its children's records (distributed.client)."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _NoTraceback) for f in handler.filters):
+            handler.addFilter(_NoTraceback())
 
 
 def _why(e: BaseException) -> str:
@@ -220,6 +249,15 @@ def failed_part(part: Part, detail: str) -> PartOutcome:
     out = FileOutcome(skipped=[Skipped(Location(part.source, "" if part.top is None else where),
                                        Status.SOURCE_ERROR, text)])
     return PartOutcome(out, None, [{"source": part.source, "error": text}])
+
+
+def lost_part(part: Part, detail: str) -> PartOutcome:
+    """A part cut off by the loss of the scheduler: its SOURCE (or folder) listed as ``connection``, so the
+    scan is incomplete (exit 3, banner) and ``--resume`` scans the part again."""
+    where = part.source if not part.top else os.path.join(os.path.abspath(part.source), os.fsdecode(part.top))
+    text = detail if part.top is None else f"{part.label}: {detail}"
+    return PartOutcome(FileOutcome(skipped=[Skipped(Location(part.source, "" if part.top is None else where),
+                                                    Status.CONNECTION, text)]), None, [])
 
 
 class _Merger:

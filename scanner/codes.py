@@ -51,7 +51,8 @@ class Status(Code):
     UNRECOVERABLE = "unrecoverable", "a deleted file in a disk image whose content cannot be recovered"
     EMPTY_VOLUME = "empty-volume", "a file system in an image that lists no file at all (damaged or empty)"
     CONNECTION = "connection", ("the SMB server went away and did not come back within --smb-retry-window "
-                                "before this file or directory was read (the scan is incomplete: --resume)")
+                                "before this file or directory was read, or the Dask scheduler was lost before "
+                                "this part of a distributed scan finished (the scan is incomplete: --resume)")
     SOURCE_LOST = "source-lost", ("the SOURCE itself went away before this file or folder was read: a mount "
                                   "unmounted or disconnected, the scanned folder removed or replaced, a disk image's "
                                   "file gone or unreadable (the scan is incomplete: --resume)")

@@ -14,6 +14,7 @@ only, never cell values.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -123,6 +124,10 @@ def _ole_kind(data: bytes) -> str:
     return "ole-other"
 
 
+# C0 controls that plain text does not hold (tab, line ends, form feed and ESC of ISO-2022-JP are allowed)
+_CONTROL_BYTES = bytes(b for b in range(1, 32) if b < 9 or 13 < b and b != 27)
+
+
 def _looks_text(head: bytes) -> bool:
     """Text unless control bytes pass 1 % (4 in a short text); NUL runs (a block zeroed on a damaged disk, a NUL-padded
     tail) are left out, and a few stray NULs (up to 8, or 2 %) are no proof of binary content."""
@@ -134,7 +139,7 @@ def _looks_text(head: bytes) -> bool:
         head = re.sub(rb"\x00{16,}", b"", head)
         if not head or head.count(0) > max(8, len(head) // 50):
             return False
-    ctrl = sum(1 for b in head if 0 < b < 9 or 13 < b < 32 and b != 27)
+    ctrl = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return ctrl <= max(4, len(head) // 100)
 
 
@@ -230,25 +235,109 @@ def _member_chunks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
     yield inflater.flush()
 
 
-def _check_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
-    """too-large when the sheet's declared dimension or the box its cell references span passes the cap."""
-    rows: list[int] = []
-    cols: set[bytes] = set()
-    declared = 0
+# The guard's cost is its cell references. It first bounds them with a few searches over the sheet mapped to
+# byte classes (_CLASSES): every reference _CELL_REF matches ends in quote, 1-3 capitals, 1-7 digits, quote.
+# If no quote + capitals + D+1 digits and no quote + L+1 capitals + digit occurs anywhere, every reference
+# has a row below 10**D and a column up to _MAX_COLUMN[L], so the box they span is at most
+# 10**D * _MAX_COLUMN[L] cells. Only when that bound passes the cap are the references read one by one
+# (_exact_sheet_reach): the verdict is always the one the exact reading gives, at a fraction of its cost.
+_CLASSES = bytes(ord("0") if 48 <= b <= 57 else ord("A") if 65 <= b <= 90 else ord('"') if b in (34, 39) else 32
+                 for b in range(256))  # a bytes.translate table: digit -> 0, capital -> A, either quote -> ", else space
+_MAX_COLUMN = (0, 26, 702, 18278)  # the last column with 0, 1, 2, 3 letters (-, Z, ZZ, ZZZ)
+# in the classes, a quoted reference with >= n digits / with >= n capitals (of at most 3)
+_WITH_DIGITS = [re.compile(rb'"AA{0,2}0{%d}' % n) for n in range(8)]
+_WITH_LETTERS = [re.compile(b'"' + b"A" * n + rb"A{0,%d}0" % (3 - n)) for n in range(4)]
+
+
+@functools.lru_cache(maxsize=64)
+def _longer_than(digits: int, letters: int) -> re.Pattern[bytes] | None:
+    """In the classes, a quoted reference with more than ``digits`` digits or more than ``letters``
+    capitals (one search for both; None when nothing can be longer)."""
+    forms = ([rb"A{%d,2}0" % letters] if letters < 3 else []) + ([rb"A{0,2}0{%d}" % (digits + 1)] if digits < 7 else [])
+    return re.compile(rb'"A(?:' + b"|".join(forms) + b")") if forms else None
+
+
+def _sheet_blocks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The member's inflated bytes in blocks that overlap by 256 bytes, so that any reference split
+    between two chunks is whole in one block."""
     carry = b""
     for chunk in _member_chunks(data, info):
         if chunk:
             block = carry + chunk
-            if not declared and (m := _DIMENSION.search(block)):
-                declared = _col_number(m.group(1)) * int(m.group(2))
-                if declared > caps.max_cells:
-                    raise ReadError(Status.TOO_LARGE, f"declared sheet size {declared} cells > cap {caps.max_cells}")
-            refs = _CELL_REF.findall(block)
-            if refs:
-                cols.update(c for c, _ in refs)
-                nums = [int(r) for _, r in refs]
-                rows += (min(nums), max(nums))
+            yield block
             carry = block[-256:]
+
+
+def _check_declared(block: bytes, caps: Caps) -> int:
+    """The cells the sheet's ``<dimension>`` declares if this block holds it (else 0); too-large over the cap."""
+    if b"dimension" in block and (m := _DIMENSION.search(block)):
+        declared = _col_number(m.group(1)) * int(m.group(2))
+        if declared > caps.max_cells:
+            raise ReadError(Status.TOO_LARGE, f"declared sheet size {declared} cells > cap {caps.max_cells}")
+        return declared
+    return 0
+
+
+def _check_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
+    """too-large when the sheet's declared dimension or the box its cell references span passes the cap.
+
+    The box is bounded first from the longest row number and column name quoted in the sheet (see _CLASSES),
+    assuming lengths the cap allows and looking only for longer ones (one cheap pass on most sheets), then
+    from the lengths actually quoted; a sheet whose bound still passes the cap is read reference by
+    reference. Each pass walks the same blocks with the same dimension check, so a too-large dimension or a
+    damaged stream is met at the same place as by the exact reading alone. A sheet said to inflate past one
+    block (a tall one, most likely past 9,999 rows) starts from the lengths quoted: one pass instead of two."""
+    lengths = _assumed_lengths(caps.max_cells) if info.file_size <= 1 << 20 else ((0, 0),)
+    for digits, letters in lengths:
+        if _reach_within(data, info, caps, digits, letters):
+            return
+    _exact_sheet_reach(data, info, caps)
+
+
+@functools.lru_cache(maxsize=8)
+def _assumed_lengths(max_cells: int) -> tuple[tuple[int, int], ...]:
+    """Row-number and column-name lengths to assume before looking: the longest rows with columns up to ZZ
+    the cap allows (4 and 2 for 20,000,000 cells: rows 0-9,999 x 702 columns), then none (the lengths as quoted)."""
+    fits = [(d, n) for d in range(8) for n in range(4) if 10 ** d * _MAX_COLUMN[n] <= max_cells]
+    if not fits:  # a negative cap: any reference passes it
+        return ((0, 0),)
+    first = max(fits, key=lambda dn: (min(dn[1], 2), dn[0], dn[1]))
+    return (first, (0, 0)) if first != (0, 0) else (first,)
+
+
+def _reach_within(data: bytes, info: zipfile.ZipInfo, caps: Caps, digits: int, letters: int) -> bool:
+    """True when the box the sheet's references span is within the cap by the bound of _CLASSES, starting
+    from ``digits`` and ``letters`` and lengthening them only as longer references are found."""
+    declared = 0
+    for block in _sheet_blocks(data, info):
+        if not declared:
+            declared = _check_declared(block, caps)
+        classes = block.translate(_CLASSES)
+        longer = _longer_than(digits, letters)
+        if longer is None or not longer.search(classes):
+            continue  # the bound stands for this block
+        while digits < 7 and _WITH_DIGITS[digits + 1].search(classes):
+            digits += 1
+        while letters < 3 and _WITH_LETTERS[letters + 1].search(classes):
+            letters += 1
+        if 10 ** digits * _MAX_COLUMN[letters] > caps.max_cells:
+            return False
+    return True
+
+
+def _exact_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
+    """The box from the first to the last cell reference, reference by reference."""
+    rows: list[int] = []
+    cols: set[bytes] = set()
+    declared = 0
+    for block in _sheet_blocks(data, info):
+        if not declared:
+            declared = _check_declared(block, caps)
+        refs = _CELL_REF.findall(block)
+        if refs:
+            cols.update(c for c, _ in refs)
+            nums = [int(r) for _, r in refs]
+            rows += (min(nums), max(nums))
     if not rows:
         return
     numbers = [_col_number(c) for c in cols]

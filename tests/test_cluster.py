@@ -253,6 +253,47 @@ def test_resume_of_a_killed_distributed_scan_equals_a_local_scan(site: dict, tmp
     assert load(out)["scan"]["resumed"]
 
 
+def test_losing_the_scheduler_mid_scan_is_an_incomplete_scan_that_resume_completes(site: dict,
+                                                                                    tmp_path: Path) -> None:
+    """The scheduler SIGKILLed while parts are running: the parts not merged are listed (`connection`, the
+    scheduler named), the scan is incomplete (exit 3, one line per library message, no traceback), and
+    `--resume` on a new scheduler gives what a local scan gives."""
+    delay = tmp_path / "delay"
+    delay.write_text("0.5")
+    lost = Cluster(tmp_path / "lost", [tmp_path / "w1"], env={TEST_HOOK_DELAY_FILE_ENV: str(delay)})
+    try:
+        out = with_case_key(tmp_path / "dask")
+        proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", *site["sources"], "--name",
+                                 LEAKED_NAME, "--out", str(out), "--quiet", "--scheduler", lost.address,
+                                 "--insecure-wire"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True)
+        deadline = time.monotonic() + 60
+        while _merged(out / "scan-state.sqlite") < 2:
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.05)
+        lost.scheduler.send_signal(signal.SIGKILL)
+        _, err = proc.communicate(timeout=180)
+    finally:
+        lost.close()
+    assert proc.returncode == 3, err
+    assert "Traceback" not in err and "INCOMPLETE SCAN" in err and "--resume" in err
+    doc = load(out)
+    assert doc["scan"]["complete"] is False and not doc["scan"]["source_errors"]
+    cut = [s for s in doc["skipped"] if s["reason"] == "connection"]
+    assert cut and all("Dask scheduler was lost" in s["detail"] for s in cut)
+    assert doc["persons"]["unique"] < 1077  # what the lost parts held is missing, and said to be
+    delay.unlink()
+    again = Cluster(tmp_path / "again", [tmp_path / "w2"])
+    try:
+        done = run_leakscan("scan", "--resume", str(out), "--scheduler", again.address, "--insecure-wire", "--quiet",
+                            timeout=180)
+    finally:
+        again.close()
+    assert done.returncode == 1, done.stderr
+    _same(site["local"], out)
+    assert load(out)["scan"]["complete"] is True
+
+
 def test_a_worker_killed_mid_scan_costs_nothing(site: dict, tmp_path: Path) -> None:
     """(Last in this module: it kills one of the module's workers, and starts another.)"""
     cluster = site["cluster"]

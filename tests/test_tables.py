@@ -179,3 +179,24 @@ def test_worker_memory_cap():
         assert e.value.reason == "too-large"
     finally:
         w.close()
+
+
+def test_text_sniff_counts_exactly_the_control_bytes_plain_text_never_holds() -> None:
+    """Text unless more than 1 % (at least 4) of the bytes are C0 controls other than tab, line ends, form
+    feed and ESC (ISO-2022-JP): the count is done with bytes.translate, checked here byte by byte."""
+    import random
+
+    from scanner.tables import _looks_text
+
+    def by_hand(head: bytes) -> bool:
+        ctrl = sum(1 for b in head if 0 < b < 9 or 13 < b < 32 and b != 27)
+        return ctrl <= max(4, len(head) // 100)
+
+    assert _looks_text(b"a,b\tc\r\n\x0c\x1b$B" * 50)
+    assert _looks_text(b"abcd\x01\x02\x03\x04") and not _looks_text(b"abcd\x01\x02\x03\x04\x05")
+    assert _looks_text(b"x" * 1000 + b"\x07" * 10) and not _looks_text(b"x" * 1000 + b"\x07" * 11)
+    rnd = random.Random(7)
+    alphabet = b"ab,\t\n\r\x0b\x0c\x01\x08\x0e\x1a\x1b\x1f\x7f\xe3\x81"
+    for _ in range(2000):
+        head = bytes(rnd.choice(alphabet) for _ in range(rnd.randint(0, 600)))
+        assert _looks_text(head) == by_hand(head), head
