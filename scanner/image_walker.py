@@ -541,7 +541,7 @@ class IsolatedImage:
         where = hops[-1].name if hops else "the image"
         detail = f"{where}: walk stopped after {self._listed} entries listed; the rest of {rest} was not examined: {why}"
         log.warning("%s: %s", shown(self.text), detail)
-        return Skipped(Location(self.text, "", hops), Status.WALK_STOPPED, detail)
+        return Skipped(Location(self.text, "/" if hops else "", hops), Status.WALK_STOPPED, detail)
 
 
 def _log_lines(lines: list[tuple[int, str]]) -> None:
