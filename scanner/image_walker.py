@@ -495,6 +495,7 @@ class IsolatedImage:
             self.stopped = why
             return None
         stopped = self._stop_skip(why, self._layer[1], "this file system")
+        self._volume_stopped(self._layer[0], stopped.detail)
         self._restarts += 1
         walk_from, self._layer, self._last_path, self._listed = self._layer[0] + 1, None, "", 0
         try:
@@ -528,7 +529,10 @@ class IsolatedImage:
                 yield op[1]
         if self.stopped:
             hops = self._layer[1] if self._layer is not None else ()
-            yield self._stop_skip(self.stopped, hops, "the image")
+            last = self._stop_skip(self.stopped, hops, "the image")
+            if self._layer is not None:
+                self._volume_stopped(self._layer[0], last.detail)
+            yield last
 
     def entries(self) -> Iterator[Item]:
         for item in self.batches():
@@ -536,6 +540,13 @@ class IsolatedImage:
                 yield from item
             else:
                 yield item
+
+    def _volume_stopped(self, index: int, detail: str) -> None:
+        """The image's description (in the scan's result already) says which volume's walk stopped: its
+        ``volumes`` list the walked file systems first, in walk order."""
+        volumes = self._described.get("volumes") or []
+        if index < len(volumes) and volumes[index].get("status") == Status.OK:
+            volumes[index]["status"], volumes[index]["detail"] = Status.WALK_STOPPED, detail
 
     def _stop_skip(self, why: str, hops: tuple[Hop, ...], rest: str) -> Skipped:
         where = hops[-1].name if hops else "the image"

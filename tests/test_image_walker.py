@@ -162,4 +162,5 @@ def test_a_partition_whose_walk_crashes_does_not_hide_the_next_one(case: dict[st
     assert "the rest of this file system was not examined" in stopped["detail"]
     # the image is described once, with both partitions
     [described] = [d for d in doc["scan"]["source_details"] if d["source"] == str(disk)]
-    assert [v["name"] for v in described["volumes"]] == ["p1", "p2"]
+    assert [(v["name"], v["status"]) for v in described["volumes"]] == [("p1", "walk-stopped"), ("p2", "ok")]
+    assert described["volumes"][0]["detail"] == stopped["detail"]
