@@ -268,13 +268,16 @@ class ImageSource:
         from .image_media import file_sha256, media_hashes
 
         names: list[str] = [n for n in ("md5", "sha1", "sha256") if n in self._stored] or ["md5", "sha1", "sha256"]
-        read = self._img.read
+        read, progress = self._img.read, None
         if self.step_seconds is not None:  # a long verify pass is progress, chunk by chunk, not a hang
             from ..isolation import mark
 
             def read_marked(offset: int, size: int) -> bytes:
                 mark(None, self.step_seconds)
                 return self._img.read(offset, size)
+
+            def progress() -> None:
+                mark(None, self.step_seconds)
 
             read = read_marked
         try:
@@ -284,7 +287,7 @@ class ImageSource:
         for row in self._files:
             if not row.get("missing"):
                 try:
-                    row["sha256"] = file_sha256(row["path"])
+                    row["sha256"] = file_sha256(row["path"], progress=progress)
                 except OSError as e:
                     row["sha256_error"] = e.strerror or str(e)
 
