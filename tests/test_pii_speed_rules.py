@@ -1,7 +1,8 @@
 """The shortcuts that make sheet classification cheap give the same answers as testing every value.
 
 1. A column that is mostly numbers, dates or times is never tested as a name column: every name test fails
-   on such values (checked here on generated values), and no name rule accepts fewer than half passing.
+   on such values (checked here on generated values), and no name rule accepts fewer than half passing. The
+   same holds for texts of digits among kana, kanji and signs (tests/test_pii_classify_equal.py).
 2. A header-less sheet without a name column is nothing (no person, no lead): its other columns are not tested.
 3. ``mostly`` tests a repeated text once: same answer as testing each cell.
 """
@@ -63,7 +64,8 @@ def test_the_numeric_shortcut_and_the_early_exit_give_the_same_sheets_as_testing
     tables = [_table(rnd, rnd.randint(5, 120), share) for share in (0.0, 0.2, 0.39, 0.45, 0.5, 0.55, 0.8, 1.0)
               for _ in range(3)]
     fast = [analyse_sheet("s", t) for t in tables]
-    monkeypatch.setattr(H, "_numbers", lambda vals: False)
+    monkeypatch.setattr(H, "_numbers", lambda col: False)
+    monkeypatch.setattr(H, "_no_name", lambda col: False)  # nor the digits-among-kana shortcut
     monkeypatch.setattr(P, "discover", lambda *a, need_name=False, **k: H.discover(*a, **k))
     slow = [analyse_sheet("s", t) for t in tables]
     assert [f and (f.count, f.columns) for f in fast] == [f and (f.count, f.columns) for f in slow]

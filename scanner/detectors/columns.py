@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -73,6 +74,8 @@ class ColumnRules:
     bare_role: dict[str, str]  # role -> field a bare role word names
     shares_address: frozenset[str]
     renditions: tuple[tuple[str, str], ...]  # (normalised word, kind), longest first
+    role_words: tuple[str, ...]  # the role words, for one C-level startswith / endswith before the loop
+    rendition_words: re.Pattern[str]  # any rendition word inside a header, likewise
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -112,7 +115,8 @@ def column_rules() -> ColumnRules:
                         key=lambda x: -len(x[0]))
     return ColumnRules(auto, exact, _automaton(data.get("exclude", {}).get("words", [])),
                        _automaton(data.get("officials", {}).get("words", [])), parts, tuple(roles), bare, shares,
-                       tuple(renditions))
+                       tuple(renditions), tuple(w for w, _ in roles),
+                       re.compile("|".join(re.escape(w) for w, _ in renditions)))
 
 
 def _excluded(key: str) -> bool:
@@ -139,7 +143,10 @@ def _plain(key: str) -> Header | None:
 
 
 def _with_rendition(key: str, depth: int) -> Header | None:
-    for word, kind in column_rules().renditions:
+    r = column_rules()
+    if not r.rendition_words.search(key):
+        return None  # no rendition word inside: the loop below would find none (most cells of a sheet)
+    for word, kind in r.renditions:
         if key == word or word not in key:
             continue
         rest = key[:-len(word)] if key.endswith(word) else key[len(word):] if key.startswith(word) else None
@@ -160,6 +167,8 @@ def _with_rendition(key: str, depth: int) -> Header | None:
 
 def _with_role(key: str, depth: int) -> Header | None:
     r = column_rules()
+    if not (key.startswith(r.role_words) or key.endswith(r.role_words)):
+        return None  # no role word at either end: the loop below would find none (most cells of a sheet)
     for word, role in r.roles:
         if key.startswith(word):
             rest = key[len(word):]
@@ -225,6 +234,18 @@ def classify_header(text: object) -> str | None:
     """
     h = read_header(text)
     return h.field if h is not None and not h.role and h.main and h.field not in CONTEXT_FIELDS else None
+
+
+def read_row(row: Sequence[object]) -> dict[int, Header]:
+    """:func:`read_header` of every cell of a row, by column index (the cells that name something)."""
+    return {i: h for i, v in enumerate(row) if isinstance(v, str) and (h := _read_header(v))}
+
+
+@lru_cache(maxsize=16384)
+def is_label(text: str) -> bool:
+    """A header word of ours or an excluded one (``is_excluded(text) or read_header(text) is not None``),
+    cached: the rows above a sheet's data are read as headers twice."""
+    return _is_excluded(text) or _read_header(text) is not None
 
 
 def is_excluded(text: object) -> bool:

@@ -15,13 +15,28 @@ company names is not taken for people.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, compress
+from operator import attrgetter
+from typing import cast
 
 from . import person_names as N
 from . import values as V
-from .columns import is_excluded, read_header
-from .plan import RolePlan, _continue_address, cell_text, mostly, share
+from .columns import is_excluded, is_label
+from .plan import (
+    RolePlan,
+    _continue_address,
+    allowed_failures,
+    cell_text,
+    mostly,
+    mostly_counted,
+    share,
+    share_counted,
+)
 
 SAMPLE = 200
 HEADER_SCAN_ROWS = 20
@@ -35,12 +50,150 @@ def _filled(vals: list[str], rows: int) -> bool:
 _NUMBER = re.compile(r"[.,:/\-+()%¥$ ]*[\d０-９][\d０-９.,:/\-+()%¥$ ]*")
 
 
-def _numbers(vals: list[str]) -> bool:
-    """Mostly numbers, dates or times (1200, 2017-03-01, 10:00): no name column (every name test fails on
-    these, and none needs fewer than half of the filled values), so its values are never tested as names."""
-    filled = [v for v in vals if v]
-    numeric = sum(1 for v in filled if _NUMBER.fullmatch(v))
-    return numeric * 2 > len(filled)
+def _numbers(col: _Column) -> bool:
+    """Mostly numbers, dates or times (1200, 2017-03-01, 10:00) by the cells' types and digits alone: no name
+    column (every name test fails on these, and none needs fewer than half of the filled values), so its
+    values are never tested as names; :func:`_no_name` would say the same after counting its texts."""
+    return col.numbers
+
+
+# Texts that no name test and no street test passes: a digit among nothing but digits, ASCII signs, ¥, kana,
+# kanji and Japanese punctuation (資料079, 3月14日 17:00, 第2回, 本町3-12-5, and every number, date or time
+# _NUMBER matches). NFKC keeps the digit and brings no Latin letter (tests/test_pii_classify_equal.py checks
+# every character), so the Japanese name shapes fail on the digit, the Latin names, capitalised words and
+# streets on the missing letter, and no listed name holds a digit.
+_NOT_A_NAME_SIGNS = r"\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u00a5\u3000-\u3002\u3005\u300c\u300d\u301c" \
+    r"\u3041-\u3096\u30a1-\u30fc\u3400-\u4dbf\u4e00-\u9fff\uff05\uff08\uff09\uff0d\uff0f\uff1a"
+NOT_A_NAME = re.compile(f"[{_NOT_A_NAME_SIGNS}\\d]*\\d[{_NOT_A_NAME_SIGNS}\\d]*")
+
+
+def _no_name(col: _Column) -> bool:
+    """No name or street test can pass on this column: more of its filled texts than any of them allows
+    (the least demanding needs half) are :data:`NOT_A_NAME`. Its values are then never tested as names.
+    A column of numbers is one (every text _NUMBER matches is NOT_A_NAME)."""
+    counts = col.counts
+    allowed = allowed_failures(col.filled, 0.5)
+    texts, times = list(counts), list(counts.values())
+    fails = left = 0
+    for start in range(0, len(texts), _CHUNK):  # decided once the rest cannot change it
+        fails += sum(compress(times[start:start + _CHUNK], map(NOT_A_NAME.fullmatch, texts[start:start + _CHUNK])))
+        left += sum(times[start:start + _CHUNK])
+        if fails > allowed or fails + col.filled - left <= allowed:
+            break
+    return fails > allowed
+
+
+_CHUNK = 32
+
+
+# Types of the cells readers give whose text (cell_text) is never empty and, for dates and times without a
+# time zone, always a number by _NUMBER (ISO digits, "-", ":", " ", "."). bool is not among them: True == 1
+# as a dictionary key, but its text is TRUE.
+_TYPED = frozenset({int, float, dt.datetime, dt.date, dt.time, dt.timedelta})
+_PLAIN = _TYPED | {str}
+
+
+def _sure_numbers(typed: list[object], enough: int) -> int:
+    """How many typed cells surely have a number as text (``_NUMBER.fullmatch(cell_text(v))``), by C-level
+    maps over cells of one type (0 for a mix of types): every date, every datetime and time without a time
+    zone (ISO digits, "-", ":", " ", "."), and every float but inf, nan and those ``repr`` writes with an
+    exponent (0 < |f| < 1e-4; a float of 1e16 or more is integral, written by ``int``). May stop counting
+    once it reaches ``enough``."""
+    kinds = set(map(type, typed))
+    if kinds == {float}:
+        floats = cast(list[float], typed)
+        integral = sum(map(float.is_integer, floats))  # the common column of numbers: enough without the rest
+        if integral >= enough:
+            return integral
+        return (sum(map(_SMALLEST_PLAIN.__le__, map(abs, floats))) + floats.count(0.0)
+                - floats.count(math.inf) - floats.count(-math.inf))
+    if kinds == {dt.date}:
+        return len(typed)
+    if kinds <= {dt.datetime, dt.time}:
+        return list(map(attrgetter("tzinfo"), typed)).count(None)
+    return 0
+
+
+_SMALLEST_PLAIN = 1e-4  # repr writes smaller floats with an exponent (1e-05)
+
+
+class _Column:
+    """One column of the sample, read once.
+
+    Every verdict the tests here give on a column is a share of its filled cells (:func:`mostly`), so they
+    need only how many cells are filled and how often each distinct text occurs (each distinct text is then
+    tested once). Text cells are stripped and counted by C-level maps and a Counter, only when a test needs
+    them. ``numbers``: more than half the cells are numbers for sure before any counting (cells typed as
+    numbers or dates, texts of digits only; the filled cells are at most all of them). The text of every row
+    is built only for the tests that read rows (addresses), and the texts of typed cells only when a test
+    reads them.
+    """
+
+    __slots__ = ("cells", "numbers", "_strs", "_typed", "_counts", "_filled", "_texts")
+
+    def __init__(self, cells: Sequence[object]) -> None:
+        self.cells = cells
+        self._texts: list[str] | None = None
+        self._counts: dict[str, int] | None = None
+        self._filled = 0
+        kinds = set(map(type, cells))
+        strs: Sequence[str]
+        typed: list[object] = []
+        if kinds == {str}:
+            strs = cast(Sequence[str], cells)
+        elif kinds <= _PLAIN:  # exact types: isinstance is type() here
+            strs = [v for v in cells if isinstance(v, str)]
+            typed = [v for v in cells if not isinstance(v, str)]
+        else:  # None, bool or a type no reader gives: each cell through cell_text
+            self._texts = strs = [cell_text(v) for v in cells]
+        self._strs, self._typed = strs, typed
+        # numbers for sure: digits only (str.isdecimal: _NUMBER's \d is any decimal digit), typed numbers
+        enough = len(cells) // 2 + 1  # more than half of all cells, filled or not
+        sure = sum(map(str.isdecimal, strs))
+        if typed and sure < enough:
+            sure += _sure_numbers(typed, enough - sure)
+        self.numbers = sure >= enough
+
+    def _count(self) -> dict[str, int]:
+        if self._counts is None:
+            counts = Counter(map(str.strip, self._strs))
+            counts.pop("", None)
+            self._filled = sum(counts.values()) + len(self._typed)
+            self._counts = counts
+        return self._counts
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Distinct filled texts -> how many cells hold each."""
+        counts = self._count()
+        if self._typed:
+            for v, n in Counter(self._typed).items():  # equal keys (1 == 1.0) have equal texts
+                t = cell_text(v)
+                counts[t] = counts.get(t, 0) + n
+            self._typed = []
+        return counts
+
+    @property
+    def filled(self) -> int:
+        self._count()
+        return self._filled
+
+    @property
+    def texts(self) -> list[str]:
+        """The text of every row, for the tests that read rows."""
+        if self._texts is None:
+            self._texts = [cell_text(v) for v in self.cells]
+        return self._texts
+
+    def filled_in(self, rows: int) -> bool:
+        """:func:`_filled`."""
+        return rows > 0 and self.filled >= max(1, rows // 2)
+
+    def mostly(self, test: Callable[[str], object], at_least: float) -> bool:
+        return mostly_counted(self.counts.items(), self.filled, test, at_least)
+
+    def share(self, test: Callable[[str], object]) -> float:
+        return share_counted(self.counts.items(), self.filled, test)
 
 
 def _single_token(v: object) -> bool:
@@ -48,35 +201,36 @@ def _single_token(v: object) -> bool:
     return bool(t) and " " not in t and t.replace("-", "").replace("'", "").isalpha()
 
 
-def _names(cols: dict[int, list[str]], rows: int) -> tuple[list[int], str] | None:
+def _names(cols: dict[int, _Column], rows: int) -> tuple[list[int], str] | None:
     """The name column(s) and how they were recognised."""
     order = sorted(cols)
     for c in order:
-        vals = cols[c]
-        if not _filled(vals, rows):
+        col = cols[c]
+        if not col.filled_in(rows):
             continue
-        if mostly(vals, V.looks_like_spaced_name, 0.6):
+        if col.mostly(V.looks_like_spaced_name, 0.6):
             return [c], "spaced"
-        if mostly(vals, N.japanese_name_shape, 0.75) and mostly(vals, lambda v: not N.is_placeholder_name(v), 0.9):
+        if col.mostly(N.japanese_name_shape, 0.75) and col.mostly(lambda v: not N.is_placeholder_name(v), 0.9):
             return [c], "shape"
     for a, b in zip(order, order[1:], strict=False):
-        if b != a + 1 or not (_filled(cols[a], rows) and _filled(cols[b], rows)):
+        ca, cb = cols[a], cols[b]
+        if b != a + 1 or not (ca.filled_in(rows) and cb.filled_in(rows)):
             continue
-        if (mostly(cols[a], N.japanese_family_name_shape, 0.8) and mostly(cols[b], N.japanese_given_name_shape, 0.8)
-                and mostly(cols[a], N.starts_with_surname, 0.2)):
+        if (ca.mostly(N.japanese_family_name_shape, 0.8) and cb.mostly(N.japanese_given_name_shape, 0.8)
+                and ca.mostly(N.starts_with_surname, 0.2)):
             return [a, b], "split"
-        if not mostly(cols[a] + cols[b], _single_token, 0.9):
+        if not mostly_counted(chain(ca.counts.items(), cb.counts.items()), ca.filled + cb.filled, _single_token, 0.9):
             continue
-        first_a = share(cols[a], lambda v: N.known_first_name(V.nfkc(v)))
-        first_b = share(cols[b], lambda v: N.known_first_name(V.nfkc(v)))
-        if first_a >= 0.6 and mostly(cols[b], lambda v: N.known_last_name(V.nfkc(v)), 0.5):
+        first_a = ca.share(lambda v: N.known_first_name(V.nfkc(v)))
+        first_b = cb.share(lambda v: N.known_first_name(V.nfkc(v)))
+        if first_a >= 0.6 and cb.mostly(lambda v: N.known_last_name(V.nfkc(v)), 0.5):
             return [b, a], "latin"  # first | last: kept family first, as 姓 + 名
-        if first_b >= 0.6 and mostly(cols[a], lambda v: N.known_last_name(V.nfkc(v)), 0.5):
+        if first_b >= 0.6 and ca.mostly(lambda v: N.known_last_name(V.nfkc(v)), 0.5):
             return [a, b], "latin"
     for c in order:
-        vals = cols[c]
-        if (_filled(vals, rows) and mostly(vals, N.latin_name_known, 0.7)
-                and mostly(vals, lambda v: 2 <= len(N.latin_tokens(v)) <= 4, 0.7)):
+        col = cols[c]
+        if (col.filled_in(rows) and col.mostly(N.latin_name_known, 0.7)
+                and col.mostly(lambda v: 2 <= len(N.latin_tokens(v)) <= 4, 0.7)):
             return [c], "latin"
     return None
 
@@ -84,21 +238,21 @@ def _names(cols: dict[int, list[str]], rows: int) -> tuple[list[int], str] | Non
 _CAPITALISED = re.compile(r"[A-Z\u00c0-\u00de][a-z\u00df-\u00ff'\-]+(?: [A-Z\u00c0-\u00de][a-z\u00df-\u00ff'\-]+){0,2}")
 
 
-def _latin_names_left_of_a_street(cols: dict[int, list[str]], rows: int) -> tuple[list[int], str] | None:
+def _latin_names_left_of_a_street(cols: dict[int, _Column], rows: int) -> tuple[list[int], str] | None:
     """Names the lists do not know (us-500's Mitsue Tollner, Leota Dilliard) found by structure: one or two
     columns of capitalised words left of a street-with-number column, some of them known first names."""
-    streets = [c for c in sorted(cols) if _filled(cols[c], rows) and mostly(cols[c], V.looks_like_latin_street, 0.6)]
+    streets = [c for c in sorted(cols) if cols[c].filled_in(rows) and cols[c].mostly(V.looks_like_latin_street, 0.6)]
     if not streets:
         return None
-    left = [c for c in sorted(cols) if c < streets[0] and _filled(cols[c], rows)]
+    left = [c for c in sorted(cols) if c < streets[0] and cols[c].filled_in(rows)]
 
     def capitalised(c: int, tokens: range) -> bool:
-        vals = [v for v in cols[c] if v]
-        return (mostly(vals, lambda v: bool(_CAPITALISED.fullmatch(V.nfkc(v))) and len(V.nfkc(v).split()) in tokens,
-                       0.9) and len(set(vals)) >= 0.5 * len(vals) and not mostly(vals, N.is_us_state, 0.2))
+        col = cols[c]  # its filled values: the blanks were never counted
+        return (col.mostly(lambda v: bool(_CAPITALISED.fullmatch(V.nfkc(v))) and len(V.nfkc(v).split()) in tokens,
+                           0.9) and len(col.counts) >= 0.5 * col.filled and not col.mostly(N.is_us_state, 0.2))
 
     def first_known(c: int) -> float:
-        return share(cols[c], lambda v: N.known_first_name(V.nfkc(v).split()[0]))
+        return cols[c].share(lambda v: N.known_first_name(V.nfkc(v).split()[0]))
 
     for a, b in zip(left, left[1:], strict=False):
         if b == a + 1 and capitalised(a, range(1, 2)) and capitalised(b, range(1, 2)):
@@ -164,6 +318,16 @@ def _latin_address(cols: dict[int, list[str]], rows: int, taken: set[int]) -> tu
     return None
 
 
+def _columns(sample: Sequence[Sequence[object]], width: int, skip: set[int]) -> dict[int, _Column]:
+    """The sample's columns (short rows read as blank cells), but those in ``skip``; empty ones left out."""
+    if len(set(map(len, sample))) == 1:
+        by_column: Iterable[Sequence[object]] = zip(*sample, strict=True)
+    else:
+        by_column = ([r[c] if c < len(r) else "" for r in sample] for c in range(width))
+    cols = {c: _Column(cells) for c, cells in enumerate(by_column) if c not in skip}
+    return {c: col for c, col in cols.items() if col.numbers or col.filled}
+
+
 def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Sequence[Sequence[object]] = (),
              need_name: bool = False) -> tuple[RolePlan, dict[str, list[int]]]:
     """Columns found from values: (the row's person, context columns such as organisation).
@@ -177,19 +341,17 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
     width = max((len(r) for r in sample), default=0)
     barred = {c for r in (*header_rows, *data[:HEADER_SCAN_ROWS]) if _header_like(r) for c, v in enumerate(r)
               if is_excluded(v)}
-    cols = {c: [cell_text(r[c]) if c < len(r) else "" for r in sample] for c in range(width)
-            if c not in taken and c not in barred}
-    cols = {c: v for c, v in cols.items() if any(v)}
+    cols = _columns(sample, width, taken | barred)
     found: dict[str, list[int]] = {}
     context: dict[str, list[int]] = {}
-    words = {c: v for c, v in cols.items() if not _numbers(v)}
+    words = {c: col for c, col in cols.items() if not _numbers(col) and not _no_name(col)}
     names = _names(words, rows) or _latin_names_left_of_a_street(words, rows)
     if names is not None:
         found["name"] = names[0]
     elif need_name:  # no person without a name (pii._kind): most tables of a share end here
         return RolePlan("", found), context
     used = set(taken) | set(found.get("name", []))
-    address = _address(data, {c: v for c, v in cols.items() if c not in used}, rows, used)
+    address = _address(data, {c: col.texts for c, col in cols.items() if c not in used}, rows, used)
     if address is not None:
         found["address"], postcode = address
         if postcode:
@@ -198,27 +360,40 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
     for c in sorted(cols):
         if c in used:
             continue
-        vals = cols[c]
+        col = cols[c]
         for f, test in (("phone", lambda v: V.normalise_phone(v) or _phone_like(v)),
                         ("postcode", lambda v: V.find_postcode(v)),
                         ("email", V.is_email),
                         ("birth", lambda v: V.parse_date(v) and not V._ISO_DATE.match(V.nfkc(v))
                          or _era(v))):
-            if f not in found and _filled(vals, rows) and mostly(vals, test, 0.6):
+            if f not in found and col.filled_in(rows) and col.mostly(test, 0.6):
                 found[f] = [c]
                 used.add(c)
                 break
         else:
-            if "organisation" not in context and _filled(vals, rows) and mostly(vals, _org, 0.4):
+            if "organisation" not in context and col.filled_in(rows) and col.mostly(_org, 0.4):
                 context["organisation"] = [c]
     return RolePlan("", found), context
 
 
 def _header_like(row: Sequence[object]) -> bool:
-    """A row of labels (担当者名, 保管場所, 品名 ...), not data that happens to hold such a word (Weber)."""
+    """A row of labels (担当者名, 保管場所, 品名 ...), not data that happens to hold such a word (Weber).
+
+    At least two labels and at least half the filled cells: the count stops once that is reached or out of
+    reach (a row of data is decided after about half its cells)."""
     filled = [v for v in row if isinstance(v, str) and v.strip()]
-    labels = sum(1 for v in filled if is_excluded(v) or read_header(v) is not None)
-    return labels >= 2 and labels * 2 >= len(filled)
+    need = max(2, (len(filled) + 1) // 2)  # labels >= 2 and labels * 2 >= len(filled)
+    left = len(filled)
+    labels = 0
+    for v in filled:
+        if labels + left < need:
+            return False
+        left -= 1
+        if is_label(v):
+            labels += 1
+            if labels >= need:
+                return True
+    return labels >= need
 
 
 def _phone_like(v: object) -> bool:

@@ -30,7 +30,7 @@ from ..masking import mask_field, mask_name
 from ..models import PersonRecord
 from . import person_names as N
 from . import values as V
-from .columns import CONTEXT_FIELDS, Header, is_excluded, is_officials_header, normalise_header, read_header
+from .columns import CONTEXT_FIELDS, Header, is_excluded, is_officials_header, normalise_header, read_row
 from .headerless import discover
 from .plan import (
     NAME_PARTS,
@@ -134,8 +134,7 @@ class SheetFinding:
 
 # --- header row --------------------------------------------------------------------------------------
 
-def _read_row(row: Sequence[object]) -> dict[int, Header]:
-    return {i: h for i, v in enumerate(row) if isinstance(v, str) and (h := read_header(v))}
+_read_row = read_row
 
 
 def _base(f: str) -> str:
@@ -152,8 +151,10 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
     limit = min(HEADER_SCAN_ROWS, len(rows))
     read = [_read_row(rows[i]) for i in range(limit)]
     for i, cols in enumerate(read):
+        if len(cols) < 2:
+            continue  # most rows: data, or a title
         bases = {(h.role, _base(h.field)) for h in cols.values() if h.field not in CONTEXT_FIELDS}
-        if len(cols) < 2 or not {b for _r, b in bases} & {"name", "address"}:
+        if not {b for _r, b in bases} & {"name", "address"}:
             continue
         if best is None or len(bases) > best[1]:
             best = (i, len(bases), cols)

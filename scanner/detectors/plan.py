@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -73,7 +73,7 @@ def mostly(values: Sequence[T], test: Callable[[T], object], at_least: float) ->
     filled = [v for v in values if (v.strip() if isinstance(v, str) else cell_text(v))]
     if not filled:
         return False
-    allowed = len(filled) - math.ceil(at_least * len(filled) - 1e-9)
+    allowed = allowed_failures(len(filled), at_least)
     fails = 0
     seen: dict[str, bool] = {}
     for v in filled:
@@ -88,6 +88,34 @@ def mostly(values: Sequence[T], test: Callable[[T], object], at_least: float) ->
             if fails > allowed:
                 return False
     return True
+
+
+def allowed_failures(filled: int, at_least: float) -> int:
+    """How many of ``filled`` values may fail a test that must pass on a share ``at_least`` of them."""
+    return filled - math.ceil(at_least * filled - 1e-9)
+
+
+def mostly_counted(counts: Iterable[tuple[str, int]], filled: int, test: Callable[[str], object],
+                   at_least: float) -> bool:
+    """:func:`mostly` over a column's distinct filled texts and how often each occurs (``filled``: their total):
+    the same verdict, since it depends only on how many filled cells pass; each text is tested once."""
+    if not filled:
+        return False
+    allowed = allowed_failures(filled, at_least)
+    fails = 0
+    for v, n in counts:
+        if not test(v):
+            fails += n
+            if fails > allowed:
+                return False
+    return True
+
+
+def share_counted(counts: Iterable[tuple[str, int]], filled: int, test: Callable[[str], object]) -> float:
+    """:func:`share` over distinct filled texts and their counts (the same integers divided: the same float)."""
+    if not filled:
+        return 0.0
+    return sum(n for v, n in counts if test(v)) / filled
 
 
 def join_values(row: Sequence[object], cols: Sequence[int], sep: str) -> str:
