@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..codes import COPY_REASONS, LOST_REASONS
+from ..codes import COPY_REASONS, LOST_REASONS, Status
 from ..config import LANGS, MiB, ScanConfig
 from ..config import ScanConfig as D  # the option defaults are ScanConfig's: written once
 from ..errors import UsageError
@@ -313,6 +313,10 @@ def warn_incomplete(doc: dict, out: object) -> None:
     if inc["not_examined"] > len(inc["paths"]):
         print("  " + _("... and {0} more (findings.json: skipped, reason connection, source-lost or walk-stopped)").format(
             inc["not_examined"] - len(inc["paths"])), file=sys.stderr)
+    if any(sk.get("reason") == Status.WALK_STOPPED for sk in doc.get("skipped") or []):
+        print("leakscan: " + _("a disk image's walk stopped (a damaged or crafted image crashed or hung its "
+                               "reader): check the image (--verify-images, another tool such as fls)"),
+              file=sys.stderr)
     print("leakscan: " + _("when the source is back, complete it with: {0}").format(
         f"leakscan scan --resume {shown(out)}"), file=sys.stderr)
 
