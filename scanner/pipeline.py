@@ -345,10 +345,8 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
     """
     ctx = scan_context(config, progress, inspectors, state)
     chosen = ctx.inspectors
-    registered = {cls.name: cls for cls in INSPECTORS}
-    portable = all(registered.get(getattr(i, "name", "")) is cast(object, type(i)) for i in chosen)
     # with no content inspector nothing decodes untrusted bytes: hashing name hits needs no worker
-    size = pool_size(config, workers) if portable and (chosen or workers) else 0
+    size = pool_size(config, workers) if portable(chosen) and (chosen or workers) else 0
     pool = None
     if size:
         pool = WorkerPool(size, worker_settings(ctx))
@@ -360,6 +358,12 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
         if pool is not None:
             pool.close()
     return finish_scan(ctx)
+
+
+def portable(inspectors: list[Inspector]) -> bool:
+    """Whether another process can rebuild these inspectors from their registry names (WorkerSettings)."""
+    registered = {cls.name: cls for cls in INSPECTORS}
+    return all(registered.get(getattr(i, "name", "")) is cast(object, type(i)) for i in inspectors)
 
 
 def scan_context(config: ScanConfig, progress: Progress | None = None, inspectors: list[Inspector] | None = None,
@@ -388,8 +392,15 @@ def finish_scan(ctx: ScanContext) -> ScanResult:
 
 def scan_source(source: Source, dispatcher: Dispatcher, items: Iterable[Item | NameBatch] | None = None) -> None:
     """Walk one source (or ``items`` of it: a part) into the dispatcher's result; a source that cannot be
-    opened, or fails for good on the way, is recorded (source_errors, skipped) and the scan goes on."""
+    opened, or fails for good on the way, is recorded (source_errors, skipped) and the scan goes on.
+
+    A SOURCE disk image is opened and walked in a killable process of its own (scanner.image_walker)
+    whenever that process can rebuild the scan's inspectors."""
     ctx = dispatcher.ctx
+    if items is None and getattr(source, "kind", None) == "image" and portable(ctx.inspectors):
+        from .image_walker import isolated  # lazy: only a scan with a disk image needs it
+
+        source = isolated(source, worker_settings(ctx))
     try:
         with source:
             ctx.result.sources.append(source.describe())
