@@ -216,11 +216,11 @@ def _read(entry: WalkerEntry, st: FileStat, found: Found, ctx: ScanContext) -> N
 
 
 def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, keys: VolumeKeys | None,
-               limit: float, walk_from: int = 0) -> tuple[Any, ...]:
+               limit: float, walk_from: int = 0, walk_until: int | None = None) -> tuple[Any, ...]:
     """Walker entry point (in an isolation worker): open the image, report ("opened", description, idents),
     stream ("ops", [...]) messages, end with ("done",), or ("error", reason, skipped) when it cannot be opened.
     ``walk_from``: walk only the file systems from that one on (the walker before this one died in the one
-    before it)."""
+    before it); ``walk_until``: only the file systems before that one (one part of a distributed scan)."""
     from .sources.image import ImageSource
     from .work import _worker_logging
 
@@ -229,6 +229,7 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
     source = ImageSource(text, verify_images=verify_images, keys=keys)
     source.step_seconds = limit
     source.walk_from = walk_from
+    source.walk_until = walk_until
     try:
         source.__enter__()
     except SourceError as e:
@@ -388,7 +389,7 @@ class IsolatedImage:
     # -- opening ---------------------------------------------------------------------------------------
     def __enter__(self) -> IsolatedImage:
         try:
-            first = self._start(0, self._image.verify_images)
+            first = self._start(self._image.walk_from, self._image.verify_images)
         except WalkStopped as e:
             self.__exit__()
             raise SourceError(f"the image could not be opened: {e}") from None
@@ -410,7 +411,7 @@ class IsolatedImage:
         try:
             self._worker.start()
             self._worker.conn.send((walk_image, (self._settings, image.text, verify_images, image.volume_keys(),
-                                                 self._limit, walk_from)))
+                                                 self._limit, walk_from, image.walk_until)))
         except (ReadError, OSError, EOFError, ValueError) as e:
             self._worker.kill()
             detail = e.detail if isinstance(e, ReadError) else type(e).__name__

@@ -118,6 +118,7 @@ class ImageSource:
         self.before_listing: Callable[[], None] | None = None  # called before each directory is listed
         self.layer_started: Callable[[int, tuple[Hop, ...]], None] | None = None  # (index, hops) of each walk
         self.walk_from = 0  # a walker started again after a layer killed the last one: the layers after it
+        self.walk_until: int | None = None  # one part of a distributed scan: the layers before this one only
 
     def _step(self, step: str, decoder: str) -> None:
         """Say what the walk starts now (``isolation.mark``), in the walker process only: an image met inside a
@@ -440,6 +441,8 @@ class ImageSource:
         files = [f["path"] for f in self._files if not f.get("missing")]
         before = _segment_stats(files)
         yield from self._walk()
+        if self.walk_until is not None and self.walk_until < len(self._opened):
+            return  # a part of the image: the part with its last file system says whether the image changed
         changed = _segment_change(before, _segment_stats(files))
         if changed:  # an image still being written or copied: what was read may mix two versions
             yield Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CHANGED_DURING_READ,
@@ -454,7 +457,7 @@ class ImageSource:
         if not self.walk_from:
             yield from (problem for _, problem in self._problems)
         for index, opened in enumerate(self._opened):
-            if index < self.walk_from:
+            if index < self.walk_from or (self.walk_until is not None and index >= self.walk_until):
                 continue
             layer = opened.layer
             hops = self._hops(layer, opened.label)
