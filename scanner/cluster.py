@@ -26,7 +26,7 @@ import uuid
 from concurrent.futures import CancelledError
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .codes import LOST_REASONS, Status
 from .config import ScanConfig
@@ -41,7 +41,9 @@ from .state import ScanState
 from .work import FileOutcome, LogLines, WorkerSettings, new_context, scratch
 
 if TYPE_CHECKING:
-    from distributed import Security
+    from distributed import Client, Security
+
+    from .sources.image import ImageSource
 
 log = logging.getLogger("leakscan")
 
@@ -49,6 +51,7 @@ RETRIES = 2  # a task that raised is run again this many times (a worker that di
 MAX_HANDOVERS = 16  # workers a part that a worker cannot open is offered to before it is listed
 CONNECT_SECONDS = 30.0  # to reach the scheduler
 WORKERS_SECONDS = 60.0  # for a first worker to join the scheduler
+SURVEY_SECONDS = 600.0  # for a worker to open a disk image and count its file systems
 # tests: while the file this names exists, each part first waits the seconds written in it (on its worker)
 TEST_HOOK_DELAY_FILE_ENV = "LEAKSCAN_TEST_PART_DELAY_FILE"
 NOTE = "part:"  # the state's notes on merged parts (their source description, worker, host)
@@ -60,16 +63,22 @@ class Part:
 
     source: str
     top: bytes | None = None  # None: the whole source; b"": the root's own entries; else a top-level folder
+    layer: int | None = None  # a disk image: one of its file systems (partition, volume, snapshot), by index
+    layer_name: str = ""  # that file system's name in the image (p2, p2/vss1 ...), for the report
 
     @property
     def label(self) -> str:
         """What the part is, for findings.json and the report."""
+        if self.layer is not None:
+            return f"file system {self.layer + 1}" + (f" ({self.layer_name})" if self.layer_name else "")
         if self.top is None:
             return "(all)"
         return "(top-level files)" if not self.top else os.fsdecode(self.top)
 
     def key(self) -> str:
         """The part's key in the resume state."""
+        if self.layer is not None:
+            return f"{NOTE}{self.source}\0fs{self.layer}"
         return f"{NOTE}{self.source}\0{'*' if self.top is None else self.top.hex()}"
 
 
@@ -161,8 +170,6 @@ def scan_on_cluster(ctx: ScanContext, settings: WorkerSettings | None = None) ->
     settings = settings or worker_settings(ctx)
     parts = plan(config.sources)
     _one_line_library_logs()
-    merged = _Merger(ctx, parts)
-    todo = [i for i, part in enumerate(parts) if not merged.replayed(i)]
     try:
         client = Client(config.scheduler, security=security_for(config), timeout=CONNECT_SECONDS)
     except (OSError, TimeoutError, ValueError) as e:
@@ -173,6 +180,9 @@ def scan_on_cluster(ctx: ScanContext, settings: WorkerSettings | None = None) ->
         except TimeoutError as e:
             raise UsageError(f"--scheduler {config.scheduler}: no worker joined within {WORKERS_SECONDS:g} s "
                              "(start `dask worker SCHEDULER` on the machines that can reach the evidence)") from e
+        parts = _split_images(client, settings, parts)
+        merged = _Merger(ctx, parts)
+        todo = [i for i, part in enumerate(parts) if not merged.replayed(i)]
         run = uuid.uuid4().hex[:8]
         index: dict[str, int] = {}
         tried: dict[int, list[tuple[str, str]]] = {}
@@ -231,6 +241,48 @@ def _one_line_library_logs() -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, _NoTraceback) for f in handler.filters):
             handler.addFilter(_NoTraceback())
+
+
+def _split_images(client: Client, settings: WorkerSettings, parts: list[Part]) -> list[Part]:
+    """A disk image SOURCE becomes one part per file system it holds (partitions, volumes, snapshots), so
+    the workers walk them side by side. A worker opens each image first (`survey_image`, in its killable
+    walker process) to count them; an image no worker could survey stays one part (whose task then says
+    why), as does one with a single file system."""
+    candidates = [i for i, p in enumerate(parts) if p.top is None and not p.source.startswith("smb://")
+                  and not os.path.isdir(p.source)]
+    if not candidates:
+        return parts
+    futures = {i: client.submit(survey_image, settings, parts[i].source, pure=False, retries=1) for i in candidates}
+    layers: dict[int, list[str]] = {}
+    for i, future in futures.items():
+        try:
+            names = future.result(timeout=SURVEY_SECONDS)
+        except Exception:  # noqa: BLE001 - survey failed (a worker cannot see it, a crash): one part as before
+            log.debug("survey of part %d failed", i, exc_info=True)
+            continue
+        if names is not None and len(names) > 1:
+            layers[i] = names
+    out: list[Part] = []
+    for i, part in enumerate(parts):
+        names = layers.get(i)
+        out += [Part(part.source, None, n, name) for n, name in enumerate(names)] if names else [part]
+    return out
+
+
+def survey_image(settings: WorkerSettings, text: str) -> list[str] | None:
+    """Dask task: the file systems a disk image holds, by name, in walk order (None: not a disk image). The
+    image is opened in a killable walker process, as for its walk."""
+    from .image_walker import isolated
+
+    config = settings.config
+    source = open_source(text, **source_options(config, text))
+    if getattr(source, "kind", None) != "image":
+        return None
+    image = cast("ImageSource", source)
+    image.verify_images = False  # counting only: the part with the first file system verifies
+    with isolated(image, settings) as opened:
+        volumes = opened.describe().get("volumes") or []
+    return [str(v.get("name", "")) for v in volumes if v.get("status") == Status.OK]
 
 
 def _why(e: BaseException) -> str:
@@ -304,6 +356,8 @@ class _Merger:
         if entry is None and out.described is not None:
             entry = self._described[part.source] = {**out.described, "parts": []}
             result.sources.append(entry)
+        elif entry is not None and part.layer is not None and out.described is not None:
+            _stopped_volumes(entry, out.described)
         if entry is not None:
             done_by: dict[str, object] = {"part": part.label, "worker": out.worker, "host": out.host}
             if out.source_errors:
@@ -331,6 +385,18 @@ class _Merger:
             state.remember(part.key(), {"described": out.described, "source_errors": out.source_errors,
                                         "worker": out.worker, "host": out.host})
             state.flush()
+
+
+def _stopped_volumes(entry: dict[str, object], later: dict[str, object]) -> None:
+    """A disk image split per file system: the description comes from the first part; a volume whose walk
+    stopped in a later part (walk-stopped) says so there too."""
+    mine, theirs = entry.get("volumes"), later.get("volumes")
+    if not isinstance(mine, list) or not isinstance(theirs, list) or len(mine) != len(theirs):
+        return
+    for i, (row, other) in enumerate(zip(mine, theirs, strict=True)):
+        if isinstance(row, dict) and isinstance(other, dict) and row.get("status") == Status.OK \
+                and other.get("status") != Status.OK:
+            mine[i] = dict(other)
 
 
 # -- the worker's side ------------------------------------------------------------------------------
@@ -389,6 +455,13 @@ def scan_part(settings: WorkerSettings, part: Part) -> PartOutcome:
     if part.top is not None and not isinstance(source, LocalSource):
         return PartOutcome(FileOutcome(), worker=worker, host=host,
                            unavailable="not the directory the scan process listed")
+    if part.layer is not None:
+        if getattr(source, "kind", None) != "image":
+            return PartOutcome(FileOutcome(), worker=worker, host=host, unavailable="not the disk image surveyed")
+        image = cast("ImageSource", source)
+        image.walk_from, image.walk_until = part.layer, part.layer + 1
+        if part.layer:
+            image.verify_images = False  # verified once, by the part with the first file system
     ctx = new_context(settings)
     logger = logging.getLogger("leakscan")
     logger.setLevel(settings.log_level)

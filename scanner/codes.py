@@ -56,6 +56,10 @@ class Status(Code):
     SOURCE_LOST = "source-lost", ("the SOURCE itself went away before this file or folder was read: a mount "
                                   "unmounted or disconnected, the scanned folder removed or replaced, a disk image's "
                                   "file gone or unreadable (the scan is incomplete: --resume)")
+    WALK_STOPPED = "walk-stopped", ("the walk of a SOURCE disk image stopped part-way: its walker process crashed, "
+                                    "hung or reached its memory cap in one file system (a damaged or crafted image); "
+                                    "what was listed before is examined, the rest of that file system is not, the "
+                                    "ones after it are walked again (the scan is incomplete)")
     SOURCE_ERROR = "source-error", "a whole SOURCE could not be opened (also in scan.source_errors)"
     NO_RECORDS = "no-records", "a leaked file read completely, but no personal-records sheet found in it"
     UNSAFE_NAME = "unsafe-name", ("an archive member whose name would escape its folder if extracted (.., absolute, "
@@ -71,10 +75,10 @@ SKIP_REASONS = frozenset(Status) - {Status.OK, Status.NO_RECORDS, Status.NAMES_O
 NO_CONTENT_SKIPS = frozenset({Status.SPECIAL_FILE, Status.LOOP, Status.UNSAFE_NAME})  # unsafe-name: a notice;
 # the member itself is examined (or listed under its own reason when it cannot be)
 
-# Skip reasons meaning the source went away, not that something is wrong with the file: a scan with any of
-# them (or with a SOURCE that could not be opened) is incomplete (``scan.complete`` false, its own exit
+# Skip reasons meaning the source went away (or its walk stopped), not that something is wrong with the file: a
+# scan with any of them (or with a SOURCE that could not be opened) is incomplete (``scan.complete`` false, its own exit
 # code), and ``scan --resume`` examines exactly these again.
-LOST_REASONS = frozenset({Status.CONNECTION, Status.SOURCE_LOST})
+LOST_REASONS = frozenset({Status.CONNECTION, Status.SOURCE_LOST, Status.WALK_STOPPED})
 
 
 class Reason(Code):

@@ -55,6 +55,9 @@ class Inspector(Protocol):
     # only when no size or content could make ``wants`` true. Better still, declare it as data (see
     # scanner.prefilter): ``skip_extensions`` (casefolded last extensions never wanted) and/or
     # ``only_prefixes`` (names wanted at most), so most names are rejected without a call.
+    # Optional: ``settles_here(data) -> bool``: True when, for these whole bytes (a file of at most
+    # pipeline.SETTLE_BYTES), ``inspect`` decodes nothing (its verdict comes from signatures alone): such a
+    # file is examined in the scan process, without a worker round trip (random bytes named .xlsx).
     # Optional: ``affinity(entry) -> str | None``: files with the same affinity are examined in walk order
     # by one worker process (an inspector that pairs files up, like a recycle bin's $I and $R). Files are
     # otherwise examined in any worker: an inspector must not rely on another file's examination.

@@ -191,6 +191,9 @@ def _read_steady(entry: Entry, st: FileStat, keep: int, ctx: ScanContext) -> tup
     size stat'ed, or its size or modified time moved between open and end of the read) is read once
     more, and then is ``changed-during-read`` (with both sizes): its digests would mix two versions.
     Archive members are exempt: their sizes come from the archive, and a mismatch there is damage."""
+    hashed = getattr(entry, "hashed", None)  # read and hashed where it lies (a disk image's walker process)
+    if hashed is not None:
+        return hashed(_bytes_counter(ctx))
     for attempt in (1, 2):
         with entry.open() as stream:
             before = _fstat(stream)

@@ -50,6 +50,7 @@ log = logging.getLogger("leakscan")
 UNIT_TASKS = 32  # files per unit sent to a worker (one round trip)
 UNIT_BYTES = 32 << 20  # bytes of files per unit (fewer, larger files per round trip)
 MAX_UNMERGED = 50_000  # outcomes held behind one slow file before the walk waits for it
+SETTLE_BYTES = 512  # a file this small whose inspectors all settle it from its bytes is examined here
 
 
 # Test hook only: seconds to sleep after each run of a folder's files, so a test can strike mid-walk.
@@ -194,6 +195,8 @@ class Dispatcher:
         task = FileTask(entry.location, entry.name, entry.deleted, cand, LiveRef(entry))
         if self.pool is None or cand.stat.size == 0:  # nothing to decode in an empty file: no round trip
             return task
+        if cand.stat.size <= SETTLE_BYTES and not cand.matches and self._settles_here(entry, cand):
+            return task  # nothing to decode either (its bytes say so): examined here
         ref = getattr(entry, "ref", None)
         found = ref() if ref is not None else None
         if found is not None:
@@ -214,6 +217,19 @@ class Dispatcher:
         if len(data) <= cap:
             task.ref = BytesRef(data)
         return task
+
+    def _settles_here(self, entry: Entry, cand: Candidate) -> bool:
+        """Whether every inspector that wants this small file settles it from its bytes without decoding
+        (``settles_here``); a file that cannot be read here goes to a worker, which records why."""
+        inspectors = [self.ctx.inspectors[i] for i in cand.wanted]
+        if not inspectors or any(getattr(i, "settles_here", None) is None for i in inspectors):
+            return False
+        try:
+            with entry.open() as stream:
+                data = stream.read(SETTLE_BYTES + 1)
+        except (ReadError, OSError):
+            return False
+        return len(data) <= SETTLE_BYTES and all(i.settles_here(data) for i in inspectors)  # type: ignore[attr-defined]
 
     # -- units, outcomes and their order ------------------------------------------------------------
     def _run_here(self, task: FileTask) -> None:
@@ -329,10 +345,8 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
     """
     ctx = scan_context(config, progress, inspectors, state)
     chosen = ctx.inspectors
-    registered = {cls.name: cls for cls in INSPECTORS}
-    portable = all(registered.get(getattr(i, "name", "")) is cast(object, type(i)) for i in chosen)
     # with no content inspector nothing decodes untrusted bytes: hashing name hits needs no worker
-    size = pool_size(config, workers) if portable and (chosen or workers) else 0
+    size = pool_size(config, workers) if portable(chosen) and (chosen or workers) else 0
     pool = None
     if size:
         pool = WorkerPool(size, worker_settings(ctx))
@@ -344,6 +358,12 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
         if pool is not None:
             pool.close()
     return finish_scan(ctx)
+
+
+def portable(inspectors: list[Inspector]) -> bool:
+    """Whether another process can rebuild these inspectors from their registry names (WorkerSettings)."""
+    registered = {cls.name: cls for cls in INSPECTORS}
+    return all(registered.get(getattr(i, "name", "")) is cast(object, type(i)) for i in inspectors)
 
 
 def scan_context(config: ScanConfig, progress: Progress | None = None, inspectors: list[Inspector] | None = None,
@@ -372,8 +392,15 @@ def finish_scan(ctx: ScanContext) -> ScanResult:
 
 def scan_source(source: Source, dispatcher: Dispatcher, items: Iterable[Item | NameBatch] | None = None) -> None:
     """Walk one source (or ``items`` of it: a part) into the dispatcher's result; a source that cannot be
-    opened, or fails for good on the way, is recorded (source_errors, skipped) and the scan goes on."""
+    opened, or fails for good on the way, is recorded (source_errors, skipped) and the scan goes on.
+
+    A SOURCE disk image is opened and walked in a killable process of its own (scanner.image_walker)
+    whenever that process can rebuild the scan's inspectors."""
     ctx = dispatcher.ctx
+    if items is None and getattr(source, "kind", None) == "image" and portable(ctx.inspectors):
+        from .image_walker import isolated  # lazy: only a scan with a disk image needs it
+
+        source = isolated(source, worker_settings(ctx))
     try:
         with source:
             ctx.result.sources.append(source.describe())

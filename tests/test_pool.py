@@ -447,3 +447,45 @@ def test_a_file_that_kills_two_fresh_workers_is_blamed_and_not_reentered_on_resu
 def test_workers_must_be_positive(tmp_path: Path) -> None:
     done = run_leakscan("scan", str(tmp_path), "--out", str(tmp_path / "out"), "--workers", "0")
     assert done.returncode == 2 and "--workers" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_small_files_no_reader_is_given_are_settled_without_a_worker(tmp_path: Path) -> None:
+    """Random bytes named .xlsx (at most 512 bytes, no workbook, archive, markup or text signature) are
+    examined in the scan process: no round trip, the same listing as a worker gives. Anything with a
+    signature or text, larger, or a name hit still goes to a worker."""
+    import random
+
+    from scanner.config import ScanConfig
+    from scanner.pipeline import Dispatcher, run_scan
+    from scanner.sources import open_source
+
+    rnd = random.Random(5)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    binary = bytes([0x00, 0x01, 0x02, 0x03, 0xFF]) * 20  # control bytes: no text, no signature
+    files = {"a.xlsx": binary, "b.xlsx": binary * 6, "c.csv": b"memo\n" * 3, "d.xlsx": b"PK\x03\x04" + binary,
+             "e.xls": rnd.randbytes(64).replace(b"\xd0", b"\x00") + bytes(range(1, 9)) * 8,
+             LEAKED_NAME: binary}
+    for name, data in files.items():
+        (tree / name).write_bytes(data)
+    here: list[str] = []
+    original = Dispatcher._run_here
+
+    def watched(self: Dispatcher, task: object) -> None:
+        here.append(task.name)  # type: ignore[attr-defined]
+        original(self, task)  # type: ignore[arg-type]
+
+    docs = {}
+    for workers in (0, 2):
+        config = ScanConfig(sources=[str(tree)], names=[LEAKED_NAME], out=str(tmp_path / f"out{workers}"))
+        Dispatcher._run_here = watched  # type: ignore[method-assign]
+        try:
+            result = run_scan(config, [open_source(str(tree))], workers=workers)
+        finally:
+            Dispatcher._run_here = original  # type: ignore[method-assign]
+        docs[workers] = sorted((s.location.path.rsplit("/", 1)[-1], str(s.reason), s.detail) for s in result.skipped)
+        if workers:
+            assert sorted(here) == ["a.xlsx", "e.xls"]  # settled here; the others went to a worker
+        here.clear()
+    assert docs[0] == docs[2]
+    assert ("a.xlsx", "unsupported", "binary content that is not a known workbook format") in docs[2]

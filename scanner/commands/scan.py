@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..codes import COPY_REASONS, LOST_REASONS
+from ..codes import COPY_REASONS, LOST_REASONS, Status
 from ..config import LANGS, MiB, ScanConfig
 from ..config import ScanConfig as D  # the option defaults are ScanConfig's: written once
 from ..errors import UsageError
@@ -292,7 +292,7 @@ def _lost_line(doc: dict) -> str:
     inc = summary(doc) or {}
     parts = []
     if inc.get("not_examined"):
-        parts.append(_("{0} folder(s) or file(s) not examined because the source went away").format(
+        parts.append(_("{0} folder(s) or file(s) not examined because the source went away or its walk stopped").format(
             inc["not_examined"]))
     if inc.get("sources_not_opened"):
         parts.append(_("{0} SOURCE(s) not opened").format(len(inc["sources_not_opened"])))
@@ -311,8 +311,12 @@ def warn_incomplete(doc: dict, out: object) -> None:
     for p in inc["paths"]:
         print("  " + _("not examined: {0}").format(shown(p)), file=sys.stderr)
     if inc["not_examined"] > len(inc["paths"]):
-        print("  " + _("... and {0} more (findings.json: skipped, reason connection or source-lost)").format(
+        print("  " + _("... and {0} more (findings.json: skipped, reason connection, source-lost or walk-stopped)").format(
             inc["not_examined"] - len(inc["paths"])), file=sys.stderr)
+    if any(sk.get("reason") == Status.WALK_STOPPED for sk in doc.get("skipped") or []):
+        print("leakscan: " + _("a disk image's walk stopped (a damaged or crafted image crashed or hung its "
+                               "reader): check the image (--verify-images, another tool such as fls)"),
+              file=sys.stderr)
     print("leakscan: " + _("when the source is back, complete it with: {0}").format(
         f"leakscan scan --resume {shown(out)}"), file=sys.stderr)
 

@@ -196,6 +196,11 @@ class SpreadsheetInspector:
             return False
         return head().startswith((ZIP_MAGIC, OLE_MAGIC))
 
+    def settles_here(self, data: bytes) -> bool:
+        """Bytes no reader is given (no workbook, archive, markup or text signature): ``inspect`` only lists
+        them, so no worker is needed. Checked without parsing anything (zip and OLE need a parser)."""
+        return not data.startswith((ZIP_MAGIC, b"PK\x05\x06", OLE_MAGIC)) and sniff_format(data) == "binary"
+
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         ext = split_ext(entry.name)[1].casefold()
         fmt = sniff_format(data)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +56,16 @@ def _ident(path: str) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+def lost_files(idents: list[tuple[str, tuple[int, int] | None]]) -> str:
+    """Why one of an image's files is gone now, or "" (see ImageSource.lost)."""
+    for i, (path, was) in enumerate(idents):
+        now = _ident(path)
+        if now is None or (was is not None and now != was):
+            part = f"file {i + 1} of the image" if len(idents) > 1 else "the image file"
+            return f"{part} went away during the scan ({'gone or unreachable' if now is None else 'replaced'})"
+    return ""
+
+
 def _segment_change(before: list[tuple[int, int] | None], after: list[tuple[int, int] | None]) -> str:
     for i, (b, a) in enumerate(zip(before, after, strict=True)):
         if b != a:
@@ -76,6 +86,8 @@ class Opened:
 
 class ImageSource:
     """One disk image. ``verify_images``: True/False, or None for the default (E01/Ex01 verified)."""
+
+    kind = "image"  # a scan walks a SOURCE image in a process of its own (scanner.image_walker)
 
     def __init__(self, text: str, verify_images: bool | None = None, keys: VolumeKeys | None = None,
                  within: Location | None = None, **_options: Any) -> None:
@@ -100,18 +112,37 @@ class ImageSource:
         self._files: list[dict[str, Any]] = [{"path": text, "role": "image", "size": None}]
         self._idents: list[tuple[str, tuple[int, int] | None]] = []  # each image file as opened (lost())
         self._extra_imgs: list[Any] = []
+        # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
+        self.step_seconds: float | None = None
+        self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
+        self.before_listing: Callable[[], None] | None = None  # called before each directory is listed
+        self.layer_started: Callable[[int, tuple[Hop, ...]], None] | None = None  # (index, hops) of each walk
+        self.walk_from = 0  # a walker started again after a layer killed the last one: the layers after it
+        self.walk_until: int | None = None  # one part of a distributed scan: the layers before this one only
+
+    def _step(self, step: str, decoder: str) -> None:
+        """Say what the walk starts now (``isolation.mark``), in the walker process only: an image met inside a
+        source is walked by the image inspector, whose step it stays."""
+        if self.step_seconds is not None:
+            from ..isolation import mark
+
+            mark(step, self.step_seconds, None, decoder)
 
     # --- opening -----------------------------------------------------------------------------
     def __enter__(self) -> ImageSource:
         from .image_noatime import dfvfs_without_atime
 
         dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
+        self._step("recognising the image format", "dfvfs")
         storage = self._storage_spec()
         self._files = self._media_files()
+        self._step("opening the image", f"dfvfs ({self._kind})")
         self._open_media(storage)
         if self._verify_wanted():
+            self._step("verifying the image's stored hashes", f"dfvfs ({self._kind})")
             self._verify()
         try:
+            self._step("finding partitions, volumes and snapshots", "dfvfs")
             self._layers = LayerFinder(self._keys).find(storage)
         except Exception as e:  # noqa: BLE001 - a bug or a library crash in one image must not end the scan
             log.debug("layer search failed", exc_info=True)
@@ -135,12 +166,14 @@ class ImageSource:
         """Why the image's own file is gone now ("" while every file is the one that was opened): a segment
         removed, replaced, or on a device or mount that went away. Read errors met while it was gone are the
         loss's, not the image's damage (see pipeline.settle_lost)."""
-        for i, (path, was) in enumerate(self._idents):
-            now = _ident(path)
-            if now is None or (was is not None and now != was):
-                part = f"file {i + 1} of the image" if len(self._idents) > 1 else "the image file"
-                return f"{part} went away during the scan ({'gone or unreachable' if now is None else 'replaced'})"
-        return ""
+        return lost_files(self._idents)
+
+    def idents(self) -> list[tuple[str, tuple[int, int] | None]]:
+        """Each image file as opened: (path, (device, inode)), for ``lost_files``."""
+        return list(self._idents)
+
+    def volume_keys(self) -> VolumeKeys:
+        return self._keys
 
     def _mbr_read_directly(self) -> list[Layer]:
         """dfvfs and TSK refused the partition table (a truncated image whose partitions run past its
@@ -236,18 +269,31 @@ class ImageSource:
         from .image_media import file_sha256, media_hashes
 
         names: list[str] = [n for n in ("md5", "sha1", "sha256") if n in self._stored] or ["md5", "sha1", "sha256"]
+        read, progress = self._img.read, None
+        if self.step_seconds is not None:  # a long verify pass is progress, chunk by chunk, not a hang
+            from ..isolation import mark
+
+            def read_marked(offset: int, size: int) -> bytes:
+                mark(None, self.step_seconds)
+                return self._img.read(offset, size)
+
+            def progress() -> None:
+                mark(None, self.step_seconds)
+
+            read = read_marked
         try:
-            self._computed = media_hashes(self._img.read, self._img.get_size(), names)
+            self._computed = media_hashes(read, self._img.get_size(), names)
         except (OSError, RuntimeError, SourceError) as e:
             self._verify_error = f"verify pass stopped: {full_reason(e)}"
         for row in self._files:
             if not row.get("missing"):
                 try:
-                    row["sha256"] = file_sha256(row["path"])
+                    row["sha256"] = file_sha256(row["path"], progress=progress)
                 except OSError as e:
                     row["sha256_error"] = e.strerror or str(e)
 
     def _open_layer(self, layer: Layer) -> None:
+        self._step(f"opening {'/'.join(layer.names)}", "pytsk3, dfvfs")
         if layer.problem is not None:
             reason, detail = layer.problem
             self._problems.append((layer, Skipped(Location(self._source, "/", self._hops(layer, None)), reason, detail)))
@@ -395,6 +441,8 @@ class ImageSource:
         files = [f["path"] for f in self._files if not f.get("missing")]
         before = _segment_stats(files)
         yield from self._walk()
+        if self.walk_until is not None and self.walk_until < len(self._opened):
+            return  # a part of the image: the part with its last file system says whether the image changed
         changed = _segment_change(before, _segment_stats(files))
         if changed:  # an image still being written or copied: what was read may mix two versions
             yield Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CHANGED_DURING_READ,
@@ -406,16 +454,24 @@ class ImageSource:
         from .image_dfvfs import walk_dfvfs
         from .image_fs import FsContext, walk_fs
 
-        yield from (problem for _, problem in self._problems)
-        for opened in self._opened:
+        if not self.walk_from:
+            yield from (problem for _, problem in self._problems)
+        for index, opened in enumerate(self._opened):
+            if index < self.walk_from or (self.walk_until is not None and index >= self.walk_until):
+                continue
             layer = opened.layer
             hops = self._hops(layer, opened.label)
+            if self.layer_started is not None:
+                self.layer_started(index, hops)
             ctx = FsContext(self._source, hops, opened.fs, opened.label)
             walk = walk_fs if opened.walker.startswith("The Sleuth Kit") else walk_dfvfs
             name = "/".join(layer.names)
+            self.walking = (f"walking {name} ({opened.label})",
+                            "pytsk3 (The Sleuth Kit)" if walk is walk_fs else opened.walker.split(":")[0])
+            self._step(*self.walking)
             listed = 0
             try:
-                for item in walk(ctx):
+                for item in walk(ctx, self.before_listing):
                     listed += 1
                     yield item
             except (OSError, RuntimeError, dfvfs_errors.Error) as e:  # a walk failing mid-way: recorded, go on

@@ -9,7 +9,7 @@ turns a directory it cannot list into a Skipped.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from ..codes import Status
@@ -94,6 +94,10 @@ class DfvfsEntry:
             self._location = self._ctx.location(self._text.encode("utf-8", "surrogateescape"), self._text, True)
         return self._location
 
+    def walked(self) -> tuple[FsContext, str, str | None]:
+        """(file system, path, None: dfvfs names are text): its location as plain values."""
+        return self._ctx, self._text, None
+
     def stat(self) -> FileStat:
         e = self._entry
         return FileStat(self._size, _iso(e.modification_time), _iso(e.access_time), _iso(e.change_time),
@@ -109,8 +113,9 @@ class DfvfsEntry:
         return io.BufferedReader(_DfvfsStream(fobj, self._size), buffer_size=1 << 20)
 
 
-def walk_dfvfs(ctx: FsContext) -> Iterator[Any]:
-    """Yield DfvfsEntry, Link and Skipped for everything under the root of the dfvfs file system ``ctx.fs``."""
+def walk_dfvfs(ctx: FsContext, before_listing: Callable[[], None] | None = None) -> Iterator[Any]:
+    """Yield DfvfsEntry, Link and Skipped for everything under the root of the dfvfs file system ``ctx.fs``
+    (``before_listing``: as for image_fs.walk_fs)."""
     errors = _errors()
     root = ctx.fs.GetRootFileEntry()
     if root is None:
@@ -120,6 +125,8 @@ def walk_dfvfs(ctx: FsContext) -> Iterator[Any]:
     stack: list[tuple[Any, str, int]] = [(root, "", 0)]
     while stack:
         directory, path, depth = stack.pop()
+        if before_listing is not None:
+            before_listing()
         try:
             children = list(directory.sub_file_entries)
         except errors as e:

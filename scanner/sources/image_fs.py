@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -199,6 +199,10 @@ class ImageEntry:
     def stat(self) -> FileStat:
         return file_stat(self._meta, self._size, self._local_times)
 
+    def walked(self) -> tuple[FsContext, str, str | None]:
+        """(file system, decoded path, hex of the raw path when it is not UTF-8): its location as plain values."""
+        return self._ctx, self._text, None if self._utf8 else self._raw.hex()
+
     def open(self) -> IO[bytes]:
         if self._lost == NTFS_METAFILE:
             raise ReadError(Status.SPECIAL_FILE, self._lost)
@@ -265,8 +269,9 @@ class _Dir:
     gone: bool
 
 
-def walk_fs(ctx: FsContext) -> Iterator[Any]:
-    """Yield ImageEntry, Link and Skipped for everything under the root of ``ctx.fs``."""
+def walk_fs(ctx: FsContext, before_listing: Callable[[], None] | None = None) -> Iterator[Any]:
+    """Yield ImageEntry, Link and Skipped for everything under the root of ``ctx.fs``; ``before_listing`` is
+    called before each directory is listed (the walker process sends what it has then: scanner.image_walker)."""
     fs = ctx.fs
     root = int(fs.info.root_inum)
     seen: set[Any] = {root, _dir_key(ctx, _open_meta(fs, root), root)}
@@ -274,6 +279,8 @@ def walk_fs(ctx: FsContext) -> Iterator[Any]:
     local_times, ntfs = ctx.local_times, ctx.label == "NTFS"
     while stack:
         d = stack.pop()
+        if before_listing is not None:
+            before_listing()
         try:
             listing = list(fs.open_dir(inode=d.addr))
         except (OSError, RuntimeError) as e:

@@ -293,8 +293,9 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
     return list(unique.values())
 
 
-def file_sha256(path: str, chunk: int = 1 << 22) -> str:
-    """SHA-256 of one image file (segment, parent, extent) as stored, read O_NOATIME."""
+def file_sha256(path: str, chunk: int = 1 << 22, progress: Callable[[], None] | None = None) -> str:
+    """SHA-256 of one image file (segment, parent, extent) as stored, read O_NOATIME (``progress`` is called
+    after each chunk)."""
     h = hashlib.sha256()
     fd = open_evidence(path)
     try:
@@ -302,6 +303,8 @@ def file_sha256(path: str, chunk: int = 1 << 22) -> str:
         while data := os.pread(fd, chunk, offset):
             h.update(data)
             offset += len(data)
+            if progress is not None:
+                progress()
     finally:
         os.close(fd)
     return h.hexdigest()

@@ -1,0 +1,614 @@
+"""A SOURCE disk image walked in a killable child process, so a crash or a hang in TSK, dfvfs or libyal on a
+damaged or crafted image costs that image's walk, never the scan.
+
+The child (a worker of scanner.isolation: a fresh interpreter under the decoders' memory cap) opens the image
+(format, layers, volumes, snapshots, verify pass), walks it and streams back plain values: each folder's
+names and locations, and for the names the scan will look at (the same name rules and inspectors, rebuilt
+from the scan's ``WorkerSettings``) the stat, the first bytes the inspectors' ``wants`` read, and the content
+(up to --max-inspect-mb; larger files are hashed there). So the scan process decodes nothing of the image:
+it dispatches the entries as it would any other source's, and the pool's workers examine their bytes.
+
+Each step of the walk restarts a progress clock on the worker's mark board (``isolation.mark``: opening,
+each layer, every few hundred entries, every verify chunk, every message sent). When the child dies, or
+shows no progress for --parse-timeout (+ slack) while the scan waits for it, what it listed stays, the
+rest of the file system it was walking is one ``walk-stopped`` skip naming the signal, the step, the library
+and the last path listed (the scan is incomplete, exit 3), a new walker walks the file systems after it, and
+the scan goes on. A crash before the image was opened makes it a source error, like an image that cannot be
+opened.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any, cast
+
+from .codes import Status
+from .errors import ReadError, SourceError
+from .isolation import DEFAULT_MEMORY, BoardMark, GiB, Worker, mark, report
+from .models import FileStat, Hop, Link, Location, Skipped
+from .sources.base import Item, NameBatch, Source
+from .textsafe import shown
+
+if TYPE_CHECKING:
+    from .contracts import ScanContext
+    from .fingerprint import ReadResult
+    from .sources.image import ImageSource
+    from .sources.image_dfvfs import DfvfsEntry
+    from .sources.image_fs import FsContext, ImageEntry
+    from .sources.volume_keys import VolumeKeys
+
+    WalkerEntry = ImageEntry | DfvfsEntry
+    from .work import LogLines, WorkerSettings
+
+log = logging.getLogger("leakscan")
+
+HEAD_SPAN = 4608  # bytes of a file the inspectors' ``wants`` may read (the image inspector: 4.5 KiB)
+MESSAGE_OPS = 2048  # operations per message from the walker (a folder of names is one)
+MESSAGE_BYTES = 8 << 20  # file bytes per message from the walker
+RUN = 1024  # files per folder batch at most (as sources.base.batched)
+MARKED_READ = 1 << 20  # a file this large is read under a clock of its own (and named if its read crashes)
+SLACK = 10.0  # seconds of progress the walker may lack beyond --parse-timeout (as an inspector's)
+MAX_RESTARTS = 8  # walkers started again after one died in a file system, per image
+NOT_LISTED = "not read by the image walker (its walk stopped before it)"
+
+
+# -- in the walker process ---------------------------------------------------------------------------------
+
+class _Probe:
+    """An image entry as the cheap checks see it in the walker: its stat and first bytes kept for the scan."""
+
+    __slots__ = ("_entry", "name", "deleted", "kind", "st", "st_error", "head", "head_error")
+
+    def __init__(self, entry: WalkerEntry) -> None:
+        self._entry = entry
+        self.name, self.deleted, self.kind = entry.name, entry.deleted, entry.kind
+        self.st: FileStat | None = None
+        self.st_error: ReadError | None = None
+        self.head: bytes | None = None
+        self.head_error: ReadError | None = None
+
+    @property
+    def location(self) -> Location:
+        return self._entry.location
+
+    def stat(self) -> FileStat:
+        if self.st is None and self.st_error is None:
+            try:
+                self.st = self._entry.stat()
+            except ReadError as e:
+                self.st_error = e
+        if self.st_error is not None:
+            raise self.st_error
+        assert self.st is not None
+        return self.st
+
+    def open(self) -> IO[bytes]:
+        if self.head is None and self.head_error is None:
+            try:
+                with self._entry.open() as f:
+                    self.head = f.read(HEAD_SPAN)
+            except ReadError as e:
+                self.head_error = e
+            except OSError as e:
+                self.head_error = ReadError(Status.UNREADABLE, e.strerror or str(e))
+        if self.head_error is not None:
+            raise self.head_error
+        return io.BytesIO(self.head or b"")
+
+
+class Found:
+    """What the walker read of one file the scan will look at (plain values: they travel to the scan)."""
+
+    __slots__ = ("st", "st_error", "head", "head_error", "data", "data_error", "hashed", "hashed_error")
+
+    def __init__(self, probe: _Probe) -> None:
+        self.st, self.st_error = probe.st, _plain(probe.st_error)
+        self.head, self.head_error = probe.head, _plain(probe.head_error)
+        self.data: bytes | None = None  # the content, up to --max-inspect-mb + 1 byte
+        self.data_error: tuple[Status, str] | None = None
+        self.hashed: tuple[FileStat, ReadResult, int] | None = None  # larger files: read and hashed here
+        self.hashed_error: tuple[Status, str] | None = None
+
+
+def _plain(e: ReadError | None) -> tuple[Status, str] | None:
+    return (e.reason, e.detail) if e is not None else None
+
+
+def _context(settings: WorkerSettings) -> ScanContext:
+    """The scan's name rules and inspectors (exactly its list, even an empty one), rebuilt here."""
+    from .contracts import NoProgress, ScanContext
+    from .names import NameRules
+    from .registry import INSPECTORS
+    from .work import scratch
+
+    config = settings.config
+    registered = {cls.name: cls for cls in INSPECTORS}
+    return ScanContext(config, NameRules(config.names, config.use_keywords),
+                       [registered[n](config) for n in settings.inspectors], scratch(config), NoProgress(),
+                       settings.known_hashes, None, settings.case_key)
+
+
+class _Sender:
+    """Operations for the scan, sent in messages of bounded size; every message sent is progress."""
+
+    def __init__(self, limit: float, lines: LogLines | None = None) -> None:
+        self.limit = limit
+        self.lines = lines  # the walker's log lines (work.LogLines), logged by the scan process
+        self.ops: list[tuple[Any, ...]] = []
+        self.size = 0
+        self.layers: dict[int, tuple[int, Any]] = {}  # id -> (number, the file system: kept, so ids stay unique)
+
+    def op(self, op: tuple[Any, ...], size: int = 0) -> None:
+        self.ops.append(op)
+        self.size += size
+        if len(self.ops) >= MESSAGE_OPS or self.size >= MESSAGE_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines is not None and self.lines.lines:
+            self.ops.append(("log", self.lines.lines))
+            self.lines.lines = []
+        if self.ops:
+            report(("ops", self.ops))
+            self.ops, self.size = [], 0
+            mark(None, self.limit)
+
+    def layer(self, fs: FsContext) -> int:
+        """The number of an entry's file system, announced once (its source, hops and label)."""
+        known = self.layers.get(id(fs))
+        if known is not None:
+            return known[0]
+        number = len(self.layers)
+        self.layers[id(fs)] = (number, fs)
+        self.op(("layer", number, fs.source, fs.hops))
+        return number
+
+
+def _examine(entry: WalkerEntry, ctx: ScanContext, walking: tuple[str, str]) -> Found | None:
+    """The cheap checks on one entry, as the scan will make them; what the scan will need of it is read here."""
+    from .examine import READ_RATE, pick
+    from .work import FileOutcome
+
+    probe = _Probe(entry)
+    cand = pick(probe, ctx, FileOutcome())
+    if probe.st is None and probe.st_error is None and probe.head is None and probe.head_error is None:
+        return None
+    found = Found(probe)
+    if cand is None:
+        return found
+    size = cand.stat.size
+    if size < MARKED_READ:  # read within the walk's own clock (a mark per small file would cost more than its read)
+        _read(entry, cand.stat, found, ctx)
+        return found
+    mark("reading", ctx.config.parse_timeout + size / READ_RATE, entry.location, walking[1])
+    try:
+        _read(entry, cand.stat, found, ctx)
+    finally:
+        mark(walking[0], ctx.config.parse_timeout + SLACK, None, walking[1])  # back to the walk
+    return found
+
+
+def _read(entry: WalkerEntry, st: FileStat, found: Found, ctx: ScanContext) -> None:
+    from .examine import _read_steady
+
+    size, cap = st.size, ctx.config.max_inspect_bytes
+    if size <= cap:
+        try:
+            with entry.open() as stream:
+                found.data = stream.read(cap + 1)
+        except ReadError as e:
+            found.data_error = _plain(e)
+        except OSError as e:
+            found.data_error = (Status.UNREADABLE, e.strerror or str(e))
+    else:  # only hashed by the scan (too large to inspect): hashed here, where the image is open
+        before = ctx.result.bytes_read
+        try:
+            again, read = _read_steady(entry, st, 0, ctx)
+            found.hashed = (again, read, ctx.result.bytes_read - before)
+        except ReadError as e:
+            found.hashed_error = _plain(e)
+        except OSError as e:
+            found.hashed_error = (Status.UNREADABLE, e.strerror or str(e))
+
+
+def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, keys: VolumeKeys | None,
+               limit: float, walk_from: int = 0, walk_until: int | None = None) -> tuple[Any, ...]:
+    """Walker entry point (in an isolation worker): open the image, report ("opened", description, idents),
+    stream ("ops", [...]) messages, end with ("done",), or ("error", reason, skipped) when it cannot be opened.
+    ``walk_from``: walk only the file systems from that one on (the walker before this one died in the one
+    before it); ``walk_until``: only the file systems before that one (one part of a distributed scan)."""
+    from .sources.image import ImageSource
+    from .work import _worker_logging
+
+    ctx = _context(settings)
+    lines = _worker_logging(settings.log_level)
+    source = ImageSource(text, verify_images=verify_images, keys=keys)
+    source.step_seconds = limit
+    source.walk_from = walk_from
+    source.walk_until = walk_until
+    try:
+        source.__enter__()
+    except SourceError as e:
+        return ("error", str(e), list(e.skipped))
+    try:
+        report(("opened", source.describe(), source.idents()))
+        out = _Sender(limit, lines)
+        run: list[WalkerEntry] = []
+
+        def send_run() -> None:
+            if run:
+                _send_batch(run, out, ctx, source.walking)
+                run.clear()
+
+        def before_listing() -> None:  # what is listed reaches the scan before TSK is asked for more
+            send_run()
+            out.flush()
+            mark(None, limit)
+
+        def layer_started(index: int, hops: tuple[Hop, ...]) -> None:  # the scan knows whose walk may stop
+            send_run()
+            out.op(("walking", index, hops))
+            out.flush()
+
+        source.before_listing = before_listing
+        source.layer_started = layer_started
+        for item in source.entries():
+            if isinstance(item, (Skipped, Link)):
+                send_run()
+                out.op(("item", item))
+            else:
+                run.append(cast("WalkerEntry", item))  # an image walk yields ImageEntry / DfvfsEntry
+                if len(run) >= RUN:
+                    send_run()
+        send_run()
+        out.flush()
+    finally:
+        source.__exit__()
+    return ("done",)
+
+
+def _send_batch(run: list[WalkerEntry], out: _Sender, ctx: ScanContext, walking: tuple[str, str]) -> None:
+    """One folder batch: every name and location, then what the walker read of the files the scan looks at."""
+    names = [e.name for e in run]
+    basics = []
+    for entry in run:
+        fs, path, raw_hex = entry.walked()
+        basics.append((out.layer(fs), path, entry.deleted, raw_hex))
+    out.op(("batch", names, basics))
+    for i in ctx.prefilter.pick(names, None):
+        found = _examine(run[i], ctx, walking)  # None too: the scan stops waiting at i
+        out.op(("found", i, found), len(found.data or b"") + len(found.head or b"") if found else 0)
+    out.op(("end",))
+    ctx.result = _fresh(ctx)
+
+
+def _fresh(ctx: ScanContext) -> Any:
+    from .work import scratch
+
+    return scratch(ctx.config)
+
+
+# -- in the scan process -----------------------------------------------------------------------------------
+
+class WalkedEntry:
+    """A file of an image as the walker listed it: location values, and what it read for the scan."""
+
+    __slots__ = ("_fs", "_text", "_raw_hex", "_location", "name", "deleted", "_found", "hashed")
+    kind = "file"
+
+    def __init__(self, fs: tuple[str, tuple[Hop, ...]], text: str, name: str, deleted: bool, raw_hex: str | None,
+                 found: Found | None) -> None:
+        self._fs, self._text, self._raw_hex = fs, text, raw_hex
+        self._location: Location | None = None
+        self.name, self.deleted = name, deleted
+        self._found = found
+        # read and hashed by the walker (over --max-inspect-mb): examine.finish takes its digests as read
+        self.hashed = self._hashed if found is not None and (found.hashed or found.hashed_error) else None
+
+    @property
+    def location(self) -> Location:
+        if self._location is None:
+            source, hops = self._fs
+            self._location = Location(source, self._text or "/", hops, self._raw_hex)
+        return self._location
+
+    def stat(self) -> FileStat:
+        found = self._found
+        if found is None or (found.st is None and found.st_error is None):
+            raise ReadError(Status.WALK_STOPPED, NOT_LISTED)
+        if found.st_error is not None:
+            raise ReadError(*found.st_error)
+        assert found.st is not None
+        return found.st
+
+    def open(self) -> IO[bytes]:
+        found = self._found
+        if found is not None and found.data_error is not None:
+            raise ReadError(*found.data_error)
+        if found is not None and found.data is not None:
+            return io.BytesIO(found.data)
+        if found is not None and found.head_error is not None:
+            raise ReadError(*found.head_error)
+        if found is not None and found.head is not None:
+            return io.BytesIO(found.head)
+        raise ReadError(Status.WALK_STOPPED, NOT_LISTED)
+
+    def ref(self) -> Any:
+        """The bytes the walker read, for a worker (None: too large, or not read)."""
+        from .work import BytesRef
+
+        data = self._found.data if self._found is not None else None
+        return BytesRef(data) if data is not None else None
+
+    def _hashed(self, count: Callable[[int], None]) -> tuple[FileStat, ReadResult]:
+        found = self._found
+        assert found is not None
+        if found.hashed_error is not None:
+            raise ReadError(*found.hashed_error)
+        assert found.hashed is not None
+        st, read, n = found.hashed
+        if n:
+            count(n)
+        return st, read
+
+
+class WalkStopped(Exception):
+    """The walker died or stalled: why, for the detail."""
+
+
+class IsolatedImage:
+    """An ImageSource whose opening and walk run in a walker process; the same description and items.
+
+    When a walker dies or stalls in the walk of one file system, that file system is listed as
+    ``walk-stopped`` and a new walker walks the file systems after it (one bad partition never hides the
+    others), at most MAX_RESTARTS times per image."""
+
+    def __init__(self, image: ImageSource, settings: WorkerSettings, memory: int = DEFAULT_MEMORY) -> None:
+        self.text = image.text
+        self._image = image
+        self._settings = settings
+        self._limit = settings.config.parse_timeout + SLACK
+        self._memory = memory
+        self._worker = Worker(memory)
+        self._ops: deque[tuple[Any, ...]] = deque()
+        self._last_message = 0.0
+        self._described: dict[str, Any] = {}
+        self._idents: list[tuple[str, tuple[int, int] | None]] = []
+        self._filesystems: dict[int, tuple[str, tuple[Hop, ...]]] = {}
+        self._layer: tuple[int, tuple[Hop, ...]] | None = None  # the file system being walked: index, hops
+        self._last_path = ""  # the last path listed in it
+        self._listed = 0  # entries listed in it
+        self._restarts = 0
+        self._done = False  # the walker said it walked the whole image
+        self.stopped = ""  # why the walk stopped part-way for good ("" while it goes on)
+
+    # -- opening ---------------------------------------------------------------------------------------
+    def __enter__(self) -> IsolatedImage:
+        try:
+            first = self._start(self._image.walk_from, self._image.verify_images)
+        except WalkStopped as e:
+            self.__exit__()
+            raise SourceError(f"the image could not be opened: {e}") from None
+        if first[0] == "opened":
+            self._described, self._idents = first[1], first[2]
+            return self
+        self.__exit__()
+        if first[0] == "result" and first[1][0] == "error":
+            error = SourceError(first[1][1])
+            error.skipped = first[1][2]
+            raise error
+        raise SourceError(f"the image walker failed: {first[2] if first[0] == 'read-error' else first[0]}")
+
+    def _start(self, walk_from: int, verify_images: bool | None) -> tuple[Any, ...]:
+        """Start a walker on the image (from file system ``walk_from`` on); its first message."""
+        from .errors import WorkerError
+
+        image = self._image
+        try:
+            self._worker.start()
+            self._worker.conn.send((walk_image, (self._settings, image.text, verify_images, image.volume_keys(),
+                                                 self._limit, walk_from, image.walk_until)))
+        except (ReadError, OSError, EOFError, ValueError) as e:
+            self._worker.kill()
+            detail = e.detail if isinstance(e, ReadError) else type(e).__name__
+            raise WorkerError(f"cannot start the process that walks disk images: {detail}") from e
+        self._last_message = time.monotonic()
+        return self._receive()
+
+    def __exit__(self, *exc: object) -> None:
+        self._worker.close()
+
+    def describe(self) -> dict[str, Any]:
+        return self._described
+
+    def lost(self) -> str:
+        from .sources.image import lost_files
+
+        return lost_files(self._idents)
+
+    # -- the walk ----------------------------------------------------------------------------------------
+    def _receive(self) -> tuple[Any, ...]:
+        """The walker's next message; WalkStopped when it died, or made no progress for the limit."""
+        worker = self._worker
+        board = worker.board
+        assert board is not None
+        while True:
+            seen = board.read()
+            deadline = max(seen.deadline if seen.seq else 0.0, self._last_message + self._limit)
+            now = time.monotonic()
+            try:
+                if worker.conn.poll(max(0.0, min(1.0, deadline - now))):
+                    message = worker.conn.recv()
+                    self._last_message = time.monotonic()
+                    return message
+            except (EOFError, OSError):
+                how = worker.kill()
+                raise WalkStopped(self._why(how, board.read(), timed_out=False)) from None
+            if time.monotonic() > deadline and board.read().deadline <= time.monotonic():
+                seen = board.read()
+                worker.kill()
+                raise WalkStopped(self._why("", seen, timed_out=True))
+
+    def _why(self, how: str, seen: BoardMark, timed_out: bool) -> str:
+        step = seen.step or "starting"
+        doing = f"while {step}" + (f" ({seen.decoder})" if seen.decoder else "")
+        where = getattr(seen.where, "path", None) if seen.step == "reading" else None
+        if where:
+            doing += f", on {where}"
+        elif self._last_path:
+            doing += f", after {self._last_path}"
+        if timed_out:
+            return f"the image walker made no progress for {self._limit:g} s {doing}; stopped"
+        return (f"the image walker process died ({how}) {doing}: damaged or crafted image, or the walker memory "
+                f"cap of {self._worker.memory // GiB} GiB reached")
+
+    def _op(self) -> tuple[Any, ...] | None:
+        """The walk's next operation; None at its end (``stopped`` says why when it ended early). A walker that
+        died in a file system gives a ("stopped", Skipped) operation, and the walk goes on after it."""
+        while not self._ops:
+            if self.stopped or self._done:
+                return None
+            try:
+                message = self._receive()
+            except WalkStopped as e:
+                return self._restart(str(e))
+            if message[0] == "ops":
+                self._ops.extend(message[1])
+            elif message[0] == "result" and message[1] == ("done",):
+                self._done = True
+                self._ops.append(("done",))
+            else:  # the walk itself raised (a bug, not the image): what was listed stays, the rest is said
+                self.stopped = f"the image walker failed: {message[2] if message[0] == 'read-error' else message[0]}"
+                return None
+        op = self._ops.popleft()
+        if op[0] == "walking":
+            self._layer, self._last_path, self._listed = (op[1], tuple(op[2])), "", 0
+        return None if op[0] == "done" else op
+
+    def _restart(self, why: str) -> tuple[Any, ...] | None:
+        """The walker died or stalled: the file system it was walking is listed as stopped; a new walker
+        walks the ones after it (None: not possible, ``stopped`` says why the rest of the image was not)."""
+        if self._layer is None or self._restarts >= MAX_RESTARTS:
+            self.stopped = why
+            return None
+        stopped = self._stop_skip(why, self._layer[1], "this file system")
+        self._volume_stopped(self._layer[0], stopped.detail)
+        self._restarts += 1
+        walk_from, self._layer, self._last_path, self._listed = self._layer[0] + 1, None, "", 0
+        try:
+            first = self._start(walk_from, False)  # verified (or not) by the first walker already
+        except WalkStopped as e:
+            self.stopped = f"a new walker for the file systems after it failed too: {e}"
+        else:
+            if first[0] != "opened":
+                self.stopped = "a new walker for the file systems after it could not open the image again"
+        if self.stopped:
+            self._ops.append(("item", stopped))
+            return None
+        return ("item", stopped)
+
+    def batches(self) -> Iterator[Item | NameBatch]:
+        while (op := self._op()) is not None:
+            kind = op[0]
+            if kind == "batch":
+                reader = _BatchReader(self, op[1], op[2])
+                yield NameBatch(op[1], reader.entry)
+                reader.finish()
+            elif kind == "item":
+                yield op[1]
+            elif kind == "layer":
+                self._filesystems[op[1]] = (op[2], tuple(op[3]))
+            elif kind == "log":
+                _log_lines(op[1])
+        while self._ops:  # what was queued when the walk stopped (a layer's stop)
+            op = self._ops.popleft()
+            if op[0] == "item":
+                yield op[1]
+        if self.stopped:
+            hops = self._layer[1] if self._layer is not None else ()
+            last = self._stop_skip(self.stopped, hops, "the image")
+            if self._layer is not None:
+                self._volume_stopped(self._layer[0], last.detail)
+            yield last
+
+    def entries(self) -> Iterator[Item]:
+        for item in self.batches():
+            if isinstance(item, NameBatch):
+                yield from item
+            else:
+                yield item
+
+    def _volume_stopped(self, index: int, detail: str) -> None:
+        """The image's description (in the scan's result already) says which volume's walk stopped: its
+        ``volumes`` list the walked file systems first, in walk order."""
+        volumes = self._described.get("volumes") or []
+        if index < len(volumes) and volumes[index].get("status") == Status.OK:
+            volumes[index]["status"], volumes[index]["detail"] = Status.WALK_STOPPED, detail
+
+    def _stop_skip(self, why: str, hops: tuple[Hop, ...], rest: str) -> Skipped:
+        where = hops[-1].name if hops else "the image"
+        detail = f"{where}: walk stopped after {self._listed} entries listed; the rest of {rest} was not examined: {why}"
+        log.warning("%s: %s", shown(self.text), detail)
+        return Skipped(Location(self.text, "/" if hops else "", hops), Status.WALK_STOPPED, detail)
+
+
+def _log_lines(lines: list[tuple[int, str]]) -> None:
+    """What the walker logged (already redacted there), in walk order."""
+    for level, line in lines:
+        log.log(level, "%s", line)
+
+
+class _BatchReader:
+    """One folder's names; the details of the files the scan looks at arrive as it asks for them."""
+
+    __slots__ = ("_walk", "_names", "_basics", "_found", "_ended")
+
+    def __init__(self, walk: IsolatedImage, names: list[str], basics: list[tuple[int, str, bool, str | None]]) -> None:
+        self._walk, self._names, self._basics = walk, names, basics
+        self._found: dict[int, Found | None] = {}
+        self._ended = False
+        walk._listed += len(names)
+        if basics:
+            walk._last_path = basics[-1][1]
+
+    def _more(self) -> bool:
+        op = self._walk._op()
+        if op is None or op[0] in ("end", "item"):  # "item": the walker stopped in this batch
+            if op is not None and op[0] == "item":
+                self._walk._ops.appendleft(op)  # given by the walk right after this batch
+            self._ended = True
+            return False
+        if op[0] == "found":
+            self._found[op[1]] = op[2]
+        elif op[0] == "log":
+            _log_lines(op[1])
+        return True
+
+    def entry(self, i: int) -> WalkedEntry:
+        """The entry of ``names[i]``. The scan asks in ascending order (and may ask one twice, e.g. the
+        progress bar's folder): what the walker read for earlier names is let go."""
+        while i not in self._found and not self._ended and self._more():
+            pass
+        for earlier in [k for k in self._found if k < i]:
+            del self._found[earlier]
+        layer, text, deleted, raw_hex = self._basics[i]
+        fs = self._walk._filesystems.get(layer) or (self._walk.text, ())
+        return WalkedEntry(fs, text, self._names[i], deleted, raw_hex, self._found.get(i))
+
+    def finish(self) -> None:
+        while not self._ended and self._more():
+            pass
+
+
+
+def isolated(source: Source, settings: WorkerSettings) -> Source:
+    """``source`` itself, or, for a SOURCE disk image, the same image opened and walked in a walker process."""
+    from .sources.image import ImageSource
+
+    if isinstance(source, ImageSource) and source.within is None:
+        return IsolatedImage(source, settings)
+    return source
