@@ -78,7 +78,10 @@ def test_ctrl_c_is_not_a_traceback(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", str(case.share), "--name", LEAKED,
                              "--out", str(out), "--quiet"], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            env={**os.environ, "LEAKSCAN_TEST_HOOK_DELAY_PER_FILE": "0.5"})
+                            env={**os.environ, "LEAKSCAN_TEST_HOOK_DELAY_PER_FILE": "0.5"},
+                            # a test run started in the background (`cmd &`) ignores SIGINT, and children
+                            # inherit that: the scan must get Ctrl-C as at a terminal
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while not (out / "scan-state.sqlite").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
