@@ -38,6 +38,7 @@ from .persons.keys import scan_key
 from .pool import WorkerPool, failed
 from .registry import ANALYSES, INSPECTORS, inspectors_for
 from .sources.base import Item, NameBatch, Source
+from .sources.local import LocalRef
 from .state import INTERRUPTED_LIMIT
 from .textsafe import shown
 from .timeutil import now_utc
@@ -195,11 +196,14 @@ class Dispatcher:
         task = FileTask(entry.location, entry.name, entry.deleted, cand, LiveRef(entry))
         if self.pool is None or cand.stat.size == 0:  # nothing to decode in an empty file: no round trip
             return task
-        if cand.stat.size <= SETTLE_BYTES and not cand.matches and self._settles_here(entry, cand):
-            return task  # nothing to decode either (its bytes say so): examined here
         ref = getattr(entry, "ref", None)
         found = ref() if ref is not None else None
         if found is not None:
+            # a small local file with nothing to decode (its bytes say so) is examined here; only a local one:
+            # reading it twice costs nothing there, where over SMB it could cost a round trip
+            if (isinstance(found, LocalRef) and cand.stat.size <= SETTLE_BYTES and not cand.matches
+                    and self._settles_here(entry, cand)):
+                return task
             task.ref = found
             return task
         cap = self.ctx.config.max_inspect_bytes
