@@ -30,7 +30,7 @@ from .codes import Status
 from .errors import ReadError, SourceError
 from .isolation import DEFAULT_MEMORY, BoardMark, GiB, Worker, mark, report
 from .models import FileStat, Hop, Link, Location, Skipped
-from .sources.base import Item, NameBatch, Source
+from .sources.base import Item, NameBatch, Source, unbatched
 from .textsafe import shown
 
 if TYPE_CHECKING:
@@ -536,11 +536,7 @@ class IsolatedImage:
             yield last
 
     def entries(self) -> Iterator[Item]:
-        for item in self.batches():
-            if isinstance(item, NameBatch):
-                yield from item
-            else:
-                yield item
+        return unbatched(self.batches())
 
     def _volume_stopped(self, index: int, detail: str) -> None:
         """The image's description (in the scan's result already) says which volume's walk stopped: its

@@ -53,6 +53,16 @@ def batched(items: Iterable[Item], size: int = 1024) -> Iterator[Item | NameBatc
         yield NameBatch([e.name for e in run], run.__getitem__)
 
 
+def unbatched(items: Iterable[Item | NameBatch]) -> Iterator[Item]:
+    """``batched`` undone: every entry of each NameBatch, every other item as it comes (``entries()`` of a
+    source that walks in batches)."""
+    for item in items:
+        if isinstance(item, NameBatch):
+            yield from item
+        else:
+            yield item
+
+
 class Source(Protocol):
     """What the pipeline needs from any source."""
 

@@ -27,7 +27,7 @@ from ..codes import Status
 from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
-from .base import Item, NameBatch
+from .base import Item, NameBatch, unbatched
 
 LOST_CHECK_SECONDS = 0.5
 # errors that may be the source's own (the scanned folder gone) rather than the file's
@@ -413,11 +413,7 @@ class LocalSource:
 
     def entries(self) -> Iterator[Item]:
         """Depth-first, names sorted, so two scans of the same tree list the same order."""
-        for item in self.batches():
-            if isinstance(item, NameBatch):
-                yield from item
-            else:
-                yield item
+        return unbatched(self.batches())
 
     def top_folders(self) -> list[bytes]:
         """The source's top-level folders (raw names) in walk order: with the root's own files (``b""``),

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 from ..codes import Status
 from ..errors import ReadError, SourceError, UsageError
 from ..models import FileStat, Hop, Link, Location, Skipped
-from .base import Item, NameBatch
+from .base import Item, NameBatch, unbatched
 
 if TYPE_CHECKING:  # smb_client imports smbprotocol: only when a share is opened
     from .smb_client import DirEntry, Identity, Snapshot, Target
@@ -351,11 +351,7 @@ class SmbSource:
     def entries(self) -> Iterator[Item]:
         """Depth-first, names sorted (as the local walk). A directory's ID is claimed when it is listed,
         so every real directory is walked once, under the first path that reached it."""
-        for item in self.batches():
-            if isinstance(item, NameBatch):
-                yield from item
-            else:
-                yield item
+        return unbatched(self.batches())
 
     def batches(self) -> Iterator[Item | NameBatch]:
         """The walk of ``entries()``, each folder's runs of plain files as NameBatch (the pipeline checks
