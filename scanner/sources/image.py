@@ -147,8 +147,11 @@ class ImageSource:
         except Exception as e:  # noqa: BLE001 - a bug or a library crash in one image must not end the scan
             log.debug("layer search failed", exc_info=True)
             raise SourceError(f"dfvfs could not read the layers of the image: {full_reason(e)}") from e
-        if [(la.names, la.fs_type) for la in self._layers] == [(("fs",), None)]:
-            self._layers = self._mbr_read_directly() or self._layers
+        only = self._layers[0] if len(self._layers) == 1 else None
+        if (only is not None and only.names == ("fs",) and only.fs_type is None
+                and (only.problem is None or only.problem[0] == Status.CORRUPT)):  # no file system, or a table refused
+            self._layers = self._table_read_directly(only.problem[1] if only.problem else "") or self._layers
+        self._note_cut_partitions()
         for layer in self._layers:
             self._open_layer(layer)
         if not self._opened:
@@ -175,17 +178,34 @@ class ImageSource:
     def volume_keys(self) -> VolumeKeys:
         return self._keys
 
-    def _mbr_read_directly(self) -> list[Layer]:
-        """dfvfs and TSK refused the partition table (a truncated image whose partitions run past its
-        end): read the MBR entries directly, so the partitions that are there can still be walked."""
-        from .image_sniff import mbr_partitions
+    def _table_read_directly(self, refusal: str) -> list[Layer]:
+        """dfvfs and TSK refused the partition table (a truncated image: partitions that run past its end,
+        a GPT whose backup header at the disk's last sector was cut off): read the GPT or MBR entries
+        directly, so the partitions that are there can still be walked."""
+        from .image_sniff import gpt_partitions, mbr_partitions
 
         try:
-            head = self._img.read(0, 512)
+            parts, table = gpt_partitions(self._img.read), "GPT"
+            if not parts:
+                parts, table = mbr_partitions(self._img.read(0, 512)), "MBR"
         except (OSError, RuntimeError):
             return []
-        return [Layer((name,), None, off, size, None, None, None, {"volume_system": "MBR (read directly)"})
-                for name, off, size in mbr_partitions(head)]
+        facts: dict[str, Any] = {"volume_system": f"{table} (read directly)"}
+        if refusal:
+            facts["note"] = f"the partition table was read directly; the library refused it: {refusal}"
+        return [Layer((name,), None, off, size, None, None, None, dict(facts)) for name, off, size in parts]
+
+    def _note_cut_partitions(self) -> None:
+        """A partition that runs past the end of the image is walked for what is there, and says so: the
+        image is shorter than its partition table (a truncated acquisition), so files in the part cut off
+        cannot be read and are not in the listing."""
+        end = self._img.get_size() if self._img is not None else 0
+        for layer in self._layers:
+            if layer.offset is not None and layer.size and layer.offset < end < layer.offset + layer.size:
+                cut = (f"runs past the end of the image: {end - layer.offset} of its {layer.size} bytes are in the "
+                       "image (truncated image?); what lies in the part cut off cannot be examined")
+                note = layer.facts.get("note")
+                layer.facts["note"] = f"{note}; {cut}" if note else cut
 
     def _storage_spec(self) -> Any:
         """dfvfs' path spec of the storage media: EWF, QCOW, VHDI, VMDK, MODI ..., RAW, or the file itself."""
@@ -428,7 +448,7 @@ class ImageSource:
             row["detail"] = detail
         if walker:
             row["walker"] = walker
-        for key in ("volume_system", "encryption", "snapshot_created", "apfs_volume_name"):
+        for key in ("volume_system", "encryption", "snapshot_created", "apfs_volume_name", "note"):
             if key in layer.facts:
                 row[key] = layer.facts[key]
         return row

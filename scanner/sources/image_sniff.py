@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+from collections.abc import Callable
 
 from .image_noatime import open_evidence
 
@@ -85,6 +86,34 @@ def mbr_partitions(head: bytes, sector: int = 512) -> list[tuple[str, int, int]]
             continue  # empty, extended or GPT-protective
         out.append((f"p{len(out) + 1}", start * sector, count * sector))
     return out
+
+
+def gpt_partitions(read: Callable[[int, int], bytes]) -> list[tuple[str, int, int]]:
+    """GPT entries as (pN, byte offset, byte size), read directly from the primary header and its entry
+    array (N is the entry's slot + 1, as dfvfs names them).
+
+    Only a fallback for when libvsgpt refuses the table: it wants the backup header at the disk's last
+    sector too, which a truncated acquisition (the end of the disk cut off) no longer has, and then
+    every partition would be lost although the first ones are whole.
+    """
+    for sector in (512, 4096):
+        header = read(sector, 92)
+        if len(header) < 92 or header[:8] != b"EFI PART":
+            continue
+        first = int.from_bytes(header[72:80], "little")
+        count = min(int.from_bytes(header[80:84], "little"), 1024)
+        size = int.from_bytes(header[84:88], "little")
+        if size < 128 or size > 4096 or not first:
+            return []
+        table = read(first * sector, count * size)
+        out: list[tuple[str, int, int]] = []
+        for i in range(min(count, len(table) // size)):
+            e = table[i * size:(i + 1) * size]
+            start, last = int.from_bytes(e[32:40], "little"), int.from_bytes(e[40:48], "little")
+            if any(e[:16]) and start and last >= start:
+                out.append((f"p{i + 1}", start * sector, (last - start + 1) * sector))
+        return out
+    return []
 
 
 def split_segments(path: str) -> list[str]:
