@@ -105,6 +105,7 @@ class ImageSource:
         self._layers: list[Layer] = []
         self._opened: list[Opened] = []
         self._problems: list[tuple[Layer, Skipped]] = []  # layers that could not be read, and why
+        self._media_skips: list[Skipped] = []  # image files missing (an EWF segment), listed once for the image
         self._stored: dict[str, str] = {}
         self._computed: dict[str, str] = {}
         self._verify_error = ""
@@ -154,12 +155,15 @@ class ImageSource:
         self._note_cut_partitions()
         for layer in self._layers:
             self._open_layer(layer)
+        self._media_skips = self._missing_segments()
         if not self._opened:
             self.__exit__()
             reasons = "; ".join(p.detail for _, p in self._problems) or "no partition, volume or file system found"
             prefix = "EWF image not readable (truncated, or a segment missing?): " if self._kind == "EWF" else ""
+            if self._media_skips:
+                prefix = f"{self._media_skips[0].detail}; "
             error = SourceError(f"{prefix}nothing in the image could be walked: {reasons}")
-            error.skipped = [p for _, p in self._problems]  # each layer is still listed with its own reason
+            error.skipped = [*self._media_skips, *(p for _, p in self._problems)]  # each layer with its own reason
             raise error
         if self.within is None:
             self._idents = [(f["path"], _ident(f["path"])) for f in self._files if not f.get("missing")]
@@ -178,6 +182,23 @@ class ImageSource:
     def volume_keys(self) -> VolumeKeys:
         return self._keys
 
+    def _missing_segments(self) -> list[Skipped]:
+        """A segment missing from the middle or the end of a set (pc08.E03 of E01-E39): libewf opens the
+        segments before the gap and reads the media up to there only, so whatever lies after it would
+        vanish without a word. Listed once for the image, naming the missing files."""
+        gone = [f for f in self._files if f.get("missing") and f.get("role") == "segment"]
+        if not gone:
+            return []
+        names = ", ".join(f"{f['expected']} (looked for {f['path']})" for f in gone)
+        from .image_media import EwfImage
+
+        span = ""
+        if isinstance(self._img, EwfImage) and self._img.readable < self._img.media_size:
+            span = f" (bytes {self._img.readable} to {self._img.media_size} of the media)"
+        return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
+                        f"segment file missing: {names}; the media after the gap{span} cannot be read, so the "
+                        "partitions and files there are not examined; put every segment in one folder and scan again")]
+
     def _table_read_directly(self, refusal: str) -> list[Layer]:
         """dfvfs and TSK refused the partition table (a truncated image: partitions that run past its end,
         a GPT whose backup header at the disk's last sector was cut off): read the GPT or MBR entries
@@ -187,7 +208,7 @@ class ImageSource:
         try:
             parts, table = gpt_partitions(self._img.read), "GPT"
             if not parts:
-                parts, table = mbr_partitions(self._img.read(0, 512)), "MBR"
+                parts, table = mbr_partitions(self._img.read(0, 512), self._img.read), "MBR"
         except (OSError, RuntimeError):
             return []
         facts: dict[str, Any] = {"volume_system": f"{table} (read directly)"}
@@ -475,6 +496,7 @@ class ImageSource:
         from .image_fs import FsContext, walk_fs
 
         if not self.walk_from:
+            yield from self._media_skips
             yield from (problem for _, problem in self._problems)
         for index, opened in enumerate(self._opened):
             if index < self.walk_from or (self.walk_until is not None and index >= self.walk_until):

@@ -70,8 +70,11 @@ def _mbr_has_partition(head: bytes) -> bool:
     return found
 
 
-def mbr_partitions(head: bytes, sector: int = 512) -> list[tuple[str, int, int]]:
-    """Primary MBR entries as (p1.., byte offset, byte size), read directly.
+def mbr_partitions(head: bytes, read: Callable[[int, int], bytes] | None = None,
+                   sector: int = 512) -> list[tuple[str, int, int]]:
+    """MBR entries as (pN, byte offset, byte size), read directly: the primary ones, then, with ``read``,
+    the logical ones down the chain of extended boot records, named p5, p9, p13 ... as dfvfs names them
+    (four slots per table).
 
     Only a fallback for when The Sleuth Kit refuses the table (a truncated image whose partitions run
     past its end): the partitions that are there can still be walked.
@@ -79,12 +82,36 @@ def mbr_partitions(head: bytes, sector: int = 512) -> list[tuple[str, int, int]]
     if len(head) < 512 or head[510:512] != b"\x55\xaa" or not _mbr_has_partition(head):
         return []
     out: list[tuple[str, int, int]] = []
+    extended = 0
     for i in range(4):
         e = head[446 + 16 * i: 462 + 16 * i]
         ptype, start, count = e[4], int.from_bytes(e[8:12], "little"), int.from_bytes(e[12:16], "little")
+        if ptype in (0x05, 0x0F, 0x85) and start and not extended:
+            extended = start
         if ptype in (0x00, 0x05, 0x0F, 0x85, 0xEE) or not start or not count:
             continue  # empty, extended or GPT-protective
-        out.append((f"p{len(out) + 1}", start * sector, count * sector))
+        out.append((f"p{i + 1}", start * sector, count * sector))
+    if read is None or not extended:
+        return out
+    ebr, seen = extended, set()
+    for table in range(1, 128):  # logical partitions: a chain of EBRs, each at most one partition + a link
+        if ebr in seen:
+            break  # a loop in the chain
+        seen.add(ebr)
+        try:
+            block = read(ebr * sector, 512)
+        except (OSError, RuntimeError):
+            break
+        if len(block) < 512 or block[510:512] != b"\x55\xaa":
+            break
+        first, link = block[446:462], block[462:478]
+        start, count = int.from_bytes(first[8:12], "little"), int.from_bytes(first[12:16], "little")
+        if first[4] and start and count:
+            out.append((f"p{4 * table + 1}", (ebr + start) * sector, count * sector))
+        nxt = int.from_bytes(link[8:12], "little")
+        if link[4] not in (0x05, 0x0F, 0x85) or not nxt:
+            break
+        ebr = extended + nxt
     return out
 
 
