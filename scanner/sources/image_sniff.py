@@ -143,6 +143,52 @@ def gpt_partitions(read: Callable[[int, int], bytes]) -> list[tuple[str, int, in
     return []
 
 
+_EWF_LATER = re.compile(r"^(?P<stem>.*)\.(?P<kind>[EeSsLl])(?P<seq>\d\d|[A-Za-z]{2})$")
+
+
+def first_segment(path: str) -> str | None:
+    """The first segment of the set PATH is a later segment of (``pc08.E02`` -> ``pc08.E01``, ``pc09.001`` ->
+    ``pc09.000`` when that exists, ``pc09.002`` -> ``pc09.001``), or None when PATH is a first segment or no
+    segment at all. An EWF name counts only when the file holds an EWF segment header."""
+    m = _EWF_LATER.match(path)
+    if m and m.group("seq") not in ("01",):
+        try:
+            fd = open_evidence(path)
+            try:
+                head = os.pread(fd, 8, 0)
+            finally:
+                os.close(fd)
+        except OSError:
+            return None
+        if head.startswith(EWF_SIGNATURES):
+            kind = m.group("kind")
+            return f"{m.group('stem')}.{kind}01"
+        return None
+    m = _SPLIT_RAW.match(path)
+    if m and int(m.group("num")) >= 1:
+        stem, num = m.group("stem"), int(m.group("num"))
+        for start in (0, 1):
+            first = f"{stem}.{start:03d}"
+            if start < num and os.path.isfile(first) and path in split_segments(first):
+                return first
+    return None
+
+
+def whole_sets(sources: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """SOURCEs with the later segments of a set left out when its first segment is a SOURCE too (``leakscan
+    scan pc08.E0*``: the first reads them all; alone, each later one would be a failed image of its own).
+    Returns (sources kept, [(segment left out, its first segment)])."""
+    given = {os.path.abspath(s) for s in sources if not s.startswith("smb://")}
+    kept, dropped = [], []
+    for s in sources:
+        first = None if s.startswith("smb://") or not os.path.isfile(s) else first_segment(s)
+        if first is not None and os.path.abspath(first) in given:
+            dropped.append((s, first))
+        else:
+            kept.append(s)
+    return kept, dropped
+
+
 def split_segments(path: str) -> list[str]:
     """``disk.000``/``disk.001`` -> every consecutive segment that exists, starting with ``path``."""
     m = _SPLIT_RAW.match(path)
