@@ -123,7 +123,7 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
     from ..sources.image_sniff import whole_sets
 
     sources, segments = whole_sets(list(args.sources))
-    for first in dict.fromkeys(f for _, f in segments):  # pc08.E0*: the first segment reads the others
+    for first in dict.fromkeys(f for _later, f in segments):  # pc08.E0*: the first segment reads the others
         later = [s for s, f in segments if f == first]
         shown = later[0] if len(later) == 1 else f"{later[0]} ... {later[-1]} ({len(later)} files)"
         print(f"leakscan: note: {shown}: later segments of {first}, read with it", file=sys.stderr)

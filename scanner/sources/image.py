@@ -155,7 +155,7 @@ class ImageSource:
         self._note_cut_partitions()
         for layer in self._layers:
             self._open_layer(layer)
-        self._media_skips = self._missing_segments()
+        self._media_skips = self._missing_segments() or self._cut_short()
         if not self._opened:
             self.__exit__()
             reasons = "; ".join(p.detail for _, p in self._problems) or "no partition, volume or file system found"
@@ -198,6 +198,25 @@ class ImageSource:
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
                         f"segment file missing: {names}; the media after the gap{span} cannot be read, so the "
                         "partitions and files there are not examined; put every segment in one folder and scan again")]
+
+    def _cut_short(self) -> list[Skipped]:
+        """An image shorter than its partition table says (a truncated acquisition or copy): listed once for
+        the image, since partitions past its end, or logical ones whose boot record was cut off, would
+        otherwise be missing from the listing without a word."""
+        from .image_sniff import table_end
+
+        if self._img is None:
+            return []
+        try:
+            end, size = table_end(self._img.read), self._img.get_size()
+        except (OSError, RuntimeError):
+            return []
+        if end <= size:
+            return []
+        return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                        f"truncated image: its partition table describes {end} bytes, the image holds {size}; "
+                        "partitions (or parts of them) past its end are not examined, and logical partitions "
+                        "whose boot record lay there are not listed")]
 
     def _table_read_directly(self, refusal: str) -> list[Layer]:
         """dfvfs and TSK refused the partition table (a truncated image: partitions that run past its end,
@@ -364,6 +383,9 @@ class ImageSource:
         if layer.offset is not None and layer.offset >= size:
             return (f"{name}: starts at byte {layer.offset}, past the end of the image ({size} bytes): truncated "
                     f"image; The Sleuth Kit: {why}")
+        if layer.offset is not None and layer.size and layer.offset + layer.size > size:
+            return (f"{name}: runs past the end of the image: {size - layer.offset} of its {layer.size} bytes are "
+                    f"in the image (truncated image); The Sleuth Kit: {why}")
         seen = f"dfvfs saw {layer.fs_type}" if layer.fs_type else "no file system recognised"
         if layer.facts.get("dfvfs_error"):
             seen += f" (dfvfs: {layer.facts['dfvfs_error']})"

@@ -143,6 +143,26 @@ def gpt_partitions(read: Callable[[int, int], bytes]) -> list[tuple[str, int, in
     return []
 
 
+def table_end(read: Callable[[int, int], bytes]) -> int:
+    """The last byte the disk's partition table describes (every GPT entry, or every primary MBR entry with
+    the extended partition that holds the logical ones), or 0 without a table. An image shorter than
+    that was cut short: what lies past its end is not there to walk."""
+    parts = gpt_partitions(read)
+    if parts:
+        return max(off + size for _, off, size in parts)
+    head = read(0, 512)
+    if len(head) < 512 or head[510:512] != b"\x55\xaa" or not _mbr_has_partition(head):
+        return 0
+    if any(head[446 + 16 * i + 4] == 0xEE for i in range(4)):
+        return 0  # a protective MBR whose GPT was not readable: it says nothing about the partitions
+    end = 0
+    for i in range(4):
+        e = head[446 + 16 * i: 462 + 16 * i]
+        if e[4]:
+            end = max(end, (int.from_bytes(e[8:12], "little") + int.from_bytes(e[12:16], "little")) * 512)
+    return end
+
+
 _EWF_LATER = re.compile(r"^(?P<stem>.*)\.(?P<kind>[EeSsLl])(?P<seq>\d\d|[A-Za-z]{2})$")
 
 
