@@ -133,8 +133,10 @@ class ImageSource:
     # --- opening -----------------------------------------------------------------------------
     def __enter__(self) -> ImageSource:
         from .image_noatime import dfvfs_without_atime
+        from .image_parents import dfvfs_parents_beside
 
         dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
+        dfvfs_parents_beside()  # VMDK snapshots' parents; QCOW2 backing files named by a host's absolute path
         self._step("recognising the image format", "dfvfs")
         storage = self._storage_spec()
         self._files = self._media_files()

@@ -19,6 +19,7 @@ import pytsk3
 from ..backends import load
 from ..errors import SourceError
 from .image_noatime import open_evidence
+from .image_parents import parent_candidates
 from .image_sniff import split_segments
 
 
@@ -370,7 +371,8 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
                 fobj.close()
             if not backing:
                 break
-            candidate = backing if os.path.isabs(backing) else os.path.join(os.path.dirname(current), backing)
+            places = parent_candidates(current, backing)
+            candidate = next((c for c in places if os.path.isfile(c)), places[0] if places else backing)
             rows.append(_file_row(candidate, "backing", backing))
             if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
                 break
@@ -388,8 +390,22 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
         finally:
             h.close()
             fobj.close()
-        if parent:
-            rows.append(_file_row(_sibling(path, parent), "parent", parent))
+        current, seen = path, {os.path.realpath(path)}
+        while parent and len(seen) < 32:  # a snapshot of a snapshot ...: the whole chain
+            candidate = _sibling(current, parent)
+            rows.append(_file_row(candidate, "parent", parent))
+            if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
+                break
+            seen.add(os.path.realpath(candidate))
+            current, h, fobj = candidate, load("pyvmdk").handle(), _NoAtimeFile(candidate)
+            h.open_file_object(fobj)
+            try:
+                rows += [_file_row(_sibling(current, d.filename), "extent", d.filename)
+                         for d in h.extent_descriptors if d.filename]
+                parent = h.parent_filename
+            finally:
+                h.close()
+                fobj.close()
     # extent files that are the image itself (a monolithic VMDK) are listed once
     unique: dict[str, dict[str, Any]] = {}
     for row in rows:
