@@ -15,7 +15,17 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_leakscan
-from tests.image_data import LEAKED, MIB, e01, ext_image, fat_image, leaked_workbook, partitioned_disk, sha256, write_tree
+from tests.image_data import (
+    LEAKED,
+    MIB,
+    e01,
+    ext_image,
+    fat_image,
+    leaked_workbook,
+    partitioned_disk,
+    sha256,
+    write_tree,
+)
 
 LINUX = "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
 MSDATA = "EBD0A0A2-B9E5-4433-87C0-68B6B72699C7"
