@@ -103,3 +103,30 @@ def test_plain_files_are_not_taken_for_archives(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert doc["skipped"] == []
+
+
+@pytest.mark.parametrize("fmt", ["newc", "crc", "odc", "bin", "ustar"])
+def test_hard_links_in_cpio_and_tar_carry_the_file_bytes(fmt: str, tmp_path: Path) -> None:
+    """GNU cpio writes a hard-linked file's bytes once (newc/crc: with the last link, the others size 0;
+    ustar: the later names as link records). Every name is the file: found by name, with its real hash
+    (before: newc/crc hashed the other names as empty files; in ustar the linked name was no hit at all)."""
+    if shutil.which("cpio") is None:
+        pytest.skip("cpio not installed (.ci/run installs it)")
+    tree = tmp_path / "t"
+    (tree / "sub").mkdir(parents=True)
+    workbook = roster_xlsx(seed=22)
+    (tree / "sub" / LEAK_NAME).write_bytes(workbook)
+    (tree / "sub" / "copy.xlsx").hardlink_to(tree / "sub" / LEAK_NAME)
+    names = "\n".join(["sub", f"sub/{LEAK_NAME}", "sub/copy.xlsx"]) + "\n"
+    archive = tmp_path / "share" / f"backup_{fmt}.cpio"
+    archive.parent.mkdir()
+    made = subprocess.run(["cpio", "-o", "-H", fmt], input=names.encode(), cwd=tree, capture_output=True, check=True)
+    archive.write_bytes(made.stdout)
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(archive.parent), "--name", LEAK_NAME, "--name", "copy.xlsx", "--out", str(out),
+                        "--quiet")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    found = {f["inner_path"]: f["sha256"] for f in doc["files"]}
+    digest = hashlib.sha256(workbook).hexdigest()
+    assert found == {f"sub/{LEAK_NAME}": digest, "sub/copy.xlsx": digest}
