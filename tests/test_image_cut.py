@@ -160,3 +160,37 @@ def test_e01_with_a_segment_missing_names_it_and_walks_what_is_there(disks: dict
     else:  # past a gap in the middle nothing can be read; what was before it is walked or listed
         assert code in (1, 2), err
         assert "segment file missing" in err or code == 1
+
+
+def test_split_raw_named_as_gnu_split_names_it_is_read_whole(disks: dict, tmp_path: Path) -> None:
+    """`split -b 8M disk.img disk.img.` writes .aa, .ab ...: dfvfs (libsmraw) took the set as split raw, but
+    the walk read the first piece only, so partitions past it fell to dfvfs' walkers and the NTFS file
+    count crashed the walker (exit 2, 'AttributeError'). Now every piece is read; the later ones given
+    as SOURCEs too are read with the first."""
+    raw = (disks["base"] / "mbr.img").read_bytes()
+    folder = tmp_path / "pieces"
+    folder.mkdir()
+    step = 8 * MIB
+    pieces = []
+    for i, start in enumerate(range(0, len(raw), step)):
+        piece = folder / f"pc12.img.a{'abcdefghij'[i]}"
+        piece.write_bytes(raw[start:start + step])
+        pieces.append(piece)
+    assert len(pieces) >= 3
+    code, doc, err = scan(*pieces, out=tmp_path / "out")
+    assert code == 1, err
+    assert doc["scan"]["sources"] == [str(pieces[0])]
+    assert doc["scan"]["source_details"][0]["segments"] == len(pieces)
+    assert set(copies(doc)) == {"p1 (FAT16)", "p5 (ext2)", "p9 (ext2)"}
+    assert image_level(doc) == []
+
+
+def test_a_file_count_never_fails_an_image() -> None:
+    """The progress estimate reads NTFS' $MFT bitmap through The Sleuth Kit; an NTFS walked by dfvfs (TSK
+    refused it) has no such object: no count, and the walk goes on."""
+    from scanner.sources.image_count import files_in
+
+    class DfvfsNtfs:  # what dfvfs' NTFSFileSystem offers: no open_meta
+        pass
+
+    assert files_in("NTFS", DfvfsNtfs(), None) is None

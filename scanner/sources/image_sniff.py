@@ -20,6 +20,7 @@ from .image_noatime import open_evidence
 
 EWF_SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"EVF2\x0d\x0a\x81\x00")
 _SPLIT_RAW = re.compile(r"^(?P<stem>.*)\.(?P<num>\d{3})$")
+_SPLIT_LETTERS = re.compile(r"^(?P<stem>.*)\.(?P<seq>[a-z]{2,3})$")  # GNU split: disk.img.aa, .ab ...
 
 
 def signature_kind(head: bytes, tail: bytes = b"") -> str | None:
@@ -184,6 +185,11 @@ def first_segment(path: str) -> str | None:
             kind = m.group("kind")
             return f"{m.group('stem')}.{kind}01"
         return None
+    m = _SPLIT_LETTERS.match(path)
+    if m and set(m.group("seq")) != {"a"}:
+        first = f"{m.group('stem')}.{'a' * len(m.group('seq'))}"
+        if os.path.isfile(first) and path in split_segments(first):
+            return first
     m = _SPLIT_RAW.match(path)
     if m and int(m.group("num")) >= 1:
         stem, num = m.group("stem"), int(m.group("num"))
@@ -210,7 +216,18 @@ def whole_sets(sources: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
 
 
 def split_segments(path: str) -> list[str]:
-    """``disk.000``/``disk.001`` -> every consecutive segment that exists, starting with ``path``."""
+    """Every consecutive segment of a split raw image that exists, starting with ``path``: what libsmraw (the
+    reader dfvfs recognises split images with) globs, so ``disk.img.aa``/``.ab`` (GNU split), ``disk.000``
+    and ``disk.dd.001`` are all read whole; without libsmraw, ``disk.000``/``disk.001`` only."""
+    if importlib.util.find_spec("pysmraw") is not None:
+        import pysmraw
+
+        try:
+            found = [str(p) for p in pysmraw.glob(path)]
+        except (OSError, TypeError, ValueError):
+            found = []
+        if found and found[0] == path and all(os.path.isfile(p) for p in found):
+            return found
     m = _SPLIT_RAW.match(path)
     if not m:
         return [path]
