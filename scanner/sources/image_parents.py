@@ -77,8 +77,11 @@ def dfvfs_parents_beside() -> None:
         return handle
 
     def qcow_parent(self: Any, file_system: Any, path_spec: Any, qcow_file: Any) -> None:
-        import pyqcow
         from dfvfs.resolver import resolver
+
+        from ..backends import load
+
+        pyqcow = load("pyqcow")
 
         location = getattr(path_spec, "location", None)
         if not location or len(self._parent_qcow_files) >= 32:

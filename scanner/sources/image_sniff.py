@@ -220,8 +220,7 @@ def split_segments(path: str) -> list[str]:
     reader dfvfs recognises split images with) globs, so ``disk.img.aa``/``.ab`` (GNU split), ``disk.000``
     and ``disk.dd.001`` are all read whole; without libsmraw, ``disk.000``/``disk.001`` only."""
     if importlib.util.find_spec("pysmraw") is not None:
-        import pysmraw
-
+        pysmraw = importlib.import_module("pysmraw")  # libsmraw (installed with dfvfs); no type information
         try:
             found = [str(p) for p in pysmraw.glob(path)]
         except (OSError, TypeError, ValueError):
