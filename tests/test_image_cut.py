@@ -194,3 +194,15 @@ def test_a_file_count_never_fails_an_image() -> None:
         pass
 
     assert files_in("NTFS", DfvfsNtfs(), None) is None
+
+
+def test_a_folder_holding_a_segmented_set_walks_it_once(disks: dict, tmp_path: Path) -> None:
+    """An evidence folder with pc08.E01 ... pc08.E0N: the set is walked from its first segment; the later
+    segments are files of the folder, not failed images (before: two false 'not readable' entries each)."""
+    code, doc, err = scan(disks["e01"].parent, out=tmp_path / "out")
+    assert code == 1, err
+    images = [s for s in doc["scan"]["source_details"] if s.get("kind") == "image"]
+    assert [s["source"] for s in images] == [str(disks["e01"])]
+    assert images[0]["segments"] == len(disks["segments"])
+    assert set(copies(doc)) == {"p1 (FAT16)", "p5 (ext2)", "p9 (ext2)"}
+    assert [s for s in doc["skipped"] if s["reason"] != "special-file"] == []
