@@ -215,7 +215,8 @@ class ImageSource:
         otherwise be missing from the listing without a word."""
         from .image_sniff import table_end
 
-        if self._img is None:
+        tables = ("MBR", "GPT")  # a bare volume's boot sector is never taken for a table
+        if self._img is None or not any(str(la.facts.get("volume_system", "")).startswith(tables) for la in self._layers):
             return []
         try:
             end, size = table_end(self._img.read), self._img.get_size()
