@@ -85,3 +85,13 @@ def test_qcow2_overlay_with_a_host_absolute_backing_path_finds_its_base_beside_i
     assert found == {f"/A/{LEAKED}": chains["leaked"], "/A/added_later.xlsx": chains["extra"]}
     backing = [f for f in doc["scan"]["source_details"][0]["files"] if f["role"] == "backing"]
     assert [f["path"] for f in backing] == [str(chains["evidence"] / "base.qcow2")]
+
+
+def test_a_vm_folder_walks_each_disk_state_once_and_no_extent_on_its_own(chains: dict, tmp_path: Path) -> None:
+    """A VMware folder on a share: the base disk and each snapshot are states of the disk worth walking each,
+    but the flat extent is the base's bytes; walked as a raw image of its own it listed every file twice."""
+    code, doc, err = scan(chains["vm"], tmp_path / "out", LEAKED)
+    assert code == 1, err
+    images = sorted(Path(s["source"]).name for s in doc["scan"]["source_details"] if s.get("kind") == "image")
+    assert images == ["disk-000001.vmdk", "disk-000002.vmdk", "disk.vmdk"]
+    assert len(doc["files"]) == 3 and {f["sha256"] for f in doc["files"]} == {chains["leaked"]}

@@ -185,6 +185,8 @@ def first_segment(path: str) -> str | None:
             kind = m.group("kind")
             return f"{m.group('stem')}.{kind}01"
         return None
+    if path.casefold().endswith(".vmdk"):
+        return vmdk_descriptor_of(path)
     m = _SPLIT_LETTERS.match(path)
     if m and set(m.group("seq")) != {"a"}:
         first = f"{m.group('stem')}.{'a' * len(m.group('seq'))}"
@@ -197,6 +199,39 @@ def first_segment(path: str) -> str | None:
             first = f"{stem}.{start:03d}"
             if start < num and os.path.isfile(first) and path in split_segments(first):
                 return first
+    return None
+
+
+_VMDK_EXTENT = re.compile(rb'^\s*(?:RW|RDONLY|NOACCESS)\s+\d+\s+\w+\s+"([^"]+)"', re.M)
+
+
+def vmdk_descriptor_of(path: str) -> str | None:
+    """The VMDK descriptor beside PATH that names PATH as one of its extents (``disk.vmdk`` for
+    ``disk-flat.vmdk`` or ``disk-s001.vmdk``), or None: such an extent is read through its descriptor, and
+    walked on its own it would list the same disk twice."""
+    folder, name = os.path.split(path)
+    try:
+        siblings = [n for n in os.listdir(folder or ".") if n.casefold().endswith(".vmdk") and n != name]
+    except OSError:
+        return None
+    for sibling in sorted(siblings):
+        other = os.path.join(folder, sibling)
+        try:
+            if os.path.getsize(other) > 64 * 1024:
+                continue  # a descriptor file is text of a few hundred bytes (a sparse extent embeds its own)
+            fd = open_evidence(other)
+            try:
+                text = os.pread(fd, 64 * 1024, 0)
+            finally:
+                os.close(fd)
+        except OSError:
+            continue
+        if not text.startswith(b"# Disk DescriptorFile"):
+            continue
+        names = [os.path.basename(m.group(1).decode("utf-8", "replace").replace("\\", "/"))
+                 for m in _VMDK_EXTENT.finditer(text)]
+        if name in names:
+            return other
     return None
 
 
