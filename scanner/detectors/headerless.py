@@ -93,13 +93,13 @@ _TYPED = frozenset({int, float, dt.datetime, dt.date, dt.time, dt.timedelta})
 _PLAIN = _TYPED | {str}
 
 
-def _sure_numbers(typed: list[object], enough: int) -> int:
+def _sure_numbers(typed: list[object], enough: int, kinds: set[type] | None = None) -> int:
     """How many typed cells surely have a number as text (``_NUMBER.fullmatch(cell_text(v))``), by C-level
     maps over cells of one type (0 for a mix of types): every date, every datetime and time without a time
     zone (ISO digits, "-", ":", " ", "."), and every float but inf, nan and those ``repr`` writes with an
     exponent (0 < |f| < 1e-4; a float of 1e16 or more is integral, written by ``int``). May stop counting
-    once it reaches ``enough``."""
-    kinds = set(map(type, typed))
+    once it reaches ``enough``. ``kinds``: the cells' types, when the caller has them."""
+    kinds = set(map(type, typed)) if kinds is None else kinds
     if kinds == {float}:
         floats = cast(list[float], typed)
         integral = sum(map(float.is_integer, floats))  # the common column of numbers: enough without the rest
@@ -142,8 +142,8 @@ class _Column:
         if kinds == {str}:
             strs = cast(Sequence[str], cells)
         elif kinds <= _PLAIN:  # exact types: isinstance is type() here
-            strs = [v for v in cells if isinstance(v, str)]
-            typed = [v for v in cells if not isinstance(v, str)]
+            strs = [v for v in cells if type(v) is str]
+            typed = [v for v in cells if type(v) is not str]
         else:  # None, bool or a type no reader gives: each cell through cell_text
             self._texts = strs = [cell_text(v) for v in cells]
         self._strs, self._typed = strs, typed
@@ -151,7 +151,7 @@ class _Column:
         enough = len(cells) // 2 + 1  # more than half of all cells, filled or not
         sure = sum(map(str.isdecimal, strs))
         if typed and sure < enough:
-            sure += _sure_numbers(typed, enough - sure)
+            sure += _sure_numbers(typed, enough - sure, kinds - {str})
         self.numbers = sure >= enough
 
     def _count(self) -> dict[str, int]:
@@ -241,7 +241,7 @@ _CAPITALISED = re.compile(r"[A-Z\u00c0-\u00de][a-z\u00df-\u00ff'\-]+(?: [A-Z\u00
 def _latin_names_left_of_a_street(cols: dict[int, _Column], rows: int) -> tuple[list[int], str] | None:
     """Names the lists do not know (us-500's Mitsue Tollner, Leota Dilliard) found by structure: one or two
     columns of capitalised words left of a street-with-number column, some of them known first names."""
-    streets = [c for c in sorted(cols) if cols[c].filled_in(rows) and cols[c].mostly(V.looks_like_latin_street, 0.6)]
+    streets = _streets(cols, rows)
     if not streets:
         return None
     left = [c for c in sorted(cols) if c < streets[0] and cols[c].filled_in(rows)]
@@ -263,6 +263,11 @@ def _latin_names_left_of_a_street(cols: dict[int, _Column], rows: int) -> tuple[
         if capitalised(c, range(2, 4)) and first_known(c) >= 0.25:
             return [c], "latin"
     return None
+
+
+def _streets(cols: dict[int, _Column], rows: int) -> list[int]:
+    """The columns of Latin streets with a house number (6649 N Blue Gum St), in order."""
+    return [c for c in sorted(cols) if cols[c].filled_in(rows) and cols[c].mostly(V.looks_like_latin_street, 0.6)]
 
 
 def _address(data: Sequence[Sequence[object]], cols: dict[int, list[str]], rows: int,
@@ -339,13 +344,19 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
     sample = data[:SAMPLE]
     rows = len(sample)
     width = max((len(r) for r in sample), default=0)
-    barred = {c for r in (*header_rows, *data[:HEADER_SCAN_ROWS]) if _header_like(r) for c, v in enumerate(r)
-              if is_excluded(v)}
-    cols = _columns(sample, width, taken | barred)
+    cols = _columns(sample, width, taken)
     found: dict[str, list[int]] = {}
     context: dict[str, list[int]] = {}
     words = {c: col for c, col in cols.items() if not _numbers(col) and not _no_name(col)}
-    names = _names(words, rows) or _latin_names_left_of_a_street(words, rows)
+    names = _names(words, rows)
+    if names is None and need_name and not _streets(words, rows):
+        return RolePlan("", found), context  # no name among these columns: none among fewer (see _barred)
+    barred = _barred(data, header_rows)
+    if barred:
+        cols = {c: col for c, col in cols.items() if c not in barred}
+        words = {c: col for c, col in words.items() if c not in barred}
+        names = _names(words, rows)
+    names = names or _latin_names_left_of_a_street(words, rows)
     if names is not None:
         found["name"] = names[0]
     elif need_name:  # no person without a name (pii._kind): most tables of a share end here
@@ -374,6 +385,17 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
             if "organisation" not in context and col.filled_in(rows) and col.mostly(_org, 0.4):
                 context["organisation"] = [c]
     return RolePlan("", found), context
+
+
+def _barred(data: Sequence[Sequence[object]], header_rows: Sequence[Sequence[object]]) -> set[int]:
+    """Columns under an excluded header (担当者名, 保管場所, 施設名) in a row of labels above or at the top.
+
+    Barring columns only takes candidates away: :func:`_names` passes on fewer columns only where it passed
+    on all of them (its tests read one column, or two adjacent ones), so a sheet that needs a name and has
+    neither a name nor a street column among all its columns needs no barring (most sheets: the header
+    search below is then skipped)."""
+    return {c for r in (*header_rows, *data[:HEADER_SCAN_ROWS]) if _header_like(r) for c, v in enumerate(r)
+            if is_excluded(v)}
 
 
 def _header_like(row: Sequence[object]) -> bool:
