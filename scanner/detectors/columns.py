@@ -255,8 +255,27 @@ def classify_header(text: object) -> str | None:
 
 
 def read_row(row: Sequence[object]) -> dict[int, Header]:
-    """:func:`read_header` of every cell of a row, by column index (the cells that name something)."""
-    return {i: h for i, v in enumerate(row) if isinstance(v, str) and (h := _read_header(v))}
+    """:func:`read_header` of every cell of a row, by column index (the cells that name something).
+
+    Most rows searched for a header are data whose texts were read before and named nothing (a category,
+    a town, a code seen in the rows above): such a row is passed over by one C-level membership test."""
+    if all(map(_NO_HEADER.__contains__, filter(str.__instancecheck__, row))):
+        return {}
+    out: dict[int, Header] = {}
+    for i, v in enumerate(row):
+        if isinstance(v, str):
+            h = _read_header(v)
+            if h is not None:
+                out[i] = h
+            elif len(_NO_HEADER) < _NO_HEADER_MAX:
+                _NO_HEADER.add(v)
+            else:
+                _NO_HEADER.clear()  # bounded: a long scan of many distinct cells starts afresh
+    return out
+
+
+_NO_HEADER: set[str] = set()  # texts read_row found to name nothing
+_NO_HEADER_MAX = 65536
 
 
 @lru_cache(maxsize=16384)

@@ -117,16 +117,22 @@ def _sure_numbers(typed: list[object], enough: int, kinds: set[type] | None = No
 _SMALLEST_PLAIN = 1e-4  # repr writes smaller floats with an exponent (1e-05)
 
 
+def _sure_texts(counts: dict[str, int]) -> int:
+    """How many of the counted (stripped) texts are digits only (str.isdecimal: _NUMBER's \\d is any decimal
+    digit), each distinct text tested once."""
+    return sum(compress(counts.values(), map(str.isdecimal, counts)))
+
+
 class _Column:
     """One column of the sample, read once.
 
     Every verdict the tests here give on a column is a share of its filled cells (:func:`mostly`), so they
     need only how many cells are filled and how often each distinct text occurs (each distinct text is then
-    tested once). Text cells are stripped and counted by C-level maps and a Counter, only when a test needs
-    them. ``numbers``: more than half the cells are numbers for sure before any counting (cells typed as
-    numbers or dates, texts of digits only; the filled cells are at most all of them). The text of every row
-    is built only for the tests that read rows (addresses), and the texts of typed cells only when a test
-    reads them.
+    tested once). Text cells are stripped and counted by C-level maps and a Counter: a column of texts at
+    once, the texts of a column of typed cells only when a test needs them. ``numbers``: more than half the
+    cells are numbers for sure (cells typed as numbers or dates, texts of digits only; the filled cells are
+    at most all of them). The text of every row is built only for the tests that read rows (addresses), and
+    the texts of typed cells only when a test reads them.
     """
 
     __slots__ = ("cells", "numbers", "_strs", "_typed", "_counts", "_filled", "_texts")
@@ -136,27 +142,31 @@ class _Column:
         self._texts: list[str] | None = None
         self._counts: dict[str, int] | None = None
         self._filled = 0
+        self._strs: Sequence[str] | None = None  # the text cells, taken out when first needed
+        self._typed: list[object] = []
         kinds = set(map(type, cells))
-        strs: Sequence[str]
-        typed: list[object] = []
-        if kinds == {str}:
-            strs = cast(Sequence[str], cells)
+        enough = len(cells) // 2 + 1  # numbers: more than half of all cells, filled or not
+        if kinds == {str}:  # counted at once: the digits-only test then runs once per distinct text
+            self._strs = cast(Sequence[str], cells)
+            self.numbers = _sure_texts(self._count()) >= enough
         elif kinds <= _PLAIN:  # exact types: isinstance is type() here
-            strs = [v for v in cells if type(v) is str]
-            typed = [v for v in cells if type(v) is not str]
+            self._typed = [v for v in cells if type(v) is not str]
+            sure = _sure_numbers(self._typed, enough, kinds - {str})  # mostly enough (a column of numbers)
+            if sure < enough:
+                sure += sum(map(str.isdecimal, self._text_cells()))
+            self.numbers = sure >= enough
         else:  # None, bool or a type no reader gives: each cell through cell_text
-            self._texts = strs = [cell_text(v) for v in cells]
-        self._strs, self._typed = strs, typed
-        # numbers for sure: digits only (str.isdecimal: _NUMBER's \d is any decimal digit), typed numbers
-        enough = len(cells) // 2 + 1  # more than half of all cells, filled or not
-        sure = sum(map(str.isdecimal, strs))
-        if typed and sure < enough:
-            sure += _sure_numbers(typed, enough - sure, kinds - {str})
-        self.numbers = sure >= enough
+            self._texts = self._strs = [cell_text(v) for v in cells]
+            self.numbers = sum(map(str.isdecimal, self._strs)) >= enough
+
+    def _text_cells(self) -> Sequence[str]:
+        if self._strs is None:
+            self._strs = [v for v in self.cells if type(v) is str]
+        return self._strs
 
     def _count(self) -> dict[str, int]:
         if self._counts is None:
-            counts = Counter(map(str.strip, self._strs))
+            counts = Counter(map(str.strip, self._text_cells()))
             counts.pop("", None)
             self._filled = sum(counts.values()) + len(self._typed)
             self._counts = counts
