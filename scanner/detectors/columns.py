@@ -258,8 +258,8 @@ def read_row(row: Sequence[object]) -> dict[int, Header]:
     """:func:`read_header` of every cell of a row, by column index (the cells that name something).
 
     Most rows searched for a header are data whose texts were read before and named nothing (a category,
-    a town, a code seen in the rows above): such a row is passed over by one C-level membership test."""
-    if all(map(_NO_HEADER.__contains__, filter(str.__instancecheck__, row))):
+    a town, a code seen in the rows above): such a row is passed over by one C-level set test."""
+    if _NO_HEADER.issuperset(filter(str.__instancecheck__, row)):
         return {}
     out: dict[int, Header] = {}
     for i, v in enumerate(row):
