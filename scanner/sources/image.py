@@ -74,6 +74,12 @@ def _segment_change(before: list[tuple[int, int] | None], after: list[tuple[int,
     return ""
 
 
+def walked_estimate(counts: list[int | None], walk_from: int, walk_until: int | None) -> int | None:
+    """The files the file systems from ``walk_from`` to ``walk_until`` count (None: none keeps a count)."""
+    known = [n for n in counts[walk_from:walk_until] if n]
+    return sum(known) if known else None
+
+
 @dataclass
 class Opened:
     """A layer whose file system could be opened, and how it is walked."""
@@ -82,6 +88,7 @@ class Opened:
     fs: Any  # pytsk3.FS_Info or a dfvfs FileSystem
     label: str  # NTFS, ext4, APFS ...
     walker: str  # "tsk" or the dfvfs note
+    read: Callable[[int, int], bytes] | None = None  # the file system's bytes by offset (TSK layers)
 
 
 class ImageSource:
@@ -104,6 +111,7 @@ class ImageSource:
         self._format = "unknown"
         self._layers: list[Layer] = []
         self._opened: list[Opened] = []
+        self._counts: list[int | None] | None = None  # layer_counts(), read once
         self._problems: list[tuple[Layer, Skipped]] = []  # layers that could not be read, and why
         self._stored: dict[str, str] = {}
         self._computed: dict[str, str] = {}
@@ -336,13 +344,16 @@ class ImageSource:
 
         if layer.offset is not None:
             fs = pytsk3.FS_Info(self._img, offset=layer.offset)
+            start, img = layer.offset, self._img
         else:  # a volume inside another volume system, a snapshot, a decrypted volume: dfvfs presents it flat
             from dfvfs.resolver import resolver
 
             img = DfvfsImage(resolver.Resolver.OpenFileObject(layer.spec))
             self._extra_imgs.append(img)
             fs = pytsk3.FS_Info(img, offset=0)
-        return Opened(layer, fs, fs_label(fs), "The Sleuth Kit (deleted entries included)")
+            start = 0
+        return Opened(layer, fs, fs_label(fs), "The Sleuth Kit (deleted entries included)",
+                      lambda offset, size: img.read(start + offset, size))
 
     def _open_dfvfs(self, layer: Layer) -> Opened:
         from dfvfs.resolver import resolver
@@ -432,6 +443,18 @@ class ImageSource:
             if key in layer.facts:
                 row[key] = layer.facts[key]
         return row
+
+    def layer_counts(self) -> list[int | None]:
+        """Each opened file system's own count of its files (image_count), None where it keeps none."""
+        from .image_count import files_in
+
+        if self._counts is None:
+            self._counts = [files_in(o.label, o.fs, o.read) for o in self._opened]
+        return self._counts
+
+    def estimate(self) -> int | None:
+        """Files to expect, for the progress: what the walked file systems' own metadata counts."""
+        return walked_estimate(self.layer_counts(), self.walk_from, self.walk_until)
 
     def batches(self) -> Iterator[Item | NameBatch]:
         """entries(), with runs of files as NameBatch: the pipeline checks their names in bulk."""
