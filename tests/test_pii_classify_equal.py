@@ -532,8 +532,8 @@ def test_rows_of_texts_read_before_read_as_every_cell_would(monkeypatch: pytest.
 
 
 def test_name_shapes_cached_by_value_and_type() -> None:
-    """japanese_name_shape is cached: each value reads as uncached, and equal values of other types (1, 1.0,
-    True) keep their own answers."""
+    """japanese_name_shape is cached: each value, read twice, reads as uncached (equal values of other types,
+    1, 1.0 and True, are cached apart)."""
     values: list[object] = [1, 1.0, True, "1", "True", "山田太郎", "山田 太郎", " 山田太郎 ", "本庁舎", "会議室", None]
     values += [v for rows in _generated(9)[:40] for row in rows for v in row][:3000]
     for v in values * 2:
