@@ -267,6 +267,8 @@ def read_row(row: Sequence[object]) -> dict[int, Header]:
             h = _read_header(v)
             if h is not None:
                 out[i] = h
+            elif len(v) > _NO_HEADER_LENGTH:
+                pass  # long texts are read each time: the memory stays small whatever a sheet holds
             elif len(_NO_HEADER) < _NO_HEADER_MAX:
                 _NO_HEADER.add(v)
             else:
@@ -275,7 +277,8 @@ def read_row(row: Sequence[object]) -> dict[int, Header]:
 
 
 _NO_HEADER: set[str] = set()  # texts read_row found to name nothing
-_NO_HEADER_MAX = 65536
+_NO_HEADER_MAX = 32768
+_NO_HEADER_LENGTH = 64
 
 
 @lru_cache(maxsize=16384)
