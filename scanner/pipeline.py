@@ -31,7 +31,7 @@ from .contracts import (
     ScanResult,
 )
 from .errors import LeakscanError, ReadError, SourceError
-from .examine import Candidate, LazyHead, examine_entry, pick, unreadable
+from .examine import Candidate, LazyHead, examine_entry, pick, read_once, unreadable
 from .models import Entry, Link, Location, Skipped
 from .names import NameRules
 from .persons.keys import scan_key
@@ -51,6 +51,10 @@ log = logging.getLogger("leakscan")
 UNIT_TASKS = 32  # files per unit sent to a worker (one round trip)
 UNIT_BYTES = 32 << 20  # bytes of files per unit (fewer, larger files per round trip)
 MAX_UNMERGED = 50_000  # outcomes held behind one slow file before the walk waits for it
+# An idle worker is sent a part-filled unit only this long after the last unit: a unit costs the scan process a
+# state commit and a round trip (~0.5 ms), more than a worker spends on a tiny file, so files met one by one
+# (a spreadsheet name in every 20th file) go in small units, not one each; outcomes are merged in walk order.
+IDLE_SEND_AFTER = 0.02
 SETTLE_BYTES = 512  # a file this small whose inspectors all settle it from its bytes is examined here
 
 
@@ -78,6 +82,7 @@ class Dispatcher:
         self._inspected = getattr(ctx.progress, "inspected", None)
         self._folder = getattr(ctx.progress, "folder", None)
         self._shown_at = 0.0
+        self._sent_at = 0.0  # when the last unit was sent
         if pool is not None and ctx.state is not None:
             pool.on_poison = self._poisoned
 
@@ -186,7 +191,8 @@ class Dispatcher:
         else:
             self._unit.append(task)
             self._unit_bytes += task.size
-            if len(self._unit) >= UNIT_TASKS or self._unit_bytes >= UNIT_BYTES or self.pool.idle():
+            if (len(self._unit) >= UNIT_TASKS or self._unit_bytes >= UNIT_BYTES
+                    or (self.pool.idle() and time.monotonic() - self._sent_at >= IDLE_SEND_AFTER)):
                 self._flush()
         while self.pool.waiting() >= self.pool.size or len(self._order) > MAX_UNMERGED:
             self._pump(block=True)
@@ -194,10 +200,17 @@ class Dispatcher:
     def _task(self, entry: Entry, cand: Candidate) -> FileTask | None:
         """The task for a picked file: how a worker gets at it (its path; else its bytes, read here)."""
         task = FileTask(entry.location, entry.name, entry.deleted, cand, LiveRef(entry))
-        if self.pool is None or cand.stat.size == 0:  # nothing to decode in an empty file: no round trip
+        if self.pool is None:
             return task
         ref = getattr(entry, "ref", None)
         found = ref() if ref is not None else None
+        if isinstance(found, LocalRef) and cand.stat.size <= SETTLE_BYTES:
+            small = self._small(entry, cand)
+            if small is not None:
+                task.ref = small
+                return task
+        if cand.stat.size == 0:  # nothing to decode in an empty file: no round trip
+            return task
         if found is not None:
             # a small local file with nothing to decode (its bytes say so) is examined here; only a local one:
             # reading it twice costs nothing there, where over SMB it could cost a round trip
@@ -221,6 +234,23 @@ class Dispatcher:
         if len(data) <= cap:
             task.ref = BytesRef(data)
         return task
+
+    def _small(self, entry: Entry, cand: Candidate) -> LiveRef | BytesRef | None:
+        """A small local file is read once, here (``read_once``): examined here when it is empty or settled
+        (``settles_here``), else its bytes go to a worker when every inspector that wants it reads bytes
+        alone (those that declare ``settles_here``); None (the usual path) when the read failed or saw the
+        file change, or when an inspector may need the file itself."""
+        read = read_once(entry, cand, self.ctx.config.max_inspect_bytes)
+        if read is None:
+            return None
+        if cand.stat.size == 0:
+            return LiveRef(entry, read)
+        inspectors = [self.ctx.inspectors[i] for i in cand.wanted]
+        if read.data is None or not inspectors or any(getattr(i, "settles_here", None) is None for i in inspectors):
+            return None
+        if not cand.matches and all(i.settles_here(read.data) for i in inspectors):  # type: ignore[attr-defined]
+            return LiveRef(entry, read)
+        return BytesRef(read.data)
 
     def _settles_here(self, entry: Entry, cand: Candidate) -> bool:
         """Whether every inspector that wants this small file settles it from its bytes without decoding
@@ -247,6 +277,7 @@ class Dispatcher:
     def _flush(self) -> None:
         if self._unit:
             unit, self._unit, self._unit_bytes = self._unit, [], 0
+            self._sent_at = time.monotonic()
             self._submit(unit)
 
     def _flush_affine(self) -> None:
