@@ -51,10 +51,6 @@ log = logging.getLogger("leakscan")
 UNIT_TASKS = 32  # files per unit sent to a worker (one round trip)
 UNIT_BYTES = 32 << 20  # bytes of files per unit (fewer, larger files per round trip)
 MAX_UNMERGED = 50_000  # outcomes held behind one slow file before the walk waits for it
-# An idle worker is sent a part-filled unit only this long after the last unit: a unit costs the scan process a
-# state commit and a round trip (~0.5 ms), more than a worker spends on a tiny file, so files met one by one
-# (a spreadsheet name in every 20th file) go in small units, not one each; outcomes are merged in walk order.
-IDLE_SEND_AFTER = 0.02
 SETTLE_BYTES = 512  # a file this small whose inspectors all settle it from its bytes is examined here
 
 
@@ -82,7 +78,6 @@ class Dispatcher:
         self._inspected = getattr(ctx.progress, "inspected", None)
         self._folder = getattr(ctx.progress, "folder", None)
         self._shown_at = 0.0
-        self._sent_at = 0.0  # when the last unit was sent
         if pool is not None and ctx.state is not None:
             pool.on_poison = self._poisoned
 
@@ -191,8 +186,7 @@ class Dispatcher:
         else:
             self._unit.append(task)
             self._unit_bytes += task.size
-            if (len(self._unit) >= UNIT_TASKS or self._unit_bytes >= UNIT_BYTES
-                    or (self.pool.idle() and time.monotonic() - self._sent_at >= IDLE_SEND_AFTER)):
+            if len(self._unit) >= UNIT_TASKS or self._unit_bytes >= UNIT_BYTES or self.pool.idle():
                 self._flush()
         while self.pool.waiting() >= self.pool.size or len(self._order) > MAX_UNMERGED:
             self._pump(block=True)
@@ -240,13 +234,15 @@ class Dispatcher:
         (``settles_here``), else its bytes go to a worker when every inspector that wants it reads bytes
         alone (those that declare ``settles_here``); None (the usual path) when the read failed or saw the
         file change, or when an inspector may need the file itself."""
+        inspectors = [self.ctx.inspectors[i] for i in cand.wanted]
+        if cand.stat.size and (not inspectors or any(getattr(i, "settles_here", None) is None for i in inspectors)):
+            return None  # read where it is examined (a worker), as before: no read here
         read = read_once(entry, cand, self.ctx.config.max_inspect_bytes)
         if read is None:
             return None
         if cand.stat.size == 0:
             return LiveRef(entry, read)
-        inspectors = [self.ctx.inspectors[i] for i in cand.wanted]
-        if read.data is None or not inspectors or any(getattr(i, "settles_here", None) is None for i in inspectors):
+        if read.data is None:
             return None
         if not cand.matches and all(i.settles_here(read.data) for i in inspectors):  # type: ignore[attr-defined]
             return LiveRef(entry, read)
@@ -277,7 +273,6 @@ class Dispatcher:
     def _flush(self) -> None:
         if self._unit:
             unit, self._unit, self._unit_bytes = self._unit, [], 0
-            self._sent_at = time.monotonic()
             self._submit(unit)
 
     def _flush_affine(self) -> None:

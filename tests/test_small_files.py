@@ -38,6 +38,7 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "sub/zip.xlsx": b"PK\x03\x04" + rnd.randbytes(100),  # a signature: a worker decides
         "sub/edge.xlsx": bytes([0, 1, 2]) * (SETTLE_BYTES // 3) + b"\0" * (SETTLE_BYTES % 3),  # exactly 512
         "sub/larger.csv": b"memo\n" * 200,  # over the limit: the worker opens it itself
+        "~$" + LEAKED_NAME: b"\x05yamada" + b"\x00" * 100,  # an Excel lock file: its inspector reads it itself
     }
     for i in range(8):
         files[f"sub/r{i}.xlsx"] = rnd.randbytes(rnd.randint(16, 400))
@@ -59,7 +60,8 @@ def test_small_files_read_once_give_the_findings_of_the_usual_path(tree: Path, t
     sent: list[tuple[str, str]] = []
     here: list[tuple[str, bool]] = []
     opened: list[str] = []
-    submit, run_here, open_ = Dispatcher._submit, Dispatcher._run_here, LocalEntry.open
+    read_here: list[str] = []
+    submit, run_here, open_, read_small = Dispatcher._submit, Dispatcher._run_here, LocalEntry.open, LocalEntry.read_small
 
     def watched_submit(self: Dispatcher, unit: list) -> None:
         sent.extend((t.name, type(t.ref).__name__) for t in unit)
@@ -73,27 +75,35 @@ def test_small_files_read_once_give_the_findings_of_the_usual_path(tree: Path, t
         opened.append(self.name)
         return open_(self)
 
+    def watched_read(self: LocalEntry, limit: int) -> object:
+        read_here.append(os.fsdecode(self.fs_path))
+        return read_small(self, limit)
+
     found = {}
     for workers in (0, 2):  # 0: every file read where it is examined (this process), as before
         config = ScanConfig(sources=[str(tree)], names=[LEAKED_NAME], out=str(tmp_path / f"out{workers}"))
         Dispatcher._submit, Dispatcher._run_here = watched_submit, watched_here  # type: ignore[method-assign]
-        LocalEntry.open = watched_open  # type: ignore[method-assign]
+        LocalEntry.open, LocalEntry.read_small = watched_open, watched_read  # type: ignore[method-assign]
         try:
             found[workers] = _listing(run_scan(config, [open_source(str(tree))], workers=workers))
         finally:
-            Dispatcher._submit, Dispatcher._run_here, LocalEntry.open = submit, run_here, open_  # type: ignore[method-assign]
+            Dispatcher._submit, Dispatcher._run_here = submit, run_here  # type: ignore[method-assign]
+            LocalEntry.open, LocalEntry.read_small = open_, read_small  # type: ignore[method-assign]
         if workers:
             by_ref = dict(sent)
             assert by_ref[LEAKED_NAME] == "BytesRef"  # the small name hit (the empty one is settled here)
             for name in ("memo.csv", "persons.csv", "utf8.csv", "zip.xlsx"):
                 assert by_ref[name] == "BytesRef", name
-            assert by_ref["larger.csv"] == "LocalRef"
+            assert by_ref["larger.csv"] == by_ref["~$" + LEAKED_NAME] == "LocalRef"
+            read_names = {p.rsplit("/", 1)[-1] for p in read_here}
+            assert "~$" + LEAKED_NAME not in read_names and "larger.csv" not in read_names  # not read here at all
+            assert len(read_here) == len(set(read_here))  # once each
             settled = dict(here)
             for name in ("empty.xlsx", "empty.csv", "noise.xlsx", "edge.xlsx"):
                 assert settled[name] is True, name  # examined here from the one read
             small = {p.name for p in tree.rglob("*") if p.is_file() and p.stat().st_size <= SETTLE_BYTES}
             assert not small & set(opened)  # read once, by read_small, never opened as a file object
-        sent.clear(), here.clear(), opened.clear()
+        sent.clear(), here.clear(), opened.clear(), read_here.clear()
     assert found[0] == found[2]
     hits, skipped, prints, files_seen, _bytes, _inspected = found[2]
     assert files_seen == sum(1 for p in tree.rglob("*") if p.is_file())
