@@ -24,24 +24,56 @@ try:
     import pytsk3 as _tsk
 except ImportError:
     _tsk = None
+
+
+def _fault(name, where):
+    """SIGSEGV or a hang when ``name`` holds LEAKSCAN-<where>-SEGV / -HANG."""
+    if f"LEAKSCAN-{where}-SEGV".encode() in name:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if f"LEAKSCAN-{where}-HANG".encode() in name:
+        time.sleep(3600)
+
+
 if _tsk is not None:
     _Real = _tsk.FS_Info
 
+    class _File:
+        """A pytsk3 file whose content read crashes or hangs when its name holds a marker."""
+
+        def __init__(self, real):
+            self._real = real
+
+        def read_random(self, *args, **kwargs):
+            _fault(self._real.info.name.name or b"", "READ")
+            return self._real.read_random(*args, **kwargs)
+
+        def __iter__(self):
+            return iter(self._real)
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
     class FS_Info:
-        """pytsk3's file system, whose directory listing crashes or hangs on a directory holding a marker."""
+        """pytsk3's file system: listing a directory holding a marker crashes or hangs; so does opening the
+        root's metadata when LEAKSCAN_TEST_WALK_ROOT_SEGV is set. Each opening is logged (one per walker)."""
 
         def __init__(self, *args, **kwargs):
             if os.environ.get("LEAKSCAN_TEST_WALK_OPEN_SEGV"):
                 os.kill(os.getpid(), signal.SIGSEGV)
+            if os.environ.get("LEAKSCAN_TEST_WALK_LOG"):
+                with open(os.environ["LEAKSCAN_TEST_WALK_LOG"], "a") as log:
+                    log.write(f"{os.getpid()}\\n")
             self._real = _Real(*args, **kwargs)
 
         def open_dir(self, *args, **kwargs):
-            names = [f.info.name.name or b"" for f in self._real.open_dir(*args, **kwargs)]
-            if any(b"LEAKSCAN-WALK-SEGV" in n for n in names):
+            for f in self._real.open_dir(*args, **kwargs):
+                _fault(f.info.name.name or b"", "WALK")
+            return [_File(f) for f in self._real.open_dir(*args, **kwargs)]
+
+        def open_meta(self, *args, **kwargs):
+            if os.environ.get("LEAKSCAN_TEST_WALK_ROOT_SEGV") and kwargs.get("inode") == self._real.info.root_inum:
                 os.kill(os.getpid(), signal.SIGSEGV)
-            if any(b"LEAKSCAN-WALK-HANG" in n for n in names):
-                time.sleep(3600)
-            return self._real.open_dir(*args, **kwargs)
+            return self._real.open_meta(*args, **kwargs)
 
         def __getattr__(self, name):
             return getattr(self._real, name)
@@ -50,12 +82,13 @@ if _tsk is not None:
 '''
 
 PEOPLE = 30
+READ_CRASH = "LEAKSCAN-READ-SEGV.xlsx"
 
 
 @pytest.fixture(scope="module")
 def case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Four SOURCEs: an image whose walk crashes in its second folder, one whose walk hangs there, a healthy
-    image and a folder, each with a copy of the leaked list; the faulty ones hold a copy listed before."""
+    """SOURCEs: images whose walk crashes or hangs listing their second folder (/B), one whose walk crashes
+    reading a file in /B, a healthy image and a folder, each with copies of the leaked list."""
     base = tmp_path_factory.mktemp("walker")
     book = leaked_workbook(rows=PEOPLE)
     images = {}
@@ -64,8 +97,14 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             f"/A/{LEAKED}": book,  # listed before the fault: examined as usual
             f"/B/LEAKSCAN-WALK-{kind}.TXT": b"marker",  # listing this folder crashes / hangs TSK
             f"/B/{LEAKED}": book,
-            f"/C/{LEAKED}": book,  # after the fault: never listed
+            f"/C/{LEAKED}": book,  # after the fault: walked by a new walker
         })
+    images["READ"] = fat_image(base / "read.img", {
+        f"/A/{LEAKED}": book,
+        f"/B/{READ_CRASH}": book,  # reading it crashes TSK
+        f"/B/{LEAKED}": book,  # the next file in the same folder
+        f"/C/{LEAKED}": book,
+    })
     images["healthy"] = fat_image(base / "healthy.img", {f"/D/{LEAKED}": book, "/D/memo.txt": b"nothing"})
     folder = base / "share"
     (folder / "E").mkdir(parents=True)
@@ -85,7 +124,38 @@ def _scan(case: dict[str, Path], *sources: Path, extra: tuple[str, ...] = (), fa
     return done, load(out), time.monotonic() - t0
 
 
-def test_a_crashing_and_a_hanging_image_walk_cost_their_image_not_the_scan(case: dict[str, Path]) -> None:
+@pytest.fixture(scope="module")
+def healthy(case: dict[str, Path]) -> dict:
+    """The faulty images scanned without the faults: what a faulted walk is compared with."""
+    done, doc, _ = _scan(case, case["SEGV"], case["HANG"], case["READ"], faults=False)
+    assert done.returncode == 1, done.stderr
+    return doc
+
+
+def _rows(doc: dict, key: str, image: Path) -> dict[str, dict]:
+    """``files`` or ``skipped`` rows of one image, by path, without times and copy groups (which count copies)."""
+    drop = {"mtime", "atime", "ctime", "btime", "copies", "copy_group", "group", "id"}
+    return {r["path"]: {k: v for k, v in r.items() if k not in drop}
+            for r in doc[key] if r["path"].startswith(f"{image} » ")}
+
+
+def _minus(healthy: dict, faulted: dict, image: Path, listed: set[str]) -> None:
+    """The faulted walk found exactly what the healthy walk found, less what it lists as walk-stopped; and what
+    it lists is what the healthy walk had there."""
+    ok, bad = _rows(healthy, "files", image), _rows(faulted, "files", image)
+    gone = {p for p in ok if any(p == x or p.startswith(x + "/") for x in listed)}
+    assert gone and set(bad) == set(ok) - gone
+    for path, row in bad.items():
+        assert row == ok[path], path
+    stopped = {p: r for p, r in _rows(faulted, "skipped", image).items() if r["reason"] == "walk-stopped"}
+    assert set(stopped) == listed
+    others = {p: r for p, r in _rows(faulted, "skipped", image).items() if r["reason"] != "walk-stopped"}
+    assert others == {p: r for p, r in _rows(healthy, "skipped", image).items() if p not in gone}
+
+
+def test_a_crashing_and_a_hanging_directory_listing_cost_that_directory(case: dict[str, Path], healthy: dict) -> None:
+    """TSK dies (or hangs) listing /B: /B is listed as walk-stopped and a new walker takes up the walk of the
+    same file system after it, so /C is examined; the healthy image and the folder beside are scanned."""
     done, doc, seconds = _scan(case, case["SEGV"], case["HANG"], case["healthy"], case["folder"],
                                extra=("--parse-timeout", "3", "--workers", "2"))
     assert done.returncode == 3, done.stderr  # copies found, but the scan is incomplete: 3 says so first
@@ -94,43 +164,82 @@ def test_a_crashing_and_a_hanging_image_walk_cost_their_image_not_the_scan(case:
     stopped = {s["source"]: s for s in doc["skipped"] if s["reason"] == "walk-stopped"}
     segv, hang = str(case["SEGV"]), str(case["HANG"])
     assert set(stopped) == {segv, hang}
-    assert "died (SIGSEGV)" in stopped[segv]["detail"] and "pytsk3" in stopped[segv]["detail"]
-    assert "no progress for 13 s" in stopped[hang]["detail"] and "pytsk3" in stopped[hang]["detail"]
-    for s in stopped.values():  # attributed to the file system whose walk stopped, after the last path listed
-        assert s["container"][-1]["name"] == "fs (FAT16)" and "while walking fs (FAT16)" in s["detail"]
-        assert f"after /A/{LEAKED}" in s["detail"]
-    # what was listed before the fault stays, and is examined as usual
-    for image in (segv, hang):
-        before = f"{image} » fs (FAT16) » /A/{LEAKED}"
-        assert files[before]["status"] == "ok" and files[before]["pii"]["records"] == PEOPLE
-        assert not any(p.startswith(f"{image} » fs (FAT16) » /C/") for p in files)  # never listed
+    assert "died (SIGSEGV) while listing this directory" in stopped[segv]["detail"]
+    assert "no progress for 13 s while listing this directory" in stopped[hang]["detail"]
+    for image, s in stopped.items():  # the directory, in the file system, with the step and the library
+        assert s["path"] == f"{image} » fs (FAT16) » /B" and s["container"][-1]["name"] == "fs (FAT16)"
+        assert "walking fs (FAT16), pytsk3" in s["detail"] and "its subfolders, were not examined" in s["detail"]
+        for d in "AC":  # before and after it: examined as usual
+            assert files[f"{image} » fs (FAT16) » /{d}/{LEAKED}"]["pii"]["records"] == PEOPLE
+        assert f"{image} » fs (FAT16) » /B/{LEAKED}" not in files
+    for kind in ("SEGV", "HANG"):
+        _minus(healthy, doc, case[kind], {f"{case[kind]} » fs (FAT16) » /B"})
     # the other SOURCEs: their usual hits
     assert files[f"{case['healthy']} » fs (FAT16) » /D/{LEAKED}"]["pii"]["records"] == PEOPLE
     assert files[str(case["folder"] / "E" / LEAKED)]["pii"]["records"] == PEOPLE
     incomplete = doc["scan"]["incomplete"]
     assert incomplete["not_examined"] == 2 and not incomplete["sources_not_opened"]
+    described = {d["source"]: d for d in doc["scan"]["source_details"]}
+    for image in (segv, hang):
+        [volume] = described[image]["volumes"]
+        assert volume["status"] == "ok" and "stopped 1 time(s)" in volume["detail"]
     assert seconds < 120  # the hang was stopped by the walker's clock, not by the test's timeout
     assert "INCOMPLETE" in done.stderr and "a disk image's walk stopped" in done.stderr
 
 
-def test_the_same_images_without_the_fault_are_walked_whole(case: dict[str, Path]) -> None:
+def test_a_crash_reading_one_file_costs_that_file(case: dict[str, Path], healthy: dict) -> None:
+    """TSK dies reading /B/LEAKSCAN-READ-SEGV.xlsx: that file alone is listed; the next file of the same
+    folder and the folders after it are examined by a new walker, records counted as in a healthy walk."""
+    log = case["base"] / "walkers-read.log"
+    done, doc, _ = _scan(case, case["READ"], env={"LEAKSCAN_TEST_WALK_LOG": str(log)})
+    assert done.returncode == 3, done.stderr
+    image = case["READ"]
+    crashed = f"{image} » fs (FAT16) » /B/{READ_CRASH}"
+    [stopped] = [s for s in doc["skipped"] if s["reason"] == "walk-stopped"]
+    assert stopped["path"] == crashed
+    assert "died (SIGSEGV) while reading this file (walking fs (FAT16), pytsk3" in stopped["detail"]
+    assert "the walk went on after it" in stopped["detail"]
+    files = {f["path"]: f for f in doc["files"]}
+    for path in (f"/A/{LEAKED}", f"/B/{LEAKED}", f"/C/{LEAKED}"):
+        assert files[f"{image} » fs (FAT16) » {path}"]["pii"]["records"] == PEOPLE
+    assert crashed in {f["path"] for f in healthy["files"]}  # the healthy walk examined it
+    _minus(healthy, doc, image, {crashed})
+    assert len(set(log.read_text().split())) == 2  # the first walker and the one that took up its walk
+    assert doc["scan"]["incomplete"]["not_examined"] == 1
+
+
+def test_the_same_images_without_the_fault_are_walked_whole(case: dict[str, Path], healthy: dict) -> None:
     """The markers alone change nothing: the faults above are the walker's, not the images'."""
-    done, doc, _ = _scan(case, case["SEGV"], case["HANG"], faults=False)
-    assert done.returncode == 1, done.stderr
-    assert doc["scan"]["complete"] is True
-    files = {f["path"] for f in doc["files"]}
-    assert {f"{case[k]} » fs (FAT16) » /{d}/{LEAKED}" for d in "ABC" for k in ("SEGV", "HANG")} <= files
+    assert healthy["scan"]["complete"] is True
+    files = {f["path"] for f in healthy["files"]}
+    assert {f"{case[k]} » fs (FAT16) » /{d}/{LEAKED}" for d in "ABC" for k in ("SEGV", "HANG", "READ")} <= files
 
 
-def test_a_walk_that_dies_on_its_first_listing_lists_the_image(case: dict[str, Path]) -> None:
+def test_a_walk_that_dies_listing_the_root_lists_the_root(case: dict[str, Path]) -> None:
     root_crash = fat_image(case["base"] / "root.img", {"/LEAKSCAN-WALK-SEGV.TXT": b"x", f"/{LEAKED}": b"y"})
     done, doc, _ = _scan(case, root_crash, case["healthy"])
     assert done.returncode == 3, done.stderr
     [stopped] = [s for s in doc["skipped"] if s["reason"] == "walk-stopped"]
-    assert stopped["source"] == str(root_crash) and "walk stopped after 0 entries" in stopped["detail"]
-    assert "SIGSEGV" in stopped["detail"]
+    assert stopped["path"] == f"{root_crash} » fs (FAT16) » /" and "SIGSEGV" in stopped["detail"]
+    assert "while listing this directory" in stopped["detail"]
+    assert not [s for s in doc["skipped"] if s["reason"] == "empty-volume"]  # not listed as an empty disk
     assert f"{case['healthy']} » fs (FAT16) » /D/{LEAKED}" in {f["path"] for f in doc["files"]}
 
+
+def test_a_crash_at_the_same_place_again_gives_up_that_file_system(case: dict[str, Path]) -> None:
+    """TSK dies opening the root's metadata, before any directory is listed: the walker taken up there dies at
+    the same place, so the file system is given up (listed walk-stopped) after two walkers, not retried forever."""
+    log = case["base"] / "walkers-root.log"
+    done, doc, seconds = _scan(case, case["healthy"], case["folder"],
+                               env={"LEAKSCAN_TEST_WALK_ROOT_SEGV": "1", "LEAKSCAN_TEST_WALK_LOG": str(log)})
+    assert done.returncode == 3, done.stderr
+    [stopped] = [s for s in doc["skipped"] if s["reason"] == "walk-stopped"]
+    assert stopped["source"] == str(case["healthy"]) and stopped["container"][-1]["name"] == "fs (FAT16)"
+    assert "the rest of this file system was not examined" in stopped["detail"]
+    assert "SIGSEGV" in stopped["detail"] and "again at the same place" in stopped["detail"]
+    assert len(set(log.read_text().split())) == 2
+    assert doc["files"][0]["path"] == str(case["folder"] / "E" / LEAKED)
+    assert seconds < 120
 
 def test_a_walker_that_dies_while_opening_the_image_makes_it_a_source_error(case: dict[str, Path]) -> None:
     """A crash before the image was opened (here: in every file system TSK opens) is a SOURCE that could
@@ -143,24 +252,39 @@ def test_a_walker_that_dies_while_opening_the_image_makes_it_a_source_error(case
     assert doc["files"][0]["path"] == str(case["folder"] / "E" / LEAKED)
 
 
-def test_a_partition_whose_walk_crashes_does_not_hide_the_next_one(case: dict[str, Path]) -> None:
-    """The walker dies in p1: p1 is listed as stopped (after what it listed), a new walker walks p2."""
+def test_too_many_crashes_in_one_partition_give_it_up_not_the_next_one(case: dict[str, Path]) -> None:
+    """Every file of p1's /B crashes TSK: after MAX_RESUMES files listed one by one, the rest of p1 is given up
+    (listed walk-stopped) and a new walker walks p2. Bounded: one walker per crash, no more."""
+    from scanner.image_walker import MAX_RESUMES
+
     base = case["base"]
     book = leaked_workbook(rows=PEOPLE)
-    p1 = fat_image(base / "part1.img", {f"/A/{LEAKED}": book, "/B/LEAKSCAN-WALK-SEGV.TXT": b"x", f"/C/{LEAKED}": book})
+    crashing = {f"/B/LEAKSCAN-READ-SEGV-{i:02d}.xlsx": book for i in range(MAX_RESUMES + 2)}
+    p1 = fat_image(base / "part1.img", {f"/A/{LEAKED}": book, **crashing, f"/C/{LEAKED}": book})
     p2 = fat_image(base / "part2.img", {f"/D/{LEAKED}": book})
     disk = base / "disk.raw"
     partitioned_disk(disk, [(p1, "6"), (p2, "6")])
-    done, doc, _ = _scan(case, disk)
+    log = base / "walkers-disk.log"
+    done, doc, _ = _scan(case, disk, env={"LEAKSCAN_TEST_WALK_LOG": str(log)})
     assert done.returncode == 3, done.stderr
     files = {f["path"]: f for f in doc["files"]}
-    assert files[f"{disk} » p1 (FAT16) » /A/{LEAKED}"]["pii"]["records"] == PEOPLE  # listed before the crash
-    assert f"{disk} » p1 (FAT16) » /C/{LEAKED}" not in files
+    assert files[f"{disk} » p1 (FAT16) » /A/{LEAKED}"]["pii"]["records"] == PEOPLE  # listed before the crashes
+    assert f"{disk} » p1 (FAT16) » /C/{LEAKED}" not in files  # after the give-up
     assert files[f"{disk} » p2 (FAT16) » /D/{LEAKED}"]["pii"]["records"] == PEOPLE  # the next partition
-    [stopped] = [s for s in doc["skipped"] if s["reason"] == "walk-stopped"]
-    assert stopped["container"][-1]["name"] == "p1 (FAT16)" and "SIGSEGV" in stopped["detail"]
-    assert "the rest of this file system was not examined" in stopped["detail"]
+    stopped = [s for s in doc["skipped"] if s["reason"] == "walk-stopped"]
+    one_by_one = [s for s in stopped if "while reading this file" in s["detail"]]
+    assert [s["path"] for s in one_by_one] == [f"{disk} » p1 (FAT16) » {p}" for p in sorted(crashing)[:MAX_RESUMES]]
+    # the give-up: the files of that folder batch the walker had not read, and the rest of p1
+    unread = [s["path"] for s in stopped if s["detail"].startswith("not read by the image walker")]
+    assert unread == [f"{disk} » p1 (FAT16) » {p}" for p in sorted(crashing)[MAX_RESUMES:]]
+    [rest] = [s for s in stopped if s not in one_by_one and s["path"] not in unread]
+    assert rest["container"][-1]["name"] == "p1 (FAT16)" and "SIGSEGV" in rest["detail"]
+    assert "the rest of this file system was not examined" in rest["detail"]
+    assert f"stopped {MAX_RESUMES} times in this file system" in rest["detail"]
+    # one walker per crash (the first, MAX_RESUMES taken up, the one given up) and one for p2
+    walkers = log.read_text().split()
+    assert len(set(walkers)) == MAX_RESUMES + 2
     # the image is described once, with both partitions
     [described] = [d for d in doc["scan"]["source_details"] if d["source"] == str(disk)]
     assert [(v["name"], v["status"]) for v in described["volumes"]] == [("p1", "walk-stopped"), ("p2", "ok")]
-    assert described["volumes"][0]["detail"] == stopped["detail"]
+    assert described["volumes"][0]["detail"] == rest["detail"]
