@@ -9,12 +9,16 @@ from the scan's ``WorkerSettings``) the stat, the first bytes the inspectors' ``
 it dispatches the entries as it would any other source's, and the pool's workers examine their bytes.
 
 Each step of the walk restarts a progress clock on the worker's mark board (``isolation.mark``: opening,
-each layer, every few hundred entries, every verify chunk, every message sent). When the child dies, or
-shows no progress for --parse-timeout (+ slack) while the scan waits for it, what it listed stays, the
-rest of the file system it was walking is one ``walk-stopped`` skip naming the signal, the step, the library
-and the last path listed (the scan is incomplete, exit 3), a new walker walks the file systems after it, and
-the scan goes on. A crash before the image was opened makes it a source error, like an image that cannot be
-opened.
+each layer, every directory, every message sent), and the walker says where it is there
+(``isolation.place``: which directory of the file system's walk it lists, which file it reads, numbered in
+walk order). When the child dies, or shows no progress for --parse-timeout (+ slack) while the scan waits
+for it, what it sent stays, and that one file (that directory: what it had not listed, and its subfolders)
+is listed as ``walk-stopped`` naming the signal, the step and the library; a new walker walks the same
+file system again (deterministically: listing only, sending nothing the scan has) and takes it up right
+after that point (``Resume``). Bounded: a walker that dies before it gets there, or again at the same
+place, or MAX_RESUMES stops in one file system, give up the rest of that file system (one ``walk-stopped``
+skip) and a new walker walks the file systems after it. The scan is then incomplete (exit 3) and goes on.
+A crash before the image was opened makes it a source error, like an image that cannot be opened.
 """
 
 from __future__ import annotations
