@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import run_leakscan
@@ -116,11 +117,12 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _scan(case: dict[str, Path], *sources: Path, extra: tuple[str, ...] = (), faults: bool = True,
-          env: dict[str, str] | None = None) -> tuple[object, dict, float]:
+          env: dict[str, str] | None = None) -> tuple[Any, dict, float]:
     out = with_case_key(case["base"] / f"out-{len(list(case['base'].glob('out-*')))}")
     t0 = time.monotonic()
     done = run_leakscan("scan", *map(str, sources), "--name", LEAKED, "--out", str(out), "--quiet", *extra,
                         env={**({"PYTHONPATH": str(case["site"])} if faults else {}), **(env or {})}, timeout=600)
+    done.out = out
     return done, load(out), time.monotonic() - t0
 
 
@@ -129,6 +131,7 @@ def healthy(case: dict[str, Path]) -> dict:
     """The faulty images scanned without the faults: what a faulted walk is compared with."""
     done, doc, _ = _scan(case, case["SEGV"], case["HANG"], case["READ"], faults=False)
     assert done.returncode == 1, done.stderr
+    case["healthy_out"] = done.out
     return doc
 
 
@@ -206,6 +209,13 @@ def test_a_crash_reading_one_file_costs_that_file(case: dict[str, Path], healthy
     _minus(healthy, doc, image, {crashed})
     assert len(set(log.read_text().split())) == 2  # the first walker and the one that took up its walk
     assert doc["scan"]["incomplete"]["not_examined"] == 1
+    # --resume (the fault gone): the image is walked again, that file examined, the scan complete
+    again = run_leakscan("scan", "--resume", str(done.out), "--quiet", timeout=600)
+    assert again.returncode == 1, again.stderr
+    resumed = load(done.out)
+    assert resumed["scan"]["complete"] is True and not [s for s in resumed["skipped"] if s["reason"] == "walk-stopped"]
+    assert {f["path"]: f["pii"]["records"] for f in resumed["files"]} == {
+        f["path"]: f["pii"]["records"] for f in healthy["files"] if f["path"].startswith(f"{image} » ")}
 
 
 def test_the_same_images_without_the_fault_are_walked_whole(case: dict[str, Path], healthy: dict) -> None:
@@ -288,3 +298,32 @@ def test_too_many_crashes_in_one_partition_give_it_up_not_the_next_one(case: dic
     [described] = [d for d in doc["scan"]["source_details"] if d["source"] == str(disk)]
     assert [(v["name"], v["status"]) for v in described["volumes"]] == [("p1", "walk-stopped"), ("p2", "ok")]
     assert described["volumes"][0]["detail"] == rest["detail"]
+
+
+def test_verify_sources_walks_images_in_the_walker_a_crash_costs_what_it_was_on(case: dict[str, Path],
+                                                                              healthy: dict) -> None:
+    """``verify --sources`` walks an image again in the walker process too: TSK crashing on one file or one
+    directory makes those hits ``unreadable`` (with why), never a traceback, and the others are re-hashed."""
+    import json
+
+    segv, read = case["SEGV"], case["READ"]
+    # without faults: every hit of the named images matches
+    clean = run_leakscan("verify", str(case["healthy_out"]), "--sources", str(segv), str(read), "--json", timeout=600)
+    rows = {r["path"]: r for r in json.loads(clean.stdout)["sources"]}
+    for image in (segv, read):
+        mine = [r for p, r in rows.items() if p.startswith(f"{image} » ")]
+        assert mine and all(r["status"] == "match" for r in mine), mine
+    done = run_leakscan("verify", str(case["healthy_out"]), "--sources", str(segv), str(read), "--json",
+                        env={"PYTHONPATH": str(case["site"])}, timeout=600)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    rows = {r["path"]: r for r in json.loads(done.stdout)["sources"]}
+    crashed = rows[f"{read} » fs (FAT16) » /B/{READ_CRASH}"]
+    assert crashed["status"] == "unreadable" and "while reading this file" in crashed["detail"]
+    unlisted = rows[f"{segv} » fs (FAT16) » /B/{LEAKED}"]  # in the directory whose listing crashed
+    assert unlisted["status"] == "unreadable" and "not walked again" in unlisted["detail"]
+    assert "while listing this directory" in unlisted["detail"]
+    for image in (segv, read):
+        for d in "AC":
+            assert rows[f"{image} » fs (FAT16) » /{d}/{LEAKED}"]["status"] == "match"
+        assert rows[f"{read} » fs (FAT16) » /B/{LEAKED}"]["status"] == "match"  # after the crash, same folder
+    assert all(r["status"] == "not-named" for p, r in rows.items() if p.startswith(f"{case['HANG']} » "))
