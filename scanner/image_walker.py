@@ -34,7 +34,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 from .codes import Status
 from .errors import ReadError, SourceError
 from .isolation import DEFAULT_MEMORY, BoardMark, GiB, Worker, mark, place, report
-from .models import FileStat, Hop, Link, Location, Skipped
+from .models import CHAIN_SEPARATOR, FileStat, Hop, Link, Location, Skipped
 from .sources.base import Item, NameBatch, Source, unbatched
 from .textsafe import shown
 
@@ -290,12 +290,13 @@ def _read(entry: WalkerEntry, st: FileStat, found: Found, ctx: ScanContext) -> N
 
 def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, keys: VolumeKeys | None,
                limit: float, walk_from: int = 0, walk_until: int | None = None,
-               resume: Resume | None = None) -> tuple[Any, ...]:
+               resume: Resume | None = None, target: Location | None = None) -> tuple[Any, ...]:
     """Walker entry point (in an isolation worker): open the image, report ("opened", description, idents),
     stream ("ops", [...]) messages, end with ("done",), or ("error", reason, skipped) when it cannot be opened.
     ``walk_from``: walk only the file systems from that one on (the walker before this one gave up the one
     before it); ``walk_until``: only the file systems before that one (one part of a distributed scan);
-    ``resume``: take up the walk of file system ``walk_from`` where the walker before this one died in it."""
+    ``resume``: take up the walk of file system ``walk_from`` where the walker before this one died in it;
+    ``target``: read only the file at that location, or the one that holds it (re-reading a recorded hit)."""
     from .sources.image import ImageSource
     from .work import _worker_logging
 
@@ -312,7 +313,7 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
     try:
         report(("opened", source.describe(), source.idents()))
         out = _Sender(limit, lines, resume)
-        walk = _Walk(out, ctx, source, resume)
+        walk = _Walk(out, ctx, source, resume, target)
         source.before_listing = walk.before_listing
         source.layer_started = walk.layer_started
         for item in source.entries():
@@ -324,12 +325,33 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
     return ("done",)
 
 
+def _whole(entry: WalkerEntry, ctx: ScanContext) -> Found:
+    """A file read again for its records: its stat and its content (up to --max-inspect-mb + 1 byte)."""
+    probe = _Probe(entry)
+    try:
+        st = probe.stat()
+    except ReadError:
+        return Found(probe)
+    found = Found(probe)
+    try:
+        with entry.open() as stream:
+            found.data = stream.read(ctx.config.max_inspect_bytes + 1) if st.size else b""
+    except ReadError as e:
+        found.data_error = _plain(e)
+    except OSError as e:
+        found.data_error = (Status.UNREADABLE, e.strerror or str(e))
+    return found
+
+
 class _Walk:
     """The walk in the walker: folder batches of files, every other item as it comes; where it is (which
     directory it lists, which file it reads, both numbered in walk order) on the mark board."""
 
-    def __init__(self, out: _Sender, ctx: ScanContext, source: ImageSource, resume: Resume | None) -> None:
+    def __init__(self, out: _Sender, ctx: ScanContext, source: ImageSource, resume: Resume | None,
+                 target: Location | None = None) -> None:
         self.out, self.ctx, self.source, self.resume = out, ctx, source, resume
+        # re-reading one recorded file: only it (or the file that holds it) is read, whole
+        self.target = (target.key(), target.display() + CHAIN_SEPARATOR) if target is not None else None
         self.run: list[WalkerEntry] = []
         self.first = 0  # the number of run[0] among the walk's items
         self.items = 0  # items of the file system's walk so far
@@ -371,6 +393,13 @@ class _Walk:
         if len(self.run) >= RUN:
             self.send_run()
 
+    def _targets(self, run: list[WalkerEntry]) -> list[int]:
+        """The run's files to read when re-reading one file: it, or the file that holds it (an archive)."""
+        assert self.target is not None
+        key, within = self.target
+        return [i for i, e in enumerate(run) if e.location.key() == key or within.startswith(e.location.display()
+                                                                                           + CHAIN_SEPARATOR)]
+
     def send_run(self) -> None:
         """One folder batch: every name and location, then what the walker read of the files the scan looks
         at; sent at once when files were read (a crash after it then costs none of them)."""
@@ -384,7 +413,7 @@ class _Walk:
             basics.append((out.layer(fs), path, entry.deleted, raw_hex))
         out.op(("batch", names, basics))
         read = False
-        for i in ctx.prefilter.pick(names, None):
+        for i in ctx.prefilter.pick(names, None) if self.target is None else self._targets(run):
             if not out.sending():
                 out.op(("found", i, None))  # the scan has it (a walk taken up): not read again
                 continue
@@ -394,7 +423,10 @@ class _Walk:
                 found: Found | None = Found.stopped(why)
             else:
                 place(READING, number, 0)
-                found = _examine(run[i], ctx, self.source.walking)  # None too: the scan stops waiting at i
+                if self.target is None:
+                    found = _examine(run[i], ctx, self.source.walking)  # None too: the scan stops waiting at i
+                else:
+                    found = _whole(run[i], ctx)
                 read = True
             out.op(("found", i, found), len(found.data or b"") + len(found.head or b"") if found else 0)
             if why is not None:
@@ -497,8 +529,10 @@ class IsolatedImage:
     ``walk-stopped`` and a new walker walks the file systems after it (one bad partition never hides the
     others); at most MAX_RESTARTS walkers are started again per image."""
 
-    def __init__(self, image: ImageSource, settings: WorkerSettings, memory: int = DEFAULT_MEMORY) -> None:
+    def __init__(self, image: ImageSource, settings: WorkerSettings, memory: int = DEFAULT_MEMORY,
+                 target: Location | None = None) -> None:
         self.text = image.text
+        self._target = target  # re-reading one recorded file: the walker reads only it (or what holds it)
         self._image = image
         self._settings = settings
         self._limit = settings.config.parse_timeout + SLACK
@@ -545,7 +579,8 @@ class IsolatedImage:
         try:
             self._worker.start()
             self._worker.conn.send((walk_image, (self._settings, image.text, verify_images, image.volume_keys(),
-                                                 self._limit, walk_from, image.walk_until, resume)))
+                                                 self._limit, walk_from, image.walk_until, resume,
+                                                 self._target)))
         except (ReadError, OSError, EOFError, ValueError) as e:
             self._worker.kill()
             detail = e.detail if isinstance(e, ReadError) else type(e).__name__
@@ -554,6 +589,8 @@ class IsolatedImage:
         return self._receive()
 
     def __exit__(self, *exc: object) -> None:
+        if not self._done:  # left before its end (the file looked for was found): no need to wait for it
+            self._worker.kill()
         self._worker.close()
 
     def describe(self) -> dict[str, Any]:
@@ -829,10 +866,21 @@ class _BatchReader:
 
 
 
-def isolated(source: Source, settings: WorkerSettings) -> Source:
-    """``source`` itself, or, for a SOURCE disk image, the same image opened and walked in a walker process."""
+def isolated(source: Source, settings: WorkerSettings, target: Location | None = None) -> Source:
+    """``source`` itself, or, for a SOURCE disk image, the same image opened and walked in a walker process
+    (``target``: to read that one recorded file again, see ``walk_image``)."""
     from .sources.image import ImageSource
 
     if isinstance(source, ImageSource) and source.within is None:
-        return IsolatedImage(source, settings)
+        return IsolatedImage(source, settings, target=target)
     return source
+
+
+def finder(settings: WorkerSettings) -> Callable[[Source, Location], Source]:
+    """How a command that reads recorded files again (``persons --export``) walks a SOURCE disk image: in a
+    walker process that reads only the file looked for (persons.reread cannot import this module)."""
+
+    def isolate(source: Source, target: Location) -> Source:
+        return isolated(source, settings, target)
+
+    return isolate

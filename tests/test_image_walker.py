@@ -9,6 +9,8 @@ its signal are real; only the choice of the victim is the test's.
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -304,8 +306,6 @@ def test_verify_sources_walks_images_in_the_walker_a_crash_costs_what_it_was_on(
                                                                               healthy: dict) -> None:
     """``verify --sources`` walks an image again in the walker process too: TSK crashing on one file or one
     directory makes those hits ``unreadable`` (with why), never a traceback, and the others are re-hashed."""
-    import json
-
     segv, read = case["SEGV"], case["READ"]
     # without faults: every hit of the named images matches
     clean = run_leakscan("verify", str(case["healthy_out"]), "--sources", str(segv), str(read), "--json", timeout=600)
@@ -327,3 +327,19 @@ def test_verify_sources_walks_images_in_the_walker_a_crash_costs_what_it_was_on(
             assert rows[f"{image} » fs (FAT16) » /{d}/{LEAKED}"]["status"] == "match"
         assert rows[f"{read} » fs (FAT16) » /B/{LEAKED}"]["status"] == "match"  # after the crash, same folder
     assert all(r["status"] == "not-named" for p, r in rows.items() if p.startswith(f"{case['HANG']} » "))
+
+
+def test_persons_export_reads_image_hits_in_the_walker(case: dict[str, Path], healthy: dict) -> None:
+    """``persons --export`` reads each copy inside an image again in a walker process that reads only that
+    file: TSK crashing on the directory of one copy costs that copy (said, with why), not the command."""
+    segv = case["SEGV"]
+    export = case["base"] / "persons.xlsx"
+    done = run_leakscan("persons", str(case["healthy_out"]), "--export", str(export), "--sources", str(segv),
+                        env={"PYTHONPATH": str(case["site"])}, timeout=600)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    [lost] = [line for line in done.stderr.splitlines() if f"{segv} » fs (FAT16) » /B/" in line]
+    assert "walk-stopped" in lost and "while listing this directory" in lost and "not read again" in lost
+    for d in "AC":  # the copies before and after it were read again in the same image
+        assert not [line for line in done.stderr.splitlines() if f"{segv} » fs (FAT16) » /{d}/" in line]
+    assert re.search(rf"^persons:\s+{PEOPLE}$", done.stdout + done.stderr, re.M)
+    assert export.is_file()
