@@ -82,6 +82,26 @@ if _tsk is not None:
             return getattr(self._real, name)
 
     _tsk.FS_Info = FS_Info
+
+_DFVFS = os.environ.get("LEAKSCAN_TEST_DFVFS_FAULTS", "")  # "DIRECTORY:FILE": dfvfs (libfsapfs) crashes on them
+if _DFVFS:
+    from dfvfs.file_io import apfs_file_io as _afi
+    from dfvfs.vfs import apfs_file_entry as _afe
+
+    _bad_dir, _bad_file = _DFVFS.split(":")
+    _subs, _read = _afe.APFSFileEntry._GetSubFileEntries, _afi.APFSFile.read
+
+    def _listing(self):
+        if self.name == _bad_dir:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return _subs(self)
+
+    def _reading(self, *args, **kwargs):
+        if (getattr(self._path_spec, "location", "") or "").endswith("/" + _bad_file):
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return _read(self, *args, **kwargs)
+
+    _afe.APFSFileEntry._GetSubFileEntries, _afi.APFSFile.read = _listing, _reading
 '''
 
 PEOPLE = 30
@@ -149,6 +169,9 @@ def _minus(healthy: dict, faulted: dict, image: Path, listed: set[str]) -> None:
     it lists is what the healthy walk had there."""
     ok, bad = _rows(healthy, "files", image), _rows(faulted, "files", image)
     gone = {p for p in ok if any(p == x or p.startswith(x + "/") for x in listed)}
+    hits_not_read = {p for p, r in bad.items() if r["status"] == "walk-stopped"}  # a name hit stays a hit
+    assert hits_not_read <= listed
+    bad = {p: r for p, r in bad.items() if p not in hits_not_read}
     assert gone and set(bad) == set(ok) - gone
     for path, row in bad.items():
         assert row == ok[path], path
@@ -343,3 +366,26 @@ def test_persons_export_reads_image_hits_in_the_walker(case: dict[str, Path], he
         assert not [line for line in done.stderr.splitlines() if f"{segv} » fs (FAT16) » /{d}/" in line]
     assert re.search(rf"^persons:\s+{PEOPLE}$", done.stdout + done.stderr, re.M)
     assert export.is_file()
+
+
+def test_a_dfvfs_walk_is_taken_up_after_a_crash_too(case: dict[str, Path], corpus: Path) -> None:
+    """APFS is walked through dfvfs (libfsapfs), not TSK: a crash reading /passwords.txt costs that file, a
+    crash listing /a_directory costs that directory; /.fseventsd after them is walked (real corpus image)."""
+    import gzip
+    import shutil
+
+    image = case["base"] / "apfs.raw"
+    with gzip.open(corpus / "images" / "dfvfs__apfs.raw.gz", "rb") as fin, open(image, "wb") as fout:
+        shutil.copyfileobj(fin, fout)
+    names = ("--name", "passwords.txt", "--name", "another_file", "--name", "fseventsd-uuid")
+    ok, healthy_doc, _ = _scan(case, image, extra=names, faults=False)
+    done, doc, _ = _scan(case, image, extra=names, env={"LEAKSCAN_TEST_DFVFS_FAULTS": "a_directory:passwords.txt"})
+    assert ok.returncode == 1 and done.returncode == 3, done.stderr
+    fs = f"{image} » apfs1 (APFS) » "
+    assert {f"{fs}/passwords.txt", f"{fs}/a_directory/another_file"} <= {f["path"] for f in healthy_doc["files"]}
+    stopped = {s["path"]: s["detail"] for s in doc["skipped"] if s["reason"] == "walk-stopped"}
+    assert set(stopped) == {f"{fs}/passwords.txt", f"{fs}/a_directory"}
+    assert "SIGSEGV) while reading this file (walking apfs1 (APFS), dfvfs (libfsapfs)" in stopped[f"{fs}/passwords.txt"]
+    assert "SIGSEGV) while listing this directory" in stopped[f"{fs}/a_directory"]
+    assert f"{fs}/.fseventsd/fseventsd-uuid" in {f["path"] for f in doc["files"]}
+    _minus(healthy_doc, doc, image, set(stopped))
