@@ -71,6 +71,11 @@ if _tsk is not None:
         def open_dir(self, *args, **kwargs):
             for f in self._real.open_dir(*args, **kwargs):
                 _fault(f.info.name.name or b"", "WALK")
+                if b"LEAKSCAN-WALK-FLAKY" in (f.info.name.name or b""):  # listed fine once, crashes after
+                    flag = os.environ["LEAKSCAN_TEST_WALK_FLAG"]
+                    if os.path.exists(flag):
+                        os.kill(os.getpid(), signal.SIGSEGV)
+                    open(flag, "w").close()
             return [_File(f) for f in self._real.open_dir(*args, **kwargs)]
 
         def open_meta(self, *args, **kwargs):
@@ -285,6 +290,22 @@ def test_a_walker_that_dies_while_opening_the_image_makes_it_a_source_error(case
     assert error["source"] == str(case["healthy"]) and "SIGSEGV" in error["error"]
     assert "opening fs" in error["error"]
     assert doc["files"][0]["path"] == str(case["folder"] / "E" / LEAKED)
+
+
+def test_a_walker_that_dies_before_the_point_it_takes_up_gives_up_that_file_system(case: dict[str, Path]) -> None:
+    """/A lists fine the first time and crashes TSK the next; /B crashes it: the walker started again to go on
+    after /B dies re-walking /A, before it got there, so the file system is given up (no endless loop)."""
+    image = fat_image(case["base"] / "flaky.img", {
+        f"/A/{LEAKED}": leaked_workbook(rows=PEOPLE), "/A/LEAKSCAN-WALK-FLAKY.TXT": b"x",
+        "/B/LEAKSCAN-WALK-SEGV.TXT": b"x", f"/C/{LEAKED}": leaked_workbook(rows=PEOPLE)})
+    log, flag = case["base"] / "walkers-flaky.log", case["base"] / "flaky.flag"
+    done, doc, _ = _scan(case, image, env={"LEAKSCAN_TEST_WALK_LOG": str(log), "LEAKSCAN_TEST_WALK_FLAG": str(flag)})
+    assert done.returncode == 3, done.stderr
+    [stopped] = [s for s in doc["skipped"] if s["reason"] == "walk-stopped"]
+    assert stopped["container"][-1]["name"] == "fs (FAT16)" and stopped["path"] == f"{image} » fs (FAT16) » /"
+    assert "died before it got where the one before it had stopped" in stopped["detail"]
+    assert f"{image} » fs (FAT16) » /A/{LEAKED}" in {f["path"] for f in doc["files"]}  # listed before: examined
+    assert len(set(log.read_text().split())) == 2
 
 
 def test_too_many_crashes_in_one_partition_give_it_up_not_the_next_one(case: dict[str, Path]) -> None:
