@@ -24,7 +24,7 @@ import ahocorasick
 from .. import rules
 
 _BRACKETS = re.compile(r"[()\[\]{}（）［］｛｝「」『』【】〔〕〈〉《》<>＜＞・:：*＊※]")
-_SPACES = re.compile(r"[\s\u3000\u00a0_]+")
+_SPACES = re.compile(r"[\s\u3000\u00a0_\-]+")  # hyphens too: ship-postal-code (Amazon order reports)
 _TRAILING_DIGITS = re.compile(r"[\d.]+$")
 _NUMBER = re.compile(r"(\d+)\D*$")
 
@@ -36,7 +36,8 @@ CONTEXT_FIELDS = frozenset({"organisation", "position"})  # what the sheet is ab
 
 
 def normalise_header(text: object) -> str:
-    """NFKC, casefold, drop spaces, underscores, brackets and trailing digits (住所１ -> 住所, Address 1 -> address)."""
+    """NFKC, casefold, drop spaces, underscores, hyphens, brackets and trailing digits (住所１ -> 住所, Address 1 ->
+    address, ship-address-1 -> shipaddress)."""
     t = unicodedata.normalize("NFKC", str(text)).casefold()
     t = _SPACES.sub("", _BRACKETS.sub("", t))
     return _TRAILING_DIGITS.sub("", t).strip(".")
@@ -150,6 +151,7 @@ def _with_rendition(key: str, depth: int) -> Header | None:
         if key == word or word not in key:
             continue
         rest = key[:-len(word)] if key.endswith(word) else key[len(word):] if key.startswith(word) else None
+        rest = _TRAILING_DIGITS.sub("", rest) if rest else rest  # 番地 2 (自宅) -> 番地2自宅 -> 番地
         if not rest:
             continue
         h = _classify(rest, depth + 1)

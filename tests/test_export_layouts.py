@@ -1,0 +1,116 @@
+"""Person tables exported by other software, with their real header rows (qatables): address books (Outlook and
+Thunderbird in Japanese, Google Contacts) and shop order lists (Amazon order report, Rakuten RMS). Values are
+generated (Faker ja_JP, tests/person_tables_data.py); the headers are the ones those programs write.
+
+What went wrong before: Outlook's ``番地 (自宅)`` was no address (a names-only lead); Amazon's hyphenated
+``recipient-name`` / ``ship-city`` were nothing at all; Rakuten's ``注文者名字 | 注文者名前`` gave the given name
+alone as the name (every 洋介 one person); Western-ordered parts (street, city, prefecture) were joined in
+column order (``本町3-12-5小金井市東京都``), and Google's Formatted address was joined with its own parts and
+the ``Home`` label beside it. Each test asserts the whole name and the whole address in Japanese order.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.detectors.columns import read_header
+from scanner.detectors.pii import SheetKind, analyse_sheet
+from tests import person_tables_data as T
+
+JA = T.ja_people(20, seed=5150)
+
+
+def outlook_ja(ps: list[T.JaPerson]) -> list[list[str]]:
+    head = ["件名", "名", "ミドル ネーム", "姓", "敬称", "会社名", "部署", "役職", "番地 (会社)", "番地 2 (会社)",
+            "市町村 (会社)", "都道府県 (会社)", "郵便番号 (会社)", "番地 (自宅)", "番地 2 (自宅)", "番地 3 (自宅)",
+            "市町村 (自宅)", "都道府県 (自宅)", "郵便番号 (自宅)", "国/地域 (自宅)", "自宅電話", "電子メール アドレス"]
+    return [head] + [["", p.given, "", p.family, "", "", "", "", "", "", "", "", "", p.town + p.block, p.building, "",
+                      p.city, p.prefecture, p.postcode, "日本", p.phone, p.email] for p in ps]
+
+
+def thunderbird_ja(ps: list[T.JaPerson]) -> list[list[str]]:
+    head = ["名", "姓", "表示名", "ニックネーム", "電子メール", "自宅電話番号", "自宅の住所", "自宅の住所 2",
+            "自宅の市区町村", "自宅の都道府県", "自宅の郵便番号", "自宅の国"]
+    return [head] + [[p.given, p.family, p.name, "", p.email, p.phone, p.town + p.block, p.building, p.city,
+                      p.prefecture, p.postcode, "日本"] for p in ps]
+
+
+def amazon_orders(ps: list[T.JaPerson]) -> list[list[str]]:
+    head = ["order-id", "order-item-id", "purchase-date", "buyer-email", "buyer-name", "buyer-phone-number", "sku",
+            "product-name", "quantity-purchased", "recipient-name", "ship-address-1", "ship-address-2",
+            "ship-address-3", "ship-city", "ship-state", "ship-postal-code", "ship-country", "ship-phone-number"]
+    return [head] + [[f"249-{i:07d}-1234567", "52301234567890", "2024-04-01T10:00:00+09:00",
+                      "x@marketplace.amazon.co.jp", p.name, p.phone, "SKU-1", "緑茶", "1", p.name, p.town + p.block,
+                      p.building, "", p.city, p.prefecture, p.postcode, "JP", p.phone] for i, p in enumerate(ps)]
+
+
+def google_contacts(ps: list[T.JaPerson]) -> list[list[str]]:
+    head = ["First Name", "Middle Name", "Last Name", "Phonetic First Name", "Phonetic Last Name", "Labels",
+            "E-mail 1 - Label", "E-mail 1 - Value", "Phone 1 - Label", "Phone 1 - Value", "Address 1 - Label",
+            "Address 1 - Formatted", "Address 1 - Street", "Address 1 - City", "Address 1 - PO Box",
+            "Address 1 - Region", "Address 1 - Postal Code", "Address 1 - Country"]
+    return [head] + [[p.given, "", p.family, p.given_kana, p.family_kana, "* myContacts", "* Home", p.email, "Mobile",
+                      p.phone, "Home", f"{p.postcode} {p.address}", p.town + p.block + p.building, p.city, "",
+                      p.prefecture, p.postcode, "JP"] for p in ps]
+
+
+def rakuten_orders(ps: list[T.JaPerson]) -> list[list[str]]:
+    head = ["受注番号", "注文者郵便番号1", "注文者郵便番号2", "注文者住所：都道府県", "注文者住所：都市区", "注文者住所：町以降",
+            "注文者名字", "注文者名前", "注文者名字フリガナ", "注文者名前フリガナ", "メールアドレス", "送付先名字", "送付先名前",
+            "送付先住所：都道府県", "送付先住所：都市区", "送付先住所：町以降"]
+    return [head] + [[f"123456-20240401-{i:04d}", p.postcode[:3], p.postcode[4:], p.prefecture, p.city,
+                      p.town + p.block + p.building, p.family, p.given, p.family_kana, p.given_kana, p.email,
+                      p.family, p.given, p.prefecture, p.city, p.town + p.block + p.building]
+                     for i, p in enumerate(ps)]
+
+
+@pytest.mark.parametrize("layout,role", [(outlook_ja, ""), (thunderbird_ja, ""), (amazon_orders, "recipient"),
+                                         (google_contacts, ""), (rakuten_orders, "applicant"),
+                                         (rakuten_orders, "recipient")])
+def test_exported_person_tables_give_whole_names_and_addresses(layout, role):
+    f = analyse_sheet("Sheet1", layout(JA))
+    assert f is not None and f.kind == SheetKind.PERSONS
+    got = {r.row: r.fields for r in f.records if r.role == role}
+    assert len(got) == len(JA)
+    for i, p in enumerate(JA, start=2):
+        assert got[i]["name"] == p.name
+        assert got[i]["address"] == p.address  # prefecture first, building last, nothing twice
+
+
+def test_rakuten_reading_is_family_then_given():
+    f = analyse_sheet("Sheet1", rakuten_orders(JA))
+    assert f is not None
+    readings = {r.row: r.fields.get("reading") for r in f.records if r.role == "applicant"}
+    assert readings[2] == JA[0].kana
+
+
+@pytest.mark.parametrize("header,field,role", [
+    ("番地 (自宅)", "address", ""), ("番地 2 (自宅)", "address", ""), ("自宅の番地", "address", ""),
+    ("recipient-name", "name", "recipient"), ("ship-city", "address", "recipient"),
+    ("ship-postal-code", "postcode", "recipient"), ("buyer-phone-number", "phone", "applicant")])
+def test_export_headers(header, field, role):
+    h = read_header(header)
+    assert h is not None and (h.field, h.role) == (field, role)
+
+
+@pytest.mark.parametrize("header", ["番地 (会社)", "Address 1 - Label", "Phone 1 - Label", "ship-country"])
+def test_export_headers_that_are_no_person_field(header):
+    assert read_header(header) is None
+
+
+def test_a_prefecture_column_after_a_whole_address_is_not_doubled():
+    """住所 | 都道府県 where 住所 already starts with the prefecture: the prefecture is not written twice."""
+    rows = [["氏名", "住所", "都道府県"]] + [[p.name, p.address, p.prefecture] for p in JA]
+    f = analyse_sheet("Sheet1", rows)
+    assert f is not None
+    assert {r.fields["address"] for r in f.records} == {p.address for p in JA}
+
+
+def test_latin_addresses_keep_their_order():
+    """Street, City, State is the right order for a Latin address: only Japanese parts are reordered."""
+    en = T.en_people(12, seed=5151)
+    rows = [["First Name", "Last Name", "Address", "City", "State", "Zip"]]
+    rows += [[p.first, p.last, p.street, p.city, p.state, p.zip] for p in en]
+    f = analyse_sheet("Sheet1", rows)
+    assert f is not None
+    assert {r.fields["address"] for r in f.records} == {f"{p.street} {p.city} {p.state}" for p in en}
