@@ -56,12 +56,13 @@ def google_contacts(ps: list[T.JaPerson]) -> list[list[str]]:
 
 def rakuten_orders(ps: list[T.JaPerson]) -> list[list[str]]:
     head = ["受注番号", "注文者郵便番号1", "注文者郵便番号2", "注文者住所：都道府県", "注文者住所：都市区", "注文者住所：町以降",
-            "注文者名字", "注文者名前", "注文者名字フリガナ", "注文者名前フリガナ", "メールアドレス", "送付先名字", "送付先名前",
-            "送付先住所：都道府県", "送付先住所：都市区", "送付先住所：町以降"]
+            "注文者名字", "注文者名前", "注文者名字フリガナ", "注文者名前フリガナ", "注文者電話番号1", "注文者電話番号2",
+            "注文者電話番号3", "メールアドレス", "送付先名字", "送付先名前", "送付先住所：都道府県", "送付先住所：都市区",
+            "送付先住所：町以降"]
     return [head] + [[f"123456-20240401-{i:04d}", p.postcode[:3], p.postcode[4:], p.prefecture, p.city,
-                      p.town + p.block + p.building, p.family, p.given, p.family_kana, p.given_kana, p.email,
-                      p.family, p.given, p.prefecture, p.city, p.town + p.block + p.building]
-                     for i, p in enumerate(ps)]
+                      p.town + p.block + p.building, p.family, p.given, p.family_kana, p.given_kana,
+                      *p.phone.split("-"), p.email, p.family, p.given, p.prefecture, p.city,
+                      p.town + p.block + p.building] for i, p in enumerate(ps)]
 
 
 @pytest.mark.parametrize("layout,role", [(outlook_ja, ""), (thunderbird_ja, ""), (amazon_orders, "recipient"),
@@ -77,11 +78,22 @@ def test_exported_person_tables_give_whole_names_and_addresses(layout, role):
         assert got[i]["address"] == p.address  # prefecture first, building last, nothing twice
 
 
-def test_rakuten_reading_is_family_then_given():
+def test_rakuten_reading_phone_and_postcode_in_pieces_are_whole():
+    """注文者名字フリガナ | 注文者名前フリガナ, 郵便番号1 | 2 and 電話番号1 | 2 | 3: each field whole."""
+    assert all(len(p.phone.split("-")) == 3 for p in JA)
     f = analyse_sheet("Sheet1", rakuten_orders(JA))
     assert f is not None
-    readings = {r.row: r.fields.get("reading") for r in f.records if r.role == "applicant"}
-    assert readings[2] == JA[0].kana
+    got = {r.row: r.fields for r in f.records if r.role == "applicant"}
+    for i, p in enumerate(JA, start=2):
+        assert (got[i]["reading"], got[i]["postcode"], got[i]["phone"]) == (p.kana, p.postcode, p.phone)
+
+
+def test_two_numbered_whole_phones_are_not_one():
+    """電話番号1 | 電話番号2 holding two whole numbers (home and mobile): the first is the phone, never glued."""
+    rows = [["氏名", "住所", "電話番号1", "電話番号2"]] + [[p.name, p.address, p.phone, "090-1111-2222"] for p in JA]
+    f = analyse_sheet("Sheet1", rows)
+    assert f is not None
+    assert {r.fields["phone"] for r in f.records} == {p.phone for p in JA}
 
 
 @pytest.mark.parametrize("header,field,role", [

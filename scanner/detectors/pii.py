@@ -306,6 +306,8 @@ def _extractor(plan: RolePlan, f: str) -> Callable[[Sequence[object]], str]:
     if not cols:
         return lambda row: ""
     conv = _CONVERT.get(f)
+    if conv is not None and len(cols) > 1:  # a phone or postal code in pieces (scanner/detectors/plan.py)
+        return lambda row: plan.value(row, f)
     if conv is not None:
         c0 = cols[0]
         return lambda row: conv(row[c0]) if c0 < len(row) else ""

@@ -33,6 +33,7 @@ SAMPLE_ROWS = 500
 NAME_PARTS = ("name", "name_family", "name_given")
 READING_PARTS = ("reading", "reading_family", "reading_given")
 JOINED = ("name", "reading", "address")  # fields that may take several columns
+SPLIT_NUMBERS = ("phone", "postcode")  # typed in numbered pieces by some shops' exports (Rakuten): joined with "-"
 MAX_CONTINUATION = 8
 
 
@@ -152,6 +153,8 @@ class RolePlan:
         return bool(self.role) and role_shares_address(self.role)
 
     def value(self, row: Sequence[object], f: str) -> str:
+        if f in SPLIT_NUMBERS:  # 電話番号1 | 電話番号2 | 電話番号3 = 090 | 1234 | 5678
+            return join_values(row, self.cols.get(f, []), "-")
         return join_values(row, self.cols.get(f, []), " " if f in ("name", "reading") else "")
 
 
@@ -234,12 +237,15 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
         cols = [c for c in cols if any(c < len(r) and cell_text(r[c]) for r in sample)]
         if not cols:
             continue
+        if f in SPLIT_NUMBERS and len(cols) > 1 and not _pieces(cols, sample):
+            cols = cols[:1]  # 電話番号1 | 電話番号2 as two whole numbers: the first is the phone
         if f == "birth":
             cells = column_values(sample, cols[0])
             ok = mostly(cells, lambda v: V.parse_date(v, serials=True), 0.5)
         else:
-            vals = [plan.value(r, f) if f in JOINED else cell_text(r[cols[0]]) if cols[0] < len(r) else ""
-                    for r in sample]
+            pieces = RolePlan(plan.role, {f: cols})
+            vals = [pieces.value(r, f) if f in JOINED or len(cols) > 1 else cell_text(r[cols[0]]) if cols[0] < len(r)
+                    else "" for r in sample]
             test = CONFIRM.get(f)
             ok = test is None or mostly(vals, test, 0.5)
             if ok and f == "name" and f in plan.weak:
@@ -258,6 +264,22 @@ def _numbered(cols: list[int], headers: dict[int, Header]) -> list[int]:
     if all(headers[c].number for c in cols) and len({headers[c].number for c in cols}) == len(cols):
         return sorted(cols, key=lambda c: headers[c].number)
     return sorted(cols)
+
+
+def _numbered_run(c: int, h: Header, headers: dict[int, Header]) -> list[int]:
+    """``c`` and the columns right of it numbered 2, 3 ... for the same field (注文者電話番号1 | 2 | 3), else [c]."""
+    run = [c]
+    if h.number == 1:
+        while (n := headers.get(run[-1] + 1)) is not None and n.field == h.field and n.number == len(run) + 1:
+            run.append(run[-1] + 1)
+    return run
+
+
+def _pieces(cols: list[int], sample: Sequence[Sequence[object]]) -> bool:
+    """Are the columns pieces of one number (2-5 digits each, as a phone or postal code is split) in most rows?"""
+    rows = [[cell_text(r[c]) for c in cols if c < len(r)] for r in sample]
+    rows = [r for r in rows if any(r)]
+    return bool(rows) and share(rows, lambda r: all(p.isdigit() and 2 <= len(p) <= 5 for p in r)) >= 0.8
 
 
 def _pick_name(role_cols: dict[int, Header], base: str, parts: tuple[str, str, str]) -> list[int]:
@@ -294,7 +316,7 @@ def plan_roles(headers: dict[int, Header]) -> list[RolePlan]:
                 cols["address"] = _numbered(addr, source)
             for c, h in sorted(source.items()):
                 if h.field not in NAME_PARTS + READING_PARTS + ("address",) and h.field not in cols:
-                    cols[h.field] = [c]
+                    cols[h.field] = _numbered_run(c, h, source) if h.field in SPLIT_NUMBERS else [c]
         weak = {"name"} if any(mine[c].weak for c in cols.get("name", [])) else set()
         plans.append(RolePlan(role, cols, weak))
     return plans
