@@ -9,6 +9,8 @@ other projects (tafia/calamine, SheetJS/test_files), rebuilt here from generated
   the fallback reader called the whole workbook truncated (SheetJS ``BlankSheetTypes.xlsb``).
 - an Excel 5/95 workbook with a password (a FILEPASS record in a ``Book`` stream, which msoffcrypto-tool
   does not read): listed ``corrupt`` instead of ``encrypted`` (SheetJS ``biff5/password_2002_40_xor.xls``).
+- tables in formats nothing here reads (Apple Numbers, Access, dBase, Lotus, Quattro Pro, SYLK, DIF): not
+  listed at all (SheetJS ``Attendance.numbers``); now ``unsupported`` with the format's name.
 """
 
 from __future__ import annotations
@@ -190,6 +192,13 @@ def test_cli_reads_what_other_writers_wrote(tmp_path, xlsx):
     (share / "root.xlsx").write_bytes(moved(xlsx, ""))
     (share / "folder.xlsm").write_bytes(moved(xlsx, "wtf"))
     (share / "excel95.xls").write_bytes(excel95_with_password(D.xls_bytes({"名簿": ROWS})))
+    numbers = io.BytesIO()
+    with zipfile.ZipFile(numbers, "w") as zf:  # an Apple Numbers document: a zip of .iwa (snappy protobuf) parts
+        zf.writestr("Index/Document.iwa", bytes(range(256)) * 4)
+        zf.writestr("preview.jpg", b"\xff\xd8\xff\xe0" + bytes(600))
+    (share / "会員.numbers").write_bytes(numbers.getvalue())
+    (share / "会員.mdb").write_bytes(b"\x00\x01\x00\x00Standard Jet DB\x00" + bytes(range(256)) * 8)
+    (share / "会員.slk").write_text('ID;PWXL;N;E\r\nC;Y1;X1;K"氏名"\r\nC;X2;K"住所"\r\nE\r\n', encoding="cp932")
     pw = tmp_path / "pw.txt"
     pw.write_text("secret\n")
     pw.chmod(0o600)
@@ -202,3 +211,5 @@ def test_cli_reads_what_other_writers_wrote(tmp_path, xlsx):
     skipped = {s["path"].rsplit("/", 1)[-1]: s for s in doc["skipped"]}
     assert skipped["excel95.xls"]["reason"] == "encrypted"
     assert "Excel 5/95" in skipped["excel95.xls"]["detail"]
+    for name, kind in (("会員.numbers", "Apple Numbers"), ("会員.mdb", "Access"), ("会員.slk", "SYLK")):
+        assert skipped[name]["reason"] == "unsupported" and kind in skipped[name]["detail"], name
