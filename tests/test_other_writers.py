@@ -213,3 +213,52 @@ def test_cli_reads_what_other_writers_wrote(tmp_path, xlsx):
     assert "Excel 5/95" in skipped["excel95.xls"]["detail"]
     for name, kind in (("会員.numbers", "Apple Numbers"), ("会員.mdb", "Access"), ("会員.slk", "SYLK")):
         assert skipped[name]["reason"] == "unsupported" and kind in skipped[name]["detail"], name
+
+
+# --- UTF-16 "Unicode text" out of step ---------------------------------------------------------------------
+
+def _utf16_table() -> tuple[bytes, int]:
+    rows = D.standard(D.people(30, seed=43))
+    return D.csv_bytes(rows, "utf-16le-bom", "\t"), len(rows) - 1
+
+
+def _records(data: bytes) -> tuple[int, list[str]]:
+    from scanner.detectors.pii import analyse_sheet
+
+    sheet = read_tables(data, Caps()).sheets[0]
+    found = analyse_sheet("", sheet.rows)
+    return (found.count if found else 0), sheet.notes
+
+
+@pytest.mark.parametrize("damage", ["drop", "insert", "two"])
+def test_utf16_realigns_after_a_lost_or_added_byte(damage):
+    """One byte lost or added inside a line put every later character out of step (13 of 30 records were left);
+    the next line end in the other step realigns the rest, and the damage is still said."""
+    data, total = _utf16_table()
+    cut = len(data) // 3 | 1
+    changed = {"drop": data[:cut] + data[cut + 1:], "insert": data[:cut] + b"\x00" + data[cut:],
+               "two": data[:cut] + b"\x00" + data[cut:2 * cut] + b"\x00" + data[2 * cut:]}[damage]
+    found, notes = _records(changed)
+    assert found >= total - (2 if damage == "two" else 1)
+    assert any(n.startswith("decoding: partial") for n in notes)
+
+
+def test_utf16_copied_in_text_mode_keeps_the_lines_without_a_0a_byte():
+    """A text-mode copy puts CR before every 0x0A byte: before every line end and inside characters such as 上
+    (U+4E0A). Each line is realigned; only lines holding such a character are lost."""
+    data, total = _utf16_table()
+    mangled = data.replace(b"\n", b"\r\n")
+    lines = data.decode("utf-16").splitlines()[1:]
+    hit = sum(1 for ln in lines if any(ch != "\n" and (ord(ch) & 0xFF == 0x0A or ord(ch) >> 8 == 0x0A) for ch in ln))
+    found, _ = _records(mangled)
+    assert found >= total - hit and found >= total // 2
+
+
+def test_utf16_0a_00_across_two_characters_is_no_line_end():
+    """U+0A0A then U+4E00 hold the bytes 0A 00 at the other parity: the text after is in step, so nothing moves."""
+    rows = D.standard(D.people(10, seed=44))
+    rows[3] = [*rows[3][:-1], f"{rows[3][-1]}\u0a0a\u4e00"]
+    data = D.csv_bytes(rows, "utf-16le-bom", "\t")
+    assert b"\x0a\x00" in data[data.index("\u0a0a".encode("utf-16-le")):][:4]
+    found, notes = _records(data)
+    assert found == len(rows) - 1 and not notes
