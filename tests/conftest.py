@@ -5,14 +5,19 @@ an interpreter start per call)."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import logging
 import os
+import pty
+import select
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -205,3 +210,29 @@ def report_text(path: Path) -> str:
 
     html = path.read_text(encoding="utf-8")
     return re.sub(r'</span><wbr><span class="hg">', "", html).replace("<wbr>", "")
+
+
+def run_on_a_terminal(*args: str) -> tuple[int, str]:
+    """Run with stderr on a pseudo-terminal (where the progress bar is allowed); return (code, stderr)."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a real terminal has a size
+    try:
+        proc = subprocess.Popen([sys.executable, "scan.py", *args], stdout=subprocess.DEVNULL, stderr=slave,
+                                cwd=ROOT)
+        os.close(slave)
+        chunks = []
+        while True:
+            if not select.select([master], [], [], 120)[0]:  # a hang fails the test instead of blocking it
+                proc.kill()
+                raise AssertionError("scan produced no output for 120 s")
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+        code = proc.wait(timeout=120)
+    finally:
+        os.close(master)
+    return code, b"".join(chunks).decode("utf-8", "replace")

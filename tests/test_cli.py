@@ -6,19 +6,13 @@ progress bar on a terminal run ``python scan.py`` as a user does."""
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
 import os
-import pty
-import select
-import struct
 import subprocess
-import sys
-import termios
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, run_leakscan
+from conftest import run_cli, run_leakscan, run_on_a_terminal
 from tree_data import LEAKED, write_files
 
 from reports.labels import label
@@ -159,36 +153,10 @@ def test_demo_finds_the_expected_copies(demo_run: tuple[Path, subprocess.Complet
     assert os.stat(report.parent).st_mode & 0o777 == 0o700
 
 
-def _run_on_a_terminal(*args: str) -> tuple[int, str]:
-    """Run with stderr on a pseudo-terminal (where the progress bar is allowed); return (code, stderr)."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a real terminal has a size
-    try:
-        proc = subprocess.Popen([sys.executable, "scan.py", *args], stdout=subprocess.DEVNULL, stderr=slave,
-                                cwd=Path(__file__).resolve().parent.parent)
-        os.close(slave)
-        chunks = []
-        while True:
-            if not select.select([master], [], [], 120)[0]:  # a hang fails the test instead of blocking it
-                proc.kill()
-                raise AssertionError("scan produced no output for 120 s")
-            try:
-                data = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not data:
-                break
-            chunks.append(data)
-        code = proc.wait(timeout=120)
-    finally:
-        os.close(master)
-    return code, b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_progress_bar_only_on_a_terminal_and_not_quiet(share: Path, tmp_path: Path) -> None:
-    code, err = _run_on_a_terminal("scan", str(share), "--name", LEAKED, "--out", str(tmp_path / "o1"))
+    code, err = run_on_a_terminal("scan", str(share), "--name", LEAKED, "--out", str(tmp_path / "o1"))
     assert code == 1 and "scanning" in err and "files" in err
-    code, err = _run_on_a_terminal("scan", str(share), "--name", LEAKED, "--out", str(tmp_path / "o2"), "--quiet")
+    code, err = run_on_a_terminal("scan", str(share), "--name", LEAKED, "--out", str(tmp_path / "o2"), "--quiet")
     assert code == 1 and "scanning" not in err and err.strip() == ""
     piped = run_cli("scan", str(share), "--name", LEAKED, "--out", str(tmp_path / "o3"))
     assert "scanning" not in piped.stderr  # stderr not a terminal: summary only

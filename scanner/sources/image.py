@@ -82,6 +82,7 @@ class Opened:
     fs: Any  # pytsk3.FS_Info or a dfvfs FileSystem
     label: str  # NTFS, ext4, APFS ...
     walker: str  # "tsk" or the dfvfs note
+    read: Callable[[int, int], bytes] | None = None  # the file system's bytes by offset (TSK layers)
 
 
 class ImageSource:
@@ -336,13 +337,16 @@ class ImageSource:
 
         if layer.offset is not None:
             fs = pytsk3.FS_Info(self._img, offset=layer.offset)
+            start, img = layer.offset, self._img
         else:  # a volume inside another volume system, a snapshot, a decrypted volume: dfvfs presents it flat
             from dfvfs.resolver import resolver
 
             img = DfvfsImage(resolver.Resolver.OpenFileObject(layer.spec))
             self._extra_imgs.append(img)
             fs = pytsk3.FS_Info(img, offset=0)
-        return Opened(layer, fs, fs_label(fs), "The Sleuth Kit (deleted entries included)")
+            start = 0
+        return Opened(layer, fs, fs_label(fs), "The Sleuth Kit (deleted entries included)",
+                      lambda offset, size: img.read(start + offset, size))
 
     def _open_dfvfs(self, layer: Layer) -> Opened:
         from dfvfs.resolver import resolver
@@ -432,6 +436,19 @@ class ImageSource:
             if key in layer.facts:
                 row[key] = layer.facts[key]
         return row
+
+    def estimate(self) -> int | None:
+        """Files to expect, for the progress: what the walked file systems' own metadata counts
+        (image_count); None when none of them keeps a count."""
+        from .image_count import files_in
+
+        counts = [files_in(o.label, o.fs, o.read) for o in self._walked()]
+        known = [n for n in counts if n]
+        return sum(known) if known else None
+
+    def _walked(self) -> list[Opened]:
+        """The opened file systems this walk covers (``walk_from`` / ``walk_until``)."""
+        return self._opened[self.walk_from:self.walk_until]
 
     def batches(self) -> Iterator[Item | NameBatch]:
         """entries(), with runs of files as NameBatch: the pipeline checks their names in bulk."""
