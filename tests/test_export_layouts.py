@@ -126,3 +126,21 @@ def test_latin_addresses_keep_their_order():
     f = analyse_sheet("Sheet1", rows)
     assert f is not None
     assert {r.fields["address"] for r in f.records} == {f"{p.street} {p.city} {p.state}" for p in en}
+
+
+def test_excel_text_formulas_in_a_system_export_are_their_text():
+    """``="0312345678"``: Japanese systems export numbers as Excel formulas so that Excel keeps the leading zero.
+    The postal code and the phone are their text (the phone column was dropped, the postal code kept ``="``)."""
+    from scanner.tables import Caps, read_tables
+
+    lines = ['"利用者一覧"', '"出力日",="2024/04/01"', '"氏名","郵便番号","住所","電話番号"']
+    lines += [f'"{p.name}",="{p.postcode}","{p.address}",="{p.phone}"' for p in JA]
+    lines += ['="※""個人情報""を含みます"']
+    sheet = read_tables(("\r\n".join(lines) + "\r\n").encode("cp932"), Caps()).sheets[0]
+    rows = list(sheet.rows)
+    assert rows[1] == ["出力日", "2024/04/01"] and rows[-1] == ['※"個人情報"を含みます']
+    f = analyse_sheet("", rows)
+    assert f is not None
+    got = {r.row: r.fields for r in f.records}
+    for i, p in enumerate(JA, start=4):
+        assert (got[i]["postcode"], got[i]["phone"], got[i]["address"]) == (p.postcode, p.phone, p.address)
