@@ -262,3 +262,19 @@ def test_utf16_0a_00_across_two_characters_is_no_line_end():
     assert b"\x0a\x00" in data[data.index("\u0a0a".encode("utf-16-le")):][:4]
     found, notes = _records(data)
     assert found == len(rows) - 1 and not notes
+
+
+def test_spreadsheetml_with_characters_xml_cannot_hold_is_read_whole():
+    """Excel writes a cell's control characters into an XML Spreadsheet as &#7; (SheetJS formula_stress_test.xls.xml),
+    which XML 1.0 forbids: lxml stopped there and every later row was lost. They read as U+FFFD."""
+    from scanner.detectors.pii import analyse_sheet
+    from tests.table_damage import spreadsheetml
+
+    rows = [list(r) for r in ROWS]
+    rows[1] = [*rows[1][:-1], "備考"]
+    data = spreadsheetml({"名簿": rows}).replace("備考".encode(), "備考&#7;&#x0B;&#20;".encode(), 1)
+    assert b"&#7;" in data
+    sheet = read_tables(data, Caps()).sheets[0]
+    assert not sheet.damage
+    found = analyse_sheet("名簿", sheet.rows)
+    assert found is not None and found.count == len(PEOPLE)
