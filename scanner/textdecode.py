@@ -160,11 +160,25 @@ def plan_decoding(data: bytes, delimiter: bytes = b",") -> Decoding:
     return _plan_without_bom(data, 0, delimiter)
 
 
+_JIS_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b$(Q", b"\x1b$(O", b"\x1b(I")  # JIS X 0208/0213 and half-width kana in
+
+
+def _iso2022(data: bytes, start: int) -> str | None:
+    """ISO-2022-JP when 7-bit text switches to a Japanese character set by escape sequences: the variant that
+    decodes it whole, else the common one with what it cannot decode replaced (a damaged file, said so)."""
+    if b"\x1b" not in data or not any(e in data for e in _JIS_ESCAPES) or not data[start:].isascii():
+        return None
+    return next((c for c in ("iso2022_jp_ext", "iso2022_jp_2004") if _strict_ok(data, c, start)), "iso2022_jp_ext")
+
+
 def _plan_without_bom(data: bytes, start: int, delimiter: bytes, bom: str = "") -> Decoding:
     stray = f" (stray {bom} ignored)" if bom else ""
     guess = utf16_guess(data[start:start + 4096])
     if guess:
         return Decoding(guess + stray, guess, start=start)
+    jis = _iso2022(data, start)
+    if jis:  # 7-bit JIS (old mailers, some host exports): valid UTF-8, but every Japanese word is escapes
+        return Decoding(jis + stray, jis, start=start)
     if _strict_ok(data, "utf-8", start):  # cp932 or noise is almost never valid UTF-8
         return Decoding("utf-8" + stray, "utf-8", start=start)
     best = _best_8bit(data, start)

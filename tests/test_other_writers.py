@@ -278,3 +278,21 @@ def test_spreadsheetml_with_characters_xml_cannot_hold_is_read_whole():
     assert not sheet.damage
     found = analyse_sheet("名簿", sheet.rows)
     assert found is not None and found.count == len(PEOPLE)
+
+
+@pytest.mark.parametrize("damage", ["whole", "cut", "flip"])
+def test_iso2022_jp_text_is_japanese_not_escapes(damage):
+    """7-bit JIS (ISO-2022-JP: old mailers, host exports) is valid UTF-8: it was read as escape sequences and the
+    table came out as nothing, status ok. Damaged, it is read with what survives and said to be partial."""
+    rows = D.standard(D.people(10, seed=45))
+    data = D.csv_bytes(rows, "iso2022_jp")
+    mid = data.index(b"\x1b$B", len(data) // 2)
+    data = {"whole": data, "cut": data[:mid + 5], "flip": data[:mid + 3] + b"\x7f\x7f" + data[mid + 5:]}[damage]
+    found, notes = _records(data)
+    wb = read_tables(data, Caps())
+    assert wb.encoding is not None and wb.encoding.startswith("iso2022_jp")
+    if damage == "whole":
+        assert found == len(rows) - 1 and not notes
+    else:
+        assert found >= (len(rows) - 1) // 2 - 1
+        assert damage == "cut" or any(n.startswith("decoding: partial") for n in notes)
