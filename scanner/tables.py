@@ -18,6 +18,7 @@ import functools
 import io
 import posixpath
 import re
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -737,8 +738,20 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
     found = _delimiter("".join(head))
     delim = found or ","
     sheet = Sheet("", [])
-    if found is None:
+    starts = fixed_width_columns(head) if found is None else None
+    if found is None and starts is None:
         sheet.notes.append("delimiter: none")
+
+    def fixed() -> Iterator[list[str]]:
+        assert starts is not None
+        for i, line in enumerate(iter_lines(data, dec, b",", max_line=MAX_LINE)):
+            row = split_fixed(line.rstrip("\r\n"), starts)
+            budget.add(len(row) or 1)
+            if not i & 0x3FFF:
+                budget.tick()
+            yield row
+        if dec.note():
+            sheet.notes.append(f"decoding: {dec.note()}")
 
     def rows() -> Iterator[list[str]]:
         lines = iter_lines(data, dec, delim.encode(), max_line=MAX_LINE)
@@ -750,8 +763,49 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         if dec.note():
             sheet.notes.append(f"decoding: {dec.note()}")
 
-    sheet.rows = rows()
+    sheet.rows = fixed() if starts is not None else rows()
     return sheet, dec.encoding
+
+
+def _width(ch: str) -> int:
+    """Columns a character takes in a fixed-width text: two for a full-width one (two bytes in cp932)."""
+    return 2 if ord(ch) > 0x7F and unicodedata.east_asian_width(ch) in ("F", "W", "A") else 1
+
+
+def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
+    """Start columns (in display width) of a fixed-width table: what Excel saves as .prn (formatted text, space
+    delimited) and host systems export (固定長). A column boundary is where every line has a blank before a
+    character; at least two columns, and three lines, or None (prose has no such straight gaps)."""
+    rows = [ln.rstrip("\r\n") for ln in lines if ln.strip()]
+    if len(rows) < 3 or not all("  " in r for r in rows[:3]):
+        return None
+    used: set[int] = set()
+    for r in rows:
+        at = 0
+        for ch in r:
+            w = _width(ch)
+            if ch != " ":
+                used.update(range(at, at + w))
+            at += w
+    if not used:
+        return None
+    starts = [0] + [i for i in range(1, max(used) + 1) if i in used and i - 1 not in used]
+    return starts if len(starts) >= 2 else None
+
+
+def split_fixed(line: str, starts: list[int]) -> list[str]:
+    """A line cut at the display columns ``starts`` (a full-width character counts two), each field stripped."""
+    if line.isascii():
+        return [line[a:b].strip() for a, b in zip(starts, [*starts[1:], len(line) + 1], strict=True)]
+    out, field_chars, at, k = [], [], 0, 1
+    for ch in line:
+        while k < len(starts) and at >= starts[k]:
+            out.append("".join(field_chars).strip())
+            field_chars, k = [], k + 1
+        field_chars.append(ch)
+        at += _width(ch)
+    out.append("".join(field_chars).strip())
+    return out
 
 
 def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:

@@ -144,3 +144,42 @@ def test_excel_text_formulas_in_a_system_export_are_their_text():
     got = {r.row: r.fields for r in f.records}
     for i, p in enumerate(JA, start=4):
         assert (got[i]["postcode"], got[i]["phone"], got[i]["address"]) == (p.postcode, p.phone, p.address)
+
+
+def _fixed_width(ps: list[T.JaPerson]) -> bytes:
+    """Excel's "formatted text (space delimited)" .prn, or a host system's 固定長 export: columns padded to a byte
+    width in cp932 (full-width characters take two), numbers right-aligned, empty fields left blank."""
+    def pad(text: str, width: int, right: bool = False) -> str:
+        gap = " " * (width - len(text.encode("cp932")))
+        return gap + text if right else text + gap
+
+    lines = [pad("No", 4, True) + "  " + pad("氏名", 20) + pad("郵便番号", 10) + pad("住所", 70) + "電話番号"]
+    for i, p in enumerate(ps, 1):
+        lines.append(pad(str(i), 4, True) + "  " + pad(f"{p.family}\u3000{p.given}", 20)
+                     + pad(p.postcode if i % 3 else "", 10) + pad(p.address, 70) + p.phone)
+    return ("\r\n".join(lines) + "\r\n").encode("cp932")
+
+
+def test_fixed_width_text_is_a_table():
+    """A fixed-width person list had no delimiter: one column per line, nothing found, status ok (a silent clean)."""
+    from scanner.tables import Caps, read_tables
+
+    sheet = read_tables(_fixed_width(JA), Caps()).sheets[0]
+    rows = list(sheet.rows)
+    assert "delimiter: none" not in sheet.notes
+    f = analyse_sheet("", rows)
+    assert f is not None and f.count == len(JA)
+    got = {r.row: r.fields for r in f.records}
+    for i, p in enumerate(JA, start=2):
+        assert got[i]["address"] == p.address and got[i]["name"] == f"{p.family}\u3000{p.given}"
+        assert got[i].get("postcode", "") == (p.postcode if (i - 1) % 3 else "")
+
+
+def test_prose_is_not_cut_into_columns():
+    from scanner.tables import Caps, read_tables
+
+    text = "\r\n".join(["本日の会議では  次の点を確認した。", "予算について  説明があった。",
+                        "次回は  来月に開く。", "以上  です。"]) + "\r\n"  # gaps, but never in one straight column
+    sheet = read_tables(text.encode("cp932"), Caps()).sheets[0]
+    assert "delimiter: none" in sheet.notes
+    assert all(len(r) == 1 for r in sheet.rows)
