@@ -797,7 +797,9 @@ def split_fixed(line: str, starts: list[int]) -> list[str]:
     """A line cut at the display columns ``starts`` (a full-width character counts two), each field stripped."""
     if line.isascii():
         return [line[a:b].strip() for a, b in zip(starts, [*starts[1:], len(line) + 1], strict=True)]
-    out, field_chars, at, k = [], [], 0, 1
+    out: list[str] = []
+    field_chars: list[str] = []
+    at, k = 0, 1
     for ch in line:
         while k < len(starts) and at >= starts[k]:
             out.append("".join(field_chars).strip())
