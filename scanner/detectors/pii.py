@@ -31,6 +31,7 @@ from ..models import PersonRecord
 from . import person_names as N
 from . import values as V
 from .columns import CONTEXT_FIELDS, Header, is_excluded, is_officials_header, normalise_header, read_row
+from .forms import form_persons
 from .headerless import discover
 from .plan import (
     NAME_PARTS,
@@ -529,7 +530,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     if plan is None or kind is None:
         for _ in stream:  # drain, so the reader's time and cell caps still apply to the whole sheet
             pass
-        return None
+        return _form_finding(name, head, first_row, first_col)
     data = chain(sample, stream)
     base = first_row + (header_at + 1 if header_at is not None else 0)
     labels = {**plan.labels, **{c: t for p in plan.roles for c, t in p.labels.items()}}
@@ -557,6 +558,35 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     header_row = first_row + header_at if header_at is not None else None
     return SheetFinding(name, header_row, columns, fields, keys, found, kind,
                         tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+
+
+def _form_finding(name: str, head: Sequence[Sequence[object]], first_row: int, first_col: int) -> SheetFinding | None:
+    """A sheet laid out as a form (label | value cells, one person or a few: scanner/detectors/forms.py), when
+    each person's name is a name and address an address, as a table row is checked. ``columns`` name the
+    cells of the first person (``B4``); the rows are the rows of the name cells."""
+    good = []
+    for p in form_persons(head):
+        address = p.fields.get("address", "")
+        if address and _name_problem(p.fields["name"]) is None and _address_problem(address) is None:
+            good.append(p)
+    if not good:
+        return None
+    keys = ("name", "address", *(k for k in KINDS if k not in ("name", "address") and any(k in p.fields for p in good)))
+    rows = []
+    for p in good:
+        values = [_CONVERT[k](p.fields[k]) if k in _CONVERT and k in p.fields else p.fields.get(k, "") for k in keys]
+        rows.append((first_row + p.cells["name"][0], 0, *values))
+    columns = {k: [f"{column_letter(first_col + good[0].cells[k][1])}{first_row + good[0].cells[k][0]}"]
+               for k in keys if k in good[0].cells}
+    sink = RECORD_SINK.get()
+    role_counts = None
+    if sink is not None:
+        for r in rows:
+            sink(PersonRecord(name, r[0], {k: v for k, v in zip(keys, r[2:], strict=True) if v}, "",
+                              str(SheetKind.PERSONS)))
+        role_counts, rows = {"": len(rows)}, rows[:EXAMPLES]
+    return SheetFinding(name, None, columns, [k for k in KINDS if k in keys], keys, rows, SheetKind.PERSONS, ("",),
+                        {}, len(good), role_counts=role_counts)
 
 
 def _records_to(sink: Callable[[PersonRecord], None], name: str, plan: SheetPlan, kind: SheetKind,
