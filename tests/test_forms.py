@@ -58,7 +58,10 @@ def test_forms_that_are_not_persons_stay_quiet():
     placeholder = [["記入例", ""], ["氏名", "山田 太郎"], ["住所", "東京都○○市○○町1-2-3"]]
     officials = [["氏名", "住所", "会派", "当選回数"]] + [[p.name, p.address, "市民クラブ", "2"] for p in JA]
     tabled = [["名簿", "", ""], ["氏名", "住所", "担当者"]] + [[p.name, p.address, "佐藤"] for p in JA[:1]]
-    for rows in (template, facility, no_address, placeholder, officials):
+    # frictionlessdata encoding-issue-274.csv: "name" and "address" headers whose neighbours are other headers
+    header_only = [["id", "name", "abbreviation", "email", "address", "contact"],
+                   ["nz/a2f", "Asia New Zealand Foundation", "A2F", "", "", ""]]
+    for rows in (template, facility, no_address, placeholder, officials, header_only):
         assert analyse_sheet("s", rows) is None, rows[0][0]
     f = analyse_sheet("s", tabled)  # a table of one row is the table rules' to judge, read once, not as a form
     assert f is None or f.header_row == 2

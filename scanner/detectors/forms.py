@@ -43,8 +43,8 @@ def _label(v: object) -> tuple[str, str] | None:
     if not t or len(t) > MAX_LABEL:
         return None
     h = read_header(t)
-    if h is None or h.role or not h.main:
-        return None
+    if h is None or h.role or not h.main or h.weak:
+        return None  # another person's (緊急連絡先), another spelling, or a bare "name" (a product's, a file's)
     f = "name" if h.field in NAME_PARTS else "reading" if h.field in READING_PARTS else h.field
     return (f, h.field) if f in FIELDS else None
 

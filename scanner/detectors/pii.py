@@ -566,13 +566,15 @@ def _form_finding(name: str, head: Sequence[Sequence[object]], first_row: int, f
     cells of the first person (``B4``); the rows are the rows of the name cells."""
     good = []
     for p in form_persons(head):
-        address = p.fields.get("address", "")
-        if address and _name_problem(p.fields["name"]) is None and _address_problem(address) is None:
-            good.append(p)
+        name, address = p.fields["name"], p.fields.get("address", "")
+        if (address and _name_problem(name) is None and _address_problem(address) is None
+                and (N.japanese_name_shape(V.nfkc(name)) or V.looks_like_spaced_name(name))
+                and V.looks_like_address(address, strict=True) and V._CJK.search(address)):
+            good.append(p)  # a Japanese name and address: a label's neighbour is no value by position alone
     if not good:
         return None
     keys = ("name", "address", *(k for k in KINDS if k not in ("name", "address") and any(k in p.fields for p in good)))
-    rows = []
+    rows: list[tuple] = []
     for p in good:
         values = [_CONVERT[k](p.fields[k]) if k in _CONVERT and k in p.fields else p.fields.get(k, "") for k in keys]
         rows.append((first_row + p.cells["name"][0], 0, *values))
