@@ -183,3 +183,15 @@ def test_prose_is_not_cut_into_columns():
     sheet = read_tables(text.encode("cp932"), Caps()).sheets[0]
     assert "delimiter: none" in sheet.notes
     assert all(len(r) == 1 for r in sheet.rows)
+
+
+def test_a_header_under_a_long_preamble():
+    """Municipal lists open with a title, the legal basis and notes: 29 rows before the header (the first 20 rows
+    were the only ones searched, and the list came out as nothing). A header row must then name both fields."""
+    notes = [[f"注意事項{i}：この名簿は個人情報を含むため取扱いに注意すること"] for i in range(29)]
+    rows = notes + [["No", "氏名", "住所", "電話番号"]] + [[i, p.name, p.address, p.phone] for i, p in enumerate(JA, 1)]
+    f = analyse_sheet("s", rows)
+    assert f is not None and f.header_row == 30 and f.count == len(JA)
+    assert {r.row for r in f.records} == set(range(31, 31 + len(JA)))
+    names_only = notes + [["No", "氏名", "電話番号"]] + [[i, p.name, p.phone] for i, p in enumerate(JA, 1)]
+    assert analyse_sheet("s", names_only) is None or analyse_sheet("s", names_only).header_row is None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .columns import is_officials_header, read_header
 from .plan import NAME_PARTS, READING_PARTS, cell_text
@@ -37,8 +38,11 @@ class FormPerson:
 def _label(v: object) -> tuple[str, str] | None:
     """(field, header field) a cell names when it is a label of the form's own person (no role), else None:
     ``("name", "name_family")`` for 姓."""
-    if not isinstance(v, str):
-        return None
+    return _text_label(v) if isinstance(v, str) and len(v) <= 2 * MAX_LABEL else None
+
+
+@lru_cache(maxsize=16384)
+def _text_label(v: str) -> tuple[str, str] | None:
     t = v.strip()
     if not t or len(t) > MAX_LABEL:
         return None
@@ -71,10 +75,7 @@ def form_persons(rows: Sequence[Sequence[object]]) -> list[FormPerson]:
     for r, row in enumerate(rows[:FORM_ROWS]):
         found = []
         for c, v in enumerate(row[:FORM_COLS]):
-            if isinstance(v, str) and is_officials_header(v):
-                return []  # a list of public officials (会派, 選挙区): not private persons, as for tables
-            label = _label(v)
-            if label is not None and (got := _value(rows, r, c)) is not None:
+            if type(v) is str and (label := _label(v)) is not None and (got := _value(rows, r, c)) is not None:
                 found.append((label, got))
         if sum(1 for _, (_, vr, _) in found if vr != r) >= 2:
             continue  # two labels or more taking the row below as values: a table header, which the table rules judged
@@ -84,6 +85,10 @@ def form_persons(rows: Sequence[Sequence[object]]) -> list[FormPerson]:
             p = people[-1] if people else pending
             p.parts.setdefault(f, []).append(text)
             p.cells.setdefault(f, (vr, vc))
+    if not people:
+        return []
+    if any(type(v) is str and is_officials_header(v) for row in rows[:FORM_ROWS] for v in row[:FORM_COLS]):
+        return []  # a list of public officials (会派, 選挙区): not private persons, as for tables
     for p in people:
         for f, texts in p.parts.items():
             sep = " " if f in ("name", "reading") else ""

@@ -167,6 +167,22 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
     return i, cols
 
 
+LATE_HEADER_ROWS = 100
+
+
+def _later_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header]] | None:
+    """A header row below the first 20 (rows 21-100: a form's long preamble, notes before the list), tried only
+    when the first rows gave nothing; it must name both a person's name and an address."""
+    for start in range(HEADER_SCAN_ROWS, min(len(rows), LATE_HEADER_ROWS), HEADER_SCAN_ROWS):
+        found = find_header(rows[start:start + HEADER_SCAN_ROWS + 1])
+        if found is None:
+            continue
+        i, cols = found
+        if {"name", "address"} <= {_base(h.field) for h in cols.values() if not h.role}:
+            return start + i, cols
+    return None
+
+
 def _sub_header(row: Sequence[object], cols: dict[int, Header]) -> bool:
     """A second header row under merged cells: only header words, and split parts among them."""
     filled = sum(1 for v in row if cell_text(v))
@@ -527,6 +543,11 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         main, context = discover(head, set(), need_name=True)
         plan = SheetPlan([main], context)
     kind = _kind(plan, sample) if plan is not None else None
+    if (plan is None or kind is None) and header_at is None and (later := _later_header(head)) is not None:
+        header_at, mapping = later  # a header under a long preamble of titles and notes
+        sample = head[header_at + 1:]
+        plan = _plan_from_header(head, header_at, mapping)
+        kind = _kind(plan, sample) if plan is not None else None
     if plan is None or kind is None:
         for _ in stream:  # drain, so the reader's time and cell caps still apply to the whole sheet
             pass
