@@ -199,6 +199,9 @@ def test_cli_reads_what_other_writers_wrote(tmp_path, xlsx):
     (share / "会員.numbers").write_bytes(numbers.getvalue())
     (share / "会員.mdb").write_bytes(b"\x00\x01\x00\x00Standard Jet DB\x00" + bytes(range(256)) * 8)
     (share / "会員.slk").write_text('ID;PWXL;N;E\r\nC;Y1;X1;K"氏名"\r\nC;X2;K"住所"\r\nE\r\n', encoding="cp932")
+    (share / "会員.fods").write_text('<?xml version="1.0" encoding="UTF-8"?><office:document xmlns:office="urn:oasis:'
+                                    'names:tc:opendocument:xmlns:office:1.0" office:mimetype="application/vnd.oasis.'
+                                    'opendocument.spreadsheet"><office:body/></office:document>' + " " * 600)
     pw = tmp_path / "pw.txt"
     pw.write_text("secret\n")
     pw.chmod(0o600)
@@ -211,7 +214,8 @@ def test_cli_reads_what_other_writers_wrote(tmp_path, xlsx):
     skipped = {s["path"].rsplit("/", 1)[-1]: s for s in doc["skipped"]}
     assert skipped["excel95.xls"]["reason"] == "encrypted"
     assert "Excel 5/95" in skipped["excel95.xls"]["detail"]
-    for name, kind in (("会員.numbers", "Apple Numbers"), ("会員.mdb", "Access"), ("会員.slk", "SYLK")):
+    for name, kind in (("会員.numbers", "Apple Numbers"), ("会員.mdb", "Access"), ("会員.slk", "SYLK"),
+                       ("会員.fods", "flat XML")):
         assert skipped[name]["reason"] == "unsupported" and kind in skipped[name]["detail"], name
 
 

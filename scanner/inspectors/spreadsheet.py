@@ -60,6 +60,7 @@ UNREAD_TABLES = {
     ".wk4": "Lotus 1-2-3 worksheet", ".123": "Lotus 1-2-3 worksheet", ".wks": "Lotus/Works worksheet",
     ".qpw": "Quattro Pro notebook", ".wb1": "Quattro Pro notebook", ".wb2": "Quattro Pro notebook",
     ".wb3": "Quattro Pro notebook", ".slk": "SYLK spreadsheet", ".dif": "DIF spreadsheet",
+    ".fods": "OpenDocument flat XML spreadsheet",
 }
 
 
