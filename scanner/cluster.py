@@ -52,6 +52,7 @@ MAX_HANDOVERS = 16  # workers a part that a worker cannot open is offered to bef
 CONNECT_SECONDS = 30.0  # to reach the scheduler
 WORKERS_SECONDS = 60.0  # for a first worker to join the scheduler
 SURVEY_SECONDS = 600.0  # for a worker to open a disk image and count its file systems
+SPLIT_FILES = 20_000  # files in an image's file systems above which each becomes a task of its own
 # tests: while the file this names exists, each part first waits the seconds written in it (on its worker)
 TEST_HOOK_DELAY_FILE_ENV = "LEAKSCAN_TEST_PART_DELAY_FILE"
 NOTE = "part:"  # the state's notes on merged parts (their source description, worker, host)
@@ -256,12 +257,12 @@ def _split_images(client: Client, settings: WorkerSettings, parts: list[Part]) -
     layers: dict[int, list[str]] = {}
     for i, future in futures.items():
         try:
-            names = future.result(timeout=SURVEY_SECONDS)
+            surveyed = future.result(timeout=SURVEY_SECONDS)
         except Exception:  # noqa: BLE001 - survey failed (a worker cannot see it, a crash): one part as before
             log.debug("survey of part %d failed", i, exc_info=True)
             continue
-        if names is not None and len(names) > 1:
-            layers[i] = names
+        if surveyed is not None and worth_splitting([count for _, count in surveyed]):
+            layers[i] = [name for name, _ in surveyed]
     out: list[Part] = []
     for i, part in enumerate(parts):
         names = layers.get(i)
@@ -269,9 +270,17 @@ def _split_images(client: Client, settings: WorkerSettings, parts: list[Part]) -
     return out
 
 
-def survey_image(settings: WorkerSettings, text: str) -> list[str] | None:
-    """Dask task: the file systems a disk image holds, by name, in walk order (None: not a disk image). The
-    image is opened in a killable walker process, as for its walk."""
+def worth_splitting(counts: list[int | None]) -> bool:
+    """One task per file system only when the image holds several and their walks outweigh a task's start-up
+    (a walker process that opens the whole image again, ~1 s): several file systems holding
+    ``SPLIT_FILES`` files or more between them by their own metadata, or one that keeps no count."""
+    return len(counts) > 1 and (None in counts or sum(n for n in counts if n) >= SPLIT_FILES)
+
+
+def survey_image(settings: WorkerSettings, text: str) -> list[tuple[str, int | None]] | None:
+    """Dask task: the file systems a disk image holds, in walk order, by name with the files each one's
+    metadata counts (None: not a disk image). The image is opened in a killable walker process, as for its
+    walk."""
     from .image_walker import isolated
 
     config = settings.config
@@ -282,7 +291,9 @@ def survey_image(settings: WorkerSettings, text: str) -> list[str] | None:
     image.verify_images = False  # counting only: the part with the first file system verifies
     with isolated(image, settings) as opened:
         volumes = opened.describe().get("volumes") or []
-    return [str(v.get("name", "")) for v in volumes if v.get("status") == Status.OK]
+        counts = getattr(opened, "layer_counts", [])  # the walker's counts (IsolatedImage)
+    names = [str(v.get("name", "")) for v in volumes if v.get("status") == Status.OK]
+    return list(zip(names, counts, strict=True)) if len(counts) == len(names) else [(n, None) for n in names]
 
 
 def _why(e: BaseException) -> str:

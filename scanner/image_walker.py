@@ -218,7 +218,7 @@ def _read(entry: WalkerEntry, st: FileStat, found: Found, ctx: ScanContext) -> N
 def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, keys: VolumeKeys | None,
                limit: float, walk_from: int = 0, walk_until: int | None = None) -> tuple[Any, ...]:
     """Walker entry point (in an isolation worker): open the image, report ("opened", description, idents,
-    estimate),
+    each file system's file count),
     stream ("ops", [...]) messages, end with ("done",), or ("error", reason, skipped) when it cannot be opened.
     ``walk_from``: walk only the file systems from that one on (the walker before this one died in the one
     before it); ``walk_until``: only the file systems before that one (one part of a distributed scan)."""
@@ -236,7 +236,7 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
     except SourceError as e:
         return ("error", str(e), list(e.skipped))
     try:
-        report(("opened", source.describe(), source.idents(), source.estimate()))
+        report(("opened", source.describe(), source.idents(), source.layer_counts()))
         out = _Sender(limit, lines)
         run: list[WalkerEntry] = []
 
@@ -378,7 +378,7 @@ class IsolatedImage:
         self._ops: deque[tuple[Any, ...]] = deque()
         self._last_message = 0.0
         self._described: dict[str, Any] = {}
-        self._estimate: int | None = None
+        self.layer_counts: list[int | None] = []  # each opened file system's own file count (estimate)
         self._idents: list[tuple[str, tuple[int, int] | None]] = []
         self._filesystems: dict[int, tuple[str, tuple[Hop, ...]]] = {}
         self._layer: tuple[int, tuple[Hop, ...]] | None = None  # the file system being walked: index, hops
@@ -396,7 +396,7 @@ class IsolatedImage:
             self.__exit__()
             raise SourceError(f"the image could not be opened: {e}") from None
         if first[0] == "opened":
-            self._described, self._idents, self._estimate = first[1], first[2], first[3]
+            self._described, self._idents, self.layer_counts = first[1], first[2], first[3]
             return self
         self.__exit__()
         if first[0] == "result" and first[1][0] == "error":
@@ -428,8 +428,10 @@ class IsolatedImage:
         return self._described
 
     def estimate(self) -> int | None:
-        """The walker's count of the files to come (ImageSource.estimate), for the progress."""
-        return self._estimate
+        """The files to come per the walker's counts (ImageSource.estimate), for the progress."""
+        from .sources.image import walked_estimate
+
+        return walked_estimate(self.layer_counts, self._image.walk_from, self._image.walk_until)
 
     def lost(self) -> str:
         from .sources.image import lost_files

@@ -232,6 +232,36 @@ def test_a_disk_image_is_split_into_one_task_per_file_system(site: dict, tmp_pat
     assert len(load(out)["files"]) == 2  # the copy in each partition
 
 
+def test_a_small_disk_image_stays_one_task(site: dict, tmp_path: Path) -> None:
+    """Two ext4 partitions of a few files each: their metadata counts far fewer files than a task's start-up
+    is worth, so the image is one part, with the findings of a local scan."""
+    from tests.image_data import ext_image, leaked_workbook, partitioned_disk, write_tree
+
+    book = leaked_workbook()
+    one = ext_image(tmp_path / "p1.img", write_tree(tmp_path / "t1", {"a/" + LEAKED_NAME: book}))
+    two = ext_image(tmp_path / "p2.img", write_tree(tmp_path / "t2", {"b/" + LEAKED_NAME: book}))
+    disk = tmp_path / "disk.raw"
+    partitioned_disk(disk, [(one, "83"), (two, "83")])
+    local, out = with_case_key(tmp_path / "local"), with_case_key(tmp_path / "dask")
+    assert _scan(str(disk), out=local).returncode == 1
+    done = _dask_scan(site, str(disk), out=out)
+    assert done.returncode == 1, done.stderr
+    _same(local, out)
+    (detail,) = load(out)["scan"]["source_details"]
+    assert [p["part"] for p in detail["parts"]] == ["(all)"]
+    assert len(load(out)["files"]) == 2
+
+
+def test_an_image_is_split_when_its_file_systems_are_worth_a_task_each() -> None:
+    from scanner.cluster import SPLIT_FILES, worth_splitting
+
+    assert not worth_splitting([12, 30])  # a few files: one task walks them faster than two start
+    assert worth_splitting([SPLIT_FILES, 3])
+    assert worth_splitting([12, None])  # FAT keeps no count: it may hold anything
+    assert not worth_splitting([None])  # one file system: nothing to split
+    assert not worth_splitting([])
+
+
 def _processing(cluster: Cluster) -> list[str]:
     with cluster.client() as client:
         return sorted(w for w, tasks in client.processing().items() if tasks)

@@ -74,6 +74,12 @@ def _segment_change(before: list[tuple[int, int] | None], after: list[tuple[int,
     return ""
 
 
+def walked_estimate(counts: list[int | None], walk_from: int, walk_until: int | None) -> int | None:
+    """The files the file systems from ``walk_from`` to ``walk_until`` count (None: none keeps a count)."""
+    known = [n for n in counts[walk_from:walk_until] if n]
+    return sum(known) if known else None
+
+
 @dataclass
 class Opened:
     """A layer whose file system could be opened, and how it is walked."""
@@ -105,6 +111,7 @@ class ImageSource:
         self._format = "unknown"
         self._layers: list[Layer] = []
         self._opened: list[Opened] = []
+        self._counts: list[int | None] | None = None  # layer_counts(), read once
         self._problems: list[tuple[Layer, Skipped]] = []  # layers that could not be read, and why
         self._stored: dict[str, str] = {}
         self._computed: dict[str, str] = {}
@@ -437,18 +444,17 @@ class ImageSource:
                 row[key] = layer.facts[key]
         return row
 
-    def estimate(self) -> int | None:
-        """Files to expect, for the progress: what the walked file systems' own metadata counts
-        (image_count); None when none of them keeps a count."""
+    def layer_counts(self) -> list[int | None]:
+        """Each opened file system's own count of its files (image_count), None where it keeps none."""
         from .image_count import files_in
 
-        counts = [files_in(o.label, o.fs, o.read) for o in self._walked()]
-        known = [n for n in counts if n]
-        return sum(known) if known else None
+        if self._counts is None:
+            self._counts = [files_in(o.label, o.fs, o.read) for o in self._opened]
+        return self._counts
 
-    def _walked(self) -> list[Opened]:
-        """The opened file systems this walk covers (``walk_from`` / ``walk_until``)."""
-        return self._opened[self.walk_from:self.walk_until]
+    def estimate(self) -> int | None:
+        """Files to expect, for the progress: what the walked file systems' own metadata counts."""
+        return walked_estimate(self.layer_counts(), self.walk_from, self.walk_until)
 
     def batches(self) -> Iterator[Item | NameBatch]:
         """entries(), with runs of files as NameBatch: the pipeline checks their names in bulk."""
