@@ -96,10 +96,12 @@ def _markup_kind(data: bytes) -> str | None:
 def _zip_kind(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            package = ooxml_package(zf)
+            names = set(zf.namelist())
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:  # what nearly every writer does
+                return "xlsb" if "xl/workbook.bin" in names else "xlsx"
+            package = ooxml_package(zf)  # elsewhere: through the relationships (check_zip always follows them)
             if package.workbook is not None:
                 return "xlsb" if package.workbook.endswith(".bin") else "xlsx"
-            names = set(zf.namelist())
             if "mimetype" in names:
                 mt = zf.read("mimetype")[:100]
                 if b"opendocument.spreadsheet" in mt:

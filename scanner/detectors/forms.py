@@ -20,6 +20,7 @@ from .columns import is_officials_header, read_header
 from .plan import NAME_PARTS, READING_PARTS, cell_text
 
 FORM_ROWS = 80  # a form fits on a page or two
+FIRST_NAME_ROWS = 20  # where the first person's name label is
 FORM_COLS = 40  # "Excel 方眼紙": a form drawn on a grid of narrow columns
 MAX_LABEL = 16  # characters: a label is short, a value often is not
 VALUE_REACH = 12  # cells to the right of a label where its value may start (merged cells leave blanks)
@@ -70,6 +71,9 @@ def _value(rows: Sequence[Sequence[object]], r: int, c: int) -> tuple[str, int, 
 
 def form_persons(rows: Sequence[Sequence[object]]) -> list[FormPerson]:
     """The persons a form sheet holds, in reading order (labels with values; nothing checked yet)."""
+    if not any(type(v) is str and (label := _label(v)) is not None and label[0] == "name"
+               for row in rows[:FIRST_NAME_ROWS] for v in row[:FORM_COLS]):
+        return []  # a form names its person near the top (most sheets without persons stop here)
     people: list[FormPerson] = []
     pending = FormPerson()  # labels above the first name (フリガナ over 氏名): that person's
     for r, row in enumerate(rows[:FORM_ROWS]):

@@ -173,6 +173,9 @@ LATE_HEADER_ROWS = 100
 def _later_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header]] | None:
     """A header row below the first 20 (rows 21-100: a form's long preamble, notes before the list), tried only
     when the first rows gave nothing; it must name both a person's name and an address."""
+    first = rows[:HEADER_SCAN_ROWS]
+    if len(rows) <= HEADER_SCAN_ROWS or sum(1 for r in first if len(r) - r.count("") - r.count(None) <= 1) < len(first) // 2:
+        return None  # the first rows are a table's, not a preamble of titles and notes (one cell each, or none)
     for start in range(HEADER_SCAN_ROWS, min(len(rows), LATE_HEADER_ROWS), HEADER_SCAN_ROWS):
         found = find_header(rows[start:start + HEADER_SCAN_ROWS + 1])
         if found is None:
