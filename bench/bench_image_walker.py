@@ -13,8 +13,12 @@ leaked file), alternating runs, each in a fresh interpreter:
 
 Wall time, and CPU time (user + sys) of this process and of its children (the walker), medians. With
 ``--scan OLD_CHECKOUT`` it also times ``scan.py scan IMAGE --name NAME`` of that checkout against this one.
+With ``--crash FILE_NAME`` (repeatable) it also times the walker when TSK dies (SIGSEGV) reading that file
+(a ``sitecustomize`` on PYTHONPATH, as tests/test_image_walker.py): what a new walker taking up the walk
+right after it costs.
 
 Usage: python bench/bench_image_walker.py [--work /tmp/leakscan-bench-image] [--runs 5] [--scan /tmp/old]
+       [--crash 集計_018744.csv]
 """
 
 from __future__ import annotations
@@ -71,11 +75,48 @@ print(n, picked, wall, me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime)
 """
 
 
-def run(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
+CRASH_READ = """
+import os, signal
+import pytsk3
+_Real, _BAD = pytsk3.FS_Info, os.environ["BENCH_CRASH_READ"].encode()
+
+
+class _File:
+    def __init__(self, real):
+        self._real = real
+
+    def read_random(self, *args, **kwargs):
+        if (self._real.info.name.name or b"") == _BAD:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return self._real.read_random(*args, **kwargs)
+
+    def __iter__(self):
+        return iter(self._real)
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+class FS_Info:
+    def __init__(self, *args, **kwargs):
+        self._real = _Real(*args, **kwargs)
+
+    def open_dir(self, *args, **kwargs):
+        return [_File(f) for f in self._real.open_dir(*args, **kwargs)]
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+pytsk3.FS_Info = FS_Info
+"""
+
+
+def run(cmd: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """(wall, CPU of the command's process tree, stdout)."""
     before = os.times()
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     wall = time.perf_counter() - t0
     after = os.times()
     if proc.returncode not in (0, 1):
@@ -90,10 +131,14 @@ def main() -> int:
     ap.add_argument("--files", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--scan", type=Path, help="another checkout whose scan.py is timed against this one's")
+    ap.add_argument("--crash", action="append", default=[], help="a file name whose read kills the walker")
     args = ap.parse_args()
+    site = Path(tempfile.mkdtemp(prefix="bench-walker-site-"))
+    (site / "sitecustomize.py").write_text(CRASH_READ, encoding="utf-8")
     args.work.mkdir(parents=True, exist_ok=True)
     image = build_image(args.work, args.files)
-    rows: dict[str, list[tuple[float, float]]] = {"fls": [], "in-process": [], "walker": []}
+    rows: dict[str, list[tuple[float, float]]] = {"fls": [], "in-process": [], "walker": [],
+                                                  **{f"walker, crash reading {c}": [] for c in args.crash}}
     scans: dict[str, list[tuple[float, float]]] = {"old scan": [], "new scan": []}
     run(["fls", "-r", "-p", str(image)])  # warm the page cache
     for _ in range(args.runs):
@@ -102,6 +147,11 @@ def main() -> int:
             wall, cpu, out = run([sys.executable, "-c", WALK, str(image), mode, NAME])
             rows[mode].append((wall, cpu))
             print(mode, out.strip(), file=sys.stderr)
+        for crash in args.crash:
+            env = {**os.environ, "PYTHONPATH": str(site), "BENCH_CRASH_READ": crash}
+            wall, cpu, out = run([sys.executable, "-c", WALK, str(image), "walker", NAME], env=env)
+            rows[f"walker, crash reading {crash}"].append((wall, cpu))
+            print("crash", crash, out.strip(), file=sys.stderr)
         if args.scan:
             for label, checkout in (("old scan", args.scan), ("new scan", ROOT)):
                 with tempfile.TemporaryDirectory() as out:

@@ -26,7 +26,7 @@ from .contenttype import content_type, mismatch
 from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
 from .detectors.pii import RECORD_SINK
 from .errors import ReadError
-from .fingerprint import ReadResult, hash_stream
+from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
 from .isolation import mark
 from .models import Entry, FileHit, FileStat, Link, Skipped
 from .names import NameMatch
@@ -105,8 +105,9 @@ def examine_entry(entry: Entry, ctx: ScanContext) -> None:
         finish(entry, found, ctx)
 
 
-def finish(entry: Entry, cand: Candidate, ctx: ScanContext) -> None:
-    """The read pass, the inspectors and the hit, into ``ctx.result``; children are examined here too."""
+def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | None = None) -> None:
+    """The read pass, the inspectors and the hit, into ``ctx.result``; children are examined here too.
+    ``pre``: the file's read pass already made by the scan process (``read_once``), used as it is."""
     config, result = ctx.config, ctx.result
     matches, st = cand.matches, cand.stat
     poison = ctx.poisoned.get(entry.location.key()) if ctx.poisoned else None
@@ -117,7 +118,12 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext) -> None:
     keep = config.max_inspect_bytes if wanted else 0
     mark(READING, config.parse_timeout + st.size / READ_RATE, entry.location)
     try:
-        st, read = _read_steady(entry, st, keep, ctx)
+        if pre is None:
+            st, read = _read_steady(entry, st, keep, ctx)
+        else:
+            read = pre
+            if read.digests.size:  # counted as hash_stream counts a file of one chunk
+                _bytes_counter(ctx)(read.digests.size)
     except ReadError as e:
         unreadable(entry, matches, st, e, result)
         return
@@ -206,6 +212,39 @@ def _read_steady(entry: Entry, st: FileStat, keep: int, ctx: ScanContext) -> tup
         if attempt == 1:
             st = entry.stat()
     raise ReadError(Status.CHANGED_DURING_READ, changed)
+
+
+_EMPTY = hash_bytes(b"")
+
+
+def read_once(entry: Entry, cand: Candidate, max_inspect: int) -> ReadResult | None:
+    """The read pass of a small file (at most one chunk) as ``finish`` would make it, made where the file
+    is listed so it is read once: None when it could not be read or changed while it was read (then the
+    file takes the usual path, which reads it again and records why)."""
+    if cand.stat.size > CHUNK:
+        return None
+    keep = max_inspect if cand.wanted else 0
+    small = getattr(entry, "read_small", None)  # a local file: one open, no file object (sources.local)
+    if small is not None:
+        got = small(cand.stat.size + 1)  # a byte more than listed shows a file that grew
+        if got is None:
+            return None
+        data, before, after = got
+        if _change(cand.stat, len(data), before, after):
+            return None
+        digests = hash_bytes(data) if data else _EMPTY  # an empty file's digests are known
+        return ReadResult(digests, data[:HEAD], data if 0 < keep and len(data) <= keep else None)
+    try:
+        with entry.open() as stream:
+            before = _fstat(stream)
+            read = hash_stream(stream, keep_limit=keep)
+            after = _fstat(stream)
+            told = getattr(stream, "changed", None)
+            if (told() if told is not None else "") or _change(cand.stat, read.digests.size, before, after):
+                return None
+    except (ReadError, OSError):
+        return None
+    return read if read.digests.size <= CHUNK else None
 
 
 def _fstat(stream: Any) -> tuple[int, int] | None:

@@ -9,12 +9,16 @@ from the scan's ``WorkerSettings``) the stat, the first bytes the inspectors' ``
 it dispatches the entries as it would any other source's, and the pool's workers examine their bytes.
 
 Each step of the walk restarts a progress clock on the worker's mark board (``isolation.mark``: opening,
-each layer, every few hundred entries, every verify chunk, every message sent). When the child dies, or
-shows no progress for --parse-timeout (+ slack) while the scan waits for it, what it listed stays, the
-rest of the file system it was walking is one ``walk-stopped`` skip naming the signal, the step, the library
-and the last path listed (the scan is incomplete, exit 3), a new walker walks the file systems after it, and
-the scan goes on. A crash before the image was opened makes it a source error, like an image that cannot be
-opened.
+each layer, every directory, every message sent), and the walker says where it is there
+(``isolation.place``: which directory of the file system's walk it lists, which file it reads, numbered in
+walk order). When the child dies, or shows no progress for --parse-timeout (+ slack) while the scan waits
+for it, what it sent stays, and that one file (that directory: what it had not listed, and its subfolders)
+is listed as ``walk-stopped`` naming the signal, the step and the library; a new walker walks the same
+file system again (deterministically: listing only, sending nothing the scan has) and takes it up right
+after that point (``Resume``). Bounded: a walker that dies before it gets there, or again at the same
+place, or MAX_RESUMES stops in one file system, give up the rest of that file system (one ``walk-stopped``
+skip) and a new walker walks the file systems after it. The scan is then incomplete (exit 3) and goes on.
+A crash before the image was opened makes it a source error, like an image that cannot be opened.
 """
 
 from __future__ import annotations
@@ -24,12 +28,13 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from .codes import Status
 from .errors import ReadError, SourceError
-from .isolation import DEFAULT_MEMORY, BoardMark, GiB, Worker, mark, report
-from .models import FileStat, Hop, Link, Location, Skipped
+from .isolation import DEFAULT_MEMORY, BoardMark, GiB, Worker, mark, place, report
+from .models import CHAIN_SEPARATOR, FileStat, Hop, Link, Location, Skipped
 from .sources.base import Item, NameBatch, Source, unbatched
 from .textsafe import shown
 
@@ -52,8 +57,27 @@ MESSAGE_BYTES = 8 << 20  # file bytes per message from the walker
 RUN = 1024  # files per folder batch at most (as sources.base.batched)
 MARKED_READ = 1 << 20  # a file this large is read under a clock of its own (and named if its read crashes)
 SLACK = 10.0  # seconds of progress the walker may lack beyond --parse-timeout (as an inspector's)
-MAX_RESTARTS = 8  # walkers started again after one died in a file system, per image
+MAX_RESTARTS = 16  # walkers started again after one died or stalled, per image
+MAX_RESUMES = 8  # walkers started again in one file system (past that, the rest of it is given up)
 NOT_LISTED = "not read by the image walker (its walk stopped before it)"
+# where the walker is, on its mark board (isolation.place): which directory of the file system's walk it lists
+# (and how many operations of that walk it had sent before), or which file of it it reads
+LISTING, READING = 1, 2
+# operations of a walk that a Resume counts (the others: "walking", "resumed", "log")
+COUNTED = frozenset({"layer", "batch", "found", "end", "item"})
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where a new walker takes up the walk of a file system its predecessor died or stalled in. The walk is
+    deterministic: the new walker walks it again from its root, sends nothing of the first ``sent`` operations
+    (the scan has them; their files are not read again), and neither lists the directories nor reads the
+    files a walker died on (numbered in walk order): they are listed as ``walk-stopped`` with the detail."""
+
+    layer: int  # the file system (its index in walk order)
+    sent: int  # operations of its walk the scan process has
+    dirs: dict[int, str] = field(default_factory=dict)  # directory number -> detail
+    files: dict[int, str] = field(default_factory=dict)  # file number (of the walk's items) -> detail
 
 
 # -- in the walker process ---------------------------------------------------------------------------------
@@ -113,6 +137,15 @@ class Found:
         self.hashed: tuple[FileStat, ReadResult, int] | None = None  # larger files: read and hashed here
         self.hashed_error: tuple[Status, str] | None = None
 
+    @classmethod
+    def stopped(cls, detail: str) -> Found:
+        """A file a walker died (or stalled) on: not read again; every question about it says why."""
+        found = cls.__new__(cls)
+        error = (Status.WALK_STOPPED, detail)
+        found.st = found.head = found.data = found.hashed = None
+        found.st_error = found.head_error = found.data_error = found.hashed_error = error
+        return found
+
 
 def _plain(e: ReadError | None) -> tuple[Status, str] | None:
     return (e.reason, e.detail) if e is not None else None
@@ -133,24 +166,64 @@ def _context(settings: WorkerSettings) -> ScanContext:
 
 
 class _Sender:
-    """Operations for the scan, sent in messages of bounded size; every message sent is progress."""
+    """Operations for the scan, sent in messages of bounded size; every message sent is progress.
 
-    def __init__(self, limit: float, lines: LogLines | None = None) -> None:
+    The operations of each file system's walk are counted: a walker that takes up a walk (``resume``) counts
+    the same ones in the same order, and sends only those past what the scan already has."""
+
+    def __init__(self, limit: float, lines: LogLines | None = None, resume: Resume | None = None) -> None:
         self.limit = limit
         self.lines = lines  # the walker's log lines (work.LogLines), logged by the scan process
         self.ops: list[tuple[Any, ...]] = []
         self.size = 0
         self.layers: dict[int, tuple[int, Any]] = {}  # id -> (number, the file system: kept, so ids stay unique)
+        self.resume = resume
+        self.index = 0  # the file system being walked (its number for the scan too: the same in every walker)
+        self.count = 0  # operations of its walk so far
+        self.drop = 0  # the first ones of them not sent (the scan has them)
+        self.mute = resume is not None  # a walker taking up a walk sends nothing before that file system
+
+    def begin(self, index: int, hops: tuple[Hop, ...]) -> None:
+        """The walk of file system ``index`` begins (the scan is told, unless this walker takes it up)."""
+        self.index, self.count = index, 0
+        if self.resume is not None and index == self.resume.layer:
+            self.mute, self.drop = False, self.resume.sent
+            if not self.drop:
+                self._resumed()
+            return
+        self.mute, self.drop = False, 0
+        self.ops.append(("walking", index, hops))
+        self.flush()
+
+    def sending(self) -> bool:
+        """Whether the next operation is sent (else it is one the scan has: not worth reading a file for)."""
+        return not self.mute and self.count >= self.drop
 
     def op(self, op: tuple[Any, ...], size: int = 0) -> None:
+        if self.mute:
+            return
+        self.count += 1
+        if self.count <= self.drop:
+            if self.count == self.drop:
+                self._resumed()
+            return
         self.ops.append(op)
         self.size += size
         if len(self.ops) >= MESSAGE_OPS or self.size >= MESSAGE_BYTES:
             self.flush()
 
+    def _resumed(self) -> None:
+        """Where the last walker stopped is reached: said at once (a walker that dies before it is not
+        started again in this file system: a fault there is not the one it was started to pass)."""
+        if self.lines is not None:
+            self.lines.lines = []  # logged already by the walker before
+        self.ops.append(("resumed",))
+        self.flush()
+
     def flush(self) -> None:
         if self.lines is not None and self.lines.lines:
-            self.ops.append(("log", self.lines.lines))
+            if self.sending():
+                self.ops.append(("log", self.lines.lines))
             self.lines.lines = []
         if self.ops:
             report(("ops", self.ops))
@@ -158,11 +231,11 @@ class _Sender:
             mark(None, self.limit)
 
     def layer(self, fs: FsContext) -> int:
-        """The number of an entry's file system, announced once (its source, hops and label)."""
+        """The number of an entry's file system (its index in walk order), announced once (source, hops)."""
         known = self.layers.get(id(fs))
         if known is not None:
             return known[0]
-        number = len(self.layers)
+        number = self.index
         self.layers[id(fs)] = (number, fs)
         self.op(("layer", number, fs.source, fs.hops))
         return number
@@ -216,12 +289,15 @@ def _read(entry: WalkerEntry, st: FileStat, found: Found, ctx: ScanContext) -> N
 
 
 def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, keys: VolumeKeys | None,
-               limit: float, walk_from: int = 0, walk_until: int | None = None) -> tuple[Any, ...]:
+               limit: float, walk_from: int = 0, walk_until: int | None = None,
+               resume: Resume | None = None, target: Location | None = None) -> tuple[Any, ...]:
     """Walker entry point (in an isolation worker): open the image, report ("opened", description, idents,
     each file system's file count),
     stream ("ops", [...]) messages, end with ("done",), or ("error", reason, skipped) when it cannot be opened.
-    ``walk_from``: walk only the file systems from that one on (the walker before this one died in the one
-    before it); ``walk_until``: only the file systems before that one (one part of a distributed scan)."""
+    ``walk_from``: walk only the file systems from that one on (the walker before this one gave up the one
+    before it); ``walk_until``: only the file systems before that one (one part of a distributed scan);
+    ``resume``: take up the walk of file system ``walk_from`` where the walker before this one died in it;
+    ``target``: read only the file at that location, or the one that holds it (re-reading a recorded hit)."""
     from .sources.image import ImageSource
     from .work import _worker_logging
 
@@ -237,54 +313,131 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
         return ("error", str(e), list(e.skipped))
     try:
         report(("opened", source.describe(), source.idents(), source.layer_counts()))
-        out = _Sender(limit, lines)
-        run: list[WalkerEntry] = []
-
-        def send_run() -> None:
-            if run:
-                _send_batch(run, out, ctx, source.walking)
-                run.clear()
-
-        def before_listing() -> None:  # what is listed reaches the scan before TSK is asked for more
-            send_run()
-            out.flush()
-            mark(None, limit)
-
-        def layer_started(index: int, hops: tuple[Hop, ...]) -> None:  # the scan knows whose walk may stop
-            send_run()
-            out.op(("walking", index, hops))
-            out.flush()
-
-        source.before_listing = before_listing
-        source.layer_started = layer_started
+        out = _Sender(limit, lines, resume)
+        walk = _Walk(out, ctx, source, resume, target)
+        source.before_listing = walk.before_listing
+        source.layer_started = walk.layer_started
         for item in source.entries():
-            if isinstance(item, (Skipped, Link)):
-                send_run()
-                out.op(("item", item))
-            else:
-                run.append(cast("WalkerEntry", item))  # an image walk yields ImageEntry / DfvfsEntry
-                if len(run) >= RUN:
-                    send_run()
-        send_run()
+            walk.item(item)
+        walk.send_run()
         out.flush()
     finally:
         source.__exit__()
     return ("done",)
 
 
-def _send_batch(run: list[WalkerEntry], out: _Sender, ctx: ScanContext, walking: tuple[str, str]) -> None:
-    """One folder batch: every name and location, then what the walker read of the files the scan looks at."""
-    names = [e.name for e in run]
-    basics = []
-    for entry in run:
-        fs, path, raw_hex = entry.walked()
-        basics.append((out.layer(fs), path, entry.deleted, raw_hex))
-    out.op(("batch", names, basics))
-    for i in ctx.prefilter.pick(names, None):
-        found = _examine(run[i], ctx, walking)  # None too: the scan stops waiting at i
-        out.op(("found", i, found), len(found.data or b"") + len(found.head or b"") if found else 0)
-    out.op(("end",))
-    ctx.result = _fresh(ctx)
+def _whole(entry: WalkerEntry, ctx: ScanContext) -> Found:
+    """A file read again for its records: its stat and its content (up to --max-inspect-mb + 1 byte)."""
+    probe = _Probe(entry)
+    try:
+        st = probe.stat()
+    except ReadError:
+        return Found(probe)
+    found = Found(probe)
+    try:
+        with entry.open() as stream:
+            found.data = stream.read(ctx.config.max_inspect_bytes + 1) if st.size else b""
+    except ReadError as e:
+        found.data_error = _plain(e)
+    except OSError as e:
+        found.data_error = (Status.UNREADABLE, e.strerror or str(e))
+    return found
+
+
+class _Walk:
+    """The walk in the walker: folder batches of files, every other item as it comes; where it is (which
+    directory it lists, which file it reads, both numbered in walk order) on the mark board."""
+
+    def __init__(self, out: _Sender, ctx: ScanContext, source: ImageSource, resume: Resume | None,
+                 target: Location | None = None) -> None:
+        self.out, self.ctx, self.source, self.resume = out, ctx, source, resume
+        # re-reading one recorded file: only it (or the file that holds it) is read, whole
+        self.target = (target.key(), target.display() + CHAIN_SEPARATOR) if target is not None else None
+        self.run: list[WalkerEntry] = []
+        self.first = 0  # the number of run[0] among the walk's items
+        self.items = 0  # items of the file system's walk so far
+        self.dirs = 0  # directories of it so far
+        self.listing = (0, 0)  # the directory being listed: its number, operations sent before it
+        self.faulty: tuple[dict[int, str], dict[int, str]] = ({}, {})  # directories and files not to touch
+
+    def layer_started(self, index: int, hops: tuple[Hop, ...]) -> None:  # the scan knows whose walk may stop
+        self.send_run()
+        self.out.begin(index, hops)
+        self.items = self.dirs = 0
+        resume = self.resume
+        self.faulty = (resume.dirs, resume.files) if resume is not None and resume.layer == index else ({}, {})
+        self.listing = (0, 0)
+        place(LISTING, 0, 0)  # opening its root is listing its first directory
+
+    def before_listing(self) -> str | None:
+        """What is listed reaches the scan before TSK is asked for more; a directory a walker died listing
+        is not listed again (its detail back)."""
+        self.send_run()
+        self.out.flush()
+        mark(None, self.out.limit)
+        number = self.dirs
+        self.dirs += 1
+        self.listing = (number, self.out.count)
+        place(LISTING, number, self.out.count)
+        return self.faulty[0].get(number)
+
+    def item(self, item: Item) -> None:
+        number = self.items
+        self.items += 1
+        if isinstance(item, (Skipped, Link)):
+            self.send_run()
+            self.out.op(("item", item))
+            return
+        if not self.run:
+            self.first = number
+        self.run.append(cast("WalkerEntry", item))  # an image walk yields ImageEntry / DfvfsEntry
+        if len(self.run) >= RUN:
+            self.send_run()
+
+    def _targets(self, run: list[WalkerEntry]) -> list[int]:
+        """The run's files to read when re-reading one file: it, or the file that holds it (an archive)."""
+        assert self.target is not None
+        key, within = self.target
+        return [i for i, e in enumerate(run) if e.location.key() == key or within.startswith(e.location.display()
+                                                                                           + CHAIN_SEPARATOR)]
+
+    def send_run(self) -> None:
+        """One folder batch: every name and location, then what the walker read of the files the scan looks
+        at; sent at once when files were read (a crash after it then costs none of them)."""
+        run, out, ctx = self.run, self.out, self.ctx
+        if not run:
+            return
+        names = [e.name for e in run]
+        basics = []
+        for entry in run:
+            fs, path, raw_hex = entry.walked()
+            basics.append((out.layer(fs), path, entry.deleted, raw_hex))
+        out.op(("batch", names, basics))
+        read = False
+        for i in ctx.prefilter.pick(names, None) if self.target is None else self._targets(run):
+            if not out.sending():
+                out.op(("found", i, None))  # the scan has it (a walk taken up): not read again
+                continue
+            number = self.first + i
+            why = self.faulty[1].get(number)
+            if why is not None:
+                found: Found | None = Found.stopped(why)
+            else:
+                place(READING, number, 0)
+                if self.target is None:
+                    found = _examine(run[i], ctx, self.source.walking)  # None too: the scan stops waiting at i
+                else:
+                    found = _whole(run[i], ctx)
+                read = True
+            out.op(("found", i, found), len(found.data or b"") + len(found.head or b"") if found else 0)
+            if why is not None:
+                out.flush()  # before the next read: a walker that dies there gives its own detail, not this one's
+        out.op(("end",))
+        ctx.result = _fresh(ctx)
+        run.clear()
+        if read:
+            out.flush()
+            place(LISTING, *self.listing)
 
 
 def _fresh(ctx: ScanContext) -> Any:
@@ -358,18 +511,29 @@ class WalkedEntry:
 
 
 class WalkStopped(Exception):
-    """The walker died or stalled: why, for the detail."""
+    """The walker died or stalled: why, for the detail (str), and how, for the detail of the one directory or
+    file it was on."""
+
+    def __init__(self, why: str, how: str, seen: BoardMark, timed_out: bool) -> None:
+        super().__init__(why)
+        self.how, self.seen, self.timed_out = how, seen, timed_out
 
 
 class IsolatedImage:
     """An ImageSource whose opening and walk run in a walker process; the same description and items.
 
-    When a walker dies or stalls in the walk of one file system, that file system is listed as
+    When a walker dies or stalls while it reads one file, or lists one directory, of a file system, that file
+    (that directory: what it had not listed yet, and its subfolders) is listed as ``walk-stopped``, and a new
+    walker takes up the walk of that file system right after it (``Resume``). When that is not possible (it
+    died before a file system's walk or while opening its root twice, a walker taken up died before it got
+    where the last one stopped, MAX_RESUMES in one file system), the rest of that file system is listed as
     ``walk-stopped`` and a new walker walks the file systems after it (one bad partition never hides the
-    others), at most MAX_RESTARTS times per image."""
+    others); at most MAX_RESTARTS walkers are started again per image."""
 
-    def __init__(self, image: ImageSource, settings: WorkerSettings, memory: int = DEFAULT_MEMORY) -> None:
+    def __init__(self, image: ImageSource, settings: WorkerSettings, memory: int = DEFAULT_MEMORY,
+                 target: Location | None = None) -> None:
         self.text = image.text
+        self._target = target  # re-reading one recorded file: the walker reads only it (or what holds it)
         self._image = image
         self._settings = settings
         self._limit = settings.config.parse_timeout + SLACK
@@ -384,6 +548,9 @@ class IsolatedImage:
         self._layer: tuple[int, tuple[Hop, ...]] | None = None  # the file system being walked: index, hops
         self._last_path = ""  # the last path listed in it
         self._listed = 0  # entries listed in it
+        self._count = 0  # operations of its walk received (as Resume counts them)
+        self._faults: tuple[dict[int, str], dict[int, str]] = ({}, {})  # its directories and files walkers died on
+        self._resuming = False  # a walker taking up its walk has not yet got where the last one stopped
         self._restarts = 0
         self._done = False  # the walker said it walked the whole image
         self.stopped = ""  # why the walk stopped part-way for good ("" while it goes on)
@@ -405,15 +572,17 @@ class IsolatedImage:
             raise error
         raise SourceError(f"the image walker failed: {first[2] if first[0] == 'read-error' else first[0]}")
 
-    def _start(self, walk_from: int, verify_images: bool | None) -> tuple[Any, ...]:
-        """Start a walker on the image (from file system ``walk_from`` on); its first message."""
+    def _start(self, walk_from: int, verify_images: bool | None, resume: Resume | None = None) -> tuple[Any, ...]:
+        """Start a walker on the image (from file system ``walk_from`` on, taking up its walk at ``resume``);
+        its first message."""
         from .errors import WorkerError
 
         image = self._image
         try:
             self._worker.start()
             self._worker.conn.send((walk_image, (self._settings, image.text, verify_images, image.volume_keys(),
-                                                 self._limit, walk_from, image.walk_until)))
+                                                 self._limit, walk_from, image.walk_until, resume,
+                                                 self._target)))
         except (ReadError, OSError, EOFError, ValueError) as e:
             self._worker.kill()
             detail = e.detail if isinstance(e, ReadError) else type(e).__name__
@@ -422,6 +591,8 @@ class IsolatedImage:
         return self._receive()
 
     def __exit__(self, *exc: object) -> None:
+        if not self._done:  # left before its end (the file looked for was found): no need to wait for it
+            self._worker.kill()
         self._worker.close()
 
     def describe(self) -> dict[str, Any]:
@@ -455,11 +626,12 @@ class IsolatedImage:
                     return message
             except (EOFError, OSError):
                 how = worker.kill()
-                raise WalkStopped(self._why(how, board.read(), timed_out=False)) from None
+                seen = board.read()
+                raise WalkStopped(self._why(how, seen, timed_out=False), how, seen, False) from None
             if time.monotonic() > deadline and board.read().deadline <= time.monotonic():
                 seen = board.read()
                 worker.kill()
-                raise WalkStopped(self._why("", seen, timed_out=True))
+                raise WalkStopped(self._why("", seen, timed_out=True), "", seen, True)
 
     def _why(self, how: str, seen: BoardMark, timed_out: bool) -> str:
         step = seen.step or "starting"
@@ -476,48 +648,126 @@ class IsolatedImage:
 
     def _op(self) -> tuple[Any, ...] | None:
         """The walk's next operation; None at its end (``stopped`` says why when it ended early). A walker that
-        died in a file system gives a ("stopped", Skipped) operation, and the walk goes on after it."""
-        while not self._ops:
-            if self.stopped or self._done:
+        died gives no operation of its own when a new one takes up the walk right after what it was doing
+        (its detail comes with that directory or file), else a ("stopped", Skipped) one, and the walk goes
+        on with the next file system."""
+        while True:
+            while not self._ops:
+                if self.stopped or self._done:
+                    return None
+                try:
+                    message = self._receive()
+                except WalkStopped as e:
+                    stopped = self._restart(e)
+                    if stopped is not None:
+                        return stopped
+                    continue
+                if message[0] == "ops":
+                    self._ops.extend(message[1])
+                elif message[0] == "result" and message[1] == ("done",):
+                    self._done = True
+                    self._ops.append(("done",))
+                else:  # the walk itself raised (a bug, not the image): what was listed stays, the rest is said
+                    detail = message[2] if message[0] == "read-error" else message[0]
+                    self.stopped = f"the image walker failed: {detail}"
+                    return None
+            op = self._ops.popleft()
+            kind = op[0]
+            if kind in COUNTED:
+                self._count += 1
+                return op
+            if kind == "walking":
+                self._layer, self._last_path, self._listed = (op[1], tuple(op[2])), "", 0
+                self._count, self._faults, self._resuming = 0, ({}, {}), False
+            elif kind == "resumed":
+                self._resuming = False
+            elif kind == "done":
                 return None
-            try:
-                message = self._receive()
-            except WalkStopped as e:
-                return self._restart(str(e))
-            if message[0] == "ops":
-                self._ops.extend(message[1])
-            elif message[0] == "result" and message[1] == ("done",):
-                self._done = True
-                self._ops.append(("done",))
-            else:  # the walk itself raised (a bug, not the image): what was listed stays, the rest is said
-                self.stopped = f"the image walker failed: {message[2] if message[0] == 'read-error' else message[0]}"
-                return None
-        op = self._ops.popleft()
-        if op[0] == "walking":
-            self._layer, self._last_path, self._listed = (op[1], tuple(op[2])), "", 0
-        return None if op[0] == "done" else op
+            else:
+                return op
 
-    def _restart(self, why: str) -> tuple[Any, ...] | None:
-        """The walker died or stalled: the file system it was walking is listed as stopped; a new walker
-        walks the ones after it (None: not possible, ``stopped`` says why the rest of the image was not)."""
+    def _unget(self, op: tuple[Any, ...]) -> None:
+        """``op`` is given again by the next ``_op()``."""
+        self._ops.appendleft(op)
+        if op[0] in COUNTED:
+            self._count -= 1
+
+    def _restart(self, e: WalkStopped) -> tuple[Any, ...] | None:
+        """The walker died or stalled. A new walker takes up the walk right after the directory or file it
+        was on (None back), or the rest of the file system is listed as stopped and a new walker walks the
+        ones after it (a ("stopped", Skipped) operation back); None and ``stopped`` set: neither was possible."""
+        why = str(e)
         if self._layer is None or self._restarts >= MAX_RESTARTS:
             self.stopped = why
             return None
-        stopped = self._stop_skip(why, self._layer[1], "this file system")
-        self._volume_stopped(self._layer[0], stopped.detail)
         self._restarts += 1
-        walk_from, self._layer, self._last_path, self._listed = self._layer[0] + 1, None, "", 0
+        index, hops = self._layer
+        resume, not_here = self._resume_point(e)
+        if resume is not None:
+            try:
+                first = self._start(index, False, resume)
+            except WalkStopped as again:
+                self.stopped = f"{why}; a new walker to go on after it failed too: {again}"
+            else:
+                if first[0] == "opened":
+                    self._resuming = True
+                    self._volume_note(index)
+                    return None
+                self.stopped = f"{why}; a new walker to go on after it could not open the image again"
+            self._ops.append(("stopped", self._stop_skip(self.stopped, hops, "this file system")))
+            return None
+        stopped = self._stop_skip(f"{why}{not_here}", hops, "this file system")
+        self._volume_stopped(index, stopped.detail)
+        walk_from, self._layer, self._last_path, self._listed = index + 1, None, "", 0
+        if walk_from >= self._walkable():  # no file system after it: no walker to start
+            self._done = True
+            self._ops.append(("done",))
+            return ("stopped", stopped)
         try:
             first = self._start(walk_from, False)  # verified (or not) by the first walker already
-        except WalkStopped as e:
-            self.stopped = f"a new walker for the file systems after it failed too: {e}"
+        except WalkStopped as again:
+            self.stopped = f"a new walker for the file systems after it failed too: {again}"
         else:
             if first[0] != "opened":
                 self.stopped = "a new walker for the file systems after it could not open the image again"
         if self.stopped:
-            self._ops.append(("item", stopped))
+            self._ops.append(("stopped", stopped))
             return None
-        return ("item", stopped)
+        return ("stopped", stopped)
+
+    def _resume_point(self, e: WalkStopped) -> tuple[Resume | None, str]:
+        """Where a new walker can take up the walk of the file system the last one stopped in, after the one
+        directory or file it was on; (None, why not) when it cannot."""
+        faults = self._faults
+        if self._resuming:
+            return None, " (a walker started again died before it got where the one before it had stopped)"
+        if sum(map(len, faults)) >= MAX_RESUMES:
+            return None, f" (walkers stopped {MAX_RESUMES} times in this file system already)"
+        kind, number, sent = e.seen.place
+        if kind == LISTING and 0 <= sent <= self._count and number >= 0:
+            if number in faults[0]:
+                return None, " (again at the same place: it is not listing one directory that stops it)"
+            faults[0][number] = self._fault(e, "listing this directory", "what it had not listed of this directory, and "
+                                                                         "its subfolders, were not examined; ")
+            self._count = sent  # the new walker does not list it: its walk goes on from there
+        elif kind == READING and number >= 0:
+            if number in faults[1]:
+                return None, " (again at the same place)"
+            faults[1][number] = self._fault(e, "reading this file", "")
+        else:
+            return None, ""
+        return Resume(self._layer[0] if self._layer else 0, self._count, dict(faults[0]), dict(faults[1])), ""
+
+    def _fault(self, e: WalkStopped, doing: str, lost: str) -> str:
+        """Why one directory or file was not examined (the walk went on after it)."""
+        seen = e.seen
+        where = ", ".join(x for x in (seen.step, seen.decoder) if x)
+        doing += f" ({where})" if where else ""
+        if e.timed_out:
+            return (f"the image walker made no progress for {self._limit:g} s while {doing}; it was stopped; {lost}"
+                    "the walk went on after it")
+        return (f"the image walker process died ({e.how}) while {doing}: damaged or crafted image, or the walker "
+                f"memory cap of {self._worker.memory // GiB} GiB reached; {lost}the walk went on after it")
 
     def batches(self) -> Iterator[Item | NameBatch]:
         while (op := self._op()) is not None:
@@ -526,7 +776,7 @@ class IsolatedImage:
                 reader = _BatchReader(self, op[1], op[2])
                 yield NameBatch(op[1], reader.entry)
                 reader.finish()
-            elif kind == "item":
+            elif kind in ("item", "stopped"):
                 yield op[1]
             elif kind == "layer":
                 self._filesystems[op[1]] = (op[2], tuple(op[3]))
@@ -534,7 +784,7 @@ class IsolatedImage:
                 _log_lines(op[1])
         while self._ops:  # what was queued when the walk stopped (a layer's stop)
             op = self._ops.popleft()
-            if op[0] == "item":
+            if op[0] in ("item", "stopped"):
                 yield op[1]
         if self.stopped:
             hops = self._layer[1] if self._layer is not None else ()
@@ -545,6 +795,21 @@ class IsolatedImage:
 
     def entries(self) -> Iterator[Item]:
         return unbatched(self.batches())
+
+    def _walkable(self) -> int:
+        """How many file systems a walker walks (the volumes whose file system opened, and the part's end)."""
+        volumes = self._described.get("volumes") or []
+        opened = sum(1 for v in volumes if v.get("status") in (Status.OK, Status.WALK_STOPPED))
+        until = self._image.walk_until
+        return opened if until is None else min(opened, until)
+
+    def _volume_note(self, index: int) -> None:
+        """The volume's row says its walk was taken up after a walker stopped (what it was on is listed)."""
+        volumes = self._described.get("volumes") or []
+        if index < len(volumes) and volumes[index].get("status") == Status.OK:
+            stops = sum(map(len, self._faults))
+            volumes[index]["detail"] = (f"the image walker stopped {stops} time(s) in this file system; each time the "
+                                        "directory or file it was on is listed as walk-stopped and the walk went on")
 
     def _volume_stopped(self, index: int, detail: str) -> None:
         """The image's description (in the scan's result already) says which volume's walk stopped: its
@@ -581,15 +846,15 @@ class _BatchReader:
 
     def _more(self) -> bool:
         op = self._walk._op()
-        if op is None or op[0] in ("end", "item"):  # "item": the walker stopped in this batch
-            if op is not None and op[0] == "item":
-                self._walk._ops.appendleft(op)  # given by the walk right after this batch
+        if op is not None and op[0] == "found":
+            self._found[op[1]] = op[2]
+        elif op is not None and op[0] == "log":
+            _log_lines(op[1])
+        else:  # its end; or the walker stopped in this batch, and what the walk gives next comes right after it
+            if op is not None and op[0] != "end":
+                self._walk._unget(op)
             self._ended = True
             return False
-        if op[0] == "found":
-            self._found[op[1]] = op[2]
-        elif op[0] == "log":
-            _log_lines(op[1])
         return True
 
     def entry(self, i: int) -> WalkedEntry:
@@ -609,10 +874,21 @@ class _BatchReader:
 
 
 
-def isolated(source: Source, settings: WorkerSettings) -> Source:
-    """``source`` itself, or, for a SOURCE disk image, the same image opened and walked in a walker process."""
+def isolated(source: Source, settings: WorkerSettings, target: Location | None = None) -> Source:
+    """``source`` itself, or, for a SOURCE disk image, the same image opened and walked in a walker process
+    (``target``: to read that one recorded file again, see ``walk_image``)."""
     from .sources.image import ImageSource
 
     if isinstance(source, ImageSource) and source.within is None:
-        return IsolatedImage(source, settings)
+        return IsolatedImage(source, settings, target=target)
     return source
+
+
+def finder(settings: WorkerSettings) -> Callable[[Source, Location], Source]:
+    """How a command that reads recorded files again (``persons --export``) walks a SOURCE disk image: in a
+    walker process that reads only the file looked for (persons.reread cannot import this module)."""
+
+    def isolate(source: Source, target: Location) -> Source:
+        return isolated(source, settings, target)
+
+    return isolate

@@ -31,7 +31,7 @@ from .contracts import (
     ScanResult,
 )
 from .errors import LeakscanError, ReadError, SourceError
-from .examine import Candidate, LazyHead, examine_entry, pick, unreadable
+from .examine import Candidate, LazyHead, examine_entry, pick, read_once, unreadable
 from .models import Entry, Link, Location, Skipped
 from .names import NameRules
 from .persons.keys import scan_key
@@ -194,10 +194,17 @@ class Dispatcher:
     def _task(self, entry: Entry, cand: Candidate) -> FileTask | None:
         """The task for a picked file: how a worker gets at it (its path; else its bytes, read here)."""
         task = FileTask(entry.location, entry.name, entry.deleted, cand, LiveRef(entry))
-        if self.pool is None or cand.stat.size == 0:  # nothing to decode in an empty file: no round trip
+        if self.pool is None:
             return task
         ref = getattr(entry, "ref", None)
         found = ref() if ref is not None else None
+        if isinstance(found, LocalRef) and cand.stat.size <= SETTLE_BYTES:
+            small = self._small(entry, cand)
+            if small is not None:
+                task.ref = small
+                return task
+        if cand.stat.size == 0:  # nothing to decode in an empty file: no round trip
+            return task
         if found is not None:
             # a small local file with nothing to decode (its bytes say so) is examined here; only a local one:
             # reading it twice costs nothing there, where over SMB it could cost a round trip
@@ -221,6 +228,25 @@ class Dispatcher:
         if len(data) <= cap:
             task.ref = BytesRef(data)
         return task
+
+    def _small(self, entry: Entry, cand: Candidate) -> LiveRef | BytesRef | None:
+        """A small local file is read once, here (``read_once``): examined here when it is empty or settled
+        (``settles_here``), else its bytes go to a worker when every inspector that wants it reads bytes
+        alone (those that declare ``settles_here``); None (the usual path) when the read failed or saw the
+        file change, or when an inspector may need the file itself."""
+        inspectors = [self.ctx.inspectors[i] for i in cand.wanted]
+        if cand.stat.size and (not inspectors or any(getattr(i, "settles_here", None) is None for i in inspectors)):
+            return None  # read where it is examined (a worker), as before: no read here
+        read = read_once(entry, cand, self.ctx.config.max_inspect_bytes)
+        if read is None:
+            return None
+        if cand.stat.size == 0:
+            return LiveRef(entry, read)
+        if read.data is None:
+            return None
+        if not cand.matches and all(i.settles_here(read.data) for i in inspectors):  # type: ignore[attr-defined]
+            return LiveRef(entry, read)
+        return BytesRef(read.data)
 
     def _settles_here(self, entry: Entry, cand: Candidate) -> bool:
         """Whether every inspector that wants this small file settles it from its bytes without decoding

@@ -20,10 +20,12 @@ from .contracts import NoProgress, ScanContext, ScanResult
 from .errors import LeakscanError, ReadError
 from .evidence import Finding, FindingsDoc
 from .fingerprint import hash_stream
+from .image_walker import isolated
 from .inspectors.archive import ArchiveInspector
+from .models import Location, Skipped
 from .names import NameRules
 from .output import MANIFEST, check_manifest, unlisted_files
-from .pipeline import walk
+from .pipeline import walk, worker_settings
 from .scope import NOT_NAMED_DETAIL, NamedSources, local_file_inside
 from .sources import open_source
 from .sources.local import open_file, open_under
@@ -82,12 +84,17 @@ def _rescan_source(source: str, files: list[Finding], doc: FindingsDoc,
     ctx = ScanContext(cfg, NameRules(cfg.names, False), [ArchiveInspector(cfg)], result, NoProgress(),
                       frozenset(cfg.known_hashes))
     try:
-        with open_source(source) as src:
-            walk(src.entries(), ctx)
+        src = open_source(source)
+        if getattr(src, "kind", None) == "image":  # TSK, dfvfs and libyal run in a killable walker process
+            src = isolated(src, worker_settings(ctx))
+        with src:
+            batches = getattr(src, "batches", None)
+            walk(src.entries() if batches is None else batches(), ctx)
     except (LeakscanError, OSError) as e:
         return {f.key(): (VerifyStatus.UNREACHABLE, None, str(e)) for f in files}
     found = {h.location.key(): h for h in result.hits}
     skipped = {s.location.key(): s for s in result.skipped}
+    stopped = [s for s in result.skipped if s.reason == Status.WALK_STOPPED]
     out: dict[str, Outcome] = {}
     for f in files:
         key = f.key()
@@ -97,9 +104,27 @@ def _rescan_source(source: str, files: list[Finding], doc: FindingsDoc,
                         hit.digests.sha256, "")
         elif key in skipped:
             out[key] = (VerifyStatus.UNREADABLE, None, skipped[key].detail)
+        elif (over := _stopped_over(f.location, stopped)) is not None:  # not walked: not known to be gone
+            out[key] = (VerifyStatus.UNREADABLE, None, f"not walked again: {over.detail}")
         else:
             out[key] = (VerifyStatus.MISSING, None, "not found at its place (gone, or changed and no longer matching)")
     return out
+
+
+def _stopped_over(loc: Location, stopped: list[Skipped]) -> Skipped | None:
+    """The ``walk-stopped`` skip whose part of a disk image (the image, a file system, a directory) holds
+    ``loc``, if any: a hit there was not looked for, so it is not missing."""
+    for s in stopped:
+        hops = s.location.containers
+        if s.location.source != loc.source or len(loc.containers) < len(hops):
+            continue
+        if [(h.kind, h.name) for h in loc.containers[:len(hops)]] != [(h.kind, h.name) for h in hops]:
+            continue
+        where = s.location.path.rstrip("/")
+        inner = loc.path if len(loc.containers) == len(hops) else loc.containers[len(hops)].name
+        if not where or inner == where or inner.startswith(where + "/"):
+            return s
+    return None
 
 
 def verify_sources(doc: FindingsDoc, named: NamedSources, passwords: tuple[str, ...] = ()) -> list[dict[str, Any]]:

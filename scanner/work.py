@@ -22,6 +22,7 @@ from .config import ScanConfig
 from .contracts import NoProgress, Poison, ScanContext, ScanResult
 from .examine import INSPECT_SLACK as START_SLACK
 from .examine import Candidate, finish
+from .fingerprint import ReadResult
 from .isolation import native_decoded, start_task
 from .logsafe import RedactingFormatter
 from .models import Entry, FileHit, FilePrints, FileStat, Link, Location, Skipped
@@ -48,9 +49,11 @@ class BytesRef:
 
 @dataclass(frozen=True, slots=True)
 class LiveRef:
-    """The entry object itself, for tasks run in the scan process (never pickled)."""
+    """The entry object itself, for tasks run in the scan process (never pickled); ``read``: its read pass,
+    when the scan process already made it (``examine.read_once``)."""
 
     live: Any
+    read: ReadResult | None = None
 
     def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> Entry:
         return self.live
@@ -108,8 +111,8 @@ class FileOutcome:
 
     @classmethod
     def of(cls, result: ScanResult) -> FileOutcome:
-        extra = {f.name: value for f in fields(result)
-                 if f.name not in _NOT_EXTRA and isinstance(value := getattr(result, f.name), list) and value}
+        extra = {name: value for name in _EXTRA
+                 if isinstance(value := getattr(result, name), list) and value}
         return cls(result.hits, result.skipped, result.links, result.prints, extra, result.files_seen,
                    result.bytes_read, result.inspected)
 
@@ -133,6 +136,7 @@ class FileOutcome:
 # ScanResult lists an outcome carries itself, or that only the scan process fills (one per source; the
 # descriptions of disk images met inside a source travel as ``sources`` in the outcome)
 _NOT_EXTRA = frozenset(f.name for f in fields(FileOutcome)) | {"source_errors"}
+_EXTRA = tuple(f.name for f in fields(ScanResult) if f.name not in _NOT_EXTRA)  # the others, in field order
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +173,7 @@ def run_task(task: FileTask, ctx: ScanContext, lines: LogLines | None = None) ->
     ctx.result.files_seen = 1
     ctx.poisoned = task.poisoned
     entry = task.ref.entry(task.location, task.name, task.deleted, task.candidate.stat)
-    finish(entry, task.candidate, ctx)
+    finish(entry, task.candidate, ctx, getattr(task.ref, "read", None))
     out = FileOutcome.of(ctx.result)
     if lines is not None and lines.lines:
         out.logs, lines.lines = lines.lines, []

@@ -9,8 +9,11 @@ its signal are real; only the choice of the victim is the test's.
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import run_leakscan
@@ -24,38 +27,96 @@ try:
     import pytsk3 as _tsk
 except ImportError:
     _tsk = None
+
+
+def _fault(name, where):
+    """SIGSEGV or a hang when ``name`` holds LEAKSCAN-<where>-SEGV / -HANG."""
+    if f"LEAKSCAN-{where}-SEGV".encode() in name:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if f"LEAKSCAN-{where}-HANG".encode() in name:
+        time.sleep(3600)
+
+
 if _tsk is not None:
     _Real = _tsk.FS_Info
 
+    class _File:
+        """A pytsk3 file whose content read crashes or hangs when its name holds a marker."""
+
+        def __init__(self, real):
+            self._real = real
+
+        def read_random(self, *args, **kwargs):
+            _fault(self._real.info.name.name or b"", "READ")
+            return self._real.read_random(*args, **kwargs)
+
+        def __iter__(self):
+            return iter(self._real)
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
     class FS_Info:
-        """pytsk3's file system, whose directory listing crashes or hangs on a directory holding a marker."""
+        """pytsk3's file system: listing a directory holding a marker crashes or hangs; so does opening the
+        root's metadata when LEAKSCAN_TEST_WALK_ROOT_SEGV is set. Each opening is logged (one per walker)."""
 
         def __init__(self, *args, **kwargs):
             if os.environ.get("LEAKSCAN_TEST_WALK_OPEN_SEGV"):
                 os.kill(os.getpid(), signal.SIGSEGV)
+            if os.environ.get("LEAKSCAN_TEST_WALK_LOG"):
+                with open(os.environ["LEAKSCAN_TEST_WALK_LOG"], "a") as log:
+                    log.write(f"{os.getpid()}\\n")
             self._real = _Real(*args, **kwargs)
 
         def open_dir(self, *args, **kwargs):
-            names = [f.info.name.name or b"" for f in self._real.open_dir(*args, **kwargs)]
-            if any(b"LEAKSCAN-WALK-SEGV" in n for n in names):
+            for f in self._real.open_dir(*args, **kwargs):
+                _fault(f.info.name.name or b"", "WALK")
+                if b"LEAKSCAN-WALK-FLAKY" in (f.info.name.name or b""):  # listed fine once, crashes after
+                    flag = os.environ["LEAKSCAN_TEST_WALK_FLAG"]
+                    if os.path.exists(flag):
+                        os.kill(os.getpid(), signal.SIGSEGV)
+                    open(flag, "w").close()
+            return [_File(f) for f in self._real.open_dir(*args, **kwargs)]
+
+        def open_meta(self, *args, **kwargs):
+            if os.environ.get("LEAKSCAN_TEST_WALK_ROOT_SEGV") and kwargs.get("inode") == self._real.info.root_inum:
                 os.kill(os.getpid(), signal.SIGSEGV)
-            if any(b"LEAKSCAN-WALK-HANG" in n for n in names):
-                time.sleep(3600)
-            return self._real.open_dir(*args, **kwargs)
+            return self._real.open_meta(*args, **kwargs)
 
         def __getattr__(self, name):
             return getattr(self._real, name)
 
     _tsk.FS_Info = FS_Info
+
+_DFVFS = os.environ.get("LEAKSCAN_TEST_DFVFS_FAULTS", "")  # "DIRECTORY:FILE": dfvfs (libfsapfs) crashes on them
+if _DFVFS:
+    from dfvfs.file_io import apfs_file_io as _afi
+    from dfvfs.vfs import apfs_file_entry as _afe
+
+    _bad_dir, _bad_file = _DFVFS.split(":")
+    _subs, _read = _afe.APFSFileEntry._GetSubFileEntries, _afi.APFSFile.read
+
+    def _listing(self):
+        if self.name == _bad_dir:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return _subs(self)
+
+    def _reading(self, *args, **kwargs):
+        if (getattr(self._path_spec, "location", "") or "").endswith("/" + _bad_file):
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return _read(self, *args, **kwargs)
+
+    _afe.APFSFileEntry._GetSubFileEntries, _afi.APFSFile.read = _listing, _reading
 '''
 
 PEOPLE = 30
+READ_CRASH = "LEAKSCAN-READ-SEGV.xlsx"
 
 
 @pytest.fixture(scope="module")
 def case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Four SOURCEs: an image whose walk crashes in its second folder, one whose walk hangs there, a healthy
-    image and a folder, each with a copy of the leaked list; the faulty ones hold a copy listed before."""
+    """SOURCEs: images whose walk crashes or hangs listing their second folder (/B), one whose walk crashes
+    reading a file in /B, a healthy image and a folder, each with copies of the leaked list."""
     base = tmp_path_factory.mktemp("walker")
     book = leaked_workbook(rows=PEOPLE)
     images = {}
@@ -64,8 +125,14 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             f"/A/{LEAKED}": book,  # listed before the fault: examined as usual
             f"/B/LEAKSCAN-WALK-{kind}.TXT": b"marker",  # listing this folder crashes / hangs TSK
             f"/B/{LEAKED}": book,
-            f"/C/{LEAKED}": book,  # after the fault: never listed
+            f"/C/{LEAKED}": book,  # after the fault: walked by a new walker
         })
+    images["READ"] = fat_image(base / "read.img", {
+        f"/A/{LEAKED}": book,
+        f"/B/{READ_CRASH}": book,  # reading it crashes TSK
+        f"/B/{LEAKED}": book,  # the next file in the same folder
+        f"/C/{LEAKED}": book,
+    })
     images["healthy"] = fat_image(base / "healthy.img", {f"/D/{LEAKED}": book, "/D/memo.txt": b"nothing"})
     folder = base / "share"
     (folder / "E").mkdir(parents=True)
@@ -77,15 +144,51 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _scan(case: dict[str, Path], *sources: Path, extra: tuple[str, ...] = (), faults: bool = True,
-          env: dict[str, str] | None = None) -> tuple[object, dict, float]:
+          env: dict[str, str] | None = None) -> tuple[Any, dict, float]:
     out = with_case_key(case["base"] / f"out-{len(list(case['base'].glob('out-*')))}")
     t0 = time.monotonic()
     done = run_leakscan("scan", *map(str, sources), "--name", LEAKED, "--out", str(out), "--quiet", *extra,
                         env={**({"PYTHONPATH": str(case["site"])} if faults else {}), **(env or {})}, timeout=600)
+    done.out = out
     return done, load(out), time.monotonic() - t0
 
 
-def test_a_crashing_and_a_hanging_image_walk_cost_their_image_not_the_scan(case: dict[str, Path]) -> None:
+@pytest.fixture(scope="module")
+def healthy(case: dict[str, Path]) -> dict:
+    """The faulty images scanned without the faults: what a faulted walk is compared with."""
+    done, doc, _ = _scan(case, case["SEGV"], case["HANG"], case["READ"], faults=False)
+    assert done.returncode == 1, done.stderr
+    case["healthy_out"] = done.out
+    return doc
+
+
+def _rows(doc: dict, key: str, image: Path) -> dict[str, dict]:
+    """``files`` or ``skipped`` rows of one image, by path, without times and copy groups (which count copies)."""
+    drop = {"mtime", "atime", "ctime", "btime", "copies", "copy_group", "group", "id"}
+    return {r["path"]: {k: v for k, v in r.items() if k not in drop}
+            for r in doc[key] if r["path"].startswith(f"{image} » ")}
+
+
+def _minus(healthy: dict, faulted: dict, image: Path, listed: set[str]) -> None:
+    """The faulted walk found exactly what the healthy walk found, less what it lists as walk-stopped; and what
+    it lists is what the healthy walk had there."""
+    ok, bad = _rows(healthy, "files", image), _rows(faulted, "files", image)
+    gone = {p for p in ok if any(p == x or p.startswith(x + "/") for x in listed)}
+    hits_not_read = {p for p, r in bad.items() if r["status"] == "walk-stopped"}  # a name hit stays a hit
+    assert hits_not_read <= listed
+    bad = {p: r for p, r in bad.items() if p not in hits_not_read}
+    assert gone and set(bad) == set(ok) - gone
+    for path, row in bad.items():
+        assert row == ok[path], path
+    stopped = {p: r for p, r in _rows(faulted, "skipped", image).items() if r["reason"] == "walk-stopped"}
+    assert set(stopped) == listed
+    others = {p: r for p, r in _rows(faulted, "skipped", image).items() if r["reason"] != "walk-stopped"}
+    assert others == {p: r for p, r in _rows(healthy, "skipped", image).items() if p not in gone}
+
+
+def test_a_crashing_and_a_hanging_directory_listing_cost_that_directory(case: dict[str, Path], healthy: dict) -> None:
+    """TSK dies (or hangs) listing /B: /B is listed as walk-stopped and a new walker takes up the walk of the
+    same file system after it, so /C is examined; the healthy image and the folder beside are scanned."""
     done, doc, seconds = _scan(case, case["SEGV"], case["HANG"], case["healthy"], case["folder"],
                                extra=("--parse-timeout", "3", "--workers", "2"))
     assert done.returncode == 3, done.stderr  # copies found, but the scan is incomplete: 3 says so first
@@ -94,43 +197,89 @@ def test_a_crashing_and_a_hanging_image_walk_cost_their_image_not_the_scan(case:
     stopped = {s["source"]: s for s in doc["skipped"] if s["reason"] == "walk-stopped"}
     segv, hang = str(case["SEGV"]), str(case["HANG"])
     assert set(stopped) == {segv, hang}
-    assert "died (SIGSEGV)" in stopped[segv]["detail"] and "pytsk3" in stopped[segv]["detail"]
-    assert "no progress for 13 s" in stopped[hang]["detail"] and "pytsk3" in stopped[hang]["detail"]
-    for s in stopped.values():  # attributed to the file system whose walk stopped, after the last path listed
-        assert s["container"][-1]["name"] == "fs (FAT16)" and "while walking fs (FAT16)" in s["detail"]
-        assert f"after /A/{LEAKED}" in s["detail"]
-    # what was listed before the fault stays, and is examined as usual
-    for image in (segv, hang):
-        before = f"{image} » fs (FAT16) » /A/{LEAKED}"
-        assert files[before]["status"] == "ok" and files[before]["pii"]["records"] == PEOPLE
-        assert not any(p.startswith(f"{image} » fs (FAT16) » /C/") for p in files)  # never listed
+    assert "died (SIGSEGV) while listing this directory" in stopped[segv]["detail"]
+    assert "no progress for 13 s while listing this directory" in stopped[hang]["detail"]
+    for image, s in stopped.items():  # the directory, in the file system, with the step and the library
+        assert s["path"] == f"{image} » fs (FAT16) » /B" and s["container"][-1]["name"] == "fs (FAT16)"
+        assert "walking fs (FAT16), pytsk3" in s["detail"] and "its subfolders, were not examined" in s["detail"]
+        for d in "AC":  # before and after it: examined as usual
+            assert files[f"{image} » fs (FAT16) » /{d}/{LEAKED}"]["pii"]["records"] == PEOPLE
+        assert f"{image} » fs (FAT16) » /B/{LEAKED}" not in files
+    for kind in ("SEGV", "HANG"):
+        _minus(healthy, doc, case[kind], {f"{case[kind]} » fs (FAT16) » /B"})
     # the other SOURCEs: their usual hits
     assert files[f"{case['healthy']} » fs (FAT16) » /D/{LEAKED}"]["pii"]["records"] == PEOPLE
     assert files[str(case["folder"] / "E" / LEAKED)]["pii"]["records"] == PEOPLE
     incomplete = doc["scan"]["incomplete"]
     assert incomplete["not_examined"] == 2 and not incomplete["sources_not_opened"]
+    described = {d["source"]: d for d in doc["scan"]["source_details"]}
+    for image in (segv, hang):
+        [volume] = described[image]["volumes"]
+        assert volume["status"] == "ok" and "stopped 1 time(s)" in volume["detail"]
     assert seconds < 120  # the hang was stopped by the walker's clock, not by the test's timeout
     assert "INCOMPLETE" in done.stderr and "a disk image's walk stopped" in done.stderr
 
 
-def test_the_same_images_without_the_fault_are_walked_whole(case: dict[str, Path]) -> None:
+def test_a_crash_reading_one_file_costs_that_file(case: dict[str, Path], healthy: dict) -> None:
+    """TSK dies reading /B/LEAKSCAN-READ-SEGV.xlsx: that file alone is listed; the next file of the same
+    folder and the folders after it are examined by a new walker, records counted as in a healthy walk."""
+    log = case["base"] / "walkers-read.log"
+    done, doc, _ = _scan(case, case["READ"], env={"LEAKSCAN_TEST_WALK_LOG": str(log)})
+    assert done.returncode == 3, done.stderr
+    image = case["READ"]
+    crashed = f"{image} » fs (FAT16) » /B/{READ_CRASH}"
+    [stopped] = [s for s in doc["skipped"] if s["reason"] == "walk-stopped"]
+    assert stopped["path"] == crashed
+    assert "died (SIGSEGV) while reading this file (walking fs (FAT16), pytsk3" in stopped["detail"]
+    assert "the walk went on after it" in stopped["detail"]
+    files = {f["path"]: f for f in doc["files"]}
+    for path in (f"/A/{LEAKED}", f"/B/{LEAKED}", f"/C/{LEAKED}"):
+        assert files[f"{image} » fs (FAT16) » {path}"]["pii"]["records"] == PEOPLE
+    assert crashed in {f["path"] for f in healthy["files"]}  # the healthy walk examined it
+    _minus(healthy, doc, image, {crashed})
+    assert len(set(log.read_text().split())) == 2  # the first walker and the one that took up its walk
+    assert doc["scan"]["incomplete"]["not_examined"] == 1
+    # --resume (the fault gone): the image is walked again, that file examined, the scan complete
+    again = run_leakscan("scan", "--resume", str(done.out), "--quiet", timeout=600)
+    assert again.returncode == 1, again.stderr
+    resumed = load(done.out)
+    assert resumed["scan"]["complete"] is True and not [s for s in resumed["skipped"] if s["reason"] == "walk-stopped"]
+    assert {f["path"]: f["pii"]["records"] for f in resumed["files"]} == {
+        f["path"]: f["pii"]["records"] for f in healthy["files"] if f["path"].startswith(f"{image} » ")}
+
+
+def test_the_same_images_without_the_fault_are_walked_whole(case: dict[str, Path], healthy: dict) -> None:
     """The markers alone change nothing: the faults above are the walker's, not the images'."""
-    done, doc, _ = _scan(case, case["SEGV"], case["HANG"], faults=False)
-    assert done.returncode == 1, done.stderr
-    assert doc["scan"]["complete"] is True
-    files = {f["path"] for f in doc["files"]}
-    assert {f"{case[k]} » fs (FAT16) » /{d}/{LEAKED}" for d in "ABC" for k in ("SEGV", "HANG")} <= files
+    assert healthy["scan"]["complete"] is True
+    files = {f["path"] for f in healthy["files"]}
+    assert {f"{case[k]} » fs (FAT16) » /{d}/{LEAKED}" for d in "ABC" for k in ("SEGV", "HANG", "READ")} <= files
 
 
-def test_a_walk_that_dies_on_its_first_listing_lists_the_image(case: dict[str, Path]) -> None:
+def test_a_walk_that_dies_listing_the_root_lists_the_root(case: dict[str, Path]) -> None:
     root_crash = fat_image(case["base"] / "root.img", {"/LEAKSCAN-WALK-SEGV.TXT": b"x", f"/{LEAKED}": b"y"})
     done, doc, _ = _scan(case, root_crash, case["healthy"])
     assert done.returncode == 3, done.stderr
     [stopped] = [s for s in doc["skipped"] if s["reason"] == "walk-stopped"]
-    assert stopped["source"] == str(root_crash) and "walk stopped after 0 entries" in stopped["detail"]
-    assert "SIGSEGV" in stopped["detail"]
+    assert stopped["path"] == f"{root_crash} » fs (FAT16) » /" and "SIGSEGV" in stopped["detail"]
+    assert "while listing this directory" in stopped["detail"]
+    assert not [s for s in doc["skipped"] if s["reason"] == "empty-volume"]  # not listed as an empty disk
     assert f"{case['healthy']} » fs (FAT16) » /D/{LEAKED}" in {f["path"] for f in doc["files"]}
 
+
+def test_a_crash_at_the_same_place_again_gives_up_that_file_system(case: dict[str, Path]) -> None:
+    """TSK dies opening the root's metadata, before any directory is listed: the walker taken up there dies at
+    the same place, so the file system is given up (listed walk-stopped) after two walkers, not retried forever."""
+    log = case["base"] / "walkers-root.log"
+    done, doc, seconds = _scan(case, case["healthy"], case["folder"],
+                               env={"LEAKSCAN_TEST_WALK_ROOT_SEGV": "1", "LEAKSCAN_TEST_WALK_LOG": str(log)})
+    assert done.returncode == 3, done.stderr
+    [stopped] = [s for s in doc["skipped"] if s["reason"] == "walk-stopped"]
+    assert stopped["source"] == str(case["healthy"]) and stopped["container"][-1]["name"] == "fs (FAT16)"
+    assert "the rest of this file system was not examined" in stopped["detail"]
+    assert "SIGSEGV" in stopped["detail"] and "again at the same place" in stopped["detail"]
+    assert len(set(log.read_text().split())) == 2
+    assert doc["files"][0]["path"] == str(case["folder"] / "E" / LEAKED)
+    assert seconds < 120
 
 def test_a_walker_that_dies_while_opening_the_image_makes_it_a_source_error(case: dict[str, Path]) -> None:
     """A crash before the image was opened (here: in every file system TSK opens) is a SOURCE that could
@@ -143,24 +292,121 @@ def test_a_walker_that_dies_while_opening_the_image_makes_it_a_source_error(case
     assert doc["files"][0]["path"] == str(case["folder"] / "E" / LEAKED)
 
 
-def test_a_partition_whose_walk_crashes_does_not_hide_the_next_one(case: dict[str, Path]) -> None:
-    """The walker dies in p1: p1 is listed as stopped (after what it listed), a new walker walks p2."""
+def test_a_walker_that_dies_before_the_point_it_takes_up_gives_up_that_file_system(case: dict[str, Path]) -> None:
+    """/A lists fine the first time and crashes TSK the next; /B crashes it: the walker started again to go on
+    after /B dies re-walking /A, before it got there, so the file system is given up (no endless loop)."""
+    image = fat_image(case["base"] / "flaky.img", {
+        f"/A/{LEAKED}": leaked_workbook(rows=PEOPLE), "/A/LEAKSCAN-WALK-FLAKY.TXT": b"x",
+        "/B/LEAKSCAN-WALK-SEGV.TXT": b"x", f"/C/{LEAKED}": leaked_workbook(rows=PEOPLE)})
+    log, flag = case["base"] / "walkers-flaky.log", case["base"] / "flaky.flag"
+    done, doc, _ = _scan(case, image, env={"LEAKSCAN_TEST_WALK_LOG": str(log), "LEAKSCAN_TEST_WALK_FLAG": str(flag)})
+    assert done.returncode == 3, done.stderr
+    [stopped] = [s for s in doc["skipped"] if s["reason"] == "walk-stopped"]
+    assert stopped["container"][-1]["name"] == "fs (FAT16)" and stopped["path"] == f"{image} » fs (FAT16) » /"
+    assert "died before it got where the one before it had stopped" in stopped["detail"]
+    assert f"{image} » fs (FAT16) » /A/{LEAKED}" in {f["path"] for f in doc["files"]}  # listed before: examined
+    assert len(set(log.read_text().split())) == 2
+
+
+def test_too_many_crashes_in_one_partition_give_it_up_not_the_next_one(case: dict[str, Path]) -> None:
+    """Every file of p1's /B crashes TSK: after MAX_RESUMES files listed one by one, the rest of p1 is given up
+    (listed walk-stopped) and a new walker walks p2. Bounded: one walker per crash, no more."""
+    from scanner.image_walker import MAX_RESUMES
+
     base = case["base"]
     book = leaked_workbook(rows=PEOPLE)
-    p1 = fat_image(base / "part1.img", {f"/A/{LEAKED}": book, "/B/LEAKSCAN-WALK-SEGV.TXT": b"x", f"/C/{LEAKED}": book})
+    crashing = {f"/B/LEAKSCAN-READ-SEGV-{i:02d}.xlsx": book for i in range(MAX_RESUMES + 2)}
+    p1 = fat_image(base / "part1.img", {f"/A/{LEAKED}": book, **crashing, f"/C/{LEAKED}": book})
     p2 = fat_image(base / "part2.img", {f"/D/{LEAKED}": book})
     disk = base / "disk.raw"
     partitioned_disk(disk, [(p1, "6"), (p2, "6")])
-    done, doc, _ = _scan(case, disk)
+    log = base / "walkers-disk.log"
+    done, doc, _ = _scan(case, disk, env={"LEAKSCAN_TEST_WALK_LOG": str(log)})
     assert done.returncode == 3, done.stderr
     files = {f["path"]: f for f in doc["files"]}
-    assert files[f"{disk} » p1 (FAT16) » /A/{LEAKED}"]["pii"]["records"] == PEOPLE  # listed before the crash
-    assert f"{disk} » p1 (FAT16) » /C/{LEAKED}" not in files
+    assert files[f"{disk} » p1 (FAT16) » /A/{LEAKED}"]["pii"]["records"] == PEOPLE  # listed before the crashes
+    assert f"{disk} » p1 (FAT16) » /C/{LEAKED}" not in files  # after the give-up
     assert files[f"{disk} » p2 (FAT16) » /D/{LEAKED}"]["pii"]["records"] == PEOPLE  # the next partition
-    [stopped] = [s for s in doc["skipped"] if s["reason"] == "walk-stopped"]
-    assert stopped["container"][-1]["name"] == "p1 (FAT16)" and "SIGSEGV" in stopped["detail"]
-    assert "the rest of this file system was not examined" in stopped["detail"]
+    stopped = [s for s in doc["skipped"] if s["reason"] == "walk-stopped"]
+    one_by_one = [s for s in stopped if "while reading this file" in s["detail"]]
+    assert [s["path"] for s in one_by_one] == [f"{disk} » p1 (FAT16) » {p}" for p in sorted(crashing)[:MAX_RESUMES]]
+    # the give-up: the files of that folder batch the walker had not read, and the rest of p1
+    unread = [s["path"] for s in stopped if s["detail"].startswith("not read by the image walker")]
+    assert unread == [f"{disk} » p1 (FAT16) » {p}" for p in sorted(crashing)[MAX_RESUMES:]]
+    [rest] = [s for s in stopped if s not in one_by_one and s["path"] not in unread]
+    assert rest["container"][-1]["name"] == "p1 (FAT16)" and "SIGSEGV" in rest["detail"]
+    assert "the rest of this file system was not examined" in rest["detail"]
+    assert f"stopped {MAX_RESUMES} times in this file system" in rest["detail"]
+    # one walker per crash (the first, MAX_RESUMES taken up, the one given up) and one for p2
+    walkers = log.read_text().split()
+    assert len(set(walkers)) == MAX_RESUMES + 2
     # the image is described once, with both partitions
     [described] = [d for d in doc["scan"]["source_details"] if d["source"] == str(disk)]
     assert [(v["name"], v["status"]) for v in described["volumes"]] == [("p1", "walk-stopped"), ("p2", "ok")]
-    assert described["volumes"][0]["detail"] == stopped["detail"]
+    assert described["volumes"][0]["detail"] == rest["detail"]
+
+
+def test_verify_sources_walks_images_in_the_walker_a_crash_costs_what_it_was_on(case: dict[str, Path],
+                                                                              healthy: dict) -> None:
+    """``verify --sources`` walks an image again in the walker process too: TSK crashing on one file or one
+    directory makes those hits ``unreadable`` (with why), never a traceback, and the others are re-hashed."""
+    segv, read = case["SEGV"], case["READ"]
+    # without faults: every hit of the named images matches
+    clean = run_leakscan("verify", str(case["healthy_out"]), "--sources", str(segv), str(read), "--json", timeout=600)
+    rows = {r["path"]: r for r in json.loads(clean.stdout)["sources"]}
+    for image in (segv, read):
+        mine = [r for p, r in rows.items() if p.startswith(f"{image} » ")]
+        assert mine and all(r["status"] == "match" for r in mine), mine
+    done = run_leakscan("verify", str(case["healthy_out"]), "--sources", str(segv), str(read), "--json",
+                        env={"PYTHONPATH": str(case["site"])}, timeout=600)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    rows = {r["path"]: r for r in json.loads(done.stdout)["sources"]}
+    crashed = rows[f"{read} » fs (FAT16) » /B/{READ_CRASH}"]
+    assert crashed["status"] == "unreadable" and "while reading this file" in crashed["detail"]
+    unlisted = rows[f"{segv} » fs (FAT16) » /B/{LEAKED}"]  # in the directory whose listing crashed
+    assert unlisted["status"] == "unreadable" and "not walked again" in unlisted["detail"]
+    assert "while listing this directory" in unlisted["detail"]
+    for image in (segv, read):
+        for d in "AC":
+            assert rows[f"{image} » fs (FAT16) » /{d}/{LEAKED}"]["status"] == "match"
+        assert rows[f"{read} » fs (FAT16) » /B/{LEAKED}"]["status"] == "match"  # after the crash, same folder
+    assert all(r["status"] == "not-named" for p, r in rows.items() if p.startswith(f"{case['HANG']} » "))
+
+
+def test_persons_export_reads_image_hits_in_the_walker(case: dict[str, Path], healthy: dict) -> None:
+    """``persons --export`` reads each copy inside an image again in a walker process that reads only that
+    file: TSK crashing on the directory of one copy costs that copy (said, with why), not the command."""
+    segv = case["SEGV"]
+    export = case["base"] / "persons.xlsx"
+    done = run_leakscan("persons", str(case["healthy_out"]), "--export", str(export), "--sources", str(segv),
+                        env={"PYTHONPATH": str(case["site"])}, timeout=600)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    [lost] = [line for line in done.stderr.splitlines() if f"{segv} » fs (FAT16) » /B/" in line]
+    assert "walk-stopped" in lost and "while listing this directory" in lost and "not read again" in lost
+    for d in "AC":  # the copies before and after it were read again in the same image
+        assert not [line for line in done.stderr.splitlines() if f"{segv} » fs (FAT16) » /{d}/" in line]
+    assert re.search(rf"^persons:\s+{PEOPLE}$", done.stdout + done.stderr, re.M)
+    assert export.is_file()
+
+
+def test_a_dfvfs_walk_is_taken_up_after_a_crash_too(case: dict[str, Path], corpus: Path) -> None:
+    """APFS is walked through dfvfs (libfsapfs), not TSK: a crash reading /passwords.txt costs that file, a
+    crash listing /a_directory costs that directory; /.fseventsd after them is walked (real corpus image)."""
+    import gzip
+    import shutil
+
+    image = case["base"] / "apfs.raw"
+    with gzip.open(corpus / "images" / "dfvfs__apfs.raw.gz", "rb") as fin, open(image, "wb") as fout:
+        shutil.copyfileobj(fin, fout)
+    names = ("--name", "passwords.txt", "--name", "another_file", "--name", "fseventsd-uuid")
+    ok, healthy_doc, _ = _scan(case, image, extra=names, faults=False)
+    done, doc, _ = _scan(case, image, extra=names, env={"LEAKSCAN_TEST_DFVFS_FAULTS": "a_directory:passwords.txt"})
+    assert ok.returncode == 1 and done.returncode == 3, done.stderr
+    fs = f"{image} » apfs1 (APFS) » "
+    assert {f"{fs}/passwords.txt", f"{fs}/a_directory/another_file"} <= {f["path"] for f in healthy_doc["files"]}
+    stopped = {s["path"]: s["detail"] for s in doc["skipped"] if s["reason"] == "walk-stopped"}
+    assert set(stopped) == {f"{fs}/passwords.txt", f"{fs}/a_directory"}
+    assert "SIGSEGV) while reading this file (walking apfs1 (APFS), dfvfs (libfsapfs)" in stopped[f"{fs}/passwords.txt"]
+    assert "SIGSEGV) while listing this directory" in stopped[f"{fs}/a_directory"]
+    assert f"{fs}/.fseventsd/fseventsd-uuid" in {f["path"] for f in doc["files"]}
+    _minus(healthy_doc, doc, image, set(stopped))

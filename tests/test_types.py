@@ -33,6 +33,8 @@ ANY_PARAMETERS = {
     "scanner/sources/image_dfvfs.py:_DfvfsStream.readinto(buf)",
     "scanner/sources/image_dfvfs.py:DfvfsEntry.__init__(entry)",
     "scanner/sources/image_dfvfs.py:_identity(entry)",
+    "scanner/sources/image_count.py:ntfs_records_in_use(fs)",  # pytsk3.FS_Info: no type information
+    "scanner/sources/image_count.py:files_in(fs)",  # pytsk3.FS_Info or a dfvfs FileSystem
     "scanner/sources/image_fs.py:fs_label(fs)",
     "scanner/sources/image_fs.py:file_stat(meta)",
     "scanner/sources/image_fs.py:TskStream.__init__(tsk_file)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 import sys
 from collections import Counter
 from pathlib import Path
@@ -105,7 +106,13 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources,
                         max_cells=_setting(settings, "max_cells", ScanConfig.max_cells),
                         parse_timeout=float(_setting(settings, "parse_timeout", ScanConfig.parse_timeout)),
                         passwords=passwords)
-    reader = Rereader(config, inspectors_for(config))
+    from ..image_walker import finder
+    from ..work import WorkerSettings
+
+    inspectors = inspectors_for(config)
+    walker = WorkerSettings(config, tuple(i.name for i in inspectors), frozenset(), b"",
+                            logging.getLogger("leakscan").getEffectiveLevel())
+    reader = Rereader(config, inspectors, isolate=finder(walker))  # images: walked in a killable process
     by_id = {f.id: f for f in doc.files}
     problems: list[str] = []
     rows, labels = [], []

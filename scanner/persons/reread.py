@@ -9,7 +9,7 @@ again until the same location turns up. The bytes must still have the SHA-256 th
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from ..codes import Status, VerifyStatus
@@ -23,7 +23,7 @@ from ..models import CHAIN_SEPARATOR, Entry, FileStat, Link, Location, PersonRec
 from ..names import NameRules
 from ..scope import NOT_NAMED_DETAIL, NamedSources, local_file_inside
 from ..sources import open_source
-from ..sources.base import Item, NameBatch
+from ..sources.base import Item, NameBatch, Source
 from ..sources.local import open_file, stat_file
 
 Outcome = tuple[list[PersonRecord] | None, Status | VerifyStatus, str]  # records, status, sha256 (ok) or detail
@@ -57,9 +57,14 @@ class Rereader:
     """Reads person records again with a scan's content inspectors (the spreadsheet reader, the archive
     opener ...). No name rules apply: only content matters here."""
 
-    def __init__(self, config: ScanConfig, inspectors: list[Inspector], result: ScanResult | None = None) -> None:
+    def __init__(self, config: ScanConfig, inspectors: list[Inspector], result: ScanResult | None = None,
+                 isolate: Callable[[Source, Location], Source] | None = None) -> None:
         self.config = config
         self.inspectors = inspectors
+        # how a SOURCE disk image is walked to find a file (the command's: image_walker.finder, a killable
+        # walker process that reads only that file); None: in this process
+        self.isolate = isolate
+        self._stopped = ""  # why the walk of the source looked in stopped part-way (image_walker), if it did
         self.ctx = ScanContext(config=config, rules=NameRules([], False), inspectors=inspectors,
                                result=result or ScanResult(config=config, started=""), progress=NoProgress())
 
@@ -110,17 +115,24 @@ class Rereader:
 
     def _by_walking(self, target: Location) -> Outcome:
         """Walk the recorded source again (image, SMB, archive members) until ``target`` turns up."""
+        self._stopped = ""
         try:
             source = open_source(target.source)
+            if self.isolate is not None and getattr(source, "kind", None) == "image":
+                source = self.isolate(source, target)
             with source:
-                return self._find(source.entries(), target, depth=0) or (
-                    None, Status.VANISHED, "not found again in its source")
+                found = self._find(source.entries(), target, depth=0)
         except LeakscanError as e:
             return None, Status.SOURCE_ERROR, str(e)
+        if found is None and self._stopped:  # not looked for everywhere: not known to be gone
+            return None, Status.WALK_STOPPED, f"not found again, and the walk of its image stopped part-way: {self._stopped}"
+        return found or (None, Status.VANISHED, "not found again in its source")
 
     def _find(self, items: Iterable[Item], target: Location, depth: int) -> Outcome | None:
         key, shown = target.key(), target.display()
         for item in items:
+            if isinstance(item, Skipped) and item.reason == Status.WALK_STOPPED:
+                self._stopped = self._stopped or item.detail
             if isinstance(item, (Skipped, Link)):
                 continue
             if item.location.key() == key:

@@ -123,7 +123,8 @@ class ImageSource:
         # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
         self.step_seconds: float | None = None
         self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
-        self.before_listing: Callable[[], None] | None = None  # called before each directory is listed
+        # called before each directory is listed; a detail back: not listed, but listed as walk-stopped
+        self.before_listing: Callable[[], str | None] | None = None
         self.layer_started: Callable[[int, tuple[Hop, ...]], None] | None = None  # (index, hops) of each walk
         self.walk_from = 0  # a walker started again after a layer killed the last one: the layers after it
         self.walk_until: int | None = None  # one part of a distributed scan: the layers before this one only

@@ -65,6 +65,6 @@ def files_in(label: str, fs: Any, read: ReadAt | None) -> int | None:
             return ext_used_inodes(read)
         if label == "HFS+":
             return hfs_files_and_folders(read)
-    except (OSError, RuntimeError, struct.error):
+    except Exception:  # noqa: BLE001 - a count for the progress bar is never worth a walk
         log.debug("no file count from the %s metadata", label, exc_info=True)
     return None

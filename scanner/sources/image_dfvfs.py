@@ -113,7 +113,7 @@ class DfvfsEntry:
         return io.BufferedReader(_DfvfsStream(fobj, self._size), buffer_size=1 << 20)
 
 
-def walk_dfvfs(ctx: FsContext, before_listing: Callable[[], None] | None = None) -> Iterator[Any]:
+def walk_dfvfs(ctx: FsContext, before_listing: Callable[[], str | None] | None = None) -> Iterator[Any]:
     """Yield DfvfsEntry, Link and Skipped for everything under the root of the dfvfs file system ``ctx.fs``
     (``before_listing``: as for image_fs.walk_fs)."""
     errors = _errors()
@@ -125,8 +125,9 @@ def walk_dfvfs(ctx: FsContext, before_listing: Callable[[], None] | None = None)
     stack: list[tuple[Any, str, int]] = [(root, "", 0)]
     while stack:
         directory, path, depth = stack.pop()
-        if before_listing is not None:
-            before_listing()
+        if before_listing is not None and (stopped := before_listing()) is not None:
+            yield Skipped(ctx.location(path.encode(), path or "/"), Status.WALK_STOPPED, stopped)
+            continue
         try:
             children = list(directory.sub_file_entries)
         except errors as e:

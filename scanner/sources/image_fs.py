@@ -269,9 +269,11 @@ class _Dir:
     gone: bool
 
 
-def walk_fs(ctx: FsContext, before_listing: Callable[[], None] | None = None) -> Iterator[Any]:
+def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = None) -> Iterator[Any]:
     """Yield ImageEntry, Link and Skipped for everything under the root of ``ctx.fs``; ``before_listing`` is
-    called before each directory is listed (the walker process sends what it has then: scanner.image_walker)."""
+    called before each directory is listed (the walker process sends what it has then: scanner.image_walker).
+    When it returns a detail, that directory is not listed but listed as ``walk-stopped`` with it (a walker
+    died listing it before)."""
     fs = ctx.fs
     root = int(fs.info.root_inum)
     seen: set[Any] = {root, _dir_key(ctx, _open_meta(fs, root), root)}
@@ -279,8 +281,9 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], None] | None = None) ->
     local_times, ntfs = ctx.local_times, ctx.label == "NTFS"
     while stack:
         d = stack.pop()
-        if before_listing is not None:
-            before_listing()
+        if before_listing is not None and (stopped := before_listing()) is not None:
+            yield Skipped(ctx.location(d.raw, d.text, d.utf8), Status.WALK_STOPPED, stopped)
+            continue
         try:
             listing = list(fs.open_dir(inode=d.addr))
         except (OSError, RuntimeError) as e:

@@ -160,7 +160,10 @@ def lstat_deep(path: bytes) -> os.stat_result:
 
 def file_stat(st: os.stat_result) -> FileStat:
     btime = getattr(st, "st_birthtime", None)
-    return FileStat(st.st_size, iso_utc(st.st_mtime), iso_utc(st.st_atime), iso_utc(st.st_ctime), iso_utc(btime))
+    mtime, atime, ctime = st.st_mtime, st.st_atime, st.st_ctime
+    m = iso_utc(mtime)  # the same time is one conversion (ctime is mostly the mtime: ~1.5 us each)
+    return FileStat(st.st_size, m, m if atime == mtime else iso_utc(atime), m if ctime == mtime else iso_utc(ctime),
+                    None if btime is None else m if btime == mtime else iso_utc(btime))
 
 
 @contextlib.contextmanager
@@ -279,6 +282,37 @@ class LocalEntry:
                 return open_file(self._raw_name_bytes, again)
         except ReadError as e:
             raise self._dir.lost_or(e) from e
+
+    def read_small(self, limit: int) -> tuple[bytes, tuple[int, int], tuple[int, int]] | None:
+        """Up to ``limit`` bytes of a small file in one go, opened as ``open`` opens it (read-only, O_NOATIME,
+        no link followed, a regular file only), with its (size, mtime in ns) when opened and after the read:
+        one open and two fstat calls, no file object. None when that cannot be done here and now (the walk
+        has left the folder, the open or a read failed): the caller then takes the usual path."""
+        fd_dir = self._dir.fd
+        if fd_dir < 0:
+            return None
+        try:
+            fd = _open_noatime(self._raw_name_bytes, _FILE_FLAGS, fd_dir)
+        except OSError:
+            return None
+        try:
+            before = os.fstat(fd)
+            if not statmod.S_ISREG(before.st_mode):
+                return None
+            os.set_blocking(fd, True)
+            parts, got = [], 0
+            while got < limit:
+                part = os.read(fd, limit - got)
+                if not part:
+                    break
+                parts.append(part)
+                got += len(part)
+            after = os.fstat(fd)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        return b"".join(parts), (before.st_size, before.st_mtime_ns), (after.st_size, after.st_mtime_ns)
 
     def ref(self) -> LocalRef:
         """What a worker process needs to open this file itself."""

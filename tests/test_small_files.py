@@ -1,0 +1,167 @@
+"""Small local files (at most pipeline.SETTLE_BYTES) are read once, in the scan process, with one open and
+no file object: an empty or settled file is examined there from that read, any other goes to a worker as
+its bytes. The findings must be those of the usual path (each file read where it is examined), and a file
+that changed between its stat and that read takes the usual path."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from scanner.config import ScanConfig
+from scanner.demo import LEAKED_NAME, client_list_csv, make_people
+from scanner.examine import pick, read_once
+from scanner.fingerprint import hash_stream
+from scanner.pipeline import SETTLE_BYTES, Dispatcher, run_scan, scan_context
+from scanner.sources import open_source
+from scanner.sources.local import LocalEntry, LocalSource, file_stat
+from scanner.timeutil import iso_utc
+from scanner.work import BytesRef, FileOutcome, LiveRef
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every kind of small file a share holds under spreadsheet names, plus larger ones."""
+    rnd = random.Random(11)
+    root = tmp_path_factory.mktemp("small") / "share"
+    (root / "sub").mkdir(parents=True)
+    person = client_list_csv(make_people(3, seed=5))
+    assert len(person) <= SETTLE_BYTES
+    files = {
+        "empty.xlsx": b"", "empty.csv": b"", LEAKED_NAME: b"",  # an empty name hit
+        "sub/" + LEAKED_NAME: rnd.randbytes(200),  # a small name hit: to a worker, as bytes
+        "noise.xlsx": bytes([0, 1, 2, 3, 0xFF]) * 40,  # settled here (no signature, no text)
+        "memo.csv": b"memo\n" * 3, "persons.csv": person, "utf8.csv": "氏名,住所\n山田,東京\n".encode(),
+        "sub/zip.xlsx": b"PK\x03\x04" + rnd.randbytes(100),  # a signature: a worker decides
+        "sub/edge.xlsx": bytes([0, 1, 2]) * (SETTLE_BYTES // 3) + b"\0" * (SETTLE_BYTES % 3),  # exactly 512
+        "sub/larger.csv": b"memo\n" * 200,  # over the limit: the worker opens it itself
+        "~$" + LEAKED_NAME: b"\x05yamada" + b"\x00" * 100,  # an Excel lock file: its inspector reads it itself
+    }
+    for i in range(8):
+        files[f"sub/r{i}.xlsx"] = rnd.randbytes(rnd.randint(16, 400))
+    for name, data in files.items():
+        (root / name).write_bytes(data)
+    return root
+
+
+def _listing(result: object) -> tuple:
+    hits = sorted((h.location.path, str(h.status), h.status_detail, tuple(map(str, h.reasons)), h.digests, h.stat,
+                   h.type, h.type_mismatch, repr(h.pii)) for h in result.hits)  # type: ignore[attr-defined]
+    skipped = sorted((s.location.path, str(s.reason), s.detail, s.sha256) for s in result.skipped)  # type: ignore[attr-defined]
+    prints = sorted((p.records, p.nameless, len(p.persons), len(p.rows or ()))  # keyed per scan: counted only
+                    for p in result.prints.values())  # type: ignore[attr-defined]
+    return hits, skipped, prints, result.files_seen, result.bytes_read, result.inspected  # type: ignore[attr-defined]
+
+
+def test_small_files_read_once_give_the_findings_of_the_usual_path(tree: Path, tmp_path: Path) -> None:
+    sent: list[tuple[str, str]] = []
+    here: list[tuple[str, bool]] = []
+    opened: list[str] = []
+    read_here: list[str] = []
+    submit, run_here, open_, read_small = Dispatcher._submit, Dispatcher._run_here, LocalEntry.open, LocalEntry.read_small
+
+    def watched_submit(self: Dispatcher, unit: list) -> None:
+        sent.extend((t.name, type(t.ref).__name__) for t in unit)
+        submit(self, unit)
+
+    def watched_here(self: Dispatcher, task: object) -> None:
+        here.append((task.name, isinstance(task.ref, LiveRef) and task.ref.read is not None))  # type: ignore[attr-defined]
+        run_here(self, task)  # type: ignore[arg-type]
+
+    def watched_open(self: LocalEntry) -> object:
+        opened.append(self.name)
+        return open_(self)
+
+    def watched_read(self: LocalEntry, limit: int) -> object:
+        read_here.append(os.fsdecode(self.fs_path))
+        return read_small(self, limit)
+
+    found = {}
+    for workers in (0, 2):  # 0: every file read where it is examined (this process), as before
+        config = ScanConfig(sources=[str(tree)], names=[LEAKED_NAME], out=str(tmp_path / f"out{workers}"))
+        Dispatcher._submit, Dispatcher._run_here = watched_submit, watched_here  # type: ignore[method-assign]
+        LocalEntry.open, LocalEntry.read_small = watched_open, watched_read  # type: ignore[method-assign]
+        try:
+            found[workers] = _listing(run_scan(config, [open_source(str(tree))], workers=workers))
+        finally:
+            Dispatcher._submit, Dispatcher._run_here = submit, run_here  # type: ignore[method-assign]
+            LocalEntry.open, LocalEntry.read_small = open_, read_small  # type: ignore[method-assign]
+        if workers:
+            by_ref = dict(sent)
+            assert by_ref[LEAKED_NAME] == "BytesRef"  # the small name hit (the empty one is settled here)
+            for name in ("memo.csv", "persons.csv", "utf8.csv", "zip.xlsx"):
+                assert by_ref[name] == "BytesRef", name
+            assert by_ref["larger.csv"] == by_ref["~$" + LEAKED_NAME] == "LocalRef"
+            read_names = {p.rsplit("/", 1)[-1] for p in read_here}
+            assert "~$" + LEAKED_NAME not in read_names and "larger.csv" not in read_names  # not read here at all
+            assert len(read_here) == len(set(read_here))  # once each
+            settled = dict(here)
+            for name in ("empty.xlsx", "empty.csv", "noise.xlsx", "edge.xlsx"):
+                assert settled[name] is True, name  # examined here from the one read
+            small = {p.name for p in tree.rglob("*") if p.is_file() and p.stat().st_size <= SETTLE_BYTES}
+            assert not small & set(opened)  # read once, by read_small, never opened as a file object
+        sent.clear(), here.clear(), opened.clear(), read_here.clear()
+    assert found[0] == found[2]
+    hits, skipped, prints, files_seen, _bytes, _inspected = found[2]
+    assert files_seen == sum(1 for p in tree.rglob("*") if p.is_file())
+    assert {h[0].rsplit("/", 1)[-1] for h in hits} >= {LEAKED_NAME, "persons.csv"}
+    assert ("noise.xlsx", "unsupported") in {(s[0].rsplit("/", 1)[-1], s[1]) for s in skipped}
+
+
+def _candidates(tree: Path) -> dict[str, tuple]:
+    config = ScanConfig(sources=[str(tree)], names=[LEAKED_NAME], out=str(tree.parent / "unused"))
+    ctx = scan_context(config)
+    out = {}
+    with LocalSource(str(tree)) as source:  # read while the walk is in each folder, as the scan does
+        for batch in source.batches():
+            for i in range(len(getattr(batch, "names", []))):
+                entry = batch.entry(i)  # type: ignore[union-attr]
+                cand = pick(entry, ctx, FileOutcome())
+                if cand is not None:
+                    out[entry.name] = (entry, cand, read_once(entry, cand, config.max_inspect_bytes))
+    return out
+
+
+def test_read_once_is_the_read_pass(tree: Path) -> None:
+    for name, (entry, cand, read) in _candidates(tree).items():
+        assert read is not None, name
+        with open(entry.fs_path, "rb") as f:
+            usual = hash_stream(f, keep_limit=ScanConfig.max_inspect_bytes if cand.wanted else 0)
+        assert (read.digests, read.head, read.data) == (usual.digests, usual.head, usual.data), name
+
+
+def test_a_file_that_changed_after_its_stat_takes_the_usual_path(tmp_path: Path) -> None:
+    root = tmp_path / "share"
+    root.mkdir()
+    (root / "grew.csv").write_bytes(b"memo\n")
+    (root / "same.csv").write_bytes(b"memo\n")
+    config = ScanConfig(sources=[str(root)], names=[LEAKED_NAME], out=str(tmp_path / "unused"))
+    ctx = scan_context(config)
+    with LocalSource(str(root)) as source:
+        for batch in source.batches():
+            for i in range(len(getattr(batch, "names", []))):
+                entry = batch.entry(i)  # type: ignore[union-attr]
+                cand = pick(entry, ctx, FileOutcome())
+                assert cand is not None
+                if entry.name == "grew.csv":
+                    with open(root / "grew.csv", "ab") as f:
+                        f.write(b"more\n")
+                    assert read_once(entry, cand, config.max_inspect_bytes) is None
+                    assert Dispatcher(ctx, object())._small(entry, cand) is None  # type: ignore[arg-type]
+                else:
+                    assert isinstance(Dispatcher(ctx, object())._small(entry, cand), BytesRef)  # type: ignore[arg-type]
+
+
+def test_file_stat_converts_each_time_as_iso_utc_does(tmp_path: Path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_bytes(b"x")
+    for atime_ns, mtime_ns in ((1_700_000_000_123_456_789, 1_700_000_000_123_456_789),
+                               (1_600_000_000_000_000_000, 1_700_000_000_999_999_500), (0, 1)):
+        os.utime(f, ns=(atime_ns, mtime_ns))
+        st = os.stat(f)
+        got = file_stat(st)
+        assert (got.mtime, got.atime, got.ctime) == (iso_utc(st.st_mtime), iso_utc(st.st_atime), iso_utc(st.st_ctime))
+        assert got.size == 1
