@@ -425,14 +425,15 @@ def test_header_words_read_the_same_without_the_prefilter(monkeypatch: pytest.Mo
 # --- session 5: header keys, the word prefilter, barring only where a name could be -------------------------
 
 def _plain_key(text: object) -> str:
-    """normalise_header as first written: NFKC, casefold, brackets out, spaces out, trailing digits out."""
+    """normalise_header as first written: NFKC, casefold, brackets out, spaces (and, since qatables, hyphens:
+    ship-postal-code) out, trailing digits out."""
     t = unicodedata.normalize("NFKC", str(text)).casefold()
-    t = re.sub(r"[\s\u3000\u00a0_]+", "", re.sub(r"[()\[\]{}（）［］｛｝「」『』【】〔〕〈〉《》<>＜＞・:：*＊※]", "", t))
+    t = re.sub(r"[\s\u3000\u00a0_\-]+", "", re.sub(r"[()\[\]{}（）［］｛｝「」『』【】〔〕〈〉《》<>＜＞・:：*＊※]", "", t))
     return re.sub(r"[\d.]+$", "", t).strip(".")
 
 
 SPACES = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
-KEY_ALPHABET = SPACES + "_()（）【】「」・:*※.。．0123456789０１２٣३住所氏名姓フリガナabcAB ＡＢ"
+KEY_ALPHABET = SPACES + "_-()（）【】「」・:*※.。．0123456789０１２٣३住所氏名姓フリガナabcAB ＡＢ"
 
 
 def test_regex_digits_are_decimal_characters() -> None:

@@ -24,7 +24,7 @@ import ahocorasick
 from .. import rules
 
 _BRACKETS = r"()\[\]{}（）［］｛｝「」『』【】〔〕〈〉《》<>＜＞・:：*＊※"
-_SPACES = r"\s\u3000\u00a0_"
+_SPACES = r"\s\u3000\u00a0_\-"  # hyphens too: ship-postal-code (Amazon order reports)
 _DROPPED = re.compile(f"[{_BRACKETS}{_SPACES}]+")  # brackets and spaces, dropped in one pass
 _TRAILING_DIGITS = re.compile(r"[\d.]+$")
 _NUMBER = re.compile(r"(\d+)\D*$")
@@ -37,7 +37,8 @@ CONTEXT_FIELDS = frozenset({"organisation", "position"})  # what the sheet is ab
 
 
 def normalise_header(text: object) -> str:
-    """NFKC, casefold, drop spaces, underscores, brackets and trailing digits (住所１ -> 住所, Address 1 -> address)."""
+    """NFKC, casefold, drop spaces, underscores, hyphens, brackets and trailing digits (住所１ -> 住所, Address 1 ->
+    address, ship-address-1 -> shipaddress)."""
     t = _DROPPED.sub("", unicodedata.normalize("NFKC", str(text)).casefold())
     if t[-1:].isdecimal() or t.endswith("."):  # [\d.]+$ can match only there (no newline is left)
         t = _TRAILING_DIGITS.sub("", t)
@@ -168,6 +169,7 @@ def _with_rendition(key: str, depth: int) -> Header | None:
         if key == word or word not in key:
             continue
         rest = key[:-len(word)] if key.endswith(word) else key[len(word):] if key.startswith(word) else None
+        rest = _TRAILING_DIGITS.sub("", rest) if rest else rest  # 番地 2 (自宅) -> 番地2自宅 -> 番地
         if not rest:
             continue
         h = _classify(rest, depth + 1)
