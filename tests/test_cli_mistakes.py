@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, run_leakscan
 
 LEAKED = "介護予防_利用者名簿.xlsx"
 
@@ -50,3 +50,19 @@ def test_sibling_sources_are_each_scanned_once(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     files = json.loads((out / "findings.json").read_text("utf-8"))["files"]
     assert sorted(os.path.basename(os.path.dirname(f["path"])) for f in files) == ["PC01", "share2"]
+
+
+@pytest.mark.parametrize("option", ["--known-hashes", "--case-file", "--password-file"])
+@pytest.mark.parametrize("given", ["fifo", "/dev/zero", "folder"])
+def test_an_option_file_that_is_a_fifo_a_device_or_a_folder_is_refused(option: str, given: str,
+                                                                        tmp_path: Path) -> None:
+    """A FIFO nobody writes to would hang the scan before it starts; /dev/zero would fill the memory."""
+    share = _share(tmp_path)
+    fifo = tmp_path / "list.txt"
+    os.mkfifo(fifo)
+    path = {"fifo": str(fifo), "/dev/zero": "/dev/zero", "folder": str(share)}[given]
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet", option, path,
+                        timeout=60)
+    _refused(done, f"{option} {path}: not a regular file")
+    assert not out.exists()
