@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -66,3 +67,25 @@ def test_an_option_file_that_is_a_fifo_a_device_or_a_folder_is_refused(option: s
                         timeout=60)
     _refused(done, f"{option} {path}: not a regular file")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("second", ["same", "copy", "findings.json"])
+def test_merge_of_one_scan_twice_counts_it_once(second: str, tmp_path: Path) -> None:
+    """Merged with itself (or with a copy of its folder), a scan's records, sources and skips were summed
+    twice into the case: the repeat is dropped with a warning."""
+    share = _share(tmp_path)
+    (share / "PC01" / "list.csv").write_text("氏名,住所\n山田太郎,東京都小金井市本町1-2-3\n", "utf-8")
+    scan = tmp_path / "pc01"
+    assert run_cli("scan", str(share), "--name", "list.csv", "--out", str(scan), "--quiet").returncode == 1
+    copy = tmp_path / "pc01-copy"
+    shutil.copytree(scan, copy)
+    other = {"same": str(scan), "copy": str(copy), "findings.json": str(copy / "findings.json")}[second]
+    once, twice = tmp_path / "once", tmp_path / "twice"
+    assert run_cli("merge", str(scan), "--out", str(once), "--quiet").returncode == 1
+    done = run_cli("merge", str(scan), other, "--out", str(twice), "--quiet")
+    assert done.returncode == 1 and "is the same scan as" in done.stderr and "Traceback" not in done.stderr
+    a, b = (json.loads((o / "findings.json").read_text("utf-8")) for o in (once, twice))
+    assert a["persons"]["records"] == b["persons"]["records"] == 1
+    for key in ("sources", "files_seen"):
+        assert a["scan"][key] == b["scan"][key]
+    assert len(b["merge"]["inputs"]) == 1
