@@ -89,3 +89,15 @@ def test_merge_of_one_scan_twice_counts_it_once(second: str, tmp_path: Path) -> 
     for key in ("sources", "files_seen"):
         assert a["scan"][key] == b["scan"][key]
     assert len(b["merge"]["inputs"]) == 1
+
+
+def test_the_notification_list_is_never_written_into_a_scanned_folder(tmp_path: Path) -> None:
+    share = _share(tmp_path)
+    (share / "PC01" / "list.csv").write_text("氏名,住所\n山田太郎,東京都小金井市本町1-2-3\n", "utf-8")
+    scan = tmp_path / "pc01"
+    assert run_cli("scan", str(share), "--name", "list.csv", "--out", str(scan), "--quiet").returncode == 1
+    before = sorted(p.name for p in share.rglob("*"))
+    for target in (share / "PC01" / "notify.xlsx", share / "notify.xlsx"):
+        done = run_cli("persons", str(scan), "--export", str(target))
+        _refused(done, "evidence must stay untouched")
+    assert sorted(p.name for p in share.rglob("*")) == before
