@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -101,3 +102,25 @@ def test_the_notification_list_is_never_written_into_a_scanned_folder(tmp_path: 
         done = run_cli("persons", str(scan), "--export", str(target))
         _refused(done, "evidence must stay untouched")
     assert sorted(p.name for p in share.rglob("*")) == before
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped", "zeroed-pages"])
+def test_resume_of_a_damaged_scan_state_is_refused_in_one_line(damage: str, tmp_path: Path) -> None:
+    """A state damaged by a power cut or a bad copy is refused with a clear error, never an internal one."""
+    share = _share(tmp_path)
+    out = tmp_path / "out"
+    assert run_cli("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet").returncode == 1
+    (out / "findings.json").unlink()  # as if the scan had stopped before publishing
+    state = out / "scan-state.sqlite"
+    raw = bytearray(state.read_bytes())
+    if damage == "truncated":
+        raw = raw[:2000]
+    elif damage == "flipped":
+        rng = random.Random(1)
+        for _ in range(200):
+            raw[rng.randrange(100, len(raw))] ^= 0xFF
+    else:
+        raw[4096:] = bytes(len(raw) - 4096)
+    state.write_bytes(bytes(raw))
+    done = run_cli("scan", "--resume", str(out))
+    _refused(done, "scan-state.sqlite is not a readable scan state")
