@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .commands import COMMANDS
 from .errors import LeakscanError
@@ -97,6 +99,18 @@ def _setup_logging(verbose: bool) -> None:
     logging.getLogger("leakscan").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
+def _machine_failure(args: argparse.Namespace, e: OSError | sqlite3.OperationalError) -> str:
+    """One line for a failure of the machine (a full disk, an output folder gone): what, where, and for a
+    scan, which keeps its state, how to go on once it is fixed. SQLite's messages are fixed texts (the scan
+    state: "database or disk is full")."""
+    out = getattr(args, "resume", None) or getattr(args, "out", None)
+    what = (e.strerror or str(e)) if isinstance(e, OSError) else f"scan state: {e}"
+    where = f" ({e.filename})" if getattr(e, "filename", None) else f" (output folder {out})" if out else ""
+    state = isinstance(out, Path) and hasattr(args, "resume") and (out / "scan-state.sqlite").is_file()
+    hint = f"; once fixed, continue with: leakscan scan --resume {out}" if state else ""
+    return shown(f"{what}{where}{hint}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -114,10 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_ERROR
-    except OSError as e:  # the output folder or the machine failed us: one line, not a traceback
+    except (OSError, sqlite3.OperationalError) as e:  # the output folder or the machine failed us: one line
         logging.getLogger("leakscan").debug("fatal", exc_info=True)
-        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
-        print(f"leakscan: {_('error')}: {shown(e.strerror or e)}{shown(where)}", file=sys.stderr)
+        print(f"leakscan: {_('error')}: {_machine_failure(args, e)}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as e:  # a bug: one line (its message may quote data), the traceback with -v
         logging.getLogger("leakscan").debug("internal error", exc_info=True)

@@ -124,3 +124,33 @@ def test_resume_of_a_damaged_scan_state_is_refused_in_one_line(damage: str, tmp_
     state.write_bytes(bytes(raw))
     done = run_cli("scan", "--resume", str(out))
     _refused(done, "scan-state.sqlite is not a readable scan state")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 64 KiB tmpfs (root only: skipped elsewhere), unmounted afterwards."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def test_a_full_disk_names_the_output_folder_and_the_scan_resumes(small_disk: Path, tmp_path: Path) -> None:
+    share = _share(tmp_path)
+    for i in range(40):  # enough findings that findings.json and the report do not fit in 64 KiB
+        (share / "PC01" / f"{i:02d}_{LEAKED}").write_bytes(b"copy %d" % i)
+    out = small_disk / "case"
+    done = run_leakscan("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet", timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    line = done.stderr.strip().splitlines()[-1]
+    assert ("No space left on device" in line or "disk is full" in line) and f"output folder {out}" in line, line
+    assert f"leakscan scan --resume {out}" in line
+    subprocess.run(["mount", "-o", "remount,size=16m", str(small_disk)], check=True)
+    done = run_leakscan("scan", "--resume", str(out), "--quiet", timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert run_leakscan("verify", str(out)).returncode == 0
