@@ -154,3 +154,13 @@ def test_a_full_disk_names_the_output_folder_and_the_scan_resumes(small_disk: Pa
     done = run_leakscan("scan", "--resume", str(out), "--quiet", timeout=120)
     assert done.returncode == 1, done.stderr
     assert run_leakscan("verify", str(out)).returncode == 0
+
+
+@pytest.mark.parametrize("given", ["missing", "file", "fifo"])
+def test_report_of_something_that_is_not_a_folder_says_so(given: str, tmp_path: Path) -> None:
+    """It used to blame the lock file ('--out X: cannot create its lock file'), an option nobody gave."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    (tmp_path / "file").write_text("x")
+    done = run_cli("report", str(tmp_path / given), timeout=30)
+    _refused(done, f"{tmp_path / given}: not an output folder")
