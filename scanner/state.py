@@ -315,4 +315,4 @@ class ScanState:
     def _set_meta(self, **values: Any) -> None:
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                                 [(k, json.dumps(v, ensure_ascii=False)) for k, v in values.items()])
+                                 [(k, json.dumps(v)) for k, v in values.items()])

@@ -164,3 +164,34 @@ def test_report_of_something_that_is_not_a_folder_says_so(given: str, tmp_path: 
     (tmp_path / "file").write_text("x")
     done = run_cli("report", str(tmp_path / given), timeout=30)
     _refused(done, f"{tmp_path / given}: not an output folder")
+
+
+def _undecodable(path: Path, raw: bytes) -> str:
+    """``path``/``raw`` as Python sees a command-line argument holding bytes that are not UTF-8."""
+    return os.fsdecode(os.fsencode(path) + b"/" + raw)
+
+
+@pytest.mark.parametrize("where", ["SOURCE", "--out"])
+def test_a_path_argument_that_is_not_utf8_is_refused_in_one_line(where: str, tmp_path: Path) -> None:
+    """It was an internal error (UnicodeEncodeError) once the path reached the scan state or findings.json."""
+    share = _share(tmp_path)
+    odd = _undecodable(tmp_path, b"\x8c\xda\x8b\x71")  # cp932 bytes, as copied from an old Windows share
+    os.makedirs(odd)
+    source, out = (odd, str(tmp_path / "out")) if where == "SOURCE" else (str(share), _undecodable(tmp_path, b"o\xff"))
+    done = run_leakscan("scan", source, "--name", LEAKED, "--out", out, "--quiet", timeout=60)
+    _refused(done, "this path is not valid UTF-8")
+    assert not os.path.lexists(out)
+
+
+def test_a_name_typed_in_cp932_bytes_finds_the_cp932_named_file(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    name = "利用者名簿.xlsx".encode("cp932")
+    with open(os.fsencode(share) + b"/" + name, "wb") as f:
+        f.write(b"a copy")
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--name", os.fsdecode(name), "--out", str(out), "--quiet", timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    doc = json.loads((out / "findings.json").read_text("utf-8"))
+    assert [f["reasons"][0] for f in doc["files"]] == ["name"]
+    assert "利用者名簿.xlsx" in doc["scan"]["command_line"]
