@@ -23,7 +23,7 @@ def unlock_workbook(data: bytes, passwords: tuple[str, ...]) -> tuple[bytes, int
     """(decrypted bytes, entry that opened it; 0 = Excel's default password). ReadError ``encrypted`` when no
     password fits, ``corrupt`` when the encryption itself is damaged or of a kind msoffcrypto-tool cannot read."""
     import msoffcrypto
-    from msoffcrypto.exceptions import InvalidKeyError
+    from msoffcrypto.exceptions import FileFormatError, InvalidKeyError
     from msoffcrypto.format.ooxml import OOXMLFile
 
     tried = 0
@@ -39,6 +39,9 @@ def unlock_workbook(data: bytes, passwords: tuple[str, ...]) -> tuple[bytes, int
             office.decrypt(plain)
         except InvalidKeyError:
             continue
+        except FileFormatError:  # an encryption msoffcrypto-tool does not read (Excel 5/95): not damage
+            raise ReadError(Status.ENCRYPTED, "password-protected workbook: this kind of encryption cannot be "
+                            "opened here (passwords not tried)") from None
         except Exception as e:  # noqa: BLE001 - a damaged or unsupported encryption header is data
             raise ReadError(Status.CORRUPT, f"password-protected workbook: msoffcrypto-tool {error_name(e)}") from None
         _last_fit["book"] = entry

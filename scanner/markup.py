@@ -42,12 +42,21 @@ class MarkupSheet:
     damage: list[str] = field(default_factory=list)
 
 
+# characters XML 1.0 cannot hold, raw or as a reference (&#7;): writers put them in cells all the same (SheetJS's
+# formula_stress_test.xls.xml, written by Excel), and lxml would stop at the first and lose every row after it
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]"
+                      r"|3[01]));")
+
+
 def _utf8_chunks(data: bytes) -> Iterator[bytes]:
-    """The document decoded as a text table would be, re-encoded as UTF-8 for lxml, line by line."""
+    """The document decoded as a text table would be, re-encoded as UTF-8 for lxml, line by line; characters XML
+    cannot hold become U+FFFD (a line end never splits a reference, so lines are safe to change)."""
     dec = plan_decoding(data, b"<")
     buf: list[bytes] = []
     size = 0
     for line in iter_lines(data, dec, b"<"):
+        if _NOT_XML.search(line):
+            line = _NOT_XML.sub("\ufffd", line)
         b = line.encode("utf-8", "surrogatepass")
         buf.append(b)
         size += len(b)

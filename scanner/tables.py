@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import functools
 import io
+import posixpath
 import re
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -95,10 +97,11 @@ def _zip_kind(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
-            if "xl/workbook.bin" in names:
-                return "xlsb"
-            if "xl/workbook.xml" in names or any(n.endswith("workbook.xml") for n in names if n.startswith("xl/")):
-                return "xlsx"
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:  # what nearly every writer does
+                return "xlsb" if "xl/workbook.bin" in names else "xlsx"
+            package = ooxml_package(zf)  # elsewhere: through the relationships (check_zip always follows them)
+            if package.workbook is not None:
+                return "xlsb" if package.workbook.endswith(".bin") else "xlsx"
             if "mimetype" in names:
                 mt = zf.read("mimetype")[:100]
                 if b"opendocument.spreadsheet" in mt:
@@ -108,6 +111,79 @@ def _zip_kind(data: bytes) -> str:
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         return "zip-corrupt"
     return "zip-other"
+
+
+@dataclass
+class OoxmlPackage:
+    """Where an OOXML workbook's parts are, found the way calamine finds them: member names compared in
+    lower case with ``\\`` as ``/`` (Windows zippers write ``xl\\workbook.xml``), the workbook part from the
+    package relationships (``_rels/.rels`` officeDocument: ``xl/``, the root or any folder), its sheets from
+    the workbook's relationships. ``members`` maps each normalised name to the member's own name."""
+
+    members: dict[str, str]
+    workbook: str | None = None  # normalised name of the workbook part (.xml or .bin)
+    sheets: set[str] = field(default_factory=set)  # normalised names of the sheet parts
+
+
+_RELATIONSHIP = re.compile(rb"""<(?:\w+:)?Relationship\b[^>]*>""", re.S)
+_ATTR = re.compile(rb"""\b(Type|Target)\s*=\s*["']([^"']*)["']""")
+_MAX_RELS = 1 << 20  # a relationships part is a few KiB; more is not read (a bomb is check_zip's to find)
+
+
+def _normalised(name: str) -> str:
+    return name.replace("\\", "/").lstrip("/").lower()
+
+
+def _relationships(zf: zipfile.ZipFile, members: dict[str, str], part: str) -> list[tuple[str, str]]:
+    """(type, target) of each relationship in ``part`` (normalised name); none when it is absent."""
+    own = members.get(part)
+    if own is None:
+        return []
+    try:
+        with zf.open(own) as f:
+            xml = f.read(_MAX_RELS)
+    except Exception:  # noqa: BLE001 - a damaged part: the usual names are tried, and the reader says what is wrong
+        return []
+    out = []
+    for tag in _RELATIONSHIP.findall(xml):
+        attrs = {k.decode(): v.decode("utf-8", "replace") for k, v in _ATTR.findall(tag)}
+        out.append((attrs.get("Type", ""), attrs.get("Target", "")))
+    return out
+
+
+def _resolve(folder: str, target: str) -> str:
+    """A relationship target as calamine resolves it: absolute from the package root, else in ``folder``
+    (``..`` and ``.`` folded, which calamine does not do: the guard then checks more, never less)."""
+    name = _normalised(target if target.startswith("/") else folder + target)
+    return posixpath.normpath(name) if name else name
+
+
+def ooxml_package(zf: zipfile.ZipFile) -> OoxmlPackage:
+    """The workbook part and sheet parts of an OOXML package (see OoxmlPackage); workbook None when the zip
+    holds no workbook. A package without relationships falls back to ``xl/workbook.xml`` / ``.bin``."""
+    members = {_normalised(n): n for n in zf.namelist()}
+    package = OoxmlPackage(members)
+    for rel_type, target in _relationships(zf, members, "_rels/.rels"):
+        if rel_type.endswith("/officeDocument") and _resolve("", target).endswith(("workbook.xml", "workbook.bin")):
+            if _resolve("", target) in members:
+                package.workbook = _resolve("", target)
+                break
+    if package.workbook is None:
+        package.workbook = next((n for n in ("xl/workbook.bin", "xl/workbook.xml") if n in members), None)
+    if package.workbook is None:
+        # a workbook part in xl/ under another name (the old rule): calamine may not read it, openpyxl may
+        package.workbook = next((n for n in members if n.startswith("xl/") and n.endswith("workbook.xml")), None)
+    if package.workbook is None:
+        return package
+    folder = package.workbook.rpartition("/")[0]
+    folder = folder + "/" if folder else ""
+    rels = f"{folder}_rels/{package.workbook.rpartition('/')[2]}.rels"
+    for rel_type, target in _relationships(zf, members, rels):
+        if rel_type.rsplit("/", 1)[-1] in ("worksheet", "dialogsheet", "macrosheet", "xlMacrosheet"):
+            package.sheets.add(_resolve(folder, target))
+    # sheets in the usual folders, whether the relationships name them or not (a damaged rels part)
+    package.sheets.update(n for n in members if re.search(r"(^|/)(worksheets|macrosheets|dialogsheets)/[^/]+\.(xml|bin)$", n))
+    return package
 
 
 def _ole_kind(data: bytes) -> str:
@@ -157,8 +233,11 @@ def encryption_note(data: bytes, fmt: str) -> str | None:
             office = msoffcrypto.OfficeFile(io.BytesIO(data))
             if office.is_encrypted():
                 return "password-protected .xls (FILEPASS record: RC4 / XOR)"
-        except Exception:  # noqa: BLE001 - a damaged .xls is for the reader to report
-            return None
+        except Exception:  # noqa: BLE001 - msoffcrypto-tool knows BIFF8 only; BIFF5 (Excel 5/95) is checked below
+            pass
+        if _biff_filepass(data):
+            return "password-protected .xls (FILEPASS record: Excel 5/95 XOR)"
+        return None
     if fmt == "ods":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -168,6 +247,36 @@ def encryption_note(data: bytes, fmt: str) -> str | None:
         if b"encryption-data" in manifest:
             return "password-protected .ods (manifest encryption-data)"
     return None
+
+
+BIFF_FILEPASS, BIFF_BOUNDSHEET, BIFF_EOF = 0x002F, 0x0085, 0x000A
+
+
+def _biff_filepass(data: bytes) -> bool:
+    """Does the workbook stream's globals carry a FILEPASS record (before its first sheet or its end)? Excel
+    writes it right after the BOF; msoffcrypto-tool does not read BIFF5 (a ``Book`` stream) at all, and the
+    records after FILEPASS are scrambled, so without this an Excel 95 workbook with a password read as damaged."""
+    import olefile  # a dependency of msoffcrypto-tool
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            name = next((n for n in ("Workbook", "Book", "WORKBOOK", "BOOK") if ole.exists(n)), None)
+            if name is None:
+                return False
+            head = ole.openstream(name).read(1 << 16)
+    except Exception:  # noqa: BLE001 - a damaged container is for the reader to report
+        return False
+    i = 0
+    for _ in range(64):
+        if i + 4 > len(head):
+            break
+        rtype, size = int.from_bytes(head[i:i + 2], "little"), int.from_bytes(head[i + 2:i + 4], "little")
+        if rtype == BIFF_FILEPASS:
+            return True
+        if rtype in (BIFF_BOUNDSHEET, BIFF_EOF):
+            break
+        i += 4 + size
+    return False
 
 
 # --- caps ---------------------------------------------------------------------------------------------
@@ -194,10 +303,14 @@ def check_zip(data: bytes, caps: Caps) -> None:
             total = sum(i.file_size for i in infos)
             if total > caps.max_inflated:
                 raise ReadError(Status.TOO_LARGE, f"inflates to {total} bytes > cap {caps.max_inflated}")
+            sheets = ooxml_package(zf).sheets
             for info in infos:
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                name = _normalised(info.filename)
+                if name not in sheets:
+                    continue
+                if name.endswith(".xml"):
                     _check_sheet_reach(data, info, caps)
-                elif info.filename.startswith("xl/worksheets/") and info.filename.endswith(".bin"):
+                elif name.endswith(".bin"):
                     cells = sheet_reach(zf.read(info))
                     if cells > caps.max_cells:
                         raise ReadError(Status.TOO_LARGE, f"cells reach {cells} cells (first to last cell) "
@@ -506,6 +619,8 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         if isinstance(e, MemoryError):
             raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
         first = f"calamine: {error_name(e)}"
+        if error_name(e) == "PasswordError":  # an encryption the checks before missed: never "corrupt"
+            raise ReadError(Status.ENCRYPTED, f"password-protected workbook ({first})") from e
         if started or fmt not in ("xlsx", "xlsb"):
             raise ReadError(Status.CORRUPT, first) from e
     if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)
@@ -625,8 +740,20 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
     found = _delimiter("".join(head))
     delim = found or ","
     sheet = Sheet("", [])
-    if found is None:
+    starts = fixed_width_columns(head) if found is None else None
+    if found is None and starts is None:
         sheet.notes.append("delimiter: none")
+
+    def fixed() -> Iterator[list[str]]:
+        assert starts is not None
+        for i, line in enumerate(iter_lines(data, dec, b",", max_line=MAX_LINE)):
+            row = split_fixed(line.rstrip("\r\n"), starts)
+            budget.add(len(row) or 1)
+            if not i & 0x3FFF:
+                budget.tick()
+            yield row
+        if dec.note():
+            sheet.notes.append(f"decoding: {dec.note()}")
 
     def rows() -> Iterator[list[str]]:
         lines = iter_lines(data, dec, delim.encode(), max_line=MAX_LINE)
@@ -638,8 +765,51 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         if dec.note():
             sheet.notes.append(f"decoding: {dec.note()}")
 
-    sheet.rows = rows()
+    sheet.rows = fixed() if starts is not None else rows()
     return sheet, dec.encoding
+
+
+def _width(ch: str) -> int:
+    """Columns a character takes in a fixed-width text: two for a full-width one (two bytes in cp932)."""
+    return 2 if ord(ch) > 0x7F and unicodedata.east_asian_width(ch) in ("F", "W", "A") else 1
+
+
+def fixed_width_columns(lines: Sequence[str]) -> list[int] | None:
+    """Start columns (in display width) of a fixed-width table: what Excel saves as .prn (formatted text, space
+    delimited) and host systems export (固定長). A column boundary is where every line has a blank before a
+    character; at least two columns, and three lines, or None (prose has no such straight gaps)."""
+    rows = [ln.rstrip("\r\n") for ln in lines if ln.strip()]
+    if len(rows) < 3 or not all("  " in r for r in rows[:3]):
+        return None
+    used: set[int] = set()
+    for r in rows:
+        at = 0
+        for ch in r:
+            w = _width(ch)
+            if ch != " ":
+                used.update(range(at, at + w))
+            at += w
+    if not used:
+        return None
+    starts = [0] + [i for i in range(1, max(used) + 1) if i in used and i - 1 not in used]
+    return starts if len(starts) >= 2 else None
+
+
+def split_fixed(line: str, starts: list[int]) -> list[str]:
+    """A line cut at the display columns ``starts`` (a full-width character counts two), each field stripped."""
+    if line.isascii():
+        return [line[a:b].strip() for a, b in zip(starts, [*starts[1:], len(line) + 1], strict=True)]
+    out: list[str] = []
+    field_chars: list[str] = []
+    at, k = 0, 1
+    for ch in line:
+        while k < len(starts) and at >= starts[k]:
+            out.append("".join(field_chars).strip())
+            field_chars, k = [], k + 1
+        field_chars.append(ch)
+        at += _width(ch)
+    out.append("".join(field_chars).strip())
+    return out
 
 
 def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:

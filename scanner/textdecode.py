@@ -160,11 +160,25 @@ def plan_decoding(data: bytes, delimiter: bytes = b",") -> Decoding:
     return _plan_without_bom(data, 0, delimiter)
 
 
+_JIS_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b$(Q", b"\x1b$(O", b"\x1b(I")  # JIS X 0208/0213 and half-width kana in
+
+
+def _iso2022(data: bytes, start: int) -> str | None:
+    """ISO-2022-JP when 7-bit text switches to a Japanese character set by escape sequences: the variant that
+    decodes it whole, else the common one with what it cannot decode replaced (a damaged file, said so)."""
+    if b"\x1b" not in data or not any(e in data for e in _JIS_ESCAPES) or not data[start:].isascii():
+        return None
+    return next((c for c in ("iso2022_jp_ext", "iso2022_jp_2004") if _strict_ok(data, c, start)), "iso2022_jp_ext")
+
+
 def _plan_without_bom(data: bytes, start: int, delimiter: bytes, bom: str = "") -> Decoding:
     stray = f" (stray {bom} ignored)" if bom else ""
     guess = utf16_guess(data[start:start + 4096])
     if guess:
         return Decoding(guess + stray, guess, start=start)
+    jis = _iso2022(data, start)
+    if jis:  # 7-bit JIS (old mailers, some host exports): valid UTF-8, but every Japanese word is escapes
+        return Decoding(jis + stray, jis, start=start)
     if _strict_ok(data, "utf-8", start):  # cp932 or noise is almost never valid UTF-8
         return Decoding("utf-8" + stray, "utf-8", start=start)
     best = _best_8bit(data, start)
@@ -338,6 +352,8 @@ def _text_lines(data: bytes, dec: Decoding, max_line: int) -> Iterator[str]:
     """Lines of a text in one encoding, decoded chunk by chunk (UTF-16 too) and split as io does with
     ``newline=""``: CRLF, CR and LF end a line, nothing else. A line still open waits in pieces, so a
     file without line breaks costs no more than the line cap."""
+    if dec.codec in ("utf-16-le", "utf-16-be"):
+        data = _realigned_utf16(data, dec)
     decoder = codecs.getincrementaldecoder(dec.codec)("leakscan-count")
     view = memoryview(data)
     parts: list[str] = []  # the open line, not yet joined
@@ -367,6 +383,39 @@ def _text_lines(data: bytes, dec: Decoding, max_line: int) -> Iterator[str]:
         yield from lines
         if final:
             return
+
+
+def _realigned_utf16(data: bytes, dec: Decoding) -> bytes:
+    """UTF-16 with its code units back in step after a byte was lost or added inside a line (a bad sector,
+    a copy in text mode that put CR before every 0x0A byte, ``上`` = 0A 4E among them): from there on every
+    character would decode as another, and every record after it would be lost. A line end met at the other
+    parity starts the realignment when the text after it is in step at that parity (the NULs of its ASCII,
+    delimiters and digits, fall on the high bytes): the bytes before it give up one (counted as replaced).
+    Returns ``data`` itself when nothing is out of step."""
+    le = dec.codec == "utf-16-le"
+    newline = b"\n\x00" if le else b"\x00\n"
+    ends = [m.start() for m in re.finditer(re.escape(newline), data)]
+    if not any((e - dec.start) % 2 for e in ends):
+        return data
+    out, line_start, shift = bytearray(), dec.start, dec.start % 2
+    for k, e in enumerate(ends):
+        if e % 2 == shift or e < line_start:
+            continue  # in step, or inside a line end already taken
+        j = k + 1
+        while j < len(ends) and ends[j] <= e + 2:
+            j += 1
+        following = ends[j] if j < len(ends) else len(data)
+        after = data[e + 2:min(following, e + 514)]  # the next line only (a text-mode copy shifts every line)
+        in_step, out_of_step = (after[1::2], after[0::2]) if le else (after[0::2], after[1::2])
+        if in_step.count(0) <= out_of_step.count(0):
+            continue  # 0A 00 across two characters, not a line end: the text after it is in the old step
+        out += data[line_start:e - 1]  # the damaged line, less one byte
+        dec.replaced += 1
+        line_start, shift = e, e % 2
+    if not out:
+        return data
+    out += data[line_start:]
+    return data[:dec.start] + bytes(out)
 
 
 def _line_too_long(max_line: int) -> ReadError:

@@ -39,6 +39,12 @@ def line_row(line: str, delimiter: str) -> list[str]:
     return [f.strip().strip('"').replace('""', '"') for f in body.split(delimiter)]
 
 
+def _excel_text(row: list[str]) -> list[str]:
+    """Fields typed as Excel formulas ``="0312345678"`` (what many Japanese systems export, so that Excel keeps the
+    leading zero of a phone or postal code) read as the text inside."""
+    return [f[2:-1].replace('""', '"') if f[:2] == '="' and f[-1:] == '"' and len(f) >= 3 else f for f in row]
+
+
 def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None]) -> Iterator[list[str]]:
     """Rows of a delimited text; ``note`` hears how a runaway quoted field was dealt with."""
     source = iter(lines)
@@ -74,16 +80,16 @@ def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None]) 
             elif len(held) == 1:
                 if len(row) > width:
                     width = len(row)
-                yield row
+                yield _excel_text(row) if '="' in held[0] else row
                 continue
             elif not any(_looks_like_record(ln, delimiter, width) for ln in held[1:]):
-                yield row  # a quoted field with line breaks: a memo, an address on two lines
+                yield _excel_text(row)  # a quoted field with line breaks: a memo, an address on two lines
                 continue
             else:
                 why = f"over {len(held)} lines"
         note(f"quoting: a quoted field from line {count[0] + 1} runs {why}; read line by line from there")
         for line in held:
-            yield line_row(line, delimiter)
+            yield _excel_text(line_row(line, delimiter))
         for line in source:
-            yield line_row(line, delimiter)
+            yield _excel_text(line_row(line, delimiter))
         return

@@ -12,6 +12,7 @@ Runs inside the worker process (scanner.isolation), under the same cell and time
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 from collections.abc import Iterator
@@ -111,6 +112,27 @@ def normalise_beta(data: bytes) -> bytes | None:
     return buf.getvalue()
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OVERRIDE = re.compile(rb"""<(?:\w+:)?Override\b[^>]*>""")
+_PART = re.compile(rb"""\bPartName\s*=\s*["']([^"']*)["']""")
+_TYPE = re.compile(rb"""\bContentType\s*=\s*["']([^"']*)["']""")
+
+
+def _not_biff12(zf: zipfile.ZipFile) -> set[str]:
+    """Lower-case names of the .bin parts that [Content_Types].xml says are not BIFF12 records: printer
+    settings (a DEVMODE), a VBA project, embedded objects. Excel's BIFF12 parts are application/vnd.ms-excel.*."""
+    try:
+        types = zf.read("[Content_Types].xml")[:1 << 20]
+    except Exception:  # noqa: BLE001 - no or a damaged types part: every .bin is checked
+        return set()
+    out = set()
+    for tag in _OVERRIDE.findall(types):
+        part, ctype = _PART.search(tag), _TYPE.search(tag)
+        if part and ctype and not ctype.group(1).startswith(b"application/vnd.ms-excel."):
+            out.add(part.group(1).decode("utf-8", "replace").lstrip("/").lower())
+    return out
+
+
 def check_parts(data: bytes) -> None:
     """ReadError(corrupt) unless every BIFF12 part is whole: framing complete, Begin record closed by its End.
 
@@ -118,11 +140,15 @@ def check_parts(data: bytes) -> None:
     this check a damaged workbook would be reported as read, with rows or sheets silently missing.
     """
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        other = _not_biff12(zf)
         for info in zf.infolist():
-            if not info.filename.endswith(".bin"):
+            if not info.filename.endswith(".bin") or info.filename.lstrip("/").lower() in other:
                 continue
+            part = zf.read(info)
+            if part.startswith(OLE_MAGIC):
+                continue  # an OLE2 file (a VBA project, an embedded object), not BIFF12
             try:
-                types = [t for t, _, _ in _records(zf.read(info))]
+                types = [t for t, _, _ in _records(part)]
             except (ValueError, IndexError) as e:
                 raise ReadError(Status.CORRUPT, "xlsb: a binary part is truncated") from e
             if not types or (types[0] in BEGIN_END and types[-1] != BEGIN_END[types[0]]):

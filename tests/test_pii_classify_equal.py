@@ -420,3 +420,124 @@ def test_header_words_read_the_same_without_the_prefilter(monkeypatch: pytest.Mo
     monkeypatch.setattr(C, "column_rules", lambda: no_filter)
     assert {t: C._read_header.__wrapped__(t) for t in texts} == fast
     assert sum(h is not None for h in fast.values()) > len(texts) // 4
+
+
+# --- session 5: header keys, the word prefilter, barring only where a name could be -------------------------
+
+def _plain_key(text: object) -> str:
+    """normalise_header as first written: NFKC, casefold, brackets out, spaces (and, since qatables, hyphens:
+    ship-postal-code) out, trailing digits out."""
+    t = unicodedata.normalize("NFKC", str(text)).casefold()
+    t = re.sub(r"[\s\u3000\u00a0_\-]+", "", re.sub(r"[()\[\]{}（）［］｛｝「」『』【】〔〕〈〉《》<>＜＞・:：*＊※]", "", t))
+    return re.sub(r"[\d.]+$", "", t).strip(".")
+
+
+SPACES = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+KEY_ALPHABET = SPACES + "_-()（）【】「」・:*※.。．0123456789０１２٣३住所氏名姓フリガナabcAB ＡＢ"
+
+
+def test_regex_digits_are_decimal_characters() -> None:
+    """The header key drops trailing [\\d.]+ only when the last character is decimal or a dot."""
+    assert [c for c in range(0x110000) if bool(re.fullmatch(r"\d", chr(c))) != chr(c).isdecimal()] == []
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=KEY_ALPHABET, max_size=12) | st.text(max_size=12))
+def test_header_keys_are_the_plain_definitions(text: str) -> None:
+    assert C.normalise_header(text) == _plain_key(text)
+
+
+def _header_texts() -> set[str]:
+    rules = C.column_rules()
+    words = [w for w, _ in rules.roles] + [w for w, _ in rules.renditions] + list(rules.exact)
+    texts = set(words) | {k for k, _ in rules.automaton.items()} | {k for k, _ in rules.exclude.items()}
+    for w in words[:80]:
+        texts |= {f"{w}1", f"【{w}】", f"{w}（カナ）", f" {w}_2 ", w.upper(), f"申込者{w}"}
+    texts |= {cell for rows in _layouts() + _generated(5)[:60] for row in rows[:25] for cell in row
+              if isinstance(cell, str)}
+    return texts
+
+
+def test_cells_without_a_word_of_the_rules_read_as_without_the_prefilter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The automaton of every rule word (``_holds_a_word``) lets data cells stop early: headers, exclusions
+    and labels read the same when it lets everything through."""
+    texts = _header_texts()
+    fast = {t: (C._read_header.__wrapped__(t), C.is_label.__wrapped__(t)) for t in texts}
+    monkeypatch.setattr(C, "_holds_a_word", lambda key: True)
+    C._read_header.cache_clear()
+    C._is_excluded.cache_clear()
+    try:
+        slow = {t: (C._read_header.__wrapped__(t), C.is_excluded(t) or C.read_header(t) is not None) for t in texts}
+    finally:
+        C._read_header.cache_clear()
+        C._is_excluded.cache_clear()
+    assert fast == slow
+    assert sum(h is not None for h, _ in fast.values()) > 200
+    assert sum(not label for _, label in fast.values()) > 200  # both answers occur
+
+
+def _barring_sheets() -> list[list[list[object]]]:
+    """Header-less sheets whose label row above bars a column of names or streets (担当者名, 保管場所)."""
+    ja, en = Faker("ja_JP"), Faker("en_US")
+    ja.seed_instance(7)
+    en.seed_instance(7)
+    rnd = random.Random(7)
+    sheets: list[list[list[object]]] = []
+    for n in (8, 40):
+        sheets.append([["担当者名", "保管場所", "備考"]] + [[ja.name(), ja.address(), "至急"] for _ in range(n)])
+        sheets.append([["番号", "担当者", "作成者"]] + [[i, ja.name(), ja.name()] for i in range(n)])
+        sheets.append([["会社名", "担当者", "所在地"]] + [[ja.company(), ja.name(), ja.address()] for _ in range(n)])
+        sheets.append([["担当者", "場所", "品名"]] + [[en.first_name(), en.last_name(), en.street_address()]
+                                                  for _ in range(n)])
+        sheets.append([["item", "担当", "company"]] + [[en.name(), en.street_address(), en.city()] for _ in range(n)])
+        # names the lists mostly do not know, found only left of a street (us-500's Mitsue Tollner); under
+        # 担当者 | 場所 the first names are barred and no name is left
+        unknown = [[en.first_name() if i % 3 == 0 else _invented(rnd), _invented(rnd), en.street_address(), en.city(),
+                    en.state_abbr(), en.zipcode()] for i in range(n)]
+        sheets += [unknown, [["担当者", "場所", "住まい"], *unknown]]
+    return sheets
+
+
+def _invented(rnd: random.Random) -> str:
+    """A capitalised word no list of names holds (Zuvakor, Quelbin)."""
+    return "".join(rnd.choice(s) for s in ("ZQXV", "uoae", "vlkrb", "aoiu", "rnkl", "ovi")).capitalize()
+
+
+def test_barring_is_decided_only_where_a_name_could_be(monkeypatch: pytest.MonkeyPatch) -> None:
+    """discover bars columns under excluded labels only after some column could be a name or a street; the
+    answers are the definition's, on sheets where barring changes them."""
+    sheets = _barring_sheets()
+    _compare(sheets, monkeypatch)
+    unbarred = 0
+    with monkeypatch.context() as m:
+        m.setattr(H, "_barred", lambda data, header_rows: set())
+        for rows in sheets:
+            unbarred += H.discover(rows, set(), need_name=True) != reference_discover(rows, set(), need_name=True)
+    assert unbarred >= 3  # barring matters on these sheets: the comparison above is not between equal inputs
+
+
+def test_rows_of_texts_read_before_read_as_every_cell_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    """read_row passes over a row whose texts it found to name nothing before: the rows of the layouts and
+    generated sheets, read twice (the second time mostly by that shortcut), with the memory of such texts
+    small enough to be cleared on the way, give every cell's reading."""
+    rows = [row for rows in _layouts() + _generated(3)[:80] for row in rows[:25]]
+    rows += [[" " * 70 + "住所", "x" * 100, "氏名"], ["x" * 100, "y" * 90]] * 2  # long texts: never remembered
+    monkeypatch.setattr(C, "_NO_HEADER", set())
+    monkeypatch.setattr(C, "_NO_HEADER_MAX", 500)
+    plain = [{i: h for i, v in enumerate(row) if isinstance(v, str) and (h := C._read_header.__wrapped__(v))}
+             for row in rows]
+    assert [C.read_row(row) for row in rows] == plain
+    passed_over = sum(C._NO_HEADER.issuperset(filter(str.__instancecheck__, row)) for row in rows)
+    assert [C.read_row(row) for row in rows] == plain
+    assert passed_over > len(rows) // 10 and sum(map(bool, plain)) > 20
+    assert all(C._read_header.__wrapped__(t) is None for t in C._NO_HEADER)
+
+
+def test_name_shapes_cached_for_short_texts() -> None:
+    """japanese_name_shape caches short texts: each value, read twice, reads as uncached (numbers and long
+    texts are not cached)."""
+    values: list[object] = [1, 1.0, True, "1", "True", "山田太郎", "山田 太郎", " 山田太郎 ", "本庁舎", "会議室", None,
+                            " " * 70 + "山田太郎", "山田" * 40]
+    values += [v for rows in _generated(9)[:40] for row in rows for v in row][:3000]
+    for v in values * 2:
+        assert N.japanese_name_shape(v) == N._name_shape(v), v

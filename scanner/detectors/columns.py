@@ -23,8 +23,9 @@ import ahocorasick
 
 from .. import rules
 
-_BRACKETS = re.compile(r"[()\[\]{}（）［］｛｝「」『』【】〔〕〈〉《》<>＜＞・:：*＊※]")
-_SPACES = re.compile(r"[\s\u3000\u00a0_]+")
+_BRACKETS = r"()\[\]{}（）［］｛｝「」『』【】〔〕〈〉《》<>＜＞・:：*＊※"
+_SPACES = r"\s\u3000\u00a0_\-"  # hyphens too: ship-postal-code (Amazon order reports)
+_DROPPED = re.compile(f"[{_BRACKETS}{_SPACES}]+")  # brackets and spaces, dropped in one pass
 _TRAILING_DIGITS = re.compile(r"[\d.]+$")
 _NUMBER = re.compile(r"(\d+)\D*$")
 
@@ -36,10 +37,12 @@ CONTEXT_FIELDS = frozenset({"organisation", "position"})  # what the sheet is ab
 
 
 def normalise_header(text: object) -> str:
-    """NFKC, casefold, drop spaces, underscores, brackets and trailing digits (住所１ -> 住所, Address 1 -> address)."""
-    t = unicodedata.normalize("NFKC", str(text)).casefold()
-    t = _SPACES.sub("", _BRACKETS.sub("", t))
-    return _TRAILING_DIGITS.sub("", t).strip(".")
+    """NFKC, casefold, drop spaces, underscores, hyphens, brackets and trailing digits (住所１ -> 住所, Address 1 ->
+    address, ship-address-1 -> shipaddress)."""
+    t = _DROPPED.sub("", unicodedata.normalize("NFKC", str(text)).casefold())
+    if t[-1:].isdecimal() or t.endswith("."):  # [\d.]+$ can match only there (no newline is left)
+        t = _TRAILING_DIGITS.sub("", t)
+    return t.strip(".")
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class ColumnRules:
     renditions: tuple[tuple[str, str], ...]  # (normalised word, kind), longest first
     role_words: tuple[str, ...]  # the role words, for one C-level startswith / endswith before the loop
     rendition_words: re.Pattern[str]  # any rendition word inside a header, likewise
+    any_word: ahocorasick.Automaton  # every field, exact, role and exclusion word: a header holds one
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -113,10 +117,25 @@ def column_rules() -> ColumnRules:
     rend = data.get("rendition", {})
     renditions = sorted(((normalise_header(w), kind) for kind in ("kana", "latin", "main") for w in rend.get(kind, [])),
                         key=lambda x: -len(x[0]))
-    return ColumnRules(auto, exact, _automaton(data.get("exclude", {}).get("words", [])),
-                       _automaton(data.get("officials", {}).get("words", [])), parts, tuple(roles), bare, shares,
-                       tuple(renditions), tuple(w for w, _ in roles),
-                       re.compile("|".join(re.escape(w) for w, _ in renditions)))
+    excluded = data.get("exclude", {}).get("words", [])
+    any_word = ahocorasick.Automaton()  # the keys as the readings below look for them
+    for key in (*exact, *(w for w, _ in roles), *(k for k, _ in auto.items()), *map(normalise_header, excluded)):
+        if key:
+            any_word.add_word(key, key)
+    any_word.make_automaton()
+    return ColumnRules(auto, exact, _automaton(excluded), _automaton(data.get("officials", {}).get("words", [])),
+                       parts, tuple(roles), bare, shares, tuple(renditions), tuple(w for w, _ in roles),
+                       re.compile("|".join(re.escape(w) for w, _ in renditions)), any_word)
+
+
+def _holds_a_word(key: str) -> bool:
+    """Some field, exact, role or exclusion word of the rules inside ``key``. Every reading below needs one:
+    the exact words, the field words, a role word at an end, a rendition only around a part that reads as
+    one of these, an exclusion word. Without one a cell is no header and no label (most cells of a sheet:
+    its data), which one pass of an automaton says."""
+    for _ in column_rules().any_word.iter(key):
+        return True
+    return False
 
 
 def _excluded(key: str) -> bool:
@@ -150,6 +169,7 @@ def _with_rendition(key: str, depth: int) -> Header | None:
         if key == word or word not in key:
             continue
         rest = key[:-len(word)] if key.endswith(word) else key[len(word):] if key.startswith(word) else None
+        rest = _TRAILING_DIGITS.sub("", rest) if rest else rest  # 番地 2 (自宅) -> 番地2自宅 -> 番地
         if not rest:
             continue
         h = _classify(rest, depth + 1)
@@ -216,7 +236,7 @@ def _read_header(text: str) -> Header | None:
     """read_header for text (the same cells are read as headers twice, and header words recur across sheets)."""
     t = unicodedata.normalize("NFKC", text)
     key = normalise_header(t)
-    if not key or len(key) > 300:
+    if not key or len(key) > 300 or not _holds_a_word(key):
         return None
     h = _classify(key)
     if h is None:
@@ -237,14 +257,39 @@ def classify_header(text: object) -> str | None:
 
 
 def read_row(row: Sequence[object]) -> dict[int, Header]:
-    """:func:`read_header` of every cell of a row, by column index (the cells that name something)."""
-    return {i: h for i, v in enumerate(row) if isinstance(v, str) and (h := _read_header(v))}
+    """:func:`read_header` of every cell of a row, by column index (the cells that name something).
+
+    Most rows searched for a header are data whose texts were read before and named nothing (a category,
+    a town, a code seen in the rows above): such a row is passed over by one C-level set test."""
+    if _NO_HEADER.issuperset(filter(str.__instancecheck__, row)):
+        return {}
+    out: dict[int, Header] = {}
+    for i, v in enumerate(row):
+        if isinstance(v, str):
+            h = _read_header(v)
+            if h is not None:
+                out[i] = h
+            elif len(v) > _NO_HEADER_LENGTH:
+                pass  # long texts are read each time: the memory stays small whatever a sheet holds
+            elif len(_NO_HEADER) < _NO_HEADER_MAX:
+                _NO_HEADER.add(v)
+            else:
+                _NO_HEADER.clear()  # bounded: a long scan of many distinct cells starts afresh
+    return out
+
+
+_NO_HEADER: set[str] = set()  # texts read_row found to name nothing
+_NO_HEADER_MAX = 32768
+_NO_HEADER_LENGTH = 64
 
 
 @lru_cache(maxsize=16384)
 def is_label(text: str) -> bool:
     """A header word of ours or an excluded one (``is_excluded(text) or read_header(text) is not None``),
     cached: the rows above a sheet's data are read as headers twice."""
+    key = normalise_header(text)  # the key of both (NFKC twice is NFKC once)
+    if not key or len(key) > 300 or not _holds_a_word(key):
+        return False
     return _is_excluded(text) or _read_header(text) is not None
 
 

@@ -20,7 +20,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain, compress
+from itertools import accumulate, chain, compress
 from operator import attrgetter
 from typing import cast
 
@@ -70,20 +70,12 @@ NOT_A_NAME = re.compile(f"[{_NOT_A_NAME_SIGNS}\\d]*\\d[{_NOT_A_NAME_SIGNS}\\d]*"
 def _no_name(col: _Column) -> bool:
     """No name or street test can pass on this column: more of its filled texts than any of them allows
     (the least demanding needs half) are :data:`NOT_A_NAME`. Its values are then never tested as names.
-    A column of numbers is one (every text _NUMBER matches is NOT_A_NAME)."""
+    A column of numbers is one (every text _NUMBER matches is NOT_A_NAME). Counted by C-level iterators
+    that stop at the first running total past the allowed (a column of codes or dates: about half of it)."""
     counts = col.counts
     allowed = allowed_failures(col.filled, 0.5)
-    texts, times = list(counts), list(counts.values())
-    fails = left = 0
-    for start in range(0, len(texts), _CHUNK):  # decided once the rest cannot change it
-        fails += sum(compress(times[start:start + _CHUNK], map(NOT_A_NAME.fullmatch, texts[start:start + _CHUNK])))
-        left += sum(times[start:start + _CHUNK])
-        if fails > allowed or fails + col.filled - left <= allowed:
-            break
-    return fails > allowed
-
-
-_CHUNK = 32
+    totals = accumulate(compress(counts.values(), map(NOT_A_NAME.fullmatch, counts)))
+    return next(filter(allowed.__lt__, totals), None) is not None
 
 
 # Types of the cells readers give whose text (cell_text) is never empty and, for dates and times without a
@@ -93,13 +85,13 @@ _TYPED = frozenset({int, float, dt.datetime, dt.date, dt.time, dt.timedelta})
 _PLAIN = _TYPED | {str}
 
 
-def _sure_numbers(typed: list[object], enough: int) -> int:
+def _sure_numbers(typed: list[object], enough: int, kinds: set[type] | None = None) -> int:
     """How many typed cells surely have a number as text (``_NUMBER.fullmatch(cell_text(v))``), by C-level
     maps over cells of one type (0 for a mix of types): every date, every datetime and time without a time
     zone (ISO digits, "-", ":", " ", "."), and every float but inf, nan and those ``repr`` writes with an
     exponent (0 < |f| < 1e-4; a float of 1e16 or more is integral, written by ``int``). May stop counting
-    once it reaches ``enough``."""
-    kinds = set(map(type, typed))
+    once it reaches ``enough``. ``kinds``: the cells' types, when the caller has them."""
+    kinds = set(map(type, typed)) if kinds is None else kinds
     if kinds == {float}:
         floats = cast(list[float], typed)
         integral = sum(map(float.is_integer, floats))  # the common column of numbers: enough without the rest
@@ -117,16 +109,22 @@ def _sure_numbers(typed: list[object], enough: int) -> int:
 _SMALLEST_PLAIN = 1e-4  # repr writes smaller floats with an exponent (1e-05)
 
 
+def _sure_texts(counts: dict[str, int]) -> int:
+    """How many of the counted (stripped) texts are digits only (str.isdecimal: _NUMBER's \\d is any decimal
+    digit), each distinct text tested once."""
+    return sum(compress(counts.values(), map(str.isdecimal, counts)))
+
+
 class _Column:
     """One column of the sample, read once.
 
     Every verdict the tests here give on a column is a share of its filled cells (:func:`mostly`), so they
     need only how many cells are filled and how often each distinct text occurs (each distinct text is then
-    tested once). Text cells are stripped and counted by C-level maps and a Counter, only when a test needs
-    them. ``numbers``: more than half the cells are numbers for sure before any counting (cells typed as
-    numbers or dates, texts of digits only; the filled cells are at most all of them). The text of every row
-    is built only for the tests that read rows (addresses), and the texts of typed cells only when a test
-    reads them.
+    tested once). Text cells are stripped and counted by C-level maps and a Counter: a column of texts at
+    once, the texts of a column of typed cells only when a test needs them. ``numbers``: more than half the
+    cells are numbers for sure (cells typed as numbers or dates, texts of digits only; the filled cells are
+    at most all of them). The text of every row is built only for the tests that read rows (addresses), and
+    the texts of typed cells only when a test reads them.
     """
 
     __slots__ = ("cells", "numbers", "_strs", "_typed", "_counts", "_filled", "_texts")
@@ -136,27 +134,31 @@ class _Column:
         self._texts: list[str] | None = None
         self._counts: dict[str, int] | None = None
         self._filled = 0
+        self._strs: Sequence[str] | None = None  # the text cells, taken out when first needed
+        self._typed: list[object] = []
         kinds = set(map(type, cells))
-        strs: Sequence[str]
-        typed: list[object] = []
-        if kinds == {str}:
-            strs = cast(Sequence[str], cells)
+        enough = len(cells) // 2 + 1  # numbers: more than half of all cells, filled or not
+        if kinds == {str}:  # counted at once: the digits-only test then runs once per distinct text
+            self._strs = cast(Sequence[str], cells)
+            self.numbers = _sure_texts(self._count()) >= enough
         elif kinds <= _PLAIN:  # exact types: isinstance is type() here
-            strs = [v for v in cells if isinstance(v, str)]
-            typed = [v for v in cells if not isinstance(v, str)]
+            self._typed = [v for v in cells if type(v) is not str]
+            sure = _sure_numbers(self._typed, enough, kinds - {str})  # mostly enough (a column of numbers)
+            if sure < enough:
+                sure += sum(map(str.isdecimal, self._text_cells()))
+            self.numbers = sure >= enough
         else:  # None, bool or a type no reader gives: each cell through cell_text
-            self._texts = strs = [cell_text(v) for v in cells]
-        self._strs, self._typed = strs, typed
-        # numbers for sure: digits only (str.isdecimal: _NUMBER's \d is any decimal digit), typed numbers
-        enough = len(cells) // 2 + 1  # more than half of all cells, filled or not
-        sure = sum(map(str.isdecimal, strs))
-        if typed and sure < enough:
-            sure += _sure_numbers(typed, enough - sure)
-        self.numbers = sure >= enough
+            self._texts = self._strs = [cell_text(v) for v in cells]
+            self.numbers = sum(map(str.isdecimal, self._strs)) >= enough
+
+    def _text_cells(self) -> Sequence[str]:
+        if self._strs is None:
+            self._strs = [v for v in self.cells if type(v) is str]
+        return self._strs
 
     def _count(self) -> dict[str, int]:
         if self._counts is None:
-            counts = Counter(map(str.strip, self._strs))
+            counts = Counter(map(str.strip, self._text_cells()))
             counts.pop("", None)
             self._filled = sum(counts.values()) + len(self._typed)
             self._counts = counts
@@ -241,7 +243,7 @@ _CAPITALISED = re.compile(r"[A-Z\u00c0-\u00de][a-z\u00df-\u00ff'\-]+(?: [A-Z\u00
 def _latin_names_left_of_a_street(cols: dict[int, _Column], rows: int) -> tuple[list[int], str] | None:
     """Names the lists do not know (us-500's Mitsue Tollner, Leota Dilliard) found by structure: one or two
     columns of capitalised words left of a street-with-number column, some of them known first names."""
-    streets = [c for c in sorted(cols) if cols[c].filled_in(rows) and cols[c].mostly(V.looks_like_latin_street, 0.6)]
+    streets = _streets(cols, rows)
     if not streets:
         return None
     left = [c for c in sorted(cols) if c < streets[0] and cols[c].filled_in(rows)]
@@ -263,6 +265,11 @@ def _latin_names_left_of_a_street(cols: dict[int, _Column], rows: int) -> tuple[
         if capitalised(c, range(2, 4)) and first_known(c) >= 0.25:
             return [c], "latin"
     return None
+
+
+def _streets(cols: dict[int, _Column], rows: int) -> list[int]:
+    """The columns of Latin streets with a house number (6649 N Blue Gum St), in order."""
+    return [c for c in sorted(cols) if cols[c].filled_in(rows) and cols[c].mostly(V.looks_like_latin_street, 0.6)]
 
 
 def _address(data: Sequence[Sequence[object]], cols: dict[int, list[str]], rows: int,
@@ -339,13 +346,19 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
     sample = data[:SAMPLE]
     rows = len(sample)
     width = max((len(r) for r in sample), default=0)
-    barred = {c for r in (*header_rows, *data[:HEADER_SCAN_ROWS]) if _header_like(r) for c, v in enumerate(r)
-              if is_excluded(v)}
-    cols = _columns(sample, width, taken | barred)
+    cols = _columns(sample, width, taken)
     found: dict[str, list[int]] = {}
     context: dict[str, list[int]] = {}
     words = {c: col for c, col in cols.items() if not _numbers(col) and not _no_name(col)}
-    names = _names(words, rows) or _latin_names_left_of_a_street(words, rows)
+    names = _names(words, rows)
+    if names is None and need_name and not _streets(words, rows):
+        return RolePlan("", found), context  # no name among these columns: none among fewer (see _barred)
+    barred = _barred(data, header_rows)
+    if barred:
+        cols = {c: col for c, col in cols.items() if c not in barred}
+        words = {c: col for c, col in words.items() if c not in barred}
+        names = _names(words, rows)
+    names = names or _latin_names_left_of_a_street(words, rows)
     if names is not None:
         found["name"] = names[0]
     elif need_name:  # no person without a name (pii._kind): most tables of a share end here
@@ -374,6 +387,17 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
             if "organisation" not in context and col.filled_in(rows) and col.mostly(_org, 0.4):
                 context["organisation"] = [c]
     return RolePlan("", found), context
+
+
+def _barred(data: Sequence[Sequence[object]], header_rows: Sequence[Sequence[object]]) -> set[int]:
+    """Columns under an excluded header (担当者名, 保管場所, 施設名) in a row of labels above or at the top.
+
+    Barring columns only takes candidates away: :func:`_names` passes on fewer columns only where it passed
+    on all of them (its tests read one column, or two adjacent ones), so a sheet that needs a name and has
+    neither a name nor a street column among all its columns needs no barring (most sheets: the header
+    search below is then skipped)."""
+    return {c for r in (*header_rows, *data[:HEADER_SCAN_ROWS]) if _header_like(r) for c, v in enumerate(r)
+            if is_excluded(v)}
 
 
 def _header_like(row: Sequence[object]) -> bool:

@@ -31,6 +31,7 @@ from ..models import PersonRecord
 from . import person_names as N
 from . import values as V
 from .columns import CONTEXT_FIELDS, Header, is_excluded, is_officials_header, normalise_header, read_row
+from .forms import form_persons
 from .headerless import discover
 from .plan import (
     NAME_PARTS,
@@ -164,6 +165,25 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
     if i + 1 < limit and _sub_header(rows[i + 1], read[i + 1]):
         return i + 1, {**cols, **read[i + 1]}
     return i, cols
+
+
+LATE_HEADER_ROWS = 100
+
+
+def _later_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header]] | None:
+    """A header row below the first 20 (rows 21-100: a form's long preamble, notes before the list), tried only
+    when the first rows gave nothing; it must name both a person's name and an address."""
+    first = rows[:HEADER_SCAN_ROWS]
+    if len(rows) <= HEADER_SCAN_ROWS or sum(1 for r in first if len(r) - r.count("") - r.count(None) <= 1) < len(first) // 2:
+        return None  # the first rows are a table's, not a preamble of titles and notes (one cell each, or none)
+    for start in range(HEADER_SCAN_ROWS, min(len(rows), LATE_HEADER_ROWS), HEADER_SCAN_ROWS):
+        found = find_header(rows[start:start + HEADER_SCAN_ROWS + 1])
+        if found is None:
+            continue
+        i, cols = found
+        if {"name", "address"} <= {_base(h.field) for h in cols.values() if not h.role}:
+            return start + i, cols
+    return None
 
 
 def _sub_header(row: Sequence[object], cols: dict[int, Header]) -> bool:
@@ -306,6 +326,8 @@ def _extractor(plan: RolePlan, f: str) -> Callable[[Sequence[object]], str]:
     if not cols:
         return lambda row: ""
     conv = _CONVERT.get(f)
+    if conv is not None and len(cols) > 1:  # a phone or postal code in pieces (scanner/detectors/plan.py)
+        return lambda row: plan.value(row, f)
     if conv is not None:
         c0 = cols[0]
         return lambda row: conv(row[c0]) if c0 < len(row) else ""
@@ -524,10 +546,15 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         main, context = discover(head, set(), need_name=True)
         plan = SheetPlan([main], context)
     kind = _kind(plan, sample) if plan is not None else None
+    if (plan is None or kind is None) and header_at is None and (later := _later_header(head)) is not None:
+        header_at, mapping = later  # a header under a long preamble of titles and notes
+        sample = head[header_at + 1:]
+        plan = _plan_from_header(head, header_at, mapping)
+        kind = _kind(plan, sample) if plan is not None else None
     if plan is None or kind is None:
         for _ in stream:  # drain, so the reader's time and cell caps still apply to the whole sheet
             pass
-        return None
+        return _form_finding(name, head, first_row, first_col)
     data = chain(sample, stream)
     base = first_row + (header_at + 1 if header_at is not None else 0)
     labels = {**plan.labels, **{c: t for p in plan.roles for c, t in p.labels.items()}}
@@ -555,6 +582,37 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     header_row = first_row + header_at if header_at is not None else None
     return SheetFinding(name, header_row, columns, fields, keys, found, kind,
                         tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+
+
+def _form_finding(name: str, head: Sequence[Sequence[object]], first_row: int, first_col: int) -> SheetFinding | None:
+    """A sheet laid out as a form (label | value cells, one person or a few: scanner/detectors/forms.py), when
+    each person's name is a name and address an address, as a table row is checked. ``columns`` name the
+    cells of the first person (``B4``); the rows are the rows of the name cells."""
+    good = []
+    for p in form_persons(head):
+        name, address = p.fields["name"], p.fields.get("address", "")
+        if (address and _name_problem(name) is None and _address_problem(address) is None
+                and (N.japanese_name_shape(V.nfkc(name)) or V.looks_like_spaced_name(name))
+                and V.looks_like_address(address, strict=True) and V._CJK.search(address)):
+            good.append(p)  # a Japanese name and address: a label's neighbour is no value by position alone
+    if not good:
+        return None
+    keys = ("name", "address", *(k for k in KINDS if k not in ("name", "address") and any(k in p.fields for p in good)))
+    rows: list[tuple] = []
+    for p in good:
+        values = [_CONVERT[k](p.fields[k]) if k in _CONVERT and k in p.fields else p.fields.get(k, "") for k in keys]
+        rows.append((first_row + p.cells["name"][0], 0, *values))
+    columns = {k: [f"{column_letter(first_col + good[0].cells[k][1])}{first_row + good[0].cells[k][0]}"]
+               for k in keys if k in good[0].cells}
+    sink = RECORD_SINK.get()
+    role_counts = None
+    if sink is not None:
+        for r in rows:
+            sink(PersonRecord(name, r[0], {k: v for k, v in zip(keys, r[2:], strict=True) if v}, "",
+                              str(SheetKind.PERSONS)))
+        role_counts, rows = {"": len(rows)}, rows[:EXAMPLES]
+    return SheetFinding(name, None, columns, [k for k in KINDS if k in keys], keys, rows, SheetKind.PERSONS, ("",),
+                        {}, len(good), role_counts=role_counts)
 
 
 def _records_to(sink: Callable[[PersonRecord], None], name: str, plan: SheetPlan, kind: SheetKind,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -32,6 +33,7 @@ SAMPLE_ROWS = 500
 NAME_PARTS = ("name", "name_family", "name_given")
 READING_PARTS = ("reading", "reading_family", "reading_given")
 JOINED = ("name", "reading", "address")  # fields that may take several columns
+SPLIT_NUMBERS = ("phone", "postcode")  # typed in numbered pieces by some shops' exports (Rakuten): joined with "-"
 MAX_CONTINUATION = 8
 
 
@@ -151,6 +153,8 @@ class RolePlan:
         return bool(self.role) and role_shares_address(self.role)
 
     def value(self, row: Sequence[object], f: str) -> str:
+        if f in SPLIT_NUMBERS:  # 電話番号1 | 電話番号2 | 電話番号3 = 090 | 1234 | 5678
+            return join_values(row, self.cols.get(f, []), "-")
         return join_values(row, self.cols.get(f, []), " " if f in ("name", "reading") else "")
 
 
@@ -233,12 +237,15 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
         cols = [c for c in cols if any(c < len(r) and cell_text(r[c]) for r in sample)]
         if not cols:
             continue
+        if f in SPLIT_NUMBERS and len(cols) > 1 and not _pieces(cols, sample):
+            cols = cols[:1]  # 電話番号1 | 電話番号2 as two whole numbers: the first is the phone
         if f == "birth":
             cells = column_values(sample, cols[0])
             ok = mostly(cells, lambda v: V.parse_date(v, serials=True), 0.5)
         else:
-            vals = [plan.value(r, f) if f in JOINED else cell_text(r[cols[0]]) if cols[0] < len(r) else ""
-                    for r in sample]
+            pieces = RolePlan(plan.role, {f: cols})
+            vals = [pieces.value(r, f) if f in JOINED or len(cols) > 1 else cell_text(r[cols[0]]) if cols[0] < len(r)
+                    else "" for r in sample]
             test = CONFIRM.get(f)
             ok = test is None or mostly(vals, test, 0.5)
             if ok and f == "name" and f in plan.weak:
@@ -259,13 +266,31 @@ def _numbered(cols: list[int], headers: dict[int, Header]) -> list[int]:
     return sorted(cols)
 
 
+def _numbered_run(c: int, h: Header, headers: dict[int, Header]) -> list[int]:
+    """``c`` and the columns right of it numbered 2, 3 ... for the same field (注文者電話番号1 | 2 | 3), else [c]."""
+    run = [c]
+    if h.number == 1:
+        while (n := headers.get(run[-1] + 1)) is not None and n.field == h.field and n.number == len(run) + 1:
+            run.append(run[-1] + 1)
+    return run
+
+
+def _pieces(cols: list[int], sample: Sequence[Sequence[object]]) -> bool:
+    """Are the columns pieces of one number (2-5 digits each, as a phone or postal code is split) in most rows?"""
+    rows = [[cell_text(r[c]) for c in cols if c < len(r)] for r in sample]
+    rows = [r for r in rows if any(r)]
+    return bool(rows) and share(rows, lambda r: all(p.isdigit() and 2 <= len(p) <= 5 for p in r)) >= 0.8
+
+
 def _pick_name(role_cols: dict[int, Header], base: str, parts: tuple[str, str, str]) -> list[int]:
     full, fam, giv = parts
     fulls = sorted(c for c, h in role_cols.items() if h.field == full)
-    if fulls:
-        return fulls[:1]
     fams = sorted(c for c, h in role_cols.items() if h.field == fam)[:1]
     givs = sorted(c for c, h in role_cols.items() if h.field == giv)[:1]
+    if fulls and fams and not givs and fulls[0] == fams[0] + 1:
+        return [fams[0], fulls[0]]  # 名字 | 名前 (Rakuten): a "name" right of a family name is the given name
+    if fulls:
+        return fulls[:1]
     return sorted(fams + givs, key=lambda c: (part_order(role_cols[c].field), c))
 
 
@@ -291,7 +316,7 @@ def plan_roles(headers: dict[int, Header]) -> list[RolePlan]:
                 cols["address"] = _numbered(addr, source)
             for c, h in sorted(source.items()):
                 if h.field not in NAME_PARTS + READING_PARTS + ("address",) and h.field not in cols:
-                    cols[h.field] = [c]
+                    cols[h.field] = _numbered_run(c, h, source) if h.field in SPLIT_NUMBERS else [c]
         weak = {"name"} if any(mine[c].weak for c in cols.get("name", [])) else set()
         plans.append(RolePlan(role, cols, weak))
     return plans
@@ -375,12 +400,61 @@ def _median_len(values: Sequence[object]) -> float:
 
 
 def trim_addresses(plan: RolePlan, sample: Sequence[Sequence[object]]) -> None:
-    """Two complete address columns (住所 and 旧住所 typed in full) are two addresses: keep the first."""
+    """Two complete address columns (住所 and 旧住所 typed in full) are two addresses: keep the first. A column
+    that holds every other one's text is the whole address (Google Contacts: Formatted beside Street, City,
+    Region): keep it alone. Japanese parts written in Western order (street, city, prefecture: Outlook,
+    Thunderbird, Amazon) are put in Japanese order."""
     cols = plan.cols.get("address", [])
     if len(cols) < 2:
         return
+    whole = _whole_of_parts(cols, sample)
+    if whole is not None:
+        plan.cols["address"] = [whole]
+        return
+    plan.cols["address"] = cols = _japanese_order(cols, sample)
     starts = [c for c in cols if share(column_values(sample, c),
                                        lambda v: V.looks_like_address(v, strict=True)
                                        and (V.starts_with_prefecture(v) or V._MUNI.match(V.nfkc(v)))) >= 0.6]
     if len(starts) >= 2:
         plan.cols["address"] = [c for c in cols if c < starts[1]]
+
+
+def _squeezed(v: object) -> str:
+    return "".join(V.nfkc(v).split())
+
+
+def _whole_of_parts(cols: list[int], sample: Sequence[Sequence[object]]) -> int | None:
+    """The column whose text holds the text of every other address column in most rows, or None."""
+    for c in cols:
+        rows = [r for r in sample if c < len(r) and cell_text(r[c])]
+        if len(rows) < max(1, len(sample) // 2):
+            continue
+        holds = 0
+        for r in rows:
+            whole = _squeezed(r[c])
+            parts = [_squeezed(r[o]) for o in cols if o != c and o < len(r) and cell_text(r[o])]
+            holds += bool(parts) and all(p in whole for p in parts)
+        if holds >= 0.8 * len(rows):
+            return c
+    return None
+
+
+_MUNICIPALITY = re.compile(r"(?:[^\s\d]{1,6}?[市区町村郡]){1,3}")
+
+
+def _part_rank(values: Sequence[object]) -> int:
+    """0 for a column of prefectures, 1 for one of municipalities alone (Japanese), 2 for anything else; -1 for
+    postal codes typed in front of the address (split off later, so they keep the front)."""
+    if values and share(values, lambda v: V.find_postcode(v, labelled=True) == V.nfkc(v).lstrip("〒").strip()) >= 0.6:
+        return -1
+    if values and share(values, V.is_prefecture) >= 0.6:
+        return 0
+    if values and share(values, lambda v: _is_cjk(v) and bool(_MUNICIPALITY.fullmatch(V.nfkc(v)))) >= 0.6:
+        return 1
+    return 2
+
+
+def _japanese_order(cols: list[int], sample: Sequence[Sequence[object]]) -> list[int]:
+    """Prefecture, then municipality, then the other parts in their own order (a stable sort by rank)."""
+    ranks = {c: _part_rank(column_values(sample, c)) for c in cols}
+    return sorted(cols, key=lambda c: ranks[c])

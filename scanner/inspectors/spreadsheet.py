@@ -51,7 +51,17 @@ OTHER_EXTENSIONS = frozenset({
     ".zip", ".jar", ".apk", ".epub", ".docx", ".docm", ".pptx", ".pptm", ".odt", ".odp", ".doc", ".ppt", ".msg",
     ".msi", ".7z", ".lzh", ".gz", ".tar", ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff",
     ".mp3", ".mp4", ".mov", ".avi", ".wav", ".exe", ".dll", ".sys", ".so", ".py", ".js",
-    ".css", ".json", ".log", ".ini", ".lnk", ".jtd", ".mdb", ".accdb"})
+    ".css", ".json", ".log", ".ini", ".lnk", ".jtd"})
+# tables in formats no installed library reads: listed ``unsupported`` with the format's name, never passed as
+# clean (a client list kept in Access or Numbers is as much a leak as one in Excel)
+UNREAD_TABLES = {
+    ".numbers": "Apple Numbers spreadsheet", ".mdb": "Microsoft Access database", ".accdb": "Microsoft Access database",
+    ".dbf": "dBase table", ".wk1": "Lotus 1-2-3 worksheet", ".wk3": "Lotus 1-2-3 worksheet",
+    ".wk4": "Lotus 1-2-3 worksheet", ".123": "Lotus 1-2-3 worksheet", ".wks": "Lotus/Works worksheet",
+    ".qpw": "Quattro Pro notebook", ".wb1": "Quattro Pro notebook", ".wb2": "Quattro Pro notebook",
+    ".wb3": "Quattro Pro notebook", ".slk": "SYLK spreadsheet", ".dif": "DIF spreadsheet",
+    ".fods": "OpenDocument flat XML spreadsheet",
+}
 
 
 def caps_for(config: ScanConfig, size: int) -> Caps:
@@ -188,7 +198,7 @@ class SpreadsheetInspector:
         ext = split_ext(entry.name)[1].casefold()
         if entry.name.startswith("~$") and size <= 512:
             return False  # an Excel owner (lock) file: a user name, not a workbook
-        if ext in SHEET_EXTENSIONS:
+        if ext in SHEET_EXTENSIONS or ext in UNREAD_TABLES:
             return True
         if ext in MARKUP_EXTENSIONS:
             return any(mark in head() for mark in EXCEL_MARKS)
@@ -207,6 +217,9 @@ class SpreadsheetInspector:
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
+        if ext in UNREAD_TABLES and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted"):
+            return Inspection(status=Status.UNSUPPORTED, detail=f"{UNREAD_TABLES[ext]} ({ext}): no reader for this "
+                                                                "format; not examined")
         if fmt in ("zip-other", "ole-other", "binary") and not claimed:
             return Inspection()  # a renamed non-workbook: nothing for this inspector
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed:
