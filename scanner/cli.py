@@ -127,7 +127,8 @@ def _machine_failure(args: argparse.Namespace, e: OSError | sqlite3.OperationalE
     state: "database or disk is full")."""
     out = getattr(args, "resume", None) or getattr(args, "out", None)
     what = (e.strerror or str(e)) if isinstance(e, OSError) else f"scan state: {e}"
-    where = f" ({e.filename})" if getattr(e, "filename", None) else f" (output folder {out})" if out else ""
+    named = e.filename if isinstance(e, OSError) else None
+    where = f" ({named})" if named else f" (output folder {out})" if out else ""
     state = isinstance(out, Path) and hasattr(args, "resume") and (out / "scan-state.sqlite").is_file()
     hint = f"; once fixed, continue with: leakscan scan --resume {out}" if state else ""
     return shown(f"{what}{where}{hint}")
