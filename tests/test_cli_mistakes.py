@@ -7,6 +7,7 @@ import json
 import os
 import random
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -195,3 +196,25 @@ def test_a_name_typed_in_cp932_bytes_finds_the_cp932_named_file(tmp_path: Path) 
     doc = json.loads((out / "findings.json").read_text("utf-8"))
     assert [f["reasons"][0] for f in doc["files"]] == ["name"]
     assert "利用者名簿.xlsx" in doc["scan"]["command_line"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "link-loop", "broken-link", "device"])
+def test_a_source_that_is_no_folder_image_or_url_says_what_it_is(kind: str, tmp_path: Path) -> None:
+    source = tmp_path / kind
+    if kind == "fifo":
+        os.mkfifo(source)
+    elif kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(source))
+        sock.close()
+    elif kind == "link-loop":
+        source.symlink_to(tmp_path / "other")
+        (tmp_path / "other").symlink_to(source)
+    elif kind == "broken-link":
+        source.symlink_to(tmp_path / "gone")
+    else:
+        source = Path("/dev/null")
+    out = tmp_path / "out"
+    done = run_cli("scan", str(source), "--name", LEAKED, "--out", str(out), "--quiet", timeout=30)
+    _refused(done, "leads nowhere" if kind.endswith(("loop", "link")) else "not a directory, disk image or smb:// URL")
+    assert not out.exists()
