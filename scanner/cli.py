@@ -156,6 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("leakscan").debug("fatal", exc_info=True)
         print(f"leakscan: {_('error')}: {_machine_failure(args, e)}", file=sys.stderr)
         return EXIT_ERROR
+    except MemoryError:  # a crafted or huge input on a small machine: say so, not "internal error"
+        logging.getLogger("leakscan").debug("out of memory", exc_info=True)
+        print(f"leakscan: {_('error')}: out of memory (an input too large for this machine's memory)", file=sys.stderr)
+        return EXIT_ERROR
     except Exception as e:  # a bug: one line (its message may quote data), the traceback with -v
         logging.getLogger("leakscan").debug("internal error", exc_info=True)
         print(f"leakscan: internal error: {type(e).__name__} (run with -v for the traceback)", file=sys.stderr)

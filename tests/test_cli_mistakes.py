@@ -9,10 +9,11 @@ import random
 import shutil
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, run_leakscan
+from conftest import ROOT, run_cli, run_leakscan
 
 LEAKED = "介護予防_利用者名簿.xlsx"
 
@@ -218,3 +219,14 @@ def test_a_source_that_is_no_folder_image_or_url_says_what_it_is(kind: str, tmp_
     done = run_cli("scan", str(source), "--name", LEAKED, "--out", str(out), "--quiet", timeout=30)
     _refused(done, "leads nowhere" if kind.endswith(("loop", "link")) else "not a directory, disk image or smb:// URL")
     assert not out.exists()
+
+
+def test_a_findings_json_too_large_for_the_memory_is_one_line(tmp_path: Path) -> None:
+    """A crafted 3 GiB (sparse) findings.json read under a 2 GiB memory cap: out of memory, said in one line."""
+    share = _share(tmp_path)
+    out = tmp_path / "out"
+    assert run_cli("scan", str(share), "--name", LEAKED, "--out", str(out), "--quiet").returncode == 1
+    os.truncate(out / "findings.json", 3 << 30)
+    done = subprocess.run(["prlimit", f"--as={2 << 30}", sys.executable, str(ROOT / "scan.py"), "persons", str(out)],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    _refused(done, "out of memory")
