@@ -29,10 +29,12 @@ def _folder(out: Path) -> Path:
 def merge_findings(outs: list[Path], command_line: list[str], started: str, finished: str) -> dict[str, Any]:
     """One ``leakscan/findings@1`` document for several scans' output folders (each checked on reading:
     a findings.json or case.key leakscan would not write stops the merge with exit 2)."""
-    outs, read = _once_each(outs, [read_findings(o) for o in outs])
+    read = [read_findings(o) for o in outs]
+    every_key = [read_key_file(_folder(o) / CASE_KEY) for o in outs]  # each input checked, a repeat too
+    kept = _once_each(outs, [digest for _doc, digest in read])
+    outs, read, keys = [outs[k] for k in kept], [read[k] for k in kept], [every_key[k] for k in kept]
     docs = [d for d, _sha in read]
     folders = [_folder(o) for o in outs]
-    keys = [read_key_file(f / CASE_KEY) for f in folders]
     first = docs[0]
     files: list[dict[str, Any]] = []
     seen: dict[str, int] = {}  # identity key -> merged id
@@ -101,18 +103,18 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     return merged
 
 
-def _once_each(outs: list[Path], read: list[tuple[FindingsDoc, str]]) -> tuple[list[Path], list[tuple[FindingsDoc, str]]]:
-    """``outs`` and what was read from them, each scan once: one scan given twice (the same folder, or a copy
-    of it: the same findings.json) would add its records, files seen, sources and skips to the case twice.
-    A repeat is dropped with a warning."""
+def _once_each(outs: list[Path], digests: list[str]) -> list[int]:
+    """The inputs to merge, by index, each scan once: one scan given twice (the same folder, or a copy of it:
+    the same findings.json, by its digest) would add its records, files seen, sources and skips to the case
+    twice. A repeat is dropped with a warning (after every input was checked: a repeat is no way around)."""
     first: dict[str, int] = {}
-    for k, (out, (_doc, digest)) in enumerate(zip(outs, read, strict=True)):
+    for k, (out, digest) in enumerate(zip(outs, digests, strict=True)):
         if digest in first:
             print(f"leakscan: warning: {shown(str(out))} is the same scan as {shown(str(outs[first[digest]]))} "
                   "(the same findings.json): merged once", file=sys.stderr)
             continue
         first[digest] = k
-    return [outs[k] for k in first.values()], [read[k] for k in first.values()]
+    return list(first.values())
 
 
 def _renumber_promotions(files: list[dict[str, Any]], origins: list[int], id_maps: list[dict[int, int]]) -> None:

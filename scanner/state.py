@@ -149,8 +149,8 @@ class ScanState:
             raise UsageError(f"--resume {out}: {path.name} is a symbolic link, not a scan state")
         try:
             state = cls(path, resuming=True)
-            damage = [row[0] for row in state._db.execute("PRAGMA quick_check")]
-            if damage != ["ok"]:  # a damaged state would fail half-way through the replay, or replay wrong rows
+            damage = state._db.execute("SELECT count(*) FROM pragma_quick_check WHERE quick_check != 'ok'").fetchone()[0]
+            if damage:  # a damaged state would fail half-way through the replay, or replay wrong rows
                 raise sqlite3.DatabaseError("damaged: PRAGMA quick_check failed")
             meta = state._meta()
             salt = bytes.fromhex(meta.get("salt", ""))
