@@ -89,6 +89,8 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     (share / "memo.dat").write_bytes(package(WORD, {"Microsoft_Excel_Worksheet.xlsx": roster}))  # by content
     book = xlsx_bytes({"予算": budget(people(5))})
     (share / "budget.xlsx").write_bytes(_with_embedding(book, "xl/embeddings/Microsoft_Excel_Worksheet.xlsx", roster))
+    with zipfile.ZipFile(share / "backup.zip", "w", zipfile.ZIP_DEFLATED) as z:  # a document inside an archive
+        z.writestr("2017/report.docx", package(WORD, {"Microsoft_Excel_Worksheet.xlsx": roster}))
     out = tmp_path_factory.mktemp("embeds-out")
     proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
     assert proc.returncode == 0, proc.stderr  # persons found, no named file: exit 0
@@ -138,6 +140,8 @@ def test_document_found_by_content_and_workbook_embedding_a_workbook(scanned: tu
     hits = _hits(doc)
     assert hits[f"{share}/memo.dat » word/embeddings/Microsoft_Excel_Worksheet.xlsx"]["pii"]["records"] == ROSTER
     assert hits[f"{share}/budget.xlsx » xl/embeddings/Microsoft_Excel_Worksheet.xlsx"]["pii"]["records"] == ROSTER
+    nested = hits[f"{share}/backup.zip » 2017/report.docx » word/embeddings/Microsoft_Excel_Worksheet.xlsx"]
+    assert nested["pii"]["records"] == ROSTER and [h["kind"] for h in nested["container"]] == ["archive", "archive"]
 
 
 def test_document_without_embeddings_changes_nothing(scanned: tuple[Path, dict]) -> None:

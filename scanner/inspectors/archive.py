@@ -101,7 +101,7 @@ class ArchiveInspector:
         if not self.wants_name(entry.name):
             return False
         if _ext_of(entry.name, embedded.OOXML_EXTS):  # a document: opened only to examine embedded objects
-            return embedded.has_embeddings(entry, size)
+            return embedded.has_embeddings(entry, size, self.config.max_inspect_bytes)
         if _ext_of(entry.name, ARCHIVE_EXTS + UNSUPPORTED_EXTS):
             return True
         if size < 22:  # smaller than an empty zip
@@ -111,7 +111,7 @@ class ArchiveInspector:
             return embedded.is_ole_embedding(entry)
         kind = sniff(h)
         if kind == "zip" and _first_zip_member(h) in DOCUMENT_MARKERS:
-            return embedded.has_embeddings(entry, size)  # a document under another name
+            return embedded.has_embeddings(entry, size, self.config.max_inspect_bytes)  # a document under another name
         return kind is not None
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:

@@ -16,6 +16,7 @@ import io
 import re
 import struct
 from collections.abc import Iterator
+from typing import IO
 
 from ..codes import Status
 from ..contracts import Inspection, ScanContext
@@ -41,34 +42,39 @@ def is_embedding(path: str) -> bool:
     return _EMBEDDING_PART.match(path.replace("\\", "/")) is not None
 
 
-def has_embeddings(entry: Entry, size: int) -> bool:
+def has_embeddings(entry: Entry, size: int, limit: int) -> bool:
     """Whether a document's zip directory names an embeddings part, from its last bytes (the directory is
     at the end of a zip): cheap enough for ``wants``. A document with no directory counts when an
-    embeddings name shows in its tail (its local headers are then listed); a stream that cannot seek
-    (an archive member) counts, since its bytes are read in the worker anyway."""
+    embeddings name shows in its tail (its local headers are then listed). A stream that cannot seek (an
+    archive member) is read through, up to ``limit`` bytes (past it, the worker lists it as too large)."""
     if size < 22:
         return False
     try:
         with entry.open() as f:
-            if not f.seekable():
-                return True
-            start = max(size - _TAIL, 0)
-            f.seek(start)
-            tail = f.read(_TAIL)
-            if _EMBEDDING_NAME.search(tail):
-                return True
-            at = tail.rfind(_EOCD)
-            if at < 0 or at + 22 > len(tail):
-                return False  # no directory, and no embeddings name in what is left of the file's end
-            cd_size, cd_offset = struct.unpack_from("<II", tail, at + 12)
-            if 0xFFFFFFFF in (cd_size, cd_offset):
-                return True  # zip64: the worker reads the directory
-            if cd_offset >= start:
-                return False  # the whole directory was in the tail
-            f.seek(cd_offset)
-            return _EMBEDDING_NAME.search(f.read(min(cd_size, start - cd_offset + 64))) is not None
+            if f.seekable():
+                return _directory_names_embeddings(f, size)
+            data = f.read(limit + 1)
+            return len(data) > limit or _directory_names_embeddings(io.BytesIO(data), len(data))
     except (ReadError, OSError):
         return True  # the worker reads it again and lists why it could not
+
+
+def _directory_names_embeddings(f: IO[bytes], size: int) -> bool:
+    start = max(size - _TAIL, 0)
+    f.seek(start)
+    tail = f.read(_TAIL)
+    if _EMBEDDING_NAME.search(tail):
+        return True
+    at = tail.rfind(_EOCD)
+    if at < 0 or at + 22 > len(tail):
+        return False  # no directory, and no embeddings name in what is left of the file's end
+    cd_size, cd_offset = struct.unpack_from("<II", tail, at + 12)
+    if 0xFFFFFFFF in (cd_size, cd_offset):
+        return True  # zip64: the worker reads the directory
+    if cd_offset >= start:
+        return False  # the whole directory was in the tail
+    f.seek(cd_offset)
+    return _EMBEDDING_NAME.search(f.read(min(cd_size, start - cd_offset + 64))) is not None
 
 
 def is_ole_embedding(entry: Entry) -> bool:
