@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_leakscan
-from tests.pii_data import budget, people, standard, xls_bytes, xlsx_bytes
+from tests.pii_data import budget, csv_bytes, people, standard, xls_bytes, xlsx_bytes
 
 TYPES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/'
          'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
@@ -59,6 +59,7 @@ def ole_with_stream(name: str, payload: bytes) -> bytes:
     renamed and given the payload's exact size (test-only; olefile reads the result)."""
     from xlwt.CompoundDoc import XlsDoc
 
+    assert len(payload) >= 4096  # a smaller stream would belong in the mini stream, which xlwt does not write
     buf = io.BytesIO()
     XlsDoc().save(buf, payload)
     data = bytearray(buf.getvalue())
@@ -70,7 +71,19 @@ def ole_with_stream(name: str, payload: bytes) -> bytes:
     return bytes(data)
 
 
-ROSTER, DECK, BOOK = 30, 20, 12
+ROSTER, DECK, BOOK, NATIVE = 30, 20, 12, 60
+LEAK = "介護予防_利用者名簿.csv"
+
+
+def native(label: str, data: bytes) -> bytes:
+    """An OLE 1.0 Package stream as the Windows Packager writes a dropped file (MS-OLEDS OLENativeStream):
+    size, flags, label, source path, flags, unknown, temporary path (length-prefixed), data size, data."""
+    name = label.encode("cp932") + b"\x00"
+    source = ("C:\\Users\\staff\\Desktop\\" + label).encode("cp932") + b"\x00"
+    temp = ("C:\\Users\\staff\\AppData\\Local\\Temp\\" + label).encode("cp932") + b"\x00"
+    body = (struct.pack("<H", 2) + name + source + struct.pack("<HH", 0, 3) + struct.pack("<I", len(temp)) + temp
+            + struct.pack("<I", len(data)) + data)
+    return struct.pack("<I", len(body)) + body
 
 
 @pytest.fixture(scope="module")
@@ -89,11 +102,14 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     (share / "memo.dat").write_bytes(package(WORD, {"Microsoft_Excel_Worksheet.xlsx": roster}))  # by content
     book = xlsx_bytes({"予算": budget(people(5))})
     (share / "budget.xlsx").write_bytes(_with_embedding(book, "xl/embeddings/Microsoft_Excel_Worksheet.xlsx", roster))
+    listing = csv_bytes(standard(people(NATIVE, seed=25)))
+    (share / "memo.docx").write_bytes(package(WORD, {"oleObject1.bin": ole_with_stream("\x01Ole10Native",
+                                                                                      native(LEAK, listing))}))
     with zipfile.ZipFile(share / "backup.zip", "w", zipfile.ZIP_DEFLATED) as z:  # a document inside an archive
         z.writestr("2017/report.docx", package(WORD, {"Microsoft_Excel_Worksheet.xlsx": roster}))
     out = tmp_path_factory.mktemp("embeds-out")
-    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
-    assert proc.returncode == 0, proc.stderr  # persons found, no named file: exit 0
+    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet", "--name", LEAK)
+    assert proc.returncode == 1, proc.stderr  # the named file was found (dropped into memo.docx)
     return share, json.loads((out / "findings.json").read_text(encoding="utf-8"))
 
 
@@ -125,6 +141,13 @@ def test_ole_objects_in_a_presentation_package_stream_and_xls(scanned: tuple[Pat
     assert package_hit["pii"]["records"] == DECK and package_hit["pii"]["format"] == "xlsx"
     xls_hit = hits[f"{share}/deck.pptx » ppt/embeddings/oleObject2.bin"]
     assert xls_hit["pii"]["records"] == BOOK and xls_hit["pii"]["format"] == "xls"
+
+
+def test_file_dropped_into_a_document_is_examined_under_its_own_name(scanned: tuple[Path, dict]) -> None:
+    share, doc = scanned
+    hit = _hits(doc)[f"{share}/memo.docx » word/embeddings/oleObject1.bin » {LEAK}"]
+    assert hit["pii"]["records"] == NATIVE and hit["container"][-1]["detail"]["format"] == "ole"
+    assert "name" in hit["reasons"]  # the name rules see the dropped file's own name
 
 
 def test_damaged_embedding_is_listed_and_the_scan_goes_on(scanned: tuple[Path, dict]) -> None:
@@ -159,12 +182,18 @@ def test_damaged_ole_object_is_listed(tmp_path: Path) -> None:
     deck = xlsx_bytes({"名簿": standard(people(DECK, seed=22))})
     ole = ole_with_stream("Package", deck)
     (share / "deck.pptx").write_bytes(package(SLIDES, {"oleObject1.bin": ole[:2048]}))  # cut inside its FAT
+    wrapped = native(LEAK, csv_bytes(standard(people(NATIVE, seed=25))))
+    cut_native = wrapped[:-100]  # the data is shorter than its size field says
+    (share / "memo.docx").write_bytes(package(WORD, {"oleObject1.bin": ole_with_stream("\x01Ole10Native",
+                                                                                      cut_native)}))
     out = tmp_path / "out"
     proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert (out / "findings.json").exists(), proc.stderr
     (cut,) = [s for s in doc["skipped"] if s["path"] == f"{share}/deck.pptx » ppt/embeddings/oleObject1.bin"]
     assert cut["reason"] == "corrupt" and "OLE" in cut["detail"]
+    (short,) = [s for s in doc["skipped"] if s["path"] == f"{share}/memo.docx » word/embeddings/oleObject1.bin"]
+    assert short["reason"] == "corrupt" and "Ole10Native" in short["detail"]
     assert not doc["files"]
 
 

@@ -7,7 +7,9 @@ inspector (scanner.inspectors.archive) opens a document whose zip directory name
 only those parts, one archive hop deeper, under the archive limits (depth, sizes, bomb guard). A ``.bin``
 part is an OLE compound file: one holding a ``Workbook``/``Book`` stream is an .xls and the spreadsheet
 inspector reads it as it is; one holding a ``Package`` stream (an .xlsx, or another OOXML document, stored
-whole) gives that stream as a child (``... » ppt/embeddings/oleObject1.bin » Package``).
+whole) gives that stream as a child (``... » ppt/embeddings/oleObject1.bin » Package``), and one holding an
+``\x01Ole10Native`` stream (a file dropped into the document, wrapped by the Packager) gives that file under
+its own name (``... » word/embeddings/oleObject1.bin » 利用者名簿.csv``), so name rules apply to it too.
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
 from ..sources.base import Item
-from .archive_members import ArchiveLimits, ArchiveMemberEntry, error_reason
+from .archive_members import ArchiveLimits, ArchiveMemberEntry, error_reason, member_base_name
 
 # Office Open XML documents that may embed objects (ODF embeds differently and is not opened here)
 OOXML_EXTS = (".docx", ".docm", ".dotx", ".dotm", ".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm",
               ".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xlam")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PACKAGE_STREAMS = ("Package", "package", "PACKAGE")
+NATIVE_STREAM = "\x01Ole10Native"
 # a part directly in an embeddings folder (part names are case-insensitive in OPC)
 _EMBEDDING_PART = re.compile(r"^(?:[^/]+/)?embeddings/[^/]+$", re.IGNORECASE)
 _EMBEDDING_NAME = re.compile(rb"(?i)/embeddings/")
@@ -96,33 +99,59 @@ def embedded_parts(items: Iterator[Item], depth: int) -> Iterator[Item]:
 
 
 def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits) -> Inspection:
-    """An embedded OLE object: its ``Package`` stream (a whole OOXML file) as a child; nothing to add for
-    a workbook stream (the spreadsheet inspector reads the OLE file as an .xls) or another kind of object."""
+    """An embedded OLE object: its ``Package`` stream (a whole OOXML file), or the file wrapped in an
+    ``\x01Ole10Native`` stream (a file dropped into the document: a CSV, a workbook), as a child; nothing to
+    add for a workbook stream (the spreadsheet inspector reads the OLE file as an .xls) or another kind of
+    object (a Word document, a picture: no table)."""
     import olefile  # a dependency of msoffcrypto-tool
 
     decoding("olefile")
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            name = next((s for s in PACKAGE_STREAMS if ole.exists(s) and ole.get_type(s) == olefile.STGTY_STREAM),
-                        None)
-            if name is None:
-                return Inspection()  # a workbook (read as .xls) or another object (a picture, a document)
-            size = ole.get_size(name)
+            streams = [s for s in (*PACKAGE_STREAMS, NATIVE_STREAM)
+                       if ole.exists(s) and ole.get_type(s) == olefile.STGTY_STREAM]
+            if not streams:
+                return Inspection()
+            stream = streams[0]
+            size = ole.get_size(stream)
             blocked = caps.declared(size, None)
             if blocked:
-                return Inspection(status=blocked[0], detail=f"embedded OLE object: Package stream {blocked[1]}")
-            package = ole.openstream(name).read(size + 1)
+                return Inspection(status=blocked[0], detail=f"embedded OLE object: {stream.lstrip(chr(1))} stream {blocked[1]}")
+            content = ole.openstream(stream).read(size + 1)
+        if len(content) != size:
+            raise ReadError(Status.CORRUPT, f"{stream.lstrip(chr(1))} stream holds {len(content)} of {size} bytes")
+        name = stream
+        if stream == NATIVE_STREAM:
+            name, content = native_file(content)
+        caps.budget.charge(len(content))
     except Exception as e:  # noqa: BLE001 - a damaged OLE object is data, not a crash
         reason, text = error_reason(e)
         return Inspection(status=reason, detail=f"embedded OLE object: {text}")
-    if len(package) != size:
-        return Inspection(status=Status.CORRUPT, detail=f"embedded OLE object: Package stream holds {len(package)} "
-                                                        f"of {size} bytes")
-    try:
-        caps.budget.charge(size)
-    except ReadError as e:
-        return Inspection(status=e.reason, detail=f"embedded OLE object: {e.detail}")
     hop = Hop("archive", entry.location.path, {"format": "ole"})
-    child = ArchiveMemberEntry(entry.location.child(hop, name), name, entry.deleted, size, None, None, None,
-                               lambda: io.BytesIO(package), caps, charged=size)
+    child = ArchiveMemberEntry(entry.location.child(hop, name), member_base_name(name), entry.deleted, len(content),
+                               None, None, None, lambda: io.BytesIO(content), caps, charged=len(content))
     return Inspection(children=iter([child]))
+
+
+def native_file(stream: bytes) -> tuple[str, bytes]:
+    """The file inside an OLE 1.0 Package object (MS-OLEDS OLENativeStream as the Packager writes it): size,
+    flags, label, source path, flags, unknown, temporary path (length-prefixed), data size, data. Names
+    are ANSI: cp932 on Japanese Windows. The label (the file's name) names the child."""
+    def cstring(at: int) -> tuple[bytes, int]:
+        end = stream.index(b"\x00", at, at + 1024)  # ValueError on a damaged header
+        return stream[at:end], end + 1
+
+    label, at = cstring(6)
+    _source, at = cstring(at)
+    at += 4
+    (temp_len,) = struct.unpack_from("<I", stream, at)
+    at += 4 + temp_len
+    (size,) = struct.unpack_from("<I", stream, at)
+    at += 4
+    if temp_len > len(stream) or at + size > len(stream):
+        raise ReadError(Status.CORRUPT, f"Ole10Native: data of {size} bytes past the stream's end")
+    try:
+        name = label.decode("cp932")
+    except UnicodeDecodeError:
+        name = label.decode("latin-1")
+    return name.replace("/", "_") or "Ole10Native", stream[at:at + size]
