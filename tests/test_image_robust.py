@@ -107,9 +107,11 @@ def test_truncated_disk_walks_what_is_there_and_says_what_is_missing(small_disk,
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     (hit,) = doc["files"]
     assert hit["path"] == f"{cut} » p1 (FAT12) » /{LEAKED}" and hit["sha256"] == sha256(leaked)
-    (missing,) = doc["skipped"]
+    assert len(doc["skipped"]) == 2  # p2, and the image itself: shorter than its partition table says
+    (missing,) = [s for s in doc["skipped"] if s["container"][-1]["name"] == "p2"]
     assert missing["reason"] == "unsupported" and "past the end of the image" in missing["detail"]
-    assert missing["container"][-1]["name"] == "p2"
+    (whole,) = [s for s in doc["skipped"] if s["container"][-1]["kind"] == "image"]
+    assert whole["reason"] == "corrupt" and "truncated image" in whole["detail"]
 
 
 def test_truncated_e01_is_a_clear_error(small_disk, tmp_path: Path) -> None:

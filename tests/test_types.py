@@ -43,6 +43,16 @@ ANY_PARAMETERS = {
     "scanner/sources/image_fs.py:ImageEntry.__init__(meta)",
     "scanner/sources/image_fs.py:_lost_reason(meta)",
     "scanner/sources/image_fs.py:_orphan_meta(fs)",
+    "scanner/sources/image_fs.py:_ntfs_entry_reused(meta)",  # pytsk3 TSK_FS_META / TSK_FS_NAME: no type information
+    "scanner/sources/image_fs.py:_ntfs_entry_reused(name_info)",
+    "scanner/sources/image_parents.py:_existing(file_system)",  # dfvfs FileSystem / PathSpec: no type information
+    "scanner/sources/image_parents.py:_existing(path_spec)",
+    "scanner/sources/image_parents.py:dfvfs_parents_beside.qcow_parent(file_system)",  # dfvfs' own signature
+    "scanner/sources/image_parents.py:dfvfs_parents_beside.qcow_parent(path_spec)",
+    "scanner/sources/image_parents.py:dfvfs_parents_beside.qcow_parent(qcow_file)",  # pyqcow.file
+    "scanner/sources/image_parents.py:dfvfs_parents_beside.qcow_parent(self)",  # dfvfs QCOWFile
+    "scanner/sources/image_parents.py:dfvfs_parents_beside.vmdk_with_parent(path_spec)",
+    "scanner/sources/image_parents.py:dfvfs_parents_beside.vmdk_with_parent(self)",  # dfvfs VMDKFile
     "scanner/sources/image_fs.py:_orphan_meta(f)",
     "scanner/sources/image_fs.py:_ntfs_metafile(meta)",
     "scanner/sources/image_fs.py:_named_streams(tsk_file)",

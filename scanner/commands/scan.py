@@ -120,6 +120,13 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         raise UsageError("SOURCE and --out are required (or --resume OUT alone)")
     if not args.name:
         print("leakscan: note: no --name given; only content and keyword rules apply", file=sys.stderr)
+    from ..sources.image_sniff import whole_sets
+
+    sources, segments = whole_sets(list(args.sources))
+    for first in dict.fromkeys(f for _later, f in segments):  # pc08.E0*: the first segment reads the others
+        later = [s for s, f in segments if f == first]
+        shown = later[0] if len(later) == 1 else f"{later[0]} ... {later[-1]} ({len(later)} files)"
+        print(f"leakscan: note: {shown}: later segments of {first}, read with it", file=sys.stderr)
     case: dict = {}
     breach: dict[str, str] = {}
     if args.case_file is not None:
@@ -128,7 +135,7 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         read = read_case_file(args.case_file)
         case, breach = read["case"], read["breach"]
     return ScanConfig(
-        sources=list(args.sources), out=args.out, names=list(args.name), case_id=args.case_id or case.get("id", ""),
+        sources=sources, out=args.out, names=list(args.name), case_id=args.case_id or case.get("id", ""),
         examiner=args.examiner or case.get("examiner", ""), witness=args.witness or case.get("witness", ""),
         organisation=args.organisation or case.get("organisation", ""),
         notes=[*case.get("notes", []), *args.note], breach=breach, pdf=args.pdf,

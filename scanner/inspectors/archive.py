@@ -27,9 +27,12 @@ from .archive_members import (
     CPIO_BINARY_MAGIC,
     DOCUMENT_EXTS,
     DOCUMENT_MARKERS,
+    GZIP_MAGIC,
     NOT_ARCHIVE_EXTS,
     SEVENZ_MAGIC,
     UNSUPPORTED_EXTS,
+    UNSUPPORTED_MAGIC,
+    XZ_MAGIC,
     ZIP_EMPTY_MAGIC,
     ZIP_MAGIC,
     ArchiveLimits,
@@ -50,7 +53,7 @@ def _last_ext(name: str) -> str:
 
 
 def sniff(head: bytes) -> str | None:
-    """Archive format by the first bytes: zip, 7z, tar (ustar), cpio or None."""
+    """Archive format by the first bytes: zip, 7z, tar (ustar), cpio, compressed (gzip, bzip2, xz) or None."""
     if head.startswith((ZIP_MAGIC, ZIP_EMPTY_MAGIC)):
         return "zip"
     if head.startswith(SEVENZ_MAGIC):
@@ -59,7 +62,36 @@ def sniff(head: bytes) -> str | None:
         return "tar"
     if head.startswith(CPIO_ASCII_MAGIC) or _binary_cpio(head):
         return "cpio"
+    if head.startswith((GZIP_MAGIC, XZ_MAGIC)) or (head[:3] == b"BZh" and head[4:10] == b"1AY&SY"):
+        return "compressed"  # whatever the name: a backup.dat or a file with no extension is still read
     return None
+
+
+def sniff_unsupported(head: bytes) -> str | None:
+    """The name of an archive or compression format no installed library reads (RAR, CAB, LZH, zstd ...),
+    by its magic, or None."""
+    for offset, magic, name in UNSUPPORTED_MAGIC:
+        if head[offset:offset + len(magic)] == magic:
+            return name
+    if len(head) >= 21 and head[2:4] == b"-l" and head[6:7] == b"-" and head[4:6] in _LZH_METHODS:
+        return "LZH"
+    if _lzma_alone(head):
+        return "LZMA (.lzma)"
+    return None
+
+
+def _lzma_alone(head: bytes) -> bool:
+    """The legacy .lzma header has no magic: the usual properties byte (lc=3, lp=0, pb=2), a power-of-two
+    dictionary of 64 KiB-1 GiB, and an unknown (all ones) or plausible uncompressed size."""
+    if len(head) < 13 or head[0] != 0x5D:
+        return False
+    dictionary = int.from_bytes(head[1:5], "little")
+    size = int.from_bytes(head[5:13], "little")
+    return (dictionary & (dictionary - 1)) == 0 and 1 << 16 <= dictionary <= 1 << 30 and (
+        size == (1 << 64) - 1 or size < 1 << 40)
+
+
+_LZH_METHODS = frozenset({b"h0", b"h1", b"h2", b"h3", b"h4", b"h5", b"h6", b"h7", b"hd", b"zs", b"z4", b"z5"})
 
 
 def _binary_cpio(head: bytes) -> bool:
@@ -110,9 +142,11 @@ class ArchiveInspector:
         if h.startswith(embedded.OLE_MAGIC):
             return embedded.is_ole_embedding(entry)
         kind = sniff(h)
+        if kind is None:
+            return sniff_unsupported(h) is not None
         if kind == "zip" and _first_zip_member(h) in DOCUMENT_MARKERS:
             return embedded.has_embeddings(entry, size, self.config.max_inspect_bytes)  # a document under another name
-        return kind is not None
+        return True
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         cfg = self.config
@@ -120,8 +154,14 @@ class ArchiveInspector:
         if depth >= cfg.archive_depth:
             return Inspection(status=Status.TOO_DEEP,
                               detail=f"inside {depth} archives; not opened (--archive-depth {cfg.archive_depth})")
-        if _ext_of(entry.name, UNSUPPORTED_EXTS) and sniff(data[:512]) is None:
-            return Inspection(status=Status.UNSUPPORTED, detail=f"{_last_ext(entry.name)} archive: members not examined")
+        if sniff(data[:512]) is None:
+            other = sniff_unsupported(data[:512])
+            if other is not None:
+                return Inspection(status=Status.UNSUPPORTED,
+                                  detail=f"{other} archive or compressed data: no installed library reads it; "
+                                  "its content was not examined")
+            if _ext_of(entry.name, UNSUPPORTED_EXTS):
+                return Inspection(status=Status.UNSUPPORTED, detail=f"{_last_ext(entry.name)} archive: members not examined")
         parent_caps = getattr(entry, "caps", None)
         budget = parent_caps.budget if isinstance(parent_caps, ArchiveLimits) else InflateBudget(cfg.max_archive_total)
         caps = ArchiveLimits(cfg.max_archive_ratio, budget, cfg.max_inspect_bytes)
@@ -129,7 +169,7 @@ class ArchiveInspector:
             return embedded.open_ole_object(entry, data, ctx, caps)
         kind = sniff(data[:512]) or fmt.guess_by_name(entry.name, data)
         if kind is None:
-            return Inspection(status=Status.CORRUPT, detail="not a zip, 7z or tar archive")
+            return Inspection(status=Status.CORRUPT, detail="not a zip, 7z, tar, cpio or compressed file leakscan can read")
         detail = {"format": "tar" if kind == "compressed" else kind}  # a lone .gz/.bz2/.xz file says so itself
         if entry.location.raw_path_hex:
             detail["raw_path_hex"] = entry.location.raw_path_hex

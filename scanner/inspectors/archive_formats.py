@@ -616,6 +616,13 @@ def _tar_tail(tf: tarfile.TarFile, limit: int) -> str | None:
     return None
 
 
+def _norm(name: str) -> str:
+    """A tar member name as a hard link names it (``./sub/a`` and ``sub/a`` are one member)."""
+    while name.startswith("./"):
+        name = name[2:]
+    return name.lstrip("/")
+
+
 def _tar_member_prefix(data: bytes, ti: tarfile.TarInfo, limit: int) -> bytes:
     """The bytes of a tar member that are there before its archive breaks (a cut or damaged .tar.gz):
     the (inflated) tar up to the break, from the member's data offset."""
@@ -644,6 +651,8 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             item.damage = f"the tar's {garbled}: this member's bytes may be damaged"
         return item
 
+    regular: dict[str, tarfile.TarInfo] = {}  # regular members by name, for the hard links that follow them
+
     def items() -> Iterator[Item]:
         if garbled:
             yield Skipped(parent.location, Status.CORRUPT, f"tar: {garbled}: members read from it may hold damaged bytes")
@@ -667,6 +676,22 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             loc = parent.location.child(hop, path, raw_hex)
             if ti.isdir():
                 continue
+            if ti.islnk() and _norm(ti.linkname) in regular:
+                # a hard link is the same file under another name (the name may be the leaked one): examined
+                # with its target's bytes, and recorded as a link too
+                yield Link(loc, ti.linkname + " (hard link)")
+                target = regular[_norm(ti.linkname)]
+                m = _Member(path, raw_hex, target.size, None, iso_utc(ti.mtime))
+                blocked = caps.declared(target.size, None)
+                if blocked is None and target.size > caps.member_memory:
+                    blocked = (Status.TOO_LARGE, f"tar member of {target.size} bytes over the in-memory cap")
+                if blocked:
+                    yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
+                    continue
+                content = _tar_member_prefix(data, target, ratio_limit)
+                caps.budget.charge(len(content))
+                yield mark(_yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content)))
+                continue
             if ti.issym() or ti.islnk():
                 yield Link(loc, ti.linkname + (" (hard link)" if ti.islnk() else ""))
                 continue
@@ -674,6 +699,7 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                 kind = "fifo" if ti.isfifo() else "device" if (ti.ischr() or ti.isblk()) else "other"
                 yield Skipped(loc, Status.SPECIAL_FILE, f"tar {kind}: not read")
                 continue
+            regular[_norm(ti.name)] = ti
             m = _Member(path, raw_hex, ti.size, None, iso_utc(ti.mtime))
             end = ti.offset_data + ti.size
             if end > ratio_limit:
@@ -889,6 +915,10 @@ def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits,
     reader.Open(_Bytes(data))  # an unknown signature raises: the archive is corrupt
     hop = Hop(hop.kind, hop.name, {**hop.detail, "format": f"cpio ({reader.file_format})"})
 
+    # newc and crc store a hard-linked file's bytes once, with its last link; the others have size 0
+    linked = {m.inode_number: m for m in reader.members
+              if (m.number_of_links or 0) > 1 and m.data_size > 0 and statmod.S_ISREG(m.mode or 0)}
+
     def items() -> Iterator[Any]:
         for m in reader.members:
             raw = m.path.encode("latin-1")
@@ -897,6 +927,8 @@ def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits,
             loc = parent.location.child(hop, path, raw_hex)
             kind = statmod.S_IFMT(m.mode or 0)
             start, size = m.data_offset, m.data_size
+            if kind == statmod.S_IFREG and not size and (m.number_of_links or 0) > 1 and m.inode_number in linked:
+                start, size = linked[m.inode_number].data_offset, linked[m.inode_number].data_size
             if kind == statmod.S_IFDIR:
                 continue
             if kind == statmod.S_IFLNK:

@@ -47,6 +47,26 @@ ZIP_EMPTY_MAGIC = b"PK\x05\x06"
 SEVENZ_MAGIC = b"7z\xbc\xaf\x27\x1c"
 CPIO_ASCII_MAGIC = (b"070701", b"070702", b"070707")  # newc, crc, odc
 CPIO_BINARY_MAGIC = (b"\xc7\x71", b"\x71\xc7")  # old binary, little and big endian
+GZIP_MAGIC = b"\x1f\x8b\x08"  # deflate, the only method gzip defines
+XZ_MAGIC = b"\xfd7zXZ\x00"
+# Archive and compression formats no installed library reads, by their own magic (offset, bytes, name): a
+# file in one of them is listed as unsupported whatever its name, never passed as clean.
+UNSUPPORTED_MAGIC = (
+    (0, b"Rar!\x1a\x07", "RAR"),
+    (0, b"MSCF\x00\x00\x00\x00", "Microsoft Cabinet"),
+    (0, b"\x60\xea", "ARJ"),
+    (0, b"\x28\xb5\x2f\xfd", "Zstandard"),
+    (0, b"\x04\x22\x4d\x18", "LZ4"),
+    (0, b"\x1f\x9d", "Unix compress (.Z)"),
+    (0, b"LZIP", "lzip"),
+    (0, b"\x89LZO\x00\r\n\x1a\n", "lzop"),
+    (0, b"\xed\xab\xee\xdb", "RPM package"),
+    (0, b"!<arch>\n", "ar archive (.a, .deb)"),
+    (0, b"xar!", "XAR archive (.pkg, .xip)"),
+    (0, b"MSWIM\x00\x00\x00", "Windows imaging (WIM)"),
+    (0, b"LRZI", "lrzip"),
+    (0, b"GRZipII\x00", "GRZip"),
+)
 
 
 class InflateBudget:

@@ -18,7 +18,7 @@ from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
 from ..errors import ReadError, SourceError
 from ..models import Entry, Location, Skipped
-from ..sources.image_sniff import image_kind, quick_kind, read_ends
+from ..sources.image_sniff import first_segment, image_kind, quick_kind, read_ends
 from ..sources.single import IMAGE_SUFFIXES
 from .archive_members import DOCUMENT_EXTS, NOT_ARCHIVE_EXTS
 
@@ -125,6 +125,13 @@ class ImageInspector:
         return self._walk(entry, _memfd_path(fd), fd, ctx)
 
     def _walk(self, entry: Entry, path: str, fd: int | None, ctx: ScanContext) -> Inspection:
+        first = first_segment(path) if fd is None else None
+        if first is not None:  # pc08.E02 beside pc08.E01: the set is walked once, from its first segment
+            if os.path.isfile(first):
+                return Inspection()
+            return Inspection(status=Status.UNSUPPORTED, detail=(
+                f"a later segment of an image set whose first segment ({os.path.basename(first)}) is not beside "
+                "it: not walked"))
         kind = image_kind(path)
         if kind is None:
             if fd is not None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..backends import load
 from ..errors import UsageError
 from .base import Source
-from .image_sniff import looks_like_image
+from .image_sniff import first_segment, looks_like_image
 from .local import LocalSource
 from .single import SingleFileSource
 
@@ -39,6 +39,11 @@ def open_source(text: str, **options: Any) -> Source:
     if os.path.isdir(text):
         return LocalSource(text)
     if os.path.isfile(text):
+        first = first_segment(text)
+        if first is not None:  # alone, a later segment is no image: its set is read from the first
+            missing = "" if os.path.isfile(first) else " (not found beside it)"
+            raise UsageError(f"{text}: a later segment of an image set; give its first segment {first}{missing}, "
+                             "which reads every segment")
         if looks_like_image(text):  # by content, without the image back-ends
             load("pytsk3")
             load("dfvfs")

@@ -113,6 +113,7 @@ class ImageSource:
         self._opened: list[Opened] = []
         self._counts: list[int | None] | None = None  # layer_counts(), read once
         self._problems: list[tuple[Layer, Skipped]] = []  # layers that could not be read, and why
+        self._media_skips: list[Skipped] = []  # image files missing (an EWF segment), listed once for the image
         self._stored: dict[str, str] = {}
         self._computed: dict[str, str] = {}
         self._verify_error = ""
@@ -140,8 +141,10 @@ class ImageSource:
     # --- opening -----------------------------------------------------------------------------
     def __enter__(self) -> ImageSource:
         from .image_noatime import dfvfs_without_atime
+        from .image_parents import dfvfs_parents_beside
 
         dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
+        dfvfs_parents_beside()  # VMDK snapshots' parents; QCOW2 backing files named by a host's absolute path
         self._step("recognising the image format", "dfvfs")
         storage = self._storage_spec()
         self._files = self._media_files()
@@ -156,16 +159,22 @@ class ImageSource:
         except Exception as e:  # noqa: BLE001 - a bug or a library crash in one image must not end the scan
             log.debug("layer search failed", exc_info=True)
             raise SourceError(f"dfvfs could not read the layers of the image: {full_reason(e)}") from e
-        if [(la.names, la.fs_type) for la in self._layers] == [(("fs",), None)]:
-            self._layers = self._mbr_read_directly() or self._layers
+        only = self._layers[0] if len(self._layers) == 1 else None
+        if (only is not None and only.names == ("fs",) and only.fs_type is None
+                and (only.problem is None or only.problem[0] == Status.CORRUPT)):  # no file system, or a table refused
+            self._layers = self._table_read_directly(only.problem[1] if only.problem else "") or self._layers
+        self._note_cut_partitions()
         for layer in self._layers:
             self._open_layer(layer)
+        self._media_skips = self._missing_segments() or self._cut_short()
         if not self._opened:
             self.__exit__()
             reasons = "; ".join(p.detail for _, p in self._problems) or "no partition, volume or file system found"
             prefix = "EWF image not readable (truncated, or a segment missing?): " if self._kind == "EWF" else ""
+            if self._media_skips:
+                prefix = f"{self._media_skips[0].detail}; "
             error = SourceError(f"{prefix}nothing in the image could be walked: {reasons}")
-            error.skipped = [p for _, p in self._problems]  # each layer is still listed with its own reason
+            error.skipped = [*self._media_skips, *(p for _, p in self._problems)]  # each layer with its own reason
             raise error
         if self.within is None:
             self._idents = [(f["path"], _ident(f["path"])) for f in self._files if not f.get("missing")]
@@ -184,17 +193,71 @@ class ImageSource:
     def volume_keys(self) -> VolumeKeys:
         return self._keys
 
-    def _mbr_read_directly(self) -> list[Layer]:
-        """dfvfs and TSK refused the partition table (a truncated image whose partitions run past its
-        end): read the MBR entries directly, so the partitions that are there can still be walked."""
-        from .image_sniff import mbr_partitions
+    def _missing_segments(self) -> list[Skipped]:
+        """A segment missing from the middle or the end of a set (pc08.E03 of E01-E39): libewf opens the
+        segments before the gap and reads the media up to there only, so whatever lies after it would
+        vanish without a word. Listed once for the image, naming the missing files."""
+        gone = [f for f in self._files if f.get("missing") and f.get("role") == "segment"]
+        if not gone:
+            return []
+        names = ", ".join(f"{f['expected']} (looked for {f['path']})" for f in gone)
+        from .image_media import EwfImage
 
+        span = ""
+        if isinstance(self._img, EwfImage) and self._img.readable < self._img.media_size:
+            span = f" (bytes {self._img.readable} to {self._img.media_size} of the media)"
+        return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
+                        f"segment file missing: {names}; the media after the gap{span} cannot be read, so the "
+                        "partitions and files there are not examined; put every segment in one folder and scan again")]
+
+    def _cut_short(self) -> list[Skipped]:
+        """An image shorter than its partition table says (a truncated acquisition or copy): listed once for
+        the image, since partitions past its end, or logical ones whose boot record was cut off, would
+        otherwise be missing from the listing without a word."""
+        from .image_sniff import table_end
+
+        tables = ("MBR", "GPT")  # a bare volume's boot sector is never taken for a table
+        if self._img is None or not any(str(la.facts.get("volume_system", "")).startswith(tables) for la in self._layers):
+            return []
         try:
-            head = self._img.read(0, 512)
+            end, size = table_end(self._img.read), self._img.get_size()
         except (OSError, RuntimeError):
             return []
-        return [Layer((name,), None, off, size, None, None, None, {"volume_system": "MBR (read directly)"})
-                for name, off, size in mbr_partitions(head)]
+        if end <= size:
+            return []
+        return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                        f"truncated image: its partition table describes {end} bytes, the image holds {size}; "
+                        "partitions (or parts of them) past its end are not examined, and logical partitions "
+                        "whose boot record lay there are not listed")]
+
+    def _table_read_directly(self, refusal: str) -> list[Layer]:
+        """dfvfs and TSK refused the partition table (a truncated image: partitions that run past its end,
+        a GPT whose backup header at the disk's last sector was cut off): read the GPT or MBR entries
+        directly, so the partitions that are there can still be walked."""
+        from .image_sniff import gpt_partitions, mbr_partitions
+
+        try:
+            parts, table = gpt_partitions(self._img.read), "GPT"
+            if not parts:
+                parts, table = mbr_partitions(self._img.read(0, 512), self._img.read), "MBR"
+        except (OSError, RuntimeError):
+            return []
+        facts: dict[str, Any] = {"volume_system": f"{table} (read directly)"}
+        if refusal:
+            facts["note"] = f"the partition table was read directly; the library refused it: {refusal}"
+        return [Layer((name,), None, off, size, None, None, None, dict(facts)) for name, off, size in parts]
+
+    def _note_cut_partitions(self) -> None:
+        """A partition that runs past the end of the image is walked for what is there, and says so: the
+        image is shorter than its partition table (a truncated acquisition), so files in the part cut off
+        cannot be read and are not in the listing."""
+        end = self._img.get_size() if self._img is not None else 0
+        for layer in self._layers:
+            if layer.offset is not None and layer.size and layer.offset < end < layer.offset + layer.size:
+                cut = (f"runs past the end of the image: {end - layer.offset} of its {layer.size} bytes are in the "
+                       "image (truncated image?); what lies in the part cut off cannot be examined")
+                note = layer.facts.get("note")
+                layer.facts["note"] = f"{note}; {cut}" if note else cut
 
     def _storage_spec(self) -> Any:
         """dfvfs' path spec of the storage media: EWF, QCOW, VHDI, VMDK, MODI ..., RAW, or the file itself."""
@@ -332,6 +395,9 @@ class ImageSource:
         if layer.offset is not None and layer.offset >= size:
             return (f"{name}: starts at byte {layer.offset}, past the end of the image ({size} bytes): truncated "
                     f"image; The Sleuth Kit: {why}")
+        if layer.offset is not None and layer.size and layer.offset + layer.size > size:
+            return (f"{name}: runs past the end of the image: {size - layer.offset} of its {layer.size} bytes are "
+                    f"in the image (truncated image); The Sleuth Kit: {why}")
         seen = f"dfvfs saw {layer.fs_type}" if layer.fs_type else "no file system recognised"
         if layer.facts.get("dfvfs_error"):
             seen += f" (dfvfs: {layer.facts['dfvfs_error']})"
@@ -440,7 +506,7 @@ class ImageSource:
             row["detail"] = detail
         if walker:
             row["walker"] = walker
-        for key in ("volume_system", "encryption", "snapshot_created", "apfs_volume_name"):
+        for key in ("volume_system", "encryption", "snapshot_created", "apfs_volume_name", "note"):
             if key in layer.facts:
                 row[key] = layer.facts[key]
         return row
@@ -479,6 +545,7 @@ class ImageSource:
         from .image_fs import FsContext, walk_fs
 
         if not self.walk_from:
+            yield from self._media_skips
             yield from (problem for _, problem in self._problems)
         for index, opened in enumerate(self._opened):
             if index < self.walk_from or (self.walk_until is not None and index >= self.walk_until):

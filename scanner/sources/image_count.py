@@ -57,8 +57,8 @@ def files_in(label: str, fs: Any, read: ReadAt | None) -> int | None:
     """The file system's own count of its files (directories included), or None when it keeps none or it
     cannot be read (a damaged superblock costs the percentage, nothing else)."""
     try:
-        if label == "NTFS":
-            return ntfs_records_in_use(fs)
+        if label == "NTFS":  # through The Sleuth Kit only: an NTFS walked by dfvfs (TSK refused it) has no count
+            return ntfs_records_in_use(fs) if hasattr(fs, "open_meta") else None
         if read is None:
             return None
         if label in ("ext2", "ext3", "ext4"):

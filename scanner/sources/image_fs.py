@@ -230,6 +230,18 @@ def _lost_reason(meta: Any, deleted: bool) -> str:
     return ""
 
 
+def _ntfs_entry_reused(meta: Any, name_info: Any) -> str:
+    """Why a deleted NTFS name's MFT entry no longer holds its file, or "": deleting a file moves the
+    entry's sequence number on by one; more means the entry was used by another file (and freed) since."""
+    if meta is None:
+        return ""
+    name_seq, entry_seq = int(name_info.meta_seq), int(meta.seq)
+    if name_seq and entry_seq not in (name_seq, name_seq + 1):
+        return (f"deleted; its MFT entry was used by another file since (sequence {entry_seq}, the name's "
+                f"{name_seq}): what is there is not this file's content")
+    return ""
+
+
 def _orphan_meta(fs: Any, f: Any, addr: int) -> tuple[Any, Any]:
     """TSK lists orphan files by address only; open the metadata itself to learn type and size."""
     try:
@@ -303,9 +315,14 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
                 name, ok = decode_name(raw)
             raw_path, text, utf8 = d.raw + b"/" + raw, f"{d.text}/{name}", d.utf8 and ok
             meta = info.meta
-            if meta is None and d.gone and int(name_info.meta_addr):
-                f, meta = _orphan_meta(fs, f, int(name_info.meta_addr))
             deleted = d.gone or bool(int(name_info.flags) & _NAME_UNALLOC)
+            reused = ""
+            if meta is None and deleted and int(name_info.meta_addr):
+                # TSK attaches no metadata to a deleted name whose NTFS MFT entry moved on to the next
+                # sequence number (Windows and ntfs-3g do that when a file is deleted): opened by address,
+                # as fls and icat do, so the deleted file is listed and recovered, not an unknown entry
+                f, meta = _orphan_meta(fs, f, int(name_info.meta_addr))
+                reused = _ntfs_entry_reused(meta, name_info) if ntfs else ""
             mtype = int(meta.type) if meta is not None else 0
             if not mtype:  # metadata wiped (type undefined): the directory entry still says what it was
                 mtype = _NAME_TO_META.get(int(name_info.type), 0)
@@ -313,7 +330,7 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
                 if d.depth == 0 and local_times and raw.endswith(b"(Volume Label Entry)"):
                     continue  # FAT volume label: TSK shows it as a file, it holds no data
                 if ntfs:
-                    yield from _file_entries(ctx, f, meta, raw_path, text, utf8, name, deleted)
+                    yield from _file_entries(ctx, f, meta, raw_path, text, utf8, name, deleted, reused)
                 else:  # the common case inline: one entry, no generator
                     yield ImageEntry(ctx, raw_path, text, utf8, name, deleted, f, meta,
                                      int(meta.size) if meta is not None else 0, _DEFAULT_ATTR, local_times,
@@ -380,10 +397,10 @@ def _cannot_enter(child: _Dir, meta: Any, deleted: bool, seen: bool) -> tuple[St
 
 
 def _file_entries(ctx: FsContext, f: Any, meta: Any, raw_path: bytes, text: str, utf8: bool, name: str,
-                  deleted: bool) -> Iterator[ImageEntry]:
+                  deleted: bool, reused: str = "") -> Iterator[ImageEntry]:
     """The file itself and, on NTFS, each of its named data streams (``file.txt:stream``)."""
     size = int(meta.size) if meta is not None else 0
-    lost = _lost_reason(meta, deleted)
+    lost = reused or _lost_reason(meta, deleted)
     ntfs = ctx.label == "NTFS"
     if ntfs and not lost and _ntfs_metafile(meta, raw_path):
         lost = NTFS_METAFILE

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ import pytsk3
 from ..backends import load
 from ..errors import SourceError
 from .image_noatime import open_evidence
+from .image_parents import parent_candidates
 from .image_sniff import split_segments
 
 
@@ -124,7 +126,36 @@ class EwfImage(pytsk3.Img_Info):
         except OSError as e:
             self._close_files()
             raise SourceError(f"{path}: not a readable EWF image ({e})") from e
+        self.media_size = self._handle.get_media_size()
+        self.readable = self._readable_end()
         pytsk3.Img_Info.__init__(self, url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
+
+    def _readable_end(self) -> int:
+        """Bytes of the media the opened segments hold. With a segment missing, pyewf.glob stops at the gap
+        and libewf fails every read past it; The Sleuth Kit probes the end of the image while recognising a
+        file system, and one failed probe would make it refuse every partition. So the image presents
+        itself as long as its readable part (found by bisection), as a truncated raw image would."""
+        size = self.media_size
+
+        def readable(offset: int) -> bool:
+            try:
+                self._handle.read_buffer_at_offset(1, offset)
+                return True
+            except OSError:
+                return False
+
+        if size <= 0 or readable(size - 1):
+            return size
+        low, high = 0, size - 1  # low: readable (or 0), high: not
+        if not readable(0):
+            return 0
+        while high - low > 512:
+            mid = (low + high) // 2
+            if readable(mid):
+                low = mid
+            else:
+                high = mid
+        return high - high % 512  # libewf's chunks end on a sector: the one multiple of 512 in (low, high]
 
     def _close_files(self) -> None:
         for f in self._files:
@@ -142,7 +173,7 @@ class EwfImage(pytsk3.Img_Info):
         return self._handle.read_buffer_at_offset(size, offset)
 
     def get_size(self) -> int:
-        return self._handle.get_media_size()
+        return self.readable
 
     def stored_hashes(self) -> dict[str, str]:
         """The MD5 / SHA-1 (/ SHA-256) written into the image when it was acquired."""
@@ -220,6 +251,79 @@ def _file_row(path: str, role: str, expected: str | None = None) -> dict[str, An
     return row
 
 
+def _next_ewf_extension(ext: str) -> str | None:
+    """E01 -> E02 ... E99 -> EAA ... EZZ -> FAA (libewf's segment naming; s01 and L01 alike)."""
+    head, a, b = ext[:-2], ext[-2], ext[-1]
+    if a.isdigit() and b.isdigit():
+        n = int(a + b) + 1
+        return f"{head}{n:02d}" if n <= 99 else f"{head}{'AA' if ext[-3:-2].isupper() else 'aa'}"
+    base = "A" if a.isupper() else "a"
+    x = (ord(a) - ord(base)) * 26 + (ord(b) - ord(base)) + 1
+    if x >= 26 * 26:
+        first = chr(ord(head[-1]) + 1) if head else ""
+        return None if not head or not first.isalpha() else f"{head[:-1]}{first}{base}{base}"
+    return f"{head}{chr(ord(base) + x // 26)}{chr(ord(base) + x % 26)}"
+
+
+def _ewf_section_at_end(path: str) -> bytes:
+    """The type of an EWF1 segment's last section: ``next`` (more segments follow) or ``done`` (the last)."""
+    try:
+        fd = open_evidence(path)
+        try:
+            size = os.fstat(fd).st_size
+            return os.pread(fd, 16, max(size - 76, 0)).rstrip(b"\0")
+        finally:
+            os.close(fd)
+    except OSError:
+        return b""
+
+
+def ewf_missing_segments(paths: list[str]) -> list[str]:
+    """Segment files the set needs but the folder lacks, in order (pyewf.glob stops at the first gap, and
+    libewf then reads the media up to there only, so everything past it would silently vanish).
+
+    A segment whose last section is ``next`` says another follows; the names after a gap are checked up to
+    the one that says ``done``.
+    """
+    if not paths or not re.search(r"\.[EeSsLl][0-9A-Za-z]{2}$", paths[-1]):
+        return []
+    missing: list[str] = []
+    current = paths[-1]
+    for _ in range(2000):  # E01..ZZZ at most; never a runaway loop
+        if os.path.isfile(current) and _ewf_section_at_end(current) != b"next":
+            break  # the last segment (done), or a format this check does not know (EWF2)
+        stem, ext = current.rsplit(".", 1)
+        nxt = _next_ewf_extension(ext)
+        if nxt is None:
+            break
+        current = f"{stem}.{nxt}"
+        if not os.path.isfile(current):
+            missing.append(current)
+            if len(missing) > 1 and not _any_later(stem, nxt):
+                missing = missing[:1]  # nothing after the gap: the set just ends early
+                break
+    return missing
+
+
+def _any_later(stem: str, ext: str) -> bool:
+    """Does a segment file named after EXT exist beside STEM (a gap in the middle of the set)?"""
+    folder, base = os.path.split(stem)
+    try:
+        names = os.listdir(folder or ".")
+    except OSError:
+        return False
+    pattern = re.compile(re.escape(base) + r"\.[EeSsLl][0-9A-Za-z]{2}$")
+    return any(_segment_order(n.rsplit(".", 1)[1]) > _segment_order(ext) for n in names if pattern.match(n))
+
+
+def _segment_order(ext: str) -> int:
+    a, b = ext[-2].upper(), ext[-1].upper()
+    if a.isdigit() and b.isdigit():
+        return int(a + b)
+    letter = ext[-3].upper() if len(ext) >= 3 else "E"
+    return 100 + (ord(letter) - ord("E")) * 676 + (ord(a) - 65) * 26 + (ord(b) - 65)
+
+
 def media_files(kind: str, path: str) -> list[dict[str, Any]]:
     """Every file the image is made of: segments (E01, split raw), extents (VMDK, Parallels), and the
     chain of parents of a differencing VHD/VHDX or backing files of a QCOW2 overlay.
@@ -228,7 +332,8 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
     cannot be opened at all.
     """
     if kind == "EWF":
-        return [_file_row(p, "segment") for p in load("pyewf").glob(path)]
+        paths = load("pyewf").glob(path)
+        return [_file_row(p, "segment") for p in paths] + [_file_row(p, "segment") for p in ewf_missing_segments(paths)]
     if kind in ("RAW", "OS"):
         return [_file_row(p, "segment") for p in split_segments(path)]
     rows = [_file_row(path, "image")]
@@ -266,7 +371,8 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
                 fobj.close()
             if not backing:
                 break
-            candidate = backing if os.path.isabs(backing) else os.path.join(os.path.dirname(current), backing)
+            places = parent_candidates(current, backing)
+            candidate = next((c for c in places if os.path.isfile(c)), places[0] if places else backing)
             rows.append(_file_row(candidate, "backing", backing))
             if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
                 break
@@ -284,8 +390,22 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
         finally:
             h.close()
             fobj.close()
-        if parent:
-            rows.append(_file_row(_sibling(path, parent), "parent", parent))
+        current, seen = path, {os.path.realpath(path)}
+        while parent and len(seen) < 32:  # a snapshot of a snapshot ...: the whole chain
+            candidate = _sibling(current, parent)
+            rows.append(_file_row(candidate, "parent", parent))
+            if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
+                break
+            seen.add(os.path.realpath(candidate))
+            current, h, fobj = candidate, load("pyvmdk").handle(), _NoAtimeFile(candidate)
+            h.open_file_object(fobj)
+            try:
+                rows += [_file_row(_sibling(current, d.filename), "extent", d.filename)
+                         for d in h.extent_descriptors if d.filename]
+                parent = h.parent_filename
+            finally:
+                h.close()
+                fobj.close()
     # extent files that are the image itself (a monolithic VMDK) are listed once
     unique: dict[str, dict[str, Any]] = {}
     for row in rows:

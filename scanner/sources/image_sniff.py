@@ -14,11 +14,13 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+from collections.abc import Callable
 
 from .image_noatime import open_evidence
 
 EWF_SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"EVF2\x0d\x0a\x81\x00")
 _SPLIT_RAW = re.compile(r"^(?P<stem>.*)\.(?P<num>\d{3})$")
+_SPLIT_LETTERS = re.compile(r"^(?P<stem>.*)\.(?P<seq>[a-z]{2,3})$")  # GNU split: disk.img.aa, .ab ...
 
 
 def signature_kind(head: bytes, tail: bytes = b"") -> str | None:
@@ -69,8 +71,11 @@ def _mbr_has_partition(head: bytes) -> bool:
     return found
 
 
-def mbr_partitions(head: bytes, sector: int = 512) -> list[tuple[str, int, int]]:
-    """Primary MBR entries as (p1.., byte offset, byte size), read directly.
+def mbr_partitions(head: bytes, read: Callable[[int, int], bytes] | None = None,
+                   sector: int = 512) -> list[tuple[str, int, int]]:
+    """MBR entries as (pN, byte offset, byte size), read directly: the primary ones, then, with ``read``,
+    the logical ones down the chain of extended boot records, named p5, p9, p13 ... as dfvfs names them
+    (four slots per table).
 
     Only a fallback for when The Sleuth Kit refuses the table (a truncated image whose partitions run
     past its end): the partitions that are there can still be walked.
@@ -78,17 +83,185 @@ def mbr_partitions(head: bytes, sector: int = 512) -> list[tuple[str, int, int]]
     if len(head) < 512 or head[510:512] != b"\x55\xaa" or not _mbr_has_partition(head):
         return []
     out: list[tuple[str, int, int]] = []
+    extended = 0
     for i in range(4):
         e = head[446 + 16 * i: 462 + 16 * i]
         ptype, start, count = e[4], int.from_bytes(e[8:12], "little"), int.from_bytes(e[12:16], "little")
+        if ptype in (0x05, 0x0F, 0x85) and start and not extended:
+            extended = start
         if ptype in (0x00, 0x05, 0x0F, 0x85, 0xEE) or not start or not count:
             continue  # empty, extended or GPT-protective
-        out.append((f"p{len(out) + 1}", start * sector, count * sector))
+        out.append((f"p{i + 1}", start * sector, count * sector))
+    if read is None or not extended:
+        return out
+    ebr, seen = extended, set()
+    for table in range(1, 128):  # logical partitions: a chain of EBRs, each at most one partition + a link
+        if ebr in seen:
+            break  # a loop in the chain
+        seen.add(ebr)
+        try:
+            block = read(ebr * sector, 512)
+        except (OSError, RuntimeError):
+            break
+        if len(block) < 512 or block[510:512] != b"\x55\xaa":
+            break
+        first, link = block[446:462], block[462:478]
+        start, count = int.from_bytes(first[8:12], "little"), int.from_bytes(first[12:16], "little")
+        if first[4] and start and count:
+            out.append((f"p{4 * table + 1}", (ebr + start) * sector, count * sector))
+        nxt = int.from_bytes(link[8:12], "little")
+        if link[4] not in (0x05, 0x0F, 0x85) or not nxt:
+            break
+        ebr = extended + nxt
     return out
 
 
+def gpt_partitions(read: Callable[[int, int], bytes]) -> list[tuple[str, int, int]]:
+    """GPT entries as (pN, byte offset, byte size), read directly from the primary header and its entry
+    array (N is the entry's slot + 1, as dfvfs names them).
+
+    Only a fallback for when libvsgpt refuses the table: it wants the backup header at the disk's last
+    sector too, which a truncated acquisition (the end of the disk cut off) no longer has, and then
+    every partition would be lost although the first ones are whole.
+    """
+    for sector in (512, 4096):
+        header = read(sector, 92)
+        if len(header) < 92 or header[:8] != b"EFI PART":
+            continue
+        first = int.from_bytes(header[72:80], "little")
+        count = min(int.from_bytes(header[80:84], "little"), 1024)
+        size = int.from_bytes(header[84:88], "little")
+        if size < 128 or size > 4096 or not first:
+            return []
+        table = read(first * sector, count * size)
+        out: list[tuple[str, int, int]] = []
+        for i in range(min(count, len(table) // size)):
+            e = table[i * size:(i + 1) * size]
+            start, last = int.from_bytes(e[32:40], "little"), int.from_bytes(e[40:48], "little")
+            if any(e[:16]) and start and last >= start:
+                out.append((f"p{i + 1}", start * sector, (last - start + 1) * sector))
+        return out
+    return []
+
+
+def table_end(read: Callable[[int, int], bytes]) -> int:
+    """The last byte the disk's partition table describes (every GPT entry, or every primary MBR entry with
+    the extended partition that holds the logical ones), or 0 without a table. An image shorter than
+    that was cut short: what lies past its end is not there to walk."""
+    parts = gpt_partitions(read)
+    if parts:
+        return max(off + size for _, off, size in parts)
+    head = read(0, 512)
+    if len(head) < 512 or head[510:512] != b"\x55\xaa" or not _mbr_has_partition(head):
+        return 0
+    if any(head[446 + 16 * i + 4] == 0xEE for i in range(4)):
+        return 0  # a protective MBR whose GPT was not readable: it says nothing about the partitions
+    end = 0
+    for i in range(4):
+        e = head[446 + 16 * i: 462 + 16 * i]
+        if e[4]:
+            end = max(end, (int.from_bytes(e[8:12], "little") + int.from_bytes(e[12:16], "little")) * 512)
+    return end
+
+
+_EWF_LATER = re.compile(r"^(?P<stem>.*)\.(?P<kind>[EeSsLl])(?P<seq>\d\d|[A-Za-z]{2})$")
+
+
+def first_segment(path: str) -> str | None:
+    """The first segment of the set PATH is a later segment of (``pc08.E02`` -> ``pc08.E01``, ``pc09.001`` ->
+    ``pc09.000`` when that exists, ``pc09.002`` -> ``pc09.001``), or None when PATH is a first segment or no
+    segment at all. An EWF name counts only when the file holds an EWF segment header."""
+    m = _EWF_LATER.match(path)
+    if m and m.group("seq") not in ("01",):
+        try:
+            fd = open_evidence(path)
+            try:
+                head = os.pread(fd, 8, 0)
+            finally:
+                os.close(fd)
+        except OSError:
+            return None
+        if head.startswith(EWF_SIGNATURES):
+            kind = m.group("kind")
+            return f"{m.group('stem')}.{kind}01"
+        return None
+    if path.casefold().endswith(".vmdk"):
+        return vmdk_descriptor_of(path)
+    m = _SPLIT_LETTERS.match(path)
+    if m and set(m.group("seq")) != {"a"}:
+        first = f"{m.group('stem')}.{'a' * len(m.group('seq'))}"
+        if os.path.isfile(first) and path in split_segments(first):
+            return first
+    m = _SPLIT_RAW.match(path)
+    if m and int(m.group("num")) >= 1:
+        stem, num = m.group("stem"), int(m.group("num"))
+        for start in (0, 1):
+            first = f"{stem}.{start:03d}"
+            if start < num and os.path.isfile(first) and path in split_segments(first):
+                return first
+    return None
+
+
+_VMDK_EXTENT = re.compile(rb'^\s*(?:RW|RDONLY|NOACCESS)\s+\d+\s+\w+\s+"([^"]+)"', re.M)
+
+
+def vmdk_descriptor_of(path: str) -> str | None:
+    """The VMDK descriptor beside PATH that names PATH as one of its extents (``disk.vmdk`` for
+    ``disk-flat.vmdk`` or ``disk-s001.vmdk``), or None: such an extent is read through its descriptor, and
+    walked on its own it would list the same disk twice."""
+    folder, name = os.path.split(path)
+    try:
+        siblings = [n for n in os.listdir(folder or ".") if n.casefold().endswith(".vmdk") and n != name]
+    except OSError:
+        return None
+    for sibling in sorted(siblings):
+        other = os.path.join(folder, sibling)
+        try:
+            if os.path.getsize(other) > 64 * 1024:
+                continue  # a descriptor file is text of a few hundred bytes (a sparse extent embeds its own)
+            fd = open_evidence(other)
+            try:
+                text = os.pread(fd, 64 * 1024, 0)
+            finally:
+                os.close(fd)
+        except OSError:
+            continue
+        if not text.startswith(b"# Disk DescriptorFile"):
+            continue
+        names = [os.path.basename(m.group(1).decode("utf-8", "replace").replace("\\", "/"))
+                 for m in _VMDK_EXTENT.finditer(text)]
+        if name in names:
+            return other
+    return None
+
+
+def whole_sets(sources: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """SOURCEs with the later segments of a set left out when its first segment is a SOURCE too (``leakscan
+    scan pc08.E0*``: the first reads them all; alone, each later one would be a failed image of its own).
+    Returns (sources kept, [(segment left out, its first segment)])."""
+    given = {os.path.abspath(s) for s in sources if not s.startswith("smb://")}
+    kept, dropped = [], []
+    for s in sources:
+        first = None if s.startswith("smb://") or not os.path.isfile(s) else first_segment(s)
+        if first is not None and os.path.abspath(first) in given:
+            dropped.append((s, first))
+        else:
+            kept.append(s)
+    return kept, dropped
+
+
 def split_segments(path: str) -> list[str]:
-    """``disk.000``/``disk.001`` -> every consecutive segment that exists, starting with ``path``."""
+    """Every consecutive segment of a split raw image that exists, starting with ``path``: what libsmraw (the
+    reader dfvfs recognises split images with) globs, so ``disk.img.aa``/``.ab`` (GNU split), ``disk.000``
+    and ``disk.dd.001`` are all read whole; without libsmraw, ``disk.000``/``disk.001`` only."""
+    if importlib.util.find_spec("pysmraw") is not None:
+        pysmraw = importlib.import_module("pysmraw")  # libsmraw (installed with dfvfs); no type information
+        try:
+            found = [str(p) for p in pysmraw.glob(path)]
+        except (OSError, TypeError, ValueError):
+            found = []
+        if found and found[0] == path and all(os.path.isfile(p) for p in found):
+            return found
     m = _SPLIT_RAW.match(path)
     if not m:
         return [path]

@@ -1,0 +1,102 @@
+"""Parents of differencing VM disks, found where an examiner keeps them: beside the child image.
+
+A VMware snapshot (``disk-000001.vmdk``) names its parent in ``parentFileNameHint``, and a QCOW2 overlay
+names its backing file, often as an absolute path on the host that ran the VM
+(``/var/lib/libvirt/images/base.qcow2``). dfvfs opens a VMDK without its parent (every read then fails:
+"missing parent handle") and joins a QCOW2 backing path to the overlay's folder, which for an absolute
+path names no file. An evidence copy keeps the chain in one folder, so each parent is looked for by the
+path as written when relative, then by its base name beside the child; never at an absolute path on the
+examiner's machine, which could be another, unrelated disk. Applied once per process, like
+``image_noatime.dfvfs_without_atime`` (whose O_NOATIME file objects read the parents too).
+"""
+
+from __future__ import annotations
+
+import ntpath
+import posixpath
+from typing import Any
+
+_patched = False
+
+
+def parent_candidates(child_location: str, written: str) -> list[str]:
+    """Where a parent named WRITTEN (by the child at CHILD_LOCATION) may be, in order."""
+    folder = posixpath.dirname(child_location)
+    out = []
+    if written and not posixpath.isabs(written) and not ntpath.isabs(written):
+        out.append(posixpath.normpath(posixpath.join(folder, written.replace("\\", "/"))))
+    base = ntpath.basename(written.replace("/", "\\"))
+    if base:
+        out.append(posixpath.join(folder, base))
+    return list(dict.fromkeys(out))
+
+
+def _existing(file_system: Any, path_spec: Any, candidates: list[str]) -> Any | None:
+    """An OS-level path spec like PATH_SPEC for the first candidate that exists, or None."""
+    from dfvfs.path import factory
+
+    for location in candidates:
+        kwargs = factory.Factory.GetProperties(path_spec)
+        kwargs["location"] = location
+        if path_spec.parent is not None:
+            kwargs["parent"] = path_spec.parent
+        spec = factory.Factory.NewPathSpec(path_spec.type_indicator, **kwargs)
+        if file_system.FileEntryExistsByPathSpec(spec):
+            return spec
+    return None
+
+
+def dfvfs_parents_beside() -> None:
+    """Make dfvfs open VMDK parents and QCOW2 backing files (once per process)."""
+    global _patched
+    if _patched:
+        return
+    from dfvfs.file_io import qcow_file_io, vmdk_file_io
+
+    vmdk_open = vmdk_file_io.VMDKFile._OpenFileObject
+
+    def vmdk_with_parent(self: Any, path_spec: Any, depth: int = 0) -> Any:
+        handle = vmdk_open(self, path_spec)
+        written = handle.parent_filename
+        if not written or depth >= 32:
+            return handle
+        from dfvfs.path import factory
+        from dfvfs.resolver import resolver
+
+        os_spec = path_spec.parent
+        location = getattr(os_spec, "location", None)
+        if not location:
+            return handle
+        file_system = resolver.Resolver.OpenFileSystem(os_spec, resolver_context=self._resolver_context)
+        found = _existing(file_system, os_spec, parent_candidates(location, written))
+        if found is None:
+            return handle  # reads fail with libvmdk's "missing parent handle"; image_media names the file
+        parent = vmdk_with_parent(self, factory.Factory.NewPathSpec("VMDK", parent=found), depth + 1)
+        handle.set_parent(parent)
+        self.__dict__.setdefault("_leakscan_parents", []).append(parent)  # kept open as long as the child
+        return handle
+
+    def qcow_parent(self: Any, file_system: Any, path_spec: Any, qcow_file: Any) -> None:
+        from dfvfs.resolver import resolver
+
+        from ..backends import load
+
+        pyqcow = load("pyqcow")
+
+        location = getattr(path_spec, "location", None)
+        if not location or len(self._parent_qcow_files) >= 32:
+            return
+        found = _existing(file_system, path_spec, parent_candidates(location, qcow_file.backing_filename))
+        if found is None:
+            return  # reads fail with libqcow's "missing parent file"; image_media names the file
+        file_object = resolver.Resolver.OpenFileObject(found, resolver_context=self._resolver_context)
+        parent = pyqcow.file()
+        parent.open_file_object(file_object)
+        if parent.backing_filename:
+            qcow_parent(self, file_system, found, parent)
+        qcow_file.set_parent(parent)
+        self._parent_qcow_files.append(parent)
+
+    vmdk_file_io.VMDKFile._OpenFileObject = vmdk_with_parent
+    qcow_file_io.QCOWFile._OpenParentFile = qcow_parent
+    _patched = True
