@@ -118,16 +118,19 @@ class ArchiveInspector:
 
     name = "archive"
     # wants_name as data (scanner.prefilter); OOXML documents are looked at for embedded objects
-    skip_extensions = NOT_ARCHIVE_EXTS | (frozenset(DOCUMENT_EXTS) - frozenset(embedded.OOXML_EXTS))
+    skip_extensions = NOT_ARCHIVE_EXTS | (frozenset(DOCUMENT_EXTS) - frozenset(embedded.OOXML_EXTS)) | frozenset(
+        embedded.WORKBOOK_EXTS)  # a workbook's embedded parts come from the spreadsheet inspector
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
 
     def wants_name(self, name: str) -> bool:
         """Name-only pre-check for the pipeline: documents (but OOXML ones, which may embed workbooks) and
-        other known types are never sniffed."""
+        other known types are never sniffed; workbooks are read by the spreadsheet inspector, which yields
+        their embedded parts."""
         ext = _last_ext(name)
-        return not (ext in NOT_ARCHIVE_EXTS or (_ext_of(name, DOCUMENT_EXTS) and ext not in embedded.OOXML_EXTS))
+        return not (ext in NOT_ARCHIVE_EXTS or ext in embedded.WORKBOOK_EXTS
+                    or (_ext_of(name, DOCUMENT_EXTS) and ext not in embedded.OOXML_EXTS))
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
         if not self.wants_name(entry.name):

@@ -31,6 +31,9 @@ from .archive_members import ArchiveLimits, ArchiveMemberEntry, error_reason, me
 # Office Open XML documents that may embed objects (ODF embeds differently and is not opened here)
 OOXML_EXTS = (".docx", ".docm", ".dotx", ".dotm", ".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm",
               ".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xlam")
+# workbooks among them: the spreadsheet inspector reads these whole anyway, and yields their embedded parts
+# itself (the archive inspector does not open them again)
+WORKBOOK_EXTS = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xlam")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PACKAGE_STREAMS = ("Package", "package", "PACKAGE")
 NATIVE_STREAM = "\x01Ole10Native"
@@ -60,6 +63,11 @@ def has_embeddings(entry: Entry, size: int, limit: int) -> bool:
             return len(data) > limit or _directory_names_embeddings(io.BytesIO(data), len(data))
     except (ReadError, OSError):
         return True  # the worker reads it again and lists why it could not
+
+
+def names_embeddings(data: bytes) -> bool:
+    """``has_embeddings`` for a document already in memory."""
+    return len(data) >= 22 and _directory_names_embeddings(io.BytesIO(data), len(data))
 
 
 def _directory_names_embeddings(f: IO[bytes], size: int) -> bool:
