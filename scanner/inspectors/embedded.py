@@ -55,6 +55,11 @@ def has_embeddings(entry: Entry, size: int, limit: int) -> bool:
     archive member) is read through, up to ``limit`` bytes (past it, the worker lists it as too large)."""
     if size < 22:
         return False
+    small = getattr(entry, "read_small", None)  # a local file: one open, no file object (sources.local)
+    if small is not None and size <= _TAIL:
+        got = small(size + 1)
+        if got is not None:
+            return names_embeddings(got[0])
     try:
         with entry.open() as f:
             if f.seekable():
