@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .commands import COMMANDS
-from .errors import LeakscanError
+from .errors import LeakscanError, UsageError
 from .i18n import _
 from .logsafe import RedactingFormatter
 from .textsafe import shown
@@ -97,13 +100,48 @@ def _setup_logging(verbose: bool) -> None:
     logging.getLogger("leakscan").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
+def _refuse_undecodable(args: argparse.Namespace) -> None:
+    """A path typed with bytes that are not UTF-8 (a cp932 folder name pasted from an old share) reaches Python
+    as lone surrogates, which no output can encode: refused in one line with the way round it, before
+    anything is read or written. (--name is decoded as cp932 instead, as names on disk are.)"""
+    for value in vars(args).values():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, str | Path) and any("\udc80" <= c <= "\udcff" for c in str(item)):
+                raise UsageError(f"{item}: this path is not valid UTF-8; give it through a link with a UTF-8 "
+                                 "name (ln -s PATH /tmp/src) or rename the copy")
+
+
+def _recordable(arg: str) -> str:
+    """An argument as the outputs record the command line: a --name typed in non-UTF-8 bytes as it was
+    decoded (cp932), since lone surrogates cannot be written."""
+    if not any("\udc80" <= c <= "\udcff" for c in arg):
+        return arg
+    from .sources.local import decode_name
+
+    return decode_name(os.fsencode(arg))[0]
+
+
+def _machine_failure(args: argparse.Namespace, e: OSError | sqlite3.OperationalError) -> str:
+    """One line for a failure of the machine (a full disk, an output folder gone): what, where, and for a
+    scan, which keeps its state, how to go on once it is fixed. SQLite's messages are fixed texts (the scan
+    state: "database or disk is full")."""
+    out = getattr(args, "resume", None) or getattr(args, "out", None)
+    what = (e.strerror or str(e)) if isinstance(e, OSError) else f"scan state: {e}"
+    named = e.filename if isinstance(e, OSError) else None
+    where = f" ({named})" if named else f" (output folder {out})" if out else ""
+    state = isinstance(out, Path) and hasattr(args, "resume") and (out / "scan-state.sqlite").is_file()
+    hint = f"; once fixed, continue with: leakscan scan --resume {out}" if state else ""
+    return shown(f"{what}{where}{hint}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     try:
-        return int(args.run(args, argv))
+        _refuse_undecodable(args)
+        return int(args.run(args, [_recordable(a) for a in argv]))
     except LeakscanError as e:  # UsageError included; the message may quote a hostile path
         print(f"leakscan: {_('error')}: {shown(e)}", file=sys.stderr)
         return EXIT_ERROR
@@ -114,10 +152,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_ERROR
-    except OSError as e:  # the output folder or the machine failed us: one line, not a traceback
+    except (OSError, sqlite3.OperationalError) as e:  # the output folder or the machine failed us: one line
         logging.getLogger("leakscan").debug("fatal", exc_info=True)
-        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
-        print(f"leakscan: {_('error')}: {shown(e.strerror or e)}{shown(where)}", file=sys.stderr)
+        print(f"leakscan: {_('error')}: {_machine_failure(args, e)}", file=sys.stderr)
+        return EXIT_ERROR
+    except MemoryError:  # a crafted or huge input on a small machine: say so, not "internal error"
+        logging.getLogger("leakscan").debug("out of memory", exc_info=True)
+        print(f"leakscan: {_('error')}: out of memory (an input too large for this machine's memory)", file=sys.stderr)
         return EXIT_ERROR
     except Exception as e:  # a bug: one line (its message may quote data), the traceback with -v
         logging.getLogger("leakscan").debug("internal error", exc_info=True)

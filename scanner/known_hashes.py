@@ -9,6 +9,10 @@ import re
 from pathlib import Path
 
 from .errors import UsageError
+from .optionfile import read_option_file
+
+#: a list of digests, also a whole hashdeep listing of a case, fits well below this; /dev/zero does not
+KNOWN_HASHES_LIMIT = 256 * 1024 * 1024
 
 _HEX = re.compile(r"^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$")
 _HASH_COLUMNS = {"md5", "sha1", "sha256"}
@@ -39,10 +43,10 @@ def parse_known_hashes(text: str) -> list[str]:
 
 
 def load_known_hashes(path: Path) -> list[str]:
-    try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError as e:
-        raise UsageError(f"--known-hashes {path}: {e.strerror or e}") from e
+    """The digests listed in ``path``, read as an option file (never blocking on a FIFO or a device, at most
+    KNOWN_HASHES_LIMIT bytes)."""
+    raw, _ = read_option_file(path, "--known-hashes", KNOWN_HASHES_LIMIT)
+    text = raw.decode("utf-8-sig", errors="replace")
     digests = parse_known_hashes(text)
     if not digests:
         raise UsageError(f"--known-hashes {path}: no MD5, SHA-1 or SHA-256 digest found")

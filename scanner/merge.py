@@ -9,6 +9,7 @@ the per-scan counts are listed and the report says they cannot be added up.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from .output import write_private
 from .persons.keys import CASE_KEY, key_text, read_key_file
 from .promote import SAME_SHA256, apply_to_findings
 from .store import duplicate_groups, tool_info
+from .textsafe import shown
 
 
 def _folder(out: Path) -> Path:
@@ -27,7 +29,7 @@ def _folder(out: Path) -> Path:
 def merge_findings(outs: list[Path], command_line: list[str], started: str, finished: str) -> dict[str, Any]:
     """One ``leakscan/findings@1`` document for several scans' output folders (each checked on reading:
     a findings.json or case.key leakscan would not write stops the merge with exit 2)."""
-    read = [read_findings(o) for o in outs]
+    outs, read = _once_each(outs, [read_findings(o) for o in outs])
     docs = [d for d, _sha in read]
     folders = [_folder(o) for o in outs]
     keys = [read_key_file(f / CASE_KEY) for f in folders]
@@ -97,6 +99,20 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
         "persons": note,
     }
     return merged
+
+
+def _once_each(outs: list[Path], read: list[tuple[FindingsDoc, str]]) -> tuple[list[Path], list[tuple[FindingsDoc, str]]]:
+    """``outs`` and what was read from them, each scan once: one scan given twice (the same folder, or a copy
+    of it: the same findings.json) would add its records, files seen, sources and skips to the case twice.
+    A repeat is dropped with a warning."""
+    first: dict[str, int] = {}
+    for k, (out, (_doc, digest)) in enumerate(zip(outs, read, strict=True)):
+        if digest in first:
+            print(f"leakscan: warning: {shown(str(out))} is the same scan as {shown(str(outs[first[digest]]))} "
+                  "(the same findings.json): merged once", file=sys.stderr)
+            continue
+        first[digest] = k
+    return [outs[k] for k in first.values()], [read[k] for k in first.values()]
 
 
 def _renumber_promotions(files: list[dict[str, Any]], origins: list[int], id_maps: list[dict[int, int]]) -> None:

@@ -149,9 +149,16 @@ class ScanState:
             raise UsageError(f"--resume {out}: {path.name} is a symbolic link, not a scan state")
         try:
             state = cls(path, resuming=True)
+            damage = [row[0] for row in state._db.execute("PRAGMA quick_check")]
+            if damage != ["ok"]:  # a damaged state would fail half-way through the replay, or replay wrong rows
+                raise sqlite3.DatabaseError("damaged: PRAGMA quick_check failed")
             meta = state._meta()
-        except sqlite3.Error as e:
-            raise UsageError(f"--resume {out}: {STATE_FILE} is not a readable scan state ({e})") from e
+            salt = bytes.fromhex(meta.get("salt", ""))
+        except (sqlite3.Error, UnicodeDecodeError, ValueError, TypeError, AttributeError) as e:
+            # a damaged file can fail in the SQLite library, in decoding its text or in its JSON
+            why = str(e) if isinstance(e, sqlite3.Error) else type(e).__name__
+            raise UsageError(f"--resume {out}: {STATE_FILE} is not a readable scan state ({why}); it cannot be "
+                             "resumed: scan again into a new --out") from None
         if meta.get("version") != STATE_VERSION or "config" not in meta:
             raise UsageError(f"--resume {out}: {STATE_FILE} was written by another version")
         published = (out / "findings.json").is_file() and (out / "manifest.sha256").is_file()
@@ -161,7 +168,7 @@ class ScanState:
         # an incomplete scan (status "ended-incomplete": part of a source went away) is resumed like an interrupted
         # one: what it lost to the source is examined again, everything it recorded is replayed
         state.retry = frozenset(LOST_REASONS | ({Status.UNREADABLE} if retry_unreadable else set()))
-        state._salt = bytes.fromhex(meta.get("salt", ""))
+        state._salt = salt
         state.started, state.resumed = meta.get("started", ""), [*meta.get("resumed", []), now_utc()]
         state._set_meta(status="running", resumed=state.resumed)
         return state
@@ -308,4 +315,4 @@ class ScanState:
     def _set_meta(self, **values: Any) -> None:
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                                 [(k, json.dumps(v, ensure_ascii=False)) for k, v in values.items()])
+                                 [(k, json.dumps(v)) for k, v in values.items()])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,7 +67,12 @@ def passwords(args: argparse.Namespace) -> tuple[str, ...]:
 
 
 def file_name(text: str) -> str:
-    """An exact file name: not empty, no folder, no wildcard (copies and re-saves are found from it)."""
+    """An exact file name: not empty, no folder, no wildcard (copies and re-saves are found from it). A name
+    typed in bytes that are not UTF-8 is decoded as cp932, as names on disk are (sources.local.decode_name)."""
+    if any("\udc80" <= c <= "\udcff" for c in text):
+        from ..sources.local import decode_name
+
+        text = decode_name(os.fsencode(text))[0]
     name = text.strip()
     if not name.rstrip(". "):
         raise argparse.ArgumentTypeError("a file name is needed, not an empty one")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import io
 import logging
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -71,6 +72,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if args.export is not None and folder.resolve() in args.export.resolve().parents:  # a sub-folder too
         raise UsageError(f"--export {args.export}: write it outside the output folder {folder} "
                          "(personal data in clear must not sit among the evidence files)")
+    if args.export is not None:
+        _refuse_export_in_sources(args.export, [*doc.scan.sources, *args.sources])
     passwords = argtypes.passwords(args)  # a bad password file stops before anything is printed
     exact = "-" if persons.get("unique_exact") is None else persons["unique_exact"]  # None in a merged case
     print(f"records (duplicates included): {persons['records']}", file=sys.stderr)
@@ -207,6 +210,19 @@ def _append_text_row(ws: Worksheet, values: list[object]) -> None:
             cell.data_type = "s"
             if cell.value[:1] in FORMULA_STARTS:
                 cell.quotePrefix = True
+
+
+def _refuse_export_in_sources(export: Path, sources: list[str]) -> None:
+    """Evidence is read-only: the notification list is never written into a scanned folder (a source the
+    scan recorded, or one given with --sources)."""
+    mine = os.path.realpath(export)
+    for text in sources:
+        if text.startswith("smb://"):
+            continue
+        folder = os.path.realpath(text)
+        if mine == folder or mine.startswith(folder.rstrip(os.sep) + os.sep):
+            raise UsageError(f"--export {export} is inside the source {text}: evidence must stay untouched; "
+                             "write it outside the scanned folders")
 
 
 def write_export(path: Path, people: list[dict[str, Any]], doc: FindingsDoc) -> None:

@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from ..config import LANGS, ScanConfig
+from ..errors import UsageError
 from ..i18n import _
 from . import argtypes
 
@@ -38,6 +39,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         from ..pdf import check_ready
 
         check_ready()
+    if not args.out.is_dir():  # checked before the lock file, which would be made in it
+        raise UsageError(f"{args.out}: not an output folder (give the folder a scan wrote)")
     with locked(args.out):
         written = rewrite_reports(args.out, args.lang, args.case_file, args.pdf)
     if not args.quiet:

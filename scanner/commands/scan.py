@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -118,6 +119,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
     if not args.sources or args.out is None:
         raise UsageError("SOURCE and --out are required (or --resume OUT alone)")
+    _refuse_repeated_sources(list(args.sources))
     if not args.name:
         print("leakscan: note: no --name given; only content and keyword rules apply", file=sys.stderr)
     from ..sources.image_sniff import whole_sets
@@ -152,6 +154,23 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         accept=_accept(args),
         **cluster_options.values(args),  # type: ignore[arg-type]
     )
+
+
+def _refuse_repeated_sources(sources: list[str]) -> None:
+    """Each file is scanned once: the same SOURCE given twice (also through another spelling or a link), or a
+    SOURCE inside a folder SOURCE, would list and count its files twice (one copy reported as two)."""
+    seen: dict[str, str] = {}
+    for text in sources:
+        key = text.rstrip("/").casefold() if text.startswith("smb://") else os.path.realpath(text)
+        if key in seen:
+            raise UsageError(f"SOURCE {text} is given twice (also as {seen[key]}): give each source once")
+        seen[key] = text
+    folders = [(k, t) for k, t in seen.items() if not t.startswith("smb://") and os.path.isdir(k)]
+    for key, text in seen.items():
+        for folder, folder_text in folders:
+            if key != folder and key.startswith(folder.rstrip(os.sep) + os.sep):
+                raise UsageError(f"SOURCE {text} is inside the SOURCE {folder_text}, which scans it already: "
+                                 "give the outer folder only")
 
 
 def _accept(args: argparse.Namespace) -> str | None:

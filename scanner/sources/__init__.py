@@ -51,6 +51,8 @@ def open_source(text: str, **options: Any) -> Source:
 
             return ImageSource(text, **options)
         return SingleFileSource(text)  # an archive or a workbook given by itself
+    if os.path.islink(text) and not os.path.exists(text):
+        raise UsageError(f"{text}: a symbolic link that leads nowhere (broken, or a loop of links)")
     if os.path.lexists(text):
         raise UsageError(f"{text}: not a directory, disk image or smb:// URL")
     raise UsageError(f"{text}: no such file or directory")
