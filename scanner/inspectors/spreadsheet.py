@@ -220,7 +220,7 @@ class SpreadsheetInspector:
             parts = ArchiveInspector(self.config).inspect(entry, data, ctype, ctx)
             found.children = parts.children
             if parts.status != Status.OK and found.status == Status.OK:
-                found.status, found.detail = parts.status, parts.detail
+                found.status, found.detail = parts.status, f"embedded objects not examined: {parts.detail}"
         return found
 
     def _tables(self, entry: Entry, data: bytes) -> Inspection:
