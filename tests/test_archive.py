@@ -210,21 +210,31 @@ def test_wants_is_cheap_and_by_extension_or_magic(tmp_path: Path) -> None:
     insp = ArchiveInspector(ScanConfig(sources=[], out=tmp_path))
 
     class E:
-        def __init__(self, name: str) -> None:
+        def __init__(self, name: str, data: bytes = b"") -> None:
             self.name = name
+            self.data = data
+
+        def open(self) -> io.BytesIO:
+            return io.BytesIO(self.data)
 
     def no_head() -> bytes:
         raise AssertionError("head must not be read for a known extension")
 
     assert insp.wants(E("a.ZIP"), 100, no_head)
     assert insp.wants(E("a.tar.gz"), 100, no_head)
-    assert not insp.wants(E("名簿.xlsx"), 100, no_head)
+    ooxml = zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<x/>"})
+    embeds = zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<x/>",
+                        "xl/embeddings/Microsoft_Excel_Worksheet.xlsx": b"PK"})
+    # an OOXML document: only its zip directory is looked at, for embedded objects (scanner.inspectors.embedded)
+    assert not insp.wants(E("report.docx", ooxml), len(ooxml), no_head)
+    assert insp.wants(E("report.docx", embeds), len(embeds), no_head)
+    assert not insp.wants(E("名簿.xlsx", embeds), len(embeds), no_head)  # the spreadsheet inspector yields its parts
     assert not insp.wants(E("x.ods"), 100, no_head)
     assert insp.wants(E("x.dat"), 600, lambda: b"7z\xbc\xaf\x27\x1c" + bytes(506))
     assert insp.wants(E("x.dat"), 600, lambda: bytes(257) + b"ustar\x0000" + bytes(248))
     assert not insp.wants(E("x.dat"), 600, lambda: b"hello world" + bytes(500))
-    ooxml = zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<x/>"})
-    assert not insp.wants(E("x.dat"), len(ooxml), lambda: ooxml[:512])
+    assert not insp.wants(E("x.dat", ooxml), len(ooxml), lambda: ooxml[:512])
+    assert insp.wants(E("x.dat", embeds), len(embeds), lambda: embeds[:512])
 
 
 def test_corrupt_archives_listed_as_corrupt(share: Path, roster: bytes) -> None:
@@ -407,6 +417,7 @@ def test_single_compressed_files_and_unsupported_archives(share: Path, roster: b
 def test_wants_name_lets_the_pipeline_skip_known_types(tmp_path: Path) -> None:
     insp = ArchiveInspector(ScanConfig(sources=[], out=tmp_path))
     assert not insp.wants_name("photo.JPG") and not insp.wants_name("名簿.xlsx") and not insp.wants_name("a.csv")
+    assert insp.wants_name("report.docx") and insp.wants_name("deck.pptx")  # OOXML documents may embed workbooks
     assert insp.wants_name("backup.zip") and insp.wants_name("backup.bak") and insp.wants_name("README")
 
 

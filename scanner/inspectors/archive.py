@@ -20,6 +20,7 @@ from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
 from ..sources.base import Item
 from . import archive_formats as fmt
+from . import embedded
 from .archive_members import (
     ARCHIVE_EXTS,
     CPIO_ASCII_MAGIC,
@@ -116,27 +117,39 @@ class ArchiveInspector:
     """Opens archives and hands their members back to the pipeline as children."""
 
     name = "archive"
-    skip_extensions = NOT_ARCHIVE_EXTS | frozenset(DOCUMENT_EXTS)  # wants_name as data (scanner.prefilter)
+    # wants_name as data (scanner.prefilter); OOXML documents are looked at for embedded objects
+    skip_extensions = NOT_ARCHIVE_EXTS | (frozenset(DOCUMENT_EXTS) - frozenset(embedded.OOXML_EXTS)) | frozenset(
+        embedded.WORKBOOK_EXTS)  # a workbook's embedded parts come from the spreadsheet inspector
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
 
     def wants_name(self, name: str) -> bool:
-        """Name-only pre-check for the pipeline: documents and other known types are never sniffed."""
-        return not (_ext_of(name, DOCUMENT_EXTS) or _last_ext(name) in NOT_ARCHIVE_EXTS)
+        """Name-only pre-check for the pipeline: documents (but OOXML ones, which may embed workbooks) and
+        other known types are never sniffed; workbooks are read by the spreadsheet inspector, which yields
+        their embedded parts."""
+        ext = _last_ext(name)
+        return not (ext in NOT_ARCHIVE_EXTS or ext in embedded.WORKBOOK_EXTS
+                    or (_ext_of(name, DOCUMENT_EXTS) and ext not in embedded.OOXML_EXTS))
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
         if not self.wants_name(entry.name):
             return False
+        if _ext_of(entry.name, embedded.OOXML_EXTS):  # a document: opened only to examine embedded objects
+            return embedded.has_embeddings(entry, size, self.config.max_inspect_bytes)
         if _ext_of(entry.name, ARCHIVE_EXTS + UNSUPPORTED_EXTS):
             return True
         if size < 22:  # smaller than an empty zip
             return False
         h = head()
+        if h.startswith(embedded.OLE_MAGIC):
+            return embedded.is_ole_embedding(entry)
         kind = sniff(h)
         if kind is None:
             return sniff_unsupported(h) is not None
-        return not (kind == "zip" and _first_zip_member(h) in DOCUMENT_MARKERS)
+        if kind == "zip" and _first_zip_member(h) in DOCUMENT_MARKERS:
+            return embedded.has_embeddings(entry, size, self.config.max_inspect_bytes)  # a document under another name
+        return True
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         cfg = self.config
@@ -155,6 +168,8 @@ class ArchiveInspector:
         parent_caps = getattr(entry, "caps", None)
         budget = parent_caps.budget if isinstance(parent_caps, ArchiveLimits) else InflateBudget(cfg.max_archive_total)
         caps = ArchiveLimits(cfg.max_archive_ratio, budget, cfg.max_inspect_bytes)
+        if data.startswith(embedded.OLE_MAGIC) and embedded.is_ole_embedding(entry):
+            return embedded.open_ole_object(entry, data, ctx, caps)
         kind = sniff(data[:512]) or fmt.guess_by_name(entry.name, data)
         if kind is None:
             return Inspection(status=Status.CORRUPT, detail="not a zip, 7z, tar, cpio or compressed file leakscan can read")
@@ -168,9 +183,13 @@ class ArchiveInspector:
         except Exception as e:  # noqa: BLE001 - a broken archive is data, not a crash
             reason, text = error_reason(e)
             return Inspection(status=reason, detail=f"{kind}: {text}")
+        children = _guard(opened.items(), entry, kind)
         if opened.is_document and not _ext_of(entry.name, ARCHIVE_EXTS):
-            return Inspection()  # an Office/OpenDocument file under another name: a document, not an archive
-        return Inspection(status=opened.status, detail=opened.detail, children=_guard(opened.items(), entry, kind),
+            # an Office/OpenDocument file (by name or content): a document, not an archive; only the objects
+            # embedded in it are examined (scanner.inspectors.embedded)
+            depth = len(entry.location.containers) + 1
+            return Inspection(children=embedded.embedded_parts(children, depth))
+        return Inspection(status=opened.status, detail=opened.detail, children=children,
                           annotations=opened.annotations)
 
 

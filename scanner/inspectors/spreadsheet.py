@@ -36,6 +36,8 @@ from ..tables import (
     sniff_format,
     unreadable_reason,
 )
+from . import embedded
+from .archive import ArchiveInspector
 
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".xlam", ".ods",
                               ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn"})
@@ -212,6 +214,16 @@ class SpreadsheetInspector:
         return not data.startswith((ZIP_MAGIC, b"PK\x05\x06", OLE_MAGIC)) and sniff_format(data) == "binary"
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
+        found = self._tables(entry, data)
+        if (data.startswith(ZIP_MAGIC) and split_ext(entry.name)[1].casefold() in embedded.WORKBOOK_EXTS
+                and embedded.names_embeddings(data)):  # a workbook that embeds objects: they are children
+            parts = ArchiveInspector(self.config).inspect(entry, data, ctype, ctx)
+            found.children = parts.children
+            if parts.status != Status.OK and found.status == Status.OK:
+                found.status, found.detail = parts.status, f"embedded objects not examined: {parts.detail}"
+        return found
+
+    def _tables(self, entry: Entry, data: bytes) -> Inspection:
         ext = split_ext(entry.name)[1].casefold()
         fmt = sniff_format(data)
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS

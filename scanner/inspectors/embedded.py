@@ -1,0 +1,170 @@
+"""Objects embedded in Office documents: a client list pasted into a Word report or a PowerPoint as an
+Excel object is a spreadsheet like any other, and is examined as a child of its document.
+
+OOXML keeps embedded objects as package parts under ``<main folder>/embeddings/`` (``word/embeddings/
+Microsoft_Excel_Worksheet.xlsx``, ``ppt/embeddings/oleObject1.bin``, ``xl/embeddings/...``). The archive
+inspector (scanner.inspectors.archive) opens a document whose zip directory names such a part and yields
+only those parts, one archive hop deeper, under the archive limits (depth, sizes, bomb guard). A ``.bin``
+part is an OLE compound file: one holding a ``Workbook``/``Book`` stream is an .xls and the spreadsheet
+inspector reads it as it is; one holding a ``Package`` stream (an .xlsx, or another OOXML document, stored
+whole) gives that stream as a child (``... » ppt/embeddings/oleObject1.bin » Package``), and one holding an
+``\x01Ole10Native`` stream (a file dropped into the document, wrapped by the Packager) gives that file under
+its own name (``... » word/embeddings/oleObject1.bin » 利用者名簿.csv``), so name rules apply to it too.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+from collections.abc import Iterator
+from typing import IO
+
+from ..codes import Status
+from ..contracts import Inspection, ScanContext
+from ..errors import ReadError
+from ..isolation import decoding
+from ..models import Entry, Hop, Link, Skipped
+from ..sources.base import Item
+from .archive_members import ArchiveLimits, ArchiveMemberEntry, error_reason, member_base_name
+
+# Office Open XML documents that may embed objects (ODF embeds differently and is not opened here)
+OOXML_EXTS = (".docx", ".docm", ".dotx", ".dotm", ".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm",
+              ".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xlam")
+# workbooks among them: the spreadsheet inspector reads these whole anyway, and yields their embedded parts
+# itself (the archive inspector does not open them again)
+WORKBOOK_EXTS = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xlam")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PACKAGE_STREAMS = ("Package", "package", "PACKAGE")
+NATIVE_STREAM = "\x01Ole10Native"
+# a part directly in an embeddings folder (part names are case-insensitive in OPC)
+_EMBEDDING_PART = re.compile(r"^(?:[^/]+/)?embeddings/[^/]+$", re.IGNORECASE)
+_EMBEDDING_NAME = re.compile(rb"(?i)/embeddings/")
+_EOCD = b"PK\x05\x06"
+_TAIL = (1 << 16) + 22  # the end-of-central-directory record is within the last 64 KiB + 22 bytes
+
+
+def is_embedding(path: str) -> bool:
+    return _EMBEDDING_PART.match(path.replace("\\", "/")) is not None
+
+
+def has_embeddings(entry: Entry, size: int, limit: int) -> bool:
+    """Whether a document's zip directory names an embeddings part, from its last bytes (the directory is
+    at the end of a zip): cheap enough for ``wants``. A document with no directory counts when an
+    embeddings name shows in its tail (its local headers are then listed). A stream that cannot seek (an
+    archive member) is read through, up to ``limit`` bytes (past it, the worker lists it as too large)."""
+    if size < 22:
+        return False
+    small = getattr(entry, "read_small", None)  # a local file: one open, no file object (sources.local)
+    if small is not None and size <= _TAIL:
+        got = small(size + 1)
+        if got is not None:
+            return names_embeddings(got[0])
+    try:
+        with entry.open() as f:
+            if f.seekable():
+                return _directory_names_embeddings(f, size)
+            data = f.read(limit + 1)
+            return len(data) > limit or _directory_names_embeddings(io.BytesIO(data), len(data))
+    except (ReadError, OSError):
+        return True  # the worker reads it again and lists why it could not
+
+
+def names_embeddings(data: bytes) -> bool:
+    """``has_embeddings`` for a document already in memory."""
+    return len(data) >= 22 and _directory_names_embeddings(io.BytesIO(data), len(data))
+
+
+def _directory_names_embeddings(f: IO[bytes], size: int) -> bool:
+    start = max(size - _TAIL, 0)
+    f.seek(start)
+    tail = f.read(_TAIL)
+    if _EMBEDDING_NAME.search(tail):
+        return True
+    at = tail.rfind(_EOCD)
+    if at < 0 or at + 22 > len(tail):
+        return False  # no directory, and no embeddings name in what is left of the file's end
+    cd_size, cd_offset = struct.unpack_from("<II", tail, at + 12)
+    if 0xFFFFFFFF in (cd_size, cd_offset):
+        return True  # zip64: the worker reads the directory
+    if cd_offset >= start:
+        return False  # the whole directory was in the tail
+    f.seek(cd_offset)
+    return _EMBEDDING_NAME.search(f.read(min(cd_size, start - cd_offset + 64))) is not None
+
+
+def is_ole_embedding(entry: Entry) -> bool:
+    """An embeddings part of a document (by its location), which may be an OLE object."""
+    hops = entry.location.containers
+    return bool(hops) and hops[-1].kind == "archive" and is_embedding(entry.location.path)
+
+
+def embedded_parts(items: Iterator[Item], depth: int) -> Iterator[Item]:
+    """Only the embeddings parts of a document's members (and what is listed about them)."""
+    for item in items:
+        if isinstance(item, Link):
+            continue
+        loc = item.location
+        if len(loc.containers) == depth and is_embedding(loc.path):
+            yield item
+        elif isinstance(item, Skipped) and len(loc.containers) < depth:
+            yield item  # the document's own listing stopped: never dropped
+
+
+def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits) -> Inspection:
+    """An embedded OLE object: its ``Package`` stream (a whole OOXML file), or the file wrapped in an
+    ``\x01Ole10Native`` stream (a file dropped into the document: a CSV, a workbook), as a child; nothing to
+    add for a workbook stream (the spreadsheet inspector reads the OLE file as an .xls) or another kind of
+    object (a Word document, a picture: no table)."""
+    import olefile  # a dependency of msoffcrypto-tool
+
+    decoding("olefile")
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            streams = [s for s in (*PACKAGE_STREAMS, NATIVE_STREAM)
+                       if ole.exists(s) and ole.get_type(s) == olefile.STGTY_STREAM]
+            if not streams:
+                return Inspection()
+            stream = streams[0]
+            size = ole.get_size(stream)
+            blocked = caps.declared(size, None)
+            if blocked:
+                return Inspection(status=blocked[0], detail=f"embedded OLE object: {stream.lstrip(chr(1))} stream {blocked[1]}")
+            content = ole.openstream(stream).read(size + 1)
+        if len(content) != size:
+            raise ReadError(Status.CORRUPT, f"{stream.lstrip(chr(1))} stream holds {len(content)} of {size} bytes")
+        name = stream
+        if stream == NATIVE_STREAM:
+            name, content = native_file(content)
+        caps.budget.charge(len(content))
+    except Exception as e:  # noqa: BLE001 - a damaged OLE object is data, not a crash
+        reason, text = error_reason(e)
+        return Inspection(status=reason, detail=f"embedded OLE object: {text}")
+    hop = Hop("archive", entry.location.path, {"format": "ole"})
+    child = ArchiveMemberEntry(entry.location.child(hop, name), member_base_name(name), entry.deleted, len(content),
+                               None, None, None, lambda: io.BytesIO(content), caps, charged=len(content))
+    return Inspection(children=iter([child]))
+
+
+def native_file(stream: bytes) -> tuple[str, bytes]:
+    """The file inside an OLE 1.0 Package object (MS-OLEDS OLENativeStream as the Packager writes it): size,
+    flags, label, source path, flags, unknown, temporary path (length-prefixed), data size, data. Names
+    are ANSI: cp932 on Japanese Windows. The label (the file's name) names the child."""
+    def cstring(at: int) -> tuple[bytes, int]:
+        end = stream.index(b"\x00", at, at + 1024)  # ValueError on a damaged header
+        return stream[at:end], end + 1
+
+    label, at = cstring(6)
+    _source, at = cstring(at)
+    at += 4
+    (temp_len,) = struct.unpack_from("<I", stream, at)
+    at += 4 + temp_len
+    (size,) = struct.unpack_from("<I", stream, at)
+    at += 4
+    if temp_len > len(stream) or at + size > len(stream):
+        raise ReadError(Status.CORRUPT, f"Ole10Native: data of {size} bytes past the stream's end")
+    try:
+        name = label.decode("cp932")
+    except UnicodeDecodeError:
+        name = label.decode("latin-1")
+    return name.replace("/", "_") or "Ole10Native", stream[at:at + size]

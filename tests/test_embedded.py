@@ -1,0 +1,209 @@
+"""Workbooks embedded in Office documents (a client list pasted into a Word report or a PowerPoint as an
+Excel object) are examined as children of their document, with a container hop, like zip members."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_leakscan
+from tests.pii_data import budget, csv_bytes, people, standard, xls_bytes, xlsx_bytes
+
+TYPES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/'
+         'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+         'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+         '<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>'
+         '<Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>'
+         '<Override PartName="/{main}" ContentType="{ctype}"/></Types>')
+RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.'
+        'org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/officeDocument" Target="{main}"/></Relationships>')
+PART_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+             'openxmlformats.org/package/2006/relationships">{rels}</Relationships>')
+EMBED_REL = ('<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+             '{kind}" Target="../embeddings/{name}"/>')
+WORD = ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="http://schemas.openxmlformats.'
+        'org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>月例報告</w:t></w:r></w:p></w:body></w:document>')
+SLIDES = ("ppt/presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+          '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<p:presentation xmlns:p="http://schemas.'
+          'openxmlformats.org/presentationml/2006/main"/>')
+
+
+def package(main: tuple[str, str, str], embeds: dict[str, bytes]) -> bytes:
+    """A minimal OOXML package: [Content_Types].xml first, the package and part relationships, the main
+    part, and each embedded object under <main folder>/embeddings/."""
+    path, ctype, body = main
+    folder = path.split("/")[0]
+    rels = "".join(EMBED_REL.format(n=k + 1, name=name, kind="package" if name.endswith(".xlsx") else "oleObject")
+                   for k, name in enumerate(embeds))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", TYPES.format(main=path, ctype=ctype))
+        z.writestr("_rels/.rels", RELS.format(main=path))
+        z.writestr(path, body)
+        z.writestr(f"{folder}/_rels/{path.split('/')[1]}.rels", PART_RELS.format(rels=rels))
+        for name, data in embeds.items():
+            z.writestr(f"{folder}/embeddings/{name}", data)
+    return buf.getvalue()
+
+
+def ole_with_stream(name: str, payload: bytes) -> bytes:
+    """An OLE compound file holding one stream ``name`` (an embedded object's ``Package``). No library here
+    writes OLE files but xlwt, whose writer names its one stream ``Workbook``: the directory entry is
+    renamed and given the payload's exact size (test-only; olefile reads the result)."""
+    from xlwt.CompoundDoc import XlsDoc
+
+    assert len(payload) >= 4096  # a smaller stream would belong in the mini stream, which xlwt does not write
+    buf = io.BytesIO()
+    XlsDoc().save(buf, payload)
+    data = bytearray(buf.getvalue())
+    at = data.rfind("Workbook".encode("utf-16-le") + b"\x00\x00")
+    encoded = name.encode("utf-16-le") + b"\x00\x00"
+    data[at:at + 64] = encoded.ljust(64, b"\x00")
+    struct.pack_into("<H", data, at + 64, len(encoded))
+    struct.pack_into("<I", data, at + 120, len(payload))
+    return bytes(data)
+
+
+ROSTER, DECK, BOOK, NATIVE = 30, 20, 12, 60
+LEAK = "介護予防_利用者名簿.csv"
+
+
+def native(label: str, data: bytes) -> bytes:
+    """An OLE 1.0 Package stream as the Windows Packager writes a dropped file (MS-OLEDS OLENativeStream):
+    size, flags, label, source path, flags, unknown, temporary path (length-prefixed), data size, data."""
+    name = label.encode("cp932") + b"\x00"
+    source = ("C:\\Users\\staff\\Desktop\\" + label).encode("cp932") + b"\x00"
+    temp = ("C:\\Users\\staff\\AppData\\Local\\Temp\\" + label).encode("cp932") + b"\x00"
+    body = (struct.pack("<H", 2) + name + source + struct.pack("<HH", 0, 3) + struct.pack("<I", len(temp)) + temp
+            + struct.pack("<I", len(data)) + data)
+    return struct.pack("<I", len(body)) + body
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    share = tmp_path_factory.mktemp("embeds") / "share"
+    share.mkdir()
+    roster = xlsx_bytes({"名簿": standard(people(ROSTER, seed=21))})
+    (share / "report.docx").write_bytes(package(WORD, {"Microsoft_Excel_Worksheet.xlsx": roster}))
+    deck = xlsx_bytes({"名簿": standard(people(DECK, seed=22))})
+    old = xls_bytes({"名簿": standard(people(BOOK, seed=23))})
+    (share / "deck.pptx").write_bytes(package(SLIDES, {"oleObject1.bin": ole_with_stream("Package", deck),
+                                                       "oleObject2.bin": old}))
+    cut = xlsx_bytes({"名簿": standard(people(40, seed=24))})
+    (share / "damaged.docx").write_bytes(package(WORD, {"Microsoft_Excel_Worksheet1.xlsx": cut[:len(cut) // 2]}))
+    (share / "plain.docx").write_bytes(package(WORD, {}))
+    (share / "memo.dat").write_bytes(package(WORD, {"Microsoft_Excel_Worksheet.xlsx": roster}))  # by content
+    book = xlsx_bytes({"予算": budget(people(5))})
+    (share / "budget.xlsx").write_bytes(_with_embedding(book, "xl/embeddings/Microsoft_Excel_Worksheet.xlsx", roster))
+    listing = csv_bytes(standard(people(NATIVE, seed=25)))
+    (share / "memo.docx").write_bytes(package(WORD, {"oleObject1.bin": ole_with_stream("\x01Ole10Native",
+                                                                                      native(LEAK, listing))}))
+    with zipfile.ZipFile(share / "backup.zip", "w", zipfile.ZIP_DEFLATED) as z:  # a document inside an archive
+        z.writestr("2017/report.docx", package(WORD, {"Microsoft_Excel_Worksheet.xlsx": roster}))
+    out = tmp_path_factory.mktemp("embeds-out")
+    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet", "--name", LEAK)
+    assert proc.returncode == 1, proc.stderr  # the named file was found (dropped into memo.docx)
+    return share, json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def _with_embedding(xlsx: bytes, part: str, data: bytes) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info, src.read(info))
+        z.writestr(part, data)
+    return buf.getvalue()
+
+
+def _hits(doc: dict) -> dict[str, dict]:
+    return {f["path"]: f for f in doc["files"]}
+
+
+def test_workbook_embedded_in_a_word_report_is_counted_behind_a_hop(scanned: tuple[Path, dict]) -> None:
+    share, doc = scanned
+    hit = _hits(doc)[f"{share}/report.docx » word/embeddings/Microsoft_Excel_Worksheet.xlsx"]
+    assert hit["pii"]["records"] == ROSTER
+    assert hit["container"][0]["kind"] == "archive" and hit["container"][0]["name"] == f"{share}/report.docx"
+    assert f"{share}/report.docx" not in _hits(doc)  # the document itself is not a person table
+
+
+def test_ole_objects_in_a_presentation_package_stream_and_xls(scanned: tuple[Path, dict]) -> None:
+    share, doc = scanned
+    hits = _hits(doc)
+    package_hit = hits[f"{share}/deck.pptx » ppt/embeddings/oleObject1.bin » Package"]
+    assert package_hit["pii"]["records"] == DECK and package_hit["pii"]["format"] == "xlsx"
+    xls_hit = hits[f"{share}/deck.pptx » ppt/embeddings/oleObject2.bin"]
+    assert xls_hit["pii"]["records"] == BOOK and xls_hit["pii"]["format"] == "xls"
+
+
+def test_file_dropped_into_a_document_is_examined_under_its_own_name(scanned: tuple[Path, dict]) -> None:
+    share, doc = scanned
+    hit = _hits(doc)[f"{share}/memo.docx » word/embeddings/oleObject1.bin » {LEAK}"]
+    assert hit["pii"]["records"] == NATIVE and hit["container"][-1]["detail"]["format"] == "ole"
+    assert "name" in hit["reasons"]  # the name rules see the dropped file's own name
+
+
+def test_damaged_embedding_is_listed_and_the_scan_goes_on(scanned: tuple[Path, dict]) -> None:
+    share, doc = scanned
+    skipped = {s["path"]: s for s in doc["skipped"]}
+    cut = skipped[f"{share}/damaged.docx » word/embeddings/Microsoft_Excel_Worksheet1.xlsx"]
+    assert cut["reason"] == "corrupt" and cut["detail"]
+    assert f"{share}/report.docx » word/embeddings/Microsoft_Excel_Worksheet.xlsx" in _hits(doc)
+
+
+def test_document_found_by_content_and_workbook_embedding_a_workbook(scanned: tuple[Path, dict]) -> None:
+    share, doc = scanned
+    hits = _hits(doc)
+    assert hits[f"{share}/memo.dat » word/embeddings/Microsoft_Excel_Worksheet.xlsx"]["pii"]["records"] == ROSTER
+    assert hits[f"{share}/budget.xlsx » xl/embeddings/Microsoft_Excel_Worksheet.xlsx"]["pii"]["records"] == ROSTER
+    nested = hits[f"{share}/backup.zip » 2017/report.docx » word/embeddings/Microsoft_Excel_Worksheet.xlsx"]
+    assert nested["pii"]["records"] == ROSTER and [h["kind"] for h in nested["container"]] == ["archive", "archive"]
+
+
+def test_document_without_embeddings_changes_nothing(scanned: tuple[Path, dict]) -> None:
+    share, doc = scanned
+    plain = f"{share}/plain.docx"
+    assert not [p for p in _hits(doc) if p.startswith(plain)]
+    assert not [s for s in doc["skipped"] if s["path"].startswith(plain)]
+    # only embeddings parts are children: no document.xml, no relationships
+    assert not [p for p in _hits(doc) if "word/document.xml" in p or "_rels" in p]
+
+
+def test_damaged_ole_object_is_listed(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    deck = xlsx_bytes({"名簿": standard(people(DECK, seed=22))})
+    ole = ole_with_stream("Package", deck)
+    (share / "deck.pptx").write_bytes(package(SLIDES, {"oleObject1.bin": ole[:2048]}))  # cut inside its FAT
+    wrapped = native(LEAK, csv_bytes(standard(people(NATIVE, seed=25))))
+    cut_native = wrapped[:-100]  # the data is shorter than its size field says
+    (share / "memo.docx").write_bytes(package(WORD, {"oleObject1.bin": ole_with_stream("\x01Ole10Native",
+                                                                                      cut_native)}))
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert (out / "findings.json").exists(), proc.stderr
+    (cut,) = [s for s in doc["skipped"] if s["path"] == f"{share}/deck.pptx » ppt/embeddings/oleObject1.bin"]
+    assert cut["reason"] == "corrupt" and "OLE" in cut["detail"]
+    (short,) = [s for s in doc["skipped"] if s["path"] == f"{share}/memo.docx » word/embeddings/oleObject1.bin"]
+    assert short["reason"] == "corrupt" and "Ole10Native" in short["detail"]
+    assert not doc["files"]
+
+
+def test_embeddings_depth_counts_like_archives(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    roster = xlsx_bytes({"名簿": standard(people(ROSTER, seed=21))})
+    (share / "report.docx").write_bytes(package(WORD, {"Microsoft_Excel_Worksheet.xlsx": roster}))
+    out = tmp_path / "out"
+    run_leakscan("scan", str(share), "--out", str(out), "--quiet", "--archive-depth", "0")
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert not doc["files"]
+    assert [s["reason"] for s in doc["skipped"] if s["path"] == f"{share}/report.docx"] == ["too-deep"]
