@@ -207,3 +207,33 @@ def test_embeddings_depth_counts_like_archives(tmp_path: Path) -> None:
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert not doc["files"]
     assert [s["reason"] for s in doc["skipped"] if s["path"] == f"{share}/report.docx"] == ["too-deep"]
+
+
+def test_a_document_too_small_to_hold_an_embedding_is_not_opened(tmp_path: Path) -> None:
+    """Cheap before expensive: a .docx shorter than the smallest zip naming an embeddings part is passed
+    without an open; the smallest real one is still looked at."""
+    import io
+    import zipfile
+
+    from scanner.inspectors.embedded import SMALLEST_WITH_EMBEDDING, has_embeddings
+
+    class Unopenable:
+        name = "memo.docx"
+
+        def open(self) -> io.BytesIO:
+            raise AssertionError("opened")
+
+    assert not has_embeddings(Unopenable(), SMALLEST_WITH_EMBEDDING - 1, 1 << 20)  # type: ignore[arg-type]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("x/embeddings/x", b"")
+    smallest = buf.getvalue()
+    assert len(smallest) == SMALLEST_WITH_EMBEDDING  # the bound is exact: no real embedding can be passed over
+
+    class InMemory:
+        name = "deck.pptx"
+
+        def open(self) -> io.BytesIO:
+            return io.BytesIO(smallest)
+
+    assert has_embeddings(InMemory(), len(smallest), 1 << 20)  # type: ignore[arg-type]

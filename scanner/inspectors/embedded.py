@@ -42,6 +42,9 @@ _EMBEDDING_PART = re.compile(r"^(?:[^/]+/)?embeddings/[^/]+$", re.IGNORECASE)
 _EMBEDDING_NAME = re.compile(rb"(?i)/embeddings/")
 _EOCD = b"PK\x05\x06"
 _TAIL = (1 << 16) + 22  # the end-of-central-directory record is within the last 64 KiB + 22 bytes
+# the smallest zip that can name an embedding: one member named like "x/embeddings/x", with its local header
+# (30 bytes + name) and directory entry (46 + name), and the end record (22)
+SMALLEST_WITH_EMBEDDING = 22 + 30 + 46 + 2 * len("x/embeddings/x")
 
 
 def is_embedding(path: str) -> bool:
@@ -53,7 +56,7 @@ def has_embeddings(entry: Entry, size: int, limit: int) -> bool:
     at the end of a zip): cheap enough for ``wants``. A document with no directory counts when an
     embeddings name shows in its tail (its local headers are then listed). A stream that cannot seek (an
     archive member) is read through, up to ``limit`` bytes (past it, the worker lists it as too large)."""
-    if size < 22:
+    if size < SMALLEST_WITH_EMBEDDING:  # not opened: too small to hold one (most fake or empty documents)
         return False
     small = getattr(entry, "read_small", None)  # a local file: one open, no file object (sources.local)
     if small is not None and size <= _TAIL:
