@@ -744,10 +744,9 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
     if found is None and starts is None:
         sheet.notes.append("delimiter: none")
 
-    def fixed() -> Iterator[list[str]]:
-        assert starts is not None
-        for i, line in enumerate(iter_lines(data, dec, b",", max_line=MAX_LINE)):
-            row = split_fixed(line.rstrip("\r\n"), starts)
+    def counted(source: Iterator[list[str]]) -> Iterator[list[str]]:
+        """The rows, each counted against the cell budget; the decoding note once they are read."""
+        for i, row in enumerate(source):
             budget.add(len(row) or 1)
             if not i & 0x3FFF:
                 budget.tick()
@@ -755,17 +754,13 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         if dec.note():
             sheet.notes.append(f"decoding: {dec.note()}")
 
-    def rows() -> Iterator[list[str]]:
-        lines = iter_lines(data, dec, delim.encode(), max_line=MAX_LINE)
-        for i, row in enumerate(csv_rows(lines, delim, sheet.notes.append)):
-            budget.add(len(row) or 1)
-            if not i & 0x3FFF:
-                budget.tick()
-            yield row
-        if dec.note():
-            sheet.notes.append(f"decoding: {dec.note()}")
-
-    sheet.rows = fixed() if starts is not None else rows()
+    if starts is not None:  # fixed-width text: cut at its straight blank columns
+        cut = starts
+        sheet.rows = counted(split_fixed(line.rstrip("\r\n"), cut)
+                             for line in iter_lines(data, dec, b",", max_line=MAX_LINE))
+    else:
+        sheet.rows = counted(csv_rows(iter_lines(data, dec, delim.encode(), max_line=MAX_LINE), delim,
+                                      sheet.notes.append))
     return sheet, dec.encoding
 
 

@@ -211,22 +211,31 @@ def test_corpus_images_on_the_cluster_equal_a_local_scan(site: dict, corpus: Pat
     _same(local, out)
 
 
-def test_a_disk_image_is_split_into_one_task_per_file_system(site: dict, tmp_path: Path) -> None:
-    """A disk with a FAT and an ext4 partition: two parts (each partition walked by a worker), the same
-    findings as a local scan, each partition's copy of the named file found in its own part."""
-    from tests.image_data import ext_image, fat_image, leaked_workbook, partitioned_disk, write_tree
+def _disk_scanned_both_ways(site: dict, tmp_path: Path, partitions: list[tuple[Path, str]]) -> tuple[dict, Path]:
+    """A disk of ``partitions`` scanned locally and through Dask: equal findings (asserted); the Dask scan's
+    source description and its output folder."""
+    from tests.image_data import partitioned_disk
 
-    book = leaked_workbook()
-    fat = fat_image(tmp_path / "p1.img", {"/Users/a/" + LEAKED_NAME: book})
-    ext = ext_image(tmp_path / "p2.img", write_tree(tmp_path / "tree", {"home/b/" + LEAKED_NAME: book}))
     disk = tmp_path / "disk.raw"
-    partitioned_disk(disk, [(fat, "6"), (ext, "83")])
+    partitioned_disk(disk, partitions)
     local, out = with_case_key(tmp_path / "local"), with_case_key(tmp_path / "dask")
     assert _scan(str(disk), out=local).returncode == 1
     done = _dask_scan(site, str(disk), out=out)
     assert done.returncode == 1, done.stderr
     _same(local, out)
     (detail,) = load(out)["scan"]["source_details"]
+    return detail, out
+
+
+def test_a_disk_image_is_split_into_one_task_per_file_system(site: dict, tmp_path: Path) -> None:
+    """A disk with a FAT and an ext4 partition: two parts (each partition walked by a worker), the same
+    findings as a local scan, each partition's copy of the named file found in its own part."""
+    from tests.image_data import ext_image, fat_image, leaked_workbook, write_tree
+
+    book = leaked_workbook()
+    fat = fat_image(tmp_path / "p1.img", {"/Users/a/" + LEAKED_NAME: book})
+    ext = ext_image(tmp_path / "p2.img", write_tree(tmp_path / "tree", {"home/b/" + LEAKED_NAME: book}))
+    detail, out = _disk_scanned_both_ways(site, tmp_path, [(fat, "6"), (ext, "83")])
     assert [p["part"] for p in detail["parts"]] == ["file system 1 (p1)", "file system 2 (p2)"]
     assert all(p["worker"] in site["cluster"].addresses for p in detail["parts"])
     assert len(load(out)["files"]) == 2  # the copy in each partition
@@ -235,19 +244,12 @@ def test_a_disk_image_is_split_into_one_task_per_file_system(site: dict, tmp_pat
 def test_a_small_disk_image_stays_one_task(site: dict, tmp_path: Path) -> None:
     """Two ext4 partitions of a few files each: their metadata counts far fewer files than a task's start-up
     is worth, so the image is one part, with the findings of a local scan."""
-    from tests.image_data import ext_image, leaked_workbook, partitioned_disk, write_tree
+    from tests.image_data import ext_image, leaked_workbook, write_tree
 
     book = leaked_workbook()
     one = ext_image(tmp_path / "p1.img", write_tree(tmp_path / "t1", {"a/" + LEAKED_NAME: book}))
     two = ext_image(tmp_path / "p2.img", write_tree(tmp_path / "t2", {"b/" + LEAKED_NAME: book}))
-    disk = tmp_path / "disk.raw"
-    partitioned_disk(disk, [(one, "83"), (two, "83")])
-    local, out = with_case_key(tmp_path / "local"), with_case_key(tmp_path / "dask")
-    assert _scan(str(disk), out=local).returncode == 1
-    done = _dask_scan(site, str(disk), out=out)
-    assert done.returncode == 1, done.stderr
-    _same(local, out)
-    (detail,) = load(out)["scan"]["source_details"]
+    detail, out = _disk_scanned_both_ways(site, tmp_path, [(one, "83"), (two, "83")])
     assert [p["part"] for p in detail["parts"]] == ["(all)"]
     assert len(load(out)["files"]) == 2
 
