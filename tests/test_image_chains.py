@@ -95,3 +95,15 @@ def test_a_vm_folder_walks_each_disk_state_once_and_no_extent_on_its_own(chains:
     images = sorted(Path(s["source"]).name for s in doc["scan"]["source_details"] if s.get("kind") == "image")
     assert images == ["disk-000001.vmdk", "disk-000002.vmdk", "disk.vmdk"]
     assert len(doc["files"]) == 3 and {f["sha256"] for f in doc["files"]} == {chains["leaked"]}
+
+
+def test_a_parent_is_looked_for_only_inside_the_childs_folder() -> None:
+    """A child naming its parent by an absolute path or by ../ out of its folder is not followed there (that
+    could be any disk of the examiner's machine); the parent's name beside the child is looked for."""
+    from scanner.sources.image_parents import parent_candidates
+
+    assert parent_candidates("/ev/vm/disk-000001.vmdk", "disk.vmdk") == ["/ev/vm/disk.vmdk"]
+    assert parent_candidates("/ev/vm/c.qcow2", "base/b.qcow2") == ["/ev/vm/base/b.qcow2", "/ev/vm/b.qcow2"]
+    assert parent_candidates("/ev/vm/c.qcow2", "/var/lib/libvirt/images/b.qcow2") == ["/ev/vm/b.qcow2"]
+    assert parent_candidates("/ev/vm/c.vmdk", "C:\\VMs\\base\\b.vmdk") == ["/ev/vm/b.vmdk"]
+    assert parent_candidates("/ev/vm/c.qcow2", "../../etc/b.qcow2") == ["/ev/vm/b.qcow2"]

@@ -5,8 +5,9 @@ names its backing file, often as an absolute path on the host that ran the VM
 (``/var/lib/libvirt/images/base.qcow2``). dfvfs opens a VMDK without its parent (every read then fails:
 "missing parent handle") and joins a QCOW2 backing path to the overlay's folder, which for an absolute
 path names no file. An evidence copy keeps the chain in one folder, so each parent is looked for by the
-path as written when relative, then by its base name beside the child; never at an absolute path on the
-examiner's machine, which could be another, unrelated disk. Applied once per process, like
+path as written when relative and inside the child's folder, then by its base name beside the child; never
+at an absolute path on the examiner's machine, nor by ../ out of the evidence folder: either could be
+another, unrelated disk. Applied once per process, like
 ``image_noatime.dfvfs_without_atime`` (whose O_NOATIME file objects read the parents too).
 """
 
@@ -24,7 +25,9 @@ def parent_candidates(child_location: str, written: str) -> list[str]:
     folder = posixpath.dirname(child_location)
     out = []
     if written and not posixpath.isabs(written) and not ntpath.isabs(written):
-        out.append(posixpath.normpath(posixpath.join(folder, written.replace("\\", "/"))))
+        place = posixpath.normpath(posixpath.join(folder, written.replace("\\", "/")))
+        if posixpath.commonpath([folder or ".", place]) == (folder or "."):  # no ../ out of the evidence folder
+            out.append(place)
     base = ntpath.basename(written.replace("/", "\\"))
     if base:
         out.append(posixpath.join(folder, base))
