@@ -10,6 +10,7 @@ bomb is refused instead of filling memory: ``max_archive_ratio`` (inflated / com
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Literal
 
@@ -19,6 +20,7 @@ from ..contracts import Inspection, ScanContext
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
 from ..sources.base import Item
+from ..tables import sniff_format
 from . import archive_formats as fmt
 from . import embedded
 from .archive_members import (
@@ -111,6 +113,28 @@ def _first_zip_member(head: bytes) -> str:
         return ""
     n = int.from_bytes(head[26:28], "little")
     return head[30:30 + n].decode("cp437")
+
+
+_ZIP_WORKBOOK_EXTS = (*embedded.WORKBOOK_EXTS, ".ods", ".ots")
+_PACKAGE_PART = re.compile(rb"\[Content_Types\]\.xml|mimetypeapplication/vnd\.oasis\.opendocument")
+
+
+def holds_archive(data: bytes, name: str) -> bool:
+    """Whether a file some other inspector wants by its name (``list.csv``, ``顧客.xlsx``, ``old.xls``) is an
+    archive or a compressed file by its content: a zip that is no workbook or document package, a 7z, a
+    tar, a cpio, a gzip/bzip2/xz stream. Such a file is opened as the archive it is (its members examined)
+    whatever its name; an Office or OpenDocument package stays the document it is. A damaged zip named as a
+    zip-based workbook (``.xlsx``, ``.ods``) stays a damaged workbook."""
+    kind = sniff(data[:512])
+    if kind is None:
+        return False
+    if kind != "zip":
+        return True
+    if _first_zip_member(data[:512]) in DOCUMENT_MARKERS:
+        return False  # a workbook or document package (nearly every writer puts its marker first)
+    fmt = sniff_format(data)
+    return fmt == "zip-other" or (fmt == "zip-corrupt" and not _ext_of(name, _ZIP_WORKBOOK_EXTS)
+                                  and _PACKAGE_PART.search(data) is None)
 
 
 class ArchiveInspector:

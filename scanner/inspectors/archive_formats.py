@@ -749,8 +749,7 @@ def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveL
     if parent.name.casefold().endswith(TAR_EXTS) or _inflate_head(data)[257:262] == b"ustar":
         return open_tar(parent, data, ctx, caps, hop)
     hop = Hop(hop.kind, hop.name, {**hop.detail, "format": _compression_name(data)})
-    base = parent.name
-    inner = base[: base.rfind(".")] if base.rfind(".") > 0 else base + ".out"
+    inner = compressed_member_name(parent.name)
     content, size, blocked, broken = _inflate_single(data, caps)  # nothing inflated before a break: corrupt
     mtime = struct.unpack_from("<I", data, 4)[0] if data.startswith(b"\x1f\x8b") and len(data) >= 8 else 0
     m = _Member(inner, None, size, len(data), iso_utc(mtime) if mtime else None)
@@ -768,6 +767,19 @@ def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveL
         yield member
 
     return Opened(items)
+
+
+COMPRESSION_EXTS = (".gz", ".gzip", ".bz2", ".bz", ".xz", ".z")
+
+
+def compressed_member_name(name: str) -> str:
+    """The name of the one file a .gz/.bz2/.xz holds: its own name less the compression extension
+    (``名簿.csv.gz`` holds ``名簿.csv``); a compressed file under another name keeps it whole (a gzip saved as
+    ``list.csv`` holds ``list.csv``, so the table is read as the CSV it is)."""
+    dot = name.rfind(".")
+    if dot <= 0:
+        return name + ".out"
+    return name[:dot] if name[dot:].casefold() in COMPRESSION_EXTS else name
 
 
 def _compression_name(data: bytes) -> str:

@@ -37,7 +37,7 @@ from ..tables import (
     unreadable_reason,
 )
 from . import embedded
-from .archive import ArchiveInspector
+from .archive import ArchiveInspector, holds_archive
 
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".xlam", ".ods",
                               ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn"})
@@ -211,13 +211,19 @@ class SpreadsheetInspector:
     def settles_here(self, data: bytes) -> bool:
         """Bytes no reader is given (no workbook, archive, markup or text signature): ``inspect`` only lists
         them, so no worker is needed. Checked without parsing anything (zip and OLE need a parser)."""
-        return not data.startswith((ZIP_MAGIC, b"PK\x05\x06", OLE_MAGIC)) and sniff_format(data) == "binary"
+        return (not data.startswith((ZIP_MAGIC, b"PK\x05\x06", OLE_MAGIC)) and sniff_format(data) == "binary"
+                and not holds_archive(data, ""))
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
+        archives = ArchiveInspector(self.config)
+        if not archives.wants_name(entry.name) and holds_archive(data, entry.name):
+            # an archive or a compressed file under a table's name (the archive inspector never looks at those
+            # names): opened as the archive it is, its members examined
+            return archives.inspect(entry, data, ctype, ctx)
         found = self._tables(entry, data)
         if (data.startswith(ZIP_MAGIC) and split_ext(entry.name)[1].casefold() in embedded.WORKBOOK_EXTS
                 and embedded.names_embeddings(data)):  # a workbook that embeds objects: they are children
-            parts = ArchiveInspector(self.config).inspect(entry, data, ctype, ctx)
+            parts = archives.inspect(entry, data, ctype, ctx)
             found.children = parts.children
             if parts.status != Status.OK and found.status == Status.OK:
                 found.status, found.detail = parts.status, f"embedded objects not examined: {parts.detail}"
