@@ -13,13 +13,15 @@ import gzip
 import io
 import json
 import lzma
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_leakscan
-from tests.pii_data import csv_bytes, people, standard, xlsx_bytes
+from tests.pii_data import csv_bytes, ods_bytes, people, standard, xls_bytes, xlsx_bytes
 
 ZIPPED, GZIPPED, BZIPPED, XZIPPED, MAILED = 30, 24, 18, 12, 16
 
@@ -110,3 +112,227 @@ def test_workbook_under_a_table_name_stays_a_workbook(renamed: tuple[Path, dict]
     hit = _hits(doc)[f"{share}/real.csv"]
     assert hit["pii"]["records"] == ZIPPED and hit["pii"]["format"] == "xlsx"
     assert not [p for p in _hits(doc) if p.startswith(f"{share}/real.csv » ")]
+
+
+# ---------------------------------------------------------------- objects in legacy and OpenDocument files
+
+DOC_XLS, DOC_XLSX, DOC_NATIVE, PPT_N, RTF_XLS, RTF_XLSX, RTF_NATIVE, ODT_ODS, ODT_OLE = 11, 13, 64, 15, 17, 19, 62, 21, 23
+LEAK = "介護予防_利用者名簿.csv"
+FREE, END = 0xFFFFFFFF, 0xFFFFFFFE
+
+
+def compound(tree: dict) -> bytes:
+    """A compound file (version 3) of nested storages (dicts) and streams (bytes), as Word keeps an
+    ObjectPool: written here from [MS-CFB], independently of leakscan. Streams are at least 4,096 bytes
+    (payloads are made that large), so no mini stream is needed; siblings are chained to the right."""
+    entries: list[list] = []  # name, type, right, child, start, size
+    body = bytearray()
+
+    def add(name: str, node: dict | bytes, kind: int | None = None) -> int:
+        idx = len(entries)
+        entries.append([name, kind or (1 if isinstance(node, dict) else 2), FREE, FREE, 0, 0])
+        if isinstance(node, dict):
+            kids = [add(k, v) for k, v in node.items()]
+            for a, b in zip(kids, kids[1:], strict=False):
+                entries[a][2] = b
+            entries[idx][3] = kids[0] if kids else FREE
+            entries[idx][4] = END
+        else:
+            assert len(node) >= 4096, name
+            entries[idx][4], entries[idx][5] = len(body) // 512, len(node)
+            body.extend(node + b"\x00" * (-len(node) % 512))
+        return idx
+
+    add("Root Entry", tree, kind=5)
+    directory = bytearray()
+    for name, kind, right, child, start, size in entries:
+        e = bytearray(128)
+        encoded = name.encode("utf-16-le") + b"\x00\x00"
+        e[:len(encoded)] = encoded
+        struct.pack_into("<HBBIII", e, 0x40, len(encoded), kind, 1, FREE, right, child)
+        struct.pack_into("<II", e, 0x74, start, size)
+        directory += e
+    directory += b"\x00" * (-len(directory) % 512)
+    data_n, dir_n = len(body) // 512, len(directory) // 512
+    fat_n = 1
+    while data_n + dir_n + fat_n > fat_n * 128:
+        fat_n += 1
+    # chains: every stream's sectors run on to the next; each stream ends its own chain
+    ends = {e[4] + (e[5] + 511) // 512 - 1 for e in entries if e[1] == 2}
+    fat = [END if i in ends else i + 1 for i in range(data_n)]
+    fat += [data_n + i + 1 for i in range(dir_n - 1)] + [END] + [0xFFFFFFFD] * fat_n
+    fat += [FREE] * (fat_n * 128 - len(fat))
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIII", header, 0x2C, fat_n, data_n, 0, 4096, END, 0, END, 0)
+    struct.pack_into("<109I", header, 0x4C, *([data_n + dir_n + i for i in range(fat_n)] + [FREE] * (109 - fat_n)))
+    return bytes(header) + bytes(body) + bytes(directory) + struct.pack(f"<{len(fat)}I", *fat)
+
+
+def native(label: str, data: bytes) -> bytes:
+    """An OLE 1.0 Package stream as the Windows Packager writes a dropped file ([MS-OLEDS] OLENativeStream)."""
+    name = label.encode("cp932") + b"\x00"
+    temp = ("C:\\Users\\staff\\AppData\\Local\\Temp\\" + label).encode("cp932") + b"\x00"
+    body = (struct.pack("<H", 2) + name + name + struct.pack("<HH", 0, 3) + struct.pack("<I", len(temp)) + temp
+            + struct.pack("<I", len(data)) + data)
+    return struct.pack("<I", len(body)) + body
+
+
+def word_doc(objects: dict[str, dict]) -> bytes:
+    text = "月例報告".encode("utf-16-le") * 1200
+    tree: dict = {"WordDocument": text, "1Table": bytes(4096)}
+    if objects:
+        tree["ObjectPool"] = objects
+    return compound(tree)
+
+
+def _record(ver_instance: int, rec_type: int, body: bytes) -> bytes:
+    return struct.pack("<HHI", ver_instance, rec_type, len(body)) + body
+
+
+def slides_ppt(embedded: bytes | None) -> bytes:
+    """A PowerPoint 97-2003 stream: the DocumentContainer (DocumentAtom, ExObjList when an object is
+    embedded), slide filler, then the ExOleObjStg record, zlib-compressed as PowerPoint writes it."""
+    atom = _record(0x0001, 0x03E9, bytes(40))
+    objects = _record(0x000F, 0x0409, _record(0x0000, 0x040A, bytes(4))) if embedded else b""
+    stream = _record(0x000F, 0x03E8, atom + objects) + _record(0x000F, 0x03EE, bytes(6000))
+    if embedded:
+        stream += _record(0x0010, 0x1011, struct.pack("<I", len(embedded)) + zlib.compress(embedded))
+    stream += _record(0x0000, 0x0FF5, bytes(28))  # UserEditAtom
+    return compound({"PowerPoint Document": stream.ljust(4096, b"\x00"), "Current User": bytes(4096)})
+
+
+def ole1(klass: str, native_data: bytes) -> bytes:
+    """An OLE 1.0 EmbeddedObject as RTF's \\objdata holds it ([MS-OLEDS] 2.2.5)."""
+    name = klass.encode("ascii") + b"\x00"
+    return (struct.pack("<II", 0x0501, 2) + struct.pack("<I", len(name)) + name + struct.pack("<II", 0, 0)
+            + struct.pack("<I", len(native_data)) + native_data)
+
+
+def rtf(objects: list[tuple[str, bytes]]) -> bytes:
+    """An RTF letter with each object as Word writes it: hex in lines of 128 digits, a \\result picture group."""
+    parts = [b"{\\rtf1\\ansi\\ansicpg932\\deff0{\\fonttbl{\\f0\\fnil MS Mincho;}}\\pard \\u26376?\\u20363?\\par "]
+    for klass, native_data in objects:
+        digits = ole1(klass, native_data).hex()
+        lines = "\r\n".join(digits[i:i + 128] for i in range(0, len(digits), 128))
+        parts.append(b"{\\object\\objemb{\\*\\objclass " + klass.encode() + b"}\\objw1440\\objh720{\\*\\objdata \r\n"
+                     + lines.encode() + b"\r\n}{\\result {\\pict\\wmetafile8 0100}}}")
+    return b"".join(parts) + b"\\par }"
+
+
+def odt(members: dict[str, bytes]) -> bytes:
+    """An OpenDocument text (mimetype first and stored), with the given object members."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+                   'opendocument:xmlns:office:1.0"><office:body><office:text/></office:body></office:document-content>')
+        for name, data in members.items():
+            z.writestr(name, data)
+        z.writestr("META-INF/manifest.xml", "<manifest/>")
+    return buf.getvalue()
+
+
+def workbook_stream(ps: list) -> bytes:
+    """The Workbook stream of an .xls: what Word keeps in the object's storage (the storage is the workbook's
+    compound file, inside the document's)."""
+    import olefile
+
+    with olefile.OleFileIO(io.BytesIO(xls_bytes({"名簿": standard(ps)}))) as ole:
+        return ole.openstream("Workbook").read()
+
+
+def ole_package(payload: bytes) -> bytes:
+    return compound({"\x01CompObj": bytes(4096), "Package": payload})
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    share = tmp_path_factory.mktemp("documents") / "share"
+    share.mkdir()
+    listing = csv_bytes(standard(people(DOC_NATIVE, seed=43)))
+    (share / "report.doc").write_bytes(word_doc({
+        "_1345470949": {"\x01CompObj": bytes(4096), "Workbook": workbook_stream(people(DOC_XLS, seed=41))},
+        "_1345471034": {"Package": xlsx_bytes({"名簿": standard(people(DOC_XLSX, seed=42))})},
+        "_1345471035": {"\x01Ole10Native": native(LEAK, listing)},
+    }))
+    (share / "plain.doc").write_bytes(word_doc({}))
+    (share / "deck.ppt").write_bytes(slides_ppt(ole_package(xlsx_bytes({"名簿": standard(people(PPT_N, seed=44))}))))
+    (share / "plain.ppt").write_bytes(slides_ppt(None))
+    (share / "letter.rtf").write_bytes(rtf([
+        ("Excel.Sheet.8", xls_bytes({"名簿": standard(people(RTF_XLS, seed=45))})),
+        ("Excel.Sheet.12", ole_package(xlsx_bytes({"名簿": standard(people(RTF_XLSX, seed=46))}))),
+        ("Package", native(LEAK, csv_bytes(standard(people(RTF_NATIVE, seed=47))))[4:]),
+    ]))
+    (share / "plain.rtf").write_bytes(b"{\\rtf1\\ansi the word \\\\objdata in a letter\\par }" * 3)
+    ods = ods_bytes({"名簿": standard(people(ODT_ODS, seed=48))})
+    with zipfile.ZipFile(io.BytesIO(ods)) as z:
+        sub = z.read("content.xml")
+    (share / "minutes.odt").write_bytes(odt({
+        "Object 1/content.xml": sub, "Object 1/styles.xml": b"<office:document-styles/>",
+        "ObjectReplacements/Object 1": b"\x01\x00\x09\x00",
+        "Object 2": ole_package(xlsx_bytes({"名簿": standard(people(ODT_OLE, seed=49))})),
+    }))
+    (share / "plain.odt").write_bytes(odt({}))
+    out = tmp_path_factory.mktemp("documents-out")
+    return share, _scan(share, out, "--name", LEAK)
+
+
+def test_workbooks_embedded_in_a_word_97_document(documents: tuple[Path, dict]) -> None:
+    share, doc = documents
+    hits = _hits(doc)
+    xls = hits[f"{share}/report.doc » ObjectPool/_1345470949/Workbook"]
+    assert xls["pii"]["records"] == DOC_XLS and xls["pii"]["format"] == "xls"
+    assert xls["container"][0]["name"] == f"{share}/report.doc" and xls["container"][0]["detail"]["format"] == "doc"
+    assert hits[f"{share}/report.doc » ObjectPool/_1345471034/Package"]["pii"]["records"] == DOC_XLSX
+    dropped = hits[f"{share}/report.doc » ObjectPool/_1345471035/{LEAK}"]
+    assert dropped["pii"]["records"] == DOC_NATIVE and "name" in dropped["reasons"]
+
+
+def test_workbook_embedded_in_a_powerpoint_97_deck(documents: tuple[Path, dict]) -> None:
+    share, doc = documents
+    (path,) = [p for p in _hits(doc) if p.startswith(f"{share}/deck.ppt » ")]
+    assert path.endswith(" » Package") and "PowerPoint Document/ExOleObjStg_" in path
+    assert _hits(doc)[path]["pii"]["records"] == PPT_N
+
+
+def test_objects_in_an_rtf_letter(documents: tuple[Path, dict]) -> None:
+    share, doc = documents
+    hits = _hits(doc)
+    assert hits[f"{share}/letter.rtf » object1 (Excel.Sheet.8)"]["pii"]["records"] == RTF_XLS
+    assert hits[f"{share}/letter.rtf » object2 (Excel.Sheet.12) » Package"]["pii"]["records"] == RTF_XLSX
+    assert hits[f"{share}/letter.rtf » object3/{LEAK}"]["pii"]["records"] == RTF_NATIVE
+
+
+def test_objects_in_an_opendocument_text(documents: tuple[Path, dict]) -> None:
+    share, doc = documents
+    hits = _hits(doc)
+    sheet = hits[f"{share}/minutes.odt » Object 1"]
+    assert sheet["pii"]["records"] == ODT_ODS and sheet["pii"]["format"] == "ods"
+    assert hits[f"{share}/minutes.odt » Object 2 » Package"]["pii"]["records"] == ODT_OLE
+
+
+def test_documents_without_objects_add_nothing(documents: tuple[Path, dict]) -> None:
+    share, doc = documents
+    for name in ("plain.doc", "plain.ppt", "plain.rtf", "plain.odt"):
+        assert not [p for p in _hits(doc) if p.startswith(f"{share}/{name}")], name
+        assert not [p for p in _skips(doc) if p.startswith(f"{share}/{name}")], name
+    assert not doc["skipped"], doc["skipped"]
+
+
+def test_the_pre_check_opens_only_documents_that_can_hold_an_object(documents: tuple[Path, dict]) -> None:
+    """Cheap checks in the walk (a few sectors of the compound file's directory, the head of a presentation,
+    ``\\objdata`` in an RTF file): documents without objects are never read by a worker."""
+    from scanner.config import ScanConfig
+    from scanner.inspectors.archive import ArchiveInspector
+    from scanner.sources.local import LocalSource
+
+    share, _ = documents
+    inspector = ArchiveInspector(ScanConfig(sources=[str(share)], out=str(share.parent / "unused")))
+    wanted = {}
+    for entry in LocalSource(str(share)).entries():
+        if hasattr(entry, "stat"):
+            size = entry.stat().size
+            wanted[entry.name] = inspector.wants(entry, size, lambda e=entry: e.open().read(512))
+    assert {n for n, w in wanted.items() if w} == {"report.doc", "deck.ppt", "letter.rtf", "minutes.odt"}

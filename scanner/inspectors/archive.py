@@ -23,6 +23,7 @@ from ..sources.base import Item
 from ..tables import sniff_format
 from . import archive_formats as fmt
 from . import embedded
+from . import legacy_embedded as legacy
 from .archive_members import (
     ARCHIVE_EXTS,
     CPIO_ASCII_MAGIC,
@@ -141,9 +142,12 @@ class ArchiveInspector:
     """Opens archives and hands their members back to the pipeline as children."""
 
     name = "archive"
-    # wants_name as data (scanner.prefilter); OOXML documents are looked at for embedded objects
-    skip_extensions = NOT_ARCHIVE_EXTS | (frozenset(DOCUMENT_EXTS) - frozenset(embedded.OOXML_EXTS)) | frozenset(
-        embedded.WORKBOOK_EXTS)  # a workbook's embedded parts come from the spreadsheet inspector
+    # wants_name as data (scanner.prefilter); documents that may embed objects (OOXML, OpenDocument, legacy
+    # Word and PowerPoint, RTF) are looked at for them; a workbook's embedded parts come from the spreadsheet
+    # inspector, which reads it whole anyway
+    skip_extensions = ((NOT_ARCHIVE_EXTS | frozenset(DOCUMENT_EXTS))
+                       - frozenset(embedded.OOXML_EXTS + embedded.ODF_EXTS + legacy.LEGACY_EXTS)) | frozenset(
+        embedded.WORKBOOK_EXTS + embedded.ODF_WORKBOOK_EXTS)
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
@@ -152,15 +156,15 @@ class ArchiveInspector:
         """Name-only pre-check for the pipeline: documents (but OOXML ones, which may embed workbooks) and
         other known types are never sniffed; workbooks are read by the spreadsheet inspector, which yields
         their embedded parts."""
-        ext = _last_ext(name)
-        return not (ext in NOT_ARCHIVE_EXTS or ext in embedded.WORKBOOK_EXTS
-                    or (_ext_of(name, DOCUMENT_EXTS) and ext not in embedded.OOXML_EXTS))
+        return _last_ext(name) not in self.skip_extensions
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
         if not self.wants_name(entry.name):
             return False
-        if _ext_of(entry.name, embedded.OOXML_EXTS):  # a document: opened only to examine embedded objects
+        if _ext_of(entry.name, embedded.OOXML_EXTS + embedded.ODF_EXTS):  # opened only for embedded objects
             return embedded.has_embeddings(entry, size, self.config.max_inspect_bytes)
+        if legacy.kind_of(entry.name):  # .doc/.ppt/.rtf: only when a few of its bytes show an object
+            return legacy.may_embed(entry, size, self.config.max_inspect_bytes, lambda h: sniff(h) is not None)
         if _ext_of(entry.name, ARCHIVE_EXTS + UNSUPPORTED_EXTS):
             return True
         if size < 22:  # smaller than an empty zip
@@ -192,6 +196,8 @@ class ArchiveInspector:
         parent_caps = getattr(entry, "caps", None)
         budget = parent_caps.budget if isinstance(parent_caps, ArchiveLimits) else InflateBudget(cfg.max_archive_total)
         caps = ArchiveLimits(cfg.max_archive_ratio, budget, cfg.max_inspect_bytes)
+        if legacy.kind_of(entry.name) and data.startswith((legacy.OLE_MAGIC, legacy.RTF_MAGIC)):
+            return legacy.open_legacy(entry, data, caps)
         if data.startswith(embedded.OLE_MAGIC) and embedded.is_ole_embedding(entry):
             return embedded.open_ole_object(entry, data, ctx, caps)
         kind = sniff(data[:512]) or fmt.guess_by_name(entry.name, data)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+import zipfile
 from collections.abc import Iterator
 from typing import IO
 
@@ -24,11 +25,15 @@ from ..codes import Status
 from ..contracts import Inspection, ScanContext
 from ..errors import ReadError
 from ..isolation import decoding
-from ..models import Entry, Hop, Link, Skipped
+from ..models import Entry, Hop, Link, Location, Skipped
 from ..sources.base import Item
 from .archive_members import ArchiveLimits, ArchiveMemberEntry, error_reason, member_base_name
 
-# Office Open XML documents that may embed objects (ODF embeds differently and is not opened here)
+# OpenDocument files: an embedded object is a sub-document folder (``Object 1/content.xml``: a spreadsheet
+# is rebuilt as an .ods of its own) or, for a Microsoft object, a compound file member (``Object 2``)
+ODF_EXTS = (".odt", ".odp", ".odg", ".ott", ".otp", ".otg", ".odm", ".ods", ".ots")
+ODF_WORKBOOK_EXTS = (".ods", ".ots")
+# Office Open XML documents that may embed objects
 OOXML_EXTS = (".docx", ".docm", ".dotx", ".dotm", ".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm",
               ".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xlam")
 # workbooks among them: the spreadsheet inspector reads these whole anyway, and yields their embedded parts
@@ -39,7 +44,12 @@ PACKAGE_STREAMS = ("Package", "package", "PACKAGE")
 NATIVE_STREAM = "\x01Ole10Native"
 # a part directly in an embeddings folder (part names are case-insensitive in OPC)
 _EMBEDDING_PART = re.compile(r"^(?:[^/]+/)?embeddings/[^/]+$", re.IGNORECASE)
-_EMBEDDING_NAME = re.compile(rb"(?i)/embeddings/")
+_EMBEDDING_NAME = re.compile(rb"(?i:/embeddings/)|Object \d")  # OOXML part folder; ODF object (any)
+_ODF_OBJECT = re.compile(r"^Object \d+$")  # a Microsoft object stored whole (a compound file)
+_ODF_SUBDOCUMENT = re.compile(r"^(Object \d+)/(.+)$")
+_SPREADSHEET_BODY = re.compile(rb"<office:spreadsheet[\s>/]")
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_SUBDOCUMENT_PARTS = ("content.xml", "styles.xml", "meta.xml")
 _EOCD = b"PK\x05\x06"
 _TAIL = (1 << 16) + 22  # the end-of-central-directory record is within the last 64 KiB + 22 bytes
 # the smallest zip that can name an embedding: one member named like "x/embeddings/x", with its local header
@@ -48,7 +58,7 @@ SMALLEST_WITH_EMBEDDING = 22 + 30 + 46 + 2 * len("x/embeddings/x")
 
 
 def is_embedding(path: str) -> bool:
-    return _EMBEDDING_PART.match(path.replace("\\", "/")) is not None
+    return _EMBEDDING_PART.match(path.replace("\\", "/")) is not None or _ODF_OBJECT.match(path) is not None
 
 
 def has_embeddings(entry: Entry, size: int, limit: int) -> bool:
@@ -96,22 +106,71 @@ def _directory_names_embeddings(f: IO[bytes], size: int) -> bool:
     return _EMBEDDING_NAME.search(f.read(min(cd_size, start - cd_offset + 64))) is not None
 
 
+# hop formats of objects taken out of legacy documents (scanner.inspectors.legacy_embedded): OLE objects too
+LEGACY_OBJECT_HOPS = ("doc", "ppt", "rtf")
+
+
 def is_ole_embedding(entry: Entry) -> bool:
     """An embeddings part of a document (by its location), which may be an OLE object."""
     hops = entry.location.containers
-    return bool(hops) and hops[-1].kind == "archive" and is_embedding(entry.location.path)
+    if not hops or hops[-1].kind != "archive":
+        return False
+    return hops[-1].detail.get("format") in LEGACY_OBJECT_HOPS or is_embedding(entry.location.path)
 
 
 def embedded_parts(items: Iterator[Item], depth: int) -> Iterator[Item]:
-    """Only the embeddings parts of a document's members (and what is listed about them)."""
+    """Only the embeddings parts of a document's members (and what is listed about them); an OpenDocument
+    spreadsheet object (``Object 1/content.xml`` ...) as one .ods, after the other members."""
+    subdocuments: dict[str, list[ArchiveMemberEntry]] = {}
     for item in items:
         if isinstance(item, Link):
             continue
         loc = item.location
         if len(loc.containers) == depth and is_embedding(loc.path):
             yield item
+        elif len(loc.containers) == depth and isinstance(item, ArchiveMemberEntry) and (
+                found := _ODF_SUBDOCUMENT.match(loc.path)) and found.group(2) in _SUBDOCUMENT_PARTS:
+            subdocuments.setdefault(found.group(1), []).append(item)
         elif isinstance(item, Skipped) and len(loc.containers) < depth:
             yield item  # the document's own listing stopped: never dropped
+    for folder, members in sorted(subdocuments.items()):
+        yield from _subdocument(folder, members)
+
+
+def _subdocument(folder: str, members: list[ArchiveMemberEntry]) -> Iterator[Item]:
+    """An OpenDocument object folder whose content is a spreadsheet, rebuilt as an .ods (its content, styles
+    and meta parts under a spreadsheet mimetype) named after the folder; other objects (charts, formulas,
+    drawings) hold no table and add nothing. A part that cannot be read lists the object."""
+    first = members[0].location
+    loc = Location(first.source, folder, first.containers)
+    parts: dict[str, bytes] = {}
+    try:
+        for member in members:
+            with member.open() as f:
+                parts[member.location.path.split("/", 1)[1]] = f.read()
+    except Exception as e:  # noqa: BLE001 - a damaged object is listed, the document's other objects go on
+        reason, text = error_reason(e)
+        yield Skipped(loc, reason, f"embedded OpenDocument object: {text}")
+        return
+    content = parts.get("content.xml")
+    if content is None or not _SPREADSHEET_BODY.search(content[:1 << 16]):
+        return
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", ODS_MIMETYPE)  # stored, first: what an .ods starts with
+        for name, data in parts.items():
+            z.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", _MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
+    package = buf.getvalue()
+    caps = members[0].caps
+    yield ArchiveMemberEntry(loc, member_base_name(folder), members[0].deleted, len(package), None, None, None,
+                             lambda: io.BytesIO(package), caps, charged=len(package))
+
+
+_MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+             'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+             'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+             'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
 
 
 def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits) -> Inspection:

@@ -221,7 +221,8 @@ class SpreadsheetInspector:
             # names): opened as the archive it is, its members examined
             return archives.inspect(entry, data, ctype, ctx)
         found = self._tables(entry, data)
-        if (data.startswith(ZIP_MAGIC) and split_ext(entry.name)[1].casefold() in embedded.WORKBOOK_EXTS
+        if (data.startswith(ZIP_MAGIC)
+                and split_ext(entry.name)[1].casefold() in embedded.WORKBOOK_EXTS + embedded.ODF_WORKBOOK_EXTS
                 and embedded.names_embeddings(data)):  # a workbook that embeds objects: they are children
             parts = archives.inspect(entry, data, ctype, ctx)
             found.children = parts.children

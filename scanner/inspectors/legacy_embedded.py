@@ -1,0 +1,460 @@
+"""Objects embedded in legacy Office files and RTF: a client list pasted into a Word 97-2003 report, a
+PowerPoint 97-2003 deck or an RTF letter is a spreadsheet like any other, examined as a child of its document.
+
+- Word (.doc): each embedded object is a storage of the compound file (``ObjectPool/_1345470949/``); one
+  holding a ``Package`` stream (an .xlsx stored whole) gives that stream, one holding ``\x01Ole10Native`` (a
+  file dropped in via the Packager) gives that file under its own name, one holding a ``Workbook``/``Book``
+  stream (an .xls) gives that stream in a compound file of its own, so the spreadsheet inspector reads it.
+- PowerPoint (.ppt): each object is an ExOleObjStg record of the ``PowerPoint Document`` stream, holding a
+  whole compound file, zlib-compressed or not ([MS-PPT] 2.10.34/35).
+- RTF: each ``{\\object ... {\\*\\objdata <hex>}}`` holds an OLE 1.0 EmbeddedObject ([MS-OLEDS] 2.2.5): a
+  class name and native data, which is a compound file, or for the ``Package`` class the dropped file.
+
+Each object is a child one archive hop deeper (``report.doc » ObjectPool/_1345470949/Package``), under the
+archive limits (depth, bytes, ratio); the compound files it yields go through the embedded-object reader
+of scanner.inspectors.embedded like an OOXML ``oleObject1.bin``. Only documents whose cheap pre-check finds an
+object are opened (``wants``): an ObjectPool storage in the compound file's directory, an ExObjList record at
+the head of a presentation, ``\\objdata`` in an RTF file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zlib
+from collections.abc import Callable, Iterator
+
+from ..codes import Status
+from ..contracts import Inspection
+from ..errors import ReadError
+from ..isolation import decoding
+from ..models import Entry, Hop
+from ..sources.base import Item
+from .archive_members import ArchiveLimits, ArchiveMemberEntry, error_reason, member_base_name
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+WORD_EXTS = (".doc", ".dot")
+SLIDES_EXTS = (".ppt", ".pps", ".pot")
+RTF_EXTS = (".rtf",)
+LEGACY_EXTS = WORD_EXTS + SLIDES_EXTS + RTF_EXTS
+# the hop formats of objects taken out of these documents (their compound files are OLE objects)
+OBJECT_HOPS = ("doc", "ppt", "rtf")
+RTF_MAGIC = b"{\\rt"  # "{\rtf1", and "{\rt" that Word also reads
+WORKBOOK_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")
+PACKAGE_STREAMS = ("Package", "package", "PACKAGE")
+NATIVE_STREAM = "\x01Ole10Native"
+_OBJECT_POOL = "ObjectPool".encode("utf-16-le")
+_SLIDES_STREAM = "PowerPoint Document"
+_EX_OBJ_LIST = b"\x0f\x00\x09\x04"  # ExObjList container: recVer 0xF, recType 0x0409
+_EX_OLE_OBJ_STG = (b"\x00\x00\x11\x10", b"\x10\x00\x11\x10")  # ExOleObjStg, uncompressed / compressed
+_OBJDATA = re.compile(rb"(?<!\\)\\objdata\b")  # the control word, not an escaped backslash before text
+_PROBE_DIRECTORY = 1 << 20  # directory bytes read by the pre-check (8,192 entries)
+_PROBE_SLIDES = 1 << 12  # head of the PowerPoint Document stream read by the pre-check
+_READ_CHUNK = 1 << 20
+FREE, END = 0xFFFFFFFF, 0xFFFFFFFE
+
+
+def kind_of(name: str) -> str | None:
+    """doc, ppt or rtf by the file's extension (the content decides later), else None."""
+    low = name.casefold()
+    if low.endswith(WORD_EXTS):
+        return "doc"
+    if low.endswith(SLIDES_EXTS):
+        return "ppt"
+    if low.endswith(RTF_EXTS):
+        return "rtf"
+    return None
+
+
+# ---------------------------------------------------------------- the cheap pre-check (in the walk)
+
+
+class _Probe:
+    """Just enough of a compound file's structure, read sector by sector through ``read_at``, to list its
+    directory and the head of one stream without reading the file: the header, the FAT sectors a chain
+    passes through (via the DIFAT), the directory sectors. Bounded; any inconsistency ends the walk."""
+
+    def __init__(self, read_at: Callable[[int, int], bytes]) -> None:
+        self.read_at = read_at
+        head = read_at(0, 512)
+        if len(head) < 512 or not head.startswith(OLE_MAGIC):
+            raise ValueError("no compound file header")
+        shift = struct.unpack_from("<H", head, 0x1E)[0]
+        if shift not in (9, 12):
+            raise ValueError("bad sector size")
+        self.size = 1 << shift
+        self.first_dir, = struct.unpack_from("<I", head, 0x30)
+        self.difat = list(struct.unpack_from("<109I", head, 0x4C))
+        self.next_difat, self.difat_left = struct.unpack_from("<II", head, 0x44)
+        self._fat: dict[int, bytes] = {}
+
+    def _sector(self, sid: int) -> bytes:
+        return self.read_at((sid + 1) * self.size, self.size)
+
+    def _fat_sector(self, index: int) -> bytes:
+        while index >= len(self.difat) and self.difat_left and self.next_difat < END and len(self.difat) < 1 << 16:
+            more = self._sector(self.next_difat)
+            if len(more) < self.size:
+                break
+            n = self.size // 4 - 1
+            self.difat += struct.unpack_from(f"<{n}I", more)
+            self.next_difat = struct.unpack_from("<I", more, n * 4)[0]
+            self.difat_left -= 1
+        if index >= len(self.difat) or self.difat[index] >= END:
+            raise ValueError("FAT sector outside the DIFAT")
+        if index not in self._fat:
+            self._fat[index] = self._sector(self.difat[index])
+        return self._fat[index]
+
+    def chain(self, start: int, limit: int) -> Iterator[bytes]:
+        """The sectors of the chain from ``start``, at most ``limit`` bytes."""
+        per = self.size // 4
+        seen: set[int] = set()
+        sid, got = start, 0
+        while sid < END and got < limit and sid not in seen:
+            seen.add(sid)
+            data = self._sector(sid)
+            if len(data) < self.size:
+                return
+            yield data
+            got += len(data)
+            fat = self._fat_sector(sid // per)
+            if len(fat) < self.size:
+                return
+            sid = struct.unpack_from("<I", fat, (sid % per) * 4)[0]
+
+    def entries(self) -> Iterator[tuple[str, int, int, int]]:
+        """(name, type, start sector, size) of each directory entry."""
+        for sector in self.chain(self.first_dir, _PROBE_DIRECTORY):
+            for at in range(0, self.size, 128):
+                n = struct.unpack_from("<H", sector, at + 0x40)[0]
+                kind = sector[at + 0x42]
+                start, size = struct.unpack_from("<II", sector, at + 0x74)
+                yield sector[at:at + min(n, 64)].decode("utf-16-le", "replace").rstrip("\x00"), kind, start, size
+
+
+def _object_in_directory(probe: _Probe, kind: str) -> bool:
+    for name, typ, start, size in probe.entries():
+        if kind == "doc" and name == "ObjectPool" and typ == 1:  # a storage
+            return True
+        if kind == "ppt" and name == _SLIDES_STREAM and typ == 2:
+            if size < 4096:
+                return True  # in the mini stream: read by the worker (a presentation is never this small)
+            head = b"".join(probe.chain(start, _PROBE_SLIDES))[:_PROBE_SLIDES]
+            return _EX_OBJ_LIST in head
+    return False
+
+
+def may_embed(entry: Entry, size: int, limit: int, archive_head: Callable[[bytes], bool]) -> bool:
+    """Whether a .doc/.ppt/.rtf may hold an embedded object, from a few of its bytes: the compound file's
+    directory names an ObjectPool storage (Word) or the presentation's document record lists external
+    objects (PowerPoint); an RTF file holds ``\\objdata``. An RTF file under a Word name (Word saves them so)
+    counts as RTF. A file whose structure cannot be followed counts when the name of its object storage
+    shows in its bytes. An archive under such a name (``archive_head``) counts too. A stream that cannot
+    seek is read whole, up to ``limit``."""
+    kind = kind_of(entry.name)
+    if kind is None or size < 64:
+        return False
+    try:
+        with entry.open() as f:
+            if not f.seekable():
+                data = f.read(limit + 1)
+                if len(data) > limit:
+                    return True  # listed as too large by the worker
+                f = io.BytesIO(data)
+            head = f.read(512)
+            if head.startswith(RTF_MAGIC):
+                return _rtf_has_objects(f, head, limit)
+            if archive_head(head):
+                return True  # an archive under a document's name: opened as the archive it is
+            if not head.startswith(OLE_MAGIC) or kind == "rtf":
+                return False
+
+            def read_at(offset: int, n: int) -> bytes:
+                f.seek(offset)
+                return f.read(n)
+
+            try:
+                return _object_in_directory(_Probe(read_at), kind)
+            except (ValueError, struct.error, IndexError, OverflowError):
+                f.seek(0)
+                return _OBJECT_POOL in f.read(min(size, limit)) if kind == "doc" else False
+    except (ReadError, OSError):
+        return True  # the worker reads it again and lists why it could not
+
+
+def _rtf_has_objects(f: io.IOBase, head: bytes, limit: int) -> bool:
+    """``\\objdata`` anywhere in the first ``limit`` bytes (read in chunks; a file past the limit counts)."""
+    carry, got = head, len(head)
+    while True:
+        if _OBJDATA.search(carry):
+            return True
+        chunk = f.read(_READ_CHUNK)  # type: ignore[attr-defined]
+        if not chunk:
+            return False
+        got += len(chunk)
+        if got > limit:
+            return True
+        carry = carry[-16:] + chunk
+
+
+# ---------------------------------------------------------------- opening (in the worker)
+
+
+def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits) -> Inspection:
+    """The embedded objects of a .doc, .ppt or .rtf as children; a damaged document is listed (corrupt)."""
+    kind = "rtf" if data.startswith(RTF_MAGIC) else kind_of(entry.name)
+    hop = Hop("archive", entry.location.path, {"format": kind or "ole"})
+    try:
+        if kind == "rtf":
+            decoding("rtf objdata")
+            objects = list(rtf_objects(data, caps))
+        else:
+            decoding("olefile")
+            objects = list(ppt_objects(data, caps) if kind == "ppt" else doc_objects(data, caps))
+    except Exception as e:  # noqa: BLE001 - a damaged document is data, not a crash
+        reason, text = error_reason(e)
+        return Inspection(status=reason, detail=f"{kind} embedded objects: {text}")
+    children: list[Item] = []
+    problems: list[str] = []
+    for name, content, why in objects:
+        if content is None:
+            problems.append(f"{name}: {why}")
+            continue
+        child = ArchiveMemberEntry(entry.location.child(hop, name), member_base_name(name), entry.deleted,
+                                   len(content), None, None, None, _opener(content), caps, charged=len(content))
+        if why:
+            child.damage = why
+        children.append(child)
+    if problems:
+        return Inspection(status=Status.CORRUPT, detail=f"{kind} embedded objects: " + "; ".join(problems)[:400],
+                          children=iter(children))
+    return Inspection(children=iter(children))
+
+
+def _opener(content: bytes) -> Callable[[], io.BytesIO]:
+    return lambda: io.BytesIO(content)
+
+
+Found = tuple[str, bytes | None, str]  # (child name, bytes or None when unreadable, why damaged / unreadable)
+
+
+def doc_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
+    """Every storage of a compound file holding an object's data (the ObjectPool of a Word document, at any
+    depth): its Package stream, its dropped file, or its workbook stream in a compound file of its own."""
+    import olefile  # a dependency of msoffcrypto-tool
+
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        storages = [e for e in ole.listdir(streams=False, storages=True) if e and e[0] == "ObjectPool"]
+        for path in storages:
+            where = "/".join(path)
+            streams = {s: path + [s] for s in (*PACKAGE_STREAMS, NATIVE_STREAM, *WORKBOOK_STREAMS)
+                       if ole.exists("/".join(path + [s])) and ole.get_type("/".join(path + [s])) == olefile.STGTY_STREAM}
+            if not streams:
+                continue
+            stream = next(iter(streams))
+            try:
+                content = _stream(ole, "/".join(streams[stream]), caps)
+                if stream == NATIVE_STREAM:
+                    from .embedded import native_file
+                    label, content = native_file(content)
+                    yield f"{where}/{label}", content, ""
+                elif stream in WORKBOOK_STREAMS:
+                    yield f"{where}/{stream}", compound_file("Workbook", content), ""
+                else:
+                    yield f"{where}/{stream}", content, ""
+            except ReadError:
+                raise
+            except Exception as e:  # noqa: BLE001 - one damaged object is listed, the others still read
+                yield where, None, error_reason(e)[1]
+
+
+def _stream(ole: object, name: str, caps: ArchiveLimits) -> bytes:
+    size = ole.get_size(name)  # type: ignore[attr-defined]
+    blocked = caps.declared(size, None)
+    if blocked:
+        raise ReadError(blocked[0], f"{name.lstrip(chr(1))} stream {blocked[1]}")
+    content: bytes = ole.openstream(name).read(size + 1)  # type: ignore[attr-defined]
+    if len(content) != size:
+        raise ReadError(Status.CORRUPT, f"{name.lstrip(chr(1))} stream holds {len(content)} of {size} bytes")
+    caps.budget.charge(size)
+    return content
+
+
+def ppt_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
+    """The compound file of every ExOleObjStg record in the PowerPoint Document stream. Records are found by
+    their header and kept only when their content is a compound file (zlib-inflated first when compressed),
+    so a header-like run of bytes elsewhere in the stream adds nothing."""
+    import olefile
+
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        if not ole.exists(_SLIDES_STREAM):
+            return
+        stream = _stream(ole, _SLIDES_STREAM, caps)
+    starts = sorted(i for tag in _EX_OLE_OBJ_STG for i in _find_all(stream, tag))
+    for at in starts:
+        length, = struct.unpack_from("<I", stream, at + 4) if at + 8 <= len(stream) else (0,)
+        body = stream[at + 8:at + 8 + length]
+        name = f"{_SLIDES_STREAM}/ExOleObjStg_{at}"
+        if stream[at] == 0x10:  # compressed: the inflated size, then a zlib stream
+            if len(body) < 6 or body[4] & 0x0F != 8:
+                continue
+            size, = struct.unpack_from("<I", body)
+            blocked = caps.declared(size, len(body) - 4)
+            if blocked:
+                yield name, None, blocked[1]
+                continue
+            inflated, why = _inflate(body[4:], size)
+            if not inflated.startswith(OLE_MAGIC):
+                continue
+            caps.budget.charge(len(inflated))
+            yield name, inflated, why
+        elif body.startswith(OLE_MAGIC):
+            caps.budget.charge(len(body))
+            yield name, body, "" if len(body) == length else f"record cut after {len(body)} of {length} bytes"
+
+
+def _find_all(data: bytes, tag: bytes) -> Iterator[int]:
+    at = data.find(tag)
+    while at >= 0:
+        yield at
+        at = data.find(tag, at + 1)
+
+
+def _inflate(data: bytes, size: int) -> tuple[bytes, str]:
+    """At most ``size`` bytes from a zlib stream; what came before a break, and why it broke."""
+    d = zlib.decompressobj()
+    try:
+        out = d.decompress(data, size)
+    except zlib.error as e:
+        return b"", f"zlib: {e}"
+    if len(out) < size:
+        return out, f"inflated {len(out)} of {size} bytes"
+    return out, ""
+
+
+_HEX = re.compile(rb"[0-9A-Fa-f]")
+_CONTROL = re.compile(rb"\\[a-zA-Z]+-?\d* ?|\\[^a-zA-Z]")
+
+
+def rtf_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
+    """Each ``\\objdata`` group of an RTF file, decoded from hex: an OLE 1.0 EmbeddedObject whose native data
+    is a compound file (``object1 (Excel.Sheet.12)``), or for the Package class the file dropped in
+    (``object1/名簿.csv``). Control words and groups inside the hex are skipped."""
+    for n, match in enumerate(_OBJDATA.finditer(data), 1):
+        raw = _objdata_bytes(data, match.end(), caps)
+        try:
+            klass, native = ole1_native(raw)
+        except (ValueError, struct.error, UnicodeDecodeError) as e:
+            yield f"object{n}", None, f"objdata: {e}"
+            continue
+        if klass.casefold() == "package":
+            from .embedded import native_file
+            try:
+                label, content = native_file(struct.pack("<I", len(native)) + native)
+            except (ValueError, ReadError, struct.error) as e:
+                yield f"object{n} (Package)", None, str(getattr(e, "detail", e))
+                continue
+            yield f"object{n}/{label}", content, ""
+        else:
+            yield f"object{n} ({klass})", native, ""
+
+
+def _objdata_bytes(data: bytes, start: int, caps: ArchiveLimits) -> bytes:
+    """The hex digits of one objdata group, up to the brace that closes it, as bytes."""
+    depth, at, digits = 0, start, bytearray()
+    limit = min(caps.budget.remaining(), caps.member_memory) * 2 + 2
+    end = len(data)
+    while at < end:
+        c = data[at]
+        if c == 0x7B:  # {
+            depth += 1
+        elif c == 0x7D:  # }
+            if depth == 0:
+                break
+            depth -= 1
+        elif c == 0x5C:  # a control word inside the data (e.g. \bin or an obfuscating \par): skipped
+            m = _CONTROL.match(data, at)
+            if m:
+                at = m.end()
+                continue
+        elif depth == 0 and (0x30 <= c <= 0x39 or 0x41 <= c <= 0x46 or 0x61 <= c <= 0x66):
+            digits.append(c)
+            if len(digits) > limit:
+                raise ReadError(Status.TOO_LARGE, "objdata over the archive cap (--max-archive-mb)")
+        at += 1
+    if len(digits) % 2:
+        digits = digits[:-1]
+    raw = bytes.fromhex(digits.decode("ascii"))
+    caps.budget.charge(len(raw))
+    return raw
+
+
+def ole1_native(raw: bytes) -> tuple[str, bytes]:
+    """(class name, native data) of an OLE 1.0 EmbeddedObject: OLEVersion, FormatID (2: embedded), then
+    length-prefixed ANSI ClassName, TopicName, ItemName, then NativeDataSize and NativeData."""
+    version, format_id = struct.unpack_from("<II", raw, 0)
+    if format_id != 2:
+        raise ValueError(f"FormatID {format_id} is not an embedded object")
+    at = 8
+    names = []
+    for _ in range(3):
+        n, = struct.unpack_from("<I", raw, at)
+        if n > 1024:
+            raise ValueError("name longer than 1024 bytes")
+        names.append(raw[at + 4:at + 4 + n].rstrip(b"\x00").decode("latin-1"))
+        at += 4 + n
+    size, = struct.unpack_from("<I", raw, at)
+    native = raw[at + 4:at + 4 + size]
+    if len(native) < size:
+        raise ValueError(f"native data holds {len(native)} of {size} bytes")
+    return names[0] or "object", native
+
+
+# ---------------------------------------------------------------- a compound file holding one stream
+
+
+def compound_file(name: str, payload: bytes) -> bytes:
+    """A compound file (version 3, 512-byte sectors) holding one stream, so a workbook stream taken out of a
+    document's storage is read like an .xls. The stream is padded with zeros to 4,096 bytes when shorter
+    (a stream below that size would belong in the mini stream; a workbook ends at its EOF record, so the
+    zeros after it are never read)."""
+    body = payload.ljust(4096, b"\x00")
+    body += b"\x00" * (-len(body) % 512)
+    data_sectors = len(body) // 512
+    dir_sector = data_sectors  # sectors: the stream, then one directory sector, then the FAT sectors
+    fat_sectors = 1
+    while (data_sectors + 1 + fat_sectors) > fat_sectors * 128:
+        fat_sectors += 1
+    if fat_sectors > 109:
+        raise ReadError(Status.TOO_LARGE, "workbook stream over 6 MiB: no room for it in a one-level FAT")
+    fat = [i + 1 for i in range(data_sectors - 1)] + [END, END] + [0xFFFFFFFD] * fat_sectors
+    fat += [FREE] * (fat_sectors * 128 - len(fat))
+    header = bytearray(512)
+    header[:8] = OLE_MAGIC
+    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIII", header, 0x2C, fat_sectors, dir_sector, 0, 4096, END, 0, END, 0)
+    difat = [dir_sector + 1 + i for i in range(fat_sectors)] + [FREE] * (109 - fat_sectors)
+    struct.pack_into("<109I", header, 0x4C, *difat)
+
+    def entry(label: str, kind: int, child: int, start: int, size: int) -> bytes:
+        e = bytearray(128)
+        encoded = label.encode("utf-16-le") + b"\x00\x00"
+        e[:len(encoded)] = encoded
+        struct.pack_into("<HBB", e, 0x40, len(encoded), kind, 1)
+        struct.pack_into("<III", e, 0x44, FREE, FREE, child)
+        struct.pack_into("<II", e, 0x74, start, size)
+        return bytes(e)
+
+    directory = entry("Root Entry", 5, 1, END, 0) + entry(name, 2, FREE, 0, len(body) if len(payload) < 4096
+                                                           else len(payload))
+    directory += b"\x00" * (512 - len(directory))
+    directory = directory[:256] + _empty_entry() * 2
+    return bytes(header) + body + directory + struct.pack(f"<{len(fat)}I", *fat)
+
+
+def _empty_entry() -> bytes:
+    e = bytearray(128)
+    struct.pack_into("<III", e, 0x44, FREE, FREE, FREE)
+    return bytes(e)
