@@ -192,10 +192,11 @@ def _record(ver_instance: int, rec_type: int, body: bytes) -> bytes:
 
 
 def slides_ppt(embedded: bytes | None) -> bytes:
-    """A PowerPoint 97-2003 stream: the DocumentContainer (DocumentAtom, ExObjList when an object is
-    embedded), slide filler, then the ExOleObjStg record, zlib-compressed as PowerPoint writes it."""
+    """A PowerPoint 97-2003 stream: the DocumentContainer (DocumentAtom, and an ExObjList with an
+    ExOleEmbedContainer when an object is embedded), slide filler, then the ExOleObjStg record, zlib-compressed as PowerPoint writes it."""
     atom = _record(0x0001, 0x03E9, bytes(40))
-    objects = _record(0x000F, 0x0409, _record(0x0000, 0x040A, bytes(4))) if embedded else b""
+    embed = _record(0x000F, 0x0FCC, _record(0x0000, 0x0FCD, bytes(12)))  # ExOleEmbedContainer, ExOleEmbedAtom
+    objects = _record(0x000F, 0x0409, _record(0x0000, 0x040A, bytes(4)) + embed) if embedded else b""
     stream = _record(0x000F, 0x03E8, atom + objects) + _record(0x000F, 0x03EE, bytes(6000))
     if embedded:
         stream += _record(0x0010, 0x1011, struct.pack("<I", len(embedded)) + zlib.compress(embedded))
@@ -336,3 +337,85 @@ def test_the_pre_check_opens_only_documents_that_can_hold_an_object(documents: t
             size = entry.stat().size
             wanted[entry.name] = inspector.wants(entry, size, lambda e=entry: e.open().read(512))
     assert {n for n, w in wanted.items() if w} == {"report.doc", "deck.ppt", "letter.rtf", "minutes.odt"}
+
+
+def _flip(data: bytes, at: int, n: int = 16) -> bytes:
+    return data[:at] + bytes(b ^ 0xA5 for b in data[at:at + n]) + data[at + n:]
+
+
+@pytest.fixture(scope="module")
+def damaged(documents: tuple[Path, dict], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict]:
+    """Damaged copies of every document with objects: cut at several points, bytes flipped at random (fixed
+    seeds), plus targeted damage whose outcome is known."""
+    import random
+
+    source, _ = documents
+    share = tmp_path_factory.mktemp("damaged") / "share"
+    share.mkdir()
+    originals = {name: (source / name).read_bytes() for name in ("report.doc", "deck.ppt", "letter.rtf", "minutes.odt")}
+    originals["list.csv"] = _zip({"顧客.xlsx": xlsx_bytes({"名簿": standard(people(ZIPPED, seed=31))})})
+    made = {}
+    rnd = random.Random(61)
+    for name, data in originals.items():
+        stem, ext = name.rsplit(".", 1)
+        for frac in (0.3, 0.6, 0.99):
+            made[f"{stem}_cut{int(frac * 100)}.{ext}"] = data[:int(len(data) * frac)]
+        for k in range(3):
+            flipped = bytearray(data)
+            for _ in range(6):
+                flipped[rnd.randrange(len(flipped))] ^= 1 << rnd.randrange(8)
+            made[f"{stem}_flip{k}.{ext}"] = bytes(flipped)
+    doc = originals["report.doc"]
+    sheet = doc.find(b"xl/worksheets/sheet1.xml")
+    made["report_badpackage.doc"] = _flip(doc, sheet + 40, 200)  # the sheet data of the embedded .xlsx
+    deck = originals["deck.ppt"]
+    zdata = deck.find(b"\x10\x00\x11\x10") + 14  # inside the compressed object storage
+    made["deck_badzlib.ppt"] = _flip(deck, zdata + 20, 64)
+    letter = originals["letter.rtf"]
+    second = letter.find(b"\\objdata", letter.find(b"\\objdata") + 1)
+    made["letter_cutobject.rtf"] = letter[:second + 3000] + b"}}}"  # the second object's hex ends early
+    for name, data in made.items():
+        (share / name).write_bytes(data)
+    out = tmp_path_factory.mktemp("damaged-out")
+    return share, _scan(share, out, "--name", LEAK), made
+
+
+def test_damaged_documents_never_crash_and_known_damage_is_listed(damaged: tuple[Path, dict, dict]) -> None:
+    share, doc, _ = damaged
+    skipped = _skips(doc)
+
+    def listed(name: str) -> list[dict]:
+        return [s for p, s in skipped.items() if p == f"{share}/{name}" or p.startswith(f"{share}/{name} » ")]
+
+    bad = listed("report_badpackage.doc")
+    assert bad and bad[0]["reason"] == "corrupt", bad
+    assert f"{share}/report_badpackage.doc » ObjectPool/_1345471035/{LEAK}" in _hits(doc)  # the others still read
+    (deck,) = listed("deck_badzlib.ppt")
+    assert deck["reason"] == "corrupt" and "ppt" in deck["detail"], deck
+    (letter,) = listed("letter_cutobject.rtf")
+    assert letter["reason"] == "corrupt" and "object2" in letter["detail"], letter
+    assert f"{share}/letter_cutobject.rtf » object1 (Excel.Sheet.8)" in _hits(doc)
+
+
+def test_every_damaged_copy_that_shows_an_object_is_a_hit_or_listed(damaged: tuple[Path, dict, dict]) -> None:
+    """No silent clean: a damaged document whose pre-check saw an object gives hits or is listed."""
+    from scanner.config import ScanConfig
+    from scanner.inspectors.archive import ArchiveInspector
+    from scanner.sources.local import LocalSource
+
+    share, doc, made = damaged
+    inspector = ArchiveInspector(ScanConfig(sources=[str(share)], out=str(share.parent / "unused")))
+    seen = [p for p in [*_hits(doc), *_skips(doc)]]
+    wanted = 0
+    for entry in LocalSource(str(share)).entries():
+        if not hasattr(entry, "stat") or entry.name.endswith(".csv"):
+            continue
+        if inspector.wants(entry, entry.stat().size, lambda e=entry: e.open().read(512)):
+            wanted += 1
+            path = f"{share}/{entry.name}"
+            assert [p for p in seen if p == path or p.startswith(path + " » ")], entry.name
+    assert wanted >= len([n for n in made if not n.endswith(".csv")]) // 2
+    for name in made:
+        if name.startswith("list"):  # a renamed zip is read by the spreadsheet inspector's name
+            path = f"{share}/{name}"
+            assert [p for p in seen if p == path or p.startswith(path + " » ")], name

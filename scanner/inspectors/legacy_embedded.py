@@ -13,8 +13,8 @@ PowerPoint 97-2003 deck or an RTF letter is a spreadsheet like any other, examin
 Each object is a child one archive hop deeper (``report.doc » ObjectPool/_1345470949/Package``), under the
 archive limits (depth, bytes, ratio); the compound files it yields go through the embedded-object reader
 of scanner.inspectors.embedded like an OOXML ``oleObject1.bin``. Only documents whose cheap pre-check finds an
-object are opened (``wants``): an ObjectPool storage in the compound file's directory, an ExObjList record at
-the head of a presentation, ``\\objdata`` in an RTF file.
+object are opened (``wants``): an ObjectPool storage in the compound file's directory, an embedded-object
+record (ExOleEmbedContainer) in the head of a presentation's document record, ``\\objdata`` in an RTF file.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import re
 import struct
 import zlib
 from collections.abc import Callable, Iterator
+from typing import IO
 
 from ..codes import Status
 from ..contracts import Inspection
@@ -46,7 +47,7 @@ PACKAGE_STREAMS = ("Package", "package", "PACKAGE")
 NATIVE_STREAM = "\x01Ole10Native"
 _OBJECT_POOL = "ObjectPool".encode("utf-16-le")
 _SLIDES_STREAM = "PowerPoint Document"
-_EX_OBJ_LIST = b"\x0f\x00\x09\x04"  # ExObjList container: recVer 0xF, recType 0x0409
+_EX_OLE_EMBED = b"\x0f\x00\xcc\x0f"  # ExOleEmbedContainer (recVer 0xF, recType 0x0FCC), in the ExObjList
 _EX_OLE_OBJ_STG = (b"\x00\x00\x11\x10", b"\x10\x00\x11\x10")  # ExOleObjStg, uncompressed / compressed
 _OBJDATA = re.compile(rb"(?<!\\)\\objdata\b")  # the control word, not an escaped backslash before text
 _PROBE_DIRECTORY = 1 << 20  # directory bytes read by the pre-check (8,192 entries)
@@ -90,7 +91,10 @@ class _Probe:
         self._fat: dict[int, bytes] = {}
 
     def _sector(self, sid: int) -> bytes:
-        return self.read_at((sid + 1) * self.size, self.size)
+        data = self.read_at((sid + 1) * self.size, self.size)
+        if len(data) < self.size:
+            raise ValueError("sector past the end of the file")
+        return data
 
     def _fat_sector(self, index: int) -> bytes:
         while index >= len(self.difat) and self.difat_left and self.next_difat < END and len(self.difat) < 1 << 16:
@@ -142,14 +146,14 @@ def _object_in_directory(probe: _Probe, kind: str) -> bool:
             if size < 4096:
                 return True  # in the mini stream: read by the worker (a presentation is never this small)
             head = b"".join(probe.chain(start, _PROBE_SLIDES))[:_PROBE_SLIDES]
-            return _EX_OBJ_LIST in head
+            return _EX_OLE_EMBED in head
     return False
 
 
 def may_embed(entry: Entry, size: int, limit: int, archive_head: Callable[[bytes], bool]) -> bool:
     """Whether a .doc/.ppt/.rtf may hold an embedded object, from a few of its bytes: the compound file's
-    directory names an ObjectPool storage (Word) or the presentation's document record lists external
-    objects (PowerPoint); an RTF file holds ``\\objdata``. An RTF file under a Word name (Word saves them so)
+    directory names an ObjectPool storage (Word) or the presentation's document record lists an embedded
+    object (PowerPoint); an RTF file holds ``\\objdata``. An RTF file under a Word name (Word saves them so)
     counts as RTF. A file whose structure cannot be followed counts when the name of its object storage
     shows in its bytes. An archive under such a name (``archive_head``) counts too. A stream that cannot
     seek is read whole, up to ``limit``."""
@@ -184,13 +188,13 @@ def may_embed(entry: Entry, size: int, limit: int, archive_head: Callable[[bytes
         return True  # the worker reads it again and lists why it could not
 
 
-def _rtf_has_objects(f: io.IOBase, head: bytes, limit: int) -> bool:
+def _rtf_has_objects(f: IO[bytes], head: bytes, limit: int) -> bool:
     """``\\objdata`` anywhere in the first ``limit`` bytes (read in chunks; a file past the limit counts)."""
     carry, got = head, len(head)
     while True:
         if _OBJDATA.search(carry):
             return True
-        chunk = f.read(_READ_CHUNK)  # type: ignore[attr-defined]
+        chunk = f.read(_READ_CHUNK)
         if not chunk:
             return False
         got += len(chunk)
@@ -224,8 +228,9 @@ def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits) -> Inspection:
             continue
         child = ArchiveMemberEntry(entry.location.child(hop, name), member_base_name(name), entry.deleted,
                                    len(content), None, None, None, _opener(content), caps, charged=len(content))
-        if why:
+        if why:  # what could be read of it is examined; the document is listed as damaged either way
             child.damage = why
+            problems.append(f"{name}: {why}")
         children.append(child)
     if problems:
         return Inspection(status=Status.CORRUPT, detail=f"{kind} embedded objects: " + "; ".join(problems)[:400],
@@ -293,6 +298,7 @@ def ppt_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
             return
         stream = _stream(ole, _SLIDES_STREAM, caps)
     starts = sorted(i for tag in _EX_OLE_OBJ_STG for i in _find_all(stream, tag))
+    found = 0
     for at in starts:
         length, = struct.unpack_from("<I", stream, at + 4) if at + 8 <= len(stream) else (0,)
         body = stream[at + 8:at + 8 + length]
@@ -309,10 +315,15 @@ def ppt_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
             if not inflated.startswith(OLE_MAGIC):
                 continue
             caps.budget.charge(len(inflated))
+            found += 1
             yield name, inflated, why
         elif body.startswith(OLE_MAGIC):
             caps.budget.charge(len(body))
+            found += 1
             yield name, body, "" if len(body) == length else f"record cut after {len(body)} of {length} bytes"
+    if not found and _EX_OLE_EMBED in stream:
+        raise ReadError(Status.CORRUPT, "the presentation lists embedded objects, but no object storage record "
+                                        "(ExOleObjStg) could be read")
 
 
 def _find_all(data: bytes, tag: bytes) -> Iterator[int]:
