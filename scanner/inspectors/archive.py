@@ -120,12 +120,13 @@ _ZIP_WORKBOOK_EXTS = (*embedded.WORKBOOK_EXTS, ".ods", ".ots")
 _PACKAGE_PART = re.compile(rb"\[Content_Types\]\.xml|mimetypeapplication/vnd\.oasis\.opendocument")
 
 
-def holds_archive(data: bytes, name: str) -> bool:
+def holds_archive(data: bytes, name: str, fmt: str | None = None) -> bool:
     """Whether a file some other inspector wants by its name (``list.csv``, ``顧客.xlsx``, ``old.xls``) is an
     archive or a compressed file by its content: a zip that is no workbook or document package, a 7z, a
     tar, a cpio, a gzip/bzip2/xz stream. Such a file is opened as the archive it is (its members examined)
     whatever its name; an Office or OpenDocument package stays the document it is. A damaged zip named as a
-    zip-based workbook (``.xlsx``, ``.ods``) stays a damaged workbook."""
+    zip-based workbook (``.xlsx``, ``.ods``) stays a damaged workbook. ``fmt``: ``tables.sniff_format`` of
+    ``data`` when the caller has it (a zip is parsed to tell)."""
     kind = sniff(data[:512])
     if kind is None:
         return False
@@ -133,7 +134,7 @@ def holds_archive(data: bytes, name: str) -> bool:
         return True
     if _first_zip_member(data[:512]) in DOCUMENT_MARKERS:
         return False  # a workbook or document package (nearly every writer puts its marker first)
-    fmt = sniff_format(data)
+    fmt = fmt or sniff_format(data)
     return fmt == "zip-other" or (fmt == "zip-corrupt" and not _ext_of(name, _ZIP_WORKBOOK_EXTS)
                                   and _PACKAGE_PART.search(data) is None)
 

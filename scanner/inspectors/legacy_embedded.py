@@ -53,6 +53,7 @@ _OBJDATA = re.compile(rb"(?<!\\)\\objdata\b")  # the control word, not an escape
 _PROBE_DIRECTORY = 1 << 20  # directory bytes read by the pre-check (8,192 entries)
 _PROBE_SLIDES = 1 << 12  # head of the PowerPoint Document stream read by the pre-check
 _READ_CHUNK = 1 << 20
+_SMALL = 1 << 16  # a local file this small is probed from one read
 FREE, END = 0xFFFFFFFF, 0xFFFFFFFE
 
 
@@ -160,32 +161,42 @@ def may_embed(entry: Entry, size: int, limit: int, archive_head: Callable[[bytes
     kind = kind_of(entry.name)
     if kind is None or size < 64:
         return False
+    small = getattr(entry, "read_small", None)  # a local file: one open, no file object (sources.local)
+    if small is not None and size <= _SMALL:
+        got = small(size + 1)
+        if got is not None:
+            return _may_embed(io.BytesIO(got[0]), kind, len(got[0]), limit, archive_head)
     try:
         with entry.open() as f:
-            if not f.seekable():
-                data = f.read(limit + 1)
-                if len(data) > limit:
-                    return True  # listed as too large by the worker
-                f = io.BytesIO(data)
-            head = f.read(512)
-            if head.startswith(RTF_MAGIC):
-                return _rtf_has_objects(f, head, limit)
-            if archive_head(head):
-                return True  # an archive under a document's name: opened as the archive it is
-            if not head.startswith(OLE_MAGIC) or kind == "rtf":
-                return False
-
-            def read_at(offset: int, n: int) -> bytes:
-                f.seek(offset)
-                return f.read(n)
-
-            try:
-                return _object_in_directory(_Probe(read_at), kind)
-            except (ValueError, struct.error, IndexError, OverflowError):
-                f.seek(0)
-                return _OBJECT_POOL in f.read(min(size, limit)) if kind == "doc" else False
+            return _may_embed(f, kind, size, limit, archive_head)
     except (ReadError, OSError):
         return True  # the worker reads it again and lists why it could not
+
+
+def _may_embed(f: IO[bytes], kind: str, size: int, limit: int, archive_head: Callable[[bytes], bool]) -> bool:
+    """``may_embed`` over an open file."""
+    if not f.seekable():
+        data = f.read(limit + 1)
+        if len(data) > limit:
+            return True  # listed as too large by the worker
+        f = io.BytesIO(data)
+    head = f.read(512)
+    if head.startswith(RTF_MAGIC):
+        return _rtf_has_objects(f, head, limit)
+    if archive_head(head):
+        return True  # an archive under a document's name: opened as the archive it is
+    if not head.startswith(OLE_MAGIC) or kind == "rtf":
+        return False
+
+    def read_at(offset: int, n: int) -> bytes:
+        f.seek(offset)
+        return f.read(n)
+
+    try:
+        return _object_in_directory(_Probe(read_at), kind)
+    except (ValueError, struct.error, IndexError, OverflowError):
+        f.seek(0)
+        return _OBJECT_POOL in f.read(min(size, limit)) if kind == "doc" else False
 
 
 def _rtf_has_objects(f: IO[bytes], head: bytes, limit: int) -> bool:

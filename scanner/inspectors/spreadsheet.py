@@ -216,11 +216,12 @@ class SpreadsheetInspector:
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         archives = ArchiveInspector(self.config)
-        if not archives.wants_name(entry.name) and holds_archive(data, entry.name):
+        fmt = sniff_format(data)
+        if not archives.wants_name(entry.name) and holds_archive(data, entry.name, fmt):
             # an archive or a compressed file under a table's name (the archive inspector never looks at those
             # names): opened as the archive it is, its members examined
             return archives.inspect(entry, data, ctype, ctx)
-        found = self._tables(entry, data)
+        found = self._tables(entry, data, fmt)
         if (data.startswith(ZIP_MAGIC)
                 and split_ext(entry.name)[1].casefold() in embedded.WORKBOOK_EXTS + embedded.ODF_WORKBOOK_EXTS
                 and embedded.names_embeddings(data)):  # a workbook that embeds objects: they are children
@@ -230,9 +231,8 @@ class SpreadsheetInspector:
                 found.status, found.detail = parts.status, f"embedded objects not examined: {parts.detail}"
         return found
 
-    def _tables(self, entry: Entry, data: bytes) -> Inspection:
+    def _tables(self, entry: Entry, data: bytes, fmt: str) -> Inspection:
         ext = split_ext(entry.name)[1].casefold()
-        fmt = sniff_format(data)
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()
