@@ -371,6 +371,10 @@ def damaged(documents: tuple[Path, dict], tmp_path_factory: pytest.TempPathFacto
     deck = originals["deck.ppt"]
     zdata = deck.find(b"\x10\x00\x11\x10") + 14  # inside the compressed object storage
     made["deck_badzlib.ppt"] = _flip(deck, zdata + 20, 64)
+    package = ole_package(xlsx_bytes({"名簿": standard(people(PPT_N, seed=44))}))
+    root = package.find("Root Entry".encode("utf-16-le"))
+    lost = package[:root + 128] + bytes(384) + package[root + 512:]  # the object's streams lost from its directory
+    made["deck_nodirectory.ppt"] = slides_ppt(lost)
     letter = originals["letter.rtf"]
     second = letter.find(b"\\objdata", letter.find(b"\\objdata") + 1)
     made["letter_cutobject.rtf"] = letter[:second + 3000] + b"}}}"  # the second object's hex ends early
@@ -392,6 +396,8 @@ def test_damaged_documents_never_crash_and_known_damage_is_listed(damaged: tuple
     assert f"{share}/report_badpackage.doc » ObjectPool/_1345471035/{LEAK}" in _hits(doc)  # the others still read
     (deck,) = listed("deck_badzlib.ppt")
     assert deck["reason"] == "corrupt" and "ppt" in deck["detail"], deck
+    (lost,) = listed("deck_nodirectory.ppt")  # an object whose directory lost its streams is no silent clean
+    assert lost["reason"] == "corrupt" and "OLE" in lost["detail"], lost
     (letter,) = listed("letter_cutobject.rtf")
     assert letter["reason"] == "corrupt" and "object2" in letter["detail"], letter
     assert f"{share}/letter_cutobject.rtf » object1 (Excel.Sheet.8)" in _hits(doc)

@@ -186,7 +186,7 @@ def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLi
             streams = [s for s in (*PACKAGE_STREAMS, NATIVE_STREAM)
                        if ole.exists(s) and ole.get_type(s) == olefile.STGTY_STREAM]
             if not streams:
-                return Inspection()
+                return _without_content(ole)
             stream = streams[0]
             size = ole.get_size(stream)
             blocked = caps.declared(size, None)
@@ -206,6 +206,28 @@ def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLi
     child = ArchiveMemberEntry(entry.location.child(hop, name), member_base_name(name), entry.deleted, len(content),
                                None, None, None, lambda: io.BytesIO(content), caps, charged=len(content))
     return Inspection(children=iter([child]))
+
+
+_TABLE_CLASSES = (b"Excel.Sheet", b"Excel.Chart", b"Package", b"Packager")
+_WORKBOOK_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")
+
+
+def _without_content(ole: object) -> Inspection:
+    """An OLE object with no Package or dropped-file stream: nothing to add, unless it is damaged: its
+    directory lists no stream at all, or its CompObj stream names a workbook or a package while no such
+    stream is there (a flipped bit in its directory loses them), then it is listed as corrupt."""
+    entries = ole.listdir()  # type: ignore[attr-defined]
+    if not entries:
+        return Inspection(status=Status.CORRUPT, detail="embedded OLE object: its directory lists no stream")
+    if any(ole.exists(s) for s in _WORKBOOK_STREAMS):  # type: ignore[attr-defined]
+        return Inspection()  # an .xls: the spreadsheet inspector reads it
+    if ole.exists("\x01CompObj"):  # type: ignore[attr-defined]
+        comp = ole.openstream("\x01CompObj").read(4096)  # type: ignore[attr-defined]
+        named = next((c for c in _TABLE_CLASSES if c in comp), None)
+        if named is not None:
+            return Inspection(status=Status.CORRUPT, detail=f"embedded OLE object: its CompObj names "
+                              f"{named.decode()} but it holds no workbook, Package or Ole10Native stream")
+    return Inspection()
 
 
 def native_file(stream: bytes) -> tuple[str, bytes]:
