@@ -66,6 +66,7 @@ def renamed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     (share / "cut.csv").write_bytes(whole[: len(whole) // 3])  # damaged: the directory and most data lost
     cut_gzip = gzip.compress(csv_bytes(standard(people(200, seed=36))))
     (share / "cut_export.csv").write_bytes(cut_gzip[: len(cut_gzip) // 2])
+    (share / "old_report.doc").write_bytes(_zip({"顧客.xlsx": roster}))  # an archive under a document's name
     (share / "real.csv").write_bytes(roster)  # a workbook named .csv is still read as the workbook it is
     out = tmp_path_factory.mktemp("renamed-out")
     return share, _scan(share, out)
@@ -80,6 +81,7 @@ def test_zip_renamed_as_a_table_is_opened_with_a_container_hop(renamed: tuple[Pa
     assert hit["container"][0]["detail"]["format"] == "zip"
     assert hits[f"{share}/顧客.xlsx » 顧客一覧.csv"]["pii"]["records"] == MAILED
     assert hits[f"{share}/old.xls » 2017/顧客.xlsx"]["pii"]["records"] == ZIPPED
+    assert hits[f"{share}/old_report.doc » 顧客.xlsx"]["pii"]["records"] == ZIPPED
     skipped = _skips(doc)
     for name in ("list.csv", "顧客.xlsx", "old.xls"):  # no longer "unsupported: zip file that is not a workbook"
         assert f"{share}/{name}" not in skipped, skipped.get(f"{share}/{name}")
@@ -266,6 +268,7 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
         ("Excel.Sheet.12", ole_package(xlsx_bytes({"名簿": standard(people(RTF_XLSX, seed=46))}))),
         ("Package", native(LEAK, csv_bytes(standard(people(RTF_NATIVE, seed=47))))[4:]),
     ]))
+    (share / "saved_as.doc").write_bytes(rtf([("Excel.Sheet.8", xls_bytes({"名簿": standard(people(RTF_XLS, seed=45))}))]))
     (share / "plain.rtf").write_bytes(b"{\\rtf1\\ansi the word \\\\objdata in a letter\\par }" * 3)
     ods = ods_bytes({"名簿": standard(people(ODT_ODS, seed=48))})
     with zipfile.ZipFile(io.BytesIO(ods)) as z:
@@ -276,6 +279,14 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
         "Object 2": ole_package(xlsx_bytes({"名簿": standard(people(ODT_OLE, seed=49))})),
     }))
     (share / "plain.odt").write_bytes(odt({}))
+    with zipfile.ZipFile(io.BytesIO(ods_bytes({"予算": [["項目", "金額"], ["備品", 1200]]}))) as z:
+        book = {name: z.read(name) for name in z.namelist()}
+    book["Object 1"] = ole_package(xlsx_bytes({"名簿": standard(people(ODT_OLE, seed=50))}))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in book.items():
+            z.writestr(name, data, compress_type=zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
+    (share / "budget.ods").write_bytes(buf.getvalue())  # a spreadsheet that embeds a workbook
     out = tmp_path_factory.mktemp("documents-out")
     return share, _scan(share, out, "--name", LEAK)
 
@@ -304,11 +315,13 @@ def test_objects_in_an_rtf_letter(documents: tuple[Path, dict]) -> None:
     assert hits[f"{share}/letter.rtf » object1 (Excel.Sheet.8)"]["pii"]["records"] == RTF_XLS
     assert hits[f"{share}/letter.rtf » object2 (Excel.Sheet.12) » Package"]["pii"]["records"] == RTF_XLSX
     assert hits[f"{share}/letter.rtf » object3/{LEAK}"]["pii"]["records"] == RTF_NATIVE
+    assert hits[f"{share}/saved_as.doc » object1 (Excel.Sheet.8)"]["pii"]["records"] == RTF_XLS  # RTF named .doc
 
 
 def test_objects_in_an_opendocument_text(documents: tuple[Path, dict]) -> None:
     share, doc = documents
     hits = _hits(doc)
+    assert hits[f"{share}/budget.ods » Object 1 » Package"]["pii"]["records"] == ODT_OLE
     sheet = hits[f"{share}/minutes.odt » Object 1"]
     assert sheet["pii"]["records"] == ODT_ODS and sheet["pii"]["format"] == "ods"
     assert hits[f"{share}/minutes.odt » Object 2 » Package"]["pii"]["records"] == ODT_OLE
@@ -336,7 +349,7 @@ def test_the_pre_check_opens_only_documents_that_can_hold_an_object(documents: t
         if hasattr(entry, "stat"):
             size = entry.stat().size
             wanted[entry.name] = inspector.wants(entry, size, lambda e=entry: e.open().read(512))
-    assert {n for n, w in wanted.items() if w} == {"report.doc", "deck.ppt", "letter.rtf", "minutes.odt"}
+    assert {n for n, w in wanted.items() if w} == {"report.doc", "deck.ppt", "letter.rtf", "minutes.odt", "saved_as.doc"}
 
 
 def _flip(data: bytes, at: int, n: int = 16) -> bytes:
