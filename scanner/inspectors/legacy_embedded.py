@@ -309,6 +309,8 @@ def ppt_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
             return
         stream = _stream(ole, _SLIDES_STREAM, caps)
     starts = sorted(i for tag in _EX_OLE_OBJ_STG for i in _find_all(stream, tag))
+    if len(starts) > _MAX_OBJECTS:
+        raise ReadError(Status.TOO_LARGE, f"more than {_MAX_OBJECTS} object storage records; not read")
     found = 0
     for at in starts:
         length, = struct.unpack_from("<I", stream, at + 4) if at + 8 <= len(stream) else (0,)
@@ -356,7 +358,9 @@ def _inflate(data: bytes, size: int) -> tuple[bytes, str]:
     return out, ""
 
 
-_HEX = re.compile(rb"[0-9A-Fa-f]")
+_BRACE = re.compile(rb"[{}]")
+_MAX_OBJECTS = 10_000
+_NOT_HEX = re.compile(rb"[^0-9A-Fa-f]+")
 _CONTROL = re.compile(rb"\\[a-zA-Z]+-?\d* ?|\\[^a-zA-Z]")
 
 
@@ -364,8 +368,12 @@ def rtf_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
     """Each ``\\objdata`` group of an RTF file, decoded from hex: an OLE 1.0 EmbeddedObject whose native data
     is a compound file (``object1 (Excel.Sheet.12)``), or for the Package class the file dropped in
     (``object1/名簿.csv``). Control words and groups inside the hex are skipped."""
-    for n, match in enumerate(_OBJDATA.finditer(data), 1):
-        raw = _objdata_bytes(data, match.end(), caps)
+    pos, n = 0, 0
+    while (match := _OBJDATA.search(data, pos)) is not None:
+        n += 1
+        if n > _MAX_OBJECTS:
+            raise ReadError(Status.TOO_LARGE, f"more than {_MAX_OBJECTS} objdata groups; the rest not read")
+        raw, pos = _objdata_bytes(data, match.end(), caps)  # the next object is searched after this one
         try:
             klass, native = ole1_native(raw)
         except (ValueError, struct.error, UnicodeDecodeError) as e:
@@ -383,34 +391,32 @@ def rtf_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
             yield f"object{n} ({klass})", native, ""
 
 
-def _objdata_bytes(data: bytes, start: int, caps: ArchiveLimits) -> bytes:
-    """The hex digits of one objdata group, up to the brace that closes it, as bytes."""
-    depth, at, digits = 0, start, bytearray()
-    limit = min(caps.budget.remaining(), caps.member_memory) * 2 + 2
-    end = len(data)
-    while at < end:
-        c = data[at]
-        if c == 0x7B:  # {
-            depth += 1
-        elif c == 0x7D:  # }
+def _objdata_bytes(data: bytes, start: int, caps: ArchiveLimits) -> tuple[bytes, int]:
+    """The hex digits of one objdata group, up to the brace that closes it (nested groups and control words
+    inside it left out), as bytes, and where the group ends. Regular expressions do the scanning: an RTF file
+    may hold megabytes of hex."""
+    depth, at, pieces, end = 0, start, [], len(data)
+    for brace in _BRACE.finditer(data, start):
+        if brace.group() == b"{":
             if depth == 0:
-                break
+                pieces.append(data[at:brace.start()])
+            depth += 1
+        elif depth == 0:
+            pieces.append(data[at:brace.start()])
+            end = brace.end()
+            break
+        else:
             depth -= 1
-        elif c == 0x5C:  # a control word inside the data (e.g. \bin or an obfuscating \par): skipped
-            m = _CONTROL.match(data, at)
-            if m:
-                at = m.end()
-                continue
-        elif depth == 0 and (0x30 <= c <= 0x39 or 0x41 <= c <= 0x46 or 0x61 <= c <= 0x66):
-            digits.append(c)
-            if len(digits) > limit:
-                raise ReadError(Status.TOO_LARGE, "objdata over the archive cap (--max-archive-mb)")
-        at += 1
-    if len(digits) % 2:
-        digits = digits[:-1]
-    raw = bytes.fromhex(digits.decode("ascii"))
+            at = brace.end()
+    else:
+        if depth == 0:
+            pieces.append(data[at:])  # the group never closes (a cut file): what is there
+    digits = _NOT_HEX.sub(b"", _CONTROL.sub(b"", b"".join(pieces)))
+    if len(digits) > 2 * min(caps.budget.remaining(), caps.member_memory):
+        raise ReadError(Status.TOO_LARGE, "objdata over the archive cap (--max-archive-mb)")
+    raw = bytes.fromhex(digits[: len(digits) // 2 * 2].decode("ascii"))
     caps.budget.charge(len(raw))
-    return raw
+    return raw, end
 
 
 def ole1_native(raw: bytes) -> tuple[str, bytes]:
