@@ -388,6 +388,9 @@ def damaged(documents: tuple[Path, dict], tmp_path_factory: pytest.TempPathFacto
     root = package.find("Root Entry".encode("utf-16-le"))
     lost = package[:root + 128] + bytes(384) + package[root + 512:]  # the object's streams lost from its directory
     made["deck_nodirectory.ppt"] = slides_ppt(lost)
+    minutes = originals["minutes.odt"]
+    central = minutes.rfind(b"Object 2")  # its entry in the zip's central directory
+    made["minutes_renamed.odt"] = minutes[:central] + b"Objact 2" + minutes[central + 8:]
     letter = originals["letter.rtf"]
     second = letter.find(b"\\objdata", letter.find(b"\\objdata") + 1)
     made["letter_cutobject.rtf"] = letter[:second + 3000] + b"}}}"  # the second object's hex ends early
@@ -411,6 +414,9 @@ def test_damaged_documents_never_crash_and_known_damage_is_listed(damaged: tuple
     assert deck["reason"] == "corrupt" and "ppt" in deck["detail"], deck
     (lost,) = listed("deck_nodirectory.ppt")  # an object whose directory lost its streams is no silent clean
     assert lost["reason"] == "corrupt" and "OLE" in lost["detail"], lost
+    renamed = listed("minutes_renamed.odt")  # a flipped bit renamed the object in the directory only
+    assert [r for r in renamed if r["reason"] == "corrupt" and r["path"] == f"{share}/minutes_renamed.odt"], renamed
+    assert f"{share}/minutes_renamed.odt » Object 1" in _hits(doc)  # the other object is still read
     (letter,) = listed("letter_cutobject.rtf")
     assert letter["reason"] == "corrupt" and "object2" in letter["detail"], letter
     assert f"{share}/letter_cutobject.rtf » object1 (Excel.Sheet.8)" in _hits(doc)

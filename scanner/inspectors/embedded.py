@@ -118,23 +118,50 @@ def is_ole_embedding(entry: Entry) -> bool:
     return hops[-1].detail.get("format") in LEGACY_OBJECT_HOPS or is_embedding(entry.location.path)
 
 
-def embedded_parts(items: Iterator[Item], depth: int) -> Iterator[Item]:
+def embedded_parts(items: Iterator[Item], depth: int, document: tuple[Location, bytes] | None = None) -> Iterator[Item]:
     """Only the embeddings parts of a document's members (and what is listed about them); an OpenDocument
-    spreadsheet object (``Object 1/content.xml`` ...) as one .ods, after the other members."""
+    spreadsheet object (``Object 1/content.xml`` ...) as one .ods, after the other members. ``document``: its
+    location and bytes; if the listing gives no object while a local header names one (a damaged directory
+    entry renamed it), the document is listed as corrupt rather than passed as clean."""
     subdocuments: dict[str, list[ArchiveMemberEntry]] = {}
+    listed: set[str] = set()
     for item in items:
         if isinstance(item, Link):
             continue
         loc = item.location
         if len(loc.containers) == depth and is_embedding(loc.path):
+            listed.add(loc.path)
             yield item
-        elif len(loc.containers) == depth and isinstance(item, ArchiveMemberEntry) and (
-                found := _ODF_SUBDOCUMENT.match(loc.path)) and found.group(2) in _SUBDOCUMENT_PARTS:
-            subdocuments.setdefault(found.group(1), []).append(item)
+        elif len(loc.containers) == depth and (found := _ODF_SUBDOCUMENT.match(loc.path)):
+            listed.add(found.group(1))
+            if isinstance(item, ArchiveMemberEntry) and found.group(2) in _SUBDOCUMENT_PARTS:
+                subdocuments.setdefault(found.group(1), []).append(item)
         elif isinstance(item, Skipped) and len(loc.containers) < depth:
+            document = None  # the document is listed already
             yield item  # the document's own listing stopped: never dropped
     for folder, members in sorted(subdocuments.items()):
         yield from _subdocument(folder, members)
+    lost = _objects_in_local_headers(document[1]) - listed if document is not None else set()
+    if lost and document is not None:
+        yield Skipped(document[0], Status.CORRUPT, f"{len(lost)} embedded object(s) named by local headers are not in "
+                      "the zip directory (a damaged entry): not examined")
+
+
+def _objects_in_local_headers(data: bytes) -> set[str]:
+    """The embedded parts and object folders the zip's local file headers name (as the listing names them)."""
+    found: set[str] = set()
+    at, seen = data.find(b"PK\x03\x04"), 0
+    while 0 <= at and seen < 100_000:
+        n = int.from_bytes(data[at + 26:at + 28], "little")
+        raw = data[at + 30:at + 30 + n]
+        flags = int.from_bytes(data[at + 6:at + 8], "little")
+        name = raw.decode("utf-8" if flags & 0x800 else "cp437", "replace")
+        if is_embedding(name):
+            found.add(name)
+        elif sub := _ODF_SUBDOCUMENT.match(name):
+            found.add(sub.group(1))
+        at, seen = data.find(b"PK\x03\x04", at + 4), seen + 1
+    return found
 
 
 def _subdocument(folder: str, members: list[ArchiveMemberEntry]) -> Iterator[Item]:

@@ -53,7 +53,8 @@ _OBJDATA = re.compile(rb"(?<!\\)\\objdata\b")  # the control word, not an escape
 _PROBE_DIRECTORY = 1 << 20  # directory bytes read by the pre-check (8,192 entries)
 _PROBE_SLIDES = 1 << 12  # head of the PowerPoint Document stream read by the pre-check
 _READ_CHUNK = 1 << 20
-_SMALL = 1 << 16  # a local file this small is probed from one read
+_SMALL = 1 << 16
+_TABLE_CLASSES = (b"Excel.Sheet", b"Excel.Chart", b"Package", b"Packager")  # a local file this small is probed from one read
 FREE, END = 0xFFFFFFFF, 0xFFFFFFFE
 
 
@@ -263,11 +264,22 @@ def doc_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
 
     with olefile.OleFileIO(io.BytesIO(data)) as ole:
         storages = [e for e in ole.listdir(streams=False, storages=True) if e and e[0] == "ObjectPool"]
+        if not storages and _OBJECT_POOL in data:
+            raise ReadError(Status.CORRUPT, "the directory names an ObjectPool storage its tree does not reach")
+        every = ole.listdir(streams=True, storages=False)
         for path in storages:
             where = "/".join(path)
             streams = {s: path + [s] for s in (*PACKAGE_STREAMS, NATIVE_STREAM, *WORKBOOK_STREAMS)
                        if ole.exists("/".join(path + [s])) and ole.get_type("/".join(path + [s])) == olefile.STGTY_STREAM}
             if not streams:
+                if len(path) == 2 and not any(e[:2] == path for e in every):
+                    yield where, None, "the object's storage lists no stream"
+                elif len(path) == 2 and ole.exists(where + "/\x01CompObj"):
+                    comp = ole.openstream(where + "/\x01CompObj").read(4096)
+                    named = next((c for c in _TABLE_CLASSES if c in comp), None)
+                    if named is not None:
+                        yield where, None, (f"its CompObj names {named.decode()} but it holds no workbook, Package or "
+                                            "Ole10Native stream")
                 continue
             stream = next(iter(streams))
             try:
