@@ -219,7 +219,9 @@ class ArchiveInspector:
             # an Office/OpenDocument file (by name or content): a document, not an archive; only the objects
             # embedded in it are examined (scanner.inspectors.embedded)
             depth = len(entry.location.containers) + 1
-            return Inspection(children=embedded.embedded_parts(children, depth, (entry.location, data)))
+            # a document whose zip is damaged (members read from their local headers) is listed as such
+            return Inspection(status=opened.status, detail=opened.detail,
+                              children=embedded.embedded_parts(children, depth, (entry.location, data)))
         return Inspection(status=opened.status, detail=opened.detail, children=children,
                           annotations=opened.annotations)
 

@@ -264,9 +264,13 @@ def doc_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
 
     with olefile.OleFileIO(io.BytesIO(data)) as ole:
         storages = [e for e in ole.listdir(streams=False, storages=True) if e and e[0] == "ObjectPool"]
-        if not storages and _OBJECT_POOL in data:
-            raise ReadError(Status.CORRUPT, "the directory names an ObjectPool storage its tree does not reach")
         every = ole.listdir(streams=True, storages=False)
+        empty = not any(len(e) > 1 for e in storages) and not any(e[0] == "ObjectPool" for e in every)
+        if (empty or not storages) and _OBJECT_POOL in data and (lost := _unreached(data, len(every) + len(storages))):
+            # an empty ObjectPool is what Word leaves after its objects are deleted; entries in use that the
+            # directory tree does not reach are damage (a flipped bit in a sibling or child link)
+            raise ReadError(Status.CORRUPT, f"{lost} directory entries in use are not reached from the root "
+                                            "(damaged directory): embedded objects may be lost")
         for path in storages:
             where = "/".join(path)
             streams = {s: path + [s] for s in (*PACKAGE_STREAMS, NATIVE_STREAM, *WORKBOOK_STREAMS)
@@ -296,6 +300,16 @@ def doc_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
                 raise
             except Exception as e:  # noqa: BLE001 - one damaged object is listed, the others still read
                 yield where, None, error_reason(e)[1]
+
+
+def _unreached(data: bytes, reached: int) -> int:
+    """How many storages and streams the directory holds beyond the ``reached`` ones olefile's tree walk
+    found (0 when the directory cannot be read entry by entry)."""
+    try:
+        live = sum(1 for _, kind, _, _ in _Probe(lambda at, n: data[at:at + n]).entries() if kind in (1, 2))
+    except (ValueError, struct.error, IndexError, OverflowError):
+        return 0
+    return max(live - reached, 0)
 
 
 def _stream(ole: object, name: str, caps: ArchiveLimits) -> bytes:
