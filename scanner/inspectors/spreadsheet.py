@@ -80,6 +80,7 @@ class Reading:
     encoding: str | None = None  # text tables only
     notes: list[str] = field(default_factory=list)  # "decoding: partial (3 bytes replaced)", "quoting: ..."
     damage: list[str] = field(default_factory=list)  # why some rows were never read (a cut file)
+    unread: list[str] = field(default_factory=list)  # parts holding rows that could not be decoded (scanner.caches)
 
     def facts(self) -> dict[str, Any]:
         """What the ``pii`` block says about the reading: encoding, decoding, every note and damage."""
@@ -87,7 +88,7 @@ class Reading:
         for note in self.notes:
             if note.startswith("decoding: "):
                 out["decoding"] = note.removeprefix("decoding: ")
-        shown = self.damage + [n for n in self.notes if n != "delimiter: none"]
+        shown = self.damage + [n for n in self.notes if n != "delimiter: none"] + self.unread
         if shown:
             out["reading"] = shown
         return out
@@ -107,12 +108,16 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
     findings = []
     reading = Reading(encoding=encoding)
     for sheet in sheets:
-        reading.sheets += 1
+        if sheet.origin is None and not sheet.unread:
+            reading.sheets += 1
         found = analyse_sheet(sheet.name, sheet.rows, sheet.first_row, sheet.first_col)
         reading.notes += sheet.notes
         reading.damage += sheet.damage
+        reading.unread += sheet.unread
         if found is not None:
-            found.index = reading.sheets
+            if sheet.origin is None:
+                found.index = reading.sheets
+            found.origin = sheet.origin  # a pivot or external-link cache: no position among the sheets
             findings.append(found)
     return findings, reading.sheets, reading
 
@@ -129,6 +134,8 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
         return Status.UNSUPPORTED, f"{fmt} without any {what}"
     if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and "delimiter: none" in reading.notes:
         return Status.UNSUPPORTED, f"text without delimited rows, named {ext}"
+    if reading.unread:  # rows kept where no reader here goes (a binary pivot cache, the data model): not clean
+        return Status.UNSUPPORTED, "; ".join(["partially examined: " + u for u in reading.unread] + shown)
     return Status.OK, "; ".join(shown)
 
 

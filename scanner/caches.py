@@ -1,0 +1,393 @@
+"""Copies of rows a workbook keeps outside its sheets: pivot caches and external-link caches.
+
+Excel keeps every source row of a pivot table inside the workbook (``pivotCacheRecords``: saveData is on
+by default), and it keeps them after the source sheet is deleted or emptied; a workbook whose formulas
+look values up in another workbook keeps the last values it read from it (``externalLink`` sheetDataSet):
+a summary book that VLOOKUPs the client list carries a copy of that list. Each such copy is rebuilt as a
+table and examined like a sheet (``Sheet.origin`` says where it came from): a pivot cache as its field
+names (the source's header row) over its records, an external-link cache as the cells it holds, by
+reference. A damaged copy costs that copy only: the rows before the damage are examined and the damage
+is listed (truncated XML, an index past the shared items, a records part that is missing). Copies that
+cannot be decoded here are listed as not examined, never passed as clean: the binary pivot caches and
+external links of .xlsb, the pivot caches of .xls (``_SX_DB_CUR``), and the Power Pivot data model
+(``xl/model/item.data``, XPress9-compressed). lxml parses with entities, DTDs and the network off; every
+cell counts against the cell budget and the parse timeout. Runs in the worker process (scanner.isolation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any
+from urllib.parse import unquote
+
+from .codes import Status
+from .errors import ReadError, error_name
+from .sheet import Caps, CellBudget, Sheet, origin_label
+from .tables import OoxmlPackage, part_relationships, resolve_target
+from .textsafe import shown
+
+MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+MAX_TARGET = 300  # characters of an external workbook's name kept for the report
+MAX_PART = 120  # characters of a part name in a detail
+
+
+def _shown(text: str, limit: int = MAX_PART) -> str:
+    """Hostile text (member names, link targets) with hidden characters made visible, cut to ``limit``."""
+    return shown(text[:limit]) + ("…" if len(text) > limit else "")
+
+
+def _parser_args() -> dict[str, Any]:
+    return {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False,
+            "remove_comments": True, "remove_pis": True}
+
+
+def _local(tag: object) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _folder(name: str) -> str:
+    head = name.rpartition("/")[0]
+    return head + "/" if head else ""
+
+
+def _rels_of(name: str) -> str:
+    folder, _, base = name.rpartition("/")
+    return f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+
+
+def _number(text: str | None) -> object:
+    """A cached number as calamine gives a sheet's number (a float), so both copies of a row read alike."""
+    if text is None:
+        return ""
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _date(text: str | None) -> object:
+    """A cached date (ISO 8601) as calamine gives a date cell: a date at midnight, else a datetime."""
+    if not text:
+        return ""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return value.date() if value.time() == dt.time() else value
+
+
+def _item(el) -> object:
+    """A pivot cache item (shared item or inline record value) as a cell value."""
+    kind = _local(el.tag)
+    v = el.get("v")
+    if kind == "s":
+        return v or ""
+    if kind == "n":
+        return _number(v)
+    if kind == "d":
+        return _date(v)
+    if kind == "b":
+        return v in ("1", "true")
+    return ""  # m (missing), e (error)
+
+
+def xls_caches(storages: list[str]) -> Iterator[Sheet]:
+    """The pivot caches of an .xls (OLE storages ``_SX_DB_CUR``, ``_SX_DB``): listed as not examined."""
+    for name in storages:
+        streams = "BIFF8" if name == "_SX_DB_CUR" else "BIFF5"
+        yield Sheet("", [], unread=[f"pivot cache not examined (xls {streams} storage {name})"])
+
+
+def cached_tables(data: bytes, fmt: str, package: OoxmlPackage | None, caps: Caps) -> Iterator[Sheet]:
+    """The tables a workbook keeps outside its sheets, each a Sheet with ``origin`` set; parts that cannot be
+    decoded come as an empty Sheet whose ``unread`` says what was not examined. Nothing to do (and nothing
+    opened) when the package names no such part."""
+    if package is None or not package.caches:
+        return
+    if fmt != "xlsx":  # .xlsb keeps them in BIFF12 records: listed, not decoded
+        for what, parts in (("pivot cache", package.pivot_caches), ("external-link cache", package.external_links)):
+            if parts:
+                yield Sheet("", [], unread=[f"{len(parts)} {what}(s) not examined ({fmt} binary part: "
+                                            f"{_shown(package.members.get(parts[0], parts[0]))})"])
+    if package.data_model:
+        yield Sheet("", [], unread=["data model not read (Power Pivot, XPress9-compressed: "
+                                    f"{_shown(package.members.get(package.data_model[0], package.data_model[0]))})"])
+    if fmt != "xlsx":
+        return
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for n, part in enumerate(sorted(package.pivot_caches, key=_natural), 1):
+            if part.endswith(".xml"):
+                yield from _guarded(partial(_pivot_cache, zf, package.members, part, n, caps),
+                                    f"pivot cache {n} ({_shown(package.members.get(part, part))})")
+        for n, part in enumerate(sorted(package.external_links, key=_natural), 1):
+            if part.endswith(".xml"):
+                yield from _guarded(partial(_external_link, zf, package.members, part, n, caps),
+                                    f"external-link cache {n} ({_shown(package.members.get(part, part))})")
+
+
+def _natural(name: str) -> tuple[int, str]:
+    """pivotCacheDefinition2 before pivotCacheDefinition10: caches numbered as Excel numbers their parts."""
+    digits = "".join(ch for ch in name.rpartition("/")[2] if ch.isdigit())[:9]
+    return int(digits or 0), name
+
+
+def _guarded(tables: Callable[[], Iterator[Sheet]], what: str) -> Iterator[Sheet]:
+    """The tables of one part; any failure of that part becomes its damage (the workbook's other parts go on)."""
+    try:
+        yield from tables()
+    except ReadError as e:
+        if e.reason != Status.CORRUPT:
+            raise  # too-large and timeout are the workbook's (the caps are the file's)
+        yield Sheet("", [], damage=[f"{what}: {e.detail}"])
+    except MemoryError as e:
+        raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError) as e:
+        yield Sheet("", [], damage=[f"{what}: not readable ({error_name(e)})"])
+
+
+def _open(zf: zipfile.ZipFile, members: dict[str, str], part: str):
+    own = members.get(part)
+    if own is None:
+        raise ReadError(Status.CORRUPT, "part missing")
+    return zf.open(own)
+
+
+def _events(stream, tags: tuple[str, ...], damage: list[str], what: str) -> Iterator[tuple[str, Any]]:
+    """(event, element) of ``tags`` (any namespace) in a part; a syntax error ends the events and is recorded."""
+    from lxml import etree
+
+    head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
+    if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
+        damage.append(f"{what}: a DTD in the part (never expanded; Excel writes none)")
+        return
+    try:
+        yield from etree.iterparse(stream, events=("start", "end"), tag=tuple("{*}" + t for t in tags),
+                                   **_parser_args())
+    except etree.XMLSyntaxError as e:
+        damage.append(f"{what}: XML ends or breaks ({error_name(e)})")
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:  # a damaged deflate stream, a bad CRC at its end
+        damage.append(f"{what}: part damaged ({error_name(e)})")
+
+
+# --- pivot caches --------------------------------------------------------------------------------------
+
+class _Definition:
+    """What a pivot cache definition says: where its rows came from, its database fields and shared items."""
+
+    def __init__(self) -> None:
+        self.source_type = "worksheet"  # or external, consolidation, scenario
+        self.sheet = ""  # the source sheet's name (personal data: masked in outputs)
+        self.range = ""  # A1:F300, or the name of a table or named range
+        self.save_data = True
+        self.records_count = ""
+        self.names: list[str] = []  # database fields only (fields with databaseField="0" are not in the records)
+        self.shared: list[list[object]] = []
+
+
+def _definition(zf: zipfile.ZipFile, members: dict[str, str], part: str, budget: CellBudget,
+                damage: list[str], what: str) -> _Definition:
+    d = _Definition()
+    in_field = False
+    database = True
+    with _open(zf, members, part) as stream:
+        for event, el in _events(stream, ("pivotCacheDefinition", "cacheSource", "worksheetSource", "cacheField",
+                                          "sharedItems"), damage, what):
+            tag = _local(el.tag)
+            if event == "start":
+                if tag == "pivotCacheDefinition":
+                    d.save_data = el.get("saveData", "1") not in ("0", "false")
+                    d.records_count = el.get("recordCount", "")
+                elif tag == "cacheSource":
+                    d.source_type = str(el.get("type") or "worksheet")[:40]
+                elif tag == "worksheetSource":
+                    d.sheet = (el.get("sheet") or "")[:MAX_PART]
+                    d.range = (el.get("ref") or el.get("name") or "")[:MAX_PART]
+                elif tag == "cacheField":
+                    in_field = True
+                    database = el.get("databaseField", "1") not in ("0", "false")
+                    if database:
+                        d.names.append(el.get("name") or "")
+                        d.shared.append([])
+                continue
+            if tag == "sharedItems" and in_field and database:
+                items = [_item(child) for child in el if isinstance(child.tag, str)]
+                budget.add(len(items))
+                d.shared[-1] = items
+                el.clear()
+            elif tag == "cacheField":
+                in_field = False
+                el.clear()
+                budget.tick()
+    return d
+
+
+def _pivot_cache(zf: zipfile.ZipFile, members: dict[str, str], part: str, n: int, caps: Caps) -> Iterator[Sheet]:
+    """One pivot cache as a table: its field names, then one row per cached record."""
+    what = f"pivot cache {n} ({_shown(members.get(part, part))})"
+    budget = CellBudget(caps)
+    damage: list[str] = []
+    d = _definition(zf, members, part, budget, damage, what)
+    records = next((resolve_target(_folder(part), target) for rel_type, target
+                    in part_relationships(zf, members, _rels_of(part)) if rel_type.endswith("/pivotCacheRecords")), None)
+    origin = {"kind": "pivot-cache", "number": str(n), "part": members.get(part, part)[:MAX_PART], "sheet": d.sheet, "range": d.range,
+              "source_type": d.source_type}
+    sheet = Sheet(origin_label(origin), [], origin=origin, damage=damage)
+    if damage and not d.names:
+        yield sheet
+        return
+    if records is None or records not in members:
+        if d.save_data:
+            damage.append(f"{what}: records part missing" + (f" ({_shown(records)})" if records else ""))
+        yield sheet  # saveData off: Excel kept no rows, only the pivot table on its sheet (read with the sheets)
+        return
+    budget.next_sheet()
+    sheet.rows = _records(zf, members[records], d, budget, damage, what)
+    yield sheet
+
+
+def _records(zf: zipfile.ZipFile, own: str, d: _Definition, budget: CellBudget, damage: list[str],
+             what: str) -> Iterator[list[object]]:
+    """The header (field names), then each ``<r>`` record: ``<x v>`` indexes the field's shared items, other
+    children are the value itself. An index past the shared items leaves its cell empty and is counted."""
+    yield list(d.names)
+    budget.add(len(d.names))
+    bad = 0
+    count = 0
+    try:
+        stream = zf.open(own)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as e:
+        damage.append(f"{what}: records part not readable ({error_name(e)})")
+        return
+    with stream:
+        for event, el in _events(stream, ("r",), damage, what):
+            if event != "end":
+                continue
+            row: list[object] = []
+            for i, child in enumerate(c for c in el if isinstance(c.tag, str)):
+                if _local(child.tag) == "x":
+                    shared = d.shared[i] if i < len(d.shared) else []
+                    try:
+                        row.append(shared[int(child.get("v", ""))])
+                    except (ValueError, IndexError):
+                        row.append("")
+                        bad += 1
+                else:
+                    row.append(_item(child))
+            el.clear()
+            while el.getprevious() is not None:
+                del el.getparent()[0]
+            count += 1
+            budget.add(len(row) or 1)
+            if not count & 0x3FF:
+                budget.tick()
+            yield row
+    if bad:
+        damage.append(f"{what}: {bad} cell(s) index past the shared items (left empty)")
+
+
+# --- external-link caches ---------------------------------------------------------------------------------
+
+def _external_link(zf: zipfile.ZipFile, members: dict[str, str], part: str, n: int, caps: Caps) -> Iterator[Sheet]:
+    """Each cached sheet of one external link as a table, cells placed by their references."""
+    what = f"external-link cache {n} ({_shown(members.get(part, part))})"
+    target = next((t for rel_type, t in part_relationships(zf, members, _rels_of(part))
+                   if "externalLinkPath" in rel_type or rel_type.endswith("/xlPathMissing")), "")
+    shown_target = unquote(target, errors="replace")[:MAX_TARGET]
+    damage: list[str] = []
+    names: list[str] = []
+    budget = CellBudget(caps)
+    rows: list[list[object]] = []
+    sheet_id = ""
+    at = 0
+    done = 0
+    with _open(zf, members, part) as stream:
+        for event, el in _events(stream, ("sheetName", "sheetData", "row"), damage, what):
+            tag = _local(el.tag)
+            if tag == "sheetName" and event == "end":
+                names.append(el.get("val") or "")
+            elif tag == "sheetData" and event == "start":
+                sheet_id, rows, at = el.get("sheetId") or "", [], 0
+                budget.next_sheet()
+            elif tag == "row" and event == "end":
+                at = _place_row(el, rows, at, budget)
+                el.clear()
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+            elif tag == "sheetData" and event == "end":
+                el.clear()
+                done += 1
+                if rows:
+                    yield _external_sheet(rows, names, sheet_id, n, members.get(part, part), shown_target, [])
+                rows = []
+    if damage:  # the sheet being read when the part broke: its rows so far, with the damage
+        yield _external_sheet(rows, names, sheet_id, n, members.get(part, part), shown_target, damage)
+
+
+def _external_sheet(rows: list[list[object]], names: list[str], sheet_id: str, n: int, part: str, target: str,
+                    damage: list[str]) -> Sheet:
+    try:
+        name = names[int(sheet_id)]
+    except (ValueError, IndexError):
+        name = f"sheet {sheet_id}" if sheet_id else ""
+    origin = {"kind": "external-link", "number": str(n), "part": part[:MAX_PART], "sheet": name[:MAX_PART], "target": target}
+    return Sheet(origin_label(origin), rows, origin=origin, damage=damage)
+
+
+_COL = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 1)}
+MAX_ROW, MAX_COL = 1 << 20, 1 << 14  # Excel's sheet: a reference past it is placed as the next cell
+
+
+def _ref(ref: str) -> tuple[int, int] | None:
+    """(row, column), 1-based, of an A1 reference within Excel's sheet, else None."""
+    col = 0
+    i = 0
+    while i < len(ref) and ref[i].upper() in _COL:
+        col = col * 26 + _COL[ref[i].upper()]
+        i += 1
+    if not i or not ref[i:].isdigit() or not 0 < col <= MAX_COL or not 0 < int(ref[i:]) <= MAX_ROW:
+        return None
+    return int(ref[i:]), col
+
+
+def _cell_value(cell) -> object:
+    v = next((c.text for c in cell if _local(c.tag) == "v"), None)
+    kind = cell.get("t", "n")
+    if v is None:
+        return ""
+    if kind == "n":
+        return _number(v)
+    if kind == "b":
+        return v.strip() in ("1", "true")
+    if kind == "e":
+        return ""
+    return v  # str, inlineStr, s: the text itself (an external cell has no shared-string table)
+
+
+def _place_row(el, rows: list[list[object]], at: int, budget: CellBudget) -> int:
+    """Put one cached ``<row>`` into ``rows`` (gaps as empty rows), cells at their columns; the next row number."""
+    try:
+        r = int(el.get("r", ""))
+    except ValueError:
+        r = at + 1
+    r = r if at < r <= MAX_ROW else at + 1
+    while len(rows) < r - 1:
+        rows.append([])
+        budget.add(1)
+    row: list[object] = []
+    for cell in el:
+        if _local(cell.tag) != "c" and _local(cell.tag) != "cell":
+            continue
+        place = _ref(cell.get("r", ""))
+        col = place[1] - 1 if place and place[1] - 1 >= len(row) else len(row)
+        row.extend([""] * (col - len(row)))
+        row.append(_cell_value(cell))
+    budget.add(len(row) or 1)
+    rows.append(row)
+    if not r & 0x3FF:
+        budget.tick()
+    return r
