@@ -161,11 +161,11 @@ def _events(stream, tags: tuple[str, ...], damage: list[str], what: str) -> Iter
     """(event, element) of ``tags`` (any namespace) in a part; a syntax error ends the events and is recorded."""
     from lxml import etree
 
-    head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
-    if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
-        damage.append(f"{what}: a DTD in the part (never expanded; Excel writes none)")
-        return
     try:
+        head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
+        if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
+            damage.append(f"{what}: a DTD in the part (never expanded; Excel writes none)")
+            return
         yield from etree.iterparse(stream, events=("start", "end"), tag=tuple("{*}" + t for t in tags),
                                    **_parser_args())
     except etree.XMLSyntaxError as e:

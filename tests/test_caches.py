@@ -1,0 +1,392 @@
+"""Copies of rows a workbook keeps outside its sheets (scanner.caches): pivot caches and external-link caches.
+
+The workbooks are built as Excel writes them (part names, relationships, namespaces and attributes follow real
+Excel 2016-365 files: calamine's pivots.xlsx and POI's ExcelPivotTableSample.xlsx / 46535.xlsx), over a
+visible sheet that holds no person: the person sheet was deleted, its rows survive only in the cache. People
+are generated (Faker ja_JP, fixed seed). Damaged copies: a records part cut mid-way, an index past the shared
+items, a missing records part, a flipped byte in the records' deflate stream, a DTD.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+import pytest
+
+from scanner.inspectors.spreadsheet import analyse_bytes
+from scanner.sheet import Caps
+from scanner.tables import ooxml_package, sniff_format
+from tests.conftest import run_leakscan
+from tests.pii_data import Rows, budget, people, standard, xlsx_bytes
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+CACHED = 60  # persons in the deleted sheet
+SHARED = {"氏名", "フリガナ", "住所", "性別", "要介護度"}  # fields kept as shared items (<x v=>), like Excel's axis fields
+
+
+def _item(v: object) -> str:
+    if v in ("", None):
+        return "<m/>"
+    if isinstance(v, bool):
+        return f'<b v="{int(v)}"/>'
+    if isinstance(v, int | float):
+        return f'<n v="{v}"/>'
+    if isinstance(v, dt.date):
+        return f'<d v="{v.isoformat()}T00:00:00"/>'
+    return f"<s v={quoteattr(str(v))}/>"
+
+
+def pivot_parts(rows: Rows, source_sheet: str, n: int = 1) -> tuple[str, str]:
+    """(pivotCacheDefinition, pivotCacheRecords) XML of ``rows`` (header first), as Excel writes them."""
+    header, body = rows[0], rows[1:]
+    fields, shared = [], []
+    for c, name in enumerate(header):
+        values = [r[c] if c < len(r) else "" for r in body]
+        if name in SHARED:
+            items = list(dict.fromkeys(values))
+            shared.append(items)
+            fields.append(f'<cacheField name={quoteattr(str(name))} numFmtId="0"><sharedItems count="{len(items)}">'
+                          + "".join(_item(v) for v in items) + "</sharedItems></cacheField>")
+        else:
+            shared.append(None)
+            fields.append(f'<cacheField name={quoteattr(str(name))} numFmtId="0"><sharedItems containsBlank="1"/>'
+                          "</cacheField>")
+    fields.append('<cacheField name="合計" numFmtId="0" formula="No*2" databaseField="0"/>')  # calculated: not in records
+    last = f"{chr(64 + len(header))}{len(rows)}"
+    definition = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<pivotCacheDefinition xmlns="{MAIN}" '
+                  f'xmlns:r="{REL}" r:id="rId1" refreshedBy="user" refreshedDate="45000.5" createdVersion="8" '
+                  f'refreshedVersion="8" minRefreshableVersion="3" recordCount="{len(body)}"><cacheSource type="worksheet">'
+                  f'<worksheetSource ref="A1:{last}" sheet={quoteattr(source_sheet)}/></cacheSource>'
+                  f'<cacheFields count="{len(fields)}">' + "".join(fields) + "</cacheFields></pivotCacheDefinition>")
+    recs = []
+    for r in body:
+        cells = []
+        for c in range(len(header)):
+            v = r[c] if c < len(r) else ""
+            cells.append(f'<x v="{shared[c].index(v)}"/>' if shared[c] is not None else _item(v))
+        recs.append("<r>" + "".join(cells) + "</r>")
+    records = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<pivotCacheRecords xmlns="{MAIN}" '
+               f'xmlns:r="{REL}" count="{len(body)}">' + "".join(recs) + "</pivotCacheRecords>")
+    return definition, records
+
+
+def external_part(rows: Rows, sheet: str) -> str:
+    """An externalLink part caching ``rows`` of ``sheet`` (what a VLOOKUP into another book leaves)."""
+    out = []
+    for i, r in enumerate(rows, 1):
+        cells = []
+        for c, v in enumerate(r):
+            if v in ("", None):
+                continue
+            ref = f"{chr(65 + c)}{i}"
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                cells.append(f'<cell r="{ref}"><v>{v}</v></cell>')
+            else:
+                text = v.isoformat() if isinstance(v, dt.date) else str(v)
+                cells.append(f'<cell r="{ref}" t="str"><v>{_esc(text)}</v></cell>')
+        out.append(f'<row r="{i}">' + "".join(cells) + "</row>")
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<externalLink xmlns="{MAIN}"><externalBook '
+            f'xmlns:r="{REL}" r:id="rId1"><sheetNames><sheetName val="表紙"/><sheetName val={quoteattr(sheet)}/>'
+            '</sheetNames><sheetDataSet><sheetData sheetId="0" refreshError="1"/><sheetData sheetId="1">'
+            + "".join(out) + "</sheetData></sheetDataSet></externalBook></externalLink>")
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _rels(*rels: tuple[str, str, str]) -> str:
+    body = "".join(f'<Relationship Id="{i}" Type="{t}" Target={quoteattr(target)}'
+                   + (' TargetMode="External"' if "externalLinkPath" in t else "") + "/>" for i, t, target in rels)
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<Relationships xmlns="{PKG}">{body}</Relationships>'
+
+
+def with_parts(xlsx: bytes, parts: dict[str, bytes | str], workbook_rels: list[tuple[str, str]],
+               drop: tuple[str, ...] = ()) -> bytes:
+    """``xlsx`` with ``parts`` added and the workbook's relationships extended by (type, target)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                extra = "".join(f'<Relationship Id="rIdC{k}" Type="{REL}/{t}" Target="{target}"/>'
+                                for k, (t, target) in enumerate(workbook_rels))
+                data = data.replace(b"</Relationships>", extra.encode() + b"</Relationships>")
+            z.writestr(info, data)
+        for name, data in parts.items():
+            if name not in drop:
+                z.writestr(name, data)
+    return buf.getvalue()
+
+
+def pivot_book(visible: dict[str, Rows], cached: Rows, source_sheet: str = "利用者名簿", records: str | None = None,
+               drop: tuple[str, ...] = ()) -> bytes:
+    """A workbook whose pivot cache holds ``cached`` (its source sheet gone); ``records`` replaces the records XML."""
+    definition, recs = pivot_parts(cached, source_sheet)
+    parts: dict[str, bytes | str] = {
+        "xl/pivotCache/pivotCacheDefinition1.xml": definition,
+        "xl/pivotCache/pivotCacheRecords1.xml": recs if records is None else records,
+        "xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels": _rels(("rId1", f"{REL}/pivotCacheRecords",
+                                                                     "pivotCacheRecords1.xml"))}
+    return with_parts(xlsx_bytes(visible), parts, [("pivotCacheDefinition", "pivotCache/pivotCacheDefinition1.xml")],
+                      drop)
+
+
+def external_book(visible: dict[str, Rows], cached: Rows, target: str) -> bytes:
+    parts: dict[str, bytes | str] = {
+        "xl/externalLinks/externalLink1.xml": external_part(cached, "名簿"),
+        "xl/externalLinks/_rels/externalLink1.xml.rels": _rels(("rId1", f"{REL}/externalLinkPath", target))}
+    return with_parts(xlsx_bytes(visible), parts, [("externalLink", "externalLinks/externalLink1.xml")])
+
+
+def summary(ps: list) -> Rows:
+    """What stays visible: a pivot table's output (counts by care level), no person in it."""
+    counts: dict[str, int] = {}
+    for p in ps:
+        counts[p.care] = counts.get(p.care, 0) + 1
+    return [["行ラベル", "個数 / 氏名"], *[[k, v] for k, v in sorted(counts.items())], ["総計", len(ps)]]
+
+
+def recut(xlsx: bytes, part: str, change) -> bytes:
+    """``xlsx`` with one member's bytes changed (re-zipped: the zip itself stays sound, the part is damaged)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info)
+            z.writestr(info, change(data) if info.filename == part else data)
+    return buf.getvalue()
+
+
+def flip_in_member(xlsx: bytes, part: str, at: float = 0.5) -> bytes:
+    """``xlsx`` with one byte of a member's compressed stream flipped (its CRC no longer matches)."""
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
+        info = z.getinfo(part)
+    header = info.header_offset
+    name_len = int.from_bytes(xlsx[header + 26:header + 28], "little")
+    extra_len = int.from_bytes(xlsx[header + 28:header + 30], "little")
+    pos = header + 30 + name_len + extra_len + int(info.compress_size * at)
+    data = bytearray(xlsx)
+    data[pos] ^= 0x5A
+    return bytes(data)
+
+
+def analyse(data: bytes, caps: Caps | None = None):
+    return analyse_bytes(data, sniff_format(data), caps or Caps())
+
+
+PS = people(CACHED, seed=61)
+
+
+# --- in process: what a cache becomes --------------------------------------------------------------------
+
+def test_deleted_person_sheet_lives_on_in_its_pivot_cache() -> None:
+    book = pivot_book({"集計": summary(PS)}, standard(PS))
+    assert not analyse(xlsx_bytes({"集計": summary(PS)}))[0]  # without its cache the workbook holds no person
+    findings, sheets, reading = analyse(book)
+    (found,) = findings
+    assert found.count == CACHED and found.origin is not None and found.origin["kind"] == "pivot-cache"
+    assert found.name == "pivot cache 1 (source: 利用者名簿!A1:I61)" and found.index is None
+    assert sheets == 1 and not reading.damage and not reading.unread  # one worksheet; the cache is not a sheet
+    names = sorted(r.fields["name"] for r in found.records)
+    assert names == sorted(p.name for p in PS)  # every cached row, each from its own shared item
+    shown = found.to_json(unmask=False)
+    assert shown["origin"] == {"kind": "pivot-cache", "number": "1", "part": "xl/pivotCache/pivotCacheDefinition1.xml",
+                               "range": "A1:I61", "source_type": "worksheet"}
+    assert shown["name"].startswith("pivot cache 1 (source: ") and "利用者名簿" not in shown["name"]  # masked
+
+
+def test_non_person_pivot_cache_stays_non_person() -> None:
+    rows = budget(PS) + [["備品", 4500], ["通信費", 7200]]
+    findings, _, reading = analyse(pivot_book({"集計": [["項目", "合計"], ["総計", 61700]]}, rows, "予算"))
+    assert findings == [] and not reading.damage and not reading.unread
+
+
+def test_visible_sheet_and_its_cache_are_two_copies() -> None:
+    """A workbook that still has its source sheet: both copies are person sheets (one person each, merged when
+    persons are counted); the cache's rows are the same rows."""
+    findings, _, _ = analyse(pivot_book({"利用者名簿": standard(PS)}, standard(PS)))
+    sheet, cache = findings
+    assert (sheet.origin, sheet.count, cache.count) == (None, CACHED, CACHED)
+    assert {r.fields["name"] for r in sheet.records} == {r.fields["name"] for r in cache.records}
+
+
+def test_external_link_cache_is_examined_and_its_target_kept_as_text() -> None:
+    target = "file:///\\\\srv\\share\\介護\\利用者名簿%20(2016).xlsx\u202egpj.exe"
+    findings, _, reading = analyse(external_book({"集計": summary(PS)}, standard(PS), target))
+    (found,) = findings
+    assert found.count == CACHED and not reading.damage
+    assert found.origin is not None and found.origin["kind"] == "external-link"
+    assert found.origin["target"] == "file:///\\\\srv\\share\\介護\\利用者名簿 (2016).xlsx\u202egpj.exe"  # unquoted only
+    assert found.name == "external-link cache 1 (名簿)"
+
+
+def test_cached_numbers_and_dates_read_as_the_sheet_reads_them() -> None:
+    """The same row read from the sheet and from its cache gives the same record (so persons merge)."""
+    findings, _, _ = analyse(pivot_book({"利用者名簿": standard(PS[:10])}, standard(PS[:10])))
+    sheet, cache = findings
+    assert [r.fields for r in sheet.records] == [r.fields for r in cache.records]
+
+
+# --- damaged caches cost the cache only ---------------------------------------------------------------
+
+RECORDS = "xl/pivotCache/pivotCacheRecords1.xml"
+
+
+def test_cut_records_part_keeps_the_rows_before_the_cut_and_says_so() -> None:
+    book = recut(pivot_book({"集計": summary(PS)}, standard(PS)), RECORDS, lambda d: d[:len(d) // 2])
+    (found,), _, reading = analyse(book)
+    assert 0 < found.count < CACHED
+    assert reading.damage and "pivot cache 1 (xl/pivotCache/pivotCacheDefinition1.xml): XML ends" in reading.damage[0]
+
+
+def test_index_past_the_shared_items_is_counted_and_the_rest_read() -> None:
+    book = recut(pivot_book({"集計": summary(PS)}, standard(PS)), RECORDS,
+                 lambda d: re.sub(rb'<r><n v="1"/><x v="\d+"/>', b'<r><n v="1"/><x v="99999"/>', d, count=1))
+    (found,), _, reading = analyse(book)
+    assert found.count == CACHED - 1  # the row whose name index is bad has no name
+    assert reading.damage == ["pivot cache 1 (xl/pivotCache/pivotCacheDefinition1.xml): 1 cell(s) index past the "
+                              "shared items (left empty)"]
+
+
+def test_missing_records_part_is_listed() -> None:
+    book = pivot_book({"集計": summary(PS)}, standard(PS), drop=(RECORDS,))
+    findings, _, reading = analyse(book)
+    assert findings == []
+    assert reading.damage == ["pivot cache 1 (xl/pivotCache/pivotCacheDefinition1.xml): records part missing "
+                              "(xl/pivotcache/pivotcacherecords1.xml)"]
+
+
+def test_flipped_byte_in_the_records_stream_costs_the_cache_only() -> None:
+    visible = standard(people(12, seed=62))
+    for at in (0.1, 0.5, 0.9):
+        book = flip_in_member(pivot_book({"名簿": visible}, standard(PS)), RECORDS, at)
+        findings, _, reading = analyse(book)
+        assert findings[0].origin is None and findings[0].count == 12  # the sheet is read whole
+        assert reading.damage and reading.damage[0].startswith("pivot cache 1 (")
+
+
+def test_dtd_in_a_cache_is_refused_not_expanded() -> None:
+    bomb = ('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+            f'<pivotCacheRecords xmlns="{MAIN}"><r><s v="&b;"/></r></pivotCacheRecords>')
+    findings, _, reading = analyse(pivot_book({"集計": summary(PS)}, standard(PS), records=bomb))
+    assert findings == [] and reading.damage == [
+        "pivot cache 1 (xl/pivotCache/pivotCacheDefinition1.xml): a DTD in the part (never expanded; Excel writes none)"]
+
+
+def test_cache_rows_count_against_the_cell_cap() -> None:
+    from scanner.errors import ReadError
+
+    with pytest.raises(ReadError) as e:
+        analyse(pivot_book({"集計": summary(PS)}, standard(PS)), Caps(max_cells=200))
+    assert e.value.reason == "too-large"
+
+
+# --- found through the relationships, cheaply ------------------------------------------------------------
+
+def test_caches_found_through_relationships_and_usual_names() -> None:
+    book = pivot_book({"集計": summary(PS)}, standard(PS))
+    with zipfile.ZipFile(io.BytesIO(book)) as z:
+        assert ooxml_package(z).pivot_caches == ["xl/pivotcache/pivotcachedefinition1.xml"]
+    lost = recut(book, "xl/_rels/workbook.xml.rels", lambda d: re.sub(rb"<Relationship Id=\"rIdC0\"[^>]*>", b"", d))
+    with zipfile.ZipFile(io.BytesIO(lost)) as z:  # a rels part that lost the entry: the usual name still leads there
+        assert ooxml_package(z).pivot_caches == ["xl/pivotcache/pivotcachedefinition1.xml"]
+    with zipfile.ZipFile(io.BytesIO(xlsx_bytes({"名簿": standard(PS)}))) as z:
+        assert not ooxml_package(z).caches  # a workbook without them opens nothing more
+
+
+def test_hidden_and_very_hidden_sheets_are_read() -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["集計"])
+    for state, seed in (("hidden", 63), ("veryHidden", 64)):
+        ws = wb.create_sheet(f"名簿_{state}")
+        for row in standard(people(15, seed=seed)):
+            ws.append(row)
+        ws.sheet_state = state
+    buf = io.BytesIO()
+    wb.save(buf)
+    findings, _, _ = analyse(buf.getvalue())
+    assert sorted((f.name, f.count) for f in findings) == [("名簿_hidden", 15), ("名簿_veryHidden", 15)]
+
+
+# --- the CLI: hits, listings, statuses ---------------------------------------------------------------------
+
+def _xlsb_with_pivot_cache() -> bytes:
+    from pyxlsbwriter import XlsbWriter
+
+    buf = io.BytesIO()
+    with XlsbWriter(buf) as w:
+        w.add_sheet("集計")
+        w.write_sheet([["行ラベル", "個数"], ["要介護1", 3]])
+    return with_parts(buf.getvalue(), {"xl/pivotCache/pivotCacheDefinition1.bin": b"\x00" * 64,
+                                       "xl/pivotCache/pivotCacheRecords1.bin": b"\x00" * 64},
+                      [("pivotCacheDefinition", "pivotCache/pivotCacheDefinition1.bin")])
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    share = tmp_path_factory.mktemp("caches") / "share"
+    share.mkdir()
+    (share / "集計表.xlsx").write_bytes(pivot_book({"集計": summary(PS)}, standard(PS)))
+    (share / "予算集計.xlsx").write_bytes(pivot_book({"集計": [["項目", "合計"]]}, budget(PS), "予算"))
+    (share / "月報.xlsx").write_bytes(external_book({"集計": summary(PS)}, standard(people(25, seed=65)),
+                                                   "file:///C:/Users/staff/Desktop/利用者名簿.xlsx"))
+    cut = recut(pivot_book({"集計": summary(PS)}, standard(PS)), RECORDS, lambda d: d[:len(d) // 2])
+    (share / "壊れた集計.xlsx").write_bytes(cut)
+    (share / "集計_records_lost.xlsx").write_bytes(pivot_book({"集計": summary(PS)}, standard(PS), drop=(RECORDS,)))
+    model = with_parts(xlsx_bytes({"名簿": standard(people(8, seed=66))}), {"xl/model/item.data": b"\x9c" * 512},
+                       [("powerPivotData", "model/item.data")])
+    (share / "分析.xlsx").write_bytes(model)
+    (share / "集計.xlsb").write_bytes(_xlsb_with_pivot_cache())
+    out = tmp_path_factory.mktemp("caches-out")
+    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert (out / "findings.json").exists(), proc.stderr
+    return share, json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def _files(doc: dict) -> dict[str, dict]:
+    return {Path(f["path"]).name: f for f in doc["files"]}
+
+
+def _skipped(doc: dict) -> dict[str, dict]:
+    return {Path(s["path"]).name: s for s in doc["skipped"]}
+
+
+def test_cli_pivot_cache_of_a_deleted_sheet_is_a_person_hit(scanned: tuple[Path, dict]) -> None:
+    _, doc = scanned
+    hit = _files(doc)["集計表.xlsx"]
+    assert "pii" in hit["reasons"] and hit["pii"]["records"] == CACHED and hit["status"] == "ok"
+    (sheet,) = hit["pii"]["sheets"]
+    assert sheet["origin"]["kind"] == "pivot-cache" and sheet["records"] == CACHED
+    assert sheet["name"] == "pivot cache 1 (source: 利用**!A1:I61)"
+    ext = _files(doc)["月報.xlsx"]
+    assert ext["pii"]["records"] == 25 and ext["pii"]["sheets"][0]["origin"]["target"].endswith("利用者名簿.xlsx")
+
+
+def test_cli_non_person_cache_is_neither_hit_nor_skipped(scanned: tuple[Path, dict]) -> None:
+    _, doc = scanned
+    assert "予算集計.xlsx" not in _files(doc) and "予算集計.xlsx" not in _skipped(doc)
+
+
+def test_cli_damaged_and_unread_caches_are_listed(scanned: tuple[Path, dict]) -> None:
+    _, doc = scanned
+    files, skipped = _files(doc), _skipped(doc)
+    cut = files["壊れた集計.xlsx"]  # rows before the cut: a hit, with the damage named
+    assert cut["status"] == "corrupt" and "pivot cache 1" in cut["status_detail"] and 0 < cut["pii"]["records"] < CACHED
+    lost = skipped["集計_records_lost.xlsx"]
+    assert lost["reason"] == "corrupt" and "records part missing" in lost["detail"]
+    model = files["分析.xlsx"]  # its sheet is read; the data model is not: never a clean "ok"
+    assert model["pii"]["records"] == 8 and model["status"] == "unsupported"
+    assert "partially examined: data model not read" in model["status_detail"]
+    assert skipped["分析.xlsx"]["reason"] == "unsupported"  # and listed with what was not examined
+    xlsb = skipped["集計.xlsb"]
+    assert xlsb["reason"] == "unsupported" and "partially examined: 1 pivot cache(s) not examined (xlsb" in xlsb["detail"]
