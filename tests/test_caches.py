@@ -334,12 +334,13 @@ def _xlsb_with_pivot_cache() -> bytes:
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """(output folder, findings) of one scan over a share of cache workbooks."""
     share = tmp_path_factory.mktemp("caches") / "share"
     share.mkdir()
     (share / "集計表.xlsx").write_bytes(pivot_book({"集計": summary(PS)}, standard(PS)))
     (share / "予算集計.xlsx").write_bytes(pivot_book({"集計": [["項目", "合計"]]}, budget(PS), "予算"))
     (share / "月報.xlsx").write_bytes(external_book({"集計": summary(PS)}, standard(people(25, seed=65)),
-                                                   "file:///C:/Users/staff/Desktop/利用者名簿.xlsx"))
+                                                   "file:///C:/Users/staff/Desktop/利用者名簿%E2%80%AEcod.xlsx"))
     cut = recut(pivot_book({"集計": summary(PS)}, standard(PS)), RECORDS, lambda d: d[:len(d) // 2])
     (share / "壊れた集計.xlsx").write_bytes(cut)
     (share / "集計_records_lost.xlsx").write_bytes(pivot_book({"集計": summary(PS)}, standard(PS), drop=(RECORDS,)))
@@ -350,7 +351,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("caches-out")
     proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
     assert (out / "findings.json").exists(), proc.stderr
-    return share, json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    return out, json.loads((out / "findings.json").read_text(encoding="utf-8"))
 
 
 def _files(doc: dict) -> dict[str, dict]:
@@ -369,7 +370,16 @@ def test_cli_pivot_cache_of_a_deleted_sheet_is_a_person_hit(scanned: tuple[Path,
     assert sheet["origin"]["kind"] == "pivot-cache" and sheet["records"] == CACHED
     assert sheet["name"] == "pivot cache 1 (source: 利用**!A1:I61)"
     ext = _files(doc)["月報.xlsx"]
-    assert ext["pii"]["records"] == 25 and ext["pii"]["sheets"][0]["origin"]["target"].endswith("利用者名簿.xlsx")
+    assert ext["pii"]["records"] == 25
+    assert ext["pii"]["sheets"][0]["origin"]["target"] == "file:///C:/Users/staff/Desktop/利用者名簿\u202ecod.xlsx"
+
+
+def test_cli_report_names_the_cache_and_shows_the_link_target_visibly(scanned: tuple[Path, dict]) -> None:
+    out, _ = scanned
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.count('data-origin="pivot-cache"') == 2 and 'data-origin="external-link"' in html  # hit + cut copy
+    assert "ピボットキャッシュ" in html and "xl/pivotCache/pivotCacheDefinition1.xml" in html
+    assert '利用者名簿<span class="cc">⟨U+202E⟩</span>cod.xlsx' in html and "\u202e" not in html
 
 
 def test_cli_non_person_cache_is_neither_hit_nor_skipped(scanned: tuple[Path, dict]) -> None:
