@@ -232,8 +232,10 @@ def _pivot_cache(zf: zipfile.ZipFile, members: dict[str, str], part: str, n: int
     budget = CellBudget(caps)
     damage: list[str] = []
     d = _definition(zf, members, part, budget, damage, what)
-    records = next((resolve_target(_folder(part), target) for rel_type, target
-                    in part_relationships(zf, members, _rels_of(part)) if rel_type.endswith("/pivotCacheRecords")), None)
+    named = next((resolve_target(_folder(part), target) for rel_type, target
+                  in part_relationships(zf, members, _rels_of(part)) if rel_type.endswith("/pivotCacheRecords")), None)
+    usual = _folder(part) + part.rpartition("/")[2].replace("definition", "records")  # a rels part that lost it
+    records = named if named is not None else usual if usual in members else None
     origin = {"kind": "pivot-cache", "number": str(n), "part": members.get(part, part)[:MAX_PART], "sheet": d.sheet, "range": d.range,
               "source_type": d.source_type}
     sheet = Sheet(origin_label(origin), [], origin=origin, damage=damage)
@@ -241,9 +243,11 @@ def _pivot_cache(zf: zipfile.ZipFile, members: dict[str, str], part: str, n: int
         yield sheet
         return
     if records is None or records not in members:
-        if d.save_data:
-            damage.append(f"{what}: records part missing" + (f" ({_shown(records)})" if records else ""))
-        yield sheet  # saveData off: Excel kept no rows, only the pivot table on its sheet (read with the sheets)
+        if records is not None and d.save_data:  # named, but gone
+            damage.append(f"{what}: records part missing ({_shown(records)})")
+        else:  # saveData off, or a writer that keeps none (Google Sheets): the pivot table's sheet holds what is left
+            sheet.notes.append(f"{what}: no records kept")
+        yield sheet
         return
     budget.next_sheet()
     sheet.rows = _records(zf, members[records], d, budget, damage, what)

@@ -264,6 +264,18 @@ def test_missing_records_part_is_listed() -> None:
                               "(xl/pivotcache/pivotcacherecords1.xml)"]
 
 
+def test_cache_without_records_is_noted_not_damaged() -> None:
+    """A writer that keeps no records (Google Sheets: no records relationship, no part; POI's 64450.xlsx) is no
+    damage: the note says so, the status stays ok. A records part found by its usual name is still read."""
+    book = pivot_book({"集計": summary(PS)}, standard(PS), drop=(RECORDS, "xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels"))
+    findings, _, reading = analyse(book)
+    assert findings == [] and not reading.damage
+    assert reading.notes == ["pivot cache 1 (xl/pivotCache/pivotCacheDefinition1.xml): no records kept"]
+    rels_lost = pivot_book({"集計": summary(PS)}, standard(PS), drop=("xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels",))
+    (found,), _, reading = analyse(rels_lost)
+    assert found.count == CACHED and not reading.damage
+
+
 def test_flipped_byte_in_the_records_stream_costs_the_cache_only() -> None:
     visible = standard(people(12, seed=62))
     for at in (0.1, 0.5, 0.9):
