@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -96,11 +97,153 @@ def _item(el) -> object:
     return ""  # m (missing), e (error)
 
 
-def xls_caches(storages: list[str]) -> Iterator[Sheet]:
-    """The pivot caches of an .xls (OLE storages ``_SX_DB_CUR``, ``_SX_DB``): listed as not examined."""
+def xls_caches(data: bytes, storages: list[str], caps: Caps) -> Iterator[Sheet]:
+    """The pivot caches of an .xls: each stream of ``_SX_DB_CUR`` (BIFF8) as a table; ``_SX_DB`` (Excel 5/95,
+    code-page strings) is listed as not examined."""
+    import olefile  # a dependency of msoffcrypto-tool
+
     for name in storages:
-        streams = "BIFF8" if name == "_SX_DB_CUR" else "BIFF5"
-        yield Sheet("", [], unread=[f"pivot cache not examined (xls {streams} storage {name})"])
+        if name != "_SX_DB_CUR":
+            yield Sheet("", [], unread=[f"pivot cache not examined (xls BIFF5 storage {name})"])
+            continue
+        try:
+            with olefile.OleFileIO(io.BytesIO(data)) as ole:
+                streams = sorted("/".join(p) for p in ole.listdir(streams=True, storages=False)
+                                 if len(p) == 2 and p[0].casefold() == name.casefold())
+                payloads = [(s, ole.openstream(s).read()) for s in streams]
+        except Exception as e:  # noqa: BLE001 - olefile raises many kinds on damaged containers
+            yield Sheet("", [], damage=[f"pivot cache ({name}): not readable ({error_name(e)})"])
+            continue
+        for n, (stream, payload) in enumerate(payloads, 1):
+            what = f"pivot cache {n} ({_shown(stream)})"
+            origin = {"kind": "pivot-cache", "number": str(n), "part": stream[:MAX_PART], "sheet": "", "range": "",
+                      "source_type": "worksheet"}
+            sheet = Sheet(origin_label(origin), [], origin=origin)
+            sheet.rows = _biff_records(payload, CellBudget(caps), sheet, what)
+            yield sheet
+
+
+# BIFF8 pivot cache stream records ([MS-XLS] 2.4: SXDB, SXFDB, SXDBB and the cache items)
+SXDB, SXFDB, SXDBB, SXEOF = 0x00C6, 0x00C7, 0x00C8, 0x000A
+SXNUM, SXBOOL, SXERR, SXINT, SXSTRING, SXDTR, SXNIL = 0x00C9, 0x00CA, 0x00CB, 0x00CC, 0x00CD, 0x00CE, 0x00CF
+ITEM_RECORDS = frozenset({SXNUM, SXBOOL, SXERR, SXINT, SXSTRING, SXDTR, SXNIL})
+# SXFDB flags: items follow the field; its values follow each record instead (postponed); a calculated field;
+# a field grouping another; a numeric or date grouping; 2-byte indexes in SXDBB
+F_ITEMS, F_POSTPONED, F_CALCULATED, F_PARENT, F_NUMGROUP, F_16BIT = 0x0001, 0x0002, 0x0004, 0x0008, 0x0010, 0x0200
+
+
+def _biff_item(rtype: int, body: bytes) -> object:
+    """One cache item as a cell value, as calamine gives the same cell from a sheet."""
+    if rtype == SXNUM and len(body) >= 8:
+        return struct.unpack_from("<d", body)[0]
+    if rtype == SXINT and len(body) >= 2:
+        return float(struct.unpack_from("<h", body)[0])
+    if rtype == SXBOOL and len(body) >= 2:
+        return body[0] != 0 or body[1] != 0
+    if rtype == SXSTRING:
+        return _biff_string(body)
+    if rtype == SXDTR and len(body) >= 8:
+        year, month, day, hour, minute, second = struct.unpack_from("<HHBBBB", body)
+        try:
+            value = dt.datetime(year, month, day, hour, minute, second)
+        except ValueError:
+            return ""
+        return value.date() if value.time() == dt.time() else value
+    return ""  # SXERR, SXNIL, or a record too short
+
+
+def _biff_string(body: bytes, at: int = 0) -> str:
+    """An XLUnicodeString: a 2-byte character count, a flag byte (bit 0: UTF-16LE, else one byte a character)."""
+    if len(body) < at + 3:
+        return ""
+    count, flags = struct.unpack_from("<HB", body, at)
+    raw = body[at + 3:]
+    if flags & 1:
+        return raw[:2 * count].decode("utf-16-le", "replace")
+    return raw[:count].decode("latin-1")
+
+
+class _Field:
+    __slots__ = ("flags", "items", "name", "standard")
+
+    def __init__(self, body: bytes) -> None:
+        self.flags = struct.unpack_from("<H", body)[0] if len(body) >= 2 else 0
+        group_items, base_items = struct.unpack_from("<HH", body, 8) if len(body) >= 12 else (0, 0)
+        self.name = _biff_string(body, 14)
+        self.standard = not self.flags & (F_CALCULATED | F_NUMGROUP) and not group_items and not base_items
+        self.items: list[object] = []
+
+
+def _biff_records(stream: bytes, budget: CellBudget, sheet: Sheet, what: str) -> Iterator[list[object]]:
+    """The cache's field names, then one row per cache record: SXDBB indexes each inline field's items, and the
+    values of postponed fields follow it, one item each, in field order."""
+    current: _Field | None = None
+    indexed: list[tuple[int, _Field]] = []  # (column, field) read by index
+    postponed: list[tuple[int, _Field]] = []  # (column, field) whose values follow each record
+    header: list[str] = []
+    row: list[object] | None = None
+    turn = 0  # the next postponed field
+    bad = 0
+    started = ended = False
+    i, end = 0, len(stream)
+    while i + 4 <= end:
+        rtype, size = struct.unpack_from("<HH", stream, i)
+        body = stream[i + 4:i + 4 + size]
+        i += 4 + size
+        if len(body) < size or rtype == SXEOF:
+            ended = rtype == SXEOF and len(body) == size
+            break
+        new_row = rtype == SXDBB or (rtype in ITEM_RECORDS and current is None and postponed and not indexed
+                                     and turn == 0)
+        if new_row:  # the row before is complete: out it goes (after the header, the first time)
+            if not started:
+                started = True
+                budget.add(len(header))
+                yield list(header)
+            if row is not None:
+                budget.add(len(row) or 1)
+                if not budget.cells & 0x3FFF:
+                    budget.tick()
+                yield row
+            row, turn = [""] * len(header), 0
+        if rtype == SXFDB:
+            field = _Field(body)
+            if field.standard and field.flags & F_POSTPONED:
+                postponed.append((len(header), field))
+                header.append(field.name)
+                current = None
+            elif field.standard and field.flags & F_ITEMS:
+                indexed.append((len(header), field))
+                header.append(field.name)
+                current = field
+            else:  # calculated and grouping fields: derived, not source columns; their items are skipped
+                current = field if field.flags & F_ITEMS else None
+        elif rtype in ITEM_RECORDS:
+            if current is not None:
+                current.items.append(_biff_item(rtype, body))
+                budget.add(1)
+            elif postponed and row is not None:
+                row[postponed[turn][0]] = _biff_item(rtype, body)
+                turn = (turn + 1) % len(postponed)
+        elif rtype == SXDBB and row is not None:
+            current = None
+            at = 0
+            for col, field in indexed:
+                width = 2 if field.flags & F_16BIT else 1
+                index = int.from_bytes(body[at:at + width], "little") if at + width <= len(body) else -1
+                at += width
+                if 0 <= index < len(field.items):
+                    row[col] = field.items[index]
+                else:
+                    bad += 1
+    if row is not None:
+        yield row
+    elif header:
+        sheet.notes.append(f"{what}: no records kept")
+    if bad:
+        sheet.damage.append(f"{what}: {bad} cell(s) index past the cache items (left empty)")
+    if not ended:
+        sheet.damage.append(f"{what}: the cache stream ends before its EOF record (cut or damaged)")
 
 
 def cached_tables(data: bytes, fmt: str, package: OoxmlPackage | None, caps: Caps) -> Iterator[Sheet]:

@@ -34,7 +34,8 @@ def origin_label(origin: dict[str, str], sheet: str | None = None) -> str:
     cache 2 (Sheet1)``; ``sheet`` replaces the sheet name (masked: sheet names are personal data)."""
     shown = origin.get("sheet", "") if sheet is None else sheet
     if origin.get("kind") == "pivot-cache":
-        source = "!".join(x for x in (shown, origin.get("range", "")) if x) or origin.get("source_type", "") or "?"
+        kind = origin.get("source_type", "worksheet")
+        source = "!".join(x for x in (shown, origin.get("range", "")) if x) or (kind if kind != "worksheet" else "?")
         return f"pivot cache {origin.get('number', '')} (source: {source})"
     return f"external-link cache {origin.get('number', '')} ({shown or '?'})"
 

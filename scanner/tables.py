@@ -650,7 +650,7 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     elif fmt == "xls":
         storages = check_xls(data, caps)
     yield from _worksheets(data, fmt, caps)
-    yield from xls_caches(storages)
+    yield from xls_caches(data, storages, caps)
     yield from cached_tables(data, fmt, package, caps)
 
 

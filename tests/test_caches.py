@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import json
 import re
+import struct
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -360,6 +361,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
                        [("powerPivotData", "model/item.data")])
     (share / "分析.xlsx").write_bytes(model)
     (share / "集計.xlsb").write_bytes(_xlsb_with_pivot_cache())
+    (share / "集計_2003.xls").write_bytes(xls_with_pivot({"集計": summary(PS)}, standard(PS)))
     out = tmp_path_factory.mktemp("caches-out")
     proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
     assert (out / "findings.json").exists(), proc.stderr
@@ -381,6 +383,8 @@ def test_cli_pivot_cache_of_a_deleted_sheet_is_a_person_hit(scanned: tuple[Path,
     (sheet,) = hit["pii"]["sheets"]
     assert sheet["origin"]["kind"] == "pivot-cache" and sheet["records"] == CACHED
     assert sheet["name"] == "pivot cache 1 (source: 利用**!A1:I61)"
+    old = _files(doc)["集計_2003.xls"]  # Excel 97-2003: the BIFF8 cache in the OLE storage _SX_DB_CUR
+    assert old["pii"]["records"] == CACHED and old["pii"]["sheets"][0]["name"] == "pivot cache 1 (source: ?)"
     ext = _files(doc)["月報.xlsx"]
     assert ext["pii"]["records"] == 25
     assert ext["pii"]["sheets"][0]["origin"]["target"] == "file:///C:/Users/staff/Desktop/利用者名簿\u202ecod.xlsx"
@@ -389,7 +393,7 @@ def test_cli_pivot_cache_of_a_deleted_sheet_is_a_person_hit(scanned: tuple[Path,
 def test_cli_report_names_the_cache_and_shows_the_link_target_visibly(scanned: tuple[Path, dict]) -> None:
     out, _ = scanned
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert html.count('data-origin="pivot-cache"') == 2 and 'data-origin="external-link"' in html  # hit + cut copy
+    assert html.count('data-origin="pivot-cache"') == 3 and 'data-origin="external-link"' in html  # xlsx, xls, cut
     assert "ピボットキャッシュ" in html and "xl/pivotCache/pivotCacheDefinition1.xml" in html
     assert '利用者名簿<span class="cc">⟨U+202E⟩</span>cod.xlsx' in html and "\u202e" not in html
 
@@ -412,3 +416,165 @@ def test_cli_damaged_and_unread_caches_are_listed(scanned: tuple[Path, dict]) ->
     assert skipped["分析.xlsx"]["reason"] == "unsupported"  # and listed with what was not examined
     xlsb = skipped["集計.xlsb"]
     assert xlsb["reason"] == "unsupported" and "partially examined: 1 pivot cache(s) not examined (xlsb" in xlsb["detail"]
+
+
+# --- .xls: BIFF8 pivot caches in the OLE storage _SX_DB_CUR ----------------------------------------------
+
+def _rec(rtype: int, body: bytes = b"") -> bytes:
+    return struct.pack("<HH", rtype, len(body)) + body
+
+
+def _xl_string(text: str) -> bytes:
+    return struct.pack("<HB", len(text), 1) + text.encode("utf-16-le")
+
+
+def _biff_item(v: object) -> bytes:
+    if v in ("", None):
+        return _rec(0x00CF)
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return _rec(0x00C9, struct.pack("<d", float(v)))
+    if isinstance(v, dt.date):
+        return _rec(0x00CE, struct.pack("<HHBBBB", v.year, v.month, v.day, 0, 0, 0))
+    return _rec(0x00CD, _xl_string(str(v)))
+
+
+def biff_pivot_stream(rows: Rows, postponed: tuple[str, ...] = ("電話番号",)) -> bytes:
+    """A BIFF8 pivot cache stream as Excel 97-2003 writes it: SXDB, then per field SXFDB (+ SXFDBTYPE) and its
+    items, then one SXDBB per record (1- or 2-byte indexes) followed by the values of postponed fields, EOF."""
+    header, body = rows[0], rows[1:]
+    out = [_rec(0x00C6, struct.pack("<IHHHHHHHH", len(body), 1, 0x21, 0x1FFF, len(header), len(header), 0, 1, 0)),
+           _rec(0x0122, b"\x00" * 12)]
+    items: list[list[object] | None] = []
+    for c, name in enumerate(header):
+        values = [r[c] for r in body]
+        if name in postponed:
+            items.append(None)
+            out.append(_rec(0x00C7, struct.pack("<7H", 0x0482, 0, 0, 0, 0, 0, 0) + _xl_string(str(name))))
+            out.append(_rec(0x01BB, b"\x00\x00"))
+            continue
+        distinct = list(dict.fromkeys(values))
+        items.append(distinct)
+        flags = 0x0481 | (0x0200 if c == 1 else 0)  # the name field with 2-byte indexes, the others with 1
+        out.append(_rec(0x00C7, struct.pack("<7H", flags, 0, 0, len(distinct), 0, 0, len(distinct))
+                        + _xl_string(str(name))))
+        out.append(_rec(0x01BB, b"\x00\x00"))
+        out += [_biff_item(v) for v in distinct]
+    for r in body:
+        index = b"".join(struct.pack("<H" if c == 1 else "<B", items[c].index(r[c]))  # type: ignore[union-attr]
+                         for c in range(len(header)) if items[c] is not None)
+        out.append(_rec(0x00C8, index))
+        out += [_biff_item(r[c]) for c in range(len(header)) if items[c] is None]
+    out.append(_rec(0x000A))
+    return b"".join(out)
+
+
+def ole_file(streams: dict[str, bytes]) -> bytes:
+    """A compound file (CFB v3, 512-byte sectors, no mini stream) holding ``streams`` ("Workbook",
+    "_SX_DB_CUR/0001"): no library here writes one with a storage. Streams are padded to 4096 bytes."""
+    end, free, fat_mark, none = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    names = list(streams)
+    storages = sorted({n.split("/")[0] for n in names if "/" in n})
+    entries: list[dict] = [{"name": "Root Entry", "type": 5, "child": none, "right": none}]
+    top = [n for n in names if "/" not in n] + storages  # root's children, chained by right siblings
+    for n in top:
+        entries.append({"name": n, "type": 1 if n in storages else 2, "child": none, "right": none})
+    for n in names:
+        if "/" in n:
+            parent = next(e for e in entries if e["name"] == n.split("/")[0])
+            parent["child"] = len(entries)
+            entries.append({"name": n.split("/")[1], "type": 2, "child": none, "right": none, "path": n})
+    entries[0]["child"] = 1
+    for k in range(1, len(top)):
+        entries[k]["right"] = k + 1
+    data = {n: streams[n] + b"\x00" * max(0, 4096 - len(streams[n])) for n in names}
+    data = {n: d + b"\x00" * (-len(d) % 512) for n, d in data.items()}
+    dir_sectors = -(-len(entries) * 128 // 512)
+    data_sectors = sum(len(d) // 512 for d in data.values())
+    fat_sectors = 1
+    while fat_sectors * 128 < fat_sectors + dir_sectors + data_sectors:
+        fat_sectors += 1
+    fat = [fat_mark] * fat_sectors
+    first_dir = len(fat)
+    fat += [first_dir + k + 1 for k in range(dir_sectors - 1)] + [end]
+    starts = {}
+    for n, d in data.items():
+        starts[n] = len(fat)
+        count = len(d) // 512
+        fat += [len(fat) + k + 1 for k in range(count - 1)] + [end]
+    fat += [free] * (fat_sectors * 128 - len(fat))
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + b"\x00" * 6 + struct.pack("<IIIIIIIII", 0, fat_sectors, first_dir, 0, 4096, end, 0, end, 0)
+              + b"".join(struct.pack("<I", k) for k in range(fat_sectors)) + b"\xff\xff\xff\xff" * (109 - fat_sectors))
+    dirs = b""
+    for e in entries:
+        name = e["name"].encode("utf-16-le") + b"\x00\x00"
+        path = e.get("path", e["name"])
+        start, size = (starts[path], len(streams[path]) if len(streams[path]) >= 4096 else 4096) \
+            if e["type"] == 2 else (end if e["type"] == 5 else 0, 0)
+        dirs += (name.ljust(64, b"\x00") + struct.pack("<HBBIII", len(name), e["type"], 1, none, e["right"], e["child"])
+                 + b"\x00" * 16 + b"\x00" * 4 + b"\x00" * 16 + struct.pack("<IQ", start, size))
+    dirs = dirs.ljust(dir_sectors * 512, b"\x00")
+    return header + b"".join(struct.pack("<I", v) for v in fat) + dirs + b"".join(data.values())
+
+
+def xls_with_pivot(visible: dict[str, Rows], cached: Rows, storage: str = "_SX_DB_CUR", cut: float = 1.0) -> bytes:
+    """An .xls (xlwt) whose OLE file also holds the BIFF8 pivot cache of ``cached`` (cut to a fraction)."""
+    import olefile
+
+    from tests.pii_data import xls_bytes
+
+    with olefile.OleFileIO(io.BytesIO(xls_bytes(visible))) as ole:
+        workbook = ole.openstream("Workbook").read()
+    stream = biff_pivot_stream(cached)
+    return ole_file({"Workbook": workbook, f"{storage}/0001": stream[:int(len(stream) * cut)]})
+
+
+def test_xls_pivot_cache_of_a_deleted_sheet_is_read() -> None:
+    book = xls_with_pivot({"集計": summary(PS)}, standard(PS))
+    assert sniff_format(book) == "xls"
+    (found,), sheets, reading = analyse(book)
+    assert sheets == 1 and found.count == CACHED and not reading.damage
+    assert found.origin == {"kind": "pivot-cache", "number": "1", "part": "_SX_DB_CUR/0001", "sheet": "", "range": "",
+                            "source_type": "worksheet"}
+    got = sorted((r.fields["name"], r.fields["address"], r.fields["phone"]) for r in found.records)
+    assert got == sorted((p.name, p.address, p.phone) for p in PS)  # phone: the postponed field, value by value
+
+
+def test_xls_pivot_cache_reads_like_the_sheet_it_came_from() -> None:
+    book = xls_with_pivot({"利用者名簿": standard(PS[:20])}, standard(PS[:20]))
+    sheet, cache = analyse(book)[0]
+    assert [r.fields for r in sheet.records] == [r.fields for r in cache.records]
+
+
+def test_xls_pivot_cache_cut_short_keeps_its_first_rows_and_says_so() -> None:
+    (found,), _, reading = analyse(xls_with_pivot({"集計": summary(PS)}, standard(PS), cut=0.8))
+    assert 0 < found.count < CACHED
+    assert reading.damage == ["pivot cache 1 (_SX_DB_CUR/0001): the cache stream ends before its EOF record "
+                              "(cut or damaged)"]
+
+
+def test_xls_non_person_pivot_cache_and_excel95_cache() -> None:
+    findings, _, reading = analyse(xls_with_pivot({"集計": [["項目", "合計"]]}, budget(PS)))
+    assert findings == [] and not reading.damage and not reading.unread
+    _, _, reading = analyse(xls_with_pivot({"集計": [["項目", "合計"]]}, budget(PS), storage="_SX_DB"))
+    assert reading.unread == ["pivot cache not examined (xls BIFF5 storage _SX_DB)"]
+
+
+def test_xls_pivot_stream_with_flipped_bytes_never_fails_the_workbook() -> None:
+    import random
+
+    rng = random.Random(67)
+    visible = standard(people(12, seed=68))
+    stream = biff_pivot_stream(standard(PS))
+    import olefile
+
+    from tests.pii_data import xls_bytes
+
+    with olefile.OleFileIO(io.BytesIO(xls_bytes({"名簿": visible}))) as ole:
+        workbook = ole.openstream("Workbook").read()
+    for _ in range(12):
+        damaged = bytearray(stream)
+        for _ in range(4):
+            damaged[rng.randrange(len(damaged))] ^= 1 << rng.randrange(8)
+        findings, _, _ = analyse(ole_file({"Workbook": workbook, "_SX_DB_CUR/0001": bytes(damaged)}))
+        assert findings[0].origin is None and findings[0].count == 12  # the sheet is read whole, whatever the cache
