@@ -252,15 +252,14 @@ def cached_tables(data: bytes, fmt: str, package: OoxmlPackage | None, caps: Cap
     opened) when the package names no such part."""
     if package is None or not package.caches:
         return
-    if fmt != "xlsx":  # .xlsb keeps them in BIFF12 records: listed, not decoded
-        for what, parts in (("pivot cache", package.pivot_caches), ("external-link cache", package.external_links)):
-            if parts:
-                yield Sheet("", [], unread=[f"{len(parts)} {what}(s) not examined ({fmt} binary part: "
-                                            f"{_shown(package.members.get(parts[0], parts[0]))})"])
+    binary_pivots = [p for p in package.pivot_caches if p.endswith(".bin")]
+    if binary_pivots:  # .xlsb keeps them in BIFF12 records whose layout depends on each field: listed, not decoded
+        yield Sheet("", [], unread=[f"{len(binary_pivots)} pivot cache(s) not examined (xlsb binary part: "
+                                    f"{_shown(package.members.get(binary_pivots[0], binary_pivots[0]))})"])
     if package.data_model:
         yield Sheet("", [], unread=["data model not read (Power Pivot, XPress9-compressed: "
                                     f"{_shown(package.members.get(package.data_model[0], package.data_model[0]))})"])
-    if fmt != "xlsx":
+    if fmt not in ("xlsx", "xlsb") or not (package.external_links or len(binary_pivots) < len(package.pivot_caches)):
         return
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for n, part in enumerate(sorted(package.pivot_caches, key=_natural), 1):
@@ -268,9 +267,9 @@ def cached_tables(data: bytes, fmt: str, package: OoxmlPackage | None, caps: Cap
                 yield from _guarded(partial(_pivot_cache, zf, package.members, part, n, caps),
                                     f"pivot cache {n} ({_shown(package.members.get(part, part))})")
         for n, part in enumerate(sorted(package.external_links, key=_natural), 1):
-            if part.endswith(".xml"):
-                yield from _guarded(partial(_external_link, zf, package.members, part, n, caps),
-                                    f"external-link cache {n} ({_shown(package.members.get(part, part))})")
+            reader = _external_link if part.endswith(".xml") else _external_link_bin
+            yield from _guarded(partial(reader, zf, package.members, part, n, caps),
+                                f"external-link cache {n} ({_shown(package.members.get(part, part))})")
 
 
 def _natural(name: str) -> tuple[int, str]:
@@ -442,9 +441,7 @@ def _records(zf: zipfile.ZipFile, own: str, d: _Definition, budget: CellBudget, 
 def _external_link(zf: zipfile.ZipFile, members: dict[str, str], part: str, n: int, caps: Caps) -> Iterator[Sheet]:
     """Each cached sheet of one external link as a table, cells placed by their references."""
     what = f"external-link cache {n} ({_shown(members.get(part, part))})"
-    target = next((t for rel_type, t in part_relationships(zf, members, _rels_of(part))
-                   if "externalLinkPath" in rel_type or rel_type.endswith("/xlPathMissing")), "")
-    shown_target = unquote(target, errors="replace")[:MAX_TARGET]
+    shown_target = _link_target(zf, members, part)
     damage: list[str] = []
     names: list[str] = []
     budget = CellBudget(caps)
@@ -473,6 +470,90 @@ def _external_link(zf: zipfile.ZipFile, members: dict[str, str], part: str, n: i
                 rows = []
     if damage:  # the sheet being read when the part broke: its rows so far, with the damage
         yield _external_sheet(rows, names, sheet_id, n, members.get(part, part), shown_target, damage)
+
+
+def _link_target(zf: zipfile.ZipFile, members: dict[str, str], part: str) -> str:
+    """The linked workbook's name from the part's relationships, URL-decoded and cut (hostile text, kept as text)."""
+    target = next((t for rel_type, t in part_relationships(zf, members, _rels_of(part))
+                   if "externalLinkPath" in rel_type or rel_type.endswith("/xlPathMissing")), "")
+    return unquote(target, errors="replace")[:MAX_TARGET]
+
+
+# BIFF12 external-link records ([MS-XLSB] 2.4): the sheet names, then per cached sheet its rows and cells
+BRT_SUP_TABS, BRT_TABLE_START, BRT_TABLE_END, BRT_ROW = 0x167, 0x16B, 0x16C, 0x16E
+BRT_BLANK, BRT_REAL, BRT_BOOL, BRT_ERROR, BRT_STRING = 0x16F, 0x170, 0x171, 0x172, 0x173
+
+
+def _wide(body: bytes, at: int) -> tuple[str, int]:
+    """An XLWideString (u32 character count, UTF-16LE) at ``at``: its text and the offset after it."""
+    (count,) = struct.unpack_from("<I", body, at)
+    end = at + 4 + 2 * count
+    if end > len(body):
+        raise ValueError("string past the record")
+    return body[at + 4:end].decode("utf-16-le", "replace"), end
+
+
+def _external_link_bin(zf: zipfile.ZipFile, members: dict[str, str], part: str, n: int,
+                       caps: Caps) -> Iterator[Sheet]:
+    """Each cached sheet of an .xlsb external link (BIFF12) as a table, cells placed by row and column."""
+    from .xlsb import biff12_records
+
+    what = f"external-link cache {n} ({_shown(members.get(part, part))})"
+    target = _link_target(zf, members, part)
+    with _open(zf, members, part) as stream:
+        data = stream.read()
+    names: list[str] = []
+    damage: list[str] = []
+    budget = CellBudget(caps)
+    rows: list[list[object]] | None = None
+    sheet_id = ""
+    at = 0
+    try:
+        for rtype, _, body in biff12_records(data):
+            if rtype == BRT_SUP_TABS and len(body) >= 4:
+                offset = 4
+                for _ in range(min(struct.unpack_from("<I", body)[0], 65535)):
+                    name, offset = _wide(body, offset)
+                    names.append(name)
+            elif rtype == BRT_TABLE_START and len(body) >= 4:
+                sheet_id, rows, at = str(struct.unpack_from("<I", body)[0]), [], 0
+                budget.next_sheet()
+            elif rtype == BRT_TABLE_END and rows is not None:
+                if rows:
+                    yield _external_sheet(rows, names, sheet_id, n, members.get(part, part), target, [])
+                rows = None
+            elif rows is not None and rtype == BRT_ROW and len(body) >= 4:
+                r = struct.unpack_from("<I", body)[0] + 1
+                at = r if at < r <= MAX_ROW else at + 1
+                while len(rows) < at:
+                    rows.append([])
+                    budget.add(1)
+                if not at & 0x3FF:
+                    budget.tick()
+            elif rows is not None and rows and BRT_BLANK <= rtype <= BRT_STRING and len(body) >= 4:
+                col = struct.unpack_from("<I", body)[0]
+                row = rows[-1]
+                col = col if len(row) <= col < MAX_COL else len(row)
+                row.extend([""] * (col - len(row)))
+                row.append(_bin_cell(rtype, body))
+                budget.add(1)
+    except (ValueError, struct.error, IndexError) as e:
+        damage.append(f"{what}: records break off ({error_name(e)})")
+    if rows is not None:  # the part ended inside a cached sheet
+        damage.append(f"{what}: the part ends inside a cached sheet")
+        yield _external_sheet(rows, names, sheet_id, n, members.get(part, part), target, damage)
+    elif damage:
+        yield Sheet("", [], damage=damage)
+
+
+def _bin_cell(rtype: int, body: bytes) -> object:
+    if rtype == BRT_REAL and len(body) >= 12:
+        return struct.unpack_from("<d", body, 4)[0]
+    if rtype == BRT_BOOL and len(body) >= 5:
+        return body[4] != 0
+    if rtype == BRT_STRING:
+        return _wide(body, 4)[0]
+    return ""  # blank, error
 
 
 def _external_sheet(rows: list[list[object]], names: list[str], sheet_id: str, n: int, part: str, target: str,

@@ -345,6 +345,69 @@ def _xlsb_with_pivot_cache() -> bytes:
                       [("pivotCacheDefinition", "pivotCache/pivotCacheDefinition1.bin")])
 
 
+def _brt(rtype: int, body: bytes = b"") -> bytes:
+    """One BIFF12 record: type and size as 7-bit varints, then the body."""
+    def varint(n: int) -> bytes:
+        out = bytearray()
+        while True:
+            out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+            n >>= 7
+            if not n:
+                return bytes(out)
+    return varint(rtype) + varint(len(body)) + body
+
+
+def _wide_string(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def external_bin(rows: Rows, sheet: str) -> bytes:
+    """An .xlsb externalLink part (BIFF12) caching ``rows`` as Excel writes it: BrtSupBookSrc, BrtSupTabs, then per
+    cached sheet BrtExternTableStart, a BrtExternRowHdr per row with its cells (string, real), BrtExternTableEnd."""
+    out = [_brt(0x168, _wide_string("rId1") + b"\xff" * 4), _brt(0x167, struct.pack("<I", 2) + _wide_string("表紙")
+                                                                   + _wide_string(sheet)),
+           _brt(0x16B, struct.pack("<IB", 0, 0)), _brt(0x16C), _brt(0x16B, struct.pack("<IB", 1, 0))]
+    for r, row in enumerate(rows):
+        out.append(_brt(0x16E, struct.pack("<I", r)))
+        for c, v in enumerate(row):
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                out.append(_brt(0x170, struct.pack("<Id", c, float(v))))
+            elif v not in ("", None):
+                out.append(_brt(0x173, struct.pack("<I", c) + _wide_string(v.isoformat() if isinstance(v, dt.date)
+                                                                             else str(v))))
+    out += [_brt(0x16C), _brt(0x24C)]
+    return b"".join(out)
+
+
+def xlsb_with_external_link(cached: Rows, cut: float = 1.0) -> bytes:
+    from pyxlsbwriter import XlsbWriter
+
+    buf = io.BytesIO()
+    with XlsbWriter(buf) as w:
+        w.add_sheet("集計")
+        w.write_sheet([["行ラベル", "個数"], ["要介護1", 3]])
+    part = external_bin(cached, "名簿")
+    return with_parts(buf.getvalue(), {"xl/externalLinks/externalLink1.bin": part[:int(len(part) * cut)],
+                                       "xl/externalLinks/_rels/externalLink1.bin.rels":
+                                       _rels(("rId1", f"{REL}/externalLinkPath", "file:///D:/名簿/利用者名簿.xlsb"))},
+                      [("externalLink", "externalLinks/externalLink1.bin")])
+
+
+def test_xlsb_external_link_cache_is_examined() -> None:
+    (found,), _, reading = analyse(xlsb_with_external_link(standard(PS)))
+    assert found.count == CACHED and not reading.damage and not reading.unread
+    assert found.origin is not None and found.origin["part"] == "xl/externalLinks/externalLink1.bin"
+    assert found.origin["target"] == "file:///D:/名簿/利用者名簿.xlsb" and found.name == "external-link cache 1 (名簿)"
+    xml = analyse(external_book({"集計": summary(PS)}, standard(PS), "x.xlsx"))[0][0]
+    assert [r.fields for r in found.records] == [r.fields for r in xml.records]  # the same cache, saved either way
+
+
+def test_xlsb_external_link_cut_short_is_damage_with_its_rows() -> None:
+    (found,), _, reading = analyse(xlsb_with_external_link(standard(PS), cut=0.6))
+    assert 0 < found.count < CACHED
+    assert reading.damage and reading.damage[0].startswith("external-link cache 1 (xl/externalLinks/externalLink1.bin)")
+
+
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """(output folder, findings) of one scan over a share of cache workbooks."""
