@@ -704,11 +704,19 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     if declared is not None:
         declared += [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    macros: list[str] = []  # Excel 4 macro sheets hold cells too; calamine cannot read them from OOXML
     try:
         for meta in wb.sheets_metadata:
-            if meta.typ not in (SheetTypeEnum.WorkSheet,):
-                continue
-            sheet = wb.get_sheet_by_name(meta.name)
+            if meta.typ == SheetTypeEnum.MacroSheet:
+                try:
+                    sheet = wb.get_sheet_by_name(meta.name)
+                except Exception:  # noqa: BLE001 - CalamineError "Unrecognized sheet type": openpyxl reads it below
+                    macros.append(meta.name)
+                    continue
+            elif meta.typ != SheetTypeEnum.WorkSheet:
+                continue  # chart and dialog sheets hold no cells
+            else:
+                sheet = wb.get_sheet_by_name(meta.name)
             if sheet.start is None or sheet.end is None:  # an empty sheet (calamine sets both or neither)
                 yield Sheet(meta.name, [])
                 continue
@@ -718,6 +726,24 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
             yield Sheet(meta.name, _ticking(sheet.iter_rows(), budget), 1, sheet.start[1])
     finally:
         wb.close()
+    if macros:
+        yield from _macro_sheets(data, macros, caps)
+
+
+def _macro_sheets(data: bytes, names: list[str], caps: Caps) -> Iterator[Sheet]:
+    """Macro sheets calamine would not read, with openpyxl (OOXML); listed as not examined when that fails too."""
+    try:
+        if not data.startswith(ZIP_MAGIC):
+            raise ValueError("not an OOXML package")
+        found = {s.name: s for s in _openpyxl_sheets(data, caps, set(names))}
+    except ReadError:
+        raise
+    except Exception as e:  # noqa: BLE001 - openpyxl and zip errors of every kind: the sheets are listed
+        found, why = {}, error_name(e)
+    else:
+        why = "no reader found it"
+    for name in names:
+        yield found.get(name) or Sheet("", [], unread=[f"macro sheet not examined ({why})"])
 
 
 def _ticking(rows: Iterable[Sequence[object]], budget: CellBudget) -> Iterator[Sequence[object]]:
@@ -727,7 +753,7 @@ def _ticking(rows: Iterable[Sequence[object]], budget: CellBudget) -> Iterator[S
         yield row
 
 
-def _openpyxl_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
+def _openpyxl_sheets(data: bytes, caps: Caps, only: set[str] | None = None) -> Iterator[Sheet]:
     from openpyxl import load_workbook
 
     decoding("openpyxl")
@@ -735,6 +761,8 @@ def _openpyxl_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         for ws in wb.worksheets:
+            if only is not None and ws.title not in only:
+                continue
             budget.next_sheet()
             rows: list[list[object]] = []
             for i, row in enumerate(ws.iter_rows(values_only=True)):

@@ -641,3 +641,24 @@ def test_xls_pivot_stream_with_flipped_bytes_never_fails_the_workbook() -> None:
             damaged[rng.randrange(len(damaged))] ^= 1 << rng.randrange(8)
         findings, _, _ = analyse(ole_file({"Workbook": workbook, "_SX_DB_CUR/0001": bytes(damaged)}))
         assert findings[0].origin is None and findings[0].count == 12  # the sheet is read whole, whatever the cache
+
+
+def test_xls_macro_sheet_is_read() -> None:
+    """An Excel 4 macro sheet holds cells like a worksheet (BOUNDSHEET dt=1): calamine lists it as a macro sheet
+    and reads it; it used to be passed over with the chart and dialog sheets."""
+    from tests.pii_data import xls_bytes
+
+    book = bytearray(xls_bytes({"集計": [["行ラベル"]], "マクロ": standard(people(10, seed=69))}))
+    name = "マクロ".encode("utf-16-le")
+    at = book.find(b"\x85\x00")
+    while at != -1:  # BOUNDSHEET: lbPlyPos (4), hsState (1), dt (1), name
+        size = struct.unpack_from("<H", book, at + 2)[0]
+        if name in book[at + 4:at + 4 + size]:
+            book[at + 9] = 1
+        at = book.find(b"\x85\x00", at + 1)
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    types = [m.typ for m in CalamineWorkbook.from_filelike(io.BytesIO(bytes(book))).sheets_metadata]
+    assert types == [SheetTypeEnum.WorkSheet, SheetTypeEnum.MacroSheet]
+    (found,), sheets, _ = analyse(bytes(book))
+    assert (found.name, found.count, sheets) == ("マクロ", 10, 2)
