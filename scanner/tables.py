@@ -641,8 +641,6 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     worksheets come the tables the workbook keeps outside them (scanner.caches: pivot and external-link caches),
     each with its ``origin``.
     """
-    from .caches import cached_tables, xls_caches
-
     package = None
     storages: list[str] = []
     if fmt in ("xlsx", "xlsb", "ods"):
@@ -650,8 +648,11 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     elif fmt == "xls":
         storages = check_xls(data, caps)
     yield from _worksheets(data, fmt, caps)
-    yield from xls_caches(data, storages, caps)
-    yield from cached_tables(data, fmt, package, caps)
+    if storages or (package is not None and package.caches):  # only these workbooks pay for scanner.caches
+        from .caches import cached_tables, xls_caches
+
+        yield from xls_caches(data, storages, caps)
+        yield from cached_tables(data, fmt, package, caps)
 
 
 def _worksheets(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
