@@ -507,7 +507,7 @@ def _external_link_bin(zf: zipfile.ZipFile, members: dict[str, str], part: str, 
     budget = CellBudget(caps)
     rows: list[list[object]] | None = None
     sheet_id = ""
-    at = 0
+    at = stray = 0
     try:
         for rtype, _, body in biff12_records(data):
             if rtype == BRT_SUP_TABS and len(body) >= 4:
@@ -522,7 +522,11 @@ def _external_link_bin(zf: zipfile.ZipFile, members: dict[str, str], part: str, 
                 if rows:
                     yield _external_sheet(rows, names, sheet_id, n, members.get(part, part), target, [])
                 rows = None
-            elif rows is not None and rtype == BRT_ROW and len(body) >= 4:
+            elif not BRT_ROW <= rtype <= BRT_STRING:
+                stray += rows is not None  # another record inside a cached sheet: the records are damaged
+            elif rows is None or len(body) < 4 or (not rows and rtype != BRT_ROW):
+                stray += 1  # a row or cell outside a cached sheet, too short, or a cell before any row
+            elif rtype == BRT_ROW:
                 r = struct.unpack_from("<I", body)[0] + 1
                 at = r if at < r <= MAX_ROW else at + 1
                 while len(rows) < at:
@@ -530,7 +534,7 @@ def _external_link_bin(zf: zipfile.ZipFile, members: dict[str, str], part: str, 
                     budget.add(1)
                 if not at & 0x3FF:
                     budget.tick()
-            elif rows is not None and rows and BRT_BLANK <= rtype <= BRT_STRING and len(body) >= 4:
+            elif rows:  # a cell of the current row
                 col = struct.unpack_from("<I", body)[0]
                 row = rows[-1]
                 col = col if len(row) <= col < MAX_COL else len(row)
@@ -539,6 +543,9 @@ def _external_link_bin(zf: zipfile.ZipFile, members: dict[str, str], part: str, 
                 budget.add(1)
     except (ValueError, struct.error, IndexError) as e:
         damage.append(f"{what}: records break off ({error_name(e)})")
+    if stray:
+        damage.append(f"{what}: {stray} record(s) out of place (cells outside a cached sheet, or unknown records "
+                      "inside one: not read)")
     if rows is not None:  # the part ended inside a cached sheet
         damage.append(f"{what}: the part ends inside a cached sheet")
         yield _external_sheet(rows, names, sheet_id, n, members.get(part, part), target, damage)

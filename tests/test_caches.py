@@ -402,6 +402,17 @@ def test_xlsb_external_link_cache_is_examined() -> None:
     assert [r.fields for r in found.records] == [r.fields for r in xml.records]  # the same cache, saved either way
 
 
+def test_xlsb_external_link_records_out_of_place_are_damage() -> None:
+    """A damaged record type (the table start lost) leaves rows and cells outside any cached sheet: listed."""
+    book = recut(xlsb_with_external_link(standard(PS)), "xl/externalLinks/externalLink1.bin",
+                 lambda d: d.replace(b"\xeb\x02\x05\x01", b"\xeb\x02\x05\x01".replace(b"\xeb", b"\xea"), 1))
+    findings, _, reading = analyse(book)
+    assert findings == []
+    (damage,) = reading.damage
+    stray = int(re.search(r": (\d+) record\(s\) out of place", damage).group(1))  # type: ignore[union-attr]
+    assert stray > CACHED * 9  # every row header and cell of the lost sheet, none read in silence
+
+
 def test_xlsb_external_link_cut_short_is_damage_with_its_rows() -> None:
     (found,), _, reading = analyse(xlsb_with_external_link(standard(PS), cut=0.6))
     assert 0 < found.count < CACHED
