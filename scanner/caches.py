@@ -225,6 +225,8 @@ def _biff_records(stream: bytes, budget: CellBudget, sheet: Sheet, what: str) ->
             elif postponed and row is not None:
                 row[postponed[turn][0]] = _biff_item(rtype, body)
                 turn = (turn + 1) % len(postponed)
+            else:
+                bad += 1  # a value no field takes: the records are out of step
         elif rtype == SXDBB and row is not None:
             current = None
             at = 0
@@ -241,7 +243,7 @@ def _biff_records(stream: bytes, budget: CellBudget, sheet: Sheet, what: str) ->
     elif header:
         sheet.notes.append(f"{what}: no records kept")
     if bad:
-        sheet.damage.append(f"{what}: {bad} cell(s) index past the cache items (left empty)")
+        sheet.damage.append(f"{what}: {bad} cell(s) index past the cache items or out of step (left empty)")
     if not ended:
         sheet.damage.append(f"{what}: the cache stream ends before its EOF record (cut or damaged)")
 
