@@ -208,7 +208,7 @@ def _biff_records(stream: bytes, budget: CellBudget, sheet: Sheet, what: str) ->
             row, turn = [""] * len(header), 0
         if rtype == SXFDB:
             field = _Field(body)
-            if field.standard and field.flags & F_POSTPONED:
+            if field.standard and (field.flags & F_POSTPONED or not field.flags & F_ITEMS):  # values follow each record
                 postponed.append((len(header), field))
                 header.append(field.name)
                 current = None

@@ -512,9 +512,10 @@ def _biff_item(v: object) -> bytes:
     return _rec(0x00CD, _xl_string(str(v)))
 
 
-def biff_pivot_stream(rows: Rows, postponed: tuple[str, ...] = ("電話番号",)) -> bytes:
+def biff_pivot_stream(rows: Rows, postponed: tuple[str, ...] = ("電話番号", "郵便番号")) -> bytes:
     """A BIFF8 pivot cache stream as Excel 97-2003 writes it: SXDB, then per field SXFDB (+ SXFDBTYPE) and its
-    items, then one SXDBB per record (1- or 2-byte indexes) followed by the values of postponed fields, EOF."""
+    items, then one SXDBB per record (1- or 2-byte indexes) followed by the values of the fields without items
+    (flagged postponed, 0x0482, or just without items, 0x0560, as in SheetJS's formula_stress_test.xls), EOF."""
     header, body = rows[0], rows[1:]
     out = [_rec(0x00C6, struct.pack("<IHHHHHHHH", len(body), 1, 0x21, 0x1FFF, len(header), len(header), 0, 1, 0)),
            _rec(0x0122, b"\x00" * 12)]
@@ -523,7 +524,8 @@ def biff_pivot_stream(rows: Rows, postponed: tuple[str, ...] = ("電話番号",)
         values = [r[c] for r in body]
         if name in postponed:
             items.append(None)
-            out.append(_rec(0x00C7, struct.pack("<7H", 0x0482, 0, 0, 0, 0, 0, 0) + _xl_string(str(name))))
+            flags = 0x0482 if name == "電話番号" else 0x0560
+            out.append(_rec(0x00C7, struct.pack("<7H", flags, 0, 0, 0, 0, 0, 0) + _xl_string(str(name))))
             out.append(_rec(0x01BB, b"\x00\x00"))
             continue
         distinct = list(dict.fromkeys(values))
@@ -610,8 +612,8 @@ def test_xls_pivot_cache_of_a_deleted_sheet_is_read() -> None:
     assert sheets == 1 and found.count == CACHED and not reading.damage
     assert found.origin == {"kind": "pivot-cache", "number": "1", "part": "_SX_DB_CUR/0001", "sheet": "", "range": "",
                             "source_type": "worksheet"}
-    got = sorted((r.fields["name"], r.fields["address"], r.fields["phone"]) for r in found.records)
-    assert got == sorted((p.name, p.address, p.phone) for p in PS)  # phone: the postponed field, value by value
+    got = sorted((r.fields["name"], r.fields["address"], r.fields["phone"], r.fields["postcode"]) for r in found.records)
+    assert got == sorted((p.name, p.address, p.phone, p.postcode) for p in PS)  # the fields without items, value by value
 
 
 def test_xls_pivot_cache_reads_like_the_sheet_it_came_from() -> None:
