@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_leakscan
+
 ROOT = Path(__file__).resolve().parent.parent
 IGNORE = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
                                 ".ruff_cache", ".mypy_cache", "leakscan-demo*", "out", "tests", "bench", "tools", ".ci")
@@ -97,3 +99,26 @@ def test_wheel_carries_the_readme_as_description_and_no_docs(wheel: Path) -> Non
         metadata = next(z.read(n).decode() for n in names if n.endswith(".dist-info/METADATA"))
     assert not [n for n in names if n.startswith("docs/")]
     assert "## Quick start" in metadata and "docs/reference.md" in metadata
+
+
+def test_report_from_the_wheel_equals_the_checkouts(wheel: Path, tmp_path: Path) -> None:
+    """The same findings rendered by the unpacked wheel and by the checkout, each with compiled templates
+    from the per-user cache (cold, then warm) and without it: one report (reports.template_cache)."""
+    from tests.test_template_cache import cached, render
+
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as z:
+        z.extractall(site)
+    done = run_leakscan("demo", "--out", str(tmp_path / "demo"), "--quiet", env={"LEAKSCAN_CACHE_DIR": "off"})
+    assert done.returncode in (0, 1), done.stderr
+    findings = tmp_path / "demo" / "report" / "findings.json"
+    cache = tmp_path / "cache"
+    pages = [render(findings, tmp_path / "checkout.html", "off")[1]]
+    for i in range(2):
+        used, html = render(findings, tmp_path / f"wheel{i}.html", str(cache), path=site)
+        assert used.startswith(str(cache))
+        pages.append(html)
+        pages.append(render(findings, tmp_path / f"checkout{i}.html", str(cache))[1])
+    assert len(set(pages)) == 1
+    assert "介護予防_利用者名簿 - コピー.xlsx" in pages[0]
+    assert len(cached(cache)) >= 20  # each template twice: the wheel's and the checkout's paths differ
