@@ -35,7 +35,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _expected_files() -> set[str]:
     want = {"scan.py", "scanner/schemas/findings.schema.json"}
-    for pattern in ["signatures/*.toml", "signatures/*.tsv", "reports/templates/*.j2", "reports/templates/sections/*.j2",
+    for pattern in ["signatures/*.toml", "signatures/*.tsv", "signatures/*.compact.json", "reports/templates/*.j2", "reports/templates/sections/*.j2",
                     "reports/locale/*/LC_MESSAGES/*.mo", "scanner/locale/*/LC_MESSAGES/*.mo",
                     "scanner/**/*.py", "reports/*.py", "signatures/*.py"]:
         want |= {p.relative_to(ROOT).as_posix() for p in ROOT.glob(pattern) if "__pycache__" not in p.parts}
@@ -66,6 +66,8 @@ assert len(rules.load_table("towns")) > 1800  # the town gazetteer, package data
 from scanner.persons.normalise import normalise_address
 assert normalise_address("北海道札幌市北区北16西2-1-1") == "北海道札幌市北区北十六条西2-1-1"
 assert len(rules.ruleset_sha256()) == 64
+for name in rules.COMPACT:  # the pre-parsed rules are package data too, and current
+    assert rules.compact_form(name, resources.files("signatures").joinpath(name + ".toml").read_bytes()), name
 from scanner.names import NameRules
 assert NameRules(["介護予防_利用者名簿.xlsx"]).match("介護予防_利用者名簿 - コピー.xlsx")
 assert resources.files("scanner").joinpath("schemas/findings.schema.json").read_text("utf-8")
