@@ -24,13 +24,11 @@ from typing import Any, Protocol
 from .codes import Reason, Status
 from .contenttype import content_type, mismatch
 from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
-from .detectors.pii import RECORD_SINK
 from .errors import ReadError
 from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
 from .isolation import mark
 from .models import Entry, FileHit, FileStat, Link, Skipped
 from .names import NameMatch
-from .persons.prints import PrintBuilder, file_prints
 from .sources.base import Item, NameBatch
 
 log = logging.getLogger("leakscan")
@@ -148,8 +146,12 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         rule_names.append(Reason.KNOWN_HASH)
     # person records stream into keyed fingerprints as the sheets are read (the whole rows of a file found
     # by name or hash: it may be counted; only the distinct persons of any other)
-    sink = PrintBuilder(_case_key(ctx), rows=bool(reasons), unmask=config.unmask)
+    sink = None
     if wanted and read.data is not None:
+        from .detectors.pii import RECORD_SINK  # imported when a file is inspected here, not in every scan
+        from .persons.prints import PrintBuilder
+
+        sink = PrintBuilder(_case_key(ctx), rows=bool(reasons), unmask=config.unmask)
         result.inspected += 1
         token = RECORD_SINK.set(sink)
         try:
@@ -180,9 +182,11 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
                       deleted=entry.deleted, type_mismatch=mismatch(entry.name, ctype),
                       matched_rules=list(dict.fromkeys(rule_names)), pii=pii, annotations=annotations)
         result.hits.append(hit)
-        if sink.total:  # the records went into the sink as they were read
+        if sink is not None and sink.total:  # the records went into the sink as they were read
             result.prints[len(result.hits) - 1] = sink.result()
         elif records is not None:  # an inspector that read them elsewhere (a separate parser process)
+            from .persons.prints import file_prints
+
             result.prints[len(result.hits) - 1] = file_prints(
                 records, _case_key(ctx), rows=any(r != Reason.PII for r in reasons), unmask=config.unmask)
     if bad:
