@@ -18,8 +18,10 @@ import logging
 import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Protocol
+from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .codes import Reason, Status
 from .contenttype import content_type, mismatch
@@ -30,6 +32,9 @@ from .isolation import mark
 from .models import Entry, FileHit, FileStat, Link, Skipped
 from .names import NameMatch
 from .sources.base import Item, NameBatch
+
+if TYPE_CHECKING:
+    from .persons.prints import PrintBuilder
 
 log = logging.getLogger("leakscan")
 
@@ -148,16 +153,14 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
     # by name or hash: it may be counted; only the distinct persons of any other)
     sink = None
     if wanted and read.data is not None:
-        from .detectors.pii import RECORD_SINK  # imported when a file is inspected here, not in every scan
-        from .persons.prints import PrintBuilder
-
-        sink = PrintBuilder(_case_key(ctx), rows=bool(reasons), unmask=config.unmask)
+        record_sink, builder = _printing()
+        sink = builder(_case_key(ctx), rows=bool(reasons), unmask=config.unmask)
         result.inspected += 1
-        token = RECORD_SINK.set(sink)
+        token = record_sink.set(sink)
         try:
             inspections = [_inspect(ins, entry, read.data or b"", ctype, ctx, poison) for ins in wanted]
         finally:
-            RECORD_SINK.reset(token)
+            record_sink.reset(token)
     elif in_place:  # over --max-inspect-mb: only the inspectors that read the file where it is, given its head
         result.inspected += 1
         inspections += [_inspect(ins, entry, read.head, ctype, ctx, poison) for ins in in_place]
@@ -276,6 +279,16 @@ def _inspect(ins: Inspector, entry: Entry, data: bytes, ctype: str, ctx: ScanCon
         return Inspection(status=poison.status, detail=poison.detail)
     mark(ins.name, ctx.config.parse_timeout + INSPECT_SLACK)
     return run_inspector(ins, entry, data, ctype, ctx)
+
+
+@cache
+def _printing() -> tuple[ContextVar[Any], type[PrintBuilder]]:
+    """The record sink and the fingerprint builder, imported when a file is first inspected in this process
+    (with the classifiers and the normalisation: not in a scan process that inspects nothing itself)."""
+    from .detectors.pii import RECORD_SINK
+    from .persons.prints import PrintBuilder
+
+    return RECORD_SINK, PrintBuilder
 
 
 def _case_key(ctx: ScanContext) -> bytes:
