@@ -10,7 +10,8 @@ and from an installed wheel (the templates are package data; their path is part 
 Where: ``$LEAKSCAN_CACHE_DIR`` if set (``off`` or empty: no cache), else ``$XDG_CACHE_HOME/leakscan`` or
 ``~/.cache/leakscan``: the examiner's own folder, never the evidence or the case folder. Only compiled
 template code is written there (no case data). A folder that cannot be made, is not a folder owned by this
-user, or can be written by others is not used; an unreadable or damaged cache file is compiled afresh.
+user, or can be written by others is not used, and nothing is created under another user's folder (``sudo``
+keeping that user's HOME); an unreadable or damaged cache file is compiled afresh.
 """
 
 from __future__ import annotations
@@ -85,10 +86,24 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
             log.debug("template cache: not written (%s)", type(e).__name__)
 
 
+def _mine(path: Path) -> bool:
+    """Is the nearest existing folder at or above ``path`` this user's? (``sudo`` keeping another user's HOME:
+    nothing is created in that user's home.)"""
+    for folder in (path, *path.parents):
+        try:
+            st = os.stat(folder)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+        return not hasattr(os, "getuid") or st.st_uid == os.getuid()
+    return False
+
+
 def template_cache(env: jinja2.Environment) -> TemplateCache | None:
     """A cache for ``env``'s compiled templates in the per-user folder, or None when off or unusable."""
     root = cache_root()
-    if root is None:
+    if root is None or not _mine(root):
         return None
     folder = root / "templates" / settings_key(env)
     if not all(_private_folder(p) for p in (root, folder.parent, folder)):

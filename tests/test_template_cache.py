@@ -135,3 +135,20 @@ def test_default_folder_is_the_users_cache_never_the_case(tmp_path: Path) -> Non
     assert not (tmp_path / "home").exists()
     assert not cached(tmp_path / "case") and [p.name for p in empty.iterdir()] == ["memo.txt"]
     assert json.loads((tmp_path / "case" / "findings.json").read_text(encoding="utf-8"))["files"] == []
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to hand a folder to another user")
+def test_nothing_is_created_in_another_users_home(findings: Path, tmp_path: Path) -> None:
+    """As root with another user's HOME (sudo keeping HOME): no cache folder is made there."""
+    home = tmp_path / "someone"
+    home.mkdir()
+    os.chown(home, 65534, 65534)
+    _, fresh = render(findings, tmp_path / "fresh.html", "off")
+    env = {k: v for k, v in os.environ.items() if k not in ("LEAKSCAN_CACHE_DIR", "XDG_CACHE_HOME")}
+    done = subprocess.run([sys.executable, "-c", RENDER, str(findings), str(tmp_path / "a.html"), "ja"], cwd=tmp_path,
+                          env={**env, "HOME": str(home), "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "none"
+    assert list(home.iterdir()) == []
+    assert (tmp_path / "a.html").read_text(encoding="utf-8") == fresh
