@@ -7,8 +7,9 @@ folder it uses here is also named after the Jinja2 version and the environment's
 a Jinja2 upgrade or a changed setting never loads code compiled for another. The same works from a checkout
 and from an installed wheel (the templates are package data; their path is part of the key).
 
-Where: ``$LEAKSCAN_CACHE_DIR`` if set (``off`` or empty: no cache), else ``$XDG_CACHE_HOME/leakscan`` or
-``~/.cache/leakscan``: the examiner's own folder, never the evidence or the case folder. Only compiled
+Where: only in ``$LEAKSCAN_CACHE_DIR`` when the examiner sets it (unset, ``off`` or empty: no cache, the
+templates are compiled in memory). Off by default because a forensic tool must write nothing outside
+``--out`` unless asked (it may run on a machine under examination). Never the evidence. Only compiled
 template code is written there (no case data). A folder that cannot be made, is not a folder owned by this
 user, or can be written by others is not used, and nothing is created under another user's folder (``sudo``
 keeping that user's HOME); an unreadable or damaged cache file is compiled afresh.
@@ -33,15 +34,11 @@ OFF = frozenset({"", "off", "0", "no", "none"})
 
 
 def cache_root() -> Path | None:
-    """The per-user cache folder (not created here), or None when the cache is turned off."""
+    """The cache folder the examiner chose (not created here), or None: no cache unless asked for."""
     chosen = os.environ.get(CACHE_ENV)
-    if chosen is not None:
-        return None if chosen.strip().lower() in OFF else Path(chosen)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg and os.path.isabs(xdg):
-        return Path(xdg) / "leakscan"
-    home = os.path.expanduser("~")
-    return Path(home) / ".cache" / "leakscan" if os.path.isabs(home) else None
+    if chosen is None or chosen.strip().lower() in OFF:
+        return None
+    return Path(chosen).expanduser()
 
 
 def settings_key(env: jinja2.Environment) -> str:
