@@ -27,6 +27,9 @@ class Sheet:
     # a table rebuilt from a copy the workbook keeps outside its sheets (scanner.caches): kind, part, label ...
     origin: dict[str, str] | None = None
     unread: list[str] = field(default_factory=list)  # parts with table data that could not be decoded at all
+    # a worksheet of a workbook that also keeps caches: its records are remembered so that a cache row repeating
+    # one of them is not counted twice (scanner.inspectors.spreadsheet.CacheRepeats)
+    cached_later: bool = False
 
 
 def origin_label(origin: dict[str, str], sheet: str | None = None) -> str:

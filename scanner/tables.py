@@ -647,8 +647,11 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         package = check_zip(data, caps)
     elif fmt == "xls":
         storages = check_xls(data, caps)
-    yield from _worksheets(data, fmt, caps)
-    if storages or (package is not None and package.caches):  # only these workbooks pay for scanner.caches
+    cached = bool(storages or (package is not None and package.caches))  # only these pay for scanner.caches
+    for sheet in _worksheets(data, fmt, caps):
+        sheet.cached_later = cached
+        yield sheet
+    if cached:
         from .caches import cached_tables, xls_caches
 
         yield from xls_caches(data, storages, caps)

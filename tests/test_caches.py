@@ -20,7 +20,7 @@ from xml.sax.saxutils import quoteattr
 
 import pytest
 
-from scanner.inspectors.spreadsheet import analyse_bytes
+from scanner.inspectors.spreadsheet import analyse_bytes, pii_summary
 from scanner.sheet import Caps
 from scanner.tables import ooxml_package, sniff_format
 from tests.conftest import run_leakscan
@@ -210,13 +210,26 @@ def test_non_person_pivot_cache_stays_non_person() -> None:
     assert findings == [] and not reading.damage and not reading.unread
 
 
-def test_visible_sheet_and_its_cache_are_two_copies() -> None:
-    """A workbook that still has its source sheet: both copies are person sheets (one person each, merged when
-    persons are counted); the cache's rows are the same rows."""
+def test_visible_sheet_and_its_cache_count_once() -> None:
+    """A workbook that still has its source sheet: the cache repeats its rows; both show as person tables, but
+    the rows are counted once (records of the file = the sheet's), the cache says how many it repeats."""
     findings, _, _ = analyse(pivot_book({"利用者名簿": standard(PS)}, standard(PS)))
     sheet, cache = findings
-    assert (sheet.origin, sheet.count, cache.count) == (None, CACHED, CACHED)
-    assert {r.fields["name"] for r in sheet.records} == {r.fields["name"] for r in cache.records}
+    assert (sheet.origin, sheet.count, cache.count, cache.repeats) == (None, CACHED, CACHED, CACHED)
+    assert cache.records == [] and len(sheet.records) == CACHED
+    assert pii_summary(findings, "xlsx", unmask=False)["records"] == CACHED
+    assert pii_summary(findings, "xlsx", unmask=False)["sheets"][1]["repeats"] == CACHED
+
+
+def test_rows_only_the_cache_still_holds_are_counted_from_it() -> None:
+    """The source sheet cut down to 40 of 60 rows after the pivot was refreshed: the 20 rows only the cache
+    holds are counted, the 40 it repeats are not; a person twice in the sheet and twice in the cache is two."""
+    twice = standard(PS[:40]) + standard(PS[:1])[1:]
+    findings, _, _ = analyse(pivot_book({"利用者名簿": twice}, standard(PS) + standard(PS[:1])[1:]))
+    sheet, cache = findings
+    assert (sheet.count, cache.count, cache.repeats) == (41, CACHED + 1, 41)
+    assert sorted(r.fields["name"] for r in cache.records) == sorted(p.name for p in PS[40:])
+    assert pii_summary(findings, "xlsx", unmask=False)["records"] == CACHED + 1
 
 
 def test_external_link_cache_is_examined_and_its_target_kept_as_text() -> None:
@@ -230,9 +243,10 @@ def test_external_link_cache_is_examined_and_its_target_kept_as_text() -> None:
 
 
 def test_cached_numbers_and_dates_read_as_the_sheet_reads_them() -> None:
-    """The same row read from the sheet and from its cache gives the same record (so persons merge)."""
-    findings, _, _ = analyse(pivot_book({"利用者名簿": standard(PS[:10])}, standard(PS[:10])))
-    sheet, cache = findings
+    """The same rows read from a sheet and from a cache (its sheet deleted) give the same records (persons
+    merge)."""
+    (sheet,), _, _ = analyse(xlsx_bytes({"利用者名簿": standard(PS[:10])}))
+    (cache,), _, _ = analyse(pivot_book({"集計": summary(PS[:10])}, standard(PS[:10])))
     assert [r.fields for r in sheet.records] == [r.fields for r in cache.records]
 
 
@@ -435,6 +449,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
                        [("powerPivotData", "model/item.data")])
     (share / "分析.xlsx").write_bytes(model)
     (share / "集計.xlsb").write_bytes(_xlsb_with_pivot_cache())
+    (share / "名簿_集計付き.xlsx").write_bytes(pivot_book({"利用者名簿": standard(PS[:40])}, standard(PS)))
     (share / "集計_2003.xls").write_bytes(xls_with_pivot({"集計": summary(PS)}, standard(PS)))
     out = tmp_path_factory.mktemp("caches-out")
     proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
@@ -464,10 +479,21 @@ def test_cli_pivot_cache_of_a_deleted_sheet_is_a_person_hit(scanned: tuple[Path,
     assert ext["pii"]["sheets"][0]["origin"]["target"] == "file:///C:/Users/staff/Desktop/利用者名簿\u202ecod.xlsx"
 
 
+def test_cli_cache_repeating_its_sheet_is_counted_once(scanned: tuple[Path, dict]) -> None:
+    """Through the scan's record sink (fingerprints made as rows are read): 40 rows in the sheet, 60 in the
+    pivot cache made before 20 were deleted: 60 records, not 100."""
+    _, doc = scanned
+    hit = _files(doc)["名簿_集計付き.xlsx"]
+    sheet, cache = hit["pii"]["sheets"]
+    assert (sheet["records"], cache["records"], cache["repeats"]) == (40, CACHED, 40)
+    assert hit["pii"]["records"] == CACHED
+    assert "うち 40 件はブック内のシートにもある行（重複して数えない）" in (out := scanned[0] / "report.html").read_text("utf-8"), out
+
+
 def test_cli_report_names_the_cache_and_shows_the_link_target_visibly(scanned: tuple[Path, dict]) -> None:
     out, _ = scanned
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert html.count('data-origin="pivot-cache"') == 3 and 'data-origin="external-link"' in html  # xlsx, xls, cut
+    assert html.count('data-origin="pivot-cache"') == 4 and 'data-origin="external-link"' in html  # xlsx x2, xls, cut
     assert "ピボットキャッシュ" in html and "xl/pivotCache/pivotCacheDefinition1.xml" in html
     assert '利用者名簿<span class="cc">⟨U+202E⟩</span>cod.xlsx' in html and "\u202e" not in html
 
@@ -619,7 +645,9 @@ def test_xls_pivot_cache_of_a_deleted_sheet_is_read() -> None:
 def test_xls_pivot_cache_reads_like_the_sheet_it_came_from() -> None:
     book = xls_with_pivot({"利用者名簿": standard(PS[:20])}, standard(PS[:20]))
     sheet, cache = analyse(book)[0]
-    assert [r.fields for r in sheet.records] == [r.fields for r in cache.records]
+    assert (cache.count, cache.repeats, cache.records) == (20, 20, [])  # every cached row is the sheet's: once
+    (alone,), _, _ = analyse(xls_with_pivot({"集計": summary(PS[:20])}, standard(PS[:20])))
+    assert [r.fields for r in sheet.records] == [r.fields for r in alone.records]
 
 
 def test_xls_pivot_cache_cut_short_keeps_its_first_rows_and_says_so() -> None:

@@ -98,6 +98,7 @@ class SheetFinding:
     index: int | None = None  # 1-based position in the workbook (how the examiner finds a masked sheet)
     role_counts: dict[str, int] | None = None  # records per role, when ``rows`` keeps only the first ones
     origin: dict[str, str] | None = None  # a table rebuilt from a pivot or external-link cache (scanner.caches)
+    repeats: int = 0  # a cache's records that repeat rows of the workbook's own sheets (counted there, not here)
 
     @property
     def count(self) -> int:
@@ -134,6 +135,7 @@ class SheetFinding:
                 "rejected": dict(self.rejected), "rejected_total": sum(self.rejected.values()),
                 "examples": self.examples(unmask)}
         if self.origin is not None:  # the cache's own label; the sheet name in it is masked like a sheet name
+            out["repeats"] = self.repeats
             out["origin"] = {k: v for k, v in self.origin.items() if k != "sheet"}
             sheet = self.origin.get("sheet", "")
             out["name"] = origin_label(self.origin, sheet if unmask else mask_name(sheet))
