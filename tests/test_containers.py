@@ -119,6 +119,7 @@ def test_workbook_under_a_table_name_stays_a_workbook(renamed: tuple[Path, dict]
 # ---------------------------------------------------------------- objects in legacy and OpenDocument files
 
 DOC_XLS, DOC_XLSX, DOC_NATIVE, PPT_N, RTF_XLS, RTF_XLSX, RTF_NATIVE, ODT_ODS, ODT_OLE = 11, 13, 64, 15, 17, 19, 62, 21, 23
+XLS_N = 9
 LEAK = "介護予防_利用者名簿.csv"
 FREE, END = 0xFFFFFFFF, 0xFFFFFFFE
 
@@ -261,6 +262,10 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
         "_1345471035": {"\x01Ole10Native": native(LEAK, listing)},
     }))
     (share / "plain.doc").write_bytes(word_doc({}))
+    (share / "budget.xls").write_bytes(compound({  # an Excel 97-2003 workbook embedding another (MBD storage)
+        "Workbook": workbook_stream(people(3, seed=51)),
+        "MBD0001A2B3": {"\x01CompObj": bytes(4096), "Package": xlsx_bytes({"名簿": standard(people(XLS_N, seed=52))})},
+    }))
     (share / "deck.ppt").write_bytes(slides_ppt(ole_package(xlsx_bytes({"名簿": standard(people(PPT_N, seed=44))}))))
     (share / "plain.ppt").write_bytes(slides_ppt(None))
     (share / "letter.rtf").write_bytes(rtf([
@@ -300,6 +305,13 @@ def test_workbooks_embedded_in_a_word_97_document(documents: tuple[Path, dict]) 
     assert hits[f"{share}/report.doc » ObjectPool/_1345471034/Package"]["pii"]["records"] == DOC_XLSX
     dropped = hits[f"{share}/report.doc » ObjectPool/_1345471035/{LEAK}"]
     assert dropped["pii"]["records"] == DOC_NATIVE and "name" in dropped["reasons"]
+
+
+def test_workbook_embedded_in_an_excel_97_workbook(documents: tuple[Path, dict]) -> None:
+    share, doc = documents
+    hit = _hits(doc)[f"{share}/budget.xls » MBD0001A2B3/Package"]
+    assert hit["pii"]["records"] == XLS_N and hit["container"][0]["detail"]["format"] == "xls"
+    assert _hits(doc)[f"{share}/budget.xls"]["pii"]["records"] == 3  # the workbook's own sheet is still read
 
 
 def test_workbook_embedded_in_a_powerpoint_97_deck(documents: tuple[Path, dict]) -> None:

@@ -180,6 +180,9 @@ class ArchiveInspector:
             return embedded.has_embeddings(entry, size, self.config.max_inspect_bytes)  # a document under another name
         return True
 
+    def caps_for(self, entry: Entry) -> ArchiveLimits:
+        return _caps_for(self.config, entry)
+
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         cfg = self.config
         depth = archive_depth(entry.location)
@@ -194,9 +197,7 @@ class ArchiveInspector:
                                   "its content was not examined")
             if _ext_of(entry.name, UNSUPPORTED_EXTS):
                 return Inspection(status=Status.UNSUPPORTED, detail=f"{_last_ext(entry.name)} archive: members not examined")
-        parent_caps = getattr(entry, "caps", None)
-        budget = parent_caps.budget if isinstance(parent_caps, ArchiveLimits) else InflateBudget(cfg.max_archive_total)
-        caps = ArchiveLimits(cfg.max_archive_ratio, budget, cfg.max_inspect_bytes)
+        caps = self.caps_for(entry)
         if legacy.kind_of(entry.name) and data.startswith((legacy.OLE_MAGIC, legacy.RTF_MAGIC)):
             return legacy.open_legacy(entry, data, caps)
         if data.startswith(embedded.OLE_MAGIC) and embedded.is_ole_embedding(entry):
@@ -224,6 +225,14 @@ class ArchiveInspector:
                               children=embedded.embedded_parts(children, depth, (entry.location, data)))
         return Inspection(status=opened.status, detail=opened.detail, children=children,
                           annotations=opened.annotations)
+
+
+def _caps_for(config: ScanConfig, entry: Entry) -> ArchiveLimits:
+    """The limits an archive (or a document's objects) is opened under: the top-level archive's budget is
+    shared by everything nested in it."""
+    parent_caps = getattr(entry, "caps", None)
+    budget = parent_caps.budget if isinstance(parent_caps, ArchiveLimits) else InflateBudget(config.max_archive_total)
+    return ArchiveLimits(config.max_archive_ratio, budget, config.max_inspect_bytes)
 
 
 def _guard(items: Iterator[Item], entry: Entry, kind: str) -> Iterator[Item]:

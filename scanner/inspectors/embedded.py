@@ -107,7 +107,7 @@ def _directory_names_embeddings(f: IO[bytes], size: int) -> bool:
 
 
 # hop formats of objects taken out of legacy documents (scanner.inspectors.legacy_embedded): OLE objects too
-LEGACY_OBJECT_HOPS = ("doc", "ppt", "rtf")
+LEGACY_OBJECT_HOPS = ("doc", "ppt", "rtf", "xls")
 
 
 def is_ole_embedding(entry: Entry) -> bool:

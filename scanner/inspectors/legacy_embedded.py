@@ -40,7 +40,8 @@ SLIDES_EXTS = (".ppt", ".pps", ".pot")
 RTF_EXTS = (".rtf",)
 LEGACY_EXTS = WORD_EXTS + SLIDES_EXTS + RTF_EXTS
 # the hop formats of objects taken out of these documents (their compound files are OLE objects)
-OBJECT_HOPS = ("doc", "ppt", "rtf")
+OBJECT_HOPS = ("doc", "ppt", "rtf", "xls")
+XLS_OBJECT = "MBD".encode("utf-16-le")  # an Excel 97-2003 workbook keeps each embedded object in an MBD... storage
 RTF_MAGIC = b"{\\rt"  # "{\rtf1", and "{\rt" that Word also reads
 WORKBOOK_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")
 PACKAGE_STREAMS = ("Package", "package", "PACKAGE")
@@ -218,9 +219,10 @@ def _rtf_has_objects(f: IO[bytes], head: bytes, limit: int) -> bool:
 # ---------------------------------------------------------------- opening (in the worker)
 
 
-def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits) -> Inspection:
-    """The embedded objects of a .doc, .ppt or .rtf as children; a damaged document is listed (corrupt)."""
-    kind = "rtf" if data.startswith(RTF_MAGIC) else kind_of(entry.name)
+def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits, kind: str | None = None) -> Inspection:
+    """The embedded objects of a .doc, .ppt, .rtf (or, ``kind`` "xls", an .xls) as children; a damaged
+    document is listed (corrupt)."""
+    kind = kind or ("rtf" if data.startswith(RTF_MAGIC) else kind_of(entry.name))
     hop = Hop("archive", entry.location.path, {"format": kind or "ole"})
     try:
         if kind == "rtf":
@@ -228,7 +230,8 @@ def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits) -> Inspection:
             objects = list(rtf_objects(data, caps))
         else:
             decoding("olefile")
-            objects = list(ppt_objects(data, caps) if kind == "ppt" else doc_objects(data, caps))
+            objects = list(ppt_objects(data, caps) if kind == "ppt" else
+                           doc_objects(data, caps, xls=True) if kind == "xls" else doc_objects(data, caps))
     except Exception as e:  # noqa: BLE001 - a damaged document is data, not a crash
         reason, text = error_reason(e)
         return Inspection(status=reason, detail=f"{kind} embedded objects: {text}")
@@ -257,16 +260,23 @@ def _opener(content: bytes) -> Callable[[], io.BytesIO]:
 Found = tuple[str, bytes | None, str]  # (child name, bytes or None when unreadable, why damaged / unreadable)
 
 
-def doc_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
+def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator[Found]:
     """Every storage of a compound file holding an object's data (the ObjectPool of a Word document, at any
-    depth): its Package stream, its dropped file, or its workbook stream in a compound file of its own."""
+    depth; with ``xls``, the ``MBD...`` storages of an Excel 97-2003 workbook): its Package stream, its
+    dropped file, or its workbook stream in a compound file of its own."""
     import olefile  # a dependency of msoffcrypto-tool
 
     with olefile.OleFileIO(io.BytesIO(data)) as ole:
-        storages = [e for e in ole.listdir(streams=False, storages=True) if e and e[0] == "ObjectPool"]
+        level = 1 if xls else 2  # the path length of one object's storage
+
+        def pooled(path: list[str]) -> bool:
+            return path[0].startswith("MBD") if xls else path[0] == "ObjectPool"
+
+        storages = [e for e in ole.listdir(streams=False, storages=True) if e and pooled(e)]
         every = ole.listdir(streams=True, storages=False)
         empty = not any(len(e) > 1 for e in storages) and not any(e[0] == "ObjectPool" for e in every)
-        if (empty or not storages) and _OBJECT_POOL in data and (lost := _unreached(data, len(every) + len(storages))):
+        if not xls and (empty or not storages) and _OBJECT_POOL in data and (
+                lost := _unreached(data, len(every) + len(storages))):
             # an empty ObjectPool is what Word leaves after its objects are deleted; entries in use that the
             # directory tree does not reach are damage (a flipped bit in a sibling or child link)
             raise ReadError(Status.CORRUPT, f"{lost} directory entries in use are not reached from the root "
@@ -276,9 +286,9 @@ def doc_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
             streams = {s: path + [s] for s in (*PACKAGE_STREAMS, NATIVE_STREAM, *WORKBOOK_STREAMS)
                        if ole.exists("/".join(path + [s])) and ole.get_type("/".join(path + [s])) == olefile.STGTY_STREAM}
             if not streams:
-                if len(path) == 2 and not any(e[:2] == path for e in every):
+                if len(path) == level and not any(e[:level] == path for e in every):
                     yield where, None, "the object's storage lists no stream"
-                elif len(path) == 2 and ole.exists(where + "/\x01CompObj"):
+                elif len(path) == level and ole.exists(where + "/\x01CompObj"):
                     comp = ole.openstream(where + "/\x01CompObj").read(4096)
                     named = next((c for c in _TABLE_CLASSES if c in comp), None)
                     if named is not None:

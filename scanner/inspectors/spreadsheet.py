@@ -38,7 +38,9 @@ from ..tables import (
     unreadable_reason,
 )
 from . import embedded
+from . import legacy_embedded as legacy
 from .archive import ArchiveInspector, holds_archive
+from .archive_members import archive_depth
 
 if TYPE_CHECKING:  # the classifiers are imported where sheets are read (a worker), not in every scan process
     from ..detectors.pii import SheetFinding
@@ -313,6 +315,15 @@ class SpreadsheetInspector:
             found.children = parts.children
             if parts.status != Status.OK and found.status == Status.OK:
                 found.status, found.detail = parts.status, f"embedded objects not examined: {parts.detail}"
+        elif fmt == "xls" and legacy.XLS_OBJECT in data:  # an .xls with MBD storages: its embedded objects
+            depth = archive_depth(entry.location)
+            parts = (legacy.open_legacy(entry, data, archives.caps_for(entry), kind="xls")
+                     if depth < self.config.archive_depth else Inspection(status=Status.TOO_DEEP, detail=(
+                         f"embedded objects not examined: inside {depth} archives (--archive-depth "
+                         f"{self.config.archive_depth})")))
+            found.children = parts.children
+            if parts.status != Status.OK and found.status == Status.OK:
+                found.status, found.detail = parts.status, parts.detail
         return found
 
     def _tables(self, entry: Entry, data: bytes, fmt: str) -> Inspection:
