@@ -221,12 +221,14 @@ def locked(out: Path) -> Iterator[None]:
 
 # -- writing and reading files ------------------------------------------------------------------------------
 
-def write_private(path: Path, data: bytes | str) -> Path:
+def write_private(path: Path, data: bytes | str, replace: bool = True) -> Path:
     """Write a file readable by its owner only (0600), replacing any earlier one atomically.
 
     The bytes go to a fresh temporary name opened O_CREAT|O_EXCL|O_NOFOLLOW beside the target (a link
     planted under any name cannot redirect them), then are renamed over the target (a link there is
-    replaced, not followed). The earlier file stays whole until the new one is complete."""
+    replaced, not followed). The earlier file stays whole until the new one is complete. ``replace=False``:
+    the complete file is hard-linked to its name instead, which fails with FileExistsError when anything
+    (a file, a link, a folder) already has that name, even one that appeared while the file was written."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     dfd = os.open(path.parent, _DIR)
@@ -243,7 +245,13 @@ def write_private(path: Path, data: bytes | str) -> Path:
             os.unlink(tmp, dir_fd=dfd)
             raise
         os.close(fd)
-        os.replace(tmp, path.name, src_dir_fd=dfd, dst_dir_fd=dfd)
+        if replace:
+            os.replace(tmp, path.name, src_dir_fd=dfd, dst_dir_fd=dfd)
+        else:
+            try:
+                os.link(tmp, path.name, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
+            finally:
+                os.unlink(tmp, dir_fd=dfd)
     finally:
         os.close(dfd)
     return path

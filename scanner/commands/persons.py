@@ -12,6 +12,7 @@ import argparse
 import io
 import logging
 import os
+import stat
 import sys
 from collections import Counter
 from pathlib import Path
@@ -49,6 +50,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("out", type=argtypes.path, metavar="OUT", help=_("the output folder of a scan (holding findings.json and case.key)"))
     p.add_argument("--export", type=argtypes.path, metavar="FILE.xlsx",
                    help=_("write the notification list here (personal data in clear, 0600)"))
+    p.add_argument("--overwrite", action="store_true",
+                   help=_("with --export: replace an existing file of that name (never done without it)"))
     p.add_argument("--sources", nargs="*", default=[], metavar="SOURCE",
                    help=_("with --export: the sources the leaked files may be read again from (as given to the scan; "
                    "--reference files too). A source findings.json names but you do not is asked about at a "
@@ -74,6 +77,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
                          "(personal data in clear must not sit among the evidence files)")
     if args.export is not None:
         _refuse_export_in_sources(args.export, [*doc.scan.sources, *args.sources])
+        _refuse_existing_export(args.export, args.overwrite)
     passwords = argtypes.passwords(args)  # a bad password file stops before anything is printed
     exact = "-" if persons.get("unique_exact") is None else persons["unique_exact"]  # None in a merged case
     print(f"records (duplicates included): {persons['records']}", file=sys.stderr)
@@ -84,7 +88,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     people, problems = collect(doc, args.out, NamedSources(args.sources, terminal_confirm()), passwords)
     for p in problems:
         print(f"leakscan: warning: {shown(p)}", file=sys.stderr)
-    write_export(args.export, people, doc)
+    write_export(args.export, people, doc, args.overwrite)
     print(f"leakscan: warning: {args.export} holds personal data IN CLEAR ({len(people)} persons). It is "
           "readable by you only (0600); keep it out of shared folders and delete it when the letters are sent.",
           file=sys.stderr)
@@ -225,7 +229,25 @@ def _refuse_export_in_sources(export: Path, sources: list[str]) -> None:
                              "write it outside the scanned folders")
 
 
-def write_export(path: Path, people: list[dict[str, Any]], doc: FindingsDoc) -> None:
+def _refuse_existing_export(path: Path, overwrite: bool) -> None:
+    """An existing file at the export path is replaced only with --overwrite (and never a folder, a FIFO or a
+    device, with or without it), checked before anything is read again."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise UsageError(f"--export {path}: cannot check it ({e.strerror or e})") from e
+    if stat.S_ISDIR(st.st_mode):
+        raise UsageError(f"--export {path}: is a folder; give the path of the .xlsx file to write")
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
+        raise UsageError(f"--export {path}: exists and is not a regular file; choose another path")
+    if not overwrite:
+        raise UsageError(f"--export {path}: already exists (nothing was written); add --overwrite to replace it, "
+                         "or choose another path")
+
+
+def write_export(path: Path, people: list[dict[str, Any]], doc: FindingsDoc, overwrite: bool = False) -> None:
     """The .xlsx (openpyxl), written 0600 through output.write_private; every value written as text."""
     from openpyxl import Workbook  # lazy: only the export writes a workbook
 
@@ -249,6 +271,9 @@ def write_export(path: Path, people: list[dict[str, Any]], doc: FindingsDoc) -> 
     buf = io.BytesIO()
     wb.save(buf)
     try:
-        write_private(path, buf.getvalue())
+        write_private(path, buf.getvalue(), replace=overwrite)  # a file that appeared meanwhile: not replaced
+    except FileExistsError as e:
+        raise UsageError(f"--export {path}: appeared while the list was made (nothing was written); add "
+                         "--overwrite to replace it") from e
     except OSError as e:
         raise UsageError(f"--export {path}: cannot write it ({e.strerror or e})") from e
