@@ -9,14 +9,15 @@ the per-scan counts are listed and the report says they cannot be added up.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from . import completeness
-from .evidence import EvidenceError, FindingsDoc, read_findings
-from .output import write_private
+from .evidence import FINDINGS, EvidenceError, FindingsDoc, read_case_file, read_findings
+from .output import require_vouched, write_private
 from .persons.keys import CASE_KEY, key_text, read_key_file
 from .promote import SAME_SHA256, apply_to_findings
 from .store import duplicate_groups, tool_info
@@ -32,6 +33,10 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     a findings.json or case.key leakscan would not write stops the merge with exit 2)."""
     read = [read_findings(o) for o in outs]
     every_key = [read_key_file(_folder(o) / CASE_KEY) for o in outs]  # each input checked, a repeat too
+    for o, (_doc, digest), key in zip(outs, read, every_key, strict=True):  # what the inputs' manifests vouch for
+        require_vouched(_folder(o), FINDINGS, digest)
+        if key is not None:
+            require_vouched(_folder(o), CASE_KEY, hashlib.sha256(read_case_file(_folder(o) / CASE_KEY, 128)).hexdigest())
     kept = _once_each(outs, [digest for _doc, digest in read])
     outs, read, keys = [outs[k] for k in kept], [read[k] for k in kept], [every_key[k] for k in kept]
     docs = [d for d, _sha in read]
@@ -44,18 +49,22 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     for k, doc in enumerate(docs):
         ids: dict[int, int] = {}
         for f in doc.files:
-            key = (f.key(), f.sha256)  # the same place with other bytes (changed between scans): two files
-            if key in seen:
-                ids[f.id] = seen[key]  # the same hit listed by another input
+            where = (f.key(), f.sha256)  # the same place with other bytes (changed between scans): two files
+            if where in seen:
+                ids[f.id] = seen[where]  # the same hit listed by another input
                 continue
             g = f.to_json()
-            g["id"] = seen[key] = len(files) + 1
+            g["id"] = seen[where] = len(files) + 1
             ids[f.id] = g["id"]
             files.append(g)
             origins.append(k)
         id_maps.append(ids)
     _renumber_promotions(files, origins, id_maps)
     apply_to_findings(files)  # a lead in one scan may hold a copy found by another scan
+    differences = _scope_differences(docs)
+    if differences:
+        print(f"leakscan: warning: the inputs were scanned with different settings ({', '.join(differences)}): "
+              "each input's hits are what it looked for; see merge.inputs in findings.json", file=sys.stderr)
     overlap = _overlapping_sources(docs)
     if overlap:
         print(f"leakscan: warning: {len(overlap)} source(s) scanned by more than one input (e.g. "
@@ -103,7 +112,8 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     merged["merge"] = {
         "inputs": inputs,
         "duplicate_hits_dropped": sum(len(d.files) for d in docs) - len(files),
-        "same_scope": _same_scope(docs),
+        "same_scope": not differences,
+        "scope_differences": differences,
         "overlapping_sources": overlap,
         "persons": note,
     }
@@ -171,14 +181,17 @@ def _input_summary(doc: FindingsDoc, folder: Path, sha256: str) -> dict[str, Any
     }
 
 
-def _same_scope(docs: list[FindingsDoc]) -> bool:
-    """Same names, rules and caps in every input (sources differ by design)."""
-    def scope(d: FindingsDoc) -> tuple[str, object]:
-        s = dict(d.scan.settings)
-        s.pop("sources", None)
-        return (repr(sorted(s.items())), d.tool.get("ruleset_sha256"))
-
-    return len({scope(d) for d in docs}) == 1
+def _scope_differences(docs: list[FindingsDoc]) -> list[str]:
+    """What the inputs looked for differently: settings by name (sources differ by design), ``rules`` (another
+    signatures/ rule set), ``version`` (another leakscan)."""
+    settings = [dict(d.scan.settings) for d in docs]
+    names = sorted({k for s in settings for k in s} - {"sources"})
+    differ = [k for k in names if len({json.dumps(s.get(k), sort_keys=True, default=str) for s in settings}) > 1]
+    if len({d.tool.get("ruleset_sha256") for d in docs}) > 1:
+        differ.append("rules")
+    if len({d.tool.get("version") for d in docs}) > 1:
+        differ.append("version")
+    return differ
 
 
 def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],

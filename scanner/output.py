@@ -344,6 +344,28 @@ def check_manifest(out: Path) -> list[tuple[str, str]]:
     return problems
 
 
+def listed_digest(out: Path, name: str) -> str | None:
+    """The SHA-256 the folder's manifest lists for ``name`` (None: not listed, or no readable manifest)."""
+    try:
+        text = read_nofollow(out / MANIFEST, MANIFEST_LIMIT).decode("utf-8", "replace")
+    except (OSError, UsageError):
+        return None
+    found = {m.group(2): m.group(1).lower() for line in text.splitlines() if (m := _LINE.match(line))}
+    return found.get(name)
+
+
+def require_vouched(out: Path, name: str, digest: str) -> None:
+    """Refuse (exit 2) an output file whose bytes, as read (``digest``), are not the ones the folder's
+    manifest lists: a findings.json or case.key changed after the run is not used to count, merge or report
+    (a changed file must not reach a new case folder that vouches for it)."""
+    listed = listed_digest(out, name)
+    if listed == digest:
+        return
+    what = "is not listed in its manifest.sha256" if listed is None else "does not match its manifest.sha256"
+    raise UsageError(f"{out / name} {what} (changed or added after leakscan wrote the folder): not used; "
+                     f"check it with: leakscan verify {out}")
+
+
 def listed_names(out: Path) -> set[str]:
     """The names the manifest lists (whatever they are)."""
     try:

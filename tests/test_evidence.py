@@ -20,6 +20,7 @@ from scanner import evidence
 from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people
 from scanner.evidence import EvidenceError, Finding, FindingsDoc
 from scanner.models import Hop, Location
+from scanner.output import write_manifest
 
 SCHEMA = json.loads((ROOT / "scanner" / "schemas" / "findings.schema.json").read_text(encoding="utf-8"))
 
@@ -280,6 +281,7 @@ def test_findings_naming_an_smb_host_do_not_connect_to_it(case: tuple[Path, Path
             f["source"] = url
         raw["scan"]["sources"] = [url]
         crafted = _copy_case(out, tmp_path / "crafted", raw)
+        write_manifest(crafted)  # a forger makes the manifest again (else persons refuses the folder at once)
         done = run_cli("verify", str(crafted), "--sources", str(share), "--json")
         assert {r["status"] for r in json.loads(done.stdout)["sources"]} == {"not-named"}
         done = run_cli("persons", str(crafted), "--export", str(tmp_path / "p.xlsx"), "--sources", str(share))

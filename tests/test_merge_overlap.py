@@ -17,7 +17,7 @@ import pytest
 from conftest import run_cli
 from remediation_data import load, share, with_case_key
 
-from scanner.demo import LEAKED_NAME
+from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people
 
 PERSON_FIGURES = ("records", "unique_exact", "unique", "without_name", "merges", "review_total", "fingerprints",
                   "chains")
@@ -75,20 +75,67 @@ def test_overlapping_scans_merge_to_the_figures_of_one_scan_of_the_union(overlap
 
 
 def test_a_file_changed_between_the_scans_is_two_files(overlap: dict[str, Path], tmp_path: Path):
-    """Same place, other bytes: not the same file, so both are listed and both counted."""
+    """Same place, other bytes (edited between scan A and a later scan of dir2): not the same file, so both
+    versions are listed and the records of both counted."""
     a = load(overlap["a"])
-    shared = next(f for f in a["files"] if f["path"].startswith(str(overlap["dir2"])) and f["sha256"]
-                  and "pii" in f)
-    changed = tmp_path / "b"
-    shutil.copytree(overlap["b"], changed)
-    doc = load(changed)
-    for f in doc["files"]:
-        if f["path"] == shared["path"]:
-            f["sha256"] = "0" * 64
-    (changed / "findings.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    (changed / "manifest.sha256").unlink()
-    run = run_cli("merge", str(overlap["a"]), str(changed), "--out", str(tmp_path / "case"), "--quiet")
+    shared = next(f for f in a["persons"]["files"] if f["path"].startswith(str(overlap["dir2"])) and f["records"])
+    path = Path(shared["path"])
+    before = path.read_bytes()
+    later = with_case_key(tmp_path / "later", overlap["w"])
+    try:
+        path.write_bytes(client_list_xlsx(make_people(30), title="利用者名簿（修正）"))
+        run = run_cli("scan", str(overlap["dir2"]), "--name", LEAKED_NAME, "--quiet", "--out", str(later))
+        assert run.returncode == 1, run.stderr
+    finally:
+        path.write_bytes(before)
+    run = run_cli("merge", str(overlap["a"]), str(later), "--out", str(tmp_path / "case"), "--quiet")
     assert run.returncode == 1, run.stderr
-    merged = load(tmp_path / "case")
+    merged, again = load(tmp_path / "case"), load(later)
+    edited = next(f for f in again["persons"]["files"] if f["path"] == shared["path"])
+    assert edited["sha256"] != shared["sha256"]
     assert sorted(f["sha256"] for f in merged["files"] if f["path"] == shared["path"]) == \
-        sorted([shared["sha256"], "0" * 64])
+        sorted([shared["sha256"], edited["sha256"]])
+    counted = {(f["path"], f["sha256"]): f["records"] for f in merged["persons"]["files"]}
+    assert counted[shared["path"], shared["sha256"]] == shared["records"]
+    assert counted[shared["path"], edited["sha256"]] == edited["records"] == 30
+    assert merged["persons"]["records"] == sum(counted.values())
+
+
+def _edited(folder: Path, dest: Path, change) -> Path:
+    """A copy of a case folder whose findings.json was edited by hand and its manifest made again (what a
+    forger with the folder can do: the manifest is a checksum list, not a signature)."""
+    from scanner.output import write_manifest
+
+    shutil.copytree(folder, dest)
+    doc = load(dest)
+    change(doc)
+    (dest / "findings.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    write_manifest(dest)
+    return dest
+
+
+def test_inputs_scanned_with_other_settings_or_another_version(overlap: dict[str, Path], tmp_path: Path):
+    """Other names or limits: merged, with a warning naming the settings and same_scope false. Another
+    leakscan version (other person rules): the persons are not combined, each input's count is kept."""
+    other = with_case_key(tmp_path / "other", overlap["w"])
+    run = run_cli("scan", str(overlap["dir3"]), "--name", LEAKED_NAME, "--name", "別名簿.xlsx", "--quiet",
+                  "--out", str(other))
+    assert run.returncode == 1, run.stderr
+    run = run_cli("merge", str(overlap["a"]), str(other), "--out", str(tmp_path / "case"), "--quiet")
+    assert run.returncode == 1, run.stderr
+    assert "different settings (names)" in run.stderr
+    merged = load(tmp_path / "case")
+    assert merged["merge"]["same_scope"] is False and merged["merge"]["scope_differences"] == ["names"]
+    assert merged["merge"]["persons"].startswith("combined")
+
+    def older(doc: dict) -> None:
+        doc["tool"]["version"] = "0.0.9"
+
+    aged = _edited(overlap["b"], tmp_path / "aged", older)
+    run = run_cli("merge", str(overlap["a"]), str(aged), "--out", str(tmp_path / "case2"), "--quiet")
+    assert run.returncode == 1, run.stderr
+    assert "different settings (version)" in run.stderr
+    merged = load(tmp_path / "case2")
+    assert "persons" not in merged and merged["merge"]["persons"].startswith("not combined")
+    assert [i["persons_unique"] for i in merged["merge"]["inputs"]] == \
+        [load(overlap["a"])["persons"]["unique"], load(overlap["b"])["persons"]["unique"]]

@@ -61,10 +61,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
-    from ..evidence import load_findings  # the scan machinery loads when a command runs, not when parsing
+    from ..evidence import FINDINGS, read_findings  # the scan machinery loads when a command runs
     from ..scope import NamedSources, terminal_confirm
 
-    doc = load_findings(args.out)
+    doc, digest = read_findings(args.out)
+    _require_vouched(args.out if args.out.is_dir() else args.out.parent, FINDINGS, digest)
     persons = doc.persons
     if not persons:
         raise UsageError(f"{args.out}: the scan found no leaked file to count (no --name, --known-hashes or "
@@ -152,7 +153,10 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources,
     expected = set(persons.get("fingerprints") or [])
     if key is None:
         problems.append(f"no {CASE_KEY} in {folder}: the list cannot be checked against the scan's count")
-    if expected and key is not None and prints != expected:
+    if expected and key is not None and prints and prints.isdisjoint(expected):
+        problems.append(f"not one person read again has a fingerprint the scan recorded: {CASE_KEY} in {folder} "
+                        "is not the key the scan counted with (replaced?), or every file changed")
+    elif expected and key is not None and prints != expected:
         problems.append(f"the files read again give {len(prints)} persons, the scan counted {len(expected)} "
                         f"({len(expected - prints)} missing, {len(prints - expected)} new)")
     review: dict[tuple[str, str], list[str]] = {}
@@ -227,6 +231,20 @@ def _refuse_export_in_sources(export: Path, sources: list[str]) -> None:
         if mine == folder or mine.startswith(folder.rstrip(os.sep) + os.sep):
             raise UsageError(f"--export {export} is inside the source {text}: evidence must stay untouched; "
                              "write it outside the scanned folders")
+
+
+def _require_vouched(folder: Path, findings: str, digest: str) -> None:
+    """The counts and the key come from files the folder's manifest vouches for (an edited count or a
+    swapped case.key is refused in one line, like merge and report do)."""
+    import hashlib
+
+    from ..evidence import read_case_file
+    from ..output import require_vouched
+    from ..persons.keys import CASE_KEY
+
+    require_vouched(folder, findings, digest)
+    if os.path.lexists(folder / CASE_KEY):
+        require_vouched(folder, CASE_KEY, hashlib.sha256(read_case_file(folder / CASE_KEY, 128)).hexdigest())
 
 
 def _refuse_existing_export(path: Path, overwrite: bool) -> None:
