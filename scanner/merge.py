@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from . import completeness
-from .evidence import FINDINGS, EvidenceError, FindingsDoc, read_case_file, read_findings
+from .consistency import require_consistent
+from .evidence import FINDINGS, FindingsDoc, chain_counts, read_case_file, read_findings
 from .output import require_vouched, write_private
-from .persons.keys import CASE_KEY, key_text, read_key_file
+from .persons.keys import CASE_KEY, check_key_id, key_id, key_text, read_key_file
 from .promote import SAME_SHA256, apply_to_findings
 from .store import duplicate_groups, tool_info
 from .textsafe import shown
@@ -35,6 +36,8 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     every_key = [read_key_file(_folder(o) / CASE_KEY) for o in outs]  # each input checked, a repeat too
     for o, (_doc, digest), key in zip(outs, read, every_key, strict=True):  # what the inputs' manifests vouch for
         require_vouched(_folder(o), FINDINGS, digest)
+        require_consistent(_doc.to_json(), str(_folder(o) / FINDINGS))
+        check_key_id(_doc.persons or {}, key, _folder(o))
         if key is not None:
             require_vouched(_folder(o), CASE_KEY, hashlib.sha256(read_case_file(_folder(o) / CASE_KEY, 128)).hexdigest())
     kept = _once_each(outs, [digest for _doc, digest in read])
@@ -217,7 +220,7 @@ def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
     rules = with_persons[0][0].get("rules", [])
     merged: dict[str, Any] = {"records": records, "without_name": nameless, "unique": len(union),
                               "rules": rules, "files": files, "fingerprints": sorted(union),
-                              "fingerprint": with_persons[0][0].get("fingerprint")}
+                              "fingerprint": with_persons[0][0].get("fingerprint"), "key_id": key_id(next(iter(used)) or b"")}
     chains = [p.get("chains") for p, _k, _m in with_persons]
     if all(isinstance(c, list) for c in chains):
         every = sorted({c for cs in chains for c in cs or []})
@@ -238,22 +241,6 @@ def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
         (p.get("probable_total") or 0) for p, _k, _m in with_persons) - listed
     return merged, (f"combined: each examined file once; {how}; probable pairs (not merged) are those "
                     "found within an input")
-
-
-def chain_counts(chains: list[str], stages: int) -> list[int]:
-    """Distinct keys at every stage (after trimming, then after each rule) over stage chains
-    (persons.analysis.stage_chains); a malformed chain is an EvidenceError."""
-    seen: list[set[str]] = [set() for _ in range(stages)]
-    for chain in chains:
-        parts = chain.split(",")
-        if len(parts) != stages or not parts[0]:
-            raise EvidenceError("persons.chains: a chain with the wrong number of stages (another version of "
-                                "the rules?)")
-        current = parts[0]
-        for i, part in enumerate(parts):
-            current = part or current
-            seen[i].add(current)
-    return [len(s) for s in seen]
 
 
 def _person_files(inputs: list[tuple[dict[str, Any], dict[int, int]]]) -> tuple[list[dict[str, Any]], int, int]:

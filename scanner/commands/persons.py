@@ -65,7 +65,10 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..scope import NamedSources, terminal_confirm
 
     doc, digest = read_findings(args.out)
-    _require_vouched(args.out if args.out.is_dir() else args.out.parent, FINDINGS, digest)
+    _require_vouched(args.out if args.out.is_dir() else args.out.parent, FINDINGS, digest, doc.persons)
+    from ..consistency import require_consistent
+
+    require_consistent(doc.to_json(), str(args.out / FINDINGS if args.out.is_dir() else args.out))
     persons = doc.persons
     if not persons:
         raise UsageError(f"{args.out}: the scan found no leaked file to count (no --name, --known-hashes or "
@@ -233,18 +236,19 @@ def _refuse_export_in_sources(export: Path, sources: list[str]) -> None:
                              "write it outside the scanned folders")
 
 
-def _require_vouched(folder: Path, findings: str, digest: str) -> None:
+def _require_vouched(folder: Path, findings: str, digest: str, persons: dict[str, Any] | None) -> None:
     """The counts and the key come from files the folder's manifest vouches for (an edited count or a
     swapped case.key is refused in one line, like merge and report do)."""
     import hashlib
 
     from ..evidence import read_case_file
     from ..output import require_vouched
-    from ..persons.keys import CASE_KEY
+    from ..persons.keys import CASE_KEY, check_key_id, read_key_file
 
     require_vouched(folder, findings, digest)
     if os.path.lexists(folder / CASE_KEY):
         require_vouched(folder, CASE_KEY, hashlib.sha256(read_case_file(folder / CASE_KEY, 128)).hexdigest())
+    check_key_id(persons or {}, read_key_file(folder / CASE_KEY), folder)
 
 
 def _refuse_existing_export(path: Path, overwrite: bool) -> None:

@@ -18,7 +18,7 @@ from ..contracts import Inspector, ScanContext, ScanResult
 from ..models import FilePrints, RowPrint
 from ..output import prepare_out
 from .count import count
-from .keys import case_key
+from .keys import case_key, key_id
 from .prints import PREFIX, file_prints, prefix
 from .reread import Rereader, path_entry
 
@@ -99,6 +99,7 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
     persons["fingerprints"] = sorted({r.key.hex() for r in all_rows})
     persons["fingerprint"] = "HMAC-SHA256(case.key, name key \\x1f address key)"
     persons["chains"] = stage_chains(all_rows)
+    persons["key_id"] = key_id(key)
     result.extra["persons"] = persons
     result.extra["overlap"] = _matrix(files, prints, overlapping, config.min_overlap)
     log.debug("persons: %d records, %d unique", counted.records, counted.unique)
