@@ -139,3 +139,15 @@ def test_inputs_scanned_with_other_settings_or_another_version(overlap: dict[str
     assert "persons" not in merged and merged["merge"]["persons"].startswith("not combined")
     assert [i["persons_unique"] for i in merged["merge"]["inputs"]] == \
         [load(overlap["a"])["persons"]["unique"], load(overlap["b"])["persons"]["unique"]]
+
+
+def test_an_input_without_its_case_key_is_merged_without_combining_persons(overlap: dict[str, Path],
+                                                                            tmp_path: Path):
+    """A folder handed over without case.key (kept apart): merged, its persons not combined, never refused."""
+    keyless = tmp_path / "keyless"
+    shutil.copytree(overlap["b"], keyless)
+    (keyless / "case.key").unlink()
+    run = run_cli("merge", str(overlap["a"]), str(keyless), "--out", str(tmp_path / "case"), "--quiet")
+    assert run.returncode == 1, run.stderr
+    merged = load(tmp_path / "case")
+    assert "persons" not in merged and merged["merge"]["persons"].startswith("not combined")

@@ -80,12 +80,11 @@ def key_id(key: bytes) -> str:
 
 def check_key_id(persons: dict, key: bytes | None, where: Path) -> None:
     """A case.key that does not belong to the fingerprints recorded with ``persons`` (a findings.json section)
-    is refused in one line (exit 2); findings.json written before key ids were recorded are not checked."""
+    is refused in one line (exit 2); a folder without case.key, or a findings.json written before key ids
+    were recorded, is not checked (merge then does not combine its persons; the list cannot be checked)."""
     recorded = persons.get("key_id") if isinstance(persons, dict) else None
-    if recorded is None:
+    if recorded is None or key is None:  # no key in the folder (kept apart): nothing to compare, nothing combined
         return
-    if key is None:
-        raise EvidenceError(f"{where}: no {CASE_KEY}, but its findings.json counted persons with one")
     if key_id(key) != recorded:
         raise EvidenceError(f"{where / CASE_KEY}: not the key this scan's person fingerprints were made with "
                             "(replaced or copied from another case?); put the scan's own case.key back")
