@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import completeness
+from .codes import Status
 from .consistency import require_consistent
 from .evidence import FINDINGS, FindingsDoc, chain_counts, read_case_file, read_findings
 from .output import require_vouched, write_private
@@ -49,9 +50,14 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     seen: dict[tuple[str, str | None], int] = {}  # (location key, SHA-256) -> merged id
     id_maps: list[dict[int, int]] = []
     origins: list[int] = []  # which input each merged file came from
+    read_by = _read_by(docs)
+    folded: list[tuple[dict[int, int], int, str]] = []
     for k, doc in enumerate(docs):
         ids: dict[int, int] = {}
         for f in doc.files:
+            if f.sha256 is None and read_by.get(f.key(), {k}) - {k}:
+                folded.append((ids, f.id, f.key()))  # not read here, read by another input: that one's hit
+                continue
             where = (f.key(), f.sha256)  # the same place with other bytes (changed between scans): two files
             if where in seen:
                 ids[f.id] = seen[where]  # the same hit listed by another input
@@ -62,6 +68,9 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
             files.append(g)
             origins.append(k)
         id_maps.append(ids)
+    first_read = {loc: n for (loc, sha), n in sorted(seen.items(), key=lambda kv: kv[1]) if sha is not None}
+    for ids, fid, loc in folded:
+        ids[fid] = first_read.get(loc, fid)
     _renumber_promotions(files, origins, id_maps)
     apply_to_findings(files)  # a lead in one scan may hold a copy found by another scan
     differences = _scope_differences(docs)
@@ -94,7 +103,8 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
         },
         "files": files,
         "duplicate_groups": duplicate_groups(files),
-        "skipped": _once([s.to_json() for d in docs for s in d.skipped]),
+        "skipped": _once([s.to_json() for k, d in enumerate(docs) for s in d.skipped
+                          if not (s.reason in NOT_READ and read_by.get(s.key(), {k}) - {k})]),
         "links": _once([link for d in docs for link in d.links]),
     }
     incomplete = completeness.summary(merged)  # an input that lost part of a source leaves the case incomplete
@@ -121,6 +131,22 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
         "persons": note,
     }
     return merged
+
+
+# skip reasons that say only that this scan could not read the file (another input that read it examined it)
+NOT_READ = frozenset({Status.UNREADABLE, Status.VANISHED, Status.CHANGED_DURING_READ, Status.CONNECTION,
+                      Status.SOURCE_LOST})
+
+
+def _read_by(docs: list[FindingsDoc]) -> dict[str, set[int]]:
+    """Location key -> the inputs that read (hashed) a hit there: a file one scan could not read (locked, a
+    dropped connection) and another read is examined, and listed once, as the one read."""
+    found: dict[str, set[int]] = {}
+    for k, d in enumerate(docs):
+        for f in d.files:
+            if f.sha256:
+                found.setdefault(f.key(), set()).add(k)
+    return found
 
 
 def _once(items: list[Any]) -> list[Any]:

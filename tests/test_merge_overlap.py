@@ -10,6 +10,7 @@ are two copies of the same records).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -151,3 +152,30 @@ def test_an_input_without_its_case_key_is_merged_without_combining_persons(overl
     assert run.returncode == 1, run.stderr
     merged = load(tmp_path / "case")
     assert "persons" not in merged and merged["merge"]["persons"].startswith("not combined")
+
+
+def test_a_file_one_scan_could_not_read_and_the_other_read_is_one_examined_file(overlap: dict[str, Path],
+                                                                                 tmp_path: Path):
+    """A copy locked (mode 000) while dir2 was scanned again: that scan lists it unreadable; scan A read it.
+    Merged, it is one file (A's, hashed and counted), not an unread copy beside a read one."""
+    from remediation_data import run_without_dac
+
+    a = load(overlap["a"])
+    counted = next(f for f in a["persons"]["files"] if f["path"].startswith(str(overlap["dir2"])) and f["records"])
+    path = Path(counted["path"])
+    locked = with_case_key(tmp_path / "locked", overlap["w"])
+    os.chmod(path, 0)
+    try:
+        run = run_without_dac("scan", str(overlap["dir2"]), "--name", LEAKED_NAME, "--quiet", "--out", str(locked))
+        assert run.returncode == 1, run.stderr
+    finally:
+        os.chmod(path, 0o644)
+    again = load(locked)
+    assert any(s["path"] == counted["path"] and s["reason"] == "unreadable" for s in again["skipped"])
+    run = run_cli("merge", str(overlap["a"]), str(locked), "--out", str(tmp_path / "case"), "--quiet")
+    assert run.returncode == 1, run.stderr
+    merged = load(tmp_path / "case")
+    assert [f["sha256"] for f in merged["files"] if f["path"] == counted["path"]] == [counted["sha256"]]
+    assert not [s for s in merged["skipped"] if s["path"] == counted["path"]]
+    assert merged["persons"]["records"] == a["persons"]["records"]
+    assert merged["persons"]["unique"] == a["persons"]["unique"]
