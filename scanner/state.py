@@ -171,13 +171,14 @@ def _refuse_other_case(out: Path, state: ScanState) -> None:
         return
     try:
         published = json.loads(read_case_file(out / "findings.json"))
-        case_id = (published.get("case") or {}).get("id")
+        case_id, sources = (published.get("case") or {}).get("id"), (published.get("scan") or {}).get("sources")
     except (EvidenceError, UsageError, ValueError, AttributeError, RecursionError):
-        case_id = None
-    recorded = state._meta()["config"].get("case_id", "")
-    if case_id != recorded:
-        raise UsageError(f"--resume {out}: {STATE_FILE} is the state of another case than the findings.json "
-                         "beside it (or that findings.json is not readable): not resumed; scan again into a new --out")
+        case_id = sources = None
+    config = state._meta()["config"]
+    if case_id != config.get("case_id", "") or sources != config.get("sources"):
+        raise UsageError(f"--resume {out}: {STATE_FILE} is the state of another case or other sources than the "
+                         "findings.json beside it (or that findings.json is not readable): not resumed; scan again "
+                         "into a new --out")
 
 
 class ScanState:

@@ -122,18 +122,23 @@ def test_a_garbage_journal_beside_the_state_resumes_to_the_whole_scan(journal: s
     assert run_cli("verify", str(out)).returncode == 0
 
 
-def test_a_state_of_another_case_is_not_resumed_over_this_case(stopped: tuple[Path, Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize("other", ["case", "sources"])
+def test_a_state_of_another_case_is_not_resumed_over_this_case(other: str, stopped: tuple[Path, Path],
+                                                               tmp_path: Path) -> None:
     """A folder holding an incomplete case S-2 (findings.json kept for --resume) and a state copied in from case
-    S-1: resuming would publish S-1's findings over S-2's."""
+    S-1 (or from a scan of other sources): resuming would publish S-1's findings over S-2's."""
     out = tmp_path / "out"
     shutil.copytree(stopped[0], out)
-    other = json.loads(stopped[1].read_text("utf-8"))
-    other["case"]["id"] = "S-2"
-    (out / "findings.json").write_text(json.dumps(other, ensure_ascii=False), "utf-8")
+    other_doc = json.loads(stopped[1].read_text("utf-8"))
+    if other == "case":
+        other_doc["case"]["id"] = "S-2"
+    else:
+        other_doc["scan"]["sources"] = ["/mnt/pc02"]
+    (out / "findings.json").write_text(json.dumps(other_doc, ensure_ascii=False), "utf-8")
     with sqlite3.connect(out / STATE) as db:
         db.execute("UPDATE meta SET value = '\"ended-incomplete\"' WHERE key = 'status'")
     db.close()
     before = (out / "findings.json").read_bytes()
     done = run_cli("scan", "--resume", str(out))
-    assert done.returncode == 2 and "another case" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 2 and "another case or other sources" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert (out / "findings.json").read_bytes() == before
