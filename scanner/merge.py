@@ -74,14 +74,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     _renumber_promotions(files, origins, id_maps)
     apply_to_findings(files)  # a lead in one scan may hold a copy found by another scan
     differences = _scope_differences(docs)
-    if differences:
-        print(f"leakscan: warning: the inputs were scanned with different settings ({', '.join(differences)}): "
-              "each input's hits are what it looked for; see merge.inputs in findings.json", file=sys.stderr)
     overlap = _overlapping_sources(docs)
-    if overlap:
-        print(f"leakscan: warning: {len(overlap)} source(s) scanned by more than one input (e.g. "
-              f"{shown(overlap[0])}): each file there is listed and its persons counted once; \"files seen\" "
-              "counts it once per input", file=sys.stderr)
     inputs = [_input_summary(doc, folder, sha) for (doc, sha), folder in zip(read, folders, strict=True)]
     scans = [d.scan for d in docs]
     merged: dict[str, Any] = {
@@ -147,6 +140,20 @@ def _read_by(docs: list[FindingsDoc]) -> dict[str, set[int]]:
             if f.sha256:
                 found.setdefault(f.key(), set()).add(k)
     return found
+
+
+def warnings(doc: dict[str, Any]) -> list[str]:
+    """What the examiner must know about a merged case's inputs (printed once the case is written)."""
+    merge = doc.get("merge") or {}
+    out = []
+    if merge.get("scope_differences"):
+        out.append(f"the inputs were scanned with different settings ({', '.join(merge['scope_differences'])}): "
+                   "each input's hits are what it looked for; see merge.inputs in findings.json")
+    overlap = merge.get("overlapping_sources") or []
+    if overlap:
+        out.append(f"{len(overlap)} source(s) scanned by more than one input (e.g. {shown(overlap[0])}): each file "
+                   "there is listed and its persons counted once; \"files seen\" counts it once per input")
+    return out
 
 
 def _once(items: list[Any]) -> list[Any]:
