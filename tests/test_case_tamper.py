@@ -191,3 +191,23 @@ def test_a_report_folder_with_links_out_of_it(case: tuple[Path, Path], tmp_path:
     assert outside.read_text() == "not leakscan's" and not (forged / "report.html").is_symlink()
     run = run_cli("merge", str(out), str(forged), "--out", str(tmp_path / "m"), "--quiet")
     assert run.returncode == 1 and "same scan" in run.stderr  # the same findings.json: merged once
+
+
+def test_a_folder_of_another_version_is_checked_on_its_person_figures_only(case: tuple[Path, Path],
+                                                                           tmp_path: Path) -> None:
+    """Another leakscan version may define a summary figure otherwise (no false alarm on genuine older
+    evidence); its person figures are pass-throughs of the persons section and are still compared."""
+    _src, out = case
+
+    def older(doc: dict) -> None:
+        doc["tool"]["version"] = "0.0.9"
+        doc["summary"]["copies"] += 1  # as if that version counted copies otherwise
+
+    def older_and_persons(doc: dict) -> None:
+        older(doc)
+        doc["summary"]["persons"]["persons"] += 1
+
+    assert run_cli("verify", str(_copy(out, tmp_path / "older", older, remanifest=True))).returncode == 0
+    forged = _copy(out, tmp_path / "forged", older_and_persons, remanifest=True)
+    verify = run_cli("verify", str(forged))
+    assert verify.returncode == 1 and "summary" in verify.stdout, verify.stdout
