@@ -142,3 +142,31 @@ def test_a_state_of_another_case_is_not_resumed_over_this_case(other: str, stopp
     done = run_cli("scan", "--resume", str(out))
     assert done.returncode == 2 and "another case or other sources" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert (out / "findings.json").read_bytes() == before
+
+
+def test_a_state_in_wal_mode_with_its_wal_cut_resumes_to_the_whole_scan(stopped: tuple[Path, Path],
+                                                                         tmp_path: Path) -> None:
+    """A state switched to WAL mode whose last writes sit in a WAL cut in the middle (a copy made while it was
+    written): SQLite keeps the whole transactions before the cut; the rows lost are files examined again."""
+    out = tmp_path / "out"
+    shutil.copytree(stopped[0], out)
+    state = out / STATE
+    db = sqlite3.connect(state)
+    assert db.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
+    db.execute("PRAGMA wal_autocheckpoint=0")
+    rows = db.execute("SELECT key, outcome FROM done").fetchall()
+    for key, outcome in rows:  # every row written again: the WAL holds them all
+        with db:
+            db.execute("DELETE FROM done WHERE key = ?", (key,))
+            db.execute("INSERT INTO done VALUES (?, ?)", (key, outcome))
+    wal = Path(f"{state}-wal").read_bytes()
+    main = state.read_bytes()
+    db.close()
+    state.write_bytes(main)  # the database as it was before the checkpoint on close, with half its WAL
+    Path(f"{state}-wal").write_bytes(wal[: len(wal) // 2 + 123])
+    done = run_cli("scan", "--resume", str(out), "--quiet")
+    assert done.returncode == 1, done.stderr
+    resumed = json.loads((out / "findings.json").read_text("utf-8"))
+    whole = json.loads(stopped[1].read_text("utf-8"))
+    assert strip_times(resumed)["files"] == strip_times(whole)["files"]
+    assert resumed["persons"]["unique"] == whole["persons"]["unique"]
