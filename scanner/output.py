@@ -10,6 +10,7 @@ cannot redirect a write. The manifest lists leakscan's own outputs only, read in
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -249,12 +250,30 @@ def write_private(path: Path, data: bytes | str, replace: bool = True) -> Path:
             os.replace(tmp, path.name, src_dir_fd=dfd, dst_dir_fd=dfd)
         else:
             try:
-                os.link(tmp, path.name, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
+                _link_new(dfd, tmp, path.name)
             finally:
-                os.unlink(tmp, dir_fd=dfd)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp, dir_fd=dfd)
     finally:
         os.close(dfd)
     return path
+
+
+def _link_new(dfd: int, tmp: str, name: str) -> None:
+    """Give the complete file ``tmp`` the name ``name`` only if nothing has it (FileExistsError otherwise).
+    A hard link does it atomically; where the file system has none (FAT/exFAT on a USB stick, some SMB
+    mounts) the name is first taken with O_CREAT|O_EXCL (so no file of someone else is ever replaced) and the
+    complete file renamed over that empty placeholder of our own."""
+    try:
+        os.link(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
+        return
+    except FileExistsError:
+        raise
+    except OSError as e:
+        if e.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS):
+            raise
+    os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=dfd))
+    os.replace(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
 
 
 def _fresh(dfd: int, name: str) -> tuple[int, str]:

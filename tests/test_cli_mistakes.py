@@ -265,3 +265,21 @@ def test_the_no_replace_write_fails_on_a_name_that_appears_meanwhile(tmp_path: P
     with pytest.raises(FileExistsError):
         write_private(tmp_path / "x.xlsx", b"new", replace=False)
     assert (tmp_path / "x.xlsx").read_bytes() == b"there first" and os.listdir(tmp_path) == ["x.xlsx"]
+
+
+def test_the_no_replace_write_works_without_hard_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """FAT/exFAT (a USB stick) has no hard links: the name is taken with O_EXCL, then the file renamed over it."""
+    import errno
+
+    from scanner.output import write_private
+
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    write_private(tmp_path / "new.xlsx", b"complete", replace=False)
+    assert (tmp_path / "new.xlsx").read_bytes() == b"complete" and os.listdir(tmp_path) == ["new.xlsx"]
+    assert (tmp_path / "new.xlsx").stat().st_mode & 0o777 == 0o600
+    with pytest.raises(FileExistsError):
+        write_private(tmp_path / "new.xlsx", b"other", replace=False)
+    assert (tmp_path / "new.xlsx").read_bytes() == b"complete" and os.listdir(tmp_path) == ["new.xlsx"]
