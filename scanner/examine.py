@@ -19,7 +19,7 @@ import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from .codes import Reason, Status
 from .contenttype import content_type, mismatch
@@ -212,6 +212,19 @@ def _read_steady(entry: Entry, st: FileStat, keep: int, ctx: ScanContext) -> tup
         if attempt == 1:
             st = entry.stat()
     raise ReadError(Status.CHANGED_DURING_READ, changed)
+
+
+def read_capped(stream: IO[bytes], size: int, cap: int) -> bytes:
+    """Up to ``cap`` + 1 bytes of a file whose stat said ``size`` (the + 1 tells a file over the cap).
+
+    Asks for the size said plus one byte first, the rest only when the file holds more than it said (it grew):
+    ``read(cap + 1)`` on a buffered stream allocates the whole 256 MiB buffer for every small file (about
+    16 us each, a third of an image walker's time on a share of small files)."""
+    want = min(size, cap) + 1
+    data = stream.read(want)
+    if len(data) == want and want <= cap:
+        data += stream.read(cap + 1 - want)
+    return data
 
 
 _EMPTY = hash_bytes(b"")

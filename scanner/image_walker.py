@@ -266,13 +266,13 @@ def _examine(entry: WalkerEntry, ctx: ScanContext, walking: tuple[str, str]) -> 
 
 
 def _read(entry: WalkerEntry, st: FileStat, found: Found, ctx: ScanContext) -> None:
-    from .examine import _read_steady
+    from .examine import _read_steady, read_capped
 
     size, cap = st.size, ctx.config.max_inspect_bytes
     if size <= cap:
         try:
             with entry.open() as stream:
-                found.data = stream.read(cap + 1)
+                found.data = read_capped(stream, size, cap)
         except ReadError as e:
             found.data_error = _plain(e)
         except OSError as e:
@@ -328,6 +328,8 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
 
 def _whole(entry: WalkerEntry, ctx: ScanContext) -> Found:
     """A file read again for its records: its stat and its content (up to --max-inspect-mb + 1 byte)."""
+    from .examine import read_capped
+
     probe = _Probe(entry)
     try:
         st = probe.stat()
@@ -336,7 +338,7 @@ def _whole(entry: WalkerEntry, ctx: ScanContext) -> Found:
     found = Found(probe)
     try:
         with entry.open() as stream:
-            found.data = stream.read(ctx.config.max_inspect_bytes + 1) if st.size else b""
+            found.data = read_capped(stream, st.size, ctx.config.max_inspect_bytes) if st.size else b""
     except ReadError as e:
         found.data_error = _plain(e)
     except OSError as e:
