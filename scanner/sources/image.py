@@ -22,6 +22,7 @@ from ..errors import SourceError
 from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
 from .image_layers import Layer, LayerFinder, full_reason
+from .image_parttypes import Verdict
 from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
 
@@ -113,6 +114,7 @@ class ImageSource:
         self._opened: list[Opened] = []
         self._counts: list[int | None] | None = None  # layer_counts(), read once
         self._problems: list[tuple[Layer, Skipped]] = []  # layers that could not be read, and why
+        self._notes: list[tuple[Layer, Status, str]] = []  # partitions with nothing to examine (all zero): described
         self._media_skips: list[Skipped] = []  # image files missing (an EWF segment), listed once for the image
         self._stored: dict[str, str] = {}
         self._computed: dict[str, str] = {}
@@ -164,12 +166,14 @@ class ImageSource:
                 and (only.problem is None or only.problem[0] == Status.CORRUPT)):  # no file system, or a table refused
             self._layers = self._table_read_directly(only.problem[1] if only.problem else "") or self._layers
         self._note_cut_partitions()
+        self._name_partition_types()
         for layer in self._layers:
             self._open_layer(layer)
         self._media_skips = self._missing_segments() or self._cut_short()
         if not self._opened:
             self.__exit__()
-            reasons = "; ".join(p.detail for _, p in self._problems) or "no partition, volume or file system found"
+            reasons = "; ".join([*(p.detail for _, p in self._problems), *(d for _, _, d in self._notes)])
+            reasons = reasons or "no partition, volume or file system found"
             prefix = "EWF image not readable (truncated, or a segment missing?): " if self._kind == "EWF" else ""
             if self._media_skips:
                 prefix = f"{self._media_skips[0].detail}; "
@@ -385,9 +389,60 @@ class ImageSource:
                 return
             except Exception as e:  # noqa: BLE001 - dfvfs and libyal errors of every kind are data here
                 tsk_error = f"{tsk_error}; dfvfs: {full_reason(e)}" if tsk_error else f"dfvfs: {full_reason(e)}"
-        problem = Skipped(Location(self._source, "/", self._hops(layer, None)), Status.UNSUPPORTED,
-                          self._no_fs_detail(layer, tsk_error))
-        self._problems.append((layer, problem))
+        verdict = self._unwalked(layer, tsk_error)
+        if verdict is not None and not verdict.skip:  # nothing there to examine (all zero): described, not a skip
+            self._notes.append((layer, verdict.reason, verdict.detail))
+            return
+        reason, detail = (verdict.reason, verdict.detail) if verdict else (Status.UNSUPPORTED,
+                                                                            self._no_fs_detail(layer, tsk_error))
+        self._problems.append((layer, Skipped(Location(self._source, "/", self._hops(layer, None)), reason, detail)))
+
+    def _name_partition_types(self) -> None:
+        """Each partition's type from the table itself (GPT type GUID, MBR type byte), matched by offset."""
+        from .image_parttypes import type_name
+        from .image_sniff import partition_types
+
+        tables = ("MBR", "GPT")
+        parts = [la for la in self._layers if la.offset is not None
+                 and str(la.facts.get("volume_system", "")).startswith(tables)]
+        if not parts or self._img is None:
+            return
+        types = partition_types(self._img.read)
+        for layer in parts:
+            if layer.offset in types:
+                layer.facts["partition_type_code"] = types[layer.offset]
+                layer.facts["partition_type"] = type_name(types[layer.offset])
+
+    def _unwalked(self, layer: Layer, why: str) -> Verdict | None:
+        """What a layer with no readable file system is (image_parttypes.describe), from its partition type and
+        a few reads of its bytes; None when that says nothing more than the libraries did."""
+        from .image_parttypes import describe
+
+        size = self._img.get_size() if self._img is not None else 0
+        if layer.offset is not None and (layer.offset >= size or (layer.size and layer.offset + layer.size > size)):
+            return None  # truncated image: said as such by _no_fs_detail
+        read: Callable[[int, int], bytes]
+        try:
+            if layer.offset is not None:
+                start, img, length = layer.offset, self._img, layer.size or size - layer.offset
+
+                def read(offset: int, n: int) -> bytes:
+                    return bytes(img.read(start + offset, max(0, min(n, length - offset))))
+            elif layer.spec is not None:
+                from dfvfs.resolver import resolver
+
+                fobj = resolver.Resolver.OpenFileObject(layer.spec)
+                length = int(fobj.get_size())
+
+                def read(offset: int, n: int) -> bytes:
+                    fobj.seek(offset)
+                    return bytes(fobj.read(max(0, min(n, length - offset))))
+            else:
+                return None
+        except Exception:  # noqa: BLE001 - dfvfs errors opening the layer: the generic message says enough
+            log.debug("layer bytes not readable", exc_info=True)
+            return None
+        return describe("/".join(layer.names), layer.facts.get("partition_type_code"), read, length, why)
 
     def _no_fs_detail(self, layer: Layer, why: str) -> str:
         name = "/".join(layer.names)
@@ -475,8 +530,12 @@ class ImageSource:
         return all(self._computed[k] == self._stored[k] for k in common)
 
     def describe(self) -> dict[str, Any]:
-        vols = [self._volume_row(o.layer, o.label, Status.OK, "", o.walker) for o in self._opened]
-        vols += [self._volume_row(layer, None, p.reason, p.detail, None) for layer, p in self._problems]
+        rows = [(o.layer, self._volume_row(o.layer, o.label, Status.OK, "", o.walker)) for o in self._opened]
+        rows += [(layer, self._volume_row(layer, None, p.reason, p.detail, None)) for layer, p in self._problems]
+        rows += [(layer, {**self._volume_row(layer, None, reason, detail, None), "all_zero": True})
+                 for layer, reason, detail in self._notes]
+        order = {id(layer): i for i, layer in enumerate(self._layers)}  # disk order, as the table lists them
+        vols = [row for _, row in sorted(rows, key=lambda r: order.get(id(r[0]), len(order)))]
         out: dict[str, Any] = {
             "source": self.text,
             "kind": "image",
@@ -506,7 +565,7 @@ class ImageSource:
             row["detail"] = detail
         if walker:
             row["walker"] = walker
-        for key in ("volume_system", "encryption", "snapshot_created", "apfs_volume_name", "note"):
+        for key in ("volume_system", "partition_type", "encryption", "snapshot_created", "apfs_volume_name", "note"):
             if key in layer.facts:
                 row[key] = layer.facts[key]
         return row
