@@ -276,7 +276,7 @@ class ImageSource:
             raise SourceError(f"dfvfs could not recognise the image format: {full_reason(e)}") from e
         if spec is None:
             if self._signature() == "ewf":
-                raise SourceError("EWF image not readable: EWF signature, but truncated or a segment (.E02 ...) missing")
+                raise SourceError(self._ewf_unreadable("EWF signature, but not readable"))
             self._kind = "OS"
             return os_spec
         self._kind = spec.type_indicator
@@ -300,7 +300,7 @@ class ImageSource:
 
         kind = self._kind
         if kind != "EWF" and self._signature() == "ewf":
-            raise SourceError("EWF image not readable: EWF signature, but truncated or a segment (.E02 ...) missing")
+            raise SourceError(self._ewf_unreadable("EWF signature, but not readable"))
         try:
             if kind == "EWF":
                 ewf = EwfImage(self.text)
@@ -316,7 +316,7 @@ class ImageSource:
                 self._img.read(0, 512)  # a differencing image without its parent fails here, not mid-walk
         except SourceError as e:
             if kind == "EWF":
-                raise SourceError(f"EWF image not readable: truncated, or a segment (.E02 ...) missing; {e}") from e
+                raise SourceError(self._ewf_unreadable(str(e))) from e
             raise
         except (OSError, RuntimeError, dfvfs_errors.Error) as e:
             missing = "; ".join(f"{f['role']} file missing: {f['expected']} (looked for {f['path']})"
@@ -324,6 +324,19 @@ class ImageSource:
             name = FORMAT_NAMES.get(kind, kind)
             raise SourceError(f"cannot open the {name} image" + (f": {missing}" if missing else "")
                               + f" ({full_reason(e)})") from e
+
+    def _ewf_unreadable(self, why: str) -> str:
+        """Why an EWF set (E01 or Ex01) cannot be opened, naming the segment files it lacks when that is why."""
+        from .image_media import media_files
+
+        try:
+            rows = media_files("EWF", self.text)
+        except Exception:  # noqa: BLE001 - naming the gap is best effort; libewf's reason is said anyway
+            rows = []
+        gone = [f"{f['expected']} (looked for {f['path']})" for f in rows if f.get("missing")]
+        if gone:
+            return f"EWF image not readable: segment file missing: {', '.join(gone)}; {why}"
+        return f"EWF image not readable: truncated, or a segment (.E02/.Ex02 ...) missing; {why}"
 
     def _signature(self) -> str | None:
         from .image_sniff import open_evidence, signature_kind

@@ -187,7 +187,7 @@ def table_end(read: Callable[[int, int], bytes]) -> int:
     return end
 
 
-_EWF_LATER = re.compile(r"^(?P<stem>.*)\.(?P<kind>[EeSsLl])(?P<seq>\d\d|[A-Za-z]{2})$")
+_EWF_LATER = re.compile(r"^(?P<stem>.*)\.(?P<kind>[Ee][x-z]|[EeSsLl])(?P<seq>\d\d|[A-Za-z]{2})$")
 
 
 def first_segment(path: str) -> str | None:
@@ -206,7 +206,7 @@ def first_segment(path: str) -> str | None:
             return None
         if head.startswith(EWF_SIGNATURES):
             kind = m.group("kind")
-            return f"{m.group('stem')}.{kind}01"
+            return f"{m.group('stem')}.{kind[0]}x01" if len(kind) == 2 else f"{m.group('stem')}.{kind}01"
         return None
     if path.casefold().endswith(".vmdk"):
         return vmdk_descriptor_of(path)
