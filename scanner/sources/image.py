@@ -150,6 +150,7 @@ class ImageSource:
         self._step("recognising the image format", "dfvfs")
         storage = self._storage_spec()
         self._files = self._media_files()
+        self._place_missing_in_container()
         self._step("opening the image", f"dfvfs ({self._kind})")
         self._open_media(storage)
         if self._verify_wanted():
@@ -204,7 +205,7 @@ class ImageSource:
         gone = [f for f in self._files if f.get("missing") and f.get("role") == "segment"]
         if not gone:
             return []
-        names = ", ".join(f"{f['expected']} (looked for {f['path']})" for f in gone)
+        names = ", ".join(f"{f['expected']} ({self._looked_for(f)})" for f in gone)
         from .image_media import EwfImage
 
         span = ""
@@ -319,7 +320,7 @@ class ImageSource:
                 raise SourceError(self._ewf_unreadable(str(e))) from e
             raise
         except (OSError, RuntimeError, dfvfs_errors.Error) as e:
-            missing = "; ".join(f"{f['role']} file missing: {f['expected']} (looked for {f['path']})"
+            missing = "; ".join(f"{f['role']} file missing: {f['expected']} ({self._looked_for(f)})"
                                 for f in self._files if f.get("missing"))
             name = FORMAT_NAMES.get(kind, kind)
             raise SourceError(f"cannot open the {name} image" + (f": {missing}" if missing else "")
@@ -337,6 +338,37 @@ class ImageSource:
         if gone:
             return f"EWF image not readable: segment file missing: {', '.join(gone)}; {why}"
         return f"EWF image not readable: truncated, or a segment (.E02/.Ex02 ...) missing; {why}"
+
+    def _in_memory(self) -> bool:
+        """An image read from inside an archive or another image: dfvfs reads it from an in-memory file (a
+        link to /proc/PID/fd/N in a private folder), where nothing of its container's folder is beside it."""
+        try:
+            return self.within is not None and os.readlink(self.text).startswith("/proc/")
+        except OSError:
+            return False
+
+    def _place_missing_in_container(self) -> None:
+        """For an image held in memory, a missing parent, backing or extent file is named where the examiner
+        would find it (beside the image inside its container), not by the private in-memory path."""
+        if not self._in_memory() or self.within is None:
+            return
+        import ntpath
+        import posixpath
+
+        folder = posixpath.dirname(self.within.path)
+        for row in self._files:
+            if row.get("missing"):
+                base = ntpath.basename(str(row["expected"]).replace("/", "\\"))
+                row["path"] = posixpath.join(folder, base) if folder else base
+                row["in_container"] = self.within.display()
+
+    def _looked_for(self, row: dict[str, Any]) -> str:
+        """Where a missing image file was looked for, as an examiner can act on it."""
+        if row.get("in_container"):
+            return (f"expected beside the image inside {row['in_container'].rsplit(' » ', 1)[0]}, as "
+                    f"{row['path']}; an image read from inside an archive or another image is opened without "
+                    "the files beside it: extract that folder and scan it as a SOURCE")
+        return f"looked for {row['path']}"
 
     def _signature(self) -> str | None:
         from .image_sniff import open_evidence, signature_kind

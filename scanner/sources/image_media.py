@@ -394,10 +394,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
         h, fobj = (load("pyvmdk").handle() if kind == "VMDK" else load("pyphdi").handle()), _NoAtimeFile(path)
         h.open_file_object(fobj)
         try:
-            for d in h.extent_descriptors:
-                name = d.filename
-                if name:
-                    rows.append(_file_row(_sibling(path, name), "extent", name))
+            rows += _extent_rows(path, [d.filename for d in h.extent_descriptors])
             parent = getattr(h, "parent_filename", None)
         finally:
             h.close()
@@ -412,8 +409,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
             current, h, fobj = candidate, load("pyvmdk").handle(), _NoAtimeFile(candidate)
             h.open_file_object(fobj)
             try:
-                rows += [_file_row(_sibling(current, d.filename), "extent", d.filename)
-                         for d in h.extent_descriptors if d.filename]
+                rows += _extent_rows(current, [d.filename for d in h.extent_descriptors])
                 parent = h.parent_filename
             finally:
                 h.close()
@@ -423,6 +419,23 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
     for row in rows:
         unique.setdefault(os.path.realpath(row["path"]), row)
     return list(unique.values())
+
+
+def _extent_rows(path: str, names: list[str | None]) -> list[dict[str, Any]]:
+    """The extent files a VMDK names. A monolithic sparse VMDK (descriptor inside, one extent) is its own
+    extent whatever it is called now (renamed, or read from memory): not a missing file."""
+    names = [n for n in names if n]
+    if len(names) == 1:
+        try:
+            fd = open_evidence(path)
+            try:
+                if os.pread(fd, 4, 0) == b"KDMV":
+                    return []
+            finally:
+                os.close(fd)
+        except OSError:
+            pass
+    return [_file_row(_sibling(path, n), "extent", n) for n in names]
 
 
 def file_sha256(path: str, chunk: int = 1 << 22, progress: Callable[[], None] | None = None) -> str:
