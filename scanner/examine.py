@@ -82,17 +82,23 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
     except ReadError as e:
         unreadable(entry, matches, FileStat(0), e, result)
         return None
-    head = LazyHead(entry)
-    wanted = tuple(i for i, ins in enumerate(ctx.inspectors) if ins.wants(entry, st.size, head))
+    checked = getattr(entry, "checked", None)  # a disk image's walker made these checks already
+    verdict = checked() if checked is not None else None
+    if verdict is not None:
+        wanted, affinity, head_error = verdict
+    else:
+        head = LazyHead(entry)
+        wanted = tuple(i for i, ins in enumerate(ctx.inspectors) if ins.wants(entry, st.size, head))
+        head_error, affinity = head.error, None
     if not matches and not wanted and not ctx.known_hashes:
-        if head.error is not None:  # its content could not be checked at all: not examined
-            unreadable(entry, matches, st, head.error, result)
+        if head_error is not None:  # its content could not be checked at all: not examined
+            unreadable(entry, matches, st, head_error, result)
         return None
-    affinity = None
-    for i in wanted:
-        same = getattr(ctx.inspectors[i], "affinity", None)
-        if same is not None and (affinity := same(entry)) is not None:
-            break
+    if verdict is None:
+        for i in wanted:
+            same = getattr(ctx.inspectors[i], "affinity", None)
+            if same is not None and (affinity := same(entry)) is not None:
+                break
     return Candidate(matches, st, wanted, affinity)
 
 

@@ -127,11 +127,15 @@ class _Probe:
 class Found:
     """What the walker read of one file the scan will look at (plain values: they travel to the scan)."""
 
-    __slots__ = ("st", "st_error", "head", "head_error", "data", "data_error", "hashed", "hashed_error")
+    __slots__ = ("st", "st_error", "head", "head_error", "data", "data_error", "hashed", "hashed_error", "wanted",
+                 "affinity")
 
     def __init__(self, probe: _Probe) -> None:
         self.st, self.st_error = probe.st, _plain(probe.st_error)
         self.head, self.head_error = probe.head, _plain(probe.head_error)
+        # the inspectors' verdict (examine.pick) made here, on these very values: not made again by the scan
+        self.wanted: tuple[int, ...] | None = None
+        self.affinity: str | None = None
         self.data: bytes | None = None  # the content, up to --max-inspect-mb + 1 byte
         self.data_error: tuple[Status, str] | None = None
         self.hashed: tuple[FileStat, ReadResult, int] | None = None  # larger files: read and hashed here
@@ -142,7 +146,7 @@ class Found:
         """A file a walker died (or stalled) on: not read again; every question about it says why."""
         found = cls.__new__(cls)
         error = (Status.WALK_STOPPED, detail)
-        found.st = found.head = found.data = found.hashed = None
+        found.st = found.head = found.data = found.hashed = found.wanted = found.affinity = None
         found.st_error = found.head_error = found.data_error = found.hashed_error = error
         return found
 
@@ -252,7 +256,10 @@ def _examine(entry: WalkerEntry, ctx: ScanContext, walking: tuple[str, str]) -> 
         return None
     found = Found(probe)
     if cand is None:
+        if probe.st is not None:
+            found.wanted = ()  # stat'ed, and no inspector wants it
         return found
+    found.wanted, found.affinity = cand.wanted, cand.affinity
     size = cand.stat.size
     if size < MARKED_READ:  # read within the walk's own clock (a mark per small file would cost more than its read)
         _read(entry, cand.stat, found, ctx)
@@ -492,6 +499,15 @@ class WalkedEntry:
         if found is not None and found.head is not None:
             return io.BytesIO(found.head)
         raise ReadError(Status.WALK_STOPPED, NOT_LISTED)
+
+    def checked(self) -> tuple[tuple[int, ...], str | None, ReadError | None] | None:
+        """The walker's verdict of the inspectors' cheap checks (wanted, affinity, error reading the head), made
+        on the same values with the same inspectors: examine.pick takes it instead of asking each inspector
+        again. None when the walker made none."""
+        found = self._found
+        if found is None or found.wanted is None:
+            return None
+        return found.wanted, found.affinity, ReadError(*found.head_error) if found.head_error else None
 
     def ref(self) -> Any:
         """The bytes the walker read, for a worker (None: too large, or not read)."""

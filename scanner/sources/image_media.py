@@ -424,8 +424,8 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
 def _extent_rows(path: str, names: list[str | None]) -> list[dict[str, Any]]:
     """The extent files a VMDK names. A monolithic sparse VMDK (descriptor inside, one extent) is its own
     extent whatever it is called now (renamed, or read from memory): not a missing file."""
-    names = [n for n in names if n]
-    if len(names) == 1:
+    present = [n for n in names if n]
+    if len(present) == 1:
         try:
             fd = open_evidence(path)
             try:
@@ -435,7 +435,7 @@ def _extent_rows(path: str, names: list[str | None]) -> list[dict[str, Any]]:
                 os.close(fd)
         except OSError:
             pass
-    return [_file_row(_sibling(path, n), "extent", n) for n in names]
+    return [_file_row(_sibling(path, n), "extent", n) for n in present]
 
 
 def file_sha256(path: str, chunk: int = 1 << 22, progress: Callable[[], None] | None = None) -> str:
