@@ -261,6 +261,9 @@ def _examine(entry: WalkerEntry, ctx: ScanContext, walking: tuple[str, str]) -> 
         return found
     found.wanted, found.affinity = cand.wanted, cand.affinity
     size = cand.stat.size
+    if probe.head is not None and len(probe.head) < HEAD_SPAN and len(probe.head) == size <= ctx.config.max_inspect_bytes:
+        found.data = probe.head  # the head read reached the end: that is the whole content (no second read)
+        return found
     if size < MARKED_READ:  # read within the walk's own clock (a mark per small file would cost more than its read)
         _read(entry, cand.stat, found, ctx)
         return found
