@@ -575,12 +575,11 @@ class ImageSource:
         return all(self._computed[k] == self._stored[k] for k in common)
 
     def describe(self) -> dict[str, Any]:
-        rows = [(o.layer, self._volume_row(o.layer, o.label, Status.OK, "", o.walker)) for o in self._opened]
-        rows += [(layer, self._volume_row(layer, None, p.reason, p.detail, None)) for layer, p in self._problems]
-        rows += [(layer, {**self._volume_row(layer, None, reason, detail, None), "all_zero": True})
+        # the walked file systems first, in walk order (the image walker finds a volume's row by that index)
+        vols = [self._volume_row(o.layer, o.label, Status.OK, "", o.walker) for o in self._opened]
+        vols += [self._volume_row(layer, None, p.reason, p.detail, None) for layer, p in self._problems]
+        vols += [{**self._volume_row(layer, None, reason, detail, None), "all_zero": True}
                  for layer, reason, detail in self._notes]
-        order = {id(layer): i for i, layer in enumerate(self._layers)}  # disk order, as the table lists them
-        vols = [row for _, row in sorted(rows, key=lambda r: order.get(id(r[0]), len(order)))]
         out: dict[str, Any] = {
             "source": self.text,
             "kind": "image",
