@@ -342,7 +342,7 @@ def ppt_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
 
     with olefile.OleFileIO(io.BytesIO(data)) as ole:
         if not ole.exists(_SLIDES_STREAM):
-            return
+            raise ReadError(Status.CORRUPT, "no PowerPoint Document stream is reached from the directory's root")
         stream = _stream(ole, _SLIDES_STREAM, caps)
     starts = sorted(i for tag in _EX_OLE_OBJ_STG for i in _find_all(stream, tag))
     if len(starts) > _MAX_OBJECTS:
