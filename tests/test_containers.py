@@ -403,6 +403,7 @@ def damaged(documents: tuple[Path, dict], tmp_path_factory: pytest.TempPathFacto
     minutes = originals["minutes.odt"]
     central = minutes.rfind(b"Object 2")  # its entry in the zip's central directory
     made["minutes_renamed.odt"] = minutes[:central] + b"Objact 2" + minutes[central + 8:]
+    made["minutes_notole.odt"] = odt({"Object 2": b"\xd8\xcf\x11\xe0" + bytes(4000)})  # its OLE header damaged
     letter = originals["letter.rtf"]
     second = letter.find(b"\\objdata", letter.find(b"\\objdata") + 1)
     made["letter_cutobject.rtf"] = letter[:second + 3000] + b"}}}"  # the second object's hex ends early
@@ -429,6 +430,8 @@ def test_damaged_documents_never_crash_and_known_damage_is_listed(damaged: tuple
     renamed = listed("minutes_renamed.odt")  # a flipped bit renamed the object in the directory only
     assert [r for r in renamed if r["reason"] == "corrupt" and r["path"] == f"{share}/minutes_renamed.odt"], renamed
     assert f"{share}/minutes_renamed.odt » Object 1" in _hits(doc)  # the other object is still read
+    (notole,) = listed("minutes_notole.odt")
+    assert notole["reason"] == "corrupt" and "compound-file header" in notole["detail"], notole
     (letter,) = listed("letter_cutobject.rtf")
     assert letter["reason"] == "corrupt" and "object2" in letter["detail"], letter
     assert f"{share}/letter_cutobject.rtf » object1 (Excel.Sheet.8)" in _hits(doc)

@@ -173,6 +173,8 @@ class ArchiveInspector:
         h = head()
         if h.startswith(embedded.OLE_MAGIC):
             return embedded.is_ole_embedding(entry)
+        if embedded.expects_ole(entry):
+            return True  # an OLE object part without a compound-file header: listed by ``inspect``
         kind = sniff(h)
         if kind is None:
             return sniff_unsupported(h) is not None
@@ -202,6 +204,8 @@ class ArchiveInspector:
             return legacy.open_legacy(entry, data, caps)
         if data.startswith(embedded.OLE_MAGIC) and embedded.is_ole_embedding(entry):
             return embedded.open_ole_object(entry, data, ctx, caps)
+        if embedded.expects_ole(entry) and sniff(data[:512]) is None:
+            return Inspection(status=Status.CORRUPT, detail="embedded OLE object without a compound-file header")
         kind = sniff(data[:512]) or fmt.guess_by_name(entry.name, data)
         if kind is None:
             return Inspection(status=Status.CORRUPT, detail="not a zip, 7z, tar, cpio or compressed file leakscan can read")

@@ -118,6 +118,17 @@ def is_ole_embedding(entry: Entry) -> bool:
     return hops[-1].detail.get("format") in LEGACY_OBJECT_HOPS or is_embedding(entry.location.path)
 
 
+def expects_ole(entry: Entry) -> bool:
+    """An embeddings part that must be an OLE compound file (``oleObject1.bin``, ODF ``Object 2``): one that
+    is not is damaged, and is listed rather than passed over."""
+    loc = getattr(entry, "location", None)
+    if loc is None:
+        return False
+    hops, path = loc.containers, loc.path
+    return bool(hops) and hops[-1].kind == "archive" and (
+        _ODF_OBJECT.match(path) is not None or (is_embedding(path) and path.casefold().endswith(".bin")))
+
+
 def embedded_parts(items: Iterator[Item], depth: int, document: tuple[Location, bytes] | None = None) -> Iterator[Item]:
     """Only the embeddings parts of a document's members (and what is listed about them); an OpenDocument
     spreadsheet object (``Object 1/content.xml`` ...) as one .ods, after the other members. ``document``: its
