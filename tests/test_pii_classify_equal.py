@@ -541,3 +541,45 @@ def test_name_shapes_cached_for_short_texts() -> None:
     values += [v for rows in _generated(9)[:40] for row in rows for v in row][:3000]
     for v in values * 2:
         assert N.japanese_name_shape(v) == N._name_shape(v), v
+
+
+# --- one-column sheets (texts without delimiters) ---------------------------------------------------------
+
+
+def _one_column_forms(seed: int = 5) -> list[list[list[object]]]:
+    """Face sheets written down one column, each value below its label (what form_persons reads there)."""
+    ja = Faker("ja_JP")
+    ja.seed_instance(seed)
+    out = []
+    for k in range(6):
+        rows: list[list[object]] = [["利用者基本情報"], [""]] if k % 2 else []
+        for _ in range(1 + k % 3):
+            rows += [["氏名"], [ja.name()], ["住所"], [ja.address().replace("\n", "")], ["電話番号"], [ja.phone_number()]]
+        out.append(rows)
+    return out
+
+
+def _as_one_column(sheets: list[list[list[object]]]) -> list[list[list[object]]]:
+    """Every sheet's cells stacked down one column, and each of its first columns alone (blank rows kept)."""
+    out = []
+    for rows in sheets:
+        out.append([[v] for r in rows for v in r])
+        width = max(map(len, rows), default=0)
+        out += [[[r[c]] if c < len(r) else [] for r in rows] for c in range(min(width, 4))]
+    return out
+
+
+def test_one_column_sheets_classify_as_without_the_shortcut(demo_sheets, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet whose first rows hold one cell each is given only to the form rules (pii._one_column): every
+    sheet of the other comparisons, as one column and as they are, gets the finding it gets without that."""
+    tables = _generated() + _layouts() + demo_sheets
+    sheets = tables + _as_one_column(tables) + _one_column_forms()
+    fast = [finding(P.analyse_sheet("s", rows, 1, 0)) for rows in sheets]
+    with monkeypatch.context() as m:
+        m.setattr(P, "_one_column", lambda head: False)
+        slow = [finding(P.analyse_sheet("s", rows, 1, 0)) for rows in sheets]
+    for i, (a, b) in enumerate(zip(fast, slow, strict=True)):
+        assert a == b, i
+    one = fast[len(tables):]
+    assert sum(f is not None for f in one) >= 6  # the forms down one column are found both ways
+    assert sum(f is not None for f in fast[:len(tables)]) > 10
