@@ -595,7 +595,7 @@ def _one_column(head: Sequence[Sequence[object]]) -> bool:
     (discover takes each field from a column not taken yet, and _kind needs two fields); the plan comes from
     these rows alone, so the rows after them cannot change that. Only a form (forms.py: a value below its
     label) can hold a person here. tests/test_pii_classify_equal.py compares both ways."""
-    return max(map(len, head)) <= 1
+    return not any(map((1).__lt__, map(len, head)))  # stops at the first wider row (a table's first)
 
 
 def _form_finding(name: str, head: Sequence[Sequence[object]], first_row: int, first_col: int) -> SheetFinding | None:
