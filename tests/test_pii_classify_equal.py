@@ -455,6 +455,9 @@ def _header_texts() -> set[str]:
         texts |= {f"{w}1", f"【{w}】", f"{w}（カナ）", f" {w}_2 ", w.upper(), f"申込者{w}"}
     texts |= {cell for rows in _layouts() + _generated(5)[:60] for row in rows[:25] for cell in row
               if isinstance(cell, str)}
+    ascii_words = [k for k in C.column_rules().any_word.keys() if k.isascii()]
+    texts |= {form for k in ascii_words for form in (k.upper(), f"{k.title()} 1", f"({k})", f"{k}_no")}
+    texts |= {"12345", "03-1234-5678", "2024/01/05", "12:30", "¥1,200", "(1)", "-", "No.", "ID", "TEL", "E-Mail"}
     return texts
 
 
@@ -464,6 +467,7 @@ def test_cells_without_a_word_of_the_rules_read_as_without_the_prefilter(monkeyp
     texts = _header_texts()
     fast = {t: (C._read_header.__wrapped__(t), C.is_label.__wrapped__(t)) for t in texts}
     monkeypatch.setattr(C, "_holds_a_word", lambda key: True)
+    monkeypatch.setattr(C, "_no_word", lambda text: False)
     C._read_header.cache_clear()
     C._is_excluded.cache_clear()
     try:
@@ -474,6 +478,22 @@ def test_cells_without_a_word_of_the_rules_read_as_without_the_prefilter(monkeyp
     assert fast == slow
     assert sum(h is not None for h, _ in fast.values()) > 200
     assert sum(not label for _, label in fast.values()) > 200  # both answers occur
+
+
+_ASCII_WORDS = sorted(k for k in C.column_rules().any_word.keys() if k.isascii())
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=16)
+       | st.sampled_from(_ASCII_WORDS).map(str.upper)
+       | st.tuples(st.sampled_from(_ASCII_WORDS), st.text(alphabet="0123456789 -_.()/:#", max_size=6))
+       .map(lambda t: t[1] + t[0] + t[1]))
+def test_ascii_texts_without_a_letter_of_a_rule_word_hold_no_word(text: str) -> None:
+    """_no_word (numbers, dates, codes: no NFKC, regex or automaton) says only what _holds_a_word would."""
+    if C._no_word(text):
+        assert not C._holds_a_word(C.normalise_header(text))
+    elif any(w in text.lower() for w in _ASCII_WORDS):
+        assert C._holds_a_word(C.normalise_header(text)) or not C.normalise_header(text)
 
 
 def _barring_sheets() -> list[list[list[object]]]:
