@@ -603,3 +603,37 @@ def test_one_column_sheets_classify_as_without_the_shortcut(demo_sheets, monkeyp
     one = fast[len(tables):]
     assert sum(f is not None for f in one) >= 6  # the forms down one column are found both ways
     assert sum(f is not None for f in fast[:len(tables)]) > 10
+
+
+def _face_sheets(seed: int = 9) -> list[list[list[object]]]:
+    """Forms label | value and label above value, with data cells around them that the header search reads first."""
+    ja = Faker("ja_JP")
+    ja.seed_instance(seed)
+    out = []
+    for k in range(8):
+        name, address, phone = ja.name(), ja.address().replace("\n", ""), ja.phone_number()
+        rows: list[list[object]] = [["利用者基本情報", "", "作成日", "2024/04/01"], ["", "", "", ""],
+                                    ["記録番号", f"{k:05d}", "区分", "在宅"]]
+        if k % 2:
+            rows += [["氏名", name, "", ""], ["住所", address, "", ""], ["電話番号", phone, "", ""]]
+        else:
+            rows += [["氏名", "", "", ""], [name, "", "", ""], ["住所", "", "", ""], [address, "", "", ""]]
+        rows += [[" 備考 ", "在宅", "12:30", "要介護2"], ["在宅", " 在宅", "在宅 ", "12:30"]]
+        out.append(rows)
+    return out
+
+
+def test_form_labels_read_as_without_the_header_search_memory(demo_sheets, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The form rules pass over texts the header search found to name nothing (columns._NO_HEADER): every sheet
+    of the other comparisons and face sheets among data cells get the finding they get without that memory."""
+    from scanner.detectors import forms as F
+
+    sheets = _face_sheets() + _generated() + _layouts() + demo_sheets + _one_column_forms()
+    fast = [finding(P.analyse_sheet("s", rows, 1, 0)) for rows in sheets]
+    assert C._NO_HEADER  # the memory was used
+    with monkeypatch.context() as m:
+        m.setattr(F, "_NO_HEADER", set())
+        slow = [finding(P.analyse_sheet("s", rows, 1, 0)) for rows in sheets]
+    for i, (a, b) in enumerate(zip(fast, slow, strict=True)):
+        assert a == b, i
+    assert all(f is not None for f in fast[:8])  # the face sheets are found both ways
