@@ -123,6 +123,16 @@ class OoxmlPackage:
     members: dict[str, str]
     workbook: str | None = None  # normalised name of the workbook part (.xml or .bin)
     sheets: set[str] = field(default_factory=set)  # normalised names of the sheet parts
+    # copies of rows kept outside the sheets (scanner.caches): pivot cache definitions, external-link parts and
+    # the Power Pivot data model, from the workbook's relationships and the usual names (normalised names)
+    pivot_caches: list[str] = field(default_factory=list)
+    external_links: list[str] = field(default_factory=list)
+    data_model: list[str] = field(default_factory=list)
+
+    @property
+    def caches(self) -> bool:
+        """Does the workbook keep rows outside its sheets (anything for scanner.caches to read or list)?"""
+        return bool(self.pivot_caches or self.external_links or self.data_model)
 
 
 _RELATIONSHIP = re.compile(rb"""<(?:\w+:)?Relationship\b[^>]*>""", re.S)
@@ -134,7 +144,7 @@ def _normalised(name: str) -> str:
     return name.replace("\\", "/").lstrip("/").lower()
 
 
-def _relationships(zf: zipfile.ZipFile, members: dict[str, str], part: str) -> list[tuple[str, str]]:
+def part_relationships(zf: zipfile.ZipFile, members: dict[str, str], part: str) -> list[tuple[str, str]]:
     """(type, target) of each relationship in ``part`` (normalised name); none when it is absent."""
     own = members.get(part)
     if own is None:
@@ -151,7 +161,7 @@ def _relationships(zf: zipfile.ZipFile, members: dict[str, str], part: str) -> l
     return out
 
 
-def _resolve(folder: str, target: str) -> str:
+def resolve_target(folder: str, target: str) -> str:
     """A relationship target as calamine resolves it: absolute from the package root, else in ``folder``
     (``..`` and ``.`` folded, which calamine does not do: the guard then checks more, never less)."""
     name = _normalised(target if target.startswith("/") else folder + target)
@@ -163,10 +173,10 @@ def ooxml_package(zf: zipfile.ZipFile) -> OoxmlPackage:
     holds no workbook. A package without relationships falls back to ``xl/workbook.xml`` / ``.bin``."""
     members = {_normalised(n): n for n in zf.namelist()}
     package = OoxmlPackage(members)
-    for rel_type, target in _relationships(zf, members, "_rels/.rels"):
-        if rel_type.endswith("/officeDocument") and _resolve("", target).endswith(("workbook.xml", "workbook.bin")):
-            if _resolve("", target) in members:
-                package.workbook = _resolve("", target)
+    for rel_type, target in part_relationships(zf, members, "_rels/.rels"):
+        if rel_type.endswith("/officeDocument") and resolve_target("", target).endswith(("workbook.xml", "workbook.bin")):
+            if resolve_target("", target) in members:
+                package.workbook = resolve_target("", target)
                 break
     if package.workbook is None:
         package.workbook = next((n for n in ("xl/workbook.bin", "xl/workbook.xml") if n in members), None)
@@ -178,12 +188,33 @@ def ooxml_package(zf: zipfile.ZipFile) -> OoxmlPackage:
     folder = package.workbook.rpartition("/")[0]
     folder = folder + "/" if folder else ""
     rels = f"{folder}_rels/{package.workbook.rpartition('/')[2]}.rels"
-    for rel_type, target in _relationships(zf, members, rels):
-        if rel_type.rsplit("/", 1)[-1] in ("worksheet", "dialogsheet", "macrosheet", "xlMacrosheet"):
-            package.sheets.add(_resolve(folder, target))
-    # sheets in the usual folders, whether the relationships name them or not (a damaged rels part)
-    package.sheets.update(n for n in members if re.search(r"(^|/)(worksheets|macrosheets|dialogsheets)/[^/]+\.(xml|bin)$", n))
+    cached: dict[str, list[str]] = {"pivotCacheDefinition": package.pivot_caches, "externalLink": package.external_links,
+                                    "powerPivotData": package.data_model}
+    for rel_type, target in part_relationships(zf, members, rels):
+        kind = rel_type.rsplit("/", 1)[-1]
+        if kind in ("worksheet", "dialogsheet", "macrosheet", "xlMacrosheet"):
+            package.sheets.add(resolve_target(folder, target))
+        elif kind in cached and resolve_target(folder, target) not in cached[kind]:
+            cached[kind].append(resolve_target(folder, target))
+    # sheets (and caches) in the usual folders, whether the relationships name them or not (a damaged rels part)
+    for name in members:
+        if _USUAL_PART.search(name):
+            if _USUAL_SHEET.search(name):
+                package.sheets.add(name)
+            elif (usual := _usual_cache(name)) and name not in cached[usual]:
+                cached[usual].append(name)
     return package
+
+
+_USUAL_PART = re.compile(r"(?:^|/)(?:worksheets|macrosheets|dialogsheets|pivotcache|externallinks|model)/[^/]+$")
+_USUAL_SHEET = re.compile(r"(?:^|/)(?:worksheets|macrosheets|dialogsheets)/[^/]+\.(?:xml|bin)$")
+_USUAL_CACHES = (("pivotCacheDefinition", re.compile(r"/pivotcache/pivotcachedefinition[^/]*\.(?:xml|bin)$")),
+                 ("externalLink", re.compile(r"/externallinks/externallink[^/]*\.(?:xml|bin)$")),
+                 ("powerPivotData", re.compile(r"/model/item\.data$")))
+
+
+def _usual_cache(name: str) -> str | None:
+    return next((kind for kind, pattern in _USUAL_CACHES if pattern.search("/" + name)), None)
 
 
 def _ole_kind(data: bytes) -> str:
@@ -293,17 +324,18 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def check_zip(data: bytes, caps: Caps) -> None:
+def check_zip(data: bytes, caps: Caps) -> OoxmlPackage:
     """Decompression-bomb guard: declared inflated size, and each sheet's size against the cell cap, both
     as declared (``<dimension>``) and as its cells' references reach (a missing, late, quoted or lying
-    dimension must not let calamine allocate A1:XFD1048576 and abort)."""
+    dimension must not let calamine allocate A1:XFD1048576 and abort). Returns the package it followed."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             total = sum(i.file_size for i in infos)
             if total > caps.max_inflated:
                 raise ReadError(Status.TOO_LARGE, f"inflates to {total} bytes > cap {caps.max_inflated}")
-            sheets = ooxml_package(zf).sheets
+            package = ooxml_package(zf)
+            sheets = package.sheets
             for info in infos:
                 name = _normalised(info.filename)
                 if name not in sheets:
@@ -315,6 +347,7 @@ def check_zip(data: bytes, caps: Caps) -> None:
                     if cells > caps.max_cells:
                         raise ReadError(Status.TOO_LARGE, f"cells reach {cells} cells (first to last cell) "
                                         f"> cap {caps.max_cells}")
+            return package
     except zlib.error as e:  # a sheet's deflate stream is damaged (read whole for its cell references)
         raise ReadError(Status.CORRUPT, "zip: damaged deflate stream (zlib.error)") from e
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
@@ -528,18 +561,20 @@ BIFF_DIMENSIONS = 0x0200
 ENDOFCHAIN, FREESECT = 0xFFFFFFFE, 0xFFFFFFFF
 
 
-def check_xls(data: bytes, caps: Caps) -> None:
+def check_xls(data: bytes, caps: Caps) -> list[str]:
     """What calamine would abort on, found first: an OLE2 sector chain that loops or leaves the file
     (calamine follows it until memory runs out), and a DIMENSIONS record that declares more cells than
     the cap (too-large) or ends before it starts (corrupt), for which calamine reserves memory before
-    reading a cell. One damaged byte in either cost seconds of swapping and a SIGABRT."""
+    reading a cell. One damaged byte in either cost seconds of swapping and a SIGABRT. Returns the
+    storages of copied rows it saw (``_SX_DB_CUR``: pivot caches, scanner.caches lists them)."""
     import olefile  # a dependency of msoffcrypto-tool
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            caches = [n for n in PIVOT_STORAGES if ole.exists(n)]
             name = next((n for n in ("Workbook", "Book", "WORKBOOK", "BOOK") if ole.exists(n)), None)
             if name is None:
-                return
+                return caches
             entry = next(e for e in ole.direntries if e is not None and e.name.casefold() == name.casefold())
             chains = [ole.first_dir_sector, ole.root.isectStart]
             if entry.size >= ole.minisectorcutoff:
@@ -551,8 +586,12 @@ def check_xls(data: bytes, caps: Caps) -> None:
     except ReadError:
         raise
     except Exception:  # noqa: BLE001 - olefile raises many kinds on damaged containers: for the reader
-        return
+        return []
     _check_dimensions(stream, caps)
+    return caches
+
+
+PIVOT_STORAGES = ("_SX_DB_CUR", "_SX_DB")  # BIFF8 and BIFF5 pivot caches (SXDB/SXFDB/SXSTRING ... records)
 
 
 def _chain_ends(fat, start: int) -> bool:
@@ -598,12 +637,29 @@ def read_workbook(data: bytes, fmt: str, caps: Caps) -> Workbook:
 def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     """Every worksheet of a binary workbook, each sheet's rows streamed (consume one before the next).
 
-    Run it in the worker process (scanner.isolation): calamine is Rust and cannot be interrupted.
+    Run it in the worker process (scanner.isolation): calamine is Rust and cannot be interrupted. After the
+    worksheets come the tables the workbook keeps outside them (scanner.caches: pivot and external-link caches),
+    each with its ``origin``.
     """
+    package = None
+    storages: list[str] = []
     if fmt in ("xlsx", "xlsb", "ods"):
-        check_zip(data, caps)
+        package = check_zip(data, caps)
     elif fmt == "xls":
-        check_xls(data, caps)
+        storages = check_xls(data, caps)
+    cached = bool(storages or (package is not None and package.caches))  # only these pay for scanner.caches
+    for sheet in _worksheets(data, fmt, caps):
+        sheet.cached_later = cached
+        yield sheet
+    if cached:
+        from .caches import cached_tables, xls_caches
+
+        yield from xls_caches(data, storages, caps)
+        yield from cached_tables(data, fmt, package, caps)
+
+
+def _worksheets(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
+    """The worksheets of a checked workbook: calamine, then openpyxl (pyxlsb for .xlsb) when calamine fails."""
     started = False
     declared: list[str] = []  # worksheet names calamine found in the workbook, before it failed
     try:
@@ -652,11 +708,19 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     if declared is not None:
         declared += [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    macros: list[str] = []  # Excel 4 macro sheets hold cells too; calamine cannot read them from OOXML
     try:
         for meta in wb.sheets_metadata:
-            if meta.typ not in (SheetTypeEnum.WorkSheet,):
-                continue
-            sheet = wb.get_sheet_by_name(meta.name)
+            if meta.typ == SheetTypeEnum.MacroSheet:
+                try:
+                    sheet = wb.get_sheet_by_name(meta.name)
+                except Exception:  # noqa: BLE001 - CalamineError "Unrecognized sheet type": openpyxl reads it below
+                    macros.append(meta.name)
+                    continue
+            elif meta.typ != SheetTypeEnum.WorkSheet:
+                continue  # chart and dialog sheets hold no cells
+            else:
+                sheet = wb.get_sheet_by_name(meta.name)
             if sheet.start is None or sheet.end is None:  # an empty sheet (calamine sets both or neither)
                 yield Sheet(meta.name, [])
                 continue
@@ -666,6 +730,24 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
             yield Sheet(meta.name, _ticking(sheet.iter_rows(), budget), 1, sheet.start[1])
     finally:
         wb.close()
+    if macros:
+        yield from _macro_sheets(data, macros, caps)
+
+
+def _macro_sheets(data: bytes, names: list[str], caps: Caps) -> Iterator[Sheet]:
+    """Macro sheets calamine would not read, with openpyxl (OOXML); listed as not examined when that fails too."""
+    try:
+        if not data.startswith(ZIP_MAGIC):
+            raise ValueError("not an OOXML package")
+        found = {s.name: s for s in _openpyxl_sheets(data, caps, set(names))}
+    except ReadError:
+        raise
+    except Exception as e:  # noqa: BLE001 - openpyxl and zip errors of every kind: the sheets are listed
+        found, why = {}, error_name(e)
+    else:
+        why = "no reader found it"
+    for name in names:
+        yield found.get(name) or Sheet("", [], unread=[f"macro sheet not examined ({why})"])
 
 
 def _ticking(rows: Iterable[Sequence[object]], budget: CellBudget) -> Iterator[Sequence[object]]:
@@ -675,7 +757,7 @@ def _ticking(rows: Iterable[Sequence[object]], budget: CellBudget) -> Iterator[S
         yield row
 
 
-def _openpyxl_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
+def _openpyxl_sheets(data: bytes, caps: Caps, only: set[str] | None = None) -> Iterator[Sheet]:
     from openpyxl import load_workbook
 
     decoding("openpyxl")
@@ -683,6 +765,8 @@ def _openpyxl_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         for ws in wb.worksheets:
+            if only is not None and ws.title not in only:
+                continue
             budget.next_sheet()
             rows: list[list[object]] = []
             for i, row in enumerate(ws.iter_rows(values_only=True)):
