@@ -28,8 +28,8 @@ from urllib.parse import unquote
 
 from .codes import Status
 from .errors import ReadError, error_name
+from .ooxml import OoxmlPackage, part_relationships, resolve_target
 from .sheet import Caps, CellBudget, Sheet, origin_label
-from .tables import OoxmlPackage, part_relationships, resolve_target
 from .textsafe import shown
 
 MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
