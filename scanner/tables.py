@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from .biffold import biff_sheets
 from .cellplace import Placement, wrapped_digits, wrapped_letters
 from .codes import Status
 from .errors import ReadError, error_name
@@ -37,7 +38,7 @@ __all__ = ["Caps", "Sheet"]  # their home is scanner.sheet; kept importable from
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-BINARY_FORMATS = ("xlsx", "xlsb", "ods", "xls")
+BINARY_FORMATS = ("xlsx", "xlsb", "ods", "xls", "biff-bare")  # biff-bare: Excel 2-5 without OLE2 (scanner.biffold)
 MARKUP_FORMATS = ("html", "mhtml", "spreadsheetml")  # tables as markup, saved under a spreadsheet name
 # Excel 2-4 worksheets and BIFF5 streams saved without an OLE container start with a BOF record
 _BARE_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
@@ -600,6 +601,9 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
 
     Run it in the worker process (scanner.isolation): calamine is Rust and cannot be interrupted.
     """
+    if fmt == "biff-bare":  # Excel 2.x-4.0 worksheets and workbooks: no library reads them (scanner.biffold)
+        yield from biff_sheets(data, caps)
+        return
     if fmt in ("xlsx", "xlsb", "ods"):
         check_zip(data, caps)
     elif fmt == "xls":
@@ -861,7 +865,6 @@ def unreadable_reason(fmt: str) -> tuple[Status, str]:
     return {
         "zip-corrupt": (Status.CORRUPT, "damaged zip container"),
         "ole-corrupt": (Status.CORRUPT, "damaged OLE2 container"),
-        "biff-bare": (Status.UNSUPPORTED, "Excel 2-5 worksheet without an OLE2 container"),
         "ole-other": (Status.UNSUPPORTED, "OLE2 file without a workbook stream"),
         "zip-other": (Status.UNSUPPORTED, "zip file that is not a workbook"),
         "binary": (Status.UNSUPPORTED, "binary content that is not a known workbook format"),

@@ -40,7 +40,7 @@ from . import embedded
 from .archive import ArchiveInspector
 
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".xlam", ".ods",
-                              ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn"})
+                              ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn", ".xlw"})  # .xlw: Excel 4.0 workbook
 LOCKABLE_FORMATS = ("ole-encrypted", "xls")  # what msoffcrypto-tool opens with a password (OOXML, .xls)
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".tab", ".prn"})
 # extensions of markup that may be a table: read only when Excel's namespace is at the head
