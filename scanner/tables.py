@@ -32,7 +32,7 @@ from .isolation import decoding
 from .sheet import Caps, CellBudget, Sheet
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
 from .textrows import csv_rows
-from .xlsb import pyxlsb_sheets, sheet_reach
+from .xlsb import moved_to_xl, pyxlsb_sheets, sheet_reach
 
 __all__ = ["Caps", "Sheet"]  # their home is scanner.sheet; kept importable from here for the readers
 
@@ -608,6 +608,8 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         check_zip(data, caps)
     elif fmt == "xls":
         check_xls(data, caps)
+    if fmt == "xlsb":
+        data = _xlsb_at_xl(data)
     started = False
     declared: list[str] = []  # worksheet names calamine found in the workbook, before it failed
     try:
@@ -646,6 +648,22 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     missing = [n for n in declared if n not in seen]
     if missing or not seen:
         raise ReadError(Status.CORRUPT, f"{first}; {reader}: {len(missing) or 'no'} sheet(s) missing or unreadable")
+
+
+def _xlsb_at_xl(data: bytes) -> bytes:
+    """An .xlsb whose workbook part is not ``xl/workbook.bin`` (another folder, the root, ``xl\\`` names: found
+    through the package relationships) rebuilt in memory with its parts under ``xl/``, where calamine and
+    pyxlsb look; any other .xlsb as it is."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if "xl/workbook.bin" in zf.namelist():
+                return data
+            workbook = ooxml_package(zf).workbook
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        return data  # the readers say what is wrong with it
+    if workbook is None or not workbook.endswith(".bin"):
+        return data
+    return moved_to_xl(data, workbook) or data
 
 
 def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None) -> Iterator[Sheet]:
