@@ -203,11 +203,12 @@ def _plan_without_bom(data: bytes, start: int, delimiter: bytes, bom: str = "") 
 
 
 # Western-European text in Windows-1252 (ISO-8859-1 is its subset): its non-ASCII characters are one or two
-# accented letters inside a word (Année, Größe, Ø64), or typographic signs (© ° € « » “ ” … NBSP) between ASCII
+# accented letters inside a word (Année, Größe, Ø64) or one alone (à), or typographic signs (© ° € « » “ ” … NBSP) between ASCII
 _ACCENTED = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
 _SIGNS = ("\u00a0-\u00bf\u00d7\u00f7\u20ac\u201a-\u201e\u2018\u2019\u2013\u2014\u2020-\u2022\u2026\u2030"
           "\u2039\u203a\u2122")
 _WESTERN_RUN = re.compile(f"(?<![^\\x00-\\x7f])(?:(?<=[A-Za-z0-9])[{_ACCENTED}]{{1,2}}|[{_ACCENTED}]{{1,2}}(?=[A-Za-z0-9])"
+                          f"|[{_ACCENTED}]"  # a one-letter word: French à, Portuguese é
                           f"|[{_SIGNS}]+)(?![^\\x00-\\x7f])")  # a whole non-ASCII run, ASCII on both sides
 _NON_ASCII = re.compile("[^\\x00-\\x7f]")
 _JAPANESE = re.compile("(?<![A-Za-z])(?:[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff60]|[\uff61-\uff9f]{2,})(?![A-Za-z])")
@@ -221,7 +222,8 @@ def _western_counts(text: str) -> tuple[int, int]:
 
 def western_share(text: str) -> float:
     """Share of ``text``'s non-ASCII characters that read as Western: whole runs (ASCII on both sides) of one
-    or two Latin letters beside an ASCII letter or digit, or of signs only; 0 when it has none."""
+    or two Latin letters beside an ASCII letter or digit, of one Latin letter alone (à), or of signs only; 0
+    when it has none."""
     good, high = _western_counts(text)
     return good / high if high else 0.0
 

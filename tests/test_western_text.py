@@ -39,6 +39,8 @@ WESTERN = {
     "prices-es": "Artículo,Descripción,Precio\n" + "".join(
         f"{i},Señal «{i}» – año {2000 + i},{i},50 €\n" for i in range(25)),
     "quotes-en": 'Note,Value\n"the “narrow” network",1\n"carved out” field",2\nit’s done…,3\n',
+    "stations-fr": "Code,Libellé,Remarque\n" + "".join(
+        f"{i},Station météo {i},rattachée à la ligne {i} où passe le train\n" for i in range(30)),
     "one-sign": "id,name\n1,english\n2,©\n",
     "pound": "£1",
 }
