@@ -109,9 +109,14 @@ def _zip_kind(data: bytes) -> str:
                     return "ods"
             if "content.xml" in names and "META-INF/manifest.xml" in names:
                 return "ods"
+            if any(_SHEET_PART.search(n) for n in package.members):  # sheets without the workbook part that
+                return "ooxml-no-workbook"  # lists them: a broken package, not some other zip
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         return "zip-corrupt"
     return "zip-other"
+
+
+_SHEET_PART = re.compile(r"(^|/)(worksheets|macrosheets|dialogsheets)/[^/]+\.(xml|bin)$")
 
 
 @dataclass
@@ -183,7 +188,7 @@ def ooxml_package(zf: zipfile.ZipFile) -> OoxmlPackage:
         if rel_type.rsplit("/", 1)[-1] in ("worksheet", "dialogsheet", "macrosheet", "xlMacrosheet"):
             package.sheets.add(_resolve(folder, target))
     # sheets in the usual folders, whether the relationships name them or not (a damaged rels part)
-    package.sheets.update(n for n in members if re.search(r"(^|/)(worksheets|macrosheets|dialogsheets)/[^/]+\.(xml|bin)$", n))
+    package.sheets.update(n for n in members if _SHEET_PART.search(n))
     return package
 
 
@@ -883,6 +888,7 @@ def unreadable_reason(fmt: str) -> tuple[Status, str]:
     return {
         "zip-corrupt": (Status.CORRUPT, "damaged zip container"),
         "ole-corrupt": (Status.CORRUPT, "damaged OLE2 container"),
+        "ooxml-no-workbook": (Status.CORRUPT, "OOXML worksheet parts without a workbook part: sheets not read"),
         "ole-other": (Status.UNSUPPORTED, "OLE2 file without a workbook stream"),
         "zip-other": (Status.UNSUPPORTED, "zip file that is not a workbook"),
         "binary": (Status.UNSUPPORTED, "binary content that is not a known workbook format"),

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..codes import Reason, SheetKind, Status
 from ..config import MiB, ScanConfig
+from ..contenttype import content_type
 from ..contracts import Inspection, ScanContext
 from ..decrypt import unlock_workbook
 from ..detectors.pii import KINDS, RecordList, SheetFinding, analyse_sheet
@@ -130,6 +131,16 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
     if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and "delimiter: none" in reading.notes:
         return Status.UNSUPPORTED, f"text without delimited rows, named {ext}"
     return Status.OK, "; ".join(shown)
+
+
+def _other_content(data: bytes) -> str | None:
+    """libmagic's name for bytes that read as noise in every text encoding, when it knows them as something
+    other than text (a BMP picture, gzip data ...); None for text and for unknown data (a damaged table)."""
+    kind = content_type(data[:4096])
+    low = kind.lower()
+    if "text" in low or low in ("data", "") or low.startswith("unknown") or "error" in low:
+        return None
+    return kind.split(",")[0][:80]
 
 
 def pii_summary(findings: list[SheetFinding], fmt: str, unmask: bool) -> dict[str, Any]:
@@ -252,6 +263,10 @@ class SpreadsheetInspector:
         if cut:
             reading.damage.append(cut)
         status, detail = _outcome(fmt, ext, bool(findings), reading)
+        if not findings and status == Status.CORRUPT and fmt == "text" and not reading.damage:
+            other = _other_content(data)
+            if other:  # a picture or a compressed file under a table's name: not a damaged table
+                status, detail = Status.UNSUPPORTED, f"{other} named {ext or 'without an extension'}: not a table"
         if not findings:
             return Inspection(status=status, detail=detail)
         found = inspection_of(findings, fmt, self.config.unmask)
