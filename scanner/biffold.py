@@ -62,6 +62,22 @@ def biff_version(data: bytes) -> int:
     return 45 if BOF_VERSIONS[opcode] == 4 and kind == WORKBOOK_4W else BOF_VERSIONS[opcode]
 
 
+DOUBLE_BYTE = frozenset({932, 936, 949, 950, 1361})  # Japanese, Simplified/Traditional Chinese, Korean
+
+
+def double_byte_codepage(stream: bytes) -> bool:
+    """Does the workbook's CODEPAGE record (in the globals, before the first sheet) name a double-byte code page?"""
+    pos, n = 0, min(len(stream), 1 << 20)
+    while pos + 4 <= n:
+        opcode, length = struct.unpack_from("<HH", stream, pos)
+        if opcode == CODEPAGE and length >= 2 and pos + 6 <= len(stream):
+            return struct.unpack_from("<H", stream, pos + 4)[0] in DOUBLE_BYTE
+        if opcode in (EOF, BOUNDSHEET) and pos:
+            return False
+        pos += 4 + length
+    return False
+
+
 def describe(version: int) -> str:
     return _WHAT.get(version, f"BIFF{version} stream without an OLE2 container")
 
@@ -101,8 +117,8 @@ class _Sheet:
 class _Reader:
     """One pass over the record stream, building each worksheet's cells under the cell budget."""
 
-    def __init__(self, data: bytes, caps: Caps) -> None:
-        self.data, self.caps = data, caps
+    def __init__(self, data: bytes, caps: Caps, what: str) -> None:
+        self.data, self.caps, self.what = data, caps, what
         self.budget = CellBudget(caps)
         self.version = biff_version(data)
         self.codepage: int | None = None
@@ -136,15 +152,15 @@ class _Reader:
         if self.sheet is not None or self.depth:
             yield from self._cut("the record stream ends without the sheet's EOF record")
         elif not self.started:
-            raise ReadError(Status.UNSUPPORTED, f"{describe(self.version)} without a worksheet (a chart or macro sheet)")
+            raise ReadError(Status.UNSUPPORTED, f"{self.what} without a worksheet (a chart or macro sheet)")
 
     def _cut(self, why: str) -> Iterator[_Sheet]:
         if self.sheet is not None:
-            self.sheet.damage.append(f"{describe(self.version)}: {why}; rows after it lost")
+            self.sheet.damage.append(f"{self.what}: {why}; rows after it lost")
             sheet, self.sheet = self.sheet, None
             yield sheet
         elif not self.started:
-            raise ReadError(Status.CORRUPT, f"{describe(self.version)}: {why}")
+            raise ReadError(Status.CORRUPT, f"{self.what}: {why}")
         # else the cut is in a chart or in the workbook's globals after its sheets: every sheet was read
 
     def _record(self, opcode: int, body: bytes, pos: int) -> _Sheet | None:
@@ -161,7 +177,7 @@ class _Reader:
                 return sheet
             return None
         if opcode == FILEPASS:
-            raise ReadError(Status.ENCRYPTED, f"{describe(self.version)} with a password (FILEPASS): not decrypted")
+            raise ReadError(Status.ENCRYPTED, f"{self.what} with a password (FILEPASS): not decrypted")
         if opcode == CODEPAGE and len(body) >= 2:
             self.codepage = struct.unpack_from("<H", body)[0]
         elif opcode == SHEETHDR and len(body) >= 5:
@@ -250,24 +266,27 @@ class _Reader:
                 self._place(row, col, _ERRORS.get(result[2], "#N/A"))
 
 
-def biff_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
-    """Every worksheet of a bare BIFF2-5 stream, rows as lists; ReadError for what it cannot read."""
+def biff_sheets(data: bytes, caps: Caps, in_ole: bool = False) -> Iterator[Sheet]:
+    """Every worksheet of a bare BIFF2-5 stream (or of the BIFF5 stream of an OLE2 .xls, ``in_ole``), rows as
+    lists; ReadError for what it cannot read."""
     version = biff_version(data)
     if version not in READ:
         raise ReadError(Status.UNSUPPORTED, f"{describe(version)}: no reader")
-    reader = _Reader(data, caps)
+    what: str | None = "Excel 5.0/95 workbook (BIFF5)" if in_ole else describe(version)
+    reader = _Reader(data, caps, what or "")
     try:
         for raw in reader.sheets():
-            yield _rows(raw, reader.codepage, version)
+            yield _rows(raw, reader.codepage, what)
+            what = None  # said once, on the first sheet
     except ReadError:
         raise
     except MemoryError as e:
         raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
     except Exception as e:  # noqa: BLE001 - a record this reader did not foresee: this file only
-        raise ReadError(Status.CORRUPT, f"{describe(version)}: {error_name(e)}") from e
+        raise ReadError(Status.CORRUPT, f"{reader.what}: {error_name(e)}") from e
 
 
-def _rows(raw: _Sheet, codepage: int | None, version: int) -> Sheet:
+def _rows(raw: _Sheet, codepage: int | None, what: str | None) -> Sheet:
     texts = [v for v in raw.cells.values() if isinstance(v, bytes)]
     codec = _codec(codepage)
     guessed = codec is None
@@ -281,7 +300,7 @@ def _rows(raw: _Sheet, codepage: int | None, version: int) -> Sheet:
             replaced += bad
             v = text
         grid[r][c] = v
-    notes = [f"format: {describe(version)}, text in {codec}" + (" (no CODEPAGE record: guessed)" if guessed else "")]
+    notes = [f"format: {what}, text in {codec}" + (" (no CODEPAGE record: guessed)" if guessed else "")] if what else []
     if replaced:
         notes.append(f"decoding: partial ({replaced} bytes replaced)")
     return Sheet(raw.name, grid, 1, 0, notes, raw.damage)

@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from .biffold import biff_sheets
+from .biffold import biff_sheets, biff_version, double_byte_codepage
 from .cellplace import Placement, wrapped_digits, wrapped_letters
 from .codes import Status
 from .errors import ReadError, error_name
@@ -534,7 +534,7 @@ BIFF_DIMENSIONS = 0x0200
 ENDOFCHAIN, FREESECT = 0xFFFFFFFE, 0xFFFFFFFF
 
 
-def check_xls(data: bytes, caps: Caps) -> None:
+def check_xls(data: bytes, caps: Caps) -> bytes | None:
     """What calamine would abort on, found first: an OLE2 sector chain that loops or leaves the file
     (calamine follows it until memory runs out), and a DIMENSIONS record that declares more cells than
     the cap (too-large) or ends before it starts (corrupt), for which calamine reserves memory before
@@ -545,7 +545,7 @@ def check_xls(data: bytes, caps: Caps) -> None:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             name = next((n for n in ("Workbook", "Book", "WORKBOOK", "BOOK") if ole.exists(n)), None)
             if name is None:
-                return
+                return None
             entry = next(e for e in ole.direntries if e is not None and e.name.casefold() == name.casefold())
             chains = [ole.first_dir_sector, ole.root.isectStart]
             if entry.size >= ole.minisectorcutoff:
@@ -557,8 +557,9 @@ def check_xls(data: bytes, caps: Caps) -> None:
     except ReadError:
         raise
     except Exception:  # noqa: BLE001 - olefile raises many kinds on damaged containers: for the reader
-        return
+        return None
     _check_dimensions(stream, caps)
+    return stream
 
 
 def _chain_ends(fat, start: int) -> bool:
@@ -609,10 +610,20 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     if fmt == "biff-bare":  # Excel 2.x-4.0 worksheets and workbooks: no library reads them (scanner.biffold)
         yield from biff_sheets(data, caps)
         return
+    book = None  # the BIFF5 stream of an Excel 5/95 .xls
     if fmt in ("xlsx", "xlsb", "ods"):
         check_zip(data, caps)
     elif fmt == "xls":
-        check_xls(data, caps)
+        stream = check_xls(data, caps)
+        book = stream if stream is not None and biff_version(stream) == 5 else None
+    if book is not None and double_byte_codepage(book):
+        # calamine reads the 8-bit text of an Excel 5/95 workbook in a double-byte code page (932: every Japanese
+        # Excel 95 file) as UTF-16 halves: "Name" comes out as "N\0a\0m\0e\0", 氏名 as mojibake
+        note = "read by leakscan's BIFF5 reader (calamine misreads double-byte text in Excel 5/95)"
+        for sheet in biff_sheets(book, caps, in_ole=True):
+            sheet.notes[:0], note = ([note] if note else []), ""
+            yield sheet
+        return
     if fmt == "xlsb":
         data = _xlsb_at_xl(data)
     started = False
@@ -632,6 +643,12 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         first = f"calamine: {error_name(e)}"
         if error_name(e) == "PasswordError":  # an encryption the checks before missed: never "corrupt"
             raise ReadError(Status.ENCRYPTED, f"password-protected workbook ({first})") from e
+        if book is not None and not started:  # Excel 5/95 calamine refuses (a CODEPAGE it does not know: 0x8001)
+            note = f"{first}; read by leakscan's BIFF5 reader"
+            for sheet in biff_sheets(book, caps, in_ole=True):
+                sheet.notes[:0], note = ([note] if note else []), ""
+                yield sheet
+            return
         if started or fmt not in ("xlsx", "xlsb"):
             raise ReadError(Status.CORRUPT, first) from e
     if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)

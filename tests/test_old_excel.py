@@ -10,6 +10,7 @@ CRLFX5_2.XLS). Damaged copies must end as a hit with what was read and ``corrupt
 
 from __future__ import annotations
 
+import io
 import random
 import struct
 from pathlib import Path
@@ -44,7 +45,7 @@ def _cell(version: int, r: int, c: int, v: object, encoding: str) -> bytes:
         b = v.encode(encoding)
         if version == 2:
             return _rec(0x0004, head2 + bytes([len(b)]) + b)
-        if r % 5 == 4:  # a text formula (="..."): the cached result follows in a STRING record
+        if r % 5 == 4 and version in (3, 4):  # a text formula (="..."): the cached result follows in a STRING record
             return (_rec(0x0206 if version == 3 else 0x0406, head3 + b"\0" * 6 + b"\xff\xff" + b"\0" * 8)
                     + _rec(0x0207, struct.pack("<H", len(b)) + b))
         return _rec(0x0204, head3 + struct.pack("<H", len(b)) + b)
@@ -57,7 +58,10 @@ def _cell(version: int, r: int, c: int, v: object, encoding: str) -> bytes:
 
 def worksheet(rows: list[list[object]], version: int, codepage: int | None = 932, encoding: str = "cp932",
               kind: int = 0x0010) -> bytes:
-    out = _rec(BOF[version], struct.pack("<HH", 0 if version > 2 else 7, kind) + (b"\0\0" if version > 2 else b""))
+    if version == 5:
+        out = _rec(0x0809, struct.pack("<HHHH", 0x0500, kind, 0x0DBB, 0x07CC))
+    else:
+        out = _rec(BOF[version], struct.pack("<HH", 0 if version > 2 else 7, kind) + (b"\0\0" if version > 2 else b""))
     if codepage is not None:
         out += _rec(0x0042, struct.pack("<H", codepage))
     for r, row in enumerate(rows):
@@ -75,6 +79,20 @@ def workbook_4w(sheets: dict[str, list[list[object]]]) -> bytes:
         n = name.encode("cp932")
         out += _rec(0x008F, struct.pack("<I", len(sub)) + bytes([len(n)]) + n) + sub
     return out + _rec(0x000A, b"")
+
+
+def biff5_book(sheets: dict[str, list[list[object]]], codepage: int, encoding: str = "cp932") -> bytes:
+    """An Excel 5/95 workbook stream: globals (BOF type 5, CODEPAGE, a BOUNDSHEET per sheet with the offset of
+    its BOF), then each sheet's substream."""
+    subs = [worksheet(rows, 5, codepage=None, encoding=encoding) for rows in sheets.values()]
+    names = [n.encode(encoding) for n in sheets]
+    head = _rec(0x0809, struct.pack("<HHHH", 0x0500, 0x0005, 0x0DBB, 0x07CC)) + _rec(0x0042, struct.pack("<H", codepage))
+    at = len(head) + sum(4 + 7 + len(n) for n in names) + 4
+    bounds = b""
+    for n, sub in zip(names, subs, strict=True):
+        bounds += _rec(0x0085, struct.pack("<IBBB", at, 0, 0, len(n)) + n)
+        at += len(sub)
+    return head + bounds + _rec(0x000A, b"") + b"".join(subs)
 
 
 def inspect(tmp_path: Path, name: str, data: bytes, **config: object) -> Inspection:
@@ -183,3 +201,33 @@ def test_real_excel_2_file_from_the_corpus(tmp_path):
 def test_reader_errors_are_read_errors():
     with pytest.raises(ReadError):
         list(biff_sheets(b"\x09\x04\x06\x00\x00\x00", Caps()))
+
+
+def test_japanese_excel_95_workbook_is_read_by_the_biff5_reader(tmp_path):
+    """An Excel 5/95 .xls (OLE2, a ``Book`` stream) with CODEPAGE 932, as every Japanese Excel 95 wrote it:
+    calamine reads its 8-bit text as UTF-16 halves ("No" -> "N\\0o\\0", 氏名 as mojibake), so the person list
+    was nothing at all; the BIFF5 reader reads it in cp932."""
+    import python_calamine
+
+    from tests.test_embedded import ole_with_stream
+
+    data = ole_with_stream("Book", biff5_book({"名簿": ROWS, "控え": ROWS[:6]}, 932))
+    assert sniff_format(data) == "xls"
+    garbled = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert garbled[0][0] != "No" and "\0" in garbled[0][0]  # the damage is real
+    ins = inspect(tmp_path, "名簿.xls", data)
+    assert ins.status == "ok" and records(ins) == N + 5, (ins.status, ins.detail)
+    assert "BIFF5 reader" in ins.detail and ins.detail.count("format:") == 1, ins.detail
+
+
+def test_excel_95_workbook_calamine_refuses_is_read(tmp_path):
+    """CODEPAGE 0x8001 (Windows ANSI as Quattro Pro writes it): calamine says "Codepage 8001 not found" (it was
+    ``corrupt``); the BIFF5 reader reads it in cp1252."""
+    from tests.test_embedded import ole_with_stream
+
+    rows: list[list[object]] = [["Name", "Straße", "Größe"]] + [[f"Müller {i}", f"Hauptstraße {i}", i * 10] for i in range(400)]
+    data = ole_with_stream("Book", biff5_book({"Liste": rows}, 0x8001, "cp1252"))
+    ins = inspect(tmp_path, "liste.xls", data)
+    assert ins.status == "ok" and "BIFF5 reader" in ins.detail, (ins.status, ins.detail)
+    got = read_tables(data, Caps()).sheets[0]
+    assert got.name == "Liste" and [list(r) for r in got.rows] == rows
