@@ -65,17 +65,19 @@ def biff_version(data: bytes) -> int:
 DOUBLE_BYTE = frozenset({932, 936, 949, 950, 1361})  # Japanese, Simplified/Traditional Chinese, Korean
 
 
-def double_byte_codepage(stream: bytes) -> bool:
-    """Does the workbook's CODEPAGE record (in the globals, before the first sheet) name a double-byte code page?"""
+def calamine_misreads(stream: bytes) -> bool:
+    """Would calamine misread this BIFF5 workbook's text? Yes when the CODEPAGE record (in the globals, before
+    the first sheet) names a double-byte code page (read as UTF-16 halves), and when there is none (read as
+    Latin-1: a Japanese file without one is mojibake); the reader here guesses the encoding from the text."""
     pos, n = 0, min(len(stream), 1 << 20)
     while pos + 4 <= n:
         opcode, length = struct.unpack_from("<HH", stream, pos)
         if opcode == CODEPAGE and length >= 2 and pos + 6 <= len(stream):
             return struct.unpack_from("<H", stream, pos + 4)[0] in DOUBLE_BYTE
-        if opcode in (EOF, BOUNDSHEET) and pos:
-            return False
+        if opcode == EOF and pos:
+            return True  # the globals end without a CODEPAGE record
         pos += 4 + length
-    return False
+    return False  # a cut stream: calamine says what is wrong with it
 
 
 def describe(version: int) -> str:

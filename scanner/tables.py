@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from .biffold import biff_sheets, biff_version, double_byte_codepage
+from .biffold import biff_sheets, biff_version, calamine_misreads
 from .cellplace import Placement, wrapped_digits, wrapped_letters
 from .codes import Status
 from .errors import ReadError, error_name
@@ -616,10 +616,11 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     elif fmt == "xls":
         stream = check_xls(data, caps)
         book = stream if stream is not None and biff_version(stream) == 5 else None
-    if book is not None and double_byte_codepage(book):
+    if book is not None and calamine_misreads(book):
         # calamine reads the 8-bit text of an Excel 5/95 workbook in a double-byte code page (932: every Japanese
-        # Excel 95 file) as UTF-16 halves: "Name" comes out as "N\0a\0m\0e\0", 氏名 as mojibake
-        note = "read by leakscan's BIFF5 reader (calamine misreads double-byte text in Excel 5/95)"
+        # Excel 95 file) as UTF-16 halves: "Name" comes out as "N\0a\0m\0e\0", 氏名 as mojibake; without a
+        # CODEPAGE record as Latin-1 (cp932 text as mojibake again)
+        note = "read by leakscan's BIFF5 reader (calamine misreads the text of this Excel 5/95 workbook)"
         for sheet in biff_sheets(book, caps, in_ole=True):
             sheet.notes[:0], note = ([note] if note else []), ""
             yield sheet

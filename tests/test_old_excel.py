@@ -231,3 +231,25 @@ def test_excel_95_workbook_calamine_refuses_is_read(tmp_path):
     assert ins.status == "ok" and "BIFF5 reader" in ins.detail, (ins.status, ins.detail)
     got = read_tables(data, Caps()).sheets[0]
     assert got.name == "Liste" and [list(r) for r in got.rows] == rows
+
+
+def test_excel_95_workbook_without_codepage_is_read_by_its_text(tmp_path):
+    """No CODEPAGE record: calamine reads the 8-bit text as Latin-1 (cp932 names as mojibake: status ok, nothing
+    found, a silent clean); the BIFF5 reader decodes it as the text says (cp932 here)."""
+    from tests.test_embedded import ole_with_stream
+
+    book = biff5_book({"名簿": ROWS}, 932)
+    at = book.index(struct.pack("<HHH", 0x0042, 2, 932))
+    book = book[:at] + book[at + 6:]  # the CODEPAGE record removed (BOUNDSHEET offsets shift by 6)
+    fixed = bytearray(book)
+    pos = 0
+    while pos + 4 <= len(fixed):
+        op, length = struct.unpack_from("<HH", fixed, pos)
+        if op == 0x0085:
+            struct.pack_into("<I", fixed, pos + 4, struct.unpack_from("<I", fixed, pos + 4)[0] - 6)
+        if op == 0x000A:
+            break
+        pos += 4 + length
+    ins = inspect(tmp_path, "名簿.xls", ole_with_stream("Book", bytes(fixed)))
+    assert ins.status == "ok" and records(ins) == N, (ins.status, ins.detail)
+    assert "cp932 (no CODEPAGE record: guessed)" in ins.detail
