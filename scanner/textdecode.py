@@ -135,11 +135,20 @@ def japanese_score(text: str) -> int:
     return good - 2 * bad
 
 
+_EUC_HALF_WIDTH = re.compile(rb"\x8e[\xa1-\xdf]")
+
+
 def _best_8bit(data: bytes, start: int) -> str | None:
-    """cp932 or EUC-JP, whichever decodes every byte and reads more like Japanese (cp932 on a tie)."""
+    """cp932 or EUC-JP, whichever decodes every byte and reads more like Japanese (cp932 on a tie). Half-width
+    kana in EUC-JP (8E A1-DF, ﾌﾘｶﾞﾅ of a host export) are also valid cp932 kanji of one row (室 鴫 柴 ...): when
+    most non-ASCII bytes are such pairs, the text is EUC-JP (no Japanese text is made of that one row)."""
     ok = [c for c in ("cp932", "euc_jp") if _strict_ok(data, c, start)]
     if len(ok) < 2:
         return ok[0] if ok else None
+    head = data[start:start + 65536]
+    in_pairs = 2 * len(_EUC_HALF_WIDTH.findall(head))
+    if 2 * in_pairs > _high(head):  # more than half of the non-ASCII bytes
+        return "euc_jp"
     return max(ok, key=lambda c: (japanese_score(_head_text(data, c, start)), c == "cp932"))
 
 
