@@ -652,6 +652,20 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
             return
         if started or fmt not in ("xlsx", "xlsb"):
             raise ReadError(Status.CORRUPT, first) from e
+    placed = _lettered_refs(data, caps) if fmt == "xlsx" else None
+    if placed is not None:  # cells referenced by bare column numbers (r="0", r="1"): calamine and openpyxl refuse
+        try:
+            note = f"{first}; cell references given as column numbers, read as A1 references"
+            for sheet in _calamine_sheets(placed, caps):
+                started = True
+                sheet.notes[:0], note = ([note] if note else []), ""
+                yield sheet
+            return
+        except ReadError:
+            raise
+        except BaseException as e:  # noqa: BLE001 - as above; the original goes to openpyxl
+            if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError) or started:
+                raise ReadError(Status.CORRUPT, f"{first}; calamine: {error_name(e)}") from e
     if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)
         fallback, reader = pyxlsb_sheets, "pyxlsb"
     else:
@@ -671,6 +685,72 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     missing = [n for n in declared if n not in seen]
     if missing or not seen:
         raise ReadError(Status.CORRUPT, f"{first}; {reader}: {len(missing) or 'no'} sheet(s) missing or unreadable")
+
+
+_ROW_OR_CELL = re.compile(rb"""<(?:[\w.-]+:)?(row|c)\b[^>]*>""")
+_R_ATTR = re.compile(rb"""(\sr\s*=\s*["'])(\d{1,9})(["'])""")
+
+
+def _column_letters(n: int) -> bytes:
+    out = b""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = bytes([65 + rem]) + out
+    return out
+
+
+def _lettered_sheet(xml: bytes, caps: Caps) -> bytes | None:
+    """One sheet part with each ``<c r="N">`` made ``<c r="{letters}{row}">`` (the row from its ``<row r>``, or
+    counted), or None when a column is past XFD or a row past 1048576; ``too-large`` when the box the cells then
+    reach passes the cell cap (the zip guard, which reads A1 references, did not count these)."""
+    row, bad, rows, cols = 0, False, 0, 0
+
+    def tag(m: re.Match[bytes]) -> bytes:
+        nonlocal row, bad, rows, cols
+        r = _R_ATTR.search(m.group(0))
+        if m.group(1) == b"row":
+            row = int(r.group(2)) if r else row + 1
+            return m.group(0)
+        if r is None:
+            return m.group(0)
+        col = int(r.group(2))
+        bad = bad or col >= 16384 or not 0 < row <= 1 << 20
+        rows, cols = max(rows, row), max(cols, col + 1)
+        ref = _column_letters(col) + str(row).encode()
+        return m.group(0)[:r.start()] + r.group(1) + ref + r.group(3) + m.group(0)[r.end():]
+
+    out = _ROW_OR_CELL.sub(tag, xml)
+    if not bad and rows * cols > caps.max_cells:
+        raise ReadError(Status.TOO_LARGE, f"cells reach {rows * cols} cells (> {caps.max_cells}, --max-cells)")
+    return None if bad else out
+
+
+def _lettered_refs(data: bytes, caps: Caps) -> bytes | None:
+    """The workbook with cell references written as bare column numbers (``<c r="3">`` in ``<row r="2">``: a
+    .NET writer's export, ExcelDataReader's ``Fillreport.xlsx``) rewritten in memory as A1 references (``D2``),
+    or None when no sheet has them or a column number is past XFD. Only after calamine refused the original."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            sheets = ooxml_package(zf).sheets
+            parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, KeyError, zlib.error):
+        return None
+    changed = False
+    for name, xml in parts.items():
+        if _normalised(name) not in sheets or not re.search(rb"""<(?:[\w.-]+:)?c\s[^>]*\br\s*=\s*["']\d""", xml):
+            continue
+        lettered = _lettered_sheet(xml, caps)
+        if lettered is None:
+            return None
+        parts[name], changed = lettered, True
+    if not changed:
+        return None
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, body in parts.items():
+            out.writestr(name, body)
+    return buf.getvalue()
 
 
 def _xlsb_at_xl(data: bytes) -> bytes:

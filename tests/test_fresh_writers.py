@@ -81,3 +81,51 @@ def test_ooxml_sheets_without_their_workbook_part_are_corrupt(tmp_path):
                 dst.writestr(info, src.read(info))
     ins = inspect(tmp_path, "名簿.xlsx", out.getvalue())
     assert ins.status == "corrupt" and "without a workbook part" in ins.detail, (ins.status, ins.detail)
+
+
+def numbered_refs(xlsx: bytes, far: tuple[int, int] | None = None) -> bytes:
+    """The workbook as a .NET export writes it (ExcelDataReader's ``Fillreport.xlsx``): each cell's ``r`` a bare
+    column number (``<c r="3">`` in ``<row r="2">``); ``far`` adds one cell at (row, column number)."""
+    import re
+
+    def letters_to_number(m: re.Match[bytes]) -> bytes:
+        col = 0
+        for ch in m.group(2):
+            col = col * 26 + ch - 64
+        return m.group(1) + str(col - 1).encode() + b'"'
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                body = re.sub(rb'(<c r=")([A-Z]+)\d+"', letters_to_number, body)
+                body = re.sub(rb"<dimension[^>]*/>", b"", body)
+                if far:
+                    body = body.replace(b"</sheetData>", b'<row r="%d"><c r="%d" t="inlineStr"><is><t>x</t></is></c>'
+                                        b"</row></sheetData>" % far)
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def test_cell_references_as_column_numbers_are_read(tmp_path):
+    import python_calamine
+
+    from scanner.tables import Caps, read_tables
+
+    plain = D.xlsx_bytes({"名簿": ROWS})
+    data = numbered_refs(plain)
+    with pytest.raises(Exception):  # noqa: B017 - the damage is real: calamine refuses the workbook
+        python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    got = read_tables(data, Caps()).sheets[0]
+    want = read_tables(plain, Caps()).sheets[0]
+    assert [list(r) for r in got.rows] == [list(r) for r in want.rows]
+    ins = inspect(tmp_path, "名簿.xlsx", data)
+    assert ins.status == "ok" and ins.pii and ins.pii["records"] == len(ROWS) - 1, (ins.status, ins.detail)
+    assert "column numbers" in ins.detail
+
+
+def test_column_number_references_reaching_past_the_cap_are_too_large(tmp_path):
+    data = numbered_refs(D.xlsx_bytes({"名簿": ROWS}), far=(1_000_000, 16_000))
+    ins = inspect(tmp_path, "名簿.xlsx", data)
+    assert ins.status == "too-large", (ins.status, ins.detail)
