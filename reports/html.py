@@ -22,6 +22,7 @@ from .labels import Labels, catalogue
 from .lists import FIRST_HITS, FIRST_ROWS, report_lists, shown
 from .rulewords import rule_words
 from .sections import shown_sections
+from .template_cache import template_cache
 
 HASH_GROUP = 16  # a hash breaks only between groups of this many hex digits
 _SEPARATORS = frozenset("/\\»")
@@ -110,7 +111,8 @@ def trace_time(value: str | None, local_note: str = " (local)") -> str:
 @cache
 def environment(lang: str = "ja") -> jinja2.Environment:
     """One Jinja2 environment per report language, with Jinja2's i18n extension bound to that language's
-    catalogue (``{{ _("case_id") }}`` in a template is the same as ``{{ t.case_id }}``)."""
+    catalogue (``{{ _("case_id") }}`` in a template is the same as ``{{ t.case_id }}``). Compiled templates
+    come from the per-user cache when it holds them for these sources and settings."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("reports", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
@@ -131,6 +133,7 @@ def environment(lang: str = "ja") -> jinja2.Environment:
     env.filters["num"] = number
     env.filters["css_string"] = css_string
     env.filters["content_words"] = content_words
+    env.bytecode_cache = template_cache(env)  # compiled templates kept per user (reports.template_cache)
     return env
 
 

@@ -18,20 +18,23 @@ import logging
 import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Protocol
+from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .codes import Reason, Status
 from .contenttype import content_type, mismatch
 from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
-from .detectors.pii import RECORD_SINK
 from .errors import ReadError
 from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
 from .isolation import mark
 from .models import Entry, FileHit, FileStat, Link, Skipped
 from .names import NameMatch
-from .persons.prints import PrintBuilder, file_prints
 from .sources.base import Item, NameBatch
+
+if TYPE_CHECKING:
+    from .persons.prints import PrintBuilder
 
 log = logging.getLogger("leakscan")
 
@@ -148,14 +151,16 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         rule_names.append(Reason.KNOWN_HASH)
     # person records stream into keyed fingerprints as the sheets are read (the whole rows of a file found
     # by name or hash: it may be counted; only the distinct persons of any other)
-    sink = PrintBuilder(_case_key(ctx), rows=bool(reasons), unmask=config.unmask)
+    sink = None
     if wanted and read.data is not None:
+        record_sink, builder = _printing()
+        sink = builder(_case_key(ctx), rows=bool(reasons), unmask=config.unmask)
         result.inspected += 1
-        token = RECORD_SINK.set(sink)
+        token = record_sink.set(sink)
         try:
             inspections = [_inspect(ins, entry, read.data or b"", ctype, ctx, poison) for ins in wanted]
         finally:
-            RECORD_SINK.reset(token)
+            record_sink.reset(token)
     elif in_place:  # over --max-inspect-mb: only the inspectors that read the file where it is, given its head
         result.inspected += 1
         inspections += [_inspect(ins, entry, read.head, ctype, ctx, poison) for ins in in_place]
@@ -180,9 +185,11 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
                       deleted=entry.deleted, type_mismatch=mismatch(entry.name, ctype),
                       matched_rules=list(dict.fromkeys(rule_names)), pii=pii, annotations=annotations)
         result.hits.append(hit)
-        if sink.total:  # the records went into the sink as they were read
+        if sink is not None and sink.total:  # the records went into the sink as they were read
             result.prints[len(result.hits) - 1] = sink.result()
         elif records is not None:  # an inspector that read them elsewhere (a separate parser process)
+            from .persons.prints import file_prints
+
             result.prints[len(result.hits) - 1] = file_prints(
                 records, _case_key(ctx), rows=any(r != Reason.PII for r in reasons), unmask=config.unmask)
     if bad:
@@ -272,6 +279,16 @@ def _inspect(ins: Inspector, entry: Entry, data: bytes, ctype: str, ctx: ScanCon
         return Inspection(status=poison.status, detail=poison.detail)
     mark(ins.name, ctx.config.parse_timeout + INSPECT_SLACK)
     return run_inspector(ins, entry, data, ctype, ctx)
+
+
+@cache
+def _printing() -> tuple[ContextVar[Any], type[PrintBuilder]]:
+    """The record sink and the fingerprint builder, imported when a file is first inspected in this process
+    (with the classifiers and the normalisation: not in a scan process that inspects nothing itself)."""
+    from .detectors.pii import RECORD_SINK
+    from .persons.prints import PrintBuilder
+
+    return RECORD_SINK, PrintBuilder
 
 
 def _case_key(ctx: ScanContext) -> bytes:

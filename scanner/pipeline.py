@@ -73,6 +73,7 @@ class Dispatcher:
         self._affine: list[FileTask] = []
         self._affinity: str | None = None
         self._local: ScanContext | None = None  # tasks run in this process (no pool, empty files)
+        self._spare: FileOutcome | None = None  # an outcome the cheap checks left empty, for the next file
         self._more = getattr(ctx.progress, "files", None)
         self._hits = getattr(ctx.progress, "hits", None)
         self._inspected = getattr(ctx.progress, "inspected", None)
@@ -138,13 +139,14 @@ class Dispatcher:
             if state.replay(key, replayed):  # type: ignore[arg-type]
                 self._ready(replayed, None)
                 return
-        settled = FileOutcome(files_seen=1)
+        settled, self._spare = self._spare or FileOutcome(files_seen=1), None
         cand = pick(entry, ctx, settled)
+        if settled.hits or settled.skipped:  # the cheap checks recorded the file (it could not be stat'ed)
+            self._ready(settled, key or (entry.location.key() if state is not None else None))
+            return
+        self._spare = settled  # still empty: used for the next file (one object less per file)
         if cand is None:
-            if settled.hits or settled.skipped:
-                self._ready(settled, key or (entry.location.key() if state is not None else None))
-            else:
-                ctx.result.files_seen += 1
+            ctx.result.files_seen += 1
             return
         # In flight twice when the scan itself ended. A file is marked in flight when it is queued, not when
         # a worker starts it, so this is no proof against the file: in a worker it runs again alone, in a fresh

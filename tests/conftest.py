@@ -42,6 +42,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
     config.stash[_HYPOTHESIS_HOME] = home = Path(tempfile.mkdtemp(prefix="leakscan-hypothesis-"))
     set_hypothesis_home_dir(home)
+    # compiled report templates (reports.template_cache): one cache for the session's scans, not ~/.cache
+    os.environ.setdefault("LEAKSCAN_CACHE_DIR", str(home / "leakscan-cache"))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_leakscan
+
 ROOT = Path(__file__).resolve().parent.parent
 IGNORE = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
                                 ".ruff_cache", ".mypy_cache", "leakscan-demo*", "out", "tests", "bench", "tools", ".ci")
@@ -33,7 +35,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _expected_files() -> set[str]:
     want = {"scan.py", "scanner/schemas/findings.schema.json"}
-    for pattern in ["signatures/*.toml", "signatures/*.tsv", "reports/templates/*.j2", "reports/templates/sections/*.j2",
+    for pattern in ["signatures/*.toml", "signatures/*.tsv", "signatures/*.compact.json", "reports/templates/*.j2", "reports/templates/sections/*.j2",
                     "reports/locale/*/LC_MESSAGES/*.mo", "scanner/locale/*/LC_MESSAGES/*.mo",
                     "scanner/**/*.py", "reports/*.py", "signatures/*.py"]:
         want |= {p.relative_to(ROOT).as_posix() for p in ROOT.glob(pattern) if "__pycache__" not in p.parts}
@@ -64,6 +66,8 @@ assert len(rules.load_table("towns")) > 1800  # the town gazetteer, package data
 from scanner.persons.normalise import normalise_address
 assert normalise_address("北海道札幌市北区北16西2-1-1") == "北海道札幌市北区北十六条西2-1-1"
 assert len(rules.ruleset_sha256()) == 64
+for name in rules.COMPACT:  # the pre-parsed rules are package data too, and current
+    assert rules.compact_form(name, resources.files("signatures").joinpath(name + ".toml").read_bytes()), name
 from scanner.names import NameRules
 assert NameRules(["介護予防_利用者名簿.xlsx"]).match("介護予防_利用者名簿 - コピー.xlsx")
 assert resources.files("scanner").joinpath("schemas/findings.schema.json").read_text("utf-8")
@@ -97,3 +101,26 @@ def test_wheel_carries_the_readme_as_description_and_no_docs(wheel: Path) -> Non
         metadata = next(z.read(n).decode() for n in names if n.endswith(".dist-info/METADATA"))
     assert not [n for n in names if n.startswith("docs/")]
     assert "## Quick start" in metadata and "docs/reference.md" in metadata
+
+
+def test_report_from_the_wheel_equals_the_checkouts(wheel: Path, tmp_path: Path) -> None:
+    """The same findings rendered by the unpacked wheel and by the checkout, each with compiled templates
+    from the per-user cache (cold, then warm) and without it: one report (reports.template_cache)."""
+    from tests.test_template_cache import cached, render
+
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as z:
+        z.extractall(site)
+    done = run_leakscan("demo", "--out", str(tmp_path / "demo"), "--quiet", env={"LEAKSCAN_CACHE_DIR": "off"})
+    assert done.returncode in (0, 1), done.stderr
+    findings = tmp_path / "demo" / "report" / "findings.json"
+    cache = tmp_path / "cache"
+    pages = [render(findings, tmp_path / "checkout.html", "off")[1]]
+    for i in range(2):
+        used, html = render(findings, tmp_path / f"wheel{i}.html", str(cache), path=site)
+        assert used.startswith(str(cache))
+        pages.append(html)
+        pages.append(render(findings, tmp_path / f"checkout{i}.html", str(cache))[1])
+    assert len(set(pages)) == 1
+    assert "介護予防_利用者名簿 - コピー.xlsx" in pages[0]
+    assert len(cached(cache)) >= 20  # each template twice: the wheel's and the checkout's paths differ

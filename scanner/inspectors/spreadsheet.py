@@ -14,14 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..codes import Reason, SheetKind, Status
 from ..config import MiB, ScanConfig
 from ..contenttype import content_type
 from ..contracts import Inspection, ScanContext
 from ..decrypt import unlock_workbook
-from ..detectors.pii import KINDS, RecordList, SheetFinding, analyse_sheet
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..models import Entry
@@ -39,6 +38,9 @@ from ..tables import (
 )
 from . import embedded
 from .archive import ArchiveInspector
+
+if TYPE_CHECKING:  # the classifiers are imported where sheets are read (a worker), not in every scan process
+    from ..detectors.pii import SheetFinding
 
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".xlam", ".ods",
                               ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn", ".xlw"})  # .xlw: Excel 4.0 workbook
@@ -104,6 +106,8 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
 
     Sheets are analysed while they stream out of the reader, so rows are never all held at once.
     """
+    from ..detectors.pii import analyse_sheet
+
     sheets, encoding = iter_tables(data, caps, fmt)
     findings = []
     reading = Reading(encoding=encoding)
@@ -150,6 +154,8 @@ def pii_summary(findings: list[SheetFinding], fmt: str, unmask: bool) -> dict[st
     persons without addresses (a lower-severity lead, never counted); ``rejected`` the rows that had a
     name and an address but failed the row check, by reason.
     """
+    from ..detectors.pii import KINDS
+
     persons = [f for f in findings if f.kind != SheetKind.NAMES]
     leads = [f for f in findings if f.kind == SheetKind.NAMES]
     sheets = [f.to_json(unmask=False) for f in persons]
@@ -189,6 +195,8 @@ def inspection_of(findings: list[SheetFinding], fmt: str, unmask: bool) -> Inspe
     if SheetKind.NAMES in kinds:
         reasons.append(Reason.PII_NAMES)
         rules.append("pii-names:name+contact")
+    from ..detectors.pii import RecordList
+
     counted = [f for f in findings if f.kind != SheetKind.NAMES]
     return Inspection(reasons=reasons, rules=rules, pii=pii_summary(findings, fmt, unmask),
                       records=RecordList(counted) if counted else None)

@@ -17,10 +17,7 @@ from ..codes import COUNTED_REASONS, Reason, Status
 from ..contracts import Inspector, ScanContext, ScanResult
 from ..models import FilePrints, RowPrint
 from ..output import prepare_out
-from .count import count
 from .keys import case_key
-from .prints import file_prints, prefix
-from .reread import Rereader, path_entry
 
 log = logging.getLogger("leakscan")
 
@@ -57,6 +54,10 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
     leak = leak_set_indexes(result)
     if not leak and not config.references:
         return
+    from .count import count  # the counting machinery only when there is something to count
+    from .prints import file_prints, prefix
+    from .reread import Rereader, path_entry
+
     key = case_key(prepare_out(Path(config.out)), new=ctx_key)
     files: list[dict[str, Any]] = []
     rows_by_file: list[list[RowPrint]] = []

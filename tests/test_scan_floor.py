@@ -1,0 +1,64 @@
+"""What a scan costs before its first file: the classifiers and the person normalisation (their rules and
+~100 compiled patterns) are imported only where a sheet is read or a person counted, and the back-ends of
+images, SMB, Dask and the workbook readers only for what needs them, so a scan of a plain folder does not load
+them; a folder with a person table still gets them and counts it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+HEAVY = ("scanner.detectors.pii", "scanner.detectors.values", "scanner.detectors.person_names",
+         "scanner.persons.normalise", "scanner.persons.gazetteer", "scanner.persons.count",
+         # back-ends of sources and formats this scan does not meet
+         "pandas", "dfvfs", "pytsk3", "smbprotocol", "distributed", "dask", "python_calamine", "openpyxl", "lxml",
+         "faker", "py7zr")
+
+SCAN = r"""
+import json, sys
+from scanner.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as e:
+    code = e.code
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def scan_modules(share: Path, out: Path, *extra: str) -> tuple[int, set[str]]:
+    done = subprocess.run([sys.executable, "-c", SCAN, "scan", str(share), "--name", "介護予防_利用者名簿.xlsx",
+                           "--out", str(out), "--quiet", *extra], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout.strip().splitlines()[-1])
+    return doc["code"], set(doc["modules"])
+
+
+def test_scan_without_spreadsheets_loads_no_classifier(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "議事録.txt").write_text("no table here\n", encoding="utf-8")
+    (share / "写真.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(100))
+    code, modules = scan_modules(share, tmp_path / "case")
+    assert code == 0
+    assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+    assert "scanner.pipeline" in modules and "reports.html" in modules  # it did scan and render
+
+
+def test_person_table_still_counts(tmp_path: Path) -> None:
+    """A person table: its sheet is classified in the worker and its persons are counted here, so the
+    normalisation is imported here on demand."""
+    share = tmp_path / "share"
+    share.mkdir()
+    rows = ["氏名,住所,電話番号"] + [f"山田 太郎{i},東京都小金井市本町{i}-1-1,042-000-{i:04d}" for i in range(1, 6)]
+    (share / "介護予防_利用者名簿.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, modules = scan_modules(share, tmp_path / "case", "--workers", "1")
+    doc = json.loads((tmp_path / "case" / "findings.json").read_text(encoding="utf-8"))
+    assert code == 1 and "scanner.persons.normalise" in modules
+    assert [f["pii"]["records"] for f in doc["files"]] == [5]
+    assert doc["persons"]["unique"] == 5
