@@ -317,8 +317,9 @@ def _postcode(raw: object) -> str:
 
 
 def _phone(raw: object) -> str:
-    t = cell_text(raw)
-    return phone_digits(t) if not isinstance(raw, str) else t
+    """The cell's phone, its leading zero put back when a number cell lost it (312345678 -> 0312345678; a CSV
+    saved from such a sheet holds the digits as text: the same rule, so every copy shows the same number)."""
+    return phone_digits(cell_text(raw))
 
 
 def _sex(raw: object) -> str:
