@@ -194,18 +194,25 @@ class _FileOnShare:
         if client.dead:
             raise ReadError(Status.CONNECTION, client.dead)
         listed_id = self._opened.file_id if self._opened is not None else self._info.file_id
-        try:
-            (got,) = client.retrying(lambda: client.snapshots([(self._path(), length, listed_id, offset)]))
-        except Dropped as e:
-            raise ReadError(Status.CONNECTION, str(e)) from e
-        except (SMBException, OSError) as e:
-            raise read_error(e) from e
-        if isinstance(got, BaseException):
-            raise read_error(got)
-        moved = got.after is not None and got.before.differs(got.after)
-        if moved:
-            raise ReadError(Status.CHANGED_DURING_READ, f"changed while it was read over SMB ({moved})")
-        return bytes(got.data)
+        parts: list[bytes] = []
+        while length > 0:  # a READ may bring less than asked (the credits the server granted)
+            try:
+                (got,) = client.retrying(lambda o=offset, n=length: client.snapshots([(self._path(), n, listed_id, o)]))
+            except Dropped as e:
+                raise ReadError(Status.CONNECTION, str(e)) from e
+            except (SMBException, OSError) as e:
+                raise read_error(e) from e
+            if isinstance(got, BaseException):
+                raise read_error(got)
+            moved = got.after is not None and got.before.differs(got.after)
+            if moved:
+                raise ReadError(Status.CHANGED_DURING_READ, f"changed while it was read over SMB ({moved})")
+            if not got.data:
+                break  # the end of the file
+            parts.append(bytes(got.data))
+            offset += len(got.data)
+            length -= len(got.data)
+        return b"".join(parts)
 
     # -- smb_file.Owner -------------------------------------------------------------------------------
     def snapshot(self) -> Any:
