@@ -428,6 +428,58 @@ def check_persons(value: object, where: str) -> None:
     for k, v in merges.items():
         if not isinstance(v, int) or isinstance(v, bool):
             raise EvidenceError(f"{where}.merges.{k}: not an integer")
+    p.opt_str("key_id", KEY_ID, required=False)
+    _check_person_figures(p.value, where)
+
+
+KEY_ID = re.compile(r"[0-9a-f]{16}")
+_CHAIN_PART = re.compile(r"(?:[0-9a-f]{16})?")
+
+
+def chain_counts(chains: list[str], stages: int, where: str = "persons.chains") -> list[int]:
+    """Distinct keys at every stage (after trimming, then after each rule) over the keyed stage chains a scan
+    records (persons.analysis.stage_chains); a malformed chain is an EvidenceError."""
+    seen: list[set[str]] = [set() for _ in range(stages)]
+    for chain in chains:
+        parts = chain.split(",") if isinstance(chain, str) else []
+        if len(parts) != stages or not parts[0] or not all(_CHAIN_PART.fullmatch(x) for x in parts):
+            raise EvidenceError(f"{where}: a chain leakscan would not write (another version of the rules?)")
+        current = parts[0]
+        for i, part in enumerate(parts):
+            current = part or current
+            seen[i].add(current)
+    return [len(x) for x in seen]
+
+
+def _check_person_figures(p: dict[str, Any], where: str) -> None:
+    """The person figures agree with what they are counted from (the fingerprints, the record chains, the
+    counted files): a count edited by hand, with the manifest made again, is caught here."""
+    def differ(what: str, stated: object, counted: object) -> EvidenceError:
+        return EvidenceError(f"{where}.{what}: {stated}, but its own records give {counted} (edited?)")
+
+    prints = p.get("fingerprints")
+    if isinstance(prints, list) and len(set(prints)) != p["unique"]:
+        raise differ("unique", p["unique"], len(set(prints)))
+    chains, rules = p.get("chains"), p.get("rules")
+    if isinstance(chains, list) and isinstance(rules, list):
+        distinct = chain_counts(chains, len(rules) + 1, f"{where}.chains")
+        if len(set(chains)) != len(chains) or distinct[0] != p.get("unique_exact"):
+            raise differ("unique_exact", p.get("unique_exact"), distinct[0])
+        if distinct[-1] != p["unique"]:
+            raise differ("unique", p["unique"], distinct[-1])
+        merges = p.get("merges") or {}
+        for i, rule in enumerate(rules):
+            if merges.get(rule, 0) != distinct[i] - distinct[i + 1]:
+                raise differ(f"merges.{rule}", merges.get(rule), distinct[i] - distinct[i + 1])
+    files = p.get("files")
+    if isinstance(files, list) and files and all(isinstance(f, dict) and "without_name" in f for f in files):
+        total = sum(_count(f.get("records")) + _count(f.get("without_name")) for f in files)
+        if total != p["records"]:
+            raise differ("records", p["records"], total)
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 def check_named_files(value: object, where: str) -> None:

@@ -127,11 +127,15 @@ class _Probe:
 class Found:
     """What the walker read of one file the scan will look at (plain values: they travel to the scan)."""
 
-    __slots__ = ("st", "st_error", "head", "head_error", "data", "data_error", "hashed", "hashed_error")
+    __slots__ = ("st", "st_error", "head", "head_error", "data", "data_error", "hashed", "hashed_error", "wanted",
+                 "affinity")
 
     def __init__(self, probe: _Probe) -> None:
         self.st, self.st_error = probe.st, _plain(probe.st_error)
         self.head, self.head_error = probe.head, _plain(probe.head_error)
+        # the inspectors' verdict (examine.pick) made here, on these very values: not made again by the scan
+        self.wanted: tuple[int, ...] | None = None
+        self.affinity: str | None = None
         self.data: bytes | None = None  # the content, up to --max-inspect-mb + 1 byte
         self.data_error: tuple[Status, str] | None = None
         self.hashed: tuple[FileStat, ReadResult, int] | None = None  # larger files: read and hashed here
@@ -142,7 +146,7 @@ class Found:
         """A file a walker died (or stalled) on: not read again; every question about it says why."""
         found = cls.__new__(cls)
         error = (Status.WALK_STOPPED, detail)
-        found.st = found.head = found.data = found.hashed = None
+        found.st = found.head = found.data = found.hashed = found.wanted = found.affinity = None
         found.st_error = found.head_error = found.data_error = found.hashed_error = error
         return found
 
@@ -252,8 +256,14 @@ def _examine(entry: WalkerEntry, ctx: ScanContext, walking: tuple[str, str]) -> 
         return None
     found = Found(probe)
     if cand is None:
+        if probe.st is not None:
+            found.wanted = ()  # stat'ed, and no inspector wants it
         return found
+    found.wanted, found.affinity = cand.wanted, cand.affinity
     size = cand.stat.size
+    if probe.head is not None and len(probe.head) < HEAD_SPAN and len(probe.head) == size <= ctx.config.max_inspect_bytes:
+        found.data = probe.head  # the head read reached the end: that is the whole content (no second read)
+        return found
     if size < MARKED_READ:  # read within the walk's own clock (a mark per small file would cost more than its read)
         _read(entry, cand.stat, found, ctx)
         return found
@@ -266,13 +276,13 @@ def _examine(entry: WalkerEntry, ctx: ScanContext, walking: tuple[str, str]) -> 
 
 
 def _read(entry: WalkerEntry, st: FileStat, found: Found, ctx: ScanContext) -> None:
-    from .examine import _read_steady
+    from .examine import _read_steady, read_capped
 
     size, cap = st.size, ctx.config.max_inspect_bytes
     if size <= cap:
         try:
             with entry.open() as stream:
-                found.data = stream.read(cap + 1)
+                found.data = read_capped(stream, size, cap)
         except ReadError as e:
             found.data_error = _plain(e)
         except OSError as e:
@@ -328,6 +338,8 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
 
 def _whole(entry: WalkerEntry, ctx: ScanContext) -> Found:
     """A file read again for its records: its stat and its content (up to --max-inspect-mb + 1 byte)."""
+    from .examine import read_capped
+
     probe = _Probe(entry)
     try:
         st = probe.stat()
@@ -336,7 +348,7 @@ def _whole(entry: WalkerEntry, ctx: ScanContext) -> Found:
     found = Found(probe)
     try:
         with entry.open() as stream:
-            found.data = stream.read(ctx.config.max_inspect_bytes + 1) if st.size else b""
+            found.data = read_capped(stream, st.size, ctx.config.max_inspect_bytes) if st.size else b""
     except ReadError as e:
         found.data_error = _plain(e)
     except OSError as e:
@@ -490,6 +502,15 @@ class WalkedEntry:
         if found is not None and found.head is not None:
             return io.BytesIO(found.head)
         raise ReadError(Status.WALK_STOPPED, NOT_LISTED)
+
+    def checked(self) -> tuple[tuple[int, ...], str | None, ReadError | None] | None:
+        """The walker's verdict of the inspectors' cheap checks (wanted, affinity, error reading the head), made
+        on the same values with the same inspectors: examine.pick takes it instead of asking each inspector
+        again. None when the walker made none."""
+        found = self._found
+        if found is None or found.wanted is None:
+            return None
+        return found.wanted, found.affinity, ReadError(*found.head_error) if found.head_error else None
 
     def ref(self) -> Any:
         """The bytes the walker read, for a worker (None: too large, or not read)."""

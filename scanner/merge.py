@@ -9,14 +9,18 @@ the per-scan counts are listed and the report says they cannot be added up.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from . import completeness
-from .evidence import FindingsDoc, read_findings
-from .output import write_private
-from .persons.keys import CASE_KEY, key_text, read_key_file
+from .codes import Status
+from .consistency import require_consistent
+from .evidence import FINDINGS, FindingsDoc, chain_counts, read_case_file, read_findings
+from .output import require_vouched, write_private
+from .persons.keys import CASE_KEY, check_key_id, key_id, key_text, read_key_file
 from .promote import SAME_SHA256, apply_to_findings
 from .store import duplicate_groups, tool_info
 from .textsafe import shown
@@ -31,30 +35,46 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     a findings.json or case.key leakscan would not write stops the merge with exit 2)."""
     read = [read_findings(o) for o in outs]
     every_key = [read_key_file(_folder(o) / CASE_KEY) for o in outs]  # each input checked, a repeat too
+    for o, (_doc, digest), key in zip(outs, read, every_key, strict=True):  # what the inputs' manifests vouch for
+        require_vouched(_folder(o), FINDINGS, digest)
+        require_consistent(_doc.to_json(), str(_folder(o) / FINDINGS))
+        check_key_id(_doc.persons or {}, key, _folder(o))
+        if key is not None:
+            require_vouched(_folder(o), CASE_KEY, hashlib.sha256(read_case_file(_folder(o) / CASE_KEY, 128)).hexdigest())
     kept = _once_each(outs, [digest for _doc, digest in read])
     outs, read, keys = [outs[k] for k in kept], [read[k] for k in kept], [every_key[k] for k in kept]
     docs = [d for d, _sha in read]
     folders = [_folder(o) for o in outs]
     first = docs[0]
     files: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}  # identity key -> merged id
+    seen: dict[tuple[str, str | None], int] = {}  # (location key, SHA-256) -> merged id
     id_maps: list[dict[int, int]] = []
     origins: list[int] = []  # which input each merged file came from
+    read_by = _read_by(docs)
+    folded: list[tuple[dict[int, int], int, str]] = []
     for k, doc in enumerate(docs):
         ids: dict[int, int] = {}
         for f in doc.files:
-            key = f.key()
-            if key in seen:
-                ids[f.id] = seen[key]  # the same hit listed by another input
+            if f.sha256 is None and read_by.get(f.key(), {k}) - {k}:
+                folded.append((ids, f.id, f.key()))  # not read here, read by another input: that one's hit
+                continue
+            where = (f.key(), f.sha256)  # the same place with other bytes (changed between scans): two files
+            if where in seen:
+                ids[f.id] = seen[where]  # the same hit listed by another input
                 continue
             g = f.to_json()
-            g["id"] = seen[key] = len(files) + 1
+            g["id"] = seen[where] = len(files) + 1
             ids[f.id] = g["id"]
             files.append(g)
             origins.append(k)
         id_maps.append(ids)
+    first_read = {loc: n for (loc, sha), n in sorted(seen.items(), key=lambda kv: kv[1]) if sha is not None}
+    for ids, fid, loc in folded:
+        ids[fid] = first_read.get(loc, fid)
     _renumber_promotions(files, origins, id_maps)
     apply_to_findings(files)  # a lead in one scan may hold a copy found by another scan
+    differences = _scope_differences(docs)
+    overlap = _overlapping_sources(docs)
     inputs = [_input_summary(doc, folder, sha) for (doc, sha), folder in zip(read, folders, strict=True)]
     scans = [d.scan for d in docs]
     merged: dict[str, Any] = {
@@ -66,9 +86,9 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
             "started": started,
             "finished": finished,
             "command_line": command_line,
-            "sources": [s for sc in scans for s in sc.sources],
-            "source_details": [s for sc in scans for s in sc.source_details],
-            "source_errors": [s for sc in scans for s in sc.source_errors],
+            "sources": _once([s for sc in scans for s in sc.sources]),
+            "source_details": _once([s for sc in scans for s in sc.source_details]),
+            "source_errors": _once([s for sc in scans for s in sc.source_errors]),
             "files_seen": sum(sc.files_seen for sc in scans),
             "bytes_read": sum(sc.bytes_read for sc in scans),
             "settings": first.scan.settings,
@@ -76,8 +96,9 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
         },
         "files": files,
         "duplicate_groups": duplicate_groups(files),
-        "skipped": [s.to_json() for d in docs for s in d.skipped],
-        "links": [link for d in docs for link in d.links],
+        "skipped": _once([s.to_json() for k, d in enumerate(docs) for s in d.skipped
+                          if not (s.reason in NOT_READ and read_by.get(s.key(), {k}) - {k})]),
+        "links": _once([link for d in docs for link in d.links]),
     }
     incomplete = completeness.summary(merged)  # an input that lost part of a source leaves the case incomplete
     merged["scan"]["complete"] = incomplete is None
@@ -97,10 +118,63 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     merged["merge"] = {
         "inputs": inputs,
         "duplicate_hits_dropped": sum(len(d.files) for d in docs) - len(files),
-        "same_scope": _same_scope(docs),
+        "same_scope": not differences,
+        "scope_differences": differences,
+        "overlapping_sources": overlap,
         "persons": note,
     }
     return merged
+
+
+# skip reasons that say only that this scan could not read the file (another input that read it examined it)
+NOT_READ = frozenset({Status.UNREADABLE, Status.VANISHED, Status.CHANGED_DURING_READ, Status.CONNECTION,
+                      Status.SOURCE_LOST})
+
+
+def _read_by(docs: list[FindingsDoc]) -> dict[str, set[int]]:
+    """Location key -> the inputs that read (hashed) a hit there: a file one scan could not read (locked, a
+    dropped connection) and another read is examined, and listed once, as the one read."""
+    found: dict[str, set[int]] = {}
+    for k, d in enumerate(docs):
+        for f in d.files:
+            if f.sha256:
+                found.setdefault(f.key(), set()).add(k)
+    return found
+
+
+def warnings(doc: dict[str, Any]) -> list[str]:
+    """What the examiner must know about a merged case's inputs (printed once the case is written)."""
+    merge = doc.get("merge") or {}
+    out = []
+    if merge.get("scope_differences"):
+        out.append(f"the inputs were scanned with different settings ({', '.join(merge['scope_differences'])}): "
+                   "each input's hits are what it looked for; see merge.inputs in findings.json")
+    overlap = merge.get("overlapping_sources") or []
+    if overlap:
+        out.append(f"{len(overlap)} source(s) scanned by more than one input (e.g. {shown(overlap[0])}): each file "
+                   "there is listed and its persons counted once; \"files seen\" counts it once per input")
+    return out
+
+
+def _once(items: list[Any]) -> list[Any]:
+    """Items in order, each once (a source, a skipped file or a link two overlapping scans both list)."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        k = json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
+        if k not in seen:
+            seen.add(k)
+            out.append(item)
+    return out
+
+
+def _overlapping_sources(docs: list[FindingsDoc]) -> list[str]:
+    """Sources more than one input scanned (files seen and bytes read under them are counted once per input)."""
+    count: dict[str, int] = {}
+    for d in docs:
+        for s in set(d.scan.sources):
+            count[s] = count.get(s, 0) + 1
+    return sorted(s for s, n in count.items() if n > 1)
 
 
 def _once_each(outs: list[Path], digests: list[str]) -> list[int]:
@@ -143,18 +217,24 @@ def _input_summary(doc: FindingsDoc, folder: Path, sha256: str) -> dict[str, Any
     }
 
 
-def _same_scope(docs: list[FindingsDoc]) -> bool:
-    """Same names, rules and caps in every input (sources differ by design)."""
-    def scope(d: FindingsDoc) -> tuple[str, object]:
-        s = dict(d.scan.settings)
-        s.pop("sources", None)
-        return (repr(sorted(s.items())), d.tool.get("ruleset_sha256"))
-
-    return len({scope(d) for d in docs}) == 1
+def _scope_differences(docs: list[FindingsDoc]) -> list[str]:
+    """What the inputs looked for differently: settings by name (sources differ by design), ``rules`` (another
+    signatures/ rule set), ``version`` (another leakscan)."""
+    settings = [dict(d.scan.settings) for d in docs]
+    names = sorted({k for s in settings for k in s} - {"sources"})
+    differ = [k for k in names if len({json.dumps(s.get(k), sort_keys=True, default=str) for s in settings}) > 1]
+    if len({d.tool.get("ruleset_sha256") for d in docs}) > 1:
+        differ.append("rules")
+    if len({d.tool.get("version") for d in docs}) > 1:
+        differ.append("version")
+    return differ
 
 
 def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
                    id_maps: list[dict[int, int]]) -> tuple[dict[str, Any] | None, str]:
+    """The persons of the union of the inputs, counted as one scan of it counts them: each examined file once
+    (a leak-set file by its merged hit: same location and same SHA-256; a --reference file by its path and
+    SHA-256), distinct records and persons over the union of the inputs' keyed stage chains."""
     with_persons = [(d.persons, k, m) for d, k, m in zip(docs, keys, id_maps, strict=True) if d.persons]
     if not with_persons:
         return None, "no input counted persons"
@@ -166,24 +246,77 @@ def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
         return None, ("not combined: the inputs keyed persons with different rules (leakscan version, "
                       "person_variants.toml, towns.tsv), so their fingerprints do not compare; rescan with one "
                       "version. Per-scan counts: see inputs.")
+    files, records, nameless = _person_files([(p, ids) for p, _k, ids in with_persons])
     union: set[str] = set()
-    merged: dict[str, Any] = {"records": 0, "unique_exact": None, "without_name": 0, "merges": {},
-                              "rules": with_persons[0][0].get("rules", []), "review": [], "review_total": 0,
-                              "probable": [], "probable_total": 0, "files": []}
-    for p, _f, ids in with_persons:
+    for p, _k, _m in with_persons:
         union |= set(p.get("fingerprints") or [])
-        for k in ("records", "without_name", "review_total", "probable_total"):
-            merged[k] += p.get(k) or 0
-        for rule, n in (p.get("merges") or {}).items():
-            merged["merges"][rule] = merged["merges"].get(rule, 0) + n
-        merged["review"] += p.get("review") or []
-        merged["probable"] += p.get("probable") or []
-        merged["files"] += [{**f, "id": ids.get(f["id"], f["id"])} for f in p.get("files") or []]
-    merged["unique"] = len(union)
-    merged["fingerprints"] = sorted(union)
-    merged["fingerprint"] = with_persons[0][0].get("fingerprint")
-    return merged, ("combined: distinct persons across all inputs = union of their keyed fingerprints; "
-                    "merges and review pairs are per input")
+    rules = with_persons[0][0].get("rules", [])
+    merged: dict[str, Any] = {"records": records, "without_name": nameless, "unique": len(union),
+                              "rules": rules, "files": files, "fingerprints": sorted(union),
+                              "fingerprint": with_persons[0][0].get("fingerprint"), "key_id": key_id(next(iter(used)) or b"")}
+    chains = [p.get("chains") for p, _k, _m in with_persons]
+    if all(isinstance(c, list) for c in chains):
+        every = sorted({c for cs in chains for c in cs or []})
+        distinct = chain_counts(every, len(rules) + 1)
+        merged.update(unique_exact=distinct[0], chains=every,
+                      merges={rule: distinct[i] - distinct[i + 1] for i, rule in enumerate(rules)},
+                      review_total=distinct[0] - distinct[-1])
+        how = "distinct records, merges per rule and persons over the union of their keyed records"
+    else:  # an input written before the chains were kept: persons only
+        merged.update(unique_exact=None, merges={}, review_total=sum(p.get("review_total") or 0
+                                                                    for p, _k, _m in with_persons))
+        how = ("distinct persons = union of their keyed fingerprints (an input holds no record chains: distinct "
+               "records and merges per rule not combined)")
+    merged["review"] = _pairs([(p.get("review") or [], ids) for p, _k, ids in with_persons], files=True)
+    merged["probable"] = _pairs([(p.get("probable") or [], ids) for p, _k, ids in with_persons], files=False)
+    listed = sum(len(p.get("probable") or []) for p, _k, _m in with_persons)
+    merged["probable_total"] = len(merged["probable"]) + sum(
+        (p.get("probable_total") or 0) for p, _k, _m in with_persons) - listed
+    return merged, (f"combined: each examined file once; {how}; probable pairs (not merged) are those "
+                    "found within an input")
+
+
+def _person_files(inputs: list[tuple[dict[str, Any], dict[int, int]]]) -> tuple[list[dict[str, Any]], int, int]:
+    """The counted files of every input once each, renumbered (hits by their merged id, references R1...),
+    with the records and nameless records of those files."""
+    files: list[dict[str, Any]] = []
+    seen: set[tuple[str, object, object]] = set()
+    for p, ids in inputs:
+        for f in p.get("files") or []:
+            if f.get("role") == "reference":
+                key: tuple[str, object, object] = ("reference", f.get("source_path") or f.get("path"), f.get("sha256"))
+            else:
+                key = ("hit", ids.get(f["id"], f["id"]), f.get("sha256"))
+            if key in seen:
+                continue
+            seen.add(key)
+            fid = key[1] if key[0] == "hit" else f"R{sum(1 for g in files if g.get('role') == 'reference') + 1}"
+            files.append({**f, "id": fid})
+    records = sum(int(f.get("records") or 0) + int(f.get("without_name") or 0) for f in files)
+    return files, records, sum(int(f.get("without_name") or 0) for f in files)
+
+
+def _pairs(inputs: list[tuple[list[dict[str, Any]], dict[int, int]]], files: bool) -> list[dict[str, Any]]:
+    """Review or probable pairs of every input, a pair two inputs both list once (by its masked spellings),
+    file ids renumbered to the merged ones."""
+    out: dict[tuple[str, ...], dict[str, Any]] = {}
+    for pairs, ids in inputs:
+        for pair in pairs:
+            a, b = pair.get("a") or {}, pair.get("b") or {}
+            key = (str(pair.get("rule")), str(a.get("name")), str(a.get("address")),
+                   str(b.get("name")), str(b.get("address")))
+            if not files:
+                out.setdefault(key, pair)
+                continue
+            sides = {s: {**side, "files": sorted({ids.get(i, i) if isinstance(i, int) else i
+                                                  for i in side.get("files") or []}, key=str)}
+                     for s, side in (("a", a), ("b", b))}
+            if key in out:
+                for s in ("a", "b"):
+                    out[key][s]["files"] = sorted({*out[key][s]["files"], *sides[s]["files"]}, key=str)
+            else:
+                out[key] = {**pair, **sides}
+    return list(out.values())
 
 
 PERSON_RULE_FILES = ("person_variants.toml", "towns.tsv", "municipalities.toml")

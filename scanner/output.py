@@ -10,6 +10,7 @@ cannot redirect a write. The manifest lists leakscan's own outputs only, read in
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -221,12 +222,14 @@ def locked(out: Path) -> Iterator[None]:
 
 # -- writing and reading files ------------------------------------------------------------------------------
 
-def write_private(path: Path, data: bytes | str) -> Path:
+def write_private(path: Path, data: bytes | str, replace: bool = True) -> Path:
     """Write a file readable by its owner only (0600), replacing any earlier one atomically.
 
     The bytes go to a fresh temporary name opened O_CREAT|O_EXCL|O_NOFOLLOW beside the target (a link
     planted under any name cannot redirect them), then are renamed over the target (a link there is
-    replaced, not followed). The earlier file stays whole until the new one is complete."""
+    replaced, not followed). The earlier file stays whole until the new one is complete. ``replace=False``:
+    the complete file is hard-linked to its name instead, which fails with FileExistsError when anything
+    (a file, a link, a folder) already has that name, even one that appeared while the file was written."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     dfd = os.open(path.parent, _DIR)
@@ -243,10 +246,34 @@ def write_private(path: Path, data: bytes | str) -> Path:
             os.unlink(tmp, dir_fd=dfd)
             raise
         os.close(fd)
-        os.replace(tmp, path.name, src_dir_fd=dfd, dst_dir_fd=dfd)
+        if replace:
+            os.replace(tmp, path.name, src_dir_fd=dfd, dst_dir_fd=dfd)
+        else:
+            try:
+                _link_new(dfd, tmp, path.name)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp, dir_fd=dfd)
     finally:
         os.close(dfd)
     return path
+
+
+def _link_new(dfd: int, tmp: str, name: str) -> None:
+    """Give the complete file ``tmp`` the name ``name`` only if nothing has it (FileExistsError otherwise).
+    A hard link does it atomically; where the file system has none (FAT/exFAT on a USB stick, some SMB
+    mounts) the name is first taken with O_CREAT|O_EXCL (so no file of someone else is ever replaced) and the
+    complete file renamed over that empty placeholder of our own."""
+    try:
+        os.link(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
+        return
+    except FileExistsError:
+        raise
+    except OSError as e:
+        if e.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS):
+            raise
+    os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=dfd))
+    os.replace(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
 
 
 def _fresh(dfd: int, name: str) -> tuple[int, str]:
@@ -334,6 +361,28 @@ def check_manifest(out: Path) -> list[tuple[str, str]]:
         digest, rel = m.group(1).lower(), m.group(2)
         problems += [(rel, p) for p in [_check_listed(out, rel, digest)] if p]
     return problems
+
+
+def listed_digest(out: Path, name: str) -> str | None:
+    """The SHA-256 the folder's manifest lists for ``name`` (None: not listed, or no readable manifest)."""
+    try:
+        text = read_nofollow(out / MANIFEST, MANIFEST_LIMIT).decode("utf-8", "replace")
+    except (OSError, UsageError):
+        return None
+    found = {m.group(2): m.group(1).lower() for line in text.splitlines() if (m := _LINE.match(line))}
+    return found.get(name)
+
+
+def require_vouched(out: Path, name: str, digest: str) -> None:
+    """Refuse (exit 2) an output file whose bytes, as read (``digest``), are not the ones the folder's
+    manifest lists: a findings.json or case.key changed after the run is not used to count, merge or report
+    (a changed file must not reach a new case folder that vouches for it)."""
+    listed = listed_digest(out, name)
+    if listed == digest:
+        return
+    what = "is not listed in its manifest.sha256" if listed is None else "does not match its manifest.sha256"
+    raise UsageError(f"{out / name} {what} (changed or added after leakscan wrote the folder): not used; "
+                     f"check it with: leakscan verify {out}")
 
 
 def listed_names(out: Path) -> set[str]:

@@ -31,7 +31,7 @@ from .contracts import (
     ScanResult,
 )
 from .errors import LeakscanError, ReadError, SourceError
-from .examine import Candidate, LazyHead, examine_entry, pick, read_once, unreadable
+from .examine import Candidate, LazyHead, examine_entry, pick, read_capped, read_once, unreadable
 from .models import Entry, Link, Location, Skipped
 from .names import NameRules
 from .persons.keys import scan_key
@@ -220,7 +220,7 @@ class Dispatcher:
             return task
         try:
             with entry.open() as stream:
-                data = stream.read(cap + 1)
+                data = read_capped(stream, cand.stat.size, cap)
         except (ReadError, OSError) as e:
             err = e if isinstance(e, ReadError) else ReadError(Status.UNREADABLE, e.strerror or str(e))
             out = FileOutcome(files_seen=1)

@@ -59,6 +59,12 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool) -> 
     if doc is not None:
         if doc.get("schema") != SCHEMA:
             raise UsageError(f"{out / FINDINGS}: not a {SCHEMA} file")
+        from .evidence import FindingsDoc
+
+        FindingsDoc.from_json(doc, str(out / FINDINGS))  # checked like every reader's (figures that disagree too)
+        from .consistency import require_consistent
+
+        require_consistent(doc, str(out / FINDINGS))
         doc = _for_report(doc, case_file)
         mine = diff if diff is not None and _is_rescan_of(diff, out) else None
         written.append(write_private(out / REPORT, render_report(doc, lang, mine)))

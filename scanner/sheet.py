@@ -24,6 +24,23 @@ class Sheet:
     first_col: int = 0
     notes: list[str] = field(default_factory=list)  # how the rows were read; complete once rows are consumed
     damage: list[str] = field(default_factory=list)  # why the rows stop before the sheet's end (a cut file)
+    # a table rebuilt from a copy the workbook keeps outside its sheets (scanner.caches): kind, part, label ...
+    origin: dict[str, str] | None = None
+    unread: list[str] = field(default_factory=list)  # parts with table data that could not be decoded at all
+    # a worksheet of a workbook that also keeps caches: its records are remembered so that a cache row repeating
+    # one of them is not counted twice (scanner.inspectors.spreadsheet.CacheRepeats)
+    cached_later: bool = False
+
+
+def origin_label(origin: dict[str, str], sheet: str | None = None) -> str:
+    """How a table rebuilt from a cache is named: ``pivot cache 1 (source: Sheet1!A1:F300)``, ``external-link
+    cache 2 (Sheet1)``; ``sheet`` replaces the sheet name (masked: sheet names are personal data)."""
+    shown = origin.get("sheet", "") if sheet is None else sheet
+    if origin.get("kind") == "pivot-cache":
+        kind = origin.get("source_type", "worksheet")
+        source = "!".join(x for x in (shown, origin.get("range", "")) if x) or (kind if kind != "worksheet" else "?")
+        return f"pivot cache {origin.get('number', '')} (source: {source})"
+    return f"external-link cache {origin.get('number', '')} ({shown or '?'})"
 
 
 @dataclass(frozen=True)

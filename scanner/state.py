@@ -85,6 +85,102 @@ def _hit_from(loc: dict[str, Any], j: dict[str, Any]) -> ReplayedHit:
     return hit
 
 
+class StateDamage(ValueError):
+    """A scan state that SQLite reads but leakscan would not have written."""
+
+
+_COLUMNS = {"meta": {"key", "value"}, "done": {"key", "outcome"}, "started": {"key", "times"},
+            "poisoned": {"key", "part", "step", "status", "detail"}}
+_STATUSES = frozenset(str(s) for s in Status)
+
+
+def check_state(db: sqlite3.Connection) -> None:
+    """The tables a scan state has, each with its columns (a state is never completed by creating them)."""
+    for table, columns in _COLUMNS.items():
+        found = {row[1] for row in db.execute("SELECT * FROM pragma_table_info(?)", (table,))}
+        if not found:
+            raise StateDamage(f"no table {table}")
+        if not columns <= found:
+            raise StateDamage(f"table {table} lacks a column")
+
+
+def _config_value_ok(name: str, value: object) -> bool:
+    """A recorded setting has the type of ScanConfig's field (the state is read back as untrusted input)."""
+    default = {f.name: f for f in dataclasses.fields(ScanConfig)}[name]
+    sample = default.default if default.default is not dataclasses.MISSING else (
+        default.default_factory() if default.default_factory is not dataclasses.MISSING else None)
+    if name == "sources":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if name in ("out", "baseline", "password_file", "accept", "verify_images") or sample is None:
+        return value is None or isinstance(value, (str, bool))
+    if isinstance(sample, bool):
+        return isinstance(value, bool)
+    if isinstance(sample, (int, float)):
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and (
+            isinstance(sample, float) or isinstance(value, int))
+    if isinstance(sample, str):
+        return isinstance(value, str)
+    if isinstance(sample, (list, tuple)):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if isinstance(sample, dict):
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    return True
+
+
+def _check_outcome(o: object) -> None:
+    """One recorded file's outcome replays: the shape ``record`` writes, locations and hits that rebuild."""
+    if not isinstance(o, dict):
+        raise StateDamage("a recorded outcome is not a record")
+    for name in ("files_seen", "bytes_read"):
+        if not isinstance(o.get(name), int) or isinstance(o.get(name), bool) or o[name] < 0:
+            raise StateDamage(f"a recorded outcome's {name} is not a count")
+    for name in ("hits", "skipped", "links"):
+        if not isinstance(o.get(name), list) or not all(isinstance(x, list) and x for x in o[name]):
+            raise StateDamage(f"a recorded outcome's {name} is not a list of entries")
+    for loc, j in o["hits"]:
+        if not isinstance(j, dict) or not isinstance(j.get("size"), int) or not isinstance(j.get("reasons"), list):
+            raise StateDamage("a recorded hit is not readable")
+        if j.get("sha256") is not None and not all(isinstance(j.get(k), str) for k in ("md5", "sha1", "sha256")):
+            raise StateDamage("a recorded hit's digests are not readable")
+        _hit_from(_check_loc(loc), j)
+    for s in o["skipped"]:
+        if not 3 <= len(s) <= 4 or s[1] not in _STATUSES or not all(isinstance(v, str) for v in s[1:]):
+            raise StateDamage("a recorded skip is not readable")
+        _check_loc(s[0])
+    for link in o["links"]:
+        if len(link) != 2 or not isinstance(link[1], str):
+            raise StateDamage("a recorded link is not readable")
+        _check_loc(link[0])
+
+
+def _check_loc(d: object) -> dict[str, Any]:
+    if not isinstance(d, dict) or not isinstance(d.get("source"), str) or not isinstance(d.get("path"), str) \
+            or not (d.get("raw") is None or isinstance(d.get("raw"), str)) or not isinstance(d.get("hops"), list) \
+            or not all(isinstance(h, list) and len(h) == 3 and all(isinstance(x, str) for x in h[:2])
+                       and (h[2] is None or isinstance(h[2], dict)) for h in d["hops"]):
+        raise StateDamage("a recorded location is not readable")
+    _loc_from(d)
+    return d
+
+
+def _refuse_other_case(out: Path, state: ScanState) -> None:
+    """A state copied in from another case must not replace (or mix with) the outputs this folder holds."""
+    from .evidence import EvidenceError, read_case_file
+
+    if not (out / "findings.json").exists():
+        return
+    try:
+        published = json.loads(read_case_file(out / "findings.json"))
+        case_id, sources = (published.get("case") or {}).get("id"), (published.get("scan") or {}).get("sources")
+    except (EvidenceError, UsageError, ValueError, AttributeError, RecursionError):
+        case_id = sources = None
+    config = state._meta()["config"]
+    if case_id != config.get("case_id", "") or sources != config.get("sources"):
+        raise UsageError(f"--resume {out}: {STATE_FILE} is the state of another case or other sources than the "
+                         "findings.json beside it (or that findings.json is not readable): not resumed; scan again "
+                         "into a new --out")
+
+
 class ScanState:
     """The SQLite state of one --out folder; consulted by the pipeline's examine() when present
     (it is the pipeline's ``contracts.ResumeLog``)."""
@@ -97,7 +193,10 @@ class ScanState:
         # unreadable and the scan is started again), so files in flight can be written down before any of
         # their bytes is decoded: 0.3 ms a commit instead of 20-30 ms
         self._db.execute("PRAGMA synchronous=OFF")
-        self._db.executescript(_SCHEMA)
+        if resuming:  # a state is checked as it is, never completed with missing tables (check_state)
+            check_state(self._db)
+        else:
+            self._db.executescript(_SCHEMA)
         self._pending: list[tuple[str, str]] = []
         self._last_flush = time.monotonic()
         self._delay = float(os.environ.get(TEST_HOOK_DELAY_ENV) or 0)
@@ -154,13 +253,21 @@ class ScanState:
                 raise sqlite3.DatabaseError("damaged: PRAGMA quick_check failed")
             meta = state._meta()
             salt = bytes.fromhex(meta.get("salt", ""))
-        except (sqlite3.Error, UnicodeDecodeError, ValueError, TypeError, AttributeError) as e:
+            if meta.get("version") != STATE_VERSION or "config" not in meta:
+                raise UsageError(f"--resume {out}: {STATE_FILE} was written by another version")
+            if len(salt) != 16:
+                raise StateDamage("its salt is not 16 bytes")
+            if not isinstance(meta.get("started", ""), str) or not isinstance(meta.get("resumed", []), list):
+                raise StateDamage("its times are not readable")
+            state.config(out)  # the recorded settings make a configuration
+            state.check_rows()  # every recorded outcome replays, before anything is done
+        except (sqlite3.Error, UnicodeDecodeError, ValueError, TypeError, AttributeError, KeyError,
+                IndexError, RecursionError) as e:
             # a damaged file can fail in the SQLite library, in decoding its text or in its JSON
-            why = str(e) if isinstance(e, sqlite3.Error) else type(e).__name__
+            why = str(e) if isinstance(e, (sqlite3.Error, StateDamage)) else type(e).__name__
             raise UsageError(f"--resume {out}: {STATE_FILE} is not a readable scan state ({why}); it cannot be "
                              "resumed: scan again into a new --out") from None
-        if meta.get("version") != STATE_VERSION or "config" not in meta:
-            raise UsageError(f"--resume {out}: {STATE_FILE} was written by another version")
+        _refuse_other_case(out, state)
         published = (out / "findings.json").is_file() and (out / "manifest.sha256").is_file()
         if not pending and meta.get("status") == "finished" and published:  # replaying would rewrite a finished scan's evidence with today's walk
             raise UsageError(f"--resume {out}: that scan finished; nothing to resume (to scan again, use a new --out "
@@ -194,12 +301,33 @@ class ScanState:
     def config(self, out: Path) -> ScanConfig:
         """The configuration the interrupted scan was started with (its --out is this folder)."""
         stored = self._meta()["config"]
+        if not isinstance(stored, dict):
+            raise StateDamage("its configuration is not a record")
         names = {f.name for f in dataclasses.fields(ScanConfig)}
+        for k, v in stored.items():
+            if k in names and not _config_value_ok(k, v):
+                raise StateDamage(f"its recorded setting {k!r} is not of its type")
+        if not stored.get("sources"):
+            raise StateDamage("it records no source")
         cfg = ScanConfig(**{k: v for k, v in stored.items() if k in names})
         cfg.out = out
         cfg.baseline = Path(stored["baseline"]) if stored.get("baseline") else None
         return cfg
 
+
+    def check_rows(self) -> None:
+        """Every row the resume will read, checked now: a damaged row (a cut JSON, a wrong type, an unknown
+        reason) would otherwise stop the resumed scan half-way. Raises StateDamage (or what decoding raises)."""
+        for key, outcome in self._db.execute("SELECT key, outcome FROM done"):
+            if not isinstance(key, str) or not isinstance(outcome, str):
+                raise StateDamage("a recorded file's row holds a value of the wrong type")
+            _check_outcome(json.loads(outcome))
+        for key, times in self._db.execute("SELECT key, times FROM started"):
+            if not isinstance(key, str) or not isinstance(times, int):
+                raise StateDamage("a row of files in flight holds a value of the wrong type")
+        for row in self._db.execute("SELECT key, part, step, status, detail FROM poisoned"):
+            if not all(isinstance(v, str) for v in row) or row[3] not in _STATUSES:
+                raise StateDamage("a row of files that stopped a worker is not readable")
 
     # -- the pipeline hooks ------------------------------------------------------------------------
     def replay(self, key: str, result: ScanResult) -> bool:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import io
-import posixpath
 import re
 import unicodedata
 import zipfile
@@ -28,6 +27,7 @@ from .cellplace import Placement, wrapped_digits, wrapped_letters
 from .codes import Status
 from .errors import ReadError, error_name
 from .isolation import decoding
+from .ooxml import OoxmlPackage, normalised_part, ooxml_package
 from .sheet import Caps, CellBudget, Sheet
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
 from .textrows import csv_rows
@@ -111,79 +111,6 @@ def _zip_kind(data: bytes) -> str:
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         return "zip-corrupt"
     return "zip-other"
-
-
-@dataclass
-class OoxmlPackage:
-    """Where an OOXML workbook's parts are, found the way calamine finds them: member names compared in
-    lower case with ``\\`` as ``/`` (Windows zippers write ``xl\\workbook.xml``), the workbook part from the
-    package relationships (``_rels/.rels`` officeDocument: ``xl/``, the root or any folder), its sheets from
-    the workbook's relationships. ``members`` maps each normalised name to the member's own name."""
-
-    members: dict[str, str]
-    workbook: str | None = None  # normalised name of the workbook part (.xml or .bin)
-    sheets: set[str] = field(default_factory=set)  # normalised names of the sheet parts
-
-
-_RELATIONSHIP = re.compile(rb"""<(?:\w+:)?Relationship\b[^>]*>""", re.S)
-_ATTR = re.compile(rb"""\b(Type|Target)\s*=\s*["']([^"']*)["']""")
-_MAX_RELS = 1 << 20  # a relationships part is a few KiB; more is not read (a bomb is check_zip's to find)
-
-
-def _normalised(name: str) -> str:
-    return name.replace("\\", "/").lstrip("/").lower()
-
-
-def _relationships(zf: zipfile.ZipFile, members: dict[str, str], part: str) -> list[tuple[str, str]]:
-    """(type, target) of each relationship in ``part`` (normalised name); none when it is absent."""
-    own = members.get(part)
-    if own is None:
-        return []
-    try:
-        with zf.open(own) as f:
-            xml = f.read(_MAX_RELS)
-    except Exception:  # noqa: BLE001 - a damaged part: the usual names are tried, and the reader says what is wrong
-        return []
-    out = []
-    for tag in _RELATIONSHIP.findall(xml):
-        attrs = {k.decode(): v.decode("utf-8", "replace") for k, v in _ATTR.findall(tag)}
-        out.append((attrs.get("Type", ""), attrs.get("Target", "")))
-    return out
-
-
-def _resolve(folder: str, target: str) -> str:
-    """A relationship target as calamine resolves it: absolute from the package root, else in ``folder``
-    (``..`` and ``.`` folded, which calamine does not do: the guard then checks more, never less)."""
-    name = _normalised(target if target.startswith("/") else folder + target)
-    return posixpath.normpath(name) if name else name
-
-
-def ooxml_package(zf: zipfile.ZipFile) -> OoxmlPackage:
-    """The workbook part and sheet parts of an OOXML package (see OoxmlPackage); workbook None when the zip
-    holds no workbook. A package without relationships falls back to ``xl/workbook.xml`` / ``.bin``."""
-    members = {_normalised(n): n for n in zf.namelist()}
-    package = OoxmlPackage(members)
-    for rel_type, target in _relationships(zf, members, "_rels/.rels"):
-        if rel_type.endswith("/officeDocument") and _resolve("", target).endswith(("workbook.xml", "workbook.bin")):
-            if _resolve("", target) in members:
-                package.workbook = _resolve("", target)
-                break
-    if package.workbook is None:
-        package.workbook = next((n for n in ("xl/workbook.bin", "xl/workbook.xml") if n in members), None)
-    if package.workbook is None:
-        # a workbook part in xl/ under another name (the old rule): calamine may not read it, openpyxl may
-        package.workbook = next((n for n in members if n.startswith("xl/") and n.endswith("workbook.xml")), None)
-    if package.workbook is None:
-        return package
-    folder = package.workbook.rpartition("/")[0]
-    folder = folder + "/" if folder else ""
-    rels = f"{folder}_rels/{package.workbook.rpartition('/')[2]}.rels"
-    for rel_type, target in _relationships(zf, members, rels):
-        if rel_type.rsplit("/", 1)[-1] in ("worksheet", "dialogsheet", "macrosheet", "xlMacrosheet"):
-            package.sheets.add(_resolve(folder, target))
-    # sheets in the usual folders, whether the relationships name them or not (a damaged rels part)
-    package.sheets.update(n for n in members if re.search(r"(^|/)(worksheets|macrosheets|dialogsheets)/[^/]+\.(xml|bin)$", n))
-    return package
 
 
 def _ole_kind(data: bytes) -> str:
@@ -293,19 +220,20 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def check_zip(data: bytes, caps: Caps) -> None:
+def check_zip(data: bytes, caps: Caps) -> OoxmlPackage:
     """Decompression-bomb guard: declared inflated size, and each sheet's size against the cell cap, both
     as declared (``<dimension>``) and as its cells' references reach (a missing, late, quoted or lying
-    dimension must not let calamine allocate A1:XFD1048576 and abort)."""
+    dimension must not let calamine allocate A1:XFD1048576 and abort). Returns the package it followed."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             total = sum(i.file_size for i in infos)
             if total > caps.max_inflated:
                 raise ReadError(Status.TOO_LARGE, f"inflates to {total} bytes > cap {caps.max_inflated}")
-            sheets = ooxml_package(zf).sheets
+            package = ooxml_package(zf)
+            sheets = package.sheets
             for info in infos:
-                name = _normalised(info.filename)
+                name = normalised_part(info.filename)
                 if name not in sheets:
                     continue
                 if name.endswith(".xml"):
@@ -315,6 +243,7 @@ def check_zip(data: bytes, caps: Caps) -> None:
                     if cells > caps.max_cells:
                         raise ReadError(Status.TOO_LARGE, f"cells reach {cells} cells (first to last cell) "
                                         f"> cap {caps.max_cells}")
+            return package
     except zlib.error as e:  # a sheet's deflate stream is damaged (read whole for its cell references)
         raise ReadError(Status.CORRUPT, "zip: damaged deflate stream (zlib.error)") from e
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
@@ -528,18 +457,20 @@ BIFF_DIMENSIONS = 0x0200
 ENDOFCHAIN, FREESECT = 0xFFFFFFFE, 0xFFFFFFFF
 
 
-def check_xls(data: bytes, caps: Caps) -> None:
+def check_xls(data: bytes, caps: Caps) -> list[str]:
     """What calamine would abort on, found first: an OLE2 sector chain that loops or leaves the file
     (calamine follows it until memory runs out), and a DIMENSIONS record that declares more cells than
     the cap (too-large) or ends before it starts (corrupt), for which calamine reserves memory before
-    reading a cell. One damaged byte in either cost seconds of swapping and a SIGABRT."""
+    reading a cell. One damaged byte in either cost seconds of swapping and a SIGABRT. Returns the
+    storages of copied rows it saw (``_SX_DB_CUR``: pivot caches, scanner.caches lists them)."""
     import olefile  # a dependency of msoffcrypto-tool
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            caches = [n for n in PIVOT_STORAGES if ole.exists(n)]
             name = next((n for n in ("Workbook", "Book", "WORKBOOK", "BOOK") if ole.exists(n)), None)
             if name is None:
-                return
+                return caches
             entry = next(e for e in ole.direntries if e is not None and e.name.casefold() == name.casefold())
             chains = [ole.first_dir_sector, ole.root.isectStart]
             if entry.size >= ole.minisectorcutoff:
@@ -551,8 +482,12 @@ def check_xls(data: bytes, caps: Caps) -> None:
     except ReadError:
         raise
     except Exception:  # noqa: BLE001 - olefile raises many kinds on damaged containers: for the reader
-        return
+        return []
     _check_dimensions(stream, caps)
+    return caches
+
+
+PIVOT_STORAGES = ("_SX_DB_CUR", "_SX_DB")  # BIFF8 and BIFF5 pivot caches (SXDB/SXFDB/SXSTRING ... records)
 
 
 def _chain_ends(fat, start: int) -> bool:
@@ -598,12 +533,29 @@ def read_workbook(data: bytes, fmt: str, caps: Caps) -> Workbook:
 def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     """Every worksheet of a binary workbook, each sheet's rows streamed (consume one before the next).
 
-    Run it in the worker process (scanner.isolation): calamine is Rust and cannot be interrupted.
+    Run it in the worker process (scanner.isolation): calamine is Rust and cannot be interrupted. After the
+    worksheets come the tables the workbook keeps outside them (scanner.caches: pivot and external-link caches),
+    each with its ``origin``.
     """
+    package = None
+    storages: list[str] = []
     if fmt in ("xlsx", "xlsb", "ods"):
-        check_zip(data, caps)
+        package = check_zip(data, caps)
     elif fmt == "xls":
-        check_xls(data, caps)
+        storages = check_xls(data, caps)
+    cached = bool(storages or (package is not None and package.caches))  # only these pay for scanner.caches
+    for sheet in _worksheets(data, fmt, caps):
+        sheet.cached_later = cached
+        yield sheet
+    if cached:
+        from .caches import cached_tables, xls_caches
+
+        yield from xls_caches(data, storages, caps)
+        yield from cached_tables(data, fmt, package, caps)
+
+
+def _worksheets(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
+    """The worksheets of a checked workbook: calamine, then openpyxl (pyxlsb for .xlsb) when calamine fails."""
     started = False
     declared: list[str] = []  # worksheet names calamine found in the workbook, before it failed
     try:
@@ -652,11 +604,19 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     if declared is not None:
         declared += [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    macros: list[str] = []  # Excel 4 macro sheets hold cells too; calamine cannot read them from OOXML
     try:
         for meta in wb.sheets_metadata:
-            if meta.typ not in (SheetTypeEnum.WorkSheet,):
-                continue
-            sheet = wb.get_sheet_by_name(meta.name)
+            if meta.typ == SheetTypeEnum.MacroSheet:
+                try:
+                    sheet = wb.get_sheet_by_name(meta.name)
+                except Exception:  # noqa: BLE001 - CalamineError "Unrecognized sheet type": openpyxl reads it below
+                    macros.append(meta.name)
+                    continue
+            elif meta.typ != SheetTypeEnum.WorkSheet:
+                continue  # chart and dialog sheets hold no cells
+            else:
+                sheet = wb.get_sheet_by_name(meta.name)
             if sheet.start is None or sheet.end is None:  # an empty sheet (calamine sets both or neither)
                 yield Sheet(meta.name, [])
                 continue
@@ -666,6 +626,24 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
             yield Sheet(meta.name, _ticking(sheet.iter_rows(), budget), 1, sheet.start[1])
     finally:
         wb.close()
+    if macros:
+        yield from _macro_sheets(data, macros, caps)
+
+
+def _macro_sheets(data: bytes, names: list[str], caps: Caps) -> Iterator[Sheet]:
+    """Macro sheets calamine would not read, with openpyxl (OOXML); listed as not examined when that fails too."""
+    try:
+        if not data.startswith(ZIP_MAGIC):
+            raise ValueError("not an OOXML package")
+        found = {s.name: s for s in _openpyxl_sheets(data, caps, set(names))}
+    except ReadError:
+        raise
+    except Exception as e:  # noqa: BLE001 - openpyxl and zip errors of every kind: the sheets are listed
+        found, why = {}, error_name(e)
+    else:
+        why = "no reader found it"
+    for name in names:
+        yield found.get(name) or Sheet("", [], unread=[f"macro sheet not examined ({why})"])
 
 
 def _ticking(rows: Iterable[Sequence[object]], budget: CellBudget) -> Iterator[Sequence[object]]:
@@ -675,7 +653,7 @@ def _ticking(rows: Iterable[Sequence[object]], budget: CellBudget) -> Iterator[S
         yield row
 
 
-def _openpyxl_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
+def _openpyxl_sheets(data: bytes, caps: Caps, only: set[str] | None = None) -> Iterator[Sheet]:
     from openpyxl import load_workbook
 
     decoding("openpyxl")
@@ -683,6 +661,8 @@ def _openpyxl_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         for ws in wb.worksheets:
+            if only is not None and ws.title not in only:
+                continue
             budget.next_sheet()
             rows: list[list[object]] = []
             for i, row in enumerate(ws.iter_rows(values_only=True)):

@@ -17,8 +17,8 @@ from typing import Any
 from .codes import Status, VerifyStatus
 from .config import ScanConfig
 from .contracts import NoProgress, ScanContext, ScanResult
-from .errors import LeakscanError, ReadError
-from .evidence import Finding, FindingsDoc
+from .errors import LeakscanError, ReadError, UsageError
+from .evidence import FINDINGS, Finding, FindingsDoc, read_findings
 from .fingerprint import hash_stream
 from .image_walker import isolated
 from .inspectors.archive import ArchiveInspector
@@ -33,13 +33,35 @@ from .sources.local import open_file, open_under
 MATCH = VerifyStatus.MATCH
 
 
+INCONSISTENT = "inconsistent"
+
+
 def check_outputs(out: Path) -> list[dict[str, str]]:
     """Every output file that is missing, changed or not listed in manifest.sha256 (nothing is followed
     out of the folder, and an unlisted file is named, never read)."""
     problems = [{"file": f, "problem": p} for f, p in check_manifest(out)]
     if (out / MANIFEST).is_file():
         problems += [{"file": rel, "problem": "not listed in the manifest"} for rel in unlisted_files(out)]
+    if not any(p["file"] == FINDINGS for p in problems):
+        problems += [{"file": FINDINGS, "problem": f"{INCONSISTENT}: {p}"} for p in _inconsistencies(out)]
     return problems
+
+
+def _inconsistencies(out: Path) -> list[str]:
+    """What a findings.json the manifest vouches for says against itself: the manifest is a checksum list, not
+    a signature, so an edit with the manifest made again passes it; a figure that no longer agrees with the
+    records it is counted from (persons, the summary) or a case.key that is not the fingerprints' key does not."""
+    from .consistency import contradictions
+    from .persons.keys import CASE_KEY, check_key_id, read_key_file
+
+    if not os.path.lexists(out / FINDINGS):
+        return []
+    try:
+        doc, _digest = read_findings(out)
+        check_key_id(doc.persons or {}, read_key_file(out / CASE_KEY), out)
+    except UsageError as e:  # EvidenceError too: not what leakscan writes
+        return [f"not consistent leakscan evidence ({e})"]
+    return contradictions(doc.to_json())
 
 
 def _is_local(f: Finding) -> bool:

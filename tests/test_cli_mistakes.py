@@ -230,3 +230,56 @@ def test_a_findings_json_too_large_for_the_memory_is_one_line(tmp_path: Path) ->
     done = subprocess.run(["prlimit", f"--as={2 << 30}", sys.executable, str(ROOT / "scan.py"), "persons", str(out)],
                           capture_output=True, text=True, timeout=120, cwd=ROOT)
     _refused(done, "out of memory")
+
+
+def test_the_notification_list_never_replaces_a_file_without_overwrite(tmp_path: Path) -> None:
+    """An existing file at the export path (another case's list, a document) is refused in one line, before
+    anything is read again; --overwrite replaces it whole (0600, no temporary file left)."""
+    share = _share(tmp_path)
+    (share / "PC01" / "list.csv").write_text("氏名,住所\n山田太郎,東京都小金井市本町1-2-3\n", "utf-8")
+    scan = tmp_path / "pc01"
+    assert run_cli("scan", str(share), "--name", "list.csv", "--out", str(scan), "--quiet").returncode == 1
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    target = exports / "notify.xlsx"
+    target.write_bytes(b"another case's list")
+    (exports / "link.xlsx").symlink_to(target)
+    for path in (target, exports / "link.xlsx"):
+        _refused(run_cli("persons", str(scan), "--export", str(path), "--sources", str(share)), "already exists")
+    assert target.read_bytes() == b"another case's list" and (exports / "link.xlsx").is_symlink()
+    done = run_cli("persons", str(scan), "--export", str(target), "--sources", str(share), "--overwrite")
+    assert done.returncode == 0, done.stderr
+    assert target.read_bytes()[:2] == b"PK" and target.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in exports.iterdir()) == ["link.xlsx", "notify.xlsx"]  # no temporary left
+    fresh = exports / "new.xlsx"
+    done = run_cli("persons", str(scan), "--export", str(fresh), "--sources", str(share))
+    assert done.returncode == 0 and fresh.stat().st_mode & 0o777 == 0o600
+    (exports / "dir.xlsx").mkdir()
+    _refused(run_cli("persons", str(scan), "--export", str(exports / "dir.xlsx"), "--overwrite"), "is a folder")
+
+
+def test_the_no_replace_write_fails_on_a_name_that_appears_meanwhile(tmp_path: Path) -> None:
+    from scanner.output import write_private
+
+    (tmp_path / "x.xlsx").write_bytes(b"there first")
+    with pytest.raises(FileExistsError):
+        write_private(tmp_path / "x.xlsx", b"new", replace=False)
+    assert (tmp_path / "x.xlsx").read_bytes() == b"there first" and os.listdir(tmp_path) == ["x.xlsx"]
+
+
+def test_the_no_replace_write_works_without_hard_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """FAT/exFAT (a USB stick) has no hard links: the name is taken with O_EXCL, then the file renamed over it."""
+    import errno
+
+    from scanner.output import write_private
+
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    write_private(tmp_path / "new.xlsx", b"complete", replace=False)
+    assert (tmp_path / "new.xlsx").read_bytes() == b"complete" and os.listdir(tmp_path) == ["new.xlsx"]
+    assert (tmp_path / "new.xlsx").stat().st_mode & 0o777 == 0o600
+    with pytest.raises(FileExistsError):
+        write_private(tmp_path / "new.xlsx", b"other", replace=False)
+    assert (tmp_path / "new.xlsx").read_bytes() == b"complete" and os.listdir(tmp_path) == ["new.xlsx"]

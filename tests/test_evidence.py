@@ -20,6 +20,8 @@ from scanner import evidence
 from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people
 from scanner.evidence import EvidenceError, Finding, FindingsDoc
 from scanner.models import Hop, Location
+from scanner.output import write_manifest
+from scanner.summary import summarise
 
 SCHEMA = json.loads((ROOT / "scanner" / "schemas" / "findings.schema.json").read_text(encoding="utf-8"))
 
@@ -279,7 +281,10 @@ def test_findings_naming_an_smb_host_do_not_connect_to_it(case: tuple[Path, Path
         for f in raw["files"]:
             f["source"] = url
         raw["scan"]["sources"] = [url]
+        raw.pop("summary")  # a careful forger: the summary and the manifest made again to agree with the edit
+        raw["summary"] = summarise(raw)  # (else persons refuses the folder at once)
         crafted = _copy_case(out, tmp_path / "crafted", raw)
+        write_manifest(crafted)
         done = run_cli("verify", str(crafted), "--sources", str(share), "--json")
         assert {r["status"] for r in json.loads(done.stdout)["sources"]} == {"not-named"}
         done = run_cli("persons", str(crafted), "--export", str(tmp_path / "p.xlsx"), "--sources", str(share))

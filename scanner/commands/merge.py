@@ -32,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
-    from ..merge import copy_case_key, merge_findings  # the machinery loads when the command runs
+    from ..merge import copy_case_key, merge_findings, warnings  # the machinery loads when the command runs
     from ..publish import publish_findings
 
     out = args.out.resolve()
@@ -48,6 +48,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         claim_out(args.out, case_id, args.overwrite)
         copy_case_key(list(args.outs), args.out)
         paths = publish_findings(doc, args.out, args.lang)
+    for line in warnings(doc):
+        print(f"leakscan: warning: {line}", file=sys.stderr)
     if not args.quiet:
         summarise(doc, paths)
         print(f"persons across scans:     {doc['merge']['persons']}", file=sys.stderr)

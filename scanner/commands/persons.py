@@ -12,6 +12,7 @@ import argparse
 import io
 import logging
 import os
+import stat
 import sys
 from collections import Counter
 from pathlib import Path
@@ -49,6 +50,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("out", type=argtypes.path, metavar="OUT", help=_("the output folder of a scan (holding findings.json and case.key)"))
     p.add_argument("--export", type=argtypes.path, metavar="FILE.xlsx",
                    help=_("write the notification list here (personal data in clear, 0600)"))
+    p.add_argument("--overwrite", action="store_true",
+                   help=_("with --export: replace an existing file of that name (never done without it)"))
     p.add_argument("--sources", nargs="*", default=[], metavar="SOURCE",
                    help=_("with --export: the sources the leaked files may be read again from (as given to the scan; "
                    "--reference files too). A source findings.json names but you do not is asked about at a "
@@ -58,10 +61,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
-    from ..evidence import load_findings  # the scan machinery loads when a command runs, not when parsing
+    from ..evidence import FINDINGS, read_findings  # the scan machinery loads when a command runs
     from ..scope import NamedSources, terminal_confirm
 
-    doc = load_findings(args.out)
+    doc, digest = read_findings(args.out)
+    _require_vouched(args.out if args.out.is_dir() else args.out.parent, FINDINGS, digest, doc.persons)
+    from ..consistency import require_consistent
+
+    require_consistent(doc.to_json(), str(args.out / FINDINGS if args.out.is_dir() else args.out))
     persons = doc.persons
     if not persons:
         raise UsageError(f"{args.out}: the scan found no leaked file to count (no --name, --known-hashes or "
@@ -74,6 +81,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
                          "(personal data in clear must not sit among the evidence files)")
     if args.export is not None:
         _refuse_export_in_sources(args.export, [*doc.scan.sources, *args.sources])
+        _refuse_existing_export(args.export, args.overwrite)
     passwords = argtypes.passwords(args)  # a bad password file stops before anything is printed
     exact = "-" if persons.get("unique_exact") is None else persons["unique_exact"]  # None in a merged case
     print(f"records (duplicates included): {persons['records']}", file=sys.stderr)
@@ -84,7 +92,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     people, problems = collect(doc, args.out, NamedSources(args.sources, terminal_confirm()), passwords)
     for p in problems:
         print(f"leakscan: warning: {shown(p)}", file=sys.stderr)
-    write_export(args.export, people, doc)
+    write_export(args.export, people, doc, args.overwrite)
     print(f"leakscan: warning: {args.export} holds personal data IN CLEAR ({len(people)} persons). It is "
           "readable by you only (0600); keep it out of shared folders and delete it when the letters are sent.",
           file=sys.stderr)
@@ -148,7 +156,10 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources,
     expected = set(persons.get("fingerprints") or [])
     if key is None:
         problems.append(f"no {CASE_KEY} in {folder}: the list cannot be checked against the scan's count")
-    if expected and key is not None and prints != expected:
+    if expected and key is not None and prints and prints.isdisjoint(expected):
+        problems.append(f"not one person read again has a fingerprint the scan recorded: {CASE_KEY} in {folder} "
+                        "is not the key the scan counted with (replaced?), or every file changed")
+    elif expected and key is not None and prints != expected:
         problems.append(f"the files read again give {len(prints)} persons, the scan counted {len(expected)} "
                         f"({len(expected - prints)} missing, {len(prints - expected)} new)")
     review: dict[tuple[str, str], list[str]] = {}
@@ -225,7 +236,40 @@ def _refuse_export_in_sources(export: Path, sources: list[str]) -> None:
                              "write it outside the scanned folders")
 
 
-def write_export(path: Path, people: list[dict[str, Any]], doc: FindingsDoc) -> None:
+def _require_vouched(folder: Path, findings: str, digest: str, persons: dict[str, Any] | None) -> None:
+    """The counts and the key come from files the folder's manifest vouches for (an edited count or a
+    swapped case.key is refused in one line, like merge and report do)."""
+    import hashlib
+
+    from ..evidence import read_case_file
+    from ..output import require_vouched
+    from ..persons.keys import CASE_KEY, check_key_id, read_key_file
+
+    require_vouched(folder, findings, digest)
+    if os.path.lexists(folder / CASE_KEY):
+        require_vouched(folder, CASE_KEY, hashlib.sha256(read_case_file(folder / CASE_KEY, 128)).hexdigest())
+    check_key_id(persons or {}, read_key_file(folder / CASE_KEY), folder)
+
+
+def _refuse_existing_export(path: Path, overwrite: bool) -> None:
+    """An existing file at the export path is replaced only with --overwrite (and never a folder, a FIFO or a
+    device, with or without it), checked before anything is read again."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise UsageError(f"--export {path}: cannot check it ({e.strerror or e})") from e
+    if stat.S_ISDIR(st.st_mode):
+        raise UsageError(f"--export {path}: is a folder; give the path of the .xlsx file to write")
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
+        raise UsageError(f"--export {path}: exists and is not a regular file; choose another path")
+    if not overwrite:
+        raise UsageError(f"--export {path}: already exists (nothing was written); add --overwrite to replace it, "
+                         "or choose another path")
+
+
+def write_export(path: Path, people: list[dict[str, Any]], doc: FindingsDoc, overwrite: bool = False) -> None:
     """The .xlsx (openpyxl), written 0600 through output.write_private; every value written as text."""
     from openpyxl import Workbook  # lazy: only the export writes a workbook
 
@@ -249,6 +293,9 @@ def write_export(path: Path, people: list[dict[str, Any]], doc: FindingsDoc) -> 
     buf = io.BytesIO()
     wb.save(buf)
     try:
-        write_private(path, buf.getvalue())
+        write_private(path, buf.getvalue(), replace=overwrite)  # a file that appeared meanwhile: not replaced
+    except FileExistsError as e:
+        raise UsageError(f"--export {path}: appeared while the list was made (nothing was written); add "
+                         "--overwrite to replace it") from e
     except OSError as e:
         raise UsageError(f"--export {path}: cannot write it ({e.strerror or e})") from e

@@ -38,7 +38,7 @@ def _shown(text: object) -> str:
 def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..evidence import FINDINGS, load_findings  # the machinery loads when the command runs
     from ..scope import NamedSources, terminal_confirm
-    from ..verify import MATCH, check_outputs, verify_sources
+    from ..verify import INCONSISTENT, MATCH, check_outputs, verify_sources
 
     if not args.out.is_dir():
         raise UsageError(f"{args.out}: not an output folder")
@@ -63,7 +63,11 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
                          ensure_ascii=False, indent=2))
     else:
         for p in problems:
-            print(f"OUTPUT {p['problem'].upper()}: {_shown(p['file'])}")
+            code, _sep, why = p["problem"].partition(": ")
+            if code == INCONSISTENT:  # the file matches the manifest but contradicts itself
+                print(f"OUTPUT {code.upper()}: {_shown(p['file'])}: {_shown(why)}")
+            else:
+                print(f"OUTPUT {p['problem'].upper()}: {_shown(p['file'])}")
         if not problems:
             print("outputs: every file matches manifest.sha256")
         for w in working:

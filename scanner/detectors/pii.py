@@ -28,6 +28,7 @@ from typing import overload
 from ..codes import MAIN_ROLE, Rejection, SheetKind
 from ..masking import mask_field, mask_name
 from ..models import PersonRecord
+from ..sheet import origin_label
 from . import person_names as N
 from . import values as V
 from .columns import CONTEXT_FIELDS, Header, is_excluded, is_officials_header, normalise_header, read_row
@@ -96,6 +97,8 @@ class SheetFinding:
     row_count: int = 0
     index: int | None = None  # 1-based position in the workbook (how the examiner finds a masked sheet)
     role_counts: dict[str, int] | None = None  # records per role, when ``rows`` keeps only the first ones
+    origin: dict[str, str] | None = None  # a table rebuilt from a pivot or external-link cache (scanner.caches)
+    repeats: int = 0  # a cache's records that repeat rows of the workbook's own sheets (counted there, not here)
 
     @property
     def count(self) -> int:
@@ -126,11 +129,17 @@ class SheetFinding:
     def to_json(self, unmask: bool = False) -> dict[str, object]:
         """Sheet names are personal data too (a sheet per client: 「鈴木花子様」): always masked here,
         like a name; the examiner finds the sheet by ``index``."""
-        return {"name": self.name if unmask else mask_name(self.name), "index": self.index,
+        out: dict[str, object] = {"name": self.name if unmask else mask_name(self.name), "index": self.index,
                 "header_row": self.header_row, "columns": self.columns,
                 "records": self.count, "fields": self.fields, "kind": str(self.kind), "roles": self.roles(),
                 "rejected": dict(self.rejected), "rejected_total": sum(self.rejected.values()),
                 "examples": self.examples(unmask)}
+        if self.origin is not None:  # the cache's own label; the sheet name in it is masked like a sheet name
+            out["repeats"] = self.repeats
+            out["origin"] = {k: v for k, v in self.origin.items() if k != "sheet"}
+            sheet = self.origin.get("sheet", "")
+            out["name"] = origin_label(self.origin, sheet if unmask else mask_name(sheet))
+        return out
 
 
 # --- header row --------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ data"; a damaged one that still yields records is a hit that says what was damag
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -22,9 +23,10 @@ from ..contracts import Inspection, ScanContext
 from ..decrypt import unlock_workbook
 from ..errors import ReadError
 from ..isolation import shared_worker
-from ..models import Entry
+from ..models import Entry, PersonRecord
 from ..names import split_ext
 from ..passwords import opened_with
+from ..sheet import Sheet
 from ..tables import (
     BINARY_FORMATS,
     MARKUP_FORMATS,
@@ -82,6 +84,7 @@ class Reading:
     encoding: str | None = None  # text tables only
     notes: list[str] = field(default_factory=list)  # "decoding: partial (3 bytes replaced)", "quoting: ..."
     damage: list[str] = field(default_factory=list)  # why some rows were never read (a cut file)
+    unread: list[str] = field(default_factory=list)  # parts holding rows that could not be decoded (scanner.caches)
 
     def facts(self) -> dict[str, Any]:
         """What the ``pii`` block says about the reading: encoding, decoding, every note and damage."""
@@ -89,7 +92,7 @@ class Reading:
         for note in self.notes:
             if note.startswith("decoding: "):
                 out["decoding"] = note.removeprefix("decoding: ")
-        shown = self.damage + [n for n in self.notes if n != "delimiter: none"]
+        shown = self.damage + [n for n in self.notes if n != "delimiter: none"] + self.unread
         if shown:
             out["reading"] = shown
         return out
@@ -110,15 +113,86 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
     sheets, encoding = iter_tables(data, caps, fmt)
     findings = []
     reading = Reading(encoding=encoding)
+    repeats = CacheRepeats()
     for sheet in sheets:
-        reading.sheets += 1
-        found = analyse_sheet(sheet.name, sheet.rows, sheet.first_row, sheet.first_col)
+        if sheet.origin is None and not sheet.unread:
+            reading.sheets += 1
+        found = repeats.analyse(sheet, analyse_sheet)
         reading.notes += sheet.notes
         reading.damage += sheet.damage
+        reading.unread += sheet.unread
         if found is not None:
-            found.index = reading.sheets
+            if sheet.origin is None:
+                found.index = reading.sheets
+            found.origin = sheet.origin  # a pivot or external-link cache: no position among the sheets
             findings.append(found)
     return findings, reading.sheets, reading
+
+
+class CacheRepeats:
+    """A pivot or external-link cache repeats the rows of the sheet it was made from while that sheet is still
+    there: the same person rows twice in one file. They are counted once: a cache row equal (name, address,
+    role) to a row of the workbook's own sheets not yet matched is left out of the records (multiset: a
+    person listed twice in the sheet and twice in the cache counts twice); only rows the sheets no longer
+    hold (a deleted or emptied source sheet) are counted from the cache. The cache still shows as a person
+    table with its own row count and ``repeats`` (how many of its rows the sheets hold).
+
+    Keys are remembered only for workbooks that keep caches (``Sheet.cached_later``), as hashes."""
+
+    def __init__(self) -> None:
+        self.seen: Counter[int] = Counter()
+
+    @staticmethod
+    def key(rec: PersonRecord) -> int:
+        f = rec.fields
+        return hash((f.get("name", ""), f.get("address", ""), rec.role))
+
+    def analyse(self, sheet: Sheet, analyse_sheet: Callable[..., SheetFinding | None]) -> SheetFinding | None:
+        """``analyse_sheet`` over ``sheet``, remembering a worksheet's records or leaving out a cache's repeats."""
+        from ..detectors.pii import RECORD_SINK
+
+        if not sheet.cached_later and (sheet.origin is None or not self.seen):
+            return analyse_sheet(sheet.name, sheet.rows, sheet.first_row, sheet.first_col)
+        outer = RECORD_SINK.get()
+        left_out = 0
+        if outer is None:  # every record stays in the finding: remember or filter them afterwards
+            found = analyse_sheet(sheet.name, sheet.rows, sheet.first_row, sheet.first_col)
+            if found is None or found.kind == SheetKind.NAMES:
+                return found
+            if sheet.origin is None:
+                self.seen.update(self.key(r) for r in found.records)
+                return found
+            kept = []
+            for row, rec in zip(found.rows, found.records, strict=True):
+                if self.seen[k := self.key(rec)] > 0:
+                    self.seen[k] -= 1
+                    left_out += 1
+                else:
+                    kept.append(row)
+            found.rows = kept
+            found.repeats = left_out
+            return found
+
+        def remember(rec: PersonRecord) -> None:
+            self.seen[self.key(rec)] += 1
+            outer(rec)
+
+        def filtered(rec: PersonRecord) -> None:
+            nonlocal left_out
+            if self.seen[k := self.key(rec)] > 0:
+                self.seen[k] -= 1
+                left_out += 1
+            else:
+                outer(rec)
+
+        token = RECORD_SINK.set(remember if sheet.origin is None else filtered)
+        try:
+            found = analyse_sheet(sheet.name, sheet.rows, sheet.first_row, sheet.first_col)
+        finally:
+            RECORD_SINK.reset(token)
+        if found is not None and sheet.origin is not None:
+            found.repeats = left_out
+        return found
 
 
 def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status, str]:
@@ -133,6 +207,8 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
         return Status.UNSUPPORTED, f"{fmt} without any {what}"
     if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and "delimiter: none" in reading.notes:
         return Status.UNSUPPORTED, f"text without delimited rows, named {ext}"
+    if reading.unread:  # rows kept where no reader here goes (a binary pivot cache, the data model): not clean
+        return Status.UNSUPPORTED, "; ".join(["partially examined: " + u for u in reading.unread] + shown)
     return Status.OK, "; ".join(shown)
 
 
@@ -158,10 +234,10 @@ def pii_summary(findings: list[SheetFinding], fmt: str, unmask: bool) -> dict[st
     for f in persons:
         for reason, n in f.rejected.items():
             rejected[str(reason)] = rejected.get(str(reason), 0) + n
-    out: dict[str, Any] = {"records": sum(f.count for f in persons), "format": fmt, "sheets": sheets,
+    out: dict[str, Any] = {"records": sum(f.count - f.repeats for f in persons), "format": fmt, "sheets": sheets,
                            "fields": [k for k in KINDS if k in kinds], "rejected": rejected,
                            "rejected_total": sum(rejected.values())}
-    business = sum(f.count for f in persons if f.kind == SheetKind.BUSINESS)
+    business = sum(f.count - f.repeats for f in persons if f.kind == SheetKind.BUSINESS)
     if business:
         out["business_records"] = business
     if leads:

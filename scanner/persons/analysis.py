@@ -17,7 +17,7 @@ from ..codes import COUNTED_REASONS, Reason, Status
 from ..contracts import Inspector, ScanContext, ScanResult
 from ..models import FilePrints, RowPrint
 from ..output import prepare_out
-from .keys import case_key
+from .keys import case_key, key_id
 
 log = logging.getLogger("leakscan")
 
@@ -71,7 +71,8 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
             hit.status if hit.status != Status.OK
             else Status.NAMES_ONLY if Reason.PII_NAMES in hit.reasons else Status.NO_RECORDS)
         files.append(_file_info(i + 1, hit.location.display(), "leak", rows,
-                                {"sha256": hit.digests.sha256 if hit.digests else None, "status": status}))
+                                {"sha256": hit.digests.sha256 if hit.digests else None, "status": status,
+                                 "without_name": found.nameless if found is not None else 0}))
         rows_by_file.append(rows)
     reader = Rereader(config, inspectors, result)
     scanned = {result.hits[i].location.path: i + 1 for i in leak if not result.hits[i].location.containers}
@@ -84,7 +85,7 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
         rows = _rows(found, len(files))
         nameless += found.nameless
         info = {"sha256": detail if outcome == Status.OK else None, "status": outcome,
-                "source_path": os.path.abspath(ref)}
+                "source_path": os.path.abspath(ref), "without_name": found.nameless}
         if outcome != Status.OK:
             info["detail"] = detail
         files.append(_file_info(f"R{k}", ref, "reference", rows, info))
@@ -98,9 +99,31 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
     persons["files"] = files
     persons["fingerprints"] = sorted({r.key.hex() for r in all_rows})
     persons["fingerprint"] = "HMAC-SHA256(case.key, name key \\x1f address key)"
+    persons["chains"] = stage_chains(all_rows)
+    persons["key_id"] = key_id(key)
     result.extra["persons"] = persons
     result.extra["overlap"] = _matrix(files, prints, overlapping, config.min_overlap)
     log.debug("persons: %d records, %d unique", counted.records, counted.unique)
+
+
+def stage_chains(rows: list[RowPrint]) -> list[str]:
+    """Each distinct record's keyed key after trimming and after every rule, so that ``leakscan merge`` can
+    count distinct records, merges per rule and persons over the union of several scans exactly as one scan
+    does: the first 8 bytes (16 hex digits) of each stage's fingerprint, comma-separated, left empty where a
+    rule did not change the key (most rules change few records). A record's chain follows from its first
+    stage, so chains from scans with one case key and one version of the rules compare."""
+    from .prints import PREFIX
+
+    chains: dict[bytes, str] = {}
+    for r in rows:
+        if r.stages[0] in chains:
+            continue
+        parts, before = [r.stages[0][:PREFIX].hex()], r.stages[0]
+        for stage in r.stages[1:]:
+            parts.append("" if stage == before else stage[:PREFIX].hex())
+            before = stage
+        chains[r.stages[0]] = ",".join(parts)
+    return sorted(chains.values())
 
 
 def _rows(found: FilePrints | None, file: int) -> list[RowPrint]:

@@ -69,3 +69,22 @@ def scan_key(out: Path) -> bytes:
     """The key a scan fingerprints persons with: ``OUT/case.key`` when it exists (a rerun, a resume), else a
     fresh one that the person analysis writes there (nothing is created in --out before the walk)."""
     return read_key_file(out / CASE_KEY) or secrets.token_bytes(KEY_BYTES)
+
+
+def key_id(key: bytes) -> str:
+    """Which case key a scan's fingerprints were made with, without giving the key away (findings.json
+    ``persons.key_id``): merge and persons refuse a case.key that is not the one the fingerprints were made
+    with (a key copied from another case would make every person look new)."""
+    return hmac.new(key, b"leakscan/case-key-id", hashlib.sha256).hexdigest()[:16]
+
+
+def check_key_id(persons: dict, key: bytes | None, where: Path) -> None:
+    """A case.key that does not belong to the fingerprints recorded with ``persons`` (a findings.json section)
+    is refused in one line (exit 2); a folder without case.key, or a findings.json written before key ids
+    were recorded, is not checked (merge then does not combine its persons; the list cannot be checked)."""
+    recorded = persons.get("key_id") if isinstance(persons, dict) else None
+    if recorded is None or key is None:  # no key in the folder (kept apart): nothing to compare, nothing combined
+        return
+    if key_id(key) != recorded:
+        raise EvidenceError(f"{where / CASE_KEY}: not the key this scan's person fingerprints were made with "
+                            "(replaced or copied from another case?); put the scan's own case.key back")

@@ -22,6 +22,7 @@ from ..errors import SourceError
 from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
 from .image_layers import Layer, LayerFinder, full_reason
+from .image_parttypes import Verdict
 from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
 
@@ -113,6 +114,7 @@ class ImageSource:
         self._opened: list[Opened] = []
         self._counts: list[int | None] | None = None  # layer_counts(), read once
         self._problems: list[tuple[Layer, Skipped]] = []  # layers that could not be read, and why
+        self._notes: list[tuple[Layer, Status, str]] = []  # partitions with nothing to examine (all zero): described
         self._media_skips: list[Skipped] = []  # image files missing (an EWF segment), listed once for the image
         self._stored: dict[str, str] = {}
         self._computed: dict[str, str] = {}
@@ -148,6 +150,7 @@ class ImageSource:
         self._step("recognising the image format", "dfvfs")
         storage = self._storage_spec()
         self._files = self._media_files()
+        self._place_missing_in_container()
         self._step("opening the image", f"dfvfs ({self._kind})")
         self._open_media(storage)
         if self._verify_wanted():
@@ -164,12 +167,14 @@ class ImageSource:
                 and (only.problem is None or only.problem[0] == Status.CORRUPT)):  # no file system, or a table refused
             self._layers = self._table_read_directly(only.problem[1] if only.problem else "") or self._layers
         self._note_cut_partitions()
+        self._name_partition_types()
         for layer in self._layers:
             self._open_layer(layer)
         self._media_skips = self._missing_segments() or self._cut_short()
         if not self._opened:
             self.__exit__()
-            reasons = "; ".join(p.detail for _, p in self._problems) or "no partition, volume or file system found"
+            reasons = "; ".join([*(p.detail for _, p in self._problems), *(d for _, _, d in self._notes)])
+            reasons = reasons or "no partition, volume or file system found"
             prefix = "EWF image not readable (truncated, or a segment missing?): " if self._kind == "EWF" else ""
             if self._media_skips:
                 prefix = f"{self._media_skips[0].detail}; "
@@ -200,7 +205,7 @@ class ImageSource:
         gone = [f for f in self._files if f.get("missing") and f.get("role") == "segment"]
         if not gone:
             return []
-        names = ", ".join(f"{f['expected']} (looked for {f['path']})" for f in gone)
+        names = ", ".join(f"{f['expected']} ({self._looked_for(f)})" for f in gone)
         from .image_media import EwfImage
 
         span = ""
@@ -272,7 +277,7 @@ class ImageSource:
             raise SourceError(f"dfvfs could not recognise the image format: {full_reason(e)}") from e
         if spec is None:
             if self._signature() == "ewf":
-                raise SourceError("EWF image not readable: EWF signature, but truncated or a segment (.E02 ...) missing")
+                raise SourceError(self._ewf_unreadable("EWF signature, but not readable"))
             self._kind = "OS"
             return os_spec
         self._kind = spec.type_indicator
@@ -296,7 +301,7 @@ class ImageSource:
 
         kind = self._kind
         if kind != "EWF" and self._signature() == "ewf":
-            raise SourceError("EWF image not readable: EWF signature, but truncated or a segment (.E02 ...) missing")
+            raise SourceError(self._ewf_unreadable("EWF signature, but not readable"))
         try:
             if kind == "EWF":
                 ewf = EwfImage(self.text)
@@ -312,14 +317,58 @@ class ImageSource:
                 self._img.read(0, 512)  # a differencing image without its parent fails here, not mid-walk
         except SourceError as e:
             if kind == "EWF":
-                raise SourceError(f"EWF image not readable: truncated, or a segment (.E02 ...) missing; {e}") from e
+                raise SourceError(self._ewf_unreadable(str(e))) from e
             raise
         except (OSError, RuntimeError, dfvfs_errors.Error) as e:
-            missing = "; ".join(f"{f['role']} file missing: {f['expected']} (looked for {f['path']})"
+            missing = "; ".join(f"{f['role']} file missing: {f['expected']} ({self._looked_for(f)})"
                                 for f in self._files if f.get("missing"))
             name = FORMAT_NAMES.get(kind, kind)
             raise SourceError(f"cannot open the {name} image" + (f": {missing}" if missing else "")
                               + f" ({full_reason(e)})") from e
+
+    def _ewf_unreadable(self, why: str) -> str:
+        """Why an EWF set (E01 or Ex01) cannot be opened, naming the segment files it lacks when that is why."""
+        from .image_media import media_files
+
+        try:
+            rows = media_files("EWF", self.text)
+        except Exception:  # noqa: BLE001 - naming the gap is best effort; libewf's reason is said anyway
+            rows = []
+        gone = [f"{f['expected']} (looked for {f['path']})" for f in rows if f.get("missing")]
+        if gone:
+            return f"EWF image not readable: segment file missing: {', '.join(gone)}; {why}"
+        return f"EWF image not readable: truncated, or a segment (.E02/.Ex02 ...) missing; {why}"
+
+    def _in_memory(self) -> bool:
+        """An image read from inside an archive or another image: dfvfs reads it from an in-memory file (a
+        link to /proc/PID/fd/N in a private folder), where nothing of its container's folder is beside it."""
+        try:
+            return self.within is not None and os.readlink(self.text).startswith("/proc/")
+        except OSError:
+            return False
+
+    def _place_missing_in_container(self) -> None:
+        """For an image held in memory, a missing parent, backing or extent file is named where the examiner
+        would find it (beside the image inside its container), not by the private in-memory path."""
+        if not self._in_memory() or self.within is None:
+            return
+        import ntpath
+        import posixpath
+
+        folder = posixpath.dirname(self.within.path)
+        for row in self._files:
+            if row.get("missing"):
+                base = ntpath.basename(str(row["expected"]).replace("/", "\\"))
+                row["path"] = posixpath.join(folder, base) if folder else base
+                row["in_container"] = self.within.display()
+
+    def _looked_for(self, row: dict[str, Any]) -> str:
+        """Where a missing image file was looked for, as an examiner can act on it."""
+        if row.get("in_container"):
+            return (f"expected beside the image inside {row['in_container'].rsplit(' » ', 1)[0]}, as "
+                    f"{row['path']}; an image read from inside an archive or another image is opened without "
+                    "the files beside it: extract that folder and scan it as a SOURCE")
+        return f"looked for {row['path']}"
 
     def _signature(self) -> str | None:
         from .image_sniff import open_evidence, signature_kind
@@ -385,9 +434,60 @@ class ImageSource:
                 return
             except Exception as e:  # noqa: BLE001 - dfvfs and libyal errors of every kind are data here
                 tsk_error = f"{tsk_error}; dfvfs: {full_reason(e)}" if tsk_error else f"dfvfs: {full_reason(e)}"
-        problem = Skipped(Location(self._source, "/", self._hops(layer, None)), Status.UNSUPPORTED,
-                          self._no_fs_detail(layer, tsk_error))
-        self._problems.append((layer, problem))
+        verdict = self._unwalked(layer, tsk_error)
+        if verdict is not None and not verdict.skip:  # nothing there to examine (all zero): described, not a skip
+            self._notes.append((layer, verdict.reason, verdict.detail))
+            return
+        reason, detail = (verdict.reason, verdict.detail) if verdict else (Status.UNSUPPORTED,
+                                                                            self._no_fs_detail(layer, tsk_error))
+        self._problems.append((layer, Skipped(Location(self._source, "/", self._hops(layer, None)), reason, detail)))
+
+    def _name_partition_types(self) -> None:
+        """Each partition's type from the table itself (GPT type GUID, MBR type byte), matched by offset."""
+        from .image_parttypes import type_name
+        from .image_sniff import partition_types
+
+        tables = ("MBR", "GPT")
+        parts = [la for la in self._layers if la.offset is not None
+                 and str(la.facts.get("volume_system", "")).startswith(tables)]
+        if not parts or self._img is None:
+            return
+        types = partition_types(self._img.read)
+        for layer in parts:
+            if layer.offset in types:
+                layer.facts["partition_type_code"] = types[layer.offset]
+                layer.facts["partition_type"] = type_name(types[layer.offset])
+
+    def _unwalked(self, layer: Layer, why: str) -> Verdict | None:
+        """What a layer with no readable file system is (image_parttypes.describe), from its partition type and
+        a few reads of its bytes; None when that says nothing more than the libraries did."""
+        from .image_parttypes import describe
+
+        size = self._img.get_size() if self._img is not None else 0
+        if layer.offset is not None and (layer.offset >= size or (layer.size and layer.offset + layer.size > size)):
+            return None  # truncated image: said as such by _no_fs_detail
+        read: Callable[[int, int], bytes]
+        try:
+            if layer.offset is not None:
+                start, img, length = layer.offset, self._img, layer.size or size - layer.offset
+
+                def read(offset: int, n: int) -> bytes:
+                    return bytes(img.read(start + offset, max(0, min(n, length - offset))))
+            elif layer.spec is not None:
+                from dfvfs.resolver import resolver
+
+                fobj = resolver.Resolver.OpenFileObject(layer.spec)
+                length = int(fobj.get_size())
+
+                def read(offset: int, n: int) -> bytes:
+                    fobj.seek(offset)
+                    return bytes(fobj.read(max(0, min(n, length - offset))))
+            else:
+                return None
+        except Exception:  # noqa: BLE001 - dfvfs errors opening the layer: the generic message says enough
+            log.debug("layer bytes not readable", exc_info=True)
+            return None
+        return describe("/".join(layer.names), layer.facts.get("partition_type_code"), read, length, why)
 
     def _no_fs_detail(self, layer: Layer, why: str) -> str:
         name = "/".join(layer.names)
@@ -475,8 +575,11 @@ class ImageSource:
         return all(self._computed[k] == self._stored[k] for k in common)
 
     def describe(self) -> dict[str, Any]:
+        # the walked file systems first, in walk order (the image walker finds a volume's row by that index)
         vols = [self._volume_row(o.layer, o.label, Status.OK, "", o.walker) for o in self._opened]
         vols += [self._volume_row(layer, None, p.reason, p.detail, None) for layer, p in self._problems]
+        vols += [{**self._volume_row(layer, None, reason, detail, None), "all_zero": True}
+                 for layer, reason, detail in self._notes]
         out: dict[str, Any] = {
             "source": self.text,
             "kind": "image",
@@ -506,7 +609,7 @@ class ImageSource:
             row["detail"] = detail
         if walker:
             row["walker"] = walker
-        for key in ("volume_system", "encryption", "snapshot_created", "apfs_volume_name", "note"):
+        for key in ("volume_system", "partition_type", "encryption", "snapshot_created", "apfs_volume_name", "note"):
             if key in layer.facts:
                 row[key] = layer.facts[key]
         return row

@@ -192,7 +192,8 @@ class EwfImage(pytsk3.Img_Info):
         return {str(k): str(v) for k, v in values.items() if v}
 
     def format_name(self) -> str:
-        return "EWF (E01)" if self.paths[0].lower().endswith(".e01") else "EWF"
+        first = self.paths[0].lower()
+        return "EWF (E01)" if first.endswith(".e01") else "EWF2 (Ex01)" if first.endswith(".ex01") else "EWF"
 
 
 class DfvfsImage(pytsk3.Img_Info):
@@ -252,11 +253,12 @@ def _file_row(path: str, role: str, expected: str | None = None) -> dict[str, An
 
 
 def _next_ewf_extension(ext: str) -> str | None:
-    """E01 -> E02 ... E99 -> EAA ... EZZ -> FAA (libewf's segment naming; s01 and L01 alike)."""
+    """E01 -> E02 ... E99 -> EAA ... EZZ -> FAA (libewf's segment naming; s01 and L01 alike); EWF2: Ex01 ...
+    Ex99 -> ExAA ... ExZZ -> EyAA ... EzZZ."""
     head, a, b = ext[:-2], ext[-2], ext[-1]
     if a.isdigit() and b.isdigit():
         n = int(a + b) + 1
-        return f"{head}{n:02d}" if n <= 99 else f"{head}{'AA' if ext[-3:-2].isupper() else 'aa'}"
+        return f"{head}{n:02d}" if n <= 99 else f"{head}{'AA' if ext[:1].isupper() else 'aa'}"
     base = "A" if a.isupper() else "a"
     x = (ord(a) - ord(base)) * 26 + (ord(b) - ord(base)) + 1
     if x >= 26 * 26:
@@ -265,12 +267,21 @@ def _next_ewf_extension(ext: str) -> str | None:
     return f"{head}{chr(ord(base) + x // 26)}{chr(ord(base) + x % 26)}"
 
 
+EWF2_SECTIONS = {0x0D: b"next", 0x0F: b"done"}  # EWF2 section types (libewf's EWF2 specification)
+
+
 def _ewf_section_at_end(path: str) -> bytes:
-    """The type of an EWF1 segment's last section: ``next`` (more segments follow) or ``done`` (the last)."""
+    """The type of a segment's last section: ``next`` (more segments follow) or ``done`` (the last).
+
+    EWF1 (E01): the last section header's type string, 76 bytes before the end. EWF2 (Ex01): the last 64
+    bytes are the last section's descriptor (EWF2 writes each descriptor after its section), its type first."""
     try:
         fd = open_evidence(path)
         try:
             size = os.fstat(fd).st_size
+            if os.pread(fd, 8, 0) == b"EVF2\r\n\x81\x00":
+                kind = int.from_bytes(os.pread(fd, 4, max(size - 64, 0)), "little")
+                return EWF2_SECTIONS.get(kind, b"")
             return os.pread(fd, 16, max(size - 76, 0)).rstrip(b"\0")
         finally:
             os.close(fd)
@@ -285,13 +296,13 @@ def ewf_missing_segments(paths: list[str]) -> list[str]:
     A segment whose last section is ``next`` says another follows; the names after a gap are checked up to
     the one that says ``done``.
     """
-    if not paths or not re.search(r"\.[EeSsLl][0-9A-Za-z]{2}$", paths[-1]):
+    if not paths or not re.search(r"\.(?:[EeSsLl]|[Ee][x-z])[0-9A-Za-z]{2}$", paths[-1]):
         return []
     missing: list[str] = []
     current = paths[-1]
     for _ in range(2000):  # E01..ZZZ at most; never a runaway loop
         if os.path.isfile(current) and _ewf_section_at_end(current) != b"next":
-            break  # the last segment (done), or a format this check does not know (EWF2)
+            break  # the last segment (done), or a format this check does not know
         stem, ext = current.rsplit(".", 1)
         nxt = _next_ewf_extension(ext)
         if nxt is None:
@@ -312,7 +323,7 @@ def _any_later(stem: str, ext: str) -> bool:
         names = os.listdir(folder or ".")
     except OSError:
         return False
-    pattern = re.compile(re.escape(base) + r"\.[EeSsLl][0-9A-Za-z]{2}$")
+    pattern = re.compile(re.escape(base) + r"\.(?:[EeSsLl]|[Ee][x-z])[0-9A-Za-z]{2}$")
     return any(_segment_order(n.rsplit(".", 1)[1]) > _segment_order(ext) for n in names if pattern.match(n))
 
 
@@ -321,7 +332,8 @@ def _segment_order(ext: str) -> int:
     if a.isdigit() and b.isdigit():
         return int(a + b)
     letter = ext[-3].upper() if len(ext) >= 3 else "E"
-    return 100 + (ord(letter) - ord("E")) * 676 + (ord(a) - 65) * 26 + (ord(b) - 65)
+    first = "X" if len(ext) >= 4 else "E"  # EWF2: ExAA, EyAA ...; EWF1: EAA, FAA ...
+    return 100 + (ord(letter) - ord(first)) * 676 + (ord(a) - 65) * 26 + (ord(b) - 65)
 
 
 def media_files(kind: str, path: str) -> list[dict[str, Any]]:
@@ -382,10 +394,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
         h, fobj = (load("pyvmdk").handle() if kind == "VMDK" else load("pyphdi").handle()), _NoAtimeFile(path)
         h.open_file_object(fobj)
         try:
-            for d in h.extent_descriptors:
-                name = d.filename
-                if name:
-                    rows.append(_file_row(_sibling(path, name), "extent", name))
+            rows += _extent_rows(path, [d.filename for d in h.extent_descriptors])
             parent = getattr(h, "parent_filename", None)
         finally:
             h.close()
@@ -400,8 +409,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
             current, h, fobj = candidate, load("pyvmdk").handle(), _NoAtimeFile(candidate)
             h.open_file_object(fobj)
             try:
-                rows += [_file_row(_sibling(current, d.filename), "extent", d.filename)
-                         for d in h.extent_descriptors if d.filename]
+                rows += _extent_rows(current, [d.filename for d in h.extent_descriptors])
                 parent = h.parent_filename
             finally:
                 h.close()
@@ -411,6 +419,23 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
     for row in rows:
         unique.setdefault(os.path.realpath(row["path"]), row)
     return list(unique.values())
+
+
+def _extent_rows(path: str, names: list[str | None]) -> list[dict[str, Any]]:
+    """The extent files a VMDK names. A monolithic sparse VMDK (descriptor inside, one extent) is its own
+    extent whatever it is called now (renamed, or read from memory): not a missing file."""
+    present = [n for n in names if n]
+    if len(present) == 1:
+        try:
+            fd = open_evidence(path)
+            try:
+                if os.pread(fd, 4, 0) == b"KDMV":
+                    return []
+            finally:
+                os.close(fd)
+        except OSError:
+            pass
+    return [_file_row(_sibling(path, n), "extent", n) for n in present]
 
 
 def file_sha256(path: str, chunk: int = 1 << 22, progress: Callable[[], None] | None = None) -> str:

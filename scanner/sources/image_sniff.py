@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 
 from .image_noatime import open_evidence
+from .image_parttypes import gpt_type
 
 EWF_SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"EVF2\x0d\x0a\x81\x00")
 _SPLIT_RAW = re.compile(r"^(?P<stem>.*)\.(?P<num>\d{3})$")
@@ -73,7 +74,13 @@ def _mbr_has_partition(head: bytes) -> bool:
 
 def mbr_partitions(head: bytes, read: Callable[[int, int], bytes] | None = None,
                    sector: int = 512) -> list[tuple[str, int, int]]:
-    """MBR entries as (pN, byte offset, byte size), read directly: the primary ones, then, with ``read``,
+    """MBR entries as (pN, byte offset, byte size): see ``mbr_entries``."""
+    return [(name, off, size) for name, off, size, _ in mbr_entries(head, read, sector)]
+
+
+def mbr_entries(head: bytes, read: Callable[[int, int], bytes] | None = None,
+                sector: int = 512) -> list[tuple[str, int, int, int]]:
+    """MBR entries as (pN, byte offset, byte size, type byte), read directly: the primary ones, then, with ``read``,
     the logical ones down the chain of extended boot records, named p5, p9, p13 ... as dfvfs names them
     (four slots per table).
 
@@ -82,7 +89,7 @@ def mbr_partitions(head: bytes, read: Callable[[int, int], bytes] | None = None,
     """
     if len(head) < 512 or head[510:512] != b"\x55\xaa" or not _mbr_has_partition(head):
         return []
-    out: list[tuple[str, int, int]] = []
+    out: list[tuple[str, int, int, int]] = []
     extended = 0
     for i in range(4):
         e = head[446 + 16 * i: 462 + 16 * i]
@@ -91,7 +98,7 @@ def mbr_partitions(head: bytes, read: Callable[[int, int], bytes] | None = None,
             extended = start
         if ptype in (0x00, 0x05, 0x0F, 0x85, 0xEE) or not start or not count:
             continue  # empty, extended or GPT-protective
-        out.append((f"p{i + 1}", start * sector, count * sector))
+        out.append((f"p{i + 1}", start * sector, count * sector, ptype))
     if read is None or not extended:
         return out
     ebr, seen = extended, set()
@@ -108,7 +115,7 @@ def mbr_partitions(head: bytes, read: Callable[[int, int], bytes] | None = None,
         first, link = block[446:462], block[462:478]
         start, count = int.from_bytes(first[8:12], "little"), int.from_bytes(first[12:16], "little")
         if first[4] and start and count:
-            out.append((f"p{4 * table + 1}", (ebr + start) * sector, count * sector))
+            out.append((f"p{4 * table + 1}", (ebr + start) * sector, count * sector, first[4]))
         nxt = int.from_bytes(link[8:12], "little")
         if link[4] not in (0x05, 0x0F, 0x85) or not nxt:
             break
@@ -117,8 +124,13 @@ def mbr_partitions(head: bytes, read: Callable[[int, int], bytes] | None = None,
 
 
 def gpt_partitions(read: Callable[[int, int], bytes]) -> list[tuple[str, int, int]]:
-    """GPT entries as (pN, byte offset, byte size), read directly from the primary header and its entry
-    array (N is the entry's slot + 1, as dfvfs names them).
+    """GPT entries as (pN, byte offset, byte size): see ``gpt_entries``."""
+    return [(name, off, size) for name, off, size, _ in gpt_entries(read)]
+
+
+def gpt_entries(read: Callable[[int, int], bytes]) -> list[tuple[str, int, int, str]]:
+    """GPT entries as (pN, byte offset, byte size, type GUID), read directly from the primary header and its
+    entry array (N is the entry's slot + 1, as dfvfs names them).
 
     Only a fallback for when libvsgpt refuses the table: it wants the backup header at the disk's last
     sector too, which a truncated acquisition (the end of the disk cut off) no longer has, and then
@@ -134,14 +146,25 @@ def gpt_partitions(read: Callable[[int, int], bytes]) -> list[tuple[str, int, in
         if size < 128 or size > 4096 or not first:
             return []
         table = read(first * sector, count * size)
-        out: list[tuple[str, int, int]] = []
+        out: list[tuple[str, int, int, str]] = []
         for i in range(min(count, len(table) // size)):
             e = table[i * size:(i + 1) * size]
             start, last = int.from_bytes(e[32:40], "little"), int.from_bytes(e[40:48], "little")
             if any(e[:16]) and start and last >= start:
-                out.append((f"p{i + 1}", start * sector, (last - start + 1) * sector))
+                out.append((f"p{i + 1}", start * sector, (last - start + 1) * sector, gpt_type(e)))
         return out
     return []
+
+
+def partition_types(read: Callable[[int, int], bytes]) -> dict[int, int | str]:
+    """Byte offset -> type (GPT type GUID, or MBR type byte) of every partition the table lists."""
+    try:
+        gpt = gpt_entries(read)
+        if gpt:
+            return {off: kind for _, off, _, kind in gpt}
+        return {off: kind for _, off, _, kind in mbr_entries(read(0, 512), read)}
+    except (OSError, RuntimeError):
+        return {}
 
 
 def table_end(read: Callable[[int, int], bytes]) -> int:
@@ -164,7 +187,7 @@ def table_end(read: Callable[[int, int], bytes]) -> int:
     return end
 
 
-_EWF_LATER = re.compile(r"^(?P<stem>.*)\.(?P<kind>[EeSsLl])(?P<seq>\d\d|[A-Za-z]{2})$")
+_EWF_LATER = re.compile(r"^(?P<stem>.*)\.(?P<kind>[Ee][x-z]|[EeSsLl])(?P<seq>\d\d|[A-Za-z]{2})$")
 
 
 def first_segment(path: str) -> str | None:
@@ -183,7 +206,7 @@ def first_segment(path: str) -> str | None:
             return None
         if head.startswith(EWF_SIGNATURES):
             kind = m.group("kind")
-            return f"{m.group('stem')}.{kind}01"
+            return f"{m.group('stem')}.{kind[0]}x01" if len(kind) == 2 else f"{m.group('stem')}.{kind}01"
         return None
     if path.casefold().endswith(".vmdk"):
         return vmdk_descriptor_of(path)

@@ -1,0 +1,181 @@
+"""``leakscan merge`` of scans whose sources overlap: every examined file once, persons as one scan counts them.
+
+The demo share (Faker ja_JP, fixed seed) is cut into three folders: dir1 = PC01+PC02, dir2 = PC03+PC04,
+dir3 = PC05+PC06. Scan A = {dir1, dir2}, scan B = {dir2, dir3} and scan W = {dir1, dir2, dir3}, all with one
+case key: merge(A, B) must give W's figures (the PPC is told the number of people, so a file scanned twice
+must not add its records twice). The identical copies lie in several folders (the same bytes at two places
+are two copies of the same records).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from remediation_data import load, share, with_case_key
+
+from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people
+
+PERSON_FIGURES = ("records", "unique_exact", "unique", "without_name", "merges", "review_total", "fingerprints",
+                  "chains")
+
+
+@pytest.fixture(scope="module")
+def overlap(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("overlap")
+    src = share(root)
+    dirs = {}
+    for name, pcs in (("dir1", ("PC01", "PC02")), ("dir2", ("PC03", "PC04")), ("dir3", ("PC05", "PC06"))):
+        dirs[name] = root / name
+        dirs[name].mkdir()
+        for pc in pcs:
+            shutil.move(str(src / pc), dirs[name] / pc)
+    keyed = with_case_key(root / "w")
+    outs = {"w": keyed, "a": with_case_key(root / "a", keyed), "b": with_case_key(root / "b", keyed)}
+    for out, scanned in (("a", ("dir1", "dir2")), ("b", ("dir2", "dir3")), ("w", ("dir1", "dir2", "dir3"))):
+        run = run_cli("scan", *(str(dirs[d]) for d in scanned), "--name", LEAKED_NAME, "--quiet",
+                      "--out", str(outs[out]), "--case-id", out)
+        assert run.returncode == 1, run.stderr
+    return {**dirs, **outs, "root": root}
+
+
+def _files(doc: dict) -> list[tuple[str, str | None]]:
+    return sorted((f["path"], f["sha256"]) for f in doc["files"])
+
+
+def test_overlapping_scans_merge_to_the_figures_of_one_scan_of_the_union(overlap: dict[str, Path]):
+    case = overlap["root"] / "case"
+    run = run_cli("merge", str(overlap["a"]), str(overlap["b"]), "--out", str(case))
+    assert run.returncode == 1, run.stderr
+    assert "scanned by more than one input" in run.stderr
+    merged, whole, a, b = (load(overlap[k]) if k != "m" else load(case) for k in ("m", "w", "a", "b"))
+    # the test means something: dir2's hits and persons are in both inputs
+    assert set(_files(a)) & set(_files(b))
+    assert a["persons"]["records"] + b["persons"]["records"] > whole["persons"]["records"]
+    # every hit once, and the duplicate groups of the whole
+    assert _files(merged) == _files(whole)
+    assert sorted((g["sha256"], g["count"]) for g in merged["duplicate_groups"]) == \
+        sorted((g["sha256"], g["count"]) for g in whole["duplicate_groups"])
+    # the persons: distinct records, merged persons, the merges per rule, every counted file once
+    for figure in PERSON_FIGURES:
+        assert merged["persons"][figure] == whole["persons"][figure], figure
+    assert sorted((f["path"], f["sha256"], f["records"]) for f in merged["persons"]["files"]) == \
+        sorted((f["path"], f["sha256"], f["records"]) for f in whole["persons"]["files"])
+    assert merged["merge"]["persons"].startswith("combined")
+    # the summary the report and the terminal quote, and each source and skip once
+    assert merged["summary"]["persons"] == whole["summary"]["persons"]
+    assert sorted(merged["scan"]["sources"]) == sorted(whole["scan"]["sources"])
+    assert sorted(json.dumps(s, sort_keys=True) for s in merged["skipped"]) == \
+        sorted(json.dumps(s, sort_keys=True) for s in whole["skipped"])
+    assert merged["merge"]["overlapping_sources"] == [str(overlap["dir2"])]
+    assert run_cli("verify", str(case)).returncode == 0
+
+
+def test_a_file_changed_between_the_scans_is_two_files(overlap: dict[str, Path], tmp_path: Path):
+    """Same place, other bytes (edited between scan A and a later scan of dir2): not the same file, so both
+    versions are listed and the records of both counted."""
+    a = load(overlap["a"])
+    shared = next(f for f in a["persons"]["files"] if f["path"].startswith(str(overlap["dir2"])) and f["records"])
+    path = Path(shared["path"])
+    before = path.read_bytes()
+    later = with_case_key(tmp_path / "later", overlap["w"])
+    try:
+        path.write_bytes(client_list_xlsx(make_people(30), title="利用者名簿（修正）"))
+        run = run_cli("scan", str(overlap["dir2"]), "--name", LEAKED_NAME, "--quiet", "--out", str(later))
+        assert run.returncode == 1, run.stderr
+    finally:
+        path.write_bytes(before)
+    run = run_cli("merge", str(overlap["a"]), str(later), "--out", str(tmp_path / "case"), "--quiet")
+    assert run.returncode == 1, run.stderr
+    merged, again = load(tmp_path / "case"), load(later)
+    edited = next(f for f in again["persons"]["files"] if f["path"] == shared["path"])
+    assert edited["sha256"] != shared["sha256"]
+    assert sorted(f["sha256"] for f in merged["files"] if f["path"] == shared["path"]) == \
+        sorted([shared["sha256"], edited["sha256"]])
+    counted = {(f["path"], f["sha256"]): f["records"] for f in merged["persons"]["files"]}
+    assert counted[shared["path"], shared["sha256"]] == shared["records"]
+    assert counted[shared["path"], edited["sha256"]] == edited["records"] == 30
+    assert merged["persons"]["records"] == sum(counted.values())
+
+
+def _edited(folder: Path, dest: Path, change) -> Path:
+    """A copy of a case folder whose findings.json was edited by hand and its manifest made again (what a
+    forger with the folder can do: the manifest is a checksum list, not a signature)."""
+    from scanner.output import write_manifest
+
+    shutil.copytree(folder, dest)
+    doc = load(dest)
+    change(doc)
+    (dest / "findings.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    write_manifest(dest)
+    return dest
+
+
+def test_inputs_scanned_with_other_settings_or_another_version(overlap: dict[str, Path], tmp_path: Path):
+    """Other names or limits: merged, with a warning naming the settings and same_scope false. Another
+    leakscan version (other person rules): the persons are not combined, each input's count is kept."""
+    other = with_case_key(tmp_path / "other", overlap["w"])
+    run = run_cli("scan", str(overlap["dir3"]), "--name", LEAKED_NAME, "--name", "別名簿.xlsx", "--quiet",
+                  "--out", str(other))
+    assert run.returncode == 1, run.stderr
+    run = run_cli("merge", str(overlap["a"]), str(other), "--out", str(tmp_path / "case"), "--quiet")
+    assert run.returncode == 1, run.stderr
+    assert "different settings (names)" in run.stderr
+    merged = load(tmp_path / "case")
+    assert merged["merge"]["same_scope"] is False and merged["merge"]["scope_differences"] == ["names"]
+    assert merged["merge"]["persons"].startswith("combined")
+
+    def older(doc: dict) -> None:
+        doc["tool"]["version"] = "0.0.9"
+
+    aged = _edited(overlap["b"], tmp_path / "aged", older)
+    run = run_cli("merge", str(overlap["a"]), str(aged), "--out", str(tmp_path / "case2"), "--quiet")
+    assert run.returncode == 1, run.stderr
+    assert "different settings (version)" in run.stderr
+    merged = load(tmp_path / "case2")
+    assert "persons" not in merged and merged["merge"]["persons"].startswith("not combined")
+    assert [i["persons_unique"] for i in merged["merge"]["inputs"]] == \
+        [load(overlap["a"])["persons"]["unique"], load(overlap["b"])["persons"]["unique"]]
+
+
+def test_an_input_without_its_case_key_is_merged_without_combining_persons(overlap: dict[str, Path],
+                                                                            tmp_path: Path):
+    """A folder handed over without case.key (kept apart): merged, its persons not combined, never refused."""
+    keyless = tmp_path / "keyless"
+    shutil.copytree(overlap["b"], keyless)
+    (keyless / "case.key").unlink()
+    run = run_cli("merge", str(overlap["a"]), str(keyless), "--out", str(tmp_path / "case"), "--quiet")
+    assert run.returncode == 1, run.stderr
+    merged = load(tmp_path / "case")
+    assert "persons" not in merged and merged["merge"]["persons"].startswith("not combined")
+
+
+def test_a_file_one_scan_could_not_read_and_the_other_read_is_one_examined_file(overlap: dict[str, Path],
+                                                                                 tmp_path: Path):
+    """A copy locked (mode 000) while dir2 was scanned again: that scan lists it unreadable; scan A read it.
+    Merged, it is one file (A's, hashed and counted), not an unread copy beside a read one."""
+    from remediation_data import run_without_dac
+
+    a = load(overlap["a"])
+    counted = next(f for f in a["persons"]["files"] if f["path"].startswith(str(overlap["dir2"])) and f["records"])
+    path = Path(counted["path"])
+    locked = with_case_key(tmp_path / "locked", overlap["w"])
+    os.chmod(path, 0)
+    try:
+        run = run_without_dac("scan", str(overlap["dir2"]), "--name", LEAKED_NAME, "--quiet", "--out", str(locked))
+        assert run.returncode == 1, run.stderr
+    finally:
+        os.chmod(path, 0o644)
+    again = load(locked)
+    assert any(s["path"] == counted["path"] and s["reason"] == "unreadable" for s in again["skipped"])
+    run = run_cli("merge", str(overlap["a"]), str(locked), "--out", str(tmp_path / "case"), "--quiet")
+    assert run.returncode == 1, run.stderr
+    merged = load(tmp_path / "case")
+    assert [f["sha256"] for f in merged["files"] if f["path"] == counted["path"]] == [counted["sha256"]]
+    assert not [s for s in merged["skipped"] if s["path"] == counted["path"]]
+    assert merged["persons"]["records"] == a["persons"]["records"]
+    assert merged["persons"]["unique"] == a["persons"]["unique"]
