@@ -9,6 +9,7 @@ recognised by the file's own verifier (agile and standard OOXML encryption, RC4 
 from __future__ import annotations
 
 import io
+import re
 
 from .codes import Status
 from .errors import ReadError, error_name
@@ -26,6 +27,10 @@ def unlock_workbook(data: bytes, passwords: tuple[str, ...]) -> tuple[bytes, int
     from msoffcrypto.exceptions import FileFormatError, InvalidKeyError
     from msoffcrypto.format.ooxml import OOXMLFile
 
+    cipher = _unread_cipher(data)
+    if cipher:  # an intact workbook: msoffcrypto-tool would fail inside its AES code, which is no damage
+        raise ReadError(Status.ENCRYPTED, f"password-protected workbook: cipher {cipher} is not one msoffcrypto-tool "
+                        "opens (passwords not tried)")
     tried = 0
     for entry, password in [(EXCEL_DEFAULT_ENTRY, EXCEL_DEFAULT_PASSWORD), *entries(passwords, _last_fit.get("book"))]:
         tried += 1
@@ -50,3 +55,23 @@ def unlock_workbook(data: bytes, passwords: tuple[str, ...]) -> tuple[bytes, int
     raise ReadError(Status.ENCRYPTED, "password-protected workbook: "
                     + (f"none of the {given} passwords of --password-file opens it" if given
                        else "no --password-file given"))
+
+
+_CIPHER = re.compile(rb"""cipherAlgorithm\s*=\s*["']([^"']{1,32})["']""")
+
+
+def _unread_cipher(data: bytes) -> str | None:
+    """The cipher of an agile-encrypted OOXML workbook when it is not AES (Office also writes DES, 3DES, RC2
+    when told to: msoffcrypto-tool decrypts AES only and raises a ValueError on the others), else None."""
+    import olefile  # a dependency of msoffcrypto-tool
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            if not ole.exists("EncryptionInfo"):
+                return None
+            info = ole.openstream("EncryptionInfo").read(1 << 16)
+    except Exception:  # noqa: BLE001 - not an OLE2 container (.xls RC4 is in the Workbook stream), or damaged
+        return None
+    names = {m.decode("ascii", "replace") for m in _CIPHER.findall(info)}
+    other = sorted(n for n in names if n.upper() != "AES")
+    return ", ".join(other) or None

@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from .biffold import biff_sheets, biff_version, calamine_misreads
 from .cellplace import Placement, wrapped_digits, wrapped_letters
 from .codes import Status
 from .errors import ReadError, error_name
@@ -31,13 +32,13 @@ from .ooxml import OoxmlPackage, normalised_part, ooxml_package
 from .sheet import Caps, CellBudget, Sheet
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
 from .textrows import csv_rows
-from .xlsb import pyxlsb_sheets, sheet_reach
+from .xlsb import moved_to_xl, pyxlsb_sheets, sheet_reach
 
 __all__ = ["Caps", "Sheet"]  # their home is scanner.sheet; kept importable from here for the readers
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-BINARY_FORMATS = ("xlsx", "xlsb", "ods", "xls")
+BINARY_FORMATS = ("xlsx", "xlsb", "ods", "xls", "biff-bare")  # biff-bare: Excel 2-5 without OLE2 (scanner.biffold)
 MARKUP_FORMATS = ("html", "mhtml", "spreadsheetml")  # tables as markup, saved under a spreadsheet name
 # Excel 2-4 worksheets and BIFF5 streams saved without an OLE container start with a BOF record
 _BARE_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
@@ -108,9 +109,14 @@ def _zip_kind(data: bytes) -> str:
                     return "ods"
             if "content.xml" in names and "META-INF/manifest.xml" in names:
                 return "ods"
+            if any(_SHEET_PART.search(n) for n in package.members):  # sheets without the workbook part that
+                return "ooxml-no-workbook"  # lists them: a broken package, not some other zip
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         return "zip-corrupt"
     return "zip-other"
+
+
+_SHEET_PART = re.compile(r"(^|/)(worksheets|macrosheets|dialogsheets)/[^/]+\.(xml|bin)$")
 
 
 def _ole_kind(data: bytes) -> str:
@@ -457,7 +463,7 @@ BIFF_DIMENSIONS = 0x0200
 ENDOFCHAIN, FREESECT = 0xFFFFFFFE, 0xFFFFFFFF
 
 
-def check_xls(data: bytes, caps: Caps) -> list[str]:
+def check_xls(data: bytes, caps: Caps) -> tuple[list[str], bytes | None]:
     """What calamine would abort on, found first: an OLE2 sector chain that loops or leaves the file
     (calamine follows it until memory runs out), and a DIMENSIONS record that declares more cells than
     the cap (too-large) or ends before it starts (corrupt), for which calamine reserves memory before
@@ -470,7 +476,7 @@ def check_xls(data: bytes, caps: Caps) -> list[str]:
             caches = [n for n in PIVOT_STORAGES if ole.exists(n)]
             name = next((n for n in ("Workbook", "Book", "WORKBOOK", "BOOK") if ole.exists(n)), None)
             if name is None:
-                return caches
+                return caches, None
             entry = next(e for e in ole.direntries if e is not None and e.name.casefold() == name.casefold())
             chains = [ole.first_dir_sector, ole.root.isectStart]
             if entry.size >= ole.minisectorcutoff:
@@ -482,9 +488,9 @@ def check_xls(data: bytes, caps: Caps) -> list[str]:
     except ReadError:
         raise
     except Exception:  # noqa: BLE001 - olefile raises many kinds on damaged containers: for the reader
-        return []
+        return [], None
     _check_dimensions(stream, caps)
-    return caches
+    return caches, stream
 
 
 PIVOT_STORAGES = ("_SX_DB_CUR", "_SX_DB")  # BIFF8 and BIFF5 pivot caches (SXDB/SXFDB/SXSTRING ... records)
@@ -537,14 +543,19 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     worksheets come the tables the workbook keeps outside them (scanner.caches: pivot and external-link caches),
     each with its ``origin``.
     """
+    if fmt == "biff-bare":  # Excel 2.x-4.0 worksheets and workbooks: no library reads them (scanner.biffold)
+        yield from biff_sheets(data, caps)
+        return
     package = None
     storages: list[str] = []
+    book = None  # the BIFF5 stream of an Excel 5/95 .xls
     if fmt in ("xlsx", "xlsb", "ods"):
         package = check_zip(data, caps)
     elif fmt == "xls":
-        storages = check_xls(data, caps)
+        storages, stream = check_xls(data, caps)
+        book = stream if stream is not None and biff_version(stream) == 5 else None
     cached = bool(storages or (package is not None and package.caches))  # only these pay for scanner.caches
-    for sheet in _worksheets(data, fmt, caps):
+    for sheet in _worksheets(data, fmt, caps, book):
         sheet.cached_later = cached
         yield sheet
     if cached:
@@ -554,8 +565,20 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         yield from cached_tables(data, fmt, package, caps)
 
 
-def _worksheets(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
-    """The worksheets of a checked workbook: calamine, then openpyxl (pyxlsb for .xlsb) when calamine fails."""
+def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) -> Iterator[Sheet]:
+    """The worksheets of a checked workbook: calamine, then openpyxl (pyxlsb for .xlsb) when calamine fails; the
+    BIFF5 reader for an Excel 5/95 workbook (``book``, its stream) whose text calamine misreads or that it refuses."""
+    if book is not None and calamine_misreads(book):
+        # calamine reads the 8-bit text of an Excel 5/95 workbook in a double-byte code page (932: every Japanese
+        # Excel 95 file) as UTF-16 halves: "Name" comes out as "N\0a\0m\0e\0", 氏名 as mojibake; without a
+        # CODEPAGE record as Latin-1 (cp932 text as mojibake again)
+        note = "read by leakscan's BIFF5 reader (calamine misreads the text of this Excel 5/95 workbook)"
+        for sheet in biff_sheets(book, caps, in_ole=True):
+            sheet.notes[:0], note = ([note] if note else []), ""
+            yield sheet
+        return
+    if fmt == "xlsb":
+        data = _xlsb_at_xl(data)
     started = False
     declared: list[str] = []  # worksheet names calamine found in the workbook, before it failed
     try:
@@ -573,8 +596,28 @@ def _worksheets(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         first = f"calamine: {error_name(e)}"
         if error_name(e) == "PasswordError":  # an encryption the checks before missed: never "corrupt"
             raise ReadError(Status.ENCRYPTED, f"password-protected workbook ({first})") from e
+        if book is not None and not started:  # Excel 5/95 calamine refuses (a CODEPAGE it does not know: 0x8001)
+            note = f"{first}; read by leakscan's BIFF5 reader"
+            for sheet in biff_sheets(book, caps, in_ole=True):
+                sheet.notes[:0], note = ([note] if note else []), ""
+                yield sheet
+            return
         if started or fmt not in ("xlsx", "xlsb"):
             raise ReadError(Status.CORRUPT, first) from e
+    placed = _lettered_refs(data, caps) if fmt == "xlsx" else None
+    if placed is not None:  # cells referenced by bare column numbers (r="0", r="1"): calamine and openpyxl refuse
+        try:
+            note = f"{first}; cell references given as column numbers, read as A1 references"
+            for sheet in _calamine_sheets(placed, caps):
+                started = True
+                sheet.notes[:0], note = ([note] if note else []), ""
+                yield sheet
+            return
+        except ReadError:
+            raise
+        except BaseException as e:  # noqa: BLE001 - as above; the original goes to openpyxl
+            if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError) or started:
+                raise ReadError(Status.CORRUPT, f"{first}; calamine: {error_name(e)}") from e
     if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)
         fallback, reader = pyxlsb_sheets, "pyxlsb"
     else:
@@ -594,6 +637,88 @@ def _worksheets(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     missing = [n for n in declared if n not in seen]
     if missing or not seen:
         raise ReadError(Status.CORRUPT, f"{first}; {reader}: {len(missing) or 'no'} sheet(s) missing or unreadable")
+
+
+_ROW_OR_CELL = re.compile(rb"""<(?:[\w.-]+:)?(row|c)\b[^>]*>""")
+_R_ATTR = re.compile(rb"""(\sr\s*=\s*["'])(\d{1,9})(["'])""")
+
+
+def _column_letters(n: int) -> bytes:
+    out = b""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = bytes([65 + rem]) + out
+    return out
+
+
+def _lettered_sheet(xml: bytes, caps: Caps) -> bytes | None:
+    """One sheet part with each ``<c r="N">`` made ``<c r="{letters}{row}">`` (the row from its ``<row r>``, or
+    counted), or None when a column is past XFD or a row past 1048576; ``too-large`` when the box the cells then
+    reach passes the cell cap (the zip guard, which reads A1 references, did not count these)."""
+    row, bad, rows, cols = 0, False, 0, 0
+
+    def tag(m: re.Match[bytes]) -> bytes:
+        nonlocal row, bad, rows, cols
+        r = _R_ATTR.search(m.group(0))
+        if m.group(1) == b"row":
+            row = int(r.group(2)) if r else row + 1
+            return m.group(0)
+        if r is None:
+            return m.group(0)
+        col = int(r.group(2))
+        bad = bad or col >= 16384 or not 0 < row <= 1 << 20
+        rows, cols = max(rows, row), max(cols, col + 1)
+        ref = _column_letters(col) + str(row).encode()
+        return m.group(0)[:r.start()] + r.group(1) + ref + r.group(3) + m.group(0)[r.end():]
+
+    out = _ROW_OR_CELL.sub(tag, xml)
+    if not bad and rows * cols > caps.max_cells:
+        raise ReadError(Status.TOO_LARGE, f"cells reach {rows * cols} cells (> {caps.max_cells}, --max-cells)")
+    return None if bad else out
+
+
+def _lettered_refs(data: bytes, caps: Caps) -> bytes | None:
+    """The workbook with cell references written as bare column numbers (``<c r="3">`` in ``<row r="2">``: a
+    .NET writer's export, ExcelDataReader's ``Fillreport.xlsx``) rewritten in memory as A1 references (``D2``),
+    or None when no sheet has them or a column number is past XFD. Only after calamine refused the original."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            sheets = ooxml_package(zf).sheets
+            parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, KeyError, zlib.error):
+        return None
+    changed = False
+    for name, xml in parts.items():
+        if normalised_part(name) not in sheets or not re.search(rb"""<(?:[\w.-]+:)?c\s[^>]*\br\s*=\s*["']\d""", xml):
+            continue
+        lettered = _lettered_sheet(xml, caps)
+        if lettered is None:
+            return None
+        parts[name], changed = lettered, True
+    if not changed:
+        return None
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, body in parts.items():
+            out.writestr(name, body)
+    return buf.getvalue()
+
+
+def _xlsb_at_xl(data: bytes) -> bytes:
+    """An .xlsb whose workbook part is not ``xl/workbook.bin`` (another folder, the root, ``xl\\`` names: found
+    through the package relationships) rebuilt in memory with its parts under ``xl/``, where calamine and
+    pyxlsb look; any other .xlsb as it is."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if "xl/workbook.bin" in zf.namelist():
+                return data
+            workbook = ooxml_package(zf).workbook
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        return data  # the readers say what is wrong with it
+    if workbook is None or not workbook.endswith(".bin"):
+        return data
+    return moved_to_xl(data, workbook) or data
 
 
 def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None) -> Iterator[Sheet]:
@@ -682,8 +807,11 @@ def sniff_delimiter(text: str) -> str:
     return _delimiter(text) or ","
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def _delimiter(text: str) -> str | None:
-    lines = [ln for ln in re.split(r"\r\n|\r|\n", text[:65536])[:50] if ln.strip()]
+    lines = [ln for ln in _LINE_END.split(text[:65536], maxsplit=50)[:50] if ln.strip()]  # 50 lines, not all
     best, best_score = None, 0.0
     for d in (",", "\t", ";", "|"):
         counts = [ln.count(d) for ln in lines]
@@ -841,7 +969,7 @@ def unreadable_reason(fmt: str) -> tuple[Status, str]:
     return {
         "zip-corrupt": (Status.CORRUPT, "damaged zip container"),
         "ole-corrupt": (Status.CORRUPT, "damaged OLE2 container"),
-        "biff-bare": (Status.UNSUPPORTED, "Excel 2-5 worksheet without an OLE2 container"),
+        "ooxml-no-workbook": (Status.CORRUPT, "OOXML worksheet parts without a workbook part: sheets not read"),
         "ole-other": (Status.UNSUPPORTED, "OLE2 file without a workbook stream"),
         "zip-other": (Status.UNSUPPORTED, "zip file that is not a workbook"),
         "binary": (Status.UNSUPPORTED, "binary content that is not a known workbook format"),

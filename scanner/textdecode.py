@@ -135,11 +135,20 @@ def japanese_score(text: str) -> int:
     return good - 2 * bad
 
 
+_EUC_HALF_WIDTH = re.compile(rb"\x8e[\xa1-\xdf]")
+
+
 def _best_8bit(data: bytes, start: int) -> str | None:
-    """cp932 or EUC-JP, whichever decodes every byte and reads more like Japanese (cp932 on a tie)."""
+    """cp932 or EUC-JP, whichever decodes every byte and reads more like Japanese (cp932 on a tie). Half-width
+    kana in EUC-JP (8E A1-DF, ﾌﾘｶﾞﾅ of a host export) are also valid cp932 kanji of one row (室 鴫 柴 ...): when
+    most non-ASCII bytes are such pairs, the text is EUC-JP (no Japanese text is made of that one row)."""
     ok = [c for c in ("cp932", "euc_jp") if _strict_ok(data, c, start)]
     if len(ok) < 2:
         return ok[0] if ok else None
+    head = data[start:start + 65536]
+    in_pairs = 2 * len(_EUC_HALF_WIDTH.findall(head))
+    if 2 * in_pairs > _high(head):  # more than half of the non-ASCII bytes
+        return "euc_jp"
     return max(ok, key=lambda c: (japanese_score(_head_text(data, c, start)), c == "cp932"))
 
 
@@ -181,6 +190,8 @@ def _plan_without_bom(data: bytes, start: int, delimiter: bytes, bom: str = "") 
         return Decoding(jis + stray, jis, start=start)
     if _strict_ok(data, "utf-8", start):  # cp932 or noise is almost never valid UTF-8
         return Decoding("utf-8" + stray, "utf-8", start=start)
+    if _western(data, start):  # before cp932, which reads Année or Straße as kanji and half-width kana
+        return Decoding("cp1252" + stray, "cp1252", start=start)
     best = _best_8bit(data, start)
     if best:  # cp932 decodes nearly any bytes (0xFD-0xFF as private use): is it Japanese or noise?
         plan = Decoding(best + stray, best, start=start)
@@ -198,6 +209,64 @@ def _plan_without_bom(data: bytes, start: int, delimiter: bytes, bom: str = "") 
         return mixed
     return _other_or_doubt(data, mixed, f"{replaced} of {high} non-ASCII bytes undecodable as UTF-8, "
                            "cp932 or EUC-JP")
+
+
+# Western-European text in Windows-1252 (ISO-8859-1 is its subset): its non-ASCII characters are one or two
+# accented letters inside a word (Année, Größe, Ø64) or one alone (à), or typographic signs (© ° € « » “ ” … NBSP) between ASCII
+_ACCENTED = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+_SIGNS = ("\u00a0-\u00bf\u00d7\u00f7\u20ac\u201a-\u201e\u2018\u2019\u2013\u2014\u2020-\u2022\u2026\u2030"
+          "\u2039\u203a\u2122")
+_WESTERN_RUN = re.compile(f"(?<![^\\x00-\\x7f])(?:(?<=[A-Za-z0-9])[{_ACCENTED}]{{1,2}}|[{_ACCENTED}]{{1,2}}(?=[A-Za-z0-9])"
+                          f"|[{_ACCENTED}]"  # a one-letter word: French à, Portuguese é
+                          f"|[{_SIGNS}]+)(?![^\\x00-\\x7f])")  # a whole non-ASCII run, ASCII on both sides
+_NON_ASCII = re.compile("[^\\x00-\\x7f]")
+_JAPANESE = re.compile("(?<![A-Za-z])(?:[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff60]|[\uff61-\uff9f]{2,})(?![A-Za-z])")
+WESTERN_SHARE = 0.9  # of the non-ASCII characters that must read as Western letters or signs
+
+
+def _western_counts(text: str) -> tuple[int, int]:
+    """(non-ASCII characters that read as Western, all non-ASCII characters) of ``text``."""
+    return sum(map(len, _WESTERN_RUN.findall(text))), len(_NON_ASCII.findall(text))
+
+
+def western_share(text: str) -> float:
+    """Share of ``text``'s non-ASCII characters that read as Western: whole runs (ASCII on both sides) of one
+    or two Latin letters beside an ASCII letter or digit, of one Latin letter alone (à), or of signs only; 0
+    when it has none."""
+    good, high = _western_counts(text)
+    return good / high if high else 0.0
+
+
+def japanese_share(text: str) -> float:
+    """Share of ``text``'s non-ASCII characters that are kana, kanji or full-width forms (half-width kana: two or
+    more in a row) with no ASCII letter beside them: most of a Japanese text (男 between commas, ﾌﾘｶﾞﾅ), almost
+    nothing of Western text read as cp932 or EUC-JP, where an accented letter and the ASCII letter after it
+    make a kanji inside a word (Année, Hélène) and a lone accented capital a half-width kana."""
+    high = len(_NON_ASCII.findall(text))
+    return sum(map(len, _JAPANESE.findall(text))) / high if high else 0.0
+
+
+def _western(data: bytes, start: int) -> bool:
+    """Is this Western-European text in Windows-1252 / ISO-8859-1? Every byte decodes as cp1252, at most a
+    quarter of the bytes (of a head of 256 bytes or more) are non-ASCII, nine in ten of those read as accented
+    letters inside words or as signs between ASCII, in the head and in the whole file, and neither cp932 nor
+    EUC-JP reads the head as Japanese runs. cp932 decodes most such files without an error (as kanji and
+    half-width kana), and charset-normalizer names no language for a file with a handful of accents, so
+    without this a well-formed Western CSV would read as mojibake or be listed as damaged."""
+    head = data[start:start + 65536]
+    high = _high(head)
+    if (high * 4 > len(head) >= 256) or not _strict_ok(data, "cp1252", start):
+        return False
+    if high and (western_share(head.decode("cp1252")) < WESTERN_SHARE
+                 or any(japanese_share(head.decode(c, "replace")) >= 0.5 for c in ("cp932", "euc_jp"))):
+        return False
+    if len(data) - start <= len(head):
+        return high > 0
+    good = total = 0  # the whole file, a MiB at a time (Japanese rows further on: not Western)
+    for i in range(start, len(data), MiB):
+        g, t = _western_counts(data[i:i + MiB].decode("cp1252"))
+        good, total = good + g, total + t
+    return total > 0 and good >= WESTERN_SHARE * total
 
 
 MESS_LIMIT = 0.5  # charset-normalizer's mess ratio: 0 for clean Japanese, about 1 for mojibake and noise

@@ -12,6 +12,7 @@ Runs inside the worker process (scanner.isolation), under the same cell and time
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import struct
 import zipfile
@@ -111,6 +112,64 @@ def normalise_beta(data: bytes) -> bytes | None:
                 for info in zf.infolist():
                     new.writestr(info.filename, bytes(out) if info.filename == "xl/workbook.bin" else zf.read(info))
     except (KeyError, ValueError, IndexError, zipfile.BadZipFile, OSError, EOFError):
+        return None
+    return buf.getvalue()
+
+
+_TARGET_OR_PART = re.compile(rb"""\b(Target|PartName)(\s*=\s*["'])([^"']*)(["'])""")
+
+
+def moved_to_xl(data: bytes, workbook: str) -> bytes | None:
+    """The .xlsb with its workbook part (``workbook``, a normalised name found through the package
+    relationships, e.g. ``wtf/workbook.bin`` or ``workbook.bin`` at the root) and the parts beside it moved
+    under ``xl/`` in memory, where calamine and pyxlsb look for them (both hard-code ``xl/workbook.bin``);
+    relationship targets and content-type part names follow. None when it cannot be rebuilt. The parts are
+    those the zip guard has already checked and sized; the evidence itself is never written."""
+    folder = workbook.rpartition("/")[0]
+    prefix = folder + "/" if folder else ""
+    book_rels = f"{prefix}_rels/{workbook.rpartition('/')[2]}.rels"
+
+    def moved(name: str) -> str | None:
+        n = name.replace("\\", "/").lstrip("/").lower()
+        if n == workbook:
+            return "xl/workbook.bin"
+        if n == book_rels:
+            return "xl/_rels/workbook.bin.rels"
+        if n in ("[content_types].xml", "_rels/.rels") or n.startswith(("docprops/", "customxml/")):
+            return None
+        if prefix and not n.startswith(prefix):
+            return None
+        return "xl/" + name.replace("\\", "/").lstrip("/")[len(prefix):]
+
+    def retarget(xml: bytes, owner: str | None) -> bytes:
+        """Targets in the package's own parts (``owner`` None) as they were, moved; an absolute target in a
+        moved part's relationships made relative to that part's new folder (the readers resolve no others)."""
+        def one(m: re.Match[bytes]) -> bytes:
+            target = m.group(3).decode("utf-8", "replace")
+            if owner is not None and not target.startswith("/"):
+                return m.group(0)  # relative to its own folder, which moved with it
+            new = moved(target)
+            if new is None:
+                return m.group(0)
+            if owner is None:
+                new = ("/" if target.startswith("/") else "") + new
+            else:  # xl/_rels/workbook.bin.rels belongs to xl/workbook.bin: relative to xl/
+                new = posixpath.relpath(new, posixpath.dirname(posixpath.dirname(owner)))
+            return m.group(1) + m.group(2) + new.encode() + m.group(4)
+        return _TARGET_OR_PART.sub(one, xml)
+
+    try:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data)) as zf, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as new:
+            for info in zf.infolist():
+                name = info.filename.replace("\\", "/").lstrip("/")
+                body = zf.read(info)
+                low = name.lower()
+                target = moved(info.filename) or name
+                if low.endswith(".rels") or low == "[content_types].xml":
+                    body = retarget(body, None if low in ("_rels/.rels", "[content_types].xml") else target)
+                new.writestr(target, body)
+    except (KeyError, ValueError, zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
         return None
     return buf.getvalue()
 

@@ -455,6 +455,9 @@ def _header_texts() -> set[str]:
         texts |= {f"{w}1", f"【{w}】", f"{w}（カナ）", f" {w}_2 ", w.upper(), f"申込者{w}"}
     texts |= {cell for rows in _layouts() + _generated(5)[:60] for row in rows[:25] for cell in row
               if isinstance(cell, str)}
+    ascii_words = [k for k in C.column_rules().any_word.keys() if k.isascii()]
+    texts |= {form for k in ascii_words for form in (k.upper(), f"{k.title()} 1", f"({k})", f"{k}_no")}
+    texts |= {"12345", "03-1234-5678", "2024/01/05", "12:30", "¥1,200", "(1)", "-", "No.", "ID", "TEL", "E-Mail"}
     return texts
 
 
@@ -464,6 +467,7 @@ def test_cells_without_a_word_of_the_rules_read_as_without_the_prefilter(monkeyp
     texts = _header_texts()
     fast = {t: (C._read_header.__wrapped__(t), C.is_label.__wrapped__(t)) for t in texts}
     monkeypatch.setattr(C, "_holds_a_word", lambda key: True)
+    monkeypatch.setattr(C, "_no_word", lambda text: False)
     C._read_header.cache_clear()
     C._is_excluded.cache_clear()
     try:
@@ -474,6 +478,22 @@ def test_cells_without_a_word_of_the_rules_read_as_without_the_prefilter(monkeyp
     assert fast == slow
     assert sum(h is not None for h, _ in fast.values()) > 200
     assert sum(not label for _, label in fast.values()) > 200  # both answers occur
+
+
+_ASCII_WORDS = sorted(k for k in C.column_rules().any_word.keys() if k.isascii())
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=16)
+       | st.sampled_from(_ASCII_WORDS).map(str.upper)
+       | st.tuples(st.sampled_from(_ASCII_WORDS), st.text(alphabet="0123456789 -_.()/:#", max_size=6))
+       .map(lambda t: t[1] + t[0] + t[1]))
+def test_ascii_texts_without_a_letter_of_a_rule_word_hold_no_word(text: str) -> None:
+    """_no_word (numbers, dates, codes: no NFKC, regex or automaton) says only what _holds_a_word would."""
+    if C._no_word(text):
+        assert not C._holds_a_word(C.normalise_header(text))
+    elif any(w in text.lower() for w in _ASCII_WORDS):
+        assert C._holds_a_word(C.normalise_header(text)) or not C.normalise_header(text)
 
 
 def _barring_sheets() -> list[list[list[object]]]:
@@ -541,3 +561,79 @@ def test_name_shapes_cached_for_short_texts() -> None:
     values += [v for rows in _generated(9)[:40] for row in rows for v in row][:3000]
     for v in values * 2:
         assert N.japanese_name_shape(v) == N._name_shape(v), v
+
+
+# --- one-column sheets (texts without delimiters) ---------------------------------------------------------
+
+
+def _one_column_forms(seed: int = 5) -> list[list[list[object]]]:
+    """Face sheets written down one column, each value below its label (what form_persons reads there)."""
+    ja = Faker("ja_JP")
+    ja.seed_instance(seed)
+    out = []
+    for k in range(6):
+        rows: list[list[object]] = [["利用者基本情報"], [""]] if k % 2 else []
+        for _ in range(1 + k % 3):
+            rows += [["氏名"], [ja.name()], ["住所"], [ja.address().replace("\n", "")], ["電話番号"], [ja.phone_number()]]
+        out.append(rows)
+    return out
+
+
+def _as_one_column(sheets: list[list[list[object]]]) -> list[list[list[object]]]:
+    """Every sheet's cells stacked down one column, and each of its first columns alone (blank rows kept)."""
+    out = []
+    for rows in sheets:
+        out.append([[v] for r in rows for v in r])
+        width = max(map(len, rows), default=0)
+        out += [[[r[c]] if c < len(r) else [] for r in rows] for c in range(min(width, 4))]
+    return out
+
+
+def test_one_column_sheets_classify_as_without_the_shortcut(demo_sheets, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet whose first rows hold one cell each is given only to the form rules (pii._one_column): every
+    sheet of the other comparisons, as one column and as they are, gets the finding it gets without that."""
+    tables = _generated() + _layouts() + demo_sheets
+    sheets = tables + _as_one_column(tables) + _one_column_forms()
+    fast = [finding(P.analyse_sheet("s", rows, 1, 0)) for rows in sheets]
+    with monkeypatch.context() as m:
+        m.setattr(P, "_one_column", lambda head: False)
+        slow = [finding(P.analyse_sheet("s", rows, 1, 0)) for rows in sheets]
+    for i, (a, b) in enumerate(zip(fast, slow, strict=True)):
+        assert a == b, i
+    one = fast[len(tables):]
+    assert sum(f is not None for f in one) >= 6  # the forms down one column are found both ways
+    assert sum(f is not None for f in fast[:len(tables)]) > 10
+
+
+def _face_sheets(seed: int = 9) -> list[list[list[object]]]:
+    """Forms label | value and label above value, with data cells around them that the header search reads first."""
+    ja = Faker("ja_JP")
+    ja.seed_instance(seed)
+    out = []
+    for k in range(8):
+        name, address, phone = ja.name(), ja.address().replace("\n", ""), ja.phone_number()
+        rows: list[list[object]] = [["利用者基本情報", "", "作成日", "2024/04/01"], ["", "", "", ""],
+                                    ["記録番号", f"{k:05d}", "区分", "在宅"]]
+        if k % 2:
+            rows += [["氏名", name, "", ""], ["住所", address, "", ""], ["電話番号", phone, "", ""]]
+        else:
+            rows += [["氏名", "", "", ""], [name, "", "", ""], ["住所", "", "", ""], [address, "", "", ""]]
+        rows += [[" 備考 ", "在宅", "12:30", "要介護2"], ["在宅", " 在宅", "在宅 ", "12:30"]]
+        out.append(rows)
+    return out
+
+
+def test_form_labels_read_as_without_the_header_search_memory(demo_sheets, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The form rules pass over texts the header search found to name nothing (columns._NO_HEADER): every sheet
+    of the other comparisons and face sheets among data cells get the finding they get without that memory."""
+    from scanner.detectors import forms as F
+
+    sheets = _face_sheets() + _generated() + _layouts() + demo_sheets + _one_column_forms()
+    fast = [finding(P.analyse_sheet("s", rows, 1, 0)) for rows in sheets]
+    assert C._NO_HEADER  # the memory was used
+    with monkeypatch.context() as m:
+        m.setattr(F, "_NO_HEADER", set())
+        slow = [finding(P.analyse_sheet("s", rows, 1, 0)) for rows in sheets]
+    for i, (a, b) in enumerate(zip(fast, slow, strict=True)):
+        assert a == b, i
+    assert all(f is not None for f in fast[:8])  # the face sheets are found both ways

@@ -112,7 +112,8 @@ ROBUST_EXPECTED = {
     "poi__protected_passtika.xlsx": "encrypted",
     "calamine__pass_protected.ods": "encrypted",
     # poi__Simple.xlsb (Excel 2007 beta): calamine panics, the pyxlsb fallback reads it (tests/test_xlsb.py)
-    "test_files__CRLFX5_2.XLS": "unsupported",  # a bare BIFF stream without an OLE2 container
+    # test_files__CRLFX5_2.XLS, an Excel 2.x worksheet (BIFF2, no OLE2 container): read since session 6
+    # (scanner/biffold.py, tests/test_old_excel.py); it was "unsupported"
     "calamine__too_small.xls": "unsupported",  # one line of text named .xls: no table in it
     "calamine__issue252.xlsx": "corrupt",
     "poi__poc-xmlbomb.xlsx": "corrupt",

@@ -10,6 +10,7 @@ import zipfile
 
 import pytest
 
+from scanner import tables
 from scanner.errors import ReadError
 from scanner.isolation import Worker
 from scanner.tables import (
@@ -93,6 +94,34 @@ def test_utf16_with_bom():
 def test_delimiter_sniffed(delim):
     text = "\n".join(delim.join(["a", "b", "c, d" if delim != "," else "c"]) for _ in range(5))
     assert sniff_delimiter(text) == delim
+
+
+def test_delimiter_sniffed_from_the_first_50_lines_as_when_every_line_was_split():
+    """_delimiter splits off only the 50 lines it reads (a 64 KiB head has thousands): the same lines as the
+    whole split, for any mix of line ends, blank lines and separators."""
+    import random
+    import re
+
+    rnd = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rnd.choice(["a", "山田", ",", ";", "\t", "|", "\r", "\n", "\r\n", " ", "\n\n"])
+                       for _ in range(rnd.randint(0, 400)))
+        whole = [ln for ln in re.split(r"\r\n|\r|\n", text)[:50] if ln.strip()]
+        assert [ln for ln in tables._LINE_END.split(text, maxsplit=50)[:50] if ln.strip()] == whole
+        assert tables._delimiter(text) == _delimiter_of(whole)
+
+
+def _delimiter_of(lines: list[str]) -> str | None:
+    """tables._delimiter's choice over these lines (as it was written, on every line split)."""
+    best, best_score = None, 0.0
+    for d in (",", "\t", ";", "|"):
+        hits = [c for c in (ln.count(d) for ln in lines) if c]
+        if hits:
+            mode = max(set(hits), key=hits.count)
+            score = hits.count(mode) / len(lines) * (1 + min(mode, 20) / 20)
+            if score > best_score:
+                best, best_score = d, score
+    return best
 
 
 def test_cr_only_line_ends_and_quoted_newlines():

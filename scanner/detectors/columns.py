@@ -80,6 +80,7 @@ class ColumnRules:
     role_words: tuple[str, ...]  # the role words, for one C-level startswith / endswith before the loop
     rendition_words: re.Pattern[str]  # any rendition word inside a header, likewise
     any_word: ahocorasick.Automaton  # every field, exact, role and exclusion word: a header holds one
+    ascii_word_chars: frozenset[str]  # the characters of those words that are all ASCII (see _no_word)
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -123,9 +124,10 @@ def column_rules() -> ColumnRules:
         if key:
             any_word.add_word(key, key)
     any_word.make_automaton()
+    ascii_chars = frozenset(ch for key in any_word.keys() if key.isascii() for ch in key)
     return ColumnRules(auto, exact, _automaton(excluded), _automaton(data.get("officials", {}).get("words", [])),
                        parts, tuple(roles), bare, shares, tuple(renditions), tuple(w for w, _ in roles),
-                       re.compile("|".join(re.escape(w) for w, _ in renditions)), any_word)
+                       re.compile("|".join(re.escape(w) for w, _ in renditions)), any_word, ascii_chars)
 
 
 def _holds_a_word(key: str) -> bool:
@@ -136,6 +138,15 @@ def _holds_a_word(key: str) -> bool:
     for _ in column_rules().any_word.iter(key):
         return True
     return False
+
+
+def _no_word(text: str) -> bool:
+    """An ASCII text none of whose characters (lower case) is in an ASCII word of the rules: a number, a date, a
+    phone number, a code. Its key (normalise_header: NFKC and casefold leave ASCII ASCII and lower it, the rest
+    only drops characters) then holds no word of any_word (a word with a non-ASCII character cannot be inside an
+    ASCII key; an ASCII one needs its characters there), so _holds_a_word would say False, after NFKC, a regex
+    and an automaton pass; this is two C-level passes over the text."""
+    return text.isascii() and column_rules().ascii_word_chars.isdisjoint(text.lower())
 
 
 def _excluded(key: str) -> bool:
@@ -234,6 +245,8 @@ def read_header(text: object) -> Header | None:
 @lru_cache(maxsize=16384)
 def _read_header(text: str) -> Header | None:
     """read_header for text (the same cells are read as headers twice, and header words recur across sheets)."""
+    if _no_word(text):
+        return None
     t = unicodedata.normalize("NFKC", text)
     key = normalise_header(t)
     if not key or len(key) > 300 or not _holds_a_word(key):
@@ -287,6 +300,8 @@ _NO_HEADER_LENGTH = 64
 def is_label(text: str) -> bool:
     """A header word of ours or an excluded one (``is_excluded(text) or read_header(text) is not None``),
     cached: the rows above a sheet's data are read as headers twice."""
+    if _no_word(text):
+        return False
     key = normalise_header(text)  # the key of both (NFKC twice is NFKC once)
     if not key or len(key) > 300 or not _holds_a_word(key):
         return False
@@ -302,6 +317,8 @@ def is_excluded(text: object) -> bool:
 
 @lru_cache(maxsize=16384)
 def _is_excluded(text: str) -> bool:
+    if _no_word(text):  # exclusion words are among any_word
+        return False
     key = normalise_header(text)
     return bool(key) and len(key) <= 300 and _excluded(key)
 

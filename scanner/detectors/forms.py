@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .columns import is_officials_header, read_header
+from .columns import _NO_HEADER, is_officials_header, read_header
 from .plan import NAME_PARTS, READING_PARTS, cell_text
 
 FORM_ROWS = 80  # a form fits on a page or two
@@ -38,8 +38,14 @@ class FormPerson:
 
 def _label(v: object) -> tuple[str, str] | None:
     """(field, header field) a cell names when it is a label of the form's own person (no role), else None:
-    ``("name", "name_family")`` for 姓."""
-    return _text_label(v) if isinstance(v, str) and len(v) <= 2 * MAX_LABEL else None
+    ``("name", "name_family")`` for 姓. A text the header search already read as naming nothing (columns.read_row
+    remembers them; the form rules run after it on the same first rows) is no label, when no space around it
+    makes _text_label read another text."""
+    if not isinstance(v, str) or len(v) > 2 * MAX_LABEL:
+        return None
+    if v in _NO_HEADER and not (v[:1].isspace() or v[-1:].isspace()):
+        return None
+    return _text_label(v)
 
 
 @lru_cache(maxsize=16384)

@@ -317,8 +317,9 @@ def _postcode(raw: object) -> str:
 
 
 def _phone(raw: object) -> str:
-    t = cell_text(raw)
-    return phone_digits(t) if not isinstance(raw, str) else t
+    """The cell's phone, its leading zero put back when a number cell lost it (312345678 -> 0312345678; a CSV
+    saved from such a sheet holds the digits as text: the same rule, so every copy shows the same number)."""
+    return phone_digits(cell_text(raw))
 
 
 def _sex(raw: object) -> str:
@@ -543,6 +544,10 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     head = list(islice(stream, HEADER_SCAN_ROWS + SAMPLE_ROWS))
     if not head:
         return None
+    if _one_column(head):  # no header and no table: only a form written label above value
+        for _ in stream:  # drain, as below
+            pass
+        return _form_finding(name, head, first_row, first_col)
     header = find_header(head)
     header_at: int | None = None
     plan: SheetPlan | None
@@ -591,6 +596,16 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     header_row = first_row + header_at if header_at is not None else None
     return SheetFinding(name, header_row, columns, fields, keys, found, kind,
                         tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+
+
+def _one_column(head: Sequence[Sequence[object]]) -> bool:
+    """No row of the sheet's first rows has a second cell (a text without delimiters: notes, logs, lists of one
+    thing). Then the table rules find nothing, so they are not run: a header needs two header cells in one row
+    (find_header, _later_header), and a table's person a name with an address or a contact in another column
+    (discover takes each field from a column not taken yet, and _kind needs two fields); the plan comes from
+    these rows alone, so the rows after them cannot change that. Only a form (forms.py: a value below its
+    label) can hold a person here. tests/test_pii_classify_equal.py compares both ways."""
+    return not any(map((1).__lt__, map(len, head)))  # stops at the first wider row (a table's first)
 
 
 def _form_finding(name: str, head: Sequence[Sequence[object]], first_row: int, first_col: int) -> SheetFinding | None:

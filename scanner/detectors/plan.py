@@ -154,7 +154,8 @@ class RolePlan:
 
     def value(self, row: Sequence[object], f: str) -> str:
         if f in SPLIT_NUMBERS:  # 電話番号1 | 電話番号2 | 電話番号3 = 090 | 1234 | 5678
-            return join_values(row, self.cols.get(f, []), "-")
+            parts = [t for c in self.cols.get(f, []) if c < len(row) and (t := cell_text(row[c]))]
+            return "-".join(number_pieces(f, parts))
         return join_values(row, self.cols.get(f, []), " " if f in ("name", "reading") else "")
 
 
@@ -210,8 +211,26 @@ CONFIRM: dict[str, Callable[[str], object]] = {
 
 
 def phone_digits(v: str) -> str:
-    """A phone typed into a number cell loses its leading 0 (9012345678): put it back."""
-    return "0" + v if v.isdigit() and len(v) in (9, 10) and not v.startswith("0") else v
+    """A phone typed into a number cell loses its leading 0 (312345678, 9012345678; a CSV saved from that
+    sheet holds the same digits as text): put it back when that makes a Japanese phone (10 digits 0[1-9],
+    11 for 050/070/080/090), else keep the digits as they are."""
+    if v.isdigit() and len(v) in (9, 10) and not v.startswith("0") and V.normalise_phone("0" + v):
+        return "0" + v
+    return v
+
+
+def number_pieces(f: str, parts: list[str]) -> list[str]:
+    """Pieces of a phone or postal code stored as numbers lose their leading zeros (03 | 1234 | 0567 became
+    3 | 1234 | 567; 郵便番号1 | 2 = 060 | 0001 became 60 | 1): put them back. A Japanese phone's first piece
+    always starts with 0 and its last (the subscriber number) has 4 digits, kept only when the whole is then
+    a Japanese phone; a postal code is 3 + 4 digits. Anything else is returned as it is."""
+    if len(parts) < 2 or not all(p.isdigit() for p in parts):
+        return parts
+    if f == "postcode":
+        ok = len(parts) == 2 and len(parts[0]) <= 3 and len(parts[1]) <= 4
+        return [parts[0].zfill(3), parts[1].zfill(4)] if ok else parts
+    whole = [parts[0] if parts[0].startswith("0") else "0" + parts[0], *parts[1:-1], parts[-1].zfill(4)]
+    return whole if V.normalise_phone("".join(whole)) else parts
 
 
 def _foreign_phone(v: str) -> bool:
@@ -237,7 +256,7 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
         cols = [c for c in cols if any(c < len(r) and cell_text(r[c]) for r in sample)]
         if not cols:
             continue
-        if f in SPLIT_NUMBERS and len(cols) > 1 and not _pieces(cols, sample):
+        if f in SPLIT_NUMBERS and len(cols) > 1 and not _pieces(f, cols, sample):
             cols = cols[:1]  # 電話番号1 | 電話番号2 as two whole numbers: the first is the phone
         if f == "birth":
             cells = column_values(sample, cols[0])
@@ -275,10 +294,11 @@ def _numbered_run(c: int, h: Header, headers: dict[int, Header]) -> list[int]:
     return run
 
 
-def _pieces(cols: list[int], sample: Sequence[Sequence[object]]) -> bool:
-    """Are the columns pieces of one number (2-5 digits each, as a phone or postal code is split) in most rows?"""
+def _pieces(f: str, cols: list[int], sample: Sequence[Sequence[object]]) -> bool:
+    """Are the columns pieces of one number (2-5 digits each, as a phone or postal code is split; zeros a
+    number cell lost put back) in most rows?"""
     rows = [[cell_text(r[c]) for c in cols if c < len(r)] for r in sample]
-    rows = [r for r in rows if any(r)]
+    rows = [number_pieces(f, r) if all(r) else r for r in rows if any(r)]
     return bool(rows) and share(rows, lambda r: all(p.isdigit() and 2 <= len(p) <= 5 for p in r)) >= 0.8
 
 

@@ -18,7 +18,7 @@ import io
 import re
 import struct
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from ..codes import Status
@@ -68,6 +68,12 @@ def has_embeddings(entry: Entry, size: int, limit: int) -> bool:
     archive member) is read through, up to ``limit`` bytes (past it, the worker lists it as too large)."""
     if size < SMALLEST_WITH_EMBEDDING:  # not opened: too small to hold one (most fake or empty documents)
         return False
+    ranged = getattr(entry, "read_range", None)  # a remote file (sources.smb): only its end, no whole read
+    if ranged is not None:
+        try:
+            return _names_embeddings_at(ranged, size)
+        except (ReadError, OSError):
+            return True  # the worker reads it again and lists why it could not
     small = getattr(entry, "read_small", None)  # a local file: one open, no file object (sources.local)
     if small is not None and size <= _TAIL:
         got = small(size + 1)
@@ -89,9 +95,24 @@ def names_embeddings(data: bytes) -> bool:
 
 
 def _directory_names_embeddings(f: IO[bytes], size: int) -> bool:
+    def read(offset: int, length: int) -> bytes:
+        f.seek(offset)
+        return f.read(length)
+
+    return _names_embeddings_at(read, size)
+
+
+def tail_window(size: int) -> tuple[int, int]:
+    """(offset, length) of the part of a ``size``-byte document the check reads first (its end)."""
     start = max(size - _TAIL, 0)
-    f.seek(start)
-    tail = f.read(_TAIL)
+    return start, size - start
+
+
+def _names_embeddings_at(read: Callable[[int, int], bytes], size: int) -> bool:
+    """The check over ``read(offset, length)``: the file's last 64 KiB (+22), and only when the zip directory
+    starts before them, the directory itself (two reads at most)."""
+    start, length = tail_window(size)
+    tail = read(start, length)
     if _EMBEDDING_NAME.search(tail):
         return True
     at = tail.rfind(_EOCD)
@@ -102,8 +123,13 @@ def _directory_names_embeddings(f: IO[bytes], size: int) -> bool:
         return True  # zip64: the worker reads the directory
     if cd_offset >= start:
         return False  # the whole directory was in the tail
-    f.seek(cd_offset)
-    return _EMBEDDING_NAME.search(f.read(min(cd_size, start - cd_offset + 64))) is not None
+    return _EMBEDDING_NAME.search(read(cd_offset, min(cd_size, start - cd_offset + 64))) is not None
+
+
+def is_document(name: str) -> bool:
+    """An OOXML document (not a workbook) by name: the archive inspector wants only its end (the check)."""
+    low = name.casefold()
+    return low.endswith(OOXML_EXTS) and not low.endswith(WORKBOOK_EXTS)
 
 
 # hop formats of objects taken out of legacy documents (scanner.inspectors.legacy_embedded): OLE objects too

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..codes import Reason, SheetKind, Status
 from ..config import MiB, ScanConfig
+from ..contenttype import content_type
 from ..contracts import Inspection, ScanContext
 from ..decrypt import unlock_workbook
 from ..errors import ReadError
@@ -46,7 +47,7 @@ if TYPE_CHECKING:  # the classifiers are imported where sheets are read (a worke
     from ..detectors.pii import SheetFinding
 
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".xlam", ".ods",
-                              ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn"})
+                              ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn", ".xlw"})  # .xlw: Excel 4.0 workbook
 LOCKABLE_FORMATS = ("ole-encrypted", "xls")  # what msoffcrypto-tool opens with a password (OOXML, .xls)
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".tab", ".prn"})
 # extensions of markup that may be a table: read only when Excel's namespace is at the head
@@ -214,6 +215,16 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
     return Status.OK, "; ".join(shown)
 
 
+def _other_content(data: bytes) -> str | None:
+    """libmagic's name for bytes that read as noise in every text encoding, when it knows them as something
+    other than text (a BMP picture, gzip data ...); None for text and for unknown data (a damaged table)."""
+    kind = content_type(data[:4096])
+    low = kind.lower()
+    if "text" in low or low in ("data", "") or low.startswith("unknown") or "error" in low:
+        return None
+    return kind.split(",")[0][:80]
+
+
 def pii_summary(findings: list[SheetFinding], fmt: str, unmask: bool) -> dict[str, Any]:
     """The ``pii`` block of findings.json: always masked examples; clear ones only in memory for --unmask.
 
@@ -354,6 +365,10 @@ class SpreadsheetInspector:
         if cut:
             reading.damage.append(cut)
         status, detail = _outcome(fmt, ext, bool(findings), reading)
+        if not findings and status == Status.CORRUPT and fmt == "text" and not reading.damage:
+            other = _other_content(data)
+            if other:  # a picture or a compressed file under a table's name: not a damaged table
+                status, detail = Status.UNSUPPORTED, f"{other} named {ext or 'without an extension'}: not a table"
         if not findings:
             return Inspection(status=status, detail=detail)
         found = inspection_of(findings, fmt, self.config.unmask)

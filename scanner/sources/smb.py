@@ -143,6 +143,7 @@ class _FileOnShare:
     _info: Any
     _snapshot: Any
     _opened: Any
+    _window: Any  # a Snapshot of the file's end, fetched ahead with its folder (read_range)
 
     def _path(self) -> str:
         raise NotImplementedError
@@ -174,6 +175,45 @@ class _FileOnShare:
         size = self._opened.size if self._opened is not None else self._info.size
         return cast(IO[bytes], SmbStream(client, path, size, listed_id, self))  # a RawIOBase: reads, seeks
 
+    def read_range(self, offset: int, length: int) -> bytes:
+        """Bytes ``offset`` to ``offset + length`` (fewer at the end of the file): a part of a file that the
+        cheap checks need (a zip's directory at its end), without reading the rest. Served from what was
+        fetched ahead with the folder when it covers them, else one round trip (CREATE + READ + CLOSE).
+        A failure is a ReadError (``connection`` when the share is gone); a file that changed between
+        the open and the close raises too (the caller then lets a worker read it whole)."""
+        from smbprotocol.exceptions import SMBException
+
+        from .smb_client import Dropped, read_error
+
+        for snap in (self._window, self._snapshot):
+            if snap is not None and snap.handle is None and snap.offset <= offset and (
+                    offset + length <= snap.offset + len(snap.data) or snap.complete):
+                at = offset - snap.offset
+                return bytes(snap.data[at:at + length])
+        client = self._client()
+        if client.dead:
+            raise ReadError(Status.CONNECTION, client.dead)
+        listed_id = self._opened.file_id if self._opened is not None else self._info.file_id
+        parts: list[bytes] = []
+        while length > 0:  # a READ may bring less than asked (the credits the server granted)
+            try:
+                (got,) = client.retrying(lambda o=offset, n=length: client.snapshots([(self._path(), n, listed_id, o)]))
+            except Dropped as e:
+                raise ReadError(Status.CONNECTION, str(e)) from e
+            except (SMBException, OSError) as e:
+                raise read_error(e) from e
+            if isinstance(got, BaseException):
+                raise read_error(got)
+            moved = got.after is not None and got.before.differs(got.after)
+            if moved:
+                raise ReadError(Status.CHANGED_DURING_READ, f"changed while it was read over SMB ({moved})")
+            if not got.data:
+                break  # the end of the file
+            parts.append(bytes(got.data))
+            offset += len(got.data)
+            length -= len(got.data)
+        return b"".join(parts)
+
     # -- smb_file.Owner -------------------------------------------------------------------------------
     def snapshot(self) -> Any:
         return self._snapshot
@@ -188,7 +228,7 @@ class _FileOnShare:
 class SmbEntry(_FileOnShare):
     """A regular file on the share. Stat comes from the listing; open() reads it read-only."""
 
-    __slots__ = ("_source", "_folder", "name", "_info", "_location", "_snapshot", "_opened")
+    __slots__ = ("_source", "_folder", "name", "_info", "_location", "_snapshot", "_opened", "_window")
 
     def __init__(self, source: SmbSource, folder: _Folder, info: DirEntry) -> None:
         self._source = source
@@ -198,6 +238,7 @@ class SmbEntry(_FileOnShare):
         self._location: Location | None = None
         self._snapshot = None
         self._opened = None
+        self._window = None
 
     @property
     def location(self) -> Location:
@@ -248,7 +289,7 @@ class SmbRef:
 class SmbRefEntry(_FileOnShare):
     """A task's file, re-created in a worker process from its SmbRef."""
 
-    __slots__ = ("_ref", "location", "name", "_info", "_snapshot", "_opened")
+    __slots__ = ("_ref", "location", "name", "_info", "_snapshot", "_opened", "_window")
 
     def __init__(self, ref: SmbRef, location: Location, name: str) -> None:
         from .smb_client import DirEntry
@@ -258,6 +299,7 @@ class SmbRefEntry(_FileOnShare):
         self._info = DirEntry(name, 0, size, file_id, 0, creation, access, write, change)
         self._snapshot = None
         self._opened = None
+        self._window = None
 
     def _path(self) -> str:
         return self._ref.path
@@ -426,22 +468,42 @@ class SmbSource:
         that follow; a file that fails here is simply read (and fails) again when it is opened."""
         from smbprotocol.exceptions import SMBException
 
+        from ..inspectors.embedded import SMALLEST_WITH_EMBEDDING, is_document, tail_window
         from .smb_client import Dropped
         from .smb_file import START, _round_up
 
         client = self.client
         if client is None or client.dead or not entries:
             return
-        wanted = []
+        wanted: list[tuple[str, int, int, int]] = []
+        fetched: list[tuple[SmbEntry, bool]] = []
         for e in entries:
             size = e._info.size
-            wanted.append((e._path(), _round_up(size + 1) if size < PREFETCH_WHOLE else START, e._info.file_id))
+            if is_document(e.name):
+                # an Office document is looked at only for embedded objects, in its zip directory at its end:
+                # that end is fetched (at most 64 KiB), not its start nor the whole file; a worker reads the
+                # documents that embed something
+                if size < SMALLEST_WITH_EMBEDDING:
+                    continue  # too small to embed anything: the check reads nothing
+                offset, length = tail_window(size)
+                wanted.append((e._path(), length, e._info.file_id, offset))
+                fetched.append((e, True))
+            else:
+                length = _round_up(size + 1) if size < PREFETCH_WHOLE else START
+                wanted.append((e._path(), length, e._info.file_id, 0))
+                fetched.append((e, False))
+        if not wanted:
+            return
         try:
             snaps = client.retrying(lambda: client.snapshots(wanted))
         except (Dropped, OSError, SMBException):
             return
-        for e, snap in zip(entries, snaps, strict=True):
+        for (e, window), snap in zip(fetched, snaps, strict=True):
             if isinstance(snap, BaseException):
+                continue
+            if window:
+                if snap.after is not None and not snap.before.differs(snap.after):
+                    e._window = snap
                 continue
             e.opened(snap.opened)
             if not snap.complete or not snap.before.differs(snap.after):

@@ -249,10 +249,12 @@ class Snapshot:
     after: Identity | None
     handle: Handle | None
     opened: Identity  # as opened, with its own on-disk file ID (the file that was read)
+    offset: int = 0  # where ``data`` starts in the file (not 0: a window, e.g. a zip's end)
 
     @property
     def complete(self) -> bool:
-        return self.handle is None and self.after is not None and len(self.data) >= self.after.size
+        return (self.handle is None and self.after is not None and self.offset == 0
+                and len(self.data) >= self.after.size)
 
 
 def smb_path(path: str) -> str:
@@ -702,36 +704,38 @@ class Client:
         known without a request of its own. ``listed_id`` is the file ID the listing gave (0: unknown)."""
         return self._snapshot(self._send_start(path, self._fit(length, extra=3), whole), whole, listed_id)
 
-    def snapshots(self, wanted: list[tuple[str, int, int]]) -> list[Snapshot | BaseException]:
+    def snapshots(self, wanted: list[tuple[str, int, int, int]]) -> list[Snapshot | BaseException]:
         """Several files' starts, read whole and closed (``read_start(..., whole=True)`` for each), their
         compounds sent back to back and answered together: round trips overlap instead of adding up.
-        ``wanted``: (path, length, listed file ID). One file's error is its own result; a dropped
-        connection raises (the caller retries or reads the files one by one)."""
+        ``wanted``: (path, length, listed file ID, offset): offset 0 for a start; else the bytes from there (a zip's
+        directory at a file's end; ``Snapshot.offset`` says where they start, and such a snapshot is never
+        ``complete``). One file's error is its own result; a dropped connection raises (the caller retries
+        or reads the files one by one)."""
         out: list[Snapshot | BaseException] = []
         at = 0
         while at < len(wanted):
-            sent: list[tuple[list[Any], int]] = []
+            sent: list[tuple[list[Any], int, int]] = []
             budget = self._credits() - 8  # leave room for the requests of the files being examined
             while at < len(wanted) and (not sent or budget > 0):
-                path, length, listed_id = wanted[at]
+                path, length, listed_id, offset = wanted[at]
                 length = min(length, max(1, budget - 3) * MAX_PAYLOAD) if sent else self._fit(length, extra=3)
                 budget -= 3 + (length - 1) // MAX_PAYLOAD
-                sent.append((self._send_start(path, length, True), listed_id))
+                sent.append((self._send_start(path, length, True, offset), listed_id, offset))
                 at += 1
-            for requests, listed_id in sent:
+            for requests, listed_id, offset in sent:
                 try:
-                    out.append(self._snapshot(requests, True, listed_id))
+                    out.append(self._snapshot(requests, True, listed_id, offset))
                 except SMBResponseException as e:
                     out.append(e)
         return out
 
-    def _send_start(self, path: str, length: int, whole: bool) -> list[Any]:
-        msgs = [_create(path, False), _read(RELATED, 0, length)]
+    def _send_start(self, path: str, length: int, whole: bool, offset: int = 0) -> list[Any]:
+        msgs = [_create(path, False), _read(RELATED, offset, length)]
         if whole:
             msgs += self._after_messages(RELATED)
         return self._send(msgs)
 
-    def _snapshot(self, requests: list[Any], whole: bool, listed_id: int) -> Snapshot:
+    def _snapshot(self, requests: list[Any], whole: bool, listed_id: int, offset: int = 0) -> Snapshot:
         answers = self._answers(requests)
         fid, opened = _opened(_raise_first(answers[0]))
         before = opened._replace(file_id=listed_id or opened.file_id)
@@ -743,7 +747,7 @@ class Client:
             if handle is not None:
                 self._close_quietly(handle.fid)
             raise
-        return Snapshot(data, before, after, handle, opened)
+        return Snapshot(data, before, after, handle, opened, offset)
 
     def open_at(self, path: str) -> Handle:
         """Open a file again (after a reconnect) for the reads that follow; its identity says what it is now."""
