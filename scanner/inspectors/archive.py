@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Literal
 
+from .. import doctail
 from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
@@ -116,7 +117,7 @@ def _first_zip_member(head: bytes) -> str:
     return head[30:30 + n].decode("cp437")
 
 
-_ZIP_WORKBOOK_EXTS = (*embedded.WORKBOOK_EXTS, ".ods", ".ots")
+_ZIP_WORKBOOK_EXTS = (*doctail.WORKBOOK_EXTS, ".ods", ".ots")
 _PACKAGE_PART = re.compile(rb"\[Content_Types\]\.xml|mimetypeapplication/vnd\.oasis\.opendocument")
 
 
@@ -147,8 +148,8 @@ class ArchiveInspector:
     # Word and PowerPoint, RTF) are looked at for them; a workbook's embedded parts come from the spreadsheet
     # inspector, which reads it whole anyway
     skip_extensions = ((NOT_ARCHIVE_EXTS | frozenset(DOCUMENT_EXTS))
-                       - frozenset(embedded.OOXML_EXTS + embedded.ODF_EXTS + legacy.LEGACY_EXTS)) | frozenset(
-        embedded.WORKBOOK_EXTS + embedded.ODF_WORKBOOK_EXTS)
+                       - frozenset(doctail.OOXML_EXTS + embedded.ODF_EXTS + legacy.LEGACY_EXTS)) | frozenset(
+        doctail.WORKBOOK_EXTS + embedded.ODF_WORKBOOK_EXTS)
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
@@ -162,7 +163,7 @@ class ArchiveInspector:
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
         if not self.wants_name(entry.name):
             return False
-        if _ext_of(entry.name, embedded.OOXML_EXTS + embedded.ODF_EXTS):  # opened only for embedded objects
+        if _ext_of(entry.name, doctail.OOXML_EXTS + embedded.ODF_EXTS):  # opened only for embedded objects
             return embedded.has_embeddings(entry, size, self.config.max_inspect_bytes)
         if legacy.kind_of(entry.name):  # .doc/.ppt/.rtf: only when a few of its bytes show an object
             return legacy.may_embed(entry, size, self.config.max_inspect_bytes, lambda h: sniff(h) is not None)

@@ -23,6 +23,7 @@ from typing import IO
 
 from ..codes import Status
 from ..contracts import Inspection, ScanContext
+from ..doctail import SMALLEST_WITH_EMBEDDING, TAIL, tail_window
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Location, Skipped
@@ -33,12 +34,6 @@ from .archive_members import ArchiveLimits, ArchiveMemberEntry, error_reason, me
 # is rebuilt as an .ods of its own) or, for a Microsoft object, a compound file member (``Object 2``)
 ODF_EXTS = (".odt", ".odp", ".odg", ".ott", ".otp", ".otg", ".odm", ".ods", ".ots")
 ODF_WORKBOOK_EXTS = (".ods", ".ots")
-# Office Open XML documents that may embed objects
-OOXML_EXTS = (".docx", ".docm", ".dotx", ".dotm", ".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm",
-              ".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xlam")
-# workbooks among them: the spreadsheet inspector reads these whole anyway, and yields their embedded parts
-# itself (the archive inspector does not open them again)
-WORKBOOK_EXTS = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xlam")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PACKAGE_STREAMS = ("Package", "package", "PACKAGE")
 NATIVE_STREAM = "\x01Ole10Native"
@@ -51,10 +46,8 @@ _SPREADSHEET_BODY = re.compile(rb"<office:spreadsheet[\s>/]")
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _SUBDOCUMENT_PARTS = ("content.xml", "styles.xml", "meta.xml")
 _EOCD = b"PK\x05\x06"
-_TAIL = (1 << 16) + 22  # the end-of-central-directory record is within the last 64 KiB + 22 bytes
-# the smallest zip that can name an embedding: one member named like "x/embeddings/x", with its local header
-# (30 bytes + name) and directory entry (46 + name), and the end record (22)
-SMALLEST_WITH_EMBEDDING = 22 + 30 + 46 + 2 * len("x/embeddings/x")
+
+
 
 
 def is_embedding(path: str) -> bool:
@@ -75,7 +68,7 @@ def has_embeddings(entry: Entry, size: int, limit: int) -> bool:
         except (ReadError, OSError):
             return True  # the worker reads it again and lists why it could not
     small = getattr(entry, "read_small", None)  # a local file: one open, no file object (sources.local)
-    if small is not None and size <= _TAIL:
+    if small is not None and size <= TAIL:
         got = small(size + 1)
         if got is not None:
             return names_embeddings(got[0])
@@ -102,12 +95,6 @@ def _directory_names_embeddings(f: IO[bytes], size: int) -> bool:
     return _names_embeddings_at(read, size)
 
 
-def tail_window(size: int) -> tuple[int, int]:
-    """(offset, length) of the part of a ``size``-byte document the check reads first (its end)."""
-    start = max(size - _TAIL, 0)
-    return start, size - start
-
-
 def _names_embeddings_at(read: Callable[[int, int], bytes], size: int) -> bool:
     """The check over ``read(offset, length)``: the file's last 64 KiB (+22), and only when the zip directory
     starts before them, the directory itself (two reads at most)."""
@@ -124,12 +111,6 @@ def _names_embeddings_at(read: Callable[[int, int], bytes], size: int) -> bool:
     if cd_offset >= start:
         return False  # the whole directory was in the tail
     return _EMBEDDING_NAME.search(read(cd_offset, min(cd_size, start - cd_offset + 64))) is not None
-
-
-def is_document(name: str) -> bool:
-    """An OOXML document (not a workbook) by name: the archive inspector wants only its end (the check)."""
-    low = name.casefold()
-    return low.endswith(OOXML_EXTS) and not low.endswith(WORKBOOK_EXTS)
 
 
 # hop formats of objects taken out of legacy documents (scanner.inspectors.legacy_embedded): OLE objects too

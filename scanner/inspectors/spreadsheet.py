@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .. import doctail
 from ..codes import Reason, SheetKind, Status
 from ..config import MiB, ScanConfig
 from ..contenttype import content_type
@@ -320,7 +321,7 @@ class SpreadsheetInspector:
             return archives.inspect(entry, data, ctype, ctx)
         found = self._tables(entry, data, fmt)
         if (data.startswith(ZIP_MAGIC)
-                and split_ext(entry.name)[1].casefold() in embedded.WORKBOOK_EXTS + embedded.ODF_WORKBOOK_EXTS
+                and split_ext(entry.name)[1].casefold() in doctail.WORKBOOK_EXTS + embedded.ODF_WORKBOOK_EXTS
                 and embedded.names_embeddings(data)):  # a workbook that embeds objects: they are children
             parts = archives.inspect(entry, data, ctype, ctx)
             found.children = parts.children

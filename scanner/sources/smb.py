@@ -468,7 +468,7 @@ class SmbSource:
         that follow; a file that fails here is simply read (and fails) again when it is opened."""
         from smbprotocol.exceptions import SMBException
 
-        from ..inspectors.embedded import SMALLEST_WITH_EMBEDDING, is_document, tail_window
+        from ..doctail import SMALLEST_WITH_EMBEDDING, is_document, tail_window
         from .smb_client import Dropped
         from .smb_file import START, _round_up
 
