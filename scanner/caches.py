@@ -540,9 +540,9 @@ def _external_link_bin(zf: zipfile.ZipFile, members: dict[str, str], part: str, 
                 col = struct.unpack_from("<I", body)[0]
                 row = rows[-1]
                 col = col if len(row) <= col < MAX_COL else len(row)
+                budget.add(col - len(row) + 1)  # the padding is held too: counted before it is made
                 row.extend([""] * (col - len(row)))
                 row.append(_bin_cell(rtype, body))
-                budget.add(1)
     except (ValueError, struct.error, IndexError) as e:
         damage.append(f"{what}: records break off ({error_name(e)})")
     if stray:

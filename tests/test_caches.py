@@ -703,3 +703,27 @@ def test_xls_macro_sheet_is_read() -> None:
     assert types == [SheetTypeEnum.WorkSheet, SheetTypeEnum.MacroSheet]
     (found,), sheets, _ = analyse(bytes(book))
     assert (found.name, found.count, sheets) == ("マクロ", 10, 2)
+
+
+def test_xlsb_external_link_far_column_cells_count_their_padding_against_the_cap() -> None:
+    """A damaged or crafted .xlsb external link whose every row holds one cell at the sheet's last column (XFD)
+    pads each row with 16,383 empty cells: the padding is held in memory, so it counts against --max-cells
+    (as the XML external link and every sheet count it); before, each such cell cost 1 and a part of a few
+    kilobytes held billions of cells."""
+    from scanner.errors import ReadError
+
+    far = [_brt(0x167, struct.pack("<I", 1) + _wide_string("名簿")), _brt(0x16B, struct.pack("<IB", 0, 0))]
+    for r in range(200):  # 200 rows x 16,384 columns = 3.3 million cells held, from about 5 KB of records
+        far += [_brt(0x16E, struct.pack("<I", r)), _brt(0x173, struct.pack("<I", 16383) + _wide_string("x"))]
+    far.append(_brt(0x16C))
+    from pyxlsbwriter import XlsbWriter
+
+    buf = io.BytesIO()
+    with XlsbWriter(buf) as w:
+        w.add_sheet("集計")
+        w.write_sheet([["行ラベル", "個数"], ["要介護1", 3]])
+    book = with_parts(buf.getvalue(), {"xl/externalLinks/externalLink1.bin": b"".join(far)},
+                      [("externalLink", "externalLinks/externalLink1.bin")])
+    with pytest.raises(ReadError) as e:
+        analyse(book, Caps(max_cells=100_000))
+    assert e.value.reason == "too-large"
