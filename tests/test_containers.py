@@ -459,3 +459,19 @@ def test_every_damaged_copy_that_shows_an_object_is_a_hit_or_listed(damaged: tup
         if name.startswith("list"):  # a renamed zip is read by the spreadsheet inspector's name
             path = f"{share}/{name}"
             assert [p for p in seen if p == path or p.startswith(path + " » ")], name
+
+
+def test_cut_presentation_holding_an_object_is_listed_not_passed(tmp_path: Path) -> None:
+    """A .ppt cut short (a copy that stopped mid-way) loses the compound file's directory, which sits after the
+    streams, so the pre-check cannot follow its structure; the object record (ExOleEmbedContainer) is still in
+    its bytes. It is opened, and listed as damaged, never passed as a document without objects."""
+    share = tmp_path / "share"
+    share.mkdir()
+    deck = slides_ppt(ole_package(xlsx_bytes({"名簿": standard(people(PPT_N, seed=44))})))
+    for frac in (0.3, 0.6, 0.99):
+        (share / f"deck_cut{int(frac * 100)}.ppt").write_bytes(deck[:int(len(deck) * frac)])
+    doc = _scan(share, tmp_path / "out", "--name", LEAK)
+    seen = [*_hits(doc), *_skips(doc)]
+    for frac in (30, 60, 99):
+        path = f"{share}/deck_cut{frac}.ppt"
+        assert [p for p in seen if p == path or p.startswith(path + " » ")], path

@@ -158,7 +158,7 @@ def may_embed(entry: Entry, size: int, limit: int, archive_head: Callable[[bytes
     directory names an ObjectPool storage (Word) or the presentation's document record lists an embedded
     object (PowerPoint); an RTF file holds ``\\objdata``. An RTF file under a Word name (Word saves them so)
     counts as RTF. A file whose structure cannot be followed counts when the name of its object storage
-    shows in its bytes. An archive under such a name (``archive_head``) counts too. A stream that cannot
+    (Word) or its embedded-object record (PowerPoint) shows in its bytes. An archive under such a name (``archive_head``) counts too. A stream that cannot
     seek is read whole, up to ``limit``."""
     kind = kind_of(entry.name)
     if kind is None or size < 64:
@@ -197,8 +197,10 @@ def _may_embed(f: IO[bytes], kind: str, size: int, limit: int, archive_head: Cal
     try:
         return _object_in_directory(_Probe(read_at), kind)
     except (ValueError, struct.error, IndexError, OverflowError):
+        # a cut or damaged compound file (the directory usually sits after the streams): the object's own mark
+        # in the bytes decides, the storage's name for Word, the embedded-object record for PowerPoint
         f.seek(0)
-        return _OBJECT_POOL in f.read(min(size, limit)) if kind == "doc" else False
+        return (_OBJECT_POOL if kind == "doc" else _EX_OLE_EMBED) in f.read(min(size, limit))
 
 
 def _rtf_has_objects(f: IO[bytes], head: bytes, limit: int) -> bool:
