@@ -223,7 +223,11 @@ def _biff_records(stream: bytes, budget: CellBudget, sheet: Sheet, what: str) ->
                 current.items.append(_biff_item(rtype, body))
                 budget.add(1)
             elif postponed and row is not None:
-                row[postponed[turn][0]] = _biff_item(rtype, body)
+                col = postponed[turn][0]
+                if col < len(row):
+                    row[col] = _biff_item(rtype, body)
+                else:
+                    bad += 1  # a field declared after the records began (damaged): not in this row
                 turn = (turn + 1) % len(postponed)
             else:
                 bad += 1  # a value no field takes: the records are out of step

@@ -727,3 +727,28 @@ def test_xlsb_external_link_far_column_cells_count_their_padding_against_the_cap
     with pytest.raises(ReadError) as e:
         analyse(book, Caps(max_cells=100_000))
     assert e.value.reason == "too-large"
+
+
+def test_xls_pivot_field_declared_after_its_records_is_damage_not_a_crash() -> None:
+    """A damaged cache stream in which a field record (SXFDB) comes after records began: the rows made before it
+    are shorter than the header. The cache's values then fall past the row; that is the cache's damage (listed),
+    never an IndexError that costs the workbook its readable sheet."""
+    import olefile
+
+    from tests.pii_data import xls_bytes
+
+    visible = standard(people(12, seed=68))
+    with olefile.OleFileIO(io.BytesIO(xls_bytes({"名簿": visible}))) as ole:
+        workbook = ole.openstream("Workbook").read()
+
+    def field(name: str, flags: int) -> bytes:
+        return _rec(0x00C7, struct.pack("<7H", flags, 0, 0, 0, 0, 0, 0) + _xl_string(name))
+
+    def text(v: str) -> bytes:
+        return _rec(0x00CD, _xl_string(v))
+
+    postponed_late = (field("氏名", 0x0560) + field("住所", 0x0560) + text("山田 太郎") + field("電話番号", 0x0560)
+                      + text("東京都小金井市本町1-1") + text("042-000-0000") + _rec(0x000A))
+    findings, _, reading = analyse(ole_file({"Workbook": workbook, "_SX_DB_CUR/0001": postponed_late}))
+    assert findings[0].origin is None and findings[0].count == 12
+    assert any("out of step" in d for d in reading.damage), reading.damage
