@@ -475,3 +475,21 @@ def test_cut_presentation_holding_an_object_is_listed_not_passed(tmp_path: Path)
     for frac in (30, 60, 99):
         path = f"{share}/deck_cut{frac}.ppt"
         assert [p for p in seen if p == path or p.startswith(path + " » ")], path
+
+
+def test_presentation_with_header_like_runs_still_gives_its_object() -> None:
+    """Thousands of byte runs that look like object storage records, each claiming the rest of the stream (a
+    damaged or crafted deck), are passed over one by one (no copy of the stream's rest each: that was quadratic)
+    and the real object record after them is still found, whole and once."""
+    from scanner.inspectors.archive_members import ArchiveLimits, InflateBudget
+    from scanner.inspectors.legacy_embedded import ppt_objects
+
+    obj = ole_package(xlsx_bytes({"名簿": standard(people(PPT_N, seed=44))}))
+    fake = (b"\x00\x00\x11\x10" + struct.pack("<I", 0xFFFFFFFF)).ljust(64, b"\x00") * 3000
+    real = _record(0x0000, 0x1011, obj)
+    stream = _record(0x000F, 0x03E8, _record(0x0001, 0x03E9, bytes(40))) + fake + real
+    deck = compound({"PowerPoint Document": stream, "Current User": bytes(4096)})
+    caps = ArchiveLimits(100, InflateBudget(1 << 30), 1 << 30)
+    found = list(ppt_objects(deck, caps))
+    assert [(content, why) for _, content, why in found] == [(obj, "")]
+    assert caps.budget.used == len(stream) + len(obj)  # the stream read, then the one object, nothing more

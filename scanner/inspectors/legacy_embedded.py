@@ -350,9 +350,11 @@ def ppt_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
     if len(starts) > _MAX_OBJECTS:
         raise ReadError(Status.TOO_LARGE, f"more than {_MAX_OBJECTS} object storage records; not read")
     found = 0
+    view = memoryview(stream)  # a record's body is copied only when it holds an object: thousands of
+    # header-like runs that each claim the rest of the stream cost no copy each (quadratic time before)
     for at in starts:
         length, = struct.unpack_from("<I", stream, at + 4) if at + 8 <= len(stream) else (0,)
-        body = stream[at + 8:at + 8 + length]
+        body = view[at + 8:at + 8 + length]
         name = f"{_SLIDES_STREAM}/ExOleObjStg_{at}"
         if stream[at] == 0x10:  # compressed: the inflated size, then a zlib stream
             if len(body) < 6 or body[4] & 0x0F != 8:
@@ -368,10 +370,11 @@ def ppt_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
             caps.budget.charge(len(inflated))
             found += 1
             yield name, inflated, why
-        elif body.startswith(OLE_MAGIC):
-            caps.budget.charge(len(body))
+        elif body[:8] == OLE_MAGIC:
+            content = bytes(body)
+            caps.budget.charge(len(content))
             found += 1
-            yield name, body, "" if len(body) == length else f"record cut after {len(body)} of {length} bytes"
+            yield name, content, "" if len(content) == length else f"record cut after {len(content)} of {length} bytes"
     if not found and _EX_OLE_EMBED in stream:
         raise ReadError(Status.CORRUPT, "the presentation lists embedded objects, but no object storage record "
                                         "(ExOleObjStg) could be read")
@@ -384,7 +387,7 @@ def _find_all(data: bytes, tag: bytes) -> Iterator[int]:
         at = data.find(tag, at + 1)
 
 
-def _inflate(data: bytes, size: int) -> tuple[bytes, str]:
+def _inflate(data: bytes | memoryview, size: int) -> tuple[bytes, str]:
     """At most ``size`` bytes from a zlib stream; what came before a break, and why it broke."""
     d = zlib.decompressobj()
     try:
