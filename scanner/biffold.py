@@ -36,6 +36,8 @@ FILEPASS = 0x002F
 SHEETHDR = 0x008F  # Excel 4.0 workbook: (size of the sheet's substream, name) before each sheet
 BOUNDSHEET = 0x0085  # BIFF5 globals: (offset of the sheet's BOF, visibility, type, name)
 WORKSHEET = 0x0010
+MACRO_SHEET = 0x0040  # an Excel 4.0 macro sheet: cells like a worksheet's
+CELL_LESS = frozenset({0x0020, 0x0006})  # a chart, a VB module: no cells to read
 WORKBOOK_4W = 0x0100
 BIFF5_GLOBALS = 0x0005
 MAX_ROWS, MAX_COLS = 65536, 256
@@ -185,7 +187,7 @@ class _Reader:
         elif opcode == SHEETHDR and len(body) >= 5:
             self.names.append(self._name(body, 4))
         elif opcode == BOUNDSHEET and len(body) >= 7 and self.version == 5:
-            if body[5] == 0:  # a worksheet (not a chart, macro sheet or module)
+            if body[5] in (0, 1):  # a worksheet or macro sheet (not a chart or module)
                 self.offsets[struct.unpack_from("<I", body)[0]] = self._name(body, 6)
         elif self.sheet is not None and not self.skipping and self.depth == 1:
             self._cell(opcode, body)
@@ -203,12 +205,15 @@ class _Reader:
         if kind in (WORKBOOK_4W, BIFF5_GLOBALS):
             return  # the workbook's globals: code page and sheet names, no cells
         self.depth = 1
-        if kind != WORKSHEET:
-            self.skipping = True  # a chart, macro or dialog sheet of its own
+        if kind in CELL_LESS:
+            self.skipping = True  # a chart or module of its own
             return
         self.started += 1
         name = self.offsets.get(pos) or (self.names[-1] if self.version == 45 and self.names else None)
         self.sheet = _Sheet(name or f"Sheet{self.started}")
+        if kind not in (WORKSHEET, MACRO_SHEET):  # a damaged type: its cells are read all the same, and it is said
+            self.sheet.damage.append(f"{self.what}: a sheet's BOF record names sheet type 0x{kind:04x}; read as a "
+                                     "worksheet")
 
     def _place(self, row: int, col: int, value: object) -> None:
         sheet = self.sheet

@@ -253,3 +253,20 @@ def test_excel_95_workbook_without_codepage_is_read_by_its_text(tmp_path):
     ins = inspect(tmp_path, "名簿.xls", ole_with_stream("Book", bytes(fixed)))
     assert ins.status == "ok" and records(ins) == N, (ins.status, ins.detail)
     assert "cp932 (no CODEPAGE record: guessed)" in ins.detail
+
+
+@pytest.mark.parametrize("kind", [0x0040, 0x0011])
+def test_macro_sheet_or_damaged_sheet_type_is_read_not_passed_over(tmp_path, kind):
+    """An Excel 4.0 macro sheet (BOF type 0x0040) holds cells like a worksheet (the .xls reader reads them too),
+    and a BOF whose type a flipped bit made unknown (0x0011) still opens a sheet of cells: neither is passed
+    over in silence as if it were a chart. The unknown type is said as damage."""
+    data = (_rec(0x0409, struct.pack("<HHH", 0, 0x0100, 0)) + _rec(0x0042, struct.pack("<H", 932)))
+    for name, sub in (("メモ", worksheet([["備考"], ["なし"]], 4, codepage=None)),
+                      ("利用者", worksheet(ROWS, 4, codepage=None, kind=kind))):
+        n = name.encode("cp932")
+        data += _rec(0x008F, struct.pack("<I", len(sub)) + bytes([len(n)]) + n) + sub
+    data += _rec(0x000A, b"")
+    ins = inspect(tmp_path, "名簿.xlw", data)
+    assert records(ins) == N, (ins.status, ins.detail)
+    if kind == 0x0011:
+        assert ins.status == "corrupt" and "0x0011" in ins.detail, (ins.status, ins.detail)
