@@ -493,3 +493,44 @@ def test_presentation_with_header_like_runs_still_gives_its_object() -> None:
     found = list(ppt_objects(deck, caps))
     assert [(content, why) for _, content, why in found] == [(obj, "")]
     assert caps.budget.used == len(stream) + len(obj)  # the stream read, then the one object, nothing more
+
+
+class _Whole:
+    """An entry that can only be opened (a local file's stream)."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name, self.data, self.opened = name, data, False
+
+    def open(self):
+        self.opened = True
+        return io.BytesIO(self.data)
+
+
+class _RangedOnly(_Whole):
+    """An entry as an SMB file offers it: ``read_range`` for parts besides ``open`` (a stream read whole)."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        super().__init__(name, data)
+        self.asked = 0
+
+    def read_range(self, offset: int, length: int) -> bytes:
+        self.asked += length
+        return self.data[offset:offset + length]
+
+
+def test_remote_word_document_is_probed_by_ranges_with_the_local_answer() -> None:
+    """Over SMB a large .doc is decided from the few sectors of its directory (read_range), never read whole;
+    the answer is the one the whole-file check gives, with and without an ObjectPool."""
+    from scanner.inspectors.archive import sniff
+    from scanner.inspectors.legacy_embedded import may_embed
+
+    pad = bytes(1 << 20)  # a 1 MiB picture stream: the document is far larger than its directory
+    with_object = compound({"WordDocument": pad, "1Table": bytes(4096),
+                            "ObjectPool": {"_1234": {"Package": ole_package(b"x" * 4096)}}})
+    without = compound({"WordDocument": pad, "1Table": bytes(4096)})
+    for data, expected in ((with_object, True), (without, False)):
+        remote = _RangedOnly("月例報告.doc", data)
+        assert may_embed(remote, len(data), 1 << 30, lambda h: sniff(h) is not None) is expected  # type: ignore[arg-type]
+        assert not remote.opened and remote.asked < 64 * 1024, remote.asked
+        local = _Whole("月例報告.doc", data)
+        assert may_embed(local, len(data), 1 << 30, lambda h: sniff(h) is not None) is expected  # type: ignore[arg-type]

@@ -163,6 +163,11 @@ def may_embed(entry: Entry, size: int, limit: int, archive_head: Callable[[bytes
     kind = kind_of(entry.name)
     if kind is None or size < 64:
         return False
+    ranged = getattr(entry, "read_range", None)  # a remote file (sources.smb): a few ranges, not a whole read
+    if ranged is not None and size > _SMALL:
+        decided = _may_embed_ranged(ranged, kind, archive_head)
+        if decided is not None:
+            return decided
     small = getattr(entry, "read_small", None)  # a local file: one open, no file object (sources.local)
     if small is not None and size <= _SMALL:
         got = small(size + 1)
@@ -173,6 +178,26 @@ def may_embed(entry: Entry, size: int, limit: int, archive_head: Callable[[bytes
             return _may_embed(f, kind, size, limit, archive_head)
     except (ReadError, OSError):
         return True  # the worker reads it again and lists why it could not
+
+
+def _may_embed_ranged(read_range: Callable[[int, int], bytes], kind: str,
+                      archive_head: Callable[[bytes], bool]) -> bool | None:
+    """``may_embed`` of a compound file from the few sectors its directory needs (an SMB file: a stream that
+    cannot seek would be read whole); None where only the whole-file check can decide (an RTF, or a
+    directory that cannot be followed), so the answer is the one a local folder gives."""
+    try:
+        head = read_range(0, 512)
+        if head.startswith(RTF_MAGIC):
+            return None
+        if archive_head(head):
+            return True
+        if not head.startswith(OLE_MAGIC) or kind == "rtf":
+            return False
+        return _object_in_directory(_Probe(read_range), kind)
+    except (ReadError, OSError):
+        return True  # the worker reads it again and lists why it could not
+    except (ValueError, struct.error, IndexError, OverflowError):
+        return None
 
 
 def _may_embed(f: IO[bytes], kind: str, size: int, limit: int, archive_head: Callable[[bytes], bool]) -> bool:
