@@ -116,6 +116,7 @@ class _Sheet:
     rows: int = 0
     cols: int = 0
     damage: list[str] = field(default_factory=list)
+    outside: int = 0  # cells whose row or column is past the sheet's last (a damaged index): not placed
 
 
 class _Reader:
@@ -219,6 +220,7 @@ class _Reader:
         sheet = self.sheet
         assert sheet is not None
         if row >= MAX_ROWS or col >= MAX_COLS:
+            sheet.outside += 1
             return
         if row >= sheet.rows or col >= sheet.cols:
             sheet.rows, sheet.cols = max(sheet.rows, row + 1), max(sheet.cols, col + 1)
@@ -310,4 +312,6 @@ def _rows(raw: _Sheet, codepage: int | None, what: str | None) -> Sheet:
     notes = [f"format: {what}, text in {codec}" + (" (no CODEPAGE record: guessed)" if guessed else "")] if what else []
     if replaced:
         notes.append(f"decoding: partial ({replaced} bytes replaced)")
+    if raw.outside:
+        raw.damage.append(f"{raw.outside} cell(s) placed past the sheet's last row or column (damaged): not read")
     return Sheet(raw.name, grid, 1, 0, notes, raw.damage)

@@ -270,3 +270,14 @@ def test_macro_sheet_or_damaged_sheet_type_is_read_not_passed_over(tmp_path, kin
     assert records(ins) == N, (ins.status, ins.detail)
     if kind == 0x0011:
         assert ins.status == "corrupt" and "0x0011" in ins.detail, (ins.status, ins.detail)
+
+
+def test_cells_past_the_last_column_are_damage_not_dropped_in_silence(tmp_path):
+    """BIFF2-5 sheets end at column IV (256); a cell record placed past it (a damaged column index) cannot be
+    placed: it is counted and the sheet said damaged, never left out of a clean read."""
+    rows = [list(r) for r in ROWS]
+    data = worksheet(rows, 4)
+    stray = _cell(4, 3, 300, "山田 太郎", "cp932")
+    data = data[:-4] + stray + data[-4:]  # before the EOF record
+    ins = inspect(tmp_path, "名簿.xls", data)
+    assert records(ins) == N and ins.status == "corrupt" and "past" in ins.detail, (ins.status, ins.detail)
