@@ -424,7 +424,10 @@ def _records(zf: zipfile.ZipFile, own: str, d: _Definition, budget: CellBudget, 
                 if _local(child.tag) == "x":
                     shared = d.shared[i] if i < len(d.shared) else []
                     try:
-                        row.append(shared[int(child.get("v", ""))])
+                        k = int(child.get("v", ""))
+                        if k < 0:  # a damaged index: never Python's count from the end
+                            raise IndexError(k)
+                        row.append(shared[k])
                     except (ValueError, IndexError):
                         row.append("")
                         bad += 1

@@ -752,3 +752,14 @@ def test_xls_pivot_field_declared_after_its_records_is_damage_not_a_crash() -> N
     findings, _, reading = analyse(ole_file({"Workbook": workbook, "_SX_DB_CUR/0001": postponed_late}))
     assert findings[0].origin is None and findings[0].count == 12
     assert any("out of step" in d for d in reading.damage), reading.damage
+
+
+def test_negative_index_into_the_shared_items_is_damage_not_the_last_item() -> None:
+    """``<x v="-1"/>`` (a damaged index) must not read as the last shared item (Python's negative index): a
+    wrong name in a person's row. It is counted like an index past the items."""
+    book = recut(pivot_book({"集計": summary(PS)}, standard(PS)), RECORDS,
+                 lambda d: re.sub(rb'<r><n v="1"/><x v="\d+"/>', b'<r><n v="1"/><x v="-1"/>', d, count=1))
+    (found,), _, reading = analyse(book)
+    assert found.count == CACHED - 1
+    assert reading.damage == ["pivot cache 1 (xl/pivotCache/pivotCacheDefinition1.xml): 1 cell(s) index past the "
+                              "shared items (left empty)"]
