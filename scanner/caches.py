@@ -593,7 +593,7 @@ def _ref(ref: str) -> tuple[int, int] | None:
     while i < len(ref) and ref[i].upper() in _COL:
         col = col * 26 + _COL[ref[i].upper()]
         i += 1
-    if not i or not ref[i:].isdigit() or not 0 < col <= MAX_COL or not 0 < int(ref[i:]) <= MAX_ROW:
+    if not i or not (ref[i:].isascii() and ref[i:].isdigit()) or not 0 < col <= MAX_COL or not 0 < int(ref[i:]) <= MAX_ROW:
         return None
     return int(ref[i:]), col
 

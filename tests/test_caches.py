@@ -763,3 +763,11 @@ def test_negative_index_into_the_shared_items_is_damage_not_the_last_item() -> N
     assert found.count == CACHED - 1
     assert reading.damage == ["pivot cache 1 (xl/pivotCache/pivotCacheDefinition1.xml): 1 cell(s) index past the "
                               "shared items (left empty)"]
+
+
+def test_cell_reference_with_non_ascii_digits_is_no_reference() -> None:
+    """``r="A²"`` in a damaged external-link cache: str.isdigit() says yes, int() refuses; the cell is placed as
+    the next one (no reference), not a ValueError that ends the whole cached sheet."""
+    from scanner.caches import _ref
+
+    assert _ref("A²") is None and _ref("B١٢") is None and _ref("C12") == (12, 3)
