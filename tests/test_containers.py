@@ -554,3 +554,18 @@ def test_one_object_over_the_cap_does_not_cost_the_documents_other_objects() -> 
     except Exception:  # noqa: BLE001 - what open_legacy does with it: every object is lost
         pass
     assert [content for _, content, _ in found if content is not None] == [small]
+
+
+def test_damaged_xls_keeps_the_listing_of_its_damaged_embedded_object(tmp_path: Path) -> None:
+    """An .xls whose own sheets are damaged and whose embedded-object storage (MBD...) is damaged too: both are
+    said. Before, the object's problem was dropped whenever the workbook itself was already listed."""
+    share = tmp_path / "share"
+    share.mkdir()
+    stream = workbook_stream(people(40, seed=51))
+    cut = stream[:len(stream) * 2 // 3].ljust(4096, b"\x00")  # the workbook stream ends mid-way (no EOF)
+    (share / "budget.xls").write_bytes(compound({"Workbook": cut, "MBD0001A2B3": {}}))
+    doc = _scan(share, tmp_path / "out", "--name", LEAK)
+    listed = [s for p, s in _skips(doc).items() if p.startswith(f"{share}/budget.xls")]
+    hits = [f for p, f in _hits(doc).items() if p.startswith(f"{share}/budget.xls")]
+    details = " ".join(str(x.get("detail", "")) + str(x.get("status_detail", "")) for x in listed + hits)
+    assert "MBD0001A2B3" in details, (listed, hits)

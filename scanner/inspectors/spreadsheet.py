@@ -325,8 +325,7 @@ class SpreadsheetInspector:
                 and embedded.names_embeddings(data)):  # a workbook that embeds objects: they are children
             parts = archives.inspect(entry, data, ctype, ctx)
             found.children = parts.children
-            if parts.status != Status.OK and found.status == Status.OK:
-                found.status, found.detail = parts.status, f"embedded objects not examined: {parts.detail}"
+            _add_objects_status(found, parts, f"embedded objects not examined: {parts.detail}")
         elif fmt == "xls" and legacy.XLS_OBJECT in data:  # an .xls with MBD storages: its embedded objects
             depth = archive_depth(entry.location)
             parts = (legacy.open_legacy(entry, data, archives.caps_for(entry), kind="xls")
@@ -334,8 +333,7 @@ class SpreadsheetInspector:
                          f"embedded objects not examined: inside {depth} archives (--archive-depth "
                          f"{self.config.archive_depth})")))
             found.children = parts.children
-            if parts.status != Status.OK and found.status == Status.OK:
-                found.status, found.detail = parts.status, parts.detail
+            _add_objects_status(found, parts, parts.detail)
         return found
 
     def _tables(self, entry: Entry, data: bytes, fmt: str) -> Inspection:
@@ -397,3 +395,14 @@ class SpreadsheetInspector:
         if found.pii is not None:
             found.pii.update((reading or Reading()).facts())
         return found
+
+
+def _add_objects_status(found: Inspection, parts: Inspection, detail: str) -> None:
+    """The embedded objects' problem onto the workbook's own outcome: their status when the workbook read
+    cleanly, else said after the workbook's own problem (never dropped because the workbook is listed already)."""
+    if parts.status == Status.OK:
+        return
+    if found.status == Status.OK:
+        found.status, found.detail = parts.status, detail
+    else:
+        found.detail = f"{found.detail}; {detail}" if found.detail else detail
