@@ -536,8 +536,6 @@ def test_remote_word_document_is_probed_by_ranges_with_the_local_answer() -> Non
         assert may_embed(local, len(data), 1 << 30, lambda h: sniff(h) is not None) is expected  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(strict=True, reason="review6: one object over the caps ends the whole document's objects "
-                   "(doc_objects re-raises ReadError; open_legacy lists the document only); see NOTES-review6.md")
 def test_one_object_over_the_cap_does_not_cost_the_documents_other_objects() -> None:
     """A Word document holding a large object (over what is left of the archive cap, or an .xls stream over the
     6 MiB a one-level FAT can hold) and a small workbook: the large one is listed, the small one still read."""
@@ -547,13 +545,10 @@ def test_one_object_over_the_cap_does_not_cost_the_documents_other_objects() -> 
     small = xlsx_bytes({"名簿": standard(people(DOC_XLSX, seed=42))})
     doc = word_doc({"_1": {"Package": bytes(400_000)}, "_2": {"Package": small}})
     caps = ArchiveLimits(100, InflateBudget(len(small) + 100_000), 1 << 30)
-    found = []
-    try:
-        for item in doc_objects(doc, caps):
-            found.append(item)
-    except Exception:  # noqa: BLE001 - what open_legacy does with it: every object is lost
-        pass
+    found = list(doc_objects(doc, caps))
     assert [content for _, content, _ in found if content is not None] == [small]
+    (name, _, why), = [f for f in found if f[1] is None]
+    assert name == "ObjectPool/_1" and getattr(why, "reason", None) == "too-large", why
 
 
 def test_damaged_xls_keeps_the_listing_of_its_damaged_embedded_object(tmp_path: Path) -> None:

@@ -264,7 +264,11 @@ def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits, kind: str | None
         return Inspection(status=reason, detail=f"{kind} embedded objects: {text}")
     children: list[Item] = []
     problems: list[str] = []
+    reasons: list[Status] = []  # of objects that could not be read at all, when a ReadError named one
     for name, content, why in objects:
+        if isinstance(why, ReadError):
+            reasons.append(why.reason)
+            why = why.detail
         if content is None:
             problems.append(f"{name}: {why}")
             continue
@@ -275,7 +279,9 @@ def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits, kind: str | None
             problems.append(f"{name}: {why}")
         children.append(child)
     if problems:
-        return Inspection(status=Status.CORRUPT, detail=f"{kind} embedded objects: " + "; ".join(problems)[:400],
+        # damage wins; objects listed only for a cap (too-large, bomb ...) give the document that reason
+        status = reasons[0] if reasons and len(reasons) == len(problems) else Status.CORRUPT
+        return Inspection(status=status, detail=f"{kind} embedded objects: " + "; ".join(problems)[:400],
                           children=iter(children))
     return Inspection(children=iter(children))
 
@@ -284,7 +290,8 @@ def _opener(content: bytes) -> Callable[[], io.BytesIO]:
     return lambda: io.BytesIO(content)
 
 
-Found = tuple[str, bytes | None, str]  # (child name, bytes or None when unreadable, why damaged / unreadable)
+# (child name, bytes or None when unreadable, why damaged / unreadable: a ReadError keeps its reason, too-large ...)
+Found = tuple[str, bytes | None, "str | ReadError"]
 
 
 def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator[Found]:
@@ -333,8 +340,8 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
                     yield f"{where}/{stream}", compound_file("Workbook", content), ""
                 else:
                     yield f"{where}/{stream}", content, ""
-            except ReadError:
-                raise
+            except ReadError as e:  # this object over a cap, or damaged: listed with its own reason, the others read
+                yield where, None, e
             except Exception as e:  # noqa: BLE001 - one damaged object is listed, the others still read
                 yield where, None, error_reason(e)[1]
 
