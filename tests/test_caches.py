@@ -771,3 +771,14 @@ def test_cell_reference_with_non_ascii_digits_is_no_reference() -> None:
     from scanner.caches import _ref
 
     assert _ref("A²") is None and _ref("B١٢") is None and _ref("C12") == (12, 3)
+
+
+def test_pivot_source_given_by_a_defined_name_is_masked_like_a_sheet_name() -> None:
+    """``<worksheetSource name="...">`` names a defined name or table (a user may call it after a person:
+    「山田太郎様」): masked in findings and the label like a sheet name; an A1 range stays as it is."""
+    book = recut(pivot_book({"集計": summary(PS)}, standard(PS)), "xl/pivotCache/pivotCacheDefinition1.xml",
+                 lambda d: re.sub(rb'<worksheetSource ref="[^"]*"', '<worksheetSource name="山田太郎様"'.encode(), d))
+    (found,), _, _ = analyse(book)
+    shown = found.to_json(unmask=False)
+    assert "山田太郎様" not in json.dumps(shown, ensure_ascii=False), shown
+    assert found.to_json(unmask=True)["origin"]["range"] == "山田太郎様"

@@ -135,11 +135,17 @@ class SheetFinding:
                 "rejected": dict(self.rejected), "rejected_total": sum(self.rejected.values()),
                 "examples": self.examples(unmask)}
         if self.origin is not None:  # the cache's own label; the sheet name in it is masked like a sheet name
+            origin = dict(self.origin)
+            if not unmask and not _A1_RANGE.fullmatch(origin.get("range", "") or "A1"):
+                origin["range"] = mask_name(origin["range"])  # a defined name or table: it may name a person
             out["repeats"] = self.repeats
-            out["origin"] = {k: v for k, v in self.origin.items() if k != "sheet"}
-            sheet = self.origin.get("sheet", "")
-            out["name"] = origin_label(self.origin, sheet if unmask else mask_name(sheet))
+            out["origin"] = {k: v for k, v in origin.items() if k != "sheet"}
+            sheet = origin.get("sheet", "")
+            out["name"] = origin_label(origin, sheet if unmask else mask_name(sheet))
         return out
+
+
+_A1_RANGE = re.compile(r"\$?[A-Za-z]{1,3}\$?\d{1,7}(?::\$?[A-Za-z]{1,3}\$?\d{1,7})?")  # a pivot source's ref
 
 
 # --- header row --------------------------------------------------------------------------------------
