@@ -13,7 +13,6 @@ Every file here is generated the same way those were made.
 
 from __future__ import annotations
 
-import gzip
 import io
 import random
 import struct
@@ -65,8 +64,7 @@ def _bmp(width: int = 120, height: int = 60) -> bytes:
 
 @pytest.mark.parametrize("name,data,words", [
     ("顧客.xls", _bmp(), "bitmap"),
-    ("顧客.csv", gzip.compress(D.csv_bytes(ROWS, "cp932")), "gzip"),
-], ids=["bmp-named-xls", "gzip-named-csv"])
+], ids=["bmp-named-xls"])  # a gzip named .csv is opened as the archive it is: tests/test_containers.py
 def test_other_content_under_a_table_name_is_unsupported_not_corrupt(tmp_path, name, data, words):
     ins = inspect(tmp_path, name, data)
     assert ins.status == "unsupported" and ins.detail, (ins.status, ins.detail)
