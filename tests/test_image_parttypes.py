@@ -122,19 +122,32 @@ def test_mbr_partition_types_and_a_sampled_zero_partition(disks: dict, tmp_path:
     assert sorted(skipped) == ["p2", "p4"], skipped
     assert skipped["p2"]["detail"].startswith("p2: Linux swap: not a file system (not carved)")
     assert skipped["p4"]["detail"].startswith("p4 (Linux LVM (0x8e)): holds data"), skipped["p4"]
-    # 64 MiB of zeros: checked by samples (said so), never read whole
+    # 64 MiB of zeros: read whole (under WHOLE_BELOW), so it is described as empty, not listed
     assert by["p3"]["status"] == "empty-volume" and by["p3"]["all_zero"] is True
-    assert "Windows Recovery (hidden NTFS) (0x27)" in by["p3"]["detail"] and "not read whole" in by["p3"]["detail"]
+    assert "Windows Recovery (hidden NTFS) (0x27)" in by["p3"]["detail"] and "all 67108864 bytes read" in by["p3"]["detail"]
 
 
 def test_all_zero_only_on_zero_bytes() -> None:
     """The sampled check sees data at the start, at the end and at a sample point; a short read is no zero."""
     from scanner.sources.image_parttypes import SAMPLE, describe, looks_all_zero
 
-    size = 64 * MIB
+    size = 64 * 1024 * MIB  # far over WHOLE_BELOW: sampled
+
+    def one_byte_at(at: int):
+        return lambda o, n: bytes(at - o) + b"\1" + bytes(o + n - at - 1) if o <= at < o + n else bytes(n)
+
     for at in (0, size - 1, 65536 + (size - 2 * 65536) // 257 * 7 + SAMPLE // 2):
-        data = bytearray(size)
-        data[at] = 1
-        assert looks_all_zero(lambda o, n, d=data: bytes(d[o:o + n]), size)[0] is False, at
+        assert looks_all_zero(one_byte_at(at), size)[0] is False, at
     assert looks_all_zero(lambda o, n: bytes(n), size)[0] is True
     assert describe("p1", None, lambda o, n: b"", 0) is None
+
+
+def test_a_sampled_zero_partition_is_listed_not_called_empty() -> None:
+    """Zero at every sample of a partition too large to read whole: the bytes between the samples were not
+    seen, so it is listed as not examined (never described as empty); read whole and zero: described."""
+    from scanner.sources.image_parttypes import WHOLE_BELOW, describe
+
+    big = describe("p2", 0x07, lambda o, n: bytes(n), 64 * 1024 * MIB)
+    assert big is not None and big.skip and "not read whole" in big.detail and "not examined" in big.detail
+    small = describe("p2", 0x07, lambda o, n: bytes(n), WHOLE_BELOW)
+    assert small is not None and not small.skip and "empty (all zero)" in small.detail

@@ -60,7 +60,7 @@ PAGE_SIZES = (4096, 8192, 16384, 65536)  # the swap signature ends the first pag
 SAMPLES = 256  # zero check: this many 4 KiB reads spread over the partition, plus its first and last 64 KiB
 SAMPLE = 4096
 EDGE = 65536
-WHOLE_BELOW = 4 << 20  # a partition this small is read whole
+WHOLE_BELOW = 256 << 20  # a partition this small is read whole (an MSR of 16-128 MiB: well under a second)
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,8 @@ def describe(name: str, kind: int | str | None, read: Read, size: int | None, wh
     """Why partition ``name`` holds no file system that can be walked, or None to keep the generic message.
 
     Linux swap is listed as not examined (it may hold fragments of any file that was in memory; leakscan
-    does not carve); a partition whose bytes are all zero holds nothing to examine and is only described;
+    does not carve); a partition whose bytes were all read and are all zero holds nothing to examine and is only
+    described (one too large to read whole and zero at every sample is listed: the rest was not seen);
     any other is listed as not examined, naming its type (``why``: what the file-system libraries said)."""
     label = type_name(kind)
     typed = f"{name} ({label})" if label else name
@@ -138,8 +139,11 @@ def describe(name: str, kind: int | str | None, read: Read, size: int | None, wh
         zero, how = looks_all_zero(read, size)
     except (OSError, RuntimeError):
         return None
-    if zero:
+    if zero and size <= WHOLE_BELOW:
         return Verdict(False, Status.EMPTY_VOLUME, f"{typed}: empty (all zero): no file system and no data ({how})")
+    if zero:  # only samples were read: what lies between them was not seen, so it is listed, never "empty"
+        return Verdict(True, Status.UNSUPPORTED, f"{typed}: no file system; {how}: the bytes between the samples "
+                       "were not examined")
     if label is None:
         return None
     return Verdict(True, Status.UNSUPPORTED, f"{typed}: holds data but no file system leakscan can read; not "
