@@ -120,6 +120,18 @@ def partitioned_disk(path: Path, parts: list[tuple[Path, str]], label: str = "do
     return offsets
 
 
+def base_and_grown_disks(base: Path, leaked: bytes, extra: bytes) -> tuple[Path, Path]:
+    """Two MBR disks of one FAT16 partition: the first holds ``/A/LEAKED``, the second the same plus
+    ``/A/added_later.xlsx`` (what a VM's parent and child disk hold after a snapshot)."""
+    fat1 = fat_image(base / "f1.img", {f"/A/{LEAKED}": leaked}, size_mib=8, bits=16, sectors_per_cluster=1)
+    fat2 = fat_image(base / "f2.img", {f"/A/{LEAKED}": leaked, "/A/added_later.xlsx": extra}, size_mib=8, bits=16,
+                     sectors_per_cluster=1)
+    disk1, disk2 = base / "disk1.raw", base / "disk2.raw"
+    partitioned_disk(disk1, [(fat1, "6")])
+    partitioned_disk(disk2, [(fat2, "6")])
+    return disk1, disk2
+
+
 def sparse_copy(src: Path, dst: Path, offset: int, chunk: int = MIB) -> None:
     """Write SRC into DST at OFFSET, skipping all-zero chunks (a 300 MiB XFS stays a few MiB on disk)."""
     with open(src, "rb") as fin, open(dst, "r+b") as fout:

@@ -15,7 +15,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_leakscan
-from tests.image_data import LEAKED, fat_image, leaked_workbook, partitioned_disk, sha256
+from tests.image_data import (
+    LEAKED,
+    base_and_grown_disks,
+    leaked_workbook,
+    sha256,
+)
 
 
 def qemu(*args: str, cwd: Path) -> None:
@@ -33,12 +38,7 @@ def scan(source: Path, out: Path) -> tuple[int, dict]:
 def vms(tmp_path_factory: pytest.TempPathFactory) -> dict:
     base = tmp_path_factory.mktemp("inside")
     leaked, extra = leaked_workbook(seed=41, rows=6), leaked_workbook(seed=42, rows=5)
-    fat1 = fat_image(base / "f1.img", {f"/A/{LEAKED}": leaked}, size_mib=8, bits=16, sectors_per_cluster=1)
-    fat2 = fat_image(base / "f2.img", {f"/A/{LEAKED}": leaked, "/A/added_later.xlsx": extra}, size_mib=8, bits=16,
-                     sectors_per_cluster=1)
-    disk1, disk2 = base / "disk1.raw", base / "disk2.raw"
-    partitioned_disk(disk1, [(fat1, "6")])
-    partitioned_disk(disk2, [(fat2, "6")])
+    disk1, disk2 = base_and_grown_disks(base, leaked, extra)
     vms = base / "vms"
     vms.mkdir()
     qemu("convert", "-f", "raw", "-O", "qcow2", str(disk1), "base.qcow2", cwd=vms)

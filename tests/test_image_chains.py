@@ -14,7 +14,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_leakscan
-from tests.image_data import LEAKED, fat_image, leaked_workbook, partitioned_disk, sha256
+from tests.image_data import (
+    LEAKED,
+    base_and_grown_disks,
+    leaked_workbook,
+    sha256,
+)
 
 
 def qemu(*args: str, cwd: Path) -> None:
@@ -33,12 +38,7 @@ def scan(image: Path, out: Path, *names: str) -> tuple[int, dict, str]:
 def chains(tmp_path_factory: pytest.TempPathFactory) -> dict:
     base = tmp_path_factory.mktemp("chains")
     leaked, extra = leaked_workbook(seed=31, rows=10), leaked_workbook(seed=32, rows=8)
-    fat1 = fat_image(base / "f1.img", {f"/A/{LEAKED}": leaked}, size_mib=8, bits=16, sectors_per_cluster=1)
-    fat2 = fat_image(base / "f2.img", {f"/A/{LEAKED}": leaked, "/A/added_later.xlsx": extra}, size_mib=8, bits=16,
-                     sectors_per_cluster=1)
-    disk1, disk2 = base / "disk1.raw", base / "disk2.raw"
-    partitioned_disk(disk1, [(fat1, "6")])
-    partitioned_disk(disk2, [(fat2, "6")])
+    disk1, disk2 = base_and_grown_disks(base, leaked, extra)
     vm = base / "vmware"
     vm.mkdir()
     qemu("convert", "-f", "raw", "-O", "vmdk", "-o", "subformat=twoGbMaxExtentFlat", str(disk1), "disk.vmdk", cwd=vm)
