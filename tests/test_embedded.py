@@ -237,3 +237,32 @@ def test_a_document_too_small_to_hold_an_embedding_is_not_opened(tmp_path: Path)
             return io.BytesIO(smallest)
 
     assert has_embeddings(InMemory(), len(smallest), 1 << 20)  # type: ignore[arg-type]
+
+
+def test_embedding_name_search_by_bytes_passes_equals_the_pattern() -> None:
+    """The document check's C-level search (bytes.lower, a literal before ``Object \\d``) says what the pattern
+    ``(?i:/embeddings/)|Object \\d`` says: every case mix, names cut at either end, near misses, random bytes."""
+    import random
+
+    from scanner.inspectors.embedded import _EMBEDDING_NAME, _names_an_embedding
+
+    rnd = random.Random(11)
+    pieces = [b"/embeddings/", b"/EMBEDDINGS/", b"/Embeddings/", b"/embeddings", b"embeddings/", b"/embed dings/",
+              b"Object 1", b"Object 12/content.xml", b"object 1", b"OBJECT 1", b"Object x", b"Object ", b"Object",
+              b"\xc4\xb0", b"\xe2\x84\xaa", b"/\xc5\xbfmbeddings/", b"PK\x05\x06", b"/emb\x00eddings/"]
+    cases = [b"", *pieces]
+    for _ in range(3000):
+        parts = [rnd.randbytes(rnd.randint(0, 40)) if rnd.random() < 0.5 else rnd.choice(pieces)
+                 for _ in range(rnd.randint(1, 6))]
+        case = b"".join(parts)
+        if rnd.random() < 0.3:  # a name cut at the window's start or end
+            case = case[rnd.randint(0, len(case)):] if rnd.random() < 0.5 else case[:rnd.randint(0, len(case))]
+        if rnd.random() < 0.3:  # letters flipped in case one by one
+            case = bytes(b ^ 0x20 if 65 <= (b | 0x20) - 0x20 <= 90 and rnd.random() < 0.5 else b for b in case)
+        cases.append(case)
+    found = 0
+    for case in cases:
+        want = _EMBEDDING_NAME.search(case) is not None
+        assert _names_an_embedding(case) is want, case
+        found += want
+    assert 0 < found < len(cases)

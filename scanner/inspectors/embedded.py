@@ -40,6 +40,7 @@ NATIVE_STREAM = "\x01Ole10Native"
 # a part directly in an embeddings folder (part names are case-insensitive in OPC)
 _EMBEDDING_PART = re.compile(r"^(?:[^/]+/)?embeddings/[^/]+$", re.IGNORECASE)
 _EMBEDDING_NAME = re.compile(rb"(?i:/embeddings/)|Object \d")  # OOXML part folder; ODF object (any)
+_ODF_OBJECT_NAME = re.compile(rb"Object \d")
 _ODF_OBJECT = re.compile(r"^Object \d+$")  # a Microsoft object stored whole (a compound file)
 _ODF_SUBDOCUMENT = re.compile(r"^(Object \d+)/(.+)$")
 _SPREADSHEET_BODY = re.compile(rb"<office:spreadsheet[\s>/]")
@@ -100,7 +101,7 @@ def _names_embeddings_at(read: Callable[[int, int], bytes], size: int) -> bool:
     starts before them, the directory itself (two reads at most)."""
     start, length = tail_window(size)
     tail = read(start, length)
-    if _EMBEDDING_NAME.search(tail):
+    if _names_an_embedding(tail):
         return True
     at = tail.rfind(_EOCD)
     if at < 0 or at + 22 > len(tail):
@@ -110,7 +111,14 @@ def _names_embeddings_at(read: Callable[[int, int], bytes], size: int) -> bool:
         return True  # zip64: the worker reads the directory
     if cd_offset >= start:
         return False  # the whole directory was in the tail
-    return _EMBEDDING_NAME.search(read(cd_offset, min(cd_size, start - cd_offset + 64))) is not None
+    return _names_an_embedding(read(cd_offset, min(cd_size, start - cd_offset + 64)))
+
+
+def _names_an_embedding(data: bytes) -> bool:
+    """``_EMBEDDING_NAME.search(data)`` by C-level passes: a bytes pattern folds ASCII letters only, as
+    ``bytes.lower`` does, and ``Object \\d`` starts with a literal (the alternation made re try every byte:
+    ~25 us per 4 KiB document, ~4 us this way; tests/test_embedded.py compares both)."""
+    return b"/embeddings/" in data.lower() or (b"Object " in data and _ODF_OBJECT_NAME.search(data) is not None)
 
 
 # hop formats of objects taken out of legacy documents (scanner.inspectors.legacy_embedded): OLE objects too
