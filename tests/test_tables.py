@@ -108,6 +108,8 @@ def test_delimiter_sniffed_from_the_first_50_lines_as_when_every_line_was_split(
                        for _ in range(rnd.randint(0, 400)))
         whole = [ln for ln in re.split(r"\r\n|\r|\n", text)[:50] if ln.strip()]
         assert [ln for ln in tables._LINE_END.split(text, maxsplit=50)[:50] if ln.strip()] == whole
+        for n in (1, 2, 50):  # the C-level split gives the pattern's lines
+            assert tables._first_lines(text, n) == tables._LINE_END.split(text, maxsplit=n)[:n]
         assert tables._delimiter(text) == _delimiter_of(whole)
 
 
