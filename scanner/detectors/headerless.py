@@ -139,10 +139,13 @@ class _Column:
         kinds = set(map(type, cells))
         enough = len(cells) // 2 + 1  # numbers: more than half of all cells, filled or not
         if kinds == {str}:  # counted at once: the digits-only test then runs once per distinct text
-            self._strs = cast(Sequence[str], cells)
-            self.numbers = _sure_texts(self._count()) >= enough
+            self._strs = strs = cast(Sequence[str], cells)
+            # a column of digits (a CSV's amounts): enough cells are digits as they are (unstripped, so they
+            # are digits stripped too) without counting them; counted when a test needs the texts
+            self.numbers = ((bool(strs) and strs[-1].isdecimal() and sum(map(str.isdecimal, strs)) >= enough)
+                            or _sure_texts(self._count()) >= enough)
         elif kinds <= _PLAIN:  # exact types: isinstance is type() here
-            self._typed = [v for v in cells if type(v) is not str]
+            self._typed = list(cells) if str not in kinds else [v for v in cells if type(v) is not str]
             sure = _sure_numbers(self._typed, enough, kinds - {str})  # mostly enough (a column of numbers)
             if sure < enough:
                 sure += sum(map(str.isdecimal, self._text_cells()))
