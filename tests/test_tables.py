@@ -231,3 +231,76 @@ def test_text_sniff_counts_exactly_the_control_bytes_plain_text_never_holds() ->
     for _ in range(2000):
         head = bytes(rnd.choice(alphabet) for _ in range(rnd.randint(0, 600)))
         assert _looks_text(head) == by_hand(head), head
+
+
+def _csv_rows_reference(lines, delimiter, note):
+    """textrows.csv_rows as written before its plain lane: every line through csv.reader (the definition)."""
+    import csv
+
+    from scanner import textrows as R
+
+    source = iter(lines)
+    held, count, ended = [], [0], [False]
+
+    def tape():
+        chars = 0
+        for line in source:
+            held.append(line)
+            if len(held) > 1:
+                chars = chars + len(line) if len(held) > 2 else len(held[0]) + len(line)
+                if len(held) > R.MAX_RECORD_LINES or chars > R.MAX_RECORD_CHARS:
+                    raise R._Runaway
+            yield line
+        ended[0] = True
+
+    reader = csv.reader(tape(), delimiter=delimiter)
+    width = 0
+    while True:
+        count[0] += len(held)
+        held.clear()
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, R._Runaway):
+            why = "beyond the record caps"
+        else:
+            if ended[0] and held:
+                why = "to the end of the file unclosed"
+            elif len(held) == 1:
+                width = max(width, len(row))
+                yield R._excel_text(row) if '="' in held[0] else row
+                continue
+            elif not any(R._looks_like_record(ln, delimiter, width) for ln in held[1:]):
+                yield R._excel_text(row)
+                continue
+            else:
+                why = f"over {len(held)} lines"
+        note(f"quoting: a quoted field from line {count[0] + 1} runs {why}; read line by line from there")
+        for line in held:
+            yield R._excel_text(R.line_row(line, delimiter))
+        for line in source:
+            yield R._excel_text(R.line_row(line, delimiter))
+        return
+
+
+def test_plain_lines_are_split_as_csv_reader_splits_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """csv_rows splits lines without a quote itself: the same rows and notes as csv.reader on every line, for
+    quotes opened and closed across lines, runaway fields (caps made small), blank lines, NUL, ="0312" cells."""
+    import io
+    import random
+
+    from scanner import textrows as R
+
+    monkeypatch.setattr(R, "MAX_RECORD_LINES", 4)
+    monkeypatch.setattr(R, "MAX_RECORD_CHARS", 60)
+    rnd = random.Random(7)
+    pieces = ["a", "山田", ",", ";", "\t", " ", '"', '""', '="03"', "\r", "\n", "\r\n", "\x00", "x" * 70, "  "]
+    for _ in range(4000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 60)))
+        lines = io.StringIO(text, newline="").readlines()
+        for delim in (",", "\t", ";"):
+            got_notes, want_notes = [], []
+            got = list(R.csv_rows(lines, delim, got_notes.append))
+            want = list(_csv_rows_reference(lines, delim, want_notes.append))
+            assert (got, got_notes) == (want, want_notes), text
