@@ -45,39 +45,16 @@ def _excel_text(row: list[str]) -> list[str]:
     return [f[2:-1].replace('""', '"') if f[:2] == '="' and f[-1:] == '"' and len(f) >= 3 else f for f in row]
 
 
-def _plain_row(line: str, delimiter: str) -> list[str] | None:
-    """The row csv.reader makes of ``line`` when nothing in it is for csv to interpret (no quote, no line break
-    but its end, shorter than the field cap): the text split at the delimiter, no cell for a blank line. None
-    when csv must read it. tests/test_tables_property.py compares it with csv.reader."""
-    if '"' in line or len(line) >= MAX_RECORD_CHARS:
-        return None
-    body = line.rstrip("\r\n")
-    if "\r" in body or "\n" in body:
-        return None
-    return body.split(delimiter) if body else []
-
-
 def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None]) -> Iterator[list[str]]:
-    """Rows of a delimited text; ``note`` hears how a runaway quoted field was dealt with.
-
-    Lines csv has nothing to interpret in (_plain_row: most lines of most tables) are split here, without the
-    reader's per-line round trip; a line with a quote goes to csv.reader, with the lines after it as it asks."""
+    """Rows of a delimited text; ``note`` hears how a runaway quoted field was dealt with."""
     source = iter(lines)
     held: list[str] = []  # the lines of the row being read
     count = [0]  # physical lines read
     ended = [False]  # the reader asked past the last line: only a quoted field left open does that
-    pending: list[str] = []  # a line the plain lane read that csv.reader must read
 
     def tape() -> Iterator[str]:
         chars = 0
-        while True:
-            if pending:
-                line = pending.pop()
-            else:
-                got = next(source, None)
-                if got is None:
-                    break
-                line = got
+        for line in source:
             held.append(line)
             if len(held) > 1:  # only a quoted field with line breaks gets here
                 chars = chars + len(line) if len(held) > 2 else len(held[0]) + len(line)
@@ -91,17 +68,6 @@ def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None]) 
     while True:
         count[0] += len(held)
         held.clear()
-        for line in source:  # the plain lane, up to the first line csv must read
-            plain = _plain_row(line, delimiter)
-            if plain is None:
-                pending.append(line)
-                break
-            count[0] += 1
-            if len(plain) > width:
-                width = len(plain)
-            yield plain
-        else:
-            return  # every line read (the reader would stop here too)
         try:
             row = next(reader)
         except StopIteration:
