@@ -111,6 +111,13 @@ def test_delimiter_sniffed_from_the_first_50_lines_as_when_every_line_was_split(
         for n in (1, 2, 50):  # the C-level split gives the pattern's lines
             assert tables._first_lines(text, n) == tables._LINE_END.split(text, maxsplit=n)[:n]
         assert tables._delimiter(text) == _delimiter_of(whole)
+    for _ in range(600):  # past the 2, 8 and 32 KiB heads it looks in first, a CRLF cut at a head's end among them
+        line = "".join(rnd.choice(["a,b", "山田", ";", " "]) for _ in range(rnd.randint(0, 400)))
+        text = "".join(line[:rnd.randint(0, len(line))] + rnd.choice(["\r", "\n", "\r\n"]) for _ in range(rnd.randint(1, 150)))
+        cut = rnd.choice([2048, 8192, 32768]) - 1 - rnd.randint(0, 3)
+        text = text[:cut] + "\r\n" + text[cut:] if rnd.random() < 0.5 else text
+        for n in (1, 2, 50):
+            assert tables._first_lines(text, n) == tables._LINE_END.split(text, maxsplit=n)[:n]
 
 
 def _delimiter_of(lines: list[str]) -> str | None:
