@@ -41,8 +41,9 @@ from ..tables import (
 )
 from . import embedded
 from . import legacy_embedded as legacy
-from .archive import ArchiveInspector, holds_archive
+from .archive import ArchiveInspector, holds_archive, sniff_unsupported
 from .archive_members import archive_depth
+from .disguise import HEAD_CHECK, checked_ext, table_head
 
 if TYPE_CHECKING:  # the classifiers are imported where sheets are read (a worker), not in every scan process
     from ..detectors.pii import SheetFinding
@@ -286,6 +287,9 @@ class SpreadsheetInspector:
 
     name = "spreadsheet"
     skip_extensions = OTHER_EXTENSIONS  # wants_name as data, so the pipeline rejects names in bulk
+    # given the files whose first bytes contradict their extension (scanner.inspectors.disguise: an .xlsx named photo.jpg,
+    # a zip named scan.pdf, a person CSV named .log): read by their content, whatever their name
+    reads_disguised = True
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
@@ -315,7 +319,8 @@ class SpreadsheetInspector:
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         archives = ArchiveInspector(self.config)
         fmt = sniff_format(data)
-        if not archives.wants_name(entry.name) and holds_archive(data, entry.name, fmt):
+        if not archives.wants_name(entry.name) and (holds_archive(data, entry.name, fmt) or (
+                checked_ext(entry.name) is not None and sniff_unsupported(data[:512]) is not None)):
             # an archive or a compressed file under a table's name (the archive inspector never looks at those
             # names): opened as the archive it is, its members examined
             return archives.inspect(entry, data, ctype, ctx)
@@ -346,8 +351,8 @@ class SpreadsheetInspector:
                                                                 "format; not examined")
         if fmt in ("zip-other", "ole-other", "binary") and not claimed:
             return Inspection()  # a renamed non-workbook: nothing for this inspector
-        if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed:
-            return Inspection()
+        if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(data[:HEAD_CHECK]):
+            return Inspection()  # a text whose first line is a person table's header is read whatever its name
         readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "ole-encrypted")
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)

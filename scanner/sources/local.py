@@ -314,6 +314,29 @@ class LocalEntry:
             os.close(fd)
         return b"".join(parts), (before.st_size, before.st_mtime_ns), (after.st_size, after.st_mtime_ns)
 
+    def read_head(self, size: int) -> bytes | None:
+        """The first ``size`` bytes of a regular file, opened as ``open`` opens it (read-only, O_NOATIME, no link
+        followed): one open, fstat and read, no file object; b"" for an empty file, None when it cannot be read
+        here and now (the content check then leaves the file as it was)."""
+        fd_dir = self._dir.fd
+        try:
+            fd = (_open_noatime(self._raw_name_bytes, _FILE_FLAGS, fd_dir) if fd_dir >= 0
+                  else open_deep(self._raw, _FILE_FLAGS))
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fd)
+            if not statmod.S_ISREG(st.st_mode):
+                return None
+            if not st.st_size:  # an empty file: nothing to read
+                return b""
+            os.set_blocking(fd, True)
+            return os.read(fd, size)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
     def ref(self) -> LocalRef:
         """What a worker process needs to open this file itself."""
         return LocalRef(self._dir.raw, self._dir.ident, self._raw_name_bytes)
