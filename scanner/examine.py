@@ -139,25 +139,37 @@ def head_of(entry: Entry, size: int = HEAD_CHECK) -> bytes | None:
 
 
 def by_content(ctx: ScanContext, names: list[str], picked: Sequence[int], entry_of: Callable[[int], Entry],
-               remote: bool = False) -> Iterator[tuple[int, Entry]]:
+               remote: bool = False, heads: Callable[[list[int], int], list[bytes | None]] | None = None,
+               ) -> Iterator[tuple[int, Entry]]:
     """The files of a folder to examine, in ascending order (each entry made once): those ``picked`` by their
     names, and those whose extension no inspector reads (``photo.jpg``) but whose first ``HEAD_CHECK`` bytes
-    contradict it (scanner.inspectors.disguise). ``remote``: a source where each read is a round trip (SMB), checked only
-    with ``--content-check all``."""
+    contradict it (scanner.inspectors.disguise). ``heads``: the source reads many heads at once (a local folder);
+    ``remote``: a source where each read is a round trip (SMB), checked only with ``--content-check all``."""
     mode = ctx.config.content_check
     if mode == "off" or (remote and mode != "all") or len(picked) == len(names):
         for i in picked:
             yield i, entry_of(i)
         return
     chosen = set(picked)
-    for i, name in enumerate(names):
-        if i in chosen:
+    todo = [i for i, name in enumerate(names) if i not in chosen and checked_ext(name) is not None]
+    if not todo:
+        for i in picked:
             yield i, entry_of(i)
-        elif checked_ext(name) is not None:
-            entry = entry_of(i)
+        return
+    if heads is not None:
+        chosen.update(i for i, head in zip(todo, heads(todo, HEAD_CHECK), strict=True)
+                      if head and disguise_check(names[i], head) is not None)
+        for i in sorted(chosen):
+            yield i, entry_of(i)
+        return
+    checking = set(todo)
+    for i in sorted(chosen | checking):
+        entry = entry_of(i)
+        if i in checking:
             head = head_of(entry)
-            if head and disguise_check(name, head) is not None:
-                yield i, entry
+            if not head or disguise_check(names[i], head) is None:
+                continue
+        yield i, entry
 
 
 def examine_entry(entry: Entry, ctx: ScanContext) -> None:
@@ -427,7 +439,7 @@ def walk_items(items: Iterable[Item | NameBatch], ctx: ScanContext, parent: Entr
         elif isinstance(item, NameBatch):
             picked = ctx.prefilter.pick(item.names, item.framed)
             examined = 0
-            for _, entry in by_content(ctx, item.names, picked, item.entry):
+            for _, entry in by_content(ctx, item.names, picked, item.entry, heads=getattr(item, "heads", None)):
                 examined += 1
                 examine_entry(entry, ctx)
             ctx.result.files_seen += len(item.names) - examined

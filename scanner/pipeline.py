@@ -117,7 +117,8 @@ class Dispatcher:
             prefetch(picked)
         examined = 0
         # the names picked, and those whose first bytes contradict their extension (photo.jpg that is an .xlsx)
-        for _, entry in by_content(ctx, batch.names, picked, batch.entry, remote=prefetch is not None):
+        for _, entry in by_content(ctx, batch.names, picked, batch.entry, remote=prefetch is not None,
+                                   heads=getattr(batch, "heads", None)):
             examined += 1
             self.entry(entry)
         rest = len(batch.names) - examined

@@ -28,24 +28,38 @@ before.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from .. import rules
 from .archive import sniff as archive_sniff
 from .archive import sniff_unsupported
-from .archive_members import UNSUPPORTED_MAGIC
+from .archive_members import (
+    CPIO_ASCII_MAGIC,
+    CPIO_BINARY_MAGIC,
+    GZIP_MAGIC,
+    SEVENZ_MAGIC,
+    UNSUPPORTED_MAGIC,
+    XZ_MAGIC,
+    ZIP_EMPTY_MAGIC,
+    ZIP_MAGIC,
+)
 
 HEAD_CHECK = 64  # bytes read of each file whose extension no inspector reads
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_HEADS = (b"PK\x03\x04", b"PK\x05\x06")
+ZIP_HEADS = (ZIP_MAGIC, ZIP_EMPTY_MAGIC)
+# every container or archive magic at offset 0 (zip, OLE2, 7z, gzip, bzip2, xz, cpio, the unsupported ones of 4 bytes
+# or more): one C call rejects the heads of pictures, PDFs and programs, which are nearly every file checked
+_MAGICS = (*ZIP_HEADS, OLE_MAGIC, SEVENZ_MAGIC, GZIP_MAGIC, XZ_MAGIC, b"BZh", *CPIO_ASCII_MAGIC, *CPIO_BINARY_MAGIC,
+           *(magic for offset, magic, _ in UNSUPPORTED_MAGIC if offset == 0 and len(magic) >= 4))
+_DELIMITER_BYTES = (b",", b"\t", b";", b"|")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
 _WEAK_ARCHIVE = frozenset(name for _, magic, name in UNSUPPORTED_MAGIC if len(magic) < 4) | {"LZMA (.lzma)"}
 _DELIMITERS = ",\t;|"
 _NAME_FIELDS = frozenset({"name", "name_family", "name_given", "reading", "reading_family", "reading_given"})
 _PERSON_FIELDS = frozenset({"address", "postcode", "phone", "birth", "sex", "age", "email", "mynumber",
                             "care_number", "care_level", "pension_number", "resident_number", "emergency_contact"})
-# bytes that never occur in a text table's first line (controls but tab, CR, LF; ESC starts ISO-2022-JP)
-_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 13, 27))
 
 LABELS = {"zip": "a zip (Office/OpenDocument file or zip archive)", "ole2": "an OLE2 compound file",
           "archive": "an archive", "table": "a text table"}
@@ -86,15 +100,16 @@ def checked_ext(name: str) -> str | None:
 
 def family_of(head: bytes) -> str | None:
     """The family of the first bytes of a file (see the module docstring), or None."""
-    if head.startswith(ZIP_HEADS):
-        return "zip"
-    if head.startswith(OLE_MAGIC):
-        return "ole2"
-    if archive_sniff(head) is not None:
-        return "archive"
-    other = sniff_unsupported(head)
-    if other is not None and other not in _WEAK_ARCHIVE:
-        return "archive"
+    if head.startswith(_MAGICS) or head[2:4] == b"-l":  # LZH: "-lh5-" at offset 2
+        if head.startswith(ZIP_HEADS):
+            return "zip"
+        if head.startswith(OLE_MAGIC):
+            return "ole2"
+        if archive_sniff(head) is not None:
+            return "archive"
+        other = sniff_unsupported(head)
+        if other is not None and other not in _WEAK_ARCHIVE:
+            return "archive"
     if table_head(head):
         return "table"
     return None
@@ -118,6 +133,8 @@ def table_head(head: bytes) -> bool:
     """Whether the first line of ``head`` is a delimited header of a person table (a name or reading field and
     one more personal field: 氏名,フリガナ,住所 / Name,Address,Phone). UTF-8, cp932 and UTF-16 with a BOM;
     a line cut at the end of ``head`` counts with the cells it shows."""
+    if b"," not in head and b"\t" not in head and b";" not in head and b"|" not in head:
+        return False
     text = _first_line(head)
     if text is None:
         return False
@@ -146,7 +163,8 @@ def _first_line(head: bytes) -> str | None:
         return line if line.replace("\t", " ").isprintable() else None
     head = head.removeprefix(codecs.BOM_UTF8)
     raw = head.split(b"\n", 1)[0].rstrip(b"\r")
-    if not raw or any(b in _CONTROLS for b in raw) or not any(d.encode() in raw for d in _DELIMITERS):
+    # controls but tab, CR, LF and ESC (ISO-2022-JP) never occur in a text table's first line
+    if not raw or _CONTROL_BYTES.search(raw) or not any(d in raw for d in _DELIMITER_BYTES):
         return None
     cut = len(raw) == len(head)  # no line end inside the head: the last character may be cut
     for encoding in ("utf-8", "cp932"):
