@@ -28,7 +28,7 @@ from .contenttype import content_type, mismatch
 from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
 from .errors import ReadError
 from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
-from .inspectors.disguise import HEAD_CHECK, checked_ext
+from .inspectors.disguise import HEAD_CHECK, checked_entry_ext, checked_ext
 from .inspectors.disguise import check as disguise_check
 from .isolation import mark
 from .models import Entry, FileHit, FileStat, Link, Skipped
@@ -82,7 +82,7 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
     ``result``); else what ``finish`` needs."""
     matches = ctx.rules.match(entry.name)
     by_name = bool(matches) or ctx.prefilter.wanted(entry.name)
-    if not by_name and (ctx.config.content_check == "off" or checked_ext(entry.name) is None):
+    if not by_name and (ctx.config.content_check == "off" or checked_entry_ext(entry.name, entry.location) is None):
         return None
     try:
         st = entry.stat()
@@ -102,7 +102,8 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
     else:
         head = LazyHead(entry)
         wanted = tuple(i for i, ins in enumerate(ctx.inspectors) if ins.wants(entry, st.size, head))
-        if not wanted and ctx.config.content_check != "off" and checked_ext(entry.name) is not None:
+        if (not wanted and ctx.config.content_check != "off"
+                and checked_entry_ext(entry.name, entry.location) is not None):
             wanted = _by_content(entry, st.size, head, ctx)  # 名簿.jpg, or a file without an extension
         head_error, affinity = head.error, None
     if not matches and not wanted and not ctx.known_hashes:
@@ -249,7 +250,8 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         pii = ins.pii if ins.pii is not None else pii
         records = ins.records if ins.records is not None else records
         annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
-    disguise = disguise_check(entry.name, read.head[:HEAD_CHECK]) if checked_ext(entry.name) is not None else None
+    disguise = (disguise_check(entry.name, read.head[:HEAD_CHECK])
+                if checked_entry_ext(entry.name, entry.location) is not None else None)
     if disguise is not None:  # its content contradicts its name: a finding of its own (a lead), and said so
         reasons.append(Reason.EXTENSION_MISMATCH)
         rule_names.append(disguise.rule)

@@ -33,11 +33,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import rules
+from ..models import Location
 from .archive import sniff as archive_sniff
 from .archive import sniff_unsupported
 from .archive_members import (
     CPIO_ASCII_MAGIC,
     CPIO_BINARY_MAGIC,
+    DOCUMENT_EXTS,
     GZIP_MAGIC,
     SEVENZ_MAGIC,
     UNSUPPORTED_MAGIC,
@@ -96,6 +98,23 @@ def checked_ext(name: str) -> str | None:
     dot = name.rfind(".")
     ext = name[dot:].casefold() if dot > 0 else ""
     return ext if ext in expected() else None
+
+
+# hops whose members are parts of a document, named by its format (Workbook, Package, ExOleObjStg_6112, Object 1)
+_DOCUMENT_HOPS = frozenset({"ole", "doc", "ppt", "rtf", "xls"})
+
+
+def checked_entry_ext(name: str, location: Location) -> str | None:
+    """``checked_ext`` for a file at ``location``: a part of a document without an extension (an embedded
+    object's ``Package`` or ``Workbook`` stream) was never named by a person, so its missing extension says
+    nothing and it is not checked."""
+    ext = checked_ext(name)
+    if ext == "" and location.containers:
+        hop = location.containers[-1]
+        if hop.kind == "archive" and (hop.detail.get("format") in _DOCUMENT_HOPS
+                                      or hop.name.casefold().endswith(DOCUMENT_EXTS)):
+            return None
+    return ext
 
 
 def family_of(head: bytes) -> str | None:
