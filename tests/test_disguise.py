@@ -214,3 +214,32 @@ def test_disguised_files_in_a_disk_image(tmp_path: Path, disguised: dict[str, by
         assert MISMATCH in files_found[name]["reasons"], name
     assert files_found["photo.jpg"]["pii"]["records"] == PEOPLE == files_found["data.xlsx"]["pii"]["records"]
     assert not set(real_files()) & set(files_found)
+
+
+# -- an SMB share: off by default (a round trip per file), on with --content-check all ------------------------------
+def test_smb_share_checked_on_request(tmp_path: Path, disguised: dict[str, bytes]) -> None:
+    from smb_data import PASSWORD, SambaServer, require_smbd
+
+    require_smbd()
+    share = tmp_path / "share"
+    share.mkdir()
+    for name in ("photo.jpg", "app.log", "song.mp3"):
+        (share / name).write_bytes(disguised[name])
+    for name, data in real_files().items():
+        (share / name).write_bytes(data)
+    srv = SambaServer(tmp_path / "samba", {"evidence": share})
+    env = {"LEAKSCAN_SMB_PASSWORD": PASSWORD}
+    try:
+        srv.start()
+        docs = {}
+        for mode in ("auto", "all"):
+            out = tmp_path / f"out-{mode}"
+            done = run_leakscan("scan", srv.url("evidence"), "--out", str(out), "--quiet", "--content-check", mode,
+                                env=env, timeout=120)
+            assert done.returncode in (0, 1), done.stderr
+            docs[mode] = _by_name(json.loads((out / "findings.json").read_text(encoding="utf-8")))
+    finally:
+        srv.kill()
+    assert not docs["auto"]  # the default over SMB: names alone, as before (documented)
+    assert {"photo.jpg", "app.log", "song.mp3", "export.csv"} == set(docs["all"])
+    assert docs["all"]["photo.jpg"]["pii"]["records"] == PEOPLE and MISMATCH in docs["all"]["app.log"]["reasons"]
