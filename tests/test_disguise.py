@@ -168,7 +168,14 @@ def test_a_damaged_disguised_workbook_is_listed_not_clean(folder_scan: tuple[Pat
 
 
 def test_report_names_the_disguise(folder_scan: tuple[Path, dict], tmp_path: Path) -> None:
-    root, _ = folder_scan
+    root, doc = folder_scan
+    # found by their disguise alone (the archives, whose members hold the lists, and the damaged workbook): their own
+    # group of leads; the disguised lists themselves are person files
+    alone = sorted(n for n, f in _by_name(doc).items() if f["reasons"] == [MISMATCH])
+    assert alone == ["cut.jpg", "scan.pdf", "song.mp3"] and doc["summary"]["disguised"] == len(alone)
+    assert doc["summary"]["other_person_files"] >= 6
+    html = (root / "out" / "report.html").read_text(encoding="utf-8")
+    assert 'id="disguised"' in html and html.count('class="disguised-table"') <= 1
     assert "拡張子と内容が食い違う" in report_text(root / "out" / "report.html")
     again = shutil.copytree(root / "out", tmp_path / "out")
     done = run_leakscan("report", str(again), "--lang", "en")

@@ -386,7 +386,8 @@ def summarise(doc: dict, paths: dict) -> None:
         other += " (" + _("other person lists: {0}").format(s["other_person_files"]) + ")"
     rows.append((_("other files, same persons"), other))
     leads = {_("names containing it"): s.get("name_contains", 0), _("keyword names"): s["keyword_leads"],
-             _("name lists without addresses"): s["names_only_lists"]}
+             _("name lists without addresses"): s["names_only_lists"],
+             _("content contradicting the extension"): s.get("disguised", 0)}
     if any(leads.values()):
         rows.append((_("leads (not counted)"), ", ".join(f"{k} {v}" for k, v in leads.items() if v)))
     rows.append((_("not examined (skipped)"), str(s["not_examined"])))
