@@ -119,11 +119,12 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
 
 
 def _by_content(entry: Entry, size: int, head: LazyHead, ctx: ScanContext) -> tuple[int, ...]:
-    """The inspectors that read a file by its content (``reads_disguised``) when its first bytes contradict its
-    extension (scanner.inspectors.disguise), else none."""
-    if size == 0 or disguise_check(entry.name, head()[:HEAD_CHECK]) is None:
+    """The inspectors that read a file by its content when its first bytes contradict its extension
+    (``wants_disguised``, scanner.inspectors.disguise), else none."""
+    if size == 0:
         return ()
-    return tuple(i for i, ins in enumerate(ctx.inspectors) if getattr(ins, "reads_disguised", False))
+    return tuple(i for i, ins in enumerate(ctx.inspectors)
+                 if (wants := getattr(ins, "wants_disguised", None)) is not None and wants(entry, head()))
 
 
 def head_of(entry: Entry, size: int = HEAD_CHECK) -> bytes | None:

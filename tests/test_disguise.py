@@ -250,3 +250,27 @@ def test_smb_share_checked_on_request(tmp_path: Path, disguised: dict[str, bytes
     assert not docs["auto"]  # the default over SMB: names alone, as before (documented)
     assert {"photo.jpg", "app.log", "song.mp3", "export.csv"} == set(docs["all"])
     assert docs["all"]["photo.jpg"]["pii"]["records"] == PEOPLE and MISMATCH in docs["all"]["app.log"]["reasons"]
+
+
+def test_a_disguised_copy_by_hash_is_read_again_for_the_notification_list(tmp_path: Path,
+                                                                          disguised: dict[str, bytes]) -> None:
+    """persons --export reads the leaked files again through the inspectors: a copy found by its hash under a
+    picture's name must be read by its content there too, not passed over by its name."""
+    import hashlib
+
+    from openpyxl import load_workbook
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "photo.jpg").write_bytes(disguised["photo.jpg"])
+    hashes = tmp_path / "leaked.sha256"
+    hashes.write_text(f"{hashlib.sha256(disguised['photo.jpg']).hexdigest()}  leaked.xlsx\n")
+    doc = _scan(share, tmp_path / "out", "--known-hashes", str(hashes))
+    hit = _by_name(doc)["photo.jpg"]
+    assert {Reason.KNOWN_HASH, MISMATCH} <= set(hit["reasons"]) and doc["persons"]["records"] == PEOPLE
+    target = tmp_path / "persons.xlsx"
+    done = run_leakscan("persons", str(tmp_path / "out"), "--export", str(target), "--sources", str(share))
+    assert done.returncode == 0, done.stderr
+    assert "warning: #" not in done.stderr  # every leak-set file was read again
+    rows = list(load_workbook(target).worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == PEOPLE

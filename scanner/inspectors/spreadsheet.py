@@ -43,7 +43,8 @@ from . import embedded
 from . import legacy_embedded as legacy
 from .archive import ArchiveInspector, holds_archive, sniff_unsupported
 from .archive_members import archive_depth
-from .disguise import HEAD_CHECK, checked_ext, table_head
+from .disguise import HEAD_CHECK, checked_entry_ext, checked_ext, table_head
+from .disguise import check as disguise_check
 
 if TYPE_CHECKING:  # the classifiers are imported where sheets are read (a worker), not in every scan process
     from ..detectors.pii import SheetFinding
@@ -287,9 +288,6 @@ class SpreadsheetInspector:
 
     name = "spreadsheet"
     skip_extensions = OTHER_EXTENSIONS  # wants_name as data, so the pipeline rejects names in bulk
-    # given the files whose first bytes contradict their extension (scanner.inspectors.disguise: an .xlsx named photo.jpg,
-    # a zip named scan.pdf, a person CSV named .log): read by their content, whatever their name
-    reads_disguised = True
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
@@ -309,6 +307,12 @@ class SpreadsheetInspector:
         if ext in OTHER_EXTENSIONS or size < 512:
             return False
         return head().startswith((ZIP_MAGIC, OLE_MAGIC))
+
+    def wants_disguised(self, entry: Entry, head: bytes) -> bool:
+        """A file its name ruled out whose first bytes contradict its extension (scanner.inspectors.disguise: an
+        .xlsx named photo.jpg, a zip named scan.pdf, a person CSV named .log): read by its content."""
+        return (checked_entry_ext(entry.name, entry.location) is not None
+                and disguise_check(entry.name, head[:HEAD_CHECK]) is not None)
 
     def settles_here(self, data: bytes) -> bool:
         """Bytes no reader is given (no workbook, archive, markup or text signature): ``inspect`` only lists
