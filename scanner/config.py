@@ -82,6 +82,7 @@ class ScanConfig:
             "max_cells": self.max_cells,
             "parse_timeout": self.parse_timeout,
             "archive_depth": self.archive_depth,
+            "content_check": self.content_check,
             "max_archive_total": self.max_archive_total,
             "max_archive_ratio": self.max_archive_ratio,
             "known_hashes_count": len(self.known_hashes),
