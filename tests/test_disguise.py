@@ -19,7 +19,7 @@ import pytest
 from archive_data import seven_zip, zip_bytes
 from conftest import CORPUS, report_text, run_leakscan
 from image_data import fat_image
-from pii_data import csv_bytes, ods_bytes, people, standard, xls_bytes, xlsx_bytes
+from pii_data import csv_bytes, encrypted_xlsx, ods_bytes, people, standard, xls_bytes, xlsx_bytes
 
 from scanner.codes import LEAD_REASONS, Reason
 from scanner.inspectors.disguise import HEAD_CHECK, check, family_of, table_head
@@ -92,6 +92,7 @@ def folder_scan(tmp_path_factory: pytest.TempPathFactory, disguised: dict[str, b
     for name, data in {**disguised, **real_files()}.items():
         (share / name).write_bytes(data)
     (share / "cut.jpg").write_bytes(disguised["photo.jpg"][: len(disguised["photo.jpg"]) // 2])
+    (share / "locked.png").write_bytes(encrypted_xlsx(disguised["photo.jpg"], "not-given"))
     return root, _scan(share, root / "out")
 
 
@@ -167,12 +168,19 @@ def test_a_damaged_disguised_workbook_is_listed_not_clean(folder_scan: tuple[Pat
     assert [s["reason"] for s in doc["skipped"] if s["path"].endswith("/cut.jpg")] == ["corrupt"]
 
 
+def test_a_locked_disguised_workbook_is_listed_encrypted(folder_scan: tuple[Path, dict]) -> None:
+    _, doc = folder_scan
+    locked = _by_name(doc)["locked.png"]
+    assert MISMATCH in locked["reasons"] and locked["status"] == "encrypted"
+    assert [s["reason"] for s in doc["skipped"] if s["path"].endswith("/locked.png")] == ["encrypted"]
+
+
 def test_report_names_the_disguise(folder_scan: tuple[Path, dict], tmp_path: Path) -> None:
     root, doc = folder_scan
     # found by their disguise alone (the archives, whose members hold the lists, and the damaged workbook): their own
     # group of leads; the disguised lists themselves are person files
     alone = sorted(n for n, f in _by_name(doc).items() if f["reasons"] == [MISMATCH])
-    assert alone == ["cut.jpg", "scan.pdf", "song.mp3"] and doc["summary"]["disguised"] == len(alone)
+    assert alone == ["cut.jpg", "locked.png", "scan.pdf", "song.mp3"] and doc["summary"]["disguised"] == len(alone)
     assert doc["summary"]["other_person_files"] >= 6
     html = (root / "out" / "report.html").read_text(encoding="utf-8")
     assert 'id="disguised"' in html and html.count('class="disguised-table"') <= 1
