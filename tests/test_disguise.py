@@ -93,6 +93,8 @@ def folder_scan(tmp_path_factory: pytest.TempPathFactory, disguised: dict[str, b
         (share / name).write_bytes(data)
     (share / "cut.jpg").write_bytes(disguised["photo.jpg"][: len(disguised["photo.jpg"]) // 2])
     (share / "locked.png").write_bytes(encrypted_xlsx(disguised["photo.jpg"], "not-given"))
+    for p in share.iterdir():  # atime before mtime: a read that touched atime would move it (relatime too)
+        os.utime(p, ns=(1_000_000_000, 2_000_000_000))
     return root, _scan(share, root / "out")
 
 
@@ -166,6 +168,12 @@ def test_a_damaged_disguised_workbook_is_listed_not_clean(folder_scan: tuple[Pat
     cut = _by_name(doc)["cut.jpg"]
     assert MISMATCH in cut["reasons"] and cut["status"] == "corrupt"
     assert [s["reason"] for s in doc["skipped"] if s["path"].endswith("/cut.jpg")] == ["corrupt"]
+
+
+def test_heads_are_read_without_touching_atime(folder_scan: tuple[Path, dict]) -> None:
+    root, _ = folder_scan
+    assert {p.name: p.stat().st_atime_ns for p in (root / "share").iterdir()} == \
+        {p.name: 1_000_000_000 for p in (root / "share").iterdir()}
 
 
 def test_a_locked_disguised_workbook_is_listed_encrypted(folder_scan: tuple[Path, dict]) -> None:
