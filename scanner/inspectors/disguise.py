@@ -75,9 +75,11 @@ class Disguise:
     family: str  # zip, ole2, archive or table
 
     def note(self, content: str = "") -> str:
-        """``named .jpg, content is Microsoft Excel 2007+`` (``content``: libmagic's description, when known)."""
+        """``named .jpg, content is Microsoft Excel 2007+`` (``content``: libmagic's description, when known; only
+        its first part: the rest may quote document properties such as an OLE2 file's author)."""
         named = f"named {self.ext}" if self.ext else "named without an extension"
-        return f"{named}, content is {content or LABELS[self.family]}"
+        kind = content.split(",")[0].strip()
+        return f"{named}, content is {kind if kind and not kind.startswith('unknown') else LABELS[self.family]}"
 
     @property
     def rule(self) -> str:
