@@ -1,0 +1,114 @@
+"""Person tables and look-alikes of shapes leakscan had not seen (qatab7, session 7), each rebuilt from generated
+values (Faker ja_JP / en_US, fixed seeds) in the shape of a public file that went wrong:
+
+- a mailing-label list, ``宛名 | 敬称 | 送付先郵便番号 | 送付先住所1 | 送付先住所2``: the name had no address of its own and
+  the address no name of its own (a recipient role), so the file was nothing at all;
+- a store list, ``店舗名 | 店長 | 住所 | 営業時間``: the header names a thing, but having one header word only it was
+  no header, and the header-less rules then took the managers as persons at the stores' addresses;
+- statistics by prefecture (METI's 商業動態統計, ExcelDataReader ``StringContinuationAfterCharacterData.xls``) write
+  two-character prefectures padded to three with a full-width space (``青　森``): read as spaced names, so a list of
+  prefectural offices or a statistics sheet gave "persons";
+- a US arrest list (readxl ``los-angeles-arrests-xlsx.xlsx``: ``LAST_NM | FRST_NM | MID_NM | ... | RES_LOC``):
+  ``FRST_NM`` and ``RES_LOC`` (residence location) were unknown, so it was a names lead without addresses;
+- a face sheet whose address cell starts with the postal code (``〒184-0004 東京都…``): the code stayed inside
+  the address (masked sample ``〒18***``), unlike the same text in a table.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.detectors.pii import SheetKind, analyse_sheet
+from tests import person_tables_data as T
+
+JA = T.ja_people(24, seed=707)
+EN = T.en_people(24, seed=707)
+PADDED = ["北海道", "青　森", "岩　手", "宮　城", "秋　田", "山　形", "福　島", "茨　城", "栃　木", "群　馬", "埼　玉", "千　葉",
+          "東　京", "神奈川", "新　潟", "富　山", "石　川", "福　井", "山　梨", "長　野", "岐　阜", "静　岡", "愛　知", "三　重"]
+ALL_PADDED = PADDED + ["滋　賀", "京　都", "大　阪", "兵　庫", "奈　良", "和歌山", "鳥　取", "島　根", "岡　山", "広　島", "山　口",
+                      "徳　島", "香　川", "愛　媛", "高　知", "福　岡", "佐　賀", "長　崎", "熊　本", "大　分", "宮　崎", "鹿児島",
+                      "沖　縄"]
+
+
+def _unmasked(f) -> list[dict[str, str]]:
+    return f.examples(unmask=True)
+
+
+def test_a_mailing_label_list_is_the_addressees_with_their_addresses():
+    rows = [["宛名", "敬称", "送付先郵便番号", "送付先住所1", "送付先住所2"]]
+    rows += [[p.name, "様", p.postcode, p.prefecture + p.city + p.town + p.block, p.building] for p in JA]
+    f = analyse_sheet("宛名", rows)
+    assert f is not None and f.kind == SheetKind.PERSONS
+    assert f.count == len(JA)
+    first = _unmasked(f)[0]
+    assert first["name"] == JA[0].name and first["address"] == JA[0].address
+
+
+def test_a_recipient_address_is_not_given_to_a_name_of_another_role():
+    """An order list with the orderer's name and only the delivery address: the address is not the orderer's."""
+    rows = [["注文者氏名", "届先郵便番号", "届先住所", "商品"]]
+    rows += [[p.name, p.postcode, p.address, "緑茶"] for p in JA]
+    f = analyse_sheet("注文", rows)
+    assert f is None or f.kind == SheetKind.NAMES
+
+
+def test_a_store_list_with_its_managers_is_not_persons():
+    rows = [["店舗名", "店長", "住所", "営業時間"]]
+    rows += [[f"{p.town}店", p.name, p.address, "10:00-20:00"] for p in JA]
+    assert analyse_sheet("店舗", rows) is None
+
+
+def test_a_header_less_person_list_is_still_found():
+    rows = [[p.name, p.address, p.phone] for p in JA]
+    f = analyse_sheet("s", rows)
+    assert f is not None and f.count == len(JA)
+
+
+@pytest.mark.parametrize("with_header", [False, True])
+def test_prefectures_padded_with_a_space_are_places_not_names(with_header: bool):
+    rows = [[pref, f"{pref.replace('　', '')}{'' if pref in ('北海道', '東　京') else '県'}{p.city}{p.town}{p.block}"]
+            for pref, p in zip(PADDED, JA, strict=True)]
+    if with_header:
+        rows.insert(0, ["", "所在地"])
+    assert analyse_sheet("県庁", rows) is None
+
+
+def test_statistics_by_prefecture_give_no_person():
+    """The METI sheet's shape: a bilingual 都道府県 | prefectures header left of the padded prefecture names, and far
+    below, another table's label beside a city (札幌), then footnotes: the only texts under that header."""
+    rows = [["付表　リンク係数表", "", "", "", ""], ["", "", "", "", ""]]
+    rows += [["都道府県" if i == 0 else "", "prefectures" if i == 0 else "", pref, "", 0.9]
+             for i, pref in enumerate(ALL_PADDED)]
+    rows.append(["東京特別区・政令指定都市", "Special ward of Tokyo and ordinance-designated city", "札幌", "Sapporo", 1.0])
+    rows += [["", "", "", "", ""]] * 20 + [["(注3) Note3: 対象事業所の見直し、従前の専門量販店販売統計調査(家電大型専門店、", "", "", "", ""],
+                                          ["ドラッグストア、ホームセンター)との重複是正による", "", "", "", ""],
+                                          ["(注4) Note4: 空欄はリンク係数が無いことを示す", "", "", "", ""]]
+    assert analyse_sheet("Appendix", rows) is None
+
+
+def test_a_us_arrest_list_is_persons_with_residences():
+    """Government abbreviations: LAST_NM, FRST_NM, MID_NM, RES_LOC (a fixed-width residence: number, street, unit,
+    city, state)."""
+    rows = [["ARREST BOOKINGS for 01/30/17"] + [""] * 8, ["  "] + [""] * 8,
+            ["BKG_NUM", "ARR_LOC", "ARR_ZIP", "LAST_NM", "FRST_NM", "MID_NM", "SEX", "DOB", "RES_LOC"]]
+    for i, p in enumerate(EN):
+        number, street = p.street.split(" ", 1)
+        res = f"{number:<8}{street.upper():<16}{'':6}{p.city.upper():<16}{p.state}"
+        rows.append([str(4894831 + i), "WOODLEY AV", "91601", p.last.upper(), p.first.upper(), "", "M",
+                     "1985-02-25", res])
+    f = analyse_sheet("Sheet1", rows)
+    assert f is not None and f.kind == SheetKind.PERSONS
+    assert f.count == len(EN)
+    assert f.columns["name"] == ["LAST_NM", "FRST_NM"] and f.columns["address"] == ["RES_LOC"]
+    assert _unmasked(f)[0]["name"] == f"{EN[0].last.upper()} {EN[0].first.upper()}"
+
+
+def test_a_face_sheet_address_loses_its_leading_postal_code():
+    p = JA[0]
+    rows = [["利用者基本情報"], [], ["氏名", None, p.name], ["住所", None, f"〒{p.postcode} {p.address}"],
+            ["電話番号", None, p.phone]]
+    f = analyse_sheet("利用者1", rows)
+    assert f is not None and f.count == 1
+    first = _unmasked(f)[0]
+    assert first["address"] == p.address
+    assert f.records[0].fields["postcode"] == p.postcode
