@@ -31,7 +31,15 @@ from ..models import PersonRecord
 from ..sheet import origin_label
 from . import person_names as N
 from . import values as V
-from .columns import CONTEXT_FIELDS, Header, is_excluded, is_officials_header, normalise_header, read_row
+from .columns import (
+    CONTEXT_FIELDS,
+    Header,
+    is_excluded,
+    is_officials_header,
+    normalise_header,
+    read_row,
+    role_lends_address,
+)
 from .forms import form_persons
 from .headerless import discover
 from .plan import (
@@ -251,6 +259,7 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     if main is None:
         main = RolePlan("")
         kept.insert(0, main)
+    _lent_address(main, kept)
     missing = {"name", "address"} - set(main.cols)
     named_a_thing = any(_names_a_thing(r) for r in header_rows)
     if missing and (main.cols or any(p.cols for p in kept)) and not (named_a_thing and "name" in missing):
@@ -266,6 +275,19 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     context = {f: c for f, c in context.items() if share([cell_text(r[c[0]]) if c[0] < len(r) else "" for r in sample],
                                                           bool) > 0}
     return SheetPlan(kept, context, {c: _label(head, hi, c) for cols in context.values() for c in cols})
+
+
+def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
+    """宛名 | 送付先住所: a name without a role and without an address, beside the address of a role without a name
+    that lends it (signatures: ``lends_address``), is one person: the role's columns become the name's."""
+    if "name" not in main.cols or "address" in main.cols or any(p.role and "name" in p.cols for p in kept):
+        return
+    lenders = [p for p in kept if p.role and "address" in p.cols and role_lends_address(p.role)]
+    if len(lenders) == 1:
+        for f, cols in lenders[0].cols.items():
+            main.cols.setdefault(f, cols)
+        main.labels.update(lenders[0].labels)
+        kept.remove(lenders[0])
 
 
 def _blank(header_rows: Sequence[Sequence[object]], c: int) -> bool:
@@ -561,6 +583,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         header_at, mapping = header
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
+    elif _names_a_thing(next((r for r in head if sum(1 for v in r if cell_text(v)) >= 2), ())):
+        sample, plan = head, None  # 店舗名 | 店長 | 住所: a header of rows about things, one word short of a header
     else:
         sample = head
         main, context = discover(head, set(), need_name=True)
@@ -621,6 +645,12 @@ def _form_finding(name: str, head: Sequence[Sequence[object]], first_row: int, f
     good = []
     for p in form_persons(head):
         name, address = p.fields["name"], p.fields.get("address", "")
+        if address and address[0] in _POSTCODE_START:  # 〒184-0004 東京都…: the code is the postal code, as in tables
+            code, rest = V.split_leading_postcode(address)
+            if code:
+                p.fields["address"] = address = rest.strip()
+                p.fields.setdefault("postcode", code)
+                p.cells.setdefault("postcode", p.cells["address"])
         if (address and _name_problem(name) is None and _address_problem(address) is None
                 and (N.japanese_name_shape(V.nfkc(name)) or V.looks_like_spaced_name(name))
                 and V.looks_like_address(address, strict=True) and V._CJK.search(address)):

@@ -220,6 +220,13 @@ def is_prefecture(value: object) -> bool:
     return nfkc(value) in PREFECTURES
 
 
+def is_prefecture_name(value: object) -> bool:
+    """A prefecture's name with or without 都/府/県, spaces dropped: statistics by prefecture pad two-character
+    names to three with a full-width space (青　森), which reads like a spaced person's name."""
+    t = re.sub(r"\s+", "", nfkc(value))
+    return t in PREFECTURES or any(t + s in PREFECTURES for s in "都府県")
+
+
 def starts_with_prefecture(value: object) -> bool:
     t = nfkc(value)
     return any(t.startswith(p) for p in (t[:3], t[:4])) and (t[:3] in PREFECTURES or t[:4] in PREFECTURES)
