@@ -112,3 +112,34 @@ def test_a_face_sheet_address_loses_its_leading_postal_code():
     first = _unmasked(f)[0]
     assert first["address"] == p.address
     assert f.records[0].fields["postcode"] == p.postcode
+
+
+def test_a_council_list_one_header_word_short_stays_quiet():
+    """議員名 | 会派 | 住所 | 当選回数: only 住所 is a field word, so no header was found and the header-less rules took
+    the members as private persons; the marks of public officials count there too."""
+    rows = [["議員名", "会派", "住所", "当選回数"]] + [[p.name, "無所属", p.address, 2] for p in JA]
+    assert analyse_sheet("議員", rows) is None
+
+
+def test_a_header_row_the_header_search_missed_is_no_record():
+    """書名 | 著者名 | 出版社 | 出版社所在地: read by the header-less rules, the header row itself was one more record."""
+    rows = [["書名", "著者名", "出版社", "出版社所在地"]]
+    rows += [[f"{p.town}の本", p.name, "株式会社青空出版", p.address] for p in JA]
+    f = analyse_sheet("本", rows)
+    assert f is None or (f.count == len(JA) and not f.rejected)
+
+
+def test_a_cv_form_with_the_postal_code_on_its_own_line():
+    """履歴書: ふりがな over 氏名 and again over 現住所, 〒 on the address's first line and the address below it,
+    the birth date written 昭和…日生."""
+    sheets = []
+    for p in JA[:3]:
+        sheets.append([["履　歴　書", None, None, None, None, "令和6年4月1日現在"], [], ["ふりがな", p.kana],
+                       ["氏　　名", p.name, None, None, "性別", p.sex], ["生年月日", "昭和50年5月3日生"],
+                       ["ふりがな", "とうきょうと…"], ["現住所", f"〒{p.postcode}"], [None, p.address], ["電話", p.phone]])
+    for p, rows in zip(JA, sheets, strict=False):
+        f = analyse_sheet("履歴書", rows)
+        assert f is not None and f.count == 1
+        record = f.records[0].fields
+        assert (record["name"], record["address"], record["postcode"]) == (p.name, p.address, p.postcode)
+        assert record["reading"] == p.kana and record["birth"] == "1975-05-03"

@@ -37,6 +37,7 @@ from .columns import (
     is_excluded,
     is_officials_header,
     normalise_header,
+    read_header,
     read_row,
     role_lends_address,
 )
@@ -232,6 +233,12 @@ def _names_a_thing(row: Sequence[object]) -> bool:
             if key.endswith(("名", "名称", "name")):
                 return True
     return False
+
+
+def _not_persons_header(row: Sequence[object]) -> bool:
+    """A first row naming things (店舗名) or marking public officials (会派): the header-less rules must not read the
+    rows under it as private persons."""
+    return _names_a_thing(row) or any(isinstance(v, str) and is_officials_header(v) for v in row)
 
 
 # --- the plan ---------------------------------------------------------------------------------------------
@@ -583,8 +590,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         header_at, mapping = header
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
-    elif _names_a_thing(next((r for r in head if sum(1 for v in r if cell_text(v)) >= 2), ())):
-        sample, plan = head, None  # 店舗名 | 店長 | 住所: a header of rows about things, one word short of a header
+    elif _not_persons_header(next((r for r in head if sum(1 for v in r if cell_text(v)) >= 2), ())):
+        sample, plan = head, None  # 店舗名 | 店長 | 住所, 議員名 | 会派 | 住所: a header too short for find_header
     else:
         sample = head
         main, context = discover(head, set(), need_name=True)
@@ -713,7 +720,10 @@ def _unrecognised_header(plan: SheetPlan, first: Sequence[object]) -> bool:
     if main is None or "name" not in main.cols:
         return False
     text = " ".join(t for c in main.cols["name"] if c < len(first) and (t := cell_text(first[c])))
-    return bool(text) and _name_problem(text) is not None
+    if bool(text) and _name_problem(text) is not None:
+        return True
+    return any(c < len(first) and isinstance(first[c], str) and read_header(first[c]) is not None
+               for cols in main.cols.values() for c in cols)  # 著者名 | 出版社所在地: a header row all the same
 
 
 class RecordList(Sequence[PersonRecord]):

@@ -119,6 +119,8 @@ def parse_date(value: object, serials: bool = False) -> dt.date | None:
     t = nfkc(value)  # NFKC turns ㍼ into 昭和 and full-width digits into ASCII
     if not t:
         return None
+    if t.endswith("生") or t.endswith("生まれ"):  # 昭和20年5月3日生 (履歴書, 申込書): a birth date
+        t = t.removesuffix("まれ").removesuffix("生").rstrip()
     m = _ERA_DATE.match(t)
     if m:
         era = m.group(1).upper() if m.group(1).isascii() else m.group(1)
