@@ -143,3 +143,21 @@ def test_a_cv_form_with_the_postal_code_on_its_own_line():
         record = f.records[0].fields
         assert (record["name"], record["address"], record["postcode"]) == (p.name, p.address, p.postcode)
         assert record["reading"] == p.kana and record["birth"] == "1975-05-03"
+
+
+@pytest.mark.parametrize(("locale", "head"), [("de_DE", ["Vorname", "Nachname", "Straße", "PLZ", "Ort", "E-Mail-Adresse"]),
+                                              ("fr_FR", ["Prénom", "Nom", "Adresse", "Code postal", "Ville", "Email"])])
+def test_a_german_or_french_person_list(locale: str, head: list[str]):
+    """Western lists in the languages a Japanese company's European offices write (Vorname | Nachname | Straße | PLZ |
+    Ort): nothing at all before, since no header word was known and the street has its number after the name."""
+    from faker import Faker
+
+    fake = Faker(locale)
+    fake.seed_instance(708)
+    people = [(fake.first_name(), fake.last_name(), fake.street_address(), fake.postcode(), fake.city(),
+               fake.free_email()) for _ in range(20)]
+    f = analyse_sheet("Kunden", [head] + [list(p) for p in people])
+    assert f is not None and f.kind == SheetKind.PERSONS and f.count == len(people)
+    first = f.records[0].fields
+    assert first["name"] == f"{people[0][1]} {people[0][0]}" and first["address"].startswith(people[0][2])
+    assert first["email"] == people[0][5] and first["postcode"] == people[0][3]
