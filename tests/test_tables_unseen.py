@@ -161,3 +161,13 @@ def test_a_german_or_french_person_list(locale: str, head: list[str]):
     first = f.records[0].fields
     assert first["name"] == f"{people[0][1]} {people[0][0]}" and first["address"].startswith(people[0][2])
     assert first["email"] == people[0][5] and first["postcode"] == people[0][3]
+
+
+def test_a_header_under_a_long_preamble_names_the_columns_even_when_the_values_alone_would_do():
+    """Notes on rows 1-24, the header on row 25: the header-less rules found the persons first and the header row
+    became a rejected "placeholder" (氏名); the header is the sheet's own word for its columns."""
+    rows = [[f"注意事項{i}: この名簿は取扱注意です。"] for i in range(24)] + [["番号", "氏名", "ご住所", "電話"]]
+    rows += [[i + 1, p.name, p.address, p.phone] for i, p in enumerate(JA)]
+    f = analyse_sheet("名簿", rows)
+    assert f is not None and f.count == len(JA)
+    assert f.header_row == 25 and not f.rejected and f.columns["address"] == ["ご住所"]

@@ -196,7 +196,7 @@ LATE_HEADER_ROWS = 100
 
 def _later_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header]] | None:
     """A header row below the first 20 (rows 21-100: a form's long preamble, notes before the list), tried only
-    when the first rows gave nothing; it must name both a person's name and an address."""
+    when the first rows hold no header, before the header-less rules; it must name both a name and an address."""
     first = rows[:HEADER_SCAN_ROWS]
     if len(rows) <= HEADER_SCAN_ROWS or sum(1 for r in first if len(r) - r.count("") - r.count(None) <= 1) < len(first) // 2:
         return None  # the first rows are a table's, not a preamble of titles and notes (one cell each, or none)
@@ -583,7 +583,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         for _ in stream:  # drain, as below
             pass
         return _form_finding(name, head, first_row, first_col)
-    header = find_header(head)
+    header = find_header(head) or _later_header(head)  # a header under a preamble names the columns before values do
     header_at: int | None = None
     plan: SheetPlan | None
     if header is not None:
@@ -597,11 +597,6 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         main, context = discover(head, set(), need_name=True)
         plan = SheetPlan([main], context)
     kind = _kind(plan, sample) if plan is not None else None
-    if (plan is None or kind is None) and header_at is None and (later := _later_header(head)) is not None:
-        header_at, mapping = later  # a header under a long preamble of titles and notes
-        sample = head[header_at + 1:]
-        plan = _plan_from_header(head, header_at, mapping)
-        kind = _kind(plan, sample) if plan is not None else None
     if plan is None or kind is None:
         for _ in stream:  # drain, so the reader's time and cell caps still apply to the whole sheet
             pass
