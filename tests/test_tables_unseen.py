@@ -171,3 +171,13 @@ def test_a_header_under_a_long_preamble_names_the_columns_even_when_the_values_a
     f = analyse_sheet("名簿", rows)
     assert f is not None and f.count == len(JA)
     assert f.header_row == 25 and not f.rejected and f.columns["address"] == ["ご住所"]
+
+
+def test_a_two_row_header_of_renditions_and_parts():
+    """氏名 merged over 漢字 | カナ, 住所 over 〒 | 住所: the lower row is a header too, not a rejected data row."""
+    rows = [["氏名", None, "住所", None, "電話"], ["漢字", "カナ", "〒", "住所", None]]
+    rows += [[p.name, p.kana, p.postcode, p.address, p.phone] for p in JA]
+    f = analyse_sheet("名簿", rows)
+    assert f is not None and f.count == len(JA) and not f.rejected and f.header_row == 2
+    first = f.records[0].fields
+    assert (first["reading"], first["postcode"], first["address"]) == (JA[0].kana, JA[0].postcode, JA[0].address)

@@ -310,6 +310,13 @@ def is_label(text: str) -> bool:
     return _is_excluded(text) or _read_header(text) is not None
 
 
+def is_rendition_word(text: str) -> bool:
+    """A header that is a rendition word alone (漢字, ローマ字, カナ): which spelling a column holds, under a merged
+    header naming the field."""
+    key = normalise_header(text)
+    return bool(key) and any(key == word for word, _kind in column_rules().renditions)
+
+
 def is_excluded(text: object) -> bool:
     """A header naming something other than a person's data (施設名, 保管場所, 担当者名, 会社名)."""
     if not isinstance(text, str):

@@ -36,6 +36,7 @@ from .columns import (
     Header,
     is_excluded,
     is_officials_header,
+    is_rendition_word,
     normalise_header,
     read_header,
     read_row,
@@ -211,10 +212,13 @@ def _later_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Head
 
 
 def _sub_header(row: Sequence[object], cols: dict[int, Header]) -> bool:
-    """A second header row under merged cells: only header words, and split parts among them."""
-    filled = sum(1 for v in row if cell_text(v))
+    """A second header row under merged cells: only header words, and split parts among them; a bare rendition
+    word (漢字 under 氏名 beside カナ) says which spelling the column above holds."""
+    others = [t for c, v in enumerate(row) if c not in cols and (t := cell_text(v))]
+    renditions = sum(1 for t in others if is_rendition_word(t))
     parts = set(NAME_PARTS[1:] + READING_PARTS[1:]) | {"address"}
-    return len(cols) >= 2 and filled == len(cols) and any(h.field in parts for h in cols.values())
+    return (len(cols) >= 2 and len(others) == renditions
+            and (any(h.field in parts for h in cols.values()) or renditions > 0))
 
 
 def _label(rows: Sequence[Sequence[object]], hi: int, c: int) -> str:
