@@ -16,6 +16,9 @@ values (Faker ja_JP / en_US, fixed seeds) in the shape of a public file that wen
 
 from __future__ import annotations
 
+import unicodedata
+
+import jaconv
 import pytest
 
 from scanner.detectors.pii import SheetKind, analyse_sheet
@@ -181,3 +184,31 @@ def test_a_two_row_header_of_renditions_and_parts():
     assert f is not None and f.count == len(JA) and not f.rejected and f.header_row == 2
     first = f.records[0].fields
     assert (first["reading"], first["postcode"], first["address"]) == (JA[0].kana, JA[0].postcode, JA[0].address)
+
+
+def test_a_host_system_export_in_half_width_kana():
+    """ｼﾒｲ | ｼﾞｭｳｼｮ | ﾃﾞﾝﾜ (cp932, half-width katakana headers, the name in kana only): nothing at all before."""
+    rows = [["ｼﾒｲ", "ｼﾞﾕｳｼﾖ", "ﾃﾞﾝﾜ"]] + [[jaconv.z2h(p.kana, kana=True, digit=False, ascii=False), p.address, p.phone]
+                                        for p in JA]
+    f = analyse_sheet("HOST", rows)
+    assert f is not None and f.kind == SheetKind.PERSONS and f.count == len(JA)
+    first = f.records[0].fields
+    assert unicodedata.normalize("NFKC", first["name"]) == JA[0].kana and first["address"] == JA[0].address
+
+
+def test_a_household_list_counts_each_member_and_the_head():
+    """世帯番号 | 世帯主氏名 | 氏名 | 続柄 | 住所: each member at the household's address (the name taken was the head's
+    on every row: a household of three was the head three times); the head (世帯主, a role) is a person too."""
+    rows = [["世帯番号", "世帯主氏名", "氏名", "続柄", "住所"]]
+    heads = JA[::3]
+    for i, p in enumerate(JA):
+        head = heads[i // 3]
+        rows.append([100 + i // 3, head.name, p.name, "世帯主" if p is head else "子", head.address])
+    f = analyse_sheet("世帯", rows)
+    assert f is not None and f.kind == SheetKind.PERSONS
+    own = [r.fields for r in f.records if r.role == ""]
+    assert [r["name"] for r in own] == [p.name for p in JA]
+    assert all(r["address"] == heads[i // 3].address for i, r in enumerate(own))
+    assert {r.role for r in f.records} == {"", "householder"}
+    only_heads = analyse_sheet("自治会", [["世帯主氏名", "住所"]] + [[p.name, p.address] for p in heads])
+    assert only_heads is not None and only_heads.count == len(heads)
