@@ -212,3 +212,24 @@ def test_a_household_list_counts_each_member_and_the_head():
     assert {r.role for r in f.records} == {"", "householder"}
     only_heads = analyse_sheet("自治会", [["世帯主氏名", "住所"]] + [[p.name, p.address] for p in heads])
     assert only_heads is not None and only_heads.count == len(heads)
+
+
+def test_a_sheet_of_address_labels_a_person_a_cell():
+    """宛名ラベル: 〒, address (a building line after it) and the name with 様 in one cell, two labels to a row, a blank
+    row between; nothing before (no column holds one field)."""
+    def label(p: T.JaPerson) -> str:
+        lines = [f"〒{p.postcode}", p.prefecture + p.city + p.town + p.block] + ([p.building] if p.building else [])
+        return "\n".join([*lines, f"{p.name} 様"])
+
+    rows: list[list[object]] = [["宛名ラベル（令和6年度 案内送付分）", None]]
+    for a, b in zip(JA[::2], JA[1::2], strict=True):
+        rows += [[label(a), label(b)], [None, None]]
+    f = analyse_sheet("ラベル", rows)
+    assert f is not None and f.kind == SheetKind.PERSONS and f.count == len(JA)
+    got = sorted((r.fields["name"], r.fields["address"], r.fields["postcode"]) for r in f.records)
+    assert got == sorted((p.name, p.address, p.postcode) for p in JA)
+
+
+def test_notes_with_an_address_and_a_place_are_no_labels():
+    notes = [["会場のご案内"], ["会場:\n東京都小金井市本町3-12-5\n小金井市民会館"], ["問合せ:\n小金井市本町6-6-3\n福祉課 042-387-9999"]]
+    assert analyse_sheet("案内", notes) is None

@@ -44,6 +44,7 @@ from .columns import (
 )
 from .forms import form_persons
 from .headerless import discover
+from .labels import label_fields
 from .plan import (
     NAME_PARTS,
     READING_PARTS,
@@ -583,7 +584,9 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     head = list(islice(stream, HEADER_SCAN_ROWS + SAMPLE_ROWS))
     if not head:
         return None
-    if _one_column(head):  # no header and no table: only a form written label above value
+    if _one_column(head):  # no header and no table: only a form written label above value, or address labels
+        if (labelled := _label_finding(name, head, stream, first_row, first_col)) is not None:
+            return labelled
         for _ in stream:  # drain, as below
             pass
         return _form_finding(name, head, first_row, first_col)
@@ -602,6 +605,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         plan = SheetPlan([main], context)
     kind = _kind(plan, sample) if plan is not None else None
     if plan is None or kind is None:
+        if (labelled := _label_finding(name, head, stream, first_row, first_col)) is not None:
+            return labelled
         for _ in stream:  # drain, so the reader's time and cell caps still apply to the whole sheet
             pass
         return _form_finding(name, head, first_row, first_col)
@@ -679,6 +684,41 @@ def _form_finding(name: str, head: Sequence[Sequence[object]], first_row: int, f
         role_counts, rows = {"": len(rows)}, rows[:EXAMPLES]
     return SheetFinding(name, None, columns, [k for k in KINDS if k in keys], keys, rows, SheetKind.PERSONS, ("",),
                         {}, len(good), role_counts=role_counts)
+
+
+def _label_finding(name: str, head: Sequence[Sequence[object]], stream: Iterator[Sequence[object]], first_row: int,
+                   first_col: int) -> SheetFinding | None:
+    """A sheet of address labels (scanner/detectors/labels.py: 〒, address and name in one cell, a person a cell),
+    when the first rows hold one; then every row of the sheet is read for them (the stream is consumed)."""
+    if not any(isinstance(v, str) and "\n" in v and label_fields(v) for row in head for v in row):
+        return None  # most sheets: no cell with a line break, or none that is a label
+    keys = ("name", "address", "postcode")
+    rows: list[tuple] = []
+    count = 0
+    first_cell: tuple[int, int] | None = None
+    rejected: Counter[str] = Counter()
+    sink = RECORD_SINK.get()
+    for r, row in enumerate(chain(head, stream)):
+        for c, v in enumerate(row):
+            if not (isinstance(v, str) and "\n" in v and (f := label_fields(v))):
+                continue
+            problem = _name_problem(f["name"]) or _address_problem(f["address"])
+            if problem is not None:
+                rejected[str(problem)] += 1
+                continue
+            count += 1
+            first_cell = first_cell or (r, c)
+            values = (f["name"], f["address"], f.get("postcode", ""))
+            if sink is not None:  # handed over as found; only the first rows are kept, for the masked examples
+                sink(PersonRecord(name, first_row + r, {k: v for k, v in zip(keys, values, strict=True) if v}, "",
+                                  str(SheetKind.PERSONS)))
+            if sink is None or len(rows) < EXAMPLES:
+                rows.append((first_row + r, 0, *values))
+    if first_cell is None:
+        return None
+    columns = {k: [f"{column_letter(first_col + first_cell[1])}{first_row + first_cell[0]}"] for k in keys}
+    return SheetFinding(name, None, columns, [k for k in KINDS if k in keys], keys, rows, SheetKind.PERSONS, ("",),
+                        dict(rejected), count, role_counts={"": count} if sink is not None else None)
 
 
 def _records_to(sink: Callable[[PersonRecord], None], name: str, plan: SheetPlan, kind: SheetKind,
