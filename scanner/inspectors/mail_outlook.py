@@ -1,0 +1,297 @@
+"""Outlook's files: a saved message (.msg, .oft) with olefile, a store (.pst, .ost) with libpff (pypff).
+
+A .msg is a compound file ([MS-OXMSG]): the message's properties are streams named ``__substg1.0_<id><type>``
+(strings, binaries) and a ``__properties_version1.0`` stream (fixed-size values: times, the attach method);
+each attachment is a storage ``__attach_version1.0_#<n>`` holding its file (``__substg1.0_37010102``) and
+names, or, for an attached Outlook item, a message storage of its own (``__substg1.0_3701000D``), read
+here the same way. A .pst/.ost ([MS-PST]) is read by libpff: folders, their messages and attachments, and the
+orphan items it finds (messages no folder lists any more: deleted, still in the file).
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+from collections.abc import Iterator
+from datetime import UTC
+from typing import Any
+
+from ..backends import load
+from ..codes import Status
+from ..errors import ReadError
+from ..isolation import decoding
+from ..sources.local import decode_name
+from ..timeutil import iso_utc
+from .mail_parts import Attachment, Mail, is_tnef
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PST_MAGIC = b"!BDN"
+PST_CLIENTS = {b"SM": "pst", b"SO": "ost", b"SA": "pab"}  # wMagicClient at offset 8
+MSG_MARK = "__substg1.0_".encode("utf-16-le")  # in a .msg's directory sectors
+PT_LONG, PT_SYSTIME, PT_STRING8, PT_UNICODE = 0x0003, 0x0040, 0x001E, 0x001F
+PR_SUBJECT, PR_CLIENT_SUBMIT_TIME, PR_DELIVERY_TIME, PR_MESSAGE_CLASS = 0x0037, 0x0039, 0x0E06, 0x001A
+PR_ATTACH_DATA, PR_ATTACH_FILENAME, PR_ATTACH_LONG_FILENAME, PR_DISPLAY_NAME = 0x3701, 0x3704, 0x3707, 0x3001
+PR_ATTACH_METHOD, PR_ATTACH_MIME_TAG = 0x3705, 0x370E
+BY_VALUE, EMBEDDED_MESSAGE, OLE_OBJECT = 1, 5, 6
+BY_REFERENCE = (2, 3, 4, 7)  # a link to a file elsewhere: the message holds no bytes of it
+MAX_NESTING = 16  # attached items inside attached items (the archive depth stops earlier; this bounds a crafted loop)
+MAX_FOLDERS = 100_000
+_ATTACH = "__attach_version1.0_#"
+_EMBEDDED = f"__substg1.0_{PR_ATTACH_DATA:04X}000D"
+_EPOCH_DIFF = 11_644_473_600
+
+
+def sniff_pst(head: bytes) -> str | None:
+    """pst, ost or pab by the header (``!BDN`` then the client magic), else None."""
+    if not head.startswith(PST_MAGIC):
+        return None
+    return PST_CLIENTS.get(head[8:10], "pst")
+
+
+# ---------------------------------------------------------------- .msg
+
+
+def read_msg(data: bytes) -> Mail:
+    """A .msg's message: its attachments, the Outlook items attached to it (recursively), damage found."""
+    import olefile  # a dependency of msoffcrypto-tool
+
+    decoding("olefile")
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except Exception as e:  # noqa: BLE001 - converted at the boundary
+        raise ReadError(Status.CORRUPT, f"msg: not a readable compound file ({type(e).__name__}: {str(e)[:120]})") from e
+    with ole:
+        paths = ["/".join(p) for p in ole.listdir(streams=True, storages=True)]
+        if not any(p.startswith("__substg1.0_") or p.startswith(_ATTACH) for p in paths):
+            raise ReadError(Status.CORRUPT, "msg: a compound file without Outlook message streams (__substg1.0_)")
+        return _message(ole, paths, "", 32, 0)
+
+
+def _message(ole: Any, paths: list[str], prefix: str, header: int, nesting: int) -> Mail:
+    props = _fixed_properties(ole, prefix + "__properties_version1.0", header)
+    when = props.get((PR_CLIENT_SUBMIT_TIME, PT_SYSTIME)) or props.get((PR_DELIVERY_TIME, PT_SYSTIME))
+    mail = Mail(date=_filetime(when) if when else None, subject=_msg_string(ole, prefix, PR_SUBJECT) or "")
+    storages = sorted({p[len(prefix):].split("/", 1)[0] for p in paths
+                       if p.startswith(prefix + _ATTACH) and "/" in p[len(prefix):]})
+    for storage in storages:
+        base = f"{prefix}{storage}/"
+        try:
+            found = _msg_attachment(ole, paths, base, nesting, mail)
+        except Exception as e:  # noqa: BLE001 - one damaged attachment; the message's others go on
+            found = Attachment(storage, None, (Status.CORRUPT, f"msg attachment unreadable ({type(e).__name__})"))
+        if found is not None:
+            mail.attachments.append(found)
+    return mail
+
+
+def _msg_attachment(ole: Any, paths: list[str], base: str, nesting: int, mail: Mail) -> Attachment | None:
+    props = _fixed_properties(ole, base + "__properties_version1.0", 8)
+    method = props.get((PR_ATTACH_METHOD, PT_LONG))
+    name = (_msg_string(ole, base, PR_ATTACH_LONG_FILENAME) or _msg_string(ole, base, PR_ATTACH_FILENAME)
+            or _msg_string(ole, base, PR_DISPLAY_NAME) or base.rstrip("/").rsplit("/", 1)[-1])
+    if any(p.startswith(base + _EMBEDDED + "/") for p in paths):
+        if method == OLE_OBJECT:
+            return Attachment(name, None, (Status.UNSUPPORTED, "an OLE object attachment (attach method 6): not read"))
+        if nesting >= MAX_NESTING:
+            return Attachment(name, None, (Status.TOO_DEEP, f"attached Outlook items nested over {MAX_NESTING} deep"))
+        mail.attached.append(_message(ole, paths, base + _EMBEDDED + "/", 24, nesting + 1))
+        return None
+    stream = f"{base}__substg1.0_{PR_ATTACH_DATA:04X}0102"
+    if not ole.exists(stream):
+        if method in BY_REFERENCE:
+            return None  # a link to a file elsewhere (a share, the cloud): no bytes here, the file is scanned there
+        return Attachment(name, None, (Status.CORRUPT, "msg attachment without its data stream"))
+    size = ole.get_size(stream)
+    data = ole.openstream(stream).read()
+    problem = None
+    if len(data) != size:
+        problem = (Status.CORRUPT, f"msg attachment holds {len(data)} of {size} bytes")
+    mime = _msg_string(ole, base, PR_ATTACH_MIME_TAG) or ""
+    return Attachment(name, data, problem, tnef=is_tnef(name, mime))
+
+
+def _msg_string(ole: Any, prefix: str, prop: int) -> str | None:
+    for ptype in (PT_UNICODE, PT_STRING8):
+        stream = f"{prefix}__substg1.0_{prop:04X}{ptype:04X}"
+        if ole.exists(stream):
+            raw = ole.openstream(stream).read(1 << 16)
+            if ptype == PT_UNICODE:
+                return raw.decode("utf-16-le", "replace").rstrip("\x00")
+            return decode_name(raw.rstrip(b"\x00"))[0]  # 8-bit: the message's code page, cp932 in Japan
+    return None
+
+
+def _fixed_properties(ole: Any, stream: str, header: int) -> dict[tuple[int, int], int]:
+    """(property id, type) -> value of the fixed-size properties (8-byte values) of a properties stream."""
+    if not ole.exists(stream):
+        return {}
+    raw = ole.openstream(stream).read(1 << 20)
+    out: dict[tuple[int, int], int] = {}
+    for at in range(header, len(raw) - 15, 16):
+        tag, _flags, value = struct.unpack_from("<IIQ", raw, at)
+        out[(tag >> 16, tag & 0xFFFF)] = value
+    return out
+
+
+def _filetime(value: int) -> str | None:
+    seconds = value / 10_000_000 - _EPOCH_DIFF
+    return iso_utc(seconds) if 0 < seconds < 32_503_680_000 else None
+
+
+# ---------------------------------------------------------------- .pst / .ost
+
+
+class Store:
+    """An open .pst/.ost: its messages, folder by folder, as (label, identifier, mail, deleted)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._pff = load("pypff")
+        decoding("libpff (pypff)")
+        self._file = self._pff.file()
+        try:
+            self._file.open_file_object(io.BytesIO(data))
+            self.root = self._file.get_root_folder()
+        except Exception as e:  # noqa: BLE001 - converted at the boundary
+            raise ReadError(Status.CORRUPT, f"libpff could not open the store ({_short(e)})") from e
+        if self.root is None:
+            raise ReadError(Status.CORRUPT, "libpff: the store has no root folder")
+        self.problems: list[tuple[Status, str]] = []
+        self.messages_read = 0
+
+    def close(self) -> None:
+        try:
+            self._file.close()
+        except Exception:  # noqa: BLE001 - closing an in-memory store cannot lose evidence
+            pass
+
+    def messages(self, budget: float) -> Iterator[tuple[str, int, Mail, bool]]:
+        """Every message with its folder path (``Top of Personal Folders/受信トレイ``), then the orphan items;
+        stops, saying so in ``problems``, after ``budget`` seconds of CPU spent here."""
+        spent = 0.0
+        stack: list[tuple[Any, str]] = [(self.root, "")]
+        folders = 0
+        while stack:
+            folder, path = stack.pop()
+            folders += 1
+            if folders > MAX_FOLDERS:
+                self.problems.append((Status.TOO_LARGE, f"more than {MAX_FOLDERS} folders: the rest not read"))
+                return
+            started = time.process_time()
+            try:
+                count = folder.get_number_of_sub_messages()
+            except Exception as e:  # noqa: BLE001 - a damaged folder: said, the others go on
+                self.problems.append((Status.CORRUPT, f"folder {path or '(root)'}: messages not listed ({_short(e)})"))
+                count = 0
+            for i in range(count):
+                try:
+                    item = folder.get_sub_message(i)
+                    found = self._mail(item)
+                except Exception as e:  # noqa: BLE001 - a damaged message: said, the folder's others go on
+                    self.problems.append((Status.CORRUPT, f"folder {path or '(root)'}: message {i + 1} of {count} "
+                                          f"unreadable ({_short(e)})"))
+                    continue
+                spent += time.process_time() - started
+                if spent > budget:
+                    self.problems.append((Status.TIMEOUT, f"reading stopped after {self.messages_read} messages "
+                                          f"({budget:.0f} s, --parse-timeout): the rest of the store was not examined"))
+                    return
+                if found is not None:
+                    self.messages_read += 1
+                    yield path, int(item.get_identifier()), found, False
+                started = time.process_time()
+            try:
+                subs = [folder.get_sub_folder(i) for i in range(folder.get_number_of_sub_folders())]
+            except Exception as e:  # noqa: BLE001
+                self.problems.append((Status.CORRUPT, f"folder {path or '(root)'}: sub-folders not listed ({_short(e)})"))
+                subs = []
+            for sub in reversed(subs):
+                name = (sub.get_name() or "").replace("/", "_") or f"(folder {sub.get_identifier()})"
+                stack.append((sub, f"{path}/{name}" if path else name))
+        yield from self._orphans()
+
+    def _orphans(self) -> Iterator[tuple[str, int, Mail, bool]]:
+        try:
+            count = self._file.get_number_of_orphan_items()
+        except Exception:  # noqa: BLE001 - no orphan index: nothing recovered, nothing lost
+            return
+        for i in range(count):
+            try:
+                item = self._file.get_orphan_item(i)
+                found = self._mail(item)
+            except Exception:  # noqa: BLE001 - a deleted item's remains: best effort, as any deleted file
+                continue
+            if found is not None and (found.attachments or found.problems):
+                yield "(orphan items)", int(item.get_identifier()), found, True
+
+    def _mail(self, item: Any) -> Mail | None:
+        if not isinstance(item, self._pff.message):
+            return None  # a folder-associated or other item: no attachments
+        when = item.get_client_submit_time() or item.get_delivery_time() or item.get_creation_time()
+        mail = Mail(date=iso_utc(when.replace(tzinfo=UTC).timestamp()) if when else None,  # libpff: naive UTC
+                    subject=item.get_subject() or "")
+        klass = (_record(item, PR_MESSAGE_CLASS) or "")
+        for k in range(item.get_number_of_attachments()):
+            try:
+                mail.attachments.append(_pst_attachment(item.get_attachment(k), k + 1, str(klass)))
+            except _Skip:
+                continue
+            except Exception as e:  # noqa: BLE001 - one damaged attachment; the message's others go on
+                mail.attachments.append(Attachment(f"attachment-{k + 1}", None,
+                                                   (Status.CORRUPT, f"attachment unreadable ({_short(e)})")))
+        return mail
+
+
+class _Skip(Exception):
+    """An attachment that holds no file (a link, a calendar exception)."""
+
+
+def _pst_attachment(att: Any, number: int, message_class: str) -> Attachment:
+    method = _record(att, PR_ATTACH_METHOD)
+    name = (att.get_long_filename() or _record(att, PR_ATTACH_FILENAME) or _record(att, PR_DISPLAY_NAME)
+            or f"attachment-{number}")
+    name = str(name)
+    if method in BY_REFERENCE:
+        raise _Skip
+    if method == EMBEDDED_MESSAGE:
+        if message_class.startswith("IPM.Appointment") or message_class.startswith("IPM.Schedule"):
+            raise _Skip  # a recurring meeting's exceptions: calendar items, not files
+        return Attachment(name, None, (Status.UNSUPPORTED, "an attached Outlook item inside a .pst/.ost: its own "
+                                       "attachments are not read (save it as .msg to examine it)"))
+    if method == OLE_OBJECT:
+        return Attachment(name, None, (Status.UNSUPPORTED, "an OLE object attachment (attach method 6): not read"))
+    size = att.get_size()
+    data = att.read_buffer(size) if size else b""
+    problem = (Status.CORRUPT, f"attachment holds {len(data)} of {size} bytes") if len(data) != size else None
+    mime = str(_record(att, PR_ATTACH_MIME_TAG) or "")
+    return Attachment(name, data, problem, tnef=is_tnef(name, mime))
+
+
+def _record(item: Any, prop: int) -> str | int | None:
+    """A property of a libpff item from its first record set: strings decoded, 32-bit integers as int."""
+    try:
+        sets = item.get_number_of_record_sets()
+        if not sets:
+            return None
+        record = item.get_record_set(0)
+        for k in range(record.get_number_of_entries()):
+            entry = record.get_entry(k)
+            if entry.get_entry_type() != prop:
+                continue
+            vtype, data = entry.get_value_type(), entry.get_data() or b""
+            if vtype == PT_UNICODE:
+                return data.decode("utf-16-le", "replace").rstrip("\x00")
+            if vtype == PT_STRING8:
+                return decode_name(data.rstrip(b"\x00"))[0]
+            if vtype == PT_LONG and len(data) >= 4:
+                return int.from_bytes(data[:4], "little")
+            return None
+    except Exception:  # noqa: BLE001 - a damaged record set: the property is unknown
+        return None
+    return None
+
+
+def _short(e: BaseException) -> str:
+    """A library error in a few words, without what it quotes (names, paths)."""
+    text = str(e).splitlines()[0][:120] if str(e) else ""
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__
