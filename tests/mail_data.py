@@ -15,6 +15,7 @@ import struct
 import subprocess
 import urllib.parse
 from email import policy
+from email.header import Header
 from email.message import EmailMessage
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
@@ -87,7 +88,8 @@ def message(attachments: list[tuple[str, bytes, str]], subject: str = "顧客リ
         else:
             import quopri
 
-            payload = quopri.encodestring(data).replace(b"\n", b"\r\n")
+            # text lines in CRLF, as MIME has them on the wire
+            payload = quopri.encodestring(data.replace(b"\r\n", b"\n")).replace(b"\n", b"\r\n")
         parts.append(f"Content-Type: {kind}\r\nContent-Transfer-Encoding: {cte}\r\n".encode("ascii")
                      + disposition(name, style) + b"\r\n\r\n" + payload)
     sep = f"--{boundary}".encode("ascii")
@@ -102,7 +104,7 @@ def forwarded(inner: bytes, subject: str = "転送: 顧客リスト") -> bytes:
     outer = MIMEMultipart()
     outer["From"] = "staff@example.jp"
     outer["To"] = "home@example.jp"
-    outer["Subject"] = subject
+    outer["Subject"] = Header(subject, "iso-2022-jp").encode()
     outer["Date"] = "Wed, 04 Nov 2026 08:00:00 +0900"
     outer.attach(MIMEText("転送します", "plain", "utf-8"))
     from email import message_from_bytes
@@ -142,7 +144,7 @@ def tnef_message() -> bytes:
     part.add_header("Content-Disposition", "attachment", filename="winmail.dat")
     outer = MIMEMultipart()
     outer["From"] = "a@example.jp"
-    outer["Subject"] = "資料"
+    outer["Subject"] = Header("資料", "utf-8").encode()
     outer.attach(MIMEText("本文", "plain", "utf-8"))
     outer.attach(part)
     return outer.as_bytes(policy=policy.SMTP)

@@ -93,15 +93,15 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
                                   "attachments cannot be read"))
             if part.is_multipart():
                 break
-        if part.is_multipart():
-            if losses:
-                mail.problems.append((Status.CORRUPT, f"MIME structure damaged ({', '.join(sorted(set(losses)))}): "
-                                      "the message may be cut; parts after the damage may be missing"))
-            continue
         if kind in ("message/rfc822", "message/global"):
             inner = part.get_payload()
             if isinstance(inner, list) and inner and isinstance(inner[0], Message):
                 mail.attached.append(_mail_of(inner[0]))
+            continue
+        if part.is_multipart():
+            if losses:
+                mail.problems.append((Status.CORRUPT, f"MIME structure damaged ({', '.join(sorted(set(losses)))}): "
+                                      "the message may be cut; parts after the damage may be missing"))
             continue
         name, raw_hex = part_name(part)
         if name is None and part.get_content_disposition() != "attachment":

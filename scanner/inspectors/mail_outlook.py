@@ -200,13 +200,20 @@ class Store:
                     self.messages_read += 1
                     yield path, int(item.get_identifier()), found, False
                 started = time.process_time()
+            subs = []
             try:
-                subs = [folder.get_sub_folder(i) for i in range(folder.get_number_of_sub_folders())]
+                count = folder.get_number_of_sub_folders()
             except Exception as e:  # noqa: BLE001
                 self.problems.append((Status.CORRUPT, f"folder {path or '(root)'}: sub-folders not listed ({_short(e)})"))
-                subs = []
+                count = 0
+            for i in range(count):
+                try:
+                    subs.append(folder.get_sub_folder(i))
+                except Exception as e:  # noqa: BLE001 - one damaged sub-folder; its siblings go on
+                    self.problems.append((Status.CORRUPT, f"folder {path or '(root)'}: sub-folder {i + 1} of {count} "
+                                          f"unreadable ({_short(e)})"))
             for sub in reversed(subs):
-                name = (sub.get_name() or "").replace("/", "_") or f"(folder {sub.get_identifier()})"
+                name = _folder_name(sub)
                 stack.append((sub, f"{path}/{name}" if path else name))
         yield from self._orphans()
 
@@ -240,6 +247,20 @@ class Store:
                 mail.attachments.append(Attachment(f"attachment-{k + 1}", None,
                                                    (Status.CORRUPT, f"attachment unreadable ({_short(e)})")))
         return mail
+
+
+def _folder_name(folder: Any) -> str:
+    """A folder's name as a path part; a damaged one by its identifier."""
+    try:
+        name = (folder.get_name() or "").replace("/", "_")
+    except Exception:  # noqa: BLE001 - the name's table is damaged: the folder is still read
+        name = ""
+    if name:
+        return name
+    try:
+        return f"(folder {folder.get_identifier()})"
+    except Exception:  # noqa: BLE001
+        return "(folder)"
 
 
 class _Skip(Exception):

@@ -1,0 +1,261 @@
+"""Mail opened like archives (session 7): an insider e-mails the client list to himself, and the copy sits as an
+attachment in a saved message (.eml, .msg, .emlx), a Thunderbird mbox (``Inbox``, no extension) or an Outlook
+store (.pst/.ost). Each attachment is a child one container hop deeper, examined by the same rules (name,
+content, hashes); the hop shows no address and only the start of the subject. Damaged mail is listed."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from scanner.inspectors.mail import detect
+from scanner.inspectors.mail_mime import looks_like_headers, read_message
+from scanner.inspectors.mail_parts import shown_subject
+from tests import mail_data as md
+from tests.conftest import run_leakscan
+
+SUBJECT = "顧客リスト送付"  # shown as 顧客… only
+SENDER = "insider.taro@example.jp"
+ROSTER_ROWS, CSV_ROWS = 30, 20
+
+
+def _scan(share: Path, out: Path, *args: str) -> dict:
+    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet", *args)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert (out / "findings.json").exists(), proc.stderr
+    return json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def _hits(doc: dict) -> dict[str, dict]:
+    return {f["path"]: f for f in doc["files"]}
+
+
+def _skips(doc: dict) -> list[tuple[str, str, str]]:
+    return [(s["path"], s["reason"], s["detail"]) for s in doc["skipped"]]
+
+
+@pytest.fixture(scope="module")
+def mailbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
+    """One share of mail, scanned once; the attachments sent are kept beside it (``sent/``) to compare hashes."""
+    work = tmp_path_factory.mktemp("mail")
+    share = work / "share"
+    (share / "Thunderbird" / "Mail" / "Local Folders").mkdir(parents=True)
+    roster, listing = md.roster(ROSTER_ROWS), md.roster_csv(CSV_ROWS)  # openpyxl stamps the time: made once
+    (work / "sent").mkdir()
+    (work / "sent" / "roster.xlsx").write_bytes(roster)
+    (work / "sent" / "listing.csv").write_bytes(listing)
+    for style in md.NAME_STYLES:  # one saved message per way of writing a Japanese file name
+        (share / f"{style}.eml").write_bytes(md.message([(md.ROSTER_NAME, roster, style)], subject=SUBJECT,
+                                                        sender=SENDER))
+    (share / "qp.eml").write_bytes(md.message([(md.CSV_NAME, listing, "rfc2047-sjis")], cte="quoted-printable"))
+    (share / "stdlib.eml").write_bytes(md.plain(md.ROSTER_NAME, roster))
+    inbox = [md.plain("memo.txt", b"no list here"), md.message([(md.ROSTER_NAME, roster, "rfc2231-utf8")]),
+             md.message([(md.CSV_NAME, listing, "raw-cp932")], subject="再送")]
+    (share / "Thunderbird" / "Mail" / "Local Folders" / "Inbox").write_bytes(md.mbox(inbox))
+    (share / "12345.emlx").write_bytes(md.emlx(md.message([(md.ROSTER_NAME, roster, "rfc2047-utf8")])))
+    (share / "fwd.eml").write_bytes(md.forwarded(md.message([(md.ROSTER_NAME, roster, "rfc2047-iso2022jp")])))
+    (share / "zipped.eml").write_bytes(md.message([("backup.zip", md.zipped({"2017/" + md.ROSTER_NAME: roster}),
+                                                    "rfc2231-utf8")]))
+    (share / "message.dat").write_bytes(md.message([(md.ROSTER_NAME, roster, "rfc2231-utf8")]))  # by content
+    (share / "winmail.eml").write_bytes(md.tnef_message())
+    msg = md.msg_file(work, SUBJECT, [(md.ROSTER_NAME, roster),
+                                      ("転送", {"subject": "再送 名簿", "attachments": [(md.CSV_NAME, listing)]})])
+    (share / "保存.msg").write_bytes(msg)
+    (share / "outer.eml").write_bytes(md.message([("報告.msg", msg, "rfc2231-utf8")]))
+    cut = md.message([(md.ROSTER_NAME, roster, "rfc2231-utf8")])
+    (share / "cut.eml").write_bytes(cut[: len(cut) * 2 // 3])
+    (share / "cut.msg").write_bytes(msg[: len(msg) // 2])
+    (share / "junk.pst").write_bytes(b"!BDN" + bytes(2000))
+    (share / "cut.emlx").write_bytes(md.emlx(cut)[: len(cut) // 2])
+    out = work / "out"
+    doc = _scan(share, out, "--name", md.ROSTER_NAME)
+    return share, out, doc
+
+
+def test_every_japanese_name_encoding_finds_the_attachment(mailbox: tuple[Path, Path, dict]) -> None:
+    share, _, doc = mailbox
+    hits = _hits(doc)
+    for style in md.NAME_STYLES:
+        hit = hits.get(f"{share}/{style}.eml » {md.ROSTER_NAME}")
+        assert hit is not None, (style, sorted(hits))
+        assert "name" in hit["reasons"] and "pii" in hit["reasons"], (style, hit["reasons"])
+        assert hit["pii"]["records"] == ROSTER_ROWS
+    raw = hits[f"{share}/raw-cp932.eml » {md.ROSTER_NAME}"]
+    assert raw["raw_path_hex"] == md.ROSTER_NAME.encode("cp932").hex()  # the name's bytes are kept
+
+
+def test_the_attachment_is_the_same_file(mailbox: tuple[Path, Path, dict]) -> None:
+    """Decoded attachments hash as the file that was sent (base64 and quoted-printable alike)."""
+    import hashlib
+
+    share, _, doc = mailbox
+    hits = _hits(doc)
+    roster = (share.parent / "sent" / "roster.xlsx").read_bytes()
+    for path in (f"{share}/stdlib.eml » {md.ROSTER_NAME}", f"{share}/保存.msg » {md.ROSTER_NAME}"):
+        assert hits[path]["sha256"] == hashlib.sha256(roster).hexdigest(), path
+    qp = hits[f"{share}/qp.eml » {md.CSV_NAME}"]
+    assert qp["sha256"] == hashlib.sha256((share.parent / "sent" / "listing.csv").read_bytes()).hexdigest()
+    assert qp["pii"]["records"] == CSV_ROWS
+
+
+def test_hop_shows_date_and_masked_subject_only(mailbox: tuple[Path, Path, dict]) -> None:
+    share, out, doc = mailbox
+    hits = _hits(doc)
+    hit = hits[f"{share}/rfc2231-utf8.eml » {md.ROSTER_NAME}"]
+    assert hit["container"] == [{"kind": "archive", "name": f"{share}/rfc2231-utf8.eml",
+                                 "detail": {"format": "eml", "date": "2026-11-03T00:12:00Z", "subject": "顧客…"}}]
+    for path in out.iterdir():  # no output holds the subject or the sender's address
+        if path.is_file() and path.suffix != ".sqlite":
+            text = path.read_bytes().decode("utf-8", "replace")
+            assert SUBJECT not in text and SENDER not in text, path.name
+
+
+def test_mbox_messages_are_hops_of_their_own(mailbox: tuple[Path, Path, dict]) -> None:
+    share, _, doc = mailbox
+    hits = _hits(doc)
+    inbox = f"{share}/Thunderbird/Mail/Local Folders/Inbox"
+    hit = hits[f"{inbox} » #2 2026-11-03T00:12Z 「顧客…」 » {md.ROSTER_NAME}"]
+    assert [h["detail"]["format"] for h in hit["container"]] == ["mbox", "message"]
+    third = hits[f"{inbox} » #3 2026-11-03T00:12Z 「再送」 » {md.CSV_NAME}".replace("「再送」", "「再…」")]
+    assert third["pii"]["records"] == CSV_ROWS
+    assert not any(p.startswith(f"{inbox} » #1 ") for p in hits)  # the first holds no attachment worth a hit
+
+
+def test_emlx_by_content_and_nested_containers(mailbox: tuple[Path, Path, dict]) -> None:
+    share, _, doc = mailbox
+    hits = _hits(doc)
+    assert f"{share}/12345.emlx » {md.ROSTER_NAME}" in hits
+    assert f"{share}/message.dat » {md.ROSTER_NAME}" in hits  # a saved message under another name
+    assert f"{share}/zipped.eml » backup.zip » 2017/{md.ROSTER_NAME}" in hits
+    forwarded = [p for p in hits if p.startswith(f"{share}/fwd.eml » message 1 ")]
+    assert forwarded == [f"{share}/fwd.eml » message 1 2026-11-03T00:12Z 「顧客…」 » {md.ROSTER_NAME}"]
+
+
+def test_msg_with_an_attached_outlook_item(mailbox: tuple[Path, Path, dict]) -> None:
+    share, _, doc = mailbox
+    hits = _hits(doc)
+    assert hits[f"{share}/保存.msg » {md.ROSTER_NAME}"]["pii"]["records"] == ROSTER_ROWS
+    inner = [p for p in hits if p.startswith(f"{share}/保存.msg » message 1 ")]
+    assert inner == [f"{share}/保存.msg » message 1 2026-11-03T00:12Z 「再送…」 » {md.CSV_NAME}"]
+    assert hits[inner[0]]["pii"]["records"] == CSV_ROWS
+    # a .msg attached to a mail is opened in turn
+    assert f"{share}/outer.eml » 報告.msg » {md.ROSTER_NAME}" in hits
+
+
+def test_damaged_and_partial_mail_is_listed(mailbox: tuple[Path, Path, dict]) -> None:
+    share, _, doc = mailbox
+    skips = _skips(doc)
+
+    def listed(path: str, reason: str, words: str = "") -> bool:
+        return any(p == path and r == reason and words in d for p, r, d in skips)
+
+    assert listed(f"{share}/cut.eml", "corrupt", "MIME structure damaged")
+    assert listed(f"{share}/cut.msg", "corrupt", "msg:")
+    assert listed(f"{share}/junk.pst", "corrupt", "libpff")
+    assert listed(f"{share}/cut.emlx", "corrupt", "cut")
+    assert listed(f"{share}/winmail.eml » winmail.dat", "unsupported", "TNEF")
+    hits = _hits(doc)
+    assert hits[f"{share}/cut.eml » {md.ROSTER_NAME}"]["status"] == "corrupt"  # a hit by name, never clean
+
+
+def test_report_shows_the_hop(mailbox: tuple[Path, Path, dict]) -> None:
+    share, out, _ = mailbox
+    html = (out / "report.html").read_text(encoding="utf-8").replace("<wbr>", "")
+    assert f"保存.msg » {md.ROSTER_NAME}" in html
+    assert "「顧客…」" in html
+
+
+def test_depth_limit_applies_to_mail(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "a.eml").write_bytes(md.message([(md.ROSTER_NAME, md.roster(5), "rfc2231-utf8")]))
+    doc = _scan(share, tmp_path / "out", "--name", md.ROSTER_NAME, "--archive-depth", "0")
+    assert (f"{share}/a.eml", "too-deep") in [(p, r) for p, r, _ in _skips(doc)]
+
+
+# ---------------------------------------------------------------- recognising mail by content
+
+
+@pytest.mark.parametrize("head", [
+    b"From: a@example.jp\r\nTo: b@example.jp\r\nSubject: x\r\n\r\nbody",
+    b"Received: from mx (mx [192.0.2.1])\r\n\tby host; Tue, 3 Nov 2026 09:00:00 +0900\r\nFrom: a@example.jp\r\n",
+    b"Return-Path: <a@example.jp>\nX-Original-To: b\nDelivered-To: b\nMessage-ID: <1@x>\n",
+])
+def test_headers_are_mail(head: bytes) -> None:
+    assert looks_like_headers(head)
+    assert detect(head, "noname") == "eml"
+
+
+@pytest.mark.parametrize("head", [
+    b"From,To,Subject\r\nsato,tanaka,hello\r\n",  # a CSV of mail fields
+    b"\xe6\xb0\x8f\xe5\x90\x8d,\xe4\xbd\x8f\xe6\x89\x80\r\n",
+    b"Subject line without colon\nDate 2026\n",
+    b"<html><head><title>From: x</title>",
+    b"From the desk of the director: notes\n",  # an mbox separator needs header fields after it
+])
+def test_other_text_is_not_mail(head: bytes) -> None:
+    assert detect(head, "notes") is None
+
+
+def test_store_and_message_magic() -> None:
+    assert detect(b"!BDN\x00\x00\x00\x00SM" + bytes(20), "x") == "pst"
+    assert detect(b"!BDN\x00\x00\x00\x00SO" + bytes(20), "x") == "ost"
+    assert detect(b"From MAILER-DAEMON Tue Nov  3 09:00:00 2026\nFrom: a@example.jp\nSubject: x\n", "") == "mbox"
+    assert detect(b"1234      \nFrom: a@example.jp\nSubject: x\n", "") == "emlx"
+
+
+def test_subject_mask_never_shows_more_than_two_characters() -> None:
+    assert shown_subject("Re: 山田太郎様 ご契約") == "山田…"
+    assert shown_subject("FW: RE: 転送: 名簿") == "名…"
+    assert shown_subject("") == ""
+
+
+def test_raw_8bit_name_keeps_its_bytes() -> None:
+    mail = read_message(md.message([(md.CSV_NAME, b"a,b\r\n", "raw-cp932")]))
+    assert [a.name for a in mail.attachments] == [md.CSV_NAME]
+    assert mail.attachments[0].raw_hex == md.CSV_NAME.encode("cp932").hex()
+
+
+# ---------------------------------------------------------------- files other software wrote
+
+PUBLIC = Path(os.environ.get("LEAKSCAN_MAIL_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mail"))
+
+
+def _public(name: str) -> Path:
+    path = PUBLIC / name
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing from the corpus")
+        pytest.skip(f"{path} not here (third-party mail test files, see docs/reference.md#mail)")
+    return path
+
+
+def test_outlook_msg_written_by_outlook(tmp_path: Path) -> None:
+    """msg-extractor's unicode.msg (two .tif attachments, Unicode streams) as Outlook wrote it."""
+    msg = _public("msg-extractor__unicode.msg")
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "unicode.msg").write_bytes(msg.read_bytes())
+    doc = _scan(share, tmp_path / "out", "--name", "raised value error.tif")
+    hit = _hits(doc)[f"{share}/unicode.msg » raised value error.tif"]
+    assert hit["size"] == 1033142 and hit["container"][0]["detail"]["format"] == "msg"
+
+
+def test_pst_written_by_outlook_and_its_damaged_copies(tmp_path: Path) -> None:
+    """java-libpst's dist-list.pst opens (no file attachment: nothing listed); cut or flipped copies are listed."""
+    pst = _public("java-libpst__dist-list.pst").read_bytes()
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "good.pst").write_bytes(pst)
+    (share / "cut.pst").write_bytes(pst[: len(pst) // 2])
+    flipped = bytearray(pst)
+    for i in range(0x200, len(flipped), 997):
+        flipped[i] ^= 0xFF
+    (share / "flipped.ost").write_bytes(bytes(flipped))
+    doc = _scan(share, tmp_path / "out")
+    reasons = {(p, r) for p, r, _ in _skips(doc)}
+    assert (f"{share}/cut.pst", "corrupt") in reasons and (f"{share}/flipped.ost", "corrupt") in reasons
+    assert not any(p.startswith(f"{share}/good.pst") for p, _ in reasons)
