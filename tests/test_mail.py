@@ -69,6 +69,7 @@ def mailbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]
     (share / "cut.eml").write_bytes(cut[: len(cut) * 2 // 3])
     (share / "cut.msg").write_bytes(msg[: len(msg) // 2])
     (share / "junk.pst").write_bytes(b"!BDN" + bytes(2000))
+    (share / "Inbox.dbx").write_bytes(b"\xcf\xad\x12\xfe\xc5\xfd\x74\x6f" + bytes(600))  # Outlook Express
     (share / "cut.emlx").write_bytes(md.emlx(cut)[: len(cut) // 2])
     out = work / "out"
     doc = _scan(share, out, "--name", md.ROSTER_NAME)
@@ -157,6 +158,7 @@ def test_damaged_and_partial_mail_is_listed(mailbox: tuple[Path, Path, dict]) ->
     assert listed(f"{share}/junk.pst", "corrupt", "libpff")
     assert listed(f"{share}/cut.emlx", "corrupt", "cut")
     assert listed(f"{share}/winmail.eml » winmail.dat", "unsupported", "TNEF")
+    assert listed(f"{share}/Inbox.dbx", "unsupported", "Outlook Express")
     hits = _hits(doc)
     assert hits[f"{share}/cut.eml » {md.ROSTER_NAME}"]["status"] == "corrupt"  # a hit by name, never clean
 

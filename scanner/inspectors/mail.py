@@ -36,6 +36,7 @@ from .archive_members import (
     ArchiveLimits,
     ArchiveMemberEntry,
     archive_depth,
+    error_reason,
     member_base_name,
 )
 from .mail_mime import (
@@ -50,7 +51,7 @@ from .mail_outlook import MSG_MARK, OLE_MAGIC, Store, read_msg, sniff_pst
 from .mail_parts import Attachment, Mail, message_label
 
 MESSAGE_EXTS = {".eml": "eml", ".emlx": "emlx", ".msg": "msg", ".oft": "msg", ".mbox": "mbox", ".mbx": "mbox",
-                ".pst": "pst", ".ost": "ost"}
+                ".pst": "pst", ".ost": "ost", ".dbx": "dbx"}
 STORES = ("mbox", "pst", "ost", "pab")
 IN_STORE = "message"  # hop format of a message inside a store (not a level of --archive-depth)
 ATTACHED = "attached-message"  # hop format of a message attached to a message
@@ -118,6 +119,9 @@ class MailInspector:
             if _last_ext(entry.name) in (".msg", ".oft"):
                 return Inspection(status=Status.CORRUPT, detail="msg: no Outlook message stream (__substg1.0_) found")
             return Inspection()  # a compound file that is no message (handled, if at all, by other inspectors)
+        if kind == "dbx":
+            return Inspection(status=Status.UNSUPPORTED, detail="Outlook Express mail folder (.dbx): no installed "
+                              "library reads it; its messages and attachments were not examined")
         if depth >= cfg.archive_depth:
             return Inspection(status=Status.TOO_DEEP,
                               detail=f"inside {depth} containers; not opened (--archive-depth {cfg.archive_depth})")
@@ -130,8 +134,9 @@ class MailInspector:
             items = self._items(entry, data, kind, hop, caps, ctx)
         except ReadError as e:
             return Inspection(status=e.reason, detail=e.detail)
-        except Exception as e:  # noqa: BLE001 - a damaged mail file is data, not a crash
-            return Inspection(status=Status.CORRUPT, detail=f"{kind}: {type(e).__name__}")
+        except Exception as e:  # noqa: BLE001 - a damaged mail file is data, not a crash (libpff missing: unsupported)
+            reason, text = error_reason(e)
+            return Inspection(status=reason, detail=f"{kind}: {text}")
         return Inspection(children=guard_listing(items, entry, kind))
 
     def _items(self, entry: Entry, data: bytes, kind: str, hop: Hop, caps: ArchiveLimits,
