@@ -261,3 +261,31 @@ def test_pst_written_by_outlook_and_its_damaged_copies(tmp_path: Path) -> None:
     reasons = {(p, r) for p, r, _ in _skips(doc)}
     assert (f"{share}/cut.pst", "corrupt") in reasons and (f"{share}/flipped.ost", "corrupt") in reasons
     assert not any(p.startswith(f"{share}/good.pst") for p, _ in reasons)
+
+
+def test_outlook_store_with_attachments_and_its_damaged_copies(tmp_path: Path) -> None:
+    """Aspose's example Outlook.pst (MIT): messages with files attached and Outlook items attached. Every file is
+    a child of its message's hop; an attached item is listed (libpff does not give it); a cut copy says it is
+    cut and still gives what it holds; a copy with flipped bytes is listed."""
+    pst = _public("aspose-email__Outlook.pst").read_bytes()
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "Outlook.pst").write_bytes(pst)
+    (share / "backup.dat").write_bytes(pst[: len(pst) // 2])  # a cut store under another name
+    flipped = bytearray(pst)
+    for i in range(0x1000, len(flipped), 4099):
+        flipped[i] ^= 0x5A
+    (share / "flipped.pst").write_bytes(bytes(flipped))
+    doc = _scan(share, tmp_path / "out", "--name", "Blue hills.jpg")
+    hits = _hits(doc)
+    found = [p for p in hits if p.startswith(f"{share}/Outlook.pst » Top of Personal Folders/Inbox/#")]
+    assert len(found) == 1 and found[0].endswith(" » Blue hills.jpg"), sorted(hits)
+    hit = hits[found[0]]
+    assert hit["size"] == 28521 and [h["detail"]["format"] for h in hit["container"]] == ["pst", "message"]
+    assert hit["container"][1]["detail"]["store"] == "pst"
+    skips = _skips(doc)
+    assert any(p.startswith(f"{share}/Outlook.pst » ") and p.endswith(" » attached-item-1") and r == "unsupported"
+               for p, r, _ in skips)
+    assert (f"{share}/backup.dat", "corrupt") in [(p, r) for p, r, d in skips if "the store is cut" in d]
+    assert any(p.startswith(f"{share}/backup.dat » ") for p in hits)  # what the cut copy holds is still examined
+    assert any(p.startswith(f"{share}/flipped.pst") for p, _, _ in skips)

@@ -49,6 +49,17 @@ def sniff_pst(head: bytes) -> str | None:
     return PST_CLIENTS.get(head[8:10], "pst")
 
 
+def pst_declared_size(head: bytes) -> int | None:
+    """The file size a .pst/.ost header declares (ROOT.ibFileEof: 64-bit at 0xB8 in a Unicode store, wVer 23
+    and later; 32-bit at 0xA8 in an ANSI one), or None when the header is too short."""
+    if len(head) < 0xC0:
+        return None
+    version = struct.unpack_from("<H", head, 10)[0]
+    if version >= 23:
+        return int(struct.unpack_from("<Q", head, 0xB8)[0])
+    return int(struct.unpack_from("<I", head, 0xA8)[0])
+
+
 # ---------------------------------------------------------------- .msg
 
 
@@ -147,6 +158,7 @@ class Store:
 
     def __init__(self, data: bytes) -> None:
         self._pff = load("pypff")
+        self.head = data[:512]
         decoding("libpff (pypff)")
         self._file = self._pff.file()
         try:
@@ -269,18 +281,18 @@ class _Skip(Exception):
 
 def _pst_attachment(att: Any, number: int, message_class: str) -> Attachment:
     method = _record(att, PR_ATTACH_METHOD)
-    name = (att.get_long_filename() or _record(att, PR_ATTACH_FILENAME) or _record(att, PR_DISPLAY_NAME)
-            or f"attachment-{number}")
-    name = str(name)
     if method in BY_REFERENCE:
         raise _Skip
     if method == EMBEDDED_MESSAGE:
         if message_class.startswith("IPM.Appointment") or message_class.startswith("IPM.Schedule"):
             raise _Skip  # a recurring meeting's exceptions: calendar items, not files
-        return Attachment(name, None, (Status.UNSUPPORTED, "an attached Outlook item inside a .pst/.ost: its own "
-                                       "attachments are not read (save it as .msg to examine it)"))
-    if method == OLE_OBJECT:
-        return Attachment(name, None, (Status.UNSUPPORTED, "an OLE object attachment (attach method 6): not read"))
+        # named by its number: an attached item's display name is its subject (personal data)
+        return Attachment(f"attached-item-{number}", None, (Status.UNSUPPORTED, "an attached Outlook item inside a "
+                          ".pst/.ost: its own attachments are not read (save it as .msg to examine it)"))
+    name = str(att.get_long_filename() or _record(att, PR_ATTACH_FILENAME) or _record(att, PR_DISPLAY_NAME)
+               or f"attachment-{number}")
+    # an OLE object (attach method 6: a picture or a sheet pasted into a rich-text message) is given by libpff
+    # as the compound file it is, and examined as one (an Excel object is read as the .xls it holds)
     size = att.get_size()
     data = att.read_buffer(size) if size else b""
     problem = (Status.CORRUPT, f"attachment holds {len(data)} of {size} bytes") if len(data) != size else None
