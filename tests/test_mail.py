@@ -178,6 +178,21 @@ def test_depth_limit_applies_to_mail(tmp_path: Path) -> None:
     assert (f"{share}/a.eml", "too-deep") in [(p, r) for p, r, _ in _skips(doc)]
 
 
+def test_a_huge_mbox_is_bounded_and_says_so(tmp_path: Path) -> None:
+    """An mbox whose messages take longer than --parse-timeout to read: the ones read are examined, the store is
+    listed ``timeout`` with where reading stopped."""
+    share = tmp_path / "share"
+    share.mkdir()
+    messages = [md.message([(f"{i}.csv", b"x,y\r\n1,2\r\n", "rfc2231-utf8")]) for i in range(800)]
+    messages[3] = md.message([(md.ROSTER_NAME, md.roster(5), "rfc2231-utf8")])
+    (share / "Inbox").write_bytes(md.mbox(messages))
+    doc = _scan(share, tmp_path / "out", "--name", md.ROSTER_NAME, "--parse-timeout", "0.2")
+    stopped = [d for p, r, d in _skips(doc) if p == f"{share}/Inbox" and r == "timeout"]
+    assert len(stopped) == 1 and "the rest was not examined" in stopped[0]
+    assert int(stopped[0].split("message ")[1].split(" ")[0]) < 800
+    assert any(p.endswith(f" » {md.ROSTER_NAME}") for p in _hits(doc))  # read before the limit
+
+
 # ---------------------------------------------------------------- recognising mail by content
 
 

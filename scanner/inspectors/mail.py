@@ -204,7 +204,7 @@ class _Lister:
             spent += time.process_time() - started
             if spent > self.config.parse_timeout:
                 yield Skipped(self.entry.location, Status.TIMEOUT, f"mbox: reading stopped at message {number} "
-                              f"({self.config.parse_timeout:.0f} s, --parse-timeout): the rest was not examined")
+                              f"({self.config.parse_timeout:g} s of CPU, --parse-timeout): the rest was not examined")
                 return
             if mail.attachments or mail.attached or mail.problems:
                 yield from self._in_store(hop, message_label(f"#{number}", mail), mail, "mbox", self.entry.deleted)

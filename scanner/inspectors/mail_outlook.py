@@ -206,7 +206,7 @@ class Store:
                 spent += time.process_time() - started
                 if spent > budget:
                     self.problems.append((Status.TIMEOUT, f"reading stopped after {self.messages_read} messages "
-                                          f"({budget:.0f} s, --parse-timeout): the rest of the store was not examined"))
+                                          f"({budget:g} s of CPU, --parse-timeout): the rest of the store was not examined"))
                     return
                 if found is not None:
                     self.messages_read += 1
