@@ -150,6 +150,16 @@ def tnef_message() -> bytes:
     return outer.as_bytes(policy=policy.SMTP)
 
 
+def smime_message() -> bytes:
+    """An S/MIME encrypted message: the whole content (attachments included) is one enveloped smime.p7m."""
+    part = MIMEApplication(b"\x30\x82\x01\x00" + bytes(200), "pkcs7-mime", smime_type="enveloped-data",
+                           name="smime.p7m")
+    part.add_header("Content-Disposition", "attachment", filename="smime.p7m")
+    part["From"] = "a@example.jp"
+    part["Subject"] = Header("名簿", "utf-8").encode()
+    return part.as_bytes(policy=policy.SMTP)
+
+
 def mbox(messages: list[bytes]) -> bytes:
     """An mbox as Thunderbird keeps one (a ``From `` line before each message, ``>From `` escaping, LF lines)."""
     out = b""
@@ -191,10 +201,10 @@ def _filetime(iso: str) -> bytes:
 
 
 def _write_message(folder: Path, subject: str, attachments: list[tuple[str, bytes] | tuple[str, dict]],
-                   header: int, sent: str = "2026-11-03T00:12:00+00:00") -> None:
+                   header: int, sent: str = "2026-11-03T00:12:00+00:00", message_class: str = "IPM.Note") -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "__substg1.0_0037001F").write_bytes(subject.encode("utf-16-le"))
-    (folder / "__substg1.0_001A001F").write_bytes("IPM.Note".encode("utf-16-le"))
+    (folder / "__substg1.0_001A001F").write_bytes(message_class.encode("utf-16-le"))
     (folder / "__properties_version1.0").write_bytes(_properties([(0x0039, PT_SYSTIME, _filetime(sent))], header))
     for i, (name, content) in enumerate(attachments):
         att = folder / f"__attach_version1.0_#{i:08X}"
@@ -209,7 +219,8 @@ def _write_message(folder: Path, subject: str, attachments: list[tuple[str, byte
             (att / "__substg1.0_37010102").write_bytes(content)
 
 
-def msg_file(workdir: Path, subject: str, attachments: list[tuple[str, bytes] | tuple[str, dict]]) -> bytes:
+def msg_file(workdir: Path, subject: str, attachments: list[tuple[str, bytes] | tuple[str, dict]],
+             message_class: str = "IPM.Note") -> bytes:
     """An Outlook .msg (a compound file) with the given attachments: (name, bytes) for a file, (name,
     {"subject": ..., "attachments": [...]}) for an attached Outlook item holding its own attachments."""
     tree = workdir / "msgtree"
@@ -217,7 +228,7 @@ def msg_file(workdir: Path, subject: str, attachments: list[tuple[str, bytes] | 
         import shutil
 
         shutil.rmtree(tree)
-    _write_message(tree, subject, attachments, 32)
+    _write_message(tree, subject, attachments, 32, message_class=message_class)
     out = workdir / "out.msg"
     names = sorted(p.name for p in tree.iterdir())
     subprocess.run(["gsf", "createole", str(out), *names], cwd=tree, check=True, capture_output=True)

@@ -83,6 +83,7 @@ def _message(ole: Any, paths: list[str], prefix: str, header: int, nesting: int)
     props = _fixed_properties(ole, prefix + "__properties_version1.0", header)
     when = props.get((PR_CLIENT_SUBMIT_TIME, PT_SYSTIME)) or props.get((PR_DELIVERY_TIME, PT_SYSTIME))
     mail = Mail(date=_filetime(when) if when else None, subject=_msg_string(ole, prefix, PR_SUBJECT) or "")
+    _encrypted(_msg_string(ole, prefix, PR_MESSAGE_CLASS) or "", mail)
     storages = sorted({p[len(prefix):].split("/", 1)[0] for p in paths
                        if p.startswith(prefix + _ATTACH) and "/" in p[len(prefix):]})
     for storage in storages:
@@ -120,6 +121,14 @@ def _msg_attachment(ole: Any, paths: list[str], base: str, nesting: int, mail: M
         problem = (Status.CORRUPT, f"msg attachment holds {len(data)} of {size} bytes")
     mime = _msg_string(ole, base, PR_ATTACH_MIME_TAG) or ""
     return Attachment(name, data, problem, tnef=is_tnef(name, mime))
+
+
+def _encrypted(message_class: str, mail: Mail) -> None:
+    """An S/MIME encrypted message (class IPM.Note.SMIME, not the signed-only IPM.Note.SMIME.MultipartSigned)
+    carries its attachments inside an encrypted smime.p7m: said, never taken for a message without any."""
+    low = message_class.casefold()
+    if low.startswith("ipm.note.smime") and "multipartsigned" not in low:
+        mail.problems.append((Status.ENCRYPTED, "an S/MIME encrypted message: its attachments cannot be read"))
 
 
 def _msg_string(ole: Any, prefix: str, prop: int) -> str | None:
@@ -250,6 +259,7 @@ class Store:
         mail = Mail(date=iso_utc(when.replace(tzinfo=UTC).timestamp()) if when else None,  # libpff: naive UTC
                     subject=item.get_subject() or "")
         klass = (_record(item, PR_MESSAGE_CLASS) or "")
+        _encrypted(str(klass), mail)
         for k in range(item.get_number_of_attachments()):
             try:
                 mail.attachments.append(_pst_attachment(item.get_attachment(k), k + 1, str(klass)))
