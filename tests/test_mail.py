@@ -61,6 +61,7 @@ def mailbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]
                                                     "rfc2231-utf8")]))
     (share / "message.dat").write_bytes(md.message([(md.ROSTER_NAME, roster, "rfc2231-utf8")]))  # by content
     (share / "winmail.eml").write_bytes(md.tnef_message())
+    (share / "plain.msg").write_bytes(md.msg_file(work, "連絡", []))  # no attachment: not even read
     (share / "secret.eml").write_bytes(md.smime_message())
     (share / "secret.msg").write_bytes(md.msg_file(work, "名簿", [("smime.p7m", bytes(300))], "IPM.Note.SMIME"))
     msg = md.msg_file(work, SUBJECT, [(md.ROSTER_NAME, roster),
@@ -167,6 +168,12 @@ def test_damaged_and_partial_mail_is_listed(mailbox: tuple[Path, Path, dict]) ->
     assert hits[f"{share}/cut.eml » {md.ROSTER_NAME}"]["status"] == "corrupt"  # a hit by name, never clean
 
 
+def test_messages_without_attachments_are_not_listed(mailbox: tuple[Path, Path, dict]) -> None:
+    share, _, doc = mailbox
+    assert not any(p.startswith(f"{share}/plain.msg") for p, _, _ in _skips(doc))
+    assert not any(p.startswith(f"{share}/plain.msg") for p in _hits(doc))
+
+
 def test_report_shows_the_hop(mailbox: tuple[Path, Path, dict]) -> None:
     share, out, _ = mailbox
     html = (out / "report.html").read_text(encoding="utf-8").replace("<wbr>", "")
@@ -229,6 +236,18 @@ def test_headers_are_mail(head: bytes) -> None:
 ])
 def test_other_text_is_not_mail(head: bytes) -> None:
     assert detect(head, "notes") is None
+
+
+def test_text_only_messages_need_no_reading() -> None:
+    from scanner.inspectors.mail_mime import text_only
+
+    assert text_only(b"From: a@example.jp\r\nSubject: x\r\nDate: Tue, 3 Nov 2026 09:00:00 +0900\r\n\r\nbody")
+    assert text_only(b"From: a@example.jp\nContent-Type: text/plain;\n charset=utf-8\n\nbody")
+    assert not text_only(md.message([(md.CSV_NAME, b"a", "rfc2231-utf8")])[:512])  # multipart
+    assert not text_only(b"From: a@example.jp\nContent-Type: application/pdf\n\n%PDF")  # one part, a file
+    assert not text_only(b"From: a@example.jp\nContent-Type: text/csv; name=list.csv\n\na,b")  # a named part
+    assert not text_only(b"From: a@example.jp\nReceived: " + b"x" * 600)  # headers past the head: read
+    assert not text_only(b"\x00\x01junk\n\nmore")  # not headers at all: the worker lists it
 
 
 def test_store_and_message_magic() -> None:

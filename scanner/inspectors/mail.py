@@ -46,8 +46,17 @@ from .mail_mime import (
     looks_like_mbox,
     mbox_messages,
     read_message,
+    text_only,
 )
-from .mail_outlook import MSG_MARK, OLE_MAGIC, Store, pst_declared_size, read_msg, sniff_pst
+from .mail_outlook import (
+    MSG_MARK,
+    OLE_MAGIC,
+    Store,
+    msg_may_hold_attachments,
+    pst_declared_size,
+    read_msg,
+    sniff_pst,
+)
 from .mail_parts import Attachment, Mail, message_label
 
 MESSAGE_EXTS = {".eml": "eml", ".emlx": "emlx", ".msg": "msg", ".oft": "msg", ".mbox": "mbox", ".mbx": "mbox",
@@ -100,14 +109,20 @@ class MailInspector:
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
         if not self.wants_name(entry.name) or size == 0:
             return False
-        if _last_ext(entry.name) in MESSAGE_EXTS:
+        ext = _last_ext(entry.name)
+        if ext in (".msg", ".oft"):  # a message without attachments costs no worker
+            return msg_may_hold_attachments(entry, self.config.max_inspect_bytes)
+        if ext == ".eml":
+            return not text_only(head())
+        if ext in MESSAGE_EXTS:
             return True
         if size < 32:
             return False
         h = head()
         if h.startswith(OLE_MAGIC):
             return True  # named neither .msg nor as another Office file: its directory tells (in the worker)
-        return detect(h, "") is not None
+        kind = detect(h, "")
+        return kind is not None and not (kind == "eml" and text_only(h))
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         cfg = self.config

@@ -56,6 +56,25 @@ def looks_like_headers(head: bytes) -> bool:
     return _STRONG.search(head) is not None
 
 
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_CONTENT_TYPE = re.compile(rb"(?im)^content-type:[ \t]*([^;\r\n]*)")
+_NAMED = re.compile(rb"(?im)^content-disposition:[ \t]*attachment|\bname\*?[0-9]*\*?[ \t]*=")
+
+
+def text_only(head: bytes) -> bool:
+    """Whether a message's header block, whole within ``head``, says it is one text part with no name: such a
+    message holds no attachment (a body only), and needs no reading. Multipart, message, application ...
+    types, a named part, or headers longer than ``head`` (a long Received chain) are never text-only."""
+    end = _HEADER_END.search(head)
+    if end is None or not looks_like_headers(head):
+        return False  # not a message's headers: the worker reads it and lists what it is
+    block = re.sub(rb"\r?\n[ \t]+", b" ", head[:end.start()])  # unfolded
+    kind = _CONTENT_TYPE.search(block)
+    if kind is not None and not kind.group(1).strip().lower().startswith(b"text/"):
+        return False
+    return _NAMED.search(block) is None
+
+
 def looks_like_mbox(head: bytes) -> bool:
     """An mbox: a ``From `` separator line first, then a message's header fields."""
     if not head.startswith(b"From "):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import struct
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC
 from typing import Any
 
@@ -21,8 +21,10 @@ from ..backends import load
 from ..codes import Status
 from ..errors import ReadError
 from ..isolation import decoding
+from ..models import Entry
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
+from .legacy_embedded import CompoundProbe
 from .mail_parts import Attachment, Mail, is_tnef
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -61,6 +63,44 @@ def pst_declared_size(head: bytes) -> int | None:
 
 
 # ---------------------------------------------------------------- .msg
+
+_PROBE_ERRORS = (ValueError, struct.error, IndexError, OverflowError)
+_MOST_ENTRIES = 8000  # directory entries the probe reads (1 MiB of directory): past it, it cannot tell
+
+
+def msg_may_hold_attachments(entry: Entry, limit: int) -> bool:
+    """The walk's cheap check of a .msg: False only when a few sectors of its compound-file directory show an
+    Outlook message (``__substg1.0_`` streams) with no attachment storage, so a message without attachments
+    costs no worker; a file whose directory cannot be followed goes to the worker, which lists why."""
+    try:
+        ranged = getattr(entry, "read_range", None)  # a remote file (sources.smb): a few ranges only
+        if ranged is not None:
+            return _directory_says(ranged)
+        with entry.open() as f:
+            if f.seekable():
+                def read_at(offset: int, length: int) -> bytes:
+                    f.seek(offset)
+                    return f.read(length)
+
+                return _directory_says(read_at)
+            data = f.read(limit + 1)
+            return len(data) > limit or _directory_says(lambda offset, length: data[offset:offset + length])
+    except (ReadError, OSError):
+        return True  # the worker reads it again and lists why it could not
+
+
+def _directory_says(read_at: Callable[[int, int], bytes]) -> bool:
+    message, count = False, 0
+    try:
+        for name, _kind, _start, _size in CompoundProbe(read_at).entries():
+            count += 1
+            if name.startswith(_ATTACH):
+                return True
+            message = message or name.startswith("__substg1.0_")
+    except _PROBE_ERRORS:
+        return True
+    return not message or count >= _MOST_ENTRIES
+
 
 
 def read_msg(data: bytes) -> Mail:
