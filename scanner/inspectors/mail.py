@@ -94,6 +94,22 @@ def detect(head: bytes, name: str) -> str | None:
     return MESSAGE_EXTS.get(_last_ext(name))
 
 
+HEADER_PROBE = 16 << 10
+
+
+def _header_bytes(entry: Entry, head: Callable[[], bytes]) -> bytes:
+    """The start of a saved message, enough to hold its header block: the 512-byte head when the block ends in
+    it, else up to 16 KiB (one more read; a file that cannot be read is left to the worker, which lists it)."""
+    h = head()
+    if b"\n\n" in h or b"\n\r\n" in h or len(h) < 512:
+        return h
+    try:
+        with entry.open() as f:
+            return f.read(HEADER_PROBE)
+    except (ReadError, OSError):
+        return b""
+
+
 class MailInspector:
     """Opens mail files and stores and hands their attachments back to the pipeline as children."""
 
@@ -112,8 +128,8 @@ class MailInspector:
         ext = _last_ext(entry.name)
         if ext in (".msg", ".oft"):  # a message without attachments costs no worker
             return msg_may_hold_attachments(entry, self.config.max_inspect_bytes)
-        if ext == ".eml":
-            return not text_only(head())
+        if ext == ".eml":  # headers are often longer than 512 bytes (Received chains): up to 16 KiB of them
+            return not text_only(_header_bytes(entry, head))
         if ext in MESSAGE_EXTS:
             return True
         if size < 32:
