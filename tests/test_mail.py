@@ -72,6 +72,8 @@ def mailbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]
     (share / "cut.eml").write_bytes(cut[: len(cut) * 2 // 3])
     (share / "cut.msg").write_bytes(msg[: len(msg) // 2])
     (share / "junk.pst").write_bytes(b"!BDN" + bytes(2000))
+    (share / "junk.eml").write_bytes(b"\x00\x01binary junk" * 50)
+    (share / "no-blank-line.eml").write_bytes(b"From: a@example.jp\r\nSubject: x\r\n" + "本文だけ".encode() * 200)
     (share / "Inbox.dbx").write_bytes(b"\xcf\xad\x12\xfe\xc5\xfd\x74\x6f" + bytes(600))  # Outlook Express
     (share / "cut.emlx").write_bytes(md.emlx(cut)[: len(cut) // 2])
     out = work / "out"
@@ -162,6 +164,8 @@ def test_damaged_and_partial_mail_is_listed(mailbox: tuple[Path, Path, dict]) ->
     assert listed(f"{share}/cut.emlx", "corrupt", "cut")
     assert listed(f"{share}/winmail.eml » winmail.dat", "unsupported", "TNEF")
     assert listed(f"{share}/Inbox.dbx", "unsupported", "Outlook Express")
+    assert listed(f"{share}/junk.eml", "corrupt", "no mail header")
+    assert not any(p.startswith(f"{share}/no-blank-line.eml") for p, _, _ in skips)  # headers, then a body
     assert listed(f"{share}/secret.eml", "encrypted", "S/MIME")
     assert listed(f"{share}/secret.msg", "encrypted", "S/MIME")
     hits = _hits(doc)

@@ -182,9 +182,7 @@ class MailInspector:
         problem = None
         if kind == "emlx":
             data, problem = emlx_message(data)
-        mail = read_msg(data) if kind == "msg" else read_message(data)
-        if kind != "msg" and not mail.attachments and not mail.attached and not looks_like_headers(data[:4096]):
-            raise ReadError(Status.CORRUPT, f"{kind}: no mail header found")
+        mail = read_msg(data) if kind == "msg" else read_message(data)  # no header at all: a problem it lists
         if problem:
             mail.problems.append((Status.CORRUPT, f"emlx: {problem}"))
         hop.detail.update(_facts(mail))
