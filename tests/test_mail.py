@@ -252,6 +252,11 @@ def test_text_only_messages_need_no_reading() -> None:
     assert not text_only(b"From: a@example.jp\nContent-Type: text/csv; name=list.csv\n\na,b")  # a named part
     assert not text_only(b"From: a@example.jp\nReceived: " + b"x" * 600)  # headers past the head: read
     assert not text_only(b"\x00\x01junk\n\nmore")  # not headers at all: the worker lists it
+    typed = b"From: a@example.jp\nSubject: x\n" + "本文".encode() * 50  # no blank line: a body typed after
+    assert not text_only(typed) and text_only(typed, complete=True)
+    parts = md.message([(md.CSV_NAME, b"a", "rfc2231-utf8")])
+    assert not text_only(parts, complete=True)
+    assert not text_only(b"From: a@example.jp\nSubject: x\nContent-Type: application/zip\nPK", complete=True)
 
 
 def test_store_and_message_magic() -> None:

@@ -97,11 +97,11 @@ def detect(head: bytes, name: str) -> str | None:
 HEADER_PROBE = 16 << 10
 
 
-def _header_bytes(entry: Entry, head: Callable[[], bytes]) -> bytes:
+def _header_bytes(entry: Entry, size: int, head: Callable[[], bytes]) -> bytes:
     """The start of a saved message, enough to hold its header block: the 512-byte head when the block ends in
     it, else up to 16 KiB (one more read; a file that cannot be read is left to the worker, which lists it)."""
     h = head()
-    if b"\n\n" in h or b"\n\r\n" in h or len(h) < 512:
+    if b"\n\n" in h or b"\n\r\n" in h or len(h) >= size:
         return h
     try:
         with entry.open() as f:
@@ -129,7 +129,8 @@ class MailInspector:
         if ext in (".msg", ".oft"):  # a message without attachments costs no worker
             return msg_may_hold_attachments(entry, self.config.max_inspect_bytes)
         if ext == ".eml":  # headers are often longer than 512 bytes (Received chains): up to 16 KiB of them
-            return not text_only(_header_bytes(entry, head))
+            start = _header_bytes(entry, size, head)
+            return not text_only(start, complete=len(start) >= size)
         if ext in MESSAGE_EXTS:
             return True
         if size < 32:

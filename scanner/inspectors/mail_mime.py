@@ -61,16 +61,20 @@ _CONTENT_TYPE = re.compile(rb"(?im)^content-type:[ \t]*([^;\r\n]*)")
 _NAMED = re.compile(rb"(?im)^content-disposition:[ \t]*attachment|\bname\*?[0-9]*\*?[ \t]*=")
 
 
-def text_only(head: bytes) -> bool:
+def text_only(head: bytes, complete: bool = False) -> bool:
     """Whether a message's header block, whole within ``head``, says it is one text part with no name: such a
     message holds no attachment (a body only), and needs no reading. Multipart, message, application ...
-    types, a named part, or headers longer than ``head`` (a long Received chain) are never text-only."""
-    end = _HEADER_END.search(head)
-    if end is None or not looks_like_headers(head):
+    types, a named part, or headers longer than ``head`` (a long Received chain) are never text-only.
+    ``complete``: ``head`` is the whole file; then a message with no Content-Type but text ones and no named
+    part anywhere is text-only too, whether or not a blank line ends its headers (a body typed after them)."""
+    if not looks_like_headers(head):
         return False  # not a message's headers: the worker reads it and lists what it is
-    block = re.sub(rb"\r?\n[ \t]+", b" ", head[:end.start()])  # unfolded
-    kind = _CONTENT_TYPE.search(block)
-    if kind is not None and not kind.group(1).strip().lower().startswith(b"text/"):
+    end = _HEADER_END.search(head)
+    if end is None and not complete:
+        return False
+    block = re.sub(rb"\r?\n[ \t]+", b" ", head if end is None else head[:end.start()])  # unfolded
+    kinds = _CONTENT_TYPE.findall(block)
+    if any(not k.strip().lower().startswith(b"text/") for k in kinds):
         return False
     return _NAMED.search(block) is None
 
