@@ -47,12 +47,17 @@ def looks_like_headers(head: bytes) -> bool:
     lines = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 8)[:-1] or [head]
     if not lines or not _FIELD.match(lines[0]) or not lines[0].lower().startswith(MAIL_HEADERS):
         return False
+    fields = 0
     for line in lines:
         line = line.rstrip(b"\r")
         if not line:
             break
-        if not (_FIELD.match(line) or line[:1] in (b" ", b"\t")):
-            return False
+        if _FIELD.match(line):
+            fields += 1
+        elif line[:1] not in (b" ", b"\t"):
+            if fields < 2:
+                return False
+            break  # a body typed right after the headers, without the blank line: still a message
     return _STRONG.search(head) is not None
 
 
