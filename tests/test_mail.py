@@ -218,6 +218,39 @@ def test_a_huge_mbox_is_bounded_and_says_so(tmp_path: Path) -> None:
     assert len(read) == int(stopped[0].detail.split("message ")[1].split(" ")[0]) - 1
 
 
+def test_stores_over_the_inspect_cap_are_read_in_place(tmp_path: Path) -> None:
+    """A Thunderbird Inbox or a .pst is often larger than --max-inspect-mb: an mbox is then streamed message by
+    message (a message over the cap listed too-large), a .pst read by libpff through the file; a single
+    message that large is too-large."""
+    import random
+
+    share = tmp_path / "share"
+    (share / "Mail").mkdir(parents=True)
+    rnd = random.Random(7)
+    padding = [md.message([("pad.bin", rnd.randbytes(100_000), "rfc2231-utf8")]) for _ in range(10)]
+    huge = md.message([("huge.bin", rnd.randbytes(1_200_000), "rfc2231-utf8")])
+    roster = md.message([(md.ROSTER_NAME, md.roster(8), "rfc2047-iso2022jp")])
+    (share / "Mail" / "Inbox").write_bytes(md.mbox([*padding, huge, roster]))
+    (share / "big.eml").write_bytes(huge)
+    doc = _scan(share, tmp_path / "out", "--name", md.ROSTER_NAME, "--max-inspect-mb", "1")
+    inbox = f"{share}/Mail/Inbox"
+    assert f"{inbox} » #12 2026-11-03T00:12Z 「顧客…」 » {md.ROSTER_NAME}" in _hits(doc)
+    skips = _skips(doc)
+    assert (inbox, "too-large") in [(p, r) for p, r, d in skips if "message 11 " in d]
+    assert not any(p == inbox and "message 11 " not in d for p, _, d in skips)  # the mbox itself was read
+    assert (f"{share}/big.eml", "too-large") in [(p, r) for p, r, _ in skips]
+
+
+def test_outlook_store_over_the_cap_is_read_in_place(tmp_path: Path) -> None:
+    pst = _public("aspose-email__Outlook.pst")
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "Outlook.pst").write_bytes(pst.read_bytes())  # 3.2 MiB
+    doc = _scan(share, tmp_path / "out", "--name", "Blue hills.jpg", "--max-inspect-mb", "1")
+    assert [p for p in _hits(doc) if p.endswith(" » Blue hills.jpg")]
+    assert not [p for p, r, _ in _skips(doc) if p == f"{share}/Outlook.pst" and r == "too-large"]
+
+
 # ---------------------------------------------------------------- recognising mail by content
 
 

@@ -20,6 +20,7 @@ import io
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
+from typing import IO
 
 from ..codes import Status
 from ..config import ScanConfig
@@ -45,6 +46,7 @@ from .mail_mime import (
     looks_like_headers,
     looks_like_mbox,
     mbox_messages,
+    mbox_stream_messages,
     read_message,
     text_only,
 )
@@ -115,6 +117,9 @@ class MailInspector:
 
     name = "mail"
     skip_extensions = frozenset(_NEVER_MAIL)
+    # called even for a file over --max-inspect-mb (with its head only): a .pst/.ost is then read in place by
+    # libpff through a file object, an mbox message by message; other mail files that large are too-large
+    opens_itself = True
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
@@ -157,19 +162,43 @@ class MailInspector:
         if depth >= cfg.archive_depth:
             return Inspection(status=Status.TOO_DEEP,
                               detail=f"inside {depth} containers; not opened (--archive-depth {cfg.archive_depth})")
+        size = entry.stat().size
+        partial = size > cfg.max_inspect_bytes and len(data) < size  # over --max-inspect-mb: its head only
+        if partial and not (kind in STORES and kind != "pab"):
+            return Inspection(status=Status.TOO_LARGE, detail=f"{kind}: {size} bytes > cap "
+                              f"{cfg.max_inspect_bytes} (--max-inspect-mb)")
         caps = limits_for(cfg, entry)
         detail: dict[str, object] = {"format": kind}
         if entry.location.raw_path_hex:
             detail["raw_path_hex"] = entry.location.raw_path_hex
         hop = Hop("archive", entry.location.path, detail)
         try:
-            items = self._items(entry, data, kind, hop, caps, ctx)
+            items = (self._in_place(entry, kind, hop, caps, ctx) if partial
+                     else self._items(entry, data, kind, hop, caps, ctx))
         except ReadError as e:
             return Inspection(status=e.reason, detail=e.detail)
         except Exception as e:  # noqa: BLE001 - a damaged mail file is data, not a crash (libpff missing: unsupported)
             reason, text = error_reason(e)
             return Inspection(status=reason, detail=f"{kind}: {text}")
         return Inspection(children=guard_listing(items, entry, kind))
+
+    def _in_place(self, entry: Entry, kind: str, hop: Hop, caps: ArchiveLimits, ctx: ScanContext) -> Iterator[Item]:
+        """A store over --max-inspect-mb, read where it is: a .pst/.ost through a seekable file object (libpff
+        reads only what it needs), an mbox streamed message by message. A stream that cannot seek (a member of
+        an archive) cannot give a .pst: too-large."""
+        lister = _Lister(entry, caps, ctx, self.config)
+        stream = entry.open()
+        if kind == "mbox":
+            return _closing(lister.mbox_stream(stream, hop), stream)
+        if not stream.seekable():
+            stream.close()
+            raise ReadError(Status.TOO_LARGE, f"{kind} over --max-inspect-mb that cannot be read in place")
+        try:
+            store = Store(stream)
+        except BaseException:
+            stream.close()
+            raise
+        return _closing(lister.store(store, kind, hop, entry.stat().size), stream)
 
     def _items(self, entry: Entry, data: bytes, kind: str, hop: Hop, caps: ArchiveLimits,
                ctx: ScanContext) -> Iterator[Item]:
@@ -188,6 +217,13 @@ class MailInspector:
             mail.problems.append((Status.CORRUPT, f"emlx: {problem}"))
         hop.detail.update(_facts(mail))
         return lister.message(entry.location, hop, mail, kind)
+
+
+def _closing(items: Iterator[Item], stream: IO[bytes]) -> Iterator[Item]:
+    try:
+        yield from items
+    finally:
+        stream.close()
 
 
 def _facts(mail: Mail) -> dict[str, object]:
@@ -222,9 +258,20 @@ class _Lister:
         finally:
             store.close()
 
+    def mbox_stream(self, stream: IO[bytes], hop: Hop) -> Iterator[Item]:
+        """An mbox too large to hold, message by message; a message over --max-inspect-mb is listed too-large."""
+        return self._mbox(mbox_stream_messages(stream, self.config.max_inspect_bytes), hop)
+
     def mbox(self, data: bytes, hop: Hop) -> Iterator[Item]:
+        return self._mbox(mbox_messages(data), hop)
+
+    def _mbox(self, messages: Iterator[tuple[int, bytes | None]], hop: Hop) -> Iterator[Item]:
         spent = 0.0
-        for number, raw in mbox_messages(data):
+        for number, raw in messages:
+            if raw is None:
+                yield Skipped(self.entry.location, Status.TOO_LARGE, f"mbox: message {number} is over --max-inspect-mb: "
+                              "not examined")
+                continue
             started = time.process_time()
             try:
                 mail = read_message(raw)

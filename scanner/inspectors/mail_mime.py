@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from email import policy
 from email.message import Message
+from typing import IO
 
 from ..codes import Status
 from ..sources.local import decode_name
@@ -210,6 +211,28 @@ def mbox_messages(data: bytes) -> Iterator[tuple[int, bytes]]:
     for number, (start, end) in enumerate(zip(starts, [*starts[1:], len(data)], strict=True), 1):
         nl = data.find(b"\n", start, end)
         yield number, data[nl + 1:end] if nl >= 0 else b""
+
+
+def mbox_stream_messages(stream: IO[bytes], most: int) -> Iterator[tuple[int, bytes | None]]:
+    """``mbox_messages`` of an mbox read from a stream, line by line, one message in memory at a time; a
+    message over ``most`` bytes is given as None (it is skipped to its end, never held)."""
+    number, size, started = 0, 0, False
+    lines: list[bytes] = []
+    for line in stream:
+        if line.startswith(b"From "):
+            if started:
+                yield number, (b"".join(lines) if size <= most else None)
+            number, lines, size, started = number + 1, [], 0, True
+            continue
+        if not started:
+            continue  # bytes before the first separator: not a message
+        size += len(line)
+        if size <= most:
+            lines.append(line)
+        else:
+            lines = []
+    if started:
+        yield number, (b"".join(lines) if size <= most else None)
 
 
 def emlx_message(data: bytes) -> tuple[bytes, str | None]:

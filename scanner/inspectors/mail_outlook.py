@@ -15,7 +15,7 @@ import struct
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC
-from typing import Any
+from typing import IO, Any
 
 from ..backends import load
 from ..codes import Status
@@ -205,13 +205,17 @@ def _filetime(value: int) -> str | None:
 class Store:
     """An open .pst/.ost: its messages, folder by folder, as (label, identifier, mail, deleted)."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes | IO[bytes]) -> None:
+        """``data``: the store's bytes, or a seekable file object (a store too large to hold: read in place)."""
         self._pff = load("pypff")
-        self.head = data[:512]
+        stream = io.BytesIO(data) if isinstance(data, bytes) else data
+        stream.seek(0)
+        self.head = stream.read(512)
+        stream.seek(0)
         decoding("libpff (pypff)")
         self._file = self._pff.file()
         try:
-            self._file.open_file_object(io.BytesIO(data))
+            self._file.open_file_object(stream)
             self.root = self._file.get_root_folder()
         except Exception as e:  # noqa: BLE001 - converted at the boundary
             raise ReadError(Status.CORRUPT, f"libpff could not open the store ({_short(e)})") from e
