@@ -199,7 +199,7 @@ def test_a_huge_mbox_is_bounded_and_says_so(tmp_path: Path) -> None:
     inspector) so that the worker's own clock, which a loaded machine can trip first, plays no part."""
     from scanner.config import ScanConfig
     from scanner.inspectors.mail import MailInspector
-    from scanner.models import Location, Skipped
+    from scanner.models import FileStat, Location, Skipped
     from scanner.pipeline import scan_context
 
     messages = [md.message([(f"{i}.csv", b"x,y\r\n1,2\r\n", "rfc2231-utf8")]) for i in range(400)]
@@ -209,6 +209,9 @@ def test_a_huge_mbox_is_bounded_and_says_so(tmp_path: Path) -> None:
 
     class Mbox:
         location, name, deleted = Location("/share", "/share/Inbox"), "Inbox", False
+
+        def stat(self) -> FileStat:
+            return FileStat(len(data))
 
     children = list(MailInspector(config).inspect(Mbox(), data, "", ctx).children)  # type: ignore[arg-type]
     stopped = [c for c in children if isinstance(c, Skipped) and c.reason == "timeout"]
