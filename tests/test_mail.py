@@ -185,6 +185,15 @@ def test_report_shows_the_hop(mailbox: tuple[Path, Path, dict]) -> None:
     assert "「顧客…」" in html
 
 
+def test_persons_export_reads_attachments_again(mailbox: tuple[Path, Path, dict], tmp_path: Path) -> None:
+    """The notification list reads each leaked attachment again, through its mail, and finds the same persons."""
+    share, out, _ = mailbox
+    proc = run_leakscan("persons", str(out), "--export", str(tmp_path / "list.xlsx"), "--sources", str(share))
+    assert proc.returncode == 0, proc.stderr
+    assert "not read again" not in proc.stderr and "missing" not in proc.stderr, proc.stderr
+    assert (tmp_path / "list.xlsx").stat().st_size > 0
+
+
 def test_depth_limit_applies_to_mail(tmp_path: Path) -> None:
     share = tmp_path / "share"
     share.mkdir()
