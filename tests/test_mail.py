@@ -68,6 +68,7 @@ def mailbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]
                                       ("転送", {"subject": "再送 名簿", "attachments": [(md.CSV_NAME, listing)]})])
     (share / "保存.msg").write_bytes(msg)
     (share / "outer.eml").write_bytes(md.message([("報告.msg", msg, "rfc2231-utf8")]))
+    (share / "saved.dat").write_bytes(msg)  # an Outlook message under another name: its directory tells
     cut = md.message([(md.ROSTER_NAME, roster, "rfc2231-utf8")])
     (share / "cut.eml").write_bytes(cut[: len(cut) * 2 // 3])
     (share / "cut.msg").write_bytes(msg[: len(msg) // 2])
@@ -149,6 +150,7 @@ def test_msg_with_an_attached_outlook_item(mailbox: tuple[Path, Path, dict]) -> 
     assert hits[inner[0]]["pii"]["records"] == CSV_ROWS
     # a .msg attached to a mail is opened in turn
     assert f"{share}/outer.eml » 報告.msg » {md.ROSTER_NAME}" in hits
+    assert hits[f"{share}/saved.dat » {md.ROSTER_NAME}"]["container"][0]["detail"]["format"] == "msg"
 
 
 def test_damaged_and_partial_mail_is_listed(mailbox: tuple[Path, Path, dict]) -> None:

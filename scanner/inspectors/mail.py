@@ -141,8 +141,8 @@ class MailInspector:
         if size < 32:
             return False
         h = head()
-        if h.startswith(OLE_MAGIC):
-            return True  # named neither .msg nor as another Office file: its directory tells (in the worker)
+        if h.startswith(OLE_MAGIC):  # named neither .msg nor as another Office file: its directory tells
+            return msg_may_hold_attachments(entry, self.config.max_inspect_bytes, named=False)
         kind = detect(h, "")
         return kind is not None and not (kind == "eml" and text_only(h))
 

@@ -68,28 +68,30 @@ _PROBE_ERRORS = (ValueError, struct.error, IndexError, OverflowError)
 _MOST_ENTRIES = 8000  # directory entries the probe reads (1 MiB of directory): past it, it cannot tell
 
 
-def msg_may_hold_attachments(entry: Entry, limit: int) -> bool:
+def msg_may_hold_attachments(entry: Entry, limit: int, named: bool = True) -> bool:
     """The walk's cheap check of a .msg: False only when a few sectors of its compound-file directory show an
     Outlook message (``__substg1.0_`` streams) with no attachment storage, so a message without attachments
-    costs no worker; a file whose directory cannot be followed goes to the worker, which lists why."""
+    costs no worker; a file whose directory cannot be followed goes to the worker, which lists why.
+    ``named`` False (a compound file under another name, a .dat): True only when the directory shows a
+    message with an attachment storage; whatever else it is, other inspectors read it."""
     try:
         ranged = getattr(entry, "read_range", None)  # a remote file (sources.smb): a few ranges only
         if ranged is not None:
-            return _directory_says(ranged)
+            return _directory_says(ranged, named)
         with entry.open() as f:
             if f.seekable():
                 def read_at(offset: int, length: int) -> bytes:
                     f.seek(offset)
                     return f.read(length)
 
-                return _directory_says(read_at)
+                return _directory_says(read_at, named)
             data = f.read(limit + 1)
-            return len(data) > limit or _directory_says(lambda offset, length: data[offset:offset + length])
+            return len(data) > limit or _directory_says(lambda offset, length: data[offset:offset + length], named)
     except (ReadError, OSError):
-        return True  # the worker reads it again and lists why it could not
+        return named  # the worker reads it again and lists why it could not
 
 
-def _directory_says(read_at: Callable[[int, int], bytes]) -> bool:
+def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
     message, count = False, 0
     try:
         for name, _kind, _start, _size in CompoundProbe(read_at).entries():
@@ -98,7 +100,9 @@ def _directory_says(read_at: Callable[[int, int], bytes]) -> bool:
                 return True
             message = message or name.startswith("__substg1.0_")
     except _PROBE_ERRORS:
-        return True
+        return named
+    if not named:
+        return message and count >= _MOST_ENTRIES
     return not message or count >= _MOST_ENTRIES
 
 
