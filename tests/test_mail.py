@@ -246,6 +246,7 @@ def test_stores_over_the_inspect_cap_are_read_in_place(tmp_path: Path) -> None:
     roster = md.message([(md.ROSTER_NAME, md.roster(8), "rfc2047-iso2022jp")])
     (share / "Mail" / "Inbox").write_bytes(md.mbox([*padding, huge, roster]))
     (share / "big.eml").write_bytes(huge)
+    (share / "big.msg").write_bytes(md.msg_file(tmp_path, "大容量", [("huge.bin", rnd.randbytes(1_200_000))]))
     doc = _scan(share, tmp_path / "out", "--name", md.ROSTER_NAME, "--max-inspect-mb", "1")
     inbox = f"{share}/Mail/Inbox"
     assert f"{inbox} » #12 2026-11-03T00:12Z 「顧客…」 » {md.ROSTER_NAME}" in _hits(doc)
@@ -253,6 +254,7 @@ def test_stores_over_the_inspect_cap_are_read_in_place(tmp_path: Path) -> None:
     assert (inbox, "too-large") in [(p, r) for p, r, d in skips if "message 11 " in d]
     assert not any(p == inbox and "message 11 " not in d for p, _, d in skips)  # the mbox itself was read
     assert (f"{share}/big.eml", "too-large") in [(p, r) for p, r, _ in skips]
+    assert [r for p, r, _ in skips if p == f"{share}/big.msg"] == ["too-large"]  # not "corrupt": only its head was given
 
 
 def test_outlook_store_over_the_cap_is_read_in_place(tmp_path: Path) -> None:

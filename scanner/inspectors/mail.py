@@ -63,7 +63,6 @@ from .mail_parts import Attachment, Mail, message_label
 
 MESSAGE_EXTS = {".eml": "eml", ".emlx": "emlx", ".msg": "msg", ".oft": "msg", ".mbox": "mbox", ".mbx": "mbox",
                 ".pst": "pst", ".ost": "ost", ".dbx": "dbx"}
-STORES = ("mbox", "pst", "ost", "pab")
 IN_STORE = "message"  # hop format of a message inside a store (not a level of --archive-depth)
 ATTACHED = "attached-message"  # hop format of a message attached to a message
 TIME_NOTE = "mail: the message's sent time (Date header or Outlook's submit time), not a file time"
@@ -152,6 +151,11 @@ class MailInspector:
         kind = detect(data[:4096], entry.name)
         if kind is None:
             return Inspection()
+        size = entry.stat().size
+        partial = size > cfg.max_inspect_bytes and len(data) < size  # over --max-inspect-mb: its head only
+        if partial and kind not in ("mbox", "pst", "ost"):
+            return Inspection(status=Status.TOO_LARGE, detail=f"{kind}: {size} bytes > cap "
+                              f"{cfg.max_inspect_bytes} (--max-inspect-mb)")
         if kind == "msg" and MSG_MARK not in data:
             if _last_ext(entry.name) in (".msg", ".oft"):
                 return Inspection(status=Status.CORRUPT, detail="msg: no Outlook message stream (__substg1.0_) found")
@@ -162,11 +166,6 @@ class MailInspector:
         if depth >= cfg.archive_depth:
             return Inspection(status=Status.TOO_DEEP,
                               detail=f"inside {depth} containers; not opened (--archive-depth {cfg.archive_depth})")
-        size = entry.stat().size
-        partial = size > cfg.max_inspect_bytes and len(data) < size  # over --max-inspect-mb: its head only
-        if partial and not (kind in STORES and kind != "pab"):
-            return Inspection(status=Status.TOO_LARGE, detail=f"{kind}: {size} bytes > cap "
-                              f"{cfg.max_inspect_bytes} (--max-inspect-mb)")
         caps = limits_for(cfg, entry)
         detail: dict[str, object] = {"format": kind}
         if entry.location.raw_path_hex:
