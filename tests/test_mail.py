@@ -69,6 +69,8 @@ def mailbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]
     (share / "保存.msg").write_bytes(msg)
     (share / "outer.eml").write_bytes(md.message([("報告.msg", msg, "rfc2231-utf8")]))
     (share / "saved.dat").write_bytes(msg)  # an Outlook message under another name: its directory tells
+    (share / "renamed.msg").write_bytes(roster)  # a workbook renamed as mail: read by its content (disguise)
+    (share / "renamed.eml").write_bytes(listing)
     cut = md.message([(md.ROSTER_NAME, roster, "rfc2231-utf8")])
     (share / "cut.eml").write_bytes(cut[: len(cut) * 2 // 3])
     (share / "cut.msg").write_bytes(msg[: len(msg) // 2])
@@ -172,6 +174,16 @@ def test_damaged_and_partial_mail_is_listed(mailbox: tuple[Path, Path, dict]) ->
     assert listed(f"{share}/secret.msg", "encrypted", "S/MIME")
     hits = _hits(doc)
     assert hits[f"{share}/cut.eml » {md.ROSTER_NAME}"]["status"] == "corrupt"  # a hit by name, never clean
+
+
+def test_a_workbook_renamed_as_mail_is_read_as_a_workbook(mailbox: tuple[Path, Path, dict]) -> None:
+    share, _, doc = mailbox
+    hits = _hits(doc)
+    for name, rows in (("renamed.msg", ROSTER_ROWS), ("renamed.eml", CSV_ROWS)):
+        hit = hits[f"{share}/{name}"]
+        assert "pii" in hit["reasons"] and "extension-mismatch" in hit["reasons"], (name, hit["reasons"])
+        assert hit["pii"]["records"] == rows
+    assert not any(p.startswith((f"{share}/renamed.msg", f"{share}/renamed.eml")) for p, _, _ in _skips(doc))
 
 
 def test_messages_without_attachments_are_not_listed(mailbox: tuple[Path, Path, dict]) -> None:
