@@ -91,7 +91,8 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
         wanted, affinity, head_error = verdict
     else:
         head = LazyHead(entry)
-        wanted = tuple(i for i, ins in enumerate(ctx.inspectors) if ins.wants(entry, st.size, head))
+        inspectors = ctx.inspectors  # only those the name leaves a chance (their skip_extensions, as data)
+        wanted = tuple(i for i in ctx.prefilter.asked(entry.name) if inspectors[i].wants(entry, st.size, head))
         head_error, affinity = head.error, None
     if not matches and not wanted and not ctx.known_hashes:
         if head_error is not None:  # its content could not be checked at all: not examined
