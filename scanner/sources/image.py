@@ -172,10 +172,11 @@ class ImageSource:
             self._open_layer(layer)
         self._media_skips = self._missing_segments() or self._cut_short()
         if not self._opened:
+            state = self._ewf_state() if self._kind == "EWF" else ""
             self.__exit__()
             reasons = "; ".join([*(p.detail for _, p in self._problems), *(d for _, _, d in self._notes)])
             reasons = reasons or "no partition, volume or file system found"
-            prefix = "EWF image not readable (truncated, or a segment missing?): " if self._kind == "EWF" else ""
+            prefix = state
             if self._media_skips:
                 prefix = f"{self._media_skips[0].detail}; "
             error = SourceError(f"{prefix}nothing in the image could be walked: {reasons}")
@@ -184,6 +185,22 @@ class ImageSource:
         if self.within is None:
             self._idents = [(f["path"], _ident(f["path"])) for f in self._files if not f.get("missing")]
         return self
+
+    def _ewf_state(self) -> str:
+        """What an EWF image of which nothing could be walked is: complete and verified media that hold no file
+        system leakscan reads (random, wiped or encrypted data) is no truncated image."""
+        from .image_media import EwfImage
+
+        whole = isinstance(self._img, EwfImage) and self._img.readable >= self._img.media_size
+        verified = self.verified()
+        if whole and verified:
+            stored = " and ".join(k.upper().replace("SHA", "SHA-") for k in sorted(set(self._computed) & set(self._stored)))
+            return f"EWF image complete, its stored {stored} match (the media is as acquired): "
+        if whole and verified is None:
+            return "EWF image opened whole (not verified: --verify-images re-reads it against its stored hashes): "
+        if whole and verified is False:
+            return "EWF image damaged (its stored hashes do not match, or the verify pass stopped): "
+        return "EWF image not readable (truncated, or a segment missing?): "
 
     def lost(self) -> str:
         """Why the image's own file is gone now ("" while every file is the one that was opened): a segment
@@ -205,7 +222,8 @@ class ImageSource:
         gone = [f for f in self._files if f.get("missing") and f.get("role") == "segment"]
         if not gone:
             return []
-        names = ", ".join(f"{f['expected']} ({self._looked_for(f)})" for f in gone)
+        names = ", ".join(self._unnamed_rest(f) if f.get("unnamed") else f"{f['expected']} ({self._looked_for(f)})"
+                          for f in gone)
         from .image_media import EwfImage
 
         span = ""
@@ -214,6 +232,13 @@ class ImageSource:
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
                         f"segment file missing: {names}; the media after the gap{span} cannot be read, so the "
                         "partitions and files there are not examined; put every segment in one folder and scan again")]
+
+    def _unnamed_rest(self, row: dict[str, Any]) -> str:
+        """The segments after a lone EWF segment whose own name does not say which segment it is."""
+        where = (f"inside {row['in_container'].rsplit(' » ', 1)[0]}, " if row.get("in_container") else "")
+        return (f"{row['expected']} ({where}this file is not named like an EWF segment (.E01/.Ex01), so the rest "
+                "of its set cannot be found by name: give the segments their names (.E01, .E02 ...) in one folder "
+                "and scan the first as a SOURCE)")
 
     def _cut_short(self) -> list[Skipped]:
         """An image shorter than its partition table says (a truncated acquisition or copy): listed once for
@@ -328,13 +353,16 @@ class ImageSource:
 
     def _ewf_unreadable(self, why: str) -> str:
         """Why an EWF set (E01 or Ex01) cannot be opened, naming the segment files it lacks when that is why."""
-        from .image_media import media_files
+        from .image_media import ewf_segment_number, media_files
 
+        number = ewf_segment_number(self.text)
+        if number is not None and number > 1:
+            return why  # a later segment met alone: EwfImage says which and how it is read
         try:
             rows = media_files("EWF", self.text)
         except Exception:  # noqa: BLE001 - naming the gap is best effort; libewf's reason is said anyway
             rows = []
-        gone = [f"{f['expected']} (looked for {f['path']})" for f in rows if f.get("missing")]
+        gone = [f"{f['expected']} (looked for {f['path']})" for f in rows if f.get("missing") and not f.get("unnamed")]
         if gone:
             return f"EWF image not readable: segment file missing: {', '.join(gone)}; {why}"
         return f"EWF image not readable: truncated, or a segment (.E02/.Ex02 ...) missing; {why}"
@@ -355,8 +383,17 @@ class ImageSource:
         import ntpath
         import posixpath
 
+        from .image_media import next_ewf_segment_name
+
         folder = posixpath.dirname(self.within.path)
         for row in self._files:
+            if row.get("unnamed"):  # a lone EWF segment: the member's own name says what the next one is called
+                following = next_ewf_segment_name(self.within.path)
+                row["in_container"] = self.within.display()
+                if following is not None:
+                    row.pop("unnamed")
+                    row["path"], row["expected"] = following, posixpath.basename(following)
+                continue
             if row.get("missing"):
                 base = ntpath.basename(str(row["expected"]).replace("/", "\\"))
                 row["path"] = posixpath.join(folder, base) if folder else base
