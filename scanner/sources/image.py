@@ -536,6 +536,9 @@ class ImageSource:
             return (f"{name}: runs past the end of the image: {size - layer.offset} of its {layer.size} bytes are "
                     f"in the image (truncated image); The Sleuth Kit: {why}")
         seen = f"dfvfs saw {layer.fs_type}" if layer.fs_type else "no file system recognised"
+        if layer.facts.get("unlocked"):  # the key is right: said, so "high entropy" is not read as a wrong key
+            seen = (f"{layer.facts.get('encryption', 'encrypted')} volume unlocked (the key given was accepted, or "
+                    f"its protection is suspended: a clear key), but its decrypted data: {seen}")
         if layer.facts.get("dfvfs_error"):
             seen += f" (dfvfs: {layer.facts['dfvfs_error']})"
         return f"{name}: {seen}; The Sleuth Kit: {why}"
