@@ -194,8 +194,9 @@ class ImageSource:
         whole = isinstance(self._img, EwfImage) and self._img.readable >= self._img.media_size
         verified = self.verified()
         if whole and verified:
-            stored = " and ".join(k.upper().replace("SHA", "SHA-") for k in sorted(set(self._computed) & set(self._stored)))
-            return f"EWF image complete, its stored {stored} match (the media is as acquired): "
+            both = sorted(set(self._computed) & set(self._stored))
+            stored = " and ".join(k.upper().replace("SHA", "SHA-") for k in both)
+            return f"EWF image complete, its stored {stored} {'match' if len(both) > 1 else 'matches'} (the media is as acquired): "
         if whole and verified is None:
             return "EWF image opened whole (not verified: --verify-images re-reads it against its stored hashes): "
         if whole and verified is False:
