@@ -92,6 +92,11 @@ class Opened:
     read: Callable[[int, int], bytes] | None = None  # the file system's bytes by offset (TSK layers)
 
 
+# container formats recognised by their first bytes (image_sniff.signature_kind): name, module, library
+SIGNED_FORMATS = {"vhd": ("VHD", "pyvhdi", "libvhdi"), "vhdx": ("VHDX", "pyvhdi", "libvhdi"),
+                  "qcow": ("QCOW", "pyqcow", "libqcow"), "vmdk": ("VMDK", "pyvmdk", "libvmdk")}
+
+
 class ImageSource:
     """One disk image. ``verify_images``: True/False, or None for the default (E01/Ex01 verified)."""
 
@@ -301,8 +306,12 @@ class ImageSource:
             spec = source_scanner.SourceScanner().ScanForStorageMediaImage(os_spec)
         except (dfvfs_errors.Error, OSError, RuntimeError, ValueError) as e:
             raise SourceError(f"dfvfs could not recognise the image format: {full_reason(e)}") from e
+        if spec is None or spec.type_indicator == "RAW":  # raw: by name (split raw naming) or by no signature
+            signed = self._signature()
+            if signed in SIGNED_FORMATS:
+                raise SourceError(self._signed_unopened(signed))
         if spec is None:
-            if self._signature() == "ewf":
+            if signed == "ewf":
                 raise SourceError(self._ewf_unreadable("EWF signature, but not readable"))
             self._kind = "OS"
             return os_spec
@@ -351,6 +360,27 @@ class ImageSource:
             name = FORMAT_NAMES.get(kind, kind)
             raise SourceError(f"cannot open the {name} image" + (f": {missing}" if missing else "")
                               + f" ({full_reason(e)})") from e
+
+    def _signed_unopened(self, signed: str) -> str:
+        """A file that starts like a VM disk format dfvfs did not recognise (a dynamic VHD whose footer at the
+        end was cut off, a damaged header): said as that format with its library's reason, never read as a
+        raw disk that merely "holds no file system"."""
+        from ..backends import load
+        from .image_media import _NoAtimeFile
+
+        name, module, library = SIGNED_FORMATS[signed]
+        why = "not recognised by dfvfs"
+        fobj = _NoAtimeFile(self.text)
+        handle = load(module).file()
+        try:
+            handle.open_file_object(fobj)
+            handle.close()
+        except (OSError, RuntimeError, ValueError) as e:
+            why = f"{library}: {full_reason(e)}"
+        finally:
+            fobj.close()
+        return (f"{name} image signature at the start, but it cannot be opened as one (a truncated or damaged "
+                f"copy?): {why}")
 
     def _ewf_unreadable(self, why: str) -> str:
         """Why an EWF set (E01 or Ex01) cannot be opened, naming the segment files it lacks when that is why."""
