@@ -253,8 +253,10 @@ class ImageSource:
         from .image_sniff import table_end
 
         tables = ("MBR", "GPT")  # a bare volume's boot sector is never taken for a table
-        if self._img is None or not any(str(la.facts.get("volume_system", "")).startswith(tables) for la in self._layers):
+        if self._img is None:
             return []
+        if not any(str(la.facts.get("volume_system", "")).startswith(tables) for la in self._layers):
+            return self._fs_cut_short()
         try:
             end, size = table_end(self._img.read), self._img.get_size()
         except (OSError, RuntimeError):
@@ -265,6 +267,29 @@ class ImageSource:
                         f"truncated image: its partition table describes {end} bytes, the image holds {size}; "
                         "partitions (or parts of them) past its end are not examined, and logical partitions "
                         "whose boot record lay there are not listed")]
+
+    def _fs_cut_short(self) -> list[Skipped]:
+        """A file system with no partition table around it (a USB stick or one partition dumped alone) that is
+        larger than the image: The Sleuth Kit walks what is left without a word, so the part cut off (deleted
+        files, unallocated space, files stored there) is said once for the image, and on the volume's row."""
+        try:
+            size = self._img.get_size()
+        except (OSError, RuntimeError):
+            return []
+        for opened in self._opened:
+            layer, info = opened.layer, getattr(opened.fs, "info", None)
+            if layer.names != ("fs",) or layer.offset is None or info is None:
+                continue
+            described = int(info.block_count) * int(info.block_size)
+            held = size - layer.offset
+            if described > held:
+                layer.facts["note"] = (f"runs past the end of the image: {held} of its {described} bytes are in the "
+                                       "image (truncated image?); what lies in the part cut off cannot be examined")
+                return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                                f"truncated image: its {opened.label} file system describes {described} bytes, the "
+                                f"image holds {held}; files, folders and deleted files stored in the part cut off "
+                                "are not examined")]
+        return []
 
     def _table_read_directly(self, refusal: str) -> list[Layer]:
         """dfvfs and TSK refused the partition table (a truncated image: partitions that run past its end,
