@@ -107,3 +107,15 @@ def test_complete_e01_of_media_without_file_system_is_not_called_truncated(made,
     (err,) = [s for s in doc["skipped"] if s["reason"] == "source-error"]
     assert "complete, its stored MD5" in err["detail"] and "match" in err["detail"]
     assert "no file system" in err["detail"]
+
+
+def test_image_that_is_a_source_error_keeps_its_provenance(made, tmp_path: Path) -> None:
+    """Nothing walkable is no reason to lose the chain of custody: format, files, stored and computed hashes
+    and each layer are still in source_details (before: an empty list)."""
+    code, doc, _ = scan(tmp_path, Path(made["noise"]), "noise")
+    assert code == 2
+    (details,) = doc["scan"]["source_details"]
+    assert details["source"] == str(made["noise"]) and details["format"] == "EWF (E01)"
+    assert details["verified"] is True and details["computed_hashes"]["md5"] == details["image_hashes"]["md5"]
+    assert [f["role"] for f in details["files"]] == ["segment"] and details["files"][0]["sha256"]
+    assert [v["status"] for v in details["volumes"]] == ["unsupported"]

@@ -178,6 +178,11 @@ class ImageSource:
         self._media_skips = self._missing_segments() or self._cut_short()
         if not self._opened:
             state = self._ewf_state() if self._kind == "EWF" else ""
+            try:  # the chain of custody (format, files, hashes, layers) is kept though nothing is walkable
+                details: dict[str, Any] | None = self.describe()
+            except Exception:  # noqa: BLE001 - describing is best effort; the error below says what is wrong
+                log.debug("image not described", exc_info=True)
+                details = None
             self.__exit__()
             reasons = "; ".join([*(p.detail for _, p in self._problems), *(d for _, _, d in self._notes)])
             reasons = reasons or "no partition, volume or file system found"
@@ -186,6 +191,7 @@ class ImageSource:
                 prefix = f"{self._media_skips[0].detail}; "
             error = SourceError(f"{prefix}nothing in the image could be walked: {reasons}")
             error.skipped = [*self._media_skips, *(p for _, p in self._problems)]  # each layer with its own reason
+            error.details = details
             raise error
         if self.within is None:
             self._idents = [(f["path"], _ident(f["path"])) for f in self._files if not f.get("missing")]
