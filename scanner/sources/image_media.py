@@ -20,7 +20,7 @@ from ..backends import load
 from ..errors import SourceError
 from .image_noatime import open_evidence
 from .image_parents import parent_candidates
-from .image_sniff import split_segments
+from .image_sniff import EWF2_SIGNATURE, EWF_SEGMENT_NAME, ewf_head, ewf_segment_number, split_segments
 
 
 class RawImage(pytsk3.Img_Info):
@@ -199,34 +199,7 @@ class EwfImage(pytsk3.Img_Info):
             return "EWF (E01)"
         if first.endswith(".ex01"):
             return "EWF2 (Ex01)"
-        return "EWF2 (Ex01)" if _ewf_head(self.paths[0]).startswith(EWF2_SIGNATURE) else "EWF (E01)"
-
-
-EWF1_SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"LVF\x09\x0d\x0a\xff\x00")  # E01/s01, L01
-EWF2_SIGNATURE = b"EVF2\r\n\x81\x00"
-EWF_SEGMENT_NAME = re.compile(r"\.(?:[EeSsLl]|[Ee][x-z]|[Ll][x-z])[0-9A-Za-z]{2}$")
-
-
-def _ewf_head(path: str) -> bytes:
-    try:
-        fd = open_evidence(path)
-    except OSError:
-        return b""
-    try:
-        return os.pread(fd, 16, 0)
-    finally:
-        os.close(fd)
-
-
-def ewf_segment_number(path: str) -> int | None:
-    """Which segment of its set an EWF file is, from its own file header (EWF1: 2 bytes at offset 9; EWF2:
-    4 bytes at offset 12); None when it is no EWF segment."""
-    head = _ewf_head(path)
-    if head[:8] in EWF1_SIGNATURES and len(head) >= 11:
-        return int.from_bytes(head[9:11], "little")
-    if head.startswith(EWF2_SIGNATURE) and len(head) >= 16:
-        return int.from_bytes(head[12:16], "little")
-    return None
+        return "EWF2 (Ex01)" if ewf_head(self.paths[0]).startswith(EWF2_SIGNATURE) else "EWF (E01)"
 
 
 def ewf_segment_paths(path: str) -> list[str]:

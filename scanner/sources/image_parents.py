@@ -115,7 +115,7 @@ def _ewf_glob_or_itself(glob: Any) -> Any:
     def segments(file_system: Any, path_spec: Any) -> Any:
         from dfvfs.lib import errors
 
-        from .image_media import EWF_SEGMENT_NAME, ewf_segment_number
+        from .image_sniff import EWF_SEGMENT_NAME, ewf_segment_number
 
         try:
             return glob(file_system, path_spec)
