@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ntpath
 import posixpath
+from collections.abc import Callable
 from typing import Any
 
 _patched = False
@@ -107,12 +108,12 @@ def dfvfs_parents_beside() -> None:
     _patched = True
 
 
-def _ewf_glob_or_itself(glob: Any) -> Any:
+def _ewf_glob_or_itself(glob: Callable[[Any, Any], list[Any]]) -> Callable[[Any, Any], list[Any]]:
     """dfvfs finds EWF segments by name only (pc.E01, pc.E02 ...) and refuses any other name: an E01 renamed
     ``evidence`` or held in memory as an archive member is then its own only segment (image_media.
     ewf_segment_paths says the same for the storage layer, and names what follows when the set goes on)."""
 
-    def segments(file_system: Any, path_spec: Any) -> Any:
+    def segments(file_system: Any, path_spec: Any) -> list[Any]:
         from dfvfs.lib import errors
 
         from .image_sniff import EWF_SEGMENT_NAME, ewf_segment_number
