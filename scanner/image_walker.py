@@ -426,7 +426,12 @@ class _Walk:
             basics.append((out.layer(fs), path, entry.deleted, raw_hex))
         out.op(("batch", names, basics))
         read = False
-        for i in ctx.prefilter.pick(names, None) if self.target is None else self._targets(run):
+        from .examine import by_content
+
+        # the names picked, and those whose first bytes contradict their extension (scanner.inspectors.disguise)
+        chosen = ([i for i, _ in by_content(ctx, names, ctx.prefilter.pick(names, None), run.__getitem__)]
+                  if self.target is None else self._targets(run))
+        for i in chosen:
             if not out.sending():
                 out.op(("found", i, None))  # the scan has it (a walk taken up): not read again
                 continue
