@@ -15,7 +15,7 @@ import struct
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from ..backends import load
 from ..codes import Status
@@ -26,6 +26,17 @@ from ..sources.local import decode_name
 from ..timeutil import iso_utc
 from .legacy_embedded import CompoundProbe
 from .mail_parts import Attachment, Mail, is_tnef
+
+if TYPE_CHECKING:
+    from olefile import OleFileIO
+
+
+class PffObject(Protocol):
+    """A libpff (pypff) item, folder, message or attachment: a C object without type information, whose
+    accessors (``get_subject``, ``get_number_of_attachments``, ``read_buffer`` ...) raise OSError on damage."""
+
+    def __getattr__(self, name: str) -> Any: ...
+
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PST_MAGIC = b"!BDN"
@@ -123,7 +134,7 @@ def read_msg(data: bytes) -> Mail:
         return _message(ole, paths, "", 32, 0)
 
 
-def _message(ole: Any, paths: list[str], prefix: str, header: int, nesting: int) -> Mail:
+def _message(ole: OleFileIO, paths: list[str], prefix: str, header: int, nesting: int) -> Mail:
     props = _fixed_properties(ole, prefix + "__properties_version1.0", header)
     when = props.get((PR_CLIENT_SUBMIT_TIME, PT_SYSTIME)) or props.get((PR_DELIVERY_TIME, PT_SYSTIME))
     mail = Mail(date=_filetime(when) if when else None, subject=_msg_string(ole, prefix, PR_SUBJECT) or "")
@@ -141,7 +152,7 @@ def _message(ole: Any, paths: list[str], prefix: str, header: int, nesting: int)
     return mail
 
 
-def _msg_attachment(ole: Any, paths: list[str], base: str, nesting: int, mail: Mail) -> Attachment | None:
+def _msg_attachment(ole: OleFileIO, paths: list[str], base: str, nesting: int, mail: Mail) -> Attachment | None:
     props = _fixed_properties(ole, base + "__properties_version1.0", 8)
     method = props.get((PR_ATTACH_METHOD, PT_LONG))
     name = (_msg_string(ole, base, PR_ATTACH_LONG_FILENAME) or _msg_string(ole, base, PR_ATTACH_FILENAME)
@@ -175,7 +186,7 @@ def _encrypted(message_class: str, mail: Mail) -> None:
         mail.problems.append((Status.ENCRYPTED, "an S/MIME encrypted message: its attachments cannot be read"))
 
 
-def _msg_string(ole: Any, prefix: str, prop: int) -> str | None:
+def _msg_string(ole: OleFileIO, prefix: str, prop: int) -> str | None:
     for ptype in (PT_UNICODE, PT_STRING8):
         stream = f"{prefix}__substg1.0_{prop:04X}{ptype:04X}"
         if ole.exists(stream):
@@ -186,7 +197,7 @@ def _msg_string(ole: Any, prefix: str, prop: int) -> str | None:
     return None
 
 
-def _fixed_properties(ole: Any, stream: str, header: int) -> dict[tuple[int, int], int]:
+def _fixed_properties(ole: OleFileIO, stream: str, header: int) -> dict[tuple[int, int], int]:
     """(property id, type) -> value of the fixed-size properties (8-byte values) of a properties stream."""
     if not ole.exists(stream):
         return {}
@@ -238,7 +249,7 @@ class Store:
         """Every message with its folder path (``Top of Personal Folders/受信トレイ``), then the orphan items;
         stops, saying so in ``problems``, after ``budget`` seconds of CPU spent here."""
         spent = 0.0
-        stack: list[tuple[Any, str]] = [(self.root, "")]
+        stack: list[tuple[PffObject, str]] = [(self.root, "")]
         folders = 0
         while stack:
             folder, path = stack.pop()
@@ -300,7 +311,7 @@ class Store:
             if found is not None and (found.attachments or found.problems):
                 yield "(orphan items)", int(item.get_identifier()), found, True
 
-    def _mail(self, item: Any) -> Mail | None:
+    def _mail(self, item: PffObject) -> Mail | None:
         if not isinstance(item, self._pff.message):
             return None  # a folder-associated or other item: no attachments
         when = item.get_client_submit_time() or item.get_delivery_time() or item.get_creation_time()
@@ -319,7 +330,7 @@ class Store:
         return mail
 
 
-def _folder_name(folder: Any) -> str:
+def _folder_name(folder: PffObject) -> str:
     """A folder's name as a path part; a damaged one by its identifier."""
     try:
         name = (folder.get_name() or "").replace("/", "_")
@@ -337,7 +348,7 @@ class _Skip(Exception):
     """An attachment that holds no file (a link, a calendar exception)."""
 
 
-def _pst_attachment(att: Any, number: int, message_class: str) -> Attachment:
+def _pst_attachment(att: PffObject, number: int, message_class: str) -> Attachment:
     method = _record(att, PR_ATTACH_METHOD)
     if method in BY_REFERENCE:
         raise _Skip
@@ -358,7 +369,7 @@ def _pst_attachment(att: Any, number: int, message_class: str) -> Attachment:
     return Attachment(name, data, problem, tnef=is_tnef(name, mime))
 
 
-def _record(item: Any, prop: int) -> str | int | None:
+def _record(item: PffObject, prop: int) -> str | int | None:
     """A property of a libpff item from its first record set: strings decoded, 32-bit integers as int."""
     try:
         sets = item.get_number_of_record_sets()
