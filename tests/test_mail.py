@@ -5,8 +5,8 @@ content, hashes); the hop shows no address and only the start of the subject. Da
 
 from __future__ import annotations
 
-import json
 import gzip
+import json
 import os
 from pathlib import Path
 
