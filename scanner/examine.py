@@ -101,7 +101,8 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
         head_error, affinity = None, None  # unread or unidentified content stays as before the content check
     else:
         head = LazyHead(entry)
-        wanted = tuple(i for i, ins in enumerate(ctx.inspectors) if ins.wants(entry, st.size, head))
+        inspectors = ctx.inspectors  # only those the name leaves a chance (their skip_extensions, as data)
+        wanted = tuple(i for i in ctx.prefilter.asked(entry.name) if inspectors[i].wants(entry, st.size, head))
         if (not wanted and ctx.config.content_check != "off"
                 and checked_entry_ext(entry.name, entry.location) is not None):
             wanted = _by_content(entry, st.size, head, ctx)  # 名簿.jpg, or a file without an extension
@@ -185,7 +186,9 @@ def examine_entry(entry: Entry, ctx: ScanContext) -> None:
 
 def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | None = None) -> None:
     """The read pass, the inspectors and the hit, into ``ctx.result``; children are examined here too.
-    ``pre``: the file's read pass already made by the scan process (``read_once``), used as it is."""
+    ``pre``: the read pass the scan process made (``read_once``) of a file it settles itself, used as it is:
+    an empty file, or one every wanted inspector ``settles_here`` (decodes nothing: no person record can
+    come of it, so no fingerprint builder is made and the classifiers are not imported for it)."""
     config, result = ctx.config, ctx.result
     matches, st = cand.matches, cand.stat
     poison = ctx.poisoned.get(entry.location.key()) if ctx.poisoned else None
@@ -227,7 +230,10 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
     # person records stream into keyed fingerprints as the sheets are read (the whole rows of a file found
     # by name or hash: it may be counted; only the distinct persons of any other)
     sink = None
-    if wanted and read.data is not None:
+    if wanted and read.data is not None and pre is not None:  # settled here: nothing is decoded
+        result.inspected += 1
+        inspections = [_inspect(ins, entry, read.data, ctype, ctx, poison) for ins in wanted]
+    elif wanted and read.data is not None:
         record_sink, builder = _printing()
         sink = builder(_case_key(ctx), rows=bool(reasons), unmask=config.unmask)
         result.inspected += 1

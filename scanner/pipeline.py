@@ -452,6 +452,8 @@ def scan_source(source: Source, dispatcher: Dispatcher, items: Iterable[Item | N
         ctx.result.source_errors.append({"source": source.text, "error": str(e)})
         ctx.result.skipped.append(Skipped(Location(source.text, ""), Status.SOURCE_ERROR, str(e)))
         ctx.result.skipped.extend(e.skipped)  # the parts recognised but unreadable, each with its reason
+        if e.details is not None and not any(d.get("source") == source.text for d in ctx.result.sources):
+            ctx.result.sources.append(e.details)  # an image's format, files and hashes: chain of custody
 
 
 def _estimate(source: Source, progress: Progress) -> None:

@@ -5,7 +5,8 @@ reads (documents, media). Those files must cost little more than listing them: n
 call of their own. Inspectors therefore declare up front which names they never want:
 
 * ``skip_extensions``: casefolded last extensions (``".pdf"``) for which ``wants_name`` is False;
-* ``only_prefixes``: when set, ``wants_name`` is False for every name not starting with one of them.
+* ``only_prefixes``: when set, ``wants_name`` is False for every name not starting with one of them, in any
+  letter case (Windows names are case-insensitive: ``SetupAPI.dev.log`` is ``setupapi.dev.log``).
 
 For one name the combined check is one set look-up on its extension. For a folder of names it is a few
 passes in C over the names joined by NUL (which no file name holds): the name-rule automaton, and one
@@ -34,9 +35,15 @@ class NamePrefilter:
         self._calls: list[Callable[[str], bool]] = []
         prefixes: list[str] = []
         skip: frozenset[str] | None = None  # extensions every extension-based inspector leaves alone
+        # per inspector, the extensions it declares it never wants (None: asked about every name it gets)
+        self._own_skips: list[frozenset[str] | None] = []
+        self._asked: dict[str, tuple[int, ...]] = {}  # casefolded last extension -> inspectors worth asking
         for ins in inspectors:
             exts = getattr(ins, "skip_extensions", None)
             only = getattr(ins, "only_prefixes", None)
+            # as below: declared prefixes decide alone (DeviceLogInspector inherits TraceInspector's extensions)
+            self._own_skips.append(frozenset(e for e in exts if _plain_ext(e)) if exts is not None and only is None
+                                   else None)
             if exts is None and only is None:
                 call = getattr(ins, "wants_name", None)
                 if call is None:
@@ -51,11 +58,13 @@ class NamePrefilter:
         # no extension-based inspector: an extension alone never makes a name wanted
         self._by_ext = skip is not None
         self._skip = skip or frozenset()
-        self._prefixes = tuple(prefixes)
+        self._prefixes = tuple(dict.fromkeys(p.casefold() for p in prefixes))  # compared casefolded
+        self._prefix_len = max((len(p) for p in self._prefixes), default=0)
         # one pass over a framed folder, one match at most per name (each starts at the NUL before it):
         # group 1 non-empty = a name starting with a wanted prefix or with a dot (no extension for
         # split_ext); group 1 empty = a name whose last extension is a skipped one (exact case)
-        special = "|".join(re.escape(p) for p in (*self._prefixes, *(["."] if self._by_ext else []))) or "(?!)"
+        special = "|".join([*(f"(?i:{re.escape(p)})" for p in self._prefixes), *([r"\."] if self._by_ext else [])]) \
+            or "(?!)"
         exts = "|".join(sorted((re.escape(e[1:]) for e in self._skip), key=len, reverse=True))
         tail = rf"|[^\0]*\.(?:{exts})(?=\0)" if exts else ""
         self._bulk = re.compile(rf"\0(?:({special}){tail})") if (exts or self._prefixes) else None
@@ -64,7 +73,7 @@ class NamePrefilter:
         """Whether some inspector may want ``name`` (a superset of asking each one's ``wants_name``)."""
         if self.everything:
             return True
-        if self._prefixes and name.startswith(self._prefixes):
+        if self._prefixes and name[:self._prefix_len].casefold().startswith(self._prefixes):
             return True
         if self._by_ext:
             dot = name.rfind(".")
@@ -74,6 +83,20 @@ class NamePrefilter:
             if call(name):
                 return True
         return False
+
+    def asked(self, name: str) -> tuple[int, ...]:
+        """Indices (ascending) of the inspectors whose ``wants`` may be true for ``name``: all but those whose
+        ``skip_extensions`` hold its last extension (an inspector declares there, as data, the names its
+        ``wants_name`` rejects: no size or content could make ``wants`` true for them). One dictionary look-up
+        per name instead of one ``wants`` call per inspector (a spreadsheet name is wanted by one of seven)."""
+        dot = name.rfind(".")
+        ext = name[dot:].casefold() if dot > 0 else ""
+        found = self._asked.get(ext)
+        if found is None:
+            found = tuple(i for i, skip in enumerate(self._own_skips) if skip is None or ext not in skip)
+            if len(self._asked) < 4096:  # hostile names may each have an extension of their own: bounded
+                self._asked[ext] = found
+        return found
 
     def pick(self, names: list[str], framed: str | None = None) -> Sequence[int]:
         """Indices (ascending) of the names to examine; every other one is only counted as seen.

@@ -101,8 +101,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help=_("unlock LUKS volumes: the passphrase is read from $LEAKSCAN_LUKS_PASSPHRASE or asked "
                    "for on the terminal, never given on the command line and never written anywhere"))
     p.add_argument("--bitlocker-recovery-key", action="store_true",
-                   help=_("unlock BitLocker volumes: the 48-digit recovery key is read from "
-                   "$LEAKSCAN_BITLOCKER_RECOVERY_KEY or asked for on the terminal, never written anywhere"))
+                   help=_("unlock BitLocker volumes: the 48-digit recovery key, or the volume's password "
+                   "(BitLocker To Go), is read from $LEAKSCAN_BITLOCKER_RECOVERY_KEY or asked for on the terminal, "
+                   "never written anywhere"))
     p.add_argument("--smb-retry-window", type=argtypes.seconds, default=D.smb_retry_window, metavar="SECONDS",
                    help=_("when an SMB server goes away (reboot, network outage), keep trying to reconnect this long "
                    "before giving up; each outage is reported as it happens, and what could not be read after "
