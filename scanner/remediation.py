@@ -13,6 +13,7 @@ from reports.html import render
 
 from .accept import read_accept_file
 from .codes import AcceptStatus
+from .consistency import read_sound_findings
 from .diff import compute_diff
 from .evidence import findings_path, read_findings
 from .output import write_json, write_manifest, write_private
@@ -25,10 +26,14 @@ REMEDIATION_PDF = "remediation.pdf"
 findings_file = findings_path  # a findings.json path, or the output folder holding one
 
 
-def diff_findings(baseline: Path, rescan: Path, accept: Path | None = None) -> dict[str, Any]:
+def diff_findings(baseline: Path, rescan: Path, accept: Path | None = None, own_rescan: bool = False) -> dict[str, Any]:
     """Read and check both findings.json files (a UsageError if either is not one) and diff them, honouring
-    the examiner's out-of-scope list when one is given (``--accept``)."""
-    (base, b_sha), (new, n_sha) = read_findings(baseline), read_findings(rescan)
+    the examiner's out-of-scope list when one is given (``--accept``). Both are used only when sound
+    (scanner.consistency: vouched for by their manifest, agreeing with themselves): a verdict of ``clean``
+    against an edited baseline would prove nothing. ``own_rescan``: the rescan is the findings.json this run
+    has just written (``scan --baseline``; its manifest is written after the diff)."""
+    base, b_sha = read_sound_findings(baseline)
+    new, n_sha = read_findings(rescan) if own_rescan else read_sound_findings(rescan)
     accepted = read_accept_file(accept) if accept is not None else None
     return compute_diff(base, new, base_sha256=b_sha, new_sha256=n_sha, accept=accepted)
 

@@ -45,4 +45,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         paths = publish_diff(diff, args.out, args.lang)
     if not args.quiet:
         print(summarise(diff, paths), file=sys.stderr)
+        from ..anchor import print_anchors
+
+        print_anchors(args.out)
     return exit_code(diff)

@@ -46,4 +46,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if not args.quiet:
         for path in written:
             print(path, file=sys.stderr)
+        from ..anchor import print_anchors
+
+        print_anchors(args.out)  # unchanged by this command: findings.json / diff.json are not rewritten
     return 0

@@ -294,7 +294,8 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
         from ..publish import write_report
         from ..remediation import diff_findings, write_diff
 
-        diff = diff_findings(config.baseline, config.out, Path(config.accept) if config.accept else None)
+        diff = diff_findings(config.baseline, config.out, Path(config.accept) if config.accept else None,
+                             own_rescan=True)
         paths.update(write_diff(diff, config.out, config.lang))
         paths["report"] = write_report(doc, config.out, config.lang, diff)  # its summary says the verdict
     from ..publish import remove_stale_pdfs, write_pdfs
@@ -463,10 +464,10 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         load("distributed")  # not installed: the install hint, before anything is written
         check_scheduler(config)
     if config.baseline is not None:
-        from ..evidence import load_findings
+        from ..consistency import read_sound_findings
         from ..remediation import findings_file
 
-        load_findings(findings_file(config.baseline))  # a wrong baseline fails before the scan, not after
+        read_sound_findings(config.baseline)  # a wrong or tampered baseline fails before the scan, not after
         if findings_file(config.baseline).resolve().parent == config.out.resolve():
             raise UsageError("--baseline must be an earlier scan's folder, not this scan's --out")
     if config.accept is not None:  # a resumed scan's list is read again: one that is gone stops before the scan
@@ -498,12 +499,17 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         if d.get("kind") == "file" and Path(d["source"]).suffix.casefold() in IMAGE_SUFFIXES:  # said, not silent
             print(f"leakscan: warning: {shown(d['source'])}: not recognised as a disk image (no partition table or "
                   "file system leakscan can read); only its own name and content were checked", file=sys.stderr)
+    from ..anchor import print_anchors
+
     if diff is None:
+        if not config.quiet and len({e["source"] for e in errors}) < len(config.sources):
+            print_anchors(config.out)  # the value for the complaint (findings.json's SHA-256)
         return exit_code(doc)
     from ..diff import exit_code as diff_exit_code
     from ..remediation import summarise as summarise_diff
 
     if not config.quiet:
         print(summarise_diff(diff, paths), file=sys.stderr)
+        print_anchors(config.out)
     code = diff_exit_code(diff)
     return EXIT_INCOMPLETE if code != 2 and exit_code(doc) == EXIT_INCOMPLETE else code
