@@ -75,6 +75,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     apply_to_findings(files)  # a lead in one scan may hold a copy found by another scan
     differences = _scope_differences(docs)
     overlap = _overlapping_sources(docs)
+    counts = _seen_and_read(docs, overlap)
     inputs = [_input_summary(doc, folder, sha) for (doc, sha), folder in zip(read, folders, strict=True)]
     scans = [d.scan for d in docs]
     merged: dict[str, Any] = {
@@ -89,8 +90,8 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
             "sources": _once([s for sc in scans for s in sc.sources]),
             "source_details": _once([s for sc in scans for s in sc.source_details]),
             "source_errors": _once([s for sc in scans for s in sc.source_errors]),
-            "files_seen": sum(sc.files_seen for sc in scans),
-            "bytes_read": sum(sc.bytes_read for sc in scans),
+            "files_seen": counts["files_seen"],
+            "bytes_read": counts["bytes_read"],
             "settings": first.scan.settings,
             "masked": all(sc.masked for sc in scans),
         },
@@ -121,6 +122,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
         "same_scope": not differences,
         "scope_differences": differences,
         "overlapping_sources": overlap,
+        "counts": counts,
         "persons": note,
     }
     return merged
@@ -150,10 +152,69 @@ def warnings(doc: dict[str, Any]) -> list[str]:
         out.append(f"the inputs were scanned with different settings ({', '.join(merge['scope_differences'])}): "
                    "each input's hits are what it looked for; see merge.inputs in findings.json")
     overlap = merge.get("overlapping_sources") or []
+    counts = merge.get("counts") or {}
     if overlap:
+        seen = ("\"files seen\" and \"bytes read\" count them once (each input saw them alike)"
+                if counts.get("exact") else
+                f"\"files seen\" and \"bytes read\" are an upper bound ({_why(counts)})")
         out.append(f"{len(overlap)} source(s) scanned by more than one input (e.g. {shown(overlap[0])}): each file "
-                   "there is listed and its persons counted once; \"files seen\" counts it once per input")
+                   f"there is listed and its persons counted once; {seen}")
+    elif counts.get("exact") is False:
+        out.append(f"\"files seen\" and \"bytes read\" are an upper bound ({_why(counts)})")
     return out
+
+
+_WHY = {"nested": "the source {0} lies inside another input's source",
+        "no-own-figures": "an input recorded no figures of its own for {0} (written before Session 7, on a "
+                          "cluster, or the source failed)",
+        "different-figures": "the inputs saw {0} with different figures (it changed between the scans)"}
+
+
+def _why(counts: dict[str, Any]) -> str:
+    return _WHY.get(str(counts.get("reason")), "{0}").format(shown(str(counts.get("source"))))
+
+
+def _seen_and_read(docs: list[FindingsDoc], overlap: list[str]) -> dict[str, Any]:
+    """Files seen and bytes read across the inputs, each source counted once. A source more than one input
+    scanned is counted once when every one of them recorded its own figures for it (``source_details``,
+    Session 7) and they agree (the same files and bytes seen); otherwise the sum of the inputs is kept and
+    said to be an upper bound (``exact`` false, with why), never passed off as exact. A source lying inside
+    another input's source (a folder of a scanned share scanned again on its own) makes the sum an upper bound
+    too. ``reason``: nested, no-own-figures (an input written before Session 7, on a cluster, or whose
+    source failed) or different-figures (it changed between the scans)."""
+    total = {"files_seen": sum(d.scan.files_seen for d in docs), "bytes_read": sum(d.scan.bytes_read for d in docs)}
+    result: dict[str, Any] = {**total, "exact": True, "reason": None, "source": None, "inputs_sum": dict(total)}
+    nested = _nested_sources(docs)
+    if nested:
+        return {**result, "exact": False, "reason": "nested", "source": nested}
+    for source in overlap:
+        figures = set()
+        for d in docs:
+            if source not in d.scan.sources:
+                continue
+            own = [s for s in d.scan.source_details if s.get("source") == source]
+            if len(own) != 1 or not all(isinstance(own[0].get(k), int) for k in total):
+                return {**result, "exact": False, "reason": "no-own-figures", "source": source}
+            figures.add((own[0]["files_seen"], own[0]["bytes_read"]))
+        if len(figures) != 1:
+            return {**result, "exact": False, "reason": "different-figures", "source": source}
+        files, size = figures.pop()
+        copies = sum(1 for d in docs if source in d.scan.sources) - 1
+        result["files_seen"] -= copies * files
+        result["bytes_read"] -= copies * size
+    return result
+
+
+def _nested_sources(docs: list[FindingsDoc]) -> str | None:
+    """A local folder source of one input that lies strictly inside a folder source of another input (by the
+    absolute paths the scans recorded), if any."""
+    folders = [(k, str(s.get("path"))) for k, d in enumerate(docs) for s in d.scan.source_details
+               if s.get("kind") == "directory" and isinstance(s.get("path"), str)]
+    for k, path in folders:
+        for j, outer in folders:
+            if j != k and path != outer and path.startswith(outer.rstrip("/") + "/"):
+                return path
+    return None
 
 
 def _once(items: list[Any]) -> list[Any]:
