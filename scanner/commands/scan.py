@@ -211,6 +211,9 @@ def _check_out_apart(config: ScanConfig) -> None:
 
     folders = [("source", s) for s in config.sources if not s.startswith("smb://")]
     if config.baseline is not None:
+        from ..evidence import require_case_path
+
+        require_case_path(Path(config.baseline), "--baseline")
         folders.append(("baseline folder", str(findings_file(config.baseline).parent)))
     refuse_overlap(config.out, folders)
 
@@ -465,8 +468,10 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         check_scheduler(config)
     if config.baseline is not None:
         from ..consistency import read_sound_findings
+        from ..evidence import require_case_path
         from ..remediation import findings_file
 
+        require_case_path(Path(config.baseline), "--baseline")
         read_sound_findings(config.baseline)  # a wrong or tampered baseline fails before the scan, not after
         if findings_file(config.baseline).resolve().parent == config.out.resolve():
             raise UsageError("--baseline must be an earlier scan's folder, not this scan's --out")

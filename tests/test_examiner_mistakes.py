@@ -1,0 +1,108 @@
+"""Session 7 QA: an examiner who makes mistakes, on every command (see also test_cli_mistakes.py).
+
+Each case here failed before its fix: a folder given to diff or merge that does not exist was reported as
+"--out is inside the scan folder /" (an option nobody got wrong); a scan stopped by SIGTERM (a closed
+terminal, a service manager, ``timeout``) ended without a word, so the examiner did not know the case could be
+resumed; Ctrl-C said so in English only.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_cli, run_leakscan
+from remediation_data import share
+
+from scanner.demo import LEAKED_NAME
+
+DELAY = "LEAKSCAN_TEST_HOOK_DELAY_PER_FILE"
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("mistakes")
+    src = share(root)
+    out = root / "out"
+    run = run_cli("scan", str(src), "--name", LEAKED_NAME, "--quiet", "--out", str(out))
+    assert run.returncode == 1, run.stderr
+    return src, out
+
+
+def _one_line(run: subprocess.CompletedProcess[str], said: str) -> None:
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr and said in run.stderr, run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+@pytest.mark.parametrize("which", ["baseline", "rescan"])
+def test_diff_of_a_folder_that_does_not_exist_names_it(which: str, scanned: tuple[Path, Path],
+                                                       tmp_path: Path) -> None:
+    _src, out = scanned
+    missing = tmp_path / "case-2026-001-typo"
+    pair = [str(missing), str(out)] if which == "baseline" else [str(out), str(missing)]
+    run = run_cli("diff", *pair, "--out", str(tmp_path / "d"))
+    _one_line(run, f"{missing}: no such output folder or findings.json")
+    assert not (tmp_path / "d").exists()
+
+
+def test_merge_of_a_folder_that_does_not_exist_names_it(scanned: tuple[Path, Path], tmp_path: Path) -> None:
+    _src, out = scanned
+    missing = tmp_path / "pc02"
+    run = run_cli("merge", str(out), str(missing), "--out", str(tmp_path / "m"))
+    _one_line(run, f"{missing}: no such output folder or findings.json")
+    assert not (tmp_path / "m").exists()
+
+
+def test_rescan_with_a_baseline_that_does_not_exist_names_it(scanned: tuple[Path, Path], tmp_path: Path) -> None:
+    src, _out = scanned
+    missing = tmp_path / "case-old"
+    run = run_cli("scan", str(src), "--name", LEAKED_NAME, "--out", str(tmp_path / "re"), "--baseline", str(missing))
+    _one_line(run, f"--baseline {missing}: no such output folder or findings.json")
+    assert not (tmp_path / "re").exists()
+
+
+def _stopped_mid_scan(src: Path, out: Path, signum: int, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Start a slowed scan, wait until its state holds some files, then send ``signum``."""
+    proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", str(src), "--name", LEAKED_NAME,
+                             "--quiet", "--out", str(out)], cwd=ROOT, text=True,
+                            env={**os.environ, DELAY: "0.2", **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and not (out / "scan-state.sqlite").exists():
+        time.sleep(0.05)
+    time.sleep(1.0)
+    assert proc.poll() is None, "the scan ended before it could be stopped"
+    proc.send_signal(signum)
+    stdout, stderr = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
+@pytest.mark.parametrize(("signum", "code", "lang", "said"), [
+    (signal.SIGTERM, 143, "C.UTF-8", "stopped (SIGTERM); continue with: leakscan scan --resume"),
+    (signal.SIGINT, 130, "ja_JP.UTF-8", "中断しました。続きは次のコマンドで: leakscan scan --resume"),
+], ids=["sigterm", "ctrl-c-ja"])
+def test_a_stopped_scan_says_how_to_resume_and_resumes(signum: int, code: int, lang: str, said: str,
+                                                       scanned: tuple[Path, Path], tmp_path: Path) -> None:
+    src, whole = scanned
+    out = tmp_path / "out"
+    run = _stopped_mid_scan(src, out, signum, {"LANG": lang, "LC_ALL": lang})
+    assert run.returncode == code, run.stderr
+    assert said in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert not (out / "findings.json").exists()
+    assert {p.name for p in out.iterdir()} <= {"scan-state.sqlite", ".leakscan.lock", "case.key",
+                                                "scan-state.sqlite-journal"}
+    resumed = run_leakscan("scan", "--resume", str(out), "--quiet")
+    assert resumed.returncode == 1, resumed.stderr
+    assert run_leakscan("verify", str(out)).returncode == 0
+    assert {f["path"] for f in _load(out)["files"]} == {f["path"] for f in _load(whole)["files"]}
+
+
+def _load(out: Path) -> dict:
+    import json
+
+    return json.loads((out / "findings.json").read_text("utf-8"))
