@@ -134,6 +134,30 @@ def _machine_failure(args: argparse.Namespace, e: OSError | sqlite3.OperationalE
     return shown(f"{what}{where}{hint}")
 
 
+def _refuse_options_before_the_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """``leakscan --lang en scan ...``: the command's options go after it. argparse would take the option's
+    value for the command ("invalid choice: 'en'"); say what is wrong instead (exit 2, one line)."""
+    commands = set(build_commands(parser))
+    for arg in argv:
+        if arg in commands or arg in ("--", "-h", "--help", "--version"):
+            return
+        if arg.startswith("-") and arg.split("=", 1)[0] not in ("-v", "--verbose"):
+            command = next((a for a in argv if a in commands), "COMMAND")
+            parser.exit(EXIT_ERROR, "leakscan: " + _("error") + ": " + _(
+                "{0} goes after the command: leakscan {1} ... {0}").format(shown(arg.split("=", 1)[0]), command)
+                + "\n")
+        if not arg.startswith("-"):
+            return  # not a command: argparse says so
+
+
+def build_commands(parser: argparse.ArgumentParser) -> list[str]:
+    """The command names (scan, diff ...)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
+
+
 class Stopped(KeyboardInterrupt):
     """SIGTERM (a terminal closed, a service manager or ``timeout`` stopping the run): stopped as Ctrl-C stops
     it, the scan's state kept, and said so (the default action ends the process without a word)."""
@@ -163,6 +187,7 @@ def _restore_sigterm(previous: object) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
+    _refuse_options_before_the_command(parser, argv)
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     previous = _catch_sigterm()

@@ -106,3 +106,16 @@ def _load(out: Path) -> dict:
     import json
 
     return json.loads((out / "findings.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("argv", [["--lang", "en", "scan", "SRC", "--name", "a.xlsx", "--out", "OUT"],
+                                  ["--out", "OUT", "scan", "SRC", "--name", "a.xlsx"],
+                                  ["--quiet", "merge", "A", "--out", "OUT"]], ids=["lang", "out", "quiet"])
+def test_an_option_before_the_command_is_said_to_go_after_it(argv: list[str], tmp_path: Path) -> None:
+    """Was: "argument COMMAND: invalid choice: 'en'" (the option's value taken for the command)."""
+    argv = [a.replace("OUT", str(tmp_path / "out")).replace("SRC", str(tmp_path)) for a in argv]
+    run = run_cli(*argv)
+    _one_line(run, f"{argv[0]} goes after the command")
+    assert "invalid choice" not in run.stderr and not (tmp_path / "out").exists()
+    ja = run_cli(*argv, env={"LANG": "ja_JP.UTF-8"})
+    assert ja.returncode == 2 and "コマンドの後" in ja.stderr
