@@ -9,6 +9,7 @@ resumed; Ctrl-C said so in English only.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -119,3 +120,53 @@ def test_an_option_before_the_command_is_said_to_go_after_it(argv: list[str], tm
     assert "invalid choice" not in run.stderr and not (tmp_path / "out").exists()
     ja = run_cli(*argv, env={"LANG": "ja_JP.UTF-8"})
     assert ja.returncode == 2 and "コマンドの後" in ja.stderr
+
+
+@pytest.mark.parametrize("command", ["diff", "merge"])
+def test_an_output_cut_short_by_a_full_disk_can_be_replaced(command: str, scanned: tuple[Path, Path],
+                                                            tmp_path: Path) -> None:
+    """A diff or merge that hit a full disk leaves its first file and no manifest (what a 64 KiB tmpfs leaves:
+    diff.json, or findings.json). Was: refused even with --overwrite ("holds an unfinished leakscan output (or
+    choose a new folder)"), with no way forward but deleting by hand. Nothing there can be resumed (no scan
+    state) and no manifest vouches for it: --overwrite replaces it."""
+    _src, out = scanned
+    args = [command, str(out), str(out)] if command == "diff" else [command, str(out)]
+    first = run_cli(*args, "--out", str(tmp_path / "cut"), "--quiet")
+    assert first.returncode in (0, 1), first.stderr
+    cut = tmp_path / "cut"
+    kept = "diff.json" if command == "diff" else "findings.json"
+    for p in cut.iterdir():
+        if p.name not in (kept, ".leakscan.lock"):
+            p.unlink()
+    run = run_cli(*args, "--out", str(cut))
+    _one_line(run, "add --overwrite to replace it")
+    assert "stopped before it was complete" in run.stderr
+    run = run_cli(*args, "--out", str(cut), "--overwrite", "--quiet")
+    assert run.returncode in (0, 1), run.stderr
+    assert run_cli("verify", str(cut)).returncode == 0
+
+
+@pytest.fixture()
+def read_only_copy(scanned: tuple[Path, Path], tmp_path: Path):
+    """The case folder on read-only media (a burned disc, a write-blocked stick): a tmpfs remounted ro."""
+    media = tmp_path / "media"
+    media.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(media)], capture_output=True).returncode:
+        pytest.skip("mounting a tmpfs needs root")
+    try:
+        shutil.copytree(scanned[1], media / "case")
+        subprocess.run(["mount", "-o", "remount,ro", str(media)], check=True)
+        yield media / "case"
+    finally:
+        subprocess.run(["umount", "-l", str(media)], check=False)
+
+
+def test_report_and_resume_on_read_only_media_say_so(read_only_copy: Path) -> None:
+    """Was: "--out CASE: cannot create its lock file" (report has no --out)."""
+    for args, named in ((["report", str(read_only_copy), "--lang", "en"], f"{read_only_copy}: cannot write into it"),
+                        (["scan", "--resume", str(read_only_copy)], f"--resume {read_only_copy}: cannot write")):
+        run = run_cli(*args)
+        _one_line(run, named)
+        assert "--out" not in run.stderr and "copy the folder to a writable place" in run.stderr
+    verify = run_cli("verify", str(read_only_copy))  # reading needs no write
+    assert verify.returncode == 0, verify.stdout + verify.stderr

@@ -431,7 +431,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
                          "--overwrite")
     if not args.resume.is_dir():
         raise UsageError(f"--resume {args.resume}: not a folder")
-    with locked(args.resume):  # a second --resume of a running scan is refused before its state is touched
+    with locked(args.resume, f"--resume {args.resume}"):  # a second --resume of a running scan is refused before its state is touched
         state = ScanState.resume(args.resume, retry_unreadable=args.retry_unreadable)
         config = state.config(args.resume)
         config.quiet = config.quiet or args.quiet
