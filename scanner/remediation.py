@@ -12,6 +12,7 @@ from typing import Any
 from reports.html import render
 
 from .accept import read_accept_file
+from .anchor import file_sha256
 from .codes import AcceptStatus
 from .consistency import read_sound_findings
 from .diff import compute_diff
@@ -41,7 +42,8 @@ def diff_findings(baseline: Path, rescan: Path, accept: Path | None = None, own_
 def write_diff(diff: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
     """Write diff.json and remediation.html (0600, each replacing an earlier one only once complete)."""
     paths = {"diff": write_json(out / DIFF_JSON, diff)}
-    paths["remediation"] = write_private(out / REMEDIATION, render("remediation.html.j2", diff, lang))
+    paths["remediation"] = write_private(out / REMEDIATION, render("remediation.html.j2", diff, lang,
+                                                                   anchor=file_sha256(paths["diff"])))
     return paths
 
 

@@ -70,7 +70,8 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool) -> 
         mine = diff if diff is not None and _is_rescan_of(diff, out) else None
         written.append(write_private(out / REPORT, render_report(doc, lang, mine, file_sha256(out / FINDINGS))))
     if diff is not None:
-        written.append(write_private(out / REMEDIATION, render("remediation.html.j2", diff, lang)))
+        written.append(write_private(out / REMEDIATION, render("remediation.html.j2", diff, lang,
+                                                               anchor=file_sha256(out / DIFF_JSON))))
     if pdf:
         written += list(write_pdfs(out, [p.name for p in written]).values())
     written.append(write_manifest(out))

@@ -130,6 +130,8 @@ def test_merge_and_diff_print_their_anchor(case: tuple[Path, Path, str], tmp_pat
     diff = run_cli("diff", str(out), str(tmp_path / "merged"), "--out", str(tmp_path / "diff"))
     assert diff.returncode in (0, 1), diff.stderr
     assert f"SHA-256 of diff.json: {_sha(tmp_path / 'diff' / 'diff.json')}" in diff.stderr
+    assert f"--expect-sha256 {_sha(tmp_path / 'diff' / 'diff.json')}" in \
+        (tmp_path / "diff" / "remediation.html").read_text("utf-8")
     assert run_cli("verify", str(tmp_path / "diff"), "--expect-sha256",
                    _sha(tmp_path / "diff" / "diff.json")).returncode == 0
 
