@@ -63,19 +63,21 @@ def remove_stale(out: Path) -> None:
 
 def summarise(diff: dict[str, Any], paths: dict[str, Path]) -> str:
     """A few lines for the terminal (paths only, no personal values)."""
+    from .i18n import _
+
     lc = diff["leak_counts"]
-    lines = [f"rescan verdict:           {diff['verdict']}"
+    lines = [_("rescan verdict:") + f"           {diff['verdict']}"
              + (f" ({', '.join(diff['verdict_reasons'])})" if diff["verdict_reasons"] else "")]
     accepted = diff.get("accepted")
     taken = {c: sum(1 for e in diff["entries"] if e["class"] == c and e["leak"] and e.get("accepted")) for c in lc}
     lines += [f"  {c + ':':<23} {lc[c]}" + (f" ({taken[c]} accepted as out of scope)" if taken[c] else "") for c in lc]
-    lines.append(f"  not examined:           {len(diff['not_verified'])}")
+    lines.append("  " + _("not examined:") + f"           {len(diff['not_verified'])}")
     if accepted is not None:  # the exceptions the examiner stated, and lines of the list that matched nothing
         unused = [a for a in accepted["lines"] if a["status"] != AcceptStatus.APPLIED]
         lines.append(f"  accepted (--accept):    {sum(taken.values())} hit(s), {len(accepted['skipped'])} skipped "
                      f"file(s); {len(unused)} line(s) of the list matched nothing as listed")
     if not diff["scope"]["same"]:
-        lines.append("  scope differs from the baseline: "
+        lines.append("  " + _("scope differs from the baseline:") + " "
                      + ", ".join(d["field"] for d in diff["scope"]["differences"]))
-    lines.append(f"remediation report:       {paths['remediation']}")
+    lines.append(_("remediation report:") + f"       {paths['remediation']}")
     return "\n".join(lines)

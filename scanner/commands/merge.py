@@ -55,7 +55,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         print(f"leakscan: warning: {line}", file=sys.stderr)
     if not args.quiet:
         summarise(doc, paths)
-        print(f"persons across scans:     {doc['merge']['persons']}", file=sys.stderr)
+        print(_("persons across scans:") + f"     {doc['merge']['persons']}", file=sys.stderr)
         from ..anchor import print_anchors
 
         print_anchors(args.out)

@@ -90,15 +90,15 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
             else:
                 print(f"OUTPUT {p['problem'].upper()}: {_shown(p['file'])}")
         if not [p for p in problems if p not in anchored]:
-            print("outputs: every file matches manifest.sha256")
+            print(_("outputs: every file matches manifest.sha256"))
         if expected and not anchored:
             print(_("anchor: the SHA-256 written down matches {0}").format(_matched(args.out, expected)))
         for w in working:
-            print(f"note: working file of an unfinished leakscan run (not an output): {_shown(w)}")
+            print(_("note: working file of an unfinished leakscan run (not an output): {0}").format(_shown(w)))
         for r in bad:
             print(f"SOURCE {r['status'].upper()}: {_shown(r['path'])}" + (f" ({_shown(r['detail'])})" if r["detail"] else ""))
         if args.sources is not None:
-            print(f"sources: {len(rows) - len(bad)} of {len(rows)} hits re-hashed and matching")
+            print(_("sources: {0} of {1} hits re-hashed and matching").format(len(rows) - len(bad), len(rows)))
     if not ok:
-        print("leakscan: verify: differences found", file=sys.stderr)
+        print("leakscan: verify: " + _("differences found"), file=sys.stderr)
     return 0 if ok else 1
