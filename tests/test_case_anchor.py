@@ -80,6 +80,9 @@ def test_verify_takes_the_value_as_copied_back_from_paper(case: tuple[Path, Path
     run = run_cli("verify", str(out), "--expect-sha256", grouped)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "anchor: the SHA-256 written down matches findings.json" in run.stdout
+    wide = "\u3000".join(digest[i:i + 16] for i in range(0, 64, 16)).translate(  # typed with a Japanese IME
+        {c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    assert run_cli("verify", str(out), "--expect-sha256", wide).returncode == 0
 
 
 @pytest.mark.parametrize("edit", [_keyword_lead_removed, _examiner_changed], ids=["lead-removed", "examiner"])
