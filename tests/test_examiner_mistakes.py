@@ -170,3 +170,27 @@ def test_report_and_resume_on_read_only_media_say_so(read_only_copy: Path) -> No
         assert "--out" not in run.stderr and "copy the folder to a writable place" in run.stderr
     verify = run_cli("verify", str(read_only_copy))  # reading needs no write
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_verify_sources_that_name_none_of_the_scans_sources_is_refused(scanned: tuple[Path, Path],
+                                                                       tmp_path: Path) -> None:
+    """A typo after --sources made every hit "not-named" and ended as "differences found" (exit 1), as if the
+    evidence had changed. Now: one line naming what the scan recorded, exit 2; a source named in addition to
+    the right one is a warning."""
+    src, out = scanned
+    typo = tmp_path / "shar"
+    run = run_cli("verify", str(out), "--sources", str(typo))
+    _one_line(run, f"--sources {typo}: none of the sources this scan recorded")
+    assert str(src) in run.stderr
+    both = run_cli("verify", str(out), "--sources", str(src), str(typo))
+    assert both.returncode == 0, both.stdout + both.stderr
+    assert f"warning: --sources {typo}: not a source this scan recorded" in both.stderr
+
+
+def test_persons_export_into_a_missing_folder_stops_before_reading(scanned: tuple[Path, Path],
+                                                                   tmp_path: Path) -> None:
+    """Was: every copy read again, a warning that they gave 0 persons, then "cannot write it"."""
+    src, out = scanned
+    target = tmp_path / "no-such-folder" / "list.xlsx"
+    run = run_cli("persons", str(out), "--export", str(target), "--sources", str(src))
+    _one_line(run, f"--export {target}: no folder {target.parent} to write it in")

@@ -6,11 +6,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..i18n import _
 from ..textsafe import shown
 from . import argtypes
+
+if TYPE_CHECKING:
+    from ..scope import NamedSources
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -47,6 +51,19 @@ def _matched(out: Path, expected: list[str]) -> str:
     return ", ".join(name for name, digest in anchors(out).items() if digest in expected)
 
 
+def _check_named(named: NamedSources, recorded: list[str]) -> None:
+    """--sources that stand for none of the scan's sources would make every hit "not-named" and end as
+    "differences found", as if the evidence had changed: refused in one line (a typo, another case's source);
+    one named beside the right ones is a warning."""
+    unused = named.unused(recorded)
+    listed = ", ".join(_shown(r) for r in recorded[:3]) + (" ..." if len(recorded) > 3 else "")
+    if unused and len(unused) == len(named.texts):
+        raise UsageError(f"--sources {' '.join(unused)}: none of the sources this scan recorded ({listed}); name "
+                         "them as they were given to the scan")
+    for text in unused:
+        print(f"leakscan: warning: --sources {_shown(text)}: not a source this scan recorded; not used", file=sys.stderr)
+
+
 def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..evidence import FINDINGS, load_findings  # the machinery loads when the command runs
     from ..scope import NamedSources, terminal_confirm
@@ -70,8 +87,10 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if args.sources is not None:
         if not (args.out / FINDINGS).is_file():
             raise UsageError(f"{args.out}: no {FINDINGS} to take the hits from")
-        rows = verify_sources(load_findings(args.out / FINDINGS), NamedSources(args.sources, terminal_confirm()),
-                              passwords)
+        doc = load_findings(args.out / FINDINGS)
+        named = NamedSources(args.sources, terminal_confirm())
+        _check_named(named, list(doc.scan.sources))
+        rows = verify_sources(doc, named, passwords)
     bad = [r for r in rows if r["status"] != MATCH]
     ok = not problems and not bad
     if args.json:
