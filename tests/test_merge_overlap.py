@@ -228,3 +228,28 @@ def test_figures_that_cannot_be_exact_are_said_to_be_an_upper_bound(overlap: dic
         assert merged["scan"]["files_seen"] == a["scan"]["files_seen"] + b["scan"]["files_seen"]
         assert "are an upper bound" in run.stderr
         assert "upper bound (the true figure is at most this)" in (case / "report.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("how", ["folder-inside", "other-spelling"])
+def test_a_source_inside_another_inputs_source_is_not_counted_twice(how: str, overlap: dict[str, Path],
+                                                                    tmp_path: Path):
+    """Session 7: PC03 scanned on its own (or dir2 given as a relative path) and merged with scan A, which
+    scanned it as part of dir2 (as an absolute path): the same files on the same machine under two SOURCE
+    texts. Was: every hit there listed twice and counted twice (copies 12 for 10)."""
+    root = overlap["root"]
+    again = with_case_key(tmp_path / "again", overlap["w"])
+    if how == "folder-inside":
+        run = run_cli("scan", str(overlap["dir2"] / "PC03"), "--name", LEAKED_NAME, "--quiet", "--out", str(again))
+    else:
+        run = run_cli("scan", "dir2", "--name", LEAKED_NAME, "--quiet", "--out", str(again), cwd=root)
+    assert run.returncode == 1, run.stderr
+    assert load(again)["files"]  # the test means something: the second scan found hits there
+    case = tmp_path / "case"
+    run = run_cli("merge", str(overlap["a"]), str(again), "--out", str(case), "--quiet")
+    assert run.returncode == 1, run.stderr
+    merged, a = load(case), load(overlap["a"])
+    assert _files(merged) == _files(a)
+    assert merged["summary"]["copies"] == a["summary"]["copies"]
+    assert merged["summary"]["persons"] == a["summary"]["persons"]
+    assert (merged["merge"]["counts"]["exact"], merged["merge"]["counts"]["reason"]) == (False, "nested")
+    assert run_cli("verify", str(case)).returncode == 0
