@@ -76,14 +76,22 @@ def check_expected(out: Path, expected: list[str]) -> list[dict[str, str]]:
     return problems
 
 
-def print_anchors(out: Path) -> None:
-    """The anchors on the terminal (stderr, with the summary): the value to write down and how to check it."""
+def anchor_rows(out: Path) -> list[tuple[str, str]]:
+    """The anchors as rows of the terminal summary (label, value): each document's SHA-256, then the command that
+    checks it later (the value to write into the complaint)."""
     from .i18n import _
     from .textsafe import shown
 
     found = anchors(out)
-    for name, digest in found.items():
-        print(_("SHA-256 of {0}: {1}").format(name, digest), file=sys.stderr)
+    rows = [(_("{0} SHA-256").format(name), digest) for name, digest in found.items()]
     if found:
-        print("  " + _("write it into the complaint or the breach report; to check the case later: {0}").format(
-            f"leakscan verify {shown(out)} --expect-sha256 {next(iter(found.values()))}"), file=sys.stderr)
+        rows.append((_("to check it later"), f"leakscan verify {shown(out)} --expect-sha256 {next(iter(found.values()))}"))
+    return rows
+
+
+def print_anchors(out: Path) -> None:
+    """The anchors on the terminal (stderr, after a summary of its own): aligned ``label: value`` lines."""
+    rows = anchor_rows(out)
+    width = max((len(label) for label, _value in rows), default=0) + 1
+    for label, value in rows:
+        print(label + ":" + " " * (width - len(label)) + value, file=sys.stderr)

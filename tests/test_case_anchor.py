@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -66,8 +67,8 @@ def _forged(out: Path, dest: Path, edit: Callable[[dict], None]) -> Path:
 def test_scan_prints_the_anchor_and_the_report_shows_it(case: tuple[Path, Path, str]) -> None:
     _src, out, stderr = case
     digest = _sha(out / "findings.json")
-    assert f"SHA-256 of findings.json: {digest}" in stderr
-    assert f"--expect-sha256 {digest}" in stderr
+    assert re.search(rf"^findings.json SHA-256: +{digest}$", stderr, re.M), stderr
+    assert re.search(rf"^to check it later: +leakscan verify .* --expect-sha256 {digest}$", stderr, re.M), stderr
     report = (out / "report.html").read_text("utf-8")
     assert f"--expect-sha256 {digest}" in report
     assert _sha(out / "report.html") not in report  # the report cannot and does not claim its own hash
@@ -111,7 +112,7 @@ def test_report_again_keeps_the_anchor(case: tuple[Path, Path, str], tmp_path: P
     digest, manifest = _sha(copy / "findings.json"), _sha(copy / "manifest.sha256")
     run = run_cli("report", str(copy), "--lang", "en")
     assert run.returncode == 0, run.stderr
-    assert f"SHA-256 of findings.json: {digest}" in run.stderr
+    assert re.search(rf"^findings.json SHA-256: +{digest}$", run.stderr, re.M), run.stderr
     assert _sha(copy / "findings.json") == digest and _sha(copy / "manifest.sha256") != manifest
     assert f"--expect-sha256 {digest}" in (copy / "report.html").read_text("utf-8")
     assert run_cli("verify", str(copy), "--expect-sha256", digest).returncode == 0
@@ -129,10 +130,10 @@ def test_merge_and_diff_print_their_anchor(case: tuple[Path, Path, str], tmp_pat
     _src, out, _ = case
     merged = run_cli("merge", str(out), "--out", str(tmp_path / "merged"))
     assert merged.returncode == 1, merged.stderr
-    assert f"SHA-256 of findings.json: {_sha(tmp_path / 'merged' / 'findings.json')}" in merged.stderr
+    assert re.search(rf"^findings.json SHA-256: +{_sha(tmp_path / 'merged' / 'findings.json')}$", merged.stderr, re.M)
     diff = run_cli("diff", str(out), str(tmp_path / "merged"), "--out", str(tmp_path / "diff"))
     assert diff.returncode in (0, 1), diff.stderr
-    assert f"SHA-256 of diff.json: {_sha(tmp_path / 'diff' / 'diff.json')}" in diff.stderr
+    assert re.search(rf"^diff.json SHA-256: +{_sha(tmp_path / 'diff' / 'diff.json')}$", diff.stderr, re.M)
     assert f"--expect-sha256 {_sha(tmp_path / 'diff' / 'diff.json')}" in \
         (tmp_path / "diff" / "remediation.html").read_text("utf-8")
     assert run_cli("verify", str(tmp_path / "diff"), "--expect-sha256",

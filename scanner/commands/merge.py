@@ -56,7 +56,4 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if not args.quiet:
         summarise(doc, paths)
         print(_("persons across scans:") + f"     {doc['merge']['persons']}", file=sys.stderr)
-        from ..anchor import print_anchors
-
-        print_anchors(args.out)
     return exit_code(doc)

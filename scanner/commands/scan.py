@@ -393,6 +393,10 @@ def summarise(doc: dict, paths: dict) -> None:
     if doc.get("trace_artefacts"):  # leads, not copies: counted apart, never in the exit code
         rows.append((_("traces of use"), _("{0} on {1} PC(s)").format(len(traces), len({t["pc"] for t in traces}))))
     rows.append((_("report"), shown(paths["report"])))
+    if "findings" in paths:  # the value to write into the complaint, and how to check it later (scanner.anchor)
+        from ..anchor import anchor_rows
+
+        rows += anchor_rows(Path(paths["findings"]).parent)
     width = max(_width(label) for label, _value in rows) + 1  # the values start one column after the longest ":"
     print("\n".join(label + ":" + " " * (width - _width(label)) + value for label, value in rows), file=sys.stderr)
 
@@ -504,17 +508,12 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         if d.get("kind") == "file" and Path(d["source"]).suffix.casefold() in IMAGE_SUFFIXES:  # said, not silent
             print(f"leakscan: warning: {shown(d['source'])}: not recognised as a disk image (no partition table or "
                   "file system leakscan can read); only its own name and content were checked", file=sys.stderr)
-    from ..anchor import print_anchors
-
     if diff is None:
-        if not config.quiet and len({e["source"] for e in errors}) < len(config.sources):
-            print_anchors(config.out)  # the value for the complaint (findings.json's SHA-256)
         return exit_code(doc)
     from ..diff import exit_code as diff_exit_code
     from ..remediation import summarise as summarise_diff
 
     if not config.quiet:
         print(summarise_diff(diff, paths), file=sys.stderr)
-        print_anchors(config.out)
     code = diff_exit_code(diff)
     return EXIT_INCOMPLETE if code != 2 and exit_code(doc) == EXIT_INCOMPLETE else code
