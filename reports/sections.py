@@ -34,6 +34,7 @@ def _has_pii(doc: Doc) -> bool:
 def _has_leads(doc: Doc) -> bool:
     summary = doc.get("summary") or {}
     return bool(summary.get("keyword_leads") or summary.get("name_contains") or summary.get("names_only_lists")
+                or summary.get("disguised")
                 or any((f.get("pii") or {}).get("leads") for f in doc.get("files") or []))
 
 

@@ -97,10 +97,12 @@ def _item(el) -> object:
     return ""  # m (missing), e (error)
 
 
-def xls_caches(data: bytes, storages: list[str], caps: Caps) -> Iterator[Sheet]:
-    """The pivot caches of an .xls: each stream of ``_SX_DB_CUR`` (BIFF8) as a table; ``_SX_DB`` (Excel 5/95,
-    code-page strings) is listed as not examined."""
+def xls_caches(data: bytes, storages: list[str], caps: Caps, workbook: bytes | None = None) -> Iterator[Sheet]:
+    """The pivot caches of an .xls: each stream of ``_SX_DB_CUR`` (BIFF8) as a table, its source named from the
+    ``workbook`` stream; ``_SX_DB`` (Excel 5/95, code-page strings) is listed as not examined."""
     import olefile  # a dependency of msoffcrypto-tool
+
+    sources = _xls_sources(workbook or b"")
 
     for name in storages:
         if name != "_SX_DB_CUR":
@@ -116,11 +118,62 @@ def xls_caches(data: bytes, storages: list[str], caps: Caps) -> Iterator[Sheet]:
             continue
         for n, (stream, payload) in enumerate(payloads, 1):
             what = f"pivot cache {n} ({_shown(stream)})"
-            origin = {"kind": "pivot-cache", "number": str(n), "part": stream[:MAX_PART], "sheet": "", "range": "",
-                      "source_type": "worksheet"}
+            sheet_name, source_range, source_type = sources.get(stream.rpartition("/")[2].upper(), ("", "", "worksheet"))
+            origin = {"kind": "pivot-cache", "number": str(n), "part": stream[:MAX_PART], "sheet": sheet_name,
+                      "range": source_range, "source_type": source_type}
             sheet = Sheet(origin_label(origin), [], origin=origin)
             sheet.rows = _biff_records(payload, CellBudget(caps), sheet, what)
             yield sheet
+
+
+# The workbook globals name each pivot cache's source ([MS-XLS] 2.1.7.20.5 PIVOTCACHEDEFINITION): SXIDSTM (the
+# cache's stream, _SX_DB_CUR/0001 for id 1), SXVS (the kind of source), then DCONREF (a sheet range), DCONNAME (a
+# defined name or table) or DCONBIN (a built-in name). A DCONREF's sheet is a virtual path: 0x02 then the name of a
+# sheet of this workbook.
+BOF8, SXIDSTM, SXVS, DCONREF, DCONNAME, DCONBIN = 0x0809, 0x00D5, 0x00E3, 0x0051, 0x0052, 0x01B5
+SOURCE_TYPES = {0x0001: "worksheet", 0x0002: "external", 0x0004: "consolidation", 0x0008: "pivot table",
+                0x0010: "scenario"}
+BUILT_IN_NAMES = {0x0D: "_FilterDatabase", 0x0A: "Database", 0x07: "Extract", 0x06: "Print_Area"}
+
+
+def _xls_sources(workbook: bytes) -> dict[str, tuple[str, str, str]]:
+    """Stream name (``0001``) -> (sheet, range or name, source type), read from the globals (up to their EOF)."""
+    out: dict[str, tuple[str, str, str]] = {}
+    at, current = 0, ""
+    while at + 4 <= len(workbook):
+        rtype, size = struct.unpack_from("<HH", workbook, at)
+        body = workbook[at + 4:at + 4 + size]
+        at += 4 + size
+        if rtype == SXEOF:
+            break  # the globals end; sheets follow
+        if rtype == SXIDSTM and len(body) >= 2:
+            current = f"{struct.unpack_from('<H', body)[0]:04X}"
+            out[current] = ("", "", "worksheet")
+        elif not current:
+            continue
+        elif rtype == SXVS and len(body) >= 2:
+            out[current] = (*out[current][:2], SOURCE_TYPES.get(struct.unpack_from("<H", body)[0], "other"))
+        elif rtype == DCONREF and len(body) >= 8:
+            first_row, last_row, first_col, last_col, count = struct.unpack_from("<HHBBH", body)
+            path = _biff_string(struct.pack("<H", count) + body[8:])
+            sheet = path[1:MAX_PART + 1] if path.startswith("\x02") else ""  # else a path to another workbook
+            cells = f"{_letters(first_col)}{first_row + 1}:{_letters(last_col)}{last_row + 1}"
+            out[current] = (sheet, cells, out[current][2])
+        elif rtype == DCONNAME and len(body) >= 3:
+            out[current] = ("", _biff_string(body)[:MAX_PART], out[current][2])
+        elif rtype == DCONBIN and len(body) >= 1:
+            out[current] = ("", BUILT_IN_NAMES.get(body[0], "?"), out[current][2])
+    return out
+
+
+def _letters(col: int) -> str:
+    """A 0-based column index as its letters (0 -> A, 27 -> AB)."""
+    text = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        text = chr(65 + rest) + text
+    return text
 
 
 # BIFF8 pivot cache stream records ([MS-XLS] 2.4: SXDB, SXFDB, SXDBB and the cache items)

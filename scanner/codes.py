@@ -96,6 +96,9 @@ class Reason(Code):
     PII_NAMES = "pii-names", ("a sheet lists persons without addresses (name with phone, e-mail, birth date "
                               "or an ID number): a lower-severity lead, never counted as persons")
     RECORD_OVERLAP = "record-overlap", "shares at least --min-overlap persons with the leak set"
+    EXTENSION_MISMATCH = "extension-mismatch", ("its content contradicts its extension (a workbook, a zip or OLE2 "
+                                                "container, an archive or a person table named .jpg, .pdf, .log "
+                                                "..., or without an extension): examined by its content; a lead")
 
 
 # A copy of the named file: what the terminal summary counts as copies, and what makes a scan exit 1.
@@ -111,7 +114,7 @@ COUNTED_REASONS = frozenset({Reason.NAME, Reason.KNOWN_HASH})
 # and classified, never blocking. A name holding the named file's whole name (name-contains) blocks: until
 # someone has looked at it, the copies are not known to be gone.
 LEAK_REASONS = COPY_REASONS | {Reason.NAME_CONTAINS, Reason.PII, Reason.RECORD_OVERLAP}
-LEAD_REASONS = frozenset({Reason.NAME_KEYWORD, Reason.PII_NAMES})
+LEAD_REASONS = frozenset({Reason.NAME_KEYWORD, Reason.PII_NAMES, Reason.EXTENSION_MISMATCH})
 
 
 class SheetKind(Code):

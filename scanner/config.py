@@ -32,6 +32,9 @@ class ScanConfig:
     max_cells: int = 20_000_000
     parse_timeout: float = 120.0
     archive_depth: int = 3
+    # files whose extension no inspector reads (.jpg, .pdf, .log ...): their first 64 bytes checked against the
+    # extension (scanner.inspectors.disguise). auto: local folders, disk images, archives; all: SMB shares too; off: none
+    content_check: str = "auto"
     max_archive_total: int = 4096 * MiB
     max_archive_ratio: int = 200
     known_hashes: list[str] = field(default_factory=list)
@@ -79,6 +82,7 @@ class ScanConfig:
             "max_cells": self.max_cells,
             "parse_timeout": self.parse_timeout,
             "archive_depth": self.archive_depth,
+            "content_check": self.content_check,
             "max_archive_total": self.max_archive_total,
             "max_archive_ratio": self.max_archive_ratio,
             "known_hashes_count": len(self.known_hashes),

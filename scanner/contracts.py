@@ -54,7 +54,11 @@ class Inspector(Protocol):
     # Optional: ``wants_name(name) -> bool``, a name-only pre-check run before any stat; return False
     # only when no size or content could make ``wants`` true. Better still, declare it as data (see
     # scanner.prefilter): ``skip_extensions`` (casefolded last extensions never wanted) and/or
-    # ``only_prefixes`` (names wanted at most), so most names are rejected without a call.
+    # ``only_prefixes`` (names wanted at most), so most names are rejected without a call (and ``wants`` is
+    # not asked about a name whose extension an inspector's ``skip_extensions`` holds: NamePrefilter.asked).
+    # Optional: ``wants_disguised(entry, head) -> bool``: asked (with the file's first bytes) for a file no inspector
+    # wants by its name whose extension says another type (.jpg, .log ...) or nothing: True to read it by its content
+    # (scanner.inspectors.disguise; the spreadsheet inspector, which hands archives on to the archive inspector).
     # Optional: ``settles_here(data) -> bool``: True when, for these whole bytes (a file of at most
     # pipeline.SETTLE_BYTES), ``inspect`` decodes nothing (its verdict comes from signatures alone): such a
     # file is examined in the scan process, without a worker round trip (random bytes named .xlsx).

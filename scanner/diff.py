@@ -40,7 +40,7 @@ CLEAN, REMAINING, NOT_VERIFIED = Verdict.CLEAN, Verdict.REMAINING, Verdict.NOT_V
 # Settings whose difference changes what a scan can find (the scope); times and masking do not.
 SCOPE_SETTINGS = ("sources", "names", "use_keywords", "max_inspect_bytes", "max_cells", "archive_depth",
                   "max_archive_total", "max_archive_ratio", "known_hashes_count", "references",
-                  "min_overlap", "parse_timeout")
+                  "min_overlap", "parse_timeout", "content_check")
 _UNORDERED = {"sources", "names", "references"}
 
 

@@ -33,6 +33,7 @@ class SourceError(LeakscanError):
     """
 
     skipped: list = []  # set on the instance when there is something to list
+    details: dict | None = None  # what was learnt of the source before it failed (an image's source_details)
 
 
 class ReadError(LeakscanError):

@@ -17,7 +17,7 @@ import io
 import logging
 import os
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +28,8 @@ from .contenttype import content_type, mismatch
 from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
 from .errors import ReadError
 from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
+from .inspectors.disguise import HEAD_CHECK, checked_entry_ext, checked_ext
+from .inspectors.disguise import check as disguise_check
 from .isolation import mark
 from .models import Entry, FileHit, FileStat, Link, Skipped
 from .names import NameMatch
@@ -47,8 +49,9 @@ class LazyHead:
     """The first 512 bytes, read only if an inspector asks; a failed read is kept in ``error`` so the
     file is recorded as not examined instead of being dropped as "nobody wanted it"."""
 
-    def __init__(self, entry: Entry) -> None:
+    def __init__(self, entry: Entry, size: int = 512) -> None:
         self._entry = entry
+        self._size = size
         self._data: bytes | None = None
         self.error: ReadError | None = None
 
@@ -56,7 +59,7 @@ class LazyHead:
         if self._data is None:
             try:
                 with self._entry.open() as f:
-                    self._data = f.read(512)
+                    self._data = f.read(self._size)
             except ReadError as e:
                 self.error, self._data = e, b""
             except OSError as e:
@@ -78,20 +81,31 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
     """The cheap checks: None when the file needs no read (or could not be stat'ed: then recorded in
     ``result``); else what ``finish`` needs."""
     matches = ctx.rules.match(entry.name)
-    if not matches and not ctx.prefilter.wanted(entry.name):
+    by_name = bool(matches) or ctx.prefilter.wanted(entry.name)
+    if not by_name and (ctx.config.content_check == "off" or checked_entry_ext(entry.name, entry.location) is None):
         return None
     try:
         st = entry.stat()
     except ReadError as e:
+        if not by_name:  # only its content could have made it wanted: as before the content check
+            return None
         unreadable(entry, matches, FileStat(0), e, result)
         return None
     checked = getattr(entry, "checked", None)  # a disk image's walker made these checks already
     verdict = checked() if checked is not None else None
     if verdict is not None:
         wanted, affinity, head_error = verdict
+    elif not by_name:  # a name nothing reads (photo.jpg): wanted only when its first bytes contradict it
+        head = LazyHead(entry, HEAD_CHECK)
+        wanted = _by_content(entry, st.size, head, ctx)
+        head_error, affinity = None, None  # unread or unidentified content stays as before the content check
     else:
         head = LazyHead(entry)
-        wanted = tuple(i for i, ins in enumerate(ctx.inspectors) if ins.wants(entry, st.size, head))
+        inspectors = ctx.inspectors  # only those the name leaves a chance (their skip_extensions, as data)
+        wanted = tuple(i for i in ctx.prefilter.asked(entry.name) if inspectors[i].wants(entry, st.size, head))
+        if (not wanted and ctx.config.content_check != "off"
+                and checked_entry_ext(entry.name, entry.location) is not None):
+            wanted = _by_content(entry, st.size, head, ctx)  # 名簿.jpg, or a file without an extension
         head_error, affinity = head.error, None
     if not matches and not wanted and not ctx.known_hashes:
         if head_error is not None:  # its content could not be checked at all: not examined
@@ -105,6 +119,62 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
     return Candidate(matches, st, wanted, affinity)
 
 
+def _by_content(entry: Entry, size: int, head: LazyHead, ctx: ScanContext) -> tuple[int, ...]:
+    """The inspectors that read a file by its content when its first bytes contradict its extension
+    (``wants_disguised``, scanner.inspectors.disguise), else none."""
+    if size == 0:
+        return ()
+    return tuple(i for i, ins in enumerate(ctx.inspectors)
+                 if (wants := getattr(ins, "wants_disguised", None)) is not None and wants(entry, head()))
+
+
+def head_of(entry: Entry, size: int = HEAD_CHECK) -> bytes | None:
+    """The first ``size`` bytes of a file (read-only, without touching atime, as every read), or None when they
+    cannot be read; a local file in one open and read, without a file object (sources.local)."""
+    quick = getattr(entry, "read_head", None)
+    if quick is not None:
+        return quick(size)
+    try:
+        with entry.open() as f:
+            return f.read(size)
+    except (ReadError, OSError):
+        return None
+
+
+def by_content(ctx: ScanContext, names: list[str], picked: Sequence[int], entry_of: Callable[[int], Entry],
+               remote: bool = False, heads: Callable[[list[int], int], list[bytes | None]] | None = None,
+               ) -> Iterator[tuple[int, Entry]]:
+    """The files of a folder to examine, in ascending order (each entry made once): those ``picked`` by their
+    names, and those whose extension no inspector reads (``photo.jpg``) but whose first ``HEAD_CHECK`` bytes
+    contradict it (scanner.inspectors.disguise). ``heads``: the source reads many heads at once (a local folder);
+    ``remote``: a source where each read is a round trip (SMB), checked only with ``--content-check all``."""
+    mode = ctx.config.content_check
+    if mode == "off" or (remote and mode != "all") or len(picked) == len(names):
+        for i in picked:
+            yield i, entry_of(i)
+        return
+    chosen = set(picked)
+    todo = [i for i, name in enumerate(names) if i not in chosen and checked_ext(name) is not None]
+    if not todo:
+        for i in picked:
+            yield i, entry_of(i)
+        return
+    if heads is not None:
+        chosen.update(i for i, head in zip(todo, heads(todo, HEAD_CHECK), strict=True)
+                      if head and disguise_check(names[i], head) is not None)
+        for i in sorted(chosen):
+            yield i, entry_of(i)
+        return
+    checking = set(todo)
+    for i in sorted(chosen | checking):
+        entry = entry_of(i)
+        if i in checking:
+            head = head_of(entry)
+            if not head or disguise_check(names[i], head) is None:
+                continue
+        yield i, entry
+
+
 def examine_entry(entry: Entry, ctx: ScanContext) -> None:
     """Everything leakscan does with one file, in this process (archive members inside a worker)."""
     ctx.result.files_seen += 1
@@ -116,7 +186,9 @@ def examine_entry(entry: Entry, ctx: ScanContext) -> None:
 
 def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | None = None) -> None:
     """The read pass, the inspectors and the hit, into ``ctx.result``; children are examined here too.
-    ``pre``: the file's read pass already made by the scan process (``read_once``), used as it is."""
+    ``pre``: the read pass the scan process made (``read_once``) of a file it settles itself, used as it is:
+    an empty file, or one every wanted inspector ``settles_here`` (decodes nothing: no person record can
+    come of it, so no fingerprint builder is made and the classifiers are not imported for it)."""
     config, result = ctx.config, ctx.result
     matches, st = cand.matches, cand.stat
     poison = ctx.poisoned.get(entry.location.key()) if ctx.poisoned else None
@@ -158,7 +230,10 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
     # person records stream into keyed fingerprints as the sheets are read (the whole rows of a file found
     # by name or hash: it may be counted; only the distinct persons of any other)
     sink = None
-    if wanted and read.data is not None:
+    if wanted and read.data is not None and pre is not None:  # settled here: nothing is decoded
+        result.inspected += 1
+        inspections = [_inspect(ins, entry, read.data, ctype, ctx, poison) for ins in wanted]
+    elif wanted and read.data is not None:
         record_sink, builder = _printing()
         sink = builder(_case_key(ctx), rows=bool(reasons), unmask=config.unmask)
         result.inspected += 1
@@ -182,13 +257,19 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         pii = ins.pii if ins.pii is not None else pii
         records = ins.records if ins.records is not None else records
         annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
+    disguise = (disguise_check(entry.name, read.head[:HEAD_CHECK])
+                if checked_entry_ext(entry.name, entry.location) is not None else None)
+    if disguise is not None:  # its content contradicts its name: a finding of its own (a lead), and said so
+        reasons.append(Reason.EXTENSION_MISMATCH)
+        rule_names.append(disguise.rule)
     reasons = list(dict.fromkeys(reasons))
     status = bad[0].status if bad else Status.OK
     detail = "; ".join(i.detail for i in (bad or inspections) if i.detail)  # an ok read may carry a note
     if reasons:
         ctype = ctype or content_type(read.head)
         hit = FileHit(entry.location, st, d, ctype, reasons, status=status, status_detail=detail,
-                      deleted=entry.deleted, type_mismatch=mismatch(entry.name, ctype),
+                      deleted=entry.deleted,
+                      type_mismatch=disguise.note(ctype) if disguise is not None else mismatch(entry.name, ctype),
                       matched_rules=list(dict.fromkeys(rule_names)), pii=pii, annotations=annotations)
         result.hits.append(hit)
         if sink is not None and sink.total:  # the records went into the sink as they were read
@@ -366,10 +447,11 @@ def walk_items(items: Iterable[Item | NameBatch], ctx: ScanContext, parent: Entr
             examine_entry(item, ctx)
         elif isinstance(item, NameBatch):
             picked = ctx.prefilter.pick(item.names, item.framed)
-            rest = len(item.names) - len(picked)
-            ctx.result.files_seen += rest
-            for i in picked:
-                examine_entry(item.entry(i), ctx)
+            examined = 0
+            for _, entry in by_content(ctx, item.names, picked, item.entry, heads=getattr(item, "heads", None)):
+                examined += 1
+                examine_entry(entry, ctx)
+            ctx.result.files_seen += len(item.names) - examined
         elif isinstance(item, Skipped):
             ctx.result.skipped.append(item)
         else:

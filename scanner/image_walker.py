@@ -303,7 +303,7 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
                resume: Resume | None = None, target: Location | None = None) -> tuple[Any, ...]:
     """Walker entry point (in an isolation worker): open the image, report ("opened", description, idents,
     each file system's file count),
-    stream ("ops", [...]) messages, end with ("done",), or ("error", reason, skipped) when it cannot be opened.
+    stream ("ops", [...]) messages, end with ("done",), or ("error", reason, skipped, source details) when it cannot be opened.
     ``walk_from``: walk only the file systems from that one on (the walker before this one gave up the one
     before it); ``walk_until``: only the file systems before that one (one part of a distributed scan);
     ``resume``: take up the walk of file system ``walk_from`` where the walker before this one died in it;
@@ -320,7 +320,7 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
     try:
         source.__enter__()
     except SourceError as e:
-        return ("error", str(e), list(e.skipped))
+        return ("error", str(e), list(e.skipped), e.details)
     try:
         report(("opened", source.describe(), source.idents(), source.layer_counts()))
         out = _Sender(limit, lines, resume)
@@ -426,7 +426,12 @@ class _Walk:
             basics.append((out.layer(fs), path, entry.deleted, raw_hex))
         out.op(("batch", names, basics))
         read = False
-        for i in ctx.prefilter.pick(names, None) if self.target is None else self._targets(run):
+        from .examine import by_content
+
+        # the names picked, and those whose first bytes contradict their extension (scanner.inspectors.disguise)
+        chosen = ([i for i, _ in by_content(ctx, names, ctx.prefilter.pick(names, None), run.__getitem__)]
+                  if self.target is None else self._targets(run))
+        for i in chosen:
             if not out.sending():
                 out.op(("found", i, None))  # the scan has it (a walk taken up): not read again
                 continue
@@ -590,6 +595,7 @@ class IsolatedImage:
         if first[0] == "result" and first[1][0] == "error":
             error = SourceError(first[1][1])
             error.skipped = first[1][2]
+            error.details = first[1][3] if len(first[1]) > 3 else None
             raise error
         raise SourceError(f"the image walker failed: {first[2] if first[0] == 'read-error' else first[0]}")
 

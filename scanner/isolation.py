@@ -81,6 +81,7 @@ class MarkBoard:
         self._limit = 0.0
         self._seq = 0
         self._place = (0, 0, 0)
+        self._own: object = None  # the task's own file: marked as no location (its parent knows the task's file)
 
     @classmethod
     def create(cls) -> MarkBoard:
@@ -90,7 +91,9 @@ class MarkBoard:
 
     def write(self, step: str | None, timeout: float | None, location: object, decoder: str | None) -> None:
         if location is not None:
-            self._where = pickle.dumps(location, protocol=pickle.HIGHEST_PROTOCOL)[: self.SIZE - 4096]
+            own = self._own  # the parent reads no location as the task's own file: nothing to pickle (5 us a file)
+            self._where = b"" if own is not None and (location is own or location == own) else \
+                pickle.dumps(location, protocol=pickle.HIGHEST_PROTOCOL)[: self.SIZE - 4096]
         if step is not None:
             self._step, self._decoder = step.encode()[:1024], b""
         if decoder is not None:
@@ -111,8 +114,9 @@ class MarkBoard:
         self._place = (kind, number, extra)
         self._PLACE.pack_into(self.map, self._PLACE_AT, kind, number, extra)
 
-    def start_task(self, unit: int, index: int, timeout: float) -> None:
+    def start_task(self, unit: int, index: int, timeout: float, own: object = None) -> None:
         self.unit, self.task, self._where, self._step, self._decoder = unit, index, b"", b"", b""
+        self._own = own
         self.write(None, timeout, None, None)
 
     def read(self) -> BoardMark:
@@ -167,11 +171,12 @@ def report(message: tuple[Any, ...]) -> None:
         _CHANNEL.send(message)
 
 
-def start_task(unit: int, index: int, timeout: float) -> None:
-    """A worker begins the task ``index`` of unit ``unit`` (marks start afresh)."""
+def start_task(unit: int, index: int, timeout: float, own: object = None) -> None:
+    """A worker begins the task ``index`` of unit ``unit`` (marks start afresh); ``own``: the task's file (its
+    location), which later marks name as no location at all (``BoardMark.where`` None: the task's own file)."""
     _DECODERS.clear()
     if _BOARD is not None:
-        _BOARD.start_task(unit, index, timeout)
+        _BOARD.start_task(unit, index, timeout, own)
 
 
 def mark(step: str | None, timeout: float | None, location: object = None, decoder: str | None = None) -> None:

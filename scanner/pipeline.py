@@ -31,7 +31,7 @@ from .contracts import (
     ScanResult,
 )
 from .errors import LeakscanError, ReadError, SourceError
-from .examine import Candidate, LazyHead, examine_entry, pick, read_capped, read_once, unreadable
+from .examine import Candidate, LazyHead, by_content, examine_entry, pick, read_capped, read_once, unreadable
 from .models import Entry, Link, Location, Skipped
 from .names import NameRules
 from .persons.keys import scan_key
@@ -112,7 +112,16 @@ class Dispatcher:
             self._shown_at = time.monotonic()
             self._folder(top_folder(batch.entry(0).location))
         picked = ctx.prefilter.pick(batch.names, batch.framed)
-        rest = len(batch.names) - len(picked)
+        prefetch = getattr(batch, "prefetch", None)  # a source whose reads are round trips fetches ahead (SMB)
+        if prefetch is not None and picked:
+            prefetch(picked)
+        examined = 0
+        # the names picked, and those whose first bytes contradict their extension (photo.jpg that is an .xlsx)
+        for _, entry in by_content(ctx, batch.names, picked, batch.entry, remote=prefetch is not None,
+                                   heads=getattr(batch, "heads", None)):
+            examined += 1
+            self.entry(entry)
+        rest = len(batch.names) - examined
         if rest:
             ctx.result.files_seen += rest
             if self._more is not None:
@@ -120,12 +129,6 @@ class Dispatcher:
             else:
                 for _ in range(rest):
                     ctx.progress.file()
-        entry = batch.entry
-        prefetch = getattr(batch, "prefetch", None)  # a source whose reads are round trips fetches ahead (SMB)
-        if prefetch is not None and picked:
-            prefetch(picked)
-        for i in picked:
-            self.entry(entry(i))
         self._flush_affine()  # a folder's files that pair up (recycle bin) go to one worker together
 
     def entry(self, entry: Entry) -> None:
@@ -454,6 +457,8 @@ def scan_source(source: Source, dispatcher: Dispatcher, items: Iterable[Item | N
         ctx.result.source_errors.append({"source": source.text, "error": str(e)})
         ctx.result.skipped.append(Skipped(Location(source.text, ""), Status.SOURCE_ERROR, str(e)))
         ctx.result.skipped.extend(e.skipped)  # the parts recognised but unreadable, each with its reason
+        if e.details is not None and not any(d.get("source") == source.text for d in ctx.result.sources):
+            ctx.result.sources.append(e.details)  # an image's format, files and hashes: chain of custody
 
 
 def _estimate(source: Source, progress: Progress) -> None:

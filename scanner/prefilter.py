@@ -34,9 +34,15 @@ class NamePrefilter:
         self._calls: list[Callable[[str], bool]] = []
         prefixes: list[str] = []
         skip: frozenset[str] | None = None  # extensions every extension-based inspector leaves alone
+        # per inspector, the extensions it declares it never wants (None: asked about every name it gets)
+        self._own_skips: list[frozenset[str] | None] = []
+        self._asked: dict[str, tuple[int, ...]] = {}  # casefolded last extension -> inspectors worth asking
         for ins in inspectors:
             exts = getattr(ins, "skip_extensions", None)
             only = getattr(ins, "only_prefixes", None)
+            # as below: declared prefixes decide alone (DeviceLogInspector inherits TraceInspector's extensions)
+            self._own_skips.append(frozenset(e for e in exts if _plain_ext(e)) if exts is not None and only is None
+                                   else None)
             if exts is None and only is None:
                 call = getattr(ins, "wants_name", None)
                 if call is None:
@@ -74,6 +80,20 @@ class NamePrefilter:
             if call(name):
                 return True
         return False
+
+    def asked(self, name: str) -> tuple[int, ...]:
+        """Indices (ascending) of the inspectors whose ``wants`` may be true for ``name``: all but those whose
+        ``skip_extensions`` hold its last extension (an inspector declares there, as data, the names its
+        ``wants_name`` rejects: no size or content could make ``wants`` true for them). One dictionary look-up
+        per name instead of one ``wants`` call per inspector (a spreadsheet name is wanted by one of seven)."""
+        dot = name.rfind(".")
+        ext = name[dot:].casefold() if dot > 0 else ""
+        found = self._asked.get(ext)
+        if found is None:
+            found = tuple(i for i, skip in enumerate(self._own_skips) if skip is None or ext not in skip)
+            if len(self._asked) < 4096:  # hostile names may each have an extension of their own: bounded
+                self._asked[ext] = found
+        return found
 
     def pick(self, names: list[str], framed: str | None = None) -> Sequence[int]:
         """Indices (ascending) of the names to examine; every other one is only counted as seen.

@@ -77,6 +77,8 @@ def classify(doc: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
             groups["other_person_files"].append(f)
         elif Reason.PII_NAMES in reasons:
             groups["names_only_lists"].append(f)
+        elif Reason.EXTENSION_MISMATCH in reasons:  # a workbook, archive or table under another type's name
+            groups["disguised"].append(f)
         else:
             groups["keyword_leads"].append(f)
     return groups
@@ -84,7 +86,7 @@ def classify(doc: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
 
 # the groups of classify(), in the report's order
 GROUPS = ("copies", "lock_files", "name_contains", "record_overlap", "other_person_files", "names_only_lists",
-          "keyword_leads")
+          "disguised", "keyword_leads")
 
 
 def summarise(doc: Mapping[str, Any], diff: Mapping[str, Any] | None = None) -> dict[str, Any]:

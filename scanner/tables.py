@@ -548,6 +548,7 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         return
     package = None
     storages: list[str] = []
+    stream: bytes | None = None  # the Workbook stream of an .xls: its globals name the pivot caches' sources
     book = None  # the BIFF5 stream of an Excel 5/95 .xls
     if fmt in ("xlsx", "xlsb", "ods"):
         package = check_zip(data, caps)
@@ -561,7 +562,7 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     if cached:
         from .caches import cached_tables, xls_caches
 
-        yield from xls_caches(data, storages, caps)
+        yield from xls_caches(data, storages, caps, stream)
         yield from cached_tables(data, fmt, package, caps)
 
 

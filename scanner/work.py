@@ -244,7 +244,7 @@ def run_unit(settings: WorkerSettings, tasks: list[FileTask], unit: int = 0) -> 
     out = []
     limit = settings.config.parse_timeout + START_SLACK
     for i, task in enumerate(tasks):
-        start_task(unit, i, limit)
+        start_task(unit, i, limit, task.location)
         outcome = run_task(task, ctx, lines)
         out.append(outcome)
         if decoder_failed(outcome):

@@ -21,7 +21,7 @@ from xml.sax.saxutils import quoteattr
 import pytest
 
 from scanner.inspectors.spreadsheet import analyse_bytes, pii_summary
-from scanner.sheet import Caps
+from scanner.sheet import Caps, origin_label
 from scanner.tables import ooxml_package, sniff_format
 from tests.conftest import run_leakscan
 from tests.pii_data import Rows, budget, people, standard, xlsx_bytes
@@ -640,6 +640,48 @@ def test_xls_pivot_cache_of_a_deleted_sheet_is_read() -> None:
                             "source_type": "worksheet"}
     got = sorted((r.fields["name"], r.fields["address"], r.fields["phone"], r.fields["postcode"]) for r in found.records)
     assert got == sorted((p.name, p.address, p.phone, p.postcode) for p in PS)  # the fields without items, value by value
+
+
+def with_pivot_source(workbook: bytes, source: bytes) -> bytes:
+    """``workbook`` (a BIFF8 Workbook stream) with a PIVOTCACHEDEFINITION for stream 0001 (SXIDSTM, SXVS worksheet,
+    then ``source``: DCONREF or DCONNAME) before the globals' EOF, the sheets' BOUNDSHEET offsets moved to match."""
+    added = _rec(0x00D5, struct.pack("<H", 1)) + _rec(0x00E3, struct.pack("<H", 1)) + source
+    out, at = bytearray(), 0
+    while at + 4 <= len(workbook):
+        rtype, size = struct.unpack_from("<HH", workbook, at)
+        record = bytearray(workbook[at:at + 4 + size])
+        if rtype == 0x0085:  # BOUNDSHEET: lbPlyPos, the sheet's BOF in the stream
+            struct.pack_into("<I", record, 4, struct.unpack_from("<I", record, 4)[0] + len(added))
+        if rtype == 0x000A:
+            return bytes(out + added + record) + workbook[at + 4 + size:]
+        out += record
+        at += 4 + size
+    raise AssertionError("no EOF in the workbook globals")
+
+
+def _no_count_string(text: str) -> bytes:
+    return b"\x01" + text.encode("utf-16-le")
+
+
+@pytest.mark.parametrize(("source", "origin_sheet", "origin_range"), [
+    (_rec(0x0051, struct.pack("<HHBBH", 0, CACHED, 0, 8, 6) + _no_count_string("\x02利用者名簿")), "利用者名簿", "A1:I61"),
+    (_rec(0x0052, struct.pack("<H", 6) + _no_count_string("利用者一覧表") + b"\x00\x00"), "", "利用者一覧表")],
+    ids=["sheet-range", "defined-name"])
+def test_xls_pivot_cache_names_its_source_from_the_workbook_stream(source: bytes, origin_sheet: str,
+                                                                   origin_range: str) -> None:
+    """Excel 97-2003 keeps a pivot cache's source (SXIDSTM, SXVS, DCONREF / DCONNAME) in the workbook globals: the
+    label said ``source: ?``. As SheetJS's pivot_table_test.xls (Data!A1:C9) and pivot_table_named_range.xls
+    (Table1) give it, and as the same workbooks saved as .xlsx do."""
+    import olefile
+
+    from tests.pii_data import xls_bytes
+
+    with olefile.OleFileIO(io.BytesIO(xls_bytes({"集計": summary(PS)}))) as ole:
+        workbook = with_pivot_source(ole.openstream("Workbook").read(), source)
+    (found,), sheets, reading = analyse(ole_file({"Workbook": workbook, "_SX_DB_CUR/0001": biff_pivot_stream(standard(PS))}))
+    assert sheets == 1 and found.count == CACHED and not reading.damage  # the sheets are read as before
+    assert (found.origin["sheet"], found.origin["range"]) == (origin_sheet, origin_range)
+    assert "?" not in origin_label(found.origin)
 
 
 def test_xls_pivot_cache_reads_like_the_sheet_it_came_from() -> None:

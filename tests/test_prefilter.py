@@ -188,3 +188,44 @@ def test_batches_iterate_to_the_entries(tmp_path: Path) -> None:
     flat = [e for i in items for e in (i if isinstance(i, NameBatch) else [i])]
     assert [i.location.path for i in flat] == [i.location.path for i in LocalSource(str(tmp_path)).entries()]
     assert [i.location.path for i in flat] == [str(tmp_path / p) for p in ("a.pdf", "b.xlsx", "l", "sub/c.pdf")]
+
+
+def test_only_inspectors_a_name_leaves_a_chance_are_asked(tmp_path: Path) -> None:
+    """``pick`` asks ``wants`` only of the inspectors whose declared ``skip_extensions`` do not hold the name's
+    last extension (``NamePrefilter.asked``): the same files are wanted, by the same inspectors, as when every
+    inspector is asked, whatever the size or the first bytes (zip, OLE, LNK, regf, setupapi, a disk image's
+    boot sector, noise), for every extension any inspector declares and the odd names."""
+    import random
+
+    from scanner.examine import LazyHead
+
+    config = _config(tmp_path)
+    inspectors = inspectors_for(config)
+    declared = sorted({e for i in inspectors for e in (getattr(i, "skip_extensions", None) or ())})
+    names = ALL_NAMES + [f"x{e}" for e in declared] + [f"X{e.upper()}" for e in declared] + [
+        "setupapi.dev.log", "SetupApi.dev.log", "NTUSER.DAT", "UsrClass.dat", "SYSTEM", "a.lnk", "b.LNK",
+        "c.automaticDestinations-ms", "disk.e01", "disk.vhdx", "disk.img", "$IABC.pdf", "$RABC.xlsx"]
+    rnd = random.Random(5)
+    heads = [b"", b"PK\x03\x04" + rnd.randbytes(700), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(5000),
+             b"L\x00\x00\x00\x01\x14\x02\x00\x00\x00\x00\x00\xc0\x00\x00\x00\x00\x00\x00F" + bytes(600),
+             b"regf" + bytes(5000), b"[Device Install Log]\r\n" + b"x" * 700,
+             bytes(510) + b"\x55\xaa" + bytes(70_000), rnd.randbytes(3000)]
+    root = tmp_path / "tree"
+    for n, name in enumerate(names):
+        for h, head in enumerate(heads):
+            folder = root / f"{n:04d}-{h}"
+            folder.mkdir(parents=True)
+            (folder / name).write_bytes(head)
+    rules = NameRules([], False)
+    prefilter = NamePrefilter(rules, inspectors, frozenset())
+    asked_fewer = 0
+    with LocalSource(str(root)) as source:
+        for entry in source.entries():
+            if isinstance(entry, NameBatch) or not hasattr(entry, "stat"):
+                continue
+            size = entry.stat().size
+            everyone = tuple(i for i, ins in enumerate(inspectors) if ins.wants(entry, size, LazyHead(entry)))
+            asked = prefilter.asked(entry.name)
+            assert everyone == tuple(i for i in asked if inspectors[i].wants(entry, size, LazyHead(entry))), entry.name
+            asked_fewer += len(asked) < len(inspectors)
+    assert asked_fewer > len(names)  # the declarations spare calls for most names

@@ -62,3 +62,26 @@ def test_person_table_still_counts(tmp_path: Path) -> None:
     assert code == 1 and "scanner.persons.normalise" in modules
     assert [f["pii"]["records"] for f in doc["files"]] == [5]
     assert doc["persons"]["unique"] == 5
+
+
+def test_spreadsheet_names_settled_here_load_no_classifier(tmp_path: Path) -> None:
+    """Empty files and bytes no reader decodes, named .xlsx/.csv, are settled in the scan process (no worker):
+    listed as before (the noise as unsupported, with its digest), and nothing there imports the classifiers or
+    the person fingerprints, since nothing was decoded."""
+    import random
+
+    share = tmp_path / "share"
+    share.mkdir()
+    rnd = random.Random(3)
+    for i in range(6):
+        (share / f"集計_{i}.xlsx").write_bytes(b"")
+        (share / f"集計_{i}.csv").write_bytes(b"")
+        (share / f"雑_{i}.xlsx").write_bytes(bytes([0, 1, 2, 255]) + rnd.randbytes(200))
+    code, modules = scan_modules(share, tmp_path / "case")
+    doc = json.loads((tmp_path / "case" / "findings.json").read_text(encoding="utf-8"))
+    assert code == 0
+    assert not modules & {*HEAVY, "scanner.persons.prints"}, sorted(modules & {*HEAVY, "scanner.persons.prints"})
+    noise = sorted(s["path"] for s in doc["skipped"])
+    assert noise == sorted(str(share / f"雑_{i}.xlsx") for i in range(6))
+    assert {s["reason"] for s in doc["skipped"]} == {"unsupported"} and all(s["sha256"] for s in doc["skipped"])
+    assert doc["scan"]["files_seen"] == 18 and doc["scan"]["bytes_read"] == 6 * 204

@@ -53,6 +53,8 @@ ANY_PARAMETERS = {
     "scanner/sources/image_parents.py:dfvfs_parents_beside.qcow_parent(self)",  # dfvfs QCOWFile
     "scanner/sources/image_parents.py:dfvfs_parents_beside.vmdk_with_parent(path_spec)",
     "scanner/sources/image_parents.py:dfvfs_parents_beside.vmdk_with_parent(self)",  # dfvfs VMDKFile
+    "scanner/sources/image_parents.py:_ewf_glob_or_itself.segments(file_system)",  # dfvfs' EWFGlobPathSpec signature
+    "scanner/sources/image_parents.py:_ewf_glob_or_itself.segments(path_spec)",
     "scanner/sources/image_fs.py:_orphan_meta(f)",
     "scanner/sources/image_fs.py:_ntfs_metafile(meta)",
     "scanner/sources/image_fs.py:_named_streams(tsk_file)",

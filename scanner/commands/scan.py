@@ -70,6 +70,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help=_("largest sheet (rows x columns) read; a larger one is listed as too-large (default {0:,})").format(D.max_cells))
     p.add_argument("--parse-timeout", type=argtypes.seconds, default=D.parse_timeout, metavar="SECONDS",
                    help=_("time limit for parsing one file; a file that takes longer is listed as timeout (default {0:g})").format(D.parse_timeout))
+    p.add_argument("--content-check", choices=("auto", "all", "off"), default=D.content_check,
+                   help=_("check the first 64 bytes of files whose extension nothing reads (.jpg, .pdf, .log ...) "
+                          "against that extension, and examine disguised workbooks, archives and tables: auto = "
+                          "local folders, disk images and archives; all = SMB shares too (a round trip per file); "
+                          "off = never (default {0})").format(D.content_check))
     p.add_argument("--archive-depth", type=argtypes.int_at_least(0), default=D.archive_depth, metavar="N",
                    help=_("how deep to open archives inside archives (default {0}; 0 = do not open archives)").format(D.archive_depth))
     p.add_argument("--max-archive-mb", type=argtypes.int_at_least(1), default=D.max_archive_total // MiB, metavar="MB",
@@ -96,8 +101,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help=_("unlock LUKS volumes: the passphrase is read from $LEAKSCAN_LUKS_PASSPHRASE or asked "
                    "for on the terminal, never given on the command line and never written anywhere"))
     p.add_argument("--bitlocker-recovery-key", action="store_true",
-                   help=_("unlock BitLocker volumes: the 48-digit recovery key is read from "
-                   "$LEAKSCAN_BITLOCKER_RECOVERY_KEY or asked for on the terminal, never written anywhere"))
+                   help=_("unlock BitLocker volumes: the 48-digit recovery key, or the volume's password "
+                   "(BitLocker To Go), is read from $LEAKSCAN_BITLOCKER_RECOVERY_KEY or asked for on the terminal, "
+                   "never written anywhere"))
     p.add_argument("--smb-retry-window", type=argtypes.seconds, default=D.smb_retry_window, metavar="SECONDS",
                    help=_("when an SMB server goes away (reboot, network outage), keep trying to reconnect this long "
                    "before giving up; each outage is reported as it happens, and what could not be read after "
@@ -143,7 +149,7 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         notes=[*case.get("notes", []), *args.note], breach=breach, pdf=args.pdf,
         lang=args.lang, quiet=args.quiet, unmask=args.unmask, use_keywords=not args.no_keywords,
         max_inspect_bytes=args.max_inspect_mb * MiB, max_cells=args.max_cells,
-        parse_timeout=args.parse_timeout, archive_depth=args.archive_depth,
+        parse_timeout=args.parse_timeout, archive_depth=args.archive_depth, content_check=args.content_check,
         max_archive_total=args.max_archive_mb * MiB, max_archive_ratio=args.max_archive_ratio,
         command_line=["leakscan", *argv], baseline=args.baseline,
         known_hashes=_known_hashes(args), references=[str(r) for r in args.reference], min_overlap=args.min_overlap,
@@ -385,7 +391,8 @@ def summarise(doc: dict, paths: dict) -> None:
         other += " (" + _("other person lists: {0}").format(s["other_person_files"]) + ")"
     rows.append((_("other files, same persons"), other))
     leads = {_("names containing it"): s.get("name_contains", 0), _("keyword names"): s["keyword_leads"],
-             _("name lists without addresses"): s["names_only_lists"]}
+             _("name lists without addresses"): s["names_only_lists"],
+             _("content contradicting the extension"): s.get("disguised", 0)}
     if any(leads.values()):
         rows.append((_("leads (not counted)"), ", ".join(f"{k} {v}" for k, v in leads.items() if v)))
     rows.append((_("not examined (skipped)"), str(s["not_examined"])))

@@ -76,6 +76,7 @@ class ColumnRules:
     roles: tuple[tuple[str, str], ...]  # (normalised word, role), longest first
     bare_role: dict[str, str]  # role -> field a bare role word names
     shares_address: frozenset[str]
+    lends_address: frozenset[str]
     renditions: tuple[tuple[str, str], ...]  # (normalised word, kind), longest first
     role_words: tuple[str, ...]  # the role words, for one C-level startswith / endswith before the loop
     rendition_words: re.Pattern[str]  # any rendition word inside a header, likewise
@@ -115,6 +116,7 @@ def column_rules() -> ColumnRules:
                    key=lambda x: -len(x[0]))
     bare = {r["name"]: "name" for r in data.get("role", []) if r["name"] != "emergency_contact"}
     shares = frozenset(r["name"] for r in data.get("role", []) if r.get("shares_address"))
+    lends = frozenset(r["name"] for r in data.get("role", []) if r.get("lends_address"))
     rend = data.get("rendition", {})
     renditions = sorted(((normalise_header(w), kind) for kind in ("kana", "latin", "main") for w in rend.get(kind, [])),
                         key=lambda x: -len(x[0]))
@@ -126,7 +128,7 @@ def column_rules() -> ColumnRules:
     any_word.make_automaton()
     ascii_chars = frozenset(ch for key in any_word.keys() if key.isascii() for ch in key)
     return ColumnRules(auto, exact, _automaton(excluded), _automaton(data.get("officials", {}).get("words", [])),
-                       parts, tuple(roles), bare, shares, tuple(renditions), tuple(w for w, _ in roles),
+                       parts, tuple(roles), bare, shares, lends, tuple(renditions), tuple(w for w, _ in roles),
                        re.compile("|".join(re.escape(w) for w, _ in renditions)), any_word, ascii_chars)
 
 
@@ -308,6 +310,13 @@ def is_label(text: str) -> bool:
     return _is_excluded(text) or _read_header(text) is not None
 
 
+def is_rendition_word(text: str) -> bool:
+    """A header that is a rendition word alone (漢字, ローマ字, カナ): which spelling a column holds, under a merged
+    header naming the field."""
+    key = normalise_header(text)
+    return bool(key) and any(key == word for word, _kind in column_rules().renditions)
+
+
 def is_excluded(text: object) -> bool:
     """A header naming something other than a person's data (施設名, 保管場所, 担当者名, 会社名)."""
     if not isinstance(text, str):
@@ -338,3 +347,9 @@ def part_order(field: str) -> int:
 def role_shares_address(role: str) -> bool:
     """A role living at the row's address (a guardian): its record takes that address."""
     return role in column_rules().shares_address
+
+
+def role_lends_address(role: str) -> bool:
+    """A role whose address, when it has no name column of its own, is the address of the row's own person (the
+    name without a role beside it): 宛名 | 送付先住所 is where that person's mail goes."""
+    return role in column_rules().lends_address

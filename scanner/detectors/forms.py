@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from . import values as V
 from .columns import _NO_HEADER, is_officials_header, read_header
 from .plan import NAME_PARTS, READING_PARTS, cell_text
 
@@ -51,8 +52,8 @@ def _label(v: object) -> tuple[str, str] | None:
 @lru_cache(maxsize=16384)
 def _text_label(v: str) -> tuple[str, str] | None:
     t = v.strip()
-    if not t or len(t) > MAX_LABEL:
-        return None
+    if not t or len(t) > MAX_LABEL or V.find_postcode(t):
+        return None  # 〒184-0004 is a value, not the label 〒
     h = read_header(t)
     if h is None or h.role or not h.main or h.weak:
         return None  # another person's (緊急連絡先), another spelling, or a bare "name" (a product's, a file's)
@@ -75,6 +76,18 @@ def _value(rows: Sequence[Sequence[object]], r: int, c: int) -> tuple[str, int, 
     return None
 
 
+def _postcode_alone(text: str) -> str | None:
+    """The postal code when a value is nothing else (〒184-0004, 184-0004): the address follows on its own line."""
+    code = V.find_postcode(text, labelled=True)
+    return code if code and len(V.nfkc(text).replace("〒", "").strip()) <= 8 else None
+
+
+def _below(rows: Sequence[Sequence[object]], r: int, c: int) -> str | None:
+    if r + 1 < len(rows) and c < len(rows[r + 1]) and (t := cell_text(rows[r + 1][c])) and not _label(rows[r + 1][c]):
+        return t
+    return None
+
+
 def form_persons(rows: Sequence[Sequence[object]]) -> list[FormPerson]:
     """The persons a form sheet holds, in reading order (labels with values; nothing checked yet)."""
     if not any(type(v) is str and (label := _label(v)) is not None and label[0] == "name"
@@ -93,6 +106,14 @@ def form_persons(rows: Sequence[Sequence[object]]) -> list[FormPerson]:
             if part in ("name", "name_family") and (not people or "name" in people[-1].parts):
                 people.append(pending if not people else FormPerson())  # 氏名 or 姓 after a name: the next person
             p = people[-1] if people else pending
+            if f == "reading" and "name" in p.cells and p.cells["name"][0] < r:
+                continue  # a ふりがな row under the name reads the next field (履歴書: ふりがな over 現住所)
+            if f == "address" and (code := _postcode_alone(text)):
+                p.parts.setdefault("postcode", []).append(code)  # 現住所 〒184-0004, the address on the line below
+                p.cells.setdefault("postcode", (vr, vc))
+                if (below := _below(rows, vr, vc)) is None:
+                    continue
+                text, vr = below, vr + 1
             p.parts.setdefault(f, []).append(text)
             p.cells.setdefault(f, (vr, vc))
     if not people:

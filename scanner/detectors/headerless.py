@@ -211,9 +211,13 @@ def _names(cols: dict[int, _Column], rows: int) -> tuple[list[int], str] | None:
         if not col.filled_in(rows):
             continue
         if col.mostly(V.looks_like_spaced_name, 0.6):
-            return [c], "spaced"
-        if col.mostly(N.japanese_name_shape, 0.75) and col.mostly(lambda v: not N.is_placeholder_name(v), 0.9):
-            return [c], "shape"
+            how = "spaced"
+        elif col.mostly(N.japanese_name_shape, 0.75) and col.mostly(lambda v: not N.is_placeholder_name(v), 0.9):
+            how = "shape"
+        else:
+            continue
+        if col.share(V.is_prefecture_name) < 0.5:  # prefectures padded to align (青　森) are places, not names
+            return [c], how
     for a, b in zip(order, order[1:], strict=False):
         ca, cb = cols[a], cols[b]
         if b != a + 1 or not (ca.filled_in(rows) and cb.filled_in(rows)):

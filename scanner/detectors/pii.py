@@ -31,9 +31,20 @@ from ..models import PersonRecord
 from ..sheet import origin_label
 from . import person_names as N
 from . import values as V
-from .columns import CONTEXT_FIELDS, Header, is_excluded, is_officials_header, normalise_header, read_row
+from .columns import (
+    CONTEXT_FIELDS,
+    Header,
+    is_excluded,
+    is_officials_header,
+    is_rendition_word,
+    normalise_header,
+    read_header,
+    read_row,
+    role_lends_address,
+)
 from .forms import form_persons
 from .headerless import discover
+from .labels import label_fields
 from .plan import (
     NAME_PARTS,
     READING_PARTS,
@@ -187,7 +198,7 @@ LATE_HEADER_ROWS = 100
 
 def _later_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header]] | None:
     """A header row below the first 20 (rows 21-100: a form's long preamble, notes before the list), tried only
-    when the first rows gave nothing; it must name both a person's name and an address."""
+    when the first rows hold no header, before the header-less rules; it must name both a name and an address."""
     first = rows[:HEADER_SCAN_ROWS]
     if len(rows) <= HEADER_SCAN_ROWS or sum(1 for r in first if len(r) - r.count("") - r.count(None) <= 1) < len(first) // 2:
         return None  # the first rows are a table's, not a preamble of titles and notes (one cell each, or none)
@@ -202,10 +213,13 @@ def _later_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Head
 
 
 def _sub_header(row: Sequence[object], cols: dict[int, Header]) -> bool:
-    """A second header row under merged cells: only header words, and split parts among them."""
-    filled = sum(1 for v in row if cell_text(v))
+    """A second header row under merged cells: only header words, and split parts among them; a bare rendition
+    word (漢字 under 氏名 beside カナ) says which spelling the column above holds."""
+    others = [t for c, v in enumerate(row) if c not in cols and (t := cell_text(v))]
+    renditions = sum(1 for t in others if is_rendition_word(t))
     parts = set(NAME_PARTS[1:] + READING_PARTS[1:]) | {"address"}
-    return len(cols) >= 2 and filled == len(cols) and any(h.field in parts for h in cols.values())
+    return (len(cols) >= 2 and len(others) == renditions
+            and (any(h.field in parts for h in cols.values()) or renditions > 0))
 
 
 def _label(rows: Sequence[Sequence[object]], hi: int, c: int) -> str:
@@ -224,6 +238,12 @@ def _names_a_thing(row: Sequence[object]) -> bool:
             if key.endswith(("名", "名称", "name")):
                 return True
     return False
+
+
+def _not_persons_header(row: Sequence[object]) -> bool:
+    """A first row naming things (店舗名) or marking public officials (会派): the header-less rules must not read the
+    rows under it as private persons."""
+    return _names_a_thing(row) or any(isinstance(v, str) and is_officials_header(v) for v in row)
 
 
 # --- the plan ---------------------------------------------------------------------------------------------
@@ -251,6 +271,7 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     if main is None:
         main = RolePlan("")
         kept.insert(0, main)
+    _lent_address(main, kept)
     missing = {"name", "address"} - set(main.cols)
     named_a_thing = any(_names_a_thing(r) for r in header_rows)
     if missing and (main.cols or any(p.cols for p in kept)) and not (named_a_thing and "name" in missing):
@@ -266,6 +287,19 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     context = {f: c for f, c in context.items() if share([cell_text(r[c[0]]) if c[0] < len(r) else "" for r in sample],
                                                           bool) > 0}
     return SheetPlan(kept, context, {c: _label(head, hi, c) for cols in context.values() for c in cols})
+
+
+def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
+    """宛名 | 送付先住所: a name without a role and without an address, beside the address of a role without a name
+    that lends it (signatures: ``lends_address``), is one person: the role's columns become the name's."""
+    if "name" not in main.cols or "address" in main.cols or any(p.role and "name" in p.cols for p in kept):
+        return
+    lenders = [p for p in kept if p.role and "address" in p.cols and role_lends_address(p.role)]
+    if len(lenders) == 1:
+        for f, cols in lenders[0].cols.items():
+            main.cols.setdefault(f, cols)
+        main.labels.update(lenders[0].labels)
+        kept.remove(lenders[0])
 
 
 def _blank(header_rows: Sequence[Sequence[object]], c: int) -> bool:
@@ -550,28 +584,29 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     head = list(islice(stream, HEADER_SCAN_ROWS + SAMPLE_ROWS))
     if not head:
         return None
-    if _one_column(head):  # no header and no table: only a form written label above value
+    if _one_column(head):  # no header and no table: only a form written label above value, or address labels
+        if (labelled := _label_finding(name, head, stream, first_row, first_col)) is not None:
+            return labelled
         for _ in stream:  # drain, as below
             pass
         return _form_finding(name, head, first_row, first_col)
-    header = find_header(head)
+    header = find_header(head) or _later_header(head)  # a header under a preamble names the columns before values do
     header_at: int | None = None
     plan: SheetPlan | None
     if header is not None:
         header_at, mapping = header
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
+    elif _not_persons_header(next((r for r in head if sum(1 for v in r if cell_text(v)) >= 2), ())):
+        sample, plan = head, None  # 店舗名 | 店長 | 住所, 議員名 | 会派 | 住所: a header too short for find_header
     else:
         sample = head
         main, context = discover(head, set(), need_name=True)
         plan = SheetPlan([main], context)
     kind = _kind(plan, sample) if plan is not None else None
-    if (plan is None or kind is None) and header_at is None and (later := _later_header(head)) is not None:
-        header_at, mapping = later  # a header under a long preamble of titles and notes
-        sample = head[header_at + 1:]
-        plan = _plan_from_header(head, header_at, mapping)
-        kind = _kind(plan, sample) if plan is not None else None
     if plan is None or kind is None:
+        if (labelled := _label_finding(name, head, stream, first_row, first_col)) is not None:
+            return labelled
         for _ in stream:  # drain, so the reader's time and cell caps still apply to the whole sheet
             pass
         return _form_finding(name, head, first_row, first_col)
@@ -621,6 +656,12 @@ def _form_finding(name: str, head: Sequence[Sequence[object]], first_row: int, f
     good = []
     for p in form_persons(head):
         name, address = p.fields["name"], p.fields.get("address", "")
+        if address and address[0] in _POSTCODE_START:  # 〒184-0004 東京都…: the code is the postal code, as in tables
+            code, rest = V.split_leading_postcode(address)
+            if code:
+                p.fields["address"] = address = rest.strip()
+                p.fields.setdefault("postcode", code)
+                p.cells.setdefault("postcode", p.cells["address"])
         if (address and _name_problem(name) is None and _address_problem(address) is None
                 and (N.japanese_name_shape(V.nfkc(name)) or V.looks_like_spaced_name(name))
                 and V.looks_like_address(address, strict=True) and V._CJK.search(address)):
@@ -643,6 +684,41 @@ def _form_finding(name: str, head: Sequence[Sequence[object]], first_row: int, f
         role_counts, rows = {"": len(rows)}, rows[:EXAMPLES]
     return SheetFinding(name, None, columns, [k for k in KINDS if k in keys], keys, rows, SheetKind.PERSONS, ("",),
                         {}, len(good), role_counts=role_counts)
+
+
+def _label_finding(name: str, head: Sequence[Sequence[object]], stream: Iterator[Sequence[object]], first_row: int,
+                   first_col: int) -> SheetFinding | None:
+    """A sheet of address labels (scanner/detectors/labels.py: 〒, address and name in one cell, a person a cell),
+    when the first rows hold one; then every row of the sheet is read for them (the stream is consumed)."""
+    if not any(isinstance(v, str) and "\n" in v and label_fields(v) for row in head for v in row):
+        return None  # most sheets: no cell with a line break, or none that is a label
+    keys = ("name", "address", "postcode")
+    rows: list[tuple] = []
+    count = 0
+    first_cell: tuple[int, int] | None = None
+    rejected: Counter[str] = Counter()
+    sink = RECORD_SINK.get()
+    for r, row in enumerate(chain(head, stream)):
+        for c, v in enumerate(row):
+            if not (isinstance(v, str) and "\n" in v and (f := label_fields(v))):
+                continue
+            problem = _name_problem(f["name"]) or _address_problem(f["address"])
+            if problem is not None:
+                rejected[str(problem)] += 1
+                continue
+            count += 1
+            first_cell = first_cell or (r, c)
+            values = (f["name"], f["address"], f.get("postcode", ""))
+            if sink is not None:  # handed over as found; only the first rows are kept, for the masked examples
+                sink(PersonRecord(name, first_row + r, {k: v for k, v in zip(keys, values, strict=True) if v}, "",
+                                  str(SheetKind.PERSONS)))
+            if sink is None or len(rows) < EXAMPLES:
+                rows.append((first_row + r, 0, *values))
+    if first_cell is None:
+        return None
+    columns = {k: [f"{column_letter(first_col + first_cell[1])}{first_row + first_cell[0]}"] for k in keys}
+    return SheetFinding(name, None, columns, [k for k in KINDS if k in keys], keys, rows, SheetKind.PERSONS, ("",),
+                        dict(rejected), count, role_counts={"": count} if sink is not None else None)
 
 
 def _records_to(sink: Callable[[PersonRecord], None], name: str, plan: SheetPlan, kind: SheetKind,
@@ -683,7 +759,10 @@ def _unrecognised_header(plan: SheetPlan, first: Sequence[object]) -> bool:
     if main is None or "name" not in main.cols:
         return False
     text = " ".join(t for c in main.cols["name"] if c < len(first) and (t := cell_text(first[c])))
-    return bool(text) and _name_problem(text) is not None
+    if bool(text) and _name_problem(text) is not None:
+        return True
+    return any(c < len(first) and isinstance(first[c], str) and read_header(first[c]) is not None
+               for cols in main.cols.values() for c in cols)  # 著者名 | 出版社所在地: a header row all the same
 
 
 class RecordList(Sequence[PersonRecord]):

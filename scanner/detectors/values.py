@@ -119,6 +119,8 @@ def parse_date(value: object, serials: bool = False) -> dt.date | None:
     t = nfkc(value)  # NFKC turns ㍼ into 昭和 and full-width digits into ASCII
     if not t:
         return None
+    if t.endswith("生") or t.endswith("生まれ"):  # 昭和20年5月3日生 (履歴書, 申込書): a birth date
+        t = t.removesuffix("まれ").removesuffix("生").rstrip()
     m = _ERA_DATE.match(t)
     if m:
         era = m.group(1).upper() if m.group(1).isascii() else m.group(1)
@@ -218,6 +220,13 @@ def is_blob(value: object) -> bool:
 def is_prefecture(value: object) -> bool:
     """A prefecture alone (奈良県, 東京都, 北海道): the first column of a split address."""
     return nfkc(value) in PREFECTURES
+
+
+def is_prefecture_name(value: object) -> bool:
+    """A prefecture's name with or without 都/府/県, spaces dropped: statistics by prefecture pad two-character
+    names to three with a full-width space (青　森), which reads like a spaced person's name."""
+    t = re.sub(r"\s+", "", nfkc(value))
+    return t in PREFECTURES or any(t + s in PREFECTURES for s in "都府県")
 
 
 def starts_with_prefecture(value: object) -> bool:

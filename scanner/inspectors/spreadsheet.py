@@ -41,8 +41,10 @@ from ..tables import (
 )
 from . import embedded
 from . import legacy_embedded as legacy
-from .archive import ArchiveInspector, holds_archive
+from .archive import ArchiveInspector, holds_archive, sniff_unsupported
 from .archive_members import archive_depth
+from .disguise import HEAD_CHECK, checked_entry_ext, checked_ext, table_head
+from .disguise import check as disguise_check
 
 if TYPE_CHECKING:  # the classifiers are imported where sheets are read (a worker), not in every scan process
     from ..detectors.pii import SheetFinding
@@ -306,6 +308,12 @@ class SpreadsheetInspector:
             return False
         return head().startswith((ZIP_MAGIC, OLE_MAGIC))
 
+    def wants_disguised(self, entry: Entry, head: bytes) -> bool:
+        """A file its name ruled out whose first bytes contradict its extension (scanner.inspectors.disguise: an
+        .xlsx named photo.jpg, a zip named scan.pdf, a person CSV named .log): read by its content."""
+        return (checked_entry_ext(entry.name, entry.location) is not None
+                and disguise_check(entry.name, head[:HEAD_CHECK]) is not None)
+
     def settles_here(self, data: bytes) -> bool:
         """Bytes no reader is given (no workbook, archive, markup or text signature): ``inspect`` only lists
         them, so no worker is needed. Checked without parsing anything (zip and OLE need a parser)."""
@@ -315,7 +323,8 @@ class SpreadsheetInspector:
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         archives = ArchiveInspector(self.config)
         fmt = sniff_format(data)
-        if not archives.wants_name(entry.name) and holds_archive(data, entry.name, fmt):
+        if not archives.wants_name(entry.name) and (holds_archive(data, entry.name, fmt) or (
+                checked_ext(entry.name) is not None and sniff_unsupported(data[:512]) is not None)):
             # an archive or a compressed file under a table's name (the archive inspector never looks at those
             # names): opened as the archive it is, its members examined
             return archives.inspect(entry, data, ctype, ctx)
@@ -346,8 +355,8 @@ class SpreadsheetInspector:
                                                                 "format; not examined")
         if fmt in ("zip-other", "ole-other", "binary") and not claimed:
             return Inspection()  # a renamed non-workbook: nothing for this inspector
-        if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed:
-            return Inspection()
+        if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(data[:HEAD_CHECK]):
+            return Inspection()  # a text whose first line is a person table's header is read whatever its name
         readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "ole-encrypted")
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)

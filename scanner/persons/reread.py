@@ -86,7 +86,7 @@ class Rereader:
         data, ctype = read.data, content_type(read.head)
         status, detail = Status.NO_RECORDS, "no personal-records sheet found"
         for ins in self.inspectors:
-            if not ins.wants(entry, size, lambda: data[:512]):
+            if not (ins.wants(entry, size, lambda: data[:512]) or _disguised(ins, entry, data)):
                 continue
             found = run_inspector(ins, entry, data, ctype, self.ctx)
             if found.records:
@@ -153,10 +153,15 @@ class Rereader:
         except (ReadError, OSError):
             return
         for ins in self.inspectors:
-            if ins.wants(entry, size, lambda: data[:512]):
+            if ins.wants(entry, size, lambda: data[:512]) or _disguised(ins, entry, data):
                 for child in run_inspector(ins, entry, data, content_type(data[:4096]), self.ctx).children:
                     if isinstance(child, NameBatch):  # a nested image's files come in batches
                         yield from child
                     else:
                         yield child
 
+
+def _disguised(ins: Inspector, entry: Entry, data: bytes) -> bool:
+    """The scan read this file by its content although its name ruled it out (photo.jpg that is an .xlsx)."""
+    wants = getattr(ins, "wants_disguised", None)
+    return bool(data) and wants is not None and bool(wants(entry, data[:512]))

@@ -92,6 +92,11 @@ class Opened:
     read: Callable[[int, int], bytes] | None = None  # the file system's bytes by offset (TSK layers)
 
 
+# container formats recognised by their first bytes (image_sniff.signature_kind): name, module, library
+SIGNED_FORMATS = {"vhd": ("VHD", "pyvhdi", "libvhdi"), "vhdx": ("VHDX", "pyvhdi", "libvhdi"),
+                  "qcow": ("QCOW", "pyqcow", "libqcow"), "vmdk": ("VMDK", "pyvmdk", "libvmdk")}
+
+
 class ImageSource:
     """One disk image. ``verify_images``: True/False, or None for the default (E01/Ex01 verified)."""
 
@@ -172,18 +177,42 @@ class ImageSource:
             self._open_layer(layer)
         self._media_skips = self._missing_segments() or self._cut_short()
         if not self._opened:
+            state = self._ewf_state() if self._kind == "EWF" else ""
+            try:  # the chain of custody (format, files, hashes, layers) is kept though nothing is walkable
+                details: dict[str, Any] | None = self.describe()
+            except Exception:  # noqa: BLE001 - describing is best effort; the error below says what is wrong
+                log.debug("image not described", exc_info=True)
+                details = None
             self.__exit__()
             reasons = "; ".join([*(p.detail for _, p in self._problems), *(d for _, _, d in self._notes)])
             reasons = reasons or "no partition, volume or file system found"
-            prefix = "EWF image not readable (truncated, or a segment missing?): " if self._kind == "EWF" else ""
+            prefix = state
             if self._media_skips:
                 prefix = f"{self._media_skips[0].detail}; "
             error = SourceError(f"{prefix}nothing in the image could be walked: {reasons}")
             error.skipped = [*self._media_skips, *(p for _, p in self._problems)]  # each layer with its own reason
+            error.details = details
             raise error
         if self.within is None:
             self._idents = [(f["path"], _ident(f["path"])) for f in self._files if not f.get("missing")]
         return self
+
+    def _ewf_state(self) -> str:
+        """What an EWF image of which nothing could be walked is: complete and verified media that hold no file
+        system leakscan reads (random, wiped or encrypted data) is no truncated image."""
+        from .image_media import EwfImage
+
+        whole = isinstance(self._img, EwfImage) and self._img.readable >= self._img.media_size
+        verified = self.verified()
+        if whole and verified:
+            both = sorted(set(self._computed) & set(self._stored))
+            stored = " and ".join(k.upper().replace("SHA", "SHA-") for k in both)
+            return f"EWF image complete, its stored {stored} {'match' if len(both) > 1 else 'matches'} (the media is as acquired): "
+        if whole and verified is None:
+            return "EWF image opened whole (not verified: --verify-images re-reads it against its stored hashes): "
+        if whole and verified is False:
+            return "EWF image damaged (its stored hashes do not match, or the verify pass stopped): "
+        return "EWF image not readable (truncated, or a segment missing?): "
 
     def lost(self) -> str:
         """Why the image's own file is gone now ("" while every file is the one that was opened): a segment
@@ -205,7 +234,8 @@ class ImageSource:
         gone = [f for f in self._files if f.get("missing") and f.get("role") == "segment"]
         if not gone:
             return []
-        names = ", ".join(f"{f['expected']} ({self._looked_for(f)})" for f in gone)
+        names = ", ".join(self._unnamed_rest(f) if f.get("unnamed") else f"{f['expected']} ({self._looked_for(f)})"
+                          for f in gone)
         from .image_media import EwfImage
 
         span = ""
@@ -215,6 +245,13 @@ class ImageSource:
                         f"segment file missing: {names}; the media after the gap{span} cannot be read, so the "
                         "partitions and files there are not examined; put every segment in one folder and scan again")]
 
+    def _unnamed_rest(self, row: dict[str, Any]) -> str:
+        """The segments after a lone EWF segment whose own name does not say which segment it is."""
+        where = (f"inside {row['in_container'].rsplit(' » ', 1)[0]}, " if row.get("in_container") else "")
+        return (f"{row['expected']} ({where}this file is not named like an EWF segment (.E01/.Ex01), so the rest "
+                "of its set cannot be found by name: give the segments their names (.E01, .E02 ...) in one folder "
+                "and scan the first as a SOURCE)")
+
     def _cut_short(self) -> list[Skipped]:
         """An image shorter than its partition table says (a truncated acquisition or copy): listed once for
         the image, since partitions past its end, or logical ones whose boot record was cut off, would
@@ -222,8 +259,10 @@ class ImageSource:
         from .image_sniff import table_end
 
         tables = ("MBR", "GPT")  # a bare volume's boot sector is never taken for a table
-        if self._img is None or not any(str(la.facts.get("volume_system", "")).startswith(tables) for la in self._layers):
+        if self._img is None:
             return []
+        if not any(str(la.facts.get("volume_system", "")).startswith(tables) for la in self._layers):
+            return self._fs_cut_short()
         try:
             end, size = table_end(self._img.read), self._img.get_size()
         except (OSError, RuntimeError):
@@ -234,6 +273,29 @@ class ImageSource:
                         f"truncated image: its partition table describes {end} bytes, the image holds {size}; "
                         "partitions (or parts of them) past its end are not examined, and logical partitions "
                         "whose boot record lay there are not listed")]
+
+    def _fs_cut_short(self) -> list[Skipped]:
+        """A file system with no partition table around it (a USB stick or one partition dumped alone) that is
+        larger than the image: The Sleuth Kit walks what is left without a word, so the part cut off (deleted
+        files, unallocated space, files stored there) is said once for the image, and on the volume's row."""
+        try:
+            size = self._img.get_size()
+        except (OSError, RuntimeError):
+            return []
+        for opened in self._opened:
+            layer, info = opened.layer, getattr(opened.fs, "info", None)
+            if layer.names != ("fs",) or layer.offset is None or info is None:
+                continue
+            described = int(info.block_count) * int(info.block_size)
+            held = size - layer.offset
+            if described > held:
+                layer.facts["note"] = (f"runs past the end of the image: {held} of its {described} bytes are in the "
+                                       "image (truncated image?); what lies in the part cut off cannot be examined")
+                return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                                f"truncated image: its {opened.label} file system describes {described} bytes, the "
+                                f"image holds {held}; files, folders and deleted files stored in the part cut off "
+                                "are not examined")]
+        return []
 
     def _table_read_directly(self, refusal: str) -> list[Layer]:
         """dfvfs and TSK refused the partition table (a truncated image: partitions that run past its end,
@@ -275,8 +337,12 @@ class ImageSource:
             spec = source_scanner.SourceScanner().ScanForStorageMediaImage(os_spec)
         except (dfvfs_errors.Error, OSError, RuntimeError, ValueError) as e:
             raise SourceError(f"dfvfs could not recognise the image format: {full_reason(e)}") from e
+        if spec is None or spec.type_indicator == "RAW":  # raw: by name (split raw naming) or by no signature
+            signed = self._signature()
+            if signed in SIGNED_FORMATS:
+                raise SourceError(self._signed_unopened(signed))
         if spec is None:
-            if self._signature() == "ewf":
+            if signed == "ewf":
                 raise SourceError(self._ewf_unreadable("EWF signature, but not readable"))
             self._kind = "OS"
             return os_spec
@@ -326,15 +392,39 @@ class ImageSource:
             raise SourceError(f"cannot open the {name} image" + (f": {missing}" if missing else "")
                               + f" ({full_reason(e)})") from e
 
+    def _signed_unopened(self, signed: str) -> str:
+        """A file that starts like a VM disk format dfvfs did not recognise (a dynamic VHD whose footer at the
+        end was cut off, a damaged header): said as that format with its library's reason, never read as a
+        raw disk that merely "holds no file system"."""
+        from ..backends import load
+        from .image_media import _NoAtimeFile
+
+        name, module, library = SIGNED_FORMATS[signed]
+        why = "not recognised by dfvfs"
+        fobj = _NoAtimeFile(self.text)
+        handle = load(module).file()
+        try:
+            handle.open_file_object(fobj)
+            handle.close()
+        except (OSError, RuntimeError, ValueError) as e:
+            why = f"{library}: {full_reason(e)}"
+        finally:
+            fobj.close()
+        return (f"{name} image signature at the start, but it cannot be opened as one (a truncated or damaged "
+                f"copy?): {why}")
+
     def _ewf_unreadable(self, why: str) -> str:
         """Why an EWF set (E01 or Ex01) cannot be opened, naming the segment files it lacks when that is why."""
-        from .image_media import media_files
+        from .image_media import ewf_segment_number, media_files
 
+        number = ewf_segment_number(self.text)
+        if number is not None and number > 1:
+            return why  # a later segment met alone: EwfImage says which and how it is read
         try:
             rows = media_files("EWF", self.text)
         except Exception:  # noqa: BLE001 - naming the gap is best effort; libewf's reason is said anyway
             rows = []
-        gone = [f"{f['expected']} (looked for {f['path']})" for f in rows if f.get("missing")]
+        gone = [f"{f['expected']} (looked for {f['path']})" for f in rows if f.get("missing") and not f.get("unnamed")]
         if gone:
             return f"EWF image not readable: segment file missing: {', '.join(gone)}; {why}"
         return f"EWF image not readable: truncated, or a segment (.E02/.Ex02 ...) missing; {why}"
@@ -355,8 +445,17 @@ class ImageSource:
         import ntpath
         import posixpath
 
+        from .image_media import next_ewf_segment_name
+
         folder = posixpath.dirname(self.within.path)
         for row in self._files:
+            if row.get("unnamed"):  # a lone EWF segment: the member's own name says what the next one is called
+                following = next_ewf_segment_name(self.within.path)
+                row["in_container"] = self.within.display()
+                if following is not None:
+                    row.pop("unnamed")
+                    row["path"], row["expected"] = following, posixpath.basename(following)
+                continue
             if row.get("missing"):
                 base = ntpath.basename(str(row["expected"]).replace("/", "\\"))
                 row["path"] = posixpath.join(folder, base) if folder else base
@@ -499,6 +598,9 @@ class ImageSource:
             return (f"{name}: runs past the end of the image: {size - layer.offset} of its {layer.size} bytes are "
                     f"in the image (truncated image); The Sleuth Kit: {why}")
         seen = f"dfvfs saw {layer.fs_type}" if layer.fs_type else "no file system recognised"
+        if layer.facts.get("unlocked"):  # the key is right: said, so "high entropy" is not read as a wrong key
+            seen = (f"{layer.facts.get('encryption', 'encrypted')} volume unlocked (the key given was accepted, or "
+                    f"its protection is suspended: a clear key), but its decrypted data: {seen}")
         if layer.facts.get("dfvfs_error"):
             seen += f" (dfvfs: {layer.facts['dfvfs_error']})"
         return f"{name}: {seen}; The Sleuth Kit: {why}"

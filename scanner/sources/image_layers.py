@@ -33,7 +33,7 @@ ENCRYPTED = ("LUKSDE", "BDE")
 # what unlocks each kind of encrypted volume, and which dfvfs credential it becomes
 UNLOCK_HINT = {
     "LUKSDE": "a LUKS passphrase (--luks-passphrase)",
-    "BDE": "a BitLocker recovery key (--bitlocker-recovery-key)",
+    "BDE": "a BitLocker recovery key or password (--bitlocker-recovery-key)",
     "APFS_CONTAINER": "the volume's password (FileVault); leakscan does not take APFS passwords",
     "CS": "the Core Storage password; leakscan does not take it",
 }

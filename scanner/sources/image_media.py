@@ -20,7 +20,7 @@ from ..backends import load
 from ..errors import SourceError
 from .image_noatime import open_evidence
 from .image_parents import parent_candidates
-from .image_sniff import split_segments
+from .image_sniff import EWF2_SIGNATURE, EWF_SEGMENT_NAME, ewf_head, ewf_segment_number, split_segments
 
 
 class RawImage(pytsk3.Img_Info):
@@ -115,17 +115,19 @@ class EwfImage(pytsk3.Img_Info):
     def __init__(self, path: str) -> None:
         pyewf = load("pyewf")
 
-        try:
-            self.paths = pyewf.glob(path)
-        except (OSError, TypeError) as e:
-            raise SourceError(f"{path}: EWF segments not found ({e})") from e
+        self.paths = ewf_segment_paths(path)
+        number = ewf_segment_number(self.paths[0])
+        if len(self.paths) == 1 and number is not None and number > 1:
+            raise SourceError(f"segment {number} of an EWF set, not its first: it is read with the set's first "
+                              "segment (.E01/.Ex01) when both are in one folder; scan that folder or the first "
+                              "segment as a SOURCE")
         self._files = [_NoAtimeFile(p) for p in self.paths]
         self._handle = pyewf.handle()
         try:
             self._handle.open_file_objects(self._files, "r")
         except OSError as e:
             self._close_files()
-            raise SourceError(f"{path}: not a readable EWF image ({e})") from e
+            raise SourceError(f"not a readable EWF image ({e})") from e
         self.media_size = self._handle.get_media_size()
         self.readable = self._readable_end()
         pytsk3.Img_Info.__init__(self, url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
@@ -193,7 +195,39 @@ class EwfImage(pytsk3.Img_Info):
 
     def format_name(self) -> str:
         first = self.paths[0].lower()
-        return "EWF (E01)" if first.endswith(".e01") else "EWF2 (Ex01)" if first.endswith(".ex01") else "EWF"
+        if first.endswith(".e01"):
+            return "EWF (E01)"
+        if first.endswith(".ex01"):
+            return "EWF2 (Ex01)"
+        return "EWF2 (Ex01)" if ewf_head(self.paths[0]).startswith(EWF2_SIGNATURE) else "EWF (E01)"
+
+
+def ewf_segment_paths(path: str) -> list[str]:
+    """The segment files of the EWF set PATH starts. pyewf.glob finds them by name (pc.E01, pc.E02 ...); a
+    segment that is not named like one (an E01 renamed ``evidence``, or held in memory as an archive member)
+    is its own only file: a single-segment image is then read whole, and the first segment of a larger set
+    for what it holds (``ewf_unnamed_continues`` says the rest cannot be found by name)."""
+    pyewf = load("pyewf")
+    try:
+        return list(pyewf.glob(path))
+    except (OSError, TypeError) as e:
+        if ewf_segment_number(path) is not None and not EWF_SEGMENT_NAME.search(path):
+            return [path]
+        raise SourceError(f"EWF segments not found ({e})") from e
+
+
+def next_ewf_segment_name(name: str) -> str | None:
+    """pc.E01 -> pc.E02 (pc.Ex01 -> pc.Ex02 ...); None for a name that is not a segment's."""
+    if not EWF_SEGMENT_NAME.search(name):
+        return None
+    stem, ext = name.rsplit(".", 1)
+    following = _next_ewf_extension(ext)
+    return f"{stem}.{following}" if following else None
+
+
+def ewf_unnamed_continues(paths: list[str]) -> bool:
+    """A lone EWF segment, not named like one, whose last section says another segment follows."""
+    return len(paths) == 1 and not EWF_SEGMENT_NAME.search(paths[0]) and _ewf_section_at_end(paths[0]) == b"next"
 
 
 class DfvfsImage(pytsk3.Img_Info):
@@ -344,8 +378,13 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
     cannot be opened at all.
     """
     if kind == "EWF":
-        paths = load("pyewf").glob(path)
-        return [_file_row(p, "segment") for p in paths] + [_file_row(p, "segment") for p in ewf_missing_segments(paths)]
+        paths = ewf_segment_paths(path)
+        rows = [_file_row(p, "segment") for p in paths] + [_file_row(p, "segment") for p in ewf_missing_segments(paths)]
+        if ewf_unnamed_continues(paths):
+            number = (ewf_segment_number(paths[0]) or 1) + 1
+            rows.append({"path": paths[0], "role": "segment", "size": None, "missing": True,
+                         "expected": f"segment {number} and after", "unnamed": True})
+        return rows
     if kind in ("RAW", "OS"):
         return [_file_row(p, "segment") for p in split_segments(path)]
     rows = [_file_row(path, "image")]

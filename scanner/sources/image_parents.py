@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ntpath
 import posixpath
+from collections.abc import Callable
 from typing import Any
 
 _patched = False
@@ -55,6 +56,7 @@ def dfvfs_parents_beside() -> None:
     if _patched:
         return
     from dfvfs.file_io import qcow_file_io, vmdk_file_io
+    from dfvfs.lib import ewf_helper
 
     vmdk_open = vmdk_file_io.VMDKFile._OpenFileObject
 
@@ -102,4 +104,27 @@ def dfvfs_parents_beside() -> None:
 
     vmdk_file_io.VMDKFile._OpenFileObject = vmdk_with_parent
     qcow_file_io.QCOWFile._OpenParentFile = qcow_parent
+    ewf_helper.EWFGlobPathSpec = _ewf_glob_or_itself(ewf_helper.EWFGlobPathSpec)
     _patched = True
+
+
+def _ewf_glob_or_itself(glob: Callable[[Any, Any], list[Any]]) -> Callable[[Any, Any], list[Any]]:
+    """dfvfs finds EWF segments by name only (pc.E01, pc.E02 ...) and refuses any other name: an E01 renamed
+    ``evidence`` or held in memory as an archive member is then its own only segment (image_media.
+    ewf_segment_paths says the same for the storage layer, and names what follows when the set goes on)."""
+
+    def segments(file_system: Any, path_spec: Any) -> list[Any]:
+        from dfvfs.lib import errors
+
+        from .image_sniff import EWF_SEGMENT_NAME, ewf_segment_number
+
+        try:
+            return glob(file_system, path_spec)
+        except errors.PathSpecError:
+            parent = path_spec.parent
+            location = getattr(parent, "location", None) or ""
+            if EWF_SEGMENT_NAME.search(location) or ewf_segment_number(location) is None:
+                raise
+            return [parent]
+
+    return segments

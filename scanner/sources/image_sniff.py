@@ -374,3 +374,30 @@ def image_kind(path: str) -> str | None:
 def looks_like_image(path: str) -> bool:
     """True when the file's content says it is a disk image, partition image or a format dfvfs opens."""
     return image_kind(path) is not None
+
+
+EWF1_SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"LVF\x09\x0d\x0a\xff\x00")  # E01/s01, L01
+EWF2_SIGNATURE = b"EVF2\r\n\x81\x00"
+EWF_SEGMENT_NAME = re.compile(r"\.(?:[EeSsLl]|[Ee][x-z]|[Ll][x-z])[0-9A-Za-z]{2}$")
+
+
+def ewf_head(path: str) -> bytes:
+    try:
+        fd = open_evidence(path)
+    except OSError:
+        return b""
+    try:
+        return os.pread(fd, 16, 0)
+    finally:
+        os.close(fd)
+
+
+def ewf_segment_number(path: str) -> int | None:
+    """Which segment of its set an EWF file is, from its own file header (EWF1: 2 bytes at offset 9; EWF2:
+    4 bytes at offset 12); None when it is no EWF segment."""
+    head = ewf_head(path)
+    if head[:8] in EWF1_SIGNATURES and len(head) >= 11:
+        return int.from_bytes(head[9:11], "little")
+    if head.startswith(EWF2_SIGNATURE) and len(head) >= 16:
+        return int.from_bytes(head[12:16], "little")
+    return None

@@ -314,6 +314,29 @@ class LocalEntry:
             os.close(fd)
         return b"".join(parts), (before.st_size, before.st_mtime_ns), (after.st_size, after.st_mtime_ns)
 
+    def read_head(self, size: int) -> bytes | None:
+        """The first ``size`` bytes of a regular file, opened as ``open`` opens it (read-only, O_NOATIME, no link
+        followed): one open, fstat and read, no file object; b"" for an empty file, None when it cannot be read
+        here and now (the content check then leaves the file as it was)."""
+        fd_dir = self._dir.fd
+        try:
+            fd = (_open_noatime(self._raw_name_bytes, _FILE_FLAGS, fd_dir) if fd_dir >= 0
+                  else open_deep(self._raw, _FILE_FLAGS))
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fd)
+            if not statmod.S_ISREG(st.st_mode):
+                return None
+            if not st.st_size:  # an empty file: nothing to read
+                return b""
+            os.set_blocking(fd, True)
+            return os.read(fd, size)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
     def ref(self) -> LocalRef:
         """What a worker process needs to open this file itself."""
         return LocalRef(self._dir.raw, self._dir.ident, self._raw_name_bytes)
@@ -359,14 +382,51 @@ class _Folder:
                     if raw is not None:
                         names[i], raws[i] = text, raw
         if raws:
-            return NameBatch(names, lambda i: LocalEntry(self, names[i], raws.get(i)))
-        return NameBatch(names, lambda i: LocalEntry(self, names[i]), framed)
+            batch = _LocalBatch(names, lambda i: LocalEntry(self, names[i], raws.get(i)))
+        else:
+            batch = _LocalBatch(names, lambda i: LocalEntry(self, names[i]), framed)
+        batch.folder, batch.raws = self, raws
+        return batch
+
+    def heads(self, names: list[str], raws: dict[int, bytes], indices: list[int], size: int) -> list[bytes | None]:
+        """The first ``size`` bytes of each of these plain files (``LocalEntry.read_head`` without an entry
+        object each: this runs for every file whose extension no inspector reads)."""
+        fd_dir = self.fd
+        if fd_dir < 0:
+            return [None] * len(indices)
+        out: list[bytes | None] = []
+        for i in indices:
+            raw = raws.get(i)
+            try:
+                fd = _open_noatime(raw if raw is not None else names[i].encode("utf-8"), _FILE_FLAGS, fd_dir)
+            except OSError:
+                out.append(None)
+                continue
+            try:
+                st = os.fstat(fd)  # a regular file (the listing said so; a file swapped meanwhile is not read)
+                out.append((os.read(fd, size) if st.st_size else b"") if statmod.S_ISREG(st.st_mode) else None)
+            except OSError:
+                out.append(None)
+            finally:
+                os.close(fd)
+        return out
 
     def location(self, name: str, raw_name: bytes | None = None) -> Location:
         raw_hex = None
         if self.raw_hex_needed or raw_name is not None:
             raw_hex = (self.raw + (raw_name if raw_name is not None else name.encode("utf-8"))).hex()
         return Location(self.source, self.text + name, (), raw_hex)
+
+
+class _LocalBatch(NameBatch):
+    """A local folder's plain files, with their heads read in one loop (``heads``) for the content check."""
+
+    __slots__ = ("folder", "raws")
+    folder: _Folder
+    raws: dict[int, bytes]
+
+    def heads(self, indices: list[int], size: int) -> list[bytes | None]:
+        return self.folder.heads(self.names, self.raws, indices, size)
 
 
 def _special_kind(mode: int) -> str:

@@ -1,4 +1,4 @@
-"""Keys for encrypted volumes (LUKS passphrase, BitLocker recovery key): from an environment variable or
+"""Keys for encrypted volumes (LUKS passphrase, BitLocker recovery key or password): from an environment variable or
 a prompt, never from the command line, and never written anywhere.
 
 The keys live only in this process's memory: they are not part of ScanConfig (which is saved in the
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import sys
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from ..errors import UsageError
 
 LUKS_ENV = "LEAKSCAN_LUKS_PASSPHRASE"
 BITLOCKER_ENV = "LEAKSCAN_BITLOCKER_RECOVERY_KEY"
+RECOVERY_PASSWORD = re.compile(r"\d{6}(?:-\d{6}){7}")  # a BitLocker recovery password: 8 groups of 6 digits
 
 
 @dataclass(frozen=True, repr=False)
@@ -38,7 +40,12 @@ class VolumeKeys:
         if type_indicator == "LUKSDE" and self.luks_passphrase:
             return [("password", self.luks_passphrase)]
         if type_indicator == "BDE" and self.bitlocker_recovery_key:
-            return [("recovery_password", self.bitlocker_recovery_key)]
+            # the 48-digit recovery password, or the volume's password (BitLocker To Go, a data drive): libbde
+            # refuses a password set as recovery password, and dfvfs sets both when both are in its key chain
+            given = self.bitlocker_recovery_key
+            if RECOVERY_PASSWORD.fullmatch(given.strip()):
+                return [("recovery_password", given.strip())]
+            return [("password", given)]
         return []
 
 
@@ -62,6 +69,6 @@ def read_volume_keys(luks: bool, bitlocker: bool) -> VolumeKeys:
     """Ask for the keys the examiner said they have (environment first, then a prompt on the terminal)."""
     return VolumeKeys(
         _secret(LUKS_ENV, "LUKS passphrase: ", "--luks-passphrase") if luks else None,
-        _secret(BITLOCKER_ENV, "BitLocker recovery key (48 digits): ", "--bitlocker-recovery-key")
+        _secret(BITLOCKER_ENV, "BitLocker recovery key (48 digits) or password: ", "--bitlocker-recovery-key")
         if bitlocker else None,
     )
