@@ -20,6 +20,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "pyewf": ("libewf-python", "E01 (EnCase) images"),
     "smbprotocol": ("smbprotocol", "smb:// shares"),
     "py7zr": ("py7zr", ".7z archives"),
+    "pypff": ("libpff-python", "Outlook stores (.pst, .ost)"),
     "pyzipper": ("pyzipper", "AES-encrypted zip members (with --password-file)"),
     "pylnk": ("liblnk-python", "Windows shortcuts (.lnk) and jump lists"),
     "pyolecf": ("libolecf-python", "jump lists (automaticDestinations-ms)"),

@@ -53,7 +53,7 @@ _DECODERS: set[str] = set()  # decoders named since the worker began its current
 # Decoders written in C or Rust (or wrapping one): one that fails on damaged data may have corrupted the
 # worker's heap without crashing it yet, so the pool replaces a worker after such a failure (not after
 # clean files). Matched as parts of the names given to :func:`decoding` / :func:`mark`.
-NATIVE_DECODERS = ("calamine", "py7zr", "pyppmd", "pybcj", "inflate64", "pyzstd", "brotli", "zlib", "gzip",
+NATIVE_DECODERS = ("calamine", "libpff", "py7zr", "pyppmd", "pybcj", "inflate64", "pyzstd", "brotli", "zlib", "gzip",
                    "bz2", "lzma", "zip", "pytsk3", "tsk", "dfvfs", "ewf", "libyal", "vshadow", "lvm", "apfs",
                    "lxml", "image")
 

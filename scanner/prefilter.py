@@ -5,7 +5,8 @@ reads (documents, media). Those files must cost little more than listing them: n
 call of their own. Inspectors therefore declare up front which names they never want:
 
 * ``skip_extensions``: casefolded last extensions (``".pdf"``) for which ``wants_name`` is False;
-* ``only_prefixes``: when set, ``wants_name`` is False for every name not starting with one of them.
+* ``only_prefixes``: when set, ``wants_name`` is False for every name not starting with one of them, in any
+  letter case (Windows names are case-insensitive: ``SetupAPI.dev.log`` is ``setupapi.dev.log``).
 
 For one name the combined check is one set look-up on its extension. For a folder of names it is a few
 passes in C over the names joined by NUL (which no file name holds): the name-rule automaton, and one
@@ -57,11 +58,13 @@ class NamePrefilter:
         # no extension-based inspector: an extension alone never makes a name wanted
         self._by_ext = skip is not None
         self._skip = skip or frozenset()
-        self._prefixes = tuple(prefixes)
+        self._prefixes = tuple(dict.fromkeys(p.casefold() for p in prefixes))  # compared casefolded
+        self._prefix_len = max((len(p) for p in self._prefixes), default=0)
         # one pass over a framed folder, one match at most per name (each starts at the NUL before it):
         # group 1 non-empty = a name starting with a wanted prefix or with a dot (no extension for
         # split_ext); group 1 empty = a name whose last extension is a skipped one (exact case)
-        special = "|".join(re.escape(p) for p in (*self._prefixes, *(["."] if self._by_ext else []))) or "(?!)"
+        special = "|".join([*(f"(?i:{re.escape(p)})" for p in self._prefixes), *([r"\."] if self._by_ext else [])]) \
+            or "(?!)"
         exts = "|".join(sorted((re.escape(e[1:]) for e in self._skip), key=len, reverse=True))
         tail = rf"|[^\0]*\.(?:{exts})(?=\0)" if exts else ""
         self._bulk = re.compile(rf"\0(?:({special}){tail})") if (exts or self._prefixes) else None
@@ -70,7 +73,7 @@ class NamePrefilter:
         """Whether some inspector may want ``name`` (a superset of asking each one's ``wants_name``)."""
         if self.everything:
             return True
-        if self._prefixes and name.startswith(self._prefixes):
+        if self._prefixes and name[:self._prefix_len].casefold().startswith(self._prefixes):
             return True
         if self._by_ext:
             dot = name.rfind(".")

@@ -21,6 +21,7 @@ from .errors import LeakscanError
 from .inspectors.archive import ArchiveInspector
 from .inspectors.image import ImageInspector
 from .inspectors.lockfile import LockFileInspector
+from .inspectors.mail import MailInspector
 from .inspectors.recyclebin import RecycleBinInspector
 from .inspectors.spreadsheet import SpreadsheetInspector
 from .named import NamedExtension
@@ -75,6 +76,7 @@ class Registry(Generic[T]):
 INSPECTORS: Registry[InspectorClass] = Registry("inspector", [
     SpreadsheetInspector,
     ArchiveInspector,
+    MailInspector,
     RecycleBinInspector,
     LockFileInspector,
     TraceInspector,

@@ -229,3 +229,22 @@ def test_only_inspectors_a_name_leaves_a_chance_are_asked(tmp_path: Path) -> Non
             assert everyone == tuple(i for i in asked if inspectors[i].wants(entry, size, LazyHead(entry))), entry.name
             asked_fewer += len(asked) < len(inspectors)
     assert asked_fewer > len(names)  # the declarations spare calls for most names
+
+
+def test_prefixes_match_in_any_letter_case(tmp_path: Path) -> None:
+    """Windows names are case-insensitive: a device log saved as ``SetupApi.dev.log`` (wanted by the traces
+    inspector, whose ``wants`` reads names casefolded) passes the name pre-check alone and in a folder, as
+    ``setupapi.dev.log`` does; other logs still do not."""
+    config = _config(tmp_path)
+    inspectors = inspectors_for(config)
+    prefilter = NamePrefilter(NameRules([], False), inspectors, frozenset())
+    spellings = ["setupapi.dev.log", "SetupApi.dev.log", "setupAPI.DEV.LOG", "SETUPAPI.LOG", "SetupAPI.app.log"]
+    others = ["memo.log", "setup.log", "api.dev.log", "report.pdf"]
+    for name in spellings:
+        assert prefilter.wanted(name), name
+    picked = prefilter.pick(spellings + others)
+    assert [n for i, n in enumerate(spellings + others) if i in set(picked)] == spellings
+    assert list(prefilter.pick(others)) == []
+    device_log = next(i for i in inspectors if i.name == "traces-devicelog")
+    for name in ("SetupApi.dev.log", "SETUPAPI.LOG"):
+        assert device_log.wants_name(name), name

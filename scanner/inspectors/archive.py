@@ -184,7 +184,7 @@ class ArchiveInspector:
         return True
 
     def caps_for(self, entry: Entry) -> ArchiveLimits:
-        return _caps_for(self.config, entry)
+        return limits_for(self.config, entry)
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         cfg = self.config
@@ -220,7 +220,7 @@ class ArchiveInspector:
         except Exception as e:  # noqa: BLE001 - a broken archive is data, not a crash
             reason, text = error_reason(e)
             return Inspection(status=reason, detail=f"{kind}: {text}")
-        children = _guard(opened.items(), entry, kind)
+        children = guard_listing(opened.items(), entry, kind)
         if opened.is_document and not _ext_of(entry.name, ARCHIVE_EXTS):
             # an Office/OpenDocument file (by name or content): a document, not an archive; only the objects
             # embedded in it are examined (scanner.inspectors.embedded)
@@ -232,7 +232,7 @@ class ArchiveInspector:
                           annotations=opened.annotations)
 
 
-def _caps_for(config: ScanConfig, entry: Entry) -> ArchiveLimits:
+def limits_for(config: ScanConfig, entry: Entry) -> ArchiveLimits:
     """The limits an archive (or a document's objects) is opened under: the top-level archive's budget is
     shared by everything nested in it."""
     parent_caps = getattr(entry, "caps", None)
@@ -240,7 +240,7 @@ def _caps_for(config: ScanConfig, entry: Entry) -> ArchiveLimits:
     return ArchiveLimits(config.max_archive_ratio, budget, config.max_inspect_bytes)
 
 
-def _guard(items: Iterator[Item], entry: Entry, kind: str) -> Iterator[Item]:
+def guard_listing(items: Iterator[Item], entry: Entry, kind: str) -> Iterator[Item]:
     """The pipeline walks children unguarded: a crash half-way through an archive becomes a Skipped. A member
     whose name is unsafe (scanner.inspectors.archive_members.unsafe_member_name) is listed as such too."""
     depth = len(entry.location.containers) + 1

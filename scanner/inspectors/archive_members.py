@@ -217,7 +217,9 @@ def member_base_name(path: str) -> str:
 
 
 def archive_depth(location: Location) -> int:
-    return sum(1 for h in location.containers if h.kind == "archive")
+    """Containers a location is nested in, for --archive-depth: archives, documents and mail; a message inside
+    a mail store (``"format": "message"``) is no level of its own, its store is."""
+    return sum(1 for h in location.containers if h.kind == "archive" and h.detail.get("format") != "message")
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")

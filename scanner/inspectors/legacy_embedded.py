@@ -74,7 +74,7 @@ def kind_of(name: str) -> str | None:
 # ---------------------------------------------------------------- the cheap pre-check (in the walk)
 
 
-class _Probe:
+class CompoundProbe:
     """Just enough of a compound file's structure, read sector by sector through ``read_at``, to list its
     directory and the head of one stream without reading the file: the header, the FAT sectors a chain
     passes through (via the DIFAT), the directory sectors. Bounded; any inconsistency ends the walk."""
@@ -141,7 +141,7 @@ class _Probe:
                 yield sector[at:at + min(n, 64)].decode("utf-16-le", "replace").rstrip("\x00"), kind, start, size
 
 
-def _object_in_directory(probe: _Probe, kind: str) -> bool:
+def _object_in_directory(probe: CompoundProbe, kind: str) -> bool:
     for name, typ, start, size in probe.entries():
         if kind == "doc" and name == "ObjectPool" and typ == 1:  # a storage
             return True
@@ -193,7 +193,7 @@ def _may_embed_ranged(read_range: Callable[[int, int], bytes], kind: str,
             return True
         if not head.startswith(OLE_MAGIC) or kind == "rtf":
             return False
-        return _object_in_directory(_Probe(read_range), kind)
+        return _object_in_directory(CompoundProbe(read_range), kind)
     except (ReadError, OSError):
         return True  # the worker reads it again and lists why it could not
     except (ValueError, struct.error, IndexError, OverflowError):
@@ -220,7 +220,7 @@ def _may_embed(f: IO[bytes], kind: str, size: int, limit: int, archive_head: Cal
         return f.read(n)
 
     try:
-        return _object_in_directory(_Probe(read_at), kind)
+        return _object_in_directory(CompoundProbe(read_at), kind)
     except (ValueError, struct.error, IndexError, OverflowError):
         # a cut or damaged compound file (the directory usually sits after the streams): the object's own mark
         # in the bytes decides, the storage's name for Word, the embedded-object record for PowerPoint
@@ -350,7 +350,7 @@ def _unreached(data: bytes, reached: int) -> int:
     """How many storages and streams the directory holds beyond the ``reached`` ones olefile's tree walk
     found (0 when the directory cannot be read entry by entry)."""
     try:
-        live = sum(1 for _, kind, _, _ in _Probe(lambda at, n: data[at:at + n]).entries() if kind in (1, 2))
+        live = sum(1 for _, kind, _, _ in CompoundProbe(lambda at, n: data[at:at + n]).entries() if kind in (1, 2))
     except (ValueError, struct.error, IndexError, OverflowError):
         return 0
     return max(live - reached, 0)

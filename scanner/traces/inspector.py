@@ -91,10 +91,10 @@ class DeviceLogInspector(TraceInspector):
     """``setupapi.dev.log`` / ``setupapi.log`` by name: a prefix lets the pre-filter skip every other log."""
 
     name = "traces-devicelog"
-    only_prefixes = ("setupapi.", "SetupAPI.", "SETUPAPI.")  # wants_name as data (scanner.prefilter)
+    only_prefixes = ("setupapi.",)  # wants_name as data (scanner.prefilter: any letter case)
 
     def wants_name(self, name: str) -> bool:
-        return name.startswith(self.only_prefixes)
+        return name[:9].casefold() == "setupapi."
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
         return kind_by_name(entry.name, entry.location.path) == ArtefactKind.SETUPAPI

@@ -1,0 +1,341 @@
+"""Mail met while walking: a client list e-mailed to oneself sits as an attachment in a saved message (.eml,
+.msg, Apple Mail .emlx), a Thunderbird mbox (``Inbox``, no extension) or an Outlook store (.pst, .ost).
+
+Mail is opened like an archive: each attachment is a child one container hop deeper and goes through the
+same checks as any file (name rules, hashes, spreadsheets, archives, mail again), in the worker, under the
+archive limits (``--archive-depth``, ``--max-archive-mb``, ``--max-inspect-mb``, ``--parse-timeout``).
+
+Locations: a message file is one hop (``送付.eml » 顧客名簿.xlsx``); a message in a store is a hop of its own
+named by its folder, its number in the store, its sent time and the first two characters of its subject
+(``mail.pst » Top of Personal Folders/受信トレイ/#2097348 2026-11-03T00:12Z 「顧客…」 » 顧客名簿.xlsx``): a
+subject or an address may hold a person's name, so no address and no more of the subject is ever shown. A
+message attached to a message (forwarded as an attachment, an Outlook item) is a hop too (``message 1 ...``).
+A message inside a store does not count as a level of ``--archive-depth`` (the store does); an attached
+message does.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import IO
+
+from ..codes import Status
+from ..config import ScanConfig
+from ..contracts import Inspection, ScanContext
+from ..errors import ReadError
+from ..models import Entry, Hop, Location, Skipped
+from ..sources.base import Item
+from .archive import guard_listing, limits_for
+from .archive_members import (
+    ARCHIVE_EXTS,
+    DOCUMENT_EXTS,
+    NOT_ARCHIVE_EXTS,
+    UNSUPPORTED_EXTS,
+    ArchiveLimits,
+    ArchiveMemberEntry,
+    archive_depth,
+    error_reason,
+    member_base_name,
+)
+from .disguise import HEAD_CHECK
+from .disguise import check as disguised
+from .mail_mime import (
+    emlx_message,
+    looks_like_emlx,
+    looks_like_headers,
+    looks_like_mbox,
+    mbox_messages,
+    mbox_stream_messages,
+    read_message,
+    text_only,
+)
+from .mail_outlook import (
+    MSG_MARK,
+    OLE_MAGIC,
+    Store,
+    msg_may_hold_attachments,
+    pst_declared_size,
+    read_msg,
+    sniff_pst,
+)
+from .mail_parts import Attachment, Mail, message_label
+
+MESSAGE_EXTS = {".eml": "eml", ".emlx": "emlx", ".msg": "msg", ".oft": "msg", ".mbox": "mbox", ".mbx": "mbox",
+                ".pst": "pst", ".ost": "ost", ".dbx": "dbx"}
+IN_STORE = "message"  # hop format of a message inside a store (not a level of --archive-depth)
+ATTACHED = "attached-message"  # hop format of a message attached to a message
+TIME_NOTE = "mail: the message's sent time (Date header or Outlook's submit time), not a file time"
+# extensions that are never mail: no head read for them (a client list's own formats, documents, media)
+_NEVER_MAIL = ((NOT_ARCHIVE_EXTS - set(MESSAGE_EXTS)) | set(DOCUMENT_EXTS) | set(UNSUPPORTED_EXTS)
+               | {e for e in ARCHIVE_EXTS if e.count(".") == 1}
+               | {".xlsb", ".xlt", ".xlw", ".ods", ".tab", ".prn", ".msf", ".db", ".pub", ".vsd", ".one", ".mht",
+                  ".mhtml", ".ics", ".vcf", ".dot", ".pps", ".pot", ".xla"})
+
+
+def _last_ext(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].casefold() if dot > 0 else ""
+
+
+def detect(head: bytes, name: str) -> str | None:
+    """The kind of mail file by content (an Outlook store, a compound file, an mbox, an .emlx, a message's
+    headers), else by name; None when it is none."""
+    store = sniff_pst(head)
+    if store is not None:
+        return store
+    if head.startswith(OLE_MAGIC):
+        return "msg"  # a compound file: a message only if its directory names __substg1.0_ streams
+    if looks_like_mbox(head):
+        return "mbox"
+    if looks_like_emlx(head):
+        return "emlx"
+    if looks_like_headers(head):
+        return "eml"
+    return MESSAGE_EXTS.get(_last_ext(name))
+
+
+HEADER_PROBE = 16 << 10
+
+
+def _header_bytes(entry: Entry, size: int, head: Callable[[], bytes]) -> bytes:
+    """The start of a saved message, enough to hold its header block: the 512-byte head when the block ends in
+    it, else up to 16 KiB (one more read; a file that cannot be read is left to the worker, which lists it)."""
+    h = head()
+    if b"\n\n" in h or b"\n\r\n" in h or len(h) >= size:
+        return h
+    try:
+        with entry.open() as f:
+            return f.read(HEADER_PROBE)
+    except (ReadError, OSError):
+        return b""
+
+
+class MailInspector:
+    """Opens mail files and stores and hands their attachments back to the pipeline as children."""
+
+    name = "mail"
+    skip_extensions = frozenset(_NEVER_MAIL)
+    # called even for a file over --max-inspect-mb (with its head only): a .pst/.ost is then read in place by
+    # libpff through a file object, an mbox message by message; other mail files that large are too-large
+    opens_itself = True
+
+    def __init__(self, config: ScanConfig) -> None:
+        self.config = config
+
+    def wants_name(self, name: str) -> bool:
+        return _last_ext(name) not in self.skip_extensions
+
+    def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
+        if not self.wants_name(entry.name) or size == 0:
+            return False
+        ext = _last_ext(entry.name)
+        if ext in MESSAGE_EXTS and disguised(entry.name, head()[:HEAD_CHECK]) is not None:
+            return False  # a workbook, an archive or a table named .msg/.eml: read by its content (disguise)
+        if ext in (".msg", ".oft"):  # a message without attachments costs no worker
+            return msg_may_hold_attachments(entry, self.config.max_inspect_bytes)
+        if ext == ".eml":  # headers are often longer than 512 bytes (Received chains): up to 16 KiB of them
+            start = _header_bytes(entry, size, head)
+            return not text_only(start, complete=len(start) >= size)
+        if ext in MESSAGE_EXTS:
+            return True
+        if size < 32:
+            return False
+        h = head()
+        if h.startswith(OLE_MAGIC):  # named neither .msg nor as another Office file: its directory tells
+            return msg_may_hold_attachments(entry, self.config.max_inspect_bytes, named=False)
+        kind = detect(h, "")
+        return kind is not None and not (kind == "eml" and text_only(h))
+
+    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
+        cfg = self.config
+        depth = archive_depth(entry.location)
+        kind = detect(data[:4096], entry.name)
+        if kind is None:
+            return Inspection()
+        size = entry.stat().size
+        partial = size > cfg.max_inspect_bytes and len(data) < size  # over --max-inspect-mb: its head only
+        if partial and kind not in ("mbox", "pst", "ost"):
+            return Inspection(status=Status.TOO_LARGE, detail=f"{kind}: {size} bytes > cap "
+                              f"{cfg.max_inspect_bytes} (--max-inspect-mb)")
+        if kind == "msg" and MSG_MARK not in data:
+            if _last_ext(entry.name) in (".msg", ".oft"):
+                return Inspection(status=Status.CORRUPT, detail="msg: no Outlook message stream (__substg1.0_) found")
+            return Inspection()  # a compound file that is no message (handled, if at all, by other inspectors)
+        if kind == "dbx":
+            return Inspection(status=Status.UNSUPPORTED, detail="Outlook Express mail folder (.dbx): no installed "
+                              "library reads it; its messages and attachments were not examined")
+        if depth >= cfg.archive_depth:
+            return Inspection(status=Status.TOO_DEEP,
+                              detail=f"inside {depth} containers; not opened (--archive-depth {cfg.archive_depth})")
+        caps = limits_for(cfg, entry)
+        detail: dict[str, object] = {"format": kind}
+        if entry.location.raw_path_hex:
+            detail["raw_path_hex"] = entry.location.raw_path_hex
+        hop = Hop("archive", entry.location.path, detail)
+        try:
+            items = (self._in_place(entry, kind, hop, caps, ctx) if partial
+                     else self._items(entry, data, kind, hop, caps, ctx))
+        except ReadError as e:
+            return Inspection(status=e.reason, detail=e.detail)
+        except Exception as e:  # noqa: BLE001 - a damaged mail file is data, not a crash (libpff missing: unsupported)
+            reason, text = error_reason(e)
+            return Inspection(status=reason, detail=f"{kind}: {text}")
+        return Inspection(children=guard_listing(items, entry, kind))
+
+    def _in_place(self, entry: Entry, kind: str, hop: Hop, caps: ArchiveLimits, ctx: ScanContext) -> Iterator[Item]:
+        """A store over --max-inspect-mb, read where it is: a .pst/.ost through a seekable file object (libpff
+        reads only what it needs), an mbox streamed message by message. A stream that cannot seek (a member of
+        an archive) cannot give a .pst: too-large."""
+        lister = _Lister(entry, caps, ctx, self.config)
+        stream = entry.open()
+        if kind == "mbox":
+            return _closing(lister.mbox_stream(stream, hop), stream)
+        if not stream.seekable():
+            stream.close()
+            raise ReadError(Status.TOO_LARGE, f"{kind} over --max-inspect-mb that cannot be read in place")
+        try:
+            store = Store(stream)
+        except BaseException:
+            stream.close()
+            raise
+        return _closing(lister.store(store, kind, hop, entry.stat().size), stream)
+
+    def _items(self, entry: Entry, data: bytes, kind: str, hop: Hop, caps: ArchiveLimits,
+               ctx: ScanContext) -> Iterator[Item]:
+        """The children of one mail file; a single message is read here (so a file that is no message is known
+        at once), a store lazily, message by message."""
+        lister = _Lister(entry, caps, ctx, self.config)
+        if kind in ("pst", "ost", "pab"):
+            return lister.store(Store(data), kind, hop, len(data))
+        if kind == "mbox":
+            return lister.mbox(data, hop)
+        problem = None
+        if kind == "emlx":
+            data, problem = emlx_message(data)
+        mail = read_msg(data) if kind == "msg" else read_message(data)  # no header at all: a problem it lists
+        if problem:
+            mail.problems.append((Status.CORRUPT, f"emlx: {problem}"))
+        hop.detail.update(_facts(mail))
+        return lister.message(entry.location, hop, mail, kind)
+
+
+def _closing(items: Iterator[Item], stream: IO[bytes]) -> Iterator[Item]:
+    try:
+        yield from items
+    finally:
+        stream.close()
+
+
+def _facts(mail: Mail) -> dict[str, object]:
+    """What a message hop records besides its name: the sent time and the masked subject start."""
+    facts: dict[str, object] = {}
+    if mail.date:
+        facts["date"] = mail.date
+    if mail.subject:
+        facts["subject"] = mail.shown_subject()
+    return facts
+
+
+class _Lister:
+    """Turns read messages into children: attachments as entries (or listed when they cannot be read),
+    attached messages as deeper hops, damage as skipped entries."""
+
+    def __init__(self, entry: Entry, caps: ArchiveLimits, ctx: ScanContext, config: ScanConfig) -> None:
+        self.entry, self.caps, self.ctx, self.config = entry, caps, ctx, config
+
+    def store(self, store: Store, kind: str, hop: Hop, size: int) -> Iterator[Item]:
+        declared = pst_declared_size(store.head)
+        if declared is not None and size < declared:  # libpff reads what is referenced and may not notice
+            yield Skipped(self.entry.location, Status.CORRUPT, f"{kind}: the store is cut: it holds {size} of the "
+                          f"{declared} bytes its header declares; what could be read was examined")
+        try:
+            for folder, ident, mail, deleted in store.messages(self.config.parse_timeout):
+                label = message_label(f"#{ident}", mail)
+                label = f"{folder}/{label}" if folder else label
+                yield from self._in_store(hop, label, mail, kind, deleted)
+            for status, why in store.problems:
+                yield Skipped(self.entry.location, status, f"{kind}: {why}")
+        finally:
+            store.close()
+
+    def mbox_stream(self, stream: IO[bytes], hop: Hop) -> Iterator[Item]:
+        """An mbox too large to hold, message by message; a message over --max-inspect-mb is listed too-large."""
+        return self._mbox(mbox_stream_messages(stream, self.config.max_inspect_bytes), hop)
+
+    def mbox(self, data: bytes, hop: Hop) -> Iterator[Item]:
+        return self._mbox(mbox_messages(data), hop)
+
+    def _mbox(self, messages: Iterator[tuple[int, bytes | None]], hop: Hop) -> Iterator[Item]:
+        spent = 0.0
+        for number, raw in messages:
+            if raw is None:
+                yield Skipped(self.entry.location, Status.TOO_LARGE, f"mbox: message {number} is over --max-inspect-mb: "
+                              "not examined")
+                continue
+            started = time.process_time()
+            try:
+                mail = read_message(raw)
+            except Exception as e:  # noqa: BLE001 - one damaged message; the mbox's others go on
+                yield Skipped(self.entry.location, Status.CORRUPT, f"mbox: message {number} unreadable ({type(e).__name__})")
+                continue
+            spent += time.process_time() - started
+            if spent > self.config.parse_timeout:
+                yield Skipped(self.entry.location, Status.TIMEOUT, f"mbox: reading stopped at message {number} "
+                              f"({self.config.parse_timeout:g} s of CPU, --parse-timeout): the rest was not examined")
+                return
+            if mail.attachments or mail.attached or mail.problems:
+                yield from self._in_store(hop, message_label(f"#{number}", mail), mail, "mbox", self.entry.deleted)
+
+    def _in_store(self, store_hop: Hop, label: str, mail: Mail, kind: str, deleted: bool) -> Iterator[Item]:
+        base = self.entry.location.child(store_hop, label)
+        hop = Hop("archive", label, {"format": IN_STORE, "store": kind, **_facts(mail)})
+        yield from self.message(base, hop, mail, kind, deleted)
+
+    def message(self, base: Location, hop: Hop, mail: Mail, kind: str, deleted: bool | None = None) -> Iterator[Item]:
+        """The children of one message whose location is ``base`` and whose hop is ``hop``."""
+        deleted = self.entry.deleted if deleted is None else deleted
+        for status, why in mail.problems:
+            yield Skipped(base, status, why if why.startswith(f"{kind}:") else f"{kind}: {why}")
+        taken: set[str] = set()
+        for number, attachment in enumerate(mail.attachments, 1):
+            path = attachment.name if attachment.name not in taken else f"{number}/{attachment.name}"
+            taken.add(path)
+            yield from self._attachment(base.child(hop, path, attachment.raw_hex), attachment, mail, deleted)
+        for number, inner in enumerate(mail.attached, 1):
+            label = message_label(f"message {number}", inner)
+            inner_base = base.child(hop, label)
+            depth = archive_depth(inner_base)
+            if depth >= self.config.archive_depth:
+                yield Skipped(inner_base, Status.TOO_DEEP, f"an attached message inside {depth} containers; not opened "
+                              f"(--archive-depth {self.config.archive_depth})")
+                continue
+            inner_hop = Hop("archive", label, {"format": ATTACHED, **_facts(inner)})
+            yield from self.message(inner_base, inner_hop, inner, kind, deleted)
+
+    def _attachment(self, loc: Location, attachment: Attachment, mail: Mail, deleted: bool) -> Iterator[Item]:
+        data, caps = attachment.data, self.caps
+        blocked = attachment.problem if data is None else None
+        size = len(data) if data is not None else 0
+        if data is not None:
+            blocked = caps.declared(size, None)
+            if blocked is None and size > caps.member_memory:
+                blocked = (Status.TOO_LARGE, f"attachment of {size} bytes over --max-inspect-mb")
+        name = member_base_name(loc.path)
+        if blocked is not None and not self.ctx.rules.match(name):
+            yield Skipped(loc, *blocked)
+            return
+        if blocked is None and data is not None:
+            caps.budget.charge(size)
+            opener: Callable[[], io.BytesIO] = partial(io.BytesIO, data)
+        else:
+            opener = partial(io.BytesIO, b"")
+        yield ArchiveMemberEntry(loc, name, deleted, size, None, mail.date, TIME_NOTE, opener, caps, blocked,
+                                 size if blocked is None else 0)
+        if blocked is None and attachment.problem is not None:
+            yield Skipped(loc, *attachment.problem)
+        if blocked is None and attachment.tnef:
+            yield Skipped(loc, Status.UNSUPPORTED, "TNEF (winmail.dat): examined as a file, but the attachments "
+                          "inside it were not read (partially examined)")

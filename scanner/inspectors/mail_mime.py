@@ -1,0 +1,247 @@
+"""Internet mail with the standard library's ``email`` package: a saved message (.eml), an mbox (Thunderbird's
+``Inbox`` with no extension, ``.mbox``), an Apple Mail ``.emlx``.
+
+The package does the MIME work: base64 and quoted-printable bodies, RFC 2231 parameters (``filename*=``,
+continuations, ISO-2022-JP or UTF-8) and RFC 2047 encoded words (inside a quoted ``filename`` too, as Outlook
+and Japanese clients write them). An attachment name sent as raw 8-bit bytes (cp932 from an old Japanese
+mailer) is taken from the raw header and decoded as file names are (UTF-8, then cp932), keeping its bytes.
+The package never raises on a damaged message: it records defects, and those that lose bytes (a base64 body
+cut short, a multipart without its closing boundary) are said, with the part they hit.
+"""
+
+from __future__ import annotations
+
+import email
+import email.errors
+import email.utils
+import re
+from collections.abc import Iterator
+from email import policy
+from email.message import Message
+from typing import IO
+
+from ..codes import Status
+from ..sources.local import decode_name
+from ..timeutil import iso_utc
+from .mail_parts import Attachment, Mail, is_tnef
+
+# header names that open a saved message (RFC 5322, plus what mail servers and clients add first)
+MAIL_HEADERS = (b"received", b"return-path", b"from", b"to", b"subject", b"date", b"message-id", b"mime-version",
+                b"delivered-to", b"x-mozilla-status", b"x-apple-", b"reply-to", b"x-", b"cc", b"sender",
+                b"content-type", b"thread-", b"dkim-signature", b"arc-", b"authentication-results", b"x-ms-")
+_STRONG = re.compile(rb"(?im)^(?:from|date|subject|message-id|received|mime-version|return-path):")
+_FIELD = re.compile(rb"^[!-9;-~]+:")  # an RFC 5322 field name then a colon
+_MBOX_SEPARATOR = re.compile(rb"(?m)^From ")
+_EMLX_LENGTH = re.compile(rb"^\s*(\d{1,12})\s*\n")
+_LOSSES = (email.errors.CloseBoundaryNotFoundDefect, email.errors.StartBoundaryNotFoundDefect,
+           email.errors.InvalidBase64PaddingDefect, email.errors.InvalidBase64CharactersDefect,
+           email.errors.InvalidBase64LengthDefect, email.errors.MultipartInvariantViolationDefect)
+_RAW_NAME = re.compile(rb"""(?i)(?:^|;)\s*(?:file)?name\s*=\s*(?:"([^"]*)"|([^;\s]+))""")
+_ENCRYPTED_TYPES = ("multipart/encrypted",)
+_SMIME_TYPES = ("application/pkcs7-mime", "application/x-pkcs7-mime")
+MAX_PARTS = 10_000  # MIME parts read from one message (a crafted message of millions of empty parts)
+
+
+def looks_like_headers(head: bytes) -> bool:
+    """A saved message by its first bytes: header fields from its first line (no blank line before them), at
+    least one of them one every message has (From, Date, Subject, Message-ID, Received ...)."""
+    lines = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 8)[:-1] or [head]
+    if not lines or not _FIELD.match(lines[0]) or not lines[0].lower().startswith(MAIL_HEADERS):
+        return False
+    fields = 0
+    for line in lines:
+        line = line.rstrip(b"\r")
+        if not line:
+            break
+        if _FIELD.match(line):
+            fields += 1
+        elif line[:1] not in (b" ", b"\t"):
+            if fields < 2:
+                return False
+            break  # a body typed right after the headers, without the blank line: still a message
+    return _STRONG.search(head) is not None
+
+
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_CONTENT_TYPE = re.compile(rb"(?im)^content-type:[ \t]*([^;\r\n]*)")
+_NAMED = re.compile(rb"(?im)^content-disposition:[ \t]*attachment|\bname\*?[0-9]*\*?[ \t]*=")
+
+
+def text_only(head: bytes, complete: bool = False) -> bool:
+    """Whether a message's header block, whole within ``head``, says it is one text part with no name: such a
+    message holds no attachment (a body only), and needs no reading. Multipart, message, application ...
+    types, a named part, or headers longer than ``head`` (a long Received chain) are never text-only.
+    ``complete``: ``head`` is the whole file; then a message with no Content-Type but text ones and no named
+    part anywhere is text-only too, whether or not a blank line ends its headers (a body typed after them)."""
+    if not looks_like_headers(head):
+        return False  # not a message's headers: the worker reads it and lists what it is
+    end = _HEADER_END.search(head)
+    if end is None and not complete:
+        return False
+    block = re.sub(rb"\r?\n[ \t]+", b" ", head if end is None else head[:end.start()])  # unfolded
+    kinds = _CONTENT_TYPE.findall(block)
+    if any(not k.strip().lower().startswith(b"text/") for k in kinds):
+        return False
+    return _NAMED.search(block) is None
+
+
+def looks_like_mbox(head: bytes) -> bool:
+    """An mbox: a ``From `` separator line first, then a message's header fields."""
+    if not head.startswith(b"From "):
+        return False
+    nl = head.find(b"\n")
+    return nl > 0 and looks_like_headers(head[nl + 1:])
+
+
+def looks_like_emlx(head: bytes) -> bool:
+    """Apple Mail's .emlx: the message's length in bytes on the first line, then the message."""
+    found = _EMLX_LENGTH.match(head)
+    return found is not None and looks_like_headers(head[found.end():])
+
+
+def read_message(raw: bytes) -> Mail:
+    """One message's attachments, the messages attached to it, and what is damaged in it."""
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    return _mail_of(msg, raw_is_message=True)
+
+
+def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
+    mail = Mail(date=_date(msg), subject=_header_text(msg, "Subject"))
+    if raw_is_message and not any(k for k, _ in msg.raw_items()):
+        mail.problems.append((Status.CORRUPT, "no mail header could be read"))
+    count = 0
+    for part in _walk(msg):
+        count += 1
+        if count > MAX_PARTS:
+            mail.problems.append((Status.TOO_LARGE, f"more than {MAX_PARTS} MIME parts: the rest not read"))
+            break
+        losses = [type(d).__name__ for d in part.defects if isinstance(d, _LOSSES)]
+        kind = part.get_content_type()
+        if kind in _ENCRYPTED_TYPES or (kind in _SMIME_TYPES and "signed" not in str(part.get_param("smime-type", ""))):
+            mail.problems.append((Status.ENCRYPTED, f"{kind} part: the message is encrypted (S/MIME or PGP); its "
+                                  "attachments cannot be read"))
+            if part.is_multipart():
+                break
+        if kind in ("message/rfc822", "message/global"):
+            inner = part.get_payload()
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+                mail.attached.append(_mail_of(inner[0]))
+            continue
+        if part.is_multipart():
+            if losses:
+                mail.problems.append((Status.CORRUPT, f"MIME structure damaged ({', '.join(sorted(set(losses)))}): "
+                                      "the message may be cut; parts after the damage may be missing"))
+            continue
+        name, raw_hex = part_name(part)
+        if name is None and part.get_content_disposition() != "attachment":
+            continue  # a body (text, html), an inline picture without a name: not an attached file
+        attachment = _attachment(part, name, raw_hex, len(mail.attachments) + 1)
+        mail.attachments.append(attachment)
+    return mail
+
+
+def _walk(msg: Message) -> Iterator[Message]:
+    """Every part, without descending into attached messages (they are read as messages of their own)."""
+    yield msg
+    if msg.is_multipart() and msg.get_content_maintype() != "message":
+        for sub in msg.get_payload():
+            if isinstance(sub, Message):
+                yield from _walk(sub)
+
+
+def _attachment(part: Message, name: str | None, raw_hex: str | None, number: int) -> Attachment:
+    shown = name or f"attachment-{number}"
+    try:
+        data = part.get_payload(decode=True)
+    except Exception as e:  # noqa: BLE001 - a damaged part is data about this attachment
+        return Attachment(shown, None, (Status.CORRUPT, f"attachment body could not be decoded ({type(e).__name__})"),
+                          raw_hex)
+    if not isinstance(data, bytes):
+        data = b""
+    losses = sorted({type(d).__name__ for d in part.defects if isinstance(d, _LOSSES)})
+    problem = (Status.CORRUPT, f"attachment body damaged ({', '.join(losses)}): what decoded was examined") if losses else None
+    return Attachment(shown, data, problem, raw_hex, tnef=is_tnef(shown, part.get_content_type()))
+
+
+def part_name(part: Message) -> tuple[str | None, str | None]:
+    """(file name, raw hex or None) of a part: RFC 2231 and RFC 2047 names as the package decodes them; a name
+    sent as raw 8-bit bytes from its raw header bytes (UTF-8, else cp932), with those bytes kept."""
+    for key, value in part.raw_items():
+        if key.lower() not in ("content-disposition", "content-type") or value.isascii():
+            continue
+        try:
+            raw = value.encode("ascii", "surrogateescape")  # message_from_bytes kept 8-bit bytes as surrogates
+        except UnicodeEncodeError:
+            raw = value.encode("utf-8")
+        found = _RAW_NAME.search(raw.replace(b"\r\n", b"").replace(b"\n", b""))
+        if found:
+            name_bytes = found.group(1) if found.group(1) is not None else found.group(2)
+            text, was_utf8 = decode_name(name_bytes)
+            return text, None if was_utf8 else name_bytes.hex()
+    try:
+        name = part.get_filename()
+    except Exception:  # noqa: BLE001 - a malformed parameter: the part is still an attachment, unnamed
+        return None, None
+    return (str(name), None) if name else (None, None)
+
+
+def _header_text(msg: Message, key: str) -> str:
+    try:
+        value = msg.get(key)
+    except Exception:  # noqa: BLE001 - a malformed header is no reason to lose the attachments
+        return ""
+    return str(value) if value is not None else ""
+
+
+def _date(msg: Message) -> str | None:
+    try:
+        text = msg.get("Date")
+        if text is None:
+            return None
+        when = email.utils.parsedate_to_datetime(str(text))
+        return iso_utc(when.timestamp())
+    except Exception:  # noqa: BLE001 - an unparseable date: shown without one
+        return None
+
+
+def mbox_messages(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(number from 1, bytes) of each message of an mbox: split at ``From `` lines (mboxo and mboxrd writers
+    escape such lines inside a message as ``>From ``); the separator line is left out."""
+    starts = [m.start() for m in _MBOX_SEPARATOR.finditer(data)]
+    for number, (start, end) in enumerate(zip(starts, [*starts[1:], len(data)], strict=True), 1):
+        nl = data.find(b"\n", start, end)
+        yield number, data[nl + 1:end] if nl >= 0 else b""
+
+
+def mbox_stream_messages(stream: IO[bytes], most: int) -> Iterator[tuple[int, bytes | None]]:
+    """``mbox_messages`` of an mbox read from a stream, line by line, one message in memory at a time; a
+    message over ``most`` bytes is given as None (it is skipped to its end, never held)."""
+    number, size, started = 0, 0, False
+    lines: list[bytes] = []
+    for line in stream:
+        if line.startswith(b"From "):
+            if started:
+                yield number, (b"".join(lines) if size <= most else None)
+            number, lines, size, started = number + 1, [], 0, True
+            continue
+        if not started:
+            continue  # bytes before the first separator: not a message
+        size += len(line)
+        if size <= most:
+            lines.append(line)
+        else:
+            lines = []
+    if started:
+        yield number, (b"".join(lines) if size <= most else None)
+
+
+def emlx_message(data: bytes) -> tuple[bytes, str | None]:
+    """The message inside an .emlx and, when the file holds fewer bytes than its first line says, why."""
+    found = _EMLX_LENGTH.match(data)
+    if found is None:
+        return data, "no length line: read as a plain message"
+    length = int(found.group(1))
+    body = data[found.end():found.end() + length]
+    if len(body) < length:
+        return body, f"holds {len(body)} of the {length} message bytes its first line declares (cut)"
+    return body, None

@@ -1,0 +1,399 @@
+"""Outlook's files: a saved message (.msg, .oft) with olefile, a store (.pst, .ost) with libpff (pypff).
+
+A .msg is a compound file ([MS-OXMSG]): the message's properties are streams named ``__substg1.0_<id><type>``
+(strings, binaries) and a ``__properties_version1.0`` stream (fixed-size values: times, the attach method);
+each attachment is a storage ``__attach_version1.0_#<n>`` holding its file (``__substg1.0_37010102``) and
+names, or, for an attached Outlook item, a message storage of its own (``__substg1.0_3701000D``), read
+here the same way. A .pst/.ost ([MS-PST]) is read by libpff: folders, their messages and attachments, and the
+orphan items it finds (messages no folder lists any more: deleted, still in the file).
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+from ..backends import load
+from ..codes import Status
+from ..errors import ReadError
+from ..isolation import decoding
+from ..models import Entry
+from ..sources.local import decode_name
+from ..timeutil import iso_utc
+from .legacy_embedded import CompoundProbe
+from .mail_parts import Attachment, Mail, is_tnef
+
+if TYPE_CHECKING:
+    from olefile import OleFileIO
+
+
+class PffObject(Protocol):
+    """A libpff (pypff) item, folder, message or attachment: a C object without type information, whose
+    accessors (``get_subject``, ``get_number_of_attachments``, ``read_buffer`` ...) raise OSError on damage."""
+
+    def __getattr__(self, name: str) -> Any: ...
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PST_MAGIC = b"!BDN"
+PST_CLIENTS = {b"SM": "pst", b"SO": "ost", b"SA": "pab"}  # wMagicClient at offset 8
+MSG_MARK = "__substg1.0_".encode("utf-16-le")  # in a .msg's directory sectors
+PT_LONG, PT_SYSTIME, PT_STRING8, PT_UNICODE = 0x0003, 0x0040, 0x001E, 0x001F
+PR_SUBJECT, PR_CLIENT_SUBMIT_TIME, PR_DELIVERY_TIME, PR_MESSAGE_CLASS = 0x0037, 0x0039, 0x0E06, 0x001A
+PR_ATTACH_DATA, PR_ATTACH_FILENAME, PR_ATTACH_LONG_FILENAME, PR_DISPLAY_NAME = 0x3701, 0x3704, 0x3707, 0x3001
+PR_ATTACH_METHOD, PR_ATTACH_MIME_TAG = 0x3705, 0x370E
+BY_VALUE, EMBEDDED_MESSAGE, OLE_OBJECT = 1, 5, 6
+BY_REFERENCE = (2, 3, 4, 7)  # a link to a file elsewhere: the message holds no bytes of it
+MAX_NESTING = 16  # attached items inside attached items (the archive depth stops earlier; this bounds a crafted loop)
+MAX_FOLDERS = 100_000
+_ATTACH = "__attach_version1.0_#"
+_EMBEDDED = f"__substg1.0_{PR_ATTACH_DATA:04X}000D"
+_EPOCH_DIFF = 11_644_473_600
+
+
+def sniff_pst(head: bytes) -> str | None:
+    """pst, ost or pab by the header (``!BDN`` then the client magic), else None."""
+    if not head.startswith(PST_MAGIC):
+        return None
+    return PST_CLIENTS.get(head[8:10], "pst")
+
+
+def pst_declared_size(head: bytes) -> int | None:
+    """The file size a .pst/.ost header declares (ROOT.ibFileEof: 64-bit at 0xB8 in a Unicode store, wVer 23
+    and later; 32-bit at 0xA8 in an ANSI one), or None when the header is too short."""
+    if len(head) < 0xC0:
+        return None
+    version = struct.unpack_from("<H", head, 10)[0]
+    if version >= 23:
+        return int(struct.unpack_from("<Q", head, 0xB8)[0])
+    return int(struct.unpack_from("<I", head, 0xA8)[0])
+
+
+# ---------------------------------------------------------------- .msg
+
+_PROBE_ERRORS = (ValueError, struct.error, IndexError, OverflowError)
+_MOST_ENTRIES = 8000  # directory entries the probe reads (1 MiB of directory): past it, it cannot tell
+
+
+def msg_may_hold_attachments(entry: Entry, limit: int, named: bool = True) -> bool:
+    """The walk's cheap check of a .msg: False only when a few sectors of its compound-file directory show an
+    Outlook message (``__substg1.0_`` streams) with no attachment storage, so a message without attachments
+    costs no worker; a file whose directory cannot be followed goes to the worker, which lists why.
+    ``named`` False (a compound file under another name, a .dat): True only when the directory shows a
+    message with an attachment storage; whatever else it is, other inspectors read it."""
+    try:
+        ranged = getattr(entry, "read_range", None)  # a remote file (sources.smb): a few ranges only
+        if ranged is not None:
+            return _directory_says(ranged, named)
+        with entry.open() as f:
+            if f.seekable():
+                def read_at(offset: int, length: int) -> bytes:
+                    f.seek(offset)
+                    return f.read(length)
+
+                return _directory_says(read_at, named)
+            data = f.read(limit + 1)
+            return len(data) > limit or _directory_says(lambda offset, length: data[offset:offset + length], named)
+    except (ReadError, OSError):
+        return named  # the worker reads it again and lists why it could not
+
+
+def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
+    message, count = False, 0
+    try:
+        for name, _kind, _start, _size in CompoundProbe(read_at).entries():
+            count += 1
+            if name.startswith(_ATTACH):
+                return True
+            message = message or name.startswith("__substg1.0_")
+    except _PROBE_ERRORS:
+        return named
+    if not named:
+        return message and count >= _MOST_ENTRIES
+    return not message or count >= _MOST_ENTRIES
+
+
+
+def read_msg(data: bytes) -> Mail:
+    """A .msg's message: its attachments, the Outlook items attached to it (recursively), damage found."""
+    import olefile  # a dependency of msoffcrypto-tool
+
+    decoding("olefile")
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except Exception as e:  # noqa: BLE001 - converted at the boundary
+        raise ReadError(Status.CORRUPT, f"msg: not a readable compound file ({type(e).__name__}: {str(e)[:120]})") from e
+    with ole:
+        paths = ["/".join(p) for p in ole.listdir(streams=True, storages=True)]
+        if not any(p.startswith("__substg1.0_") or p.startswith(_ATTACH) for p in paths):
+            raise ReadError(Status.CORRUPT, "msg: a compound file without Outlook message streams (__substg1.0_)")
+        return _message(ole, paths, "", 32, 0)
+
+
+def _message(ole: OleFileIO, paths: list[str], prefix: str, header: int, nesting: int) -> Mail:
+    props = _fixed_properties(ole, prefix + "__properties_version1.0", header)
+    when = props.get((PR_CLIENT_SUBMIT_TIME, PT_SYSTIME)) or props.get((PR_DELIVERY_TIME, PT_SYSTIME))
+    mail = Mail(date=_filetime(when) if when else None, subject=_msg_string(ole, prefix, PR_SUBJECT) or "")
+    _encrypted(_msg_string(ole, prefix, PR_MESSAGE_CLASS) or "", mail)
+    storages = sorted({p[len(prefix):].split("/", 1)[0] for p in paths
+                       if p.startswith(prefix + _ATTACH) and "/" in p[len(prefix):]})
+    for storage in storages:
+        base = f"{prefix}{storage}/"
+        try:
+            found = _msg_attachment(ole, paths, base, nesting, mail)
+        except Exception as e:  # noqa: BLE001 - one damaged attachment; the message's others go on
+            found = Attachment(storage, None, (Status.CORRUPT, f"msg attachment unreadable ({type(e).__name__})"))
+        if found is not None:
+            mail.attachments.append(found)
+    return mail
+
+
+def _msg_attachment(ole: OleFileIO, paths: list[str], base: str, nesting: int, mail: Mail) -> Attachment | None:
+    props = _fixed_properties(ole, base + "__properties_version1.0", 8)
+    method = props.get((PR_ATTACH_METHOD, PT_LONG))
+    name = (_msg_string(ole, base, PR_ATTACH_LONG_FILENAME) or _msg_string(ole, base, PR_ATTACH_FILENAME)
+            or _msg_string(ole, base, PR_DISPLAY_NAME) or base.rstrip("/").rsplit("/", 1)[-1])
+    if any(p.startswith(base + _EMBEDDED + "/") for p in paths):
+        if method == OLE_OBJECT:
+            return Attachment(name, None, (Status.UNSUPPORTED, "an OLE object attachment (attach method 6): not read"))
+        if nesting >= MAX_NESTING:
+            return Attachment(name, None, (Status.TOO_DEEP, f"attached Outlook items nested over {MAX_NESTING} deep"))
+        mail.attached.append(_message(ole, paths, base + _EMBEDDED + "/", 24, nesting + 1))
+        return None
+    stream = f"{base}__substg1.0_{PR_ATTACH_DATA:04X}0102"
+    if not ole.exists(stream):
+        if method in BY_REFERENCE:
+            return None  # a link to a file elsewhere (a share, the cloud): no bytes here, the file is scanned there
+        return Attachment(name, None, (Status.CORRUPT, "msg attachment without its data stream"))
+    size = ole.get_size(stream)
+    data = ole.openstream(stream).read()
+    problem = None
+    if len(data) != size:
+        problem = (Status.CORRUPT, f"msg attachment holds {len(data)} of {size} bytes")
+    mime = _msg_string(ole, base, PR_ATTACH_MIME_TAG) or ""
+    return Attachment(name, data, problem, tnef=is_tnef(name, mime))
+
+
+def _encrypted(message_class: str, mail: Mail) -> None:
+    """An S/MIME encrypted message (class IPM.Note.SMIME, not the signed-only IPM.Note.SMIME.MultipartSigned)
+    carries its attachments inside an encrypted smime.p7m: said, never taken for a message without any."""
+    low = message_class.casefold()
+    if low.startswith("ipm.note.smime") and "multipartsigned" not in low:
+        mail.problems.append((Status.ENCRYPTED, "an S/MIME encrypted message: its attachments cannot be read"))
+
+
+def _msg_string(ole: OleFileIO, prefix: str, prop: int) -> str | None:
+    for ptype in (PT_UNICODE, PT_STRING8):
+        stream = f"{prefix}__substg1.0_{prop:04X}{ptype:04X}"
+        if ole.exists(stream):
+            raw = ole.openstream(stream).read(1 << 16)
+            if ptype == PT_UNICODE:
+                return raw.decode("utf-16-le", "replace").rstrip("\x00")
+            return decode_name(raw.rstrip(b"\x00"))[0]  # 8-bit: the message's code page, cp932 in Japan
+    return None
+
+
+def _fixed_properties(ole: OleFileIO, stream: str, header: int) -> dict[tuple[int, int], int]:
+    """(property id, type) -> value of the fixed-size properties (8-byte values) of a properties stream."""
+    if not ole.exists(stream):
+        return {}
+    raw = ole.openstream(stream).read(1 << 20)
+    out: dict[tuple[int, int], int] = {}
+    for at in range(header, len(raw) - 15, 16):
+        tag, _flags, value = struct.unpack_from("<IIQ", raw, at)
+        out[(tag >> 16, tag & 0xFFFF)] = value
+    return out
+
+
+def _filetime(value: int) -> str | None:
+    seconds = value / 10_000_000 - _EPOCH_DIFF
+    return iso_utc(seconds) if 0 < seconds < 32_503_680_000 else None
+
+
+# ---------------------------------------------------------------- .pst / .ost
+
+
+class Store:
+    """An open .pst/.ost: its messages, folder by folder, as (label, identifier, mail, deleted)."""
+
+    def __init__(self, data: bytes | IO[bytes]) -> None:
+        """``data``: the store's bytes, or a seekable file object (a store too large to hold: read in place)."""
+        self._pff = load("pypff")
+        stream = io.BytesIO(data) if isinstance(data, bytes) else data
+        stream.seek(0)
+        self.head = stream.read(512)
+        stream.seek(0)
+        decoding("libpff (pypff)")
+        self._file = self._pff.file()
+        try:
+            self._file.open_file_object(stream)
+            self.root = self._file.get_root_folder()
+        except Exception as e:  # noqa: BLE001 - converted at the boundary
+            raise ReadError(Status.CORRUPT, f"libpff could not open the store ({_short(e)})") from e
+        if self.root is None:
+            raise ReadError(Status.CORRUPT, "libpff: the store has no root folder")
+        self.problems: list[tuple[Status, str]] = []
+        self.messages_read = 0
+
+    def close(self) -> None:
+        try:
+            self._file.close()
+        except Exception:  # noqa: BLE001 - closing an in-memory store cannot lose evidence
+            pass
+
+    def messages(self, budget: float) -> Iterator[tuple[str, int, Mail, bool]]:
+        """Every message with its folder path (``Top of Personal Folders/受信トレイ``), then the orphan items;
+        stops, saying so in ``problems``, after ``budget`` seconds of CPU spent here."""
+        spent = 0.0
+        stack: list[tuple[PffObject, str]] = [(self.root, "")]
+        folders = 0
+        while stack:
+            folder, path = stack.pop()
+            folders += 1
+            if folders > MAX_FOLDERS:
+                self.problems.append((Status.TOO_LARGE, f"more than {MAX_FOLDERS} folders: the rest not read"))
+                return
+            started = time.process_time()
+            try:
+                count = folder.get_number_of_sub_messages()
+            except Exception as e:  # noqa: BLE001 - a damaged folder: said, the others go on
+                self.problems.append((Status.CORRUPT, f"folder {path or '(root)'}: messages not listed ({_short(e)})"))
+                count = 0
+            for i in range(count):
+                try:
+                    item = folder.get_sub_message(i)
+                    found = self._mail(item)
+                except Exception as e:  # noqa: BLE001 - a damaged message: said, the folder's others go on
+                    self.problems.append((Status.CORRUPT, f"folder {path or '(root)'}: message {i + 1} of {count} "
+                                          f"unreadable ({_short(e)})"))
+                    continue
+                spent += time.process_time() - started
+                if spent > budget:
+                    self.problems.append((Status.TIMEOUT, f"reading stopped after {self.messages_read} messages "
+                                          f"({budget:g} s of CPU, --parse-timeout): the rest of the store was not examined"))
+                    return
+                if found is not None:
+                    self.messages_read += 1
+                    yield path, int(item.get_identifier()), found, False
+                started = time.process_time()
+            subs = []
+            try:
+                count = folder.get_number_of_sub_folders()
+            except Exception as e:  # noqa: BLE001
+                self.problems.append((Status.CORRUPT, f"folder {path or '(root)'}: sub-folders not listed ({_short(e)})"))
+                count = 0
+            for i in range(count):
+                try:
+                    subs.append(folder.get_sub_folder(i))
+                except Exception as e:  # noqa: BLE001 - one damaged sub-folder; its siblings go on
+                    self.problems.append((Status.CORRUPT, f"folder {path or '(root)'}: sub-folder {i + 1} of {count} "
+                                          f"unreadable ({_short(e)})"))
+            for sub in reversed(subs):
+                name = _folder_name(sub)
+                stack.append((sub, f"{path}/{name}" if path else name))
+        yield from self._orphans()
+
+    def _orphans(self) -> Iterator[tuple[str, int, Mail, bool]]:
+        try:
+            count = self._file.get_number_of_orphan_items()
+        except Exception:  # noqa: BLE001 - no orphan index: nothing recovered, nothing lost
+            return
+        for i in range(count):
+            try:
+                item = self._file.get_orphan_item(i)
+                found = self._mail(item)
+            except Exception:  # noqa: BLE001 - a deleted item's remains: best effort, as any deleted file
+                continue
+            if found is not None and (found.attachments or found.problems):
+                yield "(orphan items)", int(item.get_identifier()), found, True
+
+    def _mail(self, item: PffObject) -> Mail | None:
+        if not isinstance(item, self._pff.message):
+            return None  # a folder-associated or other item: no attachments
+        when = item.get_client_submit_time() or item.get_delivery_time() or item.get_creation_time()
+        mail = Mail(date=iso_utc(when.replace(tzinfo=UTC).timestamp()) if when else None,  # libpff: naive UTC
+                    subject=item.get_subject() or "")
+        klass = (_record(item, PR_MESSAGE_CLASS) or "")
+        _encrypted(str(klass), mail)
+        for k in range(item.get_number_of_attachments()):
+            try:
+                mail.attachments.append(_pst_attachment(item.get_attachment(k), k + 1, str(klass)))
+            except _Skip:
+                continue
+            except Exception as e:  # noqa: BLE001 - one damaged attachment; the message's others go on
+                mail.attachments.append(Attachment(f"attachment-{k + 1}", None,
+                                                   (Status.CORRUPT, f"attachment unreadable ({_short(e)})")))
+        return mail
+
+
+def _folder_name(folder: PffObject) -> str:
+    """A folder's name as a path part; a damaged one by its identifier."""
+    try:
+        name = (folder.get_name() or "").replace("/", "_")
+    except Exception:  # noqa: BLE001 - the name's table is damaged: the folder is still read
+        name = ""
+    if name:
+        return name
+    try:
+        return f"(folder {folder.get_identifier()})"
+    except Exception:  # noqa: BLE001
+        return "(folder)"
+
+
+class _Skip(Exception):
+    """An attachment that holds no file (a link, a calendar exception)."""
+
+
+def _pst_attachment(att: PffObject, number: int, message_class: str) -> Attachment:
+    method = _record(att, PR_ATTACH_METHOD)
+    if method in BY_REFERENCE:
+        raise _Skip
+    if method == EMBEDDED_MESSAGE:
+        if message_class.startswith("IPM.Appointment") or message_class.startswith("IPM.Schedule"):
+            raise _Skip  # a recurring meeting's exceptions: calendar items, not files
+        # named by its number: an attached item's display name is its subject (personal data)
+        return Attachment(f"attached-item-{number}", None, (Status.UNSUPPORTED, "an attached Outlook item inside a "
+                          ".pst/.ost: its own attachments are not read (save it as .msg to examine it)"))
+    name = str(att.get_long_filename() or _record(att, PR_ATTACH_FILENAME) or _record(att, PR_DISPLAY_NAME)
+               or f"attachment-{number}")
+    # an OLE object (attach method 6: a picture or a sheet pasted into a rich-text message) is given by libpff
+    # as the compound file it is, and examined as one (an Excel object is read as the .xls it holds)
+    size = att.get_size()
+    data = att.read_buffer(size) if size else b""
+    problem = (Status.CORRUPT, f"attachment holds {len(data)} of {size} bytes") if len(data) != size else None
+    mime = str(_record(att, PR_ATTACH_MIME_TAG) or "")
+    return Attachment(name, data, problem, tnef=is_tnef(name, mime))
+
+
+def _record(item: PffObject, prop: int) -> str | int | None:
+    """A property of a libpff item from its first record set: strings decoded, 32-bit integers as int."""
+    try:
+        sets = item.get_number_of_record_sets()
+        if not sets:
+            return None
+        record = item.get_record_set(0)
+        for k in range(record.get_number_of_entries()):
+            entry = record.get_entry(k)
+            if entry.get_entry_type() != prop:
+                continue
+            vtype, data = entry.get_value_type(), entry.get_data() or b""
+            if vtype == PT_UNICODE:
+                return data.decode("utf-16-le", "replace").rstrip("\x00")
+            if vtype == PT_STRING8:
+                return decode_name(data.rstrip(b"\x00"))[0]
+            if vtype == PT_LONG and len(data) >= 4:
+                return int.from_bytes(data[:4], "little")
+            return None
+    except Exception:  # noqa: BLE001 - a damaged record set: the property is unknown
+        return None
+    return None
+
+
+def _short(e: BaseException) -> str:
+    """A library error in a few words, without what it quotes (names, paths)."""
+    text = str(e).splitlines()[0][:120] if str(e) else ""
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__
