@@ -143,8 +143,10 @@ def render(template: str, doc: dict[str, Any], lang: str = "ja", **extra: Any) -
     return environment(lang).get_template(template).render(doc=doc, t=Labels(lang), lang=lang, **extra)
 
 
-def render_report(doc: dict[str, Any], lang: str = "ja", diff: dict[str, Any] | None = None) -> str:
-    """report.html for a findings document; with the rescan's ``diff``, its verdict is in the summary.
+def render_report(doc: dict[str, Any], lang: str = "ja", diff: dict[str, Any] | None = None,
+                  anchor: str | None = None) -> str:
+    """report.html for a findings document; with the rescan's ``diff``, its verdict is in the summary;
+    ``anchor``: the SHA-256 of the findings.json written (scanner.anchor), for the complaint.
 
     Every group of hits (scanner.summary.classify) is shown bounded (reports.lists): counted by folder,
     the first rows listed, every row in findings.json and the CSV files beside it."""
@@ -153,4 +155,4 @@ def render_report(doc: dict[str, Any], lang: str = "ja", diff: dict[str, Any] | 
     hits = classify(doc)
     groups = {name: shown(files, FIRST_HITS if name == "copies" else FIRST_ROWS) for name, files in hits.items()}
     return render("report.html.j2", view, lang, summary=summary, hits=hits, groups=groups, lists=report_lists(doc),
-                  sections=shown_sections(view))
+                  sections=shown_sections(view), anchor=anchor)

@@ -134,22 +134,78 @@ def _machine_failure(args: argparse.Namespace, e: OSError | sqlite3.OperationalE
     return shown(f"{what}{where}{hint}")
 
 
+def _refuse_options_before_the_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """``leakscan --lang en scan ...``: the command's options go after it. argparse would take the option's
+    value for the command ("invalid choice: 'en'"); say what is wrong instead (exit 2, one line)."""
+    commands = set(build_commands(parser))
+    for arg in argv:
+        if arg in commands or arg in ("--", "-h", "--help", "--version"):
+            return
+        if arg.startswith("-") and arg.split("=", 1)[0] not in ("-v", "--verbose"):
+            command = next((a for a in argv if a in commands), "COMMAND")
+            parser.exit(EXIT_ERROR, "leakscan: " + _("error") + ": " + _(
+                "{0} goes after the command: leakscan {1} ... {0}").format(shown(arg.split("=", 1)[0]), command)
+                + "\n")
+        if not arg.startswith("-"):
+            return  # not a command: argparse says so
+
+
+def build_commands(parser: argparse.ArgumentParser) -> list[str]:
+    """The command names (scan, diff ...)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (a terminal closed, a service manager or ``timeout`` stopping the run): stopped as Ctrl-C stops
+    it, the scan's state kept, and said so (the default action ends the process without a word)."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped
+
+
+def _catch_sigterm() -> object:
+    """SIGTERM raises Stopped in this (main) thread; the previous handler, to restore (None: not set here)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _stop)
+
+
+def _restore_sigterm(previous: object) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
+    _refuse_options_before_the_command(parser, argv)
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
+    previous = _catch_sigterm()
     try:
         _refuse_undecodable(args)
         return int(args.run(args, [_recordable(a) for a in argv]))
     except LeakscanError as e:  # UsageError included; the message may quote a hostile path
         print(f"leakscan: {_('error')}: {shown(e)}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:  # Ctrl-C: a scan's state is kept, so say how to go on
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM: a scan's state is kept, so say how to go on
         out = (getattr(args, "resume", None) or getattr(args, "out", None)) if hasattr(args, "resume") else None
-        hint = f"; continue with: leakscan scan --resume {shown(out)}" if out else ""
-        print(f"leakscan: interrupted{hint}", file=sys.stderr)
-        return 130
+        stopped = isinstance(e, Stopped)
+        if out:
+            what = _("stopped (SIGTERM); continue with: {0}") if stopped else _("interrupted; continue with: {0}")
+            print("leakscan: " + what.format(f"leakscan scan --resume {shown(out)}"), file=sys.stderr)
+        else:
+            print("leakscan: " + (_("stopped (SIGTERM)") if stopped else _("interrupted")), file=sys.stderr)
+        return 143 if stopped else 130
     except BrokenPipeError:
         return EXIT_ERROR
     except (OSError, sqlite3.OperationalError) as e:  # the output folder or the machine failed us: one line
@@ -164,6 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("leakscan").debug("internal error", exc_info=True)
         print(f"leakscan: internal error: {type(e).__name__} (run with -v for the traceback)", file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        _restore_sigterm(previous)
 
 
 if __name__ == "__main__":

@@ -365,7 +365,8 @@ class _Merger:
         result = ctx.result
         entry = self._described.get(part.source)
         if entry is None and out.described is not None:
-            entry = self._described[part.source] = {**out.described, "parts": []}
+            entry = self._described[part.source] = {**{k: v for k, v in out.described.items() if k not in FIGURES},
+                                                    "parts": []}
             result.sources.append(entry)
         elif entry is not None and part.layer is not None and out.described is not None:
             _stopped_volumes(entry, out.described)
@@ -374,6 +375,10 @@ class _Merger:
             if out.source_errors:
                 done_by["error"] = "; ".join(e["error"] for e in out.source_errors)
             entry["parts"].append(done_by)  # type: ignore[attr-defined]
+            # the source's own figures: the sum of its parts (a merge counts a shared source once)
+            for key, n in (("files_seen", out.outcome.files_seen), ("bytes_read", out.outcome.bytes_read)):
+                before = entry.get(key, 0)
+                entry[key] = (before if isinstance(before, int) else 0) + n
         out.outcome.merge_into(result)
         result.source_errors += out.source_errors
         for level, line in out.outcome.logs:
@@ -396,6 +401,9 @@ class _Merger:
             state.remember(part.key(), {"described": out.described, "source_errors": out.source_errors,
                                         "worker": out.worker, "host": out.host})
             state.flush()
+
+
+FIGURES = ("files_seen", "bytes_read")
 
 
 def _stopped_volumes(entry: dict[str, object], later: dict[str, object]) -> None:

@@ -9,9 +9,12 @@ scanner.evidence). verify lists a contradiction; merge, report and persons refus
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
+from .evidence import FINDINGS, FindingsDoc, read_case_file, read_findings
 from .store import duplicate_groups
 from .summary import summarise
 
@@ -52,3 +55,23 @@ def _same_code(doc: dict[str, Any]) -> bool:
     from . import __version__, rules
 
     return (tool or {}).get("version") == __version__ and (tool or {}).get("ruleset_sha256") == rules.ruleset_sha256()
+
+
+def read_sound_findings(path: Path) -> tuple[FindingsDoc, str]:
+    """A findings.json (or the folder holding one) read as untrusted input and used only when it is sound: the
+    bytes its folder's manifest lists, a case.key the manifest lists and the fingerprints were made with, and
+    figures that agree with what they count. Anything else is refused in one line (exit 2), as merge, persons
+    and report refuse it; returns the document and the SHA-256 of the bytes read."""
+    import hashlib
+
+    from .output import require_vouched
+    from .persons.keys import CASE_KEY, check_key_id, read_key_file
+
+    doc, digest = read_findings(path)
+    folder = path if path.is_dir() else path.parent
+    require_vouched(folder, FINDINGS, digest)
+    if os.path.lexists(folder / CASE_KEY):
+        require_vouched(folder, CASE_KEY, hashlib.sha256(read_case_file(folder / CASE_KEY, 128)).hexdigest())
+    check_key_id(doc.persons or {}, read_key_file(folder / CASE_KEY), folder)
+    require_consistent(doc.to_json(), str(folder / FINDINGS))
+    return doc, digest

@@ -501,6 +501,13 @@ def findings_path(path: Path) -> Path:
     return path / FINDINGS if path.is_dir() else path
 
 
+def require_case_path(path: Path, option: str = "") -> None:
+    """A folder or findings.json named on the command line (diff, merge, --baseline) that is not there at all is
+    said so in one line (exit 2), before any other check could blame another option (the folder it would be in)."""
+    if not os.path.lexists(path):
+        raise UsageError(f"{option + ' ' if option else ''}{path}: no such output folder or findings.json")
+
+
 def read_case_file(path: Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
     """Read a file from a case folder as untrusted input: a regular file, never through a link (the last
     component), never blocking on a FIFO, at most ``limit`` bytes. Problems are UsageErrors."""

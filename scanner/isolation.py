@@ -267,6 +267,7 @@ def _serve(conn: Connection, memory: int, marks: int = -1) -> None:
     if marks >= 0:
         _BOARD = MarkBoard(marks)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the scan; the scan stops its workers
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the scan's handler (scanner.cli): a worker just ends
     for name in PRELOAD:
         __import__(name)
     while True:

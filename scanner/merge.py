@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from . import completeness
 from .codes import Status
 from .consistency import require_consistent
 from .evidence import FINDINGS, FindingsDoc, chain_counts, read_case_file, read_findings
+from .models import Location
 from .output import require_vouched, write_private
 from .persons.keys import CASE_KEY, check_key_id, key_id, key_text, read_key_file
 from .promote import SAME_SHA256, apply_to_findings
@@ -50,15 +53,23 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     seen: dict[tuple[str, str | None], int] = {}  # (location key, SHA-256) -> merged id
     id_maps: list[dict[int, int]] = []
     origins: list[int] = []  # which input each merged file came from
-    read_by = _read_by(docs)
+    canon = _canonical_sources(docs)
+
+    def place(k: int, loc: Location) -> str:
+        """A location's key in this merge: under the source text the case keys that folder by (a folder one
+        input scanned inside another's source, or wrote another way, is the same place on the same machine)."""
+        text = canon.get((k, loc.source))
+        return loc.key() if text is None else replace(loc, source=text).key()
+
+    read_by = _read_by(docs, place)
     folded: list[tuple[dict[int, int], int, str]] = []
     for k, doc in enumerate(docs):
         ids: dict[int, int] = {}
         for f in doc.files:
-            if f.sha256 is None and read_by.get(f.key(), {k}) - {k}:
-                folded.append((ids, f.id, f.key()))  # not read here, read by another input: that one's hit
+            if f.sha256 is None and read_by.get(place(k, f.location), {k}) - {k}:
+                folded.append((ids, f.id, place(k, f.location)))  # not read here, read by another input: its hit
                 continue
-            where = (f.key(), f.sha256)  # the same place with other bytes (changed between scans): two files
+            where = (place(k, f.location), f.sha256)  # the same place with other bytes (changed between scans): two
             if where in seen:
                 ids[f.id] = seen[where]  # the same hit listed by another input
                 continue
@@ -75,6 +86,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     apply_to_findings(files)  # a lead in one scan may hold a copy found by another scan
     differences = _scope_differences(docs)
     overlap = _overlapping_sources(docs)
+    counts = _seen_and_read(docs, overlap)
     inputs = [_input_summary(doc, folder, sha) for (doc, sha), folder in zip(read, folders, strict=True)]
     scans = [d.scan for d in docs]
     merged: dict[str, Any] = {
@@ -89,15 +101,16 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
             "sources": _once([s for sc in scans for s in sc.sources]),
             "source_details": _once([s for sc in scans for s in sc.source_details]),
             "source_errors": _once([s for sc in scans for s in sc.source_errors]),
-            "files_seen": sum(sc.files_seen for sc in scans),
-            "bytes_read": sum(sc.bytes_read for sc in scans),
+            "files_seen": counts["files_seen"],
+            "bytes_read": counts["bytes_read"],
             "settings": first.scan.settings,
             "masked": all(sc.masked for sc in scans),
         },
         "files": files,
         "duplicate_groups": duplicate_groups(files),
-        "skipped": _once([s.to_json() for k, d in enumerate(docs) for s in d.skipped
-                          if not (s.reason in NOT_READ and read_by.get(s.key(), {k}) - {k})]),
+        "skipped": _once_by([(s.to_json(), (place(k, s.location), s.reason, s.detail)) for k, d in enumerate(docs)
+                             for s in d.skipped
+                             if not (s.reason in NOT_READ and read_by.get(place(k, s.location), {k}) - {k})]),
         "links": _once([link for d in docs for link in d.links]),
     }
     incomplete = completeness.summary(merged)  # an input that lost part of a source leaves the case incomplete
@@ -121,6 +134,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
         "same_scope": not differences,
         "scope_differences": differences,
         "overlapping_sources": overlap,
+        "counts": counts,
         "persons": note,
     }
     return merged
@@ -131,15 +145,48 @@ NOT_READ = frozenset({Status.UNREADABLE, Status.VANISHED, Status.CHANGED_DURING_
                       Status.SOURCE_LOST})
 
 
-def _read_by(docs: list[FindingsDoc]) -> dict[str, set[int]]:
+def _read_by(docs: list[FindingsDoc], key: Callable[[int, Location], str]) -> dict[str, set[int]]:
     """Location key -> the inputs that read (hashed) a hit there: a file one scan could not read (locked, a
     dropped connection) and another read is examined, and listed once, as the one read."""
     found: dict[str, set[int]] = {}
     for k, d in enumerate(docs):
         for f in d.files:
             if f.sha256:
-                found.setdefault(f.key(), set()).add(k)
+                found.setdefault(key(k, f.location), set()).add(k)
     return found
+
+
+def _canonical_sources(docs: list[FindingsDoc]) -> dict[tuple[int, str], str]:
+    """(input, SOURCE text) -> the text the merge keys its files under, for local folder sources on the same
+    machine (chain_of_custody.host): the outermost folder any input scanned that holds it (the first input's
+    text for the same folder written two ways). A folder scanned on its own and again inside a share, or given
+    as a relative path in one scan and an absolute one in another, is then the same place: its files are the
+    same files (their paths are absolute in both), listed and counted once."""
+    folders = []
+    for k, d in enumerate(docs):
+        host = d.chain_of_custody.get("host")
+        for s in d.scan.source_details:
+            if s.get("kind") == "directory" and isinstance(s.get("path"), str) and isinstance(s.get("source"), str):
+                folders.append((host, s["path"].rstrip("/") or "/", s["source"], k))
+    canon = {}
+    for host, path, text, k in folders:
+        holders = [f for f in folders if f[0] == host and (path == f[1] or path.startswith(f[1].rstrip("/") + "/"))]
+        outer = min(holders, key=lambda f: (len(f[1]), f[3]))
+        if outer[2] != text:
+            canon[(k, text)] = outer[2]
+    return canon
+
+
+def _once_by(items: list[tuple[Any, Any]]) -> list[Any]:
+    """The first item of each identity, in order."""
+    seen: set[str] = set()
+    out = []
+    for item, identity in items:
+        k = json.dumps(identity, sort_keys=True, ensure_ascii=False, default=str)
+        if k not in seen:
+            seen.add(k)
+            out.append(item)
+    return out
 
 
 def warnings(doc: dict[str, Any]) -> list[str]:
@@ -150,10 +197,69 @@ def warnings(doc: dict[str, Any]) -> list[str]:
         out.append(f"the inputs were scanned with different settings ({', '.join(merge['scope_differences'])}): "
                    "each input's hits are what it looked for; see merge.inputs in findings.json")
     overlap = merge.get("overlapping_sources") or []
+    counts = merge.get("counts") or {}
     if overlap:
+        seen = ("\"files seen\" and \"bytes read\" count them once (each input saw them alike)"
+                if counts.get("exact") else
+                f"\"files seen\" and \"bytes read\" are an upper bound ({_why(counts)})")
         out.append(f"{len(overlap)} source(s) scanned by more than one input (e.g. {shown(overlap[0])}): each file "
-                   "there is listed and its persons counted once; \"files seen\" counts it once per input")
+                   f"there is listed and its persons counted once; {seen}")
+    elif counts.get("exact") is False:
+        out.append(f"\"files seen\" and \"bytes read\" are an upper bound ({_why(counts)})")
     return out
+
+
+_WHY = {"nested": "the source {0} lies inside another input's source, or is one written another way",
+        "no-own-figures": "an input recorded no figures of its own for {0} (written before Session 7, on a "
+                          "cluster, or the source failed)",
+        "different-figures": "the inputs saw {0} with different figures (it changed between the scans)"}
+
+
+def _why(counts: dict[str, Any]) -> str:
+    return _WHY.get(str(counts.get("reason")), "{0}").format(shown(str(counts.get("source"))))
+
+
+def _seen_and_read(docs: list[FindingsDoc], overlap: list[str]) -> dict[str, Any]:
+    """Files seen and bytes read across the inputs, each source counted once. A source more than one input
+    scanned is counted once when every one of them recorded its own figures for it (``source_details``,
+    Session 7) and they agree (the same files and bytes seen); otherwise the sum of the inputs is kept and
+    said to be an upper bound (``exact`` false, with why), never passed off as exact. A source lying inside
+    another input's source (a folder of a scanned share scanned again on its own) makes the sum an upper bound
+    too. ``reason``: nested, no-own-figures (an input written before Session 7, on a cluster, or whose
+    source failed) or different-figures (it changed between the scans)."""
+    total = {"files_seen": sum(d.scan.files_seen for d in docs), "bytes_read": sum(d.scan.bytes_read for d in docs)}
+    result: dict[str, Any] = {**total, "exact": True, "reason": None, "source": None, "inputs_sum": dict(total)}
+    nested = _nested_sources(docs)
+    if nested:
+        return {**result, "exact": False, "reason": "nested", "source": nested}
+    for source in overlap:
+        figures = set()
+        for d in docs:
+            if source not in d.scan.sources:
+                continue
+            own = [s for s in d.scan.source_details if s.get("source") == source]
+            if len(own) != 1 or not all(isinstance(own[0].get(k), int) for k in total):
+                return {**result, "exact": False, "reason": "no-own-figures", "source": source}
+            figures.add((own[0]["files_seen"], own[0]["bytes_read"]))
+        if len(figures) != 1:
+            return {**result, "exact": False, "reason": "different-figures", "source": source}
+        files, size = figures.pop()
+        copies = sum(1 for d in docs if source in d.scan.sources) - 1
+        result["files_seen"] -= copies * files
+        result["bytes_read"] -= copies * size
+    return result
+
+
+def _nested_sources(docs: list[FindingsDoc]) -> str | None:
+    """A local folder source of one input that lies strictly inside a folder source of another input, or is the
+    same folder written another way (``dir2`` and ``/cases/dir2``), by the absolute paths the scans recorded."""
+    folders = [(k, str(s.get("path")), s.get("source")) for k, d in enumerate(docs) for s in d.scan.source_details
+               if s.get("kind") == "directory" and isinstance(s.get("path"), str)]
+    for k, path, text in folders:
+        for j, outer, outer_text in folders:
+            if j != k and (path.startswith(outer.rstrip("/") + "/") or (path == outer and text != outer_text)):
+                return path
+    return None
 
 
 def _once(items: list[Any]) -> list[Any]:

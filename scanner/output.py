@@ -135,8 +135,16 @@ def claim_out(out: Path, case_id: str, overwrite: bool) -> bool:
         return False
     finished = next((f for f in _FINISHED if all(n in present for n in f)), None)
     if finished is None:
-        hint = f"; continue it with: leakscan scan --resume {out}" if "scan-state.sqlite" in present else ""
-        raise UsageError(f"--out {out} holds an unfinished leakscan output{hint} (or choose a new folder)")
+        if "scan-state.sqlite" in present:
+            raise UsageError(f"--out {out} holds an unfinished leakscan output; continue it with: leakscan scan "
+                             f"--resume {out} (or choose a new folder)")
+        # a diff, merge or report cut short (a full disk, a kill) before its manifest: nothing to resume, and
+        # nothing there is vouched for, so it may be replaced
+        if not overwrite:
+            raise UsageError(f"--out {out} holds a leakscan output that stopped before it was complete (no "
+                             "manifest.sha256: a full disk or a killed run): add --overwrite to replace it, or "
+                             "choose a new folder")
+        return True
     earlier = _case_of(out / finished[0])
     if earlier is None:
         raise UsageError(f"--out {out}: its {finished[0]} is not readable leakscan output; choose a new folder")
@@ -188,11 +196,13 @@ def _case_of(path: Path) -> str | None:
 
 
 @contextmanager
-def locked(out: Path) -> Iterator[None]:
+def locked(out: Path, named: str | None = None) -> Iterator[None]:
     """Hold ``OUT/.leakscan.lock`` (flock) while writing: a second run into the same folder is refused.
 
     The lock goes with the process (a killed scan leaves no stale lock); the empty file stays.
-    Re-entrant within one process, so a command may lock around steps that lock again."""
+    Re-entrant within one process, so a command may lock around steps that lock again. ``named``: how the
+    folder is named in a refusal (default ``--out OUT``; ``report`` and ``--resume`` name it as it was given)."""
+    named = named or f"--out {out}"
     import fcntl
 
     key = os.path.realpath(out)
@@ -202,14 +212,15 @@ def locked(out: Path) -> Iterator[None]:
     try:
         fd = os.open(out / LOCK, os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | _NOFOLLOW | _CLOEXEC, 0o600)
     except OSError as e:
-        raise UsageError(f"--out {out}: cannot create its lock file {LOCK} ({e.strerror or e})") from e
+        hint = ": copy the folder to a writable place and run the command there" if e.errno == errno.EROFS else ""
+        raise UsageError(f"{named}: cannot write into it (its lock file {LOCK}: {e.strerror or e}){hint}") from e
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise UsageError(f"--out {out}: {LOCK} is not a regular file")
+            raise UsageError(f"{named}: {LOCK} is not a regular file")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as e:
-            raise UsageError(f"--out {out} is in use by another leakscan run; wait for it to finish or choose "
+            raise UsageError(f"{named} is in use by another leakscan run; wait for it to finish or choose "
                              "another folder") from e
         _held.add(key)
         try:

@@ -432,13 +432,15 @@ def scan_source(source: Source, dispatcher: Dispatcher, items: Iterable[Item | N
     A SOURCE disk image is opened and walked in a killable process of its own (scanner.image_walker)
     whenever that process can rebuild the scan's inspectors."""
     ctx = dispatcher.ctx
+    items_whole = items is None  # the whole source, not a part of it (a cluster's part has no figures of its own)
     if items is None and getattr(source, "kind", None) == "image" and portable(ctx.inspectors):
         from .image_walker import isolated  # lazy: only a scan with a disk image needs it
 
         source = isolated(source, worker_settings(ctx))
     try:
         with source:
-            ctx.result.sources.append(source.describe())
+            described = source.describe()
+            ctx.result.sources.append(described)
             _estimate(source, ctx.progress)
             mark = ctx.result.mark()
             if items is None:
@@ -447,6 +449,9 @@ def scan_source(source: Source, dispatcher: Dispatcher, items: Iterable[Item | N
             dispatcher.walk(items)
             dispatcher.drain()
             settle_lost(source, ctx, mark)
+            if items_whole:  # this source's own figures (a merge of scans that share it counts them once)
+                described.update(files_seen=ctx.result.files_seen - mark.files_seen,
+                                 bytes_read=ctx.result.bytes_read - mark.bytes_read)
     except SourceError as e:
         dispatcher.drain()
         ctx.result.source_errors.append({"source": source.text, "error": str(e)})

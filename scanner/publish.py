@@ -9,6 +9,7 @@ from typing import Any
 from reports.html import render_report
 from reports.lists import LEADS_CSV, SKIPPED_CSV, leads_csv, skipped_csv
 
+from .anchor import file_sha256
 from .exports import EXPORTS
 from .output import write_json, write_manifest, write_private
 from .store import FINDINGS
@@ -73,8 +74,9 @@ def write_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]
 
 
 def write_report(doc: dict[str, Any], out: Path, lang: str, diff: dict[str, Any] | None = None) -> Path:
-    """report.html for ``doc``; after a rescan, with its verdict in the summary box."""
-    return write_private(out / REPORT, render_report(doc, lang, diff))
+    """report.html for ``doc``; after a rescan, with its verdict in the summary box; with the SHA-256 of the
+    findings.json written beside it (the case's anchor, scanner.anchor)."""
+    return write_private(out / REPORT, render_report(doc, lang, diff, file_sha256(out / FINDINGS)))
 
 
 def publish_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:

@@ -12,7 +12,9 @@ from typing import Any
 from reports.html import render
 
 from .accept import read_accept_file
+from .anchor import file_sha256
 from .codes import AcceptStatus
+from .consistency import read_sound_findings
 from .diff import compute_diff
 from .evidence import findings_path, read_findings
 from .output import write_json, write_manifest, write_private
@@ -25,10 +27,14 @@ REMEDIATION_PDF = "remediation.pdf"
 findings_file = findings_path  # a findings.json path, or the output folder holding one
 
 
-def diff_findings(baseline: Path, rescan: Path, accept: Path | None = None) -> dict[str, Any]:
+def diff_findings(baseline: Path, rescan: Path, accept: Path | None = None, own_rescan: bool = False) -> dict[str, Any]:
     """Read and check both findings.json files (a UsageError if either is not one) and diff them, honouring
-    the examiner's out-of-scope list when one is given (``--accept``)."""
-    (base, b_sha), (new, n_sha) = read_findings(baseline), read_findings(rescan)
+    the examiner's out-of-scope list when one is given (``--accept``). Both are used only when sound
+    (scanner.consistency: vouched for by their manifest, agreeing with themselves): a verdict of ``clean``
+    against an edited baseline would prove nothing. ``own_rescan``: the rescan is the findings.json this run
+    has just written (``scan --baseline``; its manifest is written after the diff)."""
+    base, b_sha = read_sound_findings(baseline)
+    new, n_sha = read_findings(rescan) if own_rescan else read_sound_findings(rescan)
     accepted = read_accept_file(accept) if accept is not None else None
     return compute_diff(base, new, base_sha256=b_sha, new_sha256=n_sha, accept=accepted)
 
@@ -36,7 +42,8 @@ def diff_findings(baseline: Path, rescan: Path, accept: Path | None = None) -> d
 def write_diff(diff: dict[str, Any], out: Path, lang: str) -> dict[str, Path]:
     """Write diff.json and remediation.html (0600, each replacing an earlier one only once complete)."""
     paths = {"diff": write_json(out / DIFF_JSON, diff)}
-    paths["remediation"] = write_private(out / REMEDIATION, render("remediation.html.j2", diff, lang))
+    paths["remediation"] = write_private(out / REMEDIATION, render("remediation.html.j2", diff, lang,
+                                                                   anchor=file_sha256(paths["diff"])))
     return paths
 
 
@@ -56,19 +63,21 @@ def remove_stale(out: Path) -> None:
 
 def summarise(diff: dict[str, Any], paths: dict[str, Path]) -> str:
     """A few lines for the terminal (paths only, no personal values)."""
+    from .i18n import _
+
     lc = diff["leak_counts"]
-    lines = [f"rescan verdict:           {diff['verdict']}"
+    lines = [_("rescan verdict:") + f"           {diff['verdict']}"
              + (f" ({', '.join(diff['verdict_reasons'])})" if diff["verdict_reasons"] else "")]
     accepted = diff.get("accepted")
     taken = {c: sum(1 for e in diff["entries"] if e["class"] == c and e["leak"] and e.get("accepted")) for c in lc}
     lines += [f"  {c + ':':<23} {lc[c]}" + (f" ({taken[c]} accepted as out of scope)" if taken[c] else "") for c in lc]
-    lines.append(f"  not examined:           {len(diff['not_verified'])}")
+    lines.append("  " + _("not examined:") + f"           {len(diff['not_verified'])}")
     if accepted is not None:  # the exceptions the examiner stated, and lines of the list that matched nothing
         unused = [a for a in accepted["lines"] if a["status"] != AcceptStatus.APPLIED]
         lines.append(f"  accepted (--accept):    {sum(taken.values())} hit(s), {len(accepted['skipped'])} skipped "
                      f"file(s); {len(unused)} line(s) of the list matched nothing as listed")
     if not diff["scope"]["same"]:
-        lines.append("  scope differs from the baseline: "
+        lines.append("  " + _("scope differs from the baseline:") + " "
                      + ", ".join(d["field"] for d in diff["scope"]["differences"]))
-    lines.append(f"remediation report:       {paths['remediation']}")
+    lines.append(_("remediation report:") + f"       {paths['remediation']}")
     return "\n".join(lines)

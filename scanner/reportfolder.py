@@ -14,6 +14,7 @@ from typing import Any
 
 from reports.html import render, render_report
 
+from .anchor import file_sha256
 from .errors import UsageError
 from .output import MANIFEST, check_manifest, listed_names, read_nofollow, write_manifest, write_private
 from .publish import REPORT, write_pdfs
@@ -67,9 +68,10 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool) -> 
         require_consistent(doc, str(out / FINDINGS))
         doc = _for_report(doc, case_file)
         mine = diff if diff is not None and _is_rescan_of(diff, out) else None
-        written.append(write_private(out / REPORT, render_report(doc, lang, mine)))
+        written.append(write_private(out / REPORT, render_report(doc, lang, mine, file_sha256(out / FINDINGS))))
     if diff is not None:
-        written.append(write_private(out / REMEDIATION, render("remediation.html.j2", diff, lang)))
+        written.append(write_private(out / REMEDIATION, render("remediation.html.j2", diff, lang,
+                                                               anchor=file_sha256(out / DIFF_JSON))))
     if pdf:
         written += list(write_pdfs(out, [p.name for p in written]).values())
     written.append(write_manifest(out))

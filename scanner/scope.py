@@ -114,6 +114,17 @@ class NamedSources:
         """The resolved local folder (or file) a recorded local source stands for: reads stay inside it."""
         return _real(recorded)
 
+    def unused(self, recorded: Iterable[str]) -> list[str]:
+        """The sources named that stand for none of the ``recorded`` ones (a typo, or another case's source):
+        naming them reads nothing."""
+        recorded = [r for r in recorded if r]
+        unused = []
+        for text in self.texts:
+            alone = NamedSources([text])
+            if not any(alone._named(r) for r in recorded):
+                unused.append(text)
+        return unused
+
     def refused(self, recorded: Iterable[str]) -> list[str]:
         """The recorded sources that will not be read again, in order, once each."""
         return [s for s in dict.fromkeys(recorded) if not self.allows(s)]

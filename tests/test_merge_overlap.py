@@ -98,6 +98,9 @@ def test_a_file_changed_between_the_scans_is_two_files(overlap: dict[str, Path],
         sorted([shared["sha256"], edited["sha256"]])
     counted = {(f["path"], f["sha256"]): f["records"] for f in merged["persons"]["files"]}
     assert counted[shared["path"], shared["sha256"]] == shared["records"]
+    # dir2 was not the same in both scans: its files seen / bytes read are not counted once, but said to be an
+    # upper bound (Session 7)
+    assert (merged["merge"]["counts"]["exact"], merged["merge"]["counts"]["reason"]) == (False, "different-figures")
     assert counted[shared["path"], edited["sha256"]] == edited["records"] == 30
     assert merged["persons"]["records"] == sum(counted.values())
 
@@ -179,3 +182,74 @@ def test_a_file_one_scan_could_not_read_and_the_other_read_is_one_examined_file(
     assert not [s for s in merged["skipped"] if s["path"] == counted["path"]]
     assert merged["persons"]["records"] == a["persons"]["records"]
     assert merged["persons"]["unique"] == a["persons"]["unique"]
+
+
+def test_files_seen_and_bytes_read_are_those_of_one_scan_of_the_union(overlap: dict[str, Path], tmp_path: Path):
+    """Session 7: each scan records every source's own figures, so a source two inputs scanned alike is counted
+    once; the report says the figures are exact."""
+    case = tmp_path / "case"
+    run = run_cli("merge", str(overlap["a"]), str(overlap["b"]), "--out", str(case), "--lang", "en")
+    assert run.returncode == 1, run.stderr
+    merged, whole, a, b = (load(p) for p in (case, overlap["w"], overlap["a"], overlap["b"]))
+    assert a["scan"]["files_seen"] + b["scan"]["files_seen"] > whole["scan"]["files_seen"]  # the test means something
+    for figure in ("files_seen", "bytes_read"):
+        assert merged["scan"][figure] == whole["scan"][figure], figure
+        assert merged["merge"]["counts"]["inputs_sum"][figure] == a["scan"][figure] + b["scan"][figure]
+    assert merged["merge"]["counts"]["exact"] is True
+    assert "count them once" in run.stderr
+    assert "exact: a source scanned by several inputs is counted once" in (case / "report.html").read_text("utf-8")
+
+
+def _without_own_figures(folder: Path, dest: Path) -> Path:
+    """The same scan as leakscan wrote it before Session 7: no figures of its own per source."""
+    from scanner.output import write_manifest
+
+    shutil.copytree(folder, dest)
+    doc = load(dest)
+    for s in doc["scan"]["source_details"]:
+        s.pop("files_seen"), s.pop("bytes_read")
+    (dest / "findings.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2), "utf-8")
+    write_manifest(dest)
+    return dest
+
+
+def test_figures_that_cannot_be_exact_are_said_to_be_an_upper_bound(overlap: dict[str, Path], tmp_path: Path):
+    older = _without_own_figures(overlap["b"], tmp_path / "older")
+    inner = tmp_path / "inner"
+    scanned = run_cli("scan", str(overlap["dir2"] / "PC03"), "--name", LEAKED_NAME, "--quiet", "--out", str(inner))
+    assert scanned.returncode == 1, scanned.stderr
+    for other, reason in ((older, "no-own-figures"), (inner, "nested")):
+        case = tmp_path / f"case-{reason}"
+        run = run_cli("merge", str(overlap["a"]), str(other), "--out", str(case), "--lang", "en")
+        assert run.returncode == 1, run.stderr
+        merged, a, b = load(case), load(overlap["a"]), load(other)
+        counts = merged["merge"]["counts"]
+        assert (counts["exact"], counts["reason"]) == (False, reason)
+        assert merged["scan"]["files_seen"] == a["scan"]["files_seen"] + b["scan"]["files_seen"]
+        assert "are an upper bound" in run.stderr
+        assert "upper bound (the true figure is at most this)" in (case / "report.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("how", ["folder-inside", "other-spelling"])
+def test_a_source_inside_another_inputs_source_is_not_counted_twice(how: str, overlap: dict[str, Path],
+                                                                    tmp_path: Path):
+    """Session 7: PC03 scanned on its own (or dir2 given as a relative path) and merged with scan A, which
+    scanned it as part of dir2 (as an absolute path): the same files on the same machine under two SOURCE
+    texts. Was: every hit there listed twice and counted twice (copies 12 for 10)."""
+    root = overlap["root"]
+    again = with_case_key(tmp_path / "again", overlap["w"])
+    if how == "folder-inside":
+        run = run_cli("scan", str(overlap["dir2"] / "PC03"), "--name", LEAKED_NAME, "--quiet", "--out", str(again))
+    else:
+        run = run_cli("scan", "dir2", "--name", LEAKED_NAME, "--quiet", "--out", str(again), cwd=root)
+    assert run.returncode == 1, run.stderr
+    assert load(again)["files"]  # the test means something: the second scan found hits there
+    case = tmp_path / "case"
+    run = run_cli("merge", str(overlap["a"]), str(again), "--out", str(case), "--quiet")
+    assert run.returncode == 1, run.stderr
+    merged, a = load(case), load(overlap["a"])
+    assert _files(merged) == _files(a)
+    assert merged["summary"]["copies"] == a["summary"]["copies"]
+    assert merged["summary"]["persons"] == a["summary"]["persons"]
+    assert (merged["merge"]["counts"]["exact"], merged["merge"]["counts"]["reason"]) == (False, "nested")
+    assert run_cli("verify", str(case)).returncode == 0

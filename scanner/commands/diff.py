@@ -33,9 +33,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..diff import exit_code
+    from ..evidence import require_case_path
     from ..output import claim_out, locked, prepare_out, refuse_overlap
     from ..remediation import diff_findings, findings_file, publish_diff, summarise
 
+    for given in (args.baseline, args.rescan):
+        require_case_path(given)
     refuse_overlap(args.out, [("scan folder", str(findings_file(f).parent)) for f in (args.baseline, args.rescan)])
     diff = diff_findings(args.baseline, args.rescan, args.accept)
     claim_out(args.out, str(((diff.get("rescan") or {}).get("case") or {}).get("id") or ""), args.overwrite)
@@ -45,4 +48,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         paths = publish_diff(diff, args.out, args.lang)
     if not args.quiet:
         print(summarise(diff, paths), file=sys.stderr)
+        from ..anchor import print_anchors
+
+        print_anchors(args.out)
     return exit_code(diff)

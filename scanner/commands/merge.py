@@ -32,9 +32,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
+    from ..evidence import require_case_path
     from ..merge import copy_case_key, merge_findings, warnings  # the machinery loads when the command runs
     from ..publish import publish_findings
 
+    for given in args.outs:
+        require_case_path(given)
     out = args.out.resolve()
     if any(findings_file(o).parent.resolve() == out for o in args.outs):
         raise UsageError("--out must be a new folder, not one of the scans being merged")
@@ -52,5 +55,5 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         print(f"leakscan: warning: {line}", file=sys.stderr)
     if not args.quiet:
         summarise(doc, paths)
-        print(f"persons across scans:     {doc['merge']['persons']}", file=sys.stderr)
+        print(_("persons across scans:") + f"     {doc['merge']['persons']}", file=sys.stderr)
     return exit_code(doc)

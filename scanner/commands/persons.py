@@ -75,6 +75,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
                          "--reference hit)")
     if args.export is not None and args.export.suffix.lower() != ".xlsx":  # fail before printing anything
         raise UsageError(f"--export {args.export}: the notification list is written as .xlsx")
+    if args.export is not None and not args.export.parent.is_dir():  # before every copy is read again
+        raise UsageError(f"--export {args.export}: no folder {args.export.parent} to write it in")
     folder = args.out if args.out.is_dir() else args.out.parent
     if args.export is not None and folder.resolve() in args.export.resolve().parents:  # a sub-folder too
         raise UsageError(f"--export {args.export}: write it outside the output folder {folder} "

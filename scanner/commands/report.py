@@ -41,9 +41,12 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         check_ready()
     if not args.out.is_dir():  # checked before the lock file, which would be made in it
         raise UsageError(f"{args.out}: not an output folder (give the folder a scan wrote)")
-    with locked(args.out):
+    with locked(args.out, str(args.out)):  # no --out here: the folder as given
         written = rewrite_reports(args.out, args.lang, args.case_file, args.pdf)
     if not args.quiet:
         for path in written:
             print(path, file=sys.stderr)
+        from ..anchor import print_anchors
+
+        print_anchors(args.out)  # unchanged by this command: findings.json / diff.json are not rewritten
     return 0

@@ -217,6 +217,9 @@ def _check_out_apart(config: ScanConfig) -> None:
 
     folders = [("source", s) for s in config.sources if not s.startswith("smb://")]
     if config.baseline is not None:
+        from ..evidence import require_case_path
+
+        require_case_path(Path(config.baseline), "--baseline")
         folders.append(("baseline folder", str(findings_file(config.baseline).parent)))
     refuse_overlap(config.out, folders)
 
@@ -300,7 +303,8 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
         from ..publish import write_report
         from ..remediation import diff_findings, write_diff
 
-        diff = diff_findings(config.baseline, config.out, Path(config.accept) if config.accept else None)
+        diff = diff_findings(config.baseline, config.out, Path(config.accept) if config.accept else None,
+                             own_rescan=True)
         paths.update(write_diff(diff, config.out, config.lang))
         paths["report"] = write_report(doc, config.out, config.lang, diff)  # its summary says the verdict
     from ..publish import remove_stale_pdfs, write_pdfs
@@ -396,6 +400,10 @@ def summarise(doc: dict, paths: dict) -> None:
     if doc.get("trace_artefacts"):  # leads, not copies: counted apart, never in the exit code
         rows.append((_("traces of use"), _("{0} on {1} PC(s)").format(len(traces), len({t["pc"] for t in traces}))))
     rows.append((_("report"), shown(paths["report"])))
+    if "findings" in paths:  # the value to write into the complaint, and how to check it later (scanner.anchor)
+        from ..anchor import anchor_rows
+
+        rows += anchor_rows(Path(paths["findings"]).parent)
     width = max(_width(label) for label, _value in rows) + 1  # the values start one column after the longest ":"
     print("\n".join(label + ":" + " " * (width - _width(label)) + value for label, value in rows), file=sys.stderr)
 
@@ -434,7 +442,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
                          "--overwrite")
     if not args.resume.is_dir():
         raise UsageError(f"--resume {args.resume}: not a folder")
-    with locked(args.resume):  # a second --resume of a running scan is refused before its state is touched
+    with locked(args.resume, f"--resume {args.resume}"):  # a second --resume of a running scan is refused before its state is touched
         state = ScanState.resume(args.resume, retry_unreadable=args.retry_unreadable)
         config = state.config(args.resume)
         config.quiet = config.quiet or args.quiet
@@ -470,10 +478,12 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         load("distributed")  # not installed: the install hint, before anything is written
         check_scheduler(config)
     if config.baseline is not None:
-        from ..evidence import load_findings
+        from ..consistency import read_sound_findings
+        from ..evidence import require_case_path
         from ..remediation import findings_file
 
-        load_findings(findings_file(config.baseline))  # a wrong baseline fails before the scan, not after
+        require_case_path(Path(config.baseline), "--baseline")
+        read_sound_findings(config.baseline)  # a wrong or tampered baseline fails before the scan, not after
         if findings_file(config.baseline).resolve().parent == config.out.resolve():
             raise UsageError("--baseline must be an earlier scan's folder, not this scan's --out")
     if config.accept is not None:  # a resumed scan's list is read again: one that is gone stops before the scan

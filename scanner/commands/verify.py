@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..i18n import _
 from ..textsafe import shown
 from . import argtypes
+
+if TYPE_CHECKING:
+    from ..scope import NamedSources
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,6 +30,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help=_("also re-hash every hit at its source (read-only), for the SOURCEs named here (as given "
                    "to the scan: folders, images, smb:// URLs); a source findings.json names but you do not is "
                    "asked about at a terminal, else listed as not-named and not read"))
+    p.add_argument("--expect-sha256", action="append", default=[], metavar="HEX",
+                   help=_("the SHA-256 of findings.json (diff.json for a diff) written down when the case was made "
+                   "(printed by scan, merge and diff, shown in the report): differences are found even when the "
+                   "folder was edited and its manifest made again; may be given more than once"))
     p.add_argument("--json", action="store_true", help=_("print the result as JSON on stdout"))
     argtypes.add_password_file(p, " (with --sources: for hits inside encrypted archives)")
     p.set_defaults(run=run)
@@ -33,6 +42,26 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def _shown(text: object) -> str:
     """A path for the terminal: control, format and bidi characters (hostile names) shown as ⟨U+XXXX⟩."""
     return shown(text)
+
+
+def _matched(out: Path, expected: list[str]) -> str:
+    """Which anchored documents the values written down are (findings.json, diff.json)."""
+    from ..anchor import anchors
+
+    return ", ".join(name for name, digest in anchors(out).items() if digest in expected)
+
+
+def _check_named(named: NamedSources, recorded: list[str]) -> None:
+    """--sources that stand for none of the scan's sources would make every hit "not-named" and end as
+    "differences found", as if the evidence had changed: refused in one line (a typo, another case's source);
+    one named beside the right ones is a warning."""
+    unused = named.unused(recorded)
+    listed = ", ".join(_shown(r) for r in recorded[:3]) + (" ..." if len(recorded) > 3 else "")
+    if unused and len(unused) == len(named.texts):
+        raise UsageError(f"--sources {' '.join(unused)}: none of the sources this scan recorded ({listed}); name "
+                         "them as they were given to the scan")
+    for text in unused:
+        print(f"leakscan: warning: --sources {_shown(text)}: not a source this scan recorded; not used", file=sys.stderr)
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
@@ -45,37 +74,50 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     if not any((args.out / n).is_file() for n in ("manifest.sha256", FINDINGS, "diff.json")):
         # a missing manifest beside real outputs is tampering (exit 1); no outputs at all is a wrong folder
         raise UsageError(f"{args.out}: not a leakscan output folder (no manifest.sha256 or {FINDINGS})")
+    from ..anchor import anchors, check_expected, expected_sha256
     from ..output import working_files
 
+    expected = [expected_sha256(v) for v in args.expect_sha256]  # a mistyped value stops before anything is read
     passwords = argtypes.passwords(args)
     problems = check_outputs(args.out)
+    anchored = check_expected(args.out, expected)
+    problems += anchored
     working = working_files(args.out)  # an interrupted rerun's state: not evidence, not listed, not a problem
     rows = []
     if args.sources is not None:
         if not (args.out / FINDINGS).is_file():
             raise UsageError(f"{args.out}: no {FINDINGS} to take the hits from")
-        rows = verify_sources(load_findings(args.out / FINDINGS), NamedSources(args.sources, terminal_confirm()),
-                              passwords)
+        doc = load_findings(args.out / FINDINGS)
+        named = NamedSources(args.sources, terminal_confirm())
+        _check_named(named, list(doc.scan.sources))
+        rows = verify_sources(doc, named, passwords)
     bad = [r for r in rows if r["status"] != MATCH]
     ok = not problems and not bad
     if args.json:
-        print(json.dumps({"ok": ok, "outputs": problems, "sources": rows, "working_files": working},
+        print(json.dumps({"ok": ok, "outputs": problems, "sources": rows, "working_files": working,
+                          "anchors": anchors(args.out)},
                          ensure_ascii=False, indent=2))
     else:
         for p in problems:
             code, _sep, why = p["problem"].partition(": ")
             if code == INCONSISTENT:  # the file matches the manifest but contradicts itself
                 print(f"OUTPUT {code.upper()}: {_shown(p['file'])}: {_shown(why)}")
+            elif p in anchored:  # the value written down outside the folder: the one a forger cannot remake
+                print("OUTPUT " + _("ANCHOR MISMATCH: {0}: the SHA-256 written down ({1}) is not the one the "
+                                    "folder holds: the evidence document was changed or replaced").format(
+                    _shown(p["file"]), p["expected"]))
             else:
                 print(f"OUTPUT {p['problem'].upper()}: {_shown(p['file'])}")
-        if not problems:
-            print("outputs: every file matches manifest.sha256")
+        if not [p for p in problems if p not in anchored]:
+            print(_("outputs: every file matches manifest.sha256"))
+        if expected and not anchored:
+            print(_("anchor: the SHA-256 written down matches {0}").format(_matched(args.out, expected)))
         for w in working:
-            print(f"note: working file of an unfinished leakscan run (not an output): {_shown(w)}")
+            print(_("note: working file of an unfinished leakscan run (not an output): {0}").format(_shown(w)))
         for r in bad:
             print(f"SOURCE {r['status'].upper()}: {_shown(r['path'])}" + (f" ({_shown(r['detail'])})" if r["detail"] else ""))
         if args.sources is not None:
-            print(f"sources: {len(rows) - len(bad)} of {len(rows)} hits re-hashed and matching")
+            print(_("sources: {0} of {1} hits re-hashed and matching").format(len(rows) - len(bad), len(rows)))
     if not ok:
-        print("leakscan: verify: differences found", file=sys.stderr)
+        print("leakscan: verify: " + _("differences found"), file=sys.stderr)
     return 0 if ok else 1
