@@ -14,6 +14,7 @@ report is made from, and nothing rewrites it after the run that wrote it; the re
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import stat
@@ -27,6 +28,7 @@ FINDINGS = "findings.json"
 DIFF = "diff.json"
 ANCHORED = (FINDINGS, DIFF)  # the evidence documents of a scan / merge (findings) and of a diff (diff)
 
+_KIND = {FINDINGS: "leakscan/findings@", DIFF: "leakscan/diff@"}  # the schema each anchored name must hold
 _SEPARATORS = re.compile(r"[\s:\-]+")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -64,7 +66,7 @@ def anchors(out: Path) -> dict[str, str]:
 def check_expected(out: Path, expected: list[str]) -> list[dict[str, str]]:
     """Every value written down that no anchored document of ``out`` has any more: (file, problem) rows as
     verify lists them. Each value must be the SHA-256 of findings.json or diff.json as they are now."""
-    now = anchors(out)
+    now = {name: digest for name, digest in anchors(out).items() if _holds_its_kind(out / name, name)}
     problems = []
     for value in expected:
         if value in now.values():
@@ -74,6 +76,17 @@ def check_expected(out: Path, expected: list[str]) -> list[dict[str, str]]:
                          "problem": f"anchor mismatch: the SHA-256 written down ({value}) is not what the folder "
                                     f"holds ({have}): the evidence document was changed or replaced"})
     return problems
+
+
+def _holds_its_kind(path: Path, name: str) -> bool:
+    """Whether an anchored document is the kind its name says: the original findings.json kept as diff.json
+    beside a forged findings.json would otherwise vouch for the forgery (a value matches "a" document)."""
+    try:
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)), "rb") as f:
+            schema = json.load(f).get("schema")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(schema, str) and schema.startswith(_KIND[name])
 
 
 def anchor_rows(out: Path) -> list[tuple[str, str]]:

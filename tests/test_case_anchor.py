@@ -166,3 +166,18 @@ def test_diff_and_rescan_refuse_a_tampered_baseline(remanifest: bool, case: tupl
         assert said in run.stderr and "Traceback" not in run.stderr, run.stderr
         assert len(run.stderr.strip().splitlines()) == 1, run.stderr
         assert not (tmp_path / "d").exists() and not (tmp_path / "re").exists()  # refused before anything is written
+
+
+def test_the_original_kept_as_diff_json_does_not_vouch_for_a_forged_findings(case: tuple[Path, Path, str],
+                                                                             tmp_path: Path) -> None:
+    """The forger keeps the original findings.json's bytes beside the forgery under the other anchored name
+    (diff.json) and makes the manifest again: the value written down for findings.json must still fail."""
+    _src, out, _ = case
+    written_down = _sha(out / "findings.json")
+    forged = tmp_path / "forged"
+    shutil.copytree(out, forged)
+    shutil.copyfile(out / "findings.json", forged / "diff.json")
+    _forged(forged, tmp_path / "forged2", _keyword_lead_removed)
+    run = run_cli("verify", str(tmp_path / "forged2"), "--expect-sha256", written_down)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "ANCHOR MISMATCH" in run.stdout
