@@ -414,3 +414,48 @@ def test_outlook_store_with_attachments_and_its_damaged_copies(tmp_path: Path) -
     assert (f"{share}/backup.dat", "corrupt") in [(p, r) for p, r, d in skips if "the store is cut" in d]
     assert any(p.startswith(f"{share}/backup.dat » ") for p in hits)  # what the cut copy holds is still examined
     assert any(p.startswith(f"{share}/flipped.pst") for p, _, _ in skips)
+
+
+def test_an_mbox_of_empty_messages_lists_a_bounded_number_of_rows(tmp_path: Path) -> None:
+    """An mbox of thousands of ``From `` separator lines and nothing else between them (damage, or a crafted
+    file: a few bytes each) must not become one skipped row per line (a findings.json of millions of rows):
+    the first rows are listed, the rest counted in a row that says how many; the real message after them is
+    still read."""
+    share = tmp_path / "share"
+    share.mkdir()
+    empty = 3000
+    roster = md.message([(md.ROSTER_NAME, md.roster(5), "rfc2231-utf8")])
+    data = md.mbox([md.plain("memo.txt", b"x")]) + b"From \n" * empty + md.mbox([roster])
+    (share / "Inbox").write_bytes(data)
+    doc = _scan(share, tmp_path / "out", "--name", md.ROSTER_NAME)
+    assert [p for p in _hits(doc) if p.endswith(md.ROSTER_NAME)]
+    rows = [(p, r, d) for p, r, d in _skips(doc) if p.startswith(f"{share}/Inbox")]
+    assert len(rows) <= 1100, len(rows)
+    counted = [int(d.split(" more ")[0].rsplit(" ", 1)[-1]) for _, _, d in rows if " not listed one by one" in d]
+    assert len(rows) - len(counted) + sum(counted) == empty, rows[-3:]
+
+
+def test_a_store_of_unreadable_messages_is_still_on_the_clock() -> None:
+    """A damaged folder may claim billions of messages, each failing at once: the CPU budget (--parse-timeout)
+    must end that loop too, and say so, not only a loop of readable messages."""
+    from scanner.inspectors.mail_outlook import Store
+
+    class Folder:
+        def get_number_of_sub_messages(self) -> int:
+            return 200_000
+
+        def get_sub_message(self, i: int) -> None:
+            raise OSError("libpff_item_tree_get_sub_node_by_index: invalid sub node")
+
+        def get_number_of_sub_folders(self) -> int:
+            return 0
+
+    class File:
+        def get_number_of_orphan_items(self) -> int:
+            return 0
+
+    store = object.__new__(Store)
+    store.root, store._file, store.problems, store.messages_read = Folder(), File(), [], 0
+    assert list(store.messages(0.0)) == []
+    assert store.problems[-1][0] == "timeout", store.problems[-1]
+    assert len(store.problems) < 1000

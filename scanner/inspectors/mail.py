@@ -183,7 +183,7 @@ class MailInspector:
         except Exception as e:  # noqa: BLE001 - a damaged mail file is data, not a crash (libpff missing: unsupported)
             reason, text = error_reason(e)
             return Inspection(status=reason, detail=f"{kind}: {text}")
-        return Inspection(children=guard_listing(items, entry, kind))
+        return Inspection(children=guard_listing(_bounded(items, entry.location, kind), entry, kind))
 
     def _in_place(self, entry: Entry, kind: str, hop: Hop, caps: ArchiveLimits, ctx: ScanContext) -> Iterator[Item]:
         """A store over --max-inspect-mb, read where it is: a .pst/.ost through a seekable file object (libpff
@@ -220,6 +220,34 @@ class MailInspector:
             mail.problems.append((Status.CORRUPT, f"emlx: {problem}"))
         hop.detail.update(_facts(mail))
         return lister.message(entry.location, hop, mail, kind)
+
+
+MAX_LISTED = 1000  # problem rows of one mail file listed one by one; the rest are counted (one row per reason)
+
+
+def _bounded(items: Iterator[Item], location: Location, kind: str) -> Iterator[Item]:
+    """The children of one mail file with at most ``MAX_LISTED`` problem rows: an mbox of a million ``From ``
+    lines (a few bytes each) would otherwise be a findings.json of a million rows. The rest are counted, never
+    dropped unsaid; a row saying where reading stopped (timeout) is always listed."""
+    listed = 0
+    rest: dict[Status, int] = {}
+
+    def counted() -> list[Skipped]:
+        return [Skipped(location, status, f"{kind}: {n} more messages or attachments {status.value}, not listed "
+                        f"one by one (over {MAX_LISTED} rows)") for status, n in rest.items()]
+
+    try:
+        for item in items:
+            if isinstance(item, Skipped) and item.reason != Status.TIMEOUT:
+                listed += 1
+                if listed > MAX_LISTED:
+                    rest[Status(item.reason)] = rest.get(Status(item.reason), 0) + 1
+                    continue
+            yield item
+    except Exception:  # the listing broke off (guard_listing says so): what was counted is said first
+        yield from counted()
+        raise
+    yield from counted()
 
 
 def _closing(items: Iterator[Item], stream: IO[bytes]) -> Iterator[Item]:
