@@ -270,7 +270,7 @@ class Store:
                 except Exception as e:  # noqa: BLE001 - a damaged message: said, the folder's others go on
                     self.problems.append((Status.CORRUPT, f"folder {path or '(root)'}: message {i + 1} of {count} "
                                           f"unreadable ({_short(e)})"))
-                    continue
+                    found = None  # still on the clock: a damaged count of 2**31 unreadable messages ends too
                 spent += time.process_time() - started
                 if spent > budget:
                     self.problems.append((Status.TIMEOUT, f"reading stopped after {self.messages_read} messages "
