@@ -5,6 +5,7 @@ content, hashes); the hop shows no address and only the start of the subject. Da
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import os
@@ -459,3 +460,23 @@ def test_a_store_of_unreadable_messages_is_still_on_the_clock() -> None:
     assert list(store.messages(0.0)) == []
     assert store.problems[-1][0] == "timeout", store.problems[-1]
     assert len(store.problems) < 1000
+
+
+def test_unnamed_non_body_parts_are_examined(tmp_path: Path) -> None:
+    """A part that is no message body (not text/plain or text/html) is a file even without a name or an
+    ``attachment`` disposition: a workbook sent inline by a script, or a message whose only part is the CSV
+    itself (``Content-Type: text/csv``, base64). Dropped as "a body", the client list in it was a silent clean."""
+    share = tmp_path / "share"
+    share.mkdir()
+    roster, listing = md.roster(6), md.roster_csv(7)
+    inline = md.message([("unused.xlsx", roster, "rfc2231-utf8")]).replace(
+        b"Content-Disposition: attachment; filename*=utf-8''unused.xlsx", b"Content-Disposition: inline")
+    assert b"unused" not in inline
+    (share / "inline.eml").write_bytes(inline)
+    single = (b"From: a@example.jp\r\nTo: b@example.jp\r\nSubject: list\r\nDate: Thu, 05 Nov 2026 10:00:00 +0900\r\n"
+              b"MIME-Version: 1.0\r\nContent-Type: text/csv; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+              + base64.encodebytes(listing))
+    (share / "single.eml").write_bytes(single)
+    doc = _scan(share, tmp_path / "out", "--name", "nothing-by-this-name.xlsx")
+    found = {p.split(" » ")[0]: h["pii"]["records"] for p, h in _hits(doc).items() if h.get("pii")}
+    assert found == {f"{share}/inline.eml": 6, f"{share}/single.eml": 7}, (_hits(doc).keys(), _skips(doc))

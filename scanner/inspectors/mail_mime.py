@@ -39,6 +39,7 @@ _LOSSES = (email.errors.CloseBoundaryNotFoundDefect, email.errors.StartBoundaryN
 _RAW_NAME = re.compile(rb"""(?i)(?:^|;)\s*(?:file)?name\s*=\s*(?:"([^"]*)"|([^;\s]+))""")
 _ENCRYPTED_TYPES = ("multipart/encrypted",)
 _SMIME_TYPES = ("application/pkcs7-mime", "application/x-pkcs7-mime")
+BODY_TYPES = (b"text/plain", b"text/html", b"text/enriched", b"text/richtext")  # a message's own text
 MAX_PARTS = 10_000  # MIME parts read from one message (a crafted message of millions of empty parts)
 
 
@@ -80,7 +81,7 @@ def text_only(head: bytes, complete: bool = False) -> bool:
         return False
     block = re.sub(rb"\r?\n[ \t]+", b" ", head if end is None else head[:end.start()])  # unfolded
     kinds = _CONTENT_TYPE.findall(block)
-    if any(not k.strip().lower().startswith(b"text/") for k in kinds):
+    if any(k.strip().lower() not in BODY_TYPES for k in kinds):  # text/csv is a file, not a body
         return False
     return _NAMED.search(block) is None
 
@@ -133,8 +134,8 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
                                       "the message may be cut; parts after the damage may be missing"))
             continue
         name, raw_hex = part_name(part)
-        if name is None and part.get_content_disposition() != "attachment":
-            continue  # a body (text, html), an inline picture without a name: not an attached file
+        if name is None and part.get_content_disposition() != "attachment" and kind.encode() in BODY_TYPES:
+            continue  # a body (text, html): not an attached file; any other part is a file, named or not
         attachment = _attachment(part, name, raw_hex, len(mail.attachments) + 1)
         mail.attachments.append(attachment)
     return mail
