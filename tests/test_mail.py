@@ -480,3 +480,27 @@ def test_unnamed_non_body_parts_are_examined(tmp_path: Path) -> None:
     doc = _scan(share, tmp_path / "out", "--name", "nothing-by-this-name.xlsx")
     found = {p.split(" » ")[0]: h["pii"]["records"] for p, h in _hits(doc).items() if h.get("pii")}
     assert found == {f"{share}/inline.eml": 6, f"{share}/single.eml": 7}, (_hits(doc).keys(), _skips(doc))
+
+
+def test_a_store_attachment_over_the_cap_is_too_large_not_read() -> None:
+    """A .pst read in place (larger than --max-inspect-mb) may hold an attachment larger than the cap: it is
+    listed too-large from its declared size, never read whole into memory first (under the worker's memory cap
+    that ended as "corrupt: MemoryError")."""
+    from scanner.inspectors.mail_outlook import _pst_attachment
+
+    class Attachment:
+        def get_number_of_record_sets(self) -> int:
+            return 0
+
+        def get_long_filename(self) -> str:
+            return "顧客名簿.xlsx"
+
+        def get_size(self) -> int:
+            return 5 << 30
+
+        def read_buffer(self, size: int) -> bytes:
+            raise MemoryError
+
+    found = _pst_attachment(Attachment(), 1, "IPM.Note", 256 << 20)
+    assert found.name == "顧客名簿.xlsx" and found.data is None
+    assert found.problem is not None and found.problem[0] == "too-large", found.problem

@@ -197,7 +197,7 @@ class MailInspector:
             stream.close()
             raise ReadError(Status.TOO_LARGE, f"{kind} over --max-inspect-mb that cannot be read in place")
         try:
-            store = Store(stream)
+            store = Store(stream, self.config.max_inspect_bytes)
         except BaseException:
             stream.close()
             raise
@@ -209,7 +209,7 @@ class MailInspector:
         at once), a store lazily, message by message."""
         lister = _Lister(entry, caps, ctx, self.config)
         if kind in ("pst", "ost", "pab"):
-            return lister.store(Store(data), kind, hop, len(data))
+            return lister.store(Store(data, self.config.max_inspect_bytes), kind, hop, len(data))
         if kind == "mbox":
             return lister.mbox(data, hop)
         problem = None

@@ -220,8 +220,10 @@ def _filetime(value: int) -> str | None:
 class Store:
     """An open .pst/.ost: its messages, folder by folder, as (label, identifier, mail, deleted)."""
 
-    def __init__(self, data: bytes | IO[bytes]) -> None:
-        """``data``: the store's bytes, or a seekable file object (a store too large to hold: read in place)."""
+    def __init__(self, data: bytes | IO[bytes], most: int = 1 << 62) -> None:
+        """``data``: the store's bytes, or a seekable file object (a store too large to hold: read in place);
+        ``most``: the largest attachment read into memory (--max-inspect-mb), a larger one is too-large."""
+        self.most = most
         self._pff = load("pypff")
         stream = io.BytesIO(data) if isinstance(data, bytes) else data
         stream.seek(0)
@@ -321,7 +323,7 @@ class Store:
         _encrypted(str(klass), mail)
         for k in range(item.get_number_of_attachments()):
             try:
-                mail.attachments.append(_pst_attachment(item.get_attachment(k), k + 1, str(klass)))
+                mail.attachments.append(_pst_attachment(item.get_attachment(k), k + 1, str(klass), self.most))
             except _Skip:
                 continue
             except Exception as e:  # noqa: BLE001 - one damaged attachment; the message's others go on
@@ -348,7 +350,7 @@ class _Skip(Exception):
     """An attachment that holds no file (a link, a calendar exception)."""
 
 
-def _pst_attachment(att: PffObject, number: int, message_class: str) -> Attachment:
+def _pst_attachment(att: PffObject, number: int, message_class: str, most: int) -> Attachment:
     method = _record(att, PR_ATTACH_METHOD)
     if method in BY_REFERENCE:
         raise _Skip
@@ -363,6 +365,8 @@ def _pst_attachment(att: PffObject, number: int, message_class: str) -> Attachme
     # an OLE object (attach method 6: a picture or a sheet pasted into a rich-text message) is given by libpff
     # as the compound file it is, and examined as one (an Excel object is read as the .xls it holds)
     size = att.get_size()
+    if size > most:  # told by its size, before any of it is read (a store read in place may hold gigabytes)
+        return Attachment(name, None, (Status.TOO_LARGE, f"attachment of {size} bytes over --max-inspect-mb"))
     data = att.read_buffer(size) if size else b""
     problem = (Status.CORRUPT, f"attachment holds {len(data)} of {size} bytes") if len(data) != size else None
     mime = str(_record(att, PR_ATTACH_MIME_TAG) or "")
