@@ -504,3 +504,32 @@ def test_a_store_attachment_over_the_cap_is_too_large_not_read() -> None:
     found = _pst_attachment(Attachment(), 1, "IPM.Note", 256 << 20)
     assert found.name == "顧客名簿.xlsx" and found.data is None
     assert found.problem is not None and found.problem[0] == "too-large", found.problem
+
+
+def test_a_streamed_mbox_never_holds_a_whole_long_line() -> None:
+    """An mbox over --max-inspect-mb is streamed message by message; a line with no line end for gigabytes (a
+    crafted file, or base64 written without line breaks) must not be read whole into memory to find the next
+    ``From `` line. The messages given are the same as when the mbox is held whole."""
+    import io
+
+    from scanner.inspectors.mail_mime import mbox_messages, mbox_stream_messages
+
+    class Stream(io.BytesIO):
+        longest = 0
+
+        def readline(self, size: int | None = -1) -> bytes:
+            line = super().readline(size)
+            Stream.longest = max(Stream.longest, len(line))
+            return line
+
+        def __next__(self) -> bytes:
+            line = super().__next__()
+            Stream.longest = max(Stream.longest, len(line))
+            return line
+
+    long_line = b"A" * (3 << 20) + b"From not a separator\n"
+    data = md.mbox([md.plain("a.txt", b"x")]) + b"From \nSubject: y\n\n" + long_line + md.mbox([md.plain("b.txt", b"y")])
+    most = 8 << 20
+    streamed = list(mbox_stream_messages(Stream(data), most))
+    assert Stream.longest <= 1 << 20, Stream.longest
+    assert streamed == list(mbox_messages(data))

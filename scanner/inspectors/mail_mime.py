@@ -214,13 +214,17 @@ def mbox_messages(data: bytes) -> Iterator[tuple[int, bytes]]:
         yield number, data[nl + 1:end] if nl >= 0 else b""
 
 
+LINE_CHUNK = 1 << 20  # the most of one line a streamed mbox reads at once
+
+
 def mbox_stream_messages(stream: IO[bytes], most: int) -> Iterator[tuple[int, bytes | None]]:
     """``mbox_messages`` of an mbox read from a stream, line by line, one message in memory at a time; a
     message over ``most`` bytes is given as None (it is skipped to its end, never held)."""
-    number, size, started = 0, 0, False
+    number, size, started, at_start = 0, 0, False, True
     lines: list[bytes] = []
-    for line in stream:
-        if line.startswith(b"From "):
+    while line := stream.readline(LINE_CHUNK):  # a line with no end for gigabytes is read a piece at a time
+        line_start, at_start = at_start, line.endswith(b"\n")
+        if line_start and line.startswith(b"From "):
             if started:
                 yield number, (b"".join(lines) if size <= most else None)
             number, lines, size, started = number + 1, [], 0, True
