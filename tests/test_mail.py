@@ -533,3 +533,16 @@ def test_a_streamed_mbox_never_holds_a_whole_long_line() -> None:
     streamed = list(mbox_stream_messages(Stream(data), most))
     assert Stream.longest <= 1 << 20, Stream.longest
     assert streamed == list(mbox_messages(data))
+
+
+def test_an_mbox_named_file_without_separator_lines_is_read_as_one_message(tmp_path: Path) -> None:
+    """A single saved message named ``.mbox`` (no ``From `` separator line at all) is read as the one message it
+    holds, not as an mbox of none (nothing listed) nor a listing that stopped."""
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "saved.mbox").write_bytes(md.message([(md.ROSTER_NAME, md.roster(5), "rfc2231-utf8")]))
+    (share / "junk.mbox").write_bytes(bytes(range(1, 256)) * 40)  # no separator, no header: damage, said so
+    doc = _scan(share, tmp_path / "out", "--name", md.ROSTER_NAME)
+    assert [p for p in _hits(doc) if p.startswith(f"{share}/saved.mbox » ") and p.endswith(md.ROSTER_NAME)], \
+        (list(_hits(doc)), _skips(doc))
+    assert [r for p, r, _ in _skips(doc) if p.startswith(f"{share}/junk.mbox")] == ["corrupt"], _skips(doc)

@@ -208,10 +208,19 @@ def _date(msg: Message) -> str | None:
 def mbox_messages(data: bytes) -> Iterator[tuple[int, bytes]]:
     """(number from 1, bytes) of each message of an mbox: split at ``From `` lines (mboxo and mboxrd writers
     escape such lines inside a message as ``>From ``); the separator line is left out."""
-    starts = [m.start() for m in _MBOX_SEPARATOR.finditer(data)]
-    for number, (start, end) in enumerate(zip(starts, [*starts[1:], len(data)], strict=True), 1):
-        nl = data.find(b"\n", start, end)
-        yield number, data[nl + 1:end] if nl >= 0 else b""
+    starts = (m.start() for m in _MBOX_SEPARATOR.finditer(data))  # lazily: millions of separators hold no list
+    start = next(starts, None)
+    if start is None and data:  # named .mbox but no separator line at all: read as the one message it holds
+        yield 1, data
+        return
+    number = 0
+    while start is not None:
+        end = next(starts, None)
+        stop = len(data) if end is None else end
+        nl = data.find(b"\n", start, stop)
+        number += 1
+        yield number, data[nl + 1:stop] if nl >= 0 else b""
+        start = end
 
 
 LINE_CHUNK = 1 << 20  # the most of one line a streamed mbox reads at once
@@ -230,7 +239,8 @@ def mbox_stream_messages(stream: IO[bytes], most: int) -> Iterator[tuple[int, by
             number, lines, size, started = number + 1, [], 0, True
             continue
         if not started:
-            continue  # bytes before the first separator: not a message
+            size += len(line)  # bytes before the first separator: not a message (counted: a file of none)
+            continue
         size += len(line)
         if size <= most:
             lines.append(line)
@@ -238,6 +248,8 @@ def mbox_stream_messages(stream: IO[bytes], most: int) -> Iterator[tuple[int, by
             lines = []
     if started:
         yield number, (b"".join(lines) if size <= most else None)
+    elif size:  # no separator line at all (named .mbox): one message, as large as the file
+        yield 1, None
 
 
 def emlx_message(data: bytes) -> tuple[bytes, str | None]:
