@@ -453,13 +453,20 @@ def test_a_store_of_unreadable_messages_is_still_on_the_clock() -> None:
 
     class File:
         def get_number_of_orphan_items(self) -> int:
-            return 0
+            return 200_000
+
+        def get_orphan_item(self, i: int) -> None:
+            raise OSError("libpff_file_get_orphan_item_by_index: unable to retrieve orphan item")
 
     store = object.__new__(Store)
     store.root, store._file, store.problems, store.messages_read = Folder(), File(), [], 0
     assert list(store.messages(0.0)) == []
     assert store.problems[-1][0] == "timeout", store.problems[-1]
     assert len(store.problems) < 1000
+    Folder.get_number_of_sub_messages = lambda self: 0  # type: ignore[method-assign]
+    store.problems = []
+    assert list(store.messages(0.0)) == []  # the deleted items left in the store are on the same clock
+    assert [s for s, _ in store.problems] == ["timeout"] and "orphan item" in store.problems[0][1], store.problems
 
 
 def test_unnamed_non_body_parts_are_examined(tmp_path: Path) -> None:

@@ -297,19 +297,26 @@ class Store:
             for sub in reversed(subs):
                 name = _folder_name(sub)
                 stack.append((sub, f"{path}/{name}" if path else name))
-        yield from self._orphans()
+        yield from self._orphans(budget - spent)
 
-    def _orphans(self) -> Iterator[tuple[str, int, Mail, bool]]:
+    def _orphans(self, budget: float) -> Iterator[tuple[str, int, Mail, bool]]:
         try:
             count = self._file.get_number_of_orphan_items()
         except Exception:  # noqa: BLE001 - no orphan index: nothing recovered, nothing lost
             return
+        spent, started = 0.0, time.process_time()
         for i in range(count):
             try:
                 item = self._file.get_orphan_item(i)
                 found = self._mail(item)
             except Exception:  # noqa: BLE001 - a deleted item's remains: best effort, as any deleted file
-                continue
+                found = None
+            spent += time.process_time() - started
+            started = time.process_time()
+            if spent > budget:  # the folders' messages and these share one --parse-timeout
+                self.problems.append((Status.TIMEOUT, f"reading stopped at orphan item {i + 1} of {count} "
+                                      "(--parse-timeout): the rest of the deleted items was not examined"))
+                return
             if found is not None and (found.attachments or found.problems):
                 yield "(orphan items)", int(item.get_identifier()), found, True
 
