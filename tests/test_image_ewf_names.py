@@ -119,3 +119,28 @@ def test_image_that_is_a_source_error_keeps_its_provenance(made, tmp_path: Path)
     assert details["verified"] is True and details["computed_hashes"]["md5"] == details["image_hashes"]["md5"]
     assert [f["role"] for f in details["files"]] == ["segment"] and details["files"][0]["sha256"]
     assert [v["status"] for v in details["volumes"]] == ["unsupported"]
+
+
+def test_segment_inside_an_image_is_never_read_by_its_path_on_this_machine(made, tmp_path: Path) -> None:
+    """dfvfs refuses an EWF segment not named like one; leakscan then reads the file's own header to see if it
+    is a first segment. For a file inside an image (a TSK path spec) that header is read through dfvfs, never
+    from the host file that happens to have the same path: here the in-image location names a real E01 on this
+    machine, but the in-image file cannot be opened, so it is not taken for a segment."""
+    from types import SimpleNamespace
+
+    from dfvfs.lib import errors
+
+    from scanner.sources.image_parents import _ewf_glob_or_itself
+
+    host_copy = tmp_path / "evidence"
+    shutil.copyfile(made["one"], host_copy)
+
+    def refuses(file_system: object, path_spec: object) -> list[object]:
+        raise errors.PathSpecError("unsupported segment name")
+
+    segments = _ewf_glob_or_itself(refuses)
+    on_host = SimpleNamespace(type_indicator="OS", location=str(host_copy))
+    assert segments(None, SimpleNamespace(parent=on_host)) == [on_host]  # a host file: its header decides
+    in_image = SimpleNamespace(type_indicator="TSK", location=str(host_copy), parent=None)
+    with pytest.raises(errors.PathSpecError):
+        segments(None, SimpleNamespace(parent=in_image))

@@ -116,15 +116,30 @@ def _ewf_glob_or_itself(glob: Callable[[Any, Any], list[Any]]) -> Callable[[Any,
     def segments(file_system: Any, path_spec: Any) -> list[Any]:
         from dfvfs.lib import errors
 
-        from .image_sniff import EWF_SEGMENT_NAME, ewf_segment_number
+        from .image_sniff import EWF_SEGMENT_NAME
 
         try:
             return glob(file_system, path_spec)
         except errors.PathSpecError:
             parent = path_spec.parent
             location = getattr(parent, "location", None) or ""
-            if EWF_SEGMENT_NAME.search(location) or ewf_segment_number(location) is None:
+            if EWF_SEGMENT_NAME.search(location) or _segment_number(parent, location) is None:
                 raise
             return [parent]
+
+    def _segment_number(parent: Any, location: str) -> int | None:
+        # a host file is read by its path; a file inside an image (TSK, FAT ...) through dfvfs, never by its
+        # in-image path on this machine (an unrelated host file of that name would decide)
+        from .image_sniff import ewf_segment_number, ewf_segment_of_head
+
+        if getattr(parent, "type_indicator", None) == "OS":
+            return ewf_segment_number(location)
+        from dfvfs.resolver import resolver
+
+        try:
+            stream = resolver.Resolver.OpenFileObject(parent)
+            return ewf_segment_of_head(stream.read(16))
+        except Exception:  # noqa: BLE001 - dfvfs/back-end errors of every kind: not a readable segment
+            return None
 
     return segments

@@ -395,7 +395,11 @@ def ewf_head(path: str) -> bytes:
 def ewf_segment_number(path: str) -> int | None:
     """Which segment of its set an EWF file is, from its own file header (EWF1: 2 bytes at offset 9; EWF2:
     4 bytes at offset 12); None when it is no EWF segment."""
-    head = ewf_head(path)
+    return ewf_segment_of_head(ewf_head(path))
+
+
+def ewf_segment_of_head(head: bytes) -> int | None:
+    """``ewf_segment_number`` for the first 16 bytes already read (a file inside an image or an archive)."""
     if head[:8] in EWF1_SIGNATURES and len(head) >= 11:
         return int.from_bytes(head[9:11], "little")
     if head.startswith(EWF2_SIGNATURE) and len(head) >= 16:
