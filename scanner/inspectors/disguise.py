@@ -20,7 +20,8 @@ Families (``Disguise.family``):
   scanner.detectors.columns reads headers.
 
 Each extension in ``signatures/content_types.toml`` ``[disguise]`` lists the families its own format may hold
-(``.jar`` a zip, ``.msg`` an OLE2 file); a file with no extension holds none. Any other extension (a
+(``.jar`` a zip, ``.msg`` an OLE2 file); a file with no extension may hold any but a text table (its zip, OLE2
+or archive content is sniffed by the inspectors anyway: no lead). Any other extension (a
 spreadsheet's, an archive's, or one nobody knows such as ``.dat``) is never a disguise: its content decides as
 before.
 """
@@ -91,7 +92,10 @@ def expected() -> dict[str, frozenset[str]]:
     """Extension -> the families its own format may hold (signatures/content_types.toml ``[disguise]``)."""
     table = rules.load("content_types").get("disguise") or {}
     out = {ext.casefold(): frozenset(fams) for ext, fams in table.items()}
-    out[""] = frozenset()  # a file without an extension: whatever it holds, its name does not say
+    # a file without an extension claims no type: a zip, OLE2 file or archive under such a name is opened by its
+    # content anyway (the spreadsheet and archive inspectors sniff it) and is everyday on Linux and macOS
+    # (.fseventsd logs are gzip, backups are cpio/tar), so it is no lead; a text table is read only through here
+    out[""] = frozenset({"zip", "ole2", "archive"})
     return out
 
 

@@ -207,7 +207,7 @@ class ImageSource:
         if whole and verified:
             both = sorted(set(self._computed) & set(self._stored))
             stored = " and ".join(k.upper().replace("SHA", "SHA-") for k in both)
-            return f"EWF image complete, its stored {stored} {'match' if len(both) > 1 else 'matches'} (the media is as acquired): "
+            return f"EWF image complete, its stored {stored} match{'' if len(both) > 1 else 'es'} (the media is as acquired): "
         if whole and verified is None:
             return "EWF image opened whole (not verified: --verify-images re-reads it against its stored hashes): "
         if whole and verified is False:
