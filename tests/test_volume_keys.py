@@ -16,12 +16,14 @@ from scanner.sources.volume_keys import VolumeKeys
 RECOVERY = "284867-596541-514998-422114-660297-261613-215424-199408"
 
 
-@pytest.mark.parametrize("given", [RECOVERY, f" {RECOVERY}\n"])
+@pytest.mark.parametrize("given", [RECOVERY, f" {RECOVERY}\n", RECOVERY.replace("-", ""), RECOVERY.replace("-", " "),
+                                   RECOVERY.translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))])
 def test_a_48_digit_recovery_password_is_a_recovery_password(given: str) -> None:
     assert VolumeKeys(bitlocker_recovery_key=given).for_type("BDE") == [("recovery_password", RECOVERY)]
 
 
-@pytest.mark.parametrize("given", ["password12!@", "パスワード 1", "284867-596541", RECOVERY + "-1"])
+@pytest.mark.parametrize("given", ["password12!@", "パスワード 1", "284867-596541", RECOVERY + "-1",
+                                   RECOVERY.replace("-", "")[:47], "2848675-96541" + RECOVERY[13:]])
 def test_anything_else_is_the_volume_password(given: str) -> None:
     assert VolumeKeys(bitlocker_recovery_key=given).for_type("BDE") == [("password", given)]
 

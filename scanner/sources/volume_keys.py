@@ -12,6 +12,7 @@ import getpass
 import os
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 
 from ..errors import UsageError
@@ -43,10 +44,24 @@ class VolumeKeys:
             # the 48-digit recovery password, or the volume's password (BitLocker To Go, a data drive): libbde
             # refuses a password set as recovery password, and dfvfs sets both when both are in its key chain
             given = self.bitlocker_recovery_key
-            if RECOVERY_PASSWORD.fullmatch(given.strip()):
-                return [("recovery_password", given.strip())]
+            recovery = recovery_password(given)
+            if recovery is not None:
+                return [("recovery_password", recovery)]
             return [("password", given)]
         return []
+
+
+def recovery_password(given: str) -> str | None:
+    """The 48-digit BitLocker recovery password in libbde's form (8 groups of 6 joined by ``-``) when ``given`` is
+    one however it was typed (without dashes, with spaces, full-width digits from a Japanese input method);
+    None for anything else (a password)."""
+    text = unicodedata.normalize("NFKC", given).strip()
+    if RECOVERY_PASSWORD.fullmatch(text):
+        return text
+    digits = re.sub(r"[\s-]", "", text)
+    if len(digits) == 48 and digits.isascii() and digits.isdigit() and re.fullmatch(r"\d{6}(?:[\s-]*\d{6}){7}", text):
+        return "-".join(digits[i:i + 6] for i in range(0, 48, 6))
+    return None
 
 
 def _secret(env: str, prompt: str, option: str) -> str:
