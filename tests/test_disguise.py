@@ -294,3 +294,26 @@ def test_a_disguised_copy_by_hash_is_read_again_for_the_notification_list(tmp_pa
     assert "warning: #" not in done.stderr  # every leak-set file was read again
     rows = list(load_workbook(target).worksheets[0].iter_rows(min_row=2, values_only=True))
     assert len(rows) == PEOPLE
+
+
+def test_the_report_says_where_disguised_files_were_looked_for(tmp_path: Path) -> None:
+    """The reader of the report learns whether files hidden under another extension were looked for: by default
+    not on SMB shares (a range read per file), which the scope section says when an SMB share was scanned."""
+    import copy
+
+    from reports.html import render_report
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "memo.txt").write_text("x", encoding="utf-8")
+    doc = _scan(share, tmp_path / "out")
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "フォルダー・ディスクイメージ・書庫の中で行った" in report and "SMB 共有では行っていない" not in report
+    smb = copy.deepcopy(doc)
+    for detail in smb["scan"]["source_details"]:
+        detail["kind"] = "smb"
+    assert "SMB 共有では行っていない" in render_report(smb, "ja")
+    assert "not on SMB shares" in render_report(smb, "en")
+    off = _scan(share, tmp_path / "off", "--content-check", "off")
+    assert "--content-check off" in (tmp_path / "off" / "report.html").read_text(encoding="utf-8")
+    assert off["scan"]["settings"]["content_check"] == "off"
