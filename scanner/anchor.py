@@ -66,6 +66,8 @@ def anchors(out: Path) -> dict[str, str]:
 def check_expected(out: Path, expected: list[str]) -> list[dict[str, str]]:
     """Every value written down that no anchored document of ``out`` has any more: (file, problem) rows as
     verify lists them. Each value must be the SHA-256 of findings.json or diff.json as they are now."""
+    if not expected:
+        return []
     now = {name: digest for name, digest in anchors(out).items() if _holds_its_kind(out / name, name)}
     problems = []
     for value in expected:
@@ -84,7 +86,7 @@ def _holds_its_kind(path: Path, name: str) -> bool:
     try:
         with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)), "rb") as f:
             schema = json.load(f).get("schema")
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):  # RecursionError: 100,000 nested lists
         return False
     return isinstance(schema, str) and schema.startswith(_KIND[name])
 

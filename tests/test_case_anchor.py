@@ -181,3 +181,18 @@ def test_the_original_kept_as_diff_json_does_not_vouch_for_a_forged_findings(cas
     run = run_cli("verify", str(tmp_path / "forged2"), "--expect-sha256", written_down)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "ANCHOR MISMATCH" in run.stdout
+
+
+def test_an_anchored_document_that_is_no_document_is_a_mismatch_not_a_crash(case: tuple[Path, Path, str],
+                                                                             tmp_path: Path) -> None:
+    """findings.json replaced by 100,000 nested lists (the manifest made again): the value written down is
+    not found, in one verdict (before: an internal RecursionError while reading the document's kind)."""
+    _src, out, _ = case
+    written_down = _sha(out / "findings.json")
+    forged = tmp_path / "forged"
+    shutil.copytree(out, forged)
+    (forged / "findings.json").write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    write_manifest(forged)
+    run = run_cli("verify", str(forged), "--expect-sha256", written_down)
+    assert run.returncode == 1 and "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
+    assert "ANCHOR MISMATCH" in run.stdout

@@ -127,7 +127,7 @@ def _ewf_glob_or_itself(glob: Callable[[Any, Any], list[Any]]) -> Callable[[Any,
                 raise
             return [parent]
 
-    def _segment_number(parent: Any, location: str) -> int | None:
+    def _segment_number(parent: object, location: str) -> int | None:
         # a host file is read by its path; a file inside an image (TSK, FAT ...) through dfvfs, never by its
         # in-image path on this machine (an unrelated host file of that name would decide)
         from .image_sniff import ewf_segment_number, ewf_segment_of_head
