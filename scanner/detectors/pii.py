@@ -41,6 +41,7 @@ from .columns import (
     read_header,
     read_row,
     role_lends_address,
+    role_shares_address,
 )
 from .forms import form_persons
 from .headerless import discover
@@ -291,8 +292,21 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
 
 def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
     """宛名 | 送付先住所: a name without a role and without an address, beside the address of a role without a name
-    that lends it (signatures: ``lends_address``), is one person: the role's columns become the name's."""
-    if "name" not in main.cols or "address" in main.cols or any(p.role and "name" in p.cols for p in kept):
+    that lends it (signatures: ``lends_address``), is one person: the role's columns become the name's. Likewise
+    世帯主 | 住所 (the row's only name is a lending role's): that role is the row's person; and 氏名 | 世帯主氏名 |
+    世帯主住所: the members live at the address of a role that shares it (review7b)."""
+    named = [p for p in kept if p.role and "name" in p.cols]
+    if "name" not in main.cols and "address" in main.cols and len(named) == 1 and role_lends_address(named[0].role):
+        for f, cols in named[0].cols.items():
+            main.cols.setdefault(f, cols)
+        main.labels.update(named[0].labels)
+        kept.remove(named[0])
+        return
+    if "name" in main.cols and "address" not in main.cols and len(named) == 1 and "address" in named[0].cols \
+            and role_lends_address(named[0].role) and role_shares_address(named[0].role):
+        main.cols["address"] = named[0].cols["address"]
+        return
+    if "name" not in main.cols or "address" in main.cols or named:
         return
     lenders = [p for p in kept if p.role and "address" in p.cols and role_lends_address(p.role)]
     if len(lenders) == 1:

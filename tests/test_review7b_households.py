@@ -1,0 +1,39 @@
+"""review7b: 世帯主 became a role (qatab7, session 7); a list whose only name column is the householder's, or whose
+members' address is the householder's, must still give whole records (name with address), not names alone or nothing.
+Values: Faker ja_JP, fixed seed."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from faker import Faker
+
+from scanner.detectors.pii import SheetKind, analyse_sheet
+
+ROWS = 24
+
+
+def _people(seed: int) -> list[tuple[str, str, str, str]]:
+    fk = Faker("ja_JP")
+    fk.seed_instance(seed)
+    return [(f"{fk.last_name()} {fk.first_name()}", f"{fk.last_name()} {fk.first_name_male()}",
+             fk.address().replace("\n", " "), fk.phone_number()) for _ in range(ROWS)]
+
+
+@pytest.mark.parametrize("head", ["世帯主", "世帯主氏名"])
+def test_a_list_of_householders_keeps_their_addresses(head: str) -> None:
+    people = _people(71)
+    f = analyse_sheet("世帯", [[head, "住所", "電話番号"], *[[h, a, t] for _, h, a, t in people]])
+    assert f is not None and f.kind == SheetKind.PERSONS
+    got = {(r.fields["name"], r.fields.get("address"), r.fields.get("phone")) for r in f.records}
+    assert got == {(h, a, t) for _, h, a, t in people}
+
+
+def test_members_take_the_householders_address() -> None:
+    people = _people(72)
+    f = analyse_sheet("世帯員", [["氏名", "世帯主氏名", "世帯主住所", "電話番号"], *[[n, h, a, t] for n, h, a, t in people]])
+    assert f is not None and f.kind == SheetKind.PERSONS
+    members = {(r.fields["name"], r.fields.get("address")) for r in f.records if r.fields["name"] in {p[0] for p in people}}
+    assert members == {(n, a) for n, _, a, _ in people}
+    assert Counter(bool(r.fields.get("address")) for r in f.records)[False] == 0
