@@ -241,10 +241,24 @@ def _names_a_thing(row: Sequence[object]) -> bool:
     return False
 
 
-def _not_persons_header(row: Sequence[object]) -> bool:
+def _not_persons_header(row: Sequence[object], below: Sequence[Sequence[object]] = ()) -> bool:
     """A first row naming things (店舗名) or marking public officials (会派): the header-less rules must not read the
-    rows under it as private persons."""
-    return _names_a_thing(row) or any(isinstance(v, str) and is_officials_header(v) for v in row)
+    rows under it as private persons. A thing repeated down the rows (店舗名 | お客様 | 住所: a few stores, many
+    customers) is what each row belongs to, not what it is: those rows stay with the header-less rules."""
+    if any(isinstance(v, str) and is_officials_header(v) for v in row):
+        return True
+    for c, v in enumerate(row):
+        if _names_a_thing([v]):
+            things = [t for r in below if c < len(r) and (t := cell_text(r[c]))]
+            if not things or len(set(things)) * 2 > len(things):  # a thing a row (or most rows): a list of things
+                return True
+    return False
+
+
+def _first_filled(head: Sequence[Sequence[object]]) -> tuple[Sequence[object], Sequence[Sequence[object]]]:
+    """The first row with two filled cells, and the rows below it."""
+    at = next((i for i, r in enumerate(head) if sum(1 for v in r if cell_text(v)) >= 2), len(head))
+    return (head[at] if at < len(head) else ()), head[at + 1:]
 
 
 # --- the plan ---------------------------------------------------------------------------------------------
@@ -611,7 +625,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         header_at, mapping = header
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
-    elif _not_persons_header(next((r for r in head if sum(1 for v in r if cell_text(v)) >= 2), ())):
+    elif _not_persons_header(*_first_filled(head)):
         sample, plan = head, None  # 店舗名 | 店長 | 住所, 議員名 | 会派 | 住所: a header too short for find_header
     else:
         sample = head
