@@ -288,7 +288,7 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
         kept.insert(0, main)
     _lent_address(main, kept)
     missing = {"name", "address"} - set(main.cols)
-    named_a_thing = any(_names_a_thing(r) for r in header_rows)
+    named_a_thing = any(_names_a_thing(r) and _not_persons_header(r, sample) for r in header_rows)
     if missing and (main.cols or any(p.cols for p in kept)) and not (named_a_thing and "name" in missing):
         taken = {c for p in kept for cols in p.cols.values() for c in cols} | set(mapping)
         extra, found_context = discover(sample, taken, header_rows)
