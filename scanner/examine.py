@@ -259,6 +259,9 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
     disguise = (disguise_check(entry.name, read.head[:HEAD_CHECK])
                 if checked_entry_ext(entry.name, entry.location) is not None else None)
+    if disguise is not None and disguise.family == "table" and not bad and not (
+            {Reason.PII, Reason.PII_NAMES} & set(reasons)):
+        disguise = None  # a header's words alone (name,address of hosts in a .log): read, and no person in it
     if disguise is not None:  # its content contradicts its name: a finding of its own (a lead), and said so
         reasons.append(Reason.EXTENSION_MISMATCH)
         rule_names.append(disguise.rule)

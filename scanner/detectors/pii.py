@@ -41,6 +41,7 @@ from .columns import (
     read_header,
     read_row,
     role_lends_address,
+    role_shares_address,
 )
 from .forms import form_persons
 from .headerless import discover
@@ -240,10 +241,24 @@ def _names_a_thing(row: Sequence[object]) -> bool:
     return False
 
 
-def _not_persons_header(row: Sequence[object]) -> bool:
+def _not_persons_header(row: Sequence[object], below: Sequence[Sequence[object]] = ()) -> bool:
     """A first row naming things (店舗名) or marking public officials (会派): the header-less rules must not read the
-    rows under it as private persons."""
-    return _names_a_thing(row) or any(isinstance(v, str) and is_officials_header(v) for v in row)
+    rows under it as private persons. A thing repeated down the rows (店舗名 | お客様 | 住所: a few stores, many
+    customers) is what each row belongs to, not what it is: those rows stay with the header-less rules."""
+    if any(isinstance(v, str) and is_officials_header(v) for v in row):
+        return True
+    for c, v in enumerate(row):
+        if _names_a_thing([v]):
+            things = [t for r in below if c < len(r) and (t := cell_text(r[c]))]
+            if not things or len(set(things)) * 2 > len(things):  # a thing a row (or most rows): a list of things
+                return True
+    return False
+
+
+def _first_filled(head: Sequence[Sequence[object]]) -> tuple[Sequence[object], Sequence[Sequence[object]]]:
+    """The first row with two filled cells, and the rows below it."""
+    at = next((i for i, r in enumerate(head) if sum(1 for v in r if cell_text(v)) >= 2), len(head))
+    return (head[at] if at < len(head) else ()), head[at + 1:]
 
 
 # --- the plan ---------------------------------------------------------------------------------------------
@@ -273,7 +288,7 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
         kept.insert(0, main)
     _lent_address(main, kept)
     missing = {"name", "address"} - set(main.cols)
-    named_a_thing = any(_names_a_thing(r) for r in header_rows)
+    named_a_thing = any(_names_a_thing(r) and _not_persons_header(r, sample) for r in header_rows)
     if missing and (main.cols or any(p.cols for p in kept)) and not (named_a_thing and "name" in missing):
         taken = {c for p in kept for cols in p.cols.values() for c in cols} | set(mapping)
         extra, found_context = discover(sample, taken, header_rows)
@@ -291,8 +306,21 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
 
 def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
     """宛名 | 送付先住所: a name without a role and without an address, beside the address of a role without a name
-    that lends it (signatures: ``lends_address``), is one person: the role's columns become the name's."""
-    if "name" not in main.cols or "address" in main.cols or any(p.role and "name" in p.cols for p in kept):
+    that lends it (signatures: ``lends_address``), is one person: the role's columns become the name's. Likewise
+    世帯主 | 住所 (the row's only name is a lending role's): that role is the row's person; and 氏名 | 世帯主氏名 |
+    世帯主住所: the members live at the address of a role that shares it (review7b)."""
+    named = [p for p in kept if p.role and "name" in p.cols]
+    if "name" not in main.cols and "address" in main.cols and len(named) == 1 and role_lends_address(named[0].role):
+        for f, cols in named[0].cols.items():
+            main.cols.setdefault(f, cols)
+        main.labels.update(named[0].labels)
+        kept.remove(named[0])
+        return
+    if "name" in main.cols and "address" not in main.cols and len(named) == 1 and "address" in named[0].cols \
+            and role_lends_address(named[0].role) and role_shares_address(named[0].role):
+        main.cols["address"] = named[0].cols["address"]
+        return
+    if "name" not in main.cols or "address" in main.cols or named:
         return
     lenders = [p for p in kept if p.role and "address" in p.cols and role_lends_address(p.role)]
     if len(lenders) == 1:
@@ -597,7 +625,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         header_at, mapping = header
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
-    elif _not_persons_header(next((r for r in head if sum(1 for v in r if cell_text(v)) >= 2), ())):
+    elif _not_persons_header(*_first_filled(head)):
         sample, plan = head, None  # 店舗名 | 店長 | 住所, 議員名 | 会派 | 住所: a header too short for find_header
     else:
         sample = head
