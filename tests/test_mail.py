@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -342,34 +341,13 @@ def test_raw_8bit_name_keeps_its_bytes() -> None:
 
 # ---------------------------------------------------------------- files other software wrote
 
-# Public Outlook stores kept gzipped beside the tests (tests/data/mail/README.md: origin, licence, hash); a
-# GPL-3.0 .msg (msg-extractor's unicode.msg) is not shipped: its test runs when LEAKSCAN_MAIL_CORPUS names a folder
-# that holds it.
+# Public Outlook stores kept gzipped beside the tests (tests/data/mail/README.md: origin, licence, hash)
 SHIPPED = Path(__file__).resolve().parent / "data" / "mail"
-PUBLIC = Path(os.environ.get("LEAKSCAN_MAIL_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus" / "mail"))
 
 
 def _shipped(name: str) -> bytes:
     """A public store from tests/data/mail (always there: part of the repository)."""
     return gzip.decompress((SHIPPED / f"{name}.gz").read_bytes())
-
-
-def _public(name: str) -> Path:
-    path = PUBLIC / name
-    if not path.exists():
-        pytest.skip(f"{path} not here (optional third-party file; set LEAKSCAN_MAIL_CORPUS, see tests/data/mail)")
-    return path
-
-
-def test_outlook_msg_written_by_outlook(tmp_path: Path) -> None:
-    """msg-extractor's unicode.msg (two .tif attachments, Unicode streams) as Outlook wrote it."""
-    msg = _public("msg-extractor__unicode.msg")
-    share = tmp_path / "share"
-    share.mkdir()
-    (share / "unicode.msg").write_bytes(msg.read_bytes())
-    doc = _scan(share, tmp_path / "out", "--name", "raised value error.tif")
-    hit = _hits(doc)[f"{share}/unicode.msg » raised value error.tif"]
-    assert hit["size"] == 1033142 and hit["container"][0]["detail"]["format"] == "msg"
 
 
 def test_pst_written_by_outlook_and_its_damaged_copies(tmp_path: Path) -> None:
