@@ -51,3 +51,19 @@ def test_customers_by_store_are_persons_though_the_header_names_a_thing(thing: s
     # 事業所名 is an organisation column: the rows are then counted as business contacts (personal data all the same)
     assert f is not None and f.kind in (SheetKind.PERSONS, SheetKind.BUSINESS)
     assert {(r.fields["name"], r.fields.get("address")) for r in f.records} == {(n, a) for n, _, a, _ in people}
+
+
+@pytest.mark.parametrize("office", ["居宅介護支援事業所名", "担当事業所", "通所先"])
+def test_a_care_client_list_naming_each_client_s_care_office_is_persons_not_business_contacts(office: str) -> None:
+    """A 利用者名簿 with the client's care-management office in every row: 事業所名 inside the header is an
+    organisation word, but the office is what the client receives, not their employer: the records are the
+    clients' (kind persons), whole. A company column still makes business contacts."""
+    people = _people(74)
+    offices = ["さくら居宅介護支援事業所", "みどりケアプランセンター", "ひまわり介護支援センター"]
+    rows = [["氏名", "住所", "電話番号", office], *[[n, a, t, offices[i % 3]] for i, (n, _, a, t) in enumerate(people)]]
+    f = analyse_sheet("利用者", rows)
+    assert f is not None and f.kind == SheetKind.PERSONS
+    assert {(r.fields["name"], r.fields.get("address")) for r in f.records} == {(n, a) for n, _, a, _ in people}
+    companies = [["氏名", "住所", "電話番号", "会社名"], *[[n, a, t, f"株式会社{i}"] for i, (n, _, a, t) in enumerate(people)]]
+    g = analyse_sheet("名刺", companies)
+    assert g is not None and g.kind == SheetKind.BUSINESS

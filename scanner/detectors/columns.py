@@ -33,7 +33,7 @@ _NUMBER = re.compile(r"(\d+)\D*$")
 PERSON_FIELDS = frozenset({"name", "name_family", "name_given", "reading", "reading_family", "reading_given",
                            "address", "postcode", "phone", "email", "birth", "sex", "age"})
 _KANA_OF = {"name": "reading", "name_family": "reading_family", "name_given": "reading_given"}
-CONTEXT_FIELDS = frozenset({"organisation", "position"})  # what the sheet is about, not a person's data
+CONTEXT_FIELDS = frozenset({"organisation", "position", "provider"})  # what the sheet is about, not a person's data
 
 
 def normalise_header(text: object) -> str:
