@@ -29,7 +29,7 @@ from urllib.parse import unquote
 from .codes import Status
 from .errors import ReadError, error_name
 from .ooxml import OoxmlPackage, part_relationships, resolve_target
-from .sheet import Caps, CellBudget, Sheet, origin_label
+from .sheet import Caps, CellBudget, Sheet, column_letter, origin_label
 from .textsafe import shown
 
 MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
@@ -157,23 +157,13 @@ def _xls_sources(workbook: bytes) -> dict[str, tuple[str, str, str]]:
             first_row, last_row, first_col, last_col, count = struct.unpack_from("<HHBBH", body)
             path = _biff_string(struct.pack("<H", count) + body[8:])
             sheet = path[1:MAX_PART + 1] if path.startswith("\x02") else ""  # else a path to another workbook
-            cells = f"{_letters(first_col)}{first_row + 1}:{_letters(last_col)}{last_row + 1}"
+            cells = f"{column_letter(first_col)}{first_row + 1}:{column_letter(last_col)}{last_row + 1}"
             out[current] = (sheet, cells, out[current][2])
         elif rtype == DCONNAME and len(body) >= 3:
             out[current] = ("", _biff_string(body)[:MAX_PART], out[current][2])
         elif rtype == DCONBIN and len(body) >= 1:
             out[current] = ("", BUILT_IN_NAMES.get(body[0], "?"), out[current][2])
     return out
-
-
-def _letters(col: int) -> str:
-    """A 0-based column index as its letters (0 -> A, 27 -> AB)."""
-    text = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        text = chr(65 + rest) + text
-    return text
 
 
 # BIFF8 pivot cache stream records ([MS-XLS] 2.4: SXDB, SXFDB, SXDBB and the cache items)

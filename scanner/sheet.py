@@ -32,6 +32,16 @@ class Sheet:
     cached_later: bool = False
 
 
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA (how an examiner finds the column in Excel)."""
+    s = ""
+    index += 1
+    while index:
+        index, r = divmod(index - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
 def origin_label(origin: dict[str, str], sheet: str | None = None) -> str:
     """How a table rebuilt from a cache is named: ``pivot cache 1 (source: Sheet1!A1:F300)``, ``external-link
     cache 2 (Sheet1)``; ``sheet`` replaces the sheet name (masked: sheet names are personal data)."""

@@ -29,7 +29,7 @@ from .codes import Status
 from .errors import ReadError, error_name
 from .isolation import decoding
 from .ooxml import OoxmlPackage, normalised_part, ooxml_package
-from .sheet import Caps, CellBudget, Sheet
+from .sheet import Caps, CellBudget, Sheet, column_letter
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
 from .textrows import csv_rows
 from .xlsb import moved_to_xl, pyxlsb_sheets, sheet_reach
@@ -644,15 +644,6 @@ _ROW_OR_CELL = re.compile(rb"""<(?:[\w.-]+:)?(row|c)\b[^>]*>""")
 _R_ATTR = re.compile(rb"""(\sr\s*=\s*["'])(\d{1,9})(["'])""")
 
 
-def _column_letters(n: int) -> bytes:
-    out = b""
-    n += 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = bytes([65 + rem]) + out
-    return out
-
-
 def _lettered_sheet(xml: bytes, caps: Caps) -> bytes | None:
     """One sheet part with each ``<c r="N">`` made ``<c r="{letters}{row}">`` (the row from its ``<row r>``, or
     counted), or None when a column is past XFD or a row past 1048576; ``too-large`` when the box the cells then
@@ -670,7 +661,7 @@ def _lettered_sheet(xml: bytes, caps: Caps) -> bytes | None:
         col = int(r.group(2))
         bad = bad or col >= 16384 or not 0 < row <= 1 << 20
         rows, cols = max(rows, row), max(cols, col + 1)
-        ref = _column_letters(col) + str(row).encode()
+        ref = column_letter(col).encode() + str(row).encode()
         return m.group(0)[:r.start()] + r.group(1) + ref + r.group(3) + m.group(0)[r.end():]
 
     out = _ROW_OR_CELL.sub(tag, xml)

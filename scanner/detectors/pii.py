@@ -28,7 +28,7 @@ from typing import overload
 from ..codes import MAIN_ROLE, Rejection, SheetKind
 from ..masking import mask_field, mask_name
 from ..models import PersonRecord
-from ..sheet import origin_label
+from ..sheet import column_letter, origin_label
 from . import person_names as N
 from . import values as V
 from .columns import (
@@ -69,16 +69,6 @@ KINDS = ("name", "reading", "address", "postcode", "phone", "birth", "age", "sex
          "emergency_contact", "care_level", "care_number", "mynumber", "pension_number", "resident_number")
 # a person list without addresses is a lead when it holds one of these beside the names
 LEAD_FIELDS = frozenset({"phone", "email", "birth", "mynumber", "care_number", "pension_number", "resident_number"})
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA (how an examiner finds the column in Excel)."""
-    s = ""
-    index += 1
-    while index:
-        index, r = divmod(index - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 # Where the records of a sheet go as they are read, when someone collects them (a scan's worker turns each
