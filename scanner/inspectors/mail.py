@@ -43,6 +43,7 @@ from .archive_members import (
 from .disguise import HEAD_CHECK
 from .disguise import check as disguised
 from .mail_mime import (
+    body_may_hold_table,
     emlx_message,
     looks_like_emlx,
     looks_like_headers,
@@ -138,7 +139,8 @@ class MailInspector:
             return msg_may_hold_attachments(entry, self.config.max_inspect_bytes)
         if ext == ".eml":  # headers are often longer than 512 bytes (Received chains): up to 16 KiB of them
             start = _header_bytes(entry, size, head)
-            return not text_only(start, complete=len(start) >= size)
+            complete = len(start) >= size
+            return not text_only(start, complete=complete) or body_may_hold_table(start, complete)
         if ext in MESSAGE_EXTS:
             return True
         if size < 32:
@@ -147,7 +149,7 @@ class MailInspector:
         if h.startswith(OLE_MAGIC):  # named neither .msg nor as another Office file: its directory tells
             return msg_may_hold_attachments(entry, self.config.max_inspect_bytes, named=False)
         kind = detect(h, "")
-        return kind is not None and not (kind == "eml" and text_only(h))
+        return kind is not None and not (kind == "eml" and text_only(h) and not body_may_hold_table(h, len(h) >= size))
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         cfg = self.config
@@ -360,8 +362,10 @@ class _Lister:
             opener: Callable[[], io.BytesIO] = partial(io.BytesIO, data)
         else:
             opener = partial(io.BytesIO, b"")
-        yield ArchiveMemberEntry(loc, name, deleted, size, None, mail.date, TIME_NOTE, opener, caps, blocked,
-                                 size if blocked is None else 0)
+        member = ArchiveMemberEntry(loc, name, deleted, size, None, mail.date, TIME_NOTE, opener, caps, blocked,
+                                    size if blocked is None else 0)
+        member.read_as_table = attachment.body  # a body that looks tabular: read by the table readers
+        yield member
         if blocked is None and attachment.problem is not None:
             yield Skipped(loc, *attachment.problem)
         if blocked is None and attachment.tnef:

@@ -1,0 +1,150 @@
+"""A message's own text as evidence: a client list pasted into a mail body, and files uuencoded inside it.
+
+An insider may paste the spreadsheet into the body instead of attaching it: a text body then holds tab- or
+comma-separated (or space-aligned) rows, an HTML body the ``<table>`` Outlook and Gmail make of cells pasted
+from Excel. Such a body is handed back as a child file (``(body).txt`` / ``(body).html``) that the
+spreadsheet inspector reads with the same text and HTML table readers as a CSV or an HTML table saved as .xls
+(scanner.tables, scanner.markup): nothing here parses a table. Only bodies that look tabular (several lines
+with the same count of one delimiter, aligned columns, or an HTML table) become children, so prose costs no
+table reading. The child's bytes are the body's text in UTF-8 with a BOM (its declared charset, ISO-2022-JP,
+Shift_JIS ..., already applied), so its hash is of that text, not of the bytes as sent.
+
+Old mailers sent files uuencoded inside the text (``begin 644 名簿.xlsx`` ... ``end``): they are decoded
+(binascii.a2b_uu, line by line) and examined as attachments; yEnc (``=ybegin``), which no installed library
+decodes, is listed unsupported.
+"""
+
+from __future__ import annotations
+
+import binascii
+import codecs
+import re
+from collections import Counter
+
+from ..codes import Status
+from ..textdecode import decode_text
+from .mail_parts import Attachment
+
+TEXT_BODY, HTML_BODY = "(body).txt", "(body).html"
+BOM = "\ufeff"
+MIN_ROWS = 3  # lines sharing one delimiter count: a header and two records at least
+DELIMITERS = ("\t", ",", ";", "|")
+_HTML_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+_HTML_CELL = re.compile(r"<t[dh]\b", re.IGNORECASE)
+_ALIGNED = re.compile(r"\S(?: {2,}|\u3000+)\S")  # two spaces (or full-width ones) between words: a column gap
+# labels Japanese mailers write for encodings Python names otherwise (never Python's shift_jis: DOMAIN.md 5)
+_CODECS = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "windows-31j": "cp932",
+           "ms932": "cp932", "cp932": "cp932", "iso-2022-jp": "iso2022_jp_ext", "csiso2022jp": "iso2022_jp_ext",
+           "iso-2022-jp-2": "iso2022_jp_2", "iso-2022-jp-3": "iso2022_jp_2004", "euc-jp": "euc_jp",
+           "x-euc-jp": "euc_jp"}
+_UU_BEGIN = re.compile(r"^begin(?:-base64)? ([0-7]{3,4}) (.+?)\s*$")
+_YENC = re.compile(r"(?m)^=ybegin .*\bname=")
+
+
+def looks_tabular(text: str, html: bool) -> bool:
+    """Whether a body may hold a table: an HTML ``<table>`` with cells, or at least ``MIN_ROWS`` lines with the
+    same (non-zero) count of one delimiter, or ``MIN_ROWS`` lines with the same number of aligned column gaps.
+    Cheap (one pass over the lines); the table readers decide what the rows are."""
+    if html:
+        return _HTML_TABLE.search(text) is not None and _HTML_CELL.search(text) is not None
+    counts: dict[str, Counter[int]] = {d: Counter() for d in DELIMITERS}
+    gaps: Counter[int] = Counter()
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        for d in DELIMITERS:
+            if d in line:
+                counts[d][line.count(d)] += 1
+        gap = len(_ALIGNED.findall(line.strip()))
+        if gap:
+            gaps[gap] += 1
+    if any(c.most_common(1)[0][1] >= MIN_ROWS for c in counts.values() if c):
+        return True
+    return bool(gaps) and gaps.most_common(1)[0][1] >= MIN_ROWS
+
+
+def body_text(raw: bytes, charset: str | None) -> tuple[str, tuple[Status, str] | None]:
+    """A body's text from its transfer-decoded bytes and its declared charset; when the label is unknown or
+    does not fit the bytes, the text as the table readers would decode it, with why it is damaged."""
+    label = (charset or "").strip().lower()
+    codec = _CODECS.get(label, label) if label else ("us-ascii" if raw.isascii() else "")
+    tried = []
+    if codec:
+        for name in (codec, *(("iso2022_jp_2004", "iso2022_jp_2") if codec == "iso2022_jp_ext" else ())):
+            try:
+                codecs.lookup(name)
+                return raw.decode(name), None
+            except LookupError:
+                break
+            except UnicodeDecodeError:
+                tried.append(name)
+    text, found = decode_text(raw)
+    if not label:  # 8-bit text without a label (old Japanese mailers): read as a text table would be
+        return text.lstrip(BOM), None
+    why = "is unknown" if not tried else "does not fit its bytes"
+    return text.lstrip(BOM), (Status.CORRUPT, f"body charset label '{label[:40]}' {why}: read as {found}")
+
+
+def table_body(text: str, html: bool, problem: tuple[Status, str] | None) -> Attachment | None:
+    """The body as a child file when it looks tabular, else None (prose is not a table)."""
+    if not looks_tabular(text, html):
+        return None
+    data = (BOM + text).encode("utf-8", "surrogatepass")
+    return Attachment(HTML_BODY if html else TEXT_BODY, data, problem, body=True)
+
+
+def uu_files(text: str) -> tuple[str, list[Attachment], list[tuple[Status, str]]]:
+    """(the text without its uuencoded blocks, the files they hold, problems) of a text body: each block from
+    ``begin <mode> <name>`` to ``end`` decoded line by line; a block cut before ``end`` or with lines that do
+    not decode gives what decoded, said corrupt. yEnc (``=ybegin``) is listed unsupported."""
+    problems: list[tuple[Status, str]] = []
+    if _YENC.search(text):
+        problems.append((Status.UNSUPPORTED, "a yEnc-encoded file in the body (=ybegin): no installed library "
+                         "decodes it; not examined"))
+    if "begin " not in text:
+        return text, [], problems
+    kept: list[str] = []
+    files: list[Attachment] = []
+    lines = text.splitlines(keepends=True)
+    i = 0
+    while i < len(lines):
+        found = _UU_BEGIN.match(lines[i].rstrip("\r\n"))
+        if found is None:
+            kept.append(lines[i])
+            i += 1
+            continue
+        name = found.group(2).strip() or f"uuencoded-{len(files) + 1}"
+        base64 = lines[i].startswith("begin-base64")
+        i += 1
+        chunks: list[bytes] = []
+        bad, ended = 0, False
+        while i < len(lines):
+            line = lines[i].rstrip("\r\n")
+            i += 1
+            if line.strip() in ("end", "===="):
+                ended = True
+                break
+            if not line.strip() or line == "`":
+                continue
+            try:
+                chunks.append(binascii.a2b_base64(line) if base64 else _uu_line(line))
+            except (binascii.Error, ValueError):
+                bad += 1
+        why = []
+        if bad:
+            why.append(f"{bad} lines did not decode")
+        if not ended:
+            why.append("no 'end' line (cut)")
+        problem = (Status.CORRUPT, f"uuencoded file damaged ({', '.join(why)}): what decoded was examined") if why else None
+        files.append(Attachment(name, b"".join(chunks), problem))
+    return "".join(kept), files, problems
+
+
+def _uu_line(line: str) -> bytes:
+    """One uuencoded line; the trailing padding some encoders drop or add is tolerated as uudecode does."""
+    raw = line.encode("latin-1")
+    try:
+        return binascii.a2b_uu(raw)
+    except binascii.Error:
+        length = (raw[0] - 32) & 63
+        return binascii.a2b_uu(raw[:(length + 2) // 3 * 4 + 1])  # extra characters after the data
