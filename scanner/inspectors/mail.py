@@ -365,8 +365,10 @@ class _Lister:
         member = ArchiveMemberEntry(loc, name, deleted, size, None, mail.date, TIME_NOTE, opener, caps, blocked,
                                     size if blocked is None else 0)
         member.read_as_table = attachment.body  # a body that looks tabular: read by the table readers
+        if attachment.body and blocked is None and attachment.problem is not None:
+            member.damage = attachment.problem[1]  # its rows are read, and the finding says it is damaged
         yield member
-        if blocked is None and attachment.problem is not None:
+        if blocked is None and attachment.problem is not None and not attachment.body:
             yield Skipped(loc, *attachment.problem)
         if blocked is None and attachment.tnef:
             yield Skipped(loc, Status.UNSUPPORTED, "TNEF (winmail.dat): examined as a file, but the attachments "

@@ -47,20 +47,29 @@ def looks_tabular(text: str, html: bool) -> bool:
     Cheap (one pass over the lines); the table readers decide what the rows are."""
     if html:
         return _HTML_TABLE.search(text) is not None and _HTML_CELL.search(text) is not None
+    return _delimited(text) or _aligned_block(text) is not None
+
+
+def _delimited(text: str) -> bool:
     counts: dict[str, Counter[int]] = {d: Counter() for d in DELIMITERS}
-    gaps: Counter[int] = Counter()
     for line in text.splitlines():
-        if not line.strip():
-            continue
         for d in DELIMITERS:
             if d in line:
                 counts[d][line.count(d)] += 1
-        gap = len(_ALIGNED.findall(line.strip()))
-        if gap:
-            gaps[gap] += 1
-    if any(c.most_common(1)[0][1] >= MIN_ROWS for c in counts.values() if c):
-        return True
-    return bool(gaps) and gaps.most_common(1)[0][1] >= MIN_ROWS
+    return any(c.most_common(1)[0][1] >= MIN_ROWS for c in counts.values() if c)
+
+
+def _aligned_block(text: str) -> tuple[int, int] | None:
+    """(first, last + 1) line of the space-aligned rows of a body (``MIN_ROWS`` lines or more with the same
+    number of column gaps), or None. The fixed-width reader needs straight blank columns on every line it is
+    given, so a greeting above the table or a signature below it is left out of what it reads."""
+    lines = text.splitlines()
+    gaps = [len(_ALIGNED.findall(line.strip())) for line in lines]
+    common = Counter(g for g in gaps if g).most_common(1)
+    if not common or common[0][1] < MIN_ROWS:
+        return None
+    rows = [i for i, g in enumerate(gaps) if g]
+    return rows[0], rows[-1] + 1
 
 
 def body_text(raw: bytes, charset: str | None) -> tuple[str, tuple[Status, str] | None]:
@@ -89,6 +98,10 @@ def table_body(text: str, html: bool, problem: tuple[Status, str] | None) -> Att
     """The body as a child file when it looks tabular, else None (prose is not a table)."""
     if not looks_tabular(text, html):
         return None
+    if not html and not _delimited(text):  # aligned columns only: the block of aligned lines is the table
+        block = _aligned_block(text)
+        if block is not None:
+            text = "\n".join(text.splitlines()[block[0]:block[1]]) + "\n"
     data = (BOM + text).encode("utf-8", "surrogatepass")
     return Attachment(HTML_BODY if html else TEXT_BODY, data, problem, body=True)
 

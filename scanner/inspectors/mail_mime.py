@@ -102,7 +102,7 @@ def body_may_hold_table(raw: bytes, complete: bool) -> bool:
         return False
     body = raw[end.end():]
     if _BASE64_BODY.search(raw[:end.start()]):
-        return len(body.strip()) > 64
+        return bool(body.strip())  # not decoded in the walk: the worker reads it
     return looks_tabular(body.decode("latin-1"), html=b"<table" in body.lower())
 
 
