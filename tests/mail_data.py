@@ -201,8 +201,11 @@ def _filetime(iso: str) -> bytes:
 
 
 def _write_message(folder: Path, subject: str, attachments: list[tuple[str, bytes] | tuple[str, dict]],
-                   header: int, sent: str = "2026-11-03T00:12:00+00:00", message_class: str = "IPM.Note") -> None:
+                   header: int, sent: str = "2026-11-03T00:12:00+00:00", message_class: str = "IPM.Note",
+                   bodies: dict[str, bytes] | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
+    for stream, content in (bodies or {}).items():  # e.g. {"__substg1.0_1000001F": text in UTF-16LE}
+        (folder / stream).write_bytes(content)
     (folder / "__substg1.0_0037001F").write_bytes(subject.encode("utf-16-le"))
     (folder / "__substg1.0_001A001F").write_bytes(message_class.encode("utf-16-le"))
     (folder / "__properties_version1.0").write_bytes(_properties([(0x0039, PT_SYSTIME, _filetime(sent))], header))
@@ -220,7 +223,7 @@ def _write_message(folder: Path, subject: str, attachments: list[tuple[str, byte
 
 
 def msg_file(workdir: Path, subject: str, attachments: list[tuple[str, bytes] | tuple[str, dict]],
-             message_class: str = "IPM.Note") -> bytes:
+             message_class: str = "IPM.Note", bodies: dict[str, bytes] | None = None) -> bytes:
     """An Outlook .msg (a compound file) with the given attachments: (name, bytes) for a file, (name,
     {"subject": ..., "attachments": [...]}) for an attached Outlook item holding its own attachments."""
     tree = workdir / "msgtree"
@@ -228,7 +231,7 @@ def msg_file(workdir: Path, subject: str, attachments: list[tuple[str, bytes] | 
         import shutil
 
         shutil.rmtree(tree)
-    _write_message(tree, subject, attachments, 32, message_class=message_class)
+    _write_message(tree, subject, attachments, 32, message_class=message_class, bodies=bodies)
     out = workdir / "out.msg"
     names = sorted(p.name for p in tree.iterdir())
     subprocess.run(["gsf", "createole", str(out), *names], cwd=tree, check=True, capture_output=True)

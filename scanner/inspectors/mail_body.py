@@ -36,7 +36,15 @@ _ALIGNED = re.compile(r"\S(?: {2,}|\u3000+)\S")  # two spaces (or full-width one
 _CODECS = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "windows-31j": "cp932",
            "ms932": "cp932", "cp932": "cp932", "iso-2022-jp": "iso2022_jp_ext", "csiso2022jp": "iso2022_jp_ext",
            "iso-2022-jp-2": "iso2022_jp_2", "iso-2022-jp-3": "iso2022_jp_2004", "euc-jp": "euc_jp",
-           "x-euc-jp": "euc_jp"}
+           "x-euc-jp": "euc_jp", "cp50220": "iso2022_jp_ext", "cp50221": "iso2022_jp_ext",
+           "cp50222": "iso2022_jp_ext", "cp20932": "euc_jp", "cp51932": "euc_jp", "cp65001": "utf-8",
+           # Windows code pages Outlook records (PR_INTERNET_CPID) that Python names otherwise
+           "cp1200": "utf-16-le", "cp1201": "utf-16-be", "cp65000": "utf-7", "cp936": "gbk", "cp54936": "gb18030",
+           "cp20866": "koi8_r", "cp21866": "koi8_u", "cp10000": "mac_roman", "cp52936": "hz",
+           **{f"cp{28590 + n}": f"iso8859_{n}" for n in range(1, 16)}}
+# labels that say only "ASCII": 8-bit bytes under them are common (Windows writes cp20127 for HTML with NBSP):
+# read as an unlabelled body would be, not called damaged
+_ASCII = {"us-ascii", "ascii", "cp20127", "ansi_x3.4-1968", "iso646-us"}
 _UU_BEGIN = re.compile(r"^begin(?:-base64)? ([0-7]{3,4}) (.+?)\s*$")
 _YENC = re.compile(r"(?m)^=ybegin .*\bname=")
 
@@ -76,6 +84,8 @@ def body_text(raw: bytes, charset: str | None) -> tuple[str, tuple[Status, str] 
     """A body's text from its transfer-decoded bytes and its declared charset; when the label is unknown or
     does not fit the bytes, the text as the table readers would decode it, with why it is damaged."""
     label = (charset or "").strip().lower()
+    if label in _ASCII:
+        label = ""
     codec = _CODECS.get(label, label) if label else ("us-ascii" if raw.isascii() else "")
     tried = []
     if codec:
