@@ -21,6 +21,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "smbprotocol": ("smbprotocol", "smb:// shares"),
     "py7zr": ("py7zr", ".7z archives"),
     "pypff": ("libpff-python", "Outlook stores (.pst, .ost)"),
+    "tnefparse": ("tnefparse", "Outlook's TNEF wrapper (winmail.dat)"),
     "pyzipper": ("pyzipper", "AES-encrypted zip members (with --password-file)"),
     "pylnk": ("liblnk-python", "Windows shortcuts (.lnk) and jump lists"),
     "pyolecf": ("libolecf-python", "jump lists (automaticDestinations-ms)"),

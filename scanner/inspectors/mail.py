@@ -63,6 +63,7 @@ from .mail_outlook import (
     sniff_pst,
 )
 from .mail_parts import Attachment, Mail, message_label
+from .mail_tnef import read_tnef
 
 MESSAGE_EXTS = {".eml": "eml", ".emlx": "emlx", ".msg": "msg", ".oft": "msg", ".mbox": "mbox", ".mbx": "mbox",
                 ".pst": "pst", ".ost": "ost", ".dbx": "dbx"}
@@ -370,6 +371,16 @@ class _Lister:
         yield member
         if blocked is None and attachment.problem is not None and not attachment.body:
             yield Skipped(loc, *attachment.problem)
-        if blocked is None and attachment.tnef:
-            yield Skipped(loc, Status.UNSUPPORTED, "TNEF (winmail.dat): examined as a file, but the attachments "
-                          "inside it were not read (partially examined)")
+        if blocked is None and attachment.tnef and data is not None:
+            yield from self._tnef(loc, data, deleted)
+
+    def _tnef(self, loc: Location, data: bytes, deleted: bool) -> Iterator[Item]:
+        """The files (and a pasted table) inside a TNEF winmail.dat: children one hop deeper than it."""
+        depth = archive_depth(loc)
+        if depth >= self.config.archive_depth:
+            yield Skipped(loc, Status.TOO_DEEP, f"TNEF (winmail.dat) inside {depth} containers; its attachments not "
+                          f"read (--archive-depth {self.config.archive_depth})")
+            return
+        inner = read_tnef(data)
+        hop = Hop("archive", loc.path, {"format": "tnef"})
+        yield from self.message(loc, hop, inner, "tnef", deleted)

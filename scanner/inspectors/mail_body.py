@@ -97,11 +97,51 @@ def body_text(raw: bytes, charset: str | None) -> tuple[str, tuple[Status, str] 
                 break
             except UnicodeDecodeError:
                 tried.append(name)
+        if codec == "iso2022_jp_ext" and (windows := windows_jis(raw)) is not None:
+            return windows, None
     text, found = decode_text(raw)
     if not label:  # 8-bit text without a label (old Japanese mailers): read as a text table would be
         return text.lstrip(BOM), None
     why = "is unknown" if not tried else "does not fit its bytes"
     return text.lstrip(BOM), (Status.CORRUPT, f"body charset label '{label[:40]}' {why}: read as {found}")
+
+
+_JIS_RUN = re.compile(rb"\x1b(\$[@B]|\([BJI])")
+
+
+def windows_jis(raw: bytes) -> str | None:
+    """ISO-2022-JP as Windows writes it (code page 50220/50221: Outlook, Thunderbird on Windows): the NEC and
+    IBM extensions (① ㈱ № 髙 﨑) sent as JIS rows Python's iso2022 codecs refuse. Each two-byte JIS pair is the
+    Shift_JIS pair of the same row and cell (JIS X 0208's own mapping), decoded as cp932; None when the bytes
+    are not such 7-bit JIS."""
+    if not raw.isascii():
+        return None
+    out = bytearray()
+    mode = b"(B"
+    at = 0
+    for found in (*_JIS_RUN.finditer(raw), None):
+        end = found.start() if found is not None else len(raw)
+        run = raw[at:end]
+        if mode in (b"$@", b"$B"):
+            if len(run) % 2 or b"\n" in run:  # a line ends only after a switch back to ASCII
+                return None
+            for j1, j2 in zip(run[::2], run[1::2], strict=False):
+                if not (0x21 <= j1 <= 0x7E and 0x21 <= j2 <= 0x7E):
+                    return None
+                s1 = ((j1 - 0x21) >> 1) + 0x81
+                s1 += 0x40 if s1 > 0x9F else 0
+                s2 = j2 + (0x1F + (j2 >= 0x60) if j1 & 1 else 0x7E)
+                out += bytes((s1, s2))
+        elif mode == b"(I":  # half-width katakana by shift
+            out += bytes(b + 0x80 if 0x21 <= b <= 0x5F else b for b in run)
+        else:
+            out += run
+        if found is not None:
+            mode, at = found.group(1), found.end()
+    try:
+        return out.decode("cp932")
+    except UnicodeDecodeError:
+        return None
 
 
 def table_body(text: str, html: bool, problem: tuple[Status, str] | None) -> Attachment | None:
