@@ -216,7 +216,7 @@ def test_the_walk_leaves_prose_alone() -> None:
 @pytest.mark.parametrize(("label", "raw", "problem"), [
     ("iso-2022-jp", b"\x1b$B|b66-!\x1b(B", None),  # Windows' ISO-2022-JP (CP50220): IBM/NEC extensions 髙 ①
     ("shift_jis", "髙橋①".encode("cp932"), None),  # Shift_JIS labels are read as cp932 (DOMAIN.md 5)
-    ("us-ascii", "café".encode("utf-8"), None),  # an ASCII label over 8-bit text: read as unlabelled
+    ("us-ascii", "café".encode(), None),  # an ASCII label over 8-bit text: read as unlabelled
     ("utf-8", "髙橋".encode("cp932"), "does not fit"),
     ("x-unknown-9", b"abc", "is unknown"),
 ])
