@@ -246,3 +246,36 @@ def test_cut_and_crafted_tnef_never_hang_and_are_listed() -> None:
     # a properties object that claims four billion properties (tnefparse would loop over them): refused
     crafted = good + md._tnef_object(1, 0x9003, 0x0006, b"\xff\xff\xff\xff" + bytes(8))
     assert "claims more properties" in read_tnef(crafted).problems[0][1]
+
+
+class _StoreItem:
+    """A message as libpff gives it: the plain text in UTF-8, the HTML as stored (here cp932), no record sets."""
+
+    def __init__(self, plain: bytes | None, html: bytes | None) -> None:
+        self.plain, self.html = plain, html
+
+    def get_plain_text_body(self) -> bytes | None:
+        return self.plain
+
+    def get_html_body(self) -> bytes | None:
+        return self.html
+
+    def get_number_of_record_sets(self) -> int:
+        return 0
+
+
+def test_store_message_bodies() -> None:
+    """A .pst/.ost message's body (libpff's plain text and HTML) is read by the same rule as a saved message's."""
+    from scanner.inspectors.mail_outlook import _pst_body
+    from scanner.inspectors.mail_parts import Mail
+
+    tsv = _delimited("\t")
+    html = _html().replace('charset="utf-8"', 'charset="shift_jis"').encode("cp932")
+    for item, name in ((_StoreItem(tsv.encode(), html), "(body).html"), (_StoreItem(tsv.encode(), None), "(body).txt"),
+                       (_StoreItem(_uuencoded("a.csv", b"x,y\n").encode(), None), "a.csv")):
+        mail = Mail()
+        _pst_body(item, mail)
+        assert [a.name for a in mail.attachments] == [name], [a.name for a in mail.attachments]
+    mail = Mail()
+    _pst_body(_StoreItem("本日の会議は中止です。".encode(), None), mail)
+    assert mail.attachments == [] and mail.problems == []
