@@ -116,6 +116,7 @@ class _Target:
     full: str  # normalised whole name
     stem: str
     ext: str  # "" when none was given (a bare stem: ``stem == full``)
+    respelt: bool = False  # the stem with its separators written another way ([spelling]), not as given
 
 
 # what counts as an extension typed after --name: a letter, then up to five letters or digits (.xlsx, .xls,
@@ -172,6 +173,8 @@ def _catalogue() -> dict[str, dict[str, Any]]:
     for section in ("rule", "decoration", "lock", "mojibake", "promotion"):
         for d in v.get(section, []):
             out[d["name"]] = {**d, "section": section}
+    if v.get("spelling"):
+        out[v["spelling"]["name"]] = {**v["spelling"], "section": "spelling"}
     for d in v.get("stem", {}).get("rule", []):
         out[d["name"]] = {**d, "section": "stem"}
     for d in v.get("contains", {}).get("hint", []):
@@ -189,6 +192,23 @@ def recover_mojibake(name: str, rule: Mojibake) -> str | None:
     except (UnicodeError, LookupError):
         return None
     return out if out != text else None
+
+
+def _respelt(t: _Target, spelling: Mapping[str, Any]) -> Iterator[_Target]:
+    """The given name with the separators in its stem written each other way ([spelling]: ``介護予防_利用者名簿`` as
+    ``介護予防 利用者名簿``, ``介護予防-利用者名簿``, ``介護予防利用者名簿``): every run of separators the same way,
+    for stems that keep ``min_stem_chars`` characters without them."""
+    if not spelling:
+        return
+    pieces = [p for p in re.split(spelling["split"], t.stem) if p]
+    if len(pieces) < 2 or len("".join(pieces)) < int(spelling.get("min_stem_chars", 4)):
+        return
+    seen = {t.stem}
+    for sep in spelling["separators"]:
+        stem = sep.join(pieces)
+        if stem not in seen:
+            seen.add(stem)
+            yield _Target(t.name, stem + t.ext, stem, t.ext, respelt=True)
 
 
 def _ascii_alnum_joint(a: str, b: str) -> bool:
@@ -227,6 +247,12 @@ class NameRules:
             target = _Target(t, n, stem, ext)
             self._targets.append(target)
             self._exact.setdefault(n, target)
+        spelling = v.get("spelling", {})
+        self._spelling_rule = str(spelling.get("name", "separator-variant"))
+        for target in list(self._targets):  # after every given name: a name as given always wins
+            for alt in _respelt(target, spelling):
+                self._targets.append(alt)
+                self._exact.setdefault(alt.full, alt)
         self._keywords = ahocorasick.Automaton()
         if use_keywords:
             for kw in rules.load("keywords").get("keyword", []):
@@ -326,7 +352,7 @@ class NameRules:
 
     def _name_match(self, n: str) -> NameMatch | None:
         """The strongest of exact, lock file, copy and contains for a normalised name."""
-        if n in self._exact:
+        if n in self._exact and not self._exact[n].respelt:
             return NameMatch(Reason.NAME, "exact", self._exact[n].name)
         for lk in self._locks:
             if not (n.startswith(lk.prefix) and n.endswith(lk.suffix)):
@@ -355,7 +381,7 @@ class NameRules:
     def _copy(self, n: str, drop: bool) -> tuple[list[str], _Target] | None:
         """(rules, target) when every part of ``n`` around a target stem is a decoration; [] = exact."""
         if n in self._exact:
-            return [], self._exact[n]
+            return self._respelling(self._exact[n]), self._exact[n]
         for deco, tail in self._after:
             m = tail.search(n)
             if m and m.start() > 0:
@@ -374,7 +400,7 @@ class NameRules:
                 used = pre + suf
                 ext_rules = self._ext_rules(ext, t, used)
                 if ext_rules is not None:
-                    return used + ext_rules, t
+                    return self._respelling(t) + used + ext_rules, t
         return None
 
     def _stem_places(self, stem: str, t: _Target, drop: bool) -> Iterator[tuple[int, int, int]]:
@@ -434,9 +460,13 @@ class NameRules:
         for n in names:
             stem, ext = split_ext(n)
             for t in self._targets:
-                if t.ext and stem == t.stem and ext != t.ext and ext in self._stem_family:
+                if t.ext and not t.respelt and stem == t.stem and ext != t.ext and ext in self._stem_family:
                     return t.name
         return None
+
+    def _respelling(self, t: _Target) -> list[str]:
+        """The spelling rule's name when ``t`` is a respelt form of a given name (listed first), else none."""
+        return [self._spelling_rule] if t.respelt else []
 
     def _same_family(self, a: str, b: str) -> bool:
         return any(a in fam and b in fam for fam in self._families)
@@ -457,7 +487,7 @@ class NameRules:
                 joined = (i > 0 and _ascii_alnum_joint(stem[i - 1], t.stem[0])) or \
                          (end < len(stem) and _ascii_alnum_joint(t.stem[-1], stem[end]))
                 if not joined:
-                    return self._hint_names(stem[:i] + "\0" + stem[end:], ext, t), t
+                    return self._respelling(t) + self._hint_names(stem[:i] + "\0" + stem[end:], ext, t), t
                 i = stem.find(t.stem, i + 1)
         return None
 

@@ -196,3 +196,32 @@ def test_schema_lists_every_reason() -> None:
 
     schema = json.loads(resources.files("scanner").joinpath("schemas/findings.schema.json").read_text("utf-8"))
     assert set(schema["$defs"]["reason"]["enum"]) == set(Reason)
+
+
+SPELLING = DATA["spelling"]
+
+
+@pytest.mark.parametrize("example", SPELLING["examples"])
+def test_a_stem_with_its_separators_written_another_way_is_a_copy_or_a_lead(example: str) -> None:
+    """Session 8: `介護予防 利用者名簿.xlsx` for `--name 介護予防_利用者名簿.xlsx` (retyped, tidied, an upload that
+    replaced spaces) was no hit at all. The rule's examples are for the demo's named file, in every written form."""
+    r = NameRules([TARGETS[0]], use_keywords=False)
+    for form in forms(example, mojibake=False):
+        m = _strongest(r, form)
+        assert m is not None and m.reason in (Reason.NAME_VARIANT, Reason.NAME_CONTAINS), form
+        assert SPELLING["name"] in _rule_parts(m), (form, m)
+
+
+@pytest.mark.parametrize("example", SPELLING["not_examples"])
+def test_separators_alone_do_not_make_a_copy(example: str) -> None:
+    """Separators added inside a piece, or a piece left out, are another name; the name as given stays exact."""
+    r = NameRules([TARGETS[0]], use_keywords=False)
+    m = _strongest(r, example)
+    assert m is None or SPELLING["name"] not in _rule_parts(m), (example, m)
+
+
+def test_a_respelt_name_is_never_the_named_file_itself() -> None:
+    r = NameRules(["2017年度_集計.xlsx"], use_keywords=False)
+    assert r.stem_target("2017年度 集計.xls") is None and r.stem_target("2017年度_集計.xls") == "2017年度_集計.xlsx"
+    assert [m.rule for m in r.match("2017年度集計.xlsx")] == [SPELLING["name"]]
+    assert not NameRules(["名_簿.xlsx"], use_keywords=False).match("名簿.xlsx")  # too short to be evidence

@@ -44,6 +44,9 @@ def _names() -> dict[str, tuple[str, str] | None]:
             if name and not set(name) & WINDOWS_FORBIDDEN:
                 m = next(m for m in rules.match(name) if m.reason != Reason.NAME_KEYWORD)
                 out[name] = (m.reason, m.rule)
+    for name in ("2017年度 集計.xlsx", "2017年度集計.xlsx", "2017年度-集計 - コピー.xlsx"):  # separator-variant
+        m = next(m for m in rules.match(name) if m.reason != Reason.NAME_KEYWORD)
+        out[name] = (m.reason, m.rule)
     _stem, ext = split_ext(TARGET)
     for other in look_alikes(TARGET):
         out[other + ext] = None
