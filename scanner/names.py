@@ -46,7 +46,13 @@ _nfkc = unicodedata.normalize
 # any of them is never tried as mojibake, so ordinary names cost one regular-expression search at most.
 _MOJIBAKE_HINT = re.compile(
     "[\u0080-\u024f\u02c6\u02dc\u0300-\u036f\u0391-\u03c9\u2013-\u2122\u207f\u20a7\u2219-\u2321\u2500-\u25a0"
-    "\uff61-\uff9f縺繧繝]")
+    "\uff61-\uff9f縺繧繝]"
+    # and the escapes of names saved encoded: %E4%BB%8B (a URL path), =?ISO-2022-JP?B?…?= (a mail header; =_…_= on
+    # Windows, where ? cannot be in a name)
+    r"|%[0-9A-Fa-f]{2}|=[?_][\w-]+[?_][BbQq][?_]")
+# an RFC 2047 encoded word as a file system keeps it: ? (forbidden on Windows) may stand as _
+_ADJACENT_WORDS = re.compile(r"([?_]=)\s+(?==[?_][\w-]+[?_][BbQq][?_])")  # the space between two words is no text
+_ENCODED_WORD = re.compile(r"=[?_]([A-Za-z0-9-]+(?:\*[A-Za-z-]+)?)[?_]([BbQq])[?_]([^?\s]*?)[?_]=")
 
 
 _CP1252_UNDEFINED = frozenset("\x81\x8d\x8f\x90\x9d")
@@ -185,13 +191,47 @@ def _catalogue() -> dict[str, dict[str, Any]]:
 
 
 def recover_mojibake(name: str, rule: Mojibake) -> str | None:
-    """The name as it was before ``rule``'s misreading, or None when the round trip is not exact."""
+    """The name as it was before ``rule``'s misreading, or None when the round trip is not exact. Two readings
+    are escapes, not code pages: ``percent`` (%XX bytes in ``really``) and ``mime-word`` (RFC 2047 words, each
+    in the charset it declares)."""
     text = _nfkc("NFC", name)  # an unpacked mojibake name may sit on a macOS volume, decomposed
     try:
-        out = text.encode(rule.shown_as, errors="leakscan-c1").decode(rule.really)
-    except (UnicodeError, LookupError):
+        if rule.shown_as == "percent":
+            out = _unpercent(text, rule.really) if "%" in text else text
+        elif rule.shown_as == "mime-word":
+            out = _ENCODED_WORD.sub(_unword, _ADJACENT_WORDS.sub(r"\1", text)) if "=" in text else text
+        else:
+            out = text.encode(rule.shown_as, errors="leakscan-c1").decode(rule.really)
+    except (UnicodeError, LookupError, ValueError):
         return None
     return out if out != text else None
+
+
+def _unpercent(text: str, encoding: str) -> str:
+    """%XX escapes as the bytes of ``encoding``; a name holding anything but ASCII is not a percent-encoded one."""
+    from urllib.parse import unquote_to_bytes
+
+    if not text.isascii():
+        return text
+    return unquote_to_bytes(text).decode(encoding)
+
+
+def _unword(m: re.Match[str]) -> str:
+    """One encoded word decoded strictly (B: base64, where a / a file system refused may stand as _ or -; Q)."""
+    import base64
+    import binascii
+    import quopri
+
+    charset, kind, payload = m.group(1).split("*")[0], m.group(2).upper(), m.group(3)
+    try:
+        if kind == "B":
+            payload = payload.replace("_", "/").replace("-", "/")
+            raw = base64.b64decode(payload + "=" * (-len(payload) % 4), validate=True)
+        else:
+            raw = quopri.decodestring(payload.replace("_", " ").encode("ascii"), header=True)
+    except (binascii.Error, ValueError) as e:
+        raise ValueError("not an encoded word") from e
+    return raw.decode(charset)
 
 
 def _respelt(t: _Target, spelling: Mapping[str, Any]) -> Iterator[_Target]:

@@ -114,6 +114,7 @@ def test_local_tree_in_nfc_nfd_and_cp932_bytes(tmp_path: Path) -> None:
         result = _scan(tmp_path, [LocalSource(str(tmp_path / folder))])
         _check(_found(result), expected, folder)
     raw_hits = [h for h in _scan(tmp_path, [LocalSource(str(tmp_path / "cp932"))]).hits]
+    raw_hits = [h for h in raw_hits if not h.location.path.isascii()]  # %XX and =?..?= names are ASCII in any code
     assert raw_hits and all(h.location.raw_path_hex for h in raw_hits)  # really read from non-UTF-8 bytes
 
 
