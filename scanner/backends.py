@@ -22,6 +22,8 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "py7zr": ("py7zr", ".7z archives"),
     "pypff": ("libpff-python", "Outlook stores (.pst, .ost)"),
     "tnefparse": ("tnefparse", "Outlook's TNEF wrapper (winmail.dat)"),
+    "compressed_rtf": ("compressed-rtf", "Outlook's compressed RTF message bodies"),
+    "striprtf": ("striprtf", "RTF message bodies (their text and table rows)"),
     "pyzipper": ("pyzipper", "AES-encrypted zip members (with --password-file)"),
     "pylnk": ("liblnk-python", "Windows shortcuts (.lnk) and jump lists"),
     "pyolecf": ("libolecf-python", "jump lists (automaticDestinations-ms)"),

@@ -68,6 +68,17 @@ def _based(text: str, subtype: str, charset: str, raw: bytes | None = None) -> M
     return part
 
 
+def _rtf() -> bytes:
+    """The table as Outlook's rich text keeps one pasted from Excel: \\trowd ... \\cell ... \\row, cp932 escapes."""
+    def escaped(value: object) -> str:
+        return "".join(f"\\'{b:02x}" for b in str(value).encode("cp932")) if not str(value).isascii() else str(value)
+
+    rows = "".join(r"\trowd\cellx1000\cellx2000 \intbl " + "".join(escaped(c) + r"\cell " for c in r) + r"\row" + "\r\n"
+                   for r in TABLE)
+    return (r"{\rtf1\ansi\ansicpg932\deff0{\fonttbl{\f0\fnil\fcharset128 MS PGothic;}}\f0 " + "\r\n"
+            + r"\par " + rows + "}").encode("ascii")
+
+
 def _uuencoded(name: str, data: bytes) -> str:
     lines = "".join(binascii.b2a_uu(data[i:i + 45]).decode("ascii") for i in range(0, len(data), 45))
     return f"添付します。\n\nbegin 644 {name}\n{lines}`\nend\n"
@@ -110,7 +121,10 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict,
     files["body.msg"] = md.msg_file(work, SUBJECT, [], bodies=body)
     files["html.msg"] = md.msg_file(work, SUBJECT, [], bodies={
         **body, "__substg1.0_10130102": _html().replace('charset="utf-8"', 'charset="shift_jis"').encode("cp932")})
-    files["rtf-only.msg"] = md.msg_file(work, SUBJECT, [], bodies={"__substg1.0_10090102": bytes(300)})
+    import compressed_rtf  # the writer of the test's rich-text body (the reader is what leakscan uses)
+
+    files["rtf.msg"] = md.msg_file(work, SUBJECT, [], bodies={"__substg1.0_10090102": compressed_rtf.compress(_rtf())})
+    files["rtf-bad.msg"] = md.msg_file(work, SUBJECT, [], bodies={"__substg1.0_10090102": bytes(300)})
     files["item.msg"] = md.msg_file(work, "転送", [("転送", {"subject": SUBJECT, "attachments": [], "bodies": body})])
     for name, data in files.items():
         (share / name).write_bytes(data)
@@ -148,7 +162,7 @@ def test_a_table_pasted_into_a_body_is_a_person_file(scanned: tuple[Path, Path, 
     hits = _hits(doc)
     for name, child in (("jis.eml", "(body).txt"), ("sjis-qp.eml", "(body).txt"), ("utf8-b64.eml", "(body).txt"),
                         ("aligned.eml", "(body).txt"), ("gmail.eml", "(body).html"), ("body.msg", "(body).txt"),
-                        ("html.msg", "(body).html"), ("Inbox", "#2 2026-11-03T00:12Z 「顧客…」 » (body).txt")):
+                        ("html.msg", "(body).html"), ("rtf.msg", "(body).txt"), ("Inbox", "#2 2026-11-03T00:12Z 「顧客…」 » (body).txt")):
         hit = hits.get(f"{share}/{name} » {child}")
         assert hit is not None, (name, sorted(hits))
         assert "pii" in hit["reasons"], (name, hit["reasons"])
@@ -198,7 +212,7 @@ def test_damaged_bodies_and_wrappers_are_listed(scanned: tuple[Path, Path, dict,
     assert listed(f"{share}/uu-cut.eml » {md.ROSTER_NAME}", "corrupt", "no 'end' line")
     assert listed(f"{share}/yenc.eml", "unsupported", "yEnc")
     assert listed(f"{share}/winmail-cut.eml » winmail.dat", "corrupt", "TNEF")
-    assert listed(f"{share}/rtf-only.msg", "unsupported", "compressed RTF")
+    assert listed(f"{share}/rtf-bad.msg", "corrupt", "RTF body")
 
 
 def test_the_walk_leaves_prose_alone() -> None:
@@ -209,6 +223,9 @@ def test_the_walk_leaves_prose_alone() -> None:
     assert looks_tabular(_html(), html=True)
     assert not looks_tabular("いつもお世話になっております。\n会議は3時、場所は会議室、です。\n" * 10, html=False)
     assert not looks_tabular("<html><body><p>no table</p></body></html>", html=True)
+    english = ("Hi Stephen,\n\nSue has a problem.  Can you help us, please?  It is urgent.\nI am away, but Sue, Ralph "
+               "and I will call.  Thanks.\nRegards,\nMark Simpson                  Software Engineer\n") * 3
+    assert not looks_tabular(english, html=False)  # commas and two spaces after a full stop are not columns
     assert body_may_hold_table(_message(MIMEText(_delimited(","), "plain", "iso-2022-jp")), complete=True)
     assert not body_may_hold_table(_message(MIMEText("本文だけです。\n" * 30, "plain", "iso-2022-jp")), complete=True)
 
@@ -251,8 +268,11 @@ def test_cut_and_crafted_tnef_never_hang_and_are_listed() -> None:
 class _StoreItem:
     """A message as libpff gives it: the plain text in UTF-8, the HTML as stored (here cp932), no record sets."""
 
-    def __init__(self, plain: bytes | None, html: bytes | None) -> None:
-        self.plain, self.html = plain, html
+    def __init__(self, plain: bytes | None, html: bytes | None, rtf: bytes | None = None) -> None:
+        self.plain, self.html, self.rtf = plain, html, rtf
+
+    def get_rtf_body(self) -> bytes | None:
+        return self.rtf
 
     def get_plain_text_body(self) -> bytes | None:
         return self.plain
@@ -272,7 +292,8 @@ def test_store_message_bodies() -> None:
     tsv = _delimited("\t")
     html = _html().replace('charset="utf-8"', 'charset="shift_jis"').encode("cp932")
     for item, name in ((_StoreItem(tsv.encode(), html), "(body).html"), (_StoreItem(tsv.encode(), None), "(body).txt"),
-                       (_StoreItem(_uuencoded("a.csv", b"x,y\n").encode(), None), "a.csv")):
+                       (_StoreItem(_uuencoded("a.csv", b"x,y\n").encode(), None), "a.csv"),
+                       (_StoreItem(None, None, _rtf()), "(body).txt")):  # libpff gives RTF decompressed
         mail = Mail()
         _pst_body(item, mail)
         assert [a.name for a in mail.attachments] == [name], [a.name for a in mail.attachments]

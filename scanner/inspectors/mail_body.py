@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import binascii
 import codecs
+import importlib
 import re
-from collections import Counter
+import struct
 
+from ..backends import MissingBackend, load
 from ..codes import Status
 from ..textdecode import decode_text
 from .mail_parts import Attachment
@@ -50,8 +52,9 @@ _YENC = re.compile(r"(?m)^=ybegin .*\bname=")
 
 
 def looks_tabular(text: str, html: bool) -> bool:
-    """Whether a body may hold a table: an HTML ``<table>`` with cells, or at least ``MIN_ROWS`` lines with the
-    same (non-zero) count of one delimiter, or ``MIN_ROWS`` lines with the same number of aligned column gaps.
+    """Whether a body may hold a table: an HTML ``<table>`` with cells, or ``MIN_ROWS`` consecutive lines with
+    the same count of one delimiter (a tab, ``;`` or ``|`` once or more; a comma twice or more, as prose has
+    commas), or ``MIN_ROWS`` consecutive lines with the same number (two or more) of space-aligned column gaps.
     Cheap (one pass over the lines); the table readers decide what the rows are."""
     if html:
         return _HTML_TABLE.search(text) is not None and _HTML_CELL.search(text) is not None
@@ -59,25 +62,36 @@ def looks_tabular(text: str, html: bool) -> bool:
 
 
 def _delimited(text: str) -> bool:
-    counts: dict[str, Counter[int]] = {d: Counter() for d in DELIMITERS}
-    for line in text.splitlines():
-        for d in DELIMITERS:
-            if d in line:
-                counts[d][line.count(d)] += 1
-    return any(c.most_common(1)[0][1] >= MIN_ROWS for c in counts.values() if c)
+    for d in DELIMITERS:
+        if d not in text:
+            continue
+        least = 2 if d == "," else 1
+        run, last = 0, -1
+        for line in text.splitlines():
+            n = line.count(d)
+            run = run + 1 if n >= least and n == last else (1 if n >= least else 0)
+            last = n
+            if run >= MIN_ROWS:
+                return True
+    return False
 
 
 def _aligned_block(text: str) -> tuple[int, int] | None:
-    """(first, last + 1) line of the space-aligned rows of a body (``MIN_ROWS`` lines or more with the same
-    number of column gaps), or None. The fixed-width reader needs straight blank columns on every line it is
-    given, so a greeting above the table or a signature below it is left out of what it reads."""
+    """(first, last + 1) line of the space-aligned rows of a body (``MIN_ROWS`` consecutive lines or more with
+    the same number, two or more, of column gaps), or None. The fixed-width reader needs straight blank columns
+    on every line it is given, so a greeting above the table or a signature below it is left out of what it
+    reads; blank lines inside the block are kept."""
     lines = text.splitlines()
-    gaps = [len(_ALIGNED.findall(line.strip())) for line in lines]
-    common = Counter(g for g in gaps if g).most_common(1)
-    if not common or common[0][1] < MIN_ROWS:
-        return None
-    rows = [i for i, g in enumerate(gaps) if g]
-    return rows[0], rows[-1] + 1
+    gaps = [len(_ALIGNED.findall(line.strip())) if "  " in line or "\u3000" in line else 0 for line in lines]
+    first = last = None
+    run, previous = 0, -1
+    for i, g in enumerate(gaps):
+        run = run + 1 if g >= 2 and g == previous else (1 if g >= 2 else 0)
+        previous = g
+        if run >= MIN_ROWS:
+            first = i - run + 1 if first is None else first
+            last = i + 1
+    return (first, last) if first is not None and last is not None else None
 
 
 def body_text(raw: bytes, charset: str | None) -> tuple[str, tuple[Status, str] | None]:
@@ -144,6 +158,24 @@ def windows_jis(raw: bytes) -> str | None:
         return None
 
 
+def rtf_text(raw: bytes, compressed: bool = True) -> tuple[str | None, tuple[Status, str] | None]:
+    """The text of an RTF body (Outlook's compressed RTF, PR_RTF_COMPRESSED / attRtfCompressed, decompressed
+    with compressed-rtf; or RTF as libpff gives it) by striprtf, which writes a table's cells as ``|``-separated
+    rows (a delimiter the text table reader splits at); None and why when it cannot be read."""
+    try:
+        if compressed:
+            size = struct.unpack_from("<I", raw)[0] + 4 if len(raw) >= 16 else len(raw)
+            if size > len(raw) + 3:  # writers drop up to three padding bytes; more missing is a cut stream
+                return None, (Status.CORRUPT, f"compressed RTF body cut: {len(raw)} of its {size} bytes; not read")
+            raw = load("compressed_rtf").decompress((raw + bytes(3))[:size])
+        to_text = importlib.import_module(load("striprtf").__name__ + ".striprtf").rtf_to_text
+        return str(to_text(raw.decode("latin-1"), errors="replace")), None
+    except MissingBackend as e:
+        return None, (Status.UNSUPPORTED, f"the message body is RTF: {e}; a table pasted into it was not examined")
+    except Exception as e:  # noqa: BLE001 - a damaged body (bad CRC, broken groups): said, never raised
+        return None, (Status.CORRUPT, f"RTF body damaged ({type(e).__name__}): a table pasted into it was not examined")
+
+
 def table_body(text: str, html: bool, problem: tuple[Status, str] | None) -> Attachment | None:
     """The body as a child file when it looks tabular, else None (prose is not a table)."""
     if not looks_tabular(text, html):
@@ -154,6 +186,15 @@ def table_body(text: str, html: bool, problem: tuple[Status, str] | None) -> Att
             text = "\n".join(text.splitlines()[block[0]:block[1]]) + "\n"
     data = (BOM + text).encode("utf-8", "surrogatepass")
     return Attachment(HTML_BODY if html else TEXT_BODY, data, problem, body=True)
+
+
+def rtf_table(raw: bytes, compressed: bool = True) -> tuple[Attachment | None, tuple[Status, str] | None]:
+    """An RTF body (read when a message has no plain-text or HTML body) as a table child when it looks like one;
+    or why it could not be read."""
+    text, problem = rtf_text(raw, compressed)
+    if text is None:
+        return None, problem
+    return table_body(text, False, None), None
 
 
 def uu_files(text: str) -> tuple[str, list[Attachment], list[tuple[Status, str]]]:

@@ -25,7 +25,7 @@ from ..models import Entry
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
 from .legacy_embedded import CompoundProbe
-from .mail_body import body_text, table_body, uu_files
+from .mail_body import body_text, rtf_table, table_body, uu_files
 from .mail_parts import Attachment, Mail, is_tnef
 
 if TYPE_CHECKING:
@@ -190,8 +190,8 @@ def _msg_attachment(ole: OleFileIO, paths: list[str], base: str, nesting: int, m
 
 def _msg_body(ole: OleFileIO, prefix: str, code_page: int | None, mail: Mail) -> None:
     """A .msg's body as a table when it looks like one (scanner.inspectors.mail_body): the HTML body when it
-    holds a table, else the plain text (uuencoded files taken out of it). A body kept only as compressed RTF
-    (no plain text or HTML beside it: rare, Outlook writes the plain text too) is listed, not read."""
+    holds a table, else the plain text (uuencoded files taken out of it); a body kept only as compressed RTF
+    (no plain text or HTML beside it: rare, Outlook writes the plain text too), else."""
     charset = f"cp{code_page}" if code_page else None
     html, html_charset = _stream(ole, prefix, PR_HTML, 0x0102), charset
     if html is None and (wide := _stream(ole, prefix, PR_HTML, PT_UNICODE)) is not None:
@@ -209,9 +209,10 @@ def _msg_body(ole: OleFileIO, prefix: str, code_page: int | None, mail: Mail) ->
         text, problem = body_text(raw.rstrip(b"\x00"), charset)
     else:
         text = ""
-        if html is None and _stream(ole, prefix, PR_RTF_COMPRESSED, 0x0102):
-            mail.problems.append((Status.UNSUPPORTED, "the message body is kept only as compressed RTF: no installed "
-                                  "library reads it; a table pasted into it was not examined"))
+        if html is None and (rtf := _stream(ole, prefix, PR_RTF_COMPRESSED, 0x0102)):
+            found, why = rtf_table(rtf)
+            tables.extend([found] if found is not None else [])
+            mail.problems.extend([why] if why is not None else [])
     if text:
         text, files, found_problems = uu_files(text)
         mail.attachments.extend(files)
@@ -411,6 +412,10 @@ def _pst_body(item: PffObject, mail: Mail) -> None:
         mail.problems.extend(problems)
         if not tables and (found := table_body(text, False, problem)) is not None:
             tables.append(found)
+    elif not html and (rtf := item.get_rtf_body()):  # libpff gives the RTF decompressed
+        found, why = rtf_table(bytes(rtf).rstrip(b"\x00"), compressed=False)
+        tables.extend([found] if found is not None else [])
+        mail.problems.extend([why] if why is not None else [])
     mail.attachments.extend(tables)
 
 

@@ -13,7 +13,7 @@ import logging
 from ..backends import MissingBackend, load
 from ..codes import Status
 from ..sources.local import decode_name
-from .mail_body import body_text, table_body, uu_files
+from .mail_body import body_text, rtf_table, table_body, uu_files
 from .mail_parts import Attachment, Mail
 
 IMESSAGE = "attached message"
@@ -120,8 +120,9 @@ def _body(tnef: object, mail: Mail) -> None:
         mail.attachments.extend(files)
         mail.problems.extend(problems)
         found = found or table_body(text, False, problem)
-    if found is None and not html and not plain and getattr(tnef, "_rtfbody", None):
-        mail.problems.append((Status.UNSUPPORTED, "the TNEF body is compressed RTF only: a table pasted into it was "
-                              "not examined"))
+    rtf = getattr(tnef, "_rtfbody", None)
+    if found is None and not html and not plain and isinstance(rtf, bytes) and rtf:
+        found, why = rtf_table(rtf)
+        mail.problems.extend([why] if why is not None else [])
     if found is not None:
         mail.attachments.append(found)
