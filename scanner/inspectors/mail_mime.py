@@ -103,6 +103,7 @@ def body_may_hold_table(raw: bytes, complete: bool) -> bool:
     body = raw[end.end():]
     if _BASE64_BODY.search(raw[:end.start()]):
         return bool(body.strip())  # not decoded in the walk: the worker reads it
+    body = body.replace(b"=\r\n", b"").replace(b"=\n", b"")  # quoted-printable soft line breaks (<ta=\nble>)
     return looks_tabular(body.decode("latin-1"), html=b"<table" in body.lower())
 
 
