@@ -47,14 +47,15 @@ _CODECS = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis"
 # labels that say only "ASCII": 8-bit bytes under them are common (Windows writes cp20127 for HTML with NBSP):
 # read as an unlabelled body would be, not called damaged
 _ASCII = {"us-ascii", "ascii", "cp20127", "ansi_x3.4-1968", "iso646-us"}
-_UU_BEGIN = re.compile(r"^begin(?:-base64)? ([0-7]{3,4}) (.+?)\s*$")
+_UU_BEGIN = re.compile(r"^begin(?:-base64)? ([0-7]{3,4}) (.+)$")  # the name stripped after: a lazy name before
+# ``\s*$`` costs a square of the spaces in a hostile line
 _YENC = re.compile(r"(?m)^=ybegin .*\bname=")
 
 
 def looks_tabular(text: str, html: bool) -> bool:
-    """Whether a body may hold a table: an HTML ``<table>`` with cells, or ``MIN_ROWS`` consecutive lines with
-    the same count of one delimiter (a tab, ``;`` or ``|`` once or more; a comma twice or more, as prose has
-    commas), or ``MIN_ROWS`` consecutive lines with the same number (two or more) of space-aligned column gaps.
+    """Whether a body may hold a table: an HTML ``<table>`` with cells, or ``MIN_ROWS`` consecutive lines (blank
+    lines between them allowed) with the same count of one delimiter (a tab, ``;`` or ``|`` once or more; a
+    comma twice or more, as prose has commas), or ``MIN_ROWS`` consecutive lines with the same number (two or more) of space-aligned column gaps.
     Cheap (one pass over the lines); the table readers decide what the rows are."""
     if html:
         return _HTML_TABLE.search(text) is not None and _HTML_CELL.search(text) is not None
@@ -68,6 +69,8 @@ def _delimited(text: str) -> bool:
         least = 2 if d == "," else 1
         run, last = 0, -1
         for line in text.splitlines():
+            if not line.strip():  # a blank line between pasted rows (some clients, some people) ends no run
+                continue
             n = line.count(d)
             run = run + 1 if n >= least and n == last else (1 if n >= least else 0)
             last = n
@@ -109,7 +112,7 @@ def body_text(raw: bytes, charset: str | None) -> tuple[str, tuple[Status, str] 
                 return raw.decode(name), None
             except LookupError:
                 break
-            except UnicodeDecodeError:
+            except UnicodeError:  # undecodable bytes; or a codec that refuses all ('undefined'): not this label
                 tried.append(name)
         if codec == "iso2022_jp_ext" and (windows := windows_jis(raw)) is not None:
             return windows, None

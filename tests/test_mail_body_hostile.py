@@ -1,0 +1,70 @@
+"""Mail bodies that are hostile or shaped as real clients write them (session 8 review): a bogus charset label,
+a ``begin`` line built to make a regular expression crawl, rows with a blank line between them. Each costs at
+most its own body, never the message or the mbox around it, and nothing ends as a silent clean."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from scanner.codes import Status
+from scanner.inspectors.mail_body import TEXT_BODY, body_text, looks_tabular, table_body, uu_files
+from scanner.inspectors.mail_mime import body_may_hold_table, read_message
+
+ROWS = ["氏名\t住所\t電話番号", "山田 太郎\t東京都小金井市本町1-2-3\t042-000-0001",
+        "佐藤 花子\t大阪府堺市北区1-1\t072-000-0002", "鈴木 一郎\t札幌市中央区北1条西2\t011-000-0003"]
+
+
+@contextmanager
+def _limit(seconds: int) -> Iterator[None]:
+    """Fail (instead of hanging the suite) when the block runs longer than ``seconds``."""
+    def stop(_signum: int, _frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _eml(body: bytes, charset: str) -> bytes:
+    return (b"From: a@example.jp\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=\""
+            + charset.encode() + b"\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + body)
+
+
+def test_a_bogus_charset_label_is_said_and_the_rows_still_read() -> None:
+    """'undefined' is a Python codec that refuses every byte with a bare UnicodeError: the message must not be
+    lost (an mbox with it would be), the body is read as unlabelled text and said corrupt."""
+    raw = "\n".join(ROWS).encode("utf-8")
+    text, problem = body_text(raw, "undefined")
+    assert "山田 太郎" in text
+    assert problem is not None and problem[0] is Status.CORRUPT and "undefined" in problem[1]
+    mail = read_message(_eml(raw, "undefined"))
+    tables = [a for a in mail.attachments if a.body]
+    assert [a.name for a in tables] == [TEXT_BODY]
+    assert tables[0].problem is not None and tables[0].problem[0] is Status.CORRUPT
+
+
+def test_a_begin_line_full_of_spaces_is_read_in_linear_time() -> None:
+    """``begin 644 a<200,000 spaces>b``: a name pattern that backtracks over the spaces took minutes (the worker's
+    time limit then cost the whole mbox or store holding the message)."""
+    line = "begin 644 a" + " " * 200_000 + "b"
+    with _limit(10):
+        _text, files, _problems = uu_files(f"{line}\nM86)C\nend\n")
+    assert len(files) == 1 and files[0].name.startswith("a ") and files[0].name.endswith("b")
+
+
+def test_rows_with_a_blank_line_between_them_are_a_table() -> None:
+    """Some clients (and people) leave a blank line between pasted rows: still a table for the worker and for
+    the walk's cheap check; letter prose with blank lines is not."""
+    body = "名簿です。\n\n" + "\n\n".join(ROWS) + "\n\n以上\n"
+    assert looks_tabular(body, html=False)
+    child = table_body(body, False, None)
+    assert child is not None and child.name == TEXT_BODY
+    assert body_may_hold_table(_eml(body.encode("utf-8"), "utf-8"), complete=True)
+    prose = "Dear all,\n\nthe list is attached, as agreed, see below.\n\nRegards,\nHanako\n"
+    assert not looks_tabular(prose, html=False)
