@@ -4,13 +4,19 @@ most its own body, never the message or the mbox around it, and nothing ends as 
 
 from __future__ import annotations
 
+import json
 import signal
+import struct
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from scanner.codes import Status
 from scanner.inspectors.mail_body import TEXT_BODY, body_text, looks_tabular, table_body, uu_files
 from scanner.inspectors.mail_mime import body_may_hold_table, read_message
+from tests import mail_data as md
 
 ROWS = ["氏名\t住所\t電話番号", "山田 太郎\t東京都小金井市本町1-2-3\t042-000-0001",
         "佐藤 花子\t大阪府堺市北区1-1\t072-000-0002", "鈴木 一郎\t札幌市中央区北1条西2\t011-000-0003"]
@@ -68,3 +74,38 @@ def test_rows_with_a_blank_line_between_them_are_a_table() -> None:
     assert body_may_hold_table(_eml(body.encode("utf-8"), "utf-8"), complete=True)
     prose = "Dear all,\n\nthe list is attached, as agreed, see below.\n\nRegards,\nHanako\n"
     assert not looks_tabular(prose, html=False)
+
+
+def _tnef_with(name: int, props: bytes) -> bytes:
+    return md.tnef([("a.txt", b"hello")]) + md._tnef_object(1, name, 0x0006, props)
+
+
+_IMESSAGE = bytes.fromhex("0703020000000000c000000000000046")
+
+
+def test_crafted_counts_inside_tnef_properties_are_refused(tmp_path: Path) -> None:
+    """Counts tnefparse loops over without checking them against the bytes: a multi-valued property of 2^32
+    values (it appends an object per value until memory runs out), a recipient row of 2^32 properties (4
+    billion turns of a loop), the same inside an Outlook item embedded in an attachment. Each was minutes or
+    the memory cap in the worker (costing a whole .pst holding the message); now listed corrupt at once. Read
+    in a child process under a memory cap and a time limit, as the worker would (tnefparse swallows
+    exceptions, so an alarm in this process could not stop it)."""
+    many = 0xFFFFFFFF
+    multi = struct.pack("<IHHI", 1, 0x1002, 0x0001, many)  # one property, PT_MV_SHORT, 2^32-1 values
+    row = struct.pack("<II", 1, many)  # one recipient row claiming 2^32-1 properties
+    inner = md.tnef([]) + md._tnef_object(1, 0x9003, 0x0006, multi)
+    embedded = struct.pack("<IHHII", 1, 0x000D, 0x3701, 1, len(_IMESSAGE) + len(inner)) + _IMESSAGE + inner
+    fine = _tnef_with(0x9003, struct.pack("<IHHI", 1, 0x1003, 0x0001, 2) + bytes(8))  # two 32-bit values
+    for n, data in enumerate((_tnef_with(0x9003, multi), _tnef_with(0x9004, row), _tnef_with(0x9005, embedded), fine)):
+        (tmp_path / f"{n}.dat").write_bytes(data)
+    code = ("import json, resource, sys\n"
+            "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+            "from scanner.inspectors.mail_tnef import read_tnef\n"
+            "print(json.dumps([[why for _s, why in read_tnef(open(f, 'rb').read()).problems] for f in sys.argv[1:]]))")
+    done = subprocess.run([sys.executable, "-c", code, *(str(tmp_path / f"{n}.dat") for n in range(4))],
+                          capture_output=True, text=True, timeout=30, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr[-500:]
+    found = json.loads(done.stdout)
+    for problems in found[:3]:
+        assert any("claims more" in why for why in problems), found
+    assert found[3] == []
