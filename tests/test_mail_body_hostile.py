@@ -16,6 +16,8 @@ from pathlib import Path
 from scanner.codes import Status
 from scanner.inspectors.mail_body import TEXT_BODY, body_text, looks_tabular, table_body, uu_files
 from scanner.inspectors.mail_mime import body_may_hold_table, read_message
+from scanner.sheet import Caps
+from scanner.tables import read_text_table
 from tests import mail_data as md
 
 ROWS = ["氏名\t住所\t電話番号", "山田 太郎\t東京都小金井市本町1-2-3\t042-000-0001",
@@ -109,3 +111,16 @@ def test_crafted_counts_inside_tnef_properties_are_refused(tmp_path: Path) -> No
     for problems in found[:3]:
         assert any("claims more" in why for why in problems), found
     assert found[3] == []
+
+
+def test_a_table_in_a_quoted_reply_reads_the_values_without_the_quote_marks() -> None:
+    """A reply quotes the pasted rows with '> ' (or '>> ' deeper in the chain): the names must be read as in the
+    original, not as '> 山田 太郎' (masked to '> **' in the report, and a person apart from the original's in the
+    distinct count when both are counted)."""
+    for mark in ("> ", ">> ", "> > ", ">"):
+        body = "返信します。\n\n" + "\n".join(f"{mark}{row}" for row in ROWS) + "\n"
+        child = table_body(body, False, None)
+        assert child is not None and child.data is not None
+        rows = read_text_table(child.data, Caps()).sheets[0].rows
+        cells = {str(c) for row in rows for c in row}
+        assert {"氏名", "山田 太郎", "佐藤 花子", "鈴木 一郎"} <= cells, (mark, rows)

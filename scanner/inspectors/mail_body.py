@@ -49,6 +49,7 @@ _CODECS = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis"
 _ASCII = {"us-ascii", "ascii", "cp20127", "ansi_x3.4-1968", "iso646-us"}
 _UU_BEGIN = re.compile(r"^begin(?:-base64)? ([0-7]{3,4}) (.+)$")  # the name stripped after: a lazy name before
 # ``\s*$`` costs a square of the spaces in a hostile line
+_QUOTE = re.compile(r"(?m)^(?:[ \t]*>)+ ?")  # '> ', '>> ', '> > ': a reply's quote marks before a line
 _YENC = re.compile(r"(?m)^=ybegin .*\bname=")
 
 
@@ -183,6 +184,8 @@ def table_body(text: str, html: bool, problem: tuple[Status, str] | None) -> Att
     """The body as a child file when it looks tabular, else None (prose is not a table)."""
     if not looks_tabular(text, html):
         return None
+    if not html and ">" in text:  # a reply quotes the rows: the values are what follows the quote marks
+        text = _QUOTE.sub("", text)
     if not html and not _delimited(text):  # aligned columns only: the block of aligned lines is the table
         block = _aligned_block(text)
         if block is not None:
