@@ -124,3 +124,16 @@ def test_a_table_in_a_quoted_reply_reads_the_values_without_the_quote_marks() ->
         rows = read_text_table(child.data, Caps()).sheets[0].rows
         cells = {str(c) for row in rows for c in row}
         assert {"氏名", "山田 太郎", "佐藤 花子", "鈴木 一郎"} <= cells, (mark, rows)
+
+
+def test_rows_typed_with_full_width_commas_are_read() -> None:
+    """Rows typed on a Japanese keyboard with the IME's comma (，) between the values: a table to the cheap
+    check, the worker and the text table reader (which splits at ASCII delimiters only)."""
+    body = "名簿です。\n" + "\n".join(row.replace("\t", "，") for row in ROWS) + "\n"
+    assert looks_tabular(body, html=False)
+    for charset in ("utf-8", "cp932", "euc-jp", "iso-2022-jp"):  # the walk sees the bytes as sent
+        assert body_may_hold_table(_eml(body.encode(charset), charset), complete=True), charset
+    child = table_body(body, False, None)
+    assert child is not None and child.data is not None
+    rows = read_text_table(child.data, Caps()).sheets[0].rows
+    assert ["山田 太郎", "東京都小金井市本町1-2-3", "042-000-0001"] in [[str(c) for c in r] for r in rows]

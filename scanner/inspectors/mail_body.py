@@ -30,7 +30,10 @@ from .mail_parts import Attachment
 TEXT_BODY, HTML_BODY = "(body).txt", "(body).html"
 BOM = "\ufeff"
 MIN_ROWS = 3  # lines sharing one delimiter count: a header and two records at least
-DELIMITERS = ("\t", ",", ";", "|")
+WIDE_COMMA = "\uff0c"  # the IME's comma: rows typed on a Japanese keyboard
+DELIMITERS = ("\t", ",", ";", "|", WIDE_COMMA)
+# the wide comma's bytes (UTF-8, Shift_JIS, EUC-JP; ISO-2022-JP's after ESC $ B) read as latin-1 by the walk
+_WIDE_COMMA_BYTES = ("\xef\xbc\x8c", "\x81C", "\xa1\xa4")
 _HTML_TABLE = re.compile(r"<table\b", re.IGNORECASE)
 _HTML_CELL = re.compile(r"<t[dh]\b", re.IGNORECASE)
 _ALIGNED = re.compile(r"\S(?: {2,}|\u3000+)\S")  # two spaces (or full-width ones) between words: a column gap
@@ -60,14 +63,23 @@ def looks_tabular(text: str, html: bool) -> bool:
     Cheap (one pass over the lines); the table readers decide what the rows are."""
     if html:
         return _HTML_TABLE.search(text) is not None and _HTML_CELL.search(text) is not None
-    return _delimited(text) or _aligned_block(text) is not None
+    return _delimited(text) is not None or _aligned_block(text) is not None
 
 
-def _delimited(text: str) -> bool:
+def wide_commas_folded(latin1: str) -> str:
+    """Raw body bytes (read as latin-1, undecoded: the walk's check) with the wide comma's encoded forms as
+    ``，``, so the delimiter rule sees rows typed with it whatever the charset."""
+    for form in (*_WIDE_COMMA_BYTES, *(("!$",) if "\x1b$B" in latin1 else ())):
+        latin1 = latin1.replace(form, WIDE_COMMA)
+    return latin1
+
+
+def _delimited(text: str) -> str | None:
+    """The delimiter ``MIN_ROWS`` consecutive lines share, or None."""
     for d in DELIMITERS:
         if d not in text:
             continue
-        least = 2 if d == "," else 1
+        least = 2 if d in (",", WIDE_COMMA) else 1
         run, last = 0, -1
         for line in text.splitlines():
             if not line.strip():  # a blank line between pasted rows (some clients, some people) ends no run
@@ -76,8 +88,8 @@ def _delimited(text: str) -> bool:
             run = run + 1 if n >= least and n == last else (1 if n >= least else 0)
             last = n
             if run >= MIN_ROWS:
-                return True
-    return False
+                return d
+    return None
 
 
 def _aligned_block(text: str) -> tuple[int, int] | None:
@@ -186,7 +198,10 @@ def table_body(text: str, html: bool, problem: tuple[Status, str] | None) -> Att
         return None
     if not html and ">" in text:  # a reply quotes the rows: the values are what follows the quote marks
         text = _QUOTE.sub("", text)
-    if not html and not _delimited(text):  # aligned columns only: the block of aligned lines is the table
+    delimiter = None if html else _delimited(text)
+    if delimiter == WIDE_COMMA and "\t" not in text:  # the table readers split at ASCII delimiters: a tab here
+        text = text.replace(WIDE_COMMA, "\t")
+    if not html and delimiter is None:  # aligned columns only: the block of aligned lines is the table
         block = _aligned_block(text)
         if block is not None:
             text = "\n".join(text.splitlines()[block[0]:block[1]]) + "\n"

@@ -23,7 +23,7 @@ from typing import IO
 from ..codes import Status
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
-from .mail_body import body_text, looks_tabular, table_body, uu_files
+from .mail_body import body_text, looks_tabular, table_body, uu_files, wide_commas_folded
 from .mail_parts import Attachment, Mail, is_tnef
 
 # header names that open a saved message (RFC 5322, plus what mail servers and clients add first)
@@ -104,7 +104,7 @@ def body_may_hold_table(raw: bytes, complete: bool) -> bool:
     if _BASE64_BODY.search(raw[:end.start()]):
         return bool(body.strip())  # not decoded in the walk: the worker reads it
     body = body.replace(b"=\r\n", b"").replace(b"=\n", b"")  # quoted-printable soft line breaks (<ta=\nble>)
-    return looks_tabular(body.decode("latin-1"), html=b"<table" in body.lower())
+    return looks_tabular(wide_commas_folded(body.decode("latin-1")), html=b"<table" in body.lower())
 
 
 def looks_like_mbox(head: bytes) -> bool:
