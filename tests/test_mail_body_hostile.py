@@ -137,3 +137,24 @@ def test_rows_typed_with_full_width_commas_are_read() -> None:
     assert child is not None and child.data is not None
     rows = read_text_table(child.data, Caps()).sheets[0].rows
     assert ["山田 太郎", "東京都小金井市本町1-2-3", "042-000-0001"] in [[str(c) for c in r] for r in rows]
+
+
+def test_plain_and_html_alternatives_with_inline_images_give_one_table() -> None:
+    """Outlook and Gmail send a body with a logo or a pasted picture as multipart/alternative [text/plain,
+    multipart/related [text/html, image/png]]: the HTML is an alternative of the plain text one level down, and
+    the same rows must be read once, not as (body).txt and (body).html."""
+    from email.mime.image import MIMEImage
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    tsv = "\n".join(ROWS) + "\n"
+    html = "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r.split("\t")) + "</tr>" for r in ROWS)
+    related = MIMEMultipart("related")
+    related.attach(MIMEText(html + "</table><img src='cid:logo'>", "html", "utf-8"))
+    related.attach(MIMEImage(b"\x89PNG\r\n\x1a\n" + bytes(16), "png"))
+    outer = MIMEMultipart("alternative")
+    outer.attach(MIMEText(tsv, "plain", "utf-8"))
+    outer.attach(related)
+    outer["Subject"] = "x"
+    mail = read_message(outer.as_bytes())
+    assert [a.name for a in mail.attachments if a.body] == ["(body).html"]

@@ -133,7 +133,7 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
         mail.problems.append((Status.CORRUPT, "no mail header could be read"))
     count = 0
     bodies: dict[int, list[tuple[bool, Message]]] = {}  # the bodies of one multipart/alternative (or one alone)
-    for part, parent in _walk(msg):
+    for part, alternative in _walk(msg):
         count += 1
         if count > MAX_PARTS:
             mail.problems.append((Status.TOO_LARGE, f"more than {MAX_PARTS} MIME parts: the rest not read"))
@@ -158,8 +158,8 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
         name, raw_hex = part_name(part)
         if name is None and part.get_content_disposition() != "attachment" and kind.encode() in BODY_TYPES:
             # a body (text, html): not an attached file, but it may hold a pasted table or uuencoded files
-            alternative = parent is not None and parent.get_content_subtype() == "alternative"
-            bodies.setdefault(id(parent) if alternative else id(part), []).append((kind == "text/html", part))
+            bodies.setdefault(id(alternative) if alternative is not None else id(part), []).append(
+                (kind == "text/html", part))
             continue
         attachment = _attachment(part, name, raw_hex, len(mail.attachments) + 1)
         mail.attachments.append(attachment)
@@ -203,14 +203,16 @@ def _read_bodies(group: list[tuple[bool, Message]], mail: Mail) -> None:
         mail.attachments.append(tables[0])
 
 
-def _walk(msg: Message, parent: Message | None = None) -> Iterator[tuple[Message, Message | None]]:
-    """Every part with the multipart holding it, without descending into attached messages (they are read as
+def _walk(msg: Message, alternative: Message | None = None) -> Iterator[tuple[Message, Message | None]]:
+    """Every part with the nearest multipart/alternative above it (the HTML of [plain, related [html, image]] is
+    the plain text's alternative one level down), without descending into attached messages (they are read as
     messages of their own)."""
-    yield msg, parent
+    yield msg, alternative
     if msg.is_multipart() and msg.get_content_maintype() != "message":
+        inner = msg if msg.get_content_subtype() == "alternative" else alternative
         for sub in msg.get_payload():
             if isinstance(sub, Message):
-                yield from _walk(sub, msg)
+                yield from _walk(sub, inner)
 
 
 def _attachment(part: Message, name: str | None, raw_hex: str | None, number: int) -> Attachment:
