@@ -158,3 +158,31 @@ def test_plain_and_html_alternatives_with_inline_images_give_one_table() -> None
     outer["Subject"] = "x"
     mail = read_message(outer.as_bytes())
     assert [a.name for a in mail.attachments if a.body] == ["(body).html"]
+
+
+def _flowed(line: str, width: int = 40) -> list[str]:
+    """One line wrapped as Thunderbird sends text (format=flowed, RFC 3676): cut at a space, which stays at
+    the end of the line to say the line goes on."""
+    out = []
+    while len(line) > width and (cut := line.rfind(" ", 0, width)) > 0:
+        out.append(line[:cut + 1])
+        line = line[cut + 1:]
+    return [*out, line]
+
+
+def test_rows_wrapped_by_format_flowed_are_joined() -> None:
+    """Thunderbird wraps long lines of a plain-text body at spaces (format=flowed): a pasted row longer than the
+    wrap is cut into several lines, so the rows neither looked tabular nor read as rows. Joined as RFC 3676
+    says (a line ending in a space goes on), the rows are whole again."""
+    rows = [r + "\t要介護1\t備考なし" for r in ROWS]
+    rows[0] = "氏名\t住所\t電話番号\t区分\t備考"
+    lines = [part for row in rows for part in _flowed(row.replace("本町", "本町 ").replace("堺市", "堺市 "))]
+    assert len(lines) > len(rows)  # the wrap did cut rows
+    body = "\r\n".join(["名簿です。 ", "よろしく。", "", *lines, "", "-- ", "総務"]) + "\r\n"
+    raw = (b"From: a@example.jp\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8; "
+           b"format=flowed\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + body.encode("utf-8"))
+    assert body_may_hold_table(raw, complete=True)  # the walk sends it to a worker
+    tables = [a for a in read_message(raw).attachments if a.body]
+    assert len(tables) == 1 and tables[0].data is not None
+    read = [[str(c) for c in r] for r in read_text_table(tables[0].data, Caps()).sheets[0].rows]
+    assert ["山田 太郎", "東京都小金井市本町 1-2-3", "042-000-0001", "要介護1", "備考なし"] in read, read

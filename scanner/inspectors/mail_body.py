@@ -52,7 +52,8 @@ _CODECS = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis"
 _ASCII = {"us-ascii", "ascii", "cp20127", "ansi_x3.4-1968", "iso646-us"}
 _UU_BEGIN = re.compile(r"^begin(?:-base64)? ([0-7]{3,4}) (.+)$")  # the name stripped after: a lazy name before
 # ``\s*$`` costs a square of the spaces in a hostile line
-_QUOTE = re.compile(r"(?m)^(?:[ \t]*>)+ ?")  # '> ', '>> ', '> > ': a reply's quote marks before a line
+_QUOTE = re.compile(r"(?m)^(?:[ \t]*>)+ ?")
+_QUOTE_MARKS = re.compile(r"(?:>+ ?)+")  # '> ', '>> ', '> > ': a reply's quote marks before a line
 _YENC = re.compile(r"(?m)^=ybegin .*\bname=")
 
 
@@ -64,6 +65,27 @@ def looks_tabular(text: str, html: bool) -> bool:
     if html:
         return _HTML_TABLE.search(text) is not None and _HTML_CELL.search(text) is not None
     return _delimited(text) is not None or _aligned_block(text) is not None
+
+
+def unflowed(text: str, delsp: bool = False) -> str:
+    """A ``format=flowed`` text body (RFC 3676: Thunderbird, Apple Mail) as written: a line ending in a space
+    goes on in the next one (the space dropped when ``DelSp=yes``; the next line's quote marks, the same as the
+    first's, dropped too), a leading space is stuffing; the signature line ``-- `` stays. Thunderbird wraps at
+    72 characters, so a pasted row is otherwise cut into pieces."""
+    out: list[str] = []
+    held = ""
+    for line in text.replace("\r\n", "\n").split("\n"):
+        quote = _QUOTE_MARKS.match(line)
+        marks = quote.group(0) if quote else ""
+        body = line[len(marks):]
+        body = body[1:] if body.startswith(" ") else body  # space-stuffed
+        line = held + body if held else marks + body
+        if line.endswith(" ") and body != "-- ":
+            held = line[:-1] if delsp else line
+            continue
+        held = ""
+        out.append(line)
+    return "\n".join([*out, held] if held else out)
 
 
 def wide_commas_folded(latin1: str) -> str:

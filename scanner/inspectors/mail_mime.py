@@ -23,7 +23,7 @@ from typing import IO
 from ..codes import Status
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
-from .mail_body import body_text, looks_tabular, table_body, uu_files, wide_commas_folded
+from .mail_body import body_text, looks_tabular, table_body, unflowed, uu_files, wide_commas_folded
 from .mail_parts import Attachment, Mail, is_tnef
 
 # header names that open a saved message (RFC 5322, plus what mail servers and clients add first)
@@ -88,6 +88,8 @@ def text_only(head: bytes, complete: bool = False) -> bool:
 
 
 _BASE64_BODY = re.compile(rb"(?im)^content-transfer-encoding:[ \t]*base64")
+_FLOWED = re.compile(rb'(?i)format="?flowed')
+_DELSP = re.compile(rb'(?i)delsp="?yes')
 
 
 def body_may_hold_table(raw: bytes, complete: bool) -> bool:
@@ -104,7 +106,10 @@ def body_may_hold_table(raw: bytes, complete: bool) -> bool:
     if _BASE64_BODY.search(raw[:end.start()]):
         return bool(body.strip())  # not decoded in the walk: the worker reads it
     body = body.replace(b"=\r\n", b"").replace(b"=\n", b"")  # quoted-printable soft line breaks (<ta=\nble>)
-    return looks_tabular(wide_commas_folded(body.decode("latin-1")), html=b"<table" in body.lower())
+    text = body.decode("latin-1")
+    if _FLOWED.search(raw):  # Thunderbird's wrapped lines joined (a space is a space in any charset)
+        text = unflowed(text, _DELSP.search(raw) is not None)
+    return looks_tabular(wide_commas_folded(text), html=b"<table" in body.lower())
 
 
 def looks_like_mbox(head: bytes) -> bool:
@@ -187,6 +192,8 @@ def _read_bodies(group: list[tuple[bool, Message]], mail: Mail) -> None:
         except Exception:  # noqa: BLE001 - a malformed parameter: read as a text table would be
             charset = None
         text, problem = body_text(raw, charset)
+        if not html and str(part.get_param("format") or "").lower() == "flowed":
+            text = unflowed(text, str(part.get_param("delsp") or "").lower() == "yes")
         if losses:
             cut = f"message body damaged ({', '.join(losses)}): what decoded was examined"
             problem = (Status.CORRUPT, f"{problem[1]}; {cut}" if problem else cut)
