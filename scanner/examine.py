@@ -28,7 +28,14 @@ from .contenttype import content_type, mismatch
 from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
 from .errors import ReadError
 from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
-from .inspectors.disguise import HEAD_CHECK, checked_entry_ext, checked_ext
+from .inspectors.disguise import (
+    HEAD_CHECK,
+    TEXT_CHECK,
+    TEXT_FAMILIES,
+    checked_entry_ext,
+    checked_ext,
+    more_needed,
+)
 from .inspectors.disguise import check as disguise_check
 from .isolation import mark
 from .models import Entry, FileHit, FileStat, Link, Skipped
@@ -124,8 +131,11 @@ def _by_content(entry: Entry, size: int, head: LazyHead, ctx: ScanContext) -> tu
     (``wants_disguised``, scanner.inspectors.disguise), else none."""
     if size == 0:
         return ()
+    first = head()
+    if disguise_check(entry.name, first) is None and (more := more_needed(entry.name, first)) > len(first):
+        first = head_of(entry, more) or first  # a tar's magic at 257, a table under a title, markup's namespace
     return tuple(i for i, ins in enumerate(ctx.inspectors)
-                 if (wants := getattr(ins, "wants_disguised", None)) is not None and wants(entry, head()))
+                 if (wants := getattr(ins, "wants_disguised", None)) is not None and wants(entry, first))
 
 
 def head_of(entry: Entry, size: int = HEAD_CHECK) -> bytes | None:
@@ -160,8 +170,9 @@ def by_content(ctx: ScanContext, names: list[str], picked: Sequence[int], entry_
             yield i, entry_of(i)
         return
     if heads is not None:
-        chosen.update(i for i, head in zip(todo, heads(todo, HEAD_CHECK), strict=True)
-                      if head and disguise_check(names[i], head) is not None)
+        for i, head in zip(todo, heads(todo, HEAD_CHECK), strict=True):
+            if head and _disguised(names[i], head, lambda size, i=i: heads([i], size)[0]):
+                chosen.add(i)
         for i in sorted(chosen):
             yield i, entry_of(i)
         return
@@ -170,9 +181,21 @@ def by_content(ctx: ScanContext, names: list[str], picked: Sequence[int], entry_
         entry = entry_of(i)
         if i in checking:
             head = head_of(entry)
-            if not head or disguise_check(names[i], head) is None:
+            if not head or not _disguised(names[i], head, lambda size, entry=entry: head_of(entry, size)):
                 continue
         yield i, entry
+
+
+def _disguised(name: str, head: bytes, longer: Callable[[int], bytes | None]) -> bool:
+    """Whether a file's first bytes contradict its name: the ``HEAD_CHECK`` bytes, and when they call for it
+    (``disguise.more_needed``: markup, a text file's lines, a tar header's name) up to ``TEXT_CHECK``, read again."""
+    if disguise_check(name, head) is not None:
+        return True
+    more = more_needed(name, head)
+    if more <= len(head):
+        return False
+    head = longer(more) or b""
+    return disguise_check(name, head) is not None
 
 
 def examine_entry(entry: Entry, ctx: ScanContext) -> None:
@@ -257,9 +280,9 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         pii = ins.pii if ins.pii is not None else pii
         records = ins.records if ins.records is not None else records
         annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
-    disguise = (disguise_check(entry.name, read.head[:HEAD_CHECK])
+    disguise = (disguise_check(entry.name, read.head[:TEXT_CHECK])
                 if checked_entry_ext(entry.name, entry.location) is not None else None)
-    if disguise is not None and disguise.family == "table" and not bad and not (
+    if disguise is not None and disguise.family in TEXT_FAMILIES and not bad and not (
             {Reason.PII, Reason.PII_NAMES} & set(reasons)):
         disguise = None  # a header's words alone (name,address of hosts in a .log): read, and no person in it
     if disguise is not None:  # its content contradicts its name: a finding of its own (a lead), and said so

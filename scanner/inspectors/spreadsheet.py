@@ -43,7 +43,7 @@ from . import embedded
 from . import legacy_embedded as legacy
 from .archive import ArchiveInspector, holds_archive, sniff_unsupported
 from .archive_members import archive_depth
-from .disguise import HEAD_CHECK, checked_entry_ext, checked_ext, table_head
+from .disguise import HEADER_LINES, TEXT_CHECK, TEXT_EXTS, checked_entry_ext, checked_ext, table_head
 from .disguise import check as disguise_check
 
 if TYPE_CHECKING:  # the classifiers are imported where sheets are read (a worker), not in every scan process
@@ -312,7 +312,7 @@ class SpreadsheetInspector:
         """A file its name ruled out whose first bytes contradict its extension (scanner.inspectors.disguise: an
         .xlsx named photo.jpg, a zip named scan.pdf, a person CSV named .log): read by its content."""
         return (checked_entry_ext(entry.name, entry.location) is not None
-                and disguise_check(entry.name, head[:HEAD_CHECK]) is not None)
+                and disguise_check(entry.name, head[:TEXT_CHECK]) is not None)
 
     def settles_here(self, data: bytes) -> bool:
         """Bytes no reader is given (no workbook, archive, markup or text signature): ``inspect`` only lists
@@ -355,8 +355,9 @@ class SpreadsheetInspector:
                                                                 "format; not examined")
         if fmt in ("zip-other", "ole-other", "binary") and not claimed:
             return Inspection()  # a renamed non-workbook: nothing for this inspector
-        if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(data[:HEAD_CHECK]):
-            return Inspection()  # a text whose first line is a person table's header is read whatever its name
+        if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(
+                data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
+            return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
         readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "ole-encrypted")
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)
