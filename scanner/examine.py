@@ -32,10 +32,12 @@ from .inspectors.disguise import (
     HEAD_CHECK,
     TEXT_CHECK,
     TEXT_FAMILIES,
+    Disguise,
     checked_entry_ext,
     checked_ext,
-    more_needed,
+    look,
 )
+from .inspectors.disguise import RULE as DISGUISE_RULE
 from .inspectors.disguise import check as disguise_check
 from .isolation import mark
 from .models import Entry, FileHit, FileStat, Link, Skipped
@@ -132,7 +134,8 @@ def _by_content(entry: Entry, size: int, head: LazyHead, ctx: ScanContext) -> tu
     if size == 0:
         return ()
     first = head()
-    if disguise_check(entry.name, first) is None and (more := more_needed(entry.name, first)) > len(first):
+    found, more = look(entry.name, first)
+    if found is None and more:
         first = head_of(entry, more) or first  # a tar's magic at 257, a table under a title, markup's namespace
     return tuple(i for i, ins in enumerate(ctx.inspectors)
                  if (wants := getattr(ins, "wants_disguised", None)) is not None and wants(entry, first))
@@ -171,8 +174,9 @@ def by_content(ctx: ScanContext, names: list[str], picked: Sequence[int], entry_
         return
     if heads is not None:
         for i, head in zip(todo, heads(todo, HEAD_CHECK), strict=True):
-            if head and _disguised(names[i], head, lambda size, i=i: heads([i], size)[0]):
-                chosen.add(i)
+            found, more = look(names[i], head)
+            if found is not None or (more and disguise_check(names[i], heads([i], more)[0] or b"") is not None):
+                chosen.add(i)  # more: a tar's magic at 257, a table under a title, markup's namespace
         for i in sorted(chosen):
             yield i, entry_of(i)
         return
@@ -180,22 +184,10 @@ def by_content(ctx: ScanContext, names: list[str], picked: Sequence[int], entry_
     for i in sorted(chosen | checking):
         entry = entry_of(i)
         if i in checking:
-            head = head_of(entry)
-            if not head or not _disguised(names[i], head, lambda size, entry=entry: head_of(entry, size)):
+            found, more = look(names[i], head_of(entry) or b"")
+            if found is None and not (more and disguise_check(names[i], head_of(entry, more) or b"") is not None):
                 continue
         yield i, entry
-
-
-def _disguised(name: str, head: bytes, longer: Callable[[int], bytes | None]) -> bool:
-    """Whether a file's first bytes contradict its name: the ``HEAD_CHECK`` bytes, and when they call for it
-    (``disguise.more_needed``: markup, a text file's lines, a tar header's name) up to ``TEXT_CHECK``, read again."""
-    if disguise_check(name, head) is not None:
-        return True
-    more = more_needed(name, head)
-    if more <= len(head):
-        return False
-    head = longer(more) or b""
-    return disguise_check(name, head) is not None
 
 
 def examine_entry(entry: Entry, ctx: ScanContext) -> None:
@@ -282,6 +274,8 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
     disguise = (disguise_check(entry.name, read.head[:TEXT_CHECK])
                 if checked_entry_ext(entry.name, entry.location) is not None else None)
+    if disguise is None:  # an inspector saw it in the content (a workbook package named .docx)
+        disguise = next((Disguise.of_rule(r) for r in rule_names if r.startswith(DISGUISE_RULE)), None)
     if disguise is not None and disguise.family in TEXT_FAMILIES and not bad and not (
             {Reason.PII, Reason.PII_NAMES} & set(reasons)):
         disguise = None  # a header's words alone (name,address of hosts in a .log): read, and no person in it

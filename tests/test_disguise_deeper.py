@@ -16,12 +16,13 @@ import pandas as pd
 import pytest
 from archive_data import tar_bytes
 from conftest import CORPUS, run_leakscan
-from pii_data import csv_bytes, people, standard
+from pii_data import csv_bytes, ods_bytes, people, standard, xlsx_bytes
 from table_damage import html_table, spreadsheetml
+from test_embedded import SLIDES, WORD, package
 from test_old_excel import worksheet
 
 from scanner.codes import Reason
-from scanner.inspectors.disguise import HEAD_CHECK, TAR_CHECK, TEXT_CHECK, check, family_of, more_needed
+from scanner.inspectors.disguise import HEAD_CHECK, TAR_CHECK, TEXT_CHECK, check, family_of, look
 
 PEOPLE = 12
 MISMATCH = Reason.EXTENSION_MISMATCH
@@ -72,6 +73,9 @@ def scan(tmp_path_factory: pytest.TempPathFactory, rows: list[list[object]]) -> 
         "book.log": spreadsheetml({"名簿": rows}),  # Excel 2003 XML spreadsheet
         "titled.log": "顧客一覧 2019/04/01\r\n".encode("cp932") + listed,  # a title line above the header
         "titled": ("利用者名簿\n作成日 2019-04-01\n\n".encode() + csv_bytes(rows, "utf-8", "\t")),  # no extension
+        "報告.docx": xlsx_bytes({"名簿": rows}),  # a workbook package under a Word document's name
+        "slides.pptx": xlsx_bytes({"売上": [["品名", "金額"], ["りんご", 100]]}),  # no persons: still a lead
+        "memo.odt": ods_bytes({"名簿": rows}),
         # damaged copies: listed with a reason, never passed over
         "cut.png": tar[:700],  # the member's bytes cut short
         "half.bmp": biff[: len(biff) // 2],
@@ -85,6 +89,8 @@ def scan(tmp_path_factory: pytest.TempPathFactory, rows: list[list[object]]) -> 
         "prices.jpg": pd.DataFrame({"品名": ["りんご", "みかん"], "価格": [100, 80]}).to_html().encode(),
         "service.log": b"2019-04-01 10:00:00 service started\n2019-04-01 10:00:01 listening on :8080\n" * 3,
         "notes": "議事録\n\n氏名,住所 の列を持つ表を作ること\n".encode() * 4,  # header words, but no table
+        "plain.docx": package(WORD, {}),
+        "deck.pptx": package(SLIDES, {"Microsoft_Excel_Worksheet.xlsx": xlsx_bytes({"売上": [["a", 1]]})}),
     }
     for name, data in {**files, **quiet}.items():
         (share / name).write_bytes(data)
@@ -107,6 +113,10 @@ def _skips(doc: dict) -> dict[str, list[str]]:
 
 
 # -- the head check --------------------------------------------------------------------------------------------
+def more_needed(name: str, head: bytes) -> int:
+    return look(name, head)[1]
+
+
 def test_more_is_read_only_when_the_first_bytes_call_for_it(rows: list[list[object]]) -> None:
     tar = tar_bytes({"a.csv": csv_bytes(rows)}, mode="w")
     assert check("x.jpg", tar[:HEAD_CHECK]) is None and more_needed("x.jpg", tar[:HEAD_CHECK]) == TAR_CHECK
@@ -130,7 +140,7 @@ def test_bare_biff_needs_its_whole_bof_record() -> None:
 
 # -- a folder --------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["backup.jpg", "old.png", "sheet.gif", "page.jpg", "frame.dll", "book.log",
-                                  "titled.log", "titled"])
+                                  "titled.log", "titled", "報告.docx", "memo.odt"])
 def test_disguised_lists_are_read_by_content(scan: dict, name: str) -> None:
     hits = _hits(scan)
     if name in ("backup.jpg", "old.png"):  # the archive is the lead; its member is the person file
@@ -149,6 +159,13 @@ def test_a_real_excel_2_file_under_a_picture_name_is_a_lead(scan: dict) -> None:
     hit = _hits(scan)["excel2.jpg"]
     assert hit["reasons"] == [MISMATCH] and hit["status"] == "ok"
     assert "extension-mismatch:.jpg>biff" in hit["matched_rules"]
+
+
+def test_a_workbook_under_a_document_name_is_a_lead(scan: dict) -> None:
+    hit = _hits(scan)["slides.pptx"]
+    assert hit["reasons"] == [MISMATCH] and "extension-mismatch:.pptx>workbook" in hit["matched_rules"]
+    assert "Excel" in hit["type_mismatch"] and ".pptx" in hit["type_mismatch"]
+    assert "extension-mismatch:.docx>workbook" in _hits(scan)["報告.docx"]["matched_rules"]
 
 
 def test_damaged_disguised_files_are_listed(scan: dict) -> None:

@@ -65,6 +65,9 @@ _MAGICS = (*ZIP_HEADS, OLE_MAGIC, SEVENZ_MAGIC, GZIP_MAGIC, XZ_MAGIC, b"BZh", *C
            *(magic for offset, magic, _ in UNSUPPORTED_MAGIC if offset == 0 and len(magic) >= 4), *BARE_BIFF)
 # markup (HTML, XML, MHTML) by its first bytes, with a UTF-8 or UTF-16 BOM or leading white space
 _MARKUP_STARTS = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<\x00", b"\xfe\xff\x00<", b"MIME-Version:", b"\xef\xbb\xbfMIME-Version:")
+_MARKUP_FIRST = frozenset(b"<\xef\xfeM \t\r\n")  # first bytes of those (and FF FE, a UTF-16 BOM; not FF D8, a JPEG)
+# the first byte of a tar member's name: ASCII, or a UTF-8 or Shift_JIS lead byte (not FF, a JPEG's)
+_TAR_FIRST = frozenset((*range(0x21, 0x7F), *range(0x81, 0xA0), *range(0xC2, 0xFD)))
 _NAME_FIELD_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
 _DELIMITER_BYTES = (b",", b"\t", b";", b"|")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
@@ -74,7 +77,8 @@ _NAME_FIELDS = frozenset({"name", "name_family", "name_given", "reading", "readi
 _PERSON_FIELDS = frozenset({"address", "postcode", "phone", "birth", "sex", "age", "email", "mynumber",
                             "care_number", "care_level", "pension_number", "resident_number", "emergency_contact"})
 
-LABELS = {"zip": "a zip (Office/OpenDocument file or zip archive)", "ole2": "an OLE2 compound file",
+RULE = "extension-mismatch:"
+LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zip (Office/OpenDocument file or zip archive)", "ole2": "an OLE2 compound file",
           "archive": "an archive", "table": "a text table", "biff": "an Excel 2-5 worksheet (BIFF)",
           "markup": "a table as markup (HTML or Excel XML)"}
 # families whose content may be everyday text or markup (a log with a header-like line, a saved web page): a lead
@@ -98,7 +102,13 @@ class Disguise:
 
     @property
     def rule(self) -> str:
-        return f"extension-mismatch:{self.ext or 'none'}>{self.family}"
+        return f"{RULE}{self.ext or 'none'}>{self.family}"
+
+    @classmethod
+    def of_rule(cls, rule: str) -> Disguise:
+        """The disguise a rule names (one an inspector found in the content: an .xlsx named .docx)."""
+        ext, _, family = rule.removeprefix(RULE).partition(">")
+        return cls("" if ext == "none" else ext, family)
 
 
 @cache
@@ -141,7 +151,7 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
     """The family of the first bytes of a file (see the module docstring), or None. ``head``: the first
     ``HEAD_CHECK`` bytes, or more (``more_needed``): a tar is seen from ``TAR_CHECK``, markup and a table header on
     one of the first ``lines`` lines from ``TEXT_CHECK``."""
-    if head.startswith(_MAGICS) or head[2:4] == b"-l" or head[257:262] == b"ustar":  # LZH: "-lh5-" at offset 2
+    if head.startswith(_MAGICS) or head[2:4] == b"-l" or (len(head) > 261 and head[257:262] == b"ustar"):  # LZH: -lh5-
         if head.startswith(ZIP_HEADS):
             return "zip"
         if head.startswith(OLE_MAGIC):
@@ -157,7 +167,7 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
                 return "archive"
     if table_head(head, lines):
         return "table"
-    if head.startswith(_MARKUP_STARTS) or (head[:1].isspace() and head.lstrip()[:1] == b"<"):
+    if (head[0] in _MARKUP_FIRST or head[:2] == codecs.BOM_UTF16_LE) and _markup_start(head):
         from ..tables import markup_table
 
         if markup_table(head[:TEXT_CHECK]) is not None:
@@ -168,7 +178,7 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
 def check(name: str, head: bytes) -> Disguise | None:
     """A disguise when ``name``'s extension is one whose content is checked and ``head`` is a family its
     format never holds; None otherwise (a real JPEG, an unknown extension, unidentified bytes). ``head``: the
-    first ``HEAD_CHECK`` bytes, or the longer head ``more_needed`` asked for (at most ``TEXT_CHECK`` is looked at)."""
+    first ``HEAD_CHECK`` bytes, or the longer head ``look`` asked for (at most ``TEXT_CHECK`` is looked at)."""
     if not head:
         return None
     ext = checked_ext(name)
@@ -180,25 +190,41 @@ def check(name: str, head: bytes) -> Disguise | None:
     return Disguise(ext, family)
 
 
-def more_needed(name: str, head: bytes) -> int:
-    """How many first bytes ``check`` needs when the first ``HEAD_CHECK`` matched nothing (0: none more):
-    ``TEXT_CHECK`` for markup, or text under a text format's name (a table below a title line); ``TAR_CHECK`` when
-    they may be a tar header's name field (a name, NUL-padded) and the extension never holds an archive. Nothing for
-    a file shorter than ``HEAD_CHECK`` (it is all there) or for binary heads (a picture, a PDF, a program)."""
-    if len(head) < HEAD_CHECK:
-        return 0
+def look(name: str, head: bytes) -> tuple[Disguise | None, int]:
+    """``check``, and how many first bytes it needs when those given matched nothing (0: none more, or no more
+    can tell): ``TEXT_CHECK`` for markup, or text under a text format's name (a table below a title line);
+    ``TAR_CHECK`` when the first 64 may be a tar header's name field (a name, NUL-padded) and the extension never
+    holds an archive. Nothing more for a file shorter than ``HEAD_CHECK`` (it is all there) or for binary heads
+    (a picture, a PDF, a program)."""
+    if not head:
+        return None, 0
     ext = checked_ext(name)
     if ext is None:
-        return 0
-    head = head[:HEAD_CHECK]
-    if head.startswith(_MARKUP_STARTS) or (head[:1].isspace() and head.lstrip()[:1] == b"<"):
-        return TEXT_CHECK
-    if ext in TEXT_EXTS and (head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-                             or (_CONTROL_BYTES.search(head) is None and b"\x00" not in head)):
-        return TEXT_CHECK
-    if "archive" not in expected()[ext] and _tar_name(head):
-        return TAR_CHECK
-    return 0
+        return None, 0
+    family = family_of(head[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1)
+    if family is not None:
+        return (None if family in expected()[ext] else Disguise(ext, family)), 0
+    if len(head) < HEAD_CHECK or len(head) >= TEXT_CHECK:
+        return None, 0
+    first = head[0]
+    if (first in _MARKUP_FIRST or head[:2] == codecs.BOM_UTF16_LE) and _markup_start(head):
+        need = TEXT_CHECK
+    elif ext in TEXT_EXTS and (head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+                               or (_CONTROL_BYTES.search(head, 0, HEAD_CHECK) is None and head.find(0, 0, HEAD_CHECK) < 0)):
+        need = TEXT_CHECK
+    elif first in _TAR_FIRST and "archive" not in expected()[ext] and _tar_name(head[:HEAD_CHECK]):
+        need = TAR_CHECK
+    else:
+        need = 0
+    return None, need if need > len(head) else 0
+
+
+def _markup_start(head: bytes) -> bool:
+    """Whether a head opens as markup (see _MARKUP_STARTS); most heads are passed on their first byte."""
+    first = head[0]
+    if first not in _MARKUP_FIRST and not (first == 0xFF and head[1:2] == b"\xfe"):
+        return False
+    return head.startswith(_MARKUP_STARTS) or (head[:1].isspace() and head.lstrip()[:1] == b"<")
 
 
 def _tar_name(head: bytes) -> bool:
@@ -215,6 +241,9 @@ def table_head(head: bytes, lines: int = 1) -> bool:
     with a BOM; a line cut at the end of ``head`` counts with the cells it shows."""
     if b"," not in head and b"\t" not in head and b";" not in head and b"|" not in head:
         return False
+    if lines == 1:  # the check of every file: no list of lines
+        text = _first_line(head)
+        return text is not None and _person_header(text)
     return any(_person_header(text) for text in _first_lines(head, lines))
 
 
@@ -233,6 +262,19 @@ def _person_header(text: str) -> bool:
             if header is not None and not header.role:
                 fields.add(header.field)
     return bool(fields & _NAME_FIELDS) and len(fields & (_NAME_FIELDS | _PERSON_FIELDS)) >= 2
+
+
+def _first_line(head: bytes) -> str | None:
+    """The first line of a text head, decoded (the line cut at the head's end may lose its last character)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        found = _first_lines(head, 1)
+        return found[0] if found else None
+    head = head.removeprefix(codecs.BOM_UTF8)
+    raw = head.split(b"\n", 1)[0].rstrip(b"\r")
+    # controls but tab, CR, LF and ESC (ISO-2022-JP) never occur in a text table's first line
+    if not raw or _CONTROL_BYTES.search(raw) or not any(d in raw for d in _DELIMITER_BYTES):
+        return None
+    return _decoded(raw, len(raw) == len(head))  # no line end inside the head: the last character may be cut
 
 
 def _first_lines(head: bytes, lines: int) -> list[str]:
