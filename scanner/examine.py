@@ -29,7 +29,7 @@ from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
 from .errors import ReadError
 from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
 from .inspectors.disguise import (
-    HEAD_CHECK,
+    HEAD_READ,
     TEXT_CHECK,
     TEXT_FAMILIES,
     Disguise,
@@ -105,7 +105,7 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
     if verdict is not None:
         wanted, affinity, head_error = verdict
     elif not by_name:  # a name nothing reads (photo.jpg): wanted only when its first bytes contradict it
-        head = LazyHead(entry, HEAD_CHECK)
+        head = LazyHead(entry, HEAD_READ)
         wanted = _by_content(entry, st.size, head, ctx)
         head_error, affinity = None, None  # unread or unidentified content stays as before the content check
     else:
@@ -141,7 +141,7 @@ def _by_content(entry: Entry, size: int, head: LazyHead, ctx: ScanContext) -> tu
                  if (wants := getattr(ins, "wants_disguised", None)) is not None and wants(entry, first))
 
 
-def head_of(entry: Entry, size: int = HEAD_CHECK) -> bytes | None:
+def head_of(entry: Entry, size: int = HEAD_READ) -> bytes | None:
     """The first ``size`` bytes of a file (read-only, without touching atime, as every read), or None when they
     cannot be read; a local file in one open and read, without a file object (sources.local)."""
     quick = getattr(entry, "read_head", None)
@@ -173,7 +173,7 @@ def by_content(ctx: ScanContext, names: list[str], picked: Sequence[int], entry_
             yield i, entry_of(i)
         return
     if heads is not None:
-        for i, head in zip(todo, heads(todo, HEAD_CHECK), strict=True):
+        for i, head in zip(todo, heads(todo, HEAD_READ), strict=True):
             found, more = look(names[i], head)
             if found is not None or (more and disguise_check(names[i], heads([i], more)[0] or b"") is not None):
                 chosen.add(i)  # more: a tar's magic at 257, a table under a title, markup's namespace

@@ -22,7 +22,7 @@ from test_embedded import SLIDES, WORD, package
 from test_old_excel import worksheet
 
 from scanner.codes import Reason
-from scanner.inspectors.disguise import HEAD_CHECK, TAR_CHECK, TEXT_CHECK, check, family_of, look
+from scanner.inspectors.disguise import HEAD_CHECK, HEAD_READ, TAR_CHECK, TEXT_CHECK, check, family_of, look
 
 PEOPLE = 12
 MISMATCH = Reason.EXTENSION_MISMATCH
@@ -119,16 +119,17 @@ def more_needed(name: str, head: bytes) -> int:
 
 def test_more_is_read_only_when_the_first_bytes_call_for_it(rows: list[list[object]]) -> None:
     tar = tar_bytes({"a.csv": csv_bytes(rows)}, mode="w")
-    assert check("x.jpg", tar[:HEAD_CHECK]) is None and more_needed("x.jpg", tar[:HEAD_CHECK]) == TAR_CHECK
+    assert check("x.jpg", tar[:HEAD_READ]) is None and more_needed("x.jpg", tar[:HEAD_READ]) == TAR_CHECK
+    assert more_needed("x.jpg", tar[:HEAD_CHECK]) == 0  # a file of 64 bytes: all of it was read
     assert check("x.jpg", tar[:TAR_CHECK]).family == "archive"
-    assert more_needed("x", tar[:HEAD_CHECK]) == 0  # no extension: an archive there is sniffed anyway
+    assert more_needed("x", tar[:HEAD_READ]) == 0  # no extension: an archive there is sniffed anyway
     page = html_table(rows)
-    assert more_needed("x.jpg", page[:HEAD_CHECK]) == TEXT_CHECK and check("x.jpg", page[:TEXT_CHECK]).family == "markup"
-    for binary in (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + bytes(52), b"\x89PNG\r\n\x1a\n" + bytes(56),
-                   b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(48), b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(50)):
+    assert more_needed("x.jpg", page[:HEAD_READ]) == TEXT_CHECK and check("x.jpg", page[:TEXT_CHECK]).family == "markup"
+    for binary in (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + bytes(53), b"\x89PNG\r\n\x1a\n" + bytes(57),
+                   b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(49), b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(51)):
         assert more_needed("x.jpg", binary) == 0 and more_needed("x.log", binary) == 0
     assert more_needed("x.jpg", b"xxxxxxxxxxx") == 0  # shorter than the check: the whole file was read
-    assert more_needed("x.jpg", b"plain words of a text file, long enough to fill the 64 bytes") == 0
+    assert more_needed("x.jpg", b"plain words of a text file, long enough to fill the 64 bytes\n and on") == 0
 
 
 def test_bare_biff_needs_its_whole_bof_record() -> None:

@@ -49,7 +49,8 @@ from .archive_members import (
     ZIP_MAGIC,
 )
 
-HEAD_CHECK = 64  # bytes read of each file whose extension no inspector reads
+HEAD_CHECK = 64  # bytes checked of each file whose extension no inspector reads
+HEAD_READ = HEAD_CHECK + 1  # bytes read for them: one more tells a file that goes on (``look`` reads on only then)
 TAR_CHECK = 512  # read when those 64 bytes may be a tar header's name field: its "ustar" magic is at offset 257
 TEXT_CHECK = 4096  # read when they are markup, or text under a text format's name: a table may start further down
 HEADER_LINES = 5  # lines of a text file looked at for a table's header (a title, a date, a blank line before it)
@@ -194,7 +195,7 @@ def look(name: str, head: bytes) -> tuple[Disguise | None, int]:
     """``check``, and how many first bytes it needs when those given matched nothing (0: none more, or no more
     can tell): ``TEXT_CHECK`` for markup, or text under a text format's name (a table below a title line);
     ``TAR_CHECK`` when the first 64 may be a tar header's name field (a name, NUL-padded) and the extension never
-    holds an archive. Nothing more for a file shorter than ``HEAD_CHECK`` (it is all there) or for binary heads
+    holds an archive. ``head``: ``HEAD_READ`` bytes (or fewer: the whole file, nothing more to read). Nothing more for binary heads
     (a picture, a PDF, a program)."""
     if not head:
         return None, 0
@@ -204,8 +205,8 @@ def look(name: str, head: bytes) -> tuple[Disguise | None, int]:
     family = family_of(head[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1)
     if family is not None:
         return (None if family in expected()[ext] else Disguise(ext, family)), 0
-    if len(head) < HEAD_CHECK or len(head) >= TEXT_CHECK:
-        return None, 0
+    if len(head) <= HEAD_CHECK or len(head) >= TEXT_CHECK:
+        return None, 0  # all of the file is there, or all ``look`` ever reads
     first = head[0]
     if (first in _MARKUP_FIRST or head[:2] == codecs.BOM_UTF16_LE) and _markup_start(head):
         need = TEXT_CHECK
