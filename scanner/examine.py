@@ -174,7 +174,7 @@ def by_content(ctx: ScanContext, names: list[str], picked: Sequence[int], entry_
         return
     if heads is not None:
         for i, head in zip(todo, heads(todo, HEAD_READ), strict=True):
-            found, more = look(names[i], head)
+            found, more = look(names[i], head or b"")
             if found is not None or (more and disguise_check(names[i], heads([i], more)[0] or b"") is not None):
                 chosen.add(i)  # more: a tar's magic at 257, a table under a title, markup's namespace
         for i in sorted(chosen):

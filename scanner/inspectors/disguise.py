@@ -301,11 +301,10 @@ def _first_lines(head: bytes, lines: int) -> list[str]:
             break
         if not any(d in raw for d in _DELIMITER_BYTES):
             continue
-        cut = n == len(raws) - 1  # no line end after it inside the head: its last character may be cut
-        text = _decoded(raw, cut)
-        if text is None:
+        decoded = _decoded(raw, n == len(raws) - 1)  # the last: no line end after it, its last character may be cut
+        if decoded is None:
             break
-        found.append(text)
+        found.append(decoded)
     return found
 
 
