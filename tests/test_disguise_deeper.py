@@ -79,6 +79,8 @@ def scan(tmp_path_factory: pytest.TempPathFactory, rows: list[list[object]]) -> 
         # damaged copies: listed with a reason, never passed over
         "cut.png": tar[:700],  # the member's bytes cut short
         "half.bmp": biff[: len(biff) // 2],
+        "garbled.png": html_table(rows)[:3000] + bytes(range(256)) * 8 + html_table(rows)[3000:],  # binary inside
+        "cut.gif": spreadsheetml({"名簿": rows})[:1500],
     }
     # real content under its own kind's names, or markup that is no table: never examined, never listed
     quiet = {
@@ -173,6 +175,9 @@ def test_damaged_disguised_files_are_listed(scan: dict) -> None:
     skips = _skips(scan)
     assert skips.get("cut.png") and set(skips["cut.png"]) <= {"corrupt"}
     assert skips.get("half.bmp") == ["corrupt"]
+    assert skips.get("garbled.png") == ["corrupt"] and skips.get("cut.gif") == ["corrupt"]
+    garbled = next(s for s in scan["skipped"] if s["path"].endswith("/garbled.png"))
+    assert "binary bytes further on" in garbled["detail"]  # said what it is, not a crash of the reader
     assert MISMATCH in _hits(scan)["half.bmp"]["reasons"]
 
 

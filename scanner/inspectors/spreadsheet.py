@@ -45,8 +45,10 @@ from .archive import ArchiveInspector, holds_archive, sniff_unsupported
 from .archive_members import archive_depth
 from .disguise import (
     HEADER_LINES,
+    LABELS,
     TEXT_CHECK,
     TEXT_EXTS,
+    TEXT_FAMILIES,
     Disguise,
     checked_entry_ext,
     checked_ext,
@@ -378,6 +380,11 @@ class SpreadsheetInspector:
         if ext in UNREAD_TABLES and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted"):
             return Inspection(status=Status.UNSUPPORTED, detail=f"{UNREAD_TABLES[ext]} ({ext}): no reader for this "
                                                                 "format; not examined")
+        if fmt == "binary" and not claimed and checked_ext(entry.name) is not None:
+            told = disguise_check(entry.name, data[:TEXT_CHECK])
+            if told is not None and told.family in TEXT_FAMILIES:  # read for its text start, binary further on
+                return Inspection(status=Status.CORRUPT, detail=f"{LABELS[told.family]} at its start, binary bytes "
+                                  "further on: not read as a table")
         if fmt in ("zip-other", "ole-other", "binary") and not claimed:
             return Inspection()  # a renamed non-workbook: nothing for this inspector
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(
