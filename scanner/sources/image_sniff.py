@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import struct
 from collections.abc import Callable
 
 from .image_noatime import open_evidence
@@ -312,6 +313,29 @@ _HEAD_SIGNATURES = (
     (512, b"PM\x00\x00", "apm"),
     (0, b"ER\x02\x00", "apm"),
 )
+
+
+def described_size(head: bytes) -> tuple[str, int] | None:
+    """(what, bytes) a bare file system or container says it spans, from its own superblock or boot sector:
+    APFS container (nx_block_size x nx_block_count), XFS (sb_blocksize x sb_dblocks), NTFS (bytes per sector x
+    sectors); None for anything else, or a head too short to hold the fields. An image shorter than this was
+    cut short, though the libraries (libfsapfs, libfsxfs) may walk what is left without a word."""
+    if len(head) < 48:
+        return None
+    if head[32:36] == b"NXSB":
+        block, count = struct.unpack_from("<IQ", head, 36)
+        what = "APFS container"
+    elif head[:4] == b"XFSB":
+        block, count = struct.unpack_from(">IQ", head, 4)
+        what = "XFS file system"
+    elif head[3:11] == b"NTFS    ":
+        block, count = struct.unpack_from("<H", head, 11)[0], struct.unpack_from("<Q", head, 40)[0]
+        what = "NTFS file system"
+    else:
+        return None
+    if not (512 <= block <= 1 << 16 and block & (block - 1) == 0) or not 0 < count < 1 << 48:
+        return None  # not a plausible superblock: no claim made on it
+    return what, block * count
 
 
 def quick_kind(head: bytes, tail: bytes = b"") -> str | None:
