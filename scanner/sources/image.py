@@ -153,6 +153,7 @@ class ImageSource:
         dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
         dfvfs_parents_beside()  # VMDK snapshots' parents; QCOW2 backing files named by a host's absolute path
         self._step("recognising the image format", "dfvfs")
+        self._refuse_encrypted_dmg()
         storage = self._storage_spec()
         self._files = self._media_files()
         self._place_missing_in_container()
@@ -481,6 +482,24 @@ class ImageSource:
                     f"{row['path']}; an image read from inside an archive or another image is opened without "
                     "the files beside it: extract that folder and scan it as a SOURCE")
         return f"looked for {row['path']}"
+
+    def _refuse_encrypted_dmg(self) -> None:
+        """An encrypted macOS disk image: no library here decrypts it, so it is listed `encrypted` (with what
+        would open it) instead of being taken for a raw disk that holds no file system."""
+        from .image_sniff import encrypted_dmg, encrypted_dmg_detail, read_ends
+
+        try:
+            version = encrypted_dmg(*read_ends(self.text)[:2])
+        except OSError:
+            return
+        if version is None:
+            return
+        self._format = "encrypted macOS disk image"
+        detail = encrypted_dmg_detail(version)
+        error = SourceError(detail)
+        error.skipped = [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.ENCRYPTED,
+                                 detail)]
+        raise error
 
     def _signature(self) -> str | None:
         from .image_sniff import open_evidence, signature_kind

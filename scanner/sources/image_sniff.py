@@ -338,8 +338,27 @@ def described_size(head: bytes) -> tuple[str, int] | None:
     return what, block * count
 
 
+def encrypted_dmg(head: bytes, tail: bytes = b"") -> int | None:
+    """The header version of an encrypted macOS disk image (hdiutil -encryption): 2 when it starts with
+    "encrcdsa" (what current macOS writes), 1 when its last 8 bytes are "cdsaencr"; None otherwise."""
+    if head.startswith(b"encrcdsa"):
+        return 2
+    if tail.endswith(b"cdsaencr"):
+        return 1
+    return None
+
+
+def encrypted_dmg_detail(version: int) -> str:
+    return (f"encrypted macOS disk image (hdiutil -encryption, AES; header version {version}): its contents "
+            "need the image's password, and no library here decrypts it (dfvfs/libmodi read UDIF but not "
+            "its encryption): not examined; attach it on a Mac with the password (hdiutil attach) and scan the "
+            "volume, or a decrypted copy (hdiutil convert -format UDRW)")
+
+
 def quick_kind(head: bytes, tail: bytes = b"") -> str | None:
     """The format the fixed signatures name, or None (then only dfvfs' scanner can tell)."""
+    if encrypted_dmg(head, tail) is not None:
+        return "encrypted-dmg"
     for offset, magic, kind in _HEAD_SIGNATURES:
         if head[offset:offset + len(magic)] == magic:
             return kind
