@@ -18,8 +18,14 @@ from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
 from ..errors import ReadError, SourceError
 from ..models import Entry, Location, Skipped
-from ..sources.image_sniff import (encrypted_dmg, encrypted_dmg_detail, first_segment, image_kind, quick_kind,
-                                   read_ends)
+from ..sources.image_sniff import (
+    encrypted_dmg,
+    encrypted_dmg_detail,
+    first_segment,
+    image_kind,
+    quick_kind,
+    read_ends,
+)
 from ..sources.single import IMAGE_SUFFIXES
 from .archive_members import DOCUMENT_EXTS, NOT_ARCHIVE_EXTS
 

@@ -101,12 +101,12 @@ def startup_key_file(path: str) -> str:
     that is not a startup key is a usage error with libbde's reason, not a volume that stays locked)."""
     if not os.path.isfile(path):
         raise UsageError(f"--bitlocker-startup-key {path}: no such file (a BitLocker startup key, .BEK)")
-    try:
-        import pybde
+    from ..backends import MissingBackend, load
 
-        pybde.volume().read_startup_key(path)
-    except ImportError as e:
-        raise UsageError("--bitlocker-startup-key: pybde (libbde) is not installed") from e
+    try:
+        load("pybde").volume().read_startup_key(path)
+    except MissingBackend as e:
+        raise UsageError(f"--bitlocker-startup-key: {e}") from e
     except (OSError, ValueError) as e:
         reason = re.sub(r"\s*libbde_volume_read_startup_key: unable to open startup key file: .*$", "", str(e))
         raise UsageError(f"--bitlocker-startup-key {path}: not a BitLocker startup key file: {reason}") from e
