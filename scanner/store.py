@@ -33,6 +33,7 @@ LIBRARIES: dict[str, str] = {
     "libregf-python": "pyregf", "libfwsi-python": "pyfwsi", "lxml": "lxml", "libpff-python": "pypff",
     # the image files' own headers (parents, backing files, extents), libyal bindings that come with dfvfs
     "libvhdi-python": "pyvhdi", "libqcow-python": "pyqcow", "libvmdk-python": "pyvmdk", "libphdi-python": "pyphdi",
+    "libbde-python": "pybde",  # --bitlocker-startup-key: the .BEK file checked before the scan
     "distributed": "distributed",  # scan --scheduler only: the optional extra `dask`
 }
 
