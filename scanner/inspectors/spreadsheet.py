@@ -325,8 +325,8 @@ class SpreadsheetInspector:
             if ext in embedded.ODF_EXTS:
                 return _ODS_MIMETYPE in head()[:256]
             return embedded.package_marks(entry, size, self.config.max_inspect_bytes).workbook
-        if ext in MARKUP_EXTENSIONS:
-            return any(mark in head() for mark in EXCEL_MARKS)
+        if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail)
+            return getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
         if ext in OTHER_EXTENSIONS or size < 512:
             return False
         return head().startswith((ZIP_MAGIC, OLE_MAGIC))
