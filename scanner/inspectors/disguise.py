@@ -17,7 +17,16 @@ Families (``Disguise.family``):
   by a magic of at least 4 bytes (2-byte magics such as ARJ or compress are too weak for every file);
 * ``table``: text whose first line is a delimited header naming a person's field (a name, a reading or an
   address) and one more personal field (address, postcode, phone, birth date ...), read as
-  scanner.detectors.columns reads headers.
+  scanner.detectors.columns reads headers (under a text format's name, ``.log`` or none: one of the first 5 lines);
+* ``biff``: an Excel 2-5 worksheet without an OLE2 container (a BOF record with its length and sheet type);
+* ``markup``: HTML holding a ``<table>`` or Excel's namespace, Excel's single-file web page, an Excel 2003 XML
+  spreadsheet (``tables.markup_table``);
+* ``workbook``: an .xlsx/.xlsb/.ods package under an OOXML or OpenDocument document's name, found by the
+  spreadsheet inspector from the zip directory (scanner.inspectors.embedded.package_marks), not from the head.
+
+``look`` reads on only when the first ``HEAD_READ`` bytes call for it: ``TAR_CHECK`` when they may be a tar header's
+name field (the ``ustar`` magic is at 257), ``TEXT_CHECK`` when they are markup or text under a text format's name.
+``table`` and ``markup`` are leads only when persons are read from them (everyday logs and saved pages are text too).
 
 Each extension in ``signatures/content_types.toml`` ``[disguise]`` lists the families its own format may hold
 (``.jar`` a zip, ``.msg`` an OLE2 file); a file with no extension may hold any but a text table (its zip, OLE2
