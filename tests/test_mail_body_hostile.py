@@ -186,3 +186,13 @@ def test_rows_wrapped_by_format_flowed_are_joined() -> None:
     assert len(tables) == 1 and tables[0].data is not None
     read = [[str(c) for c in r] for r in read_text_table(tables[0].data, Caps()).sheets[0].rows]
     assert ["山田 太郎", "東京都小金井市本町 1-2-3", "042-000-0001", "要介護1", "備考なし"] in read, read
+
+
+def test_labels_that_say_unknown_are_read_as_unlabelled() -> None:
+    """'unknown-8bit' (Python's email package, mutt, mailing-list software write it for 8-bit text of unknown
+    charset) and 'x-unknown' say there is no label: the text is read as an unlabelled body would be, not called
+    a damaged one."""
+    raw = "\n".join(ROWS).encode("cp932")
+    for label in ("unknown-8bit", "x-unknown", "UNKNOWN"):
+        text, problem = body_text(raw, label)
+        assert "山田 太郎" in text and problem is None, (label, problem)

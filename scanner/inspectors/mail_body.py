@@ -49,7 +49,8 @@ _CODECS = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis"
            **{f"cp{28590 + n}": f"iso8859_{n}" for n in range(1, 16)}}
 # labels that say only "ASCII": 8-bit bytes under them are common (Windows writes cp20127 for HTML with NBSP):
 # read as an unlabelled body would be, not called damaged
-_ASCII = {"us-ascii", "ascii", "cp20127", "ansi_x3.4-1968", "iso646-us"}
+_ASCII = {"us-ascii", "ascii", "cp20127", "ansi_x3.4-1968", "iso646-us",
+          "unknown-8bit", "x-unknown", "unknown"}  # labels that say there is none (Python's email, mutt)
 _UU_BEGIN = re.compile(r"^begin(?:-base64)? ([0-7]{3,4}) (.+)$")  # the name stripped after: a lazy name before
 # ``\s*$`` costs a square of the spaces in a hostile line
 _QUOTE = re.compile(r"(?m)^(?:[ \t]*>)+ ?")
