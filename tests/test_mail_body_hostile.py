@@ -196,3 +196,16 @@ def test_labels_that_say_unknown_are_read_as_unlabelled() -> None:
     for label in ("unknown-8bit", "x-unknown", "UNKNOWN"):
         text, problem = body_text(raw, label)
         assert "山田 太郎" in text and problem is None, (label, problem)
+
+
+def test_space_aligned_rows_with_blank_lines_between_them_are_a_table() -> None:
+    """The aligned form of the blank-line case: columns padded with spaces, an empty line after every row."""
+    cells = [row.split("\t") for row in ROWS]
+    widths = [max(len(r[i]) * 2 for r in cells) + 2 for i in range(3)]
+    lines = ["".join(c + " " * (w - len(c) * (1 if c.isascii() else 2)) for c, w in zip(r, widths, strict=True)).rstrip()
+             for r in cells]
+    body = "各位\n\n" + "\n\n".join(lines) + "\n\n以上\n"
+    assert looks_tabular(body, html=False)
+    child = table_body(body, False, None)
+    assert child is not None and child.data is not None
+    assert "以上" not in child.data.decode("utf-8") and "鈴木 一郎" in child.data.decode("utf-8")

@@ -123,12 +123,15 @@ def _aligned_block(text: str) -> tuple[int, int] | None:
     lines = text.splitlines()
     gaps = [len(_ALIGNED.findall(line.strip())) if "  " in line or "\u3000" in line else 0 for line in lines]
     first = last = None
-    run, previous = 0, -1
+    run, previous, start = 0, -1, 0
     for i, g in enumerate(gaps):
+        if not lines[i].strip():  # a blank line between rows ends no run (kept inside the block)
+            continue
         run = run + 1 if g >= 2 and g == previous else (1 if g >= 2 else 0)
+        start = i if run == 1 else start
         previous = g
         if run >= MIN_ROWS:
-            first = i - run + 1 if first is None else first
+            first = start if first is None else first
             last = i + 1
     return (first, last) if first is not None and last is not None else None
 
