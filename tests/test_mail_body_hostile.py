@@ -209,3 +209,11 @@ def test_space_aligned_rows_with_blank_lines_between_them_are_a_table() -> None:
     child = table_body(body, False, None)
     assert child is not None and child.data is not None
     assert "以上" not in child.data.decode("utf-8") and "鈴木 一郎" in child.data.decode("utf-8")
+
+
+def test_a_begin_line_without_end_does_not_hide_the_rows_after_it() -> None:
+    """``begin 644 名簿.txt`` typed above a pasted table (or a uuencoded file cut before ``end``): the lines after
+    it are still looked at as a table, and the cut block is listed."""
+    text, files, _problems = uu_files("以下です。\nbegin 644 名簿.txt\n" + "\n".join(ROWS) + "\n")
+    assert len(files) == 1 and files[0].problem is not None and files[0].problem[0] is Status.CORRUPT
+    assert "鈴木 一郎" in text and looks_tabular(text, html=False)

@@ -267,6 +267,7 @@ def uu_files(text: str) -> tuple[str, list[Attachment], list[tuple[Status, str]]
         name = found.group(2).strip() or f"uuencoded-{len(files) + 1}"
         base64 = lines[i].startswith("begin-base64")
         i += 1
+        opened = i
         chunks: list[bytes] = []
         bad, ended = 0, False
         while i < len(lines):
@@ -286,6 +287,7 @@ def uu_files(text: str) -> tuple[str, list[Attachment], list[tuple[Status, str]]
             why.append(f"{bad} lines did not decode")
         if not ended:
             why.append("no 'end' line (cut)")
+            kept.extend(lines[opened:])  # the rest of the body is looked at too (a table after a stray begin line)
         problem = (Status.CORRUPT, f"uuencoded file damaged ({', '.join(why)}): what decoded was examined") if why else None
         files.append(Attachment(name, b"".join(chunks), problem))
     return "".join(kept), files, problems
