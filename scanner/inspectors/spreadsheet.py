@@ -50,7 +50,8 @@ if TYPE_CHECKING:  # the classifiers are imported where sheets are read (a worke
     from ..detectors.pii import SheetFinding
 
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".xlam", ".ods",
-                              ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn", ".xlw"})  # .xlw: Excel 4.0 workbook
+                              ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn", ".xlw",  # .xlw: Excel 4.0 workbook
+                              ".vcf", ".vcard"})  # an address book's contacts (scanner.vcard)
 LOCKABLE_FORMATS = ("ole-encrypted", "xls")  # what msoffcrypto-tool opens with a password (OOXML, .xls)
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".tab", ".prn"})
 # extensions of markup that may be a table: read only when Excel's namespace is at the head
@@ -357,7 +358,7 @@ class SpreadsheetInspector:
             return Inspection()  # a renamed non-workbook: nothing for this inspector
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(data[:HEAD_CHECK]):
             return Inspection()  # a text whose first line is a person table's header is read whatever its name
-        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "ole-encrypted")
+        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "ole-encrypted")
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)
             return Inspection(status=reason, detail=detail)
