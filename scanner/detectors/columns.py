@@ -33,7 +33,7 @@ _NUMBER = re.compile(r"(\d+)\D*$")
 PERSON_FIELDS = frozenset({"name", "name_family", "name_given", "reading", "reading_family", "reading_given",
                            "address", "postcode", "phone", "email", "birth", "sex", "age"})
 _KANA_OF = {"name": "reading", "name_family": "reading_family", "name_given": "reading_given"}
-CONTEXT_FIELDS = frozenset({"organisation", "position", "provider"})  # what the sheet is about, not a person's data
+CONTEXT_FIELDS = frozenset({"organisation", "employer", "position", "provider"})  # what the sheet is about, not a person's data
 
 
 def normalise_header(text: object) -> str:
@@ -253,12 +253,35 @@ def _read_header(text: str) -> Header | None:
     key = normalise_header(t)
     if not key or len(key) > 300 or not _holds_a_word(key):
         return None
-    h = _classify(key)
+    h = _qualified(t, _classify(key))
     if h is None:
         return None
     m = _NUMBER.search(t.strip())
     number = int(m.group(1)) if m and len(m.group(1)) <= 2 else 0
     return Header(h.field, h.role, h.rendition, number, h.weak) if number else h
+
+
+_QUALIFIED = re.compile(r"(.+?)\s*[(（\[［【〔<＜](.+?)[)）\]］】〕>＞]\s*")
+
+
+def _qualified(text: str, h: Header | None) -> Header | None:
+    """A header with a bracketed qualifier (``Name (confirmed)``, ``氏名（確認済）``, ``住所（新）``) names what the text
+    before the brackets names, unless the qualifier is itself a word of ours (氏名（保護者）: a role, 住所（カタカナ）:
+    a rendition, 氏名（会社名）: an organisation). Brackets are dropped from the key, so without this the words run
+    together and a word inside the qualifier could win (confirmed holds firm: an organisation column)."""
+    m = _QUALIFIED.fullmatch(text.strip())
+    if m is None:
+        return h
+    base_key = normalise_header(m.group(1))
+    base = _classify(base_key) if base_key else None
+    if base is None or base.field not in PERSON_FIELDS or h == base:
+        return h
+    inner = normalise_header(m.group(2))
+    r = column_rules()
+    whole = (inner in r.exact or any(length == len(inner) for _e, (length, _f, _w) in r.automaton.iter(inner))
+             or any(inner == w for w, _ in r.roles) or any(inner == w for w, _ in r.renditions)
+             or any(True for _ in r.exclude.iter(inner)))
+    return h if whole else base
 
 
 def classify_header(text: object) -> str | None:

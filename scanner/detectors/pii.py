@@ -335,13 +335,13 @@ def _kind(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> SheetKind | No
     main = plan.role("")
     roles = [p for p in plan.roles if "name" in p.cols]
     if any(_is_person(p, main) for p in roles):
-        org = plan.context.get("organisation")
+        org = plan.context.get("organisation") or (plan.context.get("employer") if "position" in plan.context else None)
         rows = [r for r in sample if any(cell_text(v) for v in r)]
         if org and rows and sum(1 for r in rows if org[0] < len(r) and cell_text(r[org[0]])) * 2 >= len(rows):
             return SheetKind.BUSINESS  # an organisation named in most rows beside the person
         return SheetKind.PERSONS
     if "position" in plan.context or "organisation" in plan.context:
-        return None  # a staff or business-card directory without addresses
+        return None  # a staff or business-card directory without addresses (a 勤務先 alone is a private person's)
     if any(LEAD_FIELDS & set(p.cols) for p in roles):
         return SheetKind.NAMES
     return None
