@@ -82,6 +82,7 @@ class ColumnRules:
     rendition_words: re.Pattern[str]  # any rendition word inside a header, likewise
     any_word: ahocorasick.Automaton  # every field, exact, role and exclusion word: a header holds one
     ascii_word_chars: frozenset[str]  # the characters of those words that are all ASCII (see _no_word)
+    officials_not: tuple[str, ...] = ()  # longer words holding an officials word that are no such mark (役職名)
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -129,7 +130,8 @@ def column_rules() -> ColumnRules:
     ascii_chars = frozenset(ch for key in any_word.keys() if key.isascii() for ch in key)
     return ColumnRules(auto, exact, _automaton(excluded), _automaton(data.get("officials", {}).get("words", [])),
                        parts, tuple(roles), bare, shares, lends, tuple(renditions), tuple(w for w, _ in roles),
-                       re.compile("|".join(re.escape(w) for w, _ in renditions)), any_word, ascii_chars)
+                       re.compile("|".join(re.escape(w) for w, _ in renditions)), any_word, ascii_chars,
+                       tuple(normalise_header(w) for w in data.get("officials", {}).get("not_words", [])))
 
 
 def _holds_a_word(key: str) -> bool:
@@ -360,6 +362,8 @@ def is_officials_header(text: object) -> bool:
     if not isinstance(text, str):
         return False
     key = normalise_header(text)
+    for word in column_rules().officials_not:
+        key = key.replace(word, "")
     return bool(key) and len(key) <= 300 and any(True for _ in column_rules().officials.iter(key))
 
 
