@@ -109,3 +109,24 @@ def test_an_address_book_export_is_its_persons_with_whole_addresses(export):
 def test_google_contacts_keeps_phone_and_mail():
     f = analyse_sheet("contacts", google())
     assert f is not None and {"phone", "email", "reading"} <= set(f.fields)
+
+
+def test_cards_with_only_a_company_address_are_business_contacts():
+    """Outlook's Japanese export of business cards: 番地 / 市町村 / 都道府県 / 郵便番号 (会社) and 会社電話 filled, the home
+    columns empty. Before: nothing (a company address was no address of anyone's)."""
+    head = ["名", "姓", "会社名", "部署", "役職", "番地 (会社)", "市町村 (会社)", "都道府県 (会社)", "郵便番号 (会社)",
+            "番地 (自宅)", "市町村 (自宅)", "都道府県 (自宅)", "会社電話", "フリガナ (名)", "フリガナ (姓)"]
+    rows = [head] + [[p.given, p.family, f"株式会社{p.town}", "営業部", "課長", p.town + p.block, p.city, p.prefecture,
+                      p.postcode, "", "", "", p.phone, p.given_kana, p.family_kana] for p in JA]
+    f = analyse_sheet("名刺", rows)
+    assert f is not None and f.kind == SheetKind.BUSINESS and f.count == len(JA)
+    first = f.examples(unmask=True)[0]
+    assert first["address"] == JA[0].prefecture + JA[0].city + JA[0].town + JA[0].block
+
+
+def test_a_company_address_beside_the_home_address_is_left_out():
+    head = ["氏名", "自宅住所", "勤務先", "勤務先住所"]
+    rows = [head] + [[p.name, p.address, f"株式会社{p.town}", "東京都千代田区丸の内1-1-1"] for p in JA]
+    f = analyse_sheet("s", rows)
+    assert f is not None and f.kind == SheetKind.PERSONS and f.count == len(JA)
+    assert {r.fields["address"] for r in f.records} == {p.address for p in JA}

@@ -83,6 +83,7 @@ class ColumnRules:
     any_word: ahocorasick.Automaton  # every field, exact, role and exclusion word: a header holds one
     ascii_word_chars: frozenset[str]  # the characters of those words that are all ASCII (see _no_word)
     officials_not: tuple[str, ...] = ()  # longer words holding an officials word that are no such mark (役職名)
+    business_roles: frozenset[str] = frozenset()  # roles whose address makes a business contact (work)
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -115,9 +116,11 @@ def column_rules() -> ColumnRules:
     auto.make_automaton()
     roles = sorted(((normalise_header(w), r["name"]) for r in data.get("role", []) for w in r["words"]),
                    key=lambda x: -len(x[0]))
-    bare = {r["name"]: "name" for r in data.get("role", []) if r["name"] != "emergency_contact"}
+    bare = {r["name"]: "name" for r in data.get("role", [])
+            if r["name"] != "emergency_contact" and r.get("bare_is_name", True)}
     shares = frozenset(r["name"] for r in data.get("role", []) if r.get("shares_address"))
     lends = frozenset(r["name"] for r in data.get("role", []) if r.get("lends_address"))
+    business = frozenset(r["name"] for r in data.get("role", []) if r.get("business"))
     rend = data.get("rendition", {})
     renditions = sorted(((normalise_header(w), kind) for kind in ("kana", "latin", "main") for w in rend.get(kind, [])),
                         key=lambda x: -len(x[0]))
@@ -131,7 +134,7 @@ def column_rules() -> ColumnRules:
     return ColumnRules(auto, exact, _automaton(excluded), _automaton(data.get("officials", {}).get("words", [])),
                        parts, tuple(roles), bare, shares, lends, tuple(renditions), tuple(w for w, _ in roles),
                        re.compile("|".join(re.escape(w) for w, _ in renditions)), any_word, ascii_chars,
-                       tuple(normalise_header(w) for w in data.get("officials", {}).get("not_words", [])))
+                       tuple(normalise_header(w) for w in data.get("officials", {}).get("not_words", [])), business)
 
 
 def _holds_a_word(key: str) -> bool:
@@ -380,3 +383,8 @@ def role_lends_address(role: str) -> bool:
     """A role whose address, when it has no name column of its own, is the address of the row's own person (the
     name without a role beside it): 宛名 | 送付先住所 is where that person's mail goes."""
     return role in column_rules().lends_address
+
+
+def role_is_business(role: str) -> bool:
+    """A role whose address is a company's (会社住所): a name that has only this address is a business contact."""
+    return role in column_rules().business_roles

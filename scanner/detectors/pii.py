@@ -40,6 +40,7 @@ from .columns import (
     normalise_header,
     read_header,
     read_row,
+    role_is_business,
     role_lends_address,
     role_shares_address,
 )
@@ -317,6 +318,7 @@ def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
         for f, cols in lenders[0].cols.items():
             main.cols.setdefault(f, cols)
         main.labels.update(lenders[0].labels)
+        main.lent_by = lenders[0].role
         kept.remove(lenders[0])
 
 
@@ -339,6 +341,8 @@ def _kind(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> SheetKind | No
         rows = [r for r in sample if any(cell_text(v) for v in r)]
         if org and rows and sum(1 for r in rows if org[0] < len(r) and cell_text(r[org[0]])) * 2 >= len(rows):
             return SheetKind.BUSINESS  # an organisation named in most rows beside the person
+        if main is not None and main.lent_by and role_is_business(main.lent_by):
+            return SheetKind.BUSINESS  # the person's only address is a company's (会社住所, 番地 (会社))
         return SheetKind.PERSONS
     if "position" in plan.context or "organisation" in plan.context:
         return None  # a staff or business-card directory without addresses (a 勤務先 alone is a private person's)
