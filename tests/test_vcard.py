@@ -81,6 +81,7 @@ def _read(data: bytes):
 def test_an_address_book_is_a_person_list(writer):
     found = _read(writer(JA))
     assert len(found) == 1 and found[0].kind == SheetKind.PERSONS and found[0].count == len(JA)
+    assert found[0].header_row is None  # no header row in the file
     first = found[0].examples(unmask=True)[0]
     assert first["name"] == JA[0].name
     assert first["address"].startswith(JA[0].prefecture + JA[0].city + JA[0].town + JA[0].block)

@@ -132,6 +132,8 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
             if sheet.origin is None:
                 found.index = reading.sheets
             found.origin = sheet.origin  # a pivot or external-link cache: no position among the sheets
+            if fmt == "vcard":
+                found.header_row = None  # the header is scanner.vcard's, not a row of the file
             findings.append(found)
     return findings, reading.sheets, reading
 
