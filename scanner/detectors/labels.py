@@ -104,3 +104,19 @@ def vertical_labels(rows: list[list[object]] | list, column_limit: int = 64) -> 
                 if 2 <= len(lines) <= MAX_LINES:
                     runs.append((start, c, "\n".join(lines)))
     return sorted(runs)
+
+
+def vertical_label_cells(rows: list) -> list[tuple[int, int, str]]:
+    """The runs of :func:`vertical_labels` that are labels of a label sheet: two such labels at least, and none with
+    text left of it on its rows but another label's (a form's value column beside its labels, 施設名 | さくら園 /
+    所在地 | … / 管理者 | 森 裕美子, is no label)."""
+    runs = [(r, c, t) for r, c, t in vertical_labels(rows) if label_fields(t)]
+    starts = {(r, c) for r, c, _t in runs}
+    kept = []
+    for r, c, t in runs:
+        height = t.count("\n") + 1
+        left = [rows[i][c - 1] if c and c - 1 < len(rows[i]) else None for i in range(r, r + height)]
+        if any(isinstance(v, str) and v.strip() or isinstance(v, int | float) for v in left) and (r, c - 1) not in starts:
+            continue
+        kept.append((r, c, t))
+    return kept if len(kept) >= 2 else []

@@ -46,7 +46,7 @@ from .columns import (
 )
 from .forms import form_persons
 from .headerless import discover
-from .labels import label_fields, vertical_labels
+from .labels import label_fields, vertical_label_cells
 from .plan import (
     NAME_PARTS,
     READING_PARTS,
@@ -752,8 +752,8 @@ def _label_finding(name: str, head: Sequence[Sequence[object]], stream: Iterator
     cells: Iterable[tuple[int, int, object]]
     if any(isinstance(v, str) and "\n" in v and label_fields(v) for row in head for v in row):
         cells = ((r, c, v) for r, row in enumerate(chain(head, stream)) for c, v in enumerate(row))
-    elif any(label_fields(t) for _r, _c, t in vertical_labels(head)):  # a line per cell, labels side by side
-        cells = vertical_labels([*head, *stream])
+    elif vertical_label_cells(list(head)):  # a line per cell, labels side by side
+        cells = vertical_label_cells([*head, *stream])
     else:
         return None  # most sheets: no cell with a line break, or none that is a label
     keys = ("name", "address", "postcode")
