@@ -11,6 +11,8 @@ between labels): :func:`vertical_labels` joins such runs. Pure functions over ce
 
 from __future__ import annotations
 
+import re
+
 from ..masking import name_core
 from . import person_names as N
 from . import values as V
@@ -106,10 +108,16 @@ def vertical_labels(rows: list[list[object]] | list, column_limit: int = 64) -> 
     return sorted(runs)
 
 
+# a cell starting with 〒, a cell that is a postal code, a cell ending with 様 or 殿, as repr() quotes them
+_LABEL_MARK = re.compile(r"""['"](?:〒|\d{3}-\d{4}['"])|(?:様|殿)['"]""")
+
+
 def vertical_label_cells(rows: list) -> list[tuple[int, int, str]]:
     """The runs of :func:`vertical_labels` that are labels of a label sheet: two such labels at least, and none with
     text left of it on its rows but another label's (a form's value column beside its labels, 施設名 | さくら園 /
     所在地 | … / 管理者 | 森 裕美子, is no label)."""
+    if not _LABEL_MARK.search(repr(rows[:24])):
+        return []  # no 〒, postal-code or …様 cell in the first rows (one C-level pass): most sheets end here
     runs = [(r, c, t) for r, c, t in vertical_labels(rows) if label_fields(t)]
     starts = {(r, c) for r, c, _t in runs}
     kept = []

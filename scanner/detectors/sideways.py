@@ -17,6 +17,7 @@ from .columns import read_header
 from .plan import cell_text
 
 LABEL_COLUMNS = 3  # the labels sit in one of the first columns (a number or a blank column may precede them)
+LABEL_ROWS = 20  # and start in the first rows (a title, a date, then the labels)
 
 
 def _label_at(row: Sequence[object]) -> int | None:
@@ -44,7 +45,7 @@ def label_column(head: Sequence[Sequence[object]]) -> int | None:
     """The column of a sideways list's labels, when the first rows hold a name label and an address label there
     (each with values to its right); None for every other sheet."""
     fields: dict[int, set[str]] = {}
-    for row in head:
+    for row in head[:LABEL_ROWS]:
         at = _label_at(row)
         if at is None or not _label_row(row, at):
             continue
