@@ -114,8 +114,14 @@ def test_a_vcf_file_is_scanned_as_a_hit(tmp_path: Path):
     share.mkdir()
     (share / "連絡先.vcf").write_bytes(feature_phone(JA))
     (share / "contacts.txt").write_bytes(iphone(JA[:5]))  # renamed: read by its content
+    (share / "住所録.fwa").write_bytes(b"\x00\x01FWA" + bytes(range(256)) * 4)  # 筆まめ's own book: no reader
+    (share / "Me.contact").write_bytes(b'<?xml version="1.0" encoding="UTF-8"?><c:contact xmlns:c="http://schemas'
+                                       b'.microsoft.com/Contact"><c:NameCollection/></c:contact>' + b" " * 600)
     result = run_scan(ScanConfig(sources=[str(share)], out=tmp_path / "out"), [open_source(str(share))])
     hits = {Path(h.location.path).name: h.pii for h in result.hits}
     assert hits["連絡先.vcf"]["records"] == len(JA) and hits["連絡先.vcf"]["format"] == "vcard"
     assert hits["contacts.txt"]["records"] == 5
-    assert not result.skipped
+    skipped = {Path(s.location.path).name: (s.reason, s.detail) for s in result.skipped}
+    assert set(skipped) == {"住所録.fwa", "Me.contact"}  # address books no reader takes: listed, never clean
+    assert skipped["住所録.fwa"][0] == "unsupported" and "Fudemame address book" in skipped["住所録.fwa"][1]
+    assert skipped["Me.contact"][0] == "unsupported" and "Windows Contacts" in skipped["Me.contact"][1]

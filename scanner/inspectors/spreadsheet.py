@@ -74,6 +74,8 @@ UNREAD_TABLES = {
     ".qpw": "Quattro Pro notebook", ".wb1": "Quattro Pro notebook", ".wb2": "Quattro Pro notebook",
     ".wb3": "Quattro Pro notebook", ".slk": "SYLK spreadsheet", ".dif": "DIF spreadsheet",
     ".fods": "OpenDocument flat XML spreadsheet",
+    # address books in formats no reader here takes (a vCard .vcf is read: scanner.vcard)
+    ".fwa": "Fudemame address book", ".wab": "Windows Address Book", ".contact": "Windows Contacts contact",
 }
 
 
