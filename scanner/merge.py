@@ -251,10 +251,10 @@ def _seen_and_read(docs: list[FindingsDoc], overlap: list[str]) -> dict[str, Any
     nested = _nested_sources(docs)
     if nested:
         return {**result, "exact": False, "reason": "nested", "source": nested}
-    own = _unknown_machine_folders(docs)
+    apart = _unknown_machine_folders(docs)
     for source in overlap:
         figures = set()
-        scanned_by = [k for k, d in enumerate(docs) if source in d.scan.sources and (k, source) not in own]
+        scanned_by = [k for k, d in enumerate(docs) if source in d.scan.sources and (k, source) not in apart]
         for d in (docs[k] for k in scanned_by):
             own = [s for s in d.scan.source_details if s.get("source") == source]
             if len(own) != 1 or not all(isinstance(own[0].get(k), int) for k in total):
