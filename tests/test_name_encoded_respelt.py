@@ -81,3 +81,16 @@ def test_a_separator_inside_a_number_makes_another_name(target: str, other: str)
 def test_separators_between_numbers_may_still_change_or_go(target: str, same: str) -> None:
     r = NameRules([target], use_keywords=False)
     assert [m.rule for m in r.match(same)] == ["separator-variant"]
+
+
+def test_encoded_words_that_split_a_character_are_joined(rules: NameRules) -> None:
+    """Some mailers cut a long name into words by bytes, not characters (RFC 2047 forbids it; Python's
+    email.header.decode_header joins adjacent words of one charset before decoding, so mail clients read it)."""
+    import base64
+    import email.header
+
+    raw = TARGET.encode()
+    words = [f"=?UTF-8?B?{base64.b64encode(part).decode()}?=" for part in (raw[:10], raw[10:20], raw[20:])]
+    name = " ".join(words)
+    assert "".join(str(b, c) for b, c in email.header.decode_header(name)) == TARGET  # how a mail client reads it
+    assert _copy_or_name(rules, name) == ["mime-encoded-word+exact"]
