@@ -200,7 +200,7 @@ def recover_mojibake(name: str, rule: Mojibake) -> str | None:
         if rule.shown_as == "percent":
             out = _unpercent(text, rule.really) if "%" in text else text
         elif rule.shown_as == "mime-word":
-            out = _ENCODED_WORD.sub(_unword, _ADJACENT_WORDS.sub(r"\1", text)) if "=" in text else text
+            out = _unwords(_ADJACENT_WORDS.sub(r"\1", text)) if "=" in text else text
         else:
             out = text.encode(rule.shown_as, errors="leakscan-c1").decode(rule.really)
     except (UnicodeError, LookupError, ValueError):
@@ -217,22 +217,36 @@ def _unpercent(text: str, encoding: str) -> str:
     return unquote_to_bytes(text.encode(encoding)).decode(encoding)
 
 
-def _unword(m: re.Match[str]) -> str:
-    """One encoded word decoded strictly (B: base64, where a / a file system refused may stand as _ or -; Q)."""
+def _unwords(text: str) -> str:
+    """Every encoded word decoded strictly; the bytes of adjacent words of one charset are joined first (a
+    character some mailer cut across two words, as email.header.decode_header reads them too)."""
+    out: list[str] = []
+    pending, charset, at = b"", "", 0
+    for m in _ENCODED_WORD.finditer(text):
+        word_charset = m["charset"].split("*")[0].lower()
+        if m.start() != at or word_charset != charset:
+            out += [pending.decode(charset) if pending else "", text[at:m.start()]]
+            pending = b""
+        pending, charset, at = pending + _word_bytes(m), word_charset, m.end()
+    out += [pending.decode(charset) if pending else "", text[at:]]
+    return "".join(out)
+
+
+def _word_bytes(m: re.Match[str]) -> bytes:
+    """One encoded word's bytes, decoded strictly (B: base64, where a / a file system refused may stand as _ or
+    -; Q)."""
     import base64
     import binascii
     import quopri
 
-    charset, kind, payload = m["charset"].split("*")[0], m["kind"].upper(), m["text"]
+    kind, payload = m["kind"].upper(), m["text"]
     try:
         if kind == "B":
             payload = payload.replace("_", "/").replace("-", "/")
-            raw = base64.b64decode(payload + "=" * (-len(payload) % 4), validate=True)
-        else:
-            raw = quopri.decodestring(payload.replace("_", " ").encode("ascii"), header=True)
+            return base64.b64decode(payload + "=" * (-len(payload) % 4), validate=True)
+        return quopri.decodestring(payload.replace("_", " ").encode("ascii"), header=True)
     except (binascii.Error, ValueError) as e:
         raise ValueError("not an encoded word") from e
-    return raw.decode(charset)
 
 
 def _respelling(t: _Target, spelling: Mapping[str, Any]) -> re.Pattern[str] | None:
