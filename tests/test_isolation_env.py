@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from scanner.isolation import Worker
+from scanner.isolation import KEY_ENVS, Worker
 from scanner.sources.volume_keys import APFS_ENV, BITLOCKER_ENV, LUKS_ENV
 
 
 def test_volume_key_variables_are_not_inherited(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert {LUKS_ENV, BITLOCKER_ENV, APFS_ENV} == KEY_ENVS
     for k, env in enumerate((LUKS_ENV, BITLOCKER_ENV, APFS_ENV)):
         monkeypatch.setenv(env, f"secret-{k}-Ab3")
     worker = Worker()
