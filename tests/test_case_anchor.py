@@ -243,3 +243,14 @@ def test_baseline_value_given_on_resume_is_checked_not_ignored(case: tuple[Path,
     assert not (rescan / "findings.json").exists()
     right = run_cli("scan", "--resume", str(rescan), "--baseline-sha256", _sha(out / "findings.json"), "--quiet")
     assert right.returncode in (0, 1) and (rescan / "diff.json").exists(), right.stderr
+
+
+def test_a_baseline_given_with_resume_is_refused(case: tuple[Path, Path, str], tmp_path: Path) -> None:
+    """--resume keeps the recorded baseline: another --baseline given with it was ignored without a word."""
+    src, out, _ = case
+    rescan = tmp_path / "rescan"
+    assert run_cli("scan", str(src), "--name", LEAKED_NAME, "--out", str(rescan), "--quiet").returncode in (0, 1)
+    (rescan / "findings.json").unlink()  # as if the scan had stopped before publishing
+    run = run_cli("scan", "--resume", str(rescan), "--baseline", str(out), "--quiet")
+    assert run.returncode == 2 and "--baseline" in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert not (rescan / "diff.json").exists()
