@@ -461,9 +461,9 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         if args.retry_unreadable:
             raise UsageError("--retry-unreadable goes with --resume OUT (it reads again what that scan could not)")
         return _run(config_from_args(args, argv), None)
-    if args.sources or args.out is not None or args.overwrite:
-        raise UsageError("--resume OUT continues a scan with its recorded settings: give no SOURCE, --out or "
-                         "--overwrite")
+    if args.sources or args.out is not None or args.overwrite or args.baseline is not None:
+        raise UsageError("--resume OUT continues a scan with its recorded settings: give no SOURCE, --out, "
+                         "--overwrite or --baseline (its baseline is the one recorded)")
     if not args.resume.is_dir():
         raise UsageError(f"--resume {args.resume}: not a folder")
     with locked(args.resume, f"--resume {args.resume}"):  # a second --resume of a running scan is refused before its state is touched
