@@ -55,15 +55,16 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     origins: list[int] = []  # which input each merged file came from
     canon = _canonical_sources(docs)
 
-    own = _unknown_machine_folders(docs)
+    tags = _place_tags(docs)
 
     def place(k: int, loc: Location) -> str:
         """A location's key in this merge: under the source text the case keys that folder by (a folder one
-        input scanned inside another's source, or wrote another way, is the same place on the same machine);
-        a folder of an input that records no host is a place of that input alone (the same path on another PC)."""
+        input scanned inside another's source, or wrote another way, is the same place on the same machine),
+        told apart by what makes the same path another place (another volume; an input with no host)."""
         text = canon.get((k, loc.source))
         key = loc.key() if text is None else replace(loc, source=text).key()
-        return f"{key}\0input {k}" if (k, loc.source) in own else key
+        tag = tags.get((k, loc.source))
+        return key if tag is None else f"{key}\0{tag}"
 
     read_by = _read_by(docs, place)
     folded: list[tuple[dict[int, int], int, str]] = []
@@ -90,7 +91,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     apply_to_findings(files)  # a lead in one scan may hold a copy found by another scan
     differences = _scope_differences(docs)
     overlap = _overlapping_sources(docs)
-    counts = _seen_and_read(docs, overlap)
+    counts = _seen_and_read(docs)
     inputs = [_input_summary(doc, folder, sha) for (doc, sha), folder in zip(read, folders, strict=True)]
     scans = [d.scan for d in docs]
     merged: dict[str, Any] = {
@@ -178,22 +179,32 @@ def _canonical_sources(docs: list[FindingsDoc]) -> dict[tuple[int, str], str]:
     return canon
 
 
-def _local_folders(docs: list[FindingsDoc]) -> list[tuple[object, str, str, int]]:
-    """(machine, absolute path, SOURCE text, input) of every local folder source. The machine is
-    chain_of_custody.host; an input that records none is a machine of its own."""
+def _local_folders(docs: list[FindingsDoc]) -> list[tuple[tuple[object, str | None], str, str, int]]:
+    """((machine, volume), absolute path, SOURCE text, input) of every local folder source. The machine is
+    chain_of_custody.host (an input that records none is a machine of its own); the volume is the file system the
+    folder was on (``volume`` in source_details, Session 8; None when not recorded): two PC disks mounted in turn
+    at one path of the analysis host are two places, the same disk scanned twice is one."""
     folders = []
     for k, d in enumerate(docs):
         host = d.chain_of_custody.get("host") or ("no host recorded", k)
         for s in d.scan.source_details:
             if s.get("kind") == "directory" and isinstance(s.get("path"), str) and isinstance(s.get("source"), str):
-                folders.append((host, s["path"].rstrip("/") or "/", s["source"], k))
+                volume = s["volume"] if isinstance(s.get("volume"), str) else None
+                folders.append(((host, volume), s["path"].rstrip("/") or "/", s["source"], k))
     return folders
 
 
-def _unknown_machine_folders(docs: list[FindingsDoc]) -> set[tuple[int, str]]:
-    """(input, SOURCE text) of the local folders of inputs that record no host: each is a machine of its own, so
-    the same folder text in another input is another place (its files listed, its figures counted, apart)."""
-    return {(k, text) for host, _path, text, k in _local_folders(docs) if isinstance(host, tuple)}
+def _place_tags(docs: list[FindingsDoc]) -> dict[tuple[int, str], str]:
+    """(input, SOURCE text) -> what tells that folder's place apart from the same text in another input: the
+    input itself when it records no host, else the volume when recorded. Folders with the same text are the same
+    place only with the same tag (or none): a hit dropped as "the same file" would be a silent miss."""
+    tags = {}
+    for (host, volume), _path, text, k in _local_folders(docs):
+        if isinstance(host, tuple):
+            tags[(k, text)] = f"input {k}"
+        elif volume is not None:
+            tags[(k, text)] = f"volume {volume}"
+    return tags
 
 
 def _once_by(items: list[tuple[Any, Any]]) -> list[Any]:
@@ -238,7 +249,7 @@ def _why(counts: dict[str, Any]) -> str:
     return _WHY.get(str(counts.get("reason")), "{0}").format(shown(str(counts.get("source"))))
 
 
-def _seen_and_read(docs: list[FindingsDoc], overlap: list[str]) -> dict[str, Any]:
+def _seen_and_read(docs: list[FindingsDoc]) -> dict[str, Any]:
     """Files seen and bytes read across the inputs, each source counted once. A source more than one input
     scanned is counted once when every one of them recorded its own figures for it (``source_details``,
     Session 7) and they agree (the same files and bytes seen); otherwise the sum of the inputs is kept and
@@ -251,10 +262,9 @@ def _seen_and_read(docs: list[FindingsDoc], overlap: list[str]) -> dict[str, Any
     nested = _nested_sources(docs)
     if nested:
         return {**result, "exact": False, "reason": "nested", "source": nested}
-    apart = _unknown_machine_folders(docs)
-    for source in overlap:
+    groups = _source_groups(docs)
+    for source, scanned_by in ((s, ks) for (s, _tag), ks in groups.items() if len(ks) > 1):
         figures = set()
-        scanned_by = [k for k, d in enumerate(docs) if source in d.scan.sources and (k, source) not in apart]
         for d in (docs[k] for k in scanned_by):
             own = [s for s in d.scan.source_details if s.get("source") == source]
             if len(own) != 1 or not all(isinstance(own[0].get(k), int) for k in total):
@@ -295,14 +305,20 @@ def _once(items: list[Any]) -> list[Any]:
 
 
 def _overlapping_sources(docs: list[FindingsDoc]) -> list[str]:
-    """Sources more than one input scanned (files seen and bytes read under them are counted once per input)."""
-    count: dict[str, int] = {}
-    own = _unknown_machine_folders(docs)
+    """Sources more than one input scanned at the same place (files seen and bytes read under them are counted
+    once per input)."""
+    return sorted({s for (s, _tag), ks in _source_groups(docs).items() if len(ks) > 1})
+
+
+def _source_groups(docs: list[FindingsDoc]) -> dict[tuple[str, str | None], list[int]]:
+    """(SOURCE text, place tag) -> the inputs that scanned it (a folder on another volume, or of an input with no
+    host, is scanned by that input alone)."""
+    tags = _place_tags(docs)
+    groups: dict[tuple[str, str | None], list[int]] = {}
     for k, d in enumerate(docs):
-        for s in set(d.scan.sources):
-            if (k, s) not in own:  # a folder of a machine of its own is scanned by that input alone
-                count[s] = count.get(s, 0) + 1
-    return sorted(s for s, n in count.items() if n > 1)
+        for s in sorted(set(d.scan.sources)):
+            groups.setdefault((s, tags.get((k, s))), []).append(k)
+    return groups
 
 
 def _once_each(outs: list[Path], digests: list[str]) -> list[int]:

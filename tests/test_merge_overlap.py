@@ -304,3 +304,31 @@ def test_inputs_that_record_no_host_keep_their_own_files_under_the_same_folder(o
     assert len(merged["files"]) == len(a["files"]) + len(b["files"])
     assert merged["scan"]["files_seen"] == a["scan"]["files_seen"] + b["scan"]["files_seen"]
     assert merged["merge"]["overlapping_sources"] == []
+
+
+def test_the_same_folder_path_on_another_volume_is_another_place(overlap: dict[str, Path], tmp_path: Path):
+    """Session 8 (review8b): two PC disks mounted in turn at one path of the analysis host and scanned into two
+    cases: the same host, the same path, identical copies at the same places. Merged as one place, the second
+    disk's copies were dropped. The scan records the folder's file-system id (statvfs f_fsid); the merge keeps
+    folders on other volumes apart, and the same volume scanned twice is still one place."""
+    from scanner.output import write_manifest
+    from scanner.sources.local import LocalSource
+
+    assert LocalSource(str(overlap["dir2"])).describe()["volume"].startswith("fsid:")
+    first = with_case_key(tmp_path / "first", overlap["w"])
+    second = with_case_key(tmp_path / "second", overlap["w"])
+    for out in (first, second):
+        run = run_cli("scan", str(overlap["dir2"]), "--name", LEAKED_NAME, "--quiet", "--out", str(out))
+        assert run.returncode == 1, run.stderr
+    same = run_cli("merge", str(first), str(second), "--out", str(tmp_path / "same"), "--quiet")
+    assert same.returncode == 1 and len(load(tmp_path / "same")["files"]) == len(load(first)["files"]), same.stderr
+    doc = load(second)
+    doc["scan"]["source_details"][0]["volume"] = "fsid:5ca1ab1e"  # the other PC's disk, mounted at the same path
+    (second / "findings.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2), "utf-8")
+    write_manifest(second)
+    run = run_cli("merge", str(first), str(second), "--out", str(tmp_path / "two"), "--quiet")
+    assert run.returncode == 1, run.stderr
+    merged = load(tmp_path / "two")
+    assert len(merged["files"]) == 2 * len(load(first)["files"])
+    assert merged["summary"]["copies"] == 2 * load(first)["summary"]["copies"]
+    assert merged["merge"]["overlapping_sources"] == [] and merged["merge"]["counts"]["exact"]

@@ -491,12 +491,26 @@ class LocalSource:
         return used if used > 0 else None
 
     def describe(self) -> dict[str, Any]:
-        return {
+        details: dict[str, Any] = {
             "source": self.text,
             "kind": "directory",
             "path": os.fsdecode(self.root),
             "method": "read-only logical walk (O_RDONLY|O_NOATIME, symbolic links not followed)",
         }
+        volume = self.volume_id()
+        if volume is not None:
+            details["volume"] = volume
+        return details
+
+    def volume_id(self) -> str | None:
+        """The file system's id (statvfs f_fsid: made from the volume's UUID by ext4, XFS, Btrfs ...): two PC
+        disks mounted in turn at the same path on the analysis host are two places to ``merge``, the same disk
+        mounted again is one. None when the file system gives none (0) or cannot be asked."""
+        try:
+            fsid = os.statvfs(self.root).f_fsid
+        except (OSError, ValueError):
+            return None
+        return f"fsid:{fsid:x}" if fsid else None
 
     def _location(self, raw: bytes) -> Location:
         parts = raw.split(b"/")
