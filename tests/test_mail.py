@@ -320,6 +320,44 @@ def test_text_only_messages_need_no_reading() -> None:
     assert not text_only(b"From: a@example.jp\nSubject: x\nContent-Type: application/zip\nPK", complete=True)
 
 
+def _text_only_by_patterns(head: bytes, complete: bool = False) -> bool:
+    """text_only as it was written before its literal pre-checks: the three patterns over the header block."""
+    import re
+
+    from scanner.inspectors.mail_mime import _CONTENT_TYPE, _HEADER_END, _NAMED, BODY_TYPES
+
+    if not looks_like_headers(head):
+        return False
+    end = _HEADER_END.search(head)
+    if end is None and not complete:
+        return False
+    block = re.sub(rb"\r?\n[ \t]+", b" ", head if end is None else head[:end.start()])
+    if any(k.strip().lower() not in BODY_TYPES for k in _CONTENT_TYPE.findall(block)):
+        return False
+    return _NAMED.search(block) is None
+
+
+def test_text_only_pre_checks_answer_as_the_patterns() -> None:
+    """The walk's check of every .eml finds the header end with bytes.find and runs each pattern only where its
+    literal occurs: the same answer as the patterns alone, on random header blocks, bodies and line ends."""
+    import random
+
+    from scanner.inspectors.mail_mime import text_only
+
+    rnd = random.Random(8)
+    bits = [b"From: a@example.jp", b"Subject: x", b"Date: Tue, 3 Nov 2026", b"Content-Type: text/plain",
+            b"CONTENT-TYPE:text/csv", b"content-type: multipart/mixed", b"Content-Type: application/pdf",
+            b"Content-Disposition: attachment", b"content-disposition:inline", b" name=a.csv", b"\tNAME*0*=x",
+            b"filename=b", b"nam", b"e=", b"\r", b"\n", b"\r\n", b"\n\n", b"\r\n\r\n", b"\n\r\n", b"\n ",
+            b"\n\t", " 本文 ".encode(), b"Received: by x", b"x" * 40]
+    for _ in range(4000):
+        head = b"".join(rnd.choice(bits) for _ in range(rnd.randint(0, 24)))
+        if rnd.random() < 0.8:
+            head = b"From: a@example.jp" + rnd.choice([b"\n", b"\r\n"]) + head
+        for complete in (False, True):
+            assert text_only(head, complete) == _text_only_by_patterns(head, complete), (head, complete)
+
+
 def test_store_and_message_magic() -> None:
     assert detect(b"!BDN\x00\x00\x00\x00SM" + bytes(20), "x") == "pst"
     assert detect(b"!BDN\x00\x00\x00\x00SO" + bytes(20), "x") == "ost"

@@ -76,14 +76,29 @@ def text_only(head: bytes, complete: bool = False) -> bool:
     part anywhere is text-only too, whether or not a blank line ends its headers (a body typed after them)."""
     if not looks_like_headers(head):
         return False  # not a message's headers: the worker reads it and lists what it is
-    end = _HEADER_END.search(head)
-    if end is None and not complete:
+    end = _header_end(head)
+    if end < 0 and not complete:
         return False
-    block = re.sub(rb"\r?\n[ \t]+", b" ", head if end is None else head[:end.start()])  # unfolded
-    kinds = _CONTENT_TYPE.findall(block)
+    block = head if end < 0 else head[:end]
+    if b"\n " in block or b"\n\t" in block:
+        block = re.sub(rb"\r?\n[ \t]+", b" ", block)  # unfolded
+    # each pattern only where its literal occurs (both fold ASCII letters only, as bytes.lower does): the walk
+    # asks this of every .eml, and a pattern without a literal prefix is tried at every byte of 16 KiB
+    lowered = block.lower()
+    kinds = _CONTENT_TYPE.findall(block) if b"content-type:" in lowered else []
     if any(k.strip().lower() not in BODY_TYPES for k in kinds):  # text/csv is a file, not a body
         return False
+    if b"name" not in lowered and b"content-disposition:" not in lowered:
+        return True
     return _NAMED.search(block) is None
+
+
+def _header_end(head: bytes) -> int:
+    """Where ``_HEADER_END`` first matches in ``head`` (-1: nowhere), found by ``bytes.find``: the first LF
+    followed by LF or CRLF, one byte earlier when a CR comes before it."""
+    i, j = head.find(b"\n\n"), head.find(b"\n\r\n")
+    first = min(i, j) if i >= 0 and j >= 0 else max(i, j)
+    return first - 1 if first > 0 and head[first - 1] == 13 else first
 
 
 def looks_like_mbox(head: bytes) -> bool:
