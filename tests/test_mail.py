@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import json
 from pathlib import Path
 
@@ -569,3 +570,34 @@ def test_an_mbox_named_file_without_separator_lines_is_read_as_one_message(tmp_p
     assert [p for p in _hits(doc) if p.startswith(f"{share}/saved.mbox » ") and p.endswith(md.ROSTER_NAME)], \
         (list(_hits(doc)), _skips(doc))
     assert [r for p, r, _ in _skips(doc) if p.startswith(f"{share}/junk.mbox")] == ["corrupt"], _skips(doc)
+
+
+def test_compound_file_without_message_stream_is_settled_by_its_bytes(tmp_path: Path) -> None:
+    """A .msg whose bytes hold no Outlook message stream is corrupt by a byte search alone: a small one is
+    settled in the scan process (``settles_here``, no worker round trip) and listed as a large one is, by the
+    worker; anything with a message stream, or no compound file at all, is left to the worker."""
+    import random
+
+    from scanner.config import ScanConfig
+    from scanner.inspectors.mail import MailInspector
+    from scanner.inspectors.mail_outlook import MSG_MARK, OLE_MAGIC
+
+    mail = MailInspector(ScanConfig(sources=[], out=tmp_path / "o", names=[]))
+    rnd = random.Random(4)
+    small, large = OLE_MAGIC + rnd.randbytes(300), OLE_MAGIC + rnd.randbytes(3000)
+    assert mail.settles_here(small) and mail.settles_here(large)
+    assert not mail.settles_here(OLE_MAGIC + rnd.randbytes(100) + MSG_MARK + bytes(50))
+    assert not mail.settles_here(b"From: a@example.jp\r\nSubject: x\r\n\r\nbody") and not mail.settles_here(b"")
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "小.msg").write_bytes(small)
+    (share / "大.msg").write_bytes(large)
+    (share / "雛形.oft").write_bytes(small[:200])
+    run_leakscan("scan", str(share), "--name", md.ROSTER_NAME, "--out", str(tmp_path / "case"), "--quiet",
+                 "--workers", "1")
+    doc = json.loads((tmp_path / "case" / "findings.json").read_text(encoding="utf-8"))
+    listed = {Path(s["path"]).name: (s["reason"], s["detail"], s["sha256"]) for s in doc["skipped"]}
+    why = "msg: no Outlook message stream (__substg1.0_) found"
+    assert listed == {"小.msg": ("corrupt", why, hashlib.sha256(small).hexdigest()),
+                      "大.msg": ("corrupt", why, hashlib.sha256(large).hexdigest()),
+                      "雛形.oft": ("corrupt", why, hashlib.sha256(small[:200]).hexdigest())}
