@@ -41,6 +41,8 @@ class ScanConfig:
     references: list[str] = field(default_factory=list)
     min_overlap: int = 10
     baseline: Path | None = None
+    # --baseline-sha256: the baseline findings.json's SHA-256 as written down (the complaint): checked before use
+    baseline_sha256: str | None = None
     verify_images: bool | None = None  # None: E01/Ex01 verified, other formats not
     # the examiner has a key for encrypted volumes; the keys themselves are never part of the config
     luks_passphrase: bool = False

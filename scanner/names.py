@@ -46,7 +46,13 @@ _nfkc = unicodedata.normalize
 # any of them is never tried as mojibake, so ordinary names cost one regular-expression search at most.
 _MOJIBAKE_HINT = re.compile(
     "[\u0080-\u024f\u02c6\u02dc\u0300-\u036f\u0391-\u03c9\u2013-\u2122\u207f\u20a7\u2219-\u2321\u2500-\u25a0"
-    "\uff61-\uff9f縺繧繝]")
+    "\uff61-\uff9f縺繧繝]"
+    # and the escapes of names saved encoded: %E4%BB%8B (a URL path), =?ISO-2022-JP?B?…?= (a mail header; =_…_= on
+    # Windows, where ? cannot be in a name)
+    r"|%[0-9A-Fa-f]{2}|=[?_][\w-]+[?_][BbQq][?_]")
+# an RFC 2047 encoded word as a file system keeps it: ? (forbidden on Windows) may stand as _
+_ADJACENT_WORDS = re.compile(r"([?_]=)\s+(?==[?_][\w-]+[?_][BbQq][?_])")  # the space between two words is no text
+_ENCODED_WORD = re.compile(r"=[?_]([A-Za-z0-9-]+(?:\*[A-Za-z-]+)?)[?_]([BbQq])[?_]([^?\s]*?)[?_]=")
 
 
 _CP1252_UNDEFINED = frozenset("\x81\x8d\x8f\x90\x9d")
@@ -116,6 +122,7 @@ class _Target:
     full: str  # normalised whole name
     stem: str
     ext: str  # "" when none was given (a bare stem: ``stem == full``)
+    respelt: bool = False  # the stem with its separators written another way ([spelling]), not as given
 
 
 # what counts as an extension typed after --name: a letter, then up to five letters or digits (.xlsx, .xls,
@@ -172,6 +179,8 @@ def _catalogue() -> dict[str, dict[str, Any]]:
     for section in ("rule", "decoration", "lock", "mojibake", "promotion"):
         for d in v.get(section, []):
             out[d["name"]] = {**d, "section": section}
+    if v.get("spelling"):
+        out[v["spelling"]["name"]] = {**v["spelling"], "section": "spelling"}
     for d in v.get("stem", {}).get("rule", []):
         out[d["name"]] = {**d, "section": "stem"}
     for d in v.get("contains", {}).get("hint", []):
@@ -182,13 +191,64 @@ def _catalogue() -> dict[str, dict[str, Any]]:
 
 
 def recover_mojibake(name: str, rule: Mojibake) -> str | None:
-    """The name as it was before ``rule``'s misreading, or None when the round trip is not exact."""
+    """The name as it was before ``rule``'s misreading, or None when the round trip is not exact. Two readings
+    are escapes, not code pages: ``percent`` (%XX bytes in ``really``) and ``mime-word`` (RFC 2047 words, each
+    in the charset it declares)."""
     text = _nfkc("NFC", name)  # an unpacked mojibake name may sit on a macOS volume, decomposed
     try:
-        out = text.encode(rule.shown_as, errors="leakscan-c1").decode(rule.really)
-    except (UnicodeError, LookupError):
+        if rule.shown_as == "percent":
+            out = _unpercent(text, rule.really) if "%" in text else text
+        elif rule.shown_as == "mime-word":
+            out = _ENCODED_WORD.sub(_unword, _ADJACENT_WORDS.sub(r"\1", text)) if "=" in text else text
+        else:
+            out = text.encode(rule.shown_as, errors="leakscan-c1").decode(rule.really)
+    except (UnicodeError, LookupError, ValueError):
         return None
     return out if out != text else None
+
+
+def _unpercent(text: str, encoding: str) -> str:
+    """%XX escapes as the bytes of ``encoding``; a name holding anything but ASCII is not a percent-encoded one."""
+    from urllib.parse import unquote_to_bytes
+
+    if not text.isascii():
+        return text
+    return unquote_to_bytes(text).decode(encoding)
+
+
+def _unword(m: re.Match[str]) -> str:
+    """One encoded word decoded strictly (B: base64, where a / a file system refused may stand as _ or -; Q)."""
+    import base64
+    import binascii
+    import quopri
+
+    charset, kind, payload = m.group(1).split("*")[0], m.group(2).upper(), m.group(3)
+    try:
+        if kind == "B":
+            payload = payload.replace("_", "/").replace("-", "/")
+            raw = base64.b64decode(payload + "=" * (-len(payload) % 4), validate=True)
+        else:
+            raw = quopri.decodestring(payload.replace("_", " ").encode("ascii"), header=True)
+    except (binascii.Error, ValueError) as e:
+        raise ValueError("not an encoded word") from e
+    return raw.decode(charset)
+
+
+def _respelt(t: _Target, spelling: Mapping[str, Any]) -> Iterator[_Target]:
+    """The given name with the separators in its stem written each other way ([spelling]: ``介護予防_利用者名簿`` as
+    ``介護予防 利用者名簿``, ``介護予防-利用者名簿``, ``介護予防利用者名簿``): every run of separators the same way,
+    for stems that keep ``min_stem_chars`` characters without them."""
+    if not spelling:
+        return
+    pieces = [p for p in re.split(spelling["split"], t.stem) if p]
+    if len(pieces) < 2 or len("".join(pieces)) < int(spelling.get("min_stem_chars", 4)):
+        return
+    seen = {t.stem}
+    for sep in spelling["separators"]:
+        stem = sep.join(pieces)
+        if stem not in seen:
+            seen.add(stem)
+            yield _Target(t.name, stem + t.ext, stem, t.ext, respelt=True)
 
 
 def _ascii_alnum_joint(a: str, b: str) -> bool:
@@ -227,6 +287,12 @@ class NameRules:
             target = _Target(t, n, stem, ext)
             self._targets.append(target)
             self._exact.setdefault(n, target)
+        spelling = v.get("spelling", {})
+        self._spelling_rule = str(spelling.get("name", "separator-variant"))
+        for target in list(self._targets):  # after every given name: a name as given always wins
+            for alt in _respelt(target, spelling):
+                self._targets.append(alt)
+                self._exact.setdefault(alt.full, alt)
         self._keywords = ahocorasick.Automaton()
         if use_keywords:
             for kw in rules.load("keywords").get("keyword", []):
@@ -326,7 +392,7 @@ class NameRules:
 
     def _name_match(self, n: str) -> NameMatch | None:
         """The strongest of exact, lock file, copy and contains for a normalised name."""
-        if n in self._exact:
+        if n in self._exact and not self._exact[n].respelt:
             return NameMatch(Reason.NAME, "exact", self._exact[n].name)
         for lk in self._locks:
             if not (n.startswith(lk.prefix) and n.endswith(lk.suffix)):
@@ -355,7 +421,7 @@ class NameRules:
     def _copy(self, n: str, drop: bool) -> tuple[list[str], _Target] | None:
         """(rules, target) when every part of ``n`` around a target stem is a decoration; [] = exact."""
         if n in self._exact:
-            return [], self._exact[n]
+            return self._respelling(self._exact[n]), self._exact[n]
         for deco, tail in self._after:
             m = tail.search(n)
             if m and m.start() > 0:
@@ -374,7 +440,7 @@ class NameRules:
                 used = pre + suf
                 ext_rules = self._ext_rules(ext, t, used)
                 if ext_rules is not None:
-                    return used + ext_rules, t
+                    return self._respelling(t) + used + ext_rules, t
         return None
 
     def _stem_places(self, stem: str, t: _Target, drop: bool) -> Iterator[tuple[int, int, int]]:
@@ -434,9 +500,13 @@ class NameRules:
         for n in names:
             stem, ext = split_ext(n)
             for t in self._targets:
-                if t.ext and stem == t.stem and ext != t.ext and ext in self._stem_family:
+                if t.ext and not t.respelt and stem == t.stem and ext != t.ext and ext in self._stem_family:
                     return t.name
         return None
+
+    def _respelling(self, t: _Target) -> list[str]:
+        """The spelling rule's name when ``t`` is a respelt form of a given name (listed first), else none."""
+        return [self._spelling_rule] if t.respelt else []
 
     def _same_family(self, a: str, b: str) -> bool:
         return any(a in fam and b in fam for fam in self._families)
@@ -457,7 +527,7 @@ class NameRules:
                 joined = (i > 0 and _ascii_alnum_joint(stem[i - 1], t.stem[0])) or \
                          (end < len(stem) and _ascii_alnum_joint(t.stem[-1], stem[end]))
                 if not joined:
-                    return self._hint_names(stem[:i] + "\0" + stem[end:], ext, t), t
+                    return self._respelling(t) + self._hint_names(stem[:i] + "\0" + stem[end:], ext, t), t
                 i = stem.find(t.stem, i + 1)
         return None
 
