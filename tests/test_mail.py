@@ -338,25 +338,45 @@ def _text_only_by_patterns(head: bytes, complete: bool = False) -> bool:
     return _NAMED.search(block) is None
 
 
+def _body_may_hold_table_by_patterns(raw: bytes, complete: bool) -> bool:
+    """body_may_hold_table with the header end and the base64 check by their patterns alone."""
+    from scanner.inspectors.mail_mime import _BASE64_BODY, _HEADER_END, looks_tabular
+
+    if not complete:
+        return True
+    end = _HEADER_END.search(raw)
+    if end is None:
+        return False
+    body = raw[end.end():]
+    if _BASE64_BODY.search(raw[:end.start()]):
+        return bool(body.strip())
+    body = body.replace(b"=\r\n", b"").replace(b"=\n", b"")
+    return looks_tabular(body.decode("latin-1"), html=b"<table" in body.lower())
+
+
 def test_text_only_pre_checks_answer_as_the_patterns() -> None:
     """The walk's check of every .eml finds the header end with bytes.find and runs each pattern only where its
     literal occurs: the same answer as the patterns alone, on random header blocks, bodies and line ends."""
     import random
 
-    from scanner.inspectors.mail_mime import text_only
+    from scanner.inspectors.mail_mime import _HEADER_END, _header_end, body_may_hold_table, text_only
 
     rnd = random.Random(8)
     bits = [b"From: a@example.jp", b"Subject: x", b"Date: Tue, 3 Nov 2026", b"Content-Type: text/plain",
             b"CONTENT-TYPE:text/csv", b"content-type: multipart/mixed", b"Content-Type: application/pdf",
             b"Content-Disposition: attachment", b"content-disposition:inline", b" name=a.csv", b"\tNAME*0*=x",
             b"filename=b", b"nam", b"e=", b"\r", b"\n", b"\r\n", b"\n\n", b"\r\n\r\n", b"\n\r\n", b"\n ",
-            b"\n\t", " 本文 ".encode(), b"Received: by x", b"x" * 40]
+            b"\n\t", " 本文 ".encode(), b"Received: by x", b"x" * 40, b"Content-Transfer-Encoding: base64",
+            b"content-transfer-encoding:BASE64", b"a,b,c", b"1,2,3", b"<table>", b"\t", b"\r\r"]
     for _ in range(4000):
         head = b"".join(rnd.choice(bits) for _ in range(rnd.randint(0, 24)))
         if rnd.random() < 0.8:
             head = b"From: a@example.jp" + rnd.choice([b"\n", b"\r\n"]) + head
         for complete in (False, True):
             assert text_only(head, complete) == _text_only_by_patterns(head, complete), (head, complete)
+            assert body_may_hold_table(head, complete) == _body_may_hold_table_by_patterns(head, complete), head
+        found = _HEADER_END.search(head)
+        assert _header_end(head) == (None if found is None else found.span()), head
 
 
 def test_store_and_message_magic() -> None:

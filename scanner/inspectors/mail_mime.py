@@ -78,9 +78,9 @@ def text_only(head: bytes, complete: bool = False) -> bool:
     if not looks_like_headers(head):
         return False  # not a message's headers: the worker reads it and lists what it is
     end = _header_end(head)
-    if end < 0 and not complete:
+    if end is None and not complete:
         return False
-    block = head if end < 0 else head[:end]
+    block = head if end is None else head[:end[0]]
     if b"\n " in block or b"\n\t" in block:
         block = re.sub(rb"\r?\n[ \t]+", b" ", block)  # unfolded
     # each pattern only where its literal occurs (both fold ASCII letters only, as bytes.lower does): the walk
@@ -94,12 +94,15 @@ def text_only(head: bytes, complete: bool = False) -> bool:
     return _NAMED.search(block) is None
 
 
-def _header_end(head: bytes) -> int:
-    """Where ``_HEADER_END`` first matches in ``head`` (-1: nowhere), found by ``bytes.find``: the first LF
-    followed by LF or CRLF, one byte earlier when a CR comes before it."""
+def _header_end(head: bytes) -> tuple[int, int] | None:
+    """Where ``_HEADER_END`` first matches in ``head`` (start, end; None: nowhere), found by ``bytes.find``: from
+    the first LF followed by LF or CRLF (one byte earlier when a CR comes before it) to the second LF."""
     i, j = head.find(b"\n\n"), head.find(b"\n\r\n")
     first = min(i, j) if i >= 0 and j >= 0 else max(i, j)
-    return first - 1 if first > 0 and head[first - 1] == 13 else first
+    if first < 0:
+        return None
+    start = first - 1 if first > 0 and head[first - 1] == 13 else first
+    return start, first + (2 if head[first + 1] == 10 else 3)
 
 
 _BASE64_BODY = re.compile(rb"(?im)^content-transfer-encoding:[ \t]*base64")
@@ -112,11 +115,11 @@ def body_may_hold_table(raw: bytes, complete: bool) -> bool:
     body it cannot see (base64, or more than ``raw`` when ``raw`` is not the whole file) -> True."""
     if not complete:
         return True
-    end = _HEADER_END.search(raw)
+    end = _header_end(raw)
     if end is None:
         return False
-    body = raw[end.end():]
-    if _BASE64_BODY.search(raw[:end.start()]):
+    body, block = raw[end[1]:], raw[:end[0]]
+    if b"content-transfer-encoding" in block.lower() and _BASE64_BODY.search(block):  # the pattern where it may match
         return bool(body.strip())  # not decoded in the walk: the worker reads it
     body = body.replace(b"=\r\n", b"").replace(b"=\n", b"")  # quoted-printable soft line breaks (<ta=\nble>)
     return looks_tabular(body.decode("latin-1"), html=b"<table" in body.lower())
