@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import json
 from pathlib import Path
 
@@ -320,6 +321,48 @@ def test_text_only_messages_need_no_reading() -> None:
     assert not text_only(b"From: a@example.jp\nSubject: x\nContent-Type: application/zip\nPK", complete=True)
 
 
+def _text_only_by_patterns(head: bytes, complete: bool = False) -> bool:
+    """text_only as it was written before its literal pre-checks: the three patterns over the header block."""
+    import re
+
+    from scanner.inspectors.mail_mime import _CONTENT_TYPE, _HEADER_END, _NAMED, BODY_TYPES
+
+    if not looks_like_headers(head):
+        return False
+    end = _HEADER_END.search(head)
+    if end is None and not complete:
+        return False
+    block = re.sub(rb"\r?\n[ \t]+", b" ", head if end is None else head[:end.start()])
+    if any(k.strip().lower() not in BODY_TYPES for k in _CONTENT_TYPE.findall(block)):
+        return False
+    return _NAMED.search(block) is None
+
+
+def test_text_only_pre_checks_answer_as_the_patterns() -> None:
+    """The walk's checks of every .eml find the header end with bytes.find (text_only, body_may_hold_table) and run
+    each pattern only where its literal occurs: the same answer as the patterns alone, on random header blocks,
+    bodies and line ends, and the same span as the header-end pattern."""
+    import random
+
+    from scanner.inspectors.mail_mime import _HEADER_END, _header_end, text_only
+
+    rnd = random.Random(8)
+    bits = [b"From: a@example.jp", b"Subject: x", b"Date: Tue, 3 Nov 2026", b"Content-Type: text/plain",
+            b"CONTENT-TYPE:text/csv", b"content-type: multipart/mixed", b"Content-Type: application/pdf",
+            b"Content-Disposition: attachment", b"content-disposition:inline", b" name=a.csv", b"\tNAME*0*=x",
+            b"filename=b", b"nam", b"e=", b"\r", b"\n", b"\r\n", b"\n\n", b"\r\n\r\n", b"\n\r\n", b"\n ",
+            b"\n\t", " 本文 ".encode(), b"Received: by x", b"x" * 40, b"Content-Transfer-Encoding: base64",
+            b"content-transfer-encoding:BASE64", b"a,b,c", b"1,2,3", b"<table>", b"\t", b"\r\r"]
+    for _ in range(4000):
+        head = b"".join(rnd.choice(bits) for _ in range(rnd.randint(0, 24)))
+        if rnd.random() < 0.8:
+            head = b"From: a@example.jp" + rnd.choice([b"\n", b"\r\n"]) + head
+        for complete in (False, True):
+            assert text_only(head, complete) == _text_only_by_patterns(head, complete), (head, complete)
+        found = _HEADER_END.search(head)
+        assert _header_end(head) == (None if found is None else found.span()), head
+
+
 def test_store_and_message_magic() -> None:
     assert detect(b"!BDN\x00\x00\x00\x00SM" + bytes(20), "x") == "pst"
     assert detect(b"!BDN\x00\x00\x00\x00SO" + bytes(20), "x") == "ost"
@@ -531,3 +574,34 @@ def test_an_mbox_named_file_without_separator_lines_is_read_as_one_message(tmp_p
     assert [p for p in _hits(doc) if p.startswith(f"{share}/saved.mbox » ") and p.endswith(md.ROSTER_NAME)], \
         (list(_hits(doc)), _skips(doc))
     assert [r for p, r, _ in _skips(doc) if p.startswith(f"{share}/junk.mbox")] == ["corrupt"], _skips(doc)
+
+
+def test_compound_file_without_message_stream_is_settled_by_its_bytes(tmp_path: Path) -> None:
+    """A .msg whose bytes hold no Outlook message stream is corrupt by a byte search alone: a small one is
+    settled in the scan process (``settles_here``, no worker round trip) and listed as a large one is, by the
+    worker; anything with a message stream, or no compound file at all, is left to the worker."""
+    import random
+
+    from scanner.config import ScanConfig
+    from scanner.inspectors.mail import MailInspector
+    from scanner.inspectors.mail_outlook import MSG_MARK, OLE_MAGIC
+
+    mail = MailInspector(ScanConfig(sources=[], out=tmp_path / "o", names=[]))
+    rnd = random.Random(4)
+    small, large = OLE_MAGIC + rnd.randbytes(300), OLE_MAGIC + rnd.randbytes(3000)
+    assert mail.settles_here(small) and mail.settles_here(large)
+    assert not mail.settles_here(OLE_MAGIC + rnd.randbytes(100) + MSG_MARK + bytes(50))
+    assert not mail.settles_here(b"From: a@example.jp\r\nSubject: x\r\n\r\nbody") and not mail.settles_here(b"")
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "小.msg").write_bytes(small)
+    (share / "大.msg").write_bytes(large)
+    (share / "雛形.oft").write_bytes(small[:200])
+    run_leakscan("scan", str(share), "--name", md.ROSTER_NAME, "--out", str(tmp_path / "case"), "--quiet",
+                 "--workers", "1")
+    doc = json.loads((tmp_path / "case" / "findings.json").read_text(encoding="utf-8"))
+    listed = {Path(s["path"]).name: (s["reason"], s["detail"], s["sha256"]) for s in doc["skipped"]}
+    why = "msg: no Outlook message stream (__substg1.0_) found"
+    assert listed == {"小.msg": ("corrupt", why, hashlib.sha256(small).hexdigest()),
+                      "大.msg": ("corrupt", why, hashlib.sha256(large).hexdigest()),
+                      "雛形.oft": ("corrupt", why, hashlib.sha256(small[:200]).hexdigest())}

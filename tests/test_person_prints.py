@@ -86,3 +86,30 @@ def test_a_sheet_streams_its_records_into_the_sink_keeping_only_examples() -> No
     assert streamed.count == plain.count and streamed.roles() == plain.roles()
     assert streamed.examples() == plain.examples()
     assert file_prints(plain.records, KEY, rows=True).persons == build.result().persons
+
+
+def test_rows_seen_before_are_fingerprinted_as_the_first_time(scenario) -> None:
+    """Copies of a file (and a person listed twice) reuse the keyed parts made for the first one (a memo keyed
+    by the case key, holding no clear value): the same prints as made fresh, a RowPrint of its own per row
+    (the counter sets each row's file), another case key never meeting those entries, --unmask made fresh."""
+    from scanner.persons import prints
+
+    rows = [r for f in scenario.files if f.role in ("leak", "copy") for r in f.rows][:300]
+    records = _records(rows + rows[:40])  # a person listed twice
+    other = bytes(range(1, 33))
+
+    def fresh(key: bytes, unmask: bool = False) -> object:
+        prints._MADE.clear()
+        return file_prints(records, key, rows=True, unmask=unmask)
+
+    first, first_other, first_clear = fresh(KEY), fresh(other), fresh(KEY, unmask=True)
+    prints._MADE.clear()
+    again = [file_prints(records, KEY, rows=True) for _ in range(2)]
+    assert again[0] == first and again[1] == first
+    assert file_prints(records, other, rows=True) == first_other != first
+    assert file_prints(records, KEY, rows=True, unmask=True) == first_clear
+    assert all(r.clear is None for r in again[1].rows or [])
+    assert not any(a is b for a, b in zip(again[0].rows or [], again[1].rows or [], strict=True))
+    assert len(prints._MADE) == 2 * len({(r.name, r.address, r.reading) for r in rows})
+    blob = pickle.dumps(prints._MADE)
+    assert not any(r.name.encode() in blob or r.address.encode() in blob for r in rows[:50])

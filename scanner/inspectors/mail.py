@@ -151,6 +151,11 @@ class MailInspector:
         kind = detect(h, "")
         return kind is not None and not (kind == "eml" and text_only(h) and not body_may_hold_table(h, len(h) >= size))
 
+    def settles_here(self, data: bytes) -> bool:
+        """A compound file without an Outlook message stream (``inspect``: corrupt when named .msg/.oft, else
+        nothing): settled by a byte search, so a small fake .msg costs no worker round trip."""
+        return data.startswith(OLE_MAGIC) and MSG_MARK not in data
+
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         cfg = self.config
         depth = archive_depth(entry.location)

@@ -77,14 +77,32 @@ def text_only(head: bytes, complete: bool = False) -> bool:
     part anywhere is text-only too, whether or not a blank line ends its headers (a body typed after them)."""
     if not looks_like_headers(head):
         return False  # not a message's headers: the worker reads it and lists what it is
-    end = _HEADER_END.search(head)
+    end = _header_end(head)
     if end is None and not complete:
         return False
-    block = re.sub(rb"\r?\n[ \t]+", b" ", head if end is None else head[:end.start()])  # unfolded
-    kinds = _CONTENT_TYPE.findall(block)
+    block = head if end is None else head[:end[0]]
+    if b"\n " in block or b"\n\t" in block:
+        block = re.sub(rb"\r?\n[ \t]+", b" ", block)  # unfolded
+    # each pattern only where its literal occurs (both fold ASCII letters only, as bytes.lower does): the walk
+    # asks this of every .eml, and a pattern without a literal prefix is tried at every byte of 16 KiB
+    lowered = block.lower()
+    kinds = _CONTENT_TYPE.findall(block) if b"content-type:" in lowered else []
     if any(k.strip().lower() not in BODY_TYPES for k in kinds):  # text/csv is a file, not a body
         return False
+    if b"name" not in lowered and b"content-disposition:" not in lowered:
+        return True
     return _NAMED.search(block) is None
+
+
+def _header_end(head: bytes) -> tuple[int, int] | None:
+    """Where ``_HEADER_END`` first matches in ``head`` (start, end; None: nowhere), found by ``bytes.find``: from
+    the first LF followed by LF or CRLF (one byte earlier when a CR comes before it) to the second LF."""
+    i, j = head.find(b"\n\n"), head.find(b"\n\r\n")
+    first = min(i, j) if i >= 0 and j >= 0 else max(i, j)
+    if first < 0:
+        return None
+    start = first - 1 if first > 0 and head[first - 1] == 13 else first
+    return start, first + (2 if head[first + 1] == 10 else 3)
 
 
 _BASE64_BODY = re.compile(rb"(?im)^content-transfer-encoding:[ \t]*base64")
@@ -99,11 +117,11 @@ def body_may_hold_table(raw: bytes, complete: bool) -> bool:
     body it cannot see (base64, or more than ``raw`` when ``raw`` is not the whole file) -> True."""
     if not complete:
         return True
-    end = _HEADER_END.search(raw)
+    end = _header_end(raw)
     if end is None:
         return False
-    body = raw[end.end():]
-    if _BASE64_BODY.search(raw[:end.start()]):
+    body, block = raw[end[1]:], raw[:end[0]]
+    if b"content-transfer-encoding" in block.lower() and _BASE64_BODY.search(block):  # the pattern where it may match
         return bool(body.strip())  # not decoded in the walk: the worker reads it
     body = body.replace(b"=\r\n", b"").replace(b"=\n", b"")  # quoted-printable soft line breaks (<ta=\nble>)
     text = body.decode("latin-1")

@@ -43,6 +43,14 @@ def prefix(digest: bytes) -> int:
     return int.from_bytes(digest[:PREFIX], "big")
 
 
+# A row's keyed parts by the keyed value of its (name, address, reading), kept across files in one process: a
+# copy of a file (the named file found ten times) or a person listed twice is normalised once. Keyed with the
+# case key, so a builder with another key never meets its entries; masked spellings only (not with --unmask).
+_Made = tuple[tuple[bytes, ...], tuple[str, str], tuple[str, str] | None, Tokens, frozenset[bytes]]
+_MADE: dict[bytes, _Made] = {}
+_MADE_MAX = 1 << 16
+
+
 class PrintBuilder:
     """Fingerprints a file's records one at a time (a sink for records streamed out of a sheet), so a file
     of a million persons is never held as rows: ``rows``: keep a RowPrint per record (a file that may be
@@ -70,17 +78,28 @@ class PrintBuilder:
         if not self._rows:
             self._seen.add(prefix(keyed(*record_key(name, address))))
             return
+        reading = f.get("reading") or ""
+        memo = keyed("row print", name, address, reading)  # the memo holds no clear value, only masked ones
+        made = _MADE.get(memo) if not self._unmask else None
+        if made is None:
+            made = self._made(name, address, reading, keyed)
+            if not self._unmask:
+                if len(_MADE) >= _MADE_MAX:
+                    _MADE.clear()
+                _MADE[memo] = made
+        digests, masked, clear, tokens, readings = made
+        self._seen.add(prefix(digests[-1]))
+        self._out.append(RowPrint(digests, masked, clear, tokens, readings, rec.role, rec.kind))  # one per row
+
+    def _made(self, name: str, address: str, reading: str, keyed: Keyed) -> _Made:
         stages = staged_keys(name, address)
         final = stages[-1]
-        digests = tuple(keyed(*st) for st in stages)
-        self._seen.add(prefix(digests[-1]))
         t = self._tokens.get(final)
         if t is None:
             t = self._tokens[final] = tokens_of(final, keyed)
-        self._out.append(RowPrint(digests, (mask_name(stages[0][0]), mask_address(stages[0][1])),
-                                  stages[0] if self._unmask else None, t,
-                                  reading_tokens(f.get("reading") or "", final, keyed),  # type: ignore[arg-type]
-                                  rec.role, rec.kind))
+        return (tuple(keyed(*st) for st in stages), (mask_name(stages[0][0]), mask_address(stages[0][1])),
+                stages[0] if self._unmask else None, t,
+                reading_tokens(reading, final, keyed))  # type: ignore[return-value]
 
     def _key_once(self) -> Keyed:
         self._keyed = Keyed(self._key)
