@@ -76,8 +76,9 @@ _MAGICS = (*ZIP_HEADS, OLE_MAGIC, SEVENZ_MAGIC, GZIP_MAGIC, XZ_MAGIC, b"BZh", *C
 # markup (HTML, XML, MHTML) by its first bytes, with a UTF-8 or UTF-16 BOM or leading white space
 _MARKUP_STARTS = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<\x00", b"\xfe\xff\x00<", b"MIME-Version:", b"\xef\xbb\xbfMIME-Version:")
 _MARKUP_FIRST = frozenset(b"<\xef\xfeM \t\r\n")  # first bytes of those (and FF FE, a UTF-16 BOM; not FF D8, a JPEG)
-# the first byte of a tar member's name: ASCII, or a UTF-8 or Shift_JIS lead byte (not FF, a JPEG's)
-_TAR_FIRST = frozenset((*range(0x21, 0x7F), *range(0x81, 0xA0), *range(0xC2, 0xFD)))
+# the first byte of a tar member's name: ASCII or any byte of a non-ASCII name (a UTF-8, Shift_JIS, EUC-JP or
+# Latin-1 lead byte, half-width katakana: GNU tar stores the name's bytes as they are), not FF (a JPEG's)
+_TAR_FIRST = frozenset((*range(0x21, 0x7F), *range(0x80, 0xFF)))
 _NAME_FIELD_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
 _DELIMITER_BYTES = (b",", b"\t", b";", b"|")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
