@@ -55,3 +55,25 @@ def test_such_tars_named_as_pictures_are_found(tars: dict[str, bytes], tmp_path:
     doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
     leads = {f["path"].rsplit("/", 1)[-1] for f in doc["files"] if Reason.EXTENSION_MISMATCH in f["reasons"]}
     assert leads == set(NAMES)
+
+
+# A mail whose first header is MIME-Version (Gmail's own messages) with Excel's HTML as its body ("send the sheet as
+# the message"): an .eml holding a MIME message is what its name says, not an Excel single-file web page renamed.
+_MAIL_HEAD = (b"MIME-Version: 1.0\r\nDate: Mon, 1 Apr 2019 10:00:00 +0900\r\nSubject: list\r\nFrom: a@example.com\r\n"
+              b"Content-Type: text/html; charset=\"Shift_JIS\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+
+
+def test_a_mime_message_is_no_disguise_under_a_mail_name(tmp_path: Path) -> None:
+    from table_damage import html_table
+
+    rows = standard(people(6, seed=84))
+    mail = _MAIL_HEAD + html_table(rows)
+    assert check("list.eml", mail[:4096]) is None
+    assert check("list.jpg", mail[:4096]) is not None  # an Excel .mht under a picture's name still is one
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "list.eml").write_bytes(mail)
+    done = run_leakscan("scan", str(share), "--out", str(tmp_path / "out"), "--quiet", "--workers", "1", timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    assert doc["files"] and not any(Reason.EXTENSION_MISMATCH in f["reasons"] for f in doc["files"])
