@@ -77,3 +77,28 @@ def test_a_mime_message_is_no_disguise_under_a_mail_name(tmp_path: Path) -> None
     assert done.returncode in (0, 1), done.stderr
     doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
     assert doc["files"] and not any(Reason.EXTENSION_MISMATCH in f["reasons"] for f in doc["files"])
+
+
+def test_an_excel_single_file_web_page_under_its_own_name_is_read(tmp_path: Path) -> None:
+    """Excel's "single file web page" is saved as .mht (MIME-Version, X-Document-Type: Workbook, the HTML part);
+    a browser's saved page (.mht without Excel's marks) stays quiet."""
+    from table_damage import html_table, mhtml
+
+    rows = standard(people(6, seed=85))
+    page = mhtml(html_table(rows)).replace(b"MIME-Version: 1.0\r\n", b"MIME-Version: 1.0\r\nX-Document-Type: Workbook\r\n", 1)
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "list.mht").write_bytes(page)
+    (share / "list.mhtml").write_bytes(page)
+    (share / "saved.mht").write_bytes(
+        b"From: <Saved by Windows Internet Explorer 8>\r\nSubject: News\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/related; type="text/html"; boundary="----=_NextPart_000"\r\n\r\n'
+        b"------=_NextPart_000\r\nContent-Type: text/html; charset=\"utf-8\"\r\n\r\n<html><body><p>news</p></body></html>"
+        b"\r\n------=_NextPart_000--\r\n")
+    done = run_leakscan("scan", str(share), "--out", str(tmp_path / "out"), "--quiet", "--workers", "1", timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    hits = {f["path"].rsplit("/", 1)[-1]: f for f in doc["files"]}
+    for name in ("list.mht", "list.mhtml"):
+        assert hits[name]["pii"]["records"] == 6 and Reason.EXTENSION_MISMATCH not in hits[name]["reasons"]
+    assert "saved.mht" not in hits and not doc["skipped"]
