@@ -247,7 +247,8 @@ def guard_listing(items: Iterator[Item], entry: Entry, kind: str) -> Iterator[It
     try:
         for item in items:
             if not isinstance(item, Link) and item.location.containers and len(item.location.containers) == depth:
-                why = unsafe_member_name(item.location.path)
+                raw = item.location.raw_path_hex  # the name's own bytes when not UTF-8: its shown form may hold
+                why = unsafe_member_name(bytes.fromhex(raw).decode("latin-1") if raw else item.location.path)  # \x..
                 if why:  # listed for the examiner; the member itself is still examined below
                     yield Skipped(item.location, Status.UNSAFE_NAME, f"{kind} member name {why}; never extracted, "
                                   "read in memory")

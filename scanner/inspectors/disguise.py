@@ -20,7 +20,8 @@ Families (``Disguise.family``):
   scanner.detectors.columns reads headers (under a text format's name, ``.log`` or none: one of the first 5 lines);
 * ``biff``: an Excel 2-5 worksheet without an OLE2 container (a BOF record with its length and sheet type);
 * ``markup``: HTML holding a ``<table>`` or Excel's namespace, Excel's single-file web page, an Excel 2003 XML
-  spreadsheet (``tables.markup_table``);
+  spreadsheet (``tables.markup_table``); ``mime``: Excel's single-file web page (.mht), a MIME message (what an
+  ``.eml`` holds: a mail whose body is a sheet is no disguise);
 * ``workbook``: an .xlsx/.xlsb/.ods package under an OOXML or OpenDocument document's name, found by the
   spreadsheet inspector from the zip directory (scanner.inspectors.embedded.package_marks), not from the head.
 
@@ -76,8 +77,9 @@ _MAGICS = (*ZIP_HEADS, OLE_MAGIC, SEVENZ_MAGIC, GZIP_MAGIC, XZ_MAGIC, b"BZh", *C
 # markup (HTML, XML, MHTML) by its first bytes, with a UTF-8 or UTF-16 BOM or leading white space
 _MARKUP_STARTS = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<\x00", b"\xfe\xff\x00<", b"MIME-Version:", b"\xef\xbb\xbfMIME-Version:")
 _MARKUP_FIRST = frozenset(b"<\xef\xfeM \t\r\n")  # first bytes of those (and FF FE, a UTF-16 BOM; not FF D8, a JPEG)
-# the first byte of a tar member's name: ASCII, or a UTF-8 or Shift_JIS lead byte (not FF, a JPEG's)
-_TAR_FIRST = frozenset((*range(0x21, 0x7F), *range(0x81, 0xA0), *range(0xC2, 0xFD)))
+# the first byte of a tar member's name: ASCII or any byte of a non-ASCII name (a UTF-8, Shift_JIS, EUC-JP or
+# Latin-1 lead byte, half-width katakana: GNU tar stores the name's bytes as they are), not FF (a JPEG's)
+_TAR_FIRST = frozenset((*range(0x21, 0x7F), *range(0x80, 0xFF)))
 _NAME_FIELD_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
 _DELIMITER_BYTES = (b",", b"\t", b";", b"|")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
@@ -90,10 +92,11 @@ _PERSON_FIELDS = frozenset({"address", "postcode", "phone", "birth", "sex", "age
 RULE = "extension-mismatch:"
 LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zip (Office/OpenDocument file or zip archive)", "ole2": "an OLE2 compound file",
           "archive": "an archive", "table": "a text table", "biff": "an Excel 2-5 worksheet (BIFF)",
-          "markup": "a table as markup (HTML or Excel XML)"}
+          "markup": "a table as markup (HTML or Excel XML)",
+          "mime": "a table as a MIME web page (Excel single-file web page)"}
 # families whose content may be everyday text or markup (a log with a header-like line, a saved web page): a lead
 # only when persons were read from it (or it could not be read)
-TEXT_FAMILIES = frozenset({"table", "markup"})
+TEXT_FAMILIES = frozenset({"table", "markup", "mime"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +183,9 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
     if (head[0] in _MARKUP_FIRST or head[:2] == codecs.BOM_UTF16_LE) and _markup_start(head):
         from ..tables import markup_table
 
-        if markup_table(head[:TEXT_CHECK]) is not None:
-            return "markup"
+        kind = markup_table(head[:TEXT_CHECK])
+        if kind is not None:  # a MIME message (Excel's single-file web page) is also what a mail file holds
+            return "mime" if kind == "mhtml" else "markup"
     return None
 
 

@@ -36,6 +36,7 @@ from ..tables import (
     ZIP_MAGIC,
     Caps,
     iter_tables,
+    markup_table,
     sniff_format,
     unreadable_reason,
 )
@@ -66,6 +67,9 @@ LOCKABLE_FORMATS = ("ole-encrypted", "xls")  # what msoffcrypto-tool opens with 
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".tab", ".prn"})
 # extensions of markup that may be a table: read only when Excel's namespace is at the head
 MARKUP_EXTENSIONS = frozenset({".xml", ".htm", ".html"})
+# a web page in one file: Excel's "single file web page" (MIME, X-Document-Type: Workbook) is saved as .mht; read
+# when its first bytes show Excel (a browser's saved page is no table)
+WEB_ARCHIVES = frozenset({".mht", ".mhtml"})
 EXCEL_MARKS = (b"urn:schemas-microsoft-com:office:spreadsheet", b"urn:schemas-microsoft-com:office:excel",
                "urn:schemas-microsoft-com:office:spreadsheet".encode("utf-16-le"),
                "urn:schemas-microsoft-com:office:excel".encode("utf-16-le"))
@@ -332,6 +336,8 @@ class SpreadsheetInspector:
             return embedded.package_marks(entry, size, self.config.max_inspect_bytes).workbook
         if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail)
             return getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
+        if ext in WEB_ARCHIVES:
+            return markup_table(head()) == "mhtml"
         if ext in OTHER_EXTENSIONS or size < 512:
             return False
         return head().startswith((ZIP_MAGIC, OLE_MAGIC))
