@@ -44,3 +44,13 @@ def test_a_sideways_sheet_of_two_persons_stays_two(spaced):
     rows = [["氏名", *names], ["住所", a.address, b.address], ["電話番号", a.phone, b.phone]]
     f = analyse_sheet("連絡先", rows)
     assert f is not None and f.kind == SheetKind.PERSONS and f.count == 2
+
+
+@pytest.mark.parametrize("title_row", [[], [["", "変更前", "変更後"]]])
+def test_a_change_of_address_form_is_one_person_not_a_sideways_list(title_row):
+    """住所変更届: the same name over the old and the new address is one person (the sideways rule made it two)."""
+    p, q = JA[2], JA[3]
+    rows = [["住所変更届", "", ""], *title_row, ["氏名", p.name, p.name], ["住所", p.address, q.address],
+            ["電話番号", p.phone, p.phone]]
+    f = analyse_sheet("変更届", rows)
+    assert f is not None and f.kind == SheetKind.PERSONS and f.count == 1
