@@ -27,9 +27,27 @@ _CHARSETS = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sji
              "euc-jp": "euc-jp", "iso-2022-jp": "iso-2022-jp"}
 
 
+def _starts_a_card(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").upper().startswith(b"BEGIN:VCARD")
+
+
+def _utf16_codec(data: bytes) -> str | None:
+    """The UTF-16 codec of a vCard saved as "Unicode" (Windows, some Outlook and Android exports), else None."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        codec = "utf-16"
+    elif data[1:2] == b"\x00" and data[:1] != b"\x00":
+        codec = "utf-16-le"
+    elif data[:1] == b"\x00" and data[1:2] != b"\x00":
+        codec = "utf-16-be"
+    else:
+        return None
+    head = data[:128].decode(codec, "ignore").encode("utf-8", "ignore")
+    return codec if _starts_a_card(head) else None
+
+
 def is_vcard(data: bytes) -> bool:
-    """The file starts with a vCard (a UTF-8 BOM and blank lines allowed)."""
-    return data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").upper().startswith(b"BEGIN:VCARD")
+    """The file starts with a vCard (a UTF-8 BOM and blank lines allowed; UTF-16 too)."""
+    return _starts_a_card(data[:64]) or _utf16_codec(data) is not None
 
 
 def _file_codec(data: bytes) -> str:
@@ -106,7 +124,10 @@ def _row(card: dict[str, str]) -> list[object]:
 
 
 def iter_vcards(data: bytes, caps: Caps) -> Sheet:
-    """One sheet: the header row, then a row per card."""
+    """One sheet: the header row, then a row per card. A card whose END:VCARD line is missing (a damaged or cut
+    file) ends at the next BEGIN:VCARD or at the end of the file: its person is counted, not dropped."""
+    if (wide := _utf16_codec(data)) is not None:
+        data = data.decode(wide, "replace").encode("utf-8")
     codec = _file_codec(data)
     budget = CellBudget(caps)
 
@@ -119,6 +140,9 @@ def iter_vcards(data: bytes, caps: Caps) -> Sheet:
                 budget.tick()
             upper = line[:16].upper()
             if upper.startswith(b"BEGIN:VCARD"):
+                if card:  # the open card had no END:VCARD
+                    budget.add(len(HEADER))
+                    yield _row(card)
                 card, lines = {}, 0
                 continue
             if upper.startswith(b"END:VCARD"):
@@ -137,6 +161,9 @@ def iter_vcards(data: bytes, caps: Caps) -> Sheet:
                 continue
             value = _value(m.group(2), line[m.end():], codec)
             _take(card, prop, value)
+        if card:  # the file ends inside a card (cut): what was read of it is still a row
+            budget.add(len(HEADER))
+            yield _row(card)
 
     return Sheet("", rows())
 

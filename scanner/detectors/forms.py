@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from . import person_names as N
 from . import values as V
 from .columns import _NO_HEADER, is_officials_header, read_header
 from .plan import NAME_PARTS, READING_PARTS, cell_text
@@ -88,6 +89,34 @@ def _below(rows: Sequence[Sequence[object]], r: int, c: int) -> str | None:
     return None
 
 
+def _after_postcode(rows: Sequence[Sequence[object]], r: int, c: int) -> tuple[str, int, int] | None:
+    """The address after a postal code alone at (r, c): the next filled cell to its right (住所 | 〒184-0004 |
+    東京都…), else the cell below it (現住所 〒184-0004 over the address line)."""
+    row = rows[r]
+    for k in range(c + 1, min(len(row), c + 1 + VALUE_REACH)):
+        if t := cell_text(row[k]):
+            if not _label(row[k]):
+                return t, r, k
+            break
+    below = _below(rows, r, c)
+    return (below, r + 1, c) if below is not None else None
+
+
+def _continued(rows: Sequence[Sequence[object]], r: int, c: int, field: str, text: str) -> str | None:
+    """A name or an address a form writes across two cells: the family name then the given name, or the address
+    up to the town then its block numbers. The next filled cell to the right of the value, when it continues it."""
+    row = rows[r]
+    nxt = next((row[k] for k in range(c + 1, min(len(row), c + 1 + VALUE_REACH)) if cell_text(row[k])), None)
+    if nxt is None or _label(nxt):
+        return None
+    more = cell_text(nxt)
+    if field == "name":
+        return f"{text} {more}" if N.one_split_name(text, more) else None
+    if any(ch.isdigit() for ch in V.nfkc(text)) or not V.looks_like_address(text + more, strict=True):
+        return None  # the value already holds its block numbers, or the two are no address together
+    return text + more
+
+
 def form_persons(rows: Sequence[Sequence[object]]) -> list[FormPerson]:
     """The persons a form sheet holds, in reading order (labels with values; nothing checked yet)."""
     if not any(type(v) is str and (label := _label(v)) is not None and label[0] == "name"
@@ -111,9 +140,11 @@ def form_persons(rows: Sequence[Sequence[object]]) -> list[FormPerson]:
             if f == "address" and (code := _postcode_alone(text)):
                 p.parts.setdefault("postcode", []).append(code)  # 現住所 〒184-0004, the address on the line below
                 p.cells.setdefault("postcode", (vr, vc))
-                if (below := _below(rows, vr, vc)) is None:
+                if (after := _after_postcode(rows, vr, vc)) is None:
                     continue
-                text, vr = below, vr + 1
+                text, vr, vc = after
+            if f in ("name", "address") and (more := _continued(rows, vr, vc, f, text)) is not None:
+                text = more  # 氏名 | 山田 | 太郎, 住所 | 東京都小金井市 | 本町3-12-5: one value in two cells
             p.parts.setdefault(f, []).append(text)
             p.cells.setdefault(f, (vr, vc))
     if not people:

@@ -169,6 +169,14 @@ def japanese_family_name_shape(value: object) -> bool:
     return t in name_data().surnames or _family_ok(t, name_data().kanji)
 
 
+def one_split_name(first: str, second: str) -> bool:
+    """Two cells that are one person's family and given names (氏名 | 山田 | 太郎 on a form), not two names: the
+    first a surname of the list, the second a given name, neither spaced."""
+    t1, t2 = _nfkc(first), _nfkc(second)
+    return (bool(t1) and bool(t2) and not any(ch.isspace() for ch in t1 + t2)
+            and t1 in name_data().surnames and japanese_given_name_shape(t2))
+
+
 # --- Latin --------------------------------------------------------------------------------------------
 
 def latin_tokens(value: object) -> list[str]:

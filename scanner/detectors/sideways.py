@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from . import person_names as N
 from .columns import read_header
 from .plan import cell_text
 
@@ -43,7 +44,8 @@ def _label_row(row: Sequence[object], at: int) -> bool:
 
 def label_column(head: Sequence[Sequence[object]]) -> int | None:
     """The column of a sideways list's labels, when the first rows hold a name label and an address label there
-    (each with values to its right); None for every other sheet."""
+    (each with values to its right); None for every other sheet, and for a form whose name label holds one
+    person's family and given names in two cells or the same name in every column."""
     fields: dict[int, set[str]] = {}
     for row in head[:LABEL_ROWS]:
         at = _label_at(row)
@@ -52,6 +54,9 @@ def label_column(head: Sequence[Sequence[object]]) -> int | None:
         h = read_header(cell_text(row[at]))
         if h is not None and not h.role:
             base = "name" if h.field.startswith("name") else h.field
+            if base == "name" and ((len(vs := _values(row, at)) == 2 and N.one_split_name(*vs)) or len(set(vs)) == 1):
+                return None  # one person's name in two cells, or one person over several columns (住所変更届's old
+                # and new address): a form, not a list
             fields.setdefault(at, set()).add(base)
     for at, seen in sorted(fields.items()):
         if {"name", "address"} <= seen:
