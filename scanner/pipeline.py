@@ -48,14 +48,14 @@ __all__ = ["Dispatcher", "LazyHead", "examine_entry", "run_scan", "walk"]
 
 log = logging.getLogger("leakscan")
 
-UNIT_TASKS = 32  # files per unit sent to a worker (one round trip)
+UNIT_TASKS = 64  # files per unit sent to a worker (one round trip)
 UNIT_BYTES = 32 << 20  # bytes of files per unit (fewer, larger files per round trip)
 # An idle worker is given the unit being filled once it holds this many bytes of files, or once its first file
 # has waited this long: tiny files go in units of UNIT_TASKS (a unit costs the scan process ~0.7 ms: the
 # in-flight record, pickling, the round trip), while a slow walk still keeps the workers busy. Large units
 # are safe: a worker sends each file's outcome as it finishes it, so a crash costs only the file it was on.
 IDLE_UNIT_BYTES = 64 << 10
-IDLE_UNIT_SECONDS = 0.05
+IDLE_UNIT_SECONDS = 0.5
 MAX_UNMERGED = 50_000  # outcomes held behind one slow file before the walk waits for it
 SETTLE_BYTES = 512  # a file this small whose inspectors all settle it from its bytes is examined here
 
