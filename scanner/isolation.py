@@ -327,6 +327,10 @@ class Worker:
         return self._conn
 
     @property
+    def connected(self) -> bool:
+        return self._conn is not None
+
+    @property
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
@@ -372,10 +376,15 @@ class Worker:
 
     def kill(self) -> str:
         """Stop the worker; return how it ended (for the detail text)."""
-        proc, self._proc = self._proc, None
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        return self.halt()
+
+    def halt(self) -> str:
+        """Stop the worker's process but keep this end of its connection open: what it sent before it ended
+        (the outcomes of the files it finished) can still be read. Returns how it ended; ``kill`` closes."""
+        proc, self._proc = self._proc, None
         if proc is None:
             return ""
         if proc.poll() is None:

@@ -48,8 +48,14 @@ __all__ = ["Dispatcher", "LazyHead", "examine_entry", "run_scan", "walk"]
 
 log = logging.getLogger("leakscan")
 
-UNIT_TASKS = 32  # files per unit sent to a worker (one round trip)
+UNIT_TASKS = 64  # files per unit sent to a worker (one round trip)
 UNIT_BYTES = 32 << 20  # bytes of files per unit (fewer, larger files per round trip)
+# An idle worker is given the unit being filled once it holds this many bytes of files, or once its first file
+# has waited this long: tiny files go in units of UNIT_TASKS (a unit costs the scan process ~0.7 ms: the
+# in-flight record, pickling, the round trip), while a slow walk still keeps the workers busy. Large units
+# are safe: a worker sends each file's outcome as it finishes it, so a crash costs only the file it was on.
+IDLE_UNIT_BYTES = 64 << 10
+IDLE_UNIT_SECONDS = 0.5
 MAX_UNMERGED = 50_000  # outcomes held behind one slow file before the walk waits for it
 SETTLE_BYTES = 512  # a file this small whose inspectors all settle it from its bytes is examined here
 
@@ -70,6 +76,7 @@ class Dispatcher:
         self._seq = 0
         self._unit: list[FileTask] = []
         self._unit_bytes = 0
+        self._unit_since = 0.0  # when the unit being filled got its first file
         self._affine: list[FileTask] = []
         self._affinity: str | None = None
         self._local: ScanContext | None = None  # tasks run in this process (no pool, empty files)
@@ -130,6 +137,8 @@ class Dispatcher:
                 for _ in range(rest):
                     ctx.progress.file()
         self._flush_affine()  # a folder's files that pair up (recycle bin) go to one worker together
+        if self._unit and self._idle_unit():  # a slow walk (a large remote folder) keeps the workers busy
+            self._flush()
 
     def entry(self, entry: Entry) -> None:
         """One file: replayed from the resume state, settled by the cheap checks, or sent to a worker."""
@@ -189,9 +198,11 @@ class Dispatcher:
                 self._affinity = cand.affinity
             self._affine.append(task)
         else:
+            if not self._unit:
+                self._unit_since = time.monotonic()
             self._unit.append(task)
             self._unit_bytes += task.size
-            if len(self._unit) >= UNIT_TASKS or self._unit_bytes >= UNIT_BYTES or self.pool.idle():
+            if len(self._unit) >= UNIT_TASKS or self._unit_bytes >= UNIT_BYTES or self._idle_unit():
                 self._flush()
         while self.pool.waiting() >= self.pool.size or len(self._order) > MAX_UNMERGED:
             self._pump(block=True)
@@ -274,6 +285,12 @@ class Dispatcher:
                                       c.known_hashes, None, c.case_key)
         self._inflight.pop(task.seq)[0] = run_task(task, self._local)
         self._merge_ready()
+
+    def _idle_unit(self) -> bool:
+        """Whether the unit being filled is worth an idle worker's round trip now (IDLE_UNIT_BYTES)."""
+        assert self.pool is not None
+        return (self._unit_bytes >= IDLE_UNIT_BYTES or time.monotonic() - self._unit_since >= IDLE_UNIT_SECONDS) \
+            and self.pool.idle()
 
     def _flush(self) -> None:
         if self._unit:

@@ -1,6 +1,7 @@
 """The scan's pool: N killable worker processes (scanner.isolation) examining files (scanner.work).
 
-Units of tasks go to idle workers; each task's outcome comes back as soon as it is known. A worker is a
+Units of tasks go to idle workers; each task's outcome comes back as soon as it is known (the worker sends
+it before it begins the next file, so the files a worker finished are never examined again). A worker is a
 process of its own (not a concurrent.futures pool, which breaks as a whole when one worker dies), so when
 one segfaults, aborts, exceeds its memory cap or passes the time limit of the step it last announced
 (``isolation.mark``), only that worker is replaced and the rest of the unit goes on in another worker.
@@ -45,6 +46,8 @@ class _Slot:
         self.worker = Worker(memory)
         self.units: deque[tuple[int, list[FileTask]]] = deque()
         self.head_since = 0.0  # when the first unit became the one running
+        self.got = 0  # outcomes of the first unit received so far (its files before that one are done)
+        self.recycle = False  # an outcome of the first unit said its worker must examine nothing more
         self.used = False  # its worker process was given a unit (so it is not fresh any more)
 
     def deadline(self) -> float:
@@ -173,35 +176,47 @@ class WorkerPool:
         wait_for = max(0.0, soonest if timeout is None else min(timeout, soonest))
         for ready in wait(list(busy), wait_for):
             s = busy[ready]  # type: ignore[index]
-            self._read(s, s.worker.conn)
+            if not self._read(s, s.worker.conn):
+                self._lost(s, timed_out=False)
         now = time.monotonic()
         for s in busy.values():
             if s.units and now > s.deadline():
                 self._lost(s, timed_out=True)
         self._assign()
 
-    def _read(self, s: _Slot, conn: Connection) -> None:
+    def _read(self, s: _Slot, conn: Connection) -> bool:
+        """Take in what the worker sent: each file's outcome as it finished it, then the end of its unit.
+        False when the connection ended (the worker died)."""
         while s.units:
             try:
                 if not conn.poll(0):
-                    return
+                    return True
                 reply = conn.recv()
             except (EOFError, OSError):
-                self._lost(s, timed_out=False)
-                return
-            _, unit = s.units.popleft()
+                return False
+            number, unit = s.units[0]
+            if reply[0] == "file":  # one file done: merged now, never examined again whatever happens next
+                _, of, i, outcome = reply
+                if of == number and i == s.got < len(unit):
+                    self._done.append((unit[i], outcome))
+                    s.got += 1
+                    s.recycle = s.recycle or outcome.recycle
+                else:  # a bug, not a file: the unit's end says what is left
+                    log.error("worker sent an outcome out of order (unit %s file %s)", of, i)
+                continue
+            s.units.popleft()
+            got, s.got, recycle, s.recycle = s.got, 0, s.recycle, False
             s.head_since = time.monotonic()
             if reply[0] == "result":
-                outcomes: list[FileOutcome] = reply[1]
-                self._done += zip(unit, outcomes, strict=False)
-                if len(outcomes) < len(unit) or any(o.recycle for o in outcomes):
-                    self._recycle(s, unit[len(outcomes):])
-                    return
-            else:  # the unit itself failed (a bug, not a file): its files are listed, never dropped
+                if got < len(unit) or recycle:
+                    self._recycle(s, unit[got:])
+                    return True
+            else:  # the unit itself failed (a bug, not a file): its files not yet done are listed, never dropped
                 _, reason, detail = reply
                 log.error("worker failed on a unit: %s %s", reason, detail)
                 self._done += [(task, failed(task, Status.CORRUPT, f"internal error in the worker: {detail}"))
-                               for task in unit]
+                               for task in unit[got:]]
+        return True
 
     def _recycle(self, s: _Slot, rest: list[FileTask]) -> None:
         """A native decoder failed in this worker: replace it (its heap may be corrupt) before it examines
@@ -218,15 +233,22 @@ class WorkerPool:
         """A worker died or passed its time limit: name the file and the step, examine the rest again."""
         assert s.units and s.worker.board is not None
         seen = s.worker.board.read()
-        how = s.worker.kill()
+        how = s.worker.halt()
+        if s.worker.connected:
+            self._read(s, s.worker.conn)  # the outcomes it sent before it ended: those files are done
+        s.worker.kill()
         self.crashes += 1
+        if not s.units:  # it had finished (and sent) everything it held
+            return
         (number, unit), *waiting = s.units
+        got, s.got, s.recycle = s.got, 0, False
         s.units.clear()
         for _n, later in reversed(waiting):  # sent, never begun: examined elsewhere as they are
             self._queue.appendleft(later)
-        if not seen.seq or seen.unit != number:  # lost before it began a file (start-up, memory): none to blame
+        if not seen.seq or seen.unit != number or seen.task < got:
+            # lost before it began a file (start-up, memory) or between two files: none to blame
             again = []
-            for task in unit:
+            for task in unit[got:]:
                 task.attempts += 1
                 if task.attempts >= MAX_ATTEMPTS:
                     self._done.append((task, failed(task, Status.CORRUPT, f"worker process {how or 'lost'} before "
@@ -246,7 +268,7 @@ class WorkerPool:
         if where.key() != task.location.key():
             doing += ", on an archive member"
         task.attempts += 1
-        rest = unit[:k] + unit[k + 1:]  # the files before it were examined, but their outcomes died with it
+        rest = unit[got:k] + unit[k + 1:]  # the files after it (those before it sent their outcomes)
         if rest:
             self._queue.appendleft(rest)
         if not timed_out and not task.fresh and task.attempts < MAX_ATTEMPTS:

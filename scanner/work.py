@@ -23,7 +23,7 @@ from .contracts import NoProgress, Poison, ScanContext, ScanResult
 from .examine import INSPECT_SLACK as START_SLACK
 from .examine import Candidate, finish
 from .fingerprint import ReadResult
-from .isolation import native_decoded, start_task
+from .isolation import native_decoded, report, start_task
 from .logsafe import RedactingFormatter
 from .models import Entry, FileHit, FilePrints, FileStat, Link, Location, Skipped
 from .names import NameRules
@@ -230,24 +230,28 @@ def decoder_failed(out: FileOutcome) -> bool:
     return damaged and native_decoded()
 
 
-def run_unit(settings: WorkerSettings, tasks: list[FileTask], unit: int = 0) -> list[FileOutcome]:
-    """Worker entry point: examine ``tasks`` in order; their outcomes in the same order. Each task starts
-    afresh on the worker's mark board, so a crash or a hang is pinned on its task (and file and step).
+def run_unit(settings: WorkerSettings, tasks: list[FileTask], unit: int = 0) -> int:
+    """Worker entry point: examine ``tasks`` in order, each outcome sent to the pool as soon as it is known
+    (``("file", unit, index, outcome)``, before the next task begins); returns how many were examined. Each
+    task starts afresh on the worker's mark board, so a crash or a hang is pinned on its task (and file and
+    step), and the outcomes of the files before it have already left the process: a crash costs one file,
+    however large the unit, and no finished file is examined again.
 
     After a file on which a native decoder failed (``decoder_failed``), the unit stops: its outcome says
-    ``recycle``, the list is shorter than ``tasks``, and the pool runs the rest in a fresh worker."""
+    ``recycle``, the count is less than ``len(tasks)``, and the pool runs the rest in a fresh worker."""
     global _spent
     if _spent:
-        return []
+        return 0
     ctx = context_for(settings)
     lines = _worker_logging(settings.log_level)
-    out = []
     limit = settings.config.parse_timeout + START_SLACK
     for i, task in enumerate(tasks):
         start_task(unit, i, limit, task.location)
         outcome = run_task(task, ctx, lines)
-        out.append(outcome)
-        if decoder_failed(outcome):
+        stop = decoder_failed(outcome)
+        if stop:
             outcome.recycle = _spent = True
-            break
-    return out
+        report(("file", unit, i, outcome))
+        if stop:
+            return i + 1
+    return len(tasks)

@@ -85,6 +85,11 @@ if _pc is not None:
         @staticmethod
         def from_filelike(f):
             data = f.read()
+            decoded = os.environ.get("LEAKSCAN_TEST_DECODE_LOG")
+            if decoded:  # one line per workbook decoded: the process id and the workbook's digest
+                import hashlib
+                with open(decoded, "a") as out:
+                    out.write(f"{os.getpid()}:{hashlib.sha256(data).hexdigest()}\\n")
             _opening()
             if b"LEAKSCAN-FAULT-TAINT" in data:  # corrupts the heap silently: this workbook reads as usual
                 _taint()
@@ -118,6 +123,14 @@ def install_faults(folder: Path, crash_log: Path | None = None) -> dict[str, str
     if crash_log is not None:
         env["LEAKSCAN_TEST_FAULT_LOG"] = str(crash_log)
     return env
+
+
+def decoded(log: Path) -> list[tuple[int, str]]:
+    """(process id, SHA-256 of the workbook) per workbook python-calamine was asked to read (the scan's
+    environment had LEAKSCAN_TEST_DECODE_LOG=log), in order."""
+    if not log.exists():
+        return []
+    return [(int(pid), digest) for pid, digest in (line.split(":") for line in log.read_text().split())]
 
 
 def crashes(log: Path) -> int:
