@@ -173,14 +173,15 @@ class ImageEntry:
     size and times are worked out from the TSK objects when asked for (hits, skips, picked files).
     """
 
-    __slots__ = ("_ctx", "_raw", "_text", "_utf8", "_location", "name", "deleted", "_file", "_meta", "_lost")
+    __slots__ = ("_ctx", "_raw", "_text", "_location", "name", "deleted", "_file", "_meta", "_lost")
     kind = "file"
     _attr = _DEFAULT_ATTR
     _location: Location
 
-    def __init__(self, ctx: FsContext, raw_path: bytes, text: str, utf8: bool, name: str, deleted: bool,
+    def __init__(self, ctx: FsContext, raw_path: bytes | None, text: str, name: str, deleted: bool,
                  tsk_file: Any, meta: Any, lost: str = "") -> None:
-        self._ctx, self._raw, self._text, self._utf8 = ctx, raw_path, text, utf8
+        """``raw_path``: the path's bytes when they are not all UTF-8, else None (``text`` is then the path)."""
+        self._ctx, self._raw, self._text = ctx, raw_path, text
         self.name = name
         self.deleted = deleted
         self._file = tsk_file
@@ -192,7 +193,8 @@ class ImageEntry:
         try:
             return self._location
         except AttributeError:  # not worked out yet (the slot is unset until then)
-            self._location = self._ctx.location(self._raw, self._text, self._utf8)
+            raw = self._raw
+            self._location = self._ctx.location(raw or b"", self._text, raw is None)
             return self._location
 
     def _size(self) -> int:
@@ -204,7 +206,8 @@ class ImageEntry:
 
     def walked(self) -> tuple[FsContext, str, str | None]:
         """(file system, decoded path, hex of the raw path when it is not UTF-8): its location as plain values."""
-        return self._ctx, self._text, None if self._utf8 else self._raw.hex()
+        raw = self._raw
+        return self._ctx, self._text, None if raw is None else raw.hex()
 
     def open(self) -> IO[bytes]:
         if self._lost == NTFS_METAFILE:
@@ -226,9 +229,10 @@ class ImageStreamEntry(ImageEntry):
 
     __slots__ = ("_stream",)
 
-    def __init__(self, ctx: FsContext, raw_path: bytes, text: str, utf8: bool, name: str, deleted: bool,
-                 tsk_file: Any, meta: Any, size: int, attr: tuple[int, int], lost: str = "") -> None:
-        super().__init__(ctx, raw_path, text, utf8, name, deleted, tsk_file, meta, lost)
+    def __init__(self, of: ImageEntry, raw_path: bytes | None, text: str, name: str, size: int,
+                 attr: tuple[int, int]) -> None:
+        """``of``: the file the stream belongs to (deleted or not, recoverable or not, as it is)."""
+        super().__init__(of._ctx, raw_path, text, name, of.deleted, of._file, of._meta, of._lost)
         self._stream = (size, attr)
 
     @property
@@ -327,6 +331,7 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
         subdirs: list[_Dir] = []
         # what every entry of this directory shares, out of the per-entry loop (run 10^5-10^6 times an image)
         raw_dir, text_dir, dir_utf8, dir_gone = d.raw + b"/", d.text + "/", d.utf8, d.gone
+        at_root_fat = d.depth == 0 and local_times
         for f in listing:
             info = f.info  # each pytsk3 attribute read builds a wrapper object: read each once
             name_info = info.name
@@ -337,7 +342,7 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
                 name, ok = raw.decode("utf-8"), True
             except UnicodeDecodeError:
                 name, ok = decode_name(raw)
-            raw_path, text, utf8 = raw_dir + raw, text_dir + name, dir_utf8 and ok
+            text, utf8 = text_dir + name, dir_utf8 and ok
             meta = info.meta
             deleted = dir_gone or int(name_info.flags) & _NAME_UNALLOC != 0
             reused = ""
@@ -351,15 +356,15 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
             if not mtype:  # metadata wiped (type undefined): the directory entry still says what it was
                 mtype = _NAME_TO_META.get(int(name_info.type), 0)
             if mtype == _M_REG:
-                if d.depth == 0 and local_times and raw.endswith(b"(Volume Label Entry)"):
+                if at_root_fat and raw.endswith(b"(Volume Label Entry)"):
                     continue  # FAT volume label: TSK shows it as a file, it holds no data
                 if ntfs:
-                    yield from _file_entries(ctx, f, meta, raw_path, text, utf8, name, deleted, reused)
-                else:  # the common case inline: one entry, no generator
-                    yield ImageEntry(ctx, raw_path, text, utf8, name, deleted, f, meta,
+                    yield from _file_entries(ctx, f, meta, raw_dir + raw, text, utf8, name, deleted, reused)
+                else:  # the common case inline: one entry, no generator; raw bytes kept only when not UTF-8
+                    yield ImageEntry(ctx, None if utf8 else raw_dir + raw, text, name, deleted, f, meta,
                                      _lost_reason(meta, deleted) if deleted else "")
                 continue
-            child = _Dir(0, raw_path, text, utf8, d.depth + 1, d.gone)
+            child = _Dir(0, raw_dir + raw, text, utf8, d.depth + 1, d.gone)
             if mtype in (_M_DIR, _M_VIRT_DIR):
                 child.addr = int(meta.addr) if meta is not None else int(name_info.meta_addr)
                 child.gone = deleted or mtype == _M_VIRT_DIR  # $OrphanFiles holds deleted files only
@@ -426,9 +431,10 @@ def _file_entries(ctx: FsContext, f: Any, meta: Any, raw_path: bytes, text: str,
     ntfs = ctx.label == "NTFS"
     if ntfs and not lost and _ntfs_metafile(meta, raw_path):
         lost = NTFS_METAFILE
-    yield ImageEntry(ctx, raw_path, text, utf8, name, deleted, f, meta, lost)
+    entry = ImageEntry(ctx, None if utf8 else raw_path, text, name, deleted, f, meta, lost)
+    yield entry
     if ntfs and meta is not None:
         for sname, stype, sid, ssize in _named_streams(f):
             sdecoded, ok = decode_name(sname)
-            yield ImageStreamEntry(ctx, raw_path + b":" + sname, f"{text}:{sdecoded}", utf8 and ok,
-                                   f"{name}:{sdecoded}", deleted, f, meta, ssize, (stype, sid), lost)
+            yield ImageStreamEntry(entry, None if utf8 and ok else raw_path + b":" + sname, f"{text}:{sdecoded}",
+                                   f"{name}:{sdecoded}", ssize, (stype, sid))
