@@ -5,8 +5,12 @@ A speed change to the walk must not change what is found: each SOURCE is scanned
 checkouts into the same output folder (so the command line is the same), with the same case key (so keyed
 person fingerprints compare), and the two documents are compared with their times (and durations) taken out.
 
+A disk image's findings.json holds only its hits and skips, so for an image SOURCE both checkouts also list
+every entry (``ImageSource(SOURCE).entries()``: location, deleted, size and times, open() outcome of the
+deleted ones and the NTFS streams, skip reasons) and the listings are compared line by line.
+
 Usage: python bench/same_findings.py OLD_CHECKOUT NEW_CHECKOUT SOURCE [SOURCE ...] [--work /tmp/same]
-Exit status 1 when any SOURCE's findings differ (the first differing paths are printed).
+Exit status 1 when any SOURCE's findings or listing differ (the first differences are printed).
 """
 
 from __future__ import annotations
@@ -56,6 +60,37 @@ def scan(checkout: Path, source: str, out: Path) -> Any:
     return _timeless(json.loads((out / "findings.json").read_text(encoding="utf-8")))
 
 
+LISTING = r"""
+import sys
+from scanner.errors import ReadError
+from scanner.models import Link, Skipped
+from scanner.sources.image import ImageSource
+with ImageSource(sys.argv[1], verify_images=False) as src:
+    for item in src.entries():
+        loc = item.location
+        line = [type(item).__name__ if isinstance(item, (Skipped, Link)) else item.kind, loc.key(), loc.display(), str(loc.raw_path_hex)]
+        if isinstance(item, Skipped):
+            line += [str(item.reason), item.detail]
+        elif isinstance(item, Link):
+            line += [item.target]
+        else:
+            line += [item.name, str(item.deleted), repr(item.stat())]
+            if item.deleted or ":" in item.name:
+                try:
+                    with item.open() as f:
+                        line.append(str(len(f.read(1 << 16))))
+                except (ReadError, OSError) as e:
+                    line.append(repr(e))
+        print("\t".join(line).encode("utf-8", "backslashreplace").decode())
+"""
+
+
+def listing(checkout: Path, source: str) -> list[str]:
+    proc = subprocess.run([sys.executable, "-c", LISTING, source], cwd=checkout, capture_output=True, text=True,
+                          check=False)
+    return proc.stdout.splitlines() + ([f"exit {proc.returncode}"] if proc.returncode else [])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("old", type=Path)
@@ -72,6 +107,13 @@ def main() -> int:
         print(f"{'same' if not diffs else 'DIFFERENT'}: {source} ({files} files listed)"
               + "".join(f"\n  {d}" for d in diffs[:10]))
         bad += bool(diffs)
+        old_list, new_list = listing(args.old, source), listing(args.new, source)
+        differ = [f"  {a!r}\n  {b!r}" for a, b in zip(old_list, new_list, strict=False) if a != b]
+        if len(old_list) != len(new_list):
+            differ.insert(0, f"  {len(old_list)} vs {len(new_list)} lines")
+        print(f"{'same' if not differ else 'DIFFERENT'} listing: {len(old_list)} entries"
+              + "".join(f"\n{d}" for d in differ[:5]))
+        bad += bool(differ)
     return 1 if bad else 0
 
 
