@@ -33,6 +33,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "pyqcow": ("libqcow-python", "QCOW2 backing files"),
     "pyvmdk": ("libvmdk-python", "VMDK extent files"),
     "pyphdi": ("libphdi-python", "Parallels extent files"),
+    "pybde": ("libbde-python", "BitLocker startup key files (--bitlocker-startup-key)"),
     "distributed": ("distributed", "a dask.distributed scheduler (scan --scheduler)"),
 }
 

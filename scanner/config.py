@@ -47,6 +47,8 @@ class ScanConfig:
     # the examiner has a key for encrypted volumes; the keys themselves are never part of the config
     luks_passphrase: bool = False
     bitlocker_recovery_key: bool = False
+    apfs_password: bool = False
+    bitlocker_startup_key: str | None = None  # path of a .BEK file (its bytes are never copied)
     workers: int = 0  # worker processes that examine files; 0 = one per core
     # a dask.distributed scheduler that runs the scan's parts on its workers (scanner.cluster); "" = this machine
     scheduler: str = ""

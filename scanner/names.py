@@ -122,7 +122,6 @@ class _Target:
     full: str  # normalised whole name
     stem: str
     ext: str  # "" when none was given (a bare stem: ``stem == full``)
-    respelt: bool = False  # the stem with its separators written another way ([spelling]), not as given
 
 
 # what counts as an extension typed after --name: a letter, then up to five letters or digits (.xlsx, .xls,
@@ -234,21 +233,17 @@ def _unword(m: re.Match[str]) -> str:
     return raw.decode(charset)
 
 
-def _respelt(t: _Target, spelling: Mapping[str, Any]) -> Iterator[_Target]:
-    """The given name with the separators in its stem written each other way ([spelling]: ``介護予防_利用者名簿`` as
-    ``介護予防 利用者名簿``, ``介護予防-利用者名簿``, ``介護予防利用者名簿``): every run of separators the same way,
-    for stems that keep ``min_stem_chars`` characters without them."""
+def _respelling(t: _Target, spelling: Mapping[str, Any]) -> re.Pattern[str] | None:
+    """The target's stem with separators ([spelling]) allowed, left out or changed between any two of its other
+    characters (``介護予防_利用者名簿``: ``介護予防 利用者名簿``, ``介護予防利用者名簿``, ``介護予防-利用者 名簿``), for stems
+    that keep ``min_stem_chars`` characters without them; None for shorter ones."""
     if not spelling:
-        return
-    pieces = [p for p in re.split(spelling["split"], t.stem) if p]
-    if len(pieces) < 2 or len("".join(pieces)) < int(spelling.get("min_stem_chars", 4)):
-        return
-    seen = {t.stem}
-    for sep in spelling["separators"]:
-        stem = sep.join(pieces)
-        if stem not in seen:
-            seen.add(stem)
-            yield _Target(t.name, stem + t.ext, stem, t.ext, respelt=True)
+        return None
+    between = f"{spelling['separators']}*"
+    core = re.sub(spelling["separators"], "", t.stem)
+    if len(core) < int(spelling.get("min_stem_chars", 4)):
+        return None
+    return re.compile(between.join(map(re.escape, core)))
 
 
 def _ascii_alnum_joint(a: str, b: str) -> bool:
@@ -289,10 +284,7 @@ class NameRules:
             self._exact.setdefault(n, target)
         spelling = v.get("spelling", {})
         self._spelling_rule = str(spelling.get("name", "separator-variant"))
-        for target in list(self._targets):  # after every given name: a name as given always wins
-            for alt in _respelt(target, spelling):
-                self._targets.append(alt)
-                self._exact.setdefault(alt.full, alt)
+        self._respell = [(r, t) for t in self._targets for r in [_respelling(t, spelling)] if r is not None]
         self._keywords = ahocorasick.Automaton()
         if use_keywords:
             for kw in rules.load("keywords").get("keyword", []):
@@ -332,6 +324,8 @@ class NameRules:
             return []
         text = _nfkc("NFKC", framed).casefold()
         found = {text.count("\0", 0, end) - 1 for end, _ in self._any.iter(text)}
+        for pattern, _t in self._respell:  # the named stem with its separators written another way
+            found.update(text.count("\0", 0, m.start()) - 1 for m in pattern.finditer(text))
         if self._mojibake and _MOJIBAKE_HINT.search(framed):
             for i, name in enumerate(framed.split("\0")[1:-1]):
                 if i not in found and _MOJIBAKE_HINT.search(name) and any(
@@ -350,11 +344,18 @@ class NameRules:
         n = _nfkc("NFKC", name).casefold().rstrip(". ")
         hit = n in self._exact or (self._any is not None and next(self._any.iter(n), None) is not None)
         hinted = bool(self._mojibake) and _MOJIBAKE_HINT.search(name) is not None
-        if not hit and not hinted:
+        respelt = self._respelt(n) if self._respell else None
+        if not hit and not hinted and respelt is None:
             return []
         found: list[NameMatch] = []
         strong = self._name_match(n) if hit and self._targets else None
         keyword_text = [n] if hit else []
+        if strong is None and respelt is not None:
+            m = self._name_match(respelt)
+            if m is not None:  # a renamed name: a copy, never the named file itself
+                reason = Reason.NAME_VARIANT if m.reason == Reason.NAME else m.reason
+                spelled = self._spelling_rule if m.rule == "exact" else f"{self._spelling_rule}+{m.rule}"
+                strong = NameMatch(reason, spelled, m.target)
         if strong is None and hinted:
             for rule, recovered in self._recovered(name):
                 r = normalise_name(recovered)
@@ -384,6 +385,14 @@ class NameRules:
                 return lk
         return None
 
+    def _respelt(self, n: str) -> str | None:
+        """``n`` with a target's stem written as given where it stands with other separators; None when none does."""
+        for pattern, t in self._respell:
+            m = pattern.search(n)
+            if m is not None and m.group() != t.stem:
+                return n[:m.start()] + t.stem + n[m.end():]
+        return None
+
     def _recovered(self, name: str) -> Iterator[tuple[Mojibake, str]]:
         for rule in self._mojibake:
             r = recover_mojibake(name, rule)
@@ -392,7 +401,7 @@ class NameRules:
 
     def _name_match(self, n: str) -> NameMatch | None:
         """The strongest of exact, lock file, copy and contains for a normalised name."""
-        if n in self._exact and not self._exact[n].respelt:
+        if n in self._exact:
             return NameMatch(Reason.NAME, "exact", self._exact[n].name)
         for lk in self._locks:
             if not (n.startswith(lk.prefix) and n.endswith(lk.suffix)):
@@ -421,7 +430,7 @@ class NameRules:
     def _copy(self, n: str, drop: bool) -> tuple[list[str], _Target] | None:
         """(rules, target) when every part of ``n`` around a target stem is a decoration; [] = exact."""
         if n in self._exact:
-            return self._respelling(self._exact[n]), self._exact[n]
+            return [], self._exact[n]
         for deco, tail in self._after:
             m = tail.search(n)
             if m and m.start() > 0:
@@ -440,7 +449,7 @@ class NameRules:
                 used = pre + suf
                 ext_rules = self._ext_rules(ext, t, used)
                 if ext_rules is not None:
-                    return self._respelling(t) + used + ext_rules, t
+                    return used + ext_rules, t
         return None
 
     def _stem_places(self, stem: str, t: _Target, drop: bool) -> Iterator[tuple[int, int, int]]:
@@ -500,13 +509,9 @@ class NameRules:
         for n in names:
             stem, ext = split_ext(n)
             for t in self._targets:
-                if t.ext and not t.respelt and stem == t.stem and ext != t.ext and ext in self._stem_family:
+                if t.ext and stem == t.stem and ext != t.ext and ext in self._stem_family:
                     return t.name
         return None
-
-    def _respelling(self, t: _Target) -> list[str]:
-        """The spelling rule's name when ``t`` is a respelt form of a given name (listed first), else none."""
-        return [self._spelling_rule] if t.respelt else []
 
     def _same_family(self, a: str, b: str) -> bool:
         return any(a in fam and b in fam for fam in self._families)
@@ -527,7 +532,7 @@ class NameRules:
                 joined = (i > 0 and _ascii_alnum_joint(stem[i - 1], t.stem[0])) or \
                          (end < len(stem) and _ascii_alnum_joint(t.stem[-1], stem[end]))
                 if not joined:
-                    return self._respelling(t) + self._hint_names(stem[:i] + "\0" + stem[end:], ext, t), t
+                    return self._hint_names(stem[:i] + "\0" + stem[end:], ext, t), t
                 i = stem.find(t.stem, i + 1)
         return None
 

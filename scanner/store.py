@@ -34,6 +34,7 @@ LIBRARIES: dict[str, str] = {
     "tnefparse": "tnefparse", "compressed-rtf": "compressed_rtf", "striprtf": "striprtf",
     # the image files' own headers (parents, backing files, extents), libyal bindings that come with dfvfs
     "libvhdi-python": "pyvhdi", "libqcow-python": "pyqcow", "libvmdk-python": "pyvmdk", "libphdi-python": "pyphdi",
+    "libbde-python": "pybde",  # --bitlocker-startup-key: the .BEK file checked before the scan
     "distributed": "distributed",  # scan --scheduler only: the optional extra `dask`
 }
 

@@ -94,6 +94,23 @@ def _markup_kind(data: bytes) -> str | None:
     return "xml" if head.startswith("<?xml") else None
 
 
+_EXCEL_HTML = ("urn:schemas-microsoft-com:office:excel", "x-document-type: workbook")
+
+
+def markup_table(head: bytes) -> str | None:
+    """html, mhtml or spreadsheetml when the first KiB of a markup text show a table: an Excel XML spreadsheet,
+    an HTML page with a ``<table>`` or Excel's namespace ("Save as Web Page"), an Excel single-file web page;
+    None for any other text (an ordinary page, an XML document)."""
+    kind = _markup_kind(head)
+    if kind == "spreadsheetml":
+        return kind
+    if kind in ("html", "mhtml"):
+        text = _text_head(head, len(head))
+        if any(mark in text for mark in _EXCEL_HTML) or (kind == "html" and "<table" in text):
+            return kind
+    return None
+
+
 def _zip_kind(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:

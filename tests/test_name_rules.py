@@ -230,7 +230,13 @@ def test_separators_alone_do_not_make_a_copy(example: str) -> None:
 def test_a_respelt_name_is_never_the_named_file_itself() -> None:
     r = NameRules(["2017年度_集計.xlsx"], use_keywords=False)
     assert r.stem_target("2017年度 集計.xls") is None and r.stem_target("2017年度_集計.xls") == "2017年度_集計.xlsx"
-    assert [m.rule for m in r.match("2017年度集計.xlsx")] == [SPELLING["name"]]
+    assert [(m.reason, m.rule) for m in r.match("2017年度集計.xlsx")] == [(Reason.NAME_VARIANT, SPELLING["name"])]
+    given_without = NameRules(["ケアプラン一覧2017.xlsx"], use_keywords=False)  # separators where none were given
+    for name in ("ケアプラン一覧_2017.xlsx", "ケアプラン 一覧 2017 - コピー.xlsx", "~$ケアプラン一覧-2017.xlsx"):
+        m = _strongest(given_without, name)
+        assert m is not None and m.reason == Reason.NAME_VARIANT and SPELLING["name"] in _rule_parts(m), name
+    framed = "\0" + "\0".join(["a.txt", "ケアプラン 一覧 2017.xlsx", "ケアプラン一覧.xlsx"]) + "\0"
+    assert given_without.maybe_matching(framed) == [1]  # the folder pre-check lets it through
     assert not NameRules(["名_簿.xlsx"], use_keywords=False).match("名簿.xlsx")  # too short to be evidence
 
 

@@ -107,6 +107,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help=_("unlock BitLocker volumes: the 48-digit recovery key, or the volume's password "
                    "(BitLocker To Go), is read from $LEAKSCAN_BITLOCKER_RECOVERY_KEY or asked for on the terminal, "
                    "never written anywhere"))
+    p.add_argument("--bitlocker-startup-key", metavar="FILE",
+                   help=_("unlock BitLocker volumes with a startup key file (.BEK, e.g. from the USB stick the PC "
+                   "booted with); read by libbde, never copied or written anywhere"))
+    p.add_argument("--apfs-password", action="store_true",
+                   help=_("unlock encrypted APFS volumes (FileVault): the volume's password or its personal "
+                   "recovery key is read from $LEAKSCAN_APFS_PASSWORD or asked for on the terminal, never written "
+                   "anywhere"))
     p.add_argument("--smb-retry-window", type=argtypes.seconds, default=D.smb_retry_window, metavar="SECONDS",
                    help=_("when an SMB server goes away (reboot, network outage), keep trying to reconnect this long "
                    "before giving up; each outage is reported as it happens, and what could not be read after "
@@ -157,7 +164,9 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         command_line=["leakscan", *argv], baseline=args.baseline, baseline_sha256=_baseline_sha256(args),
         known_hashes=_known_hashes(args), references=[str(r) for r in args.reference], min_overlap=args.min_overlap,
         verify_images=args.verify_images, luks_passphrase=args.luks_passphrase,
-        bitlocker_recovery_key=args.bitlocker_recovery_key, overwrite=args.overwrite, workers=_workers(args),
+        bitlocker_recovery_key=args.bitlocker_recovery_key, apfs_password=args.apfs_password,
+        bitlocker_startup_key=os.path.abspath(args.bitlocker_startup_key) if args.bitlocker_startup_key else None,
+        overwrite=args.overwrite, workers=_workers(args),
         smb_timeout=args.smb_timeout, smb_retry_window=args.smb_retry_window,
         password_file=str(args.password_file) if args.password_file else None, passwords=argtypes.passwords(args),
         accept=_accept(args),
@@ -260,7 +269,8 @@ def execute_with_diff(config: ScanConfig, state: ScanState | None = None) -> tup
         from ..pdf import check_ready
 
         check_ready()
-    keys = read_volume_keys(config.luks_passphrase, config.bitlocker_recovery_key)  # memory only
+    keys = read_volume_keys(config.luks_passphrase, config.bitlocker_recovery_key, config.apfs_password,
+                            config.bitlocker_startup_key)  # memory only
     # on a cluster, the workers open the sources (this machine may not reach them)
     sources = [] if config.scheduler else [open_source(s, **source_options(config, s, keys)) for s in config.sources]
     if state is None:
