@@ -32,6 +32,7 @@ from .ooxml import OoxmlPackage, normalised_part, ooxml_package
 from .sheet import Caps, CellBudget, Sheet, column_letter
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
 from .textrows import csv_rows
+from .vcard import is_vcard, iter_vcards
 from .xlsb import moved_to_xl, pyxlsb_sheets, sheet_reach
 
 __all__ = ["Caps", "Sheet"]  # their home is scanner.sheet; kept importable from here for the readers
@@ -55,7 +56,7 @@ class Workbook:
 
 def sniff_format(data: bytes) -> str:
     """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, zip-other, html, mhtml, spreadsheetml,
-    xml, text, binary or empty."""
+    xml, vcard, text, binary or empty."""
     if not data:
         return "empty"
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
@@ -66,6 +67,8 @@ def sniff_format(data: bytes) -> str:
         return "biff-bare"
     if not _looks_text(data[:65536]):
         return "binary"
+    if is_vcard(data):
+        return "vcard"
     return _markup_kind(data) or "text"
 
 
@@ -979,6 +982,8 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
     if fmt == "text":
         sheet, encoding = iter_text_table(data, caps)
         return iter([sheet]), encoding
+    if fmt == "vcard":  # an address book: a row per card (scanner.vcard)
+        return iter([iter_vcards(data, caps)]), None
     if fmt == "empty":
         return iter(()), None
     raise ReadError(*unreadable_reason(fmt))

@@ -60,7 +60,8 @@ if TYPE_CHECKING:  # the classifiers are imported where sheets are read (a worke
     from ..detectors.pii import SheetFinding
 
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".xlam", ".ods",
-                              ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn", ".xlw"})  # .xlw: Excel 4.0 workbook
+                              ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn", ".xlw",  # .xlw: Excel 4.0 workbook
+                              ".vcf", ".vcard"})  # an address book's contacts (scanner.vcard)
 LOCKABLE_FORMATS = ("ole-encrypted", "xls")  # what msoffcrypto-tool opens with a password (OOXML, .xls)
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".tab", ".prn"})
 # extensions of markup that may be a table: read only when Excel's namespace is at the head
@@ -90,6 +91,8 @@ UNREAD_TABLES = {
     ".qpw": "Quattro Pro notebook", ".wb1": "Quattro Pro notebook", ".wb2": "Quattro Pro notebook",
     ".wb3": "Quattro Pro notebook", ".slk": "SYLK spreadsheet", ".dif": "DIF spreadsheet",
     ".fods": "OpenDocument flat XML spreadsheet",
+    # address books in formats no reader here takes (a vCard .vcf is read: scanner.vcard)
+    ".fwa": "Fudemame address book", ".wab": "Windows Address Book", ".contact": "Windows Contacts contact",
 }
 
 
@@ -148,6 +151,8 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
             if sheet.origin is None:
                 found.index = reading.sheets
             found.origin = sheet.origin  # a pivot or external-link cache: no position among the sheets
+            if fmt == "vcard":
+                found.header_row = None  # the header is scanner.vcard's, not a row of the file
             findings.append(found)
     return findings, reading.sheets, reading
 
@@ -390,7 +395,7 @@ class SpreadsheetInspector:
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
             return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
-        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "ole-encrypted")
+        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "ole-encrypted")
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)
             return Inspection(status=reason, detail=detail)
