@@ -421,9 +421,12 @@ class _Walk:
             return
         names = [e.name for e in run]
         basics = []
+        last, number = None, 0
         for entry in run:
             fs, path, raw_hex = entry.walked()
-            basics.append((out.layer(fs), path, entry.deleted, raw_hex))
+            if fs is not last:  # a run is one folder: its file system asked for once, not per file
+                last, number = fs, out.layer(fs)
+            basics.append((number, path, entry.deleted, raw_hex))
         out.op(("batch", names, basics))
         read = False
         from .examine import by_content

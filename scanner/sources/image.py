@@ -814,9 +814,11 @@ class ImageSource:
             self._step(*self.walking)
             listed = 0
             try:
-                for item in walk(ctx, self.before_listing):
+                items = walk(ctx, self.before_listing)
+                for item in items:
                     listed += 1
                     yield item
+                    yield from items  # the rest delegated: no Python step per entry here
             except (OSError, RuntimeError, dfvfs_errors.Error) as e:  # a walk failing mid-way: recorded, go on
                 listed += 1
                 yield Skipped(Location(self._source, "", hops), Status.CORRUPT, f"{name}: walk stopped ({full_reason(e)})")
