@@ -386,6 +386,13 @@ def run_scan(folder: Path, out: Path, parse_timeout: float, limit: float) -> dic
     return {"rc": done.returncode, "stderr": done.stderr, "seconds": time.monotonic() - started, "findings": findings}
 
 
+def crashed(scan: dict) -> bool:
+    """Exit 2, no findings, or a traceback printed (a handled error's traceback in a -v DEBUG line is one
+    escaped line, not a crash)."""
+    return (scan["rc"] not in (0, 1) or scan["findings"] is None
+            or any(line.startswith("Traceback") for line in scan["stderr"].splitlines()))
+
+
 def classify(path: str, scan: dict, secrets: list[str]) -> tuple[str, dict]:
     """One damaged file's outcome in one scan."""
     leaked = [s for s in secrets if s in scan["stderr"]]
@@ -394,7 +401,7 @@ def classify(path: str, scan: dict, secrets: list[str]) -> tuple[str, dict]:
         leaked = [s for s in secrets if s in text]
     if scan["rc"] is None:
         return "hang", {}
-    if scan["rc"] not in (0, 1) or "Traceback" in scan["stderr"] or scan["findings"] is None:
+    if crashed(scan):
         return "crash", {"rc": scan["rc"]}
     if leaked:
         return "leak", {"values": len(leaked)}
@@ -472,7 +479,9 @@ def _scan_batch(files: list[tuple[str, str, str, Path]], ids: list[int], work: P
     folder = files[ids[0]][3].parent
     limit = 60 + 6 * args.parse_timeout * len(ids)
     scan = run_scan(folder, work / "out" / folder.name, args.parse_timeout, limit)
-    one_by_one = scan["rc"] is None or scan["rc"] not in (0, 1) or "Traceback" in scan["stderr"]
+    one_by_one = scan["rc"] is None or crashed(scan)
+    if one_by_one:
+        (work / "out" / f"{folder.name}.stderr").write_text(scan["stderr"], encoding="utf-8")
     for i in ids:
         fmt, damage, _, path = files[i]
         this = scan

@@ -63,3 +63,69 @@ def test_workbook_named_zip_is_read_as_the_workbook_it_is(scanned: tuple[Path, d
     for name in ("backup.zip", "outer.zip"):
         records, statuses, skips = _outcome(found, tree / name)
         assert records == len(ROWS) - 1, (name, records, statuses, skips)
+
+
+def _inspect(tmp_path: Path, name: str, data: bytes) -> Any:
+    """The spreadsheet inspector on one file, in this process (as a worker runs it)."""
+    from scanner.config import ScanConfig
+    from scanner.contracts import NoProgress, ScanContext, ScanResult
+    from scanner.inspectors.spreadsheet import SpreadsheetInspector
+    from scanner.names import NameRules
+    from scanner.sources.single import SingleFileEntry
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    config = ScanConfig(sources=[str(path)], out=tmp_path / "unused", names=[], parse_timeout=10)
+    ctx = ScanContext(config, NameRules([], True), [], ScanResult(config, started=""), NoProgress())
+    return SpreadsheetInspector(config).inspect(SingleFileEntry(str(path)), data, "", ctx)
+
+
+def _records(ins: Any) -> int:
+    return (ins.pii or {}).get("records", 0)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_cut_workbook_keeps_the_rows_before_the_cut(tmp_path: Path, fmt: str) -> None:
+    """A workbook zip cut short (a copy that stopped, a lost last cluster) lost its central directory: every
+    record was lost (corrupt, 0 records), even when only the last byte was missing. The parts are read from
+    their local headers, a cut sheet up to its last complete row: the records before the cut are counted and
+    the file stays listed corrupt."""
+    from tests.pii_data import ods_bytes
+
+    data = xlsx_bytes({"名簿": ROWS}) if fmt == "xlsx" else ods_bytes({"名簿": ROWS})
+    seen = []
+    for frac in (0.5, 0.7, 0.9, 0.99):
+        ins = _inspect(tmp_path, f"cut{int(frac * 100)}.{fmt}", data[:int(len(data) * frac)])
+        assert ins.status == "corrupt" and "local headers" in ins.detail, (frac, ins.status, ins.detail)
+        seen.append(_records(ins))
+    ins = _inspect(tmp_path, f"last.{fmt}", data[:-1])
+    assert ins.status == "corrupt" and _records(ins) == len(ROWS) - 1, (ins.detail, _records(ins))
+    assert 0 < seen[0] < seen[1] < len(ROWS) - 1, seen  # cut inside the sheet: the complete rows before it
+    assert seen == sorted(seen) and seen[-1] == len(ROWS) - 1, seen
+    assert _records(_inspect(tmp_path, f"whole.{fmt}", data)) == len(ROWS) - 1
+
+
+def test_cut_excel_workbook_with_shared_strings_keeps_its_records(tmp_path: Path) -> None:
+    """The same on a workbook another program wrote (Apache POI's 51626_contact.xlsx, shared strings table
+    near the end): cut in its last parts or central directory, it still gives its person record."""
+    from tests.conftest import ROOT as root
+
+    data = (root.parent / "shared" / "corpus" / "spreadsheets" / "positive" / "poi__51626_contact.xlsx").read_bytes()
+    whole = _records(_inspect(tmp_path, "whole.xlsx", data))
+    assert whole > 0
+    for cut in (len(data) - 1, len(data) - 22, int(len(data) * 0.95)):
+        ins = _inspect(tmp_path, f"cut{cut}.xlsx", data[:cut])
+        assert ins.status == "corrupt" and _records(ins) == whole, (cut, ins.detail, _records(ins))
+
+
+def test_damaged_sheet_inside_a_sound_zip_keeps_the_rows_before_the_damage(tmp_path: Path) -> None:
+    """A flipped byte inside the sheet's compressed data broke both readers (XmlError/ParseError): every record
+    lost. The sheet is now read up to its last complete row before the XML breaks, listed corrupt."""
+    data = bytearray(xlsx_bytes({"名簿": ROWS}))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        sheet = z.getinfo("xl/worksheets/sheet1.xml")
+    start = sheet.header_offset + 30 + len(sheet.filename.encode()) + len(sheet.extra)
+    data[start + sheet.compress_size * 2 // 3] ^= 0x55
+    ins = _inspect(tmp_path, "flipped.xlsx", bytes(data))
+    assert ins.status == "corrupt", (ins.status, ins.detail)
+    assert 0 < _records(ins) < len(ROWS) - 1, (ins.detail, _records(ins))

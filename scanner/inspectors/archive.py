@@ -205,11 +205,10 @@ class ArchiveInspector:
                 return Inspection(status=Status.UNSUPPORTED, detail=f"{_last_ext(entry.name)} archive: members not examined")
         if _ext_of(entry.name, (".zip",)) and data.startswith(ZIP_MAGIC) and sniff_format(data) in WORKBOOK_ZIPS:
             # a workbook saved or renamed as .zip: its parts are no archive members (no table among them), so
-            # it is read as the workbook it is, never passed as a clean archive
-            # imported here: the spreadsheet inspector hands archives to this one
-            from .spreadsheet import SpreadsheetInspector
-
-            return SpreadsheetInspector(cfg).inspect(entry, data, ctype, ctx)
+            # it is read by the scan's spreadsheet inspector as the workbook it is, never passed as a clean archive
+            reader = next((i for i in ctx.inspectors if i.name == "spreadsheet"), None)
+            if reader is not None:
+                return reader.inspect(entry, data, ctype, ctx)
         caps = self.caps_for(entry)
         if legacy.kind_of(entry.name) and data.startswith((legacy.OLE_MAGIC, legacy.RTF_MAGIC)):
             return legacy.open_legacy(entry, data, caps)
