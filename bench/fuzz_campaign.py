@@ -37,6 +37,7 @@ import json
 import lzma
 import os
 import random
+import shutil
 import struct
 import subprocess
 import sys
@@ -374,6 +375,7 @@ def secrets_of(seed: int) -> list[str]:
 def run_scan(folder: Path, out: Path, parse_timeout: float, limit: float) -> dict:
     cmd = ["nice", "-n", "19", sys.executable, str(ROOT / "scan.py"), "-v", "scan", str(folder), "--out", str(out),
            "--parse-timeout", str(parse_timeout), "--workers", "1", "--archive-depth", "4"]
+    shutil.rmtree(out, ignore_errors=True)
     started = time.monotonic()
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=limit, cwd=ROOT, errors="replace")
@@ -429,8 +431,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--parse-timeout", type=float, default=3)
     ap.add_argument("--formats", default="", help="comma-separated subset of formats (default: all)")
     ap.add_argument("--no-corpus", action="store_true")
+    ap.add_argument("--matrix-only", action="store_true", help="only write matrix.md/silent.tsv from results.jsonl")
     args = ap.parse_args(argv)
     work: Path = args.work
+    if args.matrix_only:
+        write_matrix(work, 0)
+        return 0
     work.mkdir(parents=True, exist_ok=True)
     gen = work / "gen"
     gen.mkdir(exist_ok=True)
@@ -517,15 +523,27 @@ def damage_kind(name: str) -> str:
 
 
 def write_matrix(work: Path, seconds: float) -> None:
-    rows = [json.loads(line) for line in (work / "results.jsonl").read_text(encoding="utf-8").splitlines()]
-    outcomes = ["listed", "hit-ok", "hit-no-records", "clean", "crash", "hang", "leak"]
+    """matrix.md (format x outcome, damage kind x outcome) and silent.tsv. A file neither hit nor listed is
+    ``silent`` when its seed held person records (to be judged: really nothing left, or missed) and
+    ``clean`` when the seed held none (a damaged file of a clean seed may well be clean)."""
+    rows = {}
+    for line in (work / "results.jsonl").read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        rows[r["id"]] = r  # a file scanned again (a rerun) counts once, with its last outcome
+    seed_records = {r["format"]: r.get("records", 0) for r in rows.values() if r["damage"] == "seed"}
+    for r in rows.values():
+        if r["damage"] == "trunc0" and r["outcome"] == "clean":
+            r["outcome"] = "empty"  # nothing left at all: a 0-byte file holds no one
+        elif r["outcome"] in ("clean", "hit-no-records") and seed_records.get(r["format"], 0):
+            r["outcome"] = "silent" if r["outcome"] == "clean" else "silent-hit"
+    outcomes = ["listed", "hit-ok", "hit-no-records", "empty", "clean", "silent", "silent-hit", "crash", "hang", "leak"]
     by_fmt: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     by_kind: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-    for r in rows:
+    for r in rows.values():
         by_fmt[r["format"]][r["outcome"]] += 1
         by_kind[damage_kind(r["damage"])][r["outcome"]] += 1
-    lines = [f"{len(rows)} files, {seconds:.0f} s wall", "", "| format | " + " | ".join(outcomes) + " |",
-             "|---|" + "---|" * len(outcomes)]
+    lines = [f"{len(rows)} files" + (f", {seconds:.0f} s wall" if seconds else ""), "",
+             "| format | " + " | ".join(outcomes) + " |", "|---|" + "---|" * len(outcomes)]
     for fmt, c in sorted(by_fmt.items()):
         lines.append(f"| {fmt} | " + " | ".join(str(c.get(o, 0)) for o in outcomes) + " |")
     lines += ["", "| damage | " + " | ".join(outcomes) + " |", "|---|" + "---|" * len(outcomes)]
@@ -533,8 +551,8 @@ def write_matrix(work: Path, seconds: float) -> None:
         lines.append(f"| {kind} | " + " | ".join(str(c.get(o, 0)) for o in outcomes) + " |")
     (work / "matrix.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     with (work / "silent.tsv").open("w", encoding="utf-8") as f:
-        for r in rows:
-            if r["outcome"] in ("clean", "hit-no-records", "crash", "hang", "leak"):
+        for r in rows.values():
+            if r["outcome"] in ("silent", "silent-hit", "crash", "hang", "leak"):
                 f.write(f"{r['outcome']}\t{r['format']}\t{r['damage']}\t{r['path']}\n")
     print("\n".join(lines))
 

@@ -129,3 +129,48 @@ def test_damaged_sheet_inside_a_sound_zip_keeps_the_rows_before_the_damage(tmp_p
     ins = _inspect(tmp_path, "flipped.xlsx", bytes(data))
     assert ins.status == "corrupt", (ins.status, ins.detail)
     assert 0 < _records(ins) < len(ROWS) - 1, (ins.detail, _records(ins))
+
+
+def test_flipped_byte_in_multipart_type_keeps_the_attachments() -> None:
+    """One flipped byte in the top-level "Content-Type: multipart/mixed" made the message a single part of an
+    unknown type: both attached person tables were never read and the .eml passed as clean, listed nowhere."""
+    from scanner.codes import Status
+    from scanner.inspectors.mail_mime import read_message
+    from tests.mail_data import message
+    from tests.pii_data import csv_bytes
+
+    raw = message([("利用者名簿.xlsx", xlsx_bytes({"名簿": ROWS}), "rfc2231-utf8"),
+                   ("利用者.csv", csv_bytes(ROWS), "rfc2231-utf8")])
+    sound = read_message(raw)
+    assert [a.name for a in sound.attachments] == ["利用者名簿.xlsx", "利用者.csv"] and not sound.problems
+    for flipped in (b"mulvipart/mixed", b"multipart/mixel", b"multipart\x00mixed", b"multipaxt/mixed"):
+        mail = read_message(raw.replace(b"multipart/mixed", flipped, 1))
+        assert [a.name for a in mail.attachments] == ["利用者名簿.xlsx", "利用者.csv"], (flipped, mail.attachments)
+        assert all(a.data for a in mail.attachments)
+        if flipped.startswith(b"multipart/"):
+            continue  # another multipart subtype is still multipart: nothing damaged to say
+        assert [p[0] for p in mail.problems] == [Status.CORRUPT], mail.problems
+
+
+def test_msg_whose_directory_lost_its_attachments_is_listed(tmp_path: Path) -> None:
+    """A damaged sibling link in a .msg's directory hid both attachment storages: olefile builds its tree
+    without them and says nothing, so the message read as one without attachments, listed nowhere."""
+    import struct
+
+    from scanner.codes import Status
+    from scanner.inspectors.mail_outlook import read_msg
+    from tests.mail_data import msg_file
+    from tests.pii_data import csv_bytes
+
+    data = msg_file(tmp_path, "名簿送付", [("利用者名簿.xlsx", xlsx_bytes({"名簿": ROWS})),
+                                         ("利用者.csv", csv_bytes(ROWS))])
+    sound = read_msg(data)
+    assert len(sound.attachments) == 2 and not sound.problems
+    shift, first_dir = struct.unpack_from("<H", data, 30)[0], struct.unpack_from("<I", data, 48)[0]
+    root = (first_dir + 1) << shift  # directory entry 0 (the root), 128 bytes each, in the first directory sector
+    top = struct.unpack_from("<I", data, root + 76)[0]  # the root's child: the top of its red-black tree
+    damaged = bytearray(data)
+    struct.pack_into("<II", damaged, root + 128 * top + 68, 0xFFFFFFFF, 0xFFFFFFFF)  # both siblings cut
+    mail = read_msg(bytes(damaged))
+    assert len(mail.attachments) < 2, mail.attachments  # the damage really hides something
+    assert any(s == Status.CORRUPT and "not reached from the root" in d for s, d in mail.problems), mail.problems

@@ -128,6 +128,15 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
             if isinstance(inner, list) and inner and isinstance(inner[0], Message):
                 mail.attached.append(_mail_of(inner[0]))
             continue
+        fixed = None if part.is_multipart() else _damaged_multipart(part)
+        if fixed is not None:  # a damaged Content-Type ("mulvipart/mixed") over a body of MIME parts
+            mail.problems.append((Status.CORRUPT, "a part's Content-Type is damaged but its body holds the MIME "
+                                  "parts of its boundary: read as multipart"))
+            inner = _mail_of(fixed)
+            mail.attachments += inner.attachments
+            mail.attached += inner.attached
+            mail.problems += inner.problems
+            continue
         if part.is_multipart():
             if losses:
                 mail.problems.append((Status.CORRUPT, f"MIME structure damaged ({', '.join(sorted(set(losses)))}): "
@@ -139,6 +148,19 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
         attachment = _attachment(part, name, raw_hex, len(mail.attachments) + 1)
         mail.attachments.append(attachment)
     return mail
+
+
+def _damaged_multipart(part: Message) -> Message | None:
+    """A part whose type is not multipart although it names a boundary and its body is cut by that boundary's
+    delimiter lines (a flipped byte in "multipart"), parsed again as multipart/mixed; None otherwise."""
+    boundary = part.get_param("boundary")
+    if not isinstance(boundary, str) or not boundary or len(boundary) > 200:
+        return None
+    body = part.get_payload(decode=False)
+    if not isinstance(body, str) or f"\n--{boundary}" not in "\n" + body:
+        return None
+    head = 'Content-Type: multipart/mixed; boundary="{}"\r\n\r\n'.format(boundary.replace('"', ""))
+    return email.message_from_bytes((head + body).encode("utf-8", "surrogateescape"), policy=policy.default)
 
 
 def _walk(msg: Message) -> Iterator[Message]:
