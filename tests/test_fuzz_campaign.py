@@ -202,3 +202,29 @@ def test_iso2022jp_csv_with_a_damaged_byte_keeps_its_records(tmp_path: Path) -> 
     line = utf8.index(b"\r\n", 200) + 2
     ins = _inspect(tmp_path, "utf8.csv", utf8[:line] + b"\x1b$B" + utf8[line:])
     assert ins.pii["encoding"] == "utf-8" and _records(ins) == len(ROWS) - 1, ins.pii
+
+
+def test_cut_document_is_listed_not_passed_over(tmp_path: Path) -> None:
+    """A .pptx/.docx cut before its zip directory (and before its embedded workbook) was never opened: no
+    embeddings name in what was left, so it was neither examined nor listed, though the cut may have taken
+    the workbook with it. It is now opened and listed corrupt; objects still there are examined."""
+    from scanner.config import ScanConfig
+    from scanner.contracts import NoProgress, ScanContext, ScanResult
+    from scanner.inspectors.archive import ArchiveInspector
+    from scanner.names import NameRules
+    from scanner.sources.single import SingleFileEntry
+    from tests.test_embedded import SLIDES, WORD, package
+
+    for main, ext in ((SLIDES, ".pptx"), (WORD, ".docx")):
+        whole = package(main, {"Microsoft_Excel_Worksheet1.xlsx": xlsx_bytes({"名簿": ROWS})})
+        before_object = whole.index(b"embeddings/") - 30  # just before the object's local header
+        for cut in (before_object, before_object // 2, int(len(whole) * 0.97)):
+            path = tmp_path / f"cut{cut}{ext}"
+            data = whole[:cut]
+            path.write_bytes(data)
+            config = ScanConfig(sources=[str(path)], out=tmp_path / "unused", names=[], parse_timeout=10)
+            ctx = ScanContext(config, NameRules([], True), [], ScanResult(config, started=""), NoProgress())
+            entry, inspector = SingleFileEntry(str(path)), ArchiveInspector(config)
+            assert inspector.wants(entry, len(data), lambda d=data: d[:512]), (ext, cut)
+            ins = inspector.inspect(entry, data, "", ctx)
+            assert ins.status == "corrupt", (ext, cut, ins.status, ins.detail)
