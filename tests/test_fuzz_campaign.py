@@ -228,3 +228,24 @@ def test_cut_document_is_listed_not_passed_over(tmp_path: Path) -> None:
             assert inspector.wants(entry, len(data), lambda d=data: d[:512]), (ext, cut)
             ins = inspector.inspect(entry, data, "", ctx)
             assert ins.status == "corrupt", (ext, cut, ins.status, ins.detail)
+
+
+def test_stray_lines_in_a_header_block_do_not_hide_the_attachments() -> None:
+    """A region duplicated into a message's header block (base64 lines pasted after Message-ID) ended the
+    headers there for the email package: Content-Type was read as body, the attachment vanished, and the
+    mbox still said 'ok' with half its records. The block is read again without the stray lines, and listed."""
+    from scanner.codes import Status
+    from scanner.inspectors.mail_mime import read_message
+    from tests.mail_data import message
+    from tests.pii_data import csv_bytes
+
+    raw = message([("利用者.csv", csv_bytes(ROWS), "rfc2231-utf8")])
+    at = raw.index(b"MIME-Version")
+    body = raw.index(b"\r\n\r\n", raw.index(b"Content-Transfer-Encoding: base64")) + 4
+    damaged = raw[:at] + raw[body:body + 120] + b"\r\n" + raw[at:]  # attachment bytes pasted into the headers
+    mail = read_message(damaged)
+    assert [a.name for a in mail.attachments] == ["利用者.csv"], mail.attachments
+    assert [p[0] for p in mail.problems] == [Status.CORRUPT], mail.problems
+    # a message whose short body follows its headers without a blank line reads as before, nothing claimed
+    plain = b"From: a@example.jp\r\nSubject: test\r\nDate: Tue, 03 Nov 2026 09:12:00 +0900\r\nhello\r\n"
+    assert not read_message(plain).problems and not read_message(plain).attachments

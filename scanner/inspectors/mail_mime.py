@@ -103,7 +103,36 @@ def looks_like_emlx(head: bytes) -> bool:
 def read_message(raw: bytes) -> Mail:
     """One message's attachments, the messages attached to it, and what is damaged in it."""
     msg = email.message_from_bytes(raw, policy=policy.default)
-    return _mail_of(msg, raw_is_message=True)
+    mail = _mail_of(msg, raw_is_message=True)
+    if not any(isinstance(d, email.errors.MissingHeaderBodySeparatorDefect) for d in msg.defects):
+        return mail
+    # a line that is no header field inside the header block (bytes pasted over it, a flipped line end):
+    # the email package ends the headers there and reads the fields after it, Content-Type among them, as
+    # body, so every attachment is gone; read again without such lines, kept when that finds more
+    fixed = _without_stray_header_lines(raw)
+    if fixed is None:
+        return mail
+    again = _mail_of(email.message_from_bytes(fixed, policy=policy.default), raw_is_message=True)
+    if len(again.attachments) + len(again.attached) <= len(mail.attachments) + len(mail.attached):
+        return mail
+    again.problems.append((Status.CORRUPT, "header block damaged (lines that are no header field inside it): "
+                           "read again without them"))
+    return again
+
+
+_FIELD = re.compile(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:")
+
+
+def _without_stray_header_lines(raw: bytes) -> bytes | None:
+    """The message with the lines of its header block that are neither a field nor a folded continuation
+    left out; None when there is none."""
+    end = _HEADER_END.search(raw)
+    block = raw[:end.start()] if end else raw
+    lines = block.splitlines(keepends=True)
+    kept = [ln for ln in lines if _FIELD.match(ln) or ln[:1] in (b" ", b"\t")]
+    if len(kept) == len(lines):
+        return None
+    return b"".join(kept) + (raw[end.start():] if end else b"")
 
 
 def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
