@@ -42,6 +42,14 @@ def expected_sha256(text: str) -> str:
     return value
 
 
+def require_anchor(actual: str, expected: str, option: str) -> None:
+    """An input case used only when its findings.json is the one written down: a baseline kept self-consistent
+    by a forger (manifest remade) passes every other check. A usage error (exit 2) before anything is written."""
+    if actual != expected:
+        raise UsageError(f"{option}: the baseline's findings.json has SHA-256 {actual}, not the value written down "
+                         f"({expected}): it was changed or replaced; nothing was compared or written")
+
+
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file leakscan wrote, read in chunks, never through a link or from a FIFO."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))

@@ -21,6 +21,9 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "smbprotocol": ("smbprotocol", "smb:// shares"),
     "py7zr": ("py7zr", ".7z archives"),
     "pypff": ("libpff-python", "Outlook stores (.pst, .ost)"),
+    "tnefparse": ("tnefparse", "Outlook's TNEF wrapper (winmail.dat)"),
+    "compressed_rtf": ("compressed-rtf", "Outlook's compressed RTF message bodies"),
+    "striprtf": ("striprtf", "RTF message bodies (their text and table rows)"),
     "pyzipper": ("pyzipper", "AES-encrypted zip members (with --password-file)"),
     "pylnk": ("liblnk-python", "Windows shortcuts (.lnk) and jump lists"),
     "pyolecf": ("libolecf-python", "jump lists (automaticDestinations-ms)"),
@@ -30,6 +33,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "pyqcow": ("libqcow-python", "QCOW2 backing files"),
     "pyvmdk": ("libvmdk-python", "VMDK extent files"),
     "pyphdi": ("libphdi-python", "Parallels extent files"),
+    "pybde": ("libbde-python", "BitLocker startup key files (--bitlocker-startup-key)"),
     "distributed": ("distributed", "a dask.distributed scheduler (scan --scheduler)"),
 }
 

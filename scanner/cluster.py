@@ -109,8 +109,9 @@ def check_scheduler(config: ScanConfig) -> None:
     tls = (config.tls_ca, config.tls_cert, config.tls_key)
     if not rest:
         raise UsageError(f"--scheduler {config.scheduler}: give tls://HOST:PORT (or tcp://HOST:PORT)")
-    if config.luks_passphrase or config.bitlocker_recovery_key:
-        raise UsageError("--luks-passphrase/--bitlocker-recovery-key: volume keys never leave this machine; "
+    if config.luks_passphrase or config.bitlocker_recovery_key or config.apfs_password or config.bitlocker_startup_key:
+        raise UsageError("--luks-passphrase/--bitlocker-recovery-key/--bitlocker-startup-key/--apfs-password: "
+                         "volume keys never leave this machine; "
                          "scan encrypted images without --scheduler")
     if scheme == "tls":
         if not all(tls):

@@ -41,10 +41,14 @@ class ScanConfig:
     references: list[str] = field(default_factory=list)
     min_overlap: int = 10
     baseline: Path | None = None
+    # --baseline-sha256: the baseline findings.json's SHA-256 as written down (the complaint): checked before use
+    baseline_sha256: str | None = None
     verify_images: bool | None = None  # None: E01/Ex01 verified, other formats not
     # the examiner has a key for encrypted volumes; the keys themselves are never part of the config
     luks_passphrase: bool = False
     bitlocker_recovery_key: bool = False
+    apfs_password: bool = False
+    bitlocker_startup_key: str | None = None  # path of a .BEK file (its bytes are never copied)
     workers: int = 0  # worker processes that examine files; 0 = one per core
     # a dask.distributed scheduler that runs the scan's parts on its workers (scanner.cluster); "" = this machine
     scheduler: str = ""

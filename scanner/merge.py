@@ -161,13 +161,10 @@ def _canonical_sources(docs: list[FindingsDoc]) -> dict[tuple[int, str], str]:
     machine (chain_of_custody.host): the outermost folder any input scanned that holds it (the first input's
     text for the same folder written two ways). A folder scanned on its own and again inside a share, or given
     as a relative path in one scan and an absolute one in another, is then the same place: its files are the
-    same files (their paths are absolute in both), listed and counted once."""
-    folders = []
-    for k, d in enumerate(docs):
-        host = d.chain_of_custody.get("host")
-        for s in d.scan.source_details:
-            if s.get("kind") == "directory" and isinstance(s.get("path"), str) and isinstance(s.get("source"), str):
-                folders.append((host, s["path"].rstrip("/") or "/", s["source"], k))
+    same files (their paths are absolute in both), listed and counted once. An input that records no host is a
+    machine of its own: folders of two unknown machines are not the same place, and treating them so would hide
+    the second machine's files (a hit listed twice is visible; a hit dropped is not)."""
+    folders = _local_folders(docs)
     canon = {}
     for host, path, text, k in folders:
         holders = [f for f in folders if f[0] == host and (path == f[1] or path.startswith(f[1].rstrip("/") + "/"))]
@@ -175,6 +172,18 @@ def _canonical_sources(docs: list[FindingsDoc]) -> dict[tuple[int, str], str]:
         if outer[2] != text:
             canon[(k, text)] = outer[2]
     return canon
+
+
+def _local_folders(docs: list[FindingsDoc]) -> list[tuple[object, str, str, int]]:
+    """(machine, absolute path, SOURCE text, input) of every local folder source. The machine is
+    chain_of_custody.host; an input that records none is a machine of its own."""
+    folders = []
+    for k, d in enumerate(docs):
+        host = d.chain_of_custody.get("host") or ("no host recorded", k)
+        for s in d.scan.source_details:
+            if s.get("kind") == "directory" and isinstance(s.get("path"), str) and isinstance(s.get("source"), str):
+                folders.append((host, s["path"].rstrip("/") or "/", s["source"], k))
+    return folders
 
 
 def _once_by(items: list[tuple[Any, Any]]) -> list[Any]:
@@ -252,12 +261,13 @@ def _seen_and_read(docs: list[FindingsDoc], overlap: list[str]) -> dict[str, Any
 
 def _nested_sources(docs: list[FindingsDoc]) -> str | None:
     """A local folder source of one input that lies strictly inside a folder source of another input, or is the
-    same folder written another way (``dir2`` and ``/cases/dir2``), by the absolute paths the scans recorded."""
-    folders = [(k, str(s.get("path")), s.get("source")) for k, d in enumerate(docs) for s in d.scan.source_details
-               if s.get("kind") == "directory" and isinstance(s.get("path"), str)]
-    for k, path, text in folders:
-        for j, outer, outer_text in folders:
-            if j != k and (path.startswith(outer.rstrip("/") + "/") or (path == outer and text != outer_text)):
+    same folder written another way (``dir2`` and ``/cases/dir2``), by the absolute paths the scans recorded on
+    the same machine."""
+    folders = _local_folders(docs)
+    for host, path, text, k in folders:
+        for outer_host, outer, outer_text, j in folders:
+            if j != k and host == outer_host and (
+                    path.startswith(outer.rstrip("/") + "/") or (path == outer and text != outer_text)):
                 return path
     return None
 

@@ -46,7 +46,13 @@ _nfkc = unicodedata.normalize
 # any of them is never tried as mojibake, so ordinary names cost one regular-expression search at most.
 _MOJIBAKE_HINT = re.compile(
     "[\u0080-\u024f\u02c6\u02dc\u0300-\u036f\u0391-\u03c9\u2013-\u2122\u207f\u20a7\u2219-\u2321\u2500-\u25a0"
-    "\uff61-\uff9f縺繧繝]")
+    "\uff61-\uff9f縺繧繝]"
+    # and the escapes of names saved encoded: %E4%BB%8B (a URL path), =?ISO-2022-JP?B?…?= (a mail header; =_…_= on
+    # Windows, where ? cannot be in a name)
+    r"|%[0-9A-Fa-f]{2}|=[?_][\w-]+[?_][BbQq][?_]")
+# an RFC 2047 encoded word as a file system keeps it: ? (forbidden on Windows) may stand as _
+_ADJACENT_WORDS = re.compile(r"([?_]=)\s+(?==[?_][\w-]+[?_][BbQq][?_])")  # the space between two words is no text
+_ENCODED_WORD = re.compile(r"=[?_]([A-Za-z0-9-]+(?:\*[A-Za-z-]+)?)[?_]([BbQq])[?_]([^?\s]*?)[?_]=")
 
 
 _CP1252_UNDEFINED = frozenset("\x81\x8d\x8f\x90\x9d")
@@ -172,6 +178,8 @@ def _catalogue() -> dict[str, dict[str, Any]]:
     for section in ("rule", "decoration", "lock", "mojibake", "promotion"):
         for d in v.get(section, []):
             out[d["name"]] = {**d, "section": section}
+    if v.get("spelling"):
+        out[v["spelling"]["name"]] = {**v["spelling"], "section": "spelling"}
     for d in v.get("stem", {}).get("rule", []):
         out[d["name"]] = {**d, "section": "stem"}
     for d in v.get("contains", {}).get("hint", []):
@@ -182,13 +190,60 @@ def _catalogue() -> dict[str, dict[str, Any]]:
 
 
 def recover_mojibake(name: str, rule: Mojibake) -> str | None:
-    """The name as it was before ``rule``'s misreading, or None when the round trip is not exact."""
+    """The name as it was before ``rule``'s misreading, or None when the round trip is not exact. Two readings
+    are escapes, not code pages: ``percent`` (%XX bytes in ``really``) and ``mime-word`` (RFC 2047 words, each
+    in the charset it declares)."""
     text = _nfkc("NFC", name)  # an unpacked mojibake name may sit on a macOS volume, decomposed
     try:
-        out = text.encode(rule.shown_as, errors="leakscan-c1").decode(rule.really)
-    except (UnicodeError, LookupError):
+        if rule.shown_as == "percent":
+            out = _unpercent(text, rule.really) if "%" in text else text
+        elif rule.shown_as == "mime-word":
+            out = _ENCODED_WORD.sub(_unword, _ADJACENT_WORDS.sub(r"\1", text)) if "=" in text else text
+        else:
+            out = text.encode(rule.shown_as, errors="leakscan-c1").decode(rule.really)
+    except (UnicodeError, LookupError, ValueError):
         return None
     return out if out != text else None
+
+
+def _unpercent(text: str, encoding: str) -> str:
+    """%XX escapes as the bytes of ``encoding``; a name holding anything but ASCII is not a percent-encoded one."""
+    from urllib.parse import unquote_to_bytes
+
+    if not text.isascii():
+        return text
+    return unquote_to_bytes(text).decode(encoding)
+
+
+def _unword(m: re.Match[str]) -> str:
+    """One encoded word decoded strictly (B: base64, where a / a file system refused may stand as _ or -; Q)."""
+    import base64
+    import binascii
+    import quopri
+
+    charset, kind, payload = m.group(1).split("*")[0], m.group(2).upper(), m.group(3)
+    try:
+        if kind == "B":
+            payload = payload.replace("_", "/").replace("-", "/")
+            raw = base64.b64decode(payload + "=" * (-len(payload) % 4), validate=True)
+        else:
+            raw = quopri.decodestring(payload.replace("_", " ").encode("ascii"), header=True)
+    except (binascii.Error, ValueError) as e:
+        raise ValueError("not an encoded word") from e
+    return raw.decode(charset)
+
+
+def _respelling(t: _Target, spelling: Mapping[str, Any]) -> re.Pattern[str] | None:
+    """The target's stem with separators ([spelling]) allowed, left out or changed between any two of its other
+    characters (``介護予防_利用者名簿``: ``介護予防 利用者名簿``, ``介護予防利用者名簿``, ``介護予防-利用者 名簿``), for stems
+    that keep ``min_stem_chars`` characters without them; None for shorter ones."""
+    if not spelling:
+        return None
+    between = f"{spelling['separators']}*"
+    core = re.sub(spelling["separators"], "", t.stem)
+    if len(core) < int(spelling.get("min_stem_chars", 4)):
+        return None
+    return re.compile(between.join(map(re.escape, core)))
 
 
 def _ascii_alnum_joint(a: str, b: str) -> bool:
@@ -227,6 +282,9 @@ class NameRules:
             target = _Target(t, n, stem, ext)
             self._targets.append(target)
             self._exact.setdefault(n, target)
+        spelling = v.get("spelling", {})
+        self._spelling_rule = str(spelling.get("name", "separator-variant"))
+        self._respell = [(r, t) for t in self._targets for r in [_respelling(t, spelling)] if r is not None]
         self._keywords = ahocorasick.Automaton()
         if use_keywords:
             for kw in rules.load("keywords").get("keyword", []):
@@ -266,6 +324,8 @@ class NameRules:
             return []
         text = _nfkc("NFKC", framed).casefold()
         found = {text.count("\0", 0, end) - 1 for end, _ in self._any.iter(text)}
+        for pattern, _t in self._respell:  # the named stem with its separators written another way
+            found.update(text.count("\0", 0, m.start()) - 1 for m in pattern.finditer(text))
         if self._mojibake and _MOJIBAKE_HINT.search(framed):
             for i, name in enumerate(framed.split("\0")[1:-1]):
                 if i not in found and _MOJIBAKE_HINT.search(name) and any(
@@ -284,11 +344,18 @@ class NameRules:
         n = _nfkc("NFKC", name).casefold().rstrip(". ")
         hit = n in self._exact or (self._any is not None and next(self._any.iter(n), None) is not None)
         hinted = bool(self._mojibake) and _MOJIBAKE_HINT.search(name) is not None
-        if not hit and not hinted:
+        respelt = self._respelt(n) if self._respell else None
+        if not hit and not hinted and respelt is None:
             return []
         found: list[NameMatch] = []
         strong = self._name_match(n) if hit and self._targets else None
         keyword_text = [n] if hit else []
+        if strong is None and respelt is not None:
+            m = self._name_match(respelt)
+            if m is not None:  # a renamed name: a copy, never the named file itself
+                reason = Reason.NAME_VARIANT if m.reason == Reason.NAME else m.reason
+                spelled = self._spelling_rule if m.rule == "exact" else f"{self._spelling_rule}+{m.rule}"
+                strong = NameMatch(reason, spelled, m.target)
         if strong is None and hinted:
             for rule, recovered in self._recovered(name):
                 r = normalise_name(recovered)
@@ -316,6 +383,14 @@ class NameRules:
         for lk in self._locks:
             if n.startswith(lk.prefix) and n.endswith(lk.suffix) and len(n) > len(lk.prefix) + len(lk.suffix):
                 return lk
+        return None
+
+    def _respelt(self, n: str) -> str | None:
+        """``n`` with a target's stem written as given where it stands with other separators; None when none does."""
+        for pattern, t in self._respell:
+            m = pattern.search(n)
+            if m is not None and m.group() != t.stem:
+                return n[:m.start()] + t.stem + n[m.end():]
         return None
 
     def _recovered(self, name: str) -> Iterator[tuple[Mojibake, str]]:

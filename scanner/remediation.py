@@ -12,7 +12,7 @@ from typing import Any
 from reports.html import render
 
 from .accept import read_accept_file
-from .anchor import file_sha256
+from .anchor import file_sha256, require_anchor
 from .codes import AcceptStatus
 from .consistency import read_sound_findings
 from .diff import compute_diff
@@ -27,13 +27,18 @@ REMEDIATION_PDF = "remediation.pdf"
 findings_file = findings_path  # a findings.json path, or the output folder holding one
 
 
-def diff_findings(baseline: Path, rescan: Path, accept: Path | None = None, own_rescan: bool = False) -> dict[str, Any]:
+def diff_findings(baseline: Path, rescan: Path, accept: Path | None = None, own_rescan: bool = False,
+                  baseline_sha256: str | None = None) -> dict[str, Any]:
     """Read and check both findings.json files (a UsageError if either is not one) and diff them, honouring
     the examiner's out-of-scope list when one is given (``--accept``). Both are used only when sound
     (scanner.consistency: vouched for by their manifest, agreeing with themselves): a verdict of ``clean``
     against an edited baseline would prove nothing. ``own_rescan``: the rescan is the findings.json this run
-    has just written (``scan --baseline``; its manifest is written after the diff)."""
+    has just written (``scan --baseline``; its manifest is written after the diff). ``baseline_sha256``: the
+    value the examiner wrote down for the baseline (``--baseline-sha256``), the one thing a forger who keeps the
+    baseline folder self-consistent cannot remake (scanner.anchor)."""
     base, b_sha = read_sound_findings(baseline)
+    if baseline_sha256 is not None:
+        require_anchor(b_sha, baseline_sha256, "--baseline-sha256")
     new, n_sha = read_findings(rescan) if own_rescan else read_sound_findings(rescan)
     accepted = read_accept_file(accept) if accept is not None else None
     return compute_diff(base, new, base_sha256=b_sha, new_sha256=n_sha, accept=accepted)

@@ -31,8 +31,10 @@ LIBRARIES: dict[str, str] = {
     "smbprotocol": "smbprotocol", "py7zr": "py7zr", "pyzipper": "pyzipper", "pyxlsb": "pyxlsb", "olefile": "olefile", "jaconv": "jaconv",
     "Faker": "faker", "MarkupSafe": "markupsafe", "liblnk-python": "pylnk", "libolecf-python": "pyolecf",
     "libregf-python": "pyregf", "libfwsi-python": "pyfwsi", "lxml": "lxml", "libpff-python": "pypff",
+    "tnefparse": "tnefparse", "compressed-rtf": "compressed_rtf", "striprtf": "striprtf",
     # the image files' own headers (parents, backing files, extents), libyal bindings that come with dfvfs
     "libvhdi-python": "pyvhdi", "libqcow-python": "pyqcow", "libvmdk-python": "pyvmdk", "libphdi-python": "pyphdi",
+    "libbde-python": "pybde",  # --bitlocker-startup-key: the .BEK file checked before the scan
     "distributed": "distributed",  # scan --scheduler only: the optional extra `dask`
 }
 

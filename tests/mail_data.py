@@ -201,8 +201,11 @@ def _filetime(iso: str) -> bytes:
 
 
 def _write_message(folder: Path, subject: str, attachments: list[tuple[str, bytes] | tuple[str, dict]],
-                   header: int, sent: str = "2026-11-03T00:12:00+00:00", message_class: str = "IPM.Note") -> None:
+                   header: int, sent: str = "2026-11-03T00:12:00+00:00", message_class: str = "IPM.Note",
+                   bodies: dict[str, bytes] | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
+    for stream, content in (bodies or {}).items():  # e.g. {"__substg1.0_1000001F": text in UTF-16LE}
+        (folder / stream).write_bytes(content)
     (folder / "__substg1.0_0037001F").write_bytes(subject.encode("utf-16-le"))
     (folder / "__substg1.0_001A001F").write_bytes(message_class.encode("utf-16-le"))
     (folder / "__properties_version1.0").write_bytes(_properties([(0x0039, PT_SYSTIME, _filetime(sent))], header))
@@ -213,14 +216,15 @@ def _write_message(folder: Path, subject: str, attachments: list[tuple[str, byte
         (att / "__substg1.0_3001001F").write_bytes(name.encode("utf-16-le"))
         if isinstance(content, dict):  # an attached Outlook item (attach method 5): a message storage
             (att / "__properties_version1.0").write_bytes(_properties([(0x3705, PT_LONG, struct.pack("<I", 5))], 8))
-            _write_message(att / "__substg1.0_3701000D", content["subject"], content["attachments"], 24)
+            _write_message(att / "__substg1.0_3701000D", content["subject"], content["attachments"], 24,
+                           bodies=content.get("bodies"))
         else:
             (att / "__properties_version1.0").write_bytes(_properties([(0x3705, PT_LONG, struct.pack("<I", 1))], 8))
             (att / "__substg1.0_37010102").write_bytes(content)
 
 
 def msg_file(workdir: Path, subject: str, attachments: list[tuple[str, bytes] | tuple[str, dict]],
-             message_class: str = "IPM.Note") -> bytes:
+             message_class: str = "IPM.Note", bodies: dict[str, bytes] | None = None) -> bytes:
     """An Outlook .msg (a compound file) with the given attachments: (name, bytes) for a file, (name,
     {"subject": ..., "attachments": [...]}) for an attached Outlook item holding its own attachments."""
     tree = workdir / "msgtree"
@@ -228,8 +232,43 @@ def msg_file(workdir: Path, subject: str, attachments: list[tuple[str, bytes] | 
         import shutil
 
         shutil.rmtree(tree)
-    _write_message(tree, subject, attachments, 32, message_class=message_class)
+    _write_message(tree, subject, attachments, 32, message_class=message_class, bodies=bodies)
     out = workdir / "out.msg"
     names = sorted(p.name for p in tree.iterdir())
     subprocess.run(["gsf", "createole", str(out), *names], cwd=tree, check=True, capture_output=True)
     return out.read_bytes()
+
+
+# ---------------------------------------------------------------- TNEF (winmail.dat)
+
+def _tnef_object(level: int, name: int, kind: int, data: bytes) -> bytes:
+    """One TNEF object: level, id, type, length, data, 16-bit checksum (sum of the data bytes)."""
+    return (bytes([level]) + struct.pack("<HHI", name, kind, len(data)) + data
+            + struct.pack("<H", sum(data) & 0xFFFF))
+
+
+def tnef(files: list[tuple[str, bytes]], body: bytes | None = None) -> bytes:
+    """A winmail.dat as [MS-OXTNEF] lays it out: signature, key, the TNEF version and OEM code page, the body
+    (attBody, 8-bit), then per file attAttachRendData, attAttachTitle (8-bit name) and attAttachData."""
+    out = struct.pack("<IH", 0x223E9F78, 0x0102)
+    out += _tnef_object(1, 0x9006, 0x0008, struct.pack("<I", 0x10000))
+    out += _tnef_object(1, 0x9007, 0x0006, struct.pack("<II", 932, 0))
+    if body is not None:
+        out += _tnef_object(1, 0x800C, 0x0002, body)
+    for name, data in files:
+        out += _tnef_object(2, 0x9002, 0x0006, bytes(14))
+        out += _tnef_object(2, 0x8010, 0x0001, name.encode("cp932") + b"\x00")
+        out += _tnef_object(2, 0x800F, 0x0006, data)
+    return out
+
+
+def with_tnef(winmail: bytes) -> bytes:
+    """A message carrying a winmail.dat as Exchange sends one (application/ms-tnef)."""
+    part = MIMEApplication(winmail, "ms-tnef")
+    part.add_header("Content-Disposition", "attachment", filename="winmail.dat")
+    outer = MIMEMultipart()
+    outer["From"] = "a@example.jp"
+    outer["Subject"] = Header("資料", "utf-8").encode()
+    outer.attach(MIMEText("本文", "plain", "utf-8"))
+    outer.attach(part)
+    return outer.as_bytes(policy=policy.SMTP)

@@ -196,3 +196,25 @@ def test_an_anchored_document_that_is_no_document_is_a_mismatch_not_a_crash(case
     run = run_cli("verify", str(forged), "--expect-sha256", written_down)
     assert run.returncode == 1 and "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
     assert "ANCHOR MISMATCH" in run.stdout
+
+
+def test_diff_and_rescan_refuse_a_forged_baseline_by_its_written_down_value(case: tuple[Path, Path, str],
+                                                                            tmp_path: Path) -> None:
+    """Session 8: a baseline kept self-consistent by a forger passes diff's own checks; the value written down for
+    it (``--baseline-sha256``) does not. Refused before anything is compared, scanned or written."""
+    src, out, _ = case
+    written_down = _sha(out / "findings.json")
+    forged = _forged(out, tmp_path / "forged", _keyword_lead_removed)
+    assert run_cli("diff", str(forged), str(out), "--out", str(tmp_path / "plain")).returncode in (0, 1)
+    run = run_cli("diff", str(forged), str(out), "--out", str(tmp_path / "d"), "--baseline-sha256", written_down)
+    assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+    assert "--baseline-sha256" in run.stderr and written_down in run.stderr and not (tmp_path / "d").exists()
+    ok = run_cli("diff", str(out), str(out), "--out", str(tmp_path / "ok"), "--baseline-sha256",
+                 written_down.upper())
+    assert ok.returncode in (0, 1) and (tmp_path / "ok" / "diff.json").is_file(), ok.stderr
+    rescan = run_cli("scan", str(src), "--name", LEAKED_NAME, "--out", str(tmp_path / "re"), "--baseline",
+                     str(forged), "--baseline-sha256", written_down)
+    assert rescan.returncode == 2 and "--baseline-sha256" in rescan.stderr, rescan.stderr
+    assert not (tmp_path / "re" / "findings.json").exists()
+    alone = run_cli("scan", str(src), "--out", str(tmp_path / "alone"), "--baseline-sha256", written_down)
+    assert alone.returncode == 2 and "needs --baseline" in alone.stderr, alone.stderr

@@ -253,3 +253,29 @@ def test_a_source_inside_another_inputs_source_is_not_counted_twice(how: str, ov
     assert merged["summary"]["persons"] == a["summary"]["persons"]
     assert (merged["merge"]["counts"]["exact"], merged["merge"]["counts"]["reason"]) == (False, "nested")
     assert run_cli("verify", str(case)).returncode == 0
+
+
+def test_inputs_that_record_no_host_are_not_taken_for_one_machine(overlap: dict[str, Path], tmp_path: Path):
+    """Session 8: two inputs without chain_of_custody.host (an older version, or a hand-made case) may come from
+    two PCs that both have a folder of that name: the second one's hits must not be folded into the first's
+    (a hit dropped is a silent miss; a hit listed twice is visible). Was: /dir2/PC03 taken for part of /dir2."""
+    from scanner.output import write_manifest
+
+    again = with_case_key(tmp_path / "again", overlap["w"])
+    run = run_cli("scan", str(overlap["dir2"] / "PC03"), "--name", LEAKED_NAME, "--quiet", "--out", str(again))
+    assert run.returncode == 1, run.stderr
+    inputs = []
+    for name, out in (("a", overlap["a"]), ("again", again)):
+        copy = tmp_path / f"nohost-{name}"
+        shutil.copytree(out, copy)
+        doc = load(copy)
+        assert doc["chain_of_custody"].pop("host")
+        (copy / "findings.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2), "utf-8")
+        write_manifest(copy)
+        inputs.append(copy)
+    case = tmp_path / "case"
+    run = run_cli("merge", *map(str, inputs), "--out", str(case), "--quiet")
+    assert run.returncode == 1, run.stderr
+    merged, a, alone = load(case), load(inputs[0]), load(inputs[1])
+    assert len(merged["files"]) == len(a["files"]) + len(alone["files"])
+    assert merged["merge"]["counts"]["reason"] != "nested"

@@ -8,8 +8,10 @@ look-alikes of each named file (another year, a part of the name, a truncated na
 
 from __future__ import annotations
 
+import email.header
 import re
 import unicodedata
+import urllib.parse
 
 import jaconv
 import pytest
@@ -41,7 +43,12 @@ def expand(template: str, target: str) -> str | None:
 
     def one(m: re.Match[str]) -> str:
         text = parts[m.group(1)]
-        if m.group(2):  # {name@cp932>cp437}: the name's cp932 bytes read as code page 437
+        if m.group(3) == "percent":  # {name@utf-8>percent}: the %XX escapes of the name's bytes
+            text = urllib.parse.quote(text.encode(m.group(2)), safe=" ()")
+        elif m.group(3) in ("mime-word", "mime-word-windows"):  # an RFC 2047 word; on Windows ? stands as _
+            text = email.header.Header(text, m.group(2), maxlinelen=10_000).encode()
+            text = text.replace("?", "_") if m.group(3) == "mime-word-windows" else text
+        elif m.group(2):  # {name@cp932>cp437}: the name's cp932 bytes read as code page 437
             text = _windows_decode(text.encode(m.group(2)), m.group(3))
         return text
 
@@ -196,3 +203,49 @@ def test_schema_lists_every_reason() -> None:
 
     schema = json.loads(resources.files("scanner").joinpath("schemas/findings.schema.json").read_text("utf-8"))
     assert set(schema["$defs"]["reason"]["enum"]) == set(Reason)
+
+
+SPELLING = DATA["spelling"]
+
+
+@pytest.mark.parametrize("example", SPELLING["examples"])
+def test_a_stem_with_its_separators_written_another_way_is_a_copy_or_a_lead(example: str) -> None:
+    """Session 8: `介護予防 利用者名簿.xlsx` for `--name 介護予防_利用者名簿.xlsx` (retyped, tidied, an upload that
+    replaced spaces) was no hit at all. The rule's examples are for the demo's named file, in every written form."""
+    r = NameRules([TARGETS[0]], use_keywords=False)
+    for form in forms(example, mojibake=False):
+        m = _strongest(r, form)
+        assert m is not None and m.reason in (Reason.NAME_VARIANT, Reason.NAME_CONTAINS), form
+        assert SPELLING["name"] in _rule_parts(m), (form, m)
+
+
+@pytest.mark.parametrize("example", SPELLING["not_examples"])
+def test_separators_alone_do_not_make_a_copy(example: str) -> None:
+    """Separators added inside a piece, or a piece left out, are another name; the name as given stays exact."""
+    r = NameRules([TARGETS[0]], use_keywords=False)
+    m = _strongest(r, example)
+    assert m is None or SPELLING["name"] not in _rule_parts(m), (example, m)
+
+
+def test_a_respelt_name_is_never_the_named_file_itself() -> None:
+    r = NameRules(["2017年度_集計.xlsx"], use_keywords=False)
+    assert r.stem_target("2017年度 集計.xls") is None and r.stem_target("2017年度_集計.xls") == "2017年度_集計.xlsx"
+    assert [(m.reason, m.rule) for m in r.match("2017年度集計.xlsx")] == [(Reason.NAME_VARIANT, SPELLING["name"])]
+    given_without = NameRules(["ケアプラン一覧2017.xlsx"], use_keywords=False)  # separators where none were given
+    for name in ("ケアプラン一覧_2017.xlsx", "ケアプラン 一覧 2017 - コピー.xlsx", "~$ケアプラン一覧-2017.xlsx"):
+        m = _strongest(given_without, name)
+        assert m is not None and m.reason == Reason.NAME_VARIANT and SPELLING["name"] in _rule_parts(m), name
+    framed = "\0" + "\0".join(["a.txt", "ケアプラン 一覧 2017.xlsx", "ケアプラン一覧.xlsx"]) + "\0"
+    assert given_without.maybe_matching(framed) == [1]  # the folder pre-check lets it through
+    assert not NameRules(["名_簿.xlsx"], use_keywords=False).match("名簿.xlsx")  # too short to be evidence
+
+
+def test_a_name_saved_as_folded_encoded_words_is_recovered() -> None:
+    """Session 8: a mail client that saves the attachment under its header name keeps RFC 2047's folding: words
+    separated by white space, which is no part of the name (and a / a file system refused, written as _)."""
+    r = NameRules([TARGETS[0]], use_keywords=False)
+    folded = email.header.Header(TARGETS[0], "utf-8", maxlinelen=40).encode()
+    assert folded.count("=?") > 1
+    for name in (folded.replace("\n", ""), folded.replace("?", "_").replace("\n", "")):
+        assert [m.rule for m in r.match(name)] == ["mime-encoded-word+exact"], name
+    assert not r.match("=?utf-8?b?not-base64!?=.xlsx") and not r.match("100%25 done.xlsx")

@@ -9,6 +9,9 @@ one set). The 48-digit recovery password and a password are told apart by their 
 
 from __future__ import annotations
 
+import gzip
+from pathlib import Path
+
 import pytest
 
 from scanner.sources.volume_keys import VolumeKeys
@@ -40,3 +43,41 @@ def test_libbde_refuses_a_password_as_recovery_password() -> None:
 def test_keys_never_show_in_repr() -> None:
     keys = VolumeKeys(luks_passphrase="secret-1", bitlocker_recovery_key="secret-2")
     assert "secret" not in repr(keys) and "secret" not in str(keys)
+
+
+# --- Session 8: BitLocker startup key files (.BEK) and APFS (FileVault) passwords --------------------------------
+
+def test_startup_key_file_is_handed_to_libbde_with_the_recovery_key() -> None:
+    keys = VolumeKeys(bitlocker_recovery_key=RECOVERY, bitlocker_startup_key="/keys/4A7C.BEK")
+    assert keys.for_type("BDE") == [("startup_key", "/keys/4A7C.BEK"), ("recovery_password", RECOVERY)]
+    assert VolumeKeys(bitlocker_startup_key="/keys/4A7C.BEK").for_type("BDE") == [("startup_key", "/keys/4A7C.BEK")]
+    assert VolumeKeys(bitlocker_startup_key="/keys/4A7C.BEK").for_type("LUKSDE") == []
+
+
+@pytest.mark.parametrize("given", ["ABCD-EFGH-IJKL-MNOP-QRST-UV12", " abcd-efgh-ijkl-mnop-qrst-uv12 ",
+                                   "ＡＢＣＤ-ＥＦＧＨ-ＩＪＫＬ-ＭＮＯＰ-ＱＲＳＴ-ＵＶ１２"])
+def test_an_apfs_personal_recovery_key_is_tried_as_one(given: str) -> None:
+    assert VolumeKeys(apfs_password=given).for_type("APFS_CONTAINER") == [
+        ("recovery_password", "ABCD-EFGH-IJKL-MNOP-QRST-UV12"), ("password", given)]
+
+
+def test_an_apfs_password_is_a_password_and_only_for_apfs() -> None:
+    keys = VolumeKeys(apfs_password="correct horse 1")
+    assert keys.for_type("APFS_CONTAINER") == [("password", "correct horse 1")]
+    assert keys.for_type("BDE") == [] and keys.for_type("LUKSDE") == []
+    assert keys and "correct" not in repr(keys)
+
+
+def test_libfsapfs_takes_both_credentials(corpus: Path, tmp_path: Path) -> None:
+    """dfvfs' APFSUnlockVolume sets the password and the recovery password on a volume: libfsapfs accepts both
+    kinds on a real volume (dfvfs' APFS container; not encrypted, so it stays unlocked)."""
+    pyfsapfs = pytest.importorskip("pyfsapfs")
+    raw = tmp_path / "c.raw"
+    raw.write_bytes(gzip.decompress((corpus / "images" / "dfvfs__apfs.raw.gz").read_bytes()))
+    container = pyfsapfs.container()
+    container.open(str(raw))
+    volume = container.get_volume(0)
+    volume.set_password("correct horse 1")
+    volume.set_recovery_password("ABCD-EFGH-IJKL-MNOP-QRST-UV12")
+    assert volume.unlock() and not volume.is_locked()
+    container.close()

@@ -25,6 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help=_("--out holds an earlier diff of the same case: replace it (only once the new one is complete)"))
     p.add_argument("--lang", choices=LANGS, default=ScanConfig.lang, help=_("report language: {0} (default) or en").format(ScanConfig.lang))
     p.add_argument("--quiet", action="store_true", help=_("no summary on stderr"))
+    p.add_argument("--baseline-sha256", metavar="HEX",
+                   help=_("the SHA-256 of the baseline's findings.json written down when it was made (printed by its "
+                   "scan, shown in its report): a baseline that is not that very document is refused"))
     p.add_argument("--accept", type=argtypes.path, metavar="FILE",
                    help=_("the examiner's out-of-scope list, one file per line: PATH <TAB> SHA-256 <TAB> reason; a "
                    "listed file (and what is inside it) with that very SHA-256 may remain, listed with the reason"))
@@ -32,15 +35,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
+    from ..anchor import expected_sha256
     from ..diff import exit_code
     from ..evidence import require_case_path
     from ..output import claim_out, locked, prepare_out, refuse_overlap
     from ..remediation import diff_findings, findings_file, publish_diff, summarise
 
+    baseline_sha256 = expected_sha256(args.baseline_sha256) if args.baseline_sha256 is not None else None
     for given in (args.baseline, args.rescan):
         require_case_path(given)
     refuse_overlap(args.out, [("scan folder", str(findings_file(f).parent)) for f in (args.baseline, args.rescan)])
-    diff = diff_findings(args.baseline, args.rescan, args.accept)
+    diff = diff_findings(args.baseline, args.rescan, args.accept, baseline_sha256=baseline_sha256)
     claim_out(args.out, str(((diff.get("rescan") or {}).get("case") or {}).get("id") or ""), args.overwrite)
     prepare_out(args.out)
     with locked(args.out):

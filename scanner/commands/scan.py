@@ -40,6 +40,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--baseline", type=argtypes.path, metavar="OLD_OUT/findings.json",
                    help=_("an earlier scan's findings.json (or its folder): after this rescan, write diff.json and "
                    "remediation.html; exit 0 only when no copy remains and nothing was skipped"))
+    p.add_argument("--baseline-sha256", metavar="HEX",
+                   help=_("with --baseline: the SHA-256 of its findings.json written down when it was made; a "
+                   "baseline that is not that very document is refused before the scan"))
     p.add_argument("--overwrite", action="store_true",
                    help=_("--out holds an earlier finished output of the same case: replace it (the earlier files "
                    "stay until the new ones are complete; a failed run replaces nothing)"))
@@ -104,6 +107,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help=_("unlock BitLocker volumes: the 48-digit recovery key, or the volume's password "
                    "(BitLocker To Go), is read from $LEAKSCAN_BITLOCKER_RECOVERY_KEY or asked for on the terminal, "
                    "never written anywhere"))
+    p.add_argument("--bitlocker-startup-key", metavar="FILE",
+                   help=_("unlock BitLocker volumes with a startup key file (.BEK, e.g. from the USB stick the PC "
+                   "booted with); read by libbde, never copied or written anywhere"))
+    p.add_argument("--apfs-password", action="store_true",
+                   help=_("unlock encrypted APFS volumes (FileVault): the volume's password or its personal "
+                   "recovery key is read from $LEAKSCAN_APFS_PASSWORD or asked for on the terminal, never written "
+                   "anywhere"))
     p.add_argument("--smb-retry-window", type=argtypes.seconds, default=D.smb_retry_window, metavar="SECONDS",
                    help=_("when an SMB server goes away (reboot, network outage), keep trying to reconnect this long "
                    "before giving up; each outage is reported as it happens, and what could not be read after "
@@ -151,10 +161,12 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         max_inspect_bytes=args.max_inspect_mb * MiB, max_cells=args.max_cells,
         parse_timeout=args.parse_timeout, archive_depth=args.archive_depth, content_check=args.content_check,
         max_archive_total=args.max_archive_mb * MiB, max_archive_ratio=args.max_archive_ratio,
-        command_line=["leakscan", *argv], baseline=args.baseline,
+        command_line=["leakscan", *argv], baseline=args.baseline, baseline_sha256=_baseline_sha256(args),
         known_hashes=_known_hashes(args), references=[str(r) for r in args.reference], min_overlap=args.min_overlap,
         verify_images=args.verify_images, luks_passphrase=args.luks_passphrase,
-        bitlocker_recovery_key=args.bitlocker_recovery_key, overwrite=args.overwrite, workers=_workers(args),
+        bitlocker_recovery_key=args.bitlocker_recovery_key, apfs_password=args.apfs_password,
+        bitlocker_startup_key=os.path.abspath(args.bitlocker_startup_key) if args.bitlocker_startup_key else None,
+        overwrite=args.overwrite, workers=_workers(args),
         smb_timeout=args.smb_timeout, smb_retry_window=args.smb_retry_window,
         password_file=str(args.password_file) if args.password_file else None, passwords=argtypes.passwords(args),
         accept=_accept(args),
@@ -177,6 +189,17 @@ def _refuse_repeated_sources(sources: list[str]) -> None:
             if key != folder and key.startswith(folder.rstrip(os.sep) + os.sep):
                 raise UsageError(f"SOURCE {text} is inside the SOURCE {folder_text}, which scans it already: "
                                  "give the outer folder only")
+
+
+def _baseline_sha256(args: argparse.Namespace) -> str | None:
+    """--baseline-sha256 HEX, checked now: a mistyped value stops before the scan."""
+    if args.baseline_sha256 is None:
+        return None
+    if args.baseline is None:
+        raise UsageError("--baseline-sha256 needs --baseline: it is the value written down for that baseline")
+    from ..anchor import expected_sha256
+
+    return expected_sha256(args.baseline_sha256)
 
 
 def _accept(args: argparse.Namespace) -> str | None:
@@ -246,7 +269,8 @@ def execute_with_diff(config: ScanConfig, state: ScanState | None = None) -> tup
         from ..pdf import check_ready
 
         check_ready()
-    keys = read_volume_keys(config.luks_passphrase, config.bitlocker_recovery_key)  # memory only
+    keys = read_volume_keys(config.luks_passphrase, config.bitlocker_recovery_key, config.apfs_password,
+                            config.bitlocker_startup_key)  # memory only
     # on a cluster, the workers open the sources (this machine may not reach them)
     sources = [] if config.scheduler else [open_source(s, **source_options(config, s, keys)) for s in config.sources]
     if state is None:
@@ -304,7 +328,7 @@ def _scan_locked(config: ScanConfig, sources: list, state: ScanState | None) -> 
         from ..remediation import diff_findings, write_diff
 
         diff = diff_findings(config.baseline, config.out, Path(config.accept) if config.accept else None,
-                             own_rescan=True)
+                             own_rescan=True, baseline_sha256=config.baseline_sha256)
         paths.update(write_diff(diff, config.out, config.lang))
         paths["report"] = write_report(doc, config.out, config.lang, diff)  # its summary says the verdict
     from ..publish import remove_stale_pdfs, write_pdfs
@@ -483,7 +507,11 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         from ..remediation import findings_file
 
         require_case_path(Path(config.baseline), "--baseline")
-        read_sound_findings(config.baseline)  # a wrong or tampered baseline fails before the scan, not after
+        _doc, digest = read_sound_findings(config.baseline)  # a wrong or tampered baseline fails before the scan
+        if config.baseline_sha256 is not None:
+            from ..anchor import require_anchor
+
+            require_anchor(digest, config.baseline_sha256, "--baseline-sha256")
         if findings_file(config.baseline).resolve().parent == config.out.resolve():
             raise UsageError("--baseline must be an earlier scan's folder, not this scan's --out")
     if config.accept is not None:  # a resumed scan's list is read again: one that is gone stops before the scan

@@ -194,6 +194,8 @@ class ArchiveMemberEntry:
         # set when the archive gave only part of the member (a cut .gz): what was read is examined, and
         # the member is corrupt, never a complete read
         self.damage: str | None = None
+        # a mail body that looks tabular (scanner.inspectors.mail_body): read as a table whatever its markup
+        self.read_as_table = False
 
     def stat(self) -> FileStat:
         return FileStat(self.size, self._mtime, time_note=self._time_note)

@@ -18,7 +18,14 @@ from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
 from ..errors import ReadError, SourceError
 from ..models import Entry, Location, Skipped
-from ..sources.image_sniff import first_segment, image_kind, quick_kind, read_ends
+from ..sources.image_sniff import (
+    encrypted_dmg,
+    encrypted_dmg_detail,
+    first_segment,
+    image_kind,
+    quick_kind,
+    read_ends,
+)
 from ..sources.single import IMAGE_SUFFIXES
 from .archive_members import DOCUMENT_EXTS, NOT_ARCHIVE_EXTS
 
@@ -141,6 +148,11 @@ class ImageInspector:
                     "named like a disk image but not recognised as one (no partition table or file system "
                     "leakscan can read): its volumes were not walked; only the file itself was checked"))
             return Inspection()  # not an image after all (the quick check only said maybe)
+        if kind == "encrypted-dmg":  # no library decrypts it: listed with what would open it, not walked
+            if fd is not None:
+                os.close(fd)
+            head, tail, _ = read_ends(path)
+            return Inspection(status=Status.ENCRYPTED, detail=encrypted_dmg_detail(encrypted_dmg(head, tail) or 2))
         if image_depth(entry) >= MAX_IMAGE_NESTING:
             if fd is not None:
                 os.close(fd)

@@ -43,6 +43,7 @@ from .archive_members import (
 from .disguise import HEAD_CHECK
 from .disguise import check as disguised
 from .mail_mime import (
+    body_may_hold_table,
     emlx_message,
     looks_like_emlx,
     looks_like_headers,
@@ -62,6 +63,7 @@ from .mail_outlook import (
     sniff_pst,
 )
 from .mail_parts import Attachment, Mail, message_label
+from .mail_tnef import read_tnef
 
 MESSAGE_EXTS = {".eml": "eml", ".emlx": "emlx", ".msg": "msg", ".oft": "msg", ".mbox": "mbox", ".mbx": "mbox",
                 ".pst": "pst", ".ost": "ost", ".dbx": "dbx"}
@@ -138,7 +140,8 @@ class MailInspector:
             return msg_may_hold_attachments(entry, self.config.max_inspect_bytes)
         if ext == ".eml":  # headers are often longer than 512 bytes (Received chains): up to 16 KiB of them
             start = _header_bytes(entry, size, head)
-            return not text_only(start, complete=len(start) >= size)
+            complete = len(start) >= size
+            return not text_only(start, complete=complete) or body_may_hold_table(start, complete)
         if ext in MESSAGE_EXTS:
             return True
         if size < 32:
@@ -147,7 +150,7 @@ class MailInspector:
         if h.startswith(OLE_MAGIC):  # named neither .msg nor as another Office file: its directory tells
             return msg_may_hold_attachments(entry, self.config.max_inspect_bytes, named=False)
         kind = detect(h, "")
-        return kind is not None and not (kind == "eml" and text_only(h))
+        return kind is not None and not (kind == "eml" and text_only(h) and not body_may_hold_table(h, len(h) >= size))
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         cfg = self.config
@@ -360,10 +363,24 @@ class _Lister:
             opener: Callable[[], io.BytesIO] = partial(io.BytesIO, data)
         else:
             opener = partial(io.BytesIO, b"")
-        yield ArchiveMemberEntry(loc, name, deleted, size, None, mail.date, TIME_NOTE, opener, caps, blocked,
-                                 size if blocked is None else 0)
-        if blocked is None and attachment.problem is not None:
+        member = ArchiveMemberEntry(loc, name, deleted, size, None, mail.date, TIME_NOTE, opener, caps, blocked,
+                                    size if blocked is None else 0)
+        member.read_as_table = attachment.body  # a body that looks tabular: read by the table readers
+        if attachment.body and blocked is None and attachment.problem is not None:
+            member.damage = attachment.problem[1]  # its rows are read, and the finding says it is damaged
+        yield member
+        if blocked is None and attachment.problem is not None and not attachment.body:
             yield Skipped(loc, *attachment.problem)
-        if blocked is None and attachment.tnef:
-            yield Skipped(loc, Status.UNSUPPORTED, "TNEF (winmail.dat): examined as a file, but the attachments "
-                          "inside it were not read (partially examined)")
+        if blocked is None and attachment.tnef and data is not None:
+            yield from self._tnef(loc, data, deleted)
+
+    def _tnef(self, loc: Location, data: bytes, deleted: bool) -> Iterator[Item]:
+        """The files (and a pasted table) inside a TNEF winmail.dat: children one hop deeper than it."""
+        depth = archive_depth(loc)
+        if depth >= self.config.archive_depth:
+            yield Skipped(loc, Status.TOO_DEEP, f"TNEF (winmail.dat) inside {depth} containers; its attachments not "
+                          f"read (--archive-depth {self.config.archive_depth})")
+            return
+        inner = read_tnef(data)
+        hop = Hop("archive", loc.path, {"format": "tnef"})
+        yield from self.message(loc, hop, inner, "tnef", deleted)

@@ -23,6 +23,7 @@ from typing import IO
 from ..codes import Status
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
+from .mail_body import body_text, looks_tabular, table_body, uu_files
 from .mail_parts import Attachment, Mail, is_tnef
 
 # header names that open a saved message (RFC 5322, plus what mail servers and clients add first)
@@ -86,6 +87,26 @@ def text_only(head: bytes, complete: bool = False) -> bool:
     return _NAMED.search(block) is None
 
 
+_BASE64_BODY = re.compile(rb"(?im)^content-transfer-encoding:[ \t]*base64")
+
+
+def body_may_hold_table(raw: bytes, complete: bool) -> bool:
+    """The walk's cheap check of a text-only message (``text_only``): whether its body may hold a pasted table
+    (scanner.inspectors.mail_body), from its raw bytes, without decoding anything: the same tabular rule on the
+    bytes as they are (delimiters and spaces are ASCII in every charset a mail body uses), an HTML table, or a
+    body it cannot see (base64, or more than ``raw`` when ``raw`` is not the whole file) -> True."""
+    if not complete:
+        return True
+    end = _HEADER_END.search(raw)
+    if end is None:
+        return False
+    body = raw[end.end():]
+    if _BASE64_BODY.search(raw[:end.start()]):
+        return bool(body.strip())  # not decoded in the walk: the worker reads it
+    body = body.replace(b"=\r\n", b"").replace(b"=\n", b"")  # quoted-printable soft line breaks (<ta=\nble>)
+    return looks_tabular(body.decode("latin-1"), html=b"<table" in body.lower())
+
+
 def looks_like_mbox(head: bytes) -> bool:
     """An mbox: a ``From `` separator line first, then a message's header fields."""
     if not head.startswith(b"From "):
@@ -140,7 +161,8 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
     if raw_is_message and not any(k for k, _ in msg.raw_items()):
         mail.problems.append((Status.CORRUPT, "no mail header could be read"))
     count = 0
-    for part in _walk(msg):
+    bodies: dict[int, list[tuple[bool, Message]]] = {}  # the bodies of one multipart/alternative (or one alone)
+    for part, parent in _walk(msg):
         count += 1
         if count > MAX_PARTS:
             mail.problems.append((Status.TOO_LARGE, f"more than {MAX_PARTS} MIME parts: the rest not read"))
@@ -173,9 +195,14 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
             continue
         name, raw_hex = part_name(part)
         if name is None and part.get_content_disposition() != "attachment" and kind.encode() in BODY_TYPES:
-            continue  # a body (text, html): not an attached file; any other part is a file, named or not
+            # a body (text, html): not an attached file, but it may hold a pasted table or uuencoded files
+            alternative = parent is not None and parent.get_content_subtype() == "alternative"
+            bodies.setdefault(id(parent) if alternative else id(part), []).append((kind == "text/html", part))
+            continue
         attachment = _attachment(part, name, raw_hex, len(mail.attachments) + 1)
         mail.attachments.append(attachment)
+    for group in bodies.values():
+        _read_bodies(group, mail)
     return mail
 
 
@@ -192,13 +219,49 @@ def _damaged_multipart(part: Message) -> Message | None:
     return email.message_from_bytes((head + body).encode("utf-8", "surrogateescape"), policy=policy.default)
 
 
-def _walk(msg: Message) -> Iterator[Message]:
-    """Every part, without descending into attached messages (they are read as messages of their own)."""
-    yield msg
+def _read_bodies(group: list[tuple[bool, Message]], mail: Mail) -> None:
+    """The bodies of one group of alternatives (the same text as plain text and HTML): uuencoded files from
+    the plain text, and one table: the HTML one when it holds a table, else the plain text's (never both,
+    which would count the same rows twice)."""
+    tables: list[Attachment] = []
+    for html, part in sorted(group, key=lambda g: not g[0]):  # HTML first
+        try:
+            raw = part.get_payload(decode=True)
+        except Exception as e:  # noqa: BLE001 - a damaged body is data about this message
+            mail.problems.append((Status.CORRUPT, f"message body could not be decoded ({type(e).__name__})"))
+            continue
+        if not isinstance(raw, bytes) or not raw.strip():
+            continue
+        losses = sorted({type(d).__name__ for d in part.defects if isinstance(d, _LOSSES)})
+        try:
+            charset = part.get_content_charset()
+        except Exception:  # noqa: BLE001 - a malformed parameter: read as a text table would be
+            charset = None
+        text, problem = body_text(raw, charset)
+        if losses:
+            cut = f"message body damaged ({', '.join(losses)}): what decoded was examined"
+            problem = (Status.CORRUPT, f"{problem[1]}; {cut}" if problem else cut)
+        if not html:
+            text, files, found = uu_files(text)
+            mail.attachments.extend(files)
+            mail.problems.extend(found)
+        table = table_body(text, html, problem)
+        if table is not None:
+            tables.append(table)
+        elif problem is not None:
+            mail.problems.append(problem)
+    if tables:
+        mail.attachments.append(tables[0])
+
+
+def _walk(msg: Message, parent: Message | None = None) -> Iterator[tuple[Message, Message | None]]:
+    """Every part with the multipart holding it, without descending into attached messages (they are read as
+    messages of their own)."""
+    yield msg, parent
     if msg.is_multipart() and msg.get_content_maintype() != "message":
         for sub in msg.get_payload():
             if isinstance(sub, Message):
-                yield from _walk(sub)
+                yield from _walk(sub, msg)
 
 
 def _attachment(part: Message, name: str | None, raw_hex: str | None, number: int) -> Attachment:

@@ -25,6 +25,7 @@ from ..models import Entry
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
 from .legacy_embedded import CompoundProbe, unreached_entries
+from .mail_body import body_text, rtf_table, table_body, uu_files
 from .mail_parts import Attachment, Mail, is_tnef
 
 if TYPE_CHECKING:
@@ -50,6 +51,11 @@ BY_VALUE, EMBEDDED_MESSAGE, OLE_OBJECT = 1, 5, 6
 BY_REFERENCE = (2, 3, 4, 7)  # a link to a file elsewhere: the message holds no bytes of it
 MAX_NESTING = 16  # attached items inside attached items (the archive depth stops earlier; this bounds a crafted loop)
 MAX_FOLDERS = 100_000
+PR_BODY, PR_RTF_COMPRESSED, PR_HTML, PR_INTERNET_CPID = 0x1000, 0x1009, 0x1013, 0x3FDE
+BODY_STREAMS = {f"__substg1.0_{prop:04X}{ptype:04X}" for prop, ptype in (
+    (PR_BODY, PT_UNICODE), (PR_BODY, PT_STRING8), (PR_HTML, 0x0102), (PR_HTML, PT_UNICODE), (PR_HTML, PT_STRING8),
+    (PR_RTF_COMPRESSED, 0x0102))}
+MIN_TABLE_BODY = 48  # bytes of a body below which it cannot hold a header and two records
 _ATTACH = "__attach_version1.0_#"
 _EMBEDDED = f"__substg1.0_{PR_ATTACH_DATA:04X}000D"
 _EPOCH_DIFF = 11_644_473_600
@@ -105,10 +111,10 @@ def msg_may_hold_attachments(entry: Entry, limit: int, named: bool = True) -> bo
 def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
     message, count = False, 0
     try:
-        for name, _kind, _start, _size in CompoundProbe(read_at).entries():
+        for name, _kind, _start, size in CompoundProbe(read_at).entries():
             count += 1
-            if name.startswith(_ATTACH):
-                return True
+            if name.startswith(_ATTACH) or (named and name in BODY_STREAMS and size >= MIN_TABLE_BODY):
+                return True  # an attachment, or a body long enough to hold a pasted table (read in the worker)
             message = message or name.startswith("__substg1.0_")
     except _PROBE_ERRORS:
         return named
@@ -144,6 +150,10 @@ def _message(ole: OleFileIO, paths: list[str], prefix: str, header: int, nesting
     when = props.get((PR_CLIENT_SUBMIT_TIME, PT_SYSTIME)) or props.get((PR_DELIVERY_TIME, PT_SYSTIME))
     mail = Mail(date=_filetime(when) if when else None, subject=_msg_string(ole, prefix, PR_SUBJECT) or "")
     _encrypted(_msg_string(ole, prefix, PR_MESSAGE_CLASS) or "", mail)
+    try:
+        _msg_body(ole, prefix, props.get((PR_INTERNET_CPID, PT_LONG)), mail)
+    except Exception as e:  # noqa: BLE001 - a damaged body stream; the attachments go on
+        mail.problems.append((Status.CORRUPT, f"msg body unreadable ({type(e).__name__})"))
     storages = sorted({p[len(prefix):].split("/", 1)[0] for p in paths
                        if p.startswith(prefix + _ATTACH) and "/" in p[len(prefix):]})
     for storage in storages:
@@ -181,6 +191,46 @@ def _msg_attachment(ole: OleFileIO, paths: list[str], base: str, nesting: int, m
         problem = (Status.CORRUPT, f"msg attachment holds {len(data)} of {size} bytes")
     mime = _msg_string(ole, base, PR_ATTACH_MIME_TAG) or ""
     return Attachment(name, data, problem, tnef=is_tnef(name, mime))
+
+
+def _msg_body(ole: OleFileIO, prefix: str, code_page: int | None, mail: Mail) -> None:
+    """A .msg's body as a table when it looks like one (scanner.inspectors.mail_body): the HTML body when it
+    holds a table, else the plain text (uuencoded files taken out of it); a body kept only as compressed RTF
+    (no plain text or HTML beside it: rare, Outlook writes the plain text too), else."""
+    charset = f"cp{code_page}" if code_page else None
+    html, html_charset = _stream(ole, prefix, PR_HTML, 0x0102), charset
+    if html is None and (wide := _stream(ole, prefix, PR_HTML, PT_UNICODE)) is not None:
+        html, html_charset = wide.decode("utf-16-le", "replace").rstrip("\x00").encode("utf-8"), "utf-8"
+    tables: list[Attachment] = []
+    if html is not None:
+        text, problem = body_text(html.rstrip(b"\x00"), html_charset)
+        found = table_body(text, True, problem)
+        if found is not None:
+            tables.append(found)
+    plain, problem = _stream(ole, prefix, PR_BODY, PT_UNICODE), None
+    if plain is not None:
+        text = plain.decode("utf-16-le", "replace").rstrip("\x00")
+    elif (raw := _stream(ole, prefix, PR_BODY, PT_STRING8)) is not None:
+        text, problem = body_text(raw.rstrip(b"\x00"), charset)
+    else:
+        text = ""
+        if html is None and (rtf := _stream(ole, prefix, PR_RTF_COMPRESSED, 0x0102)):
+            found, why = rtf_table(rtf)
+            tables.extend([found] if found is not None else [])
+            mail.problems.extend([why] if why is not None else [])
+    if text:
+        text, files, found_problems = uu_files(text)
+        mail.attachments.extend(files)
+        mail.problems.extend(found_problems)
+        if not tables and (found := table_body(text, False, problem)) is not None:
+            tables.append(found)
+    mail.attachments.extend(tables[:1])
+
+
+def _stream(ole: OleFileIO, prefix: str, prop: int, ptype: int) -> bytes | None:
+    """The bytes of one property stream, None when the message has none."""
+    stream = f"{prefix}__substg1.0_{prop:04X}{ptype:04X}"
+    return ole.openstream(stream).read() if ole.exists(stream) else None
 
 
 def _encrypted(message_class: str, mail: Mail) -> None:
@@ -333,6 +383,10 @@ class Store:
                     subject=item.get_subject() or "")
         klass = (_record(item, PR_MESSAGE_CLASS) or "")
         _encrypted(str(klass), mail)
+        try:
+            _pst_body(item, mail)
+        except Exception as e:  # noqa: BLE001 - a damaged body; the attachments go on
+            mail.problems.append((Status.CORRUPT, f"message body unreadable ({_short(e)})"))
         for k in range(item.get_number_of_attachments()):
             try:
                 mail.attachments.append(_pst_attachment(item.get_attachment(k), k + 1, str(klass), self.most))
@@ -342,6 +396,32 @@ class Store:
                 mail.attachments.append(Attachment(f"attachment-{k + 1}", None,
                                                    (Status.CORRUPT, f"attachment unreadable ({_short(e)})")))
         return mail
+
+
+def _pst_body(item: PffObject, mail: Mail) -> None:
+    """A store message's body as a table when it looks like one: libpff gives the plain text in UTF-8 and the
+    HTML as stored (in the message's code page); the HTML one when it holds a table, else the plain text."""
+    code_page = _record(item, PR_INTERNET_CPID)
+    charset = f"cp{code_page}" if isinstance(code_page, int) and code_page else None
+    tables: list[Attachment] = []
+    html = item.get_html_body()
+    if html:
+        text, problem = body_text(bytes(html).rstrip(b"\x00"), charset)
+        if (found := table_body(text, True, problem)) is not None:
+            tables.append(found)
+    plain = item.get_plain_text_body()
+    if plain:
+        text, problem = body_text(bytes(plain).rstrip(b"\x00"), "utf-8")
+        text, files, problems = uu_files(text)
+        mail.attachments.extend(files)
+        mail.problems.extend(problems)
+        if not tables and (found := table_body(text, False, problem)) is not None:
+            tables.append(found)
+    elif not html and (rtf := item.get_rtf_body()):  # libpff gives the RTF decompressed
+        found, why = rtf_table(bytes(rtf).rstrip(b"\x00"), compressed=False)
+        tables.extend([found] if found is not None else [])
+        mail.problems.extend([why] if why is not None else [])
+    mail.attachments.extend(tables)
 
 
 def _folder_name(folder: PffObject) -> str:

@@ -28,6 +28,7 @@ class Attachment:
     problem: tuple[Status, str] | None = None  # damaged (bytes given anyway) or unreadable (data None)
     raw_hex: str | None = None  # the name's raw bytes when they were not UTF-8 (8-bit headers)
     tnef: bool = False  # a TNEF winmail.dat: examined as a file, the attachments inside it not read
+    body: bool = False  # the message's own text, read as a table (scanner.inspectors.mail_body)
 
 
 @dataclass

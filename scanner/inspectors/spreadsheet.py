@@ -317,8 +317,8 @@ class SpreadsheetInspector:
             return False  # an Excel owner (lock) file: a user name, not a workbook
         if ext in SHEET_EXTENSIONS or ext in UNREAD_TABLES:
             return True
-        if ext in MARKUP_EXTENSIONS:
-            return any(mark in head() for mark in EXCEL_MARKS)
+        if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail)
+            return getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
         if ext in OTHER_EXTENSIONS or size < 512:
             return False
         return head().startswith((ZIP_MAGIC, OLE_MAGIC))

@@ -153,6 +153,7 @@ class ImageSource:
         dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
         dfvfs_parents_beside()  # VMDK snapshots' parents; QCOW2 backing files named by a host's absolute path
         self._step("recognising the image format", "dfvfs")
+        self._refuse_encrypted_dmg()
         storage = self._storage_spec()
         self._files = self._media_files()
         self._place_missing_in_container()
@@ -276,8 +277,12 @@ class ImageSource:
 
     def _fs_cut_short(self) -> list[Skipped]:
         """A file system with no partition table around it (a USB stick or one partition dumped alone) that is
-        larger than the image: The Sleuth Kit walks what is left without a word, so the part cut off (deleted
-        files, unallocated space, files stored there) is said once for the image, and on the volume's row."""
+        larger than the image: The Sleuth Kit, libfsapfs and libfsxfs walk what is left without a word (or
+        refuse it as "no file system"), so the part cut off (deleted files, unallocated space, files stored
+        there) is said once for the image, and on the volume's row. The size is the one The Sleuth Kit read,
+        else the one the superblock at the image's start gives (APFS, XFS, NTFS: image_sniff.described_size)."""
+        from .image_sniff import HEAD, described_size
+
         try:
             size = self._img.get_size()
         except (OSError, RuntimeError):
@@ -287,15 +292,24 @@ class ImageSource:
             if layer.names != ("fs",) or layer.offset is None or info is None:
                 continue
             described = int(info.block_count) * int(info.block_size)
-            held = size - layer.offset
-            if described > held:
-                layer.facts["note"] = (f"runs past the end of the image: {held} of its {described} bytes are in the "
-                                       "image (truncated image?); what lies in the part cut off cannot be examined")
-                return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
-                                f"truncated image: its {opened.label} file system describes {described} bytes, the "
-                                f"image holds {held}; files, folders and deleted files stored in the part cut off "
-                                "are not examined")]
-        return []
+            if described > size - layer.offset:
+                return self._fs_truncated([layer], f"{opened.label} file system", described, size - layer.offset)
+        try:
+            claim = described_size(bytes(self._img.read(0, min(HEAD, size))))
+        except (OSError, RuntimeError):
+            return []
+        if claim is None or claim[1] <= size:
+            return []
+        return self._fs_truncated([la for la in self._layers if la.offset in (0, None)], claim[0], claim[1], size)
+
+    def _fs_truncated(self, layers: list[Layer], what: str, described: int, held: int) -> list[Skipped]:
+        for layer in layers:
+            layer.facts.setdefault("note", f"runs past the end of the image: {held} of its {described} bytes are "
+                                           "in the image (truncated image?); what lies in the part cut off cannot "
+                                           "be examined")
+        return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                        f"truncated image: its {what} describes {described} bytes, the image holds {held}; files, "
+                        "folders and deleted files stored in the part cut off are not examined")]
 
     def _table_read_directly(self, refusal: str) -> list[Layer]:
         """dfvfs and TSK refused the partition table (a truncated image: partitions that run past its end,
@@ -469,6 +483,24 @@ class ImageSource:
                     "the files beside it: extract that folder and scan it as a SOURCE")
         return f"looked for {row['path']}"
 
+    def _refuse_encrypted_dmg(self) -> None:
+        """An encrypted macOS disk image: no library here decrypts it, so it is listed `encrypted` (with what
+        would open it) instead of being taken for a raw disk that holds no file system."""
+        from .image_sniff import encrypted_dmg, encrypted_dmg_detail, read_ends
+
+        try:
+            version = encrypted_dmg(*read_ends(self.text)[:2])
+        except OSError:
+            return
+        if version is None:
+            return
+        self._format = "encrypted macOS disk image"
+        detail = encrypted_dmg_detail(version)
+        error = SourceError(detail)
+        error.skipped = [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.ENCRYPTED,
+                                 detail)]
+        raise error
+
     def _signature(self) -> str | None:
         from .image_sniff import open_evidence, signature_kind
 
@@ -597,13 +629,28 @@ class ImageSource:
         if layer.offset is not None and layer.size and layer.offset + layer.size > size:
             return (f"{name}: runs past the end of the image: {size - layer.offset} of its {layer.size} bytes are "
                     f"in the image (truncated image); The Sleuth Kit: {why}")
-        seen = f"dfvfs saw {layer.fs_type}" if layer.fs_type else "no file system recognised"
+        seen = f"dfvfs saw {layer.fs_type}" if layer.fs_type else self._superblock_seen(layer)
         if layer.facts.get("unlocked"):  # the key is right: said, so "high entropy" is not read as a wrong key
             seen = (f"{layer.facts.get('encryption', 'encrypted')} volume unlocked (the key given was accepted, or "
                     f"its protection is suspended: a clear key), but its decrypted data: {seen}")
         if layer.facts.get("dfvfs_error"):
             seen += f" (dfvfs: {layer.facts['dfvfs_error']})"
         return f"{name}: {seen}; The Sleuth Kit: {why}"
+
+    def _superblock_seen(self, layer: Layer) -> str:
+        """What the layer's first bytes say when no library opened it: an XFS or APFS superblock that dfvfs
+        refused (often a copy cut short) is no "no file system"."""
+        from .image_sniff import HEAD, described_size
+
+        claim = None
+        if layer.offset is not None and self._img is not None:
+            try:
+                claim = described_size(bytes(self._img.read(layer.offset, HEAD)))
+            except (OSError, RuntimeError):
+                claim = None
+        if claim is None:
+            return "no file system recognised"
+        return f"an {claim[0]} at its start ({claim[1]} bytes), but no library here opens it (damaged or cut short?)"
 
     def _open_tsk(self, layer: Layer) -> Opened:
         import pytsk3

@@ -33,8 +33,9 @@ ENCRYPTED = ("LUKSDE", "BDE")
 # what unlocks each kind of encrypted volume, and which dfvfs credential it becomes
 UNLOCK_HINT = {
     "LUKSDE": "a LUKS passphrase (--luks-passphrase)",
-    "BDE": "a BitLocker recovery key or password (--bitlocker-recovery-key)",
-    "APFS_CONTAINER": "the volume's password (FileVault); leakscan does not take APFS passwords",
+    "BDE": "a BitLocker recovery key or password (--bitlocker-recovery-key), or its startup key file "
+           "(--bitlocker-startup-key FILE.BEK)",
+    "APFS_CONTAINER": "the volume's password or its personal recovery key (FileVault; --apfs-password)",
     "CS": "the Core Storage password; leakscan does not take it",
 }
 
@@ -249,11 +250,30 @@ class LayerFinder:
                 continue
             if locked:
                 vol_facts["encryption"] = "APFS (FileVault)"
-                self._fail((*names, name), sub.path_spec, Status.ENCRYPTED,
-                           f"{name}: encrypted APFS volume; needs {UNLOCK_HINT['APFS_CONTAINER']}", vol_facts)
-                continue
+                tried = self._unlock_apfs(sub)
+                if tried is not True:
+                    why = "the key given does not unlock it" if tried else f"needs {UNLOCK_HINT['APFS_CONTAINER']}"
+                    self._fail((*names, name), sub.path_spec, Status.ENCRYPTED,
+                               f"{name}: encrypted APFS volume; {why}; not examined", vol_facts)
+                    continue
+                vol_facts["unlocked"] = True
             fs_spec = self._factory.Factory.NewPathSpec("APFS", location="/", parent=sub.path_spec)
             self.layers.append(Layer((*names, name), None, None, vol_facts.get("size"), "APFS", fs_spec, None, vol_facts))
+
+    def _unlock_apfs(self, sub: Any) -> bool | None:
+        """True when a key given unlocks the APFS volume, False when keys were tried in vain, None when none
+        was given. The credentials stay in dfvfs' key chain: its APFS file system unlocks the volume again
+        with them when it is opened for the walk (the chain is emptied when the image is closed)."""
+        tried = None
+        for identifier, value in self._keys.for_type("APFS_CONTAINER"):
+            tried = False
+            try:
+                self._resolver.Resolver.key_chain.SetCredential(sub.path_spec, identifier, value)
+                if sub.Unlock():
+                    return True
+            except self._errors as e:
+                log.debug("APFS unlock failed: %s", type(e).__name__)
+        return tried
 
     # --- LUKS, BitLocker ----------------------------------------------------------------------
     def _encrypted(self, spec: Any, names: tuple[str, ...], depth: int, facts: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import struct
 from collections.abc import Callable
 
 from .image_noatime import open_evidence
@@ -314,8 +315,50 @@ _HEAD_SIGNATURES = (
 )
 
 
+def described_size(head: bytes) -> tuple[str, int] | None:
+    """(what, bytes) a bare file system or container says it spans, from its own superblock or boot sector:
+    APFS container (nx_block_size x nx_block_count), XFS (sb_blocksize x sb_dblocks), NTFS (bytes per sector x
+    sectors); None for anything else, or a head too short to hold the fields. An image shorter than this was
+    cut short, though the libraries (libfsapfs, libfsxfs) may walk what is left without a word."""
+    if len(head) < 48:
+        return None
+    if head[32:36] == b"NXSB":
+        block, count = struct.unpack_from("<IQ", head, 36)
+        what = "APFS container"
+    elif head[:4] == b"XFSB":
+        block, count = struct.unpack_from(">IQ", head, 4)
+        what = "XFS file system"
+    elif head[3:11] == b"NTFS    ":
+        block, count = struct.unpack_from("<H", head, 11)[0], struct.unpack_from("<Q", head, 40)[0]
+        what = "NTFS file system"
+    else:
+        return None
+    if not (512 <= block <= 1 << 16 and block & (block - 1) == 0) or not 0 < count < 1 << 48:
+        return None  # not a plausible superblock: no claim made on it
+    return what, block * count
+
+
+def encrypted_dmg(head: bytes, tail: bytes = b"") -> int | None:
+    """The header version of an encrypted macOS disk image (hdiutil -encryption): 2 when it starts with
+    "encrcdsa" (what current macOS writes), 1 when its last 8 bytes are "cdsaencr"; None otherwise."""
+    if head.startswith(b"encrcdsa"):
+        return 2
+    if tail.endswith(b"cdsaencr"):
+        return 1
+    return None
+
+
+def encrypted_dmg_detail(version: int) -> str:
+    return (f"encrypted macOS disk image (hdiutil -encryption, AES; header version {version}): its contents "
+            "need the image's password, and no library here decrypts it (dfvfs/libmodi read UDIF but not "
+            "its encryption): not examined; attach it on a Mac with the password (hdiutil attach) and scan the "
+            "volume, or a decrypted copy (hdiutil convert -format UDRW)")
+
+
 def quick_kind(head: bytes, tail: bytes = b"") -> str | None:
     """The format the fixed signatures name, or None (then only dfvfs' scanner can tell)."""
+    if encrypted_dmg(head, tail) is not None:
+        return "encrypted-dmg"
     for offset, magic, kind in _HEAD_SIGNATURES:
         if head[offset:offset + len(magic)] == magic:
             return kind

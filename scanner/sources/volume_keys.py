@@ -1,5 +1,6 @@
-"""Keys for encrypted volumes (LUKS passphrase, BitLocker recovery key or password): from an environment variable or
-a prompt, never from the command line, and never written anywhere.
+"""Keys for encrypted volumes (LUKS passphrase, BitLocker recovery key or password, APFS password or recovery key):
+from an environment variable or a prompt, never from the command line, and never written anywhere. A BitLocker
+startup key is a file (.BEK, on the USB stick the PC booted with): its path is given, its bytes are read by libbde.
 
 The keys live only in this process's memory: they are not part of ScanConfig (which is saved in the
 scan state and findings.json), their repr hides them, and the dfvfs key chain they are handed to is
@@ -19,6 +20,9 @@ from ..errors import UsageError
 
 LUKS_ENV = "LEAKSCAN_LUKS_PASSPHRASE"
 BITLOCKER_ENV = "LEAKSCAN_BITLOCKER_RECOVERY_KEY"
+APFS_ENV = "LEAKSCAN_APFS_PASSWORD"
+# an APFS (FileVault) personal recovery key: 6 groups of 4 letters or digits
+APFS_RECOVERY_KEY = re.compile(r"[A-Z0-9]{4}(?:-[A-Z0-9]{4}){5}")
 RECOVERY_PASSWORD = re.compile(r"\d{6}(?:-\d{6}){7}")  # a BitLocker recovery password: 8 groups of 6 digits
 
 
@@ -28,25 +32,37 @@ class VolumeKeys:
 
     luks_passphrase: str | None = None
     bitlocker_recovery_key: str | None = None
+    apfs_password: str | None = None
+    bitlocker_startup_key: str | None = None  # path of a .BEK file (not a secret itself; its bytes are)
 
     def __repr__(self) -> str:  # a traceback or a debug log must never print a secret
-        given = [n for n in ("luks_passphrase", "bitlocker_recovery_key") if getattr(self, n)]
+        given = [n for n in ("luks_passphrase", "bitlocker_recovery_key", "apfs_password", "bitlocker_startup_key")
+                 if getattr(self, n)]
         return f"VolumeKeys(given={given})"
 
     def __bool__(self) -> bool:
-        return bool(self.luks_passphrase or self.bitlocker_recovery_key)
+        return bool(self.luks_passphrase or self.bitlocker_recovery_key or self.apfs_password
+                    or self.bitlocker_startup_key)
 
     def for_type(self, type_indicator: str) -> list[tuple[str, str]]:
         """(dfvfs credential identifier, value) pairs to try on one kind of encrypted volume."""
         if type_indicator == "LUKSDE" and self.luks_passphrase:
             return [("password", self.luks_passphrase)]
-        if type_indicator == "BDE" and self.bitlocker_recovery_key:
-            # the 48-digit recovery password, or the volume's password (BitLocker To Go, a data drive): libbde
-            # refuses a password set as recovery password, and dfvfs sets both when both are in its key chain
-            given = self.bitlocker_recovery_key
-            recovery = recovery_password(given)
-            if recovery is not None:
-                return [("recovery_password", recovery)]
+        if type_indicator == "BDE":
+            pairs = [("startup_key", self.bitlocker_startup_key)] if self.bitlocker_startup_key else []
+            if self.bitlocker_recovery_key:
+                # the 48-digit recovery password, or the volume's password (BitLocker To Go, a data drive): libbde
+                # refuses a password set as recovery password, and dfvfs sets both when both are in its key chain
+                given = self.bitlocker_recovery_key
+                recovery = recovery_password(given)
+                pairs.append(("recovery_password", recovery) if recovery is not None else ("password", given))
+            return pairs
+        if type_indicator == "APFS_CONTAINER" and self.apfs_password:
+            # libfsapfs tries the user password and the personal recovery key on their own protectors
+            given = self.apfs_password
+            key = unicodedata.normalize("NFKC", given).strip().upper()
+            if APFS_RECOVERY_KEY.fullmatch(key):
+                return [("recovery_password", key), ("password", given)]
             return [("password", given)]
         return []
 
@@ -80,10 +96,29 @@ def _secret(env: str, prompt: str, option: str) -> str:
     return value
 
 
-def read_volume_keys(luks: bool, bitlocker: bool) -> VolumeKeys:
+def startup_key_file(path: str) -> str:
+    """The .BEK file given with --bitlocker-startup-key, checked before the scan starts: libbde reads it (a file
+    that is not a startup key is a usage error with libbde's reason, not a volume that stays locked)."""
+    if not os.path.isfile(path):
+        raise UsageError(f"--bitlocker-startup-key {path}: no such file (a BitLocker startup key, .BEK)")
+    from ..backends import MissingBackend, load
+
+    try:
+        load("pybde").volume().read_startup_key(path)
+    except MissingBackend as e:
+        raise UsageError(f"--bitlocker-startup-key: {e}") from e
+    except (OSError, ValueError) as e:
+        reason = re.sub(r"\s*libbde_volume_read_startup_key: unable to open startup key file: .*$", "", str(e))
+        raise UsageError(f"--bitlocker-startup-key {path}: not a BitLocker startup key file: {reason}") from e
+    return path
+
+
+def read_volume_keys(luks: bool, bitlocker: bool, apfs: bool = False, startup_key: str | None = None) -> VolumeKeys:
     """Ask for the keys the examiner said they have (environment first, then a prompt on the terminal)."""
     return VolumeKeys(
         _secret(LUKS_ENV, "LUKS passphrase: ", "--luks-passphrase") if luks else None,
         _secret(BITLOCKER_ENV, "BitLocker recovery key (48 digits) or password: ", "--bitlocker-recovery-key")
         if bitlocker else None,
+        _secret(APFS_ENV, "APFS (FileVault) password or recovery key: ", "--apfs-password") if apfs else None,
+        startup_key_file(startup_key) if startup_key else None,
     )

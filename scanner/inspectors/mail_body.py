@@ -1,0 +1,254 @@
+"""A message's own text as evidence: a client list pasted into a mail body, and files uuencoded inside it.
+
+An insider may paste the spreadsheet into the body instead of attaching it: a text body then holds tab- or
+comma-separated (or space-aligned) rows, an HTML body the ``<table>`` Outlook and Gmail make of cells pasted
+from Excel. Such a body is handed back as a child file (``(body).txt`` / ``(body).html``) that the
+spreadsheet inspector reads with the same text and HTML table readers as a CSV or an HTML table saved as .xls
+(scanner.tables, scanner.markup): nothing here parses a table. Only bodies that look tabular (several lines
+with the same count of one delimiter, aligned columns, or an HTML table) become children, so prose costs no
+table reading. The child's bytes are the body's text in UTF-8 with a BOM (its declared charset, ISO-2022-JP,
+Shift_JIS ..., already applied), so its hash is of that text, not of the bytes as sent.
+
+Old mailers sent files uuencoded inside the text (``begin 644 名簿.xlsx`` ... ``end``): they are decoded
+(binascii.a2b_uu, line by line) and examined as attachments; yEnc (``=ybegin``), which no installed library
+decodes, is listed unsupported.
+"""
+
+from __future__ import annotations
+
+import binascii
+import codecs
+import importlib
+import re
+import struct
+
+from ..backends import MissingBackend, load
+from ..codes import Status
+from ..textdecode import decode_text
+from .mail_parts import Attachment
+
+TEXT_BODY, HTML_BODY = "(body).txt", "(body).html"
+BOM = "\ufeff"
+MIN_ROWS = 3  # lines sharing one delimiter count: a header and two records at least
+DELIMITERS = ("\t", ",", ";", "|")
+_HTML_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+_HTML_CELL = re.compile(r"<t[dh]\b", re.IGNORECASE)
+_ALIGNED = re.compile(r"\S(?: {2,}|\u3000+)\S")  # two spaces (or full-width ones) between words: a column gap
+# labels Japanese mailers write for encodings Python names otherwise (never Python's shift_jis: DOMAIN.md 5)
+_CODECS = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "windows-31j": "cp932",
+           "ms932": "cp932", "cp932": "cp932", "iso-2022-jp": "iso2022_jp_ext", "csiso2022jp": "iso2022_jp_ext",
+           "iso-2022-jp-2": "iso2022_jp_2", "iso-2022-jp-3": "iso2022_jp_2004", "euc-jp": "euc_jp",
+           "x-euc-jp": "euc_jp", "cp50220": "iso2022_jp_ext", "cp50221": "iso2022_jp_ext",
+           "cp50222": "iso2022_jp_ext", "cp20932": "euc_jp", "cp51932": "euc_jp", "cp65001": "utf-8",
+           # Windows code pages Outlook records (PR_INTERNET_CPID) that Python names otherwise
+           "cp1200": "utf-16-le", "cp1201": "utf-16-be", "cp65000": "utf-7", "cp936": "gbk", "cp54936": "gb18030",
+           "cp20866": "koi8_r", "cp21866": "koi8_u", "cp10000": "mac_roman", "cp52936": "hz",
+           **{f"cp{28590 + n}": f"iso8859_{n}" for n in range(1, 16)}}
+# labels that say only "ASCII": 8-bit bytes under them are common (Windows writes cp20127 for HTML with NBSP):
+# read as an unlabelled body would be, not called damaged
+_ASCII = {"us-ascii", "ascii", "cp20127", "ansi_x3.4-1968", "iso646-us"}
+_UU_BEGIN = re.compile(r"^begin(?:-base64)? ([0-7]{3,4}) (.+?)\s*$")
+_YENC = re.compile(r"(?m)^=ybegin .*\bname=")
+
+
+def looks_tabular(text: str, html: bool) -> bool:
+    """Whether a body may hold a table: an HTML ``<table>`` with cells, or ``MIN_ROWS`` consecutive lines with
+    the same count of one delimiter (a tab, ``;`` or ``|`` once or more; a comma twice or more, as prose has
+    commas), or ``MIN_ROWS`` consecutive lines with the same number (two or more) of space-aligned column gaps.
+    Cheap (one pass over the lines); the table readers decide what the rows are."""
+    if html:
+        return _HTML_TABLE.search(text) is not None and _HTML_CELL.search(text) is not None
+    return _delimited(text) or _aligned_block(text) is not None
+
+
+def _delimited(text: str) -> bool:
+    for d in DELIMITERS:
+        if d not in text:
+            continue
+        least = 2 if d == "," else 1
+        run, last = 0, -1
+        for line in text.splitlines():
+            n = line.count(d)
+            run = run + 1 if n >= least and n == last else (1 if n >= least else 0)
+            last = n
+            if run >= MIN_ROWS:
+                return True
+    return False
+
+
+def _aligned_block(text: str) -> tuple[int, int] | None:
+    """(first, last + 1) line of the space-aligned rows of a body (``MIN_ROWS`` consecutive lines or more with
+    the same number, two or more, of column gaps), or None. The fixed-width reader needs straight blank columns
+    on every line it is given, so a greeting above the table or a signature below it is left out of what it
+    reads; blank lines inside the block are kept."""
+    lines = text.splitlines()
+    gaps = [len(_ALIGNED.findall(line.strip())) if "  " in line or "\u3000" in line else 0 for line in lines]
+    first = last = None
+    run, previous = 0, -1
+    for i, g in enumerate(gaps):
+        run = run + 1 if g >= 2 and g == previous else (1 if g >= 2 else 0)
+        previous = g
+        if run >= MIN_ROWS:
+            first = i - run + 1 if first is None else first
+            last = i + 1
+    return (first, last) if first is not None and last is not None else None
+
+
+def body_text(raw: bytes, charset: str | None) -> tuple[str, tuple[Status, str] | None]:
+    """A body's text from its transfer-decoded bytes and its declared charset; when the label is unknown or
+    does not fit the bytes, the text as the table readers would decode it, with why it is damaged."""
+    label = (charset or "").strip().lower()
+    if label in _ASCII:
+        label = ""
+    codec = _CODECS.get(label, label) if label else ("us-ascii" if raw.isascii() else "")
+    tried = []
+    if codec:
+        for name in (codec, *(("iso2022_jp_2004", "iso2022_jp_2") if codec == "iso2022_jp_ext" else ())):
+            try:
+                codecs.lookup(name)
+                return raw.decode(name), None
+            except LookupError:
+                break
+            except UnicodeDecodeError:
+                tried.append(name)
+        if codec == "iso2022_jp_ext" and (windows := windows_jis(raw)) is not None:
+            return windows, None
+    text, found = decode_text(raw)
+    if not label:  # 8-bit text without a label (old Japanese mailers): read as a text table would be
+        return text.lstrip(BOM), None
+    why = "is unknown" if not tried else "does not fit its bytes"
+    return text.lstrip(BOM), (Status.CORRUPT, f"body charset label '{label[:40]}' {why}: read as {found}")
+
+
+_JIS_RUN = re.compile(rb"\x1b(\$[@B]|\([BJI])")
+
+
+def windows_jis(raw: bytes) -> str | None:
+    """ISO-2022-JP as Windows writes it (code page 50220/50221: Outlook, Thunderbird on Windows): the NEC and
+    IBM extensions (① ㈱ № 髙 﨑) sent as JIS rows Python's iso2022 codecs refuse. Each two-byte JIS pair is the
+    Shift_JIS pair of the same row and cell (JIS X 0208's own mapping), decoded as cp932; None when the bytes
+    are not such 7-bit JIS."""
+    if not raw.isascii():
+        return None
+    out = bytearray()
+    mode = b"(B"
+    at = 0
+    for found in (*_JIS_RUN.finditer(raw), None):
+        end = found.start() if found is not None else len(raw)
+        run = raw[at:end]
+        if mode in (b"$@", b"$B"):
+            if len(run) % 2 or b"\n" in run:  # a line ends only after a switch back to ASCII
+                return None
+            for j1, j2 in zip(run[::2], run[1::2], strict=False):
+                if not (0x21 <= j1 <= 0x7E and 0x21 <= j2 <= 0x7E):
+                    return None
+                s1 = ((j1 - 0x21) >> 1) + 0x81
+                s1 += 0x40 if s1 > 0x9F else 0
+                s2 = j2 + (0x1F + (j2 >= 0x60) if j1 & 1 else 0x7E)
+                out += bytes((s1, s2))
+        elif mode == b"(I":  # half-width katakana by shift
+            out += bytes(b + 0x80 if 0x21 <= b <= 0x5F else b for b in run)
+        else:
+            out += run
+        if found is not None:
+            mode, at = found.group(1), found.end()
+    try:
+        return out.decode("cp932")
+    except UnicodeDecodeError:
+        return None
+
+
+def rtf_text(raw: bytes, compressed: bool = True) -> tuple[str | None, tuple[Status, str] | None]:
+    """The text of an RTF body (Outlook's compressed RTF, PR_RTF_COMPRESSED / attRtfCompressed, decompressed
+    with compressed-rtf; or RTF as libpff gives it) by striprtf, which writes a table's cells as ``|``-separated
+    rows (a delimiter the text table reader splits at); None and why when it cannot be read."""
+    try:
+        if compressed:
+            size = struct.unpack_from("<I", raw)[0] + 4 if len(raw) >= 16 else len(raw)
+            if size > len(raw) + 3:  # writers drop up to three padding bytes; more missing is a cut stream
+                return None, (Status.CORRUPT, f"compressed RTF body cut: {len(raw)} of its {size} bytes; not read")
+            raw = load("compressed_rtf").decompress((raw + bytes(3))[:size])
+        to_text = importlib.import_module(load("striprtf").__name__ + ".striprtf").rtf_to_text
+        return str(to_text(raw.decode("latin-1"), errors="replace")), None
+    except MissingBackend as e:
+        return None, (Status.UNSUPPORTED, f"the message body is RTF: {e}; a table pasted into it was not examined")
+    except Exception as e:  # noqa: BLE001 - a damaged body (bad CRC, broken groups): said, never raised
+        return None, (Status.CORRUPT, f"RTF body damaged ({type(e).__name__}): a table pasted into it was not examined")
+
+
+def table_body(text: str, html: bool, problem: tuple[Status, str] | None) -> Attachment | None:
+    """The body as a child file when it looks tabular, else None (prose is not a table)."""
+    if not looks_tabular(text, html):
+        return None
+    if not html and not _delimited(text):  # aligned columns only: the block of aligned lines is the table
+        block = _aligned_block(text)
+        if block is not None:
+            text = "\n".join(text.splitlines()[block[0]:block[1]]) + "\n"
+    data = (BOM + text).encode("utf-8", "surrogatepass")
+    return Attachment(HTML_BODY if html else TEXT_BODY, data, problem, body=True)
+
+
+def rtf_table(raw: bytes, compressed: bool = True) -> tuple[Attachment | None, tuple[Status, str] | None]:
+    """An RTF body (read when a message has no plain-text or HTML body) as a table child when it looks like one;
+    or why it could not be read."""
+    text, problem = rtf_text(raw, compressed)
+    if text is None:
+        return None, problem
+    return table_body(text, False, None), None
+
+
+def uu_files(text: str) -> tuple[str, list[Attachment], list[tuple[Status, str]]]:
+    """(the text without its uuencoded blocks, the files they hold, problems) of a text body: each block from
+    ``begin <mode> <name>`` to ``end`` decoded line by line; a block cut before ``end`` or with lines that do
+    not decode gives what decoded, said corrupt. yEnc (``=ybegin``) is listed unsupported."""
+    problems: list[tuple[Status, str]] = []
+    if _YENC.search(text):
+        problems.append((Status.UNSUPPORTED, "a yEnc-encoded file in the body (=ybegin): no installed library "
+                         "decodes it; not examined"))
+    if "begin " not in text:
+        return text, [], problems
+    kept: list[str] = []
+    files: list[Attachment] = []
+    lines = text.splitlines(keepends=True)
+    i = 0
+    while i < len(lines):
+        found = _UU_BEGIN.match(lines[i].rstrip("\r\n"))
+        if found is None:
+            kept.append(lines[i])
+            i += 1
+            continue
+        name = found.group(2).strip() or f"uuencoded-{len(files) + 1}"
+        base64 = lines[i].startswith("begin-base64")
+        i += 1
+        chunks: list[bytes] = []
+        bad, ended = 0, False
+        while i < len(lines):
+            line = lines[i].rstrip("\r\n")
+            i += 1
+            if line.strip() in ("end", "===="):
+                ended = True
+                break
+            if not line.strip() or line == "`":
+                continue
+            try:
+                chunks.append(binascii.a2b_base64(line) if base64 else _uu_line(line))
+            except (binascii.Error, ValueError):
+                bad += 1
+        why = []
+        if bad:
+            why.append(f"{bad} lines did not decode")
+        if not ended:
+            why.append("no 'end' line (cut)")
+        problem = (Status.CORRUPT, f"uuencoded file damaged ({', '.join(why)}): what decoded was examined") if why else None
+        files.append(Attachment(name, b"".join(chunks), problem))
+    return "".join(kept), files, problems
+
+
+def _uu_line(line: str) -> bytes:
+    """One uuencoded line; the trailing padding some encoders drop or add is tolerated as uudecode does."""
+    raw = line.encode("latin-1")
+    try:
+        return binascii.a2b_uu(raw)
+    except binascii.Error:
+        length = (raw[0] - 32) & 63
+        return binascii.a2b_uu(raw[:(length + 2) // 3 * 4 + 1])  # extra characters after the data

@@ -1,0 +1,167 @@
+"""Real images made by other projects' tools (tests/data/images, see its README): Volume Shadow Copies in QCOW2
+(plaso), UDIF with zlib chunks (hdiutil, via dfvfs), a differencing VHD with its parent, a split raw image and
+cpio archives in three formats (dfvfs).
+
+Each file system is compared with what dfvfs' own back-end lists for it (shadow-copy stores through
+TYPE_INDICATOR_VSHADOW with store_index), and nothing may come out silently empty. These files ship with the
+tests (CI sees them); the larger corpus images are checked in test_image_layers.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scanner.models import Link, Skipped
+from scanner.sources.image import ImageSource
+from tests.conftest import run_leakscan
+
+DATA = Path(__file__).parent / "data" / "images"
+
+
+def _unpack(folder: Path, *names: str) -> Path:
+    """Unpack tests/data/images/ORIGIN__NAME.gz as folder/NAME (dfvfs when no origin is given); the first."""
+    for name in names:
+        shipped = name if "__" in name else f"dfvfs__{name}"
+        (folder / shipped.split("__", 1)[1]).write_bytes(gzip.decompress((DATA / f"{shipped}.gz").read_bytes()))
+    return folder / names[0].split("__", 1)[-1]
+
+
+def _ours(image: Path) -> tuple[dict[str, set[str]], list[Skipped], dict[str, Any], ImageSource]:
+    """Layer name (fs, vss1, p1 ...) -> allocated paths leakscan lists; what it skipped; its description."""
+    layers: dict[str, set[str]] = {}
+    with ImageSource(str(image)) as src:
+        details = src.describe()
+        items = list(src.entries())
+    skipped = [i for i in items if isinstance(i, Skipped)]
+    for item in items:
+        if isinstance(item, Skipped | Link) or item.deleted:
+            continue
+        layers.setdefault(item.location.containers[-1].name.split(" (")[0], set()).add(item.location.path)
+    return layers, skipped, details, src
+
+
+def _dfvfs_files(fs_spec: Any) -> set[str]:
+    """Every allocated regular file (and named stream-less entry) dfvfs' own back-end lists."""
+    from dfvfs.resolver import resolver
+
+    fs = resolver.Resolver.OpenFileSystem(fs_spec)
+    found, stack = set(), [(fs.GetRootFileEntry(), "")]
+    while stack:
+        directory, path = stack.pop()
+        for child in directory.sub_file_entries:
+            text = f"{path}/{child.name}"
+            if child.IsDirectory():
+                stack.append((child, text))
+            elif child.IsFile():
+                found.add(text)
+    return found
+
+
+def _dfvfs_leaves(image: Path) -> list[Any]:
+    """The file-system path specs dfvfs' SourceScanner finds in an image (no shadow copies, no keys)."""
+    from dfvfs.helpers import source_scanner
+    from dfvfs.lib import definitions
+
+    scanner = source_scanner.SourceScanner()
+    context = source_scanner.SourceScannerContext()
+    context.OpenSourcePath(str(image))
+    scanner.Scan(context)
+    leaves, stack = [], [context.GetRootScanNode()]
+    while stack:
+        node = stack.pop()
+        if node.path_spec.type_indicator in definitions.FILE_SYSTEM_TYPE_INDICATORS and not node.sub_nodes:
+            leaves.append(node.path_spec)
+        stack.extend(node.sub_nodes)
+    return leaves
+
+
+def _plain(paths: set[str]) -> set[str]:
+    """NTFS named streams (file:stream) are entries for leakscan, attributes for dfvfs; symlinks are files for
+    neither (dfvfs' IsFile is False for them, leakscan lists them as links)."""
+    return {p for p in paths if ":" not in p.rsplit("/", 1)[-1]}
+
+
+@pytest.fixture(scope="module")
+def vss(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _unpack(tmp_path_factory.mktemp("vss"), "plaso__vsstest.qcow2")
+
+
+def test_shadow_copy_stores_at_the_top_of_a_qcow2_equal_dfvfs_vshadow(vss: Path) -> None:
+    from dfvfs.path import factory
+
+    layers, skipped, details, _ = _ours(vss)
+    assert [(v["name"], v["fs_type"]) for v in details["volumes"]] == [("fs", "NTFS"), ("vss1", "NTFS"),
+                                                                         ("vss2", "NTFS")]
+    assert not [s for s in skipped if s.reason.value not in ("special-file",)], skipped
+    qcow = factory.Factory.NewPathSpec("QCOW", parent=factory.Factory.NewPathSpec("OS", location=str(vss)))
+    live = _dfvfs_files(factory.Factory.NewPathSpec("NTFS", location="\\", parent=qcow))
+    assert _plain(layers["fs"]) == live
+    stores = []
+    for index in (0, 1):
+        store = factory.Factory.NewPathSpec("VSHADOW", location=f"/vss{index + 1}", store_index=index, parent=qcow)
+        theirs = _dfvfs_files(factory.Factory.NewPathSpec("NTFS", location="\\", parent=store))
+        assert theirs and _plain(layers[f"vss{index + 1}"]) == theirs, sorted(_plain(layers[f"vss{index + 1}"]) ^ theirs)
+        stores.append(frozenset(theirs))
+    assert len({frozenset(live), *stores}) == 3  # each store is its own state, not the live volume read again
+    assert (stores[0] | stores[1]) - live, "a file that exists only in a snapshot must be found there"
+
+
+def test_udif_dmg_with_zlib_chunks_equals_dfvfs_and_hashes_match(tmp_path: Path) -> None:
+    from dfvfs.path import factory
+    from dfvfs.resolver import resolver
+
+    dmg = _unpack(tmp_path, "hfsplus_zlib.dmg")
+    layers, skipped, details, _ = _ours(dmg)
+    (leaf,) = _dfvfs_leaves(dmg)
+    theirs = _dfvfs_files(leaf)
+    assert "UDIF" in details["format"]
+    assert [(v["name"], v["fs_type"]) for v in details["volumes"]] == [("p1", "HFS+")]
+    assert theirs and _plain(layers["p1"]) - {p for p in layers["p1"] if p.startswith("/$")} - {"/a_link"} == theirs
+    with ImageSource(str(dmg)) as src:
+        ours = {i.location.path: i for i in src.entries() if not isinstance(i, Skipped | Link)}
+        with ours["/passwords.txt"].open() as f:
+            mine = f.read()
+    spec = factory.Factory.NewPathSpec(leaf.type_indicator, location="/passwords.txt", parent=leaf.parent)
+    assert mine and hashlib.sha256(mine).digest() == hashlib.sha256(resolver.Resolver.OpenFileObject(spec).read()).digest()
+
+
+def test_differencing_vhd_read_through_its_parent_and_names_it_when_missing(tmp_path: Path) -> None:
+    child = _unpack(tmp_path, "image-differential.vhd", "image.vhd")
+    layers, skipped, details, _ = _ours(child)
+    (leaf,) = _dfvfs_leaves(child)
+    assert layers["fs"] and layers["fs"] == _dfvfs_files(leaf)
+    files = [Path(f["path"]).name for f in details["files"]]
+    assert files == ["image-differential.vhd", "image.vhd"]  # the parent that was read is in the custody record
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / child.name).write_bytes(child.read_bytes())
+    proc = run_leakscan("scan", str(alone / child.name), "--name", "x", "--out", str(tmp_path / "out"), "--quiet")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "parent file missing: image.vhd" in proc.stderr
+
+
+def test_split_raw_segments_read_as_one_disk(tmp_path: Path) -> None:
+    first = _unpack(tmp_path, "ext2.splitraw.000", "ext2.splitraw.001")
+    layers, skipped, details, _ = _ours(first)
+    (leaf,) = _dfvfs_leaves(first)
+    assert layers["fs"] - {"/a_link"} == _dfvfs_files(leaf) and not skipped
+    assert [Path(f["path"]).name for f in details["files"]] == ["ext2.splitraw.000", "ext2.splitraw.001"]
+
+
+def test_cpio_in_odc_crc_and_newc_formats_yield_the_same_member(tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    _unpack(folder, "syslog.odc.cpio", "syslog.crc.cpio", "syslog.newc.cpio")
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(folder), "--name", "syslog", "--out", str(out), "--quiet")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    members = {f["path"]: f for f in doc["files"] if f["path"].endswith(" » syslog")}
+    assert len(members) == 3 and doc["skipped"] == []
+    assert len({f["sha256"] for f in members.values()}) == 1 and all(f["size"] > 1000 for f in members.values())
