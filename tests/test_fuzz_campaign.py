@@ -249,3 +249,23 @@ def test_stray_lines_in_a_header_block_do_not_hide_the_attachments() -> None:
     # a message whose short body follows its headers without a blank line reads as before, nothing claimed
     plain = b"From: a@example.jp\r\nSubject: test\r\nDate: Tue, 03 Nov 2026 09:12:00 +0900\r\nhello\r\n"
     assert not read_message(plain).problems and not read_message(plain).attachments
+
+
+def test_flipped_byte_in_a_delimiter_line_keeps_the_attachment() -> None:
+    """'--boundary' flipped to '/-boundary' before the workbook part: the email package read the workbook's
+    headers and base64 as text of the part before, the attachment vanished and the message still said 'ok'
+    with half its records. Delimiter lines damaged in their first bytes are repaired, the message listed."""
+    from scanner.codes import Status
+    from scanner.inspectors.mail_mime import read_message
+    from tests.mail_data import message
+    from tests.pii_data import csv_bytes
+
+    raw = message([("利用者名簿.xlsx", xlsx_bytes({"名簿": ROWS}), "rfc2231-utf8"),
+                   ("利用者.csv", csv_bytes(ROWS), "rfc2231-utf8")])
+    delimiter = b"\r\n--==leakscan-test==\r\nContent-Type: application/vnd.openxml"
+    assert raw.count(delimiter) == 1
+    for damaged in (b"/", b"-\x00", b"\xad"):
+        mail = read_message(raw.replace(delimiter, b"\r\n" + damaged + delimiter[3:], 1))
+        assert sorted(a.name for a in mail.attachments) == ["利用者.csv", "利用者名簿.xlsx"], (damaged, mail.attachments)
+        assert [p[0] for p in mail.problems] == [Status.CORRUPT], mail.problems
+    assert not read_message(raw).problems

@@ -125,28 +125,43 @@ def read_message(raw: bytes) -> Mail:
     """One message's attachments, the messages attached to it, and what is damaged in it."""
     msg = email.message_from_bytes(raw, policy=policy.default)
     mail = _mail_of(msg, raw_is_message=True)
-    if not any(isinstance(d, email.errors.MissingHeaderBodySeparatorDefect) for d in msg.defects):
-        return mail
-    # a line that is no header field inside the header block (bytes pasted over it, a flipped line end):
-    # the email package ends the headers there and reads the fields after it, Content-Type among them, as
-    # body, so every attachment is gone; read again without such lines, kept when that finds more
-    fixed = _without_stray_header_lines(raw)
-    if fixed is None:
-        return mail
-    again = _mail_of(email.message_from_bytes(fixed, policy=policy.default), raw_is_message=True)
-    if len(again.attachments) + len(again.attached) <= len(mail.attachments) + len(mail.attached):
-        return mail
-    again.problems.append((Status.CORRUPT, "header block damaged (lines that are no header field inside it): "
-                           "read again without them"))
-    return again
+    # A damaged delimiter line ("/-boundary": its part and everything in it is read as the text before it) or
+    # a line that is no header field inside the header block (bytes pasted over it: the email package ends
+    # the headers there and reads Content-Type as body) makes attachments vanish without a defect worth the
+    # name: the message is read again repaired, and kept so, listed corrupt, when that finds more.
+    for repair, what in ((_with_delimiters_repaired, "a MIME delimiter line damaged"),
+                         (_without_stray_header_lines, "header block damaged (lines that are no header field "
+                                                       "inside it)")):
+        fixed = repair(raw, msg)
+        if fixed is None:
+            continue
+        again = _mail_of(email.message_from_bytes(fixed, policy=policy.default), raw_is_message=True)
+        if len(again.attachments) + len(again.attached) > len(mail.attachments) + len(mail.attached):
+            again.problems.append((Status.CORRUPT, f"{what}: read again repaired"))
+            return again
+    return mail
+
+
+def _with_delimiters_repaired(raw: bytes, msg: Message) -> bytes | None:
+    """The message with each line that ends in one of its boundaries after 1-3 other characters than "--"
+    (a flipped byte in a delimiter) made a delimiter again; None when there is none."""
+    fixed = raw
+    for part in msg.walk():
+        boundary = part.get_param("boundary")
+        if isinstance(boundary, str) and 0 < len(boundary) <= 200:
+            mark = re.escape(boundary.encode("utf-8", "surrogateescape"))
+            fixed = re.sub(rb"(?m)^(?!--)[^\r\n]{1,3}(" + mark + rb"(?:--)?[ \t]*\r?)$", rb"--\1", fixed)
+    return None if fixed == raw else fixed
 
 
 _FIELD = re.compile(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:")
 
 
-def _without_stray_header_lines(raw: bytes) -> bytes | None:
+def _without_stray_header_lines(raw: bytes, msg: Message) -> bytes | None:
     """The message with the lines of its header block that are neither a field nor a folded continuation
-    left out; None when there is none."""
+    left out; None when there is none (or the email package saw its headers end well)."""
+    if not any(isinstance(d, email.errors.MissingHeaderBodySeparatorDefect) for d in msg.defects):
+        return None
     end = _HEADER_END.search(raw)
     block = raw[:end.start()] if end else raw
     lines = block.splitlines(keepends=True)
