@@ -269,3 +269,32 @@ def test_flipped_byte_in_a_delimiter_line_keeps_the_attachment() -> None:
         assert sorted(a.name for a in mail.attachments) == ["利用者.csv", "利用者名簿.xlsx"], (damaged, mail.attachments)
         assert [p[0] for p in mail.problems] == [Status.CORRUPT], mail.problems
     assert not read_message(raw).problems
+
+
+def test_tar_member_swallowed_as_a_long_name_is_listed(tmp_path: Path) -> None:
+    """A first member's type flag damaged to 'L' (GNU long name), checksum still valid: tarfile took the
+    workbook's bytes for the next member's name, the workbook vanished and the .tar.gz said 'ok' with half
+    its records. A member name that is no path (over 4096 bytes, control characters) lists the tar."""
+    import gzip
+
+    from scanner.config import ScanConfig
+    from scanner.contracts import NoProgress, ScanContext, ScanResult
+    from scanner.inspectors.archive import ArchiveInspector
+    from scanner.models import Skipped
+    from scanner.names import NameRules
+    from scanner.sources.single import SingleFileEntry
+    from tests.fuzz_data import _tar_edit
+    from tests.pii_data import csv_bytes
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from fuzz_campaign import _tar
+
+    tar = _tar({"a/利用者名簿.xlsx": xlsx_bytes({"名簿": ROWS}), "a/利用者.csv": csv_bytes(ROWS)})
+    for damaged, broken in ((gzip.compress(tar, mtime=0), False), (_tar_edit(tar, 0, slice(156, 157), b"L"), True)):
+        path = tmp_path / f"t{int(broken)}.tar.gz"
+        path.write_bytes(damaged)
+        config = ScanConfig(sources=[str(path)], out=tmp_path / "unused", names=[], parse_timeout=10)
+        ctx = ScanContext(config, NameRules([], True), [], ScanResult(config, started=""), NoProgress())
+        ins = ArchiveInspector(config).inspect(SingleFileEntry(str(path)), damaged, "", ctx)
+        skips = [c for c in ins.children if isinstance(c, Skipped)]
+        assert bool(skips) == broken and all(s.reason == "corrupt" for s in skips), skips
