@@ -28,7 +28,16 @@ from .contenttype import content_type, mismatch
 from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
 from .errors import ReadError
 from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
-from .inspectors.disguise import HEAD_CHECK, checked_entry_ext, checked_ext
+from .inspectors.disguise import (
+    HEAD_READ,
+    TEXT_CHECK,
+    TEXT_FAMILIES,
+    Disguise,
+    checked_entry_ext,
+    checked_ext,
+    look,
+)
+from .inspectors.disguise import RULE as DISGUISE_RULE
 from .inspectors.disguise import check as disguise_check
 from .isolation import mark
 from .models import Entry, FileHit, FileStat, Link, Skipped
@@ -96,7 +105,7 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
     if verdict is not None:
         wanted, affinity, head_error = verdict
     elif not by_name:  # a name nothing reads (photo.jpg): wanted only when its first bytes contradict it
-        head = LazyHead(entry, HEAD_CHECK)
+        head = LazyHead(entry, HEAD_READ)
         wanted = _by_content(entry, st.size, head, ctx)
         head_error, affinity = None, None  # unread or unidentified content stays as before the content check
     else:
@@ -124,11 +133,15 @@ def _by_content(entry: Entry, size: int, head: LazyHead, ctx: ScanContext) -> tu
     (``wants_disguised``, scanner.inspectors.disguise), else none."""
     if size == 0:
         return ()
+    first = head()
+    found, more = look(entry.name, first)
+    if found is None and more:
+        first = head_of(entry, more) or first  # a tar's magic at 257, a table under a title, markup's namespace
     return tuple(i for i, ins in enumerate(ctx.inspectors)
-                 if (wants := getattr(ins, "wants_disguised", None)) is not None and wants(entry, head()))
+                 if (wants := getattr(ins, "wants_disguised", None)) is not None and wants(entry, first))
 
 
-def head_of(entry: Entry, size: int = HEAD_CHECK) -> bytes | None:
+def head_of(entry: Entry, size: int = HEAD_READ) -> bytes | None:
     """The first ``size`` bytes of a file (read-only, without touching atime, as every read), or None when they
     cannot be read; a local file in one open and read, without a file object (sources.local)."""
     quick = getattr(entry, "read_head", None)
@@ -160,8 +173,10 @@ def by_content(ctx: ScanContext, names: list[str], picked: Sequence[int], entry_
             yield i, entry_of(i)
         return
     if heads is not None:
-        chosen.update(i for i, head in zip(todo, heads(todo, HEAD_CHECK), strict=True)
-                      if head and disguise_check(names[i], head) is not None)
+        for i, head in zip(todo, heads(todo, HEAD_READ), strict=True):
+            found, more = look(names[i], head or b"")
+            if found is not None or (more and disguise_check(names[i], heads([i], more)[0] or b"") is not None):
+                chosen.add(i)  # more: a tar's magic at 257, a table under a title, markup's namespace
         for i in sorted(chosen):
             yield i, entry_of(i)
         return
@@ -169,8 +184,8 @@ def by_content(ctx: ScanContext, names: list[str], picked: Sequence[int], entry_
     for i in sorted(chosen | checking):
         entry = entry_of(i)
         if i in checking:
-            head = head_of(entry)
-            if not head or disguise_check(names[i], head) is None:
+            found, more = look(names[i], head_of(entry) or b"")
+            if found is None and not (more and disguise_check(names[i], head_of(entry, more) or b"") is not None):
                 continue
         yield i, entry
 
@@ -257,9 +272,11 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         pii = ins.pii if ins.pii is not None else pii
         records = ins.records if ins.records is not None else records
         annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
-    disguise = (disguise_check(entry.name, read.head[:HEAD_CHECK])
+    disguise = (disguise_check(entry.name, read.head[:TEXT_CHECK])
                 if checked_entry_ext(entry.name, entry.location) is not None else None)
-    if disguise is not None and disguise.family == "table" and not bad and not (
+    if disguise is None:  # an inspector saw it in the content (a workbook package named .docx)
+        disguise = next((Disguise.of_rule(r) for r in rule_names if r.startswith(DISGUISE_RULE)), None)
+    if disguise is not None and disguise.family in TEXT_FAMILIES and not bad and not (
             {Reason.PII, Reason.PII_NAMES} & set(reasons)):
         disguise = None  # a header's words alone (name,address of hosts in a .log): read, and no person in it
     if disguise is not None:  # its content contradicts its name: a finding of its own (a lead), and said so

@@ -32,6 +32,7 @@ from .ooxml import OoxmlPackage, normalised_part, ooxml_package
 from .sheet import Caps, CellBudget, Sheet, column_letter
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
 from .textrows import csv_rows
+from .vcard import is_vcard, iter_vcards
 from .xlsb import moved_to_xl, pyxlsb_sheets, sheet_reach
 
 __all__ = ["Caps", "Sheet"]  # their home is scanner.sheet; kept importable from here for the readers
@@ -55,7 +56,7 @@ class Workbook:
 
 def sniff_format(data: bytes) -> str:
     """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, zip-other, html, mhtml, spreadsheetml,
-    xml, text, binary or empty."""
+    xml, vcard, text, binary or empty."""
     if not data:
         return "empty"
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
@@ -66,6 +67,8 @@ def sniff_format(data: bytes) -> str:
         return "biff-bare"
     if not _looks_text(data[:65536]):
         return "binary"
+    if is_vcard(data):
+        return "vcard"
     return _markup_kind(data) or "text"
 
 
@@ -92,6 +95,23 @@ def _markup_kind(data: bytes) -> str | None:
     if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head:
         return "html"
     return "xml" if head.startswith("<?xml") else None
+
+
+_EXCEL_HTML = ("urn:schemas-microsoft-com:office:excel", "x-document-type: workbook")
+
+
+def markup_table(head: bytes) -> str | None:
+    """html, mhtml or spreadsheetml when the first KiB of a markup text show a table: an Excel XML spreadsheet,
+    an HTML page with a ``<table>`` or Excel's namespace ("Save as Web Page"), an Excel single-file web page;
+    None for any other text (an ordinary page, an XML document)."""
+    kind = _markup_kind(head)
+    if kind == "spreadsheetml":
+        return kind
+    if kind in ("html", "mhtml"):
+        text = _text_head(head, len(head))
+        if any(mark in text for mark in _EXCEL_HTML) or (kind == "html" and "<table" in text):
+            return kind
+    return None
 
 
 def _zip_kind(data: bytes) -> str:
@@ -962,6 +982,8 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
     if fmt == "text":
         sheet, encoding = iter_text_table(data, caps)
         return iter([sheet]), encoding
+    if fmt == "vcard":  # an address book: a row per card (scanner.vcard)
+        return iter([iter_vcards(data, caps)]), None
     if fmt == "empty":
         return iter(()), None
     raise ReadError(*unreadable_reason(fmt))

@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from archive_data import seven_zip, zip_bytes
+from archive_data import seven_zip, tar_bytes, zip_bytes
 from conftest import CORPUS, report_text, run_leakscan
 from image_data import fat_image
 from pii_data import csv_bytes, encrypted_xlsx, ods_bytes, people, standard, xls_bytes, xlsx_bytes
@@ -254,6 +254,8 @@ def test_smb_share_checked_on_request(tmp_path: Path, disguised: dict[str, bytes
         (share / name).write_bytes(disguised[name])
     for name, data in real_files().items():
         (share / name).write_bytes(data)
+    # a tar: its magic at byte 257, fetched only when the first bytes call for it (session 8), over SMB too
+    (share / "backup.jpg").write_bytes(tar_bytes({"list.csv": disguised["app.log"]}, mode="w"))
     srv = SambaServer(tmp_path / "samba", {"evidence": share})
     env = {"LEAKSCAN_SMB_PASSWORD": PASSWORD}
     try:
@@ -268,7 +270,7 @@ def test_smb_share_checked_on_request(tmp_path: Path, disguised: dict[str, bytes
     finally:
         srv.kill()
     assert not docs["auto"]  # the default over SMB: names alone, as before (documented)
-    assert {"photo.jpg", "app.log", "song.mp3", "export.csv"} == set(docs["all"])
+    assert {"photo.jpg", "app.log", "song.mp3", "export.csv", "backup.jpg", "list.csv"} == set(docs["all"])
     assert docs["all"]["photo.jpg"]["pii"]["records"] == PEOPLE and MISMATCH in docs["all"]["app.log"]["reasons"]
 
 

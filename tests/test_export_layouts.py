@@ -98,6 +98,7 @@ def test_two_numbered_whole_phones_are_not_one():
 
 @pytest.mark.parametrize("header,field,role", [
     ("番地 (自宅)", "address", ""), ("番地 2 (自宅)", "address", ""), ("自宅の番地", "address", ""),
+    ("番地 (会社)", "address", "work"),  # session 8: a company address, a business contact's when it is the only one
     ("recipient-name", "name", "recipient"), ("ship-city", "address", "recipient"),
     ("ship-postal-code", "postcode", "recipient"), ("buyer-phone-number", "phone", "applicant")])
 def test_export_headers(header, field, role):
@@ -105,7 +106,7 @@ def test_export_headers(header, field, role):
     assert h is not None and (h.field, h.role) == (field, role)
 
 
-@pytest.mark.parametrize("header", ["番地 (会社)", "Address 1 - Label", "Phone 1 - Label", "ship-country"])
+@pytest.mark.parametrize("header", ["Address 1 - Label", "Address 1 - Type", "Phone 1 - Label", "ship-country"])
 def test_export_headers_that_are_no_person_field(header):
     assert read_header(header) is None
 

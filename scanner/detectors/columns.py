@@ -33,7 +33,7 @@ _NUMBER = re.compile(r"(\d+)\D*$")
 PERSON_FIELDS = frozenset({"name", "name_family", "name_given", "reading", "reading_family", "reading_given",
                            "address", "postcode", "phone", "email", "birth", "sex", "age"})
 _KANA_OF = {"name": "reading", "name_family": "reading_family", "name_given": "reading_given"}
-CONTEXT_FIELDS = frozenset({"organisation", "position", "provider"})  # what the sheet is about, not a person's data
+CONTEXT_FIELDS = frozenset({"organisation", "employer", "position", "provider"})  # what the sheet is about, not a person's data
 
 
 def normalise_header(text: object) -> str:
@@ -82,6 +82,8 @@ class ColumnRules:
     rendition_words: re.Pattern[str]  # any rendition word inside a header, likewise
     any_word: ahocorasick.Automaton  # every field, exact, role and exclusion word: a header holds one
     ascii_word_chars: frozenset[str]  # the characters of those words that are all ASCII (see _no_word)
+    officials_not: tuple[str, ...] = ()  # longer words holding an officials word that are no such mark (役職名)
+    business_roles: frozenset[str] = frozenset()  # roles whose address makes a business contact (work)
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -114,9 +116,11 @@ def column_rules() -> ColumnRules:
     auto.make_automaton()
     roles = sorted(((normalise_header(w), r["name"]) for r in data.get("role", []) for w in r["words"]),
                    key=lambda x: -len(x[0]))
-    bare = {r["name"]: "name" for r in data.get("role", []) if r["name"] != "emergency_contact"}
+    bare = {r["name"]: "name" for r in data.get("role", [])
+            if r["name"] != "emergency_contact" and r.get("bare_is_name", True)}
     shares = frozenset(r["name"] for r in data.get("role", []) if r.get("shares_address"))
     lends = frozenset(r["name"] for r in data.get("role", []) if r.get("lends_address"))
+    business = frozenset(r["name"] for r in data.get("role", []) if r.get("business"))
     rend = data.get("rendition", {})
     renditions = sorted(((normalise_header(w), kind) for kind in ("kana", "latin", "main") for w in rend.get(kind, [])),
                         key=lambda x: -len(x[0]))
@@ -129,7 +133,8 @@ def column_rules() -> ColumnRules:
     ascii_chars = frozenset(ch for key in any_word.keys() if key.isascii() for ch in key)
     return ColumnRules(auto, exact, _automaton(excluded), _automaton(data.get("officials", {}).get("words", [])),
                        parts, tuple(roles), bare, shares, lends, tuple(renditions), tuple(w for w, _ in roles),
-                       re.compile("|".join(re.escape(w) for w, _ in renditions)), any_word, ascii_chars)
+                       re.compile("|".join(re.escape(w) for w, _ in renditions)), any_word, ascii_chars,
+                       tuple(normalise_header(w) for w in data.get("officials", {}).get("not_words", [])), business)
 
 
 def _holds_a_word(key: str) -> bool:
@@ -253,12 +258,35 @@ def _read_header(text: str) -> Header | None:
     key = normalise_header(t)
     if not key or len(key) > 300 or not _holds_a_word(key):
         return None
-    h = _classify(key)
+    h = _qualified(t, _classify(key))
     if h is None:
         return None
     m = _NUMBER.search(t.strip())
     number = int(m.group(1)) if m and len(m.group(1)) <= 2 else 0
     return Header(h.field, h.role, h.rendition, number, h.weak) if number else h
+
+
+_QUALIFIED = re.compile(r"(.+?)\s*[(（\[［【〔<＜](.+?)[)）\]］】〕>＞]\s*")
+
+
+def _qualified(text: str, h: Header | None) -> Header | None:
+    """A header with a bracketed qualifier (``Name (confirmed)``, ``氏名（確認済）``, ``住所（新）``) names what the text
+    before the brackets names, unless the qualifier is itself a word of ours (氏名（保護者）: a role, 住所（カタカナ）:
+    a rendition, 氏名（会社名）: an organisation). Brackets are dropped from the key, so without this the words run
+    together and a word inside the qualifier could win (confirmed holds firm: an organisation column)."""
+    m = _QUALIFIED.fullmatch(text.strip())
+    if m is None:
+        return h
+    base_key = normalise_header(m.group(1))
+    base = _classify(base_key) if base_key else None
+    if base is None or base.field not in PERSON_FIELDS or h == base:
+        return h
+    inner = normalise_header(m.group(2))
+    r = column_rules()
+    whole = (inner in r.exact or any(length == len(inner) for _e, (length, _f, _w) in r.automaton.iter(inner))
+             or any(inner == w for w, _ in r.roles) or any(inner == w for w, _ in r.renditions)
+             or any(True for _ in r.exclude.iter(inner)))
+    return h if whole else base
 
 
 def classify_header(text: object) -> str | None:
@@ -337,6 +365,8 @@ def is_officials_header(text: object) -> bool:
     if not isinstance(text, str):
         return False
     key = normalise_header(text)
+    for word in column_rules().officials_not:
+        key = key.replace(word, "")
     return bool(key) and len(key) <= 300 and any(True for _ in column_rules().officials.iter(key))
 
 
@@ -353,3 +383,8 @@ def role_lends_address(role: str) -> bool:
     """A role whose address, when it has no name column of its own, is the address of the row's own person (the
     name without a role beside it): 宛名 | 送付先住所 is where that person's mail goes."""
     return role in column_rules().lends_address
+
+
+def role_is_business(role: str) -> bool:
+    """A role whose address is a company's (会社住所): a name that has only this address is a business contact."""
+    return role in column_rules().business_roles

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from typing import overload
 
@@ -40,12 +40,13 @@ from .columns import (
     normalise_header,
     read_header,
     read_row,
+    role_is_business,
     role_lends_address,
     role_shares_address,
 )
 from .forms import form_persons
 from .headerless import discover
-from .labels import label_fields
+from .labels import label_fields, vertical_label_cells
 from .plan import (
     NAME_PARTS,
     READING_PARTS,
@@ -60,6 +61,7 @@ from .plan import (
     share,
     trim_addresses,
 )
+from .sideways import label_column, transpose
 
 HEADER_SCAN_ROWS = 20
 EXAMPLES = 3
@@ -101,6 +103,9 @@ class SheetFinding:
     role_counts: dict[str, int] | None = None  # records per role, when ``rows`` keeps only the first ones
     origin: dict[str, str] | None = None  # a table rebuilt from a pivot or external-link cache (scanner.caches)
     repeats: int = 0  # a cache's records that repeat rows of the workbook's own sheets (counted there, not here)
+    # a list laid out sideways (scanner/detectors/sideways.py): the column of its labels; a record's row is then
+    # the sheet column of its person
+    labels_column: str | None = None
 
     @property
     def count(self) -> int:
@@ -136,6 +141,8 @@ class SheetFinding:
                 "records": self.count, "fields": self.fields, "kind": str(self.kind), "roles": self.roles(),
                 "rejected": dict(self.rejected), "rejected_total": sum(self.rejected.values()),
                 "examples": self.examples(unmask)}
+        if self.labels_column is not None:
+            out["labels_column"] = self.labels_column
         if self.origin is not None:  # the cache's own label; the sheet name in it is masked like a sheet name
             origin = dict(self.origin)
             if not unmask and not _A1_RANGE.fullmatch(origin.get("range", "") or "A1"):
@@ -317,6 +324,7 @@ def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
         for f, cols in lenders[0].cols.items():
             main.cols.setdefault(f, cols)
         main.labels.update(lenders[0].labels)
+        main.lent_by = lenders[0].role
         kept.remove(lenders[0])
 
 
@@ -335,13 +343,15 @@ def _kind(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> SheetKind | No
     main = plan.role("")
     roles = [p for p in plan.roles if "name" in p.cols]
     if any(_is_person(p, main) for p in roles):
-        org = plan.context.get("organisation")
+        org = plan.context.get("organisation") or (plan.context.get("employer") if "position" in plan.context else None)
         rows = [r for r in sample if any(cell_text(v) for v in r)]
         if org and rows and sum(1 for r in rows if org[0] < len(r) and cell_text(r[org[0]])) * 2 >= len(rows):
             return SheetKind.BUSINESS  # an organisation named in most rows beside the person
+        if main is not None and main.lent_by and role_is_business(main.lent_by):
+            return SheetKind.BUSINESS  # the person's only address is a company's (会社住所, 番地 (会社))
         return SheetKind.PERSONS
     if "position" in plan.context or "organisation" in plan.context:
-        return None  # a staff or business-card directory without addresses
+        return None  # a staff or business-card directory without addresses (a 勤務先 alone is a private person's)
     if any(LEAD_FIELDS & set(p.cols) for p in roles):
         return SheetKind.NAMES
     return None
@@ -609,6 +619,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             pass
         return _form_finding(name, head, first_row, first_col)
     header = find_header(head) or _later_header(head)  # a header under a preamble names the columns before values do
+    if header is None and (at := label_column(head)) is not None:
+        return _sideways_finding(name, head, stream, first_row, first_col, at)
     header_at: int | None = None
     plan: SheetPlan | None
     if header is not None:
@@ -655,6 +667,35 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     header_row = first_row + header_at if header_at is not None else None
     return SheetFinding(name, header_row, columns, fields, keys, found, kind,
                         tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+
+
+def _sideways_finding(name: str, head: Sequence[Sequence[object]], stream: Iterator[Sequence[object]], first_row: int,
+                      first_col: int, at: int) -> SheetFinding | None:
+    """A list laid out sideways (a person per column, labels in column ``at``): its blocks read as one table
+    (sideways.transpose) by the ordinary rules; each record's row is its person's sheet column. The whole sheet is
+    held: such sheets are as tall as their labels. When the table rules find nothing, the sheet is read as a form."""
+    rows = [*head, *stream]
+    table, columns = transpose(rows, at)
+    outer = RECORD_SINK.get()
+    token = None
+    if outer is not None:
+        sink = outer
+
+        def placed(rec: PersonRecord) -> None:
+            sink(replace(rec, row=first_col + columns[rec.row - 2]))
+
+        token = RECORD_SINK.set(placed)
+    try:
+        found = analyse_sheet(name, table) if len(table) > 2 else None
+    finally:
+        if token is not None:
+            RECORD_SINK.reset(token)
+    if found is None:
+        return _label_finding(name, rows, iter(()), first_row, first_col) or _form_finding(name, rows, first_row,
+                                                                                            first_col)
+    found.rows = [(first_col + columns[r[0] - 2], *r[1:]) for r in found.rows]
+    found.header_row, found.labels_column = None, column_letter(first_col + at)
+    return found
 
 
 def _one_column(head: Sequence[Sequence[object]]) -> bool:
@@ -708,7 +749,12 @@ def _label_finding(name: str, head: Sequence[Sequence[object]], stream: Iterator
                    first_col: int) -> SheetFinding | None:
     """A sheet of address labels (scanner/detectors/labels.py: 〒, address and name in one cell, a person a cell),
     when the first rows hold one; then every row of the sheet is read for them (the stream is consumed)."""
-    if not any(isinstance(v, str) and "\n" in v and label_fields(v) for row in head for v in row):
+    cells: Iterable[tuple[int, int, object]]
+    if any(isinstance(v, str) and "\n" in v and label_fields(v) for row in head for v in row):
+        cells = ((r, c, v) for r, row in enumerate(chain(head, stream)) for c, v in enumerate(row))
+    elif vertical_label_cells(list(head)):  # a line per cell, labels side by side
+        cells = vertical_label_cells([*head, *stream])
+    else:
         return None  # most sheets: no cell with a line break, or none that is a label
     keys = ("name", "address", "postcode")
     rows: list[tuple] = []
@@ -716,22 +762,21 @@ def _label_finding(name: str, head: Sequence[Sequence[object]], stream: Iterator
     first_cell: tuple[int, int] | None = None
     rejected: Counter[str] = Counter()
     sink = RECORD_SINK.get()
-    for r, row in enumerate(chain(head, stream)):
-        for c, v in enumerate(row):
-            if not (isinstance(v, str) and "\n" in v and (f := label_fields(v))):
-                continue
-            problem = _name_problem(f["name"]) or _address_problem(f["address"])
-            if problem is not None:
-                rejected[str(problem)] += 1
-                continue
-            count += 1
-            first_cell = first_cell or (r, c)
-            values = (f["name"], f["address"], f.get("postcode", ""))
-            if sink is not None:  # handed over as found; only the first rows are kept, for the masked examples
-                sink(PersonRecord(name, first_row + r, {k: v for k, v in zip(keys, values, strict=True) if v}, "",
-                                  str(SheetKind.PERSONS)))
-            if sink is None or len(rows) < EXAMPLES:
-                rows.append((first_row + r, 0, *values))
+    for r, c, v in cells:
+        if not (isinstance(v, str) and "\n" in v and (f := label_fields(v))):
+            continue
+        problem = _name_problem(f["name"]) or _address_problem(f["address"])
+        if problem is not None:
+            rejected[str(problem)] += 1
+            continue
+        count += 1
+        first_cell = first_cell or (r, c)
+        values = (f["name"], f["address"], f.get("postcode", ""))
+        if sink is not None:  # handed over as found; only the first rows are kept, for the masked examples
+            sink(PersonRecord(name, first_row + r, {k: v for k, v in zip(keys, values, strict=True) if v}, "",
+                              str(SheetKind.PERSONS)))
+        if sink is None or len(rows) < EXAMPLES:
+            rows.append((first_row + r, 0, *values))
     if first_cell is None:
         return None
     columns = {k: [f"{column_letter(first_col + first_cell[1])}{first_row + first_cell[0]}"] for k in keys}

@@ -147,6 +147,7 @@ class RolePlan:
     cols: dict[str, list[int]] = field(default_factory=dict)
     weak: set[str] = field(default_factory=set)
     labels: dict[int, str] = field(default_factory=dict)
+    lent_by: str = ""  # the role whose address this person took (pii._lent_address): a company's makes business
 
     @property
     def shares_address(self) -> bool:

@@ -248,8 +248,8 @@ def looks_like_address_part(value: object) -> bool:
         return False
     if _CJK.search(t):
         return True
-    if _BLOCK_ONLY.match(t):
-        return any(c.isdigit() for c in t)
+    if _BLOCK_ONLY.match(t):  # 3-12-5; but 045-8766-2073 (a phone with a digit too many) is no block: 0 leads
+        return any(c.isdigit() for c in t) and not (t[:1] == "0" and sum(c.isdigit() for c in t) >= 10)
     return bool(_LATIN.search(t))
 
 

@@ -17,7 +17,16 @@ Families (``Disguise.family``):
   by a magic of at least 4 bytes (2-byte magics such as ARJ or compress are too weak for every file);
 * ``table``: text whose first line is a delimited header naming a person's field (a name, a reading or an
   address) and one more personal field (address, postcode, phone, birth date ...), read as
-  scanner.detectors.columns reads headers.
+  scanner.detectors.columns reads headers (under a text format's name, ``.log`` or none: one of the first 5 lines);
+* ``biff``: an Excel 2-5 worksheet without an OLE2 container (a BOF record with its length and sheet type);
+* ``markup``: HTML holding a ``<table>`` or Excel's namespace, Excel's single-file web page, an Excel 2003 XML
+  spreadsheet (``tables.markup_table``);
+* ``workbook``: an .xlsx/.xlsb/.ods package under an OOXML or OpenDocument document's name, found by the
+  spreadsheet inspector from the zip directory (scanner.inspectors.embedded.package_marks), not from the head.
+
+``look`` reads on only when the first ``HEAD_READ`` bytes call for it: ``TAR_CHECK`` when they may be a tar header's
+name field (the ``ustar`` magic is at 257), ``TEXT_CHECK`` when they are markup or text under a text format's name.
+``table`` and ``markup`` are leads only when persons are read from them (everyday logs and saved pages are text too).
 
 Each extension in ``signatures/content_types.toml`` ``[disguise]`` lists the families its own format may hold
 (``.jar`` a zip, ``.msg`` an OLE2 file); a file with no extension may hold any but a text table (its zip, OLE2
@@ -49,13 +58,27 @@ from .archive_members import (
     ZIP_MAGIC,
 )
 
-HEAD_CHECK = 64  # bytes read of each file whose extension no inspector reads
+HEAD_CHECK = 64  # bytes checked of each file whose extension no inspector reads
+HEAD_READ = HEAD_CHECK + 1  # bytes read for them: one more tells a file that goes on (``look`` reads on only then)
+TAR_CHECK = 512  # read when those 64 bytes may be a tar header's name field: its "ustar" magic is at offset 257
+TEXT_CHECK = 4096  # read when they are markup, or text under a text format's name: a table may start further down
+HEADER_LINES = 5  # lines of a text file looked at for a table's header (a title, a date, a blank line before it)
+TEXT_EXTS = frozenset({"", ".log"})  # names of text formats: a table under a title line or two is looked for
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_HEADS = (ZIP_MAGIC, ZIP_EMPTY_MAGIC)
 # every container or archive magic at offset 0 (zip, OLE2, 7z, gzip, bzip2, xz, cpio, the unsupported ones of 4 bytes
 # or more): one C call rejects the heads of pictures, PDFs and programs, which are nearly every file checked
+# Excel 2-5 saved without an OLE2 container (scanner.biffold): a BOF record (its type and length) at offset 0
+BARE_BIFF = (b"\x09\x00\x04\x00", b"\x09\x02\x06\x00", b"\x09\x04\x06\x00", b"\x09\x08\x08\x00", b"\x09\x08\x10\x00")
+_BIFF_SUBSTREAMS = frozenset({0x0005, 0x0010, 0x0020, 0x0040, 0x0100})  # globals, sheet, chart, macro, workspace
 _MAGICS = (*ZIP_HEADS, OLE_MAGIC, SEVENZ_MAGIC, GZIP_MAGIC, XZ_MAGIC, b"BZh", *CPIO_ASCII_MAGIC, *CPIO_BINARY_MAGIC,
-           *(magic for offset, magic, _ in UNSUPPORTED_MAGIC if offset == 0 and len(magic) >= 4))
+           *(magic for offset, magic, _ in UNSUPPORTED_MAGIC if offset == 0 and len(magic) >= 4), *BARE_BIFF)
+# markup (HTML, XML, MHTML) by its first bytes, with a UTF-8 or UTF-16 BOM or leading white space
+_MARKUP_STARTS = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<\x00", b"\xfe\xff\x00<", b"MIME-Version:", b"\xef\xbb\xbfMIME-Version:")
+_MARKUP_FIRST = frozenset(b"<\xef\xfeM \t\r\n")  # first bytes of those (and FF FE, a UTF-16 BOM; not FF D8, a JPEG)
+# the first byte of a tar member's name: ASCII, or a UTF-8 or Shift_JIS lead byte (not FF, a JPEG's)
+_TAR_FIRST = frozenset((*range(0x21, 0x7F), *range(0x81, 0xA0), *range(0xC2, 0xFD)))
+_NAME_FIELD_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
 _DELIMITER_BYTES = (b",", b"\t", b";", b"|")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
 _WEAK_ARCHIVE = frozenset(name for _, magic, name in UNSUPPORTED_MAGIC if len(magic) < 4) | {"LZMA (.lzma)"}
@@ -64,8 +87,13 @@ _NAME_FIELDS = frozenset({"name", "name_family", "name_given", "reading", "readi
 _PERSON_FIELDS = frozenset({"address", "postcode", "phone", "birth", "sex", "age", "email", "mynumber",
                             "care_number", "care_level", "pension_number", "resident_number", "emergency_contact"})
 
-LABELS = {"zip": "a zip (Office/OpenDocument file or zip archive)", "ole2": "an OLE2 compound file",
-          "archive": "an archive", "table": "a text table"}
+RULE = "extension-mismatch:"
+LABELS = {"workbook": "a workbook (Excel or OpenDocument package)", "zip": "a zip (Office/OpenDocument file or zip archive)", "ole2": "an OLE2 compound file",
+          "archive": "an archive", "table": "a text table", "biff": "an Excel 2-5 worksheet (BIFF)",
+          "markup": "a table as markup (HTML or Excel XML)"}
+# families whose content may be everyday text or markup (a log with a header-like line, a saved web page): a lead
+# only when persons were read from it (or it could not be read)
+TEXT_FAMILIES = frozenset({"table", "markup"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +112,13 @@ class Disguise:
 
     @property
     def rule(self) -> str:
-        return f"extension-mismatch:{self.ext or 'none'}>{self.family}"
+        return f"{RULE}{self.ext or 'none'}>{self.family}"
+
+    @classmethod
+    def of_rule(cls, rule: str) -> Disguise:
+        """The disguise a rule names (one an inspector found in the content: an .xlsx named .docx)."""
+        ext, _, family = rule.removeprefix(RULE).partition(">")
+        return cls("" if ext == "none" else ext, family)
 
 
 @cache
@@ -123,46 +157,107 @@ def checked_entry_ext(name: str, location: Location) -> str | None:
     return ext
 
 
-def family_of(head: bytes) -> str | None:
-    """The family of the first bytes of a file (see the module docstring), or None."""
-    if head.startswith(_MAGICS) or head[2:4] == b"-l":  # LZH: "-lh5-" at offset 2
+def family_of(head: bytes, lines: int = 1) -> str | None:
+    """The family of the first bytes of a file (see the module docstring), or None. ``head``: the first
+    ``HEAD_CHECK`` bytes, or more (``more_needed``): a tar is seen from ``TAR_CHECK``, markup and a table header on
+    one of the first ``lines`` lines from ``TEXT_CHECK``."""
+    if head.startswith(_MAGICS) or head[2:4] == b"-l" or (len(head) > 261 and head[257:262] == b"ustar"):  # LZH: -lh5-
         if head.startswith(ZIP_HEADS):
             return "zip"
         if head.startswith(OLE_MAGIC):
             return "ole2"
-        if archive_sniff(head) is not None:
+        if head.startswith(BARE_BIFF):
+            if int.from_bytes(head[6:8], "little") in _BIFF_SUBSTREAMS:
+                return "biff"
+        elif archive_sniff(head[:TAR_CHECK]) is not None:
             return "archive"
-        other = sniff_unsupported(head)
-        if other is not None and other not in _WEAK_ARCHIVE:
-            return "archive"
-    if table_head(head):
+        else:
+            other = sniff_unsupported(head)
+            if other is not None and other not in _WEAK_ARCHIVE:
+                return "archive"
+    if table_head(head, lines):
         return "table"
+    if (head[0] in _MARKUP_FIRST or head[:2] == codecs.BOM_UTF16_LE) and _markup_start(head):
+        from ..tables import markup_table
+
+        if markup_table(head[:TEXT_CHECK]) is not None:
+            return "markup"
     return None
 
 
 def check(name: str, head: bytes) -> Disguise | None:
     """A disguise when ``name``'s extension is one whose content is checked and ``head`` is a family its
-    format never holds; None otherwise (a real JPEG, an unknown extension, unidentified bytes)."""
+    format never holds; None otherwise (a real JPEG, an unknown extension, unidentified bytes). ``head``: the
+    first ``HEAD_CHECK`` bytes, or the longer head ``look`` asked for (at most ``TEXT_CHECK`` is looked at)."""
     if not head:
         return None
     ext = checked_ext(name)
     if ext is None:
         return None
-    family = family_of(head)
+    family = family_of(head[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1)
     if family is None or family in expected()[ext]:
         return None
     return Disguise(ext, family)
 
 
-def table_head(head: bytes) -> bool:
-    """Whether the first line of ``head`` is a delimited header of a person table (a name or reading field and
-    one more personal field: 氏名,フリガナ,住所 / Name,Address,Phone). UTF-8, cp932 and UTF-16 with a BOM;
-    a line cut at the end of ``head`` counts with the cells it shows."""
+def look(name: str, head: bytes) -> tuple[Disguise | None, int]:
+    """``check``, and how many first bytes it needs when those given matched nothing (0: none more, or no more
+    can tell): ``TEXT_CHECK`` for markup, or text under a text format's name (a table below a title line);
+    ``TAR_CHECK`` when the first 64 may be a tar header's name field (a name, NUL-padded) and the extension never
+    holds an archive. ``head``: ``HEAD_READ`` bytes (or fewer: the whole file, nothing more to read). Nothing more for binary heads
+    (a picture, a PDF, a program)."""
+    if not head:
+        return None, 0
+    ext = checked_ext(name)
+    if ext is None:
+        return None, 0
+    family = family_of(head[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1)
+    if family is not None:
+        return (None if family in expected()[ext] else Disguise(ext, family)), 0
+    if len(head) <= HEAD_CHECK or len(head) >= TEXT_CHECK:
+        return None, 0  # all of the file is there, or all ``look`` ever reads
+    first = head[0]
+    if (first in _MARKUP_FIRST or head[:2] == codecs.BOM_UTF16_LE) and _markup_start(head):
+        need = TEXT_CHECK
+    elif ext in TEXT_EXTS and (head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+                               or (_CONTROL_BYTES.search(head, 0, HEAD_CHECK) is None and head.find(0, 0, HEAD_CHECK) < 0)):
+        need = TEXT_CHECK
+    elif first in _TAR_FIRST and "archive" not in expected()[ext] and _tar_name(head[:HEAD_CHECK]):
+        need = TAR_CHECK
+    else:
+        need = 0
+    return None, need if need > len(head) else 0
+
+
+def _markup_start(head: bytes) -> bool:
+    """Whether a head opens as markup (see _MARKUP_STARTS); most heads are passed on their first byte."""
+    first = head[0]
+    if first not in _MARKUP_FIRST and not (first == 0xFF and head[1:2] == b"\xfe"):
+        return False
+    return head.startswith(_MARKUP_STARTS) or (head[:1].isspace() and head.lstrip()[:1] == b"<")
+
+
+def _tar_name(head: bytes) -> bool:
+    """Whether ``head`` may open a tar header: a member name of printable bytes, NUL-padded (or longer than it)."""
+    nul = head.find(b"\x00")
+    if nul == 0 or (nul > 0 and head.count(b"\x00", nul) != len(head) - nul):
+        return False
+    return _NAME_FIELD_BYTES.search(head[:nul] if nul > 0 else head) is None
+
+
+def table_head(head: bytes, lines: int = 1) -> bool:
+    """Whether one of the first ``lines`` lines of ``head`` is a delimited header of a person table (a name or
+    reading field and one more personal field: 氏名,フリガナ,住所 / Name,Address,Phone). UTF-8, cp932 and UTF-16
+    with a BOM; a line cut at the end of ``head`` counts with the cells it shows."""
     if b"," not in head and b"\t" not in head and b";" not in head and b"|" not in head:
         return False
-    text = _first_line(head)
-    if text is None:
-        return False
+    if lines == 1:  # the check of every file: no list of lines
+        text = _first_line(head)
+        return text is not None and _person_header(text)
+    return any(_person_header(text) for text in _first_lines(head, lines))
+
+
+def _person_header(text: str) -> bool:
     delimiter = max(_DELIMITERS, key=text.count)
     cells = text.split(delimiter)
     if len(cells) < 2:
@@ -182,16 +277,47 @@ def table_head(head: bytes) -> bool:
 def _first_line(head: bytes) -> str | None:
     """The first line of a text head, decoded (the line cut at the head's end may lose its last character)."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = head[2:len(head) - len(head) % 2].decode("utf-16-le" if head[:2] == codecs.BOM_UTF16_LE
-                                                        else "utf-16-be", "replace")
-        line = text.split("\n", 1)[0].rstrip("\r")
-        return line if line.replace("\t", " ").isprintable() else None
+        found = _first_lines(head, 1)
+        return found[0] if found else None
     head = head.removeprefix(codecs.BOM_UTF8)
     raw = head.split(b"\n", 1)[0].rstrip(b"\r")
     # controls but tab, CR, LF and ESC (ISO-2022-JP) never occur in a text table's first line
     if not raw or _CONTROL_BYTES.search(raw) or not any(d in raw for d in _DELIMITER_BYTES):
         return None
-    cut = len(raw) == len(head)  # no line end inside the head: the last character may be cut
+    return _decoded(raw, len(raw) == len(head))  # no line end inside the head: the last character may be cut
+
+
+def _first_lines(head: bytes, lines: int) -> list[str]:
+    """The first ``lines`` lines of a text head that may be a header (delimited), decoded (the line cut at the
+    head's end may lose its last character); none past a line that is no text."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head[2:len(head) - len(head) % 2].decode("utf-16-le" if head[:2] == codecs.BOM_UTF16_LE
+                                                        else "utf-16-be", "replace")
+        out = []
+        for line in text.split("\n", lines)[:lines]:
+            line = line.rstrip("\r")
+            if not line.replace("\t", " ").isprintable():
+                break
+            out.append(line)
+        return out
+    head = head.removeprefix(codecs.BOM_UTF8)
+    raws = head.split(b"\n", lines)
+    found = []
+    for n, raw in enumerate(raws[:lines]):
+        raw = raw.rstrip(b"\r")
+        # controls but tab, CR, LF and ESC (ISO-2022-JP) never occur in a text table's first lines
+        if _CONTROL_BYTES.search(raw):
+            break
+        if not any(d in raw for d in _DELIMITER_BYTES):
+            continue
+        decoded = _decoded(raw, n == len(raws) - 1)  # the last: no line end after it, its last character may be cut
+        if decoded is None:
+            break
+        found.append(decoded)
+    return found
+
+
+def _decoded(raw: bytes, cut: bool) -> str | None:
     for encoding in ("utf-8", "cp932"):
         try:
             return raw.decode(encoding)

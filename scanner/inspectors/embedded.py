@@ -19,6 +19,7 @@ import re
 import struct
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import IO
 
 from ..codes import Status
@@ -55,73 +56,115 @@ def is_embedding(path: str) -> bool:
     return _EMBEDDING_PART.match(path.replace("\\", "/")) is not None or _ODF_OBJECT.match(path) is not None
 
 
+@dataclass(frozen=True, slots=True)
+class PackageMarks:
+    """What a document's zip directory names: an embeddings part (its objects are examined as children), and a
+    workbook part (``xl/workbook.xml``: an .xlsx under a document's name, read as the workbook it is)."""
+
+    embeds: bool
+    workbook: bool = False
+
+
+_UNREAD = PackageMarks(True)  # the end could not be read: the worker reads the document again and lists why
+# the location of the entry last checked (held here, so its identity is not reused) and its marks: two inspectors
+# ask about one file, its end is read once; the entry itself is not held (an archive member's bytes)
+_last: list[object] = [None, None]
+
+
 def has_embeddings(entry: Entry, size: int, limit: int) -> bool:
     """Whether a document's zip directory names an embeddings part, from its last bytes (the directory is
     at the end of a zip): cheap enough for ``wants``. A document with no directory counts when an
     embeddings name shows in its tail (its local headers are then listed). A stream that cannot seek (an
     archive member) is read through, up to ``limit`` bytes (past it, the worker lists it as too large)."""
+    return package_marks(entry, size, limit).embeds
+
+
+def package_marks(entry: Entry, size: int, limit: int) -> PackageMarks:
+    """``has_embeddings`` and whether the directory names a workbook part, from one read of the end (kept for the
+    entry: the archive and the spreadsheet inspector both ask)."""
+    location = getattr(entry, "location", None)
+    if location is not None and _last[0] is location:
+        return _last[1]  # type: ignore[return-value]
+    marks = _package_marks(entry, size, limit)
+    _last[0], _last[1] = location, marks
+    return marks
+
+
+def _package_marks(entry: Entry, size: int, limit: int) -> PackageMarks:
     if size < SMALLEST_WITH_EMBEDDING:  # not opened: too small to hold one (most fake or empty documents)
-        return False
+        return PackageMarks(False)
     ranged = getattr(entry, "read_range", None)  # a remote file (sources.smb): only its end, no whole read
     if ranged is not None:
         try:
-            return _names_embeddings_at(ranged, size)
+            return _marks_at(ranged, size)
         except (ReadError, OSError):
-            return True  # the worker reads it again and lists why it could not
+            return _UNREAD
     small = getattr(entry, "read_small", None)  # a local file: one open, no file object (sources.local)
     if small is not None and size <= TAIL:
         got = small(size + 1)
         if got is not None:
-            return names_embeddings(got[0])
+            return _marks_in(got[0])
     try:
         with entry.open() as f:
             if f.seekable():
-                return _directory_names_embeddings(f, size)
+                return _directory_marks(f, size)
             data = f.read(limit + 1)
-            return len(data) > limit or _directory_names_embeddings(io.BytesIO(data), len(data))
+            return _UNREAD if len(data) > limit else _directory_marks(io.BytesIO(data), len(data))
     except (ReadError, OSError):
-        return True  # the worker reads it again and lists why it could not
+        return _UNREAD
 
 
 def names_embeddings(data: bytes) -> bool:
     """``has_embeddings`` for a document already in memory."""
-    return len(data) >= 22 and _directory_names_embeddings(io.BytesIO(data), len(data))
+    return _marks_in(data).embeds
 
 
-def _directory_names_embeddings(f: IO[bytes], size: int) -> bool:
+def _marks_in(data: bytes) -> PackageMarks:
+    return _directory_marks(io.BytesIO(data), len(data)) if len(data) >= 22 else PackageMarks(False)
+
+
+def _directory_marks(f: IO[bytes], size: int) -> PackageMarks:
     def read(offset: int, length: int) -> bytes:
         f.seek(offset)
         return f.read(length)
 
-    return _names_embeddings_at(read, size)
+    return _marks_at(read, size)
 
 
-def _names_embeddings_at(read: Callable[[int, int], bytes], size: int) -> bool:
+def _marks_at(read: Callable[[int, int], bytes], size: int) -> PackageMarks:
     """The check over ``read(offset, length)``: the file's last 64 KiB (+22), and only when the zip directory
     starts before them, the directory itself (two reads at most)."""
     start, length = tail_window(size)
     tail = read(start, length)
-    if _names_an_embedding(tail):
-        return True
+    marks = _names_in(tail)
+    if marks.embeds and marks.workbook:
+        return marks
     at = tail.rfind(_EOCD)
     if at < 0 or at + 22 > len(tail):
         # no directory: a cut or damaged document, whose lost part may have held the object; the worker
         # reads what its local headers still give and lists the document as damaged, never as nothing (a
         # small file read whole must begin as a zip: random bytes named .docx are no damaged document)
-        return start > 0 or tail.startswith(b"PK\x03\x04")
+        return PackageMarks(marks.embeds or start > 0 or tail.startswith(b"PK\x03\x04"), marks.workbook)
     cd_size, cd_offset = struct.unpack_from("<II", tail, at + 12)
     if 0xFFFFFFFF in (cd_size, cd_offset):
-        return True  # zip64: the worker reads the directory
+        return PackageMarks(True, marks.workbook)  # zip64: the worker reads the directory
     if cd_offset >= start:
-        return False  # the whole directory was in the tail
-    return _names_an_embedding(read(cd_offset, min(cd_size, start - cd_offset + 64)))
+        return marks  # the whole directory was in the tail
+    more = _names_in(read(cd_offset, min(cd_size, start - cd_offset + 64)))
+    return PackageMarks(marks.embeds or more.embeds, marks.workbook or more.workbook)
+
+
+def _names_in(data: bytes) -> PackageMarks:
+    """Embeddings and workbook part names in ``data``, by C-level passes: a bytes pattern folds ASCII letters only,
+    as ``bytes.lower`` does, and ``Object \\d`` starts with a literal (the alternation made re try every byte:
+    ~25 us per 4 KiB document, ~4 us this way; tests/test_embedded.py compares both)."""
+    low = data.lower()
+    return PackageMarks(b"/embeddings/" in low or (b"Object " in data and _ODF_OBJECT_NAME.search(data) is not None),
+                        b"xl/workbook." in low)
 
 
 def _names_an_embedding(data: bytes) -> bool:
-    """``_EMBEDDING_NAME.search(data)`` by C-level passes: a bytes pattern folds ASCII letters only, as
-    ``bytes.lower`` does, and ``Object \\d`` starts with a literal (the alternation made re try every byte:
-    ~25 us per 4 KiB document, ~4 us this way; tests/test_embedded.py compares both)."""
-    return b"/embeddings/" in data.lower() or (b"Object " in data and _ODF_OBJECT_NAME.search(data) is not None)
+    return _names_in(data).embeds
 
 
 # hop formats of objects taken out of legacy documents (scanner.inspectors.legacy_embedded): OLE objects too

@@ -40,7 +40,6 @@ from .archive_members import (
     error_reason,
     member_base_name,
 )
-from .disguise import HEAD_CHECK
 from .disguise import check as disguised
 from .mail_mime import (
     body_may_hold_table,
@@ -134,7 +133,7 @@ class MailInspector:
         if not self.wants_name(entry.name) or size == 0:
             return False
         ext = _last_ext(entry.name)
-        if ext in MESSAGE_EXTS and disguised(entry.name, head()[:HEAD_CHECK]) is not None:
+        if ext in MESSAGE_EXTS and disguised(entry.name, head()) is not None:
             return False  # a workbook, an archive or a table named .msg/.eml: read by its content (disguise)
         if ext in (".msg", ".oft"):  # a message without attachments costs no worker
             return msg_may_hold_attachments(entry, self.config.max_inspect_bytes)

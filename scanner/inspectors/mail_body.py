@@ -30,7 +30,10 @@ from .mail_parts import Attachment
 TEXT_BODY, HTML_BODY = "(body).txt", "(body).html"
 BOM = "\ufeff"
 MIN_ROWS = 3  # lines sharing one delimiter count: a header and two records at least
-DELIMITERS = ("\t", ",", ";", "|")
+WIDE_COMMA = "\uff0c"  # the IME's comma: rows typed on a Japanese keyboard
+DELIMITERS = ("\t", ",", ";", "|", WIDE_COMMA)
+# the wide comma's bytes (UTF-8, Shift_JIS, EUC-JP; ISO-2022-JP's after ESC $ B) read as latin-1 by the walk
+_WIDE_COMMA_BYTES = ("\xef\xbc\x8c", "\x81C", "\xa1\xa4")
 _HTML_TABLE = re.compile(r"<table\b", re.IGNORECASE)
 _HTML_CELL = re.compile(r"<t[dh]\b", re.IGNORECASE)
 _ALIGNED = re.compile(r"\S(?: {2,}|\u3000+)\S")  # two spaces (or full-width ones) between words: a column gap
@@ -46,34 +49,70 @@ _CODECS = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis"
            **{f"cp{28590 + n}": f"iso8859_{n}" for n in range(1, 16)}}
 # labels that say only "ASCII": 8-bit bytes under them are common (Windows writes cp20127 for HTML with NBSP):
 # read as an unlabelled body would be, not called damaged
-_ASCII = {"us-ascii", "ascii", "cp20127", "ansi_x3.4-1968", "iso646-us"}
-_UU_BEGIN = re.compile(r"^begin(?:-base64)? ([0-7]{3,4}) (.+?)\s*$")
+_ASCII = {"us-ascii", "ascii", "cp20127", "ansi_x3.4-1968", "iso646-us",
+          "unknown-8bit", "x-unknown", "unknown"}  # labels that say there is none (Python's email, mutt)
+_UU_BEGIN = re.compile(r"^begin(?:-base64)? ([0-7]{3,4}) (.+)$")  # the name stripped after: a lazy name before
+# ``\s*$`` costs a square of the spaces in a hostile line
+_QUOTE = re.compile(r"(?m)^(?:[ \t]*>)+ ?")
+_QUOTE_MARKS = re.compile(r"(?:>+ ?)+")  # '> ', '>> ', '> > ': a reply's quote marks before a line
 _YENC = re.compile(r"(?m)^=ybegin .*\bname=")
 
 
 def looks_tabular(text: str, html: bool) -> bool:
-    """Whether a body may hold a table: an HTML ``<table>`` with cells, or ``MIN_ROWS`` consecutive lines with
-    the same count of one delimiter (a tab, ``;`` or ``|`` once or more; a comma twice or more, as prose has
-    commas), or ``MIN_ROWS`` consecutive lines with the same number (two or more) of space-aligned column gaps.
+    """Whether a body may hold a table: an HTML ``<table>`` with cells, or ``MIN_ROWS`` consecutive lines (blank
+    lines between them allowed) with the same count of one delimiter (a tab, ``;`` or ``|`` once or more; a
+    comma twice or more, as prose has commas), or ``MIN_ROWS`` consecutive lines with the same number (two or more) of space-aligned column gaps.
     Cheap (one pass over the lines); the table readers decide what the rows are."""
     if html:
         return _HTML_TABLE.search(text) is not None and _HTML_CELL.search(text) is not None
-    return _delimited(text) or _aligned_block(text) is not None
+    return _delimited(text) is not None or _aligned_block(text) is not None
 
 
-def _delimited(text: str) -> bool:
+def unflowed(text: str, delsp: bool = False) -> str:
+    """A ``format=flowed`` text body (RFC 3676: Thunderbird, Apple Mail) as written: a line ending in a space
+    goes on in the next one (the space dropped when ``DelSp=yes``; the next line's quote marks, the same as the
+    first's, dropped too), a leading space is stuffing; the signature line ``-- `` stays. Thunderbird wraps at
+    72 characters, so a pasted row is otherwise cut into pieces."""
+    out: list[str] = []
+    held = ""
+    for line in text.replace("\r\n", "\n").split("\n"):
+        quote = _QUOTE_MARKS.match(line)
+        marks = quote.group(0) if quote else ""
+        body = line[len(marks):]
+        body = body[1:] if body.startswith(" ") else body  # space-stuffed
+        line = held + body if held else marks + body
+        if line.endswith(" ") and body != "-- ":
+            held = line[:-1] if delsp else line
+            continue
+        held = ""
+        out.append(line)
+    return "\n".join([*out, held] if held else out)
+
+
+def wide_commas_folded(latin1: str) -> str:
+    """Raw body bytes (read as latin-1, undecoded: the walk's check) with the wide comma's encoded forms as
+    ``，``, so the delimiter rule sees rows typed with it whatever the charset."""
+    for form in (*_WIDE_COMMA_BYTES, *(("!$",) if "\x1b$B" in latin1 else ())):
+        latin1 = latin1.replace(form, WIDE_COMMA)
+    return latin1
+
+
+def _delimited(text: str) -> str | None:
+    """The delimiter ``MIN_ROWS`` consecutive lines share, or None."""
     for d in DELIMITERS:
         if d not in text:
             continue
-        least = 2 if d == "," else 1
+        least = 2 if d in (",", WIDE_COMMA) else 1
         run, last = 0, -1
         for line in text.splitlines():
+            if not line.strip():  # a blank line between pasted rows (some clients, some people) ends no run
+                continue
             n = line.count(d)
             run = run + 1 if n >= least and n == last else (1 if n >= least else 0)
             last = n
             if run >= MIN_ROWS:
-                return True
-    return False
+                return d
+    return None
 
 
 def _aligned_block(text: str) -> tuple[int, int] | None:
@@ -84,12 +123,15 @@ def _aligned_block(text: str) -> tuple[int, int] | None:
     lines = text.splitlines()
     gaps = [len(_ALIGNED.findall(line.strip())) if "  " in line or "\u3000" in line else 0 for line in lines]
     first = last = None
-    run, previous = 0, -1
+    run, previous, start = 0, -1, 0
     for i, g in enumerate(gaps):
+        if not lines[i].strip():  # a blank line between rows ends no run (kept inside the block)
+            continue
         run = run + 1 if g >= 2 and g == previous else (1 if g >= 2 else 0)
+        start = i if run == 1 else start
         previous = g
         if run >= MIN_ROWS:
-            first = i - run + 1 if first is None else first
+            first = start if first is None else first
             last = i + 1
     return (first, last) if first is not None and last is not None else None
 
@@ -109,7 +151,7 @@ def body_text(raw: bytes, charset: str | None) -> tuple[str, tuple[Status, str] 
                 return raw.decode(name), None
             except LookupError:
                 break
-            except UnicodeDecodeError:
+            except UnicodeError:  # undecodable bytes; or a codec that refuses all ('undefined'): not this label
                 tried.append(name)
         if codec == "iso2022_jp_ext" and (windows := windows_jis(raw)) is not None:
             return windows, None
@@ -180,7 +222,12 @@ def table_body(text: str, html: bool, problem: tuple[Status, str] | None) -> Att
     """The body as a child file when it looks tabular, else None (prose is not a table)."""
     if not looks_tabular(text, html):
         return None
-    if not html and not _delimited(text):  # aligned columns only: the block of aligned lines is the table
+    if not html and ">" in text:  # a reply quotes the rows: the values are what follows the quote marks
+        text = _QUOTE.sub("", text)
+    delimiter = None if html else _delimited(text)
+    if delimiter == WIDE_COMMA and "\t" not in text:  # the table readers split at ASCII delimiters: a tab here
+        text = text.replace(WIDE_COMMA, "\t")
+    if not html and delimiter is None:  # aligned columns only: the block of aligned lines is the table
         block = _aligned_block(text)
         if block is not None:
             text = "\n".join(text.splitlines()[block[0]:block[1]]) + "\n"
@@ -220,6 +267,7 @@ def uu_files(text: str) -> tuple[str, list[Attachment], list[tuple[Status, str]]
         name = found.group(2).strip() or f"uuencoded-{len(files) + 1}"
         base64 = lines[i].startswith("begin-base64")
         i += 1
+        opened = i
         chunks: list[bytes] = []
         bad, ended = 0, False
         while i < len(lines):
@@ -239,6 +287,7 @@ def uu_files(text: str) -> tuple[str, list[Attachment], list[tuple[Status, str]]
             why.append(f"{bad} lines did not decode")
         if not ended:
             why.append("no 'end' line (cut)")
+            kept.extend(lines[opened:])  # the rest of the body is looked at too (a table after a stray begin line)
         problem = (Status.CORRUPT, f"uuencoded file damaged ({', '.join(why)}): what decoded was examined") if why else None
         files.append(Attachment(name, b"".join(chunks), problem))
     return "".join(kept), files, problems

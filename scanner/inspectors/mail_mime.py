@@ -23,7 +23,7 @@ from typing import IO
 from ..codes import Status
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
-from .mail_body import body_text, looks_tabular, table_body, uu_files
+from .mail_body import body_text, looks_tabular, table_body, unflowed, uu_files, wide_commas_folded
 from .mail_parts import Attachment, Mail, is_tnef
 
 # header names that open a saved message (RFC 5322, plus what mail servers and clients add first)
@@ -88,6 +88,8 @@ def text_only(head: bytes, complete: bool = False) -> bool:
 
 
 _BASE64_BODY = re.compile(rb"(?im)^content-transfer-encoding:[ \t]*base64")
+_FLOWED = re.compile(rb'(?i)format="?flowed')
+_DELSP = re.compile(rb'(?i)delsp="?yes')
 
 
 def body_may_hold_table(raw: bytes, complete: bool) -> bool:
@@ -104,7 +106,10 @@ def body_may_hold_table(raw: bytes, complete: bool) -> bool:
     if _BASE64_BODY.search(raw[:end.start()]):
         return bool(body.strip())  # not decoded in the walk: the worker reads it
     body = body.replace(b"=\r\n", b"").replace(b"=\n", b"")  # quoted-printable soft line breaks (<ta=\nble>)
-    return looks_tabular(body.decode("latin-1"), html=b"<table" in body.lower())
+    text = body.decode("latin-1")
+    if _FLOWED.search(raw):  # Thunderbird's wrapped lines joined (a space is a space in any charset)
+        text = unflowed(text, _DELSP.search(raw) is not None)
+    return looks_tabular(wide_commas_folded(text), html=b"<table" in body.lower())
 
 
 def looks_like_mbox(head: bytes) -> bool:
@@ -177,7 +182,7 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
         mail.problems.append((Status.CORRUPT, "no mail header could be read"))
     count = 0
     bodies: dict[int, list[tuple[bool, Message]]] = {}  # the bodies of one multipart/alternative (or one alone)
-    for part, parent in _walk(msg):
+    for part, alternative in _walk(msg):
         count += 1
         if count > MAX_PARTS:
             mail.problems.append((Status.TOO_LARGE, f"more than {MAX_PARTS} MIME parts: the rest not read"))
@@ -211,8 +216,8 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
         name, raw_hex = part_name(part)
         if name is None and part.get_content_disposition() != "attachment" and kind.encode() in BODY_TYPES:
             # a body (text, html): not an attached file, but it may hold a pasted table or uuencoded files
-            alternative = parent is not None and parent.get_content_subtype() == "alternative"
-            bodies.setdefault(id(parent) if alternative else id(part), []).append((kind == "text/html", part))
+            bodies.setdefault(id(alternative) if alternative is not None else id(part), []).append(
+                (kind == "text/html", part))
             continue
         attachment = _attachment(part, name, raw_hex, len(mail.attachments) + 1)
         mail.attachments.append(attachment)
@@ -253,6 +258,8 @@ def _read_bodies(group: list[tuple[bool, Message]], mail: Mail) -> None:
         except Exception:  # noqa: BLE001 - a malformed parameter: read as a text table would be
             charset = None
         text, problem = body_text(raw, charset)
+        if not html and str(part.get_param("format") or "").lower() == "flowed":
+            text = unflowed(text, str(part.get_param("delsp") or "").lower() == "yes")
         if losses:
             cut = f"message body damaged ({', '.join(losses)}): what decoded was examined"
             problem = (Status.CORRUPT, f"{problem[1]}; {cut}" if problem else cut)
@@ -269,14 +276,16 @@ def _read_bodies(group: list[tuple[bool, Message]], mail: Mail) -> None:
         mail.attachments.append(tables[0])
 
 
-def _walk(msg: Message, parent: Message | None = None) -> Iterator[tuple[Message, Message | None]]:
-    """Every part with the multipart holding it, without descending into attached messages (they are read as
+def _walk(msg: Message, alternative: Message | None = None) -> Iterator[tuple[Message, Message | None]]:
+    """Every part with the nearest multipart/alternative above it (the HTML of [plain, related [html, image]] is
+    the plain text's alternative one level down), without descending into attached messages (they are read as
     messages of their own)."""
-    yield msg, parent
+    yield msg, alternative
     if msg.is_multipart() and msg.get_content_maintype() != "message":
+        inner = msg if msg.get_content_subtype() == "alternative" else alternative
         for sub in msg.get_payload():
             if isinstance(sub, Message):
-                yield from _walk(sub, msg)
+                yield from _walk(sub, inner)
 
 
 def _attachment(part: Message, name: str | None, raw_hex: str | None, number: int) -> Attachment:

@@ -73,20 +73,88 @@ def _cut_at(data: bytes) -> int | None:
 
 
 _COUNTED = (0x9003, 0x9004, 0x9005)  # attMAPIProps, attRecipTable, attAttachment: a 32-bit count, then the rows
+# MAPI property types by the bytes of one value (the rest hold a length and bytes per value: 4 bytes at least)
+_FIXED = {0x0002: 2, 0x000B: 2, 0x0003: 4, 0x0004: 4, 0x000A: 4, 0x0005: 8, 0x0006: 8, 0x0007: 8, 0x0014: 8,
+          0x0040: 8, 0x0048: 16}
+_VARIABLE = (0x0000, 0x000D, 0x001E, 0x001F, 0x0102)  # unspecified, object, string, Unicode string, binary
+_OBJECT, _MULTI, _NAMED_ID = 0x000D, 0x1000, 0x8000
+_IMESSAGE = bytes.fromhex("0703020000000000c000000000000046")  # an attached Outlook item's own TNEF stream
+MAX_EMBEDDED = 8  # Outlook items inside Outlook items inside TNEF (each level parsed again by tnefparse)
 
 
-def _overcounted(data: bytes) -> int | None:
-    """The offset of an object whose count of properties (or recipient rows) cannot fit in its bytes (each
-    takes 8 bytes at least), else None."""
+class _Overcounted(Exception):
+    """A count that cannot fit in the bytes after it (tnefparse would loop over it)."""
+
+
+def _overcounted(data: bytes, depth: int = 0) -> int | None:
+    """The offset of an object holding a count that cannot fit in its bytes, else None: the object's count of
+    properties or recipient rows, each row's count of properties, a multi-valued property's count of values,
+    a string or binary property's count of values; inside an Outlook item embedded in an attachment too.
+    tnefparse loops over each of these counts unchecked (4 billion turns, or an object appended per value
+    until the memory cap). One pass over the bytes: each count is checked before it is walked."""
     offset = 6
     while offset + 11 <= len(data):
         name = int.from_bytes(data[offset + 1:offset + 3], "little")
         declared = int.from_bytes(data[offset + 5:offset + 9], "little")
         body = data[offset + 9:offset + 9 + declared]
-        if name in _COUNTED and len(body) >= 4 and int.from_bytes(body[:4], "little") * 8 > len(body):
-            return offset
+        if name in _COUNTED and len(body) >= 4:
+            try:
+                if name == 0x9004:
+                    rows, at = _count(body, 0, 8), 4
+                    for _ in range(rows):
+                        at = _properties(body, at, depth)
+                else:
+                    _properties(body, 0, depth)
+            except _Overcounted:
+                return offset
         offset += 11 + declared
     return None
+
+
+def _count(body: bytes, at: int, least: int) -> int:
+    """The 32-bit count at ``at`` when ``least`` bytes per item fit after it; _Overcounted else."""
+    n = int.from_bytes(body[at:at + 4], "little")
+    if n * least > len(body) - at - 4:
+        raise _Overcounted
+    return n
+
+
+def _properties(body: bytes, at: int, depth: int) -> int:
+    """Walk one MAPI property list as tnefparse will (a count, then type, id, [named id], [value count], values);
+    the offset after it. A walk past the end stops there: tnefparse stops too."""
+    listed = _count(body, at, 4)
+    at += 4
+    for _ in range(listed):
+        if at + 4 > len(body):
+            return at
+        ptype, pid = int.from_bytes(body[at:at + 2], "little"), int.from_bytes(body[at + 2:at + 4], "little")
+        at += 4
+        if pid >= _NAMED_ID:  # a GUID, a kind, then a number or a name (padded to 4)
+            kind = int.from_bytes(body[at + 16:at + 20], "little")
+            size = int.from_bytes(body[at + 20:at + 24], "little")
+            at += 24 + (0 if kind == 0 else -(-size // 4) * 4)
+        multi, ptype, values = bool(ptype & _MULTI), ptype & ~_MULTI, 1
+        if multi:  # a count of values, each a fixed-size value or a length and bytes
+            values = _count(body, at, _FIXED.get(ptype, 4)) or 1
+            at += 4
+        if ptype in _FIXED:
+            at += values * _FIXED[ptype] + (2 if values % 2 and _FIXED[ptype] == 2 else 0)  # padded to 4
+            continue
+        if ptype not in _VARIABLE:
+            return at  # an unknown type: tnefparse stops reading the list there
+        if not multi:  # a string, binary or object property has its own count of values
+            values = _count(body, at, 4)
+            at += 4
+        for _ in range(values):
+            size = int.from_bytes(body[at:at + 4], "little")
+            value = body[at + 4:at + 4 + size]
+            if ptype == _OBJECT and value.startswith(_IMESSAGE):
+                if depth >= MAX_EMBEDDED or _overcounted(value[len(_IMESSAGE):], depth + 1) is not None:
+                    raise _Overcounted
+            at += 4 + -(-size // 4) * 4
+            if at > len(body):
+                return at
+    return at
 
 
 def _attachment(att: object, number: int) -> Attachment:

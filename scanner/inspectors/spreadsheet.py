@@ -43,14 +43,25 @@ from . import embedded, salvage
 from . import legacy_embedded as legacy
 from .archive import ArchiveInspector, holds_archive, sniff_unsupported
 from .archive_members import archive_depth
-from .disguise import HEAD_CHECK, checked_entry_ext, checked_ext, table_head
+from .disguise import (
+    HEADER_LINES,
+    LABELS,
+    TEXT_CHECK,
+    TEXT_EXTS,
+    TEXT_FAMILIES,
+    Disguise,
+    checked_entry_ext,
+    checked_ext,
+    table_head,
+)
 from .disguise import check as disguise_check
 
 if TYPE_CHECKING:  # the classifiers are imported where sheets are read (a worker), not in every scan process
     from ..detectors.pii import SheetFinding
 
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".xlam", ".ods",
-                              ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn", ".xlw"})  # .xlw: Excel 4.0 workbook
+                              ".ots", ".csv", ".tsv", ".txt", ".tab", ".prn", ".xlw",  # .xlw: Excel 4.0 workbook
+                              ".vcf", ".vcard"})  # an address book's contacts (scanner.vcard)
 LOCKABLE_FORMATS = ("ole-encrypted", "xls")  # what msoffcrypto-tool opens with a password (OOXML, .xls)
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".tab", ".prn"})
 # extensions of markup that may be a table: read only when Excel's namespace is at the head
@@ -58,9 +69,16 @@ MARKUP_EXTENSIONS = frozenset({".xml", ".htm", ".html"})
 EXCEL_MARKS = (b"urn:schemas-microsoft-com:office:spreadsheet", b"urn:schemas-microsoft-com:office:excel",
                "urn:schemas-microsoft-com:office:spreadsheet".encode("utf-16-le"),
                "urn:schemas-microsoft-com:office:excel".encode("utf-16-le"))
+# documents whose package may be a workbook renamed (an .xlsx named 報告.docx): read when their zip directory names
+# a workbook part (read once with the archive inspector's look for embedded objects), an OpenDocument file when its
+# mimetype says spreadsheet; listed ``extension-mismatch``
+DOCUMENT_PACKAGES = frozenset({*(e for e in doctail.OOXML_EXTS if e not in doctail.WORKBOOK_EXTS), ".odt", ".odp", ".ott",
+                               ".otp", ".odg"})
+_PACKAGE_FORMATS = ("xlsx", "xlsb", "ods", "ooxml-no-workbook")
+_ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first member, stored (ODF 1.2 3.3)
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
 OTHER_EXTENSIONS = frozenset({
-    ".zip", ".jar", ".apk", ".epub", ".docx", ".docm", ".pptx", ".pptm", ".odt", ".odp", ".doc", ".ppt", ".msg",
+    ".zip", ".jar", ".apk", ".epub", ".doc", ".ppt", ".msg",
     ".msi", ".7z", ".lzh", ".gz", ".tar", ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff",
     ".mp3", ".mp4", ".mov", ".avi", ".wav", ".exe", ".dll", ".sys", ".so", ".py", ".js",
     ".css", ".json", ".log", ".ini", ".lnk", ".jtd"})
@@ -73,6 +91,8 @@ UNREAD_TABLES = {
     ".qpw": "Quattro Pro notebook", ".wb1": "Quattro Pro notebook", ".wb2": "Quattro Pro notebook",
     ".wb3": "Quattro Pro notebook", ".slk": "SYLK spreadsheet", ".dif": "DIF spreadsheet",
     ".fods": "OpenDocument flat XML spreadsheet",
+    # address books in formats no reader here takes (a vCard .vcf is read: scanner.vcard)
+    ".fwa": "Fudemame address book", ".wab": "Windows Address Book", ".contact": "Windows Contacts contact",
 }
 
 
@@ -146,6 +166,8 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
             if sheet.origin is None:
                 found.index = reading.sheets
             found.origin = sheet.origin  # a pivot or external-link cache: no position among the sheets
+            if fmt == "vcard":
+                found.header_row = None  # the header is scanner.vcard's, not a row of the file
             findings.append(found)
     return findings, reading.sheets, reading
 
@@ -317,6 +339,12 @@ class SpreadsheetInspector:
             return False  # an Excel owner (lock) file: a user name, not a workbook
         if ext in SHEET_EXTENSIONS or ext in UNREAD_TABLES:
             return True
+        if ext in DOCUMENT_PACKAGES:
+            if self.config.content_check == "off":
+                return False
+            if ext in embedded.ODF_EXTS:
+                return _ODS_MIMETYPE in head()[:256]
+            return embedded.package_marks(entry, size, self.config.max_inspect_bytes).workbook
         if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail)
             return getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
         if ext in OTHER_EXTENSIONS or size < 512:
@@ -327,7 +355,7 @@ class SpreadsheetInspector:
         """A file its name ruled out whose first bytes contradict its extension (scanner.inspectors.disguise: an
         .xlsx named photo.jpg, a zip named scan.pdf, a person CSV named .log): read by its content."""
         return (checked_entry_ext(entry.name, entry.location) is not None
-                and disguise_check(entry.name, head[:HEAD_CHECK]) is not None)
+                and disguise_check(entry.name, head[:TEXT_CHECK]) is not None)
 
     def settles_here(self, data: bytes) -> bool:
         """Bytes no reader is given (no workbook, archive, markup or text signature): ``inspect`` only lists
@@ -344,6 +372,10 @@ class SpreadsheetInspector:
             # names): opened as the archive it is, its members examined
             return archives.inspect(entry, data, ctype, ctx)
         found = self._tables(entry, data, fmt)
+        ext = split_ext(entry.name)[1].casefold()
+        if ext in DOCUMENT_PACKAGES and fmt in _PACKAGE_FORMATS:  # a workbook under a document's name: a lead too
+            found.reasons = [*found.reasons, Reason.EXTENSION_MISMATCH]
+            found.rules = [*found.rules, Disguise(ext, "workbook").rule]
         if (data.startswith(ZIP_MAGIC)
                 and split_ext(entry.name)[1].casefold() in doctail.WORKBOOK_EXTS + embedded.ODF_WORKBOOK_EXTS
                 and embedded.names_embeddings(data)):  # a workbook that embeds objects: they are children
@@ -368,11 +400,17 @@ class SpreadsheetInspector:
         if ext in UNREAD_TABLES and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted"):
             return Inspection(status=Status.UNSUPPORTED, detail=f"{UNREAD_TABLES[ext]} ({ext}): no reader for this "
                                                                 "format; not examined")
+        if fmt == "binary" and not claimed and checked_ext(entry.name) is not None:
+            told = disguise_check(entry.name, data[:TEXT_CHECK])
+            if told is not None and told.family in TEXT_FAMILIES:  # read for its text start, binary further on
+                return Inspection(status=Status.CORRUPT, detail=f"{LABELS[told.family]} at its start, binary bytes "
+                                  "further on: not read as a table")
         if fmt in ("zip-other", "ole-other", "binary") and not claimed:
             return Inspection()  # a renamed non-workbook: nothing for this inspector
-        if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(data[:HEAD_CHECK]):
-            return Inspection()  # a text whose first line is a person table's header is read whatever its name
-        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "ole-encrypted")
+        if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(
+                data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
+            return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
+        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "ole-encrypted")
         caps = caps_for(self.config, len(data))
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)

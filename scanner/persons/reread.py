@@ -164,4 +164,4 @@ class Rereader:
 def _disguised(ins: Inspector, entry: Entry, data: bytes) -> bool:
     """The scan read this file by its content although its name ruled it out (photo.jpg that is an .xlsx)."""
     wants = getattr(ins, "wants_disguised", None)
-    return bool(data) and wants is not None and bool(wants(entry, data[:512]))
+    return bool(data) and wants is not None and bool(wants(entry, data))  # it looks at the first bytes it needs
