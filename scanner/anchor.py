@@ -33,12 +33,12 @@ _SEPARATORS = re.compile(r"[\s:\-]+")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
-def expected_sha256(text: str) -> str:
+def expected_sha256(text: str, option: str = "--expect-sha256") -> str:
     """A SHA-256 as the examiner copies it back from paper: any case, full-width or not, in groups separated by
     spaces, colons or dashes (the report prints it in groups of 16). Anything else is a usage error (exit 2)."""
     value = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).lower()  # full-width digits typed in Japanese
     if not _HEX64.fullmatch(value):
-        raise UsageError(f"--expect-sha256: not a SHA-256 value (64 hexadecimal digits; {len(value)} characters given)")
+        raise UsageError(f"{option}: not a SHA-256 value (64 hexadecimal digits; {len(value)} characters given)")
     return value
 
 

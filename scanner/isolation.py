@@ -58,6 +58,11 @@ NATIVE_DECODERS = ("calamine", "libpff", "py7zr", "pyppmd", "pybcj", "inflate64"
                    "lxml", "image")
 
 
+# the examiner's volume keys (scanner.sources.volume_keys reads them in the main process; an image's keys reach a
+# worker over its connection): never in a worker's environment, where untrusted bytes are decoded
+KEY_ENVS = frozenset({"LEAKSCAN_LUKS_PASSPHRASE", "LEAKSCAN_BITLOCKER_RECOVERY_KEY", "LEAKSCAN_APFS_PASSWORD"})
+
+
 class MarkBoard:
     """A worker's last mark in memory its parent shares (memfd): which task of its unit, which file, which
     step and decoder, and until when it may take. Writing one costs no system call; the parent reads it
@@ -336,7 +341,7 @@ class Worker:
             self.board = MarkBoard.create()
         self.board.reset()
         root = str(Path(__file__).resolve().parent.parent)
-        env = {**os.environ, "RUST_BACKTRACE": "0",
+        env = {**{k: v for k, v in os.environ.items() if k not in KEY_ENVS}, "RUST_BACKTRACE": "0",
                "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
         code = f"from scanner.isolation import main; main({theirs.fileno()}, {self.memory}, {self.board.fd})"
         try:

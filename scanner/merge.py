@@ -55,11 +55,15 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     origins: list[int] = []  # which input each merged file came from
     canon = _canonical_sources(docs)
 
+    own = _unknown_machine_folders(docs)
+
     def place(k: int, loc: Location) -> str:
         """A location's key in this merge: under the source text the case keys that folder by (a folder one
-        input scanned inside another's source, or wrote another way, is the same place on the same machine)."""
+        input scanned inside another's source, or wrote another way, is the same place on the same machine);
+        a folder of an input that records no host is a place of that input alone (the same path on another PC)."""
         text = canon.get((k, loc.source))
-        return loc.key() if text is None else replace(loc, source=text).key()
+        key = loc.key() if text is None else replace(loc, source=text).key()
+        return f"{key}\0input {k}" if (k, loc.source) in own else key
 
     read_by = _read_by(docs, place)
     folded: list[tuple[dict[int, int], int, str]] = []
@@ -186,6 +190,12 @@ def _local_folders(docs: list[FindingsDoc]) -> list[tuple[object, str, str, int]
     return folders
 
 
+def _unknown_machine_folders(docs: list[FindingsDoc]) -> set[tuple[int, str]]:
+    """(input, SOURCE text) of the local folders of inputs that record no host: each is a machine of its own, so
+    the same folder text in another input is another place (its files listed, its figures counted, apart)."""
+    return {(k, text) for host, _path, text, k in _local_folders(docs) if isinstance(host, tuple)}
+
+
 def _once_by(items: list[tuple[Any, Any]]) -> list[Any]:
     """The first item of each identity, in order."""
     seen: set[str] = set()
@@ -241,11 +251,11 @@ def _seen_and_read(docs: list[FindingsDoc], overlap: list[str]) -> dict[str, Any
     nested = _nested_sources(docs)
     if nested:
         return {**result, "exact": False, "reason": "nested", "source": nested}
+    apart = _unknown_machine_folders(docs)
     for source in overlap:
         figures = set()
-        for d in docs:
-            if source not in d.scan.sources:
-                continue
+        scanned_by = [k for k, d in enumerate(docs) if source in d.scan.sources and (k, source) not in apart]
+        for d in (docs[k] for k in scanned_by):
             own = [s for s in d.scan.source_details if s.get("source") == source]
             if len(own) != 1 or not all(isinstance(own[0].get(k), int) for k in total):
                 return {**result, "exact": False, "reason": "no-own-figures", "source": source}
@@ -253,7 +263,7 @@ def _seen_and_read(docs: list[FindingsDoc], overlap: list[str]) -> dict[str, Any
         if len(figures) != 1:
             return {**result, "exact": False, "reason": "different-figures", "source": source}
         files, size = figures.pop()
-        copies = sum(1 for d in docs if source in d.scan.sources) - 1
+        copies = len(scanned_by) - 1
         result["files_seen"] -= copies * files
         result["bytes_read"] -= copies * size
     return result
@@ -287,9 +297,11 @@ def _once(items: list[Any]) -> list[Any]:
 def _overlapping_sources(docs: list[FindingsDoc]) -> list[str]:
     """Sources more than one input scanned (files seen and bytes read under them are counted once per input)."""
     count: dict[str, int] = {}
-    for d in docs:
+    own = _unknown_machine_folders(docs)
+    for k, d in enumerate(docs):
         for s in set(d.scan.sources):
-            count[s] = count.get(s, 0) + 1
+            if (k, s) not in own:  # a folder of a machine of its own is scanned by that input alone
+                count[s] = count.get(s, 0) + 1
     return sorted(s for s, n in count.items() if n > 1)
 
 

@@ -52,7 +52,9 @@ _MOJIBAKE_HINT = re.compile(
     r"|%[0-9A-Fa-f]{2}|=[?_][\w-]+[?_][BbQq][?_]")
 # an RFC 2047 encoded word as a file system keeps it: ? (forbidden on Windows) may stand as _
 _ADJACENT_WORDS = re.compile(r"([?_]=)\s+(?==[?_][\w-]+[?_][BbQq][?_])")  # the space between two words is no text
-_ENCODED_WORD = re.compile(r"=[?_]([A-Za-z0-9-]+(?:\*[A-Za-z-]+)?)[?_]([BbQq])[?_]([^?\s]*?)[?_]=")
+# (one stand-in for ? throughout a word: in a Q word written with ?, a _ is a space, and "_=" inside it no end)
+_ENCODED_WORD = re.compile(
+    r"=(?P<q>[?_])(?P<charset>[A-Za-z0-9-]+(?:\*[A-Za-z-]+)?)(?P=q)(?P<kind>[BbQq])(?P=q)(?P<text>[^?\s]*?)(?P=q)=")
 
 
 _CP1252_UNDEFINED = frozenset("\x81\x8d\x8f\x90\x9d")
@@ -198,7 +200,7 @@ def recover_mojibake(name: str, rule: Mojibake) -> str | None:
         if rule.shown_as == "percent":
             out = _unpercent(text, rule.really) if "%" in text else text
         elif rule.shown_as == "mime-word":
-            out = _ENCODED_WORD.sub(_unword, _ADJACENT_WORDS.sub(r"\1", text)) if "=" in text else text
+            out = _unwords(_ADJACENT_WORDS.sub(r"\1", text)) if "=" in text else text
         else:
             out = text.encode(rule.shown_as, errors="leakscan-c1").decode(rule.really)
     except (UnicodeError, LookupError, ValueError):
@@ -207,30 +209,44 @@ def recover_mojibake(name: str, rule: Mojibake) -> str | None:
 
 
 def _unpercent(text: str, encoding: str) -> str:
-    """%XX escapes as the bytes of ``encoding``; a name holding anything but ASCII is not a percent-encoded one."""
+    """%XX escapes as the bytes of ``encoding``. Text beside them stays as it is (`` - コピー`` added by Explorer to a
+    downloaded name), so the whole name goes through ``encoding``: a cp932 trail byte that URL quoting leaves as
+    an ASCII letter (ア = %83A) joins the byte before it."""
     from urllib.parse import unquote_to_bytes
 
-    if not text.isascii():
-        return text
-    return unquote_to_bytes(text).decode(encoding)
+    return unquote_to_bytes(text.encode(encoding)).decode(encoding)
 
 
-def _unword(m: re.Match[str]) -> str:
-    """One encoded word decoded strictly (B: base64, where a / a file system refused may stand as _ or -; Q)."""
+def _unwords(text: str) -> str:
+    """Every encoded word decoded strictly; the bytes of adjacent words of one charset are joined first (a
+    character some mailer cut across two words, as email.header.decode_header reads them too)."""
+    out: list[str] = []
+    pending, charset, at = b"", "", 0
+    for m in _ENCODED_WORD.finditer(text):
+        word_charset = m["charset"].split("*")[0].lower()
+        if m.start() != at or word_charset != charset:
+            out += [pending.decode(charset) if pending else "", text[at:m.start()]]
+            pending = b""
+        pending, charset, at = pending + _word_bytes(m), word_charset, m.end()
+    out += [pending.decode(charset) if pending else "", text[at:]]
+    return "".join(out)
+
+
+def _word_bytes(m: re.Match[str]) -> bytes:
+    """One encoded word's bytes, decoded strictly (B: base64, where a / a file system refused may stand as _ or
+    -; Q)."""
     import base64
     import binascii
     import quopri
 
-    charset, kind, payload = m.group(1).split("*")[0], m.group(2).upper(), m.group(3)
+    kind, payload = m["kind"].upper(), m["text"]
     try:
         if kind == "B":
             payload = payload.replace("_", "/").replace("-", "/")
-            raw = base64.b64decode(payload + "=" * (-len(payload) % 4), validate=True)
-        else:
-            raw = quopri.decodestring(payload.replace("_", " ").encode("ascii"), header=True)
+            return base64.b64decode(payload + "=" * (-len(payload) % 4), validate=True)
+        return quopri.decodestring(payload.replace("_", " ").encode("ascii"), header=True)
     except (binascii.Error, ValueError) as e:
         raise ValueError("not an encoded word") from e
-    return raw.decode(charset)
 
 
 def _respelling(t: _Target, spelling: Mapping[str, Any]) -> re.Pattern[str] | None:
@@ -239,11 +255,24 @@ def _respelling(t: _Target, spelling: Mapping[str, Any]) -> re.Pattern[str] | No
     that keep ``min_stem_chars`` characters without them; None for shorter ones."""
     if not spelling:
         return None
-    between = f"{spelling['separators']}*"
-    core = re.sub(spelling["separators"], "", t.stem)
+    seps = spelling["separators"]
+    core = re.sub(seps, "", t.stem)
     if len(core) < int(spelling.get("min_stem_chars", 4)):
         return None
-    return re.compile(between.join(map(re.escape, core)))
+    # Inside a number the stem holds together no separator may come in (名簿_1_12 is not 名簿_11_2, 2019 not
+    # 201_9); between numbers or words they may change or go (名簿_2019-01-15 as 名簿 20190115).
+    parts: list[str] = []
+    prev, gap = "", False
+    for ch in t.stem:
+        if re.fullmatch(seps, ch):
+            gap = True
+            continue
+        if prev:
+            glued_digits = not gap and prev.isascii() and prev.isdigit() and ch.isascii() and ch.isdigit()
+            parts.append("" if glued_digits else f"{seps}*")
+        parts.append(re.escape(ch))
+        prev, gap = ch, False
+    return re.compile("".join(parts))
 
 
 def _ascii_alnum_joint(a: str, b: str) -> bool:
@@ -329,9 +358,14 @@ class NameRules:
         if self._mojibake and _MOJIBAKE_HINT.search(framed):
             for i, name in enumerate(framed.split("\0")[1:-1]):
                 if i not in found and _MOJIBAKE_HINT.search(name) and any(
-                        next(self._any.iter(normalise_name(r)), None) is not None for _m, r in self._recovered(name)):
+                        self._may_meet(normalise_name(r)) for _m, r in self._recovered(name)):
                     found.add(i)
         return sorted(found)
+
+    def _may_meet(self, n: str) -> bool:
+        """A normalised name holds an automaton word, or a target's stem with other separators."""
+        return (self._any is not None and next(self._any.iter(n), None) is not None) or \
+            any(p.search(n) is not None for p, _t in self._respell)
 
     # ---------------------------------------------------------------- one name
 
@@ -351,15 +385,11 @@ class NameRules:
         strong = self._name_match(n) if hit and self._targets else None
         keyword_text = [n] if hit else []
         if strong is None and respelt is not None:
-            m = self._name_match(respelt)
-            if m is not None:  # a renamed name: a copy, never the named file itself
-                reason = Reason.NAME_VARIANT if m.reason == Reason.NAME else m.reason
-                spelled = self._spelling_rule if m.rule == "exact" else f"{self._spelling_rule}+{m.rule}"
-                strong = NameMatch(reason, spelled, m.target)
+            strong = self._respelt_match(respelt)
         if strong is None and hinted:
             for rule, recovered in self._recovered(name):
                 r = normalise_name(recovered)
-                m = self._name_match(r) if self._targets else None
+                m = (self._name_match(r) or self._respelt_match(self._respelt(r))) if self._targets else None
                 if m is not None:
                     strong = NameMatch(m.reason, f"{rule.name}+{m.rule}", m.target)
                     keyword_text.append(r)
@@ -392,6 +422,15 @@ class NameRules:
             if m is not None and m.group() != t.stem:
                 return n[:m.start()] + t.stem + n[m.end():]
         return None
+
+    def _respelt_match(self, respelt: str | None) -> NameMatch | None:
+        """What a name rewritten by ``_respelt`` meets, as a renamed name: a copy, never the named file itself."""
+        m = self._name_match(respelt) if respelt is not None else None
+        if m is None:
+            return None
+        reason = Reason.NAME_VARIANT if m.reason == Reason.NAME else m.reason
+        return NameMatch(reason, self._spelling_rule if m.rule == "exact" else f"{self._spelling_rule}+{m.rule}",
+                         m.target)
 
     def _recovered(self, name: str) -> Iterator[tuple[Mojibake, str]]:
         for rule in self._mojibake:

@@ -218,3 +218,39 @@ def test_diff_and_rescan_refuse_a_forged_baseline_by_its_written_down_value(case
     assert not (tmp_path / "re" / "findings.json").exists()
     alone = run_cli("scan", str(src), "--out", str(tmp_path / "alone"), "--baseline-sha256", written_down)
     assert alone.returncode == 2 and "needs --baseline" in alone.stderr, alone.stderr
+
+
+@pytest.mark.parametrize("command", ["diff", "scan"])
+def test_a_mistyped_baseline_value_names_its_own_option(command: str, case: tuple[Path, Path, str],
+                                                        tmp_path: Path) -> None:
+    src, out, _ = case
+    args = [str(out), str(out)] if command == "diff" else [str(src), "--baseline", str(out)]
+    run = run_cli(command, *args, "--out", str(tmp_path / "o"), "--baseline-sha256", "abc")
+    assert run.returncode == 2 and "--baseline-sha256" in run.stderr and "--expect-sha256" not in run.stderr, \
+        run.stderr
+
+
+def test_baseline_value_given_on_resume_is_checked_not_ignored(case: tuple[Path, Path, str], tmp_path: Path) -> None:
+    """A rescan stopped before publishing, resumed with the value written down: a value that is not the baseline's
+    stops the resume (it was dropped without a word); one given to a scan that has no baseline is a usage error."""
+    src, out, _ = case
+    rescan = tmp_path / "rescan"
+    assert run_cli("scan", str(src), "--name", LEAKED_NAME, "--baseline", str(out), "--out", str(rescan),
+                   "--quiet").returncode in (0, 1)
+    (rescan / "findings.json").unlink()  # as if the scan had stopped before publishing
+    wrong = run_cli("scan", "--resume", str(rescan), "--baseline-sha256", "0" * 64, "--quiet")
+    assert wrong.returncode == 2 and "changed or replaced" in wrong.stderr, wrong.stderr
+    assert not (rescan / "findings.json").exists()
+    right = run_cli("scan", "--resume", str(rescan), "--baseline-sha256", _sha(out / "findings.json"), "--quiet")
+    assert right.returncode in (0, 1) and (rescan / "diff.json").exists(), right.stderr
+
+
+def test_a_baseline_given_with_resume_is_refused(case: tuple[Path, Path, str], tmp_path: Path) -> None:
+    """--resume keeps the recorded baseline: another --baseline given with it was ignored without a word."""
+    src, out, _ = case
+    rescan = tmp_path / "rescan"
+    assert run_cli("scan", str(src), "--name", LEAKED_NAME, "--out", str(rescan), "--quiet").returncode in (0, 1)
+    (rescan / "findings.json").unlink()  # as if the scan had stopped before publishing
+    run = run_cli("scan", "--resume", str(rescan), "--baseline", str(out), "--quiet")
+    assert run.returncode == 2 and "--baseline" in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert not (rescan / "diff.json").exists()

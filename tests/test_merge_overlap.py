@@ -279,3 +279,28 @@ def test_inputs_that_record_no_host_are_not_taken_for_one_machine(overlap: dict[
     merged, a, alone = load(case), load(inputs[0]), load(inputs[1])
     assert len(merged["files"]) == len(a["files"]) + len(alone["files"])
     assert merged["merge"]["counts"]["reason"] != "nested"
+
+
+def test_inputs_that_record_no_host_keep_their_own_files_under_the_same_folder(overlap: dict[str, Path],
+                                                                                tmp_path: Path):
+    """review8b: the rule above for the very same folder text. Two inputs with no host that both scanned /…/dir2
+    may be two PCs each with such a folder: the second one's files there (same path, same bytes: a copy made on
+    both PCs) were folded into the first's and dropped, and their files seen subtracted once."""
+    from scanner.output import write_manifest
+
+    inputs = []
+    for name in ("a", "b"):
+        copy = tmp_path / f"nohost-{name}"
+        shutil.copytree(overlap[name], copy)
+        doc = load(copy)
+        assert doc["chain_of_custody"].pop("host")
+        (copy / "findings.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2), "utf-8")
+        write_manifest(copy)
+        inputs.append(copy)
+    case = tmp_path / "case"
+    run = run_cli("merge", *map(str, inputs), "--out", str(case), "--quiet")
+    assert run.returncode == 1, run.stderr
+    merged, a, b = load(case), load(inputs[0]), load(inputs[1])
+    assert len(merged["files"]) == len(a["files"]) + len(b["files"])
+    assert merged["scan"]["files_seen"] == a["scan"]["files_seen"] + b["scan"]["files_seen"]
+    assert merged["merge"]["overlapping_sources"] == []

@@ -44,3 +44,21 @@ def test_apfs_password_from_the_environment_is_written_nowhere(corpus: Path, tmp
         if written.is_file():
             assert secret.encode() not in written.read_bytes(), written
     assert secret not in proc.stdout + proc.stderr
+
+
+def test_startup_key_file_access_time_is_left_alone(tmp_path: Path) -> None:
+    """The .BEK often sits on the suspect's USB stick: evidence. libbde opening it by its path moved its atime
+    (relatime moves an atime older than the mtime); it is read O_NOATIME once and libbde reads that copy in memory."""
+    import os
+
+    from scanner.errors import UsageError
+    from scanner.sources.volume_keys import startup_key_file
+
+    bek = tmp_path / "4A7C.BEK"
+    bek.write_bytes(b"not a startup key\n" * 20)
+    os.utime(bek, (1_500_000_000, 1_600_000_000))
+    try:
+        startup_key_file(str(bek))
+    except UsageError as e:
+        assert "not a BitLocker startup key file" in str(e) and str(bek) in str(e)
+    assert bek.stat().st_atime == 1_500_000_000

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..output import claim_out, locked, prepare_out, refuse_overlap
     from ..remediation import diff_findings, findings_file, publish_diff, summarise
 
-    baseline_sha256 = expected_sha256(args.baseline_sha256) if args.baseline_sha256 is not None else None
+    baseline_sha256 = expected_sha256(args.baseline_sha256, "--baseline-sha256") if args.baseline_sha256 is not None else None
     for given in (args.baseline, args.rescan):
         require_case_path(given)
     refuse_overlap(args.out, [("scan folder", str(findings_file(f).parent)) for f in (args.baseline, args.rescan)])

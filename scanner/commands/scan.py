@@ -199,7 +199,7 @@ def _baseline_sha256(args: argparse.Namespace) -> str | None:
         raise UsageError("--baseline-sha256 needs --baseline: it is the value written down for that baseline")
     from ..anchor import expected_sha256
 
-    return expected_sha256(args.baseline_sha256)
+    return expected_sha256(args.baseline_sha256, "--baseline-sha256")
 
 
 def _accept(args: argparse.Namespace) -> str | None:
@@ -461,9 +461,9 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         if args.retry_unreadable:
             raise UsageError("--retry-unreadable goes with --resume OUT (it reads again what that scan could not)")
         return _run(config_from_args(args, argv), None)
-    if args.sources or args.out is not None or args.overwrite:
-        raise UsageError("--resume OUT continues a scan with its recorded settings: give no SOURCE, --out or "
-                         "--overwrite")
+    if args.sources or args.out is not None or args.overwrite or args.baseline is not None:
+        raise UsageError("--resume OUT continues a scan with its recorded settings: give no SOURCE, --out, "
+                         "--overwrite or --baseline (its baseline is the one recorded)")
     if not args.resume.is_dir():
         raise UsageError(f"--resume {args.resume}: not a folder")
     with locked(args.resume, f"--resume {args.resume}"):  # a second --resume of a running scan is refused before its state is touched
@@ -473,6 +473,9 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         if args.workers is not None:  # how many processes is not what is found: a resume may choose again
             config.workers = _workers(args)
         _resume_passwords(config, args)
+        if args.baseline_sha256 is not None:  # the value written down, checked against the recorded baseline
+            config.baseline_sha256 = _baseline_sha256(argparse.Namespace(baseline_sha256=args.baseline_sha256,
+                                                                         baseline=config.baseline))
         if args.accept is not None:
             config.accept = _accept(argparse.Namespace(accept=args.accept, baseline=config.baseline))
         if args.scheduler:  # where the parts run is not what is found either (a scheduler restarted elsewhere)

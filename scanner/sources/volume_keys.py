@@ -103,14 +103,38 @@ def startup_key_file(path: str) -> str:
         raise UsageError(f"--bitlocker-startup-key {path}: no such file (a BitLocker startup key, .BEK)")
     from ..backends import MissingBackend, load
 
+    held = _held_in_memory(path)
     try:
-        load("pybde").volume().read_startup_key(path)
+        load("pybde").volume().read_startup_key(held)
     except MissingBackend as e:
         raise UsageError(f"--bitlocker-startup-key: {e}") from e
     except (OSError, ValueError) as e:
         reason = re.sub(r"\s*libbde_volume_read_startup_key: unable to open startup key file: .*$", "", str(e))
         raise UsageError(f"--bitlocker-startup-key {path}: not a BitLocker startup key file: {reason}") from e
-    return path
+    return held
+
+
+# a .BEK is a few hundred bytes; more is no startup key (libbde says so on what was read)
+_STARTUP_KEY_MAX = 1 << 16
+
+
+def _held_in_memory(path: str) -> str:
+    """A path libbde (and dfvfs, which hands libbde the path) can open that reads the .BEK's bytes from memory:
+    the file (on the suspect's USB stick, evidence) is read once O_NOATIME, so its access time stays, and never
+    copied to disk (a memfd of this process, opened by /proc/<pid>/fd/<n> from its workers too). Where there is
+    no memfd the path itself."""
+    from .image_noatime import open_evidence
+
+    if not hasattr(os, "memfd_create") or not os.path.isdir(f"/proc/{os.getpid()}/fd"):
+        return path
+    fd = open_evidence(path)
+    try:
+        data = os.read(fd, _STARTUP_KEY_MAX)
+    finally:
+        os.close(fd)
+    mem = os.memfd_create("leakscan-startup-key", 0)  # inherited by forked workers; lives as long as the scan
+    os.write(mem, data)
+    return f"/proc/{os.getpid()}/fd/{mem}"
 
 
 def read_volume_keys(luks: bool, bitlocker: bool, apfs: bool = False, startup_key: str | None = None) -> VolumeKeys:
