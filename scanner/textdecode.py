@@ -36,7 +36,8 @@ MAX_LINE = 8 * MiB  # characters in one physical line of a text table
 CHUNK = 256 << 10
 JAPANESE = ("utf-8", "cp932", "euc_jp")  # the candidates, in order of preference on a tie
 # codecs in which CR and LF bytes never occur inside a multi-byte character: split as bytes, line by line
-_BYTE_LINES = frozenset({"utf-8", "cp932", "euc_jp", "ascii", "latin-1", "iso8859-1"} |
+_BYTE_LINES = frozenset({"utf-8", "cp932", "euc_jp", "ascii", "latin-1", "iso8859-1", "iso2022_jp",
+                        "iso2022_jp_ext", "iso2022_jp_2004"} |
                         {f"cp125{i}" for i in range(9)} | {f"iso8859-{i}" for i in range(2, 17)})
 _SJIS_FAMILY = ("shift_jis", "shift_jis_2004", "shift_jisx0213")
 _EOL = re.compile(rb"\r\n|\r|\n")
@@ -174,8 +175,10 @@ _JIS_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b$(Q", b"\x1b$(O", b"\x1b(I")  # JIS 
 
 def _iso2022(data: bytes, start: int) -> str | None:
     """ISO-2022-JP when 7-bit text switches to a Japanese character set by escape sequences: the variant that
-    decodes it whole, else the common one with what it cannot decode replaced (a damaged file, said so)."""
-    if b"\x1b" not in data or not any(e in data for e in _JIS_ESCAPES) or not data[start:].isascii():
+    decodes it whole, else the common one with what it cannot decode replaced (a damaged file, said so). A few
+    8-bit bytes (a flipped bit, a row pasted in another encoding: at most 1 in 20) do not make it another
+    encoding: every record was lost to cp932 or UTF-8 read over the escapes."""
+    if b"\x1b" not in data or not any(e in data for e in _JIS_ESCAPES) or _high(data[start:]) * 20 > len(data) - start:
         return None
     return next((c for c in ("iso2022_jp_ext", "iso2022_jp_2004") if _strict_ok(data, c, start)), "iso2022_jp_ext")
 
@@ -187,7 +190,9 @@ def _plan_without_bom(data: bytes, start: int, delimiter: bytes, bom: str = "") 
         return Decoding(guess + stray, guess, start=start)
     jis = _iso2022(data, start)
     if jis:  # 7-bit JIS (old mailers, some host exports): valid UTF-8, but every Japanese word is escapes
-        return Decoding(jis + stray, jis, start=start)
+        if data[start:].isascii():
+            return Decoding(jis + stray, jis, start=start)
+        return Decoding(f"{jis}, line by line{stray}", jis, JAPANESE, start=start)  # damaged or a pasted row
     if _strict_ok(data, "utf-8", start):  # cp932 or noise is almost never valid UTF-8
         return Decoding("utf-8" + stray, "utf-8", start=start)
     if _western(data, start):  # before cp932, which reads Année or Straße as kanji and half-width kana
@@ -428,6 +433,11 @@ def _line_decoder(dec: Decoding, delimiter: bytes):
         """``b`` decoded: strictly by the primary (or UTF-8), else by the primary with replacements when
         only a few of its bytes are damaged, else strictly by the best other codec, else None."""
         if b.isascii():
+            if b"\x1b" in b and primary.startswith("iso2022"):  # a JIS line: ASCII bytes, Japanese by escapes
+                text, bad = decode_counting(b, primary)
+                dec.replaced += bad
+                dec.used.add(primary)
+                return text
             return b.decode("ascii")
         try:
             text = b.decode(primary)

@@ -46,6 +46,9 @@ from .archive_members import (
     unsafe_member_name,
 )
 
+# what tables.sniff_format calls a zip that is a workbook (or what is left of one)
+WORKBOOK_ZIPS = frozenset({"xlsx", "xlsb", "ods", "ooxml-no-workbook"})
+
 
 def _ext_of(name: str, exts: tuple[str, ...]) -> bool:
     return name.casefold().endswith(exts)  # one C call over the tuple: this runs for every file walked
@@ -200,6 +203,12 @@ class ArchiveInspector:
                                   "its content was not examined")
             if _ext_of(entry.name, UNSUPPORTED_EXTS):
                 return Inspection(status=Status.UNSUPPORTED, detail=f"{_last_ext(entry.name)} archive: members not examined")
+        if _ext_of(entry.name, (".zip",)) and data.startswith(ZIP_MAGIC) and sniff_format(data) in WORKBOOK_ZIPS:
+            # a workbook saved or renamed as .zip: its parts are no archive members (no table among them), so
+            # it is read by the scan's spreadsheet inspector as the workbook it is, never passed as a clean archive
+            reader = next((i for i in ctx.inspectors if i.name == "spreadsheet"), None)
+            if reader is not None:
+                return reader.inspect(entry, data, ctype, ctx)
         caps = self.caps_for(entry)
         if legacy.kind_of(entry.name) and data.startswith((legacy.OLE_MAGIC, legacy.RTF_MAGIC)):
             return legacy.open_legacy(entry, data, caps)

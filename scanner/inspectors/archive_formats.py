@@ -671,6 +671,11 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                 return
             count += 1
             raw = ti.name.encode("utf-8", "surrogateescape")
+            if len(raw) > 4096 or any(c < 0x20 for c in raw):
+                # no path: a damaged type flag made a member's data the long name of the one after it (the
+                # member itself is gone), or the name field is noise
+                yield Skipped(parent.location, Status.CORRUPT, f"tar: member {count} has no path for a name "
+                              f"({len(raw)} bytes, control characters): a damaged header; a member may be lost")
             path, was_utf8 = decode_name(raw)
             raw_hex = None if was_utf8 else raw.hex()
             loc = parent.location.child(hop, path, raw_hex)

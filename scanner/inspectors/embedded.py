@@ -141,7 +141,10 @@ def _marks_at(read: Callable[[int, int], bytes], size: int) -> PackageMarks:
         return marks
     at = tail.rfind(_EOCD)
     if at < 0 or at + 22 > len(tail):
-        return marks  # no directory: what its end names
+        # no directory: a cut or damaged document, whose lost part may have held the object; the worker
+        # reads what its local headers still give and lists the document as damaged, never as nothing (a
+        # small file read whole must begin as a zip: random bytes named .docx are no damaged document)
+        return PackageMarks(marks.embeds or start > 0 or tail.startswith(b"PK\x03\x04"), marks.workbook)
     cd_size, cd_offset = struct.unpack_from("<II", tail, at + 12)
     if 0xFFFFFFFF in (cd_size, cd_offset):
         return PackageMarks(True, marks.workbook)  # zip64: the worker reads the directory

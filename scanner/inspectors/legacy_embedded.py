@@ -310,7 +310,7 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
         every = ole.listdir(streams=True, storages=False)
         empty = not any(len(e) > 1 for e in storages) and not any(e[0] == "ObjectPool" for e in every)
         if not xls and (empty or not storages) and _OBJECT_POOL in data and (
-                lost := _unreached(data, len(every) + len(storages))):
+                lost := unreached_entries(data, len(every) + len(storages))):
             # an empty ObjectPool is what Word leaves after its objects are deleted; entries in use that the
             # directory tree does not reach are damage (a flipped bit in a sibling or child link)
             raise ReadError(Status.CORRUPT, f"{lost} directory entries in use are not reached from the root "
@@ -346,7 +346,7 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
                 yield where, None, error_reason(e)[1]
 
 
-def _unreached(data: bytes, reached: int) -> int:
+def unreached_entries(data: bytes, reached: int) -> int:
     """How many storages and streams the directory holds beyond the ``reached`` ones olefile's tree walk
     found (0 when the directory cannot be read entry by entry)."""
     try:

@@ -147,7 +147,51 @@ def looks_like_emlx(head: bytes) -> bool:
 def read_message(raw: bytes) -> Mail:
     """One message's attachments, the messages attached to it, and what is damaged in it."""
     msg = email.message_from_bytes(raw, policy=policy.default)
-    return _mail_of(msg, raw_is_message=True)
+    mail = _mail_of(msg, raw_is_message=True)
+    # A damaged delimiter line ("/-boundary": its part and everything in it is read as the text before it) or
+    # a line that is no header field inside the header block (bytes pasted over it: the email package ends
+    # the headers there and reads Content-Type as body) makes attachments vanish without a defect worth the
+    # name: the message is read again repaired, and kept so, listed corrupt, when that finds more.
+    for repair, what in ((_with_delimiters_repaired, "a MIME delimiter line damaged"),
+                         (_without_stray_header_lines, "header block damaged (lines that are no header field "
+                                                       "inside it)")):
+        fixed = repair(raw, msg)
+        if fixed is None:
+            continue
+        again = _mail_of(email.message_from_bytes(fixed, policy=policy.default), raw_is_message=True)
+        if len(again.attachments) + len(again.attached) > len(mail.attachments) + len(mail.attached):
+            again.problems.append((Status.CORRUPT, f"{what}: read again repaired"))
+            return again
+    return mail
+
+
+def _with_delimiters_repaired(raw: bytes, msg: Message) -> bytes | None:
+    """The message with each line that ends in one of its boundaries after 1-3 other characters than "--"
+    (a flipped byte in a delimiter) made a delimiter again; None when there is none."""
+    fixed = raw
+    for part in msg.walk():
+        boundary = part.get_param("boundary")
+        if isinstance(boundary, str) and 0 < len(boundary) <= 200:
+            mark = re.escape(boundary.encode("utf-8", "surrogateescape"))
+            fixed = re.sub(rb"(?m)^(?!--)[^\r\n]{1,3}(" + mark + rb"(?:--)?[ \t]*\r?)$", rb"--\1", fixed)
+    return None if fixed == raw else fixed
+
+
+_FIELD = re.compile(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:")
+
+
+def _without_stray_header_lines(raw: bytes, msg: Message) -> bytes | None:
+    """The message with the lines of its header block that are neither a field nor a folded continuation
+    left out; None when there is none (or the email package saw its headers end well)."""
+    if not any(isinstance(d, email.errors.MissingHeaderBodySeparatorDefect) for d in msg.defects):
+        return None
+    end = _HEADER_END.search(raw)
+    block = raw[:end.start()] if end else raw
+    lines = block.splitlines(keepends=True)
+    kept = [ln for ln in lines if _FIELD.match(ln) or ln[:1] in (b" ", b"\t")]
+    if len(kept) == len(lines):
+        return None
+    return b"".join(kept) + (raw[end.start():] if end else b"")
 
 
 def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
@@ -173,6 +217,15 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
             if isinstance(inner, list) and inner and isinstance(inner[0], Message):
                 mail.attached.append(_mail_of(inner[0]))
             continue
+        fixed = None if part.is_multipart() else _damaged_multipart(part)
+        if fixed is not None:  # a damaged Content-Type ("mulvipart/mixed") over a body of MIME parts
+            mail.problems.append((Status.CORRUPT, "a part's Content-Type is damaged but its body holds the MIME "
+                                  "parts of its boundary: read as multipart"))
+            inner = _mail_of(fixed)
+            mail.attachments += inner.attachments
+            mail.attached += inner.attached
+            mail.problems += inner.problems
+            continue
         if part.is_multipart():
             if losses:
                 mail.problems.append((Status.CORRUPT, f"MIME structure damaged ({', '.join(sorted(set(losses)))}): "
@@ -189,6 +242,19 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
     for group in bodies.values():
         _read_bodies(group, mail)
     return mail
+
+
+def _damaged_multipart(part: Message) -> Message | None:
+    """A part whose type is not multipart although it names a boundary and its body is cut by that boundary's
+    delimiter lines (a flipped byte in "multipart"), parsed again as multipart/mixed; None otherwise."""
+    boundary = part.get_param("boundary")
+    if not isinstance(boundary, str) or not boundary or len(boundary) > 200:
+        return None
+    body = part.get_payload(decode=False)
+    if not isinstance(body, str) or f"\n--{boundary}" not in "\n" + body:
+        return None
+    head = 'Content-Type: multipart/mixed; boundary="{}"\r\n\r\n'.format(boundary.replace('"', ""))
+    return email.message_from_bytes((head + body).encode("utf-8", "surrogateescape"), policy=policy.default)
 
 
 def _read_bodies(group: list[tuple[bool, Message]], mail: Mail) -> None:

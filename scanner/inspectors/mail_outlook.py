@@ -24,7 +24,7 @@ from ..isolation import decoding
 from ..models import Entry
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
-from .legacy_embedded import CompoundProbe
+from .legacy_embedded import CompoundProbe, unreached_entries
 from .mail_body import body_text, rtf_table, table_body, uu_files
 from .mail_parts import Attachment, Mail, is_tnef
 
@@ -137,7 +137,12 @@ def read_msg(data: bytes) -> Mail:
         paths = ["/".join(p) for p in ole.listdir(streams=True, storages=True)]
         if not any(p.startswith("__substg1.0_") or p.startswith(_ATTACH) for p in paths):
             raise ReadError(Status.CORRUPT, "msg: a compound file without Outlook message streams (__substg1.0_)")
-        return _message(ole, paths, "", 32, 0)
+        mail = _message(ole, paths, "", 32, 0)
+    lost = unreached_entries(data, len(paths))  # what is below a damaged directory link is simply absent
+    if lost:
+        mail.problems.append((Status.CORRUPT, f"msg: {lost} directory entries in use are not reached from the "
+                              "root (damaged directory): attachments may be lost"))
+    return mail
 
 
 def _message(ole: OleFileIO, paths: list[str], prefix: str, header: int, nesting: int) -> Mail:

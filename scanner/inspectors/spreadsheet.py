@@ -40,7 +40,7 @@ from ..tables import (
     sniff_format,
     unreadable_reason,
 )
-from . import embedded
+from . import embedded, salvage
 from . import legacy_embedded as legacy
 from .archive import ArchiveInspector, holds_archive, sniff_unsupported
 from .archive_members import archive_depth
@@ -131,6 +131,21 @@ class Reading:
     def garbled(self) -> bool:
         """Some bytes could not be decoded, or the decoding reads as noise."""
         return any(n.startswith("decoding: ") for n in self.notes)
+
+
+def analyse_salvaged(data: bytes, caps: Caps) -> tuple[list[SheetFinding], str, Reading] | None:
+    """``analyse_bytes`` of a damaged workbook zip rebuilt from its local headers (in the worker): findings, the
+    rebuilt format, reading; None when no sheet is left. The reading's damage says what was rebuilt and lost."""
+    made = salvage.rebuild(data, caps.max_inflated)
+    if made is None:
+        return None
+    rebuilt, what = made
+    fmt = sniff_format(rebuilt)
+    if fmt not in BINARY_FORMATS:
+        return None
+    findings, _, reading = analyse_bytes(rebuilt, fmt, caps)
+    reading.damage.insert(0, what)
+    return findings, fmt, reading
 
 
 def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding], int, Reading]:
@@ -402,16 +417,37 @@ class SpreadsheetInspector:
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
             return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
         readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "ole-encrypted")
+        caps = caps_for(self.config, len(data))
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)
+            if fmt == "zip-corrupt":  # a cut or damaged workbook zip: the parts its local headers still give
+                return self._salvaged(entry, data, ext, caps, Inspection(status=reason, detail=detail))
             return Inspection(status=reason, detail=detail)
-        caps = caps_for(self.config, len(data))
         try:  # every format where a crash or a hang costs this file only (inline in a pool worker)
             findings, _, reading = shared_worker().call(analyse_bytes, (data, fmt, caps), caps.timeout + 5)
         except ReadError as e:
             if e.reason == Status.ENCRYPTED and fmt in LOCKABLE_FORMATS:
                 return self._unlocked(data, ext, caps, e)
+            if e.reason == Status.CORRUPT and fmt in ("xlsx", "ods"):  # a damaged part inside a sound zip
+                return self._salvaged(entry, data, ext, caps, Inspection(status=e.reason, detail=e.detail))
             return Inspection(status=e.reason, detail=e.detail)
+        return self._found(entry, data, fmt, ext, findings, reading)
+
+    def _salvaged(self, entry: Entry, data: bytes, ext: str, caps: Caps, failed: Inspection) -> Inspection:
+        """A workbook zip that could not be read, rebuilt from its local headers (scanner.inspectors.salvage):
+        the rows before the damage, listed ``corrupt`` with them; ``failed`` when nothing could be rebuilt."""
+        try:
+            got = shared_worker().call(analyse_salvaged, (data, caps), caps.timeout + 5)
+        except ReadError:
+            return failed
+        if got is None:
+            return failed
+        findings, fmt, reading = got
+        reading.damage.insert(0, failed.detail)
+        return self._found(entry, data, fmt, ext, findings, reading)
+
+    def _found(self, entry: Entry, data: bytes, fmt: str, ext: str, findings: list[SheetFinding],
+               reading: Reading | None) -> Inspection:
         reading = reading or Reading()
         cut = getattr(entry, "damage", None)  # a member its archive could give only in part (a cut .gz)
         if cut:

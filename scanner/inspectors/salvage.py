@@ -1,0 +1,140 @@
+"""Workbooks whose zip cannot be read whole (a copy cut short, a damaged end or member): rebuilt from the
+parts their local headers still give, so the rows before the damage are counted and the file is listed
+``corrupt`` with them, never as a file with no records.
+
+A cut worksheet (or shared-strings table, or ODS content.xml) keeps its complete rows: the XML is cut after
+the last complete row and closed by lxml's recovering parser (entities never resolved). When the workbook
+part or its relationships are lost (writers put them last, or first), a plain workbook naming the sheets
+that are left is written in their place. Runs in the worker, on bytes already read.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from .archive_formats import _zip_local_entries
+
+ZIP_MAGIC = b"PK\x03\x04"
+_SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_NUMBER = re.compile(r"(\d+)")
+# where a cut part may be closed: after its last complete row (or string item)
+_ROW_ENDS: dict[str, re.Pattern[bytes]] = {
+    "sheet": re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row>"),
+    "xl/sharedStrings.xml": re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?si>"),
+    "content.xml": re.compile(rb"</table:table-row>"),
+}
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _close(name: str, content: bytes) -> bytes | None:
+    """A cut or damaged XML part closed after its last complete row before the first place the XML breaks (the
+    part itself when it is well-formed); None when no complete row is left (or the part is not one whose rows
+    can be kept)."""
+    pattern = _ROW_ENDS.get("sheet" if _SHEET.match(name) else name)
+    if pattern is None:
+        return None
+    from lxml import etree
+
+    safe = {"resolve_entities": False, "no_network": True, "load_dtd": False}
+    try:
+        etree.fromstring(content, etree.XMLParser(**safe))
+        return content  # well-formed whole (damage inside a text, or a cut exactly at the end)
+    except etree.XMLSyntaxError as e:
+        line, column = e.position
+        lines = content.split(b"\n", line - 1)
+        # libxml2 counts columns in characters: the offset of that character in the line's bytes
+        last = lines[line - 1] if len(lines) >= line else b""
+        into = len(last.decode("utf-8", "replace")[:max(column - 1, 0)].encode("utf-8"))
+        broken = sum(len(x) + 1 for x in lines[:line - 1]) + into
+    ends = [m.end() for m in pattern.finditer(content, 0, broken)]
+    if not ends:
+        return None
+    try:
+        root = etree.fromstring(content[:ends[-1]], etree.XMLParser(recover=True, **safe))
+    except etree.XMLSyntaxError:
+        return None
+    return None if root is None else etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _sheet_order(name: str) -> tuple[int, str]:
+    found = _NUMBER.findall(name.rsplit("/", 1)[-1])
+    return (int(found[-1]) if found else 0, name)
+
+
+def _workbook_parts(sheets: list[str], parts: dict[str, bytes]) -> dict[str, bytes]:
+    """A plain workbook part, its relationships, the package relationships and content types, naming the
+    sheets that are left (Sheet1, Sheet2 ... by part name: their own names were in the lost workbook part)."""
+    listed = "".join(f'<sheet name="{s.rsplit("/", 1)[-1].removesuffix(".xml")}" sheetId="{i}" r:id="rId{i}"/>'
+                     for i, s in enumerate(sheets, 1))
+    rels = [(f"rId{i}", "worksheet", s.removeprefix("xl/")) for i, s in enumerate(sheets, 1)]
+    for extra, kind in (("xl/sharedStrings.xml", "sharedStrings"), ("xl/styles.xml", "styles")):
+        if extra in parts:
+            rels.append((f"rId{len(rels) + 1}", kind, extra.removeprefix("xl/")))
+    overrides = "".join(f'<Override PartName="/{s}" ContentType="application/vnd.openxmlformats-officedocument.'
+                        f'spreadsheetml.worksheet+xml"/>' for s in sheets)
+    return {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
+            'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+            f'sheet.main+xml"/>{overrides}</Types>').encode(),
+        "_rels/.rels": (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG}"><Relationship '
+                        f'Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>').encode(),
+        "xl/workbook.xml": (f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{REL}">'
+                            f"<sheets>{listed}</sheets></workbook>").encode(),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG}">'
+            + "".join(f'<Relationship Id="{i}" Type="{REL}/{k}" Target="{t}"/>' for i, k, t in rels)
+            + "</Relationships>").encode(),
+    }
+
+
+def _zipped(parts: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for name, content in parts.items():
+            z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), content)
+    return buf.getvalue()
+
+
+def rebuild(data: bytes, limit: int) -> tuple[bytes, str] | None:
+    """(a readable workbook package, what was lost) from a damaged OOXML or ODS zip; None when no worksheet
+    (or ODS content) is left. ``limit``: bytes inflated at most, over all parts."""
+    parts: dict[str, bytes] = {}
+    cut, lost = 0, 0
+    for info, content, why in _zip_local_entries(data, limit):
+        if content is None or info.filename.endswith("/"):
+            lost += 1
+            continue
+        limit -= len(content)
+        closed = _close(info.filename, content) if why or info.filename in _ROW_ENDS or _SHEET.match(
+            info.filename) else content
+        if closed is None and why:
+            lost += 1
+            continue
+        if closed is not None and closed is not content:
+            content, cut = closed, cut + 1
+        parts.setdefault(info.filename, content)
+        if limit <= 0:
+            break
+    what = (f"workbook rebuilt from its zip's local headers: {cut} part(s) cut after their last complete row, "
+            f"{lost} part(s) lost")
+    if "content.xml" in parts and not any(_SHEET.match(n) for n in parts):  # OpenDocument
+        mimetype = b"application/vnd.oasis.opendocument.spreadsheet"
+        manifest = (b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+                    b'opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-'
+                    b'type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-'
+                    b'path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+        return _zipped({"mimetype": mimetype, "content.xml": parts["content.xml"],
+                        "META-INF/manifest.xml": manifest}), what
+    sheets = sorted((n for n in parts if _SHEET.match(n)), key=_sheet_order)
+    if not sheets:
+        return None
+    kept = {n: parts[n] for n in (*sheets, "xl/sharedStrings.xml", "xl/styles.xml") if n in parts}
+    return _zipped({**_workbook_parts(sheets, kept), **kept}), what
+
