@@ -113,3 +113,18 @@ def test_rows_seen_before_are_fingerprinted_as_the_first_time(scenario) -> None:
     assert len(prints._MADE) == 2 * len({(r.name, r.address, r.reading) for r in rows})
     blob = pickle.dumps(prints._MADE)
     assert not any(r.name.encode() in blob or r.address.encode() in blob for r in rows[:50])
+
+
+def test_rows_whose_values_hold_the_memo_separator_are_not_taken_for_each_other() -> None:
+    """The memo of a row's keyed parts is keyed by its (name, address, reading): a name ending in a unit
+    separator (a cell's _x001F_) must not meet another row's name and address joined the other way; each row
+    gets its own prints, the same as made fresh (review8e: ``山田\\x1f太郎 | 東京都`` took ``山田 | 太郎\\x1f東京都``'s)."""
+    from scanner.persons import prints
+
+    first = _records([pd.Row(1, "山田\x1f太郎", "", "", "東京都小金井市本町1-2")])
+    second = _records([pd.Row(2, "山田", "", "", "太郎\x1f東京都小金井市本町1-2")])
+    prints._MADE.clear()
+    alone = file_prints(second, KEY, rows=True)
+    prints._MADE.clear()
+    file_prints(first, KEY, rows=True)
+    assert file_prints(second, KEY, rows=True) == alone

@@ -79,7 +79,8 @@ class PrintBuilder:
             self._seen.add(prefix(keyed(*record_key(name, address))))
             return
         reading = f.get("reading") or ""
-        memo = keyed("row print", name, address, reading)  # the memo holds no clear value, only masked ones
+        # the memo holds no clear value, only masked ones; the lengths keep values holding the join's \x1f apart
+        memo = keyed("row print", f"{len(name)}:{len(address)}", name, address, reading)
         made = _MADE.get(memo) if not self._unmask else None
         if made is None:
             made = self._made(name, address, reading, keyed)
