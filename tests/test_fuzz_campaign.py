@@ -131,6 +131,22 @@ def test_damaged_sheet_inside_a_sound_zip_keeps_the_rows_before_the_damage(tmp_p
     assert 0 < _records(ins) < len(ROWS) - 1, (ins.detail, _records(ins))
 
 
+def test_two_workbooks_in_one_file_are_rebuilt_apart(tmp_path: Path) -> None:
+    """A workbook followed by a cut copy of another (files joined by a copy tool or a carver, a workbook
+    re-saved over a longer one): salvage merged the two packages' parts by name, the first one's parts won,
+    so the second one's first sheet vanished with "0 part(s) lost" (and its other sheets were read with the
+    first one's shared strings). Each package is rebuilt on its own: every sheet of both is read, and the
+    detail says the file held two (review8e)."""
+    first, second, third = person_rows(12, 1), person_rows(21, 2), person_rows(900, 3)  # past 64 KiB
+    a = xlsx_bytes({"名簿": first})
+    b = xlsx_bytes({"名簿": second, "名簿2": third})
+    alone = _records(_inspect(tmp_path, "b.xlsx", b[:-30]))
+    assert alone == len(second) + len(third) - 2
+    ins = _inspect(tmp_path, "joined.xlsx", a + b[:-30])
+    assert ins.status == "corrupt" and "2 zip packages" in ins.detail, ins.detail
+    assert _records(ins) == len(first) - 1 + alone, (_records(ins), ins.detail)
+
+
 def test_flipped_byte_in_multipart_type_keeps_the_attachments() -> None:
     """One flipped byte in the top-level "Content-Type: multipart/mixed" made the message a single part of an
     unknown type: both attached person tables were never read and the .eml passed as clean, listed nowhere."""
