@@ -145,6 +145,15 @@ def test_two_workbooks_in_one_file_are_rebuilt_apart(tmp_path: Path) -> None:
     ins = _inspect(tmp_path, "joined.xlsx", a + b[:-30])
     assert ins.status == "corrupt" and "2 zip packages" in ins.detail, ins.detail
     assert _records(ins) == len(first) - 1 + alone, (_records(ins), ins.detail)
+    # zipfile opens such a file by the one end record it finds (the first workbook's when the cut second one
+    # is short, the second's when it is whole): the other workbook's records were passed over, the file 'ok'
+    small = xlsx_bytes({"名簿": second})
+    for name, data, records in (("small.xlsx", a + small[:-30], len(first) + len(second) - 2),
+                                ("whole.xlsx", a[:-30] + small, len(first) + len(second) - 2),
+                                ("both.xlsx", a + small, len(first) + len(second) - 2)):
+        ins = _inspect(tmp_path, name, data)
+        assert ins.status == "corrupt" and "2 zip packages" in ins.detail, (name, ins.status, ins.detail)
+        assert _records(ins) == records, (name, _records(ins), ins.detail)
 
 
 def test_flipped_byte_in_multipart_type_keeps_the_attachments() -> None:
