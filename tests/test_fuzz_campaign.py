@@ -156,6 +156,32 @@ def test_two_workbooks_in_one_file_are_rebuilt_apart(tmp_path: Path) -> None:
         assert _records(ins) == records, (name, _records(ins), ins.detail)
 
 
+def test_salvage_inflates_no_more_than_its_cap_and_says_so() -> None:
+    """Salvage skips the central directory, so the bomb guard's declared sizes are never seen: each part was
+    inflated up to the whole cap (two parts: twice the cap), and a sheet stopped by the cap was taken for a
+    cut sheet ("1 part(s) cut"), the cap never named. Over all parts at most the cap is inflated, and the
+    detail says where it stopped (review8e)."""
+    from scanner.inspectors import salvage
+
+    rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>氏名{i}</t></is></c></row>' for i in range(1, 4000))
+    sheet = f'<worksheet xmlns="{salvage.MAIN}"><sheetData>{rows}</sheetData></worksheet>'.encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        z.writestr("xl/worksheets/sheet2.xml", sheet)
+    data = buf.getvalue()
+    cut = data[:data.rfind(b"PK\x01\x02")]  # no central directory: read from the local headers
+    limit = len(sheet) * 3 // 2
+    made = salvage.rebuild(cut, limit)
+    with zipfile.ZipFile(io.BytesIO(made[0][0])) as z:
+        inflated = sum(i.file_size for i in z.infolist() if i.filename.startswith("xl/worksheets/"))
+    assert inflated <= limit + 100, (inflated, limit)  # (+ the closing tags of the sheet cut at the cap)
+    assert "stopped at the cap" in made[0][1] and "1 part(s) cut" in made[0][1], made[0][1]
+    whole = salvage.rebuild(cut, 10 * len(sheet))
+    assert "cap" not in whole[0][1] and "0 part(s) cut" in whole[0][1], whole[0][1]
+    assert len(made) == len(whole) == 1
+
+
 def test_flipped_byte_in_multipart_type_keeps_the_attachments() -> None:
     """One flipped byte in the top-level "Content-Type: multipart/mixed" made the message a single part of an
     unknown type: both attached person tables were never read and the .eml passed as clean, listed nowhere."""

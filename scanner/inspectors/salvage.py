@@ -102,19 +102,22 @@ def _zipped(parts: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def _packages(data: bytes, limit: int) -> list[tuple[dict[str, bytes], int, int]]:
-    """The parts found by their local headers, front to back, as packages: (parts, cut, lost) each. A part
-    name seen again with other bytes starts another package (two workbooks joined in one file, by a copy tool or a carver):
-    merged by name, the first one's parts hid the second one's, whose sheets then met the first one's
-    shared strings."""
+def _packages(data: bytes, limit: int) -> tuple[list[tuple[dict[str, bytes], int, int]], bool]:
+    """The parts found by their local headers, front to back, as packages: (parts, cut, lost) each, and
+    whether inflating stopped at ``limit`` (bytes over all parts; the part it stopped in is cut there). A part
+    name seen again with other bytes starts another package (two workbooks joined in one file, by a copy tool
+    or a carver): merged by name, the first one's parts hid the second one's, whose sheets then met the first
+    one's shared strings."""
     packages: list[tuple[dict[str, bytes], int, int]] = []
     parts: dict[str, bytes] = {}
-    cut, lost = 0, 0
+    cut, lost, left = 0, 0, limit
     for info, content, why in _zip_local_entries(data, limit):
         if content is None or info.filename.endswith("/"):
             lost += 1
             continue
-        limit -= len(content)
+        if len(content) >= left:  # the reader's cap is per part: the rest of the cap over all parts
+            content, why = content[:left], "cap"
+        left -= len(content)
         closed = _close(info.filename, content) if why or info.filename in _ROW_ENDS or _SHEET.match(
             info.filename) else content
         if closed is None and why:
@@ -127,9 +130,9 @@ def _packages(data: bytes, limit: int) -> list[tuple[dict[str, bytes], int, int]
             parts, cut, lost = {}, 0, 0
         if info.filename not in parts:  # (the same part again: a duplicated region of one workbook)
             parts[info.filename], cut = content, cut + was_cut
-        if limit <= 0:
-            break
-    return [*packages, (parts, cut, lost)]
+        if left <= 0:
+            return [*packages, (parts, cut, lost)], True
+    return [*packages, (parts, cut, lost)], False
 
 
 def _package(parts: dict[str, bytes]) -> bytes | None:
@@ -154,7 +157,7 @@ def rebuild(data: bytes, limit: int) -> list[tuple[bytes, str]]:
     """(a readable workbook package, what was lost) for each zip package in a damaged OOXML or ODS file (one,
     unless workbooks were joined), leaving out those where no worksheet (or ODS content) is left. ``limit``:
     bytes inflated at most, over all parts."""
-    packages = _packages(data, limit)
+    packages, capped = _packages(data, limit)
     made = []
     for parts, cut, lost in packages:
         rebuilt = _package(parts)
@@ -164,5 +167,7 @@ def rebuild(data: bytes, limit: int) -> list[tuple[bytes, str]]:
                 f"{lost} part(s) lost")
         if len(packages) > 1:
             what = f"{len(packages)} zip packages one after the other (workbooks joined), each {what}"
+        if capped:
+            what += f"; inflating stopped at the cap of {limit} bytes over all parts: what follows not read"
         made.append((rebuilt, what))
     return made
