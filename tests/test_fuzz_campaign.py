@@ -182,6 +182,23 @@ def test_salvage_inflates_no_more_than_its_cap_and_says_so() -> None:
     assert len(made) == len(whole) == 1
 
 
+def test_a_damaged_part_does_not_hide_the_parts_after_it(tmp_path: Path) -> None:
+    """The local-header reader stopped at the first part whose deflate data broke, though its local header
+    gave its size: one flipped byte in the first sheet of two lost the whole second sheet (and the shared
+    strings, styles and workbook written after it), in a sound zip or a cut one. Reading goes on after the
+    damaged part (review8e)."""
+    second = person_rows(25, 7)
+    data = bytearray(xlsx_bytes({"名簿": ROWS, "名簿2": second}))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        sheet = z.getinfo("xl/worksheets/sheet1.xml")
+    start = sheet.header_offset + 30 + len(sheet.filename.encode()) + len(sheet.extra)
+    data[start + 2:start + 4] = bytes(b ^ 0xFF for b in data[start + 2:start + 4])  # its Huffman tables
+    for name, damaged in (("flipped.xlsx", bytes(data)), ("flipped-cut.xlsx", bytes(data[:-30]))):
+        ins = _inspect(tmp_path, name, damaged)
+        assert ins.status == "corrupt", (ins.status, ins.detail)
+        assert _records(ins) == len(second) - 1, (name, ins.detail, _records(ins))
+
+
 def test_flipped_byte_in_multipart_type_keeps_the_attachments() -> None:
     """One flipped byte in the top-level "Content-Type: multipart/mixed" made the message a single part of an
     unknown type: both attached person tables were never read and the .eml passed as clean, listed nowhere."""
