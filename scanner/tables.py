@@ -124,7 +124,10 @@ def _zip_kind(data: bytes) -> str:
             if package.workbook is not None:
                 return "xlsb" if package.workbook.endswith(".bin") else "xlsx"
             if "mimetype" in names:
-                mt = zf.read("mimetype")[:100]
+                try:
+                    mt = zf.read("mimetype")[:100]
+                except (RuntimeError, zlib.error, zipfile.BadZipFile):  # flagged encrypted, damaged: as if absent
+                    mt = b""
                 if b"opendocument.spreadsheet" in mt:
                     return "ods"
             if "content.xml" in names and "META-INF/manifest.xml" in names:

@@ -199,6 +199,25 @@ def test_a_damaged_part_does_not_hide_the_parts_after_it(tmp_path: Path) -> None
         assert _records(ins) == len(second) - 1, (name, ins.detail, _records(ins))
 
 
+def test_ods_whose_mimetype_is_flagged_encrypted_is_still_read(tmp_path: Path) -> None:
+    """One flipped bit (the encrypted flag of the `mimetype` member, its local and central headers): the
+    format sniffer's zipfile.read raised RuntimeError, the file was listed "spreadsheet: RuntimeError" with
+    no record though its content.xml is whole (review8e, from the campaign's zip-any-flag-encrypted mutation)."""
+    from tests.pii_data import ods_bytes
+
+    data = bytearray(ods_bytes({"名簿": ROWS}))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        info = z.getinfo("mimetype")
+    data[info.header_offset + 6] |= 1  # local header: general purpose flags
+    central = bytes(data).find(b"PK\x01\x02")
+    while data[central + 46:central + 46 + 8] != b"mimetype":
+        central = bytes(data).find(b"PK\x01\x02", central + 4)
+    data[central + 8] |= 1  # central directory entry: general purpose flags
+    ins = _inspect(tmp_path, "flagged.ods", bytes(data))
+    assert "RuntimeError" not in (ins.detail or ""), ins.detail
+    assert _records(ins) == len(ROWS) - 1, (ins.status, ins.detail, _records(ins))
+
+
 def test_flipped_byte_in_multipart_type_keeps_the_attachments() -> None:
     """One flipped byte in the top-level "Content-Type: multipart/mixed" made the message a single part of an
     unknown type: both attached person tables were never read and the .eml passed as clean, listed nowhere."""
