@@ -239,3 +239,13 @@ def test_a_salvaged_workbook_shows_its_records_beside_the_damage(case: dict, lan
     cells = row.xpath("./td")
     assert {"ja": "12 件の記録", "en": "12 records"}[lang] in cells[-1].text_content()
     assert {"ja": "破損", "en": "damaged"}[lang] in cells[-1].text_content()
+
+
+def test_what_lingers_in_mail_is_said_to_be_in_mail_not_in_an_archive(case: dict) -> None:
+    """A remaining mail body or attachment was listed as lingering 'archive' (docs: inside a zip/7z/tar)."""
+    entries = {e["path"].split("/org/", 1)[1]: e for e in case["diff"]["entries"]}
+    for path in ("mail/html.eml » (body).html", "mail/uu.eml » " + NAMED, "mail/winmail.eml » winmail.dat » (body).txt"):
+        assert entries[path]["lingering"] == ["mail"], path
+    assert entries["写真/IMG_0001.jpg » 名簿.csv"]["lingering"] == ["archive"]
+    page = _text(case["work"] / "out2" / "remediation.html")
+    assert "メールの中" in page
