@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from scanner.codes import MAIL_HOP_FORMATS
+
 # (pattern over libmagic's description, Japanese, English); most specific first
 _WORDS: tuple[tuple[str, str, str], ...] = (
     (r"CDFV2 Encrypted|Encrypted", "暗号化された Office 文書", "encrypted Office document"),
@@ -53,9 +55,8 @@ def content_words(description: str | None, lang: str = "ja") -> str:
     return OTHER["en" if lang == "en" else "ja"]
 
 
-# the hop formats of mail (scanner.inspectors.mail): a child named (body).txt / (body).html of one is the
-# message's own text, read as a table (scanner.inspectors.mail_body), not an attachment
-MAIL_HOPS = frozenset({"eml", "emlx", "mbox", "msg", "pst", "ost", "tnef", "message", "attached-message"})
+# a child named (body).txt / (body).html of a mail hop (scanner.codes.MAIL_HOP_FORMATS) is the message's own
+# text read as a table (scanner.inspectors.mail_body), not an attachment
 MAIL_BODIES = ("(body).txt", "(body).html")
 
 
@@ -63,5 +64,5 @@ def mail_body(f: dict) -> bool:
     """Whether a hit is the body of a message (its last hop a mail format, its own name (body).txt/.html)."""
     hops = f.get("container") or []
     detail = (hops[-1].get("detail") or {}) if hops else {}
-    return bool(hops) and detail.get("format") in MAIL_HOPS and str(f.get("path", "")).endswith(
+    return bool(hops) and detail.get("format") in MAIL_HOP_FORMATS and str(f.get("path", "")).endswith(
         tuple(" » " + b for b in MAIL_BODIES))
