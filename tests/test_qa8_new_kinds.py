@@ -249,3 +249,11 @@ def test_what_lingers_in_mail_is_said_to_be_in_mail_not_in_an_archive(case: dict
     assert entries["写真/IMG_0001.jpg » 名簿.csv"]["lingering"] == ["archive"]
     page = _text(case["work"] / "out2" / "remediation.html")
     assert "メールの中" in page
+
+
+def test_the_remediation_report_explains_a_body_hop_too(case: dict) -> None:
+    tree = lxml.html.parse(str(case["work"] / "out2" / "remediation.html")).getroot()
+    rows = [r for r in tree.xpath("//tr") if "(body).html" in r.text_content()]
+    assert rows and all("メールの本文に貼り付けられた表" in r.text_content() for r in rows)
+    others = [r for r in tree.xpath("//tr") if "連絡網.xlsx" in r.text_content()]
+    assert others and not any("メールの本文" in r.text_content() for r in others)
