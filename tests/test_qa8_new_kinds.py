@@ -257,3 +257,11 @@ def test_the_remediation_report_explains_a_body_hop_too(case: dict) -> None:
     assert rows and all("メールの本文に貼り付けられた表" in r.text_content() for r in rows)
     others = [r for r in tree.xpath("//tr") if "連絡網.xlsx" in r.text_content()]
     assert others and not any("メールの本文" in r.text_content() for r in others)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_not_examined_list_says_what_was_salvaged(case: dict, lang: str) -> None:
+    """A cut workbook is listed 'could not be examined' while 12 of its records were read and counted."""
+    tree = lxml.html.parse(str(case["work"] / f"report.{lang}.html")).getroot()
+    row = [r for r in tree.xpath('//table[@id="skipped-table"]//tr') if "cut.xlsx" in r.text_content()][0]
+    assert {"ja": "12 件の記録を読み", "en": "12 records were read"}[lang] in row.text_content()
