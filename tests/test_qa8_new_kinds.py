@@ -265,3 +265,16 @@ def test_the_not_examined_list_says_what_was_salvaged(case: dict, lang: str) -> 
     tree = lxml.html.parse(str(case["work"] / f"report.{lang}.html")).getroot()
     row = [r for r in tree.xpath('//table[@id="skipped-table"]//tr') if "cut.xlsx" in r.text_content()][0]
     assert {"ja": "12 件の記録を読み", "en": "12 records were read"}[lang] in row.text_content()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_mail_member_time_is_said_to_be_the_sent_time_on_its_row(case: dict, lang: str) -> None:
+    """The times of a mail body or attachment are the message's sent time, said only in the appendix before."""
+    tree = lxml.html.parse(str(case["work"] / f"report.{lang}.html")).getroot()
+    words = {"ja": "メールの送信日時", "en": "the message's sent time"}[lang]
+    hits = _hits(case["doc"])
+    for path in ("mail/html.eml » (body).html", "mail/uu.eml » " + NAMED):
+        times = tree.xpath('//tr[@id=$i]/td[@class="times"]', i=f"file-{hits[path]['id']}")[0]
+        assert words in times.text_content(), path
+    times = tree.xpath('//tr[@id=$i]/td[@class="times"]', i=f"file-{hits['名簿/連絡網.xlsx']['id']}")[0]
+    assert words not in times.text_content()
