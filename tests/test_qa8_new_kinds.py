@@ -278,3 +278,13 @@ def test_a_mail_member_time_is_said_to_be_the_sent_time_on_its_row(case: dict, l
         assert words in times.text_content(), path
     times = tree.xpath('//tr[@id=$i]/td[@class="times"]', i=f"file-{hits['名簿/連絡網.xlsx']['id']}")[0]
     assert words not in times.text_content()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_scope_names_every_kind_of_name_searched(case: dict, lang: str) -> None:
+    """The scope's names row listed copy names, re-saves and lock files only, not the names that found three of
+    this scan's copies (separators changed, %XX escapes, RFC 2047 words)."""
+    tree = lxml.html.parse(str(case["work"] / f"report.{lang}.html")).getroot()
+    note = tree.xpath('//table[@id="scope-table"]//tr[1]/following-sibling::tr[1]//div[@class="note"]')[0].text_content()
+    for words in {"ja": ("区切り文字", "%E4", "=?"), "en": ("separators", "%E4", "=?")}[lang]:
+        assert words in note, words
