@@ -305,3 +305,11 @@ def test_a_damaged_leaked_copy_is_said_to_be_partly_counted(case: dict, lang: st
     assert words in summary
     said = case["scan"].stdout + case["scan"].stderr
     assert "partly read" in said
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_salvaged_copy_is_not_said_to_be_unread(case: dict, lang: str) -> None:
+    """'1 of them could not be read' for a cut copy whose rows were read and counted: say 'in full or in part'."""
+    summary = _section(case["work"] / f"report.{lang}.html", "summary")
+    assert {"ja": "全部または一部", "en": "in full or in part"}[lang] in summary
+    assert "could not be read in full or in part" in case["scan"].stdout + case["scan"].stderr
