@@ -393,7 +393,7 @@ def summarise(doc: dict, paths: dict) -> None:
     if s["copies_deleted"]:
         detail += "; " + _("deleted {0}").format(s["copies_deleted"])
     if s["copies_unread"]:
-        detail += "; " + _("{0} could not be read").format(s["copies_unread"])
+        detail += "; " + _("{0} could not be read in full or in part").format(s["copies_unread"])
     if not is_complete(doc):
         detail += "; " + _("INCOMPLETE scan: part of the sources was not examined, see above")
     rows = [(_("copies of the named file"), f"{s['copies']} ({detail})")]
