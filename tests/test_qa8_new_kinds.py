@@ -313,3 +313,13 @@ def test_a_salvaged_copy_is_not_said_to_be_unread(case: dict, lang: str) -> None
     summary = _section(case["work"] / f"report.{lang}.html", "summary")
     assert {"ja": "全部または一部", "en": "in full or in part"}[lang] in summary
     assert "could not be read in full or in part" in case["scan"].stdout + case["scan"].stderr
+
+
+def test_a_relocated_copy_names_the_baseline_path_it_left(case: dict) -> None:
+    """A moved copy listed all 7 baseline paths with its content; the one no longer there (where it came from)
+    was not told apart from the 6 still in place."""
+    tree = lxml.html.parse(str(case["work"] / "out2" / "remediation.html")).getroot()
+    row = [r for r in tree.xpath("//tr") if "移動先/介護予防 利用者名簿.xlsx" in r.text_content()][0]
+    items = {li.text_content().split("/org/", 1)[1]: li.text_content() for li in row.xpath(".//li")}
+    assert "もう見つからない" in items["共有/介護予防 利用者名簿.xlsx"]
+    assert "もう見つからない" not in items["DL/" + urllib.parse.quote(NAMED)]
