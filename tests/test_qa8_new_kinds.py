@@ -320,6 +320,6 @@ def test_a_relocated_copy_names_the_baseline_path_it_left(case: dict) -> None:
     was not told apart from the 6 still in place."""
     tree = lxml.html.parse(str(case["work"] / "out2" / "remediation.html")).getroot()
     row = [r for r in tree.xpath("//tr") if "移動先/介護予防 利用者名簿.xlsx" in r.text_content()][0]
-    items = {li.text_content().split("/org/", 1)[1]: li.text_content() for li in row.xpath(".//li")}
+    items = {li.text_content().split("/org/", 1)[1].split(" （")[0]: li.text_content() for li in row.xpath(".//li")}
     assert "もう見つからない" in items["共有/介護予防 利用者名簿.xlsx"]
     assert "もう見つからない" not in items["DL/" + urllib.parse.quote(NAMED)]
