@@ -24,7 +24,7 @@ from .evidence import FINDINGS, FindingsDoc, chain_counts, read_case_file, read_
 from .models import Location
 from .output import require_vouched, write_private
 from .persons.keys import CASE_KEY, check_key_id, key_id, key_text, read_key_file
-from .promote import SAME_SHA256, apply_to_findings
+from .promote import RENAMED_SAME_SHA256, SAME_SHA256, apply_to_findings
 from .store import duplicate_groups, tool_info
 from .textsafe import shown
 
@@ -339,7 +339,7 @@ def _renumber_promotions(files: list[dict[str, Any]], origins: list[int], id_map
     """An input's promoted lead names its copies by that input's file ids: give them the merged ids."""
     for g, k in zip(files, origins, strict=True):
         promoted = (g.get("annotations") or {}).get("promoted")
-        if promoted and promoted.get("rule") == SAME_SHA256:
+        if promoted and promoted.get("rule") in (SAME_SHA256, RENAMED_SAME_SHA256):
             renumbered = [id_maps[k].get(i, i) for i in promoted.get("files") or []]
             g["annotations"] = {**g["annotations"], "promoted": {**promoted, "files": renumbered}}
 

@@ -5,7 +5,11 @@ lead, counted apart from copies. Its content decides: when its SHA-256 equals th
 name, name variant or known hash, or promoted already), or when it shares at least --min-overlap persons
 with the leak set (reason ``record-overlap``), it is a copy: reason ``name-variant`` is added, with rule
 ``promoted-same-sha256`` or ``promoted-record-overlap`` and ``annotations.promoted`` naming the files it
-is tied to. Pure functions over (reasons, sha256, overlap) so a scan and a merge of scans use the same rule.
+is tied to. Any other hit (a person list under another name, a disguised file, a mail attachment, a keyword
+name) whose SHA-256 equals a copy's is a renamed copy, byte for byte: the same, with rule
+``promoted-renamed-same-sha256`` (Session 8: an investigator calls ``報告書.docx`` holding the named file's very
+bytes a copy; it was only a file "sharing the same persons"). Pure functions over (reasons, sha256, overlap) so a
+scan and a merge of scans use the same rule.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from .models import FileHit
 
 SAME_SHA256 = "promoted-same-sha256"
 RECORD_OVERLAP = "promoted-record-overlap"
+RENAMED_SAME_SHA256 = "promoted-renamed-same-sha256"
+# no content ties nothing: an empty copy (a name hit that is an empty file) makes no other empty file a copy
+EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
 class LeadPromotion:
@@ -58,14 +65,20 @@ def promotions(hits: Sequence[Evidence]) -> dict[int, Promotion]:
     def open_lead(i: int, h: Evidence) -> bool:
         return i not in out and Reason.NAME_CONTAINS in h.reasons and not h.reasons & COPY_REASONS
 
+    def open_other(i: int, h: Evidence) -> bool:
+        return i not in out and Reason.NAME_CONTAINS not in h.reasons and not h.reasons & COPY_REASONS
+
     while True:
         copies: dict[str, list[int]] = {}
         for i, h in enumerate(hits):
-            if h.sha256 and (h.reasons & COPY_REASONS or i in out):
+            if h.sha256 and h.sha256 != EMPTY_SHA256 and (h.reasons & COPY_REASONS or i in out):
                 copies.setdefault(h.sha256, []).append(i)
         same = {i: tuple(j + 1 for j in copies.get(h.sha256 or "", []) if j != i)
                 for i, h in enumerate(hits) if open_lead(i, h)}
         new = {i: Promotion(SAME_SHA256, files) for i, files in same.items() if files}
+        renamed = {i: tuple(j + 1 for j in copies.get(h.sha256 or "", []) if j != i)
+                   for i, h in enumerate(hits) if open_other(i, h)}
+        new.update({i: Promotion(RENAMED_SAME_SHA256, files) for i, files in renamed.items() if files})
         if not new:
             new = {i: Promotion(RECORD_OVERLAP, tuple(h.overlap_files)) for i, h in enumerate(hits)
                    if open_lead(i, h) and Reason.RECORD_OVERLAP in h.reasons}
@@ -95,6 +108,6 @@ def apply_to_findings(files: list[dict[str, Any]]) -> int:
         f = files[i]
         f["reasons"] = [*f.get("reasons", []), Reason.NAME_VARIANT]
         f["matched_rules"] = [*f.get("matched_rules", []), f"{Reason.NAME_VARIANT}:{p.rule}"]
-        linked = [ids[j - 1] for j in p.files] if p.rule == SAME_SHA256 else list(p.files)
+        linked = [ids[j - 1] for j in p.files] if p.rule in (SAME_SHA256, RENAMED_SAME_SHA256) else list(p.files)
         f["annotations"] = {**(f.get("annotations") or {}), "promoted": {"rule": p.rule, "files": linked}}
     return len(found)

@@ -139,3 +139,32 @@ def test_merge_promotes_a_lead_whose_copy_another_scan_found(tmp_path: Path, wor
     lead = by["2017年度_集計（最新）.xlsx"]
     assert "name-variant" in lead["reasons"]
     assert lead["annotations"]["promoted"] == {"rule": SAME_SHA256, "files": [by[TARGET]["id"]]}
+
+
+def test_a_hit_under_another_name_with_a_copys_bytes_is_a_renamed_copy() -> None:
+    """Session 8 (qa8): 報告書.docx holding the named file's very bytes was only "a file sharing the same persons";
+    now a copy (reason name-variant, rule promoted-renamed-same-sha256). An empty copy ties no other empty file."""
+    from scanner.promote import EMPTY_SHA256, RENAMED_SAME_SHA256
+
+    hits = [E({"name", "pii"}, "a"), E({"pii", "record-overlap"}, "a", (1,)), E({"name-keyword"}, "a"),
+            E({"pii"}, "b"), E({"name"}, EMPTY_SHA256), E({"pii-names"}, EMPTY_SHA256), E({"name-contains"}, "a")]
+    got = promotions(hits)
+    assert {i: p.rule for i, p in got.items()} == {1: RENAMED_SAME_SHA256, 2: RENAMED_SAME_SHA256, 6: SAME_SHA256}
+    assert got[1].files == (1,)
+
+
+def test_a_renamed_byte_identical_copy_counts_from_the_cli(tmp_path: Path) -> None:
+    people = make_people(12, seed=88)
+    data = client_list_xlsx(people)
+    src = tmp_path / "share"
+    (src / "pc").mkdir(parents=True)
+    (src / "pc" / TARGET).write_bytes(data)
+    (src / "pc" / "報告書.xlsx").write_bytes(data)
+    out = tmp_path / "out"
+    run = run_cli("scan", str(src), "--name", TARGET, "--out", str(out), "--quiet")
+    assert run.returncode == 1, run.stderr
+    doc = json.loads((out / "findings.json").read_text("utf-8"))
+    renamed = next(f for f in doc["files"] if f["path"].endswith("報告書.xlsx"))
+    assert "name-variant" in renamed["reasons"]
+    assert renamed["annotations"]["promoted"]["rule"] == "promoted-renamed-same-sha256"
+    assert doc["summary"]["copies"] == 2

@@ -178,7 +178,9 @@ def test_findings_validate_and_the_person_figures_add_up(case: dict) -> None:
     assert {k: (hits[k].get("pii") or {}).get("records") for k in expected} == expected
     copies = {k for k, f in hits.items() if {"name", "name-variant"} & set(f["reasons"])}
     assert copies == {NAMED, "壊れ/" + NAMED, "共有/介護予防 利用者名簿.xlsx", "DL/" + urllib.parse.quote(NAMED), "mail/uu.eml » " + NAMED,
-                      "添付/=?UTF-8?B?" + base64.b64encode(NAMED.encode()).decode() + "?="}
+                      "添付/=?UTF-8?B?" + base64.b64encode(NAMED.encode()).decode() + "?=",
+                      # the named file's (or its cut copy's) very bytes under another name: renamed copies
+                      "文書/報告書.docx", "壊れ/cut.xlsx", "mail/winmail.eml » winmail.dat » 顧客名簿.xlsx"}
 
 
 def test_the_diff_classifies_every_new_kind(case: dict) -> None:
