@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import logging
+import time
 from dataclasses import dataclass, field, fields
 from typing import IO, Any, Protocol
 
@@ -88,6 +89,7 @@ class FileTask:
     poisoned: dict[str, Poison] = field(default_factory=dict)  # steps that killed a worker on this file
     attempts: int = 0  # workers lost on this task so far
     fresh: bool = False  # a worker died on it: run it again alone in a freshly started worker (scanner.pool)
+    resent: bool = False  # finished once, its outcome lost with its worker: sent at once, then that worker ends
 
     @property
     def size(self) -> int:
@@ -230,28 +232,42 @@ def decoder_failed(out: FileOutcome) -> bool:
     return damaged and native_decoded()
 
 
-def run_unit(settings: WorkerSettings, tasks: list[FileTask], unit: int = 0) -> int:
-    """Worker entry point: examine ``tasks`` in order, each outcome sent to the pool as soon as it is known
-    (``("file", unit, index, outcome)``, before the next task begins); returns how many were examined. Each
-    task starts afresh on the worker's mark board, so a crash or a hang is pinned on its task (and file and
-    step), and the outcomes of the files before it have already left the process: a crash costs one file,
-    however large the unit, and no finished file is examined again.
+# A worker sends the outcomes it holds once the files behind them took this long since its last message
+# (or when the unit ends, or before a file of FLUSH_BEFORE_BYTES): one message per file costs both processes
+# ~28 us, which a share of tiny files pays in full; a crash re-runs at most this much finished work.
+FLUSH_SECONDS = 0.025
+FLUSH_BEFORE_BYTES = 256 << 10  # a file this large may take long (or crash): what is finished leaves first
+
+
+def run_unit(settings: WorkerSettings, tasks: list[FileTask], unit: int = 0) -> list[FileOutcome]:
+    """Worker entry point: examine ``tasks`` in order. Finished outcomes are held and sent to the pool as
+    ``("files", unit, first_index, outcomes)`` once they took FLUSH_SECONDS, before a file of
+    FLUSH_BEFORE_BYTES begins, and after each ``resent`` task; the outcomes still held are returned (the unit's
+    one message when its files are cheap). Each task starts afresh on the worker's mark board, so a crash or a
+    hang is pinned on its task (and file and step); finished files whose outcomes had not left are examined
+    again (``resent``), at most FLUSH_SECONDS of work, never the costly files.
 
     After a file on which a native decoder failed (``decoder_failed``), the unit stops: its outcome says
-    ``recycle``, the count is less than ``len(tasks)``, and the pool runs the rest in a fresh worker."""
+    ``recycle``, fewer outcomes than ``tasks`` come back, and the pool runs the rest in a fresh worker."""
     global _spent
     if _spent:
-        return 0
+        return []
     ctx = context_for(settings)
     lines = _worker_logging(settings.log_level)
     limit = settings.config.parse_timeout + START_SLACK
+    held: list[FileOutcome] = []
+    since = time.monotonic()
     for i, task in enumerate(tasks):
+        if held and task.size >= FLUSH_BEFORE_BYTES:
+            report(("files", unit, i - len(held), held))
+            held, since = [], time.monotonic()
         start_task(unit, i, limit, task.location)
         outcome = run_task(task, ctx, lines)
-        stop = decoder_failed(outcome)
-        if stop:
+        held.append(outcome)
+        if decoder_failed(outcome):
             outcome.recycle = _spent = True
-        report(("file", unit, i, outcome))
-        if stop:
-            return i + 1
-    return len(tasks)
+            break
+        if task.resent or time.monotonic() - since >= FLUSH_SECONDS:
+            report(("files", unit, i + 1 - len(held), held))
+            held, since = [], time.monotonic()
+    return held
