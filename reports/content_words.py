@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from scanner.codes import MAIL_HOP_FORMATS
+
 # (pattern over libmagic's description, Japanese, English); most specific first
 _WORDS: tuple[tuple[str, str, str], ...] = (
     (r"CDFV2 Encrypted|Encrypted", "暗号化された Office 文書", "encrypted Office document"),
@@ -22,6 +24,8 @@ _WORDS: tuple[tuple[str, str, str], ...] = (
     (r"CSV text", "CSV（カンマ区切りテキスト）", "CSV text"),
     (r"HTML document", "HTML 文書", "HTML document"),
     (r"XML", "XML 文書", "XML document"),
+    (r"vCard", "アドレス帳（vCard）", "address book (vCard)"),
+    (r"MIME entity", "MIME 形式（メール・Web ページの保存）", "MIME message (mail or saved web page)"),
     (r"(Unicode|UTF-8|UTF-16|ISO-8859|ASCII|Non-ISO extended-ASCII|ISO-2022|EUC|Shift_JIS|JIS)?.*text",
      "テキスト", "text"),
     (r"Zip archive|ZIP", "ZIP 書庫", "ZIP archive"),
@@ -49,3 +53,16 @@ def content_words(description: str | None, lang: str = "ja") -> str:
         if pattern.match(text):
             return en if lang == "en" else ja
     return OTHER["en" if lang == "en" else "ja"]
+
+
+# a child named (body).txt / (body).html of a mail hop (scanner.codes.MAIL_HOP_FORMATS) is the message's own
+# text read as a table (scanner.inspectors.mail_body), not an attachment
+MAIL_BODIES = ("(body).txt", "(body).html")
+
+
+def mail_body(f: dict) -> bool:
+    """Whether a hit is the body of a message (its last hop a mail format, its own name (body).txt/.html)."""
+    hops = f.get("container") or []
+    detail = (hops[-1].get("detail") or {}) if hops else {}
+    return bool(hops) and detail.get("format") in MAIL_HOP_FORMATS and str(f.get("path", "")).endswith(
+        tuple(" » " + b for b in MAIL_BODIES))

@@ -101,6 +101,11 @@ class Reason(Code):
                                                 "..., or without an extension): examined by its content; a lead")
 
 
+# The hop formats of mail (scanner.inspectors.mail: a message file, a store, a message in a store or attached
+# to one, a winmail.dat): what sits under one is in mail, not in an archive.
+MAIL_HOP_FORMATS = frozenset({"eml", "emlx", "mbox", "msg", "pst", "ost", "pab", "tnef", "message",
+                              "attached-message"})
+
 # A copy of the named file: what the terminal summary counts as copies, and what makes a scan exit 1.
 COPY_REASONS = frozenset({Reason.NAME, Reason.NAME_VARIANT, Reason.KNOWN_HASH})
 
@@ -188,6 +193,7 @@ class Lingering(Code):
     OWNER_FILE = "owner-file", "an Office owner file ~$NAME or a LibreOffice lock file .~lock.NAME#"
     AUTORECOVER = "autorecover", "an Office AutoRecover or AutoSave file"
     ARCHIVE = "archive", "a member of an archive"
+    MAIL = "mail", "inside a mail message or store: an attachment or a table pasted into a body"
     SNAPSHOT = "snapshot", "a snapshot folder (@GMT-...)"
     DELETED = "deleted", "a deleted entry in a disk image"
 

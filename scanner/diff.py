@@ -23,6 +23,7 @@ from .codes import (
     BLOCKING,
     CLASSES,
     LEAK_REASONS,
+    MAIL_HOP_FORMATS,
     NO_CONTENT_SKIPS,
     DiffClass,
     Lingering,
@@ -66,8 +67,11 @@ def lingering(f: Finding) -> list[Lingering]:
         kinds.append(Lingering.OWNER_FILE)
     if _AUTORECOVER.search(base) or "autorecovery" in low or "autorecover" in rules:
         kinds.append(Lingering.AUTORECOVER)
-    if any(h.kind == "archive" for h in f.containers):
+    mail = [h.kind == "archive" and (h.detail or {}).get("format") in MAIL_HOP_FORMATS for h in f.containers]
+    if any(h.kind == "archive" and not in_mail for h, in_mail in zip(f.containers, mail, strict=True)):
         kinds.append(Lingering.ARCHIVE)
+    if any(mail):
+        kinds.append(Lingering.MAIL)
     if any(p.startswith("@gmt-") for p in low):
         kinds.append(Lingering.SNAPSHOT)
     if f.deleted:

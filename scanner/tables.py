@@ -124,7 +124,10 @@ def _zip_kind(data: bytes) -> str:
             if package.workbook is not None:
                 return "xlsb" if package.workbook.endswith(".bin") else "xlsx"
             if "mimetype" in names:
-                mt = zf.read("mimetype")[:100]
+                try:
+                    mt = zf.read("mimetype")[:100]
+                except (RuntimeError, zlib.error, zipfile.BadZipFile):  # flagged encrypted, damaged: as if absent
+                    mt = b""
                 if b"opendocument.spreadsheet" in mt:
                     return "ods"
             if "content.xml" in names and "META-INF/manifest.xml" in names:
@@ -246,13 +249,18 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def check_zip(data: bytes, caps: Caps) -> OoxmlPackage:
+def check_zip(data: bytes, caps: Caps, alone: bool = False) -> OoxmlPackage:
     """Decompression-bomb guard: declared inflated size, and each sheet's size against the cell cap, both
     as declared (``<dimension>``) and as its cells' references reach (a missing, late, quoted or lying
-    dimension must not let calamine allocate A1:XFD1048576 and abort). Returns the package it followed."""
+    dimension must not let calamine allocate A1:XFD1048576 and abort). Returns the package it followed.
+    ``alone``: a local header before the first member or after the central directory (workbooks joined in one
+    file: zipfile reads only the one whose end record it finds) is damage (the inspector rebuilds each)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
+            first = min((i.header_offset for i in infos), default=0)
+            if alone and (data.rfind(ZIP_MAGIC, 0, first) >= 0 or data.find(ZIP_MAGIC, zf.start_dir) >= 0):
+                raise ReadError(Status.CORRUPT, "zip: another zip package before or after this one's members")
             total = sum(i.file_size for i in infos)
             if total > caps.max_inflated:
                 raise ReadError(Status.TOO_LARGE, f"inflates to {total} bytes > cap {caps.max_inflated}")
@@ -571,7 +579,7 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     stream: bytes | None = None  # the Workbook stream of an .xls: its globals name the pivot caches' sources
     book = None  # the BIFF5 stream of an Excel 5/95 .xls
     if fmt in ("xlsx", "xlsb", "ods"):
-        package = check_zip(data, caps)
+        package = check_zip(data, caps, alone=fmt != "xlsb")  # (joined .xlsb: no rebuilder, read as zipfile can)
     elif fmt == "xls":
         storages, stream = check_xls(data, caps)
         book = stream if stream is not None and biff_version(stream) == 5 else None

@@ -131,6 +131,93 @@ def test_damaged_sheet_inside_a_sound_zip_keeps_the_rows_before_the_damage(tmp_p
     assert 0 < _records(ins) < len(ROWS) - 1, (ins.detail, _records(ins))
 
 
+def test_two_workbooks_in_one_file_are_rebuilt_apart(tmp_path: Path) -> None:
+    """A workbook followed by a cut copy of another (files joined by a copy tool or a carver, a workbook
+    re-saved over a longer one): salvage merged the two packages' parts by name, the first one's parts won,
+    so the second one's first sheet vanished with "0 part(s) lost" (and its other sheets were read with the
+    first one's shared strings). Each package is rebuilt on its own: every sheet of both is read, and the
+    detail says the file held two (review8e)."""
+    first, second, third = person_rows(12, 1), person_rows(21, 2), person_rows(900, 3)  # past 64 KiB
+    a = xlsx_bytes({"名簿": first})
+    b = xlsx_bytes({"名簿": second, "名簿2": third})
+    alone = _records(_inspect(tmp_path, "b.xlsx", b[:-30]))
+    assert alone == len(second) + len(third) - 2
+    ins = _inspect(tmp_path, "joined.xlsx", a + b[:-30])
+    assert ins.status == "corrupt" and "2 zip packages" in ins.detail, ins.detail
+    assert _records(ins) == len(first) - 1 + alone, (_records(ins), ins.detail)
+    # zipfile opens such a file by the one end record it finds (the first workbook's when the cut second one
+    # is short, the second's when it is whole): the other workbook's records were passed over, the file 'ok'
+    small = xlsx_bytes({"名簿": second})
+    for name, data, records in (("small.xlsx", a + small[:-30], len(first) + len(second) - 2),
+                                ("whole.xlsx", a[:-30] + small, len(first) + len(second) - 2),
+                                ("both.xlsx", a + small, len(first) + len(second) - 2)):
+        ins = _inspect(tmp_path, name, data)
+        assert ins.status == "corrupt" and "2 zip packages" in ins.detail, (name, ins.status, ins.detail)
+        assert _records(ins) == records, (name, _records(ins), ins.detail)
+
+
+def test_salvage_inflates_no_more_than_its_cap_and_says_so() -> None:
+    """Salvage skips the central directory, so the bomb guard's declared sizes are never seen: each part was
+    inflated up to the whole cap (two parts: twice the cap), and a sheet stopped by the cap was taken for a
+    cut sheet ("1 part(s) cut"), the cap never named. Over all parts at most the cap is inflated, and the
+    detail says where it stopped (review8e)."""
+    from scanner.inspectors import salvage
+
+    rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>氏名{i}</t></is></c></row>' for i in range(1, 4000))
+    sheet = f'<worksheet xmlns="{salvage.MAIN}"><sheetData>{rows}</sheetData></worksheet>'.encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        z.writestr("xl/worksheets/sheet2.xml", sheet)
+    data = buf.getvalue()
+    cut = data[:data.rfind(b"PK\x01\x02")]  # no central directory: read from the local headers
+    limit = len(sheet) * 3 // 2
+    made = salvage.rebuild(cut, limit)
+    with zipfile.ZipFile(io.BytesIO(made[0][0])) as z:
+        inflated = sum(i.file_size for i in z.infolist() if i.filename.startswith("xl/worksheets/"))
+    assert inflated <= limit + 100, (inflated, limit)  # (+ the closing tags of the sheet cut at the cap)
+    assert "stopped at the cap" in made[0][1] and "1 part(s) cut" in made[0][1], made[0][1]
+    whole = salvage.rebuild(cut, 10 * len(sheet))
+    assert "cap" not in whole[0][1] and "0 part(s) cut" in whole[0][1], whole[0][1]
+    assert len(made) == len(whole) == 1
+
+
+def test_a_damaged_part_does_not_hide_the_parts_after_it(tmp_path: Path) -> None:
+    """The local-header reader stopped at the first part whose deflate data broke, though its local header
+    gave its size: one flipped byte in the first sheet of two lost the whole second sheet (and the shared
+    strings, styles and workbook written after it), in a sound zip or a cut one. Reading goes on after the
+    damaged part (review8e)."""
+    second = person_rows(25, 7)
+    data = bytearray(xlsx_bytes({"名簿": ROWS, "名簿2": second}))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        sheet = z.getinfo("xl/worksheets/sheet1.xml")
+    start = sheet.header_offset + 30 + len(sheet.filename.encode()) + len(sheet.extra)
+    data[start + 2:start + 4] = bytes(b ^ 0xFF for b in data[start + 2:start + 4])  # its Huffman tables
+    for name, damaged in (("flipped.xlsx", bytes(data)), ("flipped-cut.xlsx", bytes(data[:-30]))):
+        ins = _inspect(tmp_path, name, damaged)
+        assert ins.status == "corrupt", (ins.status, ins.detail)
+        assert _records(ins) == len(second) - 1, (name, ins.detail, _records(ins))
+
+
+def test_ods_whose_mimetype_is_flagged_encrypted_is_still_read(tmp_path: Path) -> None:
+    """One flipped bit (the encrypted flag of the `mimetype` member, its local and central headers): the
+    format sniffer's zipfile.read raised RuntimeError, the file was listed "spreadsheet: RuntimeError" with
+    no record though its content.xml is whole (review8e, from the campaign's zip-any-flag-encrypted mutation)."""
+    from tests.pii_data import ods_bytes
+
+    data = bytearray(ods_bytes({"名簿": ROWS}))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        info = z.getinfo("mimetype")
+    data[info.header_offset + 6] |= 1  # local header: general purpose flags
+    central = bytes(data).find(b"PK\x01\x02")
+    while data[central + 46:central + 46 + 8] != b"mimetype":
+        central = bytes(data).find(b"PK\x01\x02", central + 4)
+    data[central + 8] |= 1  # central directory entry: general purpose flags
+    ins = _inspect(tmp_path, "flagged.ods", bytes(data))
+    assert "RuntimeError" not in (ins.detail or ""), ins.detail
+    assert _records(ins) == len(ROWS) - 1, (ins.status, ins.detail, _records(ins))
+
+
 def test_flipped_byte_in_multipart_type_keeps_the_attachments() -> None:
     """One flipped byte in the top-level "Content-Type: multipart/mixed" made the message a single part of an
     unknown type: both attached person tables were never read and the .eml passed as clean, listed nowhere."""

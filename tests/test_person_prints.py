@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pickle
 import random
+import sys
 
 import persons_data as pd
 import pytest
@@ -113,3 +114,45 @@ def test_rows_seen_before_are_fingerprinted_as_the_first_time(scenario) -> None:
     assert len(prints._MADE) == 2 * len({(r.name, r.address, r.reading) for r in rows})
     blob = pickle.dumps(prints._MADE)
     assert not any(r.name.encode() in blob or r.address.encode() in blob for r in rows[:50])
+
+
+def test_rows_whose_values_hold_the_memo_separator_are_not_taken_for_each_other() -> None:
+    """The memo of a row's keyed parts is keyed by its (name, address, reading): a name ending in a unit
+    separator (a cell's _x001F_) must not meet another row's name and address joined the other way; each row
+    gets its own prints, the same as made fresh (review8e: ``山田\\x1f太郎 | 東京都`` took ``山田 | 太郎\\x1f東京都``'s)."""
+    from scanner.persons import prints
+
+    first = _records([pd.Row(1, "山田\x1f太郎", "", "", "東京都小金井市本町1-2")])
+    second = _records([pd.Row(2, "山田", "", "", "太郎\x1f東京都小金井市本町1-2")])
+    prints._MADE.clear()
+    alone = file_prints(second, KEY, rows=True)
+    prints._MADE.clear()
+    file_prints(first, KEY, rows=True)
+    assert file_prints(second, KEY, rows=True) == alone
+
+
+def _deep_size(obj: object, seen: set[int]) -> int:
+    if id(obj) in seen:
+        return 0
+    seen.add(id(obj))
+    size = sys.getsizeof(obj)
+    if isinstance(obj, dict):
+        return size + sum(_deep_size(k, seen) + _deep_size(v, seen) for k, v in obj.items())
+    if isinstance(obj, tuple | list | set | frozenset):
+        return size + sum(_deep_size(x, seen) for x in obj)
+    return size
+
+
+def test_the_row_memo_stays_small_in_every_worker(scenario) -> None:
+    """The memo lives as long as its worker (each worker of a scan, the scan process too): full, it must hold
+    well under the memory a worker reads files with. An entry of a row is 2-6 KiB (its staged digests and tokens;
+    more with allocator overhead): 65,536 entries were 150-400 MiB per process (review8e); the bound keeps
+    it under 64 MiB."""
+    from scanner.persons import prints
+
+    rows = [r for f in scenario.files if f.role in ("leak", "copy") for r in f.rows][:300]
+    prints._MADE.clear()
+    file_prints(_records(rows), KEY, rows=True)
+    per_entry = _deep_size(prints._MADE, set()) / len(prints._MADE)
+    prints._MADE.clear()
+    assert prints._MADE_MAX * per_entry < 64 * 2**20, per_entry

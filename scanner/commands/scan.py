@@ -393,7 +393,7 @@ def summarise(doc: dict, paths: dict) -> None:
     if s["copies_deleted"]:
         detail += "; " + _("deleted {0}").format(s["copies_deleted"])
     if s["copies_unread"]:
-        detail += "; " + _("{0} could not be read").format(s["copies_unread"])
+        detail += "; " + _("{0} could not be read in full or in part").format(s["copies_unread"])
     if not is_complete(doc):
         detail += "; " + _("INCOMPLETE scan: part of the sources was not examined, see above")
     rows = [(_("copies of the named file"), f"{s['copies']} ({detail})")]
@@ -409,6 +409,10 @@ def summarise(doc: dict, paths: dict) -> None:
         if persons["unread_files"]:
             text = text[:-1] + "; " + _("NOT counted: {0} leaked file(s) that could not be read").format(
                 persons["unread_files"]) + ")"
+        damaged = sum(1 for f in (doc.get("persons") or {}).get("files") or [] if f.get("damaged"))
+        if damaged:
+            text = text[:-1] + "; " + _("partly read: {0} damaged leaked file(s), counted from the rows read").format(
+                damaged) + ")"
         rows.append((_("persons affected"), text))
     other = str(s["record_overlap"])
     if s["other_person_files"]:

@@ -263,7 +263,8 @@ _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # signature ... file name length
 def _zip_local_entries(data: bytes, limit: int) -> Iterator[tuple[zipfile.ZipInfo, bytes | None, str]]:
     """Members found by their local headers, front to back: (info, bytes or None, why incomplete or "").
     Stored and deflated members only (what zip writers use; others are named, not read); a member whose data
-    runs past the end or breaks gives what came before; encrypted ones give None."""
+    runs past the end or breaks gives what came before (reading goes on after a broken one whose local header
+    gives its size); encrypted ones give None."""
     pos = data.find(ZIP_MAGIC)
     while 0 <= pos and pos + _LOCAL_HEADER.size <= len(data):
         _, _, flags, method, t, d, crc, csize, usize, nlen, elen = _LOCAL_HEADER.unpack_from(data, pos)
@@ -322,7 +323,9 @@ def _zip_local_entries(data: bytes, limit: int) -> Iterator[tuple[zipfile.ZipInf
                 why = "CRC mismatch"
             end = at - len(tail) - len(z.unused_data)
             yield info, bytes(out), why
-            if not z.eof:
+            if why.startswith("deflate data damaged") and known:  # its local header says where it ends
+                end = start + csize
+            elif not z.eof:
                 return
         pos = data.find(ZIP_MAGIC, max(end, pos + 4))
 

@@ -102,28 +102,42 @@ def _zipped(parts: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def rebuild(data: bytes, limit: int) -> tuple[bytes, str] | None:
-    """(a readable workbook package, what was lost) from a damaged OOXML or ODS zip; None when no worksheet
-    (or ODS content) is left. ``limit``: bytes inflated at most, over all parts."""
+def _packages(data: bytes, limit: int) -> tuple[list[tuple[dict[str, bytes], int, int]], bool]:
+    """The parts found by their local headers, front to back, as packages: (parts, cut, lost) each, and
+    whether inflating stopped at ``limit`` (bytes over all parts; the part it stopped in is cut there). A part
+    name seen again with other bytes starts another package (two workbooks joined in one file, by a copy tool
+    or a carver): merged by name, the first one's parts hid the second one's, whose sheets then met the first
+    one's shared strings."""
+    packages: list[tuple[dict[str, bytes], int, int]] = []
     parts: dict[str, bytes] = {}
-    cut, lost = 0, 0
+    cut, lost, left = 0, 0, limit
     for info, content, why in _zip_local_entries(data, limit):
         if content is None or info.filename.endswith("/"):
             lost += 1
             continue
-        limit -= len(content)
+        if len(content) >= left:  # the reader's cap is per part: the rest of the cap over all parts
+            content, why = content[:left], "cap"
+        left -= len(content)
         closed = _close(info.filename, content) if why or info.filename in _ROW_ENDS or _SHEET.match(
             info.filename) else content
         if closed is None and why:
             lost += 1
             continue
-        if closed is not None and closed is not content:
-            content, cut = closed, cut + 1
-        parts.setdefault(info.filename, content)
-        if limit <= 0:
-            break
-    what = (f"workbook rebuilt from its zip's local headers: {cut} part(s) cut after their last complete row, "
-            f"{lost} part(s) lost")
+        was_cut = closed is not None and closed is not content
+        content = content if closed is None else closed
+        if parts.get(info.filename, content) != content:  # the same name again, other bytes: another workbook
+            packages.append((parts, cut, lost))
+            parts, cut, lost = {}, 0, 0
+        if info.filename not in parts:  # (the same part again: a duplicated region of one workbook)
+            parts[info.filename], cut = content, cut + was_cut
+        if left <= 0:
+            return [*packages, (parts, cut, lost)], True
+    return [*packages, (parts, cut, lost)], False
+
+
+def _package(parts: dict[str, bytes]) -> bytes | None:
+    """A readable workbook package of the parts of one damaged zip package; None when no worksheet (or ODS
+    content) is left."""
     if "content.xml" in parts and not any(_SHEET.match(n) for n in parts):  # OpenDocument
         mimetype = b"application/vnd.oasis.opendocument.spreadsheet"
         manifest = (b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
@@ -131,10 +145,29 @@ def rebuild(data: bytes, limit: int) -> tuple[bytes, str] | None:
                     b'type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-'
                     b'path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
         return _zipped({"mimetype": mimetype, "content.xml": parts["content.xml"],
-                        "META-INF/manifest.xml": manifest}), what
+                        "META-INF/manifest.xml": manifest})
     sheets = sorted((n for n in parts if _SHEET.match(n)), key=_sheet_order)
     if not sheets:
         return None
     kept = {n: parts[n] for n in (*sheets, "xl/sharedStrings.xml", "xl/styles.xml") if n in parts}
-    return _zipped({**_workbook_parts(sheets, kept), **kept}), what
+    return _zipped({**_workbook_parts(sheets, kept), **kept})
 
+
+def rebuild(data: bytes, limit: int) -> list[tuple[bytes, str]]:
+    """(a readable workbook package, what was lost) for each zip package in a damaged OOXML or ODS file (one,
+    unless workbooks were joined), leaving out those where no worksheet (or ODS content) is left. ``limit``:
+    bytes inflated at most, over all parts."""
+    packages, capped = _packages(data, limit)
+    made = []
+    for parts, cut, lost in packages:
+        rebuilt = _package(parts)
+        if rebuilt is None:
+            continue
+        what = (f"workbook rebuilt from its zip's local headers: {cut} part(s) cut after their last complete row, "
+                f"{lost} part(s) lost")
+        if len(packages) > 1:
+            what = f"{len(packages)} zip packages one after the other (workbooks joined), each {what}"
+        if capped:
+            what += f"; inflating stopped at the cap of {limit} bytes over all parts: what follows not read"
+        made.append((rebuilt, what))
+    return made

@@ -135,17 +135,26 @@ class Reading:
 
 def analyse_salvaged(data: bytes, caps: Caps) -> tuple[list[SheetFinding], str, Reading] | None:
     """``analyse_bytes`` of a damaged workbook zip rebuilt from its local headers (in the worker): findings, the
-    rebuilt format, reading; None when no sheet is left. The reading's damage says what was rebuilt and lost."""
-    made = salvage.rebuild(data, caps.max_inflated)
-    if made is None:
-        return None
-    rebuilt, what = made
-    fmt = sniff_format(rebuilt)
-    if fmt not in BINARY_FORMATS:
-        return None
-    findings, _, reading = analyse_bytes(rebuilt, fmt, caps)
-    reading.damage.insert(0, what)
-    return findings, fmt, reading
+    rebuilt format, reading; None when no sheet is left. The reading's damage says what was rebuilt and lost;
+    workbooks joined in one file are rebuilt and read each on its own, their findings and readings joined."""
+    findings: list[SheetFinding] = []
+    reading: Reading | None = None
+    fmt = ""
+    for rebuilt, what in salvage.rebuild(data, caps.max_inflated):
+        fmt = sniff_format(rebuilt)
+        if fmt not in BINARY_FORMATS:
+            continue
+        found, _, read = analyse_bytes(rebuilt, fmt, caps)
+        read.damage.insert(0, what)
+        findings += found
+        if reading is None:
+            reading = read
+        else:
+            reading.sheets += read.sheets
+            reading.notes += read.notes
+            reading.damage += [d for d in read.damage if d not in reading.damage]
+            reading.unread += read.unread
+    return None if reading is None else (findings, fmt, reading)
 
 
 def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding], int, Reading]:

@@ -70,9 +70,11 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
         status = Status.OK if found is not None else (
             hit.status if hit.status != Status.OK
             else Status.NAMES_ONLY if Reason.PII_NAMES in hit.reasons else Status.NO_RECORDS)
-        files.append(_file_info(i + 1, hit.location.display(), "leak", rows,
-                                {"sha256": hit.digests.sha256 if hit.digests else None, "status": status,
-                                 "without_name": found.nameless if found is not None else 0}))
+        info: dict[str, Any] = {"sha256": hit.digests.sha256 if hit.digests else None, "status": status,
+                                "without_name": found.nameless if found is not None else 0}
+        if found is not None and hit.status != Status.OK:
+            info["damaged"] = hit.status  # counted from the rows read before the damage: the figure may lack some
+        files.append(_file_info(i + 1, hit.location.display(), "leak", rows, info))
         rows_by_file.append(rows)
     reader = Rereader(config, inspectors, result)
     scanned = {result.hits[i].location.path: i + 1 for i in leak if not result.hits[i].location.containers}
