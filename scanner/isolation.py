@@ -170,10 +170,14 @@ def in_worker() -> bool:
     return _CHANNEL is not None
 
 
+_SENDING = threading.Lock()  # a worker's thread that sends held outcomes (work.run_unit) and its main thread
+
+
 def report(message: tuple[Any, ...]) -> None:
     """Send an intermediate message to the parent; nothing outside a worker."""
     if _CHANNEL is not None:
-        _CHANNEL.send(message)
+        with _SENDING:
+            _CHANNEL.send(message)
 
 
 def start_task(unit: int, index: int, timeout: float, own: object = None) -> None:

@@ -1,7 +1,10 @@
 """The scan's pool: N killable worker processes (scanner.isolation) examining files (scanner.work).
 
-Units of tasks go to idle workers; each task's outcome comes back as soon as it is known (the worker sends
-it before it begins the next file, so the files a worker finished are never examined again). A worker is a
+Units of tasks go to idle workers; outcomes come back in batches (``work.run_unit``: at least every
+FLUSH_SECONDS of work, before a large file, at the unit's end), so a worker that dies costs the file it was on
+and at most FLUSH_SECONDS of cheap finished files whose outcomes had not left; those are examined again
+(``resent``: each sent back at once, in a worker that ends after them, so a heap one of them corrupts cannot
+crash another file). A worker is a
 process of its own (not a concurrent.futures pool, which breaks as a whole when one worker dies), so when
 one segfaults, aborts, exceeds its memory cap or passes the time limit of the step it last announced
 (``isolation.mark``), only that worker is replaced and the rest of the unit goes on in another worker.
@@ -135,8 +138,11 @@ class WorkerPool:
                 if not self._queue:
                     return
                 if len(s.units) <= depth:
-                    if depth and (_carried(self._queue[0]) > LIGHT_UNIT or _fresh(self._queue[0])):
-                        continue  # bytes, and a re-run that needs a fresh worker, go to an idle one only
+                    if depth and (_carried(self._queue[0]) > LIGHT_UNIT or _fresh(self._queue[0])
+                                  or _resent(s.units[0][1])):
+                        # bytes, and a re-run that needs a fresh worker, go to an idle one only; nothing
+                        # waits behind re-run finished files (their worker ends after them)
+                        continue
                     self._send(s, self._queue.popleft())
 
     def _send(self, s: _Slot, unit: list[FileTask]) -> None:
@@ -195,20 +201,20 @@ class WorkerPool:
             except (EOFError, OSError):
                 return False
             number, unit = s.units[0]
-            if reply[0] == "file":  # one file done: merged now, never examined again whatever happens next
-                _, of, i, outcome = reply
-                if of == number and i == s.got < len(unit):
-                    self._done.append((unit[i], outcome))
-                    s.got += 1
-                    s.recycle = s.recycle or outcome.recycle
+            if reply[0] == "files":  # files done: merged now, never examined again whatever happens next
+                _, of, i, outcomes = reply
+                if of == number and i == s.got:
+                    self._took(s, unit, outcomes)
                 else:  # a bug, not a file: the unit's end says what is left
-                    log.error("worker sent an outcome out of order (unit %s file %s)", of, i)
+                    log.error("worker sent outcomes out of order (unit %s file %s)", of, i)
                 continue
+            if reply[0] == "result":
+                self._took(s, unit, reply[1])
             s.units.popleft()
             got, s.got, recycle, s.recycle = s.got, 0, s.recycle, False
             s.head_since = time.monotonic()
             if reply[0] == "result":
-                if got < len(unit) or recycle:
+                if got < len(unit) or recycle or _resent(unit):
                     self._recycle(s, unit[got:])
                     return True
             else:  # the unit itself failed (a bug, not a file): its files not yet done are listed, never dropped
@@ -218,9 +224,17 @@ class WorkerPool:
                                for task in unit[got:]]
         return True
 
+    def _took(self, s: _Slot, unit: list[FileTask], outcomes: list[FileOutcome]) -> None:
+        """Outcomes of the first unit's next files (from ``s.got`` on)."""
+        done = list(zip(unit[s.got:], outcomes, strict=False))
+        self._done += done
+        s.got += len(done)
+        s.recycle = s.recycle or any(o.recycle for _t, o in done)
+
     def _recycle(self, s: _Slot, rest: list[FileTask]) -> None:
-        """A native decoder failed in this worker: replace it (its heap may be corrupt) before it examines
-        anything else; the files it had not begun go to other workers as they are (not a crash)."""
+        """A native decoder failed in this worker, or it re-ran finished files (``resent``): replace it (its heap
+        may be corrupt) before it examines anything else; the files it had not begun go to other workers as
+        they are (not a crash)."""
         waiting = [unit for _n, unit in s.units]
         s.units.clear()
         s.worker.kill()
@@ -268,9 +282,13 @@ class WorkerPool:
         if where.key() != task.location.key():
             doing += ", on an archive member"
         task.attempts += 1
-        rest = unit[got:k] + unit[k + 1:]  # the files after it (those before it sent their outcomes)
-        if rest:
-            self._queue.appendleft(rest)
+        if unit[k + 1:]:
+            self._queue.appendleft(unit[k + 1:])
+        lost = unit[got:k]  # finished, their outcomes died with it (at most FLUSH_SECONDS of work)
+        for t in lost:
+            t.resent = True
+        if lost:
+            self._queue.appendleft(lost)
         if not timed_out and not task.fresh and task.attempts < MAX_ATTEMPTS:
             # maybe an earlier file left this worker's heap corrupt: this one is blamed only if it also
             # kills a worker that has examined nothing else
@@ -293,6 +311,11 @@ class WorkerPool:
             self._done.append((task, failed(task, status, f"{detail} (gave up after {task.attempts} workers)")))
         else:
             self._queue.appendleft([task])
+
+
+def _resent(unit: list[FileTask]) -> bool:
+    """Whether the unit re-runs finished files whose outcomes were lost: its worker ends after it."""
+    return any(t.resent for t in unit)
 
 
 def _fresh(unit: list[FileTask]) -> bool:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
+import time
 from dataclasses import dataclass, field, fields
 from typing import IO, Any, Protocol
 
@@ -88,6 +90,7 @@ class FileTask:
     poisoned: dict[str, Poison] = field(default_factory=dict)  # steps that killed a worker on this file
     attempts: int = 0  # workers lost on this task so far
     fresh: bool = False  # a worker died on it: run it again alone in a freshly started worker (scanner.pool)
+    resent: bool = False  # finished once, its outcome lost with its worker: sent at once, then that worker ends
 
     @property
     def size(self) -> int:
@@ -230,28 +233,88 @@ def decoder_failed(out: FileOutcome) -> bool:
     return damaged and native_decoded()
 
 
-def run_unit(settings: WorkerSettings, tasks: list[FileTask], unit: int = 0) -> int:
-    """Worker entry point: examine ``tasks`` in order, each outcome sent to the pool as soon as it is known
-    (``("file", unit, index, outcome)``, before the next task begins); returns how many were examined. Each
-    task starts afresh on the worker's mark board, so a crash or a hang is pinned on its task (and file and
-    step), and the outcomes of the files before it have already left the process: a crash costs one file,
-    however large the unit, and no finished file is examined again.
+# A worker sends the outcomes it holds once the files behind them took this long since its last message, once
+# the file it is on has run this long (a thread: a file that hangs or runs long never costs the finished ones),
+# before a file of FLUSH_BEFORE_BYTES, and at the unit's end: one message per file costs both processes ~28 us,
+# which a share of tiny files pays in full; a crash re-runs at most this much finished work.
+FLUSH_SECONDS = 0.025
+FLUSH_BEFORE_BYTES = 256 << 10  # a file this large may take long (or crash): what is finished leaves first
+
+
+class _Held:
+    """Finished outcomes of the running unit not yet sent; a daemon thread sends them when a file runs long."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.unit = 0
+        self.first = 0  # index in the unit of outcomes[0]
+        self.outcomes: list[FileOutcome] = []
+        self.file = 0  # files begun in this worker (the thread sees whether the same one is still running)
+        self.active = False
+
+    def send(self) -> None:
+        """Send what is held (the caller holds ``lock``)."""
+        if self.outcomes:
+            report(("files", self.unit, self.first, self.outcomes))
+            self.first += len(self.outcomes)
+            self.outcomes = []
+
+    def watch(self) -> None:
+        seen = -1
+        while True:
+            time.sleep(FLUSH_SECONDS)
+            with self.lock:
+                if self.active and self.file == seen:
+                    self.send()
+                seen = self.file
+
+
+_held: _Held | None = None
+
+
+def run_unit(settings: WorkerSettings, tasks: list[FileTask], unit: int = 0) -> list[FileOutcome]:
+    """Worker entry point: examine ``tasks`` in order. Finished outcomes are held and sent to the pool as
+    ``("files", unit, first_index, outcomes)`` once they took FLUSH_SECONDS, once the file begun after them has
+    run FLUSH_SECONDS (a thread), before a file of FLUSH_BEFORE_BYTES begins, and after each ``resent`` task; the
+    outcomes still held are returned (the unit's one message when its files are cheap). Each task starts afresh
+    on the worker's mark board, so a crash or a hang is pinned on its task (and file and step); finished files
+    whose outcomes had not left are examined again (``resent``), at most FLUSH_SECONDS of cheap work.
 
     After a file on which a native decoder failed (``decoder_failed``), the unit stops: its outcome says
-    ``recycle``, the count is less than ``len(tasks)``, and the pool runs the rest in a fresh worker."""
-    global _spent
+    ``recycle``, fewer outcomes than ``tasks`` come back, and the pool runs the rest in a fresh worker."""
+    global _spent, _held
     if _spent:
-        return 0
+        return []
     ctx = context_for(settings)
     lines = _worker_logging(settings.log_level)
     limit = settings.config.parse_timeout + START_SLACK
-    for i, task in enumerate(tasks):
-        start_task(unit, i, limit, task.location)
-        outcome = run_task(task, ctx, lines)
-        stop = decoder_failed(outcome)
-        if stop:
-            outcome.recycle = _spent = True
-        report(("file", unit, i, outcome))
-        if stop:
-            return i + 1
-    return len(tasks)
+    if _held is None:
+        _held = _Held()
+        threading.Thread(target=_held.watch, daemon=True, name="leakscan-held").start()
+    held = _held
+    with held.lock:
+        held.unit, held.first, held.outcomes, held.active = unit, 0, [], True
+    since = time.monotonic()
+    try:
+        for i, task in enumerate(tasks):
+            with held.lock:
+                if task.size >= FLUSH_BEFORE_BYTES:
+                    held.send()
+                held.file += 1
+            start_task(unit, i, limit, task.location)
+            outcome = run_task(task, ctx, lines)
+            stop = decoder_failed(outcome)
+            if stop:
+                outcome.recycle = _spent = True
+            with held.lock:
+                held.outcomes.append(outcome)
+                held.file += 1  # between files: nothing runs long
+                if stop:
+                    break
+                if task.resent or time.monotonic() - since >= FLUSH_SECONDS:
+                    held.send()
+                    since = time.monotonic()
+    finally:
+        with held.lock:
+            rest, held.outcomes, held.active = held.outcomes, [], False
+    return rest

@@ -99,6 +99,8 @@ if _pc is not None:
                 os.abort()
             if b"LEAKSCAN-FAULT-HANG" in data:
                 time.sleep(3600)
+            if b"LEAKSCAN-FAULT-SLOW" in data:  # a costly workbook: its decoder takes 0.1 s
+                time.sleep(0.1)
             return _Real.from_filelike(io.BytesIO(data))
 
         def __getattr__(self, name):
@@ -109,6 +111,7 @@ if _pc is not None:
 '''
 
 SEGV, ABRT, HANG = b"LEAKSCAN-FAULT-SEGV", b"LEAKSCAN-FAULT-ABRT", b"LEAKSCAN-FAULT-HANG"
+SLOW = b"LEAKSCAN-FAULT-SLOW"  # the workbook reads as usual, its decoder takes 0.1 s (costly work)
 TAINT = b"LEAKSCAN-FAULT-TAINT"  # the workbook reads as usual, the next decoder its worker starts crashes
 PPMD_CRASH = b"LEAKSCAN-PPMD"  # bytes of a PPMd stream changed to this make pyppmd segfault (FAULTS)
 PPMD_TAINT = b"LEAKSCAN-PPMD-TAINT"  # ... make pyppmd raise, and the next decoder in that worker crash

@@ -22,6 +22,7 @@ from pool_data import (
     HANG,
     PPMD_TAINT,
     SEGV,
+    SLOW,
     TAINT,
     crash_lines,
     crashes,
@@ -445,24 +446,31 @@ def test_a_file_that_kills_two_fresh_workers_is_blamed_and_not_reentered_on_resu
     assert files[LEAKED_NAME]["status"] == "ok" and files[LEAKED_NAME]["pii"]["records"] == 20
 
 
-def _budget_books(root: Path, count: int, guilty: int | None = None) -> list[str]:
+def _budget_books(root: Path, count: int, guilty: int | None = None, slow: tuple[int, ...] = (),
+                  taint: int | None = None) -> list[str]:
     """``count`` small workbooks in one folder (walked in name order; no name hit, no person table, so each is
-    recorded in the state); the one at ``guilty`` crashes its decoder every time. Their SHA-256, in order."""
+    recorded in the state); the one at ``guilty`` crashes its decoder every time, those at ``slow`` take 0.1 s
+    to decode, the one at ``taint`` crashes the next decoder of its worker. Their SHA-256, in order."""
     root.mkdir(parents=True)
     digests = []
     for i in range(count):
         data = simple_xlsx([["項目", "金額"], [f"紙 {i}", i * 100]])
         if i == guilty:
             data = with_marker(data, SEGV)
+        if i in slow:
+            data = with_marker(data, SLOW)
+        if i == taint:
+            data = with_marker(data, TAINT)
         (root / f"予算_{i:02d}.xlsx").write_bytes(data)
         digests.append(hashlib.sha256(data).hexdigest())
     return digests
 
 
 def test_a_crash_in_a_large_unit_costs_only_its_file(tmp_path: Path) -> None:
-    """Tiny files go to a worker in large units; the worker sends each file's outcome as it finishes it. When
-    it dies on a file in the middle of its unit, the files before that one are not examined again (each
-    workbook reaches its decoder once), the files after it run elsewhere, and only the culprit is listed."""
+    """Tiny files go to a worker in large units; the worker sends the outcomes it holds every FLUSH_SECONDS of
+    work. When it dies on a file in the middle of its unit, the files after it run elsewhere once, the cheap
+    files before it whose outcomes it still held are examined again once (by design: at most FLUSH_SECONDS of
+    work), and only the culprit is listed."""
     digests = _budget_books(tmp_path / "share", 14, guilty=6)
     decode_log, crash_log = tmp_path / "decoded.log", tmp_path / "crashes.log"
     env = {**install_faults(tmp_path / "site", crash_log), "LEAKSCAN_TEST_DECODE_LOG": str(decode_log)}
@@ -474,7 +482,8 @@ def test_a_crash_in_a_large_unit_costs_only_its_file(tmp_path: Path) -> None:
     seen = decoded(decode_log)
     counts = {d: sum(1 for _pid, x in seen if x == d) for d in digests}
     assert counts[digests[6]] == 2
-    assert all(n == 1 for d, n in counts.items() if d != digests[6]), counts  # no finished file ran again
+    assert all(counts[d] == 1 for d in digests[7:]), counts  # the files after it: once, elsewhere
+    assert all(1 <= counts[d] <= 2 for d in digests[:6]), counts  # held outcomes lost with it: once more
     # the scenario really happened: the process that crashed first had finished other files of its unit
     first_victim = lines[0][0]
     assert any(pid == first_victim and d != digests[6] for pid, d in seen)
@@ -482,6 +491,43 @@ def test_a_crash_in_a_large_unit_costs_only_its_file(tmp_path: Path) -> None:
     (skip,) = doc["skipped"]
     assert skip["path"].endswith("予算_06.xlsx") and skip["reason"] == "corrupt" and "SIGSEGV" in skip["detail"]
     assert doc["scan"]["files_seen"] == 14
+
+
+def test_a_crash_does_not_examine_costly_finished_files_again(tmp_path: Path) -> None:
+    """Files that took long (0.1 s each, more than FLUSH_SECONDS) have left the worker when it dies on a later
+    file of the same unit: each reaches its decoder once; only the culprit is listed."""
+    digests = _budget_books(tmp_path / "share", 8, guilty=4, slow=(0, 1, 2, 3))
+    decode_log, crash_log = tmp_path / "decoded.log", tmp_path / "crashes.log"
+    env = {**install_faults(tmp_path / "site", crash_log), "LEAKSCAN_TEST_DECODE_LOG": str(decode_log)}
+    out = with_case_key(tmp_path / "out")
+    done = run_leakscan("scan", str(tmp_path / "share"), "--out", str(out), "--quiet", "--workers", "1", env=env)
+    assert done.returncode == 0, done.stderr
+    lines = crash_lines(crash_log)
+    assert len(lines) == 2
+    seen = decoded(decode_log)
+    counts = [sum(1 for _pid, x in seen if x == d) for d in digests]
+    assert counts == [1, 1, 1, 1, 2, 1, 1, 1]
+    assert {pid for pid, d in seen if d in digests[:4]} == {lines[0][0]}  # the same unit as the culprit's
+    (skip,) = load(out)["skipped"]
+    assert skip["path"].endswith("予算_04.xlsx") and "SIGSEGV" in skip["detail"]
+
+
+def test_finished_files_run_again_after_a_crash_cannot_crash_another_file(tmp_path: Path) -> None:
+    """A workbook corrupts its worker's heap silently and the next one crashes there; the cheap finished
+    files before the crash (the corrupting one too) are examined again in a worker that ends after them, so
+    the heap they corrupt again cannot kill another file: one crash, nothing listed, every file once or
+    twice."""
+    digests = _budget_books(tmp_path / "share", 10, taint=1)
+    decode_log, crash_log = tmp_path / "decoded.log", tmp_path / "crashes.log"
+    env = {**install_faults(tmp_path / "site", crash_log), "LEAKSCAN_TEST_DECODE_LOG": str(decode_log)}
+    out = with_case_key(tmp_path / "out")
+    done = run_leakscan("scan", str(tmp_path / "share"), "--out", str(out), "--quiet", "--workers", "1", env=env)
+    assert done.returncode == 0, done.stderr
+    assert len(crash_lines(crash_log)) == 1  # file 2, in the worker file 1 corrupted
+    seen = decoded(decode_log)
+    counts = [sum(1 for _pid, x in seen if x == d) for d in digests]
+    assert counts[2] == 2 and all(n == 1 for n in counts[3:]), counts
+    assert load(out)["skipped"] == []
 
 
 def _done_rows(db: Path) -> int:
