@@ -43,6 +43,10 @@ def overlap(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {**dirs, **outs, "root": root}
 
 
+def _no_host(doc: dict) -> None:
+    assert doc["chain_of_custody"].pop("host")
+
+
 def _files(doc: dict) -> list[tuple[str, str | None]]:
     return sorted((f["path"], f["sha256"]) for f in doc["files"])
 
@@ -259,20 +263,12 @@ def test_inputs_that_record_no_host_are_not_taken_for_one_machine(overlap: dict[
     """Session 8: two inputs without chain_of_custody.host (an older version, or a hand-made case) may come from
     two PCs that both have a folder of that name: the second one's hits must not be folded into the first's
     (a hit dropped is a silent miss; a hit listed twice is visible). Was: /dir2/PC03 taken for part of /dir2."""
-    from scanner.output import write_manifest
 
     again = with_case_key(tmp_path / "again", overlap["w"])
     run = run_cli("scan", str(overlap["dir2"] / "PC03"), "--name", LEAKED_NAME, "--quiet", "--out", str(again))
     assert run.returncode == 1, run.stderr
-    inputs = []
-    for name, out in (("a", overlap["a"]), ("again", again)):
-        copy = tmp_path / f"nohost-{name}"
-        shutil.copytree(out, copy)
-        doc = load(copy)
-        assert doc["chain_of_custody"].pop("host")
-        (copy / "findings.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2), "utf-8")
-        write_manifest(copy)
-        inputs.append(copy)
+    inputs = [_edited(out, tmp_path / f"nohost-{name}", _no_host) for name, out in (("a", overlap["a"]),
+                                                                                   ("again", again))]
     case = tmp_path / "case"
     run = run_cli("merge", *map(str, inputs), "--out", str(case), "--quiet")
     assert run.returncode == 1, run.stderr
@@ -286,17 +282,8 @@ def test_inputs_that_record_no_host_keep_their_own_files_under_the_same_folder(o
     """review8b: the rule above for the very same folder text. Two inputs with no host that both scanned /…/dir2
     may be two PCs each with such a folder: the second one's files there (same path, same bytes: a copy made on
     both PCs) were folded into the first's and dropped, and their files seen subtracted once."""
-    from scanner.output import write_manifest
 
-    inputs = []
-    for name in ("a", "b"):
-        copy = tmp_path / f"nohost-{name}"
-        shutil.copytree(overlap[name], copy)
-        doc = load(copy)
-        assert doc["chain_of_custody"].pop("host")
-        (copy / "findings.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2), "utf-8")
-        write_manifest(copy)
-        inputs.append(copy)
+    inputs = [_edited(overlap[name], tmp_path / f"nohost-{name}", _no_host) for name in ("a", "b")]
     case = tmp_path / "case"
     run = run_cli("merge", *map(str, inputs), "--out", str(case), "--quiet")
     assert run.returncode == 1, run.stderr
@@ -311,7 +298,6 @@ def test_the_same_folder_path_on_another_volume_is_another_place(overlap: dict[s
     cases: the same host, the same path, identical copies at the same places. Merged as one place, the second
     disk's copies were dropped. The scan records the folder's file-system id (statvfs f_fsid); the merge keeps
     folders on other volumes apart, and the same volume scanned twice is still one place."""
-    from scanner.output import write_manifest
     from scanner.sources.local import LocalSource
 
     assert LocalSource(str(overlap["dir2"])).describe()["volume"].startswith("fsid:")
@@ -322,10 +308,10 @@ def test_the_same_folder_path_on_another_volume_is_another_place(overlap: dict[s
         assert run.returncode == 1, run.stderr
     same = run_cli("merge", str(first), str(second), "--out", str(tmp_path / "same"), "--quiet")
     assert same.returncode == 1 and len(load(tmp_path / "same")["files"]) == len(load(first)["files"]), same.stderr
-    doc = load(second)
-    doc["scan"]["source_details"][0]["volume"] = "fsid:5ca1ab1e"  # the other PC's disk, mounted at the same path
-    (second / "findings.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2), "utf-8")
-    write_manifest(second)
+    def other_disk(doc: dict) -> None:  # the other PC's disk, mounted at the same path
+        doc["scan"]["source_details"][0]["volume"] = "fsid:5ca1ab1e"
+
+    second = _edited(second, tmp_path / "second-disk", other_disk)
     run = run_cli("merge", str(first), str(second), "--out", str(tmp_path / "two"), "--quiet")
     assert run.returncode == 1, run.stderr
     merged = load(tmp_path / "two")
