@@ -370,6 +370,15 @@ def is_officials_header(text: object) -> bool:
     return bool(key) and len(key) <= 300 and any(True for _ in column_rules().officials.iter(key))
 
 
+def named_fields(text: object) -> frozenset[str]:
+    """Every field word inside a header cell (``氏名\\n(フリガナ)`` names name and reading, ``住所／電話番号`` address and
+    phone): more than one is a fused header, printed lists' way of putting two lines of a record under one cell."""
+    if not isinstance(text, str) or _no_word(text):
+        return frozenset()
+    key = normalise_header(unicodedata.normalize("NFKC", text))
+    return frozenset(field for _end, (_length, field, _weak) in column_rules().automaton.iter(key))
+
+
 def part_order(field: str) -> int:
     return column_rules().parts.get(field, 0)
 

@@ -58,6 +58,7 @@ from .plan import (
     confirm,
     phone_digits,
     plan_roles,
+    refit_fused,
     share,
     trim_addresses,
 )
@@ -265,6 +266,7 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     if any(is_officials_header(v) for r in header_rows for v in r):
         return None  # a list of public officials (会派, 選挙区, 任期)
     sample = head[hi + 1:hi + 1 + SAMPLE_ROWS]
+    mapping = refit_fused(mapping, {c: _label(head, hi, c) for c in mapping}, sample)
     persons = {c: h for c, h in mapping.items() if h.field not in CONTEXT_FIELDS}
     context: dict[str, list[int]] = {}
     for c, h in sorted(mapping.items()):

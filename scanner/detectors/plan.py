@@ -27,7 +27,7 @@ from typing import TypeVar
 
 from . import person_names as N
 from . import values as V
-from .columns import Header, part_order, role_shares_address
+from .columns import Header, named_fields, part_order, role_shares_address
 
 SAMPLE_ROWS = 500
 NAME_PARTS = ("name", "name_family", "name_given")
@@ -275,6 +275,39 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
         if ok:
             kept[f] = cols
     return RolePlan(plan.role, kept, plan.weak & set(kept), plan.labels)
+
+
+def _fits_name(v: str) -> bool:
+    return bool(V.looks_like_name(v)) and not _is_kana_only(v)
+
+
+# what the values of a fused header's column must be for each field it names (a kana column is the reading, a
+# name in kanji the name itself: the two tests must not both hold)
+_FUSED_FIT: dict[str, Callable[[str], object]] = {**CONFIRM, "name": _fits_name, "address": _whole_address,
+                                                  "reading": lambda v: _is_kana_only(v) or _is_latin_only(v)}
+
+
+def refit_fused(headers: dict[int, Header], texts: dict[int, str], sample: Sequence[Sequence[object]]
+                ) -> dict[int, Header]:
+    """A header cell naming two fields (``フリガナ\\n氏名``, ``住所／電話番号``: a printed list's two lines under one
+    cell) was read as one of them; the values say which the column holds: when most of them do not fit the field
+    read and most fit another the cell names, the column is that one (the reading of ``氏名（フリガナ）`` over kana
+    stays the reading)."""
+    out = dict(headers)
+    for c, h in headers.items():
+        fields = named_fields(texts.get(c, ""))
+        if len(fields) < 2 or not h.main or h.field not in fields:
+            continue
+        values = [t for r in sample if c < len(r) and (t := cell_text(r[c]))]
+        own = _FUSED_FIT.get(h.field)
+        if not values or own is None or mostly(values, own, 0.5):
+            continue
+        for other in sorted(fields - {h.field}):
+            fit = _FUSED_FIT.get(other)
+            if fit is not None and mostly(values, fit, 0.5):
+                out[c] = Header(other, h.role, number=h.number)
+                break
+    return out
 
 
 # --- assembly from a header row --------------------------------------------------------------------------

@@ -1,0 +1,78 @@
+"""Session 9: person tables the table rules missed or miscounted (tables8 / review8d open items).
+
+Values from Faker ja_JP (fixed seed), never real data. Found wrong before (main 38919ec):
+- a fused header cell naming two fields (``氏名\\n(フリガナ)``, ``フリガナ／氏名`` as printed lists write it, the reading
+  shown above the name) over plain names: read as the reading column only: **nothing**;
+- a template's filled-in example row (記入例, 例, サンプル, 見本 in a cell of its own, or ``（例）`` before the values)
+  counted as a person of the list.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.codes import Rejection
+from scanner.detectors.pii import SheetKind, analyse_sheet
+from tests import person_tables_data as T
+
+JA = T.ja_people(10, seed=919)
+
+
+def _whole(f, ps=JA) -> None:
+    assert f is not None and f.kind == SheetKind.PERSONS, f
+    got = {r.fields["name"].replace(" ", ""): r.fields["address"] for r in f.records}
+    assert got == {p.name_unspaced: p.address for p in ps}
+
+
+@pytest.mark.parametrize("head", ["氏名\n(フリガナ)", "フリガナ\n氏名", "氏名／フリガナ", "ふりがな・氏名", "氏名（ふりがな）"])
+def test_a_fused_name_and_reading_header_over_names_is_the_name(head):
+    rows = [["No", head, "住所", "電話番号"]] + [[i, p.name, p.address, p.phone] for i, p in enumerate(JA, 1)]
+    _whole(analyse_sheet("名簿", rows))
+
+
+def test_a_fused_name_and_reading_header_over_kana_stays_the_reading():
+    rows = [["氏名", "氏名（フリガナ）", "住所"]] + [[p.name, p.kana, p.address] for p in JA]
+    f = analyse_sheet("名簿", rows)
+    _whole(f)
+    assert {r.fields["reading"] for r in f.records} == {p.kana for p in JA}
+
+
+def test_a_fused_address_and_phone_header_over_addresses_is_the_address():
+    rows = [["氏名", "住所／電話番号"]] + [[p.name, p.address] for p in JA]
+    _whole(analyse_sheet("名簿", rows))
+
+
+SAMPLE = ["山田 太郎", "東京都千代田区千代田1-1", "03-1234-5678"]
+
+
+@pytest.mark.parametrize("mark", ["記入例", "例", "（例）", "サンプル", "見本", "記載例", "【記入例】"])
+def test_an_example_row_in_a_column_of_its_own_is_no_person(mark):
+    rows = [["No", "氏名", "住所", "電話番号"], [mark, *SAMPLE]] + [[i, p.name, p.address, p.phone]
+                                                                   for i, p in enumerate(JA, 1)]
+    f = analyse_sheet("名簿", rows)
+    _whole(f)
+    assert f.rejected.get(Rejection.EXAMPLE) == 1
+
+
+def test_an_example_row_marked_in_the_notes_column_is_no_person():
+    rows = [["氏名", "住所", "電話番号", "備考"], [*SAMPLE, "記入例"]] + [[p.name, p.address, p.phone, ""] for p in JA]
+    f = analyse_sheet("名簿", rows)
+    _whole(f)
+    assert f.rejected.get(Rejection.EXAMPLE) == 1
+
+
+def test_values_prefixed_as_an_example_are_no_person():
+    rows = [["氏名", "住所", "電話番号"], ["（例）" + SAMPLE[0], "（例）" + SAMPLE[1], SAMPLE[2]]]
+    rows += [[p.name, p.address, p.phone] for p in JA]
+    f = analyse_sheet("名簿", rows)
+    _whole(f)
+    assert f.rejected.get(Rejection.EXAMPLE) == 1
+
+
+def test_a_person_whose_notes_mention_an_example_stays_a_person():
+    """例 inside a longer note (例年参加, 見本市で名刺交換) is no example mark: only a cell that is the mark alone."""
+    rows = [["氏名", "住所", "備考"]] + [[p.name, p.address, "例年参加" if i % 2 else "見本市で名刺交換"]
+                                         for i, p in enumerate(JA)]
+    f = analyse_sheet("名簿", rows)
+    _whole(f)
+    assert not f.rejected
