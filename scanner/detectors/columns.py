@@ -379,6 +379,32 @@ def named_fields(text: object) -> frozenset[str]:
     return frozenset(field for _end, (_length, field, _weak) in column_rules().automaton.iter(key))
 
 
+@cache
+def _example_rules() -> tuple[frozenset[str], re.Pattern[str], int]:
+    data = rules.load("pii_columns").get("example_rows", {})
+    marks = frozenset(k for w in data.get("marks", []) if (k := normalise_header(w)))
+    words = "|".join(re.escape(unicodedata.normalize("NFKC", w)) for w in data.get("prefixes", []))
+    prefix = re.compile(rf"^\s*[(\[【〔<《]?\s*(?:{words})\s*[)\]】〕>》:：\s]" if words else r"(?!)")
+    return marks, prefix, int(data.get("rows", 5))
+
+
+def example_rows() -> int:
+    """How many data rows under the header may be a template's example rows (signatures: ``example_rows.rows``)."""
+    return _example_rules()[2]
+
+
+def is_example_row(row: Sequence[object]) -> bool:
+    """A template's filled-in example (記入例, 例, サンプル, 見本 in a cell alone, or ``（例）`` before a value)."""
+    marks, prefix, _rows = _example_rules()
+    for v in row:
+        if not isinstance(v, str) or not v or len(v) > 200:
+            continue
+        t = unicodedata.normalize("NFKC", v)
+        if normalise_header(t) in marks or prefix.match(t):
+            return True
+    return False
+
+
 def part_order(field: str) -> int:
     return column_rules().parts.get(field, 0)
 

@@ -34,6 +34,8 @@ from . import values as V
 from .columns import (
     CONTEXT_FIELDS,
     Header,
+    example_rows,
+    is_example_row,
     is_excluded,
     is_officials_header,
     is_rendition_word,
@@ -642,6 +644,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         for _ in stream:  # drain, so the reader's time and cell caps still apply to the whole sheet
             pass
         return _form_finding(name, head, first_row, first_col)
+    sample, examples = _without_examples(sample)
     data = chain(sample, stream)
     base = first_row + (header_at + 1 if header_at is not None else 0)
     labels = {**plan.labels, **{c: t for p in plan.roles for c, t in p.labels.items()}}
@@ -656,6 +659,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         found, with_person, rejected, keys = _records(name, plan, data, base, head_names)
     else:
         found, with_person, rejected, keys, role_counts = _records_to(sink, name, plan, kind, data, base, head_names)
+    if examples:
+        rejected[Rejection.EXAMPLE] += examples
     if not found:
         return None
     columns: dict[str, list[str]] = {}
@@ -669,6 +674,15 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     header_row = first_row + header_at if header_at is not None else None
     return SheetFinding(name, header_row, columns, fields, keys, found, kind,
                         tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+
+
+def _without_examples(sample: Sequence[Sequence[object]]) -> tuple[Sequence[Sequence[object]], int]:
+    """The first data rows with a template's example rows (記入例, （例）…) blanked (row numbers kept), and how many."""
+    first = example_rows()
+    marked = [i for i, r in enumerate(sample[:first]) if is_example_row(r)]
+    if not marked:
+        return sample, 0
+    return [[] if i in marked else r for i, r in enumerate(sample)], len(marked)
 
 
 def _sideways_finding(name: str, head: Sequence[Sequence[object]], stream: Iterator[Sequence[object]], first_row: int,
