@@ -76,3 +76,54 @@ def test_a_person_whose_notes_mention_an_example_stays_a_person():
     f = analyse_sheet("名簿", rows)
     _whole(f)
     assert not f.rejected
+
+
+# --- 連名: joint names on one address (年賀状 lists). Before: only the first name of a row was a person. -------------
+
+def _partner(p: T.JaPerson) -> str:
+    return "花子" if p.sex == "男" else "一郎"
+
+
+def _joint_expected(ps, extra) -> set[tuple[str, str]]:
+    want = {(p.name_unspaced, p.address) for p in ps}
+    for p in ps:
+        want |= {(p.family + g, p.address) for g in extra(p)}
+    return want
+
+
+def _pairs(f) -> set[tuple[str, str]]:
+    assert f is not None and f.kind == SheetKind.PERSONS, f
+    return {(r.fields["name"].replace(" ", ""), r.fields["address"]) for r in f.records}
+
+
+def test_joint_name_columns_are_persons_at_the_row_address():
+    """宛名職人 / 筆王: 連名1 | 連名1敬称 | 連名2 | 連名2敬称 hold given names of the same household."""
+    head = ["氏名", "敬称", "連名1", "連名1敬称", "連名2", "連名2敬称", "郵便番号", "住所1", "住所2"]
+    rows = [head] + [[p.name, "様", _partner(p), "様", "健太" if i % 2 else "", "くん" if i % 2 else "", p.postcode,
+                      p.prefecture + p.city + p.town, p.block + p.building] for i, p in enumerate(JA)]
+    f = analyse_sheet("年賀状", rows)
+    odd = {p.name for i, p in enumerate(JA) if i % 2}
+    assert _pairs(f) == _joint_expected(JA, lambda p: [_partner(p)] + (["健太"] if p.name in odd else []))
+    assert f.count == len(JA) and len(f.records) == len(JA) * 2 + len(odd)  # rows with a person; records
+
+
+def test_a_joint_name_column_beside_split_name_columns():
+    head = ["姓", "名", "連名", "郵便番号", "住所"]
+    rows = [head] + [[p.family, p.given, _partner(p) if i < 4 else "", p.postcode, p.address] for i, p in enumerate(JA)]
+    f = analyse_sheet("年賀状", rows)
+    assert _pairs(f) == _joint_expected(JA, lambda p: [_partner(p)] if JA.index(p) < 4 else [])
+
+
+@pytest.mark.parametrize("spaced", [False, True])
+def test_joint_names_in_the_name_cell_are_persons(spaced):
+    """``山田太郎・花子`` (one cell, the household's given names after the first full name)."""
+    rows = [["氏名", "郵便番号", "住所"]] + [[(p.name if spaced else p.name_unspaced) + ("・" + _partner(p) if i % 2 else ""),
+                                        p.postcode, p.address] for i, p in enumerate(JA)]
+    f = analyse_sheet("年賀状", rows)
+    assert _pairs(f) == _joint_expected(JA, lambda p: [_partner(p)] if JA.index(p) % 2 else [])
+
+
+def test_a_katakana_name_with_a_middle_dot_is_one_person():
+    rows = [["氏名", "住所"]] + [[n, p.address] for n, p in zip(["ジョン・スミス", "マリア・ガルシア", "アンナ・シュミット"] * 4, JA)]
+    f = analyse_sheet("名簿", rows)
+    assert f is not None and f.count == len(JA)

@@ -302,7 +302,9 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     kept = [p for p in kept if p.cols]
     context = {f: c for f, c in context.items() if share([cell_text(r[c[0]]) if c[0] < len(r) else "" for r in sample],
                                                           bool) > 0}
-    return SheetPlan(kept, context, {c: _label(head, hi, c) for cols in context.values() for c in cols})
+    joint = sorted({c for r in header_rows for c, v in enumerate(r) if isinstance(v, str)
+                    and N.is_joint_header(normalise_header(v))} - {c for p in kept for cols in p.cols.values() for c in cols})
+    return SheetPlan(kept, context, {c: _label(head, hi, c) for cols in context.values() for c in cols}, joint)
 
 
 def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
@@ -488,8 +490,8 @@ def _records(name: str, plan: SheetPlan, data: Iterable[Sequence[object]], base:
     keys = ("name", "address", *dict.fromkeys(f for p in plan.roles for f in (*p.cols, "postcode")
                                               if f not in ("name", "address")))
     readers = _readers(plan, keys)
-    if len(readers) == 1 and readers[0].address is not None:
-        return (*_single_role_records(readers[0], data, base, head_names), keys)
+    if len(readers) == 1 and readers[0].address is not None and not plan.joint:
+        return (*_single_role_records(readers[0], data, base, head_names, keys), keys)
     main_address = next((r.address for r in readers if not r.plan.role and r.address), None)
     found: list[tuple] = []
     rows_with_person = 0
@@ -510,14 +512,44 @@ def _records(name: str, plan: SheetPlan, data: Iterable[Sequence[object]], base:
                 a = ""
             if rd.needs_address and not a:
                 continue  # an incomplete row: no record, not a rejection
+            n, household = _household(n, row, plan.joint if not rd.plan.role else ())
             problem = _problem(n, a, head_names)
             if problem is not None:
                 rejected[problem] += 1
                 continue
-            found.append(_record(base + i, rd, row, n, a))
+            rec = _record(base + i, rd, row, n, a)
+            found.append(rec)
             got = True
+            for other in household:
+                if (problem := _problem(other, a, head_names)) is not None:
+                    rejected[problem] += 1
+                else:
+                    found.append(_joint_record(rec, other, keys))
         rows_with_person += got
     return found, rows_with_person, rejected, keys
+
+
+def _household(n: str, row: Sequence[object], joint: Sequence[int]) -> tuple[str, list[str]]:
+    """The row's name and the other persons of its household (連名): given names after the name in its cell
+    (山田太郎・花子) and the 連名 columns' names; the household shares the row's address."""
+    others: list[str] = []
+    if _JOINT_MARK.search(n):
+        first, rest = N.split_joint(n)
+        if first:
+            n, others = first, N.joint_names(first, rest)
+    for c in joint:
+        if c < len(row) and (t := cell_text(row[c])):
+            others += N.joint_names(n, t)
+    return n, others
+
+
+_JOINT_MARK = re.compile("[・、,，/／\n]")
+_JOINT_KEEPS = frozenset({"postcode", "phone"})  # a household's: the rest (birth, sex, e-mail) are the first person's
+
+
+def _joint_record(rec: tuple, name: str, keys: tuple[str, ...]) -> tuple:
+    """A 連名 person's record: the row, role and address of the row's person, its postal code and phone."""
+    return (rec[0], rec[1], name, rec[3], *(v if k in _JOINT_KEEPS else "" for k, v in zip(keys[2:], rec[4:], strict=True)))
 
 
 def _problem(n: str, a: str, head_names: set[str]) -> Rejection | None:
@@ -542,14 +574,16 @@ def _record(row_no: int, rd: _RoleReader, row: Sequence[object], n: str, a: str)
     return (row_no, rd.index, n, a, *others)
 
 
-def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base: int, head_names: set[str]
-                         ) -> tuple[list[tuple], int, Counter[str]]:
+def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base: int, head_names: set[str],
+                         keys: tuple[str, ...]) -> tuple[list[tuple], int, Counter[str]]:
     """The common sheet (one person per row) in a tight loop: the same checks as :func:`_records`, with the
     plain Japanese name and address tested by two regular expressions before the full checks."""
     get_name, get_address, others, index = rd.name, rd.address, rd.others, rd.index
     assert get_address is not None
     plain_name, plain_address = _PLAIN_NAME.fullmatch, _PLAIN_ADDRESS.fullmatch
     bad_name, placeholder = _PLAIN_NAME_BAD.search, _PLAIN_PLACEHOLDER.search
+    joint_mark = _JOINT_MARK.search
+    rows = 0
     found: list[tuple] = []
     rejected: Counter[str] = Counter()
     append = found.append
@@ -561,15 +595,24 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
         if not a:
             continue
         if (plain_name(n) and plain_address(a) and n[0] * len(n) != n and not bad_name(n) and not placeholder(a)
-                and n not in head_names):
+                and n not in head_names and not joint_mark(n)):
             append((base + i, index, n, a, *[g(row) for g in others]))
+            rows += 1
             continue
+        n, household = _household(n, row, ())
         problem = _problem(n, a, head_names)
         if problem is not None:
             rejected[problem] += 1
             continue
-        append(_record(base + i, rd, row, n, a))
-    return found, len(found), rejected
+        rec = _record(base + i, rd, row, n, a)
+        append(rec)
+        rows += 1
+        for other in household:
+            if (problem := _problem(other, a, head_names)) is not None:
+                rejected[problem] += 1
+            else:
+                append(_joint_record(rec, other, keys))
+    return found, rows, rejected
 
 
 def _lead_rows(plan: SheetPlan, data: Iterable[Sequence[object]], base: int, head_names: set[str]

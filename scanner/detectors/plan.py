@@ -165,6 +165,7 @@ class SheetPlan:
     roles: list[RolePlan]
     context: dict[str, list[int]] = field(default_factory=dict)  # organisation, position columns
     labels: dict[int, str] = field(default_factory=dict)  # header text of the context columns
+    joint: list[int] = field(default_factory=list)  # 連名 columns: more persons at the row's address
 
     def role(self, name: str) -> RolePlan | None:
         return next((r for r in self.roles if r.role == name), None)
