@@ -124,6 +124,29 @@ def test_joint_names_in_the_name_cell_are_persons(spaced):
 
 
 def test_a_katakana_name_with_a_middle_dot_is_one_person():
-    rows = [["氏名", "住所"]] + [[n, p.address] for n, p in zip(["ジョン・スミス", "マリア・ガルシア", "アンナ・シュミット"] * 4, JA)]
+    rows = [["氏名", "住所"]] + [[n, p.address] for n, p in zip((["ジョン・スミス", "マリア・ガルシア", "アンナ・シュミット"] * 4)[:len(JA)], JA, strict=True)]
     f = analyse_sheet("名簿", rows)
     assert f is not None and f.count == len(JA)
+
+
+# --- a company and a home address on one row: the home address is the person's. Before: business contacts. -------
+
+@pytest.mark.parametrize("layout", ["kaisha", "outlook-like"])
+def test_a_home_address_beside_a_company_address_makes_persons(layout):
+    if layout == "kaisha":
+        head = ["氏名", "会社名", "部署", "役職", "会社〒", "会社住所", "自宅〒", "自宅住所", "携帯電話"]
+        rows = [head] + [[p.name, f"株式会社{p.town}", "営業部", "課長", "100-0005", "東京都千代田区丸の内1-1-1", p.postcode,
+                          p.address, p.phone] for p in JA]
+    else:
+        head = ["姓", "名", "会社名", "役職", "自宅住所（都道府県）", "自宅住所（市区町村）", "自宅住所（番地）", "会社住所（都道府県）",
+                "会社住所（市区町村）", "会社住所（番地）"]
+        rows = [head] + [[p.family, p.given, f"株式会社{p.town}", "部長", p.prefecture, p.city, p.town + p.block + p.building,
+                          "東京都", "千代田区", "丸の内1-1-1"] for p in JA]
+    _whole(analyse_sheet("名刺", rows))
+
+
+def test_business_cards_with_only_company_addresses_stay_business():
+    head = ["氏名", "会社名", "役職", "会社住所", "自宅住所"]
+    rows = [head] + [[p.name, f"株式会社{p.town}", "課長", p.address, ""] for p in JA]
+    f = analyse_sheet("名刺", rows)
+    assert f is not None and f.kind == SheetKind.BUSINESS and f.count == len(JA)

@@ -351,6 +351,9 @@ def _kind(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> SheetKind | No
     if any(_is_person(p, main) for p in roles):
         org = plan.context.get("organisation") or (plan.context.get("employer") if "position" in plan.context else None)
         rows = [r for r in sample if any(cell_text(v) for v in r)]
+        if main is not None and "address" in main.cols and any(p.role and role_is_business(p.role) and "address" in p.cols
+                                                                for p in plan.roles):
+            return SheetKind.PERSONS  # 会社住所 beside 自宅住所: the address kept is the person's home, a private one
         if org and rows and sum(1 for r in rows if org[0] < len(r) and cell_text(r[org[0]])) * 2 >= len(rows):
             return SheetKind.BUSINESS  # an organisation named in most rows beside the person
         if main is not None and main.lent_by and role_is_business(main.lent_by):
