@@ -27,8 +27,19 @@ _CHARSETS = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sji
              "euc-jp": "euc-jp", "iso-2022-jp": "iso-2022-jp"}
 
 
+_FIRST_CARD = re.compile(rb"(?im)^[ \t]*BEGIN:VCARD[ \t]*\r?$\s*^(?:VERSION|FN|N)[;:]")
+PREAMBLE_LINES = 3  # title or note lines before the first card (an export's heading, a pasted note)
+
+
 def _starts_a_card(head: bytes) -> bool:
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").upper().startswith(b"BEGIN:VCARD")
+    """The text starts with a card, or with a short preamble (at most PREAMBLE_LINES short lines) and then a card."""
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").upper().startswith(b"BEGIN:VCARD"):
+        return True
+    m = _FIRST_CARD.search(head[:4096])
+    if m is None:
+        return False
+    before = [ln for ln in re.split(rb"\r\n|\r|\n", head[:m.start()]) if ln.strip()]
+    return len(before) <= PREAMBLE_LINES and all(len(ln) <= 200 for ln in before)
 
 
 def _utf16_codec(data: bytes) -> str | None:
@@ -41,13 +52,13 @@ def _utf16_codec(data: bytes) -> str | None:
         codec = "utf-16-be"
     else:
         return None
-    head = data[:128].decode(codec, "ignore").encode("utf-8", "ignore")
+    head = data[:8192].decode(codec, "ignore").encode("utf-8", "ignore")
     return codec if _starts_a_card(head) else None
 
 
 def is_vcard(data: bytes) -> bool:
-    """The file starts with a vCard (a UTF-8 BOM and blank lines allowed; UTF-16 too)."""
-    return _starts_a_card(data[:64]) or _utf16_codec(data) is not None
+    """The file starts with a vCard (a UTF-8 BOM, blank lines and a short preamble allowed; UTF-16 too)."""
+    return _starts_a_card(data[:4096]) or _utf16_codec(data) is not None
 
 
 def _file_codec(data: bytes) -> str:

@@ -150,3 +150,32 @@ def test_business_cards_with_only_company_addresses_stay_business():
     rows = [head] + [[p.name, f"株式会社{p.town}", "課長", p.address, ""] for p in JA]
     f = analyse_sheet("名刺", rows)
     assert f is not None and f.kind == SheetKind.BUSINESS and f.count == len(JA)
+
+
+# --- vCard with text before the first card (an export heading, a pasted note). Before: sniffed text, nothing. -------
+
+def _cards(ps) -> bytes:
+    from tests.test_vcard import iphone
+    return iphone(ps)
+
+
+@pytest.mark.parametrize("preamble", [b"\xef\xbb\xbf\xe9\x80\xa3\xe7\xb5\xa1\xe5\x85\x88 2024-01-05\r\n\r\n",
+                                      b"Exported contacts\r\nfrom: old phone\r\n"])
+def test_a_vcard_with_a_short_preamble_is_an_address_book(preamble):
+    from scanner.inspectors.spreadsheet import analyse_bytes
+    from scanner.sheet import Caps
+    from scanner.tables import sniff_format
+
+    data = preamble + _cards(JA)
+    assert sniff_format(data) == "vcard"
+    found, _, _ = analyse_bytes(data, "vcard", Caps())
+    f = found[0]
+    assert f.kind == SheetKind.PERSONS and len(f.records) == len(JA)
+
+
+def test_a_text_table_with_a_card_far_down_stays_text():
+    from scanner.tables import sniff_format
+
+    lines = [f"{p.name},{p.address}" for p in JA]
+    data = ("氏名,住所\n" + "\n".join(lines) + "\n").encode() + _cards(JA[:1])
+    assert sniff_format(data) == "text"
