@@ -188,6 +188,8 @@ def _with_rendition(key: str, depth: int) -> Header | None:
             continue
         rest = key[:-len(word)] if key.endswith(word) else key[len(word):] if key.startswith(word) else None
         rest = _TRAILING_DIGITS.sub("", rest) if rest else rest  # 番地 2 (自宅) -> 番地2自宅 -> 番地
+        if rest and len(rest) > 1 and rest.endswith("の") and key.endswith(word):
+            rest = rest[:-1]  # 名のふりがな, 氏名のフリガナ (はがきデザインキット): the reading of 名, of 氏名
         if not rest:
             continue
         h = _classify(rest, depth + 1)
