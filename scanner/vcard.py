@@ -131,7 +131,30 @@ def _row(card: dict[str, str]) -> list[object]:
             row[_COL[k]] = v
     if not row[_COL["氏名"]]:
         row[_COL["氏名"]] = " ".join(p for p in (card.get("姓", ""), card.get("名", "")) if p)
+    if not row[_COL["住所"]] and card.get("_label"):
+        code, address = _label_address(card["_label"])
+        row[_COL["住所"]] = address
+        if code and not row[_COL["郵便番号"]]:
+            row[_COL["郵便番号"]] = code
     return row
+
+
+_COUNTRY_LINE = re.compile(r"(?i)日本国?|japan|jp|jpn")
+_LABEL_CODE = re.compile(r"^\s*〒?\s*(\d{3})[-ー－‐]?(\d{4})\s*")
+
+
+def _label_address(value: str) -> tuple[str, str]:
+    """(postal code, address) of a LABEL (a formatted address, used when a card has no ADR): its lines (real or
+    ``\\n``-escaped) without the country line; a leading 〒 code split off."""
+    text = value.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",")
+    lines = [ln.strip() for ln in re.split(r"\r\n|\r|\n", text) if ln.strip()]
+    lines = [ln for ln in lines if not _COUNTRY_LINE.fullmatch(ln)]
+    code = ""
+    if lines and (m := _LABEL_CODE.match(lines[0])):
+        code = f"{m.group(1)}-{m.group(2)}"
+        lines[0] = lines[0][m.end():]
+        lines = [ln for ln in lines if ln]
+    return code, " ".join(lines)
 
 
 def iter_vcards(data: bytes, caps: Caps) -> Sheet:
@@ -179,7 +202,7 @@ def iter_vcards(data: bytes, caps: Caps) -> Sheet:
     return Sheet("", rows())
 
 
-_WANTED = frozenset({b"N", b"FN", b"ADR", b"TEL", b"EMAIL", b"ORG", b"BDAY", b"SOUND", b"X-PHONETIC-LAST-NAME",
+_WANTED = frozenset({b"N", b"FN", b"ADR", b"LABEL", b"TEL", b"EMAIL", b"ORG", b"BDAY", b"SOUND", b"X-PHONETIC-LAST-NAME",
                      b"X-PHONETIC-FIRST-NAME", b"X-PHONETIC-FAMILY-NAME", b"X-PHONETIC-GIVEN-NAME"})
 
 
@@ -198,6 +221,8 @@ def _take(card: dict[str, str], prop: bytes, value: str) -> None:
             card["住所"] = address
             if code:
                 card["郵便番号"] = code
+    elif prop == b"LABEL":
+        card.setdefault("_label", value)
     elif prop in (b"TEL", b"EMAIL", b"BDAY", b"ORG"):
         key = {b"TEL": "電話番号", b"EMAIL": "メールアドレス", b"BDAY": "生年月日", b"ORG": "会社名"}[prop]
         text = " ".join(p for p in _parts(value) if p) if prop == b"ORG" else value.strip()

@@ -179,3 +179,37 @@ def test_a_text_table_with_a_card_far_down_stays_text():
     lines = [f"{p.name},{p.address}" for p in JA]
     data = ("氏名,住所\n" + "\n".join(lines) + "\n").encode() + _cards(JA[:1])
     assert sniff_format(data) == "text"
+
+
+def _label_cards(ps, version: str) -> bytes:
+    """Cards with a formatted address (LABEL) and no ADR, as some PIM and feature-phone exports write them."""
+    import binascii
+
+    out = []
+    for p in ps:
+        text = f"〒{p.postcode}\n{p.prefecture}{p.city}{p.town}{p.block}\n{p.building}\n日本"
+        if version == "2.1":
+            # line breaks inside the value as =0D=0A, soft breaks (=) at 76 characters, as the phones write them
+            qp = binascii.b2a_qp(text.replace("\n", "\r\n").encode("cp932"), istext=False).decode()
+            qp = qp.replace("=\n", "=\r\n")
+            label = f"LABEL;HOME;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:{qp}"
+        else:
+            label = "LABEL;TYPE=HOME:" + text.replace("\n", "\\n")
+        out += ["BEGIN:VCARD", f"VERSION:{version}", f"N:{p.family};{p.given};;;", label, f"TEL;CELL:{p.phone}",
+                "END:VCARD"]
+    enc = "cp932" if version == "2.1" else "utf-8"
+    return ("\r\n".join(out) + "\r\n").encode(enc)
+
+
+@pytest.mark.parametrize("version", ["2.1", "3.0"])
+def test_a_vcard_with_only_a_formatted_label_address_is_persons(version):
+    """Before: names leads only (LABEL was not read)."""
+    from scanner.inspectors.spreadsheet import analyse_bytes
+    from scanner.sheet import Caps
+
+    found, _, _ = analyse_bytes(_label_cards(JA, version), "vcard", Caps())
+    f = found[0]
+    assert f.kind == SheetKind.PERSONS
+    got = {(r.fields["name"].replace(" ", ""), r.fields["address"].replace(" ", "")) for r in f.records}
+    assert got == {(p.name_unspaced, p.address.replace(" ", "")) for p in JA}
+    assert {r.fields.get("postcode") for r in f.records} == {p.postcode for p in JA}
