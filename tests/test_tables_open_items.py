@@ -213,3 +213,30 @@ def test_a_vcard_with_only_a_formatted_label_address_is_persons(version):
     got = {(r.fields["name"].replace(" ", ""), r.fields["address"].replace(" ", "")) for r in f.records}
     assert got == {(p.name_unspaced, p.address.replace(" ", "")) for p in JA}
     assert {r.fields.get("postcode") for r in f.records} == {p.postcode for p in JA}
+
+
+# --- a filled-in example of a form (記入例 sheet beside the blank form). Before: its sample person was counted. -----
+
+def _form(p: T.JaPerson, mark: str | None) -> list[list[object]]:
+    rows: list[list[object]] = [["利用申込書", "", ""], ["", "", ""], ["氏名", p.name, mark or ""], ["フリガナ", p.kana, ""],
+                                ["住所", p.address, ""], ["電話番号", p.phone, ""]]
+    return rows
+
+
+@pytest.mark.parametrize("sheet, mark", [("記入例", None), ("見本", None), ("申込書", "（例）"), ("申込書", "【記入例】")])
+def test_an_example_form_is_no_person(sheet, mark):
+    assert analyse_sheet(sheet, _form(JA[0], mark)) is None
+
+
+def test_a_filled_form_stays_its_person_under_its_sheet_name():
+    """Also found: a form's finding was named after its person (the sheet name overwritten by the name read)."""
+    f = analyse_sheet("申込書", _form(JA[0], None))
+    assert f is not None and [r.fields["name"] for r in f.records] == [JA[0].name]
+    assert f.name == "申込書" and {r.sheet for r in f.records} == {"申込書"}
+
+
+def test_a_hint_below_the_name_keeps_a_filled_form():
+    rows = _form(JA[0], None) + [["生年月日", "1950-01-01", "（例）昭和25年1月1日"]]
+    rows[4][2] = "（例）東京都千代田区千代田1-1"
+    f = analyse_sheet("申込書", rows)
+    assert f is not None and [r.fields["name"] for r in f.records] == [JA[0].name]

@@ -382,12 +382,22 @@ def named_fields(text: object) -> frozenset[str]:
 
 
 @cache
-def _example_rules() -> tuple[frozenset[str], re.Pattern[str], int]:
+def _example_rules() -> tuple[frozenset[str], re.Pattern[str], int, frozenset[str]]:
     data = rules.load("pii_columns").get("example_rows", {})
     marks = frozenset(k for w in data.get("marks", []) if (k := normalise_header(w)))
     words = "|".join(re.escape(unicodedata.normalize("NFKC", w)) for w in data.get("prefixes", []))
     prefix = re.compile(rf"^\s*[(\[【〔<《]?\s*(?:{words})\s*[)\]】〕>》:：\s]" if words else r"(?!)")
-    return marks, prefix, int(data.get("rows", 5))
+    sheets = frozenset(k for w in data.get("form_sheets", []) if (k := normalise_header(w)))
+    return marks, prefix, int(data.get("rows", 5)), sheets
+
+
+def is_example_form(sheet: str, rows: Sequence[Sequence[object]]) -> bool:
+    """A form filled in as an example: its sheet named so (記入例, 見本), or a cell that is an example mark alone
+    in ``rows`` (the rows down to the person's name: a title 【記入例】, （例） beside the name). Hints below the name
+    (``（例）昭和30年1月1日`` beside a birth date) stay hints: a filled form keeps them."""
+    if normalise_header(sheet) in _example_rules()[3]:
+        return True
+    return any(is_example_row(r, prefixed=False) for r in rows)
 
 
 def example_rows() -> int:
@@ -395,14 +405,15 @@ def example_rows() -> int:
     return _example_rules()[2]
 
 
-def is_example_row(row: Sequence[object]) -> bool:
-    """A template's filled-in example (記入例, 例, サンプル, 見本 in a cell alone, or ``（例）`` before a value)."""
-    marks, prefix, _rows = _example_rules()
+def is_example_row(row: Sequence[object], prefixed: bool = True) -> bool:
+    """A template's filled-in example (記入例, 例, サンプル, 見本 in a cell alone, or, when ``prefixed``, ``（例）``
+    before a value)."""
+    marks, prefix, _rows, _sheets = _example_rules()
     for v in row:
         if not isinstance(v, str) or not v or len(v) > 200:
             continue
         t = unicodedata.normalize("NFKC", v)
-        if normalise_header(t) in marks or prefix.match(t):
+        if normalise_header(t) in marks or prefixed and prefix.match(t):
             return True
     return False
 

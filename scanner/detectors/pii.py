@@ -35,6 +35,7 @@ from .columns import (
     CONTEXT_FIELDS,
     Header,
     example_rows,
+    is_example_form,
     is_example_row,
     is_excluded,
     is_officials_header,
@@ -776,15 +777,17 @@ def _form_finding(name: str, head: Sequence[Sequence[object]], first_row: int, f
     cells of the first person (``B4``); the rows are the rows of the name cells."""
     good = []
     for p in form_persons(head):
-        name, address = p.fields["name"], p.fields.get("address", "")
+        if is_example_form(name, head[:p.cells["name"][0] + 1]) or is_example_row([p.fields["name"]]):
+            continue  # a template's filled-in example (記入例 sheet, 【記入例】 above, （例） beside the name)
+        person, address = p.fields["name"], p.fields.get("address", "")
         if address and address[0] in _POSTCODE_START:  # 〒184-0004 東京都…: the code is the postal code, as in tables
             code, rest = V.split_leading_postcode(address)
             if code:
                 p.fields["address"] = address = rest.strip()
                 p.fields.setdefault("postcode", code)
                 p.cells.setdefault("postcode", p.cells["address"])
-        if (address and _name_problem(name) is None and _address_problem(address) is None
-                and (N.japanese_name_shape(V.nfkc(name)) or V.looks_like_spaced_name(name))
+        if (address and _name_problem(person) is None and _address_problem(address) is None
+                and (N.japanese_name_shape(V.nfkc(person)) or V.looks_like_spaced_name(person))
                 and V.looks_like_address(address, strict=True) and V._CJK.search(address)):
             good.append(p)  # a Japanese name and address: a label's neighbour is no value by position alone
     if not good:
