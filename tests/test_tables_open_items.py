@@ -240,3 +240,16 @@ def test_a_hint_below_the_name_keeps_a_filled_form():
     rows[4][2] = "（例）東京都千代田区千代田1-1"
     f = analyse_sheet("申込書", rows)
     assert f is not None and [r.fields["name"] for r in f.records] == [JA[0].name]
+
+
+# --- a fused header over two-line cells (a line break inside the cell: フリガナ over 氏名, 住所 over 電話番号). Before:
+# nothing (the name cell held the reading too, the address cell the phone). ----------------------------------------
+
+@pytest.mark.parametrize("kana_first", [True, False])
+def test_two_line_cells_under_a_fused_header_are_split(kana_first):
+    head = ["No", "フリガナ\n氏名" if kana_first else "氏名\nフリガナ", "住所\n電話番号", "備考"]
+    rows = [head] + [[i, f"{p.kana}\n{p.name}" if kana_first else f"{p.name}\n{p.kana}", f"{p.address}\n{p.phone}", ""]
+                     for i, p in enumerate(JA, 1)]
+    f = analyse_sheet("名簿", rows)
+    _whole(f)
+    assert {(r.fields.get("reading"), r.fields.get("phone")) for r in f.records} == {(p.kana, p.phone) for p in JA}

@@ -40,6 +40,7 @@ from .columns import (
     is_excluded,
     is_officials_header,
     is_rendition_word,
+    named_fields,
     normalise_header,
     read_header,
     read_row,
@@ -59,10 +60,13 @@ from .plan import (
     assemble,
     cell_text,
     confirm,
+    fused_header,
+    fused_lines,
     phone_digits,
     plan_roles,
     refit_fused,
     share,
+    split_lines,
     trim_addresses,
 )
 from .sideways import label_column, transpose
@@ -183,8 +187,9 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
         if len(cols) < 2:
             continue  # most rows: data, or a title
         bases = {(h.role, _base(h.field)) for h in cols.values() if h.field not in CONTEXT_FIELDS}
-        if not {b for _r, b in bases} & {"name", "address"}:
-            continue
+        if not {b for _r, b in bases} & {"name", "address"} and not any(
+                {"name", "address"} & named_fields(rows[i][c]) for c, h in cols.items() if not h.role):
+            continue  # (a fused cell, フリガナ⏎氏名, names the name too: the values decide, plan.refit_fused)
         if best is None or len(bases) > best[1]:
             best = (i, len(bases), cols)
     if best is None:
@@ -676,6 +681,12 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     plan: SheetPlan | None
     if header is not None:
         header_at, mapping = header
+        if fused := fused_lines(head[header_at], head[header_at + 1:]):  # フリガナ⏎氏名 over two-line cells
+            width = max(len(r) for r in head)
+            head = [*head[:header_at], fused_header(head[header_at], fused, width),
+                    *(split_lines(r, fused, width) for r in head[header_at + 1:])]
+            stream = (split_lines(r, fused, width) for r in stream)
+            mapping = read_row(head[header_at])
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
     elif _not_persons_header(*_first_filled(head)):
@@ -691,13 +702,13 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         for _ in stream:  # drain, so the reader's time and cell caps still apply to the whole sheet
             pass
         return _form_finding(name, head, first_row, first_col)
-    sample, examples = _without_examples(sample)
-    data = chain(sample, stream)
+    kept, examples = _without_examples(sample)
+    data = chain(kept, stream)
     base = first_row + (header_at + 1 if header_at is not None else 0)
     labels = {**plan.labels, **{c: t for p in plan.roles for c, t in p.labels.items()}}
     head_names = {labels.get(c, "") for p in plan.roles for c in p.cols.get("name", [])} - {""}
-    if header_at is None and sample and _unrecognised_header(plan, sample[0]):
-        data, base = chain(sample[1:], stream), base + 1  # first_name, addr ...: a header without our words
+    if header_at is None and kept and _unrecognised_header(plan, kept[0]):
+        data, base = chain(kept[1:], stream), base + 1  # first_name, addr ...: a header without our words
     sink = RECORD_SINK.get()
     role_counts = None
     if kind == SheetKind.NAMES:

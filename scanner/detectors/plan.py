@@ -311,6 +311,59 @@ def refit_fused(headers: dict[int, Header], texts: dict[int, str], sample: Seque
     return out
 
 
+_FIELD_WORD = {"name": "氏名", "reading": "フリガナ", "address": "住所", "phone": "電話番号", "postcode": "郵便番号",
+               "birth": "生年月日", "email": "メールアドレス", "sex": "性別"}
+
+
+def fused_lines(header: Sequence[object], sample: Sequence[Sequence[object]]) -> dict[int, tuple[str, str]]:
+    """Columns under a header naming two fields whose cells hold two lines (``フリガナ⏎氏名`` over ``ヤマダ タロウ⏎山田
+    太郎``; ``住所⏎電話番号``): the field of each line, by the values (the order the header gives is not trusted)."""
+    out: dict[int, tuple[str, str]] = {}
+    for c, v in enumerate(header):
+        fields = [f for f in named_fields(v) if f in _FIELD_WORD]
+        if len(fields) != 2:
+            continue
+        cells = [t for r in sample if c < len(r) and (t := cell_text(r[c]))]
+        pairs = [tuple(ln.strip() for ln in t.split("\n")) for t in cells]
+        pairs = [p for p in pairs if len(p) == 2 and all(p)]
+        if not cells or len(pairs) * 2 < len(cells):
+            continue
+        a, b = sorted(fields)
+        for first, second in ((a, b), (b, a)):
+            if mostly([p[0] for p in pairs], _FUSED_FIT[first], 0.8) and mostly([p[1] for p in pairs], _FUSED_FIT[second],
+                                                                                  0.8):
+                out[c] = (first, second)
+                break
+    return out
+
+
+def split_lines(row: Sequence[object], fused: dict[int, tuple[str, str]], width: int) -> list[object]:
+    """``row`` with each fused column's first line in place and its second line appended after column ``width``
+    (one appended column per fused column, in column order); a row longer than ``width`` is left as it is."""
+    if len(row) > width:
+        return list(row)
+    out = [*row, *[""] * (width - len(row))]
+    for c in fused:
+        v = out[c]
+        if isinstance(v, str):
+            first, _, second = v.partition("\n")
+            out[c] = first.strip()
+            out.append(second.strip())
+        else:
+            out.append("")
+    return out
+
+
+def fused_header(header: Sequence[object], fused: dict[int, tuple[str, str]], width: int) -> list[object]:
+    """The header row for :func:`split_lines` rows: a fused cell names its first line's field, the appended cells
+    their second lines'."""
+    out: list[object] = [*header, *[""] * (width - len(header))]
+    for c, (first, second) in fused.items():
+        out[c] = _FIELD_WORD[first]
+        out.append(_FIELD_WORD[second])
+    return out
+
+
 # --- assembly from a header row --------------------------------------------------------------------------
 
 def _numbered(cols: list[int], headers: dict[int, Header]) -> list[int]:
