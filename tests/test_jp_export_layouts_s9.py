@@ -103,3 +103,55 @@ def test_hagaki_kit_reading_is_both_halves():
     readings = {r.fields.get("reading") for r in found[0].records if r.fields["name"].replace(" ", "") in
                 {p.name_unspaced for p in JA}}
     assert readings == {p.kana for p in JA}
+
+
+def google_contacts_2024() -> bytes:
+    """Google Contacts' current CSV export: ``Phonetic First Name`` (a reading, and no phone: "phonetic" holds
+    "phone"), ``Phonetic Middle Name``, ``Address 1 - Label`` / ``- Formatted`` / ``- Extended Address``."""
+    h = ["First Name", "Middle Name", "Last Name", "Phonetic First Name", "Phonetic Middle Name", "Phonetic Last Name",
+         "Name Prefix", "Name Suffix", "Nickname", "File As", "Organization Name", "Organization Title",
+         "Organization Department", "Birthday", "Notes", "Photo", "Labels", "E-mail 1 - Label", "E-mail 1 - Value",
+         "Phone 1 - Label", "Phone 1 - Value", "Address 1 - Label", "Address 1 - Formatted", "Address 1 - Street",
+         "Address 1 - City", "Address 1 - PO Box", "Address 1 - Region", "Address 1 - Postal Code", "Address 1 - Country",
+         "Address 1 - Extended Address"]
+    return _csv([h] + [[p.given, "", p.family, p.given_kana, "", p.family_kana, "", "", "", "", "", "", "", "", "", "",
+                        "* myContacts", "Home", p.email, "Mobile", p.phone, "Home",
+                        f"{p.town}{p.block}\n{p.city}, {p.prefecture} {p.postcode}\nJP", p.town + p.block, p.city, "",
+                        p.prefecture, p.postcode, "JP", p.building] for p in JA], "utf-8")
+
+
+def salesforce_ja() -> bytes:
+    """A Salesforce report exported with Japanese labels: 郵送先町名・番地 | 郵送先市区郡 | 郵送先都道府県 (市区郡 was no
+    address word: every address lost its city)."""
+    h = ["姓", "名", "取引先名", "役職", "郵送先町名・番地", "郵送先市区郡", "郵送先都道府県", "郵送先郵便番号", "郵送先国", "電話",
+         "携帯", "メール", "所有者"]
+    return _csv([h] + [[p.family, p.given, "", "", p.town + p.block + p.building, p.city, p.prefecture, p.postcode, "日本",
+                        p.phone, "", p.email, "営業 太郎"] for p in JA])
+
+
+def paged_printout() -> bytes:
+    """A list laid out for printing: title, two-row header (氏名 over 姓 | 名) and a page footer on every page."""
+    rows: list[list[object]] = []
+    for page in range(3):
+        rows += [["利用者名簿", "", "", "", ""], ["No", "氏名", "", "住所", "電話"], ["", "姓", "名", "", ""]]
+        rows += [[i + 1 + page * 4, p.family, p.given, p.address, p.phone] for i, p in enumerate(JA[page * 4:page * 4 + 4])]
+        rows += [["", f"- {page + 1} -", "", "", ""]]
+    return _csv(rows)
+
+
+MORE = {f.__name__: f for f in (google_contacts_2024, salesforce_ja, paged_printout)}
+
+
+@pytest.mark.parametrize("layout", sorted(MORE))
+def test_more_exports_are_every_person_with_whole_addresses(layout):
+    data = MORE[layout]()
+    found, _, _ = analyse_bytes(data, sniff_format(data), Caps())
+    assert len(found) == 1 and found[0].kind == SheetKind.PERSONS, (layout, found)
+    f = found[0]
+    got = {(r.fields["name"].replace(" ", ""), r.fields["address"].replace(" ", "")) for r in f.records}
+    assert got == {(p.name_unspaced, p.address.replace(" ", "")) for p in JA}, layout
+    assert {r.fields.get("phone") for r in f.records} == {p.phone for p in JA}, layout
+    if layout == "google_contacts_2024":
+        assert {r.fields.get("reading") for r in f.records} == {p.kana for p in JA}
+    if layout == "paged_printout":
+        assert set(f.rejected) <= {"header-repeated"}, f.rejected  # the repeated headers are named as such

@@ -707,6 +707,10 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     base = first_row + (header_at + 1 if header_at is not None else 0)
     labels = {**plan.labels, **{c: t for p in plan.roles for c, t in p.labels.items()}}
     head_names = {labels.get(c, "") for p in plan.roles for c in p.cols.get("name", [])} - {""}
+    if header_at:  # a two-row header (氏名 merged over 姓 | 名) repeated on every printed page: 氏名 is the header again
+        above = head[header_at - 1]
+        head_names |= {t for p in plan.roles for c in p.cols.get("name", []) if c < len(above)
+                       and (t := cell_text(above[c])) and read_header(t) is not None}
     if header_at is None and kept and _unrecognised_header(plan, kept[0]):
         data, base = chain(kept[1:], stream), base + 1  # first_name, addr ...: a header without our words
     sink = RECORD_SINK.get()
