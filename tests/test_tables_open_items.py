@@ -253,3 +253,27 @@ def test_two_line_cells_under_a_fused_header_are_split(kana_first):
     f = analyse_sheet("名簿", rows)
     _whole(f)
     assert {(r.fields.get("reading"), r.fields.get("phone")) for r in f.records} == {(p.kana, p.phone) for p in JA}
+
+
+# --- household members in columns of their own (自治会 / 世帯 lists): persons at the row's address, like 連名. --------
+
+@pytest.mark.parametrize("head", [["班", "世帯主氏名", "世帯員1", "世帯員2", "住所"], ["班", "氏名", "配偶者", "子供1", "住所"],
+                                  ["班", "世帯主", "家族1氏名", "家族2氏名", "住所"]])
+def test_household_member_columns_are_persons_at_the_row_address(head):
+    rows = [head] + [[1, p.name, _partner(p), "健太" if i % 2 else "", p.address] for i, p in enumerate(JA)]
+    f = analyse_sheet("自治会名簿", rows)
+    assert _pairs(f) == _joint_expected(JA, lambda p: [_partner(p)] + (["健太"] if JA.index(p) % 2 else []))
+
+
+def test_a_household_column_of_counts_or_marks_adds_no_one():
+    rows = [["氏名", "家族", "同居者", "住所"]] + [[p.name, 3, "有" if i % 2 else "無", p.address] for i, p in enumerate(JA)]
+    f = analyse_sheet("名簿", rows)
+    _whole(f)
+    assert not f.rejected
+
+
+def test_joint_names_further_down_than_the_sample_are_counted():
+    people = T.ja_people(60, seed=920)
+    rows = [["氏名", "連名", "住所"]] + [[p.name, "花子" if i == 55 else "", p.address] for i, p in enumerate(people)]
+    f = analyse_sheet("年賀状", rows)
+    assert len(f.records) == len(people) + 1

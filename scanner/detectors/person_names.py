@@ -188,8 +188,9 @@ def _joint_rules() -> tuple[frozenset[str], re.Pattern[str], tuple[str, ...]]:
 
 
 def is_joint_header(key: str) -> bool:
-    """A normalised header (columns.normalise_header) naming a 連名 column (連名, 連名1, 連名者)."""
-    return key in _joint_rules()[0]
+    """A normalised header (columns.normalise_header) naming a 連名 or household-member column (連名, 連名1, 世帯員2,
+    家族1氏名); digits anywhere are dropped, so 連名1敬称 (an honorific) is no such column."""
+    return re.sub(r"\d", "", key) in _joint_rules()[0]
 
 
 def family_of(name: str) -> str:

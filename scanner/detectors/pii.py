@@ -62,6 +62,7 @@ from .plan import (
     confirm,
     fused_header,
     fused_lines,
+    mostly,
     phone_digits,
     plan_roles,
     refit_fused,
@@ -274,6 +275,10 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     if any(is_officials_header(v) for r in header_rows for v in r):
         return None  # a list of public officials (会派, 選挙区, 任期)
     sample = head[hi + 1:hi + 1 + SAMPLE_ROWS]
+    joint = sorted({c for r in header_rows for c, v in enumerate(r) if isinstance(v, str)
+                    and N.is_joint_header(normalise_header(v))})
+    joint = [c for c in joint if _joint_column([cell_text(r[c]) if c < len(r) else "" for r in sample])]
+    mapping = {c: h for c, h in mapping.items() if c not in joint}  # 家族1氏名: a household member, not the row's name
     mapping = refit_fused(mapping, {c: _label(head, hi, c) for c in mapping}, sample)
     persons = {c: h for c, h in mapping.items() if h.field not in CONTEXT_FIELDS}
     context: dict[str, list[int]] = {}
@@ -308,9 +313,24 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     kept = [p for p in kept if p.cols]
     context = {f: c for f, c in context.items() if share([cell_text(r[c[0]]) if c[0] < len(r) else "" for r in sample],
                                                           bool) > 0}
-    joint = sorted({c for r in header_rows for c, v in enumerate(r) if isinstance(v, str)
-                    and N.is_joint_header(normalise_header(v))} - {c for p in kept for cols in p.cols.values() for c in cols})
+    joint = [c for c in joint if c not in {c for p in kept for cols in p.cols.values() for c in cols}]
     return SheetPlan(kept, context, {c: _label(head, hi, c) for cols in context.values() for c in cols}, joint)
+
+
+def _joint_value(v: str) -> bool:
+    """A 連名 / household cell: names (花子, 山田 花子; several with ・ or 、), not a count (3)."""
+    return all(V.looks_like_name(part) and not part.isdigit() for part in re.split(r"[・、,，/／\n]+", v) if part.strip())
+
+
+def _joint_column(values: Sequence[str]) -> bool:
+    """A 連名 / household column's sample: names, or empty (連名 on a few rows further down); a column of one or two
+    one-character values over four rows or more is a mark (有 / 無, ○), not names."""
+    filled = [v for v in values if v]
+    if not filled:
+        return True
+    if len(filled) >= 4 and len(set(filled)) <= 2 and all(len(v) == 1 for v in filled):
+        return False
+    return mostly(filled, _joint_value, 0.8)
 
 
 def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
