@@ -277,3 +277,26 @@ def test_joint_names_further_down_than_the_sample_are_counted():
     rows = [["氏名", "連名", "住所"]] + [[p.name, "花子" if i == 55 else "", p.address] for i, p in enumerate(people)]
     f = analyse_sheet("年賀状", rows)
     assert len(f.records) == len(people) + 1
+
+
+# --- split-address headers that cut the address or lost the sheet (before: nothing, or the prefecture dropped) -------
+
+@pytest.mark.parametrize("last", ["町・番地", "字・番地", "大字・番地", "地番", "町字・番地"])
+def test_a_town_and_block_column_completes_the_address(last):
+    rows = [["氏名", "都道府県", "市区町村", last]] + [[p.name, p.prefecture, p.city, p.town + p.block + p.building]
+                                                    for p in JA]
+    _whole(analyse_sheet("名簿", rows))
+
+
+@pytest.mark.parametrize("head", [["県名", "市町村名", "町名", "番地"], ["県", "市", "町", "番地"]])
+def test_short_split_address_headers_keep_the_prefecture(head):
+    rows = [["氏名", *head]] + [[p.name, p.prefecture, p.city, p.town, p.block + p.building] for p in JA]
+    _whole(analyse_sheet("名簿", rows))
+
+
+@pytest.mark.parametrize("head", ["郵便番号・住所", "住所・郵便番号", "〒・住所"])
+def test_a_postcode_and_address_header_over_whole_addresses_is_the_address(head):
+    rows = [["氏名", head]] + [[p.name, f"〒{p.postcode} {p.address}"] for p in JA]
+    f = analyse_sheet("名簿", rows)
+    _whole(f)
+    assert {r.fields.get("postcode") for r in f.records} == {p.postcode for p in JA}

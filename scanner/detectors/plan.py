@@ -284,8 +284,10 @@ def _fits_name(v: str) -> bool:
 
 # what the values of a fused header's column must be for each field it names (a kana column is the reading, a
 # name in kanji the name itself: the two tests must not both hold)
+_POSTCODE_ALONE = re.compile(r"〒?\s*\d{3}-?\d{4}")
 _FUSED_FIT: dict[str, Callable[[str], object]] = {**CONFIRM, "name": _fits_name, "address": _whole_address,
-                                                  "reading": lambda v: _is_kana_only(v) or _is_latin_only(v)}
+                                                  "reading": lambda v: _is_kana_only(v) or _is_latin_only(v),
+                                                  "postcode": lambda v: _POSTCODE_ALONE.fullmatch(V.nfkc(v).strip())}
 
 
 def refit_fused(headers: dict[int, Header], texts: dict[int, str], sample: Sequence[Sequence[object]]
