@@ -300,3 +300,23 @@ def test_a_postcode_and_address_header_over_whole_addresses_is_the_address(head)
     f = analyse_sheet("名簿", rows)
     _whole(f)
     assert {r.fields.get("postcode") for r in f.records} == {p.postcode for p in JA}
+
+
+# --- a role word alone over the row's only name, or over addresses (before: nothing) ---------------------------------
+
+@pytest.mark.parametrize("who", ["申込者", "契約者", "送付先"])
+def test_the_rows_only_name_under_a_role_word_takes_the_rows_address(who):
+    rows = [[who, "住所", "電話"]] + [[p.name, p.address, p.phone] for p in JA]
+    _whole(analyse_sheet("申込一覧", rows))
+
+
+@pytest.mark.parametrize("where", ["送付先", "お届け先", "届け先"])
+def test_a_bare_recipient_word_over_addresses_is_the_address(where):
+    rows = [["氏名", where, "電話"]] + [[p.name, p.address, p.phone] for p in JA]
+    _whole(analyse_sheet("発送リスト", rows))
+
+
+def test_an_applicant_beside_a_named_person_keeps_their_own_records():
+    rows = [["申込者", "氏名", "住所"]] + [[f"{p.family} 一郎", p.name, p.address] for p in JA]
+    f = analyse_sheet("申込一覧", rows)
+    assert f is not None and {r.fields["name"] for r in f.records if not r.role} == {p.name for p in JA}

@@ -418,6 +418,14 @@ def is_example_row(row: Sequence[object], prefixed: bool = True) -> bool:
     return False
 
 
+def is_bare_role(text: object) -> bool:
+    """A header that is a role word alone (送付先, 申込者, 保護者): whose, not what; the values say which field."""
+    if not isinstance(text, str):
+        return False
+    key = normalise_header(unicodedata.normalize("NFKC", text))
+    return any(key == word for word, _role in column_rules().roles)
+
+
 def part_order(field: str) -> int:
     return column_rules().parts.get(field, 0)
 

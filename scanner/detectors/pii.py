@@ -339,7 +339,9 @@ def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
     世帯主 | 住所 (the row's only name is a lending role's): that role is the row's person; and 氏名 | 世帯主氏名 |
     世帯主住所: the members live at the address of a role that shares it (review7b)."""
     named = [p for p in kept if p.role and "name" in p.cols]
-    if "name" not in main.cols and "address" in main.cols and len(named) == 1 and role_lends_address(named[0].role):
+    if "name" not in main.cols and "address" in main.cols and len(named) == 1 and (
+            role_lends_address(named[0].role)
+            or "address" not in named[0].cols and not role_is_business(named[0].role)):  # 申込者 | 住所: the row's only name
         for f, cols in named[0].cols.items():
             main.cols.setdefault(f, cols)
         main.labels.update(named[0].labels)

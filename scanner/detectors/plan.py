@@ -27,7 +27,7 @@ from typing import TypeVar
 
 from . import person_names as N
 from . import values as V
-from .columns import Header, named_fields, part_order, role_shares_address
+from .columns import Header, is_bare_role, named_fields, part_order, role_shares_address
 
 SAMPLE_ROWS = 500
 NAME_PARTS = ("name", "name_family", "name_given")
@@ -295,9 +295,14 @@ def refit_fused(headers: dict[int, Header], texts: dict[int, str], sample: Seque
     """A header cell naming two fields (``フリガナ\\n氏名``, ``住所／電話番号``: a printed list's two lines under one
     cell) was read as one of them; the values say which the column holds: when most of them do not fit the field
     read and most fit another the cell names, the column is that one (the reading of ``氏名（フリガナ）`` over kana
-    stays the reading)."""
+    stays the reading). A bare role word (送付先) over addresses is that role's address."""
     out = dict(headers)
     for c, h in headers.items():
+        if h.role and h.field == "name" and is_bare_role(texts.get(c, "")):
+            values = [t for r in sample if c < len(r) and (t := cell_text(r[c]))]
+            if values and not mostly(values, _fits_name, 0.5) and mostly(values, _whole_address, 0.5):
+                out[c] = Header("address", h.role)  # 送付先 over addresses: the recipient's address, not a name
+            continue
         fields = named_fields(texts.get(c, ""))
         if len(fields) < 2 or not h.main or h.field not in fields:
             continue
