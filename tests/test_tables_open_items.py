@@ -320,3 +320,27 @@ def test_an_applicant_beside_a_named_person_keeps_their_own_records():
     rows = [["申込者", "氏名", "住所"]] + [[f"{p.family} 一郎", p.name, p.address] for p in JA]
     f = analyse_sheet("申込一覧", rows)
     assert f is not None and {r.fields["name"] for r in f.records if not r.role} == {p.name for p in JA}
+
+
+# --- a role named twice with numbers (two emergency contacts, two guardians). Before: only the first was counted. -----
+
+def test_two_numbered_contacts_are_two_persons_each_with_their_address():
+    head = ["利用者番号", "利用者氏名", "住所", "緊急連絡先1氏名", "緊急連絡先1続柄", "緊急連絡先1住所", "緊急連絡先1電話",
+            "緊急連絡先2氏名", "緊急連絡先2住所"]
+    other = T.ja_people(len(JA) * 2, seed=921)
+    rows = [head] + [[i, p.name, p.address, other[2 * i].name, "長男", other[2 * i].address, other[2 * i].phone,
+                      other[2 * i + 1].name, other[2 * i + 1].address] for i, p in enumerate(JA)]
+    f = analyse_sheet("利用者一覧", rows)
+    assert f is not None and f.kind == SheetKind.PERSONS
+    got = {(r.role, r.fields["name"], r.fields["address"]) for r in f.records}
+    assert got == {("", p.name, p.address) for p in JA} | {("emergency_contact", q.name, q.address) for q in other}
+    assert f.roles() == {"person": len(JA), "emergency_contact": len(other)}
+    assert f.columns["emergency_contact.name"] == ["緊急連絡先1氏名", "緊急連絡先2氏名"]
+
+
+def test_numbered_address_parts_of_one_role_stay_one_person():
+    head = ["氏名", "届先氏名", "届先住所1", "届先住所2"]
+    rows = [head] + [[p.name, f"{p.family} 一郎", p.prefecture + p.city + p.town, p.block] for p in JA]
+    f = analyse_sheet("発送", rows)
+    assert f is not None and {r.fields["address"] for r in f.records if r.role == "recipient"} == \
+        {p.prefecture + p.city + p.town + p.block for p in JA}

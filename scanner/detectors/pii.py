@@ -750,8 +750,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     columns: dict[str, list[str]] = {}
     for p in plan.roles:
         prefix = f"{p.role}." if p.role else ""
-        for f, cols in p.cols.items():
-            columns[prefix + f] = [labels.get(c) or column_letter(first_col + c) for c in cols]
+        for f, cols in p.cols.items():  # a role named twice (緊急連絡先1, 緊急連絡先2): both instances' columns
+            columns.setdefault(prefix + f, []).extend(labels.get(c) or column_letter(first_col + c) for c in cols)
     for f, cols in plan.context.items():
         columns[f] = [labels.get(c) or column_letter(first_col + c) for c in cols]
     fields = [k for k in KINDS if any(k in p.cols for p in plan.roles)]

@@ -413,28 +413,43 @@ def plan_roles(headers: dict[int, Header]) -> list[RolePlan]:
     """One RolePlan per role named in the header row (main renditions first, others as fallback)."""
     plans: list[RolePlan] = []
     for role in dict.fromkeys([""] + sorted({h.role for h in headers.values()})):
-        mine = {c: h for c, h in headers.items() if h.role == role}
-        if not mine:
-            continue
-        main = {c: h for c, h in mine.items() if h.main}
-        other = {c: h for c, h in mine.items() if not h.main and h.rendition == "latin"}
-        cols: dict[str, list[int]] = {}
-        for source in (main, other):  # a Latin rendition only when the field has no column of its own
-            name = _pick_name(source, "name", NAME_PARTS)
-            if name and "name" not in cols:
-                cols["name"] = name
-            reading = _pick_name(source, "reading", READING_PARTS)
-            if reading and "reading" not in cols:
-                cols["reading"] = reading
-            addr = [c for c, h in source.items() if h.field == "address"]
-            if addr and "address" not in cols:
-                cols["address"] = _numbered(addr, source)
-            for c, h in sorted(source.items()):
-                if h.field not in NAME_PARTS + READING_PARTS + ("address",) and h.field not in cols:
-                    cols[h.field] = _numbered_run(c, h, source) if h.field in SPLIT_NUMBERS else [c]
-        weak = {"name"} if any(mine[c].weak for c in cols.get("name", [])) else set()
-        plans.append(RolePlan(role, cols, weak))
+        for mine in _instances(role, {c: h for c, h in headers.items() if h.role == role}):
+            plans.append(_role_plan(role, mine))
     return plans
+
+
+def _instances(role: str, mine: dict[int, Header]) -> list[dict[int, Header]]:
+    """A role named twice or more with numbers on its names (緊急連絡先1氏名 | 緊急連絡先1住所 | 緊急連絡先2氏名 |
+    緊急連絡先2住所: two contacts, each a person): one set of columns per number; unnumbered ones go with the first."""
+    if not mine:
+        return []
+    numbers = sorted({h.number for h in mine.values() if h.field == "name" and h.number})
+    if not role or len(numbers) < 2:
+        return [mine]
+    return [{c: h for c, h in mine.items() if h.number == n or (n == numbers[0] and h.number not in numbers)}
+            for n in numbers]
+
+
+def _role_plan(role: str, mine: dict[int, Header]) -> RolePlan:
+    """The columns of one role (main renditions first, a Latin one only when the field has no column of its own)."""
+    main = {c: h for c, h in mine.items() if h.main}
+    other = {c: h for c, h in mine.items() if not h.main and h.rendition == "latin"}
+    cols: dict[str, list[int]] = {}
+    for source in (main, other):  # a Latin rendition only when the field has no column of its own
+        name = _pick_name(source, "name", NAME_PARTS)
+        if name and "name" not in cols:
+            cols["name"] = name
+        reading = _pick_name(source, "reading", READING_PARTS)
+        if reading and "reading" not in cols:
+            cols["reading"] = reading
+        addr = [c for c, h in source.items() if h.field == "address"]
+        if addr and "address" not in cols:
+            cols["address"] = _numbered(addr, source)
+        for c, h in sorted(source.items()):
+            if h.field not in NAME_PARTS + READING_PARTS + ("address",) and h.field not in cols:
+                cols[h.field] = _numbered_run(c, h, source) if h.field in SPLIT_NUMBERS else [c]
+    weak = {"name"} if any(mine[c].weak for c in cols.get("name", [])) else set()
+    return RolePlan(role, cols, weak)
 
 
 def _blank(header_rows: Sequence[Sequence[object]], c: int) -> bool:
