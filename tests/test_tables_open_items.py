@@ -344,3 +344,11 @@ def test_numbered_address_parts_of_one_role_stay_one_person():
     f = analyse_sheet("発送", rows)
     assert f is not None and {r.fields["address"] for r in f.records if r.role == "recipient"} == \
         {p.prefecture + p.city + p.town + p.block for p in JA}
+
+
+@pytest.mark.parametrize("sep", ["／", "・"])
+def test_a_name_with_its_katakana_reading_after_a_mark_is_one_person(sep):
+    """``山田太郎／ヤマダタロウ``: the reading typed after the name is no 連名 (guard for the joint-name split)."""
+    rows = [["氏名", "住所"]] + [[p.name_unspaced + sep + p.family_kana + p.given_kana, p.address] for p in JA]
+    f = analyse_sheet("名簿", rows)
+    assert f is not None and len(f.records) == len(JA)
