@@ -9,13 +9,13 @@ For a Japanese and an ASCII named file, each given with and without its extensio
   (``name-contains``): shown apart, promoted to a copy by its content;
 * an unrelated name (``名簿.xlsx`` for ``介護予防利用者名簿.xlsx``, a temporary file without the name) must meet
   no name rule.
-One CLI scan of a tree holding them (NFD names on disk, a zip, recycle bins of Vista+ and XP) checks the same
+One scan of a tree holding them (NFD names on disk, a zip, recycle bins of Vista+ and XP) checks the same
 from the outputs.
 """
 
 from __future__ import annotations
 
-import json
+import io
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -125,3 +125,151 @@ def test_new_rules_say_why_in_the_findings_words() -> None:
               f"._{JA} - コピー.xlsx.part": "appledouble+windows-copy-ja+partial-download"}
     got = {n: _strongest(rules, n).rule for n in expect}  # type: ignore[union-attr]
     assert got == expect
+
+
+# ---------------------------------------------------------------- from the CLI, on a tree holding them
+
+CLI_NAMES = [f"{JA}.xlsx", ASCII]  # one with its extension, one without
+
+
+def _tree(root: Path) -> dict[str, str]:
+    """Every name above on disk (NFD ones as NFD), a zip with a macOS __MACOSX companion, a Vista+ recycle bin
+    ($I v1 and v2) and an XP one (INFO2 + Dc files): relative path -> expected class (hit, lead, none)."""
+    from archive_data import roster_xlsx
+
+    from scanner.inspectors.recyclebin import make_i_file, make_info2
+
+    expected: dict[str, str] = {}
+    for stem in (JA, ASCII):
+        folder = root / stem[:3]
+        folder.mkdir(parents=True)
+        for kind, names in (("hit", copy_names(stem)), ("lead", edited_names(stem)), ("none", UNRELATED[stem])):
+            for i, name in enumerate(names):
+                (folder / name).write_bytes(f"{stem}/{i}/{kind}".encode())
+                expected[f"{stem[:3]}/{name}"] = kind
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr(f"{stem}.xlsx", b"a")
+            z.writestr(f"__MACOSX/._{stem}.xlsx", b"b")
+        (folder / "送付.zip").write_bytes(buf.getvalue())
+        expected.update({f"{stem[:3]}/送付.zip » {stem}.xlsx": "hit",
+                         f"{stem[:3]}/送付.zip » __MACOSX/._{stem}.xlsx": "hit"})
+        vista = folder / "$RECYCLE.BIN" / "S-1-5-21-1-2-3-1001"
+        vista.mkdir(parents=True)
+        for code, original, version in (("AB12CD", f"{stem} - コピー.xlsx", 2), ("XY34ZZ", f"{stem}.xlsx", 1)):
+            (vista / f"$I{code}.xlsx").write_bytes(make_i_file(f"C:\\Users\\u\\Desktop\\{original}", 5, version=version))
+            (vista / f"$R{code}.xlsx").write_bytes(b"r" * 5)
+            expected.update({f"{stem[:3]}/$RECYCLE.BIN/S-1-5-21-1-2-3-1001/$I{code}.xlsx": "hit",
+                             f"{stem[:3]}/$RECYCLE.BIN/S-1-5-21-1-2-3-1001/$R{code}.xlsx": "hit"})
+        xp = folder / "RECYCLER" / "S-1-5-21-1-2-3-1003"
+        xp.mkdir(parents=True)
+        desk = "C:\\Documents and Settings\\u\\デスクトップ\\"
+        (xp / "INFO2").write_bytes(make_info2([f"{desk}{stem} のコピー.xlsx", f"{desk}会議資料.docx",
+                                               f"{desk}Copy of {stem}.xlsx"], [4000, 10, 4000], removed=frozenset({3})))
+        (xp / "Dc1.xlsx").write_bytes(roster_xlsx(seed=9, rows=8))  # found by its content, paired after the walk
+        (xp / "Dc2.docx").write_bytes(b"minutes")
+        expected.update({f"{stem[:3]}/RECYCLER/S-1-5-21-1-2-3-1003/INFO2": "hit",
+                         f"{stem[:3]}/RECYCLER/S-1-5-21-1-2-3-1003/Dc1.xlsx": "hit",
+                         f"{stem[:3]}/RECYCLER/S-1-5-21-1-2-3-1003/Dc2.docx": "none"})
+    return expected
+
+
+@pytest.fixture(scope="module")
+def tree_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, dict]]:
+    """The tree scanned in this process with every inspector and post-scan analysis, as the CLI does (one
+    CLI run of the same tree costs 5 s of worker starts; the names are decided in the scan process either way)."""
+    from scanner.config import ScanConfig
+    from scanner.pipeline import run_scan
+    from scanner.registry import inspectors_for
+    from scanner.sources.local import LocalSource
+
+    root = tmp_path_factory.mktemp("copies")
+    src = root / "share"
+    expected = _tree(src)
+    config = ScanConfig(sources=[str(src)], out=root / "out", names=CLI_NAMES, quiet=True)
+    result = run_scan(config, [LocalSource(str(src))], inspectors=inspectors_for(config), workers=0)
+    files = {unicodedata.normalize("NFC", h.location.display().removeprefix(str(src) + "/")): h.to_json()
+             for h in result.hits}
+    return expected, files
+
+
+def test_tree_finds_every_copy_as_a_hit_and_every_edit_as_a_lead(tree_scan) -> None:
+    expected, files = tree_scan
+    wrong = []
+    for rel, kind in expected.items():
+        f = files.get(unicodedata.normalize("NFC", rel))
+        reasons = set(f["reasons"]) if f else set()
+        got = "hit" if reasons & {"name", "name-variant"} else "lead" if "name-contains" in reasons else "none"
+        if got != kind:
+            wrong.append((rel, kind, f and f["matched_rules"]))
+    assert wrong == []
+
+
+def test_recycle_bins_give_the_original_name_and_its_rules(tree_scan) -> None:
+    _expected, files = tree_scan
+    for stem in (JA, ASCII):
+        xp = f"{stem[:3]}/RECYCLER/S-1-5-21-1-2-3-1003/"
+        info2, dc1 = files[xp + "INFO2"], files[xp + "Dc1.xlsx"]
+        assert "recycle-bin:info2" in info2["matched_rules"]
+        recycled = info2["annotations"]["recycled"]
+        assert [r["stored_as"] for r in recycled] == ["Dc1.xlsx", "Dc3.xlsx"]  # not the unrelated 会議資料.docx
+        assert [r["removed"] for r in recycled] == [False, True]
+        assert dc1["annotations"]["recycled_from"].endswith(f"{stem} のコピー.xlsx")
+        assert any(r.startswith("name-variant:no-copy-ja") for r in dc1["matched_rules"]), dc1["matched_rules"]
+        assert "recycle-bin:content" in dc1["matched_rules"] and "pii" in dc1["reasons"]
+        vista = f"{stem[:3]}/$RECYCLE.BIN/S-1-5-21-1-2-3-1001/"
+        assert files[vista + "$RAB12CD.xlsx"]["annotations"]["recycled_from"].endswith(f"{stem} - コピー.xlsx")
+
+
+def test_report_says_why_each_copy_matched(tree_scan) -> None:
+    """Every rule a hit of the tree matched has plain words in both languages (what the report prints)."""
+    from reports.rulewords import rule_words
+
+    _expected, files = tree_scan
+    rules = {r for f in files.values() for r in f["matched_rules"] if r.split(":", 1)[0] in ("name", "name-variant")}
+    assert {"name-variant:linux-copy", "name-variant:macos-trash-time", "name-variant:appledouble",
+            "name-variant:excel-backup-ja-old", "name-variant:partial-download", "name-variant:temp-suffix"} <= rules
+    for rule in rules:
+        for lang in ("ja", "en"):
+            assert rule_words(rule, lang) != rule, (rule, lang)
+    assert "Linux" in rule_words("name-variant:linux-copy", "ja")
+
+
+# ---------------------------------------------------------------- XP / 9x INFO2, damaged ones
+
+
+def test_info2_of_both_formats_names_the_stored_files() -> None:
+    from scanner.inspectors.recyclebin import make_info2, parse_info2
+
+    paths = [f"C:\\My Documents\\{JA}.xlsx", "C:\\My Documents\\memo"]
+    parsed = parse_info2(make_info2(paths, [10, 20], filetime=133_000_000_000_000_000))
+    assert parsed is not None and parsed.damaged == 0
+    nt = parsed.records
+    assert [r.original_path for r in nt] == paths
+    assert [r.stored_as for r in nt] == ["Dc1.xlsx", "Dc2"] and nt[0].deleted_at.startswith("2022-")  # type: ignore[union-attr]
+    old = parse_info2(make_info2(paths, nt=False))  # 95/98: ANSI (cp932) paths only, 8.3 names in RECYCLED
+    assert old is not None and old.records[0].original_path == paths[0] and old.records[0].stored_as == "Dc1.xls"
+    gone = parse_info2(make_info2(paths, removed=frozenset({1}), nt=False))  # restored: first ANSI byte zeroed
+    assert gone is not None and gone.records[0].removed and gone.records[0].original_path == "?" + paths[0][1:]
+    cut = parse_info2(make_info2(paths)[:-100])  # a cut record is counted as damaged, the others read
+    assert cut is not None and cut.damaged == 1 and len(cut.records) == 1
+
+
+def test_damaged_info2_is_none_or_records_never_an_exception() -> None:
+    import random
+
+    from scanner.inspectors.recyclebin import make_info2, parse_info2
+
+    good = make_info2([f"C:\\Documents and Settings\\u\\{JA} - コピー.xlsx"] * 3, [1, 2, 3])
+    rng = random.Random(9)
+    assert parse_info2(good[:19]) is None and parse_info2(b"") is None and parse_info2(b"\x05" + b"\0" * 40) is None
+    for _ in range(300):
+        data = bytearray(good[:rng.randrange(len(good) + 1)])
+        for _flip in range(rng.randrange(4)):
+            if data:
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        parsed = parse_info2(bytes(data))
+        assert parsed is None or all(isinstance(r.original_path, str) and r.stored_as.startswith("D")
+                                     for r in parsed.records)
+    for _ in range(100):
+        parse_info2(bytes(rng.randrange(256) for _ in range(rng.randrange(2000))))
