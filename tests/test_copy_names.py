@@ -44,7 +44,7 @@ def copy_names(s: str, e: str = ".xlsx") -> list[str]:
         f"{s}{e}.tmp", f"{s} (Autosaved){e}", f"{s} (Recovered){e}", f"{s} [Repaired]{e}",
         f"{s}((Unsaved-307945728302395760)).xlsb",
         # macOS Finder (ja, en; Duplicate, Keep Both), AppleDouble, NFD, Trash duplicates
-        f"{s} のコピー{e}", f"{s} のコピー 2{e}", f"{s} copy{e}", f"{s} copy 2{e}", f"{s} 2{e}", f"._{s}{e}",
+        f"{s} のコピー{e}", f"{s} のコピー 2{e}", f"{s} copy{e}", f"{s} copy 2{e}", f"{s} 2{e}", f"._{s}{e}", f".{s}{e}.icloud", f".{s}{e}",
         unicodedata.normalize("NFD", f"{s} のコピー{e}"), unicodedata.normalize("NFD", f"{s}{e}"),
         f"{s} 10.27.33{e}", f"{s} 2.27.33 PM{e}",
         # Linux file managers, LibreOffice lock, editors' backups
@@ -69,7 +69,7 @@ def edited_names(s: str, e: str = ".xlsx") -> list[str]:
 
 UNRELATED = {
     JA: ["名簿.xlsx", "利用者名簿.xlsx", "介護予防.xlsx", "予防利用者名簿 - コピー.xlsx", "Unconfirmed 123456.crdownload",
-         "~WRL0001.tmp", "~ar1234.xar", "介護予防利用者名.xlsx", "._名簿.xlsx"],
+         "~WRL0001.tmp", "~ar1234.xar", "介護予防利用者名.xlsx", "._名簿.xlsx", ".名簿.xlsx.icloud"],
     ASCII: ["Meibo.xlsx", "Riyosha.xlsx", "Riyosha_Meibox.xlsx", "XRiyosha_Meibo.xlsx", "._Meibo.xlsx",
             "Riyosha_Meib.xlsx", "Meibo_Riyosha.xlsx"],
 }
