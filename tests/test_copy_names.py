@@ -56,7 +56,7 @@ def copy_names(s: str, e: str = ".xlsx") -> list[str]:
         f"{s} (山田太郎の競合コピー 2023-04-01){e}", f"{s}-1{e}", f"{s}[1]{e}",
         # re-saved, full width, upper case, backups
         f"{s}.xls", f"{s}.csv", f"{s}.ods", f"{s}.xlsm", f"{s}{e.upper()}", _full_width(s) + e,
-        f"{s}{e}.bak", f"{s}.bak",
+        f"{s}{e}.bak", f"{s}.bak", f"{s}{e}:Zone.Identifier", f"{s}{e}~RF1a2b3c.TMP",
     ]
 
 
