@@ -64,7 +64,7 @@ def edited_names(s: str, e: str = ".xlsx") -> list[str]:
     """Names people give a copy by hand: leads, not copies."""
     return [f"{s}_20230401{e}", f"{s}(2023.4.1){e}", f"{s}_R5.4.1{e}", f"{s} 令和5年度{e}", f"【最新】{s}{e}",
             f"{s}_v2{e}", f"{s}_修正{e}", f"{s}_old{e}", f"{s}_bak{e}", f"{s} 最終版{e}", f"{s}.pdf", f"{s}.zip",
-            f"{s}(2023.4.1) - コピー{e}"]
+            f"{s}(2023.4.1) - コピー{e}", f"{s} 23.04.01{e}"]
 
 
 UNRELATED = {
