@@ -53,7 +53,8 @@ def copy_names(s: str, e: str = ".xlsx") -> list[str]:
         # browsers, downloads, sync clients, mail attachments
         f"{s} (1){e}", f"{s}(1){e}", f"{s}{e}.crdownload", f"{s}{e}.part", f"{s}{e}.download",
         f"{s}-PCNAME{e}", f"{s}-DESKTOP-7Q2K1AB{e}", f"{s} (conflicted copy 2023-04-01){e}",
-        f"{s} (山田太郎の競合コピー 2023-04-01){e}", f"{s}-1{e}", f"{s}[1]{e}",
+        f"{s} (山田太郎の競合コピー 2023-04-01){e}", f"{s}-1{e}", f"{s}[1]{e}", f"{s} (2023_04_01 01_23_45 UTC){e}",
+        f"{s}_DiskStation_Apr-01-102733-2023_Conflict{e}",
         # re-saved, full width, upper case, backups
         f"{s}.xls", f"{s}.csv", f"{s}.ods", f"{s}.xlsm", f"{s}{e.upper()}", _full_width(s) + e,
         f"{s}{e}.bak", f"{s}.bak", f"{s}{e}:Zone.Identifier", f"{s}{e}~RF1a2b3c.TMP",
