@@ -15,6 +15,7 @@ from the outputs.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import unicodedata
 import zipfile
@@ -131,13 +132,12 @@ def test_new_rules_say_why_in_the_findings_words() -> None:
 # ---------------------------------------------------------------- from the CLI, on a tree holding them
 
 CLI_NAMES = [f"{JA}.xlsx", ASCII]  # one with its extension, one without
+DC1 = b"the leaked workbook, deleted on Windows XP: "  # its SHA-256 is known to the examiner (--known-hashes)
 
 
 def _tree(root: Path) -> dict[str, str]:
     """Every name above on disk (NFD ones as NFD), a zip with a macOS __MACOSX companion, a Vista+ recycle bin
     ($I v1 and v2) and an XP one (INFO2 + Dc files): relative path -> expected class (hit, lead, none)."""
-    from archive_data import roster_xlsx
-
     from scanner.inspectors.recyclebin import make_i_file, make_info2
 
     expected: dict[str, str] = {}
@@ -145,8 +145,8 @@ def _tree(root: Path) -> dict[str, str]:
         folder = root / stem[:3]
         folder.mkdir(parents=True)
         for kind, names in (("hit", copy_names(stem)), ("lead", edited_names(stem)), ("none", UNRELATED[stem])):
-            for i, name in enumerate(names):
-                (folder / name).write_bytes(f"{stem}/{i}/{kind}".encode())
+            for name in names:
+                (folder / name).write_bytes(b"")  # empty: names decide (an empty file ties no lead to a copy)
                 expected[f"{stem[:3]}/{name}"] = kind
         short = "介護予" if stem == JA else "RIYOSH"  # an 8.3 alias alone: a lead (the prefilter must let it in)
         (folder / f"{short}~1.XLS").write_bytes(stem.encode() + b"8.3")
@@ -170,7 +170,7 @@ def _tree(root: Path) -> dict[str, str]:
         desk = "C:\\Documents and Settings\\u\\デスクトップ\\"
         (xp / "INFO2").write_bytes(make_info2([f"{desk}{stem} のコピー.xlsx", f"{desk}会議資料.docx",
                                                f"{desk}Copy of {stem}.xlsx"], [4000, 10, 4000], removed=frozenset({3})))
-        (xp / "Dc1.xlsx").write_bytes(roster_xlsx(seed=9, rows=8))  # found by its content, paired after the walk
+        (xp / "Dc1.xlsx").write_bytes(DC1 + stem.encode())  # found by its hash, paired after the walk
         (xp / "Dc2.docx").write_bytes(b"minutes")
         expected.update({f"{stem[:3]}/RECYCLER/S-1-5-21-1-2-3-1003/INFO2": "hit",
                          f"{stem[:3]}/RECYCLER/S-1-5-21-1-2-3-1003/Dc1.xlsx": "hit",
@@ -190,7 +190,9 @@ def tree_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str],
     root = tmp_path_factory.mktemp("copies")
     src = root / "share"
     expected = _tree(src)
-    config = ScanConfig(sources=[str(src)], out=root / "out", names=CLI_NAMES, quiet=True)
+    known = [hashlib.sha256(DC1 + stem.encode()).hexdigest() for stem in (JA, ASCII)]
+    config = ScanConfig(sources=[str(src)], out=root / "out", names=CLI_NAMES, quiet=True, known_hashes=known,
+                        content_check="off")  # names and hashes decide here; the fake workbooks are not read
     result = run_scan(config, [LocalSource(str(src))], inspectors=inspectors_for(config), workers=0)
     files = {unicodedata.normalize("NFC", h.location.display().removeprefix(str(src) + "/")): h.to_json()
              for h in result.hits}
@@ -220,7 +222,7 @@ def test_recycle_bins_give_the_original_name_and_its_rules(tree_scan) -> None:
         assert [r["removed"] for r in recycled] == [False, True]
         assert dc1["annotations"]["recycled_from"].endswith(f"{stem} のコピー.xlsx")
         assert any(r.startswith("name-variant:no-copy-ja") for r in dc1["matched_rules"]), dc1["matched_rules"]
-        assert "recycle-bin:content" in dc1["matched_rules"] and "pii" in dc1["reasons"]
+        assert "recycle-bin:content" in dc1["matched_rules"] and "known-hash" in dc1["reasons"]
         vista = f"{stem[:3]}/$RECYCLE.BIN/S-1-5-21-1-2-3-1001/"
         assert files[vista + "$RAB12CD.xlsx"]["annotations"]["recycled_from"].endswith(f"{stem} - コピー.xlsx")
 
