@@ -58,7 +58,7 @@ def copy_names(s: str, e: str = ".xlsx") -> list[str]:
         f"{s}_DiskStation_Apr-01-102733-2023_Conflict{e}",
         # re-saved, full width, upper case, backups
         f"{s}.xls", f"{s}.csv", f"{s}.ods", f"{s}.xlsm", f"{s}{e.upper()}", _full_width(s) + e,
-        f"{s}{e}.bak", f"{s}.bak", f"{s}{e}:Zone.Identifier", f"{s}{e}~RF1a2b3c.TMP",
+        f"{s}{e}.bak", f"{s}.bak", f"{s}{e}:Zone.Identifier", f"{s}{e}~RF1a2b3c.TMP", f"{s}{e}.trashinfo",
     ]
 
 
