@@ -177,7 +177,7 @@ def rule_catalogue() -> Mapping[str, Mapping[str, Any]]:
 def _catalogue() -> dict[str, dict[str, Any]]:
     v = _variants()
     out: dict[str, dict[str, Any]] = {}
-    for section in ("rule", "decoration", "lock", "mojibake", "promotion"):
+    for section in ("rule", "decoration", "lock", "mojibake", "promotion", "recycle"):
         for d in v.get(section, []):
             out[d["name"]] = {**d, "section": section}
     for section in ("spelling", "short_name"):

@@ -327,3 +327,13 @@ def test_short_name_examples_of_the_rule_file(target: str) -> None:
         assert [(m.reason, m.rule) for m in rules.match(name)] == [(Reason.NAME_CONTAINS, spec["name"])], name
     for name in map(expand, spec["not_examples"]):
         assert rules.match(name) == [], name
+
+
+def test_recycle_bin_rules_have_plain_words_in_both_languages() -> None:
+    """The report words the recycle-bin rules instead of printing their codes."""
+    from reports.rulewords import rule_words
+
+    for rule in ("recycle-bin:info", "recycle-bin:info2", "recycle-bin:content"):
+        ja, en = rule_words(rule, "ja"), rule_words(rule, "en")
+        assert ja != rule and en != rule and "ごみ箱" in ja and "recycle bin" in en
+    assert rule_words("pii:name+address", "ja") == "pii:name+address"  # content rules keep their code
