@@ -55,13 +55,14 @@ from .mail_mime import (
 from .mail_outlook import (
     MSG_MARK,
     OLE_MAGIC,
+    ORPHANS,
     Store,
     msg_may_hold_attachments,
     pst_declared_size,
     read_msg,
     sniff_pst,
 )
-from .mail_parts import Attachment, Mail, message_label
+from .mail_parts import Attachment, Mail, contacts_table, message_label
 from .mail_tnef import read_tnef
 
 MESSAGE_EXTS = {".eml": "eml", ".emlx": "emlx", ".msg": "msg", ".oft": "msg", ".mbox": "mbox", ".mbx": "mbox",
@@ -293,6 +294,10 @@ class _Lister:
                 yield from self._in_store(hop, label, mail, kind, deleted)
             for status, why in store.problems:
                 yield Skipped(self.entry.location, status, f"{kind}: {why}")
+            for folder, rows in store.contacts.items():  # an address book is a person table
+                table = contacts_table(rows)
+                loc = self.entry.location.child(hop, f"{folder}/{table.name}" if folder else table.name)
+                yield from self._attachment(loc, table, Mail(), folder == ORPHANS or self.entry.deleted)
         finally:
             store.close()
 

@@ -90,7 +90,8 @@ def msg_may_hold_attachments(entry: Entry, limit: int, named: bool = True) -> bo
     Outlook message (``__substg1.0_`` streams) with no attachment storage, so a message without attachments
     costs no worker; a file whose directory cannot be followed goes to the worker, which lists why.
     ``named`` False (a compound file under another name, a .dat): True only when the directory shows a
-    message with an attachment storage; whatever else it is, other inspectors read it."""
+    message stream with an attachment storage or a body long enough for a table; whatever else it is, other
+    inspectors read it."""
     try:
         ranged = getattr(entry, "read_range", None)  # a remote file (sources.smb): a few ranges only
         if ranged is not None:
@@ -113,8 +114,9 @@ def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
     try:
         for name, _kind, _start, size in CompoundProbe(read_at).entries():
             count += 1
-            if name.startswith(_ATTACH) or (named and name in BODY_STREAMS and size >= MIN_TABLE_BODY):
-                return True  # an attachment, or a body long enough to hold a pasted table (read in the worker)
+            if name.startswith(_ATTACH) or (name in BODY_STREAMS and size >= MIN_TABLE_BODY):
+                return True  # an attachment, or a body long enough to hold a pasted table (read in the worker),
+                # under its own name or another (a .msg saved as .dat or without extension)
             message = message or name.startswith("__substg1.0_")
     except _PROBE_ERRORS:
         return named
@@ -208,16 +210,19 @@ def _msg_body(ole: OleFileIO, prefix: str, code_page: int | None, mail: Mail) ->
         if found is not None:
             tables.append(found)
     plain, problem = _stream(ole, prefix, PR_BODY, PT_UNICODE), None
+    raw = _stream(ole, prefix, PR_BODY, PT_STRING8) if plain is None else None
+    if html is None and (rtf := _stream(ole, prefix, PR_RTF_COMPRESSED, 0x0102)):
+        # no HTML property: an HTML message is kept as RTF encapsulating it (\fromhtml1), its table read as HTML;
+        # plain RTF is read for its text only when there is no plain-text body (the same text)
+        found, why = rtf_table(rtf, html_only=plain is not None or raw is not None)
+        tables.extend([found] if found is not None else [])
+        mail.problems.extend([why] if why is not None else [])
     if plain is not None:
         text = plain.decode("utf-16-le", "replace").rstrip("\x00")
-    elif (raw := _stream(ole, prefix, PR_BODY, PT_STRING8)) is not None:
+    elif raw is not None:
         text, problem = body_text(raw.rstrip(b"\x00"), charset)
     else:
         text = ""
-        if html is None and (rtf := _stream(ole, prefix, PR_RTF_COMPRESSED, 0x0102)):
-            found, why = rtf_table(rtf)
-            tables.extend([found] if found is not None else [])
-            mail.problems.extend([why] if why is not None else [])
     if text:
         text, files, found_problems = uu_files(text)
         mail.attachments.extend(files)
@@ -295,6 +300,7 @@ class Store:
             raise ReadError(Status.CORRUPT, "libpff: the store has no root folder")
         self.problems: list[tuple[Status, str]] = []
         self.messages_read = 0
+        self.contacts: dict[str, list[list[str]]] = {}  # folder -> its contact items' rows (an address book)
 
     def close(self) -> None:
         try:
@@ -335,6 +341,8 @@ class Store:
                     return
                 if found is not None:
                     self.messages_read += 1
+                    if found.contact is not None:
+                        self.contacts.setdefault(path, []).append(found.contact)
                     yield path, int(item.get_identifier()), found, False
                 started = time.process_time()
             subs = []
@@ -372,8 +380,10 @@ class Store:
                 self.problems.append((Status.TIMEOUT, f"reading stopped at orphan item {i + 1} of {count} "
                                       "(--parse-timeout): the rest of the deleted items was not examined"))
                 return
+            if found is not None and found.contact is not None:
+                self.contacts.setdefault(ORPHANS, []).append(found.contact)
             if found is not None and (found.attachments or found.problems):
-                yield "(orphan items)", int(item.get_identifier()), found, True
+                yield ORPHANS, int(item.get_identifier()), found, True
 
     def _mail(self, item: PffObject) -> Mail | None:
         if not isinstance(item, self._pff.message):
@@ -383,6 +393,8 @@ class Store:
                     subject=item.get_subject() or "")
         klass = (_record(item, PR_MESSAGE_CLASS) or "")
         _encrypted(str(klass), mail)
+        if str(klass).casefold().startswith("ipm.contact"):
+            mail.contact = contact_row(item)
         try:
             _pst_body(item, mail)
         except Exception as e:  # noqa: BLE001 - a damaged body; the attachments go on
@@ -398,6 +410,57 @@ class Store:
         return mail
 
 
+ORPHANS = "(orphan items)"  # the folder name given to items libpff finds that no folder lists (deleted)
+PR_SURNAME, PR_GIVEN_NAME, PR_POSTAL_ADDRESS = 0x3A11, 0x3A06, 0x3A15
+PR_HOME_PHONE, PR_BUSINESS_PHONE, PR_PRIMARY_PHONE, PR_MOBILE_PHONE = 0x3A09, 0x3A08, 0x3A1A, 0x3A1C
+# (postal code, prefecture/state, city, street) of a contact's home, other and business addresses
+_ADDRESSES = ((0x3A5B, 0x3A5C, 0x3A59, 0x3A5D), (0x3A61, 0x3A62, 0x3A5F, 0x3A63), (0x3A2A, 0x3A28, 0x3A27, 0x3A29))
+
+
+def contact_row(item: PffObject) -> list[str]:
+    """An Outlook contact (IPM.Contact) as one row of CONTACT_HEADER: name (surname then given name, as a
+    Japanese address book writes it; else the display name), postal code and address (home, else other, else
+    business; Japanese order: prefecture, city, street), phones. Its e-mail addresses are named properties
+    and are not needed to count the person."""
+    wanted = {PR_DISPLAY_NAME, PR_SURNAME, PR_GIVEN_NAME, PR_POSTAL_ADDRESS, PR_HOME_PHONE, PR_BUSINESS_PHONE,
+              PR_PRIMARY_PHONE, PR_MOBILE_PHONE, *(tag for address in _ADDRESSES for tag in address)}
+    values = _records(item, wanted)
+    name = " ".join(v for v in (values.get(PR_SURNAME), values.get(PR_GIVEN_NAME)) if v) or values.get(PR_DISPLAY_NAME, "")
+    postcode, address = "", ""
+    for tags in _ADDRESSES:
+        parts = [values.get(t, "") for t in tags]
+        if any(parts[1:]):
+            postcode, address = parts[0], "".join(parts[1:])
+            break
+    if not address:
+        address = " ".join(values.get(PR_POSTAL_ADDRESS, "").split())
+    phone = values.get(PR_HOME_PHONE) or values.get(PR_PRIMARY_PHONE) or ""
+    return [name, postcode, address, phone, values.get(PR_MOBILE_PHONE, ""), values.get(PR_BUSINESS_PHONE, "")]
+
+
+def _records(item: PffObject, wanted: set[int]) -> dict[int, str]:
+    """The string properties ``wanted`` of a libpff item's first record set, in one pass; a damaged set gives
+    what was read before the damage."""
+    out: dict[int, str] = {}
+    try:
+        if not item.get_number_of_record_sets():
+            return out
+        record = item.get_record_set(0)
+        for k in range(record.get_number_of_entries()):
+            entry = record.get_entry(k)
+            tag = entry.get_entry_type()
+            if tag not in wanted:
+                continue
+            vtype, data = entry.get_value_type(), entry.get_data() or b""
+            if vtype == PT_UNICODE:
+                out[tag] = data.decode("utf-16-le", "replace").rstrip("\x00").strip()
+            elif vtype == PT_STRING8:
+                out[tag] = decode_name(data.rstrip(b"\x00"))[0].strip()
+    except Exception:  # noqa: BLE001 - a damaged record set: the fields read so far
+        return out
+    return out
+
+
 def _pst_body(item: PffObject, mail: Mail) -> None:
     """A store message's body as a table when it looks like one: libpff gives the plain text in UTF-8 and the
     HTML as stored (in the message's code page); the HTML one when it holds a table, else the plain text."""
@@ -410,6 +473,10 @@ def _pst_body(item: PffObject, mail: Mail) -> None:
         if (found := table_body(text, True, problem)) is not None:
             tables.append(found)
     plain = item.get_plain_text_body()
+    if not html and (rtf := item.get_rtf_body()):  # libpff gives the RTF decompressed; \fromhtml1: read as HTML
+        found, why = rtf_table(bytes(rtf).rstrip(b"\x00"), compressed=False, html_only=bool(plain))
+        tables.extend([found] if found is not None else [])
+        mail.problems.extend([why] if why is not None else [])
     if plain:
         text, problem = body_text(bytes(plain).rstrip(b"\x00"), "utf-8")
         text, files, problems = uu_files(text)
@@ -417,11 +484,7 @@ def _pst_body(item: PffObject, mail: Mail) -> None:
         mail.problems.extend(problems)
         if not tables and (found := table_body(text, False, problem)) is not None:
             tables.append(found)
-    elif not html and (rtf := item.get_rtf_body()):  # libpff gives the RTF decompressed
-        found, why = rtf_table(bytes(rtf).rstrip(b"\x00"), compressed=False)
-        tables.extend([found] if found is not None else [])
-        mail.problems.extend([why] if why is not None else [])
-    mail.attachments.extend(tables)
+    mail.attachments.extend(tables[:1])
 
 
 def _folder_name(folder: PffObject) -> str:
