@@ -175,8 +175,23 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, str, 
     (share / "rtf-only-html.msg").write_bytes(md.msg_file(msgs, "名簿", [], bodies=plain_beside_html))
     (share / "保存メール.dat").write_bytes(md.msg_file(msgs, "名簿", [], bodies=body_only))
     (share / "名簿メール").write_bytes(md.msg_file(msgs, "名簿", [], bodies=body_only))
+    for ext in RENAMED:
+        (share / f"保存{ext}").write_bytes(md.msg_file(msgs, "名簿", [], bodies=body_only))
+    for n, p in enumerate(PEOPLE[:3]):  # contacts dragged out of Outlook: a .msg each (IPM.Contact)
+        (share / "連絡先" / f"{n}.msg").parent.mkdir(exist_ok=True)
+        (share / "連絡先" / f"{n}.msg").write_bytes(md.msg_file(msgs, p.name, [], "IPM.Contact", _contact_streams(p)))
     doc, out = _scan(share, work / "out")
     return share, doc, out, roster
+
+
+RENAMED = (".doc", ".xls", ".txt", ".jpg")  # a .msg hidden under an Office, text or picture name
+
+
+def _contact_streams(p: object) -> dict[str, bytes]:
+    family, given = p.name.split(" ", 1)  # type: ignore[attr-defined]
+    fields = {0x3001: p.name, 0x3A11: family, 0x3A06: given, 0x3A5B: p.postcode,  # type: ignore[attr-defined]
+              0x3A5C: p.address[:3], 0x3A5D: p.address[3:], 0x3A09: p.phone}  # type: ignore[attr-defined]
+    return {f"__substg1.0_{tag:04X}001F": text.encode("utf-16-le") for tag, text in fields.items()}
 
 
 def _takeout(messages: list[bytes]) -> bytes:
@@ -374,11 +389,27 @@ def test_plain_and_html_side_by_side_in_mixed_are_read_once(scanned: tuple[Path,
 
 
 def test_a_msg_under_another_name_with_a_body_table(scanned: tuple[Path, dict, str, bytes]) -> None:
+    """A .msg whose only personal data is a pasted table, saved without extension, as .dat, or under an Office,
+    text or picture name: its body is read (as .doc it was a silent clean; as .xls/.txt 'unsupported, OLE2
+    file without a workbook stream'), and no other inspector lists it."""
     share, doc, _, _ = scanned
     hits = _hits(doc)
-    for name in ("保存メール.dat", "名簿メール"):
+    assert not [s for s in _skips(doc) if "/保存" in s[0] or "名簿メール" in s[0]], _skips(doc)
+    for name in ("保存メール.dat", "名簿メール", *(f"保存{ext}" for ext in RENAMED)):
         hit = hits.get(f"{share}/{name} » (body).txt")
         assert hit is not None and _records(hit) == ROWS, (name, sorted(hits))
+
+
+def test_contacts_saved_as_msg_are_persons(scanned: tuple[Path, dict, str, bytes]) -> None:
+    """Contacts dragged out of Outlook (a .msg each, IPM.Contact, no attachment or body): each is a one-person
+    table with the name, address and phone (the walk sent no such .msg to a worker before)."""
+    share, doc, _, _ = scanned
+    hits = _hits(doc)
+    for n in range(3):
+        hit = hits.get(f"{share}/連絡先/{n}.msg » (contact).csv")
+        assert hit is not None, sorted(hits)
+        pii = hit["pii"]
+        assert _records(hit) + int(pii.get("lead_records") or 0) == 1, pii
 
 
 @pytest.mark.parametrize(("store", "attachment", "body"), [

@@ -114,9 +114,9 @@ def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
     try:
         for name, _kind, _start, size in CompoundProbe(read_at).entries():
             count += 1
-            if name.startswith(_ATTACH) or (name in BODY_STREAMS and size >= MIN_TABLE_BODY):
-                return True  # an attachment, or a body long enough to hold a pasted table (read in the worker),
-                # under its own name or another (a .msg saved as .dat or without extension)
+            if name.startswith(_ATTACH) or (name in BODY_STREAMS and size >= MIN_TABLE_BODY) or name in CONTACT_STREAMS:
+                return True  # an attachment, a body long enough to hold a pasted table, a contact's address or
+                # phone (read in the worker), under its own name or another (a .msg saved as .dat or without one)
             message = message or name.startswith("__substg1.0_")
     except _PROBE_ERRORS:
         return named
@@ -151,7 +151,10 @@ def _message(ole: OleFileIO, paths: list[str], prefix: str, header: int, nesting
     props = _fixed_properties(ole, prefix + "__properties_version1.0", header)
     when = props.get((PR_CLIENT_SUBMIT_TIME, PT_SYSTIME)) or props.get((PR_DELIVERY_TIME, PT_SYSTIME))
     mail = Mail(date=_filetime(when) if when else None, subject=_msg_string(ole, prefix, PR_SUBJECT) or "")
-    _encrypted(_msg_string(ole, prefix, PR_MESSAGE_CLASS) or "", mail)
+    klass = _msg_string(ole, prefix, PR_MESSAGE_CLASS) or ""
+    _encrypted(klass, mail)
+    if klass.casefold().startswith("ipm.contact"):  # a contact saved as .msg (dragged out of Outlook): a person
+        mail.contact = contact_row(_MsgProperties(ole, prefix))
     try:
         _msg_body(ole, prefix, props.get((PR_INTERNET_CPID, PT_LONG)), mail)
     except Exception as e:  # noqa: BLE001 - a damaged body stream; the attachments go on
@@ -230,6 +233,39 @@ def _msg_body(ole: OleFileIO, prefix: str, code_page: int | None, mail: Mail) ->
         if not tables and (found := table_body(text, False, problem)) is not None:
             tables.append(found)
     mail.attachments.extend(tables[:1])
+
+
+class _MsgProperties:
+    """A .msg's string properties shaped as libpff's record set (``contact_row`` reads either)."""
+
+    def __init__(self, ole: OleFileIO, prefix: str) -> None:
+        self.ole, self.prefix = ole, prefix
+
+    def get_number_of_record_sets(self) -> int:
+        return 1
+
+    def get_record_set(self, _index: int) -> _MsgProperties:
+        return self
+
+    def get_number_of_entries(self) -> int:
+        return len(_CONTACT_TAGS)
+
+    def get_entry(self, k: int) -> _MsgEntry:
+        return _MsgEntry(_CONTACT_TAGS[k], _msg_string(self.ole, self.prefix, _CONTACT_TAGS[k]) or "")
+
+
+class _MsgEntry:
+    def __init__(self, tag: int, text: str) -> None:
+        self.tag, self.text = tag, text
+
+    def get_entry_type(self) -> int:
+        return self.tag
+
+    def get_value_type(self) -> int:
+        return PT_UNICODE
+
+    def get_data(self) -> bytes:
+        return self.text.encode("utf-16-le")
 
 
 def _stream(ole: OleFileIO, prefix: str, prop: int, ptype: int) -> bytes | None:
@@ -341,8 +377,9 @@ class Store:
                     return
                 if found is not None:
                     self.messages_read += 1
-                    if found.contact is not None:
+                    if found.contact is not None:  # one table per folder, not a child per contact
                         self.contacts.setdefault(path, []).append(found.contact)
+                        found.contact = None
                     yield path, int(item.get_identifier()), found, False
                 started = time.process_time()
             subs = []
@@ -382,6 +419,7 @@ class Store:
                 return
             if found is not None and found.contact is not None:
                 self.contacts.setdefault(ORPHANS, []).append(found.contact)
+                found.contact = None
             if found is not None and (found.attachments or found.problems):
                 yield ORPHANS, int(item.get_identifier()), found, True
 
@@ -417,14 +455,22 @@ PR_HOME_PHONE, PR_BUSINESS_PHONE, PR_PRIMARY_PHONE, PR_MOBILE_PHONE = 0x3A09, 0x
 _ADDRESSES = ((0x3A5B, 0x3A5C, 0x3A59, 0x3A5D), (0x3A61, 0x3A62, 0x3A5F, 0x3A63), (0x3A2A, 0x3A28, 0x3A27, 0x3A29))
 
 
-def contact_row(item: PffObject) -> list[str]:
+_CONTACT_TAGS = (PR_DISPLAY_NAME, PR_SURNAME, PR_GIVEN_NAME, PR_POSTAL_ADDRESS, PR_HOME_PHONE, PR_BUSINESS_PHONE,
+                 PR_PRIMARY_PHONE, PR_MOBILE_PHONE, *(tag for address in _ADDRESSES for tag in address))
+
+
+# a contact's surname, address and phone streams: the walk's sign that a .msg is a contact (a person)
+CONTACT_STREAMS = frozenset(f"__substg1.0_{tag:04X}{ptype:04X}" for tag in (
+    PR_SURNAME, PR_POSTAL_ADDRESS, PR_HOME_PHONE, PR_MOBILE_PHONE, PR_BUSINESS_PHONE, 0x3A5D, 0x3A29)
+    for ptype in (PT_UNICODE, PT_STRING8))
+
+
+def contact_row(item: PffObject | _MsgProperties) -> list[str]:
     """An Outlook contact (IPM.Contact) as one row of CONTACT_HEADER: name (surname then given name, as a
     Japanese address book writes it; else the display name), postal code and address (home, else other, else
     business; Japanese order: prefecture, city, street), phones. Its e-mail addresses are named properties
     and are not needed to count the person."""
-    wanted = {PR_DISPLAY_NAME, PR_SURNAME, PR_GIVEN_NAME, PR_POSTAL_ADDRESS, PR_HOME_PHONE, PR_BUSINESS_PHONE,
-              PR_PRIMARY_PHONE, PR_MOBILE_PHONE, *(tag for address in _ADDRESSES for tag in address)}
-    values = _records(item, wanted)
+    values = _records(item, set(_CONTACT_TAGS))
     name = " ".join(v for v in (values.get(PR_SURNAME), values.get(PR_GIVEN_NAME)) if v) or values.get(PR_DISPLAY_NAME, "")
     postcode, address = "", ""
     for tags in _ADDRESSES:
@@ -438,7 +484,7 @@ def contact_row(item: PffObject) -> list[str]:
     return [name, postcode, address, phone, values.get(PR_MOBILE_PHONE, ""), values.get(PR_BUSINESS_PHONE, "")]
 
 
-def _records(item: PffObject, wanted: set[int]) -> dict[int, str]:
+def _records(item: PffObject | _MsgProperties, wanted: set[int]) -> dict[int, str]:
     """The string properties ``wanted`` of a libpff item's first record set, in one pass; a damaged set gives
     what was read before the damage."""
     out: dict[int, str] = {}
