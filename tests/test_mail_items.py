@@ -449,3 +449,35 @@ def test_unreadable_mail_is_listed_and_nothing_leaks(scanned: tuple[Path, dict, 
     text = json.dumps(doc, ensure_ascii=False) + out
     for secret in ("insider.hanako@example.jp", "顧客リストです", PEOPLE[0].name, PEOPLE[0].phone):
         assert secret not in text, secret
+
+
+def test_damaged_forwarded_items_rtf_and_uuencode_parts_are_listed() -> None:
+    """Cut or flipped copies of what session 9 reads never raise and never pass unsaid: a forwarded item's TNEF
+    cut at every 97th byte, compressed RTF cut or flipped, an x-uuencode part without a begin line."""
+    import random
+
+    from scanner.inspectors.mail_body import rtf_table
+    from scanner.inspectors.mail_mime import read_message
+    from scanner.inspectors.mail_tnef import read_tnef
+
+    winmail = _tnef_forwarding(md.tnef([(md.ROSTER_NAME, md.roster(5))], body=_tsv().encode("cp932")))
+    for cut in range(60, len(winmail) - 1, 97):
+        mail = read_tnef(winmail[:cut])
+        said = mail.problems + [p for m in mail.attached for p in m.problems]
+        assert said and all(s == "corrupt" for s, _ in said), (cut, said)
+    rtf = _compressed(_rtf_fromhtml(TABLE))
+    found, problem = rtf_table(rtf[: len(rtf) // 2])
+    assert found is None and problem is not None and problem[0] == "corrupt", problem
+    rng = random.Random(9)
+    for _ in range(30):
+        flipped = bytearray(rtf)
+        for _ in range(5):
+            flipped[rng.randrange(16, len(flipped))] ^= 0xFF
+        rtf_table(bytes(flipped))  # garbage in: a table, nothing or a problem out, never an exception
+    noise = "".join(rng.choice("{}\\'abc 0123\\u-htmltag*") for _ in range(50_000))
+    assert fromhtml("{\\rtf1\\fromhtml1 " + noise) is not None  # linear in hostile tokens
+    raw = _message(_mixed(MIMEText("本文", "plain", "utf-8"), _uu_part(b"", md.ROSTER_NAME,
+                                                                         ("application", "octet-stream"), "x-uuencode")))
+    broken = raw.replace(b"begin 644 file.bin", b"bigin 644 file.bin")
+    mail = read_message(broken)
+    assert [(a.name, a.problem and a.problem[0]) for a in mail.attachments] == [(md.ROSTER_NAME, "corrupt")]
