@@ -25,8 +25,10 @@ from ..models import Entry
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
 from .legacy_embedded import CompoundProbe, unreached_entries
-from .mail_body import body_text, rtf_table, table_body, uu_files
+from .mail_body import body_text, rtf_source, rtf_table, table_body, uu_files
 from .mail_parts import Attachment, Mail, is_tnef
+from .mail_pstitem import HeapItem, NotAPropertyContext, unreached
+from .mail_pstitem import properties as item_properties
 
 if TYPE_CHECKING:
     from olefile import OleFileIO
@@ -439,7 +441,11 @@ class Store:
             mail.problems.append((Status.CORRUPT, f"message body unreadable ({_short(e)})"))
         for k in range(item.get_number_of_attachments()):
             try:
-                mail.attachments.append(_pst_attachment(item.get_attachment(k), k + 1, str(klass), self.most))
+                att = item.get_attachment(k)
+                if _record(att, PR_ATTACH_METHOD) == EMBEDDED_MESSAGE and not _calendar(str(klass)):
+                    mail.attached.append(_pst_item(att, self.most))  # a message forwarded as an attachment
+                    continue
+                mail.attachments.append(_pst_attachment(att, k + 1, str(klass), self.most))
             except _Skip:
                 continue
             except Exception as e:  # noqa: BLE001 - one damaged attachment; the message's others go on
@@ -507,7 +513,7 @@ def _records(item: PffObject | _MsgProperties, wanted: set[int]) -> dict[int, st
     return out
 
 
-def _pst_body(item: PffObject, mail: Mail) -> None:
+def _pst_body(item: PffObject | HeapItem, mail: Mail) -> None:
     """A store message's body as a table when it looks like one: libpff gives the plain text in UTF-8 and the
     HTML as stored (in the message's code page); the HTML one when it holds a table, else the plain text."""
     code_page = _record(item, PR_INTERNET_CPID)
@@ -555,12 +561,8 @@ def _pst_attachment(att: PffObject, number: int, message_class: str, most: int) 
     method = _record(att, PR_ATTACH_METHOD)
     if method in BY_REFERENCE:
         raise _Skip
-    if method == EMBEDDED_MESSAGE:
-        if message_class.startswith("IPM.Appointment") or message_class.startswith("IPM.Schedule"):
-            raise _Skip  # a recurring meeting's exceptions: calendar items, not files
-        # named by its number: an attached item's display name is its subject (personal data)
-        return Attachment(f"attached-item-{number}", None, (Status.UNSUPPORTED, "an attached Outlook item inside a "
-                          ".pst/.ost: its own attachments are not read (save it as .msg to examine it)"))
+    if method == EMBEDDED_MESSAGE:  # (an item is read by _pst_item; here only a calendar's)
+        raise _Skip  # a recurring meeting's exceptions: calendar items, not files
     name = str(att.get_long_filename() or _record(att, PR_ATTACH_FILENAME) or _record(att, PR_DISPLAY_NAME)
                or f"attachment-{number}")
     # an OLE object (attach method 6: a picture or a sheet pasted into a rich-text message) is given by libpff
@@ -574,7 +576,46 @@ def _pst_attachment(att: PffObject, number: int, message_class: str, most: int) 
     return Attachment(name, data, problem, tnef=is_tnef(name, mime))
 
 
-def _record(item: PffObject, prop: int) -> str | int | None:
+def _calendar(message_class: str) -> bool:
+    """A meeting's class: its attached items are the exceptions of a recurring meeting, not files."""
+    return message_class.startswith("IPM.Appointment") or message_class.startswith("IPM.Schedule")
+
+
+def _pst_item(att: PffObject, most: int) -> Mail:
+    """An Outlook item attached inside a store (scanner.inspectors.mail_pstitem): its subject, sent time and
+    body from its own property context; what lives beyond it (its attachments, a long body) said unsupported."""
+    inner = Mail()
+    size = att.get_size()
+    if size > most:
+        inner.problems.append((Status.TOO_LARGE, f"an attached Outlook item of {size} bytes over --max-inspect-mb"))
+        return inner
+    try:
+        props = item_properties(att.read_buffer(size) if size else b"")
+    except NotAPropertyContext as e:
+        inner.problems.append((Status.UNSUPPORTED, f"an attached Outlook item inside a .pst/.ost: {e}; not read"))
+        return inner
+    subject = props.get(PR_SUBJECT)
+    if subject is not None and subject.data and subject.ptype == PT_UNICODE:
+        text = subject.data.decode("utf-16-le", "replace").rstrip("\x00")
+        inner.subject = text[2:] if text.startswith("\x01") else text  # a prefix-length marker, then the subject
+    sent = props.get(PR_CLIENT_SUBMIT_TIME) or props.get(PR_DELIVERY_TIME)
+    if sent is not None and sent.data and len(sent.data) == 8:
+        inner.date = _filetime(int.from_bytes(sent.data, "little"))
+    rtf = None
+    compressed = props.get(PR_RTF_COMPRESSED)
+    if compressed is not None and compressed.data:
+        source, why = rtf_source(compressed.data)
+        rtf = source.encode("latin-1") if source is not None else None
+        inner.problems.extend([why] if why is not None else [])
+    try:
+        _pst_body(HeapItem(props, rtf), inner)
+    except Exception as e:  # noqa: BLE001 - a damaged body; what else the item holds is still said
+        inner.problems.append((Status.CORRUPT, f"attached item body unreadable ({_short(e)})"))
+    inner.problems.extend(unreached(props))
+    return inner
+
+
+def _record(item: PffObject | HeapItem, prop: int) -> str | int | None:
     """A property of a libpff item from its first record set: strings decoded, 32-bit integers as int."""
     try:
         sets = item.get_number_of_record_sets()
