@@ -167,6 +167,10 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, str, 
     for rel, data in files.items():
         (share / rel).parent.mkdir(parents=True, exist_ok=True)
         (share / rel).write_bytes(data)
+    cut_store = _becky([_message(_with_attachment(md.ROSTER_NAME, roster)), _message(_with_attachment("b.xlsx", roster))])
+    (share / "Becky!" / "1a2b3c4d.mb" / "!!!!Inbox" / "0002.bmf").write_bytes(cut_store[: len(cut_store) - 700])
+    cut_takeout = _takeout([_message(MIMEText(_html(), "html", "utf-8")), _message(_with_attachment("c.xlsx", roster))])
+    (share / "Takeout" / "メール" / "受信トレイ.mbox").write_bytes(cut_takeout[: len(cut_takeout) - 900])
     profile.mkdir(parents=True)
     (profile / "Inbox").write_bytes(md.mbox([_message(_with_attachment(md.ROSTER_NAME, roster))]))
     (profile / "Sent").write_bytes(md.mbox([_message(MIMEText("会議の件です。", "plain", "utf-8")),
@@ -444,10 +448,18 @@ def test_the_mail_stores_of_an_office_pc(scanned: tuple[Path, dict, str, bytes],
 
 
 def test_unreadable_mail_is_listed_and_nothing_leaks(scanned: tuple[Path, dict, str, bytes]) -> None:
-    """A cut .emlx is listed corrupt with its reason; no address, name or more than two characters of a subject
-    is on the terminal or in findings.json."""
+    """A cut .emlx, a Becky! folder file and a Takeout mbox cut inside their last message's attachment are listed
+    corrupt with their reason (what came before them still read); no address, name or more than two characters of
+    a subject is on the terminal or in findings.json."""
     share, doc, out, _ = scanned
-    assert (f"{share}/Mail/V10/INBOX.mbox/Messages/103.emlx", "corrupt") in [(p, r) for p, r, _ in _skips(doc)]
+    skips = _skips(doc)
+    assert (f"{share}/Mail/V10/INBOX.mbox/Messages/103.emlx", "corrupt") in [(p, r) for p, r, _ in skips]
+    for store in ("Becky!/1a2b3c4d.mb/!!!!Inbox/0002.bmf", "Takeout/メール/受信トレイ.mbox"):
+        said = [(p, r, d) for p, r, d in skips if p.startswith(f"{share}/{store} » #2 ")]
+        assert said and all(r == "corrupt" for _, r, _ in said), (store, skips)
+    hits = _hits(doc)
+    assert any(p.startswith(f"{share}/Becky!/1a2b3c4d.mb/!!!!Inbox/0002.bmf » #1 ") for p in hits), sorted(hits)
+    assert any(p.startswith(f"{share}/Takeout/メール/受信トレイ.mbox » #1 ") for p in hits), sorted(hits)
     text = json.dumps(doc, ensure_ascii=False) + out
     for secret in ("insider.hanako@example.jp", "顧客リストです", PEOPLE[0].name, PEOPLE[0].phone):
         assert secret not in text, secret
