@@ -565,3 +565,32 @@ def test_an_outlook_item_attached_inside_a_store_is_read_from_its_own_block() ->
                 flipped[rng.randrange(len(flipped))] ^= 0xFF
             _pst_item(_Attachment(bytes(flipped)), 1 << 30)
     store.close()
+
+
+def test_a_store_rtf_body_libpff_cannot_give_is_damage_only_when_alone() -> None:
+    """Aspose's passwordprotectedPST.pst: libpff fails on every message's RTF (``unable to retrieve RTF``); beside a
+    plain text (read, the same text) that is no damage and the plain table is still read; alone it is said."""
+    from scanner.inspectors.mail_outlook import _pst_body
+    from scanner.inspectors.mail_parts import Mail
+
+    class Item:
+        def __init__(self, plain: bytes | None) -> None:
+            self.plain = plain
+
+        def get_html_body(self) -> None:
+            return None
+
+        def get_plain_text_body(self) -> bytes | None:
+            return self.plain
+
+        def get_rtf_body(self) -> bytes:
+            raise OSError("pypff_message_get_rtf_body: unable to retrieve RTF body size.")
+
+        def get_number_of_record_sets(self) -> int:
+            return 0
+
+    mail = Mail()
+    _pst_body(Item(_tsv().encode()), mail)
+    assert [a.name for a in mail.attachments] == ["(body).txt"] and mail.problems == []
+    with pytest.raises(OSError):  # the caller lists it: "message body unreadable (OSError: ...)"
+        _pst_body(Item(None), Mail())

@@ -525,7 +525,7 @@ def _pst_body(item: PffObject | HeapItem, mail: Mail) -> None:
         if (found := table_body(text, True, problem)) is not None:
             tables.append(found)
     plain = item.get_plain_text_body()
-    if not html and (rtf := item.get_rtf_body()):  # libpff gives the RTF decompressed; \fromhtml1: read as HTML
+    if not html and (rtf := _rtf_body(item, bool(plain))):  # libpff gives it decompressed; \fromhtml1: read as HTML
         found, why = rtf_table(bytes(rtf).rstrip(b"\x00"), compressed=False, html_only=bool(plain))
         tables.extend([found] if found is not None else [])
         mail.problems.extend([why] if why is not None else [])
@@ -537,6 +537,18 @@ def _pst_body(item: PffObject | HeapItem, mail: Mail) -> None:
         if not tables and (found := table_body(text, False, problem)) is not None:
             tables.append(found)
     mail.attachments.extend(tables[:1])
+
+
+def _rtf_body(item: PffObject | HeapItem, has_plain: bool) -> bytes | None:
+    """A store message's RTF body; one libpff cannot give is damage only when it is the message's only body
+    (beside a plain text, which was read, it is the same text: a password-protected store's RTF fails so)."""
+    try:
+        rtf = item.get_rtf_body()
+    except Exception:
+        if has_plain:
+            return None
+        raise
+    return bytes(rtf) if rtf else None
 
 
 def _folder_name(folder: PffObject) -> str:

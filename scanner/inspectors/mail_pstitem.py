@@ -147,9 +147,10 @@ def unreached(props: dict[int, HeapValue]) -> list[tuple[Status, str]]:
     """What of an attached item cannot be read here, said: its own attachments, bodies kept in sub-nodes."""
     said: list[tuple[Status, str]] = []
     flags = props.get(PR_MESSAGE_FLAGS)
-    if flags is not None and flags.data and int.from_bytes(flags.data, "little") & MSGFLAG_HASATTACH:
-        said.append((Status.UNSUPPORTED, "an Outlook item attached inside a .pst/.ost: its own attachments are not "
-                     "read (libpff gives no access to them; save the item as .msg to examine them)"))
+    if flags is None or not flags.data or int.from_bytes(flags.data, "little") & MSGFLAG_HASATTACH:
+        which = "its own attachments are" if flags is not None and flags.data else "its own attachments, if any, are"
+        said.append((Status.UNSUPPORTED, f"an Outlook item attached inside a .pst/.ost: {which} not read (libpff "
+                     "gives no access to them; save the item as .msg to examine them)"))
     far = [name for pid, name in BODY_PROPS.items() if pid in props and props[pid].data is None]
     if far:
         said.append((Status.UNSUPPORTED, f"an Outlook item attached inside a .pst/.ost: its {' and '.join(far)} body "
