@@ -594,3 +594,21 @@ def test_a_store_rtf_body_libpff_cannot_give_is_damage_only_when_alone() -> None
     assert [a.name for a in mail.attachments] == ["(body).txt"] and mail.problems == []
     with pytest.raises(OSError):  # the caller lists it: "message body unreadable (OSError: ...)"
         _pst_body(Item(None), Mail())
+
+
+def test_outlook_written_rtf_encapsulating_html_is_de_encapsulated() -> None:
+    """Aspose's message3.msg (MIT, written by Outlook 2013): no PR_HTML, the HTML only inside compressed RTF. It
+    comes out as Outlook's HTML document (Word's html with VML namespaces, through </html>), no RTF left in it."""
+    import olefile
+
+    from scanner.inspectors.mail_body import rtf_source
+
+    data = gzip.decompress((SHIPPED / "aspose-email__message3.msg.gz").read_bytes())
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        assert not ole.exists("__substg1.0_10130102")
+        source, problem = rtf_source(ole.openstream("__substg1.0_10090102").read())
+    assert source is not None and problem is None
+    html = fromhtml(source)
+    assert html is not None and html.startswith('<html xmlns:v="urn:schemas-microsoft-com:vml"'), html[:80]
+    assert html.rstrip().endswith("</body></html>") and "\\htmlrtf" not in html and "\\par" not in html
+    assert html.count("<p class=MsoNormal>") >= 1 and html.count("<") == html.count(">")
