@@ -1,0 +1,140 @@
+"""Damaged partition tables and image chains, built with sfdisk, mke2fs, split and qemu-img: what could not be read
+is listed with the reason an examiner can act on, and everything readable is still walked.
+
+- a GPT whose primary header or entry array is damaged while the backup GPT at the disk's end is whole (Windows,
+  parted and sfdisk all read the backup then): every partition is walked and the damage is noted;
+- a split raw image missing a middle segment: the missing file is named, not "truncated";
+- a QCOW2 overlay whose backing file is damaged or not a QCOW image: the backing file is named.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scanner.errors import SourceError
+from scanner.models import Link, Skipped
+from scanner.sources.image import ImageSource
+from tests.image_data import ext_image, partitioned_disk, write_tree
+
+GPT_LINUX = "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
+
+
+@pytest.fixture(scope="module")
+def disks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("tables")
+    one = ext_image(root / "one.img", write_tree(root / "t1", {"first.txt": b"first\n"}), 1, "ext2")
+    two = ext_image(root / "two.img", write_tree(root / "t2", {"second.txt": b"second\n"}), 1, "ext2")
+    gpt = root / "gpt.img"
+    partitioned_disk(gpt, [(one, GPT_LINUX), (two, GPT_LINUX)], label="gpt")
+    out = {"gpt": gpt}
+    head_zeroed = root / "head_zeroed.img"  # primary header and entry array gone: only the backup remains
+    shutil.copy(gpt, head_zeroed)
+    with open(head_zeroed, "r+b") as f:
+        f.seek(512)
+        f.write(bytes(33 * 512))
+    out["head_zeroed"] = head_zeroed
+    entry_flipped = root / "entry_flipped.img"  # p1's first LBA overwritten: the entry array's CRC no longer holds
+    shutil.copy(gpt, entry_flipped)
+    with open(entry_flipped, "r+b") as f:
+        f.seek(1024 + 32)
+        f.write(b"\xff\xff")
+    out["entry_flipped"] = entry_flipped
+    return out
+
+
+def _walk(image: Path) -> tuple[dict[str, set[str]], list[Skipped], dict]:
+    layers: dict[str, set[str]] = {}
+    with ImageSource(str(image)) as src:
+        items = list(src.entries())
+        details = src.describe()
+    for item in items:
+        if not isinstance(item, Skipped | Link):
+            layers.setdefault(item.location.containers[-1].name.split(" (")[0], set()).add(item.location.path)
+    return layers, [i for i in items if isinstance(i, Skipped)], details
+
+
+@pytest.mark.parametrize("damage", ["head_zeroed", "entry_flipped"])
+def test_a_damaged_primary_gpt_is_read_from_its_backup(disks: dict[str, Path], damage: str) -> None:
+    healthy, _, _ = _walk(disks["gpt"])
+    assert healthy == {"p1": {"/first.txt"}, "p2": {"/second.txt"}}
+    layers, _, details = _walk(disks[damage])
+    assert layers == healthy  # both partitions, not the protective MBR's one nor only the entry that still looks sane
+    notes = [v.get("note", "") for v in details["volumes"] if v["status"] == "ok"]
+    assert len(notes) == 2 and all("backup GPT" in n and "primary" in n for n in notes), notes
+
+
+def test_a_gpt_entry_that_makes_no_sense_is_listed_not_dropped(disks: dict[str, Path], tmp_path: Path) -> None:
+    """Primary and backup carry the same bad entry (CRCs recomputed, as a tool that wrote it would): the
+    partition is named with what is wrong, the other one is walked."""
+    import zlib
+
+    bad = tmp_path / "bad.img"
+    shutil.copy(disks["gpt"], bad)
+    size = bad.stat().st_size
+    with open(bad, "r+b") as f:
+        for header_at in (512, size - 512):
+            f.seek(header_at)
+            header = bytearray(f.read(92))
+            entries_at = int.from_bytes(header[72:80], "little") * 512
+            f.seek(entries_at)
+            entries = bytearray(f.read(128 * 128))
+            entries[40:48] = (10).to_bytes(8, "little")  # p1 ends before it starts
+            f.seek(entries_at)
+            f.write(entries)
+            header[88:92] = zlib.crc32(entries).to_bytes(4, "little")
+            header[16:20] = bytes(4)
+            header[16:20] = zlib.crc32(header).to_bytes(4, "little")
+            f.seek(header_at)
+            f.write(header)
+    layers, skipped, _ = _walk(bad)
+    assert layers == {"p2": {"/second.txt"}}
+    (row,) = [s for s in skipped if s.location.containers[-1].name == "p1"]
+    assert "ends before it starts" in row.detail
+
+
+@pytest.fixture(scope="module")
+def split_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("split")
+    files = {f"f{i}.bin": bytes([i]) * 60000 for i in range(30)}
+    image = ext_image(root / "whole.img", write_tree(root / "t", files), 2, "ext2")
+    subprocess.run(["split", "-b", "512K", "-d", "-a", "3", str(image), str(root / "disk.")], check=True)
+    return root
+
+
+def test_a_split_raw_missing_a_middle_segment_names_it(split_set: Path, tmp_path: Path) -> None:
+    for part in sorted(split_set.glob("disk.*")):
+        if part.name != "disk.001":
+            shutil.copy(part, tmp_path / part.name)
+    layers, skipped, details = _walk(tmp_path / "disk.000")
+    assert layers["fs"]  # what the first segment holds is still walked
+    media = [s for s in skipped if s.location.path == ""]
+    assert any("disk.001" in s.detail and "missing" in s.detail for s in media), [s.detail for s in media]
+    assert any(f.get("missing") and f["path"].endswith("disk.001") for f in details["files"])
+
+
+@pytest.fixture(scope="module")
+def overlays(tmp_path_factory: pytest.TempPathFactory, split_set: Path) -> Path:
+    root = tmp_path_factory.mktemp("qcow")
+    whole = split_set / "whole.img"
+    for name, fmt in (("damaged", "qcow2"), ("raw", "raw")):
+        folder = root / name
+        folder.mkdir()
+        base = folder / f"base.{fmt}"
+        subprocess.run(["qemu-img", "convert", "-q", "-O", fmt, str(whole), str(base)], check=True)
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", base.name, "-F", fmt,
+                        str(folder / "over.qcow2")], check=True, cwd=folder)
+    with open(root / "damaged" / "base.qcow2", "r+b") as f:
+        f.write(b"XXXX")  # its signature gone
+    return root
+
+
+@pytest.mark.parametrize("kind, why", [("damaged", "cannot be opened"), ("raw", "not a QCOW image")])
+def test_a_qcow2_overlay_names_its_unusable_backing_file(overlays: Path, kind: str, why: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        _walk(overlays / kind / "over.qcow2")
+    text = str(caught.value)
+    assert "backing file" in text and "base." in text and why in text, text
