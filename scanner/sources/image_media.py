@@ -20,7 +20,7 @@ from ..backends import load
 from ..errors import SourceError
 from .image_noatime import open_evidence
 from .image_parents import parent_candidates
-from .image_sniff import EWF2_SIGNATURE, EWF_SEGMENT_NAME, ewf_head, ewf_segment_number, split_segments
+from .image_sniff import EWF2_SIGNATURE, EWF_SEGMENT_NAME, ewf_head, ewf_segment_number, split_gap, split_segments
 
 
 class RawImage(pytsk3.Img_Info):
@@ -386,7 +386,8 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
                          "expected": f"segment {number} and after", "unnamed": True})
         return rows
     if kind in ("RAW", "OS"):
-        return [_file_row(p, "segment") for p in split_segments(path)]
+        segments = split_segments(path)
+        return [_file_row(p, "segment") for p in segments + (split_gap(segments) if kind == "RAW" else [])]
     rows = [_file_row(path, "image")]
     if kind == "VHDI":
         pyvhdi = load("pyvhdi")

@@ -357,6 +357,40 @@ def split_segments(path: str) -> list[str]:
     return segs or [path]
 
 
+def split_gap(segments: list[str]) -> list[str]:
+    """The segments missing between the last one read and a later one present (``disk.001`` gone while
+    ``disk.002`` and ``disk.003`` are there; ``.ab`` gone beside ``.ac``): the readers stop at the gap, so the
+    media after it is not read, and without this the image reads as merely truncated."""
+    last = segments[-1]
+    folder, name = os.path.split(last)
+    for pattern, key in ((_SPLIT_RAW, "num"), (_SPLIT_LETTERS, "seq")):
+        m = pattern.match(name)
+        if not m:
+            continue
+        stem, seq = m.group("stem"), m.group(key)
+        width, digits = len(seq), seq.isdigit()
+
+        def number(text: str, digits: bool = digits) -> int:
+            return int(text) if digits else sum((ord(c) - 97) * 26 ** i for i, c in enumerate(reversed(text)))
+
+        def spelt(n: int, width: int = width, digits: bool = digits) -> str:
+            if digits:
+                return f"{n:0{width}d}"
+            return "".join(chr(97 + (n // 26 ** i) % 26) for i in reversed(range(width)))
+
+        try:
+            later = [number(m2.group(key)) for f in os.listdir(folder or ".")
+                     if (m2 := pattern.match(f)) and m2.group("stem") == stem and len(m2.group(key)) == width]
+        except OSError:
+            return []
+        here, beyond = number(seq), [n for n in later if n > number(seq)]
+        if not beyond:
+            return []
+        return [os.path.join(folder, f"{stem}.{spelt(n)}") for n in range(here + 1, max(beyond))
+                if n not in later]
+    return []
+
+
 HEAD = 4608
 TAIL = 512
 # first bytes -> format, for the formats signature_kind leaves out (encrypted volumes, APFS, XFS, UDIF ...)
