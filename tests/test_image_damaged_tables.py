@@ -131,7 +131,8 @@ def overlays(tmp_path_factory: pytest.TempPathFactory, split_set: Path) -> Path:
         subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", base.name, "-F", fmt,
                         str(folder / "over.qcow2")], check=True, cwd=folder)
     with open(root / "damaged" / "base.qcow2", "r+b") as f:
-        f.write(b"XXXX")  # its signature gone
+        f.seek(4)
+        f.write((99).to_bytes(4, "big"))  # its format version: nothing libqcow knows
     return root
 
 

@@ -415,7 +415,13 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
         current, seen = path, {os.path.realpath(path)}
         while True:
             f, fobj = pyqcow.file(), _NoAtimeFile(current)
-            f.open_file_object(fobj)
+            try:
+                f.open_file_object(fobj)
+            except OSError:
+                fobj.close()
+                if current == path:
+                    raise
+                break  # a backing file libqcow cannot open: listed above; the open of the image says why
             try:
                 backing = f.backing_filename
             finally:
