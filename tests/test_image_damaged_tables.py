@@ -142,3 +142,58 @@ def test_a_qcow2_overlay_names_its_unusable_backing_file(overlays: Path, kind: s
         _walk(overlays / kind / "over.qcow2")
     text = str(caught.value)
     assert "backing file" in text and "base." in text and why in text, text
+
+
+def _lvm_crc(data: bytes) -> int:
+    """LVM2's checksum (calc_crc: CRC-32 from 0xf597a6cf, no final inversion), as lvm writes it."""
+    import zlib
+
+    return ~zlib.crc32(data, ~0xF597A6CF & 0xFFFFFFFF) & 0xFFFFFFFF
+
+
+@pytest.fixture(scope="module")
+def lvm_raw(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """dfvfs' LVM test disk (QCOW2 > LVM > lv_test1, lv_test2) as raw bytes."""
+    out = tmp_path_factory.mktemp("lvm") / "lvm.raw"
+    subprocess.run(["qemu-img", "convert", "-q", "-O", "raw", str(corpus / "images" / "dfvfs__lvmtest.qcow2"),
+                    str(out)], check=True)
+    return out.read_bytes()
+
+
+def _edited_lvm(raw: bytes, old: bytes, new: bytes, folder: Path) -> Path:
+    """RAW with lv_test2's stripe in the newest metadata copy rewritten, both checksums made whole again (the
+    volume group as lvm itself would have written it)."""
+    disk = bytearray(raw)
+    area = disk.find(b" LVM2 x[5A%r0N*>") - 4  # the metadata area header
+    locn = area + 40
+    offset, size = int.from_bytes(disk[locn:locn + 8], "little"), int.from_bytes(disk[locn + 8:locn + 16], "little")
+    text = area + offset
+    at = disk.find(old, disk.rfind(b"lv_test2", text, text + size))
+    assert text < at < text + size
+    disk[at:at + len(old)] = new
+    disk[locn + 16:locn + 20] = _lvm_crc(bytes(disk[text:text + size])).to_bytes(4, "little")
+    disk[area:area + 4] = _lvm_crc(bytes(disk[area + 4:area + 512])).to_bytes(4, "little")
+    path = folder / "lvm.raw"
+    path.write_bytes(bytes(disk))
+    return path
+
+
+@pytest.mark.parametrize("stripe, why", [(b'"pv1", 0', "cannot be opened"), (b'"pv0", 9', "cannot be read")])
+def test_an_lvm_volume_that_cannot_be_read_does_not_hide_the_other(lvm_raw: bytes, tmp_path: Path, stripe: bytes,
+                                                                     why: str) -> None:
+    """lv_test2 moved onto a physical volume that is not in the image (a group spanning two disks, one imaged),
+    or onto extents past the end of the one there: lv_test1 is walked, lv_test2 listed with libvslvm's reason."""
+    layers, skipped, _ = _walk(_edited_lvm(lvm_raw, b'"pv0", 2', stripe, tmp_path))
+    assert layers == {"lvm1": {"/passwords.txt", "/a_directory/a_file", "/a_directory/another_file"}}
+    (row,) = [s for s in skipped if s.location.containers[-1].name.startswith("lvm2")]
+    assert why in row.detail and "vslvm" in row.detail, row.detail
+
+
+def test_an_lvm_label_whose_metadata_fails_its_checksum_is_named(lvm_raw: bytes, tmp_path: Path) -> None:
+    disk = bytearray(lvm_raw)
+    area = disk.find(b" LVM2 x[5A%r0N*>") - 4
+    disk[area + 56] ^= 0xFF  # the metadata text's checksum: the area header's own checksum no longer holds
+    (tmp_path / "lvm.raw").write_bytes(bytes(disk))
+    with pytest.raises(SourceError) as caught:
+        _walk(tmp_path / "lvm.raw")
+    assert "LVM physical volume" in str(caught.value) and "checksum" in str(caught.value), str(caught.value)

@@ -680,8 +680,29 @@ class ImageSource:
             except (OSError, RuntimeError):
                 claim = None
         if claim is None:
-            return "no file system recognised"
+            return self._lvm_refused(layer) or "no file system recognised"
         return f"an {claim[0]} at its start ({claim[1]} bytes), but no library here opens it (damaged or cut short?)"
+
+    def _lvm_refused(self, layer: Layer) -> str:
+        """An LVM physical-volume label that libvslvm refused (a metadata checksum that does not hold, a
+        damaged metadata area): said with libvslvm's reason, not as "no file system"."""
+        from dfvfs.resolver import resolver
+
+        from ..backends import load
+
+        try:
+            stream = resolver.Resolver.OpenFileObject(layer.spec)
+            stream.seek(0)
+            head = stream.read(1024 + 8)
+            if b"LABELONE" not in (head[512:520], head[1024:1032]):
+                return ""
+            stream.seek(0)
+            load("pyvslvm").handle().open_file_object(stream)
+        except (OSError, RuntimeError) as e:
+            return f"an LVM physical volume, but libvslvm cannot open its volume group: {full_reason(e)}"
+        except Exception:  # noqa: BLE001 - dfvfs errors of every kind: nothing more to say than the libraries did
+            return ""
+        return ""
 
     def _open_tsk(self, layer: Layer) -> Opened:
         import pytsk3
