@@ -197,3 +197,95 @@ def test_an_lvm_label_whose_metadata_fails_its_checksum_is_named(lvm_raw: bytes,
     with pytest.raises(SourceError) as caught:
         _walk(tmp_path / "lvm.raw")
     assert "LVM physical volume" in str(caught.value) and "checksum" in str(caught.value), str(caught.value)
+
+
+def test_overlapping_partitions_are_each_walked_and_say_so(disks: dict[str, Path], tmp_path: Path) -> None:
+    """An MBR whose p1 is stretched over p2 (2048+4096 sectors, p2 at 4096): both are walked, each names the other."""
+    disk = tmp_path / "overlap.img"
+    shutil.copy(disks["gpt"], disk)
+    data = bytearray(disk.read_bytes()[:512])
+    data[446:510] = bytes(64)
+    for slot, (start, count) in enumerate(((2048, 6144), (6144, 2048))):
+        at = 446 + 16 * slot
+        data[at + 4] = 0x83
+        data[at + 8:at + 16] = start.to_bytes(4, "little") + count.to_bytes(4, "little")
+    data[510:512] = b"\x55\xaa"
+    with open(disk, "r+b") as f:
+        f.write(bytes(data))
+        f.seek(512)
+        f.write(bytes(33 * 512))  # no GPT left
+        f.seek(f.seek(0, 2) - 512)
+        f.write(bytes(512))
+    layers, _, details = _walk(disk)
+    assert layers == {"p1": {"/first.txt"}, "p2": {"/second.txt"}}
+    notes = {v["name"]: v.get("note", "") for v in details["volumes"]}
+    assert "overlaps p2" in notes["p1"] and "overlaps p1" in notes["p2"], notes
+
+
+IMAGES = Path(__file__).parent / "data" / "images"
+
+
+@pytest.fixture(scope="module")
+def vss_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """plaso's vsstest.qcow2 (NTFS with two shadow copies) as a sparse raw volume."""
+    import gzip
+
+    root = tmp_path_factory.mktemp("vss")
+    (root / "vss.qcow2").write_bytes(gzip.decompress((IMAGES / "plaso__vsstest.qcow2.gz").read_bytes()))
+    subprocess.run(["qemu-img", "convert", "-q", "-O", "raw", str(root / "vss.qcow2"), str(root / "vss.raw")],
+                   check=True)
+    return root / "vss.raw"
+
+
+def _patched(image: Path, folder: Path, edits: list[tuple[int, bytes]]) -> Path:
+    out = folder / image.name
+    subprocess.run(["cp", "--sparse=always", str(image), str(out)], check=True)
+    with open(out, "r+b") as f:
+        for at, data in edits:
+            f.seek(at)
+            f.write(data)
+    return out
+
+
+def _vss_catalog(image: Path) -> int:
+    with open(image, "rb") as f:
+        f.seek(0x1E00)
+        header = f.read(128)
+    assert header[:16] == bytes.fromhex("6b87083876c1484eb7ae04046e6cc752")  # the VSS volume header's identifier
+    return int.from_bytes(header[48:56], "little")
+
+
+def test_a_damaged_shadow_copy_catalog_leaves_the_live_volume_walked(vss_raw: Path, tmp_path: Path) -> None:
+    catalog = _vss_catalog(vss_raw)
+    layers, skipped, _ = _walk(_patched(vss_raw, tmp_path, [(catalog, b"\xee" * 128)]))
+    assert set(layers) == {"fs"} and "/$MFT" in layers["fs"]
+    (row,) = [s for s in skipped if s.location.containers[-1].name == "vss"]
+    assert "Shadow Copies present but not readable" in row.detail and "catalog" in row.detail, row.detail
+
+
+def test_one_shadow_copy_store_damaged_leaves_the_other_walked(vss_raw: Path, tmp_path: Path) -> None:
+    """The first store's block-list offset (its catalog entry of type 3) sent into empty space."""
+    catalog = _vss_catalog(vss_raw)
+    with open(vss_raw, "rb") as f:
+        f.seek(catalog)
+        block = f.read(16384)
+    entry = next(i for i in range(128, 16384, 128) if int.from_bytes(block[i:i + 8], "little") == 3)
+    layers, skipped, _ = _walk(_patched(vss_raw, tmp_path, [(catalog + entry + 8, (0x3FFF0000).to_bytes(8, "little"))]))
+    assert {"fs", "vss2"} <= set(layers) and "vss1" not in layers
+    (row,) = [s for s in skipped if s.location.containers[-1].name.startswith("vss1")]
+    assert "vshadow" in row.detail, row.detail
+
+
+def test_a_udif_image_whose_block_table_is_damaged_says_why(tmp_path: Path) -> None:
+    import gzip
+
+    dmg = bytearray(gzip.decompress((IMAGES / "dfvfs__hfsplus_zlib.dmg.gz").read_bytes()))
+    trailer = dmg[-512:]
+    assert trailer[:4] == b"koly"
+    xml_at = int.from_bytes(trailer[0xD8:0xE0], "big")
+    blkx = dmg.find(b"<data>", dmg.find(b"<data>", xml_at) + 1) + 200  # inside the second table's base64
+    dmg[blkx:blkx + 40] = b"!" * 40
+    (tmp_path / "disk.dmg").write_bytes(bytes(dmg))
+    with pytest.raises(SourceError) as caught:
+        _walk(tmp_path / "disk.dmg")
+    assert "base64" in str(caught.value), str(caught.value)

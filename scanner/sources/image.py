@@ -175,6 +175,7 @@ class ImageSource:
         else:
             self._check_gpt()
         self._note_cut_partitions()
+        self._note_overlaps()
         self._name_partition_types()
         for layer in self._layers:
             self._open_layer(layer)
@@ -370,6 +371,19 @@ class ImageSource:
                        "image (truncated image?); what lies in the part cut off cannot be examined")
                 note = layer.facts.get("note")
                 layer.facts["note"] = f"{note}; {cut}" if note else cut
+
+    def _note_overlaps(self) -> None:
+        """Partitions whose byte ranges overlap (a damaged or hand-edited table, or one made to hide data): each
+        is walked, and says which other one shares its bytes, so files listed twice are explained."""
+        parts = [la for la in self._layers if len(la.names) == 1 and la.offset is not None and la.size]
+        for layer in parts:
+            shared = [o.names[0] for o in parts if o is not layer and o.offset < layer.offset + layer.size
+                      and layer.offset < o.offset + o.size]
+            if shared:
+                text = (f"overlaps {', '.join(shared)} in the partition table (damaged, or edited by hand); the bytes "
+                        "they share are walked in each")
+                note = layer.facts.get("note")
+                layer.facts["note"] = f"{note}; {text}" if note else text
 
     def _storage_spec(self) -> Any:
         """dfvfs' path spec of the storage media: EWF, QCOW, VHDI, VMDK, MODI ..., RAW, or the file itself."""
