@@ -375,10 +375,10 @@ class ImageSource:
     def _note_overlaps(self) -> None:
         """Partitions whose byte ranges overlap (a damaged or hand-edited table, or one made to hide data): each
         is walked, and says which other one shares its bytes, so files listed twice are explained."""
-        parts = [la for la in self._layers if len(la.names) == 1 and la.offset is not None and la.size]
-        for layer in parts:
-            shared = [o.names[0] for o in parts if o is not layer and o.offset < layer.offset + layer.size
-                      and layer.offset < o.offset + o.size]
+        spans = [(la, la.offset, la.offset + la.size) for la in self._layers
+                 if len(la.names) == 1 and la.offset is not None and la.size]
+        for layer, start, end in spans:
+            shared = [o.names[0] for o, s, e in spans if o is not layer and s < end and start < e]
             if shared:
                 text = (f"overlaps {', '.join(shared)} in the partition table (damaged, or edited by hand); the bytes "
                         "they share are walked in each")

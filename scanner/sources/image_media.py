@@ -20,7 +20,14 @@ from ..backends import load
 from ..errors import SourceError
 from .image_noatime import open_evidence
 from .image_parents import parent_candidates
-from .image_sniff import EWF2_SIGNATURE, EWF_SEGMENT_NAME, ewf_head, ewf_segment_number, split_gap, split_segments
+from .image_sniff import (
+    EWF2_SIGNATURE,
+    EWF_SEGMENT_NAME,
+    ewf_head,
+    ewf_segment_number,
+    split_gap,
+    split_segments,
+)
 
 
 class RawImage(pytsk3.Img_Info):
