@@ -99,7 +99,8 @@ def dfvfs_parents_beside() -> None:
         try:
             parent.open_file_object(file_object)
         except (OSError, RuntimeError) as e:  # say which file of the chain is at fault, and what to do
-            raise _unusable_backing(qcow_file.backing_filename, found.location, file_object, e) from e
+            file_object.seek(0)
+            raise _unusable_backing(qcow_file.backing_filename, found.location, file_object.read(4), e) from e
         if parent.backing_filename:
             qcow_parent(self, file_system, found, parent)
         qcow_file.set_parent(parent)
@@ -111,13 +112,12 @@ def dfvfs_parents_beside() -> None:
     _patched = True
 
 
-def _unusable_backing(written: str, location: str, file_object: Any, e: BaseException) -> Exception:
+def _unusable_backing(written: str, location: str, head: bytes, e: BaseException) -> Exception:
     """dfvfs' error for a backing file libqcow cannot use: a damaged QCOW, or another format (qemu-img takes a
     raw, VMDK or VHD backing file; libqcow reads QCOW parents only)."""
     from dfvfs.lib import errors
 
-    file_object.seek(0)
-    if file_object.read(4) != b"QFI\xfb":
+    if head != b"QFI\xfb":
         return errors.BackEndError(
             f"backing file {written} ({location}) is not a QCOW image (raw, VMDK or VHD, or damaged): libqcow reads "
             "only QCOW backing files; where qemu-img reads the chain, `qemu-img convert -O raw OVERLAY whole.raw` "
