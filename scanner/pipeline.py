@@ -224,8 +224,7 @@ class Dispatcher:
         if found is not None:
             # a small local file with nothing to decode (its bytes say so) is examined here; only a local one:
             # reading it twice costs nothing there, where over SMB it could cost a round trip
-            if (isinstance(found, LocalRef) and cand.stat.size <= SETTLE_BYTES and not cand.matches
-                    and self._settles_here(entry, cand)):
+            if isinstance(found, LocalRef) and not cand.matches and self._settles_here(entry, cand):
                 return task
             task.ref = found
             return task
@@ -265,17 +264,22 @@ class Dispatcher:
         return BytesRef(read.data)
 
     def _settles_here(self, entry: Entry, cand: Candidate) -> bool:
-        """Whether every inspector that wants this small file settles it from its bytes without decoding
-        (``settles_here``); a file that cannot be read here goes to a worker, which records why."""
+        """Whether every inspector that wants this file settles it from its bytes without decoding
+        (``settles_here``), for a file no larger than each of them settles (``settle_bytes``, else SETTLE_BYTES:
+        a fake .msg or a zip signature then noise is settled by a byte search over the whole file, while a
+        spreadsheet name stays at 512 bytes); a file that cannot be read here goes to a worker, which records why."""
         inspectors = [self.ctx.inspectors[i] for i in cand.wanted]
         if not inspectors or any(getattr(i, "settles_here", None) is None for i in inspectors):
             return False
+        limit = min(getattr(i, "settle_bytes", SETTLE_BYTES) for i in inspectors)
+        if cand.stat.size > limit:
+            return False
         try:
             with entry.open() as stream:
-                data = stream.read(SETTLE_BYTES + 1)
+                data = stream.read(limit + 1)
         except (ReadError, OSError):
             return False
-        return len(data) <= SETTLE_BYTES and all(i.settles_here(data) for i in inspectors)  # type: ignore[attr-defined]
+        return len(data) <= limit and all(i.settles_here(data) for i in inspectors)  # type: ignore[attr-defined]
 
     # -- units, outcomes and their order ------------------------------------------------------------
     def _run_here(self, task: FileTask) -> None:

@@ -151,6 +151,8 @@ class MailInspector:
         kind = detect(h, "")
         return kind is not None and not (kind == "eml" and text_only(h) and not body_may_hold_table(h, len(h) >= size))
 
+    settle_bytes = 1 << 16  # the byte search needs the whole file: a fake .msg of up to 64 KiB costs no worker
+
     def settles_here(self, data: bytes) -> bool:
         """A compound file without an Outlook message stream (``inspect``: corrupt when named .msg/.oft, else
         nothing): settled by a byte search, so a small fake .msg costs no worker round trip."""
