@@ -141,7 +141,7 @@ class MailInspector:
             return False
         ext = _last_ext(entry.name)
         if ext in OLE_HOSTS:  # a .msg saved as 名簿.doc / .xls / .txt: only when its directory says so
-            return self._renamed_msg(entry, size, head())
+            return size >= 512 and self._renamed_msg(entry, size, head())  # no head read for a smaller file
         if ext in MESSAGE_EXTS and ext not in (".msg", ".oft") and head().startswith(OLE_MAGIC):
             return self._renamed_msg(entry, size, head())  # a .msg saved as .eml: not a disguised workbook
         if ext in MESSAGE_EXTS and disguised(entry.name, head()) is not None:
