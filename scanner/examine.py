@@ -344,10 +344,12 @@ def read_capped(stream: IO[bytes], size: int, cap: int) -> bytes:
 _EMPTY = hash_bytes(b"")
 
 
-def read_once(entry: Entry, cand: Candidate, max_inspect: int) -> ReadResult | None:
+def read_once(entry: Entry, cand: Candidate, max_inspect: int,
+              settles: Callable[[bytes], bool] | None = None) -> ReadResult | None:
     """The read pass of a small file (at most one chunk) as ``finish`` would make it, made where the file
     is listed so it is read once: None when it could not be read or changed while it was read (then the
-    file takes the usual path, which reads it again and records why)."""
+    file takes the usual path, which reads it again and records why). ``settles``: asked of the bytes before
+    they are hashed; None (no digests made) when it says no."""
     if cand.stat.size > CHUNK:
         return None
     keep = max_inspect if cand.wanted else 0
@@ -357,7 +359,7 @@ def read_once(entry: Entry, cand: Candidate, max_inspect: int) -> ReadResult | N
         if got is None:
             return None
         data, before, after = got
-        if _change(cand.stat, len(data), before, after):
+        if _change(cand.stat, len(data), before, after) or (settles is not None and not settles(data)):
             return None
         digests = hash_bytes(data) if data else _EMPTY  # an empty file's digests are known
         return ReadResult(digests, data[:HEAD], data if 0 < keep and len(data) <= keep else None)
@@ -370,6 +372,8 @@ def read_once(entry: Entry, cand: Candidate, max_inspect: int) -> ReadResult | N
             if (told() if told is not None else "") or _change(cand.stat, read.digests.size, before, after):
                 return None
     except (ReadError, OSError):
+        return None
+    if settles is not None and (read.data is None or not settles(read.data)):
         return None
     return read if read.digests.size <= CHUNK else None
 

@@ -852,7 +852,8 @@ def _label_finding(name: str, head: Sequence[Sequence[object]], stream: Iterator
     """A sheet of address labels (scanner/detectors/labels.py: 〒, address and name in one cell, a person a cell),
     when the first rows hold one; then every row of the sheet is read for them (the stream is consumed)."""
     cells: Iterable[tuple[int, int, object]]
-    if any(isinstance(v, str) and "\n" in v and label_fields(v) for row in head for v in row):
+    # cells with a line break first, in one comprehension (most sheets have none), then the label test
+    if any(label_fields(v) for v in [v for row in head for v in row if isinstance(v, str) and "\n" in v]):
         cells = ((r, c, v) for r, row in enumerate(chain(head, stream)) for c, v in enumerate(row))
     elif vertical_label_cells(list(head)):  # a line per cell, labels side by side
         cells = vertical_label_cells([*head, *stream])

@@ -330,6 +330,34 @@ def _zip_local_entries(data: bytes, limit: int) -> Iterator[tuple[zipfile.ZipInf
         pos = data.find(ZIP_MAGIC, max(end, pos + 4))
 
 
+_EOCD = b"PK\x05\x06"  # the end of central directory record: where zipfile finds the directory
+_NAME_CONTROLS = bytes(range(32)) + b"\x7f"
+NO_MEMBER = ("zip: no central directory, and no local header gives a member (each is cut, or names none and holds no "
+             "data a reader inflates: a zip signature followed by other bytes); nothing to read")
+
+
+def zip_names_no_member(data: bytes) -> bool:
+    """Whether bytes that begin as a zip give nothing to read: no end-of-central-directory record anywhere (zipfile
+    finds no directory), and no local header that names a member (a whole name that could be one: not empty, no
+    control character, which no zip writer stores and Windows forbids) or gives data (whole, neither encrypted nor
+    compressed by a method other than store or deflate). A zip signature followed by noise (a fake or overwritten
+    document): ``_zip_local_entries`` would give at most empty members under garbage names (tests/test_small_files.py
+    checks this against it). A byte search and a few header fields, no decoder: such a zip is listed corrupt in the
+    scan process (``settles_here``)."""
+    if not data.startswith(ZIP_MAGIC) or _EOCD in data:
+        return False
+    pos = 0
+    while 0 <= pos and pos + _LOCAL_HEADER.size <= len(data):
+        _, _, flags, method, _, _, _, _, _, n, extra = _LOCAL_HEADER.unpack_from(data, pos)
+        name = data[pos + 30:pos + 30 + n]
+        if n and len(name) == n and len(name.translate(None, _NAME_CONTROLS)) == n:
+            return False  # a whole name: the member is listed, read or named (as a worker does)
+        if pos + 30 + n + extra <= len(data) and method in (0, 8) and not flags & ENCRYPTED_FLAG:
+            return False  # its data is read (a damaged name does not stop the reader)
+        pos = data.find(ZIP_MAGIC, pos + 4)
+    return True
+
+
 def _zip_from_local_headers(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop,
                             error: BaseException) -> Opened | None:
     """The members of a zip without a readable central directory, read from their local headers; None when

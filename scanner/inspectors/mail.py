@@ -141,7 +141,7 @@ class MailInspector:
             return False
         ext = _last_ext(entry.name)
         if ext in OLE_HOSTS:  # a .msg saved as 名簿.doc / .xls / .txt: only when its directory says so
-            return self._renamed_msg(entry, size, head())
+            return size >= 512 and self._renamed_msg(entry, size, head())  # no head read for a smaller file
         if ext in MESSAGE_EXTS and ext not in (".msg", ".oft") and head().startswith(OLE_MAGIC):
             return self._renamed_msg(entry, size, head())  # a .msg saved as .eml: not a disguised workbook
         if ext in MESSAGE_EXTS and disguised(entry.name, head()) is not None:
@@ -176,6 +176,8 @@ class MailInspector:
     def _renamed_msg(self, entry: Entry, size: int, head: bytes) -> bool:
         return (size >= 512 and head.startswith(OLE_MAGIC)
                 and msg_may_hold_attachments(entry, self.config.max_inspect_bytes, named=False))
+
+    settle_bytes = 1 << 16  # the byte search needs the whole file: a fake .msg of up to 64 KiB costs no worker
 
     def settles_here(self, data: bytes) -> bool:
         """A compound file without an Outlook message stream (``inspect``: corrupt when named .msg/.oft, else
