@@ -175,15 +175,20 @@ def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
             el.clear(keep_tail=True)
 
 
-def mhtml_html(data: bytes) -> bytes:
-    """The HTML part of an Excel "single file web page" (MHTML), undone from quoted-printable/base64."""
+def mhtml_html(data: bytes) -> list[bytes]:
+    """The HTML parts of a single-file web page (MHTML: Excel's "single file web page", a browser's "Save as
+    MHTML" / "Web archive"), each undone from quoted-printable/base64: a browser saves each frame as its own part
+    (Session 9: every part is read, not the first only)."""
     msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    pages = []
     for part in msg.walk():
         if part.get_content_type() == "text/html":
             body = part.get_payload(decode=True)
             if isinstance(body, bytes):
-                return body
-    raise ReadError(Status.UNSUPPORTED, "MHTML without an HTML part")
+                pages.append(body)
+    if not pages:
+        raise ReadError(Status.UNSUPPORTED, "MHTML without an HTML part")
+    return pages
 
 
 # --- SpreadsheetML 2003 -------------------------------------------------------------------------------

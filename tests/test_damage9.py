@@ -1,0 +1,158 @@
+"""Session 9: disguised and damaged person tables that ended as nothing, or as 'ok' with fewer records.
+
+- a header row below line 5 of a ``.log`` (log lines before it), or below row 20 of a ``.txt`` whose first lines
+  are log lines with commas (not one-cell notes);
+- an HTML page whose ``<table>`` starts after its first 4 KiB (a long ``<head>``), named as a picture;
+- a browser's saved page (Chrome/Edge "Save as MHTML", IE "Web archive"): quoted-printable or base64, either
+  boundary style, the table in the page or in a frame;
+- a cut or zeroed CSV / vCard: read ``ok`` with fewer records before; now ``corrupt`` with what was read.
+
+Every file is built here from fictitious people (Faker ja_JP, fixed seed); nothing is tuned to the campaign's
+files (bench/fuzz_campaign.py), which found the classes."""
+
+from __future__ import annotations
+
+import base64
+import json
+import quopri
+from pathlib import Path
+
+import pytest
+from conftest import run_leakscan
+from pii_data import csv_bytes, people, standard
+from test_vcard import iphone
+
+from scanner.inspectors.spreadsheet import analyse_bytes
+from scanner.sheet import Caps
+from scanner.tables import read_tables, sniff_format, text_damage
+from tests import person_tables_data as T
+
+N = 14
+ROWS = standard(people(N, seed=909))
+LOG = "".join(f"2026-11-0{i % 9 + 1} 10:{i:02d}:00 INFO batch {i} done, worker=2, queue=main, took {i * 7} ms\n"
+              for i in range(30))
+
+
+def _table_html(rows: list[list[object]]) -> str:
+    return "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows) + "</table>"
+
+
+def _page(body: str, style_bytes: int = 0) -> str:
+    style = ".c{color:#333;margin:0 auto}\n" * (style_bytes // 28)
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>名簿</title><style>{style}</style></head>'
+            f"<body><h1>利用者一覧</h1>{body}</body></html>")
+
+
+def chrome_mhtml(pages: list[str]) -> bytes:
+    """As Chrome/Edge save a page ("Save as MHTML"): ``From: <Saved by Blink>``, a boundary of dashes, each frame a
+    quoted-printable text/html part without a charset (the page's meta says it)."""
+    boundary = "----MultipartBoundary--kQ3bN8xVfQ2mW1pL7sZcT4yR9uE5oA6dH0gJ----"
+    out = ["From: <Saved by Blink>", "Snapshot-Content-Location: https://intra.example.jp/care/list",
+           "Subject: =?utf-8?Q?=E5=90=8D=E7=B0=BF?=", "Date: Tue, 3 Nov 2026 09:12:00 +0900", "MIME-Version: 1.0",
+           'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n\tboundary="' + boundary + '"', "", ""]
+    for i, page in enumerate(pages):
+        qp = quopri.encodestring(page.encode("utf-8")).decode("ascii").replace("\n", "\r\n")
+        out += [f"--{boundary}", "Content-Type: text/html", f"Content-ID: <frame-{i}@mhtml.blink>",
+                "Content-Transfer-Encoding: quoted-printable", f"Content-Location: https://intra.example.jp/f{i}", "", qp]
+    out += [f"--{boundary}", "Content-Type: text/css", "Content-Transfer-Encoding: quoted-printable",
+            "Content-Location: cid:css-1@mhtml.blink", "", "body{margin:0}", f"--{boundary}--", ""]
+    return "\r\n".join(out).encode("ascii")
+
+
+def ie_mhtml(page: str) -> bytes:
+    """As Internet Explorer saves a "Web archive, single file": ``----=_NextPart_000_...`` boundary, Shift_JIS, base64."""
+    html = page.replace('charset="utf-8"', 'charset="shift_jis"').encode("cp932")
+    return ("From: <Saved by Windows Internet Explorer 8>\r\nSubject: \r\nDate: Tue, 3 Nov 2026 09:12:00 +0900\r\n"
+            "MIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\ttype=\"text/html\";\r\n"
+            "\tboundary=\"----=_NextPart_000_0000_01DB2D1C.5A6B7C80\"\r\nX-MimeOLE: Produced By Microsoft MimeOLE V6.1\r\n"
+            "\r\nThis is a multi-part message in MIME format.\r\n\r\n------=_NextPart_000_0000_01DB2D1C.5A6B7C80\r\n"
+            "Content-Type: text/html;\r\n\tcharset=\"shift_jis\"\r\nContent-Transfer-Encoding: base64\r\n"
+            "Content-Location: http://intra.example.jp/list.htm\r\n\r\n"
+            + base64.encodebytes(html).decode("ascii").replace("\n", "\r\n")
+            + "\r\n------=_NextPart_000_0000_01DB2D1C.5A6B7C80--\r\n").encode("ascii")
+
+
+@pytest.fixture(scope="module")
+def scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    tmp = tmp_path_factory.mktemp("damage9")
+    share = tmp / "share"
+    share.mkdir()
+    csv_utf8 = csv_bytes(ROWS, "utf-8", newline="\n")
+    files = {
+        "export.log": LOG[:LOG.index("\n", 900) + 1].encode() + csv_utf8,  # header on line 12
+        "notes.txt": LOG.encode("cp932") + csv_bytes(ROWS, "cp932"),  # header on line 31, log lines with commas above
+        "page.jpg": _page(_table_html(ROWS), style_bytes=9000).encode(),  # <table> after 9 KiB, no Excel mark
+        "chrome.mhtml": chrome_mhtml([_page(_table_html(ROWS))]),
+        "frames.mhtml": chrome_mhtml([_page("<p>お知らせ</p>"), _page(_table_html(ROWS))]),  # the list in a frame
+        "ie.mht": ie_mhtml(_page(_table_html(ROWS), style_bytes=3000)),
+        "cut.csv": csv_utf8[:csv_utf8.index(b"\n", len(csv_utf8) // 2) + 12],  # cut inside a row
+        "zeroed.csv": csv_utf8[:300] + bytes(512) + csv_utf8[812:],
+        # quiet: a log whose lines name a name and an address (no table), a page without a table
+        "quiet.log": (LOG + "2026-11-09 11:00:00 氏名,住所,電話 の項目を更新\n処理件数 3 件\n" + LOG).encode(),
+        "article.mhtml": chrome_mhtml([_page("<p>今月の行事: 秋祭り, 10月5日</p>", style_bytes=6000)]),
+    }
+    for name, data in files.items():
+        (share / name).write_bytes(data)
+    out = tmp / "out"
+    proc = run_leakscan("scan", str(share), "--out", str(out))
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "Traceback" not in proc.stderr
+    return share, json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def _hits(doc: dict) -> dict[str, dict]:
+    return {Path(h["path"]).name: h for h in doc["files"]}
+
+
+def _records(hit: dict) -> int:
+    return (hit.get("pii") or {}).get("records", 0)
+
+
+@pytest.mark.parametrize("name", ["export.log", "notes.txt"])
+def test_a_header_below_log_lines_is_found(scan: tuple[Path, dict], name: str) -> None:
+    hit = _hits(scan[1]).get(name)
+    assert hit is not None and _records(hit) == N and hit.get("status", "ok") == "ok"
+
+
+def test_a_table_after_a_long_head_under_a_pictures_name_is_found(scan: tuple[Path, dict]) -> None:
+    hit = _hits(scan[1]).get("page.jpg")
+    assert hit is not None and _records(hit) == N
+    assert "extension-mismatch:.jpg>markup" in hit["matched_rules"]
+
+
+@pytest.mark.parametrize("name", ["chrome.mhtml", "frames.mhtml", "ie.mht"])
+def test_a_browsers_saved_page_holding_the_list_is_read(scan: tuple[Path, dict], name: str) -> None:
+    hit = _hits(scan[1]).get(name)
+    assert hit is not None and _records(hit) == N and hit.get("status", "ok") == "ok"
+
+
+def test_pages_and_logs_without_a_person_table_stay_quiet(scan: tuple[Path, dict]) -> None:
+    hits, skipped = _hits(scan[1]), {Path(s["path"]).name for s in scan[1]["skipped"]}
+    assert not {"quiet.log", "article.mhtml"} & (set(hits) | skipped)
+
+
+@pytest.mark.parametrize("name", ["cut.csv", "zeroed.csv"])
+def test_a_cut_or_zeroed_csv_is_corrupt_with_the_rows_read(scan: tuple[Path, dict], name: str) -> None:
+    hit = _hits(scan[1])[name]
+    assert hit["status"] == "corrupt" and 0 < _records(hit) < N
+
+
+def test_what_is_no_damage_in_a_text_table() -> None:
+    whole = csv_bytes(ROWS, "utf-8", newline="\n")
+    assert text_damage(whole.rstrip(b"\n"), 5, 5) == []  # no line end after a complete last row: ordinary
+    assert text_damage(whole + bytes(4096), 5, 5) == []  # NUL padding at the end: nothing lost
+    assert text_damage(whole[:-9], 5, 4) != [] and text_damage(whole[:200] + bytes(16) + whole[216:], 5, 5) != []
+    wide = csv_bytes(ROWS, "utf-16le-bom")  # UTF-16: NUL bytes everywhere, never 16 in a row
+    sheets = read_tables(wide, Caps()).sheets
+    assert len(sheets[0].rows) == N + 1 and sheets[0].damage == []
+
+
+@pytest.mark.parametrize("cut", [0.3, 0.77])
+def test_a_cut_address_book_is_damaged_with_the_cards_read(cut: float) -> None:
+    data = iphone(T.ja_people(10, seed=919))
+    part = data[:int(len(data) * cut)]
+    found, _, reading = analyse_bytes(part, sniff_format(part), Caps())
+    assert found and 0 < len(found[0].rows) < 10
+    assert any("END:VCARD" in d for d in reading.damage)
+    found, _, reading = analyse_bytes(data, "vcard", Caps())
+    assert len(found[0].rows) == 10 and reading.damage == []
