@@ -156,3 +156,64 @@ def test_a_cut_address_book_is_damaged_with_the_cards_read(cut: float) -> None:
     assert any("END:VCARD" in d for d in reading.damage)
     found, _, reading = analyse_bytes(data, "vcard", Caps())
     assert len(found[0].rows) == 10 and reading.damage == []
+
+
+def _tar_children(tmp_path: Path, name: str, data: bytes) -> list:
+    from scanner.config import ScanConfig
+    from scanner.contracts import NoProgress, ScanContext, ScanResult
+    from scanner.inspectors.archive import ArchiveInspector
+    from scanner.names import NameRules
+    from scanner.sources.single import SingleFileEntry
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    config = ScanConfig(sources=[str(path)], out=tmp_path / "unused", names=[], parse_timeout=10)
+    ctx = ScanContext(config, NameRules([], True), [], ScanResult(config, started=""), NoProgress())
+    return list(ArchiveInspector(config).inspect(SingleFileEntry(str(path)), data, "", ctx).children)
+
+
+def _header_index(tar: bytes, regular: int) -> int:
+    """The index among all headers (pax ones too) of the ``regular``-th regular member's header."""
+    at = index = seen = 0
+    while True:
+        size = int(tar[at + 124:at + 136].strip(b"\x00 ") or b"0", 8)
+        if tar[at + 156:at + 157] in (b"0", b"\x00"):
+            if seen == regular:
+                return index
+            seen += 1
+        at += 512 + -(-size // 512) * 512
+        index += 1
+
+
+def _pax_tar(members: dict[str, bytes]) -> bytes:
+    """A POSIX.1-2008 (pax) tar as Python writes it: long and non-ASCII names in real pax headers."""
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime = len(data), 1488363630.25  # a fractional mtime: a pax record too
+            t.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("flag", [b"x", b"g"])
+@pytest.mark.parametrize("member", [0, 1, 2])
+def test_a_tar_member_whose_type_became_a_pax_header_is_listed(tmp_path: Path, flag: bytes, member: int) -> None:
+    """A member's type flag damaged to a pax header (checksum still valid): tarfile read its bytes as pax records,
+    found none and went on without an error; the member was lost and the tar said 'ok'."""
+    import gzip
+
+    from fuzz_data import _tar_edit
+
+    from scanner.models import Skipped
+
+    members = {f"a/{i}-利用者.csv": csv_bytes(ROWS[:3 + i], "cp932") for i in range(3)}
+    for tar, before in ((_pax_tar(members), 0), (_pax_tar({"b/" + "長い名前" * 30 + ".csv": b"x,y\n", **members}), 1)):
+        sound = _tar_children(tmp_path, "sound.tar", tar)
+        assert not [c for c in sound if isinstance(c, Skipped)], "real pax headers are no damage"
+        damaged = gzip.decompress(_tar_edit(tar, _header_index(tar, member + before), slice(156, 157), flag))
+        skips = [c for c in _tar_children(tmp_path, "damaged.tar", damaged) if isinstance(c, Skipped)]
+        assert skips and all(s.reason == "corrupt" and "pax" in s.detail for s in skips), skips
