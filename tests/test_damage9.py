@@ -217,3 +217,35 @@ def test_a_tar_member_whose_type_became_a_pax_header_is_listed(tmp_path: Path, f
         damaged = gzip.decompress(_tar_edit(tar, _header_index(tar, member + before), slice(156, 157), flag))
         skips = [c for c in _tar_children(tmp_path, "damaged.tar", damaged) if isinstance(c, Skipped)]
         assert skips and all(s.reason == "corrupt" and "pax" in s.detail for s in skips), skips
+
+
+def test_salvage_never_inflates_a_part_past_what_is_left_of_its_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cap over all parts was applied after each part was inflated up to the whole cap (a crafted cut workbook
+    of many parts: many times the cap in memory before the cut). Each part is now inflated only up to what is
+    left of the cap, asked before it is read."""
+    import io
+    import zipfile
+
+    from scanner.inspectors import archive_formats, salvage
+
+    rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>x{i}</t></is></c></row>' for i in range(1, 3000))
+    sheet = f'<worksheet xmlns="{salvage.MAIN}"><sheetData>{rows}</sheetData></worksheet>'.encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for n in range(1, 6):
+            z.writestr(f"xl/worksheets/sheet{n}.xml", sheet)
+    data = buf.getvalue()
+    cut = data[:data.rfind(b"PK\x01\x02")]
+    inflated: list[int] = []
+    real = archive_formats._zip_local_entries
+
+    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - the reader's own arguments
+        for info, content, why in real(*args, **kwargs):
+            inflated.append(len(content or b""))
+            yield info, content, why
+
+    monkeypatch.setattr(salvage, "_zip_local_entries", counting)
+    limit = len(sheet) * 3 // 2
+    made = salvage.rebuild(cut, limit)
+    assert made and "stopped at the cap" in made[0][1]
+    assert sum(inflated) <= limit, (sum(inflated), limit)

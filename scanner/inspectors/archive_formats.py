@@ -261,13 +261,17 @@ CDH = b"PK\x01\x02"  # a central directory header: what follows the last member
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # signature ... file name length, extra field length
 
 
-def _zip_local_entries(data: bytes, limit: int) -> Iterator[tuple[zipfile.ZipInfo, bytes | None, str]]:
+def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = None,
+                       ) -> Iterator[tuple[zipfile.ZipInfo, bytes | None, str]]:
     """Members found by their local headers, front to back: (info, bytes or None, why incomplete or "").
     Stored and deflated members only (what zip writers use; others are named, not read); a member whose data
     runs past the end or breaks gives what came before (reading goes on after a broken one whose local header
-    gives its size); encrypted ones give None."""
+    gives its size); encrypted ones give None. ``most``: bytes inflated at most for one member; ``left``: what is
+    left of the caller's cap over all members, asked before each member (Session 9: each part was inflated up to
+    the whole cap before the cap over all parts applied)."""
     pos = data.find(ZIP_MAGIC)
     while 0 <= pos and pos + _LOCAL_HEADER.size <= len(data):
+        limit = max(0, min(most, left())) if left is not None else most
         _, _, flags, method, t, d, crc, csize, usize, nlen, elen = _LOCAL_HEADER.unpack_from(data, pos)
         start = pos + _LOCAL_HEADER.size + nlen + elen
         raw_name, extra = data[pos + 30:pos + 30 + nlen], data[pos + 30 + nlen:start]
@@ -344,7 +348,7 @@ def _zip_from_local_headers(parent: Entry, data: bytes, ctx: ScanContext, caps: 
     first_name = data[at + _LOCAL_HEADER.size:at + _LOCAL_HEADER.size + first]
 
     def items() -> Iterator[Item]:
-        for info, content, why in _zip_local_entries(data, min(caps.member_memory, caps.budget.remaining())):
+        for info, content, why in _zip_local_entries(data, caps.member_memory, caps.budget.remaining):
             if info.filename.endswith("/"):
                 continue
             path, raw_hex = zip_member_name(info)
