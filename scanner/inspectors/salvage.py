@@ -111,7 +111,7 @@ def _packages(data: bytes, limit: int) -> tuple[list[tuple[dict[str, bytes], int
     packages: list[tuple[dict[str, bytes], int, int]] = []
     parts: dict[str, bytes] = {}
     cut, lost, left = 0, 0, limit
-    for info, content, why in _zip_local_entries(data, limit, lambda: left):
+    for info, content, why in _zip_local_entries(data, limit, lambda: left):  # noqa: B023 - read as each part starts
         if content is None or info.filename.endswith("/"):
             lost += 1
             continue
