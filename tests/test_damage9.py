@@ -249,3 +249,51 @@ def test_salvage_never_inflates_a_part_past_what_is_left_of_its_cap(monkeypatch:
     made = salvage.rebuild(cut, limit)
     assert made and "stopped at the cap" in made[0][1]
     assert sum(inflated) <= limit, (sum(inflated), limit)
+
+
+def _xlsb(rows: list[list[object]]) -> bytes:
+    import io
+
+    from pyxlsbwriter import XlsbWriter
+
+    buf = io.BytesIO()
+    with XlsbWriter(buf) as w:
+        w.add_sheet("名簿")
+        w.write_sheet([[str(v) for v in r] for r in rows])
+    return buf.getvalue()
+
+
+def _inspect(tmp_path: Path, name: str, data: bytes):  # noqa: ANN202 - an Inspection
+    from scanner.config import ScanConfig
+    from scanner.inspectors.spreadsheet import SpreadsheetInspector
+    from scanner.sources.single import SingleFileEntry
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    config = ScanConfig(sources=[str(path)], out=tmp_path / "out", names=[])
+    return SpreadsheetInspector(config).inspect(SingleFileEntry(str(path)), data, "", None)  # type: ignore[arg-type]
+
+
+def test_a_cut_xlsb_keeps_the_rows_before_the_cut(tmp_path: Path) -> None:
+    """A cut .xlsb (BIFF12 parts, no zip directory) was 'corrupt' with 0 records even when only its last bytes were
+    missing: salvage closed XML parts only. Its sheet and shared strings are now kept up to their last complete
+    record; a cut before any name is left is still listed (corrupt, nothing counted)."""
+    import zipfile
+
+    data = _xlsb(ROWS)
+    with zipfile.ZipFile(io_bytes(data)) as z:
+        sst = z.getinfo("xl/sharedStrings.bin")
+    cut_in_sst = sst.header_offset + 30 + len(sst.filename) + sst.compress_size * 3 // 4
+    for cut in (len(data) - 1, len(data) - 22, cut_in_sst):
+        ins = _inspect(tmp_path, "名簿.xlsb", data[:cut])
+        assert ins.status == "corrupt" and ins.records is not None and 0 < len(ins.records) <= N, (cut, ins.detail)
+    whole = _inspect(tmp_path, "名簿.xlsb", data)
+    assert whole.status == "ok" and whole.records is not None and len(whole.records) == N
+    early = _inspect(tmp_path, "名簿.xlsb", data[:400])
+    assert early.status == "corrupt" and not early.records
+
+
+def io_bytes(data: bytes):  # noqa: ANN201 - a BytesIO
+    import io
+
+    return io.BytesIO(data)
