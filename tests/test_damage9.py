@@ -17,9 +17,10 @@ import json
 import quopri
 from pathlib import Path
 
+import mail_data as md
 import pytest
 from conftest import run_leakscan
-from pii_data import csv_bytes, people, standard
+from pii_data import csv_bytes, people, standard, xlsx_bytes
 from test_vcard import iphone
 
 from scanner.inspectors.spreadsheet import analyse_bytes
@@ -87,6 +88,9 @@ def scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
         "ie.mht": ie_mhtml(_page(_table_html(ROWS), style_bytes=3000)),
         "cut.csv": csv_utf8[:csv_utf8.index(b"\n", len(csv_utf8) // 2) + 12],  # cut inside a row
         "zeroed.csv": csv_utf8[:300] + bytes(512) + csv_utf8[812:],
+        # Outlook's wrapper saved to disk by a mail client that cannot open it (Session 9: never read)
+        "winmail.dat": md.tnef([("利用者名簿.xlsx", xlsx_bytes({"名簿": ROWS}))]),
+        "ATT00002.dat": md.tnef([("名簿.csv", csv_bytes(ROWS, "cp932"))], body=b"see attached"),
         # quiet: a log whose lines name a name and an address (no table), a page without a table
         "quiet.log": (LOG + "2026-11-09 11:00:00 氏名,住所,電話 の項目を更新\n処理件数 3 件\n" + LOG).encode(),
         "article.mhtml": chrome_mhtml([_page("<p>今月の行事: 秋祭り, 10月5日</p>", style_bytes=6000)]),
@@ -106,6 +110,12 @@ def _hits(doc: dict) -> dict[str, dict]:
 
 def _records(hit: dict) -> int:
     return (hit.get("pii") or {}).get("records", 0)
+
+
+@pytest.mark.parametrize("name", ["winmail.dat", "ATT00002.dat"])
+def test_a_winmail_dat_saved_to_disk_is_opened(scan: tuple[Path, dict], name: str) -> None:
+    hits = [h for h in scan[1]["files"] if h["path"].startswith(str(scan[0] / name) + " » ")]
+    assert hits and sum(_records(h) for h in hits) == N, [h["path"] for h in hits]
 
 
 @pytest.mark.parametrize("name", ["export.log", "notes.txt"])

@@ -95,10 +95,13 @@ def detect(head: bytes, name: str) -> str | None:
         return "emlx"
     if looks_like_headers(head):
         return "eml"
+    if head.startswith(TNEF_SIGNATURE):  # a winmail.dat saved to disk (a client that cannot open it shows a file)
+        return "tnef"
     return MESSAGE_EXTS.get(_last_ext(name))
 
 
 HEADER_PROBE = 16 << 10
+TNEF_SIGNATURE = b"\x78\x9f\x3e\x22"  # 0x223E9F78 little-endian ([MS-OXTNEF] 2.1.3.1)
 
 
 def _header_bytes(entry: Entry, size: int, head: Callable[[], bytes]) -> bytes:
@@ -219,6 +222,8 @@ class MailInspector:
             return lister.store(Store(data, self.config.max_inspect_bytes), kind, hop, len(data))
         if kind == "mbox":
             return lister.mbox(data, hop)
+        if kind == "tnef":  # Session 9: a winmail.dat on disk was never opened (its files unseen)
+            return lister.message(entry.location, hop, read_tnef(data), kind)
         problem = None
         if kind == "emlx":
             data, problem = emlx_message(data)

@@ -69,7 +69,8 @@ _BIFF12_ENDS = {"sheet": bytes.fromhex("920100" "820100"), "xl/sharedStrings.bin
 def _biff12_records(content: bytes) -> list[tuple[int, int, int]]:
     """The complete BIFF12 records of a part: (type, body start, end) each; the type takes 1-2 bytes, the size 1-4
     bytes, 7 bits a byte ([MS-XLSB] 2.1.4)."""
-    found, at = [], 0
+    found: list[tuple[int, int, int]] = []
+    at = 0
     while at < len(content):
         values = []
         for most in (2, 4):
