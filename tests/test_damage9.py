@@ -307,3 +307,23 @@ def io_bytes(data: bytes):  # noqa: ANN201 - a BytesIO
     import io
 
     return io.BytesIO(data)
+
+
+def test_a_msg_whose_body_stream_name_is_damaged_is_listed(tmp_path: Path) -> None:
+    """One flipped byte in a body stream's name (``__substg1.°_1000001F``): the body (the pasted list) was not
+    read, the walk's check saw no body and the message was passed over as clean. Such a name is said."""
+    from scanner.inspectors.mail_outlook import msg_may_hold_attachments, read_msg
+    from scanner.sources.single import SingleFileEntry
+
+    body = "\r\n".join("\t".join(str(c) for c in r) for r in ROWS).encode("utf-16-le")
+    sound = md.msg_file(tmp_path, "名簿", [], bodies={"__substg1.0_1000001F": body})
+    assert not read_msg(sound).problems
+    name = "__substg1.0_1000001F".encode("utf-16-le")
+    assert sound.count(name) == 1
+    for flipped in ("__substg1.\u00b0_1000001F", "__substg1.0_1000001G", "__subsTg1.0_1000001F"):
+        damaged = sound.replace(name, flipped.encode("utf-16-le"))
+        path = tmp_path / "damaged.msg"
+        path.write_bytes(damaged)
+        assert msg_may_hold_attachments(SingleFileEntry(str(path)), 1 << 20)
+        problems = read_msg(damaged).problems
+        assert [p[0] for p in problems] == ["corrupt"] and "name(s) damaged" in problems[0][1], (flipped, problems)
