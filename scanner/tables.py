@@ -927,7 +927,7 @@ def text_damage(data: bytes, before_last: int, last: int) -> list[str]:
     found = []
     if (m := _ZEROED.search(data)) is not None:
         found.append(f"a block of {m.end() - m.start()} NUL bytes inside the text at byte {m.start()} (zeroed or "
-                     "lost on disk): the rows in it are lost")
+                     "lost on disk): whatever it held is lost")
     if data and not data.endswith(_LINE_ENDS) and 0 < last < before_last:
         found.append(f"the text ends inside a row ({last} of {before_last} cells, no line end): the file is cut; "
                      "rows after it are lost")
