@@ -73,6 +73,19 @@ def ie_mhtml(page: str) -> bytes:
             + "\r\n------=_NextPart_000_0000_01DB2D1C.5A6B7C80--\r\n").encode("ascii")
 
 
+def _tsv_mail() -> bytes:
+    from email import policy
+    from email.mime.text import MIMEText
+
+    part = MIMEText("名簿です。\n\n" + "\n".join("\t".join(str(c) for c in r) for r in ROWS) + "\n", "plain", "iso-2022-jp")
+    part["From"], part["Subject"] = "a@example.jp", "list"
+    return part.as_bytes(policy=policy.SMTP)
+
+
+def _zeroed(data: bytes, at: int, size: int) -> bytes:
+    return data[:at] + bytes(size) + data[at + size:]
+
+
 @pytest.fixture(scope="module")
 def scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     tmp = tmp_path_factory.mktemp("damage9")
@@ -91,6 +104,9 @@ def scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
         # Outlook's wrapper saved to disk by a mail client that cannot open it (Session 9: never read)
         "winmail.dat": md.tnef([("利用者名簿.xlsx", xlsx_bytes({"名簿": ROWS}))]),
         "ATT00002.dat": md.tnef([("名簿.csv", csv_bytes(ROWS, "cp932"))], body=b"see attached"),
+        # a mail whose Content-Type line was zeroed on disk: its body table is no longer seen (Session 9: clean)
+        "zeroed.eml": _zeroed(_tsv_mail(), 21, 256),
+        "sound.eml": _tsv_mail(),
         # quiet: a log whose lines name a name and an address (no table), a page without a table
         "quiet.log": (LOG + "2026-11-09 11:00:00 氏名,住所,電話 の項目を更新\n処理件数 3 件\n" + LOG).encode(),
         "article.mhtml": chrome_mhtml([_page("<p>今月の行事: 秋祭り, 10月5日</p>", style_bytes=6000)]),
@@ -110,6 +126,13 @@ def _hits(doc: dict) -> dict[str, dict]:
 
 def _records(hit: dict) -> int:
     return (hit.get("pii") or {}).get("records", 0)
+
+
+def test_a_mail_with_a_zeroed_block_is_listed(scan: tuple[Path, dict]) -> None:
+    skips = {Path(s["path"]).name: s for s in scan[1]["skipped"]}
+    assert skips["zeroed.eml"]["reason"] == "corrupt" and "NUL bytes" in skips["zeroed.eml"]["detail"]
+    hits = [h for h in scan[1]["files"] if h["path"].startswith(str(scan[0] / "sound.eml"))]
+    assert "sound.eml" not in skips and sum(_records(h) for h in hits) == N
 
 
 @pytest.mark.parametrize("name", ["winmail.dat", "ATT00002.dat"])
