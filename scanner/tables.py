@@ -22,7 +22,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain
+from typing import TYPE_CHECKING
 
 from .biffold import biff_sheets, biff_version, calamine_misreads
 from .cellplace import Placement, wrapped_digits, wrapped_letters
@@ -35,6 +35,9 @@ from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
 from .xlsb import moved_to_xl, pyxlsb_sheets, sheet_reach
+
+if TYPE_CHECKING:
+    from .markup import MarkupSheet
 
 __all__ = ["Caps", "Sheet"]  # their home is scanner.sheet; kept importable from here for the readers
 
@@ -977,6 +980,24 @@ def split_fixed(line: str, starts: list[int]) -> list[str]:
     return out
 
 
+def _mhtml_tables(data: bytes, budget: CellBudget) -> Iterator[MarkupSheet]:
+    """The tables of every HTML part of an MHTML file; a part decoded only in part marks its tables damaged, and
+    a damaged file where no table is left is corrupt (not a page without a table)."""
+    from . import markup
+
+    damaged, tables = [], 0
+    for page, damage in markup.mhtml_html(data):
+        if damage:
+            damaged.append(damage)
+        for table in markup.html_tables(page, budget):
+            tables += 1
+            if damage:
+                table.damage.append(damage)
+            yield table
+    if damaged and not tables:
+        raise ReadError(Status.CORRUPT, f"{damaged[0]}; no table in what could be decoded")
+
+
 def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     """The tables of an HTML, MHTML or SpreadsheetML 2003 file (run it in the worker)."""
     from . import markup
@@ -986,7 +1007,7 @@ def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         if fmt == "spreadsheetml":
             found = markup.spreadsheetml_tables(data, budget, caps.max_cells)
         elif fmt == "mhtml":
-            found = chain.from_iterable(markup.html_tables(page, budget) for page in markup.mhtml_html(data))
+            found = _mhtml_tables(data, budget)
         else:
             found = markup.html_tables(data, budget)
         for table in found:

@@ -350,3 +350,22 @@ def test_a_msg_whose_body_stream_name_is_damaged_is_listed(tmp_path: Path) -> No
         assert msg_may_hold_attachments(SingleFileEntry(str(path)), 1 << 20)
         problems = read_msg(damaged).problems
         assert [p[0] for p in problems] == ["corrupt"] and "name(s) damaged" in problems[0][1], (flipped, problems)
+
+
+def test_a_cut_or_damaged_base64_web_page_keeps_its_rows() -> None:
+    """Excel's single-file web page keeps its HTML in base64: cut or with a damaged byte, the email package handed
+    back the base64 text itself, no table was found, and the page was quiet (Session 9 campaign: 21 of 40 damaged
+    Excel .mht silent). The part is decoded as far as it goes and the file is corrupt with the rows read."""
+    from table_damage import html_table, mhtml
+
+    from scanner.errors import ReadError
+
+    page = mhtml(html_table(ROWS))
+    found, _, reading = analyse_bytes(page, "mhtml", Caps())
+    assert len(found[0].rows) == N and reading.damage == []
+    body = page.index(b"base64\r\n") + 60
+    for damaged in (page[:len(page) * 2 // 3], page[:body] + b"*" + page[body + 1:], page[:body] + bytes(40) + page[body + 40:]):
+        found, _, reading = analyse_bytes(damaged, "mhtml", Caps())
+        assert found and 0 < len(found[0].rows) <= N and any("base64" in d or "cut" in d for d in reading.damage), reading.damage
+    with pytest.raises(ReadError, match="cut"):
+        analyse_bytes(page[:body + 8], "mhtml", Caps())  # nothing of the table left: corrupt, not a page without one
