@@ -369,3 +369,20 @@ def test_a_cut_or_damaged_base64_web_page_keeps_its_rows() -> None:
         assert found and 0 < len(found[0].rows) <= N and any("base64" in d or "cut" in d for d in reading.damage), reading.damage
     with pytest.raises(ReadError, match="cut"):
         analyse_bytes(page[:body + 8], "mhtml", Caps())  # nothing of the table left: corrupt, not a page without one
+
+
+def test_a_damaged_content_type_name_keeps_the_attachments() -> None:
+    """One flipped byte in the name of the top Content-Type header (``C/ntent-Type``): the message read as one text
+    part, its attachments never read (Session 9 campaign: silent). The header whose value names a multipart boundary
+    that cuts the body is taken for the damaged Content-Type; the walk's check sends such a message to the worker."""
+    from scanner.inspectors.mail_mime import read_message, text_only
+    from tests.mail_data import message
+
+    raw = message([("利用者名簿.xlsx", xlsx_bytes({"名簿": ROWS}), "rfc2231-utf8"),
+                   ("利用者.csv", csv_bytes(ROWS), "rfc2231-utf8")])
+    assert not read_message(raw).problems
+    for flipped in (b"C/ntent-Type", b"Content-Typo", b"Content-Tspe"):
+        damaged = raw.replace(b"Content-Type: multipart/mixed", flipped + b": multipart/mixed", 1)
+        mail = read_message(damaged)
+        assert [a.name for a in mail.attachments] == ["利用者名簿.xlsx", "利用者.csv"], (flipped, mail.attachments)
+        assert [p[0] for p in mail.problems] == ["corrupt"] and not text_only(damaged[:4096], complete=True)
