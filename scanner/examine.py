@@ -30,7 +30,7 @@ from .errors import ReadError
 from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
 from .inspectors.disguise import (
     HEAD_READ,
-    TEXT_CHECK,
+    MARKUP_CHECK,
     TEXT_FAMILIES,
     Disguise,
     checked_entry_ext,
@@ -272,7 +272,7 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         pii = ins.pii if ins.pii is not None else pii
         records = ins.records if ins.records is not None else records
         annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
-    disguise = (disguise_check(entry.name, read.head[:TEXT_CHECK])
+    disguise = (disguise_check(entry.name, read.head[:MARKUP_CHECK])
                 if checked_entry_ext(entry.name, entry.location) is not None else None)
     if disguise is None:  # an inspector saw it in the content (a workbook package named .docx)
         disguise = next((Disguise.of_rule(r) for r in rule_names if r.startswith(DISGUISE_RULE)), None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bz2
 import io
 import lzma
+import re
 import stat as statmod
 import struct
 import tarfile
@@ -260,13 +261,17 @@ CDH = b"PK\x01\x02"  # a central directory header: what follows the last member
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # signature ... file name length, extra field length
 
 
-def _zip_local_entries(data: bytes, limit: int) -> Iterator[tuple[zipfile.ZipInfo, bytes | None, str]]:
+def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = None,
+                       ) -> Iterator[tuple[zipfile.ZipInfo, bytes | None, str]]:
     """Members found by their local headers, front to back: (info, bytes or None, why incomplete or "").
     Stored and deflated members only (what zip writers use; others are named, not read); a member whose data
     runs past the end or breaks gives what came before (reading goes on after a broken one whose local header
-    gives its size); encrypted ones give None."""
+    gives its size); encrypted ones give None. ``most``: bytes inflated at most for one member; ``left``: what is
+    left of the caller's cap over all members, asked before each member (Session 9: each part was inflated up to
+    the whole cap before the cap over all parts applied)."""
     pos = data.find(ZIP_MAGIC)
     while 0 <= pos and pos + _LOCAL_HEADER.size <= len(data):
+        limit = max(0, min(most, left())) if left is not None else most
         _, _, flags, method, t, d, crc, csize, usize, nlen, elen = _LOCAL_HEADER.unpack_from(data, pos)
         start = pos + _LOCAL_HEADER.size + nlen + elen
         raw_name, extra = data[pos + 30:pos + 30 + nlen], data[pos + 30 + nlen:start]
@@ -371,7 +376,7 @@ def _zip_from_local_headers(parent: Entry, data: bytes, ctx: ScanContext, caps: 
     first_name = data[at + _LOCAL_HEADER.size:at + _LOCAL_HEADER.size + first]
 
     def items() -> Iterator[Item]:
-        for info, content, why in _zip_local_entries(data, min(caps.member_memory, caps.budget.remaining())):
+        for info, content, why in _zip_local_entries(data, caps.member_memory, caps.budget.remaining):
             if info.filename.endswith("/"):
                 continue
             path, raw_hex = zip_member_name(info)
@@ -624,6 +629,57 @@ class _WatchedTarInfo(tarfile.TarInfo):
             tarfile_.leakscan_stop = e  # type: ignore[attr-defined]
             raise
 
+    def _proc_pax(self, tarfile_: tarfile.TarFile) -> Self:
+        """A pax header (type ``x``/``g``) whose data is no pax records is a damaged type flag: tarfile takes the
+        member's bytes for records, finds none and goes on without an error, the member lost (Session 9: such a
+        tar was read ``ok`` with fewer records). Its data is watched as tarfile reads it, and said."""
+        real = tarfile_.fileobj
+        watched = _FirstRead(real)
+        tarfile_.fileobj = watched
+        try:
+            return super()._proc_pax(tarfile_)  # type: ignore[misc]
+        finally:
+            tarfile_.fileobj = real
+            if watched.first is not None and not _pax_records(watched.first[:self.size]):
+                tarfile_.leakscan_lost = (  # type: ignore[attr-defined]
+                    f"an extended header (type {self.type.decode('latin-1')!r}) of {self.size} bytes holds no pax "
+                    "records: a damaged type flag; the member it was is lost")
+
+
+class _FirstRead:
+    """A file object that keeps the bytes of its first read (and passes every read on)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner: Any = inner
+        self.first: bytes | None = None
+
+    def read(self, size: int | None = None) -> bytes:
+        data: bytes = self.inner.read(size)
+        if self.first is None:
+            self.first = data
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+_PAX_RECORD = re.compile(rb"(\d{1,20}) [^=\n]+=")
+
+
+def _pax_records(buf: bytes) -> bool:
+    """Whether ``buf`` is pax extended header records (``LEN key=value\\n`` each, LEN counting the whole record),
+    then NUL padding only (POSIX.1-2008 pax)."""
+    at = 0
+    while at < len(buf) and buf[at]:
+        m = _PAX_RECORD.match(buf, at)
+        if m is None:
+            return False
+        length = int(m.group(1))
+        if length < len(m.group()) + 1 or at + length > len(buf) or buf[at + length - 1] != 0x0A:
+            return False
+        at += length
+    return not buf[at:].strip(b"\x00")
+
 
 def _tar_tail(tf: tarfile.TarFile, limit: int) -> str | None:
     """Why the listing ended early, or None when it reached the real end (zero blocks, then nothing)."""
@@ -693,14 +749,21 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                 ti = tf.next()
             except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as e:
                 reason, text = error_reason(e)
+                if (lost := getattr(tf, "leakscan_lost", None)) is not None:
+                    text = f"{lost}; {text}"
                 yield Skipped(parent.location, Status.CORRUPT, f"tar: unreadable after {count} members: {text}")
                 return
             if ti is None:
+                if (lost := getattr(tf, "leakscan_lost", None)) is not None:
+                    yield Skipped(parent.location, Status.CORRUPT, f"tar: after member {count}: {lost}")
                 why = _tar_tail(tf, ratio_limit)
                 if why:
                     yield Skipped(parent.location, Status.CORRUPT, f"tar: members after the first {count} not read: {why}")
                 return
             count += 1
+            if (lost := getattr(tf, "leakscan_lost", None)) is not None:
+                tf.leakscan_lost = None  # type: ignore[attr-defined]
+                yield Skipped(parent.location, Status.CORRUPT, f"tar: before member {count}: {lost}")
             raw = ti.name.encode("utf-8", "surrogateescape")
             if len(raw) > 4096 or any(c < 0x20 for c in raw):
                 # no path: a damaged type flag made a member's data the long name of the one after it (the
