@@ -154,7 +154,7 @@ def build_people(n: int, rnd: random.Random, fake: Faker, room_twins: bool = Fal
         elif kind < 0.22:  # the same name at another address (another town): another person
             add(Person(len(people), sei, mei, sei_kana, _hira(mei_kana_k), variant, pref, muni,
                        rnd.choice([t for t in usable if t != town] or usable), block, building, room, fake.zipcode()))
-        elif kind < 0.27 and building and room_twins:  # the same name in another room of the same building: another person
+        elif building and room_twins and kind < 0.6:  # the same name in another room of the same building: another person
             add(Person(len(people), sei, mei, sei_kana, _hira(mei_kana_k), variant, pref, muni, town, block,
                        building, room + 100, people[-1].postcode))
     return people

@@ -412,6 +412,9 @@ class Gazetteer:
         else:  # several municipalities of that name: the one whose town is followed by a block number
             found = [(i, t) for i in ids if (t := self.find_town(i, rest, guess=False)) is not None
                      and _block_follows(rest[t[1].end:])]
+            if len(found) > 1:  # 名古屋市松原: 中区 has 松原, 中村区 only 松原町 (reached by dropping its 町)
+                exact = [(i, t) for i, t in found if fold(rest[t[1].start:t[1].end]) in self.towns(i).names]
+                found = exact if len(exact) == 1 else found
             if not found:  # 伊達市梁川町1: only one 伊達市 has towns named 梁川町…
                 m = _NAME_HEAD.match(fold_with_ends(_AZA_PREFIX.sub("", rest))[0])  # always matches (maybe empty)
                 head = m.group(0) if m else ""

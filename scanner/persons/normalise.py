@@ -71,6 +71,9 @@ _BLOCK = re.compile(r"\d+(?:-\d+)*(?!\d|-\d|条|線|地割|番町|丁(?!目))")
 _BLOCK_AFTER_TOWN = re.compile(r"\d+(?:-\d+)*(?:[東西南北]\d+(?:-\d+)*)?(?!\d|-\d|条|線|地割|番町|丁(?!目))")
 _NUMBERS = re.compile(r"\d+")
 _MAX_BLOCK_PARTS = 3  # 丁目-番-号: a fourth number (3-12-5-101) is the room
+# 番地-号 and a room typed with a dash (1811-6-205, 12-5-1203): a third number of three or four digits is a
+# room (a 号 or 枝番 that large is not written as a third number); a small one (12-5-8) stays ambiguous
+_ROOM_THIRD = re.compile(r"^(\d+-\d+)-[1-9]\d{2,3}$")
 
 _AZA = re.compile("大字|字")
 _GA = re.compile("(?<=[\u3400-\u9fff\U00020000-\U0002fa1f々])[ヶケヵがガ](?=[\u3400-\u9fff\U00020000-\U0002fa1f])")
@@ -432,6 +435,8 @@ def _split(text: str, parts: int = _MAX_BLOCK_PARTS, pattern: re.Pattern[str] = 
     if len(_NUMBERS.findall(block)) > parts:
         cut = [n.end() for n in _NUMBERS.finditer(block)][parts - 1]
         end = m.start() + cut
+    elif parts == _MAX_BLOCK_PARTS and (room := _ROOM_THIRD.match(block)):
+        end = m.start() + room.end(1)
     return text[:end], text[end:].strip(" -")
 
 
