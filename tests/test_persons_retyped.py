@@ -80,13 +80,15 @@ def test_other_seeds_key_each_person_once(seed):
     ("東京都小金井市本町12-5-101", "東京都小金井市本町12番地5 コーポ山田101号室"),
 ])
 def test_a_room_after_a_two_number_block_is_set_aside(typed, plain):
-    """番地-号 then "-205": a number of three or four digits after a two-number block is a room (a 号 or
-    枝番 that large is not written as a third number); the person is not counted twice."""
+    """番地-号 then "-205": a number of three or four digits after a two-number block whose first number is
+    a 番地 (10 or more: 丁目 are 1-9 almost everywhere) is a room; the person is not counted twice."""
     assert normalise_address(typed) == normalise_address(plain)
 
 
 @pytest.mark.parametrize(("a", "b"), [
     ("東京都小金井市本町12-5-8", "東京都小金井市本町12-5"),  # a small third number: a 号 (or a room): apart
+    ("東京都調布市染地３丁目１－４１４", "東京都調布市染地３丁目１"),  # a real 号 of 414 (tests/data/address_suites.tsv)
+    ("東京都調布市染地3-1-155", "東京都調布市染地3-1-414"),
     ("東京都小金井市本町3-12-5", "東京都小金井市本町3-12-6"),
     ("東京都小金井市本町12-5-101", "東京都小金井市本町12-6-101"),
     ("東京都小金井市本町1811-6-205", "東京都小金井市本町1811-7-205"),

@@ -71,9 +71,10 @@ _BLOCK = re.compile(r"\d+(?:-\d+)*(?!\d|-\d|条|線|地割|番町|丁(?!目))")
 _BLOCK_AFTER_TOWN = re.compile(r"\d+(?:-\d+)*(?:[東西南北]\d+(?:-\d+)*)?(?!\d|-\d|条|線|地割|番町|丁(?!目))")
 _NUMBERS = re.compile(r"\d+")
 _MAX_BLOCK_PARTS = 3  # 丁目-番-号: a fourth number (3-12-5-101) is the room
-# 番地-号 and a room typed with a dash (1811-6-205, 12-5-1203): a third number of three or four digits is a
-# room (a 号 or 枝番 that large is not written as a third number); a small one (12-5-8) stays ambiguous
-_ROOM_THIRD = re.compile(r"^(\d+-\d+)-[1-9]\d{2,3}$")
+# 番地-号 and a room typed with a dash (1811-6-205, 12-5-1203): after a first number of two digits or more (a
+# 番地: 丁目 are 1-9 almost everywhere) a third number of three or four digits is a room. 染地3丁目1-414 is a
+# real 号 (a large housing block), and 12-5-8 stays ambiguous (a probable pair)
+_ROOM_THIRD = re.compile(r"^([1-9]\d+-\d+)-[1-9]\d{2,3}$")
 
 _AZA = re.compile("大字|字")
 _GA = re.compile("(?<=[\u3400-\u9fff\U00020000-\U0002fa1f々])[ヶケヵがガ](?=[\u3400-\u9fff\U00020000-\U0002fa1f])")
