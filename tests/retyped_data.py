@@ -24,7 +24,6 @@ from pathlib import Path
 from faker import Faker
 from openpyxl import Workbook
 
-
 SEED = 90909
 DASHES = ["-", "－", "‐", "―", "−", "ｰ", "ー", "‑"]
 KANJI_DIGITS = "〇一二三四五六七八九"

@@ -413,8 +413,10 @@ class Gazetteer:
             found = [(i, t) for i in ids if (t := self.find_town(i, rest, guess=False)) is not None
                      and _block_follows(rest[t[1].end:])]
             if len(found) > 1:  # 名古屋市松原: 中区 has 松原, 中村区 only 松原町 (reached by dropping its 町)
-                exact = [(i, t) for i, t in found if fold(rest[t[1].start:t[1].end]) in self.towns(i).names]
-                found = exact if len(exact) == 1 else found
+                exact: list[tuple[int, tuple[str, TownMatch] | None]] = [
+                    (i, t) for i, t in found if t is not None and fold(rest[t[1].start:t[1].end]) in self.towns(i).names]
+                if len(exact) == 1:
+                    found = exact
             if not found:  # 伊達市梁川町1: only one 伊達市 has towns named 梁川町…
                 m = _NAME_HEAD.match(fold_with_ends(_AZA_PREFIX.sub("", rest))[0])  # always matches (maybe empty)
                 head = m.group(0) if m else ""
