@@ -15,8 +15,11 @@ Every spelling here is one DOMAIN.md section 3 says must merge; nothing is tuned
 from __future__ import annotations
 
 import csv
+import datetime
+import re
 import io
 import random
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -28,6 +31,8 @@ SEED = 90909
 DASHES = ["-", "－", "‐", "―", "−", "ｰ", "ー", "‑"]
 KANJI_DIGITS = "〇一二三四五六七八九"
 _FULL = str.maketrans("0123456789", "０１２３４５６７８９")
+_HALF_KANA = {ord(k): v for k, v in zip("アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンァィゥェォャュョッー",
+                                       "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝｧｨｩｪｫｬｭｮｯｰ", strict=True)}
 # surnames with a variant spelling DOMAIN.md says to merge (NFKC leaves the variant as it is)
 VARIANT_SURNAMES = [("高橋", "髙橋", "たかはし"), ("山崎", "山﨑", "やまざき"), ("渡辺", "渡邊", "わたなべ"),
                     ("渡辺", "渡邉", "わたなべ"), ("斎藤", "齋藤", "さいとう"), ("浜田", "濵田", "はまだ"),
@@ -185,7 +190,9 @@ def block_text(p: Person, rnd: random.Random) -> str:
         if style == "banchino":
             return f"{d[0]}番地の{d[1]}"
         return f"{d[0]}{dash}{d[1]}"
-    style = rnd.choice(["kanji_full", "chome_ban_go", "chome_hyphen", "hyphen", "kanji_hyphen", "banchi"])
+    style = rnd.choice(["kanji_full", "chome_ban_go", "chome_hyphen", "hyphen", "hyphen", "kanji_hyphen", "banchi", "no"])
+    if style == "no":  # 3の12の5
+        return "の".join(d)
     if style == "kanji_full":
         return "".join(f"{kanji_number(x)}{w}" for x, w in zip(p.block, ("丁目", "番", "号"), strict=True))
     if style == "chome_ban_go":
@@ -229,15 +236,25 @@ def place_text(p: Person, rnd: random.Random) -> tuple[str, str, str]:
             muni = ward  # the designated city left out
         else:
             muni = city + "市"  # the ward left out
-    if rnd.random() < 0.3:
-        pref = ""  # prefecture left out (東京都 before a ward too)
+    if rnd.random() < 0.3 and not (muni != p.muni and muni.endswith("区")):
+        pref = ""  # prefecture left out (東京都 before a ward too; not before a ward alone: 北区松ケ枝町 is in Osaka and Kobe)
     ga = [c for c in "ヶケがヵ" if c in town + muni]
     if ga:
         other = rnd.choice("ヶケがヵ")
         town, muni = town.replace(ga[0], other), muni.replace(ga[0], other)
     if rnd.random() < 0.15 and p.pref != "東京都":
         town = rnd.choice(["大字", "字"]) + town
+    if rnd.random() < 0.3:  # an old or variant kanji in the place name (宮崎 -> 宮﨑)
+        town, muni = town.translate(_OLD_FORMS), muni.translate(_OLD_FORMS)
+    if pref and pref != "北海道" and rnd.random() < 0.08:
+        pref = pref[:-1]  # 埼玉小川町: 都/府/県 left out
     return pref, muni, town
+
+
+_TO_HYPHEN = str.maketrans({d: "-" for d in DASHES})
+_DATE_LIKE = re.compile(r"([1-9])[-/](\d{1,2})[-/](\d{1,2})")
+_OLD_FORMS = str.maketrans({"崎": "﨑", "高": "髙", "辺": "邊", "島": "嶋", "沢": "澤", "浜": "濱", "広": "廣", "斎": "齋",
+                            "桜": "櫻", "国": "國", "栄": "榮", "富": "冨"})
 
 
 def name_text(p: Person, rnd: random.Random) -> tuple[str, str]:
@@ -253,6 +270,8 @@ def render(p: Person, rnd: random.Random) -> Row:
     reading = p.sei_kana + rnd.choice([" ", "　", ""]) + p.mei_kana
     if rnd.random() < 0.5:
         reading = _kata(reading)
+    elif rnd.random() < 0.3:
+        reading = unicodedata.normalize("NFKC", _kata(reading)).translate(_HALF_KANA)
     pref, muni, town = place_text(p, rnd)
     dash = rnd.choice(DASHES)
     block = block_text(p, rnd)
@@ -275,7 +294,8 @@ LAYOUTS = {
 
 def cells(r: Row, layout: str) -> list[str]:
     pa = r.parts
-    whole = f"{pa['pref']}{pa['muni']}{pa['town']}{pa['block']}{pa['glued']}"
+    sep = " " if r.pid % 5 == 0 else ""  # 東京都 小金井市 本町 3-12-5: spaces between the parts
+    whole = f"{pa['pref']}{sep}{pa['muni']}{sep}{pa['town']}{pa['block']}{pa['glued']}"
     phone = f"090-{1000 + r.pid:04d}-{5678 + r.pid % 7:04d}"
     if layout == "one":
         return [str(r.pid), r.name, r.reading, r.postcode, whole + r.note, phone]
@@ -298,11 +318,21 @@ def xlsx_bytes(rows: list[Row], layout: str) -> bytes:
     ws = wb.active
     ws.title = "名簿"
     ws.append(LAYOUTS[layout])
+    block_col = LAYOUTS[layout].index("番地") if "番地" in LAYOUTS[layout] else -1
     for r in rows:
-        ws.append(cells(r, layout))
+        values: list[object] = list(cells(r, layout))
+        typed = unicodedata.normalize("NFKC", str(values[block_col])).translate(_TO_HYPHEN) if block_col >= 0 else ""
+        m = _DATE_LIKE.fullmatch(typed)
+        if m and r.pid % 2 == 0:  # 3-12-5 typed in its own cell: Excel made it the date 2003-12-05
+            try:
+                values[block_col] = datetime.datetime(2000 + int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                pass
+        ws.append(values)
     for row in ws.iter_rows():
         for c in row:
-            c.data_type = "s"  # 3-12-5 stays text, as a careful office keeps it
+            if not isinstance(c.value, datetime.datetime):
+                c.data_type = "s"  # 3-12-5 stays text where Excel did not take it for a date
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
