@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import csv
 import datetime
-import re
 import io
 import random
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
