@@ -51,6 +51,16 @@ def kanji_number(n: int) -> str:
     return (("" if tens == 1 else KANJI_DIGITS[tens]) + "十" if tens else "") + (KANJI_DIGITS[ones] if ones else "")
 
 
+def kanji_large(n: int) -> str:
+    """1811 -> 千八百十一 (番地 up to 9999 written in kanji)."""
+    out = ""
+    for value, unit in ((1000, "千"), (100, "百")):
+        k, n = divmod(n, value)
+        if k:
+            out += ("" if k == 1 else KANJI_DIGITS[k]) + unit
+    return out + kanji_number(n)
+
+
 @cache
 def _table() -> dict[str, tuple[str, list[str]]]:
     """Every municipality of signatures/towns.tsv -> (prefecture, towns)."""
@@ -63,12 +73,28 @@ def _table() -> dict[str, tuple[str, list[str]]]:
     return out
 
 
-@cache
-def _towns() -> dict[str, tuple[str, list[str]]]:
-    """municipality -> (prefecture, its towns usable as a street address: no numerals, no 条/丁/番)."""
+def _towns(extra: int = 0, seed: int = SEED) -> dict[str, tuple[str, list[str]]]:
+    """municipality -> (prefecture, its towns usable as a street address: no numerals, no 条/丁/番), for
+    MUNICIPALITIES and ``extra`` more drawn from the whole table."""
     table = _table()
-    return {muni: (table[muni][0], [t for t in table[muni][1] if t and not (_NOT_IN_TOWN & set(t)) and len(t) <= 6])
-            for muni in MUNICIPALITIES}
+    munis = list(MUNICIPALITIES)
+    if extra:
+        munis += random.Random(seed).sample(sorted(set(table) - set(munis)), extra)
+    out = {}
+    for muni in munis:
+        usable = [t for t in table[muni][1] if t and not (_NOT_IN_TOWN & set(t)) and len(t) <= 6]
+        if usable:
+            out[muni] = (table[muni][0], usable)
+    return out
+
+
+def placed_without_prefecture(p: Person) -> bool:
+    """Only one municipality of that name (county left out) in the country has the town: the prefecture
+    may be left out (美浜町和田 is not: Fukui, Aichi and Wakayama each have a 美浜町)."""
+    county = _COUNTY.match(p.muni)
+    name = county[2] if county else p.muni
+    same = [m for m in _table() if m != p.muni and (m == name or m.endswith("郡" + name))]
+    return not any(p.town in _table()[m][1] for m in same)
 
 
 def town_unique_in_city(muni: str, town: str) -> bool:
@@ -115,10 +141,11 @@ class Copy:
 
 
 # ---------------------------------------------------------------- the master list
-def build_people(n: int, rnd: random.Random, fake: Faker, room_twins: bool = False) -> list[Person]:
+def build_people(n: int, rnd: random.Random, fake: Faker, room_twins: bool = False, extra: int = 0,
+                 seed: int = SEED) -> list[Person]:
     from faker.providers.person.ja_JP import Provider as Names
 
-    towns = _towns()
+    towns = _towns(extra, seed)
     munis = sorted(towns)
     firsts = sorted(set(Names.first_name_female_pairs) | set(Names.first_name_male_pairs))
     people: list[Person] = []
@@ -155,9 +182,9 @@ def build_people(n: int, rnd: random.Random, fake: Faker, room_twins: bool = Fal
             if mei2 != mei:
                 add(Person(len(people), sei, mei2, sei_kana, _hira(kana2), variant, pref, muni, town, block,
                            building, room, people[-1].postcode))
-        elif kind < 0.22:  # the same name at another address (another town): another person
+        elif kind < 0.22 and len(usable) > 1:  # the same name at another address (another town): another person
             add(Person(len(people), sei, mei, sei_kana, _hira(mei_kana_k), variant, pref, muni,
-                       rnd.choice([t for t in usable if t != town] or usable), block, building, room, fake.zipcode()))
+                       rnd.choice([t for t in usable if t != town]), block, building, room, fake.zipcode()))
         elif building and room_twins and kind < 0.6:  # the same name in another room of the same building: another person
             add(Person(len(people), sei, mei, sei_kana, _hira(mei_kana_k), variant, pref, muni, town, block,
                        building, room + 100, people[-1].postcode))
@@ -182,7 +209,11 @@ def block_text(p: Person, rnd: random.Random) -> str:
     dash = rnd.choice(DASHES)
     d = [_digits(x, width) for x in p.block]
     if len(p.block) == 2:
-        style = rnd.choice(["banchi", "hyphen", "ban", "banchino"])
+        style = rnd.choice(["banchi", "hyphen", "ban", "banchino", "kanji", "katakana_no"])
+        if style == "kanji":  # 千八百十一番地の六
+            return f"{kanji_large(p.block[0])}番地{rnd.choice(['の', ''])}{kanji_number(p.block[1])}"
+        if style == "katakana_no":
+            return f"{d[0]}番地{rnd.choice(['ノ', '之'])}{d[1]}"
         if style == "banchi":
             return f"{d[0]}番地{d[1]}" + rnd.choice(["", "号"])
         if style == "ban":
@@ -211,7 +242,10 @@ def building_text(p: Person, rnd: random.Random, dash: str) -> tuple[str, str]:
     if not p.building:
         return "", ""
     room = _digits(p.room, rnd.choice(["half", "full"]))
-    form = rnd.choice(["goshitsu", "space", "glued", "hash", "room_only_dash"])
+    form = rnd.choice(["goshitsu", "space", "glued", "hash", "room_only_dash", "wing"])
+    if form == "wing":  # A棟101, Ａ棟 １０１号
+        text = f"{p.building}{rnd.choice(['A', 'Ａ'])}棟{room}{rnd.choice(['', '号', '号室'])}"
+        return " " + text, text
     if form == "goshitsu":
         text = f"{p.building}{rnd.choice(['', ' ', '　'])}{room}号室"
     elif form == "space":
@@ -228,15 +262,16 @@ def building_text(p: Person, rnd: random.Random, dash: str) -> tuple[str, str]:
 def place_text(p: Person, rnd: random.Random) -> tuple[str, str, str]:
     """(prefecture, municipality, town) as one typist writes them."""
     pref, muni, town = p.pref, p.muni, p.town
-    if "郡" in muni and rnd.random() < 0.5:
-        muni = muni.split("郡", 1)[1]  # 郡 left out
+    county = _COUNTY.match(muni)
+    if county and rnd.random() < 0.5:
+        muni = county[2]  # 西多摩郡瑞穂町 typed 瑞穂町 (郡山市 is a city, not a county)
     if "市" in muni and muni.endswith("区") and rnd.random() < 0.4:
         city, ward = muni.split("市", 1)
-        if rnd.random() < 0.5 or not town_unique_in_city(p.muni, town):
+        if rnd.random() < 0.5 or not town_unique_in_city(p.muni, p.town):
             muni = ward  # the designated city left out
         else:
             muni = city + "市"  # the ward left out
-    if rnd.random() < 0.3 and not (muni != p.muni and muni.endswith("区")):
+    if rnd.random() < 0.3 and not (muni != p.muni and muni.endswith("区")) and placed_without_prefecture(p):
         pref = ""  # prefecture left out (東京都 before a ward too; not before a ward alone: 北区松ケ枝町 is in Osaka and Kobe)
     ga = [c for c in "ヶケがヵ" if c in town + muni]
     if ga:
@@ -251,6 +286,7 @@ def place_text(p: Person, rnd: random.Random) -> tuple[str, str, str]:
     return pref, muni, town
 
 
+_COUNTY = re.compile(r"^(.+?郡)(.+[町村])$")
 _TO_HYPHEN = str.maketrans({d: "-" for d in DASHES})
 _DATE_LIKE = re.compile(r"([1-9])[-/](\d{1,2})[-/](\d{1,2})")
 _OLD_FORMS = str.maketrans({"崎": "﨑", "高": "髙", "辺": "邊", "島": "嶋", "沢": "澤", "浜": "濱", "広": "廣", "斎": "齋",
@@ -267,6 +303,8 @@ def render(p: Person, rnd: random.Random) -> Row:
     name = sei + rnd.choice([" ", "　", "", ""]) + mei
     if rnd.random() < 0.15:
         name += rnd.choice(["様", " 様", "殿", "　様"])
+    elif rnd.random() < 0.05:
+        name += rnd.choice(["（長女）", "(代理人あり)", " ※入院中"])  # a staff note after the name
     reading = p.sei_kana + rnd.choice([" ", "　", ""]) + p.mei_kana
     if rnd.random() < 0.5:
         reading = _kata(reading)
@@ -307,10 +345,16 @@ def cells(r: Row, layout: str) -> list[str]:
                 pa["town"] + pa["block"] + pa["glued"]] if " " in r.reading.replace("　", " ") else \
             [r.sei, r.mei, _kata(r.reading), "", r.postcode, head, pa["town"] + pa["block"] + pa["glued"]]
     if layout == "split3":
-        return [r.name, r.reading, pa["pref"] + pa["muni"] + pa["town"], pa["block"], pa["building"].strip(" -")]
+        return [r.name, r.reading, pa["pref"] + pa["muni"] + pa["town"], pa["block"], _room_cell(pa["building"])]
     if layout == "split5":
-        return [r.name, r.reading, pa["pref"], pa["muni"], pa["town"], pa["block"], pa["building"].strip(" -")]
+        return [r.name, r.reading, pa["pref"], pa["muni"], pa["town"], pa["block"], _room_cell(pa["building"])]
     raise ValueError(layout)
+
+
+def _room_cell(building: str) -> str:
+    """A building column holds the building and room, or the room alone (106, not -106: the dash was only
+    typed to join it to the block)."""
+    return building.strip(" 　" + "".join(DASHES))
 
 
 def xlsx_bytes(rows: list[Row], layout: str) -> bytes:
@@ -357,7 +401,7 @@ class Case:
         return {"records": len(rows), "persons": len({r.pid for r in rows})}
 
 
-def build(n: int = 90, copies: int = 5, seed: int = SEED, room_twins: bool = False) -> Case:
+def build(n: int = 90, copies: int = 5, seed: int = SEED, room_twins: bool = False, extra: int = 0) -> Case:
     """The master list of ``n`` people and ``copies`` retyped copies (each keeps about 85% of the people).
 
     ``room_twins`` plants the same name in another room of one building (a different person that keys
@@ -365,7 +409,7 @@ def build(n: int = 90, copies: int = 5, seed: int = SEED, room_twins: bool = Fal
     rnd = random.Random(seed)
     fake = Faker("ja_JP")
     fake.seed_instance(seed)
-    people = build_people(n, rnd, fake, room_twins)
+    people = build_people(n, rnd, fake, room_twins, extra, seed)
     out = []
     for k, layout in enumerate(list(LAYOUTS)[:copies]):
         members = [p for p in people if rnd.random() < 0.85]

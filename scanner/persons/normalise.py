@@ -64,6 +64,10 @@ _TRAILING_BLOCK_WORD = re.compile(r"(?<=\d)(?:号(?!室)|丁目|番地|番(?![�
 _EXCEL_ISO = re.compile(r"(?<![\d/-])(20\d\d)[-/](\d{1,2})[-/](\d{1,2})(?![\d/-])")
 _EXCEL_MD = re.compile(r"(?<![\d-])(1[0-2]|[1-9])月([1-9]|[12]\d|3[01])日")
 _GO_THEN_NUMBER = re.compile(r"(?<=\d)号(?=\d)")
+# after 番地 and its 号 (5番地15-109, 5番地の15号-109) or after any 号 (5番15号-109) a dash and a number of three
+# or four digits is a room: 番地 says the first number is no 丁目, and 号 ends the block
+_ROOM_AFTER_GO = re.compile(r"(?:(?<=\d番地\d)|(?<=\d番地\d\d)|(?<=\d番地\d\d\d)|(?<=\d番地[のノ之]\d)"
+                            r"|(?<=\d番地[のノ之]\d\d)|(?<=\d番地[のノ之]\d\d\d)|(?<=\d号))-(?=[1-9]\d{2,3}(?![\d-]))")
 _SPACED_NUMBERS = re.compile(r"(?<![\d-])\d+(?:[ \t\u3000\u00a0]+\d+){2,}")
 # a block is the first number (chain) that is not part of a place name: 北1条, 東2線, 第3地割, 1番町
 _BLOCK = re.compile(r"\d+(?:-\d+)*(?!\d|-\d|条|線|地割|番町|丁(?!目))")
@@ -335,6 +339,8 @@ def _block_words(text: str, after_town: bool = False) -> str:
         text = _DIGIT_BAN_TOWN.sub(lambda m: _KN[int(m.group(1))], text)
     if "号" in text:  # 5号101号室: the number after 号 is a room; a space keeps it off the block
         text = _GO_THEN_NUMBER.sub(" ", text)
+    if "番地" in text or "号" in text:  # 5番地15-109, 5番15号-109: a room typed with a dash after the 号
+        text = _ROOM_AFTER_GO.sub(" ", text)
     return _TRAILING_BLOCK_WORD.sub("", _BLOCK_WORD_BETWEEN.sub("-", text))
 
 
