@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 
 import pytest
 import retyped_data as rd
-from conftest import run_leakscan
+from conftest import run_cli
 
 from scanner.persons.normalise import normalise_address, record_key
 
@@ -28,7 +28,7 @@ def scanned(tmp_path_factory):
     paths = rd.write(case, root / "share")
     refs = [arg for p in paths if p.suffix == ".csv" for arg in ("--reference", str(p))]
     out = root / "out"
-    proc = run_leakscan("scan", str(root / "share"), "--name", "利用者名簿.xlsx", "--out", str(out), "--quiet", *refs)
+    proc = run_cli("scan", str(root / "share"), "--name", "利用者名簿.xlsx", "--out", str(out), "--quiet", *refs)
     assert proc.returncode == 1, proc.stderr
     return case, json.loads((out / "findings.json").read_text(encoding="utf-8"))
 
