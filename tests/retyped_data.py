@@ -327,6 +327,9 @@ LAYOUTS = {
     "split2": ["姓", "名", "セイ", "メイ", "〒", "住所1", "住所2"],
     "split3": ["氏名", "カナ", "住所", "番地", "建物名"],
     "split5": ["氏名", "フリガナ", "都道府県", "市区町村", "町名", "番地", "建物名"],
+    "split5b": ["利用者氏名", "ﾌﾘｶﾞﾅ", "都道府県", "市区町村", "町域", "丁目番地", "方書"],
+    "split4": ["氏名", "ふりがな", "郵便番号", "都道府県", "住所", "部屋番号"],
+    "building2": ["氏名", "フリガナ", "住所1", "住所2"],
 }
 
 
@@ -346,8 +349,13 @@ def cells(r: Row, layout: str) -> list[str]:
             [r.sei, r.mei, _kata(r.reading), "", r.postcode, head, pa["town"] + pa["block"] + pa["glued"]]
     if layout == "split3":
         return [r.name, r.reading, pa["pref"] + pa["muni"] + pa["town"], pa["block"], _room_cell(pa["building"])]
-    if layout == "split5":
+    if layout in ("split5", "split5b"):
         return [r.name, r.reading, pa["pref"], pa["muni"], pa["town"], pa["block"], _room_cell(pa["building"])]
+    if layout == "split4":
+        return [r.name, r.reading, r.postcode, pa["pref"], pa["muni"] + pa["town"] + pa["block"],
+                _room_cell(pa["building"])]
+    if layout == "building2":  # 住所1: up to the block, 住所2: the building and room
+        return [r.name, r.reading, whole[:len(whole) - len(pa["glued"])], _room_cell(pa["building"])]
     raise ValueError(layout)
 
 
@@ -362,7 +370,8 @@ def xlsx_bytes(rows: list[Row], layout: str) -> bytes:
     ws = wb.active
     ws.title = "名簿"
     ws.append(LAYOUTS[layout])
-    block_col = LAYOUTS[layout].index("番地") if "番地" in LAYOUTS[layout] else -1
+    heads = LAYOUTS[layout]
+    block_col = heads.index("番地") if "番地" in heads else heads.index("丁目番地") if "丁目番地" in heads else -1
     for r in rows:
         values: list[object] = list(cells(r, layout))
         typed = unicodedata.normalize("NFKC", str(values[block_col])).translate(_TO_HYPHEN) if block_col >= 0 else ""
@@ -401,7 +410,7 @@ class Case:
         return {"records": len(rows), "persons": len({r.pid for r in rows})}
 
 
-def build(n: int = 90, copies: int = 5, seed: int = SEED, room_twins: bool = False, extra: int = 0) -> Case:
+def build(n: int = 90, copies: int = len(LAYOUTS), seed: int = SEED, room_twins: bool = False, extra: int = 0) -> Case:
     """The master list of ``n`` people and ``copies`` retyped copies (each keeps about 85% of the people).
 
     ``room_twins`` plants the same name in another room of one building (a different person that keys
