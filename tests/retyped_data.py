@@ -314,7 +314,7 @@ def render(p: Person, rnd: random.Random) -> Row:
     dash = rnd.choice(DASHES)
     block = block_text(p, rnd)
     glued, column = building_text(p, rnd, dash)
-    note = rnd.choice(["", "", "", "", " ※要連絡", "（施設入所中）", " 不在多し"])
+    note = rnd.choice(["", "", "", "", " ※要連絡", "（施設入所中）", " 不在多し", " ※2024年3月入所", "（R6.4退所）"])
     return Row(p.pid, sei, mei, name, reading, p.postcode,
                {"pref": pref, "muni": muni, "town": town, "block": block, "building": column, "glued": glued},
                note)

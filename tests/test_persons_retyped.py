@@ -180,3 +180,12 @@ def test_a_room_column_is_not_glued_to_the_block_number(labels, values, joined):
 
     plan = RolePlan(cols={"address": list(labels)}, labels=labels)
     assert plan.value(values, "address") == joined
+
+
+def test_a_room_after_a_block_is_not_read_as_a_jo_chain():
+    """札幌市北区 has 西茨戸 and 西茨戸二条: 西茨戸2-1-21-406 is 西茨戸2丁目1-21 room 406 (a 号 of 406 after
+    二条1丁目21 is not written); 月寒東3-18-1-72 is still 月寒東三条18丁目1-72."""
+    plain = normalise_address("北海道札幌市北区西茨戸2丁目1番21号 ハイツ佐藤406")
+    assert normalise_address("北海道札幌市北区西茨戸２ー１ー２１‐４０６") == plain
+    assert normalise_address("北海道札幌市北区西茨戸2-1-21") == plain
+    assert normalise_address("北海道札幌市豊平区月寒東3-18-1-72") == normalise_address("北海道札幌市豊平区月寒東三条18丁目1-72")

@@ -50,7 +50,8 @@ _HYPHEN_NEXT = 1  # alias kinds: what must follow an alias in the typed text
 _DIGIT_NEXT = 2
 _CHAIN4 = 3  # "-" and a chain of at least three more numbers: 月寒東3-18-1-72 when 月寒東 is a town too
 _ANY_NEXT = 4
-_CHAIN4_MATCH = re.compile(r"-\d+-\d+-\d+")
+# the last of the four numbers is a 号 (1-99): 西茨戸2-1-21-406 is 西茨戸 2-1-21 and a room, not 西茨戸二条
+_CHAIN4_MATCH = re.compile(r"-\d+-\d+-\d{1,2}(?!\d)")
 _MAY_ALIAS = re.compile(r"\d|..町$")  # only such names have aliases (a cheap test before the patterns)
 
 
