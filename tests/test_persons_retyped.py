@@ -189,3 +189,22 @@ def test_a_room_after_a_block_is_not_read_as_a_jo_chain():
     assert normalise_address("北海道札幌市北区西茨戸２ー１ー２１‐４０６") == plain
     assert normalise_address("北海道札幌市北区西茨戸2-1-21") == plain
     assert normalise_address("北海道札幌市豊平区月寒東3-18-1-72") == normalise_address("北海道札幌市豊平区月寒東三条18丁目1-72")
+
+
+def _towns_named_as_their_municipality() -> list[tuple[str, str]]:
+    """(prefecture, municipality) where Japan Post lists the municipality itself as its one town (利島村 in
+    利島村: addresses are 利島村248, the table writes 利島村利島村)."""
+    out = []
+    for muni, (pref, towns) in sorted(rd._table().items()):
+        county = rd._COUNTY.match(muni)
+        name = county[2] if county else muni
+        if name in towns:
+            out.append((pref, name))
+    return out
+
+
+def test_a_municipality_listed_as_its_own_town_is_one_address():
+    found = _towns_named_as_their_municipality()
+    assert len(found) >= 10
+    for pref, name in found:
+        assert normalise_address(f"{pref}{name}{name}1804-7") == normalise_address(f"{pref}{name}1804番地7"), name

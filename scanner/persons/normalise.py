@@ -400,6 +400,10 @@ _TOWN_CACHE = 1 << 16
 def _with_town(place: Place, text: str) -> str:
     assert place.muni is not None
     rest = rest_after_town(text[place.town_end:])
+    if place.town == place.muni.key:
+        # Japan Post lists some municipalities as their own one town (利島村 in 利島村, 三田市 in 三田市): typed
+        # 利島村利島村1804-7 or 利島村1804-7, one address: written as the municipality alone, no town found
+        return f"{place.pref}{place.muni.key}{place.aza}{rest}"
     return f"{place.pref}{place.muni.key}{place.town}{_MARK}{place.aza}{rest}"
 
 
