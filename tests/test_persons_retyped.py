@@ -208,3 +208,14 @@ def test_a_municipality_listed_as_its_own_town_is_one_address():
     assert len(found) >= 10
     for pref, name in found:
         assert normalise_address(f"{pref}{name}{name}1804-7") == normalise_address(f"{pref}{name}1804番地7"), name
+
+
+def test_a_room_after_a_small_hyphen_block_stays_apart_but_is_listed():
+    """2-28-109 with hyphens only may be 2丁目28番109号 (染地3丁目1-414 is real): kept apart from 2-28, and
+    the pair is listed as probable (extra_number) for the examiner, never a silent second person."""
+    from scanner.persons.count import probable_pairs
+
+    a = record_key("佐藤 智也", "新潟県加茂市新町2番地28 ハイツ中島109号室")
+    b = record_key("佐藤 智也", "新潟県加茂市新町2‑28‐109")
+    assert a != b
+    assert ("extra_number", a, b) in probable_pairs([a, b])
