@@ -90,10 +90,11 @@ def _towns(extra: int = 0, seed: int = SEED) -> dict[str, tuple[str, list[str]]]
 
 def placed_without_prefecture(p: Person) -> bool:
     """Only one municipality of that name (county left out) in the country has the town: the prefecture
-    may be left out (美浜町和田 is not: Fukui, Aichi and Wakayama each have a 美浜町)."""
+    may be left out (美浜町和田 is not: Fukui, Aichi and Wakayama each have a 美浜町; 中央区日本橋 is not: Tokyo's
+    and Osaka's 中央区 both have a 日本橋)."""
     county = _COUNTY.match(p.muni)
     name = county[2] if county else p.muni
-    same = [m for m in _table() if m != p.muni and (m == name or m.endswith("郡" + name))]
+    same = [m for m in _table() if m != p.muni and (m == name or m.endswith("郡" + name) or m.endswith("市" + name))]
     return not any(p.town in _table()[m][1] for m in same)
 
 

@@ -367,7 +367,7 @@ def fill_prefecture(text: str) -> str:
     out = place.pref + place.muni.key + text[place.muni_end:]
     if len(_TOWN_OF) > _TOWN_CACHE:
         _TOWN_OF.clear()
-    _TOWN_OF[out] = out if place.town is None else _with_town(place, text)  # what the town step will ask
+    _TOWN_OF[out] = (_own_town(place, text) or out) if place.town is None else _with_town(place, text)  # for town()
     return out
 
 
@@ -388,8 +388,10 @@ def town(text: str) -> str:
     if known is not None:
         return known
     place = resolve(text)
-    if place is None or place.muni is None or place.town is None:
+    if place is None or place.muni is None:
         return text
+    if place.town is None:
+        return _own_town(place, text) or text
     return _with_town(place, text)
 
 
@@ -402,9 +404,24 @@ def _with_town(place: Place, text: str) -> str:
     rest = rest_after_town(text[place.town_end:])
     if place.town == place.muni.key:
         # Japan Post lists some municipalities as their own one town (利島村 in 利島村, 三田市 in 三田市): typed
-        # 利島村利島村1804-7 or 利島村1804-7, one address: written as the municipality alone, no town found
-        return f"{place.pref}{place.muni.key}{place.aza}{rest}"
+        # 利島村利島村1804-7 or 利島村1804-7, one address: written as the municipality, the town mark after it
+        return f"{place.pref}{place.muni.key}{_MARK}{place.aza}{rest}"
     return f"{place.pref}{place.muni.key}{place.town}{_MARK}{place.aza}{rest}"
+
+
+def _own_town(place: Place, text: str) -> str | None:
+    """利島村1804番地7: a municipality that is its own one town, typed without the town, then its block."""
+    if place.muni is None or place.town is not None or not _is_own_town(place.muni.key, place.muni.towns_text):
+        return None
+    rest = rest_after_town(text[place.muni_end:])
+    if not rest or not (rest[0].isdigit() or rest[0] in _KN):
+        return None
+    return f"{place.pref}{place.muni.key}{_MARK}{rest}"
+
+
+@cache
+def _is_own_town(key: str, towns: str) -> bool:
+    return key in towns.split("|")
 
 
 def _fold(text: str) -> str:
