@@ -1,0 +1,105 @@
+"""Case folders made from pieces of two cases, half-written, or handed to the wrong command (Session 9).
+
+A checksum list in the folder is no signature: a file copied in from another case, with the manifest made
+again, passes it. What a folder holds is still tied together: every export and list beside findings.json is
+made from it alone (DFXML, CASE, hashdeep, the CSV lists) and report.html / remediation.html print the
+SHA-256 of the document they were made from. verify checks those ties; report, like merge, persons and diff,
+refuses a findings.json whose case.key is not its fingerprints' key; a half-written folder (a scan that
+crashed or was stopped) is named as such, with the command that completes it, by every reader.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people
+from scanner.output import write_manifest
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two small cases of the same organisation, each with its own case.key."""
+    root = tmp_path_factory.mktemp("swaps")
+    people = make_people(40, seed=9091)
+    made: dict[str, Path] = {}
+    for name, sub in (("a", "PC01"), ("b", "PC02")):
+        share = root / f"share-{name}" / sub
+        share.mkdir(parents=True)
+        (share / LEAKED_NAME).write_bytes(client_list_xlsx(people[: 30 if name == "a" else 25]))
+        (share / "=cmd|' calc'!A0.xlsx").write_bytes(client_list_xlsx(people[5:20]))  # a formula-looking name
+        if name == "b":  # a keyword lead and a damaged workbook: the CSV lists differ between the cases
+            (share / "職員名簿_2016.txt").write_text("memo\n", encoding="utf-8")
+            (share / "集計.xlsx").write_bytes(client_list_xlsx(people[:5])[:700])
+        out = root / f"out-{name}"
+        run = run_cli("scan", str(share.parent), "--name", LEAKED_NAME, "--quiet", "--out", str(out),
+                      "--case-id", "S9-1")
+        assert run.returncode == 1, run.stderr
+        made[name] = out
+    made["root"] = root
+    return made
+
+
+def _copy(case: Path, to: Path) -> Path:
+    shutil.copytree(case, to, ignore=shutil.ignore_patterns(".leakscan.lock"))
+    return to
+
+
+@pytest.mark.parametrize("swapped", ["report.html", "findings.dfxml", "findings.case.jsonld", "copies.hashdeep",
+                                     "keyword-leads.csv", "skipped.csv"])
+def test_a_file_from_another_case_with_the_manifest_made_again_does_not_verify(
+        swapped: str, cases: dict[str, Path], tmp_path: Path) -> None:
+    case = _copy(cases["a"], tmp_path / "case")
+    other = cases["b"] / swapped
+    assert (case / swapped).read_bytes() != other.read_bytes()
+    shutil.copyfile(other, case / swapped)
+    write_manifest(case)
+    run = run_cli("verify", str(case))
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert swapped in run.stdout and "findings.json" in run.stdout
+
+
+def test_an_untouched_case_still_verifies(cases: dict[str, Path]) -> None:
+    for name in ("a", "b"):
+        run = run_cli("verify", str(cases[name]))
+        assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_report_refuses_a_findings_json_from_another_case(cases: dict[str, Path], tmp_path: Path) -> None:
+    """findings.json (and the manifest) of case B beside case A's case.key: verify, merge, persons and diff
+    refuse it; report wrote a fresh report and manifest from it."""
+    case = _copy(cases["a"], tmp_path / "case")
+    shutil.copyfile(cases["b"] / "findings.json", case / "findings.json")
+    write_manifest(case)
+    before = (case / "report.html").read_bytes()
+    run = run_cli("report", str(case))
+    assert run.returncode == 2, run.stderr
+    assert "case.key" in run.stderr and run.stderr.count("\n") == 1
+    assert (case / "report.html").read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["verify", "report", "persons", "merge", "diff", "diff-new", "baseline"])
+def test_a_half_written_case_is_named_with_the_command_that_completes_it(
+        command: str, cases: dict[str, Path], tmp_path: Path) -> None:
+    """A scan stopped before its findings were written leaves its state and case.key: every reader says it is an
+    unfinished scan and how to complete it (it said "no such file" or "not a leakscan output folder")."""
+    half = tmp_path / "half"
+    half.mkdir(mode=0o700)
+    for name in ("scan-state.sqlite", "case.key"):
+        shutil.copyfile(cases["a"] / name, half / name)
+    other = str(cases["b"])
+    argv = {"verify": ["verify", str(half)], "report": ["report", str(half)], "persons": ["persons", str(half)],
+            "merge": ["merge", str(half), other, "--out", str(tmp_path / "m")],
+            "diff": ["diff", str(half), other, "--out", str(tmp_path / "d")],
+            "diff-new": ["diff", other, str(half), "--out", str(tmp_path / "d")],
+            "baseline": ["scan", str(tmp_path / "src"), "--name", LEAKED_NAME, "--out", str(tmp_path / "r"),
+                         "--baseline", str(half)]}[command]
+    (tmp_path / "src").mkdir()
+    run = run_cli(*argv)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "unfinished scan" in run.stderr and f"leakscan scan --resume {half}" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
+    assert sorted(p.name for p in half.iterdir()) == ["case.key", "scan-state.sqlite"]
