@@ -26,7 +26,7 @@ def contradictions(doc: dict[str, Any]) -> list[str]:
     stated = raw.pop("summary", None)
     if isinstance(stated, dict):
         computed: Any = summarise(raw)
-        if not _same_code(doc):  # another version may define a figure otherwise: the person figures only
+        if not same_code(doc):  # another version may define a figure otherwise: the person figures only
             stated, computed = stated.get("persons"), computed.get("persons")
         if stated != computed:
             found.append("its summary does not agree with its own findings (edited?)")
@@ -49,7 +49,7 @@ def require_consistent(doc: dict[str, Any], where: str) -> None:
         raise UsageError(f"{where}: {found[0]}; not used (check it with leakscan verify)")
 
 
-def _same_code(doc: dict[str, Any]) -> bool:
+def same_code(doc: dict[str, Any]) -> bool:
     """Written by this leakscan with these rules (its summary is then exactly what summarise gives)."""
     tool = doc.get("tool") if isinstance(doc.get("tool"), dict) else {}
     from . import __version__, rules

@@ -51,6 +51,17 @@ def is_leakscan_file(name: str) -> bool:
     return name in OUTPUTS or name in (MANIFEST, LOCK) or bool(_WORKING.match(name))
 
 
+def refuse_unfinished(folder: Path) -> None:
+    """A folder holding a scan's state but no findings.json (the scan was stopped or crashed before its end) is
+    said to be an unfinished scan, with the command that completes it, by every command that reads a case
+    (it said "no such file" or "not a leakscan output folder"; Session 9)."""
+    if folder.is_dir() and not os.path.lexists(folder / "findings.json") \
+            and not os.path.lexists(folder / "diff.json") \
+            and any(os.path.lexists(folder / n) for n in ("scan-state.sqlite", PENDING_STATE)):
+        raise UsageError(f"{folder}: an unfinished scan (its state, no findings.json: stopped or crashed before "
+                         f"its end); complete it with: leakscan scan --resume {folder}")
+
+
 def is_working_file(name: str) -> bool:
     return name == LOCK or bool(_WORKING.match(name))
 
