@@ -103,3 +103,19 @@ def test_a_half_written_case_is_named_with_the_command_that_completes_it(
     assert "unfinished scan" in run.stderr and f"leakscan scan --resume {half}" in run.stderr, run.stderr
     assert "Traceback" not in run.stderr
     assert sorted(p.name for p in half.iterdir()) == ["case.key", "scan-state.sqlite"]
+
+
+@pytest.mark.parametrize("sources", [[], ["elsewhere"]], ids=["no-sources", "another-folder"])
+def test_an_export_that_reads_no_copy_again_writes_nothing(sources: list[str], cases: dict[str, Path],
+                                                          tmp_path: Path) -> None:
+    """``persons --export`` without --sources (and no terminal to confirm a source) read no copy again and wrote
+    an empty notification list with exit 0: an examiner sends no letter to anyone from it."""
+    target = tmp_path / "notify.xlsx"
+    given = [str(tmp_path / s) for s in sources]
+    for g in given:
+        Path(g).mkdir()
+    run = run_cli("persons", str(cases["a"]), "--export", str(target), *(["--sources", *given] if given else []))
+    assert run.returncode == 2, run.stderr
+    assert not target.exists()
+    assert "nothing written" in run.stderr and "--sources" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr

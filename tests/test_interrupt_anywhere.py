@@ -1,0 +1,43 @@
+"""Ctrl-C at any moment of a command, even while leakscan is still starting (Session 9): one line and exit 130,
+never a traceback. An examiner who presses Ctrl-C right after Enter (a wrong folder typed) got Python's
+traceback of the import that was running."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, run_cli
+
+# a finder that raises KeyboardInterrupt when the commands are imported: Ctrl-C at that very moment
+_INTERRUPT_IMPORT = """
+import runpy, sys
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == {module!r}:
+            raise KeyboardInterrupt
+        return None
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["scan.py", *{argv!r}]
+runpy.run_path("scan.py", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("module", ["scanner.commands", "scanner.cli"])
+def test_ctrl_c_while_leakscan_starts_is_one_line(module: str, tmp_path) -> None:
+    code = _INTERRUPT_IMPORT.format(module=module, argv=["verify", str(tmp_path)])
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 130, run.stderr
+    assert "Traceback" not in run.stderr and run.stderr.strip() == "leakscan: interrupted", run.stderr
+
+
+def test_ctrl_c_while_the_options_are_read_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import scanner.cli
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(scanner.cli, "build_parser", interrupted)
+    run = run_cli("verify", "/nonexistent-folder")
+    assert run.returncode == 130 and run.stderr.strip() == "leakscan: interrupted", run.stderr
