@@ -15,7 +15,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .commands import COMMANDS
 from .errors import LeakscanError, UsageError
 from .i18n import _
 from .logsafe import RedactingFormatter
@@ -60,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("print leakscan's version, its rule set's SHA-256 and the Python version, then exit"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
+    from .commands import COMMANDS  # here, not at import: Ctrl-C while they load is caught by main
+
     for module in COMMANDS:
         module.add_parser(sub)
     for command in sub.choices.values():  # `leakscan scan ... -v` as well as `leakscan -v scan ...`
@@ -185,6 +186,17 @@ def _restore_sigterm(previous: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; Ctrl-C at any moment, even while the commands load or the options are read, is one
+    line and exit 130 (Session 9: it was a traceback of the import that was running)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as e:  # before a command started (those are caught in _main, with their resume)
+        stopped = isinstance(e, Stopped)
+        print("leakscan: " + (_("stopped (SIGTERM)") if stopped else _("interrupted")), file=sys.stderr)
+        return 143 if stopped else 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     _refuse_options_before_the_command(parser, argv)
