@@ -1,6 +1,7 @@
-"""Ctrl-C at any moment of a command, even while leakscan is still starting (Session 9): one line and exit 130,
-never a traceback. An examiner who presses Ctrl-C right after Enter (a wrong folder typed) got Python's
-traceback of the import that was running."""
+"""Mistakes at the terminal (Session 9). Ctrl-C at any moment of a command, even while leakscan is still
+starting: one line and exit 130, never a traceback (an examiner who pressed Ctrl-C right after Enter got
+Python's traceback of the import that was running). Text typed in bytes that are not UTF-8 (an examiner's
+name from a cp932 terminal) is named as that option's text, not as "this path"."""
 
 from __future__ import annotations
 
@@ -41,3 +42,13 @@ def test_ctrl_c_while_the_options_are_read_is_one_line(monkeypatch: pytest.Monke
     monkeypatch.setattr(scanner.cli, "build_parser", interrupted)
     run = run_cli("verify", "/nonexistent-folder")
     assert run.returncode == 130 and run.stderr.strip() == "leakscan: interrupted", run.stderr
+
+
+@pytest.mark.parametrize("option", ["--case-id", "--examiner", "--note"])
+def test_text_that_is_not_utf8_names_its_option(option: str, tmp_path) -> None:
+    typed = b"\x92\xb2\x8d\xb8".decode("utf-8", "surrogateescape")  # 調査 in cp932
+    (tmp_path / "src").mkdir()
+    run = run_cli("scan", str(tmp_path / "src"), "--name", "a.xlsx", "--out", str(tmp_path / "out"), option, typed)
+    assert run.returncode == 2, run.stderr
+    assert option in run.stderr and "not valid UTF-8" in run.stderr and "path" not in run.stderr, run.stderr
+    assert not (tmp_path / "out").exists()
