@@ -105,11 +105,17 @@ def _refuse_undecodable(args: argparse.Namespace) -> None:
     """A path typed with bytes that are not UTF-8 (a cp932 folder name pasted from an old share) reaches Python
     as lone surrogates, which no output can encode: refused in one line with the way round it, before
     anything is read or written. (--name is decoded as cp932 instead, as names on disk are.)"""
-    for value in vars(args).values():
+    for dest, value in vars(args).items():
         for item in value if isinstance(value, list | tuple) else [value]:
             if isinstance(item, str | Path) and any("\udc80" <= c <= "\udcff" for c in str(item)):
+                if isinstance(item, str) and dest not in _PATH_TEXTS:  # a case id, a name, a note: text, no path
+                    raise UsageError(f"--{dest.replace('_', '-')}: not valid UTF-8 text (typed on a terminal set to "
+                                     "another encoding?); type it again in UTF-8")
                 raise UsageError(f"{item}: this path is not valid UTF-8; give it through a link with a UTF-8 "
                                  "name (ln -s PATH /tmp/src) or rename the copy")
+
+
+_PATH_TEXTS = frozenset({"sources", "source", "out", "resume"})  # arguments kept as text that name a path or URL
 
 
 def _recordable(arg: str) -> str:

@@ -119,3 +119,28 @@ def test_an_export_that_reads_no_copy_again_writes_nothing(sources: list[str], c
     assert not target.exists()
     assert "nothing written" in run.stderr and "--sources" in run.stderr, run.stderr
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("damage", ["line-out-of-the-folder", "report-changed", "export-missing"])
+@pytest.mark.parametrize("command", ["merge", "diff", "persons"])
+def test_a_case_verify_fails_on_is_not_used_silently(damage: str, command: str, cases: dict[str, Path],
+                                                       tmp_path: Path) -> None:
+    """The findings.json line of the manifest is right, but another line is not (a line naming a file out of the
+    folder, a changed report, an export gone): verify says the folder is not intact, so merge, diff and persons
+    refuse it (they used it without a word)."""
+    case = _copy(cases["a"], tmp_path / "case")
+    if damage == "line-out-of-the-folder":
+        with (case / "manifest.sha256").open("a") as f:
+            f.write(f"{'0' * 64}  ../../etc/passwd\n")
+    elif damage == "report-changed":
+        (case / "report.html").write_bytes((case / "report.html").read_bytes() + b"<!-- -->")
+    else:
+        (case / "findings.dfxml").unlink()
+    assert run_cli("verify", str(case)).returncode == 1
+    argv = {"merge": ["merge", str(case), str(cases["b"]), "--out", str(tmp_path / "m")],
+            "diff": ["diff", str(case), str(cases["b"]), "--out", str(tmp_path / "m")],
+            "persons": ["persons", str(case)]}[command]
+    run = run_cli(*argv)
+    assert run.returncode == 2, run.stderr
+    assert "manifest" in run.stderr and "leakscan verify" in run.stderr, run.stderr
+    assert not (tmp_path / "m").exists()
