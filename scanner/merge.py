@@ -22,7 +22,7 @@ from .codes import Status
 from .consistency import require_consistent
 from .evidence import FINDINGS, FindingsDoc, chain_counts, read_case_file, read_findings
 from .models import Location
-from .output import require_vouched, write_private
+from .output import require_intact, require_vouched, write_private
 from .persons.keys import CASE_KEY, check_key_id, key_id, key_text, read_key_file
 from .promote import RENAMED_SAME_SHA256, SAME_SHA256, apply_to_findings
 from .store import duplicate_groups, tool_info
@@ -40,6 +40,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     every_key = [read_key_file(_folder(o) / CASE_KEY) for o in outs]  # each input checked, a repeat too
     for o, (_doc, digest), key in zip(outs, read, every_key, strict=True):  # what the inputs' manifests vouch for
         require_vouched(_folder(o), FINDINGS, digest)
+        require_intact(_folder(o))
         require_consistent(_doc.to_json(), str(_folder(o) / FINDINGS))
         check_key_id(_doc.persons or {}, key, _folder(o))
         if key is not None:

@@ -407,6 +407,18 @@ def require_vouched(out: Path, name: str, digest: str) -> None:
                      f"check it with: leakscan verify {out}")
 
 
+def require_intact(out: Path) -> None:
+    """Refuse (exit 2) a case folder whose manifest does not vouch for it as a whole (Session 9): a line naming
+    a file out of the folder, a listed file changed, gone or a link. Merge, diff, ``--baseline`` and persons used
+    such a folder without a word when only its findings.json line was right, while verify said it was not intact."""
+    problems = check_manifest(out)
+    if problems:
+        what, why = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise UsageError(f"{out}: {what}: {why}{more}: its {MANIFEST} does not vouch for the folder; not used: "
+                         f"check it with: leakscan verify {out}")
+
+
 def listed_names(out: Path) -> set[str]:
     """The names the manifest lists (whatever they are)."""
     try:

@@ -73,7 +73,7 @@ def rewrite_reports(out: Path, lang: str, case_file: Path | None, pdf: bool) -> 
 
         # checked like every reader's: the manifest's bytes, its case.key, figures that agree (Session 9: the
         # case.key was not checked here, so another case's findings.json got a fresh report and manifest)
-        read_sound_findings(out)
+        read_sound_findings(out, whole_folder=False)
         doc = _for_report(doc, case_file)
         mine = diff if diff is not None and _is_rescan_of(diff, out) else None
         written.append(write_private(out / REPORT, render_report(doc, lang, mine, file_sha256(out / FINDINGS))))

@@ -248,10 +248,11 @@ def _require_vouched(folder: Path, findings: str, digest: str, persons: dict[str
     import hashlib
 
     from ..evidence import read_case_file
-    from ..output import require_vouched
+    from ..output import require_intact, require_vouched
     from ..persons.keys import CASE_KEY, check_key_id, read_key_file
 
     require_vouched(folder, findings, digest)
+    require_intact(folder)
     if os.path.lexists(folder / CASE_KEY):
         require_vouched(folder, CASE_KEY, hashlib.sha256(read_case_file(folder / CASE_KEY, 128)).hexdigest())
     check_key_id(persons or {}, read_key_file(folder / CASE_KEY), folder)
