@@ -205,5 +205,5 @@ EXPORTS: dict[str, Callable[[Mapping[str, Any]], bytes | str]] = {DFXML: dfxml, 
 # Every file written beside findings.json from that document alone (the exports, then the CSV lists the report
 # shows the first rows of): publish writes them; verify makes them again, so a file copied in from another case
 # (with the manifest made again) is seen not to belong to the findings.json beside it.
-MADE_FROM_FINDINGS: dict[str, Callable[[Mapping[str, Any]], bytes | str]] = {
+MADE_FROM_FINDINGS: dict[str, Callable[[dict[str, Any]], bytes | str]] = {
     **EXPORTS, LEADS_CSV: leads_csv, SKIPPED_CSV: skipped_csv}
