@@ -52,3 +52,27 @@ def test_text_that_is_not_utf8_names_its_option(option: str, tmp_path) -> None:
     assert run.returncode == 2, run.stderr
     assert option in run.stderr and "not valid UTF-8" in run.stderr and "path" not in run.stderr, run.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_that_could_not_be_listed_is_said_on_the_terminal_even_with_quiet(tmp_path) -> None:
+    """A subfolder without permission (a colleague's home folder on a share) holds files nobody examined: it was
+    one line of skipped.csv and "not examined (skipped): 1" among the figures, and with --quiet not a word, while
+    the exit code said nothing was found. The terminal now names the folders whose files were not listed."""
+    import os
+
+    from remediation_data import run_without_dac
+
+    from scanner.demo import LEAKED_NAME
+
+    src = tmp_path / "src"
+    (src / "others" / "staff01").mkdir(parents=True)
+    (src / "others" / "staff01" / LEAKED_NAME).write_bytes(b"PK\x03\x04 not read")
+    (src / "open.txt").write_text("memo\n", encoding="utf-8")
+    os.chmod(src / "others" / "staff01", 0)
+    try:
+        run = run_without_dac("scan", str(src), "--name", LEAKED_NAME, "--out", str(tmp_path / "out"), "--quiet")
+    finally:
+        os.chmod(src / "others" / "staff01", 0o700)
+    assert run.returncode == 0, run.stderr  # nothing found where it could look (the exit code is the lead's call)
+    assert "1 folder(s) could not be listed" in run.stderr and "others/staff01" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
