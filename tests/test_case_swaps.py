@@ -144,3 +144,13 @@ def test_a_case_verify_fails_on_is_not_used_silently(damage: str, command: str, 
     assert run.returncode == 2, run.stderr
     assert "manifest" in run.stderr and "leakscan verify" in run.stderr, run.stderr
     assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("how", ["same-folder", "a-copy"])
+def test_a_scan_diffed_with_itself_is_refused(how: str, cases: dict[str, Path], tmp_path: Path) -> None:
+    """``diff OLD OLD`` (or OLD and a copy of it) compared a scan with itself: nothing was scanned again, yet a
+    verdict was written (clean, when the baseline had no leak-set hit: a remediation "proved" by no rescan)."""
+    other = cases["a"] if how == "same-folder" else _copy(cases["a"], tmp_path / "copy")
+    run = run_cli("diff", str(cases["a"]), str(other), "--out", str(tmp_path / "d"))
+    assert run.returncode == 2, run.stderr
+    assert "same scan" in run.stderr and not (tmp_path / "d").exists(), run.stderr
