@@ -407,11 +407,16 @@ def require_vouched(out: Path, name: str, digest: str) -> None:
                      f"check it with: leakscan verify {out}")
 
 
+# a case folder may be handed over without these (case.key kept apart: persons are then not combined; the state
+# left behind): a missing one does not stop merge, diff or persons (verify still names it)
+_MAY_BE_KEPT_APART = frozenset({"case.key", "scan-state.sqlite"})
+
+
 def require_intact(out: Path) -> None:
     """Refuse (exit 2) a case folder whose manifest does not vouch for it as a whole (Session 9): a line naming
     a file out of the folder, a listed file changed, gone or a link. Merge, diff, ``--baseline`` and persons used
     such a folder without a word when only its findings.json line was right, while verify said it was not intact."""
-    problems = check_manifest(out)
+    problems = [(f, p) for f, p in check_manifest(out) if not (f in _MAY_BE_KEPT_APART and p == VerifyStatus.MISSING)]
     if problems:
         what, why = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
