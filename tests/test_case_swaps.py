@@ -49,7 +49,7 @@ def _copy(case: Path, to: Path) -> Path:
 
 
 @pytest.mark.parametrize("swapped", ["report.html", "findings.dfxml", "findings.case.jsonld", "copies.hashdeep",
-                                     "keyword-leads.csv", "skipped.csv"])
+                                     "keyword-leads.csv", "skipped.csv", "scan-state.sqlite"])
 def test_a_file_from_another_case_with_the_manifest_made_again_does_not_verify(
         swapped: str, cases: dict[str, Path], tmp_path: Path) -> None:
     case = _copy(cases["a"], tmp_path / "case")
