@@ -47,17 +47,17 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         require_case_path(given)
     refuse_overlap(args.out, [("scan folder", str(findings_file(f).parent)) for f in (args.baseline, args.rescan)])
     diff = diff_findings(args.baseline, args.rescan, args.accept, baseline_sha256=baseline_sha256)
+    claim_out(args.out, str(((diff.get("rescan") or {}).get("case") or {}).get("id") or ""), args.overwrite)
+    prepare_out(args.out)
+    with locked(args.out):
+        claim_out(args.out, str(((diff.get("rescan") or {}).get("case") or {}).get("id") or ""), args.overwrite)
+        paths = publish_diff(diff, args.out, args.lang)
     if (diff.get("baseline") or {}).get("findings_sha256") == (diff.get("rescan") or {}).get("findings_sha256"):
         # Session 9: a scan diffed with itself (the same folder twice, or a copy) proves nothing about today
         print("leakscan: " + _("warning: {0} is the same scan as the baseline {1} (the same findings.json): nothing "
                                "was scanned again; a remediation is checked by a new scan (scan SOURCE ... "
                                "--baseline OLD)").format(shown(str(args.rescan)), shown(str(args.baseline))),
               file=sys.stderr)
-    claim_out(args.out, str(((diff.get("rescan") or {}).get("case") or {}).get("id") or ""), args.overwrite)
-    prepare_out(args.out)
-    with locked(args.out):
-        claim_out(args.out, str(((diff.get("rescan") or {}).get("case") or {}).get("id") or ""), args.overwrite)
-        paths = publish_diff(diff, args.out, args.lang)
     if not args.quiet:
         print(summarise(diff, paths), file=sys.stderr)
         from ..anchor import print_anchors
