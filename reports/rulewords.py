@@ -14,6 +14,9 @@ def rule_words(matched_rule: str, lang: str = "ja") -> str:
     _reason, _, rule = matched_rule.partition(":")
     catalogue = rule_catalogue()
     key = "label_en" if lang == "en" else "label_ja"
+    whole = catalogue.get(matched_rule)  # a rule named with its reason (recycle-bin:info)
+    if whole is not None and whole.get(key):
+        return str(whole[key])
     words = []
     for part in rule.split("+") if rule else []:
         entry = catalogue.get(part)

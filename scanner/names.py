@@ -177,11 +177,12 @@ def rule_catalogue() -> Mapping[str, Mapping[str, Any]]:
 def _catalogue() -> dict[str, dict[str, Any]]:
     v = _variants()
     out: dict[str, dict[str, Any]] = {}
-    for section in ("rule", "decoration", "lock", "mojibake", "promotion"):
+    for section in ("rule", "decoration", "lock", "mojibake", "promotion", "recycle"):
         for d in v.get(section, []):
             out[d["name"]] = {**d, "section": section}
-    if v.get("spelling"):
-        out[v["spelling"]["name"]] = {**v["spelling"], "section": "spelling"}
+    for section in ("spelling", "short_name"):
+        if v.get(section):
+            out[v[section]["name"]] = {**v[section], "section": section}
     for d in v.get("stem", {}).get("rule", []):
         out[d["name"]] = {**d, "section": "stem"}
     for d in v.get("contains", {}).get("hint", []):
@@ -275,6 +276,28 @@ def _respelling(t: _Target, spelling: Mapping[str, Any]) -> re.Pattern[str] | No
     return re.compile("".join(parts))
 
 
+def short_base(stem: str, spec: Mapping[str, Any]) -> str:
+    """The start of a normalised stem as Windows writes it in an 8.3 short name: spaces and dots left out,
+    characters a short name cannot hold as ``_``, up to ``base_bytes`` bytes of the OEM code page (whole
+    characters only)."""
+    keep: list[str] = []
+    size, limit, encoding = 0, int(spec.get("base_bytes", 6)), str(spec.get("encoding", "cp932"))
+    for ch in stem:
+        if ch in " .":
+            continue
+        if ch in str(spec.get("replaced", "")):
+            ch = "_"
+        try:
+            width = len(ch.encode(encoding))
+        except UnicodeEncodeError:
+            ch, width = "_", 1
+        if size + width > limit:
+            break
+        keep.append(ch)
+        size += width
+    return "".join(keep)
+
+
 def _ascii_alnum_joint(a: str, b: str) -> bool:
     """Two ASCII digits, or two ASCII letters, side by side: one word or number, not a stem and its text."""
     return a.isascii() and b.isascii() and ((a.isdigit() and b.isdigit()) or (a.isalpha() and b.isalpha()))
@@ -314,6 +337,20 @@ class NameRules:
         spelling = v.get("spelling", {})
         self._spelling_rule = str(spelling.get("name", "separator-variant"))
         self._respell = [(r, t) for t in self._targets for r in [_respelling(t, spelling)] if r is not None]
+        short = v.get("short_name", {})
+        self._short_rule = str(short.get("name", "short-name"))
+        self._short: list[tuple[re.Pattern[str], _Target]] = []
+        short_words: list[str] = []
+        for target in self._targets if short else ():
+            base = short_base(target.stem, short)
+            if len(base) < int(short.get("min_base_chars", 3)):
+                continue
+            width = 1 + int(short.get("ext_chars", 3))
+            family = next((f for f in self._families if target.ext in f), frozenset()) if target.ext else self._stem_family
+            exts = sorted({e[:width] for e in (*family, target.ext) if e})
+            self._short.append((re.compile(
+                f"(?:{re.escape(base)}|_{re.escape(base[1:])})~\\d{{1,6}}(?:{'|'.join(map(re.escape, exts))})"), target))
+            short_words += [f"{base}~", f"_{base[1:]}~"]
         self._keywords = ahocorasick.Automaton()
         if use_keywords:
             for kw in rules.load("keywords").get("keyword", []):
@@ -327,7 +364,7 @@ class NameRules:
         # (or per folder: see maybe_matching).
         self._any: ahocorasick.Automaton | None = None
         locks = list(self._lock_prefixes) if self._targets else []
-        words = [w for w in (*(t.stem for t in self._targets), *self._exact, *locks,
+        words = [w for w in (*(t.stem for t in self._targets), *self._exact, *locks, *short_words,
                              *(k for k, _ in self._keywords.items())) if w]
         if words:
             self._any = ahocorasick.Automaton()
@@ -462,6 +499,9 @@ class NameRules:
         lead = self._contains(n)
         if lead is not None:
             return NameMatch(Reason.NAME_CONTAINS, "+".join(lead[0]), lead[1].name)
+        for pattern, t in self._short:  # an 8.3 alias: the start of the stem only, a lead
+            if pattern.fullmatch(n):
+                return NameMatch(Reason.NAME_CONTAINS, self._short_rule, t.name)
         return None
 
     # ---------------------------------------------------------------- copies

@@ -22,7 +22,7 @@ from .inspectors.archive import ArchiveInspector
 from .inspectors.image import ImageInspector
 from .inspectors.lockfile import LockFileInspector
 from .inspectors.mail import MailInspector
-from .inspectors.recyclebin import RecycleBinInspector
+from .inspectors.recyclebin import RecycleBinInspector, RecycledPairing
 from .inspectors.spreadsheet import SpreadsheetInspector
 from .named import NamedExtension
 from .persons.analysis import PersonCount
@@ -85,6 +85,7 @@ INSPECTORS: Registry[InspectorClass] = Registry("inspector", [
 ])
 
 ANALYSES: Registry[Analysis] = Registry("analysis", [
+    RecycledPairing(),  # first: a recycled copy found by its content takes its original name's rules
     NamedExtension(),  # before the person count: the named file found under another extension is counted
     PersonCount(),
     LeadPromotion(),  # after the person count: record-overlap must be known
