@@ -164,6 +164,13 @@ def lock_rules() -> tuple[LockRule, ...]:
 
 
 @cache
+def marker_rules() -> frozenset[str]:
+    """Rules (``marker = true`` in name_variants.toml) whose files mark a copy but hold none of its content: an
+    AppleDouble companion, a download mark, a trash or recycle-bin record, an iCloud placeholder."""
+    return frozenset(name for name, d in _catalogue().items() if d.get("marker") is True)
+
+
+@cache
 def mojibake_rules() -> tuple[Mojibake, ...]:
     return tuple(Mojibake(d["name"], d["shown_as"], d["really"]) for d in _variants().get("mojibake", []))
 

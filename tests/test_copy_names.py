@@ -337,3 +337,61 @@ def test_recycle_bin_rules_have_plain_words_in_both_languages() -> None:
         ja, en = rule_words(rule, "ja"), rule_words(rule, "en")
         assert ja != rule and en != rule and "ごみ箱" in ja and "recycle bin" in en
     assert rule_words("pii:name+address", "ja") == "pii:name+address"  # content rules keep their code
+
+
+# ---------------------------------------------------------------- review (Session 9): what counts as a copy
+
+# Files that mark a copy of the named file but hold none of its content (what a ~$ owner file is to an open file)
+MARKER_NAMES = ["._{s}.xlsx", "{s}.xlsx:Zone.Identifier", "{s}.xlsx.trashinfo", ".{s}.xlsx.icloud"]
+# Files named as a copy that hold (part of) its bytes: copies
+CONTENT_NAMES = ["{s}.xlsx.part", "{s}.xlsx.tmp", "{s}.xlsx~RF1a2b3c.TMP", "{s} (copy).xlsx", "{s} 10.27.33.xlsx"]
+
+
+def test_marker_files_are_not_counted_as_copies(tree_scan) -> None:
+    """An AppleDouble companion, a Zone.Identifier stream, a trash record, an iCloud placeholder, a recycle bin's
+    $I / INFO2 record hold none of the list: like the ~$ owner file they are listed apart (summary ``markers``),
+    never in "copies of the named file"; the content-bearing ones (.part, .tmp, $R, Dc1) stay copies."""
+    from scanner.summary import classify, summarise
+
+    _expected, files = tree_scan
+    groups = classify({"files": list(files.values())})
+    group_of = {id(f): g for g, fs in groups.items() for f in fs}
+    where = {rel: group_of[id(f)] for rel, f in files.items()}
+    for stem in (JA, ASCII):
+        top, vista, xp = stem[:3], f"{stem[:3]}/$RECYCLE.BIN/S-1-5-21-1-2-3-1001/", f"{stem[:3]}/RECYCLER/S-1-5-21-1-2-3-1003/"
+        for name in MARKER_NAMES:
+            assert where[f"{top}/{name.format(s=stem)}"] == "markers", name.format(s=stem)
+        for name in CONTENT_NAMES:
+            assert where[f"{top}/{name.format(s=stem)}"] == "copies", name.format(s=stem)
+        assert where[f"{top}/~${stem}.xlsx"] == "lock_files"
+        assert {where[p] for p in (xp + "INFO2", vista + "$IAB12CD.xlsx", vista + "$IXY34ZZ.xlsx",
+                                   f"{top}/送付.zip » __MACOSX/._{stem}.xlsx")} == {"markers"}
+        assert where[xp + "Dc1.xlsx"] == where[vista + "$RAB12CD.xlsx"] == "copies"
+    summary = summarise({"files": list(files.values())})
+    assert summary["markers"] == len(groups["markers"]) >= 2 * (len(MARKER_NAMES) + 3)
+    assert summary["copies"] == len(groups["copies"])
+
+
+def test_a_marker_name_holding_the_records_is_a_copy() -> None:
+    """A file named like a marker whose content is the list (a copy hidden as ``._NAME``) is a copy."""
+    from scanner.summary import classify
+
+    hidden = {"path": f"/s/._{JA}.xlsx", "reasons": ["name-variant", "pii"],
+              "matched_rules": ["name-variant:appledouble", "pii:name+address"], "pii": {"records": 30}}
+    mark = {"path": f"/s/._{JA}.xlsx", "reasons": ["name-variant"], "matched_rules": ["name-variant:appledouble"]}
+    assert classify({"files": [hidden]})["copies"] == [hidden]
+    assert classify({"files": [mark]})["markers"] == [mark]
+
+
+@pytest.mark.parametrize("given", [f"{JA}.xlsx", f"{ASCII}.xlsx", "名簿.xlsx"])
+def test_dates_written_like_a_trash_time_are_leads_not_copies(given: str) -> None:
+    """Finder's Trash time ' 10.27.33' must not take a date people write: 令和5年4月1日 as ' 5.04.01' or
+    ' R5.04.01', 1 Dec 2023 as ' 1.12.23', a version ' 1.10.20' (H.MM.SS whose MM is a month and SS a day)."""
+    rules = _rules(given)
+    stem = given.removesuffix(".xlsx")
+    for text in (" 5.04.01", " 1.12.23", " 9.10.20", " 3.01.31"):
+        got = [(m.reason, m.rule) for m in rules.match(f"{stem}{text}.xlsx")]
+        assert all(reason != Reason.NAME_VARIANT for reason, _rule in got), (text, got)
+    for text in (" 10.27.33", " 9.44.01", " 2.27.33 PM", " 23.59.01", " 5.04.45"):
+        got = [(m.reason, m.rule) for m in rules.match(f"{stem}{text}.xlsx")]
+        assert got[:1] == [(Reason.NAME_VARIANT, "macos-trash-time")], (text, got)
