@@ -179,7 +179,7 @@ def _tree(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def tree_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, dict]]:
+def tree_result(tmp_path_factory: pytest.TempPathFactory):
     """The tree scanned in this process with every inspector and post-scan analysis, as the CLI does (one
     CLI run of the same tree costs 5 s of worker starts; the names are decided in the scan process either way)."""
     from scanner.config import ScanConfig
@@ -194,6 +194,12 @@ def tree_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str],
     config = ScanConfig(sources=[str(src)], out=root / "out", names=CLI_NAMES, quiet=True, known_hashes=known,
                         content_check="off")  # names and hashes decide here; the fake workbooks are not read
     result = run_scan(config, [LocalSource(str(src))], inspectors=inspectors_for(config), workers=0)
+    return src, expected, result
+
+
+@pytest.fixture(scope="module")
+def tree_scan(tree_result) -> tuple[dict[str, str], dict[str, dict]]:
+    src, expected, result = tree_result
     files = {unicodedata.normalize("NFC", h.location.display().removeprefix(str(src) + "/")): h.to_json()
              for h in result.hits}
     return expected, files
@@ -395,3 +401,25 @@ def test_dates_written_like_a_trash_time_are_leads_not_copies(given: str) -> Non
     for text in (" 10.27.33", " 9.44.01", " 2.27.33 PM", " 23.59.01", " 5.04.45"):
         got = [(m.reason, m.rule) for m in rules.match(f"{stem}{text}.xlsx")]
         assert got[:1] == [(Reason.NAME_VARIANT, "macos-trash-time")], (text, got)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_report_names_what_a_recycle_bin_record_says(tree_result, lang: str) -> None:
+    """The report gives a recycle bin's facts beside its files: each INFO2 record that names a copy, with the name
+    it is stored under, its deletion time and whether it was restored or purged; the original place of a $I, $R
+    or Dc file. Without them a Dc1.xlsx or a $RAB12CD.xlsx means nothing to the reader."""
+    import re
+
+    from reports.html import render_report
+    from scanner.store import build_findings
+
+    _src, _expected, result = tree_result
+    html = render_report(build_findings(result), lang)
+    text = re.sub(r"<[^>]+>", "", html)
+    desk = "C:\\Documents and Settings\\u\\デスクトップ\\"
+    for stem in (JA, ASCII):
+        assert f"{desk}{stem} のコピー.xlsx → Dc1.xlsx" in text
+        assert f"{desk}Copy of {stem}.xlsx → Dc3.xlsx" in text
+        assert f"C:\\Users\\u\\Desktop\\{stem} - コピー.xlsx" in text  # the $I / $R pair's original place
+    assert "会議資料.docx" not in text  # a record naming another file is not the case's business
+    assert ("復元または削除済み" if lang == "ja" else "restored or purged") in text
