@@ -175,6 +175,17 @@ def _tree(root: Path) -> dict[str, str]:
         expected.update({f"{stem[:3]}/RECYCLER/S-1-5-21-1-2-3-1003/INFO2": "hit",
                          f"{stem[:3]}/RECYCLER/S-1-5-21-1-2-3-1003/Dc1.xlsx": "hit",
                          f"{stem[:3]}/RECYCLER/S-1-5-21-1-2-3-1003/Dc2.docx": "none"})
+        # both bins collected into a zip by a Windows tool: member paths with backslashes (review, Session 9)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("RECYCLER\\S-1-5-21-1-2-3-1003\\INFO2", (xp / "INFO2").read_bytes())
+            z.writestr("RECYCLER\\S-1-5-21-1-2-3-1003\\Dc1.xlsx", DC1 + stem.encode())
+            z.writestr("$RECYCLE.BIN\\S-1-5-21-1-2-3-1001\\$IAB12CD.xlsx", (vista / "$IAB12CD.xlsx").read_bytes())
+            z.writestr("$RECYCLE.BIN\\S-1-5-21-1-2-3-1001\\$RAB12CD.xlsx", b"r" * 5)
+        (folder / "回収.zip").write_bytes(buf.getvalue())
+        for member in ("RECYCLER\\S-1-5-21-1-2-3-1003\\INFO2", "RECYCLER\\S-1-5-21-1-2-3-1003\\Dc1.xlsx",
+                       "$RECYCLE.BIN\\S-1-5-21-1-2-3-1001\\$IAB12CD.xlsx", "$RECYCLE.BIN\\S-1-5-21-1-2-3-1001\\$RAB12CD.xlsx"):
+            expected[f"{stem[:3]}/回収.zip » {member}"] = "hit"
     return expected
 
 
@@ -423,3 +434,16 @@ def test_report_names_what_a_recycle_bin_record_says(tree_result, lang: str) -> 
         assert f"C:\\Users\\u\\Desktop\\{stem} - コピー.xlsx" in text  # the $I / $R pair's original place
     assert "会議資料.docx" not in text  # a record naming another file is not the case's business
     assert ("復元または削除済み" if lang == "ja" else "restored or purged") in text
+
+
+def test_recycle_bins_in_an_archive_with_backslash_paths_pair_up(tree_scan) -> None:
+    """A recycle bin collected into a zip by a Windows tool names its members with backslashes: the INFO2 record
+    and the $I file still give the original name to the Dc and $R files beside them."""
+    _expected, files = tree_scan
+    for stem in (JA, ASCII):
+        zipped = f"{stem[:3]}/回収.zip » "
+        dc1 = files[zipped + "RECYCLER\\S-1-5-21-1-2-3-1003\\Dc1.xlsx"]
+        assert (dc1.get("annotations") or {}).get("recycled_from", "").endswith(f"{stem} のコピー.xlsx"), dc1
+        assert "recycle-bin:content" in dc1["matched_rules"]
+        r = files[zipped + "$RECYCLE.BIN\\S-1-5-21-1-2-3-1001\\$RAB12CD.xlsx"]
+        assert r["annotations"]["recycled_from"].endswith(f"{stem} - コピー.xlsx")

@@ -156,14 +156,22 @@ def _in_old_recycle_bin(loc: Location) -> bool:
     return any(p.casefold() in _INFO2_DIRS for p in loc.path.replace("\\", "/").split("/")[:-1])
 
 
+def _name_at(loc: Location, path: str) -> int:
+    """Where the base name starts in a location's path: after its last ``/``, or ``\\`` in an archive member's
+    path (zips made on Windows name members ``RECYCLER\\S-1-…\\INFO2``)."""
+    seps = "/\\" if loc.containers and loc.containers[-1].kind == "archive" else "/"
+    return max(path.rfind(s) for s in seps) + 1
+
+
 def _sibling_key(loc: Location) -> str:
     """The location key of the ``$R`` file that goes with a ``$I`` file."""
-    head, _, name = loc.path.rpartition("/")
+    at = _name_at(loc, loc.path)
     raw = None
     if loc.raw_path_hex:
-        rhead, _, rname = bytes.fromhex(loc.raw_path_hex).rpartition(b"/")
-        raw = (rhead + b"/$R" + rname[2:]).hex()
-    return Location(loc.source, f"{head}/$R{name[2:]}", loc.containers, raw).key()
+        raw_path = bytes.fromhex(loc.raw_path_hex).decode("latin-1")  # byte for byte: the separators are ASCII
+        rat = _name_at(loc, raw_path)
+        raw = f"{raw_path[:rat]}$R{raw_path[rat + 2:]}".encode("latin-1").hex()
+    return Location(loc.source, f"{loc.path[:at]}$R{loc.path[at + 2:]}", loc.containers, raw).key()
 
 
 class RecycleBinInspector:
@@ -284,8 +292,8 @@ def pair_recycled(hits: list[FileHit], rules: object) -> int:
 
 def _folder(loc: Location) -> tuple[str, str]:
     """(the folder a location is in, as one key with its source and containers; its base name)."""
-    head, _, name = loc.path.rpartition("/")
-    return "\x1f".join([loc.source, *(f"{h.kind}:{h.name}" for h in loc.containers), head]), name
+    at = _name_at(loc, loc.path)
+    return "\x1f".join([loc.source, *(f"{h.kind}:{h.name}" for h in loc.containers), loc.path[:at]]), loc.path[at:]
 
 
 def _base(path: str) -> str:
