@@ -447,3 +447,34 @@ def test_recycle_bins_in_an_archive_with_backslash_paths_pair_up(tree_scan) -> N
         assert "recycle-bin:content" in dc1["matched_rules"]
         r = files[zipped + "$RECYCLE.BIN\\S-1-5-21-1-2-3-1001\\$RAB12CD.xlsx"]
         assert r["annotations"]["recycled_from"].endswith(f"{stem} - コピー.xlsx")
+
+
+def test_an_info2_padded_past_its_cap_is_read_as_far_as_the_cap_and_says_so(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An INFO2 grown past what a recycle bin holds (padded, hostile) is neither skipped unseen nor read without
+    end: its first records are read, a copy named there is a hit, and the file says it was read in part."""
+    from types import SimpleNamespace
+
+    from scanner.codes import Status
+    from scanner.config import ScanConfig
+    from scanner.contracts import NoProgress, ScanContext, ScanResult
+    from scanner.inspectors import recyclebin
+    from scanner.inspectors.recyclebin import RecycleBinInspector, make_info2
+    from scanner.models import Location
+
+    MAX_INFO2 = 20 + 8 * 800  # the cap made small: the same code path at a test's size
+    monkeypatch.setattr(recyclebin, "MAX_INFO2", MAX_INFO2)
+
+    config = ScanConfig(sources=[str(tmp_path)], out=tmp_path / "out", names=[f"{JA}.xlsx"], quiet=True)
+    ctx = ScanContext(config, NameRules(config.names, False), [], ScanResult(config, started=""), NoProgress())
+    loc = Location(str(tmp_path), f"{tmp_path}/RECYCLER/S-1-5-21-1/INFO2")
+    entry = SimpleNamespace(name="INFO2", kind="file", deleted=False, location=loc)
+    first = make_info2([f"C:\\{JA} - コピー.xlsx"])
+    filler = make_info2(["C:\\memo.txt"] * (MAX_INFO2 // 800 + 2))[20:]
+    inspector = RecycleBinInspector(config)
+    assert inspector.wants(entry, len(first) + len(filler), lambda: first[:64])  # type: ignore[arg-type]
+    head_named = inspector.inspect(entry, first + filler, "", ctx)  # type: ignore[arg-type]
+    assert head_named.status == Status.TOO_LARGE and head_named.rules == ["recycle-bin:info2"]
+    assert str(MAX_INFO2) in head_named.detail
+    tail_named = inspector.inspect(entry, make_info2(["C:\\memo.txt"])[:20] + filler + first[20:], "", ctx)  # type: ignore[arg-type]
+    assert tail_named.status == Status.TOO_LARGE and not tail_named.reasons

@@ -187,8 +187,8 @@ class RecycleBinInspector:
         return name[:2] in ("$I", "$R") or name.casefold() == "info2"
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
-        if entry.name.casefold() == "info2":
-            return size <= MAX_INFO2 and _in_old_recycle_bin(entry.location)
+        if entry.name.casefold() == "info2":  # any size: one past MAX_INFO2 is read in part, and says so
+            return _in_old_recycle_bin(entry.location)
         if entry.name.startswith("$I"):
             return size <= MAX_I_FILE and _in_recycle_bin(entry.location)
         # every $R of a recycle bin: whether its $I named a matching file is known where the $I was read
@@ -230,7 +230,8 @@ class RecycleBinInspector:
 def _inspect_info2(entry: Entry, data: bytes, ctx: ScanContext) -> Inspection:
     """An INFO2 file is a hit when one of its records names a file the name rules match (a lead when every such
     name only contains the named stem); ``annotations.recycled`` lists those records."""
-    info2 = parse_info2(data)
+    cut = len(data) > MAX_INFO2  # more than any recycle bin held (padded, hostile): its first records only
+    info2 = parse_info2(data[:MAX_INFO2 - (MAX_INFO2 - _INFO2_HEADER) % _INFO2_NT] if cut else data)
     if info2 is None:
         return Inspection(status=Status.CORRUPT, detail="not a recycle bin INFO2 file")
     named: list[dict[str, object]] = []
@@ -243,6 +244,8 @@ def _inspect_info2(entry: Entry, data: bytes, ctx: ScanContext) -> Inspection:
                           "original_size": r.size, "removed": r.removed})
     status, detail = (Status.CORRUPT, f"INFO2: {info2.damaged} damaged record(s) not read") if info2.damaged \
         else (Status.OK, "")
+    if cut:
+        status, detail = Status.TOO_LARGE, f"INFO2 of {len(data)} bytes: the first {MAX_INFO2} read"
     if not named:
         return Inspection(status=status, detail=detail)
     first = named[0]
