@@ -41,7 +41,6 @@ def is_lock_file(f: Mapping[str, Any]) -> bool:
 
 
 _CONTENT_REASONS = frozenset({Reason.NAME, Reason.KNOWN_HASH, Reason.PII, Reason.RECORD_OVERLAP})
-_RECYCLE_RULE = "recycle-bin:"
 
 
 def is_marker(f: Mapping[str, Any]) -> bool:
@@ -51,9 +50,9 @@ def is_marker(f: Mapping[str, Any]) -> bool:
     reasons = set(f.get("reasons") or ())
     if reasons & _CONTENT_REASONS or Reason.NAME_VARIANT not in reasons:
         return False
-    naming = [r.partition(":")[2].split("+") if r.startswith(f"{Reason.NAME_VARIANT}:") else [r]
-              for r in f.get("matched_rules") or ()
-              if r.startswith(f"{Reason.NAME_VARIANT}:") or r.startswith(_RECYCLE_RULE)]
+    rules = f.get("matched_rules") or ()
+    naming = [r.partition(":")[2].split("+") for r in rules if r.startswith(f"{Reason.NAME_VARIANT}:")]
+    naming += [[r] for r in rules if r in marker_rules()]  # a recycle bin's record ($I, INFO2); its content: neutral
     return bool(naming) and all(set(parts) & marker_rules() for parts in naming)
 
 

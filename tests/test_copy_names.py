@@ -398,6 +398,12 @@ def test_a_marker_name_holding_the_records_is_a_copy() -> None:
     mark = {"path": f"/s/._{JA}.xlsx", "reasons": ["name-variant"], "matched_rules": ["name-variant:appledouble"]}
     assert classify({"files": [hidden]})["copies"] == [hidden]
     assert classify({"files": [mark]})["markers"] == [mark]
+    # a recycle bin's $R holds what its original held: a deleted ._NAME is a marker, a deleted copy a copy
+    deleted_mark = {"path": "/s/$RECYCLE.BIN/S-1/$RAB12CD.xlsx", "reasons": ["name-variant"],
+                    "matched_rules": ["name-variant:appledouble", "recycle-bin:content"]}
+    deleted_copy = {**deleted_mark, "matched_rules": ["name-variant:windows-copy-ja", "recycle-bin:content"]}
+    assert classify({"files": [deleted_mark]})["markers"] == [deleted_mark]
+    assert classify({"files": [deleted_copy]})["copies"] == [deleted_copy]
 
 
 @pytest.mark.parametrize("given", [f"{JA}.xlsx", f"{ASCII}.xlsx", "名簿.xlsx"])
