@@ -484,3 +484,20 @@ def test_an_info2_padded_past_its_cap_is_read_as_far_as_the_cap_and_says_so(tmp_
     assert str(MAX_INFO2) in head_named.detail
     tail_named = inspector.inspect(entry, make_info2(["C:\\memo.txt"])[:20] + filler + first[20:], "", ctx)  # type: ignore[arg-type]
     assert tail_named.status == Status.TOO_LARGE and not tail_named.reasons
+
+
+def test_an_info2_record_whose_unicode_path_is_damaged_is_read_from_its_ansi_path() -> None:
+    """Windows 2000/XP keeps each path twice (ANSI and UTF-16): a record whose UTF-16 copy is damaged (a carved or
+    half-overwritten INFO2) still gives the original name from the other copy."""
+    from scanner.inspectors.recyclebin import make_info2, parse_info2
+
+    path = f"C:\\Documents and Settings\\u\\{JA} - コピー.xlsx"
+    data = bytearray(make_info2([path]))
+    wide = 20 + 280
+    data[wide + 10:wide + 12] = b"\x00\xd8"  # an unpaired surrogate inside the UTF-16 path
+    parsed = parse_info2(bytes(data))
+    assert parsed is not None and [r.original_path for r in parsed.records] == [path]
+    both_damaged = bytearray(data)
+    both_damaged[22:24] = b"\x81\n"  # and bytes the ANSI code page cannot read: the UTF-16 one is kept, damage shown
+    parsed = parse_info2(bytes(both_damaged))
+    assert parsed is not None and "\ufffd" in parsed.records[0].original_path

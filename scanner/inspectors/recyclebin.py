@@ -122,7 +122,9 @@ def parse_info2(data: bytes, ansi: str = "cp932") -> Info2 | None:
         narrow = data[at + removed:at + 260].split(b"\x00", 1)[0].decode(ansi, "replace")
         wide = data[at + 280:at + 800].decode("utf-16-le", "replace").split("\x00", 1)[0] \
             if record == _INFO2_NT else ""
-        path = wide or (("?" if removed and narrow else "") + narrow)
+        ansi_path = ("?" if removed and narrow else "") + narrow
+        # the UTF-16 copy unless it is damaged where the ANSI one is whole (a carved or half-overwritten record)
+        path = ansi_path if "\ufffd" in wide and ansi_path and "\ufffd" not in ansi_path else wide or ansi_path
         if not path or drive > 25:
             damaged += 1
             continue
