@@ -132,6 +132,10 @@ def test_new_rules_say_why_in_the_findings_words() -> None:
 # ---------------------------------------------------------------- from the CLI, on a tree holding them
 
 CLI_NAMES = [f"{JA}.xlsx", ASCII]  # one with its extension, one without
+# a 4 KiB AppleDouble file holding Finder info only (what Finder writes beside any file without other metadata)
+APPLEDOUBLE = (b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \x00\x02" + b"\x00\x00\x00\x09\x00\x00\x00\x32"
+               + b"\x00\x00\x0e\xb0" + b"\x00\x00\x00\x02\x00\x00\x0e\xe2\x00\x00\x01\x1e").ljust(4096, b"\x00")
+OWNER = b"\x06yamada".ljust(54, b" ") + "\x06yamada".encode("utf-16-le").ljust(111, b" ")  # an Office owner file
 DC1 = b"the leaked workbook, deleted on Windows XP: "  # its SHA-256 is known to the examiner (--known-hashes)
 
 
@@ -148,6 +152,13 @@ def _tree(root: Path) -> dict[str, str]:
             for name in names:
                 (folder / name).write_bytes(b"")  # empty: names decide (an empty file ties no lead to a copy)
                 expected[f"{stem[:3]}/{name}"] = kind
+        # a Mac's AppleDouble companions and Office owner files are alike byte for byte (Finder info only; the same
+        # user name): the named file's ones must not make other files "copies" by their SHA-256 (review, Session 9)
+        for name, kind, data in ((f"._{stem}.xlsx", "hit", APPLEDOUBLE), ("._職員名簿.xlsx", "none", APPLEDOUBLE),
+                                 (f"._{stem}_最新.xlsx", "lead", APPLEDOUBLE), (f"~${stem}.xlsx", "hit", OWNER),
+                                 ("~$職員名簿.xlsx", "none", OWNER)):
+            (folder / name).write_bytes(data)
+            expected[f"{stem[:3]}/{name}"] = kind
         short = "介護予" if stem == JA else "RIYOSH"  # an 8.3 alias alone: a lead (the prefilter must let it in)
         (folder / f"{short}~1.XLS").write_bytes(stem.encode() + b"8.3")
         expected[f"{stem[:3]}/{short}~1.XLS"] = "lead"
