@@ -512,3 +512,21 @@ def test_an_info2_record_whose_unicode_path_is_damaged_is_read_from_its_ansi_pat
     both_damaged[22:24] = b"\x81\n"  # and bytes the ANSI code page cannot read: the UTF-16 one is kept, damage shown
     parsed = parse_info2(bytes(both_damaged))
     assert parsed is not None and "\ufffd" in parsed.records[0].original_path
+
+
+@pytest.mark.parametrize("given", ["利用者名簿_2023.xlsx", "名簿_R5.xlsx", "Meibo2023.xlsx", "介護予防利用者名簿 第3版 1.xlsx"])
+def test_a_bare_number_after_a_stem_ending_in_a_number_is_a_lead(given: str) -> None:
+    """'-12' or ' 4' after a stem that ends in a number reads as that number going on (利用者名簿_2023-12: December's
+    list; 名簿_R5 4: 令和5年4月), another document as often as a Safari or Finder duplicate: a lead, which its content
+    (the same SHA-256, shared persons) still promotes to a copy. Brackets ('(2)', '[1]') stay the programs' copies."""
+    rules = _rules(given)
+    stem = given.removesuffix(".xlsx")
+    for text in ("-1", "-12", " 2", " 4"):
+        got = [(m.reason, m.rule) for m in rules.match(f"{stem}{text}.xlsx")]
+        assert got and got[0][0] == Reason.NAME_CONTAINS, (text, got)
+    for text in (" (2)", "[1]", " - コピー", " copy 2"):
+        got = [(m.reason, m.rule) for m in rules.match(f"{stem}{text}.xlsx")]
+        assert got and got[0][0] == Reason.NAME_VARIANT, (text, got)
+    plain = _rules("利用者名簿.xlsx")  # a stem ending in a word keeps the duplicates' numbers as copies
+    assert [m.rule for m in plain.match("利用者名簿-2.xlsx")] == ["download-hyphen-number"]
+    assert [m.rule for m in plain.match("利用者名簿 2.xlsx")] == ["macos-number"]
