@@ -55,13 +55,14 @@ from .mail_mime import (
 from .mail_outlook import (
     MSG_MARK,
     OLE_MAGIC,
+    ORPHANS,
     Store,
     msg_may_hold_attachments,
     pst_declared_size,
     read_msg,
     sniff_pst,
 )
-from .mail_parts import Attachment, Mail, message_label
+from .mail_parts import CONTACT_TABLE, Attachment, Mail, contacts_table, message_label
 from .mail_tnef import read_tnef
 
 MESSAGE_EXTS = {".eml": "eml", ".emlx": "emlx", ".msg": "msg", ".oft": "msg", ".mbox": "mbox", ".mbx": "mbox",
@@ -114,11 +115,17 @@ def _header_bytes(entry: Entry, size: int, head: Callable[[], bytes]) -> bytes:
         return b""
 
 
+# names a saved .msg may be given to hide it (Office's compound-file family, text-table names): asked of the mail
+# inspector only for a compound file whose directory shows an Outlook message stream (others read the rest)
+OLE_HOSTS = frozenset({".doc", ".dot", ".xls", ".xlt", ".xla", ".xlw", ".ppt", ".pps", ".pot", ".pub", ".vsd",
+                       ".txt", ".csv", ".tsv", ".tab", ".prn"})  # .log: no inspector reads it by name (a name cost)
+
+
 class MailInspector:
     """Opens mail files and stores and hands their attachments back to the pipeline as children."""
 
     name = "mail"
-    skip_extensions = frozenset(_NEVER_MAIL)
+    skip_extensions = frozenset(_NEVER_MAIL - OLE_HOSTS)
     # called even for a file over --max-inspect-mb (with its head only): a .pst/.ost is then read in place by
     # libpff through a file object, an mbox message by message; other mail files that large are too-large
     opens_itself = True
@@ -133,6 +140,10 @@ class MailInspector:
         if not self.wants_name(entry.name) or size == 0:
             return False
         ext = _last_ext(entry.name)
+        if ext in OLE_HOSTS:  # a .msg saved as 名簿.doc / .xls / .txt: only when its directory says so
+            return self._renamed_msg(entry, size, head())
+        if ext in MESSAGE_EXTS and ext not in (".msg", ".oft") and head().startswith(OLE_MAGIC):
+            return self._renamed_msg(entry, size, head())  # a .msg saved as .eml: not a disguised workbook
         if ext in MESSAGE_EXTS and disguised(entry.name, head()) is not None:
             return False  # a workbook, an archive or a table named .msg/.eml: read by its content (disguise)
         if ext in (".msg", ".oft"):  # a message without attachments costs no worker
@@ -150,6 +161,21 @@ class MailInspector:
             return msg_may_hold_attachments(entry, self.config.max_inspect_bytes, named=False)
         kind = detect(h, "")
         return kind is not None and not (kind == "eml" and text_only(h) and not body_may_hold_table(h, len(h) >= size))
+
+    def wants_disguised(self, entry: Entry, head: bytes) -> bool:
+        """A file no inspector reads by its name (名簿.jpg) that is a .msg (its directory shows an Outlook message
+        stream with an attachment or a body) or an Outlook store by its header."""
+        if sniff_pst(head) is not None:
+            return True
+        try:
+            size = entry.stat().size
+        except ReadError:
+            return False  # not read: the other inspectors' checks list it
+        return self._renamed_msg(entry, size, head)
+
+    def _renamed_msg(self, entry: Entry, size: int, head: bytes) -> bool:
+        return (size >= 512 and head.startswith(OLE_MAGIC)
+                and msg_may_hold_attachments(entry, self.config.max_inspect_bytes, named=False))
 
     def settles_here(self, data: bytes) -> bool:
         """A compound file without an Outlook message stream (``inspect``: corrupt when named .msg/.oft, else
@@ -293,6 +319,10 @@ class _Lister:
                 yield from self._in_store(hop, label, mail, kind, deleted)
             for status, why in store.problems:
                 yield Skipped(self.entry.location, status, f"{kind}: {why}")
+            for folder, rows in store.contacts.items():  # an address book is a person table
+                table = contacts_table(rows)
+                loc = self.entry.location.child(hop, f"{folder}/{table.name}" if folder else table.name)
+                yield from self._attachment(loc, table, Mail(), folder == ORPHANS or self.entry.deleted)
         finally:
             store.close()
 
@@ -335,6 +365,8 @@ class _Lister:
         for status, why in mail.problems:
             yield Skipped(base, status, why if why.startswith(f"{kind}:") else f"{kind}: {why}")
         taken: set[str] = set()
+        if mail.contact is not None:  # a contact item (.msg, or attached to a message): a one-person table
+            mail.attachments.append(contacts_table([mail.contact], CONTACT_TABLE))
         for number, attachment in enumerate(mail.attachments, 1):
             path = attachment.name if attachment.name not in taken else f"{number}/{attachment.name}"
             taken.add(path)

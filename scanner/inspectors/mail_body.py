@@ -200,22 +200,146 @@ def windows_jis(raw: bytes) -> str | None:
         return None
 
 
-def rtf_text(raw: bytes, compressed: bool = True) -> tuple[str | None, tuple[Status, str] | None]:
-    """The text of an RTF body (Outlook's compressed RTF, PR_RTF_COMPRESSED / attRtfCompressed, decompressed
-    with compressed-rtf; or RTF as libpff gives it) by striprtf, which writes a table's cells as ``|``-separated
-    rows (a delimiter the text table reader splits at); None and why when it cannot be read."""
+def rtf_source(raw: bytes, compressed: bool = True) -> tuple[str | None, tuple[Status, str] | None]:
+    """An RTF body as text (latin-1: RTF is 7-bit with escapes): Outlook's compressed RTF (PR_RTF_COMPRESSED,
+    attRtfCompressed) decompressed with compressed-rtf, or RTF as libpff gives it; None and why when it cannot
+    be read."""
     try:
         if compressed:
             size = struct.unpack_from("<I", raw)[0] + 4 if len(raw) >= 16 else len(raw)
             if size > len(raw) + 3:  # writers drop up to three padding bytes; more missing is a cut stream
                 return None, (Status.CORRUPT, f"compressed RTF body cut: {len(raw)} of its {size} bytes; not read")
             raw = load("compressed_rtf").decompress((raw + bytes(3))[:size])
-        to_text = importlib.import_module(load("striprtf").__name__ + ".striprtf").rtf_to_text
-        return str(to_text(raw.decode("latin-1"), errors="replace")), None
+        return raw.decode("latin-1"), None
     except MissingBackend as e:
         return None, (Status.UNSUPPORTED, f"the message body is RTF: {e}; a table pasted into it was not examined")
-    except Exception as e:  # noqa: BLE001 - a damaged body (bad CRC, broken groups): said, never raised
+    except Exception as e:  # noqa: BLE001 - a damaged body (bad CRC, bad header): said, never raised
         return None, (Status.CORRUPT, f"RTF body damaged ({type(e).__name__}): a table pasted into it was not examined")
+
+
+def rtf_text(raw: bytes, compressed: bool = True) -> tuple[str | None, tuple[Status, str] | None]:
+    """The text of an RTF body by striprtf, which writes a table's cells as ``|``-separated rows (a delimiter the
+    text table reader splits at); None and why when it cannot be read."""
+    source, problem = rtf_source(raw, compressed)
+    if source is None:
+        return None, problem
+    try:
+        to_text = importlib.import_module(load("striprtf").__name__ + ".striprtf").rtf_to_text
+        return str(to_text(source, errors="replace")), None
+    except MissingBackend as e:
+        return None, (Status.UNSUPPORTED, f"the message body is RTF: {e}; a table pasted into it was not examined")
+    except Exception as e:  # noqa: BLE001 - a damaged body (broken groups): said, never raised
+        return None, (Status.CORRUPT, f"RTF body damaged ({type(e).__name__}): a table pasted into it was not examined")
+
+
+_RTF_TOKEN = re.compile(r"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|([^\\{}\r\n]+)|[\r\n]+",
+                        re.DOTALL)
+_RTF_SKIPPED = frozenset(("fonttbl", "colortbl", "stylesheet", "info", "pict", "object", "header", "footer",
+                          "listtable", "listoverridetable", "rsidtbl", "generator", "xmlnstbl", "themedata",
+                          "datastore", "latentstyles", "filetbl", "revtbl"))
+MAX_RTF_GROUPS = 10_000  # nesting kept track of; deeper groups are read as their parent (a crafted file)
+
+
+def fromhtml(source: str) -> str | None:
+    """The HTML an RTF body encapsulates (``\\fromhtml1``: how Outlook keeps an HTML message in a .msg, a .pst
+    and a winmail.dat when no HTML property is stored), per [MS-OXRTFEX]: the text of ``{\\*\\htmltag ...}``
+    groups and the text outside ``\\htmlrtf`` ... ``\\htmlrtf0`` runs, in the body's code page
+    (``\\ansicpg``); None when the RTF is no encapsulated HTML. One pass over the tokens."""
+    if "\\fromhtml" not in source[:4096]:
+        return None
+    out: list[str] = []
+    pending = bytearray()
+    codec = "cp1252"
+    # per group: (skipped, in an htmltag, inside \htmlrtf, \uc count)
+    stack: list[tuple[bool, bool, bool, int]] = []
+    skip, tag, hidden, uc = False, False, False, 1
+    deeper, star, fallback, start = 0, False, 0, True
+
+    def flush() -> None:
+        if pending:
+            out.append(pending.decode(codec, "replace"))
+            pending.clear()
+
+    for found in _RTF_TOKEN.finditer(source):
+        word, param, hexbyte, symbol, brace, text = found.groups()
+        first, start = start, False
+        if brace == "{":
+            flush()
+            if len(stack) < MAX_RTF_GROUPS:
+                stack.append((skip, tag, hidden, uc))
+            else:
+                deeper += 1
+            start, star = True, False
+            continue
+        if brace == "}":
+            flush()
+            if deeper:
+                deeper -= 1
+            elif stack:
+                skip, tag, hidden, uc = stack.pop()
+            fallback = 0
+            continue
+        shown = not skip and (tag or not hidden)
+        if word is not None:
+            if word == "htmltag" and (star or first):
+                flush()
+                skip, tag = False, True
+            elif star or word in _RTF_SKIPPED:
+                skip = True
+            elif word == "htmlrtf":
+                flush()
+                hidden = param != "0"
+            elif word == "ansicpg" and param and param.isdigit():
+                codec = _rtf_codec(int(param))
+            elif word == "uc" and param:
+                uc = max(0, int(param))
+            elif word == "u" and param and shown:
+                flush()
+                out.append(chr(int(param) % 65536))
+                fallback = uc
+            elif word in ("par", "line") and shown:
+                flush()
+                out.append("\n")
+            elif word == "tab" and shown:
+                flush()
+                out.append("\t")
+            star = False
+            continue
+        if symbol is not None:
+            if symbol == "*":
+                star = True
+            elif shown and symbol in "\\{}":
+                flush()
+                out.append(symbol)
+            elif shown and symbol == "~":
+                flush()
+                out.append("\u00a0")
+            continue
+        if fallback:  # the replacement characters after a \uN
+            if hexbyte is not None:
+                fallback -= 1
+                continue
+            if text is not None:
+                dropped = min(fallback, len(text))
+                fallback -= dropped
+                text = text[dropped:]
+        if hexbyte is not None and shown:
+            pending.append(int(hexbyte, 16))
+        elif text and shown:
+            flush()
+            out.append(text)
+    flush()
+    return "".join(out)
+
+
+def _rtf_codec(code_page: int) -> str:
+    """Python's codec for an RTF code page (932 -> cp932); cp1252 when Python has none."""
+    name = _CODECS.get(f"cp{code_page}", f"cp{code_page}")
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return "cp1252"
+    return name
 
 
 def table_body(text: str, html: bool, problem: tuple[Status, str] | None) -> Attachment | None:
@@ -235,10 +359,20 @@ def table_body(text: str, html: bool, problem: tuple[Status, str] | None) -> Att
     return Attachment(HTML_BODY if html else TEXT_BODY, data, problem, body=True)
 
 
-def rtf_table(raw: bytes, compressed: bool = True) -> tuple[Attachment | None, tuple[Status, str] | None]:
-    """An RTF body (read when a message has no plain-text or HTML body) as a table child when it looks like one;
-    or why it could not be read."""
-    text, problem = rtf_text(raw, compressed)
+def rtf_table(raw: bytes, compressed: bool = True,
+              html_only: bool = False) -> tuple[Attachment | None, tuple[Status, str] | None]:
+    """An RTF body as a table child when it looks like one, or why it could not be read: the HTML it
+    encapsulates (``\\fromhtml1``: Outlook's usual form of an HTML message) read as an HTML body; else (unless
+    ``html_only``: a message with a plain-text body beside, whose text is the same) its text by striprtf."""
+    source, problem = rtf_source(raw, compressed)
+    if source is None:
+        return None, problem
+    html = fromhtml(source)
+    if html is not None:
+        return table_body(html, True, None), None
+    if html_only:
+        return None, None
+    text, problem = rtf_text(source.encode("latin-1"), compressed=False)
     if text is None:
         return None, problem
     return table_body(text, False, None), None

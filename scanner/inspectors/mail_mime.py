@@ -107,6 +107,7 @@ def _header_end(head: bytes) -> tuple[int, int] | None:
 
 _BASE64_BODY = re.compile(rb"(?im)^content-transfer-encoding:[ \t]*base64")
 _FLOWED = re.compile(rb'(?i)format="?flowed')
+_UU_BEGIN_LINE = re.compile(rb"(?m)^begin(?:-base64)? [0-7]{3,4} ")
 _DELSP = re.compile(rb'(?i)delsp="?yes')
 
 
@@ -123,6 +124,8 @@ def body_may_hold_table(raw: bytes, complete: bool) -> bool:
     body, block = raw[end[1]:], raw[:end[0]]
     if b"content-transfer-encoding" in block.lower() and _BASE64_BODY.search(block):  # the pattern where it may match
         return bool(body.strip())  # not decoded in the walk: the worker reads it
+    if b"begin" in body and _UU_BEGIN_LINE.search(body):  # a uuencoded file in the text (or a whole x-uuencode part)
+        return True
     body = body.replace(b"=\r\n", b"").replace(b"=\n", b"")  # quoted-printable soft line breaks (<ta=\nble>)
     text = body.decode("latin-1")
     if _FLOWED.search(raw):  # Thunderbird's wrapped lines joined (a space is a space in any charset)
@@ -200,6 +203,7 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
         mail.problems.append((Status.CORRUPT, "no mail header could be read"))
     count = 0
     bodies: dict[int, list[tuple[bool, Message]]] = {}  # the bodies of one multipart/alternative (or one alone)
+    parents: dict[int, Message] = {}  # part -> the multipart holding it
     for part, alternative in _walk(msg):
         count += 1
         if count > MAX_PARTS:
@@ -227,21 +231,66 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
             mail.problems += inner.problems
             continue
         if part.is_multipart():
+            for sub in part.get_payload():
+                parents[id(sub)] = part
             if losses:
                 mail.problems.append((Status.CORRUPT, f"MIME structure damaged ({', '.join(sorted(set(losses)))}): "
                                       "the message may be cut; parts after the damage may be missing"))
             continue
         name, raw_hex = part_name(part)
-        if name is None and part.get_content_disposition() != "attachment" and kind.encode() in BODY_TYPES:
+        if str(part.get("Content-Transfer-Encoding", "")).strip().lower() in UU_ENCODINGS:
+            _uuencoded_part(part, name, raw_hex, mail)  # the file itself, not a body (email would decode it as one)
+            continue
+        if _is_body(part, name):
             # a body (text, html): not an attached file, but it may hold a pasted table or uuencoded files
-            bodies.setdefault(id(alternative) if alternative is not None else id(part), []).append(
-                (kind == "text/html", part))
+            bodies.setdefault(_body_group(part, alternative, parents), []).append((kind == "text/html", part))
             continue
         attachment = _attachment(part, name, raw_hex, len(mail.attachments) + 1)
         mail.attachments.append(attachment)
     for group in bodies.values():
         _read_bodies(group, mail)
     return mail
+
+
+UU_ENCODINGS = ("x-uuencode", "x-uue", "uuencode", "x-uuencoded", "uue")
+
+
+def _is_body(part: Message, name: str | None) -> bool:
+    """A message's own text (text/plain, text/html ... without a name, not an ``attachment``)."""
+    return (name is None and part.get_content_disposition() != "attachment"
+            and part.get_content_type().encode() in BODY_TYPES)
+
+
+def _body_group(part: Message, alternative: Message | None, parents: dict[int, Message]) -> int:
+    """Which bodies are one text: those of one multipart/alternative; and a text/plain and a text/html side by
+    side in a multipart/mixed (a client that writes both without the alternative wrapper), which are the same
+    text twice, so their rows are read once. Any other body is a text of its own (Apple Mail's text, picture,
+    text)."""
+    if alternative is not None:
+        return id(alternative)
+    parent = parents.get(id(part))
+    if parent is not None:
+        kinds = sorted(sub.get_content_type() for sub in parent.get_payload()
+                       if isinstance(sub, Message) and not sub.is_multipart() and _is_body(sub, part_name(sub)[0]))
+        if kinds == ["text/html", "text/plain"]:
+            return id(parent)
+    return id(part)
+
+
+def _uuencoded_part(part: Message, name: str | None, raw_hex: str | None, mail: Mail) -> None:
+    """A part sent with Content-Transfer-Encoding x-uuencode (old Outlook Express, Becky!, mailers of the 1990s):
+    the files its ``begin`` ... ``end`` blocks hold, named by the part (else by the block); none: corrupt."""
+    raw = part.get_payload(decode=False)
+    text = raw if isinstance(raw, str) else ""
+    _rest, files, problems = uu_files(text)
+    mail.problems.extend(problems)
+    if not files:
+        mail.attachments.append(Attachment(name or f"attachment-{len(mail.attachments) + 1}", None, (
+            Status.CORRUPT, "a part sent as x-uuencode holds no 'begin' line: not decoded"), raw_hex))
+    for number, found in enumerate(files):
+        if name and number == 0:
+            found.name, found.raw_hex = name, raw_hex
+        mail.attachments.append(found)
 
 
 def _damaged_multipart(part: Message) -> Message | None:

@@ -25,8 +25,10 @@ from ..models import Entry
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
 from .legacy_embedded import CompoundProbe, unreached_entries
-from .mail_body import body_text, rtf_table, table_body, uu_files
+from .mail_body import body_text, rtf_source, rtf_table, table_body, uu_files
 from .mail_parts import Attachment, Mail, is_tnef
+from .mail_pstitem import HeapItem, NotAPropertyContext, unreached
+from .mail_pstitem import properties as item_properties
 
 if TYPE_CHECKING:
     from olefile import OleFileIO
@@ -90,7 +92,8 @@ def msg_may_hold_attachments(entry: Entry, limit: int, named: bool = True) -> bo
     Outlook message (``__substg1.0_`` streams) with no attachment storage, so a message without attachments
     costs no worker; a file whose directory cannot be followed goes to the worker, which lists why.
     ``named`` False (a compound file under another name, a .dat): True only when the directory shows a
-    message with an attachment storage; whatever else it is, other inspectors read it."""
+    message stream with an attachment storage or a body long enough for a table; whatever else it is, other
+    inspectors read it."""
     try:
         ranged = getattr(entry, "read_range", None)  # a remote file (sources.smb): a few ranges only
         if ranged is not None:
@@ -113,8 +116,9 @@ def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
     try:
         for name, _kind, _start, size in CompoundProbe(read_at).entries():
             count += 1
-            if name.startswith(_ATTACH) or (named and name in BODY_STREAMS and size >= MIN_TABLE_BODY):
-                return True  # an attachment, or a body long enough to hold a pasted table (read in the worker)
+            if name.startswith(_ATTACH) or (name in BODY_STREAMS and size >= MIN_TABLE_BODY) or name in CONTACT_STREAMS:
+                return True  # an attachment, a body long enough to hold a pasted table, a contact's address or
+                # phone (read in the worker), under its own name or another (a .msg saved as .dat or without one)
             message = message or name.startswith("__substg1.0_")
     except _PROBE_ERRORS:
         return named
@@ -149,7 +153,10 @@ def _message(ole: OleFileIO, paths: list[str], prefix: str, header: int, nesting
     props = _fixed_properties(ole, prefix + "__properties_version1.0", header)
     when = props.get((PR_CLIENT_SUBMIT_TIME, PT_SYSTIME)) or props.get((PR_DELIVERY_TIME, PT_SYSTIME))
     mail = Mail(date=_filetime(when) if when else None, subject=_msg_string(ole, prefix, PR_SUBJECT) or "")
-    _encrypted(_msg_string(ole, prefix, PR_MESSAGE_CLASS) or "", mail)
+    klass = _msg_string(ole, prefix, PR_MESSAGE_CLASS) or ""
+    _encrypted(klass, mail)
+    if klass.casefold().startswith("ipm.contact"):  # a contact saved as .msg (dragged out of Outlook): a person
+        mail.contact = contact_row(_MsgProperties(ole, prefix))
     try:
         _msg_body(ole, prefix, props.get((PR_INTERNET_CPID, PT_LONG)), mail)
     except Exception as e:  # noqa: BLE001 - a damaged body stream; the attachments go on
@@ -208,16 +215,19 @@ def _msg_body(ole: OleFileIO, prefix: str, code_page: int | None, mail: Mail) ->
         if found is not None:
             tables.append(found)
     plain, problem = _stream(ole, prefix, PR_BODY, PT_UNICODE), None
+    raw = _stream(ole, prefix, PR_BODY, PT_STRING8) if plain is None else None
+    if html is None and (rtf := _stream(ole, prefix, PR_RTF_COMPRESSED, 0x0102)):
+        # no HTML property: an HTML message is kept as RTF encapsulating it (\fromhtml1), its table read as HTML;
+        # plain RTF is read for its text only when there is no plain-text body (the same text)
+        found, why = rtf_table(rtf, html_only=plain is not None or raw is not None)
+        tables.extend([found] if found is not None else [])
+        mail.problems.extend([why] if why is not None else [])
     if plain is not None:
         text = plain.decode("utf-16-le", "replace").rstrip("\x00")
-    elif (raw := _stream(ole, prefix, PR_BODY, PT_STRING8)) is not None:
+    elif raw is not None:
         text, problem = body_text(raw.rstrip(b"\x00"), charset)
     else:
         text = ""
-        if html is None and (rtf := _stream(ole, prefix, PR_RTF_COMPRESSED, 0x0102)):
-            found, why = rtf_table(rtf)
-            tables.extend([found] if found is not None else [])
-            mail.problems.extend([why] if why is not None else [])
     if text:
         text, files, found_problems = uu_files(text)
         mail.attachments.extend(files)
@@ -225,6 +235,39 @@ def _msg_body(ole: OleFileIO, prefix: str, code_page: int | None, mail: Mail) ->
         if not tables and (found := table_body(text, False, problem)) is not None:
             tables.append(found)
     mail.attachments.extend(tables[:1])
+
+
+class _MsgProperties:
+    """A .msg's string properties shaped as libpff's record set (``contact_row`` reads either)."""
+
+    def __init__(self, ole: OleFileIO, prefix: str) -> None:
+        self.ole, self.prefix = ole, prefix
+
+    def get_number_of_record_sets(self) -> int:
+        return 1
+
+    def get_record_set(self, _index: int) -> _MsgProperties:
+        return self
+
+    def get_number_of_entries(self) -> int:
+        return len(_CONTACT_TAGS)
+
+    def get_entry(self, k: int) -> _MsgEntry:
+        return _MsgEntry(_CONTACT_TAGS[k], _msg_string(self.ole, self.prefix, _CONTACT_TAGS[k]) or "")
+
+
+class _MsgEntry:
+    def __init__(self, tag: int, text: str) -> None:
+        self.tag, self.text = tag, text
+
+    def get_entry_type(self) -> int:
+        return self.tag
+
+    def get_value_type(self) -> int:
+        return PT_UNICODE
+
+    def get_data(self) -> bytes:
+        return self.text.encode("utf-16-le")
 
 
 def _stream(ole: OleFileIO, prefix: str, prop: int, ptype: int) -> bytes | None:
@@ -295,6 +338,7 @@ class Store:
             raise ReadError(Status.CORRUPT, "libpff: the store has no root folder")
         self.problems: list[tuple[Status, str]] = []
         self.messages_read = 0
+        self.contacts: dict[str, list[list[str]]] = {}  # folder -> its contact items' rows (an address book)
 
     def close(self) -> None:
         try:
@@ -335,6 +379,9 @@ class Store:
                     return
                 if found is not None:
                     self.messages_read += 1
+                    if found.contact is not None:  # one table per folder, not a child per contact
+                        self.contacts.setdefault(path, []).append(found.contact)
+                        found.contact = None
                     yield path, int(item.get_identifier()), found, False
                 started = time.process_time()
             subs = []
@@ -372,8 +419,11 @@ class Store:
                 self.problems.append((Status.TIMEOUT, f"reading stopped at orphan item {i + 1} of {count} "
                                       "(--parse-timeout): the rest of the deleted items was not examined"))
                 return
+            if found is not None and found.contact is not None:
+                self.contacts.setdefault(ORPHANS, []).append(found.contact)
+                found.contact = None
             if found is not None and (found.attachments or found.problems):
-                yield "(orphan items)", int(item.get_identifier()), found, True
+                yield ORPHANS, int(item.get_identifier()), found, True
 
     def _mail(self, item: PffObject) -> Mail | None:
         if not isinstance(item, self._pff.message):
@@ -383,13 +433,19 @@ class Store:
                     subject=item.get_subject() or "")
         klass = (_record(item, PR_MESSAGE_CLASS) or "")
         _encrypted(str(klass), mail)
+        if str(klass).casefold().startswith("ipm.contact"):
+            mail.contact = contact_row(item)
         try:
             _pst_body(item, mail)
         except Exception as e:  # noqa: BLE001 - a damaged body; the attachments go on
             mail.problems.append((Status.CORRUPT, f"message body unreadable ({_short(e)})"))
         for k in range(item.get_number_of_attachments()):
             try:
-                mail.attachments.append(_pst_attachment(item.get_attachment(k), k + 1, str(klass), self.most))
+                att = item.get_attachment(k)
+                if _record(att, PR_ATTACH_METHOD) == EMBEDDED_MESSAGE and not _calendar(str(klass)):
+                    mail.attached.append(_pst_item(att, self.most))  # a message forwarded as an attachment
+                    continue
+                mail.attachments.append(_pst_attachment(att, k + 1, str(klass), self.most))
             except _Skip:
                 continue
             except Exception as e:  # noqa: BLE001 - one damaged attachment; the message's others go on
@@ -398,7 +454,66 @@ class Store:
         return mail
 
 
-def _pst_body(item: PffObject, mail: Mail) -> None:
+ORPHANS = "(orphan items)"  # the folder name given to items libpff finds that no folder lists (deleted)
+PR_SURNAME, PR_GIVEN_NAME, PR_POSTAL_ADDRESS = 0x3A11, 0x3A06, 0x3A15
+PR_HOME_PHONE, PR_BUSINESS_PHONE, PR_PRIMARY_PHONE, PR_MOBILE_PHONE = 0x3A09, 0x3A08, 0x3A1A, 0x3A1C
+# (postal code, prefecture/state, city, street) of a contact's home, other and business addresses
+_ADDRESSES = ((0x3A5B, 0x3A5C, 0x3A59, 0x3A5D), (0x3A61, 0x3A62, 0x3A5F, 0x3A63), (0x3A2A, 0x3A28, 0x3A27, 0x3A29))
+
+
+_CONTACT_TAGS = (PR_DISPLAY_NAME, PR_SURNAME, PR_GIVEN_NAME, PR_POSTAL_ADDRESS, PR_HOME_PHONE, PR_BUSINESS_PHONE,
+                 PR_PRIMARY_PHONE, PR_MOBILE_PHONE, *(tag for address in _ADDRESSES for tag in address))
+
+
+# a contact's surname, address and phone streams: the walk's sign that a .msg is a contact (a person)
+CONTACT_STREAMS = frozenset(f"__substg1.0_{tag:04X}{ptype:04X}" for tag in (
+    PR_SURNAME, PR_POSTAL_ADDRESS, PR_HOME_PHONE, PR_MOBILE_PHONE, PR_BUSINESS_PHONE, 0x3A5D, 0x3A29)
+    for ptype in (PT_UNICODE, PT_STRING8))
+
+
+def contact_row(item: PffObject | _MsgProperties) -> list[str]:
+    """An Outlook contact (IPM.Contact) as one row of CONTACT_HEADER: name (surname then given name, as a
+    Japanese address book writes it; else the display name), postal code and address (home, else other, else
+    business; Japanese order: prefecture, city, street), phones. Its e-mail addresses are named properties
+    and are not needed to count the person."""
+    values = _records(item, set(_CONTACT_TAGS))
+    name = " ".join(v for v in (values.get(PR_SURNAME), values.get(PR_GIVEN_NAME)) if v) or values.get(PR_DISPLAY_NAME, "")
+    postcode, address = "", ""
+    for tags in _ADDRESSES:
+        parts = [values.get(t, "") for t in tags]
+        if any(parts[1:]):
+            postcode, address = parts[0], "".join(parts[1:])
+            break
+    if not address:
+        address = " ".join(values.get(PR_POSTAL_ADDRESS, "").split())
+    phone = values.get(PR_HOME_PHONE) or values.get(PR_PRIMARY_PHONE) or ""
+    return [name, postcode, address, phone, values.get(PR_MOBILE_PHONE, ""), values.get(PR_BUSINESS_PHONE, "")]
+
+
+def _records(item: PffObject | _MsgProperties, wanted: set[int]) -> dict[int, str]:
+    """The string properties ``wanted`` of a libpff item's first record set, in one pass; a damaged set gives
+    what was read before the damage."""
+    out: dict[int, str] = {}
+    try:
+        if not item.get_number_of_record_sets():
+            return out
+        record = item.get_record_set(0)
+        for k in range(record.get_number_of_entries()):
+            entry = record.get_entry(k)
+            tag = entry.get_entry_type()
+            if tag not in wanted:
+                continue
+            vtype, data = entry.get_value_type(), entry.get_data() or b""
+            if vtype == PT_UNICODE:
+                out[tag] = data.decode("utf-16-le", "replace").rstrip("\x00").strip()
+            elif vtype == PT_STRING8:
+                out[tag] = decode_name(data.rstrip(b"\x00"))[0].strip()
+    except Exception:  # noqa: BLE001 - a damaged record set: the fields read so far
+        return out
+    return out
+
+
+def _pst_body(item: PffObject | HeapItem, mail: Mail) -> None:
     """A store message's body as a table when it looks like one: libpff gives the plain text in UTF-8 and the
     HTML as stored (in the message's code page); the HTML one when it holds a table, else the plain text."""
     code_page = _record(item, PR_INTERNET_CPID)
@@ -410,6 +525,10 @@ def _pst_body(item: PffObject, mail: Mail) -> None:
         if (found := table_body(text, True, problem)) is not None:
             tables.append(found)
     plain = item.get_plain_text_body()
+    if not html and (rtf := _rtf_body(item, bool(plain))):  # libpff gives it decompressed; \fromhtml1: read as HTML
+        found, why = rtf_table(bytes(rtf).rstrip(b"\x00"), compressed=False, html_only=bool(plain))
+        tables.extend([found] if found is not None else [])
+        mail.problems.extend([why] if why is not None else [])
     if plain:
         text, problem = body_text(bytes(plain).rstrip(b"\x00"), "utf-8")
         text, files, problems = uu_files(text)
@@ -417,11 +536,19 @@ def _pst_body(item: PffObject, mail: Mail) -> None:
         mail.problems.extend(problems)
         if not tables and (found := table_body(text, False, problem)) is not None:
             tables.append(found)
-    elif not html and (rtf := item.get_rtf_body()):  # libpff gives the RTF decompressed
-        found, why = rtf_table(bytes(rtf).rstrip(b"\x00"), compressed=False)
-        tables.extend([found] if found is not None else [])
-        mail.problems.extend([why] if why is not None else [])
-    mail.attachments.extend(tables)
+    mail.attachments.extend(tables[:1])
+
+
+def _rtf_body(item: PffObject | HeapItem, has_plain: bool) -> bytes | None:
+    """A store message's RTF body; one libpff cannot give is damage only when it is the message's only body
+    (beside a plain text, which was read, it is the same text: a password-protected store's RTF fails so)."""
+    try:
+        rtf = item.get_rtf_body()
+    except Exception:
+        if has_plain:
+            return None
+        raise
+    return bytes(rtf) if rtf else None
 
 
 def _folder_name(folder: PffObject) -> str:
@@ -446,12 +573,8 @@ def _pst_attachment(att: PffObject, number: int, message_class: str, most: int) 
     method = _record(att, PR_ATTACH_METHOD)
     if method in BY_REFERENCE:
         raise _Skip
-    if method == EMBEDDED_MESSAGE:
-        if message_class.startswith("IPM.Appointment") or message_class.startswith("IPM.Schedule"):
-            raise _Skip  # a recurring meeting's exceptions: calendar items, not files
-        # named by its number: an attached item's display name is its subject (personal data)
-        return Attachment(f"attached-item-{number}", None, (Status.UNSUPPORTED, "an attached Outlook item inside a "
-                          ".pst/.ost: its own attachments are not read (save it as .msg to examine it)"))
+    if method == EMBEDDED_MESSAGE:  # (an item is read by _pst_item; here only a calendar's)
+        raise _Skip  # a recurring meeting's exceptions: calendar items, not files
     name = str(att.get_long_filename() or _record(att, PR_ATTACH_FILENAME) or _record(att, PR_DISPLAY_NAME)
                or f"attachment-{number}")
     # an OLE object (attach method 6: a picture or a sheet pasted into a rich-text message) is given by libpff
@@ -465,7 +588,46 @@ def _pst_attachment(att: PffObject, number: int, message_class: str, most: int) 
     return Attachment(name, data, problem, tnef=is_tnef(name, mime))
 
 
-def _record(item: PffObject, prop: int) -> str | int | None:
+def _calendar(message_class: str) -> bool:
+    """A meeting's class: its attached items are the exceptions of a recurring meeting, not files."""
+    return message_class.startswith("IPM.Appointment") or message_class.startswith("IPM.Schedule")
+
+
+def _pst_item(att: PffObject, most: int) -> Mail:
+    """An Outlook item attached inside a store (scanner.inspectors.mail_pstitem): its subject, sent time and
+    body from its own property context; what lives beyond it (its attachments, a long body) said unsupported."""
+    inner = Mail()
+    size = att.get_size()
+    if size > most:
+        inner.problems.append((Status.TOO_LARGE, f"an attached Outlook item of {size} bytes over --max-inspect-mb"))
+        return inner
+    try:
+        props = item_properties(att.read_buffer(size) if size else b"")
+    except NotAPropertyContext as e:
+        inner.problems.append((Status.UNSUPPORTED, f"an attached Outlook item inside a .pst/.ost: {e}; not read"))
+        return inner
+    subject = props.get(PR_SUBJECT)
+    if subject is not None and subject.data and subject.ptype == PT_UNICODE:
+        text = subject.data.decode("utf-16-le", "replace").rstrip("\x00")
+        inner.subject = text[2:] if text.startswith("\x01") else text  # a prefix-length marker, then the subject
+    sent = props.get(PR_CLIENT_SUBMIT_TIME) or props.get(PR_DELIVERY_TIME)
+    if sent is not None and sent.data and len(sent.data) == 8:
+        inner.date = _filetime(int.from_bytes(sent.data, "little"))
+    rtf = None
+    compressed = props.get(PR_RTF_COMPRESSED)
+    if compressed is not None and compressed.data:
+        source, why = rtf_source(compressed.data)
+        rtf = source.encode("latin-1") if source is not None else None
+        inner.problems.extend([why] if why is not None else [])
+    try:
+        _pst_body(HeapItem(props, rtf), inner)
+    except Exception as e:  # noqa: BLE001 - a damaged body; what else the item holds is still said
+        inner.problems.append((Status.CORRUPT, f"attached item body unreadable ({_short(e)})"))
+    inner.problems.extend(unreached(props))
+    return inner
+
+
+def _record(item: PffObject | HeapItem, prop: int) -> str | int | None:
     """A property of a libpff item from its first record set: strings decoded, 32-bit integers as int."""
     try:
         sets = item.get_number_of_record_sets()

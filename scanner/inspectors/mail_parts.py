@@ -7,6 +7,8 @@ Shared by the MIME reader (scanner.inspectors.mail_mime: .eml, mbox, .emlx), the
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -41,6 +43,7 @@ class Mail:
     attachments: list[Attachment] = field(default_factory=list)
     attached: list[Mail] = field(default_factory=list)
     problems: list[tuple[Status, str]] = field(default_factory=list)
+    contact: list[str] | None = None  # an Outlook contact item (IPM.Contact): one person's row (CONTACT_HEADER)
 
     def shown_subject(self) -> str:
         return shown_subject(self.subject)
@@ -71,6 +74,21 @@ def message_label(number: str, mail: Mail) -> str:
     if subject:
         parts.append(f"「{subject}」")
     return " ".join(parts).replace("/", "_").replace("\\", "_")
+
+
+CONTACTS_TABLE = "(contacts).csv"  # a store folder's contact items as one table (a person table)
+CONTACT_TABLE = "(contact).csv"  # one contact item (a .msg saved from Outlook's Contacts, an attached contact)
+CONTACT_HEADER = ("氏名", "郵便番号", "住所", "電話番号", "携帯電話", "勤務先電話")
+
+
+def contacts_table(rows: list[list[str]], name: str = CONTACTS_TABLE) -> Attachment:
+    """A folder's contact items as a CSV child (UTF-8 with a BOM) read by the table readers like any CSV: an
+    address book is a person table, each contact one person, though no file of it was ever saved."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CONTACT_HEADER)
+    writer.writerows(rows)
+    return Attachment(name, ("\ufeff" + out.getvalue()).encode("utf-8", "surrogatepass"), body=True)
 
 
 def is_tnef(name: str, content_type: str = "") -> bool:

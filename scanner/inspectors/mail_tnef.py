@@ -38,24 +38,43 @@ def read_tnef(data: bytes) -> Mail:
     except Exception as e:  # noqa: BLE001 - a damaged wrapper: said, nothing read from it
         mail.problems.append((Status.CORRUPT, f"TNEF (winmail.dat) unreadable ({type(e).__name__})"))
         return mail
-    bad = sum(1 for o in tnef.objects if not o.good_checksum)
+    _contents(tnef, data, mail, 0)
+    return mail
+
+
+def _contents(tnef: object, data: bytes, mail: Mail, depth: int) -> None:
+    """What one TNEF stream holds (its damage, files, body); an Outlook item attached inside it (forwarded as an
+    attachment: its own TNEF stream, parsed by tnefparse as ``embed``) is an attached message, read the same way."""
+    objects = getattr(tnef, "objects", [])
+    bad = sum(1 for o in objects if not o.good_checksum)
+    what = "TNEF (winmail.dat)" if depth == 0 else "TNEF attached Outlook item"
     if bad:
-        mail.problems.append((Status.CORRUPT, f"TNEF (winmail.dat) damaged: {bad} of {len(tnef.objects)} objects fail "
+        mail.problems.append((Status.CORRUPT, f"{what} damaged: {bad} of {len(objects)} objects fail "
                               "their checksum (cut or altered): what could be read was examined"))
-    elif not any(o.name == 0x9006 for o in tnef.objects):  # attTnefVersion: every writer puts it first
-        mail.problems.append((Status.CORRUPT, "TNEF (winmail.dat) damaged: no TNEF version object; what could be "
+    elif depth == 0 and not any(o.name == 0x9006 for o in objects):  # attTnefVersion: every writer puts it first
+        mail.problems.append((Status.CORRUPT, f"{what} damaged: no TNEF version object; what could be "
                               "read was examined"))
     elif (cut := _cut_at(data)) is not None:
-        mail.problems.append((Status.CORRUPT, f"TNEF (winmail.dat) cut: its objects end at byte {cut} of "
+        mail.problems.append((Status.CORRUPT, f"{what} cut: its objects end at byte {cut} of "
                               f"{len(data)} (the last one is incomplete): what could be read was examined"))
-    for number, att in enumerate(tnef.attachments, 1):
+    for number, att in enumerate(getattr(tnef, "attachments", []), 1):
+        embed = getattr(att, "embed", None)
+        if embed is not None:
+            if depth >= MAX_EMBEDDED:
+                mail.attachments.append(Attachment(f"attached-item-{number}", None, (Status.TOO_DEEP, "Outlook items "
+                                                   f"attached inside TNEF nested over {MAX_EMBEDDED} deep")))
+                continue
+            inner = Mail(subject=str(getattr(embed, "subject", "") or ""))
+            inner_data = getattr(att, "data", b"")
+            _contents(embed, inner_data if isinstance(inner_data, bytes) else b"", inner, depth + 1)
+            mail.attached.append(inner)
+            continue
         try:
             mail.attachments.append(_attachment(att, number))
         except Exception as e:  # noqa: BLE001 - one damaged attachment; the others go on
             mail.attachments.append(Attachment(f"attachment-{number}", None,
                                                (Status.CORRUPT, f"TNEF attachment unreadable ({type(e).__name__})")))
     _body(tnef, mail)
-    return mail
 
 
 def _cut_at(data: bytes) -> int | None:
@@ -159,9 +178,6 @@ def _properties(body: bytes, at: int, depth: int) -> int:
 
 def _attachment(att: object, number: int) -> Attachment:
     data = getattr(att, "data", b"")
-    if getattr(att, "embed", None) is not None:  # an attached Outlook item: its own TNEF stream
-        return Attachment(f"attached-item-{number}", data if isinstance(data, bytes) else None,
-                          (Status.UNSUPPORTED, "an Outlook item attached inside TNEF: examined as a file only"))
     name = ""
     for attr in getattr(att, "mapi_attrs", []):  # the long file name, decoded by its MAPI type
         if getattr(attr, "name", None) == 0x3707 and isinstance(attr.data, str):
@@ -189,8 +205,8 @@ def _body(tnef: object, mail: Mail) -> None:
         mail.problems.extend(problems)
         found = found or table_body(text, False, problem)
     rtf = getattr(tnef, "_rtfbody", None)
-    if found is None and not html and not plain and isinstance(rtf, bytes) and rtf:
-        found, why = rtf_table(rtf)
+    if found is None and not html and isinstance(rtf, bytes) and rtf:  # \fromhtml1 RTF: its HTML table
+        found, why = rtf_table(rtf, html_only=bool(plain))
         mail.problems.extend([why] if why is not None else [])
     if found is not None:
         mail.attachments.append(found)

@@ -99,6 +99,8 @@ UNREAD_TABLES = {
     ".fwa": "Fudemame address book", ".wab": "Windows Address Book", ".contact": "Windows Contacts contact",
 }
 
+OUTLOOK_STREAM = "__substg1.0_".encode("utf-16-le")  # in an Outlook .msg's compound-file directory
+
 
 def caps_for(config: ScanConfig, size: int) -> Caps:
     """Cell cap and timeout from the config; inflated-bytes cap from the archive caps (ratio, total)."""
@@ -422,6 +424,8 @@ class SpreadsheetInspector:
                                   "further on: not read as a table")
         if fmt in ("zip-other", "ole-other", "binary") and not claimed:
             return Inspection()  # a renamed non-workbook: nothing for this inspector
+        if fmt == "ole-other" and OUTLOOK_STREAM in data:
+            return Inspection()  # an Outlook .msg saved as .xls / .txt: the mail inspector reads it
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
             return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
