@@ -530,3 +530,28 @@ def test_a_bare_number_after_a_stem_ending_in_a_number_is_a_lead(given: str) -> 
     plain = _rules("利用者名簿.xlsx")  # a stem ending in a word keeps the duplicates' numbers as copies
     assert [m.rule for m in plain.match("利用者名簿-2.xlsx")] == ["download-hyphen-number"]
     assert [m.rule for m in plain.match("利用者名簿 2.xlsx")] == ["macos-number"]
+
+
+def test_an_appledouble_companion_is_read_as_one_not_listed_as_an_unreadable_workbook(tmp_path: Path) -> None:
+    """A Mac's '._NAME.xlsx' holding the AppleDouble header (Finder info, resource fork, attributes) is known for what
+    it is: no table, nothing left unexamined; a '._' file with other bytes (a hidden workbook, junk) is read as
+    before, and AppleDouble bytes under another name are not waved through."""
+    from types import SimpleNamespace
+
+    from scanner.codes import Status
+    from scanner.config import ScanConfig
+    from scanner.contracts import NoProgress, ScanContext, ScanResult
+    from scanner.inspectors.spreadsheet import SpreadsheetInspector
+    from scanner.models import Location
+
+    config = ScanConfig(sources=[str(tmp_path)], out=tmp_path / "out", names=[f"{JA}.xlsx"], quiet=True)
+    ctx = ScanContext(config, NameRules(config.names, False), [], ScanResult(config, started=""), NoProgress())
+
+    def inspect(name: str, data: bytes):
+        entry = SimpleNamespace(name=name, kind="file", deleted=False, location=Location(str(tmp_path), f"/u/{name}"))
+        return SpreadsheetInspector(config).inspect(entry, data, "", ctx)  # type: ignore[arg-type]
+
+    companion = inspect(f"._{JA}.xlsx", APPLEDOUBLE)
+    assert companion.status == Status.OK and "AppleDouble" in companion.detail and not companion.reasons
+    assert inspect(f"._{JA}.xlsx", b"\x01\x02junk" * 50).status == Status.UNSUPPORTED
+    assert inspect(f"{JA}.xlsx", APPLEDOUBLE).status == Status.UNSUPPORTED
