@@ -1,0 +1,111 @@
+"""Session 9 review (review9c) of tables9: household / 連名 columns, example rows, fused two-line cells.
+
+Values from Faker ja_JP (fixed seed, not the seeds tables9 tuned to), never real data. Found wrong on main efa6ed7:
+- a household column holding counts (``2人``, ``3名``), yes/no words (``あり`` / ``なし``, ``有`` / ``無`` on a short
+  list) or relationship words (``妻・長男``) made each value a person at the row's address;
+- a 連名 cell that is an honorific or a word (``様``, ``御中``, ``代理人``) or a company, beside names, was a person;
+- ``佐藤一郎・鈴木花子`` (two full names) gave ``佐藤 鈴木花子``;
+- a real list whose column holds サンプル / 見本 as a value (a sample-request list) lost its first rows as examples;
+- one-line cells under a fused ``フリガナ⏎氏名`` header (a person without a reading) were read as the reading: lost.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.codes import Rejection
+from scanner.detectors.pii import SheetKind, analyse_sheet
+from tests import person_tables_data as T
+
+PS = T.ja_people(12, seed=93011)
+OTHERS = T.ja_people(12, seed=93012)
+
+
+def _names(f) -> list[str]:
+    assert f is not None and f.kind == SheetKind.PERSONS, f
+    return sorted(r.fields["name"].replace(" ", "") for r in f.records)
+
+
+def _rows_only(f, ps=PS) -> None:
+    assert _names(f) == sorted(p.name_unspaced for p in ps)
+
+
+# --- household columns that hold no names ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("head", "value"), [
+    ("子供1", lambda i: f"{i % 3}人"), ("家族", lambda i: f"{i + 1}名"), ("家族", lambda i: f"扶養{'あり' if i % 2 else 'なし'}"),
+    ("配偶者", lambda i: "あり" if i % 2 else "なし"), ("配偶者", lambda i: "有り" if i % 3 else "無し"),
+    ("家族", lambda i: ("妻・長男", "夫", "妻・長女・次男", "")[i % 4]), ("同居家族", lambda i: ("父", "母", "父・母", "")[i % 4]),
+])
+def test_a_household_column_of_counts_words_or_relations_adds_no_one(head, value):
+    rows = [["氏名", "住所", head]] + [[p.name, p.address, value(i)] for i, p in enumerate(PS)]
+    _rows_only(analyse_sheet("職員名簿", rows))
+
+
+def test_a_yes_no_household_column_on_a_short_list_adds_no_one():
+    ps = PS[:3]
+    rows = [["氏名", "住所", "配偶者"]] + [[p.name, p.address, "有" if i % 2 else "無"] for i, p in enumerate(ps)]
+    _rows_only(analyse_sheet("名簿", rows), ps)
+
+
+def test_words_in_a_joint_column_of_names_add_no_one():
+    """The column is names (so it is read), but some cells hold an honorific, 御中, a company or a count."""
+    junk = ["様", "御中", "株式会社ミライ商事", "他2名", "一同", "ほか"]
+    rows = [["氏名", "連名", "住所"]] + [[p.name, junk[i // 2] if i % 2 else o.given, p.address]
+                                       for i, (p, o) in enumerate(zip(PS, OTHERS, strict=True))]
+    f = analyse_sheet("年賀状", rows)
+    want = sorted([p.name_unspaced for p in PS] + [p.family + o.given for i, (p, o) in enumerate(zip(PS, OTHERS, strict=True))
+                                                    if not i % 2])
+    assert _names(f) == want
+
+
+@pytest.mark.parametrize("tail", ["様", "御中", "代理人", "他", "外1名"])
+def test_a_word_after_a_middle_dot_in_the_name_cell_is_no_person(tail):
+    rows = [["氏名", "住所"]] + [[p.name_unspaced + ("・" + tail if i == 0 else ""), p.address] for i, p in enumerate(PS)]
+    f = analyse_sheet("名簿", rows)
+    assert len(f.records) == len(PS)
+    assert all(tail not in r.fields["name"] for r in f.records[1:])
+
+
+def test_two_full_names_after_a_middle_dot_stay_two_full_names():
+    rows = [["氏名", "住所"]] + [[f"{p.name_unspaced}・{o.name_unspaced}", p.address] for p, o in zip(PS, OTHERS, strict=True)]
+    assert _names(analyse_sheet("名簿", rows)) == sorted([p.name_unspaced for p in PS] + [o.name_unspaced for o in OTHERS])
+
+
+# --- example rows: a mark that is a column's value ------------------------------------------------------------
+
+@pytest.mark.parametrize("mark", ["サンプル", "見本"])
+def test_a_column_holding_an_example_word_as_its_value_keeps_every_row(mark):
+    """A sample-request list: 送付物 holds サンプル or カタログ on every row; its first rows are real people."""
+    ps = T.ja_people(20, seed=93013)
+    rows = [["氏名", "住所", "送付物"]] + [[p.name, p.address, mark if i % 3 != 2 else "カタログ"] for i, p in enumerate(ps)]
+    f = analyse_sheet("送付リスト", rows)
+    _rows_only(f, ps)
+    assert Rejection.EXAMPLE not in f.rejected
+
+
+def test_an_example_mark_after_a_real_row_is_a_value():
+    """Examples come first: a mark on row 3 under two real persons is that row's value, not a template's example."""
+    rows = [["氏名", "住所", "備考"]] + [[p.name, p.address, "見本" if i == 2 else ""] for i, p in enumerate(PS)]
+    _rows_only(analyse_sheet("名簿", rows))
+
+
+def test_an_example_row_first_is_still_left_out():
+    rows = [["No", "氏名", "住所"], ["例", "見本 花子", "東京都千代田区霞が関1-1-1"]]
+    rows += [[i, p.name, p.address] for i, p in enumerate(PS, 1)]
+    f = analyse_sheet("名簿", rows)
+    _rows_only(f)
+    assert f.rejected.get(Rejection.EXAMPLE) == 1
+
+
+# --- fused two-line cells: a cell of one line ------------------------------------------------------------------
+
+@pytest.mark.parametrize("head", ["フリガナ\n氏名", "氏名\nフリガナ"])
+def test_a_one_line_cell_under_a_fused_header_is_the_field_it_fits(head):
+    kana_first = head.startswith("フ")
+    def cell(i, p):
+        if i % 3 == 0:
+            return p.name  # no reading written
+        return f"{p.kana}\n{p.name}" if kana_first else f"{p.name}\n{p.kana}"
+    rows = [[head, "住所"]] + [[cell(i, p), p.address] for i, p in enumerate(PS)]
+    _rows_only(analyse_sheet("名簿", rows))
