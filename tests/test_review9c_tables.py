@@ -48,14 +48,14 @@ def test_a_yes_no_household_column_on_a_short_list_adds_no_one():
     _rows_only(analyse_sheet("名簿", rows), ps)
 
 
-def test_words_in_a_joint_column_of_names_add_no_one():
-    """The column is names (so it is read), but some cells hold an honorific, 御中, a company or a count."""
-    junk = ["様", "御中", "株式会社ミライ商事", "他2名", "一同", "ほか"]
-    rows = [["氏名", "連名", "住所"]] + [[p.name, junk[i // 2] if i % 2 else o.given, p.address]
+@pytest.mark.parametrize("junk", ["様", "御中", "株式会社ミライ商事", "他2名", "一同", "ほか", "妻"])
+def test_words_in_a_joint_column_of_names_add_no_one(junk):
+    """The column is names (so it is read), but two cells hold an honorific, 御中, a company, a count or a relation."""
+    rows = [["氏名", "連名", "住所"]] + [[p.name, junk if i in (1, 6) else o.given, p.address]
                                        for i, (p, o) in enumerate(zip(PS, OTHERS, strict=True))]
     f = analyse_sheet("年賀状", rows)
     want = sorted([p.name_unspaced for p in PS] + [p.family + o.given for i, (p, o) in enumerate(zip(PS, OTHERS, strict=True))
-                                                    if not i % 2])
+                                                    if i not in (1, 6)])
     assert _names(f) == want
 
 

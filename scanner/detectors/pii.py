@@ -317,20 +317,16 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     return SheetPlan(kept, context, {c: _label(head, hi, c) for cols in context.values() for c in cols}, joint)
 
 
-def _joint_value(v: str) -> bool:
-    """A 連名 / household cell: names (花子, 山田 花子; several with ・ or 、), not a count (3)."""
-    return all(V.looks_like_name(part) and not part.isdigit() for part in re.split(r"[・、,，/／\n]+", v) if part.strip())
-
-
 def _joint_column(values: Sequence[str]) -> bool:
     """A 連名 / household column's sample: names, or empty (連名 on a few rows further down); a column of one or two
-    one-character values over four rows or more is a mark (有 / 無, ○), not names."""
+    one-character values over four rows or more is a mark (有 / 無, ○), not names; each cell's parts must be names
+    (person_names.is_joint_cell: not 2人, なし, 妻・長男)."""
     filled = [v for v in values if v]
     if not filled:
         return True
     if len(filled) >= 4 and len(set(filled)) <= 2 and all(len(v) == 1 for v in filled):
         return False
-    return mostly(filled, _joint_value, 0.8)
+    return mostly(filled, N.is_joint_cell, 0.8)
 
 
 def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
