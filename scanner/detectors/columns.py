@@ -408,14 +408,20 @@ def example_rows() -> int:
 def is_example_row(row: Sequence[object], prefixed: bool = True) -> bool:
     """A template's filled-in example (記入例, 例, サンプル, 見本 in a cell alone, or, when ``prefixed``, ``（例）``
     before a value)."""
+    return bool(example_cells(row, prefixed))
+
+
+def example_cells(row: Sequence[object], prefixed: bool = True) -> list[int]:
+    """The columns of ``row`` whose cell marks an example (see :func:`is_example_row`)."""
     marks, prefix, _rows, _sheets = _example_rules()
-    for v in row:
+    out = []
+    for c, v in enumerate(row):
         if not isinstance(v, str) or not v or len(v) > 200:
             continue
         t = unicodedata.normalize("NFKC", v)
         if normalise_header(t) in marks or prefixed and prefix.match(t):
-            return True
-    return False
+            out.append(c)
+    return out
 
 
 def is_bare_role(text: object) -> bool:

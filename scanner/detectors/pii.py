@@ -34,6 +34,7 @@ from . import values as V
 from .columns import (
     CONTEXT_FIELDS,
     Header,
+    example_cells,
     example_rows,
     is_example_form,
     is_example_row,
@@ -757,9 +758,20 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
 
 
 def _without_examples(sample: Sequence[Sequence[object]]) -> tuple[Sequence[Sequence[object]], int]:
-    """The first data rows with a template's example rows (記入例, （例）…) blanked (row numbers kept), and how many."""
-    first = example_rows()
-    marked = [i for i, r in enumerate(sample[:first]) if is_example_row(r)]
+    """The first data rows with a template's example rows (記入例, （例）…) blanked (row numbers kept), and how many.
+    Examples come before the list's first person, and their mark is no value of its column: サンプル or 見本 in a
+    column that holds it again further down (a sample-request list's 送付物) is the row's value (review9c)."""
+    lead: list[tuple[int, list[int]]] = []
+    for i, r in enumerate(sample[:example_rows()]):
+        if cols := example_cells(r):
+            lead.append((i, cols))
+        elif any(cell_text(v) for v in r):
+            break  # a real row: a mark below it is a value
+    if not lead:
+        return sample, 0
+    below = sample[lead[-1][0] + 1:]
+    marked = {i for i, cols in lead
+              if any(not any(c < len(r) and example_cells([r[c]]) for r in below) for c in cols)}
     if not marked:
         return sample, 0
     return [[] if i in marked else r for i, r in enumerate(sample)], len(marked)
