@@ -109,3 +109,18 @@ def test_a_one_line_cell_under_a_fused_header_is_the_field_it_fits(head):
         return f"{p.kana}\n{p.name}" if kana_first else f"{p.name}\n{p.kana}"
     rows = [[head, "住所"]] + [[cell(i, p), p.address] for i, p in enumerate(PS)]
     _rows_only(analyse_sheet("名簿", rows))
+
+
+def test_three_line_cells_under_a_header_naming_two_fields_are_split():
+    """フリガナ⏎氏名 over cells with a third line (a birth date): the two named lines are read, the person counted."""
+    rows = [["フリガナ\n氏名", "住所"]] + [[f"{p.kana}\n{p.name}\n{p.birth}", p.address] for p in PS]
+    f = analyse_sheet("名簿", rows)
+    _rows_only(f)
+    assert {r.fields.get("reading") for r in f.records} == {p.kana for p in PS}
+
+
+def test_three_line_cells_under_a_header_naming_three_fields_are_split():
+    rows = [["フリガナ\n氏名\n電話番号", "住所"]] + [[f"{p.kana}\n{p.name}\n{p.phone}", p.address] for p in PS]
+    f = analyse_sheet("名簿", rows)
+    _rows_only(f)
+    assert {(r.fields.get("reading"), r.fields.get("phone")) for r in f.records} == {(p.kana, p.phone) for p in PS}
