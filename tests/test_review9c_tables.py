@@ -124,3 +124,12 @@ def test_three_line_cells_under_a_header_naming_three_fields_are_split():
     f = analyse_sheet("名簿", rows)
     _rows_only(f)
     assert {(r.fields.get("reading"), r.fields.get("phone")) for r in f.records} == {(p.kana, p.phone) for p in PS}
+
+
+@pytest.mark.parametrize("head", ["氏名\n生年月日", "生年月日\n氏名", "氏名\n性別"])
+def test_a_fused_header_naming_a_field_without_a_value_test_does_not_crash(head):
+    """Before: KeyError (no value test for birth / sex lines): the whole file failed, its persons lost."""
+    second = "birth" if "生年月日" in head else "sex"
+    cell = (lambda p: f"{getattr(p, second)}\n{p.name}") if head.startswith("生") else (lambda p: f"{p.name}\n{getattr(p, second)}")
+    rows = [[head, "住所"]] + [[cell(p), p.address] for p in PS]
+    _rows_only(analyse_sheet("名簿", rows))
