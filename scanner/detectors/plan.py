@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -287,7 +288,8 @@ def _fits_name(v: str) -> bool:
 _POSTCODE_ALONE = re.compile(r"〒?\s*\d{3}-?\d{4}")
 _FUSED_FIT: dict[str, Callable[[str], object]] = {**CONFIRM, "name": _fits_name, "address": _whole_address,
                                                   "reading": lambda v: _is_kana_only(v) or _is_latin_only(v),
-                                                  "postcode": lambda v: _POSTCODE_ALONE.fullmatch(V.nfkc(v).strip())}
+                                                  "postcode": lambda v: _POSTCODE_ALONE.fullmatch(V.nfkc(v).strip()),
+                                                  "birth": V.parse_date}  # (review9c: a birth line was a KeyError)
 
 
 def refit_fused(headers: dict[int, Header], texts: dict[int, str], sample: Sequence[Sequence[object]]
@@ -322,52 +324,76 @@ _FIELD_WORD = {"name": "氏名", "reading": "フリガナ", "address": "住所",
                "birth": "生年月日", "email": "メールアドレス", "sex": "性別"}
 
 
-def fused_lines(header: Sequence[object], sample: Sequence[Sequence[object]]) -> dict[int, tuple[str, str]]:
-    """Columns under a header naming two fields whose cells hold two lines (``フリガナ⏎氏名`` over ``ヤマダ タロウ⏎山田
-    太郎``; ``住所⏎電話番号``): the field of each line, by the values (the order the header gives is not trusted)."""
-    out: dict[int, tuple[str, str]] = {}
+def _lines(v: object) -> list[str]:
+    return [t for ln in v.split("\n") if (t := ln.strip())] if isinstance(v, str) else []
+
+
+def fused_lines(header: Sequence[object], sample: Sequence[Sequence[object]]) -> dict[int, tuple[str, ...]]:
+    """Columns under a header naming two to four fields whose cells hold that many lines or more (``フリガナ⏎氏名`` over
+    ``ヤマダ タロウ⏎山田 太郎``; ``住所⏎電話番号``): the field of each line ("" for a line of no named field, such as
+    a birth date under フリガナ⏎氏名), by the values (the order the header gives is not trusted)."""
+    out: dict[int, tuple[str, ...]] = {}
     for c, v in enumerate(header):
-        fields = [f for f in named_fields(v) if f in _FIELD_WORD]
-        if len(fields) != 2:
+        fields = sorted(f for f in named_fields(v) if f in _FIELD_WORD and f in _FUSED_FIT)
+        if not 2 <= len(fields) <= 4:
             continue
-        cells = [t for r in sample if c < len(r) and (t := cell_text(r[c]))]
-        pairs = [tuple(ln.strip() for ln in t.split("\n")) for t in cells]
-        pairs = [p for p in pairs if len(p) == 2 and all(p)]
-        if not cells or len(pairs) * 2 < len(cells):
+        cells = [_lines(r[c]) for r in sample if c < len(r) and cell_text(r[c])]
+        multi = [ls for ls in cells if len(ls) >= 2]
+        if not cells or len(multi) * 2 < len(cells):
             continue
-        a, b = sorted(fields)
-        for first, second in ((a, b), (b, a)):
-            if mostly([p[0] for p in pairs], _FUSED_FIT[first], 0.8) and mostly([p[1] for p in pairs], _FUSED_FIT[second],
-                                                                                  0.8):
-                out[c] = (first, second)
-                break
+        width = Counter(len(ls) for ls in multi).most_common(1)[0][0]
+        same = [ls for ls in multi if len(ls) == width]
+        got: list[str] = []
+        for j in range(width):
+            fit = next((f for f in fields if f not in got and mostly([ls[j] for ls in same], _FUSED_FIT[f], 0.8)), "")
+            got.append(fit)
+        if sum(1 for f in got if f) >= 2:
+            out[c] = tuple(got)
     return out
 
 
-def split_lines(row: Sequence[object], fused: dict[int, tuple[str, str]], width: int) -> list[object]:
-    """``row`` with each fused column's first line in place and its second line appended after column ``width``
-    (one appended column per fused column, in column order); a row longer than ``width`` is left as it is."""
+def _place(lines: list[str], fields: tuple[str, ...]) -> list[str]:
+    """The lines of one cell by field position: in order when there are as many as the header's; else each line in
+    the first free field it fits (a cell of the name alone, without its reading), a line fitting none after the
+    line before it (an address wrapped over two lines)."""
+    if len(lines) == len(fields):
+        return [ln if f else "" for ln, f in zip(lines, fields, strict=True)]
+    out = [""] * len(fields)
+    last = -1
+    for ln in lines:
+        j = next((j for j, f in enumerate(fields) if f and not out[j] and _FUSED_FIT[f](ln)), -1)
+        if j >= 0:
+            out[j], last = ln, j
+        elif last >= 0:
+            out[last] = f"{out[last]} {ln}"
+    return out
+
+
+def split_lines(row: Sequence[object], fused: dict[int, tuple[str, ...]], width: int) -> list[object]:
+    """``row`` with each fused column's first line in place and its other lines appended after column ``width``
+    (one appended column per further line of the header, fused columns in column order); a row longer than
+    ``width`` is left as it is."""
     if len(row) > width:
         return list(row)
     out = [*row, *[""] * (width - len(row))]
-    for c in fused:
+    for c, fields in fused.items():
         v = out[c]
         if isinstance(v, str):
-            first, _, second = v.partition("\n")
-            out[c] = first.strip()
-            out.append(second.strip())
+            placed = _place(_lines(v), fields)
+            out[c] = placed[0]
+            out.extend(placed[1:])
         else:
-            out.append("")
+            out.extend([""] * (len(fields) - 1))
     return out
 
 
-def fused_header(header: Sequence[object], fused: dict[int, tuple[str, str]], width: int) -> list[object]:
+def fused_header(header: Sequence[object], fused: dict[int, tuple[str, ...]], width: int) -> list[object]:
     """The header row for :func:`split_lines` rows: a fused cell names its first line's field, the appended cells
-    their second lines'."""
+    their further lines' ("" for a line of no named field)."""
     out: list[object] = [*header, *[""] * (width - len(header))]
-    for c, (first, second) in fused.items():
-        out[c] = _FIELD_WORD[first]
-        out.append(_FIELD_WORD[second])
+    for c, fields in fused.items():
+        out[c] = _FIELD_WORD.get(fields[0], "")
+        out.extend(_FIELD_WORD.get(f, "") for f in fields[1:])
     return out
 
 
