@@ -133,3 +133,15 @@ def test_a_fused_header_naming_a_field_without_a_value_test_does_not_crash(head)
     cell = (lambda p: f"{getattr(p, second)}\n{p.name}") if head.startswith("生") else (lambda p: f"{p.name}\n{getattr(p, second)}")
     rows = [[head, "住所"]] + [[cell(p), p.address] for p in PS]
     _rows_only(analyse_sheet("名簿", rows))
+
+
+# --- short split-address headers (区, 地番) over values that are no address --------------------------------------
+
+@pytest.mark.parametrize(("head", "value"), [("区", lambda i: f"{i % 4 + 1}区"), ("地番", lambda i: f"{i + 10}番"),
+                                             ("町", lambda i: f"{i % 3 + 1}組")])
+def test_a_names_list_with_a_district_number_column_stays_a_names_lead(head, value):
+    """区 / 地番 / 町 became address words (tables9); a 地区 number (1区) or a lot number alone passed the column's
+    check, every row was then rejected for its address and the names list gave nothing (before tables9: a lead)."""
+    rows = [["氏名", head, "電話番号"]] + [[p.name, value(i), p.phone] for i, p in enumerate(PS)]
+    f = analyse_sheet("名簿", rows)
+    assert f is not None and f.kind == SheetKind.NAMES and f.count == len(PS)
