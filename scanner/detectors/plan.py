@@ -273,7 +273,9 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
             if ok and f == "name" and f in plan.weak:
                 ok = mostly(vals, _personal_name, 0.5)
             if ok and f == "address":
-                ok = mostly(vals, _whole_address, 0.5)  # a prefecture or a municipality alone is no address
+                # a prefecture or a municipality alone is no address; nor what the rows' check then rejects (1区,
+                # 12番 under 区 / 地番: every row lost, the names list with them; review9c)
+                ok = mostly(vals, lambda v: _whole_address(v) and V.plausible_address(v), 0.5)
         if ok:
             kept[f] = cols
     return RolePlan(plan.role, kept, plan.weak & set(kept), plan.labels)
