@@ -145,3 +145,24 @@ def test_a_names_list_with_a_district_number_column_stays_a_names_lead(head, val
     rows = [["氏名", head, "電話番号"]] + [[p.name, value(i), p.phone] for i, p in enumerate(PS)]
     f = analyse_sheet("名簿", rows)
     assert f is not None and f.kind == SheetKind.NAMES and f.count == len(PS)
+
+
+# --- example forms: a mark above the name that is a hint's label or a field's value --------------------------------
+
+def _filled_form(p, above):
+    return [["利用申込書", "", "", ""], *above, ["氏名", p.name, "", ""], ["住所", p.address, "", ""], ["電話番号", p.phone, "", ""]]
+
+
+@pytest.mark.parametrize("above", [[["申込日", "令和6年5月1日", "（例）", "令和6年4月1日"]], [["申込日", "2024/05/01", "例", "2024/04/01"]],
+                                   [["申込区分", "見本"]], [["品目", "サンプル", "数量", "2"]]])
+def test_a_filled_form_with_a_hint_or_a_sample_value_above_the_name_keeps_its_person(above):
+    """A template hint kept on a filled form (（例） then the hint text), or サンプル / 見本 as a field's value, above the
+    name: the form is real (before: no person, silently)."""
+    p = PS[3]
+    f = analyse_sheet("申込書", _filled_form(p, above))
+    assert f is not None and [r.fields["name"] for r in f.records] == [p.name]
+
+
+@pytest.mark.parametrize("above", [[["【記入例】", "", "", ""]], [["", "", "", "記入例"]]])
+def test_a_form_marked_as_an_example_on_a_row_of_its_own_is_no_person(above):
+    assert analyse_sheet("申込書", _filled_form(PS[4], above)) is None
