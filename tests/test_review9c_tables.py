@@ -59,7 +59,7 @@ def test_words_in_a_joint_column_of_names_add_no_one(junk):
     assert _names(f) == want
 
 
-@pytest.mark.parametrize("tail", ["様", "御中", "代理人", "他", "外1名"])
+@pytest.mark.parametrize("tail", ["様", "御中", "代理人", "他", "外1名", "社長", "会長", "様方", "院長"])
 def test_a_word_after_a_middle_dot_in_the_name_cell_is_no_person(tail):
     rows = [["氏名", "住所"]] + [[p.name_unspaced + ("・" + tail if i == 0 else ""), p.address] for i, p in enumerate(PS)]
     f = analyse_sheet("名簿", rows)
