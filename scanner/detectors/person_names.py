@@ -183,8 +183,10 @@ def one_split_name(first: str, second: str) -> bool:
 def _joint_rules() -> tuple[frozenset[str], re.Pattern[str], tuple[str, ...], frozenset[str]]:
     data = rules.load("pii_columns").get("joint_names", {})
     seps = data.get("separators", "・")
+    # the honorifics and titles masking takes off a name (様方, 社長, 院長: signatures/masking.toml) end a name here too
+    titles = {*data.get("honorifics", []), *rules.load("masking").get("suffixes", [])}
     return (frozenset(data.get("headers", [])), re.compile(f"[{re.escape(seps)}]+"),
-            tuple(sorted(data.get("honorifics", []), key=len, reverse=True)),
+            tuple(sorted((_nfkc(t) for t in titles if _nfkc(t)), key=len, reverse=True)),
             frozenset(_nfkc(w) for w in data.get("not_names", [])))
 
 
