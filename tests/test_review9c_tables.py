@@ -166,3 +166,16 @@ def test_a_filled_form_with_a_hint_or_a_sample_value_above_the_name_keeps_its_pe
 @pytest.mark.parametrize("above", [[["【記入例】", "", "", ""]], [["", "", "", "記入例"]]])
 def test_a_form_marked_as_an_example_on_a_row_of_its_own_is_no_person(above):
     assert analyse_sheet("申込書", _filled_form(PS[4], above)) is None
+
+
+def test_a_two_line_row_past_the_sample_with_an_extra_cell_keeps_its_person():
+    """A note typed beyond the sheet's last column on a row past the sample: the row was left unsplit, its person
+    lost without a rejection."""
+    from scanner.detectors.pii import HEADER_SCAN_ROWS, SAMPLE_ROWS
+
+    n = HEADER_SCAN_ROWS + SAMPLE_ROWS + 5
+    ps = (PS * (n // len(PS) + 1))[:n]
+    rows = [["No", "フリガナ\n氏名", "住所"]] + [[i, f"{p.kana}\n{p.name}", p.address, *(["", "要連絡"] if i == n - 2 else [])]
+                                            for i, p in enumerate(ps)]
+    f = analyse_sheet("名簿", rows)
+    assert f is not None and f.count == n and not f.rejected
