@@ -373,11 +373,9 @@ def _place(lines: list[str], fields: tuple[str, ...]) -> list[str]:
 
 def split_lines(row: Sequence[object], fused: dict[int, tuple[str, ...]], width: int) -> list[object]:
     """``row`` with each fused column's first line in place and its other lines appended after column ``width``
-    (one appended column per further line of the header, fused columns in column order); a row longer than
-    ``width`` is left as it is."""
-    if len(row) > width:
-        return list(row)
-    out = [*row, *[""] * (width - len(row))]
+    (one appended column per further line of the header, fused columns in column order); cells of a row longer
+    than ``width`` (a note typed beyond the last column: no header of theirs) follow the appended ones."""
+    out = [*row[:width], *[""] * (width - len(row))]
     for c, fields in fused.items():
         v = out[c]
         if isinstance(v, str):
@@ -386,7 +384,7 @@ def split_lines(row: Sequence[object], fused: dict[int, tuple[str, ...]], width:
             out.extend(placed[1:])
         else:
             out.extend([""] * (len(fields) - 1))
-    return out
+    return [*out, *row[width:]]
 
 
 def fused_header(header: Sequence[object], fused: dict[int, tuple[str, ...]], width: int) -> list[object]:
