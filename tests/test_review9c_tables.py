@@ -179,3 +179,15 @@ def test_a_two_line_row_past_the_sample_with_an_extra_cell_keeps_its_person():
                                             for i, p in enumerate(ps)]
     f = analyse_sheet("名簿", rows)
     assert f is not None and f.count == n and not f.rejected
+
+
+@pytest.mark.parametrize(("head", "cell"), [("氏名\n(フリガナ)", lambda p: f"{p.name}\n({p.kana})"),
+                                            ("氏名\n（ふりがな）", lambda p: f"{p.name}\n（{p.kana}）"),
+                                            ("氏名", lambda p: f"{p.kana}\n{p.name}"),
+                                            ("名前", lambda p: f"{p.name}\n{p.kana}")])
+def test_a_name_cell_with_its_reading_on_a_second_line_is_split(head, cell):
+    """Before: the name read was both lines (佐藤 零⏎(サトウ レイ)): the same person elsewhere did not match it."""
+    rows = [[head, "住所"]] + [[cell(p), p.address] for p in PS]
+    f = analyse_sheet("名簿", rows)
+    assert f is not None and sorted(r.fields["name"] for r in f.records) == sorted(p.name for p in PS)
+    assert {r.fields.get("reading") for r in f.records} == {p.kana for p in PS}
