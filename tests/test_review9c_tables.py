@@ -191,3 +191,18 @@ def test_a_name_cell_with_its_reading_on_a_second_line_is_split(head, cell):
     f = analyse_sheet("名簿", rows)
     assert f is not None and sorted(r.fields["name"] for r in f.records) == sorted(p.name for p in PS)
     assert {r.fields.get("reading") for r in f.records} == {p.kana for p in PS}
+
+
+@pytest.mark.parametrize("head", ["フリガナ\n保護者氏名", "保護者氏名\nフリガナ"])
+def test_a_roles_fused_two_line_column_keeps_its_role(head):
+    """児童氏名 | フリガナ⏎保護者氏名 (a school 連絡網): before, the fused cell was rewritten as a plain 氏名 | フリガナ,
+    the guardians were lost and their readings given to the children."""
+    kids = OTHERS
+    first = head.startswith("フ")
+    rows = [["児童氏名", head, "住所"]] + [[k.name, f"{p.kana}\n{p.name}" if first else f"{p.name}\n{p.kana}", p.address]
+                                        for k, p in zip(kids, PS, strict=True)]
+    f = analyse_sheet("連絡網", rows)
+    assert f is not None
+    got = {(r.fields["name"], r.fields.get("reading") or "") for r in f.records}
+    assert {(p.name, p.kana) for p in PS} <= got
+    assert not {k.name for k in kids} & {n for n, reading in got if reading}
