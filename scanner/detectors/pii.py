@@ -63,6 +63,7 @@ from .plan import (
     confirm,
     fused_header,
     fused_lines,
+    fused_mapping,
     mostly,
     phone_digits,
     plan_roles,
@@ -705,7 +706,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             head = [*head[:header_at], fused_header(head[header_at], fused, width),
                     *(split_lines(r, fused, width) for r in head[header_at + 1:])]
             stream = (split_lines(r, fused, width) for r in stream)
-            mapping = read_row(head[header_at])
+            mapping = fused_mapping(read_row(head[header_at]), mapping, fused, width)
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
     elif _not_persons_header(*_first_filled(head)):

@@ -289,7 +289,7 @@ def _fits_name(v: str) -> bool:
 # name in kanji the name itself: the two tests must not both hold)
 _POSTCODE_ALONE = re.compile(r"〒?\s*\d{3}-?\d{4}")
 _FUSED_FIT: dict[str, Callable[[str], object]] = {**CONFIRM, "name": _fits_name, "address": _whole_address,
-                                                  "reading": lambda v: _is_kana_only(v) or _is_latin_only(v),
+                                                  "reading": lambda v: _is_kana_only(_unbracket(v)) or _is_latin_only(v),
                                                   "postcode": lambda v: _POSTCODE_ALONE.fullmatch(V.nfkc(v).strip()),
                                                   "birth": V.parse_date}  # (review9c: a birth line was a KeyError)
 
@@ -322,6 +322,12 @@ def refit_fused(headers: dict[int, Header], texts: dict[int, str], sample: Seque
     return out
 
 
+def _unbracket(v: str) -> str:
+    """A reading written in brackets under its name (``(ヤマダ タロウ)``, ``（やまだ たろう）``) without them."""
+    t = v.strip()
+    return t[1:-1].strip() if len(t) > 2 and t[0] in "(（[［【" and t[-1] in ")）]］】" else t
+
+
 _FIELD_WORD = {"name": "氏名", "reading": "フリガナ", "address": "住所", "phone": "電話番号", "postcode": "郵便番号",
                "birth": "生年月日", "email": "メールアドレス", "sex": "性別"}
 
@@ -337,6 +343,8 @@ def fused_lines(header: Sequence[object], sample: Sequence[Sequence[object]]) ->
     out: dict[int, tuple[str, ...]] = {}
     for c, v in enumerate(header):
         fields = sorted(f for f in named_fields(v) if f in _FIELD_WORD and f in _FUSED_FIT)
+        if fields == ["name"]:
+            fields = ["name", "reading"]  # 氏名 over フリガナ⏎山田 太郎: the reading written above the name (review9c)
         if not 2 <= len(fields) <= 4:
             continue
         cells = [_lines(r[c]) for r in sample if c < len(r) and cell_text(r[c])]
@@ -359,7 +367,7 @@ def _place(lines: list[str], fields: tuple[str, ...]) -> list[str]:
     the first free field it fits (a cell of the name alone, without its reading), a line fitting none after the
     line before it (an address wrapped over two lines)."""
     if len(lines) == len(fields):
-        return [ln if f else "" for ln, f in zip(lines, fields, strict=True)]
+        return [(_unbracket(ln) if f == "reading" else ln) if f else "" for ln, f in zip(lines, fields, strict=True)]
     out = [""] * len(fields)
     last = -1
     for ln in lines:
@@ -368,7 +376,7 @@ def _place(lines: list[str], fields: tuple[str, ...]) -> list[str]:
             out[j], last = ln, j
         elif last >= 0:
             out[last] = f"{out[last]} {ln}"
-    return out
+    return [_unbracket(v) if f == "reading" else v for v, f in zip(out, fields, strict=True)]
 
 
 def split_lines(row: Sequence[object], fused: dict[int, tuple[str, ...]], width: int) -> list[object]:
@@ -385,6 +393,25 @@ def split_lines(row: Sequence[object], fused: dict[int, tuple[str, ...]], width:
         else:
             out.extend([""] * (len(fields) - 1))
     return [*out, *row[width:]]
+
+
+def fused_mapping(read: dict[int, Header], before: dict[int, Header], fused: dict[int, tuple[str, ...]], width: int
+                  ) -> dict[int, Header]:
+    """The header mapping over :func:`split_lines` rows: each line's column the field of that line, with the role
+    and number the fused cell was read with (フリガナ⏎保護者氏名: the guardian's reading and name, not the row's
+    person's; review9c)."""
+    out = dict(read)
+    extra = width
+    for c, fields in fused.items():
+        h = before.get(c)
+        for j, f in enumerate(fields):
+            col = c if j == 0 else extra + j - 1
+            if f:
+                out[col] = Header(f, h.role if h else "", number=h.number if h else 0)
+            else:
+                out.pop(col, None)
+        extra += len(fields) - 1
+    return out
 
 
 def fused_header(header: Sequence[object], fused: dict[int, tuple[str, ...]], width: int) -> list[object]:
