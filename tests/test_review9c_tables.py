@@ -206,3 +206,13 @@ def test_a_roles_fused_two_line_column_keeps_its_role(head):
     got = {(r.fields["name"], r.fields.get("reading") or "") for r in f.records}
     assert {(p.name, p.kana) for p in PS} <= got
     assert not {k.name for k in kids} & {n for n, reading in got if reading}
+
+
+# --- an organisation in the name column (with or without ・) -------------------------------------------------------
+
+@pytest.mark.parametrize("org", ["山田・田中法律事務所", "佐藤税理士事務所", "鈴木商店", "高橋建設", "ミライ商事", "中央薬局"])
+def test_an_office_or_shop_in_the_name_column_is_no_person(org):
+    rows = [["氏名", "住所"]] + [[org if i == 2 else p.name, p.address] for i, p in enumerate(PS)]
+    f = analyse_sheet("顧客名簿", rows)
+    assert org not in [r.fields["name"] for r in f.records] and len(f.records) == len(PS) - 1
+    assert f.rejected.get(Rejection.NOT_A_NAME) == 1
