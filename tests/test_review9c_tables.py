@@ -216,3 +216,19 @@ def test_an_office_or_shop_in_the_name_column_is_no_person(org):
     f = analyse_sheet("顧客名簿", rows)
     assert org not in [r.fields["name"] for r in f.records] and len(f.records) == len(PS) - 1
     assert f.rejected.get(Rejection.NOT_A_NAME) == 1
+
+
+# --- a role's numbered name columns that are one name's parts or lines (not numbered persons) ------------------------
+
+@pytest.mark.parametrize(("head", "cells"), [
+    (["児童氏名", "保護者氏名1", "保護者氏名2", "住所"], lambda k, p: [k.name, p.family, p.given, k.address]),
+    (["氏名", "住所", "緊急連絡先氏名1", "緊急連絡先氏名2", "緊急連絡先電話"], lambda k, p: [k.name, k.address, p.family, p.given, p.phone]),
+    (["送付先氏名1", "送付先氏名2", "送付先住所"], lambda k, p: [p.name, "様方", k.address]),
+])
+def test_numbered_name_columns_of_a_role_without_data_of_their_own_are_one_person(head, cells):
+    """姓 | 名 as 氏名1 | 氏名2, or a 宛名 in two lines (氏名, 様方): tables9 made each number a person (斎藤, くみ子, 様方)."""
+    rows = [head] + [cells(k, p) for k, p in zip(OTHERS, PS, strict=True)]
+    f = analyse_sheet("名簿", rows)
+    assert f is not None
+    names = [r.fields["name"].replace(" ", "") for r in f.records if r.role]
+    assert len(names) == len(PS) and all(n.startswith(p.name_unspaced) for n, p in zip(names, PS, strict=True))
