@@ -473,12 +473,14 @@ def plan_roles(headers: dict[int, Header]) -> list[RolePlan]:
 
 def _instances(role: str, mine: dict[int, Header]) -> list[dict[int, Header]]:
     """A role named twice or more with numbers on its names (緊急連絡先1氏名 | 緊急連絡先1住所 | 緊急連絡先2氏名 |
-    緊急連絡先2住所: two contacts, each a person): one set of columns per number; unnumbered ones go with the first."""
+    緊急連絡先2住所: two contacts, each a person): one set of columns per number; unnumbered ones go with the first.
+    Two numbers at least must carry a field of their own beside the name (review9c)."""
     if not mine:
         return []
     numbers = sorted({h.number for h in mine.values() if h.field == "name" and h.number})
-    if not role or len(numbers) < 2:
-        return [mine]
+    own = {h.number for h in mine.values() if h.field not in NAME_PARTS + READING_PARTS}
+    if not role or len(numbers) < 2 or len(own & set(numbers)) < 2:
+        return [mine]  # 保護者氏名1 | 保護者氏名2 alone: one name's parts (姓 | 名) or lines (宛名, 様方), not two persons
     return [{c: h for c, h in mine.items() if h.number == n or (n == numbers[0] and h.number not in numbers)}
             for n in numbers]
 
