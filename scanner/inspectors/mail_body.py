@@ -329,7 +329,8 @@ def fromhtml(source: str) -> str | None:
             flush()
             out.append(text)
     flush()
-    return "".join(out)
+    # a character beyond the BMP (an emoji) is written as two \\uN halves: joined here; a lone half is U+FFFD
+    return "".join(out).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _rtf_codec(code_page: int) -> str:

@@ -1,0 +1,96 @@
+"""Review of session 9's mail work (review9b) on inputs it was not tuned to: a .msg saved under an Office or text
+name whose compound-file directory is damaged after its first sector (no more a silent clean), RTF
+``\\fromhtml1`` surrogate pairs (an emoji in an Outlook HTML message), hostile property-context bytes of an
+Outlook item attached inside a store."""
+
+from __future__ import annotations
+
+import json
+import random
+import struct
+from pathlib import Path
+
+import pytest
+
+from scanner.inspectors.mail_body import fromhtml
+from scanner.inspectors.mail_pstitem import NotAPropertyContext, properties
+from tests import mail_data as md
+from tests.conftest import run_leakscan
+from tests.pii_data import people, standard
+
+PEOPLE = people(12, seed=9092)  # Faker ja_JP, fixed seed (not the author's 909)
+TABLE = standard(PEOPLE)
+DAMAGED_NAMES = ("名簿.xls", "名簿.txt", "名簿.doc", "名簿")
+
+
+def _tsv() -> str:
+    return "送付します。\r\n\r\n" + "\r\n".join("\t".join(str(c) for c in r) for r in TABLE) + "\r\n"
+
+
+def _directory_chain_cut(msg: bytes) -> bytes:
+    """The .msg with the FAT link after its first directory sector pointing past the end of the file (a cut or
+    overwritten copy): the first four directory entries (the message's own streams) still read."""
+    first_dir, fat_sid = struct.unpack_from("<I", msg, 0x30)[0], struct.unpack_from("<I", msg, 0x4C)[0]
+    damaged = bytearray(msg)
+    struct.pack_into("<I", damaged, (fat_sid + 1) * 512 + first_dir * 4, 4000)
+    return bytes(damaged)
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    work = tmp_path_factory.mktemp("review9b")
+    share = work / "share"
+    share.mkdir()
+    msg = md.msg_file(work, "名簿", [], bodies={"__substg1.0_1000001F": _tsv().encode("utf-16-le")})
+    for name in DAMAGED_NAMES:
+        (share / name).write_bytes(_directory_chain_cut(msg))
+    proc = run_leakscan("scan", str(share), "--out", str(work / "out"))
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return share, json.loads((work / "out" / "findings.json").read_text(encoding="utf-8"))
+
+
+def test_a_renamed_msg_with_a_damaged_directory_is_never_a_silent_clean(scanned: tuple[Path, dict]) -> None:
+    """A .msg holding a pasted client table, saved as .xls / .txt / .doc / without an extension, whose directory
+    chain breaks after its first sector: its rows are read, or it is listed with why; "ok" with nothing was the
+    result for .xls, .txt and .doc."""
+    share, doc = scanned
+    skipped = {s["path"] for s in doc["skipped"]}
+    for name in DAMAGED_NAMES:
+        path = f"{share}/{name}"
+        rows = sum(int((f.get("pii") or {}).get("records") or 0) for f in doc["files"]
+                   if f["path"].startswith(f"{path} » "))
+        listed = any(p == path or p.startswith(f"{path} » ") for p in skipped)
+        assert rows or listed, (name, [f["path"] for f in doc["files"]], sorted(skipped))
+
+
+def test_fromhtml_joins_surrogate_pairs() -> None:
+    """RTF writes a character beyond the BMP (an emoji Outlook users type: 😊) as two \\uN halves; RTFDE's
+    surrogate_pairs.rtf layout. Each half alone is no character: the HTML must hold the character itself (the
+    body child is written as UTF-8, which a lone surrogate is not)."""
+    rtf = (r"{\rtf1\ansi\ansicpg932\fromhtml1 {\*\htmltag64 <p>}{\uc1\u-10179 ?\u-8694 ?}"
+           r"{\uc2\u-10179 ??\u-8694 ??}\htmlrtf {\htmlrtf0 \'96\'bc\'95\'eb\htmlrtf }\htmlrtf0 "
+           r"\u55357\'3f\u56542\'3f{\*\htmltag72 </p>}}")
+    html = fromhtml(rtf)
+    assert html == "<p>\U0001F60A\U0001F60A名簿\U0001F4DE</p>", html
+    html.encode("utf-8")  # no lone surrogate left
+    assert fromhtml(r"{\rtf1\fromhtml1 {\*\htmltag64 <p>}\u-10179 ?x\u-8694 ?}") == "<p>\ufffdx\ufffd"
+
+
+def test_hostile_property_contexts_cost_nothing_but_a_said_reason() -> None:
+    """Random and mutated heap-on-node bytes (an attached item's block from a damaged store): the parser either
+    gives properties or says NotAPropertyContext; no other exception, no allocation beyond the input."""
+    rng = random.Random(92)
+    base = bytearray(struct.pack("<HBBI", 12, 0xEC, 0xBC, 0x20) + bytes(4) + struct.pack("<BBBBI", 0xB5, 2, 6, 0, 0x40)
+                     + struct.pack("<HHI", 0x0037, 0x001F, 0x60) + bytes(4) + struct.pack("<HH", 2, 0)
+                     + struct.pack("<HHHH", 12, 20, 28, 36))
+    struct.pack_into("<H", base, 0, len(base) - 12)
+    for n in range(3000):
+        data = bytearray(base) if n % 3 else bytearray(rng.randbytes(rng.randrange(0, 200)))
+        for _ in range(rng.randrange(1, 6)):
+            if data:
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        try:
+            found = properties(bytes(data))
+        except NotAPropertyContext:
+            continue
+        assert all(v.data is None or len(v.data) <= len(data) for v in found.values())
