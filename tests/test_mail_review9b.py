@@ -20,7 +20,7 @@ from tests.pii_data import people, standard
 
 PEOPLE = people(12, seed=9092)  # Faker ja_JP, fixed seed (not the author's 909)
 TABLE = standard(PEOPLE)
-DAMAGED_NAMES = ("名簿.xls", "名簿.txt", "名簿.doc", "名簿")
+DAMAGED_NAMES = ("名簿.msg", "名簿.xls", "名簿.txt", "名簿.doc", "名簿")
 
 
 def _tsv() -> str:
@@ -44,18 +44,22 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     msg = md.msg_file(work, "名簿", [], bodies={"__substg1.0_1000001F": _tsv().encode("utf-16-le")})
     for name in DAMAGED_NAMES:
         (share / name).write_bytes(_directory_chain_cut(msg))
+    lost = bytearray(msg)
+    struct.pack_into("<I", lost, 0x30, 4000)  # the header's first directory sector past the end: no entry read
+    (share / "名簿2.xls").write_bytes(bytes(lost))
     proc = run_leakscan("scan", str(share), "--out", str(work / "out"))
     assert "Traceback" not in proc.stderr, proc.stderr
     return share, json.loads((work / "out" / "findings.json").read_text(encoding="utf-8"))
 
 
 def test_a_renamed_msg_with_a_damaged_directory_is_never_a_silent_clean(scanned: tuple[Path, dict]) -> None:
-    """A .msg holding a pasted client table, saved as .xls / .txt / .doc / without an extension, whose directory
-    chain breaks after its first sector: its rows are read, or it is listed with why; "ok" with nothing was the
-    result for .xls, .txt and .doc."""
+    """A .msg holding a pasted client table, as .msg or saved as .xls / .txt / .doc / without an extension, whose
+    directory chain breaks after its first sector: its rows are read, or it is listed with why. "ok" with nothing
+    was the result for all but the extensionless one (olefile reads on past the broken link, its parsing issues
+    were not said)."""
     share, doc = scanned
     skipped = {s["path"] for s in doc["skipped"]}
-    for name in DAMAGED_NAMES:
+    for name in (*DAMAGED_NAMES, "名簿2.xls"):
         path = f"{share}/{name}"
         rows = sum(int((f.get("pii") or {}).get("records") or 0) for f in doc["files"]
                    if f["path"].startswith(f"{path} » "))

@@ -121,7 +121,9 @@ def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
                 # phone (read in the worker), under its own name or another (a .msg saved as .dat or without one)
             message = message or name.startswith("__substg1.0_")
     except _PROBE_ERRORS:
-        return named
+        # damaged past a message stream already listed: an Outlook message under any name, read in the worker,
+        # which lists the damage (a .msg saved as 名簿.xls whose directory chain breaks was a silent clean)
+        return named or message
     if not named:
         return message and count >= _MOST_ENTRIES
     return not message or count >= _MOST_ENTRIES
@@ -142,10 +144,14 @@ def read_msg(data: bytes) -> Mail:
         if not any(p.startswith("__substg1.0_") or p.startswith(_ATTACH) for p in paths):
             raise ReadError(Status.CORRUPT, "msg: a compound file without Outlook message streams (__substg1.0_)")
         mail = _message(ole, paths, "", 32, 0)
+        issues = sorted({str(why) for _kind, why in getattr(ole, "parsing_issues", [])})
     lost = unreached_entries(data, len(paths))  # what is below a damaged directory link is simply absent
     if lost:
         mail.problems.append((Status.CORRUPT, f"msg: {lost} directory entries in use are not reached from the "
                               "root (damaged directory): attachments may be lost"))
+    elif issues:  # olefile reads on past a broken FAT or directory link: what lay beyond it is simply absent
+        mail.problems.append((Status.CORRUPT, f"msg: compound file damaged ({'; '.join(issues)[:160]}): its body "
+                              "and attachments beyond the damage may be lost"))
     return mail
 
 
