@@ -5,6 +5,7 @@ Outlook item attached inside a store."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import struct
@@ -20,6 +21,7 @@ from tests.pii_data import people, standard
 
 PEOPLE = people(12, seed=9092)  # Faker ja_JP, fixed seed (not the author's 909)
 TABLE = standard(PEOPLE)
+SHIPPED = Path(__file__).parent / "data" / "mail"
 DAMAGED_NAMES = ("名簿.msg", "名簿.xls", "名簿.txt", "名簿.doc", "名簿")
 
 
@@ -98,3 +100,23 @@ def test_hostile_property_contexts_cost_nothing_but_a_said_reason() -> None:
         except NotAPropertyContext:
             continue
         assert all(v.data is None or len(v.data) <= len(data) for v in found.values())
+
+
+def test_store_contacts_read_addresses_kept_as_named_properties() -> None:
+    """Aspose's SampleContacts.pst (MIT, shipped gzipped): 3 of its 6 contacts hold an address only as the
+    named property PidLidWorkAddress (PSETID_Address, LID 0x801B; its property id is per store, found through
+    the store's name-to-id map). Outlook keeps a Business address so unless it is also the mailing address: the
+    rows had a name and no address (and the folder's table was no finding at all)."""
+    from scanner.inspectors.mail_outlook import Store
+
+    store = Store(gzip.decompress((SHIPPED / "aspose-email__SampleContacts.pst.gz").read_bytes()))
+    try:
+        for _ in store.messages(60.0):
+            pass
+        rows = [row for found in store.contacts.values() for row in found]
+    finally:
+        store.close()
+    assert len(rows) == 6, rows
+    addresses = sorted(row[2] for row in rows if row[2])
+    assert len(addresses) == 3 and any("Darwinia Loop" in a for a in addresses), addresses
+    assert all("\r" not in a and "\n" not in a for a in addresses), addresses

@@ -344,6 +344,7 @@ class Store:
             raise ReadError(Status.CORRUPT, "libpff: the store has no root folder")
         self.problems: list[tuple[Status, str]] = []
         self.messages_read = 0
+        self._named = _address_names(self._file)  # this store's property id -> PSETID_Address LID
         self.contacts: dict[str, list[list[str]]] = {}  # folder -> its contact items' rows (an address book)
 
     def close(self) -> None:
@@ -440,7 +441,7 @@ class Store:
         klass = (_record(item, PR_MESSAGE_CLASS) or "")
         _encrypted(str(klass), mail)
         if str(klass).casefold().startswith("ipm.contact"):
-            mail.contact = contact_row(item)
+            mail.contact = contact_row(item, self._named)
         try:
             _pst_body(item, mail)
         except Exception as e:  # noqa: BLE001 - a damaged body; the attachments go on
@@ -477,12 +478,16 @@ CONTACT_STREAMS = frozenset(f"__substg1.0_{tag:04X}{ptype:04X}" for tag in (
     for ptype in (PT_UNICODE, PT_STRING8))
 
 
-def contact_row(item: PffObject | _MsgProperties) -> list[str]:
+def contact_row(item: PffObject | _MsgProperties, named: dict[int, int] | None = None) -> list[str]:
     """An Outlook contact (IPM.Contact) as one row of CONTACT_HEADER: name (surname then given name, as a
     Japanese address book writes it; else the display name), postal code and address (home, else other, else
-    business; Japanese order: prefecture, city, street), phones. Its e-mail addresses are named properties
-    and are not needed to count the person."""
-    values = _records(item, set(_CONTACT_TAGS))
+    the mailing address; Japanese order: prefecture, city, street; else the whole address text Outlook keeps as
+    a named property: home, work, other), phones. ``named``: the store's property ids of PSETID_Address's
+    address properties (its name-to-id map). Its e-mail addresses are not needed to count the person."""
+    values = _records(item, set(_CONTACT_TAGS) | set(named or ()))
+    for pid, lid in (named or {}).items():  # a named address: by its LID (the property id differs per store)
+        if pid in values:
+            values[lid] = values.pop(pid)
     name = " ".join(v for v in (values.get(PR_SURNAME), values.get(PR_GIVEN_NAME)) if v) or values.get(PR_DISPLAY_NAME, "")
     postcode, address = "", ""
     for tags in _ADDRESSES:
@@ -490,10 +495,38 @@ def contact_row(item: PffObject | _MsgProperties) -> list[str]:
         if any(parts[1:]):
             postcode, address = parts[0], "".join(parts[1:])
             break
-    if not address:
-        address = " ".join(values.get(PR_POSTAL_ADDRESS, "").split())
+    for tag in (PR_POSTAL_ADDRESS, *_NAMED_ADDRESSES):
+        address = address or " ".join(values.get(tag, "").split())
     phone = values.get(PR_HOME_PHONE) or values.get(PR_PRIMARY_PHONE) or ""
     return [name, postcode, address, phone, values.get(PR_MOBILE_PHONE, ""), values.get(PR_BUSINESS_PHONE, "")]
+
+
+PSETID_ADDRESS = bytes.fromhex("0420060000000000c000000000000046")  # {00062004-0000-0000-C000-000000000046}, LE
+_NAMED_ADDRESSES = (0x801A, 0x801B, 0x801C)  # PidLidHomeAddress, PidLidWorkAddress, PidLidOtherAddress (LIDs)
+_MOST_NAMED = 1 << 16  # name-to-id entries read (a property id is 0x8000 + a 15-bit index)
+
+
+def _address_names(pff_file: PffObject) -> dict[int, int]:
+    """Property id -> LID of the store's named address properties ([MS-PST] 2.4.7: the name-to-id map's entry
+    stream (0x0003) of 8-byte NAMEID records and its GUID stream (0x0002)); empty when unreadable (the
+    standard address properties are still read)."""
+    try:
+        streams: dict[int, bytes] = {}
+        record = pff_file.get_name_to_id_map().get_record_set(0)
+        for k in range(record.get_number_of_entries()):
+            entry = record.get_entry(k)
+            if entry.get_entry_type() in (0x0002, 0x0003):
+                streams[entry.get_entry_type()] = bytes(entry.get_data() or b"")
+        guids, names = streams.get(0x0002, b""), streams.get(0x0003, b"")
+        out: dict[int, int] = {}
+        for at in range(0, min(len(names), 8 * _MOST_NAMED) - 7, 8):
+            lid, guid, index = struct.unpack_from("<IHH", names, at)
+            slot = (guid >> 1) - 3  # 1: PS_MAPI, 2: PS_PUBLIC_STRINGS, 3 on: the GUID stream
+            if not guid & 1 and lid in _NAMED_ADDRESSES and 0 <= slot and guids[16 * slot:16 * slot + 16] == PSETID_ADDRESS:
+                out[0x8000 + index] = lid
+        return out
+    except Exception:  # noqa: BLE001 - a damaged map: the standard properties are read all the same
+        return {}
 
 
 def _records(item: PffObject | _MsgProperties, wanted: set[int]) -> dict[int, str]:
