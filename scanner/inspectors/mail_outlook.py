@@ -489,14 +489,18 @@ def contact_row(item: PffObject | _MsgProperties, named: dict[int, int] | None =
         if pid in values:
             values[lid] = values.pop(pid)
     name = " ".join(v for v in (values.get(PR_SURNAME), values.get(PR_GIVEN_NAME)) if v) or values.get(PR_DISPLAY_NAME, "")
-    postcode, address = "", ""
-    for tags in _ADDRESSES:
-        parts = [values.get(t, "") for t in tags]
-        if any(parts[1:]):
-            postcode, address = parts[0], "".join(parts[1:])
-            break
-    for tag in (PR_POSTAL_ADDRESS, *_NAMED_ADDRESSES):
-        address = address or " ".join(values.get(tag, "").split())
+    # the first of home, other, mailing with a street and a city or prefecture; a part-filled one (a prefecture
+    # alone) only when no address is whole, neither structured nor as text (the mailing text, named properties)
+    found = [parts for tags in _ADDRESSES if any((parts := [values.get(t, "") for t in tags])[1:])]
+    whole = next((p for p in found if p[3] and (p[1] or p[2])), None)
+    text = next((t for tag in (PR_POSTAL_ADDRESS, *_NAMED_ADDRESSES) if (t := " ".join(values.get(tag, "").split()))),
+                "")
+    if whole is not None:
+        postcode, address = whole[0], "".join(whole[1:])
+    elif text:
+        postcode, address = next((p[0] for p in found if p[0]), ""), text
+    else:
+        postcode, address = (found[0][0], "".join(found[0][1:])) if found else ("", "")
     phone = values.get(PR_HOME_PHONE) or values.get(PR_PRIMARY_PHONE) or ""
     return [name, postcode, address, phone, values.get(PR_MOBILE_PHONE, ""), values.get(PR_BUSINESS_PHONE, "")]
 
