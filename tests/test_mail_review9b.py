@@ -174,3 +174,21 @@ def test_a_partial_home_address_does_not_hide_the_whole_one() -> None:
         home = {0x3A5B: p.postcode, 0x3A5C: pref, 0x3A59: rest[:3], 0x3A5D: rest[3:]}
         elsewhere = {0x3A2A: "100-0001", 0x3A28: "東京都", 0x3A27: "千代田区", 0x3A29: "千代田1-1"}
         assert contact_row(_Contact({0x3A11: family, **home, **elsewhere}))[1:3] == [p.postcode, p.address]
+
+
+def test_fromhtml_decodes_escapes_by_the_font_charset() -> None:
+    """RTF's \\'xx bytes are in the code page of the current font's \\fcharset (128: Shift_JIS) when it names one,
+    else the document's \\ansicpg: Japanese text under a \\fcharset128 font in an RTF whose \\ansicpg is 1252 (an
+    English-locale Windows; RTFDE's test_hexencoded layout). It came out as cp1252 mojibake, so no name or
+    address in the de-encapsulated table was readable."""
+    def sjis(text: str) -> str:
+        return "".join(f"\\'{b:02x}" for b in text.encode("cp932"))
+
+    cells = "".join(r"{\*\htmltag84 <td>}\htmlrtf {\htmlrtf0 {\f1 " + sjis(str(c)) + r"}\htmlrtf }\htmlrtf0 "
+                    r"{\*\htmltag92 </td>}" for c in TABLE[1][:3])
+    rtf = (r"{\rtf1\ansi\ansicpg1252\fromhtml1 \deff0{\fonttbl{\f0\fswiss\fcharset0 Arial;}"
+           r"{\f1\fnil\fcharset128 MS PGothic;}{\f2\fnil\fcharset2 Symbol;}}"
+           r"{\*\htmltag80 <tr>}" + cells + r"{\*\htmltag88 </tr>}"
+           r"\f0 caf\'e9 {\f1 \'82\'a0}\'e9}")
+    html = fromhtml(rtf)
+    assert html == "<tr>" + "".join(f"<td>{c}</td>" for c in TABLE[1][:3]) + "</tr>café あé", html
