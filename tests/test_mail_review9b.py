@@ -192,3 +192,38 @@ def test_fromhtml_decodes_escapes_by_the_font_charset() -> None:
            r"\f0 caf\'e9 {\f1 \'82\'a0}\'e9}")
     html = fromhtml(rtf)
     assert html == "<tr>" + "".join(f"<td>{c}</td>" for c in TABLE[1][:3]) + "</tr>café あé", html
+
+
+def _mixed_message(*parts: tuple[str, str]) -> bytes:
+    from email import policy
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    outer = MIMEMultipart("mixed")
+    for text, kind in parts:
+        outer.attach(MIMEText(text, kind, "utf-8"))
+    outer["From"], outer["Subject"] = "a@example.jp", "list"
+    return outer.as_bytes(policy=policy.SMTP)
+
+
+def _html_table(rows: list[list[object]]) -> str:
+    return "<html><body><table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows) + \
+        "</table></body></html>"
+
+
+def test_bodies_side_by_side_in_mixed_are_one_text_only_when_they_are_the_same_text() -> None:
+    """A text/plain and a text/html in multipart/mixed are the same text when they hold the same words: read once
+    even beside a third body (a mailing list's footer part: the rows were counted twice); two different tables
+    (a plain one and an HTML one of other people) are both read (the HTML one alone was kept, the other
+    people's rows silently lost)."""
+    from scanner.inspectors.mail_mime import read_message
+
+    others = standard(people(12, seed=9093))
+    tsv = "名簿\n\n" + "\n".join("\t".join(str(c) for c in r) for r in TABLE) + "\n"
+    footer = "--\nメーリングリスト事務局\n"
+    same = read_message(_mixed_message((tsv, "plain"), ("<p>名簿</p>" + _html_table(TABLE), "html"), (footer, "plain")))
+    assert [a.name for a in same.attachments] == ["(body).html"], same.attachments
+    both = read_message(_mixed_message((tsv, "plain"), (_html_table(others), "html")))
+    assert sorted(a.name for a in both.attachments) == ["(body).html", "(body).txt"], both.attachments
+    text = b"".join(a.data or b"" for a in both.attachments).decode("utf-8", "replace")
+    assert PEOPLE[0].name in text and others[1][1] in text, text[:200]

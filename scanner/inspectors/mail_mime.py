@@ -14,6 +14,7 @@ from __future__ import annotations
 import email
 import email.errors
 import email.utils
+import html as html_entities
 import re
 from collections.abc import Iterator
 from email import policy
@@ -262,19 +263,39 @@ def _is_body(part: Message, name: str | None) -> bool:
 
 
 def _body_group(part: Message, alternative: Message | None, parents: dict[int, Message]) -> int:
-    """Which bodies are one text: those of one multipart/alternative; and a text/plain and a text/html side by
-    side in a multipart/mixed (a client that writes both without the alternative wrapper), which are the same
-    text twice, so their rows are read once. Any other body is a text of its own (Apple Mail's text, picture,
-    text)."""
+    """Which bodies are one text: those of one multipart/alternative; and a text/plain beside a text/html in a
+    multipart/mixed (a client that writes both without the alternative wrapper) when most of the plain text's
+    lines are in the HTML's words, so their rows are read once. Any other body is a text of its own (Apple Mail's
+    text, picture, text; a list's footer part; a second table of other people)."""
     if alternative is not None:
         return id(alternative)
     parent = parents.get(id(part))
-    if parent is not None:
-        kinds = sorted(sub.get_content_type() for sub in parent.get_payload()
-                       if isinstance(sub, Message) and not sub.is_multipart() and _is_body(sub, part_name(sub)[0]))
-        if kinds == ["text/html", "text/plain"]:
-            return id(parent)
+    if parent is None or part.get_content_type() != "text/plain":
+        return id(part)
+    htmls = [sub for sub in parent.get_payload() if isinstance(sub, Message) and not sub.is_multipart()
+             and sub.get_content_type() == "text/html" and _is_body(sub, part_name(sub)[0])]
+    if not htmls or len(htmls) > MAX_SIDE_BY_SIDE:
+        return id(part)
+    lines = [bare for line in _decoded(part).splitlines() if (bare := "".join(line.split()))]
+    lines = lines[::max(1, len(lines) // SAMPLED_LINES)][:SAMPLED_LINES]
+    for html_part in htmls:
+        words = "".join(html_entities.unescape(_TAG.sub(" ", _decoded(html_part))).split())
+        if lines and 2 * sum(line in words for line in lines) >= len(lines):
+            return id(html_part)  # the same text as this HTML: one group, one table
     return id(part)
+
+
+MAX_SIDE_BY_SIDE, SAMPLED_LINES = 16, 64  # HTML bodies of one mixed compared; plain-text lines looked up in them
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _decoded(part: Message) -> str:
+    """A body's text (empty when it cannot be decoded: it is then a text of its own, read and said later)."""
+    try:
+        raw = part.get_payload(decode=True)
+        return body_text(raw if isinstance(raw, bytes) else b"", part.get_content_charset())[0]
+    except Exception:  # noqa: BLE001
+        return ""
 
 
 def _uuencoded_part(part: Message, name: str | None, raw_hex: str | None, mail: Mail) -> None:
