@@ -227,3 +227,17 @@ def test_bodies_side_by_side_in_mixed_are_one_text_only_when_they_are_the_same_t
     assert sorted(a.name for a in both.attachments) == ["(body).html", "(body).txt"], both.attachments
     text = b"".join(a.data or b"" for a in both.attachments).decode("utf-8", "replace")
     assert PEOPLE[0].name in text and others[1][1] in text, text[:200]
+
+
+def test_an_odd_compound_file_header_alone_is_no_damage(tmp_path: Path) -> None:
+    """olefile also notes header oddities that lose nothing (a CLSID or reserved bytes some writers set): a .msg
+    whose streams all read is not called corrupt for them; a broken directory link still is."""
+    from scanner.inspectors.mail_outlook import read_msg
+
+    msg = md.msg_file(tmp_path, "名簿", [], bodies={"__substg1.0_1000001F": _tsv().encode("utf-16-le")})
+    odd = bytearray(msg)
+    odd[0x08:0x18] = bytes(range(1, 17))  # header CLSID (must be zero)
+    odd[0x22:0x28] = b"\x01" * 6  # reserved bytes (must be zero)
+    mail = read_msg(bytes(odd))
+    assert not mail.problems and [a.name for a in mail.attachments] == ["(body).txt"], mail
+    assert [s for s, _ in read_msg(_directory_chain_cut(msg)).problems] == ["corrupt"]

@@ -11,6 +11,7 @@ orphan items it finds (messages no folder lists any more: deleted, still in the 
 from __future__ import annotations
 
 import io
+import re
 import struct
 import time
 from collections.abc import Callable, Iterator
@@ -130,6 +131,9 @@ def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
 
 
 
+_HARMLESS = re.compile(r"OLE header|storage with size>0")  # olefile's notes that lose no stream (header fields)
+
+
 def read_msg(data: bytes) -> Mail:
     """A .msg's message: its attachments, the Outlook items attached to it (recursively), damage found."""
     import olefile  # a dependency of msoffcrypto-tool
@@ -144,7 +148,7 @@ def read_msg(data: bytes) -> Mail:
         if not any(p.startswith("__substg1.0_") or p.startswith(_ATTACH) for p in paths):
             raise ReadError(Status.CORRUPT, "msg: a compound file without Outlook message streams (__substg1.0_)")
         mail = _message(ole, paths, "", 32, 0)
-        issues = sorted({str(why) for _kind, why in getattr(ole, "parsing_issues", [])})
+        issues = sorted({str(why) for _kind, why in getattr(ole, "parsing_issues", []) if not _HARMLESS.search(str(why))})
     lost = unreached_entries(data, len(paths))  # what is below a damaged directory link is simply absent
     if lost:
         mail.problems.append((Status.CORRUPT, f"msg: {lost} directory entries in use are not reached from the "
