@@ -241,3 +241,31 @@ def test_an_odd_compound_file_header_alone_is_no_damage(tmp_path: Path) -> None:
     mail = read_msg(bytes(odd))
     assert not mail.problems and [a.name for a in mail.attachments] == ["(body).txt"], mail
     assert [s for s, _ in read_msg(_directory_chain_cut(msg)).problems] == ["corrupt"]
+
+
+def _uu(data: bytes, name: str) -> str:
+    import binascii
+
+    return f"begin 644 {name}\n" + "".join(binascii.b2a_uu(data[i:i + 45]).decode("ascii")
+                                          for i in range(0, len(data), 45)) + "`\nend\n"
+
+
+def test_x_uuencode_parts_keep_each_files_own_name() -> None:
+    """A part sent as x-uuencode holding several files (`begin` lines a.xlsx and 名簿.csv in a part named
+    files.uue): each file is named by its own begin line (the first was given the part's name, so a search
+    for its name missed it); a begin line whose name is Shift_JIS (Japanese mailers of the 1990s) keeps it (it
+    came out as U+FFFD: the email package replaces bytes it cannot decode)."""
+    from scanner.inspectors.mail_mime import read_message
+
+    first, second = md.roster(8), md.roster_csv(8)
+    bundle = ("From: a@example.jp\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=BB\n\n"
+              "--BB\nContent-Type: text/plain; charset=utf-8\n\nhi\n--BB\nContent-Type: application/octet-stream; "
+              'name="files.uue"\nContent-Disposition: attachment; filename="files.uue"\n'
+              "Content-Transfer-Encoding: x-uuencode\n\n" + _uu(first, "a.xlsx") + "\n" + _uu(second, "b.csv")
+              + "\n--BB--\n").encode("ascii")
+    found = read_message(bundle).attachments
+    assert [(a.name, a.data) for a in found] == [("a.xlsx", first), ("b.csv", second)], [a.name for a in found]
+    single = ("From: a@example.jp\nMIME-Version: 1.0\nContent-Type: application/octet-stream\n"
+              "Content-Transfer-Encoding: x-uuencode\n\n" + _uu(second, "zzname")).encode("ascii")
+    found = read_message(single.replace(b"zzname", "利用者名簿.csv".encode("cp932"))).attachments
+    assert [(a.name, a.data) for a in found] == [("利用者名簿.csv", second)], [a.name for a in found]

@@ -301,17 +301,20 @@ def _decoded(part: Message) -> str:
 def _uuencoded_part(part: Message, name: str | None, raw_hex: str | None, mail: Mail) -> None:
     """A part sent with Content-Transfer-Encoding x-uuencode (old Outlook Express, Becky!, mailers of the 1990s):
     the files its ``begin`` ... ``end`` blocks hold, named by the part (else by the block); none: corrupt."""
-    raw = part.get_payload(decode=False)
-    text = raw if isinstance(raw, str) else ""
-    _rest, files, problems = uu_files(text)
+    # the payload as received (8-bit bytes kept as surrogates): get_payload(decode=False) replaces the bytes of a
+    # Shift_JIS name in a begin line with U+FFFD; each name is decoded as a file name below
+    raw = getattr(part, "_payload", None)
+    _rest, files, problems = uu_files(raw if isinstance(raw, str) else "")
+    for found in files:
+        if any("\udc80" <= ch <= "\udcff" for ch in found.name):
+            found.name = decode_name(found.name.encode("utf-8", "surrogateescape"))[0]
     mail.problems.extend(problems)
     if not files:
         mail.attachments.append(Attachment(name or f"attachment-{len(mail.attachments) + 1}", None, (
             Status.CORRUPT, "a part sent as x-uuencode holds no 'begin' line: not decoded"), raw_hex))
-    for number, found in enumerate(files):
-        if name and number == 0:
-            found.name, found.raw_hex = name, raw_hex
-        mail.attachments.append(found)
+    if name and len(files) == 1:  # the part is the file (several files: each keeps its begin line's name)
+        files[0].name, files[0].raw_hex = name, raw_hex
+    mail.attachments.extend(files)
 
 
 def _damaged_multipart(part: Message) -> Message | None:
