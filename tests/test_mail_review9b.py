@@ -269,3 +269,18 @@ def test_x_uuencode_parts_keep_each_files_own_name() -> None:
               "Content-Transfer-Encoding: x-uuencode\n\n" + _uu(second, "zzname")).encode("ascii")
     found = read_message(single.replace(b"zzname", "利用者名簿.csv".encode("cp932"))).attachments
     assert [(a.name, a.data) for a in found] == [("利用者名簿.csv", second)], [a.name for a in found]
+
+
+def test_a_contact_attached_inside_a_store_is_a_person() -> None:
+    """An Outlook contact forwarded as an item (attach method 5) inside a .pst/.ost: its block holds the person
+    (name, address, phone) like a contact .msg, which gives a one-person (contact).csv; the store's attached
+    contact gave its (empty) subject only."""
+    from scanner.inspectors.mail_outlook import _pst_item
+    from tests.test_mail_items import _Attachment, _property_context
+
+    p = PEOPLE[3]
+    family, given = p.name.split(" ", 1)
+    fields = {0x001A: "IPM.Contact", 0x3A11: family, 0x3A06: given, 0x3A5B: p.postcode, 0x3A5C: p.address[:3],
+              0x3A59: p.address[3:6], 0x3A5D: p.address[6:], 0x3A09: p.phone}
+    block = _property_context([(tag, 0x001F, text.encode("utf-16-le")) for tag, text in fields.items()])
+    assert _pst_item(_Attachment(block), 1 << 30).contact == [p.name, p.postcode, p.address, p.phone, "", ""]

@@ -482,7 +482,7 @@ CONTACT_STREAMS = frozenset(f"__substg1.0_{tag:04X}{ptype:04X}" for tag in (
     for ptype in (PT_UNICODE, PT_STRING8))
 
 
-def contact_row(item: PffObject | _MsgProperties, named: dict[int, int] | None = None) -> list[str]:
+def contact_row(item: PffObject | _MsgProperties | HeapItem, named: dict[int, int] | None = None) -> list[str]:
     """An Outlook contact (IPM.Contact) as one row of CONTACT_HEADER: name (surname then given name, as a
     Japanese address book writes it; else the display name), postal code and address (home, else other, else
     the mailing address; Japanese order: prefecture, city, street; else the whole address text Outlook keeps as
@@ -537,7 +537,7 @@ def _address_names(pff_file: PffObject) -> dict[int, int]:
         return {}
 
 
-def _records(item: PffObject | _MsgProperties, wanted: set[int]) -> dict[int, str]:
+def _records(item: PffObject | _MsgProperties | HeapItem, wanted: set[int]) -> dict[int, str]:
     """The string properties ``wanted`` of a libpff item's first record set, in one pass; a damaged set gives
     what was read before the damage."""
     out: dict[int, str] = {}
@@ -653,6 +653,10 @@ def _pst_item(att: PffObject, most: int) -> Mail:
     except NotAPropertyContext as e:
         inner.problems.append((Status.UNSUPPORTED, f"an attached Outlook item inside a .pst/.ost: {e}; not read"))
         return inner
+    klass = props.get(PR_MESSAGE_CLASS)
+    if klass is not None and klass.data and klass.ptype == PT_UNICODE and klass.data.decode(
+            "utf-16-le", "replace").casefold().startswith("ipm.contact"):  # a contact forwarded as an item: a person
+        inner.contact = contact_row(HeapItem(props, None))
     subject = props.get(PR_SUBJECT)
     if subject is not None and subject.data and subject.ptype == PT_UNICODE:
         text = subject.data.decode("utf-16-le", "replace").rstrip("\x00")
