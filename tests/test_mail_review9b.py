@@ -284,3 +284,32 @@ def test_a_contact_attached_inside_a_store_is_a_person() -> None:
               0x3A59: p.address[3:6], 0x3A5D: p.address[6:], 0x3A09: p.phone}
     block = _property_context([(tag, 0x001F, text.encode("utf-16-le")) for tag, text in fields.items()])
     assert _pst_item(_Attachment(block), 1 << 30).contact == [p.name, p.postcode, p.address, p.phone, "", ""]
+
+
+def _mapi_unicode(props: dict[int, str]) -> bytes:
+    """attMsgProps' MAPI property list ([MS-OXTNEF] 2.1.3.4): count, then per property type, id, one value of
+    length + UTF-16LE text padded to 4 bytes."""
+    out = struct.pack("<I", len(props))
+    for tag, text in props.items():
+        value = (text + "\0").encode("utf-16-le")
+        out += struct.pack("<HHII", 0x001F, tag, 1, len(value)) + value + bytes(-len(value) % 4)
+    return out
+
+
+def test_a_contact_forwarded_inside_winmail_dat_is_a_person() -> None:
+    """An Outlook contact forwarded as an item inside a TNEF winmail.dat (its own TNEF stream: attMessageClass
+    IPM.Contact and the person in attMsgProps) is a one-person (contact).csv as a contact .msg is (it gave
+    nothing: the item has no file and no body)."""
+    from scanner.inspectors.mail_tnef import read_tnef
+    from tests.test_mail_items import _tnef_forwarding
+
+    p = PEOPLE[5]
+    family, given = p.name.split(" ", 1)
+    inner = struct.pack("<IH", 0x223E9F78, 0x0102) + md._tnef_object(1, 0x9006, 0x0008, struct.pack("<I", 0x10000))
+    inner += md._tnef_object(1, 0x9007, 0x0006, struct.pack("<II", 932, 0))  # attOemCodepage
+    inner += md._tnef_object(1, 0x8008, 0x0001, b"IPM.Contact\x00")
+    inner += md._tnef_object(1, 0x9003, 0x0006, _mapi_unicode({
+        0x3A11: family, 0x3A06: given, 0x3A5B: p.postcode, 0x3A5C: p.address[:3], 0x3A5D: p.address[3:],
+        0x3A1C: p.phone}))
+    mail = read_tnef(_tnef_forwarding(inner))
+    assert [m.contact for m in mail.attached] == [[p.name, p.postcode, p.address, "", p.phone, ""]], mail

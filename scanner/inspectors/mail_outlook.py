@@ -42,6 +42,14 @@ class PffObject(Protocol):
     def __getattr__(self, name: str) -> Any: ...
 
 
+class RecordSets(Protocol):
+    """What ``contact_row`` reads: libpff's item, or a .msg's, a heap's or a TNEF stream's properties so shaped."""
+
+    def get_number_of_record_sets(self) -> int: ...
+
+    def get_record_set(self, index: int, /) -> Any: ...
+
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PST_MAGIC = b"!BDN"
 PST_CLIENTS = {b"SM": "pst", b"SO": "ost", b"SA": "pab"}  # wMagicClient at offset 8
@@ -482,7 +490,7 @@ CONTACT_STREAMS = frozenset(f"__substg1.0_{tag:04X}{ptype:04X}" for tag in (
     for ptype in (PT_UNICODE, PT_STRING8))
 
 
-def contact_row(item: PffObject | _MsgProperties | HeapItem, named: dict[int, int] | None = None) -> list[str]:
+def contact_row(item: PffObject | RecordSets, named: dict[int, int] | None = None) -> list[str]:
     """An Outlook contact (IPM.Contact) as one row of CONTACT_HEADER: name (surname then given name, as a
     Japanese address book writes it; else the display name), postal code and address (home, else other, else
     the mailing address; Japanese order: prefecture, city, street; else the whole address text Outlook keeps as
@@ -537,7 +545,7 @@ def _address_names(pff_file: PffObject) -> dict[int, int]:
         return {}
 
 
-def _records(item: PffObject | _MsgProperties | HeapItem, wanted: set[int]) -> dict[int, str]:
+def _records(item: PffObject | RecordSets, wanted: set[int]) -> dict[int, str]:
     """The string properties ``wanted`` of a libpff item's first record set, in one pass; a damaged set gives
     what was read before the damage."""
     out: dict[int, str] = {}
