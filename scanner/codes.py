@@ -144,6 +144,7 @@ class Rejection(Code):
     NOT_AN_ADDRESS = "not-an-address", ("the address holds no address (hex or base64 spilt from a CSV line "
                                         "broken inside a field, an e-mail, a bare number)")
     HEADER_REPEATED = "header-repeated", "the header row again (files joined one after another)"
+    EXAMPLE = "example", "a template's filled-in example row (記入例, 例, サンプル, 見本): left out of the persons"
 
 
 class DiffClass(Code):

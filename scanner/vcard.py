@@ -27,8 +27,19 @@ _CHARSETS = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sji
              "euc-jp": "euc-jp", "iso-2022-jp": "iso-2022-jp"}
 
 
+_FIRST_CARD = re.compile(rb"(?im)^[ \t]*BEGIN:VCARD[ \t]*\r?$\s*^(?:VERSION|FN|N)[;:]")
+PREAMBLE_LINES = 3  # title or note lines before the first card (an export's heading, a pasted note)
+
+
 def _starts_a_card(head: bytes) -> bool:
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").upper().startswith(b"BEGIN:VCARD")
+    """The text starts with a card, or with a short preamble (at most PREAMBLE_LINES short lines) and then a card."""
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").upper().startswith(b"BEGIN:VCARD"):
+        return True
+    m = _FIRST_CARD.search(head[:4096])
+    if m is None:
+        return False
+    before = [ln for ln in re.split(rb"\r\n|\r|\n", head[:m.start()]) if ln.strip()]
+    return len(before) <= PREAMBLE_LINES and all(len(ln) <= 200 for ln in before)
 
 
 def _utf16_codec(data: bytes) -> str | None:
@@ -41,13 +52,13 @@ def _utf16_codec(data: bytes) -> str | None:
         codec = "utf-16-be"
     else:
         return None
-    head = data[:128].decode(codec, "ignore").encode("utf-8", "ignore")
+    head = data[:8192].decode(codec, "ignore").encode("utf-8", "ignore")
     return codec if _starts_a_card(head) else None
 
 
 def is_vcard(data: bytes) -> bool:
-    """The file starts with a vCard (a UTF-8 BOM and blank lines allowed; UTF-16 too)."""
-    return _starts_a_card(data[:64]) or _utf16_codec(data) is not None
+    """The file starts with a vCard (a UTF-8 BOM, blank lines and a short preamble allowed; UTF-16 too)."""
+    return _starts_a_card(data[:4096]) or _utf16_codec(data) is not None
 
 
 def _file_codec(data: bytes) -> str:
@@ -120,7 +131,30 @@ def _row(card: dict[str, str]) -> list[object]:
             row[_COL[k]] = v
     if not row[_COL["氏名"]]:
         row[_COL["氏名"]] = " ".join(p for p in (card.get("姓", ""), card.get("名", "")) if p)
+    if not row[_COL["住所"]] and card.get("_label"):
+        code, address = _label_address(card["_label"])
+        row[_COL["住所"]] = address
+        if code and not row[_COL["郵便番号"]]:
+            row[_COL["郵便番号"]] = code
     return row
+
+
+_COUNTRY_LINE = re.compile(r"(?i)日本国?|japan|jp|jpn")
+_LABEL_CODE = re.compile(r"^\s*〒?\s*(\d{3})[-ー－‐]?(\d{4})\s*")
+
+
+def _label_address(value: str) -> tuple[str, str]:
+    """(postal code, address) of a LABEL (a formatted address, used when a card has no ADR): its lines (real or
+    ``\\n``-escaped) without the country line; a leading 〒 code split off."""
+    text = value.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",")
+    lines = [ln.strip() for ln in re.split(r"\r\n|\r|\n", text) if ln.strip()]
+    lines = [ln for ln in lines if not _COUNTRY_LINE.fullmatch(ln)]
+    code = ""
+    if lines and (m := _LABEL_CODE.match(lines[0])):
+        code = f"{m.group(1)}-{m.group(2)}"
+        lines[0] = lines[0][m.end():]
+        lines = [ln for ln in lines if ln]
+    return code, " ".join(lines)
 
 
 def iter_vcards(data: bytes, caps: Caps) -> Sheet:
@@ -168,7 +202,7 @@ def iter_vcards(data: bytes, caps: Caps) -> Sheet:
     return Sheet("", rows())
 
 
-_WANTED = frozenset({b"N", b"FN", b"ADR", b"TEL", b"EMAIL", b"ORG", b"BDAY", b"SOUND", b"X-PHONETIC-LAST-NAME",
+_WANTED = frozenset({b"N", b"FN", b"ADR", b"LABEL", b"TEL", b"EMAIL", b"ORG", b"BDAY", b"SOUND", b"X-PHONETIC-LAST-NAME",
                      b"X-PHONETIC-FIRST-NAME", b"X-PHONETIC-FAMILY-NAME", b"X-PHONETIC-GIVEN-NAME"})
 
 
@@ -187,6 +221,8 @@ def _take(card: dict[str, str], prop: bytes, value: str) -> None:
             card["住所"] = address
             if code:
                 card["郵便番号"] = code
+    elif prop == b"LABEL":
+        card.setdefault("_label", value)
     elif prop in (b"TEL", b"EMAIL", b"BDAY", b"ORG"):
         key = {b"TEL": "電話番号", b"EMAIL": "メールアドレス", b"BDAY": "生年月日", b"ORG": "会社名"}[prop]
         text = " ".join(p for p in _parts(value) if p) if prop == b"ORG" else value.strip()

@@ -188,6 +188,8 @@ def _with_rendition(key: str, depth: int) -> Header | None:
             continue
         rest = key[:-len(word)] if key.endswith(word) else key[len(word):] if key.startswith(word) else None
         rest = _TRAILING_DIGITS.sub("", rest) if rest else rest  # 番地 2 (自宅) -> 番地2自宅 -> 番地
+        if rest and len(rest) > 1 and rest.endswith("の") and key.endswith(word):
+            rest = rest[:-1]  # 名のふりがな, 氏名のフリガナ (はがきデザインキット): the reading of 名, of 氏名
         if not rest:
             continue
         h = _classify(rest, depth + 1)
@@ -368,6 +370,60 @@ def is_officials_header(text: object) -> bool:
     for word in column_rules().officials_not:
         key = key.replace(word, "")
     return bool(key) and len(key) <= 300 and any(True for _ in column_rules().officials.iter(key))
+
+
+def named_fields(text: object) -> frozenset[str]:
+    """Every field word inside a header cell (``氏名\\n(フリガナ)`` names name and reading, ``住所／電話番号`` address and
+    phone): more than one is a fused header, printed lists' way of putting two lines of a record under one cell."""
+    if not isinstance(text, str) or _no_word(text):
+        return frozenset()
+    key = normalise_header(unicodedata.normalize("NFKC", text))
+    return frozenset(field for _end, (_length, field, _weak) in column_rules().automaton.iter(key))
+
+
+@cache
+def _example_rules() -> tuple[frozenset[str], re.Pattern[str], int, frozenset[str]]:
+    data = rules.load("pii_columns").get("example_rows", {})
+    marks = frozenset(k for w in data.get("marks", []) if (k := normalise_header(w)))
+    words = "|".join(re.escape(unicodedata.normalize("NFKC", w)) for w in data.get("prefixes", []))
+    prefix = re.compile(rf"^\s*[(\[【〔<《]?\s*(?:{words})\s*[)\]】〕>》:：\s]" if words else r"(?!)")
+    sheets = frozenset(k for w in data.get("form_sheets", []) if (k := normalise_header(w)))
+    return marks, prefix, int(data.get("rows", 5)), sheets
+
+
+def is_example_form(sheet: str, rows: Sequence[Sequence[object]]) -> bool:
+    """A form filled in as an example: its sheet named so (記入例, 見本), or a cell that is an example mark alone
+    in ``rows`` (the rows down to the person's name: a title 【記入例】, （例） beside the name). Hints below the name
+    (``（例）昭和30年1月1日`` beside a birth date) stay hints: a filled form keeps them."""
+    if normalise_header(sheet) in _example_rules()[3]:
+        return True
+    return any(is_example_row(r, prefixed=False) for r in rows)
+
+
+def example_rows() -> int:
+    """How many data rows under the header may be a template's example rows (signatures: ``example_rows.rows``)."""
+    return _example_rules()[2]
+
+
+def is_example_row(row: Sequence[object], prefixed: bool = True) -> bool:
+    """A template's filled-in example (記入例, 例, サンプル, 見本 in a cell alone, or, when ``prefixed``, ``（例）``
+    before a value)."""
+    marks, prefix, _rows, _sheets = _example_rules()
+    for v in row:
+        if not isinstance(v, str) or not v or len(v) > 200:
+            continue
+        t = unicodedata.normalize("NFKC", v)
+        if normalise_header(t) in marks or prefixed and prefix.match(t):
+            return True
+    return False
+
+
+def is_bare_role(text: object) -> bool:
+    """A header that is a role word alone (送付先, 申込者, 保護者): whose, not what; the values say which field."""
+    if not isinstance(text, str):
+        return False
+    key = normalise_header(unicodedata.normalize("NFKC", text))
+    return any(key == word for word, _role in column_rules().roles)
 
 
 def part_order(field: str) -> int:

@@ -177,6 +177,69 @@ def one_split_name(first: str, second: str) -> bool:
             and t1 in name_data().surnames and japanese_given_name_shape(t2))
 
 
+# --- 連名 (joint names of a household) ---------------------------------------------------------------------
+
+@cache
+def _joint_rules() -> tuple[frozenset[str], re.Pattern[str], tuple[str, ...]]:
+    data = rules.load("pii_columns").get("joint_names", {})
+    seps = data.get("separators", "・")
+    return (frozenset(data.get("headers", [])), re.compile(f"[{re.escape(seps)}]+"),
+            tuple(sorted(data.get("honorifics", []), key=len, reverse=True)))
+
+
+def is_joint_header(key: str) -> bool:
+    """A normalised header (columns.normalise_header) naming a 連名 or household-member column (連名, 連名1, 世帯員2,
+    家族1氏名); digits anywhere are dropped, so 連名1敬称 (an honorific) is no such column."""
+    return re.sub(r"\d", "", key) in _joint_rules()[0]
+
+
+def family_of(name: str) -> str:
+    """The family name of a Japanese full name: before its space, else the longest listed surname it starts with."""
+    t = _nfkc(name).strip()
+    if " " in t or "\u3000" in t:
+        return t.replace("\u3000", " ").split(" ", 1)[0]
+    surnames = name_data().surnames
+    return next((t[:n] for n in (3, 2, 1) if len(t) > n and t[:n] in surnames), "")
+
+
+def joint_names(first: str, cell: str) -> list[str]:
+    """The persons a 連名 cell names beside the row's name ``first``: a given name alone (花子) takes the family name
+    of ``first``; a full name (spaced, or starting with a surname) stays as it is; honorifics (様, くん) are dropped."""
+    _h, seps, honorifics = _joint_rules()
+    family = ""
+    out = []
+    for part in seps.split(cell):
+        part = part.strip(" \u3000")
+        for h in honorifics:
+            if part.endswith(h) and len(part) > len(h):
+                part = part[:-len(h)].rstrip(" \u3000")
+                break
+        if not part:
+            continue
+        if " " in part or "\u3000" in part or not japanese_given_name_shape(part):
+            out.append(part)
+            continue
+        family = family or family_of(first)
+        out.append(f"{family} {part}" if family else part)
+    return out
+
+
+def split_joint(name: str) -> tuple[str, str]:
+    """``山田太郎・花子`` -> (山田太郎, 花子): a Japanese full name followed by the household's given names in one cell;
+    ("", "") when the cell is no such name (ジョン・スミス, a single name)."""
+    _h, seps, _hon = _joint_rules()
+    m = seps.search(name)
+    if m is None:
+        return "", ""
+    first, rest = name[:m.start()].strip(), name[m.end():].strip()
+    if not first or not rest or not _KANJI.match(first) or not japanese_name_shape(first):
+        return "", ""
+    parts = [p.strip(" \u3000") for p in seps.split(rest) if p.strip(" \u3000")]
+    if not parts or not all(japanese_given_name_shape(p) or japanese_name_shape(p) for p in parts):
+        return "", ""
+    return first, rest
+
+
 # --- Latin --------------------------------------------------------------------------------------------
 
 def latin_tokens(value: object) -> list[str]:

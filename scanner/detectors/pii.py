@@ -34,9 +34,13 @@ from . import values as V
 from .columns import (
     CONTEXT_FIELDS,
     Header,
+    example_rows,
+    is_example_form,
+    is_example_row,
     is_excluded,
     is_officials_header,
     is_rendition_word,
+    named_fields,
     normalise_header,
     read_header,
     read_row,
@@ -56,9 +60,14 @@ from .plan import (
     assemble,
     cell_text,
     confirm,
+    fused_header,
+    fused_lines,
+    mostly,
     phone_digits,
     plan_roles,
+    refit_fused,
     share,
+    split_lines,
     trim_addresses,
 )
 from .sideways import label_column, transpose
@@ -179,8 +188,9 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
         if len(cols) < 2:
             continue  # most rows: data, or a title
         bases = {(h.role, _base(h.field)) for h in cols.values() if h.field not in CONTEXT_FIELDS}
-        if not {b for _r, b in bases} & {"name", "address"}:
-            continue
+        if not {b for _r, b in bases} & {"name", "address"} and not any(
+                {"name", "address"} & named_fields(rows[i][c]) for c, h in cols.items() if not h.role):
+            continue  # (a fused cell, フリガナ⏎氏名, names the name too: the values decide, plan.refit_fused)
         if best is None or len(bases) > best[1]:
             best = (i, len(bases), cols)
     if best is None:
@@ -265,6 +275,11 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     if any(is_officials_header(v) for r in header_rows for v in r):
         return None  # a list of public officials (会派, 選挙区, 任期)
     sample = head[hi + 1:hi + 1 + SAMPLE_ROWS]
+    joint = sorted({c for r in header_rows for c, v in enumerate(r) if isinstance(v, str)
+                    and N.is_joint_header(normalise_header(v))})
+    joint = [c for c in joint if _joint_column([cell_text(r[c]) if c < len(r) else "" for r in sample])]
+    mapping = {c: h for c, h in mapping.items() if c not in joint}  # 家族1氏名: a household member, not the row's name
+    mapping = refit_fused(mapping, {c: _label(head, hi, c) for c in mapping}, sample)
     persons = {c: h for c, h in mapping.items() if h.field not in CONTEXT_FIELDS}
     context: dict[str, list[int]] = {}
     for c, h in sorted(mapping.items()):
@@ -298,7 +313,24 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     kept = [p for p in kept if p.cols]
     context = {f: c for f, c in context.items() if share([cell_text(r[c[0]]) if c[0] < len(r) else "" for r in sample],
                                                           bool) > 0}
-    return SheetPlan(kept, context, {c: _label(head, hi, c) for cols in context.values() for c in cols})
+    joint = [c for c in joint if c not in {c for p in kept for cols in p.cols.values() for c in cols}]
+    return SheetPlan(kept, context, {c: _label(head, hi, c) for cols in context.values() for c in cols}, joint)
+
+
+def _joint_value(v: str) -> bool:
+    """A 連名 / household cell: names (花子, 山田 花子; several with ・ or 、), not a count (3)."""
+    return all(V.looks_like_name(part) and not part.isdigit() for part in re.split(r"[・、,，/／\n]+", v) if part.strip())
+
+
+def _joint_column(values: Sequence[str]) -> bool:
+    """A 連名 / household column's sample: names, or empty (連名 on a few rows further down); a column of one or two
+    one-character values over four rows or more is a mark (有 / 無, ○), not names."""
+    filled = [v for v in values if v]
+    if not filled:
+        return True
+    if len(filled) >= 4 and len(set(filled)) <= 2 and all(len(v) == 1 for v in filled):
+        return False
+    return mostly(filled, _joint_value, 0.8)
 
 
 def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
@@ -307,7 +339,9 @@ def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
     世帯主 | 住所 (the row's only name is a lending role's): that role is the row's person; and 氏名 | 世帯主氏名 |
     世帯主住所: the members live at the address of a role that shares it (review7b)."""
     named = [p for p in kept if p.role and "name" in p.cols]
-    if "name" not in main.cols and "address" in main.cols and len(named) == 1 and role_lends_address(named[0].role):
+    if "name" not in main.cols and "address" in main.cols and len(named) == 1 and (
+            role_lends_address(named[0].role)
+            or "address" not in named[0].cols and not role_is_business(named[0].role)):  # 申込者 | 住所: the row's only name
         for f, cols in named[0].cols.items():
             main.cols.setdefault(f, cols)
         main.labels.update(named[0].labels)
@@ -345,6 +379,9 @@ def _kind(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> SheetKind | No
     if any(_is_person(p, main) for p in roles):
         org = plan.context.get("organisation") or (plan.context.get("employer") if "position" in plan.context else None)
         rows = [r for r in sample if any(cell_text(v) for v in r)]
+        if main is not None and "address" in main.cols and any(p.role and role_is_business(p.role) and "address" in p.cols
+                                                                for p in plan.roles):
+            return SheetKind.PERSONS  # 会社住所 beside 自宅住所: the address kept is the person's home, a private one
         if org and rows and sum(1 for r in rows if org[0] < len(r) and cell_text(r[org[0]])) * 2 >= len(rows):
             return SheetKind.BUSINESS  # an organisation named in most rows beside the person
         if main is not None and main.lent_by and role_is_business(main.lent_by):
@@ -484,8 +521,8 @@ def _records(name: str, plan: SheetPlan, data: Iterable[Sequence[object]], base:
     keys = ("name", "address", *dict.fromkeys(f for p in plan.roles for f in (*p.cols, "postcode")
                                               if f not in ("name", "address")))
     readers = _readers(plan, keys)
-    if len(readers) == 1 and readers[0].address is not None:
-        return (*_single_role_records(readers[0], data, base, head_names), keys)
+    if len(readers) == 1 and readers[0].address is not None and not plan.joint:
+        return (*_single_role_records(readers[0], data, base, head_names, keys), keys)
     main_address = next((r.address for r in readers if not r.plan.role and r.address), None)
     found: list[tuple] = []
     rows_with_person = 0
@@ -506,14 +543,44 @@ def _records(name: str, plan: SheetPlan, data: Iterable[Sequence[object]], base:
                 a = ""
             if rd.needs_address and not a:
                 continue  # an incomplete row: no record, not a rejection
+            n, household = _household(n, row, plan.joint if not rd.plan.role else ())
             problem = _problem(n, a, head_names)
             if problem is not None:
                 rejected[problem] += 1
                 continue
-            found.append(_record(base + i, rd, row, n, a))
+            rec = _record(base + i, rd, row, n, a)
+            found.append(rec)
             got = True
+            for other in household:
+                if (problem := _problem(other, a, head_names)) is not None:
+                    rejected[problem] += 1
+                else:
+                    found.append(_joint_record(rec, other, keys))
         rows_with_person += got
     return found, rows_with_person, rejected, keys
+
+
+def _household(n: str, row: Sequence[object], joint: Sequence[int]) -> tuple[str, list[str]]:
+    """The row's name and the other persons of its household (連名): given names after the name in its cell
+    (山田太郎・花子) and the 連名 columns' names; the household shares the row's address."""
+    others: list[str] = []
+    if _JOINT_MARK.search(n):
+        first, rest = N.split_joint(n)
+        if first:
+            n, others = first, N.joint_names(first, rest)
+    for c in joint:
+        if c < len(row) and (t := cell_text(row[c])):
+            others += N.joint_names(n, t)
+    return n, others
+
+
+_JOINT_MARK = re.compile("[・、,，/／\n]")
+_JOINT_KEEPS = frozenset({"postcode", "phone"})  # a household's: the rest (birth, sex, e-mail) are the first person's
+
+
+def _joint_record(rec: tuple, name: str, keys: tuple[str, ...]) -> tuple:
+    """A 連名 person's record: the row, role and address of the row's person, its postal code and phone."""
+    return (rec[0], rec[1], name, rec[3], *(v if k in _JOINT_KEEPS else "" for k, v in zip(keys[2:], rec[4:], strict=True)))
 
 
 def _problem(n: str, a: str, head_names: set[str]) -> Rejection | None:
@@ -538,14 +605,16 @@ def _record(row_no: int, rd: _RoleReader, row: Sequence[object], n: str, a: str)
     return (row_no, rd.index, n, a, *others)
 
 
-def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base: int, head_names: set[str]
-                         ) -> tuple[list[tuple], int, Counter[str]]:
+def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base: int, head_names: set[str],
+                         keys: tuple[str, ...]) -> tuple[list[tuple], int, Counter[str]]:
     """The common sheet (one person per row) in a tight loop: the same checks as :func:`_records`, with the
     plain Japanese name and address tested by two regular expressions before the full checks."""
     get_name, get_address, others, index = rd.name, rd.address, rd.others, rd.index
     assert get_address is not None
     plain_name, plain_address = _PLAIN_NAME.fullmatch, _PLAIN_ADDRESS.fullmatch
     bad_name, placeholder = _PLAIN_NAME_BAD.search, _PLAIN_PLACEHOLDER.search
+    joint_mark = _JOINT_MARK.search
+    rows = 0
     found: list[tuple] = []
     rejected: Counter[str] = Counter()
     append = found.append
@@ -557,15 +626,24 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
         if not a:
             continue
         if (plain_name(n) and plain_address(a) and n[0] * len(n) != n and not bad_name(n) and not placeholder(a)
-                and n not in head_names):
+                and n not in head_names and not joint_mark(n)):
             append((base + i, index, n, a, *[g(row) for g in others]))
+            rows += 1
             continue
+        n, household = _household(n, row, ())
         problem = _problem(n, a, head_names)
         if problem is not None:
             rejected[problem] += 1
             continue
-        append(_record(base + i, rd, row, n, a))
-    return found, len(found), rejected
+        rec = _record(base + i, rd, row, n, a)
+        append(rec)
+        rows += 1
+        for other in household:
+            if (problem := _problem(other, a, head_names)) is not None:
+                rejected[problem] += 1
+            else:
+                append(_joint_record(rec, other, keys))
+    return found, rows, rejected
 
 
 def _lead_rows(plan: SheetPlan, data: Iterable[Sequence[object]], base: int, head_names: set[str]
@@ -625,6 +703,12 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     plan: SheetPlan | None
     if header is not None:
         header_at, mapping = header
+        if fused := fused_lines(head[header_at], head[header_at + 1:]):  # フリガナ⏎氏名 over two-line cells
+            width = max(len(r) for r in head)
+            head = [*head[:header_at], fused_header(head[header_at], fused, width),
+                    *(split_lines(r, fused, width) for r in head[header_at + 1:])]
+            stream = (split_lines(r, fused, width) for r in stream)
+            mapping = read_row(head[header_at])
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
     elif _not_persons_header(*_first_filled(head)):
@@ -640,12 +724,17 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         for _ in stream:  # drain, so the reader's time and cell caps still apply to the whole sheet
             pass
         return _form_finding(name, head, first_row, first_col)
-    data = chain(sample, stream)
+    kept, examples = _without_examples(sample)
+    data = chain(kept, stream)
     base = first_row + (header_at + 1 if header_at is not None else 0)
     labels = {**plan.labels, **{c: t for p in plan.roles for c, t in p.labels.items()}}
     head_names = {labels.get(c, "") for p in plan.roles for c in p.cols.get("name", [])} - {""}
-    if header_at is None and sample and _unrecognised_header(plan, sample[0]):
-        data, base = chain(sample[1:], stream), base + 1  # first_name, addr ...: a header without our words
+    if header_at:  # a two-row header (氏名 merged over 姓 | 名) repeated on every printed page: 氏名 is the header again
+        above = head[header_at - 1]
+        head_names |= {t for p in plan.roles for c in p.cols.get("name", []) if c < len(above)
+                       and (t := cell_text(above[c])) and read_header(t) is not None}
+    if header_at is None and kept and _unrecognised_header(plan, kept[0]):
+        data, base = chain(kept[1:], stream), base + 1  # first_name, addr ...: a header without our words
     sink = RECORD_SINK.get()
     role_counts = None
     if kind == SheetKind.NAMES:
@@ -654,19 +743,30 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         found, with_person, rejected, keys = _records(name, plan, data, base, head_names)
     else:
         found, with_person, rejected, keys, role_counts = _records_to(sink, name, plan, kind, data, base, head_names)
+    if examples:
+        rejected[Rejection.EXAMPLE] += examples
     if not found:
         return None
     columns: dict[str, list[str]] = {}
     for p in plan.roles:
         prefix = f"{p.role}." if p.role else ""
-        for f, cols in p.cols.items():
-            columns[prefix + f] = [labels.get(c) or column_letter(first_col + c) for c in cols]
+        for f, cols in p.cols.items():  # a role named twice (緊急連絡先1, 緊急連絡先2): both instances' columns
+            columns.setdefault(prefix + f, []).extend(labels.get(c) or column_letter(first_col + c) for c in cols)
     for f, cols in plan.context.items():
         columns[f] = [labels.get(c) or column_letter(first_col + c) for c in cols]
     fields = [k for k in KINDS if any(k in p.cols for p in plan.roles)]
     header_row = first_row + header_at if header_at is not None else None
     return SheetFinding(name, header_row, columns, fields, keys, found, kind,
                         tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+
+
+def _without_examples(sample: Sequence[Sequence[object]]) -> tuple[Sequence[Sequence[object]], int]:
+    """The first data rows with a template's example rows (記入例, （例）…) blanked (row numbers kept), and how many."""
+    first = example_rows()
+    marked = [i for i, r in enumerate(sample[:first]) if is_example_row(r)]
+    if not marked:
+        return sample, 0
+    return [[] if i in marked else r for i, r in enumerate(sample)], len(marked)
 
 
 def _sideways_finding(name: str, head: Sequence[Sequence[object]], stream: Iterator[Sequence[object]], first_row: int,
@@ -714,15 +814,17 @@ def _form_finding(name: str, head: Sequence[Sequence[object]], first_row: int, f
     cells of the first person (``B4``); the rows are the rows of the name cells."""
     good = []
     for p in form_persons(head):
-        name, address = p.fields["name"], p.fields.get("address", "")
+        if is_example_form(name, head[:p.cells["name"][0] + 1]) or is_example_row([p.fields["name"]]):
+            continue  # a template's filled-in example (記入例 sheet, 【記入例】 above, （例） beside the name)
+        person, address = p.fields["name"], p.fields.get("address", "")
         if address and address[0] in _POSTCODE_START:  # 〒184-0004 東京都…: the code is the postal code, as in tables
             code, rest = V.split_leading_postcode(address)
             if code:
                 p.fields["address"] = address = rest.strip()
                 p.fields.setdefault("postcode", code)
                 p.cells.setdefault("postcode", p.cells["address"])
-        if (address and _name_problem(name) is None and _address_problem(address) is None
-                and (N.japanese_name_shape(V.nfkc(name)) or V.looks_like_spaced_name(name))
+        if (address and _name_problem(person) is None and _address_problem(address) is None
+                and (N.japanese_name_shape(V.nfkc(person)) or V.looks_like_spaced_name(person))
                 and V.looks_like_address(address, strict=True) and V._CJK.search(address)):
             good.append(p)  # a Japanese name and address: a label's neighbour is no value by position alone
     if not good:

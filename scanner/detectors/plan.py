@@ -27,7 +27,7 @@ from typing import TypeVar
 
 from . import person_names as N
 from . import values as V
-from .columns import Header, part_order, role_shares_address
+from .columns import Header, is_bare_role, named_fields, part_order, role_shares_address
 
 SAMPLE_ROWS = 500
 NAME_PARTS = ("name", "name_family", "name_given")
@@ -165,6 +165,7 @@ class SheetPlan:
     roles: list[RolePlan]
     context: dict[str, list[int]] = field(default_factory=dict)  # organisation, position columns
     labels: dict[int, str] = field(default_factory=dict)  # header text of the context columns
+    joint: list[int] = field(default_factory=list)  # 連名 columns: more persons at the row's address
 
     def role(self, name: str) -> RolePlan | None:
         return next((r for r in self.roles if r.role == name), None)
@@ -277,6 +278,99 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
     return RolePlan(plan.role, kept, plan.weak & set(kept), plan.labels)
 
 
+def _fits_name(v: str) -> bool:
+    return bool(V.looks_like_name(v)) and not _is_kana_only(v)
+
+
+# what the values of a fused header's column must be for each field it names (a kana column is the reading, a
+# name in kanji the name itself: the two tests must not both hold)
+_POSTCODE_ALONE = re.compile(r"〒?\s*\d{3}-?\d{4}")
+_FUSED_FIT: dict[str, Callable[[str], object]] = {**CONFIRM, "name": _fits_name, "address": _whole_address,
+                                                  "reading": lambda v: _is_kana_only(v) or _is_latin_only(v),
+                                                  "postcode": lambda v: _POSTCODE_ALONE.fullmatch(V.nfkc(v).strip())}
+
+
+def refit_fused(headers: dict[int, Header], texts: dict[int, str], sample: Sequence[Sequence[object]]
+                ) -> dict[int, Header]:
+    """A header cell naming two fields (``フリガナ\\n氏名``, ``住所／電話番号``: a printed list's two lines under one
+    cell) was read as one of them; the values say which the column holds: when most of them do not fit the field
+    read and most fit another the cell names, the column is that one (the reading of ``氏名（フリガナ）`` over kana
+    stays the reading). A bare role word (送付先) over addresses is that role's address."""
+    out = dict(headers)
+    for c, h in headers.items():
+        if h.role and h.field == "name" and is_bare_role(texts.get(c, "")):
+            values = [t for r in sample if c < len(r) and (t := cell_text(r[c]))]
+            if values and not mostly(values, _fits_name, 0.5) and mostly(values, _whole_address, 0.5):
+                out[c] = Header("address", h.role)  # 送付先 over addresses: the recipient's address, not a name
+            continue
+        fields = named_fields(texts.get(c, ""))
+        if len(fields) < 2 or not h.main or h.field not in fields:
+            continue
+        values = [t for r in sample if c < len(r) and (t := cell_text(r[c]))]
+        own = _FUSED_FIT.get(h.field)
+        if not values or own is None or mostly(values, own, 0.5):
+            continue
+        for other in sorted(fields - {h.field}):
+            fit = _FUSED_FIT.get(other)
+            if fit is not None and mostly(values, fit, 0.5):
+                out[c] = Header(other, h.role, number=h.number)
+                break
+    return out
+
+
+_FIELD_WORD = {"name": "氏名", "reading": "フリガナ", "address": "住所", "phone": "電話番号", "postcode": "郵便番号",
+               "birth": "生年月日", "email": "メールアドレス", "sex": "性別"}
+
+
+def fused_lines(header: Sequence[object], sample: Sequence[Sequence[object]]) -> dict[int, tuple[str, str]]:
+    """Columns under a header naming two fields whose cells hold two lines (``フリガナ⏎氏名`` over ``ヤマダ タロウ⏎山田
+    太郎``; ``住所⏎電話番号``): the field of each line, by the values (the order the header gives is not trusted)."""
+    out: dict[int, tuple[str, str]] = {}
+    for c, v in enumerate(header):
+        fields = [f for f in named_fields(v) if f in _FIELD_WORD]
+        if len(fields) != 2:
+            continue
+        cells = [t for r in sample if c < len(r) and (t := cell_text(r[c]))]
+        pairs = [tuple(ln.strip() for ln in t.split("\n")) for t in cells]
+        pairs = [p for p in pairs if len(p) == 2 and all(p)]
+        if not cells or len(pairs) * 2 < len(cells):
+            continue
+        a, b = sorted(fields)
+        for first, second in ((a, b), (b, a)):
+            if mostly([p[0] for p in pairs], _FUSED_FIT[first], 0.8) and mostly([p[1] for p in pairs], _FUSED_FIT[second],
+                                                                                  0.8):
+                out[c] = (first, second)
+                break
+    return out
+
+
+def split_lines(row: Sequence[object], fused: dict[int, tuple[str, str]], width: int) -> list[object]:
+    """``row`` with each fused column's first line in place and its second line appended after column ``width``
+    (one appended column per fused column, in column order); a row longer than ``width`` is left as it is."""
+    if len(row) > width:
+        return list(row)
+    out = [*row, *[""] * (width - len(row))]
+    for c in fused:
+        v = out[c]
+        if isinstance(v, str):
+            first, _, second = v.partition("\n")
+            out[c] = first.strip()
+            out.append(second.strip())
+        else:
+            out.append("")
+    return out
+
+
+def fused_header(header: Sequence[object], fused: dict[int, tuple[str, str]], width: int) -> list[object]:
+    """The header row for :func:`split_lines` rows: a fused cell names its first line's field, the appended cells
+    their second lines'."""
+    out: list[object] = [*header, *[""] * (width - len(header))]
+    for c, (first, second) in fused.items():
+        out[c] = _FIELD_WORD[first]
+        out.append(_FIELD_WORD[second])
+    return out
+
+
 # --- assembly from a header row --------------------------------------------------------------------------
 
 def _numbered(cols: list[int], headers: dict[int, Header]) -> list[int]:
@@ -319,28 +413,43 @@ def plan_roles(headers: dict[int, Header]) -> list[RolePlan]:
     """One RolePlan per role named in the header row (main renditions first, others as fallback)."""
     plans: list[RolePlan] = []
     for role in dict.fromkeys([""] + sorted({h.role for h in headers.values()})):
-        mine = {c: h for c, h in headers.items() if h.role == role}
-        if not mine:
-            continue
-        main = {c: h for c, h in mine.items() if h.main}
-        other = {c: h for c, h in mine.items() if not h.main and h.rendition == "latin"}
-        cols: dict[str, list[int]] = {}
-        for source in (main, other):  # a Latin rendition only when the field has no column of its own
-            name = _pick_name(source, "name", NAME_PARTS)
-            if name and "name" not in cols:
-                cols["name"] = name
-            reading = _pick_name(source, "reading", READING_PARTS)
-            if reading and "reading" not in cols:
-                cols["reading"] = reading
-            addr = [c for c, h in source.items() if h.field == "address"]
-            if addr and "address" not in cols:
-                cols["address"] = _numbered(addr, source)
-            for c, h in sorted(source.items()):
-                if h.field not in NAME_PARTS + READING_PARTS + ("address",) and h.field not in cols:
-                    cols[h.field] = _numbered_run(c, h, source) if h.field in SPLIT_NUMBERS else [c]
-        weak = {"name"} if any(mine[c].weak for c in cols.get("name", [])) else set()
-        plans.append(RolePlan(role, cols, weak))
+        for mine in _instances(role, {c: h for c, h in headers.items() if h.role == role}):
+            plans.append(_role_plan(role, mine))
     return plans
+
+
+def _instances(role: str, mine: dict[int, Header]) -> list[dict[int, Header]]:
+    """A role named twice or more with numbers on its names (緊急連絡先1氏名 | 緊急連絡先1住所 | 緊急連絡先2氏名 |
+    緊急連絡先2住所: two contacts, each a person): one set of columns per number; unnumbered ones go with the first."""
+    if not mine:
+        return []
+    numbers = sorted({h.number for h in mine.values() if h.field == "name" and h.number})
+    if not role or len(numbers) < 2:
+        return [mine]
+    return [{c: h for c, h in mine.items() if h.number == n or (n == numbers[0] and h.number not in numbers)}
+            for n in numbers]
+
+
+def _role_plan(role: str, mine: dict[int, Header]) -> RolePlan:
+    """The columns of one role (main renditions first, a Latin one only when the field has no column of its own)."""
+    main = {c: h for c, h in mine.items() if h.main}
+    other = {c: h for c, h in mine.items() if not h.main and h.rendition == "latin"}
+    cols: dict[str, list[int]] = {}
+    for source in (main, other):  # a Latin rendition only when the field has no column of its own
+        name = _pick_name(source, "name", NAME_PARTS)
+        if name and "name" not in cols:
+            cols["name"] = name
+        reading = _pick_name(source, "reading", READING_PARTS)
+        if reading and "reading" not in cols:
+            cols["reading"] = reading
+        addr = [c for c, h in source.items() if h.field == "address"]
+        if addr and "address" not in cols:
+            cols["address"] = _numbered(addr, source)
+        for c, h in sorted(source.items()):
+            if h.field not in NAME_PARTS + READING_PARTS + ("address",) and h.field not in cols:
+                cols[h.field] = _numbered_run(c, h, source) if h.field in SPLIT_NUMBERS else [c]
+    weak = {"name"} if any(mine[c].weak for c in cols.get("name", [])) else set()
+    return RolePlan(role, cols, weak)
 
 
 def _blank(header_rows: Sequence[Sequence[object]], c: int) -> bool:
