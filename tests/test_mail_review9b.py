@@ -46,6 +46,9 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     msg = md.msg_file(work, "名簿", [], bodies={"__substg1.0_1000001F": _tsv().encode("utf-16-le")})
     for name in DAMAGED_NAMES:
         (share / name).write_bytes(_directory_chain_cut(msg))
+    for name in DAMAGED_NAMES[:2]:  # a flipped byte in the body stream's directory name (random flips found it)
+        (share / f"名前{name}").write_bytes(msg.replace("__substg1.0_1000001F".encode("utf-16-le"),
+                                                        "__subYtg1.0_1000001F".encode("utf-16-le")))
     lost = bytearray(msg)
     struct.pack_into("<I", lost, 0x30, 4000)  # the header's first directory sector past the end: no entry read
     (share / "名簿2.xls").write_bytes(bytes(lost))
@@ -58,10 +61,10 @@ def test_a_renamed_msg_with_a_damaged_directory_is_never_a_silent_clean(scanned:
     """A .msg holding a pasted client table, as .msg or saved as .xls / .txt / .doc / without an extension, whose
     directory chain breaks after its first sector: its rows are read, or it is listed with why. "ok" with nothing
     was the result for all but the extensionless one (olefile reads on past the broken link, its parsing issues
-    were not said)."""
+    were not said). The same for a flipped byte in the body stream's name (an unknown stream is damage)."""
     share, doc = scanned
     skipped = {s["path"] for s in doc["skipped"]}
-    for name in (*DAMAGED_NAMES, "名簿2.xls"):
+    for name in (*DAMAGED_NAMES, "名簿2.xls", *(f"名前{n}" for n in DAMAGED_NAMES[:2])):
         path = f"{share}/{name}"
         rows = sum(int((f.get("pii") or {}).get("records") or 0) for f in doc["files"]
                    if f["path"].startswith(f"{path} » "))

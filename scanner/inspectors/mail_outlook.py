@@ -120,11 +120,18 @@ def msg_may_hold_attachments(entry: Entry, limit: int, named: bool = True) -> bo
         return named  # the worker reads it again and lists why it could not
 
 
+# the names Outlook (and every other writer seen: Aspose, msg-extractor, libgsf) gives a .msg's storages and streams
+OUTLOOK_NAME = re.compile(r"__substg1\.0_[0-9A-F]{8}(-[0-9A-F]{8})?|__properties_version1\.0|__nameid_version1\.0"
+                          r"|__(attach|recip)_version1\.0_#[0-9A-F]{8}")
+
+
 def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
-    message, count = False, 0
+    message, count, odd = False, 0, False
     try:
-        for name, _kind, _start, size in CompoundProbe(read_at).entries():
+        for name, kind, _start, size in CompoundProbe(read_at).entries():
             count += 1
+            # a stream of no Outlook name, long enough for a table (a damaged name: its data is unreachable by name)
+            odd = odd or (kind == 2 and size >= MIN_TABLE_BODY and OUTLOOK_NAME.fullmatch(name) is None)
             if name.startswith(_ATTACH) or (name in BODY_STREAMS and size >= MIN_TABLE_BODY) or name in CONTACT_STREAMS:
                 return True  # an attachment, a body long enough to hold a pasted table, a contact's address or
                 # phone (read in the worker), under its own name or another (a .msg saved as .dat or without one)
@@ -133,6 +140,8 @@ def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
         # damaged past a message stream already listed: an Outlook message under any name, read in the worker,
         # which lists the damage (a .msg saved as 名簿.xls whose directory chain breaks was a silent clean)
         return named or message
+    if message and odd:
+        return True  # read in the worker, which lists the stream names no .msg holds
     if not named:
         return message and count >= _MOST_ENTRIES
     return not message or count >= _MOST_ENTRIES
@@ -156,6 +165,8 @@ def read_msg(data: bytes) -> Mail:
         if not any(p.startswith("__substg1.0_") or p.startswith(_ATTACH) for p in paths):
             raise ReadError(Status.CORRUPT, "msg: a compound file without Outlook message streams (__substg1.0_)")
         mail = _message(ole, paths, "", 32, 0)
+        odd = sum(1 for path in ole.listdir(streams=True, storages=True) if OUTLOOK_NAME.fullmatch(path[-1]) is None
+                  and not any(part.startswith(_EMBEDDED) for part in path[:-1]))  # an attached object's own names
         issues = sorted({str(why) for _kind, why in getattr(ole, "parsing_issues", []) if not _HARMLESS.search(str(why))})
     lost = unreached_entries(data, len(paths))  # what is below a damaged directory link is simply absent
     if lost:
@@ -164,6 +175,9 @@ def read_msg(data: bytes) -> Mail:
     elif issues:  # olefile reads on past a broken FAT or directory link: what lay beyond it is simply absent
         mail.problems.append((Status.CORRUPT, f"msg: compound file damaged ({'; '.join(issues)[:160]}): its body "
                               "and attachments beyond the damage may be lost"))
+    if odd:  # a damaged name: the stream's content (a body, an attachment's data) is not read by its property
+        mail.problems.append((Status.CORRUPT, f"msg: {odd} storages or streams with no Outlook name (damaged "
+                              "directory names): what they hold was not examined"))
     return mail
 
 
