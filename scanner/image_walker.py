@@ -548,6 +548,42 @@ class WalkStopped(Exception):
         self.how, self.seen, self.timed_out = how, seen, timed_out
 
 
+_SPARE: list[Worker] = []  # a walker that finished an image cleanly, kept for the next SOURCE image of the scan
+
+
+def _spare_walker(memory: int) -> Worker | None:
+    """The walker left idle by the last image walked to its end, when it is still running with the same memory
+    cap: a scan of dozens of PC images then starts one interpreter (and imports dfvfs once), not one per image.
+    A walker that died, stalled or stopped part-way is never kept (a new one is started, as before)."""
+    while _SPARE:
+        worker = _SPARE.pop()
+        if worker.memory == memory and worker.running and worker.connected:
+            return worker
+        worker.close()
+    return None
+
+
+def _keep_spare(worker: Worker) -> None:
+    if not _SPARE:
+        if not _SPARE_CLOSED_AT_EXIT:
+            import atexit
+
+            atexit.register(close_spare_walkers)
+            _SPARE_CLOSED_AT_EXIT.append(True)
+        _SPARE.append(worker)
+    else:
+        worker.close()
+
+
+_SPARE_CLOSED_AT_EXIT: list[bool] = []
+
+
+def close_spare_walkers() -> None:
+    """End the idle walker (at the end of a scan, and at exit)."""
+    while _SPARE:
+        _SPARE.pop().close()
+
+
 class IsolatedImage:
     """An ImageSource whose opening and walk run in a walker process; the same description and items.
 
@@ -609,7 +645,12 @@ class IsolatedImage:
 
         image = self._image
         try:
-            self._worker.start()
+            spare = _spare_walker(self._memory) if resume is None and walk_from == image.walk_from else None
+            if spare is not None and spare.board is not None:
+                self._worker = spare
+                spare.board.reset()
+            else:
+                self._worker.start()
             self._worker.conn.send((walk_image, (self._settings, image.text, verify_images, image.volume_keys(),
                                                  self._limit, walk_from, image.walk_until, resume,
                                                  self._target)))
@@ -623,6 +664,9 @@ class IsolatedImage:
     def __exit__(self, *exc: object) -> None:
         if not self._done:  # left before its end (the file looked for was found): no need to wait for it
             self._worker.kill()
+        if self._done and not self.stopped and self._worker.running:
+            _keep_spare(self._worker)  # idle after its ("done",): the next image's walker
+            return
         self._worker.close()
 
     def describe(self) -> dict[str, Any]:

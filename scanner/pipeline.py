@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -409,6 +410,8 @@ def run_scan(config: ScanConfig, sources: list[Source], progress: Progress | Non
     finally:
         if pool is not None:
             pool.close()
+        if "scanner.image_walker" in sys.modules:  # the idle image walker kept between SOURCE images
+            sys.modules["scanner.image_walker"].close_spare_walkers()
     return finish_scan(ctx)
 
 

@@ -64,3 +64,25 @@ def test_encrypted_dmg_as_source_is_an_encrypted_image_not_a_raw_disk(tmp_path: 
     assert "encrypted macOS disk image" in proc.stderr
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert any(s["reason"] == "encrypted" for s in doc["skipped"]), doc["skipped"]
+
+
+def test_encrypted_dmg_inside_an_archive_is_listed_encrypted_whatever_its_name(tmp_path: Path) -> None:
+    """Session 9: inside a zip, both versions read "corrupt image: FileNotFoundError" (the in-memory copy was
+    closed before its ends were read), and a version 1 one named without an extension (its signature is at the
+    end, and only the head of a member was looked at) was silently clean."""
+    import zipfile
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    members = {"Secret.dmg": _v1(), "evidence": _v1(), "evidence2": _v2(), "backup.bin": _v2()}
+    with zipfile.ZipFile(folder / "case.zip", "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(folder), "--name", "名簿.xlsx", "--out", str(out), "--quiet")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    rows = {s["path"].rsplit(" » ", 1)[-1]: s for s in doc["skipped"]}
+    assert set(rows) == set(members), doc["skipped"]
+    for row in rows.values():
+        assert row["reason"] == "encrypted" and "encrypted macOS disk image" in row["detail"], row

@@ -72,6 +72,7 @@ ANY_PARAMETERS = {
     "scanner/sources/image_layers.py:LayerFinder._shadow_copies(vs)",
     "scanner/sources/image_layers.py:LayerFinder._shadow_copies(volume)",
     "scanner/sources/image_layers.py:LayerFinder._apfs(vs)",
+    "scanner/sources/image_layers.py:LayerFinder._logical_volumes_one_by_one(vs)",  # a dfvfs LVM path spec
     "scanner/sources/image_layers.py:LayerFinder._unlock_apfs(sub)",  # a dfvfs APFS container file entry
     "scanner/sources/image_layers.py:LayerFinder._encrypted(spec)",
     "scanner/sources/image_layers.py:LayerFinder._file_system(spec)",

@@ -69,6 +69,33 @@ def _suffix(name: str) -> str:
     return name[dot:].casefold() if dot > 0 else ""
 
 
+# formats whose first bytes look random past a short header: never a disk image signed at its end
+_COMMON_SIGNATURES = (b"PK\x03\x04", b"\x89PNG", b"\x1f\x8b", b"%PDF", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0",
+                      b"7z\xbc\xaf", b"Rar!", b"BZh", b"\xfd7zXZ", b"OggS", b"ID3", b"fLaC", b"RIFF", b"GIF8",
+                      b"\x28\xb5\x2f\xfd", b"MSCF", b"II*\x00", b"MM\x00*", b"\x1aE\xdf\xa3", b"wOFF", b"OTTO")
+_TAIL_READ_LIMIT = 64 << 20  # a stream that cannot seek is read through to its end up to this size
+
+
+def _signed_at_end(entry: Entry, size: int) -> bool:
+    """Whether a file that is not on the local disk (an archive member, a file inside an image, a file on a
+    share) ends with the signature of a version 1 encrypted macOS disk image ("cdsaencr"): read by seeking
+    where the stream allows it, else read through when it is small enough."""
+    try:
+        with entry.open() as f:
+            if f.seekable():
+                f.seek(size - 8)
+                tail = f.read(8)
+            elif size <= _TAIL_READ_LIMIT:
+                tail = b""
+                while chunk := f.read(1 << 20):
+                    tail = (tail + chunk)[-8:]
+            else:
+                return False
+    except (OSError, ReadError, ValueError):
+        return False
+    return encrypted_dmg(b"", tail) is not None
+
+
 class ImageInspector:
     """Wants files whose first bytes (or name) say disk image; walks each as a nested ImageSource."""
 
@@ -99,6 +126,8 @@ class ImageInspector:
             except OSError:
                 return False
             return quick_kind(head4k, tail) is not None
+        if len(h) >= 512 and len(set(h[:512])) >= 200 and not h.startswith(_COMMON_SIGNATURES):
+            return _signed_at_end(entry, size)  # ciphertext with no header: a version 1 encrypted macOS disk image?
         if len(h) == 512 and not any(h) and size >= 64 * 1024:
             # ext, HFS+ and LVM sign past the first 512 bytes, which are zeros: read 4.5 KiB to be sure
             try:
@@ -149,9 +178,9 @@ class ImageInspector:
                     "leakscan can read): its volumes were not walked; only the file itself was checked"))
             return Inspection()  # not an image after all (the quick check only said maybe)
         if kind == "encrypted-dmg":  # no library decrypts it: listed with what would open it, not walked
+            head, tail, _ = read_ends(path)  # before the in-memory copy is closed (its path goes with it)
             if fd is not None:
                 os.close(fd)
-            head, tail, _ = read_ends(path)
             return Inspection(status=Status.ENCRYPTED, detail=encrypted_dmg_detail(encrypted_dmg(head, tail) or 2))
         if image_depth(entry) >= MAX_IMAGE_NESTING:
             if fd is not None:

@@ -172,7 +172,10 @@ class ImageSource:
         if (only is not None and only.names == ("fs",) and only.fs_type is None
                 and (only.problem is None or only.problem[0] == Status.CORRUPT)):  # no file system, or a table refused
             self._layers = self._table_read_directly(only.problem[1] if only.problem else "") or self._layers
+        else:
+            self._check_gpt()
         self._note_cut_partitions()
+        self._note_overlaps()
         self._name_partition_types()
         for layer in self._layers:
             self._open_layer(layer)
@@ -315,18 +318,47 @@ class ImageSource:
         """dfvfs and TSK refused the partition table (a truncated image: partitions that run past its end,
         a GPT whose backup header at the disk's last sector was cut off): read the GPT or MBR entries
         directly, so the partitions that are there can still be walked."""
-        from .image_sniff import gpt_partitions, mbr_partitions
+        from .image_sniff import gpt_table, mbr_partitions
 
         try:
-            parts, table = gpt_partitions(self._img.read), "GPT"
-            if not parts:
+            gpt = gpt_table(self._img.read, self._img.get_size())
+            parts, table = [(n, off, size) for n, off, size, _ in gpt.entries] if gpt else [], "GPT"
+            if not gpt:
                 parts, table = mbr_partitions(self._img.read(0, 512), self._img.read), "MBR"
         except (OSError, RuntimeError):
             return []
         facts: dict[str, Any] = {"volume_system": f"{table} (read directly)"}
-        if refusal:
-            facts["note"] = f"the partition table was read directly; the library refused it: {refusal}"
-        return [Layer((name,), None, off, size, None, None, None, dict(facts)) for name, off, size in parts]
+        notes = [f"the partition table was read directly; the library refused it: {refusal}" if refusal else "",
+                 gpt.damage if gpt else ""]
+        if any(notes):
+            facts["note"] = "; ".join(n for n in notes if n)
+        layers = [Layer((name,), None, off, size, None, None, None, dict(facts)) for name, off, size in parts]
+        bad = [Layer((name,), None, problem=(Status.CORRUPT, why), facts=dict(facts)) for name, why in gpt.bad] if gpt else []
+        return sorted(layers + bad, key=lambda la: int(la.names[0][1:]))
+
+    def _check_gpt(self) -> None:
+        """A GPT whose primary copy is damaged is read from its backup (gpt_table). When the libraries' partitions
+        are not the table's (The Sleuth Kit read the protective MBR's one entry, or missed a slot), the table
+        read directly replaces them; when they are, each partition carries the damage as a note. A slot whose
+        entry makes no sense is listed as corrupt, never left out."""
+        from .image_sniff import gpt_table
+
+        try:
+            gpt = gpt_table(self._img.read, self._img.get_size())
+        except (OSError, RuntimeError):
+            return
+        if gpt is None or not (gpt.damage or gpt.bad):
+            return
+        found = {la.names[0] for la in self._layers if la.names}
+        if found != {name for name, *_ in gpt.entries}:
+            self._layers = self._table_read_directly("") or self._layers
+            return
+        for layer in self._layers:
+            if gpt.damage:
+                note = layer.facts.get("note")
+                layer.facts["note"] = f"{note}; {gpt.damage}" if note else gpt.damage
+        facts = {"volume_system": "GPT (read directly)"}
+        self._layers += [Layer((name,), None, problem=(Status.CORRUPT, why), facts=dict(facts)) for name, why in gpt.bad]
 
     def _note_cut_partitions(self) -> None:
         """A partition that runs past the end of the image is walked for what is there, and says so: the
@@ -339,6 +371,19 @@ class ImageSource:
                        "image (truncated image?); what lies in the part cut off cannot be examined")
                 note = layer.facts.get("note")
                 layer.facts["note"] = f"{note}; {cut}" if note else cut
+
+    def _note_overlaps(self) -> None:
+        """Partitions whose byte ranges overlap (a damaged or hand-edited table, or one made to hide data): each
+        is walked, and says which other one shares its bytes, so files listed twice are explained."""
+        spans = [(la, la.offset, la.offset + la.size) for la in self._layers
+                 if len(la.names) == 1 and la.offset is not None and la.size]
+        for layer, start, end in spans:
+            shared = [o.names[0] for o, s, e in spans if o is not layer and s < end and start < e]
+            if shared:
+                text = (f"overlaps {', '.join(shared)} in the partition table (damaged, or edited by hand); the bytes "
+                        "they share are walked in each")
+                note = layer.facts.get("note")
+                layer.facts["note"] = f"{note}; {text}" if note else text
 
     def _storage_spec(self) -> Any:
         """dfvfs' path spec of the storage media: EWF, QCOW, VHDI, VMDK, MODI ..., RAW, or the file itself."""
@@ -583,7 +628,7 @@ class ImageSource:
                  and str(la.facts.get("volume_system", "")).startswith(tables)]
         if not parts or self._img is None:
             return
-        types = partition_types(self._img.read)
+        types = partition_types(self._img.read, self._img.get_size())
         for layer in parts:
             if layer.offset in types:
                 layer.facts["partition_type_code"] = types[layer.offset]
@@ -649,8 +694,29 @@ class ImageSource:
             except (OSError, RuntimeError):
                 claim = None
         if claim is None:
-            return "no file system recognised"
+            return self._lvm_refused(layer) or "no file system recognised"
         return f"an {claim[0]} at its start ({claim[1]} bytes), but no library here opens it (damaged or cut short?)"
+
+    def _lvm_refused(self, layer: Layer) -> str:
+        """An LVM physical-volume label that libvslvm refused (a metadata checksum that does not hold, a
+        damaged metadata area): said with libvslvm's reason, not as "no file system"."""
+        from dfvfs.resolver import resolver
+
+        from ..backends import load
+
+        try:
+            stream = resolver.Resolver.OpenFileObject(layer.spec)
+            stream.seek(0)
+            head = stream.read(1024 + 8)
+            if b"LABELONE" not in (head[512:520], head[1024:1032]):
+                return ""
+            stream.seek(0)
+            load("pyvslvm").handle().open_file_object(stream)
+        except (OSError, RuntimeError) as e:
+            return f"an LVM physical volume, but libvslvm cannot open its volume group: {full_reason(e)}"
+        except Exception:  # noqa: BLE001 - dfvfs errors of every kind: nothing more to say than the libraries did
+            return ""
+        return ""
 
     def _open_tsk(self, layer: Layer) -> Opened:
         import pytsk3

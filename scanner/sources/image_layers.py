@@ -145,6 +145,8 @@ class LayerFinder:
             root = self._resolver.Resolver.OpenFileEntry(vs)
             subs = list(root.sub_file_entries)
         except self._errors as e:
+            if kind == "LVM" and self._logical_volumes_one_by_one(vs, names, depth, facts, e):
+                return
             if kind == "LVM" or kind == "TSK_PARTITION":
                 # dfvfs issue 578: a partition-table or LVM signature that does not hold; try a file system
                 log.debug("%s not readable at %s: %s", kind, names, e)
@@ -170,6 +172,35 @@ class LayerFinder:
             self._explore(sub.path_spec, (*names, name), sub_offset, depth + 1, sub_facts)
         if not found:
             self._file_system(parent, names, offset, facts)  # an empty table: the stream may hold a file system
+
+    def _logical_volumes_one_by_one(self, vs: Any, names: tuple[str, ...], depth: int, facts: dict[str, Any],
+                                    e: BaseException) -> bool:
+        """A volume group whose listing failed on one logical volume (libvslvm refuses the whole list when an
+        LV lies on a physical volume that is not in the image: a group spanning two disks, one imaged): each LV
+        is opened by its index, the readable ones walked and the others listed with libvslvm's reason. False
+        when the volume group itself cannot be read (then the stream is tried as a file system)."""
+        from dfvfs.path import factory
+
+        try:
+            group = self._resolver.Resolver.OpenFileSystem(vs).GetLVMVolumeGroup()
+            count = group.number_of_logical_volumes
+        except self._errors + (OSError, AttributeError):
+            return False
+        if not count:
+            return False
+        sub_facts = {**facts, "volume_system": LAYER_NAMES.get("LVM", "LVM")}
+        for index in range(count):
+            spec = factory.Factory.NewPathSpec("LVM", location=f"/lvm{index + 1}", volume_index=index,
+                                               parent=vs.parent)
+            try:
+                volume = group.get_logical_volume(index)
+            except (OSError, RuntimeError) as e2:
+                self._fail((*names, f"lvm{index + 1}"), spec, Status.UNREADABLE,
+                           f"logical volume {index + 1} of the volume group cannot be opened (a physical volume it "
+                           f"lies on is not in this image?): libvslvm: {full_reason(e2)}", sub_facts)
+                continue
+            self._explore(spec, (*names, f"lvm{index + 1}"), None, depth + 1, {**sub_facts, "size": volume.size})
+        return True
 
     def _volume_offsets(self, vs: Any) -> dict[str, tuple[int | None, int | None]]:
         """Identifier -> (start, size) in bytes of each volume, from dfvfs' volume system."""

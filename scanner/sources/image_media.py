@@ -20,7 +20,14 @@ from ..backends import load
 from ..errors import SourceError
 from .image_noatime import open_evidence
 from .image_parents import parent_candidates
-from .image_sniff import EWF2_SIGNATURE, EWF_SEGMENT_NAME, ewf_head, ewf_segment_number, split_segments
+from .image_sniff import (
+    EWF2_SIGNATURE,
+    EWF_SEGMENT_NAME,
+    ewf_head,
+    ewf_segment_number,
+    split_gap,
+    split_segments,
+)
 
 
 class RawImage(pytsk3.Img_Info):
@@ -386,7 +393,8 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
                          "expected": f"segment {number} and after", "unnamed": True})
         return rows
     if kind in ("RAW", "OS"):
-        return [_file_row(p, "segment") for p in split_segments(path)]
+        segments = split_segments(path)
+        return [_file_row(p, "segment") for p in segments + (split_gap(segments) if kind == "RAW" else [])]
     rows = [_file_row(path, "image")]
     if kind == "VHDI":
         pyvhdi = load("pyvhdi")
@@ -414,7 +422,13 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
         current, seen = path, {os.path.realpath(path)}
         while True:
             f, fobj = pyqcow.file(), _NoAtimeFile(current)
-            f.open_file_object(fobj)
+            try:
+                f.open_file_object(fobj)
+            except OSError:
+                fobj.close()
+                if current == path:
+                    raise
+                break  # a backing file libqcow cannot open: listed above; the open of the image says why
             try:
                 backing = f.backing_filename
             finally:

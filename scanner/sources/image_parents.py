@@ -96,7 +96,11 @@ def dfvfs_parents_beside() -> None:
             return  # reads fail with libqcow's "missing parent file"; image_media names the file
         file_object = resolver.Resolver.OpenFileObject(found, resolver_context=self._resolver_context)
         parent = pyqcow.file()
-        parent.open_file_object(file_object)
+        try:
+            parent.open_file_object(file_object)
+        except (OSError, RuntimeError) as e:  # say which file of the chain is at fault, and what to do
+            file_object.seek(0)
+            raise _unusable_backing(qcow_file.backing_filename, found.location, file_object.read(4), e) from e
         if parent.backing_filename:
             qcow_parent(self, file_system, found, parent)
         qcow_file.set_parent(parent)
@@ -106,6 +110,20 @@ def dfvfs_parents_beside() -> None:
     qcow_file_io.QCOWFile._OpenParentFile = qcow_parent
     ewf_helper.EWFGlobPathSpec = _ewf_glob_or_itself(ewf_helper.EWFGlobPathSpec)
     _patched = True
+
+
+def _unusable_backing(written: str, location: str, head: bytes, e: BaseException) -> Exception:
+    """dfvfs' error for a backing file libqcow cannot use: a damaged QCOW, or another format (qemu-img takes a
+    raw, VMDK or VHD backing file; libqcow reads QCOW parents only)."""
+    from dfvfs.lib import errors
+
+    if head != b"QFI\xfb":
+        return errors.BackEndError(
+            f"backing file {written} ({location}) is not a QCOW image (raw, VMDK or VHD, or damaged): libqcow reads "
+            "only QCOW backing files; where qemu-img reads the chain, `qemu-img convert -O raw OVERLAY whole.raw` "
+            "makes one image of it to scan")
+    return errors.BackEndError(f"backing file {written} ({location}) cannot be opened as a QCOW image "
+                               f"(damaged?): libqcow: {e}")
 
 
 def _ewf_glob_or_itself(glob: Callable[[Any, Any], list[Any]]) -> Callable[[Any, Any], list[Any]]:

@@ -15,7 +15,9 @@ import importlib.util
 import os
 import re
 import struct
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from .image_noatime import open_evidence
 from .image_parttypes import gpt_type
@@ -124,43 +126,101 @@ def mbr_entries(head: bytes, read: Callable[[int, int], bytes] | None = None,
     return out
 
 
-def gpt_partitions(read: Callable[[int, int], bytes]) -> list[tuple[str, int, int]]:
-    """GPT entries as (pN, byte offset, byte size): see ``gpt_entries``."""
-    return [(name, off, size) for name, off, size, _ in gpt_entries(read)]
+def gpt_partitions(read: Callable[[int, int], bytes], size: int | None = None) -> list[tuple[str, int, int]]:
+    """GPT entries as (pN, byte offset, byte size): see ``gpt_table``."""
+    return [(name, off, length) for name, off, length, _ in gpt_entries(read, size)]
 
 
-def gpt_entries(read: Callable[[int, int], bytes]) -> list[tuple[str, int, int, str]]:
-    """GPT entries as (pN, byte offset, byte size, type GUID), read directly from the primary header and its
-    entry array (N is the entry's slot + 1, as dfvfs names them).
+def gpt_entries(read: Callable[[int, int], bytes], size: int | None = None) -> list[tuple[str, int, int, str]]:
+    """GPT entries as (pN, byte offset, byte size, type GUID): see ``gpt_table``."""
+    table = gpt_table(read, size)
+    return table.entries if table else []
 
-    Only a fallback for when libvsgpt refuses the table: it wants the backup header at the disk's last
-    sector too, which a truncated acquisition (the end of the disk cut off) no longer has, and then
-    every partition would be lost although the first ones are whole.
-    """
-    for sector in (512, 4096):
-        header = read(sector, 92)
-        if len(header) < 92 or header[:8] != b"EFI PART":
+
+@dataclass
+class GptTable:
+    """A GPT read directly: its usable entries, the slots whose entry makes no sense (pN, why), and what was
+    wrong with the copy at the start of the disk (empty when the primary GPT is whole)."""
+
+    entries: list[tuple[str, int, int, str]]
+    bad: list[tuple[str, str]] = field(default_factory=list)
+    damage: str = ""
+
+
+def _gpt_copy(read: Callable[[int, int], bytes], at: int, sector: int) -> tuple[GptTable, str] | None:
+    """The GPT header at byte AT with its entry array, and what its checksums say ("" when both hold)."""
+    header = read(at, sector)
+    if len(header) < 92 or header[:8] != b"EFI PART":
+        return None
+    length = int.from_bytes(header[12:16], "little")
+    length = length if 92 <= length <= sector else 92
+    first = int.from_bytes(header[72:80], "little")
+    count = min(int.from_bytes(header[80:84], "little"), 1024)
+    size = int.from_bytes(header[84:88], "little")
+    if size < 128 or size > 4096 or not first:
+        return None
+    table = read(first * sector, count * size)
+    wrong = []
+    if zlib.crc32(header[:16] + bytes(4) + header[20:length]) != int.from_bytes(header[16:20], "little"):
+        wrong.append("its header's checksum does not match")
+    if len(table) < count * size or zlib.crc32(table) != int.from_bytes(header[88:92], "little"):
+        wrong.append("its partition entries' checksum does not match")
+    out = GptTable([])
+    for i in range(min(count, len(table) // size)):
+        e = table[i * size:(i + 1) * size]
+        if not any(e[:16]):
             continue
-        first = int.from_bytes(header[72:80], "little")
-        count = min(int.from_bytes(header[80:84], "little"), 1024)
-        size = int.from_bytes(header[84:88], "little")
-        if size < 128 or size > 4096 or not first:
-            return []
-        table = read(first * sector, count * size)
-        out: list[tuple[str, int, int, str]] = []
-        for i in range(min(count, len(table) // size)):
-            e = table[i * size:(i + 1) * size]
-            start, last = int.from_bytes(e[32:40], "little"), int.from_bytes(e[40:48], "little")
-            if any(e[:16]) and start and last >= start:
-                out.append((f"p{i + 1}", start * sector, (last - start + 1) * sector, gpt_type(e)))
-        return out
-    return []
+        start, last = int.from_bytes(e[32:40], "little"), int.from_bytes(e[40:48], "little")
+        if start and last >= start:
+            out.entries.append((f"p{i + 1}", start * sector, (last - start + 1) * sector, gpt_type(e)))
+        else:
+            out.bad.append((f"p{i + 1}", f"its GPT entry makes no sense: it ends (sector {last}) before it starts "
+                                         f"(sector {start}); where its data lie is not known, so it is not examined"))
+    return out, "; ".join(wrong)
 
 
-def partition_types(read: Callable[[int, int], bytes]) -> dict[int, int | str]:
+def gpt_table(read: Callable[[int, int], bytes], size: int | None = None) -> GptTable | None:
+    """The disk's GPT read directly, or None: the primary copy (header at LBA 1, for 512- and 4096-byte
+    sectors) when its checksums hold, else the backup copy at the disk's last sector (where Windows, parted
+    and sfdisk read it from then), else the primary as it is.
+
+    Only a fallback for when the libraries refuse or misread the table: libvsgpt wants the backup header
+    too, which a truncated acquisition (the end of the disk cut off) no longer has, and The Sleuth Kit reads
+    the primary only, so a disk whose first sectors were overwritten showed just its protective MBR entry.
+    A backup is looked for only behind a protective MBR or a primary header, never in any disk's last sector.
+    """
+    head = read(0, 512)
+    protective = len(head) >= 512 and head[510:512] == b"\x55\xaa" and any(
+        head[446 + 16 * i + 4] == 0xEE for i in range(4))
+    for sector in (512, 4096):
+        primary = _gpt_copy(read, sector, sector)
+        if primary is not None and not primary[1]:
+            return primary[0]
+        if primary is None and not protective:
+            continue
+        places = []
+        if primary is not None:
+            places.append(int.from_bytes(read(sector + 32, 8), "little") * sector)
+        if size and size >= 2 * sector:
+            places.append(size - sector)
+        for at in dict.fromkeys(places):
+            backup = _gpt_copy(read, at, sector) if at > sector else None
+            if backup is not None and not backup[1]:
+                why = primary[1] if primary is not None else "its header is missing"
+                backup[0].damage = (f"the primary GPT at the start of the disk is damaged ({why}); the partitions "
+                                    "were read from the backup GPT at the disk's end")
+                return backup[0]
+        if primary is not None:
+            primary[0].damage = (f"the GPT is damaged ({primary[1]}) and no whole backup GPT was found: its entries "
+                                 "were read as they stand")
+            return primary[0]
+    return None
+
+
+def partition_types(read: Callable[[int, int], bytes], size: int | None = None) -> dict[int, int | str]:
     """Byte offset -> type (GPT type GUID, or MBR type byte) of every partition the table lists."""
     try:
-        gpt = gpt_entries(read)
+        gpt = gpt_entries(read, size)
         if gpt:
             return {off: kind for _, off, _, kind in gpt}
         return {off: kind for _, off, _, kind in mbr_entries(read(0, 512), read)}
@@ -295,6 +355,40 @@ def split_segments(path: str) -> list[str]:
         segs.append(f"{stem}.{num:03d}")
         num += 1
     return segs or [path]
+
+
+def split_gap(segments: list[str]) -> list[str]:
+    """The segments missing between the last one read and a later one present (``disk.001`` gone while
+    ``disk.002`` and ``disk.003`` are there; ``.ab`` gone beside ``.ac``): the readers stop at the gap, so the
+    media after it is not read, and without this the image reads as merely truncated."""
+    last = segments[-1]
+    folder, name = os.path.split(last)
+    for pattern, key in ((_SPLIT_RAW, "num"), (_SPLIT_LETTERS, "seq")):
+        m = pattern.match(name)
+        if not m:
+            continue
+        stem, seq = m.group("stem"), m.group(key)
+        width, digits = len(seq), seq.isdigit()
+
+        def number(text: str, digits: bool = digits) -> int:
+            return int(text) if digits else sum((ord(c) - 97) * 26 ** i for i, c in enumerate(reversed(text)))
+
+        def spelt(n: int, width: int = width, digits: bool = digits) -> str:
+            if digits:
+                return f"{n:0{width}d}"
+            return "".join(chr(97 + (n // 26 ** i) % 26) for i in reversed(range(width)))
+
+        try:
+            later = [number(m2.group(key)) for f in os.listdir(folder or ".")
+                     if (m2 := pattern.match(f)) and m2.group("stem") == stem and len(m2.group(key)) == width]
+        except OSError:
+            return []
+        here, beyond = number(seq), [n for n in later if n > number(seq)]
+        if not beyond:
+            return []
+        return [os.path.join(folder, f"{stem}.{spelt(n)}") for n in range(here + 1, max(beyond))
+                if n not in later]
+    return []
 
 
 HEAD = 4608

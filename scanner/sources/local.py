@@ -429,6 +429,38 @@ class _LocalBatch(NameBatch):
         return self.folder.heads(self.names, self.raws, indices, size)
 
 
+def _sparse_bundle(listing: list[os.DirEntry], fd: int, path: bytes) -> tuple[Status, str] | None:
+    """(status, detail) when the folder is a macOS sparse bundle (Info.plist and bands/: sparse_bundle)."""
+    try:
+        if not any(d.name == "bands" and d.is_dir(follow_symlinks=False) for d in listing):
+            return None
+    except OSError:
+        return None
+    from .sparse_bundle import bundle_verdict
+
+    def read(name: bytes, limit: int) -> bytes | None:
+        try:
+            f = _open_noatime(name, os.O_RDONLY | _NOFOLLOW, dir_fd=fd)
+        except OSError:
+            return None
+        try:
+            return os.read(f, limit)
+        except OSError:
+            return None
+        finally:
+            os.close(f)
+
+    try:
+        listed = open_deep(path.rstrip(b"/") + b"/bands", _DIR_FLAGS | _NOFOLLOW)  # no atime moved
+        try:
+            bands: int | None = len(os.listdir(listed))
+        finally:
+            os.close(listed)
+    except OSError:
+        bands = None
+    return bundle_verdict(read, bands)
+
+
 def _special_kind(mode: int) -> str:
     if statmod.S_ISFIFO(mode):
         return "fifo"
@@ -609,6 +641,8 @@ class LocalSource:
                     names = []
                 if names and len(names) == len(listing):
                     yield folder.batch(names)
+                elif (bundle := _sparse_bundle(listing, fd, path)) is not None:
+                    yield Skipped(self._location(path), *bundle)  # its bands are slices of a disk, not files
                 else:
                     yield from self._mixed(listing, folder, fd, subdirs)
                 if top != b"":

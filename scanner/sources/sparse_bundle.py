@@ -1,0 +1,50 @@
+"""macOS sparse bundle disk images (``NAME.sparsebundle``): a folder holding Info.plist, a ``token`` and
+``bands/``, files of a fixed size that hold the disk in slices (band N is bytes N x band-size onwards; a band
+never written is absent and reads as zeros).
+
+Walked as a folder, the bands are meaningless pieces of a disk (a file system cut every 8 MiB); and libmodi,
+the reader dfvfs uses for Apple images, reads a bundle's absent and present bands alike as zeros here. So a
+folder that is a sparse bundle is listed once, as what it is, with how to make one image of it to scan,
+and its bands are not walked one by one.
+"""
+
+from __future__ import annotations
+
+import plistlib
+from collections.abc import Callable
+
+from ..codes import Status
+
+BUNDLE_TYPE = "com.apple.diskimage.sparsebundle"
+_PLIST_LIMIT = 1 << 16
+
+
+def bundle_verdict(read: Callable[[bytes, int], bytes | None], bands: int | None) -> tuple[Status, str] | None:
+    """What a folder is when its Info.plist names a sparse bundle: (status, detail), else None. READ(name,
+    limit): the first bytes of one of the folder's files (None when unreadable); BANDS: how many band files
+    ``bands/`` holds (None when it could not be listed)."""
+    raw = read(b"Info.plist", _PLIST_LIMIT)
+    if not raw:
+        return None
+    try:
+        info = plistlib.loads(raw)
+    except (plistlib.InvalidFileException, ValueError, TypeError, KeyError, IndexError, OverflowError):
+        return None
+    if not isinstance(info, dict) or info.get("diskimage-bundle-type") != BUNDLE_TYPE:
+        return None
+    band, size = info.get("band-size"), info.get("size")
+    shape = ", ".join(p for p in (
+        f"a disk of {size} bytes" if isinstance(size, int) else "",
+        f"bands of {band} bytes" if isinstance(band, int) else "",
+        f"{bands} band files present" if bands is not None else "") if p)
+    token = read(b"token", 8) or b""
+    if token.startswith(b"encrcdsa"):
+        return Status.ENCRYPTED, (
+            f"encrypted macOS sparse bundle disk image ({shape}; its token holds an encrcdsa header): its bands "
+            "need the image's password and no library here decrypts them: not examined; attach it on a Mac with "
+            "the password (hdiutil attach) and scan the volume, or a decrypted copy (hdiutil convert -format UDRO)")
+    return Status.UNSUPPORTED, (
+        f"macOS sparse bundle disk image ({shape}): leakscan does not assemble its bands into the disk, so the "
+        "disk inside is not examined and its band files are not walked one by one (each is a slice of the disk, "
+        "not a file); make one image of it and scan that: on a Mac `hdiutil convert NAME.sparsebundle -format "
+        "UDRO -o disk.dmg`, elsewhere the bands joined in band order (absent ones as zeros) into one raw file")

@@ -1,0 +1,67 @@
+"""macOS sparse bundles (NAME.sparsebundle: Info.plist, token, bands/) met in a scanned folder or given as the
+SOURCE: listed once as what they are (unsupported, or encrypted when the token holds an encrcdsa header), never
+walked as a folder of meaningless band files. Built here as hdiutil lays them out: an XML Info.plist with
+diskimage-bundle-type, band files named in lowercase hex, bands never written left out."""
+
+from __future__ import annotations
+
+import json
+import plistlib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_leakscan
+
+
+def _bundle(folder: Path, disk: bytes, token: bytes = b"", band: int = 1 << 16) -> Path:
+    (folder / "bands").mkdir(parents=True)
+    info = {"CFBundleInfoDictionaryVersion": "6.0", "band-size": band, "bundle-backingstore-version": 1,
+            "diskimage-bundle-type": "com.apple.diskimage.sparsebundle", "size": len(disk)}
+    (folder / "Info.plist").write_bytes(plistlib.dumps(info))
+    (folder / "Info.bckup").write_bytes(plistlib.dumps(info))
+    (folder / "token").write_bytes(token)
+    for i in range(0, len(disk), band):
+        if any(disk[i:i + band]):
+            (folder / "bands" / f"{i // band:x}").write_bytes(disk[i:i + band])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("bundles") / "src"
+    written = "名簿.xlsx".encode().ljust(1 << 16, b"\x01")
+    disk = written + bytes(1 << 16) + written + bytes(1 << 16)  # bands 1 and 3 never written: absent
+    _bundle(root / "Users.sparsebundle", disk)
+    _bundle(root / "Secret.sparsebundle", disk, token=b"encrcdsa" + bytes(100))
+    _bundle(root / "renamed", disk)  # no extension: recognised by its Info.plist
+    not_one = root / "photos.sparsebundle"  # the name alone decides nothing
+    (not_one / "bands").mkdir(parents=True)
+    (not_one / "bands" / "名簿.xlsx").write_bytes(b"x")
+    (root / "Users.sparsebundle" / "名簿.xlsx").write_bytes(b"x")  # would be a hit if the bundle were walked
+    (root / "名簿.xlsx").write_bytes(b"not a workbook")
+    return root
+
+
+def test_sparse_bundles_are_listed_once_and_their_bands_not_walked(tree: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(tree), "--name", "名簿.xlsx", "--out", str(out), "--quiet")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    rows = {Path(s["path"]).name: s for s in doc["skipped"] if "bundle" in s.get("detail", "")}
+    assert set(rows) == {"Users.sparsebundle", "Secret.sparsebundle", "renamed"}, doc["skipped"]
+    assert rows["Secret.sparsebundle"]["reason"] == "encrypted" and "password" in rows["Secret.sparsebundle"]["detail"]
+    for name in ("Users.sparsebundle", "renamed"):
+        assert rows[name]["reason"] == "unsupported"
+        assert "2 band files present" in rows[name]["detail"] and "hdiutil convert" in rows[name]["detail"]
+    text = json.dumps(doc["files"], ensure_ascii=False)
+    assert "Users.sparsebundle" not in text  # nothing inside a bundle walked as a file
+    assert "photos.sparsebundle/bands/名簿.xlsx" in text  # a folder that is no bundle is walked as before
+
+
+def test_a_sparse_bundle_as_the_source_is_listed_not_clean(tree: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(tree / "Users.sparsebundle"), "--name", "名簿.xlsx", "--out", str(out), "--quiet")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert [s["reason"] for s in doc["skipped"]] == ["unsupported"], doc["skipped"]
