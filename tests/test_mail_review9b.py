@@ -316,3 +316,13 @@ def test_a_contact_forwarded_inside_winmail_dat_is_a_person() -> None:
         0x3A1C: p.phone}))
     mail = read_tnef(_tnef_forwarding(inner))
     assert [m.contact for m in mail.attached] == [[p.name, p.postcode, p.address, "", p.phone, ""]], mail
+
+
+def test_a_contact_msg_reads_its_business_address_from_named_properties() -> None:
+    """Aspose's Gmail/contact.msg (MIT, shipped gzipped): its only address is the Business one, which Outlook keeps
+    as named properties (PidLidWorkAddressStreet/City/StateOrProvince/PostalCode, PSETID_Address, mapped by the
+    .msg's own __nameid_version1.0 storage). The one-person row had a name and no address."""
+    from scanner.inspectors.mail_outlook import read_msg
+
+    contact = read_msg(gzip.decompress((SHIPPED / "aspose-email__Gmail-contact.msg.gz").read_bytes())).contact
+    assert contact is not None and contact[:3] == ["Surname GivenName", "PostalCode", "StateOrProvinceCityStreet"], contact

@@ -188,7 +188,8 @@ def _message(ole: OleFileIO, paths: list[str], prefix: str, header: int, nesting
     klass = _msg_string(ole, prefix, PR_MESSAGE_CLASS) or ""
     _encrypted(klass, mail)
     if klass.casefold().startswith("ipm.contact"):  # a contact saved as .msg (dragged out of Outlook): a person
-        mail.contact = contact_row(_MsgProperties(ole, prefix))
+        named = _msg_address_names(ole)  # the .msg's own name-to-id map (one, at its top level)
+        mail.contact = contact_row(_MsgProperties(ole, prefix, (*_CONTACT_TAGS, *named)), named)
     try:
         _msg_body(ole, prefix, props.get((PR_INTERNET_CPID, PT_LONG)), mail)
     except Exception as e:  # noqa: BLE001 - a damaged body stream; the attachments go on
@@ -272,8 +273,8 @@ def _msg_body(ole: OleFileIO, prefix: str, code_page: int | None, mail: Mail) ->
 class _MsgProperties:
     """A .msg's string properties shaped as libpff's record set (``contact_row`` reads either)."""
 
-    def __init__(self, ole: OleFileIO, prefix: str) -> None:
-        self.ole, self.prefix = ole, prefix
+    def __init__(self, ole: OleFileIO, prefix: str, tags: tuple[int, ...]) -> None:
+        self.ole, self.prefix, self.tags = ole, prefix, tags
 
     def get_number_of_record_sets(self) -> int:
         return 1
@@ -282,10 +283,10 @@ class _MsgProperties:
         return self
 
     def get_number_of_entries(self) -> int:
-        return len(_CONTACT_TAGS)
+        return len(self.tags)
 
     def get_entry(self, k: int) -> _MsgEntry:
-        return _MsgEntry(_CONTACT_TAGS[k], _msg_string(self.ole, self.prefix, _CONTACT_TAGS[k]) or "")
+        return _MsgEntry(self.tags[k], _msg_string(self.ole, self.prefix, self.tags[k]) or "")
 
 
 class _MsgEntry:
@@ -517,7 +518,7 @@ def contact_row(item: PffObject | RecordSets, named: dict[int, int] | None = Non
     name = " ".join(v for v in (values.get(PR_SURNAME), values.get(PR_GIVEN_NAME)) if v) or values.get(PR_DISPLAY_NAME, "")
     # the first of home, other, mailing with a street and a city or prefecture; a part-filled one (a prefecture
     # alone) only when no address is whole, neither structured nor as text (the mailing text, named properties)
-    found = [parts for tags in _ADDRESSES if any((parts := [values.get(t, "") for t in tags])[1:])]
+    found = [parts for tags in (*_ADDRESSES, _NAMED_WORK) if any((parts := [values.get(t, "") for t in tags])[1:])]
     whole = next((p for p in found if p[3] and (p[1] or p[2])), None)
     text = next((t for tag in (PR_POSTAL_ADDRESS, *_NAMED_ADDRESSES) if (t := " ".join(values.get(tag, "").split()))),
                 "")
@@ -533,6 +534,10 @@ def contact_row(item: PffObject | RecordSets, named: dict[int, int] | None = Non
 
 PSETID_ADDRESS = bytes.fromhex("0420060000000000c000000000000046")  # {00062004-0000-0000-C000-000000000046}, LE
 _NAMED_ADDRESSES = (0x801A, 0x801B, 0x801C)  # PidLidHomeAddress, PidLidWorkAddress, PidLidOtherAddress (LIDs)
+# the Business address Outlook keeps only as named properties (postal code, state, city, street:
+# PidLidWorkAddressPostalCode, ...StateOrProvince, ...City, ...Street)
+_NAMED_WORK = (0x8048, 0x8047, 0x8046, 0x8045)
+_NAMED_LIDS = frozenset((*_NAMED_ADDRESSES, *_NAMED_WORK))
 _MOST_NAMED = 1 << 16  # name-to-id entries read (a property id is 0x8000 + a 15-bit index)
 
 
@@ -547,16 +552,30 @@ def _address_names(pff_file: PffObject) -> dict[int, int]:
             entry = record.get_entry(k)
             if entry.get_entry_type() in (0x0002, 0x0003):
                 streams[entry.get_entry_type()] = bytes(entry.get_data() or b"")
-        guids, names = streams.get(0x0002, b""), streams.get(0x0003, b"")
-        out: dict[int, int] = {}
-        for at in range(0, min(len(names), 8 * _MOST_NAMED) - 7, 8):
-            lid, guid, index = struct.unpack_from("<IHH", names, at)
-            slot = (guid >> 1) - 3  # 1: PS_MAPI, 2: PS_PUBLIC_STRINGS, 3 on: the GUID stream
-            if not guid & 1 and lid in _NAMED_ADDRESSES and 0 <= slot and guids[16 * slot:16 * slot + 16] == PSETID_ADDRESS:
-                out[0x8000 + index] = lid
-        return out
+        return _address_lids(streams.get(0x0002, b""), streams.get(0x0003, b""))
     except Exception:  # noqa: BLE001 - a damaged map: the standard properties are read all the same
         return {}
+
+
+def _msg_address_names(ole: OleFileIO) -> dict[int, int]:
+    """The same for a .msg: its __nameid_version1.0 storage holds the same GUID and entry streams ([MS-OXMSG]
+    2.2.3)."""
+    try:
+        return _address_lids(*(_stream(ole, "__nameid_version1.0/", tag, 0x0102) or b"" for tag in (0x0002, 0x0003)))
+    except Exception:  # noqa: BLE001 - a damaged map: the standard properties are read all the same
+        return {}
+
+
+def _address_lids(guids: bytes, names: bytes) -> dict[int, int]:
+    """Property id -> LID of the PSETID_Address address properties among NAMEID records (8 bytes each: LID or
+    string offset, GUID index << 1 | is-a-string, property index)."""
+    out: dict[int, int] = {}
+    for at in range(0, min(len(names), 8 * _MOST_NAMED) - 7, 8):
+        lid, guid, index = struct.unpack_from("<IHH", names, at)
+        slot = (guid >> 1) - 3  # 1: PS_MAPI, 2: PS_PUBLIC_STRINGS, 3 on: the GUID stream
+        if not guid & 1 and lid in _NAMED_LIDS and 0 <= slot and guids[16 * slot:16 * slot + 16] == PSETID_ADDRESS:
+            out[0x8000 + index] = lid
+    return out
 
 
 def _records(item: PffObject | RecordSets, wanted: set[int]) -> dict[int, str]:
