@@ -326,3 +326,17 @@ def test_a_contact_msg_reads_its_business_address_from_named_properties() -> Non
 
     contact = read_msg(gzip.decompress((SHIPPED / "aspose-email__Gmail-contact.msg.gz").read_bytes())).contact
     assert contact is not None and contact[:3] == ["Surname GivenName", "PostalCode", "StateOrProvinceCityStreet"], contact
+
+
+def test_named_address_ids_that_equal_another_lid_are_not_mixed_up() -> None:
+    """A store numbers its named properties freely: property id 0x801B may be PidLidWorkAddressStreet while
+    PidLidWorkAddress (LID 0x801B) is property 0x8050. Each value must land on its own LID, whatever the order."""
+    from scanner.inspectors.mail_outlook import contact_row
+
+    p = PEOPLE[7]
+    pref, rest = p.address[:3], p.address[3:]
+    fields = {0x3A11: p.name, 0x801B: rest[3:], 0x801C: rest[:3], 0x801D: pref, 0x801E: p.postcode,
+              0x8050: "〒" + p.postcode + " " + p.address}
+    for named in ({0x801B: 0x8045, 0x801C: 0x8046, 0x801D: 0x8047, 0x801E: 0x8048, 0x8050: 0x801B},
+                  {0x8050: 0x801B, 0x801E: 0x8048, 0x801D: 0x8047, 0x801C: 0x8046, 0x801B: 0x8045}):
+        assert contact_row(_Contact(fields), named)[1:3] == [p.postcode, p.address], named

@@ -511,10 +511,12 @@ def contact_row(item: PffObject | RecordSets, named: dict[int, int] | None = Non
     the mailing address; Japanese order: prefecture, city, street; else the whole address text Outlook keeps as
     a named property: home, work, other), phones. ``named``: the store's property ids of PSETID_Address's
     address properties (its name-to-id map). Its e-mail addresses are not needed to count the person."""
-    values = _records(item, set(_CONTACT_TAGS) | set(named or ()))
-    for pid, lid in (named or {}).items():  # a named address: by its LID (the property id differs per store)
-        if pid in values:
-            values[lid] = values.pop(pid)
+    named = named or {}
+    found_values = _records(item, set(_CONTACT_TAGS) | set(named))
+    # a named address by its LID (the property id differs per store and may equal another LID): standard tags
+    # are below 0x8000, LIDs at or above it, so the two sets never meet
+    values = {tag: v for tag, v in found_values.items() if tag not in named}
+    values.update({lid: found_values[pid] for pid, lid in named.items() if pid in found_values})
     name = " ".join(v for v in (values.get(PR_SURNAME), values.get(PR_GIVEN_NAME)) if v) or values.get(PR_DISPLAY_NAME, "")
     # the first of home, other, mailing with a street and a city or prefecture; a part-filled one (a prefecture
     # alone) only when no address is whole, neither structured nor as text (the mailing text, named properties)
