@@ -350,7 +350,10 @@ class ImageSource:
         if gpt is None or not (gpt.damage or gpt.bad):
             return
         found = {la.names[0] for la in self._layers if la.names}
-        if found != {name for name, *_ in gpt.entries}:
+        table = {name: offset for name, offset, *_ in gpt.entries}
+        placed = [(la.names[0], la.offset) for la in self._layers if len(la.names) == 1 and la.offset is not None]
+        if found != set(table) or any(table[name] != offset for name, offset in placed if name in table):
+            # a slot missed, or opened where the damaged copy says (same name, wrong place): the table's partitions
             self._layers = self._table_read_directly("") or self._layers
             return
         for layer in self._layers:

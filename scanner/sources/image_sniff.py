@@ -195,6 +195,7 @@ def gpt_table(read: Callable[[int, int], bytes], size: int | None = None) -> Gpt
     for sector in (512, 4096):
         primary = _gpt_copy(read, sector, sector)
         if primary is not None and not primary[1]:
+            primary[0].damage = _backup_disagrees(read, primary[0], sector)
             return primary[0]
         if primary is None and not protective:
             continue
@@ -215,6 +216,27 @@ def gpt_table(read: Callable[[int, int], bytes], size: int | None = None) -> Gpt
                                  "were read as they stand")
             return primary[0]
     return None
+
+
+def _backup_disagrees(read: Callable[[int, int], bytes], primary: GptTable, sector: int) -> str:
+    """What a whole backup GPT lists that a whole primary does not ("" when they agree, or the backup is absent or
+    damaged): the primary is trusted, but a partition only one copy lists (a hand-edited table, or one edited to
+    hide a partition) is said, never passed over."""
+    backup = _gpt_copy(read, int.from_bytes(read(sector + 32, 8), "little") * sector, sector)
+    if backup is None or backup[1]:
+        return ""
+    ours, theirs = ({e[0]: e[1:3] for e in t.entries} | {b[0]: None for b in t.bad} for t in (primary, backup[0]))
+    if ours == theirs:
+        return ""
+    differ = []
+    for name in sorted(ours.keys() | theirs.keys(), key=lambda n: int(n[1:])):
+        if ours.get(name) != theirs.get(name):
+            where = theirs.get(name)
+            differ.append(f"{name} " + (f"at byte {where[0]}, {where[1]} bytes" if where else "absent or unusable")
+                          + " in the backup")
+    return ("the backup GPT at the disk's end disagrees with the primary GPT (" + "; ".join(differ) + "): the "
+            "primary, whose checksums hold, was walked; what only the backup lists was not (edited by hand, or to "
+            "hide a partition?)")
 
 
 def partition_types(read: Callable[[int, int], bytes], size: int | None = None) -> dict[int, int | str]:
