@@ -38,7 +38,9 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     not_one = root / "photos.sparsebundle"  # the name alone decides nothing
     (not_one / "bands").mkdir(parents=True)
     (not_one / "bands" / "名簿.xlsx").write_bytes(b"x")
-    (root / "Users.sparsebundle" / "名簿.xlsx").write_bytes(b"x")  # would be a hit if the bundle were walked
+    (root / "Users.sparsebundle" / "名簿.xlsx").write_bytes(b"x")  # not part of any bundle: put there by someone
+    (root / "Users.sparsebundle" / "extra").mkdir()
+    (root / "Users.sparsebundle" / "extra" / "名簿.xlsx").write_bytes(b"y")
     (root / "名簿.xlsx").write_bytes(b"not a workbook")
     return root
 
@@ -55,7 +57,10 @@ def test_sparse_bundles_are_listed_once_and_their_bands_not_walked(tree: Path, t
         assert rows[name]["reason"] == "unsupported"
         assert "2 band files present" in rows[name]["detail"] and "hdiutil convert" in rows[name]["detail"]
     text = json.dumps(doc["files"], ensure_ascii=False)
-    assert "Users.sparsebundle" not in text  # nothing inside a bundle walked as a file
+    assert "/bands/" not in text.replace("photos.sparsebundle/bands/", "")  # no band walked as a file
+    # review9d: a file or folder a bundle never holds, put into one, is walked: the bundle's row covers its bands
+    # only, and a folder that holds a bundle's Info.plist and bands/ must not hide anything else
+    assert "Users.sparsebundle/名簿.xlsx" in text and "Users.sparsebundle/extra/名簿.xlsx" in text
     assert "photos.sparsebundle/bands/名簿.xlsx" in text  # a folder that is no bundle is walked as before
 
 
