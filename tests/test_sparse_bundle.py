@@ -69,4 +69,6 @@ def test_a_sparse_bundle_as_the_source_is_listed_not_clean(tree: Path, tmp_path:
     proc = run_leakscan("scan", str(tree / "Users.sparsebundle"), "--name", "名簿.xlsx", "--out", str(out), "--quiet")
     assert "Traceback" not in proc.stderr, proc.stderr
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    assert [s["reason"] for s in doc["skipped"]] == ["unsupported"], doc["skipped"]
+    rows = [s for s in doc["skipped"] if "sparse bundle" in s["detail"]]
+    assert [s["reason"] for s in rows] == ["unsupported"], doc["skipped"]
+    assert Path(rows[0]["path"]).name == "Users.sparsebundle"

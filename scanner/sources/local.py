@@ -643,6 +643,9 @@ class LocalSource:
                     yield folder.batch(names)
                 elif (bundle := _sparse_bundle(listing, fd, path)) is not None:
                     yield Skipped(self._location(path), *bundle)  # its bands are slices of a disk, not files
+                    # the row stands for bands/ only: anything else in the folder (Info.plist, token, or a file
+                    # someone put there) is walked, so a folder made to look like a bundle hides nothing
+                    yield from self._mixed([d for d in listing if d.name != "bands"], folder, fd, subdirs)
                 else:
                     yield from self._mixed(listing, folder, fd, subdirs)
                 if top != b"":
