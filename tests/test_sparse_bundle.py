@@ -72,3 +72,29 @@ def test_a_sparse_bundle_as_the_source_is_listed_not_clean(tree: Path, tmp_path:
     rows = [s for s in doc["skipped"] if "sparse bundle" in s["detail"]]
     assert [s["reason"] for s in rows] == ["unsupported"], doc["skipped"]
     assert Path(rows[0]["path"]).name == "Users.sparsebundle"
+
+
+def test_a_sparse_bundle_on_an_smb_share_is_listed_not_walked_as_bands(tree: Path, tmp_path: Path) -> None:
+    """review9d: Time Machine and many Mac backups on a NAS are sparse bundles reached over SMB. There, too, the
+    bundle is listed once (its disk is not examined: never a clean walk of meaningless band files), and what
+    else its folder holds is walked."""
+    from tests.smb_data import PASSWORD, SambaServer, require_smbd
+
+    require_smbd()
+    server = SambaServer(tmp_path / "samba", {"ev": tree})
+    try:
+        server.start()
+        out = tmp_path / "out"
+        proc = run_leakscan("scan", server.url("ev"), "--name", "名簿.xlsx", "--out", str(out), "--quiet",
+                            env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
+    finally:
+        server.kill()
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    rows = {s["path"].rsplit("/", 1)[-1]: s for s in doc["skipped"] if "sparse bundle" in s.get("detail", "")}
+    assert set(rows) == {"Users.sparsebundle", "Secret.sparsebundle", "renamed"}, doc["skipped"]
+    assert rows["Secret.sparsebundle"]["reason"] == "encrypted"
+    assert "2 band files present" in rows["renamed"]["detail"]
+    text = json.dumps(doc["files"], ensure_ascii=False)
+    assert "Users.sparsebundle/名簿.xlsx" in text and "photos.sparsebundle/bands/名簿.xlsx" in text
+    assert "Users.sparsebundle/bands" not in text
