@@ -98,3 +98,24 @@ def test_a_sparse_bundle_on_an_smb_share_is_listed_not_walked_as_bands(tree: Pat
     text = json.dumps(doc["files"], ensure_ascii=False)
     assert "Users.sparsebundle/名簿.xlsx" in text and "photos.sparsebundle/bands/名簿.xlsx" in text
     assert "Users.sparsebundle/bands" not in text
+
+
+def test_a_sparse_bundle_inside_a_disk_image_is_listed_not_walked_as_bands(tree: Path, tmp_path: Path) -> None:
+    """review9d: an external drive imaged with a Mac's sparse bundle on it (a Time Machine disk): inside the image,
+    too, the bundle is listed once and its bands are not walked as files; the rest of its folder is."""
+    from scanner.models import Link, Skipped
+    from scanner.sources.image import ImageSource
+    from tests.image_data import ext_image
+
+    image = ext_image(tmp_path / "drive.img", tree, 4, "ext2")
+    with ImageSource(str(image)) as src:
+        items = list(src.entries())
+    rows = {i.location.path.rsplit("/", 1)[-1]: i for i in items
+            if isinstance(i, Skipped) and "sparse bundle" in i.detail}
+    assert set(rows) == {"Users.sparsebundle", "Secret.sparsebundle", "renamed"}, [
+        (i.location.path, i.detail) for i in items if isinstance(i, Skipped)]
+    assert rows["Secret.sparsebundle"].reason == "encrypted" and "2 band files present" in rows["renamed"].detail
+    walked = {i.location.path for i in items if not isinstance(i, Skipped | Link)}
+    assert "/Users.sparsebundle/名簿.xlsx" in walked and "/Users.sparsebundle/extra/名簿.xlsx" in walked
+    assert "/photos.sparsebundle/bands/名簿.xlsx" in walked
+    assert not [p for p in walked if "/bands/" in p and "photos" not in p], walked
