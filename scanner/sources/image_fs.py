@@ -375,6 +375,9 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
                 else:
                     seen.add(key)
                     subdirs.append(child)
+                    if raw == b"bands" and not deleted and (bundle := _sparse_bundle(ctx, listing, child)):
+                        yield Skipped(ctx.location(d.raw, d.text, d.utf8), *bundle)  # its bands: slices of a disk
+                        subdirs.remove(child)
             elif mtype == _M_LNK:
                 link = meta.link if meta is not None else b""
                 target = decode_name(link)[0] if isinstance(link, bytes) else str(link or "")
@@ -386,6 +389,28 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
                 else:
                     yield Skipped(loc, Status.UNRECOVERABLE if deleted else Status.CORRUPT, "entry of unknown type")
         stack.extend(reversed(subdirs))
+
+
+def _sparse_bundle(ctx: FsContext, listing: list[Any], bands: _Dir) -> tuple[Status, str] | None:
+    """(status, detail) when the directory holding BANDS is a macOS sparse bundle (its Info.plist says so:
+    sparse_bundle); paid only by directories that hold a ``bands`` directory."""
+    from .sparse_bundle import bundle_verdict
+
+    def read(name: bytes, limit: int) -> bytes | None:
+        for f in listing:
+            info = f.info
+            if info.name.name == name and info.meta is not None and int(info.meta.type) == _M_REG:
+                try:
+                    return bytes(f.read_random(0, min(limit, int(info.meta.size))))
+                except (OSError, RuntimeError):
+                    return None
+        return None
+
+    try:
+        count: int | None = sum(f.info.name.name not in (b".", b"..") for f in ctx.fs.open_dir(inode=bands.addr))
+    except (OSError, RuntimeError):
+        count = None
+    return bundle_verdict(read, count)
 
 
 def _open_meta(fs: Any, addr: int) -> Any:
