@@ -336,3 +336,21 @@ def test_a_udif_image_whose_block_table_is_damaged_says_why(tmp_path: Path) -> N
     with pytest.raises(SourceError) as caught:
         _walk(tmp_path / "disk.dmg")
     assert "base64" in str(caught.value), str(caught.value)
+
+
+def test_an_lvm_partition_of_a_gpt_read_from_its_backup_is_still_searched(lvm_raw: bytes, tmp_path: Path) -> None:
+    """review9d: a GPT disk whose primary table is gone, one partition an LVM physical volume. The partitions read
+    from the backup GPT are searched for volumes as the libraries' partitions are: both logical volumes are
+    walked, not "p1 holds data but no file system leakscan can read" (a readable volume group lost)."""
+    lvm = tmp_path / "lvm.raw"
+    lvm.write_bytes(lvm_raw)
+    disk = tmp_path / "disk.img"
+    partitioned_disk(disk, [(lvm, GPT_LINUX)], label="gpt")
+    layers, _, _ = _walk(disk)
+    with open(disk, "r+b") as f:  # the primary header and entry array overwritten
+        f.seek(512)
+        f.write(bytes(33 * 512))
+    damaged, _, details = _walk(disk)
+    assert damaged == layers and "/passwords.txt" in layers["lvm1"], (damaged, details["volumes"])
+    assert {v["name"] for v in details["volumes"]} == {"p1/lvm1", "p1/lvm2"}, details["volumes"]
+    assert all("backup GPT" in v.get("note", "") for v in details["volumes"] if v["name"].startswith("p1/")), details
