@@ -41,6 +41,7 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "Users.sparsebundle" / "名簿.xlsx").write_bytes(b"x")  # not part of any bundle: put there by someone
     (root / "Users.sparsebundle" / "extra").mkdir()
     (root / "Users.sparsebundle" / "extra" / "名簿.xlsx").write_bytes(b"y")
+    (root / "renamed" / "bands" / "名簿.xlsx").write_bytes(b"z")  # no band (not a hex number): never hidden
     (root / "名簿.xlsx").write_bytes(b"not a workbook")
     return root
 
@@ -57,7 +58,8 @@ def test_sparse_bundles_are_listed_once_and_their_bands_not_walked(tree: Path, t
         assert rows[name]["reason"] == "unsupported"
         assert "2 band files present" in rows[name]["detail"] and "hdiutil convert" in rows[name]["detail"]
     text = json.dumps(doc["files"], ensure_ascii=False)
-    assert "/bands/" not in text.replace("photos.sparsebundle/bands/", "")  # no band walked as a file
+    assert "Users.sparsebundle/bands/" not in text  # no band walked as a file
+    assert "renamed/bands/名簿.xlsx" in text  # bands/ holding a file that is no band: walked, the bundle still listed
     # review9d: a file or folder a bundle never holds, put into one, is walked: the bundle's row covers its bands
     # only, and a folder that holds a bundle's Info.plist and bands/ must not hide anything else
     assert "Users.sparsebundle/名簿.xlsx" in text and "Users.sparsebundle/extra/名簿.xlsx" in text
@@ -97,7 +99,7 @@ def test_a_sparse_bundle_on_an_smb_share_is_listed_not_walked_as_bands(tree: Pat
     assert "2 band files present" in rows["renamed"]["detail"]
     text = json.dumps(doc["files"], ensure_ascii=False)
     assert "Users.sparsebundle/名簿.xlsx" in text and "photos.sparsebundle/bands/名簿.xlsx" in text
-    assert "Users.sparsebundle/bands" not in text
+    assert "Users.sparsebundle/bands" not in text and "renamed/bands/名簿.xlsx" in text
 
 
 def test_a_sparse_bundle_inside_a_disk_image_is_listed_not_walked_as_bands(tree: Path, tmp_path: Path) -> None:
@@ -117,5 +119,5 @@ def test_a_sparse_bundle_inside_a_disk_image_is_listed_not_walked_as_bands(tree:
     assert rows["Secret.sparsebundle"].reason == "encrypted" and "2 band files present" in rows["renamed"].detail
     walked = {i.location.path for i in items if not isinstance(i, Skipped | Link)}
     assert "/Users.sparsebundle/名簿.xlsx" in walked and "/Users.sparsebundle/extra/名簿.xlsx" in walked
-    assert "/photos.sparsebundle/bands/名簿.xlsx" in walked
-    assert not [p for p in walked if "/bands/" in p and "photos" not in p], walked
+    assert "/photos.sparsebundle/bands/名簿.xlsx" in walked and "/renamed/bands/名簿.xlsx" in walked
+    assert not [p for p in walked if "sparsebundle/bands/" in p and "photos" not in p], walked
