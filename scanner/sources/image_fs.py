@@ -376,8 +376,9 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
                     seen.add(key)
                     subdirs.append(child)
                     if raw == b"bands" and not deleted and (bundle := _sparse_bundle(ctx, listing, child)):
-                        yield Skipped(ctx.location(d.raw, d.text, d.utf8), *bundle)  # its bands: slices of a disk
-                        subdirs.remove(child)
+                        yield Skipped(ctx.location(d.raw, d.text, d.utf8), *bundle[:2])  # bands: slices of a disk
+                        if not bundle[2]:  # bands/ holds bands only: not walked as files
+                            subdirs.remove(child)
             elif mtype == _M_LNK:
                 link = meta.link if meta is not None else b""
                 target = decode_name(link)[0] if isinstance(link, bytes) else str(link or "")
@@ -391,10 +392,10 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
         stack.extend(reversed(subdirs))
 
 
-def _sparse_bundle(ctx: FsContext, listing: list[Any], bands: _Dir) -> tuple[Status, str] | None:
-    """(status, detail) when the directory holding BANDS is a macOS sparse bundle (its Info.plist says so:
-    sparse_bundle); paid only by directories that hold a ``bands`` directory."""
-    from .sparse_bundle import bundle_verdict
+def _sparse_bundle(ctx: FsContext, listing: list[Any], bands: _Dir) -> tuple[Status, str, bool] | None:
+    """(status, detail, whether BANDS holds more than bands) when the directory holding BANDS is a macOS sparse
+    bundle (its Info.plist says so: sparse_bundle); paid only by directories that hold a ``bands`` directory."""
+    from .sparse_bundle import bands_in, bundle_verdict
 
     def read(name: bytes, limit: int) -> bytes | None:
         for f in listing:
@@ -407,10 +408,11 @@ def _sparse_bundle(ctx: FsContext, listing: list[Any], bands: _Dir) -> tuple[Sta
         return None
 
     try:
-        count: int | None = sum(f.info.name.name not in (b".", b"..") for f in ctx.fs.open_dir(inode=bands.addr))
+        count, other = bands_in(f.info.name.name.decode("utf-8", "replace") for f in ctx.fs.open_dir(inode=bands.addr))
     except (OSError, RuntimeError):
-        count = None
-    return bundle_verdict(read, count)
+        return None  # bands/ not listed: walked as a directory, where its error is recorded
+    verdict = bundle_verdict(read, count)
+    return None if verdict is None else (*verdict, other)
 
 
 def _open_meta(fs: Any, addr: int) -> Any:

@@ -441,8 +441,8 @@ class SmbSource:
                 root = False
             bundle = self._sparse_bundle(folder, listing)
             if bundle is not None:  # its bands are slices of a disk, not files: listed once (sparse_bundle)
-                yield Skipped(self.location(folder.path), *bundle)
-                listing = [info for info in listing if info.name != "bands"]
+                yield Skipped(self.location(folder.path), *bundle[:2])
+                listing = [info for info in listing if info.name != "bands" or bundle[2]]
             subdirs: list[_Folder] = []
             run: list[Any] = []
             for info in listing:
@@ -464,14 +464,14 @@ class SmbSource:
                 yield self._batch(folder, run)
             stack.extend(reversed(subdirs))
 
-    def _sparse_bundle(self, folder: _Folder, listing: list[Any]) -> tuple[Status, str] | None:
-        """(status, detail) when the folder is a macOS sparse bundle (Time Machine on a NAS): only folders that
-        hold a ``bands`` folder and an Info.plist pay the reads."""
+    def _sparse_bundle(self, folder: _Folder, listing: list[Any]) -> tuple[Status, str, bool] | None:
+        """(status, detail, whether its bands/ holds more than bands) when the folder is a macOS sparse bundle
+        (Time Machine on a NAS): only folders that hold a ``bands`` folder and an Info.plist pay the reads."""
         named = {info.name: info for info in listing}
         bands = named.get("bands")
         if bands is None or not bands.is_dir or "Info.plist" not in named:
             return None
-        from .sparse_bundle import bundle_verdict
+        from .sparse_bundle import bands_in, bundle_verdict
 
         client = self.client
 
@@ -486,11 +486,11 @@ class SmbSource:
                 return None
 
         try:
-            count: int | None = sum(e.name != "." for e in client.retrying(
-                lambda: client.list_dir(folder.child("bands"))))
-        except Exception:  # noqa: BLE001 - the count is only told
-            count = None
-        return bundle_verdict(read, count)
+            count, other = bands_in(e.name for e in client.retrying(lambda: client.list_dir(folder.child("bands"))))
+        except Exception:  # noqa: BLE001 - bands/ not listed: walked as a folder, where its error is recorded
+            return None
+        verdict = bundle_verdict(read, count)
+        return None if verdict is None else (*verdict, other)
 
     def _batch(self, folder: _Folder, infos: list[Any]) -> NameBatch:
         return _Prefetching(self, folder, infos)
