@@ -50,6 +50,14 @@ def disks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         f.seek(1024 + 32)
         f.write((2048 + 64).to_bytes(8, "little"))
     out["entry_moved"] = entry_moved
+    both_damaged = root / "both_damaged.img"  # and the backup's header checksum wrong too (its entries whole)
+    shutil.copy(entry_moved, both_damaged)
+    with open(both_damaged, "r+b") as f:
+        f.seek(both_damaged.stat().st_size - 512 + 56)  # a byte of the disk GUID
+        byte = f.read(1)
+        f.seek(-1, 1)
+        f.write(bytes([byte[0] ^ 0xFF]))
+    out["both_damaged"] = both_damaged
     return out
 
 
@@ -64,7 +72,7 @@ def _walk(image: Path) -> tuple[dict[str, set[str]], list[Skipped], dict]:
     return layers, [i for i in items if isinstance(i, Skipped)], details
 
 
-@pytest.mark.parametrize("damage", ["head_zeroed", "entry_flipped", "entry_moved"])
+@pytest.mark.parametrize("damage", ["head_zeroed", "entry_flipped", "entry_moved", "both_damaged"])
 def test_a_damaged_primary_gpt_is_read_from_its_backup(disks: dict[str, Path], damage: str) -> None:
     healthy, _, _ = _walk(disks["gpt"])
     assert healthy == {"p1": {"/first.txt"}, "p2": {"/second.txt"}}
