@@ -147,6 +147,9 @@ class GptTable:
     damage: str = ""
 
 
+_ENTRIES_WRONG = "its partition entries' checksum does not match"
+
+
 def _gpt_copy(read: Callable[[int, int], bytes], at: int, sector: int) -> tuple[GptTable, str] | None:
     """The GPT header at byte AT with its entry array, and what its checksums say ("" when both hold)."""
     header = read(at, sector)
@@ -164,7 +167,7 @@ def _gpt_copy(read: Callable[[int, int], bytes], at: int, sector: int) -> tuple[
     if zlib.crc32(header[:16] + bytes(4) + header[20:length]) != int.from_bytes(header[16:20], "little"):
         wrong.append("its header's checksum does not match")
     if len(table) < count * size or zlib.crc32(table) != int.from_bytes(header[88:92], "little"):
-        wrong.append("its partition entries' checksum does not match")
+        wrong.append(_ENTRIES_WRONG)
     out = GptTable([])
     for i in range(min(count, len(table) // size)):
         e = table[i * size:(i + 1) * size]
@@ -204,13 +207,21 @@ def gpt_table(read: Callable[[int, int], bytes], size: int | None = None) -> Gpt
             places.append(int.from_bytes(read(sector + 32, 8), "little") * sector)
         if size and size >= 2 * sector:
             places.append(size - sector)
+        why = primary[1] if primary is not None else "its header is missing"
+        entries_whole = None  # a backup whose header is damaged but whose entry array's checksum holds
         for at in dict.fromkeys(places):
             backup = _gpt_copy(read, at, sector) if at > sector else None
             if backup is not None and not backup[1]:
-                why = primary[1] if primary is not None else "its header is missing"
                 backup[0].damage = (f"the primary GPT at the start of the disk is damaged ({why}); the partitions "
                                     "were read from the backup GPT at the disk's end")
                 return backup[0]
+            if backup is not None and _ENTRIES_WRONG not in backup[1] and entries_whole is None:
+                entries_whole = backup
+        if entries_whole is not None and (primary is None or _ENTRIES_WRONG in primary[1]):
+            entries_whole[0].damage = (f"the primary GPT at the start of the disk is damaged ({why}); the partitions "
+                                       "were read from the backup GPT at the disk's end, whose entries' checksum holds "
+                                       f"although {entries_whole[1]}")
+            return entries_whole[0]
         if primary is not None:
             primary[0].damage = (f"the GPT is damaged ({primary[1]}) and no whole backup GPT was found: its entries "
                                  "were read as they stand")
