@@ -110,16 +110,18 @@ def test_a_backup_gpt_that_disagrees_with_a_whole_primary_is_reported(disks: dic
     odd = tmp_path / "odd.img"
     shutil.copy(disks["gpt"], odd)
 
-    def add_p3(entries: bytearray) -> None:
-        entries[256:384] = entries[128:256]
+    def add_p3(entries: bytearray) -> None:  # p3: the backup's view of a partition over p1's bytes
+        entries[256:384] = entries[0:128]
         entries[256 + 16:256 + 32] = b"\x11" * 16  # its own unique GUID
-        entries[256 + 32:256 + 48] = (100).to_bytes(8, "little") + (200).to_bytes(8, "little")
 
     _rewrite_gpt_copy(odd, odd.stat().st_size - 512, add_p3)
     layers, _, details = _walk(odd)
-    assert layers == {"p1": {"/first.txt"}, "p2": {"/second.txt"}}
-    notes = [v.get("note", "") for v in details["volumes"]]
-    assert notes and all("backup GPT" in n and "p3" in n for n in notes), notes
+    # the primary's partitions as they are, and what only the backup lists walked too, under its own name
+    assert layers == {"p1": {"/first.txt"}, "p2": {"/second.txt"}, "backup-p3": {"/first.txt"}}, layers
+    notes = [v.get("note", "") for v in details["volumes"] if v["name"] in ("p1", "p2")]
+    assert len(notes) == 2 and all("backup GPT" in n and "p3" in n for n in notes), notes
+    (extra,) = [v for v in details["volumes"] if v["name"] == "backup-p3"]
+    assert "only the backup GPT" in extra["note"], extra
 
 
 def test_a_gpt_entry_that_makes_no_sense_is_listed_not_dropped(disks: dict[str, Path], tmp_path: Path) -> None:
