@@ -121,7 +121,7 @@ def test_a_backup_gpt_that_disagrees_with_a_whole_primary_is_reported(disks: dic
     notes = [v.get("note", "") for v in details["volumes"] if v["name"] in ("p1", "p2")]
     assert len(notes) == 2 and all("backup GPT" in n and "p3" in n for n in notes), notes
     (extra,) = [v for v in details["volumes"] if v["name"] == "backup-p3"]
-    assert "only the backup GPT" in extra["note"], extra
+    assert "only by the backup GPT" in extra["note"], extra
 
 
 def test_a_gpt_entry_that_makes_no_sense_is_listed_not_dropped(disks: dict[str, Path], tmp_path: Path) -> None:

@@ -382,6 +382,9 @@ class ImageSource:
                 layer.facts["note"] = f"{note}; {gpt.damage}" if note else gpt.damage
         facts = {"volume_system": "GPT (read directly)"}
         self._layers += [Layer((name,), None, problem=(Status.CORRUPT, why), facts=dict(facts)) for name, why in gpt.bad]
+        self._layers += [inside for name, off, size, _ in gpt.backup_only for inside in self._volumes_inside(Layer(
+            (f"backup-{name}",), None, off, size, facts={"volume_system": "GPT backup (read directly)", "note": (
+                f"listed only by the backup GPT at the disk's end ({name} there), not by the primary: walked as well")}))]
 
     def _note_cut_partitions(self) -> None:
         """A partition that runs past the end of the image is walked for what is there, and says so: the

@@ -145,6 +145,7 @@ class GptTable:
     entries: list[tuple[str, int, int, str]]
     bad: list[tuple[str, str]] = field(default_factory=list)
     damage: str = ""
+    backup_only: list[tuple[str, int, int, str]] = field(default_factory=list)  # a disagreeing backup's own entries
 
 
 _ENTRIES_WRONG = "its partition entries' checksum does not match"
@@ -198,7 +199,7 @@ def gpt_table(read: Callable[[int, int], bytes], size: int | None = None) -> Gpt
     for sector in (512, 4096):
         primary = _gpt_copy(read, sector, sector)
         if primary is not None and not primary[1]:
-            primary[0].damage = _backup_disagrees(read, primary[0], sector)
+            primary[0].damage, primary[0].backup_only = _backup_disagrees(read, primary[0], sector)
             return primary[0]
         if primary is None and not protective:
             continue
@@ -229,25 +230,29 @@ def gpt_table(read: Callable[[int, int], bytes], size: int | None = None) -> Gpt
     return None
 
 
-def _backup_disagrees(read: Callable[[int, int], bytes], primary: GptTable, sector: int) -> str:
-    """What a whole backup GPT lists that a whole primary does not ("" when they agree, or the backup is absent or
-    damaged): the primary is trusted, but a partition only one copy lists (a hand-edited table, or one edited to
-    hide a partition) is said, never passed over."""
+def _backup_disagrees(read: Callable[[int, int], bytes], primary: GptTable,
+                      sector: int) -> tuple[str, list[tuple[str, int, int, str]]]:
+    """What a whole backup GPT lists that a whole primary does not (("", []) when they agree, or the backup is
+    absent or damaged): the note, and the backup's entries the primary lacks or places elsewhere. The primary
+    is trusted and walked; what only the backup lists (a hand-edited table, one edited to hide a partition, or
+    an older layout) is walked as well, under its own name, never passed over."""
     backup = _gpt_copy(read, int.from_bytes(read(sector + 32, 8), "little") * sector, sector)
     if backup is None or backup[1]:
-        return ""
+        return "", []
     ours, theirs = ({e[0]: e[1:3] for e in t.entries} | {b[0]: None for b in t.bad} for t in (primary, backup[0]))
     if ours == theirs:
-        return ""
+        return "", []
     differ = []
     for name in sorted(ours.keys() | theirs.keys(), key=lambda n: int(n[1:])):
         if ours.get(name) != theirs.get(name):
             where = theirs.get(name)
             differ.append(f"{name} " + (f"at byte {where[0]}, {where[1]} bytes" if where else "absent or unusable")
                           + " in the backup")
+    only = [e for e in backup[0].entries if ours.get(e[0]) != e[1:3]]
     return ("the backup GPT at the disk's end disagrees with the primary GPT (" + "; ".join(differ) + "): the "
-            "primary, whose checksums hold, was walked; what only the backup lists was not (edited by hand, or to "
-            "hide a partition?)")
+            "primary, whose checksums hold, was walked" + (", and what only the backup lists as backup-pN"
+                                                            if only else "") +
+            " (edited by hand, to hide a partition, or an older layout?)"), only
 
 
 def partition_types(read: Callable[[int, int], bytes], size: int | None = None) -> dict[int, int | str]:
