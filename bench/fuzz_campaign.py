@@ -175,7 +175,102 @@ def seeds(work: Path, seed: int) -> dict[str, tuple[str, bytes]]:
     for pst in sorted((ROOT / "tests" / "data" / "mail").glob("*.pst.gz")):
         out[f"pst-{pst.name.split('__')[0]}"] = (".pst", gzip.decompress(pst.read_bytes()))
     out.update(_images(work, xlsx))
+    try:
+        out.update(session9_seeds(work, seed))
+    except Exception as e:  # noqa: BLE001 - a missing writer leaves the formats out, said on stderr
+        print(f"session 9 seeds not made: {type(e).__name__}: {e}", file=sys.stderr)
     return out
+
+
+def session9_seeds(work: Path, seed: int) -> dict[str, tuple[str, bytes]]:
+    """Formats added in session 8 and never fuzzed: vCards, mail bodies (plain/HTML tables, uuencode), a
+    winmail.dat, RTF and .msg bodies, BIFF2-5, Excel MHTML, a browser's MHTML, CSVs with mixed encodings."""
+    import base64
+    import binascii
+    import quopri
+    from email import policy
+    from email.header import Header
+    from email.message import Message
+    from email.mime.nonmultipart import MIMENonMultipart
+    from email.mime.text import MIMEText
+
+    import compressed_rtf
+
+    from tests import person_tables_data as T
+    from tests.mail_data import msg_file, tnef, with_tnef
+    from tests.pii_data import csv_bytes, xlsx_bytes
+    from tests.table_damage import html_table, mhtml
+    from tests.test_old_excel import biff5_book, worksheet
+    from tests.test_vcard import feature_phone, iphone
+
+    rows = person_rows(40, seed)
+    text_rows = [[str(c) for c in r] for r in rows]
+    tsv = "お世話になっております。\n名簿を貼ります。\n\n" + "\n".join("\t".join(r) for r in text_rows) + "\n\n以上\n"
+    html = ('<html><head><meta charset="utf-8"></head><body><div>名簿です</div><table border="1">'
+            + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in text_rows)
+            + "</table></body></html>")
+
+    def mail(part: Message) -> bytes:
+        part["From"] = "insider@example.jp"
+        part["To"] = "outside@example.com"
+        part["Subject"] = Header("顧客リストです", "utf-8").encode()
+        part["Date"] = "Tue, 03 Nov 2026 09:12:00 +0900"
+        return part.as_bytes(policy=policy.SMTP)
+
+    def based(text: str, subtype: str, charset: str) -> Message:
+        part = MIMENonMultipart("text", subtype, charset=charset)
+        part.set_payload(base64.b64encode(text.encode(charset)).decode("ascii"))
+        part["Content-Transfer-Encoding"] = "base64"
+        return part
+
+    def rtf() -> bytes:
+        def esc(v: str) -> str:
+            return v if v.isascii() else "".join(f"\\'{b:02x}" for b in v.encode("cp932"))
+        body = "".join(r"\trowd\cellx1000\cellx2000 \intbl " + "".join(esc(c) + r"\cell " for c in r) + r"\row" + "\r\n"
+                       for r in text_rows)
+        return (r"{\rtf1\ansi\ansicpg932\deff0{\fonttbl{\f0\fnil\fcharset128 MS PGothic;}}\f0 " + "\r\n" + r"\par "
+                + body + "}").encode("ascii")
+
+    xlsx = xlsx_bytes({"名簿": rows})
+    uu = "".join(binascii.b2a_uu(xlsx[i:i + 45]).decode("ascii") for i in range(0, len(xlsx), 45))
+    people = T.ja_people(40, seed)
+    utf16 = csv_bytes(rows, "utf-8").decode("utf-8").encode("utf-16-le")
+    half = len(rows) // 2
+    cp932_in_utf8 = b"".join(csv_bytes([r], "cp932" if i % 7 == 3 else "utf-8") for i, r in enumerate(rows))
+    page = html_table(rows, encoding="utf-8")
+    browser = ("From: <Saved by Blink>\r\nSnapshot-Content-Location: https://intra.example.jp/meibo\r\n"
+               "Subject: =?utf-8?Q?=E5=90=8D=E7=B0=BF?=\r\nDate: Tue, 3 Nov 2026 09:12:00 +0900\r\n"
+               "MIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\ttype=\"text/html\";\r\n"
+               "\tboundary=\"----MultipartBoundary--Q2xpZW50TGlzdA----\"\r\n\r\n\r\n"
+               "------MultipartBoundary--Q2xpZW50TGlzdA----\r\nContent-Type: text/html\r\nContent-ID: <frame-1@mhtml.blink>\r\n"
+               "Content-Transfer-Encoding: quoted-printable\r\nContent-Location: https://intra.example.jp/meibo\r\n\r\n"
+               ).encode("ascii") + quopri.encodestring(("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>"
+                                                         + html.split("<body>", 1)[1]).encode("utf-8")).replace(b"\n", b"\r\n") \
+        + b"\r\n------MultipartBoundary--Q2xpZW50TGlzdA------\r\n"
+    return {
+        "vcf-21-sjis-qp": (".vcf", feature_phone(people)),
+        "vcf-30-utf8": (".vcf", iphone(people)),
+        "body-plain-jis": (".eml", mail(MIMEText(tsv, "plain", "iso-2022-jp"))),
+        "body-html": (".eml", mail(based(html, "html", "utf-8"))),
+        "body-uuencode": (".eml", mail(MIMEText(f"添付します。\n\nbegin 644 meibo.xlsx\n{uu}`\nend\n", "plain", "utf-8"))),
+        "winmail": (".eml", with_tnef(tnef([("利用者名簿.xlsx", xlsx)], body=tsv.encode("cp932")))),
+        "winmail-dat": (".dat", tnef([("利用者名簿.xlsx", xlsx)], body=tsv.encode("cp932"))),
+        "msg-body": (".msg", msg_file(work, "名簿", [], bodies={
+            "__substg1.0_1000001F": tsv.replace("\n", "\r\n").encode("utf-16-le"),
+            "__substg1.0_10130102": html.replace('charset="utf-8"', 'charset="shift_jis"').encode("cp932")})),
+        "msg-rtf": (".msg", msg_file(work, "名簿", [], bodies={"__substg1.0_10090102": compressed_rtf.compress(rtf())})),
+        "biff2": (".xls", worksheet(rows, 2)),
+        "biff3": (".xls", worksheet(rows, 3)),
+        "biff4": (".xls", worksheet(rows, 4)),
+        "biff5": (".xls", biff5_book({"名簿": rows}, 932)),
+        "mhtml-excel": (".mht", mhtml(html_table(rows))),
+        "mhtml-browser": (".mhtml", browser),
+        "html-late-table": (".xls", page.replace(b"<style>", b"<style>" + b"/* x */ .c { color: red; }\r\n" * 200, 1)),
+        "csv-cp932-in-utf8": (".csv", cp932_in_utf8),
+        "csv-bom-cp932": (".csv", b"\xef\xbb\xbf" + csv_bytes(rows, "cp932")),
+        "csv-utf16-nobom": (".csv", utf16),
+        "csv-half-cp932-half-utf8": (".csv", csv_bytes(rows[:half], "utf-8") + csv_bytes(rows[half:], "cp932")),
+    }
 
 
 def _tar(members: dict[str, bytes]) -> bytes:
@@ -369,6 +464,10 @@ def secrets_of(seed: int) -> list[str]:
         for r in rows[1:]:
             name, _, address, phone = (str(v) for v in r[:4])
             values += [name, name.replace(" ", ""), address, phone]
+    from tests import person_tables_data as T
+
+    for p in T.ja_people(40, seed):
+        values += [p.name, p.name_unspaced, p.phone, f"{p.prefecture}{p.city}{p.town}{p.block}"]
     return [v for v in values if len(v) >= 4]
 
 
@@ -536,7 +635,10 @@ def write_matrix(work: Path, seconds: float) -> None:
             r["outcome"] = "empty"  # nothing left at all: a 0-byte file holds no one
         elif r["outcome"] in ("clean", "hit-no-records") and seed_records.get(r["format"], 0):
             r["outcome"] = "silent" if r["outcome"] == "clean" else "silent-hit"
-    outcomes = ["listed", "hit-ok", "hit-no-records", "empty", "clean", "silent", "silent-hit", "crash", "hang", "leak"]
+        elif r["outcome"] == "hit-ok" and r["damage"] != "seed" and r.get("records", 0) < seed_records.get(r["format"], 0):
+            r["outcome"] = "fewer-ok"  # 'ok' with fewer records than the seed: a silent partial, to be judged
+    outcomes = ["listed", "hit-ok", "fewer-ok", "hit-no-records", "empty", "clean", "silent", "silent-hit", "crash",
+                "hang", "leak"]
     by_fmt: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     by_kind: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for r in rows.values():
@@ -552,8 +654,8 @@ def write_matrix(work: Path, seconds: float) -> None:
     (work / "matrix.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     with (work / "silent.tsv").open("w", encoding="utf-8") as f:
         for r in rows.values():
-            if r["outcome"] in ("silent", "silent-hit", "crash", "hang", "leak"):
-                f.write(f"{r['outcome']}\t{r['format']}\t{r['damage']}\t{r['path']}\n")
+            if r["outcome"] in ("silent", "silent-hit", "fewer-ok", "crash", "hang", "leak"):
+                f.write(f"{r['outcome']}\t{r['format']}\t{r['damage']}\t{r.get('records', 0)}\t{r['path']}\n")
     print("\n".join(lines))
 
 

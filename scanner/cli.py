@@ -15,7 +15,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .commands import COMMANDS
 from .errors import LeakscanError, UsageError
 from .i18n import _
 from .logsafe import RedactingFormatter
@@ -60,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("print leakscan's version, its rule set's SHA-256 and the Python version, then exit"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
+    from .commands import COMMANDS  # here, not at import: Ctrl-C while they load is caught by main
+
     for module in COMMANDS:
         module.add_parser(sub)
     for command in sub.choices.values():  # `leakscan scan ... -v` as well as `leakscan -v scan ...`
@@ -104,11 +105,17 @@ def _refuse_undecodable(args: argparse.Namespace) -> None:
     """A path typed with bytes that are not UTF-8 (a cp932 folder name pasted from an old share) reaches Python
     as lone surrogates, which no output can encode: refused in one line with the way round it, before
     anything is read or written. (--name is decoded as cp932 instead, as names on disk are.)"""
-    for value in vars(args).values():
+    for dest, value in vars(args).items():
         for item in value if isinstance(value, list | tuple) else [value]:
             if isinstance(item, str | Path) and any("\udc80" <= c <= "\udcff" for c in str(item)):
+                if isinstance(item, str) and dest not in _PATH_TEXTS:  # a case id, a name, a note: text, no path
+                    raise UsageError(f"--{dest.replace('_', '-')}: not valid UTF-8 text (typed on a terminal set to "
+                                     "another encoding?); type it again in UTF-8")
                 raise UsageError(f"{item}: this path is not valid UTF-8; give it through a link with a UTF-8 "
                                  "name (ln -s PATH /tmp/src) or rename the copy")
+
+
+_PATH_TEXTS = frozenset({"sources", "source", "out", "resume"})  # arguments kept as text that name a path or URL
 
 
 def _recordable(arg: str) -> str:
@@ -185,6 +192,17 @@ def _restore_sigterm(previous: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; Ctrl-C at any moment, even while the commands load or the options are read, is one
+    line and exit 130 (Session 9: it was a traceback of the import that was running)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as e:  # before a command started (those are caught in _main, with their resume)
+        stopped = isinstance(e, Stopped)
+        print("leakscan: " + (_("stopped (SIGTERM)") if stopped else _("interrupted")), file=sys.stderr)
+        return 143 if stopped else 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     _refuse_options_before_the_command(parser, argv)

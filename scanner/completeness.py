@@ -30,6 +30,16 @@ def lost_skips(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in doc.get("skipped") or [] if s.get("reason") in LOST_REASONS]
 
 
+def unlisted_folders(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The skipped folders whose files were never listed (no permission, gone during the scan; Session 9): not
+    an outage of the source, so the scan stays complete, but what they held was not examined and the terminal
+    says so even with --quiet. Every source writes such a skip's detail as ``directory…``."""
+    from .codes import Status
+
+    return [s for s in doc.get("skipped") or [] if s.get("reason") in (Status.UNREADABLE, Status.VANISHED)
+            and str(s.get("detail") or "").startswith("directory")]
+
+
 def summary(doc: dict[str, Any]) -> dict[str, Any] | None:
     """``scan.incomplete`` for a findings document: None when the scan is complete."""
     lost = lost_skips(doc)

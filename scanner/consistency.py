@@ -26,7 +26,7 @@ def contradictions(doc: dict[str, Any]) -> list[str]:
     stated = raw.pop("summary", None)
     if isinstance(stated, dict):
         computed: Any = summarise(raw)
-        if not _same_code(doc):  # another version may define a figure otherwise: the person figures only
+        if not same_code(doc):  # another version may define a figure otherwise: the person figures only
             stated, computed = stated.get("persons"), computed.get("persons")
         if stated != computed:
             found.append("its summary does not agree with its own findings (edited?)")
@@ -49,7 +49,7 @@ def require_consistent(doc: dict[str, Any], where: str) -> None:
         raise UsageError(f"{where}: {found[0]}; not used (check it with leakscan verify)")
 
 
-def _same_code(doc: dict[str, Any]) -> bool:
+def same_code(doc: dict[str, Any]) -> bool:
     """Written by this leakscan with these rules (its summary is then exactly what summarise gives)."""
     tool = doc.get("tool") if isinstance(doc.get("tool"), dict) else {}
     from . import __version__, rules
@@ -57,19 +57,21 @@ def _same_code(doc: dict[str, Any]) -> bool:
     return (tool or {}).get("version") == __version__ and (tool or {}).get("ruleset_sha256") == rules.ruleset_sha256()
 
 
-def read_sound_findings(path: Path) -> tuple[FindingsDoc, str]:
+def read_sound_findings(path: Path, whole_folder: bool = True) -> tuple[FindingsDoc, str]:
     """A findings.json (or the folder holding one) read as untrusted input and used only when it is sound: the
     bytes its folder's manifest lists, a case.key the manifest lists and the fingerprints were made with, and
     figures that agree with what they count. Anything else is refused in one line (exit 2), as merge, persons
     and report refuse it; returns the document and the SHA-256 of the bytes read."""
     import hashlib
 
-    from .output import require_vouched
+    from .output import require_intact, require_vouched
     from .persons.keys import CASE_KEY, check_key_id, read_key_file
 
     doc, digest = read_findings(path)
     folder = path if path.is_dir() else path.parent
     require_vouched(folder, FINDINGS, digest)
+    if whole_folder:  # report writes the reports again from a vouched findings.json, whatever became of them
+        require_intact(folder)
     if os.path.lexists(folder / CASE_KEY):
         require_vouched(folder, CASE_KEY, hashlib.sha256(read_case_file(folder / CASE_KEY, 128)).hexdigest())
     check_key_id(doc.persons or {}, read_key_file(folder / CASE_KEY), folder)

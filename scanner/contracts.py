@@ -62,6 +62,8 @@ class Inspector(Protocol):
     # Optional: ``settles_here(data) -> bool``: True when, for these whole bytes (a file of at most
     # pipeline.SETTLE_BYTES), ``inspect`` decodes nothing (its verdict comes from signatures alone): such a
     # file is examined in the scan process, without a worker round trip (random bytes named .xlsx).
+    # Optional with it: ``settle_bytes: int``, the largest file ``settles_here`` may be asked about, when its
+    # answer needs the whole file and a byte search over it is cheap (a fake .msg: no message stream anywhere).
     # Optional: ``affinity(entry) -> str | None``: files with the same affinity are examined in walk order
     # by one worker process (an inspector that pairs files up, like a recycle bin's $I and $R). Files are
     # otherwise examined in any worker: an inspector must not rely on another file's examination.

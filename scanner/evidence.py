@@ -547,6 +547,9 @@ def parse_json(data: bytes, where: str) -> object:
 def read_findings(path: Path) -> tuple[FindingsDoc, str]:
     """Read and check a findings.json (or the folder holding one), and the SHA-256 of the very bytes
     read. Anything that is not a findings.json leakscan writes: a UsageError (exit 2)."""
+    from .output import refuse_unfinished
+
+    refuse_unfinished(path)
     path = findings_path(path)
     data = read_case_file(path)
     return FindingsDoc.from_json(parse_json(data, str(path)), str(path)), hashlib.sha256(data).hexdigest()

@@ -30,7 +30,7 @@ from .errors import ReadError
 from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
 from .inspectors.disguise import (
     HEAD_READ,
-    TEXT_CHECK,
+    MARKUP_CHECK,
     TEXT_FAMILIES,
     Disguise,
     checked_entry_ext,
@@ -272,7 +272,7 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         pii = ins.pii if ins.pii is not None else pii
         records = ins.records if ins.records is not None else records
         annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
-    disguise = (disguise_check(entry.name, read.head[:TEXT_CHECK])
+    disguise = (disguise_check(entry.name, read.head[:MARKUP_CHECK])
                 if checked_entry_ext(entry.name, entry.location) is not None else None)
     if disguise is None:  # an inspector saw it in the content (a workbook package named .docx)
         disguise = next((Disguise.of_rule(r) for r in rule_names if r.startswith(DISGUISE_RULE)), None)
@@ -344,10 +344,12 @@ def read_capped(stream: IO[bytes], size: int, cap: int) -> bytes:
 _EMPTY = hash_bytes(b"")
 
 
-def read_once(entry: Entry, cand: Candidate, max_inspect: int) -> ReadResult | None:
+def read_once(entry: Entry, cand: Candidate, max_inspect: int,
+              settles: Callable[[bytes], bool] | None = None) -> ReadResult | None:
     """The read pass of a small file (at most one chunk) as ``finish`` would make it, made where the file
     is listed so it is read once: None when it could not be read or changed while it was read (then the
-    file takes the usual path, which reads it again and records why)."""
+    file takes the usual path, which reads it again and records why). ``settles``: asked of the bytes before
+    they are hashed; None (no digests made) when it says no."""
     if cand.stat.size > CHUNK:
         return None
     keep = max_inspect if cand.wanted else 0
@@ -357,7 +359,7 @@ def read_once(entry: Entry, cand: Candidate, max_inspect: int) -> ReadResult | N
         if got is None:
             return None
         data, before, after = got
-        if _change(cand.stat, len(data), before, after):
+        if _change(cand.stat, len(data), before, after) or (settles is not None and not settles(data)):
             return None
         digests = hash_bytes(data) if data else _EMPTY  # an empty file's digests are known
         return ReadResult(digests, data[:HEAD], data if 0 < keep and len(data) <= keep else None)
@@ -370,6 +372,8 @@ def read_once(entry: Entry, cand: Candidate, max_inspect: int) -> ReadResult | N
             if (told() if told is not None else "") or _change(cand.stat, read.digests.size, before, after):
                 return None
     except (ReadError, OSError):
+        return None
+    if settles is not None and (read.data is None or not settles(read.data)):
         return None
     return read if read.digests.size <= CHUNK else None
 

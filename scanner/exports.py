@@ -19,6 +19,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from reports.lists import LEADS_CSV, SKIPPED_CSV, leads_csv, skipped_csv
+
 from .summary import classify
 
 DFXML = "findings.dfxml"
@@ -200,3 +202,8 @@ def _one_line(value: object) -> str:
 
 
 EXPORTS: dict[str, Callable[[Mapping[str, Any]], bytes | str]] = {DFXML: dfxml, CASE_JSONLD: case_jsonld, HASHDEEP: hashdeep}
+# Every file written beside findings.json from that document alone (the exports, then the CSV lists the report
+# shows the first rows of): publish writes them; verify makes them again, so a file copied in from another case
+# (with the manifest made again) is seen not to belong to the findings.json beside it.
+MADE_FROM_FINDINGS: dict[str, Callable[[dict[str, Any]], bytes | str]] = {
+    **EXPORTS, LEADS_CSV: leads_csv, SKIPPED_CSV: skipped_csv}

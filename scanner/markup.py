@@ -175,15 +175,54 @@ def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
             el.clear(keep_tail=True)
 
 
-def mhtml_html(data: bytes) -> bytes:
-    """The HTML part of an Excel "single file web page" (MHTML), undone from quoted-printable/base64."""
+def mhtml_html(data: bytes) -> list[tuple[bytes, str | None]]:
+    """The HTML parts of a single-file web page (MHTML: Excel's "single file web page", a browser's "Save as
+    MHTML" / "Web archive"), each undone from quoted-printable/base64, with what was damaged in it (None: sound): a
+    browser saves each frame as its own part (Session 9: every part is read, not the first only). A base64 part
+    cut or with damaged bytes is decoded up to where it can be (the email package hands back the base64 text
+    itself then: no table was ever found in a damaged Excel page)."""
     msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    pages: list[tuple[bytes, str | None]] = []
     for part in msg.walk():
-        if part.get_content_type() == "text/html":
-            body = part.get_payload(decode=True)
-            if isinstance(body, bytes):
-                return body
-    raise ReadError(Status.UNSUPPORTED, "MHTML without an HTML part")
+        if part.get_content_type() != "text/html":
+            continue
+        if str(part.get("Content-Transfer-Encoding", "")).strip().lower() == "base64":
+            pages.append(_base64_part(part.get_payload(decode=False)))
+            continue
+        body = part.get_payload(decode=True)
+        if isinstance(body, bytes):
+            pages.append((body, None))
+    if not pages:
+        raise ReadError(Status.UNSUPPORTED, "MHTML without an HTML part")
+    if msg.is_multipart() and any(type(d).__name__ == "CloseBoundaryNotFoundDefect" for d in msg.defects):
+        body, damage = pages[-1]  # the file ends inside its last part (cut): what it held after the cut is lost
+        pages[-1] = (body, damage or "MHTML ends before its closing boundary (cut)")
+    return pages
+
+
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
+
+
+def _base64_part(payload: object) -> tuple[bytes, str | None]:
+    """A base64 part decoded as far as it goes: a byte outside the alphabet taken as ``A`` (its group of 3 bytes is
+    lost, the alignment of the rest kept), a cut quantum left out."""
+    import binascii
+
+    raw = payload.encode("ascii", "replace") if isinstance(payload, str) else payload if isinstance(payload, bytes) else b""
+    joined = b"".join(raw.split())
+    padding = len(joined) - len(joined.rstrip(b"="))
+    body_chars = joined[:len(joined) - padding]
+    clean, dropped = _NOT_BASE64.subn(b"A", body_chars)  # in place: the 3 bytes it was in are lost, not the rest
+    whole = len(clean) - len(clean) % 4
+    sound = not dropped and (len(clean) + padding) % 4 == 0 and padding <= 2
+    try:
+        body = binascii.a2b_base64(clean + b"=" * padding if sound else clean[:whole])
+    except binascii.Error:
+        return b"", "MHTML: an HTML part's base64 is damaged"
+    if sound:
+        return body, None
+    return body, (f"MHTML: an HTML part's base64 is cut or damaged ({dropped} byte(s) outside base64, "
+                  f"{len(clean) - whole} left over): decoded as far as it goes")
 
 
 # --- SpreadsheetML 2003 -------------------------------------------------------------------------------

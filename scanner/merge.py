@@ -22,7 +22,7 @@ from .codes import Status
 from .consistency import require_consistent
 from .evidence import FINDINGS, FindingsDoc, chain_counts, read_case_file, read_findings
 from .models import Location
-from .output import require_vouched, write_private
+from .output import require_intact, require_vouched, write_private
 from .persons.keys import CASE_KEY, check_key_id, key_id, key_text, read_key_file
 from .promote import RENAMED_SAME_SHA256, SAME_SHA256, apply_to_findings
 from .store import duplicate_groups, tool_info
@@ -40,6 +40,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     every_key = [read_key_file(_folder(o) / CASE_KEY) for o in outs]  # each input checked, a repeat too
     for o, (_doc, digest), key in zip(outs, read, every_key, strict=True):  # what the inputs' manifests vouch for
         require_vouched(_folder(o), FINDINGS, digest)
+        require_intact(_folder(o))
         require_consistent(_doc.to_json(), str(_folder(o) / FINDINGS))
         check_key_id(_doc.persons or {}, key, _folder(o))
         if key is not None:
@@ -139,6 +140,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
         "same_scope": not differences,
         "scope_differences": differences,
         "overlapping_sources": overlap,
+        "unidentified_places": unidentified_places(docs),
         "counts": counts,
         "persons": note,
     }
@@ -179,6 +181,26 @@ def _canonical_sources(docs: list[FindingsDoc]) -> dict[tuple[int, str], str]:
     return canon
 
 
+def _files_seen_at(doc: FindingsDoc, source: str) -> object:
+    """What an input recorded it saw under one of its SOURCEs (``files_seen`` in source_details), else None."""
+    for s in doc.scan.source_details:
+        if s.get("source") == source and s.get("kind") == "directory":
+            return s.get("files_seen")
+    return None
+
+
+def unidentified_places(docs: list[FindingsDoc]) -> list[str]:
+    """Local folders that several inputs of one host scanned on a file system that gives no id (FUSE: ewfmount,
+    ntfs-3g, sshfs; statvfs f_fsid 0), each seeing the same number of files: taken for one place, which leakscan
+    cannot prove (Session 9: said in a warning)."""
+    seen: dict[tuple[object, str], set[int]] = {}
+    for (host, volume), _path, text, k in _local_folders(docs):
+        if volume is None and not isinstance(host, tuple):
+            seen.setdefault((host, text), set()).add(k)
+    return sorted(text for (_host, text), ks in seen.items() if len(ks) > 1
+                  and len({json.dumps(_files_seen_at(docs[k], text)) for k in ks}) == 1)
+
+
 def _local_folders(docs: list[FindingsDoc]) -> list[tuple[tuple[object, str | None], str, str, int]]:
     """((machine, volume), absolute path, SOURCE text, input) of every local folder source. The machine is
     chain_of_custody.host (an input that records none is a machine of its own); the volume is the file system the
@@ -199,11 +221,20 @@ def _place_tags(docs: list[FindingsDoc]) -> dict[tuple[int, str], str]:
     input itself when it records no host, else the volume when recorded. Folders with the same text are the same
     place only with the same tag (or none): a hit dropped as "the same file" would be a silent miss."""
     tags = {}
+    unidentified: dict[tuple[object, str], dict[int, object]] = {}
     for (host, volume), _path, text, k in _local_folders(docs):
         if isinstance(host, tuple):
             tags[(k, text)] = f"input {k}"
         elif volume is not None:
             tags[(k, text)] = f"volume {volume}"
+        else:
+            unidentified.setdefault((host, text), {})[k] = _files_seen_at(docs[k], text)
+    # a file system that gives no id (FUSE; Session 9): inputs that saw a different number of files there scanned
+    # different disks mounted in turn, not one place (their identical copies were dropped as the same files)
+    for (_host, text), seen in unidentified.items():
+        if len({json.dumps(v) for v in seen.values()}) > 1:
+            for k, v in seen.items():
+                tags[(k, text)] = f"no file-system id, {v} files seen"
     return tags
 
 
@@ -236,6 +267,13 @@ def warnings(doc: dict[str, Any]) -> list[str]:
                    f"there is listed and its persons counted once; {seen}")
     elif counts.get("exact") is False:
         out.append(f"\"files seen\" and \"bytes read\" are an upper bound ({_why(counts)})")
+    unidentified = merge.get("unidentified_places") or []
+    if unidentified:
+        out.append(f"{len(unidentified)} folder(s) scanned by more than one input lie on a file system with no "
+                   f"file-system id (FUSE: ewfmount, ntfs-3g, sshfs; e.g. {shown(unidentified[0])}): each input saw the "
+                   "same number of files there, so they are taken for one disk and each file there is listed once; "
+                   "if different disks were mounted there in turn, merge their scans with the disks mounted at "
+                   "different paths")
     return out
 
 

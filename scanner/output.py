@@ -51,6 +51,17 @@ def is_leakscan_file(name: str) -> bool:
     return name in OUTPUTS or name in (MANIFEST, LOCK) or bool(_WORKING.match(name))
 
 
+def refuse_unfinished(folder: Path) -> None:
+    """A folder holding a scan's state but no findings.json (the scan was stopped or crashed before its end) is
+    said to be an unfinished scan, with the command that completes it, by every command that reads a case
+    (it said "no such file" or "not a leakscan output folder"; Session 9)."""
+    if folder.is_dir() and not os.path.lexists(folder / "findings.json") \
+            and not os.path.lexists(folder / "diff.json") \
+            and any(os.path.lexists(folder / n) for n in ("scan-state.sqlite", PENDING_STATE)):
+        raise UsageError(f"{folder}: an unfinished scan (its state, no findings.json: stopped or crashed before "
+                         f"its end); complete it with: leakscan scan --resume {folder}")
+
+
 def is_working_file(name: str) -> bool:
     return name == LOCK or bool(_WORKING.match(name))
 
@@ -394,6 +405,23 @@ def require_vouched(out: Path, name: str, digest: str) -> None:
     what = "is not listed in its manifest.sha256" if listed is None else "does not match its manifest.sha256"
     raise UsageError(f"{out / name} {what} (changed or added after leakscan wrote the folder): not used; "
                      f"check it with: leakscan verify {out}")
+
+
+# a case folder may be handed over without these (case.key kept apart: persons are then not combined; the state
+# left behind): a missing one does not stop merge, diff or persons (verify still names it)
+_MAY_BE_KEPT_APART = frozenset({"case.key", "scan-state.sqlite"})
+
+
+def require_intact(out: Path) -> None:
+    """Refuse (exit 2) a case folder whose manifest does not vouch for it as a whole (Session 9): a line naming
+    a file out of the folder, a listed file changed, gone or a link. Merge, diff, ``--baseline`` and persons used
+    such a folder without a word when only its findings.json line was right, while verify said it was not intact."""
+    problems = [(f, p) for f, p in check_manifest(out) if not (f in _MAY_BE_KEPT_APART and p == VerifyStatus.MISSING)]
+    if problems:
+        what, why = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise UsageError(f"{out}: {what}: {why}{more}: its {MANIFEST} does not vouch for the folder; not used: "
+                         f"check it with: leakscan verify {out}")
 
 
 def listed_names(out: Path) -> set[str]:

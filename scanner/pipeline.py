@@ -33,6 +33,7 @@ from .contracts import (
 )
 from .errors import LeakscanError, ReadError, SourceError
 from .examine import Candidate, LazyHead, by_content, examine_entry, pick, read_capped, read_once, unreadable
+from .fingerprint import ReadResult
 from .models import Entry, Link, Location, Skipped
 from .names import NameRules
 from .persons.keys import scan_key
@@ -225,8 +226,9 @@ class Dispatcher:
         if found is not None:
             # a small local file with nothing to decode (its bytes say so) is examined here; only a local one:
             # reading it twice costs nothing there, where over SMB it could cost a round trip
-            if (isinstance(found, LocalRef) and cand.stat.size <= SETTLE_BYTES and not cand.matches
-                    and self._settles_here(entry, cand)):
+            read = self._settled(entry, cand) if isinstance(found, LocalRef) and not cand.matches else None
+            if read is not None:
+                task.ref = LiveRef(entry, read)
                 return task
             task.ref = found
             return task
@@ -265,18 +267,20 @@ class Dispatcher:
             return LiveRef(entry, read)
         return BytesRef(read.data)
 
-    def _settles_here(self, entry: Entry, cand: Candidate) -> bool:
-        """Whether every inspector that wants this small file settles it from its bytes without decoding
-        (``settles_here``); a file that cannot be read here goes to a worker, which records why."""
+    def _settled(self, entry: Entry, cand: Candidate) -> ReadResult | None:
+        """The read pass of a file every inspector that wants it settles from its bytes without decoding
+        (``settles_here``), for a file no larger than each of them settles (``settle_bytes``, else SETTLE_BYTES:
+        a fake .msg or a zip signature then noise is settled by a byte search over the whole file, while a
+        spreadsheet name stays at 512 bytes): read once, hashed only when settled. None: the file goes to a
+        worker (also when it cannot be read here: the worker records why)."""
         inspectors = [self.ctx.inspectors[i] for i in cand.wanted]
         if not inspectors or any(getattr(i, "settles_here", None) is None for i in inspectors):
-            return False
-        try:
-            with entry.open() as stream:
-                data = stream.read(SETTLE_BYTES + 1)
-        except (ReadError, OSError):
-            return False
-        return len(data) <= SETTLE_BYTES and all(i.settles_here(data) for i in inspectors)  # type: ignore[attr-defined]
+            return None
+        limit = min(getattr(i, "settle_bytes", SETTLE_BYTES) for i in inspectors)
+        if cand.stat.size > limit:
+            return None
+        return read_once(entry, cand, self.ctx.config.max_inspect_bytes,
+                         lambda data: all(i.settles_here(data) for i in inspectors))  # type: ignore[attr-defined]
 
     # -- units, outcomes and their order ------------------------------------------------------------
     def _run_here(self, task: FileTask) -> None:

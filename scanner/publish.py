@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from reports.html import render_report
-from reports.lists import LEADS_CSV, SKIPPED_CSV, leads_csv, skipped_csv
 
 from .anchor import file_sha256
-from .exports import EXPORTS
+from .exports import MADE_FROM_FINDINGS
 from .output import write_json, write_manifest, write_private
 from .store import FINDINGS
 from .summary import summarise
@@ -65,10 +64,8 @@ def write_findings(doc: dict[str, Any], out: Path, lang: str) -> dict[str, Path]
     add_summary(doc)
     clean = without_clear_values(doc)
     paths = {"findings": write_json(out / FINDINGS, clean)}
-    for name, export in EXPORTS.items():  # DFXML, CASE/UCO JSON-LD, hashdeep: for other tools
+    for name, export in MADE_FROM_FINDINGS.items():  # DFXML, CASE/UCO JSON-LD, hashdeep, the CSV lists
         paths[name] = write_private(out / name, export(clean))
-    paths["leads_csv"] = write_private(out / LEADS_CSV, leads_csv(clean))  # the report shows the first rows only
-    paths["skipped_csv"] = write_private(out / SKIPPED_CSV, skipped_csv(clean))
     paths["report"] = write_report(doc, out, lang)
     return paths
 

@@ -163,6 +163,30 @@ def _check_loc(d: object) -> dict[str, Any]:
     return d
 
 
+def recorded_scope(path: Path) -> tuple[object, object] | None:
+    """(case id, sources) a state file records, read only (never through a link, nothing written; a journal
+    beside it ignored); None when it is not a state leakscan can read. verify ties the state to the findings.json
+    beside it with this (Session 9), as ``--resume`` does."""
+    import stat as stat_
+
+    try:
+        if not stat_.S_ISREG(os.lstat(path).st_mode):
+            return None
+        db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    except (OSError, sqlite3.Error):
+        return None
+    try:
+        meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
+        config = meta.get("config")
+        if not isinstance(config, dict):
+            return None
+        return config.get("case_id", ""), config.get("sources")
+    except (sqlite3.Error, ValueError, TypeError, RecursionError):
+        return None
+    finally:
+        db.close()
+
+
 def _refuse_other_case(out: Path, state: ScanState) -> None:
     """A state copied in from another case must not replace (or mix with) the outputs this folder holds."""
     from .evidence import EvidenceError, read_case_file

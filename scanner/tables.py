@@ -22,6 +22,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from .biffold import biff_sheets, biff_version, calamine_misreads
 from .cellplace import Placement, wrapped_digits, wrapped_letters
@@ -34,6 +35,9 @@ from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
 from .xlsb import moved_to_xl, pyxlsb_sheets, sheet_reach
+
+if TYPE_CHECKING:
+    from .markup import MarkupSheet
 
 __all__ = ["Caps", "Sheet"]  # their home is scanner.sheet; kept importable from here for the readers
 
@@ -893,13 +897,16 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
 
     def counted(source: Iterator[list[str]]) -> Iterator[list[str]]:
         """The rows, each counted against the cell budget; the decoding note once they are read."""
+        widths = [0, 0]  # the last two rows' cells
         for i, row in enumerate(source):
             budget.add(len(row) or 1)
             if not i & 0x3FFF:
                 budget.tick()
+            widths = [widths[1], len(row)]
             yield row
         if dec.note():
             sheet.notes.append(f"decoding: {dec.note()}")
+        sheet.damage.extend(text_damage(data, *widths))
 
     if starts is not None:  # fixed-width text: cut at its straight blank columns
         cut = starts
@@ -909,6 +916,25 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         sheet.rows = counted(csv_rows(iter_lines(data, dec, delim.encode(), max_line=MAX_LINE), delim,
                                       sheet.notes.append))
     return sheet, dec.encoding
+
+
+_ZEROED = re.compile(rb"\x00{16,}(?=[^\x00])")  # a block of NUL bytes with text after it
+_LINE_ENDS = (b"\n", b"\r", b"\n\x00", b"\x00\n", b"\r\x00", b"\x00\r")  # UTF-8/cp932 and UTF-16 line ends
+
+
+def text_damage(data: bytes, before_last: int, last: int) -> list[str]:
+    """Signs that a text table lost rows (Session 9: a cut or zeroed CSV read ``ok`` with fewer records): a block of
+    16 or more NUL bytes inside the text (no encoding writes one: a block zeroed on a damaged disk, a hole of a cut
+    copy), and a last row without a line end that holds fewer cells than the row before it (the file cut inside
+    a row). A last line without a line end but as many cells as the row before it is an ordinary file."""
+    found = []
+    if (m := _ZEROED.search(data)) is not None:
+        found.append(f"a block of {m.end() - m.start()} NUL bytes inside the text at byte {m.start()} (zeroed or "
+                     "lost on disk): whatever it held is lost")
+    if data and not data.endswith(_LINE_ENDS) and 0 < last < before_last:
+        found.append(f"the text ends inside a row ({last} of {before_last} cells, no line end): the file is cut; "
+                     "rows after it are lost")
+    return found
 
 
 def _width(ch: str) -> int:
@@ -954,16 +980,34 @@ def split_fixed(line: str, starts: list[int]) -> list[str]:
     return out
 
 
+def _mhtml_tables(data: bytes, budget: CellBudget) -> Iterator[MarkupSheet]:
+    """The tables of every HTML part of an MHTML file; a part decoded only in part marks its tables damaged, and
+    a damaged file where no table is left is corrupt (not a page without a table)."""
+    from . import markup
+
+    damaged, tables = [], 0
+    for page, damage in markup.mhtml_html(data):
+        if damage:
+            damaged.append(damage)
+        for table in markup.html_tables(page, budget):
+            tables += 1
+            if damage:
+                table.damage.append(damage)
+            yield table
+    if damaged and not tables:
+        raise ReadError(Status.CORRUPT, f"{damaged[0]}; no table in what could be decoded")
+
+
 def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     """The tables of an HTML, MHTML or SpreadsheetML 2003 file (run it in the worker)."""
     from . import markup
 
     budget = CellBudget(caps)
-    if fmt == "mhtml":
-        data, fmt = markup.mhtml_html(data), "html"
     try:
         if fmt == "spreadsheetml":
             found = markup.spreadsheetml_tables(data, budget, caps.max_cells)
+        elif fmt == "mhtml":
+            found = _mhtml_tables(data, budget)
         else:
             found = markup.html_tables(data, budget)
         for table in found:

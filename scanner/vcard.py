@@ -168,13 +168,15 @@ def iter_vcards(data: bytes, caps: Caps) -> Sheet:
     def rows() -> Iterator[list[object]]:
         yield list(HEADER)
         card: dict[str, str] | None = None
-        lines = 0
+        lines = unclosed = 0
         for n, line in enumerate(_lines(data)):
             if not n & 0x3FF:
                 budget.tick()
             upper = line[:16].upper()
             if upper.startswith(b"BEGIN:VCARD"):
-                if card:  # the open card had no END:VCARD
+                if card is not None:  # the open card had no END:VCARD
+                    unclosed += 1
+                if card:
                     budget.add(len(HEADER))
                     yield _row(card)
                 card, lines = {}, 0
@@ -195,11 +197,22 @@ def iter_vcards(data: bytes, caps: Caps) -> Sheet:
                 continue
             value = _value(m.group(2), line[m.end():], codec)
             _take(card, prop, value)
-        if card:  # the file ends inside a card (cut): what was read of it is still a row
+        if card is not None:  # the file ends inside a card (cut): what was read of it is still a row
+            unclosed += 1
+        if card:
             budget.add(len(HEADER))
             yield _row(card)
+        if not unclosed and not data.rstrip(b"\r\n\t \x00").upper().endswith(b"END:VCARD"):
+            unclosed = 1  # cut inside a card's BEGIN line, or after it: the next cards are lost
+        if unclosed:  # Session 9: a cut or damaged address book was read 'ok' with fewer persons
+            sheet.damage.append(f"{unclosed} card(s) without END:VCARD (a cut or damaged file): cards or lines may "
+                                "be lost")
+        if b"\x00" * 16 in data:
+            sheet.damage.append("a block of NUL bytes inside the address book (zeroed or lost on disk): cards in it "
+                                "are lost")
 
-    return Sheet("", rows())
+    sheet = Sheet("", rows())
+    return sheet
 
 
 _WANTED = frozenset({b"N", b"FN", b"ADR", b"LABEL", b"TEL", b"EMAIL", b"ORG", b"BDAY", b"SOUND", b"X-PHONETIC-LAST-NAME",

@@ -44,7 +44,67 @@ def check_outputs(out: Path) -> list[dict[str, str]]:
         problems += [{"file": rel, "problem": "not listed in the manifest"} for rel in unlisted_files(out)]
     if not any(p["file"] == FINDINGS for p in problems):
         problems += [{"file": FINDINGS, "problem": f"{INCONSISTENT}: {p}"} for p in _inconsistencies(out)]
+    named = {p["file"] for p in problems}
+    problems += [{"file": name, "problem": f"{INCONSISTENT}: {why}"} for name, why in _not_made_from(out)
+                 if name not in named]
     return problems
+
+
+def _not_made_from(out: Path) -> list[tuple[str, str]]:
+    """Files that do not belong to the document beside them (Session 9): the exports and CSV lists are made
+    from findings.json alone and are made again here; report.html and remediation.html print the SHA-256 of
+    the findings.json / diff.json they were made from. A file copied in from another case, with the manifest
+    made again, passed verify. Checked only for documents this leakscan wrote with these rules (another
+    version may write them otherwise: genuine older evidence raises no false alarm)."""
+    import hashlib
+
+    from .consistency import same_code
+    from .evidence import parse_json, read_case_file
+    from .exports import MADE_FROM_FINDINGS
+
+    found = []
+    for document, html, made in ((FINDINGS, "report.html", MADE_FROM_FINDINGS), ("diff.json", "remediation.html", {})):
+        try:
+            raw = read_case_file(out / document)
+            doc = parse_json(raw, str(out / document))
+        except (UsageError, OSError):  # absent, a link, not JSON: the manifest check and the loader say so
+            continue
+        if not isinstance(doc, dict):
+            continue
+        tool = (doc.get("rescan") or {}).get("tool") if document == "diff.json" else doc.get("tool")
+        if not same_code({"tool": tool}):
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        why = f"not made from the {document} beside it (copied in from another case, or edited)"
+        for name, make in made.items():
+            data = _regular_bytes(out / name)
+            if data is not None:
+                expected = make(doc)
+                if data != (expected.encode("utf-8") if isinstance(expected, str) else expected):
+                    found.append((name, why))
+        if document == FINDINGS and os.path.lexists(out / "scan-state.sqlite"):
+            from .state import recorded_scope
+
+            scope = (((doc.get("case") or {}).get("id") or ""), (doc.get("scan") or {}).get("sources"))
+            if recorded_scope(out / "scan-state.sqlite") != scope:
+                found.append(("scan-state.sqlite", f"the state of another case or other sources than the {document} "
+                                                   "beside it (copied in, or not a leakscan state)"))
+        data = _regular_bytes(out / html)
+        if data is not None and digest.encode() not in data:
+            found.append((html, f"does not name the SHA-256 of the {document} beside it (copied in from another "
+                               "case, or edited)"))
+    return found
+
+
+def _regular_bytes(path: Path) -> bytes | None:
+    """A file's bytes when it is a regular file in the folder (never through a link), else None (the manifest
+    check names what is missing or a link)."""
+    from .output import read_nofollow
+
+    try:
+        return read_nofollow(path, 1 << 30)
+    except (OSError, UsageError):
+        return None
 
 
 def _inconsistencies(out: Path) -> list[str]:

@@ -169,3 +169,22 @@ def done_count(db: Path) -> int:
             con.close()
     except sqlite3.Error:
         return 0
+
+
+def remake_derived(folder: Path) -> None:
+    """The careful forger, after editing findings.json: every file made from it (exports, CSV lists) made again,
+    report.html written again by ``leakscan report`` (it then names the edited document's SHA-256) and the
+    manifest made again. Only the evidence (``verify --sources``) or a value written down outside the folder
+    (``--expect-sha256``) tells such a folder from the real one."""
+    from conftest import run_cli
+
+    from scanner.exports import MADE_FROM_FINDINGS
+    from scanner.output import write_manifest
+
+    doc = json.loads((folder / "findings.json").read_text("utf-8"))
+    for name, make in MADE_FROM_FINDINGS.items():
+        data = make(doc)
+        (folder / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    write_manifest(folder)
+    run = run_cli("report", str(folder), "--quiet")
+    assert run.returncode == 0, run.stderr

@@ -67,3 +67,29 @@ def test_headings_notes_and_companies_are_no_labels():
     notes = [["会場のご案内", None], ["会場:", "問合せ:"], ["東京都小金井市本町3-12-5", "小金井市本町6-6-3"],
              ["小金井市民会館", "福祉課 042-387-9999"]]
     assert analyse_sheet("案内", notes) is None
+
+
+def test_label_mark_gate_answers_as_the_pattern() -> None:
+    """``has_label_mark`` (literal characters first, then the pattern) gives the pattern's answer over the first 24
+    rows' repr, on random rows of cells made of postal codes, 〒, 様/殿, hyphens, quotes, numbers and dates."""
+    import datetime
+    import random
+
+    from scanner.detectors.labels import _LABEL_MARK, has_label_mark
+
+    rnd = random.Random(24)
+    parts = ["〒", "184-0004", "様", "殿", "-", "'", '"', "山田", "東京都", "12", "3-4", "184ー0004", "\n", " ", "a"]
+
+    def cell() -> object:
+        kind = rnd.random()
+        if kind < 0.15:
+            return rnd.choice([None, 3, -7, 2.5, datetime.datetime(2020, 1, 2), True])
+        return "".join(rnd.choice(parts) for _ in range(rnd.randint(0, 4)))
+
+    marked = 0
+    for _ in range(3000):
+        rows = [[cell() for _ in range(rnd.randint(0, 4))] for _ in range(rnd.randint(0, 30))]
+        expected = _LABEL_MARK.search(repr(rows[:24])) is not None
+        assert has_label_mark(rows) is expected, rows
+        marked += expected
+    assert 300 < marked < 2900  # both answers are exercised

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from remediation_data import load, share
+from remediation_data import load, remake_derived, share
 
 from scanner.demo import LEAKED_NAME
 from scanner.output import write_manifest
@@ -92,6 +92,7 @@ def test_a_consistent_forgery_is_caught_by_the_anchor(edit: Callable[[dict], Non
     _src, out, _ = case
     written_down = _sha(out / "findings.json")
     forged = _forged(out, tmp_path / "forged", edit)
+    remake_derived(forged)  # every file made from it made again (Session 9: verify ties them to findings.json)
     plain = run_cli("verify", str(forged))
     assert plain.returncode == 0, plain.stdout  # self-consistent and re-manifested: invisible without the anchor
     run = run_cli("verify", str(forged), "--expect-sha256", written_down)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from remediation_data import load, share
+from remediation_data import load, remake_derived, share
 
 from scanner.demo import LEAKED_NAME
 from scanner.output import write_manifest
@@ -124,7 +124,10 @@ def test_an_edited_findings_json(edit: str, remanifest: bool, case: tuple[Path, 
         _one_line(run_cli("persons", str(forged)), said)
         _one_line(run_cli("report", str(forged)), said)
         assert not (tmp_path / "m").exists()
-    else:  # consistent with itself: only the evidence tells
+    else:  # consistent with itself: the files made from it tell (Session 9), then only the evidence
+        assert verify.returncode == 1 and "not made from the findings.json beside it" in verify.stdout, verify.stdout
+        remake_derived(forged)
+        verify = run_cli("verify", str(forged))
         assert verify.returncode == 0, verify.stdout
         deep = run_cli("verify", str(forged), "--sources", str(src))
         assert deep.returncode == 1 and ("SOURCE MISSING" in deep.stdout or "SOURCE CHANGED" in deep.stdout)

@@ -82,7 +82,10 @@ def test_truncated_at_every_tenth_counts_the_rows_that_survive(tmp_path, encodin
         whole = sum(1 for _, _, end in offsets[1:] if end <= cut)
         # every row that survives is a record, or (an address cut to a stub) a rejected row the finding counts
         found = records(ins) + ins.pii.get("rejected_total", 0)
-        assert ins.status == "ok" and found == expected and records(ins) >= whole, (tenth, ins.detail, expected)
+        # Session 9: a cut inside a row (its last row shorter than the one before, no line end) is corrupt
+        mid_row = not data[:cut].endswith((b"\n", b"\n\x00", b"\r", b"\r\x00"))
+        assert ins.status == "ok" or (mid_row and ins.status == "corrupt" and "ends inside a row" in ins.detail)
+        assert found == expected and records(ins) >= whole, (tenth, ins.detail, expected)
         try:
             data[len(bom):cut].decode(encoding)
             split_char = False
@@ -190,7 +193,8 @@ def test_nul_bytes_do_not_end_the_reading(tmp_path, where):
     damaged = data[:at[where]] + nul + data[at[where]:]
     assert sniff_format(damaged) == "text"
     ins = inspect(tmp_path, "nul.csv", damaged)
-    assert ins.status == "ok" and records(ins) == N, (where, ins.status, ins.detail)
+    # Session 9: a block of NULs inside the text is a zeroed region (what it held is lost): corrupt, all rows read
+    assert ins.status == ("corrupt" if where == "block" else "ok") and records(ins) == N, (where, ins.status, ins.detail)
 
 
 UNDER_ANOTHER_NAME = {

@@ -22,7 +22,16 @@ from test_embedded import SLIDES, WORD, package
 from test_old_excel import worksheet
 
 from scanner.codes import Reason
-from scanner.inspectors.disguise import HEAD_CHECK, HEAD_READ, TAR_CHECK, TEXT_CHECK, check, family_of, look
+from scanner.inspectors.disguise import (
+    HEAD_CHECK,
+    HEAD_READ,
+    MARKUP_CHECK,
+    TAR_CHECK,
+    TEXT_CHECK,
+    check,
+    family_of,
+    look,
+)
 
 PEOPLE = 12
 MISMATCH = Reason.EXTENSION_MISMATCH
@@ -126,7 +135,8 @@ def test_more_is_read_only_when_the_first_bytes_call_for_it(rows: list[list[obje
     assert check("x.jpg", tar[:TAR_CHECK]).family == "archive"
     assert more_needed("x", tar[:HEAD_READ]) == 0  # no extension: an archive there is sniffed anyway
     page = html_table(rows)
-    assert more_needed("x.jpg", page[:HEAD_READ]) == TEXT_CHECK and check("x.jpg", page[:TEXT_CHECK]).family == "markup"
+    # Session 9: markup is read on to MARKUP_CHECK (a <table> after a long <head>)
+    assert more_needed("x.jpg", page[:HEAD_READ]) == MARKUP_CHECK and check("x.jpg", page[:TEXT_CHECK]).family == "markup"
     for binary in (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + bytes(53), b"\x89PNG\r\n\x1a\n" + bytes(57),
                    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(49), b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(51)):
         assert more_needed("x.jpg", binary) == 0 and more_needed("x.log", binary) == 0

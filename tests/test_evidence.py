@@ -289,7 +289,8 @@ def test_findings_naming_an_smb_host_do_not_connect_to_it(case: tuple[Path, Path
         # Session 7: a --sources that names none of the recorded sources is refused (it read nothing anyway)
         assert done.returncode == 2 and "none of the sources this scan recorded" in done.stderr
         done = run_cli("persons", str(crafted), "--export", str(tmp_path / "p.xlsx"), "--sources", str(share))
-        assert done.returncode == 0 and "not-named" in done.stderr
+        # Session 9: no copy read again writes no (empty) list: exit 2, with why for each copy
+        assert done.returncode == 2 and "not-named" in done.stderr and "nothing written" in done.stderr
         assert listener.connections == 0
     finally:
         listener.close()

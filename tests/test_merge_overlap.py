@@ -318,3 +318,35 @@ def test_the_same_folder_path_on_another_volume_is_another_place(overlap: dict[s
     assert len(merged["files"]) == 2 * len(load(first)["files"])
     assert merged["summary"]["copies"] == 2 * load(first)["summary"]["copies"]
     assert merged["merge"]["overlapping_sources"] == [] and merged["merge"]["counts"]["exact"]
+
+
+def test_a_folder_on_a_file_system_without_an_id_is_told_apart_by_what_was_seen(overlap: dict[str, Path],
+                                                                                 tmp_path: Path):
+    """Session 9: FUSE file systems (ewfmount, ntfs-3g, sshfs) give no f_fsid, so no ``volume`` is recorded. Two PC
+    disks mounted there in turn were one place, and the second disk's identical copies were dropped without a
+    word. Inputs that saw a different number of files there are two places (their files kept); inputs that saw
+    the same are taken for one, and the warning says the file system could not be identified."""
+    first = with_case_key(tmp_path / "first", overlap["w"])
+    second = with_case_key(tmp_path / "second", overlap["w"])
+    for out in (first, second):
+        run = run_cli("scan", str(overlap["dir2"]), "--name", LEAKED_NAME, "--quiet", "--out", str(out))
+        assert run.returncode == 1, run.stderr
+
+    def fuse(doc: dict) -> None:
+        assert doc["scan"]["source_details"][0].pop("volume")
+
+    def other_fuse_disk(doc: dict) -> None:  # the other PC's disk: more files, the same copies at the same paths
+        fuse(doc)
+        doc["scan"]["source_details"][0]["files_seen"] += 7
+        doc["scan"]["files_seen"] += 7
+
+    a, same, other = (_edited(first, tmp_path / "fuse-a", fuse), _edited(second, tmp_path / "fuse-b", fuse),
+                      _edited(second, tmp_path / "fuse-other", other_fuse_disk))
+    run = run_cli("merge", str(a), str(other), "--out", str(tmp_path / "two"), "--quiet")
+    assert run.returncode == 1, run.stderr
+    merged = load(tmp_path / "two")
+    assert len(merged["files"]) == 2 * len(load(first)["files"])
+    run = run_cli("merge", str(a), str(same), "--out", str(tmp_path / "one"))
+    assert run.returncode == 1, run.stderr
+    assert len(load(tmp_path / "one")["files"]) == len(load(first)["files"])
+    assert "no file-system id" in run.stderr, run.stderr

@@ -167,3 +167,120 @@ def test_file_stat_converts_each_time_as_iso_utc_does(tmp_path: Path) -> None:
         got = file_stat(st)
         assert (got.mtime, got.atime, got.ctime) == (iso_utc(st.st_mtime), iso_utc(st.st_atime), iso_utc(st.st_ctime))
         assert got.size == 1
+
+
+def _zip_with(names: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in names.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_zip_signature_then_noise_is_settled_here_by_its_inspectors_size(tmp_path: Path) -> None:
+    """A zip signature followed by noise (a fake .docx/.pptx/.zip of a few KiB: no directory, no local header
+    naming a member) and a compound file with no message stream (a fake .msg) are settled in the scan process up
+    to their inspector's ``settle_bytes`` (64 KiB), not only up to SETTLE_BYTES: listed as a worker lists them
+    (corrupt, no member rows from garbage names). A document cut before its directory, a zip cut just after its
+    first member's name (a name hit), a whole zip and a real-looking .msg still go to a worker."""
+    from scanner.inspectors.archive_formats import NO_MEMBER
+    from scanner.inspectors.mail_outlook import MSG_MARK, OLE_MAGIC
+    from tests.test_embedded import WORD, package
+
+    rnd = random.Random(20261205)
+    tree = tmp_path / "share"
+    tree.mkdir()
+    head = b"PK\x03\x04\x14\x00\x06\x00"  # what a zip writer starts with; the rest is noise
+    whole_doc = package(WORD, {"Microsoft_Excel_Worksheet1.xlsx": _zip_with({"xl/workbook.xml": b"<w/>" * 200})})
+    named = _zip_with({LEAKED_NAME: rnd.randbytes(3000)})
+    files = {
+        "fake.docx": head + rnd.randbytes(3000), "fake.pptx": head + rnd.randbytes(20000),
+        "fake.zip": head + rnd.randbytes(5000), "fake.msg": OLE_MAGIC + rnd.randbytes(4000),
+        "cut.docx": whole_doc[:whole_doc.index(b"embeddings/") - 30],  # its local headers are whole: read in a worker
+        "named.zip": named[:600],  # cut in the member: its name is whole
+        "whole.zip": _zip_with({"memo.txt": rnd.randbytes(2000)}),
+        "real.msg": OLE_MAGIC + rnd.randbytes(1000) + MSG_MARK + rnd.randbytes(1000),
+    }
+    for name, data in files.items():
+        assert SETTLE_BYTES < len(data) <= 1 << 16, name
+        (tree / name).write_bytes(data)
+    here: list[str] = []
+    run_here = Dispatcher._run_here
+
+    def watched(self: Dispatcher, task: object) -> None:
+        here.append(task.name)  # type: ignore[attr-defined]
+        run_here(self, task)  # type: ignore[arg-type]
+
+    found = {}
+    for workers in (0, 2):
+        config = ScanConfig(sources=[str(tree)], names=[LEAKED_NAME], out=str(tmp_path / f"out{workers}"))
+        Dispatcher._run_here = watched  # type: ignore[method-assign]
+        try:
+            found[workers] = _listing(run_scan(config, [open_source(str(tree))], workers=workers))
+        finally:
+            Dispatcher._run_here = run_here  # type: ignore[method-assign]
+        if workers:
+            assert sorted(here) == ["fake.docx", "fake.msg", "fake.pptx", "fake.zip"]
+        here.clear()
+    assert found[0][:3] == found[2][:3]
+    hits, skipped = found[2][0], found[2][1]
+    rows = {(p.rsplit("/", 1)[-1], reason, detail) for p, reason, detail, _ in skipped}
+    for name in ("fake.docx", "fake.pptx", "fake.zip"):
+        assert (name, "corrupt", NO_MEMBER) in rows
+    members = sorted(p for p, *_ in skipped if not p.startswith(str(tree)))
+    assert members == sorted(["memo.txt", LEAKED_NAME]), members  # of whole.zip and named.zip; none from noise
+    assert ("fake.msg", "corrupt", "msg: no Outlook message stream (__substg1.0_) found") in rows
+    cut = [d for p, r, d, _ in skipped if p.endswith("/cut.docx")]
+    assert cut and "members read from their local headers" in cut[0]  # Session 8's reading of a cut document
+    assert [h[0] for h in hits] == [LEAKED_NAME]  # the member of the cut named.zip: its whole name still hits
+    assert all(s[3] for s in skipped if s[0].rsplit("/", 1)[-1].startswith("fake."))  # digests of settled files
+
+
+def test_no_member_check_agrees_with_the_local_header_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``zip_names_no_member`` says a zip gives nothing only when the local-header reader a worker runs gives no
+    member with content and no whole, plausible name (a flipped byte in a name does not stop the member's data): on noise after a signature, signatures pasted into noise,
+    real zips cut at every length and with flipped bytes. It never says so of a zip whose directory is there."""
+    import zipfile
+
+    from scanner.inspectors.archive_formats import _zip_local_entries, zip_names_no_member
+
+    names: list[str] = []  # each name as the reader decoded it, before ZipInfo cuts it at a NUL
+
+    class Named(zipfile.ZipInfo):
+        def __init__(self, filename: str = "NoName", *args: object, **kwargs: object) -> None:
+            names.append(filename)
+            super().__init__(filename, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(zipfile, "ZipInfo", Named)
+    rnd = random.Random(7)
+    real = _zip_with({"[Content_Types].xml": b"<Types/>" * 30, "word/document.xml": rnd.randbytes(300),
+                      LEAKED_NAME: b"x" * 200})
+    samples = [real[:n] for n in range(len(real))]
+    samples += [b"PK\x03\x04" + rnd.randbytes(rnd.randint(0, 3000)) for _ in range(400)]
+    for _ in range(400):
+        noise = bytearray(b"PK\x03\x04" + rnd.randbytes(rnd.randint(30, 2000)))
+        for _ in range(rnd.randint(1, 3)):
+            at = rnd.randrange(len(noise))
+            noise[at:at] = b"PK\x03\x04" + bytes(rnd.choice([(0, 0), (4, 0), (rnd.randrange(256), 0)]))[:2] * 11
+        samples.append(bytes(noise))
+    for _ in range(400):
+        flipped = bytearray(real[:rnd.randint(30, len(real))])
+        for _ in range(rnd.randint(1, 4)):
+            flipped[rnd.randrange(len(flipped))] = rnd.randrange(256)
+        samples.append(bytes(flipped))
+    settled = 0
+    for data in samples:
+        if not zip_names_no_member(data):
+            continue
+        settled += 1
+        names.clear()
+        for _info, content, why in _zip_local_entries(data, 1 << 20):
+            name = names[-1]
+            assert not content, (data[:60], name)
+            assert not name or why == "its local header is cut" or any(ord(c) < 32 or c == "\x7f" for c in name), name
+    assert settled > 400  # most noise is settled
+    assert not any(zip_names_no_member(real[:n]) for n in range(30 + len("[Content_Types].xml"), len(real) + 1))
+    assert not zip_names_no_member(real)

@@ -40,6 +40,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..evidence import require_case_path
     from ..output import claim_out, locked, prepare_out, refuse_overlap
     from ..remediation import diff_findings, findings_file, publish_diff, summarise
+    from ..textsafe import shown
 
     baseline_sha256 = expected_sha256(args.baseline_sha256, "--baseline-sha256") if args.baseline_sha256 is not None else None
     for given in (args.baseline, args.rescan):
@@ -51,6 +52,12 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     with locked(args.out):
         claim_out(args.out, str(((diff.get("rescan") or {}).get("case") or {}).get("id") or ""), args.overwrite)
         paths = publish_diff(diff, args.out, args.lang)
+    if (diff.get("baseline") or {}).get("findings_sha256") == (diff.get("rescan") or {}).get("findings_sha256"):
+        # Session 9: a scan diffed with itself (the same folder twice, or a copy) proves nothing about today
+        print("leakscan: " + _("warning: {0} is the same scan as the baseline {1} (the same findings.json): nothing "
+                               "was scanned again; a remediation is checked by a new scan (scan SOURCE ... "
+                               "--baseline OLD)").format(shown(str(args.rescan)), shown(str(args.baseline))),
+              file=sys.stderr)
     if not args.quiet:
         print(summarise(diff, paths), file=sys.stderr)
         from ..anchor import print_anchors

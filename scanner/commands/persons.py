@@ -94,6 +94,10 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     people, problems = collect(doc, args.out, NamedSources(args.sources, terminal_confirm()), passwords)
     for p in problems:
         print(f"leakscan: warning: {shown(p)}", file=sys.stderr)
+    if not people and persons.get("unique"):  # Session 9: an empty list was written with exit 0
+        hint = f"name the sources the scan read with --sources (recorded: {', '.join(doc.scan.sources)})"
+        raise UsageError(shown(f"--export {args.export}: no copy of the leaked files could be read again, so not one "
+                               f"of the {persons['unique']} persons is on the list; nothing written: {hint}"))
     write_export(args.export, people, doc, args.overwrite)
     print(f"leakscan: warning: {args.export} holds personal data IN CLEAR ({len(people)} persons). It is "
           "readable by you only (0600); keep it out of shared folders and delete it when the letters are sent.",
@@ -244,10 +248,11 @@ def _require_vouched(folder: Path, findings: str, digest: str, persons: dict[str
     import hashlib
 
     from ..evidence import read_case_file
-    from ..output import require_vouched
+    from ..output import require_intact, require_vouched
     from ..persons.keys import CASE_KEY, check_key_id, read_key_file
 
     require_vouched(folder, findings, digest)
+    require_intact(folder)
     if os.path.lexists(folder / CASE_KEY):
         require_vouched(folder, CASE_KEY, hashlib.sha256(read_case_file(folder / CASE_KEY, 128)).hexdigest())
     check_key_id(persons or {}, read_key_file(folder / CASE_KEY), folder)

@@ -32,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
-    from ..output import locked
+    from ..output import locked, refuse_unfinished
     from ..reportfolder import rewrite_reports
 
     if args.pdf:
@@ -41,6 +41,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         check_ready()
     if not args.out.is_dir():  # checked before the lock file, which would be made in it
         raise UsageError(f"{args.out}: not an output folder (give the folder a scan wrote)")
+    refuse_unfinished(args.out)  # before the lock file is made in it
     with locked(args.out, str(args.out)):  # no --out here: the folder as given
         written = rewrite_reports(args.out, args.lang, args.case_file, args.pdf)
     if not args.quiet:

@@ -381,6 +381,22 @@ def warn_incomplete(doc: dict, out: object) -> None:
         f"leakscan scan --resume {shown(out)}"), file=sys.stderr)
 
 
+def warn_unlisted(doc: dict) -> None:
+    """Folders whose files were never listed (no permission, gone during the scan): named on the terminal even
+    with --quiet, since the exit code and the figures say nothing of what they held (Session 9)."""
+    from ..completeness import SHOWN_PATHS, unlisted_folders
+
+    folders = unlisted_folders(doc)
+    if not folders:
+        return
+    print("leakscan: " + _("warning: {0} folder(s) could not be listed: the files in them were not examined "
+                           "(see skipped.csv); scan them again once they can be read").format(len(folders)),
+          file=sys.stderr)
+    for sk in folders[:SHOWN_PATHS]:
+        print("  " + _("not listed: {0} ({1})").format(shown(sk.get("path") or ""), shown(sk.get("detail") or "")),
+              file=sys.stderr)
+
+
 def summarise(doc: dict, paths: dict) -> None:
     """The key figures on the terminal: findings.json ``summary`` (scanner/summary.py), in the report's words
     and the terminal's language."""
@@ -532,6 +548,7 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         return EXIT_INCOMPLETE
     errors = doc["scan"].get("source_errors", [])
     warn_incomplete(doc, config.out)  # even with --quiet: an incomplete scan must never pass for a finished one
+    warn_unlisted(doc)
     if not config.quiet and len({e["source"] for e in errors}) < len(config.sources):
         summarise(doc, paths)  # when no source could be opened, the error line alone says it (one line)
     from ..named import notices

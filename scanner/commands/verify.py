@@ -73,6 +73,9 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         raise UsageError(f"{args.out}: not an output folder")
     if not any((args.out / n).is_file() for n in ("manifest.sha256", FINDINGS, "diff.json")):
         # a missing manifest beside real outputs is tampering (exit 1); no outputs at all is a wrong folder
+        from ..output import refuse_unfinished
+
+        refuse_unfinished(args.out)
         raise UsageError(f"{args.out}: not a leakscan output folder (no manifest.sha256 or {FINDINGS})")
     from ..anchor import anchors, check_expected, expected_sha256
     from ..output import working_files

@@ -110,13 +110,22 @@ def vertical_labels(rows: list[list[object]] | list, column_limit: int = 64) -> 
 
 # a cell starting with 〒, a cell that is a postal code, a cell ending with 様 or 殿, as repr() quotes them
 _LABEL_MARK = re.compile(r"""['"](?:〒|\d{3}-\d{4}['"])|(?:様|殿)['"]""")
+_MARK_CHARS = ("〒", "様", "殿", "-")  # every match of _LABEL_MARK holds one of them
+
+
+def has_label_mark(rows: list) -> bool:
+    """Whether the first 24 rows hold a 〒, postal-code or …様 cell (``_LABEL_MARK`` over their repr): the pattern
+    has no literal prefix, so re tries it at every character; it runs only when one of the characters every
+    match holds is there (C-level ``in`` tests: most sheets end at them)."""
+    text = repr(rows[:24])
+    return any(c in text for c in _MARK_CHARS) and _LABEL_MARK.search(text) is not None
 
 
 def vertical_label_cells(rows: list) -> list[tuple[int, int, str]]:
     """The runs of :func:`vertical_labels` that are labels of a label sheet: two such labels at least, and none with
     text left of it on its rows but another label's (a form's value column beside its labels, 施設名 | さくら園 /
     所在地 | … / 管理者 | 森 裕美子, is no label)."""
-    if not _LABEL_MARK.search(repr(rows[:24])):
+    if not has_label_mark(rows):
         return []  # no 〒, postal-code or …様 cell in the first rows (one C-level pass): most sheets end here
     runs = [(r, c, t) for r, c, t in vertical_labels(rows) if label_fields(t)]
     starts = {(r, c) for r, c, _t in runs}

@@ -208,16 +208,30 @@ def _later_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Head
     """A header row below the first 20 (rows 21-100: a form's long preamble, notes before the list), tried only
     when the first rows hold no header, before the header-less rules; it must name both a name and an address."""
     first = rows[:HEADER_SCAN_ROWS]
-    if len(rows) <= HEADER_SCAN_ROWS or sum(1 for r in first if len(r) - r.count("") - r.count(None) <= 1) < len(first) // 2:
-        return None  # the first rows are a table's, not a preamble of titles and notes (one cell each, or none)
+    if len(rows) <= HEADER_SCAN_ROWS:
+        return None
+    notes = sum(1 for r in first if len(r) - r.count("") - r.count(None) <= 1) >= len(first) // 2
     for start in range(HEADER_SCAN_ROWS, min(len(rows), LATE_HEADER_ROWS), HEADER_SCAN_ROWS):
         found = find_header(rows[start:start + HEADER_SCAN_ROWS + 1])
         if found is None:
             continue
         i, cols = found
         if {"name", "address"} <= {_base(h.field) for h in cols.values() if not h.role}:
-            return start + i, cols
+            # the rows above are a preamble (titles and notes of one cell each, or none; or log lines of a text
+            # file whose cells never line up with the header's), not a table's rows read header-less
+            width = _width(rows[start + i])
+            if notes or sum(1 for r in first if _width(r) != width) >= len(first) - len(first) // 10:
+                return start + i, cols
+            return None
     return None
+
+
+def _width(row: Sequence[object]) -> int:
+    """Cells up to the last filled one."""
+    n = len(row)
+    while n and row[n - 1] in ("", None):
+        n -= 1
+    return n
 
 
 def _sub_header(row: Sequence[object], cols: dict[int, Header]) -> bool:
@@ -852,7 +866,8 @@ def _label_finding(name: str, head: Sequence[Sequence[object]], stream: Iterator
     """A sheet of address labels (scanner/detectors/labels.py: 〒, address and name in one cell, a person a cell),
     when the first rows hold one; then every row of the sheet is read for them (the stream is consumed)."""
     cells: Iterable[tuple[int, int, object]]
-    if any(isinstance(v, str) and "\n" in v and label_fields(v) for row in head for v in row):
+    # cells with a line break first, in one comprehension (most sheets have none), then the label test
+    if any(label_fields(v) for v in [v for row in head for v in row if isinstance(v, str) and "\n" in v]):
         cells = ((r, c, v) for r, row in enumerate(chain(head, stream)) for c, v in enumerate(row))
     elif vertical_label_cells(list(head)):  # a line per cell, labels side by side
         cells = vertical_label_cells([*head, *stream])

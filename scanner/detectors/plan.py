@@ -130,9 +130,19 @@ def join_values(row: Sequence[object], cols: Sequence[int], sep: str) -> str:
             if out and p.startswith(out):
                 out = p  # 都道府県 | 住所 where the address repeats the prefecture: 東京都 + 東京都千代田区…
                 continue
-            out += (" " if out and out[-1].isascii() and p[0].isascii() and out[-1] != " " else "") + p
+            out += (" " if out and out[-1] != " " and (out[-1].isascii() and p[0].isascii() or _numbers_meet(out, p))
+                    else "") + p
         return out
     return sep.join(parts)
+
+
+def _numbers_meet(left: str, right: str) -> bool:
+    """A number (any width, or a kanji numeral) ends one address part and another starts the next: ２５－２５ |
+    １０７ is a block and a room (番地 | 部屋番号), kept apart by a space, never read as 25-25107."""
+    return (left[-1].isdigit() or left[-1] in _KANJI_NUMERALS) and right[0].isdigit()
+
+
+_KANJI_NUMERALS = frozenset("〇一二三四五六七八九十百千")
 
 
 @dataclass

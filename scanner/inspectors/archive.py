@@ -186,6 +186,15 @@ class ArchiveInspector:
             return embedded.has_embeddings(entry, size, self.config.max_inspect_bytes)  # a document under another name
         return True
 
+    # a zip signature then noise (fake documents: 3,000 of a 20,000-file share) is settled by a byte search over
+    # the whole file (pipeline.Dispatcher._settles_here), not in a worker
+    settle_bytes = 1 << 16
+
+    def settles_here(self, data: bytes) -> bool:
+        """A zip with no directory and no local header naming a member (``zip_names_no_member``): ``inspect``
+        lists it corrupt from these bytes alone, no decoder runs."""
+        return fmt.zip_names_no_member(data)
+
     def caps_for(self, entry: Entry) -> ArchiveLimits:
         return limits_for(self.config, entry)
 
@@ -203,6 +212,8 @@ class ArchiveInspector:
                                   "its content was not examined")
             if _ext_of(entry.name, UNSUPPORTED_EXTS):
                 return Inspection(status=Status.UNSUPPORTED, detail=f"{_last_ext(entry.name)} archive: members not examined")
+        if fmt.zip_names_no_member(data):  # nothing a reader could give (the check ``settles_here`` makes)
+            return Inspection(status=Status.CORRUPT, detail=fmt.NO_MEMBER)
         if _ext_of(entry.name, (".zip",)) and data.startswith(ZIP_MAGIC) and sniff_format(data) in WORKBOOK_ZIPS:
             # a workbook saved or renamed as .zip: its parts are no archive members (no table among them), so
             # it is read by the scan's spreadsheet inspector as the workbook it is, never passed as a clean archive

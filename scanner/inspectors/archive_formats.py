@@ -10,6 +10,7 @@ from __future__ import annotations
 import bz2
 import io
 import lzma
+import re
 import stat as statmod
 import struct
 import tarfile
@@ -260,13 +261,17 @@ CDH = b"PK\x01\x02"  # a central directory header: what follows the last member
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # signature ... file name length, extra field length
 
 
-def _zip_local_entries(data: bytes, limit: int) -> Iterator[tuple[zipfile.ZipInfo, bytes | None, str]]:
+def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = None,
+                       ) -> Iterator[tuple[zipfile.ZipInfo, bytes | None, str]]:
     """Members found by their local headers, front to back: (info, bytes or None, why incomplete or "").
     Stored and deflated members only (what zip writers use; others are named, not read); a member whose data
     runs past the end or breaks gives what came before (reading goes on after a broken one whose local header
-    gives its size); encrypted ones give None."""
+    gives its size); encrypted ones give None. ``most``: bytes inflated at most for one member; ``left``: what is
+    left of the caller's cap over all members, asked before each member (Session 9: each part was inflated up to
+    the whole cap before the cap over all parts applied)."""
     pos = data.find(ZIP_MAGIC)
     while 0 <= pos and pos + _LOCAL_HEADER.size <= len(data):
+        limit = max(0, min(most, left())) if left is not None else most
         _, _, flags, method, t, d, crc, csize, usize, nlen, elen = _LOCAL_HEADER.unpack_from(data, pos)
         start = pos + _LOCAL_HEADER.size + nlen + elen
         raw_name, extra = data[pos + 30:pos + 30 + nlen], data[pos + 30 + nlen:start]
@@ -330,6 +335,34 @@ def _zip_local_entries(data: bytes, limit: int) -> Iterator[tuple[zipfile.ZipInf
         pos = data.find(ZIP_MAGIC, max(end, pos + 4))
 
 
+_EOCD = b"PK\x05\x06"  # the end of central directory record: where zipfile finds the directory
+_NAME_CONTROLS = bytes(range(32)) + b"\x7f"
+NO_MEMBER = ("zip: no central directory, and no local header gives a member (each is cut, or names none and holds no "
+             "data a reader inflates: a zip signature followed by other bytes); nothing to read")
+
+
+def zip_names_no_member(data: bytes) -> bool:
+    """Whether bytes that begin as a zip give nothing to read: no end-of-central-directory record anywhere (zipfile
+    finds no directory), and no local header that names a member (a whole name that could be one: not empty, no
+    control character, which no zip writer stores and Windows forbids) or gives data (whole, neither encrypted nor
+    compressed by a method other than store or deflate). A zip signature followed by noise (a fake or overwritten
+    document): ``_zip_local_entries`` would give at most empty members under garbage names (tests/test_small_files.py
+    checks this against it). A byte search and a few header fields, no decoder: such a zip is listed corrupt in the
+    scan process (``settles_here``)."""
+    if not data.startswith(ZIP_MAGIC) or _EOCD in data:
+        return False
+    pos = 0
+    while 0 <= pos and pos + _LOCAL_HEADER.size <= len(data):
+        _, _, flags, method, _, _, _, _, _, n, extra = _LOCAL_HEADER.unpack_from(data, pos)
+        name = data[pos + 30:pos + 30 + n]
+        if n and len(name) == n and len(name.translate(None, _NAME_CONTROLS)) == n:
+            return False  # a whole name: the member is listed, read or named (as a worker does)
+        if pos + 30 + n + extra <= len(data) and method in (0, 8) and not flags & ENCRYPTED_FLAG:
+            return False  # its data is read (a damaged name does not stop the reader)
+        pos = data.find(ZIP_MAGIC, pos + 4)
+    return True
+
+
 def _zip_from_local_headers(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop,
                             error: BaseException) -> Opened | None:
     """The members of a zip without a readable central directory, read from their local headers; None when
@@ -343,7 +376,7 @@ def _zip_from_local_headers(parent: Entry, data: bytes, ctx: ScanContext, caps: 
     first_name = data[at + _LOCAL_HEADER.size:at + _LOCAL_HEADER.size + first]
 
     def items() -> Iterator[Item]:
-        for info, content, why in _zip_local_entries(data, min(caps.member_memory, caps.budget.remaining())):
+        for info, content, why in _zip_local_entries(data, caps.member_memory, caps.budget.remaining):
             if info.filename.endswith("/"):
                 continue
             path, raw_hex = zip_member_name(info)
@@ -596,6 +629,57 @@ class _WatchedTarInfo(tarfile.TarInfo):
             tarfile_.leakscan_stop = e  # type: ignore[attr-defined]
             raise
 
+    def _proc_pax(self, tarfile_: tarfile.TarFile) -> Self:
+        """A pax header (type ``x``/``g``) whose data is no pax records is a damaged type flag: tarfile takes the
+        member's bytes for records, finds none and goes on without an error, the member lost (Session 9: such a
+        tar was read ``ok`` with fewer records). Its data is watched as tarfile reads it, and said."""
+        real = tarfile_.fileobj
+        watched = _FirstRead(real)
+        tarfile_.fileobj = watched
+        try:
+            return super()._proc_pax(tarfile_)  # type: ignore[misc]
+        finally:
+            tarfile_.fileobj = real
+            if watched.first is not None and not _pax_records(watched.first[:self.size]):
+                tarfile_.leakscan_lost = (  # type: ignore[attr-defined]
+                    f"an extended header (type {self.type.decode('latin-1')!r}) of {self.size} bytes holds no pax "
+                    "records: a damaged type flag; the member it was is lost")
+
+
+class _FirstRead:
+    """A file object that keeps the bytes of its first read (and passes every read on)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner: Any = inner
+        self.first: bytes | None = None
+
+    def read(self, size: int | None = None) -> bytes:
+        data: bytes = self.inner.read(size)
+        if self.first is None:
+            self.first = data
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+_PAX_RECORD = re.compile(rb"(\d{1,20}) [^=\n]+=")
+
+
+def _pax_records(buf: bytes) -> bool:
+    """Whether ``buf`` is pax extended header records (``LEN key=value\\n`` each, LEN counting the whole record),
+    then NUL padding only (POSIX.1-2008 pax)."""
+    at = 0
+    while at < len(buf) and buf[at]:
+        m = _PAX_RECORD.match(buf, at)
+        if m is None:
+            return False
+        length = int(m.group(1))
+        if length < len(m.group()) + 1 or at + length > len(buf) or buf[at + length - 1] != 0x0A:
+            return False
+        at += length
+    return not buf[at:].strip(b"\x00")
+
 
 def _tar_tail(tf: tarfile.TarFile, limit: int) -> str | None:
     """Why the listing ended early, or None when it reached the real end (zero blocks, then nothing)."""
@@ -665,14 +749,21 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                 ti = tf.next()
             except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as e:
                 reason, text = error_reason(e)
+                if (lost := getattr(tf, "leakscan_lost", None)) is not None:
+                    text = f"{lost}; {text}"
                 yield Skipped(parent.location, Status.CORRUPT, f"tar: unreadable after {count} members: {text}")
                 return
             if ti is None:
+                if (lost := getattr(tf, "leakscan_lost", None)) is not None:
+                    yield Skipped(parent.location, Status.CORRUPT, f"tar: after member {count}: {lost}")
                 why = _tar_tail(tf, ratio_limit)
                 if why:
                     yield Skipped(parent.location, Status.CORRUPT, f"tar: members after the first {count} not read: {why}")
                 return
             count += 1
+            if (lost := getattr(tf, "leakscan_lost", None)) is not None:
+                tf.leakscan_lost = None  # type: ignore[attr-defined]
+                yield Skipped(parent.location, Status.CORRUPT, f"tar: before member {count}: {lost}")
             raw = ti.name.encode("utf-8", "surrogateescape")
             if len(raw) > 4096 or any(c < 0x20 for c in raw):
                 # no path: a damaged type flag made a member's data the long name of the one after it (the

@@ -26,7 +26,8 @@ Families (``Disguise.family``):
   spreadsheet inspector from the zip directory (scanner.inspectors.embedded.package_marks), not from the head.
 
 ``look`` reads on only when the first ``HEAD_READ`` bytes call for it: ``TAR_CHECK`` when they may be a tar header's
-name field (the ``ustar`` magic is at 257), ``TEXT_CHECK`` when they are markup or text under a text format's name.
+name field (the ``ustar`` magic is at 257), ``MARKUP_CHECK`` when they are markup (Session 9: a page's ``<table>`` after a
+long ``<head>``), ``TEXT_CHECK`` when they are text under a text format's name (Session 9: a header on any line of it).
 ``table`` and ``markup`` are leads only when persons are read from them (everyday logs and saved pages are text too).
 
 Each extension in ``signatures/content_types.toml`` ``[disguise]`` lists the families its own format may hold
@@ -62,8 +63,14 @@ from .archive_members import (
 HEAD_CHECK = 64  # bytes checked of each file whose extension no inspector reads
 HEAD_READ = HEAD_CHECK + 1  # bytes read for them: one more tells a file that goes on (``look`` reads on only then)
 TAR_CHECK = 512  # read when those 64 bytes may be a tar header's name field: its "ustar" magic is at offset 257
-TEXT_CHECK = 4096  # read when they are markup, or text under a text format's name: a table may start further down
-HEADER_LINES = 5  # lines of a text file looked at for a table's header (a title, a date, a blank line before it)
+TEXT_CHECK = 4096  # read when they are text under a text format's name: a table may start further down
+MARKUP_CHECK = 65536  # read when they are markup: a page's <table> may follow a long <head> (styles, scripts)
+HEADER_LINES = TEXT_CHECK  # lines of a text file looked at for a header: every line of its first TEXT_CHECK bytes
+HEADER_NEAR = 5  # the first lines (a title, a date, a blank line) are read whole; below them (log lines, notes) only a
+# line of short cells is read as a header: a header's words are short, a log or prose line's fields are not
+_HALF_WIDTH = "".join(map(chr, range(0xFF61, 0xFFA0)))  # half-width katakana (listed: a range is slow to search)
+_HALF_WIDTH_KANA = re.compile(f"[{_HALF_WIDTH}]")
+_SHORT_CELLS = re.compile(rb"^[^,\t;|\r\n]{0,72}(?:[,\t;|][^,\t;|\r\n]{0,72}){1,63}\r?$", re.M)  # 24 chars in UTF-8
 TEXT_EXTS = frozenset({"", ".log"})  # names of text formats: a table under a title line or two is looked for
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_HEADS = (ZIP_MAGIC, ZIP_EMPTY_MAGIC)
@@ -178,12 +185,12 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
             other = sniff_unsupported(head)
             if other is not None and other not in _WEAK_ARCHIVE:
                 return "archive"
-    if table_head(head, lines):
+    if table_head(head[:TEXT_CHECK], lines):
         return "table"
     if (head[0] in _MARKUP_FIRST or head[:2] == codecs.BOM_UTF16_LE) and _markup_start(head):
         from ..tables import markup_table
 
-        kind = markup_table(head[:TEXT_CHECK])
+        kind = markup_table(head[:MARKUP_CHECK])
         if kind is not None:  # a MIME message (Excel's single-file web page) is also what a mail file holds
             return "mime" if kind == "mhtml" else "markup"
     return None
@@ -192,13 +199,13 @@ def family_of(head: bytes, lines: int = 1) -> str | None:
 def check(name: str, head: bytes) -> Disguise | None:
     """A disguise when ``name``'s extension is one whose content is checked and ``head`` is a family its
     format never holds; None otherwise (a real JPEG, an unknown extension, unidentified bytes). ``head``: the
-    first ``HEAD_CHECK`` bytes, or the longer head ``look`` asked for (at most ``TEXT_CHECK`` is looked at)."""
+    first ``HEAD_CHECK`` bytes, or the longer head ``look`` asked for (at most ``MARKUP_CHECK`` is looked at)."""
     if not head:
         return None
     ext = checked_ext(name)
     if ext is None:
         return None
-    family = family_of(head[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1)
+    family = family_of(head[:MARKUP_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1)
     if family is None or family in expected()[ext]:
         return None
     return Disguise(ext, family)
@@ -206,7 +213,8 @@ def check(name: str, head: bytes) -> Disguise | None:
 
 def look(name: str, head: bytes) -> tuple[Disguise | None, int]:
     """``check``, and how many first bytes it needs when those given matched nothing (0: none more, or no more
-    can tell): ``TEXT_CHECK`` for markup, or text under a text format's name (a table below a title line);
+    can tell): ``MARKUP_CHECK`` for markup, ``TEXT_CHECK`` for text under a text format's name (a table below a
+    title line or log lines);
     ``TAR_CHECK`` when the first 64 may be a tar header's name field (a name, NUL-padded) and the extension never
     holds an archive. ``head``: ``HEAD_READ`` bytes (or fewer: the whole file, nothing more to read). Nothing more for binary heads
     (a picture, a PDF, a program)."""
@@ -215,14 +223,14 @@ def look(name: str, head: bytes) -> tuple[Disguise | None, int]:
     ext = checked_ext(name)
     if ext is None:
         return None, 0
-    family = family_of(head[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1)
+    family = family_of(head[:MARKUP_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1)
     if family is not None:
         return (None if family in expected()[ext] else Disguise(ext, family)), 0
     if len(head) <= HEAD_CHECK or len(head) >= TEXT_CHECK:
         return None, 0  # all of the file is there, or all ``look`` ever reads
     first = head[0]
     if (first in _MARKUP_FIRST or head[:2] == codecs.BOM_UTF16_LE) and _markup_start(head):
-        need = TEXT_CHECK
+        need = MARKUP_CHECK
     elif ext in TEXT_EXTS and (head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
                                or (_CONTROL_BYTES.search(head, 0, HEAD_CHECK) is None and head.find(0, 0, HEAD_CHECK) < 0)):
         need = TEXT_CHECK
@@ -305,8 +313,25 @@ def _first_lines(head: bytes, lines: int) -> list[str]:
             out.append(line)
         return out
     head = head.removeprefix(codecs.BOM_UTF8)
-    raws = head.split(b"\n", lines)
+    raws = head.split(b"\n", min(lines, HEADER_NEAR))
     found = []
+    if lines > HEADER_NEAR and len(raws) > HEADER_NEAR:  # below the first lines: lines of short cells only, found at once
+        rest = raws[-1]
+        if _names_a_name(rest):
+            bad = _CONTROL_BYTES.search(rest)
+            rest = rest[:bad.start()] if bad else rest
+        else:
+            rest = b""
+        for m in _SHORT_CELLS.finditer(rest):
+            cells: bytes = m.group().rstrip(b"\r")
+            after = rest[m.end() + 1:].split(b"\n", 1)[0]
+            delimiter = max(_DELIMITER_BYTES, key=cells.count)
+            if after.count(delimiter) != cells.count(delimiter):
+                continue  # a header is followed by a row of as many cells (a log or code line with commas is not)
+            decoded = _decoded(cells, False)
+            if decoded is not None:
+                found.append(decoded)
+        raws = raws[:HEADER_NEAR]
     for n, raw in enumerate(raws[:lines]):
         raw = raw.rstrip(b"\r")
         # controls but tab, CR, LF and ESC (ISO-2022-JP) never occur in a text table's first lines
@@ -319,6 +344,46 @@ def _first_lines(head: bytes, lines: int) -> list[str]:
             break
         found.append(decoded)
     return found
+
+
+@cache
+def _name_words() -> tuple[re.Pattern[str], object]:
+    """Every Japanese header word that names a person's name or reading (scanner.detectors.columns), normalised:
+    a character class of one character of each (a cheap first look) and an Aho-Corasick automaton of them."""
+    import ahocorasick
+
+    from ..detectors.columns import column_rules
+
+    r = column_rules()
+    auto = ahocorasick.Automaton()
+    firsts = set()
+    for key, field in [*((k, f) for k, (f, _w) in r.exact.items()), *((k, f) for k, (_n, f, _w) in r.automaton.items())]:
+        if field in _NAME_FIELDS and not key.isascii():
+            auto.add_word(key, key)
+            firsts.add(next(c for c in key if not c.isascii()))
+    auto.make_automaton()
+    return re.compile("[" + re.escape("".join(sorted(firsts))) + _HALF_WIDTH + "]"), auto
+
+
+def _names_a_name(raw: bytes) -> bool:
+    """Whether a Japanese header word for a name (氏名, 名前, フリガナ ...) occurs anywhere in ``raw`` (NFKC): one
+    pass over the text before its lines are read one by one. Most text below a title or log lines names no one;
+    an English header (Name, First Name) is looked for on the first ``HEADER_NEAR`` lines only: its words are
+    everywhere in code and configuration files (measured: 'name' in 57% of extensionless files in /etc, /usr)."""
+    if raw.isascii():
+        return False
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp932", "ignore")
+    first_look, words = _name_words()
+    if first_look.search(text) is None:
+        return False
+    if _HALF_WIDTH_KANA.search(text):  # ﾌﾘｶﾞﾅ: the only spelling of our words NFKC changes
+        import unicodedata
+
+        text = unicodedata.normalize("NFKC", text)
+    return next(words.iter(text), None) is not None  # type: ignore[attr-defined]
 
 
 def _decoded(raw: bytes, cut: bool) -> str | None:

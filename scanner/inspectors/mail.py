@@ -17,6 +17,7 @@ message does.
 from __future__ import annotations
 
 import io
+import re
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -96,10 +97,14 @@ def detect(head: bytes, name: str) -> str | None:
         return "emlx"
     if looks_like_headers(head):
         return "eml"
+    if head.startswith(TNEF_SIGNATURE):  # a winmail.dat saved to disk (a client that cannot open it shows a file)
+        return "tnef"
     return MESSAGE_EXTS.get(_last_ext(name))
 
 
 HEADER_PROBE = 16 << 10
+_ZEROED = re.compile(rb"\x00{16,}")  # no message holds a NUL run (8-bit parts are text; binary ones base64)
+TNEF_SIGNATURE = b"\x78\x9f\x3e\x22"  # 0x223E9F78 little-endian ([MS-OXTNEF] 2.1.3.1)
 
 
 def _header_bytes(entry: Entry, size: int, head: Callable[[], bytes]) -> bytes:
@@ -141,7 +146,7 @@ class MailInspector:
             return False
         ext = _last_ext(entry.name)
         if ext in OLE_HOSTS:  # a .msg saved as 名簿.doc / .xls / .txt: only when its directory says so
-            return self._renamed_msg(entry, size, head())
+            return size >= 512 and self._renamed_msg(entry, size, head())  # no head read for a smaller file
         if ext in MESSAGE_EXTS and ext not in (".msg", ".oft") and head().startswith(OLE_MAGIC):
             return self._renamed_msg(entry, size, head())  # a .msg saved as .eml: not a disguised workbook
         if ext in MESSAGE_EXTS and disguised(entry.name, head()) is not None:
@@ -151,7 +156,8 @@ class MailInspector:
         if ext == ".eml":  # headers are often longer than 512 bytes (Received chains): up to 16 KiB of them
             start = _header_bytes(entry, size, head)
             complete = len(start) >= size
-            return not text_only(start, complete=complete) or body_may_hold_table(start, complete)
+            return (not text_only(start, complete=complete) or body_may_hold_table(start, complete)
+                    or _ZEROED.search(start) is not None)  # a zeroed block: the worker lists it
         if ext in MESSAGE_EXTS:
             return True
         if size < 32:
@@ -176,6 +182,8 @@ class MailInspector:
     def _renamed_msg(self, entry: Entry, size: int, head: bytes) -> bool:
         return (size >= 512 and head.startswith(OLE_MAGIC)
                 and msg_may_hold_attachments(entry, self.config.max_inspect_bytes, named=False))
+
+    settle_bytes = 1 << 16  # the byte search needs the whole file: a fake .msg of up to 64 KiB costs no worker
 
     def settles_here(self, data: bytes) -> bool:
         """A compound file without an Outlook message stream (``inspect``: corrupt when named .msg/.oft, else
@@ -245,12 +253,17 @@ class MailInspector:
             return lister.store(Store(data, self.config.max_inspect_bytes), kind, hop, len(data))
         if kind == "mbox":
             return lister.mbox(data, hop)
+        if kind == "tnef":  # Session 9: a winmail.dat on disk was never opened (its files unseen)
+            return lister.message(entry.location, hop, read_tnef(data), kind)
         problem = None
         if kind == "emlx":
             data, problem = emlx_message(data)
         mail = read_msg(data) if kind == "msg" else read_message(data)  # no header at all: a problem it lists
         if problem:
             mail.problems.append((Status.CORRUPT, f"emlx: {problem}"))
+        if kind != "msg" and (zeroed := _ZEROED.search(data)) is not None:  # Session 9: a zeroed header was 'clean'
+            mail.problems.append((Status.CORRUPT, f"{kind}: a block of {zeroed.end() - zeroed.start()} NUL bytes at byte "
+                                  f"{zeroed.start()} (zeroed or lost on disk): what it held is lost"))
         hop.detail.update(_facts(mail))
         return lister.message(entry.location, hop, mail, kind)
 

@@ -89,6 +89,8 @@ def text_only(head: bytes, complete: bool = False) -> bool:
     kinds = _CONTENT_TYPE.findall(block) if b"content-type:" in lowered else []
     if any(k.strip().lower() not in BODY_TYPES for k in kinds):  # text/csv is a file, not a body
         return False
+    if b"boundary=" in lowered and b"multipart/" in lowered:  # a multipart whose Content-Type name is damaged
+        return False
     if b"name" not in lowered and b"content-disposition:" not in lowered:
         return True
     return _NAMED.search(block) is None
@@ -252,6 +254,7 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
     return mail
 
 
+_BOUNDARY = re.compile(r'(?i)\bmultipart/[^;]*;.*?\bboundary="?([^";\s]{1,200})')
 UU_ENCODINGS = ("x-uuencode", "x-uue", "uuencode", "x-uuencoded", "uue")
 
 
@@ -297,6 +300,9 @@ def _damaged_multipart(part: Message) -> Message | None:
     """A part whose type is not multipart although it names a boundary and its body is cut by that boundary's
     delimiter lines (a flipped byte in "multipart"), parsed again as multipart/mixed; None otherwise."""
     boundary = part.get_param("boundary")
+    if boundary is None:  # Session 9: a damaged header name ("C/ntent-Type"): its value still names the boundary
+        named = (_BOUNDARY.search(str(v)) for k, v in part.items() if k.lower() != "content-type")
+        boundary = next((m.group(1) for m in named if m is not None), None)
     if not isinstance(boundary, str) or not boundary or len(boundary) > 200:
         return None
     body = part.get_payload(decode=False)

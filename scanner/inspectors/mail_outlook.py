@@ -11,6 +11,7 @@ orphan items it finds (messages no folder lists any more: deleted, still in the 
 from __future__ import annotations
 
 import io
+import re
 import struct
 import time
 from collections.abc import Callable, Iterator
@@ -119,6 +120,8 @@ def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
             if name.startswith(_ATTACH) or (name in BODY_STREAMS and size >= MIN_TABLE_BODY) or name in CONTACT_STREAMS:
                 return True  # an attachment, a body long enough to hold a pasted table, a contact's address or
                 # phone (read in the worker), under its own name or another (a .msg saved as .dat or without one)
+            if named and _damaged_name(name):
+                return True  # a stream whose name lost its form (a body, an attachment?): the worker says so
             message = message or name.startswith("__substg1.0_")
     except _PROBE_ERRORS:
         return named
@@ -146,7 +149,21 @@ def read_msg(data: bytes) -> Mail:
     if lost:
         mail.problems.append((Status.CORRUPT, f"msg: {lost} directory entries in use are not reached from the "
                               "root (damaged directory): attachments may be lost"))
+    damaged = sum(1 for p in paths for part in p.split("/") if _damaged_name(part))
+    if damaged:  # Session 9: a flipped byte in a body's stream name lost the body, and the message said 'ok'
+        mail.problems.append((Status.CORRUPT, f"msg: {damaged} stream or storage name(s) damaged (not an Outlook "
+                              "property name): what they hold (a body, an attachment) was not read"))
     return mail
+
+
+# the names an Outlook message's streams and storages have ([MS-OXMSG] 2.1-2.2); any other name starting with "__"
+# is one whose bytes were damaged
+_MSG_NAME = re.compile(r"__(?:substg1\.0_[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{8})?|properties_version1\.0|"
+                       r"(?:attach|recip)_version1\.0_#[0-9A-Fa-f]{8}|nameid_version1\.0)")
+
+
+def _damaged_name(name: str) -> bool:
+    return name.startswith("__") and _MSG_NAME.fullmatch(name) is None
 
 
 def _message(ole: OleFileIO, paths: list[str], prefix: str, header: int, nesting: int) -> Mail:

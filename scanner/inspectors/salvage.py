@@ -17,7 +17,7 @@ import zipfile
 from .archive_formats import _zip_local_entries
 
 ZIP_MAGIC = b"PK\x03\x04"
-_SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_SHEET = re.compile(r"^xl/worksheets/(?!binaryIndex)[^/]+\.(?:xml|bin)$")  # not an .xlsb's cell index
 _NUMBER = re.compile(r"(\d+)")
 # where a cut part may be closed: after its last complete row (or string item)
 _ROW_ENDS: dict[str, re.Pattern[bytes]] = {
@@ -34,6 +34,8 @@ def _close(name: str, content: bytes) -> bytes | None:
     """A cut or damaged XML part closed after its last complete row before the first place the XML breaks (the
     part itself when it is well-formed); None when no complete row is left (or the part is not one whose rows
     can be kept)."""
+    if name.endswith(".bin"):
+        return _close_biff12(name, content)
     pattern = _ROW_ENDS.get("sheet" if _SHEET.match(name) else name)
     if pattern is None:
         return None
@@ -58,6 +60,103 @@ def _close(name: str, content: bytes) -> bytes | None:
     except etree.XMLSyntaxError:
         return None
     return None if root is None else etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+# BIFF12 (.xlsb) records that close a cut part: BrtEndSheetData + BrtEndSheet, BrtEndSst ([MS-XLSB] 2.4)
+_BIFF12_ENDS = {"sheet": bytes.fromhex("920100" "820100"), "xl/sharedStrings.bin": bytes.fromhex("a00100")}
+
+
+def _biff12_records(content: bytes) -> list[tuple[int, int, int]]:
+    """The complete BIFF12 records of a part: (type, body start, end) each; the type takes 1-2 bytes, the size 1-4
+    bytes, 7 bits a byte ([MS-XLSB] 2.1.4)."""
+    found: list[tuple[int, int, int]] = []
+    at = 0
+    while at < len(content):
+        values = []
+        for most in (2, 4):
+            value = shift = 0
+            for _ in range(most):
+                if at >= len(content):
+                    return found
+                byte = content[at]
+                at += 1
+                value |= (byte & 0x7F) << shift
+                shift += 7
+                if not byte & 0x80:
+                    break
+            values.append(value)
+        body, at = at, at + values[1]
+        if at > len(content):
+            return found
+        found.append((values[0], body, at))
+    return found
+
+
+_SST_BEGIN, _SST_ITEM, _EMPTY_ITEM = 0x9F, 0x13, bytes.fromhex("1305" "00" "00000000")  # BrtBeginSst, BrtSSTItem
+_PAD_MOST = 1 << 20  # empty strings added at most for a cut shared-strings table
+
+
+def _close_biff12(name: str, content: bytes) -> bytes | None:
+    """A cut .xlsb sheet or shared-strings part kept up to its last complete record and closed with the records
+    that end it (Session 9: a cut .xlsb gave 0 records); None for other parts or when no record is left. A cut
+    shared-strings table is padded with empty strings up to the count it declares: calamine panics (and pyxlsb
+    fails) on a cell whose string index is past the table's end, which lost the whole sheet."""
+    ends = _BIFF12_ENDS.get("sheet" if _SHEET.match(name) else name)
+    if ends is None:
+        return None
+    records = _biff12_records(content)
+    if not records:
+        return None
+    done = records[-1][2]
+    if done == len(content) and content.endswith(ends[-3:]):
+        return content
+    pad = b""
+    if name == "xl/sharedStrings.bin":
+        unique = next((int.from_bytes(content[b + 4:b + 8], "little") for t, b, e in records
+                       if t == _SST_BEGIN and e - b >= 8), 0)
+        items = sum(1 for t, _, _ in records if t == _SST_ITEM)
+        pad = _EMPTY_ITEM * min(max(unique - items, 0), _PAD_MOST)
+    return content[:done] + pad + ends
+
+
+def _workbook_bin(sheets: list[str]) -> dict[str, bytes]:
+    """A plain .xlsb workbook part naming the sheets that are left (BrtBeginBook, BrtBundleSh each, BrtEndBook),
+    its relationships, the package relationships and content types."""
+    def record(kind: int, body: bytes = b"") -> bytes:
+        head = bytes([kind & 0x7F | 0x80, kind >> 7]) if kind > 0x7F else bytes([kind])
+        size, n = b"", len(body)
+        while True:
+            size += bytes([n & 0x7F | (0x80 if n > 0x7F else 0)])
+            n >>= 7
+            if not n:
+                return head + size + body
+
+    def wide(text: str) -> bytes:
+        return len(text).to_bytes(4, "little") + text.encode("utf-16-le")
+
+    names = [s.rsplit("/", 1)[-1].removesuffix(".bin") for s in sheets]
+    book = record(0x83) + record(0x8F) + b"".join(
+        record(0x9C, bytes(4) + i.to_bytes(4, "little") + wide(f"rId{i}") + wide(n)) for i, n in enumerate(names, 1)
+    ) + record(0x90) + record(0x84)
+    parts = _workbook_parts([s.removesuffix(".bin") + ".xml" for s in sheets], {})
+    ms = "application/vnd.ms-excel"
+    return {
+        "[Content_Types].xml": parts["[Content_Types].xml"].replace(b".xml\" ContentType=\"application/vnd.openxmlformats-"
+                                                                   b"officedocument.spreadsheetml.worksheet+xml", b".bin\" "
+                                                                   b"ContentType=\"" + ms.encode() + b".worksheet")
+        .replace(b"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet."
+                 b"main+xml", b"/xl/workbook.bin\" ContentType=\"" + ms.encode() + b".sheet.binary.macroEnabled.main")
+        .replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.bin" ContentType="' + ms.encode()
+                 + b'.sharedStrings"/></Types>'),
+        "_rels/.rels": parts["_rels/.rels"].replace(b"xl/workbook.xml", b"xl/workbook.bin"),
+        "xl/workbook.bin": book,
+        "xl/_rels/workbook.bin.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG}">'
+            + "".join(f'<Relationship Id="rId{i}" Type="{REL}/worksheet" Target="{s.removeprefix("xl/")}"/>'
+                      for i, s in enumerate(sheets, 1))
+            + f'<Relationship Id="rId{len(sheets) + 1}" Type="{REL}/sharedStrings" Target="sharedStrings.bin"/>'
+            + "</Relationships>").encode(),
+    }
 
 
 def _sheet_order(name: str) -> tuple[int, str]:
@@ -111,7 +210,7 @@ def _packages(data: bytes, limit: int) -> tuple[list[tuple[dict[str, bytes], int
     packages: list[tuple[dict[str, bytes], int, int]] = []
     parts: dict[str, bytes] = {}
     cut, lost, left = 0, 0, limit
-    for info, content, why in _zip_local_entries(data, limit):
+    for info, content, why in _zip_local_entries(data, limit, lambda: left):  # noqa: B023 - read as each part starts
         if content is None or info.filename.endswith("/"):
             lost += 1
             continue
@@ -149,6 +248,13 @@ def _package(parts: dict[str, bytes]) -> bytes | None:
     sheets = sorted((n for n in parts if _SHEET.match(n)), key=_sheet_order)
     if not sheets:
         return None
+    binary = [n for n in sheets if n.endswith(".bin")]
+    if binary:  # .xlsb: its own workbook part and relationships when they are left (sheet names, order), else plain
+        kept = {n: parts[n] for n in (*binary, "xl/sharedStrings.bin") if n in parts}
+        own = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.bin", "xl/_rels/workbook.bin.rels")
+        if all(n in parts for n in own):
+            return _zipped({**{n: parts[n] for n in own}, **kept})
+        return _zipped({**_workbook_bin(binary), **kept})
     kept = {n: parts[n] for n in (*sheets, "xl/sharedStrings.xml", "xl/styles.xml") if n in parts}
     return _zipped({**_workbook_parts(sheets, kept), **kept})
 

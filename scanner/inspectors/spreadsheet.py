@@ -36,7 +36,6 @@ from ..tables import (
     ZIP_MAGIC,
     Caps,
     iter_tables,
-    markup_table,
     sniff_format,
     unreadable_reason,
 )
@@ -47,6 +46,7 @@ from .archive_members import archive_depth
 from .disguise import (
     HEADER_LINES,
     LABELS,
+    MARKUP_CHECK,
     TEXT_CHECK,
     TEXT_EXTS,
     TEXT_FAMILIES,
@@ -67,8 +67,8 @@ LOCKABLE_FORMATS = ("ole-encrypted", "xls")  # what msoffcrypto-tool opens with 
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".tab", ".prn"})
 # extensions of markup that may be a table: read only when Excel's namespace is at the head
 MARKUP_EXTENSIONS = frozenset({".xml", ".htm", ".html"})
-# a web page in one file: Excel's "single file web page" (MIME, X-Document-Type: Workbook) is saved as .mht; read
-# when its first bytes show Excel (a browser's saved page is no table)
+# a web page in one file: Excel's "single file web page" (MIME, X-Document-Type: Workbook) is saved as .mht, a
+# browser's "Save as MHTML" / "Web archive" as .mhtml/.mht (Session 9: read too; a page without a table gives none)
 WEB_ARCHIVES = frozenset({".mht", ".mhtml"})
 EXCEL_MARKS = (b"urn:schemas-microsoft-com:office:spreadsheet", b"urn:schemas-microsoft-com:office:excel",
                "urn:schemas-microsoft-com:office:spreadsheet".encode("utf-16-le"),
@@ -260,7 +260,7 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
         return Status.CORRUPT, "; ".join(reading.damage + shown)
     if not found and reading.garbled:
         return Status.CORRUPT, "; ".join(shown + ["no person records in what could be decoded"])
-    if not found and fmt in MARKUP_FORMATS and not reading.sheets:
+    if not found and fmt in MARKUP_FORMATS and not reading.sheets and ext not in WEB_ARCHIVES:  # a saved page: read
         what = "worksheet" if fmt == "spreadsheetml" else "<table>"
         return Status.UNSUPPORTED, f"{fmt} without any {what}"
     if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and "delimiter: none" in reading.notes:
@@ -362,8 +362,8 @@ class SpreadsheetInspector:
             return embedded.package_marks(entry, size, self.config.max_inspect_bytes).workbook
         if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail)
             return getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
-        if ext in WEB_ARCHIVES:
-            return markup_table(head()) == "mhtml"
+        if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
+            return sniff_format(head()) == "mhtml"
         if ext in OTHER_EXTENSIONS or size < 512:
             return False
         return head().startswith((ZIP_MAGIC, OLE_MAGIC))
@@ -372,7 +372,7 @@ class SpreadsheetInspector:
         """A file its name ruled out whose first bytes contradict its extension (scanner.inspectors.disguise: an
         .xlsx named photo.jpg, a zip named scan.pdf, a person CSV named .log): read by its content."""
         return (checked_entry_ext(entry.name, entry.location) is not None
-                and disguise_check(entry.name, head[:TEXT_CHECK]) is not None)
+                and disguise_check(entry.name, head[:MARKUP_CHECK]) is not None)
 
     def settles_here(self, data: bytes) -> bool:
         """Bytes no reader is given (no workbook, archive, markup or text signature): ``inspect`` only lists
@@ -393,6 +393,9 @@ class SpreadsheetInspector:
         if ext in DOCUMENT_PACKAGES and fmt in _PACKAGE_FORMATS:  # a workbook under a document's name: a lead too
             found.reasons = [*found.reasons, Reason.EXTENSION_MISMATCH]
             found.rules = [*found.rules, Disguise(ext, "workbook").rule]
+        elif fmt in MARKUP_FORMATS and ext not in SHEET_EXTENSIONS | MARKUP_EXTENSIONS | WEB_ARCHIVES and (
+                told := disguise_check(entry.name, data[:MARKUP_CHECK])) is not None:
+            found.rules = [*found.rules, told.rule]  # its <table> past the head the walk keeps (a long <head>)
         if (data.startswith(ZIP_MAGIC)
                 and split_ext(entry.name)[1].casefold() in doctail.WORKBOOK_EXTS + embedded.ODF_WORKBOOK_EXTS
                 and embedded.names_embeddings(data)):  # a workbook that embeds objects: they are children
@@ -418,7 +421,7 @@ class SpreadsheetInspector:
             return Inspection(status=Status.UNSUPPORTED, detail=f"{UNREAD_TABLES[ext]} ({ext}): no reader for this "
                                                                 "format; not examined")
         if fmt == "binary" and not claimed and checked_ext(entry.name) is not None:
-            told = disguise_check(entry.name, data[:TEXT_CHECK])
+            told = disguise_check(entry.name, data[:MARKUP_CHECK])
             if told is not None and told.family in TEXT_FAMILIES:  # read for its text start, binary further on
                 return Inspection(status=Status.CORRUPT, detail=f"{LABELS[told.family]} at its start, binary bytes "
                                   "further on: not read as a table")

@@ -50,7 +50,8 @@ _HYPHEN_NEXT = 1  # alias kinds: what must follow an alias in the typed text
 _DIGIT_NEXT = 2
 _CHAIN4 = 3  # "-" and a chain of at least three more numbers: 月寒東3-18-1-72 when 月寒東 is a town too
 _ANY_NEXT = 4
-_CHAIN4_MATCH = re.compile(r"-\d+-\d+-\d+")
+# the last of the four numbers is a 号 (1-99): 西茨戸2-1-21-406 is 西茨戸 2-1-21 and a room, not 西茨戸二条
+_CHAIN4_MATCH = re.compile(r"-\d+-\d+-\d{1,2}(?!\d)")
 _MAY_ALIAS = re.compile(r"\d|..町$")  # only such names have aliases (a cheap test before the patterns)
 
 
@@ -412,6 +413,11 @@ class Gazetteer:
         else:  # several municipalities of that name: the one whose town is followed by a block number
             found = [(i, t) for i in ids if (t := self.find_town(i, rest, guess=False)) is not None
                      and _block_follows(rest[t[1].end:])]
+            if len(found) > 1:  # 名古屋市松原: 中区 has 松原, 中村区 only 松原町 (reached by dropping its 町)
+                exact: list[tuple[int, tuple[str, TownMatch] | None]] = [
+                    (i, t) for i, t in found if t is not None and fold(rest[t[1].start:t[1].end]) in self.towns(i).names]
+                if len(exact) == 1:
+                    found = exact
             if not found:  # 伊達市梁川町1: only one 伊達市 has towns named 梁川町…
                 m = _NAME_HEAD.match(fold_with_ends(_AZA_PREFIX.sub("", rest))[0])  # always matches (maybe empty)
                 head = m.group(0) if m else ""

@@ -64,6 +64,10 @@ _TRAILING_BLOCK_WORD = re.compile(r"(?<=\d)(?:号(?!室)|丁目|番地|番(?![�
 _EXCEL_ISO = re.compile(r"(?<![\d/-])(20\d\d)[-/](\d{1,2})[-/](\d{1,2})(?![\d/-])")
 _EXCEL_MD = re.compile(r"(?<![\d-])(1[0-2]|[1-9])月([1-9]|[12]\d|3[01])日")
 _GO_THEN_NUMBER = re.compile(r"(?<=\d)号(?=\d)")
+# after 番地 and its 号 (5番地15-109, 5番地の15号-109) or after any 号 (5番15号-109) a dash and a number of three
+# or four digits is a room: 番地 says the first number is no 丁目, and 号 ends the block
+_ROOM_AFTER_GO = re.compile(r"(?:(?<=\d番地\d)|(?<=\d番地\d\d)|(?<=\d番地\d\d\d)|(?<=\d番地[のノ之]\d)"
+                            r"|(?<=\d番地[のノ之]\d\d)|(?<=\d番地[のノ之]\d\d\d)|(?<=\d号))-(?=[1-9]\d{2,3}(?![\d-]))")
 _SPACED_NUMBERS = re.compile(r"(?<![\d-])\d+(?:[ \t\u3000\u00a0]+\d+){2,}")
 # a block is the first number (chain) that is not part of a place name: 北1条, 東2線, 第3地割, 1番町
 _BLOCK = re.compile(r"\d+(?:-\d+)*(?!\d|-\d|条|線|地割|番町|丁(?!目))")
@@ -71,6 +75,10 @@ _BLOCK = re.compile(r"\d+(?:-\d+)*(?!\d|-\d|条|線|地割|番町|丁(?!目))")
 _BLOCK_AFTER_TOWN = re.compile(r"\d+(?:-\d+)*(?:[東西南北]\d+(?:-\d+)*)?(?!\d|-\d|条|線|地割|番町|丁(?!目))")
 _NUMBERS = re.compile(r"\d+")
 _MAX_BLOCK_PARTS = 3  # 丁目-番-号: a fourth number (3-12-5-101) is the room
+# 番地-号 and a room typed with a dash (1811-6-205, 12-5-1203): after a first number of two digits or more (a
+# 番地: 丁目 are 1-9 almost everywhere) a third number of three or four digits is a room. 染地3丁目1-414 is a
+# real 号 (a large housing block), and 12-5-8 stays ambiguous (a probable pair)
+_ROOM_THIRD = re.compile(r"^([1-9]\d+-\d+)-[1-9]\d{2,3}$")
 
 _AZA = re.compile("大字|字")
 _GA = re.compile("(?<=[\u3400-\u9fff\U00020000-\U0002fa1f々])[ヶケヵがガ](?=[\u3400-\u9fff\U00020000-\U0002fa1f])")
@@ -331,6 +339,8 @@ def _block_words(text: str, after_town: bool = False) -> str:
         text = _DIGIT_BAN_TOWN.sub(lambda m: _KN[int(m.group(1))], text)
     if "号" in text:  # 5号101号室: the number after 号 is a room; a space keeps it off the block
         text = _GO_THEN_NUMBER.sub(" ", text)
+    if "番地" in text or "号" in text:  # 5番地15-109, 5番15号-109: a room typed with a dash after the 号
+        text = _ROOM_AFTER_GO.sub(" ", text)
     return _TRAILING_BLOCK_WORD.sub("", _BLOCK_WORD_BETWEEN.sub("-", text))
 
 
@@ -357,7 +367,7 @@ def fill_prefecture(text: str) -> str:
     out = place.pref + place.muni.key + text[place.muni_end:]
     if len(_TOWN_OF) > _TOWN_CACHE:
         _TOWN_OF.clear()
-    _TOWN_OF[out] = out if place.town is None else _with_town(place, text)  # what the town step will ask
+    _TOWN_OF[out] = (_own_town(place, text) or out) if place.town is None else _with_town(place, text)  # for town()
     return out
 
 
@@ -378,8 +388,10 @@ def town(text: str) -> str:
     if known is not None:
         return known
     place = resolve(text)
-    if place is None or place.muni is None or place.town is None:
+    if place is None or place.muni is None:
         return text
+    if place.town is None:
+        return _own_town(place, text) or text
     return _with_town(place, text)
 
 
@@ -390,7 +402,26 @@ _TOWN_CACHE = 1 << 16
 def _with_town(place: Place, text: str) -> str:
     assert place.muni is not None
     rest = rest_after_town(text[place.town_end:])
+    if place.town == place.muni.key:
+        # Japan Post lists some municipalities as their own one town (利島村 in 利島村, 三田市 in 三田市): typed
+        # 利島村利島村1804-7 or 利島村1804-7, one address: written as the municipality, the town mark after it
+        return f"{place.pref}{place.muni.key}{_MARK}{place.aza}{rest}"
     return f"{place.pref}{place.muni.key}{place.town}{_MARK}{place.aza}{rest}"
+
+
+def _own_town(place: Place, text: str) -> str | None:
+    """利島村1804番地7: a municipality that is its own one town, typed without the town, then its block."""
+    if place.muni is None or place.town is not None or not _is_own_town(place.muni.key, place.muni.towns_text):
+        return None
+    rest = rest_after_town(text[place.muni_end:])
+    if not rest or not (rest[0].isdigit() or rest[0] in _KN):
+        return None
+    return f"{place.pref}{place.muni.key}{_MARK}{rest}"
+
+
+@cache
+def _is_own_town(key: str, towns: str) -> bool:
+    return key in towns.split("|")
 
 
 def _fold(text: str) -> str:
@@ -432,6 +463,8 @@ def _split(text: str, parts: int = _MAX_BLOCK_PARTS, pattern: re.Pattern[str] = 
     if len(_NUMBERS.findall(block)) > parts:
         cut = [n.end() for n in _NUMBERS.finditer(block)][parts - 1]
         end = m.start() + cut
+    elif parts == _MAX_BLOCK_PARTS and (room := _ROOM_THIRD.match(block)):
+        end = m.start() + room.end(1)
     return text[:end], text[end:].strip(" -")
 
 

@@ -1,0 +1,68 @@
+"""A folder of an SMB share that the server refuses (Session 9): a colleague's home folder on the file server.
+
+Samba runs as root in the tests (the SMB user is mapped onto root), and root reads a mode-000 folder; this
+server is started with CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH dropped from its bounding set, so the folder is
+really refused (``STATUS_ACCESS_DENIED``), as on a real server. The folder is listed as not examined with the
+server's reason, and the terminal names it even with --quiet: what it holds was never looked at.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import smb_data
+from conftest import run_cli
+from smb_data import PASSWORD, SambaServer
+
+from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people
+
+
+def _without_dac() -> None:
+    smb_data_die_with_parent()
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH (PR_CAPBSET_DROP = 24)
+        libc.prctl(24, cap, 0, 0, 0)
+
+
+smb_data_die_with_parent = smb_data._die_with_parent
+
+
+@pytest.fixture(scope="module")
+def denied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SambaServer, Path]]:
+    root = tmp_path_factory.mktemp("smb-denied")
+    share = root / "share"
+    (share / "open").mkdir(parents=True)
+    (share / "staff01").mkdir()
+    people = make_people(12, seed=9093)
+    (share / "open" / "memo.xlsx").write_bytes(client_list_xlsx(people[:3]))
+    (share / "staff01" / LEAKED_NAME).write_bytes(client_list_xlsx(people))
+    os.chmod(share / "staff01", 0)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(smb_data, "_die_with_parent", _without_dac)
+    try:
+        server = SambaServer(root / "samba", {"s": share}).start()
+    finally:
+        patch.undo()
+    try:
+        yield server, root
+    finally:
+        server.kill()
+        os.chmod(share / "staff01", 0o700)
+
+
+def test_a_refused_folder_is_listed_and_named_on_the_terminal(denied: tuple[SambaServer, Path]) -> None:
+    server, root = denied
+    out = root / "out"
+    run = run_cli("scan", server.url("s"), "--name", LEAKED_NAME, "--out", str(out), "--quiet",
+                  env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
+    assert run.returncode == 0, run.stderr  # nothing found where the server let it look
+    assert "1 folder(s) could not be listed" in run.stderr and "/staff01" in run.stderr, run.stderr
+    assert "ACCESS_DENIED" in run.stderr and "Traceback" not in run.stderr
+    doc = json.loads((out / "findings.json").read_text("utf-8"))
+    [skip] = [s for s in doc["skipped"] if s["path"].endswith("/staff01")]
+    assert skip["reason"] == "unreadable" and "ACCESS_DENIED" in skip["detail"]
