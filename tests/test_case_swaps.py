@@ -154,3 +154,38 @@ def test_a_scan_diffed_with_itself_is_said_to_prove_nothing(how: str, cases: dic
     run = run_cli("diff", str(cases["a"]), str(other), "--out", str(tmp_path / "d"), "--quiet")
     assert run.returncode == 1, run.stderr  # every copy remains: the verdict itself is right
     assert "the same scan as the baseline" in run.stderr and "nothing was scanned again" in run.stderr, run.stderr
+
+
+def test_a_genuine_case_made_by_other_code_of_the_same_version_and_rules_verifies(cases: dict[str, Path],
+                                                                                  tmp_path: Path) -> None:
+    """review9h: verify makes the exports and CSV lists again and compares bytes whenever the case records this
+    version and rule set. The version number is not the code: a leakscan of the same version and rules whose
+    skipped.csv (or DFXML, CASE, hashdeep) is written a little otherwise (the next fix, an upgrade, a checkout of
+    another commit) made every genuine case of it "copied in from another case, or edited"."""
+    import sys
+
+    from tests.conftest import ROOT
+
+    other = tmp_path / "other-build"
+    for part in ("scanner", "reports", "signatures"):
+        shutil.copytree(ROOT / part, other / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "scan.py", other / "scan.py")
+    lists = other / "reports" / "lists.py"
+    text = lists.read_text(encoding="utf-8")
+    assert text.count('"raw_path_hex", "container"], rows)') == 1
+    lists.write_text(text.replace('"raw_path_hex", "container"], rows)', '"raw_path_hex", "archive"], rows)'),
+                     encoding="utf-8")
+    share = cases["root"] / "share-b"
+    out = tmp_path / "case"
+    import subprocess
+
+    run = subprocess.run([sys.executable, str(other / "scan.py"), "scan", str(share), "--name", LEAKED_NAME,
+                          "--quiet", "--out", str(out)], cwd=other, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert (out / "skipped.csv").read_text(encoding="utf-8").startswith("\ufeffpath,reason,detail,source,inner_path,"
+                                                                         "raw_path_hex,archive")
+    run = run_cli("verify", str(out))
+    assert run.returncode == 0, run.stdout + run.stderr
+    for command in (["merge", str(out), str(cases["a"]), "--out", str(tmp_path / "m")], ["persons", str(out)]):
+        run = run_cli(*command)
+        assert run.returncode in (0, 1), run.stderr
