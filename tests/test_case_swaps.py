@@ -156,12 +156,26 @@ def test_a_scan_diffed_with_itself_is_said_to_prove_nothing(how: str, cases: dic
     assert "the same scan as the baseline" in run.stderr and "nothing was scanned again" in run.stderr, run.stderr
 
 
-def test_a_genuine_case_made_by_other_code_of_the_same_version_and_rules_verifies(cases: dict[str, Path],
-                                                                                  tmp_path: Path) -> None:
-    """review9h: verify makes the exports and CSV lists again and compares bytes whenever the case records this
-    version and rule set. The version number is not the code: a leakscan of the same version and rules whose
-    skipped.csv (or DFXML, CASE, hashdeep) is written a little otherwise (the next fix, an upgrade, a checkout of
-    another commit) made every genuine case of it "copied in from another case, or edited"."""
+
+# review9h: the next leakscan of the same version and rules, as a checkout of another commit is: a file it writes a
+# little otherwise (a CSV column renamed; a summary figure added)
+OTHER_CODE = {
+    "skipped.csv-column": ("reports/lists.py", '"raw_path_hex", "container"], rows)', '"raw_path_hex", "archive"], rows)',
+                           "skipped.csv", "raw_path_hex,archive"),
+    "summary-figure": ("scanner/summary.py", '"rescan": None,\n    }', '"rescan": None,\n        "copies_on_usb": 0,\n    }',
+                       "findings.json", '"copies_on_usb"'),
+}
+
+
+@pytest.mark.parametrize("change", sorted(OTHER_CODE))
+def test_a_genuine_case_made_by_other_code_of_the_same_version_and_rules_is_used(change: str, cases: dict[str, Path],
+                                                                                 tmp_path: Path) -> None:
+    """review9h: verify made the exports and CSV lists again and compared bytes, and every reader compared the
+    summary with the one this code computes, whenever the case recorded this version and rule set. The version
+    number is not the code: a genuine case of a leakscan of the same version and rules that writes one file or
+    figure a little otherwise was "copied in from another case, or edited", and merge, diff and persons refused
+    it (exit 2)."""
+    import subprocess
     import sys
 
     from tests.conftest import ROOT
@@ -170,22 +184,19 @@ def test_a_genuine_case_made_by_other_code_of_the_same_version_and_rules_verifie
     for part in ("scanner", "reports", "signatures"):
         shutil.copytree(ROOT / part, other / part, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "scan.py", other / "scan.py")
-    lists = other / "reports" / "lists.py"
-    text = lists.read_text(encoding="utf-8")
-    assert text.count('"raw_path_hex", "container"], rows)') == 1
-    lists.write_text(text.replace('"raw_path_hex", "container"], rows)', '"raw_path_hex", "archive"], rows)'),
-                     encoding="utf-8")
-    share = cases["root"] / "share-b"
+    file, old, new, written, marker = OTHER_CODE[change]
+    text = (other / file).read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (other / file).write_text(text.replace(old, new), encoding="utf-8")
     out = tmp_path / "case"
-    import subprocess
-
-    run = subprocess.run([sys.executable, str(other / "scan.py"), "scan", str(share), "--name", LEAKED_NAME,
-                          "--quiet", "--out", str(out)], cwd=other, capture_output=True, text=True, timeout=120)
+    run = subprocess.run([sys.executable, str(other / "scan.py"), "scan", str(cases["root"] / "share-b"), "--name",
+                          LEAKED_NAME, "--quiet", "--out", str(out)], cwd=other, capture_output=True, text=True,
+                         timeout=120)
     assert run.returncode == 1, run.stderr
-    assert (out / "skipped.csv").read_text(encoding="utf-8").startswith("\ufeffpath,reason,detail,source,inner_path,"
-                                                                         "raw_path_hex,archive")
+    assert marker in (out / written).read_text(encoding="utf-8-sig")  # the other code really wrote it otherwise
     run = run_cli("verify", str(out))
     assert run.returncode == 0, run.stdout + run.stderr
-    for command in (["merge", str(out), str(cases["a"]), "--out", str(tmp_path / "m")], ["persons", str(out)]):
+    for command in (["merge", str(out), str(cases["a"]), "--out", str(tmp_path / "m"), "--quiet"],
+                    ["diff", str(out), str(cases["b"]), "--out", str(tmp_path / "d"), "--quiet"], ["persons", str(out)]):
         run = run_cli(*command)
         assert run.returncode in (0, 1), run.stderr
