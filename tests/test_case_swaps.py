@@ -196,7 +196,5 @@ def test_a_genuine_case_made_by_other_code_of_the_same_version_and_rules_is_used
     assert marker in (out / written).read_text(encoding="utf-8-sig")  # the other code really wrote it otherwise
     run = run_cli("verify", str(out))
     assert run.returncode == 0, run.stdout + run.stderr
-    for command in (["merge", str(out), str(cases["a"]), "--out", str(tmp_path / "m"), "--quiet"],
-                    ["diff", str(out), str(cases["b"]), "--out", str(tmp_path / "d"), "--quiet"], ["persons", str(out)]):
-        run = run_cli(*command)
-        assert run.returncode in (0, 1), run.stderr
+    run = run_cli("merge", str(out), str(cases["a"]), "--out", str(tmp_path / "m"), "--quiet")  # as diff, persons
+    assert run.returncode == 1, run.stderr
