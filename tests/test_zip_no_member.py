@@ -122,3 +122,41 @@ def test_scan_lists_the_leads_of_cut_and_damaged_zips_for_any_worker_count(tmp_p
     by_file = {name: [h for h in found[0] if name in h[0]] for name in files}
     assert all(by_file.values()), by_file
     assert any("pii" in h[2] for h in by_file["backup3.zip"]), by_file["backup3.zip"]
+
+
+def test_a_settled_file_found_by_its_hash_is_typed_in_a_worker(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A fake document, a fake .msg or a small noise workbook settled by its bytes is a hit when its digest is a known hash: its content
+    type comes from libmagic (a C parser of its bytes), which runs in a worker, never in the scan process; the
+    hit and its digests are those of --workers 0."""
+    import hashlib
+    import os
+
+    import scanner.examine as examine
+
+    rnd = random.Random(31)
+    tree = tmp_path / "share"
+    tree.mkdir()
+    files = {"fake.docx": b"PK\x03\x04\x14\x00\x06\x00" + rnd.randbytes(3000),
+             "fake.msg": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + rnd.randbytes(2000),
+             "noise.xlsx": bytes([0, 1, 2, 3, 0xFF]) * 40}  # settled at 512 bytes (pipeline.SETTLE_BYTES)
+    for name, data in files.items():
+        (tree / name).write_bytes(data)
+    known = [hashlib.sha256(d).hexdigest() for d in files.values()]
+    typed_here: list[int] = []
+    content_type = examine.content_type
+
+    def watched(head: bytes) -> str:
+        typed_here.append(os.getpid())
+        return content_type(head)
+
+    monkeypatch.setattr(examine, "content_type", watched)
+    found = {}
+    for workers in (0, 2):
+        config = ScanConfig(sources=[str(tree)], known_hashes=known, out=str(tmp_path / f"out{workers}"))
+        result = run_scan(config, [open_source(str(tree))], workers=workers)
+        found[workers] = sorted((h.location.path, tuple(map(str, h.reasons)), h.digests, h.type) for h in result.hits)
+        if workers:
+            assert os.getpid() not in typed_here
+        typed_here.clear()
+    assert found[0] == found[2]
+    assert [h[1] for h in found[2]] == [("known-hash",)] * 3 and all(h[3] for h in found[2]), found[2]
