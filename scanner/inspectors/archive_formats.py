@@ -342,6 +342,9 @@ NO_MEMBER = ("zip: no central directory, and no local header gives a member (eac
              "data a reader inflates: a zip signature followed by other bytes); nothing to read")
 
 
+_NAME_PROBE = 512  # bytes of a name looked at: a path is at most 260 characters on Windows (hostile 64 KiB: linear)
+
+
 def _could_be_name(raw: bytes) -> bool:
     """Whether a member name's bytes (whole or cut by the end of the file) hold text a reader lists and the name
     rules look at: without their control characters (a flipped byte), they decode as UTF-8 (zip's flag) or as
@@ -369,10 +372,10 @@ def zip_names_no_member(data: bytes) -> bool:
     pos = 0
     while 0 <= pos and pos + _LOCAL_HEADER.size <= len(data):
         _, _, flags, method, _, _, _, _, _, n, extra = _LOCAL_HEADER.unpack_from(data, pos)
-        name = data[pos + 30:pos + 30 + n]
-        if n and len(name) == n and len(name.translate(None, _NAME_CONTROLS)) == n:
+        end = pos + 30 + n
+        if n and end <= len(data) and len(data[pos + 30:end].translate(None, _NAME_CONTROLS)) == n:
             return False  # a whole name: the member is listed, read or named (as a worker does)
-        if _could_be_name(name):
+        if _could_be_name(data[pos + 30:min(end, pos + 30 + _NAME_PROBE)]):
             return False  # a cut or damaged name that is still text: a worker lists it (a lead for the name rules)
         if pos + 30 + n + extra <= len(data) and method in (0, 8) and not flags & ENCRYPTED_FLAG:
             return False  # its data is read (a damaged name does not stop the reader)
