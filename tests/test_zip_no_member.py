@@ -125,6 +125,18 @@ def test_a_header_running_past_the_end_does_not_hide_the_members_after_it() -> N
     assert got["顧客名簿.csv"] == (person, ""), got.keys()
 
 
+def test_hostile_runs_of_cut_headers_name_one_member() -> None:
+    """Reading on after a header that runs past the end must not make a member (with a name of up to 64 KiB) of
+    every such header of hostile bytes: one is named, the whole ones after it are read."""
+    header = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, 0, 0, 0, 0xFFF0, 0)
+    hostile = (header + b"\x01\x02") * 2048
+    assert len(list(_zip_local_entries(hostile, 1 << 20))) == 1
+    person = client_list_csv(make_people(2, seed=4))
+    tail = _damaged_first_header({"memo.txt": b"m", "名簿.csv": person})
+    got = [(info.filename, content) for info, content, _w in _zip_local_entries(hostile + tail, 1 << 20)]
+    assert len(got) == 2 and got[-1] == ("名簿.csv", person), [g[0][:20] for g in got]
+
+
 def test_scan_lists_the_leads_of_cut_and_damaged_zips_for_any_worker_count(tmp_path: Path) -> None:
     """From the CLI's scan: the member names of cut and damaged zips (none named as a hit itself) are hits, the
     member after a damaged header is read (its person records), the same for 0 and 2 workers."""

@@ -269,11 +269,14 @@ def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = 
     gives its size); encrypted ones give None. ``most``: bytes inflated at most for one member; ``left``: what is
     left of the caller's cap over all members, asked before each member (Session 9: each part was inflated up to
     the whole cap before the cap over all parts applied)."""
-    pos = data.find(ZIP_MAGIC)
+    pos, cut = data.find(ZIP_MAGIC), False
     while 0 <= pos and pos + _LOCAL_HEADER.size <= len(data):
         limit = max(0, min(most, left())) if left is not None else most
         _, _, flags, method, t, d, crc, csize, usize, nlen, elen = _LOCAL_HEADER.unpack_from(data, pos)
         start = pos + _LOCAL_HEADER.size + nlen + elen
+        if start > len(data) and cut:  # one cut header is named (below); hostile runs of them cost no decoding
+            pos = data.find(ZIP_MAGIC, pos + 4)
+            continue
         raw_name, extra = data[pos + 30:pos + 30 + nlen], data[pos + 30 + nlen:start]
         info = zipfile.ZipInfo(raw_name.decode("utf-8" if flags & UTF8_FLAG else "cp437", "replace"))
         info.orig_filename, info.flag_bits, info.extra, info.compress_type = info.filename, flags, extra, method
@@ -282,7 +285,8 @@ def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = 
             if tag == 0x0001 and len(body) >= 16 and usize == csize == 0xFFFFFFFF:
                 usize, csize = struct.unpack_from("<QQ", body)
         if start > len(data):  # its name or extra field runs past the end: the file is cut, or a length damaged
-            yield info, b"", "its local header is cut"
+            yield info, b"", "its local header is cut"  # named once: hostile runs of them make no member each
+            cut = True
             pos = data.find(ZIP_MAGIC, pos + 4)  # a damaged length hides no whole member after it
             continue
         known = not (flags & 0x08) or csize not in (0, 0xFFFFFFFF)  # sizes follow the data (a descriptor)
