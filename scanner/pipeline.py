@@ -263,9 +263,15 @@ class Dispatcher:
             return LiveRef(entry, read)
         if read.data is None:
             return None
-        if not cand.matches and all(i.settles_here(read.data) for i in inspectors):  # type: ignore[attr-defined]
+        if not cand.matches and not self._known(read) and all(i.settles_here(read.data) for i in inspectors):  # type: ignore[attr-defined]
             return LiveRef(entry, read)
         return BytesRef(read.data)
+
+    def _known(self, read: ReadResult) -> bool:
+        """Whether a file read here is a hit by its digest (--known-hashes): its content type comes from libmagic,
+        a C parser of its bytes, so it is not settled here but examined in a worker (its bytes sent, or re-read)."""
+        d = read.digests
+        return bool(self.ctx.known_hashes) and bool({d.sha256, d.sha1, d.md5} & self.ctx.known_hashes)
 
     def _settled(self, entry: Entry, cand: Candidate) -> ReadResult | None:
         """The read pass of a file every inspector that wants it settles from its bytes without decoding
@@ -279,8 +285,9 @@ class Dispatcher:
         limit = min(getattr(i, "settle_bytes", SETTLE_BYTES) for i in inspectors)
         if cand.stat.size > limit:
             return None
-        return read_once(entry, cand, self.ctx.config.max_inspect_bytes,
+        read = read_once(entry, cand, self.ctx.config.max_inspect_bytes,
                          lambda data: all(i.settles_here(data) for i in inspectors))  # type: ignore[attr-defined]
+        return None if read is None or self._known(read) else read
 
     # -- units, outcomes and their order ------------------------------------------------------------
     def _run_here(self, task: FileTask) -> None:

@@ -6,6 +6,8 @@ Values from Faker ja_JP, fixed seed."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from scanner.detectors.labels import label_fields
@@ -93,3 +95,43 @@ def test_label_mark_gate_answers_as_the_pattern() -> None:
         assert has_label_mark(rows) is expected, rows
         marked += expected
     assert 300 < marked < 2900  # both answers are exercised
+
+
+def _random_rows(rnd: random.Random) -> list[list[object]]:
+    """Rows of cells from labels, postal codes (ASCII and full-width), 様/殿, NFD kana, emoji, empty strings and
+    non-text values: what the label gates are asked about."""
+    import datetime
+    import unicodedata
+
+    label = "〒184-0004\n東京都小金井市本町1-2-3\n山田 太郎 様"
+    parts = ["〒", "184-0004", "１８４－０００４", "１８４-０００４", "184ー0004", "様", "殿", "-", "－", "'", '"', "\\",
+             "山田", "東京都", "12", "\n", "\r\n", " ", "\u3000", "", "🎌", "👨‍👩‍👧", unicodedata.normalize("NFD", "ガーデン様"),
+             unicodedata.normalize("NFD", "パーク\n殿"), label, label.replace("\n", "\r\n"), "\x00", "\u200b"]
+
+    def cell() -> object:
+        kind = rnd.random()
+        if kind < 0.15:
+            return rnd.choice([None, "", 3, -7, 2.5, 184.0004, datetime.datetime(2020, 1, 2), True, b"\n"])
+        return "".join(rnd.choice(parts) for _ in range(rnd.randint(0, 4)))
+
+    return [[cell() for _ in range(rnd.randint(0, 5))] for _ in range(rnd.randint(0, 30))]
+
+
+def test_label_gates_answer_as_the_patterns_they_replaced() -> None:
+    """share9's C-level gates give the answers of the expressions they replaced, on random rows with full-width
+    digits and hyphens, NFD kana, emoji, empty and non-text cells: ``has_label_mark`` the pattern's over the first
+    24 rows' repr; ``has_label_cell`` the per-cell test (text, a line break, ``label_fields``)."""
+    from scanner.detectors.labels import _LABEL_MARK, has_label_mark
+    from scanner.detectors.pii import has_label_cell
+
+    rnd = random.Random(59)
+    marks = cells = 0
+    for _ in range(2000):
+        rows = _random_rows(rnd)
+        mark = _LABEL_MARK.search(repr(rows[:24])) is not None
+        cell = any(isinstance(v, str) and "\n" in v and label_fields(v) for row in rows for v in row)
+        assert has_label_mark(rows) is mark, rows
+        assert has_label_cell(rows) is cell, rows
+        marks += mark
+        cells += cell
+    assert 200 < marks < 1900 and 200 < cells < 1900, (marks, cells)

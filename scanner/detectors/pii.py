@@ -870,13 +870,18 @@ def _form_finding(name: str, head: Sequence[Sequence[object]], first_row: int, f
                         {}, len(good), role_counts=role_counts)
 
 
+def has_label_cell(head: Sequence[Sequence[object]]) -> bool:
+    """Whether a cell of these rows is an address label of several lines (``label_fields``): the cells with a line
+    break are picked first, in one comprehension (most sheets have none), then the label test runs on them."""
+    return any(label_fields(v) for v in [v for row in head for v in row if isinstance(v, str) and "\n" in v])
+
+
 def _label_finding(name: str, head: Sequence[Sequence[object]], stream: Iterator[Sequence[object]], first_row: int,
                    first_col: int) -> SheetFinding | None:
     """A sheet of address labels (scanner/detectors/labels.py: 〒, address and name in one cell, a person a cell),
     when the first rows hold one; then every row of the sheet is read for them (the stream is consumed)."""
     cells: Iterable[tuple[int, int, object]]
-    # cells with a line break first, in one comprehension (most sheets have none), then the label test
-    if any(label_fields(v) for v in [v for row in head for v in row if isinstance(v, str) and "\n" in v]):
+    if has_label_cell(head):
         cells = ((r, c, v) for r, row in enumerate(chain(head, stream)) for c, v in enumerate(row))
     elif vertical_label_cells(list(head)):  # a line per cell, labels side by side
         cells = vertical_label_cells([*head, *stream])
