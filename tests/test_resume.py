@@ -139,3 +139,23 @@ def test_resume_from_another_folder_reads_the_sources_where_the_scan_started(tmp
     assert doc["scan"]["sources"] == ["big"]  # what the examiner typed stays the record
     assert [Path(f["path"]).name for f in doc["files"]] == [LEAKED_NAME]
     assert not (elsewhere / "out").exists() and not list(elsewhere.glob("*.json"))  # nothing written there
+
+
+def test_resume_says_where_to_run_it_when_the_starting_folder_is_unknown_or_gone(tmp_path: Path):
+    """A state written before the starting folder was recorded, or a starting folder since removed: one clear
+    line (exit 2) naming the relative paths, not "big: no such file or directory"."""
+    start, elsewhere = tmp_path / "start", tmp_path / "elsewhere"
+    (start / "big").mkdir(parents=True)
+    (start / "big" / LEAKED_NAME).write_bytes(simple_xlsx([["項目"], ["x"]]))
+    elsewhere.mkdir()
+    out = _stopped_in(start, "big", "--name", LEAKED_NAME)
+    start.rename(tmp_path / "moved")
+    gone = run_cli("scan", "--resume", str(out), cwd=elsewhere)
+    assert gone.returncode == 2 and f"started in {start}, which is gone" in gone.stderr and "(big)" in gone.stderr
+    with sqlite3.connect(out / STATE_FILE) as db:  # as a state of an earlier version: no folder recorded
+        db.execute("DELETE FROM meta WHERE key = 'cwd'")
+    db.close()
+    unknown = run_cli("scan", "--resume", str(out), cwd=elsewhere)
+    assert unknown.returncode == 2, unknown.stderr
+    assert "recorded big relative to the folder it was started in: run --resume from that folder" in unknown.stderr
+    assert not (out / "findings.json").exists()
