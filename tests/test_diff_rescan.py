@@ -157,3 +157,12 @@ def test_errors_exit_2(phases: dict, tmp_path: Path):
                           str(phases["base"]))
     assert run.returncode == 2 and "not this scan's --out" in run.stderr
     assert (phases["base"] / "findings.json").is_file()
+
+
+def test_a_rescan_without_case_id_carries_the_baseline_s_and_says_so(phases: dict):
+    """rescan2 gives --baseline but no --case-id: it is the same case (the remediation report's header and its
+    findings say 2026-001, not "-"), and the terminal says where the number came from."""
+    assert load(phases["root"] / "re2")["case"]["id"] == "2026-001"
+    assert "case id 2026-001 taken from the baseline" in phases["rescan2"].stderr
+    html = (phases["root"] / "re2" / "remediation.html").read_text()
+    assert "2026-001 -" not in html and html.count("2026-001") >= 3  # running header and both table columns
