@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from remediation_data import (
     ARCHIVE,
     DELETED,
@@ -166,3 +167,12 @@ def test_a_rescan_without_case_id_carries_the_baseline_s_and_says_so(phases: dic
     assert "case id 2026-001 taken from the baseline" in phases["rescan2"].stderr
     html = (phases["root"] / "re2" / "remediation.html").read_text()
     assert "2026-001 -" not in html and html.count("2026-001") >= 3  # running header and both table columns
+
+
+def test_a_rescan_given_another_case_id_than_the_baseline_s_says_so(phases: dict, tmp_path: Path):
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "memo.txt").write_text("nothing here", "utf-8")
+    run = run_cli("scan", str(tmp_path / "s"), *NAME, "--out", str(tmp_path / "o"), "--baseline",
+                  str(phases["base"]), "--case-id", "2026-002")
+    assert "--case-id 2026-002 is not the baseline's case id 2026-001" in run.stderr, run.stderr
+    assert load(tmp_path / "o")["case"]["id"] == "2026-002"  # what the examiner gave is what is recorded

@@ -555,6 +555,21 @@ def _resume_passwords(config: ScanConfig, args: argparse.Namespace) -> None:
         raise UsageError(f"{e} (the interrupted scan used it: give --password-file FILE with --resume)") from None
 
 
+def _same_case_as(baseline_case: dict, config: ScanConfig) -> None:
+    """A rescan checks the baseline's case: without --case-id it takes the baseline's number (said), and a
+    different number given is said too, never silently another case."""
+    theirs = str(baseline_case.get("id") or "")
+    if not theirs or config.case_id == theirs:
+        return
+    if not config.case_id:
+        config.case_id = theirs
+        print("leakscan: note: " + _("case id {0} taken from the baseline (--case-id ID gives another)").format(
+            shown(theirs)), file=sys.stderr)
+    else:
+        print("leakscan: warning: " + _("--case-id {0} is not the baseline's case id {1}: the rescan is recorded "
+                                        "under {0}").format(shown(config.case_id), shown(theirs)), file=sys.stderr)
+
+
 def _run(config: ScanConfig, state: ScanState | None) -> int:
     if config.scheduler:
         from ..backends import load
@@ -568,7 +583,8 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         from ..remediation import findings_file
 
         require_case_path(Path(config.baseline), "--baseline")
-        _doc, digest = read_sound_findings(config.baseline)  # a wrong or tampered baseline fails before the scan
+        baseline, digest = read_sound_findings(config.baseline)  # a wrong or tampered baseline fails before the scan
+        _same_case_as(baseline.case, config)
         if config.baseline_sha256 is not None:
             from ..anchor import require_anchor
 
