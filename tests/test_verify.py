@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import zipfile
@@ -78,3 +79,37 @@ def test_changed_or_gone_sources_fail(tmp_path: Path):
     rows = json.loads(run.stdout)["sources"]
     assert run.returncode == 1 and rows and all(r["status"] in ("missing", "unreachable") for r in rows)
     assert any(r["status"] == "unreachable" for r in rows)  # the archive member: its source cannot be opened
+
+
+OS_FILES = Path(__file__).parent / "data" / "osfiles"
+
+
+def test_files_an_operating_system_adds_are_named_apart_and_anything_else_still_fails(scanned: tuple[Path, Path],
+                                                                                       tmp_path: Path):
+    """A case folder copied through a Mac (FAT, exFAT, SMB) gains a Finder .DS_Store per folder and an
+    AppleDouble ._NAME beside each file; through Windows, Thumbs.db and desktop.ini. Every listed file is
+    intact: each added file is named on a line of its own as the operating system's, and verify passes. A
+    ._NAME that is not AppleDouble, or any other unlisted file, still fails."""
+    out = copy_out(scanned[1], tmp_path / "copy")
+    finder = gzip.decompress((OS_FILES / "finder.DS_Store.gz").read_bytes())  # written by macOS, not by us
+    apple_double = gzip.decompress((OS_FILES / "appledouble._.DS_Store.gz").read_bytes())
+    added = {".DS_Store": finder, "._report.html": apple_double, "._findings.json": apple_double,
+             "._.DS_Store": apple_double, "__MACOSX/._report.html": apple_double,  # a Mac's zip, unzipped
+             "Thumbs.db": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+             "desktop.ini": "[.ShellClassInfo]\r\nIconResource=x\r\n".encode("utf-16")}
+    for rel, data in added.items():
+        (out / rel).parent.mkdir(exist_ok=True)
+        (out / rel).write_bytes(data)
+    run = run_cli("verify", str(out))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "NOT LISTED" not in run.stdout and "every file matches manifest.sha256" in run.stdout
+    said = [line for line in run.stdout.splitlines() if "added by an operating system" in line]
+    assert sorted(line.rsplit(": ", 1)[1] for line in said) == sorted(added)  # each on a line of its own
+    report = json.loads(run_cli("verify", str(out), "--json").stdout)
+    assert report["ok"] and sorted(report["os_files"]) == sorted(added) and not report["outputs"]
+    (out / "._extra.html").write_text("<p>added later</p>")  # a ._ name is not enough: its bytes are not AppleDouble
+    (out / "notes.txt").write_text("added later")
+    run = run_cli("verify", str(out))
+    assert run.returncode == 1
+    assert "OUTPUT NOT LISTED IN THE MANIFEST: ._extra.html" in run.stdout
+    assert "OUTPUT NOT LISTED IN THE MANIFEST: notes.txt" in run.stdout
