@@ -255,3 +255,13 @@ def test_a_third_number_of_a_written_or_jo_chome_is_a_go_not_a_room(a, b):
 ])
 def test_the_room_rule_still_sets_a_room_aside_elsewhere(typed, plain):
     assert normalise_address(typed) == normalise_address(plain)
+
+
+def test_a_go_kept_apart_from_its_bare_block_is_listed_as_probable():
+    """Kept apart is never silent: 12丁目3番105号 against 12丁目3番 (a 号 left out, or a room) is a listed pair."""
+    from scanner.persons.count import probable_pairs
+
+    a = record_key("山田 花子", "北海道帯広市西10条南12丁目3番105号")
+    b = record_key("山田 花子", "北海道帯広市西十条南十二丁目3番")
+    assert a != b
+    assert ("extra_number", b, a) in probable_pairs([a, b])
