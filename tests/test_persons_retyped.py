@@ -252,6 +252,7 @@ def test_a_third_number_of_a_written_or_jo_chome_is_a_go_not_a_room(a, b):
     ("埼玉県比企郡小川町小川1811の6の205", "埼玉県比企郡小川町小川1811-6"),
     ("東京都練馬区南田中1310-10-1203", "東京都練馬区南田中1310-10 1203"),
     ("北海道札幌市北区新琴似7条12丁目3-5-105", "北海道札幌市北区新琴似7条12丁目3-5"),
+    ("埼玉県比企郡小川町小川1811-6-205（2号被保険者）", "埼玉県比企郡小川町小川1811-6"),  # a 号 in a note is no 号
 ])
 def test_the_room_rule_still_sets_a_room_aside_elsewhere(typed, plain):
     assert normalise_address(typed) == normalise_address(plain)
