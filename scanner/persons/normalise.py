@@ -80,7 +80,7 @@ _MAX_BLOCK_PARTS = 3  # 丁目-番-号: a fourth number (3-12-5-101) is the room
 # real 号 (a large housing block), and 12-5-8 stays ambiguous (a probable pair)
 _ROOM_THIRD = re.compile(r"^([1-9]\d+-\d+)-[1-9]\d{2,3}$")
 # ...but not where the words say otherwise (12丁目3番105号, 12-5-103号) or the town is a 条/通/線 grid
-_WRITTEN_CHOME_OR_GO = re.compile(r"\d丁目|\d号(?![室棟館])")
+_WRITTEN_CHOME_OR_GO = re.compile(r"\d丁目|[-番のノ之]\d+号(?![室棟館])")
 _GRID_TOWN = re.compile(r"(?:条|通|線)[東西南北]?$")
 
 _AZA = re.compile("大字|字")
