@@ -266,3 +266,24 @@ def test_a_go_kept_apart_from_its_bare_block_is_listed_as_probable():
     b = record_key("山田 花子", "北海道帯広市西十条南十二丁目3番")
     assert a != b
     assert ("extra_number", b, a) in probable_pairs([a, b])
+
+
+# ---------------------------------------------------------------- review (Session 9): a 丁目 column is no block alone
+@pytest.mark.parametrize("row", [
+    ["東京都小金井市本町", "3", "12-5"],  # 町名 | 丁目 | 番地 (住基 exports)
+    ["東京都小金井市本町", "３", "１２－５"],
+    ["東京都小金井市本町", "三", "12-5"],
+    ["東京都小金井市本町", "12", "5"],  # 町名 | 番地 | 号
+    ["埼玉県比企郡小川町小川", "1811", "6"],
+])
+def test_a_block_split_over_columns_keeps_every_number(row):
+    """join_values keeps a space where numbers meet at a column boundary (for a room column); a 丁目 or 番地
+    column followed by the rest of the block must not become the block alone, or everyone of one name in
+    3丁目 is one person. The neighbour block stays apart; the joined form equals the written one."""
+    from scanner.detectors.plan import join_values
+
+    joined = normalise_address(join_values(row, [0, 1, 2], ""))
+    last = row[2][:-1] + chr(ord(row[2][-1]) + 1)
+    assert joined != normalise_address(join_values([row[0], row[1], last], [0, 1, 2], ""))
+    assert joined == normalise_address(row[0] + row[1] + ("丁目" if "-" in row[2] or "－" in row[2] else "番地")
+                                       + row[2])
