@@ -69,6 +69,10 @@ _GO_THEN_NUMBER = re.compile(r"(?<=\d)号(?=\d)")
 _ROOM_AFTER_GO = re.compile(r"(?:(?<=\d番地\d)|(?<=\d番地\d\d)|(?<=\d番地\d\d\d)|(?<=\d番地[のノ之]\d)"
                             r"|(?<=\d番地[のノ之]\d\d)|(?<=\d番地[のノ之]\d\d\d)|(?<=\d号))-(?=[1-9]\d{2,3}(?![\d-]))")
 _SPACED_NUMBERS = re.compile(r"(?<![\d-])\d+(?:[ \t\u3000\u00a0]+\d+){2,}")
+# the block's first number alone, a space, then the rest of the block: 町名 | 丁目 | 番地 columns joined (本町3 12-5,
+# 本町三 12-5) or 番地 | 号 (本町12 5). Never a room: a room after the block is one number of three digits or more
+_FIRST_NUMBER = re.compile(f"\\d|[{_KN}]+(?=[ \\t\u3000\u00a0]+\\d)")
+_SPACED_BLOCK = re.compile(f"(\\d+|[{_KN}]{{1,3}})[ \\t\u3000\u00a0]+(?=\\d+-\\d|\\d{{1,2}}(?![\\d-]))")
 # a block is the first number (chain) that is not part of a place name: 北1条, 東2線, 第3地割, 1番町
 _BLOCK = re.compile(r"\d+(?:-\d+)*(?!\d|-\d|条|線|地割|番町|丁(?!目))")
 # after a town found in the gazetteer: 南郷通17丁目南12-3 keeps its 南 (南郷通17丁目北 is another block)
@@ -225,6 +229,8 @@ def address_spaces(text: str) -> str:
     """
     if " " in text or "\u3000" in text or "\t" in text or "\u00a0" in text:
         text = _SPACED_NUMBERS.sub(lambda m: "-".join(m.group(0).split()), text)
+        if (first := _FIRST_NUMBER.search(text)) and (m := _SPACED_BLOCK.match(text, first.start())):
+            text = text[:m.end(1)] + "-" + text[m.end():]
     return _WS.sub(_space, text)
 
 
