@@ -287,3 +287,15 @@ def test_a_block_split_over_columns_keeps_every_number(row):
     assert joined != normalise_address(join_values([row[0], row[1], last], [0, 1, 2], ""))
     assert joined == normalise_address(row[0] + row[1] + ("丁目" if "-" in row[2] or "－" in row[2] else "番地")
                                        + row[2])
+
+
+# ---------------------------------------------------------------- review (Session 9): 北海道 grid 号 are places
+@pytest.mark.parametrize(("a", "b"), [
+    ("北海道上川郡鷹栖町8線西3号1234", "北海道上川郡鷹栖町8線西3号1235"),
+    ("北海道空知郡上富良野町西2線北25号-1234", "北海道空知郡上富良野町西2線北25号-1235"),
+    ("北海道空知郡上富良野町西2線北25号-1234", "北海道空知郡上富良野町西2線北25号"),
+])
+def test_a_number_after_a_grid_go_is_no_room(a, b):
+    """北海道 farm land is addressed on a grid of 線 and 号 (鷹栖町8線西3号, 東神楽町14号): a 号 after a direction
+    (西3号, 北25号) is part of the place, and the number after it is the 番地, not a room."""
+    assert normalise_address(a) != normalise_address(b)
