@@ -63,11 +63,15 @@ _DIGIT_BAN_TOWN = re.compile(r"(?<![\d-])([1-9])(?=番\d+丁目)")  # 1番2丁�
 _TRAILING_BLOCK_WORD = re.compile(r"(?<=\d)(?:号(?!室)|丁目|番地|番(?![町丁]))")
 _EXCEL_ISO = re.compile(r"(?<![\d/-])(20\d\d)[-/](\d{1,2})[-/](\d{1,2})(?![\d/-])")
 _EXCEL_MD = re.compile(r"(?<![\d-])(1[0-2]|[1-9])月([1-9]|[12]\d|3[01])日")
-_GO_THEN_NUMBER = re.compile(r"(?<=\d)号(?=\d)")
+# 北海道's farm grid names its lines 西3号, 北25号 (鷹栖町8線西3号1234): a 号 after a direction is a place, no block end
+_GRID_GO = r"(?<![東西南北]\d)(?<![東西南北]\d\d)"
+_GRID_GO_LEAD = re.compile(r"^([東西南北]?\d+)号-?(?=\d)")
+_GO_THEN_NUMBER = re.compile(r"(?<=\d)" + _GRID_GO + r"号(?=\d)")
 # after 番地 and its 号 (5番地15-109, 5番地の15号-109) or after any 号 (5番15号-109) a dash and a number of three
 # or four digits is a room: 番地 says the first number is no 丁目, and 号 ends the block
 _ROOM_AFTER_GO = re.compile(r"(?:(?<=\d番地\d)|(?<=\d番地\d\d)|(?<=\d番地\d\d\d)|(?<=\d番地[のノ之]\d)"
-                            r"|(?<=\d番地[のノ之]\d\d)|(?<=\d番地[のノ之]\d\d\d)|(?<=\d号))-(?=[1-9]\d{2,3}(?![\d-]))")
+                            r"|(?<=\d番地[のノ之]\d\d)|(?<=\d番地[のノ之]\d\d\d)|(?<=\d号)(?<![東西南北]\d号)(?<![東西南北]\d\d号))"
+                            r"-(?=[1-9]\d{2,3}(?![\d-]))")
 _SPACED_NUMBERS = re.compile(r"(?<![\d-])\d+(?:[ \t\u3000\u00a0]+\d+){2,}")
 # the block's first number alone, a space, then the rest of the block: 町名 | 丁目 | 番地 columns joined (本町3 12-5,
 # 本町三 12-5) or 番地 | 号 (本町12 5). Never a room: a room after the block is one number of three digits or more
@@ -344,6 +348,8 @@ def _block_words(text: str, after_town: bool = False, grid: bool = False) -> str
     if "丁" not in text and "番" not in text and "号" not in text and "の" not in text and "ノ" not in text \
             and "之" not in text:
         return _room_third(text, after_town, grid)  # already in hyphen form (the cheap test saves regex passes)
+    if grid and "号" in text:  # after a 線 town (上富良野町西2線北 25号-1234): the grid 号 is a place, then the 番地
+        text = _GRID_GO_LEAD.sub(r"\1-", text)
     # a 丁目 or a 号 typed says what the numbers are: 12丁目3番105号 is 丁目-番-号, never a 番地 and a room
     written = _WRITTEN_CHOME_OR_GO.search(text) is not None
     if "丁目" in text and "番" in text and not after_town:
