@@ -253,6 +253,9 @@ def test_a_third_number_of_a_written_or_jo_chome_is_a_go_not_a_room(a, b):
     ("東京都練馬区南田中1310-10-1203", "東京都練馬区南田中1310-10 1203"),
     ("北海道札幌市北区新琴似7条12丁目3-5-105", "北海道札幌市北区新琴似7条12丁目3-5"),
     ("埼玉県比企郡小川町小川1811-6-205（2号被保険者）", "埼玉県比企郡小川町小川1811-6"),  # a 号 in a note is no 号
+    # a small room after a space stays a room (the public suites): the column join rule must not take it
+    ("北海道札幌市中央区南二条西一丁目5 2号室", "札幌市中央区南２条西１ー５ー２号室"),
+    ("北海道札幌市中央区南二条西一丁目5 2F", "札幌市中央区南２条西１ー５ー２F"),
 ])
 def test_the_room_rule_still_sets_a_room_aside_elsewhere(typed, plain):
     assert normalise_address(typed) == normalise_address(plain)

@@ -74,9 +74,9 @@ _ROOM_AFTER_GO = re.compile(r"(?:(?<=\d番地\d)|(?<=\d番地\d\d)|(?<=\d番地\
                             r"-(?=[1-9]\d{2,3}(?![\d-]))")
 _SPACED_NUMBERS = re.compile(r"(?<![\d-])\d+(?:[ \t\u3000\u00a0]+\d+){2,}")
 # the block's first number alone, a space, then the rest of the block: 町名 | 丁目 | 番地 columns joined (本町3 12-5,
-# 本町三 12-5) or 番地 | 号 (本町12 5). Never a room: a room after the block is one number of three digits or more
+# 本町三 12-5) or 番地 | 号 (本町12 5). Never a room: a room after the block has three digits or more, or 号室/F (5 2号室)
 _FIRST_NUMBER = re.compile(f"\\d|[{_KN}]+(?=[ \\t\u3000\u00a0]+\\d)")
-_SPACED_BLOCK = re.compile(f"(\\d+|[{_KN}]{{1,3}})[ \\t\u3000\u00a0]+(?=\\d+-\\d|\\d{{1,2}}(?![\\d-]))")
+_SPACED_BLOCK = re.compile(f"(\\d+|[{_KN}]{{1,3}})[ \\t\u3000\u00a0]+(?=\\d+-\\d|\\d{{1,2}}(?:$|[ \\t\\u3000\\u00a0]|号(?![室棟館])))")
 # a block is the first number (chain) that is not part of a place name: 北1条, 東2線, 第3地割, 1番町
 _BLOCK = re.compile(r"\d+(?:-\d+)*(?!\d|-\d|条|線|地割|番町|丁(?!目))")
 # after a town found in the gazetteer: 南郷通17丁目南12-3 keeps its 南 (南郷通17丁目北 is another block)
