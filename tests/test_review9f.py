@@ -54,3 +54,18 @@ def test_a_ragged_csv_without_a_final_line_end_is_whole() -> None:
     assert rows > 0 and damage == []
     uniform = csv_bytes(ROWS, "cp932")
     assert _read(uniform[:uniform.index(b"\r\n", len(uniform) // 2) + 9])[1] != []  # a regular table cut: damage
+
+
+def test_an_address_book_padded_with_nuls_or_ending_with_the_dos_mark_is_whole() -> None:
+    """NUL padding after the last card (a copy into preallocated space, a card image) and the DOS end-of-file mark
+    lose no card: the same rule as a text table's (only a NUL block with text after it is a zeroed one)."""
+    from test_vcard import iphone
+
+    from tests import person_tables_data as T
+
+    data = iphone(T.ja_people(6, seed=1919))
+    for whole in (data + bytes(4096), data + b"\x1a", data + b"\x1a" + bytes(100)):
+        rows, damage = _read(whole)
+        assert rows == 6 and damage == [], damage
+    zeroed = data[:300] + bytes(64) + data[364:]
+    assert any("NUL" in d for d in _read(zeroed)[1])
