@@ -12,6 +12,8 @@ Every file is built here from fictitious people (Faker ja_JP, fixed seed)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pii_data import csv_bytes, people, standard
 
 from scanner.inspectors.spreadsheet import analyse_bytes
@@ -69,3 +71,33 @@ def test_an_address_book_padded_with_nuls_or_ending_with_the_dos_mark_is_whole()
         assert rows == 6 and damage == [], damage
     zeroed = data[:300] + bytes(64) + data[364:]
     assert any("NUL" in d for d in _read(zeroed)[1])
+
+
+def test_an_mbox_holding_a_zeroed_block_is_listed(tmp_path: Path) -> None:
+    """A block of NULs inside a message of an mbox (zeroed on a damaged disk): what it held is lost. A saved .eml
+    with one was listed corrupt (damage9); the same message in a Thunderbird Inbox was passed over as clean."""
+    import mail_data as md
+
+    from scanner.config import ScanConfig
+    from scanner.inspectors.mail import MailInspector
+    from scanner.models import FileStat, Location, Skipped
+    from scanner.pipeline import scan_context
+
+    plain = [md.message([(f"{i}.txt", b"hello\r\n", "rfc2231-utf8")]) for i in range(3)]
+    plain[1] = plain[1][:40] + bytes(512) + plain[1][552:]
+    data = md.mbox(plain)
+    config = ScanConfig(sources=[], out=tmp_path / "out", names=[])
+
+    class Mbox:
+        location, name, deleted = Location("/share", "/share/Inbox"), "Inbox", False
+
+        def stat(self) -> FileStat:
+            return FileStat(len(data))
+
+    def skips(mbox: bytes) -> list[Skipped]:
+        children = MailInspector(config).inspect(Mbox(), mbox, "", scan_context(config)).children
+        return [c for c in children if isinstance(c, Skipped)]
+
+    zeroed = skips(data)
+    assert [s.reason for s in zeroed] == ["corrupt"] and "NUL" in zeroed[0].detail, zeroed
+    assert skips(md.mbox([md.message([(f"{i}.txt", b"hello\r\n", "rfc2231-utf8")]) for i in range(3)])) == []
