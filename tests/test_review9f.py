@@ -101,3 +101,41 @@ def test_an_mbox_holding_a_zeroed_block_is_listed(tmp_path: Path) -> None:
     zeroed = skips(data)
     assert [s.reason for s in zeroed] == ["corrupt"] and "NUL" in zeroed[0].detail, zeroed
     assert skips(md.mbox([md.message([(f"{i}.txt", b"hello\r\n", "rfc2231-utf8")]) for i in range(3)])) == []
+
+
+def test_a_damaged_transfer_encoding_name_still_decodes_the_part() -> None:
+    """One flipped byte in a part's ``Content-Transfer-Encoding`` header name (``Content-Transfer-Encodinf``):
+    email takes the part as 7bit and hands back its base64 text; the attached list was never seen (silent)."""
+    import base64
+
+    import mail_data as md
+
+    from scanner.inspectors.mail_mime import read_message
+
+    roster = md.roster(4)
+    sound = md.message([(md.ROSTER_NAME, roster, "rfc2231-utf8")])
+    at = sound.index(b"Content-Transfer-Encoding: base64")
+    for flipped in (b"Content-Transfer-Encodinf", b"Content-Tr@nsfer-Encoding", b"content-transfer-enc0ding"):
+        mail = read_message(sound[:at] + flipped + sound[at + 25:])
+        files = [a for a in mail.attachments if a.data == roster]
+        assert files, [(a.name, (a.data or b"")[:20]) for a in mail.attachments]
+        assert any(s == "corrupt" and "Content-Transfer-Encoding" in why for s, why in mail.problems), mail.problems
+    assert read_message(sound).problems == [] and base64.b64encode(roster)[:20] not in sound[:at]
+
+
+def test_a_base64_body_under_a_damaged_transfer_encoding_name_is_read() -> None:
+    """The same damage on a one-part message whose body is a pasted list in base64: the walk's cheap check saw
+    no base64 body and no table in the text, and never sent it to the worker; the worker read base64 text."""
+    import base64
+
+    from scanner.inspectors.mail_mime import body_may_hold_table, read_message, text_only
+
+    tsv = "\n".join("\t".join("" if v is None else str(v) for v in r) for r in ROWS).encode("utf-8")
+    body = base64.encodebytes(tsv).replace(b"\n", b"\r\n")
+    for name in (b"Content-Transfer-Encoding", b"Content-Transfer-Encodinf", b"Content-Transfer=Encoding"):
+        raw = (b"From: a@example.jp\r\nTo: b@example.jp\r\nSubject: list\r\nMIME-Version: 1.0\r\n"
+               b"Content-Type: text/plain; charset=utf-8\r\n" + name + b": base64\r\n\r\n" + body)
+        assert text_only(raw, complete=True) and body_may_hold_table(raw, True), name
+        tables = [a for a in read_message(raw).attachments if a.data]
+        person = str(ROWS[1][0])
+        assert any(person in a.data.decode("utf-8", "replace") for a in tables if a.data), name

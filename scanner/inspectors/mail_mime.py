@@ -107,7 +107,8 @@ def _header_end(head: bytes) -> tuple[int, int] | None:
     return start, first + (2 if head[first + 1] == 10 else 3)
 
 
-_BASE64_BODY = re.compile(rb"(?im)^content-transfer-encoding:[ \t]*base64")
+# a base64 body, also under a Content-Transfer-Encoding name with a damaged byte (the worker reads it: review9f)
+_BASE64_BODY = re.compile(rb"(?im)^[!-9;-~]{23,27}:[ \t]*base64[ \t]*\r?$")
 _FLOWED = re.compile(rb'(?i)format="?flowed')
 _UU_BEGIN_LINE = re.compile(rb"(?m)^begin(?:-base64)? [0-7]{3,4} ")
 _DELSP = re.compile(rb'(?i)delsp="?yes')
@@ -124,7 +125,7 @@ def body_may_hold_table(raw: bytes, complete: bool) -> bool:
     if end is None:
         return False
     body, block = raw[end[1]:], raw[:end[0]]
-    if b"content-transfer-encoding" in block.lower() and _BASE64_BODY.search(block):  # the pattern where it may match
+    if b"base64" in block.lower() and _BASE64_BODY.search(block):  # the pattern where it may match
         return bool(body.strip())  # not decoded in the walk: the worker reads it
     if b"begin" in body and _UU_BEGIN_LINE.search(body):  # a uuencoded file in the text (or a whole x-uuencode part)
         return True
@@ -239,6 +240,9 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
                 mail.problems.append((Status.CORRUPT, f"MIME structure damaged ({', '.join(sorted(set(losses)))}): "
                                       "the message may be cut; parts after the damage may be missing"))
             continue
+        if (damaged := _damaged_encoding_name(part)) is not None:
+            mail.problems.append((Status.CORRUPT, f"a part's Content-Transfer-Encoding header name is damaged "
+                                  f"({damaged!r}): its value decoded the part"))
         name, raw_hex = part_name(part)
         if str(part.get("Content-Transfer-Encoding", "")).strip().lower() in UU_ENCODINGS:
             _uuencoded_part(part, name, raw_hex, mail)  # the file itself, not a body (email would decode it as one)
@@ -310,6 +314,26 @@ def _damaged_multipart(part: Message) -> Message | None:
         return None
     head = 'Content-Type: multipart/mixed; boundary="{}"\r\n\r\n'.format(boundary.replace('"', ""))
     return email.message_from_bytes((head + body).encode("utf-8", "surrogateescape"), policy=policy.default)
+
+
+_CTE = "content-transfer-encoding"
+_ENCODINGS = frozenset({"base64", "quoted-printable", *UU_ENCODINGS})
+
+
+def _damaged_encoding_name(part: Message) -> str | None:
+    """A part without a Content-Transfer-Encoding header but with one whose name is it with a byte or two damaged
+    (``Content-Transfer-Encodinf: base64``): email would hand back the encoded text as the part's bytes (review9f:
+    an attached list then read as base64 text, silent). The header is set from the damaged one's value; the
+    damaged name is returned (None: nothing done)."""
+    if "Content-Transfer-Encoding" in part:
+        return None
+    for key, value in part.items():
+        low = key.lower()
+        if (len(low) == len(_CTE) and low != _CTE and sum(a != b for a, b in zip(low, _CTE, strict=True)) <= 2
+                and str(value).strip().lower() in _ENCODINGS):
+            part["Content-Transfer-Encoding"] = str(value).strip()
+            return key
+    return None
 
 
 def _read_bodies(group: list[tuple[bool, Message]], mail: Mail) -> None:
