@@ -897,19 +897,20 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
 
     def counted(source: Iterator[list[str]]) -> Iterator[list[str]]:
         """The rows, each counted against the cell budget; the decoding note once they are read."""
-        widths = [0, 0]  # the last two rows' cells
+        widths = [-1, 0, 0]  # the last three rows' cells
         widest, short, short_before = 0, False, False  # a row narrower than one above it, before the last row
         for i, row in enumerate(source):
             budget.add(len(row) or 1)
             if not i & 0x3FFF:
                 budget.tick()
-            widths = [widths[1], len(row)]
+            widths = [widths[1], widths[2], len(row)]
             short_before, short = short, short or 0 < len(row) < widest
             widest = max(widest, len(row))
             yield row
         if dec.note():
             sheet.notes.append(f"decoding: {dec.note()}")
-        sheet.damage.extend(text_damage(data, *widths, ragged=short_before))
+        # no table above the last row (two rows of as many cells, none narrower): a note, nothing says it was cut
+        sheet.damage.extend(text_damage(data, widths[1], widths[2], ragged=short_before or widths[0] != widths[1]))
 
     if starts is not None:  # fixed-width text: cut at its straight blank columns
         cut = starts
@@ -932,7 +933,8 @@ def text_damage(data: bytes, before_last: int, last: int, ragged: bool = False) 
     a row). A last line without a line end but as many cells as the row before it is an ordinary file.
     Whole files that look so (review9f): the DOS end-of-file mark (0x1A) after the last line end; fields padded with
     NULs (every run, two or more, ends at a field or line end: a block zeroed on disk ends anywhere); a ``ragged``
-    table (a row above the last already narrower than one above it: trailing empty cells left out)."""
+    table (a row above the last already narrower than one above it: trailing empty cells left out), or no table
+    above the last row (the two rows before it of other widths: a note typed without a final line end)."""
     found = []
     runs = _ZEROED.finditer(data)
     if (m := next(runs, None)) is not None and not _nul_padded(data, m, runs):
