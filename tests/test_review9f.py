@@ -149,3 +149,33 @@ def test_a_short_note_without_a_final_line_end_is_no_cut_table() -> None:
         assert _read(note.encode("cp932"))[1] == [], note
     table = csv_bytes(ROWS[:3], "cp932")  # a header and two rows of as many cells above the cut
     assert _read(table[:table.rindex(b",", 0, len(table) - 20)])[1] != []
+
+
+def _directory_loops_on_itself(ole: bytes) -> bytes:
+    """The FAT entry of the directory's first sector pointed back at that sector (a damaged FAT sector)."""
+    import struct
+
+    b = bytearray(ole)
+    size = 1 << struct.unpack_from("<H", b, 30)[0]
+    first_dir, fat0 = struct.unpack_from("<I", b, 48)[0], struct.unpack_from("<I", b, 76)[0]
+    struct.pack_into("<I", b, (fat0 + 1) * size + 4 * first_dir, first_dir)
+    return bytes(b)
+
+
+def test_a_msg_whose_directory_chain_loops_is_listed(tmp_path: Path) -> None:
+    """A .msg whose FAT sends its directory chain back to its first sector: olefile and the walk's probe saw the
+    first sector's few entries (no body, no attachment) without an error, and the message was passed over."""
+    import mail_data as md
+
+    from scanner.inspectors.mail_outlook import msg_may_hold_attachments, read_msg
+    from scanner.sources.single import SingleFileEntry
+
+    body = "\r\n".join("\t".join(str(c) for c in r) for r in ROWS).encode("utf-16-le")
+    sound = md.msg_file(tmp_path, "名簿", [], bodies={"__substg1.0_1000001F": body})
+    assert not read_msg(sound).problems
+    looped = _directory_loops_on_itself(sound)
+    path = tmp_path / "looped.msg"
+    path.write_bytes(looped)
+    assert msg_may_hold_attachments(SingleFileEntry(str(path)), 1 << 20)
+    problems = read_msg(looped).problems
+    assert any(s == "corrupt" and "loop" in why for s, why in problems), problems

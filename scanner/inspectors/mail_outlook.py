@@ -25,7 +25,7 @@ from ..isolation import decoding
 from ..models import Entry
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
-from .legacy_embedded import CompoundProbe, unreached_entries
+from .legacy_embedded import CompoundProbe, directory_loops, unreached_entries
 from .mail_body import body_text, rtf_source, rtf_table, table_body, uu_files
 from .mail_parts import Attachment, Mail, is_tnef
 from .mail_pstitem import HeapItem, NotAPropertyContext, unreached
@@ -115,7 +115,8 @@ def msg_may_hold_attachments(entry: Entry, limit: int, named: bool = True) -> bo
 def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
     message, count = False, 0
     try:
-        for name, _kind, _start, size in CompoundProbe(read_at).entries():
+        probe = CompoundProbe(read_at)
+        for name, _kind, _start, size in probe.entries():
             count += 1
             if name.startswith(_ATTACH) or (name in BODY_STREAMS and size >= MIN_TABLE_BODY) or name in CONTACT_STREAMS:
                 return True  # an attachment, a body long enough to hold a pasted table, a contact's address or
@@ -125,6 +126,8 @@ def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
             message = message or name.startswith("__substg1.0_")
     except _PROBE_ERRORS:
         return named
+    if named and probe.looped:
+        return True  # the directory chain loops (a damaged FAT): entries after the loop unseen; the worker says so
     if not named:
         return message and count >= _MOST_ENTRIES
     return not message or count >= _MOST_ENTRIES
@@ -149,6 +152,9 @@ def read_msg(data: bytes) -> Mail:
     if lost:
         mail.problems.append((Status.CORRUPT, f"msg: {lost} directory entries in use are not reached from the "
                               "root (damaged directory): attachments may be lost"))
+    if directory_loops(data):  # review9f: olefile read the first directory sectors again and again, no error
+        mail.problems.append((Status.CORRUPT, "msg: the compound file's directory chain loops back on itself "
+                              "(damaged FAT): the entries after the loop (a body, attachments) are lost"))
     damaged = sum(1 for p in paths for part in p.split("/") if _damaged_name(part))
     if damaged:  # Session 9: a flipped byte in a body's stream name lost the body, and the message said 'ok'
         mail.problems.append((Status.CORRUPT, f"msg: {damaged} stream or storage name(s) damaged (not an Outlook "
