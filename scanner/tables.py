@@ -102,6 +102,7 @@ def _markup_kind(data: bytes) -> str | None:
 
 
 _EXCEL_HTML = ("urn:schemas-microsoft-com:office:excel", "x-document-type: workbook")
+_BROWSER_MHTML = ("from: <saved by ", "snapshot-content-location:")  # a page a browser saved (Chrome, Edge, IE)
 
 
 def markup_table(head: bytes) -> str | None:
@@ -114,6 +115,8 @@ def markup_table(head: bytes) -> str | None:
     if kind in ("html", "mhtml"):
         text = _text_head(head, len(head))
         if any(mark in text for mark in _EXCEL_HTML) or (kind == "html" and "<table" in text):
+            return kind
+        if kind == "mhtml" and any(mark in text[:2048] for mark in _BROWSER_MHTML):  # review9f: under any name
             return kind
     return None
 

@@ -179,3 +179,21 @@ def test_a_msg_whose_directory_chain_loops_is_listed(tmp_path: Path) -> None:
     assert msg_may_hold_attachments(SingleFileEntry(str(path)), 1 << 20)
     problems = read_msg(looped).problems
     assert any(s == "corrupt" and "loop" in why for s, why in problems), problems
+
+
+def test_a_browsers_saved_page_under_another_name_is_read(tmp_path: Path) -> None:
+    """A page saved by Chrome/Edge ("Save as MHTML") or Internet Explorer ("Web archive") and renamed to a picture
+    or left without an extension: the walk's disguise check knew only Excel's single-file pages; never read."""
+    from test_damage9 import _inspect, _page, _table_html, chrome_mhtml, ie_mhtml
+
+    from scanner.inspectors.disguise import check, look
+
+    for name, data in (("page.jpg", chrome_mhtml([_page(_table_html(ROWS))])),
+                       ("写真001.png", ie_mhtml(_page(_table_html(ROWS)))),
+                       ("archive", chrome_mhtml([_page(_table_html(ROWS))]))):
+        found, more = look(name, data[:65])
+        if found is None and more:
+            found = check(name, data[:more])
+        assert found is not None and found.family == "mime", (name, found, more)
+        inspection = _inspect(tmp_path, name, data)
+        assert inspection.pii is not None and inspection.pii["records"] == len(ROWS) - 1, (name, inspection.status)
