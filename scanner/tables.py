@@ -900,7 +900,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
 
     def counted(source: Iterator[list[str]]) -> Iterator[list[str]]:
         """The rows, each counted against the cell budget; the decoding note once they are read."""
-        widths = [-1, 0, 0]  # the last three rows' cells
+        widths = [-1, -1, -1]  # the last three rows' cells (-1: none)
         widest, short, short_before = 0, False, False  # a row narrower than one above it, before the last row
         for i, row in enumerate(source):
             budget.add(len(row) or 1)
@@ -912,8 +912,9 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
             yield row
         if dec.note():
             sheet.notes.append(f"decoding: {dec.note()}")
-        # no table above the last row (two rows of as many cells, none narrower): a note, nothing says it was cut
-        sheet.damage.extend(text_damage(data, widths[1], widths[2], ragged=short_before or widths[0] != widths[1]))
+        # no table above the last row (the two rows before it of other widths): a note, nothing says it was cut; a
+        # text of two rows is a header and a row cut inside (a cut note of two lines is listed too: never silent)
+        sheet.damage.extend(text_damage(data, widths[1], widths[2], ragged=short_before or -1 < widths[0] != widths[1]))
 
     if starts is not None:  # fixed-width text: cut at its straight blank columns
         cut = starts

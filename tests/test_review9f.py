@@ -142,13 +142,16 @@ def test_a_base64_body_under_a_damaged_transfer_encoding_name_is_read() -> None:
 
 
 def test_a_short_note_without_a_final_line_end_is_no_cut_table() -> None:
-    """A note typed in Notepad (no line end after its last line) whose first line holds commas: no table above
+    """A note typed in Notepad (no line end after its last line) whose first lines hold commas: no table above
     its last line, so nothing says a row was cut; it was listed corrupt (every .txt is read as a table)."""
-    for note in ("本日の会議, 出席者: 担当A, 担当B, 担当C\r\n次回は来週の水曜日",
-                 "件名: 訪問予定, 11月分\r\n\r\n詳細は別紙のとおり"):
+    for note in ("本日の会議, 出席者: 担当A, 担当B, 担当C\r\n議題: 予算, 日程\r\n次回は来週の水曜日",
+                 "件名: 訪問予定, 11月分\r\n\r\n詳細は別紙のとおり",
+                 "連絡事項\r\n訪問, 11月分, 担当A\r\n詳細は別紙"):
         assert _read(note.encode("cp932"))[1] == [], note
     table = csv_bytes(ROWS[:3], "cp932")  # a header and two rows of as many cells above the cut
     assert _read(table[:table.rindex(b",", 0, len(table) - 20)])[1] != []
+    first = table[:table.index(b"\r\n") + 30]  # cut inside the first record: the rest of the list is lost
+    assert _read(first)[1] != []
 
 
 def _directory_loops_on_itself(ole: bytes) -> bytes:
