@@ -200,3 +200,17 @@ def test_a_browsers_saved_page_under_another_name_is_read(tmp_path: Path) -> Non
         assert found is not None and found.family == "mime", (name, found, more)
         inspection = _inspect(tmp_path, name, data)
         assert inspection.pii is not None and inspection.pii["records"] == len(ROWS) - 1, (name, inspection.status)
+
+
+def test_a_web_page_whose_transfer_encoding_name_is_damaged_keeps_its_rows() -> None:
+    """The same damage in a saved web page (Chrome's quoted-printable, IE's and Excel's base64): the page's HTML
+    was read still encoded (no table, silent)."""
+    from test_damage9 import _page, _table_html, chrome_mhtml, ie_mhtml
+
+    for data in (chrome_mhtml([_page(_table_html(ROWS))]), ie_mhtml(_page(_table_html(ROWS)))):
+        sound_rows, sound_damage = _read(data)
+        assert sound_rows == len(ROWS) - 1 and sound_damage == []
+        at = data.index(b"Content-Transfer-Encoding:")
+        for flipped in (b"Contejt-Transfer-Encoding", b"Content-Transfer,Encoding"):
+            rows, damage = _read(data[:at] + flipped + data[at + 25:])
+            assert rows == sound_rows and any("Content-Transfer-Encoding" in d for d in damage), (flipped, damage)

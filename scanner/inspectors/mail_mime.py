@@ -21,6 +21,7 @@ from email.message import Message
 from typing import IO
 
 from ..codes import Status
+from ..markup import repair_encoding_name
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
 from .mail_body import body_text, looks_tabular, table_body, unflowed, uu_files, wide_commas_folded
@@ -240,7 +241,7 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
                 mail.problems.append((Status.CORRUPT, f"MIME structure damaged ({', '.join(sorted(set(losses)))}): "
                                       "the message may be cut; parts after the damage may be missing"))
             continue
-        if (damaged := _damaged_encoding_name(part)) is not None:
+        if (damaged := repair_encoding_name(part, UU_ENCODINGS)) is not None:
             mail.problems.append((Status.CORRUPT, f"a part's Content-Transfer-Encoding header name is damaged "
                                   f"({damaged!r}): its value decoded the part"))
         name, raw_hex = part_name(part)
@@ -314,26 +315,6 @@ def _damaged_multipart(part: Message) -> Message | None:
         return None
     head = 'Content-Type: multipart/mixed; boundary="{}"\r\n\r\n'.format(boundary.replace('"', ""))
     return email.message_from_bytes((head + body).encode("utf-8", "surrogateescape"), policy=policy.default)
-
-
-_CTE = "content-transfer-encoding"
-_ENCODINGS = frozenset({"base64", "quoted-printable", *UU_ENCODINGS})
-
-
-def _damaged_encoding_name(part: Message) -> str | None:
-    """A part without a Content-Transfer-Encoding header but with one whose name is it with a byte or two damaged
-    (``Content-Transfer-Encodinf: base64``): email would hand back the encoded text as the part's bytes (review9f:
-    an attached list then read as base64 text, silent). The header is set from the damaged one's value; the
-    damaged name is returned (None: nothing done)."""
-    if "Content-Transfer-Encoding" in part:
-        return None
-    for key, value in part.items():
-        low = key.lower()
-        if (len(low) == len(_CTE) and low != _CTE and sum(a != b for a, b in zip(low, _CTE, strict=True)) <= 2
-                and str(value).strip().lower() in _ENCODINGS):
-            part["Content-Transfer-Encoding"] = str(value).strip()
-            return key
-    return None
 
 
 def _read_bodies(group: list[tuple[bool, Message]], mail: Mail) -> None:
