@@ -19,6 +19,7 @@ import email.policy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email.message import Message
 from itertools import chain
 from typing import Any
 
@@ -178,8 +179,8 @@ def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
 _CTE = "content-transfer-encoding"
 
 
-def repair_encoding_name(part: Any, more: tuple[str, ...] = ()) -> str | None:
-    """A MIME part (an ``email.message.Message``) without a Content-Transfer-Encoding header but with one whose name
+def repair_encoding_name(part: Message, more: tuple[str, ...] = ()) -> str | None:
+    """A MIME part without a Content-Transfer-Encoding header but with one whose name
     is it with a byte or two damaged (``Content-Transfer-Encodinf: base64``): email would hand back the encoded
     text as the part's bytes (review9f: an attached list, a saved page's HTML then read as base64 or
     quoted-printable text, silent). The header is set from the damaged one's value (base64, quoted-printable or
@@ -210,12 +211,12 @@ def mhtml_html(data: bytes) -> list[tuple[bytes, str | None]]:
         damaged = repair_encoding_name(part)
         said = f"MHTML: an HTML part's Content-Transfer-Encoding header name is damaged ({damaged!r})" if damaged else None
         if str(part.get("Content-Transfer-Encoding", "")).strip().lower() == "base64":
-            body, damage = _base64_part(part.get_payload(decode=False))
-            pages.append((body, "; ".join(d for d in (said, damage) if d) or None))
+            decoded, damage = _base64_part(part.get_payload(decode=False))
+            pages.append((decoded, "; ".join(d for d in (said, damage) if d) or None))
             continue
-        body = part.get_payload(decode=True)
-        if isinstance(body, bytes):
-            pages.append((body, said))
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes):
+            pages.append((payload, said))
     if not pages:
         raise ReadError(Status.UNSUPPORTED, "MHTML without an HTML part")
     if msg.is_multipart() and any(type(d).__name__ == "CloseBoundaryNotFoundDefect" for d in msg.defects):

@@ -649,7 +649,7 @@ class _WatchedTarInfo(tarfile.TarInfo):
 class _FirstRead:
     """A file object that keeps the bytes of its first read (and passes every read on)."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: object) -> None:  # tarfile's file object (typeshed's private _Fileobj)
         self.inner: Any = inner
         self.first: bytes | None = None
 
