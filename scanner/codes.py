@@ -110,7 +110,8 @@ MAIL_HOP_FORMATS = frozenset({"eml", "emlx", "mbox", "msg", "pst", "ost", "pab",
 COPY_REASONS = frozenset({Reason.NAME, Reason.NAME_VARIANT, Reason.KNOWN_HASH})
 
 # The leak set whose persons are counted: the named file under its own name or with its known bytes.
-# Variants (owner files, recycle-bin $I files, renamed copies) are listed as copies but not counted,
+# Variants (renamed copies; owner files and marker files such as recycle-bin $I files, listed apart by
+# scanner.summary) are not counted,
 # so the person figures stay those of the leaked file itself (the demo's 2,382 / 1,117 / 1,077).
 COUNTED_REASONS = frozenset({Reason.NAME, Reason.KNOWN_HASH})
 

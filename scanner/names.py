@@ -100,6 +100,8 @@ class Decoration:
     regex: re.Pattern[str] | None
     extensions: frozenset[str]  # extensions this decoration brings with it (.xlk)
     family: str | None  # the named file must be in this family for those extensions
+    # a bare number ('-12', ' 4') right after a digit reads as that number going on (名簿_2023-12), not a duplicate
+    not_after_digit: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,8 @@ def _variants() -> dict[str, Any]:
 def decorations() -> tuple[Decoration, ...]:
     return tuple(
         Decoration(d["name"], d["position"], re.compile(d["pattern"]) if "pattern" in d else None,
-                   frozenset(e.casefold() for e in d.get("extensions", [])), d.get("family"))
+                   frozenset(e.casefold() for e in d.get("extensions", [])), d.get("family"),
+                   d.get("not_after_digit") is True)
         for d in _variants().get("decoration", []))
 
 
@@ -161,6 +164,13 @@ def decorations() -> tuple[Decoration, ...]:
 def lock_rules() -> tuple[LockRule, ...]:
     return tuple(LockRule(d["name"], d["prefix"], d["suffix"], d["drop_leading"], d["format"])
                  for d in _variants().get("lock", []))
+
+
+@cache
+def marker_rules() -> frozenset[str]:
+    """Rules (``marker = true`` in name_variants.toml) whose files mark a copy but hold none of its content: an
+    AppleDouble companion, a download mark, a trash or recycle-bin record, an iCloud placeholder."""
+    return frozenset(name for name, d in _catalogue().items() if d.get("marker") is True)
 
 
 @cache
@@ -522,7 +532,7 @@ class NameRules:
                 pre = self._decompose(stem[:start], self._prefix) if not dropped else []
                 if pre is None:
                     continue
-                suf = self._decompose(stem[end:], self._suffix)
+                suf = self._decompose(stem[end:], self._suffix, stem[end - 1:end])
                 if suf is None:
                     continue
                 used = pre + suf
@@ -549,14 +559,17 @@ class NameRules:
                 if len(short) >= 3 and not short.startswith(".") and stem.startswith(short) and fits(len(stem) + k):
                     yield 0, len(short), k
 
-    def _decompose(self, text: str, decos: list[Decoration]) -> list[str] | None:
-        """The decorations that make up ``text`` exactly, left to right; None when some text is left."""
+    def _decompose(self, text: str, decos: list[Decoration], before: str = "") -> list[str] | None:
+        """The decorations that make up ``text`` exactly, left to right; None when some text is left. ``before``:
+        the last character of the stem ``text`` follows (a digit there keeps ``not_after_digit`` decorations out)."""
         if not text:
             return []
         for d in decos:
+            if d.not_after_digit and before.isdigit():
+                continue
             m = d.regex.match(text) if d.regex is not None else None
             if m and m.end() > 0:
-                rest = self._decompose(text[m.end():], decos)
+                rest = self._decompose(text[m.end():], decos)  # after a program's own text: its forms
                 if rest is not None:
                     return [d.name, *rest]
         return None

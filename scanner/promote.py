@@ -8,19 +8,22 @@ with the leak set (reason ``record-overlap``), it is a copy: reason ``name-varia
 is tied to. Any other hit (a person list under another name, a disguised file, a mail attachment, a keyword
 name) whose SHA-256 equals a copy's is a renamed copy, byte for byte: the same, with rule
 ``promoted-renamed-same-sha256`` (Session 8: an investigator calls ``報告書.docx`` holding the named file's very
-bytes a copy; it was only a file "sharing the same persons"). Pure functions over (reasons, sha256, overlap) so a
+bytes a copy; it was only a file "sharing the same persons"). A lock file or a marker file (scanner.summary: ``~$``,
+``._``, a recycle-bin record) ties nothing: named as a copy, it holds none of its content, and such files are alike
+byte for byte (Session 9 review). Pure functions over (reasons, sha256, overlap) so a
 scan and a merge of scans use the same rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .codes import COPY_REASONS, Reason
 from .contracts import ScanContext
 from .models import FileHit
+from .summary import is_lock_file, is_marker
 
 SAME_SHA256 = "promoted-same-sha256"
 RECORD_OVERLAP = "promoted-record-overlap"
@@ -46,6 +49,9 @@ class Evidence:
     reasons: frozenset[str]
     sha256: str | None
     overlap_files: tuple[Any, ...] = ()  # the leak-set file ids it shares persons with (record-overlap)
+    # False for a lock file or a marker file (scanner.summary): named as a copy, it holds none of the content, and
+    # its bytes (an owner file's user name, a Mac's Finder-info-only ._ file) are those of other such files
+    holds_content: bool = True
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ def promotions(hits: Sequence[Evidence]) -> dict[int, Promotion]:
     while True:
         copies: dict[str, list[int]] = {}
         for i, h in enumerate(hits):
-            if h.sha256 and h.sha256 != EMPTY_SHA256 and (h.reasons & COPY_REASONS or i in out):
+            if h.sha256 and h.sha256 != EMPTY_SHA256 and h.holds_content and (h.reasons & COPY_REASONS or i in out):
                 copies.setdefault(h.sha256, []).append(i)
         same = {i: tuple(j + 1 for j in copies.get(h.sha256 or "", []) if j != i)
                 for i, h in enumerate(hits) if open_lead(i, h)}
@@ -87,10 +93,17 @@ def promotions(hits: Sequence[Evidence]) -> dict[int, Promotion]:
         out.update(new)
 
 
+def holds_content(f: Mapping[str, Any]) -> bool:
+    """Not a lock file nor a marker file: its SHA-256 may tie another file to it as a copy."""
+    return not is_lock_file(f) and not is_marker(f)
+
+
 def apply_to_hits(hits: list[FileHit]) -> int:
     """Promote FileHit objects in place (after the person analysis); return how many."""
     found = promotions([Evidence(frozenset(h.reasons), h.digests.sha256 if h.digests else None,
-                                 tuple((h.overlap or {}).get("files") or ())) for h in hits])
+                                 tuple((h.overlap or {}).get("files") or ()),
+                                 holds_content({"reasons": h.reasons, "matched_rules": h.matched_rules}))
+                        for h in hits])
     for i, p in found.items():
         h = hits[i]
         h.reasons.append(Reason.NAME_VARIANT)
@@ -103,7 +116,7 @@ def apply_to_findings(files: list[dict[str, Any]]) -> int:
     """Promote findings.json file entries in place (a merge of scans); ids are the entries' ``id``."""
     ids = [f.get("id", i + 1) for i, f in enumerate(files)]
     found = promotions([Evidence(frozenset(f.get("reasons") or ()), f.get("sha256"),
-                                 tuple((f.get("overlap") or {}).get("files") or ())) for f in files])
+                                 tuple((f.get("overlap") or {}).get("files") or ()), holds_content(f)) for f in files])
     for i, p in found.items():
         f = files[i]
         f["reasons"] = [*f.get("reasons", []), Reason.NAME_VARIANT]

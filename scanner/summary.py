@@ -4,7 +4,9 @@ breach-report box, the terminal summary and the README's demo description all sa
 What counts as a copy of the named file is decided here and nowhere else: a file found by the named
 file's exact name, by a name its copies and re-saves get (``name-variant``) or by a known hash. Lock
 files (Office's ``~$NAME``, LibreOffice's ``.~lock.NAME#``) prove the file was open but hold none of its
-content: they are counted apart, as are leads (names that contain the named file's name, keyword
+content, and marker files (a macOS ``._NAME`` companion, a ``NAME:Zone.Identifier`` download mark, a trash or
+recycle-bin record, an iCloud placeholder) prove a copy was there but hold none of it: both are counted apart,
+as are leads (names that contain the named file's name, keyword
 names, lists of names without addresses). A pure function of the findings document.
 """
 
@@ -18,6 +20,7 @@ from typing import Any
 
 from .codes import COPY_REASONS, Reason, Status
 from .names import lock_rules as lock_rule_list
+from .names import marker_rules
 
 _SEP = re.compile(r"[/\\]")
 
@@ -37,9 +40,26 @@ def is_lock_file(f: Mapping[str, Any]) -> bool:
     return bool(variant) and all(r.split("+")[0] in lock_rules() for r in variant)
 
 
+_CONTENT_REASONS = frozenset({Reason.NAME, Reason.KNOWN_HASH, Reason.PII, Reason.RECORD_OVERLAP})
+
+
+def is_marker(f: Mapping[str, Any]) -> bool:
+    """A hit that is a copy by name only because it marks one (signatures/name_variants.toml ``marker``: ``._NAME``,
+    ``NAME:Zone.Identifier``, ``NAME.trashinfo``, ``.NAME.icloud``, a recycle bin's ``$I`` / ``INFO2``): it holds
+    none of the named file's content, unless its content says otherwise (the records, a known hash)."""
+    reasons = set(f.get("reasons") or ())
+    if reasons & _CONTENT_REASONS or Reason.NAME_VARIANT not in reasons:
+        return False
+    rules = f.get("matched_rules") or ()
+    naming = [r.partition(":")[2].split("+") for r in rules if r.startswith(f"{Reason.NAME_VARIANT}:")]
+    naming += [[r] for r in rules if r in marker_rules()]  # a recycle bin's record ($I, INFO2); its content: neutral
+    return bool(naming) and all(set(parts) & marker_rules() for parts in naming)
+
+
 def is_copy(f: Mapping[str, Any]) -> bool:
-    """A copy of the named file: its name, a copy's or re-save's name, or a known hash; never a lock file."""
-    return bool(COPY_REASONS & set(f.get("reasons") or ())) and not is_lock_file(f)
+    """A copy of the named file: its name, a copy's or re-save's name, or a known hash; never a lock file nor
+    a marker file."""
+    return bool(COPY_REASONS & set(f.get("reasons") or ())) and not is_lock_file(f) and not is_marker(f)
 
 
 def place_of(f: Mapping[str, Any]) -> str:
@@ -59,7 +79,7 @@ def place_of(f: Mapping[str, Any]) -> str:
 
 
 def classify(doc: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
-    """Every hit in the one group a reader looks for it in (first that fits): copies, lock files, names
+    """Every hit in the one group a reader looks for it in (first that fits): copies, lock files, marker files, names
     containing the named file's name, files sharing persons with the leak set, other person lists,
     lists of names without addresses, keyword names. The counts of the summary are these groups' sizes."""
     groups: dict[str, list[Mapping[str, Any]]] = {k: [] for k in GROUPS}
@@ -69,6 +89,8 @@ def classify(doc: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
             groups["copies"].append(f)
         elif is_lock_file(f):
             groups["lock_files"].append(f)
+        elif is_marker(f):
+            groups["markers"].append(f)
         elif Reason.NAME_CONTAINS in reasons:  # a strong lead until promoted to a copy (scanner/promote.py)
             groups["name_contains"].append(f)
         elif Reason.RECORD_OVERLAP in reasons:
@@ -85,7 +107,7 @@ def classify(doc: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
 
 
 # the groups of classify(), in the report's order
-GROUPS = ("copies", "lock_files", "name_contains", "record_overlap", "other_person_files", "names_only_lists",
+GROUPS = ("copies", "lock_files", "markers", "name_contains", "record_overlap", "other_person_files", "names_only_lists",
           "disguised", "keyword_leads")
 
 

@@ -132,6 +132,10 @@ def test_new_rules_say_why_in_the_findings_words() -> None:
 # ---------------------------------------------------------------- from the CLI, on a tree holding them
 
 CLI_NAMES = [f"{JA}.xlsx", ASCII]  # one with its extension, one without
+# a 4 KiB AppleDouble file holding Finder info only (what Finder writes beside any file without other metadata)
+APPLEDOUBLE = (b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \x00\x02" + b"\x00\x00\x00\x09\x00\x00\x00\x32"
+               + b"\x00\x00\x0e\xb0" + b"\x00\x00\x00\x02\x00\x00\x0e\xe2\x00\x00\x01\x1e").ljust(4096, b"\x00")
+OWNER = b"\x06yamada".ljust(54, b" ") + "\x06yamada".encode("utf-16-le").ljust(111, b" ")  # an Office owner file
 DC1 = b"the leaked workbook, deleted on Windows XP: "  # its SHA-256 is known to the examiner (--known-hashes)
 
 
@@ -148,6 +152,13 @@ def _tree(root: Path) -> dict[str, str]:
             for name in names:
                 (folder / name).write_bytes(b"")  # empty: names decide (an empty file ties no lead to a copy)
                 expected[f"{stem[:3]}/{name}"] = kind
+        # a Mac's AppleDouble companions and Office owner files are alike byte for byte (Finder info only; the same
+        # user name): the named file's ones must not make other files "copies" by their SHA-256 (review, Session 9)
+        for name, kind, data in ((f"._{stem}.xlsx", "hit", APPLEDOUBLE), ("._職員名簿.xlsx", "none", APPLEDOUBLE),
+                                 (f"._{stem}_最新.xlsx", "lead", APPLEDOUBLE), (f"~${stem}.xlsx", "hit", OWNER),
+                                 ("~$職員名簿.xlsx", "none", OWNER)):
+            (folder / name).write_bytes(data)
+            expected[f"{stem[:3]}/{name}"] = kind
         short = "介護予" if stem == JA else "RIYOSH"  # an 8.3 alias alone: a lead (the prefilter must let it in)
         (folder / f"{short}~1.XLS").write_bytes(stem.encode() + b"8.3")
         expected[f"{stem[:3]}/{short}~1.XLS"] = "lead"
@@ -175,11 +186,22 @@ def _tree(root: Path) -> dict[str, str]:
         expected.update({f"{stem[:3]}/RECYCLER/S-1-5-21-1-2-3-1003/INFO2": "hit",
                          f"{stem[:3]}/RECYCLER/S-1-5-21-1-2-3-1003/Dc1.xlsx": "hit",
                          f"{stem[:3]}/RECYCLER/S-1-5-21-1-2-3-1003/Dc2.docx": "none"})
+        # both bins collected into a zip by a Windows tool: member paths with backslashes (review, Session 9)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("RECYCLER\\S-1-5-21-1-2-3-1003\\INFO2", (xp / "INFO2").read_bytes())
+            z.writestr("RECYCLER\\S-1-5-21-1-2-3-1003\\Dc1.xlsx", DC1 + stem.encode())
+            z.writestr("$RECYCLE.BIN\\S-1-5-21-1-2-3-1001\\$IAB12CD.xlsx", (vista / "$IAB12CD.xlsx").read_bytes())
+            z.writestr("$RECYCLE.BIN\\S-1-5-21-1-2-3-1001\\$RAB12CD.xlsx", b"r" * 5)
+        (folder / "回収.zip").write_bytes(buf.getvalue())
+        for member in ("RECYCLER\\S-1-5-21-1-2-3-1003\\INFO2", "RECYCLER\\S-1-5-21-1-2-3-1003\\Dc1.xlsx",
+                       "$RECYCLE.BIN\\S-1-5-21-1-2-3-1001\\$IAB12CD.xlsx", "$RECYCLE.BIN\\S-1-5-21-1-2-3-1001\\$RAB12CD.xlsx"):
+            expected[f"{stem[:3]}/回収.zip » {member}"] = "hit"
     return expected
 
 
 @pytest.fixture(scope="module")
-def tree_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, dict]]:
+def tree_result(tmp_path_factory: pytest.TempPathFactory):
     """The tree scanned in this process with every inspector and post-scan analysis, as the CLI does (one
     CLI run of the same tree costs 5 s of worker starts; the names are decided in the scan process either way)."""
     from scanner.config import ScanConfig
@@ -194,6 +216,12 @@ def tree_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str],
     config = ScanConfig(sources=[str(src)], out=root / "out", names=CLI_NAMES, quiet=True, known_hashes=known,
                         content_check="off")  # names and hashes decide here; the fake workbooks are not read
     result = run_scan(config, [LocalSource(str(src))], inspectors=inspectors_for(config), workers=0)
+    return src, expected, result
+
+
+@pytest.fixture(scope="module")
+def tree_scan(tree_result) -> tuple[dict[str, str], dict[str, dict]]:
+    src, expected, result = tree_result
     files = {unicodedata.normalize("NFC", h.location.display().removeprefix(str(src) + "/")): h.to_json()
              for h in result.hits}
     return expected, files
@@ -337,3 +365,193 @@ def test_recycle_bin_rules_have_plain_words_in_both_languages() -> None:
         ja, en = rule_words(rule, "ja"), rule_words(rule, "en")
         assert ja != rule and en != rule and "ごみ箱" in ja and "recycle bin" in en
     assert rule_words("pii:name+address", "ja") == "pii:name+address"  # content rules keep their code
+
+
+# ---------------------------------------------------------------- review (Session 9): what counts as a copy
+
+# Files that mark a copy of the named file but hold none of its content (what a ~$ owner file is to an open file)
+MARKER_NAMES = ["._{s}.xlsx", "{s}.xlsx:Zone.Identifier", "{s}.xlsx.trashinfo", ".{s}.xlsx.icloud"]
+# Files named as a copy that hold (part of) its bytes: copies
+CONTENT_NAMES = ["{s}.xlsx.part", "{s}.xlsx.tmp", "{s}.xlsx~RF1a2b3c.TMP", "{s} (copy).xlsx", "{s} 10.27.33.xlsx"]
+
+
+def test_marker_files_are_not_counted_as_copies(tree_scan) -> None:
+    """An AppleDouble companion, a Zone.Identifier stream, a trash record, an iCloud placeholder, a recycle bin's
+    $I / INFO2 record hold none of the list: like the ~$ owner file they are listed apart (summary ``markers``),
+    never in "copies of the named file"; the content-bearing ones (.part, .tmp, $R, Dc1) stay copies."""
+    from scanner.summary import classify, summarise
+
+    _expected, files = tree_scan
+    groups = classify({"files": list(files.values())})
+    group_of = {id(f): g for g, fs in groups.items() for f in fs}
+    where = {rel: group_of[id(f)] for rel, f in files.items()}
+    for stem in (JA, ASCII):
+        top, vista, xp = stem[:3], f"{stem[:3]}/$RECYCLE.BIN/S-1-5-21-1-2-3-1001/", f"{stem[:3]}/RECYCLER/S-1-5-21-1-2-3-1003/"
+        for name in MARKER_NAMES:
+            assert where[f"{top}/{name.format(s=stem)}"] == "markers", name.format(s=stem)
+        for name in CONTENT_NAMES:
+            assert where[f"{top}/{name.format(s=stem)}"] == "copies", name.format(s=stem)
+        assert where[f"{top}/~${stem}.xlsx"] == "lock_files"
+        assert {where[p] for p in (xp + "INFO2", vista + "$IAB12CD.xlsx", vista + "$IXY34ZZ.xlsx",
+                                   f"{top}/送付.zip » __MACOSX/._{stem}.xlsx")} == {"markers"}
+        assert where[xp + "Dc1.xlsx"] == where[vista + "$RAB12CD.xlsx"] == "copies"
+    summary = summarise({"files": list(files.values())})
+    assert summary["markers"] == len(groups["markers"]) >= 2 * (len(MARKER_NAMES) + 3)
+    assert summary["copies"] == len(groups["copies"])
+
+
+def test_a_marker_name_holding_the_records_is_a_copy() -> None:
+    """A file named like a marker whose content is the list (a copy hidden as ``._NAME``) is a copy."""
+    from scanner.summary import classify
+
+    hidden = {"path": f"/s/._{JA}.xlsx", "reasons": ["name-variant", "pii"],
+              "matched_rules": ["name-variant:appledouble", "pii:name+address"], "pii": {"records": 30}}
+    mark = {"path": f"/s/._{JA}.xlsx", "reasons": ["name-variant"], "matched_rules": ["name-variant:appledouble"]}
+    assert classify({"files": [hidden]})["copies"] == [hidden]
+    assert classify({"files": [mark]})["markers"] == [mark]
+    # a recycle bin's $R holds what its original held: a deleted ._NAME is a marker, a deleted copy a copy
+    deleted_mark = {"path": "/s/$RECYCLE.BIN/S-1/$RAB12CD.xlsx", "reasons": ["name-variant"],
+                    "matched_rules": ["name-variant:appledouble", "recycle-bin:content"]}
+    deleted_copy = {**deleted_mark, "matched_rules": ["name-variant:windows-copy-ja", "recycle-bin:content"]}
+    assert classify({"files": [deleted_mark]})["markers"] == [deleted_mark]
+    assert classify({"files": [deleted_copy]})["copies"] == [deleted_copy]
+
+
+@pytest.mark.parametrize("given", [f"{JA}.xlsx", f"{ASCII}.xlsx", "名簿.xlsx"])
+def test_dates_written_like_a_trash_time_are_leads_not_copies(given: str) -> None:
+    """Finder's Trash time ' 10.27.33' must not take a date people write: 令和5年4月1日 as ' 5.04.01' or
+    ' R5.04.01', 1 Dec 2023 as ' 1.12.23', a version ' 1.10.20' (H.MM.SS whose MM is a month and SS a day)."""
+    rules = _rules(given)
+    stem = given.removesuffix(".xlsx")
+    for text in (" 5.04.01", " 1.12.23", " 9.10.20", " 3.01.31"):
+        got = [(m.reason, m.rule) for m in rules.match(f"{stem}{text}.xlsx")]
+        assert all(reason != Reason.NAME_VARIANT for reason, _rule in got), (text, got)
+    for text in (" 10.27.33", " 9.44.01", " 2.27.33 PM", " 23.59.01", " 5.04.45"):
+        got = [(m.reason, m.rule) for m in rules.match(f"{stem}{text}.xlsx")]
+        assert got[:1] == [(Reason.NAME_VARIANT, "macos-trash-time")], (text, got)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_report_names_what_a_recycle_bin_record_says(tree_result, lang: str) -> None:
+    """The report gives a recycle bin's facts beside its files: each INFO2 record that names a copy, with the name
+    it is stored under, its deletion time and whether it was restored or purged; the original place of a $I, $R
+    or Dc file. Without them a Dc1.xlsx or a $RAB12CD.xlsx means nothing to the reader."""
+    import re
+
+    from reports.html import render_report
+    from scanner.store import build_findings
+
+    _src, _expected, result = tree_result
+    html = render_report(build_findings(result), lang)
+    text = re.sub(r"<[^>]+>", "", html)
+    desk = "C:\\Documents and Settings\\u\\デスクトップ\\"
+    for stem in (JA, ASCII):
+        assert f"{desk}{stem} のコピー.xlsx → Dc1.xlsx" in text
+        assert f"{desk}Copy of {stem}.xlsx → Dc3.xlsx" in text
+        assert f"C:\\Users\\u\\Desktop\\{stem} - コピー.xlsx" in text  # the $I / $R pair's original place
+    assert "会議資料.docx" not in text  # a record naming another file is not the case's business
+    assert ("復元または削除済み" if lang == "ja" else "restored or purged") in text
+
+
+def test_recycle_bins_in_an_archive_with_backslash_paths_pair_up(tree_scan) -> None:
+    """A recycle bin collected into a zip by a Windows tool names its members with backslashes: the INFO2 record
+    and the $I file still give the original name to the Dc and $R files beside them."""
+    _expected, files = tree_scan
+    for stem in (JA, ASCII):
+        zipped = f"{stem[:3]}/回収.zip » "
+        dc1 = files[zipped + "RECYCLER\\S-1-5-21-1-2-3-1003\\Dc1.xlsx"]
+        assert (dc1.get("annotations") or {}).get("recycled_from", "").endswith(f"{stem} のコピー.xlsx"), dc1
+        assert "recycle-bin:content" in dc1["matched_rules"]
+        r = files[zipped + "$RECYCLE.BIN\\S-1-5-21-1-2-3-1001\\$RAB12CD.xlsx"]
+        assert r["annotations"]["recycled_from"].endswith(f"{stem} - コピー.xlsx")
+
+
+def test_an_info2_padded_past_its_cap_is_read_as_far_as_the_cap_and_says_so(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An INFO2 grown past what a recycle bin holds (padded, hostile) is neither skipped unseen nor read without
+    end: its first records are read, a copy named there is a hit, and the file says it was read in part."""
+    from types import SimpleNamespace
+
+    from scanner.codes import Status
+    from scanner.config import ScanConfig
+    from scanner.contracts import NoProgress, ScanContext, ScanResult
+    from scanner.inspectors import recyclebin
+    from scanner.inspectors.recyclebin import RecycleBinInspector, make_info2
+    from scanner.models import Location
+
+    MAX_INFO2 = 20 + 8 * 800  # the cap made small: the same code path at a test's size
+    monkeypatch.setattr(recyclebin, "MAX_INFO2", MAX_INFO2)
+
+    config = ScanConfig(sources=[str(tmp_path)], out=tmp_path / "out", names=[f"{JA}.xlsx"], quiet=True)
+    ctx = ScanContext(config, NameRules(config.names, False), [], ScanResult(config, started=""), NoProgress())
+    loc = Location(str(tmp_path), f"{tmp_path}/RECYCLER/S-1-5-21-1/INFO2")
+    entry = SimpleNamespace(name="INFO2", kind="file", deleted=False, location=loc)
+    first = make_info2([f"C:\\{JA} - コピー.xlsx"])
+    filler = make_info2(["C:\\memo.txt"] * (MAX_INFO2 // 800 + 2))[20:]
+    inspector = RecycleBinInspector(config)
+    assert inspector.wants(entry, len(first) + len(filler), lambda: first[:64])  # type: ignore[arg-type]
+    head_named = inspector.inspect(entry, first + filler, "", ctx)  # type: ignore[arg-type]
+    assert head_named.status == Status.TOO_LARGE and head_named.rules == ["recycle-bin:info2"]
+    assert str(MAX_INFO2) in head_named.detail
+    tail_named = inspector.inspect(entry, make_info2(["C:\\memo.txt"])[:20] + filler + first[20:], "", ctx)  # type: ignore[arg-type]
+    assert tail_named.status == Status.TOO_LARGE and not tail_named.reasons
+
+
+def test_an_info2_record_whose_unicode_path_is_damaged_is_read_from_its_ansi_path() -> None:
+    """Windows 2000/XP keeps each path twice (ANSI and UTF-16): a record whose UTF-16 copy is damaged (a carved or
+    half-overwritten INFO2) still gives the original name from the other copy."""
+    from scanner.inspectors.recyclebin import make_info2, parse_info2
+
+    path = f"C:\\Documents and Settings\\u\\{JA} - コピー.xlsx"
+    data = bytearray(make_info2([path]))
+    wide = 20 + 280
+    data[wide + 10:wide + 12] = b"\x00\xd8"  # an unpaired surrogate inside the UTF-16 path
+    parsed = parse_info2(bytes(data))
+    assert parsed is not None and [r.original_path for r in parsed.records] == [path]
+    both_damaged = bytearray(data)
+    both_damaged[22:24] = b"\x81\n"  # and bytes the ANSI code page cannot read: the UTF-16 one is kept, damage shown
+    parsed = parse_info2(bytes(both_damaged))
+    assert parsed is not None and "\ufffd" in parsed.records[0].original_path
+
+
+@pytest.mark.parametrize("given", ["利用者名簿_2023.xlsx", "名簿_R5.xlsx", "Meibo2023.xlsx", "介護予防利用者名簿 第3版 1.xlsx"])
+def test_a_bare_number_after_a_stem_ending_in_a_number_is_a_lead(given: str) -> None:
+    """'-12' or ' 4' after a stem that ends in a number reads as that number going on (利用者名簿_2023-12: December's
+    list; 名簿_R5 4: 令和5年4月), another document as often as a Safari or Finder duplicate: a lead, which its content
+    (the same SHA-256, shared persons) still promotes to a copy. Brackets ('(2)', '[1]') stay the programs' copies."""
+    rules = _rules(given)
+    stem = given.removesuffix(".xlsx")
+    for text in ("-1", "-12", " 2", " 4"):
+        got = [(m.reason, m.rule) for m in rules.match(f"{stem}{text}.xlsx")]
+        assert got and got[0][0] == Reason.NAME_CONTAINS, (text, got)
+    for text in (" (2)", "[1]", " - コピー", " copy 2"):
+        got = [(m.reason, m.rule) for m in rules.match(f"{stem}{text}.xlsx")]
+        assert got and got[0][0] == Reason.NAME_VARIANT, (text, got)
+    plain = _rules("利用者名簿.xlsx")  # a stem ending in a word keeps the duplicates' numbers as copies
+    assert [m.rule for m in plain.match("利用者名簿-2.xlsx")] == ["download-hyphen-number"]
+    assert [m.rule for m in plain.match("利用者名簿 2.xlsx")] == ["macos-number"]
+
+
+def test_an_appledouble_companion_is_read_as_one_not_listed_as_an_unreadable_workbook(tmp_path: Path) -> None:
+    """A Mac's '._NAME.xlsx' holding the AppleDouble header (Finder info, resource fork, attributes) is known for what
+    it is: no table, nothing left unexamined; a '._' file with other bytes (a hidden workbook, junk) is read as
+    before, and AppleDouble bytes under another name are not waved through."""
+    from types import SimpleNamespace
+
+    from scanner.codes import Status
+    from scanner.config import ScanConfig
+    from scanner.contracts import NoProgress, ScanContext, ScanResult
+    from scanner.inspectors.spreadsheet import SpreadsheetInspector
+    from scanner.models import Location
+
+    config = ScanConfig(sources=[str(tmp_path)], out=tmp_path / "out", names=[f"{JA}.xlsx"], quiet=True)
+    ctx = ScanContext(config, NameRules(config.names, False), [], ScanResult(config, started=""), NoProgress())
+
+    def inspect(name: str, data: bytes):
+        entry = SimpleNamespace(name=name, kind="file", deleted=False, location=Location(str(tmp_path), f"/u/{name}"))
+        return SpreadsheetInspector(config).inspect(entry, data, "", ctx)  # type: ignore[arg-type]
+
+    companion = inspect(f"._{JA}.xlsx", APPLEDOUBLE)
+    assert companion.status == Status.OK and "AppleDouble" in companion.detail and not companion.reasons
+    assert inspect(f"._{JA}.xlsx", b"\x01\x02junk" * 50).status == Status.UNSUPPORTED
+    assert inspect(f"{JA}.xlsx", APPLEDOUBLE).status == Status.UNSUPPORTED

@@ -330,6 +330,7 @@ def test_contact_rows_hold_the_person(tmp_path: Path) -> None:
     store._pff = type("pff", (), {"message": Contact})
     store.root = Folder([], [Folder([contact(p) for p in PEOPLE], [], "連絡先"), Folder([], [], "受信トレイ")], "")
     store._file, store.problems, store.messages_read, store.contacts, store.most = File(), [], 0, {}, 1 << 30
+    store._named = {}  # no named address properties (set by Store.__init__ from the name-to-id map)
     assert len(list(store.messages(60.0))) == ROWS
     assert list(store.contacts) == ["連絡先"]
     text = contacts_table(store.contacts["連絡先"]).data.decode("utf-8-sig")  # type: ignore[union-attr]

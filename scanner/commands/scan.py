@@ -417,6 +417,9 @@ def summarise(doc: dict, paths: dict) -> None:
         rows.append(("  " + _("found in"), ", ".join(shown(p) for p in s["places"])))
     if s["lock_files"]:
         rows.append(("  " + _("lock files (~$)"), _("{0} (listed apart, not copies)").format(s["lock_files"])))
+    if s.get("markers"):  # absent from a findings.json written before Session 9
+        rows.append(("  " + _("marker files (._, $I)"),
+                     _("{0} (listed apart, not copies)").format(s["markers"])))
     persons = s.get("persons")
     if persons:
         distinct = "-" if persons["distinct"] is None else persons["distinct"]  # None in a merged case

@@ -392,12 +392,23 @@ def _example_rules() -> tuple[frozenset[str], re.Pattern[str], int, frozenset[st
 
 
 def is_example_form(sheet: str, rows: Sequence[Sequence[object]]) -> bool:
-    """A form filled in as an example: its sheet named so (記入例, 見本), or a cell that is an example mark alone
-    in ``rows`` (the rows down to the person's name: a title 【記入例】, （例） beside the name). Hints below the name
-    (``（例）昭和30年1月1日`` beside a birth date) stay hints: a filled form keeps them."""
+    """A form filled in as an example: its sheet named so (記入例, 見本), or an example mark alone in a cell of ``rows``
+    (the rows down to the person's name, the last) standing as a mark: in the title row, on a row of its own, or
+    beside the name (【記入例】, （例）). A mark with text after it is a hint's label (``（例）`` ``令和6年4月1日``), and
+    one after a label above the name is that field's value (申込区分 | 見本): a filled form keeps both (review9c).
+    Hints below the name (``（例）昭和30年1月1日`` beside a birth date) are not looked at."""
     if normalise_header(sheet) in _example_rules()[3]:
         return True
-    return any(is_example_row(r, prefixed=False) for r in rows)
+    title = None
+    for i, r in enumerate(rows):
+        texts = [c for c, v in enumerate(r) if v is not None and str(v).strip()]
+        title = i if title is None and texts else title
+        for c in example_cells(r, prefixed=False):
+            if any(d > c for d in texts):
+                continue  # （例） then the hint's text
+            if i == title or texts == [c] or i == len(rows) - 1:
+                return True
+    return False
 
 
 def example_rows() -> int:
@@ -408,14 +419,20 @@ def example_rows() -> int:
 def is_example_row(row: Sequence[object], prefixed: bool = True) -> bool:
     """A template's filled-in example (記入例, 例, サンプル, 見本 in a cell alone, or, when ``prefixed``, ``（例）``
     before a value)."""
+    return bool(example_cells(row, prefixed))
+
+
+def example_cells(row: Sequence[object], prefixed: bool = True) -> list[int]:
+    """The columns of ``row`` whose cell marks an example (see :func:`is_example_row`)."""
     marks, prefix, _rows, _sheets = _example_rules()
-    for v in row:
+    out = []
+    for c, v in enumerate(row):
         if not isinstance(v, str) or not v or len(v) > 200:
             continue
         t = unicodedata.normalize("NFKC", v)
         if normalise_header(t) in marks or prefixed and prefix.match(t):
-            return True
-    return False
+            out.append(c)
+    return out
 
 
 def is_bare_role(text: object) -> bool:

@@ -180,11 +180,14 @@ def one_split_name(first: str, second: str) -> bool:
 # --- 連名 (joint names of a household) ---------------------------------------------------------------------
 
 @cache
-def _joint_rules() -> tuple[frozenset[str], re.Pattern[str], tuple[str, ...]]:
+def _joint_rules() -> tuple[frozenset[str], re.Pattern[str], tuple[str, ...], frozenset[str]]:
     data = rules.load("pii_columns").get("joint_names", {})
     seps = data.get("separators", "・")
+    # the honorifics and titles masking takes off a name (様方, 社長, 院長: signatures/masking.toml) end a name here too
+    titles = {*data.get("honorifics", []), *rules.load("masking").get("suffixes", [])}
     return (frozenset(data.get("headers", [])), re.compile(f"[{re.escape(seps)}]+"),
-            tuple(sorted(data.get("honorifics", []), key=len, reverse=True)))
+            tuple(sorted((_nfkc(t) for t in titles if _nfkc(t)), key=len, reverse=True)),
+            frozenset(_nfkc(w) for w in data.get("not_names", [])))
 
 
 def is_joint_header(key: str) -> bool:
@@ -202,21 +205,50 @@ def family_of(name: str) -> str:
     return next((t[:n] for n in (3, 2, 1) if len(t) > n and t[:n] in surnames), "")
 
 
+_LATIN_JOINT = re.compile(r"[A-Za-z][A-Za-z .'-]{1,40}")
+
+
+def _joint_part(part: str) -> tuple[str, bool] | None:
+    """One name of a 連名 / household cell, its honorific dropped, and whether it is a full name (山田 花子, 鈴木花子)
+    rather than a given name (花子); None when it is no name: a count (2人), a mark (有 / なし), a relation (妻, 長男),
+    an honorific or 御中 alone, a company (review9c: each of these was a person at the row's address)."""
+    _h, _seps, honorifics, not_names = _joint_rules()
+    part = part.strip(" \u3000")
+    for h in honorifics:
+        if part.endswith(h) and len(part) > len(h):
+            part = part[:-len(h)].rstrip(" \u3000")
+            break
+    t = _nfkc(part)
+    if not t or t in not_names or t in honorifics or any(ch.isdigit() for ch in t):
+        return None
+    if _LATIN_JOINT.fullmatch(t):
+        return part, True
+    if " " in t:
+        return (part, True) if japanese_name_shape(t) else None
+    if (any(t[:n] in name_data().surnames and japanese_given_name_shape(t[n:]) for n in (2, 3) if len(t) > n)
+            or len(t) >= 4 and japanese_name_shape(t)):
+        return part, True  # 鈴木花子: a full name of its own, not a given name after the row's family name
+    return (part, False) if japanese_given_name_shape(t) else None
+
+
+def is_joint_cell(cell: str) -> bool:
+    """Every part of a 連名 / household cell is a name (花子, 山田 花子; several with ・ or 、)."""
+    parts = [p for p in _joint_rules()[1].split(cell) if p.strip(" \u3000")]
+    return bool(parts) and all(_joint_part(p) is not None for p in parts)
+
+
 def joint_names(first: str, cell: str) -> list[str]:
     """The persons a 連名 cell names beside the row's name ``first``: a given name alone (花子) takes the family name
-    of ``first``; a full name (spaced, or starting with a surname) stays as it is; honorifics (様, くん) are dropped."""
-    _h, seps, honorifics = _joint_rules()
+    of ``first``; a full name (spaced, or starting with a surname) stays as it is; honorifics (様, くん) are dropped;
+    parts that are no name (2人, なし, 妻, 御中) are left out."""
     family = ""
     out = []
-    for part in seps.split(cell):
-        part = part.strip(" \u3000")
-        for h in honorifics:
-            if part.endswith(h) and len(part) > len(h):
-                part = part[:-len(h)].rstrip(" \u3000")
-                break
-        if not part:
+    for raw in _joint_rules()[1].split(cell):
+        got = _joint_part(raw)
+        if got is None:
             continue
-        if " " in part or "\u3000" in part or not japanese_given_name_shape(part):
+        part, full = got
+        if full:
             out.append(part)
             continue
         family = family or family_of(first)
@@ -225,17 +257,17 @@ def joint_names(first: str, cell: str) -> list[str]:
 
 
 def split_joint(name: str) -> tuple[str, str]:
-    """``山田太郎・花子`` -> (山田太郎, 花子): a Japanese full name followed by the household's given names in one cell;
-    ("", "") when the cell is no such name (ジョン・スミス, a single name)."""
-    _h, seps, _hon = _joint_rules()
+    """``山田太郎・花子`` -> (山田太郎, 花子): a Japanese full name followed by the household's names in one cell;
+    ("", "") when the cell is no such name (ジョン・スミス, a single name, 山田太郎・様)."""
+    seps = _joint_rules()[1]
     m = seps.search(name)
     if m is None:
         return "", ""
     first, rest = name[:m.start()].strip(), name[m.end():].strip()
     if not first or not rest or not _KANJI.match(first) or not japanese_name_shape(first):
         return "", ""
-    parts = [p.strip(" \u3000") for p in seps.split(rest) if p.strip(" \u3000")]
-    if not parts or not all(japanese_given_name_shape(p) or japanese_name_shape(p) for p in parts):
+    parts = [p for p in seps.split(rest) if p.strip(" \u3000")]
+    if not parts or not all(_joint_part(p) is not None for p in parts):
         return "", ""
     return first, rest
 

@@ -34,6 +34,7 @@ from . import values as V
 from .columns import (
     CONTEXT_FIELDS,
     Header,
+    example_cells,
     example_rows,
     is_example_form,
     is_example_row,
@@ -62,6 +63,7 @@ from .plan import (
     confirm,
     fused_header,
     fused_lines,
+    fused_mapping,
     mostly,
     phone_digits,
     plan_roles,
@@ -331,20 +333,16 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     return SheetPlan(kept, context, {c: _label(head, hi, c) for cols in context.values() for c in cols}, joint)
 
 
-def _joint_value(v: str) -> bool:
-    """A 連名 / household cell: names (花子, 山田 花子; several with ・ or 、), not a count (3)."""
-    return all(V.looks_like_name(part) and not part.isdigit() for part in re.split(r"[・、,，/／\n]+", v) if part.strip())
-
-
 def _joint_column(values: Sequence[str]) -> bool:
     """A 連名 / household column's sample: names, or empty (連名 on a few rows further down); a column of one or two
-    one-character values over four rows or more is a mark (有 / 無, ○), not names."""
+    one-character values over four rows or more is a mark (有 / 無, ○), not names; each cell's parts must be names
+    (person_names.is_joint_cell: not 2人, なし, 妻・長男)."""
     filled = [v for v in values if v]
     if not filled:
         return True
     if len(filled) >= 4 and len(set(filled)) <= 2 and all(len(v) == 1 for v in filled):
         return False
-    return mostly(filled, _joint_value, 0.8)
+    return mostly(filled, N.is_joint_cell, 0.8)
 
 
 def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
@@ -722,7 +720,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             head = [*head[:header_at], fused_header(head[header_at], fused, width),
                     *(split_lines(r, fused, width) for r in head[header_at + 1:])]
             stream = (split_lines(r, fused, width) for r in stream)
-            mapping = read_row(head[header_at])
+            mapping = fused_mapping(read_row(head[header_at]), mapping, fused, width)
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
     elif _not_persons_header(*_first_filled(head)):
@@ -775,9 +773,20 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
 
 
 def _without_examples(sample: Sequence[Sequence[object]]) -> tuple[Sequence[Sequence[object]], int]:
-    """The first data rows with a template's example rows (記入例, （例）…) blanked (row numbers kept), and how many."""
-    first = example_rows()
-    marked = [i for i, r in enumerate(sample[:first]) if is_example_row(r)]
+    """The first data rows with a template's example rows (記入例, （例）…) blanked (row numbers kept), and how many.
+    Examples come before the list's first person, and their mark is no value of its column: サンプル or 見本 in a
+    column that holds it again further down (a sample-request list's 送付物) is the row's value (review9c)."""
+    lead: list[tuple[int, list[int]]] = []
+    for i, r in enumerate(sample[:example_rows()]):
+        if cols := example_cells(r):
+            lead.append((i, cols))
+        elif any(cell_text(v) for v in r):
+            break  # a real row: a mark below it is a value
+    if not lead:
+        return sample, 0
+    below = sample[lead[-1][0] + 1:]
+    marked = {i for i, cols in lead
+              if any(not any(c < len(r) and example_cells([r[c]]) for r in below) for c in cols)}
     if not marked:
         return sample, 0
     return [[] if i in marked else r for i, r in enumerate(sample)], len(marked)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -282,7 +283,9 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
             if ok and f == "name" and f in plan.weak:
                 ok = mostly(vals, _personal_name, 0.5)
             if ok and f == "address":
-                ok = mostly(vals, _whole_address, 0.5)  # a prefecture or a municipality alone is no address
+                # a prefecture or a municipality alone is no address; nor what the rows' check then rejects (1区,
+                # 12番 under 区 / 地番: every row lost, the names list with them; review9c)
+                ok = mostly(vals, lambda v: _whole_address(v) and V.plausible_address(v), 0.5)
         if ok:
             kept[f] = cols
     return RolePlan(plan.role, kept, plan.weak & set(kept), plan.labels)
@@ -296,8 +299,9 @@ def _fits_name(v: str) -> bool:
 # name in kanji the name itself: the two tests must not both hold)
 _POSTCODE_ALONE = re.compile(r"〒?\s*\d{3}-?\d{4}")
 _FUSED_FIT: dict[str, Callable[[str], object]] = {**CONFIRM, "name": _fits_name, "address": _whole_address,
-                                                  "reading": lambda v: _is_kana_only(v) or _is_latin_only(v),
-                                                  "postcode": lambda v: _POSTCODE_ALONE.fullmatch(V.nfkc(v).strip())}
+                                                  "reading": lambda v: _is_kana_only(_unbracket(v)) or _is_latin_only(v),
+                                                  "postcode": lambda v: _POSTCODE_ALONE.fullmatch(V.nfkc(v).strip()),
+                                                  "birth": V.parse_date}  # (review9c: a birth line was a KeyError)
 
 
 def refit_fused(headers: dict[int, Header], texts: dict[int, str], sample: Sequence[Sequence[object]]
@@ -328,56 +332,105 @@ def refit_fused(headers: dict[int, Header], texts: dict[int, str], sample: Seque
     return out
 
 
+def _unbracket(v: str) -> str:
+    """A reading written in brackets under its name (``(ヤマダ タロウ)``, ``（やまだ たろう）``) without them."""
+    t = v.strip()
+    return t[1:-1].strip() if len(t) > 2 and t[0] in "(（[［【" and t[-1] in ")）]］】" else t
+
+
 _FIELD_WORD = {"name": "氏名", "reading": "フリガナ", "address": "住所", "phone": "電話番号", "postcode": "郵便番号",
                "birth": "生年月日", "email": "メールアドレス", "sex": "性別"}
 
 
-def fused_lines(header: Sequence[object], sample: Sequence[Sequence[object]]) -> dict[int, tuple[str, str]]:
-    """Columns under a header naming two fields whose cells hold two lines (``フリガナ⏎氏名`` over ``ヤマダ タロウ⏎山田
-    太郎``; ``住所⏎電話番号``): the field of each line, by the values (the order the header gives is not trusted)."""
-    out: dict[int, tuple[str, str]] = {}
+def _lines(v: object) -> list[str]:
+    return [t for ln in v.split("\n") if (t := ln.strip())] if isinstance(v, str) else []
+
+
+def fused_lines(header: Sequence[object], sample: Sequence[Sequence[object]]) -> dict[int, tuple[str, ...]]:
+    """Columns under a header naming two to four fields whose cells hold that many lines or more (``フリガナ⏎氏名`` over
+    ``ヤマダ タロウ⏎山田 太郎``; ``住所⏎電話番号``): the field of each line ("" for a line of no named field, such as
+    a birth date under フリガナ⏎氏名), by the values (the order the header gives is not trusted)."""
+    out: dict[int, tuple[str, ...]] = {}
     for c, v in enumerate(header):
-        fields = [f for f in named_fields(v) if f in _FIELD_WORD]
-        if len(fields) != 2:
+        fields = sorted(f for f in named_fields(v) if f in _FIELD_WORD and f in _FUSED_FIT)
+        if fields == ["name"]:
+            fields = ["name", "reading"]  # 氏名 over フリガナ⏎山田 太郎: the reading written above the name (review9c)
+        if not 2 <= len(fields) <= 4:
             continue
-        cells = [t for r in sample if c < len(r) and (t := cell_text(r[c]))]
-        pairs = [tuple(ln.strip() for ln in t.split("\n")) for t in cells]
-        pairs = [p for p in pairs if len(p) == 2 and all(p)]
-        if not cells or len(pairs) * 2 < len(cells):
+        cells = [_lines(r[c]) for r in sample if c < len(r) and cell_text(r[c])]
+        multi = [ls for ls in cells if len(ls) >= 2]
+        if not cells or len(multi) * 2 < len(cells):
             continue
-        a, b = sorted(fields)
-        for first, second in ((a, b), (b, a)):
-            if mostly([p[0] for p in pairs], _FUSED_FIT[first], 0.8) and mostly([p[1] for p in pairs], _FUSED_FIT[second],
-                                                                                  0.8):
-                out[c] = (first, second)
-                break
+        width = Counter(len(ls) for ls in multi).most_common(1)[0][0]
+        same = [ls for ls in multi if len(ls) == width]
+        got: list[str] = []
+        for j in range(width):
+            fit = next((f for f in fields if f not in got and mostly([ls[j] for ls in same], _FUSED_FIT[f], 0.8)), "")
+            got.append(fit)
+        if sum(1 for f in got if f) >= 2:
+            out[c] = tuple(got)
     return out
 
 
-def split_lines(row: Sequence[object], fused: dict[int, tuple[str, str]], width: int) -> list[object]:
-    """``row`` with each fused column's first line in place and its second line appended after column ``width``
-    (one appended column per fused column, in column order); a row longer than ``width`` is left as it is."""
-    if len(row) > width:
-        return list(row)
-    out = [*row, *[""] * (width - len(row))]
-    for c in fused:
+def _place(lines: list[str], fields: tuple[str, ...]) -> list[str]:
+    """The lines of one cell by field position: in order when there are as many as the header's; else each line in
+    the first free field it fits (a cell of the name alone, without its reading), a line fitting none after the
+    line before it (an address wrapped over two lines)."""
+    if len(lines) == len(fields):
+        return [(_unbracket(ln) if f == "reading" else ln) if f else "" for ln, f in zip(lines, fields, strict=True)]
+    out = [""] * len(fields)
+    last = -1
+    for ln in lines:
+        j = next((j for j, f in enumerate(fields) if f and not out[j] and _FUSED_FIT[f](ln)), -1)
+        if j >= 0:
+            out[j], last = ln, j
+        elif last >= 0:
+            out[last] = f"{out[last]} {ln}"
+    return [_unbracket(v) if f == "reading" else v for v, f in zip(out, fields, strict=True)]
+
+
+def split_lines(row: Sequence[object], fused: dict[int, tuple[str, ...]], width: int) -> list[object]:
+    """``row`` with each fused column's first line in place and its other lines appended after column ``width``
+    (one appended column per further line of the header, fused columns in column order); cells of a row longer
+    than ``width`` (a note typed beyond the last column: no header of theirs) follow the appended ones."""
+    out = [*row[:width], *[""] * (width - len(row))]
+    for c, fields in fused.items():
         v = out[c]
         if isinstance(v, str):
-            first, _, second = v.partition("\n")
-            out[c] = first.strip()
-            out.append(second.strip())
+            placed = _place(_lines(v), fields)
+            out[c] = placed[0]
+            out.extend(placed[1:])
         else:
-            out.append("")
+            out.extend([""] * (len(fields) - 1))
+    return [*out, *row[width:]]
+
+
+def fused_mapping(read: dict[int, Header], before: dict[int, Header], fused: dict[int, tuple[str, ...]], width: int
+                  ) -> dict[int, Header]:
+    """The header mapping over :func:`split_lines` rows: each line's column the field of that line, with the role
+    and number the fused cell was read with (フリガナ⏎保護者氏名: the guardian's reading and name, not the row's
+    person's; review9c)."""
+    out = dict(read)
+    extra = width
+    for c, fields in fused.items():
+        h = before.get(c)
+        for j, f in enumerate(fields):
+            col = c if j == 0 else extra + j - 1
+            if f:
+                out[col] = Header(f, h.role if h else "", number=h.number if h else 0)
+            else:
+                out.pop(col, None)
+        extra += len(fields) - 1
     return out
 
 
-def fused_header(header: Sequence[object], fused: dict[int, tuple[str, str]], width: int) -> list[object]:
+def fused_header(header: Sequence[object], fused: dict[int, tuple[str, ...]], width: int) -> list[object]:
     """The header row for :func:`split_lines` rows: a fused cell names its first line's field, the appended cells
-    their second lines'."""
+    their further lines' ("" for a line of no named field)."""
     out: list[object] = [*header, *[""] * (width - len(header))]
-    for c, (first, second) in fused.items():
-        out[c] = _FIELD_WORD[first]
-        out.append(_FIELD_WORD[second])
+    for c, fields in fused.items():
+        out[c] = _FIELD_WORD.get(fields[0], "")
+        out.extend(_FIELD_WORD.get(f, "") for f in fields[1:])
     return out
 
 
@@ -430,12 +483,14 @@ def plan_roles(headers: dict[int, Header]) -> list[RolePlan]:
 
 def _instances(role: str, mine: dict[int, Header]) -> list[dict[int, Header]]:
     """A role named twice or more with numbers on its names (緊急連絡先1氏名 | 緊急連絡先1住所 | 緊急連絡先2氏名 |
-    緊急連絡先2住所: two contacts, each a person): one set of columns per number; unnumbered ones go with the first."""
+    緊急連絡先2住所: two contacts, each a person): one set of columns per number; unnumbered ones go with the first.
+    Two numbers at least must carry a field of their own beside the name (review9c)."""
     if not mine:
         return []
     numbers = sorted({h.number for h in mine.values() if h.field == "name" and h.number})
-    if not role or len(numbers) < 2:
-        return [mine]
+    own = {h.number for h in mine.values() if h.field not in NAME_PARTS + READING_PARTS}
+    if not role or len(numbers) < 2 or len(own & set(numbers)) < 2:
+        return [mine]  # 保護者氏名1 | 保護者氏名2 alone: one name's parts (姓 | 名) or lines (宛名, 様方), not two persons
     return [{c: h for c, h in mine.items() if h.number == n or (n == numbers[0] and h.number not in numbers)}
             for n in numbers]
 

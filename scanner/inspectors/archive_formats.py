@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from types import ModuleType
-from typing import IO, TYPE_CHECKING, Any, Self
+from typing import IO, TYPE_CHECKING, Any, Protocol, Self
 
 from ..backends import MissingBackend, load
 from ..codes import Status
@@ -646,15 +646,19 @@ class _WatchedTarInfo(tarfile.TarInfo):
                     "records: a damaged type flag; the member it was is lost")
 
 
+class _Reads(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
 class _FirstRead:
     """A file object that keeps the bytes of its first read (and passes every read on)."""
 
-    def __init__(self, inner: object) -> None:  # tarfile's file object (typeshed's private _Fileobj)
-        self.inner: Any = inner
+    def __init__(self, inner: _Reads) -> None:
+        self.inner = inner
         self.first: bytes | None = None
 
-    def read(self, size: int | None = None) -> bytes:
-        data: bytes = self.inner.read(size)
+    def read(self, size: int = -1) -> bytes:
+        data = self.inner.read(size)
         if self.first is None:
             self.first = data
         return data

@@ -249,15 +249,17 @@ def fromhtml(source: str) -> str | None:
         return None
     out: list[str] = []
     pending = bytearray()
-    codec = "cp1252"
-    # per group: (skipped, in an htmltag, inside \htmlrtf, \uc count)
-    stack: list[tuple[bool, bool, bool, int]] = []
-    skip, tag, hidden, uc = False, False, False, 1
+    codec = "cp1252"  # the document's (\ansicpg)
+    fonts: dict[int, str] = {}  # font number -> the code page of its \fcharset, when it names one
+    font_no = 0
+    # per group: (skipped, in an htmltag, inside \htmlrtf, \uc count, the current font's code page, in \fonttbl)
+    stack: list[tuple[bool, bool, bool, int, str | None, bool]] = []
+    skip, tag, hidden, uc, font, in_fonts = False, False, False, 1, None, False
     deeper, star, fallback, start = 0, False, 0, True
 
     def flush() -> None:
         if pending:
-            out.append(pending.decode(codec, "replace"))
+            out.append(pending.decode(font or codec, "replace"))
             pending.clear()
 
     for found in _RTF_TOKEN.finditer(source):
@@ -266,7 +268,7 @@ def fromhtml(source: str) -> str | None:
         if brace == "{":
             flush()
             if len(stack) < MAX_RTF_GROUPS:
-                stack.append((skip, tag, hidden, uc))
+                stack.append((skip, tag, hidden, uc, font, in_fonts))
             else:
                 deeper += 1
             start, star = True, False
@@ -276,12 +278,21 @@ def fromhtml(source: str) -> str | None:
             if deeper:
                 deeper -= 1
             elif stack:
-                skip, tag, hidden, uc = stack.pop()
+                skip, tag, hidden, uc, font, in_fonts = stack.pop()
             fallback = 0
             continue
         shown = not skip and (tag or not hidden)
         if word is not None:
-            if word == "htmltag" and (star or first):
+            if in_fonts and word in ("f", "fcharset") and param and param.lstrip("-").isdigit():
+                font_no = int(param) if word == "f" else font_no
+                if word == "fcharset" and int(param) in _FCHARSETS and len(fonts) < MAX_RTF_GROUPS:
+                    fonts[font_no] = _FCHARSETS[int(param)]
+            elif word == "fonttbl":
+                skip = in_fonts = True
+            elif word == "f" and param and not skip:
+                flush()
+                font = fonts.get(int(param))
+            elif word == "htmltag" and (star or first):
                 flush()
                 skip, tag = False, True
             elif star or word in _RTF_SKIPPED:
@@ -329,7 +340,13 @@ def fromhtml(source: str) -> str | None:
             flush()
             out.append(text)
     flush()
-    return "".join(out)
+    # a character beyond the BMP (an emoji) is written as two \\uN halves: joined here; a lone half is U+FFFD
+    return "".join(out).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+# \fcharset -> code page (RTF 1.9.1; the ANSI, default and symbol sets 0, 1, 2 follow \ansicpg)
+_FCHARSETS = {128: "cp932", 129: "cp949", 130: "cp1361", 134: "gbk", 136: "cp950", 161: "cp1253", 162: "cp1254",
+              163: "cp1258", 177: "cp1255", 178: "cp1256", 186: "cp1257", 204: "cp1251", 222: "cp874", 238: "cp1250"}
 
 
 def _rtf_codec(code_page: int) -> str:

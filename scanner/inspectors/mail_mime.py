@@ -14,6 +14,7 @@ from __future__ import annotations
 import email
 import email.errors
 import email.utils
+import html as html_entities
 import re
 from collections.abc import Iterator
 from email import policy
@@ -270,35 +271,58 @@ def _is_body(part: Message, name: str | None) -> bool:
 
 
 def _body_group(part: Message, alternative: Message | None, parents: dict[int, Message]) -> int:
-    """Which bodies are one text: those of one multipart/alternative; and a text/plain and a text/html side by
-    side in a multipart/mixed (a client that writes both without the alternative wrapper), which are the same
-    text twice, so their rows are read once. Any other body is a text of its own (Apple Mail's text, picture,
-    text)."""
+    """Which bodies are one text: those of one multipart/alternative; and a text/plain beside a text/html in a
+    multipart/mixed (a client that writes both without the alternative wrapper) when most of the plain text's
+    lines are in the HTML's words, so their rows are read once. Any other body is a text of its own (Apple Mail's
+    text, picture, text; a list's footer part; a second table of other people)."""
     if alternative is not None:
         return id(alternative)
     parent = parents.get(id(part))
-    if parent is not None:
-        kinds = sorted(sub.get_content_type() for sub in parent.get_payload()
-                       if isinstance(sub, Message) and not sub.is_multipart() and _is_body(sub, part_name(sub)[0]))
-        if kinds == ["text/html", "text/plain"]:
-            return id(parent)
+    if parent is None or part.get_content_type() != "text/plain":
+        return id(part)
+    htmls = [sub for sub in parent.get_payload() if isinstance(sub, Message) and not sub.is_multipart()
+             and sub.get_content_type() == "text/html" and _is_body(sub, part_name(sub)[0])]
+    if not htmls or len(htmls) > MAX_SIDE_BY_SIDE:
+        return id(part)
+    lines = [bare for line in _decoded(part).splitlines() if (bare := "".join(line.split()))]
+    lines = lines[::max(1, len(lines) // SAMPLED_LINES)][:SAMPLED_LINES]
+    for html_part in htmls:
+        words = "".join(html_entities.unescape(_TAG.sub(" ", _decoded(html_part))).split())
+        if lines and 2 * sum(line in words for line in lines) >= len(lines):
+            return id(html_part)  # the same text as this HTML: one group, one table
     return id(part)
+
+
+MAX_SIDE_BY_SIDE, SAMPLED_LINES = 16, 64  # HTML bodies of one mixed compared; plain-text lines looked up in them
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _decoded(part: Message) -> str:
+    """A body's text (empty when it cannot be decoded: it is then a text of its own, read and said later)."""
+    try:
+        raw = part.get_payload(decode=True)
+        return body_text(raw if isinstance(raw, bytes) else b"", part.get_content_charset())[0]
+    except Exception:  # noqa: BLE001
+        return ""
 
 
 def _uuencoded_part(part: Message, name: str | None, raw_hex: str | None, mail: Mail) -> None:
     """A part sent with Content-Transfer-Encoding x-uuencode (old Outlook Express, Becky!, mailers of the 1990s):
     the files its ``begin`` ... ``end`` blocks hold, named by the part (else by the block); none: corrupt."""
-    raw = part.get_payload(decode=False)
-    text = raw if isinstance(raw, str) else ""
-    _rest, files, problems = uu_files(text)
+    # the payload as received (8-bit bytes kept as surrogates): get_payload(decode=False) replaces the bytes of a
+    # Shift_JIS name in a begin line with U+FFFD; each name is decoded as a file name below
+    raw = getattr(part, "_payload", None)
+    _rest, files, problems = uu_files(raw if isinstance(raw, str) else "")
+    for found in files:
+        if any("\udc80" <= ch <= "\udcff" for ch in found.name):
+            found.name = decode_name(found.name.encode("utf-8", "surrogateescape"))[0]
     mail.problems.extend(problems)
     if not files:
         mail.attachments.append(Attachment(name or f"attachment-{len(mail.attachments) + 1}", None, (
             Status.CORRUPT, "a part sent as x-uuencode holds no 'begin' line: not decoded"), raw_hex))
-    for number, found in enumerate(files):
-        if name and number == 0:
-            found.name, found.raw_hex = name, raw_hex
-        mail.attachments.append(found)
+    if name and len(files) == 1:  # the part is the file (several files: each keeps its begin line's name)
+        files[0].name, files[0].raw_hex = name, raw_hex
+    mail.attachments.extend(files)
 
 
 def _damaged_multipart(part: Message) -> Message | None:

@@ -42,6 +42,14 @@ class PffObject(Protocol):
     def __getattr__(self, name: str) -> Any: ...
 
 
+class RecordSets(Protocol):
+    """What ``contact_row`` reads: libpff's item, or a .msg's, a heap's or a TNEF stream's properties so shaped."""
+
+    def get_number_of_record_sets(self) -> int: ...
+
+    def get_record_set(self, index: int, /) -> Any: ...
+
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PST_MAGIC = b"!BDN"
 PST_CLIENTS = {b"SM": "pst", b"SO": "ost", b"SA": "pab"}  # wMagicClient at offset 8
@@ -112,12 +120,19 @@ def msg_may_hold_attachments(entry: Entry, limit: int, named: bool = True) -> bo
         return named  # the worker reads it again and lists why it could not
 
 
+# the names Outlook (and every other writer seen: Aspose, msg-extractor, libgsf) gives a .msg's storages and streams
+OUTLOOK_NAME = re.compile(r"__substg1\.0_[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{8})?|__properties_version1\.0|__nameid_version1\.0"
+                          r"|__(attach|recip)_version1\.0_#[0-9A-Fa-f]{8}")
+
+
 def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
-    message, count = False, 0
+    message, count, odd = False, 0, False
     try:
         probe = CompoundProbe(read_at)
-        for name, _kind, _start, size in probe.entries():
+        for name, kind, _start, size in probe.entries():
             count += 1
+            # a stream of no Outlook name, long enough for a table (a damaged name: its data is unreachable by name)
+            odd = odd or (kind == 2 and size >= MIN_TABLE_BODY and OUTLOOK_NAME.fullmatch(name) is None)
             if name.startswith(_ATTACH) or (name in BODY_STREAMS and size >= MIN_TABLE_BODY) or name in CONTACT_STREAMS:
                 return True  # an attachment, a body long enough to hold a pasted table, a contact's address or
                 # phone (read in the worker), under its own name or another (a .msg saved as .dat or without one)
@@ -125,13 +140,20 @@ def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
                 return True  # a stream whose name lost its form (a body, an attachment?): the worker says so
             message = message or name.startswith("__substg1.0_")
     except _PROBE_ERRORS:
-        return named
+        # damaged past a message stream already listed: an Outlook message under any name, read in the worker,
+        # which lists the damage (a .msg saved as 名簿.xls whose directory chain breaks was a silent clean)
+        return named or message
     if named and probe.looped:
         return True  # the directory chain loops (a damaged FAT): entries after the loop unseen; the worker says so
+    if message and odd:
+        return True  # read in the worker, which lists the stream names no .msg holds
     if not named:
         return message and count >= _MOST_ENTRIES
     return not message or count >= _MOST_ENTRIES
 
+
+
+_HARMLESS = re.compile(r"OLE header|storage with size>0")  # olefile's notes that lose no stream (header fields)
 
 
 def read_msg(data: bytes) -> Mail:
@@ -148,28 +170,27 @@ def read_msg(data: bytes) -> Mail:
         if not any(p.startswith("__substg1.0_") or p.startswith(_ATTACH) for p in paths):
             raise ReadError(Status.CORRUPT, "msg: a compound file without Outlook message streams (__substg1.0_)")
         mail = _message(ole, paths, "", 32, 0)
+        odd = sum(1 for path in ole.listdir(streams=True, storages=True) if OUTLOOK_NAME.fullmatch(path[-1]) is None
+                  and not any(part.startswith(_EMBEDDED) for part in path[:-1]))  # an attached object's own names
+        issues = sorted({str(why) for _kind, why in getattr(ole, "parsing_issues", []) if not _HARMLESS.search(str(why))})
     lost = unreached_entries(data, len(paths))  # what is below a damaged directory link is simply absent
     if lost:
         mail.problems.append((Status.CORRUPT, f"msg: {lost} directory entries in use are not reached from the "
                               "root (damaged directory): attachments may be lost"))
+    elif issues:  # olefile reads on past a broken FAT or directory link: what lay beyond it is simply absent
+        mail.problems.append((Status.CORRUPT, f"msg: compound file damaged ({'; '.join(issues)[:160]}): its body "
+                              "and attachments beyond the damage may be lost"))
     if directory_loops(data):  # review9f: olefile read the first directory sectors again and again, no error
         mail.problems.append((Status.CORRUPT, "msg: the compound file's directory chain loops back on itself "
                               "(damaged FAT): the entries after the loop (a body, attachments) are lost"))
-    damaged = sum(1 for p in paths for part in p.split("/") if _damaged_name(part))
-    if damaged:  # Session 9: a flipped byte in a body's stream name lost the body, and the message said 'ok'
-        mail.problems.append((Status.CORRUPT, f"msg: {damaged} stream or storage name(s) damaged (not an Outlook "
+    if odd:  # a damaged name: the stream's content (a body, an attachment's data) is not read by its property
+        mail.problems.append((Status.CORRUPT, f"msg: {odd} stream or storage name(s) damaged (not an Outlook "
                               "property name): what they hold (a body, an attachment) was not read"))
     return mail
 
 
-# the names an Outlook message's streams and storages have ([MS-OXMSG] 2.1-2.2); any other name starting with "__"
-# is one whose bytes were damaged
-_MSG_NAME = re.compile(r"__(?:substg1\.0_[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{8})?|properties_version1\.0|"
-                       r"(?:attach|recip)_version1\.0_#[0-9A-Fa-f]{8}|nameid_version1\.0)")
-
-
 def _damaged_name(name: str) -> bool:
-    return name.startswith("__") and _MSG_NAME.fullmatch(name) is None
+    return name.startswith("__") and OUTLOOK_NAME.fullmatch(name) is None  # ([MS-OXMSG] 2.1-2.2)
 
 
 def _message(ole: OleFileIO, paths: list[str], prefix: str, header: int, nesting: int) -> Mail:
@@ -179,7 +200,8 @@ def _message(ole: OleFileIO, paths: list[str], prefix: str, header: int, nesting
     klass = _msg_string(ole, prefix, PR_MESSAGE_CLASS) or ""
     _encrypted(klass, mail)
     if klass.casefold().startswith("ipm.contact"):  # a contact saved as .msg (dragged out of Outlook): a person
-        mail.contact = contact_row(_MsgProperties(ole, prefix))
+        named = _msg_address_names(ole)  # the .msg's own name-to-id map (one, at its top level)
+        mail.contact = contact_row(_MsgProperties(ole, prefix, (*_CONTACT_TAGS, *named)), named)
     try:
         _msg_body(ole, prefix, props.get((PR_INTERNET_CPID, PT_LONG)), mail)
     except Exception as e:  # noqa: BLE001 - a damaged body stream; the attachments go on
@@ -263,8 +285,8 @@ def _msg_body(ole: OleFileIO, prefix: str, code_page: int | None, mail: Mail) ->
 class _MsgProperties:
     """A .msg's string properties shaped as libpff's record set (``contact_row`` reads either)."""
 
-    def __init__(self, ole: OleFileIO, prefix: str) -> None:
-        self.ole, self.prefix = ole, prefix
+    def __init__(self, ole: OleFileIO, prefix: str, tags: tuple[int, ...]) -> None:
+        self.ole, self.prefix, self.tags = ole, prefix, tags
 
     def get_number_of_record_sets(self) -> int:
         return 1
@@ -273,10 +295,10 @@ class _MsgProperties:
         return self
 
     def get_number_of_entries(self) -> int:
-        return len(_CONTACT_TAGS)
+        return len(self.tags)
 
     def get_entry(self, k: int) -> _MsgEntry:
-        return _MsgEntry(_CONTACT_TAGS[k], _msg_string(self.ole, self.prefix, _CONTACT_TAGS[k]) or "")
+        return _MsgEntry(self.tags[k], _msg_string(self.ole, self.prefix, self.tags[k]) or "")
 
 
 class _MsgEntry:
@@ -361,6 +383,7 @@ class Store:
             raise ReadError(Status.CORRUPT, "libpff: the store has no root folder")
         self.problems: list[tuple[Status, str]] = []
         self.messages_read = 0
+        self._named = _address_names(self._file)  # this store's property id -> PSETID_Address LID
         self.contacts: dict[str, list[list[str]]] = {}  # folder -> its contact items' rows (an address book)
 
     def close(self) -> None:
@@ -457,7 +480,7 @@ class Store:
         klass = (_record(item, PR_MESSAGE_CLASS) or "")
         _encrypted(str(klass), mail)
         if str(klass).casefold().startswith("ipm.contact"):
-            mail.contact = contact_row(item)
+            mail.contact = contact_row(item, self._named)
         try:
             _pst_body(item, mail)
         except Exception as e:  # noqa: BLE001 - a damaged body; the attachments go on
@@ -494,26 +517,82 @@ CONTACT_STREAMS = frozenset(f"__substg1.0_{tag:04X}{ptype:04X}" for tag in (
     for ptype in (PT_UNICODE, PT_STRING8))
 
 
-def contact_row(item: PffObject | _MsgProperties) -> list[str]:
+def contact_row(item: PffObject | RecordSets, named: dict[int, int] | None = None) -> list[str]:
     """An Outlook contact (IPM.Contact) as one row of CONTACT_HEADER: name (surname then given name, as a
     Japanese address book writes it; else the display name), postal code and address (home, else other, else
-    business; Japanese order: prefecture, city, street), phones. Its e-mail addresses are named properties
-    and are not needed to count the person."""
-    values = _records(item, set(_CONTACT_TAGS))
+    the mailing address; Japanese order: prefecture, city, street; else the whole address text Outlook keeps as
+    a named property: home, work, other), phones. ``named``: the store's property ids of PSETID_Address's
+    address properties (its name-to-id map). Its e-mail addresses are not needed to count the person."""
+    named = named or {}
+    found_values = _records(item, set(_CONTACT_TAGS) | set(named))
+    # a named address by its LID (the property id differs per store and may equal another LID): standard tags
+    # are below 0x8000, LIDs at or above it, so the two sets never meet
+    values = {tag: v for tag, v in found_values.items() if tag not in named}
+    values.update({lid: found_values[pid] for pid, lid in named.items() if pid in found_values})
     name = " ".join(v for v in (values.get(PR_SURNAME), values.get(PR_GIVEN_NAME)) if v) or values.get(PR_DISPLAY_NAME, "")
-    postcode, address = "", ""
-    for tags in _ADDRESSES:
-        parts = [values.get(t, "") for t in tags]
-        if any(parts[1:]):
-            postcode, address = parts[0], "".join(parts[1:])
-            break
-    if not address:
-        address = " ".join(values.get(PR_POSTAL_ADDRESS, "").split())
+    # the first of home, other, mailing with a street and a city or prefecture; a part-filled one (a prefecture
+    # alone) only when no address is whole, neither structured nor as text (the mailing text, named properties)
+    found = [parts for tags in (*_ADDRESSES, _NAMED_WORK) if any((parts := [values.get(t, "") for t in tags])[1:])]
+    whole = next((p for p in found if p[3] and (p[1] or p[2])), None)
+    text = next((t for tag in (PR_POSTAL_ADDRESS, *_NAMED_ADDRESSES) if (t := " ".join(values.get(tag, "").split()))),
+                "")
+    if whole is not None:
+        postcode, address = whole[0], "".join(whole[1:])
+    elif text:
+        postcode, address = next((p[0] for p in found if p[0]), ""), text
+    else:
+        postcode, address = (found[0][0], "".join(found[0][1:])) if found else ("", "")
     phone = values.get(PR_HOME_PHONE) or values.get(PR_PRIMARY_PHONE) or ""
     return [name, postcode, address, phone, values.get(PR_MOBILE_PHONE, ""), values.get(PR_BUSINESS_PHONE, "")]
 
 
-def _records(item: PffObject | _MsgProperties, wanted: set[int]) -> dict[int, str]:
+PSETID_ADDRESS = bytes.fromhex("0420060000000000c000000000000046")  # {00062004-0000-0000-C000-000000000046}, LE
+_NAMED_ADDRESSES = (0x801A, 0x801B, 0x801C)  # PidLidHomeAddress, PidLidWorkAddress, PidLidOtherAddress (LIDs)
+# the Business address Outlook keeps only as named properties (postal code, state, city, street:
+# PidLidWorkAddressPostalCode, ...StateOrProvince, ...City, ...Street)
+_NAMED_WORK = (0x8048, 0x8047, 0x8046, 0x8045)
+_NAMED_LIDS = frozenset((*_NAMED_ADDRESSES, *_NAMED_WORK))
+_MOST_NAMED = 1 << 16  # name-to-id entries read (a property id is 0x8000 + a 15-bit index)
+
+
+def _address_names(pff_file: PffObject) -> dict[int, int]:
+    """Property id -> LID of the store's named address properties ([MS-PST] 2.4.7: the name-to-id map's entry
+    stream (0x0003) of 8-byte NAMEID records and its GUID stream (0x0002)); empty when unreadable (the
+    standard address properties are still read)."""
+    try:
+        streams: dict[int, bytes] = {}
+        record = pff_file.get_name_to_id_map().get_record_set(0)
+        for k in range(record.get_number_of_entries()):
+            entry = record.get_entry(k)
+            if entry.get_entry_type() in (0x0002, 0x0003):
+                streams[entry.get_entry_type()] = bytes(entry.get_data() or b"")
+        return _address_lids(streams.get(0x0002, b""), streams.get(0x0003, b""))
+    except Exception:  # noqa: BLE001 - a damaged map: the standard properties are read all the same
+        return {}
+
+
+def _msg_address_names(ole: OleFileIO) -> dict[int, int]:
+    """The same for a .msg: its __nameid_version1.0 storage holds the same GUID and entry streams ([MS-OXMSG]
+    2.2.3)."""
+    try:
+        return _address_lids(*(_stream(ole, "__nameid_version1.0/", tag, 0x0102) or b"" for tag in (0x0002, 0x0003)))
+    except Exception:  # noqa: BLE001 - a damaged map: the standard properties are read all the same
+        return {}
+
+
+def _address_lids(guids: bytes, names: bytes) -> dict[int, int]:
+    """Property id -> LID of the PSETID_Address address properties among NAMEID records (8 bytes each: LID or
+    string offset, GUID index << 1 | is-a-string, property index)."""
+    out: dict[int, int] = {}
+    for at in range(0, min(len(names), 8 * _MOST_NAMED) - 7, 8):
+        lid, guid, index = struct.unpack_from("<IHH", names, at)
+        slot = (guid >> 1) - 3  # 1: PS_MAPI, 2: PS_PUBLIC_STRINGS, 3 on: the GUID stream
+        if not guid & 1 and lid in _NAMED_LIDS and 0 <= slot and guids[16 * slot:16 * slot + 16] == PSETID_ADDRESS:
+            out[0x8000 + index] = lid
+    return out
+
+
+def _records(item: PffObject | RecordSets, wanted: set[int]) -> dict[int, str]:
     """The string properties ``wanted`` of a libpff item's first record set, in one pass; a damaged set gives
     what was read before the damage."""
     out: dict[int, str] = {}
@@ -629,6 +708,10 @@ def _pst_item(att: PffObject, most: int) -> Mail:
     except NotAPropertyContext as e:
         inner.problems.append((Status.UNSUPPORTED, f"an attached Outlook item inside a .pst/.ost: {e}; not read"))
         return inner
+    klass = props.get(PR_MESSAGE_CLASS)
+    if klass is not None and klass.data and klass.ptype == PT_UNICODE and klass.data.decode(
+            "utf-16-le", "replace").casefold().startswith("ipm.contact"):  # a contact forwarded as an item: a person
+        inner.contact = contact_row(HeapItem(props, None))
     subject = props.get(PR_SUBJECT)
     if subject is not None and subject.data and subject.ptype == PT_UNICODE:
         text = subject.data.decode("utf-16-le", "replace").rstrip("\x00")

@@ -14,6 +14,7 @@ from ..backends import MissingBackend, load
 from ..codes import Status
 from ..sources.local import decode_name
 from .mail_body import body_text, rtf_table, table_body, uu_files
+from .mail_outlook import contact_row
 from .mail_parts import Attachment, Mail
 
 IMESSAGE = "attached message"
@@ -67,6 +68,8 @@ def _contents(tnef: object, data: bytes, mail: Mail, depth: int) -> None:
             inner = Mail(subject=str(getattr(embed, "subject", "") or ""))
             inner_data = getattr(att, "data", b"")
             _contents(embed, inner_data if isinstance(inner_data, bytes) else b"", inner, depth + 1)
+            if _message_class(embed).casefold().startswith("ipm.contact"):  # a contact forwarded: a person
+                inner.contact = contact_row(_TnefProperties(embed))
             mail.attached.append(inner)
             continue
         try:
@@ -210,3 +213,45 @@ def _body(tnef: object, mail: Mail) -> None:
         mail.problems.extend([why] if why is not None else [])
     if found is not None:
         mail.attachments.append(found)
+
+
+def _message_class(tnef: object) -> str:
+    """A TNEF stream's message class (attMessageClass), '' when it has none."""
+    for attr in getattr(tnef, "msgprops", []):
+        if getattr(attr, "name", None) == 0x8008 and isinstance(attr.data, str):
+            return attr.data
+    return ""
+
+
+class _TnefProperties:
+    """A TNEF stream's string MAPI properties (attMsgProps, decoded by tnefparse) shaped as libpff's record set,
+    which ``contact_row`` reads."""
+
+    def __init__(self, tnef: object) -> None:
+        self.attrs = [a for a in getattr(tnef, "mapiprops", []) if isinstance(getattr(a, "data", None), str)]
+
+    def get_number_of_record_sets(self) -> int:
+        return 1
+
+    def get_record_set(self, _index: int) -> _TnefProperties:
+        return self
+
+    def get_number_of_entries(self) -> int:
+        return len(self.attrs)
+
+    def get_entry(self, k: int) -> _TnefEntry:
+        return _TnefEntry(self.attrs[k].name, self.attrs[k].data)
+
+
+class _TnefEntry:
+    def __init__(self, tag: int, text: str) -> None:
+        self.tag, self.text = tag, text
+
+    def get_entry_type(self) -> int:
+        return self.tag
+
+    def get_value_type(self) -> int:
+        return 0x001F  # PT_UNICODE: tnefparse gives 8-bit and Unicode strings decoded
+
+    def get_data(self) -> bytes:
+        return self.text.encode("utf-16-le", "surrogatepass")

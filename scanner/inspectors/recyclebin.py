@@ -122,7 +122,9 @@ def parse_info2(data: bytes, ansi: str = "cp932") -> Info2 | None:
         narrow = data[at + removed:at + 260].split(b"\x00", 1)[0].decode(ansi, "replace")
         wide = data[at + 280:at + 800].decode("utf-16-le", "replace").split("\x00", 1)[0] \
             if record == _INFO2_NT else ""
-        path = wide or (("?" if removed and narrow else "") + narrow)
+        ansi_path = ("?" if removed and narrow else "") + narrow
+        # the UTF-16 copy unless it is damaged where the ANSI one is whole (a carved or half-overwritten record)
+        path = ansi_path if "\ufffd" in wide and ansi_path and "\ufffd" not in ansi_path else wide or ansi_path
         if not path or drive > 25:
             damaged += 1
             continue
@@ -156,14 +158,22 @@ def _in_old_recycle_bin(loc: Location) -> bool:
     return any(p.casefold() in _INFO2_DIRS for p in loc.path.replace("\\", "/").split("/")[:-1])
 
 
+def _name_at(loc: Location, path: str) -> int:
+    """Where the base name starts in a location's path: after its last ``/``, or ``\\`` in an archive member's
+    path (zips made on Windows name members ``RECYCLER\\S-1-…\\INFO2``)."""
+    seps = "/\\" if loc.containers and loc.containers[-1].kind == "archive" else "/"
+    return max(path.rfind(s) for s in seps) + 1
+
+
 def _sibling_key(loc: Location) -> str:
     """The location key of the ``$R`` file that goes with a ``$I`` file."""
-    head, _, name = loc.path.rpartition("/")
+    at = _name_at(loc, loc.path)
     raw = None
     if loc.raw_path_hex:
-        rhead, _, rname = bytes.fromhex(loc.raw_path_hex).rpartition(b"/")
-        raw = (rhead + b"/$R" + rname[2:]).hex()
-    return Location(loc.source, f"{head}/$R{name[2:]}", loc.containers, raw).key()
+        raw_path = bytes.fromhex(loc.raw_path_hex).decode("latin-1")  # byte for byte: the separators are ASCII
+        rat = _name_at(loc, raw_path)
+        raw = f"{raw_path[:rat]}$R{raw_path[rat + 2:]}".encode("latin-1").hex()
+    return Location(loc.source, f"{loc.path[:at]}$R{loc.path[at + 2:]}", loc.containers, raw).key()
 
 
 class RecycleBinInspector:
@@ -179,8 +189,8 @@ class RecycleBinInspector:
         return name[:2] in ("$I", "$R") or name.casefold() == "info2"
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
-        if entry.name.casefold() == "info2":
-            return size <= MAX_INFO2 and _in_old_recycle_bin(entry.location)
+        if entry.name.casefold() == "info2":  # any size: one past MAX_INFO2 is read in part, and says so
+            return _in_old_recycle_bin(entry.location)
         if entry.name.startswith("$I"):
             return size <= MAX_I_FILE and _in_recycle_bin(entry.location)
         # every $R of a recycle bin: whether its $I named a matching file is known where the $I was read
@@ -222,7 +232,8 @@ class RecycleBinInspector:
 def _inspect_info2(entry: Entry, data: bytes, ctx: ScanContext) -> Inspection:
     """An INFO2 file is a hit when one of its records names a file the name rules match (a lead when every such
     name only contains the named stem); ``annotations.recycled`` lists those records."""
-    info2 = parse_info2(data)
+    cut = len(data) > MAX_INFO2  # more than any recycle bin held (padded, hostile): its first records only
+    info2 = parse_info2(data[:MAX_INFO2 - (MAX_INFO2 - _INFO2_HEADER) % _INFO2_NT] if cut else data)
     if info2 is None:
         return Inspection(status=Status.CORRUPT, detail="not a recycle bin INFO2 file")
     named: list[dict[str, object]] = []
@@ -235,6 +246,8 @@ def _inspect_info2(entry: Entry, data: bytes, ctx: ScanContext) -> Inspection:
                           "original_size": r.size, "removed": r.removed})
     status, detail = (Status.CORRUPT, f"INFO2: {info2.damaged} damaged record(s) not read") if info2.damaged \
         else (Status.OK, "")
+    if cut:
+        status, detail = Status.TOO_LARGE, f"INFO2 of {len(data)} bytes: the first {MAX_INFO2} read"
     if not named:
         return Inspection(status=status, detail=detail)
     first = named[0]
@@ -284,8 +297,8 @@ def pair_recycled(hits: list[FileHit], rules: object) -> int:
 
 def _folder(loc: Location) -> tuple[str, str]:
     """(the folder a location is in, as one key with its source and containers; its base name)."""
-    head, _, name = loc.path.rpartition("/")
-    return "\x1f".join([loc.source, *(f"{h.kind}:{h.name}" for h in loc.containers), head]), name
+    at = _name_at(loc, loc.path)
+    return "\x1f".join([loc.source, *(f"{h.kind}:{h.name}" for h in loc.containers), loc.path[:at]]), loc.path[at:]
 
 
 def _base(path: str) -> str:
