@@ -26,7 +26,7 @@ def contradictions(doc: dict[str, Any]) -> list[str]:
     stated = raw.pop("summary", None)
     if isinstance(stated, dict):
         computed: Any = summarise(raw)
-        if not same_code(doc):  # another version may define a figure otherwise: the person figures only
+        if not made_by_this_code(doc):  # other code may define a figure otherwise: the person figures only
             stated, computed = stated.get("persons"), computed.get("persons")
         if stated != computed:
             found.append("its summary does not agree with its own findings (edited?)")
@@ -55,6 +55,16 @@ def same_code(doc: dict[str, Any]) -> bool:
     from . import __version__, rules
 
     return (tool or {}).get("version") == __version__ and (tool or {}).get("ruleset_sha256") == rules.ruleset_sha256()
+
+
+def made_by_this_code(doc: dict[str, Any]) -> bool:
+    """Written by this very code (``tool.code_sha256``): the version number stays while the code changes, so only
+    then are the summary and the files made from the document expected to be exactly what this code makes
+    (review9h: a genuine case of another build of the same version and rules was "edited?")."""
+    from .store import code_sha256
+
+    tool = doc.get("tool") if isinstance(doc.get("tool"), dict) else {}
+    return same_code(doc) and (tool or {}).get("code_sha256") == code_sha256()
 
 
 def read_sound_findings(path: Path, whole_folder: bool = True) -> tuple[FindingsDoc, str]:

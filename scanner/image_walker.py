@@ -640,16 +640,30 @@ class IsolatedImage:
 
     def _start(self, walk_from: int, verify_images: bool | None, resume: Resume | None = None) -> tuple[Any, ...]:
         """Start a walker on the image (from file system ``walk_from`` on, taking up its walk at ``resume``);
-        its first message."""
+        its first message. The idle walker of the last image is taken when there is one; when it fails before
+        its first message (it died while idle: the OOM killer, a kill), a new walker starts as it would have
+        without reuse, so reuse never costs an image."""
+        from .errors import WorkerError
+
+        spare = _spare_walker(self._memory) if resume is None and walk_from == self._image.walk_from else None
+        if spare is not None and spare.board is not None:
+            self._worker = spare
+            spare.board.reset()
+            try:
+                return self._first_message(walk_from, verify_images, resume, start=False)
+            except (WalkStopped, WorkerError):
+                log.info("the idle image walker (pid %s) failed before it began; a new one starts", spare.pid)
+                spare.kill()
+                self._worker = Worker(self._memory)
+        return self._first_message(walk_from, verify_images, resume, start=True)
+
+    def _first_message(self, walk_from: int, verify_images: bool | None, resume: Resume | None,
+                       start: bool) -> tuple[Any, ...]:
         from .errors import WorkerError
 
         image = self._image
         try:
-            spare = _spare_walker(self._memory) if resume is None and walk_from == image.walk_from else None
-            if spare is not None and spare.board is not None:
-                self._worker = spare
-                spare.board.reset()
-            else:
+            if start:
                 self._worker.start()
             self._worker.conn.send((walk_image, (self._settings, image.text, verify_images, image.volume_keys(),
                                                  self._limit, walk_from, image.walk_until, resume,

@@ -154,3 +154,47 @@ def test_a_scan_diffed_with_itself_is_said_to_prove_nothing(how: str, cases: dic
     run = run_cli("diff", str(cases["a"]), str(other), "--out", str(tmp_path / "d"), "--quiet")
     assert run.returncode == 1, run.stderr  # every copy remains: the verdict itself is right
     assert "the same scan as the baseline" in run.stderr and "nothing was scanned again" in run.stderr, run.stderr
+
+
+
+# review9h: the next leakscan of the same version and rules, as a checkout of another commit is: a file it writes a
+# little otherwise (a CSV column renamed; a summary figure added)
+OTHER_CODE = {
+    "skipped.csv-column": ("reports/lists.py", '"raw_path_hex", "container"], rows)', '"raw_path_hex", "archive"], rows)',
+                           "skipped.csv", "raw_path_hex,archive"),
+    "summary-figure": ("scanner/summary.py", '"rescan": None,\n    }', '"rescan": None,\n        "copies_on_usb": 0,\n    }',
+                       "findings.json", '"copies_on_usb"'),
+}
+
+
+@pytest.mark.parametrize("change", sorted(OTHER_CODE))
+def test_a_genuine_case_made_by_other_code_of_the_same_version_and_rules_is_used(change: str, cases: dict[str, Path],
+                                                                                 tmp_path: Path) -> None:
+    """review9h: verify made the exports and CSV lists again and compared bytes, and every reader compared the
+    summary with the one this code computes, whenever the case recorded this version and rule set. The version
+    number is not the code: a genuine case of a leakscan of the same version and rules that writes one file or
+    figure a little otherwise was "copied in from another case, or edited", and merge, diff and persons refused
+    it (exit 2)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    other = tmp_path / "other-build"
+    for part in ("scanner", "reports", "signatures"):
+        shutil.copytree(ROOT / part, other / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "scan.py", other / "scan.py")
+    file, old, new, written, marker = OTHER_CODE[change]
+    text = (other / file).read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (other / file).write_text(text.replace(old, new), encoding="utf-8")
+    out = tmp_path / "case"
+    run = subprocess.run([sys.executable, str(other / "scan.py"), "scan", str(cases["root"] / "share-b"), "--name",
+                          LEAKED_NAME, "--quiet", "--out", str(out)], cwd=other, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert marker in (out / written).read_text(encoding="utf-8-sig")  # the other code really wrote it otherwise
+    run = run_cli("verify", str(out))
+    assert run.returncode == 0, run.stdout + run.stderr
+    run = run_cli("merge", str(out), str(cases["a"]), "--out", str(tmp_path / "m"), "--quiet")  # as diff, persons
+    assert run.returncode == 1, run.stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,20 @@ def disks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         f.seek(1024 + 32)
         f.write(b"\xff\xff")
     out["entry_flipped"] = entry_flipped
+    entry_moved = root / "entry_moved.img"  # p1's first LBA moved 64 sectors on (review9d): the libraries open p1
+    shutil.copy(gpt, entry_moved)           # at the wrong place, by the same name as the backup's p1
+    with open(entry_moved, "r+b") as f:
+        f.seek(1024 + 32)
+        f.write((2048 + 64).to_bytes(8, "little"))
+    out["entry_moved"] = entry_moved
+    both_damaged = root / "both_damaged.img"  # and the backup's header checksum wrong too (its entries whole)
+    shutil.copy(entry_moved, both_damaged)
+    with open(both_damaged, "r+b") as f:
+        f.seek(both_damaged.stat().st_size - 512 + 56)  # a byte of the disk GUID
+        byte = f.read(1)
+        f.seek(-1, 1)
+        f.write(bytes([byte[0] ^ 0xFF]))
+    out["both_damaged"] = both_damaged
     return out
 
 
@@ -57,7 +72,7 @@ def _walk(image: Path) -> tuple[dict[str, set[str]], list[Skipped], dict]:
     return layers, [i for i in items if isinstance(i, Skipped)], details
 
 
-@pytest.mark.parametrize("damage", ["head_zeroed", "entry_flipped"])
+@pytest.mark.parametrize("damage", ["head_zeroed", "entry_flipped", "entry_moved", "both_damaged"])
 def test_a_damaged_primary_gpt_is_read_from_its_backup(disks: dict[str, Path], damage: str) -> None:
     healthy, _, _ = _walk(disks["gpt"])
     assert healthy == {"p1": {"/first.txt"}, "p2": {"/second.txt"}}
@@ -65,6 +80,48 @@ def test_a_damaged_primary_gpt_is_read_from_its_backup(disks: dict[str, Path], d
     assert layers == healthy  # both partitions, not the protective MBR's one nor only the entry that still looks sane
     notes = [v.get("note", "") for v in details["volumes"] if v["status"] == "ok"]
     assert len(notes) == 2 and all("backup GPT" in n and "primary" in n for n in notes), notes
+
+
+def _rewrite_gpt_copy(image: Path, header_at: int, edit: Callable[[bytearray], None]) -> None:
+    """Edit the entry array of the GPT copy whose header is at HEADER_AT, CRCs made whole again (as a tool
+    that wrote it would)."""
+    import zlib
+
+    with open(image, "r+b") as f:
+        f.seek(header_at)
+        header = bytearray(f.read(92))
+        entries_at = int.from_bytes(header[72:80], "little") * 512
+        f.seek(entries_at)
+        entries = bytearray(f.read(128 * 128))
+        edit(entries)
+        f.seek(entries_at)
+        f.write(entries)
+        header[88:92] = zlib.crc32(entries).to_bytes(4, "little")
+        header[16:20] = bytes(4)
+        header[16:20] = zlib.crc32(header).to_bytes(4, "little")
+        f.seek(header_at)
+        f.write(header)
+
+
+def test_a_backup_gpt_that_disagrees_with_a_whole_primary_is_reported(disks: dict[str, Path], tmp_path: Path) -> None:
+    """review9d: the primary is whole and trusted, but the backup at the disk's end lists a partition the primary
+    does not (a hand-edited table, or one made to hide a partition): the walk is the primary's, and the volumes
+    say the backup disagrees and how, instead of nothing."""
+    odd = tmp_path / "odd.img"
+    shutil.copy(disks["gpt"], odd)
+
+    def add_p3(entries: bytearray) -> None:  # p3: the backup's view of a partition over p1's bytes
+        entries[256:384] = entries[0:128]
+        entries[256 + 16:256 + 32] = b"\x11" * 16  # its own unique GUID
+
+    _rewrite_gpt_copy(odd, odd.stat().st_size - 512, add_p3)
+    layers, _, details = _walk(odd)
+    # the primary's partitions as they are, and what only the backup lists walked too, under its own name
+    assert layers == {"p1": {"/first.txt"}, "p2": {"/second.txt"}, "backup-p3": {"/first.txt"}}, layers
+    notes = [v.get("note", "") for v in details["volumes"] if v["name"] in ("p1", "p2")]
+    assert len(notes) == 2 and all("backup GPT" in n and "p3" in n for n in notes), notes
+    (extra,) = [v for v in details["volumes"] if v["name"] == "backup-p3"]
+    assert "only by the backup GPT" in extra["note"], extra
 
 
 def test_a_gpt_entry_that_makes_no_sense_is_listed_not_dropped(disks: dict[str, Path], tmp_path: Path) -> None:
@@ -289,3 +346,21 @@ def test_a_udif_image_whose_block_table_is_damaged_says_why(tmp_path: Path) -> N
     with pytest.raises(SourceError) as caught:
         _walk(tmp_path / "disk.dmg")
     assert "base64" in str(caught.value), str(caught.value)
+
+
+def test_an_lvm_partition_of_a_gpt_read_from_its_backup_is_still_searched(lvm_raw: bytes, tmp_path: Path) -> None:
+    """review9d: a GPT disk whose primary table is gone, one partition an LVM physical volume. The partitions read
+    from the backup GPT are searched for volumes as the libraries' partitions are: both logical volumes are
+    walked, not "p1 holds data but no file system leakscan can read" (a readable volume group lost)."""
+    lvm = tmp_path / "lvm.raw"
+    lvm.write_bytes(lvm_raw)
+    disk = tmp_path / "disk.img"
+    partitioned_disk(disk, [(lvm, GPT_LINUX)], label="gpt")
+    layers, _, _ = _walk(disk)
+    with open(disk, "r+b") as f:  # the primary header and entry array overwritten
+        f.seek(512)
+        f.write(bytes(33 * 512))
+    damaged, _, details = _walk(disk)
+    assert damaged == layers and "/passwords.txt" in layers["lvm1"], (damaged, details["volumes"])
+    assert {v["name"] for v in details["volumes"]} == {"p1/lvm1", "p1/lvm2"}, details["volumes"]
+    assert all("backup GPT" in v.get("note", "") for v in details["volumes"] if v["name"].startswith("p1/")), details

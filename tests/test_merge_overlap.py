@@ -350,3 +350,8 @@ def test_a_folder_on_a_file_system_without_an_id_is_told_apart_by_what_was_seen(
     assert run.returncode == 1, run.stderr
     assert len(load(tmp_path / "one")["files"]) == len(load(first)["files"])
     assert "no file-system id" in run.stderr, run.stderr
+    # review9h: the report the police reads says it too (the merge section only counted "duplicates dropped")
+    report = (tmp_path / "one" / "report.html").read_text(encoding="utf-8")
+    warned = report.split('id="merge-unidentified"', 1)
+    assert len(warned) == 2 and str(overlap["dir2"]) in warned[1].split("</tr>", 1)[0], report[-3000:]
+    assert 'id="merge-unidentified"' not in (tmp_path / "two" / "report.html").read_text(encoding="utf-8")

@@ -38,7 +38,10 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     not_one = root / "photos.sparsebundle"  # the name alone decides nothing
     (not_one / "bands").mkdir(parents=True)
     (not_one / "bands" / "名簿.xlsx").write_bytes(b"x")
-    (root / "Users.sparsebundle" / "名簿.xlsx").write_bytes(b"x")  # would be a hit if the bundle were walked
+    (root / "Users.sparsebundle" / "名簿.xlsx").write_bytes(b"x")  # not part of any bundle: put there by someone
+    (root / "Users.sparsebundle" / "extra").mkdir()
+    (root / "Users.sparsebundle" / "extra" / "名簿.xlsx").write_bytes(b"y")
+    (root / "renamed" / "bands" / "名簿.xlsx").write_bytes(b"z")  # no band (not a hex number): never hidden
     (root / "名簿.xlsx").write_bytes(b"not a workbook")
     return root
 
@@ -55,7 +58,11 @@ def test_sparse_bundles_are_listed_once_and_their_bands_not_walked(tree: Path, t
         assert rows[name]["reason"] == "unsupported"
         assert "2 band files present" in rows[name]["detail"] and "hdiutil convert" in rows[name]["detail"]
     text = json.dumps(doc["files"], ensure_ascii=False)
-    assert "Users.sparsebundle" not in text  # nothing inside a bundle walked as a file
+    assert "Users.sparsebundle/bands/" not in text  # no band walked as a file
+    assert "renamed/bands/名簿.xlsx" in text  # bands/ holding a file that is no band: walked, the bundle still listed
+    # review9d: a file or folder a bundle never holds, put into one, is walked: the bundle's row covers its bands
+    # only, and a folder that holds a bundle's Info.plist and bands/ must not hide anything else
+    assert "Users.sparsebundle/名簿.xlsx" in text and "Users.sparsebundle/extra/名簿.xlsx" in text
     assert "photos.sparsebundle/bands/名簿.xlsx" in text  # a folder that is no bundle is walked as before
 
 
@@ -64,4 +71,53 @@ def test_a_sparse_bundle_as_the_source_is_listed_not_clean(tree: Path, tmp_path:
     proc = run_leakscan("scan", str(tree / "Users.sparsebundle"), "--name", "名簿.xlsx", "--out", str(out), "--quiet")
     assert "Traceback" not in proc.stderr, proc.stderr
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    assert [s["reason"] for s in doc["skipped"]] == ["unsupported"], doc["skipped"]
+    rows = [s for s in doc["skipped"] if "sparse bundle" in s["detail"]]
+    assert [s["reason"] for s in rows] == ["unsupported"], doc["skipped"]
+    assert Path(rows[0]["path"]).name == "Users.sparsebundle"
+
+
+def test_a_sparse_bundle_on_an_smb_share_is_listed_not_walked_as_bands(tree: Path, tmp_path: Path) -> None:
+    """review9d: Time Machine and many Mac backups on a NAS are sparse bundles reached over SMB. There, too, the
+    bundle is listed once (its disk is not examined: never a clean walk of meaningless band files), and what
+    else its folder holds is walked."""
+    from tests.smb_data import PASSWORD, SambaServer, require_smbd
+
+    require_smbd()
+    server = SambaServer(tmp_path / "samba", {"ev": tree})
+    try:
+        server.start()
+        out = tmp_path / "out"
+        proc = run_leakscan("scan", server.url("ev"), "--name", "名簿.xlsx", "--out", str(out), "--quiet",
+                            env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
+    finally:
+        server.kill()
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    rows = {s["path"].rsplit("/", 1)[-1]: s for s in doc["skipped"] if "sparse bundle" in s.get("detail", "")}
+    assert set(rows) == {"Users.sparsebundle", "Secret.sparsebundle", "renamed"}, doc["skipped"]
+    assert rows["Secret.sparsebundle"]["reason"] == "encrypted"
+    assert "2 band files present" in rows["renamed"]["detail"]
+    text = json.dumps(doc["files"], ensure_ascii=False)
+    assert "Users.sparsebundle/名簿.xlsx" in text and "photos.sparsebundle/bands/名簿.xlsx" in text
+    assert "Users.sparsebundle/bands" not in text and "renamed/bands/名簿.xlsx" in text
+
+
+def test_a_sparse_bundle_inside_a_disk_image_is_listed_not_walked_as_bands(tree: Path, tmp_path: Path) -> None:
+    """review9d: an external drive imaged with a Mac's sparse bundle on it (a Time Machine disk): inside the image,
+    too, the bundle is listed once and its bands are not walked as files; the rest of its folder is."""
+    from scanner.models import Link, Skipped
+    from scanner.sources.image import ImageSource
+    from tests.image_data import ext_image
+
+    image = ext_image(tmp_path / "drive.img", tree, 4, "ext2")
+    with ImageSource(str(image)) as src:
+        items = list(src.entries())
+    rows = {i.location.path.rsplit("/", 1)[-1]: i for i in items
+            if isinstance(i, Skipped) and "sparse bundle" in i.detail}
+    assert set(rows) == {"Users.sparsebundle", "Secret.sparsebundle", "renamed"}, [
+        (i.location.path, i.detail) for i in items if isinstance(i, Skipped)]
+    assert rows["Secret.sparsebundle"].reason == "encrypted" and "2 band files present" in rows["renamed"].detail
+    walked = {i.location.path for i in items if not isinstance(i, Skipped | Link)}
+    assert "/Users.sparsebundle/名簿.xlsx" in walked and "/Users.sparsebundle/extra/名簿.xlsx" in walked
+    assert "/photos.sparsebundle/bands/名簿.xlsx" in walked and "/renamed/bands/名簿.xlsx" in walked
+    assert not [p for p in walked if "sparsebundle/bands/" in p and "photos" not in p], walked

@@ -64,6 +64,7 @@ ANY_PARAMETERS = {
     "scanner/sources/image_fs.py:_file_entries(f)",
     "scanner/sources/image_fs.py:_file_entries(meta)",
     "scanner/sources/image_layers.py:LayerFinder.find(spec)",
+    "scanner/sources/image_layers.py:LayerFinder.find_inside(spec)",  # a dfvfs path spec, as find(spec)
     "scanner/sources/image_layers.py:LayerFinder._explore(spec)",
     "scanner/sources/image_layers.py:LayerFinder._unreadable_stream(spec)",
     "scanner/sources/image_layers.py:LayerFinder._volume_system(vs)",

@@ -113,6 +113,7 @@ class ImageSource:
         self.verify_images = verify_images
         self._keys = keys or VolumeKeys()
         self._img: Any = None
+        self._storage: Any = None  # dfvfs path spec of the storage media (partitions read directly are searched in it)
         self._kind = "RAW"
         self._format = "unknown"
         self._layers: list[Layer] = []
@@ -154,7 +155,7 @@ class ImageSource:
         dfvfs_parents_beside()  # VMDK snapshots' parents; QCOW2 backing files named by a host's absolute path
         self._step("recognising the image format", "dfvfs")
         self._refuse_encrypted_dmg()
-        storage = self._storage_spec()
+        storage = self._storage = self._storage_spec()
         self._files = self._media_files()
         self._place_missing_in_container()
         self._step("opening the image", f"dfvfs ({self._kind})")
@@ -332,9 +333,28 @@ class ImageSource:
                  gpt.damage if gpt else ""]
         if any(notes):
             facts["note"] = "; ".join(n for n in notes if n)
-        layers = [Layer((name,), None, off, size, None, None, None, dict(facts)) for name, off, size in parts]
+        layers = [inside for name, off, size in parts
+                  for inside in self._volumes_inside(Layer((name,), None, off, size, None, None, None, dict(facts)))]
         bad = [Layer((name,), None, problem=(Status.CORRUPT, why), facts=dict(facts)) for name, why in gpt.bad] if gpt else []
         return sorted(layers + bad, key=lambda la: int(la.names[0][1:]))
+
+    def _volumes_inside(self, layer: Layer) -> list[Layer]:
+        """A partition read directly, searched as the libraries' partitions are: an LVM volume group, shadow
+        copies or an encrypted volume inside it are found (its bare offset opens one file system only, so a
+        readable volume group was "no file system"). The partition itself when nothing more is found in it."""
+        if self._storage is None or layer.offset is None or not layer.size:
+            return [layer]
+        try:
+            from dfvfs.lib import definitions
+            from dfvfs.path import factory
+
+            spec = factory.Factory.NewPathSpec(definitions.TYPE_INDICATOR_DATA_RANGE, range_offset=layer.offset,
+                                               range_size=layer.size, parent=self._storage)
+            found = LayerFinder(self._keys).find_inside(spec, layer.names, layer.offset, dict(layer.facts))
+        except Exception:  # noqa: BLE001 - dfvfs errors of every kind: the partition is then opened as before
+            log.debug("volume search in %s failed", layer.names, exc_info=True)
+            return [layer]
+        return found if any(len(f.names) > len(layer.names) for f in found) else [layer]
 
     def _check_gpt(self) -> None:
         """A GPT whose primary copy is damaged is read from its backup (gpt_table). When the libraries' partitions
@@ -350,7 +370,10 @@ class ImageSource:
         if gpt is None or not (gpt.damage or gpt.bad):
             return
         found = {la.names[0] for la in self._layers if la.names}
-        if found != {name for name, *_ in gpt.entries}:
+        table = {name: offset for name, offset, *_ in gpt.entries}
+        placed = [(la.names[0], la.offset) for la in self._layers if len(la.names) == 1 and la.offset is not None]
+        if found != set(table) or any(table[name] != offset for name, offset in placed if name in table):
+            # a slot missed, or opened where the damaged copy says (same name, wrong place): the table's partitions
             self._layers = self._table_read_directly("") or self._layers
             return
         for layer in self._layers:
@@ -359,6 +382,9 @@ class ImageSource:
                 layer.facts["note"] = f"{note}; {gpt.damage}" if note else gpt.damage
         facts = {"volume_system": "GPT (read directly)"}
         self._layers += [Layer((name,), None, problem=(Status.CORRUPT, why), facts=dict(facts)) for name, why in gpt.bad]
+        self._layers += [inside for name, off, size, _ in gpt.backup_only for inside in self._volumes_inside(Layer(
+            (f"backup-{name}",), None, off, size, facts={"volume_system": "GPT backup (read directly)", "note": (
+                f"listed only by the backup GPT at the disk's end ({name} there), not by the primary: walked as well")}))]
 
     def _note_cut_partitions(self) -> None:
         """A partition that runs past the end of the image is walked for what is there, and says so: the

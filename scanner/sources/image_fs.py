@@ -375,6 +375,10 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
                 else:
                     seen.add(key)
                     subdirs.append(child)
+                    if raw == b"bands" and not deleted and (bundle := _sparse_bundle(ctx, listing, child)):
+                        yield Skipped(ctx.location(d.raw, d.text, d.utf8), *bundle[:2])  # bands: slices of a disk
+                        if not bundle[2]:  # bands/ holds bands only: not walked as files
+                            subdirs.remove(child)
             elif mtype == _M_LNK:
                 link = meta.link if meta is not None else b""
                 target = decode_name(link)[0] if isinstance(link, bytes) else str(link or "")
@@ -386,6 +390,29 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
                 else:
                     yield Skipped(loc, Status.UNRECOVERABLE if deleted else Status.CORRUPT, "entry of unknown type")
         stack.extend(reversed(subdirs))
+
+
+def _sparse_bundle(ctx: FsContext, listing: list[Any], bands: _Dir) -> tuple[Status, str, bool] | None:
+    """(status, detail, whether BANDS holds more than bands) when the directory holding BANDS is a macOS sparse
+    bundle (its Info.plist says so: sparse_bundle); paid only by directories that hold a ``bands`` directory."""
+    from .sparse_bundle import bands_in, bundle_verdict
+
+    def read(name: bytes, limit: int) -> bytes | None:
+        for f in listing:
+            info = f.info
+            if info.name.name == name and info.meta is not None and int(info.meta.type) == _M_REG:
+                try:
+                    return bytes(f.read_random(0, min(limit, int(info.meta.size))))
+                except (OSError, RuntimeError):
+                    return None
+        return None
+
+    try:
+        count, other = bands_in(f.info.name.name.decode("utf-8", "replace") for f in ctx.fs.open_dir(inode=bands.addr))
+    except (OSError, RuntimeError):
+        return None  # bands/ not listed: walked as a directory, where its error is recorded
+    verdict = bundle_verdict(read, count)
+    return None if verdict is None else (*verdict, other)
 
 
 def _open_meta(fs: Any, addr: int) -> Any:

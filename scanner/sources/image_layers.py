@@ -101,6 +101,12 @@ class LayerFinder:
         self._explore(spec, (), 0, 0)
         return self.layers
 
+    def find_inside(self, spec: Any, names: tuple[str, ...], offset: int | None, facts: dict[str, Any]) -> list[Layer]:
+        """The layers inside one partition already named NAMES (read from a table the libraries refused)."""
+        self.layers = []
+        self._explore(spec, names, offset, 1, facts)
+        return self.layers
+
     # --- one byte stream: encrypted? volume system? file system? -----------------------------
     def _explore(self, spec: Any, names: tuple[str, ...], offset: int | None, depth: int,
                  facts: dict[str, Any] | None = None) -> None:

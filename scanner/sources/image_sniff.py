@@ -145,6 +145,10 @@ class GptTable:
     entries: list[tuple[str, int, int, str]]
     bad: list[tuple[str, str]] = field(default_factory=list)
     damage: str = ""
+    backup_only: list[tuple[str, int, int, str]] = field(default_factory=list)  # a disagreeing backup's own entries
+
+
+_ENTRIES_WRONG = "its partition entries' checksum does not match"
 
 
 def _gpt_copy(read: Callable[[int, int], bytes], at: int, sector: int) -> tuple[GptTable, str] | None:
@@ -164,7 +168,7 @@ def _gpt_copy(read: Callable[[int, int], bytes], at: int, sector: int) -> tuple[
     if zlib.crc32(header[:16] + bytes(4) + header[20:length]) != int.from_bytes(header[16:20], "little"):
         wrong.append("its header's checksum does not match")
     if len(table) < count * size or zlib.crc32(table) != int.from_bytes(header[88:92], "little"):
-        wrong.append("its partition entries' checksum does not match")
+        wrong.append(_ENTRIES_WRONG)
     out = GptTable([])
     for i in range(min(count, len(table) // size)):
         e = table[i * size:(i + 1) * size]
@@ -195,6 +199,7 @@ def gpt_table(read: Callable[[int, int], bytes], size: int | None = None) -> Gpt
     for sector in (512, 4096):
         primary = _gpt_copy(read, sector, sector)
         if primary is not None and not primary[1]:
+            primary[0].damage, primary[0].backup_only = _backup_disagrees(read, primary[0], sector)
             return primary[0]
         if primary is None and not protective:
             continue
@@ -203,18 +208,51 @@ def gpt_table(read: Callable[[int, int], bytes], size: int | None = None) -> Gpt
             places.append(int.from_bytes(read(sector + 32, 8), "little") * sector)
         if size and size >= 2 * sector:
             places.append(size - sector)
+        why = primary[1] if primary is not None else "its header is missing"
+        entries_whole = None  # a backup whose header is damaged but whose entry array's checksum holds
         for at in dict.fromkeys(places):
             backup = _gpt_copy(read, at, sector) if at > sector else None
             if backup is not None and not backup[1]:
-                why = primary[1] if primary is not None else "its header is missing"
                 backup[0].damage = (f"the primary GPT at the start of the disk is damaged ({why}); the partitions "
                                     "were read from the backup GPT at the disk's end")
                 return backup[0]
+            if backup is not None and _ENTRIES_WRONG not in backup[1] and entries_whole is None:
+                entries_whole = backup
+        if entries_whole is not None and (primary is None or _ENTRIES_WRONG in primary[1]):
+            entries_whole[0].damage = (f"the primary GPT at the start of the disk is damaged ({why}); the partitions "
+                                       "were read from the backup GPT at the disk's end, whose entries' checksum holds "
+                                       f"although {entries_whole[1]}")
+            return entries_whole[0]
         if primary is not None:
             primary[0].damage = (f"the GPT is damaged ({primary[1]}) and no whole backup GPT was found: its entries "
                                  "were read as they stand")
             return primary[0]
     return None
+
+
+def _backup_disagrees(read: Callable[[int, int], bytes], primary: GptTable,
+                      sector: int) -> tuple[str, list[tuple[str, int, int, str]]]:
+    """What a whole backup GPT lists that a whole primary does not (("", []) when they agree, or the backup is
+    absent or damaged): the note, and the backup's entries the primary lacks or places elsewhere. The primary
+    is trusted and walked; what only the backup lists (a hand-edited table, one edited to hide a partition, or
+    an older layout) is walked as well, under its own name, never passed over."""
+    backup = _gpt_copy(read, int.from_bytes(read(sector + 32, 8), "little") * sector, sector)
+    if backup is None or backup[1]:
+        return "", []
+    ours, theirs = ({e[0]: e[1:3] for e in t.entries} | {b[0]: None for b in t.bad} for t in (primary, backup[0]))
+    if ours == theirs:
+        return "", []
+    differ = []
+    for name in sorted(ours.keys() | theirs.keys(), key=lambda n: int(n[1:])):
+        if ours.get(name) != theirs.get(name):
+            where = theirs.get(name)
+            differ.append(f"{name} " + (f"at byte {where[0]}, {where[1]} bytes" if where else "absent or unusable")
+                          + " in the backup")
+    only = [e for e in backup[0].entries if ours.get(e[0]) != e[1:3]]
+    return ("the backup GPT at the disk's end disagrees with the primary GPT (" + "; ".join(differ) + "): the "
+            "primary, whose checksums hold, was walked" + (", and what only the backup lists as backup-pN"
+                                                            if only else "") +
+            " (edited by hand, to hide a partition, or an older layout?)"), only
 
 
 def partition_types(read: Callable[[int, int], bytes], size: int | None = None) -> dict[int, int | str]:

@@ -429,14 +429,15 @@ class _LocalBatch(NameBatch):
         return self.folder.heads(self.names, self.raws, indices, size)
 
 
-def _sparse_bundle(listing: list[os.DirEntry], fd: int, path: bytes) -> tuple[Status, str] | None:
-    """(status, detail) when the folder is a macOS sparse bundle (Info.plist and bands/: sparse_bundle)."""
+def _sparse_bundle(listing: list[os.DirEntry], fd: int, path: bytes) -> tuple[Status, str, bool] | None:
+    """(status, detail, whether its bands/ holds more than bands) when the folder is a macOS sparse bundle
+    (Info.plist and bands/: sparse_bundle)."""
     try:
         if not any(d.name == "bands" and d.is_dir(follow_symlinks=False) for d in listing):
             return None
     except OSError:
         return None
-    from .sparse_bundle import bundle_verdict
+    from .sparse_bundle import bands_in, bundle_verdict
 
     def read(name: bytes, limit: int) -> bytes | None:
         try:
@@ -453,12 +454,13 @@ def _sparse_bundle(listing: list[os.DirEntry], fd: int, path: bytes) -> tuple[St
     try:
         listed = open_deep(path.rstrip(b"/") + b"/bands", _DIR_FLAGS | _NOFOLLOW)  # no atime moved
         try:
-            bands: int | None = len(os.listdir(listed))
+            bands, other = bands_in(os.listdir(listed))
         finally:
             os.close(listed)
     except OSError:
-        bands = None
-    return bundle_verdict(read, bands)
+        return None  # bands/ not listed: walked as a folder, where its error is recorded
+    verdict = bundle_verdict(read, bands)
+    return None if verdict is None else (*verdict, other)
 
 
 def _special_kind(mode: int) -> str:
@@ -642,7 +644,10 @@ class LocalSource:
                 if names and len(names) == len(listing):
                     yield folder.batch(names)
                 elif (bundle := _sparse_bundle(listing, fd, path)) is not None:
-                    yield Skipped(self._location(path), *bundle)  # its bands are slices of a disk, not files
+                    yield Skipped(self._location(path), *bundle[:2])  # its bands are slices of a disk, not files
+                    # the row stands for bands/ only: anything else in the folder (Info.plist, token, or a file
+                    # someone put there) is walked, so a folder made to look like a bundle hides nothing
+                    yield from self._mixed([d for d in listing if d.name != "bands" or bundle[2]], folder, fd, subdirs)
                 else:
                     yield from self._mixed(listing, folder, fd, subdirs)
                 if top != b"":

@@ -439,6 +439,10 @@ class SmbSource:
                 if dot is not None and dot.file_id:
                     seen_dirs[(self.volume, dot.file_id)] = folder.path or "/"
                 root = False
+            bundle = self._sparse_bundle(folder, listing)
+            if bundle is not None:  # its bands are slices of a disk, not files: listed once (sparse_bundle)
+                yield Skipped(self.location(folder.path), *bundle[:2])
+                listing = [info for info in listing if info.name != "bands" or bundle[2]]
             subdirs: list[_Folder] = []
             run: list[Any] = []
             for info in listing:
@@ -459,6 +463,34 @@ class SmbSource:
             if run:
                 yield self._batch(folder, run)
             stack.extend(reversed(subdirs))
+
+    def _sparse_bundle(self, folder: _Folder, listing: list[Any]) -> tuple[Status, str, bool] | None:
+        """(status, detail, whether its bands/ holds more than bands) when the folder is a macOS sparse bundle
+        (Time Machine on a NAS): only folders that hold a ``bands`` folder and an Info.plist pay the reads."""
+        named = {info.name: info for info in listing}
+        bands = named.get("bands")
+        if bands is None or not bands.is_dir or "Info.plist" not in named:
+            return None
+        from .sparse_bundle import bands_in, bundle_verdict
+
+        client = self.client
+
+        def read(name: bytes, limit: int) -> bytes | None:
+            info = named.get(name.decode())
+            if info is None or info.is_dir:
+                return None
+            try:
+                return client.retrying(lambda: client.read_start(folder.child(info.name), limit, True,
+                                                                 info.file_id)).data[:limit]
+            except Exception:  # noqa: BLE001 - unreadable: then it is not taken for a bundle
+                return None
+
+        try:
+            count, other = bands_in(e.name for e in client.retrying(lambda: client.list_dir(folder.child("bands"))))
+        except Exception:  # noqa: BLE001 - bands/ not listed: walked as a folder, where its error is recorded
+            return None
+        verdict = bundle_verdict(read, count)
+        return None if verdict is None else (*verdict, other)
 
     def _batch(self, folder: _Folder, infos: list[Any]) -> NameBatch:
         return _Prefetching(self, folder, infos)

@@ -11,12 +11,23 @@ and its bands are not walked one by one.
 from __future__ import annotations
 
 import plistlib
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 
 from ..codes import Status
 
 BUNDLE_TYPE = "com.apple.diskimage.sparsebundle"
 _PLIST_LIMIT = 1 << 16
+_BAND = re.compile(r"[0-9a-f]{1,16}")  # hdiutil names band N by N in lowercase hex
+
+
+def bands_in(names: Iterable[str]) -> tuple[int, bool]:
+    """(how many of NAMES, the entries of a bundle's bands/, are band files; whether bands/ holds anything else).
+    Anything else there is no slice of the disk: then bands/ is walked as a folder, so nothing put there is
+    hidden behind the bundle's row."""
+    listed = [n for n in names if n not in (".", "..")]
+    count = sum(1 for n in listed if _BAND.fullmatch(n))
+    return count, count != len(listed)
 
 
 def bundle_verdict(read: Callable[[bytes, int], bytes | None], bands: int | None) -> tuple[Status, str] | None:
