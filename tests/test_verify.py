@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
 import zipfile
@@ -81,7 +80,22 @@ def test_changed_or_gone_sources_fail(tmp_path: Path):
     assert any(r["status"] == "unreachable" for r in rows)  # the archive member: its source cannot be opened
 
 
-OS_FILES = Path(__file__).parent / "data" / "osfiles"
+def _finder_ds_store() -> bytes:
+    """A Finder .DS_Store's layout: 4-byte alignment, the "Bud1" buddy-allocator magic, the root block's offset
+    and size twice, then the blocks (what is in them does not matter to verify, which never reads them)."""
+    import struct
+
+    return struct.pack(">I4sIII", 1, b"Bud1", 0x800, 0x800, 0x800) + bytes(16) + bytes(6144 - 36)
+
+
+def _apple_double() -> bytes:
+    """An AppleDouble ._NAME as macOS writes it beside a file on FAT/exFAT/SMB (magic 0x00051607, version 2,
+    "Mac OS X" filler, two entries: Finder info (9) and an empty resource fork (2)), 4,096 bytes."""
+    import struct
+
+    head = struct.pack(">II16sH", 0x00051607, 0x00020000, b"Mac OS X        ", 2)
+    entries = struct.pack(">III", 9, 50, 3760) + struct.pack(">III", 2, 3810, 286)
+    return (head + entries).ljust(4096, b"\0")
 
 
 def test_files_an_operating_system_adds_are_named_apart_and_anything_else_still_fails(scanned: tuple[Path, Path],
@@ -91,8 +105,8 @@ def test_files_an_operating_system_adds_are_named_apart_and_anything_else_still_
     intact: each added file is named on a line of its own as the operating system's, and verify passes. A
     ._NAME that is not AppleDouble, or any other unlisted file, still fails."""
     out = copy_out(scanned[1], tmp_path / "copy")
-    finder = gzip.decompress((OS_FILES / "finder.DS_Store.gz").read_bytes())  # written by macOS, not by us
-    apple_double = gzip.decompress((OS_FILES / "appledouble._.DS_Store.gz").read_bytes())
+    finder = _finder_ds_store()
+    apple_double = _apple_double()
     added = {".DS_Store": finder, "._report.html": apple_double, "._findings.json": apple_double,
              "._.DS_Store": apple_double, "__MACOSX/._report.html": apple_double,  # a Mac's zip, unzipped
              "Thumbs.db": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
