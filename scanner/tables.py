@@ -906,6 +906,8 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
             yield row
         if dec.note():
             sheet.notes.append(f"decoding: {dec.note()}")
+        if dec.mixed:
+            sheet.notes.append(f"mixed encodings: {' + '.join(sorted(dec.used))}, line by line")
         sheet.damage.extend(text_damage(data, *widths))
 
     if starts is not None:  # fixed-width text: cut at its straight blank columns

@@ -84,6 +84,12 @@ class Decoding:
     def byte_lines(self) -> bool:
         return codecs.lookup(self.codec).name in _BYTE_LINES
 
+    @property
+    def mixed(self) -> bool:
+        """Lines were decoded by more than one codec: a table appended to in another editor (or damage read as
+        such). Said on the finding, so a partly re-encoded file is never taken for a whole one."""
+        return len(self.used) > 1
+
     def note(self) -> str | None:
         """``partial (N bytes replaced)`` once any byte had to be replaced; the doubt, if any."""
         notes = [f"partial ({self.replaced} bytes replaced)"] if self.replaced else []
@@ -460,11 +466,15 @@ def _line_decoder(dec: Decoding, delimiter: bytes):
                 return text
         high = _high(b)
         text, bad = decode_counting(b, primary)
+        best = _strict_choice(b, candidates, primary)
+        if best is not None and not _JAPANESE_TEXT.fullmatch(text.replace("\ufffd", "")) \
+                and _JAPANESE_TEXT.fullmatch(b.decode(best)):  # a row in another encoding (EUC-JP beside cp932
+            dec.used.add(best)  # reads as half-width kana with a few bytes replaced): whole office text beats mended
+            return b.decode(best)
         if bad * 4 <= high or high < 8:  # a damaged byte or a cut character: too little to switch on
             dec.replaced += bad
             dec.used.add(primary)
             return text
-        best = _strict_choice(b, candidates, primary)
         if best is None:
             return None
         dec.used.add(best)

@@ -1,0 +1,51 @@
+"""Session 9 (mixenc9): a text table whose lines are in two encodings (a cp932 CSV with rows appended in a UTF-8
+editor, the reverse, a UTF-8 BOM before cp932 lines, EUC-JP beside cp932) keeps the records of every line that
+decodes in either encoding, and says it was mixed: never a silent partial. Faker ja_JP, fixed seed, tiny files,
+in process (no CLI scan)."""
+
+from __future__ import annotations
+
+import pytest
+from faker import Faker
+
+from scanner.inspectors.spreadsheet import _outcome, analyse_bytes
+from scanner.sheet import Caps
+from scanner.textdecode import iter_lines, plan_decoding
+
+ROWS = 12
+
+
+@pytest.fixture(scope="module")
+def lines() -> list[str]:
+    fake = Faker("ja_JP")
+    fake.seed_instance(20261209)
+    rows = [["氏名", "フリガナ", "住所", "電話番号"]]
+    rows += [[fake.name(), fake.kana_name(), fake.address(), fake.phone_number()] for _ in range(ROWS)]
+    return [",".join(r) + "\r\n" for r in rows]
+
+
+def _mixed(lines: list[str], head: str, tail: str, bom: bool = False) -> bytes:
+    cut = len(lines) // 2
+    return (b"\xef\xbb\xbf" if bom else b"") + "".join(lines[:cut]).encode(head) + "".join(lines[cut:]).encode(tail)
+
+
+CASES = [("cp932", "utf-8", False), ("utf-8", "cp932", False), ("utf-8", "cp932", True), ("cp932", "cp932", True),
+         ("euc_jp", "cp932", False), ("cp932", "euc_jp", False)]
+
+
+@pytest.mark.parametrize(("head", "tail", "bom"), CASES)
+def test_every_line_of_a_mixed_table_decodes(lines: list[str], head: str, tail: str, bom: bool) -> None:
+    data = _mixed(lines, head, tail, bom)
+    dec = plan_decoding(data)
+    assert "".join(iter_lines(data, dec)) == "".join(lines)
+    assert dec.replaced == 0 and dec.doubt is None
+
+
+@pytest.mark.parametrize(("head", "tail", "bom"), CASES)
+def test_a_mixed_table_keeps_its_records_and_says_so(lines: list[str], head: str, tail: str, bom: bool) -> None:
+    data = _mixed(lines, head, tail, bom)
+    findings, _, reading = analyse_bytes(data, "text", Caps())
+    assert sum(len(f.records) for f in findings) == ROWS
+    status, detail = _outcome("text", ".csv", bool(findings), reading)
+    if head != tail:  # a single encoding after a stray BOM is no mix
+        assert "mixed encodings" in detail, detail
