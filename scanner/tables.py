@@ -898,16 +898,23 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
     def counted(source: Iterator[list[str]]) -> Iterator[list[str]]:
         """The rows, each counted against the cell budget; the decoding note once they are read."""
         widths = [0, 0]  # the last two rows' cells
+        lost = 0
         for i, row in enumerate(source):
             budget.add(len(row) or 1)
             if not i & 0x3FFF:
                 budget.tick()
             widths = [widths[1], len(row)]
+            if _replaced_row(row):
+                lost += 1
+                continue
             yield row
         if dec.note():
             sheet.notes.append(f"decoding: {dec.note()}")
         if dec.mixed:
             sheet.notes.append(f"mixed encodings: {' + '.join(sorted(dec.used))}, line by line")
+        if lost:
+            sheet.damage.append(f"{lost} rows unreadable (mostly U+FFFD: their text was lost to a wrong decoding "
+                                "before this copy, or no encoding explains their bytes)")
         sheet.damage.extend(text_damage(data, *widths))
 
     if starts is not None:  # fixed-width text: cut at its straight blank columns
@@ -918,6 +925,16 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         sheet.rows = counted(csv_rows(iter_lines(data, dec, delim.encode(), max_line=MAX_LINE), delim,
                                       sheet.notes.append))
     return sheet, dec.encoding
+
+
+def _replaced_row(row: list[str]) -> bool:
+    """A row whose text is gone: at least 3 U+FFFD, half or more of its non-ASCII characters (a cp932 table saved by
+    an editor that read it as UTF-8, rows no encoding explains). Kept, its garbage would outvote the readable rows'
+    names and addresses in the column checks (and make a false record or two); a damaged byte or a cut character
+    leaves one U+FFFD among many."""
+    text = "".join(row)
+    lost = text.count("\ufffd")
+    return lost >= 3 and 2 * lost >= len(text) - len(text.encode("ascii", "ignore"))
 
 
 _ZEROED = re.compile(rb"\x00{16,}(?=[^\x00])")  # a block of NUL bytes with text after it

@@ -289,6 +289,8 @@ MESS_LIMIT = 0.5  # charset-normalizer's mess ratio: 0 for clean Japanese, about
 _JAPANESE_TEXT = re.compile("[\t\n\r\x20-\x7e\u3000-\u303f\u3041-\u3096\u309b-\u30ff\u4e00-\u9fff"
                             "\uff01-\uff5e]*")
 
+_OFFICE_LINE = _JAPANESE_TEXT  # the same characters, for choosing a line's codec (the sense check's may be swapped)
+
 
 def _sensible(data: bytes, plan: Decoding) -> bool:
     """Does the start of the text read as text, not as noise? Yes when it holds Japanese and is written only in
@@ -467,8 +469,8 @@ def _line_decoder(dec: Decoding, delimiter: bytes):
         high = _high(b)
         text, bad = decode_counting(b, primary)
         best = _strict_choice(b, candidates, primary)
-        if best is not None and not _JAPANESE_TEXT.fullmatch(text.replace("\ufffd", "")) \
-                and _JAPANESE_TEXT.fullmatch(b.decode(best)):  # a row in another encoding (EUC-JP beside cp932
+        if best is not None and not _OFFICE_LINE.fullmatch(text.replace("\ufffd", "")) \
+                and _OFFICE_LINE.fullmatch(b.decode(best)):  # a row in another encoding (EUC-JP beside cp932
             dec.used.add(best)  # reads as half-width kana with a few bytes replaced): whole office text beats mended
             return b.decode(best)
         if bad * 4 <= high or high < 8:  # a damaged byte or a cut character: too little to switch on

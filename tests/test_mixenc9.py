@@ -49,3 +49,27 @@ def test_a_mixed_table_keeps_its_records_and_says_so(lines: list[str], head: str
     status, detail = _outcome("text", ".csv", bool(findings), reading)
     if head != tail:  # a single encoding after a stray BOM is no mix
         assert "mixed encodings" in detail, detail
+
+
+def _mangled(text: str) -> bytes:
+    """cp932 text opened in an editor that took it for UTF-8 and saved it: every Japanese character lost to U+FFFD."""
+    return text.encode("cp932").decode("utf-8", "replace").encode("utf-8")
+
+
+@pytest.mark.parametrize("mangled_head", [True, False])
+def test_rows_lost_to_replacement_characters_leave_the_rest_counted_and_the_file_corrupt(
+        lines: list[str], mangled_head: bool) -> None:
+    """A cp932 CSV saved by a UTF-8 editor (its rows now U+FFFD) with rows appended there, or a cp932 head whose
+    tail was saved so: the readable rows are records (the column checks are not outvoted by the lost rows) and
+    the file is ``corrupt``, saying how many rows were lost."""
+    cut = len(lines) // 2
+    if mangled_head:
+        data = lines[0].encode("utf-8") + _mangled("".join(lines[1:cut])) + "".join(lines[cut:]).encode("utf-8")
+        readable = len(lines) - cut
+    else:
+        data = "".join(lines[:4]).encode("cp932") + _mangled("".join(lines[4:]))
+        readable = 3
+    findings, _, reading = analyse_bytes(data, "text", Caps())
+    assert sum(len(f.records) for f in findings) == readable
+    status, detail = _outcome("text", ".csv", bool(findings), reading)
+    assert status == "corrupt" and "U+FFFD" in detail, (status, detail)
