@@ -73,3 +73,18 @@ def test_rows_lost_to_replacement_characters_leave_the_rest_counted_and_the_file
     assert sum(len(f.records) for f in findings) == readable
     status, detail = _outcome("text", ".csv", bool(findings), reading)
     assert status == "corrupt" and "U+FFFD" in detail, (status, detail)
+
+
+@pytest.mark.parametrize(("head", "tail", "bom"), [("cp932", "utf-16-le", b""), ("utf-16-le", "cp932", b"\xff\xfe"),
+                                                   ("utf-8", "utf-16-le", b"\xef\xbb\xbf"), ("utf-16-be", "cp932", b"")])
+def test_an_8bit_table_with_utf16_rows_keeps_both_parts(lines: list[str], head: str, tail: str, bom: bytes) -> None:
+    """Rows appended as "Unicode text" (UTF-16) to a cp932 or UTF-8 CSV, or cp932 rows after a UTF-16 export: each
+    part is read in its own encoding (the whole file read as UTF-16 lost every cp932 row, status ok)."""
+    cut = len(lines) // 2
+    data = bom + "".join(lines[:cut]).encode(head) + "".join(lines[cut:]).encode(tail)
+    dec = plan_decoding(data)
+    assert "".join(iter_lines(data, dec)) == "".join(lines)
+    findings, _, reading = analyse_bytes(data, "text", Caps())
+    assert sum(len(f.records) for f in findings) == ROWS
+    status, detail = _outcome("text", ".csv", bool(findings), reading)
+    assert "mixed encodings" in detail, detail
