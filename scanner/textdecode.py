@@ -8,7 +8,10 @@ Damage is not absence: when no encoding decodes every byte (an invalid byte, a c
 truncation, UTF-8 and cp932 halves joined), the file is read line by line. Each line is decoded
 strictly by the file's best encoding (the one that explains most bytes) or by UTF-8, else by the best
 encoding with replacements when most of its non-ASCII bytes fit, else strictly by another candidate;
-a line none explains is split at the delimiter and each field decoded alone. Bytes nothing explains
+a line none explains is split at the delimiter and each field decoded alone. A line that the best encoding mends
+with a few replacements but another decodes whole as Japanese office text is taken in the other (Session 9: EUC-JP
+rows beside cp932 read as half-width kana); an 8-bit part and a UTF-16 part (rows appended as "Unicode text") are
+read each in its own encoding. Bytes nothing explains
 become U+FFFD and are counted, so the finding can say ``decoding: partial (N bytes replaced)``. cp932
 decodes nearly any bytes, so a decoding is also checked for sense (charset-normalizer's mess ratio);
 noise falls back to charset-normalizer's own guess (a Western CSV in cp1252), or is read with
