@@ -911,7 +911,8 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         if dec.note():
             sheet.notes.append(f"decoding: {dec.note()}")
         if dec.mixed:
-            used = [c for c in (dec.codec, *dec.alternates) if c in dec.used]
+            order = (*(d.codec for _, d in dec.parts), dec.codec, *dec.alternates, *sorted(dec.used))
+            used = [c for c in dict.fromkeys(order) if c in dec.used]
             sheet.notes.append(f"mixed encodings: {' + '.join(used)}, line by line")
         if lost:
             sheet.damage.append(f"{lost} rows unreadable (mostly U+FFFD: their text was lost to a wrong decoding "

@@ -87,4 +87,4 @@ def test_an_8bit_table_with_utf16_rows_keeps_both_parts(lines: list[str], head: 
     findings, _, reading = analyse_bytes(data, "text", Caps())
     assert sum(len(f.records) for f in findings) == ROWS
     status, detail = _outcome("text", ".csv", bool(findings), reading)
-    assert "mixed encodings" in detail, detail
+    assert f"mixed encodings: {' + '.join(dict.fromkeys((head, tail)))}" in detail, detail
