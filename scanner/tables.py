@@ -173,6 +173,9 @@ def _looks_text(head: bytes) -> bool:
     if utf16_guess(head):
         return True
     if b"\x00" in head:
+        cut = head.rfind(b"\n", 0, head.find(b"\x00")) + 1  # 8-bit lines, then rows appended as UTF-16 (Session 9)
+        if cut >= 64 and utf16_guess(head[cut:cut + 4096]) and _looks_text(head[:cut]):
+            return True
         head = re.sub(rb"\x00{16,}", b"", head)
         if not head or head.count(0) > max(8, len(head) // 50):
             return False

@@ -10,6 +10,7 @@ from faker import Faker
 
 from scanner.inspectors.spreadsheet import _outcome, analyse_bytes
 from scanner.sheet import Caps
+from scanner.tables import sniff_format
 from scanner.textdecode import iter_lines, plan_decoding
 
 ROWS = 12
@@ -79,12 +80,22 @@ def test_rows_lost_to_replacement_characters_leave_the_rest_counted_and_the_file
                                                    ("utf-8", "utf-16-le", b"\xef\xbb\xbf"), ("utf-16-be", "cp932", b"")])
 def test_an_8bit_table_with_utf16_rows_keeps_both_parts(lines: list[str], head: str, tail: str, bom: bytes) -> None:
     """Rows appended as "Unicode text" (UTF-16) to a cp932 or UTF-8 CSV, or cp932 rows after a UTF-16 export: each
-    part is read in its own encoding (the whole file read as UTF-16 lost every cp932 row, status ok)."""
-    cut = len(lines) // 2
+    part is read in its own encoding (the whole file read as UTF-16 lost every cp932 row, status ok). One row
+    appended: a few NULs in a long 8-bit head."""
+    cut = len(lines) - 1 if bom != b"\xff\xfe" else 2
     data = bom + "".join(lines[:cut]).encode(head) + "".join(lines[cut:]).encode(tail)
     dec = plan_decoding(data)
     assert "".join(iter_lines(data, dec)) == "".join(lines)
+    assert sniff_format(data) == "text"  # a long 8-bit head: the NULs of the UTF-16 rows made it "binary"
     findings, _, reading = analyse_bytes(data, "text", Caps())
     assert sum(len(f.records) for f in findings) == ROWS
     status, detail = _outcome("text", ".csv", bool(findings), reading)
     assert f"mixed encodings: {' + '.join(dict.fromkeys((head, tail)))}" in detail, detail
+
+
+def test_utf16_rows_after_a_long_8bit_head_are_text(lines: list[str]) -> None:
+    """The UTF-16 rows start past the first 4 KiB: their NULs (more than 2 % of the head) made the file "binary"."""
+    data = "".join(lines * 4).encode("utf-8") + "".join(lines[1:]).encode("utf-16-le")
+    assert sniff_format(data) == "text"
+    findings, _, reading = analyse_bytes(data, "text", Caps())
+    assert sum(len(f.records) for f in findings) == 5 * ROWS  # the same rows five times: every row a record
