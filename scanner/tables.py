@@ -918,8 +918,8 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
             used = [c for c in dict.fromkeys(order) if c in dec.used]
             sheet.notes.append(f"mixed encodings: {' + '.join(used)}, line by line")
         if lost:
-            sheet.damage.append(f"{lost} rows unreadable (mostly U+FFFD: their text was lost to a wrong decoding "
-                                "before this copy, or no encoding explains their bytes)")
+            sheet.damage.append(f"{lost} rows unreadable (mostly U+FFFD or '?': their text was lost to a wrong "
+                                "decoding before this copy, or no encoding explains their bytes)")
         sheet.damage.extend(text_damage(data, *widths))
 
     if starts is not None:  # fixed-width text: cut at its straight blank columns
@@ -934,12 +934,16 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
 
 def _replaced_row(row: list[str]) -> bool:
     """A row whose text is gone: at least 3 U+FFFD, half or more of its non-ASCII characters (a cp932 table saved by
-    an editor that read it as UTF-8, rows no encoding explains). Kept, its garbage would outvote the readable rows'
+    an editor that read it as UTF-8, rows no encoding explains), or 6 "?" or more, a third of the row or more (the
+    same saved back as Shift_JIS). Kept, its garbage would outvote the readable rows'
     names and addresses in the column checks (and make a false record or two); a damaged byte or a cut character
     leaves one U+FFFD among many."""
     text = "".join(row)
     lost = text.count("\ufffd")
-    return lost >= 3 and 2 * lost >= len(text) - len(text.encode("ascii", "ignore"))
+    if lost >= 3 and 2 * lost >= len(text) - len(text.encode("ascii", "ignore")):
+        return True
+    asked = text.count("?")  # the same saved back to Shift_JIS: every U+FFFD a "?" (a third of the row or more)
+    return asked >= 6 and 3 * asked >= len(text) and any("?" in c and c.strip("? ") for c in row)  # not "?" marks
 
 
 _ZEROED = re.compile(rb"\x00{16,}(?=[^\x00])")  # a block of NUL bytes with text after it

@@ -253,7 +253,8 @@ def _utf16_and_8bit(data: bytes, start: int, delimiter: bytes) -> Decoding | Non
 
 
 def _strict_8bit(part: bytes) -> bool:
-    return not part.isascii() and any(_strict_ok(part, c) for c in JAPANESE)
+    """Japanese text in an 8-bit encoding or in 7-bit JIS (ISO-2022-JP: ASCII bytes and escapes)."""
+    return (not part.isascii() or _iso2022(part, 0) is not None) and any(_strict_ok(part, c) for c in JAPANESE)
 
 
 def _two_parts(parts: tuple[tuple[int, Decoding], ...]) -> Decoding:

@@ -57,9 +57,9 @@ def _mangled(text: str) -> bytes:
     return text.encode("cp932").decode("utf-8", "replace").encode("utf-8")
 
 
-@pytest.mark.parametrize("mangled_head", [True, False])
+@pytest.mark.parametrize(("mangled_head", "saved_as"), [(True, "utf-8"), (False, "utf-8"), (False, "cp932")])
 def test_rows_lost_to_replacement_characters_leave_the_rest_counted_and_the_file_corrupt(
-        lines: list[str], mangled_head: bool) -> None:
+        lines: list[str], mangled_head: bool, saved_as: str) -> None:
     """A cp932 CSV saved by a UTF-8 editor (its rows now U+FFFD) with rows appended there, or a cp932 head whose
     tail was saved so: the readable rows are records (the column checks are not outvoted by the lost rows) and
     the file is ``corrupt``, saying how many rows were lost."""
@@ -68,15 +68,18 @@ def test_rows_lost_to_replacement_characters_leave_the_rest_counted_and_the_file
         data = lines[0].encode("utf-8") + _mangled("".join(lines[1:cut])) + "".join(lines[cut:]).encode("utf-8")
         readable = len(lines) - cut
     else:
-        data = "".join(lines[:4]).encode("cp932") + _mangled("".join(lines[4:]))
+        tail = _mangled("".join(lines[4:]))  # saved back as cp932, each U+FFFD becomes "?"
+        data = "".join(lines[:4]).encode("cp932") + tail.decode().encode(saved_as, "replace")
         readable = 3
     findings, _, reading = analyse_bytes(data, "text", Caps())
     assert sum(len(f.records) for f in findings) == readable
     status, detail = _outcome("text", ".csv", bool(findings), reading)
     assert status == "corrupt" and "U+FFFD" in detail, (status, detail)
+    assert f"{len(lines) - 1 - readable} rows unreadable" in detail
 
 
 @pytest.mark.parametrize(("head", "tail", "bom"), [("cp932", "utf-16-le", b""), ("utf-16-le", "cp932", b"\xff\xfe"),
+                                                   ("iso2022_jp_ext", "utf-16-le", b""),
                                                    ("utf-8", "utf-16-le", b"\xef\xbb\xbf"), ("utf-16-be", "cp932", b"")])
 def test_an_8bit_table_with_utf16_rows_keeps_both_parts(lines: list[str], head: str, tail: str, bom: bytes) -> None:
     """Rows appended as "Unicode text" (UTF-16) to a cp932 or UTF-8 CSV, or cp932 rows after a UTF-16 export: each
@@ -99,3 +102,11 @@ def test_utf16_rows_after_a_long_8bit_head_are_text(lines: list[str]) -> None:
     assert sniff_format(data) == "text"
     findings, _, reading = analyse_bytes(data, "text", Caps())
     assert sum(len(f.records) for f in findings) == 5 * ROWS  # the same rows five times: every row a record
+
+
+def test_question_marks_for_unknown_values_are_no_lost_rows(lines: list[str]) -> None:
+    """Cells holding only "?" (a value not known) are data, not text lost to a decoding."""
+    data = ("".join(lines) + "?,?,?,?\r\n" + "??,??,??,??\r\n").encode("cp932")
+    findings, _, reading = analyse_bytes(data, "text", Caps())
+    assert sum(len(f.records) for f in findings) == ROWS
+    assert not reading.damage
