@@ -19,6 +19,7 @@ import email.policy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email.message import Message
 from itertools import chain
 from typing import Any
 
@@ -175,6 +176,27 @@ def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
             el.clear(keep_tail=True)
 
 
+_CTE = "content-transfer-encoding"
+
+
+def repair_encoding_name(part: Message, more: tuple[str, ...] = ()) -> str | None:
+    """A MIME part without a Content-Transfer-Encoding header but with one whose name
+    is it with a byte or two damaged (``Content-Transfer-Encodinf: base64``): email would hand back the encoded
+    text as the part's bytes (review9f: an attached list, a saved page's HTML then read as base64 or
+    quoted-printable text, silent). The header is set from the damaged one's value (base64, quoted-printable or
+    one of ``more``); the damaged name is returned (None: nothing done)."""
+    if "Content-Transfer-Encoding" in part:
+        return None
+    for key, value in part.items():
+        low = key.lower()
+        code = str(value).strip().lower()
+        if (len(low) == len(_CTE) and low != _CTE and sum(a != b for a, b in zip(low, _CTE, strict=True)) <= 2
+                and (code in ("base64", "quoted-printable") or code in more)):
+            part["Content-Transfer-Encoding"] = str(value).strip()
+            return str(key)
+    return None
+
+
 def mhtml_html(data: bytes) -> list[tuple[bytes, str | None]]:
     """The HTML parts of a single-file web page (MHTML: Excel's "single file web page", a browser's "Save as
     MHTML" / "Web archive"), each undone from quoted-printable/base64, with what was damaged in it (None: sound): a
@@ -186,12 +208,15 @@ def mhtml_html(data: bytes) -> list[tuple[bytes, str | None]]:
     for part in msg.walk():
         if part.get_content_type() != "text/html":
             continue
+        damaged = repair_encoding_name(part)
+        said = f"MHTML: an HTML part's Content-Transfer-Encoding header name is damaged ({damaged!r})" if damaged else None
         if str(part.get("Content-Transfer-Encoding", "")).strip().lower() == "base64":
-            pages.append(_base64_part(part.get_payload(decode=False)))
+            decoded, damage = _base64_part(part.get_payload(decode=False))
+            pages.append((decoded, "; ".join(d for d in (said, damage) if d) or None))
             continue
-        body = part.get_payload(decode=True)
-        if isinstance(body, bytes):
-            pages.append((body, None))
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes):
+            pages.append((payload, said))
     if not pages:
         raise ReadError(Status.UNSUPPORTED, "MHTML without an HTML part")
     if msg.is_multipart() and any(type(d).__name__ == "CloseBoundaryNotFoundDefect" for d in msg.defects):

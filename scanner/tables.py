@@ -102,6 +102,7 @@ def _markup_kind(data: bytes) -> str | None:
 
 
 _EXCEL_HTML = ("urn:schemas-microsoft-com:office:excel", "x-document-type: workbook")
+_BROWSER_MHTML = ("from: <saved by ", "snapshot-content-location:")  # a page a browser saved (Chrome, Edge, IE)
 
 
 def markup_table(head: bytes) -> str | None:
@@ -114,6 +115,8 @@ def markup_table(head: bytes) -> str | None:
     if kind in ("html", "mhtml"):
         text = _text_head(head, len(head))
         if any(mark in text for mark in _EXCEL_HTML) or (kind == "html" and "<table" in text):
+            return kind
+        if kind == "mhtml" and any(mark in text[:2048] for mark in _BROWSER_MHTML):  # review9f: under any name
             return kind
     return None
 
@@ -900,13 +903,16 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
 
     def counted(source: Iterator[list[str]]) -> Iterator[list[str]]:
         """The rows, each counted against the cell budget; the decoding note once they are read."""
-        widths = [0, 0]  # the last two rows' cells
+        widths = [-1, -1, -1]  # the last three rows' cells (-1: none)
+        widest, short, short_before = 0, False, False  # a row narrower than one above it, before the last row
         lost = 0
         for i, row in enumerate(source):
             budget.add(len(row) or 1)
             if not i & 0x3FFF:
                 budget.tick()
-            widths = [widths[1], len(row)]
+            widths = [widths[1], widths[2], len(row)]
+            short_before, short = short, short or 0 < len(row) < widest
+            widest = max(widest, len(row))
             if _replaced_row(row):
                 lost += 1
                 continue
@@ -920,7 +926,9 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         if lost:
             sheet.damage.append(f"{lost} rows unreadable (mostly U+FFFD or '?': their text was lost to a wrong "
                                 "decoding before this copy, or no encoding explains their bytes)")
-        sheet.damage.extend(text_damage(data, *widths))
+        # no table above the last row (the two rows before it of other widths): a note, nothing says it was cut; a
+        # text of two rows is a header and a row cut inside (a cut note of two lines is listed too: never silent)
+        sheet.damage.extend(text_damage(data, widths[1], widths[2], ragged=short_before or -1 < widths[0] != widths[1]))
 
     if starts is not None:  # fixed-width text: cut at its straight blank columns
         cut = starts
@@ -950,19 +958,41 @@ _ZEROED = re.compile(rb"\x00{16,}(?=[^\x00])")  # a block of NUL bytes with text
 _LINE_ENDS = (b"\n", b"\r", b"\n\x00", b"\x00\n", b"\r\x00", b"\x00\r")  # UTF-8/cp932 and UTF-16 line ends
 
 
-def text_damage(data: bytes, before_last: int, last: int) -> list[str]:
+def text_damage(data: bytes, before_last: int, last: int, ragged: bool = False) -> list[str]:
     """Signs that a text table lost rows (Session 9: a cut or zeroed CSV read ``ok`` with fewer records): a block of
     16 or more NUL bytes inside the text (no encoding writes one: a block zeroed on a damaged disk, a hole of a cut
     copy), and a last row without a line end that holds fewer cells than the row before it (the file cut inside
-    a row). A last line without a line end but as many cells as the row before it is an ordinary file."""
+    a row). A last line without a line end but as many cells as the row before it is an ordinary file.
+    Whole files that look so (review9f): the DOS end-of-file mark (0x1A) after the last line end; fields padded with
+    NULs (every run, two or more, ends at a field or line end: a block zeroed on disk ends anywhere); a ``ragged``
+    table (a row above the last already narrower than one above it: trailing empty cells left out), or no table
+    above the last row (the two rows before it of other widths: a note typed without a final line end)."""
     found = []
-    if (m := _ZEROED.search(data)) is not None:
+    runs = _ZEROED.finditer(data)
+    if (m := next(runs, None)) is not None and not _nul_padded(data, m, runs):
         found.append(f"a block of {m.end() - m.start()} NUL bytes inside the text at byte {m.start()} (zeroed or "
                      "lost on disk): whatever it held is lost")
-    if data and not data.endswith(_LINE_ENDS) and 0 < last < before_last:
+    data = data.rstrip(b"\x1a")  # MS-DOS end-of-file mark (COPY /A, host transfers): after the last line end
+    if data and not data.endswith(_LINE_ENDS) and 0 < last < before_last and not ragged:
         found.append(f"the text ends inside a row ({last} of {before_last} cells, no line end): the file is cut; "
                      "rows after it are lost")
     return found
+
+
+def _nul_padded(data: bytes, first: re.Match[bytes], rest: Iterator[re.Match[bytes]]) -> bool:
+    """Whether the NUL runs of a text are field padding (a fixed-field export): two or more, each ending at a
+    delimiter or a line end. A block zeroed on disk ends at an arbitrary byte."""
+    if data[first.end():first.end() + 1] not in _FIELD_ENDS:
+        return False
+    more = False
+    for m in rest:
+        if data[m.end():m.end() + 1] not in _FIELD_ENDS:
+            return False
+        more = True
+    return more
+
+
+_FIELD_ENDS = frozenset(bytes([b]) for b in b",\t;|\r\n")
 
 
 def _width(ch: str) -> int:

@@ -202,12 +202,12 @@ def iter_vcards(data: bytes, caps: Caps) -> Sheet:
         if card:
             budget.add(len(HEADER))
             yield _row(card)
-        if not unclosed and not data.rstrip(b"\r\n\t \x00").upper().endswith(b"END:VCARD"):
+        if not unclosed and not data.rstrip(b"\r\n\t \x00\x1a").upper().endswith(b"END:VCARD"):
             unclosed = 1  # cut inside a card's BEGIN line, or after it: the next cards are lost
         if unclosed:  # Session 9: a cut or damaged address book was read 'ok' with fewer persons
             sheet.damage.append(f"{unclosed} card(s) without END:VCARD (a cut or damaged file): cards or lines may "
                                 "be lost")
-        if b"\x00" * 16 in data:
+        if _ZEROED.search(data) is not None:  # NUL padding after the last card loses nothing (review9f)
             sheet.damage.append("a block of NUL bytes inside the address book (zeroed or lost on disk): cards in it "
                                 "are lost")
 
@@ -215,6 +215,7 @@ def iter_vcards(data: bytes, caps: Caps) -> Sheet:
     return sheet
 
 
+_ZEROED = re.compile(rb"\x00{16,}(?=[^\x00])")  # a NUL block with text after it: zeroed on disk
 _WANTED = frozenset({b"N", b"FN", b"ADR", b"LABEL", b"TEL", b"EMAIL", b"ORG", b"BDAY", b"SOUND", b"X-PHONETIC-LAST-NAME",
                      b"X-PHONETIC-FIRST-NAME", b"X-PHONETIC-FAMILY-NAME", b"X-PHONETIC-GIVEN-NAME"})
 

@@ -82,8 +82,9 @@ _BIFF_SUBSTREAMS = frozenset({0x0005, 0x0010, 0x0020, 0x0040, 0x0100})  # global
 _MAGICS = (*ZIP_HEADS, OLE_MAGIC, SEVENZ_MAGIC, GZIP_MAGIC, XZ_MAGIC, b"BZh", *CPIO_ASCII_MAGIC, *CPIO_BINARY_MAGIC,
            *(magic for offset, magic, _ in UNSUPPORTED_MAGIC if offset == 0 and len(magic) >= 4), *BARE_BIFF)
 # markup (HTML, XML, MHTML) by its first bytes, with a UTF-8 or UTF-16 BOM or leading white space
-_MARKUP_STARTS = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<\x00", b"\xfe\xff\x00<", b"MIME-Version:", b"\xef\xbb\xbfMIME-Version:")
-_MARKUP_FIRST = frozenset(b"<\xef\xfeM \t\r\n")  # first bytes of those (and FF FE, a UTF-16 BOM; not FF D8, a JPEG)
+_MARKUP_STARTS = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<\x00", b"\xfe\xff\x00<", b"MIME-Version:", b"\xef\xbb\xbfMIME-Version:",
+                  b"From: <Saved by ")  # review9f: a browser's saved page (Chrome, Edge, IE: "<Saved by Blink>")
+_MARKUP_FIRST = frozenset(b"<\xef\xfeMF \t\r\n")  # first bytes of those (and FF FE, a UTF-16 BOM; not FF D8, a JPEG)
 # the first byte of a tar member's name: ASCII or any byte of a non-ASCII name (a UTF-8, Shift_JIS, EUC-JP or
 # Latin-1 lead byte, half-width katakana: GNU tar stores the name's bytes as they are), not FF (a JPEG's)
 _TAR_FIRST = frozenset((*range(0x21, 0x7F), *range(0x80, 0xFF)))

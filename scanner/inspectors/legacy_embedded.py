@@ -92,6 +92,7 @@ class CompoundProbe:
         self.difat = list(struct.unpack_from("<109I", head, 0x4C))
         self.next_difat, self.difat_left = struct.unpack_from("<II", head, 0x44)
         self._fat: dict[int, bytes] = {}
+        self.looped = False  # a chain came back to a sector it had passed (a damaged FAT): what follows is lost
 
     def _sector(self, sid: int) -> bytes:
         data = self.read_at((sid + 1) * self.size, self.size)
@@ -130,6 +131,7 @@ class CompoundProbe:
             if len(fat) < self.size:
                 return
             sid = struct.unpack_from("<I", fat, (sid % per) * 4)[0]
+        self.looped = self.looped or (sid in seen and got < limit)
 
     def entries(self) -> Iterator[tuple[str, int, int, int]]:
         """(name, type, start sector, size) of each directory entry."""
@@ -354,6 +356,18 @@ def unreached_entries(data: bytes, reached: int) -> int:
     except (ValueError, struct.error, IndexError, OverflowError):
         return 0
     return max(live - reached, 0)
+
+
+def directory_loops(data: bytes) -> bool:
+    """Whether the directory's sector chain comes back to a sector it passed (a damaged FAT): olefile reads the
+    sectors before the loop again and again, without an error, and the entries after them are lost."""
+    try:
+        probe = CompoundProbe(lambda at, n: data[at:at + n])
+        for _ in probe.entries():
+            pass
+    except (ValueError, struct.error, IndexError, OverflowError):
+        return False
+    return probe.looped
 
 
 def _stream(ole: object, name: str, caps: ArchiveLimits) -> bytes:

@@ -360,6 +360,10 @@ class _Lister:
                 yield Skipped(self.entry.location, Status.CORRUPT, f"mbox: message {number} unreadable ({type(e).__name__})")
                 continue
             spent += time.process_time() - started
+            if (zeroed := _ZEROED.search(raw)) is not None:  # review9f: as in a saved .eml (it was passed over)
+                mail.problems.append((Status.CORRUPT, f"mbox: message {number} holds a block of "
+                                      f"{zeroed.end() - zeroed.start()} NUL bytes (zeroed or lost on disk): what it "
+                                      "held is lost"))
             if spent > self.config.parse_timeout:
                 yield Skipped(self.entry.location, Status.TIMEOUT, f"mbox: reading stopped at message {number} "
                               f"({self.config.parse_timeout:g} s of CPU, --parse-timeout): the rest was not examined")

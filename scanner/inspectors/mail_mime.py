@@ -22,6 +22,7 @@ from email.message import Message
 from typing import IO
 
 from ..codes import Status
+from ..markup import repair_encoding_name
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
 from .mail_body import body_text, looks_tabular, table_body, unflowed, uu_files, wide_commas_folded
@@ -108,7 +109,8 @@ def _header_end(head: bytes) -> tuple[int, int] | None:
     return start, first + (2 if head[first + 1] == 10 else 3)
 
 
-_BASE64_BODY = re.compile(rb"(?im)^content-transfer-encoding:[ \t]*base64")
+# a base64 body, also under a Content-Transfer-Encoding name with a damaged byte (the worker reads it: review9f)
+_BASE64_BODY = re.compile(rb"(?im)^[!-9;-~]{23,27}:[ \t]*base64[ \t]*\r?$")
 _FLOWED = re.compile(rb'(?i)format="?flowed')
 _UU_BEGIN_LINE = re.compile(rb"(?m)^begin(?:-base64)? [0-7]{3,4} ")
 _DELSP = re.compile(rb'(?i)delsp="?yes')
@@ -125,7 +127,7 @@ def body_may_hold_table(raw: bytes, complete: bool) -> bool:
     if end is None:
         return False
     body, block = raw[end[1]:], raw[:end[0]]
-    if b"content-transfer-encoding" in block.lower() and _BASE64_BODY.search(block):  # the pattern where it may match
+    if b"base64" in block.lower() and _BASE64_BODY.search(block):  # the pattern where it may match
         return bool(body.strip())  # not decoded in the walk: the worker reads it
     if b"begin" in body and _UU_BEGIN_LINE.search(body):  # a uuencoded file in the text (or a whole x-uuencode part)
         return True
@@ -240,6 +242,9 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
                 mail.problems.append((Status.CORRUPT, f"MIME structure damaged ({', '.join(sorted(set(losses)))}): "
                                       "the message may be cut; parts after the damage may be missing"))
             continue
+        if (damaged := repair_encoding_name(part, UU_ENCODINGS)) is not None:
+            mail.problems.append((Status.CORRUPT, f"a part's Content-Transfer-Encoding header name is damaged "
+                                  f"({damaged!r}): its value decoded the part"))
         name, raw_hex = part_name(part)
         if str(part.get("Content-Transfer-Encoding", "")).strip().lower() in UU_ENCODINGS:
             _uuencoded_part(part, name, raw_hex, mail)  # the file itself, not a body (email would decode it as one)

@@ -25,7 +25,7 @@ from ..isolation import decoding
 from ..models import Entry
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
-from .legacy_embedded import CompoundProbe, unreached_entries
+from .legacy_embedded import CompoundProbe, directory_loops, unreached_entries
 from .mail_body import body_text, rtf_source, rtf_table, table_body, uu_files
 from .mail_parts import Attachment, Mail, is_tnef
 from .mail_pstitem import HeapItem, NotAPropertyContext, unreached
@@ -128,7 +128,8 @@ OUTLOOK_NAME = re.compile(r"__substg1\.0_[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{8})?|__prop
 def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
     message, count, odd = False, 0, False
     try:
-        for name, kind, _start, size in CompoundProbe(read_at).entries():
+        probe = CompoundProbe(read_at)
+        for name, kind, _start, size in probe.entries():
             count += 1
             # a stream of no Outlook name, long enough for a table (a damaged name: its data is unreachable by name)
             odd = odd or (kind == 2 and size >= MIN_TABLE_BODY and OUTLOOK_NAME.fullmatch(name) is None)
@@ -142,6 +143,8 @@ def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
         # damaged past a message stream already listed: an Outlook message under any name, read in the worker,
         # which lists the damage (a .msg saved as 名簿.xls whose directory chain breaks was a silent clean)
         return named or message
+    if named and probe.looped:
+        return True  # the directory chain loops (a damaged FAT): entries after the loop unseen; the worker says so
     if message and odd:
         return True  # read in the worker, which lists the stream names no .msg holds
     if not named:
@@ -177,6 +180,9 @@ def read_msg(data: bytes) -> Mail:
     elif issues:  # olefile reads on past a broken FAT or directory link: what lay beyond it is simply absent
         mail.problems.append((Status.CORRUPT, f"msg: compound file damaged ({'; '.join(issues)[:160]}): its body "
                               "and attachments beyond the damage may be lost"))
+    if directory_loops(data):  # review9f: olefile read the first directory sectors again and again, no error
+        mail.problems.append((Status.CORRUPT, "msg: the compound file's directory chain loops back on itself "
+                              "(damaged FAT): the entries after the loop (a body, attachments) are lost"))
     if odd:  # a damaged name: the stream's content (a body, an attachment's data) is not read by its property
         mail.problems.append((Status.CORRUPT, f"msg: {odd} stream or storage name(s) damaged (not an Outlook "
                               "property name): what they hold (a body, an attachment) was not read"))

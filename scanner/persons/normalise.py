@@ -63,12 +63,20 @@ _DIGIT_BAN_TOWN = re.compile(r"(?<![\d-])([1-9])(?=番\d+丁目)")  # 1番2丁�
 _TRAILING_BLOCK_WORD = re.compile(r"(?<=\d)(?:号(?!室)|丁目|番地|番(?![町丁]))")
 _EXCEL_ISO = re.compile(r"(?<![\d/-])(20\d\d)[-/](\d{1,2})[-/](\d{1,2})(?![\d/-])")
 _EXCEL_MD = re.compile(r"(?<![\d-])(1[0-2]|[1-9])月([1-9]|[12]\d|3[01])日")
-_GO_THEN_NUMBER = re.compile(r"(?<=\d)号(?=\d)")
+# 北海道's farm grid names its lines 西3号, 北25号 (鷹栖町8線西3号1234): a 号 after a direction is a place, no block end
+_GRID_GO = r"(?<![東西南北]\d)(?<![東西南北]\d\d)"
+_GRID_GO_LEAD = re.compile(r"^([東西南北]?\d+)号-?(?=\d)")
+_GO_THEN_NUMBER = re.compile(r"(?<=\d)" + _GRID_GO + r"号(?=\d)")
 # after 番地 and its 号 (5番地15-109, 5番地の15号-109) or after any 号 (5番15号-109) a dash and a number of three
 # or four digits is a room: 番地 says the first number is no 丁目, and 号 ends the block
 _ROOM_AFTER_GO = re.compile(r"(?:(?<=\d番地\d)|(?<=\d番地\d\d)|(?<=\d番地\d\d\d)|(?<=\d番地[のノ之]\d)"
-                            r"|(?<=\d番地[のノ之]\d\d)|(?<=\d番地[のノ之]\d\d\d)|(?<=\d号))-(?=[1-9]\d{2,3}(?![\d-]))")
+                            r"|(?<=\d番地[のノ之]\d\d)|(?<=\d番地[のノ之]\d\d\d)|(?<=\d号)(?<![東西南北]\d号)(?<![東西南北]\d\d号))"
+                            r"-(?=[1-9]\d{2,3}(?![\d-]))")
 _SPACED_NUMBERS = re.compile(r"(?<![\d-])\d+(?:[ \t\u3000\u00a0]+\d+){2,}")
+# the block's first number alone, a space, then the rest of the block: 町名 | 丁目 | 番地 columns joined (本町3 12-5,
+# 本町三 12-5) or 番地 | 号 (本町12 5). Never a room: a room after the block has three digits or more, or 号室/F (5 2号室)
+_FIRST_NUMBER = re.compile(f"\\d|[{_KN}]+(?=[ \\t\u3000\u00a0]+\\d)")
+_SPACED_BLOCK = re.compile(f"(\\d+|[{_KN}]{{1,3}})[ \\t\u3000\u00a0]+(?=\\d+-\\d|\\d{{1,2}}(?:$|[ \\t\\u3000\\u00a0]|号(?![室棟館])))")
 # a block is the first number (chain) that is not part of a place name: 北1条, 東2線, 第3地割, 1番町
 _BLOCK = re.compile(r"\d+(?:-\d+)*(?!\d|-\d|条|線|地割|番町|丁(?!目))")
 # after a town found in the gazetteer: 南郷通17丁目南12-3 keeps its 南 (南郷通17丁目北 is another block)
@@ -79,6 +87,9 @@ _MAX_BLOCK_PARTS = 3  # 丁目-番-号: a fourth number (3-12-5-101) is the room
 # 番地: 丁目 are 1-9 almost everywhere) a third number of three or four digits is a room. 染地3丁目1-414 is a
 # real 号 (a large housing block), and 12-5-8 stays ambiguous (a probable pair)
 _ROOM_THIRD = re.compile(r"^([1-9]\d+-\d+)-[1-9]\d{2,3}$")
+# ...but not where the words say otherwise (12丁目3番105号, 12-5-103号) or the town is a 条/通/線 grid
+_WRITTEN_CHOME_OR_GO = re.compile(r"\d丁目|[-番のノ之]\d+号(?![室棟館])")
+_GRID_TOWN = re.compile(r"(?:条|通|線)[東西南北]?$")
 
 _AZA = re.compile("大字|字")
 _GA = re.compile("(?<=[\u3400-\u9fff\U00020000-\U0002fa1f々])[ヶケヵがガ](?=[\u3400-\u9fff\U00020000-\U0002fa1f])")
@@ -222,6 +233,8 @@ def address_spaces(text: str) -> str:
     """
     if " " in text or "\u3000" in text or "\t" in text or "\u00a0" in text:
         text = _SPACED_NUMBERS.sub(lambda m: "-".join(m.group(0).split()), text)
+        if (first := _FIRST_NUMBER.search(text)) and (m := _SPACED_BLOCK.match(text, first.start())):
+            text = text[:m.end(1)] + "-" + text[m.end():]
     return _WS.sub(_space, text)
 
 
@@ -330,21 +343,44 @@ def _kanji_numerals(text: str, after_town: bool = False) -> str:
 kanji_numerals = _after_mark(_kanji_numerals)
 
 
-def _block_words(text: str, after_town: bool = False) -> str:
+def _block_words(text: str, after_town: bool = False, grid: bool = False) -> str:
     """Between numbers 丁目 番 番地 の 之 ノ become "-"; a trailing 号 (丁目, 番地) is dropped: 3-12-5."""
     if "丁" not in text and "番" not in text and "号" not in text and "の" not in text and "ノ" not in text \
             and "之" not in text:
-        return text  # already in hyphen form (the cheap test saves two regex passes per record)
+        return _room_third(text, after_town, grid)  # already in hyphen form (the cheap test saves regex passes)
+    if grid and "号" in text:  # after a 線 town (上富良野町西2線北 25号-1234): the grid 号 is a place, then the 番地
+        text = _GRID_GO_LEAD.sub(r"\1-", text)
+    # a 丁目 or a 号 typed says what the numbers are: 12丁目3番105号 is 丁目-番-号, never a 番地 and a room
+    written = _WRITTEN_CHOME_OR_GO.search(text) is not None
     if "丁目" in text and "番" in text and not after_town:
         text = _DIGIT_BAN_TOWN.sub(lambda m: _KN[int(m.group(1))], text)
     if "号" in text:  # 5号101号室: the number after 号 is a room; a space keeps it off the block
         text = _GO_THEN_NUMBER.sub(" ", text)
     if "番地" in text or "号" in text:  # 5番地15-109, 5番15号-109: a room typed with a dash after the 号
         text = _ROOM_AFTER_GO.sub(" ", text)
-    return _TRAILING_BLOCK_WORD.sub("", _BLOCK_WORD_BETWEEN.sub("-", text))
+    text = _TRAILING_BLOCK_WORD.sub("", _BLOCK_WORD_BETWEEN.sub("-", text))
+    return text if written else _room_third(text, after_town, grid)
 
 
-block_words = _after_mark(_block_words)
+def _room_third(text: str, after_town: bool, grid: bool) -> str:
+    """1811-6-205, 1811の6の205: the third number of a block whose first is a 番地 (10 or more) is a room, set
+    apart by a space (_ROOM_THIRD). Not in a 条/通/線 town (新琴似7条12-3-105: 丁目 there go past 9) nor in a
+    北海道 address whose town is unknown (月寒東3-18-1-72 may be 条-丁目-番-号)."""
+    if text.count("-") < 2 or (not after_town and text.startswith("北海道")):
+        return text
+    m = (_BLOCK_AFTER_TOWN if after_town else _BLOCK).search(text)
+    if m is None or (room := _ROOM_THIRD.match(m.group(0))) is None or grid or _GRID_TOWN.search(text, 0, m.start()):
+        return text
+    cut = m.start() + room.end(1)
+    return text[:cut] + " " + text[cut + 1:]
+
+
+def block_words(text: str) -> str:
+    """Between numbers 丁目 番 番地 の 之 ノ become "-"; a trailing 号 (丁目, 番地) is dropped: 3-12-5."""
+    if _MARK in text:  # after the town found in the gazetteer; a 条/通/線 town numbers its 丁目 past 9
+        head, _mark, rest = text.partition(_MARK)
+        return head + _MARK + _block_words(rest, True, _GRID_TOWN.search(head) is not None)
+    return _block_words(text)
 
 
 def fill_prefecture(text: str) -> str:
@@ -463,8 +499,6 @@ def _split(text: str, parts: int = _MAX_BLOCK_PARTS, pattern: re.Pattern[str] = 
     if len(_NUMBERS.findall(block)) > parts:
         cut = [n.end() for n in _NUMBERS.finditer(block)][parts - 1]
         end = m.start() + cut
-    elif parts == _MAX_BLOCK_PARTS and (room := _ROOM_THIRD.match(block)):
-        end = m.start() + room.end(1)
     return text[:end], text[end:].strip(" -")
 
 
