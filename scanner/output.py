@@ -461,9 +461,42 @@ def _check_listed(out: Path, rel: str, digest: str) -> str:
 
 def unlisted_files(out: Path) -> list[str]:
     """Every entry under ``out`` (links and folders included, never followed) that the manifest does not
-    list, leakscan's lock and working files excepted: something added to the evidence folder."""
+    list, leakscan's lock and working files and what an operating system adds (:func:`os_added_files`)
+    excepted: something added to the evidence folder."""
+    return [rel for rel, by_os in _unlisted(out) if not by_os]
+
+
+def os_added_files(out: Path) -> list[str]:
+    """Unlisted files an operating system writes into a folder it copies or shows (Session 9): a Mac's Finder
+    ``.DS_Store`` and AppleDouble ``._NAME`` (on FAT, exFAT, SMB; in a zip under ``__MACOSX``), Windows'
+    ``Thumbs.db`` and ``desktop.ini``. Named apart by verify, never read as evidence, not a difference."""
+    return [rel for rel, by_os in _unlisted(out) if by_os]
+
+
+_OS_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})  # compared case-blind, as FAT and NTFS do
+_APPLE_DOUBLE = (b"\x00\x05\x16\x07\x00\x01\x00\x00", b"\x00\x05\x16\x07\x00\x02\x00\x00")  # magic, version 1/2
+
+
+def _added_by_os(path: str, name: str) -> bool:
+    """By its name (and, for a ``._`` name, which any file may have, by its AppleDouble header); a link is not."""
+    if name.casefold() in _OS_NAMES:
+        return not os.path.islink(path)
+    if not name.startswith("._"):
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW | _CLOEXEC)
+    except OSError:
+        return False
+    try:
+        return stat.S_ISREG(os.fstat(fd).st_mode) and os.read(fd, 8) in _APPLE_DOUBLE
+    finally:
+        os.close(fd)
+
+
+def _unlisted(out: Path) -> list[tuple[str, bool]]:
+    """(path, added by an operating system) of every unlisted entry under ``out``."""
     listed = listed_names(out)
-    found: list[str] = []
+    found: list[tuple[str, bool]] = []
 
     def walk(folder: Path, prefix: str) -> None:
         with os.scandir(folder) as it:
@@ -472,7 +505,7 @@ def unlisted_files(out: Path) -> list[str]:
                 if e.is_dir(follow_symlinks=False):
                     walk(Path(e.path), rel + "/")
                 elif rel not in listed and rel != MANIFEST and not (not prefix and is_working_file(e.name)):
-                    found.append(rel)
+                    found.append((rel, _added_by_os(e.path, e.name)))
 
     walk(out, "")
     return found

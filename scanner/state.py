@@ -226,6 +226,7 @@ class ScanState:
         self._delay = float(os.environ.get(TEST_HOOK_DELAY_ENV) or 0)
         self.started = ""  # when the scan first began (kept across resumes)
         self.resumed: list[str] = []  # when it was resumed
+        self.started_in: str | None = None  # the working folder the scan started in (None: not recorded)
         self.retry: frozenset[str] = frozenset()  # skip reasons whose recorded files are examined again
         self._salt = b""
 
@@ -254,8 +255,9 @@ class ScanState:
         state = cls(path, resuming=False)
         cfg = config.to_record()  # never the passwords
         state._salt = secrets.token_bytes(16)
+        # the folder the scan started in: its relative paths (SOURCE, --baseline ...) mean "from there"
         state._set_meta(version=STATE_VERSION, config=cfg, started=started, status="running", resumed=[],
-                        salt=state._salt.hex())
+                        salt=state._salt.hex(), cwd=os.getcwd())
         state.started = started
         return state
 
@@ -283,6 +285,8 @@ class ScanState:
                 raise StateDamage("its salt is not 16 bytes")
             if not isinstance(meta.get("started", ""), str) or not isinstance(meta.get("resumed", []), list):
                 raise StateDamage("its times are not readable")
+            if not isinstance(meta.get("cwd", ""), str):
+                raise StateDamage("its starting folder is not a path")
             state.config(out)  # the recorded settings make a configuration
             state.check_rows()  # every recorded outcome replays, before anything is done
         except (sqlite3.Error, UnicodeDecodeError, ValueError, TypeError, AttributeError, KeyError,
@@ -300,6 +304,7 @@ class ScanState:
         # one: what it lost to the source is examined again, everything it recorded is replayed
         state.retry = frozenset(LOST_REASONS | ({Status.UNREADABLE} if retry_unreadable else set()))
         state._salt = salt
+        state.started_in = meta.get("cwd") or None  # None: a state written before it was recorded
         state.started, state.resumed = meta.get("started", ""), [*meta.get("resumed", []), now_utc()]
         state._set_meta(status="running", resumed=state.resumed)
         return state

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from remediation_data import (
     ARCHIVE,
     DELETED,
@@ -157,3 +158,21 @@ def test_errors_exit_2(phases: dict, tmp_path: Path):
                           str(phases["base"]))
     assert run.returncode == 2 and "not this scan's --out" in run.stderr
     assert (phases["base"] / "findings.json").is_file()
+
+
+def test_a_rescan_without_case_id_carries_the_baseline_s_and_says_so(phases: dict):
+    """rescan2 gives --baseline but no --case-id: it is the same case (the remediation report's header and its
+    findings say 2026-001, not "-"), and the terminal says where the number came from."""
+    assert load(phases["root"] / "re2")["case"]["id"] == "2026-001"
+    assert "case id 2026-001 taken from the baseline" in phases["rescan2"].stderr
+    html = (phases["root"] / "re2" / "remediation.html").read_text()
+    assert "2026-001 -" not in html and html.count("2026-001") >= 3  # running header and both table columns
+
+
+def test_a_rescan_given_another_case_id_than_the_baseline_s_says_so(phases: dict, tmp_path: Path):
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "memo.txt").write_text("nothing here", "utf-8")
+    run = run_cli("scan", str(tmp_path / "s"), *NAME, "--out", str(tmp_path / "o"), "--baseline",
+                  str(phases["base"]), "--case-id", "2026-002")
+    assert "--case-id 2026-002 is not the baseline's case id 2026-001" in run.stderr, run.stderr
+    assert load(tmp_path / "o")["case"]["id"] == "2026-002"  # what the examiner gave is what is recorded

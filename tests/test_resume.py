@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT, run_leakscan
+from conftest import ROOT, run_cli, run_leakscan
 from remediation_data import load, share, strip_times, with_case_key
 
 from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people, simple_xlsx
@@ -108,3 +108,54 @@ def test_resume_needs_a_state(tmp_path: Path):
     assert run.returncode == 2 and "nothing to resume" in run.stderr and "Traceback" not in run.stderr
     run = run_leakscan("scan", "--resume", str(tmp_path), str(tmp_path))
     assert run.returncode == 2 and "Traceback" not in run.stderr
+
+
+def _stopped_in(cwd: Path, *scan: str) -> Path:
+    """A scan started in ``cwd`` whose outputs are taken away again (its state is that of a scan stopped just
+    before publishing, every file recorded): a resumable output folder, made in a fraction of a second."""
+    out = cwd.parent / "out"
+    run = run_cli("scan", *scan, "--quiet", "--out", str(out), cwd=cwd)
+    assert run.returncode in (0, 1), run.stderr
+    for p in out.iterdir():
+        if p.name not in (STATE_FILE, "case.key"):
+            p.unlink()
+    return out
+
+
+def test_resume_from_another_folder_reads_the_sources_where_the_scan_started(tmp_path: Path):
+    """Relative SOURCE, --reference and the like mean "from the folder the scan started in": a resume run from
+    elsewhere (another shell, after a reboot) reads them there, never a same-named folder of the folder it is
+    run from, and never fails with "no such file"."""
+    start, elsewhere = tmp_path / "start", tmp_path / "elsewhere"
+    (start / "big").mkdir(parents=True)
+    (start / "big" / LEAKED_NAME).write_bytes(client_list_xlsx(make_people(6, seed=3)))
+    (elsewhere / "big").mkdir(parents=True)  # a same-named folder where the resume is run: not the evidence
+    (elsewhere / "big" / "other.txt").write_text("not the evidence", "utf-8")
+    out = _stopped_in(start, "big", "--name", LEAKED_NAME)
+    done = run_cli("scan", "--resume", os.path.relpath(out, elsewhere), "--quiet", cwd=elsewhere)
+    assert done.returncode == 1, done.stderr  # the copy in start/big, replayed and found
+    assert "no such file" not in done.stderr and str(start) in done.stderr  # where the relative paths were read
+    doc = load(out)
+    assert doc["scan"]["sources"] == ["big"]  # what the examiner typed stays the record
+    assert [Path(f["path"]).name for f in doc["files"]] == [LEAKED_NAME]
+    assert not (elsewhere / "out").exists() and not list(elsewhere.glob("*.json"))  # nothing written there
+
+
+def test_resume_says_where_to_run_it_when_the_starting_folder_is_unknown_or_gone(tmp_path: Path):
+    """A state written before the starting folder was recorded, or a starting folder since removed: one clear
+    line (exit 2) naming the relative paths, not "big: no such file or directory"."""
+    start, elsewhere = tmp_path / "start", tmp_path / "elsewhere"
+    (start / "big").mkdir(parents=True)
+    (start / "big" / LEAKED_NAME).write_bytes(simple_xlsx([["項目"], ["x"]]))
+    elsewhere.mkdir()
+    out = _stopped_in(start, "big", "--name", LEAKED_NAME)
+    start.rename(tmp_path / "moved")
+    gone = run_cli("scan", "--resume", str(out), cwd=elsewhere)
+    assert gone.returncode == 2 and f"started in {start}, which is gone" in gone.stderr and "(big)" in gone.stderr
+    with sqlite3.connect(out / STATE_FILE) as db:  # as a state of an earlier version: no folder recorded
+        db.execute("DELETE FROM meta WHERE key = 'cwd'")
+    db.close()
+    unknown = run_cli("scan", "--resume", str(out), cwd=elsewhere)
+    assert unknown.returncode == 2, unknown.stderr
+    assert "recorded big relative to the folder it was started in: run --resume from that folder" in unknown.stderr
+    assert not (out / "findings.json").exists()

@@ -78,3 +78,52 @@ def test_changed_or_gone_sources_fail(tmp_path: Path):
     rows = json.loads(run.stdout)["sources"]
     assert run.returncode == 1 and rows and all(r["status"] in ("missing", "unreachable") for r in rows)
     assert any(r["status"] == "unreachable" for r in rows)  # the archive member: its source cannot be opened
+
+
+def _finder_ds_store() -> bytes:
+    """A Finder .DS_Store's layout: 4-byte alignment, the "Bud1" buddy-allocator magic, the root block's offset
+    and size twice, then the blocks (what is in them does not matter to verify, which never reads them)."""
+    import struct
+
+    return struct.pack(">I4sIII", 1, b"Bud1", 0x800, 0x800, 0x800) + bytes(16) + bytes(6144 - 36)
+
+
+def _apple_double() -> bytes:
+    """An AppleDouble ._NAME as macOS writes it beside a file on FAT/exFAT/SMB (magic 0x00051607, version 2,
+    "Mac OS X" filler, two entries: Finder info (9) and an empty resource fork (2)), 4,096 bytes."""
+    import struct
+
+    head = struct.pack(">II16sH", 0x00051607, 0x00020000, b"Mac OS X        ", 2)
+    entries = struct.pack(">III", 9, 50, 3760) + struct.pack(">III", 2, 3810, 286)
+    return (head + entries).ljust(4096, b"\0")
+
+
+def test_files_an_operating_system_adds_are_named_apart_and_anything_else_still_fails(scanned: tuple[Path, Path],
+                                                                                       tmp_path: Path):
+    """A case folder copied through a Mac (FAT, exFAT, SMB) gains a Finder .DS_Store per folder and an
+    AppleDouble ._NAME beside each file; through Windows, Thumbs.db and desktop.ini. Every listed file is
+    intact: each added file is named on a line of its own as the operating system's, and verify passes. A
+    ._NAME that is not AppleDouble, or any other unlisted file, still fails."""
+    out = copy_out(scanned[1], tmp_path / "copy")
+    finder = _finder_ds_store()
+    apple_double = _apple_double()
+    added = {".DS_Store": finder, "._report.html": apple_double, "._findings.json": apple_double,
+             "._.DS_Store": apple_double, "__MACOSX/._report.html": apple_double,  # a Mac's zip, unzipped
+             "Thumbs.db": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+             "desktop.ini": "[.ShellClassInfo]\r\nIconResource=x\r\n".encode("utf-16")}
+    for rel, data in added.items():
+        (out / rel).parent.mkdir(exist_ok=True)
+        (out / rel).write_bytes(data)
+    run = run_cli("verify", str(out))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "NOT LISTED" not in run.stdout and "every file matches manifest.sha256" in run.stdout
+    said = [line for line in run.stdout.splitlines() if "added by an operating system" in line]
+    assert sorted(line.rsplit(": ", 1)[1] for line in said) == sorted(added)  # each on a line of its own
+    report = json.loads(run_cli("verify", str(out), "--json").stdout)
+    assert report["ok"] and sorted(report["os_files"]) == sorted(added) and not report["outputs"]
+    (out / "._extra.html").write_text("<p>added later</p>")  # a ._ name is not enough: its bytes are not AppleDouble
+    (out / "notes.txt").write_text("added later")
+    run = run_cli("verify", str(out))
+    assert run.returncode == 1
+    assert "OUTPUT NOT LISTED IN THE MANIFEST: ._extra.html" in run.stdout
+    assert "OUTPUT NOT LISTED IN THE MANIFEST: notes.txt" in run.stdout

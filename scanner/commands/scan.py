@@ -489,9 +489,13 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
                          "--overwrite or --baseline (its baseline is the one recorded)")
     if not args.resume.is_dir():
         raise UsageError(f"--resume {args.resume}: not a folder")
+    for name in ("resume", "password_file", "accept", "tls_ca", "tls_cert", "tls_key"):  # given now: from here
+        if getattr(args, name, None):
+            setattr(args, name, Path(os.path.abspath(getattr(args, name))))
     with locked(args.resume, f"--resume {args.resume}"):  # a second --resume of a running scan is refused before its state is touched
         state = ScanState.resume(args.resume, retry_unreadable=args.retry_unreadable)
         config = state.config(args.resume)
+        _work_where_started(state.started_in, config)
         config.quiet = config.quiet or args.quiet
         if args.workers is not None:  # how many processes is not what is found: a resume may choose again
             config.workers = _workers(args)
@@ -504,6 +508,37 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         if args.scheduler:  # where the parts run is not what is found either (a scheduler restarted elsewhere)
             config.__dict__.update(cluster_options.values(args))
         return _run(config, state)
+
+
+def _recorded_relative_paths(config: ScanConfig) -> list[str]:
+    """The paths the scan recorded as typed relative to the folder it was started in."""
+    paths = [s for s in config.sources if not s.startswith("smb://")]
+    paths += [str(p) for p in (config.baseline, config.password_file, config.accept, config.tls_ca,
+                               config.tls_cert, config.tls_key, *config.references) if p]
+    return [p for p in paths if not os.path.isabs(p)]
+
+
+def _work_where_started(started_in: str | None, config: ScanConfig) -> None:
+    """A resume run from another folder reads the scan's relative paths where the scan started (never a
+    same-named folder here, which would be scanned as the evidence): it works in that folder from now on."""
+    relative = _recorded_relative_paths(config)
+    if not relative:
+        return
+    if started_in is None:  # a state written before the folder was recorded: only a clear word is possible
+        missing = [p for p in relative if not os.path.exists(p)]
+        if missing:
+            raise UsageError(_("--resume {0}: the scan recorded {1} relative to the folder it was started in: "
+                               "run --resume from that folder").format(config.out, ", ".join(missing)))
+        return
+    if os.path.realpath(started_in) == os.path.realpath(os.getcwd()):
+        return
+    if not os.path.isdir(started_in):
+        raise UsageError(_("--resume {0}: the scan was started in {1}, which is gone: its relative paths ({2}) "
+                           "cannot be read").format(config.out, started_in, ", ".join(relative)))
+    os.chdir(started_in)
+    print("leakscan: note: " + _("resumed in {0}, the folder the scan was started in: its relative paths ({1}) "
+                                 "are read from there").format(shown(started_in), shown(", ".join(relative))),
+          file=sys.stderr)
 
 
 def _resume_passwords(config: ScanConfig, args: argparse.Namespace) -> None:
@@ -520,6 +555,21 @@ def _resume_passwords(config: ScanConfig, args: argparse.Namespace) -> None:
         raise UsageError(f"{e} (the interrupted scan used it: give --password-file FILE with --resume)") from None
 
 
+def _same_case_as(baseline_case: dict, config: ScanConfig) -> None:
+    """A rescan checks the baseline's case: without --case-id it takes the baseline's number (said), and a
+    different number given is said too, never silently another case."""
+    theirs = str(baseline_case.get("id") or "")
+    if not theirs or config.case_id == theirs:
+        return
+    if not config.case_id:
+        config.case_id = theirs
+        print("leakscan: note: " + _("case id {0} taken from the baseline (--case-id ID gives another)").format(
+            shown(theirs)), file=sys.stderr)
+    else:
+        print("leakscan: warning: " + _("--case-id {0} is not the baseline's case id {1}: the rescan is recorded "
+                                        "under {0}").format(shown(config.case_id), shown(theirs)), file=sys.stderr)
+
+
 def _run(config: ScanConfig, state: ScanState | None) -> int:
     if config.scheduler:
         from ..backends import load
@@ -533,7 +583,8 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
         from ..remediation import findings_file
 
         require_case_path(Path(config.baseline), "--baseline")
-        _doc, digest = read_sound_findings(config.baseline)  # a wrong or tampered baseline fails before the scan
+        baseline, digest = read_sound_findings(config.baseline)  # a wrong or tampered baseline fails before the scan
+        _same_case_as(baseline.case, config)
         if config.baseline_sha256 is not None:
             from ..anchor import require_anchor
 

@@ -78,7 +78,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         refuse_unfinished(args.out)
         raise UsageError(f"{args.out}: not a leakscan output folder (no manifest.sha256 or {FINDINGS})")
     from ..anchor import anchors, check_expected, expected_sha256
-    from ..output import working_files
+    from ..output import os_added_files, working_files
 
     expected = [expected_sha256(v) for v in args.expect_sha256]  # a mistyped value stops before anything is read
     passwords = argtypes.passwords(args)
@@ -86,6 +86,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     anchored = check_expected(args.out, expected)
     problems += anchored
     working = working_files(args.out)  # an interrupted rerun's state: not evidence, not listed, not a problem
+    os_files = os_added_files(args.out) if (args.out / "manifest.sha256").is_file() else []  # named, not failed
     rows = []
     if args.sources is not None:
         if not (args.out / FINDINGS).is_file():
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     ok = not problems and not bad
     if args.json:
         print(json.dumps({"ok": ok, "outputs": problems, "sources": rows, "working_files": working,
-                          "anchors": anchors(args.out)},
+                          "os_files": os_files, "anchors": anchors(args.out)},
                          ensure_ascii=False, indent=2))
     else:
         for p in problems:
@@ -117,6 +118,9 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
             print(_("anchor: the SHA-256 written down matches {0}").format(_matched(args.out, expected)))
         for w in working:
             print(_("note: working file of an unfinished leakscan run (not an output): {0}").format(_shown(w)))
+        for f in os_files:
+            print(_("note: added by an operating system (Finder, Explorer) when the folder was copied or opened; "
+                    "not leakscan's, not read: {0}").format(_shown(f)))
         for r in bad:
             print(f"SOURCE {r['status'].upper()}: {_shown(r['path'])}" + (f" ({_shown(r['detail'])})" if r["detail"] else ""))
         if args.sources is not None:
