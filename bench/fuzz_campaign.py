@@ -376,18 +376,20 @@ def extra_damage(data: bytes, rng: random.Random, cuts: int) -> Iterator[Mutant]
 
 def csv_mix(data: bytes, rng: random.Random) -> Iterator[Mutant]:
     """Encodings mixed within one CSV: halves in other encodings, a row re-encoded inside the text."""
+    bom = 3 if data[:3] == b"\xef\xbb\xbf" else 0  # a UTF-8 BOM before cp932 lines (Excel's "CSV UTF-8" edited)
     for enc in ("cp932", "utf-8", "euc_jp", "utf-16-le"):
         try:
-            text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data.decode(
-                "utf-8-sig" if data[:3] == b"\xef\xbb\xbf" else "utf-8")
+            text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data[bom:].decode("utf-8")
         except UnicodeDecodeError:
             try:
-                text = data.decode("cp932")
+                text = data[bom:].decode("cp932")
             except UnicodeDecodeError:
-                text = data.decode("euc_jp", "replace")
+                text = data[bom:].decode("euc_jp", "replace")
         lines = text.splitlines(keepends=True)
         k = rng.randrange(1, max(2, len(lines)))
-        yield Mutant(f"mix-tail-{enc}", data[: len("".join(lines[:k]).encode(_guess(data), "replace"))]
+        # Session 9 (mixenc9): the head was measured without the BOM and cp932 after a BOM read as EUC-JP with
+        # replacements, so the "UTF-8 tail" was U+FFFD, not the rows re-encoded
+        yield Mutant(f"mix-tail-{enc}", data[: bom + len("".join(lines[:k]).encode(_guess(data[bom:]), "replace"))]
                      + "".join(lines[k:]).encode(enc, "replace"))
     mid = rng.randrange(len(data))
     yield Mutant("mix-row-utf8-in-middle", data[:mid] + "山田 太郎,東京都千代田区1-1\r\n".encode() + data[mid:])

@@ -176,6 +176,9 @@ def _looks_text(head: bytes) -> bool:
     if utf16_guess(head):
         return True
     if b"\x00" in head:
+        cut = head.rfind(b"\n", 0, head.find(b"\x00")) + 1  # 8-bit lines, then rows appended as UTF-16 (Session 9)
+        if cut >= 64 and utf16_guess(head[cut:cut + 4096]) and _looks_text(head[:cut]):
+            return True
         head = re.sub(rb"\x00{16,}", b"", head)
         if not head or head.count(0) > max(8, len(head) // 50):
             return False
@@ -902,6 +905,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         """The rows, each counted against the cell budget; the decoding note once they are read."""
         widths = [-1, -1, -1]  # the last three rows' cells (-1: none)
         widest, short, short_before = 0, False, False  # a row narrower than one above it, before the last row
+        lost = 0
         for i, row in enumerate(source):
             budget.add(len(row) or 1)
             if not i & 0x3FFF:
@@ -909,9 +913,19 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
             widths = [widths[1], widths[2], len(row)]
             short_before, short = short, short or 0 < len(row) < widest
             widest = max(widest, len(row))
+            if _replaced_row(row):
+                lost += 1
+                continue
             yield row
         if dec.note():
             sheet.notes.append(f"decoding: {dec.note()}")
+        if dec.mixed:
+            order = (*(d.codec for _, d in dec.parts), dec.codec, *dec.alternates, *sorted(dec.used))
+            used = [c for c in dict.fromkeys(order) if c in dec.used]
+            sheet.notes.append(f"mixed encodings: {' + '.join(used)}, line by line")
+        if lost:
+            sheet.damage.append(f"{lost} rows unreadable (mostly U+FFFD or '?': their text was lost to a wrong "
+                                "decoding before this copy, or no encoding explains their bytes)")
         # no table above the last row (the two rows before it of other widths): a note, nothing says it was cut; a
         # text of two rows is a header and a row cut inside (a cut note of two lines is listed too: never silent)
         sheet.damage.extend(text_damage(data, widths[1], widths[2], ragged=short_before or -1 < widths[0] != widths[1]))
@@ -924,6 +938,20 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         sheet.rows = counted(csv_rows(iter_lines(data, dec, delim.encode(), max_line=MAX_LINE), delim,
                                       sheet.notes.append))
     return sheet, dec.encoding
+
+
+def _replaced_row(row: list[str]) -> bool:
+    """A row whose text is gone: at least 3 U+FFFD, half or more of its non-ASCII characters (a cp932 table saved by
+    an editor that read it as UTF-8, rows no encoding explains), or 6 "?" or more, a third of the row or more (the
+    same saved back as Shift_JIS). Kept, its garbage would outvote the readable rows'
+    names and addresses in the column checks (and make a false record or two); a damaged byte or a cut character
+    leaves one U+FFFD among many."""
+    text = "".join(row)
+    lost = text.count("\ufffd")
+    if lost >= 3 and 2 * lost >= len(text) - len(text.encode("ascii", "ignore")):
+        return True
+    asked = text.count("?")  # the same saved back to Shift_JIS: every U+FFFD a "?" (a third of the row or more)
+    return asked >= 6 and 3 * asked >= len(text) and any("?" in c and c.strip("? ") for c in row)  # not "?" marks
 
 
 _ZEROED = re.compile(rb"\x00{16,}(?=[^\x00])")  # a block of NUL bytes with text after it

@@ -8,7 +8,10 @@ Damage is not absence: when no encoding decodes every byte (an invalid byte, a c
 truncation, UTF-8 and cp932 halves joined), the file is read line by line. Each line is decoded
 strictly by the file's best encoding (the one that explains most bytes) or by UTF-8, else by the best
 encoding with replacements when most of its non-ASCII bytes fit, else strictly by another candidate;
-a line none explains is split at the delimiter and each field decoded alone. Bytes nothing explains
+a line none explains is split at the delimiter and each field decoded alone. A line that the best encoding mends
+with a few replacements but another decodes whole as Japanese office text is taken in the other (Session 9: EUC-JP
+rows beside cp932 read as half-width kana); an 8-bit part and a UTF-16 part (rows appended as "Unicode text") are
+read each in its own encoding. Bytes nothing explains
 become U+FFFD and are counted, so the finding can say ``decoding: partial (N bytes replaced)``. cp932
 decodes nearly any bytes, so a decoding is also checked for sense (charset-normalizer's mess ratio);
 noise falls back to charset-normalizer's own guess (a Western CSV in cp1252), or is read with
@@ -79,10 +82,17 @@ class Decoding:
     replaced: int = 0  # bytes no candidate explained, so far
     used: set[str] = field(default_factory=set)  # codecs that decoded some line or field
     doubt: str | None = None  # why even the best decoding may be noise
+    parts: tuple[tuple[int, Decoding], ...] = ()  # (end, decoding) of an 8-bit part and a UTF-16 part, in order
 
     @property
     def byte_lines(self) -> bool:
         return codecs.lookup(self.codec).name in _BYTE_LINES
+
+    @property
+    def mixed(self) -> bool:
+        """Lines were decoded by more than one codec: a table appended to in another editor (or damage read as
+        such). Said on the finding, so a partly re-encoded file is never taken for a whole one."""
+        return len(self.used) > 1
 
     def note(self) -> str | None:
         """``partial (N bytes replaced)`` once any byte had to be replaced; the doubt, if any."""
@@ -165,7 +175,7 @@ def plan_decoding(data: bytes, delimiter: bytes = b",") -> Decoding:
         head = _head_text(data, codec, 2)
         # 8-bit text after a stray BOM reads as CJK noise without a single line break or delimiter
         if len(head) < 2 or any(c in head for c in "\r\n\t,;|"):
-            return Decoding("utf-16", codec, start=2)
+            return _utf16_and_8bit(data, 2, delimiter) or Decoding("utf-16", codec, start=2)
         return _plan_without_bom(data, 2, delimiter, bom="UTF-16 BOM")
     return _plan_without_bom(data, 0, delimiter)
 
@@ -185,6 +195,9 @@ def _iso2022(data: bytes, start: int) -> str | None:
 
 def _plan_without_bom(data: bytes, start: int, delimiter: bytes, bom: str = "") -> Decoding:
     stray = f" (stray {bom} ignored)" if bom else ""
+    split = _utf16_and_8bit(data, start, delimiter)
+    if split is not None:
+        return split
     guess = utf16_guess(data[start:start + 4096])
     if guess:
         return Decoding(guess + stray, guess, start=start)
@@ -214,6 +227,39 @@ def _plan_without_bom(data: bytes, start: int, delimiter: bytes, bom: str = "") 
         return mixed
     return _other_or_doubt(data, mixed, f"{replaced} of {high} non-ASCII bytes undecodable as UTF-8, "
                            "cp932 or EUC-JP")
+
+
+def _utf16_and_8bit(data: bytes, start: int, delimiter: bytes) -> Decoding | None:
+    """An 8-bit table (cp932, UTF-8, EUC-JP) with rows appended as UTF-16 ("Unicode text"), or a UTF-16 export with
+    8-bit rows after it: each part in its own encoding, or one of them is lost whole (a cp932 head read as UTF-16).
+    UTF-16 has a NUL in every line end, so whole 8-bit lines before the first NUL (or after the last) are another
+    part when the rest reads as UTF-16 by its NUL pattern and the 8-bit part decodes strictly."""
+    first = data.find(b"\x00", start)
+    if first < 0:
+        return None
+    cut = data.rfind(b"\n", start, first) + 1  # an 8-bit head: its last line end before the first NUL
+    if cut > start:
+        rest = utf16_guess(data[cut:cut + 4096])
+        if rest and _strict_8bit(data[start:cut]):
+            head = _plan_without_bom(data[:cut], start, delimiter)
+            return _two_parts(((cut, head), (len(data), Decoding(rest, rest, start=cut))))
+    codec = utf16_guess(data[start:start + 4096])
+    last = data.rfind(b"\x00", start)
+    cut = last + (2 if codec == "utf-16-be" else 1)  # past the UTF-16 line end whose high byte is that NUL
+    if codec and b"\n" in data[cut:] and (cut - start) % 2 == 0 and _strict_8bit(data[cut:]):
+        tail = _plan_without_bom(data, cut, delimiter)
+        return _two_parts(((cut, Decoding(codec, codec, start=start)), (len(data), tail)))
+    return None
+
+
+def _strict_8bit(part: bytes) -> bool:
+    """Japanese text in an 8-bit encoding or in 7-bit JIS (ISO-2022-JP: ASCII bytes and escapes)."""
+    return (not part.isascii() or _iso2022(part, 0) is not None) and any(_strict_ok(part, c) for c in JAPANESE)
+
+
+def _two_parts(parts: tuple[tuple[int, Decoding], ...]) -> Decoding:
+    names = " + ".join(dict.fromkeys(d.codec for _, d in parts))
+    return Decoding(f"{names}, part by part", parts[0][1].codec, start=parts[0][1].start, parts=parts)
 
 
 # Western-European text in Windows-1252 (ISO-8859-1 is its subset): its non-ASCII characters are one or two
@@ -282,6 +328,8 @@ MESS_LIMIT = 0.5  # charset-normalizer's mess ratio: 0 for clean Japanese, about
 # cp1251-1258 text reads as half-width kana or fails to decode) always brings one of those.
 _JAPANESE_TEXT = re.compile("[\t\n\r\x20-\x7e\u3000-\u303f\u3041-\u3096\u309b-\u30ff\u4e00-\u9fff"
                             "\uff01-\uff5e]*")
+
+_OFFICE_LINE = _JAPANESE_TEXT  # the same characters, for choosing a line's codec (the sense check's may be swapped)
 
 
 def _sensible(data: bytes, plan: Decoding) -> bool:
@@ -375,6 +423,13 @@ def matches_nothing(payload: bytes) -> bool:
 
 def iter_lines(data: bytes, dec: Decoding, delimiter: bytes = b",", max_line: int = MAX_LINE) -> Iterator[str]:
     """Every line of ``data`` as text with its line end; ``dec.replaced`` counts what could not be decoded."""
+    if dec.parts:  # an 8-bit part and a UTF-16 part, each read in its own encoding
+        for end, part in dec.parts:
+            part.replaced = 0
+            yield from iter_lines(data[:end] if end < len(data) else data, part, delimiter, max_line)
+            dec.replaced += part.replaced
+            dec.used |= part.used | {part.codec}
+        return
     if not dec.alternates or not dec.byte_lines:
         yield from _text_lines(data, dec, max_line)
         return
@@ -460,11 +515,15 @@ def _line_decoder(dec: Decoding, delimiter: bytes):
                 return text
         high = _high(b)
         text, bad = decode_counting(b, primary)
+        best = _strict_choice(b, candidates, primary)
+        if best is not None and not _OFFICE_LINE.fullmatch(text.replace("\ufffd", "")) \
+                and _OFFICE_LINE.fullmatch(b.decode(best)):  # a row in another encoding (EUC-JP beside cp932
+            dec.used.add(best)  # reads as half-width kana with a few bytes replaced): whole office text beats mended
+            return b.decode(best)
         if bad * 4 <= high or high < 8:  # a damaged byte or a cut character: too little to switch on
             dec.replaced += bad
             dec.used.add(primary)
             return text
-        best = _strict_choice(b, candidates, primary)
         if best is None:
             return None
         dec.used.add(best)
