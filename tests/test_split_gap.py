@@ -58,3 +58,20 @@ def test_a_long_gap_is_named_by_its_first_pieces_and_a_count(tmp_path: Path) -> 
     assert len(gone) <= 6, len(gone)
     assert gone[0]["expected"] == "disk.002"
     assert "498" in gone[-1]["expected"] and "disk.499" in gone[-1]["expected"], gone[-1]
+
+
+def test_scan_of_an_unsplit_image_with_its_ddrescue_log_reports_no_missing_segment(tmp_path: Path) -> None:
+    """From the CLI: sda.img (a small FAT file system) with sda.log beside it is read as one whole image."""
+    import json
+
+    from tests.conftest import run_leakscan
+    from tests.image_data import LEAKED, fat_image
+
+    image = fat_image(tmp_path / "sda.img", {"NOTE.TXT": b"evidence\n"}, size_mib=2, bits=12)
+    (tmp_path / "sda.log").write_text("# Mapfile. Created by GNU ddrescue version 1.27\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(image), "--name", LEAKED, "--out", str(out), "--quiet")
+    assert "segment file missing" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert "segment file missing" not in json.dumps(doc)
+    assert doc["scan"]["source_details"][0].get("segments", 1) == 1
