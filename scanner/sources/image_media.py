@@ -271,6 +271,7 @@ def media_hashes(read: Callable[[int, int], bytes], size: int, names: list[str],
 
 
 # dfvfs storage-media type -> the name an examiner knows the format by
+GAP_NAMED = 5  # missing pieces of a split raw named one by one; the rest are counted in one row
 FORMAT_NAMES = {"EWF": "EWF", "RAW": "raw", "OS": "raw", "VHDI": "VHD/VHDX", "VMDK": "VMDK", "QCOW": "QCOW",
                 "PHDI": "Parallels HDD", "MODI": "macOS disk image (UDIF/sparse)", "SMDEV": "device"}
 
@@ -394,7 +395,15 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
         return rows
     if kind in ("RAW", "OS"):
         segments = split_segments(path)
-        return [_file_row(p, "segment") for p in segments + (split_gap(segments) if kind == "RAW" else [])]
+        rows = [_file_row(p, "segment") for p in segments]
+        gap = split_gap(segments) if kind == "RAW" else []
+        rows += [_file_row(p, "segment") for p in gap[:GAP_NAMED]]
+        if len(gap) > GAP_NAMED:  # one row for the rest: a long gap named piece by piece buries the report
+            rest = gap[GAP_NAMED:]
+            rows.append({"path": rest[0], "role": "segment", "size": None, "missing": True,
+                         "expected": f"{len(rest)} more ({os.path.basename(rest[0])} to {os.path.basename(rest[-1])}; "
+                                     f"{len(gap)} missing in all)"})
+        return rows
     rows = [_file_row(path, "image")]
     if kind == "VHDI":
         pyvhdi = load("pyvhdi")

@@ -405,7 +405,9 @@ def split_segments(path: str) -> list[str]:
 def split_gap(segments: list[str]) -> list[str]:
     """The segments missing between the last one read and a later one present (``disk.001`` gone while
     ``disk.002`` and ``disk.003`` are there; ``.ab`` gone beside ``.ac``): the readers stop at the gap, so the
-    media after it is not read, and without this the image reads as merely truncated."""
+    media after it is not read, and without this the image reads as merely truncated. Only a real series
+    counts: its first member (``.000``/``.001``, ``.aa``/``.aaa``) and another present, so ``sda.img`` with the
+    ``sda.log`` ddrescue or dc3dd writes beside it (``.img``/``.log`` spelt like GNU split pieces) is no gap."""
     last = segments[-1]
     folder, name = os.path.split(last)
     for pattern, key in ((_SPLIT_RAW, "num"), (_SPLIT_LETTERS, "seq")):
@@ -429,8 +431,8 @@ def split_gap(segments: list[str]) -> list[str]:
         except OSError:
             return []
         here, beyond = number(seq), [n for n in later if n > number(seq)]
-        if not beyond:
-            return []
+        if not beyond or min(later) > (1 if digits else 0) or len(later) < 2:
+            return []  # no series start (.000/.001, .aa/.aaa) present: sda.img beside sda.log is one image
         return [os.path.join(folder, f"{stem}.{spelt(n)}") for n in range(here + 1, max(beyond))
                 if n not in later]
     return []
