@@ -4,6 +4,7 @@ decoding every HTML part again for each plain part. Fictitious people (Faker ja_
 
 from __future__ import annotations
 
+import struct
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from pathlib import Path
@@ -23,28 +24,52 @@ from tests.test_review9f import _directory_loops_on_itself
 TABLE = standard(people(10, seed=9391))
 
 
+def _first_directory_sector_lost(msg: bytes) -> bytes:
+    """The header's first directory sector past the end of the file: no directory entry reads."""
+    lost = bytearray(msg)
+    struct.pack_into("<I", lost, 0x30, 4000)
+    return bytes(lost)
+
+
 @pytest.fixture(scope="module")
-def looped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def damaged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     work = tmp_path_factory.mktemp("fixmsg9")
     body = "\r\n".join("\t".join(str(c) for c in r) for r in TABLE).encode("utf-16-le")
     msg = md.msg_file(work, "名簿", [], bodies={"__substg1.0_1000001F": body})
-    path = work / "share" / "名簿.xls"
-    path.parent.mkdir()
-    path.write_bytes(_directory_loops_on_itself(msg))
-    return path
+    (work / "share").mkdir()
+    paths = {}
+    for how, damage in (("loops", _directory_loops_on_itself), ("breaks", _first_directory_sector_lost)):
+        paths[how] = work / "share" / how / "名簿.xls"
+        paths[how].parent.mkdir()
+        paths[how].write_bytes(damage(msg))
+    return paths
 
 
-def test_a_looped_msg_named_xls_is_read_or_listed(looped: Path) -> None:
-    """A .msg holding a pasted table whose directory chain loops, saved as 名簿.xls: the mail inspector does not
-    take it (its probe sees no body before the loop); the spreadsheet inspector then must list it, not pass it
-    over as "the mail inspector reads it"."""
+@pytest.mark.parametrize("how", ["loops", "breaks"])
+def test_a_damaged_msg_named_xls_is_read_or_listed(damaged: dict[str, Path], how: str) -> None:
+    """A .msg holding a pasted table whose directory chain loops or breaks before its body, saved as 名簿.xls: the
+    mail inspector does not take it (its probe sees no body); the spreadsheet inspector then must list it, not
+    pass it over as "the mail inspector reads it"."""
+    looped = damaged[how]
     config = ScanConfig(sources=[str(looped.parent)], out=looped.parent.parent / "out")
     entry, data = SingleFileEntry(str(looped)), looped.read_bytes()
     mail_reads = MailInspector(config).wants(entry, len(data), lambda: data[:4096])
     found = SpreadsheetInspector(config).inspect(entry, data, "", None)
-    assert mail_reads or found.status in (Status.UNSUPPORTED, Status.CORRUPT), (mail_reads, found)
-    if not mail_reads:
-        assert "Outlook" in found.detail, found.detail
+    assert mail_reads or found.status == Status.CORRUPT, (mail_reads, found)
+    if how == "loops":  # a broken first sector is listed "damaged OLE2 container" (olefile's own check) already
+        assert "Outlook" in found.detail and how in found.detail, found.detail
+
+
+def test_a_whole_short_msg_named_xls_is_no_skipped_file(tmp_path: Path) -> None:
+    """A whole .msg whose body is one line, saved as 名簿.xls: the mail inspector passes it over (nothing to read)
+    and so does the spreadsheet inspector; the damaged one above is the only one listed."""
+    msg = md.msg_file(tmp_path, "連絡", [], bodies={"__substg1.0_1000001F": "了解です".encode("utf-16-le")})
+    path = tmp_path / "share" / "名簿.xls"
+    path.parent.mkdir()
+    path.write_bytes(msg)
+    config = ScanConfig(sources=[str(path.parent)], out=tmp_path / "out")
+    found = SpreadsheetInspector(config).inspect(SingleFileEntry(str(path)), msg, "", None)
+    assert found.status == Status.OK and not found.pii, found
 
 
 def _many_parts(plain: str, html: str, count: int) -> bytes:
