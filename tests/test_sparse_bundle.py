@@ -121,3 +121,35 @@ def test_a_sparse_bundle_inside_a_disk_image_is_listed_not_walked_as_bands(tree:
     assert "/Users.sparsebundle/名簿.xlsx" in walked and "/Users.sparsebundle/extra/名簿.xlsx" in walked
     assert "/photos.sparsebundle/bands/名簿.xlsx" in walked and "/renamed/bands/名簿.xlsx" in walked
     assert not [p for p in walked if "sparsebundle/bands/" in p and "photos" not in p], walked
+
+
+def test_a_folder_whose_info_plist_is_a_fifo_or_a_deep_plist_is_walked(tmp_path: Path) -> None:
+    """audit9: the bundle check opened Info.plist blocking (a FIFO there hung the walk) and parsed it with
+    plistlib in the walk (a binary plist of nested arrays raised RecursionError and ended it). Neither is a
+    bundle: the folders are walked as folders, their files found."""
+    import os
+
+    root = tmp_path / "src"
+    fifo = root / "fifo"
+    (fifo / "bands").mkdir(parents=True)
+    os.mkfifo(fifo / "Info.plist")
+    (fifo / "名簿.xlsx").write_bytes(b"x")
+    deep = root / "deep"
+    (deep / "bands").mkdir(parents=True)
+    nested: list = []
+    for _ in range(3000):
+        nested = [nested]
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(10000)
+    try:
+        (deep / "Info.plist").write_bytes(plistlib.dumps(nested, fmt=plistlib.FMT_BINARY))
+    finally:
+        sys.setrecursionlimit(limit)
+    (deep / "名簿.xlsx").write_bytes(b"x")
+    out = tmp_path / "out"
+    run = run_leakscan("scan", str(root), "--out", str(out), "--name", "名簿.xlsx", "--quiet", timeout=120)
+    assert "Traceback" not in run.stderr, run.stderr
+    text = json.dumps(json.loads((out / "findings.json").read_text(encoding="utf-8"))["files"], ensure_ascii=False)
+    assert "fifo/名簿.xlsx" in text and "deep/名簿.xlsx" in text

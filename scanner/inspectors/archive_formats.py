@@ -342,6 +342,7 @@ def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = 
 
 _EOCD = b"PK\x05\x06"  # the end of central directory record: where zipfile finds the directory
 _NAME_CONTROLS = bytes(range(32)) + b"\x7f"
+_NAME_CONTROL = re.compile(b"[" + re.escape(_NAME_CONTROLS) + b"]")  # searched in place: no copy per header
 NO_MEMBER = ("zip: no central directory, and no local header gives a member (each is cut, or names none and holds no "
              "data a reader inflates: a zip signature followed by other bytes); nothing to read")
 
@@ -377,7 +378,7 @@ def zip_names_no_member(data: bytes) -> bool:
     while 0 <= pos and pos + _LOCAL_HEADER.size <= len(data):
         _, _, flags, method, _, _, _, _, _, n, extra = _LOCAL_HEADER.unpack_from(data, pos)
         end = pos + 30 + n
-        if n and end <= len(data) and len(data[pos + 30:end].translate(None, _NAME_CONTROLS)) == n:
+        if n and end <= len(data) and _NAME_CONTROL.search(data, pos + 30, end) is None:
             return False  # a whole name: the member is listed, read or named (as a worker does)
         if _could_be_name(data[pos + 30:min(end, pos + 30 + _NAME_PROBE)]):
             return False  # a cut or damaged name that is still text: a worker lists it (a lead for the name rules)

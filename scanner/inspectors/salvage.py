@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 
 from .archive_formats import _zip_local_entries
 
@@ -66,10 +67,9 @@ def _close(name: str, content: bytes) -> bytes | None:
 _BIFF12_ENDS = {"sheet": bytes.fromhex("920100" "820100"), "xl/sharedStrings.bin": bytes.fromhex("a00100")}
 
 
-def _biff12_records(content: bytes) -> list[tuple[int, int, int]]:
-    """The complete BIFF12 records of a part: (type, body start, end) each; the type takes 1-2 bytes, the size 1-4
-    bytes, 7 bits a byte ([MS-XLSB] 2.1.4)."""
-    found: list[tuple[int, int, int]] = []
+def _biff12_records(content: bytes) -> Iterator[tuple[int, int, int]]:
+    """The complete BIFF12 records of a part, one by one (a 64 MiB part holds tens of millions: none is kept):
+    (type, body start, end) each; the type takes 1-2 bytes, the size 1-4 bytes, 7 bits a byte ([MS-XLSB] 2.1.4)."""
     at = 0
     while at < len(content):
         values = []
@@ -77,7 +77,7 @@ def _biff12_records(content: bytes) -> list[tuple[int, int, int]]:
             value = shift = 0
             for _ in range(most):
                 if at >= len(content):
-                    return found
+                    return
                 byte = content[at]
                 at += 1
                 value |= (byte & 0x7F) << shift
@@ -87,9 +87,8 @@ def _biff12_records(content: bytes) -> list[tuple[int, int, int]]:
             values.append(value)
         body, at = at, at + values[1]
         if at > len(content):
-            return found
-        found.append((values[0], body, at))
-    return found
+            return
+        yield values[0], body, at
 
 
 _SST_BEGIN, _SST_ITEM, _EMPTY_ITEM = 0x9F, 0x13, bytes.fromhex("1305" "00" "00000000")  # BrtBeginSst, BrtSSTItem
@@ -104,18 +103,20 @@ def _close_biff12(name: str, content: bytes) -> bytes | None:
     ends = _BIFF12_ENDS.get("sheet" if _SHEET.match(name) else name)
     if ends is None:
         return None
-    records = _biff12_records(content)
-    if not records:
+    done, unique, items = 0, None, 0
+    for kind, body, end in _biff12_records(content):
+        done = end
+        if kind == _SST_BEGIN and unique is None and end - body >= 8:
+            unique = int.from_bytes(content[body + 4:body + 8], "little")
+        elif kind == _SST_ITEM:
+            items += 1
+    if not done:
         return None
-    done = records[-1][2]
     if done == len(content) and content.endswith(ends[-3:]):
         return content
     pad = b""
     if name == "xl/sharedStrings.bin":
-        unique = next((int.from_bytes(content[b + 4:b + 8], "little") for t, b, e in records
-                       if t == _SST_BEGIN and e - b >= 8), 0)
-        items = sum(1 for t, _, _ in records if t == _SST_ITEM)
-        pad = _EMPTY_ITEM * min(max(unique - items, 0), _PAD_MOST)
+        pad = _EMPTY_ITEM * min(max((unique or 0) - items, 0), _PAD_MOST)
     return content[:done] + pad + ends
 
 

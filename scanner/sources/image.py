@@ -326,7 +326,7 @@ class ImageSource:
             parts, table = [(n, off, size) for n, off, size, _ in gpt.entries] if gpt else [], "GPT"
             if not gpt:
                 parts, table = mbr_partitions(self._img.read(0, 512), self._img.read), "MBR"
-        except (OSError, RuntimeError):
+        except (OSError, RuntimeError, OverflowError):
             return []
         facts: dict[str, Any] = {"volume_system": f"{table} (read directly)"}
         notes = [f"the partition table was read directly; the library refused it: {refusal}" if refusal else "",
@@ -365,7 +365,7 @@ class ImageSource:
 
         try:
             gpt = gpt_table(self._img.read, self._img.get_size())
-        except (OSError, RuntimeError):
+        except (OSError, RuntimeError, OverflowError):
             return
         if gpt is None or not (gpt.damage or gpt.bad):
             return

@@ -151,8 +151,15 @@ class GptTable:
 _ENTRIES_WRONG = "its partition entries' checksum does not match"
 
 
+_MAX_OFFSET = 1 << 62  # bytes: no disk is larger, and os.pread refuses past 2**63
+
+
 def _gpt_copy(read: Callable[[int, int], bytes], at: int, sector: int) -> tuple[GptTable, str] | None:
-    """The GPT header at byte AT with its entry array, and what its checksums say ("" when both hold)."""
+    """The GPT header at byte AT with its entry array, and what its checksums say ("" when both hold). Offsets
+    come from the disk's own bytes: one past what a file offset can be (a flipped high bit) is no table here
+    (os.pread raised OverflowError, and the image was lost: audit9)."""
+    if not 0 <= at < _MAX_OFFSET:
+        return None
     header = read(at, sector)
     if len(header) < 92 or header[:8] != b"EFI PART":
         return None
@@ -161,7 +168,7 @@ def _gpt_copy(read: Callable[[int, int], bytes], at: int, sector: int) -> tuple[
     first = int.from_bytes(header[72:80], "little")
     count = min(int.from_bytes(header[80:84], "little"), 1024)
     size = int.from_bytes(header[84:88], "little")
-    if size < 128 or size > 4096 or not first:
+    if size < 128 or size > 4096 or not first or first * sector >= _MAX_OFFSET:
         return None
     table = read(first * sector, count * size)
     wrong = []
@@ -262,7 +269,7 @@ def partition_types(read: Callable[[int, int], bytes], size: int | None = None) 
         if gpt:
             return {off: kind for _, off, _, kind in gpt}
         return {off: kind for _, off, _, kind in mbr_entries(read(0, 512), read)}
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, OverflowError):
         return {}
 
 

@@ -440,12 +440,12 @@ def _sparse_bundle(listing: list[os.DirEntry], fd: int, path: bytes) -> tuple[St
     from .sparse_bundle import bands_in, bundle_verdict
 
     def read(name: bytes, limit: int) -> bytes | None:
-        try:
-            f = _open_noatime(name, os.O_RDONLY | _NOFOLLOW, dir_fd=fd)
+        try:  # non-blocking, a regular file only: a FIFO named Info.plist hung the walk (audit9)
+            f = _open_noatime(name, _FILE_FLAGS, dir_fd=fd)
         except OSError:
             return None
         try:
-            return os.read(f, limit)
+            return os.read(f, limit) if statmod.S_ISREG(os.fstat(f).st_mode) else None
         except OSError:
             return None
         finally:

@@ -10,7 +10,6 @@ and its bands are not walked one by one.
 
 from __future__ import annotations
 
-import plistlib
 import re
 from collections.abc import Callable, Iterable
 
@@ -30,6 +29,20 @@ def bands_in(names: Iterable[str]) -> tuple[int, bool]:
     return count, count != len(listed)
 
 
+def _plist_facts(raw: bytes) -> dict[str, int] | None:
+    """The bundle's facts from its Info.plist by a byte search, nothing parsed: this runs in the walk (the scan
+    process, the image walker), where a C XML parser or a nested binary plist (RecursionError) would cost the
+    whole walk (audit9). None when it does not name a sparse bundle; sizes only from an XML plist."""
+    if b"diskimage-bundle-type" not in raw or BUNDLE_TYPE.encode() not in raw:
+        return None
+    facts: dict[str, int] = {}
+    for key in ("band-size", "size"):
+        found = re.search(rb"<key>" + key.encode() + rb"</key>\s{0,64}<integer>(\d{1,20})</integer>", raw)
+        if found:
+            facts[key] = int(found.group(1))
+    return facts
+
+
 def bundle_verdict(read: Callable[[bytes, int], bytes | None], bands: int | None) -> tuple[Status, str] | None:
     """What a folder is when its Info.plist names a sparse bundle: (status, detail), else None. READ(name,
     limit): the first bytes of one of the folder's files (None when unreadable); BANDS: how many band files
@@ -37,11 +50,8 @@ def bundle_verdict(read: Callable[[bytes, int], bytes | None], bands: int | None
     raw = read(b"Info.plist", _PLIST_LIMIT)
     if not raw:
         return None
-    try:
-        info = plistlib.loads(raw)
-    except (plistlib.InvalidFileException, ValueError, TypeError, KeyError, IndexError, OverflowError):
-        return None
-    if not isinstance(info, dict) or info.get("diskimage-bundle-type") != BUNDLE_TYPE:
+    info = _plist_facts(raw)
+    if info is None:
         return None
     band, size = info.get("band-size"), info.get("size")
     shape = ", ".join(p for p in (
