@@ -209,6 +209,7 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
     count = 0
     bodies: dict[int, list[tuple[bool, Message]]] = {}  # the bodies of one multipart/alternative (or one alone)
     parents: dict[int, Message] = {}  # part -> the multipart holding it
+    sides = _Sides()  # the HTML bodies' words and the plain bodies' verdicts, each computed once
     for part, alternative in _walk(msg):
         count += 1
         if count > MAX_PARTS:
@@ -251,7 +252,7 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
             continue
         if _is_body(part, name):
             # a body (text, html): not an attached file, but it may hold a pasted table or uuencoded files
-            bodies.setdefault(_body_group(part, alternative, parents), []).append((kind == "text/html", part))
+            bodies.setdefault(_body_group(part, alternative, parents, sides), []).append((kind == "text/html", part))
             continue
         attachment = _attachment(part, name, raw_hex, len(mail.attachments) + 1)
         mail.attachments.append(attachment)
@@ -270,7 +271,35 @@ def _is_body(part: Message, name: str | None) -> bool:
             and part.get_content_type().encode() in BODY_TYPES)
 
 
-def _body_group(part: Message, alternative: Message | None, parents: dict[int, Message]) -> int:
+class _Sides:
+    """One message's plain/HTML comparison state: each multipart's HTML parts found and each decoded and stripped once (both
+    were done again for every text/plain part: 200 plain parts in 1 MB took 6 s), each distinct plain text's verdict once, and at most
+    MAX_PLAIN_COMPARED distinct plain texts compared per multipart (past it, a text of its own: read, never lost)."""
+
+    def __init__(self) -> None:
+        self.words: dict[int, str] = {}
+        self.verdicts: dict[tuple[int, tuple[str, ...]], int] = {}
+        self.compared: dict[int, int] = {}
+        self.siblings: dict[int, list[Message]] = {}
+
+    def htmls(self, parent: Message) -> list[Message]:
+        """The multipart's HTML bodies (its parts' headers parsed once, not again for each plain part)."""
+        key = id(parent)
+        if key not in self.siblings:
+            self.siblings[key] = [sub for sub in parent.get_payload() if isinstance(sub, Message)
+                                  and not sub.is_multipart() and sub.get_content_type() == "text/html"
+                                  and _is_body(sub, part_name(sub)[0])]
+        return self.siblings[key]
+
+    def html_words(self, html_part: Message) -> str:
+        key = id(html_part)
+        if key not in self.words:
+            self.words[key] = "".join(html_entities.unescape(_TAG.sub(" ", _decoded(html_part))).split())
+        return self.words[key]
+
+
+def _body_group(part: Message, alternative: Message | None, parents: dict[int, Message],
+                sides: _Sides | None = None) -> int:
     """Which bodies are one text: those of one multipart/alternative; and a text/plain beside a text/html in a
     multipart/mixed (a client that writes both without the alternative wrapper) when most of the plain text's
     lines are in the HTML's words, so their rows are read once. Any other body is a text of its own (Apple Mail's
@@ -280,19 +309,29 @@ def _body_group(part: Message, alternative: Message | None, parents: dict[int, M
     parent = parents.get(id(part))
     if parent is None or part.get_content_type() != "text/plain":
         return id(part)
-    htmls = [sub for sub in parent.get_payload() if isinstance(sub, Message) and not sub.is_multipart()
-             and sub.get_content_type() == "text/html" and _is_body(sub, part_name(sub)[0])]
+    sides = sides if sides is not None else _Sides()
+    htmls = sides.htmls(parent)
     if not htmls or len(htmls) > MAX_SIDE_BY_SIDE:
         return id(part)
     lines = [bare for line in _decoded(part).splitlines() if (bare := "".join(line.split()))]
     lines = lines[::max(1, len(lines) // SAMPLED_LINES)][:SAMPLED_LINES]
+    key = (id(parent), tuple(lines))
+    if key in sides.verdicts:
+        return sides.verdicts[key] if sides.verdicts[key] else id(part)
+    if sides.compared.get(id(parent), 0) >= MAX_PLAIN_COMPARED:
+        return id(part)  # a text of its own: its rows read (perhaps twice), never lost
+    sides.compared[id(parent)] = sides.compared.get(id(parent), 0) + 1
+    found = 0
     for html_part in htmls:
-        words = "".join(html_entities.unescape(_TAG.sub(" ", _decoded(html_part))).split())
+        words = sides.html_words(html_part)
         if lines and 2 * sum(line in words for line in lines) >= len(lines):
-            return id(html_part)  # the same text as this HTML: one group, one table
-    return id(part)
+            found = id(html_part)  # the same text as this HTML: one group, one table
+            break
+    sides.verdicts[key] = found
+    return found or id(part)
 
 
+MAX_PLAIN_COMPARED = 64  # distinct text/plain bodies of one multipart compared with its HTML ones
 MAX_SIDE_BY_SIDE, SAMPLED_LINES = 16, 64  # HTML bodies of one mixed compared; plain-text lines looked up in them
 _TAG = re.compile(r"<[^>]*>")
 

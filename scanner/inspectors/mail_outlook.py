@@ -120,6 +120,24 @@ def msg_may_hold_attachments(entry: Entry, limit: int, named: bool = True) -> bo
         return named  # the worker reads it again and lists why it could not
 
 
+def renamed_msg_read(data: bytes, limit: int) -> bool:
+    """Whether the mail inspector takes this compound file under a name not .msg (``MailInspector._renamed_msg``'s
+    predicate on bytes already read): a caller that defers to it defers only then (Session 9)."""
+    return len(data) >= 512 and (len(data) > limit or _directory_says(
+        lambda offset, length: data[offset:offset + length], False))
+
+
+def msg_directory_damage(data: bytes) -> str | None:
+    """Why a compound file's directory cannot be followed to its end (a chain that breaks or loops), or None."""
+    try:
+        probe = CompoundProbe(lambda offset, length: data[offset:offset + length])
+        for _entry in probe.entries():
+            pass
+    except _PROBE_ERRORS as e:
+        return f"its directory chain breaks ({type(e).__name__})"
+    return "its directory chain loops (a damaged FAT)" if probe.looped else None
+
+
 # the names Outlook (and every other writer seen: Aspose, msg-extractor, libgsf) gives a .msg's storages and streams
 OUTLOOK_NAME = re.compile(r"__substg1\.0_[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{8})?|__properties_version1\.0|__nameid_version1\.0"
                           r"|__(attach|recip)_version1\.0_#[0-9A-Fa-f]{8}")

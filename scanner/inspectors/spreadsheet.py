@@ -56,6 +56,7 @@ from .disguise import (
     table_head,
 )
 from .disguise import check as disguise_check
+from .mail_outlook import msg_directory_damage, renamed_msg_read
 
 if TYPE_CHECKING:  # the classifiers are imported where sheets are read (a worker), not in every scan process
     from ..detectors.pii import SheetFinding
@@ -432,7 +433,12 @@ class SpreadsheetInspector:
         if fmt in ("zip-other", "ole-other", "binary") and not claimed:
             return Inspection()  # a renamed non-workbook: nothing for this inspector
         if fmt == "ole-other" and OUTLOOK_STREAM in data:
-            return Inspection()  # an Outlook .msg saved as .xls / .txt: the mail inspector reads it
+            if renamed_msg_read(data, self.config.max_inspect_bytes):
+                return Inspection()  # an Outlook .msg saved as .xls / .txt: the mail inspector reads it
+            if (damage := msg_directory_damage(data)) is not None:  # read by nobody: listed with why
+                return Inspection(status=Status.CORRUPT, detail=f"an Outlook message (.msg) under this name: {damage} "
+                                  "before a body or attachment; not read as a mail or a table")
+            return Inspection()  # a whole .msg without attachments or a body long enough for a table: nothing to read
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
             return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
