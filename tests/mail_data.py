@@ -272,3 +272,58 @@ def with_tnef(winmail: bytes) -> bytes:
     outer.attach(MIMEText("本文", "plain", "utf-8"))
     outer.attach(part)
     return outer.as_bytes(policy=policy.SMTP)
+
+
+class PffStringEntry:
+    """A string property (PT_UNICODE) as libpff's record entry gives it."""
+
+    def __init__(self, tag: int, text: str) -> None:
+        self.tag, self.text = tag, text
+
+    def get_entry_type(self) -> int:
+        return self.tag
+
+    def get_value_type(self) -> int:
+        return 0x001F
+
+    def get_data(self) -> bytes:
+        return self.text.encode("utf-16-le")
+
+
+class PffContact:
+    """A contact item as libpff gives it: one record set of string properties (FIELDS: property tag -> text),
+    no time, subject, body or attachment."""
+
+    def __init__(self, fields: dict[int, str]) -> None:
+        self.entries = [PffStringEntry(t, v) for t, v in fields.items()]
+
+    def get_number_of_record_sets(self) -> int:
+        return 1
+
+    def get_record_set(self, _index: int) -> PffContact:
+        return self
+
+    def get_number_of_entries(self) -> int:
+        return len(self.entries)
+
+    def get_entry(self, k: int) -> PffStringEntry:
+        return self.entries[k]
+
+    def get_client_submit_time(self) -> None:
+        return None
+
+    get_delivery_time = get_creation_time = get_client_submit_time
+
+    def get_subject(self) -> str:
+        return ""
+
+    def get_html_body(self) -> None:
+        return None
+
+    get_plain_text_body = get_rtf_body = get_html_body
+
+    def get_number_of_attachments(self) -> int:
+        return 0
+
+    def get_identifier(self) -> int:
+        return 7

@@ -245,57 +245,7 @@ def test_contact_rows_hold_the_person(tmp_path: Path) -> None:
     from scanner.inspectors.mail_outlook import Store
     from scanner.inspectors.mail_parts import contacts_table
 
-    class Entry:
-        def __init__(self, tag: int, text: str) -> None:
-            self.tag, self.text = tag, text
-
-        def get_entry_type(self) -> int:
-            return self.tag
-
-        def get_value_type(self) -> int:
-            return 0x001F
-
-        def get_data(self) -> bytes:
-            return self.text.encode("utf-16-le")
-
-    class Records:
-        def __init__(self, entries: list[Entry]) -> None:
-            self.entries = entries
-
-        def get_number_of_entries(self) -> int:
-            return len(self.entries)
-
-        def get_entry(self, k: int) -> Entry:
-            return self.entries[k]
-
-    class Contact:
-        def __init__(self, fields: dict[int, str]) -> None:
-            self.records = Records([Entry(t, v) for t, v in fields.items()])
-
-        def get_number_of_record_sets(self) -> int:
-            return 1
-
-        def get_record_set(self, i: int) -> Records:
-            return self.records
-
-        def get_client_submit_time(self) -> None:
-            return None
-
-        get_delivery_time = get_creation_time = get_client_submit_time
-
-        def get_subject(self) -> str:
-            return ""
-
-        def get_html_body(self) -> None:
-            return None
-
-        get_plain_text_body = get_rtf_body = get_html_body
-
-        def get_number_of_attachments(self) -> int:
-            return 0
-
-        def get_identifier(self) -> int:
-            return 7
+    Contact = md.PffContact
 
     def contact(p: object) -> Contact:
         family, given = p.name.split(" ", 1)  # type: ignore[attr-defined]

@@ -125,39 +125,6 @@ def test_store_contacts_read_addresses_kept_as_named_properties() -> None:
     assert all("\r" not in a and "\n" not in a for a in addresses), addresses
 
 
-class _Entry:
-    def __init__(self, tag: int, text: str) -> None:
-        self.tag, self.text = tag, text
-
-    def get_entry_type(self) -> int:
-        return self.tag
-
-    def get_value_type(self) -> int:
-        return 0x001F
-
-    def get_data(self) -> bytes:
-        return self.text.encode("utf-16-le")
-
-
-class _Contact:
-    """A contact item as libpff gives its first record set (string properties only)."""
-
-    def __init__(self, fields: dict[int, str]) -> None:
-        self.entries = [_Entry(t, v) for t, v in fields.items()]
-
-    def get_number_of_record_sets(self) -> int:
-        return 1
-
-    def get_record_set(self, _index: int) -> _Contact:
-        return self
-
-    def get_number_of_entries(self) -> int:
-        return len(self.entries)
-
-    def get_entry(self, k: int) -> _Entry:
-        return self.entries[k]
-
-
 def test_a_partial_home_address_does_not_hide_the_whole_one() -> None:
     """Outlook keeps three structured addresses (home, other, mailing) and the mailing one as text too. A contact
     whose home holds only its prefecture (an address book imported from a CSV, a half-filled form) and whose whole
@@ -172,11 +139,11 @@ def test_a_partial_home_address_does_not_hide_the_whole_one() -> None:
         other = {0x3A61: p.postcode, 0x3A62: pref, 0x3A5F: rest[:3], 0x3A63: rest[3:]}
         text = {0x3A15: f"〒{p.postcode}\r\n{p.address}"}
         for whole in (mailing, other, text):
-            row = contact_row(_Contact({0x3A11: family, 0x3A06: given, 0x3A5C: pref, **whole}))
+            row = contact_row(md.PffContact({0x3A11: family, 0x3A06: given, 0x3A5C: pref, **whole}))
             assert p.address in row[2] and row[0] == p.name, (whole, row)
         home = {0x3A5B: p.postcode, 0x3A5C: pref, 0x3A59: rest[:3], 0x3A5D: rest[3:]}
         elsewhere = {0x3A2A: "100-0001", 0x3A28: "東京都", 0x3A27: "千代田区", 0x3A29: "千代田1-1"}
-        assert contact_row(_Contact({0x3A11: family, **home, **elsewhere}))[1:3] == [p.postcode, p.address]
+        assert contact_row(md.PffContact({0x3A11: family, **home, **elsewhere}))[1:3] == [p.postcode, p.address]
 
 
 def test_fromhtml_decodes_escapes_by_the_font_charset() -> None:
@@ -339,4 +306,4 @@ def test_named_address_ids_that_equal_another_lid_are_not_mixed_up() -> None:
               0x8050: "〒" + p.postcode + " " + p.address}
     for named in ({0x801B: 0x8045, 0x801C: 0x8046, 0x801D: 0x8047, 0x801E: 0x8048, 0x8050: 0x801B},
                   {0x8050: 0x801B, 0x801E: 0x8048, 0x801D: 0x8047, 0x801C: 0x8046, 0x801B: 0x8045}):
-        assert contact_row(_Contact(fields), named)[1:3] == [p.postcode, p.address], named
+        assert contact_row(md.PffContact(fields), named)[1:3] == [p.postcode, p.address], named
