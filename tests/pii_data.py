@@ -165,6 +165,17 @@ def xlsx_bytes(sheets: dict[str, Rows]) -> bytes:
     return buf.getvalue()
 
 
+def xlsb_bytes(sheets: dict[str, Rows]) -> bytes:
+    from pyxlsbwriter import XlsbWriter
+
+    buf = io.BytesIO()
+    with XlsbWriter(buf) as w:
+        for name, rows in sheets.items():
+            w.add_sheet(name)
+            w.write_sheet(rows)
+    return buf.getvalue()
+
+
 def xls_bytes(sheets: dict[str, Rows]) -> bytes:
     import xlwt
 

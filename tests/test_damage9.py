@@ -285,15 +285,9 @@ def test_salvage_never_inflates_a_part_past_what_is_left_of_its_cap(monkeypatch:
 
 
 def _xlsb(rows: list[list[object]]) -> bytes:
-    import io
+    from tests.pii_data import xlsb_bytes
 
-    from pyxlsbwriter import XlsbWriter
-
-    buf = io.BytesIO()
-    with XlsbWriter(buf) as w:
-        w.add_sheet("名簿")
-        w.write_sheet([[str(v) for v in r] for r in rows])
-    return buf.getvalue()
+    return xlsb_bytes({"名簿": [[str(v) for v in r] for r in rows]})
 
 
 def _inspect(tmp_path: Path, name: str, data: bytes):  # noqa: ANN202 - an Inspection

@@ -89,13 +89,9 @@ def _xlsm(rows: list[list[object]]) -> bytes:
 
 
 def _xlsb(rows: list[list[object]]) -> bytes:
-    from pyxlsbwriter import XlsbWriter
+    from tests.pii_data import xlsb_bytes
 
-    buf = io.BytesIO()
-    with XlsbWriter(buf) as w:
-        w.add_sheet("名簿")
-        w.write_sheet([[str(v) for v in r] for r in rows])
-    return buf.getvalue()
+    return xlsb_bytes({"名簿": [[str(v) for v in r] for r in rows]})
 
 
 def _html(rows: list[list[object]]) -> bytes:

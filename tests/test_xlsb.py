@@ -25,19 +25,9 @@ from scanner.xlsb import _records, normalise_beta, pyxlsb_sheets
 from tests import pii_data as D
 
 SIMPLE = "poi__Simple.xlsb"
+xlsb_bytes = D.xlsb_bytes
 PEOPLE = D.people(12)
 ROWS = D.standard(PEOPLE)
-
-
-def xlsb_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
-    from pyxlsbwriter import XlsbWriter
-
-    buf = io.BytesIO()
-    with XlsbWriter(buf) as w:
-        for name, rows in sheets.items():
-            w.add_sheet(name)
-            w.write_sheet(rows)
-    return buf.getvalue()
 
 
 def _rewrite(data: bytes, member: str, change) -> bytes:
