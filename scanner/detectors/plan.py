@@ -444,12 +444,22 @@ def _numbered(cols: list[int], headers: dict[int, Header]) -> list[int]:
 
 
 def _numbered_run(c: int, h: Header, headers: dict[int, Header]) -> list[int]:
-    """``c`` and the columns right of it numbered 2, 3 ... for the same field (注文者電話番号1 | 2 | 3), else [c]."""
+    """``c`` and the columns right of it numbered 2, 3 ... for the same field (注文者電話番号1 | 2 | 3); else ``c`` and
+    the columns right of it of the same field, role and rendition whatever their numbers (``〒上3桁 | 〒下4桁``: the
+    number is a digit count; ``郵便番号 | 郵便番号`` from a merged cell saved to CSV), as many as the field has pieces
+    at most. :func:`confirm` keeps such a run only when the values are pieces of one number; else the first column."""
     run = [c]
     if h.number == 1:
         while (n := headers.get(run[-1] + 1)) is not None and n.field == h.field and n.number == len(run) + 1:
             run.append(run[-1] + 1)
+        return run
+    while (len(run) < _MAX_PIECES[h.field] and (n := headers.get(run[-1] + 1)) is not None and n.field == h.field
+           and (n.role, n.rendition) == (h.role, h.rendition)):
+        run.append(run[-1] + 1)
     return run
+
+
+_MAX_PIECES = {"postcode": 2, "phone": 3}  # 123 | 4567; 03 | 1234 | 5678
 
 
 def _pieces(f: str, cols: list[int], sample: Sequence[Sequence[object]]) -> bool:
@@ -573,12 +583,29 @@ def _continue_address(plan: RolePlan, c: int, sample: Sequence[Sequence[object]]
     return False
 
 
+def _continue_number(plan: RolePlan, f: str, c: int, sample: Sequence[Sequence[object]], taken: set[int]) -> bool:
+    """A blank column after a postal code or phone: its next piece when the columns so far and this one are pieces of
+    one number (``郵便番号`` merged over 123 | 4567 in an Excel 住所録 template; ``電話番号`` over 03 | 1234 | 5678)."""
+    cols = plan.cols[f]
+    if len(cols) >= _MAX_PIECES[f] or not column_values(sample, c) or not _pieces(f, [*cols, c], sample):
+        return False
+    cols.append(c)
+    taken.add(c)
+    return True
+
+
 def assemble(plans: list[RolePlan], header_rows: Sequence[Sequence[object]], headers: dict[int, Header],
              sample: Sequence[Sequence[object]]) -> None:
-    """Extend names and addresses over the blank-headed columns right of them (in place)."""
+    """Extend names and addresses over the blank-headed columns right of them, and a postal code or phone over the
+    blank-headed columns holding its further pieces (in place)."""
     width = max((len(r) for r in (*header_rows, *sample[:50])), default=0)
     taken = set(headers)
     for plan in plans:
+        for f in SPLIT_NUMBERS:
+            c = max(plan.cols.get(f, [-2])) + 1
+            while (f in plan.cols and c < width and c not in taken and _blank(header_rows, c)
+                   and _continue_number(plan, f, c, sample, taken)):
+                c += 1
         for f, step in (("address", _continue_address), ("name", _continue_name)):
             if f not in plan.cols:
                 continue
