@@ -20,7 +20,8 @@ Where each header layout comes from (checked with the search tool, session 10; N
 - 住民記録 extract (住民基本台帳 standard terms: 世帯番号, 続柄, 方書, 住定年月日), saved as Excel "Unicode テキスト"
   (UTF-16LE with BOM, tab-separated): a household is several persons at one address.
 - POS / CRM member export with bracketed name parts (会員名（姓） | 会員名（名）, スマレジ-style, approximated) and a 自治会
-  roster with the open-data address split (都道府県 | 市区郡 | 町村字 | 番地 | 建物名・部屋番号).
+  roster with the open-data address split (都道府県 | 市区郡 | 町村字 | 番地 | 建物名・部屋番号); a care home's 入居者台帳
+  (部屋番号 | 入居者名（姓） | 入居者名（名） | フリガナ（セイ） | フリガナ（メイ） | … | 住民票住所), constructed.
 - 選挙人名簿抄本 style (投票区 | 頁 | 番号 | 住所 | 氏名 | 生年月日 | 性別, municipal 閲覧 pages) under a title row.
 - Negatives, 自治体標準オープンデータセット (デジタル庁; field names as public code reading them uses: 全国地方公共団体コード,
   ID, 地方公共団体名, 名称, 名称_カナ, 名称_英字, 所在地_連結表記, 所在地_都道府県, 所在地_市区町村, 所在地_町字, 所在地_番地以下,
@@ -263,8 +264,20 @@ def ward_roster() -> Layout:
     return Layout("自治会名簿.csv", csv_bytes(rows), "persons", len(ps), _truth(ps))
 
 
+def home_residents() -> Layout:
+    """A care home's 入居者台帳 whose name and reading are split with the part in brackets under any name word
+    (``入居者名（姓） | 入居者名（名） | フリガナ（セイ） | フリガナ（メイ）``) and the address is 住民票住所. Before: 入居者名（姓）
+    and 入居者名（名） were both the whole name (only the family name kept)."""
+    ps = T.ja_people(10, seed=1017)
+    rows: Rows = [["部屋番号", "入居者名（姓）", "入居者名（名）", "フリガナ（セイ）", "フリガナ（メイ）", "生年月日", "要介護度", "住民票住所",
+                   "電話番号"]]
+    rows += [[201 + i, p.family, p.given, p.family_kana, p.given_kana, wareki(p.birth), f"要介護{1 + i % 5}", p.address,
+              p.phone] for i, p in enumerate(ps)]
+    return Layout("入居者台帳.xlsx", xlsx_bytes(rows), "persons", len(ps), _truth(ps))
+
+
 PERSON_LAYOUTS = (atena_shokunin_full, fudegurume_list, word_merge_list, excel_template, care_clients, resident_extract,
-                  elector_extract, member_roster, eight_cards, pos_members, ward_roster)
+                  elector_extract, member_roster, eight_cards, pos_members, ward_roster, home_residents)
 
 
 # --- negatives: published lists of places -----------------------------------------------------------------------

@@ -4,7 +4,7 @@ Layouts and their sources: tests/jp_exports10_data.py (宛名職人's 61 columns
 an Excel 住所録 template with merged title / 〒 / 電話番号 cells, a 介護ソフト 利用者一覧 with half-width ﾌﾘｶﾞﾅ and 和暦, a
 住民記録 extract as UTF-16LE "Unicode テキスト", a 選挙人名簿抄本, a 会員名簿 with 〒上3桁 | 〒下4桁 and five address
 columns, Eight's 名刺 export; negatives from 自治体標準オープンデータセット: AED, 避難場所, 医療機関, 介護サービス事業所 in
-UTF-16LE, and a chain's 店舗一覧 with its managers; a POS 会員 export and a 自治会 roster). All files are scanned once as leaked files; each must be a person
+UTF-16LE, and a chain's 店舗一覧 with its managers; a POS 会員 export, a 自治会 roster and a care home's 入居者台帳). All files are scanned once as leaked files; each must be a person
 table with its record count, and ``persons --export`` must list exactly its persons with whole addresses (the key the
 person count uses is built from that address) and their postal codes.
 
@@ -12,7 +12,9 @@ Found wrong before (main 2146064): a postal code in two cells was lost whenever 
 1 | 2: ``〒上3桁 | 〒下4桁`` (the digit counts read as piece numbers 3 and 4), ``郵便番号`` merged over two cells
 (the second headerless) and ``郵便番号 | 郵便番号``; likewise ``電話番号`` merged over three cells. A POS member export's
 ``会員名（姓） | 会員名（名）`` were both read as the whole name (the given name lost, every 佐藤 of the list one person), and
-a split address's ``町村字`` column was no address word (the town cut out of every address).
+a split address's ``町村字`` column was no address word (the town cut out of every address). Any name word qualified by
+its part (``入居者名（姓） | 入居者名（名）``, ``お名前（セイ）``) was the whole name, and a care home's ``部屋番号`` left of the
+name was glued in front of the 住民票住所 (``201熊本県…``).
 """
 
 from __future__ import annotations

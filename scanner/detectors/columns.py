@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import ahocorasick
+import jaconv
 
 from .. import rules
 
@@ -260,7 +261,7 @@ def _read_header(text: str) -> Header | None:
     key = normalise_header(t)
     if not key or len(key) > 300 or not _holds_a_word(key):
         return None
-    h = _qualified(t, _classify(key))
+    h = _name_part(t) or _qualified(t, _classify(key))
     if h is None:
         return None
     m = _NUMBER.search(t.strip())
@@ -269,6 +270,26 @@ def _read_header(text: str) -> Header | None:
 
 
 _QUALIFIED = re.compile(r"(.+?)\s*[(（\[［【〔<＜](.+?)[)）\]］】〕>＞]\s*")
+
+
+# a name's part written as a qualifier: 入居者名（姓）, 申込者名（名）, お名前（セイ）: (part of a name, part of a reading)
+_NAME_PARTS = {"姓": ("name_family", "reading_family"), "名": ("name_given", "reading_given"),
+               "セイ": ("reading_family", "reading_family"), "メイ": ("reading_given", "reading_given")}
+
+
+def _name_part(text: str) -> Header | None:
+    """A name or reading header qualified by the part it holds (``会員名（姓）``, ``入居者氏名（名）``, ``申込者名（姓）``,
+    ``お名前（セイ）``): that part of the name or reading, for the role the text before the brackets names. Without this
+    both halves read as the whole name and the given name was lost (a POS member export; session 10). Else None."""
+    m = _QUALIFIED.fullmatch(text.strip())
+    if m is None:
+        return None
+    parts = _NAME_PARTS.get(jaconv.hira2kata(m.group(2).strip()))
+    base_key = normalise_header(m.group(1))
+    base = _classify(base_key) if parts and base_key else None
+    if parts is None or base is None or base.rendition or base.field not in ("name", "reading"):
+        return None
+    return Header(parts[0] if base.field == "name" else parts[1], base.role, "", 0, base.weak)
 
 
 def _qualified(text: str, h: Header | None) -> Header | None:

@@ -625,7 +625,8 @@ def trim_addresses(plan: RolePlan, sample: Sequence[Sequence[object]]) -> None:
     """Two complete address columns (住所 and 旧住所 typed in full) are two addresses: keep the first. A column
     that holds every other one's text is the whole address (Google Contacts: Formatted beside Street, City,
     Region): keep it alone. Japanese parts written in Western order (street, city, prefecture: Outlook,
-    Thunderbird, Amazon) are put in Japanese order."""
+    Thunderbird, Amazon) are put in Japanese order. Room numbers left of a whole address (a care home's 部屋番号) are
+    no part of it."""
     cols = plan.cols.get("address", [])
     if len(cols) < 2:
         return
@@ -633,12 +634,26 @@ def trim_addresses(plan: RolePlan, sample: Sequence[Sequence[object]]) -> None:
     if whole is not None:
         plan.cols["address"] = [whole]
         return
+    starts = [c for c in cols if share(column_values(sample, c), _starts_an_address) >= 0.6]
+    if starts:
+        # 部屋番号 | 入居者名 | … | 住民票住所: room numbers left of a whole address are a room of the home the list is
+        # kept in, not a part of that address (were glued in front: 201熊本県…; session 10)
+        cols = [c for c in cols if c >= starts[0] or share(column_values(sample, c), _bare_number) < 0.8]
     plan.cols["address"] = cols = _japanese_order(cols, sample)
-    starts = [c for c in cols if share(column_values(sample, c),
-                                       lambda v: V.looks_like_address(v, strict=True)
-                                       and (V.starts_with_prefecture(v) or V._MUNI.match(V.nfkc(v)))) >= 0.6]
+    starts = [c for c in cols if share(column_values(sample, c), _starts_an_address) >= 0.6]
     if len(starts) >= 2:
         plan.cols["address"] = [c for c in cols if c < starts[1]]
+
+
+def _starts_an_address(v: object) -> bool:
+    return V.looks_like_address(v, strict=True) and bool(V.starts_with_prefecture(v) or V._MUNI.match(V.nfkc(v)))
+
+
+_ROOM = re.compile(r"\d{1,5}(?:号室|号|階|F)?")
+
+
+def _bare_number(v: object) -> bool:
+    return bool(_ROOM.fullmatch(V.nfkc(cell_text(v)).strip()))  # 201 or 201.0 from a number cell, ２０１号室
 
 
 def _squeezed(v: object) -> str:
