@@ -525,6 +525,28 @@ def drop_building(text: str) -> str:
     return split_building(text)[0]
 
 
+# what the building part holds besides its room: a remark (※…, (…)), a numbered building or wing (2号棟, 第2,
+# 一番館), a floor (3階, 3F), a date or a count in a note (2024年3月入所, R6.4): none of them is the room
+_ROOM_REMARK = re.compile("[※(（\\[［【〔].*$")
+_NOT_ROOM = re.compile(f"第[\\d{_KN}]+|[\\d{_KN}]+(?:号館|号棟|番館|番棟|棟|館|階|F|f|年|月|日|歳|才|名|人|回)"
+                       f"|\\d+\\.\\d+")
+_ROOM_NUMBER = re.compile(f"\\d+|[{_KN}]+(?=号|室|$)")
+
+
+def room_token(building: str) -> str:
+    """The room number of the building part split off an address (コーポ山田205号室, -205, 205, 二〇五号 -> "205"),
+    "" when it names none. Only this number tells two rooms of one building apart: the building's name is typed
+    in too many ways (or left out) to compare."""
+    if not building:
+        return ""
+    text = _NOT_ROOM.sub(" ", _ROOM_REMARK.sub("", building))
+    numbers = _ROOM_NUMBER.findall(text)
+    if not numbers:
+        return ""
+    digits = as_digits(numbers[-1])
+    return str(int(digits)) if digits.isdigit() and digits.isascii() else ""
+
+
 def normalise_address(text: str) -> str:
     """The comparison key of an address: every address rule, in order."""
     return drop_building(place_names(block_words(kanji_numerals(town(fill_prefecture(hyphens(excel_dates(
@@ -581,12 +603,27 @@ def record_key(name: str, address: str) -> tuple[str, str]:
 
 def staged_keys(name: str, address: str) -> list[tuple[str, str]]:
     """The key after trimming only, then after each rule in RULES (len(RULES) + 1 keys)."""
+    return staged_keys_and_room(name, address)[0]
+
+
+def staged_keys_and_room(name: str, address: str) -> tuple[list[tuple[str, str]], str]:
+    """staged_keys, and the room token of the building part the last rule sets aside (room_token)."""
     name, address = name.strip(), address.strip()
     out = [(name, address)]
+    room = ""
     for _rule, name_step, address_step in RULES:
         if name_step is not None:
             name = name_step(name)
-        if address_step is not None:
+        if address_step is drop_building:
+            address, building = split_building(address)
+            room = room_token(building)
+        elif address_step is not None:
             address = address_step(address)
         out.append((name, address))
-    return out
+    return out, room
+
+
+def room_key(key: tuple[str, str], room: str) -> tuple[str, str] | None:
+    """The person key of a row with a room: the room joined to the address key the way keys.fingerprint joins
+    name and address, so fingerprint(key, *room_key(...)) is the keyed value prints.PrintBuilder makes."""
+    return (key[0], f"{key[1]}\x1f{room}") if room else None
