@@ -27,6 +27,11 @@ _WS = re.compile(r"\s+")  # str patterns: includes U+3000 and NBSP
 _REMOVE_WS = {c: None for c in (0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C, 0x3000, 0xA0, 0x2002, 0x2003, 0x2009, 0x202F)}
 _HYPHENS = "\\-\uff0d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff70\u2500\u2501\ufe63\u2043"
 _HYPHEN_NEAR_DIGIT = re.compile(f"(?<=\\d)[{_HYPHENS}]+|[{_HYPHENS}]+(?=\\d)")
+# dots, slashes, tildes, 中黒, underscores typed between block numbers (3.12.5, 3/12/5, 3・12・5): after NFKC
+_NUMBER_SEPARATORS = "./~〜・_"
+_SEPARATED_NUMBERS = re.compile(f"(?<![A-Za-z\\d])\\d+(?:[{_NUMBER_SEPARATORS}]\\d+)+")
+_TO_DASH = str.maketrans(dict.fromkeys(_NUMBER_SEPARATORS, "-"))
+_SEPARATOR_CHARS = frozenset(_NUMBER_SEPARATORS)
 _POSTCODE_START = frozenset("〒0123456789 \t\u3000")
 _LEADING_POSTCODE = re.compile(f"^\\s*〒?\\s*\\d{{3}}[{_HYPHENS}]?\\d{{4}}\\s*")
 
@@ -97,7 +102,7 @@ _NO = re.compile("(?<=[\u3400-\u9fff\U00020000-\U0002fa1f])[之ノ](?=[\u3400-\u
 _DIGIT_BANCHO = re.compile("(?<![\\d-])([1-9])(?=番町)")
 _ADDRESS_PLACEHOLDERS = frozenset({"-", "--", "不明", "不詳", "なし", "無し", "同上", "未定", "未記入", "未入力", "空欄",
                                    "?", "??", "n/a", "N/A", "NA", "x", "×", "*", "0"})
-_NAME_PLACEHOLDERS = _ADDRESS_PLACEHOLDERS | {"氏名", "名前", "利用者", "テスト", "test", "TEST"}
+_NAME_PLACEHOLDERS = _ADDRESS_PLACEHOLDERS | {"氏名", "名前", "利用者", "テスト", "test", "TEST", "X", "N/A"}
 _KANA_ROWS = {"a": "アカサタナハマヤラワガザダバパァャヮ", "i": "イキシチニヒミリギジヂビピィ",
               "u": "ウクスツヌフムユルグズヅブプゥュヴ", "e": "エケセテネヘメレゲゼデベペェ",
               "o": "オコソトノホモヨロヲゴゾドボポォョ"}
@@ -157,7 +162,7 @@ def probable_kanji(text: str) -> str:
 
 def name_forms(text: str) -> str:
     """How staff write a name: 様/殿/さん, a (reading) or (remark) after it, ★ marks, ・ inside, 佐佐木 for
-    佐々木, hiragana for katakana.
+    佐々木, hiragana for katakana, Latin letters in either case.
 
     やまだ はな and ヤマダ ハナ are one name; the reading column is never used as the name.
     """
@@ -171,7 +176,7 @@ def name_forms(text: str) -> str:
         text = _NAME_KE.sub("ヶ", text)  # 一ケ谷 = 一ヶ谷
     if "・" in text or "=" in text:  # foreign names: ジョン・スミス, ジョン=スミス, ジョンスミス
         text = text.replace("・", "").replace("=", "")
-    return jaconv.hira2kata(text)
+    return jaconv.hira2kata(text).upper()  # romaji in capitals (residence card) or not: YAMADA Hanako
 
 
 def long_vowels(text: str) -> str:
@@ -260,13 +265,16 @@ def excel_dates(text: str) -> str:
 
 
 def hyphens(text: str) -> str:
-    """Hyphen-like characters (－ ‐ − ― ー ｰ — –) become "-" only next to a digit (コーポ keeps its ー).
+    """Hyphen-like characters (－ ‐ − ― ー ｰ — –) become "-" only next to a digit (コーポ keeps its ー); dots,
+    slashes, tildes, 中黒 and underscores only between two numbers (3.12.5, 3・12・5).
 
     A long-vowel mark ー after katakana stays one before a digit too (流通センター1丁目, テクノバレー1-1),
     and a kanji 一 between two digits is a dash typed with the wrong key (紀尾井町1一3).
     """
     if "一" in text:
         text = _ICHI_DASH.sub("-", text)
+    if not _SEPARATOR_CHARS.isdisjoint(text):  # 3.12.5, 3/12/5, 3・12・5 (never R6.4: a letter before the number)
+        text = _SEPARATED_NUMBERS.sub(lambda m: m.group(0).translate(_TO_DASH), text)
     return _HYPHEN_NEAR_DIGIT.sub(_hyphen, text)
 
 
@@ -580,7 +588,7 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "look_alikes": "look-alike characters in addresses (巿 U+5DFF -> 市, 丿 -> ノ)",
     "spaces": "spaces (ASCII, U+3000, NBSP) removed",
     "variant_kanji": "variant kanji in names (髙->高, 﨑->崎, 邊->辺, 齋->斎 ...)",
-    "name_forms": "様/殿/さん and a (reading) typed after the name; hiragana -> katakana",
+    "name_forms": "様/殿/さん and a (reading) typed after the name; hiragana -> katakana; romaji in one case",
     "long_vowels": "a long vowel in kana written out or as ー (タロー = タロウ, オーノ = オオノ)",
     "excel_dates": "a block number Excel turned into a date (2003-12-05 -> 3-12-5, 12月5日 -> 12-5)",
     "hyphens": "hyphen-like characters next to digits (－ ‐ − ― ー) -> -",
