@@ -187,6 +187,19 @@ def _rows(name: str, addresses: list[str]) -> list:
     return out
 
 
+@pytest.mark.parametrize(("a", "b"), [("長野県上田市上丸子1234-5-106", "長野県上田市上丸子1234-5-107"),
+                                      ("長野県上田市上丸子1234番地5-106", "長野県上田市上丸子1234番地5 コーポ上丸子107号室")])
+def test_a_room_or_a_third_lot_number_that_differs_keeps_two_persons_apart(a, b):
+    """上丸子1234-5-106 against -107: a room (番地-号 then three digits: DOMAIN.md rule 6 sets it aside) or a 孫番
+    (1234番5の106), no data tells. Either way the numbers differ: two persons, listed as probable (other_room),
+    where Session 9 counted one."""
+    from scanner.persons.count import count
+
+    c = count(_rows("佐藤 智也", [a, b]))
+    assert c.unique == 2
+    assert [p["rule"] for p in c.probable] == ["other_room"]
+
+
 @pytest.mark.parametrize("addresses", [
     ["東京都小金井市本町3-12-5 コーポ山田205号室", "小金井市本町３丁目１２番５号－２０５", "東京都小金井市本町3-12-5-205",
      "東京都小金井市本町三丁目十二番五号 コーポ山田 二〇五号", "東京都小金井市本町3-12-5 ２０５"],
@@ -197,6 +210,9 @@ def _rows(name: str, addresses: list[str]) -> list:
     ["東京都小金井市本町3-12-5 コーポ山田2F", "東京都小金井市本町3-12-5 コーポ山田205"],
     ["東京都小金井市本町3-12-5 2号棟205", "東京都小金井市本町3-12-5-205"],
     ["東京都小金井市本町3-12-5 コーポ山田205号室 ※2024年3月入所", "東京都小金井市本町3-12-5-205（R6.4退所）"],
+    # a number of one or two digits glued to the building's name is the building's (ハイツ21, コーポ山田2)
+    ["東京都小金井市本町3-12-5 ハイツ21", "東京都小金井市本町3-12-5 ハイツ21 305号室"],
+    ["東京都小金井市本町3-12-5 コーポ山田2", "東京都小金井市本町3-12-5 コーポ山田2-305"],
 ])
 def test_one_room_written_differently_or_left_out_is_one_person(addresses):
     from scanner.persons.count import count

@@ -538,6 +538,7 @@ def drop_building(text: str) -> str:
 _ROOM_REMARK = re.compile("[※(（\\[［【〔].*$")
 _NOT_ROOM = re.compile(f"第[\\d{_KN}]+|[\\d{_KN}]+(?:号館|号棟|番館|番棟|棟|館|階|F|f|年|月|日|歳|才|名|人|回)"
                        f"|\\d+\\.\\d+")
+_ROOM_BEFORE = frozenset(" -#\t\u3000")
 _ROOM_NUMBER = re.compile(f"\\d+|[{_KN}]+(?=号|室|$)")
 
 
@@ -548,11 +549,13 @@ def room_token(building: str) -> str:
     if not building:
         return ""
     text = _NOT_ROOM.sub(" ", _ROOM_REMARK.sub("", building))
-    numbers = _ROOM_NUMBER.findall(text)
-    if not numbers:
-        return ""
-    digits = as_digits(numbers[-1])
-    return str(int(digits)) if digits.isdigit() and digits.isascii() else ""
+    for m in reversed(list(_ROOM_NUMBER.finditer(text))):
+        run, start, end = m.group(0), m.start(), m.end()
+        # a room: three digits or more, or apart from the building's name (-2, #2, "2", 2号室); ハイツ21 is a name
+        if len(run) >= 3 or start == 0 or text[start - 1] in _ROOM_BEFORE or text[end:end + 1] in ("号", "室"):
+            digits = as_digits(run)
+            return str(int(digits)) if digits.isdigit() and digits.isascii() else ""
+    return ""
 
 
 def normalise_address(text: str) -> str:
