@@ -242,10 +242,15 @@ class RowPrint:
     role: str = ""  # PersonRecord.role: "" for the row's own person, applicant, guardian ...
     kind: str = "persons"  # PersonRecord.kind: persons, or business (a business contact)
     file: int = 0  # index in the person analysis' file list (set there)
+    room: bytes | None = None  # keyed (name key, address key, room) when the building part names a room
 
     @property
     def key(self) -> bytes:
         return self.stages[-1]
+
+    @property
+    def room_key(self) -> bytes | None:
+        return self.room
 
     def shown(self, clear: bool) -> dict[str, str] | None:
         if clear:

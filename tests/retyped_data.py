@@ -29,6 +29,7 @@ from openpyxl import Workbook
 
 SEED = 90909
 DASHES = ["-", "－", "‐", "―", "−", "ｰ", "ー", "‑"]
+SEPARATORS = [".", "．", "/", "・", "･", "〜", "～", "_"]  # typed between block numbers in place of a dash
 KANJI_DIGITS = "〇一二三四五六七八九"
 _FULL = str.maketrans("0123456789", "０１２３４５６７８９")
 _HALF_KANA = {ord(k): v for k, v in zip("アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンァィゥェォャュョッー",
@@ -43,6 +44,7 @@ MUNICIPALITIES = ["横浜市港北区", "大阪市北区", "名古屋市中区",
                   "練馬区", "足立区", "小金井市", "八王子市", "松本市", "金沢市", "高崎市", "倉敷市", "西多摩郡瑞穂町",
                   "比企郡小川町", "愛甲郡愛川町", "三方上中郡若狭町", "龍ケ崎市", "鎌ケ谷市", "袖ケ浦市", "姶良郡湧水町"]
 _NOT_IN_TOWN = set("〇一二三四五六七八九十百千のノ之番丁号条線通区0123456789")
+_NO_IN_TOWN = set("のノ之")  # 桜ノ丘, 駒之町: allowed in a town (Session 10), typed ノ/之/の at random
 ROOM_KINDS = ["コーポ", "ハイツ", "メゾン", "レジデンス", "パレス"]
 
 
@@ -82,7 +84,7 @@ def _towns(extra: int = 0, seed: int = SEED) -> dict[str, tuple[str, list[str]]]
         munis += random.Random(seed).sample(sorted(set(table) - set(munis)), extra)
     out = {}
     for muni in munis:
-        usable = [t for t in table[muni][1] if t and not (_NOT_IN_TOWN & set(t)) and len(t) <= 6]
+        usable = [t for t in table[muni][1] if t and not ((_NOT_IN_TOWN - _NO_IN_TOWN) & set(t)) and len(t) <= 6]
         if usable:
             out[muni] = (table[muni][0], usable)
     return out
@@ -210,7 +212,11 @@ def block_text(p: Person, rnd: random.Random) -> str:
     dash = rnd.choice(DASHES)
     d = [_digits(x, width) for x in p.block]
     if len(p.block) == 2:
-        style = rnd.choice(["banchi", "hyphen", "ban", "banchino", "kanji", "katakana_no"])
+        style = rnd.choice(["banchi", "hyphen", "ban", "banchino", "kanji", "katakana_no", "ban_only", "separator"])
+        if style == "ban_only":  # 1811番6: 番 for 番地, no 号
+            return f"{d[0]}番{d[1]}"
+        if style == "separator":  # 1811.6, 1811・6 (Session 10)
+            return rnd.choice(SEPARATORS).join(d)
         if style == "kanji":  # 千八百十一番地の六
             return f"{kanji_large(p.block[0])}番地{rnd.choice(['の', ''])}{kanji_number(p.block[1])}"
         if style == "katakana_no":
@@ -222,9 +228,12 @@ def block_text(p: Person, rnd: random.Random) -> str:
         if style == "banchino":
             return f"{d[0]}番地の{d[1]}"
         return f"{d[0]}{dash}{d[1]}"
-    style = rnd.choice(["kanji_full", "chome_ban_go", "chome_hyphen", "hyphen", "hyphen", "kanji_hyphen", "banchi", "no"])
+    style = rnd.choice(["kanji_full", "chome_ban_go", "chome_hyphen", "hyphen", "hyphen", "kanji_hyphen", "banchi", "no",
+                        "separator"])
     if style == "no":  # 3の12の5
         return "の".join(d)
+    if style == "separator":  # 3.12.5, 3/12/5, 3・12・5 (Session 10)
+        return rnd.choice(SEPARATORS).join(d)
     if style == "kanji_full":
         return "".join(f"{kanji_number(x)}{w}" for x, w in zip(p.block, ("丁目", "番", "号"), strict=True))
     if style == "chome_ban_go":
@@ -278,6 +287,9 @@ def place_text(p: Person, rnd: random.Random) -> tuple[str, str, str]:
     if ga:
         other = rnd.choice("ヶケがヵ")
         town, muni = town.replace(ga[0], other), muni.replace(ga[0], other)
+    no = [c for c in "ノ之の" if c in town]
+    if no and rnd.random() < 0.5:  # 三ノ輪 typed 三の輪 or 三之輪 (Session 10)
+        town = town.replace(no[0], rnd.choice("ノ之の"))
     if rnd.random() < 0.15 and p.pref != "東京都":
         town = rnd.choice(["大字", "字"]) + town
     if rnd.random() < 0.3:  # an old or variant kanji in the place name (宮崎 -> 宮﨑)

@@ -130,3 +130,24 @@ def test_a_company_address_beside_the_home_address_is_left_out():
     f = analyse_sheet("s", rows)
     assert f is not None and f.kind == SheetKind.PERSONS and f.count == len(JA)
     assert {r.fields["address"] for r in f.records} == {p.address for p in JA}
+
+
+# ---------------------------------------------------------------- Session 10: a 連名 column with its own reading
+@pytest.mark.parametrize(("head", "cells"), [
+    (["氏名", "フリガナ", "連名", "連名フリガナ", "住所"], lambda p, i: [p.name, p.kana, "花子", "ハナコ", p.address]),
+    (["氏名", "ふりがな", "住所", "連名1", "連名1ふりがな", "連名2", "連名2ふりがな"],
+     lambda p, i: [p.name, p.kana, p.address, "花子", "はなこ", "一郎" if i % 2 else "", "いちろう" if i % 2 else ""]),
+    (["氏名", "フリガナ", "住所", "連名", "連名ヨミ"], lambda p, i: [p.name, p.kana, p.address, "花子・一郎", "ハナコ・イチロウ"]),
+])
+def test_a_joint_name_takes_the_reading_of_its_own_column(head, cells):
+    """連名 | 連名フリガナ (年賀状 software): the joint person's reading is its column's, with the row's family reading
+    before a given name alone; the reading column is never a person and never the row person's reading."""
+    people = JA[:6]
+    f = analyse_sheet("住所録", [head] + [cells(p, i) for i, p in enumerate(people)])
+    assert f is not None and f.kind == SheetKind.PERSONS
+    by_name = {r.fields["name"]: r.fields for r in f.records}
+    for p in people:
+        family_kana = p.kana.replace("\u3000", " ").split(" ")[0]
+        assert by_name[p.name]["reading"] == p.kana
+        assert by_name[f"{p.family} 花子"]["reading"].replace(" ", "") in (f"{family_kana}ハナコ", f"{family_kana}はなこ")
+    assert not any("ハナコ" == n or "はなこ" == n or n.endswith(" ハナコ") for n in by_name)

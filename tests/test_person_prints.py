@@ -156,3 +156,29 @@ def test_the_row_memo_stays_small_in_every_worker(scenario) -> None:
     per_entry = _deep_size(prints._MADE, set()) / len(prints._MADE)
     prints._MADE.clear()
     assert prints._MADE_MAX * per_entry < 64 * 2**20, per_entry
+
+
+def test_rooms_are_told_apart_on_fingerprints_as_on_clear_rows_and_never_in_clear() -> None:
+    """Session 10: the room that tells two persons of one name and building apart travels keyed with its person
+    (HMAC of name key, address key and room), so the keyed count equals the clear one and the truth."""
+    import retyped_data as rd
+
+    case = rd.build(n=40, copies=3, seed=4, room_twins=True)
+    clear, keyed = [], []
+    for i, c in enumerate(case.copies):
+        recs = [PersonRecord("s", j + 2, {"name": r.name, "reading": r.reading, "address":
+                                          "".join(r.parts[k] for k in ("pref", "muni", "town", "block", "glued"))})
+                for j, r in enumerate(c.rows)]
+        clear += make_rows(i, recs)[0]
+        found = file_prints(recs, KEY, rows=True)
+        blob = pickle.dumps(found)
+        for p in case.people:
+            if p.room:
+                assert f"\x1f{p.room}".encode() not in blob and str(p.room).encode() not in blob
+        for r in found.rows or []:
+            r.file = i
+        keyed += found.rows or []
+    a, b = count(clear), count(keyed)
+    assert a.unique == b.unique == case.truth()["persons"]
+    assert (a.merges, a.probable_total) == (b.merges, b.probable_total)
+    assert any(p["rule"] == "other_room" for p in b.probable)

@@ -81,6 +81,26 @@ def test_hyphen_like_characters_elsewhere_stay():
     assert hyphens("センター") == "センター"
 
 
+# Session 10: offices also type the block with dots, slashes, tildes, 中黒 or underscores between the numbers; the
+# key cut the block after its first number and set the rest aside as the building, so the same name anywhere in
+# one 丁目 was one person
+@pytest.mark.parametrize("sep", [".", "．", "/", "／", "~", "～", "〜", "・", "･", "_"])
+def test_other_separators_between_block_numbers_are_dashes(sep):
+    from scanner.persons.normalise import normalise_address
+
+    typed = f"東京都小金井市本町3{sep}12{sep}5"
+    assert normalise_address(typed) == normalise_address("東京都小金井市本町3-12-5")
+    assert normalise_address(typed) != normalise_address(f"東京都小金井市本町3{sep}14{sep}1")
+    assert normalise_address(f"埼玉県比企郡小川町小川1811{sep}6") != normalise_address(f"埼玉県比企郡小川町小川1811{sep}7")
+
+
+def test_separators_elsewhere_stay():
+    assert hyphens("コーポ山田A.B") == "コーポ山田A.B"
+    assert hyphens("本町3-12-5 ※R6.4退所") == "本町3-12-5 ※R6.4退所"  # an era date in a note (R6.4, H30/4)
+    assert hyphens("本町3-12-5 H30/4入所") == "本町3-12-5 H30/4入所"
+    assert hyphens("No.3") == "No.3"
+
+
 # ---------------------------------------------------------------- rule 3: 丁目 番 番地 の 之 ノ, trailing 号
 @pytest.mark.parametrize("text,expected", [
     ("12番地の3", "12-3"), ("12番地3", "12-3"), ("5の3", "5-3"), ("5之3", "5-3"), ("5ノ3", "5-3"),
@@ -166,6 +186,27 @@ def test_name_spaces_removed(space):
                                           ("嶋", "島")])
 def test_variant_kanji_map_one_way(variant, base):
     assert normalise_name(f"{variant}田 花子") == normalise_name(f"{base}田 花子") == f"{base}田花子"
+
+
+def test_yanagi_variant_merges():
+    """Session 10: 栁 is the variant of 柳 typed for 柳田/柳沢 as 髙 is for 高 (NFKC leaves it)."""
+    assert unicodedata.normalize("NFKC", "栁") == "栁"
+    assert normalise_name("栁田 花子") == normalise_name("柳田　花子")
+    assert normalise_name("柳田 花子") != normalise_name("桜田 花子")
+
+
+@pytest.mark.parametrize(("a", "b"), [("Yamada Hanako", "YAMADA HANAKO"), ("yamada hanako", "ＹＡＭＡＤＡ　Ｈａｎａｋｏ"),
+                                      ("SMITH John", "Smith John"), ("グエン・ヴァン・An", "グエンヴァンAN")])
+def test_latin_letters_of_a_name_in_either_case_are_one_name(a, b):
+    """Session 10: foreign residents' names typed in romaji, once in capitals (as on the residence card) and
+    once not, are one name."""
+    assert normalise_name(a) == normalise_name(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("Yamada Hanako", "Yamada Hanaka"), ("Hanako Yamada", "Yamada Hanako"),
+                                      ("YAMADA HANAKO", "ヤマダ ハナコ"), ("SMITH John", "SMITH Joan")])
+def test_other_latin_names_stay_apart(a, b):
+    assert normalise_name(a) != normalise_name(b)
 
 
 def test_nfkc_does_not_change_variant_kanji():

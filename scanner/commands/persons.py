@@ -173,6 +173,7 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources,
         note = {"kanji_probable": "斎/斉など似た漢字の別表記の可能性", "one_block_number": "番地が一つ違う別表記の可能性",
                 "extra_number": "番地の末尾の数字（部屋番号または号）の有無が違う別表記の可能性",
                 "no_address": "住所のない行と同一人物の可能性",
+                "other_room": "同じ建物の別の部屋の同姓同名（別人として数えた。転居や部屋番号の誤りなら同一人物）",
                 "kana_name": "カナで書かれた氏名がフリガナと一致"}
         for k in (a, b):
             review.setdefault(k, []).append(note.get(rule, rule))

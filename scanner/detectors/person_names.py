@@ -241,6 +241,11 @@ def joint_names(first: str, cell: str) -> list[str]:
     """The persons a 連名 cell names beside the row's name ``first``: a given name alone (花子) takes the family name
     of ``first``; a full name (spaced, or starting with a surname) stays as it is; honorifics (様, くん) are dropped;
     parts that are no name (2人, なし, 妻, 御中) are left out."""
+    return [name for name, _given in joint_persons(first, cell)]
+
+
+def joint_persons(first: str, cell: str) -> list[tuple[str, bool]]:
+    """joint_names, each with whether it was a given name alone (花子: its reading takes the row's family reading)."""
     family = ""
     out = []
     for raw in _joint_rules()[1].split(cell):
@@ -249,11 +254,24 @@ def joint_names(first: str, cell: str) -> list[str]:
             continue
         part, full = got
         if full:
-            out.append(part)
+            out.append((part, False))
             continue
         family = family or family_of(first)
-        out.append(f"{family} {part}" if family else part)
+        out.append((f"{family} {part}" if family else part, True))
     return out
+
+
+_JOINT_READING_WORDS = ("フリガナ", "ふりがな", "ヨミガナ", "よみがな", "ヨミ", "よみ", "読み", "カナ", "かな")
+
+
+def is_joint_reading_header(key: str) -> bool:
+    """連名フリガナ, 連名1ふりがな, 連名ヨミ (a normalised header): the reading of a 連名 column, no person of its own."""
+    return any(key.endswith(w) and len(key) > len(w) and is_joint_header(key[:-len(w)]) for w in _JOINT_READING_WORDS)
+
+
+def joint_readings(cell: str) -> list[str]:
+    """The parts of a 連名 reading cell (ハナコ・イチロウ), split as the names are."""
+    return [p.strip(" \u3000") for p in _joint_rules()[1].split(cell) if p.strip(" \u3000")]
 
 
 def split_joint(name: str) -> tuple[str, str]:

@@ -18,8 +18,9 @@ Pure functions over rows already read: no I/O here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
@@ -330,7 +331,24 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     context = {f: c for f, c in context.items() if share([cell_text(r[c[0]]) if c[0] < len(r) else "" for r in sample],
                                                           bool) > 0}
     joint = [c for c in joint if c not in {c for p in kept for cols in p.cols.values() for c in cols}]
-    return SheetPlan(kept, context, {c: _label(head, hi, c) for cols in context.values() for c in cols}, joint)
+    return SheetPlan(kept, context, {c: _label(head, hi, c) for cols in context.values() for c in cols}, joint,
+                     _joint_readings(header_rows, joint))
+
+
+def _joint_readings(header_rows: Sequence[Sequence[object]], joint: Sequence[int]) -> dict[int, int]:
+    """Each 連名 column's own reading column (連名1 -> 連名1ふりがな by its number; else the column right after it)."""
+    if not joint:
+        return {}
+    raw = {c: unicodedata.normalize("NFKC", v) for r in header_rows for c, v in enumerate(r) if isinstance(v, str)}
+    readings = [c for c, v in raw.items() if c not in joint and N.is_joint_reading_header(normalise_header(v))]
+    out: dict[int, int] = {}
+    for c in joint:
+        number = re.findall(r"\d+", raw.get(c, ""))
+        same = [rc for rc in readings if re.findall(r"\d+", raw[rc]) == number and rc not in out.values()]
+        pick = min(same, key=lambda rc: (rc < c, abs(rc - c))) if same else (c + 1 if c + 1 in readings else None)
+        if pick is not None:
+            out[c] = pick
+    return out
 
 
 def _joint_column(values: Sequence[str]) -> bool:
@@ -555,7 +573,7 @@ def _records(name: str, plan: SheetPlan, data: Iterable[Sequence[object]], base:
                 a = ""
             if rd.needs_address and not a:
                 continue  # an incomplete row: no record, not a rejection
-            n, household = _household(n, row, plan.joint if not rd.plan.role else ())
+            n, household = _household(n, row, plan.joint if not rd.plan.role else (), plan.joint_readings)
             problem = _problem(n, a, head_names)
             if problem is not None:
                 rejected[problem] += 1
@@ -564,7 +582,7 @@ def _records(name: str, plan: SheetPlan, data: Iterable[Sequence[object]], base:
             found.append(rec)
             got = True
             for other in household:
-                if (problem := _problem(other, a, head_names)) is not None:
+                if (problem := _problem(other[0], a, head_names)) is not None:
                     rejected[problem] += 1
                 else:
                     found.append(_joint_record(rec, other, keys))
@@ -572,17 +590,24 @@ def _records(name: str, plan: SheetPlan, data: Iterable[Sequence[object]], base:
     return found, rows_with_person, rejected, keys
 
 
-def _household(n: str, row: Sequence[object], joint: Sequence[int]) -> tuple[str, list[str]]:
+def _household(n: str, row: Sequence[object], joint: Sequence[int], readings: Mapping[int, int] | None = None
+               ) -> tuple[str, list[tuple[str, str, bool]]]:
     """The row's name and the other persons of its household (連名): given names after the name in its cell
-    (山田太郎・花子) and the 連名 columns' names; the household shares the row's address."""
-    others: list[str] = []
+    (山田太郎・花子) and the 連名 columns' names, each with its reading from the column's own reading column (連名フリガナ)
+    and whether it was a given name alone; the household shares the row's address."""
+    others: list[tuple[str, str, bool]] = []
     if _JOINT_MARK.search(n):
         first, rest = N.split_joint(n)
         if first:
-            n, others = first, N.joint_names(first, rest)
+            n, others = first, [(name, "", given) for name, given in N.joint_persons(first, rest)]
     for c in joint:
         if c < len(row) and (t := cell_text(row[c])):
-            others += N.joint_names(n, t)
+            persons = N.joint_persons(n, t)
+            rc = readings.get(c) if readings else None
+            kana = N.joint_readings(cell_text(row[rc])) if rc is not None and rc < len(row) else []
+            if len(kana) != len(persons):
+                kana = [""] * len(persons)  # 花子・一郎 against one reading: which is whose is not known
+            others += [(name, k, given) for (name, given), k in zip(persons, kana, strict=True)]
     return n, others
 
 
@@ -590,9 +615,16 @@ _JOINT_MARK = re.compile("[・、,，/／\n]")
 _JOINT_KEEPS = frozenset({"postcode", "phone"})  # a household's: the rest (birth, sex, e-mail) are the first person's
 
 
-def _joint_record(rec: tuple, name: str, keys: tuple[str, ...]) -> tuple:
-    """A 連名 person's record: the row, role and address of the row's person, its postal code and phone."""
-    return (rec[0], rec[1], name, rec[3], *(v if k in _JOINT_KEEPS else "" for k, v in zip(keys[2:], rec[4:], strict=True)))
+def _joint_record(rec: tuple, other: tuple[str, str, bool], keys: tuple[str, ...]) -> tuple:
+    """A 連名 person's record: the row, role and address of the row's person, its postal code and phone, and the
+    reading of its own reading column (a given name's after the row's family reading: ヤマダ ハナコ)."""
+    name, kana, given = other
+    if kana and given and "reading" in keys:
+        row_reading = str(rec[4 + keys.index("reading") - 2] or "").replace("\u3000", " ").strip()
+        family = row_reading.split(" ", 1)[0] if " " in row_reading else ""
+        kana = f"{family} {kana}" if family else kana
+    return (rec[0], rec[1], name, rec[3], *(v if k in _JOINT_KEEPS else kana if k == "reading" else ""
+                                            for k, v in zip(keys[2:], rec[4:], strict=True)))
 
 
 def _problem(n: str, a: str, head_names: set[str]) -> Rejection | None:
@@ -651,7 +683,7 @@ def _single_role_records(rd: _RoleReader, data: Iterable[Sequence[object]], base
         append(rec)
         rows += 1
         for other in household:
-            if (problem := _problem(other, a, head_names)) is not None:
+            if (problem := _problem(other[0], a, head_names)) is not None:
                 rejected[problem] += 1
             else:
                 append(_joint_record(rec, other, keys))

@@ -177,6 +177,7 @@ class SheetPlan:
     context: dict[str, list[int]] = field(default_factory=dict)  # organisation, position columns
     labels: dict[int, str] = field(default_factory=dict)  # header text of the context columns
     joint: list[int] = field(default_factory=list)  # 連名 columns: more persons at the row's address
+    joint_readings: dict[int, int] = field(default_factory=dict)  # 連名 column -> its own reading column (連名フリガナ)
 
     def role(self, name: str) -> RolePlan | None:
         return next((r for r in self.roles if r.role == name), None)

@@ -40,8 +40,8 @@ def leak_set_indexes(result: ScanResult) -> list[int]:
 
 
 def _file_info(fid: int | str, path: str, role: str, rows: list[RowPrint], extra: dict[str, Any]) -> dict[str, Any]:
-    return {"id": fid, "path": path, "role": role, "records": len(rows),
-            "persons": len({r.key for r in rows}), **extra}
+    """A counted file (its persons are filled in once the whole leak set is counted: rooms are told apart there)."""
+    return {"id": fid, "path": path, "role": role, "records": len(rows), "persons": 0, **extra}
 
 
 def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | None = None) -> None:
@@ -95,25 +95,30 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
 
     all_rows = [r for rows in rows_by_file for r in rows]
     counted = count(all_rows, nameless, unmask=config.unmask, file_ids=[f["id"] for f in files])
+    person_of = {id(r): k for k, group in counted.persons.items() for r in group}
+    for f, rows in zip(files, rows_by_file, strict=True):
+        f["persons"] = len({person_of[id(r)] for r in rows})
+    # the overlap compares the workers' fingerprints of every records file, made without the room (record_key)
     prints = [{prefix(r.key) for r in rows} for rows in rows_by_file]
     overlapping = _overlaps(result, set(leak), set().union(*prints) if prints else set(), prints, files)
     persons = counted.to_json()
     persons["files"] = files
-    persons["fingerprints"] = sorted({r.key.hex() for r in all_rows})
-    persons["fingerprint"] = "HMAC-SHA256(case.key, name key \\x1f address key)"
-    persons["chains"] = stage_chains(all_rows)
+    persons["fingerprints"] = sorted({k.hex() for k in counted.persons})
+    persons["fingerprint"] = "HMAC-SHA256(case.key, name key \\x1f address key [\\x1f room])"
+    persons["chains"] = stage_chains(all_rows, person_of)
     persons["key_id"] = key_id(key)
     result.extra["persons"] = persons
     result.extra["overlap"] = _matrix(files, prints, overlapping, config.min_overlap)
     log.debug("persons: %d records, %d unique", counted.records, counted.unique)
 
 
-def stage_chains(rows: list[RowPrint]) -> list[str]:
+def stage_chains(rows: list[RowPrint], person_of: dict[int, bytes] | None = None) -> list[str]:
     """Each distinct record's keyed key after trimming and after every rule, so that ``leakscan merge`` can
     count distinct records, merges per rule and persons over the union of several scans exactly as one scan
     does: the first 8 bytes (16 hex digits) of each stage's fingerprint, comma-separated, left empty where a
     rule did not change the key (most rules change few records). A record's chain follows from its first
-    stage, so chains from scans with one case key and one version of the rules compare."""
+    stage, so chains from scans with one case key and one version of the rules compare. The last stage is the
+    row's person (``person_of``, by id(row): its key with the room where count.split_rooms told rooms apart)."""
     from .prints import PREFIX
 
     chains: dict[bytes, str] = {}
@@ -121,7 +126,8 @@ def stage_chains(rows: list[RowPrint]) -> list[str]:
         if r.stages[0] in chains:
             continue
         parts, before = [r.stages[0][:PREFIX].hex()], r.stages[0]
-        for stage in r.stages[1:]:
+        last = person_of.get(id(r), r.key) if person_of is not None else r.key
+        for stage in (*r.stages[1:-1], last):
             parts.append("" if stage == before else stage[:PREFIX].hex())
             before = stage
         chains[r.stages[0]] = ",".join(parts)

@@ -22,7 +22,14 @@ from typing import Any, Protocol
 from ..codes import MAIN_ROLE, SheetKind
 from ..masking import mask_address, mask_name
 from ..models import PersonRecord, Tokens
-from .normalise import RULES, is_placeholder_name, normalise_reading, probable_kanji, staged_keys
+from .normalise import (
+    RULES,
+    is_placeholder_name,
+    normalise_reading,
+    probable_kanji,
+    room_key,
+    staged_keys_and_room,
+)
 
 Key = tuple[str, str]
 REVIEW_CAP = 1000  # pairs listed in findings.json; the total is always given
@@ -70,6 +77,9 @@ class CountedRow(Protocol):
     @property
     def key(self) -> Hashable: ...
 
+    @property
+    def room_key(self) -> Hashable | None: ...
+
     def shown(self, clear: bool) -> dict[str, str] | None: ...
 
     def tokens(self) -> Tokens: ...
@@ -90,10 +100,15 @@ class Row:
     stages: list[Key]
     role: str = ""  # "" for the row's own person; applicant, recipient, guardian ... (PersonRecord.role)
     kind: str = SheetKind.PERSONS  # or business: a business contact (PersonRecord.kind)
+    room: str = ""  # the room number of the building part set aside (normalise.room_token), "" for none
 
     @property
     def key(self) -> Key:
         return self.stages[-1]
+
+    @property
+    def room_key(self) -> Key | None:
+        return room_key(self.stages[-1], self.room)
 
     def shown(self, clear: bool) -> dict[str, str]:
         return _show(self.stages[0], clear)
@@ -151,8 +166,8 @@ def make_rows(file: int, records: Iterable[PersonRecord]) -> tuple[list[Row], in
         if not name or is_placeholder_name(name):
             nameless += 1
             continue
-        rows.append(Row(file, rec.sheet, rec.row, name, address, dict(f), staged_keys(name, address),
-                        rec.role, rec.kind))
+        stages, room = staged_keys_and_room(name, address)
+        rows.append(Row(file, rec.sheet, rec.row, name, address, dict(f), stages, rec.role, rec.kind, room))
     return rows, nameless
 
 
@@ -168,12 +183,12 @@ def count(rows: Sequence[CountedRow], nameless: int = 0, unmask: bool = False,
     """The three numbers, merges per rule, review pairs and probable pairs for ``rows``."""
     c = Count(records=len(rows) + nameless, without_name=nameless)
     distinct = [len({r.stages[i] for r in rows}) for i in range(len(RULES) + 1)]
-    c.unique_exact, c.unique = distinct[0], distinct[-1]
+    persons = split_rooms(rows)
+    c.persons = persons
+    c.unique_exact, c.unique = distinct[0], len(persons)
     c.merges = {rule: distinct[i] - distinct[i + 1] for i, (rule, _n, _a) in enumerate(RULES)}
-    persons: dict[Any, list[CountedRow]] = defaultdict(list)
-    for r in rows:
-        persons[r.key].append(r)
-    c.persons = dict(persons)
+    # the building rule merged the rows it set a room aside from; rooms told apart again are not its merges
+    c.merges[RULES[-1][0]] = distinct[-2] - c.unique
     roles: Counter[str] = Counter()
     for group in persons.values():
         roles.update({r.role or MAIN_ROLE for r in group})
@@ -213,6 +228,27 @@ def count(rows: Sequence[CountedRow], nameless: int = 0, unmask: bool = False,
     return c
 
 
+def split_rooms(rows: Sequence[CountedRow]) -> dict[Any, list[CountedRow]]:
+    """Person key -> its rows. Rows of one final key (name + address, building set aside) are one person,
+    told apart again by their room: a row with a room is keyed with it (room_key); a row without one joins the
+    room when only one room holds that name at that address (a copy that left the room out), and stays apart
+    (under the key without room, listed as a probable pair ``other_room``) when two or more rooms do."""
+    by_key: dict[Any, list[CountedRow]] = defaultdict(list)
+    for r in rows:
+        by_key[r.key].append(r)
+    persons: dict[Any, list[CountedRow]] = defaultdict(list)
+    for key, group in by_key.items():
+        rooms = {r.room_key for r in group} - {None}
+        if not rooms:
+            persons[key] = group
+        elif len(rooms) == 1:
+            persons[next(iter(rooms))] = group
+        else:
+            for r in group:
+                persons[r.room_key if r.room_key is not None else key].append(r)
+    return dict(persons)
+
+
 def _shown(row: CountedRow, clear: bool) -> dict[str, str]:
     """A row's first spelling for the review lists; rows keyed without --unmask have no clear one."""
     return row.shown(clear) or row.shown(False) or {}
@@ -233,19 +269,26 @@ def probable_pairs(keys: Sequence[Key], readings: Mapping[Key, set[str]] | None 
                    ) -> list[tuple[str, Key, Key]]:
     """Distinct keys that only a fuzzy rule would join, never merged.
 
-    ``kanji_probable``: 斎/斉 (or 龍/竜) in the name. ``one_block_number``: one number of the address
+    ``other_room``: the same name and address in another room of one building (or without its room where two
+    rooms hold the name): two persons, or one who moved or whose room was mistyped. ``kanji_probable``: 斎/斉 (or 龍/竜) in the name. ``one_block_number``: one number of the address
     differs. ``extra_number``: one address has one more trailing number (本町12-5 and 本町12-5-101: a
     room, or a 号 left out). ``no_address``: the same name once without any address. ``kana_name``:
     a name typed in kana (ヤマダハナコ) equal to the reading of a kanji name at the same address.
     """
-    tokens = {k: tokens_of(k) for k in keys}
+    tokens = {k: tokens_of(_without_room(k)) for k in keys}
     kana = {k: frozenset((r, k[1]) for r in rs if r != k[0]) for k, rs in (readings or {}).items()}
     return pairs_from_tokens(keys, tokens, kana)
+
+
+def _without_room(key: Key) -> Key:
+    """A person key without the room that room_key joined to its address."""
+    return (key[0], key[1].partition("\x1f")[0]) if "\x1f" in key[1] else key
 
 
 def pairs_from_tokens(keys: Sequence[Hashable], tokens: Mapping[Any, Tokens],
                       readings: Mapping[Any, frozenset[Hashable]] | None = None) -> list[tuple[str, Any, Any]]:
     """The probable pairs among ``keys`` (clear or keyed: only equality and order are used), in rule order:
+    other_room (keys of one name and address told apart by their room: their tokens are the same), then
     kanji_probable, one_block_number, kana_name, then no_address and extra_number per name."""
     found: list[tuple[str, Any, Any]] = []
     seen: set[tuple[Any, Any]] = set()
@@ -258,6 +301,12 @@ def pairs_from_tokens(keys: Sequence[Hashable], tokens: Mapping[Any, Tokens],
                     seen.add((a, b))
                     found.append((rule, a, b))
 
+    by_me: dict[Hashable, list[Any]] = defaultdict(list)
+    for k in keys:
+        by_me[tokens[k].me].append(k)
+    for group in by_me.values():
+        if len(group) > 1:
+            add("other_room", group)
     by_kanji: dict[Hashable, list[Any]] = defaultdict(list)
     by_number: dict[Hashable, list[Any]] = defaultdict(list)
     by_name: dict[Hashable, list[Any]] = defaultdict(list)

@@ -27,6 +27,11 @@ _WS = re.compile(r"\s+")  # str patterns: includes U+3000 and NBSP
 _REMOVE_WS = {c: None for c in (0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C, 0x3000, 0xA0, 0x2002, 0x2003, 0x2009, 0x202F)}
 _HYPHENS = "\\-\uff0d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff70\u2500\u2501\ufe63\u2043"
 _HYPHEN_NEAR_DIGIT = re.compile(f"(?<=\\d)[{_HYPHENS}]+|[{_HYPHENS}]+(?=\\d)")
+# dots, slashes, tildes, 中黒, underscores typed between block numbers (3.12.5, 3/12/5, 3・12・5): after NFKC
+_NUMBER_SEPARATORS = "./~〜・_"
+_SEPARATED_NUMBERS = re.compile(f"(?<![A-Za-z\\d])\\d+(?:[{_NUMBER_SEPARATORS}]\\d+)+")
+_TO_DASH = str.maketrans(dict.fromkeys(_NUMBER_SEPARATORS, "-"))
+_SEPARATOR_CHARS = frozenset(_NUMBER_SEPARATORS)
 _POSTCODE_START = frozenset("〒0123456789 \t\u3000")
 _LEADING_POSTCODE = re.compile(f"^\\s*〒?\\s*\\d{{3}}[{_HYPHENS}]?\\d{{4}}\\s*")
 
@@ -97,7 +102,7 @@ _NO = re.compile("(?<=[\u3400-\u9fff\U00020000-\U0002fa1f])[之ノ](?=[\u3400-\u
 _DIGIT_BANCHO = re.compile("(?<![\\d-])([1-9])(?=番町)")
 _ADDRESS_PLACEHOLDERS = frozenset({"-", "--", "不明", "不詳", "なし", "無し", "同上", "未定", "未記入", "未入力", "空欄",
                                    "?", "??", "n/a", "N/A", "NA", "x", "×", "*", "0"})
-_NAME_PLACEHOLDERS = _ADDRESS_PLACEHOLDERS | {"氏名", "名前", "利用者", "テスト", "test", "TEST"}
+_NAME_PLACEHOLDERS = _ADDRESS_PLACEHOLDERS | {"氏名", "名前", "利用者", "テスト", "test", "TEST", "X", "N/A"}
 _KANA_ROWS = {"a": "アカサタナハマヤラワガザダバパァャヮ", "i": "イキシチニヒミリギジヂビピィ",
               "u": "ウクスツヌフムユルグズヅブプゥュヴ", "e": "エケセテネヘメレゲゼデベペェ",
               "o": "オコソトノホモヨロヲゴゾドボポォョ"}
@@ -157,7 +162,7 @@ def probable_kanji(text: str) -> str:
 
 def name_forms(text: str) -> str:
     """How staff write a name: 様/殿/さん, a (reading) or (remark) after it, ★ marks, ・ inside, 佐佐木 for
-    佐々木, hiragana for katakana.
+    佐々木, hiragana for katakana, Latin letters in either case.
 
     やまだ はな and ヤマダ ハナ are one name; the reading column is never used as the name.
     """
@@ -171,7 +176,7 @@ def name_forms(text: str) -> str:
         text = _NAME_KE.sub("ヶ", text)  # 一ケ谷 = 一ヶ谷
     if "・" in text or "=" in text:  # foreign names: ジョン・スミス, ジョン=スミス, ジョンスミス
         text = text.replace("・", "").replace("=", "")
-    return jaconv.hira2kata(text)
+    return jaconv.hira2kata(text).upper()  # romaji in capitals (residence card) or not: YAMADA Hanako
 
 
 def long_vowels(text: str) -> str:
@@ -260,13 +265,16 @@ def excel_dates(text: str) -> str:
 
 
 def hyphens(text: str) -> str:
-    """Hyphen-like characters (－ ‐ − ― ー ｰ — –) become "-" only next to a digit (コーポ keeps its ー).
+    """Hyphen-like characters (－ ‐ − ― ー ｰ — –) become "-" only next to a digit (コーポ keeps its ー); dots,
+    slashes, tildes, 中黒 and underscores only between two numbers (3.12.5, 3・12・5).
 
     A long-vowel mark ー after katakana stays one before a digit too (流通センター1丁目, テクノバレー1-1),
     and a kanji 一 between two digits is a dash typed with the wrong key (紀尾井町1一3).
     """
     if "一" in text:
         text = _ICHI_DASH.sub("-", text)
+    if not _SEPARATOR_CHARS.isdisjoint(text):  # 3.12.5, 3/12/5, 3・12・5 (never R6.4: a letter before the number)
+        text = _SEPARATED_NUMBERS.sub(lambda m: m.group(0).translate(_TO_DASH), text)
     return _HYPHEN_NEAR_DIGIT.sub(_hyphen, text)
 
 
@@ -525,6 +533,31 @@ def drop_building(text: str) -> str:
     return split_building(text)[0]
 
 
+# what the building part holds besides its room: a remark (※…, (…)), a numbered building or wing (2号棟, 第2,
+# 一番館), a floor (3階, 3F), a date or a count in a note (2024年3月入所, R6.4): none of them is the room
+_ROOM_REMARK = re.compile("[※(（\\[［【〔].*$")
+_NOT_ROOM = re.compile(f"第[\\d{_KN}]+|[\\d{_KN}]+(?:号館|号棟|番館|番棟|棟|館|階|F|f|年|月|日|歳|才|名|人|回)"
+                       f"|\\d+\\.\\d+")
+_ROOM_BEFORE = frozenset(" -#\t\u3000")
+_ROOM_NUMBER = re.compile(f"\\d+|[{_KN}]+(?=号|室|$)")
+
+
+def room_token(building: str) -> str:
+    """The room number of the building part split off an address (コーポ山田205号室, -205, 205, 二〇五号 -> "205"),
+    "" when it names none. Only this number tells two rooms of one building apart: the building's name is typed
+    in too many ways (or left out) to compare."""
+    if not building:
+        return ""
+    text = _NOT_ROOM.sub(" ", _ROOM_REMARK.sub("", building))
+    for m in reversed(list(_ROOM_NUMBER.finditer(text))):
+        run, start, end = m.group(0), m.start(), m.end()
+        # a room: three digits or more, or apart from the building's name (-2, #2, "2", 2号室); ハイツ21 is a name
+        if len(run) >= 3 or start == 0 or text[start - 1] in _ROOM_BEFORE or text[end:end + 1] in ("号", "室"):
+            digits = as_digits(run)
+            return str(int(digits)) if digits.isdigit() and digits.isascii() else ""
+    return ""
+
+
 def normalise_address(text: str) -> str:
     """The comparison key of an address: every address rule, in order."""
     return drop_building(place_names(block_words(kanji_numerals(town(fill_prefecture(hyphens(excel_dates(
@@ -558,7 +591,7 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "look_alikes": "look-alike characters in addresses (巿 U+5DFF -> 市, 丿 -> ノ)",
     "spaces": "spaces (ASCII, U+3000, NBSP) removed",
     "variant_kanji": "variant kanji in names (髙->高, 﨑->崎, 邊->辺, 齋->斎 ...)",
-    "name_forms": "様/殿/さん and a (reading) typed after the name; hiragana -> katakana",
+    "name_forms": "様/殿/さん and a (reading) typed after the name; hiragana -> katakana; romaji in one case",
     "long_vowels": "a long vowel in kana written out or as ー (タロー = タロウ, オーノ = オオノ)",
     "excel_dates": "a block number Excel turned into a date (2003-12-05 -> 3-12-5, 12月5日 -> 12-5)",
     "hyphens": "hyphen-like characters next to digits (－ ‐ − ― ー) -> -",
@@ -581,12 +614,27 @@ def record_key(name: str, address: str) -> tuple[str, str]:
 
 def staged_keys(name: str, address: str) -> list[tuple[str, str]]:
     """The key after trimming only, then after each rule in RULES (len(RULES) + 1 keys)."""
+    return staged_keys_and_room(name, address)[0]
+
+
+def staged_keys_and_room(name: str, address: str) -> tuple[list[tuple[str, str]], str]:
+    """staged_keys, and the room token of the building part the last rule sets aside (room_token)."""
     name, address = name.strip(), address.strip()
     out = [(name, address)]
+    room = ""
     for _rule, name_step, address_step in RULES:
         if name_step is not None:
             name = name_step(name)
-        if address_step is not None:
+        if address_step is drop_building:
+            address, building = split_building(address)
+            room = room_token(building)
+        elif address_step is not None:
             address = address_step(address)
         out.append((name, address))
-    return out
+    return out, room
+
+
+def room_key(key: tuple[str, str], room: str) -> tuple[str, str] | None:
+    """The person key of a row with a room: the room joined to the address key the way keys.fingerprint joins
+    name and address, so fingerprint(key, *room_key(...)) is the keyed value prints.PrintBuilder makes."""
+    return (key[0], f"{key[1]}\x1f{room}") if room else None

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from ..masking import mask_address, mask_name
 from ..models import FilePrints, PersonRecord, RowPrint, Tokens
 from .count import Key, reading_tokens, tokens_of
-from .normalise import is_placeholder_name, record_key, staged_keys
+from .normalise import is_placeholder_name, record_key, staged_keys_and_room
 
 PREFIX = 8  # bytes of a fingerprint kept to compare files (2^64: no accidental equality in any real case)
 
@@ -46,7 +46,7 @@ def prefix(digest: bytes) -> int:
 # A row's keyed parts by the keyed value of its (name, address, reading), kept across files in one process: a
 # copy of a file (the named file found ten times) or a person listed twice is normalised once. Keyed with the
 # case key, so a builder with another key never meets its entries; masked spellings only (not with --unmask).
-_Made = tuple[tuple[bytes, ...], tuple[str, str], tuple[str, str] | None, Tokens, frozenset[bytes]]
+_Made = tuple[tuple[bytes, ...], tuple[str, str], tuple[str, str] | None, Tokens, frozenset[bytes], bytes | None]
 _MADE: dict[bytes, _Made] = {}
 _MADE_MAX = 1 << 13  # 2-6 KiB an entry: under 50 MiB per process (the named file of 2,382 records found ten times fits)
 
@@ -88,19 +88,20 @@ class PrintBuilder:
                 if len(_MADE) >= _MADE_MAX:
                     _MADE.clear()
                 _MADE[memo] = made
-        digests, masked, clear, tokens, readings = made
+        digests, masked, clear, tokens, readings, room = made
         self._seen.add(prefix(digests[-1]))
-        self._out.append(RowPrint(digests, masked, clear, tokens, readings, rec.role, rec.kind))  # one per row
+        self._out.append(RowPrint(digests, masked, clear, tokens, readings, rec.role, rec.kind, room=room))  # one per row
 
     def _made(self, name: str, address: str, reading: str, keyed: Keyed) -> _Made:
-        stages = staged_keys(name, address)
+        stages, room = staged_keys_and_room(name, address)
         final = stages[-1]
         t = self._tokens.get(final)
         if t is None:
             t = self._tokens[final] = tokens_of(final, keyed)
         return (tuple(keyed(*st) for st in stages), (mask_name(stages[0][0]), mask_address(stages[0][1])),
                 stages[0] if self._unmask else None, t,
-                reading_tokens(reading, final, keyed))  # type: ignore[return-value]
+                reading_tokens(reading, final, keyed),  # type: ignore[return-value]
+                keyed(*final, room) if room else None)  # the room keyed with its person, never alone
 
     def _key_once(self) -> Keyed:
         self._keyed = Keyed(self._key)
