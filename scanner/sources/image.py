@@ -129,6 +129,7 @@ class ImageSource:
         self._files: list[dict[str, Any]] = [{"path": text, "role": "image", "size": None}]
         self._idents: list[tuple[str, tuple[int, int] | None]] = []  # each image file as opened (lost())
         self._extra_imgs: list[Any] = []
+        self._bundle: Any = None  # a macOS sparse bundle's facts (image_bundle.BundleInfo) when the image is one
         # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
         self.step_seconds: float | None = None
         self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
@@ -154,7 +155,8 @@ class ImageSource:
         dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
         dfvfs_parents_beside()  # VMDK snapshots' parents; QCOW2 backing files named by a host's absolute path
         self._step("recognising the image format", "dfvfs")
-        self._refuse_encrypted_dmg()
+        if not os.path.isdir(self.text):
+            self._refuse_encrypted_dmg()
         storage = self._storage = self._storage_spec()
         self._files = self._media_files()
         self._place_missing_in_container()
@@ -181,6 +183,7 @@ class ImageSource:
         for layer in self._layers:
             self._open_layer(layer)
         self._media_skips = self._missing_segments() or self._cut_short()
+        self._media_skips += self._bundle_damage()
         if not self._opened:
             state = self._ewf_state() if self._kind == "EWF" else ""
             try:  # the chain of custody (format, files, hashes, layers) is kept though nothing is walkable
@@ -417,6 +420,18 @@ class ImageSource:
         from dfvfs.lib import errors as dfvfs_errors
         from dfvfs.path import factory
 
+        if os.path.isdir(self.text):  # a macOS sparse bundle: its bands assembled (image_bundle)
+            from .image_bundle import FORMAT, TYPE_INDICATOR, BundleRefused, bundle_info, register_dfvfs
+
+            register_dfvfs()
+            self._format = FORMAT
+            try:
+                self._bundle = bundle_info(self.text)
+            except BundleRefused as e:  # damaged plists, encrypted: the bundle is listed with its reason
+                e.skipped = [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), e.status, str(e))]
+                raise
+            self._kind = TYPE_INDICATOR
+            return factory.Factory.NewPathSpec(TYPE_INDICATOR, location=os.path.abspath(self.text))
         os_spec = factory.Factory.NewPathSpec("OS", location=os.path.abspath(self.text))
         try:
             spec = source_scanner.SourceScanner().ScanForStorageMediaImage(os_spec)
@@ -437,6 +452,11 @@ class ImageSource:
     def _media_files(self) -> list[dict[str, Any]]:
         from .image_media import media_files
 
+        if self._bundle is not None:  # its Info.plist and its bands (one row: a bundle may hold 100,000 of them)
+            facts = self._bundle.facts()
+            return [{"path": self.text, "role": "sparse bundle", "size": None},
+                    {"path": os.path.join(self.text, "bands"), "role": "bands", "size": facts["bands_bytes"],
+                     "files": facts["bands_present"]}]
         try:
             return media_files(self._kind, self.text)
         except Exception as e:  # noqa: BLE001 - provenance is best effort; the open below says what is wrong
@@ -609,11 +629,21 @@ class ImageSource:
         except (OSError, RuntimeError, SourceError) as e:
             self._verify_error = f"verify pass stopped: {full_reason(e)}"
         for row in self._files:
-            if not row.get("missing"):
+            if not row.get("missing") and not os.path.isdir(row["path"]):
                 try:
                     row["sha256"] = file_sha256(row["path"], progress=progress)
                 except OSError as e:
                     row["sha256_error"] = e.strerror or str(e)
+
+    def _bundle_damage(self) -> list[Skipped]:
+        """A sparse bundle's band files that are certainly wrong (grown past the band size, past the disk's end,
+        not regular files): listed once for the image; the disk is read without them."""
+        if self._bundle is None or not self._bundle.damage:
+            return []
+        return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                        f"macOS sparse bundle damaged: {'; '.join(self._bundle.damage[:20])}"
+                        + (f" (and {len(self._bundle.damage) - 20} more)" if len(self._bundle.damage) > 20 else "")
+                        + "; files whose bytes lie there may be damaged")]
 
     def _open_layer(self, layer: Layer) -> None:
         self._step(f"opening {'/'.join(layer.names)}", "pytsk3, dfvfs")
@@ -834,6 +864,8 @@ class ImageSource:
             "verified": self.verified(),
             "volumes": vols,
         }
+        if self._bundle is not None:
+            out["sparse_bundle"] = self._bundle.facts()
         if self._computed:
             out["computed_hashes"] = dict(self._computed)
         if self._verify_error:

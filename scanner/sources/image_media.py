@@ -273,7 +273,8 @@ def media_hashes(read: Callable[[int, int], bytes], size: int, names: list[str],
 # dfvfs storage-media type -> the name an examiner knows the format by
 GAP_NAMED = 5  # missing pieces of a split raw named one by one; the rest are counted in one row
 FORMAT_NAMES = {"EWF": "EWF", "RAW": "raw", "OS": "raw", "VHDI": "VHD/VHDX", "VMDK": "VMDK", "QCOW": "QCOW",
-                "PHDI": "Parallels HDD", "MODI": "macOS disk image (UDIF/sparse)", "SMDEV": "device"}
+                "PHDI": "Parallels HDD", "MODI": "macOS disk image (UDIF/sparse)", "SMDEV": "device",
+                "SPARSEBUNDLE": "macOS sparse bundle"}
 
 
 def _sibling(path: str, name: str) -> str:

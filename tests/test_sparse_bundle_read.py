@@ -1,0 +1,122 @@
+"""macOS sparse bundles assembled and read (issue #10): a bundle folder given as the SOURCE is read as the disk its
+bands make (Info.plist's size and band-size, band N at N x band-size, absent bands as zeros), opened read-only and
+walked like any image. Built here from a real ext2 image cut into bands as hdiutil lays them out; damaged variants
+(Info.plist flipped, both plists damaged, a band cut short or grown, an encrypted token) are listed with a reason."""
+
+from __future__ import annotations
+
+import json
+import os
+import plistlib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_leakscan
+
+BAND = 1 << 16
+LEAKED = "名簿.xlsx"
+
+
+def _bundle(folder: Path, disk: bytes, token: bytes = b"", band: int = BAND) -> Path:
+    (folder / "bands").mkdir(parents=True)
+    info = {"CFBundleInfoDictionaryVersion": "6.0", "band-size": band, "bundle-backingstore-version": 1,
+            "diskimage-bundle-type": "com.apple.diskimage.sparsebundle", "size": len(disk)}
+    (folder / "Info.plist").write_bytes(plistlib.dumps(info))
+    (folder / "Info.bckup").write_bytes(plistlib.dumps(info))
+    (folder / "token").write_bytes(token)
+    for i in range(0, len(disk), band):
+        if any(disk[i:i + band]):  # a band never written is absent
+            (folder / "bands" / f"{i // band:x}").write_bytes(disk[i:i + band])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def disk(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    from tests.image_data import ext_image
+
+    base = tmp_path_factory.mktemp("bundle_disk")
+    tree = base / "tree"
+    (tree / "Users" / "staff").mkdir(parents=True)
+    (tree / "Users" / "staff" / LEAKED).write_bytes(b"PK\x03\x04 not a real workbook" * 100)
+    return ext_image(base / "disk.img", tree, 4, "ext2").read_bytes()
+
+
+def _scan(source: Path, out: Path) -> tuple[int, dict]:
+    proc = run_leakscan("scan", str(source), "--name", LEAKED, "--out", str(out), "--quiet", timeout=180)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8")) if (out / "findings.json").exists() else {}
+    return proc.returncode, doc
+
+
+def _paths(doc: dict) -> list[str]:
+    return [f["path"] for f in doc.get("files", [])]
+
+
+def test_a_sparse_bundle_given_as_the_source_is_read_as_its_disk(disk: bytes, tmp_path: Path) -> None:
+    bundle = _bundle(tmp_path / "Users.sparsebundle", disk)
+    present = sorted(os.listdir(bundle / "bands"))
+    assert len(present) < len(disk) // BAND  # some bands absent: they read as zeros
+    before = {p: os.stat(bundle / "bands" / p).st_atime_ns for p in present}
+    code, doc = _scan(bundle, tmp_path / "out")
+    assert any(p.endswith("/Users/staff/" + LEAKED) for p in _paths(doc)), (code, doc.get("skipped"))
+    details = doc["scan"]["source_details"][0]
+    assert details["format"] == "macOS sparse bundle"
+    assert details["size"] == len(disk)
+    bundle_facts = details["sparse_bundle"]
+    assert bundle_facts["band_size"] == BAND and bundle_facts["bands_present"] == len(present)
+    assert bundle_facts["bands_absent"] == len(disk) // BAND - len(present)
+    assert not [s for s in doc["skipped"] if "sparse bundle" in s.get("detail", "")], doc["skipped"]
+    assert {p: os.stat(bundle / "bands" / p).st_atime_ns for p in present} == before  # read-only, no atime
+
+
+def test_a_bundle_whose_info_plist_is_damaged_is_read_from_its_backup(disk: bytes, tmp_path: Path) -> None:
+    bundle = _bundle(tmp_path / "b.sparsebundle", disk)
+    raw = bytearray((bundle / "Info.plist").read_bytes())
+    raw[len(raw) // 2] ^= 0xFF  # one flipped byte: no plist any more
+    (bundle / "Info.plist").write_bytes(bytes(raw))
+    code, doc = _scan(bundle, tmp_path / "out")
+    assert any(p.endswith("/" + LEAKED) for p in _paths(doc)), doc.get("skipped")
+    assert "Info.bckup" in doc["scan"]["source_details"][0]["sparse_bundle"]["note"]
+
+
+def test_a_bundle_with_both_plists_damaged_is_listed_corrupt(disk: bytes, tmp_path: Path) -> None:
+    bundle = _bundle(tmp_path / "b.sparsebundle", disk)
+    for name in ("Info.plist", "Info.bckup"):
+        (bundle / name).write_bytes(b"<?xml version='1.0'?><plist><dict><key>diskimage-bundle-type</key>"
+                                    b"<string>com.apple.diskimage.sparsebundle</string><key>band-size</key>")
+    code, doc = _scan(bundle, tmp_path / "out")
+    rows = [s for s in doc["skipped"] if "sparse bundle" in s.get("detail", "") and s["reason"] != "source-error"]
+    assert rows and rows[0]["reason"] == "corrupt" and "Info.bckup" in rows[0]["detail"], doc["skipped"]
+
+
+def test_a_damaged_band_is_listed_and_the_rest_read(disk: bytes, tmp_path: Path) -> None:
+    bundle = _bundle(tmp_path / "b.sparsebundle", disk)
+    bands = sorted((bundle / "bands").iterdir(), key=lambda p: int(p.name, 16))
+    with open(bands[0], "ab") as f:
+        f.write(b"x" * 10)  # longer than the band size: only band-size bytes are part of the disk
+    (bundle / "bands" / f"{len(disk) // BAND + 3:x}").write_bytes(b"y")  # past the disk's end
+    code, doc = _scan(bundle, tmp_path / "out")
+    assert any(p.endswith("/" + LEAKED) for p in _paths(doc)), doc.get("skipped")
+    rows = [s for s in doc["skipped"] if "sparse bundle" in s.get("detail", "")]
+    assert [s["reason"] for s in rows] == ["corrupt"], doc["skipped"]
+    assert f"band {bands[0].name} is {BAND + 10} bytes" in rows[0]["detail"] and "past the disk" in rows[0]["detail"]
+
+
+def test_a_band_cut_short_is_listed_not_a_crash(disk: bytes, tmp_path: Path) -> None:
+    bundle = _bundle(tmp_path / "b.sparsebundle", disk)
+    last = max((bundle / "bands").iterdir(), key=lambda p: int(p.name, 16))
+    last.write_bytes(last.read_bytes()[: BAND // 2])  # a copy that stopped part-way: its end reads as zeros
+    code, doc = _scan(bundle, tmp_path / "out")
+    rows = [s for s in doc["skipped"] if "sparse bundle" in s.get("detail", "")]
+    assert [s["reason"] for s in rows] == ["corrupt"], doc["skipped"]
+    assert f"band {last.name} is {BAND // 2} bytes of {BAND}" in rows[0]["detail"]
+    assert doc["scan"]["source_details"][0]["sparse_bundle"]["bands_short"] == 1
+
+
+def test_an_encrypted_bundle_given_as_the_source_stays_encrypted(disk: bytes, tmp_path: Path) -> None:
+    bundle = _bundle(tmp_path / "e.sparsebundle", disk, token=b"encrcdsa" + bytes(100))
+    code, doc = _scan(bundle, tmp_path / "out")
+    rows = [s for s in doc["skipped"] if "sparse bundle" in s.get("detail", "") and s["reason"] != "source-error"]
+    assert [s["reason"] for s in rows] == ["encrypted"], doc.get("skipped")
+    assert not _paths(doc)
