@@ -56,7 +56,7 @@ def test_sparse_bundles_are_listed_once_and_their_bands_not_walked(tree: Path, t
     assert rows["Secret.sparsebundle"]["reason"] == "encrypted" and "password" in rows["Secret.sparsebundle"]["detail"]
     for name in ("Users.sparsebundle", "renamed"):
         assert rows[name]["reason"] == "unsupported"
-        assert "2 band files present" in rows[name]["detail"] and "hdiutil convert" in rows[name]["detail"]
+        assert "2 band files present" in rows[name]["detail"] and "hdiutil convert" in rows[name]["detail"] and "as a SOURCE" in rows[name]["detail"]
     text = json.dumps(doc["files"], ensure_ascii=False)
     assert "Users.sparsebundle/bands/" not in text  # no band walked as a file
     assert "renamed/bands/名簿.xlsx" in text  # bands/ holding a file that is no band: walked, the bundle still listed
