@@ -130,6 +130,8 @@ class ImageSource:
         self._idents: list[tuple[str, tuple[int, int] | None]] = []  # each image file as opened (lost())
         self._extra_imgs: list[Any] = []
         self._bundle: Any = None  # a macOS sparse bundle's facts (image_bundle.BundleInfo) when the image is one
+        self._udif: Any = None  # a UDIF libmodi refused, read table by table (image_udif.UdifInfo)
+        self._udif_refusal = ""
         # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
         self.step_seconds: float | None = None
         self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
@@ -167,7 +169,7 @@ class ImageSource:
             self._verify()
         try:
             self._step("finding partitions, volumes and snapshots", "dfvfs")
-            self._layers = LayerFinder(self._keys).find(storage)
+            self._layers = LayerFinder(self._keys).find(self._storage)  # a UDIF read by table: its own spec
         except Exception as e:  # noqa: BLE001 - a bug or a library crash in one image must not end the scan
             log.debug("layer search failed", exc_info=True)
             raise SourceError(f"dfvfs could not read the layers of the image: {full_reason(e)}") from e
@@ -183,7 +185,7 @@ class ImageSource:
         for layer in self._layers:
             self._open_layer(layer)
         self._media_skips = self._missing_segments() or self._cut_short()
-        self._media_skips += self._bundle_damage()
+        self._media_skips += self._bundle_damage() + self._udif_damage()
         if not self._opened:
             state = self._ewf_state() if self._kind == "EWF" else ""
             try:  # the chain of custody (format, files, hashes, layers) is kept though nothing is walkable
@@ -491,11 +493,57 @@ class ImageSource:
                 raise SourceError(self._ewf_unreadable(str(e))) from e
             raise
         except (OSError, RuntimeError, dfvfs_errors.Error) as e:
+            if kind == "MODI" and self._udif_by_table(e):
+                return
             missing = "; ".join(f"{f['role']} file missing: {f['expected']} ({self._looked_for(f)})"
                                 for f in self._files if f.get("missing"))
             name = FORMAT_NAMES.get(kind, kind)
             raise SourceError(f"cannot open the {name} image" + (f": {missing}" if missing else "")
                               + f" ({full_reason(e)})") from e
+
+    def _udif_by_table(self, refused: BaseException) -> bool:
+        """A UDIF libmodi refused whole (one damaged block table fails it all): read table by table (image_udif);
+        what the damaged tables covered reads as zeros and is listed. False when that cannot read it either."""
+        from dfvfs.path import factory
+        from dfvfs.resolver import resolver
+
+        from .image_media import DfvfsImage
+        from .image_pathspec import register_reader
+        from .image_udif import FORMAT, TYPE_INDICATOR, UdifReader, UdifRefused, udif_info
+
+        try:
+            info = udif_info(self.text)
+        except (UdifRefused, OSError) as e:
+            log.debug("UDIF not read table by table: %s", type(e).__name__)
+            return False
+        register_reader(TYPE_INDICATOR, lambda location: UdifReader(udif_info(location)))
+        spec = factory.Factory.NewPathSpec(TYPE_INDICATOR, location=os.path.abspath(self.text))
+        try:
+            self._img = DfvfsImage(resolver.Resolver.OpenFileObject(spec))
+        except Exception:  # noqa: BLE001 - dfvfs errors of every kind: the libmodi reason is said instead
+            log.debug("UDIF reader not opened", exc_info=True)
+            return False
+        self._storage, self._kind, self._format = spec, TYPE_INDICATOR, FORMAT
+        self._udif = info
+        self._udif_refusal = full_reason(refused)
+        return True
+
+    def _udif_damage(self) -> list[Skipped]:
+        """A UDIF read table by table: its damaged tables (and chunks of a kind nothing here decodes), listed once
+        for the image."""
+        info = self._udif
+        if info is None:
+            return []
+        parts = list(info.damaged)
+        if info.undecoded:
+            parts.append("chunks compressed as " + ", ".join(f"{k} ({n})" for k, n in info.undecoded.items())
+                         + " cannot be decoded here: files there are listed corrupt")
+        if not parts:
+            return []
+        return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                        f"UDIF disk image partly damaged (libmodi refused it whole: {self._udif_refusal}); read "
+                        f"table by table: {'; '.join(parts)}; the partitions and files there may be missing "
+                        "or damaged")]
 
     def _signed_unopened(self, signed: str) -> str:
         """A file that starts like a VM disk format dfvfs did not recognise (a dynamic VHD whose footer at the
@@ -866,6 +914,8 @@ class ImageSource:
         }
         if self._bundle is not None:
             out["sparse_bundle"] = self._bundle.facts()
+        if self._udif is not None:
+            out["udif"] = self._udif.facts()
         if self._computed:
             out["computed_hashes"] = dict(self._computed)
         if self._verify_error:

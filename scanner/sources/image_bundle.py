@@ -247,79 +247,8 @@ class BundleReader:
             os.close(self._fds.popitem()[1])
 
 
-_registered = False
-
-
 def register_dfvfs() -> None:
-    """Teach dfvfs the ``SPARSEBUNDLE`` path spec: its location is the bundle's folder, its file object the
-    assembled disk (once per process)."""
-    global _registered
-    if _registered:
-        return
-    from dfvfs.file_io import file_io
-    from dfvfs.path import factory, location_path_spec
-    from dfvfs.resolver_helpers import manager, resolver_helper
+    """Teach dfvfs the ``SPARSEBUNDLE`` path spec: its location is the bundle's folder (image_pathspec)."""
+    from .image_pathspec import register_reader
 
-    class SparseBundlePathSpec(location_path_spec.LocationPathSpec):
-        _IS_SYSTEM_LEVEL = True
-        TYPE_INDICATOR = TYPE_INDICATOR
-
-        def __init__(self, location: str | None = None, **kwargs: Any) -> None:
-            if not location:
-                raise ValueError("Missing location value.")
-            super().__init__(location=os.path.abspath(location), **kwargs)
-
-    class SparseBundleFile(file_io.FileIO):
-        def __init__(self, resolver_context: Any, path_spec: Any) -> None:
-            super().__init__(resolver_context, path_spec)
-            self._reader: BundleReader | None = None
-            self._offset = 0
-
-        def _Open(self, mode: str = "rb") -> None:  # noqa: N802 - dfvfs' interface
-            self._reader = BundleReader(bundle_info(self._path_spec.location))
-            self._offset = 0
-
-        def _Close(self) -> None:  # noqa: N802 - dfvfs' interface
-            if self._reader is not None:
-                self._reader.close()
-            self._reader = None
-
-        def read(self, size: int | None = None) -> bytes:
-            if self._reader is None:
-                raise OSError("Not opened.")
-            if size is None or size < 0:
-                size = max(self._reader.get_size() - self._offset, 0)
-            data = self._reader.read(self._offset, size)
-            self._offset += len(data)
-            return data
-
-        def seek(self, offset: int, whence: int = os.SEEK_SET) -> None:
-            if self._reader is None:
-                raise OSError("Not opened.")
-            if whence == os.SEEK_CUR:
-                offset += self._offset
-            elif whence == os.SEEK_END:
-                offset += self._reader.get_size()
-            elif whence != os.SEEK_SET:
-                raise OSError("Unsupported whence.")
-            if offset < 0:
-                raise OSError("Invalid offset value less than zero.")
-            self._offset = offset
-
-        def get_offset(self) -> int:
-            return self._offset
-
-        def get_size(self) -> int:
-            if self._reader is None:
-                raise OSError("Not opened.")
-            return self._reader.get_size()
-
-    class SparseBundleResolverHelper(resolver_helper.ResolverHelper):
-        TYPE_INDICATOR = TYPE_INDICATOR
-
-        def NewFileObject(self, resolver_context: Any, path_spec: Any) -> Any:  # noqa: N802 - dfvfs' interface
-            return SparseBundleFile(resolver_context, path_spec)
-
-    factory.Factory.RegisterPathSpec(SparseBundlePathSpec)
-    manager.ResolverHelperManager.RegisterHelper(SparseBundleResolverHelper())
-    _registered = True
+    register_reader(TYPE_INDICATOR, lambda location: BundleReader(bundle_info(location)))
