@@ -120,3 +120,18 @@ def test_an_encrypted_bundle_given_as_the_source_stays_encrypted(disk: bytes, tm
     rows = [s for s in doc["skipped"] if "sparse bundle" in s.get("detail", "") and s["reason"] != "source-error"]
     assert [s["reason"] for s in rows] == ["encrypted"], doc.get("skipped")
     assert not _paths(doc)
+
+
+def test_a_sparse_bundle_met_in_a_scanned_folder_is_read(disk: bytes, tmp_path: Path) -> None:
+    root = tmp_path / "share"
+    bundle = _bundle(root / "backup" / "Users.sparsebundle", disk)
+    _bundle(root / "Secret.sparsebundle", disk, token=b"encrcdsa" + bytes(100))
+    (root / "other.txt").write_bytes(b"x")
+    code, doc = _scan(root, tmp_path / "out")
+    found = [p for p in _paths(doc) if p.endswith("/Users/staff/" + LEAKED)]
+    assert found and found[0].startswith(str(bundle) + " » "), (found, doc.get("skipped"))
+    assert "/bands/" not in json.dumps(_paths(doc), ensure_ascii=False)  # no band walked as a file
+    rows = {Path(s["path"]).name: s["reason"] for s in doc["skipped"] if "bundle" in s.get("detail", "")}
+    assert rows == {"Secret.sparsebundle": "encrypted"}, doc["skipped"]
+    nested = [d for d in doc["scan"]["source_details"] if d.get("format") == "macOS sparse bundle"]
+    assert len(nested) == 1 and nested[0]["sparse_bundle"]["bands_present"] == len(os.listdir(bundle / "bands"))

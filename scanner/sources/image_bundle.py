@@ -46,6 +46,11 @@ def is_bundle_folder(path: str) -> bool:
     return False
 
 
+def is_encrypted_bundle(path: str) -> bool:
+    """Its token holds an encrcdsa header (the bands need the image's password)."""
+    return (_read_small(os.path.join(path, "token")) or b"").startswith(b"encrcdsa")
+
+
 def _open(path: str) -> int:
     """A regular file opened read-only without moving its access time (a FIFO or a link is refused)."""
     if _NOATIME:
@@ -155,8 +160,7 @@ def bundle_info(folder: str) -> BundleInfo:
         note = f"Info.plist damaged ({used}): the disk's size and band size were read from its copy Info.bckup"
         used = backup
     size, band = used
-    token = _read_small(os.path.join(folder, "token")) or b""
-    if token.startswith(b"encrcdsa"):
+    if is_encrypted_bundle(folder):
         raise refuse(Status.ENCRYPTED, (
             f"encrypted macOS sparse bundle disk image (a disk of {size} bytes, bands of {band} bytes; its token "
             "holds an encrcdsa header): its bands need the image's password and no library here decrypts them: "
