@@ -135,3 +135,14 @@ def test_a_sparse_bundle_met_in_a_scanned_folder_is_read(disk: bytes, tmp_path: 
     assert rows == {"Secret.sparsebundle": "encrypted"}, doc["skipped"]
     nested = [d for d in doc["scan"]["source_details"] if d.get("format") == "macOS sparse bundle"]
     assert len(nested) == 1 and nested[0]["sparse_bundle"]["bands_present"] == len(os.listdir(bundle / "bands"))
+
+
+def test_the_band_reader_gives_the_disk_byte_for_byte(disk: bytes, tmp_path: Path) -> None:
+    from scanner.sources.image_bundle import BundleReader, bundle_info
+
+    reader = BundleReader(bundle_info(str(_bundle(tmp_path / "b.sparsebundle", disk))))
+    try:
+        assert reader.get_size() == len(disk) and reader.read(0, len(disk) + 10) == disk
+        assert reader.read(BAND - 7, 3 * BAND) == disk[BAND - 7:4 * BAND - 7]  # across present and absent bands
+    finally:
+        reader.close()

@@ -107,3 +107,17 @@ def _dmg_in_place(dmg: Path, table: int) -> None:
         at = data.index(b"<data>", at + 1)
     data[at + 6:at + 10] = b"!!!!"
     dmg.write_bytes(bytes(data))
+
+
+def test_the_table_by_table_reader_gives_the_disk_byte_for_byte(disk: tuple[Path, list[int]], tmp_path: Path) -> None:
+    from scanner.sources.image_udif import UdifReader, udif_info
+    from tests.image_data import udif_image
+
+    raw = disk[0].read_bytes()
+    reader = UdifReader(udif_info(str(udif_image(disk[0], tmp_path / "disk.dmg", 256, tables=disk[1]))))
+    try:
+        assert reader.get_size() == len(raw)
+        assert reader.read(0, len(raw) + 4096) == raw  # past the end: nothing more
+        assert reader.read(1000, 300000) == raw[1000:301000]  # across chunks and tables
+    finally:
+        reader.close()

@@ -516,6 +516,9 @@ class ImageSource:
         except (UdifRefused, OSError) as e:
             log.debug("UDIF not read table by table: %s", type(e).__name__)
             return False
+        except Exception:  # noqa: BLE001 - crafted tables must not cost the image its libmodi reason
+            log.debug("UDIF reader failed", exc_info=True)
+            return False
         register_reader(TYPE_INDICATOR, lambda location: UdifReader(udif_info(location)))
         spec = factory.Factory.NewPathSpec(TYPE_INDICATOR, location=os.path.abspath(self.text))
         try:

@@ -28,6 +28,7 @@ TYPE_INDICATOR = "SPARSEBUNDLE"
 FORMAT = "macOS sparse bundle"
 _PLIST_LIMIT = 1 << 16
 _MAX_BAND = 1 << 32  # hdiutil's band sizes are 1-256 MiB; anything past 4 GiB is no band size
+_MIN_BAND = 4096  # nor below a page (a band of a few bytes would make each read a loop over millions of bands)
 _MAX_SIZE = 1 << 56
 _OPEN_FDS = 64
 _RDONLY = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
@@ -97,7 +98,7 @@ def _plist(raw: bytes | None) -> tuple[int, int] | str:
     size, band = info.get("size"), info.get("band-size")
     if not isinstance(size, int) or isinstance(size, bool) or not 0 < size <= _MAX_SIZE:
         return f"no usable size ({size!r})"
-    if not isinstance(band, int) or isinstance(band, bool) or not 0 < band <= _MAX_BAND:
+    if not isinstance(band, int) or isinstance(band, bool) or not _MIN_BAND <= band <= _MAX_BAND:
         return f"no usable band-size ({band!r})"
     return size, band
 

@@ -86,7 +86,7 @@ def _tables(xml: bytes) -> list[tuple[str, bytes]]:
     return out
 
 
-def _mish(raw: bytes, data_end: int, sectors: int) -> tuple[int, int, list[Chunk]]:
+def _mish(raw: bytes, data_fork: int, data_end: int, sectors: int) -> tuple[int, int, list[Chunk]]:
     """(first sector, sector count, chunks) of one decoded table; ValueError when it is damaged."""
     if len(raw) < 204 or raw[:4] != b"mish":
         raise ValueError("no mish header")
@@ -103,9 +103,11 @@ def _mish(raw: bytes, data_end: int, sectors: int) -> tuple[int, int, list[Chunk
             continue
         if c_first + c_count > count or c_count > _MAX_CHUNK_SECTORS:
             raise ValueError(f"chunk {i} covers sectors past its table")
-        if kind not in (_ZERO, _IGNORE) and data_offset + c_off + c_len > data_end:
+        if kind not in (_ZERO, _IGNORE) and data_fork + data_offset + c_off + c_len > data_end:
             raise ValueError(f"chunk {i} lies past the data fork")
-        chunks.append(Chunk(first + c_first, c_count, kind, data_offset + c_off, c_len))
+        if c_len > c_count * 1024 + 65536:  # no codec here grows data that much: a length that is no length
+            raise ValueError(f"chunk {i} claims {c_len} stored bytes for {c_count} sectors")
+        chunks.append(Chunk(first + c_first, c_count, kind, data_fork + data_offset + c_off, c_len))
     return first, count, chunks
 
 
@@ -126,18 +128,18 @@ def udif_info(path: str) -> UdifInfo:
         xml = os.pread(fd, xml_len, xml_at)
     finally:
         os.close(fd)
-    data_end = min(data_fork + data_len, size) if data_len else size
+    data_end = min(data_fork + data_len, size) if data_len else size  # chunks must lie inside the file
     tables = _tables(xml)
     chunks: list[Chunk] = []
     damaged: list[tuple[str, str]] = []
     for name, text in tables:
         try:
             raw = base64.b64decode(b"".join(text.split()), validate=True)
-            _first, _count, found = _mish(raw, data_end, sectors)
+            _first, _count, found = _mish(raw, data_fork, data_end, sectors)
         except (binascii.Error, ValueError, struct.error) as e:
             damaged.append((name, str(e) or type(e).__name__))
             continue
-        chunks += [Chunk(c.start, c.count, c.kind, c.offset + data_fork, c.length) for c in found]
+        chunks += found
     if not chunks:
         raise UdifRefused("no block table of it could be read" + (
             f" ({'; '.join(f'{n}: {w}' for n, w in damaged[:5])})" if damaged else ""))
@@ -184,22 +186,22 @@ class UdifReader:
         want = c.count * 512
         if c.kind in (_ZERO, _IGNORE):
             data = bytes(want)
+        elif c.kind not in (_RAW, _ZLIB, _BZIP2, _LZMA):
+            kind = _KIND_NAMES.get(c.kind, f"0x{c.kind:08x}")
+            raise OSError(f"UDIF chunk of sectors {c.start}-{c.start + c.count - 1} is {kind}-compressed, which no "
+                          "library here decodes")
         else:
-            packed = os.pread(self._fd, c.length, c.offset)
             try:
+                packed = os.pread(self._fd, c.length, c.offset)
                 if c.kind == _RAW:
                     data = packed
                 elif c.kind == _ZLIB:
                     data = zlib.decompressobj().decompress(packed, want)
                 elif c.kind == _BZIP2:
                     data = bz2.BZ2Decompressor().decompress(packed, want)
-                elif c.kind == _LZMA:
-                    data = lzma.LZMADecompressor().decompress(packed, want)
                 else:
-                    kind = _KIND_NAMES.get(c.kind, f"0x{c.kind:08x}")
-                    raise OSError(f"UDIF chunk of sectors {c.start}-{c.start + c.count - 1} is {kind}-compressed, "
-                                  "which no library here decodes")
-            except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as e:
+                    data = lzma.LZMADecompressor().decompress(packed, want)
+            except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError, OverflowError) as e:
                 raise OSError(f"UDIF chunk of sectors {c.start}-{c.start + c.count - 1} damaged: {e}") from e
             data = data[:want].ljust(want, b"\0")
         self._cache[index] = data
