@@ -412,3 +412,21 @@ def _lvm_id() -> str:
     rnd = random.Random(7)
     parts = [6, 4, 4, 4, 4, 4, 6]
     return "-".join("".join(rnd.choice(chars) for _ in range(n)) for n in parts)
+
+
+def sparse_bundle(folder: Path, disk: bytes, token: bytes = b"", band: int = 1 << 16) -> Path:
+    """DISK as a macOS sparse bundle laid out as hdiutil writes one: an XML Info.plist (and its copy Info.bckup)
+    with diskimage-bundle-type, size and band-size, a token, band files named in lowercase hex, bands never
+    written (all zeros) left out."""
+    import plistlib
+
+    (folder / "bands").mkdir(parents=True)
+    info = {"CFBundleInfoDictionaryVersion": "6.0", "band-size": band, "bundle-backingstore-version": 1,
+            "diskimage-bundle-type": "com.apple.diskimage.sparsebundle", "size": len(disk)}
+    (folder / "Info.plist").write_bytes(plistlib.dumps(info))
+    (folder / "Info.bckup").write_bytes(plistlib.dumps(info))
+    (folder / "token").write_bytes(token)
+    for i in range(0, len(disk), band):
+        if any(disk[i:i + band]):
+            (folder / "bands" / f"{i // band:x}").write_bytes(disk[i:i + band])
+    return folder

@@ -12,19 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_leakscan
-
-
-def _bundle(folder: Path, disk: bytes, token: bytes = b"", band: int = 1 << 16) -> Path:
-    (folder / "bands").mkdir(parents=True)
-    info = {"CFBundleInfoDictionaryVersion": "6.0", "band-size": band, "bundle-backingstore-version": 1,
-            "diskimage-bundle-type": "com.apple.diskimage.sparsebundle", "size": len(disk)}
-    (folder / "Info.plist").write_bytes(plistlib.dumps(info))
-    (folder / "Info.bckup").write_bytes(plistlib.dumps(info))
-    (folder / "token").write_bytes(token)
-    for i in range(0, len(disk), band):
-        if any(disk[i:i + band]):
-            (folder / "bands" / f"{i // band:x}").write_bytes(disk[i:i + band])
-    return folder
+from tests.image_data import sparse_bundle as _bundle
 
 
 @pytest.fixture(scope="module")

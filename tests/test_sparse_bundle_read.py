@@ -7,28 +7,16 @@ from __future__ import annotations
 
 import json
 import os
-import plistlib
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_leakscan
+from tests.image_data import sparse_bundle as _bundle
 
 BAND = 1 << 16
 LEAKED = "名簿.xlsx"
 
-
-def _bundle(folder: Path, disk: bytes, token: bytes = b"", band: int = BAND) -> Path:
-    (folder / "bands").mkdir(parents=True)
-    info = {"CFBundleInfoDictionaryVersion": "6.0", "band-size": band, "bundle-backingstore-version": 1,
-            "diskimage-bundle-type": "com.apple.diskimage.sparsebundle", "size": len(disk)}
-    (folder / "Info.plist").write_bytes(plistlib.dumps(info))
-    (folder / "Info.bckup").write_bytes(plistlib.dumps(info))
-    (folder / "token").write_bytes(token)
-    for i in range(0, len(disk), band):
-        if any(disk[i:i + band]):  # a band never written is absent
-            (folder / "bands" / f"{i // band:x}").write_bytes(disk[i:i + band])
-    return folder
 
 
 @pytest.fixture(scope="module")
