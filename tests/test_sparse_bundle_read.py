@@ -134,3 +134,16 @@ def test_the_band_reader_gives_the_disk_byte_for_byte(disk: bytes, tmp_path: Pat
         assert reader.read(BAND - 7, 3 * BAND) == disk[BAND - 7:4 * BAND - 7]  # across present and absent bands
     finally:
         reader.close()
+
+
+def test_a_damaged_bundle_met_in_a_scanned_folder_is_listed_on_its_info_plist(disk: bytes, tmp_path: Path) -> None:
+    root = tmp_path / "share"
+    bundle = _bundle(root / "Users.sparsebundle", disk)
+    for name in ("Info.plist", "Info.bckup"):
+        (bundle / name).write_bytes(b"<?xml version='1.0'?><plist><dict><key>diskimage-bundle-type</key>"
+                                    b"<string>com.apple.diskimage.sparsebundle</string><key>band-size</key>")
+    code, doc = _scan(root, tmp_path / "out")
+    rows = [s for s in doc["skipped"] if s["path"].endswith("Users.sparsebundle/Info.plist")]
+    assert [s["reason"] for s in rows] == ["corrupt"], doc["skipped"]
+    assert "Info.bckup" in rows[0]["detail"], rows[0]["detail"]
+    assert "/bands/" not in json.dumps(_paths(doc), ensure_ascii=False)
