@@ -322,31 +322,38 @@ def qcow2_overlay(base_raw: Path, changed_raw: Path, folder: Path) -> tuple[Path
     return base, overlay
 
 
-def udif_image(raw: Path, out: Path, sectors_per_chunk: int = 2048) -> Path:
+def udif_image(raw: Path, out: Path, sectors_per_chunk: int = 2048, tables: list[int] | None = None) -> Path:
     """A UDIF (.dmg) as hdiutil writes it: zlib chunks (zero runs as ignore chunks), a blkx plist and the
-    512-byte ``koly`` trailer. Built here because no Linux tool writes UDIF."""
+    512-byte ``koly`` trailer. Built here because no Linux tool writes UDIF. TABLES: the first sector of each
+    block table after the first (hdiutil writes one per partition); one table for the whole disk by default."""
+    import itertools
     import plistlib
     import zlib
 
     data = raw.read_bytes()
     sectors = -(-len(data) // 512)
-    chunks, fork = [], bytearray()
-    for first in range(0, sectors, sectors_per_chunk):
-        count = min(sectors_per_chunk, sectors - first)
-        block = data[first * 512:(first + count) * 512].ljust(count * 512, b"\0")
-        if not any(block):
-            chunks.append((0x00000002, first, count, len(fork), 0))
-            continue
-        packed = zlib.compress(block)
-        chunks.append((0x80000005, first, count, len(fork), len(packed)))
-        fork += packed
-    chunks.append((0xFFFFFFFF, sectors, 0, len(fork), 0))
-    mish = struct.pack(">4sIQQQII24sII128sI", b"mish", 1, 0, sectors, 0, sectors_per_chunk, 0, bytes(24), 0, 0,
-                       bytes(128), len(chunks))
-    mish += b"".join(struct.pack(">IIQQQQ", kind, 0, first, count, off, size) for kind, first, count, off, size in chunks)
-    plist = plistlib.dumps({"resource-fork": {"blkx": [{
-        "Attributes": "0x0050", "CFName": "whole disk (Apple_HFS : 0)", "Data": mish, "ID": "0",
-        "Name": "whole disk (Apple_HFS : 0)"}]}})
+    fork = bytearray()
+    starts = [0, *(tables or []), sectors]
+    entries = []
+    for n, (start, end) in enumerate(itertools.pairwise(starts)):
+        chunks = []
+        for first in range(start, end, sectors_per_chunk):
+            count = min(sectors_per_chunk, end - first)
+            block = data[first * 512:(first + count) * 512].ljust(count * 512, b"\0")
+            if not any(block):
+                chunks.append((0x00000002, first - start, count, len(fork), 0))
+                continue
+            packed = zlib.compress(block)
+            chunks.append((0x80000005, first - start, count, len(fork), len(packed)))
+            fork += packed
+        chunks.append((0xFFFFFFFF, end - start, 0, len(fork), 0))
+        mish = struct.pack(">4sIQQQII24sII128sI", b"mish", 1, start, end - start, 0, sectors_per_chunk, n,
+                           bytes(24), 0, 0, bytes(128), len(chunks))
+        mish += b"".join(struct.pack(">IIQQQQ", kind, 0, first, count, off, size)
+                         for kind, first, count, off, size in chunks)
+        name = f"part {n} (Apple_HFS : {n})"
+        entries.append({"Attributes": "0x0050", "CFName": name, "Data": mish, "ID": str(n), "Name": name})
+    plist = plistlib.dumps({"resource-fork": {"blkx": entries}})
     koly = struct.pack(">4sIIIQQQQQII16sII128sQQ120sII128sIQ12s", b"koly", 4, 512, 1, 0, 0, len(fork), 0, 0, 1, 1,
                        bytes(range(16)), 0, 0, bytes(128), len(fork), len(plist), bytes(120), 0, 0, bytes(128), 1,
                        sectors, bytes(12))
@@ -405,3 +412,21 @@ def _lvm_id() -> str:
     rnd = random.Random(7)
     parts = [6, 4, 4, 4, 4, 4, 6]
     return "-".join("".join(rnd.choice(chars) for _ in range(n)) for n in parts)
+
+
+def sparse_bundle(folder: Path, disk: bytes, token: bytes = b"", band: int = 1 << 16) -> Path:
+    """DISK as a macOS sparse bundle laid out as hdiutil writes one: an XML Info.plist (and its copy Info.bckup)
+    with diskimage-bundle-type, size and band-size, a token, band files named in lowercase hex, bands never
+    written (all zeros) left out."""
+    import plistlib
+
+    (folder / "bands").mkdir(parents=True)
+    info = {"CFBundleInfoDictionaryVersion": "6.0", "band-size": band, "bundle-backingstore-version": 1,
+            "diskimage-bundle-type": "com.apple.diskimage.sparsebundle", "size": len(disk)}
+    (folder / "Info.plist").write_bytes(plistlib.dumps(info))
+    (folder / "Info.bckup").write_bytes(plistlib.dumps(info))
+    (folder / "token").write_bytes(token)
+    for i in range(0, len(disk), band):
+        if any(disk[i:i + band]):
+            (folder / "bands" / f"{i // band:x}").write_bytes(disk[i:i + band])
+    return folder

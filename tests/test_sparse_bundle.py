@@ -12,19 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_leakscan
-
-
-def _bundle(folder: Path, disk: bytes, token: bytes = b"", band: int = 1 << 16) -> Path:
-    (folder / "bands").mkdir(parents=True)
-    info = {"CFBundleInfoDictionaryVersion": "6.0", "band-size": band, "bundle-backingstore-version": 1,
-            "diskimage-bundle-type": "com.apple.diskimage.sparsebundle", "size": len(disk)}
-    (folder / "Info.plist").write_bytes(plistlib.dumps(info))
-    (folder / "Info.bckup").write_bytes(plistlib.dumps(info))
-    (folder / "token").write_bytes(token)
-    for i in range(0, len(disk), band):
-        if any(disk[i:i + band]):
-            (folder / "bands" / f"{i // band:x}").write_bytes(disk[i:i + band])
-    return folder
+from tests.image_data import sparse_bundle as _bundle
 
 
 @pytest.fixture(scope="module")
@@ -51,12 +39,17 @@ def test_sparse_bundles_are_listed_once_and_their_bands_not_walked(tree: Path, t
     proc = run_leakscan("scan", str(tree), "--name", "名簿.xlsx", "--out", str(out), "--quiet")
     assert "Traceback" not in proc.stderr, proc.stderr
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    rows = {Path(s["path"]).name: s for s in doc["skipped"] if "bundle" in s.get("detail", "")}
-    assert set(rows) == {"Users.sparsebundle", "Secret.sparsebundle", "renamed"}, doc["skipped"]
+    rows = {Path(s["path"]).name: s for s in doc["skipped"] if "bundle" in s.get("detail", "")
+            and not s["path"].endswith("/Info.plist")}
+    assert set(rows) == {"Secret.sparsebundle"}, doc["skipped"]
     assert rows["Secret.sparsebundle"]["reason"] == "encrypted" and "password" in rows["Secret.sparsebundle"]["detail"]
+    # bundle10: a local bundle's disk is read through its Info.plist (test_sparse_bundle_read); these bands
+    # hold no file system, which is listed on the bundle's Info.plist, never a clean pass
+    read = {s["path"].rsplit("/", 2)[-2]: s for s in doc["skipped"] if s["path"].endswith("/Info.plist")}
+    assert set(read) == {"Users.sparsebundle", "renamed"}, doc["skipped"]
     for name in ("Users.sparsebundle", "renamed"):
-        assert rows[name]["reason"] == "unsupported"
-        assert "2 band files present" in rows[name]["detail"] and "hdiutil convert" in rows[name]["detail"]
+        assert read[name]["reason"] == "unsupported" and "macOS sparse bundle" in read[name]["detail"]
+        assert "no file system recognised" in read[name]["detail"]
     text = json.dumps(doc["files"], ensure_ascii=False)
     assert "Users.sparsebundle/bands/" not in text  # no band walked as a file
     assert "renamed/bands/名簿.xlsx" in text  # bands/ holding a file that is no band: walked, the bundle still listed
@@ -66,14 +59,17 @@ def test_sparse_bundles_are_listed_once_and_their_bands_not_walked(tree: Path, t
     assert "photos.sparsebundle/bands/名簿.xlsx" in text  # a folder that is no bundle is walked as before
 
 
-def test_a_sparse_bundle_as_the_source_is_listed_not_clean(tree: Path, tmp_path: Path) -> None:
+def test_a_sparse_bundle_as_the_source_is_read_not_clean(tree: Path, tmp_path: Path) -> None:
+    """bundle10: a bundle given as the SOURCE is assembled and read as a disk (test_sparse_bundle_read); this
+    one's bands hold no file system, which is said, never a clean scan."""
     out = tmp_path / "out"
     proc = run_leakscan("scan", str(tree / "Users.sparsebundle"), "--name", "名簿.xlsx", "--out", str(out), "--quiet")
     assert "Traceback" not in proc.stderr, proc.stderr
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    rows = [s for s in doc["skipped"] if "sparse bundle" in s["detail"]]
-    assert [s["reason"] for s in rows] == ["unsupported"], doc["skipped"]
-    assert Path(rows[0]["path"]).name == "Users.sparsebundle"
+    rows = [s for s in doc["skipped"] if s["reason"] == "unsupported"]
+    assert rows and "no file system recognised" in rows[0]["detail"], doc["skipped"]
+    assert "Users.sparsebundle" in rows[0]["path"]
+    assert doc["scan"]["source_details"][0]["sparse_bundle"]["bands_present"] == 2
 
 
 def test_a_sparse_bundle_on_an_smb_share_is_listed_not_walked_as_bands(tree: Path, tmp_path: Path) -> None:

@@ -110,6 +110,8 @@ class ImageInspector:
         return _suffix(name) not in self.skip_extensions
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
+        if entry.name == "Info.plist" and _local_bundle(entry) is not None:
+            return True  # a macOS sparse bundle's Info.plist: the bundle's disk is read from it (image_bundle)
         if not self.wants_name(entry.name):
             return False
         if _suffix(entry.name) in IMAGE_SUFFIXES:
@@ -139,6 +141,8 @@ class ImageInspector:
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         path = getattr(entry, "fs_path", None)
+        if entry.name == "Info.plist" and (folder := _local_bundle(entry)) is not None:
+            return self._walk_bundle(entry, folder, ctx)
         if path is not None:
             return self._walk(entry, os.fsdecode(path), None, ctx)
         size = entry.stat().size
@@ -206,6 +210,51 @@ class ImageInspector:
         details["nested_in"] = entry.location.source
         ctx.result.sources.append(details)
         return Inspection(children=_walked(source, fd, entry.location))
+
+
+    def _walk_bundle(self, entry: Entry, folder: str, ctx: ScanContext) -> Inspection:
+        """A local macOS sparse bundle met in a folder walk, reached through its Info.plist: its bands are read
+        as one disk (image_bundle) and walked one hop below the bundle's folder."""
+        import posixpath
+
+        if image_depth(entry) >= MAX_IMAGE_NESTING:
+            return Inspection(status=Status.TOO_DEEP, detail=(
+                f"macOS sparse bundle inside {MAX_IMAGE_NESTING} images: not opened; scan it as a SOURCE"))
+        from ..backends import load
+
+        load("pytsk3")
+        load("dfvfs")
+        from ..sources.image import ImageSource
+
+        where = entry.location
+        within = Location(where.source, posixpath.dirname(where.path), where.containers)
+        source = ImageSource(folder, verify_images=self.config.verify_images, within=within)
+        try:
+            source.__enter__()
+        except SourceError as e:
+            skipped = list(e.skipped)
+            status = skipped[0].reason if skipped else Status.UNSUPPORTED
+            return Inspection(status=status, detail=f"macOS sparse bundle (this folder): {e}",
+                              children=skipped[1:] if skipped and skipped[0].detail == str(e) else skipped)
+        details = source.describe()
+        details["source"] = within.display()
+        details["nested_in"] = where.source
+        ctx.result.sources.append(details)
+        return Inspection(children=_walked(source, None, within))
+
+
+def _local_bundle(entry: Entry) -> str | None:
+    """The folder of a local Info.plist when it is a macOS sparse bundle that is not encrypted (an encrypted
+    one is listed by the walk: sparse_bundle), else None."""
+    path = getattr(entry, "fs_path", None)
+    if path is None:
+        return None
+    from ..sources.image_bundle import is_bundle_folder, is_encrypted_bundle
+
+    folder = os.path.dirname(os.fsdecode(path))
+    if not is_bundle_folder(folder) or is_encrypted_bundle(folder):
+        return None
+    return folder
 
 
 def _walked(source: ImageSource, fd: int | None, where: Location) -> Iterator[Item | NameBatch]:

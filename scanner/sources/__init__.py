@@ -37,6 +37,14 @@ def open_source(text: str, **options: Any) -> Source:
 
         return SmbSource(text, **options)
     if os.path.isdir(text):
+        from .image_bundle import is_bundle_folder
+
+        if is_bundle_folder(text):  # a macOS sparse bundle given itself: read as the disk its bands make
+            load("pytsk3")
+            load("dfvfs")
+            from .image import ImageSource
+
+            return ImageSource(text, **options)
         return LocalSource(text)
     if os.path.isfile(text):
         first = first_segment(text)

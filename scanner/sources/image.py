@@ -129,6 +129,9 @@ class ImageSource:
         self._files: list[dict[str, Any]] = [{"path": text, "role": "image", "size": None}]
         self._idents: list[tuple[str, tuple[int, int] | None]] = []  # each image file as opened (lost())
         self._extra_imgs: list[Any] = []
+        self._bundle: Any = None  # a macOS sparse bundle's facts (image_bundle.BundleInfo) when the image is one
+        self._udif: Any = None  # a UDIF libmodi refused, read table by table (image_udif.UdifInfo)
+        self._udif_refusal = ""
         # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
         self.step_seconds: float | None = None
         self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
@@ -154,7 +157,8 @@ class ImageSource:
         dfvfs_without_atime()  # dfvfs would otherwise move the image's access time
         dfvfs_parents_beside()  # VMDK snapshots' parents; QCOW2 backing files named by a host's absolute path
         self._step("recognising the image format", "dfvfs")
-        self._refuse_encrypted_dmg()
+        if not os.path.isdir(self.text):
+            self._refuse_encrypted_dmg()
         storage = self._storage = self._storage_spec()
         self._files = self._media_files()
         self._place_missing_in_container()
@@ -165,7 +169,7 @@ class ImageSource:
             self._verify()
         try:
             self._step("finding partitions, volumes and snapshots", "dfvfs")
-            self._layers = LayerFinder(self._keys).find(storage)
+            self._layers = LayerFinder(self._keys).find(self._storage)  # a UDIF read by table: its own spec
         except Exception as e:  # noqa: BLE001 - a bug or a library crash in one image must not end the scan
             log.debug("layer search failed", exc_info=True)
             raise SourceError(f"dfvfs could not read the layers of the image: {full_reason(e)}") from e
@@ -181,6 +185,7 @@ class ImageSource:
         for layer in self._layers:
             self._open_layer(layer)
         self._media_skips = self._missing_segments() or self._cut_short()
+        self._media_skips += self._bundle_damage() + self._udif_damage()
         if not self._opened:
             state = self._ewf_state() if self._kind == "EWF" else ""
             try:  # the chain of custody (format, files, hashes, layers) is kept though nothing is walkable
@@ -417,6 +422,18 @@ class ImageSource:
         from dfvfs.lib import errors as dfvfs_errors
         from dfvfs.path import factory
 
+        if os.path.isdir(self.text):  # a macOS sparse bundle: its bands assembled (image_bundle)
+            from .image_bundle import FORMAT, TYPE_INDICATOR, BundleRefused, bundle_info, register_dfvfs
+
+            register_dfvfs()
+            self._format = FORMAT
+            try:
+                self._bundle = bundle_info(self.text)
+            except BundleRefused as e:  # damaged plists, encrypted: the bundle is listed with its reason
+                e.skipped = [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), e.status, str(e))]
+                raise
+            self._kind = TYPE_INDICATOR
+            return factory.Factory.NewPathSpec(TYPE_INDICATOR, location=os.path.abspath(self.text))
         os_spec = factory.Factory.NewPathSpec("OS", location=os.path.abspath(self.text))
         try:
             spec = source_scanner.SourceScanner().ScanForStorageMediaImage(os_spec)
@@ -437,6 +454,11 @@ class ImageSource:
     def _media_files(self) -> list[dict[str, Any]]:
         from .image_media import media_files
 
+        if self._bundle is not None:  # its Info.plist and its bands (one row: a bundle may hold 100,000 of them)
+            facts = self._bundle.facts()
+            return [{"path": self.text, "role": "sparse bundle", "size": None},
+                    {"path": os.path.join(self.text, "bands"), "role": "bands", "size": facts["bands_bytes"],
+                     "files": facts["bands_present"]}]
         try:
             return media_files(self._kind, self.text)
         except Exception as e:  # noqa: BLE001 - provenance is best effort; the open below says what is wrong
@@ -471,11 +493,60 @@ class ImageSource:
                 raise SourceError(self._ewf_unreadable(str(e))) from e
             raise
         except (OSError, RuntimeError, dfvfs_errors.Error) as e:
+            if kind == "MODI" and self._udif_by_table(e):
+                return
             missing = "; ".join(f"{f['role']} file missing: {f['expected']} ({self._looked_for(f)})"
                                 for f in self._files if f.get("missing"))
             name = FORMAT_NAMES.get(kind, kind)
             raise SourceError(f"cannot open the {name} image" + (f": {missing}" if missing else "")
                               + f" ({full_reason(e)})") from e
+
+    def _udif_by_table(self, refused: BaseException) -> bool:
+        """A UDIF libmodi refused whole (one damaged block table fails it all): read table by table (image_udif);
+        what the damaged tables covered reads as zeros and is listed. False when that cannot read it either."""
+        from dfvfs.path import factory
+        from dfvfs.resolver import resolver
+
+        from .image_media import DfvfsImage
+        from .image_pathspec import register_reader
+        from .image_udif import FORMAT, TYPE_INDICATOR, UdifReader, UdifRefused, udif_info
+
+        try:
+            info = udif_info(self.text)
+        except (UdifRefused, OSError) as e:
+            log.debug("UDIF not read table by table: %s", type(e).__name__)
+            return False
+        except Exception:  # noqa: BLE001 - crafted tables must not cost the image its libmodi reason
+            log.debug("UDIF reader failed", exc_info=True)
+            return False
+        register_reader(TYPE_INDICATOR, lambda location: UdifReader(udif_info(location)))
+        spec = factory.Factory.NewPathSpec(TYPE_INDICATOR, location=os.path.abspath(self.text))
+        try:
+            self._img = DfvfsImage(resolver.Resolver.OpenFileObject(spec))
+        except Exception:  # noqa: BLE001 - dfvfs errors of every kind: the libmodi reason is said instead
+            log.debug("UDIF reader not opened", exc_info=True)
+            return False
+        self._storage, self._kind, self._format = spec, TYPE_INDICATOR, FORMAT
+        self._udif = info
+        self._udif_refusal = full_reason(refused)
+        return True
+
+    def _udif_damage(self) -> list[Skipped]:
+        """A UDIF read table by table: its damaged tables (and chunks of a kind nothing here decodes), listed once
+        for the image."""
+        info = self._udif
+        if info is None:
+            return []
+        parts = list(info.damaged)
+        if info.undecoded:
+            parts.append("chunks compressed as " + ", ".join(f"{k} ({n})" for k, n in info.undecoded.items())
+                         + " cannot be decoded here: files there are listed corrupt")
+        if not parts:
+            return []
+        return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                        f"UDIF disk image partly damaged (libmodi refused it whole: {self._udif_refusal}); read "
+                        f"table by table: {'; '.join(parts)}; the partitions and files there may be missing "
+                        "or damaged")]
 
     def _signed_unopened(self, signed: str) -> str:
         """A file that starts like a VM disk format dfvfs did not recognise (a dynamic VHD whose footer at the
@@ -609,11 +680,21 @@ class ImageSource:
         except (OSError, RuntimeError, SourceError) as e:
             self._verify_error = f"verify pass stopped: {full_reason(e)}"
         for row in self._files:
-            if not row.get("missing"):
+            if not row.get("missing") and not os.path.isdir(row["path"]):
                 try:
                     row["sha256"] = file_sha256(row["path"], progress=progress)
                 except OSError as e:
                     row["sha256_error"] = e.strerror or str(e)
+
+    def _bundle_damage(self) -> list[Skipped]:
+        """A sparse bundle's band files that are certainly wrong (grown past the band size, past the disk's end,
+        not regular files): listed once for the image; the disk is read without them."""
+        if self._bundle is None or not self._bundle.damage:
+            return []
+        return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                        f"macOS sparse bundle damaged: {'; '.join(self._bundle.damage[:20])}"
+                        + (f" (and {len(self._bundle.damage) - 20} more)" if len(self._bundle.damage) > 20 else "")
+                        + "; files whose bytes lie there may be damaged")]
 
     def _open_layer(self, layer: Layer) -> None:
         self._step(f"opening {'/'.join(layer.names)}", "pytsk3, dfvfs")
@@ -834,6 +915,10 @@ class ImageSource:
             "verified": self.verified(),
             "volumes": vols,
         }
+        if self._bundle is not None:
+            out["sparse_bundle"] = self._bundle.facts()
+        if self._udif is not None:
+            out["udif"] = self._udif.facts()
         if self._computed:
             out["computed_hashes"] = dict(self._computed)
         if self._verify_error:

@@ -273,7 +273,8 @@ def media_hashes(read: Callable[[int, int], bytes], size: int, names: list[str],
 # dfvfs storage-media type -> the name an examiner knows the format by
 GAP_NAMED = 5  # missing pieces of a split raw named one by one; the rest are counted in one row
 FORMAT_NAMES = {"EWF": "EWF", "RAW": "raw", "OS": "raw", "VHDI": "VHD/VHDX", "VMDK": "VMDK", "QCOW": "QCOW",
-                "PHDI": "Parallels HDD", "MODI": "macOS disk image (UDIF/sparse)", "SMDEV": "device"}
+                "PHDI": "Parallels HDD", "MODI": "macOS disk image (UDIF/sparse)", "SMDEV": "device",
+                "SPARSEBUNDLE": "macOS sparse bundle"}
 
 
 def _sibling(path: str, name: str) -> str:
@@ -437,7 +438,8 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
                 fobj.close()
                 if current == path:
                     raise
-                break  # a backing file libqcow cannot open: listed above; the open of the image says why
+                rows += _backing_format(rows[-1])  # raw, VMDK or VHD: read through its own back-end (image_backing)
+                break  # its own back-end's parents are not followed; the open of the image says what fails
             try:
                 backing = f.backing_filename
             finally:
@@ -481,6 +483,35 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
     for row in rows:
         unique.setdefault(os.path.realpath(row["path"]), row)
     return list(unique.values())
+
+
+def _backing_format(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """Name the format of a QCOW2 backing file libqcow does not open; the extent files of a VMDK one."""
+    from .image_backing import backing_format
+
+    try:
+        fd = open_evidence(row["path"])
+        try:
+            size = os.fstat(fd).st_size
+            kind = backing_format(os.pread(fd, 1024, 0), os.pread(fd, 8, max(size - 512, 0)))
+        finally:
+            os.close(fd)
+    except OSError:
+        return []
+    row["format"] = kind.lower()
+    if kind != "VMDK":
+        return []
+    h, fobj = load("pyvmdk").handle(), _NoAtimeFile(row["path"])
+    try:
+        h.open_file_object(fobj)
+        try:
+            return _extent_rows(row["path"], [d.filename for d in h.extent_descriptors])
+        finally:
+            h.close()
+    except (OSError, RuntimeError):
+        return []
+    finally:
+        fobj.close()
 
 
 def _extent_rows(path: str, names: list[str | None]) -> list[dict[str, Any]]:

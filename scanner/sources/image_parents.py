@@ -8,7 +8,8 @@ path names no file. An evidence copy keeps the chain in one folder, so each pare
 path as written when relative and inside the child's folder, then by its base name beside the child; never
 at an absolute path on the examiner's machine, nor by ../ out of the evidence folder: either could be
 another, unrelated disk. Applied once per process, like
-``image_noatime.dfvfs_without_atime`` (whose O_NOATIME file objects read the parents too).
+``image_noatime.dfvfs_without_atime`` (whose O_NOATIME file objects read the parents too). A QCOW2 backing
+file that is no QCOW image (raw, VMDK, VHD/VHDX) is read through its own back-end (image_backing).
 """
 
 from __future__ import annotations
@@ -95,6 +96,19 @@ def dfvfs_parents_beside() -> None:
         if found is None:
             return  # reads fail with libqcow's "missing parent file"; image_media names the file
         file_object = resolver.Resolver.OpenFileObject(found, resolver_context=self._resolver_context)
+        head = file_object.read(1024)
+        file_object.seek(0)
+        if head[:4] != b"QFI\xfb":  # raw, VMDK, VHD: read through its own back-end
+            from .image_backing import backing_view
+
+            try:
+                parent, keep = backing_view(found, head, qcow_file.media_size, self._resolver_context)
+            except Exception as e:  # noqa: BLE001 - dfvfs and libyal errors of every kind: the backing file named
+                raise _unusable_backing(qcow_file.backing_filename, found.location, head[:4], e) from e
+            qcow_file.set_parent(parent)
+            self._parent_qcow_files.append(parent)
+            self.__dict__.setdefault("_leakscan_backing", []).append(keep)
+            return
         parent = pyqcow.file()
         try:
             parent.open_file_object(file_object)
@@ -113,15 +127,14 @@ def dfvfs_parents_beside() -> None:
 
 
 def _unusable_backing(written: str, location: str, head: bytes, e: BaseException) -> Exception:
-    """dfvfs' error for a backing file libqcow cannot use: a damaged QCOW, or another format (qemu-img takes a
-    raw, VMDK or VHD backing file; libqcow reads QCOW parents only)."""
+    """dfvfs' error for a backing file that cannot be read: a damaged QCOW, or a raw, VMDK or VHD backing image
+    its own back-end refused (image_backing)."""
     from dfvfs.lib import errors
 
     if head != b"QFI\xfb":
         return errors.BackEndError(
-            f"backing file {written} ({location}) is not a QCOW image (raw, VMDK or VHD, or damaged): libqcow reads "
-            "only QCOW backing files; where qemu-img reads the chain, `qemu-img convert -O raw OVERLAY whole.raw` "
-            "makes one image of it to scan")
+            f"backing file {written} ({location}) is not a QCOW image and cannot be read as a raw, VMDK or VHD "
+            f"one (damaged?): {e}")
     return errors.BackEndError(f"backing file {written} ({location}) cannot be opened as a QCOW image "
                                f"(damaged?): libqcow: {e}")
 

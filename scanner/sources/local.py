@@ -644,7 +644,9 @@ class LocalSource:
                 if names and len(names) == len(listing):
                     yield folder.batch(names)
                 elif (bundle := _sparse_bundle(listing, fd, path)) is not None:
-                    yield Skipped(self._location(path), *bundle[:2])  # its bands are slices of a disk, not files
+                    if bundle[0] == Status.ENCRYPTED or not any(d.name == "Info.plist" for d in listing):
+                        yield Skipped(self._location(path), *bundle[:2])  # its bands are slices of a disk
+                    # else its disk is read through its Info.plist, walked below (inspectors.image: image_bundle)
                     # the row stands for bands/ only: anything else in the folder (Info.plist, token, or a file
                     # someone put there) is walked, so a folder made to look like a bundle hides nothing
                     yield from self._mixed([d for d in listing if d.name != "bands" or bundle[2]], folder, fd, subdirs)

@@ -3,9 +3,10 @@
 never written is absent and reads as zeros).
 
 Walked as a folder, the bands are meaningless pieces of a disk (a file system cut every 8 MiB); and libmodi,
-the reader dfvfs uses for Apple images, reads a bundle's absent and present bands alike as zeros here. So a
-folder that is a sparse bundle is listed once, as what it is, with how to make one image of it to scan,
-and its bands are not walked one by one.
+the reader dfvfs uses for Apple images, reads a bundle's absent and present bands alike as zeros here. A bundle
+given as the SOURCE is assembled and read as its disk (image_bundle, in the image walker's process); a folder
+met during a walk that is a sparse bundle is listed once, as what it is, with how to scan it, and its bands
+are not walked one by one.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def bundle_verdict(read: Callable[[bytes, int], bytes | None], bands: int | None
             "need the image's password and no library here decrypts them: not examined; attach it on a Mac with "
             "the password (hdiutil attach) and scan the volume, or a decrypted copy (hdiutil convert -format UDRO)")
     return Status.UNSUPPORTED, (
-        f"macOS sparse bundle disk image ({shape}): leakscan does not assemble its bands into the disk, so the "
-        "disk inside is not examined and its band files are not walked one by one (each is a slice of the disk, "
-        "not a file); make one image of it and scan that: on a Mac `hdiutil convert NAME.sparsebundle -format "
-        "UDRO -o disk.dmg`, elsewhere the bands joined in band order (absent ones as zeros) into one raw file")
+        f"macOS sparse bundle disk image ({shape}): met inside a folder walk, its bands are not walked one by one "
+        "(each is a slice of the disk, not a file) and the disk inside is not examined here; scan the bundle "
+        "folder itself as a SOURCE (copy it out first when it is on a share or inside an image): leakscan then "
+        "assembles its bands and walks the disk (or on a Mac `hdiutil convert NAME.sparsebundle -format UDRO "
+        "-o disk.dmg` and scan that)")

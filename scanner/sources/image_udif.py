@@ -1,0 +1,236 @@
+"""A UDIF disk image (.dmg) read table by table, for the image source, when libmodi refuses it whole.
+
+hdiutil writes a UDIF as compressed chunks followed by an XML property list whose ``blkx`` array holds one block
+table (a base64 ``mish`` structure) per partition, and the 512-byte ``koly`` trailer. libmodi gives up on the
+whole image when one table is damaged. Here each table is decoded on its own: the intact ones are read (raw,
+zero, zlib, bzip2 and LZMA chunks), and the sectors of a damaged table (or no table) read as zeros and are
+listed with the table's name. The image file is read-only (pread); nothing is decompressed to disk.
+
+The plist is searched, not parsed whole (one damaged <data> element would fail a parser), and this runs only in
+the image walker's isolated process or the image inspector's worker, never in the scan's own walk.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+import bz2
+import lzma
+import os
+import re
+import struct
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .image_noatime import open_evidence
+
+TYPE_INDICATOR = "UDIFPARTS"
+FORMAT = "UDIF (read table by table)"
+_XML_LIMIT = 64 << 20
+_MAX_CHUNK_SECTORS = 1 << 16  # 32 MiB of output per chunk at most (hdiutil writes 1 MiB)
+_ZERO, _RAW, _IGNORE, _ADC, _ZLIB, _BZIP2, _LZFSE, _LZMA = 0, 1, 2, 0x80000004, 0x80000005, 0x80000006, 0x80000007, 0x80000008
+_COMMENT, _END = 0x7FFFFFFE, 0xFFFFFFFF
+_KIND_NAMES = {_ADC: "ADC", _LZFSE: "LZFSE"}
+
+
+class UdifRefused(Exception):
+    """Not a UDIF this reader can read either (no trailer, no plist, no intact table)."""
+
+
+@dataclass
+class Chunk:
+    start: int  # first sector on the disk
+    count: int
+    kind: int
+    offset: int  # in the image file
+    length: int
+
+
+@dataclass
+class UdifInfo:
+    path: str
+    sectors: int
+    chunks: list[Chunk]
+    tables: int
+    damaged: list[str] = field(default_factory=list)  # each damaged table and what it covered
+    undecoded: dict[str, int] = field(default_factory=dict)  # chunk kinds with no decoder here: how many
+
+    @property
+    def size(self) -> int:
+        return self.sectors * 512
+
+    def facts(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"tables": self.tables, "tables_damaged": len(self.damaged)}
+        if self.undecoded:
+            out["chunks_not_decoded"] = dict(self.undecoded)
+        return out
+
+
+def _tables(xml: bytes) -> list[tuple[str, bytes]]:
+    """(name, base64 text) of each blkx entry, searched in the plist's text."""
+    start = xml.find(b"<key>blkx</key>")
+    if start < 0:
+        raise UdifRefused("its property list holds no blkx (block table) array")
+    end = xml.find(b"</array>", start)  # blkx entries hold no array: the first end is the blkx array's
+    out = []
+    for entry in re.finditer(rb"<dict>(.*?)</dict>", xml[start:end if end > 0 else len(xml)], re.S):
+        body = entry.group(1)
+        data = re.search(rb"<key>Data</key>\s*<data>(.*?)</data>", body, re.S)
+        if data is None:
+            continue
+        name = re.search(rb"<key>(?:CFName|Name)</key>\s*<string>(.*?)</string>", body, re.S)
+        out.append((name.group(1).decode("utf-8", "replace")[:200] if name else "unnamed", data.group(1)))
+    return out
+
+
+def _mish(raw: bytes, data_fork: int, data_end: int, sectors: int) -> tuple[int, int, list[Chunk]]:
+    """(first sector, sector count, chunks) of one decoded table; ValueError when it is damaged."""
+    if len(raw) < 204 or raw[:4] != b"mish":
+        raise ValueError("no mish header")
+    first, count, data_offset = struct.unpack_from(">QQQ", raw, 8)
+    (number,) = struct.unpack_from(">I", raw, 200)
+    if len(raw) < 204 + 40 * number:
+        raise ValueError(f"{number} chunks announced, {(len(raw) - 204) // 40} present")
+    if first + count > sectors:
+        raise ValueError(f"sectors {first}-{first + count} past the disk's end ({sectors} sectors)")
+    chunks = []
+    for i in range(number):
+        kind, _comment, c_first, c_count, c_off, c_len = struct.unpack_from(">IIQQQQ", raw, 204 + 40 * i)
+        if kind in (_COMMENT, _END) or c_count == 0:
+            continue
+        if c_first + c_count > count or c_count > _MAX_CHUNK_SECTORS:
+            raise ValueError(f"chunk {i} covers sectors past its table")
+        if kind not in (_ZERO, _IGNORE) and data_fork + data_offset + c_off + c_len > data_end:
+            raise ValueError(f"chunk {i} lies past the data fork")
+        if c_len > c_count * 1024 + 65536:  # no codec here grows data that much: a length that is no length
+            raise ValueError(f"chunk {i} claims {c_len} stored bytes for {c_count} sectors")
+        chunks.append(Chunk(first + c_first, c_count, kind, data_fork + data_offset + c_off, c_len))
+    return first, count, chunks
+
+
+def udif_info(path: str) -> UdifInfo:
+    fd = open_evidence(path)
+    try:
+        size = os.fstat(fd).st_size
+        koly = os.pread(fd, 512, max(size - 512, 0))
+        if len(koly) < 512 or koly[:4] != b"koly":
+            raise UdifRefused("no koly trailer at its end")
+        data_fork, data_len = struct.unpack_from(">QQ", koly, 24)
+        xml_at, xml_len = struct.unpack_from(">QQ", koly, 0xD8)
+        (sectors,) = struct.unpack_from(">Q", koly, 492)
+        if not xml_len or xml_len > _XML_LIMIT or xml_at + xml_len > size:
+            raise UdifRefused("its trailer points at no property list inside the file")
+        if not 0 < sectors < (1 << 47):
+            raise UdifRefused(f"its trailer gives no usable size ({sectors} sectors)")
+        xml = os.pread(fd, xml_len, xml_at)
+    finally:
+        os.close(fd)
+    data_end = min(data_fork + data_len, size) if data_len else size  # chunks must lie inside the file
+    tables = _tables(xml)
+    chunks: list[Chunk] = []
+    damaged: list[tuple[str, str]] = []
+    for name, text in tables:
+        try:
+            raw = base64.b64decode(b"".join(text.split()), validate=True)
+            _first, _count, found = _mish(raw, data_fork, data_end, sectors)
+        except (binascii.Error, ValueError, struct.error) as e:
+            damaged.append((name, str(e) or type(e).__name__))
+            continue
+        chunks += found
+    if not chunks:
+        raise UdifRefused("no block table of it could be read" + (
+            f" ({'; '.join(f'{n}: {w}' for n, w in damaged[:5])})" if damaged else ""))
+    chunks.sort(key=lambda c: c.start)
+    info = UdifInfo(path, sectors, chunks, len(tables))
+    gaps = _gaps(chunks, sectors)
+    where = (f"the sectors no intact table covers ({', '.join(f'{a}-{b - 1}' for a, b in gaps[:10])}"
+             f"{' ...' if len(gaps) > 10 else ''}) read as zeros") if gaps else "no sector left uncovered"
+    for name, why in damaged:
+        info.damaged.append(f"block table \"{name}\" damaged ({why}): {where}")
+    for c in chunks:
+        if c.kind in _KIND_NAMES or c.kind not in (_ZERO, _RAW, _IGNORE, _ZLIB, _BZIP2, _LZMA):
+            kind = _KIND_NAMES.get(c.kind, f"0x{c.kind:08x}")
+            info.undecoded[kind] = info.undecoded.get(kind, 0) + 1
+    return info
+
+
+def _gaps(chunks: list[Chunk], sectors: int) -> list[tuple[int, int]]:
+    out, at = [], 0
+    for c in chunks:
+        if c.start > at:
+            out.append((at, c.start))
+        at = max(at, c.start + c.count)
+    if at < sectors:
+        out.append((at, sectors))
+    return out
+
+
+class UdifReader:
+    """read(offset, size) over the chunks; a chunk no table covers reads as zeros."""
+
+    def __init__(self, info: UdifInfo) -> None:
+        self.info = info
+        self._starts = [c.start for c in info.chunks]
+        self._fd = open_evidence(info.path)
+        self._cache: OrderedDict[int, bytes] = OrderedDict()
+
+    def _chunk(self, index: int) -> bytes:
+        got = self._cache.get(index)
+        if got is not None:
+            self._cache.move_to_end(index)
+            return got
+        c = self.info.chunks[index]
+        want = c.count * 512
+        if c.kind in (_ZERO, _IGNORE):
+            data = bytes(want)
+        elif c.kind not in (_RAW, _ZLIB, _BZIP2, _LZMA):
+            kind = _KIND_NAMES.get(c.kind, f"0x{c.kind:08x}")
+            raise OSError(f"UDIF chunk of sectors {c.start}-{c.start + c.count - 1} is {kind}-compressed, which no "
+                          "library here decodes")
+        else:
+            try:
+                packed = os.pread(self._fd, c.length, c.offset)
+                if c.kind == _RAW:
+                    data = packed
+                elif c.kind == _ZLIB:
+                    data = zlib.decompressobj().decompress(packed, want)
+                elif c.kind == _BZIP2:
+                    data = bz2.BZ2Decompressor().decompress(packed, want)
+                else:
+                    data = lzma.LZMADecompressor().decompress(packed, want)
+            except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError, OverflowError) as e:
+                raise OSError(f"UDIF chunk of sectors {c.start}-{c.start + c.count - 1} damaged: {e}") from e
+            data = data[:want].ljust(want, b"\0")
+        self._cache[index] = data
+        while len(self._cache) > 16:
+            self._cache.popitem(last=False)
+        return data
+
+    def read(self, offset: int, size: int) -> bytes:
+        end = min(offset + max(size, 0), self.info.size)
+        out = bytearray()
+        while offset < end:
+            sector = offset // 512
+            i = bisect.bisect_right(self._starts, sector) - 1
+            c = self.info.chunks[i] if i >= 0 else None
+            if c is None or sector >= c.start + c.count:  # no table covers it: zeros up to the next chunk
+                nxt = self._starts[i + 1] * 512 if i + 1 < len(self._starts) else self.info.size
+                take = min(end, nxt) - offset
+                out += bytes(take)
+            else:
+                base = c.start * 512
+                take = min(end, base + c.count * 512) - offset
+                out += self._chunk(i)[offset - base:offset - base + take]
+            offset += take
+        return bytes(out)
+
+    def get_size(self) -> int:
+        return self.info.size
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1

@@ -1,0 +1,82 @@
+"""A QCOW2 overlay whose backing file is a raw, VMDK or VHD image (issue #10): read through the backing image's own
+back-end as the base layer under the overlay, never named with a conversion hint and left unread. Built here with
+qemu-img: two ext2 file systems made alike (fixed UUID, hash seed and time), the second holding one more file; the
+overlay is `qemu-img convert -B base`, which stores only the clusters that differ, so every other byte must come
+from the backing image. Every file of the chain is recorded in source_details; a missing or damaged backing file
+is listed with its name, never a crash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_leakscan
+
+LEAKED = "名簿.xlsx"
+CONTENT = b"PK\x03\x04 leaked list " * 50
+SAME = ["-U", "11111111-2222-3333-4444-555555555555", "-E", "hash_seed=11111111-2222-3333-4444-555555555555"]
+
+
+@pytest.fixture(scope="module")
+def disks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("qcow_backing")
+    env = {**os.environ, "E2FSPROGS_FAKE_TIME": "1700000000"}
+    for name, files in (("before", {"keep.txt": b"kept\n"}), ("after", {"keep.txt": b"kept\n", LEAKED: CONTENT})):
+        tree = root / f"tree_{name}"
+        tree.mkdir()
+        for file, data in files.items():
+            (tree / file).write_bytes(data)
+        subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", *SAME, "-d", str(tree), str(root / f"{name}.raw"), "4M"],
+                       check=True, env=env, capture_output=True)
+    return root
+
+
+def _overlay(disks: Path, folder: Path, fmt: str) -> Path:
+    folder.mkdir()
+    base = folder / f"base.{fmt}"
+    subprocess.run(["qemu-img", "convert", "-q", "-O", fmt, str(disks / "before.raw"), str(base)], check=True)
+    subprocess.run(["qemu-img", "convert", "-q", "-O", "qcow2", "-B", base.name, "-F", fmt,
+                    str(disks / "after.raw"), "over.qcow2"], check=True, cwd=folder)
+    return folder / "over.qcow2"
+
+
+def _scan(image: Path, out: Path, *extra: str) -> tuple[int, dict]:
+    proc = run_leakscan("scan", str(image), "--name", LEAKED, "--out", str(out), "--quiet", *extra, timeout=180)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8")) if (out / "findings.json").exists() else {}
+    return proc.returncode, doc
+
+
+@pytest.mark.parametrize("fmt, named", [("raw", "raw"), ("vmdk", "vmdk"), ("vpc", "vhd")])
+def test_a_qcow2_overlay_is_read_over_its_raw_vmdk_or_vhd_backing_file(disks: Path, tmp_path: Path, fmt: str,
+                                                                        named: str) -> None:
+    image = _overlay(disks, tmp_path / fmt, fmt)
+    code, doc = _scan(image, tmp_path / "out", "--verify-images")
+    rows = [f for f in doc.get("files", []) if f["path"].endswith("/" + LEAKED)]
+    assert rows and rows[0]["sha256"] == hashlib.sha256(CONTENT).hexdigest(), (code, doc.get("skipped"))
+    assert not [s for s in doc["skipped"] if s["reason"] in ("source-error", "corrupt", "unsupported")
+                and not s["path"].endswith(LEAKED)], doc["skipped"]
+    files = doc["scan"]["source_details"][0]["files"]
+    backing = [f for f in files if f["role"] == "backing"]
+    assert len(backing) == 1 and backing[0]["path"].endswith(f"base.{fmt}") and backing[0]["format"] == named, files
+    assert backing[0]["size"] == (tmp_path / fmt / f"base.{fmt}").stat().st_size
+    assert backing[0]["sha256"] == hashlib.sha256((tmp_path / fmt / f"base.{fmt}").read_bytes()).hexdigest()
+
+
+def test_a_missing_or_damaged_backing_file_is_listed_by_name(disks: Path, tmp_path: Path) -> None:
+    gone = _overlay(disks, tmp_path / "gone", "raw")
+    (tmp_path / "gone" / "base.raw").unlink()
+    code, doc = _scan(gone, tmp_path / "out1")
+    text = json.dumps(doc.get("skipped", []), ensure_ascii=False)
+    assert "base.raw" in text and "missing" in text, text
+    broken = _overlay(disks, tmp_path / "broken", "vmdk")
+    with open(tmp_path / "broken" / "base.vmdk", "r+b") as f:
+        f.truncate(1024)  # a sparse VMDK cut after its header: its grain tables are gone
+    code, doc = _scan(broken, tmp_path / "out2")
+    text = json.dumps(doc.get("skipped", []), ensure_ascii=False)
+    assert "base.vmdk" in text and "backing file" in text, text
