@@ -483,6 +483,42 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
     return list(unique.values())
 
 
+def vmdk_flat_prefix(path: str) -> list[str]:
+    """The extent files before the first missing one of a VMDK made of flat extents only (``disk-f001.vmdk``,
+    ``disk-f002.vmdk`` ... or ``disk-flat.vmdk``: the disk's bytes as they are, one after the other), when
+    some extent is missing and the VMDK is no snapshot; else []. libvmdk opens no VMDK with an extent
+    missing, but these bytes are the disk's first part, read as a split raw image reads up to its gap."""
+    from ..backends import load
+
+    pyvmdk = load("pyvmdk")
+    flat = (pyvmdk.extent_types.FLAT, pyvmdk.extent_types.VMFS_FLAT)
+    h, fobj = pyvmdk.handle(), _NoAtimeFile(path)
+    try:
+        h.open_file_object(fobj)
+        try:
+            extents = [(d.filename, d.type, d.offset, d.size) for d in h.extent_descriptors]
+            parent = getattr(h, "parent_filename", None)
+        finally:
+            h.close()
+    except (OSError, RuntimeError, ValueError):
+        return []
+    finally:
+        fobj.close()
+    if parent or not extents or any(not n or kind not in flat or offset for n, kind, offset, _ in extents):
+        return []
+    present: list[str] = []
+    for name, _, _, size in extents:
+        candidate = _sibling(path, name)
+        try:
+            actual = os.stat(candidate).st_size
+        except OSError:
+            break
+        present.append(candidate)
+        if actual != size:  # a cut extent: the disk goes on nowhere after it
+            break
+    return present if len(present) < len(extents) else []
+
+
 def _extent_rows(path: str, names: list[str | None]) -> list[dict[str, Any]]:
     """The extent files a VMDK names. A monolithic sparse VMDK (descriptor inside, one extent) is its own
     extent whatever it is called now (renamed, or read from memory): not a missing file."""

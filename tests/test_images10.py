@@ -1,0 +1,107 @@
+"""Red-team of issue 10's image families with images built here (session 10): a cpio archive cut inside a
+member, and a VMDK of flat extents (twoGbMaxExtentFlat, as VMware and qemu-img lay it out) handed over with
+an extent missing. Each is compared with a reader that is not leakscan's: GNU cpio for the archive's
+names, The Sleuth Kit's fls on the raw disk the extents are cut from.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_leakscan
+from tests.image_data import LEAKED, MIB, fat_image, leaked_workbook, partitioned_disk, sha256
+
+
+def scan(source: Path, out: Path) -> tuple[int, dict, str]:
+    proc = run_leakscan("scan", str(source), "--name", LEAKED, "--out", str(out), "--quiet")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8")) if (out / "findings.json").exists() else {}
+    return proc.returncode, doc, proc.stderr
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    base = tmp_path_factory.mktemp("images10")
+    leaked = leaked_workbook(seed=41, rows=12)
+    fat = fat_image(base / "p1.fat", {f"/docs/{LEAKED}": leaked, "/docs/memo.txt": b"memo\n"})
+    disk = base / "disk.raw"
+    partitioned_disk(disk, [(fat, "0c")])
+    return {"base": base, "leaked": leaked, "disk": disk}
+
+
+def test_a_cpio_cut_inside_the_named_member_still_names_it_and_reads_what_is_left(built: dict, tmp_path: Path) -> None:
+    """Before: the cut member was dropped with the archive's own `corrupt` row, so the named file went
+    unnamed (a cut tar names it). GNU cpio lists the member's header too."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "memo.txt").write_bytes(b"memo\n")
+    (tree / LEAKED).write_bytes(built["leaked"])
+    whole = subprocess.run(["cpio", "-o", "--quiet", "-H", "newc"], cwd=tree, input=f"memo.txt\n{LEAKED}\n".encode(),
+                           capture_output=True, check=True).stdout
+    share = tmp_path / "share"
+    share.mkdir()
+    cut = whole[: whole.index(b"PK\x03\x04") + 2000]  # inside the workbook's bytes
+    (share / "backup.cpio").write_bytes(cut)
+    listed = subprocess.run(["cpio", "-it", "--quiet"], input=cut, capture_output=True).stdout.decode()
+    assert LEAKED in listed  # the reference reader names it too
+    rc, doc, err = scan(share, tmp_path / "out")
+    assert rc == 1, err
+    (hit,) = doc["files"]
+    assert hit["path"] == f"{share}/backup.cpio » {LEAKED}" and hit["status"] == "corrupt"
+    assert hit["sha256"] == sha256(cut[whole.index(b"PK\x03\x04"):])
+    assert any(s["path"] == f"{share}/backup.cpio" and s["reason"] == "corrupt" for s in doc["skipped"])
+
+
+def _flat_vmdk(folder: Path, disk: Path, sizes: list[int]) -> Path:
+    """A twoGbMaxExtentFlat VMDK (descriptor + plain extents disk-f00N.vmdk) cut from DISK."""
+    folder.mkdir()
+    data, lines, at = disk.read_bytes(), [], 0
+    for i, size in enumerate([*sizes, len(disk.read_bytes()) - sum(sizes)], 1):
+        (folder / f"disk-f{i:03d}.vmdk").write_bytes(data[at:at + size])
+        lines.append(f'RW {size // 512} FLAT "disk-f{i:03d}.vmdk" 0')
+        at += size
+    (folder / "disk.vmdk").write_text(
+        '# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="twoGbMaxExtentFlat"\n\n'
+        "# Extent description\n" + "\n".join(lines) + '\n\n# The Disk Data Base\n#DDB\n\nddb.virtualHWVersion = "4"\n'
+        'ddb.adapterType = "ide"\n')
+    subprocess.run(["qemu-img", "info", str(folder / "disk.vmdk")], check=True, capture_output=True)
+    return folder / "disk.vmdk"
+
+
+@pytest.mark.parametrize("gone", ["disk-f002.vmdk", "disk-f003.vmdk"])
+def test_a_flat_vmdk_with_an_extent_missing_is_read_up_to_the_gap(built: dict, tmp_path: Path, gone: str) -> None:
+    """Before: libvmdk refuses the whole VMDK ('Unable to locate all extent data files', exit 2), and in a
+    folder scan the first extent, which holds the partition table and the files, was left out as part of
+    that VMDK: nothing read. A split raw image with a segment missing is read up to the gap; so is this."""
+    vmdk = _flat_vmdk(tmp_path / "vm", built["disk"], [8 * MIB, 8 * MIB])
+    (vmdk.parent / gone).unlink()
+    fls = subprocess.run(["fls", "-r", "-p", "-o", "2048", str(vmdk.parent / "disk-f001.vmdk")], capture_output=True,
+                         text=True, check=True).stdout
+    assert f"docs/{LEAKED}" in fls  # the reference reads the first extent as the disk's start
+    source = vmdk.parent if gone == "disk-f002.vmdk" else vmdk  # the folder as handed over, or the VMDK itself
+    rc, doc, err = scan(source, tmp_path / "out")
+    assert rc == 1, err
+    (hit,) = doc["files"]
+    assert hit["path"].endswith(f"disk.vmdk » p1 (FAT16) » /docs/{LEAKED}") and hit["sha256"] == sha256(built["leaked"])
+    (gap,) = [s for s in doc["skipped"] if s["reason"] == "unreadable"]
+    assert gap["detail"].startswith(f"extent file missing: {gone}") and "bytes 8388608 onwards" in gap["detail"]
+    if gone == "disk-f003.vmdk":
+        assert "not read: disk-f002.vmdk" in gap["detail"]
+    (details,) = [d for d in doc["scan"]["source_details"] if d.get("kind") == "image"]
+    assert {f["path"].rsplit("/", 1)[-1]: f.get("missing", False) for f in details["files"]}[gone] is True
+
+
+def test_a_sparse_vmdk_with_its_extent_missing_still_names_the_file(built: dict, tmp_path: Path) -> None:
+    """twoGbMaxExtentSparse: each extent is its own sparse file, no bytes to read without it: named."""
+    vm = tmp_path / "vm"
+    vm.mkdir()
+    subprocess.run(["qemu-img", "convert", "-f", "raw", "-O", "vmdk", "-o", "subformat=twoGbMaxExtentSparse",
+                    str(built["disk"]), str(vm / "disk.vmdk")], check=True, capture_output=True)
+    shutil.move(vm / "disk-s001.vmdk", tmp_path / "elsewhere.vmdk")
+    rc, doc, err = scan(vm / "disk.vmdk", tmp_path / "out")
+    assert rc == 2 and "extent file missing: disk-s001.vmdk" in err
