@@ -153,6 +153,10 @@ class LayerFinder:
         except self._errors as e:
             if kind == "LVM" and self._logical_volumes_one_by_one(vs, names, depth, facts, e):
                 return
+            refused = self._lvm_refused(vs, e) if kind == "LVM" else None
+            if refused:
+                self._fail(names, vs, Status.UNSUPPORTED, refused, {**facts, "volume_system": "LVM"})
+                return
             if kind == "LVM" or kind == "TSK_PARTITION":
                 # dfvfs issue 578: a partition-table or LVM signature that does not hold; try a file system
                 log.debug("%s not readable at %s: %s", kind, names, e)
@@ -178,6 +182,44 @@ class LayerFinder:
             self._explore(sub.path_spec, (*names, name), sub_offset, depth + 1, sub_facts)
         if not found:
             self._file_system(parent, names, offset, facts)  # an empty table: the stream may hold a file system
+
+    def _lvm_refused(self, vs: Any, e: BaseException) -> str | None:
+        """Why a real LVM2 physical volume's logical volumes cannot be read, or None when the stream holds no
+        LVM2 label (dfvfs issue 578: then a file system is tried). libvslvm (20260901) opens no volume group
+        of two or more physical volumes, even with all of them in the image, and refuses the metadata of a
+        striped logical volume: said so, not "no file system". No group or volume name is written (a host's
+        name often is one)."""
+        from ..backends import load
+
+        try:
+            fobj = self._resolver.Resolver.OpenFileObject(vs.parent)
+            fobj.seek(0)
+            head = fobj.read(2048)
+        except self._errors:
+            return None
+        labelled = any(head[i * 512:i * 512 + 8] == b"LABELONE" and head[i * 512 + 24:i * 512 + 32] == b"LVM2 001"
+                       for i in range(4))
+        if not labelled:
+            return None
+        handle = load("pyvslvm").handle()
+        try:
+            handle.open_file_object(fobj)
+        except (OSError, RuntimeError, ValueError) as e2:
+            return (f"LVM physical volume whose volume group metadata libvslvm cannot read (a striped logical "
+                    f"volume is refused): its logical volumes are not examined; libvslvm: {full_reason(e2)}")
+        try:
+            group = handle.get_volume_group()
+            pvs, lvs = group.number_of_physical_volumes, group.number_of_logical_volumes
+        except (OSError, RuntimeError, ValueError):
+            return None
+        finally:
+            handle.close()
+        if pvs > 1:
+            return (f"LVM physical volume of a volume group of {pvs} physical volumes and {lvs} logical volumes: "
+                    "libvslvm opens no volume group of more than one physical volume (even with all of them in "
+                    "this image), so its logical volumes are not examined; activate the group read-only on Linux "
+                    f"(losetup -r, vgchange -ay) and scan each logical volume; dfvfs: {full_reason(e)}")
+        return None
 
     def _logical_volumes_one_by_one(self, vs: Any, names: tuple[str, ...], depth: int, facts: dict[str, Any],
                                     e: BaseException) -> bool:

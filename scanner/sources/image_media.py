@@ -19,7 +19,7 @@ import pytsk3
 from ..backends import load
 from ..errors import SourceError
 from .image_noatime import open_evidence
-from .image_parents import parent_candidates
+from .image_parents import parent_candidates, vhd_parent_by_identifier
 from .image_sniff import (
     EWF2_SIGNATURE,
     EWF_SEGMENT_NAME,
@@ -420,7 +420,11 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
             if not parent_id:
                 break
             candidate = _sibling(current, parent_name or "")
+            if not os.path.isfile(candidate):  # a renamed copy beside it is the parent by its identifier
+                candidate = vhd_parent_by_identifier(os.path.dirname(current), str(parent_id), current) or candidate
             rows.append(_file_row(candidate, "parent", parent_name))
+            if os.path.basename(candidate) != os.path.basename(_sibling(current, parent_name or "")):
+                rows[-1]["found_by"] = f"identifier {parent_id} (named {parent_name} by the child)"
             if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
                 break
             seen.add(os.path.realpath(candidate))
