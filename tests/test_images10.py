@@ -107,10 +107,10 @@ def test_a_sparse_vmdk_with_its_extent_missing_still_names_the_file(built: dict,
     assert rc == 2 and "extent file missing: disk-s001.vmdk" in err
 
 
-def _two_pv_group(disk: Path, fat: Path, striped: bool) -> Path:
+def _two_pv_group(disk: Path, fat: Path, inner: Path, striped: bool) -> tuple[Path, int]:
     """DISK: p1 FAT (the readable neighbour), p2 and p3 the two physical volumes of one volume group (pvcreate,
-    vgcreate on read-write loop devices over the partitions of a scratch copy), holding a linear logical
-    volume spanning both, or a striped one (stripes = [ "pv0", 0, "pv1", 0 ] as lvm writes it)."""
+    vgcreate on loop devices over the partitions), holding lvm1, a linear volume spanning both (two segments)
+    or a striped one (``"pv0", 0,`` as lvm writes it), and lvm2, one run of extents on p3 holding INNER."""
     import os
     import uuid
 
@@ -123,9 +123,6 @@ def _two_pv_group(disk: Path, fat: Path, striped: bool) -> Path:
     table = (f"label: dos\nstart={starts[0]}, size={fat.stat().st_size // 512}, type=c\n"
              f"start={starts[1]}, size={size // 512}, type=8e\nstart={starts[2]}, size={size // 512}, type=8e\n")
     subprocess.run(["sfdisk", "-q", str(disk)], input=table.encode(), check=True, capture_output=True)
-    with open(disk, "r+b") as f:
-        f.seek(starts[0] * 512)
-        f.write(fat.read_bytes())
     vg, loops, meta = f"lk10{uuid.uuid4().hex[:8]}", [], disk.with_suffix(".vg")
     try:
         for start in starts[1:]:
@@ -137,18 +134,22 @@ def _two_pv_group(disk: Path, fat: Path, striped: bool) -> Path:
         subprocess.run(["vgcfgbackup", "-q", "-f", str(meta), vg], check=True, capture_output=True)
         text = meta.read_text()
         if striped:
-            segs = ('segment1 {\nstart_extent = 0\nextent_count = 4\ntype = "striped"\nstripe_count = 2\n'
-                    'stripe_size = 128\nstripes = ["pv0", 0, "pv1", 0]\n}\n')
+            first = ('segment1 {\nstart_extent = 0\nextent_count = 4\ntype = "striped"\nstripe_count = 2\n'
+                     'stripe_size = 128\nstripes = ["pv0", 0, "pv1", 0]\n}\n')
         else:
-            segs = ('segment1 {\nstart_extent = 0\nextent_count = 2\ntype = "striped"\nstripe_count = 1\n'
-                    'stripes = ["pv0", 0]\n}\nsegment2 {\nstart_extent = 2\nextent_count = 2\ntype = "striped"\n'
-                    'stripe_count = 1\nstripes = ["pv1", 0]\n}\n')
-        count = 1 if striped else 2
-        lv = (f'logical_volumes {{\ndata {{\nid = "abcdef-abcd-abcd-abcd-abcd-abcd-abcdef"\nstatus = ["READ", "WRITE", '
-              f'"VISIBLE"]\nflags = []\nsegment_count = {count}\n{segs}}}\n}}\n')
+            first = ('segment1 {\nstart_extent = 0\nextent_count = 2\ntype = "striped"\nstripe_count = 1\n'
+                     'stripes = ["pv0", 0]\n}\nsegment2 {\nstart_extent = 2\nextent_count = 2\ntype = "striped"\n'
+                     'stripe_count = 1\nstripes = ["pv1", 0]\n}\n')
+        extents = -(-inner.stat().st_size // MIB)
+        second = (f'segment1 {{\nstart_extent = 0\nextent_count = {extents}\ntype = "striped"\nstripe_count = 1\n'
+                  'stripes = ["pv1", 4]\n}\n')
+        lvs = "".join(f'{name} {{\nid = "abcde{i}-abcd-abcd-abcd-abcd-abcd-abcdef"\nstatus = ["READ", "WRITE", '
+                      f'"VISIBLE"]\nflags = []\nsegment_count = {count}\n{segs}}}\n'
+                      for i, (name, count, segs) in enumerate((("data", 1 if striped else 2, first), ("home", 1, second))))
         end = text.rstrip().rfind("}")
-        meta.write_text(text[:end] + lv + "}\n")
+        meta.write_text(text[:end] + "logical_volumes {\n" + lvs + "}\n}\n")
         subprocess.run(["vgcfgrestore", "-q", "-f", str(meta), vg], check=True, capture_output=True)
+        pe_start = int(text.split("pe_start = ")[1].split()[0]) * 512
     except (OSError, subprocess.CalledProcessError) as e:
         if os.environ.get("CI"):
             raise
@@ -158,56 +159,41 @@ def _two_pv_group(disk: Path, fat: Path, striped: bool) -> Path:
         for loop in loops:
             subprocess.run(["losetup", "-d", loop], capture_output=True)
         meta.unlink(missing_ok=True)
-    return disk
+    with open(disk, "r+b") as f:
+        f.seek(starts[0] * 512)
+        f.write(fat.read_bytes())
+        f.seek(starts[2] * 512 + pe_start + 4 * MIB)  # lvm2: extents 4.. of the second physical volume
+        f.write(inner.read_bytes())
+    return disk, starts[2] * 512 + pe_start + 4 * MIB
 
 
 @pytest.mark.parametrize("striped, why", [
-    (False, "libvslvm opens no volume group of more than one physical volume"),
-    (True, "a striped logical volume is refused"),
+    (False, "is a linear logical volume of 2 segments"),
+    (True, "is a striped logical volume"),
 ])
-def test_an_lvm_group_over_two_partitions_is_named_not_called_empty(built: dict, tmp_path: Path, striped: bool,
-                                                                    why: str) -> None:
-    """A volume group extended onto a second partition (a linear LV spanning both) or holding a striped LV:
-    libvslvm reads neither (dfvfs hands it one physical volume; given both, it fails on the second; the
-    striped metadata is refused). Before: each partition was listed as holding "no file system leakscan can
-    read", as if empty. Now each is named an LVM physical volume whose logical volumes are not examined,
-    and the FAT partition beside them is walked (`fls -o 2048` lists the same file)."""
-    from tests.image_data import Unavailable
+def test_an_lvm_group_over_two_partitions_is_read_from_its_own_metadata(built: dict, tmp_path: Path, striped: bool,
+                                                                         why: str) -> None:
+    """A volume group extended onto a second partition: libvslvm reads none of it (dfvfs hands it one physical
+    volume; given both, it fails on the second; striped metadata is refused). Before: both partitions listed
+    as holding "no file system leakscan can read", every logical volume lost. Now the group's metadata is read
+    here: lvm2 (one run on the second physical volume) is walked, equal to `fls` at its offset; lvm1 (spanning
+    both, or striped) is listed `unsupported` with why; the FAT partition beside them is walked."""
+    from tests.image_data import Unavailable, ext_image, write_tree
 
+    inner = ext_image(tmp_path / "home.ext2", write_tree(tmp_path / "t", {f"/lv/{LEAKED}": built["leaked"]}),
+                      size_mib=4, fs="ext2")
     try:
-        disk = _two_pv_group(tmp_path / "server.img", built["base"] / "p1.fat", striped)
+        disk, at = _two_pv_group(tmp_path / "server.img", built["base"] / "p1.fat", inner, striped)
     except Unavailable as e:
         pytest.skip(f"this sandbox cannot run the LVM tools on a loop device: {e}")
-    fls = subprocess.run(["fls", "-r", "-p", "-o", "2048", str(disk)], capture_output=True, text=True, check=True).stdout
-    assert f"docs/{LEAKED}" in fls
+    fls = subprocess.run(["fls", "-r", "-p", "-o", str(at // 512), str(disk)], capture_output=True, text=True,
+                         check=True).stdout
+    assert f"lv/{LEAKED}" in fls  # the reference reads lvm2 where the metadata puts it
     rc, doc, err = scan(disk, tmp_path / "out")
     assert rc == 1, err
-    assert [f["path"] for f in doc["files"]] == [f"{disk} » p1 (FAT16) » /docs/{LEAKED}"]
-    rows = {s["container"][-1]["name"]: s for s in doc["skipped"]}
-    assert set(rows) == {"p2", "p3"}
-    for row in rows.values():
-        assert row["reason"] == "unsupported" and row["detail"].startswith("LVM physical volume") and why in row["detail"]
-        assert "no file system" not in row["detail"]
-
-
-def test_a_differencing_vhd_finds_its_parent_copied_under_another_name(tmp_path: Path) -> None:
-    """dfvfs' differencing VHD beside its parent saved as ``image (copy).vhd`` (as Explorer names a copy).
-    Before: 'parent file missing: image.vhd', exit 2, though the parent is right there: its identifier is the
-    one the child records. Now it is read through it, and the provenance says how the parent was found."""
-    import gzip
-
-    data = Path(__file__).parent / "data" / "images"
-    folder = tmp_path / "evidence"
-    folder.mkdir()
-    child = folder / "image-differential.vhd"
-    child.write_bytes(gzip.decompress((data / "dfvfs__image-differential.vhd.gz").read_bytes()))
-    (folder / "image (copy).vhd").write_bytes(gzip.decompress((data / "dfvfs__image.vhd.gz").read_bytes()))
-    (folder / "unrelated.vhd").write_bytes(b"conectix" + bytes(504))  # a damaged VHD beside it is passed over
-    proc = run_leakscan("scan", str(child), "--name", "passwords.txt", "--out", str(tmp_path / "out"), "--quiet")
-    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
-    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
-    assert [f["path"] for f in doc["files"] if not f["deleted"]] == [f"{child} » fs (ext2) » /passwords.txt"]
-    (details,) = doc["scan"]["source_details"]
-    parent = details["files"][1]
-    assert parent["path"] == str(folder / "image (copy).vhd") and parent["role"] == "parent"
-    assert "named image.vhd by the child" in parent["found_by"]
+    assert sorted(f["path"] for f in doc["files"]) == [f"{disk} » p1 (FAT16) » /docs/{LEAKED}",
+                                                       f"{disk} » p2 » lvm2 (ext2) » /lv/{LEAKED}"]
+    assert all(f["sha256"] == sha256(built["leaked"]) for f in doc["files"])
+    (row,) = doc["skipped"]
+    assert [c["name"] for c in row["container"][1:]] == ["p2", "lvm1"]
+    assert row["reason"] == "unsupported" and why in row["detail"] and "no file system" not in row["detail"]

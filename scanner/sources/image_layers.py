@@ -94,6 +94,7 @@ class LayerFinder:
         self._errors = (errors.Error, OSError, RuntimeError, ValueError, KeyError)
         self._keys = keys or VolumeKeys()
         self.layers: list[Layer] = []
+        self._lvm_groups: set[frozenset[str]] = set()  # volume groups read from their own metadata (image_lvm)
 
     # --- entry point ------------------------------------------------------------------------
     def find(self, spec: Any) -> list[Layer]:
@@ -153,6 +154,8 @@ class LayerFinder:
         except self._errors as e:
             if kind == "LVM" and self._logical_volumes_one_by_one(vs, names, depth, facts, e):
                 return
+            if kind == "LVM" and self._lvm_read_here(vs, names, depth, facts):
+                return
             refused = self._lvm_refused(vs, e) if kind == "LVM" else None
             if refused:
                 self._fail(names, vs, Status.UNSUPPORTED, refused, {**facts, "volume_system": "LVM"})
@@ -182,6 +185,84 @@ class LayerFinder:
             self._explore(sub.path_spec, (*names, name), sub_offset, depth + 1, sub_facts)
         if not found:
             self._file_system(parent, names, offset, facts)  # an empty table: the stream may hold a file system
+
+    def _lvm_read_here(self, vs: Any, names: tuple[str, ...], depth: int, facts: dict[str, Any]) -> bool:
+        """A volume group of two or more physical volumes that libvslvm refused, read from its own metadata
+        (image_lvm): each logical volume in one run of extents on a physical volume found among the partitions
+        beside this one is explored as a byte range of it; the others are listed with why. Walked once, from
+        the first of its physical volumes met. False when this is no such group (libvslvm's reason is said)."""
+        from .image_lvm import logical_volumes, metadata_text, pv_label
+
+        def reader(fobj: Any) -> Any:
+            def read(offset: int, size: int) -> bytes:
+                fobj.seek(offset)
+                return bytes(fobj.read(size))
+            return read
+
+        stream = vs.parent
+        try:
+            fobj = self._resolver.Resolver.OpenFileObject(stream)
+            label = pv_label(reader(fobj)(0, 2048))
+            text = metadata_text(reader(fobj), label[1], label[2]) if label else None
+            if label is None or text is None:
+                return False
+            starts, lvs = logical_volumes(text)
+        except self._errors + (IndexError, TypeError, AttributeError, RecursionError):  # damaged metadata text
+            return False
+        if len(starts) < 2:
+            return False
+        group = frozenset(starts)
+        if group in self._lvm_groups:
+            return True  # its logical volumes were explored from another of its physical volumes
+        self._lvm_groups.add(group)
+        found = {label[0]: stream, **self._physical_volumes_beside(stream, set(starts) - {label[0]})}
+        sub_facts = {**facts, "volume_system": "LVM", "physical_volumes": f"{len(found)} of {len(starts)} in this image"}
+        sub_facts.pop("offset", None)
+        for lv in lvs:
+            hop = (*names, f"lvm{lv.index}")
+            if lv.why:
+                self._fail(hop, stream, Status.UNSUPPORTED,
+                           f"logical volume {lv.index} of a volume group of {len(starts)} physical volumes is {lv.why}: "
+                           "libvslvm opens no such group and leakscan assembles no such volume, so it is not examined; "
+                           "activate the group read-only on Linux (losetup -r, vgchange -ay) and scan the volume",
+                           {**sub_facts, "size": lv.size})
+            elif lv.pv not in found:
+                self._fail(hop, stream, Status.UNREADABLE,
+                           f"logical volume {lv.index} lies on a physical volume that is not in this image (a volume "
+                           "group spanning two disks, one imaged?): not examined", {**sub_facts, "size": lv.size})
+            else:
+                spec = self._factory.Factory.NewPathSpec("DATA_RANGE", range_offset=lv.start, range_size=lv.size,
+                                                         parent=found[lv.pv])
+                self._explore(spec, hop, None, depth + 1, {**sub_facts, "size": lv.size})
+        return True
+
+    def _physical_volumes_beside(self, stream: Any, wanted: set[str]) -> dict[str, Any]:
+        """{PV UUID: path spec} of the partitions beside STREAM (of the same table) that are physical volumes in
+        WANTED."""
+        from .image_lvm import pv_label
+
+        if not wanted or stream.type_indicator not in PARTITION_TABLES or not stream.HasParent():
+            return {}
+        out: dict[str, Any] = {}
+        try:
+            root = self._factory.Factory.NewPathSpec(stream.type_indicator, location="/", parent=stream.parent)
+            subs = list(self._resolver.Resolver.OpenFileEntry(root).sub_file_entries)
+        except self._errors:
+            return {}
+        mine = getattr(stream, "location", None)
+        for sub in subs:
+            location = getattr(sub.path_spec, "location", None)
+            if location in (None, "/", mine):
+                continue
+            try:
+                fobj = self._resolver.Resolver.OpenFileObject(sub.path_spec)
+                fobj.seek(0)
+                label = pv_label(bytes(fobj.read(2048)))
+            except self._errors:
+                continue
+            if label and label[0] in wanted:
+                out.setdefault(label[0], sub.path_spec)
+        return out
 
     def _lvm_refused(self, vs: Any, e: BaseException) -> str | None:
         """Why a real LVM2 physical volume's logical volumes cannot be read, or None when the stream holds no
