@@ -197,3 +197,60 @@ def test_an_lvm_group_over_two_partitions_is_read_from_its_own_metadata(built: d
     (row,) = doc["skipped"]
     assert [c["name"] for c in row["container"][1:]] == ["p2", "lvm1"]
     assert row["reason"] == "unsupported" and why in row["detail"] and "no file system" not in row["detail"]
+
+
+def test_an_lvm_snapshot_volume_is_named_a_snapshot_and_its_origin_walked(built: dict, tmp_path: Path) -> None:
+    """A volume group with a snapshot LV (`lvcreate -s`: origin, hidden copy-on-write store, snapshot). libvslvm
+    reads no snapshot ("unsupported number of stripes"). Before: `unreadable` "a physical volume it lies on is
+    not in this image?", a wrong lead for the examiner. Now `unsupported` "a snapshot logical volume"; the
+    origin is walked."""
+    import os
+    import uuid
+
+    from tests.image_data import Unavailable, ext_image, write_tree
+
+    inner = ext_image(tmp_path / "origin.ext2", write_tree(tmp_path / "t", {f"/lv/{LEAKED}": built["leaked"]}),
+                      size_mib=4, fs="ext2")
+    disk, vg, meta = tmp_path / "pv.img", f"lk10{uuid.uuid4().hex[:8]}", tmp_path / "vg.meta"
+    with open(disk, "wb") as f:
+        f.truncate(16 * MIB)
+    loop = ""
+    try:
+        loop = subprocess.run(["losetup", "-f", "--show", str(disk)], capture_output=True, text=True,
+                              check=True).stdout.strip()
+        subprocess.run(["pvcreate", "-q", loop], check=True, capture_output=True)
+        subprocess.run(["vgcreate", "-q", "-s", "1m", vg, loop], check=True, capture_output=True)
+        subprocess.run(["vgcfgbackup", "-q", "-f", str(meta), vg], check=True, capture_output=True)
+        text = meta.read_text()
+
+        def lv(name: str, status: str, segment: str) -> str:
+            return (f'{name} {{\nid = "{name}-abcd-abcd-abcd-abcd-abcd-abcdef"\nstatus = [{status}]\nflags = []\n'
+                    f"segment_count = 1\nsegment1 {{\nstart_extent = 0\n{segment}}}\n}}\n")
+
+        lvs = (lv("origin", '"READ", "WRITE", "VISIBLE"', 'extent_count = 4\ntype = "striped"\nstripe_count = 1\n'
+                  'stripes = ["pv0", 0]\n')
+               + lv("cowsto", '"READ", "WRITE"', 'extent_count = 2\ntype = "striped"\nstripe_count = 1\n'
+                    'stripes = ["pv0", 4]\n')
+               + lv("snapsh", '"READ", "VISIBLE"', 'extent_count = 4\ntype = "snapshot"\nchunk_size = 8\n'
+                    'origin = "origin"\ncow_store = "cowsto"\n'))
+        end = text.rstrip().rfind("}")
+        meta.write_text(text[:end] + "logical_volumes {\n" + lvs + "}\n}\n")
+        subprocess.run(["vgcfgrestore", "-q", "-f", str(meta), vg], check=True, capture_output=True)
+        pe_start = int(text.split("pe_start = ")[1].split()[0]) * 512
+    except (OSError, subprocess.CalledProcessError) as e:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"this sandbox cannot run the LVM tools on a loop device: {Unavailable(str(e))}")
+    finally:
+        subprocess.run(["vgchange", "-q", "-an", vg], capture_output=True)
+        if loop:
+            subprocess.run(["losetup", "-d", loop], capture_output=True)
+    with open(disk, "r+b") as f:
+        f.seek(pe_start)
+        f.write(inner.read_bytes())
+    rc, doc, err = scan(disk, tmp_path / "out")
+    assert rc == 1, err
+    assert [f["path"] for f in doc["files"]] == [f"{disk} » lvm1 (ext2) » /lv/{LEAKED}"]
+    (row,) = [s for s in doc["skipped"] if s["container"][-1]["name"] == "lvm3"]
+    assert row["reason"] == "unsupported" and "is a snapshot logical volume" in row["detail"]
+    assert "not in this image" not in row["detail"]

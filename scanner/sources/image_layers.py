@@ -191,19 +191,11 @@ class LayerFinder:
         (image_lvm): each logical volume in one run of extents on a physical volume found among the partitions
         beside this one is explored as a byte range of it; the others are listed with why. Walked once, from
         the first of its physical volumes met. False when this is no such group (libvslvm's reason is said)."""
-        from .image_lvm import logical_volumes, metadata_text, pv_label
-
-        def reader(fobj: Any) -> Any:
-            def read(offset: int, size: int) -> bytes:
-                fobj.seek(offset)
-                return bytes(fobj.read(size))
-            return read
+        from .image_lvm import logical_volumes
 
         stream = vs.parent
         try:
-            fobj = self._resolver.Resolver.OpenFileObject(stream)
-            label = pv_label(reader(fobj)(0, 2048))
-            text = metadata_text(reader(fobj), label[1], label[2]) if label else None
+            label, text = self._lvm_metadata(stream)
             if label is None or text is None:
                 return False
             starts, lvs = logical_volumes(text)
@@ -235,6 +227,29 @@ class LayerFinder:
                                                          parent=found[lv.pv])
                 self._explore(spec, hop, None, depth + 1, {**sub_facts, "size": lv.size})
         return True
+
+    def _lvm_metadata(self, stream: Any) -> tuple[Any, str | None]:
+        """(label, newest volume-group text) of the LVM physical volume STREAM, or (None, None)."""
+        from .image_lvm import metadata_text, pv_label
+
+        fobj = self._resolver.Resolver.OpenFileObject(stream)
+
+        def read(offset: int, size: int) -> bytes:
+            fobj.seek(offset)
+            return bytes(fobj.read(size))
+
+        label = pv_label(read(0, 2048))
+        return (label, metadata_text(read, label[1], label[2])) if label else (None, None)
+
+    def _lvm_kinds(self, stream: Any) -> dict[int, str]:
+        """image_lvm.volume_kinds of the group on STREAM ({} when its metadata does not read)."""
+        from .image_lvm import volume_kinds
+
+        try:
+            _, text = self._lvm_metadata(stream)
+            return volume_kinds(text) if text else {}
+        except self._errors + (IndexError, TypeError, AttributeError, RecursionError):
+            return {}
 
     def _physical_volumes_beside(self, stream: Any, wanted: set[str]) -> dict[str, Any]:
         """{PV UUID: path spec} of the partitions beside STREAM (of the same table) that are physical volumes in
@@ -318,12 +333,20 @@ class LayerFinder:
         if not count:
             return False
         sub_facts = {**facts, "volume_system": LAYER_NAMES.get("LVM", "LVM")}
+        kinds = self._lvm_kinds(vs.parent)
         for index in range(count):
             spec = factory.Factory.NewPathSpec("LVM", location=f"/lvm{index + 1}", volume_index=index,
                                                parent=vs.parent)
             try:
                 volume = group.get_logical_volume(index)
             except (OSError, RuntimeError) as e2:
+                kind = kinds.get(index + 1)
+                if kind:  # a snapshot, thin or RAID volume: libvslvm reads none, whatever the physical volumes
+                    self._fail((*names, f"lvm{index + 1}"), spec, Status.UNSUPPORTED,
+                               f"logical volume {index + 1} is a {kind} logical volume, which libvslvm does not read: "
+                               f"not examined (a snapshot's origin volume is walked as its own logical volume); "
+                               f"libvslvm: {full_reason(e2)}", sub_facts)
+                    continue
                 self._fail((*names, f"lvm{index + 1}"), spec, Status.UNREADABLE,
                            f"logical volume {index + 1} of the volume group cannot be opened (a physical volume it "
                            f"lies on is not in this image?): libvslvm: {full_reason(e2)}", sub_facts)

@@ -131,3 +131,18 @@ def logical_volumes(text: str) -> tuple[dict[str, int], list[LogicalVolume]]:
             kind = "striped" if kinds == {"striped"} else "/".join(sorted(kinds))
             out.append(LogicalVolume(index, None, 0, size, f"a {kind} logical volume"))
     return {uuid: start for uuid, start in pvs.values()}, out
+
+
+def volume_kinds(text: str) -> dict[int, str]:
+    """{1-based index: segment type other than linear/striped} of the logical volumes in TEXT: a snapshot
+    (``snapshot``: its copy-on-write store is no file system), ``thin``, ``thin-pool``, ``raid1``, ``mirror``,
+    ``cache`` ..., which libvslvm does not read (it says "unsupported number of stripes")."""
+    groups = [v for v in parse(text).values() if isinstance(v, dict) and "physical_volumes" in v]
+    if len(groups) != 1:
+        return {}
+    out = {}
+    for index, lv in enumerate(groups[0].get("logical_volumes", {}).values(), 1):
+        kinds = sorted({str(v.get("type")) for k, v in lv.items() if k.startswith("segment") and isinstance(v, dict)})
+        if kinds and kinds != ["striped"]:
+            out[index] = "/".join(kinds)
+    return out
