@@ -61,7 +61,7 @@ def metadata_text(read: Any, mda_offset: int, mda_size: int) -> str | None:
     if len(header) < 64 or header[4:20] != b" LVM2 x[5A%r0N*>":
         return None
     off, size = struct.unpack_from("<QQ", header, 40)
-    if not off or not size or off + size > mda_size or size > 1 << 22:
+    if not off or not size or off + size > mda_size or size > 1 << 20:  # lvm writes a few KiB; the area is 1 MiB
         return None  # none, or wrapped round the ring buffer: not read here
     return read(mda_offset + off, size).rstrip(b"\0").decode("utf-8", "replace")
 
