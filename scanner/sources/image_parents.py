@@ -46,7 +46,7 @@ def vhd_parent_by_identifier(folder: str, identifier: str, exclude: str = "") ->
     import os
 
     from ..backends import load
-    from .image_noatime import open_evidence
+    from .image_noatime import open_evidence, read_evidence
 
     if not identifier:
         return None
@@ -60,12 +60,7 @@ def vhd_parent_by_identifier(folder: str, identifier: str, exclude: str = "") ->
         if path == exclude or not os.path.isfile(path) or os.path.islink(path):
             continue
         try:
-            fd = open_evidence(path)
-            try:
-                head = os.pread(fd, 8, 0)
-            finally:
-                os.close(fd)
-            if head not in VHD_MAGICS:
+            if read_evidence(path, 8) not in VHD_MAGICS:
                 continue
             f, fobj = pyvhdi.file(), os.fdopen(open_evidence(path), "rb", buffering=0)  # O_NOATIME, unbuffered
             try:
