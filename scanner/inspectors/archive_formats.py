@@ -1023,10 +1023,11 @@ def _cpio_reader() -> type:
 
         members: list[Any]
         stopped: str
+        cut: Any  # the member whose header is whole but whose data runs past the end (a cut archive), or None
         _file_entries: dict[str, Any]  # dfvfs' own index of the members (dfvfs has no type information)
 
         def _ReadFileEntries(self, file_object: Any) -> None:  # noqa: N802 - dfvfs' interface
-            self._file_entries, self.members, self.stopped = {}, [], ""
+            self._file_entries, self.members, self.stopped, self.cut = {}, [], "", None
             offset, trailer = 0, False
             while offset < self._file_size:
                 try:
@@ -1036,6 +1037,8 @@ def _cpio_reader() -> type:
                     return
                 if entry.size <= 0 or entry.data_offset + entry.data_size > self._file_size:
                     self.stopped = f"member at byte {offset} runs past the end of the archive"
+                    if entry.size > 0 and entry.data_offset <= self._file_size and entry.path != "TRAILER!!!":
+                        self.cut = entry  # its name is whole: named, and read up to the cut
                     return
                 offset += entry.size
                 if entry.path == "TRAILER!!!":
@@ -1083,6 +1086,20 @@ def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits,
                                 partial(io.BytesIO, data[start:start + size]), blocked)
         if reader.stopped:
             yield Skipped(parent.location, Status.CORRUPT, f"cpio: {reader.stopped}; members after it not read")
+        m = reader.cut
+        if m is not None and statmod.S_ISREG(m.mode or 0):
+            # a cut archive still names its last member, and what came before the cut is read (as tar does)
+            raw = m.path.encode("latin-1")
+            path, was_utf8 = decode_name(raw)
+            content = data[m.data_offset:m.data_offset + m.data_size]
+            member = _Member(path, None if was_utf8 else raw.hex(), m.data_size, m.data_size,
+                             iso_utc(m.modification_time) if m.modification_time else None)
+            entry = _yield_member(parent, hop, member, ctx, caps, partial(io.BytesIO, content),
+                                  caps.declared(m.data_size, None))
+            if isinstance(entry, ArchiveMemberEntry):
+                entry.damage = (f"cpio member cut after {len(content)} of {m.data_size} bytes: only the bytes "
+                                "before the cut were read")
+            yield entry
 
     return Opened(items)
 

@@ -113,6 +113,7 @@ class ImageSource:
         self.verify_images = verify_images
         self._keys = keys or VolumeKeys()
         self._img: Any = None
+        self._flat_unread: list[str] = []  # flat VMDK extents present after the first but not read (a gap after them)
         self._storage: Any = None  # dfvfs path spec of the storage media (partitions read directly are searched in it)
         self._kind = "RAW"
         self._format = "unknown"
@@ -164,6 +165,7 @@ class ImageSource:
         self._place_missing_in_container()
         self._step("opening the image", f"dfvfs ({self._kind})")
         self._open_media(storage)
+        storage = self._storage  # a VMDK read up to a missing flat extent is read from its first extent
         if self._verify_wanted():
             self._step("verifying the image's stored hashes", f"dfvfs ({self._kind})")
             self._verify()
@@ -241,18 +243,24 @@ class ImageSource:
         """A segment missing from the middle or the end of a set (pc08.E03 of E01-E39): libewf opens the
         segments before the gap and reads the media up to there only, so whatever lies after it would
         vanish without a word. Listed once for the image, naming the missing files."""
-        gone = [f for f in self._files if f.get("missing") and f.get("role") == "segment"]
+        from .image_media import EwfImage, RawImage
+
+        gone = [f for f in self._files if f.get("missing") and (f.get("role") == "segment" or (
+            f.get("role") == "extent" and isinstance(self._img, RawImage)))]  # flat extents read up to the gap
         if not gone:
             return []
         names = ", ".join(self._unnamed_rest(f) if f.get("unnamed") else f"{f['expected']} ({self._looked_for(f)})"
                           for f in gone)
-        from .image_media import EwfImage
-
-        span = ""
+        span, what = "", "segment"
+        if any(f.get("role") == "extent" for f in gone):
+            what = "extent"
+            span = f" (bytes {self._img.get_size()} onwards of the disk)" if self._img is not None else ""
+            if self._flat_unread:
+                span += f" (present but after the first extent, so not read: {', '.join(self._flat_unread)})"
         if isinstance(self._img, EwfImage) and self._img.readable < self._img.media_size:
             span = f" (bytes {self._img.readable} to {self._img.media_size} of the media)"
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
-                        f"segment file missing: {names}; the media after the gap{span} cannot be read, so the "
+                        f"{what} file missing: {names}; the media after the gap{span} cannot be read, so the "
                         "partitions and files there are not examined; put every segment in one folder and scan again")]
 
     def _unnamed_rest(self, row: dict[str, Any]) -> str:
@@ -495,6 +503,8 @@ class ImageSource:
         except (OSError, RuntimeError, dfvfs_errors.Error) as e:
             if kind == "MODI" and self._udif_by_table(e):
                 return
+            if kind == "VMDK" and self._open_flat_prefix():
+                return
             missing = "; ".join(f"{f['role']} file missing: {f['expected']} ({self._looked_for(f)})"
                                 for f in self._files if f.get("missing"))
             name = FORMAT_NAMES.get(kind, kind)
@@ -547,6 +557,29 @@ class ImageSource:
                         f"UDIF disk image partly damaged (libmodi refused it whole: {self._udif_refusal}); read "
                         f"table by table: {'; '.join(parts)}; the partitions and files there may be missing "
                         "or damaged")]
+
+    def _open_flat_prefix(self) -> bool:
+        """A VMDK of flat extents with one missing: the extents before the gap are read as the disk's first
+        part (a split raw image with a segment missing is read the same way), the gap listed once with the
+        missing file's name (see _missing_segments). False when that is not the case."""
+        from dfvfs.path import factory
+
+        from .image_media import RawImage, vmdk_flat_prefix
+
+        present = vmdk_flat_prefix(self.text)
+        if not present:
+            return False
+        # dfvfs finds partitions and file systems through a path spec: one file's is made here, a run of
+        # several files is none (a later present extent before the gap is named, not read)
+        first = present[0]
+        try:
+            self._img = RawImage([first])
+        except OSError:
+            return False
+        self._storage = factory.Factory.NewPathSpec("OS", location=os.path.abspath(first))
+        self._flat_unread = [os.path.basename(p) for p in present[1:]]
+        self._format = "VMDK (flat extents, read up to the missing one)"
+        return True
 
     def _signed_unopened(self, signed: str) -> str:
         """A file that starts like a VM disk format dfvfs did not recognise (a dynamic VHD whose footer at the

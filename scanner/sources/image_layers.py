@@ -94,6 +94,7 @@ class LayerFinder:
         self._errors = (errors.Error, OSError, RuntimeError, ValueError, KeyError)
         self._keys = keys or VolumeKeys()
         self.layers: list[Layer] = []
+        self._lvm_groups: set[frozenset[str]] = set()  # volume groups read from their own metadata (image_lvm)
 
     # --- entry point ------------------------------------------------------------------------
     def find(self, spec: Any) -> list[Layer]:
@@ -153,6 +154,12 @@ class LayerFinder:
         except self._errors as e:
             if kind == "LVM" and self._logical_volumes_one_by_one(vs, names, depth, facts, e):
                 return
+            if kind == "LVM" and self._lvm_read_here(vs, names, depth, facts):
+                return
+            refused = self._lvm_refused(vs, e) if kind == "LVM" else None
+            if refused:
+                self._fail(names, vs, Status.UNSUPPORTED, refused, {**facts, "volume_system": "LVM"})
+                return
             if kind == "LVM" or kind == "TSK_PARTITION":
                 # dfvfs issue 578: a partition-table or LVM signature that does not hold; try a file system
                 log.debug("%s not readable at %s: %s", kind, names, e)
@@ -179,6 +186,137 @@ class LayerFinder:
         if not found:
             self._file_system(parent, names, offset, facts)  # an empty table: the stream may hold a file system
 
+    def _lvm_read_here(self, vs: Any, names: tuple[str, ...], depth: int, facts: dict[str, Any]) -> bool:
+        """A volume group of two or more physical volumes that libvslvm refused, read from its own metadata
+        (image_lvm): each logical volume in one run of extents on a physical volume found among the partitions
+        beside this one is explored as a byte range of it; the others are listed with why. Walked once, from
+        the first of its physical volumes met. False when this is no such group (libvslvm's reason is said)."""
+        from .image_lvm import logical_volumes
+
+        stream = vs.parent
+        try:
+            label, text = self._lvm_metadata(stream)
+            if label is None or text is None:
+                return False
+            starts, lvs = logical_volumes(text)
+        except self._errors + (IndexError, TypeError, AttributeError, RecursionError):  # damaged metadata text
+            return False
+        if len(starts) < 2:
+            return False
+        group = frozenset(starts)
+        if group in self._lvm_groups:
+            return True  # its logical volumes were explored from another of its physical volumes
+        self._lvm_groups.add(group)
+        found = {label[0]: stream, **self._physical_volumes_beside(stream, set(starts) - {label[0]})}
+        sub_facts = {**facts, "volume_system": "LVM", "physical_volumes": f"{len(found)} of {len(starts)} in this image"}
+        sub_facts.pop("offset", None)
+        for lv in lvs:
+            hop = (*names, f"lvm{lv.index}")
+            if lv.why:
+                self._fail(hop, stream, Status.UNSUPPORTED,
+                           f"logical volume {lv.index} of a volume group of {len(starts)} physical volumes is {lv.why}: "
+                           "libvslvm opens no such group and leakscan assembles no such volume, so it is not examined; "
+                           "activate the group read-only on Linux (losetup -r, vgchange -ay) and scan the volume",
+                           {**sub_facts, "size": lv.size})
+            elif lv.pv not in found:
+                self._fail(hop, stream, Status.UNREADABLE,
+                           f"logical volume {lv.index} lies on a physical volume that is not in this image (a volume "
+                           "group spanning two disks, one imaged?): not examined", {**sub_facts, "size": lv.size})
+            else:
+                spec = self._factory.Factory.NewPathSpec("DATA_RANGE", range_offset=lv.start, range_size=lv.size,
+                                                         parent=found[lv.pv])
+                self._explore(spec, hop, None, depth + 1, {**sub_facts, "size": lv.size})
+        return True
+
+    def _lvm_metadata(self, stream: Any) -> tuple[Any, str | None]:
+        """(label, newest volume-group text) of the LVM physical volume STREAM, or (None, None)."""
+        from .image_lvm import metadata_text, pv_label
+
+        fobj = self._resolver.Resolver.OpenFileObject(stream)
+
+        def read(offset: int, size: int) -> bytes:
+            fobj.seek(offset)
+            return bytes(fobj.read(size))
+
+        label = pv_label(read(0, 2048))
+        return (label, metadata_text(read, label[1], label[2])) if label else (None, None)
+
+    def _lvm_kinds(self, stream: Any) -> dict[int, str]:
+        """image_lvm.volume_kinds of the group on STREAM ({} when its metadata does not read)."""
+        from .image_lvm import volume_kinds
+
+        try:
+            _, text = self._lvm_metadata(stream)
+            return volume_kinds(text) if text else {}
+        except self._errors + (IndexError, TypeError, AttributeError, RecursionError):
+            return {}
+
+    def _physical_volumes_beside(self, stream: Any, wanted: set[str]) -> dict[str, Any]:
+        """{PV UUID: path spec} of the partitions beside STREAM (of the same table) that are physical volumes in
+        WANTED."""
+        from .image_lvm import pv_label
+
+        if not wanted or stream.type_indicator not in PARTITION_TABLES or not stream.HasParent():
+            return {}
+        out: dict[str, Any] = {}
+        try:
+            root = self._factory.Factory.NewPathSpec(stream.type_indicator, location="/", parent=stream.parent)
+            subs = list(self._resolver.Resolver.OpenFileEntry(root).sub_file_entries)
+        except self._errors:
+            return {}
+        mine = getattr(stream, "location", None)
+        for sub in subs:
+            location = getattr(sub.path_spec, "location", None)
+            if location in (None, "/", mine):
+                continue
+            try:
+                fobj = self._resolver.Resolver.OpenFileObject(sub.path_spec)
+                fobj.seek(0)
+                label = pv_label(bytes(fobj.read(2048)))
+            except self._errors:
+                continue
+            if label and label[0] in wanted:
+                out.setdefault(label[0], sub.path_spec)
+        return out
+
+    def _lvm_refused(self, vs: Any, e: BaseException) -> str | None:
+        """Why a real LVM2 physical volume's logical volumes cannot be read, or None when the stream holds no
+        LVM2 label (dfvfs issue 578: then a file system is tried). libvslvm (20260901) opens no volume group
+        of two or more physical volumes, even with all of them in the image, and refuses the metadata of a
+        striped logical volume: said so, not "no file system". No group or volume name is written (a host's
+        name often is one)."""
+        from ..backends import load
+
+        try:
+            fobj = self._resolver.Resolver.OpenFileObject(vs.parent)
+            fobj.seek(0)
+            head = fobj.read(2048)
+        except self._errors:
+            return None
+        labelled = any(head[i * 512:i * 512 + 8] == b"LABELONE" and head[i * 512 + 24:i * 512 + 32] == b"LVM2 001"
+                       for i in range(4))
+        if not labelled:
+            return None
+        handle = load("pyvslvm").handle()
+        try:
+            handle.open_file_object(fobj)
+        except (OSError, RuntimeError, ValueError) as e2:
+            return (f"LVM physical volume whose volume group metadata libvslvm cannot read (a striped logical "
+                    f"volume is refused): its logical volumes are not examined; libvslvm: {full_reason(e2)}")
+        try:
+            group = handle.get_volume_group()
+            pvs, lvs = group.number_of_physical_volumes, group.number_of_logical_volumes
+        except (OSError, RuntimeError, ValueError):
+            return None
+        finally:
+            handle.close()
+        if pvs > 1:
+            return (f"LVM physical volume of a volume group of {pvs} physical volumes and {lvs} logical volumes: "
+                    "libvslvm opens no volume group of more than one physical volume (even with all of them in "
+                    "this image), so its logical volumes are not examined; activate the group read-only on Linux "
+                    f"(losetup -r, vgchange -ay) and scan each logical volume; dfvfs: {full_reason(e)}")
+        return None
+
     def _logical_volumes_one_by_one(self, vs: Any, names: tuple[str, ...], depth: int, facts: dict[str, Any],
                                     e: BaseException) -> bool:
         """A volume group whose listing failed on one logical volume (libvslvm refuses the whole list when an
@@ -195,12 +333,20 @@ class LayerFinder:
         if not count:
             return False
         sub_facts = {**facts, "volume_system": LAYER_NAMES.get("LVM", "LVM")}
+        kinds = self._lvm_kinds(vs.parent)
         for index in range(count):
             spec = factory.Factory.NewPathSpec("LVM", location=f"/lvm{index + 1}", volume_index=index,
                                                parent=vs.parent)
             try:
                 volume = group.get_logical_volume(index)
             except (OSError, RuntimeError) as e2:
+                kind = kinds.get(index + 1)
+                if kind:  # a snapshot, thin or RAID volume: libvslvm reads none, whatever the physical volumes
+                    self._fail((*names, f"lvm{index + 1}"), spec, Status.UNSUPPORTED,
+                               f"logical volume {index + 1} is a {kind} logical volume, which libvslvm does not read: "
+                               f"not examined (a snapshot's origin volume is walked as its own logical volume); "
+                               f"libvslvm: {full_reason(e2)}", sub_facts)
+                    continue
                 self._fail((*names, f"lvm{index + 1}"), spec, Status.UNREADABLE,
                            f"logical volume {index + 1} of the volume group cannot be opened (a physical volume it "
                            f"lies on is not in this image?): libvslvm: {full_reason(e2)}", sub_facts)

@@ -19,7 +19,7 @@ import pytsk3
 from ..backends import load
 from ..errors import SourceError
 from .image_noatime import open_evidence
-from .image_parents import parent_candidates
+from .image_parents import parent_candidates, vhd_parent_by_identifier
 from .image_sniff import (
     EWF2_SIGNATURE,
     EWF_SEGMENT_NAME,
@@ -421,7 +421,11 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
             if not parent_id:
                 break
             candidate = _sibling(current, parent_name or "")
+            if not os.path.isfile(candidate):  # a renamed copy beside it is the parent by its identifier
+                candidate = vhd_parent_by_identifier(os.path.dirname(current), str(parent_id), current) or candidate
             rows.append(_file_row(candidate, "parent", parent_name))
+            if os.path.basename(candidate) != os.path.basename(_sibling(current, parent_name or "")):
+                rows[-1]["found_by"] = f"identifier {parent_id} (named {parent_name} by the child)"
             if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
                 break
             seen.add(os.path.realpath(candidate))
@@ -512,6 +516,42 @@ def _backing_format(row: dict[str, Any]) -> list[dict[str, Any]]:
         return []
     finally:
         fobj.close()
+
+
+def vmdk_flat_prefix(path: str) -> list[str]:
+    """The extent files before the first missing one of a VMDK made of flat extents only (``disk-f001.vmdk``,
+    ``disk-f002.vmdk`` ... or ``disk-flat.vmdk``: the disk's bytes as they are, one after the other), when
+    some extent is missing and the VMDK is no snapshot; else []. libvmdk opens no VMDK with an extent
+    missing, but these bytes are the disk's first part, read as a split raw image reads up to its gap."""
+    from ..backends import load
+
+    pyvmdk = load("pyvmdk")
+    flat = (pyvmdk.extent_types.FLAT, pyvmdk.extent_types.VMFS_FLAT)
+    h, fobj = pyvmdk.handle(), _NoAtimeFile(path)
+    try:
+        h.open_file_object(fobj)
+        try:
+            extents = [(d.filename, d.type, d.offset, d.size) for d in h.extent_descriptors]
+            parent = getattr(h, "parent_filename", None)
+        finally:
+            h.close()
+    except (OSError, RuntimeError, ValueError):
+        return []
+    finally:
+        fobj.close()
+    if parent or not extents or any(not n or kind not in flat or offset for n, kind, offset, _ in extents):
+        return []
+    present: list[str] = []
+    for name, _, _, size in extents:
+        candidate = _sibling(path, name)
+        try:
+            actual = os.stat(candidate).st_size
+        except OSError:
+            break
+        present.append(candidate)
+        if actual != size:  # a cut extent: the disk goes on nowhere after it
+            break
+    return present if len(present) < len(extents) else []
 
 
 def _extent_rows(path: str, names: list[str | None]) -> list[dict[str, Any]]:

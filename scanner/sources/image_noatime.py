@@ -26,6 +26,15 @@ def open_evidence(path: str) -> int:
     return os.open(path, _RDONLY)
 
 
+def read_evidence(path: str, size: int, offset: int = 0) -> bytes:
+    """SIZE bytes of an evidence file at OFFSET (fewer at its end), read as open_evidence opens it."""
+    fd = open_evidence(path)
+    try:
+        return os.pread(fd, size, offset)
+    finally:
+        os.close(fd)
+
+
 _dfvfs_noatime = False
 
 

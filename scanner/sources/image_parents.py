@@ -36,6 +36,47 @@ def parent_candidates(child_location: str, written: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+VHD_MAGICS = (b"conectix", b"vhdxfile")
+MAX_SIBLINGS = 256  # files looked at for a renamed parent: an evidence folder, not a whole share
+
+
+def vhd_parent_by_identifier(folder: str, identifier: str, exclude: str = "") -> str | None:
+    """The VHD/VHDX file in FOLDER whose own identifier is IDENTIFIER (what a differencing child records of its
+    parent beside the parent's name), or None. A parent copied under another name (``base (copy).vhd``,
+    ``parent.vhd.bak``, no extension) is still that very disk: its identifier says so, its name cannot."""
+    import os
+
+    from ..backends import load
+    from .image_noatime import open_evidence, read_evidence
+
+    if not identifier:
+        return None
+    try:
+        names = sorted(os.listdir(folder or "."))[:MAX_SIBLINGS]
+    except OSError:
+        return None
+    pyvhdi = load("pyvhdi")
+    for name in names:
+        path = os.path.join(folder, name)
+        if path == exclude or not os.path.isfile(path) or os.path.islink(path):
+            continue
+        try:
+            if read_evidence(path, 8) not in VHD_MAGICS:
+                continue
+            f, fobj = pyvhdi.file(), os.fdopen(open_evidence(path), "rb", buffering=0)  # O_NOATIME, unbuffered
+            try:
+                f.open_file_object(fobj)
+                own = str(f.identifier)
+                f.close()
+            finally:
+                fobj.close()
+        except (OSError, RuntimeError, ValueError):
+            continue
+        if own.casefold() == identifier.casefold():
+            return path
+    return None
+
+
 def _existing(file_system: Any, path_spec: Any, candidates: list[str]) -> Any | None:
     """An OS-level path spec like PATH_SPEC for the first candidate that exists, or None."""
     from dfvfs.path import factory
@@ -56,7 +97,7 @@ def dfvfs_parents_beside() -> None:
     global _patched
     if _patched:
         return
-    from dfvfs.file_io import qcow_file_io, vmdk_file_io
+    from dfvfs.file_io import qcow_file_io, vhdi_file_io, vmdk_file_io
     from dfvfs.lib import ewf_helper
 
     vmdk_open = vmdk_file_io.VMDKFile._OpenFileObject
@@ -120,6 +161,34 @@ def dfvfs_parents_beside() -> None:
         qcow_file.set_parent(parent)
         self._parent_qcow_files.append(parent)
 
+    def vhdi_parent(self: Any, file_system: Any, path_spec: Any, vhdi_file: Any) -> None:
+        """dfvfs' VHDIFile._OpenParentFile, and when no file has the parent's name beside the child, the file
+        there whose identifier is the parent's (a renamed copy)."""
+        from dfvfs.path import factory
+        from dfvfs.resolver import resolver
+
+        from ..backends import load
+
+        location = getattr(path_spec, "location", None)
+        if not location or len(self._parent_vhdi_files) >= 32:
+            return
+        written = str(vhdi_file.parent_filename or "")
+        found = _existing(file_system, path_spec, parent_candidates(location, written.replace("\\", "/")))
+        if found is None and path_spec.type_indicator == "OS":
+            other = vhd_parent_by_identifier(posixpath.dirname(location), str(vhdi_file.parent_identifier), location)
+            found = factory.Factory.NewPathSpec("OS", location=other) if other else None
+        if found is None:
+            return  # reads fail with libvhdi's "missing parent file"; image_media names the file
+        file_object = resolver.Resolver.OpenFileObject(found, resolver_context=self._resolver_context)
+        parent = load("pyvhdi").file()
+        parent.open_file_object(file_object)
+        if parent.parent_identifier:
+            vhdi_parent(self, file_system, found, parent)
+        vhdi_file.set_parent(parent)
+        self._parent_vhdi_files.append(parent)
+        self._sub_file_objects.append(file_object)
+
+    vhdi_file_io.VHDIFile._OpenParentFile = vhdi_parent
     vmdk_file_io.VMDKFile._OpenFileObject = vmdk_with_parent
     qcow_file_io.QCOWFile._OpenParentFile = qcow_parent
     ewf_helper.EWFGlobPathSpec = _ewf_glob_or_itself(ewf_helper.EWFGlobPathSpec)

@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .image_noatime import open_evidence
+from .image_noatime import open_evidence, read_evidence
 from .image_parttypes import gpt_type
 
 EWF_SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"EVF2\x0d\x0a\x81\x00")
@@ -303,11 +303,7 @@ def first_segment(path: str) -> str | None:
     m = _EWF_LATER.match(path)
     if m and m.group("seq") not in ("01",):
         try:
-            fd = open_evidence(path)
-            try:
-                head = os.pread(fd, 8, 0)
-            finally:
-                os.close(fd)
+            head = read_evidence(path, 8)
         except OSError:
             return None
         if head.startswith(EWF_SIGNATURES):
@@ -348,11 +344,7 @@ def vmdk_descriptor_of(path: str) -> str | None:
         try:
             if os.path.getsize(other) > 64 * 1024:
                 continue  # a descriptor file is text of a few hundred bytes (a sparse extent embeds its own)
-            fd = open_evidence(other)
-            try:
-                text = os.pread(fd, 64 * 1024, 0)
-            finally:
-                os.close(fd)
+            text = read_evidence(other, 64 * 1024)
         except OSError:
             continue
         if not text.startswith(b"# Disk DescriptorFile"):
