@@ -690,13 +690,16 @@ def _lead_rows(plan: SheetPlan, data: Iterable[Sequence[object]], base: int, hea
 
 
 def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
-                  first_col: int = 0) -> SheetFinding | None:
+                  first_col: int = 0, later: bool = True) -> SheetFinding | None:
     """The personal-data finding for one sheet, or None when it holds no person records or leads.
 
     ``rows`` may be a stream: only the first rows (header search and value sample) are held, the rest
     is counted as it passes, so a 1,000,000-row sheet needs no list of all its rows.
     ``first_row`` (1-based) and ``first_col`` (0-based) place ``rows`` in the sheet, since readers
     start at the first used cell; reported row numbers and column letters are the sheet's own.
+    Only a person table's rows are all read: a sheet whose sample rows show no table is searched further down by
+    :func:`_later_table` (not when ``later`` is False: the search itself), any other sheet is left unread below
+    its sample (its reader may still read on: a text table for its damage notes).
     """
     stream = iter(rows)
     head = list(islice(stream, HEADER_SCAN_ROWS + SAMPLE_ROWS))
@@ -705,9 +708,9 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     if _one_column(head):  # no header and no table: only a form written label above value, or address labels
         if (labelled := _label_finding(name, head, stream, first_row, first_col)) is not None:
             return labelled
-        for _ in stream:  # drain, as below
-            pass
-        return _form_finding(name, head, first_row, first_col)
+        if (form := _form_finding(name, head, first_row, first_col)) is not None or not later:
+            return form
+        return _later_table(name, head, stream, first_row, first_col)
     header = find_header(head) or _later_header(head)  # a header under a preamble names the columns before values do
     if header is None and (at := label_column(head)) is not None:
         return _sideways_finding(name, head, stream, first_row, first_col, at)
@@ -733,9 +736,13 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     if plan is None or kind is None:
         if (labelled := _label_finding(name, head, stream, first_row, first_col)) is not None:
             return labelled
-        for _ in stream:  # drain, so the reader's time and cell caps still apply to the whole sheet
-            pass
-        return _form_finding(name, head, first_row, first_col)
+        if (form := _form_finding(name, head, first_row, first_col)) is not None:
+            return form
+        if not later:
+            return None
+        # no person table in the sample rows: one may start further down; below a header that names no person
+        # table (a product list, public officials) only a header of its own starts one (its rows are not persons)
+        return _later_table(name, head, stream, first_row, first_col, headers_only=header is not None or plan is None)
     kept, examples = _without_examples(sample)
     data = chain(kept, stream)
     base = first_row + (header_at + 1 if header_at is not None else 0)
@@ -770,6 +777,90 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     header_row = first_row + header_at if header_at is not None else None
     return SheetFinding(name, header_row, columns, fields, keys, found, kind,
                         tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+
+
+# A sheet in which the sample rows show no table (no header, nothing found from values) may still hold a person
+# table further down: below hundreds of blank rows, a product list, a log. Its rows past the first
+# HEADER_SCAN_ROWS are not classified one by one; they pass, LATER_BLOCK at a time, through one C-level regular
+# expression over the block's text (``repr`` of the rows, no Python work per cell), which looks for what every
+# person table has somewhere in its first rows: a name or address header word, an address (a municipality with a
+# block number, or a prefecture and a municipality), a postal code, a phone number, an e-mail address, an era
+# date. A block without any is passed over; at the first row that has one, the rows from LATER_CONTEXT rows above
+# it (the header of a table that starts there) are classified as a sheet of their own, with the sheet's row
+# numbers. When that finds nothing, the search goes on after the rows it classified, so a sheet costs at most one
+# classification of its sample per HEADER_SCAN_ROWS + SAMPLE_ROWS rows read, and a sheet without any hit one
+# regular-expression pass.
+LATER_BLOCK = 256
+LATER_CONTEXT = HEADER_SCAN_ROWS
+_HINT = re.compile(
+    r"氏名|名前|姓名|住所|所在地|フリガナ|ふりがな|郵便番号|〒|電話|連絡先|宛名|宛先|生年月日|送付先|届け先|保護者|世帯主|"
+    r"メール|(?:昭和|平成|大正|令和)[元\d０-９]"
+    r"|[都道府県][^\s\d'\",]{0,6}?[市区町村郡]"  # within one cell: repr quotes every text cell
+    r"|[^\s\d'\",]{1,6}?[市区町村郡][^'\",]{0,12}?(?:[\d０-９]|[一二三四五六七八九十]+丁目|番地)"
+    r"|(?<![\d０-９])[\d０-９]{3}[-－ー‐][\d０-９]{4}(?![\d０-９])"
+    r"|(?<![\d０-９])0[\d０-９]{1,4}[-－ー‐(（][\d０-９]{1,4}[-－ー‐)）][\d０-９]{3,4}"
+    r"|@[\w-]+\."
+    r"|(?i:\b(?:(?:first|last|full|family|given|sur)[ _]?name|name|address|street|zip|postcode|phone|e-?mail)\b)")
+
+
+# below a table whose header names no persons, a new table's header: a name and an address header word in one row
+_HEADER_HINT = re.compile(r"氏名|名前|姓名|宛名|住所|(?i:\bname\b|\baddress\b)")
+
+
+def later_hint(rows: Sequence[Sequence[object]], headers_only: bool = False) -> int | None:
+    """The index of the first of ``rows`` whose cells hold a person table's hint (:data:`_HINT`), or None;
+    ``headers_only``: the first that is a header naming a name and an address (:func:`find_header`)."""
+    pattern = _HEADER_HINT if headers_only else _HINT
+    if pattern.search(repr(rows)) is None:  # one C-level pass over the block: most blocks end here
+        return None
+    for i, r in enumerate(rows):
+        if pattern.search(repr(r)) and (not headers_only or _names_person_header(r)):
+            return i
+    return None
+
+
+def _names_person_header(row: Sequence[object]) -> bool:
+    found = find_header([row])
+    return found is not None and {"name", "address"} <= {_base(h.field) for h in found[1].values() if not h.role}
+
+
+def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[Sequence[object]], first_row: int,
+                 first_col: int, headers_only: bool = False) -> SheetFinding | None:
+    """A person table below the sample rows of a sheet in which they showed none (see :data:`_HINT`): the first
+    one found, its rows numbered as in the sheet; None when there is none (then every row was read once)."""
+    rows: list[Sequence[object]] = list(head)
+    at = HEADER_SCAN_ROWS  # where the search goes on in ``rows``; ``done``: rows of the sheet before ``rows``
+    done = 0
+    while True:
+        if at >= len(rows):
+            block = list(islice(stream, LATER_BLOCK))
+            if not block:
+                return None
+            keep = rows[max(0, len(rows) - LATER_CONTEXT):]  # the rows above a hit at the block's top
+            done += len(rows) - len(keep)
+            rows, at = [*keep, *block], len(keep)
+        block = rows[at:at + LATER_BLOCK]
+        if (i := later_hint(block, headers_only)) is None:
+            at += len(block)
+            continue
+        # a header hit starts the table; a value hit has its header (if any) among the rows above
+        start = max(1 if done == 0 else 0, at + i - (0 if headers_only else LATER_CONTEXT))
+        taken: list[Sequence[object]] = []
+
+        def kept(source: Iterator[Sequence[object]], taken: list[Sequence[object]] = taken
+                 ) -> Iterator[Sequence[object]]:
+            for r in source:
+                if len(taken) < HEADER_SCAN_ROWS + SAMPLE_ROWS:
+                    taken.append(r)
+                yield r
+
+        found = analyse_sheet(name, kept(chain(rows[start:], stream)), first_row + done + start, first_col,
+                              later=False)
+        if found is not None:
+            return found
+        # nothing there: the search goes on below the rows that were classified (only their sample was read)
+        done += start
+        rows, at = taken, len(taken)
 
 
 def _without_examples(sample: Sequence[Sequence[object]]) -> tuple[Sequence[Sequence[object]], int]:
