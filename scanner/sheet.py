@@ -30,10 +30,6 @@ class Sheet:
     # a worksheet of a workbook that also keeps caches: its records are remembered so that a cache row repeating
     # one of them is not counted twice (scanner.inspectors.spreadsheet.CacheRepeats)
     cached_later: bool = False
-    # whether rows a classifier left unread must still be read: a text table's damage and decoding notes, a
-    # stream's cell and time caps, come at its end; calamine has parsed the whole sheet before the first row
-    # (its cap is checked on the sheet's size), so a non-person sheet's rows past the sample are never built
-    read_to_end: bool = True
 
 
 def column_letter(index: int) -> str:

@@ -778,7 +778,7 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
             budget.next_sheet()
             budget.add((sheet.end[0] + 1) * sheet.width)
             # iter_rows starts at row 1 of the sheet and at the first used column
-            yield Sheet(meta.name, _ticking(sheet.iter_rows(), budget), 1, sheet.start[1], read_to_end=False)
+            yield Sheet(meta.name, _ticking(sheet.iter_rows(), budget), 1, sheet.start[1])
     finally:
         wb.close()
     if macros:

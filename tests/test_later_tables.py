@@ -114,3 +114,10 @@ def test_hints(text: str) -> None:
 @pytest.mark.parametrize("text", ["コピー用紙", "2019-06-14", "本庁舎", "市民ホール", "資料079", "3月14日 17:00", "O'Brien"])
 def test_no_hint(text: str) -> None:
     assert P.later_hint([["x", 1.0, text]]) is None
+
+
+def test_a_second_header_inside_the_sample_starts_a_table() -> None:
+    """An inventory (its header names places and staff, no persons) of 300 rows, then a person table: all in the
+    first 520 rows; the header search below the inventory's header finds the persons' header."""
+    f = P.analyse_sheet("一覧", iter(inventory(people(300, seed=5)) + TABLE[:150]))
+    assert f is not None and f.count == 149 and f.header_row == 302

@@ -22,8 +22,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from itertools import chain, islice
-from typing import overload
+from itertools import chain, compress, islice, repeat
+from typing import cast, overload
 
 from ..codes import MAIN_ROLE, Rejection, SheetKind
 from ..masking import mask_field, mask_name
@@ -697,9 +697,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     is counted as it passes, so a 1,000,000-row sheet needs no list of all its rows.
     ``first_row`` (1-based) and ``first_col`` (0-based) place ``rows`` in the sheet, since readers
     start at the first used cell; reported row numbers and column letters are the sheet's own.
-    Only a person table's rows are all read: a sheet whose sample rows show no table is searched further down by
-    :func:`_later_table` (not when ``later`` is False: the search itself), any other sheet is left unread below
-    its sample (its reader may still read on: a text table for its damage notes).
+    Only a person table's rows are all classified: the rows of a sheet whose sample shows none are searched for a
+    table further down by :func:`_later_table` (not when ``later`` is False: that search's own windows).
     """
     stream = iter(rows)
     head = list(islice(stream, HEADER_SCAN_ROWS + SAMPLE_ROWS))
@@ -779,24 +778,28 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
                         tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
 
 
-# A sheet in which the sample rows show no table (no header, nothing found from values) may still hold a person
-# table further down: below hundreds of blank rows, a product list, a log. Its rows past the first
-# HEADER_SCAN_ROWS are not classified one by one; they pass, LATER_BLOCK at a time, through one C-level regular
-# expression over the block's text (``repr`` of the rows, no Python work per cell), which looks for what every
-# person table has somewhere in its first rows: a name or address header word, an address (a municipality with a
-# block number, or a prefecture and a municipality), a postal code, a phone number, an e-mail address, an era
-# date. A block without any is passed over; at the first row that has one, the rows from LATER_CONTEXT rows above
-# it (the header of a table that starts there) are classified as a sheet of their own, with the sheet's row
-# numbers. When that finds nothing, the search goes on after the rows it classified, so a sheet costs at most one
-# classification of its sample per HEADER_SCAN_ROWS + SAMPLE_ROWS rows read, and a sheet without any hit one
-# regular-expression pass.
+# A sheet in which the sample rows (HEADER_SCAN_ROWS + SAMPLE_ROWS) show no person table may still hold one further
+# down: below hundreds of blank rows, a product list, a log (issue 11). Its rows past the sample are not classified
+# one by one; they pass, LATER_BLOCK at a time, through one regular expression over the block's text cells
+# (:func:`_text`: C-level maps, no Python work per cell), which looks for what a person table shows in its rows: a
+# name or address header word, an address (a prefecture and a municipality, or a municipality with a block number),
+# a postal code, a phone number, an e-mail address, an era date (:data:`_HINT`). A block without any is passed
+# over. At the first row with one, the hinted rows just above it (a table that starts inside the sample) and, when
+# there are none, LATER_CONTEXT rows (a header in words that are no hint) are taken with it, and from there the rows
+# are classified as a sheet of their own, with the sheet's row numbers. When that finds nothing, the search goes on
+# below the rows it classified: a sheet costs at most one classification of a sample per sample's rows read, and a
+# sheet without any hint one pass of the expression. Below a header that names no person table (an inventory, a
+# list of officials: its rows may hold addresses and names that are no persons) only a row that is a header
+# naming a name and an address starts a table (:data:`_HEADER_HINT`), searched from the rows under the header
+# search on. A sheet that ends inside its sample is classified as before (a header-less table below a product
+# list inside the first 520 rows is not searched for: the share's sheets would pay the search).
 LATER_BLOCK = 256
 LATER_CONTEXT = HEADER_SCAN_ROWS
-_HINT = re.compile(
+_HINT = re.compile(  # over the text cells joined by \x1f (:func:`_text`), which \s and [^\x1f] keep within one cell
     r"氏名|名前|姓名|住所|所在地|フリガナ|ふりがな|郵便番号|〒|電話|連絡先|宛名|宛先|生年月日|送付先|届け先|保護者|世帯主|"
     r"メール|(?:昭和|平成|大正|令和)[元\d０-９]"
-    r"|[都道府県][^\s\d'\",]{0,6}?[市区町村郡]"  # within one cell: repr quotes every text cell
-    r"|[^\s\d'\",]{1,6}?[市区町村郡][^'\",]{0,12}?(?:[\d０-９]|[一二三四五六七八九十]+丁目|番地)"
+    r"|[都道府県][^\s\d]{0,6}?[市区町村郡]"
+    r"|[^\s\d]{1,6}?[市区町村郡][^\x1f]{0,12}?(?:[\d０-９]|[一二三四五六七八九十]+丁目|番地)"
     r"|(?<![\d０-９])[\d０-９]{3}[-－ー‐][\d０-９]{4}(?![\d０-９])"
     r"|(?<![\d０-９])0[\d０-９]{1,4}[-－ー‐(（][\d０-９]{1,4}[-－ー‐)）][\d０-９]{3,4}"
     r"|@[\w-]+\."
@@ -807,14 +810,20 @@ _HINT = re.compile(
 _HEADER_HINT = re.compile(r"氏名|名前|姓名|宛名|住所|(?i:\bname\b|\baddress\b)")
 
 
+def _text(rows: Sequence[Sequence[object]]) -> str:
+    """The text cells of ``rows`` joined (numbers and dates hold no hint): C-level maps, no Python work per cell."""
+    cells = list(chain.from_iterable(rows))
+    return "\x1f".join(cast(Iterator[str], compress(cells, map(isinstance, cells, repeat(str)))))
+
+
 def later_hint(rows: Sequence[Sequence[object]], headers_only: bool = False) -> int | None:
     """The index of the first of ``rows`` whose cells hold a person table's hint (:data:`_HINT`), or None;
     ``headers_only``: the first that is a header naming a name and an address (:func:`find_header`)."""
     pattern = _HEADER_HINT if headers_only else _HINT
-    if pattern.search(repr(rows)) is None:  # one C-level pass over the block: most blocks end here
+    if pattern.search(_text(rows)) is None:  # one pass over the block: most blocks end here
         return None
     for i, r in enumerate(rows):
-        if pattern.search(repr(r)) and (not headers_only or _names_person_header(r)):
+        if pattern.search(_text((r,))) and (not headers_only or _names_person_header(r)):
             return i
     return None
 
@@ -829,22 +838,30 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     """A person table below the sample rows of a sheet in which they showed none (see :data:`_HINT`): the first
     one found, its rows numbered as in the sheet; None when there is none (then every row was read once)."""
     rows: list[Sequence[object]] = list(head)
-    at = HEADER_SCAN_ROWS  # where the search goes on in ``rows``; ``done``: rows of the sheet before ``rows``
+    # where the search goes on in ``rows`` (``done``: rows of the sheet before ``rows``): below a header, from the
+    # rows under the header search (a second table's header); else past the sample (its rows were classified)
+    at = HEADER_SCAN_ROWS if headers_only else len(rows)
     done = 0
     while True:
         if at >= len(rows):
             block = list(islice(stream, LATER_BLOCK))
             if not block:
                 return None
-            keep = rows[max(0, len(rows) - LATER_CONTEXT):]  # the rows above a hit at the block's top
+            # the rows above a hit: the whole sample (a table may start in it), then the last rows read
+            keep = rows if done == 0 and len(rows) == len(head) else rows[max(0, len(rows) - LATER_CONTEXT):]
             done += len(rows) - len(keep)
             rows, at = [*keep, *block], len(keep)
         block = rows[at:at + LATER_BLOCK]
         if (i := later_hint(block, headers_only)) is None:
             at += len(block)
             continue
-        # a header hit starts the table; a value hit has its header (if any) among the rows above
-        start = max(1 if done == 0 else 0, at + i - (0 if headers_only else LATER_CONTEXT))
+        top = at + i
+        if not headers_only:  # a table that starts in the sample: its rows above the hit show hints too
+            while top > 1 and later_hint(rows[top - 1:top]) is not None:
+                top -= 1
+        # a header hit, or the first of hinted rows above it, starts the table; a value hit below rows without hints
+        # has its header (if any, in words that are no hint) among the rows above
+        start = max(1 if done == 0 else 0, top - (LATER_CONTEXT if top == at + i and not headers_only else 0))
         taken: list[Sequence[object]] = []
 
         def kept(source: Iterator[Sequence[object]], taken: list[Sequence[object]] = taken
