@@ -1,6 +1,6 @@
 """Person tables below a sheet's sample rows (issue 11: classify from a bounded sample, read every row only of person
 tables). A sheet is classified from its first rows (header search and value sample); the rows below pass through
-one regular expression (pii._HINT) and only a window where it hits is classified. These sheets must still be found,
+a few regular expressions (pii._HINTS) and only a window where it hits is classified. These sheets must still be found,
 with every record: a table after 500 blank rows, after 1,000 rows of a product list (with and without its own
 header), a header-less table below a product list, in .xlsx (calamine) and CSV; a list of things (inventory) with its
 own header followed by a person table; and no sheet of only products or of facilities is a person table.

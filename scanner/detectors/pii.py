@@ -783,7 +783,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
 # one by one; they pass, LATER_BLOCK at a time, through one regular expression over the block's text cells
 # (:func:`_text`: C-level maps, no Python work per cell), which looks for what a person table shows in its rows: a
 # name or address header word, an address (a prefecture and a municipality, or a municipality with a block number),
-# a postal code, a phone number, an e-mail address, an era date (:data:`_HINT`). A block without any is passed
+# a postal code, a phone number, an e-mail address, an era date (:data:`_HINTS`). A block without any is passed
 # over. At the first row with one, the hinted rows just above it (a table that starts inside the sample) and, when
 # there are none, LATER_CONTEXT rows (a header in words that are no hint) are taken with it, and from there the rows
 # are classified as a sheet of their own, with the sheet's row numbers. When that finds nothing, the search goes on
@@ -795,19 +795,37 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
 # list inside the first 520 rows is not searched for: the share's sheets would pay the search).
 LATER_BLOCK = 256
 LATER_CONTEXT = HEADER_SCAN_ROWS
-_HINT = re.compile(  # over the text cells joined by \x1f (:func:`_text`), which \s and [^\x1f] keep within one cell
-    r"氏名|名前|姓名|住所|所在地|フリガナ|ふりがな|郵便番号|〒|電話|連絡先|宛名|宛先|生年月日|送付先|届け先|保護者|世帯主|"
-    r"メール|(?:昭和|平成|大正|令和)[元\d０-９]"
-    r"|[都道府県][^\s\d]{0,6}?[市区町村郡]"
-    r"|[^\s\d]{1,6}?[市区町村郡][^\x1f]{0,12}?(?:[\d０-９]|[一二三四五六七八九十]+丁目|番地)"
-    r"|(?<![\d０-９])[\d０-９]{3}[-－ー‐][\d０-９]{4}(?![\d０-９])"
-    r"|(?<![\d０-９])0[\d０-９]{1,4}[-－ー‐(（][\d０-９]{1,4}[-－ー‐)）][\d０-９]{3,4}"
-    r"|@[\w-]+\."
-    r"|(?i:\b(?:(?:first|last|full|family|given|sur)[ _]?name|name|address|street|zip|postcode|phone|e-?mail)\b)")
+_D = "\\d０-９"
+# over the text cells joined by \x1f (:func:`_text`; \s and [^\x1f] keep a match within one cell). Python's ``re`` runs
+# an alternation branch by branch at every position, so the hints are four expressions, each starting with one
+# character set (``re`` then skips to a candidate in C), and the first two run only where a cheaper set finds a
+# candidate: names of fields and era dates, addresses, postal codes and phone numbers, Latin field names.
+_HINTS = (
+    (re.compile("[氏名姓住所フふ郵〒電連宛生送届保世メ昭平大令@]"),
+     re.compile(r"氏名|名前|姓名|住所|所在地|フリガナ|ふりがな|郵便番号|〒|電話|連絡先|宛名|宛先|生年月日|送付先|届け先|保護者|"
+                f"世帯主|メール|(?:昭和|平成|大正|令和)[元{_D}]|@[\\w-]+\\.")),
+    (re.compile("[都道府県市区町村郡]"),
+     re.compile(r"[都道府県市区町村郡](?:(?<=[都道府県])(?=[^\s\d]{0,6}[市区町村郡])"
+                f"|(?<=[^\\s\\d][市区町村郡])(?=[^\x1f]{{0,12}}(?:[{_D}]|[一二三四五六七八九十]+丁目|番地)))")),
+    (None,  # 184-0004, 03-1234-5678, (03)1234-5678 after a digit; an ISO date (2019-06-14) is none
+     re.compile(f"[-－‐ー](?<=[{_D}][-－‐ー])(?:[{_D}]{{4}}(?![{_D}])|[{_D}]{{1,4}}[-－‐ー)）][{_D}]{{3,4}}(?![{_D}]))")),
+    (None,
+     re.compile(r"[NnAaSsZzPpEe](?:(?<=[Nn])ame|(?<=N)AME|(?<=[Aa])ddress|(?<=A)DDRESS|(?<=[Ss])treet|(?<=S)TREET"
+                r"|(?<=[Zz])ip|(?<=Z)IP|(?<=[Pp])ostcode|(?<=[Pp])hone|(?<=P)HONE|(?<=[Ee])-?[Mm]ail|(?<=E)-?MAIL)")),
+)
+
+
+def _hint(text: str) -> bool:
+    """Whether ``text`` holds a person table's hint (:data:`_HINTS`)."""
+    return any((pre is None or pre.search(text)) and rx.search(text) for pre, rx in _HINTS)
 
 
 # below a table whose header names no persons, a new table's header: a name and an address header word in one row
-_HEADER_HINT = re.compile(r"氏名|名前|姓名|宛名|住所|(?i:\bname\b|\baddress\b)")
+_HEADER_HINT = (re.compile("[氏名姓宛住NnAa]"), re.compile("氏名|名前|姓名|宛名|住所|[Nn]ame|NAME|[Aa]ddress|ADDRESS"))
+
+
+def _header_hint(text: str) -> bool:
+    return _HEADER_HINT[0].search(text) is not None and _HEADER_HINT[1].search(text) is not None
 
 
 def _text(rows: Sequence[Sequence[object]]) -> str:
@@ -817,13 +835,13 @@ def _text(rows: Sequence[Sequence[object]]) -> str:
 
 
 def later_hint(rows: Sequence[Sequence[object]], headers_only: bool = False) -> int | None:
-    """The index of the first of ``rows`` whose cells hold a person table's hint (:data:`_HINT`), or None;
+    """The index of the first of ``rows`` whose cells hold a person table's hint (:data:`_HINTS`), or None;
     ``headers_only``: the first that is a header naming a name and an address (:func:`find_header`)."""
-    pattern = _HEADER_HINT if headers_only else _HINT
-    if pattern.search(_text(rows)) is None:  # one pass over the block: most blocks end here
+    hint = _header_hint if headers_only else _hint
+    if not hint(_text(rows)):  # one pass over the block: most blocks end here
         return None
     for i, r in enumerate(rows):
-        if pattern.search(_text((r,))) and (not headers_only or _names_person_header(r)):
+        if hint(_text((r,))) and (not headers_only or _names_person_header(r)):
             return i
     return None
 
@@ -835,7 +853,7 @@ def _names_person_header(row: Sequence[object]) -> bool:
 
 def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[Sequence[object]], first_row: int,
                  first_col: int, headers_only: bool = False) -> SheetFinding | None:
-    """A person table below the sample rows of a sheet in which they showed none (see :data:`_HINT`): the first
+    """A person table below the sample rows of a sheet in which they showed none (see :data:`_HINTS`): the first
     one found, its rows numbered as in the sheet; None when there is none (then every row was read once)."""
     rows: list[Sequence[object]] = list(head)
     # where the search goes on in ``rows`` (``done``: rows of the sheet before ``rows``): below a header, from the
