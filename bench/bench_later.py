@@ -12,47 +12,31 @@ process (the other revision from ``git archive``), alternating. Found records pe
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import platform
-import random
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import bench_args, publish  # noqa: E402
+from common import bench_args, other_revision, publish  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-ITEMS = ["コピー用紙", "トナー", "ファイル", "封筒", "ボールペン", "付箋", "電池", "マスク"]
-
-
-def _products(n: int, seed: int = 7) -> list[list[object]]:
-    rnd = random.Random(seed)
-    rows: list[list[object]] = [["品名", "数量", "単価", "金額", "購入日", "備考"]]
-    for _ in range(n):
-        q, p = rnd.randint(1, 50), rnd.randint(100, 20000)
-        rows.append([rnd.choice(ITEMS), q, p, q * p, f"20{rnd.randint(14, 23)}-{rnd.randint(1, 12):02d}-"
-                     f"{rnd.randint(1, 28):02d}", rnd.choice(["", "至急", "追加"])])
-    return rows
-
-
 def build(work: Path) -> dict[str, Path]:
     sys.path.insert(0, str(ROOT))
-    from tests.pii_data import facility_list, people, standard, xlsx_bytes
+    from tests.pii_data import facility_list, people, product_list, standard, xlsx_bytes
 
     work.mkdir(parents=True, exist_ok=True)
     persons = standard(people(200, seed=1011))
     sheets = {
-        "products 50,000 rows": _products(50_000),
+        "products 50,000 rows": product_list(50_000),
         "facilities 20,000 rows, header-less (a hint on every row)": facility_list(people(20_000, seed=9))[1:],
-        "products 1,000 rows + 200 persons": _products(1000) + persons,
+        "products 1,000 rows + 200 persons": product_list(1000) + persons,
         "500 blank rows + 200 persons": [["", "", ""]] * 500 + persons,
     }
     out = {}
@@ -106,12 +90,7 @@ def main() -> None:
     files = {k: str(v) for k, v in build(args.work / "later").items()}
     with tempfile.TemporaryDirectory(prefix="bench-later-") as tmp:
         other = Path(tmp)
-        archive = subprocess.run(["git", "archive", args.against, "scanner", "signatures"], cwd=ROOT,
-                                 capture_output=True, check=True).stdout
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(other, filter="data")
-        rev = subprocess.run(["git", "rev-parse", "--short", args.against], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout.strip()
+        rev = other_revision(ROOT, args.against, other)
         load = os.getloadavg()[0]
         results: dict[str, list[dict]] = {"old": [], "new": []}
         for i in range(args.runs):

@@ -10,39 +10,25 @@ Generated people (scanner.demo, fixed seeds), asserted through the CLI.
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import pytest
 
 from scanner.detectors import pii as P
 from tests.conftest import run_leakscan
-from tests.pii_data import csv_bytes, facility_list, inventory, people, standard, xlsx_bytes
+from tests.pii_data import csv_bytes, facility_list, inventory, people, product_list, standard, xlsx_bytes
 
 PEOPLE = people(200, seed=1011)
 TABLE = standard(PEOPLE)
-ITEMS = ["コピー用紙", "トナー", "ファイル", "封筒", "ボールペン", "付箋", "電池", "マスク"]
-
-
-def _products(n: int, seed: int = 7) -> list[list[object]]:
-    rnd = random.Random(seed)
-    rows: list[list[object]] = [["品名", "数量", "単価", "金額", "購入日", "備考"]]
-    for _ in range(n):
-        q, p = rnd.randint(1, 50), rnd.randint(100, 20000)
-        rows.append([rnd.choice(ITEMS), q, p, q * p, f"20{rnd.randint(14, 23)}-{rnd.randint(1, 12):02d}-"
-                     f"{rnd.randint(1, 28):02d}", rnd.choice(["", "至急", "追加"])])
-    return rows
-
-
 SHEETS = {
     "blank_500.xlsx": [["", "", ""]] * 500 + TABLE,
-    "products_then_people.xlsx": _products(1000) + TABLE,
-    "products_then_headerless.xlsx": _products(1000) + TABLE[1:],
-    "products_blank_people.xlsx": _products(1000) + [[]] * 700 + TABLE,
+    "products_then_people.xlsx": product_list(1000) + TABLE,
+    "products_then_headerless.xlsx": product_list(1000) + TABLE[1:],
+    "products_blank_people.xlsx": product_list(1000) + [[]] * 700 + TABLE,
     "inventory_then_people.xlsx": inventory(people(1000, seed=5)) + TABLE,
 }
 NEGATIVE = {
-    "products.xlsx": _products(3000),
+    "products.xlsx": product_list(3000),
     "facilities.xlsx": facility_list(people(1200, seed=9))[1:],  # header-less: every row a hint, none a person
 }
 
@@ -53,7 +39,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     share.mkdir()
     for name, rows in {**SHEETS, **NEGATIVE}.items():
         (share / name).write_bytes(xlsx_bytes({"一覧": rows}))
-    (share / "products_then_people.csv").write_bytes(csv_bytes(_products(1000) + TABLE))
+    (share / "products_then_people.csv").write_bytes(csv_bytes(product_list(1000) + TABLE))
     (share / "blank_500.csv").write_bytes(csv_bytes([[]] * 500 + TABLE))
     out = share.parent / "out"
     proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
@@ -74,11 +60,11 @@ def test_long_sheets_without_persons_are_no_hit(scanned: dict[str, dict], name: 
 
 
 def test_rows_are_numbered_as_in_the_sheet() -> None:
-    f = P.analyse_sheet("一覧", iter(_products(1000) + [[]] * 300 + TABLE))
+    f = P.analyse_sheet("一覧", iter(product_list(1000) + [[]] * 300 + TABLE))
     assert f is not None and f.count == len(PEOPLE)
     assert f.header_row == 1 + 1001 + 300  # the products' header, 1,000 rows, 300 blank rows
     assert f.rows[0][0] == f.header_row + 1
-    g = P.analyse_sheet("一覧", iter(_products(1000) + TABLE[1:]), first_row=5)
+    g = P.analyse_sheet("一覧", iter(product_list(1000) + TABLE[1:]), first_row=5)
     assert g is not None and g.header_row is None and g.count == len(PEOPLE) and g.rows[0][0] == 5 + 1001
 
 
@@ -101,7 +87,7 @@ def test_a_sheet_of_hints_is_classified_once_per_sample(monkeypatch: pytest.Monk
 def test_a_product_list_passes_the_prefilter_without_classification(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
     monkeypatch.setattr(P, "analyse_sheet", lambda *a, **k: calls.append(1))
-    assert P._later_table("S", _products(3000)[:520], iter(_products(3000)[520:]), 1, 0) is None
+    assert P._later_table("S", product_list(3000)[:520], iter(product_list(3000)[520:]), 1, 0) is None
     assert not calls
 
 
