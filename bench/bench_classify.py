@@ -15,21 +15,19 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import os
 import platform
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import bench_args, publish  # noqa: E402
+from common import bench_args, other_revision, publish  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = (".xlsx", ".csv")
@@ -109,12 +107,7 @@ def main() -> None:
         ensure(share, args.files)
     with tempfile.TemporaryDirectory(prefix="bench-classify-") as tmp:
         other = Path(tmp)
-        archive = subprocess.run(["git", "archive", args.against, "scanner", "signatures"], cwd=ROOT,
-                                 capture_output=True, check=True).stdout
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(other, filter="data")
-        rev = subprocess.run(["git", "rev-parse", "--short", args.against], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout.strip()
+        rev = other_revision(ROOT, args.against, other)
         load = os.getloadavg()[0]
         results: dict[str, list[dict]] = {"old": [], "new": []}
         for i in range(args.runs):

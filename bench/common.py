@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import io
 import random
+import subprocess
+import tarfile
 from pathlib import Path
 
 BENCH_README = Path(__file__).resolve().parent / "README.md"
@@ -36,3 +39,14 @@ def bench_args(doc: str, work: str = "/tmp/leakscan-bench") -> argparse.Argument
     ap.add_argument("--runs", type=int, default=3, help="timed runs of each command (median reported)")
     ap.add_argument("--append", action="store_true", help="append the result section to bench/README.md")
     return ap
+
+
+def other_revision(root: Path, rev: str, dest: Path) -> str:
+    """``scanner`` and ``signatures`` of revision ``rev`` of the repository at ``root``, written under ``dest`` (git
+    archive); returns the revision's short hash."""
+    archive = subprocess.run(["git", "archive", rev, "scanner", "signatures"], cwd=root, capture_output=True,
+                             check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    return subprocess.run(["git", "rev-parse", "--short", rev], cwd=root, capture_output=True, text=True,
+                          check=True).stdout.strip()

@@ -124,6 +124,18 @@ def inventory(ps: list[Person]) -> Rows:
     return rows
 
 
+def product_list(n: int, seed: int = 7) -> Rows:
+    """A purchase list of ``n`` rows (items, amounts, ISO dates): no person and no hint of one (pii._HINTS)."""
+    items = ["コピー用紙", "トナー", "ファイル", "封筒", "ボールペン", "付箋", "電池", "マスク"]
+    rnd = random.Random(seed)
+    rows: Rows = [["品名", "数量", "単価", "金額", "購入日", "備考"]]
+    for _ in range(n):
+        q, p = rnd.randint(1, 50), rnd.randint(100, 20000)
+        rows.append([rnd.choice(items), q, p, q * p, f"20{rnd.randint(14, 23)}-{rnd.randint(1, 12):02d}-"
+                     f"{rnd.randint(1, 28):02d}", rnd.choice(["", "至急", "追加"])])
+    return rows
+
+
 def postal_reference(ps: list[Person]) -> Rows:
     """Japan Post KEN_ALL-like rows: codes, kana, prefecture, municipality, town; no people."""
     towns = ["飯田橋", "一番町", "岩本町", "内神田", "内幸町", "大手町", "鍛冶町", "霞が関"]

@@ -23,8 +23,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from itertools import chain, islice
-from typing import overload
+from itertools import chain, compress, islice, repeat
+from typing import cast, overload
 
 from ..codes import MAIN_ROLE, Rejection, SheetKind
 from ..masking import mask_field, mask_name
@@ -722,13 +722,15 @@ def _lead_rows(plan: SheetPlan, data: Iterable[Sequence[object]], base: int, hea
 
 
 def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 1,
-                  first_col: int = 0) -> SheetFinding | None:
+                  first_col: int = 0, later: bool = True) -> SheetFinding | None:
     """The personal-data finding for one sheet, or None when it holds no person records or leads.
 
     ``rows`` may be a stream: only the first rows (header search and value sample) are held, the rest
     is counted as it passes, so a 1,000,000-row sheet needs no list of all its rows.
     ``first_row`` (1-based) and ``first_col`` (0-based) place ``rows`` in the sheet, since readers
     start at the first used cell; reported row numbers and column letters are the sheet's own.
+    Only a person table's rows are all classified: the rows of a sheet whose sample shows none are searched for a
+    table further down by :func:`_later_table` (not when ``later`` is False: that search's own windows).
     """
     stream = iter(rows)
     head = list(islice(stream, HEADER_SCAN_ROWS + SAMPLE_ROWS))
@@ -737,9 +739,9 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     if _one_column(head):  # no header and no table: only a form written label above value, or address labels
         if (labelled := _label_finding(name, head, stream, first_row, first_col)) is not None:
             return labelled
-        for _ in stream:  # drain, as below
-            pass
-        return _form_finding(name, head, first_row, first_col)
+        if (form := _form_finding(name, head, first_row, first_col)) is not None or not later:
+            return form
+        return _later_table(name, head, stream, first_row, first_col)
     header = find_header(head) or _later_header(head)  # a header under a preamble names the columns before values do
     if header is None and (at := label_column(head)) is not None:
         return _sideways_finding(name, head, stream, first_row, first_col, at)
@@ -765,9 +767,13 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     if plan is None or kind is None:
         if (labelled := _label_finding(name, head, stream, first_row, first_col)) is not None:
             return labelled
-        for _ in stream:  # drain, so the reader's time and cell caps still apply to the whole sheet
-            pass
-        return _form_finding(name, head, first_row, first_col)
+        if (form := _form_finding(name, head, first_row, first_col)) is not None:
+            return form
+        if not later:
+            return None
+        # no person table in the sample rows: one may start further down; below a header that names no person
+        # table (a product list, public officials) only a header of its own starts one (its rows are not persons)
+        return _later_table(name, head, stream, first_row, first_col, headers_only=header is not None or plan is None)
     kept, examples = _without_examples(sample)
     data = chain(kept, stream)
     base = first_row + (header_at + 1 if header_at is not None else 0)
@@ -802,6 +808,126 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     header_row = first_row + header_at if header_at is not None else None
     return SheetFinding(name, header_row, columns, fields, keys, found, kind,
                         tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+
+
+# A sheet in which the sample rows (HEADER_SCAN_ROWS + SAMPLE_ROWS) show no person table may still hold one further
+# down: below hundreds of blank rows, a product list, a log (issue 11). Its rows past the sample are not classified
+# one by one; they pass, LATER_BLOCK at a time, through one regular expression over the block's text cells
+# (:func:`_text`: C-level maps, no Python work per cell), which looks for what a person table shows in its rows: a
+# name or address header word, an address (a prefecture and a municipality, or a municipality with a block number),
+# a postal code, a phone number, an e-mail address, an era date (:data:`_HINTS`). A block without any is passed
+# over. At the first row with one, the hinted rows just above it (a table that starts inside the sample) and, when
+# there are none, LATER_CONTEXT rows (a header in words that are no hint) are taken with it, and from there the rows
+# are classified as a sheet of their own, with the sheet's row numbers. When that finds nothing, the search goes on
+# below the rows it classified: a sheet costs at most one classification of a sample per sample's rows read, and a
+# sheet without any hint one pass of the expression. Below a header that names no person table (an inventory, a
+# list of officials: its rows may hold addresses and names that are no persons) only a row that is a header
+# naming a name and an address starts a table (:data:`_HEADER_HINT`), searched from the rows under the header
+# search on. A sheet that ends inside its sample is classified as before (a header-less table below a product
+# list inside the first 520 rows is not searched for: the share's sheets would pay the search).
+LATER_BLOCK = 256
+LATER_CONTEXT = HEADER_SCAN_ROWS
+_D = "\\d０-９"
+# over the text cells joined by \x1f (:func:`_text`; \s and [^\x1f] keep a match within one cell). Python's ``re`` runs
+# an alternation branch by branch at every position, so the hints are four expressions, each starting with one
+# character set (``re`` then skips to a candidate in C), and the first two run only where a cheaper set finds a
+# candidate: names of fields and era dates, addresses, postal codes and phone numbers, Latin field names.
+_HINTS = (
+    (re.compile("[氏名姓住所フふ郵〒電連宛生送届保世メ昭平大令@]"),
+     re.compile(r"氏名|名前|姓名|住所|所在地|フリガナ|ふりがな|郵便番号|〒|電話|連絡先|宛名|宛先|生年月日|送付先|届け先|保護者|"
+                f"世帯主|メール|(?:昭和|平成|大正|令和)[元{_D}]|@[\\w-]+\\.")),
+    (re.compile("[都道府県市区町村郡]"),
+     re.compile(r"[都道府県市区町村郡](?:(?<=[都道府県])(?=[^\s\d]{0,6}[市区町村郡])"
+                f"|(?<=[^\\s\\d][市区町村郡])(?=[^\x1f]{{0,12}}(?:[{_D}]|[一二三四五六七八九十]+丁目|番地)))")),
+    (None,  # 184-0004, 03-1234-5678, (03)1234-5678 after a digit; an ISO date (2019-06-14) is none
+     re.compile(f"[-－‐ー](?<=[{_D}][-－‐ー])(?:[{_D}]{{4}}(?![{_D}])|[{_D}]{{1,4}}[-－‐ー)）][{_D}]{{3,4}}(?![{_D}]))")),
+    (None,
+     re.compile(r"[NnAaSsZzPpEe](?:(?<=[Nn])ame|(?<=N)AME|(?<=[Aa])ddress|(?<=A)DDRESS|(?<=[Ss])treet|(?<=S)TREET"
+                r"|(?<=[Zz])ip|(?<=Z)IP|(?<=[Pp])ostcode|(?<=[Pp])hone|(?<=P)HONE|(?<=[Ee])-?[Mm]ail|(?<=E)-?MAIL)")),
+)
+
+
+def _hint(text: str) -> bool:
+    """Whether ``text`` holds a person table's hint (:data:`_HINTS`)."""
+    return any((pre is None or pre.search(text)) and rx.search(text) for pre, rx in _HINTS)
+
+
+# below a table whose header names no persons, a new table's header: a name and an address header word in one row
+_HEADER_HINT = (re.compile("[氏名姓宛住NnAa]"), re.compile("氏名|名前|姓名|宛名|住所|[Nn]ame|NAME|[Aa]ddress|ADDRESS"))
+
+
+def _header_hint(text: str) -> bool:
+    return _HEADER_HINT[0].search(text) is not None and _HEADER_HINT[1].search(text) is not None
+
+
+def _text(rows: Sequence[Sequence[object]]) -> str:
+    """The text cells of ``rows`` joined (numbers and dates hold no hint): C-level maps, no Python work per cell."""
+    cells = list(chain.from_iterable(rows))
+    return "\x1f".join(cast(Iterator[str], compress(cells, map(isinstance, cells, repeat(str)))))
+
+
+def later_hint(rows: Sequence[Sequence[object]], headers_only: bool = False) -> int | None:
+    """The index of the first of ``rows`` whose cells hold a person table's hint (:data:`_HINTS`), or None;
+    ``headers_only``: the first that is a header naming a name and an address (:func:`find_header`)."""
+    hint = _header_hint if headers_only else _hint
+    if not hint(_text(rows)):  # one pass over the block: most blocks end here
+        return None
+    for i, r in enumerate(rows):
+        if hint(_text((r,))) and (not headers_only or _names_person_header(r)):
+            return i
+    return None
+
+
+def _names_person_header(row: Sequence[object]) -> bool:
+    found = find_header([row])
+    return found is not None and {"name", "address"} <= {_base(h.field) for h in found[1].values() if not h.role}
+
+
+def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[Sequence[object]], first_row: int,
+                 first_col: int, headers_only: bool = False) -> SheetFinding | None:
+    """A person table below the sample rows of a sheet in which they showed none (see :data:`_HINTS`): the first
+    one found, its rows numbered as in the sheet; None when there is none (then every row was read once)."""
+    rows: list[Sequence[object]] = list(head)
+    # where the search goes on in ``rows`` (``done``: rows of the sheet before ``rows``): below a header, from the
+    # rows under the header search (a second table's header); else past the sample (its rows were classified)
+    at = HEADER_SCAN_ROWS if headers_only else len(rows)
+    done = 0
+    while True:
+        if at >= len(rows):
+            block = list(islice(stream, LATER_BLOCK))
+            if not block:
+                return None
+            # the rows above a hit: the whole sample (a table may start in it), then the last rows read
+            keep = rows if done == 0 and len(rows) == len(head) else rows[max(0, len(rows) - LATER_CONTEXT):]
+            done += len(rows) - len(keep)
+            rows, at = [*keep, *block], len(keep)
+        block = rows[at:at + LATER_BLOCK]
+        if (i := later_hint(block, headers_only)) is None:
+            at += len(block)
+            continue
+        top = at + i
+        if not headers_only:  # a table that starts in the sample: its rows above the hit show hints too
+            while top > 1 and later_hint(rows[top - 1:top]) is not None:
+                top -= 1
+        # a header hit, or the first of hinted rows above it, starts the table; a value hit below rows without hints
+        # has its header (if any, in words that are no hint) among the rows above
+        start = max(1 if done == 0 else 0, top - (LATER_CONTEXT if top == at + i and not headers_only else 0))
+        taken: list[Sequence[object]] = []
+
+        def kept(source: Iterator[Sequence[object]], taken: list[Sequence[object]] = taken
+                 ) -> Iterator[Sequence[object]]:
+            for r in source:
+                if len(taken) < HEADER_SCAN_ROWS + SAMPLE_ROWS:
+                    taken.append(r)
+                yield r
+
+        found = analyse_sheet(name, kept(chain(rows[start:], stream)), first_row + done + start, first_col,
+                              later=False)
+        if found is not None:
+            return found
+        # nothing there: the search goes on below the rows that were classified (only their sample was read)
+        done += start
+        rows, at = taken, len(taken)
 
 
 def _without_examples(sample: Sequence[Sequence[object]]) -> tuple[Sequence[Sequence[object]], int]:

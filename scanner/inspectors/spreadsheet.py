@@ -177,6 +177,9 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
         if sheet.origin is None and not sheet.unread:
             reading.sheets += 1
         found = repeats.analyse(sheet, analyse_sheet)
+        if iter(sheet.rows) is sheet.rows:  # a stream the classifier did not finish: read on (a text table's damage
+            for _ in sheet.rows:           # and decoding notes come at its end, and the caps apply to every row)
+                pass
         reading.notes += sheet.notes
         reading.damage += sheet.damage
         reading.unread += sheet.unread

@@ -1,0 +1,109 @@
+"""Person tables below a sheet's sample rows (issue 11: classify from a bounded sample, read every row only of person
+tables). A sheet is classified from its first rows (header search and value sample); the rows below pass through
+a few regular expressions (pii._HINTS) and only a window where it hits is classified. These sheets must still be found,
+with every record: a table after 500 blank rows, after 1,000 rows of a product list (with and without its own
+header), a header-less table below a product list, in .xlsx (calamine) and CSV; a list of things (inventory) with its
+own header followed by a person table; and no sheet of only products or of facilities is a person table.
+Generated people (scanner.demo, fixed seeds), asserted through the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scanner.detectors import pii as P
+from tests.conftest import run_leakscan
+from tests.pii_data import csv_bytes, facility_list, inventory, people, product_list, standard, xlsx_bytes
+
+PEOPLE = people(200, seed=1011)
+TABLE = standard(PEOPLE)
+SHEETS = {
+    "blank_500.xlsx": [["", "", ""]] * 500 + TABLE,
+    "products_then_people.xlsx": product_list(1000) + TABLE,
+    "products_then_headerless.xlsx": product_list(1000) + TABLE[1:],
+    "products_blank_people.xlsx": product_list(1000) + [[]] * 700 + TABLE,
+    "inventory_then_people.xlsx": inventory(people(1000, seed=5)) + TABLE,
+}
+NEGATIVE = {
+    "products.xlsx": product_list(3000),
+    "facilities.xlsx": facility_list(people(1200, seed=9))[1:],  # header-less: every row a hint, none a person
+}
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    share = tmp_path_factory.mktemp("later") / "share"
+    share.mkdir()
+    for name, rows in {**SHEETS, **NEGATIVE}.items():
+        (share / name).write_bytes(xlsx_bytes({"一覧": rows}))
+    (share / "products_then_people.csv").write_bytes(csv_bytes(product_list(1000) + TABLE))
+    (share / "blank_500.csv").write_bytes(csv_bytes([[]] * 500 + TABLE))
+    out = share.parent / "out"
+    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    return {Path(f["path"]).name: f for f in doc["files"]}
+
+
+@pytest.mark.parametrize("name", [*SHEETS, "products_then_people.csv", "blank_500.csv"])
+def test_a_person_table_below_the_sample_is_found_whole(scanned: dict[str, dict], name: str) -> None:
+    assert name in scanned, sorted(scanned)
+    assert scanned[name]["pii"]["records"] == len(PEOPLE)
+
+
+@pytest.mark.parametrize("name", NEGATIVE)
+def test_long_sheets_without_persons_are_no_hit(scanned: dict[str, dict], name: str) -> None:
+    assert name not in scanned
+
+
+def test_rows_are_numbered_as_in_the_sheet() -> None:
+    f = P.analyse_sheet("一覧", iter(product_list(1000) + [[]] * 300 + TABLE))
+    assert f is not None and f.count == len(PEOPLE)
+    assert f.header_row == 1 + 1001 + 300  # the products' header, 1,000 rows, 300 blank rows
+    assert f.rows[0][0] == f.header_row + 1
+    g = P.analyse_sheet("一覧", iter(product_list(1000) + TABLE[1:]), first_row=5)
+    assert g is not None and g.header_row is None and g.count == len(PEOPLE) and g.rows[0][0] == 5 + 1001
+
+
+def test_a_sheet_of_hints_is_classified_once_per_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every row of a header-less facility list hits the pre-filter: the windows classified never overlap, so the
+    cost stays at most one classification of a sample per HEADER_SCAN_ROWS + SAMPLE_ROWS rows."""
+    rows = facility_list(people(5000, seed=9))[1:]
+    calls: list[int] = []
+    real = P.analyse_sheet
+
+    def counted(*args: object, **kw: object) -> object:
+        calls.append(1)
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(P, "analyse_sheet", counted)
+    assert real("施設", iter(rows)) is None
+    assert 1 <= len(calls) <= len(rows) // (P.HEADER_SCAN_ROWS + P.SAMPLE_ROWS) + 1
+
+
+def test_a_product_list_passes_the_prefilter_without_classification(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(P, "analyse_sheet", lambda *a, **k: calls.append(1))
+    assert P._later_table("S", product_list(3000)[:520], iter(product_list(3000)[520:]), 1, 0) is None
+    assert not calls
+
+
+@pytest.mark.parametrize("text", ["東京都小金井市本町3-12-5", "さいたま市浦和区高砂1丁目", "090-1234-5678", "〒184-0004",
+                                  "a.b@example.jp", "昭和45年3月1日", "氏名", "Address"])
+def test_hints(text: str) -> None:
+    assert P.later_hint([["x", 1.0], ["", text]]) == 1
+
+
+@pytest.mark.parametrize("text", ["コピー用紙", "2019-06-14", "本庁舎", "市民ホール", "資料079", "3月14日 17:00", "O'Brien"])
+def test_no_hint(text: str) -> None:
+    assert P.later_hint([["x", 1.0, text]]) is None
+
+
+def test_a_second_header_inside_the_sample_starts_a_table() -> None:
+    """An inventory (its header names places and staff, no persons) of 300 rows, then a person table: all in the
+    first 520 rows; the header search below the inventory's header finds the persons' header."""
+    f = P.analyse_sheet("一覧", iter(inventory(people(300, seed=5)) + TABLE[:150]))
+    assert f is not None and f.count == 149 and f.header_row == 302
