@@ -29,6 +29,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench_walk import child_env  # noqa: E402
 from common import bench_args, publish  # noqa: E402
 from make_share import ensure  # noqa: E402
 
@@ -37,11 +38,11 @@ from scanner.demo import LEAKED_NAME  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed(cmd: list[str]) -> tuple[float, float, int, subprocess.CompletedProcess[str]]:
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, subprocess.CompletedProcess[str]]:
     """(wall s, CPU s of the process tree, peak RSS of the tree in bytes, the completed process)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak = 0
     top = psutil.Process(proc.pid)
     while proc.poll() is None:
@@ -73,7 +74,12 @@ def main() -> None:
     ap = bench_args(__doc__)
     ap.add_argument("--files", type=int, default=100_000, help="files in the share (default 100,000)")
     ap.add_argument("--workers", type=int, default=os.cpu_count(), help="processes for both (default: cores)")
+    ap.add_argument("--no-bytecode-cache", action="store_true",
+                    help="run both with this shell's bytecode settings instead of a bytecode cache in --work "
+                    "(PYTHONDONTWRITEBYTECODE=1 recompiles every module of the checkout in every process)")
     args = ap.parse_args()
+    pycache = None if args.no_bytecode_cache else args.work / "pycache"
+    env = child_env(pycache)
     share = args.work / f"share-{args.files}"
     truth = ensure(share, args.files)
     truth["root"] = str(share)
@@ -84,10 +90,14 @@ def main() -> None:
                 "--quiet", "--workers", str(args.workers)]
     base, scan = [], []
     found = ""
-    for _ in range(args.runs):
-        base.append(timed(base_cmd))
+    if pycache is not None:  # an installed wheel has its .pyc compiled at install: warm the cache, untimed
+        timed(base_cmd, env)
         shutil.rmtree(out, ignore_errors=True)
-        result = timed(scan_cmd)
+        timed(scan_cmd, env)
+    for _ in range(args.runs):
+        base.append(timed(base_cmd, env))
+        shutil.rmtree(out, ignore_errors=True)
+        result = timed(scan_cmd, env)
         if result[3].returncode not in (0, 1):
             raise SystemExit(f"scan failed: {result[3].stderr[-2000:]}")
         scan.append(result)
@@ -104,8 +114,12 @@ def main() -> None:
         f"warm page cache; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after (shared machine). "
         f"Share: {plan['xlsx']:,} .xlsx (5-400 rows), {plan['csv']:,} CSV (cp932/UTF-8), {plan['other']:,} documents, "
         f"mail and media; {plan['persons']} person workbooks, {plan['copies']} copies of the named file. leakscan "
-        f"found {found}. Target: leakscan <= 1.5x the baseline.\n\n"
-        "| run | wall (s) | CPU (s) | peak RSS, process tree (MiB) |\n| --- | ---: | ---: | ---: |\n"
+        f"found {found}. Target: leakscan <= 1.5x the baseline. "
+        + ("Bytecode: this shell's settings (PYTHONDONTWRITEBYTECODE="
+           f"{os.environ.get('PYTHONDONTWRITEBYTECODE', 'unset')}).\n\n" if pycache is None else
+           "Bytecode cached (PYTHONPYCACHEPREFIX in --work, warmed by an untimed run of each), as an installed "
+           "wheel has it.\n\n")
+        + "| run | wall (s) | CPU (s) | peak RSS, process tree (MiB) |\n| --- | ---: | ---: | ---: |\n"
         f"| baseline: walk + SHA-256 + full parse of each spreadsheet, process pool | {bw:.2f} | {bc:.2f} | - |\n"
         f"| leakscan scan (everything, report included) | {sw:.2f} | {sc:.2f} | {peak:.0f} |\n"
         f"| **ratio** | **{sw / bw:.2f}x** | **{sc / bc:.2f}x** | |\n"

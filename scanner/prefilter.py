@@ -38,12 +38,16 @@ class NamePrefilter:
         # per inspector, the extensions it declares it never wants (None: asked about every name it gets)
         self._own_skips: list[frozenset[str] | None] = []
         self._asked: dict[str, tuple[int, ...]] = {}  # casefolded last extension -> inspectors worth asking
+        # inspectors wanting names only with their declared prefixes (casefolded): asked only about those names
+        self._prefixed: list[tuple[int, tuple[str, ...]]] = []
         for ins in inspectors:
             exts = getattr(ins, "skip_extensions", None)
             only = getattr(ins, "only_prefixes", None)
             # as below: declared prefixes decide alone (DeviceLogInspector inherits TraceInspector's extensions)
             self._own_skips.append(frozenset(e for e in exts if _plain_ext(e)) if exts is not None and only is None
                                    else None)
+            if only is not None:
+                self._prefixed.append((len(self._own_skips) - 1, tuple(p.casefold() for p in only)))
             if exts is None and only is None:
                 call = getattr(ins, "wants_name", None)
                 if call is None:
@@ -88,14 +92,24 @@ class NamePrefilter:
         """Indices (ascending) of the inspectors whose ``wants`` may be true for ``name``: all but those whose
         ``skip_extensions`` hold its last extension (an inspector declares there, as data, the names its
         ``wants_name`` rejects: no size or content could make ``wants`` true for them). One dictionary look-up
-        per name instead of one ``wants`` call per inspector (a spreadsheet name is wanted by one of seven)."""
+        per name instead of one ``wants`` call per inspector (a spreadsheet name is wanted by one of seven).
+        An inspector that declares ``only_prefixes`` is asked only about a name starting with one of them (in any
+        letter case, as ``wanted`` reads them): its ``wants_name`` is False for any other name, so ``wants`` is
+        too (the device-log inspector was asked about every picked file, building its location each time)."""
         dot = name.rfind(".")
         ext = name[dot:].casefold() if dot > 0 else ""
         found = self._asked.get(ext)
         if found is None:
-            found = tuple(i for i, skip in enumerate(self._own_skips) if skip is None or ext not in skip)
+            unprefixed = {i for i, _ in self._prefixed}
+            found = tuple(i for i, skip in enumerate(self._own_skips)
+                          if i not in unprefixed and (skip is None or ext not in skip))
             if len(self._asked) < 4096:  # hostile names may each have an extension of their own: bounded
                 self._asked[ext] = found
+        if self._prefixed:
+            low = name[:self._prefix_len].casefold()
+            more = [i for i, own in self._prefixed if low.startswith(own)]
+            if more:
+                found = tuple(sorted({*found, *more}))
         return found
 
     def pick(self, names: list[str], framed: str | None = None) -> Sequence[int]:

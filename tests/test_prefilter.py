@@ -203,7 +203,7 @@ def test_only_inspectors_a_name_leaves_a_chance_are_asked(tmp_path: Path) -> Non
     inspectors = inspectors_for(config)
     declared = sorted({e for i in inspectors for e in (getattr(i, "skip_extensions", None) or ())})
     names = ALL_NAMES + [f"x{e}" for e in declared] + [f"X{e.upper()}" for e in declared] + [
-        "setupapi.dev.log", "SetupApi.dev.log", "NTUSER.DAT", "UsrClass.dat", "SYSTEM", "a.lnk", "b.LNK",
+        "setupapi.dev.log", "SetupApi.dev.log", "SETUPAPI.LOG", "setupAPI.app.log", "setupapi.xlsx", "NTUSER.DAT", "UsrClass.dat", "SYSTEM", "a.lnk", "b.LNK",
         "c.automaticDestinations-ms", "disk.e01", "disk.vhdx", "disk.img", "$IABC.pdf", "$RABC.xlsx"]
     rnd = random.Random(5)
     heads = [b"", b"PK\x03\x04" + rnd.randbytes(700), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(5000),
@@ -248,3 +248,9 @@ def test_prefixes_match_in_any_letter_case(tmp_path: Path) -> None:
     device_log = next(i for i in inspectors if i.name == "traces-devicelog")
     for name in ("SetupApi.dev.log", "SETUPAPI.LOG"):
         assert device_log.wants_name(name), name
+    # asked only about the names its prefix allows (Session 10: it was asked about every picked file)
+    index = inspectors.index(device_log)
+    for name in spellings:
+        assert index in prefilter.asked(name), name
+    for name in [*others, "setupapi_memo.log", "名簿.xlsx", "x.docx", "NTUSER.DAT"]:
+        assert index not in prefilter.asked(name), name
