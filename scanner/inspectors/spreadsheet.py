@@ -23,6 +23,7 @@ from ..config import MiB, ScanConfig
 from ..contenttype import content_type
 from ..contracts import Inspection, ScanContext
 from ..decrypt import unlock_workbook
+from ..details import Detail, say
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..models import Entry, PersonRecord
@@ -404,13 +405,13 @@ class SpreadsheetInspector:
                 and embedded.names_embeddings(data)):  # a workbook that embeds objects: they are children
             parts = archives.inspect(entry, data, ctype, ctx)
             found.children = parts.children
-            _add_objects_status(found, parts, f"embedded objects not examined: {parts.detail}")
+            _add_objects_status(found, parts, say(Detail.EMBEDDED_NOT_EXAMINED, inner=parts.detail))
         elif fmt == "xls" and legacy.XLS_OBJECT in data:  # an .xls with MBD storages: its embedded objects
             depth = archive_depth(entry.location)
             parts = (legacy.open_legacy(entry, data, archives.caps_for(entry), kind="xls")
-                     if depth < self.config.archive_depth else Inspection(status=Status.TOO_DEEP, detail=(
-                         f"embedded objects not examined: inside {depth} archives (--archive-depth "
-                         f"{self.config.archive_depth})")))
+                     if depth < self.config.archive_depth else Inspection(status=Status.TOO_DEEP, detail=say(
+                         Detail.EMBEDDED_NOT_EXAMINED,
+                         inner=say(Detail.INSIDE_ARCHIVES_OBJECTS, depth=depth, limit=self.config.archive_depth))))
             found.children = parts.children
             _add_objects_status(found, parts, parts.detail)
         return found
