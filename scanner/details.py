@@ -13,11 +13,12 @@ details of cases written before the codes existed. findings.json records the cod
 verbatim for the examiner) after it, quoted. A part no code explains is shown quoted after the reason's own
 explanation.
 
-Parameters are typed by their template: ``{n:d}`` a count, ``{x:list}`` short words joined with " + ",
-``{x:word}`` one short technical word (a format, an encoding), ``{x:exc}`` an exception's type, ``{x:name}`` the name of a volume or layer in an image (a path the
-report shows anyway, quoted), ``{x:lib}`` a
-library's message (verbatim, quoted in reports), ``{x:detail}`` another detail (read again). Words and counts
-are checked when a detail is said, so no personal value (a name, an address) can enter one as a parameter.
+Parameters are typed by their template: ``{n:d}`` a whole number (a count, a cap), ``{x:list}`` short
+words joined with " + ", ``{x:word}`` one short technical word (a format, an encoding), ``{x:exc}`` an
+exception's type, ``{x:name}`` the name of a volume or layer in an image (a path the report shows anyway),
+``{x:lib}`` a library's message (verbatim, quoted in reports), ``{x:detail}`` another detail (read again).
+Numbers, words and types are checked when a detail is said, so no personal value (a name, an address) can
+enter one as such a parameter.
 A bottom-floor module: it imports only the codes.
 """
 
@@ -33,7 +34,7 @@ SEP = "; "
 _SLOT = re.compile(r"\{(\w+)(?::(d|list|word|exc|name|lib|detail))?\}")
 _WORD = re.compile(r"[A-Za-z0-9.][A-Za-z0-9 ,._+()/#$~=-]{0,80}")  # ASCII only: no kana, no kanji, never a cell
 _EXC = re.compile(r"[A-Za-z_]\w*(?:\.\w+)*")  # an exception's type: BadZipFile, LZMAError, zlib.error
-_KIND_PATTERN = {"d": r"\d+", "exc": _EXC.pattern, "list": r"[^;]+?", "name": r"[^;\n]+?", "word": r"[^;:]+?", "lib": r"(?:(?!; ).)+",
+_KIND_PATTERN = {"d": r"-?\d+", "exc": _EXC.pattern, "list": r"[^;]+?", "name": r"[^;\n]*?", "word": r"[^;:]+?", "lib": r"(?:(?!; ).)+",
                  "detail": r".+"}
 
 
@@ -163,6 +164,30 @@ class Detail(Code):
                                                 "{rest:name} was not examined: {why:lib}")
     WALKER_STOPS = "walker-stops", ("the image walker stopped {n:d} time(s) in this file system; each time the directory "
                                     "or file it was on is listed as walk-stopped and the walk went on")
+    # -- caps and time limits of table readers (tables, sheet, isolation)
+    INFLATES_OVER_CAP = "inflates-over-cap", "inflates to {size:d} bytes > cap {cap:d}"
+    CELLS_REACH_CELL = "cells-reach-cell", "cells reach {n:d} cells (first to last cell) > cap {cap:d}"
+    CELLS_REACH_REFERENCE = "cells-reach-reference", "cells reach {n:d} cells (first to last reference) > cap {cap:d}"
+    CELLS_REACH_MAX = "cells-reach-max", "cells reach {n:d} cells (> {cap:d}, --max-cells)"
+    DECLARED_SIZE_OVER = "declared-size-over", "declared sheet size {n:d} cells > cap {cap:d}"
+    SHEET_OVER_CELLS = "sheet-over-cells", "a sheet has more than {n:d} cells (--max-cells)"
+    PARSE_TOOK_LONGER = "parse-took-longer", "parsing took longer than {seconds:word} s"
+    PARSER_STOPPED = "parser-stopped", "parsing took longer than {seconds:word} s; parser stopped"
+    PARSER_FAILED = "parser-failed", "parser process failed ({how:word})"
+    PARSER_DIED = "parser-died", "parser process died ({how:word}); damaged file or memory cap {gib:d} GiB reached"
+    # -- damaged containers of tables
+    ZIP_ANOTHER_PACKAGE = "zip-another-package", "zip: another zip package before or after this one's members"
+    ZIP_DEFLATE_DAMAGED = "zip-deflate-damaged", "zip: damaged deflate stream (zlib.error)"
+    XLS_CHAIN_LOOPS = "xls-chain-loops", "xls: an OLE2 sector chain loops or leaves the file"
+    XLS_DIMENSIONS_BAD = "xls-dimensions-bad", "xls: a DIMENSIONS record ends before it starts"
+    # -- what a read table held (inspectors.spreadsheet._outcome)
+    NO_RECORDS_DECODED = "no-records-decoded", "no person records in what could be decoded"
+    NO_TABLE_DECODED = "no-table-decoded", "no table in what could be decoded"
+    MARKUP_NO_TABLE = "markup-no-table", "{format:word} without any <table>"
+    MARKUP_NO_WORKSHEET = "markup-no-worksheet", "{format:word} without any worksheet"
+    TEXT_UNDELIMITED = "text-undelimited", "text without delimited rows, named {ext:name}"
+    PARTIALLY_EXAMINED = "partially-examined", "partially examined: {what:lib}"
+    APPLEDOUBLE = "appledouble", "AppleDouble companion (a Mac's Finder info, resource fork, attributes): no table"
     # -- archive members (archive_members.error_reason): the library's message kept
     OUT_OF_MEMORY_INFLATING = "out-of-memory-inflating", "out of memory while inflating"
     OUT_OF_MEMORY_PARSING = "out-of-memory-parsing", "out of memory while parsing"
@@ -194,8 +219,8 @@ def params_of(code: Detail) -> dict[str, str]:
 
 def _checked(code: Detail, name: str, kind: str, value: Any) -> str:
     if kind == "d":
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ValueError(f"{code}: {name} is not a count")
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError(f"{code}: {name} is not a number")
         return str(value)
     if kind == "list":
         words = list(value)
@@ -208,7 +233,7 @@ def _checked(code: Detail, name: str, kind: str, value: Any) -> str:
         raise ValueError(f"{code}: {name} is not one short technical word")
     if kind == "exc" and not _EXC.fullmatch(value):
         raise ValueError(f"{code}: {name} is not an exception's type")
-    if kind == "name" and (not value or SEP in value or "\n" in value):
+    if kind == "name" and (SEP in value or "\n" in value):
         raise ValueError(f"{code}: {name} is not a one-line name")
     return value
 

@@ -271,10 +271,10 @@ def check_zip(data: bytes, caps: Caps, alone: bool = False) -> OoxmlPackage:
             infos = zf.infolist()
             first = min((i.header_offset for i in infos), default=0)
             if alone and (data.rfind(ZIP_MAGIC, 0, first) >= 0 or data.find(ZIP_MAGIC, zf.start_dir) >= 0):
-                raise ReadError(Status.CORRUPT, "zip: another zip package before or after this one's members")
+                raise ReadError(Status.CORRUPT, say(Detail.ZIP_ANOTHER_PACKAGE))
             total = sum(i.file_size for i in infos)
             if total > caps.max_inflated:
-                raise ReadError(Status.TOO_LARGE, f"inflates to {total} bytes > cap {caps.max_inflated}")
+                raise ReadError(Status.TOO_LARGE, say(Detail.INFLATES_OVER_CAP, size=total, cap=caps.max_inflated))
             package = ooxml_package(zf)
             sheets = package.sheets
             for info in infos:
@@ -286,13 +286,12 @@ def check_zip(data: bytes, caps: Caps, alone: bool = False) -> OoxmlPackage:
                 elif name.endswith(".bin"):
                     cells = sheet_reach(zf.read(info))
                     if cells > caps.max_cells:
-                        raise ReadError(Status.TOO_LARGE, f"cells reach {cells} cells (first to last cell) "
-                                        f"> cap {caps.max_cells}")
+                        raise ReadError(Status.TOO_LARGE, say(Detail.CELLS_REACH_CELL, n=cells, cap=caps.max_cells))
             return package
     except zlib.error as e:  # a sheet's deflate stream is damaged (read whole for its cell references)
-        raise ReadError(Status.CORRUPT, "zip: damaged deflate stream (zlib.error)") from e
+        raise ReadError(Status.CORRUPT, say(Detail.ZIP_DEFLATE_DAMAGED)) from e
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
-        raise ReadError(Status.CORRUPT, f"zip: {type(e).__name__}") from e
+        raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader="zip", error=type(e).__name__)) from e
 
 
 def _member_chunks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -375,7 +374,7 @@ def _check_declared(block: bytes, caps: Caps) -> int:
     if b"dimension" in block and (m := _DIMENSION.search(block)):
         declared = _col_number(m.group(1)) * int(m.group(2))
         if declared > caps.max_cells:
-            raise ReadError(Status.TOO_LARGE, f"declared sheet size {declared} cells > cap {caps.max_cells}")
+            raise ReadError(Status.TOO_LARGE, say(Detail.DECLARED_SIZE_OVER, n=declared, cap=caps.max_cells))
         return declared
     return 0
 
@@ -468,7 +467,7 @@ def _exact_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
     if box:
         cells = (box[1] - box[0] + 1) * (box[3] - box[2] + 1)
         if cells > caps.max_cells:
-            raise ReadError(Status.TOO_LARGE, f"cells reach {cells} cells (first to last reference) > cap {caps.max_cells}")
+            raise ReadError(Status.TOO_LARGE, say(Detail.CELLS_REACH_REFERENCE, n=cells, cap=caps.max_cells))
 
 
 _OLD_FORM = re.compile(rb"[A-Z]{1,3}\d{1,7}")  # the references this guard read before it followed calamine
@@ -522,7 +521,7 @@ def check_xls(data: bytes, caps: Caps) -> tuple[list[str], bytes | None]:
                 chains.append(entry.isectStart)
             for start in chains:
                 if not _chain_ends(ole.fat, start):
-                    raise ReadError(Status.CORRUPT, "xls: an OLE2 sector chain loops or leaves the file")
+                    raise ReadError(Status.CORRUPT, say(Detail.XLS_CHAIN_LOOPS))
             stream = ole.openstream(name).read()
     except ReadError:
         raise
@@ -561,10 +560,10 @@ def _check_dimensions(stream: bytes, caps: Caps) -> None:
         else:  # BIFF5: four u16
             first_row, last_row, first_col, last_col = (int.from_bytes(body[k:k + 2], "little") for k in range(0, 8, 2))
         if first_row > last_row or first_col > last_col:  # calamine's row count would wrap around
-            raise ReadError(Status.CORRUPT, "xls: a DIMENSIONS record ends before it starts")
+            raise ReadError(Status.CORRUPT, say(Detail.XLS_DIMENSIONS_BAD))
         cells = (last_row - first_row) * (last_col - first_col)
         if cells > caps.max_cells:
-            raise ReadError(Status.TOO_LARGE, f"declared sheet size {cells} cells > cap {caps.max_cells}")
+            raise ReadError(Status.TOO_LARGE, say(Detail.DECLARED_SIZE_OVER, n=cells, cap=caps.max_cells))
 
 
 # --- workbooks (calamine first) ----------------------------------------------------------------------
@@ -632,7 +631,7 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
         if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit):
             raise
         if isinstance(e, MemoryError):
-            raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
+            raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
         first = say(Detail.READER_FAILED, reader="calamine", error=error_name(e))
         if error_name(e) == "PasswordError":  # an encryption the checks before missed: never "corrupt"
             raise ReadError(Status.ENCRYPTED, say(Detail.PASSWORD_WORKBOOK, inner=first)) from e
@@ -707,7 +706,7 @@ def _lettered_sheet(xml: bytes, caps: Caps) -> bytes | None:
 
     out = _ROW_OR_CELL.sub(tag, xml)
     if not bad and rows * cols > caps.max_cells:
-        raise ReadError(Status.TOO_LARGE, f"cells reach {rows * cols} cells (> {caps.max_cells}, --max-cells)")
+        raise ReadError(Status.TOO_LARGE, say(Detail.CELLS_REACH_MAX, n=rows * cols, cap=caps.max_cells))
     return None if bad else out
 
 
@@ -1055,7 +1054,7 @@ def _mhtml_tables(data: bytes, budget: CellBudget) -> Iterator[MarkupSheet]:
                 table.damage.append(damage)
             yield table
     if damaged and not tables:
-        raise ReadError(Status.CORRUPT, f"{damaged[0]}; no table in what could be decoded")
+        raise ReadError(Status.CORRUPT, f"{damaged[0]}; {say(Detail.NO_TABLE_DECODED)}")
 
 
 def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
@@ -1076,7 +1075,7 @@ def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     except ReadError:
         raise
     except MemoryError as e:
-        raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
+        raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
     except Exception as e:  # noqa: BLE001 - lxml and email errors of every kind
         raise ReadError(Status.CORRUPT, f"{fmt}: {error_name(e)}") from e
 
