@@ -18,6 +18,7 @@ from scanner.textsafe import is_hidden
 from scanner.timeutil import to_jst
 
 from .content_words import content_words, mail_body
+from .details import detail_html
 from .labels import Labels, catalogue
 from .lists import FIRST_HITS, FIRST_ROWS, report_lists, shown
 from .rulewords import rule_words
@@ -133,6 +134,7 @@ def environment(lang: str = "ja") -> jinja2.Environment:
     env.filters["num"] = number
     env.filters["css_string"] = css_string
     env.filters["content_words"] = content_words
+    env.filters["detail"] = lambda text, reason="": detail_html(text, reason, lang, visible)
     env.tests["mail_body"] = mail_body
     env.bytecode_cache = template_cache(env)  # compiled templates kept per user (reports.template_cache)
     return env

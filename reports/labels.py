@@ -26,6 +26,7 @@ from scanner.codes import (
     VerdictReason,
 )
 from scanner.config import LANGS
+from scanner.details import Detail
 from scanner.errors import RuleError
 
 DOMAIN = "report"
@@ -33,6 +34,7 @@ DOMAIN = "report"
 CODE_PREFIXES: dict[type[Code], str] = {
     Status: "status_", Reason: "reason_", SheetKind: "pii_kind_", Rejection: "pii_rejected_", DiffClass: "rem_class_",
     Verdict: "rem_verdict_", VerdictReason: "rem_why_", Lingering: "rem_linger_", AcceptStatus: "rem_accept_",
+    Detail: "detail_",  # a detail code's words take its parameters: reports.details
 }
 
 

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .codes import Status
+from .details import Detail, say
 from .errors import ReadError, error_name
 from .sheet import Caps, CellBudget, Sheet
 from .textdecode import decode_counting, plan_decoding
@@ -313,5 +314,5 @@ def _rows(raw: _Sheet, codepage: int | None, what: str | None) -> Sheet:
     if replaced:
         notes.append(f"decoding: partial ({replaced} bytes replaced)")
     if raw.outside:
-        raw.damage.append(f"{raw.outside} cell(s) placed past the sheet's last row or column (damaged): not read")
+        raw.damage.append(say(Detail.CELLS_OUTSIDE, n=raw.outside))
     return Sheet(raw.name, grid, 1, 0, notes, raw.damage)

@@ -12,6 +12,7 @@ import io
 import re
 
 from .codes import Status
+from .details import Detail, say
 from .errors import ReadError, error_name
 from .passwords import EXCEL_DEFAULT_ENTRY, EXCEL_DEFAULT_PASSWORD, entries
 
@@ -45,16 +46,16 @@ def unlock_workbook(data: bytes, passwords: tuple[str, ...]) -> tuple[bytes, int
         except InvalidKeyError:
             continue
         except FileFormatError:  # an encryption msoffcrypto-tool does not read (Excel 5/95): not damage
-            raise ReadError(Status.ENCRYPTED, "password-protected workbook: this kind of encryption cannot be "
-                            "opened here (passwords not tried)") from None
+            raise ReadError(Status.ENCRYPTED, say(Detail.PROTECTED_WORKBOOK,
+                                                  why=say(Detail.ENCRYPTION_NOT_OPENED))) from None
         except Exception as e:  # noqa: BLE001 - a damaged or unsupported encryption header is data
-            raise ReadError(Status.CORRUPT, f"password-protected workbook: msoffcrypto-tool {error_name(e)}") from None
+            raise ReadError(Status.CORRUPT, say(Detail.PROTECTED_WORKBOOK,
+                                                why=say(Detail.DECRYPT_FAILED, error=error_name(e)))) from None
         _last_fit["book"] = entry
         return plain.getvalue(), entry
     given = tried - 1
-    raise ReadError(Status.ENCRYPTED, "password-protected workbook: "
-                    + (f"none of the {given} passwords of --password-file opens it" if given
-                       else "no --password-file given"))
+    why = say(Detail.PASSWORDS_NONE_OPEN, n=given) if given else say(Detail.NO_PASSWORD_FILE)
+    raise ReadError(Status.ENCRYPTED, say(Detail.PROTECTED_WORKBOOK, why=why))
 
 
 _CIPHER = re.compile(rb"""cipherAlgorithm\s*=\s*["']([^"']{1,32})["']""")

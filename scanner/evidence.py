@@ -49,6 +49,8 @@ FILE_FIELDS = ("id", "source", "path", "inner_path", "raw_path_hex", "container"
 OPTIONAL_FILE_FIELDS = ("pii", "overlap", "annotations")
 SKIP_FIELDS = ("path", "raw_path_hex", "source", "container", "reason", "detail")
 OPTIONAL_SKIP_FIELDS = ("inner_path", "sha256")  # sha256: a file read whole before it could not be examined
+# a detail's codes (scanner.details), beside its text: checked when present, kept in ``extra`` as they were written
+FILE_DETAIL_CODES, SKIP_DETAIL_CODES = "status_detail_codes", "detail_codes"
 TOP_FIELDS = ("schema", "tool", "case", "chain_of_custody", "scan", "files", "duplicate_groups", "skipped", "links")
 SCAN_FIELDS = ("started", "finished", "command_line", "sources", "source_details", "source_errors", "files_seen",
                "bytes_read", "settings", "masked")
@@ -162,6 +164,12 @@ class _Reader:
         return [read(_Reader(v, f"{self._at(key)}[{i}]")) for i, v in enumerate(self.list(key, required))]
 
 
+def _detail_codes(r: _Reader, key: str) -> None:
+    """Check a detail's codes (``detail_codes``, ``status_detail_codes``: absent in older cases) are objects, each
+    with a code or a text; they stay in ``extra`` and are written back as they were read."""
+    r.objs(key, lambda d: d.str("code", CODE) if d.has("code") else d.str("text"), required=False)
+
+
 def _hops(r: _Reader, key: str = "container") -> tuple[Hop, ...]:
     def hop(h: _Reader) -> Hop:
         detail = h.obj("detail", required=False)
@@ -230,6 +238,7 @@ class Finding:
         if not reasons:
             raise r.fail("reasons", "empty (a finding has at least one reason)")
         extra = {k: v for k, v in r.value.items() if k not in FILE_FIELDS and k not in OPTIONAL_FILE_FIELDS}
+        _detail_codes(r, FILE_DETAIL_CODES)
         return cls(
             id=r.int("id", minimum=1), location=loc, path=r.str("path"), deleted=r.bool("deleted"),
             size=r.int("size"), mtime=r.opt_str("mtime", FILE_TIME), atime=r.opt_str("atime", FILE_TIME),
@@ -290,6 +299,7 @@ class SkipRecord:
         inner = r.str("inner_path") if r.has("inner_path") else Location.parse_display(path)[-1]
         loc = Location(r.str("source"), inner, hops, r.opt_str("raw_path_hex", HEX))
         r.opt_str("sha256", SHA256, required=False)  # kept in extra; read by --accept (scanner.accept)
+        _detail_codes(r, SKIP_DETAIL_CODES)
         extra = {k: v for k, v in r.value.items() if k not in SKIP_FIELDS and k != "inner_path"}
         return cls(loc, path, r.str("reason", CODE), r.str("detail"), extra, r.has("inner_path"))
 

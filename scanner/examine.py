@@ -26,6 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from .codes import Reason, Status
 from .contenttype import content_type, mismatch
 from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
+from .details import Detail, say
 from .errors import ReadError
 from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
 from .inspectors.disguise import (
@@ -234,7 +235,8 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         in_place = [i for i in wanted if getattr(i, "opens_itself", False)]  # e.g. a disk image, read where it is
         if len(in_place) < len(wanted):
             inspections.append(Inspection(status=Status.TOO_LARGE,
-                                          detail=f"{read.digests.size} bytes > cap {config.max_inspect_bytes}"))
+                                          detail=say(Detail.BYTES_OVER_CAP, size=read.digests.size,
+                                                     cap=config.max_inspect_bytes)))
         wanted = []
     reasons = [m.reason for m in matches]
     rule_names = [f"{m.reason}:{m.rule}" for m in matches]

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from .codes import Status
+from .details import Detail, say
 from .errors import ReadError, SourceError
 from .isolation import DEFAULT_MEMORY, BoardMark, GiB, Worker, mark, place, report
 from .models import CHAIN_SEPARATOR, FileStat, Hop, Link, Location, Skipped
@@ -896,8 +897,7 @@ class IsolatedImage:
         volumes = self._described.get("volumes") or []
         if index < len(volumes) and volumes[index].get("status") == Status.OK:
             stops = sum(map(len, self._faults))
-            volumes[index]["detail"] = (f"the image walker stopped {stops} time(s) in this file system; each time the "
-                                        "directory or file it was on is listed as walk-stopped and the walk went on")
+            volumes[index]["detail"] = say(Detail.WALKER_STOPS, n=stops)
 
     def _volume_stopped(self, index: int, detail: str) -> None:
         """The image's description (in the scan's result already) says which volume's walk stopped: its
@@ -908,7 +908,7 @@ class IsolatedImage:
 
     def _stop_skip(self, why: str, hops: tuple[Hop, ...], rest: str) -> Skipped:
         where = hops[-1].name if hops else "the image"
-        detail = f"{where}: walk stopped after {self._listed} entries listed; the rest of {rest} was not examined: {why}"
+        detail = say(Detail.WALK_STOPPED_AFTER, where=where, n=self._listed, rest=rest, why=why)
         log.warning("%s: %s", shown(self.text), detail)
         return Skipped(Location(self.text, "/" if hops else "", hops), Status.WALK_STOPPED, detail)
 

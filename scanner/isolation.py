@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .codes import Status
+from .details import Detail, say
 from .errors import ReadError, error_name
 
 log = logging.getLogger("leakscan")
@@ -412,17 +413,16 @@ class Worker:
                 self.conn.send((func, args))
             except (OSError, EOFError, ValueError) as e:
                 how = self.kill()
-                raise ReadError(Status.CORRUPT, f"parser process failed ({how or type(e).__name__})") from e
+                raise ReadError(Status.CORRUPT, say(Detail.PARSER_FAILED, how=how or type(e).__name__)) from e
             try:
                 ready = self.conn.poll(timeout)
                 reply = self.conn.recv() if ready else None
             except (OSError, EOFError) as e:
                 how = self.kill()
-                raise ReadError(Status.CORRUPT, f"parser process died ({how}); damaged file or memory cap "
-                                f"{self.memory // GiB} GiB reached") from e
+                raise ReadError(Status.CORRUPT, say(Detail.PARSER_DIED, how=how, gib=self.memory // GiB)) from e
             if reply is None:
                 self.kill()
-                raise ReadError(Status.TIMEOUT, f"parsing took longer than {timeout:g} s; parser stopped")
+                raise ReadError(Status.TIMEOUT, say(Detail.PARSER_STOPPED, seconds=f"{timeout:g}"))
         if reply[0] == "result":
             return reply[1]
         raise ReadError(reply[1], reply[2])

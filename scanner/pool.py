@@ -25,9 +25,11 @@ import time
 from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
+from typing import Any
 
 from .codes import Status
 from .contracts import Poison
+from .details import Detail, say
 from .errors import ReadError, WorkerError
 from .examine import READING, unreadable
 from .isolation import DEFAULT_MEMORY, GiB, Worker
@@ -160,7 +162,7 @@ class WorkerPool:
             s.worker.conn.send((run_unit, (self.settings, unit, self._units)))
         except (ReadError, OSError, EOFError, ValueError) as e:
             # no worker can be started or reached: these files are listed, never dropped
-            detail = e.detail if isinstance(e, ReadError) else f"worker process unreachable ({type(e).__name__})"
+            detail = e.detail if isinstance(e, ReadError) else say(Detail.WORKER_UNREACHABLE, error=type(e).__name__)
             if not self._started:
                 raise WorkerError(f"cannot start the worker processes that examine files: {detail}") from e
             if s.units and s.units[-1][1] is unit:
@@ -220,7 +222,7 @@ class WorkerPool:
             else:  # the unit itself failed (a bug, not a file): its files not yet done are listed, never dropped
                 _, reason, detail = reply
                 log.error("worker failed on a unit: %s %s", reason, detail)
-                self._done += [(task, failed(task, Status.CORRUPT, f"internal error in the worker: {detail}"))
+                self._done += [(task, failed(task, Status.CORRUPT, say(Detail.WORKER_INTERNAL_ERROR, library=detail)))
                                for task in unit[got:]]
         return True
 
@@ -297,18 +299,20 @@ class WorkerPool:
             self._queue.appendleft([task])
             return
         task.fresh = False
+        said: dict[str, Any] = {"seconds": f"{seen.limit:g}", "doing": doing}
         if timed_out:
-            status, detail = Status.TIMEOUT, f"no progress for {seen.limit:g} s {doing}; worker stopped"
+            status, code, gave_up = Status.TIMEOUT, Detail.WORKER_HUNG, Detail.WORKER_HUNG_GAVE_UP
         else:
-            status, detail = Status.CORRUPT, (f"worker process died ({how}) {doing}: damaged data, or the worker "
-                                              f"memory cap of {s.worker.memory // GiB} GiB reached")
+            status, code, gave_up = Status.CORRUPT, Detail.WORKER_DIED, Detail.WORKER_DIED_GAVE_UP
+            said = {"how": how, "doing": doing, "gib": s.worker.memory // GiB}
+        detail = say(code, **said)
         log.warning("worker %s (%s); the scan goes on", "stopped" if timed_out else f"died ({how})", step)
         poison = Poison(step, status, detail)
         task.poisoned = {**task.poisoned, where.key(): poison}
         if self.on_poison is not None:  # written down before the task runs again: a resume will not re-enter it
             self.on_poison(task, where.key(), poison)
         if task.attempts >= MAX_ATTEMPTS:
-            self._done.append((task, failed(task, status, f"{detail} (gave up after {task.attempts} workers)")))
+            self._done.append((task, failed(task, status, say(gave_up, **said, n=task.attempts))))
         else:
             self._queue.appendleft([task])
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .codes import Status
+from .details import Detail, say
 from .errors import ReadError
 
 
@@ -73,11 +74,11 @@ class CellBudget:
     def add(self, n: int) -> None:
         self.cells += n
         if self.cells > self.caps.max_cells:
-            raise ReadError(Status.TOO_LARGE, f"a sheet has more than {self.caps.max_cells} cells (--max-cells)")
+            raise ReadError(Status.TOO_LARGE, say(Detail.SHEET_OVER_CELLS, n=self.caps.max_cells))
 
     def next_sheet(self) -> None:
         self.cells = 0
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
-            raise ReadError(Status.TIMEOUT, f"parsing took longer than {self.caps.timeout:g} s")
+            raise ReadError(Status.TIMEOUT, say(Detail.PARSE_TOOK_LONGER, seconds=f"{self.caps.timeout:g}"))

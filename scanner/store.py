@@ -17,7 +17,8 @@ from typing import Any
 
 from . import TOOL_NAME, __version__, completeness, rules
 from .contracts import ScanResult
-from .evidence import FINDINGS, SCHEMA
+from .details import read_details
+from .evidence import FILE_DETAIL_CODES, FINDINGS, SCHEMA, SKIP_DETAIL_CODES
 from .isolation import limit_notes
 
 __all__ = ["FINDINGS", "SCHEMA", "build_findings", "duplicate_groups", "tool_info"]
@@ -98,9 +99,17 @@ def duplicate_groups(files: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(groups, key=lambda g: (-g["count"], g["sha256"]))
 
 
+def with_codes(entry: dict[str, Any], key: str, codes: str) -> dict[str, Any]:
+    """``entry`` with its detail text (``key``) also as detail codes (``codes``, scanner.details): read from the
+    text when findings.json is written, so the two always say the same (a replayed or rewritten detail too)."""
+    if entry.get(key):
+        entry[codes] = read_details(str(entry[key]))
+    return entry
+
+
 def build_findings(result: ScanResult) -> dict[str, Any]:
     cfg = result.config
-    files = [h.to_json() for h in result.hits]
+    files = [with_codes(h.to_json(), "status_detail", FILE_DETAIL_CODES) for h in result.hits]
     for i, f in enumerate(files):
         f["id"] = i + 1
     doc: dict[str, Any] = {
@@ -134,7 +143,7 @@ def build_findings(result: ScanResult) -> dict[str, Any]:
         },
         "files": files,
         "duplicate_groups": duplicate_groups(files),
-        "skipped": [s.to_json() for s in result.skipped],
+        "skipped": [with_codes(s.to_json(), "detail", SKIP_DETAIL_CODES) for s in result.skipped],
         "links": [link.to_json() for link in result.links],
     }
     incomplete = completeness.summary(doc)

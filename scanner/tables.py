@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from .biffold import biff_sheets, biff_version, calamine_misreads
 from .cellplace import Placement, wrapped_digits, wrapped_letters
 from .codes import Status
+from .details import Detail, say
 from .errors import ReadError, error_name
 from .isolation import decoding
 from .ooxml import OoxmlPackage, normalised_part, ooxml_package
@@ -191,18 +192,18 @@ def _looks_text(head: bytes) -> bool:
 def encryption_note(data: bytes, fmt: str) -> str | None:
     """Why a workbook is password-protected (msoffcrypto-tool for OLE, the manifest for .ods), or None."""
     if fmt == "ole-encrypted":
-        return "password-protected OOXML (EncryptionInfo stream)"
+        return say(Detail.PROTECTED_FORMAT, format="OOXML", marker="EncryptionInfo stream")
     if fmt == "xls":
         import msoffcrypto
 
         try:
             office = msoffcrypto.OfficeFile(io.BytesIO(data))
             if office.is_encrypted():
-                return "password-protected .xls (FILEPASS record: RC4 / XOR)"
+                return say(Detail.PROTECTED_FORMAT, format=".xls", marker="FILEPASS record: RC4 / XOR")
         except Exception:  # noqa: BLE001 - msoffcrypto-tool knows BIFF8 only; BIFF5 (Excel 5/95) is checked below
             pass
         if _biff_filepass(data):
-            return "password-protected .xls (FILEPASS record: Excel 5/95 XOR)"
+            return say(Detail.PROTECTED_FORMAT, format=".xls", marker="FILEPASS record: Excel 5/95 XOR")
         return None
     if fmt == "ods":
         try:
@@ -211,7 +212,7 @@ def encryption_note(data: bytes, fmt: str) -> str | None:
         except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
             return None
         if b"encryption-data" in manifest:
-            return "password-protected .ods (manifest encryption-data)"
+            return say(Detail.PROTECTED_FORMAT, format=".ods", marker="manifest encryption-data")
     return None
 
 
@@ -270,10 +271,10 @@ def check_zip(data: bytes, caps: Caps, alone: bool = False) -> OoxmlPackage:
             infos = zf.infolist()
             first = min((i.header_offset for i in infos), default=0)
             if alone and (data.rfind(ZIP_MAGIC, 0, first) >= 0 or data.find(ZIP_MAGIC, zf.start_dir) >= 0):
-                raise ReadError(Status.CORRUPT, "zip: another zip package before or after this one's members")
+                raise ReadError(Status.CORRUPT, say(Detail.ZIP_ANOTHER_PACKAGE))
             total = sum(i.file_size for i in infos)
             if total > caps.max_inflated:
-                raise ReadError(Status.TOO_LARGE, f"inflates to {total} bytes > cap {caps.max_inflated}")
+                raise ReadError(Status.TOO_LARGE, say(Detail.INFLATES_OVER_CAP, size=total, cap=caps.max_inflated))
             package = ooxml_package(zf)
             sheets = package.sheets
             for info in infos:
@@ -285,13 +286,12 @@ def check_zip(data: bytes, caps: Caps, alone: bool = False) -> OoxmlPackage:
                 elif name.endswith(".bin"):
                     cells = sheet_reach(zf.read(info))
                     if cells > caps.max_cells:
-                        raise ReadError(Status.TOO_LARGE, f"cells reach {cells} cells (first to last cell) "
-                                        f"> cap {caps.max_cells}")
+                        raise ReadError(Status.TOO_LARGE, say(Detail.CELLS_REACH_CELL, n=cells, cap=caps.max_cells))
             return package
     except zlib.error as e:  # a sheet's deflate stream is damaged (read whole for its cell references)
-        raise ReadError(Status.CORRUPT, "zip: damaged deflate stream (zlib.error)") from e
+        raise ReadError(Status.CORRUPT, say(Detail.ZIP_DEFLATE_DAMAGED)) from e
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
-        raise ReadError(Status.CORRUPT, f"zip: {type(e).__name__}") from e
+        raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader="zip", error=type(e).__name__)) from e
 
 
 def _member_chunks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -374,7 +374,7 @@ def _check_declared(block: bytes, caps: Caps) -> int:
     if b"dimension" in block and (m := _DIMENSION.search(block)):
         declared = _col_number(m.group(1)) * int(m.group(2))
         if declared > caps.max_cells:
-            raise ReadError(Status.TOO_LARGE, f"declared sheet size {declared} cells > cap {caps.max_cells}")
+            raise ReadError(Status.TOO_LARGE, say(Detail.DECLARED_SIZE_OVER, n=declared, cap=caps.max_cells))
         return declared
     return 0
 
@@ -467,7 +467,7 @@ def _exact_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
     if box:
         cells = (box[1] - box[0] + 1) * (box[3] - box[2] + 1)
         if cells > caps.max_cells:
-            raise ReadError(Status.TOO_LARGE, f"cells reach {cells} cells (first to last reference) > cap {caps.max_cells}")
+            raise ReadError(Status.TOO_LARGE, say(Detail.CELLS_REACH_REFERENCE, n=cells, cap=caps.max_cells))
 
 
 _OLD_FORM = re.compile(rb"[A-Z]{1,3}\d{1,7}")  # the references this guard read before it followed calamine
@@ -521,7 +521,7 @@ def check_xls(data: bytes, caps: Caps) -> tuple[list[str], bytes | None]:
                 chains.append(entry.isectStart)
             for start in chains:
                 if not _chain_ends(ole.fat, start):
-                    raise ReadError(Status.CORRUPT, "xls: an OLE2 sector chain loops or leaves the file")
+                    raise ReadError(Status.CORRUPT, say(Detail.XLS_CHAIN_LOOPS))
             stream = ole.openstream(name).read()
     except ReadError:
         raise
@@ -560,10 +560,10 @@ def _check_dimensions(stream: bytes, caps: Caps) -> None:
         else:  # BIFF5: four u16
             first_row, last_row, first_col, last_col = (int.from_bytes(body[k:k + 2], "little") for k in range(0, 8, 2))
         if first_row > last_row or first_col > last_col:  # calamine's row count would wrap around
-            raise ReadError(Status.CORRUPT, "xls: a DIMENSIONS record ends before it starts")
+            raise ReadError(Status.CORRUPT, say(Detail.XLS_DIMENSIONS_BAD))
         cells = (last_row - first_row) * (last_col - first_col)
         if cells > caps.max_cells:
-            raise ReadError(Status.TOO_LARGE, f"declared sheet size {cells} cells > cap {caps.max_cells}")
+            raise ReadError(Status.TOO_LARGE, say(Detail.DECLARED_SIZE_OVER, n=cells, cap=caps.max_cells))
 
 
 # --- workbooks (calamine first) ----------------------------------------------------------------------
@@ -631,12 +631,12 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
         if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit):
             raise
         if isinstance(e, MemoryError):
-            raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
-        first = f"calamine: {error_name(e)}"
+            raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
+        first = say(Detail.READER_FAILED, reader="calamine", error=error_name(e))
         if error_name(e) == "PasswordError":  # an encryption the checks before missed: never "corrupt"
-            raise ReadError(Status.ENCRYPTED, f"password-protected workbook ({first})") from e
+            raise ReadError(Status.ENCRYPTED, say(Detail.PASSWORD_WORKBOOK, inner=first)) from e
         if book is not None and not started:  # Excel 5/95 calamine refuses (a CODEPAGE it does not know: 0x8001)
-            note = f"{first}; read by leakscan's BIFF5 reader"
+            note = f"{first}; {say(Detail.BIFF5_READER)}"
             for sheet in biff_sheets(book, caps, in_ole=True):
                 sheet.notes[:0], note = ([note] if note else []), ""
                 yield sheet
@@ -646,7 +646,7 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
     placed = _lettered_refs(data, caps) if fmt == "xlsx" else None
     if placed is not None:  # cells referenced by bare column numbers (r="0", r="1"): calamine and openpyxl refuse
         try:
-            note = f"{first}; cell references given as column numbers, read as A1 references"
+            note = f"{first}; {say(Detail.NUMBERED_REFS)}"
             for sheet in _calamine_sheets(placed, caps):
                 started = True
                 sheet.notes[:0], note = ([note] if note else []), ""
@@ -656,7 +656,7 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
             raise
         except BaseException as e:  # noqa: BLE001 - as above; the original goes to openpyxl
             if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError) or started:
-                raise ReadError(Status.CORRUPT, f"{first}; calamine: {error_name(e)}") from e
+                raise ReadError(Status.CORRUPT, f"{first}; {say(Detail.READER_FAILED, reader='calamine', error=error_name(e))}") from e
     if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)
         fallback, reader = pyxlsb_sheets, "pyxlsb"
     else:
@@ -669,13 +669,15 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
     except ReadError:
         raise
     except MemoryError as e:
-        raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
+        raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
     except Exception as e:  # noqa: BLE001 - openpyxl/pyxlsb/zip/xml errors of every kind
-        raise ReadError(Status.CORRUPT, f"{first}; {reader}: {error_name(e)}") from e
+        raise ReadError(Status.CORRUPT, f"{first}; {say(Detail.READER_FAILED, reader=reader, error=error_name(e))}") from e
     # openpyxl skips a sheet whose part is missing without a word: a partial read is not a clean one
     missing = [n for n in declared if n not in seen]
     if missing or not seen:
-        raise ReadError(Status.CORRUPT, f"{first}; {reader}: {len(missing) or 'no'} sheet(s) missing or unreadable")
+        said = say(Detail.SHEETS_MISSING, reader=reader, n=len(missing)) if missing else say(Detail.NO_SHEET_READ,
+                                                                                            reader=reader)
+        raise ReadError(Status.CORRUPT, f"{first}; {said}")
 
 
 _ROW_OR_CELL = re.compile(rb"""<(?:[\w.-]+:)?(row|c)\b[^>]*>""")
@@ -704,7 +706,7 @@ def _lettered_sheet(xml: bytes, caps: Caps) -> bytes | None:
 
     out = _ROW_OR_CELL.sub(tag, xml)
     if not bad and rows * cols > caps.max_cells:
-        raise ReadError(Status.TOO_LARGE, f"cells reach {rows * cols} cells (> {caps.max_cells}, --max-cells)")
+        raise ReadError(Status.TOO_LARGE, say(Detail.CELLS_REACH_MAX, n=rows * cols, cap=caps.max_cells))
     return None if bad else out
 
 
@@ -918,14 +920,13 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
                 continue
             yield row
         if dec.note():
-            sheet.notes.append(f"decoding: {dec.note()}")
+            sheet.notes.append(say(Detail.DECODING, note=dec.note()))
         if dec.mixed:
             order = (*(d.codec for _, d in dec.parts), dec.codec, *dec.alternates, *sorted(dec.used))
             used = [c for c in dict.fromkeys(order) if c in dec.used]
-            sheet.notes.append(f"mixed encodings: {' + '.join(used)}, line by line")
+            sheet.notes.append(say(Detail.MIXED_ENCODINGS, encodings=used))
         if lost:
-            sheet.damage.append(f"{lost} rows unreadable (mostly U+FFFD or '?': their text was lost to a wrong "
-                                "decoding before this copy, or no encoding explains their bytes)")
+            sheet.damage.append(say(Detail.ROWS_UNREADABLE, n=lost))
         # no table above the last row (the two rows before it of other widths): a note, nothing says it was cut; a
         # text of two rows is a header and a row cut inside (a cut note of two lines is listed too: never silent)
         sheet.damage.extend(text_damage(data, widths[1], widths[2], ragged=short_before or -1 < widths[0] != widths[1]))
@@ -1053,7 +1054,7 @@ def _mhtml_tables(data: bytes, budget: CellBudget) -> Iterator[MarkupSheet]:
                 table.damage.append(damage)
             yield table
     if damaged and not tables:
-        raise ReadError(Status.CORRUPT, f"{damaged[0]}; no table in what could be decoded")
+        raise ReadError(Status.CORRUPT, f"{damaged[0]}; {say(Detail.NO_TABLE_DECODED)}")
 
 
 def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
@@ -1074,7 +1075,7 @@ def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     except ReadError:
         raise
     except MemoryError as e:
-        raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
+        raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
     except Exception as e:  # noqa: BLE001 - lxml and email errors of every kind
         raise ReadError(Status.CORRUPT, f"{fmt}: {error_name(e)}") from e
 
@@ -1110,11 +1111,11 @@ def read_tables(data: bytes, caps: Caps, fmt: str | None = None) -> Workbook:
 def unreadable_reason(fmt: str) -> tuple[Status, str]:
     """Status and detail for a content kind that is not a readable table."""
     return {
-        "zip-corrupt": (Status.CORRUPT, "damaged zip container"),
-        "ole-corrupt": (Status.CORRUPT, "damaged OLE2 container"),
-        "ooxml-no-workbook": (Status.CORRUPT, "OOXML worksheet parts without a workbook part: sheets not read"),
-        "ole-other": (Status.UNSUPPORTED, "OLE2 file without a workbook stream"),
-        "zip-other": (Status.UNSUPPORTED, "zip file that is not a workbook"),
-        "binary": (Status.UNSUPPORTED, "binary content that is not a known workbook format"),
-        "xml": (Status.UNSUPPORTED, "XML that is not an Excel 2003 XML Spreadsheet"),
+        "zip-corrupt": (Status.CORRUPT, say(Detail.ZIP_CORRUPT)),
+        "ole-corrupt": (Status.CORRUPT, say(Detail.OLE_CORRUPT)),
+        "ooxml-no-workbook": (Status.CORRUPT, say(Detail.OOXML_NO_WORKBOOK)),
+        "ole-other": (Status.UNSUPPORTED, say(Detail.OLE_OTHER)),
+        "zip-other": (Status.UNSUPPORTED, say(Detail.ZIP_OTHER)),
+        "binary": (Status.UNSUPPORTED, say(Detail.BINARY)),
+        "xml": (Status.UNSUPPORTED, say(Detail.XML_OTHER)),
     }.get(fmt, (Status.UNSUPPORTED, fmt))

@@ -80,10 +80,12 @@ def test_schema_and_typed_document_describe_the_same_fields() -> None:
     assert tuple(SCHEMA["required"]) == evidence.TOP_FIELDS
     assert tuple(SCHEMA["properties"]["scan"]["required"]) == evidence.SCAN_FIELDS
     assert tuple(defs["file"]["required"]) == evidence.FILE_FIELDS
-    assert set(defs["file"]["properties"]) <= set(evidence.FILE_FIELDS) | set(evidence.OPTIONAL_FILE_FIELDS)
+    assert set(defs["file"]["properties"]) <= {*evidence.FILE_FIELDS, *evidence.OPTIONAL_FILE_FIELDS,
+                                               evidence.FILE_DETAIL_CODES}
     skipped = SCHEMA["properties"]["skipped"]["items"]
     assert tuple(skipped["required"]) == evidence.SKIP_FIELDS
-    assert set(skipped["properties"]) == {*evidence.SKIP_FIELDS, *evidence.OPTIONAL_SKIP_FIELDS}
+    assert set(skipped["properties"]) == {*evidence.SKIP_FIELDS, *evidence.OPTIONAL_SKIP_FIELDS,
+                                          evidence.SKIP_DETAIL_CODES}
     # the value forms: the schema's patterns are the loader's
     assert defs["sha256"]["pattern"] == f"^{evidence.SHA256.pattern}$"
     assert defs["file"]["properties"]["md5"]["anyOf"][0]["pattern"] == f"^{evidence.MD5.pattern}$"

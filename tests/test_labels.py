@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from reports.labels import CODE_PREFIXES, Labels, catalogue, code_key, code_label
-from scanner import codes
+from scanner import codes, details
 from scanner.config import LANGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +24,8 @@ NOT_IN_REPORTS = {codes.VerifyStatus: "printed by leakscan verify on the termina
 
 
 def _families() -> list[type[codes.Code]]:
-    return [c for c in vars(codes).values() if isinstance(c, type) and issubclass(c, codes.Code) and c is not codes.Code]
+    return [c for module in (codes, details) for c in vars(module).values()
+            if isinstance(c, type) and issubclass(c, codes.Code) and c is not codes.Code]
 
 
 def test_every_code_family_is_labelled_or_said_to_be_terminal_only() -> None:

@@ -384,7 +384,10 @@ def warn_incomplete(doc: dict, out: object) -> None:
 def warn_unlisted(doc: dict) -> None:
     """Folders whose files were never listed (no permission, gone during the scan): named on the terminal even
     with --quiet, since the exit code and the figures say nothing of what they held (Session 9)."""
+    from reports.details import detail_text
+
     from ..completeness import SHOWN_PATHS, unlisted_folders
+    from ..i18n import cli_language
 
     folders = unlisted_folders(doc)
     if not folders:
@@ -393,7 +396,8 @@ def warn_unlisted(doc: dict) -> None:
                            "(see skipped.csv); scan them again once they can be read").format(len(folders)),
           file=sys.stderr)
     for sk in folders[:SHOWN_PATHS]:
-        print("  " + _("not listed: {0} ({1})").format(shown(sk.get("path") or ""), shown(sk.get("detail") or "")),
+        said = detail_text(str(sk.get("detail") or ""), str(sk.get("reason") or ""), cli_language())
+        print("  " + _("not listed: {0} ({1})").format(shown(sk.get("path") or ""), shown(said)),
               file=sys.stderr)
 
 

@@ -18,6 +18,7 @@ from .. import doctail
 from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
+from ..details import Detail, say
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
 from ..sources.base import Item
@@ -203,7 +204,7 @@ class ArchiveInspector:
         depth = archive_depth(entry.location)
         if depth >= cfg.archive_depth:
             return Inspection(status=Status.TOO_DEEP,
-                              detail=f"inside {depth} archives; not opened (--archive-depth {cfg.archive_depth})")
+                              detail=say(Detail.INSIDE_ARCHIVES, depth=depth, limit=cfg.archive_depth))
         if sniff(data[:512]) is None:
             other = sniff_unsupported(data[:512])
             if other is not None:
@@ -270,8 +271,7 @@ def guard_listing(items: Iterator[Item], entry: Entry, kind: str) -> Iterator[It
                 raw = item.location.raw_path_hex  # the name's own bytes when not UTF-8: its shown form may hold
                 why = unsafe_member_name(bytes.fromhex(raw).decode("latin-1") if raw else item.location.path)  # \x..
                 if why:  # listed for the examiner; the member itself is still examined below
-                    yield Skipped(item.location, Status.UNSAFE_NAME, f"{kind} member name {why}; never extracted, "
-                                  "read in memory")
+                    yield Skipped(item.location, Status.UNSAFE_NAME, say(why, kind=kind))
             yield item
     except (KeyboardInterrupt, SystemExit, GeneratorExit):  # GeneratorExit: the reader stopped early
         raise

@@ -26,6 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, Self
 from ..backends import MissingBackend, load
 from ..codes import Status
 from ..contracts import ScanContext
+from ..details import Detail, say
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
@@ -227,8 +228,8 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
     used = sorted({entry for entry, _ in keys.values()})
     if used:  # every member's location says with which entries its archive was opened
         hop = Hop(hop.kind, hop.name, {**hop.detail, "password_entries": used})
-    why_locked = "zip member encrypted: " + (key_note or (f"none of the {sum(1 for p in passwords if p)} passwords of "
-                                                            "--password-file opens it" if passwords else "password needed"))
+    why_locked = say(Detail.MEMBER_ENCRYPTED, format="zip", why=key_note or (
+        say(Detail.PASSWORDS_NONE_OPEN, n=sum(1 for p in passwords if p)) if passwords else say(Detail.PASSWORD_NEEDED)))
 
     def items() -> Iterator[Item]:
         for k, info in enumerate(files):
@@ -251,8 +252,9 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             yield _yield_member(parent, hop, m, ctx, caps, opener, blocked)
 
     left = locked - len(keys)
-    status, detail = ((Status.ENCRYPTED, f"zip: {left} of {len(files)} members encrypted" + (f" ({len(keys)} opened "
-                      "with --password-file)" if keys else "")) if left else (Status.OK, ""))
+    status, detail = ((Status.ENCRYPTED, say(Detail.ZIP_MEMBERS_ENCRYPTED_SOME_OPENED, left=left, n=len(files),
+                                             opened=len(keys)) if keys else say(Detail.ZIP_MEMBERS_ENCRYPTED, left=left,
+                                                                                n=len(files))) if left else (Status.OK, ""))
     return Opened(items, status, detail, is_document=any(n in names for n in DOCUMENT_MARKERS),
                   annotations={"password": {"entries": used, "members": len(keys)}} if used else None)
 
@@ -418,8 +420,8 @@ def _zip_from_local_headers(parent: Entry, data: bytes, ctx: ScanContext, caps: 
                 member.damage = f"zip member read from its local header: {why}; only the bytes before were read"
             yield member
 
-    return Opened(items, Status.CORRUPT, f"zip: central directory unreadable ({why_dir}); members read from their "
-                  "local headers", is_document=first_name.decode("cp437") in DOCUMENT_MARKERS)
+    return Opened(items, Status.CORRUPT, f"{say(Detail.ZIP_DIRECTORY_UNREADABLE, library=why_dir)}; "
+                  f"{say(Detail.LOCAL_HEADERS)}", is_document=first_name.decode("cp437") in DOCUMENT_MARKERS)
 
 
 # ---------------------------------------------------------------- 7z
@@ -519,9 +521,9 @@ def _open_7z(py7zr: ModuleType, data: bytes, passwords: tuple[str, ...]) -> tupl
         if _7z_fits(py7zr, data, password):
             _last_7z_fit["entry"] = entry
             return py7zr.SevenZipFile(io.BytesIO(data), password=password), entry, ""
-    why = f"none of the {len(given)} passwords of --password-file opens it" if given else "password needed"
+    why = say(Detail.PASSWORDS_NONE_OPEN, n=len(given)) if given else say(Detail.PASSWORD_NEEDED)
     if z is None:
-        raise ReadError(Status.ENCRYPTED, f"header encrypted, member names unreadable: {why}")
+        raise ReadError(Status.ENCRYPTED, say(Detail.HEADER_ENCRYPTED, why=why))
     return z, None, why
 
 
@@ -564,7 +566,8 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, h
         for f in regular:
             size = int(f.uncompressed or 0)
             inflated += size
-            blocked = (Status.ENCRYPTED, f"7z member encrypted: {why}") if encrypted else caps.declared(size, None)
+            blocked = (Status.ENCRYPTED, say(Detail.MEMBER_ENCRYPTED, format="7z", why=why)) if encrypted else \
+                caps.declared(size, None)
             if blocked is None and inflated > caps.whole_archive_limit(len(data)):
                 blocked = (Status.BOMB, f"7z declares {inflated} bytes from {len(data)} (ratio over {caps.ratio})")
             if blocked is None and size > caps.member_memory:
@@ -585,7 +588,8 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, h
                 batch.append(f)
                 batch_size += size
 
-    status, detail = (Status.ENCRYPTED, f"7z: members encrypted: {why}") if encrypted else (Status.OK, "")
+    status, detail = (Status.ENCRYPTED, say(Detail.MEMBERS_ENCRYPTED, format="7z", why=why)) if encrypted else (
+        Status.OK, "")
     return Opened(items, status, detail,
                   annotations={"password": {"entries": [entry], "members": len(regular)}} if entry is not None else None)
 

@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING
 
 from ..backends import MissingBackend
 from ..codes import Status
+from ..details import Detail, say
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import FileStat, Location
@@ -126,8 +127,8 @@ def error_reason(e: BaseException) -> tuple[Status, str]:
     if isinstance(e, NotImplementedError) or type(e).__name__ == "UnsupportedCompressionMethodError":
         return Status.UNSUPPORTED, text or type(e).__name__
     if isinstance(e, MemoryError):
-        return Status.TOO_LARGE, "out of memory while inflating"
-    return Status.CORRUPT, f"{type(e).__name__}: {text}" if text else type(e).__name__
+        return Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_INFLATING)
+    return Status.CORRUPT, say(Detail.LIBRARY_ERROR, error=type(e).__name__, library=text) if text else type(e).__name__
 
 
 class _MemberReader(io.RawIOBase):
@@ -227,17 +228,17 @@ def archive_depth(location: Location) -> int:
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-def unsafe_member_name(path: str) -> str | None:
+def unsafe_member_name(path: str) -> Detail | None:
     """Why an archive member's name would escape its folder if it were extracted (``..``, an absolute
     path, a drive letter, a NUL), or None. leakscan never extracts to disk; the name is listed because an
     examiner should see it, and the member is still read in memory like any other."""
     if "\x00" in path:
-        return "holds a NUL character"
+        return Detail.UNSAFE_NUL
     parts = re.split(r"[\\/]", path)
     if path.startswith(("/", "\\")):
-        return "is an absolute path"
+        return Detail.UNSAFE_ABSOLUTE
     if _DRIVE.match(path):
-        return "starts with a drive letter"
+        return Detail.UNSAFE_DRIVE
     if ".." in parts:
-        return "climbs out of its folder (..)"
+        return Detail.UNSAFE_PARENT
     return None

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
+from ..details import Detail, say
 from ..errors import ReadError, SourceError
 from ..models import Entry, Location, Skipped
 from ..sources.image_sniff import (
@@ -150,10 +151,9 @@ class ImageInspector:
             kind = quick_kind(data[:4608]) if data else None
             if kind is None and _suffix(entry.name) not in IMAGE_SUFFIXES:
                 return Inspection()
-            return Inspection(status=Status.UNSUPPORTED, detail=(
-                f"disk image ({kind or _suffix(entry.name)}) of {size} bytes inside {entry.location.containers[-1].kind}"
-                f" over --max-inspect-mb ({self.config.max_inspect_bytes} bytes): its volumes were not walked; "
-                "copy it out and scan it as a SOURCE"))
+            return Inspection(status=Status.UNSUPPORTED, detail=say(
+                Detail.IMAGE_OVER_CAP, kind=kind or _suffix(entry.name), size=size,
+                container=entry.location.containers[-1].kind, cap=self.config.max_inspect_bytes))
         fd = os.memfd_create("leakscan-image", os.MFD_CLOEXEC)
         try:
             view = memoryview(data)
@@ -169,17 +169,14 @@ class ImageInspector:
         if first is not None:  # pc08.E02 beside pc08.E01: the set is walked once, from its first segment
             if os.path.isfile(first):
                 return Inspection()
-            return Inspection(status=Status.UNSUPPORTED, detail=(
-                f"a later segment of an image set whose first segment ({os.path.basename(first)}) is not beside "
-                "it: not walked"))
+            return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.LATER_SEGMENT,
+                                                                   first=os.path.basename(first)))
         kind = image_kind(path)
         if kind is None:
             if fd is not None:
                 os.close(fd)
             if _suffix(entry.name) in IMAGE_SUFFIXES:
-                return Inspection(status=Status.UNSUPPORTED, detail=(
-                    "named like a disk image but not recognised as one (no partition table or file system "
-                    "leakscan can read): its volumes were not walked; only the file itself was checked"))
+                return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.NOT_A_DISK_IMAGE))
             return Inspection()  # not an image after all (the quick check only said maybe)
         if kind == "encrypted-dmg":  # no library decrypts it: listed with what would open it, not walked
             head, tail, _ = read_ends(path)  # before the in-memory copy is closed (its path goes with it)
@@ -189,8 +186,7 @@ class ImageInspector:
         if image_depth(entry) >= MAX_IMAGE_NESTING:
             if fd is not None:
                 os.close(fd)
-            return Inspection(status=Status.TOO_DEEP, detail=(
-                f"disk image ({kind}) inside {MAX_IMAGE_NESTING} images: not opened; scan it as a SOURCE"))
+            return Inspection(status=Status.TOO_DEEP, detail=say(Detail.IMAGE_TOO_DEEP, kind=kind, n=MAX_IMAGE_NESTING))
         from ..backends import load
 
         load("pytsk3")
@@ -203,7 +199,7 @@ class ImageInspector:
         except SourceError as e:
             if fd is not None:
                 os.close(fd)
-            return Inspection(status=Status.UNSUPPORTED, detail=f"disk image ({kind}): {e}",
+            return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.IMAGE_NOT_OPENED, kind=kind, library=str(e)),
                               children=list(e.skipped))
         details = source.describe()
         details["source"] = entry.location.display()

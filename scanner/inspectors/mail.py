@@ -26,6 +26,7 @@ from typing import IO
 from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
+from ..details import Detail, say
 from ..errors import ReadError
 from ..models import Entry, Hop, Location, Skipped
 from ..sources.base import Item
@@ -210,7 +211,7 @@ class MailInspector:
                               "library reads it; its messages and attachments were not examined")
         if depth >= cfg.archive_depth:
             return Inspection(status=Status.TOO_DEEP,
-                              detail=f"inside {depth} containers; not opened (--archive-depth {cfg.archive_depth})")
+                              detail=say(Detail.INSIDE_CONTAINERS, depth=depth, limit=cfg.archive_depth))
         caps = limits_for(cfg, entry)
         detail: dict[str, object] = {"format": kind}
         if entry.location.raw_path_hex:

@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 
+from ..details import Detail, say
 from .archive_formats import _zip_local_entries
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -270,8 +271,7 @@ def rebuild(data: bytes, limit: int) -> list[tuple[bytes, str]]:
         rebuilt = _package(parts)
         if rebuilt is None:
             continue
-        what = (f"workbook rebuilt from its zip's local headers: {cut} part(s) cut after their last complete row, "
-                f"{lost} part(s) lost")
+        what = say(Detail.SALVAGED_ZIP, cut=cut, lost=lost)
         if len(packages) > 1:
             what = f"{len(packages)} zip packages one after the other (workbooks joined), each {what}"
         if capped:

@@ -23,6 +23,7 @@ from ..config import MiB, ScanConfig
 from ..contenttype import content_type
 from ..contracts import Inspection, ScanContext
 from ..decrypt import unlock_workbook
+from ..details import Detail, say
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..models import Entry, PersonRecord
@@ -265,14 +266,14 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
     if reading.damage:
         return Status.CORRUPT, "; ".join(reading.damage + shown)
     if not found and reading.garbled:
-        return Status.CORRUPT, "; ".join(shown + ["no person records in what could be decoded"])
+        return Status.CORRUPT, "; ".join([*shown, say(Detail.NO_RECORDS_DECODED)])
     if not found and fmt in MARKUP_FORMATS and not reading.sheets and ext not in WEB_ARCHIVES:  # a saved page: read
-        what = "worksheet" if fmt == "spreadsheetml" else "<table>"
-        return Status.UNSUPPORTED, f"{fmt} without any {what}"
+        return Status.UNSUPPORTED, say(Detail.MARKUP_NO_WORKSHEET if fmt == "spreadsheetml" else Detail.MARKUP_NO_TABLE,
+                                       format=fmt)
     if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and "delimiter: none" in reading.notes:
-        return Status.UNSUPPORTED, f"text without delimited rows, named {ext}"
+        return Status.UNSUPPORTED, say(Detail.TEXT_UNDELIMITED, ext=ext)
     if reading.unread:  # rows kept where no reader here goes (a binary pivot cache, the data model): not clean
-        return Status.UNSUPPORTED, "; ".join(["partially examined: " + u for u in reading.unread] + shown)
+        return Status.UNSUPPORTED, "; ".join([say(Detail.PARTIALLY_EXAMINED, what=u) for u in reading.unread] + shown)
     return Status.OK, "; ".join(shown)
 
 
@@ -407,13 +408,13 @@ class SpreadsheetInspector:
                 and embedded.names_embeddings(data)):  # a workbook that embeds objects: they are children
             parts = archives.inspect(entry, data, ctype, ctx)
             found.children = parts.children
-            _add_objects_status(found, parts, f"embedded objects not examined: {parts.detail}")
+            _add_objects_status(found, parts, say(Detail.EMBEDDED_NOT_EXAMINED, inner=parts.detail))
         elif fmt == "xls" and legacy.XLS_OBJECT in data:  # an .xls with MBD storages: its embedded objects
             depth = archive_depth(entry.location)
             parts = (legacy.open_legacy(entry, data, archives.caps_for(entry), kind="xls")
-                     if depth < self.config.archive_depth else Inspection(status=Status.TOO_DEEP, detail=(
-                         f"embedded objects not examined: inside {depth} archives (--archive-depth "
-                         f"{self.config.archive_depth})")))
+                     if depth < self.config.archive_depth else Inspection(status=Status.TOO_DEEP, detail=say(
+                         Detail.EMBEDDED_NOT_EXAMINED,
+                         inner=say(Detail.INSIDE_ARCHIVES_OBJECTS, depth=depth, limit=self.config.archive_depth))))
             found.children = parts.children
             _add_objects_status(found, parts, parts.detail)
         return found
@@ -424,7 +425,7 @@ class SpreadsheetInspector:
         if fmt in ("empty",):
             return Inspection()
         if fmt == "binary" and entry.name.startswith("._") and data.startswith(APPLEDOUBLE_MAGIC):
-            return Inspection(detail="AppleDouble companion (a Mac's Finder info, resource fork, attributes): no table")
+            return Inspection(detail=say(Detail.APPLEDOUBLE))
         if ext in UNREAD_TABLES and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted"):
             return Inspection(status=Status.UNSUPPORTED, detail=f"{UNREAD_TABLES[ext]} ({ext}): no reader for this "
                                                                 "format; not examined")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..codes import Status
+from ..details import Detail, say
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
@@ -808,13 +809,17 @@ class ImageSource:
     def _no_fs_detail(self, layer: Layer, why: str) -> str:
         name = "/".join(layer.names)
         size = self._img.get_size() if self._img is not None else 0
+        tsk = say(Detail.TSK_SAYS, library=why)
         if layer.offset is not None and layer.offset >= size:
-            return (f"{name}: starts at byte {layer.offset}, past the end of the image ({size} bytes): truncated "
-                    f"image; The Sleuth Kit: {why}")
+            return f"{say(Detail.TRUNCATED_START, name=name, offset=layer.offset, size=size)}; {tsk}"
         if layer.offset is not None and layer.size and layer.offset + layer.size > size:
-            return (f"{name}: runs past the end of the image: {size - layer.offset} of its {layer.size} bytes are "
-                    f"in the image (truncated image); The Sleuth Kit: {why}")
-        seen = f"dfvfs saw {layer.fs_type}" if layer.fs_type else self._superblock_seen(layer)
+            return (f"{say(Detail.TRUNCATED_END, name=name, inside=size - layer.offset, size=layer.size)}; {tsk}")
+        if not layer.facts.get("unlocked") and not layer.facts.get("dfvfs_error"):
+            seen = (say(Detail.DFVFS_SAW, name=name, fs=layer.fs_type) if layer.fs_type
+                    else self._superblock_seen(layer, name))
+            return f"{seen}; {tsk}"
+        seen = (f"dfvfs saw {layer.fs_type}" if layer.fs_type  # said as before; read back as text, not as codes
+                else self._superblock_seen(layer, name).removeprefix(f"{name}: "))
         if layer.facts.get("unlocked"):  # the key is right: said, so "high entropy" is not read as a wrong key
             seen = (f"{layer.facts.get('encryption', 'encrypted')} volume unlocked (the key given was accepted, or "
                     f"its protection is suspended: a clear key), but its decrypted data: {seen}")
@@ -822,7 +827,7 @@ class ImageSource:
             seen += f" (dfvfs: {layer.facts['dfvfs_error']})"
         return f"{name}: {seen}; The Sleuth Kit: {why}"
 
-    def _superblock_seen(self, layer: Layer) -> str:
+    def _superblock_seen(self, layer: Layer, name: str) -> str:
         """What the layer's first bytes say when no library opened it: an XFS or APFS superblock that dfvfs
         refused (often a copy cut short) is no "no file system"."""
         from .image_sniff import HEAD, described_size
@@ -834,10 +839,10 @@ class ImageSource:
             except (OSError, RuntimeError):
                 claim = None
         if claim is None:
-            return self._lvm_refused(layer) or "no file system recognised"
-        return f"an {claim[0]} at its start ({claim[1]} bytes), but no library here opens it (damaged or cut short?)"
+            return self._lvm_refused(layer, name) or say(Detail.NO_FS_RECOGNISED, name=name)
+        return say(Detail.SUPERBLOCK_UNOPENED, name=name, fs=claim[0], size=claim[1])
 
-    def _lvm_refused(self, layer: Layer) -> str:
+    def _lvm_refused(self, layer: Layer, name: str) -> str:
         """An LVM physical-volume label that libvslvm refused (a metadata checksum that does not hold, a
         damaged metadata area): said with libvslvm's reason, not as "no file system"."""
         from dfvfs.resolver import resolver
@@ -853,7 +858,7 @@ class ImageSource:
             stream.seek(0)
             load("pyvslvm").handle().open_file_object(stream)
         except (OSError, RuntimeError) as e:
-            return f"an LVM physical volume, but libvslvm cannot open its volume group: {full_reason(e)}"
+            return say(Detail.LVM_REFUSED, name=name, library=full_reason(e))
         except Exception:  # noqa: BLE001 - dfvfs errors of every kind: nothing more to say than the libraries did
             return ""
         return ""

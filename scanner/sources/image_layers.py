@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..codes import Status
+from ..details import Detail, say
 from .volume_keys import VolumeKeys
 
 log = logging.getLogger("leakscan")
@@ -38,6 +39,8 @@ UNLOCK_HINT = {
     "APFS_CONTAINER": "the volume's password or its personal recovery key (FileVault; --apfs-password)",
     "CS": "the Core Storage password; leakscan does not take it",
 }
+NEEDS = {"LUKSDE": Detail.NEEDS_LUKS_KEY, "BDE": Detail.NEEDS_BITLOCKER_KEY, "APFS_CONTAINER": Detail.NEEDS_APFS_KEY,
+         "CS": Detail.NEEDS_CS_KEY}  # "needs " + UNLOCK_HINT, as detail codes
 
 
 @dataclass
@@ -113,7 +116,7 @@ class LayerFinder:
                  facts: dict[str, Any] | None = None) -> None:
         facts = dict(facts or {})
         if depth > MAX_NESTING:
-            self._fail(names, spec, Status.UNSUPPORTED, f"volumes nested more than {MAX_NESTING} deep; not followed", facts)
+            self._fail(names, spec, Status.UNSUPPORTED, say(Detail.NESTED_TOO_DEEP, n=MAX_NESTING), facts)
             return
         try:
             vs = self._scanner.ScanForVolumeSystem(spec)
@@ -140,7 +143,7 @@ class LayerFinder:
             fobj.seek(0)
             fobj.read(512)
         except self._errors as e2:
-            self._fail(names, spec, Status.UNREADABLE, f"the data of this layer cannot be read: {full_reason(e2)}", facts)
+            self._fail(names, spec, Status.UNREADABLE, say(Detail.LAYER_DATA_UNREADABLE, library=full_reason(e2)), facts)
             return True
         return False
 
@@ -165,7 +168,8 @@ class LayerFinder:
                 log.debug("%s not readable at %s: %s", kind, names, e)
                 self._file_system(parent, names, offset, facts)
                 return
-            self._fail(names, vs, Status.CORRUPT, f"{LAYER_NAMES.get(kind, kind)} not readable: {full_reason(e)}", facts)
+            self._fail(names, vs, Status.CORRUPT, say(Detail.LAYER_UNREADABLE, layer=LAYER_NAMES.get(kind, kind),
+                                                              library=full_reason(e)), facts)
             return
         starts = self._volume_offsets(vs)
         found = False
@@ -348,8 +352,7 @@ class LayerFinder:
                                f"libvslvm: {full_reason(e2)}", sub_facts)
                     continue
                 self._fail((*names, f"lvm{index + 1}"), spec, Status.UNREADABLE,
-                           f"logical volume {index + 1} of the volume group cannot be opened (a physical volume it "
-                           f"lies on is not in this image?): libvslvm: {full_reason(e2)}", sub_facts)
+                           say(Detail.LVM_VOLUME_UNOPENED, n=index + 1, library=full_reason(e2)), sub_facts)
                 continue
             self._explore(spec, (*names, f"lvm{index + 1}"), None, depth + 1, {**sub_facts, "size": volume.size})
         return True
@@ -385,7 +388,7 @@ class LayerFinder:
             system.Open(vs)
             count = len(list(system.volumes))
         except self._errors as e:
-            self._fail((*base, "vss"), vs, Status.CORRUPT, f"Volume Shadow Copies present but not readable: {full_reason(e)}",
+            self._fail((*base, "vss"), vs, Status.CORRUPT, say(Detail.VSS_UNREADABLE, library=full_reason(e)),
                        facts)
             return
         for index in range(count):
@@ -401,11 +404,10 @@ class LayerFinder:
                 store_facts["snapshot_created"] = _filetime_iso(created)
                 if not store.has_in_volume_data():
                     self._fail((*base, name), spec, Status.UNSUPPORTED,
-                               f"{name}: this shadow copy keeps its data on another volume (not in this image); "
-                               "its files cannot be read", store_facts)
+                               say(Detail.VSS_ELSEWHERE, name=name), store_facts)
                     continue
             except self._errors as e:
-                self._fail((*base, name), spec, Status.CORRUPT, f"{name}: shadow copy store not readable: {full_reason(e)}",
+                self._fail((*base, name), spec, Status.CORRUPT, say(Detail.VSS_STORE_UNREADABLE, name=name, library=full_reason(e)),
                            store_facts)
                 continue
             self._file_system(spec, (*base, name), None, store_facts)
@@ -416,10 +418,10 @@ class LayerFinder:
             root = self._resolver.Resolver.OpenFileEntry(vs)
             subs = list(root.sub_file_entries)
         except self._errors as e:
-            self._fail((*names, "apfs"), vs, Status.CORRUPT, f"APFS container not readable: {full_reason(e)}", facts)
+            self._fail((*names, "apfs"), vs, Status.CORRUPT, say(Detail.LAYER_UNREADABLE, layer="APFS container", library=full_reason(e)), facts)
             return
         if not subs:
-            self._fail((*names, "apfs"), vs, Status.EMPTY_VOLUME, "APFS container holds no volume", facts)
+            self._fail((*names, "apfs"), vs, Status.EMPTY_VOLUME, say(Detail.APFS_EMPTY), facts)
         for sub in subs:
             name = (getattr(sub.path_spec, "location", None) or "/apfs").strip("/")
             vol_facts = {**facts, "volume_system": "APFS container"}
@@ -428,16 +430,16 @@ class LayerFinder:
                 locked = volume.is_locked()
                 vol_facts["apfs_volume_name"] = volume.name
             except self._errors as e:
-                self._fail((*names, name), sub.path_spec, Status.CORRUPT, f"{name}: APFS volume not readable: {full_reason(e)}",
+                self._fail((*names, name), sub.path_spec, Status.CORRUPT, say(Detail.APFS_VOLUME_UNREADABLE, name=name, library=full_reason(e)),
                            vol_facts)
                 continue
             if locked:
                 vol_facts["encryption"] = "APFS (FileVault)"
                 tried = self._unlock_apfs(sub)
                 if tried is not True:
-                    why = "the key given does not unlock it" if tried else f"needs {UNLOCK_HINT['APFS_CONTAINER']}"
+                    why = say(Detail.KEY_NOT_UNLOCKING) if tried else say(NEEDS["APFS_CONTAINER"])
                     self._fail((*names, name), sub.path_spec, Status.ENCRYPTED,
-                               f"{name}: encrypted APFS volume; {why}; not examined", vol_facts)
+                               say(Detail.APFS_LOCKED, name=name, why=why), vol_facts)
                     continue
                 vol_facts["unlocked"] = True
             fs_spec = self._factory.Factory.NewPathSpec("APFS", location="/", parent=sub.path_spec)
@@ -467,8 +469,8 @@ class LayerFinder:
             entry = self._resolver.Resolver.OpenFileEntry(spec)
             unlocked = bool(entry and entry.Unlock())
         except self._errors as e:
-            self._fail(names, spec, Status.ENCRYPTED, f"{label} volume that {_library(kind)} cannot open: "
-                       f"{full_reason(e)}; not examined", facts)
+            self._fail(names, spec, Status.ENCRYPTED, say(Detail.VOLUME_UNOPENED, label=label, reader=_library(kind),
+                                                          library=full_reason(e)), facts)
             return
         tried = False
         for identifier, value in self._keys.for_type(kind):
@@ -483,8 +485,8 @@ class LayerFinder:
                 log.debug("unlock failed: %s", type(e).__name__)
                 unlocked = False
         if not unlocked:
-            why = ("the key given does not unlock it" if tried else f"needs {UNLOCK_HINT[kind]}")
-            self._fail(names, spec, Status.ENCRYPTED, f"{label} encrypted volume; {why}; not examined", facts)
+            why = say(Detail.KEY_NOT_UNLOCKING) if tried else say(NEEDS[kind])
+            self._fail(names, spec, Status.ENCRYPTED, say(Detail.VOLUME_LOCKED, label=label, why=why), facts)
             return
         facts["unlocked"] = True
         self._explore(spec, names, None, depth + 1, facts)

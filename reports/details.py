@@ -1,0 +1,87 @@
+"""A detail (why a file or a layer was skipped or read in part) in the reader's words.
+
+The English report shows a detail as findings.json records it. The Japanese report (and the terminal under
+LANG=ja) says each part in Japanese from its detail code (scanner.details: ``detail_<code>`` labels), with
+a library's own message (third-party exception text, kept verbatim for the examiner) quoted after it in a
+smaller ``<code>`` line; a part no code says (a case written before the codes, or a message leakscan only
+passes on) is quoted after the explanation of its reason (``detail_reason_<status>``). The codes are read
+from the text (scanner.details.read_details), so older cases are said the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from scanner.details import Detail, params_of, read_details
+
+from .labels import Labels
+
+JA_SEP = "。"
+_CODES = frozenset(d.value for d in Detail)
+
+
+def _number(n: int) -> str:
+    return f"{n:,}"
+
+
+def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[str], html: bool) -> list[Markup | str]:
+    """The words of each coded part; library messages go to ``quoted``, uncoded parts to ``raw``."""
+    out: list[Markup | str] = []
+    for item in items:
+        code = item.get("code")
+        if code not in _CODES or not t["detail_" + str(code)]:
+            raw.append(str(item.get("text") or item))
+            continue
+        params: dict[str, Any] = {}
+        for name, kind in params_of(Detail(code)).items():
+            value = item.get(name)
+            if kind == "d":
+                params[name] = _number(value) if isinstance(value, int) else str(value)
+            elif kind == "lib":
+                quoted.append(str(value))
+                params[name] = ""
+            elif kind == "detail":
+                inner = _said(value if isinstance(value, list) else [], t, quoted, raw, html)
+                params[name] = (Markup(JA_SEP) if html else JA_SEP).join(inner)
+            else:
+                words = value if isinstance(value, list) else [value]
+                shown = [Markup("<code>{}</code>").format(w) if html else str(w) for w in words]
+                params[name] = (Markup("、") if html else "、").join(shown)
+        label = t["detail_" + str(code)]
+        out.append(Markup(escape(label)).format(**params) if html else label.format(**params))
+    return out
+
+
+def detail_html(text: object, reason: object, lang: str, visible: Callable[[object], Markup]) -> Markup:
+    """A detail for the report: as recorded in English; in Japanese, said by its codes with library text quoted
+    (``visible``: how the report escapes recorded text, control and bidi characters shown)."""
+    if not text:
+        return Markup("")
+    if lang == "en":
+        return visible(text)
+    t = Labels(lang)
+    quoted: list[str] = []
+    raw: list[str] = []
+    words = _said(read_details(str(text)), t, quoted, raw, html=True)
+    if raw:
+        words.append(Markup(escape(t["detail_reason_" + str(reason)] or t["detail_unexplained"])))
+    out = Markup('<span class="said">{}</span>').format(Markup(JA_SEP).join(words))
+    for q in [*quoted, *raw]:
+        out += Markup('<br><small><code class="lib">{}</code></small>').format(visible(q))
+    return out
+
+
+def detail_text(text: str, reason: str, lang: str) -> str:
+    """A detail for the terminal: as recorded in English; in Japanese, its words with library text in 「」."""
+    if not text or lang == "en":
+        return text
+    t = Labels(lang)
+    quoted: list[str] = []
+    raw: list[str] = []
+    words = [str(w) for w in _said(read_details(text), t, quoted, raw, html=False)]
+    if raw:
+        words.append(t["detail_reason_" + reason] or t["detail_unexplained"])
+    return JA_SEP.join(words) + "".join(f"「{q}」" for q in [*quoted, *raw])

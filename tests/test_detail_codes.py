@@ -1,0 +1,176 @@
+"""Detail codes (scanner/details.py): every detail leakscan writes itself is a code with parameters, said in both
+languages; the Japanese report says every detail in Japanese, with a library's own message quoted after it in
+<code>; findings.json keeps the English text and records the codes beside it; a case written before the codes
+still loads and is said the same way; the English report is unchanged."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reports.details import detail_html, detail_text
+from reports.html import render_report, visible
+from reports.labels import Labels
+from scanner.codes import Status
+from scanner.config import LANGS
+from scanner.details import Detail, params_of, read_details, say
+from scanner.evidence import FindingsDoc
+from tests.conftest import run_cli
+from tests.detail_tree import OPTIONS, build
+
+SAMPLE = {"d": 3, "list": ["cp932", "utf-8"], "word": "zip", "exc": "BadZipFile", "name": "p1/vss1",
+          "lib": "unable to open volume"}
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b")  # three English words in a row
+
+
+def _sample(code: Detail) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Parameters to say ``code`` with, and what reading its text back gives."""
+    said, read = {}, {}
+    for name, kind in params_of(code).items():
+        if kind == "detail":
+            said[name], read[name] = say(Detail.PASSWORD_NEEDED), [{"code": "password-needed"}]
+        else:
+            said[name] = read[name] = SAMPLE[kind]
+    return said, read
+
+
+@pytest.mark.parametrize("code", list(Detail))
+def test_every_detail_code_is_read_back_from_its_text(code: Detail) -> None:
+    said, read = _sample(code)
+    text = say(code, **said)
+    assert read_details(text) == [{"code": code.value, **read}]
+    if "detail" not in params_of(code).values():  # one that takes another detail takes the rest of the text
+        assert read_details(f"{text}; {say(Detail.ZIP_CORRUPT)}")[-1] == {"code": "zip-corrupt"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_detail_code_has_words_that_take_its_parameters(lang: str) -> None:
+    t = Labels(lang)
+    for code in Detail:
+        words = t["detail_" + code.value]
+        assert words, f"{lang}: no words for detail code {code}"
+        slots = set(re.findall(r"\{(\w+)\}", words))
+        wanted = {n for n, k in params_of(code).items() if k != "lib"}  # a library's message is quoted apart
+        assert slots == wanted, f"{lang}: detail_{code} names {slots}, its code has {wanted}"
+        if lang == "ja":
+            assert JAPANESE.search(words) and not ENGLISH_SENTENCE.search(re.sub(r"\{\w+\}", "", words)), code
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_skip_reason_has_an_explanation_for_details_no_code_says(lang: str) -> None:
+    t = Labels(lang)
+    assert [s for s in Status if not t["detail_reason_" + s.value]] == []
+
+
+def test_a_personal_value_cannot_become_a_parameter() -> None:
+    with pytest.raises(ValueError):
+        say(Detail.SPECIAL_NOT_READ, kind="山田太郎")
+    with pytest.raises(ValueError):
+        say(Detail.MIXED_ENCODINGS, encodings=["cp932", "東京都港区芝公園1-1"])
+    with pytest.raises(ValueError):
+        say(Detail.ROWS_UNREADABLE, n="090-1234-5678")
+    with pytest.raises(ValueError):
+        say(Detail.LIBRARY_ERROR, error="山田", library="x")
+    with pytest.raises(ValueError):
+        say(Detail.ROWS_UNREADABLE)  # a parameter missing
+
+
+def test_a_detail_no_code_says_is_quoted_after_its_reason_s_explanation() -> None:
+    html = str(detail_html("unable to open volume <script>", "encrypted", "ja", visible))
+    assert "暗号化されています（鍵・パスワードが必要）" in html
+    assert '<code class="lib">unable to open volume &lt;script&gt;</code>' in html
+    assert str(detail_html("unable to open volume", "encrypted", "en", visible)) == "unable to open volume"
+    coded = str(detail_html(say(Detail.ZIP_DIRECTORY_UNREADABLE, library="BadZipFile: Bad CRC-32"), "corrupt", "ja",
+                            visible))
+    assert "zip の中央ディレクトリが読めません" in coded and '<code class="lib">BadZipFile: Bad CRC-32</code>' in coded
+    assert detail_text("directory: Permission denied", "unreadable", "ja") == \
+        "フォルダーの中身を一覧できませんでした「Permission denied」"
+    assert detail_text("directory: Permission denied", "unreadable", "en") == "directory: Permission denied"
+
+
+# ------------------------------------------------------------------ a scan of a tree with every detail
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    root = tmp_path_factory.mktemp("details")
+    build(root / "share")
+    out = root / "case"
+    done = run_cli("scan", str(root / "share"), "--name", "名簿.xlsx", "--out", str(out), *OPTIONS,
+                   env={"LANG": "ja_JP.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
+    assert done.returncode in (0, 1), done.stderr
+    return out, json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def _details(doc: dict[str, Any]) -> list[tuple[str, str, list[dict[str, Any]] | None]]:
+    return ([(s["detail"], s["reason"], s.get("detail_codes")) for s in doc["skipped"] if s["detail"]]
+            + [(f["status_detail"], f["status"], f.get("status_detail_codes")) for f in doc["files"] if f["status_detail"]])
+
+
+def _uncoded(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [i for i in items if "code" not in i] + [
+        u for i in items for v in i.values() if isinstance(v, list) and v and isinstance(v[0], dict) for u in _uncoded(v)]
+
+
+def test_findings_keep_the_english_text_and_record_every_detail_as_codes(scanned: tuple[Path, dict]) -> None:
+    _, doc = scanned
+    reasons = {s["reason"] for s in doc["skipped"]}
+    assert reasons >= {"too-large", "corrupt", "unsupported", "encrypted", "too-deep", "unsafe-name", "special-file"}
+    details = _details(doc)
+    for text, _, codes in details:
+        assert codes == read_details(text)
+        assert _uncoded(codes) == [], f"a detail no code says: {text!r}"
+    texts = [d[0] for d in details]
+    assert "mixed encodings: cp932 + utf-8, line by line" in texts  # the English text as before
+    assert any("BadZipFile: " in t for t in texts)  # a library's message kept verbatim for the examiner
+    codes = {c["code"] for _, _, cs in details for c in cs}
+    assert {"mixed-encodings", "rows-unreadable", "bytes-over-cap", "protected-workbook", "members-encrypted",
+            "unsafe-parent", "special-not-read", "inside-archives", "salvaged-zip", "zip-directory-unreadable"} <= codes
+    FindingsDoc.from_json(doc)
+
+
+def test_the_japanese_report_says_every_detail_in_japanese(scanned: tuple[Path, dict]) -> None:
+    out, doc = scanned
+    html = (out / "report.html").read_text(encoding="utf-8")
+    cells = re.findall(r"<td>((?:(?!</td>).)*)</td>", html, re.DOTALL)
+    said = [c for c in cells if '<span class="said">' in c]
+    shown_rows = min(len(doc["skipped"]), 50)
+    assert len(said) >= shown_rows
+    for cell in said:
+        outside = re.sub(r"<[^>]+>", " ", re.sub(r"<code[^>]*>.*?</code>", " ", cell, flags=re.DOTALL))
+        assert JAPANESE.search(outside), cell
+        assert not ENGLISH_SENTENCE.search(outside.replace("--archive-depth", "").replace("--password-file", "")), cell
+    for text, _, _ in _details(doc):  # no detail left in English outside a <code> quote
+        assert str(visible(text)) not in re.sub(r"<code[^>]*>.*?</code>", "", html, flags=re.DOTALL)
+    assert '<code class="lib">BadZipFile: File is not a zip file</code>' in html
+
+
+def test_the_english_report_shows_details_as_recorded(scanned: tuple[Path, dict]) -> None:
+    _, doc = scanned
+    html = render_report(doc, "en")
+    assert '<span class="said">' not in html
+    for text, _, _ in _details(doc)[:20]:
+        assert str(visible(text)) in html
+
+
+def test_a_case_written_before_the_codes_loads_and_is_said_in_japanese(scanned: tuple[Path, dict]) -> None:
+    _, doc = scanned
+    old = copy.deepcopy(doc)
+    for s in old["skipped"]:
+        s.pop("detail_codes", None)
+    for f in old["files"]:
+        f.pop("status_detail_codes", None)
+    loaded = FindingsDoc.from_json(old)
+    assert loaded.to_json() == old  # read back as it was written: no code added, none lost
+    assert render_report(old, "ja").count('<span class="said">') == render_report(doc, "ja").count(
+        '<span class="said">')
+    bad = copy.deepcopy(doc)
+    bad["skipped"][0]["detail_codes"] = [{"code": "Not A Code"}]
+    with pytest.raises(Exception, match="detail_codes"):
+        FindingsDoc.from_json(bad)
