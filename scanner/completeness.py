@@ -9,8 +9,8 @@ scanning again. A place that may hold files and was never listed is different (S
 listing failed (no permission, gone during the scan, an I/O error, an SMB listing error, a damaged directory
 in an image) or a volume of an image that could not be opened (encrypted, damaged, no readable file system,
 media past a missing segment or the image's end) hides files nobody can name: the scan is incomplete too,
-with those places in ``scan.incomplete.unlisted``. An incomplete scan says so everywhere: ``scan.complete`` false and ``scan.incomplete``
-in findings.json, a banner at the top of the report, the terminal summary, its own exit code (3), and
+with those places in ``scan.incomplete.unlisted``. An incomplete scan says so everywhere: ``scan.complete``
+false and ``scan.incomplete`` in findings.json, a banner at the top of the report, the terminal summary, its own exit code (3), and
 a rescan verdict ``not-verified``; ``scan --resume OUT`` examines what was lost.
 
 Everything here reads a findings document (a dict), so the report, the summary, diff and merge decide
@@ -63,12 +63,6 @@ def unlisted_kind(skip: dict[str, Any]) -> str | None:
 def unlisted_places(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """The skipped folders and volumes whose files were never listed: the scan is incomplete (Session 10)."""
     return [s for s in doc.get("skipped") or [] if unlisted_kind(s) is not None]
-
-
-def unlisted_folders(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """The skipped folders whose files were never listed (no permission, gone during the scan; Session 9):
-    named on the terminal even with --quiet."""
-    return [s for s in doc.get("skipped") or [] if unlisted_kind(s) == "folder"]
 
 
 def summary(doc: dict[str, Any]) -> dict[str, Any] | None:
