@@ -1,7 +1,8 @@
 """Command line: ``leakscan`` / ``python scan.py``. Parses arguments, runs a command, returns the exit code.
 
 Exit codes: 0 completed (nothing of the named file found, or a clean rescan); 1 completed and copies of a
-named file were found (or remain); 2 usage or fatal error. A user mistake is one line on stderr, never a
+named file were found (or remain); 2 usage or fatal error; 3 incomplete (a scan that could not list part of
+its sources, a persons --export that could not read every copy again). A user mistake is one line on stderr, never a
 traceback.
 """
 
@@ -52,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("Find copies of a leaked personal-data file on shares and disk images, fingerprint "
         "them, count the people affected, and write an evidence report (HTML + JSON)."),
         epilog=_("Exit codes: 0 = completed, nothing found (or clean rescan); 1 = completed and copies found "
-        "(or remain); 2 = usage or fatal error."),
+        "(or remain); 2 = usage or fatal error; 3 = incomplete: part of a source went away, or a folder or volume "
+        "could not be listed (scan), or some copies could not be read again (persons --export)."),
     )
     parser.add_argument("-v", "--verbose", action="store_true", help=VERBOSE_HELP)
     parser.add_argument("--version", action=_Version, nargs=0,

@@ -182,8 +182,9 @@ class VerdictReason(Code):
     RELOCATED = "relocated", "a leak-set hit's content is at another place"
     NEW = "new", "a new leak-set hit"
     UNVERIFIED = "unverified", "a baseline hit could not be read again"
-    INCOMPLETE = "incomplete", ("the rescan (or the baseline) is incomplete: part of a source went away during it "
-                                "(scan.complete false); resume it before judging")
+    INCOMPLETE = "incomplete", ("the rescan (or the baseline) is incomplete: part of a source went away during it, "
+                                "or a folder or volume could not be listed (scan.complete false); complete it before "
+                                "judging")
     SKIPPED = "skipped", "something in the rescan was skipped"
     SCOPE = "scope", "the rescan's scope differs from the baseline's"
 

@@ -5,8 +5,12 @@ away (skip reasons ``connection`` and ``source-lost``: an SMB server that did no
 retry window, a mount that disappeared, an image file gone), or when a SOURCE could not be opened at all.
 Skips about one file (unreadable, encrypted, corrupt ...) do not make a scan incomplete: they are
 listed, and a rescan's verdict is ``not-verified`` because of them, but nothing further can be done by
-scanning again. An incomplete scan says so everywhere: ``scan.complete`` false and ``scan.incomplete``
-in findings.json, a banner at the top of the report, the terminal summary, its own exit code (3), and
+scanning again. A place that may hold files and was never listed is different (Session 10): a folder whose
+listing failed (no permission, gone during the scan, an I/O error, an SMB listing error, a damaged directory
+in an image) or a volume of an image that could not be opened (encrypted, damaged, no readable file system,
+media past a missing segment or the image's end) hides files nobody can name: the scan is incomplete too,
+with those places in ``scan.incomplete.unlisted``. An incomplete scan says so everywhere: ``scan.complete``
+false and ``scan.incomplete`` in findings.json, a banner at the top of the report, the terminal summary, its own exit code (3), and
 a rescan verdict ``not-verified``; ``scan --resume OUT`` examines what was lost.
 
 Everything here reads a findings document (a dict), so the report, the summary, diff and merge decide
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .codes import LOST_REASONS
+from .codes import LOST_REASONS, Status
 
 if TYPE_CHECKING:
     from .evidence import FindingsDoc
@@ -30,21 +34,43 @@ def lost_skips(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in doc.get("skipped") or [] if s.get("reason") in LOST_REASONS]
 
 
-def unlisted_folders(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """The skipped folders whose files were never listed (no permission, gone during the scan; Session 9): not
-    an outage of the source, so the scan stays complete, but what they held was not examined and the terminal
-    says so even with --quiet. Every source writes such a skip's detail as ``directory…``."""
-    from .codes import Status
+# A folder's listing failed: every source writes such a skip's detail as ``directory…``; a loop or a deleted
+# directory whose clusters are gone (``unrecoverable``) holds nothing more to list.
+_FOLDER_REASONS = frozenset({Status.UNREADABLE, Status.VANISHED, Status.CORRUPT})
+# A volume (partition, snapshot, file system) of an image that was not walked at all; swap is no file system
+_VOLUME_REASONS = frozenset({Status.UNREADABLE, Status.CORRUPT, Status.ENCRYPTED, Status.UNSUPPORTED})
+_NOT_A_FILE_SYSTEM = "not a file system (not carved)"
+# an image whose media is partly missing: the partitions there are not listed (scanner.sources.image)
+_MEDIA_LOST = ("segment file missing", "truncated image")
 
-    return [s for s in doc.get("skipped") or [] if s.get("reason") in (Status.UNREADABLE, Status.VANISHED)
-            and str(s.get("detail") or "").startswith("directory")]
+
+def unlisted_kind(skip: dict[str, Any]) -> str | None:
+    """``folder`` or ``volume`` when a skipped entry is a place whose files were never listed; else None."""
+    reason, detail = skip.get("reason"), str(skip.get("detail") or "")
+    if reason in _FOLDER_REASONS and detail.startswith("directory"):
+        return "folder"
+    hops = skip.get("container") or []
+    inner = skip.get("inner_path")
+    if not hops or reason not in _VOLUME_REASONS:
+        return None
+    if inner == "/" and hops[-1].get("kind") != "archive" and _NOT_A_FILE_SYSTEM not in detail:
+        return "volume"
+    if inner == "" and detail.startswith(_MEDIA_LOST):
+        return "volume"
+    return None
+
+
+def unlisted_places(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The skipped folders and volumes whose files were never listed: the scan is incomplete (Session 10)."""
+    return [s for s in doc.get("skipped") or [] if unlisted_kind(s) is not None]
 
 
 def summary(doc: dict[str, Any]) -> dict[str, Any] | None:
     """``scan.incomplete`` for a findings document: None when the scan is complete."""
     lost = lost_skips(doc)
     errors = list((doc.get("scan") or {}).get("source_errors") or [])
-    if not lost and not errors:
+    unlisted = unlisted_places(doc)
+    if not lost and not errors and not unlisted:
         return None
     by_source: dict[str, int] = {}
     for s in lost:
@@ -54,6 +80,9 @@ def summary(doc: dict[str, Any]) -> dict[str, Any] | None:
         "by_source": [{"source": k, "not_examined": v} for k, v in by_source.items()],
         "sources_not_opened": [e.get("source") or "" for e in errors],
         "paths": [s.get("path") or "" for s in lost[:SHOWN_PATHS]],
+        # places never listed (every one: the list is what an investigator must go and look at)
+        "unlisted": [{"path": s.get("path") or "", "kind": unlisted_kind(s), "reason": s.get("reason"),
+                      "detail": s.get("detail") or ""} for s in unlisted],
     }
 
 
@@ -72,4 +101,6 @@ def is_complete(doc: dict[str, Any] | FindingsDoc) -> bool:
         errors = doc.scan.source_errors
     if isinstance(flag, bool):
         return flag
-    return not errors and not any(r in LOST_REASONS for r in reasons)
+    unlisted = unlisted_places(doc) if isinstance(doc, dict) else [s for s in doc.skipped
+                                                                   if unlisted_kind(s.to_json()) is not None]
+    return not errors and not any(r in LOST_REASONS for r in reasons) and not unlisted

@@ -7,6 +7,11 @@ from functools import cache
 from . import rules
 from .names import split_ext
 
+# A program (.exe) is read with a larger head than other files: its DOS and PE headers and its section table,
+# from which scanner.inspectors.sfx tells a self-extractor (an archive appended) without another read.
+PE_EXTS = (".exe",)
+PE_HEAD = 4096
+
 
 @cache
 def _magic():

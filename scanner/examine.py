@@ -24,7 +24,7 @@ from functools import cache
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from .codes import Reason, Status
-from .contenttype import content_type, mismatch
+from .contenttype import PE_EXTS, PE_HEAD, content_type, mismatch
 from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
 from .details import Detail, say
 from .errors import ReadError
@@ -110,7 +110,7 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
         wanted = _by_content(entry, st.size, head, ctx)
         head_error, affinity = None, None  # unread or unidentified content stays as before the content check
     else:
-        head = LazyHead(entry)
+        head = LazyHead(entry, PE_HEAD if entry.name[-4:].casefold() in PE_EXTS else 512)  # a program: its headers
         inspectors = ctx.inspectors  # only those the name leaves a chance (their skip_extensions, as data)
         wanted = tuple(i for i in ctx.prefilter.asked(entry.name) if inspectors[i].wants(entry, st.size, head))
         if (not wanted and ctx.config.content_check != "off"

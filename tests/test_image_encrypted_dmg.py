@@ -86,3 +86,26 @@ def test_encrypted_dmg_inside_an_archive_is_listed_encrypted_whatever_its_name(t
     assert set(rows) == set(members), doc["skipped"]
     for row in rows.values():
         assert row["reason"] == "encrypted" and "encrypted macOS disk image" in row["detail"], row
+
+
+def test_a_v1_encrypted_dmg_over_the_inspect_cap_inside_an_archive_is_listed(tmp_path: Path) -> None:
+    """Session 10: a version 1 image (signed only at its end) larger than --max-inspect-mb inside a zip was
+    silent: only the first --max-inspect-mb of it were in memory, and their head says nothing. (Zeros in the
+    middle keep the zip itself under the cap; the head and the end look like ciphertext.)"""
+    import zipfile
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    image = os.urandom(4096) + bytes(1536 * 1024) + _v1(payload=0)
+    with zipfile.ZipFile(folder / "case.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("evidence", image)
+        z.writestr("Secret.dmg", image)
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(folder), "--name", "名簿.xlsx", "--out", str(out), "--quiet",
+                        "--max-inspect-mb", "1", "--max-archive-ratio", "100000")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    rows = {s["path"].rsplit(" » ", 1)[-1]: s for s in doc["skipped"]}
+    assert set(rows) == {"evidence", "Secret.dmg"}, doc["skipped"]
+    for row in rows.values():
+        assert row["reason"] == "encrypted" and "encrypted macOS disk image" in row["detail"], row

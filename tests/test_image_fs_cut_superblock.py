@@ -39,7 +39,7 @@ def test_apfs_container_cut_to_half_is_listed_truncated_and_still_walked(corpus:
     cut = tmp_path / "macbook"  # no extension: recognised by content
     cut.write_bytes(whole[: len(whole) // 2])
     rc, doc = _scan(cut, tmp_path / "out")
-    assert rc == 1  # passwords.txt is in the half that is left: still found
+    assert rc == 3  # found in the half that is left; the cut half makes the scan incomplete (Session 10)
     assert [f["path"] for f in doc["files"]] == [f"{cut} » apfs1 (APFS) » /passwords.txt"]
     (entry,) = _truncated(doc)
     assert entry["reason"] == "corrupt"

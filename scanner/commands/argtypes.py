@@ -15,6 +15,10 @@ from pathlib import Path
 WILDCARDS = "*?"
 SEPARATORS = "/\\"
 
+# the exit code of a command whose work is not all there (a scan that could not list or read part of its
+# sources, a notification list missing copies that could not be read again): never 0, never "found"
+EXIT_INCOMPLETE = 3
+
 
 def path(text: str) -> Path:
     """A path that is not empty (``Path('')`` would silently be the current folder)."""

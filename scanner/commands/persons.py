@@ -26,6 +26,7 @@ from ..output import write_private
 from ..scope import NOT_NAMED_DETAIL, NamedSources
 from ..textsafe import shown
 from . import argtypes
+from .argtypes import EXIT_INCOMPLETE
 
 # what a cell must not start with to be safe from formula injection (OWASP): = + - @ tab CR
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     print(f"persons:                       {persons['unique']}", file=sys.stderr)
     if args.export is None:
         return 0
-    people, problems = collect(doc, args.out, NamedSources(args.sources, terminal_confirm()), passwords)
+    people, problems, partial = collect(doc, args.out, NamedSources(args.sources, terminal_confirm()), passwords)
     for p in problems:
         print(f"leakscan: warning: {shown(p)}", file=sys.stderr)
     if not people and persons.get("unique"):  # Session 9: an empty list was written with exit 0
@@ -103,11 +104,16 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
           "readable by you only (0600); keep it out of shared folders and delete it when the letters are sent.",
           file=sys.stderr)
     print(args.export)
+    if partial:  # Session 10: a partial list exited 0, read by a script as the whole list
+        print("leakscan: " + _("INCOMPLETE LIST: not every leaked file could be read again (see the warnings "
+                               "above): persons the scan counted are missing from {0}").format(shown(args.export)),
+              file=sys.stderr)
+        return EXIT_INCOMPLETE
     return 0
 
 
 def collect(doc: FindingsDoc, out: Path, named: NamedSources,
-            passwords: tuple[str, ...] = ()) -> tuple[list[dict[str, Any]], list[str]]:
+            passwords: tuple[str, ...] = ()) -> tuple[list[dict[str, Any]], list[str], bool]:
     """Re-read every leak-set file and group its rows into persons, as the scan counted them (only from the
     sources the examiner named or confirmed)."""
     # the person machinery and every inspector load here, not when the command line is parsed
@@ -132,6 +138,7 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources,
     reader = Rereader(config, inspectors, isolate=finder(walker))  # images: walked in a killable process
     by_id = {f.id: f for f in doc.files}
     problems: list[str] = []
+    partial = False  # a leaked file not read again, or persons the scan counted missing from the list
     rows, labels = [], []
     persons = doc.persons or {}
     for i, f in enumerate(persons.get("files") or []):
@@ -153,6 +160,7 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources,
         if records is None:
             problems.append(f"#{f['id']} {f['path']}: not read again ({status}: {detail}); its persons are "
                             "missing from the list")
+            partial = True
             continue
         rows += make_rows(i, records)[0]
     counted = count(rows, unmask=True)
@@ -162,6 +170,7 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources,
     expected = set(persons.get("fingerprints") or [])
     if key is None:
         problems.append(f"no {CASE_KEY} in {folder}: the list cannot be checked against the scan's count")
+    partial = partial or bool(expected and key is not None and expected - prints)
     if expected and key is not None and prints and prints.isdisjoint(expected):
         problems.append(f"not one person read again has a fingerprint the scan recorded: {CASE_KEY} in {folder} "
                         "is not the key the scan counted with (replaced?), or every file changed")
@@ -196,7 +205,7 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources,
                        "spellings": len({r.stages[0] for r in group}),
                        "check": "; ".join(review.get(key_, []))})
     people.sort(key=lambda p: (normalise_reading(p["reading"] or p["name"]), p["address"]))
-    return people, problems
+    return people, problems, partial
 
 
 def _setting(settings: dict[str, Any], name: str, default: int | float) -> int:

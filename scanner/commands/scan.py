@@ -16,6 +16,7 @@ from ..i18n import _
 from ..sources.single import IMAGE_SUFFIXES
 from ..textsafe import shown
 from . import argtypes, cluster_options
+from .argtypes import EXIT_INCOMPLETE
 
 if TYPE_CHECKING:
     from ..state import ScanState
@@ -382,22 +383,26 @@ def warn_incomplete(doc: dict, out: object) -> None:
 
 
 def warn_unlisted(doc: dict) -> None:
-    """Folders whose files were never listed (no permission, gone during the scan): named on the terminal even
-    with --quiet, since the exit code and the figures say nothing of what they held (Session 9)."""
+    """Folders whose files were never listed (no permission, gone during the scan, an I/O or SMB listing error)
+    and image volumes that could not be opened: named on the terminal even with --quiet. The scan is incomplete
+    (Session 10: it ended complete with the exit code of what was found, as if they held nothing)."""
     from reports.details import detail_text
 
-    from ..completeness import SHOWN_PATHS, unlisted_folders
+    from ..completeness import SHOWN_PATHS, unlisted_places
     from ..i18n import cli_language
 
-    folders = unlisted_folders(doc)
-    if not folders:
+    places = unlisted_places(doc)
+    if not places:
         return
-    print("leakscan: " + _("warning: {0} folder(s) could not be listed: the files in them were not examined "
-                           "(see skipped.csv); scan them again once they can be read").format(len(folders)),
+    print("leakscan: " + _("INCOMPLETE SCAN: {0} folder(s) or volume(s) could not be listed: the files in them were "
+                           "not examined (see skipped.csv); scan them again once they can be read").format(len(places)),
           file=sys.stderr)
-    for sk in folders[:SHOWN_PATHS]:
+    for sk in places[:SHOWN_PATHS]:
         said = detail_text(str(sk.get("detail") or ""), str(sk.get("reason") or ""), cli_language())
         print("  " + _("not listed: {0} ({1})").format(shown(sk.get("path") or ""), shown(said)),
+              file=sys.stderr)
+    if len(places) > SHOWN_PATHS:
+        print("  " + _("... and {0} more (findings.json: scan.incomplete.unlisted)").format(len(places) - SHOWN_PATHS),
               file=sys.stderr)
 
 
@@ -466,11 +471,9 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-EXIT_INCOMPLETE = 3
-
-
 def exit_code(doc: dict) -> int:
-    """2 a SOURCE could not be opened; 3 incomplete (part of a source went away); 1 copies found; 0 none."""
+    """2 a SOURCE could not be opened; 3 incomplete (part of a source went away, or a folder or volume could not
+    be listed); 1 copies found; 0 none."""
     from ..completeness import is_complete
 
     if doc["scan"].get("source_errors"):

@@ -19,12 +19,13 @@ from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
 from ..details import Detail, say
+from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
 from ..sources.base import Item
 from ..tables import sniff_format
 from . import archive_formats as fmt
-from . import embedded
+from . import embedded, sfx
 from . import legacy_embedded as legacy
 from .archive_members import (
     ARCHIVE_EXTS,
@@ -44,6 +45,8 @@ from .archive_members import (
     InflateBudget,
     archive_depth,
     error_reason,
+    spanned_parts,
+    split_part,
     unsafe_member_name,
 )
 
@@ -173,6 +176,10 @@ class ArchiveInspector:
             return legacy.may_embed(entry, size, self.config.max_inspect_bytes, lambda h: sniff(h) is not None)
         if _ext_of(entry.name, ARCHIVE_EXTS + UNSUPPORTED_EXTS):
             return True
+        if split_part(entry.name) is not None:  # X.z01, X.zip.002: listed whatever their bytes (no magic but the first)
+            return True
+        if _ext_of(entry.name, sfx.PE_EXTS):  # a self-extractor: an archive after the program's own bytes
+            return self._self_extracting(entry, size, head()) is not None
         if size < 22:  # smaller than an empty zip
             return False
         h = head()
@@ -186,6 +193,24 @@ class ArchiveInspector:
         if kind == "zip" and _first_zip_member(h) in DOCUMENT_MARKERS:
             return embedded.has_embeddings(entry, size, self.config.max_inspect_bytes)  # a document under another name
         return True
+
+    @staticmethod
+    def _self_extracting(entry: Entry, size: int, head: bytes) -> sfx.Found | None:
+        """The archive appended to a program: its headers (in the head the walk read) say whether anything
+        follows its sections and signature; only then are a few KiB of that overlay and of the end read."""
+        over = sfx.overlay(head, size)
+        if over is None:
+            return None
+        try:
+            with entry.open() as f:
+
+                def read(at: int, n: int) -> bytes:
+                    f.seek(at)
+                    return f.read(n)
+
+                return sfx.find(over, size, read)
+        except (OSError, ReadError):  # the overlay could not be read: the program is examined by name only
+            return None
 
     # a zip signature then noise (fake documents: 3,000 of a 20,000-file share) is settled by a byte search over
     # the whole file (pipeline.Dispatcher._settles_here), not in a worker
@@ -205,6 +230,9 @@ class ArchiveInspector:
         if depth >= cfg.archive_depth:
             return Inspection(status=Status.TOO_DEEP,
                               detail=say(Detail.INSIDE_ARCHIVES, depth=depth, limit=cfg.archive_depth))
+        part = split_part(entry.name)
+        if part is not None and (part.number > 1 or part.kind == "spanned zip" or sniff(data[:512]) is None):
+            return Inspection(status=Status.UNSUPPORTED, detail=part.detail(entry.name))
         if sniff(data[:512]) is None:
             other = sniff_unsupported(data[:512])
             if other is not None:
@@ -229,19 +257,42 @@ class ArchiveInspector:
         if embedded.expects_ole(entry) and sniff(data[:512]) is None:
             return Inspection(status=Status.CORRUPT, detail="embedded OLE object without a compound-file header")
         kind = sniff(data[:512]) or fmt.guess_by_name(entry.name, data)
+        start = 0
+        if kind is None and _ext_of(entry.name, sfx.PE_EXTS):
+            found = sfx.find_in(data)
+            if found is not None and found.kind not in fmt.OPENERS:
+                return Inspection(status=Status.UNSUPPORTED, detail=f"self-extracting {found.kind} archive: no "
+                                  "installed library reads it; its content was not examined")
+            if found is not None:
+                kind, start = found.kind, found.offset if found.kind != "zip" else 0  # zip: its directory says
         if kind is None:
             return Inspection(status=Status.CORRUPT, detail="not a zip, 7z, tar, cpio or compressed file leakscan can read")
-        detail = {"format": "tar" if kind == "compressed" else kind}  # a lone .gz/.bz2/.xz file says so itself
+        detail: dict[str, str | bool] = {"format": "tar" if kind == "compressed" else kind}  # a lone .gz/.bz2/.xz: tar
+        if _ext_of(entry.name, sfx.PE_EXTS):
+            detail["self_extracting"] = True
         if entry.location.raw_path_hex:
             detail["raw_path_hex"] = entry.location.raw_path_hex
         hop = Hop("archive", entry.location.path, detail)
         decoding(fmt.LIBRARIES.get(kind, kind))
         try:
-            opened = fmt.OPENERS[kind](entry, data, ctx, caps, hop)
+            opened = fmt.OPENERS[kind](entry, data[start:] if start else data, ctx, caps, hop)
         except Exception as e:  # noqa: BLE001 - a broken archive is data, not a crash
             reason, text = error_reason(e)
+            if part is not None:  # the first part of a split archive: no directory of its own, said as such
+                return Inspection(status=Status.UNSUPPORTED, detail=f"{part.detail(entry.name)} ({kind}: {text})")
             return Inspection(status=reason, detail=f"{kind}: {text}")
         children = guard_listing(opened.items(), entry, kind)
+        spans = spanned_parts(data) if kind == "zip" else 1
+        if part is not None and opened.status != Status.OK:  # X.zip.001 read from its local headers
+            return Inspection(status=Status.UNSUPPORTED, detail=part.detail(entry.name, examined=True),
+                              children=children, annotations=opened.annotations)
+        if spans > 1:  # the last part of a spanned zip (X.zip beside X.z01 ...): members on other parts unread
+            parts = ", ".join(f"{entry.name[:-4]}.z{k:02d}" for k in range(1, min(spans, 4))) + (" ..." if spans > 4 else "")
+            return Inspection(status=Status.UNSUPPORTED,
+                              detail=f"the last of the {spans} parts of a spanned zip ({parts} hold the rest): the "
+                              "members stored whole in this part were examined; the rest were not; join them "
+                              f"(zip -s 0 {entry.name} --out whole.zip, or 7-Zip) and scan the result",
+                              children=children, annotations=opened.annotations)
         if opened.is_document and not _ext_of(entry.name, ARCHIVE_EXTS):
             # an Office/OpenDocument file (by name or content): a document, not an archive; only the objects
             # embedded in it are examined (scanner.inspectors.embedded)

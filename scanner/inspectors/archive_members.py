@@ -32,11 +32,12 @@ ARCHIVE_EXTS = (".zip", ".7z", ".tar", ".cpio", ".tar.gz", ".tgz", ".tar.bz2", "
                 ".gz", ".bz2", ".xz")
 # Archive formats met in Japanese offices that no installed library reads: listed, never silently passed.
 UNSUPPORTED_EXTS = (".lzh", ".lha", ".rar", ".cab", ".arj")
-# Other known types: never sniffed for archive bytes, so most files cost this inspector no read at all.
+# Other known types: never sniffed for archive bytes, so most files cost this inspector no read at all. A program
+# (.exe) is looked at for an appended archive (a self-extractor) from its headers alone (scanner.inspectors.sfx).
 NOT_ARCHIVE_EXTS = frozenset({
     ".xls", ".csv", ".tsv", ".txt", ".doc", ".ppt", ".rtf", ".pdf", ".jtd", ".mdb", ".accdb", ".msg", ".eml",
     ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".mp3", ".mp4", ".mov", ".avi", ".wav",
-    ".exe", ".dll", ".sys", ".so", ".msi", ".jar", ".apk", ".epub", ".py", ".js", ".html", ".htm", ".css",
+    ".dll", ".sys", ".so", ".msi", ".jar", ".apk", ".epub", ".py", ".js", ".html", ".htm", ".css",
     ".xml", ".json", ".log", ".ini", ".lnk", ".url"})
 # Office and OpenDocument files are zips too, but they are documents: never expanded as archives.
 DOCUMENT_EXTS = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam", ".xlsb", ".docx", ".docm", ".dotx", ".dotm",
@@ -242,3 +243,46 @@ def unsafe_member_name(path: str) -> Detail | None:
     if ".." in parts:
         return Detail.UNSAFE_PARENT
     return None
+
+
+# Parts of an archive cut into pieces (Session 10): ``X.z01`` ... beside ``X.zip`` (a spanned zip, PKZIP/WinZip/
+# Info-ZIP ``zip -s``), ``X.zip.001`` ... and ``X.7z.001`` ... (split by 7-Zip, HJSplit, ``split``). Not joined:
+# every part is listed (the first one's whole members are still examined), with how to join them.
+_SPLIT_PART = re.compile(r"^(?P<stem>.+?)\.(?:[zZ](?P<z>\d{2,3})|(?P<fmt>zip|7z)\.(?P<n>\d{3}))$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SplitPart:
+    kind: str  # "spanned zip", "split zip", "split 7z"
+    whole: str  # the name of the archive the parts make (X.zip, X.7z)
+    number: int
+
+    def detail(self, name: str, examined: bool = False) -> str:
+        if self.kind == "spanned zip":
+            how = f"zip -s 0 {self.whole} --out whole.zip (Info-ZIP) or 7-Zip, with every part in one folder"
+        else:
+            how = (f"copy /b {self.whole}.001+{self.whole}.002+... joined-{self.whole} (Windows) or "
+                   f"cat {self.whole}.[0-9]* > joined-{self.whole}")
+        seen = ("the members stored whole in this part were examined; the rest were not" if examined
+                else "its content was not examined")
+        return (f"part {self.number} of a {self.kind} ({self.whole}): leakscan does not join the parts of an archive; "
+                f"{seen}; join them ({how}) and scan the result")
+
+
+def split_part(name: str) -> SplitPart | None:
+    """The part of a split or spanned archive ``name`` is, from its name alone; None for any other name."""
+    m = _SPLIT_PART.match(name)
+    if m is None:
+        return None
+    if m["z"] is not None:
+        return SplitPart("spanned zip", f"{m['stem']}.zip", int(m["z"]))
+    number = int(m["n"])
+    return SplitPart(f"split {m['fmt'].casefold()}", f"{m['stem']}.{m['fmt']}", number) if number else None
+
+
+def spanned_parts(data: bytes) -> int:
+    """How many parts a zip's end record says its archive spans (1 for an ordinary zip, or no end record)."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65557))
+    if at < 0 or at + 8 > len(data):
+        return 1
+    return int.from_bytes(data[at + 4:at + 6], "little") + 1

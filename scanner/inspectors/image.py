@@ -149,6 +149,8 @@ class ImageInspector:
         size = entry.stat().size
         if len(data) < size:  # over --max-inspect-mb and not a local file: not in memory, cannot be walked
             kind = quick_kind(data[:4608]) if data else None
+            if kind is None and _signed_at_end(entry, size):  # a version 1 encrypted image: its sign is at the end,
+                return Inspection(status=Status.ENCRYPTED, detail=encrypted_dmg_detail(1))  # past what is in memory
             if kind is None and _suffix(entry.name) not in IMAGE_SUFFIXES:
                 return Inspection()
             return Inspection(status=Status.UNSUPPORTED, detail=say(

@@ -45,6 +45,7 @@ from .archive_members import (
 from .disguise import check as disguised
 from .mail_mime import (
     body_may_hold_table,
+    cut_in_header,
     emlx_message,
     looks_like_emlx,
     looks_like_headers,
@@ -158,7 +159,8 @@ class MailInspector:
             start = _header_bytes(entry, size, head)
             complete = len(start) >= size
             return (not text_only(start, complete=complete) or body_may_hold_table(start, complete)
-                    or _ZEROED.search(start) is not None)  # a zeroed block: the worker lists it
+                    or _ZEROED.search(start) is not None  # a zeroed block: the worker lists it
+                    or (complete and cut_in_header(start)))  # cut mid-header: the worker lists it
         if ext in MESSAGE_EXTS:
             return True
         if size < 32:

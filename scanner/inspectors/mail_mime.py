@@ -109,6 +109,18 @@ def _header_end(head: bytes) -> tuple[int, int] | None:
     return start, first + (2 if head[first + 1] == 10 else 3)
 
 
+def cut_in_header(raw: bytes) -> bool:
+    """Whether a whole message ends in the middle of a header line, before the blank line that starts its body
+    (Session 10: such a cut .eml was neither read nor listed): a complete message ends its lines. Its last line
+    is a header field or a folded continuation of one (a body after headers without a blank line is no cut)."""
+    if not raw or raw.endswith((b"\n", b"\r")) or _header_end(raw) is not None:
+        return False
+    return _HEADER_LINE.match(raw, raw.rfind(b"\n") + 1) is not None
+
+
+_HEADER_LINE = re.compile(rb"[!-9;-~]+:|[ \t]")
+
+
 # a base64 body, also under a Content-Transfer-Encoding name with a damaged byte (the worker reads it: review9f)
 _BASE64_BODY = re.compile(rb"(?im)^[!-9;-~]{23,27}:[ \t]*base64[ \t]*\r?$")
 _FLOWED = re.compile(rb'(?i)format="?flowed')
@@ -170,6 +182,9 @@ def read_message(raw: bytes) -> Mail:
         if len(again.attachments) + len(again.attached) > len(mail.attachments) + len(mail.attached):
             again.problems.append((Status.CORRUPT, f"{what}: read again repaired"))
             return again
+    if not mail.problems and cut_in_header(raw):
+        mail.problems.append((Status.CORRUPT, "cut inside its header block (it ends mid-line, before any body): "
+                              "its body and attachments are missing"))
     return mail
 
 

@@ -14,7 +14,7 @@ from typing import IO
 
 from ..codes import Status, VerifyStatus
 from ..config import ScanConfig
-from ..contenttype import content_type
+from ..contenttype import PE_EXTS, PE_HEAD, content_type
 from ..contracts import Inspector, NoProgress, ScanContext, ScanResult, run_inspector
 from ..errors import LeakscanError, ReadError
 from ..evidence import Finding
@@ -27,6 +27,11 @@ from ..sources.base import Item, NameBatch, Source
 from ..sources.local import open_file, stat_file
 
 Outcome = tuple[list[PersonRecord] | None, Status | VerifyStatus, str]  # records, status, sha256 (ok) or detail
+
+
+def _head_size(entry: Entry) -> int:
+    """The head the walk gave ``wants`` (scanner.examine.pick): a program's is larger (its PE headers)."""
+    return PE_HEAD if entry.name[-4:].casefold() in PE_EXTS else 512
 
 
 class PathEntry:
@@ -86,7 +91,7 @@ class Rereader:
         data, ctype = read.data, content_type(read.head)
         status, detail = Status.NO_RECORDS, "no personal-records sheet found"
         for ins in self.inspectors:
-            if not (ins.wants(entry, size, lambda: data[:512]) or _disguised(ins, entry, data)):
+            if not (ins.wants(entry, size, lambda: data[:_head_size(entry)]) or _disguised(ins, entry, data)):
                 continue
             found = run_inspector(ins, entry, data, ctype, self.ctx)
             if found.records:
@@ -153,7 +158,7 @@ class Rereader:
         except (ReadError, OSError):
             return
         for ins in self.inspectors:
-            if ins.wants(entry, size, lambda: data[:512]) or _disguised(ins, entry, data):
+            if ins.wants(entry, size, lambda: data[:_head_size(entry)]) or _disguised(ins, entry, data):
                 for child in run_inspector(ins, entry, data, content_type(data[:4096]), self.ctx).children:
                     if isinstance(child, NameBatch):  # a nested image's files come in batches
                         yield from child
