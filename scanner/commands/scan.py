@@ -391,7 +391,8 @@ def warn_unlisted(doc: dict) -> None:
     from ..completeness import SHOWN_PATHS, unlisted_places
     from ..i18n import cli_language
 
-    places = unlisted_places(doc)
+    failed = {e.get("source") for e in doc["scan"].get("source_errors") or []}
+    places = [p for p in unlisted_places(doc) if p.get("source") not in failed]  # its error line says it
     if not places:
         return
     print("leakscan: " + _("INCOMPLETE SCAN: {0} folder(s) or volume(s) could not be listed: the files in them were "
