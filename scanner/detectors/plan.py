@@ -166,8 +166,7 @@ class RolePlan:
 
     def value(self, row: Sequence[object], f: str) -> str:
         if f in SPLIT_NUMBERS:  # 電話番号1 | 電話番号2 | 電話番号3 = 090 | 1234 | 5678
-            parts = [t for c in self.cols.get(f, []) if c < len(row) and (t := cell_text(row[c]))]
-            return "-".join(number_pieces(f, parts))
+            return "-".join(number_pieces(f, piece_texts(row, self.cols.get(f, []))))
         return join_values(row, self.cols.get(f, []), " " if f in ("name", "reading") else "")
 
 
@@ -231,6 +230,19 @@ def phone_digits(v: str) -> str:
     if v.isdigit() and len(v) in (9, 10) and not v.startswith("0") and V.normalise_phone("0" + v):
         return "0" + v
     return v
+
+
+_SEPARATORS = "-‐‑‒–—―−ー()（）〒 "
+
+
+def piece_texts(row: Sequence[object], cols: Sequence[int]) -> list[str]:
+    """The filled cells of a phone or postal code typed in pieces, without the separators typed in with them
+    (``123- | 4567``, ``〒123 | 4567``, ``(03) | 1234 | 5678``: were no pieces, the number lost; review10a). One cell is
+    the whole value as it is."""
+    cells = [t for c in cols if c < len(row) and (t := cell_text(row[c]))]
+    if len(cols) < 2:
+        return cells
+    return [p for t in cells if (p := V.nfkc(t).strip(_SEPARATORS))]
 
 
 def number_pieces(f: str, parts: list[str]) -> list[str]:
@@ -466,7 +478,7 @@ _MAX_PIECES = {"postcode": 2, "phone": 3}  # 123 | 4567; 03 | 1234 | 5678
 def _pieces(f: str, cols: list[int], sample: Sequence[Sequence[object]]) -> bool:
     """Are the columns pieces of one number (2-5 digits each, as a phone or postal code is split; zeros a
     number cell lost put back) in most rows?"""
-    rows = [[cell_text(r[c]) for c in cols if c < len(r)] for r in sample]
+    rows = [[V.nfkc(cell_text(r[c])).strip(_SEPARATORS) for c in cols if c < len(r)] for r in sample]
     rows = [number_pieces(f, r) if all(r) else r for r in rows if any(r)]
     return bool(rows) and share(rows, lambda r: all(p.isdigit() and 2 <= len(p) <= 5 for p in r)) >= 0.8
 

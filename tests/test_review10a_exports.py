@@ -1,0 +1,52 @@
+"""Session 10 review (review10a) of exports10: other real spellings of split names, postal codes and phones.
+
+Values from Faker ja_JP (fixed seed, not the seeds exports10 tuned to), never real data. Found wrong on main 9f2e4a9
+(after exports10):
+- a postal code or phone split over cells with its hyphen (or 〒, brackets) typed in a cell (``123- | 4567``,
+  ``123 | -4567``, ``〒123 | 4567``, ``03- | 1234- | 5678``, ``(03) | 1234 | 5678``): the pieces were not digits, so
+  only the first cell was kept as the whole number (``123-``) or nothing at all;
+- a name qualified by its part in other words than 姓 / 名 / セイ / メイ (``氏名（氏）``, ``氏名（苗字）``), after a
+  qualifier of its own (``氏名（漢字）（姓）``) or under an honorific header (``ご契約者様名（姓）``): both halves were
+  the whole name, the given name lost;
+- a care home's room number left of an address split over 住所1 | 住所2 was still glued in front of it (``201広島県…``):
+  the rule only looked for a column holding whole addresses.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.detectors.pii import SheetKind, analyse_sheet
+from tests import person_tables_data as T
+
+PS = T.ja_people(8, seed=101077)
+
+
+def _address(p: T.JaPerson) -> str:
+    return p.prefecture + p.city + p.town + p.block + p.building
+
+
+def _records(rows):
+    f = analyse_sheet("名簿", rows)
+    assert f is not None and f.kind == SheetKind.PERSONS, f
+    return sorted(f.records, key=lambda r: r.row)
+
+
+# --- postal codes and phones in pieces with their separators typed in -----------------------------------------
+
+@pytest.mark.parametrize("pieces", [
+    lambda a, b: (f"{a}-", b), lambda a, b: (a, f"-{b}"), lambda a, b: (f"〒{a}", b), lambda a, b: (f"{a}－", b),
+], ids=["hyphen-first", "hyphen-second", "mark-first", "fullwidth-hyphen"])
+def test_a_postal_code_in_two_cells_with_its_hyphen_typed_in_is_whole(pieces):
+    rows = [["氏名", "郵便番号", "", "住所"]]
+    rows += [[p.name, *pieces(*p.postcode.split("-")), _address(p)] for p in PS]
+    assert [r.fields.get("postcode") for r in _records(rows)] == [p.postcode for p in PS]
+
+
+@pytest.mark.parametrize("pieces", [
+    lambda a, b, c: (f"{a}-", f"{b}-", c), lambda a, b, c: (f"({a})", b, c), lambda a, b, c: (a, f"-{b}", f"-{c}"),
+], ids=["hyphens", "brackets", "leading-hyphens"])
+def test_a_phone_in_three_cells_with_its_separators_typed_in_is_whole(pieces):
+    rows = [["氏名", "住所", "電話番号", "", ""]]
+    rows += [[p.name, _address(p), *pieces(*p.phone.split("-"))] for p in PS]
+    assert [r.fields.get("phone") for r in _records(rows)] == [p.phone for p in PS]
