@@ -50,3 +50,15 @@ def test_a_phone_in_three_cells_with_its_separators_typed_in_is_whole(pieces):
     rows = [["氏名", "住所", "電話番号", "", ""]]
     rows += [[p.name, _address(p), *pieces(*p.phone.split("-"))] for p in PS]
     assert [r.fields.get("phone") for r in _records(rows)] == [p.phone for p in PS]
+
+
+# --- a name qualified by its part in other words ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("family", "given"), [
+    ("氏名（氏）", "氏名（名）"), ("氏名(苗字)", "氏名(名)"), ("氏名（漢字）（姓）", "氏名（漢字）（名）"),
+    ("ご契約者様名（姓）", "ご契約者様名（名）"), ("お申込者様氏名［姓］", "お申込者様氏名［名］"),
+])
+def test_a_name_qualified_by_its_part_in_other_words_is_that_part(family, given):
+    rows = [["会員番号", family, given, "住所", "電話番号"]]
+    rows += [[f"M{i:04d}", p.family, p.given, _address(p), p.phone] for i, p in enumerate(PS)]
+    assert [r.fields["name"] for r in _records(rows)] == [p.name for p in PS]
