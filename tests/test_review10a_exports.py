@@ -62,3 +62,19 @@ def test_a_name_qualified_by_its_part_in_other_words_is_that_part(family, given)
     rows = [["会員番号", family, given, "住所", "電話番号"]]
     rows += [[f"M{i:04d}", p.family, p.given, _address(p), p.phone] for i, p in enumerate(PS)]
     assert [r.fields["name"] for r in _records(rows)] == [p.name for p in PS]
+
+
+# --- a room number left of a split address ---------------------------------------------------------------------
+
+def test_a_room_number_left_of_an_address_split_over_two_columns_is_no_part_of_it():
+    rows = [["部屋番号", "入居者名", "住所1", "住所2", "電話番号"]]
+    rows += [[str(201 + i), p.name, p.prefecture + p.city + p.town, p.block + p.building, p.phone]
+             for i, p in enumerate(PS)]
+    assert [r.fields["address"].replace(" ", "") for r in _records(rows)] == [_address(p) for p in PS]
+
+
+def test_a_room_number_after_the_street_of_a_western_order_address_stays_in_it():
+    rows = [["氏名", "番地", "部屋番号", "市区町村", "都道府県"]]
+    rows += [[p.name, p.town + p.block, f"{201 + i}号室", p.city, p.prefecture] for i, p in enumerate(PS)]
+    assert [r.fields["address"].replace(" ", "") for r in _records(rows)] == [
+        p.prefecture + p.city + p.town + p.block + f"{201 + i}号室" for i, p in enumerate(PS)]

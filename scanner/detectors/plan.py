@@ -647,15 +647,23 @@ def trim_addresses(plan: RolePlan, sample: Sequence[Sequence[object]]) -> None:
     if whole is not None:
         plan.cols["address"] = [whole]
         return
-    starts = [c for c in cols if share(column_values(sample, c), _starts_an_address) >= 0.6]
-    if starts:
-        # 部屋番号 | 入居者名 | … | 住民票住所: room numbers left of a whole address are a room of the home the list is
-        # kept in, not a part of that address (were glued in front: 201熊本県…; session 10)
-        cols = [c for c in cols if c >= starts[0] or share(column_values(sample, c), _bare_number) < 0.8]
+    rooms = 0
+    while rooms < len(cols) - 1 and share(column_values(sample, cols[rooms]), _bare_number) >= 0.8:
+        rooms += 1
+    if rooms and share(column_values(sample, cols[rooms]), _begins_an_address) >= 0.6:
+        # 部屋番号 | 入居者名 | … | 住民票住所: room numbers in front of an address that begins with its prefecture or
+        # municipality are a room of the home the list is kept in, not a part of that address (were glued in front:
+        # 201熊本県…; session 10), a whole address or one split over 住所1 | 住所2 (review10a). A room after the street
+        # of a Western-order address (番地 | 部屋番号 | 市区町村) stays in it.
+        cols = cols[rooms:]
     plan.cols["address"] = cols = _japanese_order(cols, sample)
     starts = [c for c in cols if share(column_values(sample, c), _starts_an_address) >= 0.6]
     if len(starts) >= 2:
         plan.cols["address"] = [c for c in cols if c < starts[1]]
+
+
+def _begins_an_address(v: object) -> bool:
+    return bool(V.starts_with_prefecture(v) or V._MUNI.match(V.nfkc(v)))
 
 
 def _starts_an_address(v: object) -> bool:
