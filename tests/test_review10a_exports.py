@@ -78,3 +78,20 @@ def test_a_room_number_after_the_street_of_a_western_order_address_stays_in_it()
     rows += [[p.name, p.town + p.block, f"{201 + i}号室", p.city, p.prefecture] for i, p in enumerate(PS)]
     assert [r.fields["address"].replace(" ", "") for r in _records(rows)] == [
         p.prefecture + p.city + p.town + p.block + f"{201 + i}号室" for i, p in enumerate(PS)]
+
+
+# --- a roster's two parents -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("father", "mother"), [
+    ("父氏名", "母氏名"), ("父親氏名", "母親氏名"), ("保護者名（父）", "保護者名（母）"), ("保護者氏名(父)", "保護者氏名(母)"),
+])
+@pytest.mark.parametrize("child", [True, False], ids=["with-child", "parents-only"])
+def test_a_rosters_father_and_mother_are_two_persons(father, mother, child):
+    others = T.ja_people(8, seed=101078)
+    rows = [[*(["児童氏名"] if child else []), father, mother, "住所", "電話番号"]]
+    rows += [[*([p.name] if child else []), f"{p.family} {o.given}", f"{p.family} {others[-1 - i].given}", _address(p),
+              p.phone] for i, (p, o) in enumerate(zip(PS, others, strict=True))]
+    want = [(f"{p.family} {o.given}", _address(p)) for p, o in zip(PS, others, strict=True)]
+    want += [(f"{p.family} {others[-1 - i].given}", _address(p)) for i, p in enumerate(PS)]
+    want += [(p.name, _address(p)) for p in PS] if child else []
+    assert sorted((r.fields["name"], r.fields["address"]) for r in _records(rows)) == sorted(want)
