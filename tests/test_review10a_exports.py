@@ -6,8 +6,10 @@ Values from Faker ja_JP (fixed seed, not the seeds exports10 tuned to), never re
   ``123 | -4567``, ``〒123 | 4567``, ``03- | 1234- | 5678``, ``(03) | 1234 | 5678``): the pieces were not digits, so
   only the first cell was kept as the whole number (``123-``) or nothing at all;
 - a name qualified by its part in other words than 姓 / 名 / セイ / メイ (``氏名（氏）``, ``氏名（苗字）``), after a
-  qualifier of its own (``氏名（漢字）（姓）``) or under an honorific header (``ご契約者様名（姓）``): both halves were
-  the whole name, the given name lost;
+  qualifier of its own (``氏名（漢字）（姓）``), under an honorific header (``ご契約者様名（姓）``) or after a separator
+  (``入居者名_姓``, ``契約者名/名``; only the listed words 会員名姓, 顧客名姓 ... were read): both halves were the whole
+  name, the given name lost;
+- a roster's ``父氏名 | 母氏名`` (both lost) and ``保護者名（父） | 保護者名（母）`` (the mother lost);
 - a care home's room number left of an address split over 住所1 | 住所2 was still glued in front of it (``201広島県…``):
   the rule only looked for a column holding whole addresses.
 """
@@ -57,6 +59,7 @@ def test_a_phone_in_three_cells_with_its_separators_typed_in_is_whole(pieces):
 @pytest.mark.parametrize(("family", "given"), [
     ("氏名（氏）", "氏名（名）"), ("氏名(苗字)", "氏名(名)"), ("氏名（漢字）（姓）", "氏名（漢字）（名）"),
     ("ご契約者様名（姓）", "ご契約者様名（名）"), ("お申込者様氏名［姓］", "お申込者様氏名［名］"),
+    ("入居者名_姓", "入居者名_名"), ("契約者名/姓", "契約者名/名"),
 ])
 def test_a_name_qualified_by_its_part_in_other_words_is_that_part(family, given):
     rows = [["会員番号", family, given, "住所", "電話番号"]]

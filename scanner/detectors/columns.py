@@ -273,6 +273,8 @@ _QUALIFIED = re.compile(r"(.+?)\s*[(（\[［【〔<＜](.+?)[)）\]］】〕>＞
 
 # a name's part written as a qualifier, the last bracketed text (入居者名（姓）, 氏名（漢字）（名）, お名前（セイ）)
 _LAST_QUALIFIER = re.compile(r"(.+?)\s*[(（\[［【〔<＜]([^()（）\[\]［］【】〔〕<>＜＞]+)[)）\]］】〕>＞]\s*")
+# or after a separator (入居者名_姓, 契約者名/名, 患者 セイ)
+_SEPARATED_PART = re.compile(r"(.+?)[\s_/／・:：]+([^\s_/／・:：]+)")
 _PARTS = {"name_family": 0, "reading_family": 0, "name_given": 1, "reading_given": 1}
 _HONORIFIC = re.compile(r"^[ごお御]|様")  # ご契約者様名: the word is 契約者名
 
@@ -281,8 +283,9 @@ def _name_part(text: str) -> Header | None:
     """A name or reading header qualified by the part it holds (``会員名（姓）``, ``入居者氏名（名）``, ``氏名（氏）``,
     ``申込者名（姓）``, ``お名前（セイ）``, ``ご契約者様名（姓）``): that part of the name or reading, for the role the text before
     the brackets names. Without this both halves read as the whole name and the given name was lost (a POS member
-    export; session 10). The qualifier is any word of a name's part (姓, 氏, 苗字, 名, セイ, 姓カナ; review10a). Else None."""
-    m = _LAST_QUALIFIER.fullmatch(text.strip())
+    export; session 10). The qualifier is any word of a name's part (姓, 氏, 苗字, 名, セイ, 姓カナ), in brackets or after a
+    separator (入居者名_姓, 契約者名/名; review10a). Else None."""
+    m = _LAST_QUALIFIER.fullmatch(text.strip()) or _SEPARATED_PART.fullmatch(text.strip())
     if m is None:
         return None
     q = _classify(normalise_header(m.group(2)))
