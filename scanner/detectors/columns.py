@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import ahocorasick
-import jaconv
 
 from .. import rules
 
@@ -272,24 +271,35 @@ def _read_header(text: str) -> Header | None:
 _QUALIFIED = re.compile(r"(.+?)\s*[(（\[［【〔<＜](.+?)[)）\]］】〕>＞]\s*")
 
 
-# a name's part written as a qualifier: 入居者名（姓）, 申込者名（名）, お名前（セイ）: (part of a name, part of a reading)
-_NAME_PARTS = {"姓": ("name_family", "reading_family"), "名": ("name_given", "reading_given"),
-               "セイ": ("reading_family", "reading_family"), "メイ": ("reading_given", "reading_given")}
+# a name's part written as a qualifier, the last bracketed text (入居者名（姓）, 氏名（漢字）（名）, お名前（セイ）)
+_LAST_QUALIFIER = re.compile(r"(.+?)\s*[(（\[［【〔<＜]([^()（）\[\]［］【】〔〕<>＜＞]+)[)）\]］】〕>＞]\s*")
+# or after a separator (入居者名_姓, 契約者名/名, 患者 セイ)
+_SEPARATED_PART = re.compile(r"(.+?)[\s_/／・:：]+([^\s_/／・:：]+)")
+_PARTS = {"name_family": 0, "reading_family": 0, "name_given": 1, "reading_given": 1}
+_HONORIFIC = re.compile(r"^[ごお御]|様")  # ご契約者様名: the word is 契約者名
 
 
 def _name_part(text: str) -> Header | None:
-    """A name or reading header qualified by the part it holds (``会員名（姓）``, ``入居者氏名（名）``, ``申込者名（姓）``,
-    ``お名前（セイ）``): that part of the name or reading, for the role the text before the brackets names. Without this
-    both halves read as the whole name and the given name was lost (a POS member export; session 10). Else None."""
-    m = _QUALIFIED.fullmatch(text.strip())
+    """A name or reading header qualified by the part it holds (``会員名（姓）``, ``入居者氏名（名）``, ``氏名（氏）``,
+    ``申込者名（姓）``, ``お名前（セイ）``, ``ご契約者様名（姓）``): that part of the name or reading, for the role the text before
+    the brackets names. Without this both halves read as the whole name and the given name was lost (a POS member
+    export; session 10). The qualifier is any word of a name's part (姓, 氏, 苗字, 名, セイ, 姓カナ), in brackets or after a
+    separator (入居者名_姓, 契約者名/名; review10a). Else None."""
+    m = _LAST_QUALIFIER.fullmatch(text.strip()) or _SEPARATED_PART.fullmatch(text.strip())
     if m is None:
         return None
-    parts = _NAME_PARTS.get(jaconv.hira2kata(m.group(2).strip()))
-    base_key = normalise_header(m.group(1))
-    base = _classify(base_key) if parts and base_key else None
-    if parts is None or base is None or base.rendition or base.field not in ("name", "reading"):
+    q = _classify(normalise_header(m.group(2)))
+    if q is None or q.field not in _PARTS or q.role:
         return None
-    return Header(parts[0] if base.field == "name" else parts[1], base.role, "", 0, base.weak)
+    base_key = normalise_header(m.group(1))
+    base = _classify(base_key) if base_key else None
+    if base is None and (plain := _HONORIFIC.sub("", base_key)) and plain != base_key:
+        base = _classify(plain)
+    if base is None or base.rendition or base.field not in ("name", "reading"):
+        return None
+    reading = base.field == "reading" or q.field.startswith("reading")
+    field = ("reading_family", "reading_given") if reading else ("name_family", "name_given")
+    return Header(field[_PARTS[q.field]], base.role, "", 0, base.weak)
 
 
 def _qualified(text: str, h: Header | None) -> Header | None:

@@ -166,8 +166,7 @@ class RolePlan:
 
     def value(self, row: Sequence[object], f: str) -> str:
         if f in SPLIT_NUMBERS:  # 電話番号1 | 電話番号2 | 電話番号3 = 090 | 1234 | 5678
-            parts = [t for c in self.cols.get(f, []) if c < len(row) and (t := cell_text(row[c]))]
-            return "-".join(number_pieces(f, parts))
+            return "-".join(number_pieces(f, piece_texts(row, self.cols.get(f, []))))
         return join_values(row, self.cols.get(f, []), " " if f in ("name", "reading") else "")
 
 
@@ -231,6 +230,19 @@ def phone_digits(v: str) -> str:
     if v.isdigit() and len(v) in (9, 10) and not v.startswith("0") and V.normalise_phone("0" + v):
         return "0" + v
     return v
+
+
+_SEPARATORS = "-‐‑‒–—―−ー()（）〒 "
+
+
+def piece_texts(row: Sequence[object], cols: Sequence[int]) -> list[str]:
+    """The filled cells of a phone or postal code typed in pieces, without the separators typed in with them
+    (``123- | 4567``, ``〒123 | 4567``, ``(03) | 1234 | 5678``: were no pieces, the number lost; review10a). One cell is
+    the whole value as it is."""
+    cells = [t for c in cols if c < len(row) and (t := cell_text(row[c]))]
+    if len(cols) < 2:
+        return cells
+    return [p for t in cells if (p := V.nfkc(t).strip(_SEPARATORS))]
 
 
 def number_pieces(f: str, parts: list[str]) -> list[str]:
@@ -466,7 +478,7 @@ _MAX_PIECES = {"postcode": 2, "phone": 3}  # 123 | 4567; 03 | 1234 | 5678
 def _pieces(f: str, cols: list[int], sample: Sequence[Sequence[object]]) -> bool:
     """Are the columns pieces of one number (2-5 digits each, as a phone or postal code is split; zeros a
     number cell lost put back) in most rows?"""
-    rows = [[cell_text(r[c]) for c in cols if c < len(r)] for r in sample]
+    rows = [[V.nfkc(cell_text(r[c])).strip(_SEPARATORS) for c in cols if c < len(r)] for r in sample]
     rows = [number_pieces(f, r) if all(r) else r for r in rows if any(r)]
     return bool(rows) and share(rows, lambda r: all(p.isdigit() and 2 <= len(p) <= 5 for p in r)) >= 0.8
 
@@ -635,15 +647,23 @@ def trim_addresses(plan: RolePlan, sample: Sequence[Sequence[object]]) -> None:
     if whole is not None:
         plan.cols["address"] = [whole]
         return
-    starts = [c for c in cols if share(column_values(sample, c), _starts_an_address) >= 0.6]
-    if starts:
-        # 部屋番号 | 入居者名 | … | 住民票住所: room numbers left of a whole address are a room of the home the list is
-        # kept in, not a part of that address (were glued in front: 201熊本県…; session 10)
-        cols = [c for c in cols if c >= starts[0] or share(column_values(sample, c), _bare_number) < 0.8]
+    rooms = 0
+    while rooms < len(cols) - 1 and share(column_values(sample, cols[rooms]), _bare_number) >= 0.8:
+        rooms += 1
+    if rooms and share(column_values(sample, cols[rooms]), _begins_an_address) >= 0.6:
+        # 部屋番号 | 入居者名 | … | 住民票住所: room numbers in front of an address that begins with its prefecture or
+        # municipality are a room of the home the list is kept in, not a part of that address (were glued in front:
+        # 201熊本県…; session 10), a whole address or one split over 住所1 | 住所2 (review10a). A room after the street
+        # of a Western-order address (番地 | 部屋番号 | 市区町村) stays in it.
+        cols = cols[rooms:]
     plan.cols["address"] = cols = _japanese_order(cols, sample)
     starts = [c for c in cols if share(column_values(sample, c), _starts_an_address) >= 0.6]
     if len(starts) >= 2:
         plan.cols["address"] = [c for c in cols if c < starts[1]]
+
+
+def _begins_an_address(v: object) -> bool:
+    return bool(V.starts_with_prefecture(v) or V._MUNI.match(V.nfkc(v)))
 
 
 def _starts_an_address(v: object) -> bool:
