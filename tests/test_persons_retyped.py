@@ -222,6 +222,21 @@ def test_one_room_written_differently_or_left_out_is_one_person(addresses):
     assert not [p for p in c.probable if p["rule"] == "other_room"]
 
 
+@pytest.mark.parametrize("after", [
+    " TEL03-1234-5678", " ℡ 090-1234-5678", " 電話 03-1234-5678", "　携帯09012345678", " 0312345678",
+    " 〒184-0004", " 2024.4.1入居", " R6.4.1転入", " 3.12.5入居", " 2024/4/1", " 入居日 2024-04-01",
+])
+def test_a_phone_postcode_or_date_after_the_room_is_no_room(after):
+    """A retyped copy with the phone, a postcode or a dated note typed after the room (…205号室 TEL03-1234-5678,
+    …205号室 2024.4.1入居) is the same person as the copy without it: the last number there is no room."""
+    from scanner.persons.count import count
+
+    c = count(_rows("山田 花子", ["東京都小金井市本町3-12-5 コーポ山田205号室",
+                                  f"東京都小金井市本町3-12-5 コーポ山田205号室{after}"]))
+    assert c.unique == 1
+    assert not c.probable
+
+
 def test_two_rooms_of_one_building_are_two_persons_listed_for_review():
     """205 and 305 of one building: two persons (a probable pair other_room for the examiner, never merged);
     the building rule's merge count drops by the room told apart again, so the figures still add up."""
