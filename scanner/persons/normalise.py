@@ -533,11 +533,14 @@ def drop_building(text: str) -> str:
     return split_building(text)[0]
 
 
-# what the building part holds besides its room: a remark (※…, (…)), a numbered building or wing (2号棟, 第2,
-# 一番館), a floor (3階, 3F), a date or a count in a note (2024年3月入所, R6.4): none of them is the room
-_ROOM_REMARK = re.compile("[※(（\\[［【〔].*$")
+# what the building part holds besides its room: a remark (※…, (…)), a postcode or phone typed after the address
+# (〒…, TEL…, 電話…, 03-1234-5678, 09012345678), a numbered building or wing (2号棟, 第2, 一番館), a floor (3階, 3F),
+# a date or a count in a note (2024年3月入所, R6.4, 2024.4.1入居: its dots are dashes by now): none of them is the room
+_ROOM_REMARK = re.compile("[※(（\\[［【〔〒].*$|(?<![A-Za-z])(?:TEL|FAX)(?![A-Za-z]).*$|(?:電話|携帯|連絡先).*$", re.I)
 _NOT_ROOM = re.compile(f"第[\\d{_KN}]+|[\\d{_KN}]+(?:号館|号棟|番館|番棟|棟|館|階|F|f|年|月|日|歳|才|名|人|回)"
-                       f"|\\d+\\.\\d+")
+                       f"|\\d+\\.\\d+|(?<!\\d)0\\d{{1,4}}-\\d{{1,4}}-\\d{{3,4}}(?!\\d)|(?<!\\d)0\\d{{9,10}}(?!\\d)"
+                       f"|(?<!\\d)(?:\\d{{4}}|[RHST]\\d{{1,2}}|\\d{{1,2}}(?=-\\d{{1,2}}-))(?:[-.]\\d{{1,2}}){{1,2}}(?!\\d)", re.I)
+_ROOM_WRITTEN = re.compile(f"(?<![\\d{_KN}])(\\d+|[{_KN}]+)(?=号室|室)")  # 205号室: the room, whatever follows
 _ROOM_BEFORE = frozenset(" -#\t\u3000")
 _ROOM_NUMBER = re.compile(f"\\d+|[{_KN}]+(?=号|室|$)")
 
@@ -549,6 +552,10 @@ def room_token(building: str) -> str:
     if not building:
         return ""
     text = _NOT_ROOM.sub(" ", _ROOM_REMARK.sub("", building))
+    written = [m.group(1) for m in _ROOM_WRITTEN.finditer(text)]
+    if written:  # a number written as the room (205号室) is the room, whatever note or number follows it
+        digits = as_digits(written[-1])
+        return str(int(digits)) if digits.isdigit() and digits.isascii() else ""
     for m in reversed(list(_ROOM_NUMBER.finditer(text))):
         run, start, end = m.group(0), m.start(), m.end()
         # a room: three digits or more, or apart from the building's name (-2, #2, "2", 2号室); ハイツ21 is a name
