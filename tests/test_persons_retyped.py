@@ -485,3 +485,23 @@ def test_merging_two_scans_tells_rooms_apart_as_one_scan_of_both_does(tmp_path):
 
     assert persons("both") == 8
     assert persons("m") == persons("both")
+
+
+def test_the_export_names_each_reason_to_check_once(tmp_path):
+    """A copy without its room where rooms 205 and 305 hold the name is in two other_room pairs: its 要確認 cell of
+    the notification list says so once, not once per pair."""
+    import openpyxl
+
+    base = "東京都小金井市本町3-12-5"
+    _roster(tmp_path / "share" / "名簿.csv", [("山田 花子", f"{base} コーポ山田205号室"),
+                                              ("山田 花子", f"{base} コーポ山田305号室"), ("山田 花子", base)])
+    out = tmp_path / "out"
+    proc = run_cli("scan", str(tmp_path / "share"), "--name", "名簿.csv", "--out", str(out), "--quiet")
+    assert proc.returncode == 1, proc.stderr
+    proc = run_cli("persons", str(out), "--sources", str(tmp_path / "share"), "--export", str(tmp_path / "list.xlsx"))
+    assert proc.returncode == 0, proc.stderr
+    ws = openpyxl.load_workbook(tmp_path / "list.xlsx").worksheets[0]
+    head = [c.value for c in ws[1]]
+    checks = [r[head.index("要確認")] for r in ws.iter_rows(min_row=2, values_only=True) if r[head.index("要確認")]]
+    assert len(checks) == 3
+    assert all(len(c.split("; ")) == len(set(c.split("; "))) for c in checks), checks
