@@ -505,3 +505,17 @@ def test_the_export_names_each_reason_to_check_once(tmp_path):
     checks = [r[head.index("要確認")] for r in ws.iter_rows(min_row=2, values_only=True) if r[head.index("要確認")]]
     assert len(checks) == 3
     assert all(len(c.split("; ")) == len(set(c.split("; "))) for c in checks), checks
+
+
+@pytest.mark.parametrize(("typed", "plain"), [
+    ("東京都小金井市本町3丁目・12番5号", "東京都小金井市本町3丁目12番5号"),
+    ("東京都小金井市本町3丁目、12番5号", "東京都小金井市本町3-12-5"),
+    ("東京都小金井市本町３丁目／１２－５", "東京都小金井市本町3-12-5"),
+    ("東京都小金井市本町三丁目・十二番五号 コーポ山田205号室", "東京都小金井市本町3-12-5-205"),
+    ("東京都小金井市本町12番地・5", "東京都小金井市本町12-5"),
+])
+def test_a_separator_after_a_block_word_does_not_cut_the_block(typed, plain):
+    """3丁目・12番5号 (a 中黒, 、 or / typed after 丁目 or 番地): the block is 3-12-5, not 3 with "12-5" set aside as the
+    building (every person of one name in 本町3丁目 was one key, told apart only by the 号 read as a room)."""
+    assert normalise_address(typed) == normalise_address(plain)
+    assert normalise_address(typed.replace("12番", "14番").replace("十二番", "十四番")) != normalise_address(typed)
