@@ -518,4 +518,4 @@ def test_a_separator_after_a_block_word_does_not_cut_the_block(typed, plain):
     """3丁目・12番5号 (a 中黒, 、 or / typed after 丁目 or 番地): the block is 3-12-5, not 3 with "12-5" set aside as the
     building (every person of one name in 本町3丁目 was one key, told apart only by the 号 read as a room)."""
     assert normalise_address(typed) == normalise_address(plain)
-    assert normalise_address(typed.replace("12番", "14番").replace("十二番", "十四番")) != normalise_address(typed)
+    assert normalise_address(typed.replace("12", "14").replace("１２", "１４").replace("十二", "十四")) != normalise_address(typed)

@@ -32,6 +32,8 @@ _NUMBER_SEPARATORS = "./~〜・_"
 _SEPARATED_NUMBERS = re.compile(f"(?<![A-Za-z\\d])\\d+(?:[{_NUMBER_SEPARATORS}]\\d+)+")
 _TO_DASH = str.maketrans(dict.fromkeys(_NUMBER_SEPARATORS, "-"))
 _SEPARATOR_CHARS = frozenset(_NUMBER_SEPARATORS)
+# the same, or 、 , typed after 丁目/番地/番 before the next number (3丁目・12番5号, 3丁目、12-5): no separator at all
+_SEPARATOR_AFTER_WORD = re.compile(f"(?:(?<=[\\d{_KN}]丁目)|(?<=[\\d{_KN}]番地)|(?<=[\\d{_KN}]番))[{_NUMBER_SEPARATORS}、,]+(?=[\\d{_KN}])")
 _POSTCODE_START = frozenset("〒0123456789 \t\u3000")
 _LEADING_POSTCODE = re.compile(f"^\\s*〒?\\s*\\d{{3}}[{_HYPHENS}]?\\d{{4}}\\s*")
 
@@ -273,6 +275,8 @@ def hyphens(text: str) -> str:
     """
     if "一" in text:
         text = _ICHI_DASH.sub("-", text)
+    if "番" in text or "丁目" in text:  # 3丁目・12番5号 = 3丁目12番5号
+        text = _SEPARATOR_AFTER_WORD.sub("", text)
     if not _SEPARATOR_CHARS.isdisjoint(text):  # 3.12.5, 3/12/5, 3・12・5 (never R6.4: a letter before the number)
         text = _SEPARATED_NUMBERS.sub(lambda m: m.group(0).translate(_TO_DASH), text)
     return _HYPHEN_NEAR_DIGIT.sub(_hyphen, text)
