@@ -203,7 +203,7 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources,
                        "files": "\n".join(f"{label} ({n})" for label, n in
                                           sorted(files.items(), key=lambda kv: order.get(kv[0], 0))),
                        "spellings": len({r.stages[0] for r in group}),
-                       "check": "; ".join(review.get(key_, []))})
+                       "check": "; ".join(dict.fromkeys(review.get(key_, [])))})
     people.sort(key=lambda p: (normalise_reading(p["reading"] or p["name"]), p["address"]))
     return people, problems, partial
 

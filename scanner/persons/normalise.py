@@ -32,6 +32,8 @@ _NUMBER_SEPARATORS = "./~〜・_"
 _SEPARATED_NUMBERS = re.compile(f"(?<![A-Za-z\\d])\\d+(?:[{_NUMBER_SEPARATORS}]\\d+)+")
 _TO_DASH = str.maketrans(dict.fromkeys(_NUMBER_SEPARATORS, "-"))
 _SEPARATOR_CHARS = frozenset(_NUMBER_SEPARATORS)
+# the same, or 、 , typed after 丁目/番地/番 before the next number (3丁目・12番5号, 3丁目、12-5): no separator at all
+_SEPARATOR_AFTER_WORD = re.compile(f"(?:(?<=[\\d{_KN}]丁目)|(?<=[\\d{_KN}]番地)|(?<=[\\d{_KN}]番))[{_NUMBER_SEPARATORS}、,]+(?=[\\d{_KN}])")
 _POSTCODE_START = frozenset("〒0123456789 \t\u3000")
 _LEADING_POSTCODE = re.compile(f"^\\s*〒?\\s*\\d{{3}}[{_HYPHENS}]?\\d{{4}}\\s*")
 
@@ -273,6 +275,8 @@ def hyphens(text: str) -> str:
     """
     if "一" in text:
         text = _ICHI_DASH.sub("-", text)
+    if "番" in text or "丁目" in text:  # 3丁目・12番5号 = 3丁目12番5号
+        text = _SEPARATOR_AFTER_WORD.sub("", text)
     if not _SEPARATOR_CHARS.isdisjoint(text):  # 3.12.5, 3/12/5, 3・12・5 (never R6.4: a letter before the number)
         text = _SEPARATED_NUMBERS.sub(lambda m: m.group(0).translate(_TO_DASH), text)
     return _HYPHEN_NEAR_DIGIT.sub(_hyphen, text)
@@ -533,11 +537,14 @@ def drop_building(text: str) -> str:
     return split_building(text)[0]
 
 
-# what the building part holds besides its room: a remark (※…, (…)), a numbered building or wing (2号棟, 第2,
-# 一番館), a floor (3階, 3F), a date or a count in a note (2024年3月入所, R6.4): none of them is the room
-_ROOM_REMARK = re.compile("[※(（\\[［【〔].*$")
+# what the building part holds besides its room: a remark (※…, (…)), a postcode or phone typed after the address
+# (〒…, TEL…, 電話…, 03-1234-5678, 09012345678), a numbered building or wing (2号棟, 第2, 一番館), a floor (3階, 3F),
+# a date or a count in a note (2024年3月入所, R6.4, 2024.4.1入居: its dots are dashes by now): none of them is the room
+_ROOM_REMARK = re.compile("[※(（\\[［【〔〒].*$|(?<![A-Za-z])(?:TEL|FAX)(?![A-Za-z]).*$|(?:電話|携帯|連絡先).*$", re.I)
 _NOT_ROOM = re.compile(f"第[\\d{_KN}]+|[\\d{_KN}]+(?:号館|号棟|番館|番棟|棟|館|階|F|f|年|月|日|歳|才|名|人|回)"
-                       f"|\\d+\\.\\d+")
+                       f"|\\d+\\.\\d+|(?<!\\d)0\\d{{1,4}}-\\d{{1,4}}-\\d{{3,4}}(?!\\d)|(?<!\\d)0\\d{{9,10}}(?!\\d)"
+                       f"|(?<!\\d)(?:\\d{{4}}|[RHST]\\d{{1,2}}|\\d{{1,2}}(?=-\\d{{1,2}}-))(?:[-.]\\d{{1,2}}){{1,2}}(?!\\d)", re.I)
+_ROOM_WRITTEN = re.compile(f"(?<![\\d{_KN}])(\\d+|[{_KN}]+)(?=号室|室)")  # 205号室: the room, whatever follows
 _ROOM_BEFORE = frozenset(" -#\t\u3000")
 _ROOM_NUMBER = re.compile(f"\\d+|[{_KN}]+(?=号|室|$)")
 
@@ -549,6 +556,10 @@ def room_token(building: str) -> str:
     if not building:
         return ""
     text = _NOT_ROOM.sub(" ", _ROOM_REMARK.sub("", building))
+    written = [m.group(1) for m in _ROOM_WRITTEN.finditer(text)]
+    if written:  # a number written as the room (205号室) is the room, whatever note or number follows it
+        digits = as_digits(written[-1])
+        return str(int(digits)) if digits.isdigit() and digits.isascii() else ""
     for m in reversed(list(_ROOM_NUMBER.finditer(text))):
         run, start, end = m.group(0), m.start(), m.end()
         # a room: three digits or more, or apart from the building's name (-2, #2, "2", 2号室); ハイツ21 is a name
