@@ -22,7 +22,7 @@ from typing import Any
 
 from ..codes import Status
 from ..errors import SourceError
-from .sparse_bundle import BUNDLE_TYPE
+from .sparse_bundle import BUNDLE_PARTS, BUNDLE_TYPE, band_number
 
 TYPE_INDICATOR = "SPARSEBUNDLE"
 FORMAT = "macOS sparse bundle"
@@ -45,6 +45,20 @@ def is_bundle_folder(path: str) -> bool:
         if raw and b"diskimage-bundle-type" in raw and BUNDLE_TYPE.encode() in raw:
             return True
     return False
+
+
+def has_strays(path: str) -> bool:
+    """Whether the bundle's folder holds anything hdiutil does not put there (a file beside the bands, a name in
+    bands/ that is no band, bands/ as a link): then it is walked as a folder, so nothing put there is hidden
+    behind its disk (its disk is still read, through its Info.plist: inspectors.image). Asked in the scan
+    process: names only."""
+    try:
+        if os.path.islink(os.path.join(path, "bands")):
+            return True
+        return any(n not in BUNDLE_PARTS for n in os.listdir(path)) or any(
+            band_number(n) is None for n in os.listdir(os.path.join(path, "bands")))
+    except OSError:
+        return True  # the walk lists what cannot be read, with its reason
 
 
 def is_encrypted_bundle(path: str) -> bool:
@@ -174,12 +188,9 @@ def bundle_info(folder: str) -> BundleInfo:
         raise refuse(Status.UNREADABLE, f"macOS sparse bundle whose bands/ cannot be listed: {e.strerror or e}") from e
     info = BundleInfo(folder, size, band, {}, note)
     for name in sorted(names):
-        try:
-            number = int(name, 16)
-        except ValueError:
-            continue  # not a band (walked as a file where the bundle is met in a folder)
-        if name != f"{number:x}":
-            continue  # hdiutil names band N by N in lowercase hex, no leading zero
+        number = band_number(name)
+        if number is None:
+            continue  # not a band: walked as a file (the bundle is then walked as a folder: has_strays)
         try:
             st = os.lstat(os.path.join(bands_dir, name))
         except OSError as e:
