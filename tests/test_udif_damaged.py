@@ -121,3 +121,32 @@ def test_the_table_by_table_reader_gives_the_disk_byte_for_byte(disk: tuple[Path
         assert reader.read(1000, 300000) == raw[1000:301000]  # across chunks and tables
     finally:
         reader.close()
+
+
+@pytest.mark.parametrize("codec", ["zlib", "bz2", "lzma", "raw"])
+def test_a_chunk_that_decodes_short_is_an_error_not_zeros(tmp_path: Path, codec: str) -> None:
+    """review10c: a chunk whose stored bytes end before its sectors are filled (a cut stream, a stored length
+    too small) was padded with zeros: the files there read as clean zeros, nothing listed. It is a damaged
+    chunk, as a bad stream is (OSError: the files on it are listed corrupt)."""
+    import bz2
+    import lzma
+    import os
+    import zlib
+
+    from scanner.sources.image_udif import Chunk, UdifInfo, UdifReader
+
+    block = os.urandom(512) * 8
+    packed = {"zlib": zlib.compress, "bz2": bz2.compress, "lzma": lzma.compress, "raw": bytes}[codec](block)
+    kind = {"zlib": 0x80000005, "bz2": 0x80000006, "lzma": 0x80000008, "raw": 1}[codec]
+    image = tmp_path / "cut.dmg"
+    image.write_bytes(packed)
+    for length, ok in ((len(packed), True), (len(packed) * 2 // 3, False)):
+        reader = UdifReader(UdifInfo(str(image), 8, [Chunk(0, 8, kind, 0, length)], 1))
+        try:
+            if ok:
+                assert reader.read(0, 4096) == block
+            else:
+                with pytest.raises(OSError, match="sectors 0-7"):
+                    reader.read(0, 4096)
+        finally:
+            reader.close()

@@ -203,7 +203,10 @@ class UdifReader:
                     data = lzma.LZMADecompressor().decompress(packed, want)
             except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError, OverflowError) as e:
                 raise OSError(f"UDIF chunk of sectors {c.start}-{c.start + c.count - 1} damaged: {e}") from e
-            data = data[:want].ljust(want, b"\0")
+            if len(data) < want:  # a cut stream or a stored length too small: damaged, never zeros said as data
+                raise OSError(f"UDIF chunk of sectors {c.start}-{c.start + c.count - 1} damaged: its stored bytes "
+                              f"give {len(data)} of its {want} bytes")
+            data = data[:want]
         self._cache[index] = data
         while len(self._cache) > 16:
             self._cache.popitem(last=False)
