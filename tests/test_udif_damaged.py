@@ -150,3 +150,31 @@ def test_a_chunk_that_decodes_short_is_an_error_not_zeros(tmp_path: Path, codec:
                     reader.read(0, 4096)
         finally:
             reader.close()
+
+
+def test_overlapping_chunks_make_a_damaged_table(disk: tuple[Path, list[int]], tmp_path: Path) -> None:
+    """review10c: chunks that claim the same sectors (in one table, or two tables over one range) were taken as
+    they came: where a short chunk starts inside a longer one, the longer one's rest read as zeros, nothing
+    listed. Such a table is damaged: listed, as any other damaged table."""
+    import struct
+
+    from scanner.sources.image_udif import _mish, udif_info
+    from tests.image_data import udif_image
+
+    head = struct.pack(">4sIQQQII24sII128sI", b"mish", 1, 0, 16, 0, 8, 0, bytes(24), 0, 0, bytes(128), 2)
+    rows = struct.pack(">IIQQQQ", 1, 0, 0, 8, 0, 4096) + struct.pack(">IIQQQQ", 1, 0, 4, 4, 4096, 2048)
+    with pytest.raises(ValueError, match="overlap"):
+        _mish(head + rows, 0, 1 << 20, 16)
+    dmg = bytearray(udif_image(disk[0], tmp_path / "disk.dmg", 256, tables=disk[1]).read_bytes())
+    koly = dmg[-512:]
+    xml_at, xml_len = int.from_bytes(koly[0xD8:0xE0], "big"), int.from_bytes(koly[0xE0:0xE8], "big")
+    xml = bytes(dmg[xml_at:xml_at + xml_len])
+    at = xml.index(b"<data>", xml.index(b"<data>") + 1)  # the second table: moved onto the first one's sectors
+    end = xml.index(b"</data>", at)
+    table = bytearray(base64.b64decode(b"".join(xml[at + 6:end].split())))
+    table[8:16] = (1).to_bytes(8, "big")
+    moved = base64.b64encode(bytes(table))
+    dmg[xml_at + at + 6:xml_at + end] = moved + b"\n" * (end - at - 6 - len(moved))
+    (tmp_path / "moved.dmg").write_bytes(bytes(dmg))
+    info = udif_info(str(tmp_path / "moved.dmg"))
+    assert len(info.damaged) == 1 and "overlap" in info.damaged[0], info.damaged
