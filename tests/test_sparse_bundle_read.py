@@ -179,3 +179,22 @@ def test_one_rule_names_a_band_in_the_walk_and_in_the_reader(disk: bytes, tmp_pa
     code, doc = _scan(root, tmp_path / "out")
     listed = _paths(doc) + [s["path"] for s in doc["skipped"]]
     assert any(p.endswith("Users.sparsebundle/bands/00") for p in listed), listed
+
+
+def test_bands_that_are_a_link_out_of_the_evidence_are_not_followed(disk: bytes, tmp_path: Path) -> None:
+    """review10c: a bundle whose bands/ is a symbolic link was read through it, in a folder walk too: the disk
+    came from bands anywhere on the examiner's machine. A link is no bundle's bands/: the walk lists it
+    (links)."""
+    from scanner.sources.image_bundle import is_bundle_folder
+
+    elsewhere = _bundle(tmp_path / "elsewhere.sparsebundle", disk)
+    root = tmp_path / "share"
+    bundle = root / "Users.sparsebundle"
+    bundle.mkdir(parents=True)
+    for name in ("Info.plist", "Info.bckup", "token"):
+        (bundle / name).write_bytes((elsewhere / name).read_bytes())
+    (bundle / "bands").symlink_to(elsewhere / "bands")
+    assert not is_bundle_folder(str(bundle))
+    code, doc = _scan(root, tmp_path / "out")
+    assert not [p for p in _paths(doc) if p.endswith("/Users/staff/" + LEAKED)], _paths(doc)
+    assert [link["path"].rsplit("/", 2)[-2:] for link in doc["links"]] == [["Users.sparsebundle", "bands"]]

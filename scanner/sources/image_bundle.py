@@ -37,8 +37,10 @@ _NOATIME = getattr(os, "O_NOATIME", 0)
 
 def is_bundle_folder(path: str) -> bool:
     """A folder holding bands/ and an Info.plist (or Info.bckup) that names a sparse bundle (by a byte search,
-    nothing parsed: this is asked in the scan process)."""
-    if not os.path.isdir(os.path.join(path, "bands")):
+    nothing parsed: this is asked in the scan process). bands/ as a symbolic link is no bundle: the walk lists
+    the link."""
+    bands = os.path.join(path, "bands")
+    if not os.path.isdir(bands) or os.path.islink(bands):  # a link could lead anywhere on this machine
         return False
     for name in ("Info.plist", "Info.bckup"):
         raw = _read_small(os.path.join(path, name))
@@ -49,12 +51,10 @@ def is_bundle_folder(path: str) -> bool:
 
 def has_strays(path: str) -> bool:
     """Whether the bundle's folder holds anything hdiutil does not put there (a file beside the bands, a name in
-    bands/ that is no band, bands/ as a link): then it is walked as a folder, so nothing put there is hidden
+    bands/ that is no band): then it is walked as a folder, so nothing put there is hidden
     behind its disk (its disk is still read, through its Info.plist: inspectors.image). Asked in the scan
     process: names only."""
     try:
-        if os.path.islink(os.path.join(path, "bands")):
-            return True
         return any(n not in BUNDLE_PARTS for n in os.listdir(path)) or any(
             band_number(n) is None for n in os.listdir(os.path.join(path, "bands")))
     except OSError:
