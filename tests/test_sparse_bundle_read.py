@@ -198,3 +198,15 @@ def test_bands_that_are_a_link_out_of_the_evidence_are_not_followed(disk: bytes,
     code, doc = _scan(root, tmp_path / "out")
     assert not [p for p in _paths(doc) if p.endswith("/Users/staff/" + LEAKED)], _paths(doc)
     assert [link["path"].rsplit("/", 2)[-2:] for link in doc["links"]] == [["Users.sparsebundle", "bands"]]
+
+
+def test_the_bundle_folders_keep_their_access_time(disk: bytes, tmp_path: Path) -> None:
+    """review10c: listing bands/ (and the bundle's folder) moved their access time: evidence is read-only, its
+    folders included (relatime moves an access time older than the modification time: set so here)."""
+    bundle = _bundle(tmp_path / "b.sparsebundle", disk)
+    folders = [bundle, bundle / "bands"]
+    for folder in folders:
+        os.utime(folder, ns=(1_000_000_000, os.stat(folder).st_mtime_ns))
+    code, doc = _scan(bundle, tmp_path / "out")
+    assert any(p.endswith("/Users/staff/" + LEAKED) for p in _paths(doc)), (code, doc.get("skipped"))
+    assert [os.stat(f).st_atime_ns for f in folders] == [1_000_000_000] * 2

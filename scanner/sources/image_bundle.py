@@ -33,6 +33,7 @@ _MAX_SIZE = 1 << 56
 _OPEN_FDS = 64
 _RDONLY = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
 _NOATIME = getattr(os, "O_NOATIME", 0)
+_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
 def is_bundle_folder(path: str) -> bool:
@@ -55,8 +56,8 @@ def has_strays(path: str) -> bool:
     behind its disk (its disk is still read, through its Info.plist: inspectors.image). Asked in the scan
     process: names only."""
     try:
-        return any(n not in BUNDLE_PARTS for n in os.listdir(path)) or any(
-            band_number(n) is None for n in os.listdir(os.path.join(path, "bands")))
+        return any(n not in BUNDLE_PARTS for n in _listdir(path)) or any(
+            band_number(n) is None for n in _listdir(os.path.join(path, "bands")))
     except OSError:
         return True  # the walk lists what cannot be read, with its reason
 
@@ -79,6 +80,18 @@ def _open(path: str) -> int:
         os.close(fd)
         raise OSError(f"{os.path.basename(path)}: not a regular file")
     return fd
+
+
+def _listdir(path: str) -> list[str]:
+    """A folder's names, its access time unmoved (O_NOATIME where allowed; os.listdir(path) moves it)."""
+    try:
+        fd = os.open(path, _DIR | _NOATIME) if _NOATIME else os.open(path, _DIR)
+    except PermissionError:
+        fd = os.open(path, _DIR)
+    try:
+        return os.listdir(fd)
+    finally:
+        os.close(fd)
 
 
 def _read_small(path: str) -> bytes | None:
@@ -183,7 +196,7 @@ def bundle_info(folder: str) -> BundleInfo:
             "decrypted copy (hdiutil convert -format UDRO)"))
     bands_dir = os.path.join(folder, "bands")
     try:
-        names = os.listdir(bands_dir)
+        names = _listdir(bands_dir)
     except OSError as e:
         raise refuse(Status.UNREADABLE, f"macOS sparse bundle whose bands/ cannot be listed: {e.strerror or e}") from e
     info = BundleInfo(folder, size, band, {}, note)
