@@ -178,3 +178,24 @@ def test_overlapping_chunks_make_a_damaged_table(disk: tuple[Path, list[int]], t
     (tmp_path / "moved.dmg").write_bytes(bytes(dmg))
     info = udif_info(str(tmp_path / "moved.dmg"))
     assert len(info.damaged) == 1 and "overlap" in info.damaged[0], info.damaged
+
+
+def test_the_tables_are_decoded_once_per_image(disk: tuple[Path, list[int]], tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """review10c: the plist search and every table's decoding (up to 64 MiB of plist) ran twice for one image:
+    once for its facts, again when dfvfs opened the reader over the same file."""
+    import scanner.sources.image_udif as udif
+    from scanner.backends import load
+    from scanner.sources.image import ImageSource
+
+    load("pytsk3")
+    load("dfvfs")
+    calls = []
+    decode = udif.udif_info
+    monkeypatch.setattr(udif, "udif_info", lambda path: calls.append(path) or decode(path))
+    source = ImageSource(str(_dmg(disk, tmp_path / "disk.dmg", 2, "magic")))
+    source.__enter__()
+    try:
+        assert source.describe()["udif"]["tables_damaged"] == 1 and len(calls) == 1, calls
+    finally:
+        source.__exit__(None, None, None)
