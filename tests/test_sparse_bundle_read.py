@@ -147,3 +147,66 @@ def test_a_damaged_bundle_met_in_a_scanned_folder_is_listed_on_its_info_plist(di
     assert [s["reason"] for s in rows] == ["corrupt"], doc["skipped"]
     assert "Info.bckup" in rows[0]["detail"], rows[0]["detail"]
     assert "/bands/" not in json.dumps(_paths(doc), ensure_ascii=False)
+
+
+def test_files_put_beside_the_bands_of_a_bundle_given_as_the_source_are_walked(disk: bytes, tmp_path: Path) -> None:
+    """review10c: a folder made to look like a bundle hid every other file in it (rc 0, no row) when given as
+    the SOURCE: the disk was read and nothing else. Its other files are walked, as in a folder walk."""
+    bundle = _bundle(tmp_path / "b.sparsebundle", disk)
+    (bundle / "顧客.xlsx").write_bytes(b"PK\x03\x04 beside the bands" * 10)
+    (bundle / "bands" / "名簿.xlsx").write_bytes(b"PK\x03\x04 among the bands" * 10)
+    code, doc = _scan(bundle, tmp_path / "out")
+    listed = _paths(doc) + [s["path"] for s in doc["skipped"]]
+    assert any(p.endswith("/Users/staff/" + LEAKED) for p in _paths(doc)), (code, doc.get("skipped"))
+    assert any(p.endswith("b.sparsebundle/顧客.xlsx") for p in listed), listed
+    assert any(p.endswith("b.sparsebundle/bands/名簿.xlsx") for p in listed), listed
+
+
+def test_one_rule_names_a_band_in_the_walk_and_in_the_reader(disk: bytes, tmp_path: Path) -> None:
+    """review10c: the walk took any lowercase hex name for a band (bands/ then not walked) while the reader took
+    only names without a leading zero, and "-1" for band -1: a file "00" in bands/ was read by neither."""
+    from scanner.sources.image_bundle import bundle_info
+    from scanner.sources.sparse_bundle import band_number, bands_in
+
+    assert [band_number(n) for n in ("0", "1f", "00", "01", "-1", "+1", "1F", " 1", "1_0")] == [0, 31] + [None] * 7
+    assert bands_in(["0", "00", "-1"]) == (1, True)
+    bundle = _bundle(tmp_path / "b.sparsebundle", disk)
+    (bundle / "bands" / "-1").write_bytes(b"x" * 100)
+    assert -1 not in bundle_info(str(bundle)).bands
+    root = tmp_path / "share"
+    inner = _bundle(root / "Users.sparsebundle", disk)
+    (inner / "bands" / "00").write_bytes(b"PK\x03\x04 a damaged archive, listed once walked" * 10)
+    code, doc = _scan(root, tmp_path / "out")
+    listed = _paths(doc) + [s["path"] for s in doc["skipped"]]
+    assert any(p.endswith("Users.sparsebundle/bands/00") for p in listed), listed
+
+
+def test_bands_that_are_a_link_out_of_the_evidence_are_not_followed(disk: bytes, tmp_path: Path) -> None:
+    """review10c: a bundle whose bands/ is a symbolic link was read through it, in a folder walk too: the disk
+    came from bands anywhere on the examiner's machine. A link is no bundle's bands/: the walk lists it
+    (links)."""
+    from scanner.sources.image_bundle import is_bundle_folder
+
+    elsewhere = _bundle(tmp_path / "elsewhere.sparsebundle", disk)
+    root = tmp_path / "share"
+    bundle = root / "Users.sparsebundle"
+    bundle.mkdir(parents=True)
+    for name in ("Info.plist", "Info.bckup", "token"):
+        (bundle / name).write_bytes((elsewhere / name).read_bytes())
+    (bundle / "bands").symlink_to(elsewhere / "bands")
+    assert not is_bundle_folder(str(bundle))
+    code, doc = _scan(root, tmp_path / "out")
+    assert not [p for p in _paths(doc) if p.endswith("/Users/staff/" + LEAKED)], _paths(doc)
+    assert [link["path"].rsplit("/", 2)[-2:] for link in doc["links"]] == [["Users.sparsebundle", "bands"]]
+
+
+def test_the_bundle_folders_keep_their_access_time(disk: bytes, tmp_path: Path) -> None:
+    """review10c: listing bands/ (and the bundle's folder) moved their access time: evidence is read-only, its
+    folders included (relatime moves an access time older than the modification time: set so here)."""
+    bundle = _bundle(tmp_path / "b.sparsebundle", disk)
+    folders = [bundle, bundle / "bands"]
+    for folder in folders:
+        os.utime(folder, ns=(1_000_000_000, os.stat(folder).st_mtime_ns))
+    code, doc = _scan(bundle, tmp_path / "out")
+    assert any(p.endswith("/Users/staff/" + LEAKED) for p in _paths(doc)), (code, doc.get("skipped"))
+    assert [os.stat(f).st_atime_ns for f in folders] == [1_000_000_000] * 2

@@ -121,3 +121,81 @@ def test_the_table_by_table_reader_gives_the_disk_byte_for_byte(disk: tuple[Path
         assert reader.read(1000, 300000) == raw[1000:301000]  # across chunks and tables
     finally:
         reader.close()
+
+
+@pytest.mark.parametrize("codec", ["zlib", "bz2", "lzma", "raw"])
+def test_a_chunk_that_decodes_short_is_an_error_not_zeros(tmp_path: Path, codec: str) -> None:
+    """review10c: a chunk whose stored bytes end before its sectors are filled (a cut stream, a stored length
+    too small) was padded with zeros: the files there read as clean zeros, nothing listed. It is a damaged
+    chunk, as a bad stream is (OSError: the files on it are listed corrupt)."""
+    import bz2
+    import lzma
+    import os
+    import zlib
+
+    from scanner.sources.image_udif import Chunk, UdifInfo, UdifReader
+
+    block = os.urandom(512) * 8
+    packed = {"zlib": zlib.compress, "bz2": bz2.compress, "lzma": lzma.compress, "raw": bytes}[codec](block)
+    kind = {"zlib": 0x80000005, "bz2": 0x80000006, "lzma": 0x80000008, "raw": 1}[codec]
+    image = tmp_path / "cut.dmg"
+    image.write_bytes(packed)
+    for length, ok in ((len(packed), True), (len(packed) * 2 // 3, False)):
+        reader = UdifReader(UdifInfo(str(image), 8, [Chunk(0, 8, kind, 0, length)], 1))
+        try:
+            if ok:
+                assert reader.read(0, 4096) == block
+            else:
+                with pytest.raises(OSError, match="sectors 0-7"):
+                    reader.read(0, 4096)
+        finally:
+            reader.close()
+
+
+def test_overlapping_chunks_make_a_damaged_table(disk: tuple[Path, list[int]], tmp_path: Path) -> None:
+    """review10c: chunks that claim the same sectors (in one table, or two tables over one range) were taken as
+    they came: where a short chunk starts inside a longer one, the longer one's rest read as zeros, nothing
+    listed. Such a table is damaged: listed, as any other damaged table."""
+    import struct
+
+    from scanner.sources.image_udif import _mish, udif_info
+    from tests.image_data import udif_image
+
+    head = struct.pack(">4sIQQQII24sII128sI", b"mish", 1, 0, 16, 0, 8, 0, bytes(24), 0, 0, bytes(128), 2)
+    rows = struct.pack(">IIQQQQ", 1, 0, 0, 8, 0, 4096) + struct.pack(">IIQQQQ", 1, 0, 4, 4, 4096, 2048)
+    with pytest.raises(ValueError, match="overlap"):
+        _mish(head + rows, 0, 1 << 20, 16)
+    dmg = bytearray(udif_image(disk[0], tmp_path / "disk.dmg", 256, tables=disk[1]).read_bytes())
+    koly = dmg[-512:]
+    xml_at, xml_len = int.from_bytes(koly[0xD8:0xE0], "big"), int.from_bytes(koly[0xE0:0xE8], "big")
+    xml = bytes(dmg[xml_at:xml_at + xml_len])
+    at = xml.index(b"<data>", xml.index(b"<data>") + 1)  # the second table: moved onto the first one's sectors
+    end = xml.index(b"</data>", at)
+    table = bytearray(base64.b64decode(b"".join(xml[at + 6:end].split())))
+    table[8:16] = (1).to_bytes(8, "big")
+    moved = base64.b64encode(bytes(table))
+    dmg[xml_at + at + 6:xml_at + end] = moved + b"\n" * (end - at - 6 - len(moved))
+    (tmp_path / "moved.dmg").write_bytes(bytes(dmg))
+    info = udif_info(str(tmp_path / "moved.dmg"))
+    assert len(info.damaged) == 1 and "overlap" in info.damaged[0], info.damaged
+
+
+def test_the_tables_are_decoded_once_per_image(disk: tuple[Path, list[int]], tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """review10c: the plist search and every table's decoding (up to 64 MiB of plist) ran twice for one image:
+    once for its facts, again when dfvfs opened the reader over the same file."""
+    import scanner.sources.image_udif as udif
+    from scanner.backends import load
+    from scanner.sources.image import ImageSource
+
+    load("pytsk3")
+    load("dfvfs")
+    calls = []
+    decode = udif.udif_info
+    monkeypatch.setattr(udif, "udif_info", lambda path: calls.append(path) or decode(path))
+    source = ImageSource(str(_dmg(disk, tmp_path / "disk.dmg", 2, "magic")))
+    source.__enter__()
+    try:
+        assert source.describe()["udif"]["tables_damaged"] == 1 and len(calls) == 1, calls
+    finally:
+        source.__exit__(None, None, None)

@@ -37,9 +37,11 @@ def open_source(text: str, **options: Any) -> Source:
 
         return SmbSource(text, **options)
     if os.path.isdir(text):
-        from .image_bundle import is_bundle_folder
+        from .image_bundle import has_strays, is_bundle_folder
 
-        if is_bundle_folder(text):  # a macOS sparse bundle given itself: read as the disk its bands make
+        # a macOS sparse bundle given itself: read as the disk its bands make; one holding other files too is
+        # walked as a folder, whose walk reads the disk through its Info.plist and lists or walks the rest
+        if is_bundle_folder(text) and not has_strays(text):
             load("pytsk3")
             load("dfvfs")
             from .image import ImageSource

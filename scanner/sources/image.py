@@ -530,8 +530,9 @@ class ImageSource:
         except Exception:  # noqa: BLE001 - crafted tables must not cost the image its libmodi reason
             log.debug("UDIF reader failed", exc_info=True)
             return False
-        register_reader(TYPE_INDICATOR, lambda location: UdifReader(udif_info(location)))
-        spec = factory.Factory.NewPathSpec(TYPE_INDICATOR, location=os.path.abspath(self.text))
+        here = os.path.abspath(self.text)  # its tables as decoded above, never twice (a plist may be 64 MiB)
+        register_reader(TYPE_INDICATOR, lambda location: UdifReader(info if location == here else udif_info(location)))
+        spec = factory.Factory.NewPathSpec(TYPE_INDICATOR, location=here)
         try:
             self._img = DfvfsImage(resolver.Resolver.OpenFileObject(spec))
         except Exception:  # noqa: BLE001 - dfvfs errors of every kind: the libmodi reason is said instead

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..codes import Status
 from ..errors import SourceError
-from .sparse_bundle import BUNDLE_TYPE
+from .sparse_bundle import BUNDLE_PARTS, BUNDLE_TYPE, band_number
 
 TYPE_INDICATOR = "SPARSEBUNDLE"
 FORMAT = "macOS sparse bundle"
@@ -33,18 +33,33 @@ _MAX_SIZE = 1 << 56
 _OPEN_FDS = 64
 _RDONLY = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
 _NOATIME = getattr(os, "O_NOATIME", 0)
+_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
 def is_bundle_folder(path: str) -> bool:
     """A folder holding bands/ and an Info.plist (or Info.bckup) that names a sparse bundle (by a byte search,
-    nothing parsed: this is asked in the scan process)."""
-    if not os.path.isdir(os.path.join(path, "bands")):
+    nothing parsed: this is asked in the scan process). bands/ as a symbolic link is no bundle: the walk lists
+    the link."""
+    bands = os.path.join(path, "bands")
+    if not os.path.isdir(bands) or os.path.islink(bands):  # a link could lead anywhere on this machine
         return False
     for name in ("Info.plist", "Info.bckup"):
         raw = _read_small(os.path.join(path, name))
         if raw and b"diskimage-bundle-type" in raw and BUNDLE_TYPE.encode() in raw:
             return True
     return False
+
+
+def has_strays(path: str) -> bool:
+    """Whether the bundle's folder holds anything hdiutil does not put there (a file beside the bands, a name in
+    bands/ that is no band): then it is walked as a folder, so nothing put there is hidden
+    behind its disk (its disk is still read, through its Info.plist: inspectors.image). Asked in the scan
+    process: names only."""
+    try:
+        return any(n not in BUNDLE_PARTS for n in _listdir(path)) or any(
+            band_number(n) is None for n in _listdir(os.path.join(path, "bands")))
+    except OSError:
+        return True  # the walk lists what cannot be read, with its reason
 
 
 def is_encrypted_bundle(path: str) -> bool:
@@ -65,6 +80,18 @@ def _open(path: str) -> int:
         os.close(fd)
         raise OSError(f"{os.path.basename(path)}: not a regular file")
     return fd
+
+
+def _listdir(path: str) -> list[str]:
+    """A folder's names, its access time unmoved (O_NOATIME where allowed; os.listdir(path) moves it)."""
+    try:
+        fd = os.open(path, _DIR | _NOATIME) if _NOATIME else os.open(path, _DIR)
+    except PermissionError:
+        fd = os.open(path, _DIR)
+    try:
+        return os.listdir(fd)
+    finally:
+        os.close(fd)
 
 
 def _read_small(path: str) -> bytes | None:
@@ -169,17 +196,14 @@ def bundle_info(folder: str) -> BundleInfo:
             "decrypted copy (hdiutil convert -format UDRO)"))
     bands_dir = os.path.join(folder, "bands")
     try:
-        names = os.listdir(bands_dir)
+        names = _listdir(bands_dir)
     except OSError as e:
         raise refuse(Status.UNREADABLE, f"macOS sparse bundle whose bands/ cannot be listed: {e.strerror or e}") from e
     info = BundleInfo(folder, size, band, {}, note)
     for name in sorted(names):
-        try:
-            number = int(name, 16)
-        except ValueError:
-            continue  # not a band (walked as a file where the bundle is met in a folder)
-        if name != f"{number:x}":
-            continue  # hdiutil names band N by N in lowercase hex, no leading zero
+        number = band_number(name)
+        if number is None:
+            continue  # not a band: walked as a file (the bundle is then walked as a folder: has_strays)
         try:
             st = os.lstat(os.path.join(bands_dir, name))
         except OSError as e:

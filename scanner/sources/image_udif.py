@@ -16,6 +16,7 @@ import base64
 import binascii
 import bisect
 import bz2
+import itertools
 import lzma
 import os
 import re
@@ -108,6 +109,10 @@ def _mish(raw: bytes, data_fork: int, data_end: int, sectors: int) -> tuple[int,
         if c_len > c_count * 1024 + 65536:  # no codec here grows data that much: a length that is no length
             raise ValueError(f"chunk {i} claims {c_len} stored bytes for {c_count} sectors")
         chunks.append(Chunk(first + c_first, c_count, kind, data_fork + data_offset + c_off, c_len))
+    chunks.sort(key=lambda c: c.start)
+    for a, b in itertools.pairwise(chunks):
+        if b.start < a.start + a.count:  # two chunks for one sector: which holds it is unknown
+            raise ValueError(f"chunks of sectors {a.start}-{a.start + a.count - 1} and {b.start}-{b.start + b.count - 1} overlap")
     return first, count, chunks
 
 
@@ -132,10 +137,19 @@ def udif_info(path: str) -> UdifInfo:
     tables = _tables(xml)
     chunks: list[Chunk] = []
     damaged: list[tuple[str, str]] = []
+    spans: list[tuple[int, int, str]] = []  # intact tables' sectors, sorted and disjoint: two over one range
     for name, text in tables:
         try:
             raw = base64.b64decode(b"".join(text.split()), validate=True)
             _first, _count, found = _mish(raw, data_fork, data_end, sectors)
+            if found:
+                low, high = found[0].start, found[-1].start + found[-1].count
+                at = bisect.bisect_left(spans, (low, high, name))
+                near = [spans[i] for i in (at - 1, at) if 0 <= i < len(spans)]
+                other = next((n for a, b, n in near if low < b and a < high), None)
+                if other is not None:
+                    raise ValueError(f"its sectors {low}-{high - 1} overlap those of table \"{other}\"")
+                spans.insert(at, (low, high, name))
         except (binascii.Error, ValueError, struct.error) as e:
             damaged.append((name, str(e) or type(e).__name__))
             continue
@@ -203,7 +217,10 @@ class UdifReader:
                     data = lzma.LZMADecompressor().decompress(packed, want)
             except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError, OverflowError) as e:
                 raise OSError(f"UDIF chunk of sectors {c.start}-{c.start + c.count - 1} damaged: {e}") from e
-            data = data[:want].ljust(want, b"\0")
+            if len(data) < want:  # a cut stream or a stored length too small: damaged, never zeros said as data
+                raise OSError(f"UDIF chunk of sectors {c.start}-{c.start + c.count - 1} damaged: its stored bytes "
+                              f"give {len(data)} of its {want} bytes")
+            data = data[:want]
         self._cache[index] = data
         while len(self._cache) > 16:
             self._cache.popitem(last=False)

@@ -18,7 +18,15 @@ from ..codes import Status
 
 BUNDLE_TYPE = "com.apple.diskimage.sparsebundle"
 _PLIST_LIMIT = 1 << 16
-_BAND = re.compile(r"[0-9a-f]{1,16}")  # hdiutil names band N by N in lowercase hex
+_BAND = re.compile(r"0|[1-9a-f][0-9a-f]{0,15}")  # hdiutil names band N by N in lowercase hex, no leading zero
+# what hdiutil keeps in a bundle's folder; anything else there is no part of the disk
+BUNDLE_PARTS = frozenset({"Info.plist", "Info.bckup", "token", "bands", "lock"})
+
+
+def band_number(name: str) -> int | None:
+    """The band a file in bands/ is, by its name; None for any other name. One rule for the walk (what is
+    left unwalked as a band) and the reader (image_bundle: what is read as one)."""
+    return int(name, 16) if _BAND.fullmatch(name) else None
 
 
 def bands_in(names: Iterable[str]) -> tuple[int, bool]:
@@ -26,7 +34,7 @@ def bands_in(names: Iterable[str]) -> tuple[int, bool]:
     Anything else there is no slice of the disk: then bands/ is walked as a folder, so nothing put there is
     hidden behind the bundle's row."""
     listed = [n for n in names if n not in (".", "..")]
-    count = sum(1 for n in listed if _BAND.fullmatch(n))
+    count = sum(1 for n in listed if band_number(n) is not None)
     return count, count != len(listed)
 
 
