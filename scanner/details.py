@@ -24,11 +24,14 @@ A bottom-floor module: it imports only the codes.
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import cache
 from typing import Any
 
 from .codes import Code
+
+log = logging.getLogger("leakscan")
 
 SEP = "; "
 _SLOT = re.compile(r"\{(\w+)(?::(d|list|word|exc|name|lib|detail))?\}")
@@ -217,34 +220,46 @@ def params_of(code: Detail) -> dict[str, str]:
     return dict(_pattern(code)[1])
 
 
-def _checked(code: Detail, name: str, kind: str, value: Any) -> str:
+def _checked(kind: str, value: Any) -> str | None:
+    """``value`` as its slot's text, or None when it is not of the slot's kind (never written then)."""
     if kind == "d":
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ValueError(f"{code}: {name} is not a number")
-        return str(value)
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
     if kind == "list":
-        words = list(value)
-        if not words or not all(isinstance(w, str) and _WORD.fullmatch(w) and " + " not in w for w in words):
-            raise ValueError(f"{code}: {name} is not a list of short words")
-        return " + ".join(words)
+        try:
+            words = list(value)
+        except TypeError:
+            return None
+        ok = words and all(isinstance(w, str) and _WORD.fullmatch(w) and " + " not in w for w in words)
+        return " + ".join(words) if ok else None
     if not isinstance(value, str):
-        raise ValueError(f"{code}: {name} is not text")
+        return None
     if kind == "word" and not _WORD.fullmatch(value):
-        raise ValueError(f"{code}: {name} is not one short technical word")
+        return None
     if kind == "exc" and not _EXC.fullmatch(value):
-        raise ValueError(f"{code}: {name} is not an exception's type")
+        return None
     if kind == "name" and (SEP in value or "\n" in value):
-        raise ValueError(f"{code}: {name} is not a one-line name")
+        return None
     return value
 
 
 def say(code: Detail, **params: Any) -> str:
-    """The English text of ``code`` with its parameters (checked: counts, short ASCII words, library text)."""
+    """The English text of ``code`` with its parameters (checked: counts, short ASCII words, library text).
+
+    Total, since it runs while a file's failure is being recorded: a value not of its slot's kind (it could be a
+    cell's text) or a missing one is written as ``?`` and logged without the value; it never raises."""
     kinds = params_of(code)
-    if set(params) != set(kinds):
-        raise ValueError(f"{code}: parameters {sorted(params)} differ from {sorted(kinds)}")
+    filled: dict[str, str] = {}
+    for name, kind in kinds.items():
+        text = _checked(kind, params[name]) if name in params else None
+        if text is None:
+            log.debug("detail %s: parameter %s %s; written as ?", code.value, name,
+                      "missing" if name not in params else "refused (its value is not written)")
+            text = "?"
+        filled[name] = text
+    for name in set(params) - set(kinds):
+        log.debug("detail %s: unknown parameter %s ignored", code.value, name)
     plain = _SLOT.sub(lambda m: "{" + m.group(1) + "}", code.meaning)
-    return plain.format_map({k: _checked(code, k, kinds[k], v) for k, v in params.items()})
+    return plain.format_map(filled)
 
 
 def _value(kind: str, text: str) -> Any:

@@ -304,7 +304,7 @@ class WorkerPool:
             status, code, gave_up = Status.TIMEOUT, Detail.WORKER_HUNG, Detail.WORKER_HUNG_GAVE_UP
         else:
             status, code, gave_up = Status.CORRUPT, Detail.WORKER_DIED, Detail.WORKER_DIED_GAVE_UP
-            said = {"how": how, "doing": doing, "gib": s.worker.memory // GiB}
+            said = {"how": how or "unknown cause", "doing": doing, "gib": s.worker.memory // GiB}
         detail = say(code, **said)
         log.warning("worker %s (%s); the scan goes on", "stopped" if timed_out else f"died ({how})", step)
         poison = Poison(step, status, detail)
