@@ -345,3 +345,18 @@ def test_lvm_metadata_text_hostile_to_the_tokenizer_is_refused_not_misread() -> 
         parse("vg {\nlogical_volumes {\nhome {\n}\nhome {\n}\n}\n}\n")
     assert parse('vg {\n1home {\nx = "a\\"b"\n}\n2home {\nx = -3\n}\n}\n') == {
         "vg": {"1home": {"x": 'a\\"b'}, "2home": {"x": -3}}}
+
+
+def test_a_fifo_named_like_a_vmdk_beside_the_image_does_not_hang_the_scan(built: dict, tmp_path: Path) -> None:
+    """Before a scan starts, each *.vmdk beside a SOURCE VMDK is read to see whether it is the descriptor naming
+    it (image_sniff.vmdk_descriptor_of, by read_evidence). A FIFO there (``mkfifo old.vmdk`` on a seized share,
+    or a hostile one) blocked that open for ever: the whole scan hung, in the scan process, before any image
+    walker. read_evidence now opens without blocking and reads regular files and devices only."""
+    import os
+
+    vmdk = _flat_vmdk(tmp_path / "vm", built["disk"], [8 * MIB])
+    os.mkfifo(tmp_path / "vm" / "old.vmdk")
+    proc = run_leakscan("scan", str(vmdk), "--name", LEAKED, "--out", str(tmp_path / "out"), "--quiet", timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    assert [f["path"] for f in doc["files"]] == [f"{vmdk} » p1 (FAT16) » /docs/{LEAKED}"]
