@@ -361,3 +361,29 @@ def test_a_fifo_named_like_a_vmdk_beside_the_image_does_not_hang_the_scan(built:
     assert proc.returncode == 1, proc.stderr
     doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
     assert [f["path"] for f in doc["files"]] == [f"{vmdk} » p1 (FAT16) » /docs/{LEAKED}"]
+
+
+def test_a_cut_cpio_member_claiming_4_gib_is_read_for_the_bytes_it_has(built: dict, tmp_path: Path) -> None:
+    """A cut member whose header claims 4 GiB (c_filesize FFFFFFFF: damaged, or made to hide it) was refused
+    `too-large` by what it declared although only the bytes before the cut exist, and those were never read
+    (a cut tar member is weighed by the bytes it has). GNU cpio names it too."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "memo.txt").write_bytes(b"memo\n")
+    (tree / LEAKED).write_bytes(built["leaked"])
+    whole = bytearray(subprocess.run(["cpio", "-o", "--quiet", "-H", "newc"], cwd=tree,
+                                     input=f"memo.txt\n{LEAKED}\n".encode(), capture_output=True, check=True).stdout)
+    at = whole.index(b"PK\x03\x04")
+    h = whole.rindex(b"070701", 0, at)  # the workbook's newc header
+    assert whole[h + 54:h + 62] == b"%08X" % len(built["leaked"])  # its c_filesize
+    whole[h + 54:h + 62] = b"FFFFFFFF"  # over what the archive cap has left after memo.txt
+    cut = bytes(whole[:at + 2000])
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "backup.cpio").write_bytes(cut)
+    assert LEAKED in subprocess.run(["cpio", "-it", "--quiet"], input=cut, capture_output=True).stdout.decode()
+    rc, doc, err = scan(share, tmp_path / "out")
+    assert rc == 1, err
+    (hit,) = doc["files"]
+    assert hit["status"] == "corrupt" and hit["sha256"] == sha256(cut[at:])
+    assert not [s for s in doc["skipped"] if s["reason"] == "too-large"]
