@@ -387,3 +387,36 @@ def test_a_cut_cpio_member_claiming_4_gib_is_read_for_the_bytes_it_has(built: di
     (hit,) = doc["files"]
     assert hit["status"] == "corrupt" and hit["sha256"] == sha256(cut[at:])
     assert not [s for s in doc["skipped"] if s["reason"] == "too-large"]
+
+
+def test_a_vhd_parent_chain_that_loops_by_identifier_is_said_to_loop(tmp_path: Path) -> None:
+    """A differencing VHD whose parent, found beside it by identifier, names the child as its own parent
+    (crafted: a copy of dfvfs' child with its identifier made the parent's and its parent identifier the
+    child's). The guard in image_parents.vhdi_parent counted parents only after the recursion returned, so
+    it never stopped one: Python's recursion limit did ("maximum recursion depth exceeded"). Now said."""
+    import gzip
+    import struct
+    import uuid
+
+    child = gzip.decompress((Path(__file__).parent / "data/images/dfvfs__image-differential.vhd.gz").read_bytes())
+    other = bytearray(child)
+    own = uuid.UUID("40d56d36-9ab8-4fe4-a31a-121fe2bf15eb").bytes  # the child's identifier
+    parent = uuid.UUID("d49c5c80-350a-4a89-898a-5ad6d10f6578").bytes  # the one it records of its parent
+    assert own in child[-512:] and parent in child[512:1536]
+
+    def checksum(start: int, size: int, at: int) -> None:
+        other[at:at + 4] = b"\0" * 4
+        other[at:at + 4] = struct.pack(">I", ~sum(other[start:start + size]) & 0xFFFFFFFF)
+
+    for footer in (0, len(other) - 512):  # footer copy and footer: identifier at 0x44, checksum at 0x40
+        other[footer + 0x44:footer + 0x54] = parent
+        checksum(footer, 512, footer + 0x40)
+    other[512 + 40:512 + 56] = own  # the dynamic header's parent identifier (checksum at 36)
+    checksum(512, 1024, 512 + 36)
+    folder = tmp_path / "vm"
+    folder.mkdir()
+    (folder / "child.vhd").write_bytes(child)
+    (folder / "other.vhd").write_bytes(bytes(other))
+    rc, doc, err = scan(folder / "child.vhd", tmp_path / "out")
+    assert rc == 2 and "recursion" not in err, err
+    assert "parent chain loops back to child.vhd" in err, err
