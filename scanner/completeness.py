@@ -41,7 +41,7 @@ _FOLDER_REASONS = frozenset({Status.UNREADABLE, Status.VANISHED, Status.CORRUPT}
 _VOLUME_REASONS = frozenset({Status.UNREADABLE, Status.CORRUPT, Status.ENCRYPTED, Status.UNSUPPORTED})
 _NOT_A_FILE_SYSTEM = "not a file system (not carved)"
 # an image whose media is partly missing: the partitions there are not listed (scanner.sources.image)
-_MEDIA_LOST = ("segment file missing", "truncated image")
+_MEDIA_LOST = ("segment file missing", "extent file missing", "truncated image")  # image._missing_segments
 
 
 def unlisted_kind(skip: dict[str, Any]) -> str | None:

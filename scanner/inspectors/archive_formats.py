@@ -1098,8 +1098,11 @@ def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits,
             content = data[m.data_offset:m.data_offset + m.data_size]
             member = _Member(path, None if was_utf8 else raw.hex(), m.data_size, m.data_size,
                              iso_utc(m.modification_time) if m.modification_time else None)
-            entry = _yield_member(parent, hop, member, ctx, caps, partial(io.BytesIO, content),
-                                  caps.declared(m.data_size, None))
+            # weighed by the bytes it has, as a cut tar member is: its header may claim 4 GiB
+            blocked, charged = caps.declared(len(content), None), 0
+            if blocked is None:
+                caps.budget.charge(charged := len(content))
+            entry = _yield_member(parent, hop, member, ctx, caps, partial(io.BytesIO, content), blocked, charged)
             if isinstance(entry, ArchiveMemberEntry):
                 entry.damage = (f"cpio member cut after {len(content)} of {m.data_size} bytes: only the bytes "
                                 "before the cut were read")

@@ -227,10 +227,30 @@ class LayerFinder:
                            f"logical volume {lv.index} lies on a physical volume that is not in this image (a volume "
                            "group spanning two disks, one imaged?): not examined", {**sub_facts, "size": lv.size})
             else:
-                spec = self._factory.Factory.NewPathSpec("DATA_RANGE", range_offset=lv.start, range_size=lv.size,
-                                                         parent=found[lv.pv])
-                self._explore(spec, hop, None, depth + 1, {**sub_facts, "size": lv.size})
+                self._linear_volume(lv, found[lv.pv], hop, depth, {**sub_facts, "size": lv.size})
         return True
+
+    def _linear_volume(self, lv: Any, pv: Any, hop: tuple[str, ...], depth: int, facts: dict[str, Any]) -> None:
+        """One run of extents of physical volume PV (image_lvm.LogicalVolume LV), explored as a byte range of it.
+        Damaged or hostile metadata may put the run outside the volume: an empty range would be no file system
+        and no row, so it is listed; one running past the end is walked for what is there and says so."""
+        try:
+            end = self._resolver.Resolver.OpenFileObject(pv).get_size()
+        except self._errors as e:
+            self._fail(hop, pv, Status.UNREADABLE, f"its physical volume cannot be read: {full_reason(e)}", facts)
+            return
+        if lv.size <= 0 or not 0 <= lv.start < end:
+            self._fail(hop, pv, Status.UNREADABLE,
+                       f"logical volume {lv.index} lies past the end of its physical volume (the metadata puts "
+                       f"{lv.size} bytes at byte {lv.start} of a volume of {end}: damaged metadata?): not examined",
+                       facts)
+            return
+        if lv.start + lv.size > end:
+            facts = {**facts, "note": f"runs past the end of its physical volume: {end - lv.start} of its {lv.size} "
+                                      "bytes are in it (damaged metadata?); the rest cannot be examined"}
+        spec = self._factory.Factory.NewPathSpec("DATA_RANGE", range_offset=lv.start,
+                                                 range_size=min(lv.size, end - lv.start), parent=pv)
+        self._explore(spec, hop, None, depth + 1, facts)
 
     def _lvm_metadata(self, stream: Any) -> tuple[Any, str | None]:
         """(label, newest volume-group text) of the LVM physical volume STREAM, or (None, None)."""

@@ -18,7 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 SECTOR = 512
-_TOKEN = re.compile(r'\s+|#[^\n]*|"(?:[^"\\]|\\.)*"|-?\d+|[A-Za-z_][\w.+-]*|[{}\[\]=,]')
+# a string never closed runs to the end of the text as one token (refused in parse): matching it again from each
+# later quote made hostile text (``"\"\"\"...``) quadratic. A bare word is any run LVM allows in a name
+# (``1home``, ``+x``): a name read as a number and a word ("1" "home") made two volumes one.
+_TOKEN = re.compile(r'\s+|#[^\n]*|"(?:[^"\\]|\\.)*(?:"|\\?\Z)|[^\s#"=,{}\[\]]+|[{}\[\]=,]')
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 @dataclass
@@ -85,6 +89,8 @@ def parse(text: str) -> dict[str, Any]:
             pos += 1
             return out
         if t.startswith('"'):
+            if not _STRING.fullmatch(t):
+                raise ValueError("a string in the metadata is never closed")
             return t[1:-1]
         return int(t) if re.fullmatch(r"-?\d+", t) else t
 
@@ -94,6 +100,8 @@ def parse(text: str) -> dict[str, Any]:
         while pos < len(tokens) and tokens[pos] != "}":
             key = tokens[pos]
             pos += 1
+            if key in out and pos < len(tokens) and tokens[pos] in ("{", "="):
+                raise ValueError("a key twice in one section of the metadata")  # one would silently replace the other
             if pos < len(tokens) and tokens[pos] == "{":
                 pos += 1
                 out[key] = section()

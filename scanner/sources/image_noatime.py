@@ -16,20 +16,27 @@ _NOATIME = getattr(os, "O_NOATIME", 0)
 _RDONLY = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
 
 
-def open_evidence(path: str) -> int:
-    """Open an image file read-only, without touching its access time where the OS allows."""
+def open_evidence(path: str, flags: int = 0) -> int:
+    """Open an image file read-only, without touching its access time where the OS allows (FLAGS added)."""
     if _NOATIME:
         try:
-            return os.open(path, _RDONLY | _NOATIME)
+            return os.open(path, _RDONLY | _NOATIME | flags)
         except PermissionError:
             pass
-    return os.open(path, _RDONLY)
+    return os.open(path, _RDONLY | flags)
 
 
 def read_evidence(path: str, size: int, offset: int = 0) -> bytes:
-    """SIZE bytes of an evidence file at OFFSET (fewer at its end), read as open_evidence opens it."""
-    fd = open_evidence(path)
+    """SIZE bytes of an evidence file at OFFSET (fewer at its end), read as open_evidence opens it. Opened
+    without blocking, and only a regular file or a device is read: these looks at files beside an image
+    (descriptors, segments, parents) run before any walker, and a FIFO there would block the open for ever."""
+    import stat
+
+    fd = open_evidence(path, os.O_NONBLOCK)
     try:
+        mode = os.fstat(fd).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISBLK(mode)):
+            raise OSError(f"not a regular file or a device: {os.path.basename(path)}")
         return os.pread(fd, size, offset)
     finally:
         os.close(fd)

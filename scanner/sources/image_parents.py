@@ -92,6 +92,22 @@ def _existing(file_system: Any, path_spec: Any, candidates: list[str]) -> Any | 
     return None
 
 
+MAX_CHAIN = 32  # images in one chain of differencing/backing files
+
+
+def _visit(chain: list[str], location: str) -> None:
+    """Note LOCATION as one more image of CHAIN (QCOW backing files, VHD parents, from the child): a chain
+    that comes back to a file already in it (crafted: A's parent is B, B's is A, by name or by identifier) or
+    longer than MAX_CHAIN is an error that says so. (A count of the parents opened does not stop a loop: each
+    is kept only after its own parents are opened.)"""
+    if location in chain:
+        raise OSError(f"the parent chain loops back to {posixpath.basename(location)} "
+                      f"({' -> '.join(posixpath.basename(c) for c in [*chain, location])})")
+    if len(chain) >= MAX_CHAIN:
+        raise OSError(f"the parent chain is longer than {MAX_CHAIN} images")
+    chain.append(location)
+
+
 def dfvfs_parents_beside() -> None:
     """Make dfvfs open VMDK parents and QCOW2 backing files (once per process)."""
     global _patched
@@ -123,7 +139,7 @@ def dfvfs_parents_beside() -> None:
         self.__dict__.setdefault("_leakscan_parents", []).append(parent)  # kept open as long as the child
         return handle
 
-    def qcow_parent(self: Any, file_system: Any, path_spec: Any, qcow_file: Any) -> None:
+    def qcow_parent(self: Any, file_system: Any, path_spec: Any, qcow_file: Any, chain: list[str] | None = None) -> None:
         from dfvfs.resolver import resolver
 
         from ..backends import load
@@ -131,8 +147,10 @@ def dfvfs_parents_beside() -> None:
         pyqcow = load("pyqcow")
 
         location = getattr(path_spec, "location", None)
-        if not location or len(self._parent_qcow_files) >= 32:
+        if not location:
             return
+        chain = [] if chain is None else chain  # dfvfs calls with the child; each parent is added below
+        _visit(chain, location)
         found = _existing(file_system, path_spec, parent_candidates(location, qcow_file.backing_filename))
         if found is None:
             return  # reads fail with libqcow's "missing parent file"; image_media names the file
@@ -157,11 +175,11 @@ def dfvfs_parents_beside() -> None:
             file_object.seek(0)
             raise _unusable_backing(qcow_file.backing_filename, found.location, file_object.read(4), e) from e
         if parent.backing_filename:
-            qcow_parent(self, file_system, found, parent)
+            qcow_parent(self, file_system, found, parent, chain)
         qcow_file.set_parent(parent)
         self._parent_qcow_files.append(parent)
 
-    def vhdi_parent(self: Any, file_system: Any, path_spec: Any, vhdi_file: Any) -> None:
+    def vhdi_parent(self: Any, file_system: Any, path_spec: Any, vhdi_file: Any, chain: list[str] | None = None) -> None:
         """dfvfs' VHDIFile._OpenParentFile, and when no file has the parent's name beside the child, the file
         there whose identifier is the parent's (a renamed copy)."""
         from dfvfs.path import factory
@@ -170,8 +188,10 @@ def dfvfs_parents_beside() -> None:
         from ..backends import load
 
         location = getattr(path_spec, "location", None)
-        if not location or len(self._parent_vhdi_files) >= 32:
+        if not location:
             return
+        chain = [] if chain is None else chain  # dfvfs calls with the child; each parent is added below
+        _visit(chain, location)
         written = str(vhdi_file.parent_filename or "")
         found = _existing(file_system, path_spec, parent_candidates(location, written.replace("\\", "/")))
         if found is None and path_spec.type_indicator == "OS":
@@ -183,7 +203,7 @@ def dfvfs_parents_beside() -> None:
         parent = load("pyvhdi").file()
         parent.open_file_object(file_object)
         if parent.parent_identifier:
-            vhdi_parent(self, file_system, found, parent)
+            vhdi_parent(self, file_system, found, parent, chain)
         vhdi_file.set_parent(parent)
         self._parent_vhdi_files.append(parent)
         self._sub_file_objects.append(file_object)
