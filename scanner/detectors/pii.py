@@ -892,6 +892,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     # rows under the header search (a second table's header); else past the sample (its rows were classified)
     at = HEADER_SCAN_ROWS if headers_only else len(rows)
     done = 0
+    lo = 1  # the hinted rows above a hit are walked back to here at most (not into a window already classified)
     while True:
         if at >= len(rows):
             block = list(islice(stream, LATER_BLOCK))
@@ -899,7 +900,8 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
                 return None
             # the rows above a hit: the whole sample (a table may start in it), then the last rows read
             keep = rows if done == 0 and len(rows) == len(head) else rows[max(0, len(rows) - LATER_CONTEXT):]
-            done += len(rows) - len(keep)
+            dropped = len(rows) - len(keep)
+            done, lo = done + dropped, max(0, lo - dropped)
             rows, at = [*keep, *block], len(keep)
         block = rows[at:at + LATER_BLOCK]
         if (i := later_hint(block, headers_only)) is None:
@@ -907,27 +909,38 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
             continue
         top = at + i
         if not headers_only:  # a table that starts in the sample: its rows above the hit show hints too
-            while top > 1 and later_hint(rows[top - 1:top]) is not None:
+            while top > lo and later_hint(rows[top - 1:top]) is not None:
                 top -= 1
         # a header hit, or the first of hinted rows above it, starts the table; a value hit below rows without hints
         # has its header (if any, in words that are no hint) among the rows above
         start = max(1 if done == 0 else 0, top - (LATER_CONTEXT if top == at + i and not headers_only else 0))
         taken: list[Sequence[object]] = []
+        read = [0]
 
-        def kept(source: Iterator[Sequence[object]], taken: list[Sequence[object]] = taken
+        def kept(source: Iterator[Sequence[object]], taken: list[Sequence[object]] = taken, read: list[int] = read
                  ) -> Iterator[Sequence[object]]:
             for r in source:
                 if len(taken) < HEADER_SCAN_ROWS + SAMPLE_ROWS:
                     taken.append(r)
+                read[0] += 1
                 yield r
 
         found = analyse_sheet(name, kept(chain(rows[start:], stream)), first_row + done + start, first_col,
                               later=False)
         if found is not None:
             return found
-        # nothing there: the search goes on below the rows that were classified (only their sample was read)
+        # nothing there: the search goes on below the rows that were classified (only their sample was read). The
+        # window may end inside the rows held (the sample and a block: their rest is searched, not skipped), or
+        # have read on in the stream (its rows past ``taken`` are counted, not held)
         done += start
-        rows, at = taken, len(taken)
+        if start + read[0] <= len(rows):
+            rows, at = rows[start:], read[0]
+        elif read[0] == len(taken):
+            rows, at = taken, len(taken)
+        else:
+            done += read[0]
+            rows, at = [], 0
+        lo = at
 
 
 def _without_examples(sample: Sequence[Sequence[object]]) -> tuple[Sequence[Sequence[object]], int]:
