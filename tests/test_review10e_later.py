@@ -11,7 +11,7 @@ from pathlib import Path
 
 from scanner.detectors import pii as P
 from tests.conftest import run_leakscan
-from tests.pii_data import facility_list, people, product_list, standard, xlsx_bytes
+from tests.pii_data import csv_bytes, facility_list, inventory, people, product_list, standard, xlsx_bytes
 
 TABLE = standard(people(50, seed=1011))
 
@@ -38,3 +38,30 @@ def test_a_table_in_the_rows_held_past_a_failed_window_is_found(tmp_path: Path) 
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     files = {Path(f["path"]).name: f for f in doc["files"]}
     assert files["施設一覧.xlsx"]["pii"]["records"] == len(TABLE) - 1
+
+
+PEOPLE = people(60, seed=1011)
+
+
+def spaced(ps: list) -> list[list[object]]:
+    """A person table whose header words are spaced as on printed forms (氏　名, 住　所: find_header reads them)."""
+    return [["No", "氏　名", "住　所", "電　話"], *[[i, p.name, p.address, p.phone] for i, p in enumerate(ps, 1)]]
+
+
+def test_a_spaced_header_below_a_list_of_things_starts_a_table(tmp_path: Path) -> None:
+    """Below an inventory (its header names places and staff, no persons) only a name+address header starts a table;
+    its pre-filter took only unspaced words, so 氏　名 | 住　所 (which find_header reads) was never looked at."""
+    rows = inventory(people(600, seed=5)) + spaced(PEOPLE)
+    assert P.analyse_sheet("一覧", iter(spaced(PEOPLE))) is not None  # the table alone is a person table
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "備品.xlsx").write_bytes(xlsx_bytes({"一覧": rows}))
+    (share / "備品.csv").write_bytes(csv_bytes(rows))  # cp932
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    files = {Path(f["path"]).name: f for f in doc["files"]}
+    for name in ("備品.xlsx", "備品.csv"):
+        assert name in files, sorted(files)
+        assert files[name]["pii"]["records"] == len(PEOPLE)
