@@ -857,7 +857,10 @@ _HEADER_HINT = (re.compile("[氏名姓宛住NnAa]"), re.compile("氏名|名前|�
 
 
 def _header_hint(text: str) -> bool:
-    return _HEADER_HINT[0].search(text) is not None and _HEADER_HINT[1].search(text) is not None
+    if _HEADER_HINT[0].search(text) is None:
+        return False
+    # header words as find_header reads them (normalise_header): NFKC, spaces dropped (氏　名, 住　所 on printed forms)
+    return _HEADER_HINT[1].search(unicodedata.normalize("NFKC", text).replace(" ", "")) is not None
 
 
 def _text(rows: Sequence[Sequence[object]]) -> str:
