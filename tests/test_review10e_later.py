@@ -65,3 +65,27 @@ def test_a_spaced_header_below_a_list_of_things_starts_a_table(tmp_path: Path) -
     for name in ("備品.xlsx", "備品.csv"):
         assert name in files, sorted(files)
         assert files[name]["pii"]["records"] == len(PEOPLE)
+
+
+def facility_heads(ps: list) -> list[list[object]]:
+    """Care facilities with their heads' names: the header says it is no person table (find_header reads it)."""
+    kinds = ["デイサービスセンター", "ケアホーム", "訪問介護事業所", "グループホーム"]
+    return [["施設名", "施設長", "所在地", "電話番号"],
+            *[[f"{p.address[3:6]}{kinds[i % 4]}", ps[-i - 1].name, p.address, p.phone] for i, p in enumerate(ps)]]
+
+
+def test_a_header_hit_below_the_sample_is_read_as_the_windows_header(tmp_path: Path) -> None:
+    """A hint in a header row starts a window LATER_CONTEXT rows above it; with 20 rows the header was the window's
+    21st row, past find_header's rows, so a facility list whose header names no persons was read header-less and
+    its heads taken for 300 business contacts (the same list at the top of a sheet is no hit)."""
+    heads = facility_heads(people(300, seed=21))
+    assert P.analyse_sheet("施設", iter(heads)) is None
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "購入と施設.xlsx").write_bytes(xlsx_bytes({"一覧": product_list(1000) + heads}))
+    (share / "購入と施設.csv").write_bytes(csv_bytes([[]] * 600 + heads))
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert not [Path(f["path"]).name for f in doc["files"] if f.get("pii")]
