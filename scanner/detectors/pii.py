@@ -826,7 +826,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
 # search on. A sheet that ends inside its sample is classified as before (a header-less table below a product
 # list inside the first 520 rows is not searched for: the share's sheets would pay the search).
 LATER_BLOCK = 256
-LATER_CONTEXT = HEADER_SCAN_ROWS
+LATER_CONTEXT = HEADER_SCAN_ROWS - 1  # the hit row itself stays within the window's header search (find_header)
 _D = "\\d０-９"
 # over the text cells joined by \x1f (:func:`_text`; \s and [^\x1f] keep a match within one cell). Python's ``re`` runs
 # an alternation branch by branch at every position, so the hints are four expressions, each starting with one
