@@ -77,8 +77,8 @@ def facility_heads(ps: list) -> list[list[object]]:
 def test_a_header_hit_below_the_sample_is_read_as_the_windows_header(tmp_path: Path) -> None:
     """A hint in a header row starts a window LATER_CONTEXT rows above it; with 20 rows the header was the window's
     21st row, past find_header's rows, so a facility list whose header names no persons was read header-less and
-    its heads taken for 300 business contacts (the same list at the top of a sheet is no hit)."""
-    heads = facility_heads(people(300, seed=21))
+    its heads taken for 700 business contacts; the rows below that window must be searched as below a header naming no persons (the same list at the top of a sheet is no hit)."""
+    heads = facility_heads(people(700, seed=21))  # longer than one window: its rows below the window, too
     assert P.analyse_sheet("施設", iter(heads)) is None
     share = tmp_path / "share"
     share.mkdir()
