@@ -932,6 +932,9 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
                               later=False)
         if found is not None:
             return found
+        if not headers_only and (find_header(taken) or _later_header(taken) or _not_persons_header(*_first_filled(taken))):
+            headers_only = True  # below a header naming no persons only a header of its own starts a table, as below
+            # the sample's (analyse_sheet): the rest of a facility list (施設名 | 施設長 | 所在地) is no person table
         # nothing there: the search goes on below the rows that were classified (only their sample was read). The
         # window may end inside the rows held (the sample and a block: their rest is searched, not skipped), or
         # have read on in the stream (its rows past ``taken`` are counted, not held)
