@@ -89,3 +89,15 @@ def test_a_header_hit_below_the_sample_is_read_as_the_windows_header(tmp_path: P
     assert "Traceback" not in proc.stderr
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert not [Path(f["path"]).name for f in doc["files"] if f.get("pii")]
+
+
+def test_a_header_inside_a_failed_window_starts_the_next_one() -> None:
+    """A header-less facility list (a hint on every row) of 700 rows, then a person table: the window classified from
+    row 503 held the facilities' last rows and the persons' header at its 499th row, past any header search, and
+    failed; the next window began below it, the table's header and first rows lost (or the table missed)."""
+    rows = facilities(700) + TABLE
+    f = P.analyse_sheet("一覧", iter(rows))
+    assert f is not None and f.count == len(TABLE) - 1
+    assert f.header_row == 701 and f.rows[0][0] == 702
+    g = P.analyse_sheet("一覧", iter(facilities(1000) + TABLE))
+    assert g is not None and g.count == len(TABLE) - 1 and g.header_row == 1001
