@@ -896,8 +896,11 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     at = HEADER_SCAN_ROWS if headers_only else len(rows)
     done = 0
     lo = 1  # the hinted rows above a hit are walked back to here at most (not into a window already classified)
+    pin: int | None = None  # a name+address header inside a window that found nothing: the next window starts there
     while True:
-        if at >= len(rows):
+        if pin is not None:
+            start, pin = pin, None
+        elif (start_at := _next_window(rows, at, lo, headers_only, done)) is None:
             block = list(islice(stream, LATER_BLOCK))
             if not block:
                 return None
@@ -906,17 +909,11 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
             dropped = len(rows) - len(keep)
             done, lo = done + dropped, max(0, lo - dropped)
             rows, at = [*keep, *block], len(keep)
-        block = rows[at:at + LATER_BLOCK]
-        if (i := later_hint(block, headers_only)) is None:
-            at += len(block)
             continue
-        top = at + i
-        if not headers_only:  # a table that starts in the sample: its rows above the hit show hints too
-            while top > lo and later_hint(rows[top - 1:top]) is not None:
-                top -= 1
-        # a header hit, or the first of hinted rows above it, starts the table; a value hit below rows without hints
-        # has its header (if any, in words that are no hint) among the rows above
-        start = max(1 if done == 0 else 0, top - (LATER_CONTEXT if top == at + i and not headers_only else 0))
+        else:
+            start, at = start_at
+            if start < 0:
+                continue
         taken: list[Sequence[object]] = []
         read = [0]
 
@@ -947,6 +944,29 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
             done += read[0]
             rows, at = [], 0
         lo = at
+        # a name+address header below the rows a window tries for one (its header search and _later_header's rows)
+        # starts the next window (a person table right under a header-less list of hints); at least LATE_HEADER_ROWS
+        # rows on, so a sheet of such headers costs at most a few classifications per sample's rows
+        if rows and (h := later_hint(rows[LATE_HEADER_ROWS:at], headers_only=True)) is not None:
+            pin = LATE_HEADER_ROWS + h
+
+
+def _next_window(rows: Sequence[Sequence[object]], at: int, lo: int, headers_only: bool, done: int
+                 ) -> tuple[int, int] | None:
+    """Where the next later window starts in ``rows`` (searched from ``at``) and where the search stands: (-1, at)
+    when a block held no hint, None when ``rows`` are all searched."""
+    if at >= len(rows):
+        return None
+    block = rows[at:at + LATER_BLOCK]
+    if (i := later_hint(block, headers_only)) is None:
+        return -1, at + len(block)
+    top = at + i
+    if not headers_only:  # a table that starts in the sample: its rows above the hit show hints too
+        while top > lo and later_hint(rows[top - 1:top]) is not None:
+            top -= 1
+    # a header hit, or the first of hinted rows above it, starts the table; a value hit below rows without hints
+    # has its header (if any, in words that are no hint) among the rows above
+    return max(1 if done == 0 else 0, top - (LATER_CONTEXT if top == at + i and not headers_only else 0)), at
 
 
 def _without_examples(sample: Sequence[Sequence[object]]) -> tuple[Sequence[Sequence[object]], int]:
