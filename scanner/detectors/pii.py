@@ -853,14 +853,13 @@ def _hint(text: str) -> bool:
 
 
 # below a table whose header names no persons, a new table's header: a name and an address header word in one row
-_HEADER_HINT = (re.compile("[氏名姓宛住NnAa]"), re.compile("氏名|名前|姓名|宛名|住所|[Nn]ame|NAME|[Aa]ddress|ADDRESS"))
+# (spaced as on printed forms: 氏　名, 住　所 - find_header drops the spaces; no NFKC here: it costs more than the search)
+_HEADER_HINT = (re.compile("[氏名姓宛住NnAa]"),
+                re.compile("氏[ 　]*名|名[ 　]*前|姓[ 　]*名|宛[ 　]*名|住[ 　]*所|[Nn]ame|NAME|[Aa]ddress|ADDRESS"))
 
 
 def _header_hint(text: str) -> bool:
-    if _HEADER_HINT[0].search(text) is None:
-        return False
-    # header words as find_header reads them (normalise_header): NFKC, spaces dropped (氏　名, 住　所 on printed forms)
-    return _HEADER_HINT[1].search(unicodedata.normalize("NFKC", text).replace(" ", "")) is not None
+    return _HEADER_HINT[0].search(text) is not None and _HEADER_HINT[1].search(text) is not None
 
 
 def _text(rows: Sequence[Sequence[object]]) -> str:
