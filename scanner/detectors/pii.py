@@ -826,7 +826,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
 # search on. A sheet that ends inside its sample is classified as before (a header-less table below a product
 # list inside the first 520 rows is not searched for: the share's sheets would pay the search).
 LATER_BLOCK = 256
-LATER_CONTEXT = HEADER_SCAN_ROWS
+LATER_CONTEXT = HEADER_SCAN_ROWS - 1  # the hit row itself stays within the window's header search (find_header)
 _D = "\\d０-９"
 # over the text cells joined by \x1f (:func:`_text`; \s and [^\x1f] keep a match within one cell). Python's ``re`` runs
 # an alternation branch by branch at every position, so the hints are four expressions, each starting with one
@@ -853,7 +853,9 @@ def _hint(text: str) -> bool:
 
 
 # below a table whose header names no persons, a new table's header: a name and an address header word in one row
-_HEADER_HINT = (re.compile("[氏名姓宛住NnAa]"), re.compile("氏名|名前|姓名|宛名|住所|[Nn]ame|NAME|[Aa]ddress|ADDRESS"))
+# (spaced as on printed forms: 氏　名, 住　所 - find_header drops the spaces; no NFKC here: it costs more than the search)
+_HEADER_HINT = (re.compile("[氏名姓宛住NnAa]"),
+                re.compile("氏[ 　]*名|名[ 　]*前|姓[ 　]*名|宛[ 　]*名|住[ 　]*所|[Nn]ame|NAME|[Aa]ddress|ADDRESS"))
 
 
 def _header_hint(text: str) -> bool:
@@ -892,42 +894,78 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     # rows under the header search (a second table's header); else past the sample (its rows were classified)
     at = HEADER_SCAN_ROWS if headers_only else len(rows)
     done = 0
+    lo = 1  # the hinted rows above a hit are walked back to here at most (not into a window already classified)
+    pin: int | None = None  # a name+address header inside a window that found nothing: the next window starts there
     while True:
-        if at >= len(rows):
+        if pin is not None:
+            start, pin = pin, None
+        elif (start_at := _next_window(rows, at, lo, headers_only, done)) is None:
             block = list(islice(stream, LATER_BLOCK))
             if not block:
                 return None
             # the rows above a hit: the whole sample (a table may start in it), then the last rows read
             keep = rows if done == 0 and len(rows) == len(head) else rows[max(0, len(rows) - LATER_CONTEXT):]
-            done += len(rows) - len(keep)
+            dropped = len(rows) - len(keep)
+            done, lo = done + dropped, max(0, lo - dropped)
             rows, at = [*keep, *block], len(keep)
-        block = rows[at:at + LATER_BLOCK]
-        if (i := later_hint(block, headers_only)) is None:
-            at += len(block)
             continue
-        top = at + i
-        if not headers_only:  # a table that starts in the sample: its rows above the hit show hints too
-            while top > 1 and later_hint(rows[top - 1:top]) is not None:
-                top -= 1
-        # a header hit, or the first of hinted rows above it, starts the table; a value hit below rows without hints
-        # has its header (if any, in words that are no hint) among the rows above
-        start = max(1 if done == 0 else 0, top - (LATER_CONTEXT if top == at + i and not headers_only else 0))
+        else:
+            start, at = start_at
+            if start < 0:
+                continue
         taken: list[Sequence[object]] = []
+        read = [0]
 
-        def kept(source: Iterator[Sequence[object]], taken: list[Sequence[object]] = taken
+        def kept(source: Iterator[Sequence[object]], taken: list[Sequence[object]] = taken, read: list[int] = read
                  ) -> Iterator[Sequence[object]]:
             for r in source:
                 if len(taken) < HEADER_SCAN_ROWS + SAMPLE_ROWS:
                     taken.append(r)
+                read[0] += 1
                 yield r
 
         found = analyse_sheet(name, kept(chain(rows[start:], stream)), first_row + done + start, first_col,
                               later=False)
         if found is not None:
             return found
-        # nothing there: the search goes on below the rows that were classified (only their sample was read)
+        if not headers_only and (find_header(taken) or _later_header(taken) or _not_persons_header(*_first_filled(taken))):
+            headers_only = True  # below a header naming no persons only a header of its own starts a table, as below
+            # the sample's (analyse_sheet): the rest of a facility list (施設名 | 施設長 | 所在地) is no person table
+        # nothing there: the search goes on below the rows that were classified (only their sample was read). The
+        # window may end inside the rows held (the sample and a block: their rest is searched, not skipped), or
+        # have read on in the stream (its rows past ``taken`` are counted, not held)
         done += start
-        rows, at = taken, len(taken)
+        if start + read[0] <= len(rows):
+            rows, at = rows[start:], read[0]
+        elif read[0] == len(taken):
+            rows, at = taken, len(taken)
+        else:
+            done += read[0]
+            rows, at = [], 0
+        lo = at
+        # a name+address header below the rows a window tries for one (its header search and _later_header's rows)
+        # starts the next window (a person table right under a header-less list of hints); at least LATE_HEADER_ROWS
+        # rows on, so a sheet of such headers costs at most a few classifications per sample's rows
+        if rows and (h := later_hint(rows[LATE_HEADER_ROWS:at], headers_only=True)) is not None:
+            pin = LATE_HEADER_ROWS + h
+
+
+def _next_window(rows: Sequence[Sequence[object]], at: int, lo: int, headers_only: bool, done: int
+                 ) -> tuple[int, int] | None:
+    """Where the next later window starts in ``rows`` (searched from ``at``) and where the search stands: (-1, at)
+    when a block held no hint, None when ``rows`` are all searched."""
+    if at >= len(rows):
+        return None
+    block = rows[at:at + LATER_BLOCK]
+    if (i := later_hint(block, headers_only)) is None:
+        return -1, at + len(block)
+    top = at + i
+    if not headers_only:  # a table that starts in the sample: its rows above the hit show hints too
+        while top > lo and later_hint(rows[top - 1:top]) is not None:
+            top -= 1
+    # a header hit, or the first of hinted rows above it, starts the table; a value hit below rows without hints
+    # has its header (if any, in words that are no hint) among the rows above
+    return max(1 if done == 0 else 0, top - (LATER_CONTEXT if top == at + i and not headers_only else 0)), at
 
 
 def _without_examples(sample: Sequence[Sequence[object]]) -> tuple[Sequence[Sequence[object]], int]:
