@@ -31,6 +31,7 @@ from typing import Any
 from .codes import Code
 
 SEP = "; "
+MAX_RUN = 64  # the most parts one code takes (a nested detail): reading a detail back stays linear
 _SLOT = re.compile(r"\{(\w+)(?::(d|list|word|exc|name|lib|detail))?\}")
 _WORD = re.compile(r"[A-Za-z0-9.][A-Za-z0-9 ,._+()/#$~=-]{0,80}")  # ASCII only: no kana, no kanji, never a cell
 _EXC = re.compile(r"[A-Za-z_]\w*(?:\.\w+)*")  # an exception's type: BadZipFile, LZMAError, zlib.error
@@ -200,16 +201,18 @@ _ORDER: tuple[Detail, ...] = ()
 @cache
 def _pattern(code: Detail) -> tuple[re.Pattern[str], dict[str, str]]:
     """The regular expression that reads ``code``'s template back, and its slots' kinds."""
-    kinds: dict[str, str] = {}
+    kinds = {m.group(1): m.group(2) or "word" for m in _SLOT.finditer(code.meaning)}
+    return re.compile(_pattern_text(code.meaning), re.DOTALL), kinds
+
+
+def _pattern_text(template: str) -> str:
     out, at = [], 0
-    for m in _SLOT.finditer(code.meaning):
-        out.append(re.escape(code.meaning[at:m.start()]))
-        kind = m.group(2) or "word"
-        kinds[m.group(1)] = kind
-        out.append(f"(?P<{m.group(1)}>{_KIND_PATTERN[kind]})")
+    for m in _SLOT.finditer(template):
+        out.append(re.escape(template[at:m.start()]))
+        out.append(f"(?P<{m.group(1)}>{_KIND_PATTERN[m.group(2) or 'word']})")
         at = m.end()
-    out.append(re.escape(code.meaning[at:]))
-    return re.compile("".join(out), re.DOTALL), kinds
+    out.append(re.escape(template[at:]))
+    return "".join(out)
 
 
 def params_of(code: Detail) -> dict[str, str]:
@@ -264,9 +267,23 @@ def _specific_first() -> tuple[Detail, ...]:
     return _ORDER
 
 
-def read_part(text: str) -> dict[str, Any]:
-    """One part of a detail as its code and parameters, or ``{"text": text}`` when no code says it."""
+@cache
+def _spanning() -> tuple[tuple[Detail, re.Pattern[str]], ...]:
+    """The codes whose text may span parts ("; " in their sentence, or another detail in it), each with the
+    pattern of its head (its sentence up to the first "; " or nested detail) that the run's first part starts with:
+    only those codes can say a run of parts, so a run is tried only where one of them starts."""
+    out = []
     for code in _specific_first():
+        nested = re.search(r"\{\w+:detail\}", code.meaning)
+        ends = [i for i in (code.meaning.find(SEP), nested.start() if nested else -1) if i >= 0]
+        if ends:
+            out.append((code, re.compile(_pattern_text(code.meaning[:min(ends)]), re.DOTALL)))
+    return tuple(out)
+
+
+def read_part(text: str, codes: tuple[Detail, ...] | None = None) -> dict[str, Any]:
+    """One part of a detail as its code and parameters, or ``{"text": text}`` when no code says it."""
+    for code in codes if codes is not None else _specific_first():
         pattern, kinds = _pattern(code)
         m = pattern.fullmatch(text)
         if m is not None:
@@ -282,8 +299,9 @@ def read_details(text: str) -> list[dict[str, Any]]:
     parts = text.split(SEP) if text else []
     i = 0
     while i < len(parts):
-        for j in range(len(parts), i, -1):
-            item = read_part(SEP.join(parts[i:j]))
+        spanning = tuple(code for code, head in _spanning() if head.match(parts[i]))
+        for j in range(min(len(parts), i + MAX_RUN) if spanning else i + 1, i, -1):
+            item = read_part(SEP.join(parts[i:j]), spanning if j > i + 1 else None)
             if "code" in item or j == i + 1:
                 out.append(item)
                 i = j
