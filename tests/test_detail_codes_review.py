@@ -34,3 +34,33 @@ def test_reading_a_detail_of_many_parts_back_is_linear(monkeypatch) -> None:
     items = read_details(text)
     assert [i["code"] for i in items] == ["cells-outside"] * n
     assert calls <= 4 * n, calls
+
+
+def test_a_merge_records_the_detail_codes_of_every_input_even_one_written_before_them(tmp_path, monkeypatch) -> None:
+    import json
+    import os
+    import zipfile
+
+    import scanner.store as store
+    from tests.conftest import run_cli
+
+    share = tmp_path / "share"
+    share.mkdir()
+    os.mkfifo(share / "pipe.fifo")
+    with zipfile.ZipFile(share / "cut.zip", "w") as z:
+        z.writestr("a.txt", "x" * 4000)
+    (share / "cut.zip").write_bytes((share / "cut.zip").read_bytes()[:-30])
+    with monkeypatch.context() as m:  # a case written before the codes: findings.json has none
+        m.setattr(store, "with_codes", lambda entry, key, codes: entry)
+        assert run_cli("scan", str(share), "--out", str(tmp_path / "old"), "--quiet").returncode in (0, 1, 3)
+    assert run_cli("scan", str(share), "--out", str(tmp_path / "new"), "--quiet").returncode in (0, 1, 3)
+    old = json.loads((tmp_path / "old" / "findings.json").read_text(encoding="utf-8"))
+    assert old["skipped"] and not any("detail_codes" in s for s in old["skipped"])
+    for order in (("old", "new"), ("new", "old")):
+        out = tmp_path / f"merged-{order[0]}"
+        done = run_cli("merge", *(str(tmp_path / o) for o in order), "--out", str(out), "--quiet")
+        assert done.returncode in (0, 1, 3), done.stderr
+        merged = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+        assert merged["skipped"]
+        for s in merged["skipped"]:
+            assert s["detail_codes"] == read_details(s["detail"]), s
