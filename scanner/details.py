@@ -189,6 +189,23 @@ class Detail(Code):
     TEXT_UNDELIMITED = "text-undelimited", "text without delimited rows, named {ext:name}"
     PARTIALLY_EXAMINED = "partially-examined", "partially examined: {what:lib}"
     APPLEDOUBLE = "appledouble", "AppleDouble companion (a Mac's Finder info, resource fork, attributes): no table"
+    # -- a folder SOURCE's walk (sources.local): what changed under it while it was scanned
+    NOT_REGULAR_WHEN_OPENED = "not-regular-when-opened", "not a regular file when opened"
+    NOT_INSIDE_SOURCE = "not-inside-source", "not a path inside the source"
+    FILE_DISAPPEARED = "file-disappeared", "file disappeared during the scan"
+    SOURCE_FOLDER_GONE = "source-folder-gone", "the source folder is gone"
+    FOLDER_DISAPPEARED = "folder-disappeared", "folder disappeared during the scan"
+    FOLDER_REPLACED = "folder-replaced", "folder replaced during the scan ({library:lib}); not followed"
+    FOLDER_REPLACED_ON_PATH = "folder-replaced-on-path", ("folder replaced during the scan (a symbolic link or another folder on "
+                                                          "its path); not followed")
+    DIRECTORY_REPLACED = "directory-replaced", ("directory replaced during the scan (by a symbolic link, or a folder on"
+                                                " its path was); not followed")
+    BECAME_SYMLINK = "became-symlink", "became a symbolic link during the scan"
+    FILE_DISAPPEARED_PATH_GONE = "file-disappeared-path-gone", "file disappeared (a folder on its path is gone)"
+    PATH_NOW_LINK = "path-now-link", "a folder on its path is now a symbolic link or a file: not followed"
+    DIRECTORY_DISAPPEARED = "directory-disappeared", "directory disappeared during the scan"
+    DIRECTORY_WALKED = "directory-walked", "directory already walked (bind mount or loop)"
+    DISAPPEARED = "disappeared", "disappeared during the scan"
     # -- archive members (archive_members.error_reason): the library's message kept
     OUT_OF_MEMORY_INFLATING = "out-of-memory-inflating", "out of memory while inflating"
     OUT_OF_MEMORY_PARSING = "out-of-memory-parsing", "out of memory while parsing"
