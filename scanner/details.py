@@ -189,6 +189,22 @@ class Detail(Code):
     TEXT_UNDELIMITED = "text-undelimited", "text without delimited rows, named {ext:name}"
     PARTIALLY_EXAMINED = "partially-examined", "partially examined: {what:lib}"
     APPLEDOUBLE = "appledouble", "AppleDouble companion (a Mac's Finder info, resource fork, attributes): no table"
+    # -- archives leakscan does not read, or reads in part (inspectors.archive, archive_members.SplitPart)
+    OLE_NO_HEADER = "ole-no-header", "embedded OLE object without a compound-file header"
+    NOT_AN_ARCHIVE = "not-an-archive", "not a zip, 7z, tar, cpio or compressed file leakscan can read"
+    ARCHIVE_NO_LIBRARY = "archive-no-library", ("{format:word} archive or compressed data: no installed library reads it; its content was not "
+                                          "examined")
+    ARCHIVE_MEMBERS_NOT_EXAMINED = "archive-members-not-examined", "{ext:lib} archive: members not examined"
+    SFX_NO_LIBRARY = "sfx-no-library", ("self-extracting {format:word} archive: no installed library reads it; its content was not "
+                                  "examined")
+    ARCHIVE_LISTING_STOPPED = "archive-listing-stopped", "{format:word}: listing stopped: {why:detail}"
+    SPANNED_LAST = "spanned-last", ("the last of the {n:d} parts of a spanned zip ({parts:lib} hold the rest): the members stored whole "
+                                "in this part were examined; the rest were not; join them (zip -s 0 {name:lib} --out whole.zip, "
+                                "or 7-Zip) and scan the result")
+    SPLIT_PART = "split-part", ("part {n:d} of a {kind:word} ({whole:lib}): leakscan does not join the parts of an archive; {seen:detail}; "
+                            "join them ({how:lib}) and scan the result")
+    SPLIT_SOME_EXAMINED = "split-some-examined", "the members stored whole in this part were examined; the rest were not"
+    SPLIT_NOT_EXAMINED = "split-not-examined", "its content was not examined"
     # -- a folder SOURCE's walk (sources.local): what changed under it while it was scanned
     NOT_REGULAR_WHEN_OPENED = "not-regular-when-opened", "not a regular file when opened"
     NOT_INSIDE_SOURCE = "not-inside-source", "not a path inside the source"

@@ -64,3 +64,15 @@ def test_a_merge_records_the_detail_codes_of_every_input_even_one_written_before
         assert merged["skipped"]
         for s in merged["skipped"]:
             assert s["detail_codes"] == read_details(s["detail"]), s
+
+
+def test_a_split_archive_part_named_with_look_alike_letters_is_said_without_error() -> None:
+    # "zİp"/"zıp" match "zip" case-insensitively in Unicode: the part's kind then held a non-ASCII word, which
+    # say() refuses (the archive would have ended as an internal error instead of its split-part detail)
+    from scanner.inspectors.archive_members import split_part
+
+    for name in ("名簿.zİp.001", "名簿.zıp.002", "名簿.zip.００２"):
+        part = split_part(name)
+        assert part is None or read_details(part.detail(name))[0]["code"] == "split-part"
+    part = split_part("名簿; 旧.7Z.002")
+    assert part is not None and read_details(part.detail("名簿; 旧.7Z.002"))

@@ -22,7 +22,7 @@ ENGLISH_ONLY = {
     "cluster.py": 2,
     "contracts.py": 1,
     "decrypt.py": 1,
-    "inspectors/archive.py": 9,
+    "inspectors/archive.py": 2,
     "inspectors/archive_formats.py": 20,
     "inspectors/archive_members.py": 5,
     "inspectors/embedded.py": 8,
