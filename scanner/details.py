@@ -142,6 +142,16 @@ class Detail(Code):
     LVM_REFUSED = "lvm-refused", ("{name:name}: an LVM physical volume, but libvslvm cannot open its volume group: "
                                   "{library:lib}")
     TSK_SAYS = "tsk-says", "The Sleuth Kit: {library:lib}"
+    # -- a SOURCE disk image cut short, changed or empty (sources.image)
+    TRUNCATED_TABLE = "truncated-table", ("truncated image: its partition table describes {end:d} bytes, the image holds {size:d}; partitions "
+                                      "(or parts of them) past its end are not examined, and logical partitions whose boot record lay "
+                                      "there are not listed")
+    TRUNCATED_FS = "truncated-fs", ("truncated image: its {what:word} describes {described:d} bytes, the image holds {held:d}; files, "
+                                "folders and deleted files stored in the part cut off are not examined")
+    IMAGE_CHANGED = "image-changed", "the image file changed during the scan: {changed:lib}"
+    FS_WALK_STOPPED = "fs-walk-stopped", "{name:lib}: walk stopped ({library:lib})"
+    FS_LISTS_NOTHING = "fs-lists-nothing", ("{name:lib}: the file system lists no file at all; it may be empty or its directories damaged "
+                                        "(check the image with --verify-images)")
     # -- a disk image inside a source (inspectors.image)
     IMAGE_NOT_OPENED = "image-not-opened", "disk image ({kind:word}): {library:lib}"
     IMAGE_TOO_DEEP = "image-too-deep", "disk image ({kind:word}) inside {n:d} images: not opened; scan it as a SOURCE"
