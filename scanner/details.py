@@ -232,6 +232,16 @@ class Detail(Code):
     DIRECTORY_DISAPPEARED = "directory-disappeared", "directory disappeared during the scan"
     DIRECTORY_WALKED = "directory-walked", "directory already walked (bind mount or loop)"
     DISAPPEARED = "disappeared", "disappeared during the scan"
+    # -- text tables and zip members cut or zeroed (tables.text_damage, archive_formats local headers)
+    TEXT_CUT_IN_ROW = "text-cut-in-row", ("the text ends inside a row ({last:d} of {cells:d} cells, no line end): the file is cut; rows after "
+                                      "it are lost")
+    NUL_BLOCK = "nul-block", ("a block of {n:d} NUL bytes inside the text at byte {at:d} (zeroed or lost on disk): whatever it "
+                          "held is lost")
+    ZIP_MEMBER_LOCAL_CUT = "zip-member-local-cut", "zip member read from its local header: {why:detail}; only the bytes before were read"
+    MEMBER_CUT_AFTER = "member-cut-after", "cut after {n:d} of {size:d} bytes"
+    CRC_MISMATCH = "crc-mismatch", "CRC mismatch"
+    DATA_CUT = "data-cut", "its data is cut"
+    DEFLATE_DAMAGED = "deflate-damaged", "deflate data damaged ({library:lib})"
     # -- archive members (archive_members.error_reason): the library's message kept
     OUT_OF_MEMORY_INFLATING = "out-of-memory-inflating", "out of memory while inflating"
     OUT_OF_MEMORY_PARSING = "out-of-memory-parsing", "out of memory while parsing"
