@@ -34,6 +34,7 @@ from .codes import Code
 log = logging.getLogger("leakscan")
 
 SEP = "; "
+MAX_RUN = 64  # the most parts one code takes (a nested detail): reading a detail back stays linear
 _SLOT = re.compile(r"\{(\w+)(?::(d|list|word|exc|name|lib|detail))?\}")
 _WORD = re.compile(r"[A-Za-z0-9.][A-Za-z0-9 ,._+()/#$~=-]{0,80}")  # ASCII only: no kana, no kanji, never a cell
 _EXC = re.compile(r"[A-Za-z_]\w*(?:\.\w+)*")  # an exception's type: BadZipFile, LZMAError, zlib.error
@@ -144,6 +145,16 @@ class Detail(Code):
     LVM_REFUSED = "lvm-refused", ("{name:name}: an LVM physical volume, but libvslvm cannot open its volume group: "
                                   "{library:lib}")
     TSK_SAYS = "tsk-says", "The Sleuth Kit: {library:lib}"
+    # -- a SOURCE disk image cut short, changed or empty (sources.image)
+    TRUNCATED_TABLE = "truncated-table", ("truncated image: its partition table describes {end:d} bytes, the image holds {size:d}; partitions "
+                                      "(or parts of them) past its end are not examined, and logical partitions whose boot record lay "
+                                      "there are not listed")
+    TRUNCATED_FS = "truncated-fs", ("truncated image: its {what:word} describes {described:d} bytes, the image holds {held:d}; files, "
+                                "folders and deleted files stored in the part cut off are not examined")
+    IMAGE_CHANGED = "image-changed", "the image file changed during the scan: {changed:lib}"
+    FS_WALK_STOPPED = "fs-walk-stopped", "{name:lib}: walk stopped ({library:lib})"
+    FS_LISTS_NOTHING = "fs-lists-nothing", ("{name:lib}: the file system lists no file at all; it may be empty or its directories damaged "
+                                        "(check the image with --verify-images)")
     # -- a disk image inside a source (inspectors.image)
     IMAGE_NOT_OPENED = "image-not-opened", "disk image ({kind:word}): {library:lib}"
     IMAGE_TOO_DEEP = "image-too-deep", "disk image ({kind:word}) inside {n:d} images: not opened; scan it as a SOURCE"
@@ -191,6 +202,49 @@ class Detail(Code):
     TEXT_UNDELIMITED = "text-undelimited", "text without delimited rows, named {ext:name}"
     PARTIALLY_EXAMINED = "partially-examined", "partially examined: {what:lib}"
     APPLEDOUBLE = "appledouble", "AppleDouble companion (a Mac's Finder info, resource fork, attributes): no table"
+    # -- archives leakscan does not read, or reads in part (inspectors.archive, archive_members.SplitPart)
+    OLE_NO_HEADER = "ole-no-header", "embedded OLE object without a compound-file header"
+    NOT_AN_ARCHIVE = "not-an-archive", "not a zip, 7z, tar, cpio or compressed file leakscan can read"
+    ARCHIVE_NO_LIBRARY = "archive-no-library", ("{format:word} archive or compressed data: no installed library reads it; its content was not "
+                                          "examined")
+    ARCHIVE_MEMBERS_NOT_EXAMINED = "archive-members-not-examined", "{ext:lib} archive: members not examined"
+    SFX_NO_LIBRARY = "sfx-no-library", ("self-extracting {format:word} archive: no installed library reads it; its content was not "
+                                  "examined")
+    ARCHIVE_LISTING_STOPPED = "archive-listing-stopped", "{format:word}: listing stopped: {why:detail}"
+    SPANNED_LAST = "spanned-last", ("the last of the {n:d} parts of a spanned zip ({parts:lib} hold the rest): the members stored whole "
+                                "in this part were examined; the rest were not; join them (zip -s 0 {name:lib} --out whole.zip, "
+                                "or 7-Zip) and scan the result")
+    SPLIT_PART = "split-part", ("part {n:d} of a {kind:word} ({whole:lib}): leakscan does not join the parts of an archive; {seen:detail}; "
+                            "join them ({how:lib}) and scan the result")
+    SPLIT_SOME_EXAMINED = "split-some-examined", "the members stored whole in this part were examined; the rest were not"
+    SPLIT_NOT_EXAMINED = "split-not-examined", "its content was not examined"
+    # -- a folder SOURCE's walk (sources.local): what changed under it while it was scanned
+    NOT_REGULAR_WHEN_OPENED = "not-regular-when-opened", "not a regular file when opened"
+    NOT_INSIDE_SOURCE = "not-inside-source", "not a path inside the source"
+    FILE_DISAPPEARED = "file-disappeared", "file disappeared during the scan"
+    SOURCE_FOLDER_GONE = "source-folder-gone", "the source folder is gone"
+    FOLDER_DISAPPEARED = "folder-disappeared", "folder disappeared during the scan"
+    FOLDER_REPLACED = "folder-replaced", "folder replaced during the scan ({library:lib}); not followed"
+    FOLDER_REPLACED_ON_PATH = "folder-replaced-on-path", ("folder replaced during the scan (a symbolic link or another folder on "
+                                                          "its path); not followed")
+    DIRECTORY_REPLACED = "directory-replaced", ("directory replaced during the scan (by a symbolic link, or a folder on"
+                                                " its path was); not followed")
+    BECAME_SYMLINK = "became-symlink", "became a symbolic link during the scan"
+    FILE_DISAPPEARED_PATH_GONE = "file-disappeared-path-gone", "file disappeared (a folder on its path is gone)"
+    PATH_NOW_LINK = "path-now-link", "a folder on its path is now a symbolic link or a file: not followed"
+    DIRECTORY_DISAPPEARED = "directory-disappeared", "directory disappeared during the scan"
+    DIRECTORY_WALKED = "directory-walked", "directory already walked (bind mount or loop)"
+    DISAPPEARED = "disappeared", "disappeared during the scan"
+    # -- text tables and zip members cut or zeroed (tables.text_damage, archive_formats local headers)
+    TEXT_CUT_IN_ROW = "text-cut-in-row", ("the text ends inside a row ({last:d} of {cells:d} cells, no line end): the file is cut; rows after "
+                                      "it are lost")
+    NUL_BLOCK = "nul-block", ("a block of {n:d} NUL bytes inside the text at byte {at:d} (zeroed or lost on disk): whatever it "
+                          "held is lost")
+    ZIP_MEMBER_LOCAL_CUT = "zip-member-local-cut", "zip member read from its local header: {why:detail}; only the bytes before were read"
+    MEMBER_CUT_AFTER = "member-cut-after", "cut after {n:d} of {size:d} bytes"
+    CRC_MISMATCH = "crc-mismatch", "CRC mismatch"
+    DATA_CUT = "data-cut", "its data is cut"
+    DEFLATE_DAMAGED = "deflate-damaged", "deflate data damaged ({library:lib})"
     # -- archive members (archive_members.error_reason): the library's message kept
     OUT_OF_MEMORY_INFLATING = "out-of-memory-inflating", "out of memory while inflating"
     OUT_OF_MEMORY_PARSING = "out-of-memory-parsing", "out of memory while parsing"
@@ -203,16 +257,18 @@ _ORDER: tuple[Detail, ...] = ()
 @cache
 def _pattern(code: Detail) -> tuple[re.Pattern[str], dict[str, str]]:
     """The regular expression that reads ``code``'s template back, and its slots' kinds."""
-    kinds: dict[str, str] = {}
+    kinds = {m.group(1): m.group(2) or "word" for m in _SLOT.finditer(code.meaning)}
+    return re.compile(_pattern_text(code.meaning), re.DOTALL), kinds
+
+
+def _pattern_text(template: str) -> str:
     out, at = [], 0
-    for m in _SLOT.finditer(code.meaning):
-        out.append(re.escape(code.meaning[at:m.start()]))
-        kind = m.group(2) or "word"
-        kinds[m.group(1)] = kind
-        out.append(f"(?P<{m.group(1)}>{_KIND_PATTERN[kind]})")
+    for m in _SLOT.finditer(template):
+        out.append(re.escape(template[at:m.start()]))
+        out.append(f"(?P<{m.group(1)}>{_KIND_PATTERN[m.group(2) or 'word']})")
         at = m.end()
-    out.append(re.escape(code.meaning[at:]))
-    return re.compile("".join(out), re.DOTALL), kinds
+    out.append(re.escape(template[at:]))
+    return "".join(out)
 
 
 def params_of(code: Detail) -> dict[str, str]:
@@ -279,9 +335,23 @@ def _specific_first() -> tuple[Detail, ...]:
     return _ORDER
 
 
-def read_part(text: str) -> dict[str, Any]:
-    """One part of a detail as its code and parameters, or ``{"text": text}`` when no code says it."""
+@cache
+def _spanning() -> tuple[tuple[Detail, re.Pattern[str]], ...]:
+    """The codes whose text may span parts ("; " in their sentence, or another detail in it), each with the
+    pattern of its head (its sentence up to the first "; " or nested detail) that the run's first part starts with:
+    only those codes can say a run of parts, so a run is tried only where one of them starts."""
+    out = []
     for code in _specific_first():
+        nested = re.search(r"\{\w+:detail\}", code.meaning)
+        ends = [i for i in (code.meaning.find(SEP), nested.start() if nested else -1) if i >= 0]
+        if ends:
+            out.append((code, re.compile(_pattern_text(code.meaning[:min(ends)]), re.DOTALL)))
+    return tuple(out)
+
+
+def read_part(text: str, codes: tuple[Detail, ...] | None = None) -> dict[str, Any]:
+    """One part of a detail as its code and parameters, or ``{"text": text}`` when no code says it."""
+    for code in codes if codes is not None else _specific_first():
         pattern, kinds = _pattern(code)
         m = pattern.fullmatch(text)
         if m is not None:
@@ -297,8 +367,9 @@ def read_details(text: str) -> list[dict[str, Any]]:
     parts = text.split(SEP) if text else []
     i = 0
     while i < len(parts):
-        for j in range(len(parts), i, -1):
-            item = read_part(SEP.join(parts[i:j]))
+        spanning = tuple(code for code, head in _spanning() if head.match(parts[i]))
+        for j in range(min(len(parts), i + MAX_RUN) if spanning else i + 1, i, -1):
+            item = read_part(SEP.join(parts[i:j]), spanning if j > i + 1 else None)
             if "code" in item or j == i + 1:
                 out.append(item)
                 i = j

@@ -20,12 +20,20 @@ from typing import Any
 from . import completeness
 from .codes import Status
 from .consistency import require_consistent
-from .evidence import FINDINGS, FindingsDoc, chain_counts, read_case_file, read_findings
+from .evidence import (
+    FILE_DETAIL_CODES,
+    FINDINGS,
+    SKIP_DETAIL_CODES,
+    FindingsDoc,
+    chain_counts,
+    read_case_file,
+    read_findings,
+)
 from .models import Location
 from .output import require_intact, require_vouched, write_private
 from .persons.keys import CASE_KEY, check_key_id, key_id, key_text, read_key_file
 from .promote import RENAMED_SAME_SHA256, SAME_SHA256, apply_to_findings
-from .store import duplicate_groups, tool_info
+from .store import duplicate_groups, tool_info, with_codes
 from .textsafe import shown
 
 
@@ -79,7 +87,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
             if where in seen:
                 ids[f.id] = seen[where]  # the same hit listed by another input
                 continue
-            g = f.to_json()
+            g = with_codes(f.to_json(), "status_detail", FILE_DETAIL_CODES)  # an input written before the codes too
             g["id"] = seen[where] = len(files) + 1
             ids[f.id] = g["id"]
             files.append(g)
@@ -114,7 +122,8 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
         },
         "files": files,
         "duplicate_groups": duplicate_groups(files),
-        "skipped": _once_by([(s.to_json(), (place(k, s.location), s.reason, s.detail)) for k, d in enumerate(docs)
+        "skipped": _once_by([(with_codes(s.to_json(), "detail", SKIP_DETAIL_CODES), (place(k, s.location), s.reason, s.detail))
+                             for k, d in enumerate(docs)
                              for s in d.skipped
                              if not (s.reason in NOT_READ and read_by.get(place(k, s.location), {k}) - {k})]),
         "links": _once([link for d in docs for link in d.links]),

@@ -971,12 +971,10 @@ def text_damage(data: bytes, before_last: int, last: int, ragged: bool = False) 
     found = []
     runs = _ZEROED.finditer(data)
     if (m := next(runs, None)) is not None and not _nul_padded(data, m, runs):
-        found.append(f"a block of {m.end() - m.start()} NUL bytes inside the text at byte {m.start()} (zeroed or "
-                     "lost on disk): whatever it held is lost")
+        found.append(say(Detail.NUL_BLOCK, n=m.end() - m.start(), at=m.start()))
     data = data.rstrip(b"\x1a")  # MS-DOS end-of-file mark (COPY /A, host transfers): after the last line end
     if data and not data.endswith(_LINE_ENDS) and 0 < last < before_last and not ragged:
-        found.append(f"the text ends inside a row ({last} of {before_last} cells, no line end): the file is cut; "
-                     "rows after it are lost")
+        found.append(say(Detail.TEXT_CUT_IN_ROW, last=last, cells=before_last))
     return found
 
 

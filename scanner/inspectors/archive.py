@@ -237,10 +237,10 @@ class ArchiveInspector:
             other = sniff_unsupported(data[:512])
             if other is not None:
                 return Inspection(status=Status.UNSUPPORTED,
-                                  detail=f"{other} archive or compressed data: no installed library reads it; "
-                                  "its content was not examined")
+                                  detail=say(Detail.ARCHIVE_NO_LIBRARY, format=other))
             if _ext_of(entry.name, UNSUPPORTED_EXTS):
-                return Inspection(status=Status.UNSUPPORTED, detail=f"{_last_ext(entry.name)} archive: members not examined")
+                return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.ARCHIVE_MEMBERS_NOT_EXAMINED,
+                                                                                    ext=_last_ext(entry.name)))
         if fmt.zip_names_no_member(data):  # nothing a reader could give (the check ``settles_here`` makes)
             return Inspection(status=Status.CORRUPT, detail=fmt.NO_MEMBER)
         if _ext_of(entry.name, (".zip",)) and data.startswith(ZIP_MAGIC) and sniff_format(data) in WORKBOOK_ZIPS:
@@ -255,18 +255,17 @@ class ArchiveInspector:
         if data.startswith(embedded.OLE_MAGIC) and embedded.is_ole_embedding(entry):
             return embedded.open_ole_object(entry, data, ctx, caps)
         if embedded.expects_ole(entry) and sniff(data[:512]) is None:
-            return Inspection(status=Status.CORRUPT, detail="embedded OLE object without a compound-file header")
+            return Inspection(status=Status.CORRUPT, detail=say(Detail.OLE_NO_HEADER))
         kind = sniff(data[:512]) or fmt.guess_by_name(entry.name, data)
         start = 0
         if kind is None and _ext_of(entry.name, sfx.PE_EXTS):
             found = sfx.find_in(data)
             if found is not None and found.kind not in fmt.OPENERS:
-                return Inspection(status=Status.UNSUPPORTED, detail=f"self-extracting {found.kind} archive: no "
-                                  "installed library reads it; its content was not examined")
+                return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.SFX_NO_LIBRARY, format=found.kind))
             if found is not None:
                 kind, start = found.kind, found.offset if found.kind != "zip" else 0  # zip: its directory says
         if kind is None:
-            return Inspection(status=Status.CORRUPT, detail="not a zip, 7z, tar, cpio or compressed file leakscan can read")
+            return Inspection(status=Status.CORRUPT, detail=say(Detail.NOT_AN_ARCHIVE))
         detail: dict[str, str | bool] = {"format": "tar" if kind == "compressed" else kind}  # a lone .gz/.bz2/.xz: tar
         if _ext_of(entry.name, sfx.PE_EXTS):
             detail["self_extracting"] = True
@@ -289,9 +288,7 @@ class ArchiveInspector:
         if spans > 1:  # the last part of a spanned zip (X.zip beside X.z01 ...): members on other parts unread
             parts = ", ".join(f"{entry.name[:-4]}.z{k:02d}" for k in range(1, min(spans, 4))) + (" ..." if spans > 4 else "")
             return Inspection(status=Status.UNSUPPORTED,
-                              detail=f"the last of the {spans} parts of a spanned zip ({parts} hold the rest): the "
-                              "members stored whole in this part were examined; the rest were not; join them "
-                              f"(zip -s 0 {entry.name} --out whole.zip, or 7-Zip) and scan the result",
+                              detail=say(Detail.SPANNED_LAST, n=spans, parts=parts, name=entry.name),
                               children=children, annotations=opened.annotations)
         if opened.is_document and not _ext_of(entry.name, ARCHIVE_EXTS):
             # an Office/OpenDocument file (by name or content): a document, not an archive; only the objects
@@ -328,4 +325,4 @@ def guard_listing(items: Iterator[Item], entry: Entry, kind: str) -> Iterator[It
         raise
     except BaseException as e:  # noqa: BLE001 - listing errors are data
         reason, text = error_reason(e)
-        yield Skipped(entry.location, reason, f"{kind}: listing stopped: {text}")
+        yield Skipped(entry.location, reason, say(Detail.ARCHIVE_LISTING_STOPPED, format=kind, why=text))

@@ -314,8 +314,8 @@ def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = 
         elif method == 0:
             end = start + csize
             content = data[start:min(end, start + limit)]
-            why = "" if len(content) == min(csize, limit) else f"cut after {len(content)} of {csize} bytes"
-            yield info, content, why or ("" if zlib.crc32(content) == crc or csize > limit else "CRC mismatch")
+            why = "" if len(content) == min(csize, limit) else say(Detail.MEMBER_CUT_AFTER, n=len(content), size=csize)
+            yield info, content, why or ("" if zlib.crc32(content) == crc or csize > limit else say(Detail.CRC_MISMATCH))
         else:
             z = zlib.decompressobj(-15)
             out, at, tail, why = bytearray(), start, b"", ""
@@ -325,14 +325,14 @@ def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = 
                     if not tail:
                         at += len(piece)
                     if not piece:
-                        why = "its data is cut"
+                        why = say(Detail.DATA_CUT)
                         break
                     out += z.decompress(piece, limit - len(out))
                     tail = z.unconsumed_tail
             except zlib.error as e:
-                why = f"deflate data damaged ({e})"
+                why = say(Detail.DEFLATE_DAMAGED, library=str(e))
             if not why and z.eof and known and zlib.crc32(out) != crc:
-                why = "CRC mismatch"
+                why = say(Detail.CRC_MISMATCH)
             end = at - len(tail) - len(z.unused_data)
             yield info, bytes(out), why
             if why.startswith("deflate data damaged") and known:  # its local header says where it ends
@@ -417,7 +417,7 @@ def _zip_from_local_headers(parent: Entry, data: bytes, ctx: ScanContext, caps: 
             caps.budget.charge(len(content))
             member = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
             if why and isinstance(member, ArchiveMemberEntry):
-                member.damage = f"zip member read from its local header: {why}; only the bytes before were read"
+                member.damage = say(Detail.ZIP_MEMBER_LOCAL_CUT, why=why)
             yield member
 
     return Opened(items, Status.CORRUPT, f"{say(Detail.ZIP_DIRECTORY_UNREADABLE, library=why_dir)}; "

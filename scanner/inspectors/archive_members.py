@@ -248,7 +248,7 @@ def unsafe_member_name(path: str) -> Detail | None:
 # Parts of an archive cut into pieces (Session 10): ``X.z01`` ... beside ``X.zip`` (a spanned zip, PKZIP/WinZip/
 # Info-ZIP ``zip -s``), ``X.zip.001`` ... and ``X.7z.001`` ... (split by 7-Zip, HJSplit, ``split``). Not joined:
 # every part is listed (the first one's whole members are still examined), with how to join them.
-_SPLIT_PART = re.compile(r"^(?P<stem>.+?)\.(?:[zZ](?P<z>\d{2,3})|(?P<fmt>zip|7z)\.(?P<n>\d{3}))$", re.IGNORECASE)
+_SPLIT_PART = re.compile(r"^(?P<stem>.+?)\.(?:[zZ](?P<z>\d{2,3})|(?P<fmt>zip|7z)\.(?P<n>\d{3}))$", re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -263,10 +263,8 @@ class SplitPart:
         else:
             how = (f"copy /b {self.whole}.001+{self.whole}.002+... joined-{self.whole} (Windows) or "
                    f"cat {self.whole}.[0-9]* > joined-{self.whole}")
-        seen = ("the members stored whole in this part were examined; the rest were not" if examined
-                else "its content was not examined")
-        return (f"part {self.number} of a {self.kind} ({self.whole}): leakscan does not join the parts of an archive; "
-                f"{seen}; join them ({how}) and scan the result")
+        seen = say(Detail.SPLIT_SOME_EXAMINED if examined else Detail.SPLIT_NOT_EXAMINED)
+        return say(Detail.SPLIT_PART, n=self.number, kind=self.kind, whole=self.whole, seen=seen, how=how)
 
 
 def split_part(name: str) -> SplitPart | None:

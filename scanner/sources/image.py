@@ -289,9 +289,7 @@ class ImageSource:
         if end <= size:
             return []
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
-                        f"truncated image: its partition table describes {end} bytes, the image holds {size}; "
-                        "partitions (or parts of them) past its end are not examined, and logical partitions "
-                        "whose boot record lay there are not listed")]
+                        say(Detail.TRUNCATED_TABLE, end=end, size=size))]
 
     def _fs_cut_short(self) -> list[Skipped]:
         """A file system with no partition table around it (a USB stick or one partition dumped alone) that is
@@ -326,8 +324,7 @@ class ImageSource:
                                            "in the image (truncated image?); what lies in the part cut off cannot "
                                            "be examined")
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
-                        f"truncated image: its {what} describes {described} bytes, the image holds {held}; files, "
-                        "folders and deleted files stored in the part cut off are not examined")]
+                        say(Detail.TRUNCATED_FS, what=what, described=described, held=held))]
 
     def _table_read_directly(self, refusal: str) -> list[Layer]:
         """dfvfs and TSK refused the partition table (a truncated image: partitions that run past its end,
@@ -1004,7 +1001,7 @@ class ImageSource:
         changed = _segment_change(before, _segment_stats(files))
         if changed:  # an image still being written or copied: what was read may mix two versions
             yield Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CHANGED_DURING_READ,
-                          f"the image file changed during the scan: {changed}")
+                          say(Detail.IMAGE_CHANGED, changed=changed))
 
     def _walk(self) -> Iterator[Item]:
         from dfvfs.lib import errors as dfvfs_errors
@@ -1037,11 +1034,11 @@ class ImageSource:
                     yield from items  # the rest delegated: no Python step per entry here
             except (OSError, RuntimeError, dfvfs_errors.Error) as e:  # a walk failing mid-way: recorded, go on
                 listed += 1
-                yield Skipped(Location(self._source, "", hops), Status.CORRUPT, f"{name}: walk stopped ({full_reason(e)})")
+                yield Skipped(Location(self._source, "", hops), Status.CORRUPT, say(Detail.FS_WALK_STOPPED, name=name,
+                                                                                      library=full_reason(e)))
             if not listed:
                 # TSK lists nothing (no error) when a damaged chunk holds the root directory: an
                 # empty listing is not proof of an empty disk, so it is said, not taken as clean
                 yield Skipped(Location(self._source, "/", hops), Status.EMPTY_VOLUME,
-                              f"{name}: the file system lists no file at all; it may be empty or its "
-                              "directories damaged (check the image with --verify-images)")
+                              say(Detail.FS_LISTS_NOTHING, name=name))
 

@@ -24,6 +24,7 @@ from operator import attrgetter
 from typing import IO, Any
 
 from ..codes import Status
+from ..details import Detail, say
 from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
@@ -89,7 +90,7 @@ def stat_file(raw: bytes, dir_fd: int | None = None) -> FileStat:
         st = lstat_deep(raw) if dir_fd is None else os.stat(raw, dir_fd=dir_fd, follow_symlinks=False)
         return file_stat(st)
     except FileNotFoundError as e:
-        raise ReadError(Status.VANISHED, "file disappeared during the scan") from e
+        raise ReadError(Status.VANISHED, say(Detail.FILE_DISAPPEARED)) from e
     except OSError as e:
         raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
 
@@ -100,15 +101,15 @@ def open_file(raw: bytes, dir_fd: int | None = None) -> IO[bytes]:
     try:
         fd = open_deep(raw, _FILE_FLAGS) if dir_fd is None else _open_noatime(raw, _FILE_FLAGS, dir_fd)
     except FileNotFoundError as e:
-        raise ReadError(Status.VANISHED, "file disappeared during the scan") from e
+        raise ReadError(Status.VANISHED, say(Detail.FILE_DISAPPEARED)) from e
     except OSError as e:
         if e.errno == errno.ELOOP:
-            raise ReadError(Status.SPECIAL_FILE, "became a symbolic link during the scan") from e
+            raise ReadError(Status.SPECIAL_FILE, say(Detail.BECAME_SYMLINK)) from e
         raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
     st = os.fstat(fd)
     if not statmod.S_ISREG(st.st_mode):
         os.close(fd)
-        raise ReadError(Status.SPECIAL_FILE, "not a regular file when opened")
+        raise ReadError(Status.SPECIAL_FILE, say(Detail.NOT_REGULAR_WHEN_OPENED))
     os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
 
@@ -119,11 +120,11 @@ def open_under(root: bytes, rel: bytes) -> IO[bytes]:
     the read elsewhere. ``root`` itself is the SOURCE as the user gave it (it may pass through links)."""
     parts = [p for p in rel.split(b"/") if p]
     if not parts or any(p in (b".", b"..") for p in parts):
-        raise ReadError(Status.UNREADABLE, "not a path inside the source")
+        raise ReadError(Status.UNREADABLE, say(Detail.NOT_INSIDE_SOURCE))
     try:
         fd = _open_noatime(root, _DIR_FLAGS)
     except FileNotFoundError as e:
-        raise ReadError(Status.VANISHED, "the source folder is gone") from e
+        raise ReadError(Status.VANISHED, say(Detail.SOURCE_FOLDER_GONE)) from e
     except OSError as e:
         raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
     try:
@@ -131,11 +132,10 @@ def open_under(root: bytes, rel: bytes) -> IO[bytes]:
             try:
                 nxt = _open_noatime(part, _DIR_FLAGS | _NOFOLLOW, dir_fd=fd)
             except FileNotFoundError as e:
-                raise ReadError(Status.VANISHED, "file disappeared (a folder on its path is gone)") from e
+                raise ReadError(Status.VANISHED, say(Detail.FILE_DISAPPEARED_PATH_GONE)) from e
             except OSError as e:
                 if e.errno in (errno.ELOOP, errno.ENOTDIR):
-                    raise ReadError(Status.SPECIAL_FILE, "a folder on its path is now a symbolic link or a file: "
-                                    "not followed") from e
+                    raise ReadError(Status.SPECIAL_FILE, say(Detail.PATH_NOW_LINK)) from e
                 raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
             os.close(fd)
             fd = nxt
@@ -172,14 +172,13 @@ def reopen_folder(raw: bytes, ident: tuple[int, int]) -> Iterator[int]:
     try:
         fd = open_deep(raw, _DIR_FLAGS | _NOFOLLOW)
     except FileNotFoundError as e:
-        raise ReadError(Status.VANISHED, "folder disappeared during the scan") from e
+        raise ReadError(Status.VANISHED, say(Detail.FOLDER_DISAPPEARED)) from e
     except OSError as e:
-        raise ReadError(Status.VANISHED, f"folder replaced during the scan ({e.strerror or e}); not followed") from e
+        raise ReadError(Status.VANISHED, say(Detail.FOLDER_REPLACED, library=str(e.strerror or e))) from e
     try:
         st = os.fstat(fd)
         if (st.st_dev, st.st_ino) != ident:
-            raise ReadError(Status.VANISHED, "folder replaced during the scan (a symbolic link or another folder "
-                            "on its path); not followed")
+            raise ReadError(Status.VANISHED, say(Detail.FOLDER_REPLACED_ON_PATH))
         yield fd
     finally:
         os.close(fd)
@@ -594,10 +593,10 @@ class LocalSource:
             try:
                 st = os.lstat(path)
             except FileNotFoundError:
-                yield Skipped(self._location(path), Status.VANISHED, "directory disappeared during the scan")
+                yield Skipped(self._location(path), Status.VANISHED, say(Detail.DIRECTORY_DISAPPEARED))
                 return
             except OSError as e:
-                yield Skipped(self._location(path), Status.UNREADABLE, f"directory: {e.strerror or e}")
+                yield Skipped(self._location(path), Status.UNREADABLE, say(Detail.DIRECTORY, library=str(e.strerror or e)))
                 return
             stack = [(path, (st.st_dev, st.st_ino))]
         while stack:
@@ -605,13 +604,13 @@ class LocalSource:
             try:
                 fd = open_deep(path, _DIR_FLAGS if listed is None else _DIR_FLAGS | _NOFOLLOW)
             except FileNotFoundError:
-                yield Skipped(self._location(path), Status.VANISHED, "directory disappeared during the scan")
+                yield Skipped(self._location(path), Status.VANISHED, say(Detail.DIRECTORY_DISAPPEARED))
                 continue
             except OSError as e:
                 if listed is not None and e.errno in (errno.ELOOP, errno.ENOTDIR):
                     yield from self._swapped(path)
                     continue
-                yield Skipped(self._location(path), Status.UNREADABLE, f"directory: {e.strerror or e}")
+                yield Skipped(self._location(path), Status.UNREADABLE, say(Detail.DIRECTORY, library=str(e.strerror or e)))
                 continue
             folder: _Folder | None = None
             try:
@@ -621,7 +620,7 @@ class LocalSource:
                     yield from self._swapped(path)
                     continue
                 if ident in seen_dirs:
-                    yield Skipped(self._location(path), Status.LOOP, "directory already walked (bind mount or loop)")
+                    yield Skipped(self._location(path), Status.LOOP, say(Detail.DIRECTORY_WALKED))
                     continue
                 seen_dirs.add(ident)
                 self.dirs_walked += 1
@@ -630,7 +629,7 @@ class LocalSource:
                         # scandir(fd) gives str names (surrogateescape for bytes that are not UTF-8)
                         listing = sorted(it, key=_BY_NAME)
                 except OSError as e:
-                    yield Skipped(self._location(path), Status.UNREADABLE, f"directory listing: {e.strerror or e}")
+                    yield Skipped(self._location(path), Status.UNREADABLE, say(Detail.DIRECTORY_LISTING, library=str(e.strerror or e)))
                     continue
                 prefix = path.rstrip(b"/") + b"/"
                 here = self._location(prefix)
@@ -666,7 +665,7 @@ class LocalSource:
         if link is not None:
             yield link
         yield Skipped(self._location(path), Status.VANISHED,
-                      "directory replaced during the scan (by a symbolic link, or a folder on its path was); not followed")
+                      say(Detail.DIRECTORY_REPLACED))
 
     def _link_on(self, path: bytes) -> Link | None:
         """The symbolic link now on ``path`` below the source's root (the swapped part), if any."""
@@ -713,9 +712,9 @@ class LocalSource:
                 else:
                     mode = d.stat(follow_symlinks=False).st_mode
                     kind = _special_kind(mode)
-                    yield Skipped(folder.location(name, raw_name), Status.SPECIAL_FILE, f"{kind}: not read")
+                    yield Skipped(folder.location(name, raw_name), Status.SPECIAL_FILE, say(Detail.SPECIAL_NOT_READ, kind=kind))
             except FileNotFoundError:
-                yield Skipped(folder.location(name, raw_name), Status.VANISHED, "disappeared during the scan")
+                yield Skipped(folder.location(name, raw_name), Status.VANISHED, say(Detail.DISAPPEARED))
             except OSError as e:
                 yield Skipped(folder.location(name, raw_name), Status.UNREADABLE, e.strerror or str(e))
         if run:
