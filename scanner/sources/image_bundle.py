@@ -33,12 +33,16 @@ _MAX_SIZE = 1 << 56
 _OPEN_FDS = 64
 _RDONLY = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
 _NOATIME = getattr(os, "O_NOATIME", 0)
+_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
 def is_bundle_folder(path: str) -> bool:
     """A folder holding bands/ and an Info.plist (or Info.bckup) that names a sparse bundle (by a byte search,
     nothing parsed: this is asked in the scan process)."""
-    if not os.path.isdir(os.path.join(path, "bands")):
+    try:  # bands/ itself, never a link to a folder elsewhere (outside the evidence)
+        if not statmod.S_ISDIR(os.lstat(os.path.join(path, "bands")).st_mode):
+            return False
+    except OSError:
         return False
     for name in ("Info.plist", "Info.bckup"):
         raw = _read_small(os.path.join(path, name))
@@ -52,15 +56,24 @@ def is_encrypted_bundle(path: str) -> bool:
     return (_read_small(os.path.join(path, "token")) or b"").startswith(b"encrcdsa")
 
 
-def _open(path: str) -> int:
-    """A regular file opened read-only without moving its access time (a FIFO or a link is refused)."""
+def _noatime_open(path: str, flags: int, dir_fd: int | None = None) -> int:
     if _NOATIME:
         try:
-            fd = os.open(path, _RDONLY | _NOATIME)
+            return os.open(path, flags | _NOATIME, dir_fd=dir_fd)
         except PermissionError:
-            fd = os.open(path, _RDONLY)
-    else:
-        fd = os.open(path, _RDONLY)
+            pass
+    return os.open(path, flags, dir_fd=dir_fd)
+
+
+def open_bands(folder: str) -> int:
+    """The bundle's bands/ folder, opened to list it and open its bands by name without moving its access time
+    (os.listdir of a path does) and never through a link (a bands/ linked elsewhere is outside the evidence)."""
+    return _noatime_open(os.path.join(folder, "bands"), _DIR)
+
+
+def _open(path: str, dir_fd: int | None = None) -> int:
+    """A regular file opened read-only without moving its access time (a FIFO or a link is refused)."""
+    fd = _noatime_open(path, _RDONLY, dir_fd)
     if not statmod.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise OSError(f"{os.path.basename(path)}: not a regular file")
@@ -167,9 +180,21 @@ def bundle_info(folder: str) -> BundleInfo:
             "holds an encrcdsa header): its bands need the image's password and no library here decrypts them: "
             "not examined; attach it on a Mac with the password (hdiutil attach) and scan the volume, or a "
             "decrypted copy (hdiutil convert -format UDRO)"))
-    bands_dir = os.path.join(folder, "bands")
     try:
-        names = os.listdir(bands_dir)
+        bands_fd = open_bands(folder)
+    except OSError as e:
+        raise refuse(Status.UNREADABLE, f"macOS sparse bundle whose bands/ cannot be listed (a link is not "
+                     f"followed): {e.strerror or e}") from e
+    try:
+        return _band_files(folder, size, band, note, bands_fd)
+    finally:
+        os.close(bands_fd)
+
+
+def _band_files(folder: str, size: int, band: int, note: str, bands_fd: int) -> BundleInfo:
+    refuse = BundleRefused
+    try:
+        names = os.listdir(bands_fd)
     except OSError as e:
         raise refuse(Status.UNREADABLE, f"macOS sparse bundle whose bands/ cannot be listed: {e.strerror or e}") from e
     info = BundleInfo(folder, size, band, {}, note)
@@ -181,7 +206,7 @@ def bundle_info(folder: str) -> BundleInfo:
         if name != f"{number:x}":
             continue  # hdiutil names band N by N in lowercase hex, no leading zero
         try:
-            st = os.lstat(os.path.join(bands_dir, name))
+            st = os.stat(name, dir_fd=bands_fd, follow_symlinks=False)
         except OSError as e:
             info.damage.append(f"band {name} cannot be examined ({e.strerror or e}): read as zeros")
             continue
@@ -209,6 +234,7 @@ class BundleReader:
         self.info = info
         self._fds: OrderedDict[int, int] = OrderedDict()
         self.errors: list[str] = []
+        self._bands = open_bands(info.folder)  # bands opened by name in it: never through a link
 
     def _fd(self, number: int) -> int | None:
         fd = self._fds.get(number)
@@ -216,7 +242,7 @@ class BundleReader:
             self._fds.move_to_end(number)
             return fd
         try:
-            fd = _open(os.path.join(self.info.folder, "bands", f"{number:x}"))
+            fd = _open(f"{number:x}", self._bands)
         except OSError as e:
             if number in self.info.bands:  # was listed: gone or refused since
                 raise OSError(f"sparse bundle band {number:x} not readable: {e.strerror or e}") from e
@@ -250,6 +276,9 @@ class BundleReader:
     def close(self) -> None:
         while self._fds:
             os.close(self._fds.popitem()[1])
+        if self._bands >= 0:
+            os.close(self._bands)
+            self._bands = -1
 
 
 def register_dfvfs() -> None:
