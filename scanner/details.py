@@ -274,20 +274,55 @@ def read_part(text: str) -> dict[str, Any]:
     return {"text": text}
 
 
+MAX_RUN = 32  # parts one code may say at most (its own "; " and an inner detail's): bounds the work on long details
+
+
+@cache
+def _shape(code: Detail) -> tuple[str, str, int, bool]:
+    """What a run of parts must show before ``code`` is tried on it: (its literal start, a literal its first part
+    holds when the template starts with a slot, how many parts its own sentence spans, whether it takes another
+    detail and so may span more)."""
+    slots = list(_SLOT.finditer(code.meaning))
+    head = code.meaning[:slots[0].start()] if slots else code.meaning
+    anchor = ""
+    if slots and not head and slots[0].group(2) != "detail":  # that slot never holds "; ": nor does what follows it
+        after = code.meaning[slots[0].end():slots[1].start() if len(slots) > 1 else len(code.meaning)]
+        anchor = after.split(SEP)[0]
+    span = _SLOT.sub("", code.meaning).count(SEP) + 1
+    return head, anchor, span, any(m.group(2) == "detail" for m in slots)
+
+
 def read_details(text: str) -> list[dict[str, Any]]:
     """A detail text as the codes it is made of, in order; parts no code says are ``{"text": ...}``. Parts are
     joined by "; "; a code whose own sentence holds "; ", or that takes another detail (``{inner:detail}``),
-    takes the longest run of parts it says."""
+    takes the longest run of parts it says (up to MAX_RUN parts). A code is tried only on the runs its
+    sentence can say (its literal start, its number of parts), so the work grows with the text's length, not
+    with its square (a detail listing thousands of damaged tables is written, never a stuck scan: audit10)."""
     out: list[dict[str, Any]] = []
     parts = text.split(SEP) if text else []
-    i = 0
-    while i < len(parts):
-        for j in range(len(parts), i, -1):
-            item = read_part(SEP.join(parts[i:j]))
-            if "code" in item or j == i + 1:
-                out.append(item)
-                i = j
-                break
+    n, i = len(parts), 0
+    while i < n:
+        window = SEP.join(parts[i:i + MAX_RUN])
+        best: tuple[int, dict[str, Any]] | None = None
+        for code in _specific_first():  # at the longest run said, the most literal code says it
+            head, anchor, span, deep = _shape(code)
+            if (head and not window.startswith(head)) or (anchor and anchor not in parts[i]):
+                continue
+            ends = range(min(n, i + MAX_RUN), i + span - 1, -1) if deep else (i + span,) if i + span <= n else ()
+            for j in ends:
+                if best is not None and j <= best[0]:
+                    break
+                pattern, kinds = _pattern(code)
+                m = pattern.fullmatch(SEP.join(parts[i:j]))
+                if m is not None:
+                    best = j, {"code": code.value, **{k: _value(kinds[k], v) for k, v in m.groupdict().items()}}
+                    break
+        if best is None:
+            out.append({"text": parts[i]})
+            i += 1
+        else:
+            out.append(best[1])
+            i = best[0]
     return out
 
 
