@@ -47,12 +47,12 @@ def vhd_parent_by_identifier(folder: str, identifier: str, exclude: str = "") ->
     import os
 
     from ..backends import load
-    from .image_noatime import open_evidence, read_evidence
+    from .image_noatime import list_evidence_folder, open_evidence, read_evidence
 
     if not identifier:
         return None
     try:
-        names = sorted(os.listdir(folder or "."))[:MAX_SIBLINGS]
+        names = sorted(list_evidence_folder(folder))[:MAX_SIBLINGS]
     except OSError:
         return None
     pyvhdi = load("pyvhdi")
