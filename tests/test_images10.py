@@ -255,3 +255,14 @@ def test_an_lvm_snapshot_volume_is_named_a_snapshot_and_its_origin_walked(built:
     (row,) = [s for s in doc["skipped"] if s["container"][-1]["name"] == "lvm3"]
     assert row["reason"] == "unsupported" and "is a snapshot logical volume" in row["detail"]
     assert "not in this image" not in row["detail"]
+
+
+def test_lvm_metadata_with_a_string_never_closed_is_one_token_to_its_end() -> None:
+    """audit10: a string token was tried again from every quote after an unclosed one (quadratic: a crafted 1 MiB
+    metadata text held the image walker, and with it every partition of the image, until its time limit)."""
+    from scanner.sources.image_lvm import _TOKEN, parse
+
+    text = 'vg {\nid = "' + '\\"' * 50 + "\n"
+    tokens = [t for t in _TOKEN.findall(text) if t.strip()]
+    assert tokens == ["vg", "{", "id", "=", text[text.index('"'):]]
+    assert parse('vg {\nid = "abc"\nseqno = 3\n}\n') == {"vg": {"id": "abc", "seqno": 3}}
