@@ -27,8 +27,10 @@ def _number(n: int) -> str:
     return f"{n:,}"
 
 
-def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[str], html: bool) -> list[Markup | str]:
-    """The words of each coded part; library messages go to ``quoted``, uncoded parts to ``raw``."""
+def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[str], html: bool,
+          visible: Callable[[object], Markup] = escape) -> list[Markup | str]:
+    """The words of each coded part; library messages go to ``quoted``, uncoded parts to ``raw``; a name or word
+    (a hostile file name's extension, a layer's name) shown by ``visible`` (control and bidi characters shown)."""
     out: list[Markup | str] = []
     for item in items:
         code = item.get("code")
@@ -44,11 +46,11 @@ def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[s
                 quoted.append(str(value))
                 params[name] = ""
             elif kind == "detail":
-                inner = _said(value if isinstance(value, list) else [], t, quoted, raw, html)
+                inner = _said(value if isinstance(value, list) else [], t, quoted, raw, html, visible)
                 params[name] = (Markup(JA_SEP) if html else JA_SEP).join(inner)
             else:
                 words = value if isinstance(value, list) else [value]
-                shown = [Markup("<code>{}</code>").format(w) if html else str(w) for w in words]
+                shown = [Markup("<code>{}</code>").format(visible(w)) if html else str(w) for w in words]
                 params[name] = (Markup("、") if html else "、").join(shown)
         label = t["detail_" + str(code)]
         out.append(Markup(escape(label)).format(**params) if html else label.format(**params))
@@ -65,7 +67,7 @@ def detail_html(text: object, reason: object, lang: str, visible: Callable[[obje
     t = Labels(lang)
     quoted: list[str] = []
     raw: list[str] = []
-    words = _said(read_details(str(text)), t, quoted, raw, html=True)
+    words = _said(read_details(str(text)), t, quoted, raw, html=True, visible=visible)
     if raw:
         words.append(Markup(escape(t["detail_reason_" + str(reason)] or t["detail_unexplained"])))
     out = Markup('<span class="said">{}</span>').format(Markup(JA_SEP).join(words))

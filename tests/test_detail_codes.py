@@ -205,3 +205,11 @@ def test_a_detail_of_many_parts_is_read_in_work_linear_in_its_length(monkeypatch
     items = read_details(text)
     assert items[0]["code"] == Detail.PROTECTED_WORKBOOK.value
     assert sum(len(i.get("text", "")) for i in items) > 0  # what no code says is kept as text
+
+
+def test_a_hostile_name_in_a_japanese_detail_shows_its_control_and_bidi_characters() -> None:
+    # audit10: a name parameter (a file's extension) went into the Japanese report escaped but not made visible
+    text = say(Detail.TEXT_UNDELIMITED, ext=".a\u202eb\x1b[31m")
+    shown = str(detail_html(text, "unsupported", "ja", visible))
+    assert "\u202e" not in shown and "\x1b" not in shown, shown
+    assert "U+202E" in shown and "U+001B" in shown
