@@ -87,9 +87,22 @@ def _existing(file_system: Any, path_spec: Any, candidates: list[str]) -> Any | 
         if path_spec.parent is not None:
             kwargs["parent"] = path_spec.parent
         spec = factory.Factory.NewPathSpec(path_spec.type_indicator, **kwargs)
+        if path_spec.type_indicator == "OS" and not _regular(location):
+            continue  # a link (to a file elsewhere, to /dev/...) or a FIFO is no parent in the evidence folder
         if file_system.FileEntryExistsByPathSpec(spec):
             return spec
     return None
+
+
+def _regular(location: str) -> bool:
+    """Whether LOCATION is a regular file itself (lstat: a symbolic link is not followed)."""
+    import os
+    import stat
+
+    try:
+        return stat.S_ISREG(os.lstat(location).st_mode)
+    except OSError:
+        return False
 
 
 def dfvfs_parents_beside() -> None:
