@@ -165,3 +165,23 @@ def test_cpio_in_odc_crc_and_newc_formats_yield_the_same_member(tmp_path: Path) 
     members = {f["path"]: f for f in doc["files"] if f["path"].endswith(" » syslog")}
     assert len(members) == 3 and doc["skipped"] == []
     assert len({f["sha256"] for f in members.values()}) == 1 and all(f["size"] > 1000 for f in members.values())
+
+
+def test_a_renamed_parent_is_found_by_its_identifier_without_moving_the_folder_s_access_time(tmp_path: Path) -> None:
+    # audit10: the folder of a differencing VHD was listed with os.listdir (its access time moved, relatime)
+    import os
+
+    from scanner.backends import load
+    from scanner.sources.image_parents import vhd_parent_by_identifier
+
+    child = _unpack(tmp_path, "image-differential.vhd", "image.vhd")
+    copy = tmp_path / "image (copy).vhd"
+    (tmp_path / "image.vhd").rename(copy)
+    f = load("pyvhdi").file()
+    f.open(str(child))
+    identifier = str(f.parent_identifier)
+    f.close()
+    old = 1_000_000_000
+    os.utime(tmp_path, (old, old))
+    assert vhd_parent_by_identifier(str(tmp_path), identifier, str(child)) == str(copy)
+    assert os.stat(tmp_path).st_atime == old

@@ -420,3 +420,26 @@ def test_a_vhd_parent_chain_that_loops_by_identifier_is_said_to_loop(tmp_path: P
     rc, doc, err = scan(folder / "child.vhd", tmp_path / "out")
     assert rc == 2 and "recursion" not in err, err
     assert "parent chain loops back to child.vhd" in err, err
+
+def test_lvm_metadata_with_a_string_never_closed_is_one_token_to_its_end() -> None:
+    """audit10: a string token was tried again from every quote after an unclosed one (quadratic: a crafted 1 MiB
+    metadata text held the image walker, and with it every partition of the image, until its time limit)."""
+    from scanner.sources.image_lvm import _TOKEN, parse
+
+    text = 'vg {\nid = "' + '\\"' * 50 + "\n"
+    tokens = [t for t in _TOKEN.findall(text) if t.strip()]
+    assert tokens == ["vg", "{", "id", "=", text[text.index('"'):]]
+    assert parse('vg {\nid = "abc"\nseqno = 3\n}\n') == {"vg": {"id": "abc", "seqno": 3}}
+
+
+def test_a_flat_vmdk_extent_that_is_a_link_out_of_the_evidence_is_not_read(built: dict, tmp_path: Path) -> None:
+    """audit10: the extents read up to a missing one were found by os.stat (a link followed): an extent named by
+    the descriptor that is a symbolic link to a file elsewhere (or to /dev/...) was read as the disk's start."""
+    vmdk = _flat_vmdk(tmp_path / "vm", built["disk"], [8 * MIB, 8 * MIB])
+    outside = tmp_path / "elsewhere.raw"
+    (vmdk.parent / "disk-f001.vmdk").rename(outside)
+    (vmdk.parent / "disk-f001.vmdk").symlink_to(outside)
+    (vmdk.parent / "disk-f003.vmdk").unlink()
+    rc, doc, err = scan(vmdk, tmp_path / "out")
+    assert not doc.get("files"), doc.get("files")
+    assert rc == 2 and "Traceback" not in err, err

@@ -80,3 +80,15 @@ def test_a_missing_or_damaged_backing_file_is_listed_by_name(disks: Path, tmp_pa
     code, doc = _scan(broken, tmp_path / "out2")
     text = json.dumps(doc.get("skipped", []), ensure_ascii=False)
     assert "base.vmdk" in text and "backing file" in text, text
+
+
+def test_a_backing_file_that_is_a_link_out_of_the_evidence_is_not_read(disks: Path, tmp_path: Path) -> None:
+    # audit10: the backing file named by the overlay was found by dfvfs' exists (a link followed) and, since a raw
+    # backing file is read (image_backing), a link to a file elsewhere (or to a device) was read as the base
+    image = _overlay(disks, tmp_path / "vm", "raw")
+    outside = tmp_path / "elsewhere.raw"
+    (tmp_path / "vm" / "base.raw").rename(outside)
+    (tmp_path / "vm" / "base.raw").symlink_to(outside)
+    code, doc = _scan(image, tmp_path / "out")
+    assert not doc.get("files"), doc.get("files")
+    assert code == 2 and "missing parent file" in json.dumps(doc.get("skipped", []), ensure_ascii=False), doc

@@ -199,3 +199,25 @@ def test_the_tables_are_decoded_once_per_image(disk: tuple[Path, list[int]], tmp
         assert source.describe()["udif"]["tables_damaged"] == 1 and len(calls) == 1, calls
     finally:
         source.__exit__(None, None, None)
+
+def test_thousands_of_damaged_tables_are_counted_and_a_few_named(disk: tuple[Path, list[int]], tmp_path: Path) -> None:
+    # audit10: each damaged table was one more part of the image's detail, unbounded (a crafted plist of 64 MiB
+    # holds hundreds of thousands); the good tables are still read
+    from scanner.sources.image_udif import udif_info
+    from tests.image_data import udif_image
+
+    raw, starts = disk
+    dmg = udif_image(raw, tmp_path / "good.dmg", 256, tables=starts).read_bytes()
+    koly = bytearray(dmg[-512:])
+    xml_at, xml_len = int.from_bytes(koly[0xD8:0xE0], "big"), int.from_bytes(koly[0xE0:0xE8], "big")
+    xml = dmg[xml_at:xml_at + xml_len]
+    bad = b"<dict><key>Data</key><data>!!!!</data><key>Name</key><string>crafted</string></dict>"
+    at = xml.index(b"<key>blkx</key>")
+    at = xml.index(b"<array>", at) + len(b"<array>")
+    xml = xml[:at] + bad * 5000 + xml[at:]
+    koly[0xE0:0xE8] = len(xml).to_bytes(8, "big")
+    crafted = tmp_path / "crafted.dmg"
+    crafted.write_bytes(dmg[:xml_at] + xml + dmg[xml_at + xml_len:-512] + bytes(koly))
+    info = udif_info(str(crafted))
+    assert info.facts()["tables_damaged"] == 5000 and info.chunks
+    assert len(info.damaged) <= 21 and "4980 more" in info.damaged[-1], info.damaged[-2:]

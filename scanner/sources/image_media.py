@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Callable
 from typing import Any
 
@@ -545,9 +546,12 @@ def vmdk_flat_prefix(path: str) -> list[str]:
     for name, _, _, size in extents:
         candidate = _sibling(path, name)
         try:
-            actual = os.stat(candidate).st_size
+            st = os.lstat(candidate)  # a link (to a file elsewhere, to /dev/...) or a FIFO is no extent of this disk
         except OSError:
             break
+        if not stat.S_ISREG(st.st_mode):
+            break
+        actual = st.st_size
         present.append(candidate)
         if actual != size:  # a cut extent: the disk goes on nowhere after it
             break

@@ -42,6 +42,24 @@ def read_evidence(path: str, size: int, offset: int = 0) -> bytes:
         os.close(fd)
 
 
+def list_evidence_folder(folder: str) -> list[str]:
+    """The names in an evidence folder, listed through an O_NOATIME descriptor (os.listdir of a path moves the
+    folder's access time under relatime)."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = -1
+    if _NOATIME:
+        try:
+            fd = os.open(folder or ".", flags | _NOATIME)
+        except PermissionError:
+            fd = -1
+    if fd < 0:
+        fd = os.open(folder or ".", flags)
+    try:
+        return os.listdir(fd)
+    finally:
+        os.close(fd)
+
+
 _dfvfs_noatime = False
 
 

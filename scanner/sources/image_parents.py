@@ -47,12 +47,12 @@ def vhd_parent_by_identifier(folder: str, identifier: str, exclude: str = "") ->
     import os
 
     from ..backends import load
-    from .image_noatime import open_evidence, read_evidence
+    from .image_noatime import list_evidence_folder, open_evidence, read_evidence
 
     if not identifier:
         return None
     try:
-        names = sorted(os.listdir(folder or "."))[:MAX_SIBLINGS]
+        names = sorted(list_evidence_folder(folder))[:MAX_SIBLINGS]
     except OSError:
         return None
     pyvhdi = load("pyvhdi")
@@ -87,6 +87,8 @@ def _existing(file_system: Any, path_spec: Any, candidates: list[str]) -> Any | 
         if path_spec.parent is not None:
             kwargs["parent"] = path_spec.parent
         spec = factory.Factory.NewPathSpec(path_spec.type_indicator, **kwargs)
+        if path_spec.type_indicator == "OS" and not _regular(location):
+            continue  # a link (to a file elsewhere, to /dev/...) or a FIFO is no parent in the evidence folder
         if file_system.FileEntryExistsByPathSpec(spec):
             return spec
     return None
@@ -106,6 +108,16 @@ def _visit(chain: list[str], location: str) -> None:
     if len(chain) >= MAX_CHAIN:
         raise OSError(f"the parent chain is longer than {MAX_CHAIN} images")
     chain.append(location)
+
+def _regular(location: str) -> bool:
+    """Whether LOCATION is a regular file itself (lstat: a symbolic link is not followed)."""
+    import os
+    import stat
+
+    try:
+        return stat.S_ISREG(os.lstat(location).st_mode)
+    except OSError:
+        return False
 
 
 def dfvfs_parents_beside() -> None:

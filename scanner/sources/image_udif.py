@@ -19,7 +19,6 @@ import bz2
 import itertools
 import lzma
 import os
-import re
 import struct
 import zlib
 from collections import OrderedDict
@@ -35,6 +34,7 @@ _MAX_CHUNK_SECTORS = 1 << 16  # 32 MiB of output per chunk at most (hdiutil writ
 _ZERO, _RAW, _IGNORE, _ADC, _ZLIB, _BZIP2, _LZFSE, _LZMA = 0, 1, 2, 0x80000004, 0x80000005, 0x80000006, 0x80000007, 0x80000008
 _COMMENT, _END = 0x7FFFFFFE, 0xFFFFFFFF
 _KIND_NAMES = {_ADC: "ADC", _LZFSE: "LZFSE"}
+NAMED_DAMAGE = 20  # damaged tables named in the image's detail; the rest counted
 
 
 class UdifRefused(Exception):
@@ -58,32 +58,67 @@ class UdifInfo:
     tables: int
     damaged: list[str] = field(default_factory=list)  # each damaged table and what it covered
     undecoded: dict[str, int] = field(default_factory=dict)  # chunk kinds with no decoder here: how many
+    damaged_count: int = 0  # every damaged table (only the first NAMED_DAMAGE are named in ``damaged``)
 
     @property
     def size(self) -> int:
         return self.sectors * 512
 
     def facts(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"tables": self.tables, "tables_damaged": len(self.damaged)}
+        out: dict[str, Any] = {"tables": self.tables, "tables_damaged": self.damaged_count}
         if self.undecoded:
             out["chunks_not_decoded"] = dict(self.undecoded)
         return out
 
 
 def _tables(xml: bytes) -> list[tuple[str, bytes]]:
-    """(name, base64 text) of each blkx entry, searched in the plist's text."""
+    """(name, base64 text) of each blkx entry, searched in the plist's text. Plain finds, never a lazy regular
+    expression over the plist: ``<dict>(.*?)</dict>`` was tried again from every ``<dict>`` of a plist that never
+    closes one (quadratic over up to 64 MiB: audit10)."""
     start = xml.find(b"<key>blkx</key>")
     if start < 0:
         raise UdifRefused("its property list holds no blkx (block table) array")
     end = xml.find(b"</array>", start)  # blkx entries hold no array: the first end is the blkx array's
+    end = end if end > 0 else len(xml)
     out = []
-    for entry in re.finditer(rb"<dict>(.*?)</dict>", xml[start:end if end > 0 else len(xml)], re.S):
-        body = entry.group(1)
-        data = re.search(rb"<key>Data</key>\s*<data>(.*?)</data>", body, re.S)
+    at = start
+    while True:
+        opened = xml.find(b"<dict>", at, end)
+        if opened < 0:
+            break
+        closed = xml.find(b"</dict>", opened + 6, end)
+        if closed < 0:
+            break  # no later <dict> closes either
+        body = xml[opened + 6:closed]
+        at = closed + 7
+        data = _element(body, (b"<key>Data</key>",), b"<data>", b"</data>")
         if data is None:
             continue
-        name = re.search(rb"<key>(?:CFName|Name)</key>\s*<string>(.*?)</string>", body, re.S)
-        out.append((name.group(1).decode("utf-8", "replace")[:200] if name else "unnamed", data.group(1)))
+        name = _element(body, (b"<key>CFName</key>", b"<key>Name</key>"), b"<string>", b"</string>")
+        out.append((name.decode("utf-8", "replace")[:200] if name is not None else "unnamed", data))
+    return out
+
+
+def _element(body: bytes, keys: tuple[bytes, ...], opening: bytes, closing: bytes) -> bytes | None:
+    """The text of the first OPENING...CLOSING element right after one of KEYS (blanks between), or None."""
+    for at, size in sorted((at, len(key)) for key in keys for at in _all(body, key)):
+        key_end = at + size
+        while key_end < len(body) and body[key_end:key_end + 1].isspace():
+            key_end += 1
+        if not body.startswith(opening, key_end):
+            continue
+        close = body.find(closing, key_end + len(opening))
+        if close < 0:
+            return None  # no later element closes either
+        return body[key_end + len(opening):close]
+    return None
+
+
+def _all(body: bytes, key: bytes) -> list[int]:
+    out, at = [], body.find(key)
+    while at >= 0:
+        out.append(at)
+        at = body.find(key, at + len(key))
     return out
 
 
@@ -162,8 +197,11 @@ def udif_info(path: str) -> UdifInfo:
     gaps = _gaps(chunks, sectors)
     where = (f"the sectors no intact table covers ({', '.join(f'{a}-{b - 1}' for a, b in gaps[:10])}"
              f"{' ...' if len(gaps) > 10 else ''}) read as zeros") if gaps else "no sector left uncovered"
-    for name, why in damaged:
+    info.damaged_count = len(damaged)
+    for name, why in damaged[:NAMED_DAMAGE]:
         info.damaged.append(f"block table \"{name}\" damaged ({why}): {where}")
+    if len(damaged) > NAMED_DAMAGE:  # a crafted plist holds hundreds of thousands: counted, a few named
+        info.damaged.append(f"{len(damaged) - NAMED_DAMAGE} more block tables damaged")
     for c in chunks:
         if c.kind in _KIND_NAMES or c.kind not in (_ZERO, _RAW, _IGNORE, _ZLIB, _BZIP2, _LZMA):
             kind = _KIND_NAMES.get(c.kind, f"0x{c.kind:08x}")
