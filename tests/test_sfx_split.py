@@ -117,3 +117,27 @@ def test_parts_of_split_and_spanned_archives_are_listed_never_silent(tmp_path: P
         assert "does not join" in s["detail"] or "spanned zip" in s["detail"], s
     assert "span.z01" in skipped["span.zip"]["detail"] and "span.zip" in skipped["span.z01"]["detail"]
     assert "whole.zip" in skipped["whole.zip.003"]["detail"] and "backup.7z" in skipped["backup.7z.002"]["detail"]
+
+
+@pytest.mark.parametrize("outer", ["zip", "7z"])
+def test_a_self_extractor_inside_an_archive_is_found(tmp_path: Path, outer: str) -> None:
+    """review10g: an archive member is a stream that cannot seek; the overlay probe seeked, failed, and the
+    program was taken for an ordinary one: a copy inside ``setup.exe`` inside a zip (or inside another
+    self-extractor) ended as nothing (no hit, no skip)."""
+    sfx_exe = STUB.read_bytes() + _zip()
+    if outer == "zip":
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("tools/setup.exe", sfx_exe)
+        files = {"bundle.zip": buf.getvalue()}
+        where = "bundle.zip » tools/setup.exe"
+    else:
+        buf = io.BytesIO()
+        with py7zr.SevenZipFile(buf, "w") as z:
+            z.writestr(sfx_exe, "tools/setup.exe")
+        files = {"bundle.exe": STUB.read_bytes() + buf.getvalue()}
+        where = "bundle.exe » tools/setup.exe"
+    code, doc, err = _scan(tmp_path, files)
+    assert code == 1, (err, doc["skipped"])
+    [hit] = [f for f in doc["files"] if f["path"].endswith(LEAKED_NAME)]
+    assert hit["path"] == f"{tmp_path / 'src'} / {where} » data/{LEAKED_NAME}".replace(" / ", "/", 1)
