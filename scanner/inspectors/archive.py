@@ -179,7 +179,7 @@ class ArchiveInspector:
         if split_part(entry.name) is not None:  # X.z01, X.zip.002: listed whatever their bytes (no magic but the first)
             return True
         if _ext_of(entry.name, sfx.PE_EXTS):  # a self-extractor: an archive after the program's own bytes
-            return self._self_extracting(entry, size, head()) is not None
+            return self._self_extracting(entry, size, head())
         if size < 22:  # smaller than an empty zip
             return False
         h = head()
@@ -194,23 +194,28 @@ class ArchiveInspector:
             return embedded.has_embeddings(entry, size, self.config.max_inspect_bytes)  # a document under another name
         return True
 
-    @staticmethod
-    def _self_extracting(entry: Entry, size: int, head: bytes) -> sfx.Found | None:
-        """The archive appended to a program: its headers (in the head the walk read) say whether anything
-        follows its sections and signature; only then are a few KiB of that overlay and of the end read."""
+    def _self_extracting(self, entry: Entry, size: int, head: bytes) -> bool:
+        """Whether a program has an archive appended: its headers (in the head the walk read) say whether anything
+        follows its sections and signature; only then are a few KiB of that overlay and of the end read. A stream
+        that cannot seek (an archive member) is read through up to --max-inspect-mb, and taken past it so that
+        the worker lists it (review10g: it was taken for an ordinary program, and a copy inside was silent)."""
         over = sfx.overlay(head, size)
         if over is None:
-            return None
+            return False
         try:
             with entry.open() as f:
+                if f.seekable():
 
-                def read(at: int, n: int) -> bytes:
-                    f.seek(at)
-                    return f.read(n)
+                    def read(at: int, n: int) -> bytes:
+                        f.seek(at)
+                        return f.read(n)
 
-                return sfx.find(over, size, read)
-        except (OSError, ReadError):  # the overlay could not be read: the program is examined by name only
-            return None
+                    return sfx.find(over, size, read) is not None
+                limit = self.config.max_inspect_bytes
+                data = f.read(limit + 1)
+                return len(data) > limit or sfx.find_in(data) is not None
+        except (OSError, ReadError):  # the overlay could not be read: the worker reads it again and says why
+            return True
 
     # a zip signature then noise (fake documents: 3,000 of a 20,000-file share) is settled by a byte search over
     # the whole file (pipeline.Dispatcher._settles_here), not in a worker
