@@ -37,7 +37,8 @@ def lost_skips(doc: dict[str, Any]) -> list[dict[str, Any]]:
 # A folder's listing failed: every source writes such a skip's detail as ``directory…``; a loop or a deleted
 # directory whose clusters are gone (``unrecoverable``) holds nothing more to list.
 _FOLDER_REASONS = frozenset({Status.UNREADABLE, Status.VANISHED, Status.CORRUPT})
-# A volume (partition, snapshot, file system) of an image that was not walked at all; swap is no file system
+# A volume (partition, snapshot, file system) of an image that was not walked at all; swap and a BIOS boot
+# partition (boot loader code) are no file system (scanner.sources.image_parttypes)
 _VOLUME_REASONS = frozenset({Status.UNREADABLE, Status.CORRUPT, Status.ENCRYPTED, Status.UNSUPPORTED})
 _NOT_A_FILE_SYSTEM = "not a file system (not carved)"
 # an image whose media is partly missing: the partitions there are not listed (scanner.sources.image)
