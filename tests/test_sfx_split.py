@@ -141,3 +141,24 @@ def test_a_self_extractor_inside_an_archive_is_found(tmp_path: Path, outer: str)
     assert code == 1, (err, doc["skipped"])
     [hit] = [f for f in doc["files"] if f["path"].endswith(LEAKED_NAME)]
     assert hit["path"] == f"{tmp_path / 'src'} / {where} » data/{LEAKED_NAME}".replace(" / ", "/", 1)
+
+
+def test_a_zip64_archive_with_0xffff_disk_numbers_is_no_spanned_part(tmp_path: Path) -> None:
+    """review10g: single-disk Zip64 archives written by DotNetZip, zip_tricks and others put 0xFFFF in the end
+    record's disk fields (APPNOTE 4.4.1.4: the value is in the Zip64 records); read as a disk count, such an
+    archive was listed ``unsupported`` as "the last of the 65536 parts of a spanned zip", its members said
+    unexamined. Python's zipfile writes the Zip64 records; the disk fields are then set as those writers do."""
+    import struct
+    from unittest import mock
+
+    buf = io.BytesIO()
+    with mock.patch.object(zipfile, "ZIP_FILECOUNT_LIMIT", 0):  # Zip64 end records for one member
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(f"data/{LEAKED_NAME}", _workbook())
+    data = bytearray(buf.getvalue())
+    end = data.rfind(b"PK\x05\x06")
+    assert data[end - 20:end - 16] == b"PK\x06\x07"  # the Zip64 locator: one disk
+    struct.pack_into("<HH", data, end + 4, 0xFFFF, 0xFFFF)
+    code, doc, err = _scan(tmp_path, {"export.zip": bytes(data)})
+    assert code == 1, err
+    assert not doc["skipped"], doc["skipped"]
