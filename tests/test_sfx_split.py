@@ -162,3 +162,18 @@ def test_a_zip64_archive_with_0xffff_disk_numbers_is_no_spanned_part(tmp_path: P
     code, doc, err = _scan(tmp_path, {"export.zip": bytes(data)})
     assert code == 1, err
     assert not doc["skipped"], doc["skipped"]
+
+
+def test_a_self_extractor_inside_a_disk_image_is_found(tmp_path: Path) -> None:
+    """review10g: in a disk image the cheap checks run in the walker on the file's first 4.5 KiB only (a stream
+    of the head), so the overlay read past it found nothing: a copy inside ``setup.exe`` on a FAT volume ended
+    as nothing (no hit, no skip)."""
+    from image_data import fat_image
+
+    image = fat_image(tmp_path / "stick.img", {"/tools/setup.exe": STUB.read_bytes() + _zip()}, size_mib=16)
+    out = tmp_path / "out"
+    run = run_cli("scan", str(image), "--name", LEAKED_NAME, "--out", str(out), "--quiet")
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert run.returncode == 1, (run.stderr, doc["skipped"])
+    [hit] = [f for f in doc["files"] if f["path"].endswith(LEAKED_NAME)]
+    assert hit["path"].endswith(f"tools/setup.exe » data/{LEAKED_NAME}"), hit["path"]
