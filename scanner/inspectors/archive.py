@@ -203,6 +203,9 @@ class ArchiveInspector:
         if over is None:
             return False
         try:
+            ranged = getattr(entry, "read_past_head", None)  # a file in an image: its open gives the head only
+            if ranged is not None:
+                return sfx.find(over, size, ranged) is not None
             with entry.open() as f:
                 if f.seekable():
 
@@ -265,11 +268,12 @@ class ArchiveInspector:
         start = 0
         if kind is None and _ext_of(entry.name, sfx.PE_EXTS):
             found = sfx.find_in(data)
-            if found is not None and found.kind not in fmt.OPENERS:
+            if found is None:  # an ordinary program after all (taken when its overlay could not be probed)
+                return Inspection()
+            if found.kind not in fmt.OPENERS:
                 return Inspection(status=Status.UNSUPPORTED, detail=f"self-extracting {found.kind} archive: no "
                                   "installed library reads it; its content was not examined")
-            if found is not None:
-                kind, start = found.kind, found.offset if found.kind != "zip" else 0  # zip: its directory says
+            kind, start = found.kind, found.offset if found.kind != "zip" else 0  # zip: its directory says
         if kind is None:
             return Inspection(status=Status.CORRUPT, detail="not a zip, 7z, tar, cpio or compressed file leakscan can read")
         detail: dict[str, str | bool] = {"format": "tar" if kind == "compressed" else kind}  # a lone .gz/.bz2/.xz: tar
