@@ -197,8 +197,8 @@ class ArchiveInspector:
     def _self_extracting(self, entry: Entry, size: int, head: bytes) -> bool:
         """Whether a program has an archive appended: its headers (in the head the walk read) say whether anything
         follows its sections and signature; only then are a few KiB of that overlay and of the end read. A stream
-        that cannot seek (an archive member) is read through up to --max-inspect-mb, and taken past it so that
-        the worker lists it (review10g: it was taken for an ordinary program, and a copy inside was silent)."""
+        that cannot seek (an archive member) is read through to them (review10g: it was taken for an ordinary
+        program, and a copy inside was silent)."""
         over = sfx.overlay(head, size)
         if over is None:
             return False
@@ -214,9 +214,7 @@ class ArchiveInspector:
                         return f.read(n)
 
                     return sfx.find(over, size, read) is not None
-                limit = self.config.max_inspect_bytes
-                data = f.read(limit + 1)
-                return len(data) > limit or sfx.find_in(data) is not None
+                return sfx.find(over, size, sfx.forward_reader(f)) is not None  # read through, a few KiB kept
         except (OSError, ReadError):  # the overlay could not be read: the worker reads it again and says why
             return True
 
