@@ -7,7 +7,7 @@ Skips about one file (unreadable, encrypted, corrupt ...) do not make a scan inc
 listed, and a rescan's verdict is ``not-verified`` because of them, but nothing further can be done by
 scanning again. A place that may hold files and was never listed is different (Session 10): a folder whose
 listing failed (no permission, gone during the scan, an I/O error, an SMB listing error, a damaged directory
-in an image) or a volume of an image that could not be opened (encrypted, damaged, no readable file system,
+in an image, or one deeper than the image walk goes) or a volume of an image that could not be opened (encrypted, damaged, no readable file system,
 media past a missing segment or the image's end) hides files nobody can name: the scan is incomplete too,
 with those places in ``scan.incomplete.unlisted``. An incomplete scan says so everywhere: ``scan.complete``
 false and ``scan.incomplete`` in findings.json, a banner at the top of the report, the terminal summary, its own exit code (3), and
@@ -37,7 +37,8 @@ def lost_skips(doc: dict[str, Any]) -> list[dict[str, Any]]:
 # A folder's listing failed: every source writes such a skip's detail as ``directory…``; a loop or a deleted
 # directory whose clusters are gone (``unrecoverable``) holds nothing more to list.
 _FOLDER_REASONS = frozenset({Status.UNREADABLE, Status.VANISHED, Status.CORRUPT})
-# A volume (partition, snapshot, file system) of an image that was not walked at all; swap is no file system
+# A volume (partition, snapshot, file system) of an image that was not walked at all; swap and a BIOS boot
+# partition (boot loader code) are no file system (scanner.sources.image_parttypes)
 _VOLUME_REASONS = frozenset({Status.UNREADABLE, Status.CORRUPT, Status.ENCRYPTED, Status.UNSUPPORTED})
 _NOT_A_FILE_SYSTEM = "not a file system (not carved)"
 # an image whose media is partly missing: the partitions there are not listed (scanner.sources.image)
@@ -47,8 +48,8 @@ _MEDIA_LOST = ("segment file missing", "extent file missing", "truncated image")
 def unlisted_kind(skip: dict[str, Any]) -> str | None:
     """``folder`` or ``volume`` when a skipped entry is a place whose files were never listed; else None."""
     reason, detail = skip.get("reason"), str(skip.get("detail") or "")
-    if reason in _FOLDER_REASONS and detail.startswith("directory"):
-        return "folder"
+    if (reason in _FOLDER_REASONS and detail.startswith("directory")) or reason == Status.PATH_TOO_LONG:
+        return "folder"  # path-too-long: a directory of an image deeper than its walk goes (review10g)
     hops = skip.get("container") or []
     inner = skip.get("inner_path")
     if not hops or reason not in _VOLUME_REASONS:

@@ -124,6 +124,19 @@ class _Probe:
             raise self.head_error
         return io.BytesIO(self.head or b"")
 
+    def read_past_head(self, offset: int, length: int) -> bytes:
+        """Bytes past the head a cheap check needs (a program's overlay: scanner.inspectors.sfx), read from the
+        image; ``open`` gives the head only (review10g: a self-extractor in an image was taken for a program)."""
+        head = self.head or b""
+        if offset + length <= len(head):
+            return head[offset:offset + length]
+        try:
+            with self._entry.open() as f:
+                f.seek(offset)
+                return f.read(length)
+        except OSError as e:
+            raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
+
 
 class Found:
     """What the walker read of one file the scan will look at (plain values: they travel to the scan)."""

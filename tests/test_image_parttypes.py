@@ -84,7 +84,9 @@ def disks(tmp_path_factory: pytest.TempPathFactory) -> dict:
                       (1, GPT_TYPES["bios"], noise[:4096], 512), (2, GPT_TYPES["lvm"], noise, 0)])
     mbr = base / "mbr.img"  # p3: 64 MiB, sparse and all zero (checked by samples); p4: data only near its end
     disk(mbr, "dos", [(9, "6", fat, 0), (4, "82", swap, 0), (64, "27", None, 0), (32, "8e", noise, 32 * MIB - len(noise))])
-    return {"gpt": gpt, "mbr": mbr, "leaked": sha256(leaked)}
+    bios = base / "bios.img"  # a GRUB disk of a PC that boots by BIOS from GPT: p1 BIOS boot (core.img), p2 Linux
+    disk(bios, "gpt", [(1, GPT_TYPES["bios"], noise[:4096], 512), (5, GPT_TYPES["linux"], ext, 0)])
+    return {"gpt": gpt, "mbr": mbr, "bios": bios, "leaked": sha256(leaked)}
 
 
 def test_gpt_partitions_without_file_system_say_what_they_are(disks: dict, tmp_path: Path) -> None:
@@ -106,11 +108,22 @@ def test_gpt_partitions_without_file_system_say_what_they_are(disks: dict, tmp_p
     assert "Linux swap: not a file system (not carved)" in skipped["p3"]["detail"]
     assert by["p3"]["partition_type"] == "Linux swap"
     # data, no file system: not examined, the type named (BIOS boot code, an LVM type without LVM in it)
-    assert skipped["p5"]["detail"].startswith("p5 (BIOS boot): holds data but no file system"), skipped["p5"]
+    assert skipped["p5"]["detail"].startswith("p5 (BIOS boot): boot loader code"), skipped["p5"]
     assert skipped["p6"]["detail"].startswith("p6 (Linux LVM): holds data"), skipped["p6"]
     assert "no file system recognised" not in json.dumps(doc["skipped"])
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "Microsoft Reserved (MSR)" in report and "Linux swap" in report
+
+
+def test_a_bios_boot_partition_does_not_make_the_scan_incomplete(disks: dict, tmp_path: Path) -> None:
+    """review10g: a BIOS boot partition holds the boot loader's code (GRUB's core.img), never a file system, like
+    swap: listed as not examined, but every GRUB disk of a BIOS PC with GPT exited 3 (incomplete) for it."""
+    code, doc = scan(disks["bios"], tmp_path / "out")
+    assert code == 1, doc["skipped"]
+    assert doc["scan"]["complete"] is True
+    skipped = skips(doc)
+    assert sorted(skipped) == ["p1"] and skipped["p1"]["reason"] == "unsupported", skipped
+    assert skipped["p1"]["detail"].startswith("p1 (BIOS boot): "), skipped["p1"]
 
 
 def test_mbr_partition_types_and_a_sampled_zero_partition(disks: dict, tmp_path: Path) -> None:

@@ -380,7 +380,9 @@ def test_persons_export_reads_image_hits_in_the_walker(case: dict[str, Path], he
     export = case["base"] / "persons.xlsx"
     done = run_leakscan("persons", str(case["healthy_out"]), "--export", str(export), "--sources", str(segv),
                         env={"PYTHONPATH": str(case["site"])}, timeout=600)
-    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    # Session 10: a list missing the persons of a copy not read again is partial (exit 3, said as such)
+    assert done.returncode == 3 and "Traceback" not in done.stderr, done.stderr
+    assert "INCOMPLETE LIST" in done.stderr, done.stderr
     [lost] = [line for line in done.stderr.splitlines() if f"{segv} » fs (FAT16) » /B/" in line]
     assert "walk-stopped" in lost and "while listing this directory" in lost and "not read again" in lost
     for d in "AC":  # the copies before and after it were read again in the same image

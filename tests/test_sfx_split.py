@@ -117,3 +117,63 @@ def test_parts_of_split_and_spanned_archives_are_listed_never_silent(tmp_path: P
         assert "does not join" in s["detail"] or "spanned zip" in s["detail"], s
     assert "span.z01" in skipped["span.zip"]["detail"] and "span.zip" in skipped["span.z01"]["detail"]
     assert "whole.zip" in skipped["whole.zip.003"]["detail"] and "backup.7z" in skipped["backup.7z.002"]["detail"]
+
+
+@pytest.mark.parametrize("outer", ["zip", "7z"])
+def test_a_self_extractor_inside_an_archive_is_found(tmp_path: Path, outer: str) -> None:
+    """review10g: an archive member is a stream that cannot seek; the overlay probe seeked, failed, and the
+    program was taken for an ordinary one: a copy inside ``setup.exe`` inside a zip (or inside another
+    self-extractor) ended as nothing (no hit, no skip)."""
+    sfx_exe = STUB.read_bytes() + _zip()
+    if outer == "zip":
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("tools/setup.exe", sfx_exe)
+        files = {"bundle.zip": buf.getvalue()}
+        where = "bundle.zip » tools/setup.exe"
+    else:
+        buf = io.BytesIO()
+        with py7zr.SevenZipFile(buf, "w") as z:
+            z.writestr(sfx_exe, "tools/setup.exe")
+        files = {"bundle.exe": STUB.read_bytes() + buf.getvalue()}
+        where = "bundle.exe » tools/setup.exe"
+    code, doc, err = _scan(tmp_path, files)
+    assert code == 1, (err, doc["skipped"])
+    [hit] = [f for f in doc["files"] if f["path"].endswith(LEAKED_NAME)]
+    assert hit["path"] == f"{tmp_path / 'src'} / {where} » data/{LEAKED_NAME}".replace(" / ", "/", 1)
+
+
+def test_a_zip64_archive_with_0xffff_disk_numbers_is_no_spanned_part(tmp_path: Path) -> None:
+    """review10g: single-disk Zip64 archives written by DotNetZip, zip_tricks and others put 0xFFFF in the end
+    record's disk fields (APPNOTE 4.4.1.4: the value is in the Zip64 records); read as a disk count, such an
+    archive was listed ``unsupported`` as "the last of the 65536 parts of a spanned zip", its members said
+    unexamined. Python's zipfile writes the Zip64 records; the disk fields are then set as those writers do."""
+    import struct
+    from unittest import mock
+
+    buf = io.BytesIO()
+    with mock.patch.object(zipfile, "ZIP_FILECOUNT_LIMIT", 0):  # Zip64 end records for one member
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(f"data/{LEAKED_NAME}", _workbook())
+    data = bytearray(buf.getvalue())
+    end = data.rfind(b"PK\x05\x06")
+    assert data[end - 20:end - 16] == b"PK\x06\x07"  # the Zip64 locator: one disk
+    struct.pack_into("<HH", data, end + 4, 0xFFFF, 0xFFFF)
+    code, doc, err = _scan(tmp_path, {"export.zip": bytes(data)})
+    assert code == 1, err
+    assert not doc["skipped"], doc["skipped"]
+
+
+def test_a_self_extractor_inside_a_disk_image_is_found(tmp_path: Path) -> None:
+    """review10g: in a disk image the cheap checks run in the walker on the file's first 4.5 KiB only (a stream
+    of the head), so the overlay read past it found nothing: a copy inside ``setup.exe`` on a FAT volume ended
+    as nothing (no hit, no skip)."""
+    from image_data import fat_image
+
+    image = fat_image(tmp_path / "stick.img", {"/tools/setup.exe": STUB.read_bytes() + _zip()}, size_mib=16)
+    out = tmp_path / "out"
+    run = run_cli("scan", str(image), "--name", LEAKED_NAME, "--out", str(out), "--quiet")
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert run.returncode == 1, (run.stderr, doc["skipped"])
+    [hit] = [f for f in doc["files"] if f["path"].endswith(LEAKED_NAME)]
+    assert hit["path"].endswith(f"tools/setup.exe » data/{LEAKED_NAME}"), hit["path"]

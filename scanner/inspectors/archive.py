@@ -179,7 +179,7 @@ class ArchiveInspector:
         if split_part(entry.name) is not None:  # X.z01, X.zip.002: listed whatever their bytes (no magic but the first)
             return True
         if _ext_of(entry.name, sfx.PE_EXTS):  # a self-extractor: an archive after the program's own bytes
-            return self._self_extracting(entry, size, head()) is not None
+            return self._self_extracting(entry, size, head())
         if size < 22:  # smaller than an empty zip
             return False
         h = head()
@@ -194,23 +194,29 @@ class ArchiveInspector:
             return embedded.has_embeddings(entry, size, self.config.max_inspect_bytes)  # a document under another name
         return True
 
-    @staticmethod
-    def _self_extracting(entry: Entry, size: int, head: bytes) -> sfx.Found | None:
-        """The archive appended to a program: its headers (in the head the walk read) say whether anything
-        follows its sections and signature; only then are a few KiB of that overlay and of the end read."""
+    def _self_extracting(self, entry: Entry, size: int, head: bytes) -> bool:
+        """Whether a program has an archive appended: its headers (in the head the walk read) say whether anything
+        follows its sections and signature; only then are a few KiB of that overlay and of the end read. A stream
+        that cannot seek (an archive member) is read through to them (review10g: it was taken for an ordinary
+        program, and a copy inside was silent)."""
         over = sfx.overlay(head, size)
         if over is None:
-            return None
+            return False
         try:
+            ranged = getattr(entry, "read_past_head", None)  # a file in an image: its open gives the head only
+            if ranged is not None:
+                return sfx.find(over, size, ranged) is not None
             with entry.open() as f:
+                if f.seekable():
 
-                def read(at: int, n: int) -> bytes:
-                    f.seek(at)
-                    return f.read(n)
+                    def read(at: int, n: int) -> bytes:
+                        f.seek(at)
+                        return f.read(n)
 
-                return sfx.find(over, size, read)
-        except (OSError, ReadError):  # the overlay could not be read: the program is examined by name only
-            return None
+                    return sfx.find(over, size, read) is not None
+                return sfx.find(over, size, sfx.forward_reader(f)) is not None  # read through, a few KiB kept
+        except (OSError, ReadError):  # the overlay could not be read: the worker reads it again and says why
+            return True
 
     # a zip signature then noise (fake documents: 3,000 of a 20,000-file share) is settled by a byte search over
     # the whole file (pipeline.Dispatcher._settles_here), not in a worker
@@ -260,10 +266,11 @@ class ArchiveInspector:
         start = 0
         if kind is None and _ext_of(entry.name, sfx.PE_EXTS):
             found = sfx.find_in(data)
-            if found is not None and found.kind not in fmt.OPENERS:
+            if found is None:  # an ordinary program after all (taken when its overlay could not be probed)
+                return Inspection()
+            if found.kind not in fmt.OPENERS:
                 return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.SFX_NO_LIBRARY, format=found.kind))
-            if found is not None:
-                kind, start = found.kind, found.offset if found.kind != "zip" else 0  # zip: its directory says
+            kind, start = found.kind, found.offset if found.kind != "zip" else 0  # zip: its directory says
         if kind is None:
             return Inspection(status=Status.CORRUPT, detail=say(Detail.NOT_AN_ARCHIVE))
         detail: dict[str, str | bool] = {"format": "tar" if kind == "compressed" else kind}  # a lone .gz/.bz2/.xz: tar

@@ -283,4 +283,9 @@ def spanned_parts(data: bytes) -> int:
     at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65557))
     if at < 0 or at + 8 > len(data):
         return 1
-    return int.from_bytes(data[at + 4:at + 6], "little") + 1
+    disk = int.from_bytes(data[at + 4:at + 6], "little")
+    if disk == 0xFFFF:  # Zip64 (APPNOTE 4.4.1.4): the count is in the Zip64 locator just before the end record
+        # (single-disk Zip64 archives of DotNetZip, zip_tricks ... say 0xFFFF here: review10g)
+        locator = data[at - 20:at] if at >= 20 else b""
+        return int.from_bytes(locator[16:20], "little") or 1 if locator[:4] == b"PK\x06\x07" else 1
+    return disk + 1

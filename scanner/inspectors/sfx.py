@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from ..contenttype import PE_EXTS, PE_HEAD
 from .archive_members import SEVENZ_MAGIC, ZIP_MAGIC
 
-__all__ = ["PE_EXTS", "PE_HEAD", "Found", "Overlay", "find", "find_in", "overlay"]
+__all__ = ["PE_EXTS", "PE_HEAD", "Found", "Overlay", "find", "find_in", "forward_reader", "overlay"]
 PROBE = 4096  # bytes read at the overlay's start and at the file's end
 SLACK = 512  # zero padding after the last section (file alignment) is no overlay
 ZIP_END = b"PK\x05\x06"
@@ -93,6 +93,25 @@ def find(over: Overlay, size: int, read: Callable[[int, int], bytes]) -> Found |
     if read(tail_at, size - tail_at).rfind(ZIP_END) >= 0:  # a zip's directory at the end (its members anywhere)
         return Found("zip", start)
     return None
+
+
+def forward_reader(f: IO[bytes], chunk: int = 1 << 20) -> Callable[[int, int], bytes]:
+    """``read(at, n)`` over a stream that cannot seek (an archive member), for ``find``'s reads in ascending
+    order: skipped bytes are read and dropped, the last ``2 * PROBE`` bytes kept for a read that overlaps them."""
+    pos, kept = 0, b""
+
+    def read(at: int, n: int) -> bytes:
+        nonlocal pos, kept
+        while pos < at + n:
+            got = f.read(min(chunk, at + n - pos) if pos >= at else min(chunk, at - pos))
+            if not got:
+                break
+            pos += len(got)
+            kept = (kept + got)[-max(2 * PROBE, n):]
+        first = pos - len(kept)
+        return kept[max(0, at - first):max(0, at + n - first)] if at >= first else b""
+
+    return read
 
 
 def find_in(data: bytes) -> Found | None:

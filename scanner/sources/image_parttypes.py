@@ -53,6 +53,9 @@ MBR_TYPES = {
     0xA5: "FreeBSD", 0xA6: "OpenBSD", 0xA8: "Apple UFS", 0xAB: "Apple Boot", 0xAF: "Apple HFS / HFS+",
     0xDE: "Dell utility", 0xEF: "EFI System", 0xFB: "VMware VMFS", 0xFD: "Linux RAID (autodetect)",
 }
+# partition types that hold a boot loader's code and never a file system (GPT BIOS boot: GRUB's core.img);
+# like swap, listed as not examined, and no folder or volume left unlisted (scanner.completeness)
+BOOT_CODE_TYPES = frozenset({"21686148-6449-6e6f-744e-656564454649"})
 SWAP_SIGNATURES = {b"SWAPSPACE2": "Linux swap", b"SWAP-SPACE": "Linux swap (old format)",
                    b"S1SUSPEND": "Linux swap holding a hibernation image", b"ULSUSPEND": "Linux swap holding a hibernation image",
                    b"LINHIB0001": "Linux swap holding a hibernation image"}
@@ -139,6 +142,9 @@ def describe(name: str, kind: int | str | None, read: Read, size: int | None, wh
         zero, how = looks_all_zero(read, size)
     except (OSError, RuntimeError):
         return None
+    if kind in BOOT_CODE_TYPES and not zero:  # boot loader code by definition: no file system to list (review10g)
+        return Verdict(True, Status.UNSUPPORTED, f"{typed}: boot loader code (GRUB's core image): not a file system "
+                       "(not carved); carve it with another tool if that matters")
     if zero and size <= WHOLE_BELOW:
         return Verdict(False, Status.EMPTY_VOLUME, f"{typed}: empty (all zero): no file system and no data ({how})")
     if zero:  # only samples were read: what lies between them was not seen, so it is listed, never "empty"
