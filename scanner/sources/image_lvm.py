@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +60,7 @@ def pv_label(head: bytes) -> tuple[str, int, int] | None:
     return None
 
 
-def metadata_text(read: Any, mda_offset: int, mda_size: int) -> str | None:
+def metadata_text(read: Callable[[int, int], bytes], mda_offset: int, mda_size: int) -> str | None:
     """The newest volume-group text in the metadata area at MDA_OFFSET (READ(offset, size) -> bytes)."""
     header = read(mda_offset, SECTOR)
     if len(header) < 64 or header[4:20] != b" LVM2 x[5A%r0N*>":
