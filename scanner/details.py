@@ -164,12 +164,12 @@ class Detail(Code):
     LATER_SEGMENT = "later-segment", ("a later segment of an image set whose first segment ({first:lib}) is not beside "
                                       "it: not walked")
     # -- worker processes (scanner.pool): what the worker was doing is a short technical phrase
-    WORKER_HUNG = "worker-hung", "no progress for {seconds:word} s {doing:word}; worker stopped"
-    WORKER_HUNG_GAVE_UP = "worker-hung-gave-up", ("no progress for {seconds:word} s {doing:word}; worker stopped (gave up "
+    WORKER_HUNG = "worker-hung", "no progress for {seconds:word} s {doing:name}; worker stopped"
+    WORKER_HUNG_GAVE_UP = "worker-hung-gave-up", ("no progress for {seconds:word} s {doing:name}; worker stopped (gave up "
                                                   "after {n:d} workers)")
-    WORKER_DIED = "worker-died", ("worker process died ({how:word}) {doing:word}: damaged data, or the worker memory cap "
+    WORKER_DIED = "worker-died", ("worker process died ({how:name}) {doing:name}: damaged data, or the worker memory cap "
                                   "of {gib:d} GiB reached")
-    WORKER_DIED_GAVE_UP = "worker-died-gave-up", ("worker process died ({how:word}) {doing:word}: damaged data, or the "
+    WORKER_DIED_GAVE_UP = "worker-died-gave-up", ("worker process died ({how:name}) {doing:name}: damaged data, or the "
                                                   "worker memory cap of {gib:d} GiB reached (gave up after {n:d} workers)")
     WORKER_UNREACHABLE = "worker-unreachable", "worker process unreachable ({error:exc})"
     WORKER_INTERNAL_ERROR = "worker-internal-error", "internal error in the worker: {library:lib}"
@@ -187,8 +187,8 @@ class Detail(Code):
     SHEET_OVER_CELLS = "sheet-over-cells", "a sheet has more than {n:d} cells (--max-cells)"
     PARSE_TOOK_LONGER = "parse-took-longer", "parsing took longer than {seconds:word} s"
     PARSER_STOPPED = "parser-stopped", "parsing took longer than {seconds:word} s; parser stopped"
-    PARSER_FAILED = "parser-failed", "parser process failed ({how:word})"
-    PARSER_DIED = "parser-died", "parser process died ({how:word}); damaged file or memory cap {gib:d} GiB reached"
+    PARSER_FAILED = "parser-failed", "parser process failed ({how:name})"
+    PARSER_DIED = "parser-died", "parser process died ({how:name}); damaged file or memory cap {gib:d} GiB reached"
     # -- damaged containers of tables
     ZIP_ANOTHER_PACKAGE = "zip-another-package", "zip: another zip package before or after this one's members"
     ZIP_DEFLATE_DAMAGED = "zip-deflate-damaged", "zip: damaged deflate stream (zlib.error)"
