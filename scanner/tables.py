@@ -780,11 +780,47 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
             budget.next_sheet()
             budget.add((sheet.end[0] + 1) * sheet.width)
             # iter_rows starts at row 1 of the sheet and at the first used column
-            yield Sheet(meta.name, _ticking(sheet.iter_rows(), budget), 1, sheet.start[1])
+            rows = _ticking(sheet.iter_rows(), budget)
+            down = _merged_down(sheet)
+            yield Sheet(meta.name, _filled_down(rows, down, sheet.start[1]) if down else rows, 1, sheet.start[1])
     finally:
         wb.close()
     if macros:
         yield from _macro_sheets(data, macros, caps)
+
+
+def _merged_down(sheet: object) -> dict[int, list[tuple[int, int]]]:
+    """A sheet's cell ranges merged down over rows: anchor row -> [(column, last row)] (0-based, absolute).
+    Only the anchor's column: a title or header merged across columns is no value of the other columns."""
+    try:
+        ranges = getattr(sheet, "merged_cell_ranges", None) or ()
+    except Exception:  # noqa: BLE001 - merge info is a convenience: the cells are read all the same without it
+        return {}
+    down: dict[int, list[tuple[int, int]]] = {}
+    for (r0, c0), (r1, _c1) in ranges:
+        if r1 > r0:
+            down.setdefault(r0, []).append((c0, r1))
+    return down
+
+
+def _filled_down(rows: Iterable[Sequence[object]], down: dict[int, list[tuple[int, int]]],
+                 first_col: int) -> Iterator[Sequence[object]]:
+    """``rows`` (from row 0) with the empty cells under a merged range's anchor given the anchor's value
+    (calamine gives them empty: a household's address merged over its members' rows is each member's)."""
+    open_: dict[int, tuple[int, object]] = {}  # column (in the row) -> (last row, value): one per column
+    for i, row in enumerate(rows):
+        if open_:
+            row = list(row)
+            for j, (last, value) in list(open_.items()):
+                if i > last:
+                    del open_[j]
+                elif j < len(row) and row[j] == "":
+                    row[j] = value
+        for col, last in down.get(i, ()):
+            j = col - first_col
+            if 0 <= j < len(row) and row[j] != "":
+                open_[j] = (last, row[j])
+        yield row
 
 
 def _macro_sheets(data: bytes, names: list[str], caps: Caps) -> Iterator[Sheet]:
