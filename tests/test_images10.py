@@ -443,3 +443,33 @@ def test_a_flat_vmdk_extent_that_is_a_link_out_of_the_evidence_is_not_read(built
     rc, doc, err = scan(vmdk, tmp_path / "out")
     assert not doc.get("files"), doc.get("files")
     assert rc == 2 and "Traceback" not in err, err
+
+
+def test_a_vmdk_extent_that_is_a_link_out_of_the_evidence_refuses_the_image(built: dict, tmp_path: Path) -> None:
+    """fixvmdk10 (audit10 "Open"): with every extent present libvmdk (through dfvfs) opened an extent that is a
+    symbolic link to a file outside the evidence folder, and that file's contents were reported. Now the image is
+    refused, naming the link; nothing is read through it."""
+    vmdk = _flat_vmdk(tmp_path / "vm", built["disk"], [8 * MIB, 8 * MIB])
+    outside = tmp_path / "elsewhere.raw"
+    (vmdk.parent / "disk-f001.vmdk").rename(outside)
+    (vmdk.parent / "disk-f001.vmdk").symlink_to(outside)
+    rc, doc, err = scan(vmdk, tmp_path / "out")
+    assert not doc.get("files"), doc.get("files")
+    assert rc == 2, err
+    (refused,) = [s for s in doc["skipped"] if s["reason"] == "source-error"]
+    assert "extent file disk-f001.vmdk is a symbolic link: not followed" in refused["detail"], refused
+
+
+def test_a_split_raw_segment_that_is_a_link_out_of_the_evidence_refuses_the_image(built: dict, tmp_path: Path) -> None:
+    """The same for a split raw image: a later segment linking elsewhere is not read as the disk's rest."""
+    data = built["disk"].read_bytes()
+    folder = tmp_path / "split"
+    folder.mkdir()
+    (folder / "disk.001").write_bytes(data[: 8 * MIB])
+    (tmp_path / "elsewhere.raw").write_bytes(data[8 * MIB:])
+    (folder / "disk.002").symlink_to(tmp_path / "elsewhere.raw")
+    rc, doc, err = scan(folder / "disk.001", tmp_path / "out")
+    assert not doc.get("files"), doc.get("files")
+    assert rc == 2, err
+    (refused,) = [s for s in doc["skipped"] if s["reason"] == "source-error"]  # the image itself handed over
+    assert "segment file disk.002 is a symbolic link: not followed" in refused["detail"], refused

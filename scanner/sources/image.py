@@ -163,6 +163,7 @@ class ImageSource:
             self._refuse_encrypted_dmg()
         storage = self._storage = self._storage_spec()
         self._files = self._media_files()
+        self._refuse_linked_files()
         self._place_missing_in_container()
         self._step("opening the image", f"dfvfs ({self._kind})")
         self._open_media(storage)
@@ -470,6 +471,25 @@ class ImageSource:
         except Exception as e:  # noqa: BLE001 - provenance is best effort; the open below says what is wrong
             log.debug("image files not listed: %s", type(e).__name__)
             return [{"path": self.text, "role": "image", "size": os.path.getsize(self.text)}]
+
+    def _refuse_linked_files(self) -> None:
+        """Every extent or segment file the image's library will open beside it must be a regular file where
+        it lies (lstat, not followed): libvmdk, libewf and libsmraw follow a symbolic link out of the evidence
+        folder (or to a device) and read it as part of the disk. Such an image is refused, naming the file."""
+        import stat
+
+        for row in self._files:
+            if row.get("missing") or row.get("role") not in ("extent", "segment") or row["path"] == self.text:
+                continue
+            try:
+                mode = os.lstat(row["path"]).st_mode
+            except OSError:
+                continue  # gone since it was listed: the library's open says so
+            if stat.S_ISREG(mode):
+                continue
+            what = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+            raise SourceError(f"{row['role']} file {os.path.basename(row['path'])} is {what}: not followed "
+                              "(evidence is read only where it lies)")
 
     def _open_media(self, storage: Any) -> None:
         from dfvfs.lib import errors as dfvfs_errors

@@ -19,7 +19,7 @@ import pytsk3
 
 from ..backends import load
 from ..errors import SourceError
-from .image_noatime import open_evidence
+from .image_noatime import list_evidence_folder, open_evidence
 from .image_parents import parent_candidates, vhd_parent_by_identifier
 from .image_sniff import (
     EWF2_SIGNATURE,
@@ -364,7 +364,7 @@ def _any_later(stem: str, ext: str) -> bool:
     """Does a segment file named after EXT exist beside STEM (a gap in the middle of the set)?"""
     folder, base = os.path.split(stem)
     try:
-        names = os.listdir(folder or ".")
+        names = list_evidence_folder(folder)
     except OSError:
         return False
     pattern = re.compile(re.escape(base) + r"\.(?:[EeSsLl]|[Ee][x-z])[0-9A-Za-z]{2}$")

@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .image_noatime import open_evidence, read_evidence
+from .image_noatime import list_evidence_folder, open_evidence, read_evidence
 from .image_parttypes import gpt_type
 
 EWF_SIGNATURES = (b"EVF\x09\x0d\x0a\xff\x00", b"EVF2\x0d\x0a\x81\x00")
@@ -336,7 +336,7 @@ def vmdk_descriptor_of(path: str) -> str | None:
     walked on its own it would list the same disk twice."""
     folder, name = os.path.split(path)
     try:
-        siblings = [n for n in os.listdir(folder or ".") if n.casefold().endswith(".vmdk") and n != name]
+        siblings = [n for n in list_evidence_folder(folder) if n.casefold().endswith(".vmdk") and n != name]
     except OSError:
         return None
     for sibling in sorted(siblings):
@@ -418,7 +418,7 @@ def split_gap(segments: list[str]) -> list[str]:
             return "".join(chr(97 + (n // 26 ** i) % 26) for i in reversed(range(width)))
 
         try:
-            later = [number(m2.group(key)) for f in os.listdir(folder or ".")
+            later = [number(m2.group(key)) for f in list_evidence_folder(folder)
                      if (m2 := pattern.match(f)) and m2.group("stem") == stem and len(m2.group(key)) == width]
         except OSError:
             return []
