@@ -308,7 +308,7 @@ def say(code: Detail, **params: object) -> str:
         text = _checked(kind, params[name]) if name in params else None
         if text is None:
             log.debug("detail %s: parameter %s %s; written as ?", code.value, name,
-                      "missing" if name not in params else "refused (its value is not written)")
+                      "absent" if name not in params else "refused (its value is not written)")
             text = "?"
         filled[name] = text
     for name in set(params) - set(kinds):
