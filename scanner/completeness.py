@@ -43,6 +43,9 @@ _VOLUME_REASONS = frozenset({Status.UNREADABLE, Status.CORRUPT, Status.ENCRYPTED
 _NOT_A_FILE_SYSTEM = "not a file system (not carved)"
 # an image whose media is partly missing: the partitions there are not listed (scanner.sources.image)
 _MEDIA_LOST = ("segment file missing", "extent file missing", "truncated image")  # image._missing_segments
+# a file system whose walk raised part-way (Detail.FS_WALK_STOPPED "pN: walk stopped (library)", inner path ""):
+# the rest of it was never listed (review10g #7, Session 11)
+_FS_WALK_STOPPED = ": walk stopped ("
 
 
 def unlisted_kind(skip: dict[str, Any]) -> str | None:
@@ -56,7 +59,7 @@ def unlisted_kind(skip: dict[str, Any]) -> str | None:
         return None
     if inner == "/" and hops[-1].get("kind") != "archive" and _NOT_A_FILE_SYSTEM not in detail:
         return "volume"
-    if inner == "" and detail.startswith(_MEDIA_LOST):
+    if inner == "" and (detail.startswith(_MEDIA_LOST) or (reason == Status.CORRUPT and _FS_WALK_STOPPED in detail)):
         return "volume"
     return None
 
