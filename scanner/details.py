@@ -216,6 +216,9 @@ class Detail(Code):
                                 "or 7-Zip) and scan the result")
     SPLIT_PART = "split-part", ("part {n:d} of a {kind:word} ({whole:lib}): leakscan does not join the parts of an archive; {seen:detail}; "
                             "join them ({how:lib}) and scan the result")
+    SPLIT_SERIES_INCOMPLETE = "split-series-incomplete", ("part {n:d} of a {kind:word} ({whole:lib}) whose parts are not all here "
+                                                      "({problem:lib}): not joined; {seen:detail}; find the missing parts, "
+                                                      "put them beside the others and scan again")
     SPLIT_SOME_EXAMINED = "split-some-examined", "the members stored whole in this part were examined; the rest were not"
     SPLIT_NOT_EXAMINED = "split-not-examined", "its content was not examined"
     # -- a folder SOURCE's walk (sources.local): what changed under it while it was scanned

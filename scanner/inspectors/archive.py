@@ -43,6 +43,7 @@ from .archive_members import (
     ZIP_MAGIC,
     ArchiveLimits,
     InflateBudget,
+    SplitPart,
     archive_depth,
     error_reason,
     spanned_parts,
@@ -176,7 +177,11 @@ class ArchiveInspector:
             return legacy.may_embed(entry, size, self.config.max_inspect_bytes, lambda h: sniff(h) is not None)
         if _ext_of(entry.name, ARCHIVE_EXTS + UNSUPPORTED_EXTS):
             return True
-        if split_part(entry.name) is not None:  # X.z01, X.zip.002: listed whatever their bytes (no magic but the first)
+        part = _part_of(entry, head) if split_part(entry.name) is not None else None
+        if part is not None:  # X.z01, X.zip.002: listed whatever their bytes (no magic but the first)
+            series = getattr(entry, "series", None)
+            if series is not None and series.complete:  # read joined, under the first part's name (Session 11)
+                return bool(getattr(entry, "joined", False))
             return True
         if _ext_of(entry.name, sfx.PE_EXTS):  # a self-extractor: an archive after the program's own bytes
             return self._self_extracting(entry, size, head())
@@ -236,9 +241,12 @@ class ArchiveInspector:
         if depth >= cfg.archive_depth:
             return Inspection(status=Status.TOO_DEEP,
                               detail=say(Detail.INSIDE_ARCHIVES, depth=depth, limit=cfg.archive_depth))
-        part = split_part(entry.name)
+        joined = bool(getattr(entry, "joined", False))  # the first part of a whole split series: the joined archive
+        series = getattr(entry, "series", None)
+        part = None if joined else _part_of(entry, lambda: data[:4])
+        problem = series.problem() if part is not None and series is not None else ""
         if part is not None and (part.number > 1 or part.kind == "spanned zip" or sniff(data[:512]) is None):
-            return Inspection(status=Status.UNSUPPORTED, detail=part.detail(entry.name))
+            return Inspection(status=Status.UNSUPPORTED, detail=part.detail(entry.name, problem=problem))
         if sniff(data[:512]) is None:
             other = sniff_unsupported(data[:512])
             if other is not None:
@@ -273,9 +281,11 @@ class ArchiveInspector:
             kind, start = found.kind, found.offset if found.kind != "zip" else 0  # zip: its directory says
         if kind is None:
             return Inspection(status=Status.CORRUPT, detail=say(Detail.NOT_AN_ARCHIVE))
-        detail: dict[str, str | bool] = {"format": "tar" if kind == "compressed" else kind}  # a lone .gz/.bz2/.xz: tar
+        detail: dict[str, str | bool | int] = {"format": "tar" if kind == "compressed" else kind}  # a lone .gz/.bz2/.xz: tar
         if _ext_of(entry.name, sfx.PE_EXTS):
             detail["self_extracting"] = True
+        if joined and series is not None:
+            detail["joined_parts"] = len(series.parts)
         if entry.location.raw_path_hex:
             detail["raw_path_hex"] = entry.location.raw_path_hex
         hop = Hop("archive", entry.location.path, detail)
@@ -285,12 +295,13 @@ class ArchiveInspector:
         except Exception as e:  # noqa: BLE001 - a broken archive is data, not a crash
             reason, text = error_reason(e)
             if part is not None:  # the first part of a split archive: no directory of its own, said as such
-                return Inspection(status=Status.UNSUPPORTED, detail=f"{part.detail(entry.name)} ({kind}: {text})")
+                return Inspection(status=Status.UNSUPPORTED,
+                                  detail=f"{part.detail(entry.name, problem=problem)} ({kind}: {text})")
             return Inspection(status=reason, detail=f"{kind}: {text}")
         children = guard_listing(opened.items(), entry, kind)
         spans = spanned_parts(data) if kind == "zip" else 1
         if part is not None and opened.status != Status.OK:  # X.zip.001 read from its local headers
-            return Inspection(status=Status.UNSUPPORTED, detail=part.detail(entry.name, examined=True),
+            return Inspection(status=Status.UNSUPPORTED, detail=part.detail(entry.name, examined=True, problem=problem),
                               children=children, annotations=opened.annotations)
         if spans > 1:  # the last part of a spanned zip (X.zip beside X.z01 ...): members on other parts unread
             parts = ", ".join(f"{entry.name[:-4]}.z{k:02d}" for k in range(1, min(spans, 4))) + (" ..." if spans > 4 else "")
@@ -306,6 +317,23 @@ class ArchiveInspector:
                               children=embedded.embedded_parts(children, depth, (entry.location, data)))
         return Inspection(status=opened.status, detail=opened.detail, children=children,
                           annotations=opened.annotations)
+
+
+_SPANNING_MARK = b"PK\x07\x08"  # the first part of a spanned zip starts with it (APPNOTE 8.5.3)
+
+
+def _part_of(entry: Entry, head: Callable[[], bytes]) -> SplitPart | None:
+    """The part of a split or spanned archive ``entry`` is, from its name and what its folder said: ``X.zNN`` is a
+    part only beside ``X.zip`` (a ``.z80`` snapshot or a ``.z64`` ROM alone is none), or, alone, when it is the
+    first part (its spanning mark); where the folder is not known (an archive member, a file in an image, on a
+    share) by its name, as before (Session 11)."""
+    part = split_part(entry.name)
+    if part is None or part.kind != "spanned zip":
+        return part
+    beside = getattr(entry, "zip_beside", None)
+    if beside is False and not (part.number == 1 and head()[:4] == _SPANNING_MARK):
+        return None
+    return part
 
 
 def limits_for(config: ScanConfig, entry: Entry) -> ArchiveLimits:

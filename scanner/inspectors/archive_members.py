@@ -257,13 +257,16 @@ class SplitPart:
     whole: str  # the name of the archive the parts make (X.zip, X.7z)
     number: int
 
-    def detail(self, name: str, examined: bool = False) -> str:
+    def detail(self, name: str, examined: bool = False, problem: str = "") -> str:
         if self.kind == "spanned zip":
             how = f"zip -s 0 {self.whole} --out whole.zip (Info-ZIP) or 7-Zip, with every part in one folder"
         else:
             how = (f"copy /b {self.whole}.001+{self.whole}.002+... joined-{self.whole} (Windows) or "
                    f"cat {self.whole}.[0-9]* > joined-{self.whole}")
         seen = say(Detail.SPLIT_SOME_EXAMINED if examined else Detail.SPLIT_NOT_EXAMINED)
+        if problem:  # a series whose folder lacks a part (Session 11): named, nothing to join
+            return say(Detail.SPLIT_SERIES_INCOMPLETE, n=self.number, kind=self.kind, whole=self.whole,
+                       problem=problem, seen=seen)
         return say(Detail.SPLIT_PART, n=self.number, kind=self.kind, whole=self.whole, seen=seen, how=how)
 
 

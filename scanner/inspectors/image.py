@@ -115,6 +115,9 @@ class ImageInspector:
             return True  # a macOS sparse bundle's Info.plist: the bundle's disk is read from it (image_bundle)
         if not self.wants_name(entry.name):
             return False
+        series = getattr(entry, "series", None)
+        if series is not None and series.complete:  # X.7z.001 ... all there: an archive read joined (split_series)
+            return False
         if _suffix(entry.name) in IMAGE_SUFFIXES:
             return True  # recognised, or listed as named like an image but none
         if size < MIN_IMAGE:

@@ -15,8 +15,10 @@ folder's descriptor with O_NOFOLLOW (openat), never by a path that could pass th
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import os
+import re
 import stat as statmod
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +31,7 @@ from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
 from .base import Item, NameBatch, unbatched
+from .split_series import Series, concat, series_in, spanned_beside
 
 LOST_CHECK_SECONDS = 0.5
 # errors that may be the source's own (the scanned folder gone) rather than the file's
@@ -341,11 +344,123 @@ class LocalEntry:
         return LocalRef(self._dir.raw, self._dir.ident, self._raw_name_bytes)
 
 
+class PartRef:
+    """How a worker re-creates a part of a split archive: the part itself, its series and, for the first part of a
+    whole series, every part (read as one file there)."""
+
+    __slots__ = ("part", "series", "zip_beside", "joined")
+
+    def __init__(self, part: LocalRef, series: Series | None, zip_beside: bool | None,
+                 joined: tuple[LocalRef, ...] = ()) -> None:
+        self.part, self.series, self.zip_beside, self.joined = part, series, zip_beside, joined
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return (PartRef, (self.part, self.series, self.zip_beside, self.joined))
+
+    def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> FolderFileEntry:
+        p = self.part
+        if self.joined:
+            return FolderJoinedEntry(location, name, p.folder, p.ident, p.raw_name, self.series, self.zip_beside,
+                                     self.joined)
+        return FolderPartEntry(location, name, p.folder, p.ident, p.raw_name, self.series, self.zip_beside)
+
+
+class FolderPartEntry(FolderFileEntry):
+    """A part of a split archive in a worker (``series``: its series in the folder; ``zip_beside``: for ``X.zNN``,
+    whether ``X.zip`` is there)."""
+
+    __slots__ = ("series", "zip_beside")
+
+    def __init__(self, location: Location, name: str, folder: bytes, ident: tuple[int, int], raw_name: bytes,
+                 series: Series | None, zip_beside: bool | None) -> None:
+        super().__init__(location, name, folder, ident, raw_name)
+        self.series, self.zip_beside = series, zip_beside
+
+
+class FolderJoinedEntry(FolderPartEntry):
+    """The first part of a whole split series in a worker: stat and open give the joined archive."""
+
+    __slots__ = ("_parts",)
+    joined = True
+
+    def __init__(self, location: Location, name: str, folder: bytes, ident: tuple[int, int], raw_name: bytes,
+                 series: Series | None, zip_beside: bool | None, parts: tuple[LocalRef, ...]) -> None:
+        super().__init__(location, name, folder, ident, raw_name, series, zip_beside)
+        self._parts = parts
+
+    def stat(self) -> FileStat:
+        with reopen_folder(self._folder, self._ident) as fd:
+            stats = [stat_file(p.raw_name, fd) for p in self._parts]
+        return dataclasses.replace(stats[0], size=sum(s.size for s in stats))
+
+    def open(self) -> IO[bytes]:
+        sizes = list(self.series.sizes) if self.series is not None else []
+        folder, ident = self._folder, self._ident
+
+        def opener(raw: bytes) -> Callable[[], IO[bytes]]:
+            def one() -> IO[bytes]:
+                with reopen_folder(folder, ident) as fd:
+                    return open_file(raw, fd)
+            return one
+
+        return concat([opener(p.raw_name) for p in self._parts], sizes)
+
+
+class PartEntry(LocalEntry):
+    """A part of a split archive met in a folder walk (see FolderPartEntry)."""
+
+    __slots__ = ("series", "zip_beside")
+
+    def __init__(self, folder: _Folder, name: str, raw_name: bytes | None, series: Series | None,
+                 zip_beside: bool | None) -> None:
+        super().__init__(folder, name, raw_name)
+        self.series, self.zip_beside = series, zip_beside
+
+    def ref(self) -> PartRef:  # type: ignore[override]
+        return PartRef(super().ref(), self.series, self.zip_beside)
+
+
+class JoinedEntry(PartEntry):
+    """The first part of a whole split series (``X.7z.001`` with ``.002`` ... all there, each but the last the
+    first one's size): the entry is the joined archive (its size, its bytes, its hash); the other parts stay
+    plain files."""
+
+    __slots__ = ()
+    joined = True
+
+    def _refs(self) -> tuple[LocalRef, ...]:
+        assert self.series is not None
+        return tuple(LocalRef(self._dir.raw, self._dir.ident, n.encode("utf-8", "surrogateescape"))
+                     for n in self.series.parts)
+
+    def stat(self) -> FileStat:
+        first = super().stat()
+        fd = self._dir.fd
+        try:
+            if fd >= 0:
+                sizes = [stat_file(r.raw_name, fd).size for r in self._refs()]
+            else:
+                with self._dir.reopened() as again:
+                    sizes = [stat_file(r.raw_name, again).size for r in self._refs()]
+        except ReadError as e:
+            raise self._dir.lost_or(e) from e
+        return dataclasses.replace(first, size=sum(sizes))
+
+    def open(self) -> IO[bytes]:
+        return self.ref().entry(self.location, self.name, False, FileStat(0)).open()
+
+    def read_small(self, limit: int) -> None:
+        return None  # the joined archive is read by ``open``
+
+    def ref(self) -> PartRef:  # type: ignore[override]
+        return PartRef(LocalEntry.ref(self), self.series, self.zip_beside, self._refs())
+
+
 class _Folder:
     """One directory being listed: its raw path (with a trailing slash) and its decoded text, once; its
     descriptor while the walk is inside it (-1 after), and its identity (device, inode)."""
 
-    __slots__ = ("raw", "text", "raw_hex_needed", "source", "fd", "ident", "lost")
+    __slots__ = ("raw", "text", "raw_hex_needed", "source", "fd", "ident", "lost", "parts")
 
     def __init__(self, source: str, raw: bytes, text: str, utf8: bool, fd: int = -1,
                  ident: tuple[int, int] = (0, 0), lost: Callable[[], str] | None = None) -> None:
@@ -356,6 +471,8 @@ class _Folder:
         self.fd = fd
         self.ident = ident
         self.lost = lost  # the source's check "is the scanned folder itself gone?"
+        # parts of split archives in this folder: name -> (its series or None, X.zip beside an X.zNN or None)
+        self.parts: dict[str, tuple[Series | None, bool | None]] = {}
 
     def lost_or(self, e: ReadError) -> ReadError:
         """A file's read error, or ``source-lost`` when the source folder itself has gone meanwhile."""
@@ -380,12 +497,42 @@ class _Folder:
                     text, raw = _decoded(n)
                     if raw is not None:
                         names[i], raws[i] = text, raw
-        if raws:
+        if self.parts:  # a part of a split archive knows its series (joined when whole: split_series)
+            batch = _LocalBatch(names, lambda i: self.entry(names[i], raws.get(i)))
+        elif raws:
             batch = _LocalBatch(names, lambda i: LocalEntry(self, names[i], raws.get(i)))
         else:
             batch = _LocalBatch(names, lambda i: LocalEntry(self, names[i]), framed)
         batch.folder, batch.raws = self, raws
         return batch
+
+    def entry(self, name: str, raw_name: bytes | None = None) -> LocalEntry:
+        """A plain file's entry; a part of a split archive's knows its series."""
+        part = self.parts.get(name)
+        if part is None:
+            return LocalEntry(self, name, raw_name)
+        series, zip_beside = part
+        if series is not None and series.complete and name == series.parts[0]:
+            return JoinedEntry(self, name, raw_name, series, zip_beside)
+        return PartEntry(self, name, raw_name, series, zip_beside)
+
+    def find_parts(self, names: list[str], fd: int) -> None:
+        """The split archives among this folder's plain files (a regular-expression search over the folder's names
+        first: nothing more for a folder without a ``.001`` or ``.zNN`` name)."""
+        if _PART_NAME.search("\0".join(names) + "\0") is None:
+            return
+
+        def size_of(name: str) -> int | None:
+            try:
+                st = os.stat(os.fsencode(name), dir_fd=fd, follow_symlinks=False)
+            except OSError:
+                return None
+            return st.st_size if statmod.S_ISREG(st.st_mode) else None
+
+        for name, series in series_in(names, size_of).items():
+            self.parts[name] = (series, None)
+        for name, beside in spanned_beside(names).items():
+            self.parts[name] = (None, beside)
 
     def heads(self, names: list[str], raws: dict[int, bytes], indices: list[int], size: int) -> list[bytes | None]:
         """The first ``size`` bytes of each of these plain files (``LocalEntry.read_head`` without an entry
@@ -640,6 +787,7 @@ class LocalSource:
                     names = [d.name for d in listing if d.is_file(follow_symlinks=False)]
                 except OSError:
                     names = []
+                folder.find_parts(names or [d.name for d in listing], fd)
                 if names and len(names) == len(listing):
                     yield folder.batch(names)
                 elif (bundle := _sparse_bundle(listing, fd, path)) is not None:
@@ -697,7 +845,7 @@ class LocalSource:
             name, raw_name = _decoded(d.name)
             try:
                 if d.is_file(follow_symlinks=False):  # lstat failed above but works now
-                    yield LocalEntry(folder, name, raw_name)
+                    yield folder.entry(name, raw_name)
                     continue
                 raw = raw_name if raw_name is not None else name.encode("utf-8")
                 if d.is_symlink():
@@ -719,6 +867,9 @@ class LocalSource:
                 yield Skipped(folder.location(name, raw_name), Status.UNREADABLE, e.strerror or str(e))
         if run:
             yield folder.batch(run)
+
+
+_PART_NAME = re.compile(r"\.(?:\d{3}|[zZ]\d{2,3})\0", re.ASCII)
 
 
 def _decoded(name: str) -> tuple[str, bytes | None]:

@@ -1,0 +1,154 @@
+"""Archives cut into pieces, seen from the folder that holds them (Session 11).
+
+7-Zip ("Split to volumes"), HJSplit and ``split`` cut an archive into byte pieces ``X.7z.001``, ``X.7z.002`` ...
+(``X.zip.001`` ...): every part but the last has the first part's size, and the pieces joined in order are the
+archive itself. A folder's listing tells which parts are there: a complete series is read as one virtual file
+(``ConcatReader``: read-only, seekable, over the parts in order) under the first part's name; a series with a gap
+or a part shorter than the first (not the last) is listed with the part(s) missing. PKZIP/Info-ZIP spanned zips
+(``X.z01`` ... ``X.zip``) are not joined (their offsets are per part): a ``.zNN`` is a part only beside ``X.zip``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import IO
+
+_SPLIT = re.compile(r"^(?P<whole>.+\.(?:zip|7z))\.(?P<n>\d{3})$", re.IGNORECASE | re.ASCII)
+_SPANNED = re.compile(r"^(?P<stem>.+)\.[zZ]\d{2,3}$", re.ASCII)
+MAX_PARTS = 999
+
+
+@dataclass(frozen=True)
+class Series:
+    """One split archive's parts as the folder holds them."""
+
+    whole: str  # X.7z (the archive the parts make)
+    parts: tuple[str, ...]  # the part names present, in order (X.7z.001 ...)
+    sizes: tuple[int, ...]
+    missing: tuple[str, ...] = ()  # parts named by the gap between present ones (X.7z.002 when .001 and .003 are)
+    short: tuple[str, ...] = ()  # parts (not the last) shorter than the first: cut or still being copied
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.parts) and self.parts[0].endswith("001") and not self.missing and not self.short
+
+    @property
+    def size(self) -> int:
+        return sum(self.sizes)
+
+    def problem(self) -> str:
+        """What is wrong with an incomplete series, in words (no personal value: file names of the evidence)."""
+        said = []
+        if not self.parts or not self.parts[0].endswith("001"):
+            said.append(f"part {self.whole}.001 missing")
+        if self.missing:
+            said.append("missing: " + ", ".join(self.missing[:5]) + (" ..." if len(self.missing) > 5 else ""))
+        if self.short:
+            said.append("shorter than the first part: " + ", ".join(self.short[:5]))
+        return "; ".join(said)
+
+
+def series_in(names: Iterable[str], size_of: Callable[[str], int | None]) -> dict[str, Series]:
+    """Every part of a split archive among a folder's plain file ``names`` -> its series; ``size_of(name)``: the
+    part's size (None when it cannot be had: the series is then not joined, it is listed)."""
+    found: dict[str, dict[int, str]] = {}
+    for name in names:
+        m = _SPLIT.match(name)
+        if m is not None and 0 < int(m["n"]) <= MAX_PARTS:
+            found.setdefault(m["whole"], {})[int(m["n"])] = name
+    out: dict[str, Series] = {}
+    for whole, numbered in found.items():
+        order = sorted(numbered)
+        names_in = tuple(numbered[k] for k in order)
+        sizes = tuple(size_of(n) for n in names_in)
+        width = len(names_in[0].rsplit(".", 1)[1])
+        missing = tuple(f"{whole}.{k:0{width}d}" for k in range(1, order[-1]) if k not in numbered and k != 1)
+        first = sizes[0] if order[0] == 1 else None
+        short = tuple(n for n, s in zip(names_in[:-1], sizes[:-1], strict=True)
+                      if s is None or first is None or s != first)
+        last = sizes[-1]
+        if last is None or (first is not None and last > first):  # a last part larger than the first: not a cut series
+            short += (names_in[-1],)
+        series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short)
+        for n in names_in:
+            out[n] = series
+    return out
+
+
+def spanned_beside(names: Iterable[str]) -> dict[str, bool]:
+    """``X.zNN`` among ``names`` -> whether ``X.zip`` is there too (only then is it a part of a spanned zip: a
+    ``.z80`` snapshot or a ``.z64`` ROM alone is no part)."""
+    listed = list(names)
+    zips = {n.casefold() for n in listed if n.casefold().endswith(".zip")}
+    return {n: f"{m['stem']}.zip".casefold() in zips for n in listed if (m := _SPANNED.match(n)) is not None}
+
+
+class ConcatReader(io.RawIOBase):
+    """The parts of a split archive read as one file: read-only, seekable. Each part is opened when first read
+    (``openers[i]()``) and closed with the reader; a part whose size differs from the one listed fails the read
+    (the archive is not the one whose parts were counted)."""
+
+    def __init__(self, openers: list[Callable[[], IO[bytes]]], sizes: list[int]) -> None:
+        super().__init__()
+        self._openers, self._sizes = openers, sizes
+        self._starts = [sum(sizes[:i]) for i in range(len(sizes))]
+        self._total = sum(sizes)
+        self._open: dict[int, IO[bytes]] = {}
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._total}[whence]
+        if base + offset < 0:
+            raise ValueError("negative seek position")
+        self._pos = base + offset
+        return self._pos
+
+    def _part(self, i: int) -> IO[bytes]:
+        f = self._open.get(i)
+        if f is None:
+            f = self._open[i] = self._openers[i]()
+        return f
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        want = len(buffer)
+        if want == 0 or self._pos >= self._total:
+            return 0
+        i = max(k for k, s in enumerate(self._starts) if s <= self._pos)
+        while self._sizes[i] == 0 and i + 1 < len(self._sizes):
+            i += 1
+        inner = self._pos - self._starts[i]
+        f = self._part(i)
+        f.seek(inner)
+        n = min(want, self._sizes[i] - inner)
+        data = f.read(n)
+        if len(data) != n:
+            raise OSError(f"part {i + 1} of the split archive is shorter than when it was listed")
+        buffer[:n] = data
+        self._pos += n
+        return n
+
+    def close(self) -> None:
+        for f in self._open.values():
+            try:
+                f.close()
+            except OSError:
+                pass
+        self._open.clear()
+        super().close()
+
+
+def concat(openers: list[Callable[[], IO[bytes]]], sizes: list[int]) -> IO[bytes]:
+    """A buffered ``ConcatReader``."""
+    return io.BufferedReader(ConcatReader(openers, sizes), buffer_size=1 << 20)

@@ -1,0 +1,114 @@
+"""Session 11: a byte-split archive (``X.7z.001``, ``X.7z.002`` ... / ``X.zip.001`` ..., as 7-Zip, HJSplit and
+``split`` cut them) whose parts are all in the folder is read as the one archive it is: its members are examined
+(``X.7z.001 » 名簿.xlsx``) and the joined archive is hashed as one file. A series missing a part stays listed,
+naming the part; ``.zNN`` alone (no ``X.zip`` beside) is no part of a spanned zip."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+
+import py7zr
+from conftest import run_cli
+from image_data import LEAKED, leaked_workbook
+
+ROWS = 12
+
+
+def _seven(book: bytes) -> bytes:
+    buf = io.BytesIO()
+    with py7zr.SevenZipFile(buf, "w", filters=[{"id": py7zr.FILTER_COPY}]) as z:  # stored: the parts cut the member
+        z.writestr(book, f"data/{LEAKED}")
+    return buf.getvalue()
+
+
+def _zip(book: bytes) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr(f"data/{LEAKED}", book)
+    return buf.getvalue()
+
+
+def _split(folder: Path, whole: str, data: bytes, parts: int = 3) -> list[Path]:
+    """``split -b`` as a user does it (the same bytes 7-Zip's volumes or HJSplit give): X.7z.001 ..."""
+    (folder / whole).write_bytes(data)
+    size = -(-len(data) // parts)
+    subprocess.run(["split", "-b", str(size), "-d", "-a", "3", "--numeric-suffixes=1", whole, f"{whole}."],
+                   cwd=folder, check=True)
+    (folder / whole).unlink()
+    return sorted(folder.glob(f"{whole}.[0-9]*"))
+
+
+def _scan(tmp_path: Path, src: Path, *extra: str) -> tuple[int, dict]:
+    out = tmp_path / "out"
+    run = run_cli("scan", str(src), "--name", LEAKED, "--out", str(out), "--quiet", *extra)
+    return run.returncode, json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def test_a_whole_7z_and_zip_series_are_read_joined(tmp_path: Path) -> None:
+    book = leaked_workbook(rows=ROWS)
+    src = tmp_path / "src"
+    src.mkdir()
+    seven, zipped = _seven(book), _zip(book)
+    parts7 = _split(src, "名簿一式.7z", seven)
+    partsz = _split(src, "backup.zip", zipped)
+    assert len(parts7) == 3 and len(partsz) == 3
+    known = tmp_path / "known.txt"  # the leaked archive as it was sent, before it was cut: its digest
+    known.write_text(hashlib.sha256(seven).hexdigest() + "\n", encoding="utf-8")
+    code, doc = _scan(tmp_path, src, "--known-hashes", str(known))
+    files = {f["path"]: f for f in doc["files"]}
+    for first in (parts7[0], partsz[0]):
+        member = files[f"{first} » data/{LEAKED}"]
+        assert member["pii"]["records"] == ROWS and member["status"] == "ok"
+        hop = member["container"][0]
+        assert hop["detail"]["joined_parts"] == 3
+    # nothing of the series is listed unsupported: the parts are the archive, read whole
+    parted = [s for s in doc["skipped"] if ".7z.0" in s["path"] or ".zip.0" in s["path"]]
+    assert parted == [], parted
+    # the joined archive hashed as one file: the known archive's digest finds it under its first part's name
+    row = files[str(parts7[0])]
+    assert row["sha256"] == hashlib.sha256(seven).hexdigest() and row["size"] == len(seven)
+    assert "known-hash" in " ".join(row["reasons"]), row["reasons"]
+    for p in parts7[1:]:  # the other parts (a hit by their name's 名簿 here): each its own bytes
+        assert files[str(p)]["sha256"] == hashlib.sha256(p.read_bytes()).hexdigest()
+    assert code == 1 and doc["scan"]["complete"] is True
+
+
+def test_a_series_missing_a_part_is_listed_naming_it(tmp_path: Path) -> None:
+    book = leaked_workbook(rows=ROWS)
+    src = tmp_path / "src"
+    src.mkdir()
+    parts = _split(src, "名簿一式.7z", _seven(book))
+    parts[1].unlink()
+    code, doc = _scan(tmp_path, src)
+    listed = {s["path"]: s for s in doc["skipped"]}
+    for p in (parts[0], parts[2]):
+        row = listed[str(p)]
+        assert row["reason"] == "unsupported"
+        assert "missing: 名簿一式.7z.002" in row["detail"], row["detail"]
+    assert not [f for f in doc["files"] if "»" in f["path"]]
+
+
+def test_zNN_alone_is_no_spanned_part_but_beside_X_zip_it_is(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "game.z80").write_bytes(b"\x00" * 30000)  # a ZX Spectrum snapshot
+    (src / "rom.z64").write_bytes(b"\x80\x37\x12\x40" + b"\x00" * 4000)  # an N64 ROM
+    book = leaked_workbook(rows=ROWS)
+    (src / "tmp.zip").write_bytes(_zip(book) + _zip(leaked_workbook(rows=ROWS + 1)))
+    span = src / "span"
+    span.mkdir()
+    (span / "big.bin").write_bytes(__import__("os").urandom(200_000))
+    subprocess.run(["zip", "-q", "-0", "-s", "64k", str(span / "set.zip"), "big.bin"], cwd=span, check=True)
+    (span / "big.bin").unlink()
+    assert (span / "set.z01").exists()
+    (src / "tmp.zip").unlink()
+    code, doc = _scan(tmp_path, src)
+    listed = {s["path"]: s for s in doc["skipped"]}
+    assert str(src / "game.z80") not in listed and str(src / "rom.z64") not in listed
+    assert listed[str(span / "set.z01")]["reason"] == "unsupported"
+    assert "spanned zip" in listed[str(span / "set.z01")]["detail"]
