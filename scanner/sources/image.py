@@ -822,7 +822,15 @@ class ImageSource:
         except Exception:  # noqa: BLE001 - dfvfs errors opening the layer: the generic message says enough
             log.debug("layer bytes not readable", exc_info=True)
             return None
-        return describe("/".join(layer.names), layer.facts.get("partition_type_code"), read, length, why)
+        progress: Callable[[], None] | None = None
+        if self.step_seconds is not None:  # reading a large zero partition through is progress, not a hang
+            from ..isolation import mark
+
+            seconds = self.step_seconds
+
+            def progress() -> None:
+                mark(None, seconds)
+        return describe("/".join(layer.names), layer.facts.get("partition_type_code"), read, length, why, progress)
 
     def _no_fs_detail(self, layer: Layer, why: str) -> str:
         name = "/".join(layer.names)

@@ -9,6 +9,7 @@ a few reads: the swap signature at the end of the first page, and zero samples s
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,6 +64,8 @@ PAGE_SIZES = (4096, 8192, 16384, 65536)  # the swap signature ends the first pag
 SAMPLES = 256  # zero check: this many 4 KiB reads spread over the partition, plus its first and last 64 KiB
 SAMPLE = 4096
 EDGE = 65536
+READ_THROUGH_BYTES = 16 << 30  # a larger partition zero at every sample is read through up to this size ...
+READ_THROUGH_SECONDS = 90.0  # ... and for at most this long (an unformatted 300 GB partition stays listed)
 WHOLE_BELOW = 256 << 20  # a partition this small is read whole (an MSR of 16-128 MiB: well under a second)
 
 
@@ -101,28 +104,50 @@ def swap_kind(read: Read, size: int) -> str | None:
     return None
 
 
-def looks_all_zero(read: Read, size: int) -> tuple[bool, str]:
+def _read_through(read: Read, size: int, progress: Callable[[], None] | None, seconds: float | None) -> bool | None:
+    """Every byte read in 1 MiB (4 MiB past 256 MiB) steps: True all zero, False data seen, None when ``seconds``
+    passed first. ``progress`` is called after each step (the walker's clock: a long read is not a hang)."""
+    step = 1 << 20 if size <= WHOLE_BELOW else 4 << 20
+    until = None if seconds is None else time.monotonic() + seconds
+    for off in range(0, size, step):
+        if read(off, min(step, size - off)).strip(b"\0"):
+            return False
+        if progress is not None:
+            progress()
+        if until is not None and time.monotonic() > until:
+            return None
+    return True
+
+
+def looks_all_zero(read: Read, size: int, progress: Callable[[], None] | None = None) -> tuple[bool, str]:
     """(all zero?, how it was checked): the whole partition when small, else its first and last 64 KiB and
-    evenly spread 4 KiB samples. A sampled check can miss data between samples: said in the text."""
+    evenly spread 4 KiB samples; zero at every sample and no larger than READ_THROUGH_BYTES, it is then read
+    through (Session 11: an unformatted partition made every scan of its disk incomplete), for at most
+    READ_THROUGH_SECONDS. A sampled check can miss data between samples: said in the text."""
     if size <= 0:
         return False, ""
     if size <= WHOLE_BELOW:
-        step = 1 << 20
-        for off in range(0, size, step):
-            if read(off, min(step, size - off)).strip(b"\0"):
-                return False, ""
-        return True, f"all {size} bytes read"
+        return (True, f"all {size} bytes read") if _read_through(read, size, progress, None) else (False, "")
     spots = [(0, EDGE), (size - EDGE, EDGE)]
     stride = (size - 2 * EDGE) // (SAMPLES + 1)
     spots += [(EDGE + stride * (i + 1), SAMPLE) for i in range(SAMPLES)]
     for off, n in spots:
         if read(off, n).strip(b"\0"):
             return False, ""
-    return True, (f"its first and last {EDGE // 1024} KiB and {SAMPLES} samples of {SAMPLE // 1024} KiB spread "
-                  f"over its {size} bytes read, all zero; not read whole")
+    sampled = (f"its first and last {EDGE // 1024} KiB and {SAMPLES} samples of {SAMPLE // 1024} KiB spread "
+               f"over its {size} bytes read, all zero; not read whole")
+    if size <= READ_THROUGH_BYTES:
+        whole = _read_through(read, size, progress, READ_THROUGH_SECONDS)
+        if whole is False:
+            return False, ""
+        if whole:
+            return True, f"all {size} bytes read"
+        return True, sampled + f" (reading it through took longer than {READ_THROUGH_SECONDS:.0f} s)"
+    return True, sampled + f" (over {READ_THROUGH_BYTES >> 30} GiB: not read through)"
 
 
-def describe(name: str, kind: int | str | None, read: Read, size: int | None, why: str = "") -> Verdict | None:
+def describe(name: str, kind: int | str | None, read: Read, size: int | None, why: str = "",
+             progress: Callable[[], None] | None = None) -> Verdict | None:
     """Why partition ``name`` holds no file system that can be walked, or None to keep the generic message.
 
     Linux swap is listed as not examined (it may hold fragments of any file that was in memory; leakscan
@@ -139,13 +164,13 @@ def describe(name: str, kind: int | str | None, read: Read, size: int | None, wh
             typed = name if label and label.startswith("Linux swap") else typed
             return Verdict(True, Status.UNSUPPORTED, f"{typed}: {swap}: not a file system (not carved); it may "
                            "hold fragments of files that were open; carve it with another tool if that matters")
-        zero, how = looks_all_zero(read, size)
+        zero, how = looks_all_zero(read, size, progress)
     except (OSError, RuntimeError):
         return None
     if kind in BOOT_CODE_TYPES and not zero:  # boot loader code by definition: no file system to list (review10g)
         return Verdict(True, Status.UNSUPPORTED, f"{typed}: boot loader code (GRUB's core image): not a file system "
                        "(not carved); carve it with another tool if that matters")
-    if zero and size <= WHOLE_BELOW:
+    if zero and how.startswith("all "):  # every byte read (read through past WHOLE_BELOW: Session 11)
         return Verdict(False, Status.EMPTY_VOLUME, f"{typed}: empty (all zero): no file system and no data ({how})")
     if zero:  # only samples were read: what lies between them was not seen, so it is listed, never "empty"
         return Verdict(True, Status.UNSUPPORTED, f"{typed}: no file system; {how}: the bytes between the samples "
