@@ -60,6 +60,9 @@ class Status(Code):
                                     "hung or reached its memory cap in one file system (a damaged or crafted image); "
                                     "what was listed before is examined, the rest of that file system is not, the "
                                     "ones after it are walked again (the scan is incomplete)")
+    SYSTEM_FOLDER = "system-folder", ("a Windows system folder at a volume's root that only the system may list "
+                                      "(System Volume Information: signatures/system_folders.toml): not examined, "
+                                      "expected there; the scan stays complete unless --strict-complete")
     SOURCE_ERROR = "source-error", "a whole SOURCE could not be opened (also in scan.source_errors)"
     NO_RECORDS = "no-records", "a leaked file read completely, but no personal-records sheet found in it"
     UNSAFE_NAME = "unsafe-name", ("an archive member whose name would escape its folder if extracted (.., absolute, "

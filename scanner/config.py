@@ -25,6 +25,7 @@ class ScanConfig:
     notes: list[str] = field(default_factory=list)
     lang: str = LANGS[0]
     quiet: bool = False
+    strict_complete: bool = False  # a denied Windows system folder at a volume root makes the scan incomplete too
     unmask: bool = False
     use_keywords: bool = True
     # content inspection caps (spreadsheets, archives): a file over the cap is listed as too-large

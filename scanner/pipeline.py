@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
 
+from . import system_folders
 from .codes import Status
 from .config import ScanConfig
 from .contracts import (
@@ -106,6 +107,8 @@ class Dispatcher:
                 if delay:
                     time.sleep(delay)
             elif isinstance(item, Skipped):
+                if item.reason == Status.UNREADABLE and not self.ctx.config.strict_complete:
+                    item = system_folders.expected(item)  # System Volume Information at a volume root (Session 11)
                 self._ready(FileOutcome(skipped=[item]), None)
             else:
                 self._ready(FileOutcome(links=[item]), None)

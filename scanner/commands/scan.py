@@ -126,6 +126,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--retry-unreadable", action="store_true",
                    help=_("with --resume: read again the files the scan listed as unreadable (after permissions were "
                    "fixed); files and folders lost to the source (connection, source-lost) are always retried"))
+    p.add_argument("--strict-complete", action="store_true",
+                   help=_("a Windows system folder that only the system may list (System Volume Information at a "
+                   "volume's root: signatures/system_folders.toml) makes the scan incomplete (exit 3) like any folder "
+                   "that could not be listed; by default it is listed as expected (system-folder) and the scan stays "
+                   "complete"))
     p.add_argument("--workers", type=int, default=D.workers or None, metavar="N",
                    help=_("worker processes that read and decode files, each killable with its own memory cap and "
                    "time limit (default: one per core); the findings are the same for any N"))
@@ -158,7 +163,8 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> ScanConfig:
         examiner=args.examiner or case.get("examiner", ""), witness=args.witness or case.get("witness", ""),
         organisation=args.organisation or case.get("organisation", ""),
         notes=[*case.get("notes", []), *args.note], breach=breach, pdf=args.pdf,
-        lang=args.lang, quiet=args.quiet, unmask=args.unmask, use_keywords=not args.no_keywords,
+        lang=args.lang, quiet=args.quiet, strict_complete=args.strict_complete, unmask=args.unmask,
+        use_keywords=not args.no_keywords,
         max_inspect_bytes=args.max_inspect_mb * MiB, max_cells=args.max_cells,
         parse_timeout=args.parse_timeout, archive_depth=args.archive_depth, content_check=args.content_check,
         max_archive_total=args.max_archive_mb * MiB, max_archive_ratio=args.max_archive_ratio,
