@@ -76,6 +76,11 @@ def test_a_whole_7z_and_zip_series_are_read_joined(tmp_path: Path) -> None:
     for p in parts7[1:]:  # the other parts (a hit by their name's 名簿 here): each its own bytes
         assert files[str(p)]["sha256"] == hashlib.sha256(p.read_bytes()).hexdigest()
     assert code == 1 and doc["scan"]["complete"] is True
+    # persons --export reads the member again through the joined series (the walk's own entry)
+    export = tmp_path / "persons.xlsx"
+    again = run_cli("persons", str(tmp_path / "out"), "--export", str(export), "--sources", str(src))
+    assert again.returncode == 0, again.stderr
+    assert "INCOMPLETE" not in again.stderr and export.exists()
 
 
 def test_a_series_missing_a_part_is_listed_naming_it(tmp_path: Path) -> None:
