@@ -1,0 +1,50 @@
+"""Session 11: ``System Volume Information`` refused at the root of an SMB share (a ``D$`` share) is listed as
+``system-folder`` and the scan stays complete; the same name refused deeper is an unlisted folder (incomplete).
+Samba runs without CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH so mode-000 folders are really refused."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import smb_data
+from conftest import run_cli
+from smb_data import PASSWORD, SambaServer
+from test_smb_denied import _without_dac
+
+from scanner.demo import LEAKED_NAME
+
+SVI = "System Volume Information"
+
+
+def test_system_volume_information_at_a_share_root_is_expected(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    (share / SVI).mkdir(parents=True)
+    (share / "部署" / SVI).mkdir(parents=True)
+    (share / "部署" / "memo.txt").write_text("memo\n", encoding="utf-8")
+    for d in (share / SVI, share / "部署" / SVI):
+        os.chmod(d, 0)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(smb_data, "_die_with_parent", _without_dac)
+    try:
+        server = SambaServer(tmp_path / "samba", {"d": share}).start()
+    finally:
+        patch.undo()
+    try:
+        out = tmp_path / "out"
+        run = run_cli("scan", server.url("d"), "--name", LEAKED_NAME, "--out", str(out), "--quiet",
+                      env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
+    finally:
+        server.kill()
+        for d in (share / SVI, share / "部署" / SVI):
+            os.chmod(d, 0o700)
+    doc = json.loads((out / "findings.json").read_text("utf-8"))
+    by = {s["path"]: s for s in doc["skipped"]}
+    [root] = [s for p, s in by.items() if p.endswith(f"/{SVI}") and "部署" not in p]
+    [deep] = [s for p, s in by.items() if p.endswith(f"部署/{SVI}")]
+    assert root["reason"] == "system-folder" and "ACCESS_DENIED" in root["detail"], root
+    assert deep["reason"] == "unreadable"
+    assert run.returncode == 3 and [Path(u["path"]).name for u in doc["scan"]["incomplete"]["unlisted"]] == [SVI]
+    assert "部署" in doc["scan"]["incomplete"]["unlisted"][0]["path"]
