@@ -117,3 +117,20 @@ def test_zNN_alone_is_no_spanned_part_but_beside_X_zip_it_is(tmp_path: Path) -> 
     assert str(src / "game.z80") not in listed and str(src / "rom.z64") not in listed
     assert listed[str(span / "set.z01")]["reason"] == "unsupported"
     assert "spanned zip" in listed[str(span / "set.z01")]["detail"]
+
+
+def test_parts_inside_an_archive_are_listed_as_before(tmp_path: Path) -> None:
+    """Inside an archive the folder is not grouped: each part is listed (never silent), as in Session 10."""
+    src = tmp_path / "src"
+    src.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    parts = _split(work, "名簿一式.7z", _seven(leaked_workbook(rows=ROWS)))
+    with zipfile.ZipFile(src / "転送.zip", "w") as zf:
+        for p in parts:
+            zf.write(p, p.name)
+    code, doc = _scan(tmp_path, src)
+    listed = {s["path"]: s for s in doc["skipped"]}
+    for p in parts:
+        row = listed[f"{src / '転送.zip'} » {p.name}"]
+        assert row["reason"] == "unsupported" and "does not join" in row["detail"], row
