@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import subprocess
 import zipfile
 from pathlib import Path
@@ -107,16 +108,44 @@ def test_zNN_alone_is_no_spanned_part_but_beside_X_zip_it_is(tmp_path: Path) -> 
     (src / "tmp.zip").write_bytes(_zip(book) + _zip(leaked_workbook(rows=ROWS + 1)))
     span = src / "span"
     span.mkdir()
-    (span / "big.bin").write_bytes(__import__("os").urandom(200_000))
+    (span / "big.bin").write_bytes(os.urandom(200_000))
     subprocess.run(["zip", "-q", "-0", "-s", "64k", str(span / "set.zip"), "big.bin"], cwd=span, check=True)
     (span / "big.bin").unlink()
-    assert (span / "set.z01").exists()
+    (span / "set.z02").unlink()  # a spanned set with a part missing: listed, the part named
     (src / "tmp.zip").unlink()
     code, doc = _scan(tmp_path, src)
     listed = {s["path"]: s for s in doc["skipped"]}
     assert str(src / "game.z80") not in listed and str(src / "rom.z64") not in listed
     assert listed[str(span / "set.z01")]["reason"] == "unsupported"
     assert "spanned zip" in listed[str(span / "set.z01")]["detail"]
+    assert "missing: set.z02" in listed[str(span / "set.z01")]["detail"]
+    assert str(span / "set.zip") in listed  # its own end record names the parts it lacks
+
+
+def test_a_whole_spanned_zip_is_read_joined(tmp_path: Path) -> None:
+    """``zip -s`` (Info-ZIP; PKZIP and WinZip write the same layout): the members' offsets are per part, so the
+    joined parts are read with each member moved to its own part; one member on the first part, one on the last."""
+    work = tmp_path / "work"
+    (work / "d").mkdir(parents=True)
+    (work / "d" / LEAKED).write_bytes(leaked_workbook(rows=ROWS))
+    (work / "d" / "noise.bin").write_bytes(os.urandom(150_000))
+    (work / "d" / "z_last.xlsx").write_bytes(leaked_workbook(rows=ROWS, seed=77))
+    src = tmp_path / "src"
+    src.mkdir()
+    subprocess.run(["zip", "-q", "-0", "-r", "-s", "64k", str(src / "送付.zip"), "d"], cwd=work, check=True)
+    assert (src / "送付.z02").exists()
+    code, doc = _scan(tmp_path, src)
+    files = {f["path"]: f for f in doc["files"]}
+    for name in (LEAKED, "z_last.xlsx"):
+        member = files[f"{src / '送付.zip'} » d/{name}"]
+        assert member["pii"]["records"] == ROWS and member["status"] == "ok", member
+        assert member["container"][0]["detail"]["spanned"] is True
+    assert not [s for s in doc["skipped"] if "送付" in s["path"]], doc["skipped"]
+    assert doc["scan"]["complete"] is True
+    # read again in this process (persons --export walks the folder again: the walk's own joined entry)
+    export = tmp_path / "persons.xlsx"
+    again = run_cli("persons", str(tmp_path / "out"), "--export", str(export), "--sources", str(src))
+    assert again.returncode == 0 and "INCOMPLETE" not in again.stderr, again.stderr
 
 
 def test_parts_inside_an_archive_are_listed_as_before(tmp_path: Path) -> None:

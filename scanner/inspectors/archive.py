@@ -286,6 +286,8 @@ class ArchiveInspector:
             detail["self_extracting"] = True
         if joined and series is not None:
             detail["joined_parts"] = len(series.parts)
+            if series.spanned:
+                detail["spanned"] = True
         if entry.location.raw_path_hex:
             detail["raw_path_hex"] = entry.location.raw_path_hex
         hop = Hop("archive", entry.location.path, detail)
@@ -303,7 +305,8 @@ class ArchiveInspector:
         if part is not None and opened.status != Status.OK:  # X.zip.001 read from its local headers
             return Inspection(status=Status.UNSUPPORTED, detail=part.detail(entry.name, examined=True, problem=problem),
                               children=children, annotations=opened.annotations)
-        if spans > 1:  # the last part of a spanned zip (X.zip beside X.z01 ...): members on other parts unread
+        if spans > 1 and not (joined and series is not None and series.spanned and spans == len(series.parts)):
+            # the last part of a spanned zip (X.zip beside X.z01 ...) not joined: members on other parts unread
             parts = ", ".join(f"{entry.name[:-4]}.z{k:02d}" for k in range(1, min(spans, 4))) + (" ..." if spans > 4 else "")
             return Inspection(status=Status.UNSUPPORTED,
                               detail=say(Detail.SPANNED_LAST, n=spans, parts=parts, name=entry.name),

@@ -209,6 +209,18 @@ def _zip_keys(data: bytes, zf: zipfile.ZipFile, files: list[zipfile.ZipInfo], ca
     return found, note
 
 
+def _span_offsets(parent: Entry, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """A spanned zip read joined (``X.z01`` ... ``X.zip``, scanner.sources.split_series): each member's offset in
+    the central directory is relative to its own part (``ZipInfo.volume``), and zipfile shifted every one by the
+    start of the last part (where the directory is); each is moved to the start of its own part instead."""
+    starts = getattr(parent, "disk_starts", None)
+    if not starts or zf.start_dir < starts[-1]:  # no parts, or a directory that begins on an earlier part: as read
+        return
+    for info in infos:
+        if 0 <= info.volume < len(starts):
+            info.header_offset += starts[info.volume] - starts[-1]
+
+
 def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -220,6 +232,7 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             raise
         return recovered
     infos = zf.infolist()
+    _span_offsets(parent, zf, infos)
     names = {i.filename for i in infos}
     files = [i for i in infos if not i.is_dir()]
     locked = sum(1 for i in files if _zip_encrypted(i))

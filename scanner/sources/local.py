@@ -31,7 +31,7 @@ from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
 from .base import Item, NameBatch, unbatched
-from .split_series import Series, concat, series_in, spanned_beside
+from .split_series import Series, concat, series_in, spanned_beside, spanned_in
 
 LOST_CHECK_SECONDS = 0.5
 # errors that may be the source's own (the scanned folder gone) rather than the file's
@@ -383,6 +383,11 @@ class FolderJoinedEntry(FolderPartEntry):
     __slots__ = ("_parts",)
     joined = True
 
+    @property
+    def disk_starts(self) -> tuple[int, ...] | None:
+        """A spanned zip's parts' starts in the joined file (its members' offsets are per part), else None."""
+        return self.series.disk_starts if self.series is not None and self.series.spanned else None
+
     def __init__(self, location: Location, name: str, folder: bytes, ident: tuple[int, int], raw_name: bytes,
                  series: Series | None, zip_beside: bool | None, parts: tuple[LocalRef, ...]) -> None:
         super().__init__(location, name, folder, ident, raw_name, series, zip_beside)
@@ -427,6 +432,11 @@ class JoinedEntry(PartEntry):
 
     __slots__ = ()
     joined = True
+
+    @property
+    def disk_starts(self) -> tuple[int, ...] | None:
+        """A spanned zip's parts' starts in the joined file (FolderJoinedEntry.disk_starts), else None."""
+        return self.series.disk_starts if self.series is not None and self.series.spanned else None
 
     def _refs(self) -> tuple[LocalRef, ...]:
         assert self.series is not None
@@ -512,7 +522,7 @@ class _Folder:
         if part is None:
             return LocalEntry(self, name, raw_name)
         series, zip_beside = part
-        if series is not None and series.complete and name == series.parts[0]:
+        if series is not None and series.complete and name == series.joined_as:
             return JoinedEntry(self, name, raw_name, series, zip_beside)
         return PartEntry(self, name, raw_name, series, zip_beside)
 
@@ -533,6 +543,8 @@ class _Folder:
             self.parts[name] = (series, None)
         for name, beside in spanned_beside(names).items():
             self.parts[name] = (None, beside)
+        for name, series in spanned_in(names, size_of).items():  # X.z01 ... X.zip (the last one included)
+            self.parts[name] = (series, True)
 
     def heads(self, names: list[str], raws: dict[int, bytes], indices: list[int], size: int) -> list[bytes | None]:
         """The first ``size`` bytes of each of these plain files (``LocalEntry.read_head`` without an entry

@@ -30,9 +30,22 @@ class Series:
     sizes: tuple[int, ...]
     missing: tuple[str, ...] = ()  # parts named by the gap between present ones (X.7z.002 when .001 and .003 are)
     short: tuple[str, ...] = ()  # parts (not the last) shorter than the first: cut or still being copied
+    spanned: bool = False  # a PKZIP spanned zip (X.z01 ... X.zip): joined under X.zip, offsets per part
+
+    @property
+    def joined_as(self) -> str:
+        """The part whose entry is the joined archive: X.7z.001, or X.zip (the last) of a spanned zip."""
+        return self.parts[-1] if self.spanned else self.parts[0]
+
+    @property
+    def disk_starts(self) -> tuple[int, ...]:
+        """Where each part begins in the joined file (a spanned zip's member offsets are relative to their part)."""
+        return tuple(sum(self.sizes[:i]) for i in range(len(self.sizes)))
 
     @property
     def complete(self) -> bool:
+        if self.spanned:
+            return len(self.parts) > 1 and not self.missing and not self.short
         return bool(self.parts) and self.parts[0].endswith("001") and not self.missing and not self.short
 
     @property
@@ -42,7 +55,7 @@ class Series:
     def problem(self) -> str:
         """What is wrong with an incomplete series, in words (no personal value: file names of the evidence)."""
         said = []
-        if not self.parts or not self.parts[0].endswith("001"):
+        if not self.spanned and (not self.parts or not self.parts[0].endswith("001")):
             said.append(f"part {self.whole}.001 missing")
         if self.missing:
             said.append("missing: " + ", ".join(self.missing[:5]) + (" ..." if len(self.missing) > 5 else ""))
@@ -73,6 +86,34 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None]) -> dic
         if last is None or (first is not None and last > first):  # a last part larger than the first: not a cut series
             short += (names_in[-1],)
         series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short)
+        for n in names_in:
+            out[n] = series
+    return out
+
+
+_SPANNED_PART = re.compile(r"^(?P<stem>.+)\.[zZ](?P<n>\d{2,3})$", re.ASCII)
+
+
+def spanned_in(names: Iterable[str], size_of: Callable[[str], int | None]) -> dict[str, Series]:
+    """Every part of a spanned zip (``X.z01`` ... and ``X.zip``) among ``names`` -> its series (in order, ``X.zip``
+    last): whole when ``X.z01`` up to the highest ``X.zNN`` are all there, each a regular file (the end record's
+    part count is checked when the joined archive is opened)."""
+    listed = list(names)
+    zips = {n.casefold(): n for n in listed if n.casefold().endswith(".zip")}
+    found: dict[str, dict[int, str]] = {}
+    for name in listed:
+        m = _SPANNED_PART.match(name)
+        if m is not None and f"{m['stem']}.zip".casefold() in zips and int(m["n"]) > 0:
+            found.setdefault(zips[f"{m['stem']}.zip".casefold()], {})[int(m["n"])] = name
+    out: dict[str, Series] = {}
+    for last, numbered in found.items():
+        order = sorted(numbered)
+        names_in = (*(numbered[k] for k in order), last)
+        sizes = tuple(size_of(n) for n in names_in)
+        stem = last[:-4]
+        missing = tuple(f"{stem}.z{k:02d}" for k in range(1, order[-1]) if k not in numbered)
+        short = tuple(n for n, s in zip(names_in, sizes, strict=True) if s is None)
+        series = Series(last, names_in, tuple(s or 0 for s in sizes), missing, short, spanned=True)
         for n in names_in:
             out[n] = series
     return out
