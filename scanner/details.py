@@ -59,6 +59,7 @@ class Detail(Code):
     DIRECTORY = "directory", "directory: {library:lib}"
     DIRECTORY_LISTING = "directory-listing", "directory listing: {library:lib}"
     DIRECTORY_NOT_READABLE = "directory-not-readable", "directory not readable: {library:lib}"
+    SYSTEM_FOLDER_EXPECTED = "system-folder-expected", "system folder not readable (expected): {why:detail}"
     DIRECTORY_NOT_LISTED = "directory-not-listed", "directory not listed: {library:lib}"
     # -- tables: containers and formats (tables.unreadable_reason)
     ZIP_CORRUPT = "zip-corrupt", "damaged zip container"

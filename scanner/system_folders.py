@@ -15,9 +15,8 @@ from functools import cache
 
 from . import rules
 from .codes import Status
+from .details import Detail, say
 from .models import Skipped
-
-EXPECTED = "system folder not readable (expected)"
 
 
 @cache
@@ -54,6 +53,6 @@ def expected(skip: Skipped) -> Skipped:
         parent, name = _parent_and_name(skip.location.path)
         if name.casefold() not in names() or not _at_volume_root(skip, parent):
             return skip
-        return Skipped(skip.location, Status.SYSTEM_FOLDER, f"{EXPECTED}: {skip.detail}")
+        return Skipped(skip.location, Status.SYSTEM_FOLDER, say(Detail.SYSTEM_FOLDER_EXPECTED, why=skip.detail))
     except Exception:  # noqa: BLE001 - a rule file problem never costs the skip itself
         return skip
