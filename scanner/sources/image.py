@@ -98,6 +98,19 @@ SIGNED_FORMATS = {"vhd": ("VHD", "pyvhdi", "libvhdi"), "vhdx": ("VHDX", "pyvhdi"
                   "qcow": ("QCOW", "pyqcow", "libqcow"), "vmdk": ("VMDK", "pyvmdk", "libvmdk")}
 
 
+_OPENED_BESIDE = ("extent", "segment", "parent", "backing")  # media_files roles a library opens by itself
+
+
+def _file_kind(mode: int) -> str:
+    import stat
+
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "a special file"
+
+
 class ImageSource:
     """One disk image. ``verify_images``: True/False, or None for the default (E01/Ex01 verified)."""
 
@@ -473,13 +486,15 @@ class ImageSource:
             return [{"path": self.text, "role": "image", "size": os.path.getsize(self.text)}]
 
     def _refuse_linked_files(self) -> None:
-        """Every extent or segment file the image's library will open beside it must be a regular file where
-        it lies (lstat, not followed): libvmdk, libewf and libsmraw follow a symbolic link out of the evidence
-        folder (or to a device) and read it as part of the disk. Such an image is refused, naming the file."""
+        """Every extent, segment, parent or backing file the image's library will open beside it must be a
+        regular file where it lies (lstat, not followed): libvmdk, libewf and libsmraw follow a symbolic link out
+        of the evidence folder (or to a device) and read it as part of the disk, and a FIFO as a QCOW2's backing
+        file held the image worker until its time limit, then said "missing parent file". Such an image is
+        refused, naming the file and what it is."""
         import stat
 
         for row in self._files:
-            if row.get("missing") or row.get("role") not in ("extent", "segment") or row["path"] == self.text:
+            if row.get("missing") or row.get("role") not in _OPENED_BESIDE or row["path"] == self.text:
                 continue
             try:
                 mode = os.lstat(row["path"]).st_mode
@@ -487,7 +502,7 @@ class ImageSource:
                 continue  # gone since it was listed: the library's open says so
             if stat.S_ISREG(mode):
                 continue
-            what = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+            what = "a symbolic link" if stat.S_ISLNK(mode) else f"not a regular file ({_file_kind(mode)})"
             raise SourceError(f"{row['role']} file {os.path.basename(row['path'])} is {what}: not followed "
                               "(evidence is read only where it lies)")
 

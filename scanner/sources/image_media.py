@@ -278,6 +278,14 @@ FORMAT_NAMES = {"EWF": "EWF", "RAW": "raw", "OS": "raw", "VHDI": "VHD/VHDX", "VM
                 "SPARSEBUNDLE": "macOS sparse bundle"}
 
 
+def _regular(path: str) -> bool:
+    """Whether PATH is a regular file itself (lstat: a link is not followed, a FIFO not opened)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _sibling(path: str, name: str) -> str:
     """Where dfvfs looks for a parent or extent file: beside the image, by its base name."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -427,7 +435,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
             rows.append(_file_row(candidate, "parent", parent_name))
             if os.path.basename(candidate) != os.path.basename(_sibling(current, parent_name or "")):
                 rows[-1]["found_by"] = f"identifier {parent_id} (named {parent_name} by the child)"
-            if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
+            if not _regular(candidate) or os.path.realpath(candidate) in seen:  # a link or FIFO: not opened
                 break
             seen.add(os.path.realpath(candidate))
             current = candidate
@@ -455,7 +463,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
             places = parent_candidates(current, backing)
             candidate = next((c for c in places if os.path.isfile(c)), places[0] if places else backing)
             rows.append(_file_row(candidate, "backing", backing))
-            if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
+            if not _regular(candidate) or os.path.realpath(candidate) in seen:  # a link or FIFO: not opened
                 break
             seen.add(os.path.realpath(candidate))
             current = candidate
@@ -472,7 +480,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
         while parent and len(seen) < 32:  # a snapshot of a snapshot ...: the whole chain
             candidate = _sibling(current, parent)
             rows.append(_file_row(candidate, "parent", parent))
-            if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
+            if not _regular(candidate) or os.path.realpath(candidate) in seen:  # a link or FIFO: not opened
                 break
             seen.add(os.path.realpath(candidate))
             current, h, fobj = candidate, load("pyvmdk").handle(), _NoAtimeFile(candidate)
