@@ -90,11 +90,28 @@ def test_a_flat_vmdk_with_an_extent_missing_is_read_up_to_the_gap(built: dict, t
     (hit,) = doc["files"]
     assert hit["path"].endswith(f"disk.vmdk » p1 (FAT16) » /docs/{LEAKED}") and hit["sha256"] == sha256(built["leaked"])
     (gap,) = [s for s in doc["skipped"] if s["reason"] == "unreadable"]
-    assert gap["detail"].startswith(f"extent file missing: {gone}") and "bytes 8388608 onwards" in gap["detail"]
-    if gone == "disk-f003.vmdk":
-        assert "not read: disk-f002.vmdk" in gap["detail"]
+    at = 8388608 if gone == "disk-f002.vmdk" else 2 * 8388608
+    assert gap["detail"].startswith(f"extent file missing: {gone}") and f"bytes {at} onwards" in gap["detail"]
+    if gone == "disk-f003.vmdk":  # session 11: disk-f002.vmdk, present before the gap, is read too
+        assert "not read: disk-f002.vmdk" not in gap["detail"]
     (details,) = [d for d in doc["scan"]["source_details"] if d.get("kind") == "image"]
     assert {f["path"].rsplit("/", 1)[-1]: f.get("missing", False) for f in details["files"]}[gone] is True
+
+
+def test_every_flat_vmdk_extent_before_a_gap_is_read(built: dict, tmp_path: Path) -> None:
+    """Session 11 (#10 "Left open"): with several extents present before the missing one, only the first was read
+    (dfvfs needed one file's path spec) and the others were named present-but-unread. Here the first extent holds
+    only the partition table and the FAT partition starts in the second: the file was not found at all. Now every
+    extent before the gap is read, as a split raw image is."""
+    vmdk = _flat_vmdk(tmp_path / "vm", built["disk"], [MIB, 8 * MIB, 8 * MIB])
+    (vmdk.parent / "disk-f003.vmdk").unlink()
+    rc, doc, err = scan(vmdk, tmp_path / "out")
+    assert rc == 3, err
+    (hit,) = doc["files"]
+    assert hit["path"].endswith(f"disk.vmdk » p1 (FAT16) » /docs/{LEAKED}") and hit["sha256"] == sha256(built["leaked"])
+    (gap,) = [s for s in doc["skipped"] if s["reason"] == "unreadable" and s["detail"].startswith("extent file")]
+    assert gap["detail"].startswith("extent file missing: disk-f003.vmdk") and f"bytes {9 * MIB} onwards" in gap["detail"]
+    assert "not read: disk-f002.vmdk" not in gap["detail"]
 
 
 def test_a_sparse_vmdk_with_its_extent_missing_still_names_the_file(built: dict, tmp_path: Path) -> None:
