@@ -11,6 +11,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_leakscan
 from tests.image_data import LEAKED, MIB, ext_image, fat_image, leaked_workbook, sha256, write_tree
 from tests.test_images10 import _hand_two_pv_disk
@@ -83,3 +85,57 @@ def test_striped_and_multi_segment_logical_volumes_are_read_through_a_joined_str
     volumes = {v["name"]: v for v in doc["scan"]["source_details"][0]["volumes"]}
     assert "striped over 2 physical volumes" in volumes["p2/lvm1"].get("note", "")
     assert "2 segments" in volumes["p2/lvm2"].get("note", "")
+
+
+def _group(lvs: str) -> str:
+    pvs = "".join(f'pv{i} {{\nid = "pv{i}AAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAAAA"\npe_start = 2048\npe_count = 11\n}}\n'
+                  for i in range(2))
+    return f"vg1 {{\nextent_size = 2048\nphysical_volumes {{\n{pvs}}}\nlogical_volumes {{\n{lvs}}}\n}}\n"
+
+
+def test_a_joined_volume_reads_the_bytes_each_stripe_and_segment_holds() -> None:
+    """JoinedVolume against a plain model: PV byte arrays, the volume written chunk by chunk, read back at every
+    offset pattern (across stripe and segment edges, short at the end)."""
+    import io
+    import random
+
+    from scanner.sources.image_lvm import JoinedVolume, logical_volumes
+
+    starts, (striped, spanning) = logical_volumes(_group(
+        _lv("data", [_segment(1, 0, 4, [("pv0", 0), ("pv1", 2)], stripe_size=128)])
+        + _lv("home", [_segment(1, 0, 3, [("pv1", 6)]), _segment(2, 3, 2, [("pv0", 5)])])))
+    assert striped.why == spanning.why == "" and striped.shape == "striped over 2 physical volumes"
+    assert spanning.shape == "of 2 segments on 2 physical volumes"
+    rng = random.Random(11)
+    pv = {u: bytearray(12 * MIB) for u in starts}
+    u0, u1 = sorted(starts)  # pv0..., pv1...
+    want_striped = bytes(rng.getrandbits(8) for _ in range(4 * MIB))
+    for chunk in range(4 * MIB // (64 * 1024)):
+        which, row = chunk % 2, chunk // 2
+        at = MIB + (0 if which == 0 else 2 * MIB) + row * 64 * 1024
+        (pv[u0] if which == 0 else pv[u1])[at:at + 64 * 1024] = want_striped[chunk * 64 * 1024:(chunk + 1) * 64 * 1024]
+    want_spanning = bytes(rng.getrandbits(8) for _ in range(5 * MIB))
+    pv[u1][MIB + 6 * MIB:MIB + 9 * MIB] = want_spanning[:3 * MIB]
+    pv[u0][MIB + 5 * MIB:MIB + 7 * MIB] = want_spanning[3 * MIB:]
+    for lv, want in ((striped, want_striped), (spanning, want_spanning)):
+        assert lv.areas is not None
+        volume = JoinedVolume(lv.areas, lv.size, {u: io.BytesIO(bytes(b)) for u, b in pv.items()})
+        assert volume.get_size() == len(want)
+        for offset, size in [(0, 512), (64 * 1024 - 7, 20), (3 * MIB - 100, 300), (len(want) - 10, 100),
+                             *[(rng.randrange(len(want)), rng.randrange(1, 300_000)) for _ in range(40)]]:
+            assert volume.read(offset, size) == want[offset:offset + size]
+
+
+@pytest.mark.parametrize(("segments", "why"), [
+    ([_segment(1, 0, 3, [("pv1", 6)]), _segment(2, 4, 2, [("pv0", 5)])], "segments do not read"),  # a gap
+    ([_segment(1, 0, 4, [("pv0", 0)])[:-40] + '"pv0", 0\n]\n}\n'], "segments do not read"),  # cut stripe list
+    ([_segment(1, 0, 4, [("pv0", 0), ("pv1", 0)])], "segments do not read"),  # striped without stripe_size
+    ([_segment(1, 0, 4, [("pv0", 0), ("pv9", 0)], stripe_size=128)], "segments do not read"),  # unknown PV
+    ([_segment(1, 0, 3, [("pv1", 6)]), _segment(2, 3, 2, [("pv0", -3)])], "segments do not read"),
+])
+def test_joined_volume_metadata_that_does_not_tile_the_volume_is_refused_with_why(segments: list[str],
+                                                                                  why: str) -> None:
+    from scanner.sources.image_lvm import logical_volumes
+
+    _, (lv,) = logical_volumes(_group(_lv("bad", segments)))
+    assert lv.areas is None and why in lv.why and "damaged metadata" in lv.why
