@@ -14,11 +14,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..codes import Status
 from ..details import Detail, say
 from .volume_keys import VolumeKeys
+
+if TYPE_CHECKING:
+    from .image_lvm import LogicalVolume
 
 log = logging.getLogger("leakscan")
 
@@ -232,7 +235,7 @@ class LayerFinder:
                 self._linear_volume(lv, found[lv.pv], hop, depth, {**sub_facts, "size": lv.size})
         return True
 
-    def _joined_volume(self, lv: Any, found: dict[str, Any], hop: tuple[str, ...], depth: int,
+    def _joined_volume(self, lv: LogicalVolume, found: dict[str, Any], hop: tuple[str, ...], depth: int,
                        facts: dict[str, Any]) -> None:
         """A logical volume of several segments or striped (image_lvm.LogicalVolume with areas), explored as a
         joined read-only stream over its physical volumes (FOUND: {PV UUID: path spec}). One whose physical
@@ -240,7 +243,8 @@ class LayerFinder:
         if it were the whole)."""
         from .image_pathspec import register_reader
 
-        uuids = {u for a in lv.areas for u, _ in a.stripes}
+        areas = lv.areas or []
+        uuids = {u for a in areas for u, _ in a.stripes}
         if uuids - set(found):
             self._fail(hop, next(iter(found.values())), Status.UNREADABLE,
                        f"logical volume {lv.index} ({lv.shape}) lies partly on a physical volume that is not in this "
@@ -255,7 +259,7 @@ class LayerFinder:
             self._fail(hop, found[next(iter(uuids))], Status.UNREADABLE,
                        f"a physical volume of logical volume {lv.index} cannot be read: {full_reason(e)}", facts)
             return
-        for area in lv.areas:
+        for area in areas:
             for uuid, start in area.stripes:
                 if start + area.size // len(area.stripes) > ends[uuid]:
                     self._fail(hop, found[uuid], Status.UNREADABLE,
@@ -264,7 +268,7 @@ class LayerFinder:
                                "metadata?): not examined", facts)
                     return
         location = f"/{_JOINED_PREFIX}/{len(_JOINED)}/{'/'.join(hop)}"
-        _JOINED[location] = (lv.areas, lv.size, readers)
+        _JOINED[location] = (areas, lv.size, readers)
         register_reader(_JOINED_INDICATOR, _open_joined)
         spec = self._factory.Factory.NewPathSpec(_JOINED_INDICATOR, location=location)
         note = f"logical volume {lv.shape}, read joined by leakscan from its metadata"
