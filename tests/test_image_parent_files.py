@@ -58,3 +58,21 @@ def test_a_qcow2_whose_backing_file_is_a_link_is_refused_naming_the_link(tmp_pat
     base.symlink_to(elsewhere)
     rc, _, err = _scan(top, tmp_path / "out")
     assert rc == 2 and "backing file base.raw is a symbolic link: not followed" in err, err
+
+
+def test_a_vhd_parent_named_by_a_link_is_found_by_its_identifier_beside_it(tmp_path: Path) -> None:
+    """The child names image.vhd, which is a link out of the folder; the parent itself lies beside it renamed.
+    dfvfs (image_parents) skips the link and finds the copy by the parent identifier: the custody record must
+    name that copy, not refuse the image for the link it never reads."""
+    from tests.test_image_thirdparty import _unpack
+
+    child = _unpack(tmp_path, "image-differential.vhd", "image.vhd")
+    copy = tmp_path / "image (copy).vhd"
+    (tmp_path / "image.vhd").rename(copy)
+    outside = tmp_path.parent / f"{tmp_path.name}-elsewhere.vhd"
+    outside.write_bytes(copy.read_bytes())
+    (tmp_path / "image.vhd").symlink_to(outside)
+    rc, doc, err = _scan(child, tmp_path.parent / f"{tmp_path.name}-out")
+    assert rc in (0, 1), err
+    (details,) = [d for d in doc["scan"]["source_details"] if d.get("kind") == "image"]
+    assert [Path(f["path"]).name for f in details["files"]] == ["image-differential.vhd", "image (copy).vhd"]

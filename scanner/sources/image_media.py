@@ -430,7 +430,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
             if not parent_id:
                 break
             candidate = _sibling(current, parent_name or "")
-            if not os.path.isfile(candidate):  # a renamed copy beside it is the parent by its identifier
+            if not _regular(candidate):  # a renamed copy beside it is the parent by its identifier (as dfvfs finds it)
                 candidate = vhd_parent_by_identifier(os.path.dirname(current), str(parent_id), current) or candidate
             rows.append(_file_row(candidate, "parent", parent_name))
             if os.path.basename(candidate) != os.path.basename(_sibling(current, parent_name or "")):
@@ -461,7 +461,10 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
             if not backing:
                 break
             places = parent_candidates(current, backing)
-            candidate = next((c for c in places if os.path.isfile(c)), places[0] if places else backing)
+            # the place dfvfs reads (the first regular file: image_parents._existing), else one that is there but
+            # no regular file (refused, named: ImageSource._refuse_linked_files), else where it was looked for
+            candidate = next((c for c in places if _regular(c)), next((c for c in places if os.path.lexists(c)),
+                                                                       places[0] if places else backing))
             rows.append(_file_row(candidate, "backing", backing))
             if not _regular(candidate) or os.path.realpath(candidate) in seen:  # a link or FIFO: not opened
                 break
