@@ -139,3 +139,24 @@ def test_joined_volume_metadata_that_does_not_tile_the_volume_is_refused_with_wh
 
     _, (lv,) = logical_volumes(_group(_lv("bad", segments)))
     assert lv.areas is None and why in lv.why and "damaged metadata" in lv.why
+
+
+def test_a_striped_volume_with_a_physical_volume_missing_is_listed_unreadable(tmp_path: Path) -> None:
+    """A striped volume over two physical volumes of which the image holds one (the second one's label gone,
+    as when a group spans two disks and one was imaged): no half volume is read as if whole; it is listed
+    `unreadable` and the scan is incomplete."""
+    fat = fat_image(tmp_path / "p1.fat", {"/memo.txt": b"memo\n"}, size_mib=4, bits=12)
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    disk = tmp_path / "server.img"
+    _hand_two_pv_disk(disk, fat, empty, _lv("data", [_segment(1, 0, 8, [("pv0", 0), ("pv1", 2)], stripe_size=128)]))
+    with open(disk, "r+b") as f:  # the second physical volume's label wiped
+        f.seek(_pv_data_starts(disk, fat)[1] - MIB + 512)
+        f.write(b"\0" * 512)
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(disk), "--name", LEAKED, "--out", str(out), "--quiet")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert proc.returncode == 3, (proc.stderr, doc["skipped"])
+    (row,) = [s for s in doc["skipped"] if "lvm1" in json.dumps(s.get("container", []))]
+    assert row["reason"] == "unreadable" and "physical volume that is not in this image" in row["detail"]
