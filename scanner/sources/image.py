@@ -98,6 +98,32 @@ SIGNED_FORMATS = {"vhd": ("VHD", "pyvhdi", "libvhdi"), "vhdx": ("VHDX", "pyvhdi"
                   "qcow": ("QCOW", "pyqcow", "libqcow"), "vmdk": ("VMDK", "pyvmdk", "libvmdk")}
 
 
+FLAT_PREFIX = "LEAKSCAN_VMDK_FLAT_PREFIX"  # path spec of the flat VMDK extents before a missing one
+
+
+def _flat_prefix_reader(location: str) -> Any:
+    """image_pathspec's reader of FLAT_PREFIX: the present flat extents of the VMDK at LOCATION, joined."""
+    from .image_media import RawImage, vmdk_flat_prefix
+
+    present = vmdk_flat_prefix(location)
+    if not present:
+        raise OSError("no flat extents to read before a missing one")
+    return RawImage(present)
+
+
+_OPENED_BESIDE = ("extent", "segment", "parent", "backing")  # media_files roles a library opens by itself
+
+
+def _file_kind(mode: int) -> str:
+    import stat
+
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "a special file"
+
+
 class ImageSource:
     """One disk image. ``verify_images``: True/False, or None for the default (E01/Ex01 verified)."""
 
@@ -114,7 +140,6 @@ class ImageSource:
         self.verify_images = verify_images
         self._keys = keys or VolumeKeys()
         self._img: Any = None
-        self._flat_unread: list[str] = []  # flat VMDK extents present after the first but not read (a gap after them)
         self._storage: Any = None  # dfvfs path spec of the storage media (partitions read directly are searched in it)
         self._kind = "RAW"
         self._format = "unknown"
@@ -257,8 +282,6 @@ class ImageSource:
         if any(f.get("role") == "extent" for f in gone):
             what = "extent"
             span = f" (bytes {self._img.get_size()} onwards of the disk)" if self._img is not None else ""
-            if self._flat_unread:
-                span += f" (present but after the first extent, so not read: {', '.join(self._flat_unread)})"
         if isinstance(self._img, EwfImage) and self._img.readable < self._img.media_size:
             span = f" (bytes {self._img.readable} to {self._img.media_size} of the media)"
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
@@ -473,13 +496,15 @@ class ImageSource:
             return [{"path": self.text, "role": "image", "size": os.path.getsize(self.text)}]
 
     def _refuse_linked_files(self) -> None:
-        """Every extent or segment file the image's library will open beside it must be a regular file where
-        it lies (lstat, not followed): libvmdk, libewf and libsmraw follow a symbolic link out of the evidence
-        folder (or to a device) and read it as part of the disk. Such an image is refused, naming the file."""
+        """Every extent, segment, parent or backing file the image's library will open beside it must be a
+        regular file where it lies (lstat, not followed): libvmdk, libewf and libsmraw follow a symbolic link out
+        of the evidence folder (or to a device) and read it as part of the disk, and a FIFO as a QCOW2's backing
+        file held the image worker until its time limit, then said "missing parent file". Such an image is
+        refused, naming the file and what it is."""
         import stat
 
         for row in self._files:
-            if row.get("missing") or row.get("role") not in ("extent", "segment") or row["path"] == self.text:
+            if row.get("missing") or row.get("role") not in _OPENED_BESIDE or row["path"] == self.text:
                 continue
             try:
                 mode = os.lstat(row["path"]).st_mode
@@ -487,7 +512,7 @@ class ImageSource:
                 continue  # gone since it was listed: the library's open says so
             if stat.S_ISREG(mode):
                 continue
-            what = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+            what = "a symbolic link" if stat.S_ISLNK(mode) else f"not a regular file ({_file_kind(mode)})"
             raise SourceError(f"{row['role']} file {os.path.basename(row['path'])} is {what}: not followed "
                               "(evidence is read only where it lies)")
 
@@ -584,19 +609,19 @@ class ImageSource:
         from dfvfs.path import factory
 
         from .image_media import RawImage, vmdk_flat_prefix
+        from .image_pathspec import register_reader
 
         present = vmdk_flat_prefix(self.text)
         if not present:
             return False
-        # dfvfs finds partitions and file systems through a path spec: one file's is made here, a run of
-        # several files is none (a later present extent before the gap is named, not read)
-        first = present[0]
         try:
-            self._img = RawImage([first])
+            self._img = RawImage(present)
         except OSError:
             return False
-        self._storage = factory.Factory.NewPathSpec("OS", location=os.path.abspath(first))
-        self._flat_unread = [os.path.basename(p) for p in present[1:]]
+        # dfvfs finds partitions and file systems through a path spec: the extents before the gap, one after the
+        # other, are one of leakscan's own (image_pathspec), read as the split raw image above reads them
+        register_reader(FLAT_PREFIX, _flat_prefix_reader)
+        self._storage = factory.Factory.NewPathSpec(FLAT_PREFIX, location=os.path.abspath(self.text))
         self._format = "VMDK (flat extents, read up to the missing one)"
         return True
 

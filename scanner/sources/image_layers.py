@@ -14,11 +14,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..codes import Status
 from ..details import Detail, say
 from .volume_keys import VolumeKeys
+
+if TYPE_CHECKING:
+    from .image_lvm import LogicalVolume
 
 log = logging.getLogger("leakscan")
 
@@ -222,6 +225,8 @@ class LayerFinder:
                            "libvslvm opens no such group and leakscan assembles no such volume, so it is not examined; "
                            "activate the group read-only on Linux (losetup -r, vgchange -ay) and scan the volume",
                            {**sub_facts, "size": lv.size})
+            elif lv.areas is not None:
+                self._joined_volume(lv, found, hop, depth, {**sub_facts, "size": lv.size})
             elif lv.pv not in found:
                 self._fail(hop, stream, Status.UNREADABLE,
                            f"logical volume {lv.index} lies on a physical volume that is not in this image (a volume "
@@ -229,6 +234,45 @@ class LayerFinder:
             else:
                 self._linear_volume(lv, found[lv.pv], hop, depth, {**sub_facts, "size": lv.size})
         return True
+
+    def _joined_volume(self, lv: LogicalVolume, found: dict[str, Any], hop: tuple[str, ...], depth: int,
+                       facts: dict[str, Any]) -> None:
+        """A logical volume of several segments or striped (image_lvm.LogicalVolume with areas), explored as a
+        joined read-only stream over its physical volumes (FOUND: {PV UUID: path spec}). One whose physical
+        volume is not in the image, or whose runs lie past the end of one, is listed instead (no part read as
+        if it were the whole)."""
+        from .image_pathspec import register_reader
+
+        areas = lv.areas or []
+        uuids = {u for a in areas for u, _ in a.stripes}
+        if uuids - set(found):
+            self._fail(hop, next(iter(found.values())), Status.UNREADABLE,
+                       f"logical volume {lv.index} ({lv.shape}) lies partly on a physical volume that is not in this "
+                       "image (a volume group spanning two disks, one imaged?): not examined", facts)
+            return
+        readers = {}
+        try:
+            for uuid in uuids:
+                readers[uuid] = self._resolver.Resolver.OpenFileObject(found[uuid])
+            ends = {uuid: f.get_size() for uuid, f in readers.items()}
+        except self._errors as e:
+            self._fail(hop, found[next(iter(uuids))], Status.UNREADABLE,
+                       f"a physical volume of logical volume {lv.index} cannot be read: {full_reason(e)}", facts)
+            return
+        for area in areas:
+            for uuid, start in area.stripes:
+                if start + area.size // len(area.stripes) > ends[uuid]:
+                    self._fail(hop, found[uuid], Status.UNREADABLE,
+                               f"logical volume {lv.index} ({lv.shape}) lies past the end of a physical volume (the "
+                               f"metadata puts a run at byte {start} of a volume of {ends[uuid]}: damaged "
+                               "metadata?): not examined", facts)
+                    return
+        location = f"/{_JOINED_PREFIX}/{len(_JOINED)}/{'/'.join(hop)}"
+        _JOINED[location] = (areas, lv.size, readers)
+        register_reader(_JOINED_INDICATOR, _open_joined)
+        spec = self._factory.Factory.NewPathSpec(_JOINED_INDICATOR, location=location)
+        note = f"logical volume {lv.shape}, read joined by leakscan from its metadata"
+        self._explore(spec, hop, None, depth + 1, {**facts, "note": note})
 
     def _linear_volume(self, lv: Any, pv: Any, hop: tuple[str, ...], depth: int, facts: dict[str, Any]) -> None:
         """One run of extents of physical volume PV (image_lvm.LogicalVolume LV), explored as a byte range of it.
@@ -525,6 +569,22 @@ class LayerFinder:
     def _fail(self, names: tuple[str, ...], spec: Any, reason: Status, detail: str, facts: dict[str, Any]) -> None:
         self.layers.append(Layer(names or ("fs",), spec, facts.get("offset"), facts.get("size"), None, None,
                                  (reason, detail), dict(facts)))
+
+
+_JOINED_INDICATOR = "LEAKSCAN_LVM_JOINED"
+_JOINED_PREFIX = "leakscan-lvm-joined"
+_JOINED: dict[str, tuple[Any, int, dict[str, Any]]] = {}  # location -> (areas, size, {PV UUID: file object})
+
+
+def _open_joined(location: str) -> Any:
+    """image_pathspec's reader of a joined logical volume registered by LayerFinder._joined_volume (this process)."""
+    from .image_lvm import JoinedVolume
+
+    try:
+        areas, size, readers = _JOINED[location]
+    except KeyError:
+        raise OSError("a joined logical volume not assembled in this process") from None
+    return JoinedVolume(areas, size, readers)
 
 
 def _library(kind: str) -> str:

@@ -6,8 +6,9 @@ libvslvm 20260901 (through dfvfs) opens no volume group of two or more physical 
 in the image (dfvfs hands it one; given all, it fails on the second: "invalid physical volume value already
 set"), and refuses the metadata of a striped logical volume (``"pv0", 10,`` on one line). A server disk whose
 volume group was extended onto a second partition then lost every logical volume. A linear volume in one
-segment is a slice of its physical volume (``pe_start + first extent x extent size``): read as such. One of
-several segments or striped is named, not read (no library here assembles it).
+segment is a slice of its physical volume (``pe_start + first extent x extent size``): read as such. A volume
+of several segments (runs concatenated) or striped (chunks of stripe_size taken in turn from each stripe's
+run) is read through a joined read-only stream (JoinedVolume) over its physical volumes.
 """
 
 from __future__ import annotations
@@ -27,12 +28,26 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 @dataclass
+class Area:
+    """One segment of a logical volume: SIZE bytes from byte OFFSET of the volume, laid over STRIPES (each a
+    physical volume's UUID and the byte offset of its run inside it) in chunks of STRIPE_SIZE bytes taken in
+    turn (one stripe: a plain run)."""
+
+    offset: int
+    size: int
+    stripe_size: int
+    stripes: list[tuple[str, int]]
+
+
+@dataclass
 class LogicalVolume:
     index: int  # 1-based, in the metadata's order (lvm1, lvm2 ... as dfvfs names them)
     pv: str | None  # the physical volume's UUID (no dashes) when the volume is one run on one PV, else None
     start: int  # byte offset of that run inside the physical volume
     size: int  # bytes
-    why: str  # why it is not read ("" when it is one run)
+    why: str  # why it is not read ("" when it is read: one run, or joined from AREAS)
+    areas: list[Area] | None = None  # a volume of several segments or striped: read joined (JoinedVolume)
+    shape: str = ""  # "striped over 2 physical volumes", "of 3 segments" ...: said in the volume's note
 
 
 def pv_label(head: bytes) -> tuple[str, int, int] | None:
@@ -133,13 +148,94 @@ def logical_volumes(text: str) -> tuple[dict[str, int], list[LogicalVolume]]:
             pv_name, first = segments[0]["stripes"][0], int(segments[0]["stripes"][1])
             uuid, pe_start = pvs[pv_name]
             out.append(LogicalVolume(index, uuid, pe_start + first * extent, size, ""))
-        elif kinds == {"striped"} and all(int(s.get("stripe_count", 0)) == 1 for s in segments):
-            out.append(LogicalVolume(index, None, 0, size, f"a linear logical volume of {len(segments)} segments "
-                                     "(its extents lie in several runs, here on more than one physical volume)"))
+        elif kinds == {"striped"}:
+            try:
+                areas = _areas(segments, pvs, extent)
+            except (KeyError, ValueError, TypeError, IndexError) as e:
+                out.append(LogicalVolume(index, None, 0, size, f"a striped/linear logical volume whose segments do "
+                                         f"not read ({e}: damaged metadata?)"))
+                continue
+            counts = sorted({len(a.stripes) for a in areas})
+            spread = len({u for a in areas for u, _ in a.stripes})
+            shape = (f"striped over {spread} physical volumes" if counts != [1] else f"of {len(areas)} segments"
+                     f" on {spread} physical volume{'s' if spread > 1 else ''}")
+            if counts != [1] and len(areas) > 1:
+                shape += f", {len(areas)} segments"
+            out.append(LogicalVolume(index, None, 0, size, "", areas, shape))
         else:
-            kind = "striped" if kinds == {"striped"} else "/".join(sorted(kinds))
-            out.append(LogicalVolume(index, None, 0, size, f"a {kind} logical volume"))
+            out.append(LogicalVolume(index, None, 0, size, f"a {'/'.join(sorted(kinds))} logical volume"))
     return {uuid: start for uuid, start in pvs.values()}, out
+
+
+def _areas(segments: list[dict[str, Any]], pvs: dict[str, tuple[str, int]], extent: int) -> list[Area]:
+    """The segments of a linear/striped volume as Areas, in the volume's order; ValueError when they do not
+    tile the volume from its start (overlap, gap) or a stripe list does not match its count."""
+    out, at = [], 0
+    for seg in sorted(segments, key=lambda s: int(s["start_extent"])):
+        count, n = int(seg["extent_count"]), int(seg["stripe_count"])
+        listed = seg["stripes"]
+        if int(seg["start_extent"]) * extent != at or count <= 0 or n <= 0 or len(listed) != 2 * n or count % n:
+            raise ValueError("segments that do not follow each other, or a stripe list that does not match")
+        stripe_size = int(seg.get("stripe_size", 0)) * SECTOR if n > 1 else count * extent
+        if stripe_size <= 0 or (count // n * extent) % stripe_size:
+            raise ValueError("a stripe size that does not divide the stripe")
+        stripes = []
+        for k in range(n):
+            uuid, pe_start = pvs[str(listed[2 * k])]
+            first = int(listed[2 * k + 1])
+            if first < 0:
+                raise ValueError("a negative extent")
+            stripes.append((uuid, pe_start + first * extent))
+        out.append(Area(at, count * extent, stripe_size, stripes))
+        at += count * extent
+    return out
+
+
+def area_pieces(area: Area, offset: int, size: int) -> list[tuple[int, str, int, int]]:
+    """(offset in the volume, PV UUID, offset in that PV, length) of the bytes OFFSET..OFFSET+SIZE of the volume
+    that lie in AREA, in order."""
+    out = []
+    start, end = max(offset, area.offset), min(offset + size, area.offset + area.size)
+    n = len(area.stripes)
+    while start < end:
+        inside = start - area.offset
+        chunk, within = divmod(inside, area.stripe_size)
+        row, which = divmod(chunk, n)
+        length = min(area.stripe_size - within, end - start)
+        uuid, base = area.stripes[which]
+        out.append((start, uuid, base + row * area.stripe_size + within, length))
+        start += length
+    return out
+
+
+class JoinedVolume:
+    """A logical volume of several segments or striped, read from its physical volumes (READERS: {PV UUID:
+    file object with seek/read/get_size}); read-only, ``read(offset, size)`` / ``get_size()`` / ``close()`` as
+    image_pathspec's readers. Bytes a physical volume does not hold read short (the walk then says so)."""
+
+    def __init__(self, areas: list[Area], size: int, readers: dict[str, Any]) -> None:
+        self._areas, self._size, self._readers = areas, size, readers
+
+    def get_size(self) -> int:
+        return self._size
+
+    def read(self, offset: int, size: int) -> bytes:
+        size = max(0, min(size, self._size - offset))
+        parts = []
+        for area in self._areas:
+            if area.offset + area.size <= offset or area.offset >= offset + size:
+                continue
+            for _, uuid, at, length in area_pieces(area, offset, size):
+                f = self._readers[uuid]
+                f.seek(at)
+                data = bytes(f.read(length))
+                parts.append(data)
+                if len(data) < length:
+                    return b"".join(parts)
+        return b"".join(parts)
+
+    def close(self) -> None:
+        self._readers = {}
 
 
 def volume_kinds(text: str) -> dict[int, str]:

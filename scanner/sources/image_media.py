@@ -278,6 +278,14 @@ FORMAT_NAMES = {"EWF": "EWF", "RAW": "raw", "OS": "raw", "VHDI": "VHD/VHDX", "VM
                 "SPARSEBUNDLE": "macOS sparse bundle"}
 
 
+def _regular(path: str) -> bool:
+    """Whether PATH is a regular file itself (lstat: a link is not followed, a FIFO not opened)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _sibling(path: str, name: str) -> str:
     """Where dfvfs looks for a parent or extent file: beside the image, by its base name."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -422,12 +430,12 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
             if not parent_id:
                 break
             candidate = _sibling(current, parent_name or "")
-            if not os.path.isfile(candidate):  # a renamed copy beside it is the parent by its identifier
+            if not _regular(candidate):  # a renamed copy beside it is the parent by its identifier (as dfvfs finds it)
                 candidate = vhd_parent_by_identifier(os.path.dirname(current), str(parent_id), current) or candidate
             rows.append(_file_row(candidate, "parent", parent_name))
             if os.path.basename(candidate) != os.path.basename(_sibling(current, parent_name or "")):
                 rows[-1]["found_by"] = f"identifier {parent_id} (named {parent_name} by the child)"
-            if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
+            if not _regular(candidate) or os.path.realpath(candidate) in seen:  # a link or FIFO: not opened
                 break
             seen.add(os.path.realpath(candidate))
             current = candidate
@@ -453,9 +461,12 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
             if not backing:
                 break
             places = parent_candidates(current, backing)
-            candidate = next((c for c in places if os.path.isfile(c)), places[0] if places else backing)
+            # the place dfvfs reads (the first regular file: image_parents._existing), else one that is there but
+            # no regular file (refused, named: ImageSource._refuse_linked_files), else where it was looked for
+            candidate = next((c for c in places if _regular(c)), next((c for c in places if os.path.lexists(c)),
+                                                                       places[0] if places else backing))
             rows.append(_file_row(candidate, "backing", backing))
-            if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
+            if not _regular(candidate) or os.path.realpath(candidate) in seen:  # a link or FIFO: not opened
                 break
             seen.add(os.path.realpath(candidate))
             current = candidate
@@ -472,7 +483,7 @@ def media_files(kind: str, path: str) -> list[dict[str, Any]]:
         while parent and len(seen) < 32:  # a snapshot of a snapshot ...: the whole chain
             candidate = _sibling(current, parent)
             rows.append(_file_row(candidate, "parent", parent))
-            if not os.path.isfile(candidate) or os.path.realpath(candidate) in seen:
+            if not _regular(candidate) or os.path.realpath(candidate) in seen:  # a link or FIFO: not opened
                 break
             seen.add(os.path.realpath(candidate))
             current, h, fobj = candidate, load("pyvmdk").handle(), _NoAtimeFile(candidate)
