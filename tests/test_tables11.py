@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
-from collections import defaultdict
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -32,6 +30,7 @@ from scanner.detectors.pii import analyse_sheet
 from tests import jp_exports10_data as D
 from tests import person_tables_data as T
 from tests import pii_data as P
+from tests import review_data as R
 
 Rows = list[list[object]]
 
@@ -122,11 +121,6 @@ def households_xls() -> D.Layout:
     return D.Layout("世帯名簿.xls", buf.getvalue(), "persons", 9, truth)
 
 
-_ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
-
-
 def _ods_cell(v: object, down: int = 1, across: int = 1) -> str:
     span = (f' table:number-rows-spanned="{down}"' if down > 1 else "") + (
         f' table:number-columns-spanned="{across}"' if across > 1 else "")
@@ -155,21 +149,8 @@ def households_ods() -> D.Layout:
         body.append("</table:table-row>")
     body.append('<table:table-row table:number-rows-repeated="1048560"><table:table-cell '
                 'table:number-columns-repeated="8"/></table:table-row></table:table>')
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} office:version="1.2">'
-               f'<office:body><office:spreadsheet>{"".join(body)}</office:spreadsheet></office:body>'
-               "</office:document-content>")
-    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-                '<manifest:file-entry manifest:full-path="/" '
-                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                "</manifest:manifest>")
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        zf.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-        zf.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
-    return D.Layout("世帯名簿.ods", buf.getvalue(), "persons", 9, truth)
+    data = P.ods_package("".join(body))
+    return D.Layout("世帯名簿.ods", data, "persons", 9, truth)
 
 
 def households_html_xls() -> D.Layout:
@@ -222,16 +203,9 @@ def households_openpyxl() -> D.Layout:
     rows, truth = _households(11111)
     merges = tuple(f"{'AEFG'[MERGED.index(c)]}{r}:{'AEFG'[MERGED.index(c)]}{r + 2}" for c in MERGED for r in (2, 5, 8))
     good = D.xlsx_bytes([HEADER + ["備考"], *[[*row, ""] for row in rows]], merges)
-    zin = zipfile.ZipFile(io.BytesIO(good))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            body = zin.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                body = re.sub(rb'(<row r="3"[^>]*>)(.*?)</row>', rb'\1\2<c r="H3" t="e"><v>#BOGUS!</v></c></row>', body,
-                              count=1, flags=re.S)
-            zout.writestr(info, body)
-    return D.Layout("世帯名簿_openpyxl.xlsx", out.getvalue(), "persons", 9, truth)
+    data = R.rewrite_part(good, "xl/worksheets/sheet1.xml", lambda body: re.sub(
+        rb'(<row r="3"[^>]*>)(.*?)</row>', rb'\1\2<c r="H3" t="e"><v>#BOGUS!</v></c></row>', body, count=1, flags=re.S))
+    return D.Layout("世帯名簿_openpyxl.xlsx", data, "persons", 9, truth)
 
 
 # --- 3. below the sample -------------------------------------------------------------------------------------
@@ -288,20 +262,7 @@ def scanned(tmp_path_factory):
     target = root / "persons.xlsx"
     done = run_leakscan("persons", str(out), "--export", str(target), "--sources", str(share))
     assert done.returncode == 0, done.stderr
-    return files, _export(target), doc["persons"]
-
-
-def _export(target: Path) -> dict[str, dict[str, tuple[str, str | None]]]:
-    from openpyxl import load_workbook
-
-    rows = list(load_workbook(target).worksheets[0].iter_rows(values_only=True))
-    out: dict[str, dict[str, tuple[str, str | None]]] = defaultdict(dict)
-    for row in rows[1:]:
-        r = dict(zip(rows[0], row, strict=True))
-        for line in str(r["ファイル"]).splitlines():
-            path = line.split(" ", 1)[1].rsplit(" (", 1)[0]
-            out[Path(path).name][str(r["氏名"]).replace(" ", "")] = (str(r["住所"]), r["郵便番号"])
-    return out
+    return files, D.export_by_file(target), doc["persons"]
 
 
 @pytest.mark.parametrize("filename", sorted(PERSONS))
