@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+import struct
 import unicodedata
 import zipfile
 import zlib
@@ -30,7 +31,7 @@ from .codes import Status
 from .details import Detail, say
 from .errors import ReadError, error_name
 from .isolation import decoding
-from .ooxml import OoxmlPackage, normalised_part, ooxml_package
+from .ooxml import OoxmlPackage, normalised_part, ooxml_package, resolve_target
 from .sheet import Caps, CellBudget, Sheet, column_letter
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
 from .textrows import csv_rows
@@ -759,7 +760,7 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None,
     decoding("python-calamine")
     budget = CellBudget(caps)
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    ods_down = _ods_merged_down(data) if fmt == "ods" else {}
+    zip_down = _ods_merged_down(data) if fmt == "ods" else _xlsb_merged_down(data) if fmt == "xlsb" else {}
     if declared is not None:
         declared += [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
     macros: list[str] = []  # Excel 4 macro sheets hold cells too; calamine cannot read them from OOXML
@@ -782,7 +783,7 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None,
             budget.add((sheet.end[0] + 1) * sheet.width)
             # iter_rows starts at row 1 of the sheet and at the first used column
             rows = _ticking(sheet.iter_rows(), budget)
-            down = _merged_down(sheet) or ods_down.get(meta.name, {})
+            down = _merged_down(sheet) or zip_down.get(meta.name, {})
             yield Sheet(meta.name, _filled_down(rows, down, sheet.start[1]) if down else rows, 1, sheet.start[1])
     finally:
         wb.close()
@@ -854,6 +855,73 @@ def _ods_merged_down(data: bytes) -> dict[str, dict[int, list[tuple[int, int]]]]
     except Exception:  # noqa: BLE001 - merge info is a convenience, as in _merged_down
         return {}
     return {name: down for name, down in out.items() if down}
+
+
+def _xlsb_varint(data: bytes, at: int, most: int) -> tuple[int, int]:
+    """An .xlsb record's type or size (at most ``most`` bytes): 7 bits a byte, low first; (value, next offset)."""
+    value = shift = 0
+    for i in range(most):
+        b = data[at + i]  # IndexError at the end: the caller stops
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return value, at + i + 1
+    return value, at + most
+
+
+def _xlsb_records(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(record type, payload) of a BIFF12 part, until its end or the first record that does not fit."""
+    at = 0
+    while at < len(data):
+        try:
+            kind, at = _xlsb_varint(data, at, 4)
+            size, at = _xlsb_varint(data, at, 4)
+        except IndexError:
+            return
+        if at + size > len(data):
+            return
+        yield kind, data[at:at + size]
+        at += size
+
+
+_XLSB_MERGE_CELL, _XLSB_BUNDLE_SH = 176, 156  # BrtMergeCell (RfX: rwFirst, rwLast, colFirst, colLast), BrtBundleSh
+_REL_ID = re.compile(rb"""<(?:\w+:)?Relationship\b[^>]*?\bId\s*=\s*["']([^"']*)["'][^>]*?\bTarget\s*=\s*["']([^"']*)["']"""
+                     rb"""|<(?:\w+:)?Relationship\b[^>]*?\bTarget\s*=\s*["']([^"']*)["'][^>]*?\bId\s*=\s*["']([^"']*)["']""")
+
+
+def _xlsb_merged_down(data: bytes) -> dict[str, dict[int, list[tuple[int, int]]]]:
+    """An .xlsb's cells merged down over rows, per sheet name, as :func:`_merged_down` gives them (calamine reports
+    no merged ranges for .xlsb): BrtMergeCell records of each sheet part, found through the workbook's BrtBundleSh
+    records and relationships; empty when there are none or the parts cannot be read (a convenience, as there)."""
+    from .caches import _wide  # an XLWideString (the pivot-cache reader's)
+
+    out: dict[str, dict[int, list[tuple[int, int]]]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            members = {normalised_part(n): n for n in zf.namelist()}
+            rels = zf.read(members["xl/_rels/workbook.bin.rels"])
+            targets = {(m.group(1) or m.group(4)).decode("utf-8", "replace"):
+                       resolve_target("xl/", (m.group(2) or m.group(3)).decode("utf-8", "replace"))
+                       for m in _REL_ID.finditer(rels)}
+            for kind, payload in _xlsb_records(zf.read(members["xl/workbook.bin"])):
+                if kind != _XLSB_BUNDLE_SH:
+                    continue
+                rel, at = _wide(payload, 8)
+                name, _ = _wide(payload, at)
+                part = members.get(targets.get(rel, ""))
+                if part is None:
+                    continue
+                down: dict[int, list[tuple[int, int]]] = {}
+                for k, body in _xlsb_records(zf.read(part)):
+                    if k == _XLSB_MERGE_CELL and len(body) >= 16:
+                        r0, r1, c0, _c1 = struct.unpack_from("<IIII", body)
+                        if r1 > r0:
+                            down.setdefault(r0, []).append((c0, r1))
+                if down:
+                    out[name] = down
+    except Exception:  # noqa: BLE001 - merge info is a convenience: the cells are read all the same without it
+        return {}
+    return out
 
 
 _MERGE_CELL = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\s[^>]*?\bref\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d{1,7})"""

@@ -208,6 +208,36 @@ def households_openpyxl() -> D.Layout:
     return D.Layout("世帯名簿_openpyxl.xlsx", data, "persons", 9, truth)
 
 
+def _xlsb_record(kind: int, payload: bytes = b"") -> bytes:
+    out = bytearray()
+    for v in (kind, len(payload)):
+        while True:
+            out.append((v & 0x7F) | (0x80 if v >> 7 else 0))
+            v >>= 7
+            if not v:
+                break
+    return bytes(out) + payload
+
+
+def households_xlsb() -> D.Layout:
+    """An .xlsb with its merges (pyxlsbwriter writes none: BrtBeginMergeCells / BrtMergeCell / BrtEndMergeCells are
+    put after BrtEndSheetData, where Excel writes them); calamine reports no merged ranges for .xlsb."""
+    import struct
+
+    rows, truth = _households(11112)
+    merges = [struct.pack("<IIII", r, r + 2, c, c) for c in MERGED for r in (1, 4, 7)]
+    block = (_xlsb_record(177, struct.pack("<I", len(merges))) + b"".join(_xlsb_record(176, m) for m in merges)
+             + _xlsb_record(178))
+    end = _xlsb_record(146)  # BrtEndSheetData
+
+    def add(body: bytes) -> bytes:
+        k = body.index(end) + len(end)
+        return body[:k] + block + body[k:]
+
+    plain = P.xlsb_bytes({"世帯名簿": [HEADER, *[["" if v is None else v for v in row] for row in rows]]})
+    return D.Layout("世帯名簿.xlsb", R.rewrite_part(plain, "xl/worksheets/sheet1.bin", add), "persons", 9, truth)
+
+
 # --- 3. below the sample -------------------------------------------------------------------------------------
 
 LATER = P.people(60, seed=11107)
@@ -236,7 +266,7 @@ def later_layouts() -> list[D.Layout]:
 PERSONS = {L.filename: L for L in (phone_three_cells(),
                                    phone_three_cells(("市外局番", "局番", "番号"), 11108, "電話_局番.csv"),
                                    postcode_three_cells(), block_only_address2(), block_people_in_one_cell(),
-                                   households_xls(), households_ods(), households_html_xls(), households_spreadsheetml(), households_openpyxl(), *later_layouts())}
+                                   households_xls(), households_ods(), households_html_xls(), households_spreadsheetml(), households_openpyxl(), households_xlsb(), *later_layouts())}
 SHARED = ("年賀状_住所2番地.csv", "名簿_同じ人.xlsx")  # the same persons twice
 NEGATIVE = {
     "在庫_施設一覧.xlsx": P.xlsx_bytes({"一覧": P.inventory(P.people(600, seed=5))
