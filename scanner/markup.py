@@ -5,7 +5,8 @@ cp932, with a meta charset Python's shift_jis codec cannot honour), an Excel "si
 (MHTML), or Excel 2003's XML Spreadsheet; all are saved as .xls, .xml or .htm. lxml's pull parsers
 read them in chunks: the text is decoded by scanner.textdecode (so cp932 and damaged bytes are handled
 as for CSV) and fed as UTF-8, with entities, DTDs and the network off. HTML cells spanned by colspan
-or rowspan are left empty, as Excel leaves merged cells; ``<br>`` is a line break. Each <table> is
+are left empty, as Excel leaves merged cells; a cell spanning rows (rowspan, ss:MergeDown) gives its value to the rows
+below in its own column (a household's address merged over its members' rows); ``<br>`` is a line break. Each <table> is
 one sheet (a nested table is a sheet of its own). A file that ends inside a table or a worksheet is
 damaged: the rows before the cut are analysed and the damage recorded, never taken as complete.
 Runs in the worker process (scanner.isolation), under the cell and time caps.
@@ -95,11 +96,14 @@ def _cell_text(cell) -> str:
 
 
 class _Grid:
-    """Rows of one HTML table with colspan/rowspan placed as Excel places merged cells."""
+    """Rows of one HTML table with colspan/rowspan placed as Excel places merged cells, except that a cell spanning
+    rows gives its text to the rows below in its own column (a household's address over its members' rows is each
+    member's, as scanner.tables does for merged cells of workbooks); the other columns of a span stay empty."""
 
     def __init__(self, name: str) -> None:
         self.sheet = MarkupSheet(name)
         self.below: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+        self.value: dict[int, str] = {}  # column -> the text of the rowspan covering it ("" beside its anchor)
 
     def add(self, cells: list[tuple[str, int, int]], budget) -> None:
         out: list[object] = []
@@ -109,7 +113,7 @@ class _Grid:
             nonlocal col
             while self.below.get(col, 0) > 0:
                 self.below[col] -= 1
-                out.append("")
+                out.append(self.value.get(col, ""))
                 col += 1
 
         for text, colspan, rowspan in cells:
@@ -119,8 +123,12 @@ class _Grid:
             if rowspan > 1:
                 for c in range(col, col + colspan):
                     self.below[c] = rowspan - 1
+                    self.value[c] = text if c == col else ""
             col += colspan
         for c in sorted(k for k, v in self.below.items() if v > 0 and k >= col):
+            if c < col:
+                continue  # covered already by the run of covered columns before it (was covered twice: the rows
+                # below lost a row of the span and this row got its cells twice)
             out.extend([""] * (c - col))
             col = c
             covered()
@@ -290,6 +298,7 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
         raise ReadError(Status.UNSUPPORTED, "SpreadsheetML with entity declarations (never expanded; Excel writes none)")
     sheet: MarkupSheet | None = None
     row_at = 0
+    down: dict[int, list] = {}  # column -> [last row, value] of a cell merged down (ss:MergeDown) over the next rows
     done = 0  # worksheets read to their end
     try:
         for chunk in _utf8_chunks(data):
@@ -298,7 +307,7 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
                 tag = el.tag
                 if tag == q + "Worksheet":
                     if event == "start":
-                        sheet, row_at = MarkupSheet(el.get(q + "Name", "")), 0
+                        sheet, row_at, down = MarkupSheet(el.get(q + "Name", "")), 0, {}
                     elif sheet is not None:
                         yield sheet
                         sheet, done = None, done + 1
@@ -310,7 +319,7 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
                     while len(sheet.rows) < row_at:
                         budget.add(1)
                         sheet.rows.append([])
-                    sheet.rows.append(_ssml_row(el, q, budget))
+                    sheet.rows.append(_merged_down(_ssml_row(el, q, budget, down), down))
                     row_at += 1
                     el.clear(keep_tail=True)
             budget.tick()
@@ -347,8 +356,24 @@ def _count(raw: str | None, cap: int) -> int:
         return 0
 
 
-def _ssml_row(row, q: str, budget) -> list[object]:
+def _merged_down(out: list[object], down: dict[int, list]) -> list[object]:
+    """The row with the cells a ss:MergeDown above covers given its value (only its own column: one per column)."""
+    for c, span in list(down.items()):
+        if span[0] <= 0:
+            del down[c]
+            continue
+        if c >= len(out):
+            out.extend([""] * (c + 1 - len(out)))
+        if out[c] == "":
+            out[c] = span[1]
+        span[0] -= 1
+    return out
+
+
+def _ssml_row(row, q: str, budget, down: dict[int, list] | None = None) -> list[object]:
+    """One <Row>'s cells; a cell merged down (ss:MergeDown) is recorded in ``down`` for the rows below."""
     out: list[object] = []
+    fresh: dict[int, list] = {}
     for cell in row:
         if cell.tag != q + "Cell":
             continue
@@ -359,8 +384,15 @@ def _ssml_row(row, q: str, budget) -> list[object]:
             if data.tag == q + "Data":
                 value = _ssml_value(data.get(q + "Type", "String"), "".join(data.itertext()))
                 break
+        if down is not None and value != "" and (rows := _count(cell.get(q + "MergeDown"), 1 << 20)):
+            fresh[len(out)] = [rows, value]
         out.append(value)
         merge = _count(cell.get(q + "MergeAcross"), 16384 - len(out))
         out.extend([""] * merge)
         budget.add(1 + merge)
+    if down is not None:
+        # _merged_down runs on this row next: a span starting here must not fill its own row, so it is added
+        # one row longer and its anchor is left as it is (its cell is not "")
+        for c, span in fresh.items():
+            down[c] = [span[0] + 1, span[1]]
     return out

@@ -17,12 +17,13 @@ from __future__ import annotations
 import functools
 import io
 import re
+import struct
 import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .biffold import biff_sheets, biff_version, calamine_misreads
 from .cellplace import Placement, wrapped_digits, wrapped_letters
@@ -30,7 +31,7 @@ from .codes import Status
 from .details import Detail, say
 from .errors import ReadError, error_name
 from .isolation import decoding
-from .ooxml import OoxmlPackage, normalised_part, ooxml_package
+from .ooxml import OoxmlPackage, normalised_part, ooxml_package, resolve_target
 from .sheet import Caps, CellBudget, Sheet, column_letter
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
 from .textrows import csv_rows
@@ -621,7 +622,7 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
     started = False
     declared: list[str] = []  # worksheet names calamine found in the workbook, before it failed
     try:
-        for sheet in _calamine_sheets(data, caps, declared):
+        for sheet in _calamine_sheets(data, caps, declared, fmt):
             started = True
             yield sheet
         return
@@ -753,12 +754,13 @@ def _xlsb_at_xl(data: bytes) -> bytes:
     return moved_to_xl(data, workbook) or data
 
 
-def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None) -> Iterator[Sheet]:
+def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None, fmt: str = "") -> Iterator[Sheet]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     decoding("python-calamine")
     budget = CellBudget(caps)
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    zip_down = _ods_merged_down(data) if fmt == "ods" else _xlsb_merged_down(data) if fmt == "xlsb" else {}
     if declared is not None:
         declared += [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
     macros: list[str] = []  # Excel 4 macro sheets hold cells too; calamine cannot read them from OOXML
@@ -781,7 +783,7 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None)
             budget.add((sheet.end[0] + 1) * sheet.width)
             # iter_rows starts at row 1 of the sheet and at the first used column
             rows = _ticking(sheet.iter_rows(), budget)
-            down = _merged_down(sheet)
+            down = _merged_down(sheet) or zip_down.get(meta.name, {})
             yield Sheet(meta.name, _filled_down(rows, down, sheet.start[1]) if down else rows, 1, sheet.start[1])
     finally:
         wb.close()
@@ -800,6 +802,154 @@ def _merged_down(sheet: object) -> dict[int, list[tuple[int, int]]]:
     for (r0, c0), (r1, _c1) in ranges:
         if r1 > r0:
             down.setdefault(r0, []).append((c0, r1))
+    return down
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_CELLS = (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell")
+_MAX_REPEAT = 1 << 20  # rows or columns a repeat attribute can stand for (an .ods sheet's limit)
+
+
+def _ods_repeat(el: Any, attr: str) -> int:
+    try:
+        return min(_MAX_REPEAT, max(1, int(el.get(_ODS_TABLE + attr, "1"))))
+    except ValueError:
+        return 1
+
+
+def _ods_merged_down(data: bytes) -> dict[str, dict[int, list[tuple[int, int]]]]:
+    """An .ods's cells merged down over rows (``table:number-rows-spanned`` > 1), per sheet name, as
+    :func:`_merged_down` gives them (calamine reports no merged ranges for .ods); empty when there are none or
+    content.xml cannot be read (the cells are read all the same without this)."""
+    from lxml import etree
+
+    out: dict[str, dict[int, list[tuple[int, int]]]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            content = zf.read("content.xml")
+        if b"number-rows-spanned" not in content or b"<!DOCTYPE" in content[:4096] or b"<!ENTITY" in content:
+            return out
+        sheet: dict[int, list[tuple[int, int]]] = {}
+        row = 0
+        for event, el in etree.iterparse(io.BytesIO(content), events=("start", "end"),
+                                         tag=(_ODS_TABLE + "table", _ODS_TABLE + "table-row"),
+                                         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False):
+            if el.tag == _ODS_TABLE + "table":
+                if event == "start":
+                    sheet, row = out.setdefault(str(el.get(_ODS_TABLE + "name", "")), {}), 0
+                else:
+                    el.clear()
+                continue
+            if event == "start":
+                continue
+            col = 0
+            for cell in el:
+                if cell.tag not in _ODS_CELLS:
+                    continue
+                span = _ods_repeat(cell, "number-rows-spanned")
+                if span > 1 and cell.tag == _ODS_CELLS[0]:
+                    sheet.setdefault(row, []).append((col, row + span - 1))
+                col += _ods_repeat(cell, "number-columns-repeated")
+            row += _ods_repeat(el, "number-rows-repeated")
+            el.clear()
+    except Exception:  # noqa: BLE001 - merge info is a convenience, as in _merged_down
+        return {}
+    return {name: down for name, down in out.items() if down}
+
+
+def _xlsb_varint(data: bytes, at: int, most: int) -> tuple[int, int]:
+    """An .xlsb record's type or size (at most ``most`` bytes): 7 bits a byte, low first; (value, next offset)."""
+    value = shift = 0
+    for i in range(most):
+        b = data[at + i]  # IndexError at the end: the caller stops
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return value, at + i + 1
+    return value, at + most
+
+
+def _xlsb_records(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(record type, payload) of a BIFF12 part, until its end or the first record that does not fit."""
+    at = 0
+    while at < len(data):
+        try:
+            kind, at = _xlsb_varint(data, at, 4)
+            size, at = _xlsb_varint(data, at, 4)
+        except IndexError:
+            return
+        if at + size > len(data):
+            return
+        yield kind, data[at:at + size]
+        at += size
+
+
+_XLSB_MERGE_CELL, _XLSB_BUNDLE_SH = 176, 156  # BrtMergeCell (RfX: rwFirst, rwLast, colFirst, colLast), BrtBundleSh
+_REL_ID = re.compile(rb"""<(?:\w+:)?Relationship\b[^>]*?\bId\s*=\s*["']([^"']*)["'][^>]*?\bTarget\s*=\s*["']([^"']*)["']"""
+                     rb"""|<(?:\w+:)?Relationship\b[^>]*?\bTarget\s*=\s*["']([^"']*)["'][^>]*?\bId\s*=\s*["']([^"']*)["']""")
+
+
+def _xlsb_merged_down(data: bytes) -> dict[str, dict[int, list[tuple[int, int]]]]:
+    """An .xlsb's cells merged down over rows, per sheet name, as :func:`_merged_down` gives them (calamine reports
+    no merged ranges for .xlsb): BrtMergeCell records of each sheet part, found through the workbook's BrtBundleSh
+    records and relationships; empty when there are none or the parts cannot be read (a convenience, as there)."""
+    from .caches import _wide  # an XLWideString (the pivot-cache reader's)
+
+    out: dict[str, dict[int, list[tuple[int, int]]]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            members = {normalised_part(n): n for n in zf.namelist()}
+            rels = zf.read(members["xl/_rels/workbook.bin.rels"])
+            targets = {(m.group(1) or m.group(4)).decode("utf-8", "replace"):
+                       resolve_target("xl/", (m.group(2) or m.group(3)).decode("utf-8", "replace"))
+                       for m in _REL_ID.finditer(rels)}
+            for kind, payload in _xlsb_records(zf.read(members["xl/workbook.bin"])):
+                if kind != _XLSB_BUNDLE_SH:
+                    continue
+                rel, at = _wide(payload, 8)
+                name, _ = _wide(payload, at)
+                part = members.get(targets.get(rel, ""))
+                if part is None:
+                    continue
+                down: dict[int, list[tuple[int, int]]] = {}
+                for k, body in _xlsb_records(zf.read(part)):
+                    if k == _XLSB_MERGE_CELL and len(body) >= 16:
+                        r0, r1, c0, _c1 = struct.unpack_from("<IIII", body)
+                        if r1 > r0:
+                            down.setdefault(r0, []).append((c0, r1))
+                if down:
+                    out[name] = down
+    except Exception:  # noqa: BLE001 - merge info is a convenience: the cells are read all the same without it
+        return {}
+    return out
+
+
+_MERGE_CELL = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\s[^>]*?\bref\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d{1,7})"""
+                         rb""":\$?([A-Za-z]{1,3})\$?(\d{1,7})["']""")
+
+
+def _openpyxl_merged_down(ws: object) -> dict[int, list[tuple[int, int]]]:
+    """A read-only openpyxl worksheet's ranges merged down over rows, as :func:`_merged_down` gives calamine's (a
+    read-only worksheet has no merged_cells: the <mergeCell> elements after the sheet's rows are read from its part,
+    in chunks); empty when there are none or the part cannot be read again."""
+    down: dict[int, list[tuple[int, int]]] = {}
+    try:
+        source = ws._get_source()  # type: ignore[attr-defined]  # the sheet part (openpyxl read-only reader)
+        tail = b""
+        try:
+            while chunk := source.read(1 << 20):
+                text, tail = tail + chunk, b""
+                end = 0
+                for m in _MERGE_CELL.finditer(text):
+                    r0, r1 = int(m.group(2)) - 1, int(m.group(4)) - 1
+                    if r1 > r0:
+                        down.setdefault(r0, []).append((_col_number(m.group(1).upper()) - 1, r1))
+                    end = m.end()
+                tail = text[max(end, len(text) - 200):]
+        finally:
+            source.close()
+    except Exception:  # noqa: BLE001 - merge info is a convenience: the cells are read all the same without it
+        return {}
     return down
 
 
@@ -863,7 +1013,8 @@ def _openpyxl_sheets(data: bytes, caps: Caps, only: set[str] | None = None) -> I
                 rows.append(["" if v is None else v for v in row])
                 if not i & 0x3FFF:
                     budget.tick()
-            yield Sheet(ws.title, rows)
+            down = _openpyxl_merged_down(ws)
+            yield Sheet(ws.title, [list(r) for r in _filled_down(rows, down, 0)] if down else rows)
     finally:
         wb.close()
 

@@ -341,3 +341,21 @@ def store_list() -> Layout:
 
 
 PLACE_LAYOUTS = (aed_sites, evacuation_sites, medical_institutions, care_offices, store_list)
+
+
+def export_by_file(target) -> dict[str, dict[str, tuple[str, str | None]]]:
+    """file name -> person's name without spaces -> (address, postal code), from ``persons --export``'s list."""
+    from collections import defaultdict
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(target).worksheets[0].iter_rows(values_only=True))
+    head = list(rows[0])
+    out: dict[str, dict[str, tuple[str, str | None]]] = defaultdict(dict)
+    for row in rows[1:]:
+        r = dict(zip(head, row, strict=True))
+        for line in str(r["ファイル"]).splitlines():
+            path = line.split(" ", 1)[1].rsplit(" (", 1)[0]
+            out[Path(path).name][str(r["氏名"]).replace(" ", "")] = (str(r["住所"]), r["郵便番号"])
+    return out

@@ -205,9 +205,6 @@ def xls_bytes(sheets: dict[str, Rows]) -> bytes:
 
 def ods_bytes(sheets: dict[str, Rows]) -> bytes:
     """A minimal OpenDocument spreadsheet (mimetype first and stored, content.xml, manifest)."""
-    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
     body = []
     for name, rows in sheets.items():
         body.append(f'<table:table table:name="{escape(name)}">')
@@ -224,8 +221,18 @@ def ods_bytes(sheets: dict[str, Rows]) -> bytes:
                                 "</table:table-cell>")
             body.append("</table:table-row>")
         body.append("</table:table>")
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
-               f'<office:body><office:spreadsheet>{"".join(body)}</office:spreadsheet></office:body>'
+    return ods_package("".join(body))
+
+
+ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+
+
+def ods_package(tables: str) -> bytes:
+    """An .ods around ``tables`` (the <table:table> elements' XML): mimetype first and stored, content, manifest."""
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NS} office:version="1.2">'
+               f'<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>'
                "</office:document-content>")
     manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
                 'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'

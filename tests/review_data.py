@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,16 +68,18 @@ def broken_xlsx(name: str, address: str) -> bytes:
     """A workbook whose name cell is typed as a number: calamine refuses it and openpyxl's error
     message quotes the cell (``invalid literal for int() with base 10: '<name>'``)."""
     good = xlsx_bytes([["氏名", "住所"], [name, address]])
-    zin = zipfile.ZipFile(io.BytesIO(good))
+    return rewrite_part(good, "xl/worksheets/sheet1.xml", lambda data: re.sub(
+        r'<c r="A2"[^>]*>.*?</c>', f'<c r="A2" t="n"><v>{name}</v></c>', data.decode("utf-8")).encode("utf-8"))
+
+
+def rewrite_part(package: bytes, part: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The zip ``package`` with ``part``'s bytes passed through ``change``, every other member as it was."""
+    zin = zipfile.ZipFile(io.BytesIO(package))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode("utf-8")
-                text = re.sub(r'<c r="A2"[^>]*>.*?</c>', f'<c r="A2" t="n"><v>{name}</v></c>', text)
-                data = text.encode("utf-8")
-            zout.writestr(info, data)
+            zout.writestr(info, change(data) if info.filename == part else data)
     return out.getvalue()
 
 

@@ -20,7 +20,6 @@ name was glued in front of the 住民票住所 (``201熊本県…``).
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -56,17 +55,7 @@ def scanned(tmp_path_factory):
 
 def _export(target: Path) -> dict[str, dict[str, tuple[str, str | None]]]:
     """file name -> person's name without spaces -> (address, postal code), from the notification list."""
-    from openpyxl import load_workbook
-
-    rows = list(load_workbook(target).worksheets[0].iter_rows(values_only=True))
-    head = list(rows[0])
-    out: dict[str, dict[str, tuple[str, str | None]]] = defaultdict(dict)
-    for row in rows[1:]:
-        r = dict(zip(head, row, strict=True))
-        for line in str(r["ファイル"]).splitlines():
-            path = line.split(" ", 1)[1].rsplit(" (", 1)[0]
-            out[Path(path).name][str(r["氏名"]).replace(" ", "")] = (str(r["住所"]), r["郵便番号"])
-    return out
+    return D.export_by_file(target)
 
 
 @pytest.mark.parametrize("filename", sorted(PERSONS))

@@ -854,12 +854,17 @@ def _hint(text: str) -> bool:
 
 # below a table whose header names no persons, a new table's header: a name and an address header word in one row
 # (spaced as on printed forms: 氏　名, 住　所 - find_header drops the spaces; no NFKC here: it costs more than the search)
-_HEADER_HINT = (re.compile("[氏名姓宛住NnAa]"),
-                re.compile("氏[ 　]*名|名[ 　]*前|姓[ 　]*名|宛[ 　]*名|住[ 　]*所|[Nn]ame|NAME|[Aa]ddress|ADDRESS"))
+_HEADER_HINT = (re.compile("[氏名姓宛住NnAaシナジ]"),
+                re.compile("氏[ 　]*名|名[ 　]*前|姓[ 　]*名|宛[ 　]*名|住[ 　]*所|[Nn]ame|NAME|[Aa]ddress|ADDRESS"
+                           "|シメイ|ナマエ|ジュウショ"))
+# half-width kana (a host system's ｼﾒｲ | ｼﾞｭｳｼｮ): only a text holding some is NFKC-normalised before the words are tried
+_HALF_KANA = re.compile("[\uff66-\uff9f]")
 
 
 def _header_hint(text: str) -> bool:
-    return _HEADER_HINT[0].search(text) is not None and _HEADER_HINT[1].search(text) is not None
+    if _HEADER_HINT[0].search(text) is not None and _HEADER_HINT[1].search(text) is not None:
+        return True
+    return _HALF_KANA.search(text) is not None and _header_hint(unicodedata.normalize("NFKC", text))
 
 
 def _text(rows: Sequence[Sequence[object]]) -> str:
@@ -896,10 +901,13 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     done = 0
     lo = 1  # the hinted rows above a hit are walked back to here at most (not into a window already classified)
     pin: int | None = None  # a name+address header inside a window that found nothing: the next window starts there
+    known: set[tuple[str, ...]] = set()  # below a header naming no persons: the shapes of its list's rows
     while True:
+        if headers_only and not known:  # the list's rows (a shape seen once is its header's or a title's)
+            known = {k for k, n in Counter(map(_shape, head)).items() if n > 1} or {()}
         if pin is not None:
             start, pin = pin, None
-        elif (start_at := _next_window(rows, at, lo, headers_only, done)) is None:
+        elif (start_at := _next_window(rows, at, lo, headers_only, done, known)) is None:
             block = list(islice(stream, LATER_BLOCK))
             if not block:
                 return None
@@ -912,6 +920,10 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
         else:
             start, at = start_at
             if start < 0:
+                continue
+            if headers_only and not _another_list(name, head, rows[start:start + HEADER_SCAN_ROWS + SAMPLE_ROWS],
+                                                  known, first_row + done + start, first_col):
+                known |= {_shape(r) for r in rows[start:start + HEADER_SCAN_ROWS + SAMPLE_ROWS]}
                 continue
         taken: list[Sequence[object]] = []
         read = [0]
@@ -931,6 +943,8 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
         if not headers_only and (find_header(taken) or _later_header(taken) or _not_persons_header(*_first_filled(taken))):
             headers_only = True  # below a header naming no persons only a header of its own starts a table, as below
             # the sample's (analyse_sheet): the rest of a facility list (施設名 | 施設長 | 所在地) is no person table
+        if headers_only:  # the rows of the list this window read are no new table further down
+            known |= {k for k, n in Counter(map(_shape, taken)).items() if n > 1}
         # nothing there: the search goes on below the rows that were classified (only their sample was read). The
         # window may end inside the rows held (the sample and a block: their rest is searched, not skipped), or
         # have read on in the stream (its rows past ``taken`` are counted, not held)
@@ -950,14 +964,78 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
             pin = LATE_HEADER_ROWS + h
 
 
-def _next_window(rows: Sequence[Sequence[object]], at: int, lo: int, headers_only: bool, done: int
-                 ) -> tuple[int, int] | None:
+def _shape(row: Sequence[object]) -> tuple[str, ...]:
+    """Which cells of a row are filled, and with numbers (digits typed as text too: CSV) or text."""
+    out = tuple("" if v is None or v == "" else "n" if isinstance(v, int | float) or (isinstance(v, str) and v.isdigit())
+                else "s" for v in row)
+    end = len(out)
+    while end and not out[end - 1]:
+        end -= 1
+    return out[:end]
+
+
+SHAPE_STRIDE = 8  # rows of a block whose shape is looked at (a table of this many rows or more is always seen)
+SHAPE_RUN = 3  # rows of a new shape in a row that start a header-less table below a header naming no persons
+
+
+def _new_shape(block: Sequence[Sequence[object]], known: set[tuple[str, ...]]) -> int | None:
+    """Below a header naming no persons (an inventory: its 担当者名 and 保管場所 are no persons), the first row of a
+    header-less table of another shape (names, kana, addresses ... where the list has names and numbers) whose rows
+    hold a person table's hint: SHAPE_RUN rows of shapes the list above never had. Only every SHAPE_STRIDE-th row is
+    looked at first (the list's own rows cost a tuple each per stride, no more)."""
+    prev = 0
+    for i in [*range(0, len(block), SHAPE_STRIDE), len(block) - 1]:
+        if i < prev or _shape(block[i]) in known:
+            prev = i + 1
+            continue
+        j = i
+        while j > prev and _shape(block[j - 1]) not in known:
+            j -= 1
+        run = block[j:j + SHAPE_RUN]
+        if (len(run) == SHAPE_RUN and all(_shape(r) not in known for r in run) and _hint(_text(run))
+                and all(sum(1 for v in r if v not in ("", None)) >= 2 for r in run)):
+            return j
+        prev = i + 1
+    return None
+
+
+def _sinkless(name: str, rows: Sequence[Sequence[object]], first_row: int, first_col: int) -> SheetFinding | None:
+    token = RECORD_SINK.set(None)  # a trial: no record of it goes to the scan's store
+    try:
+        return analyse_sheet(name, iter(rows), first_row, first_col, later=False)
+    finally:
+        RECORD_SINK.reset(token)
+
+
+def _another_list(name: str, head: Sequence[Sequence[object]], window: Sequence[Sequence[object]],
+                  known: set[tuple[str, ...]], first_row: int, first_col: int) -> bool:
+    """Below a header naming no persons, is a window of rows of a new shape (:func:`_new_shape`) a person table of its
+    own, and not more rows of the list under the header (an inventory's rows with a remark column filled: its
+    担当者名 and 保管場所 read without their header would be persons)? A header row always is tried. Else the window,
+    read without a header, must be a person table whose name and address columns are not those the list's own rows
+    give when read without their header."""
+    if later_hint(window[:1], headers_only=True) is not None:
+        return True
+    trial = _sinkless(name, window, first_row, first_col)
+    if trial is None or trial.header_row is not None:
+        return trial is not None
+    own = [r for r in head if _shape(r) in known][:SAMPLE_ROWS]
+    base = _sinkless(name, own, first_row, first_col) if own else None
+    return base is None or any(trial.columns.get(f) != base.columns.get(f) for f in ("name", "address"))
+
+
+def _next_window(rows: Sequence[Sequence[object]], at: int, lo: int, headers_only: bool, done: int,
+                 known: set[tuple[str, ...]] | None = None) -> tuple[int, int] | None:
     """Where the next later window starts in ``rows`` (searched from ``at``) and where the search stands: (-1, at)
-    when a block held no hint, None when ``rows`` are all searched."""
+    when a block held no hint, None when ``rows`` are all searched. ``known``: below a header naming no persons, the
+    row shapes of the list under it (:func:`_new_shape`)."""
     if at >= len(rows):
         return None
     block = rows[at:at + LATER_BLOCK]
-    if (i := later_hint(block, headers_only)) is None:
+    i = later_hint(block, headers_only)
+    if headers_only and known is not None and (j := _new_shape(block if i is None else block[:i], known)) is not None:
+        return at + j, at + j + 1
+    if i is None:
         return -1, at + len(block)
     top = at + i
     if not headers_only:  # a table that starts in the sample: its rows above the hit show hints too

@@ -24,11 +24,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TypeVar
 
+from .. import rules
 from . import person_names as N
 from . import values as V
-from .columns import Header, is_bare_role, named_fields, part_order, role_shares_address
+from .columns import Header, is_bare_role, named_fields, normalise_header, part_order, role_shares_address
 
 SAMPLE_ROWS = 500
 NAME_PARTS = ("name", "name_family", "name_given")
@@ -139,8 +141,15 @@ def join_values(row: Sequence[object], cols: Sequence[int], sep: str) -> str:
 
 def _numbers_meet(left: str, right: str) -> bool:
     """A number (any width, or a kanji numeral) ends one address part and another starts the next: ２５－２５ |
-    １０７ is a block and a room (番地 | 部屋番号), kept apart by a space, never read as 25-25107."""
-    return (left[-1].isdigit() or left[-1] in _KANJI_NUMERALS) and right[0].isdigit()
+    １０７ is a block and a room (番地 | 部屋番号), kept apart by a space, never read as 25-25107. A town whose name ends
+    in a kanji numeral (前弥六, 本町二) before a block of its own (住所1 | 住所2 = …前弥六 | 1-4-17) is not: the space made
+    the person key read 前弥6-1-4 (tables11; the same person in one cell elsewhere was another person)."""
+    if not right[0].isdigit():
+        return False
+    return left[-1].isdigit() or (left[-1] in _KANJI_NUMERALS and not _BLOCK_START.match(right))
+
+
+_BLOCK_START = re.compile(r"\d+\s*[-‐‑‒–—―−ー－]\s*\d")  # 1-4-17, ３－５: a block number, not a room
 
 
 _KANJI_NUMERALS = frozenset("〇一二三四五六七八九十百千")
@@ -475,9 +484,20 @@ def _numbered_run(c: int, h: Header, headers: dict[int, Header]) -> list[int]:
 _MAX_PIECES = {"postcode": 2, "phone": 3}  # 123 | 4567; 03 | 1234 | 5678
 
 
+def _separator_column(c: int, sample: Sequence[Sequence[object]]) -> bool:
+    """A column holding only a separator typed in a cell of its own (〒 | 123 | 4567, 123 | - | 4567): no piece."""
+    values = column_values(sample, c)
+    return bool(values) and all(not V.nfkc(cell_text(v)).strip(_SEPARATORS) for v in values)
+
+
+def _digit_columns(cols: list[int], sample: Sequence[Sequence[object]]) -> list[int]:
+    return [c for c in cols if not _separator_column(c, sample)]
+
+
 def _pieces(f: str, cols: list[int], sample: Sequence[Sequence[object]]) -> bool:
     """Are the columns pieces of one number (2-5 digits each, as a phone or postal code is split; zeros a
-    number cell lost put back) in most rows?"""
+    number cell lost put back) in most rows? Columns of separators alone (〒, -) are no pieces."""
+    cols = _digit_columns(cols, sample)
     rows = [[V.nfkc(cell_text(r[c])).strip(_SEPARATORS) for c in cols if c < len(r)] for r in sample]
     rows = [number_pieces(f, r) if all(r) else r for r in rows if any(r)]
     return bool(rows) and share(rows, lambda r: all(p.isdigit() and 2 <= len(p) <= 5 for p in r)) >= 0.8
@@ -544,6 +564,27 @@ def _blank(header_rows: Sequence[Sequence[object]], c: int) -> bool:
     return all(not (c < len(r) and cell_text(r[c])) for r in header_rows)
 
 
+@cache
+def _phone_part_words() -> tuple[frozenset[str], frozenset[str]]:
+    """signatures/pii_columns.toml [number_pieces]: (phone part headers, headers of the piece after them)."""
+    data = rules.load("pii_columns").get("number_pieces", {})
+    return (frozenset(normalise_header(w) for w in data.get("parts", [])),
+            frozenset(normalise_header(w) for w in data.get("after", [])))
+
+
+def _headers_at(header_rows: Sequence[Sequence[object]], c: int) -> set[str]:
+    return {normalise_header(t) for r in header_rows if c < len(r) and (t := cell_text(r[c]))}
+
+
+def _after_phone_part(plan: RolePlan, f: str, header_rows: Sequence[Sequence[object]], c: int) -> bool:
+    """Is column ``c`` headed 加入者番号 (番号) right of a phone's part headed 市外局番 / 市内局番 (局番)? Then it may be the
+    phone's last piece (tables11: the phone was lost); its values decide (:func:`_continue_number`)."""
+    if f != "phone" or not header_rows:
+        return False
+    parts, after = _phone_part_words()
+    return bool(_headers_at(header_rows, c) & after) and bool(_headers_at(header_rows, plan.cols[f][-1]) & parts)
+
+
 def _continue_name(plan: RolePlan, c: int, sample: Sequence[Sequence[object]], taken: set[int]) -> bool:
     """A blank column after a name: its reading (kana), a Latin rendition (ignored), or the given name."""
     vals = column_values(sample, c)
@@ -600,7 +641,8 @@ def _continue_number(plan: RolePlan, f: str, c: int, sample: Sequence[Sequence[o
     """A blank column after a postal code or phone: its next piece when the columns so far and this one are pieces of
     one number (``郵便番号`` merged over 123 | 4567 in an Excel 住所録 template; ``電話番号`` over 03 | 1234 | 5678)."""
     cols = plan.cols[f]
-    if len(cols) >= _MAX_PIECES[f] or not column_values(sample, c) or not _pieces(f, [*cols, c], sample):
+    if (len(_digit_columns(cols, sample)) >= _MAX_PIECES[f] or not column_values(sample, c)
+            or not _pieces(f, [*cols, c], sample)):
         return False
     cols.append(c)
     taken.add(c)
@@ -616,7 +658,8 @@ def assemble(plans: list[RolePlan], header_rows: Sequence[Sequence[object]], hea
     for plan in plans:
         for f in SPLIT_NUMBERS:
             c = max(plan.cols.get(f, [-2])) + 1
-            while (f in plan.cols and c < width and c not in taken and _blank(header_rows, c)
+            while (f in plan.cols and c < width and c not in taken
+                   and (_blank(header_rows, c) or _after_phone_part(plan, f, header_rows, c))
                    and _continue_number(plan, f, c, sample, taken)):
                 c += 1
         for f, step in (("address", _continue_address), ("name", _continue_name)):
