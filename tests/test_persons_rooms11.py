@@ -122,6 +122,27 @@ def test_a_case_without_room_stages_merges_as_before_with_a_note(two_scans, tmp_
     check_persons(p, "persons")
 
 
+def test_a_case_whose_joined_keys_were_removed_merges_as_each_scan_resolved_it(two_scans, tmp_path):
+    """room_stages kept, ``joined`` dropped by hand: a person of the union has no fingerprint in any input, so the
+    merge combines what each scan resolved (and says so) rather than write figures its own check refuses."""
+    import shutil
+
+    from scanner.evidence import check_persons
+    from scanner.output import write_manifest
+
+    shutil.copytree(two_scans / "oa", tmp_path / "oa")
+    doc = json.loads((tmp_path / "oa" / "findings.json").read_text(encoding="utf-8"))
+    assert doc["persons"]["joined"]
+    doc["persons"]["joined"] = []
+    (tmp_path / "oa" / "findings.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    write_manifest(tmp_path / "oa")
+    proc = run_cli("merge", str(tmp_path / "oa"), str(two_scans / "oc"), "--out", str(tmp_path / "m"), "--quiet")
+    assert proc.returncode in (0, 1), proc.stderr
+    merged = json.loads((tmp_path / "m" / "findings.json").read_text(encoding="utf-8"))
+    assert "rooms as each input told them apart" in merged["merge"]["persons"]
+    check_persons(merged["persons"], "persons")
+
+
 def _as_session10(out: Path) -> dict:
     """Rewrite a case's persons the way Session 10 wrote them (and its manifest, so verify reads it)."""
     from scanner.evidence import chain_figures

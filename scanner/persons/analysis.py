@@ -179,8 +179,10 @@ def _persons_of(paths: dict[int, set[tuple[int, ...]]], leak: LeakPaths) -> tupl
     shared: dict[int, set[int]] = {}
     for k, own in paths.items():
         theirs = leak.get(k)
-        if theirs is None and own == {(k,)}:
+        if own == {(k,)} and (theirs is None or theirs.keys() == {(k,)}):  # no room on either side (most persons)
             mine.add(k)
+            for i in (theirs or {}).get((k,), ()):
+                shared.setdefault(i, set()).add(k)
             continue
         person = resolve_persons(own | set(theirs or ()))
         found = {person[p] for p in own}

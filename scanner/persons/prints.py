@@ -3,7 +3,8 @@
 A scan's worker reads a personal-records file and hands the post-scan analyses only what they compare:
 
 * every file: how many records, how many without a usable name, and the distinct final fingerprints
-  (first 8 bytes of HMAC-SHA256(case key, name key \\x1f address key), sorted) for the record overlap;
+  (first 8 bytes of HMAC-SHA256(case key, name key \\x1f address key), sorted) for the record overlap, with the
+  fingerprints of the room and wing of the rows that name one (the overlap tells persons apart as the count does);
 * files that may be counted (found by the leaked file's name or a known hash): one ``RowPrint`` per
   record, with the fingerprint of its key after every normalisation rule, its first spelling masked
   (clear only with --unmask) and the keyed tokens the probable rules compare.
