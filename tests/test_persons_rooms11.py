@@ -202,7 +202,7 @@ def test_a_room_without_its_wing_where_two_wings_hold_it_is_kept_apart(tmp_path)
 @pytest.mark.parametrize(("building", "path"), [
     ("コーポ山田A棟101", "101\x1fA"), ("コーポ山田 B-205", "205\x1fB"), ("B205", "205\x1fB"),
     ("1号棟205号室", "205\x1f1"), ("東館101", "101\x1f東"), ("1館205号室", "205\x1f1"),
-    ("コーポ山田205号室", "205"), ("3F 301", "301"), ("A棟", ""), ("コーポ山田A棟", ""),
+    ("コーポ山田205号室", "205"), ("3F 301", "301"), ("3F301", "301"), ("B1F 101", "101"), ("A棟", ""), ("コーポ山田A棟", ""),
 ])
 def test_room_path(building, path):
     assert room_path(building) == path
@@ -258,3 +258,17 @@ def test_the_overlap_matrix_tells_rooms_apart_as_the_count_does(tmp_path):
     assert m[by_name["名簿.csv"]][by_name["顧客一覧.csv"]] == fillers
     assert m[by_name["名簿.csv"]][by_name["宛名.csv"]] == fillers + 1
     assert o["files"][by_name["顧客一覧.csv"]]["persons"] == fillers + 1
+
+
+def test_the_export_lists_wings_as_the_scan_counted_them(tmp_path):
+    """``persons --export`` reads the files again and keys wings the same way: every person the scan counted is on
+    the list (exit 0, not INCOMPLETE), the wingless copy once, marked to check."""
+    import openpyxl
+
+    _roster(tmp_path / "s" / "名簿.csv", [(NAME, f"{BASE} コーポ山田A棟101"), (NAME, f"{BASE} コーポ山田B-101"),
+                                         (NAME, f"{BASE} コーポ山田101号室")])
+    p = _scan(tmp_path, "o", ["s"], _key())["persons"]
+    proc = run_cli("persons", str(tmp_path / "o"), "--sources", str(tmp_path / "s"), "--export", str(tmp_path / "l.xlsx"))
+    assert proc.returncode == 0, proc.stderr
+    ws = openpyxl.load_workbook(tmp_path / "l.xlsx").worksheets[0]
+    assert ws.max_row - 1 == p["unique"] == 12 + 3

@@ -553,7 +553,7 @@ _ROOM_NUMBER = re.compile(f"\\d+|[{_KN}]+(?=号|室|$)")
 # identifier (A, 2, 1, 東) tells two rooms of one number apart; so does a single letter typed before the room (A-101,
 # Ｂ２０５). 第2 (a building's name) and floors are not wings
 _WING = re.compile(f"(?<![A-Za-z])([A-Za-z])\\s*(?:号棟|番館|号館|番棟|棟|館)|(\\d+|[{_KN}]+|[東西南北本新])\\s*(?:号棟|番館|号館|番棟|棟|館)")
-_WING_LETTER = re.compile(r"(?<![A-Za-z])([A-Za-z])-?(\d{3,4})(?!\d)")
+_WING_LETTER = re.compile(r"(?<![A-Za-z\d])([A-Za-z])-?(\d{3,4})(?!\d)")  # not 3F301 (a floor)
 def room_token(building: str) -> str:
     """The room number of the building part split off an address (コーポ山田205号室, -205, 205, 二〇五号 -> "205"),
     "" when it names none. Only this number (and the wing: room_path) tells two rooms of one building apart: the
