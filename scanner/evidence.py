@@ -439,6 +439,10 @@ def check_persons(value: object, where: str) -> None:
         if not isinstance(v, int) or isinstance(v, bool):
             raise EvidenceError(f"{where}.merges.{k}: not an integer")
     p.opt_str("key_id", KEY_ID, required=False)
+    p.strs("joined", SHA256, required=False)
+    levels = p.raw("room_stages", required=False)
+    if levels is not None and (not isinstance(levels, list) or levels != list(ROOM_STAGES)):
+        raise p.fail("room_stages", f"not {list(ROOM_STAGES)} (another version of the rules?)")
     _check_person_figures(p.value, where)
 
 
@@ -461,6 +465,58 @@ def chain_counts(chains: list[str], stages: int, where: str = "persons.chains") 
     return [len(x) for x in seen]
 
 
+# the stages after the building rule that tell persons of one name and address apart again (persons.count)
+ROOM_STAGES = ("room", "wing")
+_Node = TypeVar("_Node")
+
+
+def resolve_persons(paths: Iterable[tuple[_Node, ...]]) -> dict[tuple[_Node, ...], _Node]:
+    """Each row's person, from its path: its key without room, then (when its building part names them) its key
+    with the room number, then with the room and the wing (A棟, 2号棟). A path that ends where others go on joins
+    the one person found below it (a copy that left the room, or the wing, out), and stays apart (its own
+    person, listed probable) when two or more are found there; a path that ends lowest is its own person.
+
+    The one rule the count (persons.count.split_rooms), merge and the evidence checks share: keys are compared,
+    never read, so clear keys, keyed ones and a case's chain parts all resolve the same way."""
+    ends = set(paths)
+    below: dict[tuple[_Node, ...], set[_Node]] = {}  # a path's persons found at or below it
+    out: dict[tuple[_Node, ...], _Node] = {}
+    for path in sorted(ends, key=len, reverse=True):
+        found = below.get(path, set())
+        out[path] = next(iter(found)) if len(found) == 1 else path[-1]
+        mine = {out[path]} if path in ends else set()
+        for cut in range(1, len(path)):
+            below.setdefault(path[:cut], set()).update(mine | found)
+    return out
+
+
+def chain_figures(chains: list[str], rules: int, rooms: bool, where: str = "persons.chains"
+                  ) -> tuple[list[int], dict[str, str]]:
+    """Distinct keys at every stage (after trimming, then after each rule) and each record's person (chain ->
+    its person's part) over the keyed stage chains a scan records (persons.analysis.stage_chains). ``rooms``:
+    the chains end with the ROOM_STAGES (each record's own key with its room, then its wing) and persons are
+    resolved from them (resolve_persons); else (a case written before Session 11) the last part is the person."""
+    stages = rules + 1 + (len(ROOM_STAGES) if rooms else 0)
+    distinct = chain_counts(chains, stages, where)
+    paths: dict[str, tuple[str, ...]] = {}
+    for chain in chains:
+        parts, current, full = chain.split(","), "", []
+        for part in parts:
+            current = part or current
+            full.append(current)
+        if not rooms:
+            paths[chain] = (full[-1],)
+            continue
+        path = [full[rules]]
+        for part in parts[rules + 1:]:
+            if not part:
+                break
+            path.append(part)
+        paths[chain] = tuple(path)
+    person = resolve_persons(paths.values())
+    return distinct[:rules + 1], {chain: person[path] for chain, path in paths.items()}
+
+
 def _check_person_figures(p: dict[str, Any], where: str) -> None:
     """The person figures agree with what they are counted from (the fingerprints, the record chains, the
     counted files): a count edited by hand, with the manifest made again, is caught here."""
@@ -472,15 +528,17 @@ def _check_person_figures(p: dict[str, Any], where: str) -> None:
         raise differ("unique", p["unique"], len(set(prints)))
     chains, rules = p.get("chains"), p.get("rules")
     if isinstance(chains, list) and isinstance(rules, list):
-        distinct = chain_counts(chains, len(rules) + 1, f"{where}.chains")
+        distinct, person = chain_figures(chains, len(rules), "room_stages" in p, f"{where}.chains")
         if len(set(chains)) != len(chains) or distinct[0] != p.get("unique_exact"):
             raise differ("unique_exact", p.get("unique_exact"), distinct[0])
-        if distinct[-1] != p["unique"]:
-            raise differ("unique", p["unique"], distinct[-1])
+        persons = len(set(person.values()))
+        if persons != p["unique"]:
+            raise differ("unique", p["unique"], persons)
         merges = p.get("merges") or {}
         for i, rule in enumerate(rules):
-            if merges.get(rule, 0) != distinct[i] - distinct[i + 1]:
-                raise differ(f"merges.{rule}", merges.get(rule), distinct[i] - distinct[i + 1])
+            dropped = distinct[i] - (distinct[i + 1] if i + 1 < len(rules) else persons)
+            if merges.get(rule, 0) != dropped:
+                raise differ(f"merges.{rule}", merges.get(rule), dropped)
     files = p.get("files")
     if isinstance(files, list) and files and all(isinstance(f, dict) and "without_name" in f for f in files):
         total = sum(_count(f.get("records")) + _count(f.get("without_name")) for f in files)

@@ -23,9 +23,11 @@ from .consistency import require_consistent
 from .evidence import (
     FILE_DETAIL_CODES,
     FINDINGS,
+    ROOM_STAGES,
     SKIP_DETAIL_CODES,
     FindingsDoc,
     chain_counts,
+    chain_figures,
     read_case_file,
     read_findings,
 )
@@ -446,13 +448,27 @@ def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
                               "rules": rules, "files": files, "fingerprints": sorted(union),
                               "fingerprint": with_persons[0][0].get("fingerprint"), "key_id": key_id(next(iter(used)) or b"")}
     chains = [p.get("chains") for p, _k, _m in with_persons]
-    if all(isinstance(c, list) for c in chains):
-        every = sorted({c for cs in chains for c in cs or []})
+    resolved = _resolve_union(with_persons, rules)
+    if resolved is not None:
+        every, distinct, persons, prints, known = resolved
+        merged.update(unique=len(persons), unique_exact=distinct[0], chains=every, fingerprints=prints,
+                      room_stages=list(ROOM_STAGES),
+                      joined=sorted(f for f in known if f[:16] not in persons),
+                      merges={rule: distinct[i] - (distinct[i + 1] if i + 1 < len(rules) else len(persons))
+                              for i, rule in enumerate(rules)},
+                      review_total=distinct[0] - len(persons))
+        how = ("distinct records, merges per rule and persons over the union of their keyed records (rooms and wings "
+               "told apart over the union, as one scan of it does)")
+    elif all(isinstance(c, list) for c in chains):  # an input written before Session 11: rooms as each scan had them
+        every = sorted({c for p, _k, _m in with_persons for c in _person_chains(p, len(rules))})
         distinct = chain_counts(every, len(rules) + 1)
         merged.update(unique_exact=distinct[0], chains=every,
                       merges={rule: distinct[i] - distinct[i + 1] for i, rule in enumerate(rules)},
                       review_total=distinct[0] - distinct[-1])
-        how = "distinct records, merges per rule and persons over the union of their keyed records"
+        how = ("distinct records, merges per rule and persons over the union of their keyed records; rooms as each "
+               "input told them apart (an input written before room stages were kept, or without a fingerprint for "
+               "each person: a person whose rows name different rooms in different inputs may be counted "
+               "differently than one scan of both)")
     else:  # an input written before the chains were kept: persons only
         merged.update(unique_exact=None, merges={}, review_total=sum(p.get("review_total") or 0
                                                                     for p, _k, _m in with_persons))
@@ -465,6 +481,43 @@ def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
         (p.get("probable_total") or 0) for p, _k, _m in with_persons) - listed
     return merged, (f"combined: each examined file once; {how}; probable pairs (not merged) are those "
                     "found within an input")
+
+
+def _resolve_union(with_persons: list[tuple[dict[str, Any], bytes | None, dict[int, int]]], rules: list[str]
+                   ) -> tuple[list[str], list[int], set[str], list[str], set[str]] | None:
+    """Persons over the union of the inputs' chains, rooms and wings resolved again (every input written with
+    room_stages): the chains, distinct keys per stage, the persons (chain parts), their full fingerprints and every
+    fingerprint the inputs know. None when an input has no room stages, or the inputs do not hold a fingerprint for
+    every person (a findings.json edited by hand): the persons are then combined as each input resolved them."""
+    if not all(isinstance(p.get("chains"), list) and "room_stages" in p for p, _k, _m in with_persons):
+        return None
+    every = sorted({c for p, _k, _m in with_persons for c in p["chains"]})
+    distinct, person = chain_figures(every, len(rules), True)
+    persons = set(person.values())
+    # a person's full fingerprint: every input lists its persons, and the keys its rows joined a room under
+    known = {f for p, _k, _m in with_persons for f in (*(p.get("fingerprints") or ()), *(p.get("joined") or ()))}
+    prints = sorted(f for f in known if f[:16] in persons)
+    if len(prints) != len(persons):
+        return None
+    return every, distinct, persons, prints, known
+
+
+def _person_chains(p: dict[str, Any], rules: int) -> list[str]:
+    """An input's chains in the form written before Session 11 (the last stage is the record's person as that
+    scan resolved it), so that chains with and without room stages combine."""
+    chains = p.get("chains") or []
+    if "room_stages" not in p:
+        return list(chains)
+    _distinct, person = chain_figures(chains, rules, True)
+    out = []
+    for chain in chains:
+        parts = chain.split(",")[:rules + 1]
+        current = ""
+        for part in parts[:rules]:
+            current = part or current
+        parts[rules] = "" if person[chain] == current else person[chain]
+        out.append(",".join(parts))
+    return out
 
 
 def _person_files(inputs: list[tuple[dict[str, Any], dict[int, int]]]) -> tuple[list[dict[str, Any]], int, int]:

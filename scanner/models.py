@@ -242,15 +242,16 @@ class RowPrint:
     role: str = ""  # PersonRecord.role: "" for the row's own person, applicant, guardian ...
     kind: str = "persons"  # PersonRecord.kind: persons, or business (a business contact)
     file: int = 0  # index in the person analysis' file list (set there)
-    room: bytes | None = None  # keyed (name key, address key, room) when the building part names a room
+    # keyed (name key, address key \x1f room), then (… \x1f room \x1f wing) when the building part names them
+    rooms: tuple[bytes, ...] = ()
 
     @property
     def key(self) -> bytes:
         return self.stages[-1]
 
     @property
-    def room_key(self) -> bytes | None:
-        return self.room
+    def room_path(self) -> tuple[bytes, ...]:
+        return self.rooms
 
     def shown(self, clear: bool) -> dict[str, str] | None:
         if clear:
@@ -272,6 +273,21 @@ class FilePrints:
     nameless: int  # records without a usable name (blank, -, 不明 ...)
     persons: array  # sorted distinct fingerprint prefixes (unsigned 64-bit) of the named records
     rows: list[RowPrint] | None = None  # one per named record, when the file may be counted
+    # where a name and address has rows with a room: (person, room, wing) prefixes of each such row, 0 for none
+    # (its rows without room too), flattened; the rows of every other person of ``persons`` name no room
+    rooms: array | None = None
 
     def prefixes(self) -> set[int]:
         return set(self.persons)
+
+    def paths(self) -> dict[int, set[tuple[int, ...]]]:
+        """Person prefix (name and address, building set aside) -> the key paths of its rows (evidence.resolve_persons):
+        (person,) for a row without room, (person, room) or (person, room, wing) below it."""
+        out: dict[int, set[tuple[int, ...]]] = {k: {(k,)} for k in self.persons}
+        flat = self.rooms or ()
+        roomed: dict[int, set[tuple[int, ...]]] = {}
+        for i in range(0, len(flat) - 2, 3):
+            k, room, wing = flat[i], flat[i + 1], flat[i + 2]
+            roomed.setdefault(k, set()).add((k,) if not room else (k, room) if not wing else (k, room, wing))
+        out.update(roomed)
+        return out

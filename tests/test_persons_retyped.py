@@ -460,8 +460,6 @@ def _roster(path, extra: list[tuple[str, str]]) -> None:
     path.write_text("氏名,住所\n" + "".join(f"{n},{a}\n" for n, a in others + extra), encoding="utf-8")
 
 
-@pytest.mark.xfail(strict=True, reason="merge takes the union of each scan's person keys: a copy without its room "
-                                       "joined room 205 in one scan, while room 305 is seen only in the other scan")
 def test_merging_two_scans_tells_rooms_apart_as_one_scan_of_both_does(tmp_path):
     """Scan A holds 山田 花子 in room 205 and a copy without the room (joined to 205: the only room there); scan B
     holds 山田 花子 in room 305. One scan of both keeps the roomless copy apart (two rooms hold the name): 8

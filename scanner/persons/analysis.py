@@ -15,6 +15,7 @@ from typing import Any
 
 from ..codes import COUNTED_REASONS, Reason, Status
 from ..contracts import Inspector, ScanContext, ScanResult
+from ..evidence import ROOM_STAGES, resolve_persons
 from ..models import FilePrints, RowPrint
 from ..output import prepare_out
 from .keys import case_key, key_id
@@ -54,8 +55,8 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
     leak = leak_set_indexes(result)
     if not leak and not config.references:
         return
-    from .count import count  # the counting machinery only when there is something to count
-    from .prints import file_prints, prefix
+    from .count import count, joined_keys  # the counting machinery only when there is something to count
+    from .prints import file_prints
     from .reread import Rereader, path_entry
 
     key = case_key(prepare_out(Path(config.out)), new=ctx_key)
@@ -98,27 +99,30 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
     person_of = {id(r): k for k, group in counted.persons.items() for r in group}
     for f, rows in zip(files, rows_by_file, strict=True):
         f["persons"] = len({person_of[id(r)] for r in rows})
-    # the overlap compares the workers' fingerprints of every records file, made without the room (record_key)
-    prints = [{prefix(r.key) for r in rows} for rows in rows_by_file]
-    overlapping = _overlaps(result, set(leak), set().union(*prints) if prints else set(), prints, files)
+    # the overlap compares persons as the count tells them apart (rooms and wings resolved with the leak set)
+    prints = [{prefix(person_of[id(r)]) for r in rows} for rows in rows_by_file]
+    overlapping = _overlaps(result, set(leak), _leak_paths(rows_by_file), files)
     persons = counted.to_json()
     persons["files"] = files
     persons["fingerprints"] = sorted({k.hex() for k in counted.persons})
-    persons["fingerprint"] = "HMAC-SHA256(case.key, name key \\x1f address key [\\x1f room])"
-    persons["chains"] = stage_chains(all_rows, person_of)
+    persons["fingerprint"] = "HMAC-SHA256(case.key, name key \\x1f address key [\\x1f room [\\x1f wing]])"
+    persons["room_stages"] = list(ROOM_STAGES)
+    persons["chains"] = stage_chains(all_rows)
+    persons["joined"] = sorted(k.hex() for k in joined_keys(all_rows, counted.persons))
     persons["key_id"] = key_id(key)
     result.extra["persons"] = persons
     result.extra["overlap"] = _matrix(files, prints, overlapping, config.min_overlap)
     log.debug("persons: %d records, %d unique", counted.records, counted.unique)
 
 
-def stage_chains(rows: list[RowPrint], person_of: dict[int, bytes] | None = None) -> list[str]:
-    """Each distinct record's keyed key after trimming and after every rule, so that ``leakscan merge`` can
-    count distinct records, merges per rule and persons over the union of several scans exactly as one scan
-    does: the first 8 bytes (16 hex digits) of each stage's fingerprint, comma-separated, left empty where a
-    rule did not change the key (most rules change few records). A record's chain follows from its first
-    stage, so chains from scans with one case key and one version of the rules compare. The last stage is the
-    row's person (``person_of``, by id(row): its key with the room where count.split_rooms told rooms apart)."""
+def stage_chains(rows: list[RowPrint]) -> list[str]:
+    """Each distinct record's keyed key after trimming, after every rule, then with its room and its wing
+    (ROOM_STAGES), so that ``leakscan merge`` can count distinct records, merges per rule and persons over the
+    union of several scans exactly as one scan does: the first 8 bytes (16 hex digits) of each stage's
+    fingerprint, comma-separated, left empty where a rule did not change the key (most rules change few
+    records) and where the record names no room or wing. A record's chain follows from its first stage, so
+    chains from scans with one case key and one version of the rules compare; persons are resolved from the
+    chains' last stages (evidence.resolve_persons) over whichever chains are counted together."""
     from .prints import PREFIX
 
     chains: dict[bytes, str] = {}
@@ -126,10 +130,10 @@ def stage_chains(rows: list[RowPrint], person_of: dict[int, bytes] | None = None
         if r.stages[0] in chains:
             continue
         parts, before = [r.stages[0][:PREFIX].hex()], r.stages[0]
-        last = person_of.get(id(r), r.key) if person_of is not None else r.key
-        for stage in (*r.stages[1:-1], last):
+        for stage in r.stages[1:]:
             parts.append("" if stage == before else stage[:PREFIX].hex())
             before = stage
+        parts += [r.rooms[i][:PREFIX].hex() if i < len(r.rooms) else "" for i in range(len(ROOM_STAGES))]
         chains[r.stages[0]] = ",".join(parts)
     return sorted(chains.values())
 
@@ -142,39 +146,99 @@ def _rows(found: FilePrints | None, file: int) -> list[RowPrint]:
     return rows
 
 
-def _overlaps(result: ScanResult, leak: set[int], leak_union: set[int], prints: list[set[int]],
-              files: list[dict[str, Any]]) -> list[tuple[dict[str, Any], set[int]]]:
+LeakPaths = dict[int, dict[tuple[int, ...], set[int]]]
+
+
+def _leak_paths(rows_by_file: list[list[RowPrint]]) -> LeakPaths:
+    """Person prefix (building set aside) -> the key paths of the leak set's rows -> the counted files holding it."""
+    out: LeakPaths = {}
+    for i, rows in enumerate(rows_by_file):
+        for r in rows:
+            k = prefix(r.key)
+            out.setdefault(k, {}).setdefault((k, *(prefix(x) for x in r.rooms)), set()).add(i)
+    return out
+
+
+def prefix(digest: bytes) -> int:
+    from .prints import prefix as first_bytes
+
+    return first_bytes(digest)
+
+
+class _Overlap:
+    """A records file outside the leak set: its persons and, per counted file, the persons they share, with rooms
+    and wings resolved over the leak set and this file together (as one count of both would tell them apart)."""
+
+    def __init__(self, info: dict[str, Any], persons: set[int], shared: dict[int, set[int]]) -> None:
+        self.info, self.persons, self.shared = info, persons, shared
+
+
+def _persons_of(paths: dict[int, set[tuple[int, ...]]], leak: LeakPaths) -> tuple[set[int], dict[int, set[int]]]:
+    """A file's persons and the ones it shares with each counted file."""
+    mine: set[int] = set()
+    shared: dict[int, set[int]] = {}
+    for k, own in paths.items():
+        theirs = leak.get(k)
+        if own == {(k,)} and (theirs is None or theirs.keys() == {(k,)}):  # no room on either side (most persons)
+            mine.add(k)
+            for i in (theirs or {}).get((k,), ()):
+                shared.setdefault(i, set()).add(k)
+            continue
+        person = resolve_persons(own | set(theirs or ()))
+        found = {person[p] for p in own}
+        mine |= found
+        for p, files in (theirs or {}).items():
+            if person[p] in found:
+                for i in files:
+                    shared.setdefault(i, set()).add(person[p])
+    return mine, shared
+
+
+def _overlaps(result: ScanResult, leak: set[int], leak_paths: LeakPaths, files: list[dict[str, Any]]) -> list[_Overlap]:
     """Every other personal-records file sharing at least --min-overlap persons with the leak set."""
     found = []
     for i, fp in sorted(result.prints.items()):
-        if i in leak or not fp.records:
+        if i in leak or not fp.records or not fp.persons:
             continue
-        shared = sum(1 for x in fp.persons if x in leak_union)
-        if not fp.persons or shared < result.config.min_overlap:
+        if sum(1 for x in fp.persons if x in leak_paths) < result.config.min_overlap:
+            continue  # a person shared lies in a name and address shared (building set aside): cheap first test
+        persons, shared_by_file = _persons_of(fp.paths(), leak_paths)
+        shared = len(set().union(*shared_by_file.values())) if shared_by_file else 0
+        if shared < result.config.min_overlap:
             continue
-        fps = fp.prefixes()
         hit = result.hits[i]
-        which = [f["id"] for f, p in zip(files, prints, strict=True) if not p.isdisjoint(fps)]
-        hit.overlap = {"records": shared, "share_of_file": round(shared / len(fps), 4),
-                       "file_persons": len(fps), "files": which}
+        which = [f["id"] for n, f in enumerate(files) if shared_by_file.get(n)]
+        hit.overlap = {"records": shared, "share_of_file": round(shared / len(persons), 4),
+                       "file_persons": len(persons), "files": which}
         if Reason.RECORD_OVERLAP not in hit.reasons:
             hit.reasons.append(Reason.RECORD_OVERLAP)
             hit.matched_rules.append(Reason.RECORD_OVERLAP)
-        found.append(({"id": i + 1, "path": hit.location.display(), "role": "overlap", "records": fp.records,
-                       "persons": len(fps), "sha256": hit.digests.sha256 if hit.digests else None}, fps))
+        found.append(_Overlap({"id": i + 1, "path": hit.location.display(), "role": "overlap", "records": fp.records,
+                               "persons": len(persons), "sha256": hit.digests.sha256 if hit.digests else None},
+                              persons, shared_by_file))
     return found
 
 
-def _matrix(files: list[dict[str, Any]], prints: list[set[int]],
-            overlapping: list[tuple[dict[str, Any], set[int]]], min_overlap: int) -> dict[str, Any]:
-    """How many persons each pair of files shares (the diagonal: persons in the file)."""
-    members = [(f, p) for f, p in zip(files, prints, strict=True)] + overlapping
+def _matrix(files: list[dict[str, Any]], prints: list[set[int]], overlapping: list[_Overlap],
+            min_overlap: int) -> dict[str, Any]:
+    """How many persons each pair of files shares (the diagonal: persons in the file). Two counted files compare
+    the count's persons; a file outside the leak set compares its persons resolved with the leak set."""
+    members: list[tuple[dict[str, Any], set[int], dict[int, set[int]] | None]] = \
+        [(f, p, None) for f, p in zip(files, prints, strict=True)] + [(o.info, o.persons, o.shared) for o in overlapping]
     shown = members[:MATRIX_CAP]
-    matrix = [[len(a & b) for _g, b in shown] for _f, a in shown]
+
+    def cell(a: int, b: int) -> int:
+        (_f, pa, sa), (_g, pb, sb) = shown[a], shown[b]
+        if sa is None and sb is not None:
+            return len(sb.get(a, ()))
+        if sb is None and sa is not None:
+            return len(sa.get(b, ()))
+        return len(pa & pb)
+
     return {
         "min_overlap": min_overlap,
-        "files": [{"id": f["id"], "path": f["path"], "role": f["role"], "persons": len(p)} for f, p in members],
-        "overlapping": [f["id"] for f, _p in overlapping],
-        "matrix": matrix,
+        "files": [{"id": f["id"], "path": f["path"], "role": f["role"], "persons": len(p)} for f, p, _s in members],
+        "overlapping": [o.info["id"] for o in overlapping],
+        "matrix": [[cell(a, b) for b in range(len(shown))] for a in range(len(shown))],
         "matrix_truncated": len(members) > MATRIX_CAP,
     }

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..codes import MAIN_ROLE, SheetKind
+from ..evidence import resolve_persons
 from ..masking import mask_address, mask_name
 from ..models import PersonRecord, Tokens
 from .normalise import (
@@ -27,7 +28,7 @@ from .normalise import (
     is_placeholder_name,
     normalise_reading,
     probable_kanji,
-    room_key,
+    room_keys,
     staged_keys_and_room,
 )
 
@@ -78,7 +79,7 @@ class CountedRow(Protocol):
     def key(self) -> Hashable: ...
 
     @property
-    def room_key(self) -> Hashable | None: ...
+    def room_path(self) -> Sequence[Hashable]: ...
 
     def shown(self, clear: bool) -> dict[str, str] | None: ...
 
@@ -100,15 +101,15 @@ class Row:
     stages: list[Key]
     role: str = ""  # "" for the row's own person; applicant, recipient, guardian ... (PersonRecord.role)
     kind: str = SheetKind.PERSONS  # or business: a business contact (PersonRecord.kind)
-    room: str = ""  # the room number of the building part set aside (normalise.room_token), "" for none
+    room: str = ""  # the room (and wing) of the building part set aside (normalise.room_path), "" for none
 
     @property
     def key(self) -> Key:
         return self.stages[-1]
 
     @property
-    def room_key(self) -> Key | None:
-        return room_key(self.stages[-1], self.room)
+    def room_path(self) -> list[Key]:
+        return room_keys(self.stages[-1], self.room)
 
     def shown(self, clear: bool) -> dict[str, str]:
         return _show(self.stages[0], clear)
@@ -230,23 +231,24 @@ def count(rows: Sequence[CountedRow], nameless: int = 0, unmask: bool = False,
 
 def split_rooms(rows: Sequence[CountedRow]) -> dict[Any, list[CountedRow]]:
     """Person key -> its rows. Rows of one final key (name + address, building set aside) are one person,
-    told apart again by their room: a row with a room is keyed with it (room_key); a row without one joins the
-    room when only one room holds that name at that address (a copy that left the room out), and stays apart
-    (under the key without room, listed as a probable pair ``other_room``) when two or more rooms do."""
-    by_key: dict[Any, list[CountedRow]] = defaultdict(list)
-    for r in rows:
-        by_key[r.key].append(r)
+    told apart again by their room, then by their wing (evidence.resolve_persons): a row with a room is keyed
+    with it (room_keys); a row without one joins the room when only one room holds that name at that address
+    (a copy that left the room out), and stays apart (under the key without room, listed as a probable pair
+    ``other_room``) when two or more rooms do; a room typed without its wing (101) joins the only wing holding
+    that room (A棟101) the same way."""
+    paths = [(r.key, *r.room_path) for r in rows]
+    person = resolve_persons(paths)
     persons: dict[Any, list[CountedRow]] = defaultdict(list)
-    for key, group in by_key.items():
-        rooms = {r.room_key for r in group} - {None}
-        if not rooms:
-            persons[key] = group
-        elif len(rooms) == 1:
-            persons[next(iter(rooms))] = group
-        else:
-            for r in group:
-                persons[r.room_key if r.room_key is not None else key].append(r)
+    for r, path in zip(rows, paths, strict=True):
+        persons[person[path]].append(r)
     return dict(persons)
+
+
+def joined_keys(rows: Sequence[CountedRow], persons: Mapping[Any, Sequence[CountedRow]]) -> set[Any]:
+    """The keys of rows that joined a person below them (a copy without its room joined the only room): no
+    person in this count, but one in a count that brings a second room (``leakscan merge`` of two scans)."""
+    own = {(r.key, *r.room_path)[-1] for r in rows}
+    return own - set(persons)
 
 
 def _shown(row: CountedRow, clear: bool) -> dict[str, str]:
@@ -281,7 +283,7 @@ def probable_pairs(keys: Sequence[Key], readings: Mapping[Key, set[str]] | None 
 
 
 def _without_room(key: Key) -> Key:
-    """A person key without the room that room_key joined to its address."""
+    """A person key without the room (and wing) that room_keys joined to its address."""
     return (key[0], key[1].partition("\x1f")[0]) if "\x1f" in key[1] else key
 
 

@@ -549,30 +549,96 @@ _ROOM_BEFORE = frozenset(" -#\t\u3000")
 _ROOM_NUMBER = re.compile(f"\\d+|[{_KN}]+(?=号|室|$)")
 
 
+# a wing or numbered building of one site (A棟, 2号棟, 一番館 -> 1館 by now, 東館) is part of the building: its
+# identifier (A, 2, 1, 東) tells two rooms of one number apart; so does a single letter typed before the room (A-101,
+# Ｂ２０５). 第2 (a building's name) and floors are not wings
+_WING = re.compile(f"(?<![A-Za-z])([A-Za-z])\\s*(?:号棟|番館|号館|番棟|棟|館)|(\\d+|[{_KN}]+|[東西南北本新])\\s*(?:号棟|番館|号館|番棟|棟|館)")
+_WING_LETTER = re.compile(r"(?<![A-Za-z\d])([A-Za-z])-?(\d{3,4})(?!\d)")  # not 3F301 (a floor)
 def room_token(building: str) -> str:
     """The room number of the building part split off an address (コーポ山田205号室, -205, 205, 二〇五号 -> "205"),
-    "" when it names none. Only this number tells two rooms of one building apart: the building's name is typed
-    in too many ways (or left out) to compare."""
-    if not building:
+    "" when it names none. Only this number (and the wing: room_path) tells two rooms of one building apart: the
+    building's name is typed in too many ways (or left out) to compare."""
+    return _room(building)[0]
+
+
+def room_path(building: str) -> str:
+    """The room number, then the wing holding it when the building part names one (A棟101 -> "101\x1fA"; 2号棟
+    205号室 -> "205\x1f2"; B-205 -> "205\x1fB"), "" when it names no room. A row typed without the wing joins the
+    only wing holding its room (evidence.resolve_persons)."""
+    room, raw, at = _room(building)
+    if not room:
         return ""
-    text = _NOT_ROOM.sub(" ", _ROOM_REMARK.sub("", building))
-    written = [m.group(1) for m in _ROOM_WRITTEN.finditer(text)]
+    letter = _WING_LETTER.match(raw, max(at - 2, 0))
+    if letter is None or letter.start(2) != at:
+        letter = _WING_LETTER.match(raw, max(at - 1, 0))
+    if letter is not None and letter.start(2) == at:
+        return f"{room}\x1f{letter.group(1).upper()}"
+    wings = list(_WING.finditer(raw, 0, at))
+    if not wings:
+        return room
+    ident = wings[-1].group(1) or wings[-1].group(2)
+    return f"{room}\x1f{_number(ident) or ident.upper()}"
+
+
+def _room(building: str) -> tuple[str, str, int]:
+    """(room number, the building text without its remark, where the number starts there)."""
+    if not building:
+        return "", "", 0
+    raw = _ROOM_REMARK.sub("", building)
+    text = _NOT_ROOM.sub(_blank, raw)
+    written = list(_ROOM_WRITTEN.finditer(text))
     if written:  # a number written as the room (205号室) is the room, whatever note or number follows it
-        digits = as_digits(written[-1])
-        return str(int(digits)) if digits.isdigit() and digits.isascii() else ""
-    for m in reversed(list(_ROOM_NUMBER.finditer(text))):
+        number = _number(written[-1].group(1))
+        return (number, raw, written[-1].start(1)) if number else ("", raw, 0)
+    numbers = list(_ROOM_NUMBER.finditer(text))
+    for k in range(len(numbers) - 1, -1, -1):
+        m = numbers[k]
         run, start, end = m.group(0), m.start(), m.end()
+        if _is_name_number(text, m, k < len(numbers) - 1):
+            continue
         # a room: three digits or more, or apart from the building's name (-2, #2, "2", 2号室); ハイツ21 is a name
         if len(run) >= 3 or start == 0 or text[start - 1] in _ROOM_BEFORE or text[end:end + 1] in ("号", "室"):
-            digits = as_digits(run)
-            return str(int(digits)) if digits.isdigit() and digits.isascii() else ""
-    return ""
+            number = _number(run)
+            return (number, raw, start) if number else ("", raw, 0)
+    return "", raw, 0
+
+
+def _number(run: str) -> str:
+    """Digits or a kanji numeral as a number without leading zeros; "" for anything else (other scripts' digits,
+    ٣٠٥ or ３０５ before NFKC, are \\d to the patterns above but no number here: never an error)."""
+    if run.isascii():
+        return str(int(run)) if run.isdigit() else ""
+    if not all(c in _KN for c in run):
+        return ""
+    digits = as_digits(run)
+    return str(int(digits)) if digits.isascii() and digits.isdigit() else ""
+
+
+def _is_name_number(text: str, m: re.Match[str], room_after: bool) -> bool:
+    """Digits glued to a kana/kanji building name (メゾン2000): part of the name when a room follows them, or when
+    they cannot be a room (five digits or more, or ending in 00); コーポ山田205 alone stays room 205."""
+    start, run = m.start(), m.group(0)
+    if not start or not run.isdigit() or not _NAME_BEFORE.match(text[start - 1]):
+        return False
+    return room_after or len(run) >= 5 or (len(run) >= 3 and run.endswith("00"))
+
+
+_NAME_BEFORE = re.compile("[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fff]")
+
+
+def _blank(m: re.Match[str]) -> str:
+    """What _NOT_ROOM removes, as spaces of the same length: positions stay those of the building text."""
+    return " " * len(m.group(0))
 
 
 def normalise_address(text: str) -> str:
     """The comparison key of an address: every address rule, in order."""
-    return drop_building(place_names(block_words(kanji_numerals(town(fill_prefecture(hyphens(excel_dates(
-        address_spaces(look_alikes(address_nfkc(text)))))))))))
+    return drop_building(_before_building(text))
+
+
+def _before_building(text: str) -> str:
+    return place_names(block_words(kanji_numerals(town(fill_prefecture(hyphens(excel_dates(
+        address_spaces(look_alikes(address_nfkc(text))))))))))
 
 
 # ---------------------------------------------------------------- the rules, in the order applied
@@ -623,13 +689,19 @@ def record_key(name: str, address: str) -> tuple[str, str]:
     return normalise_name(name), normalise_address(address)
 
 
+def record_key_and_room(name: str, address: str) -> tuple[tuple[str, str], str]:
+    """record_key, and the room (and wing) of the building part set aside (room_path)."""
+    address, building = split_building(_before_building(address))
+    return (normalise_name(name), address), room_path(building)
+
+
 def staged_keys(name: str, address: str) -> list[tuple[str, str]]:
     """The key after trimming only, then after each rule in RULES (len(RULES) + 1 keys)."""
     return staged_keys_and_room(name, address)[0]
 
 
 def staged_keys_and_room(name: str, address: str) -> tuple[list[tuple[str, str]], str]:
-    """staged_keys, and the room token of the building part the last rule sets aside (room_token)."""
+    """staged_keys, and the room (and wing) of the building part the last rule sets aside (room_path)."""
     name, address = name.strip(), address.strip()
     out = [(name, address)]
     room = ""
@@ -638,14 +710,18 @@ def staged_keys_and_room(name: str, address: str) -> tuple[list[tuple[str, str]]
             name = name_step(name)
         if address_step is drop_building:
             address, building = split_building(address)
-            room = room_token(building)
+            room = room_path(building)
         elif address_step is not None:
             address = address_step(address)
         out.append((name, address))
     return out, room
 
 
-def room_key(key: tuple[str, str], room: str) -> tuple[str, str] | None:
-    """The person key of a row with a room: the room joined to the address key the way keys.fingerprint joins
-    name and address, so fingerprint(key, *room_key(...)) is the keyed value prints.PrintBuilder makes."""
-    return (key[0], f"{key[1]}\x1f{room}") if room else None
+def room_keys(key: tuple[str, str], room: str) -> list[tuple[str, str]]:
+    """The keys of a row with a room below its key without one: the room joined to the address key the way
+    keys.fingerprint joins name and address, then the wing after it (room_path: "101" or "101\x1fA"), so
+    fingerprint(key, *room_keys(...)[-1]) is the keyed value prints.PrintBuilder makes."""
+    if not room:
+        return []
+    parts = room.split("\x1f")
+    return [(key[0], "\x1f".join((key[1], *parts[:i]))) for i in range(1, len(parts) + 1)]

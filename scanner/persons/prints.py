@@ -3,7 +3,8 @@
 A scan's worker reads a personal-records file and hands the post-scan analyses only what they compare:
 
 * every file: how many records, how many without a usable name, and the distinct final fingerprints
-  (first 8 bytes of HMAC-SHA256(case key, name key \\x1f address key), sorted) for the record overlap;
+  (first 8 bytes of HMAC-SHA256(case key, name key \\x1f address key), sorted) for the record overlap, with the
+  fingerprints of the room and wing of the rows that name one (the overlap tells persons apart as the count does);
 * files that may be counted (found by the leaked file's name or a known hash): one ``RowPrint`` per
   record, with the fingerprint of its key after every normalisation rule, its first spelling masked
   (clear only with --unmask) and the keyed tokens the probable rules compare.
@@ -22,7 +23,7 @@ from collections.abc import Iterable
 from ..masking import mask_address, mask_name
 from ..models import FilePrints, PersonRecord, RowPrint, Tokens
 from .count import Key, reading_tokens, tokens_of
-from .normalise import is_placeholder_name, record_key, staged_keys_and_room
+from .normalise import is_placeholder_name, record_key_and_room, room_keys, staged_keys_and_room
 
 PREFIX = 8  # bytes of a fingerprint kept to compare files (2^64: no accidental equality in any real case)
 
@@ -46,7 +47,7 @@ def prefix(digest: bytes) -> int:
 # A row's keyed parts by the keyed value of its (name, address, reading), kept across files in one process: a
 # copy of a file (the named file found ten times) or a person listed twice is normalised once. Keyed with the
 # case key, so a builder with another key never meets its entries; masked spellings only (not with --unmask).
-_Made = tuple[tuple[bytes, ...], tuple[str, str], tuple[str, str] | None, Tokens, frozenset[bytes], bytes | None]
+_Made = tuple[tuple[bytes, ...], tuple[str, str], tuple[str, str] | None, Tokens, frozenset[bytes], tuple[bytes, ...]]
 _MADE: dict[bytes, _Made] = {}
 _MADE_MAX = 1 << 13  # 2-6 KiB an entry: under 50 MiB per process (the named file of 2,382 records found ten times fits)
 
@@ -62,6 +63,9 @@ class PrintBuilder:
         self._rows = rows
         self._unmask = unmask
         self._seen: set[int] = set()
+        self._paths: set[tuple[int, int, int]] = set()  # (person, room, wing) prefixes of the rows with a room
+        self._roomed: set[int] = set()  # persons (building set aside) with a row naming a room
+        self._bare: set[int] = set()  # ... of those, the ones with a row naming none too
         self._out: list[RowPrint] = []
         self._tokens: dict[Key, Tokens] = {}
         self.total = 0
@@ -76,7 +80,8 @@ class PrintBuilder:
             return
         keyed = self._keyed or self._key_once()
         if not self._rows:
-            self._seen.add(prefix(keyed(*record_key(name, address))))
+            key, room = record_key_and_room(name, address)
+            self._add(prefix(keyed(*key)), tuple(prefix(keyed(*k)) for k in room_keys(key, room)) if room else ())
             return
         reading = f.get("reading") or ""
         # the memo holds no clear value, only masked ones; the lengths keep values holding the join's \x1f apart
@@ -88,9 +93,20 @@ class PrintBuilder:
                 if len(_MADE) >= _MADE_MAX:
                     _MADE.clear()
                 _MADE[memo] = made
-        digests, masked, clear, tokens, readings, room = made
-        self._seen.add(prefix(digests[-1]))
-        self._out.append(RowPrint(digests, masked, clear, tokens, readings, rec.role, rec.kind, room=room))  # one per row
+        digests, masked, clear, tokens, readings, rooms = made
+        self._add(prefix(digests[-1]), tuple(prefix(r) for r in rooms))
+        self._out.append(RowPrint(digests, masked, clear, tokens, readings, rec.role, rec.kind, rooms=rooms))  # one per row
+
+    def _add(self, person: int, rooms: tuple[int, ...]) -> None:
+        """A row's person (building set aside) and, when it names one, its room and wing below it."""
+        if rooms:
+            if person in self._seen and person not in self._roomed:
+                self._bare.add(person)  # rows without the room came first
+            self._roomed.add(person)
+            self._paths.add((person, rooms[0], rooms[1] if len(rooms) > 1 else 0))
+        elif person in self._roomed:
+            self._bare.add(person)
+        self._seen.add(person)
 
     def _made(self, name: str, address: str, reading: str, keyed: Keyed) -> _Made:
         stages, room = staged_keys_and_room(name, address)
@@ -101,14 +117,17 @@ class PrintBuilder:
         return (tuple(keyed(*st) for st in stages), (mask_name(stages[0][0]), mask_address(stages[0][1])),
                 stages[0] if self._unmask else None, t,
                 reading_tokens(reading, final, keyed),  # type: ignore[return-value]
-                keyed(*final, room) if room else None)  # the room keyed with its person, never alone
+                tuple(keyed(*k) for k in room_keys(final, room)))  # the room keyed with its person, never alone
 
     def _key_once(self) -> Keyed:
         self._keyed = Keyed(self._key)
         return self._keyed
 
     def result(self) -> FilePrints:
-        return FilePrints(self.total, self.nameless, array("Q", sorted(self._seen)), self._out if self._rows else None)
+        paths = self._paths | {(p, 0, 0) for p in self._bare}
+        flat = array("Q", (x for p in sorted(paths) for x in p)) if paths else None
+        return FilePrints(self.total, self.nameless, array("Q", sorted(self._seen)), self._out if self._rows else None,
+                          rooms=flat)
 
 
 def file_prints(records: Iterable[PersonRecord], key: bytes, rows: bool, unmask: bool = False) -> FilePrints:
