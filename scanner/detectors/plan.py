@@ -129,24 +129,29 @@ def join_values(row: Sequence[object], cols: Sequence[int], sep: str) -> str:
     parts = [p for p in parts if p]
     if sep == "":
         out = ""
+        last = ""
         for p in parts:
             if out and p.startswith(out):
-                out = p  # 都道府県 | 住所 where the address repeats the prefecture: 東京都 + 東京都千代田区…
+                out = last = p  # 都道府県 | 住所 where the address repeats the prefecture: 東京都 + 東京都千代田区…
                 continue
-            out += (" " if out and out[-1] != " " and (out[-1].isascii() and p[0].isascii() or _numbers_meet(out, p))
-                    else "") + p
+            out += (" " if out and out[-1] != " " and (out[-1].isascii() and p[0].isascii()
+                                                          or _numbers_meet(out, p, last)) else "") + p
+            last = p
         return out
     return sep.join(parts)
 
 
-def _numbers_meet(left: str, right: str) -> bool:
+def _numbers_meet(left: str, right: str, left_cell: str = "") -> bool:
     """A number (any width, or a kanji numeral) ends one address part and another starts the next: ２５－２５ |
     １０７ is a block and a room (番地 | 部屋番号), kept apart by a space, never read as 25-25107. A town whose name ends
     in a kanji numeral (前弥六, 本町二) before a block of its own (住所1 | 住所2 = …前弥六 | 1-4-17) is not: the space made
-    the person key read 前弥6-1-4 (tables11; the same person in one cell elsewhere was another person)."""
+    the person key read 前弥6-1-4 (tables11; the same person in one cell elsewhere was another person). A cell that is
+    a kanji numeral alone is a 丁目 of its own column (町名 | 丁目 | 番地 = 本町 | 三 | 12-5): a number, kept apart."""
     if not right[0].isdigit():
         return False
-    return left[-1].isdigit() or (left[-1] in _KANJI_NUMERALS and not _BLOCK_START.match(right))
+    if left[-1].isdigit() or left_cell and all(ch in _KANJI_NUMERALS for ch in left_cell.strip()):
+        return True
+    return left[-1] in _KANJI_NUMERALS and not _BLOCK_START.match(right)
 
 
 _BLOCK_START = re.compile(r"\d+\s*[-‐‑‒–—―−ー－]\s*\d")  # 1-4-17, ３－５: a block number, not a room
