@@ -249,6 +249,14 @@ class Detail(Code):
     OUT_OF_MEMORY_INFLATING = "out-of-memory-inflating", "out of memory while inflating"
     OUT_OF_MEMORY_PARSING = "out-of-memory-parsing", "out of memory while parsing"
     LIBRARY_ERROR = "library-error", "{error:exc}: {library:lib}"
+    # -- a volume that is no file system, media missing from an image (scanner.completeness reads these codes)
+    SWAP_NOT_CARVED = "swap-not-carved", ("{volume:name}: {swap:name}: not a file system (not carved); it may hold "
+                                          "fragments of files that were open; carve it with another tool if that matters")
+    BOOT_CODE_NOT_CARVED = "boot-code-not-carved", ("{volume:name}: boot loader code (GRUB's core image): not a file "
+                                                    "system (not carved); carve it with another tool if that matters")
+    MEDIA_FILE_MISSING = "media-file-missing", ("{what:word} file missing: {names:lib}; the media after the gap{span:name} "
+                                                "cannot be read, so the partitions and files there are not examined; put "
+                                                "every segment in one folder and scan again")
 
 
 _ORDER: tuple[Detail, ...] = ()
@@ -382,3 +390,13 @@ def has_codes(text: str) -> bool:
         return all("code" in d and all(coded(v) for v in d.values() if isinstance(v, list) and v
                                        and isinstance(v[0], dict)) for d in items)
     return coded(read_details(text))
+
+
+# What a skipped entry's detail says about a place (scanner.completeness): codes, never a sentence's first words.
+# A folder whose listing failed (the detail's first code):
+FOLDER_NOT_LISTED = frozenset({Detail.DIRECTORY, Detail.DIRECTORY_LISTING, Detail.DIRECTORY_NOT_READABLE,
+                               Detail.DIRECTORY_NOT_LISTED, Detail.DIRECTORY_DISAPPEARED, Detail.DIRECTORY_REPLACED})
+# a volume that holds no file system to list (swap, boot loader code): not an unlisted place
+NOT_A_FILE_SYSTEM = frozenset({Detail.SWAP_NOT_CARVED, Detail.BOOT_CODE_NOT_CARVED})
+# an image whose media is partly missing (the detail's first code): the partitions there are not listed
+MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detail.TRUNCATED_FS})

@@ -42,7 +42,7 @@ ENGLISH_ONLY = {
     "persons/reread.py": 1,
     "pipeline.py": 4,
     "pool.py": 1,
-    "sources/image.py": 4,
+    "sources/image.py": 3,
     "sources/image_dfvfs.py": 10,
     "sources/image_fs.py": 9,
     "sources/local.py": 2,

@@ -262,8 +262,7 @@ class ImageSource:
         if isinstance(self._img, EwfImage) and self._img.readable < self._img.media_size:
             span = f" (bytes {self._img.readable} to {self._img.media_size} of the media)"
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
-                        f"{what} file missing: {names}; the media after the gap{span} cannot be read, so the "
-                        "partitions and files there are not examined; put every segment in one folder and scan again")]
+                        say(Detail.MEDIA_FILE_MISSING, what=what, names=names, span=span))]
 
     def _unnamed_rest(self, row: dict[str, Any]) -> str:
         """The segments after a lone EWF segment whose own name does not say which segment it is."""
