@@ -28,6 +28,7 @@ def _reword(monkeypatch: pytest.MonkeyPatch, code: Detail, template: str) -> Non
     def clear() -> None:
         details._pattern.cache_clear()
         details._spanning.cache_clear()
+        details._rank.cache_clear()
         details._ORDER = ()
     clear()
     monkeypatch.setattr(code, "meaning", template)
@@ -44,6 +45,7 @@ def reworded(monkeypatch: pytest.MonkeyPatch) -> object:
     monkeypatch.undo()
     details._pattern.cache_clear()
     details._spanning.cache_clear()
+    details._rank.cache_clear()
     details._ORDER = ()
 
 

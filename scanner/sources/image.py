@@ -63,8 +63,9 @@ def lost_files(idents: list[tuple[str, tuple[int, int] | None]]) -> str:
     for i, (path, was) in enumerate(idents):
         now = _ident(path)
         if now is None or (was is not None and now != was):
-            part = f"file {i + 1} of the image" if len(idents) > 1 else "the image file"
-            return f"{part} went away during the scan ({'gone or unreachable' if now is None else 'replaced'})"
+            if len(idents) > 1:
+                return say(Detail.IMAGE_PART_GONE if now is None else Detail.IMAGE_PART_REPLACED, n=i + 1)
+            return say(Detail.IMAGE_FILE_GONE if now is None else Detail.IMAGE_FILE_REPLACED)
     return ""
 
 
