@@ -258,7 +258,7 @@ class Detail(Code):
                                           "fragments of files that were open; carve it with another tool if that matters")
     BOOT_CODE_NOT_CARVED = "boot-code-not-carved", ("{volume:name}: boot loader code (GRUB's core image): not a file "
                                                     "system (not carved); carve it with another tool if that matters")
-    MEDIA_FILE_MISSING = "media-file-missing", ("{what:word} file missing: {names:lib}; the media after the gap{span:name} "
+    MEDIA_FILE_MISSING = "media-file-missing", ("{what:word} file missing: {names:detail}; the media after the gap{span:name} "
                                                 "cannot be read, so the partitions and files there are not examined; put "
                                                 "every segment in one folder and scan again")
 
@@ -426,6 +426,53 @@ class Detail(Code):
     OBJDATA_OVER_CAP = "objdata-over-cap", "objdata over the archive cap (--max-archive-mb)"
     WORKBOOK_STREAM_OVER_6MIB = "workbook-stream-over-6mib", "workbook stream over 6 MiB: no room for it in a one-level FAT"
     RECORD_CUT = "record-cut", "record cut after {n:d} of {size:d} bytes"
+    # -- disk images: UDIF and sparse bundles damaged, nested images (sources.image, image_bundle, sparse_bundle, inspectors.image)
+    UDIF_PARTLY_DAMAGED = "udif-partly-damaged", "UDIF disk image partly damaged (libmodi refused it whole: {refusal:lib}); read table by table: {parts:detail}; the partitions and files there may be missing or damaged"
+    UDIF_UNDECODED = "udif-undecoded", "chunks compressed as {kinds:lib} cannot be decoded here: files there are listed corrupt"
+    BUNDLE_DAMAGED = "bundle-damaged", "macOS sparse bundle damaged: {bands:detail}; files whose bytes lie there may be damaged"
+    BUNDLE_DAMAGED_MORE = "bundle-damaged-more", "macOS sparse bundle damaged: {bands:detail} (and {more:d} more); files whose bytes lie there may be damaged"
+    BAND_UNEXAMINABLE = "band-unexaminable", "band {name:lib} cannot be examined ({library:lib}): read as zeros"
+    BAND_NOT_REGULAR = "band-not-regular", "band {name:lib} is not a regular file: read as zeros"
+    BAND_PAST_END = "band-past-end", "band {name:lib} lies past the disk's end ({size:d} bytes): not read"
+    BAND_SHORT = "band-short", "band {name:lib} is {size:d} bytes of {wanted:d} (cut short?): its last {missing:d} bytes read as zeros"
+    BAND_LONG = "band-long", "band {name:lib} is {size:d} bytes, longer than the band size ({wanted:d}): only its first bytes are part of the disk"
+    BUNDLE_TOO_DEEP = "bundle-too-deep", "macOS sparse bundle inside {n:d} images: not opened; scan it as a SOURCE"
+    BUNDLE_FOLDER_PROBLEM = "bundle-folder-problem", "macOS sparse bundle (this folder): {why:detail}"
+    NESTED_WALK_STOPPED = "nested-walk-stopped", "nested image: walk stopped ({error:exc})"
+    BUNDLE_ENCRYPTED = "bundle-encrypted", "encrypted macOS sparse bundle disk image ({shape:name}; its token holds an encrcdsa header): its bands need the image's password and no library here decrypts them: not examined; attach it on a Mac with the password (hdiutil attach) and scan the volume, or a decrypted copy (hdiutil convert -format UDRO)"
+    BUNDLE_IN_FOLDER_WALK = "bundle-in-folder-walk", "macOS sparse bundle disk image ({shape:name}): met inside a folder walk, its bands are not walked one by one (each is a slice of the disk, not a file) and the disk inside is not examined here; scan the bundle folder itself as a SOURCE (copy it out first when it is on a share or inside an image): leakscan then assembles its bands and walks the disk (or on a Mac `hdiutil convert NAME.sparsebundle -format UDRO -o disk.dmg` and scan that)"
+    # -- markup tables, recycle bins, usage traces, xlsb
+    MHTML_NO_HTML = "mhtml-no-html", "MHTML without an HTML part"
+    SPREADSHEETML_ENTITIES = "spreadsheetml-entities", "SpreadsheetML with entity declarations (never expanded; Excel writes none)"
+    SPREADSHEETML_DAMAGED = "spreadsheetml-damaged", "SpreadsheetML: {error:exc}"
+    RECYCLE_NOT_I_FILE = "recycle-not-i-file", "not a recycle bin $I file"
+    RECYCLE_NOT_INFO2 = "recycle-not-info2", "not a recycle bin INFO2 file"
+    INFO2_DAMAGED_RECORDS = "info2-damaged-records", "INFO2: {n:d} damaged record(s) not read"
+    INFO2_OVER = "info2-over", "INFO2 of {size:d} bytes: the first {n:d} read"
+    ARTEFACT_PROBLEM = "artefact-problem", "{kind:word} artefact: {why:detail}"
+    ARTEFACT_PARTLY_READ = "artefact-partly-read", "{kind:word} artefact partly read: {why:detail}"
+    XLSB_TRUNCATED = "xlsb-truncated", "xlsb: a binary part is truncated"
+    XLSB_NO_END = "xlsb-no-end", "xlsb: a binary part ends before its End record"
+    XLSB_NO_WORKBOOK = "xlsb-no-workbook", "xlsb: no xl/workbook.bin"
+    XLSB_ROWS_BAD = "xlsb-rows-bad", "xlsb: rows out of order or past row 1048576"
+    XLSB_CELL_BAD = "xlsb-cell-bad", "xlsb: cell outside a row or past column XFD"
+    # -- markup tables cut short (scanner.markup)
+    HTML_CUT_IN_TABLE = "html-cut-in-table", "HTML ends inside a table after row {n:d}"
+    SPREADSHEETML_CUT_ERROR = "spreadsheetml-cut-error", "SpreadsheetML ends inside worksheet after row {n:d} ({error:exc})"
+    SPREADSHEETML_CUT = "spreadsheetml-cut", "SpreadsheetML ends inside worksheet after row {n:d}"
+    # -- worker processes, the resume state, text lines, BIFF workbooks, lock files, re-read records
+    WORKER_NOT_STARTED = "worker-not-started", "worker process did not start ({why:lib})"
+    WORKER_START_TIMEOUT = "worker-start-timeout", "worker process did not start within {seconds:word} s ({why:lib})"
+    SCAN_ENDED_TWICE = "scan-ended-twice", "the scan ended twice while this file was being examined; not examined again (it may crash or exhaust the machine)"
+    WORKER_LOST_TIMES = "worker-lost-times", "worker process {how:name} before examining it, {n:d} times"
+    LINE_TOO_LONG = "line-too-long", "a line longer than {n:d} MiB (text table line cap)"
+    NO_RECORDS_SHEET = "no-records-sheet", "no personal-records sheet found"
+    PART_MISSING = "part-missing", "part missing"
+    CIPHER_NOT_OPENED = "cipher-not-opened", "password-protected workbook: cipher {cipher:name} is not one msoffcrypto-tool opens (passwords not tried)"
+    LOCK_FILE_DAMAGED = "lock-file-damaged", "lock file: {library:lib}"
+    BIFF_NO_WORKSHEET = "biff-no-worksheet", "{what:word} without a worksheet (a chart or macro sheet)"
+    BIFF_FILEPASS = "biff-filepass", "{what:word} with a password (FILEPASS): not decrypted"
+    BIFF_NO_READER = "biff-no-reader", "{what:word}: no reader"
 
 _ORDER: tuple[Detail, ...] = ()
 

@@ -170,15 +170,13 @@ class Dispatcher:
         twice = state is not None and state.resuming and state.interrupted(key or "") >= INTERRUPTED_LIMIT
         if twice and self.pool is None:
             self._ready(failed(FileTask(entry.location, entry.name, entry.deleted, cand, None), Status.CORRUPT,
-                               "the scan ended twice while this file was being examined; not examined again "
-                               "(it may crash or exhaust the machine)"), key)
+                               say(Detail.SCAN_ENDED_TWICE)), key)
             return
         task = self._task(entry, cand)
         if task is None:
             return
         if twice and isinstance(task.ref, LiveRef):
-            self._ready(failed(task, Status.CORRUPT, "the scan ended twice while this file was being examined; "
-                               "not examined again (it may crash or exhaust the machine)"), key)
+            self._ready(failed(task, Status.CORRUPT, say(Detail.SCAN_ENDED_TWICE)), key)
             return
         task.fresh = twice
         if state is not None and state.resuming:  # a step that killed a worker in an earlier run is not run again

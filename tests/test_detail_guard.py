@@ -17,27 +17,13 @@ CARRIERS = {"ReadError", "Inspection", "Skipped", "failed", "failed_part", "Open
 
 # file -> how many English-only details it still writes (shrink only)
 ENGLISH_ONLY = {
-    "biffold.py": 7,
-    "caches.py": 2,
+    "biffold.py": 1,
     "contracts.py": 1,
-    "decrypt.py": 1,
     "inspectors/archive.py": 1,
     "inspectors/archive_formats.py": 1,
-    "inspectors/image.py": 3,
-    "inspectors/lockfile.py": 1,
-    "inspectors/recyclebin.py": 4,
     "inspectors/spreadsheet.py": 4,
-    "isolation.py": 2,
-    "markup.py": 4,
-    "persons/reread.py": 1,
-    "pipeline.py": 2,
-    "pool.py": 1,
-    "sources/image.py": 3,
-    "sources/sparse_bundle.py": 2,
+    "sources/image.py": 1,
     "tables.py": 5,
-    "textdecode.py": 1,
-    "traces/inspector.py": 2,
-    "xlsb.py": 5,
 }
 
 

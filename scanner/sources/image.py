@@ -568,14 +568,11 @@ class ImageSource:
             return []
         parts = list(info.damaged)
         if info.undecoded:
-            parts.append("chunks compressed as " + ", ".join(f"{k} ({n})" for k, n in info.undecoded.items())
-                         + " cannot be decoded here: files there are listed corrupt")
+            parts.append(say(Detail.UDIF_UNDECODED, kinds=", ".join(f"{k} ({n})" for k, n in info.undecoded.items())))
         if not parts:
             return []
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
-                        f"UDIF disk image partly damaged (libmodi refused it whole: {self._udif_refusal}); read "
-                        f"table by table: {'; '.join(parts)}; the partitions and files there may be missing "
-                        "or damaged")]
+                        say(Detail.UDIF_PARTLY_DAMAGED, refusal=str(self._udif_refusal), parts="; ".join(parts)))]
 
     def _open_flat_prefix(self) -> bool:
         """A VMDK of flat extents with one missing: the extents before the gap are read as the disk's first
@@ -744,9 +741,9 @@ class ImageSource:
         if self._bundle is None or not self._bundle.damage:
             return []
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
-                        f"macOS sparse bundle damaged: {'; '.join(self._bundle.damage[:20])}"
-                        + (f" (and {len(self._bundle.damage) - 20} more)" if len(self._bundle.damage) > 20 else "")
-                        + "; files whose bytes lie there may be damaged")]
+                        say(Detail.BUNDLE_DAMAGED_MORE, bands="; ".join(self._bundle.damage[:20]),
+                            more=len(self._bundle.damage) - 20) if len(self._bundle.damage) > 20
+                        else say(Detail.BUNDLE_DAMAGED, bands="; ".join(self._bundle.damage)))]
 
     def _open_layer(self, layer: Layer) -> None:
         self._step(f"opening {'/'.join(layer.names)}", "pytsk3, dfvfs")
