@@ -473,6 +473,10 @@ class Detail(Code):
     BIFF_NO_WORKSHEET = "biff-no-worksheet", "{what:word} without a worksheet (a chart or macro sheet)"
     BIFF_FILEPASS = "biff-filepass", "{what:word} with a password (FILEPASS): not decrypted"
     BIFF_NO_READER = "biff-no-reader", "{what:word}: no reader"
+    # -- what a file named like a table holds instead (inspectors.spreadsheet)
+    UNREAD_TABLE_FORMAT = "unread-table-format", "{what:word} ({ext:word}): no reader for this format; not examined"
+    TEXT_THEN_BINARY = "text-then-binary", "{what:word} at its start, binary bytes further on: not read as a table"
+    NOT_A_TABLE_NAMED = "not-a-table-named", "{other:lib} named {ext:name}: not a table"
 
 _ORDER: tuple[Detail, ...] = ()
 

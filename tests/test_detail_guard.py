@@ -21,9 +21,8 @@ ENGLISH_ONLY = {
     "contracts.py": 1,
     "inspectors/archive.py": 1,
     "inspectors/archive_formats.py": 1,
-    "inspectors/spreadsheet.py": 4,
+    "inspectors/spreadsheet.py": 1,
     "sources/image.py": 1,
-    "tables.py": 5,
 }
 
 
