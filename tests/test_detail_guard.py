@@ -20,7 +20,6 @@ ENGLISH_ONLY = {
     "biffold.py": 1,
     "contracts.py": 1,
     "inspectors/archive.py": 1,
-    "inspectors/archive_formats.py": 1,
     "inspectors/spreadsheet.py": 1,
     "sources/image.py": 1,
 }

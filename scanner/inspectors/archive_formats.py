@@ -420,8 +420,7 @@ def _zip_from_local_headers(parent: Entry, data: bytes, ctx: ScanContext, caps: 
                 member.damage = say(Detail.ZIP_MEMBER_LOCAL_CUT, why=why)
             yield member
 
-    return Opened(items, Status.CORRUPT, f"{say(Detail.ZIP_DIRECTORY_UNREADABLE, library=why_dir)}; "
-                  f"{say(Detail.LOCAL_HEADERS)}", is_document=first_name.decode("cp437") in DOCUMENT_MARKERS)
+    return Opened(items, Status.CORRUPT, SEP.join((say(Detail.ZIP_DIRECTORY_UNREADABLE, library=why_dir), say(Detail.LOCAL_HEADERS))), is_document=first_name.decode("cp437") in DOCUMENT_MARKERS)
 
 
 # ---------------------------------------------------------------- 7z
