@@ -158,7 +158,7 @@ class _Reader:
         if self.sheet is not None or self.depth:
             yield from self._cut("the record stream ends without the sheet's EOF record")
         elif not self.started:
-            raise ReadError(Status.UNSUPPORTED, f"{self.what} without a worksheet (a chart or macro sheet)")
+            raise ReadError(Status.UNSUPPORTED, say(Detail.BIFF_NO_WORKSHEET, what=self.what))
 
     def _cut(self, why: str) -> Iterator[_Sheet]:
         if self.sheet is not None:
@@ -183,7 +183,7 @@ class _Reader:
                 return sheet
             return None
         if opcode == FILEPASS:
-            raise ReadError(Status.ENCRYPTED, f"{self.what} with a password (FILEPASS): not decrypted")
+            raise ReadError(Status.ENCRYPTED, say(Detail.BIFF_FILEPASS, what=self.what))
         if opcode == CODEPAGE and len(body) >= 2:
             self.codepage = struct.unpack_from("<H", body)[0]
         elif opcode == SHEETHDR and len(body) >= 5:
@@ -226,8 +226,7 @@ class _Reader:
         if row >= sheet.rows or col >= sheet.cols:
             sheet.rows, sheet.cols = max(sheet.rows, row + 1), max(sheet.cols, col + 1)
             if sheet.rows * sheet.cols > self.caps.max_cells:
-                raise ReadError(Status.TOO_LARGE, f"cells reach {sheet.rows * sheet.cols} cells "
-                                                  f"(> {self.caps.max_cells}, --max-cells)")
+                raise ReadError(Status.TOO_LARGE, say(Detail.CELLS_REACH_MAX, n=sheet.rows * sheet.cols, cap=self.caps.max_cells))
         sheet.cells[row, col] = value
 
     def _cell(self, opcode: int, b: bytes) -> None:
@@ -281,7 +280,7 @@ def biff_sheets(data: bytes, caps: Caps, in_ole: bool = False) -> Iterator[Sheet
     lists; ReadError for what it cannot read."""
     version = biff_version(data)
     if version not in READ:
-        raise ReadError(Status.UNSUPPORTED, f"{describe(version)}: no reader")
+        raise ReadError(Status.UNSUPPORTED, say(Detail.BIFF_NO_READER, what=describe(version)))
     what: str | None = "Excel 5.0/95 workbook (BIFF5)" if in_ole else describe(version)
     reader = _Reader(data, caps, what or "")
     try:
@@ -291,9 +290,9 @@ def biff_sheets(data: bytes, caps: Caps, in_ole: bool = False) -> Iterator[Sheet
     except ReadError:
         raise
     except MemoryError as e:
-        raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
+        raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
     except Exception as e:  # noqa: BLE001 - a record this reader did not foresee: this file only
-        raise ReadError(Status.CORRUPT, f"{reader.what}: {error_name(e)}") from e
+        raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader=str(reader.what), error=error_name(e))) from e
 
 
 def _rows(raw: _Sheet, codepage: int | None, what: str | None) -> Sheet:

@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .codes import Status
+from .details import Detail, say
 from .errors import ReadError, error_name
 from .ooxml import OoxmlPackage, part_relationships, resolve_target
 from .sheet import Caps, CellBudget, Sheet, column_letter, origin_label
@@ -336,7 +337,7 @@ def _guarded(tables: Callable[[], Iterator[Sheet]], what: str) -> Iterator[Sheet
             raise  # too-large and timeout are the workbook's (the caps are the file's)
         yield Sheet("", [], damage=[f"{what}: {e.detail}"])
     except MemoryError as e:
-        raise ReadError(Status.TOO_LARGE, "out of memory while parsing") from e
+        raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError) as e:
         yield Sheet("", [], damage=[f"{what}: not readable ({error_name(e)})"])
 
@@ -344,7 +345,7 @@ def _guarded(tables: Callable[[], Iterator[Sheet]], what: str) -> Iterator[Sheet
 def _open(zf: zipfile.ZipFile, members: dict[str, str], part: str):
     own = members.get(part)
     if own is None:
-        raise ReadError(Status.CORRUPT, "part missing")
+        raise ReadError(Status.CORRUPT, say(Detail.PART_MISSING))
     return zf.open(own)
 
 

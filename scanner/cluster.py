@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, cast
 from .codes import LOST_REASONS, Status
 from .config import ScanConfig
 from .contracts import Progress, ResumeLog, ScanContext, ScanResult
+from .details import Detail, say
 from .errors import LeakscanError, UsageError
 from .models import Location, Skipped
 from .pipeline import Dispatcher, finish_scan, scan_context, scan_source, worker_settings
@@ -209,7 +210,7 @@ def scan_on_cluster(ctx: ScanContext, settings: WorkerSettings | None = None) ->
                     out = lost_part(parts[i], f"the connection to the Dask scheduler was lost before this part "
                                     f"finished ({type(e).__name__}); complete the scan with --resume")
                 else:
-                    out = failed_part(parts[i], f"the task failed on every try ({_why(e)})")
+                    out = failed_part(parts[i], say(Detail.TASK_FAILED_EVERY_TRY, why=_why(e)))
             if out.unavailable:
                 tried.setdefault(i, []).append((out.worker, out.unavailable))
                 seen = {w for w, _ in tried[i]}
@@ -217,8 +218,8 @@ def scan_on_cluster(ctx: ScanContext, settings: WorkerSettings | None = None) ->
                 if others and len(tried[i]) < MAX_HANDOVERS:
                     pending.add(submit(i, others))
                     continue
-                out = failed_part(parts[i], "no worker could open it: " + "; ".join(
-                    f"{w}: {why}" for w, why in dict(tried[i]).items()))
+                out = failed_part(parts[i], say(Detail.NO_WORKER_OPENS, why="; ".join(
+                    f"{w}: {why}" for w, why in dict(tried[i]).items())))
             merged.done(i, out)
     if not merged.complete():
         raise RuntimeError("a part of the distributed scan was neither merged nor listed")

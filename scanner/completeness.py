@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .codes import LOST_REASONS, Status
+from .details import FOLDER_NOT_LISTED, MEDIA_LOST, NOT_A_FILE_SYSTEM, Detail, read_details
 
 if TYPE_CHECKING:
     from .evidence import FindingsDoc
@@ -34,32 +35,61 @@ def lost_skips(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in doc.get("skipped") or [] if s.get("reason") in LOST_REASONS]
 
 
-# A folder's listing failed: every source writes such a skip's detail as ``directory…``; a loop or a deleted
-# directory whose clusters are gone (``unrecoverable``) holds nothing more to list.
+# A folder's listing failed: every source says so with one of the folder codes (scanner.details.FOLDER_NOT_LISTED)
+# first; a loop or a deleted directory whose clusters are gone (``unrecoverable``) holds nothing more to list.
 _FOLDER_REASONS = frozenset({Status.UNREADABLE, Status.VANISHED, Status.CORRUPT})
 # A volume (partition, snapshot, file system) of an image that was not walked at all; swap and a BIOS boot
-# partition (boot loader code) are no file system (scanner.sources.image_parttypes)
+# partition (boot loader code) are no file system (scanner.sources.image_parttypes: ``not-a-file-system`` codes).
+# An image whose media is partly missing (a segment or extent file, or its end): the partitions there are not
+# listed (scanner.sources.image: MEDIA_LOST codes). Decided by detail codes, never by a detail's English words
+# (a reworded sentence once made a scan complete): findings.json records them (``detail_codes``); a case written
+# before them is read back from its text (scanner.details.read_details).
 _VOLUME_REASONS = frozenset({Status.UNREADABLE, Status.CORRUPT, Status.ENCRYPTED, Status.UNSUPPORTED})
-_NOT_A_FILE_SYSTEM = "not a file system (not carved)"
-# an image whose media is partly missing: the partitions there are not listed (scanner.sources.image)
-_MEDIA_LOST = ("segment file missing", "extent file missing", "truncated image")  # image._missing_segments
-# a file system whose walk raised part-way (Detail.FS_WALK_STOPPED "pN: walk stopped (library)", inner path ""):
-# the rest of it was never listed (review10g #7, Session 11)
-_FS_WALK_STOPPED = ": walk stopped ("
+
+
+def detail_codes(skip: dict[str, Any]) -> list[str]:
+    """The codes of a skipped entry's detail, nested ones included, in order: as recorded, or read back from its
+    text for a case written before the codes (or with codes that are not a list of objects). Total: a detail that
+    cannot be read gives no code."""
+    recorded = skip.get("detail_codes")
+    try:
+        items = recorded if isinstance(recorded, list) and all(isinstance(d, dict) for d in recorded) \
+            else read_details(str(skip.get("detail") or ""))
+    except Exception:  # noqa: BLE001 - deciding completeness never fails the report; no code read is said below
+        return []
+    out: list[str] = []
+
+    def walk(parts: list[Any]) -> None:
+        for part in parts:
+            if not isinstance(part, dict):
+                continue
+            if isinstance(part.get("code"), str):
+                out.append(part["code"])
+            for value in part.values():
+                if isinstance(value, list) and value and isinstance(value[0], dict):
+                    walk(value)
+    walk(items)
+    return out
 
 
 def unlisted_kind(skip: dict[str, Any]) -> str | None:
     """``folder`` or ``volume`` when a skipped entry is a place whose files were never listed; else None."""
-    reason, detail = skip.get("reason"), str(skip.get("detail") or "")
-    if (reason in _FOLDER_REASONS and detail.startswith("directory")) or reason == Status.PATH_TOO_LONG:
+    reason = skip.get("reason")
+    if reason == Status.PATH_TOO_LONG:
         return "folder"  # path-too-long: a directory of an image deeper than its walk goes (review10g)
+    codes = detail_codes(skip) if reason in _FOLDER_REASONS or reason in _VOLUME_REASONS else []
+    if reason in _FOLDER_REASONS and codes[:1] and codes[0] in FOLDER_NOT_LISTED:
+        return "folder"
     hops = skip.get("container") or []
     inner = skip.get("inner_path")
     if not hops or reason not in _VOLUME_REASONS:
         return None
-    if inner == "/" and hops[-1].get("kind") != "archive" and _NOT_A_FILE_SYSTEM not in detail:
+    if inner == "/" and hops[-1].get("kind") != "archive" and not NOT_A_FILE_SYSTEM.intersection(codes):
         return "volume"
-    if inner == "" and (detail.startswith(_MEDIA_LOST) or (reason == Status.CORRUPT and _FS_WALK_STOPPED in detail)):
+    # a file system whose walk raised part-way (Detail.FS_WALK_STOPPED, inner path ""): the rest of it was never
+    # listed (review10g #7, Session 11)
+    if inner == "" and (codes[:1] and codes[0] in MEDIA_LOST
+                        or reason == Status.CORRUPT and Detail.FS_WALK_STOPPED in codes):
         return "volume"
     return None
 

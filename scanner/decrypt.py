@@ -30,8 +30,7 @@ def unlock_workbook(data: bytes, passwords: tuple[str, ...]) -> tuple[bytes, int
 
     cipher = _unread_cipher(data)
     if cipher:  # an intact workbook: msoffcrypto-tool would fail inside its AES code, which is no damage
-        raise ReadError(Status.ENCRYPTED, f"password-protected workbook: cipher {cipher} is not one msoffcrypto-tool "
-                        "opens (passwords not tried)")
+        raise ReadError(Status.ENCRYPTED, say(Detail.CIPHER_NOT_OPENED, cipher=str(cipher)))
     tried = 0
     for entry, password in [(EXCEL_DEFAULT_ENTRY, EXCEL_DEFAULT_PASSWORD), *entries(passwords, _last_fit.get("book"))]:
         tried += 1

@@ -16,7 +16,8 @@ explanation.
 Parameters are typed by their template: ``{n:d}`` a whole number (a count, a cap), ``{x:list}`` short
 words joined with " + ", ``{x:word}`` one short technical word (a format, an encoding), ``{x:exc}`` an
 exception's type, ``{x:name}`` the name of a volume or layer in an image (a path the report shows anyway),
-``{x:lib}`` a library's message (verbatim, quoted in reports), ``{x:detail}`` another detail (read again).
+``{x:mail}`` a kind of mail file (eml, msg, mbox, pst ...), ``{x:archive}`` an archive format leakscan opens
+(zip, 7z, tar, compressed, cpio), ``{x:lib}`` a library's message (verbatim, quoted in reports), ``{x:detail}`` another detail (read again).
 Numbers, words and types are checked when a detail is said, so no personal value (a name, an address) can
 enter one as such a parameter.
 A bottom-floor module: it imports only the codes.
@@ -35,11 +36,14 @@ log = logging.getLogger("leakscan")
 
 SEP = "; "
 MAX_RUN = 64  # the most parts one code takes (a nested detail): reading a detail back stays linear
-_SLOT = re.compile(r"\{(\w+)(?::(d|list|word|exc|name|lib|detail))?\}")
+_SLOT = re.compile(r"\{(\w+)(?::(d|list|word|exc|name|lib|detail|mail|archive))?\}")
 _WORD = re.compile(r"[A-Za-z0-9.][A-Za-z0-9 ,._+()/#$~=-]{0,80}")  # ASCII only: no kana, no kanji, never a cell
 _EXC = re.compile(r"[A-Za-z_]\w*(?:\.\w+)*")  # an exception's type: BadZipFile, LZMAError, zlib.error
 _KIND_PATTERN = {"d": r"-?\d+", "exc": _EXC.pattern, "list": r"[^;]+?", "name": r"[^;\n]*?", "word": r"[^;:]+?", "lib": r"(?:(?!; ).)+",
-                 "detail": r".+"}
+                 "detail": r".+", "mail": r"(?:eml|emlx|msg|mbox|pst|ost|pab|dbx|tnef|olm)",
+                 "archive": r"(?:zip|7z|tar|compressed|cpio)"}
+MAIL_KINDS = frozenset({"eml", "emlx", "msg", "mbox", "pst", "ost", "pab", "dbx", "tnef", "olm"})
+ARCHIVE_KINDS = frozenset({"zip", "7z", "tar", "compressed", "cpio"})  # inspectors.archive_formats.OPENERS
 
 
 class Detail(Code):
@@ -253,7 +257,230 @@ class Detail(Code):
     OUT_OF_MEMORY_INFLATING = "out-of-memory-inflating", "out of memory while inflating"
     OUT_OF_MEMORY_PARSING = "out-of-memory-parsing", "out of memory while parsing"
     LIBRARY_ERROR = "library-error", "{error:exc}: {library:lib}"
+    # -- a volume that is no file system, media missing from an image (scanner.completeness reads these codes)
+    SWAP_NOT_CARVED = "swap-not-carved", ("{volume:name}: {swap:name}: not a file system (not carved); it may hold "
+                                          "fragments of files that were open; carve it with another tool if that matters")
+    BOOT_CODE_NOT_CARVED = "boot-code-not-carved", ("{volume:name}: boot loader code (GRUB's core image): not a file "
+                                                    "system (not carved); carve it with another tool if that matters")
+    MEDIA_FILE_MISSING = "media-file-missing", ("{what:word} file missing: {names:detail}; the media after the gap{span:name} "
+                                                "cannot be read, so the partitions and files there are not examined; put "
+                                                "every segment in one folder and scan again")
 
+    # -- file systems inside a disk image (sources.image_fs, image_dfvfs)
+    CONTENT_ENDS_AT = "content-ends-at", "content ends at byte {pos:d} of {size:d}"
+    DFVFS_NO_STREAM = "dfvfs-no-stream", "dfvfs gives no data stream for this entry"
+    DFVFS_NO_ROOT = "dfvfs-no-root", "dfvfs finds no root directory in this file system"
+    DFVFS_READ_FAILED = "dfvfs-read-failed", "dfvfs could not read byte {pos:d}: {library:lib}"
+    DFVFS_OPEN_FAILED = "dfvfs-open-failed", "dfvfs could not open it: {library:lib}"
+    ENTRY_NOT_READABLE = "entry-not-readable", "entry not readable: {library:lib}"
+    DIRECTORY_CONTENT_WALKED = "directory-content-walked", "directory content already walked"
+    DIRECTORY_CONTENT_WALKED_LOOP = "directory-content-walked-loop", "directory content already walked (a loop, or a deleted directory whose clusters were reused)"
+    DEEPER_THAN = "deeper-than", "deeper than {n:d} directories"
+    DELETED_DIRECTORY_GONE = "deleted-directory-gone", "deleted directory; its metadata is gone or reused"
+    TSK_READ_FAILED = "tsk-read-failed", "The Sleuth Kit could not read byte {pos:d}: {library:lib}"
+    DELETED_TSK_UNREADABLE = "deleted-tsk-unreadable", "deleted; The Sleuth Kit cannot read its content ({library:lib})"
+    ENTRY_UNKNOWN_TYPE = "entry-unknown-type", "entry of unknown type"
+    # -- a SOURCE gone during the scan (sources.local/image lost(), the source-lost wrappers of local and pipeline)
+    FOLDER_UNREACHABLE = "folder-unreachable", "the scanned folder cannot be reached any more ({library:lib})"
+    FOLDER_UNMOUNTED = "folder-unmounted", "the scanned folder was unmounted or replaced during the scan"
+    IMAGE_FILE_GONE = "image-file-gone", "the image file went away during the scan (gone or unreachable)"
+    IMAGE_FILE_REPLACED = "image-file-replaced", "the image file went away during the scan (replaced)"
+    IMAGE_PART_GONE = "image-part-gone", "file {n:d} of the image went away during the scan (gone or unreachable)"
+    IMAGE_PART_REPLACED = "image-part-replaced", "file {n:d} of the image went away during the scan (replaced)"
+    FOLDER_UNREACHABLE_THEN = "folder-unreachable-then", "the scanned folder cannot be reached any more ({library:lib}) ({then:detail})"
+    FOLDER_UNMOUNTED_THEN = "folder-unmounted-then", "the scanned folder was unmounted or replaced during the scan ({then:detail})"
+    LOST_AFTER_FAILING = "lost-after-failing", "{why:detail} (it failed as {reason:word}: {then:detail})"
+    # -- SMB shares (sources.smb, smb_client) and a distributed scan's parts (scanner.cluster)
+    NAME_NOT_UTF16 = "name-not-utf16", "name is not valid UTF-16; cannot be opened by name"
+    CHANGED_OVER_SMB = "changed-over-smb", "changed while it was read over SMB ({what:lib})"
+    SMB_SAME_DIRECTORY = "smb-same-directory", "same directory as {first:lib} (SMB file ID {file_id:word}): a symbolic link followed by the server or a loop; walked once"
+    SMB_NO_FILE_IDS = "smb-no-file-ids", "server gives no file IDs; stopped at depth {n:d}"
+    SMB_DISAPPEARED = "smb-disappeared", "disappeared during the scan ({status:lib})"
+    CONNECTION_LOST = "connection-lost", "connection lost: {error:exc}"
+    TASK_FAILED_EVERY_TRY = "task-failed-every-try", "the task failed on every try ({why:lib})"
+    NO_WORKER_OPENS = "no-worker-opens", "no worker could open it: {why:detail}"
+    # -- mail: messages, stores, attachments (inspectors.mail*)
+    MAIL_OVER_CAP = "mail-over-cap", "{kind:mail}: {size:d} bytes > cap {cap:d} (--max-inspect-mb)"
+    MSG_NO_STREAM = "msg-no-stream", "msg: no Outlook message stream (__substg1.0_) found"
+    DBX_NO_LIBRARY = "dbx-no-library", "Outlook Express mail folder (.dbx): no installed library reads it; its messages and attachments were not examined"
+    MAIL_STORE_NOT_IN_PLACE = "mail-store-not-in-place", "{kind:mail} over --max-inspect-mb that cannot be read in place"
+    EMLX_PROBLEM = "emlx-problem", "emlx: {why:detail}"
+    MAIL_NUL_BLOCK = "mail-nul-block", "{kind:mail}: a block of {n:d} NUL bytes at byte {at:d} (zeroed or lost on disk): what it held is lost"
+    MAIL_MORE_NOT_LISTED = "mail-more-not-listed", "{kind:mail}: {n:d} more messages or attachments {status:word}, not listed one by one (over {rows:d} rows)"
+    STORE_CUT = "store-cut", "{kind:mail}: the store is cut: it holds {size:d} of the {declared:d} bytes its header declares; what could be read was examined"
+    MAIL_PROBLEM = "mail-problem", "{kind:mail}: {why:detail}"
+    MBOX_MESSAGE_OVER_CAP = "mbox-message-over-cap", "mbox: message {n:d} is over --max-inspect-mb: not examined"
+    MBOX_MESSAGE_UNREADABLE = "mbox-message-unreadable", "mbox: message {n:d} unreadable ({error:exc})"
+    MBOX_MESSAGE_NUL_BLOCK = "mbox-message-nul-block", "mbox: message {number:d} holds a block of {n:d} NUL bytes (zeroed or lost on disk): what it held is lost"
+    MBOX_STOPPED = "mbox-stopped", "mbox: reading stopped at message {n:d} ({seconds:word} s of CPU, --parse-timeout): the rest was not examined"
+    ATTACHED_MESSAGE_TOO_DEEP = "attached-message-too-deep", "an attached message inside {depth:d} containers; not opened (--archive-depth {limit:d})"
+    ATTACHMENT_OVER_CAP = "attachment-over-cap", "attachment of {size:d} bytes over --max-inspect-mb"
+    TNEF_TOO_DEEP = "tnef-too-deep", "TNEF (winmail.dat) inside {depth:d} containers; its attachments not read (--archive-depth {limit:d})"
+    CHARSET_UNKNOWN = "charset-unknown", "body charset label '{label:lib}' is unknown: read as {found:lib}"
+    CHARSET_MISFIT = "charset-misfit", "body charset label '{label:lib}' does not fit its bytes: read as {found:lib}"
+    RTF_BODY_CUT = "rtf-body-cut", "compressed RTF body cut: {n:d} of its {size:d} bytes; not read"
+    RTF_BODY_NO_LIBRARY = "rtf-body-no-library", "the message body is RTF: {library:lib}; a table pasted into it was not examined"
+    RTF_BODY_DAMAGED = "rtf-body-damaged", "RTF body damaged ({error:exc}): a table pasted into it was not examined"
+    YENC_NO_LIBRARY = "yenc-no-library", "a yEnc-encoded file in the body (=ybegin): no installed library decodes it; not examined"
+    UUENCODED_DAMAGED = "uuencoded-damaged", "uuencoded file damaged ({why:lib}): what decoded was examined"
+    MIME_DELIMITER_REPAIRED = "mime-delimiter-repaired", "a MIME delimiter line damaged: read again repaired"
+    HEADER_BLOCK_REPAIRED = "header-block-repaired", "header block damaged (lines that are no header field inside it): read again repaired"
+    CUT_IN_HEADER = "cut-in-header", "cut inside its header block (it ends mid-line, before any body): its body and attachments are missing"
+    NO_MAIL_HEADER = "no-mail-header", "no mail header could be read"
+    MIME_PARTS_OVER = "mime-parts-over", "more than {n:d} MIME parts: the rest not read"
+    MAIL_ENCRYPTED_PART = "mail-encrypted-part", "{kind:word} part: the message is encrypted (S/MIME or PGP); its attachments cannot be read"
+    CONTENT_TYPE_REPAIRED = "content-type-repaired", "a part's Content-Type is damaged but its body holds the MIME parts of its boundary: read as multipart"
+    MIME_STRUCTURE_DAMAGED = "mime-structure-damaged", "MIME structure damaged ({why:lib}): the message may be cut; parts after the damage may be missing"
+    TRANSFER_ENCODING_REPAIRED = "transfer-encoding-repaired", "a part's Content-Transfer-Encoding header name is damaged ({name:lib}): its value decoded the part"
+    UUENCODE_NO_BEGIN = "uuencode-no-begin", "a part sent as x-uuencode holds no 'begin' line: not decoded"
+    BODY_NOT_DECODED = "body-not-decoded", "message body could not be decoded ({error:exc})"
+    BODY_DAMAGED = "body-damaged", "message body damaged ({why:lib}): what decoded was examined"
+    ATTACHMENT_NOT_DECODED = "attachment-not-decoded", "attachment body could not be decoded ({error:exc})"
+    ATTACHMENT_DAMAGED = "attachment-damaged", "attachment body damaged ({why:lib}): what decoded was examined"
+    MSG_NOT_COMPOUND = "msg-not-compound", "msg: not a readable compound file ({error:exc}: {library:lib})"
+    MSG_NO_STREAMS = "msg-no-streams", "msg: a compound file without Outlook message streams (__substg1.0_)"
+    MSG_ENTRIES_UNREACHED = "msg-entries-unreached", "msg: {n:d} directory entries in use are not reached from the root (damaged directory): attachments may be lost"
+    MSG_COMPOUND_DAMAGED = "msg-compound-damaged", "msg: compound file damaged ({why:lib}): its body and attachments beyond the damage may be lost"
+    MSG_CHAIN_LOOPS = "msg-chain-loops", "msg: the compound file's directory chain loops back on itself (damaged FAT): the entries after the loop (a body, attachments) are lost"
+    MSG_NAMES_DAMAGED = "msg-names-damaged", "msg: {n:d} stream or storage name(s) damaged (not an Outlook property name): what they hold (a body, an attachment) was not read"
+    MSG_BODY_UNREADABLE = "msg-body-unreadable", "msg body unreadable ({error:exc})"
+    MSG_ATTACHMENT_UNREADABLE = "msg-attachment-unreadable", "msg attachment unreadable ({error:exc})"
+    OLE_ATTACHMENT = "ole-attachment", "an OLE object attachment (attach method 6): not read"
+    OUTLOOK_ITEMS_TOO_DEEP = "outlook-items-too-deep", "attached Outlook items nested over {n:d} deep"
+    MSG_ATTACHMENT_NO_DATA = "msg-attachment-no-data", "msg attachment without its data stream"
+    MSG_ATTACHMENT_SHORT = "msg-attachment-short", "msg attachment holds {n:d} of {size:d} bytes"
+    SMIME_ENCRYPTED = "smime-encrypted", "an S/MIME encrypted message: its attachments cannot be read"
+    PFF_NOT_OPENED = "pff-not-opened", "libpff could not open the store ({library:lib})"
+    PFF_NO_ROOT = "pff-no-root", "libpff: the store has no root folder"
+    PST_FOLDERS_OVER = "pst-folders-over", "more than {n:d} folders: the rest not read"
+    PST_MESSAGES_NOT_LISTED = "pst-messages-not-listed", "folder {folder:lib}: messages not listed ({library:lib})"
+    PST_MESSAGE_UNREADABLE = "pst-message-unreadable", "folder {folder:lib}: message {n:d} of {count:d} unreadable ({library:lib})"
+    PST_STOPPED = "pst-stopped", "reading stopped after {n:d} messages ({seconds:word} s of CPU, --parse-timeout): the rest of the store was not examined"
+    PST_SUBFOLDERS_NOT_LISTED = "pst-subfolders-not-listed", "folder {folder:lib}: sub-folders not listed ({library:lib})"
+    PST_SUBFOLDER_UNREADABLE = "pst-subfolder-unreadable", "folder {folder:lib}: sub-folder {n:d} of {count:d} unreadable ({library:lib})"
+    PST_ORPHANS_STOPPED = "pst-orphans-stopped", "reading stopped at orphan item {n:d} of {count:d} (--parse-timeout): the rest of the deleted items was not examined"
+    PST_BODY_UNREADABLE = "pst-body-unreadable", "message body unreadable ({library:lib})"
+    PST_ATTACHMENT_UNREADABLE = "pst-attachment-unreadable", "attachment unreadable ({library:lib})"
+    ATTACHMENT_SHORT = "attachment-short", "attachment holds {n:d} of {size:d} bytes"
+    OUTLOOK_ITEM_OVER_CAP = "outlook-item-over-cap", "an attached Outlook item of {size:d} bytes over --max-inspect-mb"
+    PST_ITEM_NO_LIBRARY = "pst-item-no-library", "an attached Outlook item inside a .pst/.ost: {library:lib}; not read"
+    ITEM_BODY_UNREADABLE = "item-body-unreadable", "attached item body unreadable ({library:lib})"
+    PST_ITEM_ATTACHMENTS_UNREAD = "pst-item-attachments-unread", "an Outlook item attached inside a .pst/.ost: its own attachments are not read (libpff gives no access to them; save the item as .msg to examine them)"
+    PST_ITEM_ATTACHMENTS_UNREAD_IF_ANY = "pst-item-attachments-unread-if-any", "an Outlook item attached inside a .pst/.ost: its own attachments, if any, are not read (libpff gives no access to them; save the item as .msg to examine them)"
+    PST_ITEM_BODY_OUTSIDE = "pst-item-body-outside", "an Outlook item attached inside a .pst/.ost: its {bodies:word} body is kept outside the item's own block (a sub-node libpff gives no access to): a table pasted into it was not examined"
+    TNEF_NO_LIBRARY = "tnef-no-library", "TNEF (winmail.dat): {library:lib}; its attachments were not read"
+    TNEF_CRAFTED = "tnef-crafted", "TNEF (winmail.dat) damaged: an object at byte {at:d} claims more properties than it holds bytes; not read"
+    TNEF_UNREADABLE = "tnef-unreadable", "TNEF (winmail.dat) unreadable ({error:exc})"
+    TNEF_CHECKSUMS = "tnef-checksums", "{what:word} damaged: {bad:d} of {n:d} objects fail their checksum (cut or altered): what could be read was examined"
+    TNEF_NO_VERSION = "tnef-no-version", "{what:word} damaged: no TNEF version object; what could be read was examined"
+    TNEF_CUT = "tnef-cut", "{what:word} cut: its objects end at byte {at:d} of {size:d} (the last one is incomplete): what could be read was examined"
+    TNEF_ITEMS_TOO_DEEP = "tnef-items-too-deep", "Outlook items attached inside TNEF nested over {n:d} deep"
+    TNEF_ATTACHMENT_UNREADABLE = "tnef-attachment-unreadable", "TNEF attachment unreadable ({error:exc})"
+    # -- tar, cpio, 7z and compressed streams damaged or over a cap (inspectors.archive_formats)
+    NOT_EXTRACTED = "not-extracted", "not extracted"
+    SEVENZ_MEMBER_OVER = "sevenz-member-over", "7z member over {limit:d} bytes (declared size or memory cap)"
+    SEVENZ_BOMB = "sevenz-bomb", "7z declares {n:d} bytes from {size:d} (ratio over {ratio:word})"
+    SEVENZ_MEMBER_OVER_MEMORY = "sevenz-member-over-memory", "7z member of {size:d} bytes over the in-memory cap {cap:d}"
+    TAR_STREAM_DAMAGED = "tar-stream-damaged", "tar: {format:word} stream damaged ({library:lib}): members read from it may hold damaged bytes"
+    TAR_MEMBER_MAY_BE_DAMAGED = "tar-member-may-be-damaged", "the tar's {format:word} stream damaged ({library:lib}): this member's bytes may be damaged"
+    TAR_UNREADABLE_AFTER = "tar-unreadable-after", "tar: unreadable after {n:d} members: {why:detail}"
+    TAR_AFTER_MEMBER = "tar-after-member", "tar: after member {n:d}: {why:detail}"
+    TAR_MEMBERS_AFTER_NOT_READ = "tar-members-after-not-read", "tar: members after the first {n:d} not read: {why:detail}"
+    TAR_BEFORE_MEMBER = "tar-before-member", "tar: before member {n:d}: {why:detail}"
+    ZEROED_HEADER_BLOCK = "zeroed-header-block", "a zeroed header block, data after it not read"
+    PAX_NO_RECORDS = "pax-no-records", "an extended header (type {type:lib}) of {size:d} bytes holds no pax records: a damaged type flag; the member it was is lost"
+    TAR_MEMBER_NO_PATH = "tar-member-no-path", "tar: member {n:d} has no path for a name ({size:d} bytes, control characters): a damaged header; a member may be lost"
+    TAR_MEMBER_OVER = "tar-member-over", "tar member of {size:d} bytes over the in-memory cap"
+    TAR_MEMBER_OVER_CAP = "tar-member-over-cap", "tar member of {size:d} bytes over the in-memory cap {cap:d}"
+    TAR_SPECIAL = "tar-special", "tar {kind:word}: not read"
+    TAR_BOMB = "tar-bomb", "tar declares {n:d} bytes from {size:d} (ratio over {ratio:word})"
+    TAR_BOMB_AFTER = "tar-bomb-after", "tar: members after {path:lib} not read (decompression bomb)"
+    CPIO_STOPPED = "cpio-stopped", "cpio: {why:detail}; members after it not read"
+    CPIO_HEADER_UNREADABLE = "cpio-header-unreadable", "header at byte {at:d} unreadable ({error:exc})"
+    CPIO_MEMBER_PAST_END = "cpio-member-past-end", "member at byte {at:d} runs past the end of the archive"
+    CPIO_NO_TRAILER = "cpio-no-trailer", "no TRAILER!!! record: the archive is truncated"
+    CPIO_MEMBER_CUT = "cpio-member-cut", "cpio member cut after {n:d} of {size:d} bytes: only the bytes before the cut were read"
+    TAR_MEMBER_CUT = "tar-member-cut", "tar member cut after {n:d} of {size:d} bytes ({why:detail})"
+    TAR_STOPPED = "tar-stopped", "tar: {why:detail}; members after it not read"
+    ONLY_BEFORE_BREAK = "only-before-break", "{why:detail}: only the bytes before the break were read"
+    STREAM_BREAKS = "stream-breaks", "{format:word} stream breaks after {n:d} inflated bytes ({library:lib})"
+    COMPRESSED_BREAK = "compressed-break", "compressed: {why:detail}"
+    # -- archive caps, embedded objects of documents (inspectors.archive_members, embedded, legacy_embedded)
+    ARCHIVE_PROBLEM = "archive-problem", "{kind:archive}: {why:detail}"
+    ARCHIVE_OVER_CAP = "archive-over-cap", "archive content over the cap of {cap:d} bytes (--max-archive-mb)"
+    DECLARES_OVER_LEFT = "declares-over-left", "declares {size:d} bytes; {left:d} left under the archive cap"
+    DECLARES_BOMB = "declares-bomb", "declares {size:d} bytes from {compressed:d} compressed (ratio over {ratio:word}, --max-archive-ratio)"
+    INFLATES_PAST_DECLARED = "inflates-past-declared", "inflates past its declared size of {size:d} bytes"
+    INFLATES_OVER_RATIO = "inflates-over-ratio", "inflates over ratio {ratio:word} (--max-archive-ratio)"
+    OLE_NO_STREAM = "ole-no-stream", "embedded OLE object: its directory lists no stream"
+    OLE10NATIVE_PAST_END = "ole10native-past-end", "Ole10Native: data of {size:d} bytes past the stream's end"
+    EMBEDDED_LOST_FROM_DIRECTORY = "embedded-lost-from-directory", "{n:d} embedded object(s) named by local headers are not in the zip directory (a damaged entry): not examined"
+    STREAM_SHORT = "stream-short", "{stream:lib} stream holds {n:d} of {size:d} bytes"
+    EMBEDDED_OLE_PROBLEM = "embedded-ole-problem", "embedded OLE object: {why:detail}"
+    OLE_COMPOBJ_NO_STREAM = "ole-compobj-no-stream", "embedded OLE object: its CompObj names {named:word} but it holds no workbook, Package or Ole10Native stream"
+    EMBEDDED_ODF_PROBLEM = "embedded-odf-problem", "embedded OpenDocument object: {why:detail}"
+    OLE_STREAM_BLOCKED = "ole-stream-blocked", "embedded OLE object: {stream:lib} stream {why:detail}"
+    STREAM_BLOCKED = "stream-blocked", "{stream:lib} stream {why:detail}"
+    LEGACY_EMBEDDED = "legacy-embedded", "{kind:word} embedded objects: {why:detail}"
+    DIRECTORY_ENTRIES_UNREACHED = "directory-entries-unreached", "{n:d} directory entries in use are not reached from the root (damaged directory): embedded objects may be lost"
+    NO_PPT_STREAM = "no-ppt-stream", "no PowerPoint Document stream is reached from the directory's root"
+    OBJECT_RECORDS_OVER = "object-records-over", "more than {n:d} object storage records; not read"
+    NO_OBJECT_RECORD = "no-object-record", "the presentation lists embedded objects, but no object storage record (ExOleObjStg) could be read"
+    OBJDATA_GROUPS_OVER = "objdata-groups-over", "more than {n:d} objdata groups; the rest not read"
+    OBJDATA_OVER_CAP = "objdata-over-cap", "objdata over the archive cap (--max-archive-mb)"
+    WORKBOOK_STREAM_OVER_6MIB = "workbook-stream-over-6mib", "workbook stream over 6 MiB: no room for it in a one-level FAT"
+    RECORD_CUT = "record-cut", "record cut after {n:d} of {size:d} bytes"
+    # -- disk images: UDIF and sparse bundles damaged, nested images (sources.image, image_bundle, sparse_bundle, inspectors.image)
+    UDIF_PARTLY_DAMAGED = "udif-partly-damaged", "UDIF disk image partly damaged (libmodi refused it whole: {refusal:lib}); read table by table: {parts:detail}; the partitions and files there may be missing or damaged"
+    UDIF_UNDECODED = "udif-undecoded", "chunks compressed as {kinds:lib} cannot be decoded here: files there are listed corrupt"
+    BUNDLE_DAMAGED = "bundle-damaged", "macOS sparse bundle damaged: {bands:detail}; files whose bytes lie there may be damaged"
+    BUNDLE_DAMAGED_MORE = "bundle-damaged-more", "macOS sparse bundle damaged: {bands:detail} (and {more:d} more); files whose bytes lie there may be damaged"
+    BAND_UNEXAMINABLE = "band-unexaminable", "band {name:lib} cannot be examined ({library:lib}): read as zeros"
+    BAND_NOT_REGULAR = "band-not-regular", "band {name:lib} is not a regular file: read as zeros"
+    BAND_PAST_END = "band-past-end", "band {name:lib} lies past the disk's end ({size:d} bytes): not read"
+    BAND_SHORT = "band-short", "band {name:lib} is {size:d} bytes of {wanted:d} (cut short?): its last {missing:d} bytes read as zeros"
+    BAND_LONG = "band-long", "band {name:lib} is {size:d} bytes, longer than the band size ({wanted:d}): only its first bytes are part of the disk"
+    BUNDLE_TOO_DEEP = "bundle-too-deep", "macOS sparse bundle inside {n:d} images: not opened; scan it as a SOURCE"
+    BUNDLE_FOLDER_PROBLEM = "bundle-folder-problem", "macOS sparse bundle (this folder): {why:detail}"
+    NESTED_WALK_STOPPED = "nested-walk-stopped", "nested image: walk stopped ({error:exc})"
+    BUNDLE_ENCRYPTED = "bundle-encrypted", "encrypted macOS sparse bundle disk image ({shape:name}; its token holds an encrcdsa header): its bands need the image's password and no library here decrypts them: not examined; attach it on a Mac with the password (hdiutil attach) and scan the volume, or a decrypted copy (hdiutil convert -format UDRO)"
+    BUNDLE_IN_FOLDER_WALK = "bundle-in-folder-walk", "macOS sparse bundle disk image ({shape:name}): met inside a folder walk, its bands are not walked one by one (each is a slice of the disk, not a file) and the disk inside is not examined here; scan the bundle folder itself as a SOURCE (copy it out first when it is on a share or inside an image): leakscan then assembles its bands and walks the disk (or on a Mac `hdiutil convert NAME.sparsebundle -format UDRO -o disk.dmg` and scan that)"
+    # -- markup tables, recycle bins, usage traces, xlsb
+    MHTML_NO_HTML = "mhtml-no-html", "MHTML without an HTML part"
+    SPREADSHEETML_ENTITIES = "spreadsheetml-entities", "SpreadsheetML with entity declarations (never expanded; Excel writes none)"
+    SPREADSHEETML_DAMAGED = "spreadsheetml-damaged", "SpreadsheetML: {error:exc}"
+    RECYCLE_NOT_I_FILE = "recycle-not-i-file", "not a recycle bin $I file"
+    RECYCLE_NOT_INFO2 = "recycle-not-info2", "not a recycle bin INFO2 file"
+    INFO2_DAMAGED_RECORDS = "info2-damaged-records", "INFO2: {n:d} damaged record(s) not read"
+    INFO2_OVER = "info2-over", "INFO2 of {size:d} bytes: the first {n:d} read"
+    ARTEFACT_PROBLEM = "artefact-problem", "{kind:word} artefact: {why:detail}"
+    ARTEFACT_PARTLY_READ = "artefact-partly-read", "{kind:word} artefact partly read: {why:detail}"
+    XLSB_TRUNCATED = "xlsb-truncated", "xlsb: a binary part is truncated"
+    XLSB_NO_END = "xlsb-no-end", "xlsb: a binary part ends before its End record"
+    XLSB_NO_WORKBOOK = "xlsb-no-workbook", "xlsb: no xl/workbook.bin"
+    XLSB_ROWS_BAD = "xlsb-rows-bad", "xlsb: rows out of order or past row 1048576"
+    XLSB_CELL_BAD = "xlsb-cell-bad", "xlsb: cell outside a row or past column XFD"
+    # -- markup tables cut short (scanner.markup)
+    HTML_CUT_IN_TABLE = "html-cut-in-table", "HTML ends inside a table after row {n:d}"
+    SPREADSHEETML_CUT_ERROR = "spreadsheetml-cut-error", "SpreadsheetML ends inside worksheet after row {n:d} ({error:exc})"
+    SPREADSHEETML_CUT = "spreadsheetml-cut", "SpreadsheetML ends inside worksheet after row {n:d}"
+    # -- worker processes, the resume state, text lines, BIFF workbooks, lock files, re-read records
+    WORKER_NOT_STARTED = "worker-not-started", "worker process did not start ({why:lib})"
+    WORKER_START_TIMEOUT = "worker-start-timeout", "worker process did not start within {seconds:word} s ({why:lib})"
+    SCAN_ENDED_TWICE = "scan-ended-twice", "the scan ended twice while this file was being examined; not examined again (it may crash or exhaust the machine)"
+    WORKER_LOST_TIMES = "worker-lost-times", "worker process {how:name} before examining it, {n:d} times"
+    LINE_TOO_LONG = "line-too-long", "a line longer than {n:d} MiB (text table line cap)"
+    NO_RECORDS_SHEET = "no-records-sheet", "no personal-records sheet found"
+    PART_MISSING = "part-missing", "part missing"
+    CIPHER_NOT_OPENED = "cipher-not-opened", "password-protected workbook: cipher {cipher:name} is not one msoffcrypto-tool opens (passwords not tried)"
+    LOCK_FILE_DAMAGED = "lock-file-damaged", "lock file: {library:lib}"
+    BIFF_NO_WORKSHEET = "biff-no-worksheet", "{what:word} without a worksheet (a chart or macro sheet)"
+    BIFF_FILEPASS = "biff-filepass", "{what:word} with a password (FILEPASS): not decrypted"
+    BIFF_NO_READER = "biff-no-reader", "{what:word}: no reader"
+    # -- what a file named like a table holds instead (inspectors.spreadsheet)
+    UNREAD_TABLE_FORMAT = "unread-table-format", "{what:word} ({ext:word}): no reader for this format; not examined"
+    TEXT_THEN_BINARY = "text-then-binary", "{what:word} at its start, binary bytes further on: not read as a table"
+    NOT_A_TABLE_NAMED = "not-a-table-named", "{other:lib} named {ext:name}: not a table"
 
 _ORDER: tuple[Detail, ...] = ()
 
@@ -296,6 +523,8 @@ def _checked(kind: str, value: object) -> str | None:
         return None
     if kind == "exc" and not _EXC.fullmatch(value):
         return None
+    if (kind == "mail" and value not in MAIL_KINDS) or (kind == "archive" and value not in ARCHIVE_KINDS):
+        return None
     if kind == "name" and (SEP in value or "\n" in value):
         return None
     return value
@@ -331,11 +560,25 @@ def _value(kind: str, text: str) -> Any:
     return text
 
 
+# Tried before any other code: a wrapper around another code's sentence whose own words are few but distinctive
+# ("{why} (it failed as {reason}: {then})" around "the scanned folder cannot be reached any more (...)")
+_FIRST = ("lost-after-failing",)
+# Tried after the codes with as many words of their own: any "Word: text" reads as an exception and its message
+_LAST = ("library-error",)
+
+
 def _specific_first() -> tuple[Detail, ...]:
     global _ORDER
     if not _ORDER:  # the most literal text first: "device, pipe or socket: not read" before "{kind}: not read"
-        _ORDER = tuple(sorted(Detail, key=lambda c: -len(_SLOT.sub("", c.meaning))))
+        _ORDER = tuple(sorted(Detail, key=lambda c: (c.value not in _FIRST, -len(_SLOT.sub("", c.meaning)),
+                                                  c.value in _LAST)))
     return _ORDER
+
+
+@cache
+def _rank() -> dict[Detail, int]:
+    """Each code's place in the order codes are tried (the most specific first)."""
+    return {code: i for i, code in enumerate(_specific_first())}
 
 
 @cache
@@ -347,7 +590,11 @@ def _spanning() -> tuple[tuple[Detail, re.Pattern[str]], ...]:
     for code in _specific_first():
         nested = re.search(r"\{\w+:detail\}", code.meaning)
         ends = [i for i in (code.meaning.find(SEP), nested.start() if nested else -1) if i >= 0]
-        if ends:
+        if ends and min(ends) == 0:  # it starts with another detail: its head is its first words after that one
+            after = code.meaning[nested.end():] if nested else ""
+            words = re.escape(_SLOT.split(after)[0].split(SEP)[0])
+            out.append((code, re.compile(".*?" + words, re.DOTALL)))
+        elif ends:
             out.append((code, re.compile(_pattern_text(code.meaning[:min(ends)]), re.DOTALL)))
     return tuple(out)
 
@@ -370,13 +617,20 @@ def read_details(text: str) -> list[dict[str, Any]]:
     parts = text.split(SEP) if text else []
     i = 0
     while i < len(parts):
+        alone = read_part(parts[i])
         spanning = tuple(code for code, head in _spanning() if head.match(parts[i]))
-        for j in range(min(len(parts), i + MAX_RUN) if spanning else i + 1, i, -1):
-            item = read_part(SEP.join(parts[i:j]), spanning if j > i + 1 else None)
-            if "code" in item or j == i + 1:
-                out.append(item)
-                i = j
+        if spanning and "code" in alone:  # a code that says this part alone wins over a looser code's run
+            rank = _rank()
+            spanning = tuple(code for code in spanning if rank[code] <= rank[Detail(alone["code"])])
+        item, j = alone, i + 1
+        for code in spanning:  # the most specific code first, each with its longest run
+            found = next((((said, k) for k in range(min(len(parts), i + MAX_RUN), i + 1, -1)
+                           if "code" in (said := read_part(SEP.join(parts[i:k]), (code,))))), None)
+            if found is not None:
+                item, j = found
                 break
+        out.append(item)
+        i = j
     return out
 
 
@@ -386,3 +640,13 @@ def has_codes(text: str) -> bool:
         return all("code" in d and all(coded(v) for v in d.values() if isinstance(v, list) and v
                                        and isinstance(v[0], dict)) for d in items)
     return coded(read_details(text))
+
+
+# What a skipped entry's detail says about a place (scanner.completeness): codes, never a sentence's first words.
+# A folder whose listing failed (the detail's first code):
+FOLDER_NOT_LISTED = frozenset({Detail.DIRECTORY, Detail.DIRECTORY_LISTING, Detail.DIRECTORY_NOT_READABLE,
+                               Detail.DIRECTORY_NOT_LISTED, Detail.DIRECTORY_DISAPPEARED, Detail.DIRECTORY_REPLACED})
+# a volume that holds no file system to list (swap, boot loader code): not an unlisted place
+NOT_A_FILE_SYSTEM = frozenset({Detail.SWAP_NOT_CARVED, Detail.BOOT_CODE_NOT_CARVED})
+# an image whose media is partly missing (the detail's first code): the partitions there are not listed
+MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detail.TRUNCATED_FS})

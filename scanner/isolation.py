@@ -367,10 +367,10 @@ class Worker:
             ready = self._conn.poll(STARTUP_SECONDS)
             hello = self._conn.recv() if ready else None
         except (OSError, EOFError) as e:
-            raise ReadError(Status.CORRUPT, f"worker process did not start ({self.kill() or type(e).__name__})") from e
+            raise ReadError(Status.CORRUPT, say(Detail.WORKER_NOT_STARTED, why=str(self.kill() or type(e).__name__))) from e
         if hello is None:
-            raise ReadError(Status.TIMEOUT, f"worker process did not start within {STARTUP_SECONDS} s "
-                            f"({self.kill() or 'killed'})")
+            raise ReadError(Status.TIMEOUT, say(Detail.WORKER_START_TIMEOUT, seconds=str(STARTUP_SECONDS),
+                                                    why=str(self.kill() or "killed")))
         if hello[1] is not None:
             self._cap_failed(hello[1])
 

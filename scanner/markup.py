@@ -25,6 +25,7 @@ from itertools import chain
 from typing import Any
 
 from .codes import Status
+from .details import Detail, say
 from .errors import ReadError, error_name
 from .textdecode import iter_lines, plan_decoding
 
@@ -174,7 +175,7 @@ def html_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
             elif open_tables:
                 grid = open_tables.pop()
                 if at_end:
-                    grid.sheet.damage.append(f"HTML ends inside a table after row {len(grid.sheet.rows)}")
+                    grid.sheet.damage.append(say(Detail.HTML_CUT_IN_TABLE, n=len(grid.sheet.rows)))
                 el.clear(keep_tail=True)
                 yield grid.sheet
         elif event == "end" and open_tables:
@@ -226,7 +227,7 @@ def mhtml_html(data: bytes) -> list[tuple[bytes, str | None]]:
         if isinstance(payload, bytes):
             pages.append((payload, said))
     if not pages:
-        raise ReadError(Status.UNSUPPORTED, "MHTML without an HTML part")
+        raise ReadError(Status.UNSUPPORTED, say(Detail.MHTML_NO_HTML))
     if msg.is_multipart() and any(type(d).__name__ == "CloseBoundaryNotFoundDefect" for d in msg.defects):
         body, damage = pages[-1]  # the file ends inside its last part (cut): what it held after the cut is lost
         pages[-1] = (body, damage or "MHTML ends before its closing boundary (cut)")
@@ -295,7 +296,7 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
                                  no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
                                  tag=(q + "Worksheet", q + "Table", q + "Row"))
     if re.search(rb"<!ENTITY", data[:1 << 20]):
-        raise ReadError(Status.UNSUPPORTED, "SpreadsheetML with entity declarations (never expanded; Excel writes none)")
+        raise ReadError(Status.UNSUPPORTED, say(Detail.SPREADSHEETML_ENTITIES))
     sheet: MarkupSheet | None = None
     row_at = 0
     down: dict[int, list] = {}  # column -> [last row, value] of a cell merged down (ss:MergeDown) over the next rows
@@ -326,15 +327,15 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
         parser.close()
     except etree.XMLSyntaxError as e:
         if sheet is None and not done:
-            raise ReadError(Status.CORRUPT, f"SpreadsheetML: {error_name(e)}") from e
+            raise ReadError(Status.CORRUPT, say(Detail.SPREADSHEETML_DAMAGED, error=error_name(e))) from e
         if sheet is None:  # the worksheets read are whole, but more may have followed
             yield MarkupSheet("", damage=[f"SpreadsheetML ends after worksheet {done} ({error_name(e)})"])
             return
-        sheet.damage.append(f"SpreadsheetML ends inside worksheet after row {len(sheet.rows)} ({error_name(e)})")
+        sheet.damage.append(say(Detail.SPREADSHEETML_CUT_ERROR, n=len(sheet.rows), error=error_name(e)))
         yield sheet
         return
     if sheet is not None:  # lxml saw no error but the worksheet never closed
-        sheet.damage.append(f"SpreadsheetML ends inside worksheet after row {len(sheet.rows)}")
+        sheet.damage.append(say(Detail.SPREADSHEETML_CUT, n=len(sheet.rows)))
         yield sheet
 
 
@@ -346,7 +347,7 @@ def _declared_size(table, q: str, max_cells: int) -> None:
     except ValueError:
         return
     if rows * cols > max_cells:
-        raise ReadError(Status.TOO_LARGE, f"declared sheet size {rows * cols} cells > cap {max_cells}")
+        raise ReadError(Status.TOO_LARGE, say(Detail.DECLARED_SIZE_OVER, n=rows * cols, cap=max_cells))
 
 
 def _count(raw: str | None, cap: int) -> int:

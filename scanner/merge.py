@@ -35,7 +35,7 @@ from .models import Location
 from .output import require_intact, require_vouched, write_private
 from .persons.keys import CASE_KEY, check_key_id, key_id, key_text, read_key_file
 from .promote import RENAMED_SAME_SHA256, SAME_SHA256, apply_to_findings
-from .store import duplicate_groups, tool_info, with_codes
+from .store import duplicate_groups, tool_info, with_codes, with_volume_codes
 from .textsafe import shown
 
 
@@ -115,7 +115,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
             "finished": finished,
             "command_line": command_line,
             "sources": _once([s for sc in scans for s in sc.sources]),
-            "source_details": _once([s for sc in scans for s in sc.source_details]),
+            "source_details": with_volume_codes(_once([s for sc in scans for s in sc.source_details])),
             "source_errors": _once([s for sc in scans for s in sc.source_errors]),
             "files_seen": counts["files_seen"],
             "bytes_read": counts["bytes_read"],

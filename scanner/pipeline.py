@@ -32,6 +32,7 @@ from .contracts import (
     ScanContext,
     ScanResult,
 )
+from .details import Detail, say
 from .errors import LeakscanError, ReadError, SourceError
 from .examine import Candidate, LazyHead, by_content, examine_entry, pick, read_capped, read_once, unreadable
 from .fingerprint import ReadResult
@@ -172,15 +173,13 @@ class Dispatcher:
         twice = state is not None and state.resuming and state.interrupted(key or "") >= INTERRUPTED_LIMIT
         if twice and self.pool is None:
             self._ready(failed(FileTask(entry.location, entry.name, entry.deleted, cand, None), Status.CORRUPT,
-                               "the scan ended twice while this file was being examined; not examined again "
-                               "(it may crash or exhaust the machine)"), key)
+                               say(Detail.SCAN_ENDED_TWICE)), key)
             return
         task = self._task(entry, cand)
         if task is None:
             return
         if twice and isinstance(task.ref, LiveRef):
-            self._ready(failed(task, Status.CORRUPT, "the scan ended twice while this file was being examined; "
-                               "not examined again (it may crash or exhaust the machine)"), key)
+            self._ready(failed(task, Status.CORRUPT, say(Detail.SCAN_ENDED_TWICE)), key)
             return
         task.fresh = twice
         if state is not None and state.resuming:  # a step that killed a worker in an earlier run is not run again
@@ -524,11 +523,13 @@ def settle_lost(source: Source, ctx: ScanContext, mark: ResultMark) -> None:
     for i in range(mark.skipped, len(result.skipped)):
         s = result.skipped[i]
         if s.reason in _LOSABLE:
-            result.skipped[i] = Skipped(s.location, Status.SOURCE_LOST, f"{why} (it failed as {s.reason}: {s.detail})")
+            result.skipped[i] = Skipped(s.location, Status.SOURCE_LOST,
+                                          say(Detail.LOST_AFTER_FAILING, why=why, reason=str(s.reason), then=s.detail))
             keys.append(s.location.key())
     for hit in result.hits[mark.hits:]:
         if hit.status in _LOSABLE:
-            hit.status, hit.status_detail = Status.SOURCE_LOST, f"{why} (it failed as {hit.status}: {hit.status_detail})"
+            hit.status, hit.status_detail = Status.SOURCE_LOST, say(Detail.LOST_AFTER_FAILING, why=why, reason=str(hit.status),
+                                                                  then=hit.status_detail)
             stored = getattr(hit, "stored", None)
             if stored is not None:  # a hit replayed from the state keeps its JSON (its own dict)
                 stored.update(status=hit.status, status_detail=hit.status_detail)

@@ -267,8 +267,8 @@ class WorkerPool:
             for task in unit[got:]:
                 task.attempts += 1
                 if task.attempts >= MAX_ATTEMPTS:
-                    self._done.append((task, failed(task, Status.CORRUPT, f"worker process {how or 'lost'} before "
-                                                    f"examining it, {task.attempts} times")))
+                    self._done.append((task, failed(task, Status.CORRUPT, say(Detail.WORKER_LOST_TIMES, how=how or "lost",
+                                                                                    n=task.attempts))))
                 else:
                     again.append(task)
             if again:

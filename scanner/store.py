@@ -107,6 +107,18 @@ def with_codes(entry: dict[str, Any], key: str, codes: str) -> dict[str, Any]:
     return entry
 
 
+def with_volume_codes(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The source details with each volume's detail (an image's layers) also as detail codes (``detail_codes``)."""
+    out = []
+    for source in sources:
+        volumes = source.get("volumes") if isinstance(source, dict) else None
+        if isinstance(volumes, list):
+            source = {**source, "volumes": [with_codes(dict(v), "detail", SKIP_DETAIL_CODES) if isinstance(v, dict)
+                                            else v for v in volumes]}
+        out.append(source)
+    return out
+
+
 def build_findings(result: ScanResult) -> dict[str, Any]:
     cfg = result.config
     files = [with_codes(h.to_json(), "status_detail", FILE_DETAIL_CODES) for h in result.hits]
@@ -134,7 +146,7 @@ def build_findings(result: ScanResult) -> dict[str, Any]:
             "finished": result.finished,
             "command_line": list(cfg.command_line) or list(sys.argv),
             "sources": list(cfg.sources),
-            "source_details": result.sources,
+            "source_details": with_volume_codes(result.sources),
             "source_errors": result.source_errors,
             "files_seen": result.files_seen,
             "bytes_read": result.bytes_read,

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from .codes import Status
+from .details import Detail, say
 from .errors import ReadError
 
 MiB = 1 << 20
@@ -621,7 +622,7 @@ def _realigned_utf16(data: bytes, dec: Decoding) -> bytes:
 
 
 def _line_too_long(max_line: int) -> ReadError:
-    return ReadError(Status.TOO_LARGE, f"a line longer than {max_line // MiB} MiB (text table line cap)")
+    return ReadError(Status.TOO_LARGE, say(Detail.LINE_TOO_LONG, n=max_line // MiB))
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from types import ModuleType
 
 from .codes import Status
+from .details import Detail, say
 from .errors import ReadError
 from .isolation import decoding
 from .sheet import Caps, CellBudget, Sheet
@@ -212,11 +213,11 @@ def check_parts(data: bytes) -> None:
             try:
                 types = [t for t, _, _ in biff12_records(part)]
             except (ValueError, IndexError) as e:
-                raise ReadError(Status.CORRUPT, "xlsb: a binary part is truncated") from e
+                raise ReadError(Status.CORRUPT, say(Detail.XLSB_TRUNCATED)) from e
             if not types or (types[0] in BEGIN_END and types[-1] != BEGIN_END[types[0]]):
-                raise ReadError(Status.CORRUPT, "xlsb: a binary part ends before its End record")
+                raise ReadError(Status.CORRUPT, say(Detail.XLSB_NO_END))
         if "xl/workbook.bin" not in zf.namelist():
-            raise ReadError(Status.CORRUPT, "xlsb: no xl/workbook.bin")
+            raise ReadError(Status.CORRUPT, say(Detail.XLSB_NO_WORKBOOK))
 
 
 def pyxlsb_sheets(data: bytes, caps: Caps) -> Iterator[Sheet]:
@@ -247,13 +248,13 @@ def _sheet_rows(ws: object, strings: object, biff12: ModuleType, budget: CellBud
             if row is not None:
                 yield row
             if not row_num < rec.r < MAX_ROWS:
-                raise ReadError(Status.CORRUPT, "xlsb: rows out of order or past row 1048576")
+                raise ReadError(Status.CORRUPT, say(Detail.XLSB_ROWS_BAD))
             for _ in range(rec.r - row_num - 1):
                 yield []
             row, row_num = [], rec.r
         elif biff12.BLANK <= rtype <= biff12.FORMULA_BOOLERR:
             if row is None or not 0 <= rec.c < MAX_COLUMNS:
-                raise ReadError(Status.CORRUPT, "xlsb: cell outside a row or past column XFD")
+                raise ReadError(Status.CORRUPT, say(Detail.XLSB_CELL_BAD))
             value = rec.v
             if rtype == biff12.STRING and strings is not None:
                 value = strings[rec.v]  # type: ignore[index]

@@ -24,7 +24,7 @@ from tests.conftest import run_cli
 from tests.detail_tree import OPTIONS, build
 
 SAMPLE = {"d": 3, "list": ["cp932", "utf-8"], "word": "zip", "exc": "BadZipFile", "name": "p1/vss1",
-          "lib": "unable to open volume"}
+          "lib": "unable to open volume", "mail": "mbox", "archive": "7z"}
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b")  # three English words in a row
 

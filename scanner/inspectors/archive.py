@@ -299,7 +299,7 @@ class ArchiveInspector:
             if part is not None:  # the first part of a split archive: no directory of its own, said as such
                 return Inspection(status=Status.UNSUPPORTED,
                                   detail=f"{part.detail(entry.name, problem=problem)} ({kind}: {text})")
-            return Inspection(status=reason, detail=f"{kind}: {text}")
+            return Inspection(status=reason, detail=say(Detail.ARCHIVE_PROBLEM, kind=kind, why=text))
         children = guard_listing(opened.items(), entry, kind)
         spans = spanned_parts(data) if kind == "zip" else 1
         if part is not None and opened.status != Status.OK:  # X.zip.001 read from its local headers

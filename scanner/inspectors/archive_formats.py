@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, Self
 from ..backends import MissingBackend, load
 from ..codes import Status
 from ..contracts import ScanContext
-from ..details import Detail, say
+from ..details import SEP, Detail, say
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
@@ -433,8 +433,7 @@ def _zip_from_local_headers(parent: Entry, data: bytes, ctx: ScanContext, caps: 
                 member.damage = say(Detail.ZIP_MEMBER_LOCAL_CUT, why=why)
             yield member
 
-    return Opened(items, Status.CORRUPT, f"{say(Detail.ZIP_DIRECTORY_UNREADABLE, library=why_dir)}; "
-                  f"{say(Detail.LOCAL_HEADERS)}", is_document=first_name.decode("cp437") in DOCUMENT_MARKERS)
+    return Opened(items, Status.CORRUPT, SEP.join((say(Detail.ZIP_DIRECTORY_UNREADABLE, library=why_dir), say(Detail.LOCAL_HEADERS))), is_document=first_name.decode("cp437") in DOCUMENT_MARKERS)
 
 
 # ---------------------------------------------------------------- 7z
@@ -449,7 +448,7 @@ class _CappedWriter:
 
     def write(self, s: bytes | bytearray) -> int:
         if self.buf.tell() + len(s) > self.limit:
-            raise ReadError(Status.TOO_LARGE, f"7z member over {self.limit} bytes (declared size or memory cap)")
+            raise ReadError(Status.TOO_LARGE, say(Detail.SEVENZ_MEMBER_OVER, limit=self.limit))
         self.caps.budget.charge(len(s))
         return self.buf.write(s)
 
@@ -582,9 +581,9 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, h
             blocked = (Status.ENCRYPTED, say(Detail.MEMBER_ENCRYPTED, format="7z", why=why)) if encrypted else \
                 caps.declared(size, None)
             if blocked is None and inflated > caps.whole_archive_limit(len(data)):
-                blocked = (Status.BOMB, f"7z declares {inflated} bytes from {len(data)} (ratio over {caps.ratio})")
+                blocked = (Status.BOMB, say(Detail.SEVENZ_BOMB, n=inflated, size=len(data), ratio=str(caps.ratio)))
             if blocked is None and size > caps.member_memory:
-                blocked = (Status.TOO_LARGE, f"7z member of {size} bytes over the in-memory cap {caps.member_memory}")
+                blocked = (Status.TOO_LARGE, say(Detail.SEVENZ_MEMBER_OVER_MEMORY, size=size, cap=caps.member_memory))
             plan.append((f, blocked))
         batch: list[Any] = []
         batch_size = 0
@@ -608,7 +607,7 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, h
 
 
 def _no_open() -> IO[bytes]:
-    raise ReadError(Status.UNREADABLE, "not extracted")
+    raise ReadError(Status.UNREADABLE, say(Detail.NOT_EXTRACTED))
 
 
 # the library that runs each 7z coder (py7zr's method names): named when one crashes or hangs a worker
@@ -684,8 +683,7 @@ class _WatchedTarInfo(tarfile.TarInfo):
             tarfile_.fileobj = real
             if watched.first is not None and not _pax_records(watched.first[:self.size]):
                 tarfile_.leakscan_lost = (  # type: ignore[attr-defined]
-                    f"an extended header (type {self.type.decode('latin-1')!r}) of {self.size} bytes holds no pax "
-                    "records: a damaged type flag; the member it was is lost")
+                    say(Detail.PAX_NO_RECORDS, type=repr(self.type.decode("latin-1")), size=self.size))
 
 
 class _Reads(Protocol):
@@ -744,7 +742,7 @@ def _tar_tail(tf: tarfile.TarFile, limit: int) -> str | None:
         if not chunk:
             return None
         if chunk.strip(b"\x00"):
-            return "a zeroed header block, data after it not read"
+            return say(Detail.ZEROED_HEADER_BLOCK)
         read += len(chunk)
     return None
 
@@ -777,18 +775,18 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
     if data.startswith(COMPRESSED_MAGIC):
         broken = inflate_prefix(data, ratio_limit, keep=False)[1]
         if broken and broken != STREAM_ENDS_EARLY:
-            garbled = f"{_compression_name(data)} stream damaged ({broken})"
+            garbled = {"format": _compression_name(data), "library": str(broken)}
 
     def mark(item: Item) -> Item:
         if garbled and isinstance(item, ArchiveMemberEntry) and not item.damage:
-            item.damage = f"the tar's {garbled}: this member's bytes may be damaged"
+            item.damage = say(Detail.TAR_MEMBER_MAY_BE_DAMAGED, **garbled)
         return item
 
     regular: dict[str, tarfile.TarInfo] = {}  # regular members by name, for the hard links that follow them
 
     def items() -> Iterator[Item]:
         if garbled:
-            yield Skipped(parent.location, Status.CORRUPT, f"tar: {garbled}: members read from it may hold damaged bytes")
+            yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_STREAM_DAMAGED, **garbled))
         count = 0
         while True:
             try:
@@ -796,26 +794,25 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as e:
                 reason, text = error_reason(e)
                 if (lost := getattr(tf, "leakscan_lost", None)) is not None:
-                    text = f"{lost}; {text}"
-                yield Skipped(parent.location, Status.CORRUPT, f"tar: unreadable after {count} members: {text}")
+                    text = SEP.join((str(lost), text))
+                yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_UNREADABLE_AFTER, n=count, why=text))
                 return
             if ti is None:
                 if (lost := getattr(tf, "leakscan_lost", None)) is not None:
-                    yield Skipped(parent.location, Status.CORRUPT, f"tar: after member {count}: {lost}")
+                    yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_AFTER_MEMBER, n=count, why=str(lost)))
                 why = _tar_tail(tf, ratio_limit)
                 if why:
-                    yield Skipped(parent.location, Status.CORRUPT, f"tar: members after the first {count} not read: {why}")
+                    yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_MEMBERS_AFTER_NOT_READ, n=count, why=why))
                 return
             count += 1
             if (lost := getattr(tf, "leakscan_lost", None)) is not None:
                 tf.leakscan_lost = None  # type: ignore[attr-defined]
-                yield Skipped(parent.location, Status.CORRUPT, f"tar: before member {count}: {lost}")
+                yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_BEFORE_MEMBER, n=count, why=str(lost)))
             raw = ti.name.encode("utf-8", "surrogateescape")
             if len(raw) > 4096 or any(c < 0x20 for c in raw):
                 # no path: a damaged type flag made a member's data the long name of the one after it (the
                 # member itself is gone), or the name field is noise
-                yield Skipped(parent.location, Status.CORRUPT, f"tar: member {count} has no path for a name "
-                              f"({len(raw)} bytes, control characters): a damaged header; a member may be lost")
+                yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_MEMBER_NO_PATH, n=count, size=len(raw)))
             path, was_utf8 = decode_name(raw)
             raw_hex = None if was_utf8 else raw.hex()
             loc = parent.location.child(hop, path, raw_hex)
@@ -829,7 +826,7 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                 m = _Member(path, raw_hex, target.size, None, iso_utc(ti.mtime))
                 blocked = caps.declared(target.size, None)
                 if blocked is None and target.size > caps.member_memory:
-                    blocked = (Status.TOO_LARGE, f"tar member of {target.size} bytes over the in-memory cap")
+                    blocked = (Status.TOO_LARGE, say(Detail.TAR_MEMBER_OVER, size=target.size))
                 if blocked:
                     yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
                     continue
@@ -842,19 +839,19 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                 continue
             if not ti.isreg():
                 kind = "fifo" if ti.isfifo() else "device" if (ti.ischr() or ti.isblk()) else "other"
-                yield Skipped(loc, Status.SPECIAL_FILE, f"tar {kind}: not read")
+                yield Skipped(loc, Status.SPECIAL_FILE, say(Detail.TAR_SPECIAL, kind=kind))
                 continue
             regular[_norm(ti.name)] = ti
             m = _Member(path, raw_hex, ti.size, None, iso_utc(ti.mtime))
             end = ti.offset_data + ti.size
             if end > ratio_limit:
                 yield _yield_member(parent, hop, m, ctx, caps, _no_open,
-                                    (Status.BOMB, f"tar declares {end} bytes from {len(data)} (ratio over {caps.ratio})"))
-                yield Skipped(parent.location, Status.BOMB, f"tar: members after {path!r} not read (decompression bomb)")
+                                    (Status.BOMB, say(Detail.TAR_BOMB, n=end, size=len(data), ratio=str(caps.ratio))))
+                yield Skipped(parent.location, Status.BOMB, say(Detail.TAR_BOMB_AFTER, path=repr(path)))
                 return
             blocked = caps.declared(ti.size, None)
             if blocked is None and ti.size > caps.member_memory:
-                blocked = (Status.TOO_LARGE, f"tar member of {ti.size} bytes over the in-memory cap {caps.member_memory}")
+                blocked = (Status.TOO_LARGE, say(Detail.TAR_MEMBER_OVER_CAP, size=ti.size, cap=caps.member_memory))
             if blocked:
                 yield _yield_member(parent, hop, m, ctx, caps, _no_open, blocked)
                 continue
@@ -873,11 +870,11 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                     return
                 # the archive breaks inside this member: what came before the break is still read
                 caps.budget.charge(len(content))
-                why = f"tar member cut after {len(content)} of {ti.size} bytes ({text})"
+                why = say(Detail.TAR_MEMBER_CUT, n=len(content), size=ti.size, why=text)
                 member = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
                 if isinstance(member, ArchiveMemberEntry):
-                    member.damage = f"{why}: only the bytes before the break were read"
-                yield Skipped(parent.location, reason, f"tar: {why}; members after it not read")
+                    member.damage = say(Detail.ONLY_BEFORE_BREAK, why=why)
+                yield Skipped(parent.location, reason, say(Detail.TAR_STOPPED, why=why))
                 yield member
                 return
             yield mark(_yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content)))
@@ -905,10 +902,10 @@ def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveL
             return
         member = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
         if broken:  # what inflated before the break is read (a cut CSV still names its people), and said
-            why = f"{_compression_name(data)} stream breaks after {size} inflated bytes ({broken})"
+            why = say(Detail.STREAM_BREAKS, format=_compression_name(data), n=size, library=str(broken))
             if isinstance(member, ArchiveMemberEntry):
-                member.damage = f"{why}: only the bytes before the break were read"
-            yield Skipped(parent.location, Status.CORRUPT, f"compressed: {why}")
+                member.damage = say(Detail.ONLY_BEFORE_BREAK, why=why)
+            yield Skipped(parent.location, Status.CORRUPT, say(Detail.COMPRESSED_BREAK, why=why))
         yield member
 
     return Opened(items)
@@ -1050,10 +1047,10 @@ def _cpio_reader() -> type:
                 try:
                     entry = self._ReadFileEntry(file_object, offset)
                 except (dfvfs_errors.Error, ValueError, OSError, struct.error, AttributeError) as e:
-                    self.stopped = f"header at byte {offset} unreadable ({type(e).__name__})"
+                    self.stopped = say(Detail.CPIO_HEADER_UNREADABLE, at=offset, error=type(e).__name__)
                     return
                 if entry.size <= 0 or entry.data_offset + entry.data_size > self._file_size:
-                    self.stopped = f"member at byte {offset} runs past the end of the archive"
+                    self.stopped = say(Detail.CPIO_MEMBER_PAST_END, at=offset)
                     if entry.size > 0 and entry.data_offset <= self._file_size and entry.path != "TRAILER!!!":
                         self.cut = entry  # its name is whole: named, and read up to the cut
                     return
@@ -1063,7 +1060,7 @@ def _cpio_reader() -> type:
                     break
                 self.members.append(entry)
             if not trailer:
-                self.stopped = self.stopped or "no TRAILER!!! record: the archive is truncated"
+                self.stopped = self.stopped or say(Detail.CPIO_NO_TRAILER)
 
     return CpioMembers
 
@@ -1095,14 +1092,14 @@ def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits,
                 yield Link(loc, decode_name(data[start:start + size])[0])
                 continue
             if kind != statmod.S_IFREG:
-                yield Skipped(loc, Status.SPECIAL_FILE, "cpio device, fifo or socket: not read")
+                yield Skipped(loc, Status.SPECIAL_FILE, say(Detail.CPIO_SPECIAL_NOT_READ))
                 continue
             member = _Member(path, raw_hex, size, size, iso_utc(m.modification_time) if m.modification_time else None)
             blocked = caps.declared(size, None)
             yield _yield_member(parent, hop, member, ctx, caps,
                                 partial(io.BytesIO, data[start:start + size]), blocked)
         if reader.stopped:
-            yield Skipped(parent.location, Status.CORRUPT, f"cpio: {reader.stopped}; members after it not read")
+            yield Skipped(parent.location, Status.CORRUPT, say(Detail.CPIO_STOPPED, why=reader.stopped))
         m = reader.cut
         if m is not None and statmod.S_ISREG(m.mode or 0):
             # a cut archive still names its last member, and what came before the cut is read (as tar does)
@@ -1117,8 +1114,7 @@ def open_cpio(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits,
                 caps.budget.charge(charged := len(content))
             entry = _yield_member(parent, hop, member, ctx, caps, partial(io.BytesIO, content), blocked, charged)
             if isinstance(entry, ArchiveMemberEntry):
-                entry.damage = (f"cpio member cut after {len(content)} of {m.data_size} bytes: only the bytes "
-                                "before the cut were read")
+                entry.damage = say(Detail.CPIO_MEMBER_CUT, n=len(content), size=m.data_size)
             yield entry
 
     return Opened(items)

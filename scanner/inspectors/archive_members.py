@@ -84,7 +84,7 @@ class InflateBudget:
     def charge(self, n: int) -> None:
         self.used += n
         if self.used > self.total:
-            raise ReadError(Status.TOO_LARGE, f"archive content over the cap of {self.total} bytes (--max-archive-mb)")
+            raise ReadError(Status.TOO_LARGE, say(Detail.ARCHIVE_OVER_CAP, cap=self.total))
 
 
 @dataclass
@@ -103,10 +103,9 @@ class ArchiveLimits:
     def declared(self, size: int, compressed: int | None) -> tuple[Status, str] | None:
         """Refuse a member by what its header declares, before inflating a byte of it."""
         if size > self.budget.remaining():
-            return (Status.TOO_LARGE, f"declares {size} bytes; {self.budget.remaining()} left under the archive cap")
+            return (Status.TOO_LARGE, say(Detail.DECLARES_OVER_LEFT, size=size, left=self.budget.remaining()))
         if compressed is not None and size > RATIO_GRACE and size > self.ratio * max(compressed, 1):
-            return (Status.BOMB, f"declares {size} bytes from {compressed} compressed "
-                            f"(ratio over {self.ratio}, --max-archive-ratio)")
+            return (Status.BOMB, say(Detail.DECLARES_BOMB, size=size, compressed=compressed, ratio=str(self.ratio)))
         return None
 
 
@@ -156,10 +155,10 @@ class _MemberReader(io.RawIOBase):
         self._pos += n
         m = self._m
         if self._pos > m.size:
-            raise ReadError(Status.BOMB, f"inflates past its declared size of {m.size} bytes")
+            raise ReadError(Status.BOMB, say(Detail.INFLATES_PAST_DECLARED, size=m.size))
         if (m.compressed is not None and self._pos > RATIO_GRACE
                 and self._pos > m.caps.ratio * max(m.compressed, 1)):
-            raise ReadError(Status.BOMB, f"inflates over ratio {m.caps.ratio} (--max-archive-ratio)")
+            raise ReadError(Status.BOMB, say(Detail.INFLATES_OVER_RATIO, ratio=str(m.caps.ratio)))
         if self._pos > m.charged:
             m.caps.budget.charge(self._pos - m.charged)
             m.charged = self._pos

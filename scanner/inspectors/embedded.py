@@ -24,6 +24,7 @@ from typing import IO
 
 from ..codes import Status
 from ..contracts import Inspection, ScanContext
+from ..details import Detail, say
 from ..doctail import SMALLEST_WITH_EMBEDDING, TAIL, tail_window
 from ..errors import ReadError
 from ..isolation import decoding
@@ -215,8 +216,7 @@ def embedded_parts(items: Iterator[Item], depth: int, document: tuple[Location, 
         yield from _subdocument(folder, members)
     lost = _objects_in_local_headers(document[1]) - listed if document is not None else set()
     if lost and document is not None:
-        yield Skipped(document[0], Status.CORRUPT, f"{len(lost)} embedded object(s) named by local headers are not in "
-                      "the zip directory (a damaged entry): not examined")
+        yield Skipped(document[0], Status.CORRUPT, say(Detail.EMBEDDED_LOST_FROM_DIRECTORY, n=len(lost)))
 
 
 def _objects_in_local_headers(data: bytes) -> set[str]:
@@ -249,7 +249,7 @@ def _subdocument(folder: str, members: list[ArchiveMemberEntry]) -> Iterator[Ite
                 parts[member.location.path.split("/", 1)[1]] = f.read()
     except Exception as e:  # noqa: BLE001 - a damaged object is listed, the document's other objects go on
         reason, text = error_reason(e)
-        yield Skipped(loc, reason, f"embedded OpenDocument object: {text}")
+        yield Skipped(loc, reason, say(Detail.EMBEDDED_ODF_PROBLEM, why=text))
         return
     content = parts.get("content.xml")
     if content is None or not _SPREADSHEET_BODY.search(content[:1 << 16]):
@@ -290,17 +290,18 @@ def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLi
             size = ole.get_size(stream)
             blocked = caps.declared(size, None)
             if blocked:
-                return Inspection(status=blocked[0], detail=f"embedded OLE object: {stream.lstrip(chr(1))} stream {blocked[1]}")
+                return Inspection(status=blocked[0], detail=say(Detail.OLE_STREAM_BLOCKED, stream=stream.lstrip(chr(1)),
+                                                                          why=blocked[1]))
             content = ole.openstream(stream).read(size + 1)
         if len(content) != size:
-            raise ReadError(Status.CORRUPT, f"{stream.lstrip(chr(1))} stream holds {len(content)} of {size} bytes")
+            raise ReadError(Status.CORRUPT, say(Detail.STREAM_SHORT, stream=stream.lstrip(chr(1)), n=len(content), size=size))
         name = stream
         if stream == NATIVE_STREAM:
             name, content = native_file(content)
         caps.budget.charge(len(content))
     except Exception as e:  # noqa: BLE001 - a damaged OLE object is data, not a crash
         reason, text = error_reason(e)
-        return Inspection(status=reason, detail=f"embedded OLE object: {text}")
+        return Inspection(status=reason, detail=say(Detail.EMBEDDED_OLE_PROBLEM, why=text))
     hop = Hop("archive", entry.location.path, {"format": "ole"})
     child = ArchiveMemberEntry(entry.location.child(hop, name), member_base_name(name), entry.deleted, len(content),
                                None, None, None, lambda: io.BytesIO(content), caps, charged=len(content))
@@ -317,15 +318,15 @@ def _without_content(ole: object) -> Inspection:
     stream is there (a flipped bit in its directory loses them), then it is listed as corrupt."""
     entries = ole.listdir()  # type: ignore[attr-defined]
     if not entries:
-        return Inspection(status=Status.CORRUPT, detail="embedded OLE object: its directory lists no stream")
+        return Inspection(status=Status.CORRUPT, detail=say(Detail.OLE_NO_STREAM))
     if any(ole.exists(s) for s in _WORKBOOK_STREAMS):  # type: ignore[attr-defined]
         return Inspection()  # an .xls: the spreadsheet inspector reads it
     if ole.exists("\x01CompObj"):  # type: ignore[attr-defined]
         comp = ole.openstream("\x01CompObj").read(4096)  # type: ignore[attr-defined]
         named = next((c for c in _TABLE_CLASSES if c in comp), None)
         if named is not None:
-            return Inspection(status=Status.CORRUPT, detail=f"embedded OLE object: its CompObj names "
-                              f"{named.decode()} but it holds no workbook, Package or Ole10Native stream")
+            return Inspection(status=Status.CORRUPT, detail=say(Detail.OLE_COMPOBJ_NO_STREAM,
+                                                                             named=named.decode()))
     return Inspection()
 
 
@@ -345,7 +346,7 @@ def native_file(stream: bytes) -> tuple[str, bytes]:
     (size,) = struct.unpack_from("<I", stream, at)
     at += 4
     if temp_len > len(stream) or at + size > len(stream):
-        raise ReadError(Status.CORRUPT, f"Ole10Native: data of {size} bytes past the stream's end")
+        raise ReadError(Status.CORRUPT, say(Detail.OLE10NATIVE_PAST_END, size=size))
     try:
         name = label.decode("cp932")
     except UnicodeDecodeError:

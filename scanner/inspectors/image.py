@@ -219,8 +219,7 @@ class ImageInspector:
         import posixpath
 
         if image_depth(entry) >= MAX_IMAGE_NESTING:
-            return Inspection(status=Status.TOO_DEEP, detail=(
-                f"macOS sparse bundle inside {MAX_IMAGE_NESTING} images: not opened; scan it as a SOURCE"))
+            return Inspection(status=Status.TOO_DEEP, detail=say(Detail.BUNDLE_TOO_DEEP, n=MAX_IMAGE_NESTING))
         from ..backends import load
 
         load("pytsk3")
@@ -235,7 +234,7 @@ class ImageInspector:
         except SourceError as e:
             skipped = list(e.skipped)
             status = skipped[0].reason if skipped else Status.UNSUPPORTED
-            return Inspection(status=status, detail=f"macOS sparse bundle (this folder): {e}",
+            return Inspection(status=status, detail=say(Detail.BUNDLE_FOLDER_PROBLEM, why=str(e)),
                               children=skipped[1:] if skipped and skipped[0].detail == str(e) else skipped)
         details = source.describe()
         details["source"] = within.display()
@@ -265,7 +264,7 @@ def _walked(source: ImageSource, fd: int | None, where: Location) -> Iterator[It
     except (KeyboardInterrupt, SystemExit, GeneratorExit):  # GeneratorExit: the reader stopped early
         raise
     except BaseException as e:  # noqa: BLE001 - a walk failing inside a nested image is data
-        yield Skipped(where, Status.CORRUPT, f"nested image: walk stopped ({type(e).__name__})")
+        yield Skipped(where, Status.CORRUPT, say(Detail.NESTED_WALK_STOPPED, error=type(e).__name__))
     finally:
         source.__exit__()
         if fd is not None:

@@ -28,6 +28,7 @@ from typing import IO
 
 from ..codes import Status
 from ..contracts import Inspection
+from ..details import Detail, say
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop
@@ -263,7 +264,7 @@ def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits, kind: str | None
                            doc_objects(data, caps, xls=True) if kind == "xls" else doc_objects(data, caps))
     except Exception as e:  # noqa: BLE001 - a damaged document is data, not a crash
         reason, text = error_reason(e)
-        return Inspection(status=reason, detail=f"{kind} embedded objects: {text}")
+        return Inspection(status=reason, detail=say(Detail.LEGACY_EMBEDDED, kind=str(kind), why=text))
     children: list[Item] = []
     problems: list[str] = []
     reasons: list[Status] = []  # of objects that could not be read at all, when a ReadError named one
@@ -283,7 +284,7 @@ def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits, kind: str | None
     if problems:
         # damage wins; objects listed only for a cap (too-large, bomb ...) give the document that reason
         status = reasons[0] if reasons and len(reasons) == len(problems) else Status.CORRUPT
-        return Inspection(status=status, detail=f"{kind} embedded objects: " + "; ".join(problems)[:400],
+        return Inspection(status=status, detail=say(Detail.LEGACY_EMBEDDED, kind=str(kind), why="; ".join(problems)[:400]),
                           children=iter(children))
     return Inspection(children=iter(children))
 
@@ -315,8 +316,7 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
                 lost := unreached_entries(data, len(every) + len(storages))):
             # an empty ObjectPool is what Word leaves after its objects are deleted; entries in use that the
             # directory tree does not reach are damage (a flipped bit in a sibling or child link)
-            raise ReadError(Status.CORRUPT, f"{lost} directory entries in use are not reached from the root "
-                                            "(damaged directory): embedded objects may be lost")
+            raise ReadError(Status.CORRUPT, say(Detail.DIRECTORY_ENTRIES_UNREACHED, n=lost))
         for path in storages:
             where = "/".join(path)
             streams = {s: path + [s] for s in (*PACKAGE_STREAMS, NATIVE_STREAM, *WORKBOOK_STREAMS)
@@ -374,10 +374,10 @@ def _stream(ole: object, name: str, caps: ArchiveLimits) -> bytes:
     size = ole.get_size(name)  # type: ignore[attr-defined]
     blocked = caps.declared(size, None)
     if blocked:
-        raise ReadError(blocked[0], f"{name.lstrip(chr(1))} stream {blocked[1]}")
+        raise ReadError(blocked[0], say(Detail.STREAM_BLOCKED, stream=name.lstrip(chr(1)), why=blocked[1]))
     content: bytes = ole.openstream(name).read(size + 1)  # type: ignore[attr-defined]
     if len(content) != size:
-        raise ReadError(Status.CORRUPT, f"{name.lstrip(chr(1))} stream holds {len(content)} of {size} bytes")
+        raise ReadError(Status.CORRUPT, say(Detail.STREAM_SHORT, stream=name.lstrip(chr(1)), n=len(content), size=size))
     caps.budget.charge(size)
     return content
 
@@ -390,11 +390,11 @@ def ppt_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
 
     with olefile.OleFileIO(io.BytesIO(data)) as ole:
         if not ole.exists(_SLIDES_STREAM):
-            raise ReadError(Status.CORRUPT, "no PowerPoint Document stream is reached from the directory's root")
+            raise ReadError(Status.CORRUPT, say(Detail.NO_PPT_STREAM))
         stream = _stream(ole, _SLIDES_STREAM, caps)
     starts = sorted(i for tag in _EX_OLE_OBJ_STG for i in _find_all(stream, tag))
     if len(starts) > _MAX_OBJECTS:
-        raise ReadError(Status.TOO_LARGE, f"more than {_MAX_OBJECTS} object storage records; not read")
+        raise ReadError(Status.TOO_LARGE, say(Detail.OBJECT_RECORDS_OVER, n=_MAX_OBJECTS))
     found = 0
     view = memoryview(stream)  # a record's body is copied only when it holds an object: thousands of
     # header-like runs that each claim the rest of the stream cost no copy each (quadratic time before)
@@ -420,10 +420,9 @@ def ppt_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
             content = bytes(body)
             caps.budget.charge(len(content))
             found += 1
-            yield name, content, "" if len(content) == length else f"record cut after {len(content)} of {length} bytes"
+            yield name, content, "" if len(content) == length else say(Detail.RECORD_CUT, n=len(content), size=length)
     if not found and _EX_OLE_EMBED in stream:
-        raise ReadError(Status.CORRUPT, "the presentation lists embedded objects, but no object storage record "
-                                        "(ExOleObjStg) could be read")
+        raise ReadError(Status.CORRUPT, say(Detail.NO_OBJECT_RECORD))
 
 
 def _find_all(data: bytes, tag: bytes) -> Iterator[int]:
@@ -459,7 +458,7 @@ def rtf_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
     while (match := _OBJDATA.search(data, pos)) is not None:
         n += 1
         if n > _MAX_OBJECTS:
-            raise ReadError(Status.TOO_LARGE, f"more than {_MAX_OBJECTS} objdata groups; the rest not read")
+            raise ReadError(Status.TOO_LARGE, say(Detail.OBJDATA_GROUPS_OVER, n=_MAX_OBJECTS))
         raw, pos = _objdata_bytes(data, match.end(), caps)  # the next object is searched after this one
         try:
             klass, native = ole1_native(raw)
@@ -500,7 +499,7 @@ def _objdata_bytes(data: bytes, start: int, caps: ArchiveLimits) -> tuple[bytes,
             pieces.append(data[at:])  # the group never closes (a cut file): what is there
     digits = _NOT_HEX.sub(b"", _CONTROL.sub(b"", b"".join(pieces)))
     if len(digits) > 2 * min(caps.budget.remaining(), caps.member_memory):
-        raise ReadError(Status.TOO_LARGE, "objdata over the archive cap (--max-archive-mb)")
+        raise ReadError(Status.TOO_LARGE, say(Detail.OBJDATA_OVER_CAP))
     raw = bytes.fromhex(digits[: len(digits) // 2 * 2].decode("ascii"))
     caps.budget.charge(len(raw))
     return raw, end
@@ -543,7 +542,7 @@ def compound_file(name: str, payload: bytes) -> bytes:
     while (data_sectors + 1 + fat_sectors) > fat_sectors * 128:
         fat_sectors += 1
     if fat_sectors > 109:
-        raise ReadError(Status.TOO_LARGE, "workbook stream over 6 MiB: no room for it in a one-level FAT")
+        raise ReadError(Status.TOO_LARGE, say(Detail.WORKBOOK_STREAM_OVER_6MIB))
     fat = [i + 1 for i in range(data_sectors - 1)] + [END, END] + [0xFFFFFFFD] * fat_sectors
     fat += [FREE] * (fat_sectors * 128 - len(fat))
     header = bytearray(512)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from ..codes import Reason, Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
+from ..details import Detail, say
 from ..detectors.lockfile import MAX_LOCK_BYTES, PARSERS, LockFormatError
 from ..models import Entry
 from ..names import NameRules, lock_rules
@@ -53,6 +54,6 @@ class LockFileInspector:
         try:
             info = PARSERS[fmt](data[:MAX_LOCK_BYTES])
         except LockFormatError as e:
-            return Inspection(status=Status.CORRUPT, detail=f"lock file: {e}",
+            return Inspection(status=Status.CORRUPT, detail=say(Detail.LOCK_FILE_DAMAGED, library=str(e)),
                               annotations={"lock": {"format": fmt, "user": None, "damaged": str(e)}})
         return Inspection(annotations={"lock": info.to_json(self.unmask)})

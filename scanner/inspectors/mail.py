@@ -202,15 +202,14 @@ class MailInspector:
         size = entry.stat().size
         partial = size > cfg.max_inspect_bytes and len(data) < size  # over --max-inspect-mb: its head only
         if partial and kind not in ("mbox", "pst", "ost"):
-            return Inspection(status=Status.TOO_LARGE, detail=f"{kind}: {size} bytes > cap "
-                              f"{cfg.max_inspect_bytes} (--max-inspect-mb)")
+            return Inspection(status=Status.TOO_LARGE, detail=say(Detail.MAIL_OVER_CAP, kind=kind, size=size,
+                                                                           cap=cfg.max_inspect_bytes))
         if kind == "msg" and MSG_MARK not in data:
             if _last_ext(entry.name) in (".msg", ".oft"):
-                return Inspection(status=Status.CORRUPT, detail="msg: no Outlook message stream (__substg1.0_) found")
+                return Inspection(status=Status.CORRUPT, detail=say(Detail.MSG_NO_STREAM))
             return Inspection()  # a compound file that is no message (handled, if at all, by other inspectors)
         if kind == "dbx":
-            return Inspection(status=Status.UNSUPPORTED, detail="Outlook Express mail folder (.dbx): no installed "
-                              "library reads it; its messages and attachments were not examined")
+            return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.DBX_NO_LIBRARY))
         if depth >= cfg.archive_depth:
             return Inspection(status=Status.TOO_DEEP,
                               detail=say(Detail.INSIDE_CONTAINERS, depth=depth, limit=cfg.archive_depth))
@@ -226,7 +225,7 @@ class MailInspector:
             return Inspection(status=e.reason, detail=e.detail)
         except Exception as e:  # noqa: BLE001 - a damaged mail file is data, not a crash (libpff missing: unsupported)
             reason, text = error_reason(e)
-            return Inspection(status=reason, detail=f"{kind}: {text}")
+            return Inspection(status=reason, detail=say(Detail.MAIL_PROBLEM, kind=kind, why=text))
         return Inspection(children=guard_listing(_bounded(items, entry.location, kind), entry, kind))
 
     def _in_place(self, entry: Entry, kind: str, hop: Hop, caps: ArchiveLimits, ctx: ScanContext) -> Iterator[Item]:
@@ -239,7 +238,7 @@ class MailInspector:
             return _closing(lister.mbox_stream(stream, hop), stream)
         if not stream.seekable():
             stream.close()
-            raise ReadError(Status.TOO_LARGE, f"{kind} over --max-inspect-mb that cannot be read in place")
+            raise ReadError(Status.TOO_LARGE, say(Detail.MAIL_STORE_NOT_IN_PLACE, kind=kind))
         try:
             store = Store(stream, self.config.max_inspect_bytes)
         except BaseException:
@@ -263,10 +262,10 @@ class MailInspector:
             data, problem = emlx_message(data)
         mail = read_msg(data) if kind == "msg" else read_message(data)  # no header at all: a problem it lists
         if problem:
-            mail.problems.append((Status.CORRUPT, f"emlx: {problem}"))
+            mail.problems.append((Status.CORRUPT, say(Detail.EMLX_PROBLEM, why=problem)))
         if kind != "msg" and (zeroed := _ZEROED.search(data)) is not None:  # Session 9: a zeroed header was 'clean'
-            mail.problems.append((Status.CORRUPT, f"{kind}: a block of {zeroed.end() - zeroed.start()} NUL bytes at byte "
-                                  f"{zeroed.start()} (zeroed or lost on disk): what it held is lost"))
+            mail.problems.append((Status.CORRUPT, say(Detail.MAIL_NUL_BLOCK, kind=kind, n=zeroed.end() - zeroed.start(),
+                                                          at=zeroed.start())))
         hop.detail.update(_facts(mail))
         return lister.message(entry.location, hop, mail, kind)
 
@@ -282,8 +281,8 @@ def _bounded(items: Iterator[Item], location: Location, kind: str) -> Iterator[I
     rest: dict[Status, int] = {}
 
     def counted() -> list[Skipped]:
-        return [Skipped(location, status, f"{kind}: {n} more messages or attachments {status.value}, not listed "
-                        f"one by one (over {MAX_LISTED} rows)") for status, n in rest.items()]
+        return [Skipped(location, status, say(Detail.MAIL_MORE_NOT_LISTED, kind=kind, n=n, status=status.value,
+                                                  rows=MAX_LISTED)) for status, n in rest.items()]
 
     try:
         for item in items:
@@ -326,15 +325,14 @@ class _Lister:
     def store(self, store: Store, kind: str, hop: Hop, size: int) -> Iterator[Item]:
         declared = pst_declared_size(store.head)
         if declared is not None and size < declared:  # libpff reads what is referenced and may not notice
-            yield Skipped(self.entry.location, Status.CORRUPT, f"{kind}: the store is cut: it holds {size} of the "
-                          f"{declared} bytes its header declares; what could be read was examined")
+            yield Skipped(self.entry.location, Status.CORRUPT, say(Detail.STORE_CUT, kind=kind, size=size, declared=declared))
         try:
             for folder, ident, mail, deleted in store.messages(self.config.parse_timeout):
                 label = message_label(f"#{ident}", mail)
                 label = f"{folder}/{label}" if folder else label
                 yield from self._in_store(hop, label, mail, kind, deleted)
             for status, why in store.problems:
-                yield Skipped(self.entry.location, status, f"{kind}: {why}")
+                yield Skipped(self.entry.location, status, say(Detail.MAIL_PROBLEM, kind=kind, why=why))
             for folder, rows in store.contacts.items():  # an address book is a person table
                 table = contacts_table(rows)
                 loc = self.entry.location.child(hop, f"{folder}/{table.name}" if folder else table.name)
@@ -353,23 +351,20 @@ class _Lister:
         spent = 0.0
         for number, raw in messages:
             if raw is None:
-                yield Skipped(self.entry.location, Status.TOO_LARGE, f"mbox: message {number} is over --max-inspect-mb: "
-                              "not examined")
+                yield Skipped(self.entry.location, Status.TOO_LARGE, say(Detail.MBOX_MESSAGE_OVER_CAP, n=number))
                 continue
             started = time.process_time()
             try:
                 mail = read_message(raw)
             except Exception as e:  # noqa: BLE001 - one damaged message; the mbox's others go on
-                yield Skipped(self.entry.location, Status.CORRUPT, f"mbox: message {number} unreadable ({type(e).__name__})")
+                yield Skipped(self.entry.location, Status.CORRUPT, say(Detail.MBOX_MESSAGE_UNREADABLE, n=number, error=type(e).__name__))
                 continue
             spent += time.process_time() - started
             if (zeroed := _ZEROED.search(raw)) is not None:  # review9f: as in a saved .eml (it was passed over)
-                mail.problems.append((Status.CORRUPT, f"mbox: message {number} holds a block of "
-                                      f"{zeroed.end() - zeroed.start()} NUL bytes (zeroed or lost on disk): what it "
-                                      "held is lost"))
+                mail.problems.append((Status.CORRUPT, say(Detail.MBOX_MESSAGE_NUL_BLOCK, number=number,
+                                                          n=zeroed.end() - zeroed.start())))
             if spent > self.config.parse_timeout:
-                yield Skipped(self.entry.location, Status.TIMEOUT, f"mbox: reading stopped at message {number} "
-                              f"({self.config.parse_timeout:g} s of CPU, --parse-timeout): the rest was not examined")
+                yield Skipped(self.entry.location, Status.TIMEOUT, say(Detail.MBOX_STOPPED, n=number, seconds=f"{self.config.parse_timeout:g}"))
                 return
             if mail.attachments or mail.attached or mail.problems:
                 yield from self._in_store(hop, message_label(f"#{number}", mail), mail, "mbox", self.entry.deleted)
@@ -383,7 +378,7 @@ class _Lister:
         """The children of one message whose location is ``base`` and whose hop is ``hop``."""
         deleted = self.entry.deleted if deleted is None else deleted
         for status, why in mail.problems:
-            yield Skipped(base, status, why if why.startswith(f"{kind}:") else f"{kind}: {why}")
+            yield Skipped(base, status, why if why.startswith(f"{kind}:") else say(Detail.MAIL_PROBLEM, kind=kind, why=why))
         taken: set[str] = set()
         if mail.contact is not None:  # a contact item (.msg, or attached to a message): a one-person table
             mail.attachments.append(contacts_table([mail.contact], CONTACT_TABLE))
@@ -396,8 +391,8 @@ class _Lister:
             inner_base = base.child(hop, label)
             depth = archive_depth(inner_base)
             if depth >= self.config.archive_depth:
-                yield Skipped(inner_base, Status.TOO_DEEP, f"an attached message inside {depth} containers; not opened "
-                              f"(--archive-depth {self.config.archive_depth})")
+                yield Skipped(inner_base, Status.TOO_DEEP, say(Detail.ATTACHED_MESSAGE_TOO_DEEP, depth=depth,
+                                                       limit=self.config.archive_depth))
                 continue
             inner_hop = Hop("archive", label, {"format": ATTACHED, **_facts(inner)})
             yield from self.message(inner_base, inner_hop, inner, kind, deleted)
@@ -409,7 +404,7 @@ class _Lister:
         if data is not None:
             blocked = caps.declared(size, None)
             if blocked is None and size > caps.member_memory:
-                blocked = (Status.TOO_LARGE, f"attachment of {size} bytes over --max-inspect-mb")
+                blocked = (Status.TOO_LARGE, say(Detail.ATTACHMENT_OVER_CAP, size=size))
         name = member_base_name(loc.path)
         if blocked is not None and not self.ctx.rules.match(name):
             yield Skipped(loc, *blocked)
@@ -434,8 +429,7 @@ class _Lister:
         """The files (and a pasted table) inside a TNEF winmail.dat: children one hop deeper than it."""
         depth = archive_depth(loc)
         if depth >= self.config.archive_depth:
-            yield Skipped(loc, Status.TOO_DEEP, f"TNEF (winmail.dat) inside {depth} containers; its attachments not "
-                          f"read (--archive-depth {self.config.archive_depth})")
+            yield Skipped(loc, Status.TOO_DEEP, say(Detail.TNEF_TOO_DEEP, depth=depth, limit=self.config.archive_depth))
             return
         inner = read_tnef(data)
         hop = Hop("archive", loc.path, {"format": "tnef"})

@@ -24,6 +24,7 @@ import struct
 
 from ..backends import MissingBackend, load
 from ..codes import Status
+from ..details import Detail, say
 from ..textdecode import decode_text
 from .mail_parts import Attachment
 
@@ -158,8 +159,8 @@ def body_text(raw: bytes, charset: str | None) -> tuple[str, tuple[Status, str] 
     text, found = decode_text(raw)
     if not label:  # 8-bit text without a label (old Japanese mailers): read as a text table would be
         return text.lstrip(BOM), None
-    why = "is unknown" if not tried else "does not fit its bytes"
-    return text.lstrip(BOM), (Status.CORRUPT, f"body charset label '{label[:40]}' {why}: read as {found}")
+    said = say(Detail.CHARSET_MISFIT if tried else Detail.CHARSET_UNKNOWN, label=label[:40], found=str(found))
+    return text.lstrip(BOM), (Status.CORRUPT, said)
 
 
 _JIS_RUN = re.compile(rb"\x1b(\$[@B]|\([BJI])")
@@ -208,13 +209,13 @@ def rtf_source(raw: bytes, compressed: bool = True) -> tuple[str | None, tuple[S
         if compressed:
             size = struct.unpack_from("<I", raw)[0] + 4 if len(raw) >= 16 else len(raw)
             if size > len(raw) + 3:  # writers drop up to three padding bytes; more missing is a cut stream
-                return None, (Status.CORRUPT, f"compressed RTF body cut: {len(raw)} of its {size} bytes; not read")
+                return None, (Status.CORRUPT, say(Detail.RTF_BODY_CUT, n=len(raw), size=size))
             raw = load("compressed_rtf").decompress((raw + bytes(3))[:size])
         return raw.decode("latin-1"), None
     except MissingBackend as e:
-        return None, (Status.UNSUPPORTED, f"the message body is RTF: {e}; a table pasted into it was not examined")
+        return None, (Status.UNSUPPORTED, say(Detail.RTF_BODY_NO_LIBRARY, library=str(e)))
     except Exception as e:  # noqa: BLE001 - a damaged body (bad CRC, bad header): said, never raised
-        return None, (Status.CORRUPT, f"RTF body damaged ({type(e).__name__}): a table pasted into it was not examined")
+        return None, (Status.CORRUPT, say(Detail.RTF_BODY_DAMAGED, error=type(e).__name__))
 
 
 def rtf_text(raw: bytes, compressed: bool = True) -> tuple[str | None, tuple[Status, str] | None]:
@@ -227,9 +228,9 @@ def rtf_text(raw: bytes, compressed: bool = True) -> tuple[str | None, tuple[Sta
         to_text = importlib.import_module(load("striprtf").__name__ + ".striprtf").rtf_to_text
         return str(to_text(source, errors="replace")), None
     except MissingBackend as e:
-        return None, (Status.UNSUPPORTED, f"the message body is RTF: {e}; a table pasted into it was not examined")
+        return None, (Status.UNSUPPORTED, say(Detail.RTF_BODY_NO_LIBRARY, library=str(e)))
     except Exception as e:  # noqa: BLE001 - a damaged body (broken groups): said, never raised
-        return None, (Status.CORRUPT, f"RTF body damaged ({type(e).__name__}): a table pasted into it was not examined")
+        return None, (Status.CORRUPT, say(Detail.RTF_BODY_DAMAGED, error=type(e).__name__))
 
 
 _RTF_TOKEN = re.compile(r"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|([^\\{}\r\n]+)|[\r\n]+",
@@ -401,8 +402,7 @@ def uu_files(text: str) -> tuple[str, list[Attachment], list[tuple[Status, str]]
     not decode gives what decoded, said corrupt. yEnc (``=ybegin``) is listed unsupported."""
     problems: list[tuple[Status, str]] = []
     if _YENC.search(text):
-        problems.append((Status.UNSUPPORTED, "a yEnc-encoded file in the body (=ybegin): no installed library "
-                         "decodes it; not examined"))
+        problems.append((Status.UNSUPPORTED, say(Detail.YENC_NO_LIBRARY)))
     if "begin " not in text:
         return text, [], problems
     kept: list[str] = []
@@ -439,7 +439,7 @@ def uu_files(text: str) -> tuple[str, list[Attachment], list[tuple[Status, str]]
         if not ended:
             why.append("no 'end' line (cut)")
             kept.extend(lines[opened:])  # the rest of the body is looked at too (a table after a stray begin line)
-        problem = (Status.CORRUPT, f"uuencoded file damaged ({', '.join(why)}): what decoded was examined") if why else None
+        problem = (Status.CORRUPT, say(Detail.UUENCODED_DAMAGED, why=", ".join(why))) if why else None
         files.append(Attachment(name, b"".join(chunks), problem))
     return "".join(kept), files, problems
 

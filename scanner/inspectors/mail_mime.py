@@ -22,6 +22,7 @@ from email.message import Message
 from typing import IO
 
 from ..codes import Status
+from ..details import SEP, Detail, say
 from ..markup import repair_encoding_name
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
@@ -172,19 +173,17 @@ def read_message(raw: bytes) -> Mail:
     # a line that is no header field inside the header block (bytes pasted over it: the email package ends
     # the headers there and reads Content-Type as body) makes attachments vanish without a defect worth the
     # name: the message is read again repaired, and kept so, listed corrupt, when that finds more.
-    for repair, what in ((_with_delimiters_repaired, "a MIME delimiter line damaged"),
-                         (_without_stray_header_lines, "header block damaged (lines that are no header field "
-                                                       "inside it)")):
+    for repair, what in ((_with_delimiters_repaired, Detail.MIME_DELIMITER_REPAIRED),
+                         (_without_stray_header_lines, Detail.HEADER_BLOCK_REPAIRED)):
         fixed = repair(raw, msg)
         if fixed is None:
             continue
         again = _mail_of(email.message_from_bytes(fixed, policy=policy.default), raw_is_message=True)
         if len(again.attachments) + len(again.attached) > len(mail.attachments) + len(mail.attached):
-            again.problems.append((Status.CORRUPT, f"{what}: read again repaired"))
+            again.problems.append((Status.CORRUPT, say(what)))
             return again
     if not mail.problems and cut_in_header(raw):
-        mail.problems.append((Status.CORRUPT, "cut inside its header block (it ends mid-line, before any body): "
-                              "its body and attachments are missing"))
+        mail.problems.append((Status.CORRUPT, say(Detail.CUT_IN_HEADER)))
     return mail
 
 
@@ -220,7 +219,7 @@ def _without_stray_header_lines(raw: bytes, msg: Message) -> bytes | None:
 def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
     mail = Mail(date=_date(msg), subject=_header_text(msg, "Subject"))
     if raw_is_message and not any(k for k, _ in msg.raw_items()):
-        mail.problems.append((Status.CORRUPT, "no mail header could be read"))
+        mail.problems.append((Status.CORRUPT, say(Detail.NO_MAIL_HEADER)))
     count = 0
     bodies: dict[int, list[tuple[bool, Message]]] = {}  # the bodies of one multipart/alternative (or one alone)
     parents: dict[int, Message] = {}  # part -> the multipart holding it
@@ -228,13 +227,12 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
     for part, alternative in _walk(msg):
         count += 1
         if count > MAX_PARTS:
-            mail.problems.append((Status.TOO_LARGE, f"more than {MAX_PARTS} MIME parts: the rest not read"))
+            mail.problems.append((Status.TOO_LARGE, say(Detail.MIME_PARTS_OVER, n=MAX_PARTS)))
             break
         losses = [type(d).__name__ for d in part.defects if isinstance(d, _LOSSES)]
         kind = part.get_content_type()
         if kind in _ENCRYPTED_TYPES or (kind in _SMIME_TYPES and "signed" not in str(part.get_param("smime-type", ""))):
-            mail.problems.append((Status.ENCRYPTED, f"{kind} part: the message is encrypted (S/MIME or PGP); its "
-                                  "attachments cannot be read"))
+            mail.problems.append((Status.ENCRYPTED, say(Detail.MAIL_ENCRYPTED_PART, kind=kind)))
             if part.is_multipart():
                 break
         if kind in ("message/rfc822", "message/global"):
@@ -244,8 +242,7 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
             continue
         fixed = None if part.is_multipart() else _damaged_multipart(part)
         if fixed is not None:  # a damaged Content-Type ("mulvipart/mixed") over a body of MIME parts
-            mail.problems.append((Status.CORRUPT, "a part's Content-Type is damaged but its body holds the MIME "
-                                  "parts of its boundary: read as multipart"))
+            mail.problems.append((Status.CORRUPT, say(Detail.CONTENT_TYPE_REPAIRED)))
             inner = _mail_of(fixed)
             mail.attachments += inner.attachments
             mail.attached += inner.attached
@@ -255,12 +252,10 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
             for sub in part.get_payload():
                 parents[id(sub)] = part
             if losses:
-                mail.problems.append((Status.CORRUPT, f"MIME structure damaged ({', '.join(sorted(set(losses)))}): "
-                                      "the message may be cut; parts after the damage may be missing"))
+                mail.problems.append((Status.CORRUPT, say(Detail.MIME_STRUCTURE_DAMAGED, why=", ".join(sorted(set(losses))))))
             continue
         if (damaged := repair_encoding_name(part, UU_ENCODINGS)) is not None:
-            mail.problems.append((Status.CORRUPT, f"a part's Content-Transfer-Encoding header name is damaged "
-                                  f"({damaged!r}): its value decoded the part"))
+            mail.problems.append((Status.CORRUPT, say(Detail.TRANSFER_ENCODING_REPAIRED, name=repr(damaged))))
         name, raw_hex = part_name(part)
         if str(part.get("Content-Transfer-Encoding", "")).strip().lower() in UU_ENCODINGS:
             _uuencoded_part(part, name, raw_hex, mail)  # the file itself, not a body (email would decode it as one)
@@ -373,7 +368,7 @@ def _uuencoded_part(part: Message, name: str | None, raw_hex: str | None, mail: 
     mail.problems.extend(problems)
     if not files:
         mail.attachments.append(Attachment(name or f"attachment-{len(mail.attachments) + 1}", None, (
-            Status.CORRUPT, "a part sent as x-uuencode holds no 'begin' line: not decoded"), raw_hex))
+            Status.CORRUPT, say(Detail.UUENCODE_NO_BEGIN)), raw_hex))
     if name and len(files) == 1:  # the part is the file (several files: each keeps its begin line's name)
         files[0].name, files[0].raw_hex = name, raw_hex
     mail.attachments.extend(files)
@@ -404,7 +399,7 @@ def _read_bodies(group: list[tuple[bool, Message]], mail: Mail) -> None:
         try:
             raw = part.get_payload(decode=True)
         except Exception as e:  # noqa: BLE001 - a damaged body is data about this message
-            mail.problems.append((Status.CORRUPT, f"message body could not be decoded ({type(e).__name__})"))
+            mail.problems.append((Status.CORRUPT, say(Detail.BODY_NOT_DECODED, error=type(e).__name__)))
             continue
         if not isinstance(raw, bytes) or not raw.strip():
             continue
@@ -417,8 +412,8 @@ def _read_bodies(group: list[tuple[bool, Message]], mail: Mail) -> None:
         if not html and str(part.get_param("format") or "").lower() == "flowed":
             text = unflowed(text, str(part.get_param("delsp") or "").lower() == "yes")
         if losses:
-            cut = f"message body damaged ({', '.join(losses)}): what decoded was examined"
-            problem = (Status.CORRUPT, f"{problem[1]}; {cut}" if problem else cut)
+            cut = say(Detail.BODY_DAMAGED, why=", ".join(losses))
+            problem = (Status.CORRUPT, SEP.join((problem[1], cut)) if problem else cut)
         if not html:
             text, files, found = uu_files(text)
             mail.attachments.extend(files)
@@ -449,12 +444,12 @@ def _attachment(part: Message, name: str | None, raw_hex: str | None, number: in
     try:
         data = part.get_payload(decode=True)
     except Exception as e:  # noqa: BLE001 - a damaged part is data about this attachment
-        return Attachment(shown, None, (Status.CORRUPT, f"attachment body could not be decoded ({type(e).__name__})"),
+        return Attachment(shown, None, (Status.CORRUPT, say(Detail.ATTACHMENT_NOT_DECODED, error=type(e).__name__)),
                           raw_hex)
     if not isinstance(data, bytes):
         data = b""
     losses = sorted({type(d).__name__ for d in part.defects if isinstance(d, _LOSSES)})
-    problem = (Status.CORRUPT, f"attachment body damaged ({', '.join(losses)}): what decoded was examined") if losses else None
+    problem = (Status.CORRUPT, say(Detail.ATTACHMENT_DAMAGED, why=", ".join(losses))) if losses else None
     return Attachment(shown, data, problem, raw_hex, tnef=is_tnef(shown, part.get_content_type()))
 
 

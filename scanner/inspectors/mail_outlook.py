@@ -20,6 +20,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from ..backends import load
 from ..codes import Status
+from ..details import Detail, say
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry
@@ -182,28 +183,24 @@ def read_msg(data: bytes) -> Mail:
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
     except Exception as e:  # noqa: BLE001 - converted at the boundary
-        raise ReadError(Status.CORRUPT, f"msg: not a readable compound file ({type(e).__name__}: {str(e)[:120]})") from e
+        raise ReadError(Status.CORRUPT, say(Detail.MSG_NOT_COMPOUND, error=type(e).__name__, library=str(e)[:120])) from e
     with ole:
         paths = ["/".join(p) for p in ole.listdir(streams=True, storages=True)]
         if not any(p.startswith("__substg1.0_") or p.startswith(_ATTACH) for p in paths):
-            raise ReadError(Status.CORRUPT, "msg: a compound file without Outlook message streams (__substg1.0_)")
+            raise ReadError(Status.CORRUPT, say(Detail.MSG_NO_STREAMS))
         mail = _message(ole, paths, "", 32, 0)
         odd = sum(1 for path in ole.listdir(streams=True, storages=True) if OUTLOOK_NAME.fullmatch(path[-1]) is None
                   and not any(part.startswith(_EMBEDDED) for part in path[:-1]))  # an attached object's own names
         issues = sorted({str(why) for _kind, why in getattr(ole, "parsing_issues", []) if not _HARMLESS.search(str(why))})
     lost = unreached_entries(data, len(paths))  # what is below a damaged directory link is simply absent
     if lost:
-        mail.problems.append((Status.CORRUPT, f"msg: {lost} directory entries in use are not reached from the "
-                              "root (damaged directory): attachments may be lost"))
+        mail.problems.append((Status.CORRUPT, say(Detail.MSG_ENTRIES_UNREACHED, n=lost)))
     elif issues:  # olefile reads on past a broken FAT or directory link: what lay beyond it is simply absent
-        mail.problems.append((Status.CORRUPT, f"msg: compound file damaged ({'; '.join(issues)[:160]}): its body "
-                              "and attachments beyond the damage may be lost"))
+        mail.problems.append((Status.CORRUPT, say(Detail.MSG_COMPOUND_DAMAGED, why="; ".join(issues)[:160])))
     if directory_loops(data):  # review9f: olefile read the first directory sectors again and again, no error
-        mail.problems.append((Status.CORRUPT, "msg: the compound file's directory chain loops back on itself "
-                              "(damaged FAT): the entries after the loop (a body, attachments) are lost"))
+        mail.problems.append((Status.CORRUPT, say(Detail.MSG_CHAIN_LOOPS)))
     if odd:  # a damaged name: the stream's content (a body, an attachment's data) is not read by its property
-        mail.problems.append((Status.CORRUPT, f"msg: {odd} stream or storage name(s) damaged (not an Outlook "
-                              "property name): what they hold (a body, an attachment) was not read"))
+        mail.problems.append((Status.CORRUPT, say(Detail.MSG_NAMES_DAMAGED, n=odd)))
     return mail
 
 
@@ -223,7 +220,7 @@ def _message(ole: OleFileIO, paths: list[str], prefix: str, header: int, nesting
     try:
         _msg_body(ole, prefix, props.get((PR_INTERNET_CPID, PT_LONG)), mail)
     except Exception as e:  # noqa: BLE001 - a damaged body stream; the attachments go on
-        mail.problems.append((Status.CORRUPT, f"msg body unreadable ({type(e).__name__})"))
+        mail.problems.append((Status.CORRUPT, say(Detail.MSG_BODY_UNREADABLE, error=type(e).__name__)))
     storages = sorted({p[len(prefix):].split("/", 1)[0] for p in paths
                        if p.startswith(prefix + _ATTACH) and "/" in p[len(prefix):]})
     for storage in storages:
@@ -231,7 +228,7 @@ def _message(ole: OleFileIO, paths: list[str], prefix: str, header: int, nesting
         try:
             found = _msg_attachment(ole, paths, base, nesting, mail)
         except Exception as e:  # noqa: BLE001 - one damaged attachment; the message's others go on
-            found = Attachment(storage, None, (Status.CORRUPT, f"msg attachment unreadable ({type(e).__name__})"))
+            found = Attachment(storage, None, (Status.CORRUPT, say(Detail.MSG_ATTACHMENT_UNREADABLE, error=type(e).__name__)))
         if found is not None:
             mail.attachments.append(found)
     return mail
@@ -244,21 +241,21 @@ def _msg_attachment(ole: OleFileIO, paths: list[str], base: str, nesting: int, m
             or _msg_string(ole, base, PR_DISPLAY_NAME) or base.rstrip("/").rsplit("/", 1)[-1])
     if any(p.startswith(base + _EMBEDDED + "/") for p in paths):
         if method == OLE_OBJECT:
-            return Attachment(name, None, (Status.UNSUPPORTED, "an OLE object attachment (attach method 6): not read"))
+            return Attachment(name, None, (Status.UNSUPPORTED, say(Detail.OLE_ATTACHMENT)))
         if nesting >= MAX_NESTING:
-            return Attachment(name, None, (Status.TOO_DEEP, f"attached Outlook items nested over {MAX_NESTING} deep"))
+            return Attachment(name, None, (Status.TOO_DEEP, say(Detail.OUTLOOK_ITEMS_TOO_DEEP, n=MAX_NESTING)))
         mail.attached.append(_message(ole, paths, base + _EMBEDDED + "/", 24, nesting + 1))
         return None
     stream = f"{base}__substg1.0_{PR_ATTACH_DATA:04X}0102"
     if not ole.exists(stream):
         if method in BY_REFERENCE:
             return None  # a link to a file elsewhere (a share, the cloud): no bytes here, the file is scanned there
-        return Attachment(name, None, (Status.CORRUPT, "msg attachment without its data stream"))
+        return Attachment(name, None, (Status.CORRUPT, say(Detail.MSG_ATTACHMENT_NO_DATA)))
     size = ole.get_size(stream)
     data = ole.openstream(stream).read()
     problem = None
     if len(data) != size:
-        problem = (Status.CORRUPT, f"msg attachment holds {len(data)} of {size} bytes")
+        problem = (Status.CORRUPT, say(Detail.MSG_ATTACHMENT_SHORT, n=len(data), size=size))
     mime = _msg_string(ole, base, PR_ATTACH_MIME_TAG) or ""
     return Attachment(name, data, problem, tnef=is_tnef(name, mime))
 
@@ -344,7 +341,7 @@ def _encrypted(message_class: str, mail: Mail) -> None:
     carries its attachments inside an encrypted smime.p7m: said, never taken for a message without any."""
     low = message_class.casefold()
     if low.startswith("ipm.note.smime") and "multipartsigned" not in low:
-        mail.problems.append((Status.ENCRYPTED, "an S/MIME encrypted message: its attachments cannot be read"))
+        mail.problems.append((Status.ENCRYPTED, say(Detail.SMIME_ENCRYPTED)))
 
 
 def _msg_string(ole: OleFileIO, prefix: str, prop: int) -> str | None:
@@ -396,9 +393,9 @@ class Store:
             self._file.open_file_object(stream)
             self.root = self._file.get_root_folder()
         except Exception as e:  # noqa: BLE001 - converted at the boundary
-            raise ReadError(Status.CORRUPT, f"libpff could not open the store ({_short(e)})") from e
+            raise ReadError(Status.CORRUPT, say(Detail.PFF_NOT_OPENED, library=_short(e))) from e
         if self.root is None:
-            raise ReadError(Status.CORRUPT, "libpff: the store has no root folder")
+            raise ReadError(Status.CORRUPT, say(Detail.PFF_NO_ROOT))
         self.problems: list[tuple[Status, str]] = []
         self.messages_read = 0
         self._named = _address_names(self._file)  # this store's property id -> PSETID_Address LID
@@ -420,26 +417,26 @@ class Store:
             folder, path = stack.pop()
             folders += 1
             if folders > MAX_FOLDERS:
-                self.problems.append((Status.TOO_LARGE, f"more than {MAX_FOLDERS} folders: the rest not read"))
+                self.problems.append((Status.TOO_LARGE, say(Detail.PST_FOLDERS_OVER, n=MAX_FOLDERS)))
                 return
             started = time.process_time()
             try:
                 count = folder.get_number_of_sub_messages()
             except Exception as e:  # noqa: BLE001 - a damaged folder: said, the others go on
-                self.problems.append((Status.CORRUPT, f"folder {path or '(root)'}: messages not listed ({_short(e)})"))
+                self.problems.append((Status.CORRUPT, say(Detail.PST_MESSAGES_NOT_LISTED, folder=path or "(root)",
+                                                                      library=_short(e))))
                 count = 0
             for i in range(count):
                 try:
                     item = folder.get_sub_message(i)
                     found = self._mail(item)
                 except Exception as e:  # noqa: BLE001 - a damaged message: said, the folder's others go on
-                    self.problems.append((Status.CORRUPT, f"folder {path or '(root)'}: message {i + 1} of {count} "
-                                          f"unreadable ({_short(e)})"))
+                    self.problems.append((Status.CORRUPT, say(Detail.PST_MESSAGE_UNREADABLE, folder=path or "(root)",
+                                                                          n=i + 1, count=count, library=_short(e))))
                     found = None  # still on the clock: a damaged count of 2**31 unreadable messages ends too
                 spent += time.process_time() - started
                 if spent > budget:
-                    self.problems.append((Status.TIMEOUT, f"reading stopped after {self.messages_read} messages "
-                                          f"({budget:g} s of CPU, --parse-timeout): the rest of the store was not examined"))
+                    self.problems.append((Status.TIMEOUT, say(Detail.PST_STOPPED, n=self.messages_read, seconds=f"{budget:g}")))
                     return
                 if found is not None:
                     self.messages_read += 1
@@ -452,14 +449,15 @@ class Store:
             try:
                 count = folder.get_number_of_sub_folders()
             except Exception as e:  # noqa: BLE001
-                self.problems.append((Status.CORRUPT, f"folder {path or '(root)'}: sub-folders not listed ({_short(e)})"))
+                self.problems.append((Status.CORRUPT, say(Detail.PST_SUBFOLDERS_NOT_LISTED, folder=path or "(root)",
+                                                                      library=_short(e))))
                 count = 0
             for i in range(count):
                 try:
                     subs.append(folder.get_sub_folder(i))
                 except Exception as e:  # noqa: BLE001 - one damaged sub-folder; its siblings go on
-                    self.problems.append((Status.CORRUPT, f"folder {path or '(root)'}: sub-folder {i + 1} of {count} "
-                                          f"unreadable ({_short(e)})"))
+                    self.problems.append((Status.CORRUPT, say(Detail.PST_SUBFOLDER_UNREADABLE, folder=path or "(root)",
+                                                                          n=i + 1, count=count, library=_short(e))))
             for sub in reversed(subs):
                 name = _folder_name(sub)
                 stack.append((sub, f"{path}/{name}" if path else name))
@@ -480,8 +478,7 @@ class Store:
             spent += time.process_time() - started
             started = time.process_time()
             if spent > budget:  # the folders' messages and these share one --parse-timeout
-                self.problems.append((Status.TIMEOUT, f"reading stopped at orphan item {i + 1} of {count} "
-                                      "(--parse-timeout): the rest of the deleted items was not examined"))
+                self.problems.append((Status.TIMEOUT, say(Detail.PST_ORPHANS_STOPPED, n=i + 1, count=count)))
                 return
             if found is not None and found.contact is not None:
                 self.contacts.setdefault(ORPHANS, []).append(found.contact)
@@ -502,7 +499,7 @@ class Store:
         try:
             _pst_body(item, mail)
         except Exception as e:  # noqa: BLE001 - a damaged body; the attachments go on
-            mail.problems.append((Status.CORRUPT, f"message body unreadable ({_short(e)})"))
+            mail.problems.append((Status.CORRUPT, say(Detail.PST_BODY_UNREADABLE, library=_short(e))))
         for k in range(item.get_number_of_attachments()):
             try:
                 att = item.get_attachment(k)
@@ -514,7 +511,7 @@ class Store:
                 continue
             except Exception as e:  # noqa: BLE001 - one damaged attachment; the message's others go on
                 mail.attachments.append(Attachment(f"attachment-{k + 1}", None,
-                                                   (Status.CORRUPT, f"attachment unreadable ({_short(e)})")))
+                                                   (Status.CORRUPT, say(Detail.PST_ATTACHMENT_UNREADABLE, library=_short(e)))))
         return mail
 
 
@@ -701,9 +698,9 @@ def _pst_attachment(att: PffObject, number: int, message_class: str, most: int) 
     # as the compound file it is, and examined as one (an Excel object is read as the .xls it holds)
     size = att.get_size()
     if size > most:  # told by its size, before any of it is read (a store read in place may hold gigabytes)
-        return Attachment(name, None, (Status.TOO_LARGE, f"attachment of {size} bytes over --max-inspect-mb"))
+        return Attachment(name, None, (Status.TOO_LARGE, say(Detail.ATTACHMENT_OVER_CAP, size=size)))
     data = att.read_buffer(size) if size else b""
-    problem = (Status.CORRUPT, f"attachment holds {len(data)} of {size} bytes") if len(data) != size else None
+    problem = (Status.CORRUPT, say(Detail.ATTACHMENT_SHORT, n=len(data), size=size)) if len(data) != size else None
     mime = str(_record(att, PR_ATTACH_MIME_TAG) or "")
     return Attachment(name, data, problem, tnef=is_tnef(name, mime))
 
@@ -719,12 +716,12 @@ def _pst_item(att: PffObject, most: int) -> Mail:
     inner = Mail()
     size = att.get_size()
     if size > most:
-        inner.problems.append((Status.TOO_LARGE, f"an attached Outlook item of {size} bytes over --max-inspect-mb"))
+        inner.problems.append((Status.TOO_LARGE, say(Detail.OUTLOOK_ITEM_OVER_CAP, size=size)))
         return inner
     try:
         props = item_properties(att.read_buffer(size) if size else b"")
     except NotAPropertyContext as e:
-        inner.problems.append((Status.UNSUPPORTED, f"an attached Outlook item inside a .pst/.ost: {e}; not read"))
+        inner.problems.append((Status.UNSUPPORTED, say(Detail.PST_ITEM_NO_LIBRARY, library=str(e))))
         return inner
     klass = props.get(PR_MESSAGE_CLASS)
     if klass is not None and klass.data and klass.ptype == PT_UNICODE and klass.data.decode(
@@ -746,7 +743,7 @@ def _pst_item(att: PffObject, most: int) -> Mail:
     try:
         _pst_body(HeapItem(props, rtf), inner)
     except Exception as e:  # noqa: BLE001 - a damaged body; what else the item holds is still said
-        inner.problems.append((Status.CORRUPT, f"attached item body unreadable ({_short(e)})"))
+        inner.problems.append((Status.CORRUPT, say(Detail.ITEM_BODY_UNREADABLE, library=_short(e))))
     inner.problems.extend(unreached(props))
     return inner
 

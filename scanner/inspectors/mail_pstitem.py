@@ -14,6 +14,7 @@ from __future__ import annotations
 import struct
 
 from ..codes import Status
+from ..details import Detail, say
 
 PT_LONG, PT_SYSTIME, PT_STRING8, PT_UNICODE, PT_BINARY = 0x0003, 0x0040, 0x001E, 0x001F, 0x0102
 PR_MESSAGE_FLAGS, MSGFLAG_HASATTACH = 0x0E07, 0x10
@@ -148,12 +149,9 @@ def unreached(props: dict[int, HeapValue]) -> list[tuple[Status, str]]:
     said: list[tuple[Status, str]] = []
     flags = props.get(PR_MESSAGE_FLAGS)
     if flags is None or not flags.data or int.from_bytes(flags.data, "little") & MSGFLAG_HASATTACH:
-        which = "its own attachments are" if flags is not None and flags.data else "its own attachments, if any, are"
-        said.append((Status.UNSUPPORTED, f"an Outlook item attached inside a .pst/.ost: {which} not read (libpff "
-                     "gives no access to them; save the item as .msg to examine them)"))
+        said.append((Status.UNSUPPORTED, say(Detail.PST_ITEM_ATTACHMENTS_UNREAD if flags is not None and flags.data
+                                             else Detail.PST_ITEM_ATTACHMENTS_UNREAD_IF_ANY)))
     far = [name for pid, name in BODY_PROPS.items() if pid in props and props[pid].data is None]
     if far:
-        said.append((Status.UNSUPPORTED, f"an Outlook item attached inside a .pst/.ost: its {' and '.join(far)} body "
-                     "is kept outside the item's own block (a sub-node libpff gives no access to): a table pasted "
-                     "into it was not examined"))
+        said.append((Status.UNSUPPORTED, say(Detail.PST_ITEM_BODY_OUTSIDE, bodies=" and ".join(far))))
     return said

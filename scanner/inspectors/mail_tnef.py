@@ -12,6 +12,7 @@ import logging
 
 from ..backends import MissingBackend, load
 from ..codes import Status
+from ..details import Detail, say
 from ..sources.local import decode_name
 from .mail_body import body_text, rtf_table, table_body, uu_files
 from .mail_outlook import contact_row
@@ -26,18 +27,17 @@ def read_tnef(data: bytes) -> Mail:
     try:
         tnefparse = load("tnefparse")
     except MissingBackend as e:
-        mail.problems.append((Status.UNSUPPORTED, f"TNEF (winmail.dat): {e}; its attachments were not read"))
+        mail.problems.append((Status.UNSUPPORTED, say(Detail.TNEF_NO_LIBRARY, library=str(e))))
         return mail
     logging.getLogger("tnefparse").setLevel(logging.CRITICAL)  # checksum warnings: listed as problems instead
     crafted = _overcounted(data)
     if crafted is not None:  # tnefparse would loop over a count of 4 billion properties: refused, not read
-        mail.problems.append((Status.CORRUPT, f"TNEF (winmail.dat) damaged: an object at byte {crafted} claims more "
-                              "properties than it holds bytes; not read"))
+        mail.problems.append((Status.CORRUPT, say(Detail.TNEF_CRAFTED, at=crafted)))
         return mail
     try:
         tnef = tnefparse.TNEF(data, do_checksum=True)
     except Exception as e:  # noqa: BLE001 - a damaged wrapper: said, nothing read from it
-        mail.problems.append((Status.CORRUPT, f"TNEF (winmail.dat) unreadable ({type(e).__name__})"))
+        mail.problems.append((Status.CORRUPT, say(Detail.TNEF_UNREADABLE, error=type(e).__name__)))
         return mail
     _contents(tnef, data, mail, 0)
     return mail
@@ -50,20 +50,17 @@ def _contents(tnef: object, data: bytes, mail: Mail, depth: int) -> None:
     bad = sum(1 for o in objects if not o.good_checksum)
     what = "TNEF (winmail.dat)" if depth == 0 else "TNEF attached Outlook item"
     if bad:
-        mail.problems.append((Status.CORRUPT, f"{what} damaged: {bad} of {len(objects)} objects fail "
-                              "their checksum (cut or altered): what could be read was examined"))
+        mail.problems.append((Status.CORRUPT, say(Detail.TNEF_CHECKSUMS, what=what, bad=bad, n=len(objects))))
     elif depth == 0 and not any(o.name == 0x9006 for o in objects):  # attTnefVersion: every writer puts it first
-        mail.problems.append((Status.CORRUPT, f"{what} damaged: no TNEF version object; what could be "
-                              "read was examined"))
+        mail.problems.append((Status.CORRUPT, say(Detail.TNEF_NO_VERSION, what=what)))
     elif (cut := _cut_at(data)) is not None:
-        mail.problems.append((Status.CORRUPT, f"{what} cut: its objects end at byte {cut} of "
-                              f"{len(data)} (the last one is incomplete): what could be read was examined"))
+        mail.problems.append((Status.CORRUPT, say(Detail.TNEF_CUT, what=what, at=cut, size=len(data))))
     for number, att in enumerate(getattr(tnef, "attachments", []), 1):
         embed = getattr(att, "embed", None)
         if embed is not None:
             if depth >= MAX_EMBEDDED:
-                mail.attachments.append(Attachment(f"attached-item-{number}", None, (Status.TOO_DEEP, "Outlook items "
-                                                   f"attached inside TNEF nested over {MAX_EMBEDDED} deep")))
+                mail.attachments.append(Attachment(f"attached-item-{number}", None, (Status.TOO_DEEP, say(Detail.TNEF_ITEMS_TOO_DEEP,
+                                                                                                   n=MAX_EMBEDDED))))
                 continue
             inner = Mail(subject=str(getattr(embed, "subject", "") or ""))
             inner_data = getattr(att, "data", b"")
@@ -76,7 +73,7 @@ def _contents(tnef: object, data: bytes, mail: Mail, depth: int) -> None:
             mail.attachments.append(_attachment(att, number))
         except Exception as e:  # noqa: BLE001 - one damaged attachment; the others go on
             mail.attachments.append(Attachment(f"attachment-{number}", None,
-                                               (Status.CORRUPT, f"TNEF attachment unreadable ({type(e).__name__})")))
+                                               (Status.CORRUPT, say(Detail.TNEF_ATTACHMENT_UNREADABLE, error=type(e).__name__))))
     _body(tnef, mail)
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from ..codes import Reason, Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
+from ..details import Detail, say
 from ..models import Entry, FileHit, Location
 from ..timeutil import iso_utc
 
@@ -215,7 +216,7 @@ class RecycleBinInspector:
                               annotations={"recycled_from": original})
         info = parse_i_file(data)
         if info is None:
-            return Inspection(status=Status.CORRUPT, detail="not a recycle bin $I file")
+            return Inspection(status=Status.CORRUPT, detail=say(Detail.RECYCLE_NOT_I_FILE))
         matches = [m for m in ctx.rules.match(_base(info.original_path)) if m.reason != Reason.NAME_KEYWORD]
         if not matches:
             return Inspection()
@@ -235,7 +236,7 @@ def _inspect_info2(entry: Entry, data: bytes, ctx: ScanContext) -> Inspection:
     cut = len(data) > MAX_INFO2  # more than any recycle bin held (padded, hostile): its first records only
     info2 = parse_info2(data[:MAX_INFO2 - (MAX_INFO2 - _INFO2_HEADER) % _INFO2_NT] if cut else data)
     if info2 is None:
-        return Inspection(status=Status.CORRUPT, detail="not a recycle bin INFO2 file")
+        return Inspection(status=Status.CORRUPT, detail=say(Detail.RECYCLE_NOT_INFO2))
     named: list[dict[str, object]] = []
     leads_only = True
     for r in info2.records:
@@ -244,10 +245,10 @@ def _inspect_info2(entry: Entry, data: bytes, ctx: ScanContext) -> Inspection:
             leads_only = leads_only and all(m.reason == Reason.NAME_CONTAINS for m in matches)
             named.append({"original_path": r.original_path, "stored_as": r.stored_as, "deleted_at": r.deleted_at,
                           "original_size": r.size, "removed": r.removed})
-    status, detail = (Status.CORRUPT, f"INFO2: {info2.damaged} damaged record(s) not read") if info2.damaged \
+    status, detail = (Status.CORRUPT, say(Detail.INFO2_DAMAGED_RECORDS, n=info2.damaged)) if info2.damaged \
         else (Status.OK, "")
     if cut:
-        status, detail = Status.TOO_LARGE, f"INFO2 of {len(data)} bytes: the first {MAX_INFO2} read"
+        status, detail = Status.TOO_LARGE, say(Detail.INFO2_OVER, size=len(data), n=MAX_INFO2)
     if not named:
         return Inspection(status=status, detail=detail)
     first = named[0]

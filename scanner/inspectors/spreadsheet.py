@@ -427,13 +427,13 @@ class SpreadsheetInspector:
         if fmt == "binary" and entry.name.startswith("._") and data.startswith(APPLEDOUBLE_MAGIC):
             return Inspection(detail=say(Detail.APPLEDOUBLE))
         if ext in UNREAD_TABLES and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted"):
-            return Inspection(status=Status.UNSUPPORTED, detail=f"{UNREAD_TABLES[ext]} ({ext}): no reader for this "
-                                                                "format; not examined")
+            return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT,
+                                                                           what=UNREAD_TABLES[ext], ext=ext))
         if fmt == "binary" and not claimed and checked_ext(entry.name) is not None:
             told = disguise_check(entry.name, data[:MARKUP_CHECK])
             if told is not None and told.family in TEXT_FAMILIES:  # read for its text start, binary further on
-                return Inspection(status=Status.CORRUPT, detail=f"{LABELS[told.family]} at its start, binary bytes "
-                                  "further on: not read as a table")
+                return Inspection(status=Status.CORRUPT, detail=say(Detail.TEXT_THEN_BINARY,
+                                                                          what=LABELS[told.family]))
         if fmt in ("zip-other", "ole-other", "binary") and not claimed:
             return Inspection()  # a renamed non-workbook: nothing for this inspector
         if fmt == "ole-other" and OUTLOOK_STREAM in data:
@@ -486,7 +486,8 @@ class SpreadsheetInspector:
         if not findings and status == Status.CORRUPT and fmt == "text" and not reading.damage:
             other = _other_content(data)
             if other:  # a picture or a compressed file under a table's name: not a damaged table
-                status, detail = Status.UNSUPPORTED, f"{other} named {ext or 'without an extension'}: not a table"
+                status, detail = Status.UNSUPPORTED, say(Detail.NOT_A_TABLE_NAMED, other=other,
+                                                                  ext=ext or "without an extension")
         if not findings:
             return Inspection(status=status, detail=detail)
         found = inspection_of(findings, fmt, self.config.unmask)

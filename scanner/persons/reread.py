@@ -16,6 +16,7 @@ from ..codes import Status, VerifyStatus
 from ..config import ScanConfig
 from ..contenttype import PE_EXTS, PE_HEAD, content_type
 from ..contracts import Inspector, NoProgress, ScanContext, ScanResult, run_inspector
+from ..details import Detail, say
 from ..errors import LeakscanError, ReadError
 from ..evidence import Finding
 from ..fingerprint import hash_stream
@@ -89,7 +90,7 @@ class Rereader:
         if read.data is None:
             return None, Status.TOO_LARGE, f"{size} bytes > cap {config.max_inspect_bytes}"
         data, ctype = read.data, content_type(read.head)
-        status, detail = Status.NO_RECORDS, "no personal-records sheet found"
+        status, detail = Status.NO_RECORDS, say(Detail.NO_RECORDS_SHEET)
         for ins in self.inspectors:
             if not (ins.wants(entry, size, lambda: data[:_head_size(entry)]) or _disguised(ins, entry, data)):
                 continue

@@ -63,8 +63,9 @@ def lost_files(idents: list[tuple[str, tuple[int, int] | None]]) -> str:
     for i, (path, was) in enumerate(idents):
         now = _ident(path)
         if now is None or (was is not None and now != was):
-            part = f"file {i + 1} of the image" if len(idents) > 1 else "the image file"
-            return f"{part} went away during the scan ({'gone or unreachable' if now is None else 'replaced'})"
+            if len(idents) > 1:
+                return say(Detail.IMAGE_PART_GONE if now is None else Detail.IMAGE_PART_REPLACED, n=i + 1)
+            return say(Detail.IMAGE_FILE_GONE if now is None else Detail.IMAGE_FILE_REPLACED)
     return ""
 
 
@@ -285,8 +286,7 @@ class ImageSource:
         if isinstance(self._img, EwfImage) and self._img.readable < self._img.media_size:
             span = f" (bytes {self._img.readable} to {self._img.media_size} of the media)"
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
-                        f"{what} file missing: {names}; the media after the gap{span} cannot be read, so the "
-                        "partitions and files there are not examined; put every segment in one folder and scan again")]
+                        say(Detail.MEDIA_FILE_MISSING, what=what, names=names, span=span))]
 
     def _unnamed_rest(self, row: dict[str, Any]) -> str:
         """The segments after a lone EWF segment whose own name does not say which segment it is."""
@@ -593,14 +593,11 @@ class ImageSource:
             return []
         parts = list(info.damaged)
         if info.undecoded:
-            parts.append("chunks compressed as " + ", ".join(f"{k} ({n})" for k, n in info.undecoded.items())
-                         + " cannot be decoded here: files there are listed corrupt")
+            parts.append(say(Detail.UDIF_UNDECODED, kinds=", ".join(f"{k} ({n})" for k, n in info.undecoded.items())))
         if not parts:
             return []
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
-                        f"UDIF disk image partly damaged (libmodi refused it whole: {self._udif_refusal}); read "
-                        f"table by table: {'; '.join(parts)}; the partitions and files there may be missing "
-                        "or damaged")]
+                        say(Detail.UDIF_PARTLY_DAMAGED, refusal=str(self._udif_refusal), parts="; ".join(parts)))]
 
     def _open_flat_prefix(self) -> bool:
         """A VMDK of flat extents with one missing: the extents before the gap are read as the disk's first
@@ -769,9 +766,9 @@ class ImageSource:
         if self._bundle is None or not self._bundle.damage:
             return []
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
-                        f"macOS sparse bundle damaged: {'; '.join(self._bundle.damage[:20])}"
-                        + (f" (and {len(self._bundle.damage) - 20} more)" if len(self._bundle.damage) > 20 else "")
-                        + "; files whose bytes lie there may be damaged")]
+                        say(Detail.BUNDLE_DAMAGED_MORE, bands="; ".join(self._bundle.damage[:20]),
+                            more=len(self._bundle.damage) - 20) if len(self._bundle.damage) > 20
+                        else say(Detail.BUNDLE_DAMAGED, bands="; ".join(self._bundle.damage)))]
 
     def _open_layer(self, layer: Layer) -> None:
         self._step(f"opening {'/'.join(layer.names)}", "pytsk3, dfvfs")

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..codes import Status
+from ..details import Detail, say
 from ..errors import SourceError
 from .sparse_bundle import BUNDLE_PARTS, BUNDLE_TYPE, band_number
 
@@ -207,22 +208,21 @@ def bundle_info(folder: str) -> BundleInfo:
         try:
             st = os.lstat(os.path.join(bands_dir, name))
         except OSError as e:
-            info.damage.append(f"band {name} cannot be examined ({e.strerror or e}): read as zeros")
+            info.damage.append(say(Detail.BAND_UNEXAMINABLE, name=name, library=str(e.strerror or e)))
             continue
         if not statmod.S_ISREG(st.st_mode):
-            info.damage.append(f"band {name} is not a regular file: read as zeros")
+            info.damage.append(say(Detail.BAND_NOT_REGULAR, name=name))
             continue
         if number >= info.count:
-            info.damage.append(f"band {name} lies past the disk's end ({size} bytes): not read")
+            info.damage.append(say(Detail.BAND_PAST_END, name=name, size=size))
             continue
         info.bands[number] = st.st_size
         wanted = info._wanted(number)
         if st.st_size < wanted:  # hdiutil writes whole bands: a short one was cut (a copy stopped part-way)
-            info.damage.append(f"band {name} is {st.st_size} bytes of {wanted} (cut short?): its last "
-                               f"{wanted - st.st_size} bytes read as zeros")
+            info.damage.append(say(Detail.BAND_SHORT, name=name, size=st.st_size, wanted=wanted,
+                                   missing=wanted - st.st_size))
         elif st.st_size > wanted:
-            info.damage.append(f"band {name} is {st.st_size} bytes, longer than the band size ({wanted}): only its "
-                               "first bytes are part of the disk")
+            info.damage.append(say(Detail.BAND_LONG, name=name, size=st.st_size, wanted=wanted))
     return info
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from ..codes import Status
+from ..details import Detail, say
 from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from .image_fs import MAX_DEPTH, FsContext
@@ -68,9 +69,9 @@ class _DfvfsStream(io.RawIOBase):
             self._f.seek(self._pos)
             data = self._f.read(n)
         except _errors() as e:
-            raise ReadError(Status.UNREADABLE, f"dfvfs could not read byte {self._pos}: {full_reason(e)}") from e
+            raise ReadError(Status.UNREADABLE, say(Detail.DFVFS_READ_FAILED, pos=self._pos, library=str(full_reason(e)))) from e
         if not data:
-            raise ReadError(Status.CORRUPT, f"content ends at byte {self._pos} of {self._size}")
+            raise ReadError(Status.CORRUPT, say(Detail.CONTENT_ENDS_AT, pos=self._pos, size=self._size))
         buf[: len(data)] = data
         self._pos += len(data)
         return len(data)
@@ -107,9 +108,9 @@ class DfvfsEntry:
         try:
             fobj = self._entry.GetFileObject()
         except _errors() as e:
-            raise ReadError(Status.UNREADABLE, f"dfvfs could not open it: {full_reason(e)}") from e
+            raise ReadError(Status.UNREADABLE, say(Detail.DFVFS_OPEN_FAILED, library=str(full_reason(e)))) from e
         if fobj is None:
-            raise ReadError(Status.UNREADABLE, "dfvfs gives no data stream for this entry")
+            raise ReadError(Status.UNREADABLE, say(Detail.DFVFS_NO_STREAM))
         return io.BufferedReader(_DfvfsStream(fobj, self._size), buffer_size=1 << 20)
 
 
@@ -119,7 +120,7 @@ def walk_dfvfs(ctx: FsContext, before_listing: Callable[[], str | None] | None =
     errors = _errors()
     root = ctx.fs.GetRootFileEntry()
     if root is None:
-        yield Skipped(ctx.location(b"/", "/"), Status.CORRUPT, "dfvfs finds no root directory in this file system")
+        yield Skipped(ctx.location(b"/", "/"), Status.CORRUPT, say(Detail.DFVFS_NO_ROOT))
         return
     seen: set[Any] = {_identity(root)}
     stack: list[tuple[Any, str, int]] = [(root, "", 0)]
@@ -131,7 +132,7 @@ def walk_dfvfs(ctx: FsContext, before_listing: Callable[[], str | None] | None =
         try:
             children = list(directory.sub_file_entries)
         except errors as e:
-            yield Skipped(ctx.location(path.encode(), path or "/"), Status.CORRUPT, f"directory not readable: {full_reason(e)}")
+            yield Skipped(ctx.location(path.encode(), path or "/"), Status.CORRUPT, say(Detail.DIRECTORY_NOT_READABLE, library=str(full_reason(e))))
             continue
         subdirs = []
         for child in children:
@@ -145,18 +146,18 @@ def walk_dfvfs(ctx: FsContext, before_listing: Callable[[], str | None] | None =
                 elif child.IsDirectory():
                     key = _identity(child)
                     if key in seen:
-                        yield Skipped(ctx.location(text.encode(), text), Status.LOOP, "directory content already walked")
+                        yield Skipped(ctx.location(text.encode(), text), Status.LOOP, say(Detail.DIRECTORY_CONTENT_WALKED))
                     elif depth + 1 > MAX_DEPTH:
-                        yield Skipped(ctx.location(text.encode(), text), Status.PATH_TOO_LONG, f"deeper than {MAX_DEPTH} directories")
+                        yield Skipped(ctx.location(text.encode(), text), Status.PATH_TOO_LONG, say(Detail.DEEPER_THAN, n=MAX_DEPTH))
                     else:
                         seen.add(key)
                         subdirs.append((child, text, depth + 1))
                 elif child.IsFile():
                     yield DfvfsEntry(ctx, text, name, child, int(child.size or 0))
                 else:
-                    yield Skipped(ctx.location(text.encode(), text), Status.SPECIAL_FILE, "device, pipe or socket: not read")
+                    yield Skipped(ctx.location(text.encode(), text), Status.SPECIAL_FILE, say(Detail.DEVICE_NOT_READ))
             except errors as e:
-                yield Skipped(ctx.location(text.encode(), text), Status.CORRUPT, f"entry not readable: {full_reason(e)}")
+                yield Skipped(ctx.location(text.encode(), text), Status.CORRUPT, say(Detail.ENTRY_NOT_READABLE, library=str(full_reason(e))))
         stack.extend(reversed(subdirs))
 
 

@@ -17,6 +17,7 @@ from typing import IO, Any
 import pytsk3
 
 from ..codes import Status
+from ..details import Detail, say
 from ..errors import ReadError
 from ..models import FileStat, Hop, Link, Location, Skipped
 from .local import decode_name
@@ -157,10 +158,10 @@ class TskStream(io.RawIOBase):
             data = self._file.read_random(self._pos, n, self._attr[0], self._attr[1])
         except (OSError, RuntimeError) as e:  # RuntimeError: the image reader itself failed
             reason = Status.UNRECOVERABLE if self._deleted else Status.UNREADABLE
-            raise ReadError(reason, f"The Sleuth Kit could not read byte {self._pos}: {e}") from e
+            raise ReadError(reason, say(Detail.TSK_READ_FAILED, pos=self._pos, library=str(e))) from e
         if not data:
             reason = Status.UNRECOVERABLE if self._deleted else Status.CORRUPT
-            raise ReadError(reason, f"content ends at byte {self._pos} of {self._size}")
+            raise ReadError(reason, say(Detail.CONTENT_ENDS_AT, pos=self._pos, size=self._size))
         buf[: len(data)] = data
         self._pos += len(data)
         return len(data)
@@ -220,7 +221,7 @@ class ImageEntry:
             try:  # probe now, so an unrecoverable entry fails at open() with a clear reason
                 self._file.read_random(0, min(size, 4096), attr[0], attr[1])
             except (OSError, RuntimeError) as e:
-                raise ReadError(Status.UNRECOVERABLE, f"deleted; The Sleuth Kit cannot read its content ({e})") from e
+                raise ReadError(Status.UNRECOVERABLE, say(Detail.DELETED_TSK_UNREADABLE, library=str(e))) from e
         return io.BufferedReader(stream, buffer_size=1 << 20)
 
 
@@ -326,7 +327,7 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
             listing = list(fs.open_dir(inode=d.addr))
         except (OSError, RuntimeError) as e:
             yield Skipped(ctx.location(d.raw, d.text, d.utf8), Status.UNRECOVERABLE if d.gone else Status.CORRUPT,
-                          f"directory not readable: {e}")
+                          say(Detail.DIRECTORY_NOT_READABLE, library=str(e)))
             continue
         subdirs: list[_Dir] = []
         # what every entry of this directory shares, out of the per-entry loop (run 10^5-10^6 times an image)
@@ -386,9 +387,9 @@ def walk_fs(ctx: FsContext, before_listing: Callable[[], str | None] | None = No
             elif mtype != _M_VIRT:  # _M_VIRT: $MBR, $FAT1, $FAT2 are TSK's views of FS structures
                 loc = ctx.location(child.raw, child.text, child.utf8)
                 if mtype in _SPECIAL:
-                    yield Skipped(loc, Status.SPECIAL_FILE, f"{_SPECIAL[mtype]}: not read")
+                    yield Skipped(loc, Status.SPECIAL_FILE, say(Detail.SPECIAL_NOT_READ, kind=_SPECIAL[mtype]))
                 else:
-                    yield Skipped(loc, Status.UNRECOVERABLE if deleted else Status.CORRUPT, "entry of unknown type")
+                    yield Skipped(loc, Status.UNRECOVERABLE if deleted else Status.CORRUPT, say(Detail.ENTRY_UNKNOWN_TYPE))
         stack.extend(reversed(subdirs))
 
 
@@ -443,11 +444,11 @@ def _dir_key(ctx: FsContext, f: Any, addr: int) -> Any:
 def _cannot_enter(child: _Dir, meta: Any, deleted: bool, seen: bool) -> tuple[Status, str] | None:
     """(reason, detail) when a directory must not be walked: gone, already seen, too deep."""
     if deleted and (meta is None or int(meta.flags) & _META_ALLOC or not child.addr):
-        return Status.UNRECOVERABLE, "deleted directory; its metadata is gone or reused"
+        return Status.UNRECOVERABLE, say(Detail.DELETED_DIRECTORY_GONE)
     if seen:
-        return Status.LOOP, "directory content already walked (a loop, or a deleted directory whose clusters were reused)"
+        return Status.LOOP, say(Detail.DIRECTORY_CONTENT_WALKED_LOOP)
     if child.depth > MAX_DEPTH:
-        return Status.PATH_TOO_LONG, f"deeper than {MAX_DEPTH} directories"
+        return Status.PATH_TOO_LONG, say(Detail.DEEPER_THAN, n=MAX_DEPTH)
     return None
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..codes import Status
+from ..details import Detail, say
 
 Read = Callable[[int, int], bytes]
 
@@ -162,14 +163,12 @@ def describe(name: str, kind: int | str | None, read: Read, size: int | None, wh
         swap = swap_kind(read, size)
         if swap is not None:
             typed = name if label and label.startswith("Linux swap") else typed
-            return Verdict(True, Status.UNSUPPORTED, f"{typed}: {swap}: not a file system (not carved); it may "
-                           "hold fragments of files that were open; carve it with another tool if that matters")
+            return Verdict(True, Status.UNSUPPORTED, say(Detail.SWAP_NOT_CARVED, volume=typed, swap=swap))
         zero, how = looks_all_zero(read, size, progress)
     except (OSError, RuntimeError):
         return None
     if kind in BOOT_CODE_TYPES and not zero:  # boot loader code by definition: no file system to list (review10g)
-        return Verdict(True, Status.UNSUPPORTED, f"{typed}: boot loader code (GRUB's core image): not a file system "
-                       "(not carved); carve it with another tool if that matters")
+        return Verdict(True, Status.UNSUPPORTED, say(Detail.BOOT_CODE_NOT_CARVED, volume=typed))
     if zero and how.startswith("all "):  # every byte read (read through past WHOLE_BELOW: Session 11)
         return Verdict(False, Status.EMPTY_VOLUME, f"{typed}: empty (all zero): no file system and no data ({how})")
     if zero:  # only samples were read: what lies between them was not seen, so it is listed, never "empty"

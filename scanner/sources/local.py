@@ -26,7 +26,7 @@ from operator import attrgetter
 from typing import IO, Any
 
 from ..codes import Status
-from ..details import Detail, say
+from ..details import Detail, read_part, say
 from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
@@ -42,6 +42,17 @@ _NOATIME = getattr(os, "O_NOATIME", 0)
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _FILE_FLAGS = os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
+def lost_then(why: str, detail: str) -> str:
+    """A failure that came while the scanned folder was gone (``why``, from :meth:`LocalSource.lost`) with what it
+    said then (``detail``): ``the scanned folder ... (detail)``."""
+    said = read_part(why)
+    if said.get("code") == Detail.FOLDER_UNREACHABLE:
+        return say(Detail.FOLDER_UNREACHABLE_THEN, library=said.get("library"), then=detail)
+    if said.get("code") == Detail.FOLDER_UNMOUNTED:
+        return say(Detail.FOLDER_UNMOUNTED_THEN, then=detail)
+    return f"{why} ({detail})"  # no other reason is written by lost(); kept as it was said
 
 
 def decode_name(raw: bytes) -> tuple[str, bool]:
@@ -487,7 +498,7 @@ class _Folder:
     def lost_or(self, e: ReadError) -> ReadError:
         """A file's read error, or ``source-lost`` when the source folder itself has gone meanwhile."""
         why = self.lost() if self.lost is not None and e.reason in _LOSABLE else ""
-        return ReadError(Status.SOURCE_LOST, f"{why} ({e.detail})") if why else e
+        return ReadError(Status.SOURCE_LOST, lost_then(why, e.detail)) if why else e
 
     def reopened(self) -> contextlib.AbstractContextManager[int]:
         """The folder opened again by path, refused unless it is still the directory that was listed."""
@@ -660,11 +671,10 @@ class LocalSource:
         try:
             st = os.stat(self.root)
         except OSError as e:
-            self._lost = f"the scanned folder cannot be reached any more ({e.strerror or e})"
+            self._lost = say(Detail.FOLDER_UNREACHABLE, library=str(e.strerror or e))
         else:
             ident = (st.st_dev, st.st_ino)
-            self._lost = "" if self._ident is None or ident == self._ident else \
-                "the scanned folder was unmounted or replaced during the scan"
+            self._lost = "" if self._ident is None or ident == self._ident else say(Detail.FOLDER_UNMOUNTED)
         return self._lost
 
     def __exit__(self, *exc: object) -> None:
@@ -732,7 +742,7 @@ class LocalSource:
             if isinstance(item, Skipped) and item.reason in _LOSABLE:
                 why = self.lost()
                 if why:
-                    item = Skipped(item.location, Status.SOURCE_LOST, f"{why} ({item.detail})")
+                    item = Skipped(item.location, Status.SOURCE_LOST, lost_then(why, item.detail))
             yield item
 
     def _batches(self, top: bytes | None = None) -> Iterator[Item | NameBatch]:

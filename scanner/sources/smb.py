@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any, TypedDict, cast
 from urllib.parse import unquote, urlsplit
 
 from ..codes import Status
+from ..details import Detail, say
 from ..errors import ReadError, SourceError, UsageError
 from ..models import FileStat, Hop, Link, Location, Skipped
 from .base import Item, NameBatch, unbatched
@@ -168,7 +169,7 @@ class _FileOnShare:
         try:
             path.encode("utf-16-le")
         except UnicodeEncodeError as e:
-            raise ReadError(Status.UNREADABLE, "name is not valid UTF-16; cannot be opened by name") from e
+            raise ReadError(Status.UNREADABLE, say(Detail.NAME_NOT_UTF16)) from e
         client = self._client()
         if client.dead:
             raise ReadError(Status.CONNECTION, client.dead)
@@ -207,7 +208,7 @@ class _FileOnShare:
                 raise read_error(got)
             moved = got.after is not None and got.before.differs(got.after)
             if moved:
-                raise ReadError(Status.CHANGED_DURING_READ, f"changed while it was read over SMB ({moved})")
+                raise ReadError(Status.CHANGED_DURING_READ, say(Detail.CHANGED_OVER_SMB, what=str(moved)))
             if not got.data:
                 break  # the end of the file
             parts.append(bytes(got.data))
@@ -415,12 +416,12 @@ class SmbSource:
         while stack:
             folder = stack.pop()
             if client.dead:
-                yield Skipped(self.location(folder.path), Status.CONNECTION, f"directory not listed: {client.dead}")
+                yield Skipped(self.location(folder.path), Status.CONNECTION, say(Detail.DIRECTORY_NOT_LISTED, library=str(client.dead)))
                 continue
             try:
                 listing = client.retrying(lambda f=folder: client.list_dir(f.path))
             except Dropped as e:
-                yield Skipped(self.location(folder.path), Status.CONNECTION, f"directory not listed: {e}")
+                yield Skipped(self.location(folder.path), Status.CONNECTION, say(Detail.DIRECTORY_NOT_LISTED, library=str(e)))
                 continue
             except Exception as e:  # noqa: BLE001 - one directory's error is data, the walk goes on
                 from .smb_client import read_error
@@ -430,7 +431,7 @@ class SmbSource:
                     what = "no such folder on the share" if err.reason == Status.VANISHED else err.detail
                     raise SourceError(f"cannot list {self.target.path or '/'} on //{self.target.host}/"
                                       f"{self.target.share}: {what}") from e
-                yield Skipped(self.location(folder.path), err.reason, f"directory: {err.detail}")
+                yield Skipped(self.location(folder.path), err.reason, say(Detail.DIRECTORY, library=str(err.detail)))
                 continue
             self.dirs_walked += 1
             listing.sort(key=lambda e: e.name)
@@ -578,12 +579,11 @@ class SmbSource:
                 first = seen_dirs.get(key)
                 if first is not None:
                     return Skipped(self.location(path), Status.LOOP,
-                                   f"same directory as {first} (SMB file ID 0x{info.file_id:x}): a symbolic link "
-                                   "followed by the server or a loop; walked once")
+                                   say(Detail.SMB_SAME_DIRECTORY, first=str(first), file_id=f"0x{info.file_id:x}"))
                 seen_dirs[key] = path
             elif folder.depth + 1 > MAX_DEPTH_WITHOUT_IDS:
                 return Skipped(self.location(path), Status.LOOP,
-                               f"server gives no file IDs; stopped at depth {MAX_DEPTH_WITHOUT_IDS}")
+                               say(Detail.SMB_NO_FILE_IDS, n=MAX_DEPTH_WITHOUT_IDS))
             return _Folder(path, folder.depth + 1)
         if info.file_id:
             first_file = seen_files.get(key)

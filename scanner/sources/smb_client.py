@@ -59,6 +59,7 @@ from smbprotocol.session import Session
 from smbprotocol.tree import TreeConnect
 
 from ..codes import Status
+from ..details import Detail, say
 from ..errors import ReadError, SourceError
 
 # smbprotocol and pyspnego log every packet (authentication messages included) at debug level, and a
@@ -143,10 +144,10 @@ def read_error(e: BaseException) -> ReadError:
         name = status_name(e)
         if e.status in (NtStatus.STATUS_OBJECT_NAME_NOT_FOUND, NtStatus.STATUS_OBJECT_PATH_NOT_FOUND,
                         NtStatus.STATUS_DELETE_PENDING, 0xC0000123):  # STATUS_FILE_DELETED
-            return ReadError(Status.VANISHED, f"disappeared during the scan ({name})")
+            return ReadError(Status.VANISHED, say(Detail.SMB_DISAPPEARED, status=str(name)))
         return ReadError(Status.UNREADABLE, name)
     if is_dropped(e):
-        return ReadError(Status.CONNECTION, f"connection lost: {type(e).__name__}")
+        return ReadError(Status.CONNECTION, say(Detail.CONNECTION_LOST, error=type(e).__name__))
     return ReadError(Status.UNREADABLE, type(e).__name__)
 
 

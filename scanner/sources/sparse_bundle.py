@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from ..codes import Status
+from ..details import Detail, say
 
 BUNDLE_TYPE = "com.apple.diskimage.sparsebundle"
 _PLIST_LIMIT = 1 << 16
@@ -69,13 +70,5 @@ def bundle_verdict(read: Callable[[bytes, int], bytes | None], bands: int | None
         f"{bands} band files present" if bands is not None else "") if p)
     token = read(b"token", 8) or b""
     if token.startswith(b"encrcdsa"):
-        return Status.ENCRYPTED, (
-            f"encrypted macOS sparse bundle disk image ({shape}; its token holds an encrcdsa header): its bands "
-            "need the image's password and no library here decrypts them: not examined; attach it on a Mac with "
-            "the password (hdiutil attach) and scan the volume, or a decrypted copy (hdiutil convert -format UDRO)")
-    return Status.UNSUPPORTED, (
-        f"macOS sparse bundle disk image ({shape}): met inside a folder walk, its bands are not walked one by one "
-        "(each is a slice of the disk, not a file) and the disk inside is not examined here; scan the bundle "
-        "folder itself as a SOURCE (copy it out first when it is on a share or inside an image): leakscan then "
-        "assembles its bands and walks the disk (or on a Mac `hdiutil convert NAME.sparsebundle -format UDRO "
-        "-o disk.dmg` and scan that)")
+        return Status.ENCRYPTED, say(Detail.BUNDLE_ENCRYPTED, shape=shape)
+    return Status.UNSUPPORTED, say(Detail.BUNDLE_IN_FOLDER_WALK, shape=shape)

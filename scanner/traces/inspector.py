@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
+from ..details import Detail, say
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..models import Entry, FileStat, Location
@@ -75,7 +76,7 @@ class TraceInspector:
         try:
             found = shared_worker().call(parse_artefact, (str(kind), data, entry.name), timeout + 5)
         except ReadError as e:
-            return Inspection(status=e.reason, detail=f"{kind} artefact: {e.detail}")
+            return Inspection(status=e.reason, detail=say(Detail.ARTEFACT_PROBLEM, kind=str(kind), why=e.detail))
         try:
             st = entry.stat()
         except (ReadError, OSError):
@@ -83,7 +84,8 @@ class TraceInspector:
         ctx.result.traces.append(FoundArtefact(entry.location, entry.deleted, st, owner_of(entry.location), found))
         if found.warnings:  # what was read is kept; the damaged rest is listed, never passed over
             return Inspection(status=Status.CORRUPT,
-                              detail=f"{kind} artefact partly read: " + "; ".join(found.warnings[:5]))
+                              detail=say(Detail.ARTEFACT_PARTLY_READ, kind=str(kind),
+                                         why="; ".join(found.warnings[:5])))
         return Inspection()
 
 
