@@ -372,7 +372,7 @@ def read_details(text: str) -> list[dict[str, Any]]:
     return json.loads(_read_json(text))
 
 
-CACHED_DETAIL = 4096
+CACHED_DETAIL = 1024  # the texts a scan repeats are a sentence or two; a long one (many parts) is read as it comes
 
 
 @lru_cache(maxsize=2048)
