@@ -208,6 +208,34 @@ def test_a_detail_of_many_parts_is_read_in_work_linear_in_its_length(monkeypatch
     assert sum(len(i.get("text", "")) for i in items) > 0  # what no code says is kept as text
 
 
+def test_a_detail_said_for_many_files_is_read_once_and_each_reader_gets_its_own_objects(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 11: a share's thousands of skipped entries say a handful of texts, and reading one tried every code's
+    # pattern (~10 % of the scan process's CPU on a 20,000-file share): the reading of a text is kept
+    import scanner.details as details
+
+    text = "; ".join([say(Detail.EMBEDDED_NOT_EXAMINED, inner=say(Detail.PROTECTED_FORMAT, format=".xls", marker="RC4")),
+                      "a library's own words", say(Detail.PROTECTED_FORMAT, format=".xls", marker="FILEPASS record")])
+    first = read_details(text)
+    assert first == details._read_details(text)
+    tried = {"n": 0}
+    real = details._pattern
+
+    def counted(code: Detail) -> tuple[Any, dict[str, str]]:
+        tried["n"] += 1
+        return real(code)
+
+    monkeypatch.setattr(details, "_pattern", counted)
+    first[0]["code"] = "changed by a caller"
+    first[0].setdefault("inner", []).append({"text": "added"})
+    again = read_details(text)
+    assert tried["n"] == 0  # read from what was kept
+    assert again == details._read_details(text) and again[0]["code"] == Detail.EMBEDDED_NOT_EXAMINED.value
+    assert tried["n"] > 0
+    long = "; ".join([text] * 200)  # over CACHED_DETAIL: read each time, not kept
+    assert len(long) > details.CACHED_DETAIL and read_details(long) == details._read_details(long)
+
+
 def test_a_hostile_name_in_a_japanese_detail_shows_its_control_and_bidi_characters() -> None:
     # audit10: a name parameter (a file's extension) went into the Japanese report escaped but not made visible
     text = say(Detail.TEXT_UNDELIMITED, ext=".a\u202eb\x1b[31m")

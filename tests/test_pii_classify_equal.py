@@ -647,3 +647,22 @@ def test_form_labels_read_as_without_the_header_search_memory(demo_sheets, monke
     for i, (a, b) in enumerate(zip(fast, slow, strict=True)):
         assert a == b, i
     assert all(f is not None for f in fast[:8])  # the face sheets are found both ways
+
+
+# --- session 11: a text table's rows (every cell a text) pass the header search by one _no_word over their new texts
+
+_ROW_CELLS = st.sampled_from(["氏名", "住所", "品名", "数量", "倉庫", "コピー用紙", "Name", "ZIP", "name", "e-mail", "TEL",
+                              "12345", "2024/01/05", "03-1234-5678", "¥1,200", "", " ", "A-12", "x", 3.0, None])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.lists(_ROW_CELLS | st.text(alphabet="0123456789/-:. ", max_size=8)
+                         | st.text(alphabet=st.characters(max_codepoint=127), max_size=6), max_size=8), max_size=6))
+def test_a_row_of_texts_reads_as_each_cell_read_as_a_header(rows: list[list[object]]) -> None:
+    # rows read one after another (the texts named nothing kept between them), and again from an empty memory
+    for clear in (False, True):
+        if clear:
+            C._NO_HEADER.clear()
+        for row in rows:
+            assert C.read_row(row) == {i: h for i, v in enumerate(row)
+                                       if isinstance(v, str) and (h := C.read_header(v)) is not None}

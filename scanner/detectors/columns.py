@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import cast
 
 import ahocorasick
 
@@ -336,8 +337,11 @@ def read_row(row: Sequence[object]) -> dict[int, Header]:
     """:func:`read_header` of every cell of a row, by column index (the cells that name something).
 
     Most rows searched for a header are data whose texts were read before and named nothing (a category,
-    a town, a code seen in the rows above): such a row is passed over by one C-level set test."""
-    if _NO_HEADER.issuperset(filter(str.__instancecheck__, row)):
+    a town, a code seen in the rows above): such a row is passed over by one C-level set test. A text table's
+    rows are all text: their new texts are mostly numbers, dates and codes (ASCII without a letter of an ASCII
+    word: :func:`_no_word`), which the same set test and one :func:`_no_word` over them joined pass over."""
+    texts = cast(set[str], set(filter(str.__instancecheck__, row)))
+    if _NO_HEADER.issuperset(texts) or _no_word("".join(texts.difference(_NO_HEADER))):
         return {}
     out: dict[int, Header] = {}
     for i, v in enumerate(row):
