@@ -83,6 +83,7 @@ class Detail(Code):
     # -- damaged workbooks rebuilt from what is left
     SALVAGED_ZIP = "salvaged-zip", ("workbook rebuilt from its zip's local headers: {cut:d} part(s) cut after their last "
                                     "complete row, {lost:d} part(s) lost")
+    SALVAGED_ROWS = "salvaged-rows", "{part:word}: {n:d} complete row(s) read up to the damage, the rest lost"
     EMBEDDED_NOT_EXAMINED = "embedded-not-examined", "embedded objects not examined: {inner:detail}"
     ZIP_DIRECTORY_UNREADABLE = "zip-directory-unreadable", "zip: central directory unreadable ({library:lib})"
     LOCAL_HEADERS = "local-headers", "members read from their local headers"
