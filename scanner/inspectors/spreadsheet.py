@@ -40,6 +40,7 @@ from ..tables import (
     sniff_format,
     unreadable_reason,
 )
+from ..textdecode import narrowed
 from . import embedded, salvage
 from . import legacy_embedded as legacy
 from .archive import ArchiveInspector, holds_archive, sniff_unsupported
@@ -170,9 +171,13 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
     """
     from ..detectors.pii import analyse_sheet
 
+    widening = None
+    if fmt in ("text", *MARKUP_FORMATS) and (wide := narrowed(data)) is not None:  # 8-bit text widened with NULs
+        data, widening = wide[0], say(Detail.NUL_WIDENED, n=wide[1])
+        fmt = again if (again := sniff_format(data)) in ("text", *MARKUP_FORMATS) else fmt
     sheets, encoding = iter_tables(data, caps, fmt)
     findings = []
-    reading = Reading(encoding=encoding)
+    reading = Reading(encoding=encoding, damage=[widening] if widening else [])
     repeats = CacheRepeats()
     for sheet in sheets:
         if sheet.origin is None and not sheet.unread:
