@@ -243,6 +243,8 @@ class Detail(Code):
                                       "it are lost")
     NUL_BLOCK = "nul-block", ("a block of {n:d} NUL bytes inside the text at byte {at:d} (zeroed or lost on disk): whatever it "
                           "held is lost")
+    MEMBER_BREAKS_AFTER = "member-breaks-after", ("member data breaks after {n:d} bytes ({why:detail}): only the bytes "
+                                                  "before the break were read")
     ZIP_MEMBER_LOCAL_CUT = "zip-member-local-cut", "zip member read from its local header: {why:detail}; only the bytes before were read"
     MEMBER_CUT_AFTER = "member-cut-after", "cut after {n:d} of {size:d} bytes"
     CRC_MISMATCH = "crc-mismatch", "CRC mismatch"
