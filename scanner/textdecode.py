@@ -119,6 +119,7 @@ def utf16_guess(head: bytes) -> str | None:
 
 # a run of bytes each beside a NUL on one side: ASCII in UTF-16, or 8-bit text widened byte by byte
 _WIDE_RUNS = {"le": re.compile(rb"(?:[\x01-\xff]\x00){8,}"), "be": re.compile(rb"(?:\x00[\x01-\xff]){8,}")}
+_WIDE_HEAD = 1 << 18
 _WIDE_HIGH_LEAST = 8  # bytes past ASCII in the runs: fewer is no sign (a few U+0080-U+00FF in real UTF-16)
 
 
@@ -130,13 +131,16 @@ def narrowed(data: bytes) -> tuple[bytes, int] | None:
     U+0080-U+00FF) and real Western UTF-16 text narrows to bytes no Japanese encoding decodes."""
     if b"\x00" not in data:
         return None
+    head = data[:_WIDE_HEAD]  # decided on the head: a large real UTF-16 file costs one regex pass over 256 KiB
     for side in ("le", "be"):
-        runs = [m.span() for m in _WIDE_RUNS[side].finditer(data)]
         low = 0 if side == "le" else 1
-        kept = b"".join(data[a + low:b:2] for a, b in runs)
+        runs = [m.span() for m in _WIDE_RUNS[side].finditer(head)]
+        kept = b"".join(head[a + low:b:2] for a, b in runs)
         if _high(kept) < _WIDE_HIGH_LEAST or not any(_strict_ok(kept, c) or
-                                                    _mostly_ok(data, runs, low, c) for c in JAPANESE):
+                                                    _mostly_ok(head, runs, low, c) for c in JAPANESE):
             continue
+        if len(data) > len(head):
+            runs = [m.span() for m in _WIDE_RUNS[side].finditer(data)]
         out, at = bytearray(), 0
         for a, b in runs:
             out += data[at:a] + data[a + low:b:2]
