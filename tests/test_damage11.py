@@ -23,12 +23,13 @@ import pytest
 from tests.conftest import ROOT
 from tests.fuzz_data import Mutant, _flip
 from tests.pii_data import csv_bytes, xlsx_bytes
+from tests.test_fuzz_campaign import _inspect, _outcome, _records
 
 sys.path.insert(0, str(ROOT / "bench"))
 from fuzz_campaign import person_rows, secrets_of  # noqa: E402
 
 SEED = 20261206
-SEP = " » "
+SEP = " » "  # between a container and what was read inside it
 ROWS = person_rows(40, SEED)
 
 
@@ -37,25 +38,6 @@ def widened(data: bytes, upto: int | None = None) -> bytes:
     ``upto`` bytes (all of them by default)."""
     upto = len(data) if upto is None else upto
     return bytes(b for c in data[:upto] for b in (c, 0)) + data[upto:]
-
-
-def _inspect(tmp_path: Path, name: str, data: bytes) -> Any:
-    """The spreadsheet inspector on one file, in this process (as a worker runs it)."""
-    from scanner.config import ScanConfig
-    from scanner.contracts import NoProgress, ScanContext, ScanResult
-    from scanner.inspectors.spreadsheet import SpreadsheetInspector
-    from scanner.names import NameRules
-    from scanner.sources.single import SingleFileEntry
-
-    path = tmp_path / name
-    path.write_bytes(data)
-    config = ScanConfig(sources=[str(path)], out=tmp_path / "unused", names=[], parse_timeout=10)
-    ctx = ScanContext(config, NameRules([], True), [], ScanResult(config, started=""), NoProgress())
-    return SpreadsheetInspector(config).inspect(SingleFileEntry(str(path)), data, "", ctx)
-
-
-def _records(ins: Any) -> int:
-    return (ins.pii or {}).get("records", 0)
 
 
 @pytest.mark.parametrize("encoding", ["cp932", "utf-8"])
@@ -196,14 +178,6 @@ def campaign(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list[t
     assert done.returncode in (0, 1), (done.returncode, done.stderr[-2000:])  # 3 (incomplete) lists a folder
     found = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     return files, found, done.stderr + done.stdout
-
-
-def _outcome(found: dict[str, Any], path: Path) -> tuple[int, list[str], list[str]]:
-    """(records, statuses of hits, skip reasons) of one file and everything read inside it."""
-    p = str(path)
-    hits = [h for h in found["files"] if h["path"] == p or h["path"].startswith(p + SEP)]
-    skips = [s["reason"] for s in found["skipped"] if s["path"] == p or s["path"].startswith(p + SEP)]
-    return sum((h.get("pii") or {}).get("records", 0) for h in hits), [h["status"] for h in hits], skips
 
 
 FORMATS = ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv-cp932", "csv-utf8", "csv-utf16", "xls-html", "xls-xml", "zip",
