@@ -218,3 +218,20 @@ def test_a_zip_member_whose_deflate_data_breaks_keeps_the_rows_before(
     assert 150 < records < 300 and statuses == ["corrupt"], (records, statuses, skips)
     member = next(h for h in found["files"] if h["path"].startswith(str(path) + SEP))
     assert "breaks after" in member["status_detail"], member["status_detail"]
+
+
+@pytest.mark.xfail(strict=True, reason="Session 11 (left open): an HTML table saved as .xls whose chunks were shuffled "
+                   "(its <html> head no longer first: sniffed as a text table) or with a 4 KiB region duplicated into "
+                   "it reads no row and passes as clean")
+def test_shuffled_or_duplicated_html_table_is_not_clean(tmp_path: Path) -> None:
+    from tests.fuzz_data import generic
+    from tests.table_damage import html_table
+
+    data = html_table(person_rows(40, 20261207))
+    made = {m.name: m.data for m in generic(data, random.Random("20261207:xls-html"), header=512, flips=3, randoms=3)}
+    silent = []
+    for name in ("dup0", "shuffle0", "shuffle1"):
+        ins = _inspect(tmp_path, f"{name}.xls", made[name])
+        if not _records(ins) and ins.status == "ok":
+            silent.append(name)
+    assert not silent, silent
