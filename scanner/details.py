@@ -79,6 +79,8 @@ class Detail(Code):
     ROWS_UNREADABLE = "rows-unreadable", ("{n:d} rows unreadable (mostly U+FFFD or '?': their text was lost to a wrong "
                                           "decoding before this copy, or no encoding explains their bytes)")
     DECODING = "decoding", "decoding: {note:lib}"
+    MARKUP_HEAD_LOST = "markup-head-lost", ("HTML table rows in a text that does not start as markup (its head lost or "
+                                            "moved: damaged): read as HTML")
     NUL_WIDENED = "nul-widened", ("8-bit text widened byte by byte with NULs ({n:d} bytes; read as Latin-1 and saved as "
                                   "UTF-16 by some tool): read narrowed back")
     CELLS_OUTSIDE = "cells-outside", "{n:d} cell(s) placed past the sheet's last row or column (damaged): not read"

@@ -12,6 +12,7 @@ data"; a damaged one that still yields records is a hit that says what was damag
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -196,7 +197,22 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
             if fmt == "vcard":
                 found.header_row = None  # the header is scanner.vcard's, not a row of the file
             findings.append(found)
+    if not findings and fmt == "text" and _table_rows(data[:1 << 20]) and not _MARKUP_START.match(data):
+        # HTML table rows in a text that does not start as markup (its head lost, chunks shuffled): read as HTML too
+        as_html, sheets_html, read_html = analyse_bytes(data, "html", caps)
+        if as_html:
+            read_html.damage.insert(0, say(Detail.MARKUP_HEAD_LOST))
+            return as_html, sheets_html, read_html
     return findings, reading.sheets, reading
+
+
+_TABLE_MARKUP = tuple(re.compile(p, re.IGNORECASE) for p in (rb"<t[dh][\s>]", rb"</t[dh]>", rb"</tr>"))
+
+
+def _table_rows(head: bytes) -> bool:
+    """HTML table cells and row ends in ``head`` (each pattern searched once: linear in the bytes)."""
+    return all(p.search(head) for p in _TABLE_MARKUP)
+_MARKUP_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*<")
 
 
 class CacheRepeats:
