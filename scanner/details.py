@@ -85,10 +85,15 @@ class Detail(Code):
     ROWS_UNREADABLE = "rows-unreadable", ("{n:d} rows unreadable (mostly U+FFFD or '?': their text was lost to a wrong "
                                           "decoding before this copy, or no encoding explains their bytes)")
     DECODING = "decoding", "decoding: {note:lib}"
+    MARKUP_HEAD_LOST = "markup-head-lost", ("HTML table rows in a text that does not start as markup (its head lost or "
+                                            "moved: damaged): read as HTML")
+    NUL_WIDENED = "nul-widened", ("8-bit text widened byte by byte with NULs ({n:d} bytes; read as Latin-1 and saved as "
+                                  "UTF-16 by some tool): read narrowed back")
     CELLS_OUTSIDE = "cells-outside", "{n:d} cell(s) placed past the sheet's last row or column (damaged): not read"
     # -- damaged workbooks rebuilt from what is left
     SALVAGED_ZIP = "salvaged-zip", ("workbook rebuilt from its zip's local headers: {cut:d} part(s) cut after their last "
                                     "complete row, {lost:d} part(s) lost")
+    SALVAGED_ROWS = "salvaged-rows", "{part:word}: {n:d} complete row(s) read up to the damage, the rest lost"
     EMBEDDED_NOT_EXAMINED = "embedded-not-examined", "embedded objects not examined: {inner:detail}"
     ZIP_DIRECTORY_UNREADABLE = "zip-directory-unreadable", "zip: central directory unreadable ({library:lib})"
     LOCAL_HEADERS = "local-headers", "members read from their local headers"
@@ -249,6 +254,8 @@ class Detail(Code):
                                       "it are lost")
     NUL_BLOCK = "nul-block", ("a block of {n:d} NUL bytes inside the text at byte {at:d} (zeroed or lost on disk): whatever it "
                           "held is lost")
+    MEMBER_BREAKS_AFTER = "member-breaks-after", ("member data breaks after {n:d} bytes ({why:detail}): only the bytes "
+                                                  "before the break were read")
     ZIP_MEMBER_LOCAL_CUT = "zip-member-local-cut", "zip member read from its local header: {why:detail}; only the bytes before were read"
     MEMBER_CUT_AFTER = "member-cut-after", "cut after {n:d} of {size:d} bytes"
     CRC_MISMATCH = "crc-mismatch", "CRC mismatch"

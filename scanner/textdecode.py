@@ -118,6 +118,51 @@ def utf16_guess(head: bytes) -> str | None:
     return None
 
 
+# a run of bytes each beside a NUL on one side: ASCII in UTF-16, or 8-bit text widened byte by byte
+_WIDE_RUNS = {"le": re.compile(rb"(?:[\x01-\xff]\x00){8,}"), "be": re.compile(rb"(?:\x00[\x01-\xff]){8,}")}
+_WIDE_HEAD = 1 << 18
+_WIDE_HIGH_LEAST = 8  # bytes past ASCII in the runs: fewer is no sign (a few U+0080-U+00FF in real UTF-16)
+
+
+def narrowed(data: bytes) -> tuple[bytes, int] | None:
+    """An 8-bit text (cp932, UTF-8, EUC-JP) whose bytes were widened one by one with a NUL (a converter that read
+    it as Latin-1 and saved it as UTF-16, whole or in part): (the text narrowed back, bytes narrowed); None for
+    any other bytes. Read as UTF-16 it was Latin-1 mojibake, no name or address left, and passed as clean
+    (Session 10's campaign). Real UTF-16 Japanese text has no such runs past ASCII (kana and kanji are not
+    U+0080-U+00FF) and real Western UTF-16 text narrows to bytes no Japanese encoding decodes."""
+    if b"\x00" not in data:
+        return None
+    head = data[:_WIDE_HEAD]  # decided on the head: a large real UTF-16 file costs one regex pass over 256 KiB
+    for side in ("le", "be"):
+        low = 0 if side == "le" else 1
+        runs = [m.span() for m in _WIDE_RUNS[side].finditer(head)]
+        kept = b"".join(head[a + low:b:2] for a, b in runs)
+        if _high(kept) < _WIDE_HIGH_LEAST or not any(_strict_ok(kept, c) or
+                                                    _mostly_ok(head, runs, low, c) for c in JAPANESE):
+            continue
+        if len(data) > len(head):
+            runs = [m.span() for m in _WIDE_RUNS[side].finditer(data)]
+        out, at = bytearray(), 0
+        for a, b in runs:
+            out += data[at:a] + data[a + low:b:2]
+            at = b
+        out += data[at:]
+        return bytes(out), sum(b - a for a, b in runs) // 2
+    return None
+
+
+def _mostly_ok(data: bytes, runs: list[tuple[int, int]], low: int, codec: str) -> bool:
+    """Each run decodes in ``codec`` but for a character cut at its ends (a run ends where the widening did),
+    and the text reads as Japanese."""
+    text, bad = [], 0
+    for a, b in runs:
+        part, n = decode_counting(data[a + low:b:2], codec)
+        bad += n
+        text.append(part)
+    joined = "".join(text)
+    return bad <= 4 * len(runs) and japanese_score(joined) > 0
+
+
 def _strict_ok(data: bytes, codec: str, start: int = 0) -> bool:
     """Does every byte decode? Chunked, so a 200 MB file is never held twice."""
     dec = codecs.getincrementaldecoder(codec)()

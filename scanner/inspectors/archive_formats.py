@@ -276,6 +276,38 @@ CDH = b"PK\x01\x02"  # a central directory header: what follows the last member
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # signature ... file name length, extra field length
 
 
+INFLATE_STEP = 1 << 20  # output per call at most (a bomb stops at the limit, never in one huge call)
+INFLATE_FEED = 1 << 12  # input per call: a break keeps what these bytes inflated before it (inflate_keeping)
+
+
+class InflateBroken(Exception):
+    """A zlib stream broke inside one piece of input: ``before`` is what that piece inflated up to the break."""
+
+    def __init__(self, before: bytes, error: zlib.error) -> None:
+        super().__init__(str(error))
+        self.before, self.error = before, error
+
+
+def inflate_keeping(d: Any, piece: bytes, room: int) -> bytes:
+    """``d.decompress(piece, room)`` of a zlib decompressor, except that a break inside ``piece`` raises
+    :class:`InflateBroken` carrying what the piece inflated before it (zlib raises and drops it: a flip in a
+    sheet's deflate data lost every row inflated from that piece, Session 10). The piece is inflated again
+    from a copy of the decompressor taken before it, a byte at a time, up to the break; never past ``room``."""
+    saved = d.copy()
+    try:
+        return d.decompress(piece, room)
+    except zlib.error as e:
+        before = bytearray()
+        for i in range(len(piece)):
+            if len(before) >= room:
+                break
+            try:
+                before += saved.decompress(piece[i:i + 1], room - len(before))
+            except zlib.error:
+                break
+        raise InflateBroken(bytes(before[:room]), e) from None
+
+
 def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = None,
                        ) -> Iterator[tuple[zipfile.ZipInfo, bytes | None, str]]:
     """Members found by their local headers, front to back: (info, bytes or None, why incomplete or "").
@@ -340,10 +372,11 @@ def _zip_local_entries(data: bytes, most: int, left: Callable[[], int] | None = 
                     if not piece:
                         why = say(Detail.DATA_CUT)
                         break
-                    out += z.decompress(piece, limit - len(out))
+                    out += inflate_keeping(z, piece, limit - len(out))
                     tail = z.unconsumed_tail
-            except zlib.error as e:
-                why = say(Detail.DEFLATE_DAMAGED, library=str(e))
+            except InflateBroken as e:  # what inflated before the break is kept (the rows before the damage)
+                out += e.before
+                why = say(Detail.DEFLATE_DAMAGED, library=str(e.error))
             if not why and z.eof and known and zlib.crc32(out) != crc:
                 why = say(Detail.CRC_MISMATCH)
             end = at - len(tail) - len(z.unused_data)
@@ -933,8 +966,6 @@ def _inflate_head(data: bytes) -> bytes:
     return head
 
 
-INFLATE_STEP = 1 << 20  # output per call at most (a bomb stops at the limit, never in one huge call)
-INFLATE_FEED = 1 << 12  # input per call: a break loses at most what these bytes inflate to
 STREAM_ENDS_EARLY = "the stream ends early"
 
 
@@ -972,13 +1003,11 @@ def inflate_prefix(data: bytes, limit: int, keep: bool = True) -> tuple[bytes, s
                         at += len(piece)
                     if not piece:
                         return out.value(limit), STREAM_ENDS_EARLY
-                    saved = d.copy()
                     try:
-                        out.add(d.decompress(piece, room))
-                    except zlib.error:  # keep what this piece inflated before the error (a bad CRC at the end)
-                        for i in range(len(piece)):
-                            out.add(saved.decompress(piece[i:i + 1], max(1, limit - out.size)))
-                        raise
+                        out.add(inflate_keeping(d, piece, room))
+                    except InflateBroken as e:  # keep what this piece inflated before the error (a bad CRC at the end)
+                        out.add(e.before)
+                        raise e.error from None
                     tail = d.unconsumed_tail
         except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as e:
             return out.value(limit), f"{type(e).__name__}: {str(e)[:80]}" if str(e) else type(e).__name__

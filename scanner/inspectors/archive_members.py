@@ -131,6 +131,9 @@ def error_reason(e: BaseException) -> tuple[Status, str]:
     return Status.CORRUPT, say(Detail.LIBRARY_ERROR, error=type(e).__name__, library=text) if text else type(e).__name__
 
 
+MEMBER_STEP = 1 << 13  # inflated bytes asked of a member's reader at a time: a break loses at most about these
+
+
 class _MemberReader(io.RawIOBase):
     """A member's inflated bytes, counted as they stream: over its declared size, over the ratio or over
     the archive budget, reading stops with a ReadError (the pipeline records it)."""
@@ -139,18 +142,29 @@ class _MemberReader(io.RawIOBase):
         self._raw = raw
         self._m = member
         self._pos = 0
+        self._broken = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: WriteableBuffer, /) -> int:
         b = memoryview(buffer).cast("B")
+        if self._broken:
+            return 0
         try:
-            chunk = self._raw.read(len(b))
+            chunk = self._raw.read(min(len(b), MEMBER_STEP))
         except ReadError:
             raise
         except Exception as e:  # noqa: BLE001 - zlib, zipfile, lzma ... errors are data about this member
-            raise ReadError(*error_reason(e)) from e
+            reason = error_reason(e)
+            if self._pos and reason[0] == Status.CORRUPT:  # damaged data after some bytes: they are examined (a
+                # flip in a zip member's deflate data lost every row before it: Session 11), the member corrupt
+                broke = say(Detail.MEMBER_BREAKS_AFTER, n=self._pos, why=reason[1])
+                if broke not in (self._m.damage or ""):  # (read again: the same break)
+                    self._m.damage = f"{self._m.damage}; {broke}" if self._m.damage else broke
+                self._broken = True
+                return 0
+            raise ReadError(*reason) from e
         n = len(chunk)
         self._pos += n
         m = self._m

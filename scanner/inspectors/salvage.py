@@ -36,17 +36,22 @@ def _close(name: str, content: bytes) -> bytes | None:
     """A cut or damaged XML part closed after its last complete row before the first place the XML breaks (the
     part itself when it is well-formed); None when no complete row is left (or the part is not one whose rows
     can be kept)."""
+    return _closed(name, content)[0]
+
+
+def _closed(name: str, content: bytes) -> tuple[bytes | None, int]:
+    """``_close`` and how many complete rows (string items) of a cut XML part were kept (0: whole, or binary)."""
     if name.endswith(".bin"):
-        return _close_biff12(name, content)
+        return _close_biff12(name, content), 0
     pattern = _ROW_ENDS.get("sheet" if _SHEET.match(name) else name)
     if pattern is None:
-        return None
+        return None, 0
     from lxml import etree
 
     safe = {"resolve_entities": False, "no_network": True, "load_dtd": False}
     try:
         etree.fromstring(content, etree.XMLParser(**safe))
-        return content  # well-formed whole (damage inside a text, or a cut exactly at the end)
+        return content, 0  # well-formed whole (damage inside a text, or a cut exactly at the end)
     except etree.XMLSyntaxError as e:
         line, column = e.position
         lines = content.split(b"\n", line - 1)
@@ -56,12 +61,12 @@ def _close(name: str, content: bytes) -> bytes | None:
         broken = sum(len(x) + 1 for x in lines[:line - 1]) + into
     ends = [m.end() for m in pattern.finditer(content, 0, broken)]
     if not ends:
-        return None
+        return None, 0
     try:
         root = etree.fromstring(content[:ends[-1]], etree.XMLParser(recover=True, **safe))
     except etree.XMLSyntaxError:
-        return None
-    return None if root is None else etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        return None, 0
+    return (None, 0) if root is None else (etree.tostring(root, xml_declaration=True, encoding="UTF-8"), len(ends))
 
 
 # BIFF12 (.xlsb) records that close a cut part: BrtEndSheetData + BrtEndSheet, BrtEndSst ([MS-XLSB] 2.4)
@@ -203,14 +208,18 @@ def _zipped(parts: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def _packages(data: bytes, limit: int) -> tuple[list[tuple[dict[str, bytes], int, int]], bool]:
+_Package = tuple[dict[str, bytes], int, int, list[tuple[str, int]]]
+
+
+def _packages(data: bytes, limit: int) -> tuple[list[_Package], bool]:
     """The parts found by their local headers, front to back, as packages: (parts, cut, lost) each, and
     whether inflating stopped at ``limit`` (bytes over all parts; the part it stopped in is cut there). A part
     name seen again with other bytes starts another package (two workbooks joined in one file, by a copy tool
     or a carver): merged by name, the first one's parts hid the second one's, whose sheets then met the first
-    one's shared strings."""
-    packages: list[tuple[dict[str, bytes], int, int]] = []
+    one's shared strings. The last item of each: (part, complete rows kept) of each part cut."""
+    packages: list[_Package] = []
     parts: dict[str, bytes] = {}
+    kept: list[tuple[str, int]] = []
     cut, lost, left = 0, 0, limit
     for info, content, why in _zip_local_entries(data, limit, lambda: left):  # noqa: B023 - read as each part starts
         if content is None or info.filename.endswith("/"):
@@ -219,21 +228,23 @@ def _packages(data: bytes, limit: int) -> tuple[list[tuple[dict[str, bytes], int
         if len(content) >= left:  # the reader's cap is per part: the rest of the cap over all parts
             content, why = content[:left], "cap"
         left -= len(content)
-        closed = _close(info.filename, content) if why or info.filename in _ROW_ENDS or _SHEET.match(
-            info.filename) else content
+        closed, rows = _closed(info.filename, content) if why or info.filename in _ROW_ENDS or _SHEET.match(
+            info.filename) else (content, 0)
         if closed is None and why:
             lost += 1
             continue
         was_cut = closed is not None and closed is not content
         content = content if closed is None else closed
         if parts.get(info.filename, content) != content:  # the same name again, other bytes: another workbook
-            packages.append((parts, cut, lost))
-            parts, cut, lost = {}, 0, 0
+            packages.append((parts, cut, lost, kept))
+            parts, cut, lost, kept = {}, 0, 0, []
         if info.filename not in parts:  # (the same part again: a duplicated region of one workbook)
             parts[info.filename], cut = content, cut + was_cut
+            if was_cut and rows:
+                kept.append((info.filename, rows))
         if left <= 0:
-            return [*packages, (parts, cut, lost)], True
-    return [*packages, (parts, cut, lost)], False
+            return [*packages, (parts, cut, lost, kept)], True
+    return [*packages, (parts, cut, lost, kept)], False
 
 
 def _package(parts: dict[str, bytes]) -> bytes | None:
@@ -267,11 +278,13 @@ def rebuild(data: bytes, limit: int) -> list[tuple[bytes, str]]:
     bytes inflated at most, over all parts."""
     packages, capped = _packages(data, limit)
     made = []
-    for parts, cut, lost in packages:
+    for parts, cut, lost, kept in packages:
         rebuilt = _package(parts)
         if rebuilt is None:
             continue
         what = say(Detail.SALVAGED_ZIP, cut=cut, lost=lost)
+        for name, rows in kept:  # what was kept of each cut part: the examiner knows what the count covers
+            what += "; " + say(Detail.SALVAGED_ROWS, part=name, n=rows)
         if len(packages) > 1:
             what = f"{len(packages)} zip packages one after the other (workbooks joined), each {what}"
         if capped:

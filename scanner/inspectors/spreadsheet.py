@@ -12,6 +12,7 @@ data"; a damaged one that still yields records is a hit that says what was damag
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from ..tables import (
     sniff_format,
     unreadable_reason,
 )
+from ..textdecode import narrowed
 from . import embedded, salvage
 from . import legacy_embedded as legacy
 from .archive import ArchiveInspector, holds_archive, sniff_unsupported
@@ -170,9 +172,13 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
     """
     from ..detectors.pii import analyse_sheet
 
+    widening = None
+    if fmt in ("text", *MARKUP_FORMATS) and (wide := narrowed(data)) is not None:  # 8-bit text widened with NULs
+        data, widening = wide[0], say(Detail.NUL_WIDENED, n=wide[1])
+        fmt = again if (again := sniff_format(data)) in ("text", *MARKUP_FORMATS) else fmt
     sheets, encoding = iter_tables(data, caps, fmt)
     findings = []
-    reading = Reading(encoding=encoding)
+    reading = Reading(encoding=encoding, damage=[widening] if widening else [])
     repeats = CacheRepeats()
     for sheet in sheets:
         if sheet.origin is None and not sheet.unread:
@@ -191,7 +197,22 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
             if fmt == "vcard":
                 found.header_row = None  # the header is scanner.vcard's, not a row of the file
             findings.append(found)
+    if not findings and fmt == "text" and _table_rows(data[:1 << 20]) and not _MARKUP_START.match(data):
+        # HTML table rows in a text that does not start as markup (its head lost, chunks shuffled): read as HTML too
+        as_html, sheets_html, read_html = analyse_bytes(data, "html", caps)
+        if as_html:
+            read_html.damage.insert(0, say(Detail.MARKUP_HEAD_LOST))
+            return as_html, sheets_html, read_html
     return findings, reading.sheets, reading
+
+
+_TABLE_MARKUP = tuple(re.compile(p, re.IGNORECASE) for p in (rb"<t[dh][\s>]", rb"</t[dh]>", rb"</tr>"))
+
+
+def _table_rows(head: bytes) -> bool:
+    """HTML table cells and row ends in ``head`` (each pattern searched once: linear in the bytes)."""
+    return all(p.search(head) for p in _TABLE_MARKUP)
+_MARKUP_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*<")
 
 
 class CacheRepeats:
