@@ -353,7 +353,9 @@ def test_mangled_archives_never_crash_the_scan(share: Path, roster: bytes) -> No
     sources = [zip_bytes({LEAK_NAME: roster, "a.zip": zip_bytes({"x.txt": b"x"})}),
                seven_zip({LEAK_NAME: roster}), tar_bytes({LEAK_NAME: roster})]
     names = ["m.zip", "m.7z", "m.tar.gz"]
-    for i in range(60):
+    # Session 11 (trim11): the first 24 of the 60 archives this test used to make (same seed, same bytes), 8 of
+    # each format; tests/test_fuzz_inputs.py sweeps the same formats, and asserts each file is accounted for
+    for i in range(24):
         data = bytearray(sources[i % 3])
         for _ in range(rng.randint(1, 8)):
             data[rng.randrange(len(data))] = rng.randrange(256)

@@ -105,7 +105,7 @@ def test_mutated_tree_every_file_accounted(tmp_path: Path) -> None:
     tree = tmp_path / "tree"
     valid = seeds(tmp_path)
     made = build_tree(tree, valid)
-    assert 150 <= len(made) <= 300
+    assert 190 <= len(made) <= 230  # tests/fuzz_data.py: every kind of damage, fewer repeats (206 files)
     out = tmp_path / "out"
     done = _cli("scan", str(tree), *NAMES, "--out", str(out), "--parse-timeout", "10", "--quiet", timeout=240)
     _no_traceback(done, "tree scan")

@@ -254,20 +254,16 @@ def test_damaged_ppmd_archives_are_each_accounted_for(tmp_path: Path) -> None:
     """Byte-flipped PPMd 7z (the format that crashed a scan in the field): the scan completes, and every
     archive py7zr cannot read whole is listed."""
     archives = flipped_ppmd_7z(tmp_path / "share", 24)
-    check = ("import sys, py7zr\nfor p in sys.argv[1:]:\n    try:\n        with py7zr.SevenZipFile(p) as z:\n"
-             "            [b.read() for b in (z.readall() or {}).values()]\n        print('ok', p)\n"
-             "    except Exception:\n        print('bad', p)\n")
-    readable: set[str] = set()
-    for p in archives:  # one process per archive: a crash in the check must not stop the check
-        r = subprocess.run([sys.executable, "-c", check, str(p)], capture_output=True, text=True, timeout=60)
-        if r.returncode == 0 and r.stdout.startswith("ok"):
-            readable.add(str(p))
+    # None of these 24 can be read whole (py7zr: CRC errors, corrupted input, runaway sizes; backup_017 kills
+    # pyppmd with SIGSEGV), so each one is listed. Session 11 (trim11): the check that asked py7zr, one process
+    # per archive, is gone: it called ``readall()``, which py7zr 1.x no longer has, so it found every archive
+    # unreadable (AttributeError) and cost 24 interpreter starts; what it allowed (a readable one unlisted)
+    # never happened with this seed.
     done = run_leakscan("scan", str(tmp_path / "share"), "--out", str(tmp_path / "out"), "--quiet", "--workers", "2")
     assert done.returncode == 0, done.stderr
     doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
     listed = {s["path"].split(" » ")[0] for s in doc["skipped"]}
-    for p in archives:
-        assert str(p) in readable or str(p) in listed, p
+    assert [p for p in archives if str(p) not in listed] == []
 
 
 def _ppmd_share(root: Path) -> dict[str, bytes]:
