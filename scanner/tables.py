@@ -23,7 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from .biffold import biff_sheets, biff_version, calamine_misreads
 from .cellplace import Placement, wrapped_digits, wrapped_letters
@@ -810,7 +810,13 @@ _ODS_CELLS = (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell")
 _MAX_REPEAT = 1 << 20  # rows or columns a repeat attribute can stand for (an .ods sheet's limit)
 
 
-def _ods_repeat(el: Any, attr: str) -> int:
+class _Attributes(Protocol):
+    """An XML element as far as its attributes go (lxml's and ElementTree's alike)."""
+
+    def get(self, key: str, default: str, /) -> str: ...
+
+
+def _ods_repeat(el: _Attributes, attr: str) -> int:
     try:
         return min(_MAX_REPEAT, max(1, int(el.get(_ODS_TABLE + attr, "1"))))
     except ValueError:

@@ -288,7 +288,15 @@ class InflateBroken(Exception):
         self.before, self.error = before, error
 
 
-def inflate_keeping(d: Any, piece: bytes, room: int) -> bytes:
+class _Inflater(Protocol):
+    """A zlib decompressor (``zlib.decompressobj``): copyable, so a piece can be inflated again up to a break."""
+
+    def decompress(self, data: bytes, max_length: int = ..., /) -> bytes: ...
+
+    def copy(self) -> _Inflater: ...
+
+
+def inflate_keeping(d: _Inflater, piece: bytes, room: int) -> bytes:
     """``d.decompress(piece, room)`` of a zlib decompressor, except that a break inside ``piece`` raises
     :class:`InflateBroken` carrying what the piece inflated before it (zlib raises and drops it: a flip in a
     sheet's deflate data lost every row inflated from that piece, Session 10). The piece is inflated again
