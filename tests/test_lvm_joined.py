@@ -160,3 +160,48 @@ def test_a_striped_volume_with_a_physical_volume_missing_is_listed_unreadable(tm
     assert proc.returncode == 3, (proc.stderr, doc["skipped"])
     (row,) = [s for s in doc["skipped"] if "lvm1" in json.dumps(s.get("container", []))]
     assert row["reason"] == "unreadable" and "physical volume that is not in this image" in row["detail"]
+
+
+def test_a_nested_image_with_a_joined_volume_leaves_no_file_of_it_open_after_its_walk(tmp_path: Path) -> None:
+    """An image inside an archive or another image is walked in a pool worker from an in-memory copy (memfd),
+    one after another in the same process. The joined volume's physical-volume readers stayed in a registry
+    for the process's life, and with them an open descriptor of the in-memory copy: every such nested image's
+    bytes (up to --max-inspect-mb each) stayed in the worker's memory until the worker ended."""
+    import os
+
+    from scanner.backends import load
+    from scanner.inspectors.image import _memfd_path
+
+    load("pytsk3")
+    load("dfvfs")
+    from scanner.sources.image import ImageSource
+
+    fat = fat_image(tmp_path / "p1.fat", {"/memo.txt": b"memo\n"}, size_mib=4, bits=12)
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    disk = tmp_path / "server.img"
+    _hand_two_pv_disk(disk, fat, empty, _lv("data", [_segment(1, 0, 8, [("pv0", 0), ("pv1", 2)], stripe_size=128)]))
+    fd = os.memfd_create("leakscan-test-image", os.MFD_CLOEXEC)
+    os.write(fd, disk.read_bytes())
+    copy = os.fstat(fd)
+    source = ImageSource(_memfd_path(fd))
+    try:
+        source.__enter__()
+        assert any("read joined" in v.get("note", "") for v in source.describe()["volumes"])
+        list(source.batches())
+    finally:
+        source.__exit__()
+        os.close(fd)
+
+    def held() -> list[str]:
+        out = []
+        for name in os.listdir("/proc/self/fd"):
+            try:
+                st = os.stat(f"/proc/self/fd/{name}")
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) == (copy.st_dev, copy.st_ino):
+                out.append(name)
+        return out
+
+    assert held() == []
