@@ -22,7 +22,7 @@ from ..details import Detail, say
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
-from .image_layers import Layer, LayerFinder, full_reason
+from .image_layers import Layer, LayerFinder, full_reason, release_joined
 from .image_parttypes import Verdict
 from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
@@ -156,6 +156,7 @@ class ImageSource:
         self._files: list[dict[str, Any]] = [{"path": text, "role": "image", "size": None}]
         self._idents: list[tuple[str, tuple[int, int] | None]] = []  # each image file as opened (lost())
         self._extra_imgs: list[Any] = []
+        self._joined: list[str] = []  # joined LVM volumes registered for this image (image_layers.release_joined)
         self._bundle: Any = None  # a macOS sparse bundle's facts (image_bundle.BundleInfo) when the image is one
         self._udif: Any = None  # a UDIF libmodi refused, read table by table (image_udif.UdifInfo)
         self._udif_refusal = ""
@@ -198,7 +199,7 @@ class ImageSource:
             self._verify()
         try:
             self._step("finding partitions, volumes and snapshots", "dfvfs")
-            self._layers = LayerFinder(self._keys).find(self._storage)  # a UDIF read by table: its own spec
+            self._layers = LayerFinder(self._keys, self._joined).find(self._storage)  # a UDIF read by table: its own spec
         except Exception as e:  # noqa: BLE001 - a bug or a library crash in one image must not end the scan
             log.debug("layer search failed", exc_info=True)
             raise SourceError(f"dfvfs could not read the layers of the image: {full_reason(e)}") from e
@@ -385,7 +386,7 @@ class ImageSource:
 
             spec = factory.Factory.NewPathSpec(definitions.TYPE_INDICATOR_DATA_RANGE, range_offset=layer.offset,
                                                range_size=layer.size, parent=self._storage)
-            found = LayerFinder(self._keys).find_inside(spec, layer.names, layer.offset, dict(layer.facts))
+            found = LayerFinder(self._keys, self._joined).find_inside(spec, layer.names, layer.offset, dict(layer.facts))
         except Exception:  # noqa: BLE001 - dfvfs errors of every kind: the partition is then opened as before
             log.debug("volume search in %s failed", layer.names, exc_info=True)
             return [layer]
@@ -944,6 +945,7 @@ class ImageSource:
 
     def __exit__(self, *exc: object) -> None:
         self._opened = []
+        release_joined(self._joined)
         for img in [*self._extra_imgs, self._img]:
             if img is not None:
                 try:
