@@ -42,7 +42,8 @@ _FOLDER_REASONS = frozenset({Status.UNREADABLE, Status.VANISHED, Status.CORRUPT}
 _VOLUME_REASONS = frozenset({Status.UNREADABLE, Status.CORRUPT, Status.ENCRYPTED, Status.UNSUPPORTED})
 _NOT_A_FILE_SYSTEM = "not a file system (not carved)"
 # an image whose media is partly missing: the partitions there are not listed (scanner.sources.image)
-_MEDIA_LOST = ("segment file missing", "extent file missing", "truncated image")  # image._missing_segments
+_MEDIA_LOST = ("segment file missing", "extent file missing", "extent file cut short",  # image._missing_segments
+               "truncated image")
 # a file system whose walk raised part-way (Detail.FS_WALK_STOPPED "pN: walk stopped (library)", inner path ""):
 # the rest of it was never listed (review10g #7, Session 11)
 _FS_WALK_STOPPED = ": walk stopped ("

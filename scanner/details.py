@@ -164,6 +164,9 @@ class Detail(Code):
                                         "scan it as a SOURCE")
     LATER_SEGMENT = "later-segment", ("a later segment of an image set whose first segment ({first:lib}) is not beside "
                                       "it: not walked")
+    FLAT_EXTENT_CUT = "flat-extent-cut", ("extent file cut short: {name:name} holds {actual:d} bytes where the descriptor "
+                                          "says {size:d}; the disk after it (bytes {at:d} onwards: {after:name}) cannot be "
+                                          "read, so the partitions and files there are not examined")
     # -- worker processes (scanner.pool): what the worker was doing is a short technical phrase
     WORKER_HUNG = "worker-hung", "no progress for {seconds:word} s {doing:name}; worker stopped"
     WORKER_HUNG_GAVE_UP = "worker-hung-gave-up", ("no progress for {seconds:word} s {doing:name}; worker stopped (gave up "

@@ -105,10 +105,10 @@ def _flat_prefix_reader(location: str) -> Any:
     """image_pathspec's reader of FLAT_PREFIX: the present flat extents of the VMDK at LOCATION, joined."""
     from .image_media import RawImage, vmdk_flat_prefix
 
-    present = vmdk_flat_prefix(location)
+    present, _ = vmdk_flat_prefix(location)
     if not present:
         raise OSError("no flat extents to read before a missing one")
-    return RawImage(present)
+    return RawImage([p for p, _, _ in present], [size for _, _, size in present])
 
 
 _OPENED_BESIDE = ("extent", "segment", "parent", "backing")  # media_files roles a library opens by itself
@@ -157,6 +157,8 @@ class ImageSource:
         self._idents: list[tuple[str, tuple[int, int] | None]] = []  # each image file as opened (lost())
         self._extra_imgs: list[Any] = []
         self._joined: list[str] = []  # joined LVM volumes registered for this image (image_layers.release_joined)
+        self._flat_sizes: list[tuple[str, int, int]] = []  # flat VMDK extents read whose size is not the descriptor's
+        self._flat_after: list[str] = []  # the flat VMDK extents after the part read (missing, or after a cut one)
         self._bundle: Any = None  # a macOS sparse bundle's facts (image_bundle.BundleInfo) when the image is one
         self._udif: Any = None  # a UDIF libmodi refused, read table by table (image_udif.UdifInfo)
         self._udif_refusal = ""
@@ -275,6 +277,13 @@ class ImageSource:
 
         gone = [f for f in self._files if f.get("missing") and (f.get("role") == "segment" or (
             f.get("role") == "extent" and isinstance(self._img, RawImage)))]  # flat extents read up to the gap
+        sizes = ", ".join(f"extent file {name} holds {actual} bytes where the descriptor says {size}"
+                          for name, actual, size in self._flat_sizes)
+        if self._flat_sizes and not gone:  # a flat VMDK read up to an extent cut short, those after it there, unread
+            name, actual, size = self._flat_sizes[-1]
+            return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
+                            say(Detail.FLAT_EXTENT_CUT, name=name, actual=actual, size=size, at=self._img.get_size(),
+                                after=", ".join(self._flat_after)))]
         if not gone:
             return []
         names = ", ".join(self._unnamed_rest(f) if f.get("unnamed") else f"{f['expected']} ({self._looked_for(f)})"
@@ -283,6 +292,8 @@ class ImageSource:
         if any(f.get("role") == "extent" for f in gone):
             what = "extent"
             span = f" (bytes {self._img.get_size()} onwards of the disk)" if self._img is not None else ""
+            if sizes:
+                span += f" ({sizes}: read as far as both go)"
         if isinstance(self._img, EwfImage) and self._img.readable < self._img.media_size:
             span = f" (bytes {self._img.readable} to {self._img.media_size} of the media)"
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
@@ -612,18 +623,20 @@ class ImageSource:
         from .image_media import RawImage, vmdk_flat_prefix
         from .image_pathspec import register_reader
 
-        present = vmdk_flat_prefix(self.text)
+        present, after = vmdk_flat_prefix(self.text)
         if not present:
             return False
         try:
-            self._img = RawImage(present)
+            self._img = RawImage([p for p, _, _ in present], [size for _, _, size in present])
         except OSError:
             return False
+        self._flat_sizes = [(os.path.basename(p), actual, size) for p, actual, size in present if actual != size]
+        self._flat_after = after
         # dfvfs finds partitions and file systems through a path spec: the extents before the gap, one after the
         # other, are one of leakscan's own (image_pathspec), read as the split raw image above reads them
         register_reader(FLAT_PREFIX, _flat_prefix_reader)
         self._storage = factory.Factory.NewPathSpec(FLAT_PREFIX, location=os.path.abspath(self.text))
-        self._format = "VMDK (flat extents, read up to the missing one)"
+        self._format = "VMDK (flat extents, read up to the missing or cut one)"
         return True
 
     def _signed_unopened(self, signed: str) -> str:
