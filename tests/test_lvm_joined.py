@@ -205,3 +205,34 @@ def test_a_nested_image_with_a_joined_volume_leaves_no_file_of_it_open_after_its
         return out
 
     assert held() == []
+
+
+def test_a_group_whose_extent_size_is_not_positive_is_damaged_metadata_not_an_empty_volume() -> None:
+    """Review 11b: extent_size = 0 made every segment 0 bytes long, so segments at the same start "followed each
+    other" and a volume of 0 bytes was explored ("no file system recognised"); a negative one gave a volume of
+    negative size. Both are damaged metadata, refused with why."""
+    from scanner.sources.image_lvm import logical_volumes
+
+    segments = [_segment(1, 0, 4, [("pv0", 0), ("pv1", 0)], stripe_size=128),
+                _segment(2, 0, 4, [("pv0", 0), ("pv1", 0)], stripe_size=128)]
+    for size in ("0", "-2048"):
+        _, (lv,) = logical_volumes(_group(_lv("bad", segments[:1] if size != "0" else segments)).replace(
+            "extent_size = 2048", f"extent_size = {size}"))
+        assert lv.areas is None and "damaged metadata" in lv.why, size
+
+
+def test_a_joined_volume_refused_as_damaged_does_not_say_leakscan_assembles_no_such_volume(tmp_path: Path) -> None:
+    """Review 11b: a striped volume whose segments do not tile it (a gap) was listed with the old sentence
+    "libvslvm opens no such group and leakscan assembles no such volume": leakscan does assemble striped and
+    multi-segment volumes now; this one's metadata is damaged, and the row says that."""
+    fat = fat_image(tmp_path / "p1.fat", {"/memo.txt": b"memo\n"}, size_mib=4, bits=12)
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    disk = tmp_path / "server.img"
+    _hand_two_pv_disk(disk, fat, empty, _lv("data", [_segment(1, 0, 3, [("pv1", 6)]), _segment(2, 4, 2, [("pv0", 5)])]))
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(disk), "--name", LEAKED, "--out", str(out), "--quiet")
+    assert proc.returncode == 3, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    (row,) = [s for s in doc["skipped"] if "lvm1" in json.dumps(s.get("container", []))]
+    assert "damaged metadata" in row["detail"] and "leakscan assembles no such volume" not in row["detail"]
