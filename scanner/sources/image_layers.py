@@ -222,11 +222,11 @@ class LayerFinder:
         for lv in lvs:
             hop = (*names, f"lvm{lv.index}")
             if lv.why:
+                neither = "" if lv.damaged else "libvslvm opens no such group and leakscan assembles no such volume, so "
                 self._fail(hop, stream, Status.UNSUPPORTED,
                            f"logical volume {lv.index} of a volume group of {len(starts)} physical volumes is {lv.why}: "
-                           "libvslvm opens no such group and leakscan assembles no such volume, so it is not examined; "
-                           "activate the group read-only on Linux (losetup -r, vgchange -ay) and scan the volume",
-                           {**sub_facts, "size": lv.size})
+                           f"{neither}it is not examined; activate the group read-only on Linux (losetup -r, "
+                           "vgchange -ay) and scan the volume", {**sub_facts, "size": lv.size})
             elif lv.areas is not None:
                 self._joined_volume(lv, found, hop, depth, {**sub_facts, "size": lv.size})
             elif lv.pv not in found:

@@ -48,6 +48,7 @@ class LogicalVolume:
     why: str  # why it is not read ("" when it is read: one run, or joined from AREAS)
     areas: list[Area] | None = None  # a volume of several segments or striped: read joined (JoinedVolume)
     shape: str = ""  # "striped over 2 physical volumes", "of 3 segments" ...: said in the volume's note
+    damaged: bool = False  # WHY is damaged metadata (a kind leakscan reads, whose segments do not read)
 
 
 def pv_label(head: bytes) -> tuple[str, int, int] | None:
@@ -153,7 +154,7 @@ def logical_volumes(text: str) -> tuple[dict[str, int], list[LogicalVolume]]:
                 areas = _areas(segments, pvs, extent)
             except (KeyError, ValueError, TypeError, IndexError) as e:
                 out.append(LogicalVolume(index, None, 0, size, f"a striped/linear logical volume whose segments do "
-                                         f"not read ({e}: damaged metadata?)"))
+                                         f"not read ({e}: damaged metadata?)", damaged=True))
                 continue
             counts = sorted({len(a.stripes) for a in areas})
             spread = len({u for a in areas for u, _ in a.stripes})
@@ -170,6 +171,8 @@ def logical_volumes(text: str) -> tuple[dict[str, int], list[LogicalVolume]]:
 def _areas(segments: list[dict[str, Any]], pvs: dict[str, tuple[str, int]], extent: int) -> list[Area]:
     """The segments of a linear/striped volume as Areas, in the volume's order; ValueError when they do not
     tile the volume from its start (overlap, gap) or a stripe list does not match its count."""
+    if extent <= 0:
+        raise ValueError("an extent size that is not positive")
     out, at = [], 0
     for seg in sorted(segments, key=lambda s: int(s["start_extent"])):
         count, n = int(seg["extent_count"]), int(seg["stripe_count"])
