@@ -149,6 +149,19 @@ def test_a_flat_vmdk_extent_cut_short_names_it_and_the_extents_after_it(built: d
     assert f"bytes {5 * MIB} onwards" in gap["detail"], gap["detail"]
 
 
+def test_a_flat_vmdk_extent_cut_short_before_a_missing_one_names_the_present_extents_between(
+        built: dict, tmp_path: Path) -> None:
+    """Review 11b: the second extent cut short and the last one missing: the gap row named the missing one only;
+    the third, present and never read (the part read ends at the cut), was named nowhere."""
+    vmdk = _flat_vmdk(tmp_path / "vm", built["disk"], [MIB, 8 * MIB, 8 * MIB])
+    os.truncate(vmdk.parent / "disk-f002.vmdk", 4 * MIB)
+    (vmdk.parent / "disk-f004.vmdk").unlink()
+    rc, doc, err = scan(vmdk, tmp_path / "out")
+    assert rc == 3, err
+    (gap,) = [s for s in doc["skipped"] if s["reason"] == "unreadable" and "extent file" in s["detail"]]
+    assert f"bytes {5 * MIB} onwards" in gap["detail"] and "disk-f003.vmdk" in gap["detail"], gap["detail"]
+
+
 def test_a_sparse_vmdk_with_its_extent_missing_still_names_the_file(built: dict, tmp_path: Path) -> None:
     """twoGbMaxExtentSparse: each extent is its own sparse file, no bytes to read without it: named."""
     vm = tmp_path / "vm"
