@@ -294,6 +294,9 @@ class ImageSource:
             span = f" (bytes {self._img.get_size()} onwards of the disk)" if self._img is not None else ""
             if sizes:
                 span += f" ({sizes}: read as far as both go)"
+            between = [n for n in self._flat_after if n not in {f["expected"] for f in gone}]
+            if between:  # present after an extent cut short, before the missing one: not read either
+                span += f" (present but after the cut, so not read: {', '.join(between)})"
         if isinstance(self._img, EwfImage) and self._img.readable < self._img.media_size:
             span = f" (bytes {self._img.readable} to {self._img.media_size} of the media)"
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
