@@ -13,6 +13,7 @@ run) is read through a joined read-only stream (JoinedVolume) over its physical 
 
 from __future__ import annotations
 
+import bisect
 import re
 import struct
 from collections.abc import Callable
@@ -218,6 +219,7 @@ class JoinedVolume:
 
     def __init__(self, areas: list[Area], size: int, readers: dict[str, Any]) -> None:
         self._areas, self._size, self._readers = areas, size, readers
+        self._offsets = [a.offset for a in areas]  # in the volume's order (_areas): a read bisects them
 
     def get_size(self) -> int:
         return self._size
@@ -225,8 +227,12 @@ class JoinedVolume:
     def read(self, offset: int, size: int) -> bytes:
         size = max(0, min(size, self._size - offset))
         parts = []
-        for area in self._areas:
-            if area.offset + area.size <= offset or area.offset >= offset + size:
+        first = max(bisect.bisect_right(self._offsets, offset) - 1, 0)
+        for i in range(first, len(self._offsets)):
+            if self._offsets[i] >= offset + size:
+                break
+            area = self._areas[i]
+            if area.offset + area.size <= offset:
                 continue
             for _, uuid, at, length in area_pieces(area, offset, size):
                 f = self._readers[uuid]
