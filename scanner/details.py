@@ -174,6 +174,9 @@ class Detail(Code):
                                         "scan it as a SOURCE")
     LATER_SEGMENT = "later-segment", ("a later segment of an image set whose first segment ({first:lib}) is not beside "
                                       "it: not walked")
+    FLAT_EXTENT_CUT = "flat-extent-cut", ("extent file cut short: {name:name} holds {actual:d} bytes where the descriptor "
+                                          "says {size:d}; the disk after it (bytes {at:d} onwards: {after:name}) cannot be "
+                                          "read, so the partitions and files there are not examined")
     # -- worker processes (scanner.pool): what the worker was doing is a short technical phrase
     WORKER_HUNG = "worker-hung", "no progress for {seconds:word} s {doing:name}; worker stopped"
     WORKER_HUNG_GAVE_UP = "worker-hung-gave-up", ("no progress for {seconds:word} s {doing:name}; worker stopped (gave up "
@@ -675,4 +678,5 @@ FOLDER_NOT_LISTED = frozenset({Detail.DIRECTORY, Detail.DIRECTORY_LISTING, Detai
 # a volume that holds no file system to list (swap, boot loader code): not an unlisted place
 NOT_A_FILE_SYSTEM = frozenset({Detail.SWAP_NOT_CARVED, Detail.BOOT_CODE_NOT_CARVED})
 # an image whose media is partly missing (the detail's first code): the partitions there are not listed
-MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detail.TRUNCATED_FS})
+MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detail.TRUNCATED_FS,
+                        Detail.FLAT_EXTENT_CUT})

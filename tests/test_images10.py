@@ -7,6 +7,7 @@ names, The Sleuth Kit's fls on the raw disk the extents are cut from.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -112,6 +113,53 @@ def test_every_flat_vmdk_extent_before_a_gap_is_read(built: dict, tmp_path: Path
     (gap,) = [s for s in doc["skipped"] if s["reason"] == "unreadable" and s["detail"].startswith("extent file")]
     assert gap["detail"].startswith("extent file missing: disk-f003.vmdk") and f"bytes {9 * MIB} onwards" in gap["detail"]
     assert "not read: disk-f002.vmdk" not in gap["detail"]
+
+
+def test_a_flat_vmdk_extent_longer_than_its_descriptor_says_is_read_only_as_far_as_it_says(built: dict,
+                                                                                          tmp_path: Path) -> None:
+    """Review 11b: the extents before a gap were joined by their file sizes. An extent longer than the descriptor
+    says (junk appended, or two extents' names swapped) moved every later byte: its extra bytes were read as the
+    disk's bytes after it, and the gap row put the unread part 1 MiB too late. The descriptor's size is the
+    extent's share of the disk; the gap starts where the declared extents end."""
+    vmdk = _flat_vmdk(tmp_path / "vm", built["disk"], [MIB, 8 * MIB, 8 * MIB])
+    with open(vmdk.parent / "disk-f002.vmdk", "ab") as f:
+        f.write(b"\xaa" * MIB)
+    (vmdk.parent / "disk-f003.vmdk").unlink()
+    rc, doc, err = scan(vmdk, tmp_path / "out")
+    assert rc == 3, err
+    (hit,) = doc["files"]
+    assert hit["sha256"] == sha256(built["leaked"])
+    (gap,) = [s for s in doc["skipped"] if s["reason"] == "unreadable" and "extent file" in s["detail"]]
+    assert f"bytes {9 * MIB} onwards" in gap["detail"], gap["detail"]
+    assert "disk-f002.vmdk" in gap["detail"] and "disk-f003.vmdk" in gap["detail"]
+
+
+def test_a_flat_vmdk_extent_cut_short_names_it_and_the_extents_after_it(built: dict, tmp_path: Path) -> None:
+    """Review 11b: every extent present, the second cut short (a copy that stopped). libvmdk refuses the VMDK;
+    the extents up to the cut are read as the disk's first part, but the third extent, present and never read,
+    was named nowhere (only a 'truncated image' row saying the image holds fewer bytes than it does), and the
+    format said 'read up to the missing one' with none missing."""
+    vmdk = _flat_vmdk(tmp_path / "vm", built["disk"], [MIB, 8 * MIB, 8 * MIB])
+    os.truncate(vmdk.parent / "disk-f002.vmdk", 4 * MIB)
+    rc, doc, err = scan(vmdk, tmp_path / "out")
+    assert rc == 3, err
+    assert doc["scan"]["complete"] is False
+    (gap,) = [s for s in doc["skipped"] if s["reason"] == "unreadable" and "extent file" in s["detail"]]
+    assert "disk-f002.vmdk" in gap["detail"] and "disk-f003.vmdk" in gap["detail"], gap["detail"]
+    assert f"bytes {5 * MIB} onwards" in gap["detail"], gap["detail"]
+
+
+def test_a_flat_vmdk_extent_cut_short_before_a_missing_one_names_the_present_extents_between(
+        built: dict, tmp_path: Path) -> None:
+    """Review 11b: the second extent cut short and the last one missing: the gap row named the missing one only;
+    the third, present and never read (the part read ends at the cut), was named nowhere."""
+    vmdk = _flat_vmdk(tmp_path / "vm", built["disk"], [MIB, 8 * MIB, 8 * MIB])
+    os.truncate(vmdk.parent / "disk-f002.vmdk", 4 * MIB)
+    (vmdk.parent / "disk-f004.vmdk").unlink()
+    rc, doc, err = scan(vmdk, tmp_path / "out")
+    assert rc == 3, err
+    (gap,) = [s for s in doc["skipped"] if s["reason"] == "unreadable" and "extent file" in s["detail"]]
+    assert f"bytes {5 * MIB} onwards" in gap["detail"] and "disk-f003.vmdk" in gap["detail"], gap["detail"]
 
 
 def test_a_sparse_vmdk_with_its_extent_missing_still_names_the_file(built: dict, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from ..details import Detail, say
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
-from .image_layers import Layer, LayerFinder, full_reason
+from .image_layers import Layer, LayerFinder, full_reason, release_joined
 from .image_parttypes import Verdict
 from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
@@ -106,10 +106,10 @@ def _flat_prefix_reader(location: str) -> Any:
     """image_pathspec's reader of FLAT_PREFIX: the present flat extents of the VMDK at LOCATION, joined."""
     from .image_media import RawImage, vmdk_flat_prefix
 
-    present = vmdk_flat_prefix(location)
+    present, _ = vmdk_flat_prefix(location)
     if not present:
         raise OSError("no flat extents to read before a missing one")
-    return RawImage(present)
+    return RawImage([p for p, _, _ in present], [size for _, _, size in present])
 
 
 _OPENED_BESIDE = ("extent", "segment", "parent", "backing")  # media_files roles a library opens by itself
@@ -157,6 +157,9 @@ class ImageSource:
         self._files: list[dict[str, Any]] = [{"path": text, "role": "image", "size": None}]
         self._idents: list[tuple[str, tuple[int, int] | None]] = []  # each image file as opened (lost())
         self._extra_imgs: list[Any] = []
+        self._joined: list[str] = []  # joined LVM volumes registered for this image (image_layers.release_joined)
+        self._flat_sizes: list[tuple[str, int, int]] = []  # flat VMDK extents read whose size is not the descriptor's
+        self._flat_after: list[str] = []  # the flat VMDK extents after the part read (missing, or after a cut one)
         self._bundle: Any = None  # a macOS sparse bundle's facts (image_bundle.BundleInfo) when the image is one
         self._udif: Any = None  # a UDIF libmodi refused, read table by table (image_udif.UdifInfo)
         self._udif_refusal = ""
@@ -199,7 +202,7 @@ class ImageSource:
             self._verify()
         try:
             self._step("finding partitions, volumes and snapshots", "dfvfs")
-            self._layers = LayerFinder(self._keys).find(self._storage)  # a UDIF read by table: its own spec
+            self._layers = LayerFinder(self._keys, self._joined).find(self._storage)  # a UDIF read by table: its own spec
         except Exception as e:  # noqa: BLE001 - a bug or a library crash in one image must not end the scan
             log.debug("layer search failed", exc_info=True)
             raise SourceError(f"dfvfs could not read the layers of the image: {full_reason(e)}") from e
@@ -275,6 +278,13 @@ class ImageSource:
 
         gone = [f for f in self._files if f.get("missing") and (f.get("role") == "segment" or (
             f.get("role") == "extent" and isinstance(self._img, RawImage)))]  # flat extents read up to the gap
+        sizes = ", ".join(f"extent file {name} holds {actual} bytes where the descriptor says {size}"
+                          for name, actual, size in self._flat_sizes)
+        if self._flat_sizes and not gone:  # a flat VMDK read up to an extent cut short, those after it there, unread
+            name, actual, size = self._flat_sizes[-1]
+            return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
+                            say(Detail.FLAT_EXTENT_CUT, name=name, actual=actual, size=size, at=self._img.get_size(),
+                                after=", ".join(self._flat_after)))]
         if not gone:
             return []
         names = ", ".join(self._unnamed_rest(f) if f.get("unnamed") else f"{f['expected']} ({self._looked_for(f)})"
@@ -283,6 +293,11 @@ class ImageSource:
         if any(f.get("role") == "extent" for f in gone):
             what = "extent"
             span = f" (bytes {self._img.get_size()} onwards of the disk)" if self._img is not None else ""
+            if sizes:
+                span += f" ({sizes}: read as far as both go)"
+            between = [n for n in self._flat_after if n not in {f["expected"] for f in gone}]
+            if between:  # present after an extent cut short, before the missing one: not read either
+                span += f" (present but after the cut, so not read: {', '.join(between)})"
         if isinstance(self._img, EwfImage) and self._img.readable < self._img.media_size:
             span = f" (bytes {self._img.readable} to {self._img.media_size} of the media)"
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNREADABLE,
@@ -385,7 +400,7 @@ class ImageSource:
 
             spec = factory.Factory.NewPathSpec(definitions.TYPE_INDICATOR_DATA_RANGE, range_offset=layer.offset,
                                                range_size=layer.size, parent=self._storage)
-            found = LayerFinder(self._keys).find_inside(spec, layer.names, layer.offset, dict(layer.facts))
+            found = LayerFinder(self._keys, self._joined).find_inside(spec, layer.names, layer.offset, dict(layer.facts))
         except Exception:  # noqa: BLE001 - dfvfs errors of every kind: the partition is then opened as before
             log.debug("volume search in %s failed", layer.names, exc_info=True)
             return [layer]
@@ -608,18 +623,20 @@ class ImageSource:
         from .image_media import RawImage, vmdk_flat_prefix
         from .image_pathspec import register_reader
 
-        present = vmdk_flat_prefix(self.text)
+        present, after = vmdk_flat_prefix(self.text)
         if not present:
             return False
         try:
-            self._img = RawImage(present)
+            self._img = RawImage([p for p, _, _ in present], [size for _, _, size in present])
         except OSError:
             return False
+        self._flat_sizes = [(os.path.basename(p), actual, size) for p, actual, size in present if actual != size]
+        self._flat_after = after
         # dfvfs finds partitions and file systems through a path spec: the extents before the gap, one after the
         # other, are one of leakscan's own (image_pathspec), read as the split raw image above reads them
         register_reader(FLAT_PREFIX, _flat_prefix_reader)
         self._storage = factory.Factory.NewPathSpec(FLAT_PREFIX, location=os.path.abspath(self.text))
-        self._format = "VMDK (flat extents, read up to the missing one)"
+        self._format = "VMDK (flat extents, read up to the missing or cut one)"
         return True
 
     def _signed_unopened(self, signed: str) -> str:
@@ -941,6 +958,7 @@ class ImageSource:
 
     def __exit__(self, *exc: object) -> None:
         self._opened = []
+        release_joined(self._joined)
         for img in [*self._extra_imgs, self._img]:
             if img is not None:
                 try:

@@ -11,6 +11,7 @@ VSS path spec (TYPE_INDICATOR_VSHADOW with ``store_index``), never through an of
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -94,8 +95,9 @@ def _dfvfs() -> tuple[Any, Any, Any, Any]:
 class LayerFinder:
     """Walk the layers below one storage-media path spec; ``find()`` returns them in disk order."""
 
-    def __init__(self, keys: VolumeKeys | None = None) -> None:
+    def __init__(self, keys: VolumeKeys | None = None, joined: list[str] | None = None) -> None:
         source_scanner, errors, self._factory, self._resolver = _dfvfs()
+        self._joined = joined if joined is not None else []  # locations of the joined volumes registered here
         self._scanner = source_scanner.SourceScanner()
         self._errors = (errors.Error, OSError, RuntimeError, ValueError, KeyError)
         self._keys = keys or VolumeKeys()
@@ -220,11 +222,11 @@ class LayerFinder:
         for lv in lvs:
             hop = (*names, f"lvm{lv.index}")
             if lv.why:
+                neither = "" if lv.damaged else "libvslvm opens no such group and leakscan assembles no such volume, so "
                 self._fail(hop, stream, Status.UNSUPPORTED,
                            f"logical volume {lv.index} of a volume group of {len(starts)} physical volumes is {lv.why}: "
-                           "libvslvm opens no such group and leakscan assembles no such volume, so it is not examined; "
-                           "activate the group read-only on Linux (losetup -r, vgchange -ay) and scan the volume",
-                           {**sub_facts, "size": lv.size})
+                           f"{neither}it is not examined; activate the group read-only on Linux (losetup -r, "
+                           "vgchange -ay) and scan the volume", {**sub_facts, "size": lv.size})
             elif lv.areas is not None:
                 self._joined_volume(lv, found, hop, depth, {**sub_facts, "size": lv.size})
             elif lv.pv not in found:
@@ -267,8 +269,9 @@ class LayerFinder:
                                f"metadata puts a run at byte {start} of a volume of {ends[uuid]}: damaged "
                                "metadata?): not examined", facts)
                     return
-        location = f"/{_JOINED_PREFIX}/{len(_JOINED)}/{'/'.join(hop)}"
+        location = f"/{_JOINED_PREFIX}/{next(_JOINED_COUNT)}/{'/'.join(hop)}"
         _JOINED[location] = (areas, lv.size, readers)
+        self._joined.append(location)  # released with the image (release_joined)
         register_reader(_JOINED_INDICATOR, _open_joined)
         spec = self._factory.Factory.NewPathSpec(_JOINED_INDICATOR, location=location)
         note = f"logical volume {lv.shape}, read joined by leakscan from its metadata"
@@ -574,6 +577,20 @@ class LayerFinder:
 _JOINED_INDICATOR = "LEAKSCAN_LVM_JOINED"
 _JOINED_PREFIX = "leakscan-lvm-joined"
 _JOINED: dict[str, tuple[Any, int, dict[str, Any]]] = {}  # location -> (areas, size, {PV UUID: file object})
+_JOINED_COUNT = itertools.count()  # never reused: dfvfs caches what it opened by location
+
+
+def release_joined(locations: list[str]) -> None:
+    """Forget the joined volumes at LOCATIONS and close their physical volumes' file objects (dfvfs' own:
+    each held the image's file open, an in-memory copy of a nested image too, for the process's life).
+    Total: a failure path of the image's close, it never raises."""
+    while locations:
+        _, _, readers = _JOINED.pop(locations.pop(), (None, 0, {}))
+        for reader in readers.values():
+            try:
+                reader.close()
+            except Exception:  # noqa: BLE001 - closing must not raise (dfvfs: OSError, its own errors)
+                log.debug("a physical volume of a joined volume did not close", exc_info=True)
 
 
 def _open_joined(location: str) -> Any:

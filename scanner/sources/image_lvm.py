@@ -13,6 +13,7 @@ run) is read through a joined read-only stream (JoinedVolume) over its physical 
 
 from __future__ import annotations
 
+import bisect
 import re
 import struct
 from collections.abc import Callable
@@ -48,6 +49,7 @@ class LogicalVolume:
     why: str  # why it is not read ("" when it is read: one run, or joined from AREAS)
     areas: list[Area] | None = None  # a volume of several segments or striped: read joined (JoinedVolume)
     shape: str = ""  # "striped over 2 physical volumes", "of 3 segments" ...: said in the volume's note
+    damaged: bool = False  # WHY is damaged metadata (a kind leakscan reads, whose segments do not read)
 
 
 def pv_label(head: bytes) -> tuple[str, int, int] | None:
@@ -153,7 +155,7 @@ def logical_volumes(text: str) -> tuple[dict[str, int], list[LogicalVolume]]:
                 areas = _areas(segments, pvs, extent)
             except (KeyError, ValueError, TypeError, IndexError) as e:
                 out.append(LogicalVolume(index, None, 0, size, f"a striped/linear logical volume whose segments do "
-                                         f"not read ({e}: damaged metadata?)"))
+                                         f"not read ({e}: damaged metadata?)", damaged=True))
                 continue
             counts = sorted({len(a.stripes) for a in areas})
             spread = len({u for a in areas for u, _ in a.stripes})
@@ -170,6 +172,8 @@ def logical_volumes(text: str) -> tuple[dict[str, int], list[LogicalVolume]]:
 def _areas(segments: list[dict[str, Any]], pvs: dict[str, tuple[str, int]], extent: int) -> list[Area]:
     """The segments of a linear/striped volume as Areas, in the volume's order; ValueError when they do not
     tile the volume from its start (overlap, gap) or a stripe list does not match its count."""
+    if extent <= 0:
+        raise ValueError("an extent size that is not positive")
     out, at = [], 0
     for seg in sorted(segments, key=lambda s: int(s["start_extent"])):
         count, n = int(seg["extent_count"]), int(seg["stripe_count"])
@@ -215,6 +219,7 @@ class JoinedVolume:
 
     def __init__(self, areas: list[Area], size: int, readers: dict[str, Any]) -> None:
         self._areas, self._size, self._readers = areas, size, readers
+        self._offsets = [a.offset for a in areas]  # in the volume's order (_areas): a read bisects them
 
     def get_size(self) -> int:
         return self._size
@@ -222,8 +227,12 @@ class JoinedVolume:
     def read(self, offset: int, size: int) -> bytes:
         size = max(0, min(size, self._size - offset))
         parts = []
-        for area in self._areas:
-            if area.offset + area.size <= offset or area.offset >= offset + size:
+        first = max(bisect.bisect_right(self._offsets, offset) - 1, 0)
+        for i in range(first, len(self._offsets)):
+            if self._offsets[i] >= offset + size:
+                break
+            area = self._areas[i]
+            if area.offset + area.size <= offset:
                 continue
             for _, uuid, at, length in area_pieces(area, offset, size):
                 f = self._readers[uuid]

@@ -34,17 +34,19 @@ from .image_sniff import (
 class RawImage(pytsk3.Img_Info):
     """One or more raw segment files as one image, read with ``os.pread`` (no Python file buffering)."""
 
-    def __init__(self, paths: list[str]) -> None:
+    def __init__(self, paths: list[str], lengths: list[int] | None = None) -> None:
+        """LENGTHS: how much of each file is the image's (the rest of a longer one is not read)."""
         self._fds: list[int] = []
         self._starts: list[int] = []
         self._sizes: list[int] = []
         self.paths = list(paths)
+        self._capped = lengths is not None
         total = 0
         try:
-            for p in paths:
+            for i, p in enumerate(paths):
                 fd = open_evidence(p)
                 self._fds.append(fd)
-                size = os.fstat(fd).st_size
+                size = os.fstat(fd).st_size if lengths is None else min(os.fstat(fd).st_size, lengths[i])
                 self._starts.append(total)
                 self._sizes.append(size)
                 total += size
@@ -62,7 +64,7 @@ class RawImage(pytsk3.Img_Info):
     def read(self, offset: int, size: int) -> bytes:
         if not self._fds:
             raise OSError("image already closed")
-        if len(self._fds) == 1:
+        if len(self._fds) == 1 and not self._capped:  # (a device's size reads 0: not capped)
             return os.pread(self._fds[0], size, offset)
         out = []
         for fd, start, seg in zip(self._fds, self._starts, self._sizes, strict=True):
@@ -530,11 +532,14 @@ def _backing_format(row: dict[str, Any]) -> list[dict[str, Any]]:
         fobj.close()
 
 
-def vmdk_flat_prefix(path: str) -> list[str]:
+def vmdk_flat_prefix(path: str) -> tuple[list[tuple[str, int, int]], list[str]]:
     """The extent files before the first missing one of a VMDK made of flat extents only (``disk-f001.vmdk``,
     ``disk-f002.vmdk`` ... or ``disk-flat.vmdk``: the disk's bytes as they are, one after the other), when
-    some extent is missing and the VMDK is no snapshot; else []. libvmdk opens no VMDK with an extent
-    missing, but these bytes are the disk's first part, read as a split raw image reads up to its gap."""
+    some extent is missing or cut short and the VMDK is no snapshot, each as (path, its file size, the size
+    its descriptor gives it), and the names of the extents after them (not read); else ([], []). libvmdk
+    opens no such VMDK, but these bytes are the disk's first part, read as a split raw image reads up to its
+    gap. An extent is the disk's for the size the descriptor gives it, never more (bytes past that are no
+    later extent's); one shorter than that (cut) ends the part that can be read."""
     from ..backends import load
 
     pyvmdk = load("pyvmdk")
@@ -548,12 +553,12 @@ def vmdk_flat_prefix(path: str) -> list[str]:
         finally:
             h.close()
     except (OSError, RuntimeError, ValueError):
-        return []
+        return [], []
     finally:
         fobj.close()
     if parent or not extents or any(not n or kind not in flat or offset for n, kind, offset, _ in extents):
-        return []
-    present: list[str] = []
+        return [], []
+    present: list[tuple[str, int, int]] = []
     for name, _, _, size in extents:
         candidate = _sibling(path, name)
         try:
@@ -562,11 +567,14 @@ def vmdk_flat_prefix(path: str) -> list[str]:
             break
         if not stat.S_ISREG(st.st_mode):
             break
-        actual = st.st_size
-        present.append(candidate)
-        if actual != size:  # a cut extent: the disk goes on nowhere after it
+        present.append((candidate, st.st_size, size))
+        if st.st_size < size:  # a cut extent: the disk goes on nowhere after it
             break
-    return present if len(present) < len(extents) else []
+    if len(present) == len(extents) and all(actual == size for _, actual, size in present):
+        return [], []
+    if len(present) == len(extents) and all(actual >= size for _, actual, size in present):
+        return [], []  # every extent there, one longer than said: libvmdk's own refusal says so
+    return present, [os.path.basename(str(n)) for n, _, _, _ in extents[len(present):]]
 
 
 def _extent_rows(path: str, names: list[str | None]) -> list[dict[str, Any]]:
