@@ -1,0 +1,60 @@
+"""review11a: hostile and everyday inputs for the split series of Session 11 (split11).
+
+A part is evidence as it was sent: the first part's own digests stay in the findings beside the joined archive's
+(an examiner matches the parts against what was sent); a byte-split file that is no archive (``split -b`` of a
+CSV named ``list.zip.NNN``) is not joined as an archive and each part stays listed; a series of many parts does
+not hold every part open at once."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+
+from conftest import run_cli
+from image_data import LEAKED, leaked_workbook
+
+ROWS = 12
+
+
+def _zip(book: bytes) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr(f"data/{LEAKED}", book)
+    return buf.getvalue()
+
+
+def _split(folder: Path, whole: str, data: bytes, size: int) -> list[Path]:
+    (folder / whole).write_bytes(data)
+    subprocess.run(["split", "-b", str(size), "-d", "-a", "3", "--numeric-suffixes=1", whole, f"{whole}."],
+                   cwd=folder, check=True)
+    (folder / whole).unlink()
+    return sorted(folder.glob(f"{whole}.[0-9]*"))
+
+
+def _scan(tmp_path: Path, src: Path, *extra: str) -> tuple[int, dict]:
+    out = tmp_path / "out"
+    run = run_cli("scan", str(src), "--name", "名簿", "--out", str(out), "--quiet", *extra)
+    return run.returncode, json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def test_the_first_parts_own_digests_stay_recorded_and_match_known_hashes(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    data = _zip(leaked_workbook(rows=ROWS))
+    parts = _split(src, "名簿一式.zip", data, -(-len(data) // 3))
+    first = parts[0].read_bytes()
+    known = tmp_path / "known.txt"  # the parts as they were sent: the first part's digest
+    known.write_text(hashlib.sha256(first).hexdigest() + "  名簿一式.zip.001\n", encoding="utf-8")
+    code, doc = _scan(tmp_path, src, "--known-hashes", str(known))
+    files = {f["path"]: f for f in doc["files"]}
+    row = files[str(parts[0])]
+    assert row["sha256"] == hashlib.sha256(data).hexdigest()  # the joined archive's, as before
+    own = row["annotations"]["part_digests"]
+    assert own == {"size": len(first), "md5": hashlib.md5(first).hexdigest(),
+                   "sha1": hashlib.sha1(first).hexdigest(), "sha256": hashlib.sha256(first).hexdigest()}
+    assert "known-hash" in row["reasons"], row["reasons"]
+    assert files[f"{parts[0]} » data/{LEAKED}"]["pii"]["records"] == ROWS
