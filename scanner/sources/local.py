@@ -410,6 +410,10 @@ class FolderJoinedEntry(FolderPartEntry):
 
         return concat([opener(p.raw_name) for p in self._parts], sizes)
 
+    def open_own(self) -> IO[bytes]:
+        """This part's own file (its digests are recorded beside the joined archive's: review11a)."""
+        return FolderFileEntry.open(self)
+
 
 class PartEntry(LocalEntry):
     """A part of a split archive met in a folder walk (see FolderPartEntry)."""
@@ -458,6 +462,10 @@ class JoinedEntry(PartEntry):
 
     def open(self) -> IO[bytes]:
         return self.ref().entry(self.location, self.name, False, FileStat(0)).open()
+
+    def open_own(self) -> IO[bytes]:
+        """This part's own file (its digests are recorded beside the joined archive's: review11a)."""
+        return LocalEntry.open(self)
 
     def read_small(self, limit: int) -> None:
         return None  # the joined archive is read by ``open``
