@@ -58,3 +58,23 @@ def test_the_first_parts_own_digests_stay_recorded_and_match_known_hashes(tmp_pa
                    "sha1": hashlib.sha1(first).hexdigest(), "sha256": hashlib.sha256(first).hexdigest()}
     assert "known-hash" in row["reasons"], row["reasons"]
     assert files[f"{parts[0]} » data/{LEAKED}"]["pii"]["records"] == ROWS
+
+
+def test_a_byte_split_csv_named_like_a_zip_series_is_not_joined_as_an_archive(tmp_path: Path) -> None:
+    """``split -b`` of a CSV list under a ``.zip.NNN`` name: the joined bytes are no archive. Each part stays
+    listed (as before Session 11), never 'corrupt: not a zip' on .001 with .002 ... ending as nothing."""
+    from faker import Faker
+
+    fake = Faker("ja_JP")
+    Faker.seed(11)
+    text = "氏名,住所,電話番号\n" + "".join(f"{fake.name()},{fake.address()},{fake.phone_number()}\n"
+                                          for _ in range(600))
+    src = tmp_path / "src"
+    src.mkdir()
+    parts = _split(src, "list.zip", text.encode("utf-8"), 20_000)
+    assert len(parts) >= 3
+    code, doc = _scan(tmp_path, src)
+    listed = {s["path"]: s for s in doc["skipped"]}
+    for p in parts:
+        assert p.name and str(p) in listed, (p, sorted(listed))
+        assert listed[str(p)]["reason"] == "unsupported", listed[str(p)]
