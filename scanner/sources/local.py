@@ -547,7 +547,19 @@ class _Folder:
                 return None
             return st.st_size if statmod.S_ISREG(st.st_mode) else None
 
-        for name, series in series_in(names, size_of).items():
+        def head_of(name: str) -> bytes | None:
+            try:
+                f = _open_noatime(os.fsencode(name), _FILE_FLAGS, fd)
+            except OSError:
+                return None
+            try:
+                return os.read(f, 8) if statmod.S_ISREG(os.fstat(f).st_mode) else None
+            except OSError:
+                return None
+            finally:
+                os.close(f)
+
+        for name, series in series_in(names, size_of, head_of).items():
             self.parts[name] = (series, None)
         for name, beside in spanned_beside(names).items():
             self.parts[name] = (None, beside)

@@ -64,9 +64,17 @@ class Series:
         return "; ".join(said)
 
 
-def series_in(names: Iterable[str], size_of: Callable[[str], int | None]) -> dict[str, Series]:
+# what the first part of a byte-split archive begins with: a zip's local header (or a spanned/empty zip's mark,
+# a self-extractor's program), 7z's signature. Anything else (``split -b`` of a CSV under a .zip.NNN name) is no
+# archive cut in pieces: not grouped, each part listed by its name as before (review11a)
+_FIRST_BYTES = {"zip": (b"PK\x03\x04", b"PK\x07\x08", b"PK\x05\x06", b"MZ"), "7z": (b"7z\xbc\xaf\x27\x1c",)}
+
+
+def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
+              head_of: Callable[[str], bytes | None] | None = None) -> dict[str, Series]:
     """Every part of a split archive among a folder's plain file ``names`` -> its series; ``size_of(name)``: the
-    part's size (None when it cannot be had: the series is then not joined, it is listed)."""
+    part's size (None when it cannot be had: the series is then not joined, it is listed); ``head_of(name)``: the
+    first bytes of a part, when given a series whose ``.001`` is not the archive its name says is left out."""
     found: dict[str, dict[int, str]] = {}
     for name in names:
         m = _SPLIT.match(name)
@@ -76,6 +84,10 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None]) -> dic
     for whole, numbered in found.items():
         order = sorted(numbered)
         names_in = tuple(numbered[k] for k in order)
+        if head_of is not None and order[0] == 1:
+            head = head_of(names_in[0])
+            if head is not None and not head.startswith(_FIRST_BYTES[whole.rsplit(".", 1)[1].lower()]):
+                continue
         sizes = tuple(size_of(n) for n in names_in)
         width = len(names_in[0].rsplit(".", 1)[1])
         missing = tuple(f"{whole}.{k:0{width}d}" for k in range(1, order[-1]) if k not in numbered and k != 1)
