@@ -78,3 +78,35 @@ def test_a_byte_split_csv_named_like_a_zip_series_is_not_joined_as_an_archive(tm
     for p in parts:
         assert p.name and str(p) in listed, (p, sorted(listed))
         assert listed[str(p)]["reason"] == "unsupported", listed[str(p)]
+
+
+def test_a_series_of_many_parts_is_read_with_one_part_open_at_a_time(tmp_path: Path) -> None:
+    """A 7-Zip series of ~1000 volumes: the joined reader held every part open until closed, and the first part
+    was listed 'Too many open files' under an ordinary descriptor limit (1024). Read through, then seek back."""
+    from scanner.sources.split_series import concat
+
+    parts = []
+    for i in range(300):
+        p = tmp_path / f"x.7z.{i + 1:03d}"
+        p.write_bytes(bytes([i % 251]) * 100)
+        parts.append(p)
+    now = {"open": 0, "most": 0}
+
+    class Counted(io.FileIO):
+        def __init__(self, path: Path) -> None:
+            super().__init__(path, "rb")
+            now["open"] += 1
+            now["most"] = max(now["most"], now["open"])
+
+        def close(self) -> None:
+            if not self.closed:
+                now["open"] -= 1
+            super().close()
+
+    with concat([lambda p=p: Counted(p) for p in parts], [100] * len(parts)) as stream:
+        data = stream.read()
+        stream.seek(150)
+        again = stream.read(100)
+    assert data == b"".join(p.read_bytes() for p in parts) and again == data[150:250]
+    assert now["most"] <= 2, now
+    assert now["open"] == 0
