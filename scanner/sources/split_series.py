@@ -141,7 +141,8 @@ def spanned_beside(names: Iterable[str]) -> dict[str, bool]:
 
 class ConcatReader(io.RawIOBase):
     """The parts of a split archive read as one file: read-only, seekable. Each part is opened when first read
-    (``openers[i]()``) and closed with the reader; a part whose size differs from the one listed fails the read
+    (``openers[i]()``) and closed when another part is read or with the reader (one open at a time: a series of
+    ~1000 volumes within any descriptor limit); a part whose size differs from the one listed fails the read
     (the archive is not the one whose parts were counted)."""
 
     def __init__(self, openers: list[Callable[[], IO[bytes]]], sizes: list[int]) -> None:
@@ -171,8 +172,17 @@ class ConcatReader(io.RawIOBase):
     def _part(self, i: int) -> IO[bytes]:
         f = self._open.get(i)
         if f is None:
+            self._close_parts()  # one part open at a time: a series of ~1000 volumes within any descriptor limit
             f = self._open[i] = self._openers[i]()
         return f
+
+    def _close_parts(self) -> None:
+        for f in self._open.values():
+            try:
+                f.close()
+            except OSError:
+                pass
+        self._open.clear()
 
     def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
         want = len(buffer)
@@ -193,12 +203,7 @@ class ConcatReader(io.RawIOBase):
         return n
 
     def close(self) -> None:
-        for f in self._open.values():
-            try:
-                f.close()
-            except OSError:
-                pass
-        self._open.clear()
+        self._close_parts()
         super().close()
 
 
