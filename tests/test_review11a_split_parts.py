@@ -110,3 +110,24 @@ def test_a_series_of_many_parts_is_read_with_one_part_open_at_a_time(tmp_path: P
     assert data == b"".join(p.read_bytes() for p in parts) and again == data[150:250]
     assert now["most"] <= 2, now
     assert now["open"] == 0
+
+
+def test_verify_of_a_joined_series_first_part_matches_when_nothing_changed(tmp_path: Path) -> None:
+    """``verify --sources``: the .001 row's digest is the joined archive's; re-hashing the part file alone said
+    'SOURCE CHANGED' for untouched evidence. It is checked the way it was read (the series joined again); a part
+    changed since is still a difference."""
+    src = tmp_path / "src"
+    src.mkdir()
+    data = _zip(leaked_workbook(rows=ROWS))
+    parts = _split(src, "名簿一式.zip", data, -(-len(data) // 3))
+    code, doc = _scan(tmp_path, src)
+    assert str(parts[0]) in {f["path"] for f in doc["files"]}
+    run = run_cli("verify", str(tmp_path / "out"), "--sources", str(src))
+    assert run.returncode == 0 and "CHANGED" not in run.stdout, run.stdout + run.stderr
+    with open(parts[1], "r+b") as f:  # one byte of the second part changed: the joined archive is not the one hashed
+        f.seek(100)
+        b = f.read(1)
+        f.seek(100)
+        f.write(bytes([b[0] ^ 0xFF]))
+    run = run_cli("verify", str(tmp_path / "out"), "--sources", str(src))
+    assert run.returncode == 1, run.stdout + run.stderr
