@@ -241,7 +241,7 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
     reasons = [m.reason for m in matches]
     rule_names = [f"{m.reason}:{m.rule}" for m in matches]
     d = read.digests
-    own = _own_digests(entry, ctx)  # a joined split series' first part: its own file's digests too (review11a)
+    own = _own_digests(entry, st, ctx)  # a joined split series' first part: its own file's digests too (review11a)
     if ctx.known_hashes and ({d.sha256, d.sha1, d.md5} & ctx.known_hashes or (
             own and {own.get("sha256"), own.get("sha1"), own.get("md5")} & ctx.known_hashes)):
         reasons.append(Reason.KNOWN_HASH)
@@ -312,7 +312,7 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
             walk_items(found.children, ctx, entry, inspector.name)
 
 
-def _own_digests(entry: Entry, ctx: ScanContext) -> dict[str, Any] | None:
+def _own_digests(entry: Entry, st: FileStat, ctx: ScanContext) -> dict[str, Any] | None:
     """The first part of a whole split series (``X.7z.001``; ``X.zip`` of a spanned zip) is read as the joined
     archive, whose digests are the row's; the part itself is evidence as it was sent, so its own size and digests
     are recorded beside them (``annotations.part_digests``) and matched against ``--known-hashes``. None for any
@@ -321,6 +321,7 @@ def _own_digests(entry: Entry, ctx: ScanContext) -> dict[str, Any] | None:
     if open_own is None:
         return None
     try:
+        mark(READING, ctx.config.parse_timeout + st.size / READ_RATE, entry.location)  # a second read: its own clock
         with open_own() as stream:
             own = hash_stream(stream, progress=_bytes_counter(ctx)).digests
     except (OSError, ReadError) as e:
