@@ -131,3 +131,27 @@ def test_verify_of_a_joined_series_first_part_matches_when_nothing_changed(tmp_p
         f.write(bytes([b[0] ^ 0xFF]))
     run = run_cli("verify", str(tmp_path / "out"), "--sources", str(src))
     assert run.returncode == 1, run.stdout + run.stderr
+
+
+def test_a_part_rewritten_while_the_series_is_read_is_told(tmp_path: Path) -> None:
+    """A part rewritten in place (same size) while the joined series is read: the joined reader tells it
+    (``changed``, read by examine's steady read as for a local file), never a digest of two versions."""
+    import os
+
+    from scanner.sources.split_series import concat
+
+    parts = []
+    for i in range(3):
+        p = tmp_path / f"x.7z.{i + 1:03d}"
+        p.write_bytes(bytes([65 + i]) * 4096)
+        parts.append(p)
+    with concat([lambda p=p: open(p, "rb") for p in parts], [4096] * 3) as stream:
+        stream.read(1000)  # part 1 open, being read
+        with open(parts[0], "r+b") as f:  # a writer rewrites it (same size, a later modified time)
+            f.write(b"Z" * 4096)
+        os.utime(parts[0], ns=(1, 10**18))
+        stream.read()
+        assert "changed" in stream.changed(), stream.changed()
+    with concat([lambda p=p: open(p, "rb") for p in parts], [4096] * 3) as stream:
+        stream.read()
+        assert stream.changed() == ""
