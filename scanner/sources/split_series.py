@@ -11,10 +11,11 @@ or a part shorter than the first (not the last) is listed with the part(s) missi
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, cast
 
 _SPLIT = re.compile(r"^(?P<whole>.+\.(?:zip|7z))\.(?P<n>\d{3})$", re.IGNORECASE | re.ASCII)
 _SPANNED = re.compile(r"^(?P<stem>.+)\.[zZ]\d{2,3}$", re.ASCII)
@@ -152,6 +153,8 @@ class ConcatReader(io.RawIOBase):
         self._total = sum(sizes)
         self._open: dict[int, IO[bytes]] = {}
         self._pos = 0
+        self._seen: dict[int, tuple[int, int, int]] = {}  # each part's (inode, size, mtime) when first opened
+        self._changed = ""
 
     def readable(self) -> bool:
         return True
@@ -174,10 +177,30 @@ class ConcatReader(io.RawIOBase):
         if f is None:
             self._close_parts()  # one part open at a time: a series of ~1000 volumes within any descriptor limit
             f = self._open[i] = self._openers[i]()
+            self._check(i, f)
         return f
 
+    def _check(self, i: int, f: IO[bytes]) -> None:
+        """Note a part whose identity, size or modified time moved since it was first opened (a part rewritten
+        during the read: the joined bytes would mix two versions). Total: a part with no descriptor is not
+        checked."""
+        try:
+            st = os.fstat(f.fileno())
+        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+            return
+        now = (st.st_ino, st.st_size, st.st_mtime_ns)
+        if self._seen.setdefault(i, now) != now and not self._changed:
+            self._changed = f"part {i + 1} of the split archive changed while the parts were read"
+
+    def changed(self) -> str:
+        """'' or why the parts read are not one version (examine's steady read asks every stream)."""
+        for i, f in self._open.items():
+            self._check(i, f)
+        return self._changed
+
     def _close_parts(self) -> None:
-        for f in self._open.values():
+        for i, f in self._open.items():
+            self._check(i, f)
             try:
                 f.close()
             except OSError:
@@ -207,6 +230,13 @@ class ConcatReader(io.RawIOBase):
         super().close()
 
 
-def concat(openers: list[Callable[[], IO[bytes]]], sizes: list[int]) -> IO[bytes]:
+class _Buffered(io.BufferedReader):
+    """A buffered ``ConcatReader`` that passes on its ``changed`` check."""
+
+    def changed(self) -> str:
+        return cast(ConcatReader, self.raw).changed()
+
+
+def concat(openers: list[Callable[[], IO[bytes]]], sizes: list[int]) -> _Buffered:
     """A buffered ``ConcatReader``."""
-    return io.BufferedReader(ConcatReader(openers, sizes), buffer_size=1 << 20)
+    return _Buffered(ConcatReader(openers, sizes), buffer_size=1 << 20)
