@@ -57,6 +57,10 @@ def test_the_first_parts_own_digests_stay_recorded_and_match_known_hashes(tmp_pa
     assert own == {"size": len(first), "md5": hashlib.md5(first).hexdigest(),
                    "sha1": hashlib.sha1(first).hexdigest(), "sha256": hashlib.sha256(first).hexdigest()}
     assert "known-hash" in row["reasons"], row["reasons"]
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parents[1] / "scanner/schemas/findings.schema.json").read_text("utf-8"))
+    jsonschema.validate(doc, schema)
     assert files[f"{parts[0]} » data/{LEAKED}"]["pii"]["records"] == ROWS
 
 
