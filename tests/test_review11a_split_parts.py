@@ -10,29 +10,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import subprocess
-import zipfile
 from pathlib import Path
 
 from conftest import run_cli
 from image_data import LEAKED, leaked_workbook
+from test_split11_series import _split, _zip
 
 ROWS = 12
-
-
-def _zip(book: bytes) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
-        zf.writestr(f"data/{LEAKED}", book)
-    return buf.getvalue()
-
-
-def _split(folder: Path, whole: str, data: bytes, size: int) -> list[Path]:
-    (folder / whole).write_bytes(data)
-    subprocess.run(["split", "-b", str(size), "-d", "-a", "3", "--numeric-suffixes=1", whole, f"{whole}."],
-                   cwd=folder, check=True)
-    (folder / whole).unlink()
-    return sorted(folder.glob(f"{whole}.[0-9]*"))
 
 
 def _scan(tmp_path: Path, src: Path, *extra: str) -> tuple[int, dict]:
@@ -45,7 +29,7 @@ def test_the_first_parts_own_digests_stay_recorded_and_match_known_hashes(tmp_pa
     src = tmp_path / "src"
     src.mkdir()
     data = _zip(leaked_workbook(rows=ROWS))
-    parts = _split(src, "名簿一式.zip", data, -(-len(data) // 3))
+    parts = _split(src, "名簿一式.zip", data)
     first = parts[0].read_bytes()
     known = tmp_path / "known.txt"  # the parts as they were sent: the first part's digest
     known.write_text(hashlib.sha256(first).hexdigest() + "  名簿一式.zip.001\n", encoding="utf-8")
@@ -75,7 +59,7 @@ def test_a_byte_split_csv_named_like_a_zip_series_is_not_joined_as_an_archive(tm
                                           for _ in range(600))
     src = tmp_path / "src"
     src.mkdir()
-    parts = _split(src, "list.zip", text.encode("utf-8"), 20_000)
+    parts = _split(src, "list.zip", text.encode("utf-8"), parts=4)
     assert len(parts) >= 3
     code, doc = _scan(tmp_path, src)
     listed = {s["path"]: s for s in doc["skipped"]}
@@ -123,7 +107,7 @@ def test_verify_of_a_joined_series_first_part_matches_when_nothing_changed(tmp_p
     src = tmp_path / "src"
     src.mkdir()
     data = _zip(leaked_workbook(rows=ROWS))
-    parts = _split(src, "名簿一式.zip", data, -(-len(data) // 3))
+    parts = _split(src, "名簿一式.zip", data)
     code, doc = _scan(tmp_path, src)
     assert str(parts[0]) in {f["path"] for f in doc["files"]}
     run = run_cli("verify", str(tmp_path / "out"), "--sources", str(src))

@@ -5,7 +5,8 @@
 archive itself. A folder's listing tells which parts are there: a complete series is read as one virtual file
 (``ConcatReader``: read-only, seekable, over the parts in order) under the first part's name; a series with a gap
 or a part shorter than the first (not the last) is listed with the part(s) missing. PKZIP/Info-ZIP spanned zips
-(``X.z01`` ... ``X.zip``) are not joined (their offsets are per part): a ``.zNN`` is a part only beside ``X.zip``.
+(``X.z01`` ... ``X.zip``) are joined under ``X.zip`` (their member offsets are per part: the archive reader moves
+each, ``disk_starts``); a ``.zNN`` is a part only beside ``X.zip``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from dataclasses import dataclass
 from typing import IO, cast
 
 _SPLIT = re.compile(r"^(?P<whole>.+\.(?:zip|7z))\.(?P<n>\d{3})$", re.IGNORECASE | re.ASCII)
-_SPANNED = re.compile(r"^(?P<stem>.+)\.[zZ]\d{2,3}$", re.ASCII)
 MAX_PARTS = 999
 
 
@@ -137,7 +137,7 @@ def spanned_beside(names: Iterable[str]) -> dict[str, bool]:
     ``.z80`` snapshot or a ``.z64`` ROM alone is no part)."""
     listed = list(names)
     zips = {n.casefold() for n in listed if n.casefold().endswith(".zip")}
-    return {n: f"{m['stem']}.zip".casefold() in zips for n in listed if (m := _SPANNED.match(n)) is not None}
+    return {n: f"{m['stem']}.zip".casefold() in zips for n in listed if (m := _SPANNED_PART.match(n)) is not None}
 
 
 class ConcatReader(io.RawIOBase):
