@@ -143,3 +143,20 @@ def test_a_part_rewritten_while_the_series_is_read_is_told(tmp_path: Path) -> No
     with concat([lambda p=p: open(p, "rb") for p in parts], [4096] * 3) as stream:
         stream.read()
         assert stream.changed() == ""
+
+
+def test_a_part_that_is_a_link_is_not_followed_and_said_not_a_regular_file(tmp_path: Path) -> None:
+    """A part replaced by a symbolic link (to the real part elsewhere): never followed, the series not joined,
+    and the detail does not claim the part is simply absent from the folder."""
+    src = tmp_path / "src"
+    src.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    parts = _split(src, "名簿一式.zip", _zip(leaked_workbook(rows=ROWS)))
+    parts[1].rename(elsewhere / parts[1].name)
+    parts[1].symlink_to(elsewhere / parts[1].name)
+    code, doc = _scan(tmp_path, src)
+    listed = {s["path"]: s for s in doc["skipped"]}
+    detail = listed[str(parts[2])]["detail"]
+    assert "missing: 名簿一式.zip.002 (not here as a regular file)" in detail, detail
+    assert not [f for f in doc["files"] if f["path"].startswith(f"{parts[0]} »") and f["status"] == "ok"]
