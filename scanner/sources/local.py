@@ -534,7 +534,7 @@ class _Folder:
             return JoinedEntry(self, name, raw_name, series, zip_beside)
         return PartEntry(self, name, raw_name, series, zip_beside)
 
-    def find_parts(self, names: list[str], fd: int) -> None:
+    def find_parts(self, names: list[str], fd: int, listing: list[os.DirEntry] | None = None) -> None:
         """The split archives among this folder's plain files (a regular-expression search over the folder's names
         first: nothing more for a folder without a ``.001`` or ``.zNN`` name)."""
         if _PART_NAME.search("\0".join(names) + "\0") is None:
@@ -559,7 +559,8 @@ class _Folder:
             finally:
                 os.close(f)
 
-        for name, series in series_in(names, size_of, head_of).items():
+        others = {d.name for d in listing or ()} - set(names)  # links, FIFOs, folders: not a part to join
+        for name, series in series_in(names, size_of, head_of, others).items():
             self.parts[name] = (series, None)
         for name, beside in spanned_beside(names).items():
             self.parts[name] = (None, beside)
@@ -819,7 +820,7 @@ class LocalSource:
                     names = [d.name for d in listing if d.is_file(follow_symlinks=False)]
                 except OSError:
                     names = []
-                folder.find_parts(names or [d.name for d in listing], fd)
+                folder.find_parts(names or [d.name for d in listing], fd, listing)
                 if names and len(names) == len(listing):
                     yield folder.batch(names)
                 elif (bundle := _sparse_bundle(listing, fd, path)) is not None:

@@ -72,10 +72,12 @@ _FIRST_BYTES = {"zip": (b"PK\x03\x04", b"PK\x07\x08", b"PK\x05\x06", b"MZ"), "7z
 
 
 def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
-              head_of: Callable[[str], bytes | None] | None = None) -> dict[str, Series]:
+              head_of: Callable[[str], bytes | None] | None = None,
+              others: set[str] | frozenset[str] = frozenset()) -> dict[str, Series]:
     """Every part of a split archive among a folder's plain file ``names`` -> its series; ``size_of(name)``: the
     part's size (None when it cannot be had: the series is then not joined, it is listed); ``head_of(name)``: the
-    first bytes of a part, when given a series whose ``.001`` is not the archive its name says is left out."""
+    first bytes of a part, when given a series whose ``.001`` is not the archive its name says is left out;
+    ``others``: the folder's names that are no regular file (a missing part there is said to be one)."""
     found: dict[str, dict[int, str]] = {}
     for name in names:
         m = _SPLIT.match(name)
@@ -92,6 +94,7 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         sizes = tuple(size_of(n) for n in names_in)
         width = len(names_in[0].rsplit(".", 1)[1])
         missing = tuple(f"{whole}.{k:0{width}d}" for k in range(1, order[-1]) if k not in numbered and k != 1)
+        missing = tuple(f"{m} (not here as a regular file)" if m in others else m for m in missing)
         first = sizes[0] if order[0] == 1 else None
         short = tuple(n for n, s in zip(names_in[:-1], sizes[:-1], strict=True)
                       if s is None or first is None or s != first)
