@@ -160,3 +160,23 @@ def test_a_part_that_is_a_link_is_not_followed_and_said_not_a_regular_file(tmp_p
     detail = listed[str(parts[2])]["detail"]
     assert "missing: 名簿一式.zip.002 (not here as a regular file)" in detail, detail
     assert not [f for f in doc["files"] if f["path"].startswith(f"{parts[0]} »") and f["status"] == "ok"]
+
+
+def test_part_123_of_a_whole_series_is_no_lotus_worksheet(tmp_path: Path) -> None:
+    """Volume 123 of a whole 7-Zip/HJSplit series is a piece of the archive read joined, not a Lotus 1-2-3 file
+    (it was listed 'Lotus 1-2-3 worksheet (.123): not examined')."""
+    import os
+
+    src = tmp_path / "src"
+    src.mkdir()
+    buf = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr(f"data/{LEAKED}", leaked_workbook(rows=ROWS))
+        zf.writestr("pad.bin", os.urandom(130 * 512))
+    parts = _split(src, "名簿一式.zip", buf.getvalue(), parts=130)
+    assert len(parts) >= 124
+    code, doc = _scan(tmp_path, src)
+    assert not [s for s in doc["skipped"] if s["path"].startswith(str(src))], doc["skipped"][:3]
+    assert f"{parts[0]} » data/{LEAKED}" in {f["path"] for f in doc["files"]}
