@@ -241,7 +241,8 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
     reasons = [m.reason for m in matches]
     rule_names = [f"{m.reason}:{m.rule}" for m in matches]
     d = read.digests
-    own = _own_digests(entry, st, ctx)  # a joined split series' first part: its own file's digests too (review11a)
+    # a joined split series' first part: its own file's digests too (review11a); read when they can matter
+    own = _own_digests(entry, st, ctx) if ctx.known_hashes else None
     if ctx.known_hashes and ({d.sha256, d.sha1, d.md5} & ctx.known_hashes or (
             own and {own.get("sha256"), own.get("sha1"), own.get("md5")} & ctx.known_hashes)):
         reasons.append(Reason.KNOWN_HASH)
@@ -276,8 +277,6 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         pii = ins.pii if ins.pii is not None else pii
         records = ins.records if ins.records is not None else records
         annotations = {**(annotations or {}), **ins.annotations} if ins.annotations else annotations
-    if own:
-        annotations = {**(annotations or {}), "part_digests": own}
     disguise = (disguise_check(entry.name, read.head[:MARKUP_CHECK])
                 if checked_entry_ext(entry.name, entry.location) is not None else None)
     if disguise is None:  # an inspector saw it in the content (a workbook package named .docx)
@@ -292,6 +291,9 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
     status = bad[0].status if bad else Status.OK
     detail = "; ".join(i.detail for i in (bad or inspections) if i.detail)  # an ok read may carry a note
     if reasons:
+        own = own if own is not None else _own_digests(entry, st, ctx)
+        if own:
+            annotations = {**(annotations or {}), "part_digests": own}
         ctype = ctype or content_type(read.head)
         hit = FileHit(entry.location, st, d, ctype, reasons, status=status, status_detail=detail,
                       deleted=entry.deleted,
