@@ -241,7 +241,10 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
     reasons = [m.reason for m in matches]
     rule_names = [f"{m.reason}:{m.rule}" for m in matches]
     d = read.digests
-    if ctx.known_hashes and ({d.sha256, d.sha1, d.md5} & ctx.known_hashes):
+    # a joined split series' first part: its own file's digests too (review11a); read when they can matter
+    own = _own_digests(entry, st, ctx) if ctx.known_hashes else None
+    if ctx.known_hashes and ({d.sha256, d.sha1, d.md5} & ctx.known_hashes or (
+            own and {own.get("sha256"), own.get("sha1"), own.get("md5")} & ctx.known_hashes)):
         reasons.append(Reason.KNOWN_HASH)
         rule_names.append(Reason.KNOWN_HASH)
     # person records stream into keyed fingerprints as the sheets are read (the whole rows of a file found
@@ -288,6 +291,9 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
     status = bad[0].status if bad else Status.OK
     detail = "; ".join(i.detail for i in (bad or inspections) if i.detail)  # an ok read may carry a note
     if reasons:
+        own = own if own is not None else _own_digests(entry, st, ctx)
+        if own:
+            annotations = {**(annotations or {}), "part_digests": own}
         ctype = ctype or content_type(read.head)
         hit = FileHit(entry.location, st, d, ctype, reasons, status=status, status_detail=detail,
                       deleted=entry.deleted,
@@ -306,6 +312,25 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
     for inspector, found in zip(wanted, inspections[len(inspections) - len(wanted):], strict=True):
         if found.children:
             walk_items(found.children, ctx, entry, inspector.name)
+
+
+def _own_digests(entry: Entry, st: FileStat, ctx: ScanContext) -> dict[str, Any] | None:
+    """The first part of a whole split series (``X.7z.001``; ``X.zip`` of a spanned zip) is read as the joined
+    archive, whose digests are the row's; the part itself is evidence as it was sent, so its own size and digests
+    are recorded beside them (``annotations.part_digests``) and matched against ``--known-hashes``. None for any
+    other entry. A part that cannot be read again is said so in the same place (``error``): never raises."""
+    open_own = getattr(entry, "open_own", None)
+    if open_own is None:
+        return None
+    try:
+        mark(READING, ctx.config.parse_timeout + st.size / READ_RATE, entry.location)  # a second read: its own clock
+        with open_own() as stream:
+            own = hash_stream(stream, progress=_bytes_counter(ctx)).digests
+    except (OSError, ReadError) as e:
+        return {"error": getattr(e, "detail", None) or getattr(e, "strerror", None) or type(e).__name__}
+    except Exception as e:  # noqa: BLE001 - a failure path: the joined archive's row is kept whatever happens
+        return {"error": type(e).__name__}
+    return {"size": own.size, "md5": own.md5, "sha1": own.sha1, "sha256": own.sha256}
 
 
 def _read_steady(entry: Entry, st: FileStat, keep: int, ctx: ScanContext) -> tuple[FileStat, ReadResult]:

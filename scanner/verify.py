@@ -129,6 +129,17 @@ def _is_local(f: Finding) -> bool:
     return not f.containers and not f.source.startswith("smb://") and os.path.isdir(f.source)
 
 
+def _joined(doc: FindingsDoc) -> set[tuple[str, str]]:
+    """(source, path) of every hit that is the first part of a split series the scan read joined (its digests are
+    the joined archive's, its own in ``annotations.part_digests``; a member's hop says ``joined_parts``): such a
+    hit is checked by walking its folder again (the series joined again), never by re-hashing the part file alone
+    (review11a)."""
+    out = {(f.source, f.inner_path) for f in doc.files if f.annotations and "part_digests" in f.annotations}
+    out |= {(g.source, g.containers[0].name) for g in doc.files if g.containers
+            and isinstance(g.containers[0].detail, dict) and g.containers[0].detail.get("joined_parts")}
+    return out
+
+
 def _hash_local(f: Finding) -> tuple[VerifyStatus, str | None, str]:
     """Open a local hit read-only (O_NOATIME, no symlink followed below its source) by its raw path and
     hash it, only when that path lies inside its (named) source: findings.json cannot point verify at
@@ -215,12 +226,13 @@ def verify_sources(doc: FindingsDoc, named: NamedSources, passwords: tuple[str, 
     examiner named (or confirmed) are read: the others' hits are rows with status ``not-named``."""
     rows: list[dict[str, Any]] = []
     remote: dict[str, list[Finding]] = defaultdict(list)
+    joined = _joined(doc)
     for f in doc.files:
         if not f.sha256:
             rows.append(_row(f, VerifyStatus.NOT_HASHED, None, "never read in the scan (see its status)"))
         elif not named.allows(f.source):
             rows.append(_row(f, VerifyStatus.NOT_NAMED, None, NOT_NAMED_DETAIL))
-        elif _is_local(f):
+        elif _is_local(f) and (f.source, f.inner_path) not in joined:
             rows.append(_row(f, *_hash_local(f)))
         else:
             remote[f.source].append(f)

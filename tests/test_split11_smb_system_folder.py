@@ -36,6 +36,8 @@ def test_system_volume_information_at_a_share_root_is_expected(tmp_path: Path) -
         out = tmp_path / "out"
         run = run_cli("scan", server.url("d"), "--name", LEAKED_NAME, "--out", str(out), "--quiet",
                       env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
+        strict = run_cli("scan", server.url("d"), "--name", LEAKED_NAME, "--out", str(tmp_path / "strict"),
+                         "--quiet", "--strict-complete", env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
     finally:
         server.kill()
         for d in (share / SVI, share / "部署" / SVI):
@@ -48,3 +50,11 @@ def test_system_volume_information_at_a_share_root_is_expected(tmp_path: Path) -
     assert deep["reason"] == "unreadable"
     assert run.returncode == 3 and [Path(u["path"]).name for u in doc["scan"]["incomplete"]["unlisted"]] == [SVI]
     assert "部署" in doc["scan"]["incomplete"]["unlisted"][0]["path"]
+    report = (out / "report.html").read_text(encoding="utf-8")  # its own part of the report, in Japanese
+    section = report[report.index('id="system-folders"'):]
+    assert "読めないのが通常のシステムフォルダー" in section and SVI in section
+    # --strict-complete: the old rule, the root's refusal is an unlisted folder too (review11a: moved here from the
+    # local test, a plain local folder being no Windows volume root)
+    doc = json.loads((tmp_path / "strict" / "findings.json").read_text("utf-8"))
+    assert strict.returncode == 3
+    assert sorted(s["reason"] for s in doc["skipped"] if s["path"].endswith(SVI)) == ["unreadable", "unreadable"]

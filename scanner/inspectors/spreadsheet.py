@@ -381,7 +381,8 @@ class SpreadsheetInspector:
         if entry.name.startswith("~$") and size <= 512:
             return False  # an Excel owner (lock) file: a user name, not a workbook
         if ext in SHEET_EXTENSIONS or ext in UNREAD_TABLES:
-            return True
+            series = getattr(entry, "series", None)  # X.zip.123: a piece of an archive read joined (split_series)
+            return not (ext in UNREAD_TABLES and series is not None and series.complete)
         if ext in DOCUMENT_PACKAGES:
             if self.config.content_check == "off":
                 return False

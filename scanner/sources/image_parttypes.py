@@ -105,13 +105,20 @@ def swap_kind(read: Read, size: int) -> str | None:
     return None
 
 
+def _not_zero(read: Read, offset: int, n: int) -> bool:
+    """Whether ``n`` bytes at ``offset`` hold data, or could not all be read (a short read is bytes not seen,
+    never zeros: review11a)."""
+    got = read(offset, n)
+    return len(got) != n or bool(got.strip(b"\0"))
+
+
 def _read_through(read: Read, size: int, progress: Callable[[], None] | None, seconds: float | None) -> bool | None:
     """Every byte read in 1 MiB (4 MiB past 256 MiB) steps: True all zero, False data seen, None when ``seconds``
     passed first. ``progress`` is called after each step (the walker's clock: a long read is not a hang)."""
     step = 1 << 20 if size <= WHOLE_BELOW else 4 << 20
     until = None if seconds is None else time.monotonic() + seconds
     for off in range(0, size, step):
-        if read(off, min(step, size - off)).strip(b"\0"):
+        if _not_zero(read, off, min(step, size - off)):
             return False
         if progress is not None:
             progress()
@@ -133,7 +140,7 @@ def looks_all_zero(read: Read, size: int, progress: Callable[[], None] | None = 
     stride = (size - 2 * EDGE) // (SAMPLES + 1)
     spots += [(EDGE + stride * (i + 1), SAMPLE) for i in range(SAMPLES)]
     for off, n in spots:
-        if read(off, n).strip(b"\0"):
+        if _not_zero(read, off, n):
             return False, ""
     sampled = (f"its first and last {EDGE // 1024} KiB and {SAMPLES} samples of {SAMPLE // 1024} KiB spread "
                f"over its {size} bytes read, all zero; not read whole")

@@ -421,6 +421,10 @@ class FolderJoinedEntry(FolderPartEntry):
 
         return concat([opener(p.raw_name) for p in self._parts], sizes)
 
+    def open_own(self) -> IO[bytes]:
+        """This part's own file (its digests are recorded beside the joined archive's: review11a)."""
+        return FolderFileEntry.open(self)
+
 
 class PartEntry(LocalEntry):
     """A part of a split archive met in a folder walk (see FolderPartEntry)."""
@@ -469,6 +473,10 @@ class JoinedEntry(PartEntry):
 
     def open(self) -> IO[bytes]:
         return self.ref().entry(self.location, self.name, False, FileStat(0)).open()
+
+    def open_own(self) -> IO[bytes]:
+        """This part's own file (its digests are recorded beside the joined archive's: review11a)."""
+        return LocalEntry.open(self)
 
     def read_small(self, limit: int) -> None:
         return None  # the joined archive is read by ``open``
@@ -537,7 +545,7 @@ class _Folder:
             return JoinedEntry(self, name, raw_name, series, zip_beside)
         return PartEntry(self, name, raw_name, series, zip_beside)
 
-    def find_parts(self, names: list[str], fd: int) -> None:
+    def find_parts(self, names: list[str], fd: int, listing: list[os.DirEntry] | None = None) -> None:
         """The split archives among this folder's plain files (a regular-expression search over the folder's names
         first: nothing more for a folder without a ``.001`` or ``.zNN`` name)."""
         if _PART_NAME.search("\0".join(names) + "\0") is None:
@@ -550,7 +558,20 @@ class _Folder:
                 return None
             return st.st_size if statmod.S_ISREG(st.st_mode) else None
 
-        for name, series in series_in(names, size_of).items():
+        def head_of(name: str) -> bytes | None:
+            try:
+                f = _open_noatime(os.fsencode(name), _FILE_FLAGS, fd)
+            except OSError:
+                return None
+            try:
+                return os.read(f, 8) if statmod.S_ISREG(os.fstat(f).st_mode) else None
+            except OSError:
+                return None
+            finally:
+                os.close(f)
+
+        others = {d.name for d in listing or ()} - set(names)  # links, FIFOs, folders: not a part to join
+        for name, series in series_in(names, size_of, head_of, others).items():
             self.parts[name] = (series, None)
         for name, beside in spanned_beside(names).items():
             self.parts[name] = (None, beside)
@@ -809,7 +830,7 @@ class LocalSource:
                     names = [d.name for d in listing if d.is_file(follow_symlinks=False)]
                 except OSError:
                     names = []
-                folder.find_parts(names or [d.name for d in listing], fd)
+                folder.find_parts(names or [d.name for d in listing], fd, listing)
                 if names and len(names) == len(listing):
                     yield folder.batch(names)
                 elif (bundle := _sparse_bundle(listing, fd, path)) is not None:

@@ -5,19 +5,20 @@
 archive itself. A folder's listing tells which parts are there: a complete series is read as one virtual file
 (``ConcatReader``: read-only, seekable, over the parts in order) under the first part's name; a series with a gap
 or a part shorter than the first (not the last) is listed with the part(s) missing. PKZIP/Info-ZIP spanned zips
-(``X.z01`` ... ``X.zip``) are not joined (their offsets are per part): a ``.zNN`` is a part only beside ``X.zip``.
+(``X.z01`` ... ``X.zip``) are joined under ``X.zip`` (their member offsets are per part: the archive reader moves
+each, ``disk_starts``); a ``.zNN`` is a part only beside ``X.zip``.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, cast
 
 _SPLIT = re.compile(r"^(?P<whole>.+\.(?:zip|7z))\.(?P<n>\d{3})$", re.IGNORECASE | re.ASCII)
-_SPANNED = re.compile(r"^(?P<stem>.+)\.[zZ]\d{2,3}$", re.ASCII)
 MAX_PARTS = 999
 
 
@@ -64,9 +65,19 @@ class Series:
         return "; ".join(said)
 
 
-def series_in(names: Iterable[str], size_of: Callable[[str], int | None]) -> dict[str, Series]:
+# what the first part of a byte-split archive begins with: a zip's local header (or a spanned/empty zip's mark,
+# a self-extractor's program), 7z's signature. Anything else (``split -b`` of a CSV under a .zip.NNN name) is no
+# archive cut in pieces: not grouped, each part listed by its name as before (review11a)
+_FIRST_BYTES = {"zip": (b"PK\x03\x04", b"PK\x07\x08", b"PK\x05\x06", b"MZ"), "7z": (b"7z\xbc\xaf\x27\x1c",)}
+
+
+def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
+              head_of: Callable[[str], bytes | None] | None = None,
+              others: set[str] | frozenset[str] = frozenset()) -> dict[str, Series]:
     """Every part of a split archive among a folder's plain file ``names`` -> its series; ``size_of(name)``: the
-    part's size (None when it cannot be had: the series is then not joined, it is listed)."""
+    part's size (None when it cannot be had: the series is then not joined, it is listed); ``head_of(name)``: the
+    first bytes of a part, when given a series whose ``.001`` is not the archive its name says is left out;
+    ``others``: the folder's names that are no regular file (a missing part there is said to be one)."""
     found: dict[str, dict[int, str]] = {}
     for name in names:
         m = _SPLIT.match(name)
@@ -76,9 +87,14 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None]) -> dic
     for whole, numbered in found.items():
         order = sorted(numbered)
         names_in = tuple(numbered[k] for k in order)
+        if head_of is not None and order[0] == 1:
+            head = head_of(names_in[0])
+            if head is not None and not head.startswith(_FIRST_BYTES[whole.rsplit(".", 1)[1].lower()]):
+                continue
         sizes = tuple(size_of(n) for n in names_in)
         width = len(names_in[0].rsplit(".", 1)[1])
         missing = tuple(f"{whole}.{k:0{width}d}" for k in range(1, order[-1]) if k not in numbered and k != 1)
+        missing = tuple(f"{m} (not here as a regular file)" if m in others else m for m in missing)
         first = sizes[0] if order[0] == 1 else None
         short = tuple(n for n, s in zip(names_in[:-1], sizes[:-1], strict=True)
                       if s is None or first is None or s != first)
@@ -124,12 +140,13 @@ def spanned_beside(names: Iterable[str]) -> dict[str, bool]:
     ``.z80`` snapshot or a ``.z64`` ROM alone is no part)."""
     listed = list(names)
     zips = {n.casefold() for n in listed if n.casefold().endswith(".zip")}
-    return {n: f"{m['stem']}.zip".casefold() in zips for n in listed if (m := _SPANNED.match(n)) is not None}
+    return {n: f"{m['stem']}.zip".casefold() in zips for n in listed if (m := _SPANNED_PART.match(n)) is not None}
 
 
 class ConcatReader(io.RawIOBase):
     """The parts of a split archive read as one file: read-only, seekable. Each part is opened when first read
-    (``openers[i]()``) and closed with the reader; a part whose size differs from the one listed fails the read
+    (``openers[i]()``) and closed when another part is read or with the reader (one open at a time: a series of
+    ~1000 volumes within any descriptor limit); a part whose size differs from the one listed fails the read
     (the archive is not the one whose parts were counted)."""
 
     def __init__(self, openers: list[Callable[[], IO[bytes]]], sizes: list[int]) -> None:
@@ -139,6 +156,8 @@ class ConcatReader(io.RawIOBase):
         self._total = sum(sizes)
         self._open: dict[int, IO[bytes]] = {}
         self._pos = 0
+        self._seen: dict[int, tuple[int, int, int]] = {}  # each part's (inode, size, mtime) when first opened
+        self._changed = ""
 
     def readable(self) -> bool:
         return True
@@ -159,8 +178,37 @@ class ConcatReader(io.RawIOBase):
     def _part(self, i: int) -> IO[bytes]:
         f = self._open.get(i)
         if f is None:
+            self._close_parts()  # one part open at a time: a series of ~1000 volumes within any descriptor limit
             f = self._open[i] = self._openers[i]()
+            self._check(i, f)
         return f
+
+    def _check(self, i: int, f: IO[bytes]) -> None:
+        """Note a part whose identity, size or modified time moved since it was first opened (a part rewritten
+        during the read: the joined bytes would mix two versions). Total: a part with no descriptor is not
+        checked."""
+        try:
+            st = os.fstat(f.fileno())
+        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+            return
+        now = (st.st_ino, st.st_size, st.st_mtime_ns)
+        if self._seen.setdefault(i, now) != now and not self._changed:
+            self._changed = f"part {i + 1} of the split archive changed while the parts were read"
+
+    def changed(self) -> str:
+        """'' or why the parts read are not one version (examine's steady read asks every stream)."""
+        for i, f in self._open.items():
+            self._check(i, f)
+        return self._changed
+
+    def _close_parts(self) -> None:
+        for i, f in self._open.items():
+            self._check(i, f)
+            try:
+                f.close()
+            except OSError:
+                pass
+        self._open.clear()
 
     def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
         want = len(buffer)
@@ -181,15 +229,17 @@ class ConcatReader(io.RawIOBase):
         return n
 
     def close(self) -> None:
-        for f in self._open.values():
-            try:
-                f.close()
-            except OSError:
-                pass
-        self._open.clear()
+        self._close_parts()
         super().close()
 
 
-def concat(openers: list[Callable[[], IO[bytes]]], sizes: list[int]) -> IO[bytes]:
+class _Buffered(io.BufferedReader):
+    """A buffered ``ConcatReader`` that passes on its ``changed`` check."""
+
+    def changed(self) -> str:
+        return cast(ConcatReader, self.raw).changed()
+
+
+def concat(openers: list[Callable[[], IO[bytes]]], sizes: list[int]) -> _Buffered:
     """A buffered ``ConcatReader``."""
-    return io.BufferedReader(ConcatReader(openers, sizes), buffer_size=1 << 20)
+    return _Buffered(ConcatReader(openers, sizes), buffer_size=1 << 20)
