@@ -129,6 +129,27 @@ def _is_local(f: Finding) -> bool:
     return not f.containers and not f.source.startswith("smb://") and os.path.isdir(f.source)
 
 
+def _may_be_joined(f: Finding) -> bool:
+    """Whether a local hit may be the first part of a split archive the scan read joined (``X.7z.001`` with its
+    ``.002`` beside, ``X.zip`` with ``X.z01`` beside: scanner.sources.split_series): its digest is then the joined
+    archive's, which only a walk of its folder gives again (a stat of the next part's name: no access time moved)."""
+    raw = bytes.fromhex(f.raw_path_hex) if f.raw_path_hex else os.fsencode(f.inner_path)
+    folder, _, name = raw.rpartition(b"/")
+    if name[-4:] == b".001":
+        nexts = [name[:-4] + b".002"]
+    elif name[-4:].lower() == b".zip":
+        nexts = [name[:-4] + b".z01", name[:-4] + b".Z01"]
+    else:
+        return False
+    for n in nexts:
+        try:
+            os.stat(folder + b"/" + n, follow_symlinks=False)
+            return True
+        except (OSError, ValueError):
+            continue
+    return False
+
+
 def _hash_local(f: Finding) -> tuple[VerifyStatus, str | None, str]:
     """Open a local hit read-only (O_NOATIME, no symlink followed below its source) by its raw path and
     hash it, only when that path lies inside its (named) source: findings.json cannot point verify at
@@ -220,7 +241,7 @@ def verify_sources(doc: FindingsDoc, named: NamedSources, passwords: tuple[str, 
             rows.append(_row(f, VerifyStatus.NOT_HASHED, None, "never read in the scan (see its status)"))
         elif not named.allows(f.source):
             rows.append(_row(f, VerifyStatus.NOT_NAMED, None, NOT_NAMED_DETAIL))
-        elif _is_local(f):
+        elif _is_local(f) and not _may_be_joined(f):
             rows.append(_row(f, *_hash_local(f)))
         else:
             remote[f.source].append(f)
