@@ -7,8 +7,10 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
-from image_data import LEAKED, leaked_workbook
+from image_data import leaked_workbook
+from test_completeness_codes import reworded  # noqa: F401 - the fixture
 from test_split11_series import _scan, _seven, _split
 
 
@@ -29,3 +31,25 @@ def test_verify_sources_rehashes_a_joined_split_archive_as_the_scan_hashed_it(tm
     assert rows[str(parts[0])]["status"] == "match", rows[str(parts[0])]
     assert all(r["status"] == "match" for r in rows.values()), rows
     assert run.returncode == 0, run.stdout
+
+
+@pytest.mark.usefixtures("reworded")
+def test_a_system_folder_is_told_by_its_detail_code_not_its_english_words() -> None:
+    """codes11 decides completeness by codes; split11's system folders still read the detail's first English
+    word ("directory"): reworded, System Volume Information at the root fell back to incomplete."""
+    from scanner import system_folders
+    from scanner.codes import Status
+    from scanner.details import Detail, say
+    from scanner.models import Location, Skipped
+
+    root = "/evidence/d"
+    refused = Skipped(Location(root, f"{root}/System Volume Information"), Status.UNREADABLE,
+                      say(Detail.DIRECTORY, library="Permission denied"))
+    assert not refused.detail.startswith("directory")  # the words changed
+    assert system_folders.expected(refused).reason == Status.SYSTEM_FOLDER
+    deeper = Skipped(Location(root, f"{root}/x/System Volume Information"), Status.UNREADABLE, refused.detail)
+    assert system_folders.expected(deeper).reason == Status.UNREADABLE
+    # a file of that name (not a folder's listing) is no system folder
+    not_folder = Skipped(Location(root, f"{root}/System Volume Information"), Status.UNREADABLE,
+                         "directory of names: Permission denied")
+    assert system_folders.expected(not_folder).reason == Status.UNREADABLE
