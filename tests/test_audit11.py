@@ -53,3 +53,24 @@ def test_a_system_folder_is_told_by_its_detail_code_not_its_english_words() -> N
     not_folder = Skipped(Location(root, f"{root}/System Volume Information"), Status.UNREADABLE,
                          "directory of names: Permission denied")
     assert system_folders.expected(not_folder).reason == Status.UNREADABLE
+
+
+def test_verify_sources_rehashes_a_spanned_zip_as_the_scan_hashed_it(tmp_path: Path) -> None:
+    """``zip -s``: the ``X.zip`` row's digest is the joined parts' (split11); verify walks the folder again."""
+    import hashlib as _h
+    import subprocess
+
+    work = tmp_path / "work"
+    (work / "d").mkdir(parents=True)
+    (work / "d" / "noise.bin").write_bytes(_h.sha256(b"x").digest() * 4000)
+    src = tmp_path / "src"
+    src.mkdir()
+    subprocess.run(["zip", "-q", "-0", "-r", "-s", "64k", str(src / "名簿送付.zip"), "d"], cwd=work, check=True)
+    assert (src / "名簿送付.z01").exists()
+    code, doc = _scan(tmp_path, src)  # --name 介護予防_利用者名簿.xlsx: 名簿 in the name makes the parts hits
+    whole = str(src / "名簿送付.zip")
+    assert any(f["path"] == whole for f in doc["files"]), [f["path"] for f in doc["files"]]
+    run = run_cli("verify", str(tmp_path / "out"), "--sources", str(src), "--json")
+    rows = {r["path"]: r for r in json.loads(run.stdout)["sources"]}
+    assert rows[whole]["status"] == "match", rows[whole]
+    assert run.returncode == 0, run.stdout
