@@ -74,3 +74,33 @@ def test_verify_sources_rehashes_a_spanned_zip_as_the_scan_hashed_it(tmp_path: P
     rows = {r["path"]: r for r in json.loads(run.stdout)["sources"]}
     assert rows[whole]["status"] == "match", rows[whole]
     assert run.returncode == 0, run.stdout
+
+
+def test_the_system_folder_given_as_the_source_itself_is_never_expected(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """``leakscan scan /mnt/usb/System Volume Information`` refused: the examiner asked for that very folder; nothing
+    was examined, so the scan is incomplete (exit 3), never "complete" because the folder's name is a system one."""
+    import errno
+    import os
+
+    from scanner import system_folders
+    from scanner.sources import local
+
+    src = tmp_path / "vol" / "System Volume Information"
+    src.mkdir(parents=True)
+    (src / "tracking.log").write_text("x\n", encoding="utf-8")
+    real_open, real_mount = local.open_deep, os.path.ismount
+
+    def refused(path: bytes, flags: int) -> int:  # as a user or over a mount, only SYSTEM lists it
+        if path.rstrip(b"/").endswith(b"System Volume Information"):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        return real_open(path, flags)
+    monkeypatch.setattr(local, "open_deep", refused)
+    monkeypatch.setattr(system_folders.os.path, "ismount",
+                        lambda p: str(p) == str(src.parent) or real_mount(p))  # vol is a mounted volume's root
+    out = tmp_path / "out"
+    run = run_cli("scan", str(src), "--name", "名簿.xlsx", "--out", str(out), "--quiet")
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert [s["reason"] for s in doc["skipped"]] == ["unreadable"], doc["skipped"]
+    assert doc["scan"]["complete"] is False
+    assert run.returncode == 3, run.stderr
