@@ -36,6 +36,8 @@ def _at_volume_root(skip: Skipped, parent: str) -> bool:
     if loc.containers:  # on a share: the share's root (the SOURCE's own folder on it is no volume root)
         return len(loc.containers) == 1 and loc.containers[0].kind == "smb" and parent == ""
     root = loc.source.replace("\\", "/").rstrip("/")
+    if loc.path.replace("\\", "/").rstrip("/") == root:
+        return False  # the SOURCE itself: the folder the examiner asked for, refused, is never "expected"
     if parent == root:
         return True
     try:
