@@ -135,7 +135,7 @@ def _may_be_joined(f: Finding) -> bool:
     archive's, which only a walk of its folder gives again (a stat of the next part's name: no access time moved)."""
     raw = bytes.fromhex(f.raw_path_hex) if f.raw_path_hex else os.fsencode(f.inner_path)
     folder, _, name = raw.rpartition(b"/")
-    if name[-4:] == b".001":
+    if name[-4:] == b".001" and name[:-4].lower().endswith((b".7z", b".zip")):
         nexts = [name[:-4] + b".002"]
     elif name[-4:].lower() == b".zip":
         nexts = [name[:-4] + b".z01", name[:-4] + b".Z01"]
