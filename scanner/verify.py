@@ -134,6 +134,8 @@ def _may_be_joined(f: Finding) -> bool:
     ``.002`` beside, ``X.zip`` with ``X.z01`` beside: scanner.sources.split_series): its digest is then the joined
     archive's, which only a walk of its folder gives again (a stat of the next part's name: no access time moved)."""
     raw = bytes.fromhex(f.raw_path_hex) if f.raw_path_hex else os.fsencode(f.inner_path)
+    if not local_file_inside(raw, os.path.abspath(f.source or "/").rstrip("/"), resolve=False):
+        return False  # said by _hash_local: its recorded path lies outside its source (nothing stat'ed there)
     folder, _, name = raw.rpartition(b"/")
     if name[-4:] == b".001" and name[:-4].lower().endswith((b".7z", b".zip")):
         nexts = [name[:-4] + b".002"]
