@@ -19,7 +19,7 @@ from functools import cache
 
 from . import rules
 from .codes import Status
-from .details import Detail, say
+from .details import FOLDER_NOT_LISTED, Detail, read_details, say
 from .models import Skipped
 
 
@@ -75,6 +75,9 @@ def _at_volume_root(skip: Skipped, parent: str) -> bool:
     loc = skip.location
     if loc.containers:  # on a share: the share's root (the SOURCE's own folder on it is no volume root)
         return len(loc.containers) == 1 and loc.containers[0].kind == "smb" and parent == ""
+    root = loc.source.replace("\\", "/").rstrip("/")
+    if loc.path.replace("\\", "/").rstrip("/") == root:
+        return False  # the SOURCE itself: the folder the examiner asked for, refused, is never "expected" (audit11)
     # a local folder: only the mount point of a Windows file system (the SOURCE's root or deeper); an ext4 or xfs
     # folder's own "System Volume Information" is no Windows system folder (review11a)
     try:
@@ -87,7 +90,10 @@ def expected(skip: Skipped) -> Skipped:
     """``skip`` as ``system-folder`` when it is a listing refused on a listed system folder at a volume root; else
     ``skip`` unchanged. Total: never raises (it runs while a failure is being recorded)."""
     try:
-        if skip.reason != Status.UNREADABLE or not str(skip.detail or "").startswith("directory"):
+        if skip.reason != Status.UNREADABLE:
+            return skip
+        said = read_details(str(skip.detail or ""))  # the listing's code, never its English words (completeness)
+        if not said or said[0].get("code") not in FOLDER_NOT_LISTED:
             return skip
         parent, name = _parent_and_name(skip.location.path)
         if name.casefold() not in names() or not _at_volume_root(skip, parent):
