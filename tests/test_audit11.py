@@ -34,7 +34,7 @@ def test_verify_sources_rehashes_a_joined_split_archive_as_the_scan_hashed_it(tm
 
 
 @pytest.mark.usefixtures("reworded")
-def test_a_system_folder_is_told_by_its_detail_code_not_its_english_words() -> None:
+def test_a_system_folder_is_told_by_its_detail_code_not_its_english_words(monkeypatch: pytest.MonkeyPatch) -> None:
     """codes11 decides completeness by codes; split11's system folders still read the detail's first English
     word ("directory"): reworded, System Volume Information at the root fell back to incomplete."""
     from scanner import system_folders
@@ -43,6 +43,7 @@ def test_a_system_folder_is_told_by_its_detail_code_not_its_english_words() -> N
     from scanner.models import Location, Skipped
 
     root = "/evidence/d"
+    monkeypatch.setattr(system_folders, "windows_volume_root", lambda path, table: path == root)  # an NTFS mount
     refused = Skipped(Location(root, f"{root}/System Volume Information"), Status.UNREADABLE,
                       say(Detail.DIRECTORY, library="Permission denied"))
     assert not refused.detail.startswith("directory")  # the words changed
@@ -89,15 +90,15 @@ def test_the_system_folder_given_as_the_source_itself_is_never_expected(tmp_path
     src = tmp_path / "vol" / "System Volume Information"
     src.mkdir(parents=True)
     (src / "tracking.log").write_text("x\n", encoding="utf-8")
-    real_open, real_mount = local.open_deep, os.path.ismount
+    real_open, real_root = local.open_deep, system_folders.windows_volume_root
 
     def refused(path: bytes, flags: int) -> int:  # as a user or over a mount, only SYSTEM lists it
         if path.rstrip(b"/").endswith(b"System Volume Information"):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
         return real_open(path, flags)
     monkeypatch.setattr(local, "open_deep", refused)
-    monkeypatch.setattr(system_folders.os.path, "ismount",
-                        lambda p: str(p) == str(src.parent) or real_mount(p))  # vol is a mounted volume's root
+    monkeypatch.setattr(system_folders, "windows_volume_root",  # vol is a mounted NTFS volume's root
+                        lambda p, table: str(p) == os.path.realpath(src.parent) or real_root(p, table))
     out = tmp_path / "out"
     run = run_cli("scan", str(src), "--name", "名簿.xlsx", "--out", str(out), "--quiet")
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
