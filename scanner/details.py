@@ -604,7 +604,41 @@ def _spanning() -> tuple[tuple[Detail, re.Pattern[str]], ...]:
             out.append((code, re.compile(".*?" + words, re.DOTALL)))
         elif ends:
             out.append((code, re.compile(_pattern_text(code.meaning[:min(ends)]), re.DOTALL)))
+        elif (lib := _inner_lib(code.meaning)) is not None:  # a library message inside its sentence may hold "; "
+            out.append((code, re.compile(_pattern_text(code.meaning[:lib]), re.DOTALL)))
     return tuple(out)
+
+
+def _inner_lib(template: str) -> int | None:
+    """Where the first library message (``{x:lib}``) followed by more of the sentence starts in ``template``
+    ("{name}: walk stopped ({library})"), else None: a library's own message may hold "; " (The Sleuth Kit's
+    "failed to read contents of symbolic link; expected ..."), so such a sentence may span parts (review11d)."""
+    for m in _SLOT.finditer(template):
+        if m.group(2) == "lib" and m.end() < len(template):
+            return m.start()
+    return None
+
+
+@cache
+def _run_pattern(code: Detail) -> re.Pattern[str]:
+    """``code``'s pattern for a run of parts: a library message followed by more of its sentence may hold "; "."""
+    out, at = [], 0
+    for m in _SLOT.finditer(code.meaning):
+        out.append(re.escape(code.meaning[at:m.start()]))
+        inner = m.group(2) == "lib" and m.end() < len(code.meaning)
+        out.append(f"(?P<{m.group(1)}>{'.+?' if inner else _KIND_PATTERN[m.group(2) or 'word']})")
+        at = m.end()
+    out.append(re.escape(code.meaning[at:]))
+    return re.compile("".join(out), re.DOTALL)
+
+
+def _read_run(text: str, code: Detail) -> dict[str, Any]:
+    """A run of parts as ``code`` whose library message holds "; " (its pattern for runs), or ``{"text": text}``."""
+    m = _run_pattern(code).fullmatch(text)
+    if m is None:
+        return {"text": text}
+    kinds = _pattern(code)[1]
+    return {"code": code.value, **{k: _value(kinds[k], v) for k, v in m.groupdict().items()}}
 
 
 def read_part(text: str, codes: tuple[Detail, ...] | None = None) -> dict[str, Any]:
@@ -650,8 +684,12 @@ def _read_details(text: str) -> list[dict[str, Any]]:
             spanning = tuple(code for code in spanning if rank[code] <= rank[Detail(alone["code"])])
         item, j = alone, i + 1
         for code in spanning:  # the most specific code first, each with its longest run
-            found = next((((said, k) for k in range(min(len(parts), i + MAX_RUN), i + 1, -1)
-                           if "code" in (said := read_part(SEP.join(parts[i:k]), (code,))))), None)
+            if SEP not in code.meaning and "detail}" not in code.meaning:  # a library message holding "; ":
+                found = next((((said, k) for k in range(i + 2, min(len(parts), i + MAX_RUN) + 1)  # its shortest run
+                               if "code" in (said := _read_run(SEP.join(parts[i:k]), code)))), None)
+            else:
+                found = next((((said, k) for k in range(min(len(parts), i + MAX_RUN), i + 1, -1)
+                               if "code" in (said := read_part(SEP.join(parts[i:k]), (code,))))), None)
             if found is not None:
                 item, j = found
                 break
