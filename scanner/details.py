@@ -128,6 +128,32 @@ class Detail(Code):
     LAYER_UNREADABLE = "layer-unreadable", "{layer:word} not readable: {library:lib}"
     LVM_VOLUME_UNOPENED = "lvm-volume-unopened", ("logical volume {n:d} of the volume group cannot be opened (a physical "
                                                   "volume it lies on is not in this image?): libvslvm: {library:lib}")
+    # -- an LVM logical volume not examined (sources.image_layers: the group read from its own metadata)
+    LVM_GROUP_UNREAD = "lvm-group-unread", ("logical volume {n:d} of a volume group of {pvs:d} physical volumes is "
+                                            "{why:lib}: libvslvm opens no such group and leakscan assembles no such "
+                                            "volume, so it is not examined; activate the group read-only on Linux "
+                                            "(losetup -r, vgchange -ay) and scan the volume")
+    LVM_PV_NOT_IN_IMAGE = "lvm-pv-not-in-image", ("logical volume {n:d} lies on a physical volume that is not in this "
+                                                  "image (a volume group spanning two disks, one imaged?): not examined")
+    LVM_PV_PARTLY_NOT_IN_IMAGE = "lvm-pv-partly-not-in-image", (
+        "logical volume {n:d} ({shape:word}) lies partly on a physical volume that is not in this image (a volume "
+        "group spanning two disks, one imaged?): not examined")
+    LVM_A_PV_UNREADABLE = "lvm-a-pv-unreadable", "a physical volume of logical volume {n:d} cannot be read: {library:lib}"
+    LVM_RUN_PAST_PV = "lvm-run-past-pv", ("logical volume {n:d} ({shape:word}) lies past the end of a physical volume "
+                                          "(the metadata puts a run at byte {start:d} of a volume of {end:d}: damaged "
+                                          "metadata?): not examined")
+    LVM_ITS_PV_UNREADABLE = "lvm-its-pv-unreadable", "its physical volume cannot be read: {library:lib}"
+    LVM_PAST_PV_END = "lvm-past-pv-end", ("logical volume {n:d} lies past the end of its physical volume (the metadata "
+                                          "puts {size:d} bytes at byte {start:d} of a volume of {end:d}: damaged "
+                                          "metadata?): not examined")
+    LVM_KIND_UNREAD = "lvm-kind-unread", ("logical volume {n:d} is a {kind:word} logical volume, which libvslvm does "
+                                          "not read: not examined (a snapshot's origin volume is walked as its own "
+                                          "logical volume); libvslvm: {library:lib}")
+    # -- a sparse bundle SOURCE refused (sources.image_bundle)
+    BUNDLE_PLISTS_DAMAGED = "bundle-plists-damaged", ("macOS sparse bundle whose Info.plist is damaged ({used:lib}) and "
+                                                      "whose copy Info.bckup is too ({backup:lib}): the disk's size and "
+                                                      "band size are unknown, so its bands are not assembled")
+    BUNDLE_BANDS_UNLISTED = "bundle-bands-unlisted", "macOS sparse bundle whose bands/ cannot be listed: {library:lib}"
     VSS_UNREADABLE = "vss-unreadable", "Volume Shadow Copies present but not readable: {library:lib}"
     VSS_ELSEWHERE = "vss-elsewhere", ("{name:name}: this shadow copy keeps its data on another volume (not in this "
                                       "image); its files cannot be read")
