@@ -43,3 +43,37 @@ def test_a_walk_stopped_with_a_semicolon_in_the_library_message_makes_the_scan_i
     assert done.returncode == 3, done.stderr
     assert doc["scan"]["complete"] is False
     assert "INCOMPLETE" in done.stderr
+
+
+def test_a_part_said_whole_by_a_code_is_not_joined_to_the_next_by_its_library_message() -> None:
+    # a library message may hold "; ", but a part that already says its code whole keeps the next part apart
+    assert [d.get("code") for d in read_details("p1: walk stopped (x); p2: walk stopped (y)")] == \
+        ["fs-walk-stopped", "fs-walk-stopped"]
+    assert [d.get("code") for d in read_details("zip: central directory unreadable (bad); inside 3 archives "
+                                                 "(--archive-depth 2)")] == ["zip-directory-unreadable",
+                                                                             "inside-archives-objects"]
+
+
+def test_library_messages_that_may_hold_the_separator_keep_reading_linear(monkeypatch) -> None:
+    # every part starts like a walk that stopped and none ends it, or says nothing a code knows: the runs tried for
+    # a library message holding "; " cost no more than the part-by-part reading
+    import scanner.details as details
+
+    text = "; ".join(["p1: walk stopped (x", "plain words"] * 300)
+    budget = {"chars": 400 * len(text)}
+    real_pattern, real_run = details._pattern, details._run_pattern
+
+    class Counted:
+        def __init__(self, pattern) -> None:
+            self._pattern = pattern
+
+        def fullmatch(self, s: str):
+            budget["chars"] -= len(s)
+            if budget["chars"] < 0:
+                raise AssertionError("read_details is not linear in the detail's length")
+            return self._pattern.fullmatch(s)
+
+    monkeypatch.setattr(details, "_pattern", lambda code: (Counted(real_pattern(code)[0]), real_pattern(code)[1]))
+    monkeypatch.setattr(details, "_run_pattern", lambda code: Counted(real_run(code)))
+    items = details._read_details(text)
+    assert len(items) == 600 and not any(d.get("code") == "fs-walk-stopped" for d in items)
