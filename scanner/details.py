@@ -636,13 +636,20 @@ def _spanning() -> tuple[tuple[Detail, re.Pattern[str]], ...]:
 
 
 def _inner_lib(template: str) -> int | None:
-    """Where the first library message (``{x:lib}``) followed by more of the sentence starts in ``template``
-    ("{name}: walk stopped ({library})"), else None: a library's own message may hold "; " (The Sleuth Kit's
-    "failed to read contents of symbolic link; expected ..."), so such a sentence may span parts (review11d)."""
+    """Where the first library message (``{x:lib}``) after some words of the sentence and followed by more of it
+    starts in ``template`` ("{name}: walk stopped ({library})": the second), else None: a library's own message may
+    hold "; " (The Sleuth Kit's "failed to read contents of symbolic link; expected ..."), so such a sentence may
+    span parts (review11d). Its head (the sentence before it) has words of its own: only a part starting with them
+    tries a run."""
     for m in _SLOT.finditer(template):
-        if m.group(2) == "lib" and m.end() < len(template):
+        if m.group(2) == "lib" and 0 < m.start() and template[m.start() - 1] != "}" and m.end() < len(template):
             return m.start()
     return None
+
+
+def _tail(template: str) -> str:
+    """The words ``template`` ends with after its last parameter: a run it says ends with them."""
+    return _SLOT.split(template)[-1] if _SLOT.search(template) else template
 
 
 @cache
@@ -711,8 +718,12 @@ def _read_details(text: str) -> list[dict[str, Any]]:
         item, j = alone, i + 1
         for code in spanning:  # the most specific code first, each with its longest run
             if SEP not in code.meaning and "detail}" not in code.meaning:  # a library message holding "; ":
-                found = next((((said, k) for k in range(i + 2, min(len(parts), i + MAX_RUN) + 1)  # its shortest run
-                               if "code" in (said := _read_run(SEP.join(parts[i:k]), code)))), None)
+                if alone.get("code") == code.value:  # the part says it whole: the next part is another
+                    continue
+                tail = _tail(code.meaning)  # its shortest run, tried only where a part ends as its sentence does
+                found = next((((said, k) for k in range(i + 2, min(len(parts), i + MAX_RUN) + 1)
+                               if parts[k - 1].endswith(tail)
+                               and "code" in (said := _read_run(SEP.join(parts[i:k]), code)))), None)
             else:
                 found = next((((said, k) for k in range(min(len(parts), i + MAX_RUN), i + 1, -1)
                                if "code" in (said := read_part(SEP.join(parts[i:k]), (code,))))), None)
