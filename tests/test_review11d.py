@@ -77,3 +77,29 @@ def test_library_messages_that_may_hold_the_separator_keep_reading_linear(monkey
     monkeypatch.setattr(details, "_run_pattern", lambda code: Counted(real_run(code)))
     items = details._read_details(text)
     assert len(items) == 600 and not any(d.get("code") == "fs-walk-stopped" for d in items)
+
+
+def test_a_refused_system_folder_is_known_by_its_detail_code_not_its_first_word(monkeypatch) -> None:
+    # system_folders.expected took a refused listing by its detail starting with "directory": reworded, the
+    # expected refusal of System Volume Information made every scan of a volume root incomplete again
+    from test_completeness_codes import _reword
+
+    from scanner import system_folders
+    from scanner.codes import Status
+    from scanner.models import Location, Skipped
+
+    import scanner.details as details
+
+    _reword(monkeypatch, Detail.DIRECTORY, "folder could not be opened: {library:lib}")
+    try:
+        skip = Skipped(Location("/D", "/D/System Volume Information"), Status.UNREADABLE,
+                       say(Detail.DIRECTORY, library="Permission denied"))
+        assert system_folders.expected(skip).reason == Status.SYSTEM_FOLDER
+    finally:
+        monkeypatch.undo()  # the English sentence back, and the patterns read from the reworded one forgotten
+        for cached in (details._pattern, details._spanning, details._run_pattern, details._read_json, details._rank):
+            cached.cache_clear()
+        details._ORDER = ()
+    other = Skipped(Location("/D", "/D/System Volume Information"), Status.UNREADABLE,
+                    say(Detail.DIRECTORY_WALKED))  # no listing refused: kept as it is
+    assert system_folders.expected(other).reason == Status.UNREADABLE
