@@ -15,7 +15,7 @@ from functools import cache
 
 from . import rules
 from .codes import Status
-from .details import Detail, say
+from .details import FOLDER_NOT_LISTED, Detail, read_details, say
 from .models import Skipped
 
 
@@ -48,7 +48,10 @@ def expected(skip: Skipped) -> Skipped:
     """``skip`` as ``system-folder`` when it is a listing refused on a listed system folder at a volume root; else
     ``skip`` unchanged. Total: never raises (it runs while a failure is being recorded)."""
     try:
-        if skip.reason != Status.UNREADABLE or not str(skip.detail or "").startswith("directory"):
+        if skip.reason != Status.UNREADABLE:
+            return skip
+        codes = read_details(str(skip.detail or ""))  # a listing refused: by its code, never its first word
+        if not codes or codes[0].get("code") not in FOLDER_NOT_LISTED:
             return skip
         parent, name = _parent_and_name(skip.location.path)
         if name.casefold() not in names() or not _at_volume_root(skip, parent):

@@ -84,11 +84,10 @@ def test_a_refused_system_folder_is_known_by_its_detail_code_not_its_first_word(
     # expected refusal of System Volume Information made every scan of a volume root incomplete again
     from test_completeness_codes import _reword
 
+    import scanner.details as details
     from scanner import system_folders
     from scanner.codes import Status
     from scanner.models import Location, Skipped
-
-    import scanner.details as details
 
     _reword(monkeypatch, Detail.DIRECTORY, "folder could not be opened: {library:lib}")
     try:
