@@ -102,3 +102,17 @@ def test_a_refused_system_folder_is_known_by_its_detail_code_not_its_first_word(
     other = Skipped(Location("/D", "/D/System Volume Information"), Status.UNREADABLE,
                     say(Detail.DIRECTORY_WALKED))  # no listing refused: kept as it is
     assert system_folders.expected(other).reason == Status.UNREADABLE
+
+
+def test_a_status_named_inside_a_detail_is_said_in_japanese() -> None:
+    # "pst: 3 more messages or attachments encrypted, not listed one by one": the status was shown as the raw
+    # English code word in the Japanese report and terminal ("... が encrypted です")
+    from reports.details import detail_text
+
+    text = say(Detail.MAIL_MORE_NOT_LISTED, kind="pst", n=3, status="encrypted", rows=100)
+    said = detail_text(text, "encrypted", "ja")
+    assert "encrypted" not in said and "暗号化" in said, said
+    lost = say(Detail.LOST_AFTER_FAILING, why=say(Detail.DIRECTORY_DISAPPEARED), reason="corrupt",
+               then=say(Detail.ZIP_CORRUPT))
+    said = detail_text(lost, "source-lost", "ja")
+    assert "corrupt" not in said and "破損" in said, said
