@@ -15,12 +15,18 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from scanner.codes import Status
 from scanner.details import Detail, params_of, read_details
 
 from .labels import Labels
 
 JA_SEP = "。"
 _CODES = frozenset(d.value for d in Detail)
+
+
+# parameters that name a file's status (scanner.codes.Status value): said by the status's label
+_STATUS_PARAMS = frozenset({"status", "reason"})
+_STATUSES = frozenset(str(s.value) for s in Status)
 
 
 def _number(n: int) -> str:
@@ -49,6 +55,8 @@ def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[s
             elif kind == "detail":
                 inner = _said(value if isinstance(value, list) else [], t, quoted, raw, visible)
                 params[name] = (Markup(JA_SEP) if html else JA_SEP).join(inner)
+            elif name in _STATUS_PARAMS and value in _STATUSES and t["status_" + str(value)]:
+                params[name] = t["status_" + str(value)]  # a status said by its own words (review11d)
             else:
                 words = value if isinstance(value, list) else [value]
                 shown = [Markup("<code>{}</code>").format(visible(w)) if visible else str(w) for w in words]

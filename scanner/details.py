@@ -128,6 +128,35 @@ class Detail(Code):
     LAYER_UNREADABLE = "layer-unreadable", "{layer:word} not readable: {library:lib}"
     LVM_VOLUME_UNOPENED = "lvm-volume-unopened", ("logical volume {n:d} of the volume group cannot be opened (a physical "
                                                   "volume it lies on is not in this image?): libvslvm: {library:lib}")
+    # -- an LVM logical volume not examined (sources.image_layers: the group read from its own metadata)
+    LVM_GROUP_UNREAD = "lvm-group-unread", ("logical volume {n:d} of a volume group of {pvs:d} physical volumes is "
+                                            "{why:lib}: libvslvm opens no such group and leakscan assembles no such "
+                                            "volume, so it is not examined; activate the group read-only on Linux "
+                                            "(losetup -r, vgchange -ay) and scan the volume")
+    LVM_PV_NOT_IN_IMAGE = "lvm-pv-not-in-image", ("logical volume {n:d} lies on a physical volume that is not in this "
+                                                  "image (a volume group spanning two disks, one imaged?): not examined")
+    LVM_PV_PARTLY_NOT_IN_IMAGE = "lvm-pv-partly-not-in-image", (
+        "logical volume {n:d} ({shape:word}) lies partly on a physical volume that is not in this image (a volume "
+        "group spanning two disks, one imaged?): not examined")
+    LVM_A_PV_UNREADABLE = "lvm-a-pv-unreadable", "a physical volume of logical volume {n:d} cannot be read: {library:lib}"
+    LVM_GROUP_DAMAGED = "lvm-group-damaged", ("logical volume {n:d} of a volume group of {pvs:d} physical volumes is "
+                                              "{why:lib}: it is not examined; activate the group read-only on Linux "
+                                              "(losetup -r, vgchange -ay) and scan the volume")
+    LVM_RUN_PAST_PV = "lvm-run-past-pv", ("logical volume {n:d} ({shape:word}) lies past the end of a physical volume "
+                                          "(the metadata puts a run at byte {start:d} of a volume of {end:d}: damaged "
+                                          "metadata?): not examined")
+    LVM_ITS_PV_UNREADABLE = "lvm-its-pv-unreadable", "its physical volume cannot be read: {library:lib}"
+    LVM_PAST_PV_END = "lvm-past-pv-end", ("logical volume {n:d} lies past the end of its physical volume (the metadata "
+                                          "puts {size:d} bytes at byte {start:d} of a volume of {end:d}: damaged "
+                                          "metadata?): not examined")
+    LVM_KIND_UNREAD = "lvm-kind-unread", ("logical volume {n:d} is a {kind:word} logical volume, which libvslvm does "
+                                          "not read: not examined (a snapshot's origin volume is walked as its own "
+                                          "logical volume); libvslvm: {library:lib}")
+    # -- a sparse bundle SOURCE refused (sources.image_bundle)
+    BUNDLE_PLISTS_DAMAGED = "bundle-plists-damaged", ("macOS sparse bundle whose Info.plist is damaged ({used:lib}) and "
+                                                      "whose copy Info.bckup is too ({backup:lib}): the disk's size and "
+                                                      "band size are unknown, so its bands are not assembled")
+    BUNDLE_BANDS_UNLISTED = "bundle-bands-unlisted", "macOS sparse bundle whose bands/ cannot be listed: {library:lib}"
     VSS_UNREADABLE = "vss-unreadable", "Volume Shadow Copies present but not readable: {library:lib}"
     VSS_ELSEWHERE = "vss-elsewhere", ("{name:name}: this shadow copy keeps its data on another volume (not in this "
                                       "image); its files cannot be read")
@@ -607,7 +636,48 @@ def _spanning() -> tuple[tuple[Detail, re.Pattern[str]], ...]:
             out.append((code, re.compile(".*?" + words, re.DOTALL)))
         elif ends:
             out.append((code, re.compile(_pattern_text(code.meaning[:min(ends)]), re.DOTALL)))
+        elif (lib := _inner_lib(code.meaning)) is not None:  # a library message inside its sentence may hold "; "
+            out.append((code, re.compile(_pattern_text(code.meaning[:lib]), re.DOTALL)))
     return tuple(out)
+
+
+def _inner_lib(template: str) -> int | None:
+    """Where the first library message (``{x:lib}``) after some words of the sentence and followed by more of it
+    starts in ``template`` ("{name}: walk stopped ({library})": the second), else None: a library's own message may
+    hold "; " (The Sleuth Kit's "failed to read contents of symbolic link; expected ..."), so such a sentence may
+    span parts (review11d). Its head (the sentence before it) has words of its own: only a part starting with them
+    tries a run."""
+    for m in _SLOT.finditer(template):
+        if m.group(2) == "lib" and 0 < m.start() and template[m.start() - 1] != "}" and m.end() < len(template):
+            return m.start()
+    return None
+
+
+def _tail(template: str) -> str:
+    """The words ``template`` ends with after its last parameter: a run it says ends with them."""
+    return _SLOT.split(template)[-1] if _SLOT.search(template) else template
+
+
+@cache
+def _run_pattern(code: Detail) -> re.Pattern[str]:
+    """``code``'s pattern for a run of parts: a library message followed by more of its sentence may hold "; "."""
+    out, at = [], 0
+    for m in _SLOT.finditer(code.meaning):
+        out.append(re.escape(code.meaning[at:m.start()]))
+        inner = m.group(2) == "lib" and m.end() < len(code.meaning)
+        out.append(f"(?P<{m.group(1)}>{'.+?' if inner else _KIND_PATTERN[m.group(2) or 'word']})")
+        at = m.end()
+    out.append(re.escape(code.meaning[at:]))
+    return re.compile("".join(out), re.DOTALL)
+
+
+def _read_run(text: str, code: Detail) -> dict[str, Any]:
+    """A run of parts as ``code`` whose library message holds "; " (its pattern for runs), or ``{"text": text}``."""
+    m = _run_pattern(code).fullmatch(text)
+    if m is None:
+        return {"text": text}
+    kinds = _pattern(code)[1]
+    return {"code": code.value, **{k: _value(kinds[k], v) for k, v in m.groupdict().items()}}
 
 
 def read_part(text: str, codes: tuple[Detail, ...] | None = None) -> dict[str, Any]:
@@ -653,8 +723,16 @@ def _read_details(text: str) -> list[dict[str, Any]]:
             spanning = tuple(code for code in spanning if rank[code] <= rank[Detail(alone["code"])])
         item, j = alone, i + 1
         for code in spanning:  # the most specific code first, each with its longest run
-            found = next((((said, k) for k in range(min(len(parts), i + MAX_RUN), i + 1, -1)
-                           if "code" in (said := read_part(SEP.join(parts[i:k]), (code,))))), None)
+            if SEP not in code.meaning and "detail}" not in code.meaning:  # a library message holding "; ":
+                if alone.get("code") == code.value:  # the part says it whole: the next part is another
+                    continue
+                tail = _tail(code.meaning)  # its shortest run, tried only where a part ends as its sentence does
+                found = next((((said, k) for k in range(i + 2, min(len(parts), i + MAX_RUN) + 1)
+                               if parts[k - 1].endswith(tail)
+                               and "code" in (said := _read_run(SEP.join(parts[i:k]), code)))), None)
+            else:
+                found = next((((said, k) for k in range(min(len(parts), i + MAX_RUN), i + 1, -1)
+                               if "code" in (said := read_part(SEP.join(parts[i:k]), (code,))))), None)
             if found is not None:
                 item, j = found
                 break

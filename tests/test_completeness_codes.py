@@ -28,6 +28,8 @@ def _reword(monkeypatch: pytest.MonkeyPatch, code: Detail, template: str) -> Non
     def clear() -> None:
         details._pattern.cache_clear()
         details._spanning.cache_clear()
+        details._run_pattern.cache_clear()
+        details._read_json.cache_clear()
         details._rank.cache_clear()
         details._ORDER = ()
     clear()
@@ -45,6 +47,8 @@ def reworded(monkeypatch: pytest.MonkeyPatch) -> object:
     monkeypatch.undo()
     details._pattern.cache_clear()
     details._spanning.cache_clear()
+    details._run_pattern.cache_clear()
+    details._read_json.cache_clear()
     details._rank.cache_clear()
     details._ORDER = ()
 

@@ -13,7 +13,10 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CARRIERS = {"ReadError", "Inspection", "Skipped", "failed", "failed_part", "Opened", "SourceLost"}
+# _fail: a layer of an image not examined (sources.image_layers: LVM); BundleRefused (``refuse``): a sparse bundle
+# SOURCE refused (sources.image_bundle) -- both missed by the guard until review11d
+CARRIERS = {"ReadError", "Inspection", "Skipped", "failed", "failed_part", "Opened", "SourceLost", "_fail",
+            "BundleRefused", "refuse"}
 
 # file -> how many English-only details it still writes (shrink only)
 ENGLISH_ONLY = {

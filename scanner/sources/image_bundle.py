@@ -183,23 +183,18 @@ def bundle_info(folder: str) -> BundleInfo:
     if isinstance(used, str):
         backup = _plist(_read_small(os.path.join(folder, "Info.bckup")))
         if isinstance(backup, str):
-            raise refuse(Status.CORRUPT, (
-                f"macOS sparse bundle whose Info.plist is damaged ({used}) and whose copy Info.bckup is too "
-                f"({backup}): the disk's size and band size are unknown, so its bands are not assembled"))
+            raise refuse(Status.CORRUPT, say(Detail.BUNDLE_PLISTS_DAMAGED, used=used, backup=backup))
         note = f"Info.plist damaged ({used}): the disk's size and band size were read from its copy Info.bckup"
         used = backup
     size, band = used
     if is_encrypted_bundle(folder):
-        raise refuse(Status.ENCRYPTED, (
-            f"encrypted macOS sparse bundle disk image (a disk of {size} bytes, bands of {band} bytes; its token "
-            "holds an encrcdsa header): its bands need the image's password and no library here decrypts them: "
-            "not examined; attach it on a Mac with the password (hdiutil attach) and scan the volume, or a "
-            "decrypted copy (hdiutil convert -format UDRO)"))
+        # the sentence of a bundle met inside a walk (sources.sparse_bundle), its shape said the same way
+        raise refuse(Status.ENCRYPTED, say(Detail.BUNDLE_ENCRYPTED, shape=f"a disk of {size} bytes, bands of {band} bytes"))
     bands_dir = os.path.join(folder, "bands")
     try:
         names = _listdir(bands_dir)
     except OSError as e:
-        raise refuse(Status.UNREADABLE, f"macOS sparse bundle whose bands/ cannot be listed: {e.strerror or e}") from e
+        raise refuse(Status.UNREADABLE, say(Detail.BUNDLE_BANDS_UNLISTED, library=str(e.strerror or e))) from e
     info = BundleInfo(folder, size, band, {}, note)
     for name in sorted(names):
         number = band_number(name)

@@ -222,17 +222,15 @@ class LayerFinder:
         for lv in lvs:
             hop = (*names, f"lvm{lv.index}")
             if lv.why:
-                neither = "" if lv.damaged else "libvslvm opens no such group and leakscan assembles no such volume, so "
                 self._fail(hop, stream, Status.UNSUPPORTED,
-                           f"logical volume {lv.index} of a volume group of {len(starts)} physical volumes is {lv.why}: "
-                           f"{neither}it is not examined; activate the group read-only on Linux (losetup -r, "
-                           "vgchange -ay) and scan the volume", {**sub_facts, "size": lv.size})
+                           say(Detail.LVM_GROUP_DAMAGED if lv.damaged else Detail.LVM_GROUP_UNREAD, n=lv.index,
+                               pvs=len(starts), why=lv.why),
+                           {**sub_facts, "size": lv.size})
             elif lv.areas is not None:
                 self._joined_volume(lv, found, hop, depth, {**sub_facts, "size": lv.size})
             elif lv.pv not in found:
                 self._fail(hop, stream, Status.UNREADABLE,
-                           f"logical volume {lv.index} lies on a physical volume that is not in this image (a volume "
-                           "group spanning two disks, one imaged?): not examined", {**sub_facts, "size": lv.size})
+                           say(Detail.LVM_PV_NOT_IN_IMAGE, n=lv.index), {**sub_facts, "size": lv.size})
             else:
                 self._linear_volume(lv, found[lv.pv], hop, depth, {**sub_facts, "size": lv.size})
         return True
@@ -249,8 +247,7 @@ class LayerFinder:
         uuids = {u for a in areas for u, _ in a.stripes}
         if uuids - set(found):
             self._fail(hop, next(iter(found.values())), Status.UNREADABLE,
-                       f"logical volume {lv.index} ({lv.shape}) lies partly on a physical volume that is not in this "
-                       "image (a volume group spanning two disks, one imaged?): not examined", facts)
+                       say(Detail.LVM_PV_PARTLY_NOT_IN_IMAGE, n=lv.index, shape=lv.shape), facts)
             return
         readers = {}
         try:
@@ -259,15 +256,14 @@ class LayerFinder:
             ends = {uuid: f.get_size() for uuid, f in readers.items()}
         except self._errors as e:
             self._fail(hop, found[next(iter(uuids))], Status.UNREADABLE,
-                       f"a physical volume of logical volume {lv.index} cannot be read: {full_reason(e)}", facts)
+                       say(Detail.LVM_A_PV_UNREADABLE, n=lv.index, library=full_reason(e)), facts)
             return
         for area in areas:
             for uuid, start in area.stripes:
                 if start + area.size // len(area.stripes) > ends[uuid]:
                     self._fail(hop, found[uuid], Status.UNREADABLE,
-                               f"logical volume {lv.index} ({lv.shape}) lies past the end of a physical volume (the "
-                               f"metadata puts a run at byte {start} of a volume of {ends[uuid]}: damaged "
-                               "metadata?): not examined", facts)
+                               say(Detail.LVM_RUN_PAST_PV, n=lv.index, shape=lv.shape, start=start,
+                                   end=ends[uuid]), facts)
                     return
         location = f"/{_JOINED_PREFIX}/{next(_JOINED_COUNT)}/{'/'.join(hop)}"
         _JOINED[location] = (areas, lv.size, readers)
@@ -284,13 +280,11 @@ class LayerFinder:
         try:
             end = self._resolver.Resolver.OpenFileObject(pv).get_size()
         except self._errors as e:
-            self._fail(hop, pv, Status.UNREADABLE, f"its physical volume cannot be read: {full_reason(e)}", facts)
+            self._fail(hop, pv, Status.UNREADABLE, say(Detail.LVM_ITS_PV_UNREADABLE, library=full_reason(e)), facts)
             return
         if lv.size <= 0 or not 0 <= lv.start < end:
             self._fail(hop, pv, Status.UNREADABLE,
-                       f"logical volume {lv.index} lies past the end of its physical volume (the metadata puts "
-                       f"{lv.size} bytes at byte {lv.start} of a volume of {end}: damaged metadata?): not examined",
-                       facts)
+                       say(Detail.LVM_PAST_PV_END, n=lv.index, size=lv.size, start=lv.start, end=end), facts)
             return
         if lv.start + lv.size > end:
             facts = {**facts, "note": f"runs past the end of its physical volume: {end - lv.start} of its {lv.size} "
@@ -414,9 +408,7 @@ class LayerFinder:
                 kind = kinds.get(index + 1)
                 if kind:  # a snapshot, thin or RAID volume: libvslvm reads none, whatever the physical volumes
                     self._fail((*names, f"lvm{index + 1}"), spec, Status.UNSUPPORTED,
-                               f"logical volume {index + 1} is a {kind} logical volume, which libvslvm does not read: "
-                               f"not examined (a snapshot's origin volume is walked as its own logical volume); "
-                               f"libvslvm: {full_reason(e2)}", sub_facts)
+                               say(Detail.LVM_KIND_UNREAD, n=index + 1, kind=kind, library=full_reason(e2)), sub_facts)
                     continue
                 self._fail((*names, f"lvm{index + 1}"), spec, Status.UNREADABLE,
                            say(Detail.LVM_VOLUME_UNOPENED, n=index + 1, library=full_reason(e2)), sub_facts)
