@@ -90,6 +90,7 @@ def test_a_refused_system_folder_is_known_by_its_detail_code_not_its_first_word(
     from scanner.models import Location, Skipped
 
     _reword(monkeypatch, Detail.DIRECTORY, "folder could not be opened: {library:lib}")
+    monkeypatch.setattr(system_folders, "windows_volume_root", lambda path, table: path == "/D")  # an NTFS mount
     try:
         skip = Skipped(Location("/D", "/D/System Volume Information"), Status.UNREADABLE,
                        say(Detail.DIRECTORY, library="Permission denied"))
