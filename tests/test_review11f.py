@@ -1,0 +1,25 @@
+"""Review of salvage11 (Session 11): what its new salvage paths did to files that were not damaged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.pii_data import csv_bytes
+from tests.test_damage11 import ROWS
+from tests.test_fuzz_campaign import _inspect, _records
+
+
+def test_real_utf16_with_latin1_signs_is_not_narrowed(tmp_path: Path) -> None:
+    """Excel's "Unicode text" (UTF-16LE, BOM, tabs) of a Japanese list with amounts in yen and sizes (¥1,200,
+    30×40cm, 20°C): each of those signs is one UTF-16 unit U+00A0-U+00FF beside ASCII, so the file held the runs
+    of (byte, NUL) pairs the NUL-widening check looks for, and ¥ (A5), × (D7), ° (B0) narrowed are half-width
+    kana in cp932, which decodes them: the real UTF-16 file was "narrowed" to a mix of both, every record lost
+    (40 -> 0) and the file listed corrupt as widened. Also BE and without BOM, and a Western price list."""
+    rows = [[*ROWS[0], "金額", "備考"]] + [
+        [*r, f"¥{(i + 1) * 1200:,}", f"30×{i}cm 20°C"] for i, r in enumerate(ROWS[1:])]
+    for codec, bom in (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-16-le", b"")):
+        ins = _inspect(tmp_path, "list.txt", bom + csv_bytes(rows, codec, delimiter="\t"))
+        assert _records(ins) == len(ROWS) - 1 and ins.status == "ok", (codec, bom, ins.status, ins.detail)
+    western = "item,price,note\r\n" + "".join(f"item {i},¥{i * 100},{i}°C ±{i}\r\n" for i in range(60))
+    ins = _inspect(tmp_path, "prices.csv", b"\xff\xfe" + western.encode("utf-16-le"))
+    assert "NUL" not in (ins.detail or ""), ins.detail
