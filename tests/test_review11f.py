@@ -23,3 +23,16 @@ def test_real_utf16_with_latin1_signs_is_not_narrowed(tmp_path: Path) -> None:
     western = "item,price,note\r\n" + "".join(f"item {i},¥{i * 100},{i}°C ±{i}\r\n" for i in range(60))
     ins = _inspect(tmp_path, "prices.csv", b"\xff\xfe" + western.encode("utf-16-le"))
     assert "NUL" not in (ins.detail or ""), ins.detail
+
+
+def test_real_utf16_portuguese_list_is_not_narrowed(tmp_path: Path) -> None:
+    """A Brazilian staff list saved as UTF-16 (João, Gonçalves, Conceição, informação): every character is one
+    unit U+0000-U+00FF, so the whole file is one run of (byte, NUL) pairs, and its letters narrowed (ã ç before
+    a letter) are cp932 lead and trail bytes of rare kanji, which decode: the sound file was listed corrupt as
+    NUL-widened and read as cp932 mojibake. A widened cp932 or UTF-8 text holds bytes 0x80-0x9F (kanji and
+    kana leads, UTF-8 continuation bytes), C1 controls no real UTF-16 text holds."""
+    west = "nome,cidade,telefone\r\n" + "".join(
+        f"João Gonçalves {i},Conceição da informação,+55 11 9{i:04d}-{i:04d}\r\n" for i in range(50))
+    for codec, bom in (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b""), ("utf-16-le", b"")):
+        ins = _inspect(tmp_path, "staff.csv", bom + west.encode(codec))
+        assert "NUL" not in (ins.detail or "") and ins.status == "ok", (codec, ins.status, ins.detail)
