@@ -36,3 +36,21 @@ def test_real_utf16_portuguese_list_is_not_narrowed(tmp_path: Path) -> None:
     for codec, bom in (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b""), ("utf-16-le", b"")):
         ins = _inspect(tmp_path, "staff.csv", bom + west.encode(codec))
         assert "NUL" not in (ins.detail or "") and ins.status == "ok", (codec, ins.status, ins.detail)
+
+
+def test_csv_with_html_cells_is_not_called_damaged(tmp_path: Path) -> None:
+    """A sound CSV export of a web form or CMS whose body cells hold an HTML table (one person per cell): the
+    CSV read finds no person table, the new shuffled-HTML rule reads it as HTML and finds them (good), but
+    listed the sound file ``corrupt`` ("its head lost or moved: damaged"). Its lines start as CSV rows, not
+    as markup: it is a text holding HTML, read as HTML, not damaged."""
+    from tests.test_damage11 import _html_mutants
+
+    head = "<tr>" + "".join(f"<th>{h}</th>" for h in ROWS[0]) + "</tr>"
+    rows = [["id", "posted", "body"]] + [
+        [str(i), "2026-01-01", f"<table>{head}<tr>" + "".join(f"<td>{v}</td>" for v in r) + "</tr></table>"]
+        for i, r in enumerate(ROWS[1:])]
+    ins = _inspect(tmp_path, "export.csv", csv_bytes(rows, "utf-8"))
+    assert _records(ins) == len(ROWS) - 1 and ins.status == "ok", (ins.status, ins.detail)
+    assert "HTML" in ins.detail, ins.detail
+    shuffled = _inspect(tmp_path, "page.xls", _html_mutants()["shuffle0"])  # a damaged page stays damaged
+    assert shuffled.status == "corrupt" and "head lost" in shuffled.detail, (shuffled.status, shuffled.detail)
