@@ -87,6 +87,7 @@ class Detail(Code):
     DECODING = "decoding", "decoding: {note:lib}"
     MARKUP_HEAD_LOST = "markup-head-lost", ("HTML table rows in a text that does not start as markup (its head lost or "
                                             "moved: damaged): read as HTML")
+    HTML_IN_CELLS = "html-in-cells", "HTML table rows inside the cells of a delimited text (an export holding markup): read as HTML"
     NUL_WIDENED = "nul-widened", ("8-bit text widened byte by byte with NULs ({n:d} bytes; read as Latin-1 and saved as "
                                   "UTF-16 by some tool): read narrowed back")
     CELLS_OUTSIDE = "cells-outside", "{n:d} cell(s) placed past the sheet's last row or column (damaged): not read"

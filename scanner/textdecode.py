@@ -29,7 +29,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from itertools import islice
+from itertools import islice, pairwise
 
 from .codes import Status
 from .details import Detail, say
@@ -137,8 +137,9 @@ def narrowed(data: bytes) -> tuple[bytes, int] | None:
         low = 0 if side == "le" else 1
         runs = [m.span() for m in _WIDE_RUNS[side].finditer(head)]
         kept = b"".join(head[a + low:b:2] for a, b in runs)
-        if _high(kept) < _WIDE_HIGH_LEAST or not any(_strict_ok(kept, c) or
-                                                    _mostly_ok(head, runs, low, c) for c in JAPANESE):
+        if _high(kept) < _WIDE_HIGH_LEAST or _utf16_between(head, runs, side) >= _WIDE_HIGH_LEAST or not any(
+                _c1_sign(kept, c) and (_strict_ok(kept, c) and _reads_japanese(kept, c) or _mostly_ok(head, runs, low, c))
+                for c in JAPANESE):
             continue
         if len(data) > len(head):
             runs = [m.span() for m in _WIDE_RUNS[side].finditer(data)]
@@ -149,6 +150,33 @@ def narrowed(data: bytes) -> tuple[bytes, int] | None:
         out += data[at:]
         return bytes(out), sum(b - a for a, b in runs) // 2
     return None
+
+
+_KANA_KANJI = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _utf16_between(head: bytes, runs: list[tuple[int, int]], side: str) -> int:
+    """Kana and kanji read as UTF-16 between the runs: real UTF-16 text (ASCII, and Latin-1 signs such as ¥ × °,
+    between Japanese characters), where a widened text is one unbroken run (Session 11 review: a UTF-16 list
+    with yen amounts was narrowed and lost every record)."""
+    codec = f"utf-16-{side}"
+    return sum(len(_KANA_KANJI.findall(head[b:c].decode(codec, "replace"))) for (_, b), (c, _) in pairwise(runs))
+
+
+_C1 = re.compile(rb"[\x80-\x9f]")
+
+
+def _c1_sign(kept: bytes, codec: str) -> bool:
+    """Widened cp932 or UTF-8 Japanese holds bytes 0x80-0x9F (kanji and kana leads, UTF-8 continuation bytes: a
+    third or more of its bytes past ASCII), C1 controls no real UTF-16 text holds (a Portuguese list in UTF-16:
+    ã ç before a letter narrowed are cp932 kanji). EUC-JP has none: its decoding alone decides."""
+    return codec == "euc_jp" or len(_C1.findall(kept)) * 8 >= _high(kept)
+
+
+def _reads_japanese(kept: bytes, codec: str) -> bool:
+    """The characters past ASCII of ``kept`` in ``codec`` read as Japanese (¥ × ° narrowed are half-width kana
+    in cp932: no sign of a widened Japanese text)."""
+    return japanese_score("".join(ch for ch in kept.decode(codec, "replace") if ch > "\x7f")) > 0
 
 
 def _mostly_ok(data: bytes, runs: list[tuple[int, int]], low: int, codec: str) -> bool:

@@ -200,8 +200,11 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
     if not findings and fmt == "text" and _table_rows(data[:1 << 20]) and not _MARKUP_START.match(data):
         # HTML table rows in a text that does not start as markup (its head lost, chunks shuffled): read as HTML too
         as_html, sheets_html, read_html = analyse_bytes(data, "html", caps)
-        if as_html:
-            read_html.damage.insert(0, say(Detail.MARKUP_HEAD_LOST))
+        if as_html:  # a page whose lines start as markup is damaged; a CSV holding markup in its cells is not
+            if _markup_lines(data[:1 << 20]):
+                read_html.damage.insert(0, say(Detail.MARKUP_HEAD_LOST))
+            else:
+                read_html.notes.insert(0, say(Detail.HTML_IN_CELLS))
             return as_html, sheets_html, read_html
     return findings, reading.sheets, reading
 
@@ -212,6 +215,15 @@ _TABLE_MARKUP = tuple(re.compile(p, re.IGNORECASE) for p in (rb"<t[dh][\s>]", rb
 def _table_rows(head: bytes) -> bool:
     """HTML table cells and row ends in ``head`` (each pattern searched once: linear in the bytes)."""
     return all(p.search(head) for p in _TABLE_MARKUP)
+
+
+def _markup_lines(head: bytes) -> bool:
+    """Half the lines of ``head`` or more start as markup (an HTML page, its chunks moved); a CSV export whose
+    cells hold HTML starts its lines with its cells (Session 11 review: such a sound file was listed corrupt)."""
+    lines = [line for line in head.splitlines() if line.strip()]
+    return 2 * sum(line.lstrip().startswith(b"<") for line in lines) >= len(lines)
+
+
 _MARKUP_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*<")
 
 
