@@ -184,6 +184,14 @@ def _remanifest(out: Path) -> None:
     ("コーポ山田Ａ棟　１０１号", "コーポ山田 A棟101号室", 1),
     ("コーポ山田A棟101", "コーポ山田101号室", 1),  # the wing left out, one wing holds the room: one person
     ("2号棟205", "第2号棟205号室", 1),
+    # review11e: a wing numbered in Roman numerals (NFKC: Ⅱ -> II) was no wing, so Ⅱ棟101 joined the only wing
+    # holding 101 (Ⅰ棟 -> I): two persons counted as one; a letter wing after a name ending in digits (メゾン2000
+    # A-201) was no wing either (the letter's look-behind kept 3F301 a floor), so A-201 and B-201 were one person
+    ("サンハイツⅠ棟101", "サンハイツⅡ棟101", 2),
+    ("サンハイツⅡ棟101", "サンハイツⅢ棟101号室", 2),
+    ("サンハイツⅡ棟101", "サンハイツ2号棟101", 1),
+    ("メゾン2000 A-201", "メゾン2000 B-201", 2),
+    ("メゾン2000 A-201", "メゾン2000A棟201号室", 1),
 ])
 def test_wings_are_part_of_the_building(tmp_path, a, b, persons):
     _roster(tmp_path / "s" / "名簿.csv", [(NAME, f"{BASE} {a}"), (NAME, f"{BASE} {b}")])
@@ -202,7 +210,8 @@ def test_a_room_without_its_wing_where_two_wings_hold_it_is_kept_apart(tmp_path)
 @pytest.mark.parametrize(("building", "path"), [
     ("コーポ山田A棟101", "101\x1fA"), ("コーポ山田 B-205", "205\x1fB"), ("B205", "205\x1fB"),
     ("1号棟205号室", "205\x1f1"), ("東館101", "101\x1f東"), ("1館205号室", "205\x1f1"),
-    ("コーポ山田205号室", "205"), ("3F 301", "301"), ("3F301", "301"), ("B1F 101", "101"), ("A棟", ""), ("コーポ山田A棟", ""),
+    ("コーポ山田205号室", "205"), ("3F 301", "301"), ("3F301", "301"), ("2F-301", "301"), ("II棟101", "101\x1f2"),
+    ("メゾン2000A-201", "201\x1fA"), ("IV号棟101号室", "101\x1f4"), ("B1F 101", "101"), ("A棟", ""), ("コーポ山田A棟", ""),
 ])
 def test_room_path(building, path):
     assert room_path(building) == path
