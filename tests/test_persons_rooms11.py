@@ -122,27 +122,6 @@ def test_a_case_without_room_stages_merges_as_before_with_a_note(two_scans, tmp_
     check_persons(p, "persons")
 
 
-def test_a_case_whose_joined_keys_were_removed_merges_as_each_scan_resolved_it(two_scans, tmp_path):
-    """room_stages kept, ``joined`` dropped by hand: a person of the union has no fingerprint in any input, so the
-    merge combines what each scan resolved (and says so) rather than write figures its own check refuses."""
-    import shutil
-
-    from scanner.evidence import check_persons
-    from scanner.output import write_manifest
-
-    shutil.copytree(two_scans / "oa", tmp_path / "oa")
-    doc = json.loads((tmp_path / "oa" / "findings.json").read_text(encoding="utf-8"))
-    assert doc["persons"]["joined"]
-    doc["persons"]["joined"] = []
-    (tmp_path / "oa" / "findings.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    write_manifest(tmp_path / "oa")
-    proc = run_cli("merge", str(tmp_path / "oa"), str(two_scans / "oc"), "--out", str(tmp_path / "m"), "--quiet")
-    assert proc.returncode in (0, 1), proc.stderr
-    merged = json.loads((tmp_path / "m" / "findings.json").read_text(encoding="utf-8"))
-    assert "rooms as each input told them apart" in merged["merge"]["persons"]
-    check_persons(merged["persons"], "persons")
-
-
 def _as_session10(out: Path) -> dict:
     """Rewrite a case's persons the way Session 10 wrote them (and its manifest, so verify reads it)."""
     from scanner.evidence import chain_figures
@@ -281,3 +260,48 @@ def test_the_export_lists_wings_as_the_scan_counted_them(tmp_path):
     assert proc.returncode == 0, proc.stderr
     ws = openpyxl.load_workbook(tmp_path / "l.xlsx").worksheets[0]
     assert ws.max_row - 1 == p["unique"] == 12 + 3
+
+
+# ---------------------------------------------------------------- review11e: stored keys against the chains
+def _no_persons_fingerprint(p: dict) -> None:
+    p["fingerprints"] = sorted([*p["fingerprints"][1:], "cd" * 32])  # as many, one of them no person's
+
+
+def _joined_of_no_record(p: dict) -> None:
+    p["joined"] = sorted([*p["joined"], "ab" * 32])
+
+
+def _wing_changed(p: dict) -> None:
+    """One record's wing part replaced: the count stays, its person's fingerprint names no person of the chains."""
+    i = next(i for i, c in enumerate(p["chains"]) if c.split(",")[-1])
+    p["chains"][i] = ",".join([*p["chains"][i].split(",")[:-1], "0123456789abcdef"])
+    p["chains"].sort()
+
+
+def _joined_emptied(p: dict) -> None:
+    p["joined"] = []
+
+
+def _joined_removed(p: dict) -> None:
+    del p["joined"]
+
+
+@pytest.mark.parametrize("edit", [_no_persons_fingerprint, _joined_of_no_record, _wing_changed, _joined_emptied,
+                                  _joined_removed])
+def test_a_case_whose_stored_keys_do_not_match_its_chains_is_refused(tmp_path, edit):
+    """review11e: verify checked the person count against the chains, not which persons: a fingerprint that is no
+    person of the chains, a joined key of no record, a wing part changed all passed verify (report remade) and
+    went into a merge; ``joined`` emptied or removed by hand was merged as each scan resolved it. The persons'
+    fingerprints are exactly the persons the chains give, joined exactly the keys of records that joined a person
+    below them (a scan and a merge with room stages always write it)."""
+    _roster(tmp_path / "s" / "名簿.csv", [(NAME, f"{BASE} コーポ山田A棟101"), (NAME, f"{BASE} コーポ山田101号室")])
+    doc = _scan(tmp_path, "o", ["s"], _key())
+    assert doc["persons"]["joined"] and run_cli("verify", str(tmp_path / "o")).returncode == 0
+    edit(doc["persons"])
+    (tmp_path / "o" / "findings.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    _remanifest(tmp_path / "o")
+    verify = run_cli("verify", str(tmp_path / "o"))
+    assert verify.returncode == 1 and "findings.json.persons" in verify.stdout, verify.stdout
+    merge = run_cli("merge", str(tmp_path / "o"), str(tmp_path / "o"), "--out", str(tmp_path / "m"), "--quiet")
+    assert merge.returncode == 2 and "findings.json.persons" in merge.stderr, merge.stderr
+    assert not (tmp_path / "m").exists()
