@@ -229,13 +229,18 @@ def test_room_path_of_a_numbered_building(building, path):
 
 
 # ---------------------------------------------------------------- 4. the overlap matrix
-def test_the_overlap_matrix_tells_rooms_apart_as_the_count_does(tmp_path):
+@pytest.mark.parametrize(("leaked", "other"), [
+    ("コーポ山田205号室", "コーポ山田305号室"),
+    ("サンハイツⅠ棟101", "サンハイツⅡ棟101"),  # review11e: Ⅱ棟 read no wing joined Ⅰ棟: 13 shared
+    ("メゾン2000 A-201", "メゾン2000 B-201"),  # review11e: a letter after digits read no wing: 13 shared
+])
+def test_the_overlap_matrix_tells_rooms_apart_as_the_count_does(tmp_path, leaked, other):
     """The leaked list holds 山田 花子 in room 205; another list on the share holds a 山田 花子 in room 305 (another
     person, the count says) and the same fillers: the files share the fillers, not her. A copy without the room
-    (the only room: her) is shared."""
+    (the only room: her) is shared. The same with wings."""
     fillers = 12
-    _roster(tmp_path / "s" / "名簿.csv", [(NAME, f"{BASE} コーポ山田205号室")], n=fillers)
-    _roster(tmp_path / "s" / "顧客一覧.csv", [(NAME, f"{BASE} コーポ山田305号室")], n=fillers)
+    _roster(tmp_path / "s" / "名簿.csv", [(NAME, f"{BASE} {leaked}")], n=fillers)
+    _roster(tmp_path / "s" / "顧客一覧.csv", [(NAME, f"{BASE} {other}")], n=fillers)
     _roster(tmp_path / "s" / "宛名.csv", [(NAME, BASE)], n=fillers)
     doc = _scan(tmp_path, "o", ["s"], _key())
     o = doc["overlap"]
