@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -310,3 +311,44 @@ def test_a_case_whose_stored_keys_do_not_match_its_chains_is_refused(tmp_path, e
     merge = run_cli("merge", str(tmp_path / "o"), str(tmp_path / "o"), "--out", str(tmp_path / "m"), "--quiet")
     assert merge.returncode == 2 and "findings.json.persons" in merge.stderr, merge.stderr
     assert not (tmp_path / "m").exists()
+
+
+def test_a_session10_scan_merged_with_a_session11_scan_of_the_same_rows(tmp_path):
+    """review11e: a Session 10 scan keys 山田 in A棟101 as room 101, a Session 11 scan as room 101 of wing A. Merged,
+    each such record was two persons (the union of both inputs' persons): 20 residents of wing A gave 40 persons,
+    more than the 20 records, and the merged findings.json was refused by its own verify (review_total < 0). One
+    chain a record, as one scan writes them: the merge counts the 20."""
+    from scanner.persons.keys import scan_key
+    from scanner.persons.normalise import record_key_and_room
+    from scanner.persons.prints import Keyed
+
+    fake = Faker("ja_JP")
+    fake.seed_instance(5)
+    names = list(dict.fromkeys(fake.name() for _ in range(40)))[:20]
+    planted = [(name, f"{BASE} コーポ山田A棟{101 + i}号室") for i, name in enumerate(names)]
+    _roster(tmp_path / "s" / "名簿.csv", planted, n=5)
+    key = _key()
+    new = _scan(tmp_path, "new", ["s"], key)["persons"]
+    shutil.copytree(tmp_path / "new", tmp_path / "old")
+    old = _as_session10(tmp_path / "old")
+    keyed = Keyed(scan_key(tmp_path / "old"))
+    session10 = {}  # a planted record's first chain part -> its Session 10 person (the room without the wing)
+    for name, address in planted:
+        (name_key, address_key), room = record_key_and_room(name, address)
+        session10[keyed(name.strip(), address.strip())[:8].hex()] = keyed(
+            name_key, f"{address_key}\x1f{room.partition(chr(0x1f))[0]}").hex()
+    wing_persons = set()
+    for i, chain in enumerate(old["chains"]):
+        parts = chain.split(",")
+        if parts[0] in session10:
+            wing_persons.add(parts[-1])
+            old["chains"][i] = ",".join([*parts[:-1], session10[parts[0]][:16]])
+    assert len(wing_persons) == 20
+    old["chains"].sort()
+    old["fingerprints"] = sorted([f for f in old["fingerprints"] if f[:16] not in wing_persons] + list(session10.values()))
+    doc = json.loads((tmp_path / "old" / "findings.json").read_text(encoding="utf-8"))
+    doc["persons"] = old
+    (tmp_path / "old" / "findings.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    _remanifest(tmp_path / "old")
+    merged = _merge(tmp_path, "m", "old", "new")["persons"]
+    assert merged["unique"] == new["unique"] == 25 and merged["review_total"] == 0
