@@ -498,23 +498,26 @@ def chain_figures(chains: list[str], rules: int, rooms: bool, where: str = "pers
     resolved from them (resolve_persons); else (a case written before Session 11) the last part is the person."""
     stages = rules + 1 + (len(ROOM_STAGES) if rooms else 0)
     distinct = chain_counts(chains, stages, where)
-    paths: dict[str, tuple[str, ...]] = {}
-    for chain in chains:
-        parts, current, full = chain.split(","), "", []
-        for part in parts:
-            current = part or current
-            full.append(current)
-        if not rooms:
-            paths[chain] = (full[-1],)
-            continue
-        path = [full[rules]]
-        for part in parts[rules + 1:]:
-            if not part:
-                break
-            path.append(part)
-        paths[chain] = tuple(path)
+    paths = {chain: chain_path(chain, rules, rooms) for chain in chains}
     person = resolve_persons(paths.values())
     return distinct[:rules + 1], {chain: person[path] for chain, path in paths.items()}
+
+
+def chain_path(chain: str, rules: int, rooms: bool) -> tuple[str, ...]:
+    """A chain's key path (resolve_persons): its key after the last rule, then its room and wing parts when it
+    names them; (its last part,) for a chain without room stages (before Session 11: the last part is the person)."""
+    parts, current, full = chain.split(","), "", []
+    for part in parts:
+        current = part or current
+        full.append(current)
+    if not rooms:
+        return (full[-1],)
+    path = [full[rules]]
+    for part in parts[rules + 1:]:
+        if not part:
+            break
+        path.append(part)
+    return tuple(path)
 
 
 def _check_person_figures(p: dict[str, Any], where: str) -> None:
@@ -534,6 +537,8 @@ def _check_person_figures(p: dict[str, Any], where: str) -> None:
         persons = len(set(person.values()))
         if persons != p["unique"]:
             raise differ("unique", p["unique"], persons)
+        rooms = "room_stages" in p
+        _check_person_keys(p, set(person.values()), {chain_path(c, len(rules), rooms)[-1] for c in chains}, where)
         merges = p.get("merges") or {}
         for i, rule in enumerate(rules):
             dropped = distinct[i] - (distinct[i + 1] if i + 1 < len(rules) else persons)
@@ -544,6 +549,18 @@ def _check_person_figures(p: dict[str, Any], where: str) -> None:
         total = sum(_count(f.get("records")) + _count(f.get("without_name")) for f in files)
         if total != p["records"]:
             raise differ("records", p["records"], total)
+
+
+def _check_person_keys(p: dict[str, Any], persons: set[str], own: set[str], where: str) -> None:
+    """Which persons, not only how many: the fingerprints are exactly the persons the chains give, and ``joined``
+    exactly the keys of records that joined a person below them (a key of no record, or a chain's room edited,
+    would reach a merge's figures). ``own``: each chain's own last key (empty for a case without room stages)."""
+    prints = p.get("fingerprints")
+    if isinstance(prints, list) and {f[:16] for f in prints} != persons:
+        raise EvidenceError(f"{where}.fingerprints: not the persons its record chains give (edited?)")
+    joined = p.get("joined", [] if "room_stages" in p else None)
+    if isinstance(joined, list) and {f[:16] for f in joined} != own - persons:
+        raise EvidenceError(f"{where}.joined: not the keys of its records that joined another (edited?)")
 
 
 def _count(value: object) -> int:

@@ -28,6 +28,7 @@ from .evidence import (
     FindingsDoc,
     chain_counts,
     chain_figures,
+    chain_path,
     read_case_file,
     read_findings,
 )
@@ -460,9 +461,11 @@ def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
         how = ("distinct records, merges per rule and persons over the union of their keyed records (rooms and wings "
                "told apart over the union, as one scan of it does)")
     elif all(isinstance(c, list) for c in chains):  # an input written before Session 11: rooms as each scan had them
-        every = sorted({c for p, _k, _m in with_persons for c in _person_chains(p, len(rules))})
+        every = _one_chain_a_record(with_persons, len(rules))
         distinct = chain_counts(every, len(rules) + 1)
-        merged.update(unique_exact=distinct[0], chains=every,
+        persons = {chain_path(c, len(rules), False)[-1] for c in every}
+        merged.update(unique=len(persons), fingerprints=sorted(f for f in union if f[:16] in persons),
+                      unique_exact=distinct[0], chains=every,
                       merges={rule: distinct[i] - distinct[i + 1] for i, rule in enumerate(rules)},
                       review_total=distinct[0] - distinct[-1])
         how = ("distinct records, merges per rule and persons over the union of their keyed records; rooms as each "
@@ -500,6 +503,19 @@ def _resolve_union(with_persons: list[tuple[dict[str, Any], bytes | None, dict[i
     if len(prints) != len(persons):
         return None
     return every, distinct, persons, prints, known
+
+
+def _one_chain_a_record(with_persons: list[tuple[dict[str, Any], bytes | None, dict[int, int]]], rules: int
+                        ) -> list[str]:
+    """The union's chains in the form written before Session 11, one a record (its first part) as one scan writes
+    them: a record two inputs resolved to different persons (a Session 10 scan keys A棟101 as room 101, a Session 11
+    scan as room 101 of wing A) keeps the person of the first input with room stages (the finer rule), else of the
+    first input; counting both made one person two (more persons than records: a findings.json verify refused)."""
+    by_record: dict[str, str] = {}
+    for p, _k, _m in sorted(with_persons, key=lambda x: "room_stages" not in x[0]):
+        for chain in _person_chains(p, rules):
+            by_record.setdefault(chain.partition(",")[0], chain)
+    return sorted(by_record.values())
 
 
 def _person_chains(p: dict[str, Any], rules: int) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -122,27 +123,6 @@ def test_a_case_without_room_stages_merges_as_before_with_a_note(two_scans, tmp_
     check_persons(p, "persons")
 
 
-def test_a_case_whose_joined_keys_were_removed_merges_as_each_scan_resolved_it(two_scans, tmp_path):
-    """room_stages kept, ``joined`` dropped by hand: a person of the union has no fingerprint in any input, so the
-    merge combines what each scan resolved (and says so) rather than write figures its own check refuses."""
-    import shutil
-
-    from scanner.evidence import check_persons
-    from scanner.output import write_manifest
-
-    shutil.copytree(two_scans / "oa", tmp_path / "oa")
-    doc = json.loads((tmp_path / "oa" / "findings.json").read_text(encoding="utf-8"))
-    assert doc["persons"]["joined"]
-    doc["persons"]["joined"] = []
-    (tmp_path / "oa" / "findings.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    write_manifest(tmp_path / "oa")
-    proc = run_cli("merge", str(tmp_path / "oa"), str(two_scans / "oc"), "--out", str(tmp_path / "m"), "--quiet")
-    assert proc.returncode in (0, 1), proc.stderr
-    merged = json.loads((tmp_path / "m" / "findings.json").read_text(encoding="utf-8"))
-    assert "rooms as each input told them apart" in merged["merge"]["persons"]
-    check_persons(merged["persons"], "persons")
-
-
 def _as_session10(out: Path) -> dict:
     """Rewrite a case's persons the way Session 10 wrote them (and its manifest, so verify reads it)."""
     from scanner.evidence import chain_figures
@@ -184,6 +164,14 @@ def _remanifest(out: Path) -> None:
     ("コーポ山田Ａ棟　１０１号", "コーポ山田 A棟101号室", 1),
     ("コーポ山田A棟101", "コーポ山田101号室", 1),  # the wing left out, one wing holds the room: one person
     ("2号棟205", "第2号棟205号室", 1),
+    # review11e: a wing numbered in Roman numerals (NFKC: Ⅱ -> II) was no wing, so Ⅱ棟101 joined the only wing
+    # holding 101 (Ⅰ棟 -> I): two persons counted as one; a letter wing after a name ending in digits (メゾン2000
+    # A-201) was no wing either (the letter's look-behind kept 3F301 a floor), so A-201 and B-201 were one person
+    ("サンハイツⅠ棟101", "サンハイツⅡ棟101", 2),
+    ("サンハイツⅡ棟101", "サンハイツⅢ棟101号室", 2),
+    ("サンハイツⅡ棟101", "サンハイツ2号棟101", 1),
+    ("メゾン2000 A-201", "メゾン2000 B-201", 2),
+    ("メゾン2000 A-201", "メゾン2000A棟201号室", 1),
 ])
 def test_wings_are_part_of_the_building(tmp_path, a, b, persons):
     _roster(tmp_path / "s" / "名簿.csv", [(NAME, f"{BASE} {a}"), (NAME, f"{BASE} {b}")])
@@ -202,7 +190,8 @@ def test_a_room_without_its_wing_where_two_wings_hold_it_is_kept_apart(tmp_path)
 @pytest.mark.parametrize(("building", "path"), [
     ("コーポ山田A棟101", "101\x1fA"), ("コーポ山田 B-205", "205\x1fB"), ("B205", "205\x1fB"),
     ("1号棟205号室", "205\x1f1"), ("東館101", "101\x1f東"), ("1館205号室", "205\x1f1"),
-    ("コーポ山田205号室", "205"), ("3F 301", "301"), ("3F301", "301"), ("B1F 101", "101"), ("A棟", ""), ("コーポ山田A棟", ""),
+    ("コーポ山田205号室", "205"), ("3F 301", "301"), ("3F301", "301"), ("2F-301", "301"), ("II棟101", "101\x1f2"),
+    ("メゾン2000A-201", "201\x1fA"), ("IV号棟101号室", "101\x1f4"), ("B1F 101", "101"), ("A棟", ""), ("コーポ山田A棟", ""),
 ])
 def test_room_path(building, path):
     assert room_path(building) == path
@@ -241,13 +230,18 @@ def test_room_path_of_a_numbered_building(building, path):
 
 
 # ---------------------------------------------------------------- 4. the overlap matrix
-def test_the_overlap_matrix_tells_rooms_apart_as_the_count_does(tmp_path):
+@pytest.mark.parametrize(("leaked", "other"), [
+    ("コーポ山田205号室", "コーポ山田305号室"),
+    ("サンハイツⅠ棟101", "サンハイツⅡ棟101"),  # review11e: Ⅱ棟 read no wing joined Ⅰ棟: 13 shared
+    ("メゾン2000 A-201", "メゾン2000 B-201"),  # review11e: a letter after digits read no wing: 13 shared
+])
+def test_the_overlap_matrix_tells_rooms_apart_as_the_count_does(tmp_path, leaked, other):
     """The leaked list holds 山田 花子 in room 205; another list on the share holds a 山田 花子 in room 305 (another
     person, the count says) and the same fillers: the files share the fillers, not her. A copy without the room
-    (the only room: her) is shared."""
+    (the only room: her) is shared. The same with wings."""
     fillers = 12
-    _roster(tmp_path / "s" / "名簿.csv", [(NAME, f"{BASE} コーポ山田205号室")], n=fillers)
-    _roster(tmp_path / "s" / "顧客一覧.csv", [(NAME, f"{BASE} コーポ山田305号室")], n=fillers)
+    _roster(tmp_path / "s" / "名簿.csv", [(NAME, f"{BASE} {leaked}")], n=fillers)
+    _roster(tmp_path / "s" / "顧客一覧.csv", [(NAME, f"{BASE} {other}")], n=fillers)
     _roster(tmp_path / "s" / "宛名.csv", [(NAME, BASE)], n=fillers)
     doc = _scan(tmp_path, "o", ["s"], _key())
     o = doc["overlap"]
@@ -272,3 +266,89 @@ def test_the_export_lists_wings_as_the_scan_counted_them(tmp_path):
     assert proc.returncode == 0, proc.stderr
     ws = openpyxl.load_workbook(tmp_path / "l.xlsx").worksheets[0]
     assert ws.max_row - 1 == p["unique"] == 12 + 3
+
+
+# ---------------------------------------------------------------- review11e: stored keys against the chains
+def _no_persons_fingerprint(p: dict) -> None:
+    p["fingerprints"] = sorted([*p["fingerprints"][1:], "cd" * 32])  # as many, one of them no person's
+
+
+def _joined_of_no_record(p: dict) -> None:
+    p["joined"] = sorted([*p["joined"], "ab" * 32])
+
+
+def _wing_changed(p: dict) -> None:
+    """One record's wing part replaced: the count stays, its person's fingerprint names no person of the chains."""
+    i = next(i for i, c in enumerate(p["chains"]) if c.split(",")[-1])
+    p["chains"][i] = ",".join([*p["chains"][i].split(",")[:-1], "0123456789abcdef"])
+    p["chains"].sort()
+
+
+def _joined_emptied(p: dict) -> None:
+    p["joined"] = []
+
+
+def _joined_removed(p: dict) -> None:
+    del p["joined"]
+
+
+@pytest.mark.parametrize("edit", [_no_persons_fingerprint, _joined_of_no_record, _wing_changed, _joined_emptied,
+                                  _joined_removed])
+def test_a_case_whose_stored_keys_do_not_match_its_chains_is_refused(tmp_path, edit):
+    """review11e: verify checked the person count against the chains, not which persons: a fingerprint that is no
+    person of the chains, a joined key of no record, a wing part changed all passed verify (report remade) and
+    went into a merge; ``joined`` emptied or removed by hand was merged as each scan resolved it. The persons'
+    fingerprints are exactly the persons the chains give, joined exactly the keys of records that joined a person
+    below them (a scan and a merge with room stages always write it)."""
+    _roster(tmp_path / "s" / "名簿.csv", [(NAME, f"{BASE} コーポ山田A棟101"), (NAME, f"{BASE} コーポ山田101号室")])
+    doc = _scan(tmp_path, "o", ["s"], _key())
+    assert doc["persons"]["joined"] and run_cli("verify", str(tmp_path / "o")).returncode == 0
+    edit(doc["persons"])
+    (tmp_path / "o" / "findings.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    _remanifest(tmp_path / "o")
+    verify = run_cli("verify", str(tmp_path / "o"))
+    assert verify.returncode == 1 and "findings.json.persons" in verify.stdout, verify.stdout
+    merge = run_cli("merge", str(tmp_path / "o"), str(tmp_path / "o"), "--out", str(tmp_path / "m"), "--quiet")
+    assert merge.returncode == 2 and "findings.json.persons" in merge.stderr, merge.stderr
+    assert not (tmp_path / "m").exists()
+
+
+def test_a_session10_scan_merged_with_a_session11_scan_of_the_same_rows(tmp_path):
+    """review11e: a Session 10 scan keys 山田 in A棟101 as room 101, a Session 11 scan as room 101 of wing A. Merged,
+    each such record was two persons (the union of both inputs' persons): 20 residents of wing A gave 40 persons,
+    more than the 20 records, and the merged findings.json was refused by its own verify (review_total < 0). One
+    chain a record, as one scan writes them: the merge counts the 20."""
+    from scanner.persons.keys import scan_key
+    from scanner.persons.normalise import record_key_and_room
+    from scanner.persons.prints import Keyed
+
+    fake = Faker("ja_JP")
+    fake.seed_instance(5)
+    names = list(dict.fromkeys(fake.name() for _ in range(40)))[:20]
+    planted = [(name, f"{BASE} コーポ山田A棟{101 + i}号室") for i, name in enumerate(names)]
+    _roster(tmp_path / "s" / "名簿.csv", planted, n=5)
+    key = _key()
+    new = _scan(tmp_path, "new", ["s"], key)["persons"]
+    shutil.copytree(tmp_path / "new", tmp_path / "old")
+    old = _as_session10(tmp_path / "old")
+    keyed = Keyed(scan_key(tmp_path / "old"))
+    session10 = {}  # a planted record's first chain part -> its Session 10 person (the room without the wing)
+    for name, address in planted:
+        (name_key, address_key), room = record_key_and_room(name, address)
+        session10[keyed(name.strip(), address.strip())[:8].hex()] = keyed(
+            name_key, f"{address_key}\x1f{room.partition(chr(0x1f))[0]}").hex()
+    wing_persons = set()
+    for i, chain in enumerate(old["chains"]):
+        parts = chain.split(",")
+        if parts[0] in session10:
+            wing_persons.add(parts[-1])
+            old["chains"][i] = ",".join([*parts[:-1], session10[parts[0]][:16]])
+    assert len(wing_persons) == 20
+    old["chains"].sort()
+    old["fingerprints"] = sorted([f for f in old["fingerprints"] if f[:16] not in wing_persons] + list(session10.values()))
+    doc = json.loads((tmp_path / "old" / "findings.json").read_text(encoding="utf-8"))
+    doc["persons"] = old
+    (tmp_path / "old" / "findings.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    _remanifest(tmp_path / "old")
+    merged = _merge(tmp_path, "m", "old", "new")["persons"]
+    assert merged["unique"] == new["unique"] == 25 and merged["review_total"] == 0

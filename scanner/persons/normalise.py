@@ -552,8 +552,14 @@ _ROOM_NUMBER = re.compile(f"\\d+|[{_KN}]+(?=号|室|$)")
 # a wing or numbered building of one site (A棟, 2号棟, 一番館 -> 1館 by now, 東館) is part of the building: its
 # identifier (A, 2, 1, 東) tells two rooms of one number apart; so does a single letter typed before the room (A-101,
 # Ｂ２０５). 第2 (a building's name) and floors are not wings
-_WING = re.compile(f"(?<![A-Za-z])([A-Za-z])\\s*(?:号棟|番館|号館|番棟|棟|館)|(\\d+|[{_KN}]+|[東西南北本新])\\s*(?:号棟|番館|号館|番棟|棟|館)")
-_WING_LETTER = re.compile(r"(?<![A-Za-z\d])([A-Za-z])-?(\d{3,4})(?!\d)")  # not 3F301 (a floor)
+# Roman numerals (NFKC: Ⅱ棟 -> II棟) are numbers (Ⅱ棟 = 2号棟), or Ⅱ棟101 would join the only wing holding 101 (Ⅰ棟)
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7", "VIII": "8", "IX": "9", "X": "10"}
+_WING = re.compile(f"(?<![A-Za-z])([A-Za-z]|[IVX]{{2,4}})\\s*(?:号棟|番館|号館|番棟|棟|館)"
+                   f"|(\\d+|[{_KN}]+|[東西南北本新])\\s*(?:号棟|番館|号館|番棟|棟|館)")
+# a letter glued after digits is a wing too (メゾン2000A-201), but not F after a floor's digits (3F301, 2F-301)
+_WING_LETTER = re.compile(r"(?:(?<![A-Za-z\d])|(?<=\d)(?![Ff]))([A-Za-z])-?(\d{3,4})(?!\d)")
+
+
 def room_token(building: str) -> str:
     """The room number of the building part split off an address (コーポ山田205号室, -205, 205, 二〇五号 -> "205"),
     "" when it names none. Only this number (and the wing: room_path) tells two rooms of one building apart: the
@@ -572,12 +578,18 @@ def room_path(building: str) -> str:
     if letter is None or letter.start(2) != at:
         letter = _WING_LETTER.match(raw, max(at - 1, 0))
     if letter is not None and letter.start(2) == at:
-        return f"{room}\x1f{letter.group(1).upper()}"
+        return f"{room}\x1f{_wing(letter.group(1))}"
     wings = list(_WING.finditer(raw, 0, at))
     if not wings:
         return room
     ident = wings[-1].group(1) or wings[-1].group(2)
-    return f"{room}\x1f{_number(ident) or ident.upper()}"
+    return f"{room}\x1f{_wing(ident)}"
+
+
+def _wing(ident: str) -> str:
+    """A wing's identifier as compared: digits and kanji numerals as a number, Roman numerals too (Ⅱ = II = 2),
+    a letter in upper case (ａ = A), 東 as itself."""
+    return _number(ident) or _ROMAN.get(ident.upper()) or ident.upper()
 
 
 def _room(building: str) -> tuple[str, str, int]:
