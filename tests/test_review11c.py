@@ -1,0 +1,69 @@
+"""review11c: tables11's additions tried with inputs its author did not tune to (session 11).
+
+1. Below the 520-row sample, a list whose header names no persons (an inventory: 担当者名 | 保管場所; a facility list:
+   施設名 | 所在地 | 施設長) whose own rows fill a column of the header only further down (the 担当者名 assigned from
+   row 600 on, the 施設長 typed in for the newer facilities): the rows change shape, and read without their header
+   they are name + address rows. They are the list's rows under its header, never a header-less person table
+   (tables11 took them: 600 inventory rows and 599 facility heads became persons).
+Values: Faker ja_JP, fixed seeds (tests/pii_data.py); never real data.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run_leakscan
+
+from scanner.detectors.pii import analyse_sheet
+from tests import pii_data as P
+
+Rows = list[list[object]]
+
+PEOPLE = P.people(1200, seed=5)
+
+
+def inventory_assigned_later() -> Rows:
+    """An inventory whose 担当者名 column is empty in its first 600 rows and filled below."""
+    inv = P.inventory(PEOPLE)
+    return [inv[0]] + [[*r[:3], "", ""] for r in inv[1:601]] + inv[601:]
+
+
+def facility_heads_later() -> Rows:
+    """A facility list (施設名 | 所在地 | 電話番号 | 定員 | 施設長) whose 施設長 is filled only for the rows below 600."""
+    fac = P.facility_list(PEOPLE)
+    return ([["施設名", "所在地", "電話番号", "定員", "施設長"]] + [[*r, ""] for r in fac[1:601]]
+            + [[*r, p.name] for r, p in zip(fac[601:], PEOPLE[600:], strict=True)])
+
+
+LISTS = {"在庫_担当者あと.xlsx": inventory_assigned_later, "施設一覧_施設長あと.xlsx": facility_heads_later}
+
+
+@pytest.mark.parametrize("name", sorted(LISTS))
+def test_a_list_whose_header_column_fills_further_down_is_no_person_table(name):
+    assert analyse_sheet("一覧", iter(LISTS[name]())) is None
+
+
+def test_a_headerless_person_table_of_the_lists_shape_plus_columns_of_its_own_is_still_found():
+    """Persons below a product list (品名 | 数量) as name | age | address | phone: their first two cells have the list's
+    shape, the address and phone are in columns the list's header does not name: a table of their own."""
+    rows: Rows = [["品名", "数量"]] + [[["コピー用紙", "トナー", "封筒"][i % 3], i + 1] for i in range(600)]
+    ps = P.people(60, seed=8)
+    rows += [[p.name, 30 + i, p.address, p.phone] for i, p in enumerate(ps)]
+    found = analyse_sheet("一覧", iter(rows))
+    assert found is not None and found.count == 60 and found.rows[0][0] == 602
+
+
+def test_the_lists_are_no_persons_through_the_cli(tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    for name, rows in LISTS.items():
+        (share / name).write_bytes(P.xlsx_bytes({"一覧": rows()}))
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    files = {Path(f["path"]).name: f for f in doc["files"]}
+    assert set(files) <= set(LISTS)
+    assert all("pii" not in f["reasons"] for f in files.values()), files
