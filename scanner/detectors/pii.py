@@ -1016,12 +1016,28 @@ def _another_list(name: str, head: Sequence[Sequence[object]], window: Sequence[
     give when read without their header."""
     if later_hint(window[:1], headers_only=True) is not None:
         return True
+    if _fills_its_header(window, known, _first_filled(head)[0]):
+        return False
     trial = _sinkless(name, window, first_row, first_col)
     if trial is None or trial.header_row is not None:
         return trial is not None
     own = [r for r in head if _shape(r) in known][:SAMPLE_ROWS]
     base = _sinkless(name, own, first_row, first_col) if own else None
     return base is None or any(trial.columns.get(f) != base.columns.get(f) for f in ("name", "address"))
+
+
+def _fills_its_header(window: Sequence[Sequence[object]], known: set[tuple[str, ...]], header: Sequence[object]) -> bool:
+    """Are the window's rows the list's own rows with more of its header's columns filled (an inventory's 担当者名
+    assigned only from row 600 on, a facility list's 施設長 typed in for the newer facilities)? Each row has a known
+    shape's cells as they are, and its other filled cells lie under the list's header (review11c: read without their
+    header those rows were name + address rows, 600 persons; a person table's cells of its own are not under it)."""
+    named = {c for c, v in enumerate(header) if cell_text(v)}
+
+    def extends(s: tuple[str, ...], k: tuple[str, ...]) -> bool:
+        return (all(not t or (c < len(s) and s[c] == t) for c, t in enumerate(k))
+                and all(c in named for c, t in enumerate(s) if t and (c >= len(k) or not k[c])))
+
+    return all(any(extends(s, k) for k in known) for s in {_shape(r) for r in window})
 
 
 def _next_window(rows: Sequence[Sequence[object]], at: int, lo: int, headers_only: bool, done: int,
