@@ -67,3 +67,23 @@ def test_the_lists_are_no_persons_through_the_cli(tmp_path):
     files = {Path(f["path"]).name: f for f in doc["files"]}
     assert set(files) <= set(LISTS)
     assert all("pii" not in f["reasons"] for f in files.values()), files
+
+
+# --- 2. cells merged down in Excel 2003 XML (ss:MergeDown) ------------------------------------------------------
+
+def test_a_cell_merged_down_at_the_last_column_counts_the_cells_it_fills(tmp_path):
+    """ss:MergeDown on a cell at column 16384 over a million rows, then 600 empty <Row/>: each row below was widened to
+    16384 cells outside the cell cap (a 1.8 MB file took 6 GB before the worker ran out of memory). The cells the
+    merge fills count against --max-cells: the file is listed as too large, its memory bounded by the cap."""
+    xml = ('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="名簿"><Table>'
+           '<Row><Cell><Data ss:Type="String">氏名</Data></Cell><Cell ss:Index="16384" ss:MergeDown="1048575">'
+           '<Data ss:Type="String">備考</Data></Cell></Row>' + "<Row/>" * 600 + "</Table></Worksheet></Workbook>")
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "名簿.xls").write_text(xml, encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet", "--max-cells", "1000000")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert [(Path(s["path"]).name, s["reason"]) for s in doc["skipped"]] == [("名簿.xls", "too-large")], doc["skipped"]
