@@ -87,3 +87,38 @@ def test_a_cell_merged_down_at_the_last_column_counts_the_cells_it_fills(tmp_pat
     assert "Traceback" not in proc.stderr, proc.stderr
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert [(Path(s["path"]).name, s["reason"]) for s in doc["skipped"]] == [("名簿.xls", "too-large")], doc["skipped"]
+
+
+# --- 3. the row-shape search on a sparse list -------------------------------------------------------------------
+
+def sparse_inventory(n: int) -> Rows:
+    """An inventory with 16 check columns marked at random (○ / × / 3 / blank) and its counts typed as 3 or 3台: almost
+    every row has a shape of its own; its 保管場所 (東京都…倉庫1番棚) is a hint in every row."""
+    import random
+
+    rnd = random.Random(11)
+    ps = P.people(2000, seed=5)
+    rows: Rows = [["品名", "数量", "保管場所", "担当者名", *(f"項目{i}" for i in range(1, 17))]]
+    for i in range(n):
+        p = ps[i % len(ps)]
+        rows.append([["車椅子", "歩行器", "介護ベッド"][i % 3], rnd.choice([i % 9 + 1, f"{i % 9 + 1}台"]),
+                     f"{p.address[:6]}倉庫{i % 3 + 1}番棚", p.name, *(rnd.choice(["", "○", "×", "3"]) for _ in range(16))])
+    return rows
+
+
+def test_the_shape_search_below_a_sparse_list_tries_a_bounded_number_of_windows(monkeypatch):
+    """Each window of new shapes costs two trial classifications of ~520 rows; on a list whose rows rarely repeat a
+    shape there was a window every few hundred rows (5,000 rows: 19 windows, 380 times the base's CPU; 1,000,000 rows:
+    hours). The search gives up after pii.SHAPE_TRIES refused windows: the trials stay bounded however long the list."""
+    from scanner.detectors import pii
+
+    calls = [0]
+    real = pii._sinkless
+
+    def counted(*args):
+        calls[0] += 1
+        return real(*args)
+
+    monkeypatch.setattr(pii, "_sinkless", counted)
+    assert pii.analyse_sheet("一覧", iter(sparse_inventory(5000))) is None
+    assert calls[0] <= 2 * pii.SHAPE_TRIES, calls[0]
