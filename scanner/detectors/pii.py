@@ -902,12 +902,13 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     lo = 1  # the hinted rows above a hit are walked back to here at most (not into a window already classified)
     pin: int | None = None  # a name+address header inside a window that found nothing: the next window starts there
     known: set[tuple[str, ...]] = set()  # below a header naming no persons: the shapes of its list's rows
+    tries = SHAPE_TRIES  # windows of new shapes the search may still refuse (each costs two trial classifications)
     while True:
         if headers_only and not known:  # the list's rows (a shape seen once is its header's or a title's)
             known = {k for k, n in Counter(map(_shape, head)).items() if n > 1} or {()}
         if pin is not None:
             start, pin = pin, None
-        elif (start_at := _next_window(rows, at, lo, headers_only, done, known)) is None:
+        elif (start_at := _next_window(rows, at, lo, headers_only, done, known if tries > 0 else None)) is None:
             block = list(islice(stream, LATER_BLOCK))
             if not block:
                 return None
@@ -924,6 +925,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
             if headers_only and not _another_list(name, head, rows[start:start + HEADER_SCAN_ROWS + SAMPLE_ROWS],
                                                   known, first_row + done + start, first_col):
                 known |= {_shape(r) for r in rows[start:start + HEADER_SCAN_ROWS + SAMPLE_ROWS]}
+                tries -= 1
                 continue
         taken: list[Sequence[object]] = []
         read = [0]
@@ -976,6 +978,9 @@ def _shape(row: Sequence[object]) -> tuple[str, ...]:
 
 SHAPE_STRIDE = 8  # rows of a block whose shape is looked at (a table of this many rows or more is always seen)
 SHAPE_RUN = 3  # rows of a new shape in a row that start a header-less table below a header naming no persons
+# windows of new shapes refused below one list before the search for them ends (a list whose rows rarely share a
+# shape, checks marked at random in 16 columns, started a window every few hundred rows: hours on 1,000,000 rows)
+SHAPE_TRIES = 4
 
 
 def _new_shape(block: Sequence[Sequence[object]], known: set[tuple[str, ...]]) -> int | None:
