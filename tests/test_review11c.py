@@ -122,3 +122,23 @@ def test_the_shape_search_below_a_sparse_list_tries_a_bounded_number_of_windows(
     monkeypatch.setattr(pii, "_sinkless", counted)
     assert pii.analyse_sheet("一覧", iter(sparse_inventory(5000))) is None
     assert calls[0] <= 2 * pii.SHAPE_TRIES, calls[0]
+
+
+def test_a_cell_merged_down_ends_where_its_rows_end_across_rows_left_out():
+    """Excel leaves empty rows out and places the next with <Row ss:Index>: the rows left out were not counted against
+    a ss:MergeDown above, so household C's address (merged over 4 rows) was the next household's D, 5 rows below."""
+    from scanner.markup import spreadsheetml_tables
+    from scanner.sheet import Caps, CellBudget
+
+    def cell(v: str, down: int = 0) -> str:
+        merge = f' ss:MergeDown="{down}"' if down else ""
+        return f'<Cell{merge}><Data ss:Type="String">{v}</Data></Cell>'
+
+    xml = ('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="世帯"><Table>'
+           f"<Row>{cell('氏名')}{cell('住所')}</Row>"
+           f"<Row>{cell('世帯C')}{cell('住所C', 3)}</Row>"
+           f'<Row ss:Index="12">{cell("世帯D")}</Row></Table></Worksheet></Workbook>')
+    rows = next(spreadsheetml_tables(xml.encode("utf-8"), CellBudget(Caps()), 10**6)).rows
+    assert rows[11] == ["世帯D"], rows
+    assert [r[1] if len(r) > 1 else "" for r in rows[2:5]] == ["住所C"] * 3, rows
