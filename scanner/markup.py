@@ -316,9 +316,9 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
                     _declared_size(el, q, max_cells)
                 elif tag == q + "Row" and event == "end" and sheet is not None:
                     row_at = _index(el, q + "Index", row_at, 1 << 20)
-                    while len(sheet.rows) < row_at:
+                    while len(sheet.rows) < row_at:  # rows left out (empty): a ss:MergeDown above covers them too
                         budget.add(1)
-                        sheet.rows.append([])
+                        sheet.rows.append(_merged_down([], down, budget) if down else [])
                     sheet.rows.append(_merged_down(_ssml_row(el, q, budget, down), down, budget))
                     row_at += 1
                     el.clear(keep_tail=True)
