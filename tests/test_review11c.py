@@ -55,6 +55,16 @@ def test_a_headerless_person_table_of_the_lists_shape_plus_columns_of_its_own_is
     assert found is not None and found.count == 60 and found.rows[0][0] == 602
 
 
+
+def test_a_headerless_person_table_in_the_lists_shape_with_other_columns_is_still_found():
+    """Persons below the inventory as name | age | address | phone | 要介護度: the inventory's shape with its 備考 filled,
+    but read without a header their name and address columns are not the inventory's (担当者名 | 保管場所): a table
+    of their own (the rule for a header column filled later decides only when the list's rows give no columns)."""
+    inv = P.inventory(P.people(600, seed=5))
+    ps = P.people(60, seed=8)
+    found = analyse_sheet("一覧", iter(inv + [[p.name, 30 + i % 50, p.address, p.phone, "要介護2"] for i, p in enumerate(ps)]))
+    assert found is not None and found.count == 60 and found.rows[0][0] == 602
+
 def test_the_lists_are_no_persons_through_the_cli(tmp_path):
     share = tmp_path / "share"
     share.mkdir()
