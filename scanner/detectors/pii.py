@@ -1018,17 +1018,18 @@ def _another_list(name: str, head: Sequence[Sequence[object]], window: Sequence[
     own, and not more rows of the list under the header (an inventory's rows with a remark column filled: its
     担当者名 and 保管場所 read without their header would be persons)? A header row always is tried. Else the window,
     read without a header, must be a person table whose name and address columns are not those the list's own rows
-    give when read without their header."""
+    give when read without their header; when those give none, its rows must not be the list's own with more of its
+    header's columns filled (:func:`_fills_its_header`)."""
     if later_hint(window[:1], headers_only=True) is not None:
         return True
-    if _fills_its_header(window, known, _first_filled(head)[0]):
-        return False
     trial = _sinkless(name, window, first_row, first_col)
     if trial is None or trial.header_row is not None:
         return trial is not None
     own = [r for r in head if _shape(r) in known][:SAMPLE_ROWS]
     base = _sinkless(name, own, first_row, first_col) if own else None
-    return base is None or any(trial.columns.get(f) != base.columns.get(f) for f in ("name", "address"))
+    if base is None:  # the list's rows give no columns to compare: its rows with more of its header's columns filled?
+        return not _fills_its_header(window, known, _first_filled(head)[0])
+    return any(trial.columns.get(f) != base.columns.get(f) for f in ("name", "address"))
 
 
 def _fills_its_header(window: Sequence[Sequence[object]], known: set[tuple[str, ...]], header: Sequence[object]) -> bool:
