@@ -317,10 +317,10 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
                     _declared_size(el, q, max_cells)
                 elif tag == q + "Row" and event == "end" and sheet is not None:
                     row_at = _index(el, q + "Index", row_at, 1 << 20)
-                    while len(sheet.rows) < row_at:
+                    while len(sheet.rows) < row_at:  # rows left out (empty): a ss:MergeDown above covers them too
                         budget.add(1)
-                        sheet.rows.append([])
-                    sheet.rows.append(_merged_down(_ssml_row(el, q, budget, down), down))
+                        sheet.rows.append(_merged_down([], down, budget) if down else [])
+                    sheet.rows.append(_merged_down(_ssml_row(el, q, budget, down), down, budget))
                     row_at += 1
                     el.clear(keep_tail=True)
             budget.tick()
@@ -357,13 +357,15 @@ def _count(raw: str | None, cap: int) -> int:
         return 0
 
 
-def _merged_down(out: list[object], down: dict[int, list]) -> list[object]:
-    """The row with the cells a ss:MergeDown above covers given its value (only its own column: one per column)."""
+def _merged_down(out: list[object], down: dict[int, list], budget) -> list[object]:
+    """The row with the cells a ss:MergeDown above covers given its value (only its own column: one per column); the
+    cells it adds to a short row count against the cell cap (a merge at column 16384 widened every row below)."""
     for c, span in list(down.items()):
         if span[0] <= 0:
             del down[c]
             continue
         if c >= len(out):
+            budget.add(c + 1 - len(out))
             out.extend([""] * (c + 1 - len(out)))
         if out[c] == "":
             out[c] = span[1]

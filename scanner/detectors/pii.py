@@ -902,12 +902,13 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     lo = 1  # the hinted rows above a hit are walked back to here at most (not into a window already classified)
     pin: int | None = None  # a name+address header inside a window that found nothing: the next window starts there
     known: set[tuple[str, ...]] = set()  # below a header naming no persons: the shapes of its list's rows
+    tries = SHAPE_TRIES  # windows of new shapes the search may still refuse (each costs two trial classifications)
     while True:
         if headers_only and not known:  # the list's rows (a shape seen once is its header's or a title's)
             known = {k for k, n in Counter(map(_shape, head)).items() if n > 1} or {()}
         if pin is not None:
             start, pin = pin, None
-        elif (start_at := _next_window(rows, at, lo, headers_only, done, known)) is None:
+        elif (start_at := _next_window(rows, at, lo, headers_only, done, known if tries > 0 else None)) is None:
             block = list(islice(stream, LATER_BLOCK))
             if not block:
                 return None
@@ -924,6 +925,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
             if headers_only and not _another_list(name, head, rows[start:start + HEADER_SCAN_ROWS + SAMPLE_ROWS],
                                                   known, first_row + done + start, first_col):
                 known |= {_shape(r) for r in rows[start:start + HEADER_SCAN_ROWS + SAMPLE_ROWS]}
+                tries -= 1
                 continue
         taken: list[Sequence[object]] = []
         read = [0]
@@ -976,6 +978,9 @@ def _shape(row: Sequence[object]) -> tuple[str, ...]:
 
 SHAPE_STRIDE = 8  # rows of a block whose shape is looked at (a table of this many rows or more is always seen)
 SHAPE_RUN = 3  # rows of a new shape in a row that start a header-less table below a header naming no persons
+# windows of new shapes refused below one list before the search for them ends (a list whose rows rarely share a
+# shape, checks marked at random in 16 columns, started a window every few hundred rows: hours on 1,000,000 rows)
+SHAPE_TRIES = 4
 
 
 def _new_shape(block: Sequence[Sequence[object]], known: set[tuple[str, ...]]) -> int | None:
@@ -1013,7 +1018,8 @@ def _another_list(name: str, head: Sequence[Sequence[object]], window: Sequence[
     own, and not more rows of the list under the header (an inventory's rows with a remark column filled: its
     担当者名 and 保管場所 read without their header would be persons)? A header row always is tried. Else the window,
     read without a header, must be a person table whose name and address columns are not those the list's own rows
-    give when read without their header."""
+    give when read without their header; when those give none, its rows must not be the list's own with more of its
+    header's columns filled (:func:`_fills_its_header`)."""
     if later_hint(window[:1], headers_only=True) is not None:
         return True
     trial = _sinkless(name, window, first_row, first_col)
@@ -1021,7 +1027,23 @@ def _another_list(name: str, head: Sequence[Sequence[object]], window: Sequence[
         return trial is not None
     own = [r for r in head if _shape(r) in known][:SAMPLE_ROWS]
     base = _sinkless(name, own, first_row, first_col) if own else None
-    return base is None or any(trial.columns.get(f) != base.columns.get(f) for f in ("name", "address"))
+    if base is None:  # the list's rows give no columns to compare: its rows with more of its header's columns filled?
+        return not _fills_its_header(window, known, _first_filled(head)[0])
+    return any(trial.columns.get(f) != base.columns.get(f) for f in ("name", "address"))
+
+
+def _fills_its_header(window: Sequence[Sequence[object]], known: set[tuple[str, ...]], header: Sequence[object]) -> bool:
+    """Are the window's rows the list's own rows with more of its header's columns filled (an inventory's 担当者名
+    assigned only from row 600 on, a facility list's 施設長 typed in for the newer facilities)? Each row has a known
+    shape's cells as they are, and its other filled cells lie under the list's header (review11c: read without their
+    header those rows were name + address rows, 600 persons; a person table's cells of its own are not under it)."""
+    named = {c for c, v in enumerate(header) if cell_text(v)}
+
+    def extends(s: tuple[str, ...], k: tuple[str, ...]) -> bool:
+        return (all(not t or (c < len(s) and s[c] == t) for c, t in enumerate(k))
+                and all(c in named for c, t in enumerate(s) if t and (c >= len(k) or not k[c])))
+
+    return all(any(extends(s, k) for k in known) for s in {_shape(r) for r in window})
 
 
 def _next_window(rows: Sequence[Sequence[object]], at: int, lo: int, headers_only: bool, done: int,
