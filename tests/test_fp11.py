@@ -20,10 +20,12 @@ from tests import pii_data as P
 Rows = list[list[object]]
 
 
-def titled_inventory(n: int) -> Rows:
+def titled_inventory(n: int, checks: list[object] | None = None, title: bool = True) -> Rows:
+    """品名 | 数量 | 保管場所 | 担当者名 + 16 check columns marked ○ / × / 3 / blank (tests/test_review11c.py)."""
     rnd = random.Random(11)
     ps = P.people(600, seed=5)
-    rows: Rows = [["備品点検表", "", "", "2024年度"], ["品名", "数量", "保管場所", "担当者名", *(f"項目{i}" for i in range(1, 17))]]
+    rows: Rows = [["備品点検表", "", "", "2024年度"]] if title else []
+    rows.append(["品名", "数量", "保管場所", "担当者名", *(checks or [f"項目{i}" for i in range(1, 17)])])
     for i in range(n):
         p = ps[i % len(ps)]
         rows.append([["車椅子", "歩行器", "介護ベッド"][i % 3], rnd.choice([i % 9 + 1, f"{i % 9 + 1}台"]),
@@ -38,6 +40,21 @@ def business_cards_below_products() -> Rows:
 
 def test_an_inventory_under_a_title_row_is_no_person_table():
     assert analyse_sheet("一覧", iter(titled_inventory(600))) is None
+
+
+def test_an_inventory_whose_check_columns_have_no_header_is_no_person_table():
+    """The check columns unnamed: its rows' shapes (checks marked at random) are new below the sample and, read
+    without the header, are name + address rows (4,981 persons in 5,000 rows before); their names lie under the
+    list's 担当者名 and their addresses under its 保管場所: the list's own rows."""
+    assert analyse_sheet("一覧", iter(titled_inventory(2000, [""] * 16, title=False))) is None
+
+
+def test_persons_below_an_inventory_with_their_names_under_its_staff_column_are_still_found():
+    """Name in the 担当者名 column but the address in a column the inventory does not name: a table of its own."""
+    inv = P.inventory(P.people(600, seed=5))  # 品名 | 数量 | 保管場所 | 担当者名 | 備考
+    ps = P.people(60, seed=8)
+    found = analyse_sheet("一覧", iter(inv + [["", 30 + i, "", p.name, "", p.address, p.phone] for i, p in enumerate(ps)]))
+    assert found is not None and found.count == 60
 
 
 def test_business_cards_below_a_product_list_are_business_contacts():
