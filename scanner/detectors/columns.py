@@ -85,6 +85,7 @@ class ColumnRules:
     ascii_word_chars: frozenset[str]  # the characters of those words that are all ASCII (see _no_word)
     officials_not: tuple[str, ...] = ()  # longer words holding an officials word that are no such mark (役職名)
     business_roles: frozenset[str] = frozenset()  # roles whose address makes a business contact (work)
+    staff: ahocorasick.Automaton | None = None  # our own staff in charge (担当者, 記入者): [staff] words
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -135,7 +136,8 @@ def column_rules() -> ColumnRules:
     return ColumnRules(auto, exact, _automaton(excluded), _automaton(data.get("officials", {}).get("words", [])),
                        parts, tuple(roles), bare, shares, lends, tuple(renditions), tuple(w for w, _ in roles),
                        re.compile("|".join(re.escape(w) for w, _ in renditions)), any_word, ascii_chars,
-                       tuple(normalise_header(w) for w in data.get("officials", {}).get("not_words", [])), business)
+                       tuple(normalise_header(w) for w in data.get("officials", {}).get("not_words", [])), business,
+                       _automaton(data.get("staff", {}).get("words", [])))
 
 
 def _holds_a_word(key: str) -> bool:
@@ -395,6 +397,15 @@ def _is_excluded(text: str) -> bool:
         return False
     key = normalise_header(text)
     return bool(key) and len(key) <= 300 and _excluded(key)
+
+
+def is_staff_header(text: object) -> bool:
+    """A header naming our own staff member in charge of a row (担当者名, 記入者, 点検者): no person the list is about."""
+    if not isinstance(text, str):
+        return False
+    key = normalise_header(text)
+    staff = column_rules().staff
+    return bool(key) and len(key) <= 300 and staff is not None and any(True for _ in staff.iter(key))
 
 
 def is_officials_header(text: object) -> bool:

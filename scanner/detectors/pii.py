@@ -42,6 +42,7 @@ from .columns import (
     is_excluded,
     is_officials_header,
     is_rendition_word,
+    is_staff_header,
     named_fields,
     normalise_header,
     read_header,
@@ -283,6 +284,22 @@ def _first_filled(head: Sequence[Sequence[object]]) -> tuple[Sequence[object], S
     """The first row with two filled cells, and the rows below it."""
     at = next((i for i, r in enumerate(head) if sum(1 for v in r if cell_text(v)) >= 2), len(head))
     return (head[at] if at < len(head) else ()), head[at + 1:]
+
+
+def _things_first(head: Sequence[Sequence[object]]) -> bool:
+    """Do the first rows open with a header naming things or our own staff (:func:`_not_persons_header`)? The first
+    row with two filled cells, or (under a title row: 備品点検表 | 2024年度) the first of the header search's rows with
+    two cells of such words (品名 | 保管場所 | 担当者名): read header-less, that header row and the list's rows under it
+    were name + address rows (review11c #5: an inventory's 担当者名 and 保管場所, 601 false persons)."""
+    if _not_persons_header(*_first_filled(head)):
+        return True
+    at = _things_header(head)
+    return at is not None and _not_persons_header(head[at], head[at + 1:])
+
+
+def _things_header(head: Sequence[Sequence[object]]) -> int | None:
+    """The first of the header search's rows with two cells naming things or our own staff (品名 | 担当者名)."""
+    return next((i for i, r in enumerate(head[:HEADER_SCAN_ROWS]) if sum(1 for v in r if is_excluded(v)) >= 2), None)
 
 
 # --- the plan ---------------------------------------------------------------------------------------------
@@ -757,7 +774,7 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             mapping = fused_mapping(read_row(head[header_at]), mapping, fused, width)
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
-    elif _not_persons_header(*_first_filled(head)):
+    elif _things_first(head):
         sample, plan = head, None  # 店舗名 | 店長 | 住所, 議員名 | 会派 | 住所: a header too short for find_header
     else:
         sample = head
@@ -942,7 +959,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
                               later=False)
         if found is not None:
             return found
-        if not headers_only and (find_header(taken) or _later_header(taken) or _not_persons_header(*_first_filled(taken))):
+        if not headers_only and (find_header(taken) or _later_header(taken) or _things_first(taken)):
             headers_only = True  # below a header naming no persons only a header of its own starts a table, as below
             # the sample's (analyse_sheet): the rest of a facility list (施設名 | 施設長 | 所在地) is no person table
         if headers_only:  # the rows of the list this window read are no new table further down
@@ -1025,10 +1042,16 @@ def _another_list(name: str, head: Sequence[Sequence[object]], window: Sequence[
     trial = _sinkless(name, window, first_row, first_col)
     if trial is None or trial.header_row is not None:
         return trial is not None
+    at = _things_header(head)
+    header = head[at] if at is not None else _first_filled(head)[0]
+    staff = {column_letter(first_col + c) for c, v in enumerate(header) if is_staff_header(v)}
+    things = {column_letter(first_col + c) for c, v in enumerate(header) if is_excluded(v)}
+    if set(trial.columns.get("name", ())) <= staff and set(trial.columns.get("address", ())) <= things:
+        return False  # its names are under the list's 担当者名, its addresses under 保管場所: the list's own rows
     own = [r for r in head if _shape(r) in known][:SAMPLE_ROWS]
     base = _sinkless(name, own, first_row, first_col) if own else None
     if base is None:  # the list's rows give no columns to compare: its rows with more of its header's columns filled?
-        return not _fills_its_header(window, known, _first_filled(head)[0])
+        return not _fills_its_header(window, known, header)
     return any(trial.columns.get(f) != base.columns.get(f) for f in ("name", "address"))
 
 
