@@ -1,0 +1,88 @@
+"""fixsplit11: a byte-split file that is no archive (``split -b 1M customers.csv customers.csv.``, 7-Zip/HJSplit
+``customers.csv.001``, ``.002`` ...) is read joined as the file it was (review11a #11): the ``.001`` was listed as
+"named like a disk image" and ``.002`` ... were never examined, the people in them unchecked."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from conftest import run_cli
+from test_split11_series import _split
+
+
+def _csv(rows: int) -> bytes:
+    from faker import Faker
+
+    fake = Faker("ja_JP")
+    Faker.seed(1111)
+    return ("氏名,住所,電話番号\n" + "".join(f"{fake.name()},{fake.address()},{fake.phone_number()}\n"
+                                          for _ in range(rows))).encode("utf-8")
+
+
+def _scan(tmp_path: Path, src: Path, *extra: str) -> tuple[int, dict]:
+    out = tmp_path / "out"
+    run = run_cli("scan", str(src), "--out", str(out), "--quiet", *extra)
+    return run.returncode, json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def test_a_byte_split_csv_is_read_joined_as_the_csv(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    data = _csv(600)
+    parts = _split(src, "customers.csv", data, parts=4)
+    assert len(parts) >= 3
+    code, doc = _scan(tmp_path, src)
+    files = {f["path"]: f for f in doc["files"]}
+    row = files[str(parts[0])]
+    assert row["pii"]["records"] == 600, row["pii"]
+    assert row["sha256"] == hashlib.sha256(data).hexdigest()  # the joined file's
+    first = parts[0].read_bytes()
+    assert row["annotations"]["part_digests"]["sha256"] == hashlib.sha256(first).hexdigest()
+    for p in parts[1:]:  # read in the join, not again on their own, never a row of their own
+        assert str(p) not in files
+    assert not [s for s in doc["skipped"] if Path(s["path"]).name.startswith("customers")], doc["skipped"]
+
+
+def test_a_raw_disk_image_split_stays_an_image(tmp_path: Path) -> None:
+    """``usb.part.001`` ... whose first part is a FAT image by content is not joined as a plain file: the image
+    inspector keeps it (the CSV inside is found as before)."""
+    from image_data import fat_image
+
+    src = tmp_path / "src"
+    src.mkdir()
+    img = tmp_path / "usb.img"
+    fat_image(img, {"customers.csv": _csv(50)})
+    parts = _split(src, "usb.part", img.read_bytes(), parts=2)
+    code, doc = _scan(tmp_path, src)
+    files = {f["path"]: f for f in doc["files"]}
+    assert str(parts[0]) not in files or files[str(parts[0])].get("pii", {}).get("records", 0) != 50, files
+    listed = {s["path"]: s for s in doc["skipped"]}
+    assert str(parts[0]) in listed or any(p.startswith(f"{parts[0]} »") for p in files), (sorted(files), listed)
+
+
+def test_an_incomplete_byte_split_csv_lists_every_part_naming_the_missing_one(tmp_path: Path) -> None:
+    """``.002`` ... were never examined nor listed: now every part present is listed, with the part missing."""
+    src = tmp_path / "src"
+    src.mkdir()
+    parts = _split(src, "customers.csv", _csv(600), parts=4)
+    parts[2].unlink()
+    code, doc = _scan(tmp_path, src)
+    listed = {s["path"]: s for s in doc["skipped"]}
+    for p in (parts[0], parts[1], parts[3]):
+        assert str(p) in listed, (p, sorted(listed))
+        assert listed[str(p)]["reason"] == "unsupported", listed[str(p)]
+        assert parts[2].name in listed[str(p)]["detail"], listed[str(p)]
+
+
+def test_a_byte_split_workbook_is_read_joined_as_the_workbook(tmp_path: Path) -> None:
+    from image_data import leaked_workbook
+
+    src = tmp_path / "src"
+    src.mkdir()
+    parts = _split(src, "顧客一覧.xlsx", leaked_workbook(rows=30), parts=3)
+    code, doc = _scan(tmp_path, src)
+    files = {f["path"]: f for f in doc["files"]}
+    assert files[str(parts[0])]["pii"]["records"] == 30, files.get(str(parts[0]))
+    assert not [s for s in doc["skipped"] if "顧客一覧" in s["path"]], doc["skipped"]
