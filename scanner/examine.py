@@ -308,6 +308,8 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         own = own if own is not None else _own_digests(entry, st, ctx)
         if own:
             annotations = {**(annotations or {}), "part_digests": own}
+        if d.size != st.size and status != Status.OK:  # a member read up to a break: the digests cover d.size bytes
+            annotations = {**(annotations or {}), "digests_partial": {"bytes": d.size, "size": st.size}}
         ctype = ctype or content_type(read.head)
         hit = FileHit(entry.location, st, d, ctype, reasons, status=status, status_detail=detail,
                       deleted=entry.deleted,
