@@ -86,3 +86,28 @@ def test_a_byte_split_workbook_is_read_joined_as_the_workbook(tmp_path: Path) ->
     files = {f["path"]: f for f in doc["files"]}
     assert files[str(parts[0])]["pii"]["records"] == 30, files.get(str(parts[0]))
     assert not [s for s in doc["skipped"] if "顧客一覧" in s["path"]], doc["skipped"]
+
+
+def test_verify_sources_matches_a_byte_split_csv_read_joined(tmp_path: Path) -> None:
+    """The .001 row's digests are the joined file's: verify walks the folder again (joined), never 'changed'."""
+    src = tmp_path / "src"
+    src.mkdir()
+    parts = _split(src, "customers.csv", _csv(600), parts=3)
+    code, doc = _scan(tmp_path, src)
+    assert any(f["path"] == str(parts[0]) for f in doc["files"])
+    run = run_cli("verify", str(tmp_path / "out"), "--sources", str(src), "--json")
+    rows = {r["path"]: r for r in json.loads(run.stdout)["sources"]}
+    assert rows[str(parts[0])]["status"] == "match", rows[str(parts[0])]
+    assert run.returncode == 0, run.stdout
+
+
+def test_rotated_files_of_many_sizes_are_no_split_series() -> None:
+    """``app.log.001``, ``.002``, ``.003`` of different sizes (rotated, not cut in bytes) are not grouped; a cut
+    series with a gap is."""
+    from scanner.sources.split_series import series_in
+
+    sizes = {"app.log.001": 500, "app.log.002": 700, "app.log.003": 300}
+    assert series_in(list(sizes), sizes.get, lambda n: b"x", plain_of=lambda n: True) == {}
+    cut = {"c.csv.001": 500, "c.csv.003": 200}
+    got = series_in(list(cut), cut.get, lambda n: b"x", plain_of=lambda n: True)
+    assert set(got) == set(cut) and not got["c.csv.001"].complete and got["c.csv.001"].plain

@@ -123,6 +123,9 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         last = sizes[-1]
         if last is None or (first is not None and last > first):  # a last part larger than the first: not a cut series
             short += (names_in[-1],)
+        if whole in plain and ((len(short) > 1 and not missing) or any(
+                s is not None and first is not None and s > first for s in sizes)):
+            continue  # parts of many sizes, or one larger than the first (app.log.001, .002 ... rotated): no cut
         series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short, plain=whole in plain)
         for n in names_in:
             out[n] = series
