@@ -111,3 +111,20 @@ def test_rotated_files_of_many_sizes_are_no_split_series() -> None:
     cut = {"c.csv.001": 500, "c.csv.003": 200}
     got = series_in(list(cut), cut.get, lambda n: b"x", plain_of=lambda n: True)
     assert set(got) == set(cut) and not got["c.csv.001"].complete and got["c.csv.001"].plain
+
+
+def test_persons_export_reads_a_byte_split_csv_again_joined(tmp_path: Path) -> None:
+    """The leak set's .001 row holds the joined file's digest and records: persons --export reads it again joined
+    (by walking its folder, as for an archive member), not the first part alone ('changed', no records)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    _split(src, "customers.csv", _csv(200), parts=3)
+    code, doc = _scan(tmp_path, src, "--name", "customers.csv")
+    target = tmp_path / "persons.xlsx"
+    proc = run_cli("persons", str(tmp_path / "out"), "--export", str(target), "--sources", str(src))
+    assert proc.returncode == 0, proc.stderr
+    assert "changed" not in proc.stderr, proc.stderr
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(target).worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert len(rows) >= 150, len(rows)
