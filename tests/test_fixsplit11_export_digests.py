@@ -14,16 +14,8 @@ import zipfile
 from pathlib import Path
 
 from conftest import run_cli
+from test_fixsplit11_plain_split import _csv
 from test_split11_series import _split
-
-
-def _csv(rows: int) -> bytes:
-    from faker import Faker
-
-    fake = Faker("ja_JP")
-    Faker.seed(2111)
-    return ("氏名,住所,電話番号\n" + "".join(f"{fake.name()},{fake.address()},{fake.phone_number()}\n"
-                                          for _ in range(rows))).encode("utf-8")
 
 
 def _scan(tmp_path: Path, src: Path, *extra: str) -> tuple[Path, dict]:
