@@ -108,6 +108,8 @@ def test_rotated_files_of_many_sizes_are_no_split_series() -> None:
 
     sizes = {"app.log.001": 500, "app.log.002": 700, "app.log.003": 300}
     assert series_in(list(sizes), sizes.get, lambda n: b"x", plain_of=lambda n: True) == {}
+    later = {"app.log.002": 500, "app.log.003": 700, "app.log.004": 300}  # the first rotated away
+    assert series_in(list(later), later.get, lambda n: b"x", plain_of=lambda n: True) == {}
     cut = {"c.csv.001": 500, "c.csv.003": 200}
     got = series_in(list(cut), cut.get, lambda n: b"x", plain_of=lambda n: True)
     assert set(got) == set(cut) and not got["c.csv.001"].complete and got["c.csv.001"].plain
@@ -128,3 +130,16 @@ def test_persons_export_reads_a_byte_split_csv_again_joined(tmp_path: Path) -> N
 
     rows = list(load_workbook(target).worksheets[0].iter_rows(min_row=2, values_only=True))
     assert len(rows) >= 150, len(rows)
+
+
+def test_a_byte_split_csv_without_its_first_part_lists_every_part(tmp_path: Path) -> None:
+    """``.001`` lost: ``.002`` ... (one size, the last not larger) are listed naming the first part missing."""
+    src = tmp_path / "src"
+    src.mkdir()
+    parts = _split(src, "customers.csv", _csv(600), parts=4)
+    parts[0].unlink()
+    code, doc = _scan(tmp_path, src)
+    listed = {s["path"]: s for s in doc["skipped"]}
+    for p in parts[1:]:
+        assert str(p) in listed, (p, sorted(listed))
+        assert listed[str(p)]["reason"] == "unsupported" and "customers.csv.001 missing" in listed[str(p)]["detail"]

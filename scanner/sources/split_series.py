@@ -106,8 +106,8 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
     for whole, numbered in found.items():
         order = sorted(numbered)
         names_in = tuple(numbered[k] for k in order)
-        if whole in plain:  # its first part must be there and no disk image (a raw image split stays an image)
-            if order[0] != 1 or len(order) < 2 or plain_of is None or not plain_of(names_in[0]):
+        if whole in plain:  # its first part no disk image (a raw image split stays an image); two parts at least
+            if len(order) < 2 or (order[0] == 1 and (plain_of is None or not plain_of(names_in[0]))):
                 continue
         elif head_of is not None and order[0] == 1:
             head = head_of(names_in[0])
@@ -123,6 +123,11 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         last = sizes[-1]
         if last is None or (first is not None and last > first):  # a last part larger than the first: not a cut series
             short += (names_in[-1],)
+        if whole in plain and order[0] != 1:  # .001 gone: a cut series only when every part but the last has one
+            cut = sizes[0]  # size and the last is not larger (then listed, naming the first part missing)
+            if cut is None or any(s != cut for s in sizes[:-1]) or last is None or last > cut:
+                continue
+            short = ()
         if whole in plain and ((len(short) > 1 and not missing) or any(
                 s is not None and first is not None and s > first for s in sizes)):
             continue  # parts of many sizes, or one larger than the first (app.log.001, .002 ... rotated): no cut
