@@ -101,6 +101,10 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
             return None
         unreadable(entry, matches, FileStat(0), e, result)
         return None
+    series = getattr(entry, "series", None)
+    if series is not None and getattr(series, "plain", False) and not series.complete:
+        unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, _plain_part(entry.name, series)), result)
+        return None  # a byte-split file with a part missing: every part listed, naming what is missing (fixsplit11)
     checked = getattr(entry, "checked", None)  # a disk image's walker made these checks already
     verdict = checked() if checked is not None else None
     if verdict is not None:
@@ -127,6 +131,16 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
             if same is not None and (affinity := same(entry)) is not None:
                 break
     return Candidate(matches, st, wanted, affinity)
+
+
+def _plain_part(name: str, series: Any) -> str:
+    """Why a part of an incomplete byte-split file (``X.csv.001`` ... with one missing) is listed. Total."""
+    try:
+        n = int(name.rsplit(".", 1)[1])
+        return say(Detail.SPLIT_SERIES_INCOMPLETE, n=n, kind="split file", whole=series.whole,
+                   problem=series.problem(), seen=say(Detail.SPLIT_NOT_EXAMINED))
+    except Exception:  # noqa: BLE001 -- a failure path never raises
+        return "part of a split file whose parts are not all here: not joined, not examined"
 
 
 def _by_content(entry: Entry, size: int, head: LazyHead, ctx: ScanContext) -> tuple[int, ...]:
@@ -294,6 +308,8 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         own = own if own is not None else _own_digests(entry, st, ctx)
         if own:
             annotations = {**(annotations or {}), "part_digests": own}
+        if d.size != st.size and status != Status.OK:  # a member read up to a break: the digests cover d.size bytes
+            annotations = {**(annotations or {}), "digests_partial": {"bytes": d.size, "size": st.size}}
         ctype = ctype or content_type(read.head)
         hit = FileHit(entry.location, st, d, ctype, reasons, status=status, status_detail=detail,
                       deleted=entry.deleted,

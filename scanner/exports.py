@@ -39,6 +39,27 @@ def _xml_text(value: object) -> str:
     return _NOT_XML.sub(lambda m: f"⟨U+{ord(m.group(0)):04X}⟩", "" if value is None else str(value))
 
 
+def exported(f: Mapping[str, Any]) -> dict[str, Any]:
+    """The size and digests the exports give a row's path: they describe one byte string, the file at that path.
+
+    * the first part of a joined split series (``X.7z.001``, ``X.zip`` of a spanned zip): the part's own
+      (``annotations.part_digests``); the joined archive's (the row's) are in findings.json only, under no name
+      of the exports (no file of those bytes exists at any path); a part not read again: no size, no digests;
+    * a member read up to a break (``annotations.digests_partial``): its declared size, no digests (they cover only
+      the bytes before the break; findings.json keeps them, persons --export checks them on re-read);
+    * any other row: its own."""
+    notes = f.get("annotations") or {}
+    own = notes.get("part_digests") if isinstance(notes, Mapping) else None
+    if isinstance(own, Mapping):
+        if own.get("error") or own.get("size") is None:
+            return {}
+        return {k: own.get(k) for k in ("size", "md5", "sha1", "sha256")}
+    out = {k: f.get(k) for k in ("size", "md5", "sha1", "sha256")}
+    if isinstance(notes, Mapping) and notes.get("digests_partial"):
+        out = {"size": f.get("size")}
+    return out
+
+
 # -- DFXML ----------------------------------------------------------------------------------------------------
 
 def dfxml(doc: Mapping[str, Any]) -> bytes:
@@ -79,8 +100,9 @@ def dfxml(doc: Mapping[str, Any]) -> bytes:
         fo = el(root, "fileobject")
         el(fo, "filename", f.get("path"))
         el(fo, "id", f.get("id"))
-        if f.get("size") is not None:
-            el(fo, "filesize", f["size"])
+        bytes_of = exported(f)
+        if bytes_of.get("size") is not None:
+            el(fo, "filesize", bytes_of["size"])
         if f.get("deleted"):
             el(fo, "unalloc", 1)
         else:
@@ -91,8 +113,8 @@ def dfxml(doc: Mapping[str, Any]) -> bytes:
         if f.get("type"):
             el(fo, "libmagic", f["type"])
         for kind in ("md5", "sha1", "sha256"):
-            if f.get(kind):
-                el(fo, "hashdigest", f[kind], type=kind.upper())
+            if bytes_of.get(kind):
+                el(fo, "hashdigest", bytes_of[kind], type=kind.upper())
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -145,8 +167,9 @@ def case_jsonld(doc: Mapping[str, Any]) -> str:
             "uco-observable:filePath": path,
             "uco-observable:isDirectory": False,
         }
-        if f.get("size") is not None:
-            facet["uco-observable:sizeInBytes"] = _typed(f["size"], "integer")
+        bytes_of = exported(f)
+        if bytes_of.get("size") is not None:
+            facet["uco-observable:sizeInBytes"] = _typed(bytes_of["size"], "integer")
         for ours, theirs in (("mtime", "modifiedTime"), ("atime", "accessedTime"), ("ctime", "metadataChangeTime"),
                              ("btime", "observableCreatedTime")):
             if f.get(ours) and f[ours].endswith("Z"):  # a local wall-clock time (FAT, zip) has no zone: left out
@@ -156,13 +179,13 @@ def case_jsonld(doc: Mapping[str, Any]) -> str:
             "@id": _iri("hash", *scope, f.get("id"), kind),
             "@type": "uco-types:Hash",
             "uco-types:hashMethod": name,  # xsd:string since UCO 1.4 (a HashNameVocab member)
-            "uco-types:hashValue": _typed(f[kind], "hexBinary"),
-        } for kind, name in _HASH_NAMES.items() if f.get(kind)]
+            "uco-types:hashValue": _typed(bytes_of[kind], "hexBinary"),
+        } for kind, name in _HASH_NAMES.items() if bytes_of.get(kind)]
         if hashes:
             content: dict[str, Any] = {"@id": _iri("content-facet", *scope, f.get("id")),
                                        "@type": "uco-observable:ContentDataFacet", "uco-observable:hash": hashes}
-            if f.get("size") is not None:
-                content["uco-observable:sizeInBytes"] = _typed(f["size"], "integer")
+            if bytes_of.get("size") is not None:
+                content["uco-observable:sizeInBytes"] = _typed(bytes_of["size"], "integer")
             facets.append(content)
         graph.append({"@id": file_id, "@type": "uco-observable:File", "uco-core:hasFacet": facets,
                       "uco-core:description": ", ".join(f.get("reasons") or [])})
@@ -190,9 +213,16 @@ def hashdeep(doc: Mapping[str, Any]) -> str:
     lines = ["%%%% HASHDEEP-1.0", "%%%% size,md5,sha1,sha256,filename",
              f"## leakscan known-file list of the copies of: {_one_line(', '.join((doc.get('case') or {}).get('names') or []))}",
              "## audit a share with: hashdeep -a -k copies.hashdeep -r SHARE   (or -m to list the matches)", "##"]
+    partial = 0
     for f in classify(doc)["copies"]:
-        if f.get("md5") and f.get("sha1") and f.get("sha256") and f.get("size") is not None:
-            lines.append(f"{f['size']},{f['md5']},{f['sha1']},{f['sha256']},{_one_line(f.get('path'))}")
+        b = exported(f)
+        if b.get("md5") and b.get("sha1") and b.get("sha256") and b.get("size") is not None:
+            lines.append(f"{b['size']},{b['md5']},{b['sha1']},{b['sha256']},{_one_line(f.get('path'))}")
+        elif (f.get("annotations") or {}).get("digests_partial"):
+            partial += 1
+    if partial:  # a hashdeep comment line: hashdeep reads "##" lines as comments
+        lines.insert(5, f"## {partial} cop(ies) read only up to a break in their data are left out (findings.json: "
+                        "annotations.digests_partial)")
     return "\n".join(lines) + "\n"
 
 

@@ -107,7 +107,8 @@ class Rereader:
         loc = f.location
         if not named.allows(loc.source):
             return None, VerifyStatus.NOT_NAMED, NOT_NAMED_DETAIL
-        if not loc.containers and os.path.isdir(loc.source):
+        joined = bool(f.annotations and "part_digests" in f.annotations)  # a split series' first part read joined:
+        if not loc.containers and os.path.isdir(loc.source) and not joined:  # found by walking (its parts joined)
             raw = bytes.fromhex(loc.raw_path_hex) if loc.raw_path_hex else os.fsencode(loc.path)
             if not local_file_inside(raw, named.root_of(loc.source)):
                 return None, VerifyStatus.NOT_NAMED, "its recorded path lies outside its source: not read"

@@ -31,6 +31,7 @@ from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
 from .base import Item, NameBatch, unbatched
+from .image_sniff import HEAD, TAIL, quick_kind
 from .split_series import Series, concat, series_in, spanned_beside, spanned_in
 
 LOST_CHECK_SECONDS = 0.5
@@ -485,6 +486,20 @@ class JoinedEntry(PartEntry):
         return PartRef(LocalEntry.ref(self), self.series, self.zip_beside, self._refs())
 
 
+class PlainJoinedEntry(JoinedEntry):
+    """The first part of a whole byte-split file that is no archive (``customers.csv.001`` ...): the joined file
+    is read as what its own name says (``name`` is X.csv, so the inspectors and the name rules see a CSV), its
+    row and hits stay under the first part's path (fixsplit11)."""
+
+    __slots__ = ()
+
+    def __init__(self, folder: _Folder, name: str, raw_name: bytes | None, series: Series,
+                 zip_beside: bool | None) -> None:
+        super().__init__(folder, series.whole, raw_name if raw_name is not None else name.encode("utf-8"), series,
+                         zip_beside)
+        self._location = folder.location(name, raw_name)
+
+
 class _Folder:
     """One directory being listed: its raw path (with a trailing slash) and its decoded text, once; its
     descriptor while the walk is inside it (-1 after), and its identity (device, inode)."""
@@ -542,6 +557,8 @@ class _Folder:
             return LocalEntry(self, name, raw_name)
         series, zip_beside = part
         if series is not None and series.complete and name == series.joined_as:
+            if series.plain:
+                return PlainJoinedEntry(self, name, raw_name, series, zip_beside)
             return JoinedEntry(self, name, raw_name, series, zip_beside)
         return PartEntry(self, name, raw_name, series, zip_beside)
 
@@ -570,8 +587,29 @@ class _Folder:
             finally:
                 os.close(f)
 
+        def plain_of(name: str) -> bool:
+            """The first part of a byte-split file is no disk image by its fixed signatures (head and tail, as the
+            image inspector reads them; no decoder runs here): then the series is read joined as X.EXT."""
+            try:
+                f = _open_noatime(os.fsencode(name), _FILE_FLAGS, fd)
+            except OSError:
+                return False
+            try:
+                st = os.fstat(f)
+                if not statmod.S_ISREG(st.st_mode):
+                    return False
+                head = os.pread(f, HEAD, 0)
+                tail = os.pread(f, TAIL, st.st_size - TAIL) if st.st_size >= 2 * TAIL else b""
+            except OSError:
+                return False
+            finally:
+                os.close(f)
+            if len(head) >= 512 and not any(head[:512]):
+                return False  # zeros first: a file system that signs further in (the image inspector decides)
+            return quick_kind(head, tail) is None
+
         others = {d.name for d in listing or ()} - set(names)  # links, FIFOs, folders: not a part to join
-        for name, series in series_in(names, size_of, head_of, others).items():
+        for name, series in series_in(names, size_of, head_of, others, plain_of).items():
             self.parts[name] = (series, None)
         for name, beside in spanned_beside(names).items():
             self.parts[name] = (None, beside)

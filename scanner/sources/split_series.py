@@ -19,6 +19,12 @@ from dataclasses import dataclass
 from typing import IO, cast
 
 _SPLIT = re.compile(r"^(?P<whole>.+\.(?:zip|7z))\.(?P<n>\d{3})$", re.IGNORECASE | re.ASCII)
+# any other file cut the same way (``split -b 1M customers.csv customers.csv.``, 7-Zip/HJSplit ``X.csv.001``):
+# joined and read as X.EXT when its first part is no disk image by content (fixsplit11)
+_PLAIN = re.compile(r"^(?P<whole>[^\0]+\.(?P<ext>[A-Za-z0-9_]{1,12}))\.(?P<n>\d{3})$", re.ASCII)
+# a raw image split by its imaging tool keeps its image name (disk.dd.001, disk.img.001): the image source's
+IMAGE_EXTS = frozenset({"dd", "img", "raw", "iso", "bin", "dmg", "vmdk", "vhd", "vhdx", "qcow2", "qcow", "aff",
+                        "e01", "ex01", "mem", "dump", "dsk", "ima", "image"})
 MAX_PARTS = 999
 
 
@@ -32,6 +38,7 @@ class Series:
     missing: tuple[str, ...] = ()  # parts named by the gap between present ones (X.7z.002 when .001 and .003 are)
     short: tuple[str, ...] = ()  # parts (not the last) shorter than the first: cut or still being copied
     spanned: bool = False  # a PKZIP spanned zip (X.z01 ... X.zip): joined under X.zip, offsets per part
+    plain: bool = False  # a byte-split file that is no archive (X.csv.001 ...): read joined as X.csv (fixsplit11)
 
     @property
     def joined_as(self) -> str:
@@ -73,21 +80,36 @@ _FIRST_BYTES = {"zip": (b"PK\x03\x04", b"PK\x07\x08", b"PK\x05\x06", b"MZ"), "7z
 
 def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
               head_of: Callable[[str], bytes | None] | None = None,
-              others: set[str] | frozenset[str] = frozenset()) -> dict[str, Series]:
+              others: set[str] | frozenset[str] = frozenset(),
+              plain_of: Callable[[str], bool] | None = None) -> dict[str, Series]:
     """Every part of a split archive among a folder's plain file ``names`` -> its series; ``size_of(name)``: the
     part's size (None when it cannot be had: the series is then not joined, it is listed); ``head_of(name)``: the
     first bytes of a part, when given a series whose ``.001`` is not the archive its name says is left out;
-    ``others``: the folder's names that are no regular file (a missing part there is said to be one)."""
+    ``others``: the folder's names that are no regular file (a missing part there is said to be one);
+    ``plain_of(name)``: whether the first part of any other ``X.EXT.NNN`` series is a plain file (no disk image
+    by content): only then is that series grouped (``plain``: joined and read as X.EXT)."""
     found: dict[str, dict[int, str]] = {}
-    for name in names:
+    plain: set[str] = set()
+    listed = list(names)
+    for name in listed:
         m = _SPLIT.match(name)
         if m is not None and 0 < int(m["n"]) <= MAX_PARTS:
             found.setdefault(m["whole"], {})[int(m["n"])] = name
+    if plain_of is not None:
+        for name in listed:
+            p = _PLAIN.match(name)
+            if (p is not None and _SPLIT.match(name) is None and 0 < int(p["n"]) <= MAX_PARTS
+                    and p["ext"].casefold() not in IMAGE_EXTS and not p["ext"].isdigit()):
+                found.setdefault(p["whole"], {})[int(p["n"])] = name
+                plain.add(p["whole"])
     out: dict[str, Series] = {}
     for whole, numbered in found.items():
         order = sorted(numbered)
         names_in = tuple(numbered[k] for k in order)
-        if head_of is not None and order[0] == 1:
+        if whole in plain:  # its first part no disk image (a raw image split stays an image); two parts at least
+            if len(order) < 2 or (order[0] == 1 and (plain_of is None or not plain_of(names_in[0]))):
+                continue
+        elif head_of is not None and order[0] == 1:
             head = head_of(names_in[0])
             if head is not None and not head.startswith(_FIRST_BYTES[whole.rsplit(".", 1)[1].lower()]):
                 continue
@@ -101,7 +123,15 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         last = sizes[-1]
         if last is None or (first is not None and last > first):  # a last part larger than the first: not a cut series
             short += (names_in[-1],)
-        series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short)
+        if whole in plain and order[0] != 1:  # .001 gone: a cut series only when every part but the last has one
+            cut = sizes[0]  # size and the last is not larger (then listed, naming the first part missing)
+            if cut is None or any(s != cut for s in sizes[:-1]) or last is None or last > cut:
+                continue
+            short = ()
+        if whole in plain and ((len(short) > 1 and not missing) or any(
+                s is not None and first is not None and s > first for s in sizes)):
+            continue  # parts of many sizes, or one larger than the first (app.log.001, .002 ... rotated): no cut
+        series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short, plain=whole in plain)
         for n in names_in:
             out[n] = series
     return out
