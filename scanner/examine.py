@@ -47,6 +47,7 @@ from .sources.base import Item, NameBatch
 
 if TYPE_CHECKING:
     from .persons.prints import PrintBuilder
+    from .sources.split_series import Series
 
 log = logging.getLogger("leakscan")
 
@@ -133,7 +134,7 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
     return Candidate(matches, st, wanted, affinity)
 
 
-def _plain_part(name: str, series: Any) -> str:
+def _plain_part(name: str, series: Series) -> str:
     """Why a part of an incomplete byte-split file (``X.csv.001`` ... with one missing) is listed. Total."""
     try:
         n = int(name.rsplit(".", 1)[1])
