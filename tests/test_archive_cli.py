@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -43,16 +42,24 @@ def bomb_share(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return share
 
 
+# Started from a small launcher process: Linux carries a process's resident high-water mark over fork and exec,
+# so a scan forked straight from pytest (hundreds of MiB after a long run) would report pytest's own peak
+# (CI: "515 MiB" for a scan of ~60 MiB). The launcher is a fresh interpreter; what it forks starts small.
+_LAUNCH = ("import os, subprocess, sys\n"
+           "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+           "_, status, usage = os.wait4(p.pid, 0)\n"
+           "print(usage.ru_maxrss)\n"
+           "sys.exit(os.waitstatus_to_exitcode(status))\n")
+
+
 def _scan_measured(share: Path, out: Path, *extra: str) -> tuple[int, dict, int]:
-    """Run the CLI; return (exit code, findings, peak resident memory of that process in MiB)."""
-    proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", str(share), "--name", "zeros.csv",
-                             "--out", str(out), "--quiet", *extra], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    assert (out / "findings.json").exists(), err
-    return proc.returncode, json.loads((out / "findings.json").read_text(encoding="utf-8")), usage.ru_maxrss // 1024
+    """Run the CLI; return (exit code, findings, peak resident memory of that process and its workers in MiB)."""
+    proc = subprocess.run([sys.executable, "-c", _LAUNCH, sys.executable, str(ROOT / "scan.py"), "scan", str(share),
+                           "--name", "zeros.csv", "--out", str(out), "--quiet", *extra], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert (out / "findings.json").exists(), proc.stderr
+    return proc.returncode, json.loads((out / "findings.json").read_text(encoding="utf-8")), \
+        int(proc.stdout.split()[-1]) // 1024
 
 
 def test_zip_bomb_refused_by_ratio_without_inflating(bomb_share: Path, tmp_path: Path) -> None:
