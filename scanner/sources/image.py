@@ -220,6 +220,8 @@ class ImageSource:
         self._media_skips = self._missing_segments() or self._cut_short()
         self._media_skips += self._bundle_damage() + self._udif_damage()
         blank = bool(self._notes) and not self._problems and not self._media_skips  # every partition all zero
+        if blank and self._kind == "EWF":  # a cut or damaged E01 reads its missing chunks as zeros: no blank disk
+            blank = self._ewf_state().startswith(("EWF image complete", "EWF image opened whole"))
         if not self._opened and not blank:  # a blank disk is a normal scan that lists its empty partitions (review11a #15)
             state = self._ewf_state() if self._kind == "EWF" else ""
             try:  # the chain of custody (format, files, hashes, layers) is kept though nothing is walkable
