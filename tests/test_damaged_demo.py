@@ -126,10 +126,18 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 
 def _seven_zip(members: dict[str, bytes], filters: list[dict[str, Any]]) -> bytes:
+    """The same bytes in every run: py7zr stamps each member with the time of writing, so the archive (and where
+    a seeded flip lands in it) changed from run to run (a flip renaming the member in the packed header, which py7zr
+    does not check, once made a copy "end as nothing" in one CI run: left open in the session 11 note)."""
+    from unittest import mock
+
     import py7zr
+    from py7zr.py7zr import ArchiveTimestamp
 
     buf = io.BytesIO()
-    with py7zr.SevenZipFile(buf, "w", filters=filters) as z:
+    fixed = ArchiveTimestamp.from_datetime(1_700_000_000.0)
+    with mock.patch.object(ArchiveTimestamp, "from_now", staticmethod(lambda: fixed)), \
+            py7zr.SevenZipFile(buf, "w", filters=filters) as z:
         for name, content in members.items():
             z.writestr(content, name)
     return buf.getvalue()
