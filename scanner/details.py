@@ -60,7 +60,7 @@ class Detail(Code):
     NOT_A_DISK_IMAGE = "not-a-disk-image", ("named like a disk image but not recognised as one (no partition table or "
                                             "file system leakscan can read): its volumes were not walked; only the file "
                                             "itself was checked")
-    # -- folders that could not be listed (scanner.completeness finds them by their "directory" start)
+    # -- folders that could not be listed (scanner.completeness and system_folders: FOLDER_NOT_LISTED, by code)
     DIRECTORY = "directory", "directory: {library:lib}"
     DIRECTORY_LISTING = "directory-listing", "directory listing: {library:lib}"
     DIRECTORY_NOT_READABLE = "directory-not-readable", "directory not readable: {library:lib}"
