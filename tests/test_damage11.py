@@ -243,8 +243,11 @@ def test_shuffled_html_table_is_read_as_html(tmp_path: Path) -> None:
     assert _records(ins) == len(ROWS) - 1 and ins.status == "ok", ins.detail
 
 
-@pytest.mark.xfail(strict=True, reason="Session 11 (left open): an HTML table saved as .xls with a 4 KiB region "
-                   "duplicated into its header row (data rows before the header) reads no row and passes as clean")
 def test_duplicated_region_in_html_header_is_not_clean(tmp_path: Path) -> None:
+    """An HTML table saved as .xls with a 4 KiB region duplicated into its header row: the header's cells moved
+    into a data row (氏名 inside an address cell, フリガナ over the phones), rows of people above and below it. The
+    header was taken as it stood, no column's values fitted it, and the 40 people passed as a clean file (Session 11,
+    left open). A header naming persons that none of its columns' values fit is read by the values, as a sheet
+    without a header."""
     ins = _inspect(tmp_path, "dup0.xls", _html_mutants()["dup0"])
-    assert _records(ins) or ins.status != "ok", ins.detail
+    assert _records(ins) >= 40, (ins.status, ins.detail)

@@ -352,6 +352,17 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
                      _joint_readings(header_rows, joint))
 
 
+def _values_over_header(head: Sequence[Sequence[object]], mapping: dict[int, Header]) -> SheetPlan | None:
+    """A header naming a person's name or address under which no column's values fit it (its cells moved into a
+    data row by a damaged copy: 氏名 at the end of an address cell, フリガナ over the phones): the sheet's plan
+    read from the values, as a sheet without a header, when they hold a person table; else None (wild12)."""
+    if not {"name", "address"} & {_base(h.field) for h in mapping.values() if h.field not in CONTEXT_FIELDS}:
+        return None
+    main, context = discover(head, set(), need_name=True)
+    plan = SheetPlan([main], context)
+    return plan if _kind(plan, head) is not None else None
+
+
 def _joint_readings(header_rows: Sequence[Sequence[object]], joint: Sequence[int]) -> dict[int, int]:
     """Each 連名 column's own reading column (連名1 -> 連名1ふりがな by its number; else the column right after it)."""
     if not joint:
@@ -774,6 +785,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             mapping = fused_mapping(read_row(head[header_at]), mapping, fused, width)
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
+        if plan is not None and not plan.roles and (by_values := _values_over_header(head, mapping)) is not None:
+            header_at, sample, plan = None, head, by_values
     elif _things_first(head):
         sample, plan = head, None  # 店舗名 | 店長 | 住所, 議員名 | 会派 | 住所: a header too short for find_header
     else:
