@@ -99,7 +99,8 @@ UNREAD_TABLES = {
     ".dbf": "dBase table", ".wk1": "Lotus 1-2-3 worksheet", ".wk3": "Lotus 1-2-3 worksheet",
     ".wk4": "Lotus 1-2-3 worksheet", ".123": "Lotus 1-2-3 worksheet", ".wks": "Lotus/Works worksheet",
     ".qpw": "Quattro Pro notebook", ".wb1": "Quattro Pro notebook", ".wb2": "Quattro Pro notebook",
-    ".wb3": "Quattro Pro notebook", ".slk": "SYLK spreadsheet", ".dif": "DIF spreadsheet",
+    ".wb3": "Quattro Pro notebook", ".wq1": "Quattro Pro notebook", ".wq2": "Quattro Pro notebook",
+    ".wke": "Lotus 1-2-3 worksheet", ".slk": "SYLK spreadsheet", ".dif": "DIF spreadsheet",
     ".fods": "OpenDocument flat XML spreadsheet",
     # address books in formats no reader here takes (a vCard .vcf is read: scanner.vcard)
     ".fwa": "Fudemame address book", ".wab": "Windows Address Book", ".contact": "Windows Contacts contact",
