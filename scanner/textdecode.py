@@ -130,9 +130,13 @@ def narrowed(data: bytes) -> tuple[bytes, int] | None:
     any other bytes. Read as UTF-16 it was Latin-1 mojibake, no name or address left, and passed as clean
     (Session 10's campaign). Real UTF-16 Japanese text has no such runs past ASCII (kana and kanji are not
     U+0080-U+00FF) and real Western UTF-16 text narrows to bytes no Japanese encoding decodes."""
-    if b"\x00" not in data:
+    first = data.find(b"\x00")
+    if first < 0:
         return None
-    head = data[:_WIDE_HEAD]  # decided on the head: a large real UTF-16 file costs one regex pass over 256 KiB
+    # decided on 256 KiB from the head, or from the first NUL when that lies past it (a text widened from 300 KiB on:
+    # its plain head alone said nothing and the widened rows were lost, wild12): one regex pass over 256 KiB
+    at = 0 if first < _WIDE_HEAD else first - 2 - first % 2
+    head = data[at:at + _WIDE_HEAD]
     for side in ("le", "be"):
         low = 0 if side == "le" else 1
         runs = [m.span() for m in _WIDE_RUNS[side].finditer(head)]
@@ -141,7 +145,7 @@ def narrowed(data: bytes) -> tuple[bytes, int] | None:
                 _c1_sign(kept, c) and (_strict_ok(kept, c) and _reads_japanese(kept, c) or _mostly_ok(head, runs, low, c))
                 for c in JAPANESE):
             continue
-        if len(data) > len(head):
+        if len(data) > len(head) or at:
             runs = [m.span() for m in _WIDE_RUNS[side].finditer(data)]
         out, at = bytearray(), 0
         for a, b in runs:

@@ -53,6 +53,19 @@ def test_nul_widened_text_keeps_its_records(tmp_path: Path, encoding: str) -> No
         assert ins.status == "corrupt" and "NUL" in ins.detail, (name, ins.detail)
 
 
+def test_nul_widening_past_the_head_is_found(tmp_path: Path) -> None:
+    """The widening decided on the first 256 KiB only: a CSV widened from 300 KiB on (a converter that broke off
+    part-way, a file appended to by another tool) read its plain head and lost every row of the widened tail, as
+    ok (Session 11, left open). The first NUL's neighbourhood decides too: the tail is narrowed, counted, said."""
+    rows = [ROWS[0], *ROWS[1:] * 100]
+    data = csv_bytes(rows, "cp932")
+    cut = data.index(b"\r\n", 300 << 10) + 2
+    assert len(data) > cut > 1 << 18
+    ins = _inspect(tmp_path, "tail.csv", data[:cut] + widened(data[cut:]))
+    assert _records(ins) == len(rows) - 1, (ins.status, ins.detail, _records(ins))
+    assert ins.status == "corrupt" and "NUL" in ins.detail, ins.detail
+
+
 def test_nul_widened_markup_keeps_its_records(tmp_path: Path) -> None:
     """The same for an HTML table and an Excel XML spreadsheet saved as .xls."""
     from tests.table_damage import html_table, spreadsheetml
