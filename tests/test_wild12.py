@@ -6,11 +6,35 @@ from __future__ import annotations
 
 import gzip
 import json
+import sys
 from pathlib import Path
 
 from tests.conftest import ROOT, run_leakscan
+from tests.pii_data import csv_bytes
+from tests.test_fuzz_campaign import _inspect, _records
+
+sys.path.insert(0, str(ROOT / "bench"))
+from fuzz_campaign import person_rows  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "tables"
+ROWS = person_rows(40, 20261212)
+
+
+def test_semicolons_inside_quoted_cells_do_not_make_the_delimiter(tmp_path: Path) -> None:
+    """A comma CSV whose quoted cells hold semicolons (a notes column, Excel number formats: SheetJS
+    numfmt_1_russian.xls.0.csv) was split at the semicolons: each row one or two cells, no column of names or
+    addresses, the people passed as a clean file (here: a visit-dates column of a care register, its dates
+    separated by semicolons as CRM and Outlook exports keep multi-value fields). Delimiters inside quotes are not
+    counted."""
+    visits = ";".join(f"2024-{m:02d}-05" for m in range(1, 9))
+    rows = [[*ROWS[0], "来所日"], *([*r, visits] for r in ROWS[1:])]
+    ins = _inspect(tmp_path, "list.csv", csv_bytes(rows, "cp932"))
+    assert _records(ins) == len(ROWS) - 1, (ins.status, ins.detail)
+    from scanner.sheet import Caps
+    from scanner.tables import read_tables
+
+    sheet = read_tables(gzip.decompress((DATA / "sheetjs__numfmt_1_russian.xls.0.csv.gz").read_bytes()), Caps()).sheets[0]
+    assert [len(r) for r in sheet.rows[:3]] == [6, 6, 6], sheet.rows[:3]
 
 
 def test_quattro_dos_and_lotus_learning_edition_sheets_are_listed(tmp_path: Path) -> None:
@@ -27,3 +51,4 @@ def test_quattro_dos_and_lotus_learning_edition_sheets_are_listed(tmp_path: Path
     skipped = {s["path"].rsplit("/", 1)[-1]: s for s in json.loads((out / "findings.json").read_text())["skipped"]}
     for name, kind in (("会員.wq1", "Quattro Pro"), ("会員.wke", "Lotus 1-2-3")):
         assert skipped[name]["reason"] == "unsupported" and kind in skipped[name]["detail"], skipped.get(name)
+
