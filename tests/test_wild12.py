@@ -52,3 +52,12 @@ def test_quattro_dos_and_lotus_learning_edition_sheets_are_listed(tmp_path: Path
     for name, kind in (("会員.wq1", "Quattro Pro"), ("会員.wke", "Lotus 1-2-3")):
         assert skipped[name]["reason"] == "unsupported" and kind in skipped[name]["detail"], skipped.get(name)
 
+
+def test_a_package_object_whose_lengths_point_past_its_stream_is_said_in_words(tmp_path: Path) -> None:
+    """Apache POI's 60460.xls embeds Package objects whose temporary-path length points 600 MB past their
+    Ole10Native stream: the detail was Python's own "error: unpack_from requires a buffer of at least 629277275
+    bytes ..." (struct.error, for every object). It says the data lies past the stream's end now."""
+    ins = _inspect(tmp_path, "60460.xls", gzip.decompress((DATA / "poi__60460.xls.gz").read_bytes()))
+    assert ins.status == "corrupt" and "unpack" not in ins.detail, ins.detail
+    assert "past the stream's end" in ins.detail, ins.detail
+

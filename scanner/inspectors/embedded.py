@@ -343,6 +343,9 @@ def native_file(stream: bytes) -> tuple[str, bytes]:
     at += 4
     (temp_len,) = struct.unpack_from("<I", stream, at)
     at += 4 + temp_len
+    if at + 4 > len(stream):  # the temporary path's length points past the stream (POI's 60460.xls: 600 MB on;
+        # Python's struct.error text was the detail, wild12)
+        raise ReadError(Status.CORRUPT, say(Detail.OLE10NATIVE_PAST_END, size=temp_len))
     (size,) = struct.unpack_from("<I", stream, at)
     at += 4
     if temp_len > len(stream) or at + size > len(stream):
