@@ -61,3 +61,12 @@ def test_a_package_object_whose_lengths_point_past_its_stream_is_said_in_words(t
     assert ins.status == "corrupt" and "unpack" not in ins.detail, ins.detail
     assert "past the stream's end" in ins.detail, ins.detail
 
+
+def test_a_column_of_one_label_is_not_the_names_of_a_list_without_header(tmp_path: Path) -> None:
+    """A list without a header whose first column holds one team or branch in every row (SheetJS apachepoi_22742:
+    上海工行 in all 86 rows of a bank-staff contact list) took that column for the persons' names: 40 persons all
+    named 田中班 (a notification list of one name). The names are the column whose texts differ."""
+    rows = [["田中班", r[0].replace(" ", ""), *r[2:4]] for r in ROWS[1:]]
+    ins = _inspect(tmp_path, "list.csv", csv_bytes(rows, "cp932"))
+    sheet = ins.pii["sheets"][0]
+    assert _records(ins) == len(ROWS) - 1 and sheet["columns"]["name"] == ["B"], sheet["columns"]

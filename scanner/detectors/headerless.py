@@ -207,8 +207,10 @@ def _single_token(v: object) -> bool:
 
 
 def _names(cols: dict[int, _Column], rows: int) -> tuple[list[int], str] | None:
-    """The name column(s) and how they were recognised."""
+    """The name column(s) and how they were recognised. A column of one text in most rows (a team or branch,
+    田中班, 上海工行, before the persons' names) is a label, not names: taken only when no other column is."""
     order = sorted(cols)
+    label: tuple[list[int], str] | None = None
     for c in order:
         col = cols[c]
         if not col.filled_in(rows):
@@ -220,6 +222,9 @@ def _names(cols: dict[int, _Column], rows: int) -> tuple[list[int], str] | None:
         else:
             continue
         if col.share(V.is_prefecture_name) < 0.5:  # prefectures padded to align (青　森) are places, not names
+            if _one_label(col):
+                label = label or ([c], how)
+                continue
             return [c], how
     for a, b in zip(order, order[1:], strict=False):
         ca, cb = cols[a], cols[b]
@@ -241,7 +246,14 @@ def _names(cols: dict[int, _Column], rows: int) -> tuple[list[int], str] | None:
         if (col.filled_in(rows) and col.mostly(N.latin_name_known, 0.7)
                 and col.mostly(lambda v: 2 <= len(N.latin_tokens(v)) <= 4, 0.7)):
             return [c], "latin"
-    return None
+    return label
+
+
+def _one_label(col: _Column) -> bool:
+    """One text fills more than half of a column's (at least 5) filled cells (wild12: SheetJS apachepoi_22742, a
+    contact list whose first column holds the same branch name in all 86 rows, read as the persons' names)."""
+    counts = col.counts
+    return col.filled >= 5 and bool(counts) and max(counts.values()) * 2 > col.filled
 
 
 _CAPITALISED = re.compile(r"[A-Z\u00c0-\u00de][a-z\u00df-\u00ff'\-]+(?: [A-Z\u00c0-\u00de][a-z\u00df-\u00ff'\-]+){0,2}")
