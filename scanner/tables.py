@@ -143,7 +143,9 @@ def _zip_kind(data: bytes) -> str:
                 return "ods"
             if any(_SHEET_PART.search(n) for n in package.members):  # sheets without the workbook part that
                 return "ooxml-no-workbook"  # lists them: a broken package, not some other zip
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+            if "[Content_Types].xml" in names:  # an OPC package (an Office document) whose parts may be unreadable
+                zf.read("[Content_Types].xml")  # (its directory's offsets all off: a region duplicated, wild12)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
         return "zip-corrupt"
     return "zip-other"
 

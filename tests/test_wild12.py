@@ -70,3 +70,38 @@ def test_a_column_of_one_label_is_not_the_names_of_a_list_without_header(tmp_pat
     ins = _inspect(tmp_path, "list.csv", csv_bytes(rows, "cp932"))
     sheet = ins.pii["sheets"][0]
     assert _records(ins) == len(ROWS) - 1 and sheet["columns"]["name"] == ["B"], sheet["columns"]
+
+
+def test_a_package_at_the_zips_root_with_a_duplicated_region_is_not_walked_as_an_archive(tmp_path: Path) -> None:
+    """calamine's minimal_package.xlsx keeps its parts at the zip's root (sheet1.xml, workbook.xml: no xl/ folder).
+    With 4 KiB of it duplicated just before the central directory (a cluster written twice), every offset the
+    directory gives is 4 KiB off: no part could be read, the package was not recognised as a workbook ("zip that is
+    not a workbook"), opened as an archive of XML members, and its 192 people ended as nothing, listed nowhere
+    (found by damaging the real file; here a generated list laid out the same way). A zip holding an OPC package's
+    [Content_Types].xml that cannot be read is a damaged package: rebuilt from its local headers, its rows read,
+    listed corrupt."""
+    import struct
+
+    from tests.pii_data import xlsx_bytes
+    from tests.test_other_writers import _rezip
+
+    def change(name: str, raw: bytes) -> bytes:  # the relationships and content types follow the parts
+        if name.endswith(".rels") or name == "[Content_Types].xml":
+            return raw.replace(b'"/xl/', b'"/').replace(b'"xl/', b'"').replace(b"worksheets/", b"")
+        return raw
+
+    # every part at the root, as calamine's minimal_package.xlsx: sheet1.xml beside workbook.xml
+    data = _rezip(xlsx_bytes({"名簿": ROWS}), lambda n: n.removeprefix("xl/").removeprefix("worksheets/"), change)
+    directory = struct.unpack_from("<I", data, data.rindex(b"PK\x05\x06") + 16)[0]
+    at = directory - 16  # inside the last member's data
+    damaged = data[:at] + data[534:534 + 4096] + data[at:]
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "bookings.xlsx").write_bytes(damaged)
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    doc = json.loads((out / "findings.json").read_text())
+    hits = {f["path"].rsplit("/", 1)[-1]: f for f in doc["files"]}
+    assert hits["bookings.xlsx"]["pii"]["records"] == len(ROWS) - 1, (hits, doc["skipped"])
+    assert hits["bookings.xlsx"]["status"] == "corrupt", hits

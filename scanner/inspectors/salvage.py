@@ -259,8 +259,9 @@ def _package(parts: dict[str, bytes]) -> bytes | None:
         return _zipped({"mimetype": mimetype, "content.xml": parts["content.xml"],
                         "META-INF/manifest.xml": manifest})
     sheets = sorted((n for n in parts if _SHEET.match(n)), key=_sheet_order)
-    if not sheets:
-        return None
+    if not sheets:  # a package whose parts are not under xl/ (at the zip's root: calamine's minimal_package.xlsx):
+        # its own relationships, when left, say where its workbook is (read as it is, or None: no workbook, wild12)
+        return _zipped(parts) if "_rels/.rels" in parts else None
     binary = [n for n in sheets if n.endswith(".bin")]
     if binary:  # .xlsb: its own workbook part and relationships when they are left (sheet names, order), else plain
         kept = {n: parts[n] for n in (*binary, "xl/sharedStrings.bin") if n in parts}
