@@ -145,8 +145,8 @@ def _zip_kind(data: bytes) -> str:
                 return "ooxml-no-workbook"  # lists them: a broken package, not some other zip
             if "[Content_Types].xml" in names:  # an OPC package (an Office document) whose parts may be unreadable
                 zf.read("[Content_Types].xml")  # (its directory's offsets all off: a region duplicated, wild12)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
-        return "zip-corrupt"
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error):
+        return "zip-corrupt"  # (RuntimeError, an encrypted member, is not damage: it stays as it was)
     return "zip-other"
 
 
