@@ -9,6 +9,8 @@ last test asserts them all at once through the CLI.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from test_persons_rooms11 import BASE, NAME, _key, _roster, _scan
 
@@ -96,3 +98,24 @@ def test_building_numbers_through_the_cli(tmp_path):
     p = _scan(tmp_path, "o", ["s"], _key())["persons"]
     assert p["unique"] == 12 + expected
 
+
+@pytest.mark.parametrize(("customer", "labels", "shared"), [
+    ("コーポ山田205号室", "", 1),  # the copy without a room joins the only room of the two files: her
+    ("コーポ山田A棟101", "コーポ山田101号室", 1),
+    ("コーポ山田205号室", "コーポ山田305号室", 0),
+    ("第2コーポ山田101号室", "第3コーポ山田101号室", 0),
+])
+def test_the_overlap_of_two_files_outside_the_leak_set_is_one_count_of_both(tmp_path, customer, labels, shared):
+    """Two lists outside the leak set compare their persons as one count of the leak set and both would: the
+    leaked list holds only the fillers; a customer list 山田 花子 in room 205, a label list her without a room.
+    Before, each was resolved with the leak set alone (205 and no room: two persons) and the pair shared only
+    the fillers."""
+    fillers = 12
+    _roster(tmp_path / "s" / "名簿.csv", [], n=fillers)
+    _roster(tmp_path / "s" / "顧客一覧.csv", [(NAME, f"{BASE} {customer}")], n=fillers)
+    _roster(tmp_path / "s" / "宛名.csv", [(NAME, f"{BASE} {labels}".strip())], n=fillers)
+    o = _scan(tmp_path, "o", ["s"], _key())["overlap"]
+    at = {Path(f["path"]).name: k for k, f in enumerate(o["files"])}
+    m = o["matrix"]
+    assert m[at["顧客一覧.csv"]][at["宛名.csv"]] == m[at["宛名.csv"]][at["顧客一覧.csv"]] == fillers + shared
+    assert m[at["名簿.csv"]][at["宛名.csv"]] == fillers
