@@ -19,6 +19,7 @@ from ..evidence import ROOM_STAGES, resolve_persons
 from ..models import FilePrints, RowPrint
 from ..output import prepare_out
 from .keys import case_key, key_id
+from .normalise import KEYING
 
 log = logging.getLogger("leakscan")
 
@@ -108,6 +109,7 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
     persons["fingerprints"] = sorted({k.hex() for k in counted.persons})
     persons["fingerprint"] = "HMAC-SHA256(case.key, name key \\x1f address key [\\x1f room [\\x1f wing]])"
     persons["room_stages"] = list(ROOM_STAGES)
+    persons["keying"] = KEYING
     persons["chains"] = stage_chains(all_rows)
     persons["joined"] = sorted(k.hex() for k in joined_keys(all_rows, counted.persons))
     persons["key_id"] = key_id(key)

@@ -679,6 +679,12 @@ def _before_building(text: str) -> str:
 
 
 # ---------------------------------------------------------------- the rules, in the order applied
+# The keying these rules make: raised whenever a change gives a row another key or room path (Session 12: building
+# numbers as wings, 3-12-5 5号棟 = 3-12 wing 5). Written in findings.json (persons.keying); merge combines persons
+# only of one keying, since fingerprints made by two keyings do not compare (the tool's version never changed with
+# the rules: a Session 11 and a Session 12 scan of the same rows merged gave one record two persons)
+KEYING = 12
+
 Step = Callable[[str], str] | None
 
 # (rule, step on the name, step on the address). The counter applies them one by one and reports how
