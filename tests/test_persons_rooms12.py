@@ -149,3 +149,13 @@ def test_a_merge_of_cases_keyed_by_other_versions_of_the_rules_is_not_combined(t
     for old in (None, KEYING - 1):
         mixed, note = _merge_persons([doc(old), doc(KEYING)], [key, key], [{}, {}])
         assert mixed is None and note.startswith("not combined") and "rules" in note
+
+
+def test_a_copy_without_the_building_number_where_two_buildings_hold_the_room_is_kept_apart_and_listed(tmp_path):
+    """第2コーポ山田101 and 第3コーポ山田101 are two persons; a copy typed コーポ山田101号室 could be either: its own
+    person, listed as a probable pair (other_room) for the examiner, never merged on a guess (main: all three one)."""
+    _roster(tmp_path / "s" / "名簿.csv", [(NAME, f"{BASE} 第2コーポ山田101"), (NAME, f"{BASE} 第三コーポ山田 101号室"),
+                                         (NAME, f"{BASE} コーポ山田101号室")])
+    p = _scan(tmp_path, "o", ["s"], _key())["persons"]
+    assert p["unique"] == 12 + 3
+    assert "other_room" in {x["rule"] for x in p["probable"]}
