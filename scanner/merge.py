@@ -448,6 +448,8 @@ def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
     merged: dict[str, Any] = {"records": records, "without_name": nameless, "unique": len(union),
                               "rules": rules, "files": files, "fingerprints": sorted(union),
                               "fingerprint": with_persons[0][0].get("fingerprint"), "key_id": key_id(next(iter(used)) or b"")}
+    if with_persons[0][0].get("keying") is not None:
+        merged["keying"] = with_persons[0][0]["keying"]
     chains = [p.get("chains") for p, _k, _m in with_persons]
     resolved = _resolve_union(with_persons, rules)
     if resolved is not None:
@@ -586,7 +588,8 @@ def _person_rules(doc: FindingsDoc) -> tuple:
     """What a person's key depends on besides the case key: the tool version, the rules and their data."""
     tool = doc.tool
     files = tool.get("rule_files") or {}
-    return (tool.get("version"), tuple((doc.persons or {}).get("rules") or ()),
+    persons = doc.persons or {}
+    return (tool.get("version"), tuple(persons.get("rules") or ()), persons.get("keying"),
             tuple(files.get(name) for name in PERSON_RULE_FILES))
 
 

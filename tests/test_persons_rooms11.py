@@ -222,7 +222,8 @@ def test_a_number_in_the_building_name_is_no_room(tmp_path, a, b, persons):
 
 
 @pytest.mark.parametrize(("building", "path"), [
-    ("メゾン2000", ""), ("メゾン2000 305号室", "305"), ("メゾン2000-305", "305"), ("パレス12345", ""),
+    # Session 12: the building's number is its wing when no wing is named (メゾン2000 vs メゾン2001 at one block)
+    ("メゾン2000", ""), ("メゾン2000 305号室", "305\x1f2000"), ("メゾン2000-305", "305\x1f2000"), ("パレス12345", ""),
     ("コーポ山田205", "205"), ("ハイツ1203", "1203"),
 ])
 def test_room_path_of_a_numbered_building(building, path):

@@ -19,6 +19,7 @@ from ..evidence import ROOM_STAGES, resolve_persons
 from ..models import FilePrints, RowPrint
 from ..output import prepare_out
 from .keys import case_key, key_id
+from .normalise import KEYING
 
 log = logging.getLogger("leakscan")
 
@@ -101,17 +102,19 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
         f["persons"] = len({person_of[id(r)] for r in rows})
     # the overlap compares persons as the count tells them apart (rooms and wings resolved with the leak set)
     prints = [{prefix(person_of[id(r)]) for r in rows} for rows in rows_by_file]
-    overlapping = _overlaps(result, set(leak), _leak_paths(rows_by_file), files)
+    leak_paths = _leak_paths(rows_by_file)
+    overlapping = _overlaps(result, set(leak), leak_paths, files)
     persons = counted.to_json()
     persons["files"] = files
     persons["fingerprints"] = sorted({k.hex() for k in counted.persons})
     persons["fingerprint"] = "HMAC-SHA256(case.key, name key \\x1f address key [\\x1f room [\\x1f wing]])"
     persons["room_stages"] = list(ROOM_STAGES)
+    persons["keying"] = KEYING
     persons["chains"] = stage_chains(all_rows)
     persons["joined"] = sorted(k.hex() for k in joined_keys(all_rows, counted.persons))
     persons["key_id"] = key_id(key)
     result.extra["persons"] = persons
-    result.extra["overlap"] = _matrix(files, prints, overlapping, config.min_overlap)
+    result.extra["overlap"] = _matrix(files, prints, overlapping, config.min_overlap, leak_paths)
     log.debug("persons: %d records, %d unique", counted.records, counted.unique)
 
 
@@ -169,8 +172,24 @@ class _Overlap:
     """A records file outside the leak set: its persons and, per counted file, the persons they share, with rooms
     and wings resolved over the leak set and this file together (as one count of both would tell them apart)."""
 
-    def __init__(self, info: dict[str, Any], persons: set[int], shared: dict[int, set[int]]) -> None:
-        self.info, self.persons, self.shared = info, persons, shared
+    def __init__(self, info: dict[str, Any], persons: set[int], shared: dict[int, set[int]],
+                 paths: dict[int, set[tuple[int, ...]]]) -> None:
+        self.info, self.persons, self.shared, self.paths = info, persons, shared, paths
+
+
+def _shared_outside(a: _Overlap, b: _Overlap, leak: LeakPaths) -> int:
+    """Persons two files outside the leak set share, with rooms and wings resolved over the leak set and both files
+    together (as one count of the three would tell them apart): a copy without its room in one file joins the only
+    room the other holds."""
+    shared = 0
+    for k in a.paths.keys() & b.paths.keys():
+        mine, theirs, leaked = a.paths[k], b.paths[k], leak.get(k, {}).keys()
+        if mine == theirs == {(k,)} and leaked <= {(k,)}:  # no room anywhere (most persons)
+            shared += 1
+            continue
+        person = resolve_persons(mine | theirs | set(leaked))
+        shared += len({person[p] for p in mine} & {person[p] for p in theirs})
+    return shared
 
 
 def _persons_of(paths: dict[int, set[tuple[int, ...]]], leak: LeakPaths) -> tuple[set[int], dict[int, set[int]]]:
@@ -202,7 +221,8 @@ def _overlaps(result: ScanResult, leak: set[int], leak_paths: LeakPaths, files: 
             continue
         if sum(1 for x in fp.persons if x in leak_paths) < result.config.min_overlap:
             continue  # a person shared lies in a name and address shared (building set aside): cheap first test
-        persons, shared_by_file = _persons_of(fp.paths(), leak_paths)
+        paths = fp.paths()
+        persons, shared_by_file = _persons_of(paths, leak_paths)
         shared = len(set().union(*shared_by_file.values())) if shared_by_file else 0
         if shared < result.config.min_overlap:
             continue
@@ -215,24 +235,27 @@ def _overlaps(result: ScanResult, leak: set[int], leak_paths: LeakPaths, files: 
             hit.matched_rules.append(Reason.RECORD_OVERLAP)
         found.append(_Overlap({"id": i + 1, "path": hit.location.display(), "role": "overlap", "records": fp.records,
                                "persons": len(persons), "sha256": hit.digests.sha256 if hit.digests else None},
-                              persons, shared_by_file))
+                              persons, shared_by_file, paths))
     return found
 
 
 def _matrix(files: list[dict[str, Any]], prints: list[set[int]], overlapping: list[_Overlap],
-            min_overlap: int) -> dict[str, Any]:
+            min_overlap: int, leak: LeakPaths) -> dict[str, Any]:
     """How many persons each pair of files shares (the diagonal: persons in the file). Two counted files compare
-    the count's persons; a file outside the leak set compares its persons resolved with the leak set."""
-    members: list[tuple[dict[str, Any], set[int], dict[int, set[int]] | None]] = \
-        [(f, p, None) for f, p in zip(files, prints, strict=True)] + [(o.info, o.persons, o.shared) for o in overlapping]
+    the count's persons; a file outside the leak set and a counted file, its persons resolved with the leak set;
+    two files outside it, their persons resolved with the leak set and each other (_shared_outside)."""
+    members: list[tuple[dict[str, Any], set[int], _Overlap | None]] = \
+        [(f, p, None) for f, p in zip(files, prints, strict=True)] + [(o.info, o.persons, o) for o in overlapping]
     shown = members[:MATRIX_CAP]
 
     def cell(a: int, b: int) -> int:
-        (_f, pa, sa), (_g, pb, sb) = shown[a], shown[b]
-        if sa is None and sb is not None:
-            return len(sb.get(a, ()))
-        if sb is None and sa is not None:
-            return len(sa.get(b, ()))
+        (_f, pa, oa), (_g, pb, ob) = shown[a], shown[b]
+        if oa is None and ob is not None:
+            return len(ob.shared.get(a, ()))
+        if ob is None and oa is not None:
+            return len(oa.shared.get(b, ()))
+        if oa is not None and ob is not None and a != b:
+            return _shared_outside(oa, ob, leak)
         return len(pa & pb)
 
     return {

@@ -526,11 +526,24 @@ def split_building(text: str) -> tuple[str, str]:
     """
     if _MARK in text:
         head, _mark, rest = text.partition(_MARK)
-        block, building = _split(rest, pattern=_BLOCK_AFTER_TOWN)
+        block, building = _go_as_wing(*_split(rest, pattern=_BLOCK_AFTER_TOWN))
         return head + block, building
     if text.startswith("北海道"):  # a town not found: 月寒東3-18-1-72 may be 条-丁目-番-号, keep four numbers
         return _split(text, _MAX_BLOCK_PARTS + 1)
-    return _split(text)
+    return _go_as_wing(*_split(text))
+
+
+# 団地: the 号棟 is the block's 号 (3丁目12番5号棟203号室 reads 3-12 and wing 5). Typed again after the block
+# (3-12-5 5号棟203) the 号 equal to the wing's number is that wing, not a third block number: one address
+_GO_WING = re.compile(r"(\d+)(?:号棟|棟|号館)")
+_THIRD_NUMBER = re.compile(r"(?<![\d-])\d+-\d+-(\d+)$")
+
+
+def _go_as_wing(address: str, building: str) -> tuple[str, str]:
+    wing, third = _GO_WING.match(building), _THIRD_NUMBER.search(address)
+    if wing and third and int(wing.group(1)) == int(third.group(1)):
+        return address[:third.start(1) - 1], building
+    return address, building
 
 
 def drop_building(text: str) -> str:
@@ -556,8 +569,17 @@ _ROOM_NUMBER = re.compile(f"\\d+|[{_KN}]+(?=号|室|$)")
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7", "VIII": "8", "IX": "9", "X": "10"}
 _WING = re.compile(f"(?<![A-Za-z])([A-Za-z]|[IVX]{{2,4}})\\s*(?:号棟|番館|号館|番棟|棟|館)"
                    f"|(\\d+|[{_KN}]+|[東西南北本新])\\s*(?:号棟|番館|号館|番棟|棟|館)")
-# a letter glued after digits is a wing too (メゾン2000A-201), but not F after a floor's digits (3F301, 2F-301)
-_WING_LETTER = re.compile(r"(?:(?<![A-Za-z\d])|(?<=\d)(?![Ff]))([A-Za-z])-?(\d{3,4})(?!\d)")
+# a letter (or a Roman numeral: サンハイツII-101) right before a room of three or four digits, glued or after a
+# dash or a space (A101, A-101, A 101); glued after digits too (メゾン2000A-201), but not F after a floor's digits
+# (3F301, 2F-301)
+_WING_LETTER = re.compile(r"(?:(?<![A-Za-z\d])|(?<=\d)(?![Ff]))(VIII|VII|VI|IV|IX|III|II|[A-Za-z])[-\s]?$")
+_WING_ROOM = re.compile(r"\d{3,4}(?!\d)")
+# a building's own number, when no wing is named: 第2コーポ (第二 = 第2), or digits ending the building's name right
+# before the room (コーポ山田1-101, メゾン2000 305号室, ハイツ21 #101), or before its floor (メゾン2000 3F301). Like a
+# wing it tells namesakes in 第2 and 第3 (or in 1-101 and 2-101) apart, and a copy typed without it joins the only
+# building holding that room
+_BUILDING_NO = re.compile(f"第(\\d+|[{_KN}]+)|(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fff])(\\d+)(?!\\d)"
+                          "(?=[-\\s#]*(?:\\d+(?:[Ff]|階)[-\\s#]*)?$)")
 
 
 def room_token(building: str) -> str:
@@ -574,16 +596,14 @@ def room_path(building: str) -> str:
     room, raw, at = _room(building)
     if not room:
         return ""
-    letter = _WING_LETTER.match(raw, max(at - 2, 0))
-    if letter is None or letter.start(2) != at:
-        letter = _WING_LETTER.match(raw, max(at - 1, 0))
-    if letter is not None and letter.start(2) == at:
+    letter = _WING_LETTER.search(raw, 0, at) if _WING_ROOM.match(raw, at) else None
+    if letter is not None:
         return f"{room}\x1f{_wing(letter.group(1))}"
     wings = list(_WING.finditer(raw, 0, at))
-    if not wings:
-        return room
-    ident = wings[-1].group(1) or wings[-1].group(2)
-    return f"{room}\x1f{_wing(ident)}"
+    if wings:
+        return f"{room}\x1f{_wing(wings[-1].group(1) or wings[-1].group(2))}"
+    numbers = [m for m in _BUILDING_NO.finditer(raw, 0, at) if _number(m.group(1) or m.group(2))]
+    return f"{room}\x1f{_number(numbers[-1].group(1) or numbers[-1].group(2))}" if numbers else room
 
 
 def _wing(ident: str) -> str:
@@ -601,7 +621,7 @@ def _room(building: str) -> tuple[str, str, int]:
     written = list(_ROOM_WRITTEN.finditer(text))
     if written:  # a number written as the room (205号室) is the room, whatever note or number follows it
         number = _number(written[-1].group(1))
-        return (number, raw, written[-1].start(1)) if number else ("", raw, 0)
+        return (number, raw, written[-1].start(1)) if _is_room(number) else ("", raw, 0)
     numbers = list(_ROOM_NUMBER.finditer(text))
     for k in range(len(numbers) - 1, -1, -1):
         m = numbers[k]
@@ -611,8 +631,15 @@ def _room(building: str) -> tuple[str, str, int]:
         # a room: three digits or more, or apart from the building's name (-2, #2, "2", 2号室); ハイツ21 is a name
         if len(run) >= 3 or start == 0 or text[start - 1] in _ROOM_BEFORE or text[end:end + 1] in ("号", "室"):
             number = _number(run)
-            return (number, raw, start) if number else ("", raw, 0)
+            return (number, raw, start) if _is_room(number) else ("", raw, 0)
     return "", raw, 0
+
+
+def _is_room(number: str) -> bool:
+    """A room number has one to four digits (1203 is room 03 of the 12th floor): five or more are a building's
+    name glued to its room (メゾン2000201号室: 2000|201 or 20002|01, no reader can tell), so no room is read and the
+    copy joins the only room its name holds at that address, as a copy typed without the room does."""
+    return 0 < len(number) <= 4
 
 
 def _number(run: str) -> str:
@@ -654,6 +681,12 @@ def _before_building(text: str) -> str:
 
 
 # ---------------------------------------------------------------- the rules, in the order applied
+# The keying these rules make: raised whenever a change gives a row another key or room path (Session 12: building
+# numbers as wings, 3-12-5 5号棟 = 3-12 wing 5). Written in findings.json (persons.keying); merge combines persons
+# only of one keying, since fingerprints made by two keyings do not compare (the tool's version never changed with
+# the rules: a Session 11 and a Session 12 scan of the same rows merged gave one record two persons)
+KEYING = 12
+
 Step = Callable[[str], str] | None
 
 # (rule, step on the name, step on the address). The counter applies them one by one and reports how
