@@ -309,6 +309,7 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     if any(is_officials_header(v) for r in header_rows for v in r):
         return None  # a list of public officials (会派, 選挙区, 任期)
     sample = head[hi + 1:hi + 1 + SAMPLE_ROWS]
+    mapping = _staff_roster(header_rows[-1], mapping, sample)
     joint = sorted({c for r in header_rows for c, v in enumerate(r) if isinstance(v, str)
                     and N.is_joint_header(normalise_header(v))})
     joint = [c for c in joint if _joint_column([cell_text(r[c]) if c < len(r) else "" for r in sample])]
@@ -350,6 +351,43 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     joint = [c for c in joint if c not in {c for p in kept for cols in p.cols.values() for c in cols}]
     return SheetPlan(kept, context, {c: _label(head, hi, c) for cols in context.values() for c in cols}, joint,
                      _joint_readings(header_rows, joint))
+
+
+# what a staff roster's rows hold about each person beside the name and address (電話, 生年月日, 性別 ...)
+_ATTRIBUTES = frozenset({"phone", "birth", "sex", "age", "postcode", "email", "reading", "emergency_contact"})
+ROSTER_DISTINCT = 0.8  # of a staff roster's names and addresses in the sample, the share that are distinct at least
+ROSTER_HOMES = 0.8  # of its addresses, the share that are house addresses (values.looks_like_home_address) at least
+
+
+def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: Sequence[Sequence[object]]
+                  ) -> dict[int, Header]:
+    """A list of our own staff with their home addresses (担当者名 | 住所 | 電話): the staff column is the row's name.
+
+    A staff word (担当者名, 記入者: signatures ``[staff]``) names who is in charge of what a row is about (an item's
+    保管場所, a visit's 訪問先), so it is no person the list is about; but when the row is about that staff member
+    alone it is a staff roster, and employees' home addresses leak like anyone's. That is so when the header names no
+    one else (no name column of any role), no thing or place (品名, 保管場所, 施設名, 会社名: excluded words other than
+    staff and a department or title), the row's own address and a personal attribute beside it (電話, 生年月日, 性別);
+    and when the sample's rows are distinct people at their homes: the staff names and the addresses mostly distinct
+    (an inventory or a visit log names the same few staff again and again) and the addresses house addresses with a
+    block number (a shelf or a store room has none). Else ``mapping`` as it is."""
+    if any(_base(h.field) == "name" for h in mapping.values()):
+        return mapping
+    staff = [c for c, v in enumerate(header) if c not in mapping and is_staff_header(v)]
+    own = {h.field for h in mapping.values() if not h.role and h.main}
+    if len(staff) != 1 or "address" not in own or not own & _ATTRIBUTES:
+        return mapping
+    if any(h.field in CONTEXT_FIELDS - {"position"} for h in mapping.values()) or any(
+            c not in mapping and c != staff[0] and is_excluded(v) for c, v in enumerate(header)):
+        return mapping  # 会社名 | 担当者名 (a client's contact person), 品名 | 保管場所 | 担当者名 (an inventory)
+    names = [t for r in sample if staff[0] < len(r) and (t := cell_text(r[staff[0]]))]
+    at = sorted(c for c, h in mapping.items() if h.field == "address" and not h.role and h.main)
+    homes = [" ".join(t for c in at if c < len(r) and (t := cell_text(r[c]))) for r in sample]
+    homes = [h for h in homes if h]
+    if (len(names) < 3 or len(set(names)) < ROSTER_DISTINCT * len(names) or len(set(homes)) < ROSTER_DISTINCT * len(homes)
+            or share(homes, V.looks_like_home_address) < ROSTER_HOMES):
+        return mapping
+    return {**mapping, staff[0]: Header("name")}
 
 
 def _joint_readings(header_rows: Sequence[Sequence[object]], joint: Sequence[int]) -> dict[int, int]:
@@ -1013,6 +1051,8 @@ def _new_shape(block: Sequence[Sequence[object]], known: set[tuple[str, ...]]) -
         j = i
         while j > prev and _shape(block[j - 1]) not in known:
             j -= 1
+        while j < i and sum(1 for v in block[j] if v not in ("", None)) < 2:
+            j += 1  # blank rows or a title between the list and the table: the table starts after them
         run = block[j:j + SHAPE_RUN]
         if (len(run) == SHAPE_RUN and all(_shape(r) not in known for r in run) and _hint(_text(run))
                 and all(sum(1 for v in r if v not in ("", None)) >= 2 for r in run)):

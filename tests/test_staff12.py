@@ -1,0 +1,135 @@
+"""staff12: lists of our own staff with their home addresses are persons; lists staff are in charge of are not.
+
+A staff word in a header (担当者名, 記入者: signatures/pii_columns.toml ``[staff]``) names who is in charge of what a
+row is about (an item's 保管場所, a visit), so fp11 made it no person's column: but a staff roster
+(担当者名 | 住所 | 電話) lists employees with their home addresses, personal data that leaks like a client's (a miss
+on main). The rule (pii._staff_roster): the staff column is the row's name when the header names no one else, no
+thing or place, the row's own address and a personal attribute, and the sample's rows are distinct people at house
+addresses (values.looks_like_home_address). Values: Faker ja_JP with fixed seeds; never real data.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+
+import pytest
+from conftest import run_leakscan
+from faker import Faker
+from test_fp11 import titled_inventory
+
+from scanner.detectors.pii import SheetKind, analyse_sheet
+from scanner.detectors.values import looks_like_home_address
+from tests import pii_data as P
+
+Rows = list[list[object]]
+
+
+def staff(n: int, seed: int = 1212) -> list[dict[str, str]]:
+    fk = Faker("ja_JP")
+    fk.seed_instance(seed)
+    rnd = random.Random(seed)
+    return [{"name": fk.name(), "kana": fk.kana_name(), "address": fk.address(), "phone": fk.phone_number(),
+             "postcode": fk.postcode(), "birth": fk.date_of_birth(minimum_age=20, maximum_age=65).isoformat(),
+             "sex": rnd.choice(["男", "女"]), "hired": fk.date_between("-20y").isoformat(),
+             "dept": rnd.choice(["総務部", "介護課", "営業部"])} for _ in range(n)]
+
+
+STAFF = staff(40)
+
+
+def _split(address: str) -> tuple[str, str]:
+    m = re.match(r"(.+?[都道府県].+?[市区町村郡])(.*)", address)
+    assert m is not None
+    return m.group(1), m.group(2)
+
+
+def roster(layout: str, people: list[dict[str, str]] = STAFF) -> Rows:
+    if layout == "short":
+        return [["担当者名", "住所", "電話"]] + [[s["name"], s["address"], s["phone"]] for s in people]
+    if layout == "full":
+        return [["No", "担当者名", "フリガナ", "性別", "生年月日", "入社日", "部署", "住所", "電話番号"]] + [
+            [i + 1, s["name"], s["kana"], s["sex"], s["birth"], s["hired"], s["dept"], s["address"], s["phone"]]
+            for i, s in enumerate(people)]
+    if layout == "split":
+        return [["担当者", "郵便番号", "住所1", "住所2", "携帯"]] + [
+            [s["name"], s["postcode"], *_split(s["address"]), s["phone"]] for s in people]
+    if layout == "titled":
+        return [["担当者一覧", "", "2024年度"], ["記入者", "住所", "生年月日"]] + [
+            [s["name"], s["address"], s["birth"]] for s in people]
+    raise ValueError(layout)
+
+
+@pytest.mark.parametrize("layout", ["short", "full", "split", "titled"])
+def test_a_staff_roster_with_home_addresses_is_persons(layout):
+    found = analyse_sheet("職員", iter(roster(layout)))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(STAFF)
+    assert {e["name"] for e in found.examples(True)} <= {s["name"] for s in STAFF}
+
+
+def test_a_staff_roster_below_an_inventory_is_found_whole():
+    """Below the inventory's 600 rows, a blank row, then the roster with its header: every person (the shape search
+    started the window at the first row it looked at, past the header and six persons: 34 of 40)."""
+    rows = P.inventory(P.people(600, seed=5)) + [[]] + roster("short")
+    found = analyse_sheet("一覧", iter(rows))
+    assert found is not None and found.count == len(STAFF) and found.header_row == 603
+
+
+def _few_staff_visits() -> Rows:
+    few = STAFF[:4]
+    return [["訪問日", "担当者名", "住所", "電話"]] + [[f"2024-05-{i % 28 + 1:02d}", few[i % 4]["name"], s["address"],
+                                                  s["phone"]] for i, s in enumerate(STAFF)]
+
+
+@pytest.mark.parametrize("rows", [
+    pytest.param(_few_staff_visits(), id="visit log: the same four staff, the clients' addresses"),
+    pytest.param([["会社名", "担当者名", "住所", "電話"]] + [[f"株式会社{s['name'][:2]}", s["name"], s["address"], s["phone"]]
+                                                    for s in STAFF], id="a client company's contact person"),
+    pytest.param([["担当者名", "住所", "電話"]] + [[s["name"], f"{s['address'][:6]}倉庫{i % 3 + 1}番棚", s["phone"]]
+                                            for i, s in enumerate(STAFF)], id="places of things, no house numbers"),
+    pytest.param([["品名", "担当者名", "住所", "電話"]] + [["車椅子", s["name"], s["address"], s["phone"]] for s in STAFF],
+                 id="a column naming things"),
+    pytest.param([["資産番号", "設置住所", "担当者", "電話"]] + [[1000 + i, "東京都新宿区西新宿2-8-1", s["name"], s["phone"]]
+                                                    for i, s in enumerate(STAFF)], id="one office address"),
+])
+def test_lists_staff_are_in_charge_of_are_no_persons(rows):
+    assert analyse_sheet("一覧", iter(rows)) is None
+
+
+def test_fp11_inventories_stay_quiet():
+    assert analyse_sheet("一覧", iter(titled_inventory(600))) is None
+    assert analyse_sheet("一覧", iter(titled_inventory(2000, [""] * 16, title=False))) is None
+    assert analyse_sheet("一覧", iter(P.inventory(P.people(600, seed=5)))) is None
+
+
+@pytest.mark.parametrize(("text", "home"), [
+    ("東京都多摩市三筋3丁目26番17号", True), ("新宿区西新宿2-8-1", True), ("大阪府大阪市北区梅田一丁目", True),
+    ("山形県鶴岡市大字羽黒町手向字手向123番地", True), ("123 Main Street", True),
+    ("東京都千代田区倉庫1番棚", False), ("東京都港区", False), ("本館2階書庫", False), ("東京都新宿区倉庫2号棚", False),
+])
+def test_house_addresses(text, home):
+    assert looks_like_home_address(text) is home
+
+
+def _persons(out) -> dict[str, int]:
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    return {f["path"].rsplit("/", 1)[-1]: sum(s["records"] for s in f["pii"]["sheets"] if s["kind"] == "persons")
+            for f in doc["files"] if f.get("pii")}
+
+
+def test_staff_rosters_counted_inventories_not_through_the_cli(tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "職員名簿.xlsx").write_bytes(P.xlsx_bytes({"職員": roster("full")}))
+    (share / "担当者.csv").write_bytes(P.csv_bytes(roster("short", staff(30, seed=77))))
+    (share / "備品点検表.xlsx").write_bytes(P.xlsx_bytes({"一覧": titled_inventory(600)}))
+    (share / "備品.xlsx").write_bytes(P.xlsx_bytes({"一覧": P.inventory(P.people(600, seed=5))}))
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    persons = _persons(out)
+    assert persons.get("職員名簿.xlsx") == 40 and persons.get("担当者.csv") == 30, persons
+    assert not persons.get("備品点検表.xlsx") and not persons.get("備品.xlsx"), persons
+    for s in STAFF[:5]:  # no personal value on the terminal
+        assert s["name"] not in proc.stdout + proc.stderr
