@@ -133,3 +133,38 @@ def test_staff_rosters_counted_inventories_not_through_the_cli(tmp_path):
     assert not persons.get("備品点検表.xlsx") and not persons.get("備品.xlsx"), persons
     for s in STAFF[:5]:  # no personal value on the terminal
         assert s["name"] not in proc.stdout + proc.stderr
+
+
+# --- rows of the list again, persons in its columns (review11c #7, fp11's trade-off) ------------------------------
+
+def _reordered(inv: Rows) -> Rows:
+    """The inventory's rows as 担当者名 | 品名 | 数量 | 保管場所 (another clerk's column order), no header."""
+    return [[r[3], r[0], r[1], r[2]] for r in inv[1:]]
+
+
+@pytest.mark.parametrize("seed", [5, 6], ids=["the same rows again", "other rows"])
+def test_inventory_rows_in_another_column_order_are_no_persons(seed):
+    inv = P.inventory(P.people(600, seed=5))
+    assert analyse_sheet("一覧", iter(inv + _reordered(P.inventory(P.people(600, seed=seed))))) is None
+
+
+def test_inventory_rows_in_another_column_order_with_the_same_places_and_staff_are_no_persons():
+    """Places that are house addresses (the equipment of 12 branch offices) and the same staff: the reordered rows'
+    addresses cannot tell, their values can (the list's own staff names and places again)."""
+    ps = staff(12, seed=31)
+    rows: Rows = [["品名", "数量", "保管場所", "担当者名", "備考"]]
+    rows += [[f"備品{i:04d}", i % 9 + 1, ps[i % 12]["address"], ps[(i * 7) % 12]["name"], ""] for i in range(600)]
+    assert analyse_sheet("一覧", iter(rows)) is None
+    assert analyse_sheet("一覧", iter(rows + _reordered(rows))) is None
+
+
+@pytest.mark.parametrize("phone", [False, True])
+def test_persons_typed_in_the_inventorys_staff_and_place_columns_are_found(phone):
+    """Residents' names under the inventory's 担当者名 and their home addresses under its 保管場所 (…区倉庫1番棚 above):
+    a table of its own (fp11 took them for the list's rows: 60 persons lost)."""
+    ps = staff(60, seed=8)
+    inv = P.inventory(P.people(600, seed=5))
+    found = analyse_sheet("一覧", iter(inv + [["", 30 + i, s["address"], s["name"], s["phone"] if phone else ""]
+                                            for i, s in enumerate(ps)]))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 60
+    assert {e["name"] for e in found.examples(True)} <= {s["name"] for s in ps}

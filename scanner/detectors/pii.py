@@ -1084,15 +1084,53 @@ def _another_list(name: str, head: Sequence[Sequence[object]], window: Sequence[
         return trial is not None
     at = _things_header(head)
     header = head[at] if at is not None else _first_filled(head)[0]
+    own = [r for r in head if _shape(r) in known][:SAMPLE_ROWS]
+    if (same := _same_kind_as_places(trial, header, own)) is not None:
+        return not same
     staff = {column_letter(first_col + c) for c, v in enumerate(header) if is_staff_header(v)}
     things = {column_letter(first_col + c) for c, v in enumerate(header) if is_excluded(v)}
     if set(trial.columns.get("name", ())) <= staff and set(trial.columns.get("address", ())) <= things:
         return False  # its names are under the list's 担当者名, its addresses under 保管場所: the list's own rows
-    own = [r for r in head if _shape(r) in known][:SAMPLE_ROWS]
     base = _sinkless(name, own, first_row, first_col) if own else None
     if base is None:  # the list's rows give no columns to compare: its rows with more of its header's columns filled?
         return not _fills_its_header(window, known, header)
     return any(trial.columns.get(f) != base.columns.get(f) for f in ("name", "address"))
+
+
+PLACES_AGAIN = 0.8  # of a window's names and addresses, the share found among the list's staff and places: its rows
+
+
+def _same_kind_as_places(trial: SheetFinding, header: Sequence[object], own: Sequence[Sequence[object]]) -> bool | None:
+    """Below a list of things kept at places (an inventory's 保管場所: …区倉庫1番棚, with its 担当者名), are the window's
+    "persons" the list's own rows (True), people at their homes (False), or can the values not tell (None)?
+
+    The list's places are the values under its header's place columns (excluded words other than staff and a thing's
+    name: 保管場所, 設置場所; not 施設名) that read as addresses. The window's rows are the list's own when their names are mostly the list's staff
+    names and their addresses its places (the same rows again, in any column order: review11c #7), or when neither
+    the places nor the window's addresses are house addresses (values.looks_like_home_address: a shelf has no block
+    number). They are people of their own when their addresses are house addresses and the list's places are not,
+    whichever of its columns they were typed in (names under 担当者名, homes under 保管場所: fp11's trade-off)."""
+    things = [c for c, v in enumerate(header) if is_excluded(v) and not is_staff_header(v) and not _names_a_thing([v])]
+    columns = [[cell_text(r[c]) for r in own if c < len(r)] for c in things]
+    places = [v for vals in columns if mostly(vals, _strict_address, 0.5) for v in vals if v]
+    if not places:
+        return None
+    records = trial.records
+    names = [r.fields.get("name", "") for r in records]
+    addresses = [r.fields.get("address", "") for r in records]
+    staff = {t for c, v in enumerate(header) if is_staff_header(v) for r in own if c < len(r) and (t := cell_text(r[c]))}
+    known = set(places)
+    if (share(names, staff.__contains__) >= PLACES_AGAIN
+            and share(addresses, known.__contains__) >= PLACES_AGAIN):
+        return True
+    if share(places, V.looks_like_home_address) >= 0.5:
+        return None  # the list keeps its things at house addresses (branch offices): the values cannot tell
+    homes = share(addresses, V.looks_like_home_address)
+    return False if homes >= ROSTER_HOMES else True if homes < 0.5 else None
+
+
+def _strict_address(v: str) -> bool:
+    return V.looks_like_address(v, strict=True)
 
 
 def _fills_its_header(window: Sequence[Sequence[object]], known: set[tuple[str, ...]], header: Sequence[object]) -> bool:
