@@ -168,3 +168,55 @@ def test_persons_typed_in_the_inventorys_staff_and_place_columns_are_found(phone
                                             for i, s in enumerate(ps)]))
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == 60
     assert {e["name"] for e in found.examples(True)} <= {s["name"] for s in ps}
+
+
+# --- the shape search bounded by what it costs, not by a count of windows ---------------------------------------
+
+def _small_tables_then_persons(tables: int) -> Rows:
+    """An inventory, then ``tables`` small header-less facility tables (8 rows, each of its own width: a shape of its
+    own), each followed by 600 more inventory rows, then 60 residents header-less."""
+    fac = P.facility_list(P.people(8 * tables, seed=21))[1:]
+    rows = P.inventory(P.people(600, seed=5))
+    for t in range(tables):
+        rows += [[r[0], r[1], r[2], *[""] * t, 20 + t] for r in fac[t * 8:(t + 1) * 8]]
+        rows += P.inventory(P.people(600, seed=30 + t))[1:]
+    return rows + [[s["name"], s["kana"], s["address"], s["phone"]] for s in staff(60, seed=44)]
+
+
+def _counting(monkeypatch) -> list[int]:
+    from scanner.detectors import pii
+
+    classified = [0, 0]  # trial classifications, rows they read
+    real = pii._sinkless
+
+    def counted(name, rows, *args):
+        classified[0] += 1
+        classified[1] += len(rows)
+        return real(name, rows, *args)
+
+    monkeypatch.setattr(pii, "_sinkless", counted)
+    return classified
+
+
+def test_a_person_list_below_five_small_other_tables_is_found(monkeypatch):
+    """Each small table is a window the search refuses; after 4 (SHAPE_TRIES, session 11) it looked for headers only
+    and the residents below the fifth were missed. A small table costs its own rows now."""
+    classified = _counting(monkeypatch)
+    found = analyse_sheet("一覧", iter(_small_tables_then_persons(5)))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 60
+    assert classified[0] >= 5  # each small table was tried (and refused)
+
+
+def test_the_shape_search_below_a_sparse_list_costs_a_bounded_share_of_its_rows(monkeypatch):
+    """A list whose rows rarely share a shape starts a window every few hundred rows (review11c #2): the rows its refused
+    trials classify stay within pii._shape_allowance of the rows read (a floor and 1 in 256 rows), plus the window
+    that passed it and the list's own rows read once."""
+    from test_review11c import sparse_inventory
+
+    from scanner.detectors import pii
+
+    classified = _counting(monkeypatch)
+    n = 20000
+    assert analyse_sheet("一覧", iter(sparse_inventory(n))) is None
+    window = pii.HEADER_SCAN_ROWS + pii.SAMPLE_ROWS
+    assert classified[1] <= pii._shape_allowance(n) + window + pii.SAMPLE_ROWS, classified

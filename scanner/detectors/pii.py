@@ -957,13 +957,15 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     lo = 1  # the hinted rows above a hit are walked back to here at most (not into a window already classified)
     pin: int | None = None  # a name+address header inside a window that found nothing: the next window starts there
     known: set[tuple[str, ...]] = set()  # below a header naming no persons: the shapes of its list's rows
-    tries = SHAPE_TRIES  # windows of new shapes the search may still refuse (each costs two trial classifications)
+    spent = 0  # rows classified in trial classifications of refused shape windows (their cost: SHAPE_ALLOWANCE)
+    bases: dict[tuple[int, ...], SheetFinding | None] = {}  # the list's own rows read header-less, per set of them
     while True:
         if headers_only and not known:  # the list's rows (a shape seen once is its header's or a title's)
             known = {k for k, n in Counter(map(_shape, head)).items() if n > 1} or {()}
         if pin is not None:
             start, pin = pin, None
-        elif (start_at := _next_window(rows, at, lo, headers_only, done, known if tries > 0 else None)) is None:
+        elif (start_at := _next_window(rows, at, lo, headers_only, done,
+                                       known if spent < _shape_allowance(done + at) else None)) is None:
             block = list(islice(stream, LATER_BLOCK))
             if not block:
                 return None
@@ -977,11 +979,12 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
             start, at = start_at
             if start < 0:
                 continue
-            if headers_only and not _another_list(name, head, rows[start:start + HEADER_SCAN_ROWS + SAMPLE_ROWS],
-                                                  known, first_row + done + start, first_col):
-                known |= {_shape(r) for r in rows[start:start + HEADER_SCAN_ROWS + SAMPLE_ROWS]}
-                tries -= 1
-                continue
+            if headers_only:
+                window, cost = _shaped_window(rows, start, known), [0]
+                if not _another_list(name, head, window, known, first_row + done + start, first_col, bases, cost):
+                    known |= {_shape(r) for r in window}
+                    spent += cost[0]
+                    continue
         taken: list[Sequence[object]] = []
         read = [0]
 
@@ -1033,9 +1036,30 @@ def _shape(row: Sequence[object]) -> tuple[str, ...]:
 
 SHAPE_STRIDE = 8  # rows of a block whose shape is looked at (a table of this many rows or more is always seen)
 SHAPE_RUN = 3  # rows of a new shape in a row that start a header-less table below a header naming no persons
-# windows of new shapes refused below one list before the search for them ends (a list whose rows rarely share a
-# shape, checks marked at random in 16 columns, started a window every few hundred rows: hours on 1,000,000 rows)
-SHAPE_TRIES = 4
+# What the shape search may spend below one list on trial classifications of windows it refuses, in rows classified:
+# SHAPE_FLOOR rows, and one row in SHAPE_SHARE of the rows read. A list whose rows rarely share a shape (checks marked
+# at random in 16 columns) starts a window every few hundred rows, each a trial of ~520 rows: unbounded, 1,000,000
+# rows took hours (review11c #2); a count of windows (4, session 11) missed a table below five small other tables.
+SHAPE_FLOOR = 8 * (HEADER_SCAN_ROWS + SAMPLE_ROWS)
+SHAPE_SHARE = 256
+
+
+def _shape_allowance(read: int) -> int:
+    """Rows the shape search may classify in refused trials once ``read`` rows of the sheet were read."""
+    return SHAPE_FLOOR + read // SHAPE_SHARE
+
+
+def _shaped_window(rows: Sequence[Sequence[object]], start: int, known: set[tuple[str, ...]]) -> list[Sequence[object]]:
+    """The rows of a shape window tried as a table of its own: from ``start``, up to a sample's rows, ending before
+    SHAPE_STRIDE rows in a row of the list's known shapes (a small other table between runs of the list's rows costs
+    its own rows, not a whole sample's)."""
+    end = min(len(rows), start + HEADER_SCAN_ROWS + SAMPLE_ROWS)
+    run = 0
+    for i in range(start, end):
+        run = run + 1 if _shape(rows[i]) in known else 0
+        if run == SHAPE_STRIDE:
+            return list(rows[start:i + 1 - SHAPE_STRIDE])
+    return list(rows[start:end])
 
 
 def _new_shape(block: Sequence[Sequence[object]], known: set[tuple[str, ...]]) -> int | None:
@@ -1070,28 +1094,37 @@ def _sinkless(name: str, rows: Sequence[Sequence[object]], first_row: int, first
 
 
 def _another_list(name: str, head: Sequence[Sequence[object]], window: Sequence[Sequence[object]],
-                  known: set[tuple[str, ...]], first_row: int, first_col: int) -> bool:
+                  known: set[tuple[str, ...]], first_row: int, first_col: int,
+                  bases: dict[tuple[int, ...], SheetFinding | None] | None = None, cost: list[int] | None = None) -> bool:
     """Below a header naming no persons, is a window of rows of a new shape (:func:`_new_shape`) a person table of its
     own, and not more rows of the list under the header (an inventory's rows with a remark column filled: its
     担当者名 and 保管場所 read without their header would be persons)? A header row always is tried. Else the window,
     read without a header, must be a person table whose name and address columns are not those the list's own rows
     give when read without their header; when those give none, its rows must not be the list's own with more of its
-    header's columns filled (:func:`_fills_its_header`)."""
+    header's columns filled (:func:`_fills_its_header`). ``cost[0]`` gets the rows classified for it (the list's own
+    rows once per set of them: ``bases`` keeps what they gave)."""
     if later_hint(window[:1], headers_only=True) is not None:
         return True
+    cost = cost if cost is not None else [0]
+    cost[0] += len(window)
     trial = _sinkless(name, window, first_row, first_col)
     if trial is None or trial.header_row is not None:
         return trial is not None
     at = _things_header(head)
     header = head[at] if at is not None else _first_filled(head)[0]
-    own = [r for r in head if _shape(r) in known][:SAMPLE_ROWS]
+    at_own = tuple(i for i, r in enumerate(head) if _shape(r) in known)[:SAMPLE_ROWS]
+    own = [head[i] for i in at_own]
     if (same := _same_kind_as_places(trial, header, own)) is not None:
         return not same
     staff = {column_letter(first_col + c) for c, v in enumerate(header) if is_staff_header(v)}
     things = {column_letter(first_col + c) for c, v in enumerate(header) if is_excluded(v)}
     if set(trial.columns.get("name", ())) <= staff and set(trial.columns.get("address", ())) <= things:
         return False  # its names are under the list's 担当者名, its addresses under 保管場所: the list's own rows
-    base = _sinkless(name, own, first_row, first_col) if own else None
+    bases = bases if bases is not None else {}
+    if at_own not in bases:
+        cost[0] += len(own)
+        bases[at_own] = _sinkless(name, own, first_row, first_col) if own else None
+    base = bases[at_own]
     if base is None:  # the list's rows give no columns to compare: its rows with more of its header's columns filled?
         return not _fills_its_header(window, known, header)
     return any(trial.columns.get(f) != base.columns.get(f) for f in ("name", "address"))
