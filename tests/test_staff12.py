@@ -220,3 +220,94 @@ def test_the_shape_search_below_a_sparse_list_costs_a_bounded_share_of_its_rows(
     assert analyse_sheet("一覧", iter(sparse_inventory(n))) is None
     window = pii.HEADER_SCAN_ROWS + pii.SAMPLE_ROWS
     assert classified[1] <= pii._shape_allowance(n) + window + pii.SAMPLE_ROWS, classified
+
+
+# --- .xlsb read through pyxlsb: cells merged down filled as calamine's are -------------------------------------------
+
+def _households_beta_xlsb() -> tuple[bytes, object]:
+    """tables11's household .xlsb (世帯番号, 郵便番号, 住所, 電話番号 merged over 3 members) with the Excel 2007 beta sheet
+    list calamine panics on: read by the pyxlsb fallback, which filled no merge (the members' addresses were lost)."""
+    from test_tables11 import households_xlsb
+    from test_xlsb import to_beta
+
+    layout = households_xlsb()
+    return to_beta(layout.data), layout
+
+
+def test_the_pyxlsb_fallback_fills_cells_merged_down(tmp_path):
+    from tests import jp_exports10_data as D
+
+    data, layout = _households_beta_xlsb()
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "世帯名簿.xlsb").write_bytes(data)
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet", "--name", "世帯名簿.xlsb")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    (hit,) = [f for f in doc["files"] if f.get("pii")]
+    assert "pyxlsb" in json.dumps(hit, ensure_ascii=False)  # the fallback read it (calamine refused the beta list)
+    assert [s["records"] for s in hit["pii"]["sheets"]] == [layout.records]
+    target = tmp_path / "persons.xlsx"
+    done = run_leakscan("persons", str(out), "--export", str(target), "--sources", str(share))
+    assert done.returncode == 0, done.stderr
+    got = D.export_by_file(target)["世帯名簿.xlsb"]
+    assert {(n, a) for n, (a, _) in got.items()} == layout.persons
+
+
+def test_a_merge_filled_by_the_fallback_counts_against_the_cell_cap():
+    """A BrtMergeCell down 1,000,000 rows at column 101 widens every short row below (2 cells each): the cells it adds
+    count against --max-cells (too-large at 50,000; the 4,100 cells read alone pass), never unbounded."""
+    import struct
+
+    from test_tables11 import _xlsb_record
+    from test_xlsb import to_beta
+
+    from scanner.errors import ReadError
+    from scanner.sheet import Caps
+    from scanner.tables import read_workbook
+    from tests import review_data as R
+
+    rows: Rows = [["氏名", "住所"], *([f"山田 {i}", ""] for i in range(2000))]
+    rows[1][1] = "東京都港区芝公園4-2-8"
+    for r in rows[:100]:  # pyxlsbwriter sizes its columns from the first 100 rows: those must be as wide
+        r.extend([""] * (101 - len(r)))
+    block = (_xlsb_record(177, struct.pack("<I", 1)) + _xlsb_record(176, struct.pack("<IIII", 1, 1_000_000, 100, 100))
+             + _xlsb_record(178))
+    rows[1][100] = "x"
+    end = _xlsb_record(146)
+
+    def add(body: bytes) -> bytes:
+        k = body.rindex(end) + len(end)  # BrtEndSheetData (its 3 bytes may occur in a cell record before it)
+        return body[:k] + block + body[k:]
+
+    data = to_beta(R.rewrite_part(P.xlsb_bytes({"名簿": rows}), "xl/worksheets/sheet1.bin", add))
+    with pytest.raises(ReadError) as e:
+        for sheet in read_workbook(data, "xlsb", Caps(max_cells=50_000)).sheets:
+            list(sheet.rows)
+    assert e.value.reason == "too-large"
+    (sheet,) = read_workbook(data, "xlsb", Caps(max_cells=1_000_000)).sheets  # within the cap: filled
+    assert [r[100] for r in list(sheet.rows)[1:2001:500]] == ["x"] * 4
+
+
+@pytest.mark.parametrize("damage", ["cut", "flip"])
+def test_a_damaged_beta_xlsb_ends_as_records_or_a_reason(tmp_path, damage):
+    data, _layout = _households_beta_xlsb()
+    if damage == "cut":
+        data = data[: len(data) * 2 // 3]
+    else:
+        rnd = random.Random(12)
+        buf = bytearray(data)
+        for at in rnd.sample(range(len(buf) // 3, len(buf)), 6):
+            buf[at] ^= 0x5A
+        data = bytes(buf)
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "世帯名簿.xlsb").write_bytes(data)
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    hits = [f for f in doc["files"] if f.get("pii")]
+    skipped = json.dumps(doc.get("skipped", []), ensure_ascii=False)
+    assert hits or "世帯名簿.xlsb" in skipped, (doc["files"], skipped)
