@@ -272,12 +272,32 @@ def _not_persons_header(row: Sequence[object], below: Sequence[Sequence[object]]
     customers) is what each row belongs to, not what it is: those rows stay with the header-less rules."""
     if any(isinstance(v, str) and is_officials_header(v) for v in row):
         return True
+    if _staff_and_places(row, below):
+        return True
     for c, v in enumerate(row):
         if _names_a_thing([v]):
             things = [t for r in below if c < len(r) and (t := cell_text(r[c]))]
             if not things or len(set(things)) * 2 > len(things):  # a thing a row (or most rows): a list of things
                 return True
     return False
+
+
+def _place_columns(header: Sequence[object], rows: Sequence[Sequence[object]]) -> list[int]:
+    """The header's columns naming where things are (an exclusion word that is no staff word and no thing's name:
+    保管場所, 設置場所; not 施設名, 品名) whose values in ``rows`` read as addresses (…区倉庫1番棚, a branch's address)."""
+    out = []
+    for c, v in enumerate(header):
+        if isinstance(v, str) and is_excluded(v) and not is_staff_header(v) and not _names_a_thing([v]):
+            if mostly([cell_text(r[c]) for r in rows if c < len(r)], _strict_address, 0.5):
+                out.append(c)
+    return out
+
+
+def _staff_and_places(row: Sequence[object], below: Sequence[Sequence[object]]) -> bool:
+    """A header naming our own staff in charge (担当者名) and where things are kept (保管場所, 設置場所, with addresses
+    below): an inventory or asset list, whatever its things (a few items repeated down the rows, unlike a list of
+    things of its own per row) and whatever its places (a branch office's house address): no person list."""
+    return any(is_staff_header(v) for v in row) and bool(_place_columns(row, below))
 
 
 def _first_filled(head: Sequence[Sequence[object]]) -> tuple[Sequence[object], Sequence[Sequence[object]]]:
@@ -1143,9 +1163,7 @@ def _same_kind_as_places(trial: SheetFinding, header: Sequence[object], own: Seq
     the places nor the window's addresses are house addresses (values.looks_like_home_address: a shelf has no block
     number). They are people of their own when their addresses are house addresses and the list's places are not,
     whichever of its columns they were typed in (names under 担当者名, homes under 保管場所: fp11's trade-off)."""
-    things = [c for c, v in enumerate(header) if is_excluded(v) and not is_staff_header(v) and not _names_a_thing([v])]
-    columns = [[cell_text(r[c]) for r in own if c < len(r)] for c in things]
-    places = [v for vals in columns if mostly(vals, _strict_address, 0.5) for v in vals if v]
+    places = [t for c in _place_columns(header, own) for r in own if c < len(r) and (t := cell_text(r[c]))]
     if not places:
         return None
     records = trial.records
