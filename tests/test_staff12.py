@@ -68,6 +68,17 @@ def test_a_staff_roster_with_home_addresses_is_persons(layout):
     assert {e["name"] for e in found.examples(True)} <= {s["name"] for s in STAFF}
 
 
+def test_a_staff_roster_with_emergency_contacts_counts_the_staff_at_their_homes():
+    """緊急連絡先氏名 was the only name column: the contacts became the rows' persons at the employees' addresses."""
+    rows = [["担当者名", "住所", "電話", "緊急連絡先氏名", "緊急連絡先電話"]] + [
+        [s["name"], s["address"], s["phone"], STAFF[(i + 7) % 40]["name"], STAFF[(i + 7) % 40]["phone"]]
+        for i, s in enumerate(STAFF)]
+    found = analyse_sheet("職員", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.columns["name"] == ["担当者名"]
+    own = [(r.fields["name"], r.fields["address"]) for r in found.records if not r.role]
+    assert own == [(s["name"], s["address"]) for s in STAFF]
+
+
 def test_a_staff_roster_below_an_inventory_is_found_whole():
     """Below the inventory's 600 rows, a blank row, then the roster with its header: every person (the shape search
     started the window at the first row it looked at, past the header and six persons: 34 of 40)."""

@@ -386,12 +386,12 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
     A staff word (担当者名, 記入者: signatures ``[staff]``) names who is in charge of what a row is about (an item's
     保管場所, a visit's 訪問先), so it is no person the list is about; but when the row is about that staff member
     alone it is a staff roster, and employees' home addresses leak like anyone's. That is so when the header names no
-    one else (no name column of any role), no thing or place (品名, 保管場所, 施設名, 会社名: excluded words other than
-    staff and a department or title), the row's own address and a personal attribute beside it (電話, 生年月日, 性別);
+    one else (no name column of any role but an emergency contact's: that one is no row's own person), no thing or
+    place (品名, 保管場所, 施設名, 会社名: excluded words other than staff and a department or title), the row's own address and a personal attribute beside it (電話, 生年月日, 性別);
     and when the sample's rows are distinct people at their homes: the staff names and the addresses mostly distinct
     (an inventory or a visit log names the same few staff again and again) and the addresses house addresses with a
     block number (a shelf or a store room has none). Else ``mapping`` as it is."""
-    if any(_base(h.field) == "name" for h in mapping.values()):
+    if any(_base(h.field) == "name" and h.role != "emergency_contact" for h in mapping.values()):
         return mapping
     staff = [c for c, v in enumerate(header) if c not in mapping and is_staff_header(v)]
     own = {h.field for h in mapping.values() if not h.role and h.main}
