@@ -79,6 +79,23 @@ def test_a_staff_roster_with_emergency_contacts_counts_the_staff_at_their_homes(
     assert own == [(s["name"], s["address"]) for s in STAFF]
 
 
+def test_an_emergency_contact_is_never_the_rows_person_at_its_address():
+    """A name column without a header word of ours (スタッフ) beside 緊急連絡先氏名: the contact was the row's person at the
+    employee's home (the "row's only name" rule of 申込者 | 住所), the staff member lost. Now the staff are found from
+    their values and the contacts stay contacts; without any other name the rows are a lead (names), no persons."""
+    contacts = [STAFF[(i + 7) % 40] for i in range(40)]
+    rows = [["スタッフ", "住所", "電話", "緊急連絡先氏名"]] + [[s["name"], s["address"], s["phone"], c["name"]]
+                                                   for s, c in zip(STAFF, contacts, strict=True)]
+    found = analyse_sheet("職員", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS
+    assert [(r.fields["name"], r.fields["address"]) for r in found.records if not r.role] == [
+        (s["name"], s["address"]) for s in STAFF]
+    alone = [["住所", "電話", "緊急連絡先氏名", "緊急連絡先電話"]] + [[s["address"], s["phone"], c["name"], c["phone"]]
+                                                        for s, c in zip(STAFF, contacts, strict=True)]
+    found = analyse_sheet("職員", iter(alone))
+    assert found is None or found.kind == SheetKind.NAMES
+
+
 def test_a_staff_roster_below_an_inventory_is_found_whole():
     """Below the inventory's 600 rows, a blank row, then the roster with its header: every person (the shape search
     started the window at the first row it looked at, past the header and six persons: 34 of 40)."""

@@ -446,7 +446,8 @@ def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
     named = [p for p in kept if p.role and "name" in p.cols]
     if "name" not in main.cols and "address" in main.cols and len(named) == 1 and (
             role_lends_address(named[0].role)
-            or "address" not in named[0].cols and not role_is_business(named[0].role)):  # 申込者 | 住所: the row's only name
+            or "address" not in named[0].cols and not role_is_business(named[0].role)
+            and named[0].role != "emergency_contact"):  # 申込者 | 住所: the row's only name (an emergency contact lives elsewhere)
         for f, cols in named[0].cols.items():
             main.cols.setdefault(f, cols)
         main.labels.update(named[0].labels)
