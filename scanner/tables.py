@@ -36,7 +36,7 @@ from .sheet import Caps, CellBudget, Sheet, column_letter
 from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
-from .xlsb import moved_to_xl, pyxlsb_sheets, sheet_reach
+from .xlsb import moved_to_xl, normalise_beta, pyxlsb_sheets, sheet_reach
 
 if TYPE_CHECKING:
     from .markup import MarkupSheet
@@ -661,7 +661,7 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
             if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError) or started:
                 raise ReadError(Status.CORRUPT, SEP.join((first, say(Detail.READER_FAILED, reader="calamine", error=error_name(e))))) from e
     if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)
-        fallback, reader = pyxlsb_sheets, "pyxlsb"
+        fallback, reader = _pyxlsb_filled, "pyxlsb"
     else:
         fallback, reader = _openpyxl_sheets, "openpyxl"
     seen: list[str] = []
@@ -962,9 +962,11 @@ def _openpyxl_merged_down(ws: object) -> dict[int, list[tuple[int, int]]]:
 
 
 def _filled_down(rows: Iterable[Sequence[object]], down: dict[int, list[tuple[int, int]]],
-                 first_col: int) -> Iterator[Sequence[object]]:
+                 first_col: int, budget: CellBudget | None = None) -> Iterator[Sequence[object]]:
     """``rows`` (from row 0) with the empty cells under a merged range's anchor given the anchor's value
-    (calamine gives them empty: a household's address merged over its members' rows is each member's)."""
+    (calamine gives them empty: a household's address merged over its members' rows is each member's). With a
+    ``budget``, a row that ends before the anchor's column (a reader that gives rows only up to their last cell:
+    pyxlsb) is widened to it, each cell added counted against the budget."""
     open_: dict[int, tuple[int, object]] = {}  # column (in the row) -> (last row, value): one per column
     for i, row in enumerate(rows):
         if open_:
@@ -972,13 +974,32 @@ def _filled_down(rows: Iterable[Sequence[object]], down: dict[int, list[tuple[in
             for j, (last, value) in list(open_.items()):
                 if i > last:
                     del open_[j]
-                elif j < len(row) and row[j] == "":
+                    continue
+                if budget is not None and j >= len(row):
+                    budget.add(j + 1 - len(row))
+                    row.extend([""] * (j + 1 - len(row)))
+                if j < len(row) and row[j] == "":
                     row[j] = value
         for col, last in down.get(i, ()):
             j = col - first_col
             if 0 <= j < len(row) and row[j] != "":
                 open_[j] = (last, row[j])
         yield row
+
+
+def _pyxlsb_filled(data: bytes, caps: Caps) -> Iterator[Sheet]:
+    """pyxlsb's sheets (the fallback for an .xlsb calamine fails on) with their cells merged down filled, as calamine's
+    are (:func:`_xlsb_merged_down`, read from the workbook as pyxlsb reads it: a beta one normalised first); the cells a
+    fill adds to short rows count against the sheet's cell cap with the cells read."""
+    merges = _xlsb_merged_down(normalise_beta(data) or data)
+    for sheet in pyxlsb_sheets(data, caps):
+        down = merges.get(sheet.name)
+        if down:
+            rows = list(sheet.rows)
+            budget = CellBudget(caps)
+            budget.add(sum(map(len, rows)))
+            sheet.rows = list(_filled_down(rows, down, 0, budget))
+        yield sheet
 
 
 def _macro_sheets(data: bytes, names: list[str], caps: Caps) -> Iterator[Sheet]:

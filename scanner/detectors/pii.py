@@ -272,12 +272,32 @@ def _not_persons_header(row: Sequence[object], below: Sequence[Sequence[object]]
     customers) is what each row belongs to, not what it is: those rows stay with the header-less rules."""
     if any(isinstance(v, str) and is_officials_header(v) for v in row):
         return True
+    if _staff_and_places(row, below):
+        return True
     for c, v in enumerate(row):
         if _names_a_thing([v]):
             things = [t for r in below if c < len(r) and (t := cell_text(r[c]))]
             if not things or len(set(things)) * 2 > len(things):  # a thing a row (or most rows): a list of things
                 return True
     return False
+
+
+def _place_columns(header: Sequence[object], rows: Sequence[Sequence[object]]) -> list[int]:
+    """The header's columns naming where things are (an exclusion word that is no staff word and no thing's name:
+    保管場所, 設置場所; not 施設名, 品名) whose values in ``rows`` read as addresses (…区倉庫1番棚, a branch's address)."""
+    out = []
+    for c, v in enumerate(header):
+        if isinstance(v, str) and is_excluded(v) and not is_staff_header(v) and not _names_a_thing([v]):
+            if mostly([cell_text(r[c]) for r in rows if c < len(r)], _strict_address, 0.5):
+                out.append(c)
+    return out
+
+
+def _staff_and_places(row: Sequence[object], below: Sequence[Sequence[object]]) -> bool:
+    """A header naming our own staff in charge (担当者名) and where things are kept (保管場所, 設置場所, with addresses
+    below): an inventory or asset list, whatever its things (a few items repeated down the rows, unlike a list of
+    things of its own per row) and whatever its places (a branch office's house address): no person list."""
+    return any(is_staff_header(v) for v in row) and bool(_place_columns(row, below))
 
 
 def _first_filled(head: Sequence[Sequence[object]]) -> tuple[Sequence[object], Sequence[Sequence[object]]]:
@@ -309,6 +329,7 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
     if any(is_officials_header(v) for r in header_rows for v in r):
         return None  # a list of public officials (会派, 選挙区, 任期)
     sample = head[hi + 1:hi + 1 + SAMPLE_ROWS]
+    mapping = _staff_roster(header_rows[-1], mapping, sample)
     joint = sorted({c for r in header_rows for c, v in enumerate(r) if isinstance(v, str)
                     and N.is_joint_header(normalise_header(v))})
     joint = [c for c in joint if _joint_column([cell_text(r[c]) if c < len(r) else "" for r in sample])]
@@ -363,6 +384,43 @@ def _values_over_header(head: Sequence[Sequence[object]], mapping: dict[int, Hea
     return plan if _kind(plan, head) is not None else None
 
 
+# what a staff roster's rows hold about each person beside the name and address (電話, 生年月日, 性別 ...)
+_ATTRIBUTES = frozenset({"phone", "birth", "sex", "age", "postcode", "email", "reading", "emergency_contact"})
+ROSTER_DISTINCT = 0.8  # of a staff roster's names and addresses in the sample, the share that are distinct at least
+ROSTER_HOMES = 0.8  # of its addresses, the share that are house addresses (values.looks_like_home_address) at least
+
+
+def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: Sequence[Sequence[object]]
+                  ) -> dict[int, Header]:
+    """A list of our own staff with their home addresses (担当者名 | 住所 | 電話): the staff column is the row's name.
+
+    A staff word (担当者名, 記入者: signatures ``[staff]``) names who is in charge of what a row is about (an item's
+    保管場所, a visit's 訪問先), so it is no person the list is about; but when the row is about that staff member
+    alone it is a staff roster, and employees' home addresses leak like anyone's. That is so when the header names no
+    one else (no name column of any role but an emergency contact's: that one is no row's own person), no thing or
+    place (品名, 保管場所, 施設名, 会社名: excluded words other than staff and a department or title), the row's own address and a personal attribute beside it (電話, 生年月日, 性別);
+    and when the sample's rows are distinct people at their homes: the staff names and the addresses mostly distinct
+    (an inventory or a visit log names the same few staff again and again) and the addresses house addresses with a
+    block number (a shelf or a store room has none). Else ``mapping`` as it is."""
+    if any(_base(h.field) == "name" and h.role != "emergency_contact" for h in mapping.values()):
+        return mapping
+    staff = [c for c, v in enumerate(header) if c not in mapping and is_staff_header(v)]
+    own = {h.field for h in mapping.values() if not h.role and h.main}
+    if len(staff) != 1 or "address" not in own or not own & _ATTRIBUTES:
+        return mapping
+    if any(h.field in CONTEXT_FIELDS - {"position"} for h in mapping.values()) or any(
+            c not in mapping and c != staff[0] and is_excluded(v) for c, v in enumerate(header)):
+        return mapping  # 会社名 | 担当者名 (a client's contact person), 品名 | 保管場所 | 担当者名 (an inventory)
+    names = [t for r in sample if staff[0] < len(r) and (t := cell_text(r[staff[0]]))]
+    at = sorted(c for c, h in mapping.items() if h.field == "address" and not h.role and h.main)
+    homes = [" ".join(t for c in at if c < len(r) and (t := cell_text(r[c]))) for r in sample]
+    homes = [h for h in homes if h]
+    if (len(names) < 3 or len(set(names)) < ROSTER_DISTINCT * len(names) or len(set(homes)) < ROSTER_DISTINCT * len(homes)
+            or share(homes, V.looks_like_home_address) < ROSTER_HOMES):
+        return mapping
+    return {**mapping, staff[0]: Header("name")}
+
+
 def _joint_readings(header_rows: Sequence[Sequence[object]], joint: Sequence[int]) -> dict[int, int]:
     """Each 連名 column's own reading column (連名1 -> 連名1ふりがな by its number; else the column right after it)."""
     if not joint:
@@ -399,7 +457,8 @@ def _lent_address(main: RolePlan, kept: list[RolePlan]) -> None:
     named = [p for p in kept if p.role and "name" in p.cols]
     if "name" not in main.cols and "address" in main.cols and len(named) == 1 and (
             role_lends_address(named[0].role)
-            or "address" not in named[0].cols and not role_is_business(named[0].role)):  # 申込者 | 住所: the row's only name
+            or "address" not in named[0].cols and not role_is_business(named[0].role)
+            and named[0].role != "emergency_contact"):  # 申込者 | 住所: the row's only name (an emergency contact lives elsewhere)
         for f, cols in named[0].cols.items():
             main.cols.setdefault(f, cols)
         main.labels.update(named[0].labels)
@@ -932,13 +991,15 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     lo = 1  # the hinted rows above a hit are walked back to here at most (not into a window already classified)
     pin: int | None = None  # a name+address header inside a window that found nothing: the next window starts there
     known: set[tuple[str, ...]] = set()  # below a header naming no persons: the shapes of its list's rows
-    tries = SHAPE_TRIES  # windows of new shapes the search may still refuse (each costs two trial classifications)
+    spent = 0  # rows classified in trial classifications of refused shape windows (their cost: SHAPE_ALLOWANCE)
+    bases: dict[tuple[int, ...], SheetFinding | None] = {}  # the list's own rows read header-less, per set of them
     while True:
         if headers_only and not known:  # the list's rows (a shape seen once is its header's or a title's)
             known = {k for k, n in Counter(map(_shape, head)).items() if n > 1} or {()}
         if pin is not None:
             start, pin = pin, None
-        elif (start_at := _next_window(rows, at, lo, headers_only, done, known if tries > 0 else None)) is None:
+        elif (start_at := _next_window(rows, at, lo, headers_only, done,
+                                       known if spent < _shape_allowance(done + at) else None)) is None:
             block = list(islice(stream, LATER_BLOCK))
             if not block:
                 return None
@@ -952,11 +1013,12 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
             start, at = start_at
             if start < 0:
                 continue
-            if headers_only and not _another_list(name, head, rows[start:start + HEADER_SCAN_ROWS + SAMPLE_ROWS],
-                                                  known, first_row + done + start, first_col):
-                known |= {_shape(r) for r in rows[start:start + HEADER_SCAN_ROWS + SAMPLE_ROWS]}
-                tries -= 1
-                continue
+            if headers_only:
+                window, cost = _shaped_window(rows, start, known), [0]
+                if not _another_list(name, head, window, known, first_row + done + start, first_col, bases, cost):
+                    known |= {_shape(r) for r in window}
+                    spent += cost[0]
+                    continue
         taken: list[Sequence[object]] = []
         read = [0]
 
@@ -1008,9 +1070,30 @@ def _shape(row: Sequence[object]) -> tuple[str, ...]:
 
 SHAPE_STRIDE = 8  # rows of a block whose shape is looked at (a table of this many rows or more is always seen)
 SHAPE_RUN = 3  # rows of a new shape in a row that start a header-less table below a header naming no persons
-# windows of new shapes refused below one list before the search for them ends (a list whose rows rarely share a
-# shape, checks marked at random in 16 columns, started a window every few hundred rows: hours on 1,000,000 rows)
-SHAPE_TRIES = 4
+# What the shape search may spend below one list on trial classifications of windows it refuses, in rows classified:
+# SHAPE_FLOOR rows, and one row in SHAPE_SHARE of the rows read. A list whose rows rarely share a shape (checks marked
+# at random in 16 columns) starts a window every few hundred rows, each a trial of ~520 rows: unbounded, 1,000,000
+# rows took hours (review11c #2); a count of windows (4, session 11) missed a table below five small other tables.
+SHAPE_FLOOR = 8 * (HEADER_SCAN_ROWS + SAMPLE_ROWS)
+SHAPE_SHARE = 256
+
+
+def _shape_allowance(read: int) -> int:
+    """Rows the shape search may classify in refused trials once ``read`` rows of the sheet were read."""
+    return SHAPE_FLOOR + read // SHAPE_SHARE
+
+
+def _shaped_window(rows: Sequence[Sequence[object]], start: int, known: set[tuple[str, ...]]) -> list[Sequence[object]]:
+    """The rows of a shape window tried as a table of its own: from ``start``, up to a sample's rows, ending before
+    SHAPE_STRIDE rows in a row of the list's known shapes (a small other table between runs of the list's rows costs
+    its own rows, not a whole sample's)."""
+    end = min(len(rows), start + HEADER_SCAN_ROWS + SAMPLE_ROWS)
+    run = 0
+    for i in range(start, end):
+        run = run + 1 if _shape(rows[i]) in known else 0
+        if run == SHAPE_STRIDE:
+            return list(rows[start:i + 1 - SHAPE_STRIDE])
+    return list(rows[start:end])
 
 
 def _new_shape(block: Sequence[Sequence[object]], known: set[tuple[str, ...]]) -> int | None:
@@ -1026,6 +1109,8 @@ def _new_shape(block: Sequence[Sequence[object]], known: set[tuple[str, ...]]) -
         j = i
         while j > prev and _shape(block[j - 1]) not in known:
             j -= 1
+        while j < i and sum(1 for v in block[j] if v not in ("", None)) < 2:
+            j += 1  # blank rows or a title between the list and the table: the table starts after them
         run = block[j:j + SHAPE_RUN]
         if (len(run) == SHAPE_RUN and all(_shape(r) not in known for r in run) and _hint(_text(run))
                 and all(sum(1 for v in r if v not in ("", None)) >= 2 for r in run)):
@@ -1043,29 +1128,74 @@ def _sinkless(name: str, rows: Sequence[Sequence[object]], first_row: int, first
 
 
 def _another_list(name: str, head: Sequence[Sequence[object]], window: Sequence[Sequence[object]],
-                  known: set[tuple[str, ...]], first_row: int, first_col: int) -> bool:
+                  known: set[tuple[str, ...]], first_row: int, first_col: int,
+                  bases: dict[tuple[int, ...], SheetFinding | None] | None = None, cost: list[int] | None = None) -> bool:
     """Below a header naming no persons, is a window of rows of a new shape (:func:`_new_shape`) a person table of its
     own, and not more rows of the list under the header (an inventory's rows with a remark column filled: its
     担当者名 and 保管場所 read without their header would be persons)? A header row always is tried. Else the window,
     read without a header, must be a person table whose name and address columns are not those the list's own rows
     give when read without their header; when those give none, its rows must not be the list's own with more of its
-    header's columns filled (:func:`_fills_its_header`)."""
+    header's columns filled (:func:`_fills_its_header`). ``cost[0]`` gets the rows classified for it (the list's own
+    rows once per set of them: ``bases`` keeps what they gave)."""
     if later_hint(window[:1], headers_only=True) is not None:
         return True
+    cost = cost if cost is not None else [0]
+    cost[0] += len(window)
     trial = _sinkless(name, window, first_row, first_col)
     if trial is None or trial.header_row is not None:
         return trial is not None
     at = _things_header(head)
     header = head[at] if at is not None else _first_filled(head)[0]
+    at_own = tuple(i for i, r in enumerate(head) if _shape(r) in known)[:SAMPLE_ROWS]
+    own = [head[i] for i in at_own]
+    if (same := _same_kind_as_places(trial, header, own)) is not None:
+        return not same
     staff = {column_letter(first_col + c) for c, v in enumerate(header) if is_staff_header(v)}
     things = {column_letter(first_col + c) for c, v in enumerate(header) if is_excluded(v)}
     if set(trial.columns.get("name", ())) <= staff and set(trial.columns.get("address", ())) <= things:
         return False  # its names are under the list's 担当者名, its addresses under 保管場所: the list's own rows
-    own = [r for r in head if _shape(r) in known][:SAMPLE_ROWS]
-    base = _sinkless(name, own, first_row, first_col) if own else None
+    bases = bases if bases is not None else {}
+    if at_own not in bases:
+        cost[0] += len(own)
+        bases[at_own] = _sinkless(name, own, first_row, first_col) if own else None
+    base = bases[at_own]
     if base is None:  # the list's rows give no columns to compare: its rows with more of its header's columns filled?
         return not _fills_its_header(window, known, header)
     return any(trial.columns.get(f) != base.columns.get(f) for f in ("name", "address"))
+
+
+PLACES_AGAIN = 0.8  # of a window's names and addresses, the share found among the list's staff and places: its rows
+
+
+def _same_kind_as_places(trial: SheetFinding, header: Sequence[object], own: Sequence[Sequence[object]]) -> bool | None:
+    """Below a list of things kept at places (an inventory's 保管場所: …区倉庫1番棚, with its 担当者名), are the window's
+    "persons" the list's own rows (True), people at their homes (False), or can the values not tell (None)?
+
+    The list's places are the values under its header's place columns (excluded words other than staff and a thing's
+    name: 保管場所, 設置場所; not 施設名) that read as addresses. The window's rows are the list's own when their names are mostly the list's staff
+    names and their addresses its places (the same rows again, in any column order: review11c #7), or when neither
+    the places nor the window's addresses are house addresses (values.looks_like_home_address: a shelf has no block
+    number). They are people of their own when their addresses are house addresses and the list's places are not,
+    whichever of its columns they were typed in (names under 担当者名, homes under 保管場所: fp11's trade-off)."""
+    places = [t for c in _place_columns(header, own) for r in own if c < len(r) and (t := cell_text(r[c]))]
+    if not places:
+        return None
+    records = trial.records
+    names = [r.fields.get("name", "") for r in records]
+    addresses = [r.fields.get("address", "") for r in records]
+    staff = {t for c, v in enumerate(header) if is_staff_header(v) for r in own if c < len(r) and (t := cell_text(r[c]))}
+    known = set(places)
+    if (share(names, staff.__contains__) >= PLACES_AGAIN
+            and share(addresses, known.__contains__) >= PLACES_AGAIN):
+        return True
+    if share(places, V.looks_like_home_address) >= 0.5:
+        return None  # the list keeps its things at house addresses (branch offices): the values cannot tell
+    homes = share(addresses, V.looks_like_home_address)
+    return False if homes >= ROSTER_HOMES else True if homes < 0.5 else None
+
+
+def _strict_address(v: str) -> bool:
+    return V.looks_like_address(v, strict=True)
 
 
 def _fills_its_header(window: Sequence[Sequence[object]], known: set[tuple[str, ...]], header: Sequence[object]) -> bool:

@@ -171,6 +171,23 @@ def looks_like_address(value: object, strict: bool = False) -> bool:
     return not strict and bool(_LATIN.search(t))
 
 
+# a house's block number: 1-2-3, 2丁目3番4号, 三丁目, 123番地, 5番12号 (not a shelf's 1番棚 or a floor's 2階)
+_HOUSE_BLOCK = re.compile(r"\d+\s*[-ー－―‐−の]\s*\d+|\d+\s*丁目|[一二三四五六七八九十]+丁目|\d+\s*番地|\d+\s*番\s*\d|\d+\s*号(?![棚庫室機館棟])")
+
+
+def looks_like_home_address(value: object) -> bool:
+    """A Japanese address down to a house: a prefecture or municipality and a block number after it (東京都多摩市三筋3丁目
+    26番17号, 新宿区西新宿2-8-1), as people's own addresses are written; a place where things are kept (…区倉庫1番棚, 本館2階
+    書庫) has none. Latin addresses with a street number pass too."""
+    t = nfkc(value)
+    if len(t) < 4 or len(t) > 200:
+        return False
+    if not _CJK.search(t):
+        return bool(_STREET.match(t))
+    place = _PREF.search(t) or _MUNI.search(t)
+    return place is not None and _HOUSE_BLOCK.search(t, place.end()) is not None
+
+
 def looks_like_name(value: object) -> bool:
     """A short personal name (CJK or Latin), not an organisation, number, date or long text."""
     t = nfkc(value)
