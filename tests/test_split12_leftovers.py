@@ -31,3 +31,31 @@ def test_resume_accepts_strict_complete_the_scan_was_started_with(tmp_path: Path
     out = _stopped_in(start, "big", "--name", LEAKED_NAME, "--strict-complete")
     run = run_cli("scan", "--resume", str(out), "--strict-complete", "--quiet", cwd=start)
     assert run.returncode == 1, run.stderr
+
+
+def test_verify_says_a_hit_under_a_file_system_whose_walk_stopped_was_not_walked_again(tmp_path: Path) -> None:
+    """The rescan of verify --sources stops in a file system (the library fails mid-walk: "walk stopped", corrupt,
+    split11): a hit after the stop was not looked for. It was called ``missing`` (gone); now unreadable, "not walked
+    again" (as a walker's own walk-stopped already was)."""
+    import json
+
+    from conftest import run_leakscan
+    from image_data import LEAKED, fat_image, leaked_workbook
+    from remediation_data import with_case_key
+    from test_split11_walk_error import FAULT
+
+    book = leaked_workbook(rows=5)
+    image = fat_image(tmp_path / "disk.img", {f"/A/{LEAKED}": book, "/B/LEAKSCAN-WALK-OSERR.TXT": b"marker",
+                                              f"/C/{LEAKED}": book})
+    out = with_case_key(tmp_path / "out")
+    done = run_leakscan("scan", str(image), "--name", LEAKED, "--out", str(out), "--quiet", timeout=300)
+    assert done.returncode == 1, done.stderr  # no fault yet: both copies found
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(FAULT, encoding="utf-8")
+    run = run_leakscan("verify", str(out), "--sources", str(image), "--json", env={"PYTHONPATH": str(site)},
+                       timeout=300)
+    rows = {r["path"]: r for r in json.loads(run.stdout)["sources"]}
+    after = [r for p, r in rows.items() if f"/C/{LEAKED}" in p]
+    assert after, rows
+    assert after[0]["status"] != "missing" and "not walked again" in after[0]["detail"], after
