@@ -59,3 +59,41 @@ def test_verify_says_a_hit_under_a_file_system_whose_walk_stopped_was_not_walked
     after = [r for p, r in rows.items() if f"/C/{LEAKED}" in p]
     assert after, rows
     assert after[0]["status"] != "missing" and "not walked again" in after[0]["detail"], after
+
+
+def test_a_baseline_from_before_session_11_shows_an_untouched_first_part_unchanged(tmp_path: Path) -> None:
+    """A case written before Session 11 hashed ``X.7z.001`` alone; the rescan reads the series joined (the row's
+    digests the joined archive's, the part's own in part_digests): the untouched ``.001`` showed ``changed``."""
+    import json
+
+    from remediation_data import load, remake_derived, with_case_key
+    from test_split11_series import _seven, _split
+
+    from image_data import leaked_workbook
+
+    src = tmp_path / "src"
+    src.mkdir()
+    import hashlib
+
+    seven = _seven(leaked_workbook(rows=6))
+    parts = _split(src, "名簿一式.7z", seven)
+    known = tmp_path / "known.txt"  # the archive as it was sent: its rows are hits in both scans
+    known.write_text(hashlib.sha256(seven).hexdigest() + "\n", encoding="utf-8")
+    base = with_case_key(tmp_path / "base")
+    scan = ("scan", str(src), "--known-hashes", str(known), "--quiet")
+    assert run_cli(*scan, "--out", str(base)).returncode == 1
+    doc = load(base)
+    [row] = [f for f in doc["files"] if f["path"] == str(parts[0])]
+    own = row["annotations"].pop("part_digests")  # as an old case wrote it: the part hashed alone
+    joined = row["sha256"]
+    row.update(size=own["size"], md5=own["md5"], sha1=own["sha1"])
+    if not row["annotations"]:
+        del row["annotations"]
+    text = json.dumps(doc, ensure_ascii=False, indent=2).replace(joined, own["sha256"])  # the counted file's too
+    (base / "findings.json").write_text(text, encoding="utf-8")
+    remake_derived(base)
+    again = with_case_key(tmp_path / "again", base)
+    run = run_cli(*scan, "--out", str(again), "--baseline", str(base))
+    assert run.returncode in (0, 1), run.stderr
+    entries = {e["path"]: e for e in load(again, "diff.json")["entries"]}
+    assert entries[str(parts[0])]["class"] == "remaining", entries[str(parts[0])]
