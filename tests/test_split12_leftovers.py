@@ -66,10 +66,9 @@ def test_a_baseline_from_before_session_11_shows_an_untouched_first_part_unchang
     digests the joined archive's, the part's own in part_digests): the untouched ``.001`` showed ``changed``."""
     import json
 
+    from image_data import leaked_workbook
     from remediation_data import load, remake_derived, with_case_key
     from test_split11_series import _seven, _split
-
-    from image_data import leaked_workbook
 
     src = tmp_path / "src"
     src.mkdir()
