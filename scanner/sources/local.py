@@ -31,7 +31,7 @@ from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
 from .base import Item, NameBatch, unbatched
-from .image_sniff import HEAD, TAIL, quick_kind
+from .series_join import edges, no_image
 from .split_series import (
     Segment,
     Series,
@@ -707,15 +707,12 @@ class _Folder:
                 st = os.fstat(f)
                 if not statmod.S_ISREG(st.st_mode):
                     return False
-                head = os.pread(f, HEAD, 0)
-                tail = os.pread(f, TAIL, st.st_size - TAIL) if st.st_size >= 2 * TAIL else b""
+                head, tail = edges(lambda at, n: os.pread(f, n, at), st.st_size)
             except OSError:
                 return False
             finally:
                 os.close(f)
-            if len(head) >= 512 and not any(head[:512]):
-                return False  # zeros first: a file system that signs further in (the image inspector decides)
-            return quick_kind(head, tail) is None
+            return no_image(head, tail)
 
         others = {d.name for d in listing or ()} - set(names)  # links, FIFOs, folders: not a part to join
         for name, series in series_in(names, size_of, head_of, others, plain_of).items():

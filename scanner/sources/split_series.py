@@ -301,6 +301,7 @@ class ConcatReader(io.RawIOBase):
         self._open: dict[int, IO[bytes]] = {}
         self._pos = 0
         self._seen: dict[int, tuple[int, int, int]] = {}  # each part's (inode, size, mtime) when first opened
+        self._at: dict[int, int] = {}  # where the open part stands (a part that cannot seek is read forward)
         self._changed = ""
 
     def readable(self) -> bool:
@@ -324,7 +325,29 @@ class ConcatReader(io.RawIOBase):
         if f is None:
             self._close_parts()  # one part open at a time: a series of ~1000 volumes within any descriptor limit
             f = self._open[i] = self._openers[i]()
+            self._at[i] = 0
             self._check(i, f)
+        return f
+
+    def _goto(self, i: int, where: int) -> IO[bytes]:
+        """Part i open at byte ``where``: sought, or, for a stream that cannot seek (a file on an SMB share is read
+        forward), read up to it (opened again to go back)."""
+        f = self._part(i)
+        at = self._at.get(i, 0)
+        if at == where:
+            return f
+        try:
+            f.seek(where)
+        except (OSError, ValueError):
+            if where < at:
+                self._close_parts()
+                f, at = self._part(i), 0
+            while at < where:
+                got = f.read(min(1 << 20, where - at))
+                if not got:
+                    raise OSError(f"part {i + 1} of the split archive is shorter than when it was listed") from None
+                at += len(got)
+        self._at[i] = where
         return f
 
     def _check(self, i: int, f: IO[bytes]) -> None:
@@ -362,10 +385,10 @@ class ConcatReader(io.RawIOBase):
         while self._sizes[i] == 0 and i + 1 < len(self._sizes):
             i += 1
         inner = self._pos - self._starts[i]
-        f = self._part(i)
-        f.seek(self._offsets[i] + inner)
+        f = self._goto(i, self._offsets[i] + inner)
         n = min(want, self._sizes[i] - inner)
         data = f.read(n)
+        self._at[i] = self._offsets[i] + inner + len(data)
         if len(data) != n:
             raise OSError(f"part {i + 1} of the split archive is shorter than when it was listed")
         buffer[:n] = data
