@@ -275,6 +275,8 @@ class Detail(Code):
                                                   "piece without the file's first part: rows without a header row, those "
                                                   "cut at its edges left out); what the missing parts held was not "
                                                   "examined")
+    SPLIT_PIECE_READ = "split-piece-read", ("parts {first:d} to {last:d} read joined as they are (a piece without the "
+                                            "file's first part); what the missing parts held was not examined")
     SPLIT_PREFIX_READ = "split-prefix-read", ("parts {first:d} to {last:d} read joined, up to the gap; what the missing "
                                               "parts held was not examined")
     SPLIT_READ_WITH = "split-read-with", "read joined with part {first:d} (its row)"

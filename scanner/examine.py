@@ -162,8 +162,8 @@ def _spliced(entry: Entry) -> Inspection | None:
     if splice is None or series is None or not getattr(series, "plain", False):
         return None
     try:
-        code = (Detail.SPLIT_FRAGMENT_READ if not splice.starts_series else
-                Detail.SPLIT_RUN_READ if splice.lines else Detail.SPLIT_PREFIX_READ)
+        code = ((Detail.SPLIT_FRAGMENT_READ if splice.lines else Detail.SPLIT_PIECE_READ) if not splice.starts_series
+                else Detail.SPLIT_RUN_READ if splice.lines else Detail.SPLIT_PREFIX_READ)
         detail = say(Detail.SPLIT_SERIES_PARTLY, n=splice.first, kind="split file", whole=series.whole,
                      problem=series.problem(), seen=say(code, first=splice.first, last=splice.last))
     except Exception:  # noqa: BLE001 -- a failure path never raises

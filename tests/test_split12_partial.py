@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -79,6 +80,15 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict[
     noise = _folder(src, "noise") / "notes.csv.003"  # a lone part of bytes that are no text
     noise.write_bytes(bytes(range(256)) * 40)
     parts["noise"] = [noise]
+    tarred = io.BytesIO()  # a lone later part of another type: read as what its name says (a tar), and listed
+    with tarfile.open(fileobj=tarred, mode="w") as tf:
+        member = _csv(120, seed=3)
+        info = tarfile.TarInfo("名簿.csv")
+        info.size = len(member)
+        tf.addfile(info, io.BytesIO(member))
+    lone_tar = _folder(src, "tar") / "backup.tar.002"
+    lone_tar.write_bytes(tarred.getvalue())
+    parts["tar"] = [lone_tar]
     parts["zipgap"] = _split(_folder(src, "zipgap"), "backup.zip", _zip(), parts=6)
     parts["zipgap"][2].unlink()
     parts["zipfirst"] = _split(_folder(src, "zipfirst"), "backup.zip", _zip(), parts=6)
@@ -140,6 +150,10 @@ def test_damaged_series_parts_end_as_records_or_a_listed_reason(scanned: tuple) 
     assert files[str(p4)]["pii"]["records"] > 0
     (noise,) = parts["noise"]
     assert str(noise) in listed, sorted(listed)  # bytes that are no text: listed, never nothing
+    (lone_tar,) = parts["tar"]  # another type alone: read as X.EXT (its members examined), listed as a piece
+    assert "backup.tar.001 missing" in listed[str(lone_tar)][0]["detail"], listed.get(str(lone_tar))
+    member = files[f"{lone_tar} » 名簿.csv"]
+    assert member["pii"]["records"] == 120, member
 
 
 def test_a_zip_series_with_a_gap_reads_the_members_wholly_in_the_parts_present(scanned: tuple) -> None:

@@ -132,8 +132,9 @@ class Series:
         """What can be read of an incomplete series (split12), by the part whose row it is. An archive (zip/7z)
         whose present parts but the last all have one size: the whole series with its gaps as zeros, under its
         first present part. A plain file: each run of consecutive parts (ending at a part shorter than the first)
-        under the run's first part; a run that does not begin with part 1 only when its rows are lines of text
-        (``lines``; default: by X.EXT). Nothing for a complete or a spanned series."""
+        under the run's first part, cut at line ends when its rows are lines of text (``lines``; default: by
+        X.EXT), else as it is (a piece read as X.EXT: what reads it says what it holds). Nothing for a complete or a
+        spanned series."""
         if self.complete or self.spanned or not self.parts:
             return {}
         numbers = [part_number(n) for n in self.parts]
@@ -155,7 +156,7 @@ class Series:
         return out
 
     def _run(self, run: list[int], numbers: list[int], lines: bool, cut: int) -> dict[str, Splice]:
-        if not run or (numbers[run[0]] != 1 and not lines):
+        if not run:
             return {}
         last = run[-1]
         ends = last == len(self.parts) - 1 and self.sizes[last] < cut
