@@ -277,6 +277,11 @@ class Detail(Code):
                                                   "examined")
     SPLIT_PIECE_READ = "split-piece-read", ("parts {first:d} to {last:d} read joined as they are (a piece without the "
                                             "file's first part); what the missing parts held was not examined")
+    SPLIT_PIECE_ALONE = "split-piece-alone", ("part {n:d} of a split file ({whole:lib}) inside a container, where the "
+                                              "parts are not joined: {seen:detail}; join the parts and scan the result")
+    SPLIT_ALONE_READ = "split-alone-read", ("read on its own between its first and last line ends (rows cut at its edges "
+                                            "left out, no header row)")
+    SPLIT_ALONE_FIRST = "split-alone-first", "read on its own up to its last line end (the row cut at its end left out)"
     SPLIT_PREFIX_READ = "split-prefix-read", ("parts {first:d} to {last:d} read joined, up to the gap; what the missing "
                                               "parts held was not examined")
     SPLIT_READ_WITH = "split-read-with", "read joined with part {first:d} (its row)"

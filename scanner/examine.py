@@ -162,6 +162,10 @@ def _spliced(entry: Entry) -> Inspection | None:
     if splice is None or series is None or not getattr(series, "plain", False):
         return None
     try:
+        if getattr(entry, "alone", False):  # a piece in an archive, read on its own (series_join.piece_alone)
+            return Inspection(status=Status.CORRUPT, detail=say(
+                Detail.SPLIT_PIECE_ALONE, n=splice.first, whole=series.whole,
+                seen=say(Detail.SPLIT_ALONE_FIRST if splice.starts_series else Detail.SPLIT_ALONE_READ)))
         code = ((Detail.SPLIT_FRAGMENT_READ if splice.lines else Detail.SPLIT_PIECE_READ) if not splice.starts_series
                 else Detail.SPLIT_RUN_READ if splice.lines else Detail.SPLIT_PREFIX_READ)
         detail = say(Detail.SPLIT_SERIES_PARTLY, n=splice.first, kind="split file", whole=series.whole,
@@ -235,6 +239,10 @@ def by_content(ctx: ScanContext, names: list[str], picked: Sequence[int], entry_
 
 def examine_entry(entry: Entry, ctx: ScanContext) -> None:
     """Everything leakscan does with one file, in this process (archive members inside a worker)."""
+    if entry.location.containers and getattr(entry, "series", None) is None:
+        from .sources.series_join import piece_alone
+
+        entry = piece_alone(entry) or entry  # a piece of a split text file in an archive: read on its own (split12)
     ctx.result.files_seen += 1
     ctx.progress.file()
     found = pick(entry, ctx, ctx.result)

@@ -89,6 +89,12 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict[
     lone_tar = _folder(src, "tar") / "backup.tar.002"
     lone_tar.write_bytes(tarred.getvalue())
     parts["tar"] = [lone_tar]
+    inside = _folder(src, "inside") / "parts.zip"  # pieces in an archive (not grouped there): each read on its own
+    pieces = _split(_folder(base, "pieces"), "customers.csv", data, parts=4)
+    with zipfile.ZipFile(inside, "w") as zf:
+        for p in pieces[:2]:
+            zf.write(p, p.name)
+    parts["inside"] = [inside, *pieces[:2]]
     parts["zipgap"] = _split(_folder(src, "zipgap"), "backup.zip", _zip(), parts=6)
     parts["zipgap"][2].unlink()
     parts["zipfirst"] = _split(_folder(src, "zipfirst"), "backup.zip", _zip(), parts=6)
@@ -189,3 +195,15 @@ def test_verify_sources_matches_the_parts_read_of_an_incomplete_series(scanned: 
     rows = {r["path"]: r for r in json.loads(run.stdout)["sources"]}
     for p in (parts["gap"][0], parts["gap"][3], parts["lone"][0]):
         assert rows[str(p)]["status"] == "match", rows[str(p)]
+
+
+def test_pieces_inside_an_archive_are_read_each_on_its_own(scanned: tuple) -> None:
+    """``customers.csv.001``/``.002`` as zip members: ``.001`` was "named like a disk image" (unread) and ``.002``
+    ended as nothing. Each is now read on its own between its line ends and listed as a piece."""
+    out, doc, parts, data = scanned
+    files, listed = _rows(doc)
+    inside, p1, p2 = parts["inside"]
+    for piece, skip_first in ((p1, True), (p2, True)):
+        row = f"{inside} » {piece.name}"
+        assert files[row]["pii"]["records"] == _complete_lines(piece.read_bytes(), skip_first), files.get(row)
+        assert "inside a container" in listed[row][0]["detail"], listed.get(row)

@@ -22,6 +22,7 @@ from ..errors import ReadError
 from ..models import FileStat, Location
 from .image_sniff import HEAD, TAIL, quick_kind
 from .split_series import (
+    LINE_EXTS,
     Segment,
     Series,
     Splice,
@@ -177,6 +178,7 @@ class SeriesEntry:
         self.location: Location = first.location
         self.name: str = series.whole if series.plain else first.name
         self.joined = splice is None
+        self.alone = False  # a piece read on its own (piece_alone): its other parts are not grouped where it lies
         self.zip_beside: bool | None = True if series.spanned else None
         self._segments = segments
 
@@ -198,7 +200,12 @@ class SeriesEntry:
                     if ranged is not None:
                         return bytes(ranged(offset, n))
                     with self._parts[i].open() as f:
-                        f.seek(offset)
+                        if f.seekable():
+                            f.seek(offset)
+                        else:  # an archive member's stream: read forward to the range
+                            left = offset
+                            while left > 0 and (got := f.read(min(left, 1 << 20))):
+                                left -= len(got)
                         return bytes(f.read(n))
 
                 self._segments = tuple(splice_segments(self.splice, sizes, read_at))
@@ -265,3 +272,26 @@ def entry_for(entry: Any, part: Part | None, make: Callable[[str], Any]) -> Any:
     if series is not None and splice is not None:
         return SeriesEntry(entry, [entry if n == entry.name else make(n) for n in splice.names], series, splice)
     return SeriesPart(entry, series, beside)
+
+
+_PIECE = re.compile(r"^(?P<whole>[^/\0]+\.(?P<ext>[A-Za-z0-9_]{1,12}))\.(?P<n>\d{3})$", re.ASCII)
+
+
+def piece_alone(entry: Any) -> SeriesEntry | None:
+    """A piece of a byte-split text file (``customers.csv.002``) met where parts are not grouped (an archive's
+    member): read on its own as X.EXT, cut at its line ends (its first line too unless it is part 1), so the rows
+    of people wholly in it are counted and it is listed as a piece (it ended as nothing: no reader wants ``.002``).
+    None for any other entry, or one whose size cannot be had. Total."""
+    try:
+        m = _PIECE.match(entry.name)
+        if m is None or m["ext"].casefold() not in LINE_EXTS or not 0 < int(m["n"]) <= 999:
+            return None
+        size = entry.stat().size
+        n = int(m["n"])
+        series = Series(m["whole"], (entry.name,), (size,), plain=True)
+        splice = Splice(m["whole"], (entry.name,), lines=True, starts_series=n == 1)
+        joined = SeriesEntry(entry, [entry], series, splice)
+        joined.alone = True
+        return joined
+    except Exception:  # noqa: BLE001 - a failure path: the entry is examined as it is
+        return None
