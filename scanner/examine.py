@@ -130,7 +130,9 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
         elif spliced and series is not None and series.plain:  # a piece of a split file nothing reads: still listed
             unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, _plain_part(entry.location.path, series,
                                                                                      read=False)), result)
-        return None
+        elif series is None and entry.location.containers and (piece := _piece_listed(entry.name)):
+            unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, piece), result)  # in an image or archive:
+        return None  # not joined there, not read, but listed (split12: ``.002`` in a disk image ended as nothing)
     if verdict is None:
         for i in wanted:
             same = getattr(ctx.inspectors[i], "affinity", None)
@@ -153,6 +155,23 @@ def _plain_part(name: str, series: Series, read: bool = True) -> str:
                    problem=series.problem(), seen=say(Detail.SPLIT_NOT_EXAMINED))
     except Exception:  # noqa: BLE001 -- a failure path never raises
         return "part of a split file whose parts are not all here: not joined, not examined"
+
+
+def _piece_listed(name: str) -> str:
+    """Why a later piece of a byte-split file (``X.EXT.NNN``, NNN > 1) that nothing reads, met where parts are not
+    grouped (a disk image, an archive), is listed; "" for any other name. Total."""
+    try:
+        from .sources.split_series import IMAGE_EXTS, part_number
+
+        whole, _, tail = name.rpartition(".")
+        ext = whole.rpartition(".")[2].casefold()
+        n = part_number(name)
+        if not (len(tail) == 3 and 1 < n and "." in whole and ext and ext not in IMAGE_EXTS
+                and not ext.isdigit() and ext not in ("zip", "7z")):
+            return ""
+        return say(Detail.SPLIT_PIECE_ALONE, n=n, whole=whole, seen=say(Detail.SPLIT_NOT_EXAMINED))
+    except Exception:  # noqa: BLE001 - a failure path never raises
+        return ""
 
 
 def _spliced(entry: Entry) -> Inspection | None:

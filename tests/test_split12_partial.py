@@ -95,6 +95,11 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict[
         for p in pieces[:2]:
             zf.write(p, p.name)
     parts["inside"] = [inside, *pieces[:2]]
+    from image_data import fat_image
+
+    disk = _folder(src, "image") / "usb.img"  # a later piece in a disk image: not read there, but listed
+    fat_image(disk, {"/A/customers.csv.002": pieces[1].read_bytes()})
+    parts["image"] = [disk]
     parts["zipgap"] = _split(_folder(src, "zipgap"), "backup.zip", _zip(), parts=6)
     parts["zipgap"][2].unlink()
     parts["zipfirst"] = _split(_folder(src, "zipfirst"), "backup.zip", _zip(), parts=6)
@@ -207,3 +212,19 @@ def test_pieces_inside_an_archive_are_read_each_on_its_own(scanned: tuple) -> No
         row = f"{inside} » {piece.name}"
         assert files[row]["pii"]["records"] == _complete_lines(piece.read_bytes(), skip_first), files.get(row)
         assert "inside a container" in listed[row][0]["detail"], listed.get(row)
+
+
+def test_a_piece_in_a_disk_image_is_listed(scanned: tuple, tmp_path: Path) -> None:
+    """``customers.csv.002`` in a file system image ended as nothing (nothing reads ``.002``, no listing): in an image
+    found in a folder it is read on its own (as in an archive); in an image given as the SOURCE (the walker's path)
+    it is listed, not read."""
+    out, doc, parts, data = scanned
+    files, listed = _rows(doc)
+    (disk,) = parts["image"]
+    rows = [v[0] for k, v in listed.items() if k.startswith(str(disk)) and k.endswith("/A/customers.csv.002")]
+    assert rows and "inside a container" in rows[0]["detail"], sorted(listed)
+    run = run_cli("scan", str(disk), "--out", str(tmp_path / "img"), "--quiet")
+    assert run.returncode in (0, 1), run.stderr
+    again = json.loads((tmp_path / "img" / "findings.json").read_text(encoding="utf-8"))
+    rows = [s for s in again["skipped"] if s["path"].endswith("/A/customers.csv.002")]
+    assert rows and rows[0]["reason"] == "unsupported" and "inside a container" in rows[0]["detail"], again["skipped"]
