@@ -23,7 +23,7 @@ import stat as statmod
 import time
 from collections.abc import Callable, Iterator
 from operator import attrgetter
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from ..codes import Status
 from ..details import Detail, read_part, say
@@ -31,12 +31,11 @@ from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
 from .base import Item, NameBatch, unbatched
-from .series_join import edges, no_image
+from .series_join import edges, no_image, open_pieces
 from .split_series import (
     Segment,
     Series,
     Splice,
-    Zeros,
     concat,
     series_in,
     spanned_beside,
@@ -449,15 +448,6 @@ def _opener(folder: bytes, ident: tuple[int, int], raw: bytes) -> Callable[[], I
     return one
 
 
-def open_segments(segments: tuple[Segment, ...], open_part: Callable[[int], Callable[[], IO[bytes]]]) -> IO[bytes]:
-    """The pieces of a splice read as one file (``open_part(i)``: how part i is opened; -1: zeros)."""
-    def zeros(n: int) -> Callable[[], IO[bytes]]:
-        return lambda: cast(IO[bytes], Zeros(n))
-
-    openers = [open_part(i) if i >= 0 else zeros(length) for i, _start, length in segments]
-    return concat(openers, [s[2] for s in segments], [s[1] for s in segments])
-
-
 class FolderSplicedEntry(FolderJoinedEntry):
     """What can be read of an incomplete series (split12: ``Splice``) in a worker: its pieces read as one file."""
 
@@ -476,7 +466,7 @@ class FolderSplicedEntry(FolderJoinedEntry):
         return dataclasses.replace(first, size=sum(s[2] for s in self._segments))
 
     def open(self) -> IO[bytes]:
-        return open_segments(self._segments, lambda i: _opener(self._folder, self._ident, self._parts[i].raw_name))
+        return open_pieces(self._segments, lambda i: _opener(self._folder, self._ident, self._parts[i].raw_name))
 
 
 class PartEntry(LocalEntry):

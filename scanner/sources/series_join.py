@@ -124,11 +124,12 @@ class _InMemory:
         return io.BytesIO(self._data)
 
 
-def _open_pieces(segments: tuple[Segment, ...], parts: list[Any]) -> IO[bytes]:
+def open_pieces(segments: tuple[Segment, ...], open_part: Callable[[int], Callable[[], IO[bytes]]]) -> IO[bytes]:
+    """The pieces of a series read as one file (``open_part(i)``: how part i is opened; index -1: zeros)."""
     def zeros(n: int) -> Callable[[], IO[bytes]]:
         return lambda: cast(IO[bytes], Zeros(n))
 
-    openers = [parts[i].open if i >= 0 else zeros(length) for i, _start, length in segments]
+    openers = [open_part(i) if i >= 0 else zeros(length) for i, _start, length in segments]
     return concat(openers, [s[2] for s in segments], [s[1] for s in segments])
 
 
@@ -223,7 +224,7 @@ class SeriesEntry:
             raise ReadError(Status.UNREADABLE, str(getattr(e, "strerror", None) or e)) from e
 
     def open(self) -> IO[bytes]:
-        return _open_pieces(self.segments(), self._parts)
+        return open_pieces(self.segments(), lambda i: self._parts[i].open)
 
     def open_own(self) -> IO[bytes]:
         return cast(IO[bytes], self._first.open())
