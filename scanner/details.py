@@ -265,6 +265,30 @@ class Detail(Code):
                                                       "put them beside the others and scan again")
     SPLIT_SOME_EXAMINED = "split-some-examined", "the members stored whole in this part were examined; the rest were not"
     SPLIT_NOT_EXAMINED = "split-not-examined", "its content was not examined"
+    # -- what is read of an incomplete series (split12)
+    SPLIT_SERIES_PARTLY = "split-series-partly-read", ("part {n:d} of a {kind:word} ({whole:lib}) whose parts are not all "
+                                                       "here ({problem:lib}): {seen:detail}; find the missing parts, put "
+                                                       "them beside the others and scan again")
+    SPLIT_RUN_READ = "split-run-read", ("parts {first:d} to {last:d} read joined, up to their last line end (complete rows "
+                                        "only); what the missing parts held was not examined")
+    SPLIT_FRAGMENT_READ = "split-fragment-read", ("parts {first:d} to {last:d} read joined from their first line end (a "
+                                                  "piece without the file's first part: rows without a header row, those "
+                                                  "cut at its edges left out); what the missing parts held was not "
+                                                  "examined")
+    SPLIT_PIECE_READ = "split-piece-read", ("parts {first:d} to {last:d} read joined as they are (a piece without the "
+                                            "file's first part); what the missing parts held was not examined")
+    SPLIT_PIECE_ALONE = "split-piece-alone", ("part {n:d} of a split file ({whole:lib}) inside a container, where the "
+                                              "parts are not joined: {seen:detail}; join the parts and scan the result")
+    SPLIT_ALONE_READ = "split-alone-read", ("read on its own between its first and last line ends (rows cut at its edges "
+                                            "left out, no header row)")
+    SPLIT_ALONE_FIRST = "split-alone-first", "read on its own up to its last line end (the row cut at its end left out)"
+    SPLIT_PREFIX_READ = "split-prefix-read", ("parts {first:d} to {last:d} read joined, up to the gap; what the missing "
+                                              "parts held was not examined")
+    SPLIT_READ_WITH = "split-read-with", "read joined with part {first:d} (its row)"
+    SPLIT_GAPS_ZEROED = "split-gaps-zeroed", ("read with each missing part as zero bytes ({n:d} bytes in all): the members "
+                                              "wholly in the parts present were examined; one across a gap fails its check")
+    SPLIT_7Z_HEADER_ABSENT = "split-7z-header-absent", ("its 7z header (at byte {at:d}) lies in part {part:d}, which is not "
+                                                        "here: no member can be listed")
     # -- a folder SOURCE's walk (sources.local): what changed under it while it was scanned
     NOT_REGULAR_WHEN_OPENED = "not-regular-when-opened", "not a regular file when opened"
     NOT_INSIDE_SOURCE = "not-inside-source", "not a path inside the source"

@@ -103,9 +103,11 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
         unreadable(entry, matches, FileStat(0), e, result)
         return None
     series = getattr(entry, "series", None)
-    if series is not None and getattr(series, "plain", False) and not series.complete:
+    spliced = getattr(entry, "splice", None) is not None
+    if series is not None and getattr(series, "plain", False) and not series.complete and not spliced:
         unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, _plain_part(entry.name, series)), result)
-        return None  # a byte-split file with a part missing: every part listed, naming what is missing (fixsplit11)
+        return None  # a byte-split file with a part missing: every part listed, naming what is missing (fixsplit11);
+        # the parts that can be read are read under their run's first part (split12: SplicedEntry)
     checked = getattr(entry, "checked", None)  # a disk image's walker made these checks already
     verdict = checked() if checked is not None else None
     if verdict is not None:
@@ -125,7 +127,12 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
     if not matches and not wanted and not ctx.known_hashes:
         if head_error is not None:  # its content could not be checked at all: not examined
             unreadable(entry, matches, st, head_error, result)
-        return None
+        elif spliced and series is not None and series.plain:  # a piece of a split file nothing reads: still listed
+            unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, _plain_part(entry.location.path, series,
+                                                                                     read=False)), result)
+        elif series is None and entry.location.containers and (piece := _piece_listed(entry.name)):
+            unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, piece), result)  # in an image or archive:
+        return None  # not joined there, not read, but listed (split12: ``.002`` in a disk image ended as nothing)
     if verdict is None:
         for i in wanted:
             same = getattr(ctx.inspectors[i], "affinity", None)
@@ -134,14 +141,57 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
     return Candidate(matches, st, wanted, affinity)
 
 
-def _plain_part(name: str, series: Series) -> str:
-    """Why a part of an incomplete byte-split file (``X.csv.001`` ... with one missing) is listed. Total."""
+def _plain_part(name: str, series: Series, read: bool = True) -> str:
+    """Why a part of an incomplete byte-split file (``X.csv.001`` ... with one missing) is listed: read joined with
+    the first part of its run (its row, split12), or not examined (``read`` False: nothing reads it). Total."""
     try:
-        n = int(name.rsplit(".", 1)[1])
+        base = name.rsplit("/", 1)[-1]
+        n = int(base.rsplit(".", 1)[1])
+        run = series.run_of(base) if read else None
+        if run is not None and run.names[0] != base:
+            return say(Detail.SPLIT_SERIES_PARTLY, n=n, kind="split file", whole=series.whole,
+                       problem=series.problem(), seen=say(Detail.SPLIT_READ_WITH, first=run.first))
         return say(Detail.SPLIT_SERIES_INCOMPLETE, n=n, kind="split file", whole=series.whole,
                    problem=series.problem(), seen=say(Detail.SPLIT_NOT_EXAMINED))
     except Exception:  # noqa: BLE001 -- a failure path never raises
         return "part of a split file whose parts are not all here: not joined, not examined"
+
+
+def _piece_listed(name: str) -> str:
+    """Why a later piece of a byte-split file (``X.EXT.NNN``, NNN > 1) that nothing reads, met where parts are not
+    grouped (a disk image, an archive), is listed; "" for any other name. Total."""
+    try:
+        from .sources.split_series import IMAGE_EXTS, part_number
+
+        whole, _, tail = name.rpartition(".")
+        ext = whole.rpartition(".")[2].casefold()
+        n = part_number(name)
+        if not (len(tail) == 3 and 1 < n and "." in whole and ext and ext not in IMAGE_EXTS
+                and not ext.isdigit() and ext not in ("zip", "7z")):
+            return ""
+        return say(Detail.SPLIT_PIECE_ALONE, n=n, whole=whole, seen=say(Detail.SPLIT_NOT_EXAMINED))
+    except Exception:  # noqa: BLE001 - a failure path never raises
+        return ""
+
+
+def _spliced(entry: Entry) -> Inspection | None:
+    """What a run of an incomplete byte-split file read under its first part's row is (split12): ``corrupt``, the
+    series' problem and what was read named. None for any other entry. Total."""
+    splice, series = getattr(entry, "splice", None), getattr(entry, "series", None)
+    if splice is None or series is None or not getattr(series, "plain", False):
+        return None
+    try:
+        if getattr(entry, "alone", False):  # a piece in an archive, read on its own (series_join.piece_alone)
+            return Inspection(status=Status.CORRUPT, detail=say(
+                Detail.SPLIT_PIECE_ALONE, n=splice.first, whole=series.whole,
+                seen=say(Detail.SPLIT_ALONE_FIRST if splice.starts_series else Detail.SPLIT_ALONE_READ)))
+        code = ((Detail.SPLIT_FRAGMENT_READ if splice.lines else Detail.SPLIT_PIECE_READ) if not splice.starts_series
+                else Detail.SPLIT_RUN_READ if splice.lines else Detail.SPLIT_PREFIX_READ)
+        detail = say(Detail.SPLIT_SERIES_PARTLY, n=splice.first, kind="split file", whole=series.whole,
+                     problem=series.problem(), seen=say(code, first=splice.first, last=splice.last))
+    except Exception:  # noqa: BLE001 -- a failure path never raises
+        detail = "part of a split file whose parts are not all here: read up to the gap"
+    return Inspection(status=Status.CORRUPT, detail=detail)
 
 
 def _by_content(entry: Entry, size: int, head: LazyHead, ctx: ScanContext) -> tuple[int, ...]:
@@ -208,6 +258,10 @@ def by_content(ctx: ScanContext, names: list[str], picked: Sequence[int], entry_
 
 def examine_entry(entry: Entry, ctx: ScanContext) -> None:
     """Everything leakscan does with one file, in this process (archive members inside a worker)."""
+    if entry.location.containers and getattr(entry, "series", None) is None:
+        from .sources.series_join import piece_alone
+
+        entry = piece_alone(entry) or entry  # a piece of a split text file in an archive: read on its own (split12)
     ctx.result.files_seen += 1
     ctx.progress.file()
     found = pick(entry, ctx, ctx.result)
@@ -282,6 +336,9 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         inspections += [_inspect(ins, entry, read.head, ctype, ctx, poison) for ins in in_place]
         wanted = in_place
 
+    partly = _spliced(entry)
+    if partly is not None:  # a run of an incomplete split file: listed with the gap named, whatever was read
+        inspections.insert(0, partly)
     pii = None
     records = None
     annotations: dict[str, Any] | None = None

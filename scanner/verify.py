@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from .codes import Status, VerifyStatus
+from .completeness import detail_codes
 from .config import ScanConfig
 from .contracts import NoProgress, ScanContext, ScanResult
+from .details import Detail
 from .errors import LeakscanError, ReadError, UsageError
 from .evidence import FINDINGS, Finding, FindingsDoc, read_findings
 from .fingerprint import hash_stream
@@ -188,7 +190,7 @@ def _rescan_source(source: str, files: list[Finding], doc: FindingsDoc,
         return {f.key(): (VerifyStatus.UNREACHABLE, None, str(e)) for f in files}
     found = {h.location.key(): h for h in result.hits}
     skipped = {s.location.key(): s for s in result.skipped}
-    stopped = [s for s in result.skipped if s.reason == Status.WALK_STOPPED]
+    stopped = [s for s in result.skipped if _walk_stopped(s)]
     out: dict[str, Outcome] = {}
     for f in files:
         key = f.key()
@@ -203,6 +205,19 @@ def _rescan_source(source: str, files: list[Finding], doc: FindingsDoc,
         else:
             out[key] = (VerifyStatus.MISSING, None, "not found at its place (gone, or changed and no longer matching)")
     return out
+
+
+def _walk_stopped(s: Skipped) -> bool:
+    """A part of an image not walked to its end: the walker's own ``walk-stopped``, or a file system whose library
+    failed mid-walk (``corrupt`` "walk stopped", Detail.FS_WALK_STOPPED, split11). Total."""
+    if s.reason == Status.WALK_STOPPED:
+        return True
+    if s.reason != Status.CORRUPT:
+        return False
+    try:
+        return Detail.FS_WALK_STOPPED in detail_codes({"detail": s.detail})
+    except Exception:  # noqa: BLE001 - a failure path: the hit is then said missing, as before
+        return False
 
 
 def _stopped_over(loc: Location, stopped: list[Skipped]) -> Skipped | None:

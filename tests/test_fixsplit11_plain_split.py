@@ -72,7 +72,8 @@ def test_an_incomplete_byte_split_csv_lists_every_part_naming_the_missing_one(tm
     listed = {s["path"]: s for s in doc["skipped"]}
     for p in (parts[0], parts[1], parts[3]):
         assert str(p) in listed, (p, sorted(listed))
-        assert listed[str(p)]["reason"] == "unsupported", listed[str(p)]
+        # split12: the runs on each side of the gap are read (corrupt, rows counted), the others read with them
+        assert listed[str(p)]["reason"] in ("unsupported", "corrupt"), listed[str(p)]
         assert parts[2].name in listed[str(p)]["detail"], listed[str(p)]
 
 
@@ -142,4 +143,5 @@ def test_a_byte_split_csv_without_its_first_part_lists_every_part(tmp_path: Path
     listed = {s["path"]: s for s in doc["skipped"]}
     for p in parts[1:]:
         assert str(p) in listed, (p, sorted(listed))
-        assert listed[str(p)]["reason"] == "unsupported" and "customers.csv.001 missing" in listed[str(p)]["detail"]
+        assert listed[str(p)]["reason"] in ("unsupported", "corrupt"), listed[str(p)]  # split12: read as a fragment
+        assert "customers.csv.001 missing" in listed[str(p)]["detail"]

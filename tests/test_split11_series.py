@@ -96,7 +96,9 @@ def test_a_series_missing_a_part_is_listed_naming_it(tmp_path: Path) -> None:
         row = listed[str(p)]
         assert row["reason"] == "unsupported"
         assert "missing: 名簿一式.7z.002" in row["detail"], row["detail"]
-    assert not [f for f in doc["files"] if "»" in f["path"]]
+    # split12: read with the gap as zeros; the one member lies across it: it fails its check, never reads clean
+    members = [f for f in doc["files"] if "»" in f["path"]]
+    assert all(f["status"] != "ok" and not (f.get("pii") or {}).get("records") for f in members), members
 
 
 def test_zNN_alone_is_no_spanned_part_but_beside_X_zip_it_is(tmp_path: Path) -> None:

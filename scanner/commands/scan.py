@@ -509,6 +509,11 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     with locked(args.resume, f"--resume {args.resume}"):  # a second --resume of a running scan is refused before its state is touched
         state = ScanState.resume(args.resume, retry_unreadable=args.retry_unreadable)
         config = state.config(args.resume)
+        if args.strict_complete and not config.strict_complete:  # what counts as complete is the scan's, from its
+            # start: a part judged by one rule and the rest by another would be neither (review11a #14)
+            raise UsageError(_("--resume {0}: the scan was started without --strict-complete and continues with its "
+                               "recorded settings; to judge system folders strictly, start a new scan with "
+                               "--strict-complete").format(args.resume))
         _work_where_started(state.started_in, config)
         config.quiet = config.quiet or args.quiet
         if args.workers is not None:  # how many processes is not what is found: a resume may choose again

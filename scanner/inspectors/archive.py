@@ -23,6 +23,7 @@ from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
 from ..sources.base import Item
+from ..sources.split_series import Series, Splice, part_number
 from ..tables import sniff_format
 from . import archive_formats as fmt
 from . import embedded, sfx
@@ -245,6 +246,19 @@ class ArchiveInspector:
         series = getattr(entry, "series", None)
         part = None if joined else _part_of(entry, lambda: data[:4])
         problem = series.problem() if part is not None and series is not None else ""
+        splice = getattr(entry, "splice", None)
+        if part is not None and splice is not None and series is not None and not series.plain:
+            return self._with_gaps(entry, data, ctx, part, series, splice)
+        run = series.run_of(entry.name) if part is not None and series is not None and problem else None
+        if part is not None and run is not None and run.names[0] != entry.name:  # read in its series' row (split12)
+            return Inspection(status=Status.UNSUPPORTED, detail=say(
+                Detail.SPLIT_SERIES_PARTLY, n=part.number, kind=part.kind, whole=part.whole, problem=problem,
+                seen=say(Detail.SPLIT_READ_WITH, first=run.first)))
+        if joined and series is not None and sniff(data[:512]) == "7z" and not series.spanned:
+            at = fmt.seven_zip_header_at(data)  # the last part lost: a series complete by its names is cut
+            if at is not None and at + int.from_bytes(data[20:28], "little") > len(data) and series.sizes[0]:
+                return Inspection(status=Status.CORRUPT, detail=say(Detail.SPLIT_7Z_HEADER_ABSENT, at=at,
+                                                                    part=at // series.sizes[0] + 1))
         if part is not None and (part.number > 1 or part.kind == "spanned zip" or sniff(data[:512]) is None):
             return Inspection(status=Status.UNSUPPORTED, detail=part.detail(entry.name, problem=problem))
         if sniff(data[:512]) is None:
@@ -319,6 +333,40 @@ class ArchiveInspector:
             return Inspection(status=opened.status, detail=opened.detail,
                               children=embedded.embedded_parts(children, depth, (entry.location, data)))
         return Inspection(status=opened.status, detail=opened.detail, children=children,
+                          annotations=opened.annotations)
+
+
+    def _with_gaps(self, entry: Entry, data: bytes, ctx: ScanContext, part: SplitPart, series: Series,
+                   splice: Splice) -> Inspection:
+        """An archive series with parts missing (split12): its present parts each at its place, the missing ones
+        as zeros (``Splice.holes``), so its directory and offsets hold: the members wholly in the parts present are
+        examined, one across a gap fails its check (zip CRC, 7z digests). Always listed ``unsupported`` with the
+        series' problem; a 7z whose header lies in a missing part is said so."""
+        kind = "7z" if series.whole.casefold().endswith(".7z") else "zip"
+        zeros = max(0, len(data) - sum(series.sizes))
+
+        def listed(seen: str, why: str = "") -> str:
+            said = say(Detail.SPLIT_SERIES_PARTLY, n=part.number, kind=part.kind, whole=part.whole,
+                       problem=series.problem(), seen=seen)
+            return f"{said} ({kind}: {why})" if why else said
+
+        gaps = say(Detail.SPLIT_GAPS_ZEROED, n=zeros)
+        if kind == "7z":
+            at = fmt.seven_zip_header_at(data)
+            where = at // splice.cut + 1 if at is not None and splice.cut else 0
+            if where and where not in {part_number(n) for n in splice.names}:  # in a part not here: nothing to list
+                return Inspection(status=Status.UNSUPPORTED,
+                                  detail=listed(say(Detail.SPLIT_7Z_HEADER_ABSENT, at=at, part=where)))
+        hop = Hop("archive", entry.location.path, {"format": kind, "joined_parts": len(splice.names),
+                                                   "gaps_zeroed": zeros})
+        decoding(fmt.LIBRARIES.get(kind, kind))
+        try:
+            opened = fmt.OPENERS[kind](entry, data, ctx, self.caps_for(entry), hop)
+        except Exception as e:  # noqa: BLE001 - a broken archive is data, not a crash
+            return Inspection(status=Status.UNSUPPORTED, detail=listed(say(Detail.SPLIT_NOT_EXAMINED),
+                                                                       error_reason(e)[1]))
+        children = guard_listing(opened.items(), entry, kind)
+        return Inspection(status=Status.UNSUPPORTED, detail=listed(gaps), children=children,
                           annotations=opened.annotations)
 
 

@@ -580,6 +580,14 @@ def _open_7z(py7zr: ModuleType, data: bytes, passwords: tuple[str, ...]) -> tupl
     return z, None, why
 
 
+def seven_zip_header_at(data: bytes) -> int | None:
+    """Where a 7z's (next) header begins, from its start header (signature, version, CRC, then the next header's
+    offset after these 32 bytes); None without a 7z signature."""
+    if not data.startswith(b"7z\xbc\xaf\x27\x1c") or len(data) < 32:
+        return None
+    return 32 + int.from_bytes(data[12:20], "little")
+
+
 def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     py7zr = load("py7zr")  # slow to import, and optional: the member list says when it is missing
 

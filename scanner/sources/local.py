@@ -31,8 +31,17 @@ from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
 from .base import Item, NameBatch, unbatched
-from .image_sniff import HEAD, TAIL, quick_kind
-from .split_series import Series, concat, series_in, spanned_beside, spanned_in
+from .series_join import edges, no_image, open_pieces
+from .split_series import (
+    Segment,
+    Series,
+    Splice,
+    concat,
+    series_in,
+    spanned_beside,
+    spanned_in,
+    splice_segments,
+)
 
 LOST_CHECK_SECONDS = 0.5
 # errors that may be the source's own (the scanned folder gone) rather than the file's
@@ -360,17 +369,22 @@ class PartRef:
     """How a worker re-creates a part of a split archive: the part itself, its series and, for the first part of a
     whole series, every part (read as one file there)."""
 
-    __slots__ = ("part", "series", "zip_beside", "joined")
+    __slots__ = ("part", "series", "zip_beside", "joined", "splice", "segments")
 
     def __init__(self, part: LocalRef, series: Series | None, zip_beside: bool | None,
-                 joined: tuple[LocalRef, ...] = ()) -> None:
+                 joined: tuple[LocalRef, ...] = (), splice: Splice | None = None,
+                 segments: tuple[Segment, ...] | None = None) -> None:
         self.part, self.series, self.zip_beside, self.joined = part, series, zip_beside, joined
+        self.splice, self.segments = splice, segments
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        return (PartRef, (self.part, self.series, self.zip_beside, self.joined))
+        return (PartRef, (self.part, self.series, self.zip_beside, self.joined, self.splice, self.segments))
 
     def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> FolderFileEntry:
         p = self.part
+        if self.splice is not None and self.segments is not None:
+            return FolderSplicedEntry(location, name, p.folder, p.ident, p.raw_name, self.series, self.zip_beside,
+                                      self.joined, self.splice, self.segments)
         if self.joined:
             return FolderJoinedEntry(location, name, p.folder, p.ident, p.raw_name, self.series, self.zip_beside,
                                      self.joined)
@@ -425,6 +439,34 @@ class FolderJoinedEntry(FolderPartEntry):
     def open_own(self) -> IO[bytes]:
         """This part's own file (its digests are recorded beside the joined archive's: review11a)."""
         return FolderFileEntry.open(self)
+
+
+def _opener(folder: bytes, ident: tuple[int, int], raw: bytes) -> Callable[[], IO[bytes]]:
+    def one() -> IO[bytes]:
+        with reopen_folder(folder, ident) as fd:
+            return open_file(raw, fd)
+    return one
+
+
+class FolderSplicedEntry(FolderJoinedEntry):
+    """What can be read of an incomplete series (split12: ``Splice``) in a worker: its pieces read as one file."""
+
+    __slots__ = ("splice", "_segments")
+    joined = False  # not a whole series: an archive's part is still a part (its series named), read with its gaps
+
+    def __init__(self, location: Location, name: str, folder: bytes, ident: tuple[int, int], raw_name: bytes,
+                 series: Series | None, zip_beside: bool | None, parts: tuple[LocalRef, ...], splice: Splice,
+                 segments: tuple[Segment, ...]) -> None:
+        super().__init__(location, name, folder, ident, raw_name, series, zip_beside, parts)
+        self.splice, self._segments = splice, segments
+
+    def stat(self) -> FileStat:
+        with reopen_folder(self._folder, self._ident) as fd:
+            first = stat_file(self._raw_name, fd)
+        return dataclasses.replace(first, size=sum(s[2] for s in self._segments))
+
+    def open(self) -> IO[bytes]:
+        return open_pieces(self._segments, lambda i: _opener(self._folder, self._ident, self._parts[i].raw_name))
 
 
 class PartEntry(LocalEntry):
@@ -500,6 +542,60 @@ class PlainJoinedEntry(JoinedEntry):
         self._location = folder.location(name, raw_name)
 
 
+class SplicedEntry(JoinedEntry):
+    """The row of what can be read of an incomplete series (split12, ``Splice``): a plain file's run of parts read
+    as X.EXT (cut at line ends for rows of text), or an archive with its missing parts as zeros (members wholly in
+    the parts present read; its row stays the part's, listed with the series' problem)."""
+
+    __slots__ = ("splice", "_segments")
+    joined = False
+
+    def __init__(self, folder: _Folder, name: str, raw_name: bytes | None, series: Series, splice: Splice) -> None:
+        super().__init__(folder, series.whole if series.plain else name,
+                         raw_name if raw_name is not None else name.encode("utf-8", "surrogateescape"), series, None)
+        self._location = folder.location(name, raw_name)
+        self.splice = splice
+        self._segments: tuple[Segment, ...] | None = None
+
+    def _refs(self) -> tuple[LocalRef, ...]:
+        return tuple(LocalRef(self._dir.raw, self._dir.ident, n.encode("utf-8", "surrogateescape"))
+                     for n in self.splice.names)
+
+    def segments(self) -> tuple[Segment, ...]:
+        """The pieces read (line ends searched at a run's edges once, in the walk: byte compares, no decoder)."""
+        if self._segments is None:
+            refs = self._refs()
+
+            def pieces(fd: int) -> tuple[Segment, ...]:
+                sizes = [stat_file(r.raw_name, fd).size for r in refs]
+
+                def read_at(i: int, offset: int, n: int) -> bytes:
+                    with open_file(refs[i].raw_name, fd) as f:
+                        f.seek(offset)
+                        return f.read(n)
+
+                return tuple(splice_segments(self.splice, sizes, read_at))
+
+            try:
+                if self._dir.fd >= 0:
+                    self._segments = pieces(self._dir.fd)
+                else:
+                    with self._dir.reopened() as again:
+                        self._segments = pieces(again)
+            except ReadError as e:
+                raise self._dir.lost_or(e) from e
+            except OSError as e:
+                raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
+        return self._segments
+
+    def stat(self) -> FileStat:
+        first = LocalEntry.stat(self)
+        return dataclasses.replace(first, size=sum(s[2] for s in self.segments()))
+
+    def ref(self) -> PartRef:  # type: ignore[override]
+        return PartRef(LocalEntry.ref(self), self.series, None, self._refs(), self.splice, self.segments())
+
+
 class _Folder:
     """One directory being listed: its raw path (with a trailing slash) and its decoded text, once; its
     descriptor while the walk is inside it (-1 after), and its identity (device, inode)."""
@@ -560,6 +656,9 @@ class _Folder:
             if series.plain:
                 return PlainJoinedEntry(self, name, raw_name, series, zip_beside)
             return JoinedEntry(self, name, raw_name, series, zip_beside)
+        splice = series.splices().get(name) if series is not None else None
+        if splice is not None and series is not None:  # what can be read of an incomplete series (split12)
+            return SplicedEntry(self, name, raw_name, series, splice)
         return PartEntry(self, name, raw_name, series, zip_beside)
 
     def find_parts(self, names: list[str], fd: int, listing: list[os.DirEntry] | None = None) -> None:
@@ -598,15 +697,12 @@ class _Folder:
                 st = os.fstat(f)
                 if not statmod.S_ISREG(st.st_mode):
                     return False
-                head = os.pread(f, HEAD, 0)
-                tail = os.pread(f, TAIL, st.st_size - TAIL) if st.st_size >= 2 * TAIL else b""
+                head, tail = edges(lambda at, n: os.pread(f, n, at), st.st_size)
             except OSError:
                 return False
             finally:
                 os.close(f)
-            if len(head) >= 512 and not any(head[:512]):
-                return False  # zeros first: a file system that signs further in (the image inspector decides)
-            return quick_kind(head, tail) is None
+            return no_image(head, tail)
 
         others = {d.name for d in listing or ()} - set(names)  # links, FIFOs, folders: not a part to join
         for name, series in series_in(names, size_of, head_of, others, plain_of).items():

@@ -11,6 +11,7 @@ as ``connection``.
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import re
 import sys
@@ -23,6 +24,7 @@ from ..details import Detail, say
 from ..errors import ReadError, SourceError, UsageError
 from ..models import FileStat, Hop, Link, Location, Skipped
 from .base import Item, NameBatch, unbatched
+from .series_join import Part, edges, entry_for, no_image, parts_in
 
 if TYPE_CHECKING:  # smb_client imports smbprotocol: only when a share is opened
     from .smb_client import DirEntry, Identity, Snapshot, Target
@@ -35,6 +37,7 @@ PREFETCH_FILES = 32  # files of a folder whose starts are fetched together
 PREFETCH_WHOLE = 1 << 20  # a file up to this size is fetched whole (else its first 64 KiB)
 HEADS_AT_ONCE = 256  # files whose first bytes the content check fetches together
 # reparse tags of links a Windows server shows without following them (junction, symbolic link)
+log = logging.getLogger("leakscan")
 _LINK_TAGS = {0xA0000003: "junction", 0xA000000C: "symbolic link"}
 
 
@@ -119,11 +122,13 @@ def read_password(target: Target) -> str:
 class _Folder:
     """One directory being walked: its path inside the share, shared by every entry listed in it."""
 
-    __slots__ = ("path", "depth")
+    __slots__ = ("path", "depth", "parts", "infos")
 
     def __init__(self, path: str, depth: int) -> None:
         self.path = path  # "" for the share's root, else "/PC01/Documents"
         self.depth = depth
+        self.parts: dict[str, Part] = {}  # split series among its files (series_join, split12)
+        self.infos: dict[str, Any] = {}  # the listing of those files' series, by name
 
     def child(self, name: str) -> str:
         return f"{self.path}/{name}"
@@ -440,6 +445,7 @@ class SmbSource:
                 if dot is not None and dot.file_id:
                     seen_dirs[(self.volume, dot.file_id)] = folder.path or "/"
                 root = False
+            self._find_parts(folder, listing)
             bundle = self._sparse_bundle(folder, listing)
             if bundle is not None:  # its bands are slices of a disk, not files: listed once (sparse_bundle)
                 yield Skipped(self.location(folder.path), *bundle[:2])
@@ -492,6 +498,38 @@ class SmbSource:
             return None
         verdict = bundle_verdict(read, count)
         return None if verdict is None else (*verdict, other)
+
+    def _find_parts(self, folder: _Folder, listing: list[Any]) -> None:
+        """The split series among a folder's plain files (series_join: joined as in a local folder, split12). Only
+        a folder with a ``.NNN``/``.zNN`` name pays a read: the first bytes of each series' first part."""
+        files = {i.name: i for i in listing if i.name != "." and not i.is_dir
+                 and not (i.is_reparse and i.ea_size in _LINK_TAGS)}
+
+        def size_of(name: str) -> int | None:
+            info = files.get(name)
+            return None if info is None else int(info.size)
+
+        def head_of(name: str) -> bytes | None:
+            try:
+                return SmbEntry(self, folder, files[name]).read_range(0, 8)
+            except (ReadError, KeyError):
+                return None
+
+        def plain_of(name: str) -> bool:
+            info = files.get(name)
+            if info is None:
+                return False
+            try:
+                return no_image(*edges(SmbEntry(self, folder, info).read_range, int(info.size)))
+            except ReadError:
+                return False
+
+        try:
+            folder.parts = parts_in(list(files), size_of, head_of, plain_of)
+        except Exception:  # noqa: BLE001 - a failure path: the parts are then examined one by one, as before
+            log.debug("split series not found in a folder", exc_info=True)
+            folder.parts = {}
+        folder.infos = {n: files[n] for n in folder.parts if n in files}
 
     def _batch(self, folder: _Folder, infos: list[Any]) -> NameBatch:
         return _Prefetching(self, folder, infos)
@@ -613,7 +651,16 @@ class _Prefetching(NameBatch):
     def prefetch(self, picked: list[int]) -> None:
         self._plan = {picked[k]: picked[k:k + PREFETCH_FILES] for k in range(0, len(picked), PREFETCH_FILES)}
 
-    def _entry(self, i: int) -> SmbEntry:
+    def _entry(self, i: int) -> Any:
+        """The file's entry; a part of a split series is joined or knows its series (series_join.entry_for)."""
+        entry = self._made_entry(i)
+        folder = self._folder
+        if not folder.parts:
+            return entry
+        return entry_for(entry, folder.parts.get(entry.name),
+                         lambda name: SmbEntry(self._source, folder, folder.infos[name]))
+
+    def _made_entry(self, i: int) -> SmbEntry:
         made = self._made.pop(i, None)
         if made is not None:
             return made

@@ -26,6 +26,74 @@ _PLAIN = re.compile(r"^(?P<whole>[^\0]+\.(?P<ext>[A-Za-z0-9_]{1,12}))\.(?P<n>\d{
 IMAGE_EXTS = frozenset({"dd", "img", "raw", "iso", "bin", "dmg", "vmdk", "vhd", "vhdx", "qcow2", "qcow", "aff",
                         "e01", "ex01", "mem", "dump", "dsk", "ima", "image"})
 MAX_PARTS = 999
+# a byte-split file of text rows (split12): a run of its parts is read cut at line ends (complete rows only)
+LINE_EXTS = frozenset({"csv", "tsv", "txt", "tab", "prn"})
+LINE_SEARCH = 1 << 16  # bytes searched at a run's edges for a line end
+
+
+def part_number(name: str) -> int:
+    """The number of a part named ``X.NNN`` (0 when the name has none)."""
+    tail = name.rsplit(".", 1)[-1]
+    return int(tail) if tail.isascii() and tail.isdigit() else 0
+
+
+@dataclass(frozen=True)
+class Splice:
+    """What is read of an incomplete series (split12), under its first present part's row: ``names`` the parts read,
+    in order. ``holes``: an archive's present parts each at its own place (part k at (k-1) x ``cut``), the missing
+    ones as zeros (its directory and offsets then hold; a member across a gap fails its check); else a run of
+    consecutive parts of a plain file, cut at line ends when ``lines`` (only complete rows; a run after a gap
+    begins after its first line end)."""
+
+    whole: str
+    names: tuple[str, ...]
+    holes: bool = False
+    cut: int = 0
+    lines: bool = False
+    starts_series: bool = True  # the run begins with part 1 (its first line is the file's own first line)
+    ends_series: bool = False  # the run ends with the series' last part (a part shorter than the others)
+
+    @property
+    def first(self) -> int:
+        return part_number(self.names[0])
+
+    @property
+    def last(self) -> int:
+        return part_number(self.names[-1])
+
+
+Segment = tuple[int, int, int]  # (index into Splice.names or -1 for zeros, start in that part, length)
+
+
+def splice_segments(splice: Splice, sizes: list[int], read_at: Callable[[int, int, int], bytes]) -> list[Segment]:
+    """The pieces a splice reads, in order: ``sizes`` of its parts (as listed), ``read_at(i, offset, n)`` a few
+    bytes of part i (line ends are searched within LINE_SEARCH bytes of a run's edges; none there: the edge kept)."""
+    if splice.holes:
+        out: list[Segment] = []
+        at = 0
+        for i, (name, size) in enumerate(zip(splice.names, sizes, strict=True)):
+            place = (part_number(name) - 1) * splice.cut
+            if place > at:
+                out.append((-1, 0, place - at))
+            out.append((i, 0, size))
+            at = place + size
+        return out
+    out = [(i, 0, size) for i, size in enumerate(sizes)]
+    if not splice.lines:
+        return out
+    if not splice.starts_series and out:
+        head = read_at(0, 0, min(LINE_SEARCH, sizes[0]))
+        nl = head.find(b"\n")
+        if nl >= 0:
+            out[0] = (0, nl + 1, sizes[0] - nl - 1)
+    if not splice.ends_series and out:
+        i, start, length = out[-1]
+        n = min(LINE_SEARCH, length)
+        tail = read_at(i, start + length - n, n)
+        nl = tail.rfind(b"\n")
+        if nl >= 0:
+            out[-1] = (i, start, length - (n - nl - 1))
+    return [s for s in out if s[2] > 0]
 
 
 @dataclass(frozen=True)
@@ -59,6 +127,48 @@ class Series:
     @property
     def size(self) -> int:
         return sum(self.sizes)
+
+    def splices(self, lines: bool | None = None) -> dict[str, Splice]:
+        """What can be read of an incomplete series (split12), by the part whose row it is. An archive (zip/7z)
+        whose present parts but the last all have one size: the whole series with its gaps as zeros, under its
+        first present part. A plain file: each run of consecutive parts (ending at a part shorter than the first)
+        under the run's first part, cut at line ends when its rows are lines of text (``lines``; default: by
+        X.EXT), else as it is (a piece read as X.EXT: what reads it says what it holds). Nothing for a complete or a
+        spanned series."""
+        if self.complete or self.spanned or not self.parts:
+            return {}
+        numbers = [part_number(n) for n in self.parts]
+        cut = self.sizes[0]
+        if not self.plain:
+            if cut <= 0 or any(s != cut for s in self.sizes[:-1]) or self.sizes[-1] > cut:
+                return {}
+            return {self.parts[0]: Splice(self.whole, self.parts, holes=True, cut=cut)}
+        if lines is None:
+            lines = self.whole.rsplit(".", 1)[-1].casefold() in LINE_EXTS
+        out: dict[str, Splice] = {}
+        run: list[int] = []
+        for i, k in enumerate(numbers):
+            if run and (k != numbers[run[-1]] + 1 or self.sizes[run[-1]] != cut):
+                out.update(self._run(run, numbers, lines, cut))
+                run = []
+            run.append(i)
+        out.update(self._run(run, numbers, lines, cut))
+        return out
+
+    def _run(self, run: list[int], numbers: list[int], lines: bool, cut: int) -> dict[str, Splice]:
+        if not run:
+            return {}
+        last = run[-1]
+        ends = last == len(self.parts) - 1 and self.sizes[last] < cut
+        return {self.parts[run[0]]: Splice(self.whole, tuple(self.parts[i] for i in run), lines=lines,
+                                           starts_series=numbers[run[0]] == 1, ends_series=ends)}
+
+    def run_of(self, name: str) -> Splice | None:
+        """The splice that reads ``name`` (as its first part or within it), or None."""
+        for splice in self.splices().values():
+            if name in splice.names:
+                return splice
+        return None
 
     def problem(self) -> str:
         """What is wrong with an incomplete series, in words (no personal value: file names of the evidence)."""
@@ -106,8 +216,9 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
     for whole, numbered in found.items():
         order = sorted(numbered)
         names_in = tuple(numbered[k] for k in order)
-        if whole in plain:  # its first part no disk image (a raw image split stays an image); two parts at least
-            if len(order) < 2 or (order[0] == 1 and (plain_of is None or not plain_of(names_in[0]))):
+        if whole in plain:  # its first part no disk image (a raw image split stays an image); a lone .001 is no
+            # series, a lone later part is one whose first part is missing (split12: it ended as nothing)
+            if order[0] == 1 and (len(order) < 2 or plain_of is None or not plain_of(names_in[0])):
                 continue
         elif head_of is not None and order[0] == 1:
             head = head_of(names_in[0])
@@ -123,11 +234,13 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         last = sizes[-1]
         if last is None or (first is not None and last > first):  # a last part larger than the first: not a cut series
             short += (names_in[-1],)
-        if whole in plain and order[0] != 1:  # .001 gone: a cut series only when every part but the last has one
-            cut = sizes[0]  # size and the last is not larger (then listed, naming the first part missing)
-            if cut is None or any(s != cut for s in sizes[:-1]) or last is None or last > cut:
-                continue
-            short = ()
+        if order[0] != 1:  # .001 gone: a cut series only when every part but the last has one size and the last
+            cut = sizes[0]  # is not larger (then listed, naming the first part missing; an archive's parts are
+            if cut is None or any(s != cut for s in sizes[:-1]) or last is None or last > cut:  # listed anyway)
+                if whole in plain:
+                    continue
+            else:
+                short = ()
         if whole in plain and ((len(short) > 1 and not missing) or any(
                 s is not None and first is not None and s > first for s in sizes)):
             continue  # parts of many sizes, or one larger than the first (app.log.001, .002 ... rotated): no cut
@@ -179,14 +292,17 @@ class ConcatReader(io.RawIOBase):
     ~1000 volumes within any descriptor limit); a part whose size differs from the one listed fails the read
     (the archive is not the one whose parts were counted)."""
 
-    def __init__(self, openers: list[Callable[[], IO[bytes]]], sizes: list[int]) -> None:
+    def __init__(self, openers: list[Callable[[], IO[bytes]]], sizes: list[int],
+                 offsets: list[int] | None = None) -> None:
         super().__init__()
         self._openers, self._sizes = openers, sizes
+        self._offsets = offsets or [0] * len(sizes)  # where each piece begins in its part (a run cut at a line end)
         self._starts = [sum(sizes[:i]) for i in range(len(sizes))]
         self._total = sum(sizes)
         self._open: dict[int, IO[bytes]] = {}
         self._pos = 0
         self._seen: dict[int, tuple[int, int, int]] = {}  # each part's (inode, size, mtime) when first opened
+        self._at: dict[int, int] = {}  # where the open part stands (a part that cannot seek is read forward)
         self._changed = ""
 
     def readable(self) -> bool:
@@ -210,7 +326,29 @@ class ConcatReader(io.RawIOBase):
         if f is None:
             self._close_parts()  # one part open at a time: a series of ~1000 volumes within any descriptor limit
             f = self._open[i] = self._openers[i]()
+            self._at[i] = 0
             self._check(i, f)
+        return f
+
+    def _goto(self, i: int, where: int) -> IO[bytes]:
+        """Part i open at byte ``where``: sought, or, for a stream that cannot seek (a file on an SMB share is read
+        forward), read up to it (opened again to go back)."""
+        f = self._part(i)
+        at = self._at.get(i, 0)
+        if at == where:
+            return f
+        try:
+            f.seek(where)
+        except (OSError, ValueError):
+            if where < at:
+                self._close_parts()
+                f, at = self._part(i), 0
+            while at < where:
+                got = f.read(min(1 << 20, where - at))
+                if not got:
+                    raise OSError(f"part {i + 1} of the split archive is shorter than when it was listed") from None
+                at += len(got)
+        self._at[i] = where
         return f
 
     def _check(self, i: int, f: IO[bytes]) -> None:
@@ -248,10 +386,10 @@ class ConcatReader(io.RawIOBase):
         while self._sizes[i] == 0 and i + 1 < len(self._sizes):
             i += 1
         inner = self._pos - self._starts[i]
-        f = self._part(i)
-        f.seek(inner)
+        f = self._goto(i, self._offsets[i] + inner)
         n = min(want, self._sizes[i] - inner)
         data = f.read(n)
+        self._at[i] = self._offsets[i] + inner + len(data)
         if len(data) != n:
             raise OSError(f"part {i + 1} of the split archive is shorter than when it was listed")
         buffer[:n] = data
@@ -270,6 +408,30 @@ class _Buffered(io.BufferedReader):
         return cast(ConcatReader, self.raw).changed()
 
 
-def concat(openers: list[Callable[[], IO[bytes]]], sizes: list[int]) -> _Buffered:
+def concat(openers: list[Callable[[], IO[bytes]]], sizes: list[int], offsets: list[int] | None = None) -> _Buffered:
     """A buffered ``ConcatReader``."""
-    return _Buffered(ConcatReader(openers, sizes), buffer_size=1 << 20)
+    return _Buffered(ConcatReader(openers, sizes, offsets), buffer_size=1 << 20)
+
+
+class Zeros(io.RawIOBase):
+    """``size`` zero bytes: a missing part of an archive read with its gaps (``Splice.holes``)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self._size, self._pos = size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self._pos = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence] + offset
+        return self._pos
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        n = max(0, min(len(buffer), self._size - self._pos))
+        buffer[:n] = bytes(n)
+        self._pos += n
+        return n

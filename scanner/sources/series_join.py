@@ -1,0 +1,298 @@
+"""Split series joined over any source (split12): a folder's listing (names and sizes) and entries that ``stat``,
+``open`` and ``ref`` are all it needs, so an SMB share joins ``X.7z.001 ...``, ``customers.csv.001 ...`` and
+``X.z01 ... X.zip`` as a local folder does (scanner.sources.split_series decides what a series is; the local walk
+keeps its own entries, which open every part through the checked folder descriptor).
+
+``entry_for`` turns one listed entry into what the pipeline examines: the first part of a whole series (or of what
+can be read of an incomplete one: ``Splice``) becomes a ``SeriesEntry`` whose bytes are its parts' joined; any
+other part a ``SeriesPart`` that knows its series (the inspectors list it, or leave it to the joined row). Both
+travel to a worker as plain values over their parts' own refs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+from collections.abc import Callable, Iterable
+from typing import IO, Any, cast
+
+from ..codes import Status
+from ..errors import ReadError
+from ..models import FileStat, Location
+from .image_sniff import HEAD, TAIL, quick_kind
+from .split_series import (
+    LINE_EXTS,
+    Segment,
+    Series,
+    Splice,
+    Zeros,
+    concat,
+    series_in,
+    spanned_beside,
+    spanned_in,
+    splice_segments,
+)
+
+_PART_NAME = re.compile(r"\.(?:\d{3}|[zZ]\d{2,3})\0", re.ASCII)
+
+Part = tuple["Series | None", "bool | None"]  # a part's series (None for a lone X.zNN) and whether X.zip is beside
+
+
+def parts_in(names: Iterable[str], size_of: Callable[[str], int | None],
+             head_of: Callable[[str], bytes | None] | None = None,
+             plain_of: Callable[[str], bool] | None = None) -> dict[str, Part]:
+    """The parts of split series among a folder's plain file ``names`` -> (series, X.zip beside): what the local
+    walk's ``find_parts`` finds, for any source (one regular-expression search first: nothing more for a folder
+    without a ``.NNN``/``.zNN`` name)."""
+    listed = list(names)
+    if _PART_NAME.search("\0".join(listed) + "\0") is None:
+        return {}
+    out: dict[str, Part] = {}
+    for name, series in series_in(listed, size_of, head_of, frozenset(), plain_of).items():
+        out[name] = (series, None)
+    for name, beside in spanned_beside(listed).items():
+        out[name] = (None, beside)
+    for name, series in spanned_in(listed, size_of).items():
+        out[name] = (series, True)
+    return out
+
+
+def no_image(head: bytes, tail: bytes) -> bool:
+    """Whether the first part of a byte-split file (its first HEAD bytes, its last TAIL bytes) is no disk image by
+    its fixed signatures (no decoder runs): then its series is read joined as X.EXT. Zeros first: a file system
+    that signs further in (the image inspector decides)."""
+    if len(head) >= 512 and not any(head[:512]):
+        return False
+    return quick_kind(head, tail) is None
+
+
+def edges(read_range: Callable[[int, int], bytes], size: int) -> tuple[bytes, bytes]:
+    """The first HEAD and last TAIL bytes of a file of ``size`` bytes, as the image inspector reads them."""
+    return read_range(0, HEAD), (read_range(size - TAIL, TAIL) if size >= 2 * TAIL else b"")
+
+
+BYTES_HERE = 256 << 20  # a series whose parts have no ref of their own is read here up to this size (the default
+# --max-inspect-mb); a larger one is left to the pipeline (hashed here, as any file without a ref)
+
+
+def _ref_or_bytes(entry: Any) -> Any:
+    """An entry's ref; else its bytes read here (a BytesRef: what the pipeline would send for it); None when
+    they cannot be read here (the pipeline then reads and lists the failure)."""
+    ref = getattr(entry, "ref", None)
+    found = ref() if ref is not None else None
+    if found is not None:
+        return found
+    try:
+        if entry.stat().size > BYTES_HERE:
+            return None
+        with entry.open() as f:
+            return PartBytes(bytes(f.read()))
+    except (ReadError, OSError):
+        return None
+
+
+class PartBytes:
+    """A part's bytes read by the scan process (its source gives no ref): a plain value; its entry opens them."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __reduce__(self) -> tuple[type, tuple[bytes]]:
+        return (PartBytes, (self.data,))
+
+    def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> _InMemory:
+        return _InMemory(location, name, dataclasses.replace(st, size=len(self.data)), self.data)
+
+
+class _InMemory:
+    """A part whose bytes travelled (PartBytes)."""
+
+    __slots__ = ("location", "name", "_stat", "_data")
+    deleted = False
+    kind = "file"
+
+    def __init__(self, location: Location, name: str, st: FileStat, data: bytes) -> None:
+        self.location, self.name, self._stat, self._data = location, name, st, data
+
+    def stat(self) -> FileStat:
+        return self._stat
+
+    def open(self) -> IO[bytes]:
+        return io.BytesIO(self._data)
+
+
+def open_pieces(segments: tuple[Segment, ...], open_part: Callable[[int], Callable[[], IO[bytes]]]) -> IO[bytes]:
+    """The pieces of a series read as one file (``open_part(i)``: how part i is opened; index -1: zeros)."""
+    def zeros(n: int) -> Callable[[], IO[bytes]]:
+        return lambda: cast(IO[bytes], Zeros(n))
+
+    openers = [open_part(i) if i >= 0 else zeros(length) for i, _start, length in segments]
+    return concat(openers, [s[2] for s in segments], [s[1] for s in segments])
+
+
+class SeriesPart:
+    """A part of a split series that is not its row: the source's own entry, knowing its series."""
+
+    def __init__(self, entry: Any, series: Series | None, zip_beside: bool | None) -> None:
+        self._entry, self.series, self.zip_beside = entry, series, zip_beside
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._entry, name)
+
+    def ref(self) -> SeriesPartRef | None:
+        """The part's own ref, or its bytes when the source has none for it (a file an SMB walk fetched whole, a
+        password typed at the prompt): a worker still knows the file is a part of its series."""
+        inner = _ref_or_bytes(self._entry)
+        return None if inner is None else SeriesPartRef(inner, self.series, self.zip_beside)
+
+
+class SeriesPartRef:
+    """How a worker re-creates a ``SeriesPart``: the part's own ref and its series."""
+
+    __slots__ = ("inner", "series", "zip_beside")
+
+    def __init__(self, inner: Any, series: Series | None, zip_beside: bool | None) -> None:
+        self.inner, self.series, self.zip_beside = inner, series, zip_beside
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return (SeriesPartRef, (self.inner, self.series, self.zip_beside))
+
+    def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> SeriesPart:
+        return SeriesPart(self.inner.entry(location, name, deleted, st), self.series, self.zip_beside)
+
+
+class SeriesEntry:
+    """The row of a split series: a whole series' parts joined (``joined``), or what a ``Splice`` reads of an
+    incomplete one. Its location is its first part's; its name the joined file's for a plain file (X.csv, so the
+    inspectors and name rules see a CSV), else the part's own; ``open_own`` the first part as it lies (its digests
+    are recorded beside the row's: ``annotations.part_digests``)."""
+
+    deleted = False
+    kind = "file"
+
+    def __init__(self, first: Any, parts: list[Any], series: Series, splice: Splice | None,
+                 segments: tuple[Segment, ...] | None = None) -> None:
+        self._first, self._parts, self.series, self.splice = first, parts, series, splice
+        self.location: Location = first.location
+        self.name: str = series.whole if series.plain else first.name
+        self.joined = splice is None
+        self.alone = False  # a piece read on its own (piece_alone): its other parts are not grouped where it lies
+        self.zip_beside: bool | None = True if series.spanned else None
+        self._segments = segments
+
+    @property
+    def disk_starts(self) -> tuple[int, ...] | None:
+        """A spanned zip's parts' starts in the joined file (its members' offsets are per part), else None."""
+        return self.series.disk_starts if self.series.spanned and self.joined else None
+
+    def segments(self) -> tuple[Segment, ...]:
+        """The pieces read: every part whole (a whole series), or a splice's (line ends searched at a run's edges
+        through the parts' own ``open``: a few KiB)."""
+        if self._segments is None:
+            sizes = [p.stat().size for p in self._parts]
+            if self.splice is None:
+                self._segments = tuple((i, 0, s) for i, s in enumerate(sizes))
+            else:
+                def read_at(i: int, offset: int, n: int) -> bytes:
+                    ranged = getattr(self._parts[i], "read_range", None)  # a remote file: that range only
+                    if ranged is not None:
+                        return bytes(ranged(offset, n))
+                    with self._parts[i].open() as f:
+                        if f.seekable():
+                            f.seek(offset)
+                        else:  # an archive member's stream: read forward to the range
+                            left = offset
+                            while left > 0 and (got := f.read(min(left, 1 << 20))):
+                                left -= len(got)
+                        return bytes(f.read(n))
+
+                self._segments = tuple(splice_segments(self.splice, sizes, read_at))
+        return self._segments
+
+    def stat(self) -> FileStat:
+        """The first part's stat with the joined size; a part that cannot be stat'ed or read at a run's edge is a
+        ReadError (the row is listed), never another exception."""
+        first = self._first.stat()
+        try:
+            return dataclasses.replace(first, size=sum(s[2] for s in self.segments()))
+        except ReadError:
+            raise
+        except (OSError, ValueError) as e:
+            raise ReadError(Status.UNREADABLE, str(getattr(e, "strerror", None) or e)) from e
+
+    def open(self) -> IO[bytes]:
+        return open_pieces(self.segments(), lambda i: self._parts[i].open)
+
+    def open_own(self) -> IO[bytes]:
+        return cast(IO[bytes], self._first.open())
+
+    def ref(self) -> SeriesRef | None:
+        """None when a part cannot be re-created in a worker (the scan process then reads the series itself)."""
+        if self.stat().size > BYTES_HERE:
+            return None
+        refs = [_ref_or_bytes(p) for p in self._parts]
+        first = _ref_or_bytes(self._first)
+        if first is None or any(r is None for r in refs):
+            return None
+        names = tuple(p.name for p in self._parts)
+        return SeriesRef(first, tuple(refs), names, self.series, self.splice, self.segments())
+
+
+class SeriesRef:
+    """How a worker re-creates a ``SeriesEntry``: its first part's ref, every part's, their names."""
+
+    __slots__ = ("first", "parts", "names", "series", "splice", "segments")
+
+    def __init__(self, first: Any, parts: tuple[Any, ...], names: tuple[str, ...], series: Series,
+                 splice: Splice | None, segments: tuple[Segment, ...]) -> None:
+        self.first, self.parts, self.names = first, parts, names
+        self.series, self.splice, self.segments = series, splice, segments
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return (SeriesRef, (self.first, self.parts, self.names, self.series, self.splice, self.segments))
+
+    def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> SeriesEntry:
+        own = location.path.rsplit("/", 1)[-1]  # the first part's name (``name`` may be the joined file's)
+        first = self.first.entry(location, own, deleted, st)
+        parts = [r.entry(location, n, deleted, st) for r, n in zip(self.parts, self.names, strict=True)]
+        return SeriesEntry(first, parts, self.series, self.splice, self.segments)
+
+
+def entry_for(entry: Any, part: Part | None, make: Callable[[str], Any]) -> Any:
+    """What the pipeline examines for a listed ``entry`` of a folder whose parts are ``part`` (its ``parts_in``
+    value, or None: the entry itself); ``make(name)``: the source's entry of another file of the same folder."""
+    if part is None:
+        return entry
+    series, beside = part
+    if series is not None and series.complete and entry.name == series.joined_as:
+        return SeriesEntry(entry, [entry if n == entry.name else make(n) for n in series.parts], series, None)
+    splice = series.splices().get(entry.name) if series is not None else None
+    if series is not None and splice is not None:
+        return SeriesEntry(entry, [entry if n == entry.name else make(n) for n in splice.names], series, splice)
+    return SeriesPart(entry, series, beside)
+
+
+_PIECE = re.compile(r"^(?P<whole>[^/\0]+\.(?P<ext>[A-Za-z0-9_]{1,12}))\.(?P<n>\d{3})$", re.ASCII)
+
+
+def piece_alone(entry: Any) -> SeriesEntry | None:
+    """A piece of a byte-split text file (``customers.csv.002``) met where parts are not grouped (an archive's
+    member): read on its own as X.EXT, cut at its line ends (its first line too unless it is part 1), so the rows
+    of people wholly in it are counted and it is listed as a piece (it ended as nothing: no reader wants ``.002``).
+    None for any other entry, or one whose size cannot be had. Total."""
+    try:
+        m = _PIECE.match(entry.name)
+        if m is None or m["ext"].casefold() not in LINE_EXTS or not 0 < int(m["n"]) <= 999:
+            return None
+        size = entry.stat().size
+        n = int(m["n"])
+        series = Series(m["whole"], (entry.name,), (size,), plain=True)
+        splice = Splice(m["whole"], (entry.name,), lines=True, starts_series=n == 1)
+        joined = SeriesEntry(entry, [entry], series, splice)
+        joined.alone = True
+        return joined
+    except Exception:  # noqa: BLE001 - a failure path: the entry is examined as it is
+        return None
