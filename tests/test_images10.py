@@ -376,14 +376,16 @@ def test_lvm_metadata_names_that_start_with_a_digit_and_volumes_past_their_pv_ar
     the tokenizer read both as "home", the second replaced the first, and one volume vanished with no row (the
     scan said complete). A volume whose extents lie past the end of its physical volume (damaged metadata)
     was explored as an empty byte range: no row either. Now each volume is accounted for: 1home walked (equal
-    to fls at its offset), 2home `unreadable` naming where it lies; one running past the end says so."""
+    to fls at its offset), 2home and 3home (extents past the physical volume's pe_count: metadata lvm2 refuses to
+    read, session 12) `corrupt` with the code lvm-metadata-refused, naming the extents. (Session 10 walked
+    3home, running past the end, for what was there: its extents are not where its metadata says.)"""
     from tests.image_data import ext_image, write_tree
 
     inner = ext_image(tmp_path / "home.ext2", write_tree(tmp_path / "t", {f"/lv/{LEAKED}": built["leaked"]}),
                       size_mib=4, fs="ext2")
     disk = tmp_path / "server.img"
     _hand_two_pv_disk(disk, built["base"] / "p1.fat", inner,
-                      _linear("1home", "pv1", 4, 4) + _linear("2home", "pv1", 100, 4) + _linear("3home", "pv1", 4, 40))
+                      _linear("1home", "pv1", 4, 4) + _linear("2home", "pv1", 100, 4) + _linear("3home", "pv1", 8, 40))
     at = (2048 + (built["base"] / "p1.fat").stat().st_size // 512 + 12 * MIB // 512) * 512 + 5 * MIB
     fls = subprocess.run(["fls", "-r", "-p", "-o", str(at // 512), str(disk)], capture_output=True, text=True,
                          check=True).stdout
@@ -391,12 +393,12 @@ def test_lvm_metadata_names_that_start_with_a_digit_and_volumes_past_their_pv_ar
     rc, doc, err = scan(disk, tmp_path / "out")
     assert rc == 3, err
     assert sorted(f["path"] for f in doc["files"]) == [f"{disk} » p1 (FAT16) » /docs/{LEAKED}",
-                                                       f"{disk} » p2 » lvm1 (ext2) » /lv/{LEAKED}",
-                                                       f"{disk} » p2 » lvm3 (ext2) » /lv/{LEAKED}"]
-    (row,) = [s for s in doc["skipped"] if s["container"][-1]["name"] == "lvm2"]
-    assert row["reason"] == "unreadable" and "past the end of its physical volume" in row["detail"]
-    (cut,) = [v for v in doc["scan"]["source_details"][0]["volumes"] if v["name"] == "p2/lvm3"]
-    assert "runs past the end of its physical volume: 7340032 of its 41943040 bytes" in cut["note"]
+                                                       f"{disk} » p2 » lvm1 (ext2) » /lv/{LEAKED}"]
+    rows = {s["container"][-1]["name"]: s for s in doc["skipped"] if s["container"][-1]["name"].startswith("lvm")}
+    assert {name: (row["reason"], [c["code"] for c in row["detail_codes"]]) for name, row in rows.items()} == {
+        "lvm2": ("corrupt", ["lvm-metadata-refused"]), "lvm3": ("corrupt", ["lvm-metadata-refused"])}
+    assert "extents 100-103 of a physical volume of 11" in rows["lvm2"]["detail"]
+    assert "extents 8-47 of a physical volume of 11" in rows["lvm3"]["detail"]
 
 
 def test_lvm_metadata_text_hostile_to_the_tokenizer_is_refused_not_misread() -> None:
