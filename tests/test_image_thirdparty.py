@@ -1,6 +1,6 @@
 """Real images made by other projects' tools (tests/data/images, see its README): Volume Shadow Copies in QCOW2
 (plaso), UDIF with zlib chunks (hdiutil, via dfvfs), a differencing VHD with its parent, a split raw image and
-cpio archives in three formats, a monolithic sparse VMDK and a raw HFS+ image (dfvfs).
+cpio archives in three formats, a monolithic sparse VMDK and a raw HFS+ image (dfvfs), exFAT (obhq/exfat).
 
 Each file system is compared with what dfvfs' own back-end lists for it (shadow-copy stores through
 TYPE_INDICATOR_VSHADOW with store_index), and nothing may come out silently empty. These files ship with the
@@ -258,3 +258,28 @@ def test_a_renamed_sparse_vmdk_reads_its_own_grains_not_the_file_its_descriptor_
     assert proc.returncode == 3 and doc["scan"]["complete"] is False and doc["skipped"], (proc.returncode,
                                                                                            doc["files"])
     assert [f["path"] for f in doc["scan"]["source_details"][0]["files"]] == [str(cut)]
+
+
+def test_an_exfat_image_equals_fls_and_icat_and_a_cut_copy_is_listed(tmp_path: Path) -> None:
+    """exFAT written by another tool (the obhq/exfat crate's test image): every regular file `fls -r -p` lists
+    is found, each file's bytes equal `icat`'s; a copy cut short is listed, never clean."""
+    import re
+    import subprocess
+
+    image = _unpack(tmp_path, "obhq-exfat__exfat.img")
+    fls = subprocess.run(["fls", "-r", "-p", str(image)], capture_output=True, text=True, check=True).stdout
+    theirs = {path: addr for addr, path in ((m[1], "/" + m[2]) for m in re.finditer(r"^r/r (\d+):\t(.*)$", fls, re.M))
+              if "Volume Label" not in path}
+    ours = _hashes(image)
+    assert set(ours) == set(theirs) and {"/file1", "/dir1/file2"} <= set(ours), (sorted(ours), sorted(theirs))
+    for path, addr in theirs.items():
+        icat = subprocess.run(["icat", str(image), addr], capture_output=True, check=True).stdout
+        assert ours[path] == hashlib.sha256(icat).hexdigest(), path
+    cut = tmp_path / "cut"
+    cut.mkdir()
+    (cut / "exfat.img").write_bytes(image.read_bytes()[:64 * 1024])
+    proc = run_leakscan("scan", str(cut / "exfat.img"), "--name", "file1", "--out", str(tmp_path / "out"), "--quiet")
+    assert "Traceback" not in proc.stderr
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    assert proc.returncode in (2, 3) and doc["skipped"] and doc["scan"]["complete"] is False, (proc.returncode,
+                                                                                                doc["skipped"])
