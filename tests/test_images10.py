@@ -326,17 +326,20 @@ def test_an_lvm_snapshot_volume_is_named_a_snapshot_and_its_origin_walked(built:
 
 # --- review10d: hostile LVM metadata text (the parser is leakscan's own: image_lvm) ---------------------------
 
-def _hand_two_pv_disk(disk: Path, fat: Path, inner: Path, lvs: str) -> None:
+def _hand_two_pv_disk(disk: Path, fat: Path, inner: Path, lvs: str, text_ids: list[str] | None = None) -> None:
     """DISK: p1 FAT, p2 and p3 12 MiB LVM2 physical volumes written here byte by byte (label, metadata area,
-    text; 1 MiB extents from 1 MiB in) of one volume group whose logical_volumes section is LVS; INNER at
-    extent 4 of the second. No loop device or LVM tool needed: the metadata text is the hostile part."""
+    text, both checksums as lvm2 writes them; 1 MiB extents from 1 MiB in) of one volume group whose
+    logical_volumes section is LVS (the PVs' ids in the text: TEXT_IDS, else their labels'); INNER at extent 4
+    of the second. No loop device or LVM tool needed: the metadata text is the hostile part."""
     import struct
+
+    from scanner.sources.image_lvm import lvm_crc
 
     pv_ids = ["pv0AAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAAAA", "pv1BBB-BBBB-BBBB-BBBB-BBBB-BBBB-BBBBBB"]
     text = ('vg1 {\nid = "vg0AAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAAAA"\nseqno = 2\nformat = "lvm2"\nstatus = ["READ"]\n'
             "extent_size = 2048\nphysical_volumes {\n"
             + "".join(f'pv{i} {{\nid = "{u}"\ndev_size = 24576\npe_start = 2048\npe_count = 11\n}}\n'
-                      for i, u in enumerate(pv_ids))
+                      for i, u in enumerate(text_ids or pv_ids))
             + "}\nlogical_volumes {\n" + lvs + "}\n}\n").encode()
     size, fat_sectors = 12 * MIB, fat.stat().st_size // 512
     starts = [2048, 2048 + fat_sectors, 2048 + fat_sectors + size // 512]
@@ -355,7 +358,8 @@ def _hand_two_pv_disk(disk: Path, fat: Path, inner: Path, lvs: str) -> None:
             label[72:136] = struct.pack("<8Q", MIB, 0, 0, 0, 4096, MIB - 4096, 0, 0)  # data area; metadata area
             header = bytearray(512)
             header[4:40] = b" LVM2 x[5A%r0N*>" + struct.pack("<IQQ", 1, 4096, MIB - 4096)
-            header[40:56] = struct.pack("<QQ", 512, len(text))
+            header[40:60] = struct.pack("<QQI", 512, len(text), lvm_crc(text))
+            header[:4] = struct.pack("<I", lvm_crc(bytes(header[4:])))
             f.seek(start * 512 + 512)
             f.write(label)
             f.seek(start * 512 + 4096)

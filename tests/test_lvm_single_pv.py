@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import subprocess
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -143,11 +145,8 @@ def _refused_disk(tmp_path: Path, bad: str, same_pv_id: bool = False) -> tuple[P
                       fs="ext2")
     fat = fat_image(tmp_path / "p1.fat", {"/memo.txt": b"memo\n"}, size_mib=4, bits=12)
     disk = tmp_path / "server.img"
-    _hand_two_pv_disk(disk, fat, inner, bad + _linear("home", "pv1", 4, 4))
-    if same_pv_id:  # the metadata text (on both physical volumes) gives pv1 the id of pv0
-        data = disk.read_bytes().replace(b'"pv1BBB-BBBB-BBBB-BBBB-BBBB-BBBB-BBBBBB"',
-                                         b'"pv0AAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAAAA"')
-        disk.write_bytes(data)
+    ids = ["pv0AAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAAAA"] * 2 if same_pv_id else None  # the text gives pv1 pv0's id
+    _hand_two_pv_disk(disk, fat, inner, bad + _linear("home", "pv1", 4, 4), text_ids=ids)
     return disk, sha256(leaked)
 
 
@@ -199,6 +198,7 @@ def test_a_one_pv_group_libvslvm_would_read_as_written_is_checked_first(tmp_path
     extents 4-7) then edited in place to start at extent 2 (over lvm1's last two extents). libvslvm read both as
     written; lvm2 refuses such a group ("PV segments corrupted"). Now both volumes are listed `corrupt` with why,
     and neither is walked."""
+    from scanner.sources.image_lvm import lvm_crc
     from tests.image_data import Unavailable
 
     files = _files(1, 95)
@@ -211,12 +211,39 @@ def test_a_one_pv_group_libvslvm_would_read_as_written_is_checked_first(tmp_path
         pytest.skip(f"this sandbox cannot run the LVM tools on a loop device: {e}")
     data = bytearray(disk.read_bytes())
     data[pe:pe + len(inner.read_bytes())] = inner.read_bytes()
-    edited = bytes(data).replace(b'"pv0", 4', b'"pv0", 2')
-    assert edited != bytes(data)
-    disk.write_bytes(edited)
+    edited = bytearray(bytes(data).replace(b'"pv0", 4', b'"pv0", 2'))
+    assert edited != data
+    area = edited.find(b" LVM2 x[5A%r0N*>") - 4  # the checksums made whole again, as lvm2 would write them
+    offset, size = struct.unpack_from("<QQ", edited, area + 40)
+    edited[area + 56:area + 60] = struct.pack("<I", lvm_crc(bytes(edited[area + offset:area + offset + size])))
+    edited[area:area + 4] = struct.pack("<I", lvm_crc(bytes(edited[area + 4:area + 512])))
+    disk.write_bytes(bytes(edited))
     rc, doc, err = _scan(disk, tmp_path / "out")
     assert rc == 2, (err, doc.get("skipped"))  # nothing else in the image
     rows = {s["container"][-1]["name"]: s for s in doc["skipped"] if s.get("container")}
     assert {name: (row["reason"], [c["code"] for c in row["detail_codes"]]) for name, row in rows.items()} == {
         "lvm1": ("corrupt", ["lvm-metadata-refused"]), "lvm2": ("corrupt", ["lvm-metadata-refused"])}
     assert doc["files"] == []
+
+
+def test_metadata_whose_checksum_does_not_hold_is_not_read_here() -> None:
+    """lvm2 reads no metadata copy whose checksum fails; neither does leakscan's own reader (a one-PV group it
+    now reads when libvslvm refuses would otherwise be read from damaged text; libvslvm's reason names the
+    checksum instead, tests/test_image_damaged_tables)."""
+    from scanner.sources.image_lvm import lvm_crc, metadata_text
+
+    text = b'vg {\nid = "x"\n}\n'
+    header = bytearray(512)
+    header[4:40] = b" LVM2 x[5A%r0N*>" + struct.pack("<IQQ", 1, 4096, 1 << 20)
+    header[40:60] = struct.pack("<QQI", 512, len(text), lvm_crc(text))
+    header[:4] = struct.pack("<I", lvm_crc(bytes(header[4:])))
+    area = bytes(header) + text
+
+    def reader(data: bytes) -> Callable[[int, int], bytes]:
+        return lambda offset, size: data[offset:offset + size]
+
+    assert metadata_text(reader(area), 0, 1 << 20) == text.decode()
+    assert metadata_text(reader(area[:-3] + b"X\n" + area[-1:]), 0, 1 << 20) is None  # the text changed
+    broken = bytearray(area)
+    broken[0] ^= 1
+    assert metadata_text(reader(bytes(broken)), 0, 1 << 20) is None  # the area header's own checksum

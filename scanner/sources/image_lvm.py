@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 import struct
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -79,15 +80,27 @@ def pv_label(head: bytes) -> tuple[str, int, int] | None:
     return None
 
 
+def lvm_crc(data: bytes) -> int:
+    """LVM2's checksum (calc_crc: CRC-32 from 0xf597a6cf, no final inversion)."""
+    return ~zlib.crc32(data, ~0xF597A6CF & 0xFFFFFFFF) & 0xFFFFFFFF
+
+
 def metadata_text(read: Callable[[int, int], bytes], mda_offset: int, mda_size: int) -> str | None:
-    """The newest volume-group text in the metadata area at MDA_OFFSET (READ(offset, size) -> bytes)."""
+    """The newest volume-group text in the metadata area at MDA_OFFSET (READ(offset, size) -> bytes). None
+    when there is none, or when the area header's or the text's checksum does not hold (lvm2 reads no such
+    copy: a damaged text is not read here either; libvslvm's reason then names the checksum)."""
     header = read(mda_offset, SECTOR)
-    if len(header) < 64 or header[4:20] != b" LVM2 x[5A%r0N*>":
+    if len(header) < SECTOR or header[4:20] != b" LVM2 x[5A%r0N*>":
         return None
-    off, size = struct.unpack_from("<QQ", header, 40)
+    if struct.unpack_from("<I", header, 0)[0] != lvm_crc(header[4:SECTOR]):
+        return None
+    off, size, checksum = struct.unpack_from("<QQI", header, 40)
     if not off or not size or off + size > mda_size or size > 1 << 20:  # lvm writes a few KiB; the area is 1 MiB
         return None  # none, or wrapped round the ring buffer: not read here
-    return read(mda_offset + off, size).rstrip(b"\0").decode("utf-8", "replace")
+    raw = read(mda_offset + off, size)
+    if len(raw) != size or lvm_crc(raw) != checksum:
+        return None
+    return raw.rstrip(b"\0").decode("utf-8", "replace")
 
 
 def parse(text: str) -> dict[str, Any]:
