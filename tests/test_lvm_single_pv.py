@@ -17,8 +17,6 @@ from __future__ import annotations
 import json
 import os
 import struct
-import subprocess
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,33 +37,16 @@ def _scan(disk: Path, out: Path) -> tuple[int, dict, str]:
 
 
 def _lvm2_single_pv(disk: Path, lvs: str) -> int:
-    """DISK (16 MiB, the whole disk one physical volume) with the logical volumes LVS (a logical_volumes
-    section's body) written by lvm2's vgcfgrestore; returns pe_start in bytes (extents are 1 MiB)."""
-    from tests.image_data import Unavailable
+    """DISK (16 MiB, one physical volume) with the logical volumes LVS written by lvm2 (image_data.lvm2_group);
+    pe_start in bytes. Under CI the tools must work (no skip)."""
+    from tests.image_data import Unavailable, lvm2_group
 
-    with open(disk, "wb") as f:
-        f.truncate(16 * MIB)
-    vg, meta, loop = f"lk12{uuid.uuid4().hex[:8]}", disk.with_suffix(".vg"), ""
     try:
-        loop = subprocess.run(["losetup", "-f", "--show", str(disk)], capture_output=True, text=True,
-                              check=True).stdout.strip()
-        subprocess.run(["pvcreate", "-q", loop], check=True, capture_output=True)
-        subprocess.run(["vgcreate", "-q", "-s", "1m", vg, loop], check=True, capture_output=True)
-        subprocess.run(["vgcfgbackup", "-q", "-f", str(meta), vg], check=True, capture_output=True)
-        text = meta.read_text()
-        end = text.rstrip().rfind("}")
-        meta.write_text(text[:end] + "logical_volumes {\n" + lvs + "}\n}\n")
-        subprocess.run(["vgcfgrestore", "-q", "-f", str(meta), vg], check=True, capture_output=True)
-        return int(text.split("pe_start = ")[1].split()[0]) * 512
-    except (OSError, subprocess.CalledProcessError) as e:
+        return lvm2_group(disk, lvs)
+    except Unavailable as e:
         if os.environ.get("CI"):
             raise
-        raise Unavailable(str(e)) from e
-    finally:
-        subprocess.run(["vgchange", "-q", "-an", vg], capture_output=True)
-        if loop:
-            subprocess.run(["losetup", "-d", loop], capture_output=True)
-        meta.unlink(missing_ok=True)
+        pytest.skip(f"this sandbox cannot run the LVM tools on a loop device: {e}")
 
 
 def _write_striped(disk: Path, at: list[int], data: bytes) -> None:
@@ -86,18 +67,13 @@ def test_a_one_pv_group_with_a_striped_volume_is_read_from_its_own_metadata(tmp_
     stripes), lvm2 linear (extents 8-11). Before: libvslvm refused the group ("unsupported number of stripes"
     or the like), both volumes `unsupported`, exit 3, no file read. Now both are walked: each file's bytes equal
     the file written, the scan complete."""
-    from tests.image_data import Unavailable
-
     striped_files, linear_files = _files(3, 70), {f"/h{k}": v for k, v in _files(2, 80).items()}
     striped = ext_image(tmp_path / "s.ext2", write_tree(tmp_path / "t1", striped_files), size_mib=8, fs="ext2")
     linear = ext_image(tmp_path / "l.ext2", write_tree(tmp_path / "t2", linear_files), size_mib=4, fs="ext2")
     lvs = (_lv("data", [_segment(1, 0, 8, [("pv0", 0), ("pv0", 4)], stripe_size=STRIPE // 512)])
            + _lv("home", [_segment(1, 0, 4, [("pv0", 8)])]))
     disk = tmp_path / "pv.img"
-    try:
-        pe = _lvm2_single_pv(disk, lvs)
-    except Unavailable as e:
-        pytest.skip(f"this sandbox cannot run the LVM tools on a loop device: {e}")
+    pe = _lvm2_single_pv(disk, lvs)
     _write_striped(disk, [pe, pe + 4 * MIB], striped.read_bytes())
     with open(disk, "r+b") as f:
         f.seek(pe + 8 * MIB)
@@ -116,15 +92,10 @@ def test_a_one_pv_group_with_a_striped_volume_is_read_from_its_own_metadata(tmp_
 def test_a_one_pv_group_cut_inside_its_striped_volume_is_listed_not_silent(tmp_path: Path) -> None:
     """The same disk cut short inside the striped volume's second run (a truncated acquisition): what cannot be
     read is said (a row, the scan incomplete), never a clean scan."""
-    from tests.image_data import Unavailable
-
     files = _files(3, 90)
     striped = ext_image(tmp_path / "s.ext2", write_tree(tmp_path / "t1", files), size_mib=8, fs="ext2")
     disk = tmp_path / "pv.img"
-    try:
-        pe = _lvm2_single_pv(disk, _lv("data", [_segment(1, 0, 8, [("pv0", 0), ("pv0", 4)], stripe_size=128)]))
-    except Unavailable as e:
-        pytest.skip(f"this sandbox cannot run the LVM tools on a loop device: {e}")
+    pe = _lvm2_single_pv(disk, _lv("data", [_segment(1, 0, 8, [("pv0", 0), ("pv0", 4)], stripe_size=128)]))
     _write_striped(disk, [pe, pe + 4 * MIB], striped.read_bytes())
     os.truncate(disk, pe + 6 * MIB)
     rc, doc, err = _scan(disk, tmp_path / "out")
@@ -199,16 +170,12 @@ def test_a_one_pv_group_libvslvm_would_read_as_written_is_checked_first(tmp_path
     written; lvm2 refuses such a group ("PV segments corrupted"). Now both volumes are listed `corrupt` with why,
     and neither is walked."""
     from scanner.sources.image_lvm import lvm_crc
-    from tests.image_data import Unavailable
 
     files = _files(1, 95)
     inner = ext_image(tmp_path / "a.ext2", write_tree(tmp_path / "t1", files), size_mib=4, fs="ext2")
     disk = tmp_path / "pv.img"
-    try:
-        pe = _lvm2_single_pv(disk, _lv("aaaa", [_segment(1, 0, 4, [("pv0", 0)])])
-                              + _lv("bbbb", [_segment(1, 0, 4, [("pv0", 4)])]))
-    except Unavailable as e:
-        pytest.skip(f"this sandbox cannot run the LVM tools on a loop device: {e}")
+    pe = _lvm2_single_pv(disk, _lv("aaaa", [_segment(1, 0, 4, [("pv0", 0)])])
+                         + _lv("bbbb", [_segment(1, 0, 4, [("pv0", 4)])]))
     data = bytearray(disk.read_bytes())
     data[pe:pe + len(inner.read_bytes())] = inner.read_bytes()
     edited = bytearray(bytes(data).replace(b'"pv0", 4', b'"pv0", 2'))
