@@ -245,7 +245,7 @@ def _monolithic_sparse(self: VMDKFile, path_spec: PathSpec) -> Any:
     if not path_spec.HasParent():
         return None
     file_object = resolver.Resolver.OpenFileObject(path_spec.parent, resolver_context=self._resolver_context)
-    file_object.seek(0)
+    file_object.seek(0)  # dfvfs' own (cached by its resolver context, as its open shares it): not closed here
     if file_object.read(4) != b"KDMV":  # a text descriptor naming its extent files: dfvfs' way
         return None
     handle = pyvmdk.handle()
