@@ -143,6 +143,10 @@ class Detail(Code):
     LVM_GROUP_DAMAGED = "lvm-group-damaged", ("logical volume {n:d} of a volume group of {pvs:d} physical volumes is "
                                               "{why:lib}: it is not examined; activate the group read-only on Linux "
                                               "(losetup -r, vgchange -ay) and scan the volume")
+    LVM_METADATA_REFUSED = "lvm-metadata-refused", ("logical volume {n:d} is not read as its metadata says: {why:word} "
+                                                    "(metadata lvm2 does not write: damaged or edited by hand?), "
+                                                    "so it is not examined; restore the group's metadata from a "
+                                                    "backup (/etc/lvm/backup) and scan the volume")
     LVM_RUN_PAST_PV = "lvm-run-past-pv", ("logical volume {n:d} ({shape:word}) lies past the end of a physical volume "
                                           "(the metadata puts a run at byte {start:d} of a volume of {end:d}: damaged "
                                           "metadata?): not examined")

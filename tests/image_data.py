@@ -366,10 +366,11 @@ class Unavailable(Exception):
     """The sandbox cannot run a tool the builder needs (e.g. no loop devices for LVM)."""
 
 
-def lvm_volume(path: Path, inner: Path, size_mib: int = 16) -> Path:
-    """A real LVM2 physical volume (pvcreate/vgcreate on a loop device) holding one linear logical volume
-    with INNER in it. Without device-mapper the volume cannot be created or activated, so the logical
-    volume is added to the metadata with vgcfgrestore and INNER written where its extents are."""
+def lvm2_group(path: Path, lvs: str, size_mib: int = 16) -> int:
+    """PATH (SIZE_MIB, the whole file one physical volume) made a real LVM2 physical volume (pvcreate/vgcreate
+    on a loop device, 1 MiB extents) whose group holds the logical volumes LVS (a logical_volumes section's
+    body), written by lvm2's vgcfgrestore; returns pe_start in bytes. Without device-mapper no volume can be
+    created or activated, so the metadata is restored and the volumes' bytes are the caller's to write."""
     import uuid
 
     with open(path, "wb") as f:
@@ -386,21 +387,27 @@ def lvm_volume(path: Path, inner: Path, size_mib: int = 16) -> Path:
         run("vgcreate", "-q", "-s", "1m", vg, loop)
         run("vgcfgbackup", "-q", "-f", str(meta), vg)
         text = meta.read_text()
-        extents = -(-inner.stat().st_size // MIB)
-        lv = (f"\tlogical_volumes {{\n\t\tdata {{\n\t\t\tid = \"{_lvm_id()}\"\n\t\t\tstatus = [\"READ\", \"WRITE\", "
-              f"\"VISIBLE\"]\n\t\t\tflags = []\n\t\t\tsegment_count = 1\n\t\t\tsegment1 {{\n\t\t\t\tstart_extent = 0\n"
-              f"\t\t\t\textent_count = {extents}\n\t\t\t\ttype = \"striped\"\n\t\t\t\tstripe_count = 1\n"
-              f"\t\t\t\tstripes = [\"pv0\", 1]\n\t\t\t}}\n\t\t}}\n\t}}\n")
         end = text.rstrip().rfind("}")
-        meta.write_text(text[:end] + lv + "}\n")
+        meta.write_text(text[:end] + "logical_volumes {\n" + lvs + "}\n}\n")
         run("vgcfgrestore", "-q", "-f", str(meta), vg)
-        pe_start = int(text.split("pe_start = ")[1].split()[0]) * 512
+        return int(text.split("pe_start = ")[1].split()[0]) * 512
     except subprocess.CalledProcessError as e:
         raise Unavailable(f"LVM tools failed: {e.stderr.decode(errors='replace')[-300:]}") from e
     finally:
         subprocess.run(["vgchange", "-q", "-an", vg], capture_output=True)
         subprocess.run(["losetup", "-d", loop], capture_output=True)
         meta.unlink(missing_ok=True)
+
+
+def lvm_volume(path: Path, inner: Path, size_mib: int = 16) -> Path:
+    """A real LVM2 physical volume (lvm2_group) holding one linear logical volume with INNER in it, written
+    where its extents are (from extent 1)."""
+    extents = -(-inner.stat().st_size // MIB)
+    lv = (f"\tdata {{\n\t\tid = \"{_lvm_id()}\"\n\t\tstatus = [\"READ\", \"WRITE\", "
+          f"\"VISIBLE\"]\n\t\tflags = []\n\t\tsegment_count = 1\n\t\tsegment1 {{\n\t\t\tstart_extent = 0\n"
+          f"\t\t\textent_count = {extents}\n\t\t\ttype = \"striped\"\n\t\t\tstripe_count = 1\n"
+          f"\t\t\tstripes = [\"pv0\", 1]\n\t\t}}\n\t}}\n")
+    pe_start = lvm2_group(path, lv, size_mib)
     sparse_copy(inner, path, pe_start + 1 * MIB)  # the LV starts at extent 1 (1 MiB extents)
     return path
 

@@ -326,17 +326,20 @@ def test_an_lvm_snapshot_volume_is_named_a_snapshot_and_its_origin_walked(built:
 
 # --- review10d: hostile LVM metadata text (the parser is leakscan's own: image_lvm) ---------------------------
 
-def _hand_two_pv_disk(disk: Path, fat: Path, inner: Path, lvs: str) -> None:
+def _hand_two_pv_disk(disk: Path, fat: Path, inner: Path, lvs: str, text_ids: list[str] | None = None) -> None:
     """DISK: p1 FAT, p2 and p3 12 MiB LVM2 physical volumes written here byte by byte (label, metadata area,
-    text; 1 MiB extents from 1 MiB in) of one volume group whose logical_volumes section is LVS; INNER at
-    extent 4 of the second. No loop device or LVM tool needed: the metadata text is the hostile part."""
+    text, both checksums as lvm2 writes them; 1 MiB extents from 1 MiB in) of one volume group whose
+    logical_volumes section is LVS (the PVs' ids in the text: TEXT_IDS, else their labels'); INNER at extent 4
+    of the second. No loop device or LVM tool needed: the metadata text is the hostile part."""
     import struct
+
+    from scanner.sources.image_lvm import lvm_crc
 
     pv_ids = ["pv0AAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAAAA", "pv1BBB-BBBB-BBBB-BBBB-BBBB-BBBB-BBBBBB"]
     text = ('vg1 {\nid = "vg0AAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAAAA"\nseqno = 2\nformat = "lvm2"\nstatus = ["READ"]\n'
             "extent_size = 2048\nphysical_volumes {\n"
             + "".join(f'pv{i} {{\nid = "{u}"\ndev_size = 24576\npe_start = 2048\npe_count = 11\n}}\n'
-                      for i, u in enumerate(pv_ids))
+                      for i, u in enumerate(text_ids or pv_ids))
             + "}\nlogical_volumes {\n" + lvs + "}\n}\n").encode()
     size, fat_sectors = 12 * MIB, fat.stat().st_size // 512
     starts = [2048, 2048 + fat_sectors, 2048 + fat_sectors + size // 512]
@@ -355,7 +358,8 @@ def _hand_two_pv_disk(disk: Path, fat: Path, inner: Path, lvs: str) -> None:
             label[72:136] = struct.pack("<8Q", MIB, 0, 0, 0, 4096, MIB - 4096, 0, 0)  # data area; metadata area
             header = bytearray(512)
             header[4:40] = b" LVM2 x[5A%r0N*>" + struct.pack("<IQQ", 1, 4096, MIB - 4096)
-            header[40:56] = struct.pack("<QQ", 512, len(text))
+            header[40:60] = struct.pack("<QQI", 512, len(text), lvm_crc(text))
+            header[:4] = struct.pack("<I", lvm_crc(bytes(header[4:])))
             f.seek(start * 512 + 512)
             f.write(label)
             f.seek(start * 512 + 4096)
@@ -376,14 +380,16 @@ def test_lvm_metadata_names_that_start_with_a_digit_and_volumes_past_their_pv_ar
     the tokenizer read both as "home", the second replaced the first, and one volume vanished with no row (the
     scan said complete). A volume whose extents lie past the end of its physical volume (damaged metadata)
     was explored as an empty byte range: no row either. Now each volume is accounted for: 1home walked (equal
-    to fls at its offset), 2home `unreadable` naming where it lies; one running past the end says so."""
+    to fls at its offset), 2home and 3home (extents past the physical volume's pe_count: metadata lvm2 refuses to
+    read, session 12) `corrupt` with the code lvm-metadata-refused, naming the extents. (Session 10 walked
+    3home, running past the end, for what was there: its extents are not where its metadata says.)"""
     from tests.image_data import ext_image, write_tree
 
     inner = ext_image(tmp_path / "home.ext2", write_tree(tmp_path / "t", {f"/lv/{LEAKED}": built["leaked"]}),
                       size_mib=4, fs="ext2")
     disk = tmp_path / "server.img"
     _hand_two_pv_disk(disk, built["base"] / "p1.fat", inner,
-                      _linear("1home", "pv1", 4, 4) + _linear("2home", "pv1", 100, 4) + _linear("3home", "pv1", 4, 40))
+                      _linear("1home", "pv1", 4, 4) + _linear("2home", "pv1", 100, 4) + _linear("3home", "pv1", 8, 40))
     at = (2048 + (built["base"] / "p1.fat").stat().st_size // 512 + 12 * MIB // 512) * 512 + 5 * MIB
     fls = subprocess.run(["fls", "-r", "-p", "-o", str(at // 512), str(disk)], capture_output=True, text=True,
                          check=True).stdout
@@ -391,12 +397,12 @@ def test_lvm_metadata_names_that_start_with_a_digit_and_volumes_past_their_pv_ar
     rc, doc, err = scan(disk, tmp_path / "out")
     assert rc == 3, err
     assert sorted(f["path"] for f in doc["files"]) == [f"{disk} » p1 (FAT16) » /docs/{LEAKED}",
-                                                       f"{disk} » p2 » lvm1 (ext2) » /lv/{LEAKED}",
-                                                       f"{disk} » p2 » lvm3 (ext2) » /lv/{LEAKED}"]
-    (row,) = [s for s in doc["skipped"] if s["container"][-1]["name"] == "lvm2"]
-    assert row["reason"] == "unreadable" and "past the end of its physical volume" in row["detail"]
-    (cut,) = [v for v in doc["scan"]["source_details"][0]["volumes"] if v["name"] == "p2/lvm3"]
-    assert "runs past the end of its physical volume: 7340032 of its 41943040 bytes" in cut["note"]
+                                                       f"{disk} » p2 » lvm1 (ext2) » /lv/{LEAKED}"]
+    rows = {s["container"][-1]["name"]: s for s in doc["skipped"] if s["container"][-1]["name"].startswith("lvm")}
+    assert {name: (row["reason"], [c["code"] for c in row["detail_codes"]]) for name, row in rows.items()} == {
+        "lvm2": ("corrupt", ["lvm-metadata-refused"]), "lvm3": ("corrupt", ["lvm-metadata-refused"])}
+    assert "extents 100-103 of a physical volume of 11" in rows["lvm2"]["detail"]
+    assert "extents 8-47 of a physical volume of 11" in rows["lvm3"]["detail"]
 
 
 def test_lvm_metadata_text_hostile_to_the_tokenizer_is_refused_not_misread() -> None:

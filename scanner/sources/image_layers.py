@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import struct
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -156,6 +157,13 @@ class LayerFinder:
     def _volume_system(self, vs: Any, parent: Any, names: tuple[str, ...], offset: int | None, depth: int,
                        facts: dict[str, Any]) -> None:
         kind = vs.type_indicator
+        if kind == "LVM":
+            try:
+                _, text = self._lvm_metadata(vs.parent)
+            except self._errors + (IndexError, TypeError, AttributeError, struct.error):
+                text = None
+            if _lvm_metadata_refused(text) and self._lvm_read_here(vs, names, depth, facts):
+                return  # metadata lvm2 refuses: its volumes listed, not read as written (libvslvm would read them)
         try:
             root = self._resolver.Resolver.OpenFileEntry(vs)
             subs = list(root.sub_file_entries)
@@ -196,10 +204,11 @@ class LayerFinder:
             self._file_system(parent, names, offset, facts)  # an empty table: the stream may hold a file system
 
     def _lvm_read_here(self, vs: Any, names: tuple[str, ...], depth: int, facts: dict[str, Any]) -> bool:
-        """A volume group of two or more physical volumes that libvslvm refused, read from its own metadata
-        (image_lvm): each logical volume in one run of extents on a physical volume found among the partitions
-        beside this one is explored as a byte range of it; the others are listed with why. Walked once, from
-        the first of its physical volumes met. False when this is no such group (libvslvm's reason is said)."""
+        """A volume group that libvslvm refused (two or more physical volumes; one holding a striped volume), or
+        whose metadata lvm2 would refuse, read from its own metadata (image_lvm): each logical volume in one run
+        of extents on a physical volume found among the partitions beside this one is explored as a byte range
+        of it, a striped or multi-segment one joined; the others are listed with why. Walked once, from the
+        first of its physical volumes met. False when this is no such group (libvslvm's reason is said)."""
         from .image_lvm import logical_volumes
 
         stream = vs.parent
@@ -210,7 +219,7 @@ class LayerFinder:
             starts, lvs = logical_volumes(text)
         except self._errors + (IndexError, TypeError, AttributeError, RecursionError):  # damaged metadata text
             return False
-        if len(starts) < 2:
+        if not starts:
             return False
         group = frozenset(starts)
         if group in self._lvm_groups:
@@ -221,7 +230,10 @@ class LayerFinder:
         sub_facts.pop("offset", None)
         for lv in lvs:
             hop = (*names, f"lvm{lv.index}")
-            if lv.why:
+            if lv.refused:
+                self._fail(hop, stream, Status.CORRUPT if lv.refused_status == "corrupt" else Status.UNSUPPORTED,
+                           say(Detail.LVM_METADATA_REFUSED, n=lv.index, why=lv.refused), {**sub_facts, "size": lv.size})
+            elif lv.why:
                 self._fail(hop, stream, Status.UNSUPPORTED,
                            say(Detail.LVM_GROUP_DAMAGED if lv.damaged else Detail.LVM_GROUP_UNREAD, n=lv.index,
                                pvs=len(starts), why=lv.why),
@@ -564,6 +576,19 @@ class LayerFinder:
     def _fail(self, names: tuple[str, ...], spec: Any, reason: Status, detail: str, facts: dict[str, Any]) -> None:
         self.layers.append(Layer(names or ("fs",), spec, facts.get("offset"), facts.get("size"), None, None,
                                  (reason, detail), dict(facts)))
+
+
+def _lvm_metadata_refused(text: str | None) -> bool:
+    """The volume-group TEXT holds a logical volume whose metadata lvm2 refuses or never writes
+    (image_lvm.LogicalVolume.refused). False when there is none or the text does not read here."""
+    from .image_lvm import logical_volumes
+
+    if text is None:
+        return False
+    try:
+        return any(lv.refused for lv in logical_volumes(text)[1])
+    except (KeyError, ValueError, IndexError, TypeError, AttributeError, RecursionError):
+        return False
 
 
 _JOINED_INDICATOR = "LEAKSCAN_LVM_JOINED"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 import struct
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +51,8 @@ class LogicalVolume:
     areas: list[Area] | None = None  # a volume of several segments or striped: read joined (JoinedVolume)
     shape: str = ""  # "striped over 2 physical volumes", "of 3 segments" ...: said in the volume's note
     damaged: bool = False  # WHY is damaged metadata (a kind leakscan reads, whose segments do not read)
+    refused: str = ""  # what in its metadata lvm2 refuses or never writes (then it is not read as written)
+    refused_status: str = ""  # "corrupt" (lvm2 refuses to read such metadata) or "unsupported" (it never writes it)
 
 
 def pv_label(head: bytes) -> tuple[str, int, int] | None:
@@ -77,15 +80,27 @@ def pv_label(head: bytes) -> tuple[str, int, int] | None:
     return None
 
 
+def lvm_crc(data: bytes) -> int:
+    """LVM2's checksum (calc_crc: CRC-32 from 0xf597a6cf, no final inversion)."""
+    return ~zlib.crc32(data, ~0xF597A6CF & 0xFFFFFFFF) & 0xFFFFFFFF
+
+
 def metadata_text(read: Callable[[int, int], bytes], mda_offset: int, mda_size: int) -> str | None:
-    """The newest volume-group text in the metadata area at MDA_OFFSET (READ(offset, size) -> bytes)."""
+    """The newest volume-group text in the metadata area at MDA_OFFSET (READ(offset, size) -> bytes). None
+    when there is none, or when the area header's or the text's checksum does not hold (lvm2 reads no such
+    copy: a damaged text is not read here either; libvslvm's reason then names the checksum)."""
     header = read(mda_offset, SECTOR)
-    if len(header) < 64 or header[4:20] != b" LVM2 x[5A%r0N*>":
+    if len(header) < SECTOR or header[4:20] != b" LVM2 x[5A%r0N*>":
         return None
-    off, size = struct.unpack_from("<QQ", header, 40)
+    if struct.unpack_from("<I", header, 0)[0] != lvm_crc(header[4:SECTOR]):
+        return None
+    off, size, checksum = struct.unpack_from("<QQI", header, 40)
     if not off or not size or off + size > mda_size or size > 1 << 20:  # lvm writes a few KiB; the area is 1 MiB
         return None  # none, or wrapped round the ring buffer: not read here
-    return read(mda_offset + off, size).rstrip(b"\0").decode("utf-8", "replace")
+    raw = read(mda_offset + off, size)
+    if len(raw) != size or lvm_crc(raw) != checksum:
+        return None
+    return raw.rstrip(b"\0").decode("utf-8", "replace")
 
 
 def parse(text: str) -> dict[str, Any]:
@@ -141,7 +156,7 @@ def logical_volumes(text: str) -> tuple[dict[str, int], list[LogicalVolume]]:
     extent = int(group["extent_size"]) * SECTOR
     pvs = {name: (str(pv["id"]).replace("-", ""), int(pv["pe_start"]) * SECTOR)
            for name, pv in group["physical_volumes"].items()}
-    out = []
+    out: list[LogicalVolume] = []
     for index, lv in enumerate(group.get("logical_volumes", {}).values(), 1):
         segments = [v for k, v in lv.items() if k.startswith("segment") and isinstance(v, dict)]
         size = sum(int(s.get("extent_count", 0)) for s in segments) * extent
@@ -159,14 +174,67 @@ def logical_volumes(text: str) -> tuple[dict[str, int], list[LogicalVolume]]:
                 continue
             counts = sorted({len(a.stripes) for a in areas})
             spread = len({u for a in areas for u, _ in a.stripes})
-            shape = (f"striped over {spread} physical volumes" if counts != [1] else f"of {len(areas)} segments"
-                     f" on {spread} physical volume{'s' if spread > 1 else ''}")
+            volumes = f"{spread} physical volume{'s' if spread > 1 else ''}"
+            shape = f"striped over {volumes}" if counts != [1] else f"of {len(areas)} segments on {volumes}"
             if counts != [1] and len(areas) > 1:
                 shape += f", {len(areas)} segments"
             out.append(LogicalVolume(index, None, 0, size, "", areas, shape))
         else:
             out.append(LogicalVolume(index, None, 0, size, f"a {'/'.join(sorted(kinds))} logical volume"))
+    _refuse_what_lvm2_refuses(group, out)
     return {uuid: start for uuid, start in pvs.values()}, out
+
+
+def _refuse_what_lvm2_refuses(group: dict[str, Any], lvs: list[LogicalVolume]) -> None:
+    """Mark (LogicalVolume.refused) the volumes of GROUP whose metadata lvm2 refuses to read (vgcfgrestore,
+    vg_validate: a physical volume listed twice, extents past a physical volume's pe_count, extents used by two
+    volumes or twice by one) or never writes (lvcreate: a stripe size that is not a power of two). Such text is
+    damaged or edited by hand: read as written, it would walk wrong bytes as a file system. Total on damaged
+    text (a value that does not read is left to _areas, which says why)."""
+    pvs = group.get("physical_volumes")
+    if not isinstance(pvs, dict):
+        return
+    ids = [str(pv.get("id", "")).replace("-", "") for pv in pvs.values() if isinstance(pv, dict)]
+
+    def mark(lv: LogicalVolume, why: str, status: str = "corrupt") -> None:
+        if not lv.refused or (lv.refused_status == "unsupported" and status == "corrupt"):
+            lv.refused, lv.refused_status = why, status
+
+    if len(set(ids)) != len(ids):
+        for lv in lvs:
+            mark(lv, "a physical volume listed twice in the group")
+        return
+    runs: dict[str, list[tuple[int, int, LogicalVolume]]] = {}  # PV name -> (first extent, end, volume)
+    for lv, raw in zip(lvs, group.get("logical_volumes", {}).values(), strict=False):
+        if not isinstance(raw, dict):
+            continue
+        for seg in (v for k, v in raw.items() if k.startswith("segment") and isinstance(v, dict)):
+            try:
+                listed, n, count = seg["stripes"], int(seg["stripe_count"]), int(seg["extent_count"])
+                if not isinstance(listed, list) or n <= 0 or len(listed) != 2 * n:
+                    continue
+                stripe_size = int(seg.get("stripe_size", 0))
+                if n > 1 and stripe_size > 0 and stripe_size & (stripe_size - 1):
+                    mark(lv, f"a stripe size of {stripe_size} sectors, not a power of two", "unsupported")
+                for k in range(n):
+                    name, first = str(listed[2 * k]), int(listed[2 * k + 1])
+                    pe_count = pvs.get(name, {}).get("pe_count") if isinstance(pvs.get(name), dict) else None
+                    if pe_count is not None and first + count // n > int(pe_count):
+                        mark(lv, f"extents {first}-{first + count // n - 1} of a physical volume of {int(pe_count)}")
+                    runs.setdefault(name, []).append((first, first + count // n, lv))
+            except (KeyError, ValueError, TypeError, IndexError):
+                continue
+    for listed_runs in runs.values():
+        listed_runs.sort(key=lambda r: (r[0], r[1]))
+        end, owner = None, None
+        for first, stop, lv in listed_runs:
+            if end is not None and owner is not None and first < end and stop > first:
+                why = ("extents used twice in the volume" if owner is lv
+                       else "extents shared with another logical volume")
+                mark(lv, why)
+                mark(owner, why)
+            if end is None or stop > end:
+                end, owner = stop, lv
 
 
 def _areas(segments: list[dict[str, Any]], pvs: dict[str, tuple[str, int]], extent: int) -> list[Area]:

@@ -17,7 +17,11 @@ from __future__ import annotations
 import ntpath
 import posixpath
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dfvfs.file_io.vmdk_file_io import VMDKFile
+    from dfvfs.path.path_spec import PathSpec
 
 _patched = False
 
@@ -131,7 +135,7 @@ def dfvfs_parents_beside() -> None:
     vmdk_open = vmdk_file_io.VMDKFile._OpenFileObject
 
     def vmdk_with_parent(self: Any, path_spec: Any, depth: int = 0) -> Any:
-        handle = vmdk_open(self, path_spec)
+        handle = _monolithic_sparse(self, path_spec) or vmdk_open(self, path_spec)
         written = handle.parent_filename
         if not written or depth >= 32:
             return handle
@@ -225,6 +229,34 @@ def dfvfs_parents_beside() -> None:
     qcow_file_io.QCOWFile._OpenParentFile = qcow_parent
     ewf_helper.EWFGlobPathSpec = _ewf_glob_or_itself(ewf_helper.EWFGlobPathSpec)
     _patched = True
+
+
+def _monolithic_sparse(self: VMDKFile, path_spec: PathSpec) -> Any:
+    """The pyvmdk handle of a monolithic sparse (or stream-optimized) VMDK, its one extent read from the file
+    itself, or None when the VMDK is of another kind (dfvfs' own open then finds its extent files). Its
+    descriptor lies inside it and names the file as it was first called (``RW 8192 SPARSE "ext2.vmdk"``):
+    dfvfs opened a file of that name beside a renamed or cut copy as its extent, so another disk's bytes
+    were read as this one's. Such a VMDK is always its own extent."""
+    from dfvfs.resolver import resolver
+
+    from ..backends import load
+
+    pyvmdk = load("pyvmdk")
+    if not path_spec.HasParent():
+        return None
+    file_object = resolver.Resolver.OpenFileObject(path_spec.parent, resolver_context=self._resolver_context)
+    file_object.seek(0)  # dfvfs' own (cached by its resolver context, as its open shares it): not closed here
+    if file_object.read(4) != b"KDMV":  # a text descriptor naming its extent files: dfvfs' way
+        return None
+    handle = pyvmdk.handle()
+    handle.open_file_object(file_object)
+    extents = list(handle.extent_descriptors)
+    if (handle.disk_type not in (pyvmdk.disk_types.MONOLITHIC_SPARSE, pyvmdk.disk_types.STREAM_OPTIMIZED)
+            or len(extents) != 1 or extents[0].type != pyvmdk.extent_types.SPARSE):
+        handle.close()
+        return None
+    handle.open_extent_data_files_as_file_objects([file_object])
+    return handle
 
 
 def _unusable_backing(written: str, location: str, head: bytes, e: BaseException) -> Exception:

@@ -1,0 +1,216 @@
+"""LVM volume groups of one physical volume that libvslvm refuses (issue #10, session 11 "Left open"), and LVM
+metadata that lvm2 itself refuses (session 12).
+
+A striped logical volume whose stripes lie on one physical volume (lvm2 writes one with ``--alloc anywhere``;
+vgcfgrestore accepts it) made libvslvm refuse the whole group: every logical volume of the disk was listed
+`unsupported` and none read. Such groups are now read from their own metadata through the joined reader of
+session 11 (image_layers._lvm_read_here). The metadata here is written by lvm2 (pvcreate, vgcreate,
+vgcfgrestore on a loop device: no device-mapper is needed), the volumes' bytes by hand where the metadata puts
+them (device-mapper, which would write them, does not run in this sandbox).
+
+Metadata lvm2 refuses to read (vgcfgrestore: "Duplicate PV id", "PV segments corrupted", "Segment with extent N
+in PV not found") or never writes (lvcreate: a stripe size that is not a power of two) was read as written:
+wrong bytes walked as a file system. Each such volume is listed with a detail code now."""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_leakscan
+from tests.image_data import LEAKED, MIB, ext_image, leaked_workbook, sha256, write_tree
+from tests.test_lvm_joined import _lv, _segment
+
+STRIPE = 64 * 1024
+
+
+def _scan(disk: Path, out: Path) -> tuple[int, dict, str]:
+    proc = run_leakscan("scan", str(disk), "--name", LEAKED, "--out", str(out), "--quiet")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8")) if (out / "findings.json").exists() else {}
+    return proc.returncode, doc, proc.stderr
+
+
+def _lvm2_single_pv(disk: Path, lvs: str) -> int:
+    """DISK (16 MiB, one physical volume) with the logical volumes LVS written by lvm2 (image_data.lvm2_group);
+    pe_start in bytes. Under CI the tools must work (no skip)."""
+    from tests.image_data import Unavailable, lvm2_group
+
+    try:
+        return lvm2_group(disk, lvs)
+    except Unavailable as e:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"this sandbox cannot run the LVM tools on a loop device: {e}")
+
+
+def _write_striped(disk: Path, at: list[int], data: bytes) -> None:
+    """DATA laid over the stripes starting at byte offsets AT of DISK, STRIPE bytes at a time in turn."""
+    with open(disk, "r+b") as f:
+        for chunk in range(-(-len(data) // STRIPE)):
+            which, row = chunk % len(at), chunk // len(at)
+            f.seek(at[which] + row * STRIPE)
+            f.write(data[chunk * STRIPE:(chunk + 1) * STRIPE])
+
+
+def _files(n: int, seed: int) -> dict[str, bytes]:
+    return {f"/d{i}/{LEAKED}": leaked_workbook(seed=seed + i, rows=20 + 90 * i) for i in range(n)}
+
+
+def test_a_one_pv_group_with_a_striped_volume_is_read_from_its_own_metadata(tmp_path: Path) -> None:
+    """One physical volume (the whole disk), lvm1 striped over two runs of it (extents 0-3 and 4-7, 64 KiB
+    stripes), lvm2 linear (extents 8-11). Before: libvslvm refused the group ("unsupported number of stripes"
+    or the like), both volumes `unsupported`, exit 3, no file read. Now both are walked: each file's bytes equal
+    the file written, the scan complete."""
+    striped_files, linear_files = _files(3, 70), {f"/h{k}": v for k, v in _files(2, 80).items()}
+    striped = ext_image(tmp_path / "s.ext2", write_tree(tmp_path / "t1", striped_files), size_mib=8, fs="ext2")
+    linear = ext_image(tmp_path / "l.ext2", write_tree(tmp_path / "t2", linear_files), size_mib=4, fs="ext2")
+    lvs = (_lv("data", [_segment(1, 0, 8, [("pv0", 0), ("pv0", 4)], stripe_size=STRIPE // 512)])
+           + _lv("home", [_segment(1, 0, 4, [("pv0", 8)])]))
+    disk = tmp_path / "pv.img"
+    pe = _lvm2_single_pv(disk, lvs)
+    _write_striped(disk, [pe, pe + 4 * MIB], striped.read_bytes())
+    with open(disk, "r+b") as f:
+        f.seek(pe + 8 * MIB)
+        f.write(linear.read_bytes())
+    expected = {f"{disk} » lvm1 (ext2) » {k}": sha256(v) for k, v in striped_files.items()}
+    expected |= {f"{disk} » lvm2 (ext2) » {k}": sha256(v) for k, v in linear_files.items()}
+    rc, doc, err = _scan(disk, tmp_path / "out")
+    assert rc == 1, (err, doc.get("skipped"))
+    assert doc["scan"]["complete"] is True
+    assert {f["path"]: f["sha256"] for f in doc["files"]} == expected
+    assert not [s for s in doc["skipped"] if "lvm" in json.dumps(s.get("container", []))]
+    volumes = {v["name"]: v for v in doc["scan"]["source_details"][0]["volumes"]}
+    assert "striped over 1 physical volume" in volumes["lvm1"].get("note", ""), volumes
+
+
+def test_a_one_pv_group_cut_inside_its_striped_volume_is_listed_not_silent(tmp_path: Path) -> None:
+    """The same disk cut short inside the striped volume's second run (a truncated acquisition): what cannot be
+    read is said (a row, the scan incomplete), never a clean scan."""
+    files = _files(3, 90)
+    striped = ext_image(tmp_path / "s.ext2", write_tree(tmp_path / "t1", files), size_mib=8, fs="ext2")
+    disk = tmp_path / "pv.img"
+    pe = _lvm2_single_pv(disk, _lv("data", [_segment(1, 0, 8, [("pv0", 0), ("pv0", 4)], stripe_size=128)]))
+    _write_striped(disk, [pe, pe + 4 * MIB], striped.read_bytes())
+    os.truncate(disk, pe + 6 * MIB)
+    rc, doc, err = _scan(disk, tmp_path / "out")
+    assert rc == 2, (err, doc.get("skipped"))  # nothing else in this image: the image's exit code
+    (row,) = [s for s in doc["skipped"] if "lvm1" in json.dumps(s.get("container", []))]
+    assert row["reason"] == "unreadable" and [c["code"] for c in row["detail_codes"]] == ["lvm-run-past-pv"]
+    assert "striped over 1 physical volume" in row["detail"]
+
+
+def _refused_disk(tmp_path: Path, bad: str, same_pv_id: bool = False) -> tuple[Path, str]:
+    """test_images10's hand-written two-PV disk (lvm2 refuses this metadata, so no lvm2 tool writes it): lvm1
+    BAD, lvm2 "home" one run of extents 4-7 of the second physical volume holding an ext2 with the workbook."""
+    from tests.image_data import fat_image
+    from tests.test_images10 import _hand_two_pv_disk, _linear
+
+    leaked = leaked_workbook(seed=93, rows=15)
+    inner = ext_image(tmp_path / "home.ext2", write_tree(tmp_path / "t", {f"/lv/{LEAKED}": leaked}), size_mib=4,
+                      fs="ext2")
+    fat = fat_image(tmp_path / "p1.fat", {"/memo.txt": b"memo\n"}, size_mib=4, bits=12)
+    disk = tmp_path / "server.img"
+    ids = ["pv0AAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAAAA"] * 2 if same_pv_id else None  # the text gives pv1 pv0's id
+    _hand_two_pv_disk(disk, fat, inner, bad + _linear("home", "pv1", 4, 4), text_ids=ids)
+    return disk, sha256(leaked)
+
+
+@pytest.mark.parametrize(("bad", "same_pv_id", "refused", "home_read"), [
+    (_lv("bad", [_segment(1, 0, 4, [("pv0", 0), ("pv1", 0)], stripe_size=96)]), False,
+     {"lvm1": ("unsupported", "a stripe size of 96 sectors, not a power of two")}, True),
+    (_lv("bad", [_segment(1, 0, 4, [("pv0", 9)])]), False,
+     {"lvm1": ("corrupt", "extents 9-12 of a physical volume of 11")}, True),
+    (_lv("bad", [_segment(1, 0, 2, [("pv1", 5)])]), False,
+     {"lvm1": ("corrupt", "extents shared with another logical volume"),
+      "lvm2": ("corrupt", "extents shared with another logical volume")}, False),
+    (_lv("bad", [_segment(1, 0, 2, [("pv0", 0)])]), True,
+     {"lvm1": ("corrupt", "a physical volume listed twice in the group"),
+      "lvm2": ("corrupt", "a physical volume listed twice in the group")}, False),
+], ids=["stripe-size-not-power-of-two", "extents-past-pe-count", "two-volumes-over-one-run", "pv-id-twice"])
+def test_lvm_metadata_lvm2_would_not_write_is_listed_not_read_as_written(
+        tmp_path: Path, bad: str, same_pv_id: bool, refused: dict[str, tuple[str, str]], home_read: bool) -> None:
+    """Before: each was read as written (a stripe size of 96 sectors, extents past pe_count, two volumes over
+    the same extents, one PV id twice): the bytes the metadata points at walked as a file system, or nothing
+    said at all. Now each such volume is listed with the code lvm-metadata-refused and why; a sound volume of
+    the same group is still walked."""
+    disk, digest = _refused_disk(tmp_path, bad, same_pv_id)
+    rc, doc, err = _scan(disk, tmp_path / "out")
+    assert rc == 3, (err, doc.get("skipped"))
+    rows = {s["container"][-1]["name"]: s for s in doc["skipped"] if "lvm" in json.dumps(s.get("container", []))}
+    assert {name: (row["reason"], row["detail"].split(": ")[1].split(" (")[0]) for name, row in rows.items()} == {
+        name: (reason, why.split(" (")[0]) for name, (reason, why) in refused.items()}
+    for row in rows.values():
+        assert [c["code"] for c in row["detail_codes"]] == ["lvm-metadata-refused"], row
+    found = {f["path"]: f["sha256"] for f in doc["files"]}
+    home = f"{disk} » p2 » lvm2 (ext2) » /lv/{LEAKED}"
+    assert found == ({home: digest} if home_read else {}), found
+
+
+def test_a_run_used_twice_by_one_striped_volume_is_refused() -> None:
+    """Both stripes of a segment on the same run (vgcfgrestore: "segment 1 has inconsistent PV area 0"); stripes
+    on two different runs of one physical volume are what lvm2 writes (``--alloc anywhere``) and are read."""
+    from scanner.sources.image_lvm import logical_volumes
+    from tests.test_lvm_joined import _group
+
+    _, (lv,) = logical_volumes(_group(_lv("bad", [_segment(1, 0, 4, [("pv0", 0), ("pv0", 0)], stripe_size=128)])))
+    assert (lv.refused, lv.refused_status) == ("extents used twice in the volume", "corrupt")
+    _, (lv,) = logical_volumes(_group(_lv("ok", [_segment(1, 0, 4, [("pv0", 0), ("pv0", 2)], stripe_size=128)])))
+    assert lv.refused == "" and lv.areas is not None and lv.shape == "striped over 1 physical volume"
+
+
+def test_a_one_pv_group_libvslvm_would_read_as_written_is_checked_first(tmp_path: Path) -> None:
+    """A one-PV group that libvslvm opens: lvm1 (extents 0-3) holds the workbook's ext2, lvm2 (lvm2-written at
+    extents 4-7) then edited in place to start at extent 2 (over lvm1's last two extents). libvslvm read both as
+    written; lvm2 refuses such a group ("PV segments corrupted"). Now both volumes are listed `corrupt` with why,
+    and neither is walked."""
+    from scanner.sources.image_lvm import lvm_crc
+
+    files = _files(1, 95)
+    inner = ext_image(tmp_path / "a.ext2", write_tree(tmp_path / "t1", files), size_mib=4, fs="ext2")
+    disk = tmp_path / "pv.img"
+    pe = _lvm2_single_pv(disk, _lv("aaaa", [_segment(1, 0, 4, [("pv0", 0)])])
+                         + _lv("bbbb", [_segment(1, 0, 4, [("pv0", 4)])]))
+    data = bytearray(disk.read_bytes())
+    data[pe:pe + len(inner.read_bytes())] = inner.read_bytes()
+    edited = bytearray(bytes(data).replace(b'"pv0", 4', b'"pv0", 2'))
+    assert edited != data
+    area = edited.find(b" LVM2 x[5A%r0N*>") - 4  # the checksums made whole again, as lvm2 would write them
+    offset, size = struct.unpack_from("<QQ", edited, area + 40)
+    edited[area + 56:area + 60] = struct.pack("<I", lvm_crc(bytes(edited[area + offset:area + offset + size])))
+    edited[area:area + 4] = struct.pack("<I", lvm_crc(bytes(edited[area + 4:area + 512])))
+    disk.write_bytes(bytes(edited))
+    rc, doc, err = _scan(disk, tmp_path / "out")
+    assert rc == 2, (err, doc.get("skipped"))  # nothing else in the image
+    rows = {s["container"][-1]["name"]: s for s in doc["skipped"] if s.get("container")}
+    assert {name: (row["reason"], [c["code"] for c in row["detail_codes"]]) for name, row in rows.items()} == {
+        "lvm1": ("corrupt", ["lvm-metadata-refused"]), "lvm2": ("corrupt", ["lvm-metadata-refused"])}
+    assert doc["files"] == []
+
+
+def test_metadata_whose_checksum_does_not_hold_is_not_read_here() -> None:
+    """lvm2 reads no metadata copy whose checksum fails; neither does leakscan's own reader (a one-PV group it
+    now reads when libvslvm refuses would otherwise be read from damaged text; libvslvm's reason names the
+    checksum instead, tests/test_image_damaged_tables)."""
+    from scanner.sources.image_lvm import lvm_crc, metadata_text
+
+    text = b'vg {\nid = "x"\n}\n'
+    header = bytearray(512)
+    header[4:40] = b" LVM2 x[5A%r0N*>" + struct.pack("<IQQ", 1, 4096, 1 << 20)
+    header[40:60] = struct.pack("<QQI", 512, len(text), lvm_crc(text))
+    header[:4] = struct.pack("<I", lvm_crc(bytes(header[4:])))
+    area = bytes(header) + text
+
+    def reader(data: bytes) -> Callable[[int, int], bytes]:
+        return lambda offset, size: data[offset:offset + size]
+
+    assert metadata_text(reader(area), 0, 1 << 20) == text.decode()
+    assert metadata_text(reader(area[:-3] + b"X\n" + area[-1:]), 0, 1 << 20) is None  # the text changed
+    broken = bytearray(area)
+    broken[0] ^= 1
+    assert metadata_text(reader(bytes(broken)), 0, 1 << 20) is None  # the area header's own checksum
