@@ -496,17 +496,25 @@ def matches_nothing(payload: bytes) -> bool:
 # --- lines ---------------------------------------------------------------------------------------------
 
 def iter_lines(data: bytes, dec: Decoding, delimiter: bytes = b",", max_line: int = MAX_LINE) -> Iterator[str]:
-    """Every line of ``data`` as text with its line end; ``dec.replaced`` counts what could not be decoded."""
+    """Every line of ``data`` as text with its line end; ``dec.replaced`` counts what could not be decoded.
+    (Each way returns its generator itself, not through one more generator level: issue 11.)"""
     if dec.parts:  # an 8-bit part and a UTF-16 part, each read in its own encoding
-        for end, part in dec.parts:
-            part.replaced = 0
-            yield from iter_lines(data[:end] if end < len(data) else data, part, delimiter, max_line)
-            dec.replaced += part.replaced
-            dec.used |= part.used | {part.codec}
-        return
+        return _part_lines(data, dec, delimiter, max_line)
     if not dec.alternates or not dec.byte_lines:
-        yield from _text_lines(data, dec, max_line)
-        return
+        return _text_lines(data, dec, max_line)
+    return _byte_lines(data, dec, delimiter, max_line)
+
+
+def _part_lines(data: bytes, dec: Decoding, delimiter: bytes, max_line: int) -> Iterator[str]:
+    for end, part in dec.parts:
+        part.replaced = 0
+        yield from iter_lines(data[:end] if end < len(data) else data, part, delimiter, max_line)
+        dec.replaced += part.replaced
+        dec.used |= part.used | {part.codec}
+
+
+def _byte_lines(data: bytes, dec: Decoding, delimiter: bytes, max_line: int) -> Iterator[str]:
+    """Lines cut at their bytes' line ends, each decoded on its own (a file whose lines are in several encodings)."""
     pos, n = dec.start, len(data)
     decode = _line_decoder(dec, delimiter)
     while pos < n:
