@@ -135,7 +135,7 @@ def _shipped_code(environment: jinja2.Environment, name: str, source: str) -> Co
         entry = compiled.TEMPLATES.get(name)
         if entry is None or entry[0] != hashlib.sha256(source.encode("utf-8")).hexdigest():
             return None
-        if compiled.KEY != _key(environment):
+        if compiled.KEY != settings_key(environment):  # ~10 us a template, once per environment and name
             return None
         spec = importlib.util.find_spec(f"{compiled.__name__}.{entry[1]}")
         if spec is None or spec.loader is None or not hasattr(spec.loader, "get_code"):
@@ -144,16 +144,6 @@ def _shipped_code(environment: jinja2.Environment, name: str, source: str) -> Co
         return code if isinstance(code, CodeType) else None
     except Exception:  # noqa: BLE001 - a damaged or missing module: the template is compiled instead
         return None
-
-
-_keys: dict[int, str] = {}
-
-
-def _key(environment: jinja2.Environment) -> str:
-    key = _keys.get(id(environment))
-    if key is None:
-        key = _keys[id(environment)] = settings_key(environment)
-    return key
 
 
 @cache
