@@ -6,7 +6,10 @@ shows control and bidirectional characters as ``⟨U+202E⟩`` so a name cannot 
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 from functools import cache
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -23,7 +26,7 @@ from .labels import Labels, catalogue
 from .lists import FIRST_HITS, FIRST_ROWS, report_lists, shown
 from .rulewords import rule_words
 from .sections import shown_sections
-from .template_cache import template_cache
+from .template_cache import settings_key, template_cache
 
 HASH_GROUP = 16  # a hash breaks only between groups of this many hex digits
 _SEPARATORS = frozenset("/\\»")
@@ -109,13 +112,47 @@ def trace_time(value: str | None, local_note: str = " (local)") -> str:
     return value.replace("T", " ")[:19] + local_note
 
 
+class ShippedLoader(jinja2.PackageLoader):
+    """The report's templates, each one's code taken from reports/compiled/ (tools/templates.py) when that was
+    compiled from this very source, by this Jinja2 and Python with these settings; else compiled from the
+    source as Jinja2 does (through the per-user cache when one is set). Saves a scan ~0.25 s of CPU (issue 11)."""
+
+    def load(self, environment: jinja2.Environment, name: str,
+             globals: Any = None) -> jinja2.Template:  # noqa: A002 - Jinja2's parameter name
+        source, _filename, uptodate = self.get_source(environment, name)
+        code = _shipped_code(environment, name, source)
+        if code is None:
+            return super().load(environment, name, globals)
+        return environment.template_class.from_code(environment, code, globals or {}, uptodate)
+
+
+def _shipped_code(environment: jinja2.Environment, name: str, source: str) -> CodeType | None:
+    """The shipped compiled code of template ``name`` if it was made from ``source`` for ``environment``'s
+    settings, else None (never an exception: a report is rendered in any case)."""
+    try:
+        from . import compiled
+
+        entry = compiled.TEMPLATES.get(name)
+        if entry is None or entry[0] != hashlib.sha256(source.encode("utf-8")).hexdigest():
+            return None
+        if compiled.KEY != settings_key(environment):  # ~10 us a template, once per environment and name
+            return None
+        spec = importlib.util.find_spec(f"{compiled.__name__}.{entry[1]}")
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "get_code"):
+            return None
+        code = spec.loader.get_code(spec.name)  # from its cached bytecode, as any module
+        return code if isinstance(code, CodeType) else None
+    except Exception:  # noqa: BLE001 - a damaged or missing module: the template is compiled instead
+        return None
+
+
 @cache
 def environment(lang: str = "ja") -> jinja2.Environment:
     """One Jinja2 environment per report language, with Jinja2's i18n extension bound to that language's
     catalogue (``{{ _("case_id") }}`` in a template is the same as ``{{ t.case_id }}``). Compiled templates
     come from the per-user cache when it holds them for these sources and settings."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("reports", "templates"),
+        loader=ShippedLoader("reports", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
         undefined=jinja2.ChainableUndefined,
         trim_blocks=True,

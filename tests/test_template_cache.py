@@ -18,12 +18,18 @@ from tests.conftest import ROOT, run_leakscan
 RENDER = r"""
 import json, sys
 import reports
+import reports.compiled
 from reports.html import environment, render_report
+if sys.argv[4:] != ["shipped"]:
+    reports.compiled.TEMPLATES.clear()  # as if no shipped code matched: every template compiled (tools/templates.py)
 doc = json.loads(open(sys.argv[1], encoding="utf-8").read())
 cache = environment(sys.argv[3]).bytecode_cache
 print(getattr(cache, "directory", "none"))
 print(reports.__file__)
 open(sys.argv[2], "w", encoding="utf-8").write(render_report(doc, sys.argv[3]))
+print(environment(sys.argv[3]).get_template("report.html.j2").filename)
+from reports.template_cache import settings_key
+print(reports.compiled.KEY == settings_key(environment(sys.argv[3])))
 """
 
 
@@ -36,15 +42,19 @@ def findings(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "report" / "findings.json"
 
 
-def render(findings: Path, out: Path, cache: str, lang: str = "ja", path: Path = ROOT) -> tuple[str, str]:
+def render(findings: Path, out: Path, cache: str, lang: str = "ja", path: Path = ROOT,
+           shipped: bool = False) -> tuple[str, str]:
     """(the cache folder the renderer used or "none", the rendered HTML) from a fresh interpreter that imports
-    the package from ``path`` (the checkout, a copy, an unpacked wheel)."""
+    the package from ``path`` (the checkout, a copy, an unpacked wheel). ``shipped``: the templates' code shipped
+    in reports/compiled/ is used where it matches (what a scan does); else every template is compiled, through
+    the cache when there is one (what a scan does with templates or a Jinja2 the shipped code was not made for)."""
     env = {**os.environ, "LEAKSCAN_CACHE_DIR": cache, "PYTHONPATH": str(path)}
-    done = subprocess.run([sys.executable, "-c", RENDER, str(findings), str(out), lang], cwd=out.parent, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", RENDER, str(findings), str(out), lang, *(["shipped"] if shipped else [])],
+                          cwd=out.parent, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    used, module = done.stdout.splitlines()
+    used, module, template, same_jinja2 = done.stdout.splitlines()
     assert Path(module).is_relative_to(path), module
+    assert (Path(template).parent.name == "compiled") == (shipped and same_jinja2 == "True"), template
     return used, out.read_text(encoding="utf-8")
 
 

@@ -129,3 +129,30 @@ def test_mess_detector_asked_only_when_the_text_is_not_plain_japanese(monkeypatc
     rows = "\r\n".join(",".join(map(str, r)) for r in pii_data.standard(pii_data.people(30))) + "\r\n"
     for codec in ("cp932", "euc_jp"):
         assert plan_decoding(rows.encode(codec)).codec == codec
+
+
+def _decoded_verdict(payload: bytes, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """matches_nothing with every codec decoding the payload (no single-byte table shortcut)."""
+    with monkeypatch.context() as m:
+        m.setattr(textdecode, "_charmap_marks", lambda codec: None)
+        return matches_nothing(payload)
+
+
+def test_single_byte_codecs_judged_from_their_tables_as_by_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11: a single-byte codec's unprintable count is read from a table of its 256 bytes instead of the
+    decoded text; the verdict is the decoding's on noise, real text and bytes near every threshold."""
+    from charset_normalizer.constant import IANA_SUPPORTED
+
+    tabled = [c for c in dict.fromkeys(IANA_SUPPORTED) if textdecode._charmap_marks(c) is not None]
+    assert len(tabled) >= 50 and "cp1252" in tabled and "cp932" not in tabled and "utf_8" not in tabled
+    rnd = random.Random(11)
+    counted = bytes(b for b in range(256) if textdecode._UNPRINTABLE.match(bytes([b]).decode("latin-1")))
+    samples = _noise_samples() + _real_text()
+    for n in (1, 39, 40, 41, 79, 80, 81, 400, 2560):  # around (characters + 1) / 40 unprintable ones
+        for k in range(4):
+            plain = bytearray(rnd.choice(b"abc ,\n") for _ in range(n))
+            for i in rnd.sample(range(n), min(n, (n + 1) // 40 + k - 1) if n > 1 else 0):
+                plain[i] = rnd.choice(counted + b"\x81\x8d\x8f\x90\x9d\xa0\xff")
+            samples.append(bytes(plain))
+    for payload in samples:
+        assert matches_nothing(payload) == _decoded_verdict(payload, monkeypatch), payload[:40]

@@ -116,6 +116,10 @@ def test_report_from_the_wheel_equals_the_checkouts(wheel: Path, tmp_path: Path)
     findings = tmp_path / "demo" / "report" / "findings.json"
     cache = tmp_path / "cache"
     pages = [render(findings, tmp_path / "checkout.html", "off")[1]]
+    for where in (ROOT, site):  # the templates' code shipped in reports/compiled/ (tools/templates.py), no cache
+        used, html = render(findings, tmp_path / "shipped.html", "off", path=where, shipped=True)
+        assert used == "none"
+        pages.append(html)
     for i in range(2):
         used, html = render(findings, tmp_path / f"wheel{i}.html", str(cache), path=site)
         assert used.startswith(str(cache))

@@ -1,0 +1,26 @@
+"""Report templates compiled by tools/templates.py (see there): template name -> (SHA-256 of its source,
+module). Used by reports.html only while KEY is the running environment's settings key."""
+
+KEY = 'jinja2-3.1.6-cpython-311-d633f092363e1f71'
+TEMPLATES = {
+    'remediation.html.j2': ('23aa537440685f9517c7c4192b6161ffd383cee8ed980b501c247fb08cb4b1cb', 't_remediation_html'),
+    'report.html.j2': ('4dc4c30b12c3210c0edd897981ff458a15f4fa6e6f5eceed43fceee18ece48d1', 't_report_html'),
+    'sections/banners.html.j2': ('77a50654f4295190c978cf989e667dcd5b0bad22f7cc3c62c4b7cce060c3e127', 't_sections_banners_html'),
+    'sections/breach.html.j2': ('f7e5788b798ba42103e8d47f9efb57c654e03e2006f63bf5dfde13ce003be30c', 't_sections_breach_html'),
+    'sections/copies.html.j2': ('0216b71e92bdd5242d546ca70799b56f8a5a2aaafbaf3cb497edd1f548d70da8', 't_sections_copies_html'),
+    'sections/custody.html.j2': ('0b91189aa1f72e473919f53f084f36ffa3ee34fcf4c8b3bc18afa9c714a61db7', 't_sections_custody_html'),
+    'sections/leads.html.j2': ('8fbaa4368790140318c0e4bb5f53fa9467bb281ca6a2131e8efa9c68d3d4388e', 't_sections_leads_html'),
+    'sections/macros.html.j2': ('25405c05e04047c8ac1acad80dce97b397a2a3e6eafe276bc9ef5be2155b89e0', 't_sections_macros_html'),
+    'sections/merge.html.j2': ('992b10312e1400fc6c3aedeae02a51039672a6e4fc0cde0c43acb25d8c8a3c74', 't_sections_merge_html'),
+    'sections/method.html.j2': ('1b474e46c4f8d1efe4978a45f61f94f9418f4276877a6c230ccd7a239e7e75b4', 't_sections_method_html'),
+    'sections/named.html.j2': ('0cb340f8d37b16ca269ca6db40587ace99962efbb46e817c7efbbd62986d5b62', 't_sections_named_html'),
+    'sections/overlap.html.j2': ('e06ae77adc7a56e335cc54a243f93e44ad956b245ca5fed7b84f9755e7a47479', 't_sections_overlap_html'),
+    'sections/password.html.j2': ('fd1d7b01ec845d18ed287b5f75d74313ae9cea6a395c9122ba3053947b2075cd', 't_sections_password_html'),
+    'sections/persons.html.j2': ('d980c00d36ff5dc8bd8dab7bc1dc5ed5ad0a90b4b7b873f932edeeffe81f791a', 't_sections_persons_html'),
+    'sections/pii.html.j2': ('e3d74fa2c9f58e70c065542b1b2695caee13f68e924e743878a049593f58c83d', 't_sections_pii_html'),
+    'sections/scope.html.j2': ('fe41838f3c76ac2b9997a106c92467dfdf06963b91baa7ea24009c21d7c54209', 't_sections_scope_html'),
+    'sections/skipped.html.j2': ('95e868077b3ad70afc56d1bbafea93e74bad01e9b6a4738dd0aeaee385afdf96', 't_sections_skipped_html'),
+    'sections/summary.html.j2': ('d72a1ad685e8001381f27e53dc8c120addc12564ee2cd304db5a00ac74bb8185', 't_sections_summary_html'),
+    'sections/traces.html.j2': ('c49b7755458004715e1c2fbe01e09002be03405c587c868eb4e2ffe9e2251e97', 't_sections_traces_html'),
+    'style.css.j2': ('635422892ad85315193e11082895187bd22de697272ee37fb9bbea2823cb3e3b', 't_style_css'),
+}
