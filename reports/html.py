@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+from collections.abc import MutableMapping
 from functools import cache
 from types import CodeType
 from typing import Any
@@ -118,7 +119,7 @@ class ShippedLoader(jinja2.PackageLoader):
     source as Jinja2 does (through the per-user cache when one is set). Saves a scan ~0.25 s of CPU (issue 11)."""
 
     def load(self, environment: jinja2.Environment, name: str,
-             globals: Any = None) -> jinja2.Template:  # noqa: A002 - Jinja2's parameter name
+             globals: MutableMapping[str, object] | None = None) -> jinja2.Template:  # noqa: A002 - Jinja2's parameter name
         source, _filename, uptodate = self.get_source(environment, name)
         code = _shipped_code(environment, name, source)
         if code is None:

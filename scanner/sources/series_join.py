@@ -15,11 +15,11 @@ import dataclasses
 import io
 import re
 from collections.abc import Callable, Iterable
-from typing import IO, Any, cast
+from typing import IO, Any, Protocol, cast
 
 from ..codes import Status
 from ..errors import ReadError
-from ..models import FileStat, Location
+from ..models import Entry, FileStat, Location
 from .image_sniff import HEAD, TAIL, quick_kind
 from .split_series import (
     LINE_EXTS,
@@ -76,7 +76,7 @@ BYTES_HERE = 256 << 20  # a series whose parts have no ref of their own is read 
 # --max-inspect-mb); a larger one is left to the pipeline (hashed here, as any file without a ref)
 
 
-def _ref_or_bytes(entry: Any) -> Any:
+def _ref_or_bytes(entry: Entry) -> PartRef | None:
     """An entry's ref; else its bytes read here (a BytesRef: what the pipeline would send for it); None when
     they cannot be read here (the pipeline then reads and lists the failure)."""
     ref = getattr(entry, "ref", None)
@@ -90,6 +90,12 @@ def _ref_or_bytes(entry: Any) -> Any:
             return PartBytes(bytes(f.read()))
     except (ReadError, OSError):
         return None
+
+
+class PartRef(Protocol):
+    """How a worker re-creates a part's entry (the pipeline's EntryRef, restated: sources sit below scanner.work)."""
+
+    def entry(self, location: Location, name: str, deleted: bool, st: FileStat) -> Entry: ...
 
 
 class PartBytes:
@@ -136,7 +142,7 @@ def open_pieces(segments: tuple[Segment, ...], open_part: Callable[[int], Callab
 class SeriesPart:
     """A part of a split series that is not its row: the source's own entry, knowing its series."""
 
-    def __init__(self, entry: Any, series: Series | None, zip_beside: bool | None) -> None:
+    def __init__(self, entry: Entry, series: Series | None, zip_beside: bool | None) -> None:
         self._entry, self.series, self.zip_beside = entry, series, zip_beside
 
     def __getattr__(self, name: str) -> Any:
@@ -154,7 +160,7 @@ class SeriesPartRef:
 
     __slots__ = ("inner", "series", "zip_beside")
 
-    def __init__(self, inner: Any, series: Series | None, zip_beside: bool | None) -> None:
+    def __init__(self, inner: PartRef, series: Series | None, zip_beside: bool | None) -> None:
         self.inner, self.series, self.zip_beside = inner, series, zip_beside
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
@@ -173,7 +179,7 @@ class SeriesEntry:
     deleted = False
     kind = "file"
 
-    def __init__(self, first: Any, parts: list[Any], series: Series, splice: Splice | None,
+    def __init__(self, first: Entry, parts: list[Entry], series: Series, splice: Splice | None,
                  segments: tuple[Segment, ...] | None = None) -> None:
         self._first, self._parts, self.series, self.splice = first, parts, series, splice
         self.location: Location = first.location
@@ -227,7 +233,7 @@ class SeriesEntry:
         return open_pieces(self.segments(), lambda i: self._parts[i].open)
 
     def open_own(self) -> IO[bytes]:
-        return cast(IO[bytes], self._first.open())
+        return self._first.open()
 
     def ref(self) -> SeriesRef | None:
         """None when a part cannot be re-created in a worker (the scan process then reads the series itself)."""
@@ -235,10 +241,11 @@ class SeriesEntry:
             return None
         refs = [_ref_or_bytes(p) for p in self._parts]
         first = _ref_or_bytes(self._first)
-        if first is None or any(r is None for r in refs):
+        present = [r for r in refs if r is not None]
+        if first is None or len(present) < len(refs):
             return None
         names = tuple(p.name for p in self._parts)
-        return SeriesRef(first, tuple(refs), names, self.series, self.splice, self.segments())
+        return SeriesRef(first, tuple(present), names, self.series, self.splice, self.segments())
 
 
 class SeriesRef:
@@ -246,7 +253,7 @@ class SeriesRef:
 
     __slots__ = ("first", "parts", "names", "series", "splice", "segments")
 
-    def __init__(self, first: Any, parts: tuple[Any, ...], names: tuple[str, ...], series: Series,
+    def __init__(self, first: PartRef, parts: tuple[PartRef, ...], names: tuple[str, ...], series: Series,
                  splice: Splice | None, segments: tuple[Segment, ...]) -> None:
         self.first, self.parts, self.names = first, parts, names
         self.series, self.splice, self.segments = series, splice, segments
@@ -261,7 +268,7 @@ class SeriesRef:
         return SeriesEntry(first, parts, self.series, self.splice, self.segments)
 
 
-def entry_for(entry: Any, part: Part | None, make: Callable[[str], Any]) -> Any:
+def entry_for(entry: Entry, part: Part | None, make: Callable[[str], Entry]) -> Entry:
     """What the pipeline examines for a listed ``entry`` of a folder whose parts are ``part`` (its ``parts_in``
     value, or None: the entry itself); ``make(name)``: the source's entry of another file of the same folder."""
     if part is None:
@@ -278,7 +285,7 @@ def entry_for(entry: Any, part: Part | None, make: Callable[[str], Any]) -> Any:
 _PIECE = re.compile(r"^(?P<whole>[^/\0]+\.(?P<ext>[A-Za-z0-9_]{1,12}))\.(?P<n>\d{3})$", re.ASCII)
 
 
-def piece_alone(entry: Any) -> SeriesEntry | None:
+def piece_alone(entry: Entry) -> SeriesEntry | None:
     """A piece of a byte-split text file (``customers.csv.002``) met where parts are not grouped (an archive's
     member): read on its own as X.EXT, cut at its line ends (its first line too unless it is part 1), so the rows
     of people wholly in it are counted and it is listed as a piece (it ended as nothing: no reader wants ``.002``).
