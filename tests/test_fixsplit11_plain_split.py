@@ -159,6 +159,8 @@ def test_a_byte_split_csv_without_an_extension_before_the_number_is_read_joined(
     assert files[str(parts[0])]["pii"]["records"] == 600, files[str(parts[0])]
     assert files[str(parts[0])]["sha256"] == hashlib.sha256(data).hexdigest()
     assert not [p for p in parts[1:] if str(p) in files] and not doc["skipped"], doc["skipped"]
+    code, doc = _scan(tmp_path / "off", src, "--content-check", "off")  # joined by name: read whatever the mode
+    assert {f["path"]: f["pii"]["records"] for f in doc["files"]} == {str(parts[0]): 600}
 
 
 def test_a_raw_image_split_as_name_001_stays_an_image(tmp_path: Path) -> None:
