@@ -449,6 +449,15 @@ class Detail(Code):
     NOT_EXTRACTED = "not-extracted", "not extracted"
     SEVENZ_MEMBER_OVER = "sevenz-member-over", "7z member over {limit:d} bytes (declared size or memory cap)"
     SEVENZ_BOMB = "sevenz-bomb", "7z declares {n:d} bytes from {size:d} (ratio over {ratio:word})"
+    SEVENZ_HEADER_CRC = "sevenz-header-crc", "7z {what:word} CRC does not match: the archive's header is damaged"
+    SEVENZ_HEADER_STREAMS = "sevenz-header-streams", ("7z header lists members of {taken:d} bytes but its streams hold "
+                                                      "{held:d}: the archive's header is damaged")
+    SEVENZ_HEADER_UNACCOUNTED = "sevenz-header-unaccounted", ("{n:d} bytes of packed data before the 7z header belong "
+                                                              "to no stream it lists: the archive's header is damaged")
+    SEVENZ_ATTRIBUTES_DAMAGED = "sevenz-attributes-damaged", ("{n:d} 7z member(s) marked as a folder or link hold "
+                                                              "data: the archive's header is damaged; read as files")
+    SEVENZ_HEADER_SALVAGED = "sevenz-header-salvaged", ("members read as the damaged header lists them (names and sizes "
+                                                        "may be wrong; a member whose own CRC matches is sound data)")
     SEVENZ_MEMBER_OVER_MEMORY = "sevenz-member-over-memory", "7z member of {size:d} bytes over the in-memory cap {cap:d}"
     TAR_STREAM_DAMAGED = "tar-stream-damaged", "tar: {format:word} stream damaged ({library:lib}): members read from it may hold damaged bytes"
     TAR_MEMBER_MAY_BE_DAMAGED = "tar-member-may-be-damaged", "the tar's {format:word} stream damaged ({library:lib}): this member's bytes may be damaged"

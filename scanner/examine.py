@@ -362,6 +362,13 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
     reasons = list(dict.fromkeys(reasons))
     status = bad[0].status if bad else Status.OK
     detail = "; ".join(i.detail for i in (bad or inspections) if i.detail)  # an ok read may carry a note
+    broke = getattr(entry, "damage", None)  # a member its archive gave only in part, or with a failed check
+    if isinstance(broke, str) and broke and broke not in detail:  # (the table reader says it itself)
+        # Session 12: a member read up to a break that no table reader took (a .jpg, 1000 bytes of a lying zip)
+        # was listed ok or "binary content": the damage said nowhere
+        status = Status.CORRUPT if status in (Status.OK, Status.UNSUPPORTED) else status
+        detail = "; ".join(x for x in (detail, broke) if x)
+        bad = bad or [Inspection(status=status, detail=detail)]
     if reasons:
         own = own if own is not None else _own_digests(entry, st, ctx)
         if own:

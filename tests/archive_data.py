@@ -13,7 +13,9 @@ import struct
 import subprocess
 import tarfile
 import zipfile
+import zlib
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from faker import Faker
@@ -104,6 +106,39 @@ def seven_zip(members: dict[str, bytes], password: str | None = None, header_enc
         for name, content in members.items():
             z.writestr(content, name)
     return buf.getvalue()
+
+
+def seven_zip_fixed(members: dict[str, bytes], filters: list[dict[str, Any]] | None = None,
+                    digest: bool = False) -> bytes:
+    """A 7z as py7zr writes it, the same bytes in every run (py7zr stamps members with the time of writing).
+    ``digest``: with the CRC of its decoded header in its EncodedHeader (the unpack digest 7-Zip writes and py7zr
+    does not), and the header checksums made to agree."""
+    from unittest import mock
+
+    import py7zr
+    from py7zr.archiveinfo import HeaderStreamsInfo
+    from py7zr.py7zr import ArchiveTimestamp
+
+    buf = io.BytesIO()
+    fixed = ArchiveTimestamp.from_datetime(1_700_000_000.0)
+    with mock.patch.object(ArchiveTimestamp, "from_now", staticmethod(lambda: fixed)), \
+            py7zr.SevenZipFile(buf, "w", filters=filters) as z:
+        for name, content in members.items():
+            z.writestr(content, name)
+    data = buf.getvalue()
+    if not digest:
+        return data
+    offset, size = struct.unpack_from("<QQ", data, 12)
+    at = 32 + offset
+    header = data[at:at + size]
+    streams = HeaderStreamsInfo.retrieve(io.BytesIO(header[1:]))
+    folder, packed = streams.unpackinfo.folders[0], streams.packinfo.packsizes[0]
+    src = 32 + streams.packinfo.packpos
+    decoded = folder.get_decompressor(packed).decompress(io.BytesIO(data[src:src + packed]), folder.unpacksizes[-1])
+    assert header.endswith(b"\x00\x00")  # the end of its UnpackInfo, then of the header: the digest goes before
+    header = header[:-2] + b"\x0a\x01" + struct.pack("<I", zlib.crc32(decoded)) + b"\x00\x00"
+    tail = struct.pack("<QQI", offset, len(header), zlib.crc32(header))
+    return data[:8] + struct.pack("<I", zlib.crc32(tail)) + tail + data[32:at] + header
 
 
 def tar_bytes(members: dict[str, bytes], mode: str = "w:gz", symlinks: dict[str, str] | None = None,

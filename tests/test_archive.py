@@ -256,7 +256,12 @@ def test_member_with_bad_data_is_corrupt_and_the_rest_still_read(share: Path, ro
     doc = scan(share, names=[LEAK_NAME, "ok.txt"])
     arc = str(share / "bad.zip")
     hit = by_path(doc)[f"{arc} » {LEAK_NAME}"]
-    assert hit["status"] == "corrupt" and hit["sha256"] is None
+    # Session 12: every byte is read (the CRC is compared after the last one): the digests are those of the bytes as
+    # they are, and the member is corrupt, naming the CRC (before: nothing kept, no digest)
+    flipped = bytearray(roster)
+    flipped[100] ^= 0xFF
+    assert hit["status"] == "corrupt" and "CRC mismatch" in hit["status_detail"]
+    assert hit["sha256"] == hashlib.sha256(bytes(flipped)).hexdigest()
     assert by_path(doc)[f"{arc} » ok.txt"]["sha256"] == hashlib.sha256(b"fine").hexdigest()
 
 
@@ -264,7 +269,10 @@ def test_lying_header_is_stopped_at_the_declared_size(share: Path) -> None:
     (share / "liar.zip").write_bytes(lying_zip(64, 1000))
     doc = scan(share, names=["report.csv"])
     hit = by_path(doc)[f"{share}/liar.zip » report.csv"]
-    assert hit["status"] in {"corrupt", "bomb"} and hit["sha256"] is None
+    # the declared 1000 bytes and no more, and the CRC of the member's real data does not match them (Session 12:
+    # those bytes are kept and hashed, the member corrupt; before, nothing was kept)
+    assert hit["status"] in {"corrupt", "bomb"} and "CRC mismatch" in hit["status_detail"]
+    assert hit["sha256"] in (None, hashlib.sha256(bytes(1000)).hexdigest())
 
 
 def test_total_cap_lists_members_past_it_as_too_large(share: Path) -> None:

@@ -127,20 +127,11 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 def _seven_zip(members: dict[str, bytes], filters: list[dict[str, Any]]) -> bytes:
     """The same bytes in every run: py7zr stamps each member with the time of writing, so the archive (and where
-    a seeded flip lands in it) changed from run to run (a flip renaming the member in the packed header, which py7zr
-    does not check, once made a copy "end as nothing" in one CI run: left open in the session 11 note)."""
-    from unittest import mock
+    a seeded flip lands in it) changed from run to run (a flip renaming the member in the packed header, which no
+    checksum covers in py7zr's archives, once made a copy "end as nothing" in one CI run: Session 12 fixed it)."""
+    from tests.archive_data import seven_zip_fixed
 
-    import py7zr
-    from py7zr.py7zr import ArchiveTimestamp
-
-    buf = io.BytesIO()
-    fixed = ArchiveTimestamp.from_datetime(1_700_000_000.0)
-    with mock.patch.object(ArchiveTimestamp, "from_now", staticmethod(lambda: fixed)), \
-            py7zr.SevenZipFile(buf, "w", filters=filters) as z:
-        for name, content in members.items():
-            z.writestr(content, name)
-    return buf.getvalue()
+    return seven_zip_fixed(members, filters)
 
 
 def _tar_gz(members: dict[str, bytes]) -> bytes:

@@ -15,6 +15,7 @@ import io
 import lzma
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -138,10 +139,10 @@ def test_archive_error_details_quote_no_member_name(tmp_path: Path) -> None:
     members, skips, ctx = _open("backup.zip", bytes(packed), tmp_path)
     (member,) = members
     assert member.location.display().endswith(name)
-    with pytest.raises(Exception) as raised:
-        member.open().read()
-    detail = str(getattr(raised.value, "detail", raised.value))
-    assert "Bad CRC-32" in detail and "(name)" in detail, detail
+    # Session 12: every byte is kept (the CRC is compared after the last one), the member marked with the damage
+    assert len(member.open().read()) == len(b"No,name\r\n" * 50)
+    detail = member.damage
+    assert "CRC mismatch" in detail, detail
     quoted = name.encode("cp932").decode("cp437")
     assert quoted not in detail and name not in detail and "鈴木" not in detail
 
@@ -238,3 +239,56 @@ def test_cut_zip_with_an_encrypted_member_lists_it(table: bytes, tmp_path: Path)
     assert [(s.location.display().rsplit(" » ", 1)[1], s.reason) for s in skipped] == [("secret.csv", Status.ENCRYPTED)]
     (plain,) = [c for c in children if not isinstance(c, Skipped)]
     assert _records(plain, ctx).pii["records"] == ROWS
+
+
+# ---------------------------------------------------------------- Session 12: every byte up to the damage
+
+
+def _one_member_zip(content: bytes) -> tuple[bytes, int, int]:
+    """A deflated zip of one member, its data's offset and compressed size (the directory stays sound)."""
+    packed = _zip({"名簿.csv": content}, zipfile.ZIP_DEFLATED, False)
+    info = zipfile.ZipFile(io.BytesIO(packed)).infolist()[0]
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    return packed, start, info.compress_size
+
+
+def test_a_zip_member_failing_only_its_crc_keeps_every_byte(table: bytes, tmp_path: Path) -> None:
+    """Both stored CRCs changed, the data sound: zipfile raised inside the read that reached the end, and the last
+    up to 8 KiB of the member were lost (171-231 of 200-300 rows). Every byte is examined now, `corrupt`."""
+    packed, _, _ = _one_member_zip(table)
+    crc = zlib.crc32(table).to_bytes(4, "little")
+    assert packed.count(crc) == 2  # the local header and the central directory
+    bad = packed.replace(crc, (zlib.crc32(table) ^ 0x10).to_bytes(4, "little"))
+    (member,), skips, ctx = _open("crc.zip", bad, tmp_path)
+    ins = _records(member, ctx)
+    assert not skips and ins.status == Status.CORRUPT and ins.pii["records"] == ROWS
+    assert f"member data breaks after {len(table)} bytes" in ins.detail and "CRC mismatch" in ins.detail
+
+
+def test_a_zip_member_breaking_in_its_first_8_kib_keeps_the_bytes_before(table: bytes, tmp_path: Path) -> None:
+    """The member's deflate data overwritten with zeros 800 bytes in (a zeroed sector): zlib breaks inside the first
+    8 KiB the member reader asks for, and nothing was kept (the member listed with no record). Now the bytes up to
+    the break are inflated again from the member's local header and read: the rows before it, `corrupt`."""
+    packed, start, size = _one_member_zip(table)
+    cut_at = start + 800
+    bad = packed[:cut_at] + bytes(start + size - cut_at) + packed[start + size:]
+    (member,), skips, ctx = _open("zeroed.zip", bad, tmp_path)
+    ins = _records(member, ctx)
+    assert ins.status == Status.CORRUPT and 5 <= ins.pii["records"] < ROWS, (ins.status, ins.detail, ins.pii)
+    assert "member data breaks after" in ins.detail and "while decompressing" in ins.detail
+
+
+def test_a_7z_member_failing_its_crc_keeps_its_bytes(table: bytes, tmp_path: Path) -> None:
+    """A stored 7z member with a flipped byte: py7zr wrote every byte, then raised CrcError, and the member was
+    listed with no record. Its bytes are examined now, `corrupt` naming the CRC."""
+    import py7zr
+
+    from tests.archive_data import seven_zip_fixed
+
+    packed = bytearray(seven_zip_fixed({"名簿.csv": table}, [{"id": py7zr.FILTER_COPY}]))
+    at = 32 + len(table) // 2
+    packed[at] ^= 0x01  # inside a cell: one character changes
+    (member,), skips, ctx = _open("crc.7z", bytes(packed), tmp_path)
+    ins = _records(member, ctx)
+    assert ins.status == Status.CORRUPT and ins.pii["records"] >= ROWS - 1, (ins.status, ins.detail, ins.pii)
+    assert "CrcError" in ins.detail

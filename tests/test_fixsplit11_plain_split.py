@@ -145,3 +145,36 @@ def test_a_byte_split_csv_without_its_first_part_lists_every_part(tmp_path: Path
         assert str(p) in listed, (p, sorted(listed))
         assert listed[str(p)]["reason"] in ("unsupported", "corrupt"), listed[str(p)]  # split12: read as a fragment
         assert "customers.csv.001 missing" in listed[str(p)]["detail"]
+
+
+def test_a_byte_split_csv_without_an_extension_before_the_number_is_read_joined(tmp_path: Path) -> None:
+    """Session 12: ``split -b --numeric-suffixes=1 -a 3 customers.csv customers.`` gives ``customers.001`` ... (no
+    extension before the number): the ``.001`` was examined alone (a cut CSV: a quarter of the people, `corrupt`) and
+    ``.002`` ... never (their first line is no header). Its first part is text: read joined, every person."""
+    src = tmp_path / "src"
+    src.mkdir()
+    data = _csv(600)
+    parts = _split(src, "customers", data, parts=4)
+    assert [p.name for p in parts] == ["customers.001", "customers.002", "customers.003", "customers.004"]
+    code, doc = _scan(tmp_path, src)
+    files = {f["path"]: f for f in doc["files"]}
+    assert files[str(parts[0])]["pii"]["records"] == 600, files[str(parts[0])]
+    assert files[str(parts[0])]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert not [p for p in parts[1:] if str(p) in files] and not doc["skipped"], doc["skipped"]
+    code, doc = _scan(tmp_path / "off", src, "--content-check", "off")  # joined by name: read whatever the mode
+    assert {f["path"]: f["pii"]["records"] for f in doc["files"]} == {str(parts[0]): 600}
+
+
+def test_a_raw_image_split_as_name_001_stays_an_image(tmp_path: Path) -> None:
+    """FTK Imager and ``dd | split`` name a raw image's segments ``image.001`` ...: its first part is binary (a boot
+    sector), never joined as a plain file: read as the image it is, the CSV inside found."""
+    from image_data import fat_image
+
+    src = tmp_path / "src"
+    src.mkdir()
+    img = tmp_path / "usb.img"
+    fat_image(img, {"customers.csv": _csv(50)})
+    parts = _split(src, "image", img.read_bytes(), parts=2)
+    code, doc = _scan(tmp_path, src)
+    inside = [f for f in doc["files"] if f["path"].startswith(f"{parts[0]} »")]
+    assert [f["pii"]["records"] for f in inside if f.get("pii")] == [50], [f["path"] for f in doc["files"]]

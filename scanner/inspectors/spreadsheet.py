@@ -408,7 +408,13 @@ class SpreadsheetInspector:
             return sniff_format(head()) == "mhtml"
         if ext in OTHER_EXTENSIONS or size < 512:
             return False
-        return head().startswith((ZIP_MAGIC, OLE_MAGIC))
+        # an extension nobody knows (名簿.dat, 名簿.bak, a 7z member renamed 名簿.cóv by a flip in its packed header):
+        # a workbook by its magic, or a text whose first line is a person table's header (the head is read anyway;
+        # a name without an extension is the disguise check's, which --content-check off turns off, as this)
+        first = head()
+        joined = getattr(getattr(entry, "series", None), "plain", False)  # customers.001 ... read joined as NAME
+        return first.startswith((ZIP_MAGIC, OLE_MAGIC)) or (
+            (joined or (bool(ext) and self.config.content_check != "off")) and table_head(first))
 
     def wants_disguised(self, entry: Entry, head: bytes) -> bool:
         """A file its name ruled out whose first bytes contradict its extension (scanner.inspectors.disguise: an

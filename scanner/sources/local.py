@@ -674,13 +674,13 @@ class _Folder:
                 return None
             return st.st_size if statmod.S_ISREG(st.st_mode) else None
 
-        def head_of(name: str) -> bytes | None:
+        def head_of(name: str, size: int = 8) -> bytes | None:
             try:
                 f = _open_noatime(os.fsencode(name), _FILE_FLAGS, fd)
             except OSError:
                 return None
             try:
-                return os.read(f, 8) if statmod.S_ISREG(os.fstat(f).st_mode) else None
+                return os.read(f, size) if statmod.S_ISREG(os.fstat(f).st_mode) else None
             except OSError:
                 return None
             finally:
@@ -704,8 +704,16 @@ class _Folder:
                 os.close(f)
             return no_image(head, tail)
 
+        def text_of(name: str) -> bool:
+            """The first part of a ``NAME.NNN`` series is text (no NUL in its first 512 bytes, or a UTF-16 BOM) or a
+            zip, OLE2 file or 7z by its head: a cut CSV, text or workbook, never a raw image's first segment."""
+            head = head_of(name, 512)
+            return head is not None and len(head) > 0 and (
+                b"\0" not in head or head.startswith((b"\xff\xfe", b"\xfe\xff"))
+                or head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"7z\xbc\xaf\x27\x1c")))
+
         others = {d.name for d in listing or ()} - set(names)  # links, FIFOs, folders: not a part to join
-        for name, series in series_in(names, size_of, head_of, others, plain_of).items():
+        for name, series in series_in(names, size_of, head_of, others, plain_of, text_of).items():
             self.parts[name] = (series, None)
         for name, beside in spanned_beside(names).items():
             self.parts[name] = (None, beside)

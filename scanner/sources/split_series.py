@@ -22,6 +22,10 @@ _SPLIT = re.compile(r"^(?P<whole>.+\.(?:zip|7z))\.(?P<n>\d{3})$", re.IGNORECASE 
 # any other file cut the same way (``split -b 1M customers.csv customers.csv.``, 7-Zip/HJSplit ``X.csv.001``):
 # joined and read as X.EXT when its first part is no disk image by content (fixsplit11)
 _PLAIN = re.compile(r"^(?P<whole>[^\0]+\.(?P<ext>[A-Za-z0-9_]{1,12}))\.(?P<n>\d{3})$", re.ASCII)
+# a file cut with no extension before the number (``split -b 1M --numeric-suffixes=1 -a 3 customers.csv customers.``):
+# joined only when its first part is text or a container by its head (a raw image split by FTK Imager or dd as
+# ``image.001`` is binary: it stays the image it is, read through its segments) (Session 12)
+_BARE = re.compile(r"^(?P<whole>[^.\0]+)\.(?P<n>\d{3})$", re.ASCII)
 # a raw image split by its imaging tool keeps its image name (disk.dd.001, disk.img.001): the image source's
 IMAGE_EXTS = frozenset({"dd", "img", "raw", "iso", "bin", "dmg", "vmdk", "vhd", "vhdx", "qcow2", "qcow", "aff",
                         "e01", "ex01", "mem", "dump", "dsk", "ima", "image"})
@@ -191,13 +195,16 @@ _FIRST_BYTES = {"zip": (b"PK\x03\x04", b"PK\x07\x08", b"PK\x05\x06", b"MZ"), "7z
 def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
               head_of: Callable[[str], bytes | None] | None = None,
               others: set[str] | frozenset[str] = frozenset(),
-              plain_of: Callable[[str], bool] | None = None) -> dict[str, Series]:
+              plain_of: Callable[[str], bool] | None = None,
+              text_of: Callable[[str], bool] | None = None) -> dict[str, Series]:
     """Every part of a split archive among a folder's plain file ``names`` -> its series; ``size_of(name)``: the
     part's size (None when it cannot be had: the series is then not joined, it is listed); ``head_of(name)``: the
     first bytes of a part, when given a series whose ``.001`` is not the archive its name says is left out;
     ``others``: the folder's names that are no regular file (a missing part there is said to be one);
     ``plain_of(name)``: whether the first part of any other ``X.EXT.NNN`` series is a plain file (no disk image
-    by content): only then is that series grouped (``plain``: joined and read as X.EXT)."""
+    by content): only then is that series grouped (``plain``: joined and read as X.EXT); ``text_of(name)``: whether
+    the first part of a ``NAME.NNN`` series (no extension before the number) is text or a container by its head:
+    only then is it grouped (joined and read as NAME, by its content)."""
     found: dict[str, dict[int, str]] = {}
     plain: set[str] = set()
     listed = list(names)
@@ -212,6 +219,14 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                     and p["ext"].casefold() not in IMAGE_EXTS and not p["ext"].isdigit()):
                 found.setdefault(p["whole"], {})[int(p["n"])] = name
                 plain.add(p["whole"])
+    bare: set[str] = set()
+    if plain_of is not None and text_of is not None:
+        for name in listed:
+            b = _BARE.match(name)
+            if b is not None and 0 < int(b["n"]) <= MAX_PARTS:
+                found.setdefault(b["whole"], {})[int(b["n"])] = name
+                plain.add(b["whole"])
+                bare.add(b["whole"])
     out: dict[str, Series] = {}
     for whole, numbered in found.items():
         order = sorted(numbered)
@@ -220,6 +235,8 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
             # series, a lone later part is one whose first part is missing (split12: it ended as nothing)
             if order[0] == 1 and (len(order) < 2 or plain_of is None or not plain_of(names_in[0])):
                 continue
+            if whole in bare and (order[0] != 1 or text_of is None or not text_of(names_in[0])):
+                continue  # NAME.NNN without its first part, or binary (a raw image's segments): as before
         elif head_of is not None and order[0] == 1:
             head = head_of(names_in[0])
             if head is not None and not head.startswith(_FIRST_BYTES[whole.rsplit(".", 1)[1].lower()]):
