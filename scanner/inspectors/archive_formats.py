@@ -818,14 +818,15 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
             yield _yield_member(parent, hop, m, ctx, caps, _no_open, why)
 
 
-def _kept_before(factory: Any, name: str, failure: tuple[Status, str] | None) -> bytes:
+def _kept_before(factory: object, name: str, failure: tuple[Status, str] | None) -> bytes:
     """What py7zr had written of the member it was extracting when its data broke (a damaged stream or a CRC
     mismatch), so the bytes before the break are examined (Session 12: a 7z member breaking anywhere kept
     nothing). Empty for any other member or failure (a cap, a password). Total."""
     try:
-        if failure is None or failure[0] != Status.CORRUPT or name != factory.current or name in factory.done:
+        if (failure is None or failure[0] != Status.CORRUPT or name != getattr(factory, "current", None)
+                or name in getattr(factory, "done", ())):
             return b""
-        return bytes(factory.writer.buf.getvalue())
+        return bytes(getattr(factory, "writer").buf.getvalue())  # noqa: B009 - the batch's own Factory class
     except Exception:  # noqa: BLE001 - a failure path never raises
         return b""
 
