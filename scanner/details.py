@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any
 
@@ -571,24 +572,77 @@ def _checked(kind: str, value: object) -> str | None:
     return value
 
 
+class Said(str):
+    """A detail's English text together with the codes it was said with (``codes``: what :func:`read_details`
+    gives for a text, but recorded when the detail is written). findings.json records these codes as they are:
+    a detail quoting a library's message may hold any words (a hostile file name quoted by The Sleuth Kit reading
+    "... (it failed as corrupt: ...)"), and reading such a text back could take its own code away (review11d #5).
+    A ``Said`` compares, hashes and serialises as its text; it keeps its codes through pickling (worker
+    processes) but not through JSON, f-strings or slicing: such a text is read back (:func:`codes_of`)."""
+
+    __slots__ = ("codes",)
+    codes: list[dict[str, Any]]
+
+    def __new__(cls, text: str, codes: list[dict[str, Any]]) -> Said:
+        out = super().__new__(cls, text)
+        out.codes = codes
+        return out
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Said, (str(self), self.codes))
+
+
+def codes_of(text: object) -> list[dict[str, Any]]:
+    """The codes of a detail: as said (a :class:`Said`, a copy), else read back from its text (a detail that
+    lost its codes on the way: a case written before them, the resume state, a text built without :func:`join_details`).
+    Total: what cannot be read gives ``[{"text": ...}]``."""
+    try:
+        if isinstance(text, Said) and isinstance(text.codes, list):
+            return json.loads(json.dumps(text.codes, ensure_ascii=False))
+        return read_details(str(text)) if text else []
+    except Exception:  # noqa: BLE001 - runs while a failure is recorded: never raises
+        log.debug("detail codes not read", exc_info=True)
+        return [{"text": str(text)}]
+
+
+def join_details(parts: Iterable[str]) -> str:
+    """Detail parts joined with "; ", the codes of each kept (a :class:`Said` when any part is one)."""
+    parts = [p for p in parts if p]
+    text = SEP.join(parts)
+    if not any(isinstance(p, Said) for p in parts):
+        return text
+    return Said(text, [c for p in parts for c in codes_of(p)])
+
+
 def say(code: Detail, **params: object) -> str:
-    """The English text of ``code`` with its parameters (checked: counts, short ASCII words, library text).
+    """The English text of ``code`` with its parameters (checked: counts, short ASCII words, library text): a
+    :class:`Said` carrying its codes (the parameters as given, another detail's codes as it was said).
 
     Total, since it runs while a file's failure is being recorded: a value not of its slot's kind (it could be a
     cell's text) or a missing one is written as ``?`` and logged without the value; it never raises."""
     kinds = params_of(code)
     filled: dict[str, str] = {}
+    item: dict[str, Any] = {"code": code.value}
     for name, kind in kinds.items():
-        text = _checked(kind, params[name]) if name in params else None
+        given = params.get(name)
+        text = _checked(kind, given) if name in params else None
         if text is None:
             log.debug("detail %s: parameter %s %s; written as ?", code.value, name,
                       "absent" if name not in params else "refused (its value is not written)")
             text = "?"
         filled[name] = text
+        if kind == "detail":
+            item[name] = codes_of(given if text != "?" else text)
+        elif kind == "d":
+            item[name] = int(text) if text != "?" else text
+        elif kind == "list":
+            item[name] = text.split(" + ")
+        else:
+            item[name] = text
     for name in set(params) - set(kinds):
         log.debug("detail %s: unknown parameter %s ignored", code.value, name)
     plain = _SLOT.sub(lambda m: "{" + m.group(1) + "}", code.meaning)
-    return plain.format_map(filled)
+    return Said(plain.format_map(filled), [item])
 
 
 def _value(kind: str, text: str) -> Any:

@@ -18,7 +18,7 @@ from reports.html import render_report, visible
 from reports.labels import Labels
 from scanner.codes import Status
 from scanner.config import LANGS
-from scanner.details import Detail, params_of, read_details, say
+from scanner.details import Detail, codes_of, params_of, read_details, say
 from scanner.evidence import FindingsDoc
 from tests.conftest import run_cli
 from tests.detail_tree import OPTIONS, build
@@ -45,6 +45,7 @@ def test_every_detail_code_is_read_back_from_its_text(code: Detail) -> None:
     said, read = _sample(code)
     text = say(code, **said)
     assert read_details(text) == [{"code": code.value, **read}]
+    assert codes_of(text) == [{"code": code.value, **read}]  # said with its codes: the same as read back
     if "detail" not in params_of(code).values():  # one that takes another detail takes the rest of the text
         assert read_details(f"{text}; {say(Detail.ZIP_CORRUPT)}")[-1] == {"code": "zip-corrupt"}
 

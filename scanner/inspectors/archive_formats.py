@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, Self
 from ..backends import MissingBackend, load
 from ..codes import Status
 from ..contracts import ScanContext
-from ..details import SEP, Detail, say
+from ..details import Detail, join_details, say
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
@@ -474,7 +474,7 @@ def _zip_from_local_headers(parent: Entry, data: bytes, ctx: ScanContext, caps: 
                 member.damage = say(Detail.ZIP_MEMBER_LOCAL_CUT, why=why)
             yield member
 
-    return Opened(items, Status.CORRUPT, SEP.join((say(Detail.ZIP_DIRECTORY_UNREADABLE, library=why_dir), say(Detail.LOCAL_HEADERS))), is_document=first_name.decode("cp437") in DOCUMENT_MARKERS)
+    return Opened(items, Status.CORRUPT, join_details((say(Detail.ZIP_DIRECTORY_UNREADABLE, library=why_dir), say(Detail.LOCAL_HEADERS))), is_document=first_name.decode("cp437") in DOCUMENT_MARKERS)
 
 
 # ---------------------------------------------------------------- 7z
@@ -835,7 +835,7 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as e:
                 reason, text = error_reason(e)
                 if (lost := getattr(tf, "leakscan_lost", None)) is not None:
-                    text = SEP.join((str(lost), text))
+                    text = join_details((lost, text))
                 yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_UNREADABLE_AFTER, n=count, why=text))
                 return
             if ti is None:

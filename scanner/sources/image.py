@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..codes import Status
-from ..details import Detail, say
+from ..details import Detail, join_details, say
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
@@ -230,7 +230,7 @@ class ImageSource:
                 log.debug("image not described", exc_info=True)
                 details = None
             self.__exit__()
-            reasons = "; ".join([*(p.detail for _, p in self._problems), *(d for _, _, d in self._notes)])
+            reasons = join_details([*(p.detail for _, p in self._problems), *(d for _, _, d in self._notes)])
             reasons = reasons or "no partition, volume or file system found"
             prefix = state
             if self._media_skips:
