@@ -245,7 +245,7 @@ class Detail(Code):
     MARKUP_NO_TABLE = "markup-no-table", "{format:word} without any <table>"
     MARKUP_NO_WORKSHEET = "markup-no-worksheet", "{format:word} without any worksheet"
     TEXT_UNDELIMITED = "text-undelimited", "text without delimited rows, named {ext:name}"
-    PARTIALLY_EXAMINED = "partially-examined", "partially examined: {what:lib}"
+    PARTIALLY_EXAMINED = "partially-examined", "partially examined: {what:detail}"
     APPLEDOUBLE = "appledouble", "AppleDouble companion (a Mac's Finder info, resource fork, attributes): no table"
     # -- archives leakscan does not read, or reads in part (inspectors.archive, archive_members.SplitPart)
     OLE_NO_HEADER = "ole-no-header", "embedded OLE object without a compound-file header"
@@ -523,6 +523,93 @@ class Detail(Code):
     UNREAD_TABLE_FORMAT = "unread-table-format", "{what:word} ({ext:word}): no reader for this format; not examined"
     TEXT_THEN_BINARY = "text-then-binary", "{what:word} at its start, binary bytes further on: not read as a table"
     NOT_A_TABLE_NAMED = "not-a-table-named", "{other:lib} named {ext:name}: not a table"
+    # -- session 12: the last English-only details (biffold, contracts, a split part, a .msg under another name, the
+    # image walker's name)
+    BIFF_CUT_IN_HEADER = "biff-cut-in-header", "{what:word}: the record stream ends inside a record header at byte {at:d}"
+    BIFF_RECORD_PAST_END = "biff-record-past-end", "{what:word}: a record runs past the end of the file at byte {at:d}"
+    BIFF_NO_EOF = "biff-no-eof", "{what:word}: the record stream ends without the sheet's EOF record"
+    ROWS_AFTER_LOST = "rows-after-lost", "rows after it lost"
+    INSPECTOR_FAILED = "inspector-failed", "inspector {inspector:word} failed: {error:exc}"
+    SPLIT_PART_ALONE = "split-part-alone", "opened alone as {kind:archive}: {why:detail}"
+    MSG_OTHER_NAME_BREAKS = "msg-other-name-breaks", ("an Outlook message (.msg) under this name: its directory chain "
+                                                      "breaks ({error:exc}) before a body or attachment; not read as a "
+                                                      "mail or a table")
+    MSG_OTHER_NAME_LOOPS = "msg-other-name-loops", ("an Outlook message (.msg) under this name: its directory chain "
+                                                    "loops (a damaged FAT) before a body or attachment; not read as a "
+                                                    "mail or a table")
+    WALKER_TSK = "walker-tsk", "The Sleuth Kit (deleted entries included)"
+    WALKER_DFVFS = "walker-dfvfs", "dfvfs ({library:word}): allocated entries only, deleted files are not listed"
+    # -- parts of a workbook no reader here decodes (tables' macro sheets, scanner.caches): said in "partially examined"
+    MACRO_SHEET_ERROR = "macro-sheet-error", "macro sheet not examined ({error:exc})"
+    MACRO_SHEET_NO_READER = "macro-sheet-no-reader", "macro sheet not examined (no reader found it)"
+    PIVOT_BIFF5_UNREAD = "pivot-biff5-unread", "pivot cache not examined (xls BIFF5 storage {storage:lib})"
+    PIVOT_XLSB_UNREAD = "pivot-xlsb-unread", "{n:d} pivot cache(s) not examined (xlsb binary part: {part:lib})"
+    DATA_MODEL_UNREAD = "data-model-unread", "data model not read (Power Pivot, XPress9-compressed: {part:lib})"
+    # -- a worker's result (scanner.isolation)
+    OUT_OF_MEMORY_WORKER = "out-of-memory-worker", "out of memory while parsing (worker memory cap)"
+    RESULT_TOO_LARGE = "result-too-large", "result too large to return"
+    RESULT_NOT_TRANSFERABLE = "result-not-transferable", "result not transferable: {error:exc}"
+    # -- a file read again for its persons (persons.reread, persons --export / verify)
+    REREAD_NO_READER = "reread-no-reader", "no spreadsheet reader available"
+    REREAD_OUTSIDE_SOURCE = "reread-outside-source", "its recorded path lies outside its source: not read"
+    REREAD_CHANGED = "reread-changed", "SHA-256 is now {now:word}, the scan recorded {then:word}"
+    REREAD_WALK_STOPPED = "reread-walk-stopped", "not found again, and the walk of its image stopped part-way: {why:detail}"
+    REREAD_GONE = "reread-gone", "not found again in its source"
+    REFERENCE_CHANGED = "reference-changed", "the reference file changed since the scan"
+    NOT_IN_FINDINGS = "not-in-findings", "not listed in findings.json"
+    SOURCE_NOT_NAMED = "source-not-named", ("its source is not among the sources named on the command line (nor "
+                                            "confirmed): not read again")
+    # -- a SOURCE image that cannot be opened (scan.source_errors)
+    SIGNED_UNOPENED = "signed-unopened", ("{format:word} image signature at the start, but it cannot be opened as one "
+                                          "(a truncated or damaged copy?): {why:detail}")
+    NOT_RECOGNISED_BY_DFVFS = "not-recognised-by-dfvfs", "not recognised by dfvfs"
+    EWF_SEGMENT_FILES_MISSING = "ewf-segment-files-missing", "EWF image not readable: segment file missing: {names:lib}; {why:detail}"
+    EWF_TRUNCATED = "ewf-truncated", "EWF image not readable: truncated, or a segment (.E02/.Ex02 ...) missing; {why:detail}"
+    EWF_SIGNATURE_UNREADABLE = "ewf-signature-unreadable", "EWF signature, but not readable"
+    IMAGE_OPEN_STOPPED = "image-open-stopped", "the image could not be opened: {why:detail}"
+    IMAGE_WALKER_FAILED = "image-walker-failed", "the image walker failed: {why:detail}"
+    DFVFS_LAYERS_UNREAD = "dfvfs-layers-unread", "dfvfs could not read the layers of the image: {library:lib}"
+    DFVFS_FORMAT_UNKNOWN = "dfvfs-format-unknown", "dfvfs could not recognise the image format: {library:lib}"
+    NOTHING_WALKABLE = "nothing-walkable", "nothing in the image could be walked: {reasons:detail}"
+    NO_PARTITION_FOUND = "no-partition-found", "no partition, volume or file system found"
+    EWF_VERIFIED_ONE_NOTHING = "ewf-verified-one-nothing", (
+        "EWF image complete, its stored {hashes:word} matches (the media is as acquired): nothing in the image could "
+        "be walked: {reasons:detail}")
+    EWF_VERIFIED_NOTHING = "ewf-verified-nothing", (
+        "EWF image complete, its stored {hashes:word} match (the media is as acquired): nothing in the image could be "
+        "walked: {reasons:detail}")
+    EWF_UNVERIFIED_NOTHING = "ewf-unverified-nothing", (
+        "EWF image opened whole (not verified: --verify-images re-reads it against its stored hashes): nothing in the "
+        "image could be walked: {reasons:detail}")
+    EWF_DAMAGED_NOTHING = "ewf-damaged-nothing", (
+        "EWF image damaged (its stored hashes do not match, or the verify pass stopped): nothing in the image could "
+        "be walked: {reasons:detail}")
+    EWF_UNREADABLE_NOTHING = "ewf-unreadable-nothing", (
+        "EWF image not readable (truncated, or a segment missing?): nothing in the image could be walked: "
+        "{reasons:detail}")
+    MEDIA_FILE_NOT_REGULAR = "media-file-not-regular", ("{role:word} file {name:lib} is {what:word}: not followed "
+                                                        "(evidence is read only where it lies)")
+    IMAGE_UNOPENED = "image-unopened", "cannot open the {format:word} image ({library:lib})"
+    IMAGE_UNOPENED_MISSING = "image-unopened-missing", "cannot open the {format:word} image: {missing:lib} ({library:lib})"
+    EWF_NOT_FIRST_SEGMENT = "ewf-not-first-segment", (
+        "segment {n:d} of an EWF set, not its first: it is read with the set's first segment (.E01/.Ex01) when both "
+        "are in one folder; scan that folder or the first segment as a SOURCE")
+    EWF_NOT_READABLE = "ewf-not-readable", "not a readable EWF image ({library:lib})"
+    EWF_SEGMENTS_NOT_FOUND = "ewf-segments-not-found", "EWF segments not found ({library:lib})"
+    IMAGE_ENDS_EARLY = "image-ends-early", "image ends early at byte {at:d} of {size:d}"
+    # -- an SMB SOURCE that cannot be reached (scan.source_errors)
+    SMB_NO_PASSWORD_GIVEN = "smb-no-password-given", "no SMB password given"
+    SMB_NO_PASSWORD = "smb-no-password", ("no SMB password: set {env:word} (standard input is not a terminal, so "
+                                          "leakscan cannot ask for it)")
+    SMB_ROOT_UNLISTED = "smb-root-unlisted", "cannot list {path:lib} on //{host:lib}/{share:lib}: {why:detail}"
+    SMB_NO_SUCH_FOLDER = "smb-no-such-folder", "no such folder on the share"
+    SMB_LOGIN_REFUSED = "smb-login-refused", "SMB login refused for {account:lib} on {host:lib}: wrong user name or password"
+    SMB_LOGIN_REFUSED_STATUS = "smb-login-refused-status", ("SMB login refused for {account:lib} on {host:lib}: wrong "
+                                                            "user name or password ({status:word})")
+    SMB_NO_SHARE = "smb-no-share", "no share named {share:lib} on {host:lib}"
+    SMB_SHARE_DENIED = "smb-share-denied", "access to share {share:lib} on {host:lib} denied for {account:lib}"
+    SMB_SERVER_REFUSED = "smb-server-refused", "SMB server {host:lib} refused the connection: {status:lib}"
+    SMB_CANNOT_CONNECT = "smb-cannot-connect", "cannot connect to {host:lib}:{port:d}: {why:lib}"
 
 _ORDER: tuple[Detail, ...] = ()
 
@@ -606,8 +693,9 @@ def codes_of(text: object) -> list[dict[str, Any]]:
 
 
 def join_details(parts: Iterable[str]) -> str:
-    """Detail parts joined with "; ", the codes of each kept (a :class:`Said` when any part is one)."""
-    parts = [p for p in parts if p]
+    """Detail parts joined with "; ", the codes of each kept (a :class:`Said` when any part is one). Total: a part
+    that is no text is written as its ``str``."""
+    parts = [p if isinstance(p, str) else str(p) for p in parts if p]
     text = SEP.join(parts)
     if not any(isinstance(p, Said) for p in parts):
         return text

@@ -988,11 +988,11 @@ def _macro_sheets(data: bytes, names: list[str], caps: Caps) -> Iterator[Sheet]:
     except ReadError:
         raise
     except Exception as e:  # noqa: BLE001 - openpyxl and zip errors of every kind: the sheets are listed
-        found, why = {}, error_name(e)
+        found, why = {}, say(Detail.MACRO_SHEET_ERROR, error=error_name(e))
     else:
-        why = "no reader found it"
+        why = say(Detail.MACRO_SHEET_NO_READER)
     for name in names:
-        yield found.get(name) or Sheet("", [], unread=[f"macro sheet not examined ({why})"])
+        yield found.get(name) or Sheet("", [], unread=[why])
 
 
 def _ticking(rows: Iterable[Sequence[object]], budget: CellBudget) -> Iterator[Sequence[object]]:

@@ -474,8 +474,7 @@ class SpreadsheetInspector:
             if renamed_msg_read(data, self.config.max_inspect_bytes):
                 return Inspection()  # an Outlook .msg saved as .xls / .txt: the mail inspector reads it
             if (damage := msg_directory_damage(data)) is not None:  # read by nobody: listed with why
-                return Inspection(status=Status.CORRUPT, detail=f"an Outlook message (.msg) under this name: {damage} "
-                                  "before a body or attachment; not read as a mail or a table")
+                return Inspection(status=Status.CORRUPT, detail=damage)
             return Inspection()  # a whole .msg without attachments or a body long enough for a table: nothing to read
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
