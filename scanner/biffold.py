@@ -310,9 +310,9 @@ def _rows(raw: _Sheet, codepage: int | None, what: str | None) -> Sheet:
             replaced += bad
             v = text
         grid[r][c] = v
-    notes = [f"format: {what}, text in {codec}" + (" (no CODEPAGE record: guessed)" if guessed else "")] if what else []
+    notes = [say(Detail.BIFF_FORMAT_GUESSED if guessed else Detail.BIFF_FORMAT, what=what, codec=codec)] if what else []
     if replaced:
-        notes.append(f"decoding: partial ({replaced} bytes replaced)")
+        notes.append(say(Detail.DECODING, note=say(Detail.BYTES_REPLACED, n=replaced)))
     if raw.outside:
         raw.damage.append(say(Detail.CELLS_OUTSIDE, n=raw.outside))
     return Sheet(raw.name, grid, 1, 0, notes, raw.damage)

@@ -85,7 +85,7 @@ class Detail(Code):
     MIXED_ENCODINGS = "mixed-encodings", "mixed encodings: {encodings:list}, line by line"
     ROWS_UNREADABLE = "rows-unreadable", ("{n:d} rows unreadable (mostly U+FFFD or '?': their text was lost to a wrong "
                                           "decoding before this copy, or no encoding explains their bytes)")
-    DECODING = "decoding", "decoding: {note:lib}"
+    DECODING = "decoding", "decoding: {note:detail}"
     MARKUP_HEAD_LOST = "markup-head-lost", ("HTML table rows in a text that does not start as markup (its head lost or "
                                             "moved: damaged): read as HTML")
     HTML_IN_CELLS = "html-in-cells", "HTML table rows inside the cells of a delimited text (an export holding markup): read as HTML"
@@ -566,6 +566,24 @@ class Detail(Code):
     EWF_SEGMENT_FILES_MISSING = "ewf-segment-files-missing", "EWF image not readable: segment file missing: {names:lib}; {why:detail}"
     EWF_TRUNCATED = "ewf-truncated", "EWF image not readable: truncated, or a segment (.E02/.Ex02 ...) missing; {why:detail}"
     EWF_SIGNATURE_UNREADABLE = "ewf-signature-unreadable", "EWF signature, but not readable"
+    # -- leakscan's own words once read back as a library's (Session 12 audit): MHTML damage, text decoding notes
+    MHTML_CTE_NAME_DAMAGED = "mhtml-cte-name-damaged", ("MHTML: an HTML part's Content-Transfer-Encoding header name "
+                                                        "is damaged ({name:lib})")
+    MHTML_BASE64_DAMAGED = "mhtml-base64-damaged", "MHTML: an HTML part's base64 is damaged"
+    MHTML_BASE64_CUT = "mhtml-base64-cut", ("MHTML: an HTML part's base64 is cut or damaged ({dropped:d} byte(s) outside "
+                                            "base64, {left:d} left over): decoded as far as it goes")
+    BYTES_REPLACED = "bytes-replaced", "partial ({n:d} bytes replaced)"
+    NO_ENCODING_NOISE = "no-encoding-noise", "no recognisable encoding (reads as noise in {codec:word})"
+    NO_ENCODING_UNDECODABLE = "no-encoding-undecodable", ("no recognisable encoding ({replaced:d} of {high:d} non-ASCII "
+                                                          "bytes undecodable as UTF-8, cp932 or EUC-JP)")
+    BIFF_FORMAT = "biff-format", "format: {what:word}, text in {codec:word}"
+    BIFF_FORMAT_GUESSED = "biff-format-guessed", "format: {what:word}, text in {codec:word} (no CODEPAGE record: guessed)"
+    QUOTING_CAPS = "quoting-caps", ("quoting: a quoted field from line {line:d} runs beyond the record caps; read line "
+                                    "by line from there")
+    QUOTING_UNCLOSED = "quoting-unclosed", ("quoting: a quoted field from line {line:d} runs to the end of the file "
+                                            "unclosed; read line by line from there")
+    QUOTING_LINES = "quoting-lines", ("quoting: a quoted field from line {line:d} runs over {n:d} lines; read line by "
+                                      "line from there")
     IMAGE_OPEN_STOPPED = "image-open-stopped", "the image could not be opened: {why:detail}"
     IMAGE_WALKER_FAILED = "image-walker-failed", "the image walker failed: {why:detail}"
     DFVFS_LAYERS_UNREAD = "dfvfs-layers-unread", "dfvfs could not read the layers of the image: {library:lib}"
