@@ -138,3 +138,43 @@ def test_said_keeps_its_codes_through_a_worker_process() -> None:
     done = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(said), capture_output=True, check=True,
                           cwd=Path(__file__).resolve().parent.parent)
     assert json.loads(done.stdout) == [{"code": "directory-not-readable", "library": f"x /{HOSTILE}"}]
+
+
+def test_a_detail_replayed_by_resume_keeps_the_codes_it_was_said_with(tmp_path: Path) -> None:
+    """The --resume state keeps each detail's codes (skips and hits): a replayed folder detail quoting a hostile
+    name is written with its own code, not read back as the wrapper."""
+    from scanner.codes import Reason, Status
+    from scanner.config import ScanConfig
+    from scanner.contracts import ResultMark, ScanResult
+    from scanner.models import Digests, FileHit, FileStat, Location, Skipped
+    from scanner.state import ScanState
+    from scanner.store import with_codes
+
+    library = f"tsk_fs_dir_open: cannot read directory /{HOSTILE}"
+    said = say(Detail.DIRECTORY_NOT_READABLE, library=library)
+    config = ScanConfig(sources=(str(tmp_path),), out=str(tmp_path / "out"))
+    result = ScanResult(config=config, started="2026-01-01T00:00:00Z")
+    mark = ResultMark(0, 0, 0, 0, 0)
+    result.skipped.append(Skipped(Location(str(tmp_path), f"/{HOSTILE}"), Status.CORRUPT, said))
+    hit = FileHit(Location(str(tmp_path), "/a.xlsx"), FileStat(3, None, None, None, None, None),
+                  Digests("0" * 32, "0" * 40, "0" * 64, 3), "xlsx", [Reason.NAME], status=Status.CORRUPT,
+                  status_detail=said)
+    result.hits.append(hit)
+    result.bytes_read = 3
+    out = tmp_path / "out"
+    out.mkdir()
+    state = ScanState.create(out, config, "2026-01-01T00:00:00Z")
+    state.record("k", result, mark)
+    state.flush()
+    state.close()
+    again = ScanState.resume(out)
+    replayed = ScanResult(config=config, started="2026-01-01T00:00:00Z")
+    assert again.replay("k", replayed)
+    [skip] = replayed.skipped
+    assert skip.detail == said
+    entry = with_codes(skip.to_json(), "detail", "detail_codes")
+    assert [c["code"] for c in entry["detail_codes"]] == ["directory-not-readable"]
+    [h] = replayed.hits
+    entry = with_codes(h.to_json(), "status_detail", "status_detail_codes")
+    assert [c["code"] for c in entry["status_detail_codes"]] == ["directory-not-readable"]
+    again.close()
