@@ -4,8 +4,9 @@ The English report shows a detail as findings.json records it. The Japanese repo
 LANG=ja) says each part in Japanese from its detail code (scanner.details: ``detail_<code>`` labels), with
 a library's own message (third-party exception text, kept verbatim for the examiner) quoted after it in a
 smaller ``<code>`` line; a part no code says (a case written before the codes, or a message leakscan only
-passes on) is quoted after the explanation of its reason (``detail_reason_<status>``). The codes are read
-from the text (scanner.details.read_details), so older cases are said the same way.
+passes on) is quoted after the explanation of its reason (``detail_reason_<status>``). The codes are those findings.json recorded when the
+detail was written (``detail_codes``, ``status_detail_codes``); a case written before them is read back from the
+text (scanner.details.read_details), so older cases are said the same way.
 """
 
 from __future__ import annotations
@@ -66,9 +67,18 @@ def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[s
     return out
 
 
-def detail_html(text: object, reason: object, lang: str, visible: Callable[[object], Markup]) -> Markup:
-    """A detail for the report: as recorded in English; in Japanese, said by its codes with library text quoted
-    (``visible``: how the report escapes recorded text, control and bidi characters shown)."""
+def _items(text: str, codes: object) -> list[dict[str, Any]]:
+    """The codes recorded with a detail (a list of objects), else its text read back (an older case)."""
+    if isinstance(codes, list) and codes and all(isinstance(d, dict) for d in codes):
+        return codes
+    return read_details(text)
+
+
+def detail_html(text: object, reason: object, lang: str, visible: Callable[[object], Markup],
+                codes: object = None) -> Markup:
+    """A detail for the report: as recorded in English; in Japanese, said by its codes (``codes``: as recorded,
+    else read from the text) with library text quoted (``visible``: how the report escapes recorded text, control
+    and bidi characters shown)."""
     if not text:
         return Markup("")
     if lang == "en":
@@ -76,7 +86,7 @@ def detail_html(text: object, reason: object, lang: str, visible: Callable[[obje
     t = Labels(lang)
     quoted: list[str] = []
     raw: list[str] = []
-    words = _said(read_details(str(text)), t, quoted, raw, visible)
+    words = _said(_items(str(text), codes), t, quoted, raw, visible)
     if raw:
         words.append(Markup(escape(t["detail_reason_" + str(reason)] or t["detail_unexplained"])))
     out = Markup('<span class="said">{}</span>').format(Markup(JA_SEP).join(words))
@@ -85,14 +95,14 @@ def detail_html(text: object, reason: object, lang: str, visible: Callable[[obje
     return out
 
 
-def detail_text(text: str, reason: str, lang: str) -> str:
+def detail_text(text: str, reason: str, lang: str, codes: object = None) -> str:
     """A detail for the terminal: as recorded in English; in Japanese, its words with library text in 「」."""
     if not text or lang == "en":
         return text
     t = Labels(lang)
     quoted: list[str] = []
     raw: list[str] = []
-    words = [str(w) for w in _said(read_details(text), t, quoted, raw, None)]
+    words = [str(w) for w in _said(_items(text, codes), t, quoted, raw, None)]
     if raw:
         words.append(t["detail_reason_" + reason] or t["detail_unexplained"])
     return JA_SEP.join(words) + "".join(f"「{q}」" for q in [*quoted, *raw])

@@ -172,7 +172,7 @@ def environment(lang: str = "ja") -> jinja2.Environment:
     env.filters["num"] = number
     env.filters["css_string"] = css_string
     env.filters["content_words"] = content_words
-    env.filters["detail"] = lambda text, reason="": detail_html(text, reason, lang, visible)
+    env.filters["detail"] = lambda text, reason="", codes=None: detail_html(text, reason, lang, visible, codes)
     env.tests["mail_body"] = mail_body
     env.bytecode_cache = template_cache(env)  # compiled templates kept per user (reports.template_cache)
     return env

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .codes import Status
-from .details import Detail, say
+from .details import Detail, join_details, say
 from .errors import ReadError, error_name
 from .sheet import Caps, CellBudget, Sheet
 from .textdecode import decode_counting, plan_decoding
@@ -141,12 +141,12 @@ class _Reader:
         count = 0
         while pos < n:
             if pos + 4 > n:
-                yield from self._cut(f"the record stream ends inside a record header at byte {pos}")
+                yield from self._cut(say(Detail.BIFF_CUT_IN_HEADER, what=self.what, at=pos))
                 return
             opcode, length = struct.unpack_from("<HH", data, pos)
             body = data[pos + 4:pos + 4 + length]
             if len(body) < length:
-                yield from self._cut(f"a record runs past the end of the file at byte {pos}")
+                yield from self._cut(say(Detail.BIFF_RECORD_PAST_END, what=self.what, at=pos))
                 return
             if count & 0x3FFF == 0:
                 self.budget.tick()
@@ -156,17 +156,18 @@ class _Reader:
                 yield done
             pos += 4 + length
         if self.sheet is not None or self.depth:
-            yield from self._cut("the record stream ends without the sheet's EOF record")
+            yield from self._cut(say(Detail.BIFF_NO_EOF, what=self.what))
         elif not self.started:
             raise ReadError(Status.UNSUPPORTED, say(Detail.BIFF_NO_WORKSHEET, what=self.what))
 
     def _cut(self, why: str) -> Iterator[_Sheet]:
+        """The stream cut short (``why``: a detail naming the workbook): the sheet read so far kept, said damaged."""
         if self.sheet is not None:
-            self.sheet.damage.append(f"{self.what}: {why}; rows after it lost")
+            self.sheet.damage.append(join_details((why, say(Detail.ROWS_AFTER_LOST))))
             sheet, self.sheet = self.sheet, None
             yield sheet
         elif not self.started:
-            raise ReadError(Status.CORRUPT, f"{self.what}: {why}")
+            raise ReadError(Status.CORRUPT, why)
         # else the cut is in a chart or in the workbook's globals after its sheets: every sheet was read
 
     def _record(self, opcode: int, body: bytes, pos: int) -> _Sheet | None:
@@ -309,9 +310,9 @@ def _rows(raw: _Sheet, codepage: int | None, what: str | None) -> Sheet:
             replaced += bad
             v = text
         grid[r][c] = v
-    notes = [f"format: {what}, text in {codec}" + (" (no CODEPAGE record: guessed)" if guessed else "")] if what else []
+    notes = [say(Detail.BIFF_FORMAT_GUESSED if guessed else Detail.BIFF_FORMAT, what=what, codec=codec)] if what else []
     if replaced:
-        notes.append(f"decoding: partial ({replaced} bytes replaced)")
+        notes.append(say(Detail.DECODING, note=say(Detail.BYTES_REPLACED, n=replaced)))
     if raw.outside:
         raw.damage.append(say(Detail.CELLS_OUTSIDE, n=raw.outside))
     return Sheet(raw.name, grid, 1, 0, notes, raw.damage)

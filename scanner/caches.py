@@ -107,7 +107,7 @@ def xls_caches(data: bytes, storages: list[str], caps: Caps, workbook: bytes | N
 
     for name in storages:
         if name != "_SX_DB_CUR":
-            yield Sheet("", [], unread=[f"pivot cache not examined (xls BIFF5 storage {name})"])
+            yield Sheet("", [], unread=[say(Detail.PIVOT_BIFF5_UNREAD, storage=name)])
             continue
         try:
             with olefile.OleFileIO(io.BytesIO(data)) as ole:
@@ -304,11 +304,11 @@ def cached_tables(data: bytes, fmt: str, package: OoxmlPackage | None, caps: Cap
         return
     binary_pivots = [p for p in package.pivot_caches if p.endswith(".bin")]
     if binary_pivots:  # .xlsb keeps them in BIFF12 records whose layout depends on each field: listed, not decoded
-        yield Sheet("", [], unread=[f"{len(binary_pivots)} pivot cache(s) not examined (xlsb binary part: "
-                                    f"{_shown(package.members.get(binary_pivots[0], binary_pivots[0]))})"])
+        yield Sheet("", [], unread=[say(Detail.PIVOT_XLSB_UNREAD, n=len(binary_pivots),
+                                        part=_shown(package.members.get(binary_pivots[0], binary_pivots[0])))])
     if package.data_model:
-        yield Sheet("", [], unread=["data model not read (Power Pivot, XPress9-compressed: "
-                                    f"{_shown(package.members.get(package.data_model[0], package.data_model[0]))})"])
+        yield Sheet("", [], unread=[say(Detail.DATA_MODEL_UNREAD,
+                                        part=_shown(package.members.get(package.data_model[0], package.data_model[0])))])
     if fmt not in ("xlsx", "xlsb") or not (package.external_links or len(binary_pivots) < len(package.pivot_caches)):
         return
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

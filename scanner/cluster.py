@@ -26,7 +26,7 @@ import uuid
 from concurrent.futures import CancelledError
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from .codes import LOST_REASONS, Status
 from .config import ScanConfig
@@ -90,7 +90,7 @@ class PartOutcome:
 
     outcome: FileOutcome
     described: dict[str, object] | None = None  # source.describe(), None when it could not be opened
-    source_errors: list[dict[str, str]] = field(default_factory=list)
+    source_errors: list[dict[str, Any]] = field(default_factory=list)
     worker: str = ""  # the Dask worker's address
     host: str = ""  # its host name
     unavailable: str = ""  # the worker cannot see the SOURCE (why): the part goes to another worker

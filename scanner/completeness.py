@@ -116,7 +116,9 @@ def summary(doc: dict[str, Any]) -> dict[str, Any] | None:
         "paths": [s.get("path") or "" for s in lost[:SHOWN_PATHS]],
         # places never listed (every one: the list is what an investigator must go and look at)
         "unlisted": [{"path": s.get("path") or "", "kind": unlisted_kind(s), "reason": s.get("reason"),
-                      "detail": s.get("detail") or ""} for s in unlisted],
+                      "detail": s.get("detail") or "",
+                      **({"detail_codes": s["detail_codes"]} if isinstance(s.get("detail_codes"), list) else {})}
+                     for s in unlisted],
     }
 
 

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, Protocol
 
 from .codes import Reason, Status
 from .config import ScanConfig
+from .details import Detail, say
 from .errors import ReadError
 from .models import Entry, FileHit, FilePrints, Link, PersonRecord, Skipped
 from .names import NameRules
@@ -118,7 +119,7 @@ class ScanResult:
     sources: list[dict[str, Any]] = field(default_factory=list)
     # hit index -> its person records as keyed fingerprints (persons.prints); no clear value is kept
     prints: dict[int, FilePrints] = field(default_factory=dict)
-    source_errors: list[dict[str, str]] = field(default_factory=list)
+    source_errors: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # sections added by post-scan analyses
     # trace artefacts read (scanner.traces.inspector.FoundArtefact), memory only until the traces analysis
     traces: list[Any] = field(default_factory=list)
@@ -209,4 +210,4 @@ def run_inspector(inspector: Inspector, entry: Entry, data: bytes, ctype: str, c
         return Inspection(status=e.reason, detail=e.detail)
     except BaseException as e:  # noqa: BLE001 - parser crashes of every kind are data, not fatal
         log.debug("inspector %s failed on %s", inspector.name, entry.location.display(), exc_info=True)
-        return Inspection(status=Status.CORRUPT, detail=f"{inspector.name}: {type(e).__name__}")
+        return Inspection(status=Status.CORRUPT, detail=say(Detail.INSPECTOR_FAILED, inspector=inspector.name, error=type(e).__name__))

@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any
 
@@ -84,7 +85,7 @@ class Detail(Code):
     MIXED_ENCODINGS = "mixed-encodings", "mixed encodings: {encodings:list}, line by line"
     ROWS_UNREADABLE = "rows-unreadable", ("{n:d} rows unreadable (mostly U+FFFD or '?': their text was lost to a wrong "
                                           "decoding before this copy, or no encoding explains their bytes)")
-    DECODING = "decoding", "decoding: {note:lib}"
+    DECODING = "decoding", "decoding: {note:detail}"
     MARKUP_HEAD_LOST = "markup-head-lost", ("HTML table rows in a text that does not start as markup (its head lost or "
                                             "moved: damaged): read as HTML")
     HTML_IN_CELLS = "html-in-cells", "HTML table rows inside the cells of a delimited text (an export holding markup): read as HTML"
@@ -248,7 +249,7 @@ class Detail(Code):
     MARKUP_NO_TABLE = "markup-no-table", "{format:word} without any <table>"
     MARKUP_NO_WORKSHEET = "markup-no-worksheet", "{format:word} without any worksheet"
     TEXT_UNDELIMITED = "text-undelimited", "text without delimited rows, named {ext:name}"
-    PARTIALLY_EXAMINED = "partially-examined", "partially examined: {what:lib}"
+    PARTIALLY_EXAMINED = "partially-examined", "partially examined: {what:detail}"
     APPLEDOUBLE = "appledouble", "AppleDouble companion (a Mac's Finder info, resource fork, attributes): no table"
     # -- archives leakscan does not read, or reads in part (inspectors.archive, archive_members.SplitPart)
     OLE_NO_HEADER = "ole-no-header", "embedded OLE object without a compound-file header"
@@ -559,6 +560,111 @@ class Detail(Code):
     UNREAD_TABLE_FORMAT = "unread-table-format", "{what:word} ({ext:word}): no reader for this format; not examined"
     TEXT_THEN_BINARY = "text-then-binary", "{what:word} at its start, binary bytes further on: not read as a table"
     NOT_A_TABLE_NAMED = "not-a-table-named", "{other:lib} named {ext:name}: not a table"
+    # -- session 12: the last English-only details (biffold, contracts, a split part, a .msg under another name, the
+    # image walker's name)
+    BIFF_CUT_IN_HEADER = "biff-cut-in-header", "{what:word}: the record stream ends inside a record header at byte {at:d}"
+    BIFF_RECORD_PAST_END = "biff-record-past-end", "{what:word}: a record runs past the end of the file at byte {at:d}"
+    BIFF_NO_EOF = "biff-no-eof", "{what:word}: the record stream ends without the sheet's EOF record"
+    ROWS_AFTER_LOST = "rows-after-lost", "rows after it lost"
+    INSPECTOR_FAILED = "inspector-failed", "inspector {inspector:word} failed: {error:exc}"
+    SPLIT_PART_ALONE = "split-part-alone", "opened alone as {kind:archive}: {why:detail}"
+    MSG_OTHER_NAME_BREAKS = "msg-other-name-breaks", ("an Outlook message (.msg) under this name: its directory chain "
+                                                      "breaks ({error:exc}) before a body or attachment; not read as a "
+                                                      "mail or a table")
+    MSG_OTHER_NAME_LOOPS = "msg-other-name-loops", ("an Outlook message (.msg) under this name: its directory chain "
+                                                    "loops (a damaged FAT) before a body or attachment; not read as a "
+                                                    "mail or a table")
+    WALKER_TSK = "walker-tsk", "The Sleuth Kit (deleted entries included)"
+    WALKER_DFVFS = "walker-dfvfs", "dfvfs ({library:word}): allocated entries only, deleted files are not listed"
+    # -- parts of a workbook no reader here decodes (tables' macro sheets, scanner.caches): said in "partially examined"
+    MACRO_SHEET_ERROR = "macro-sheet-error", "macro sheet not examined ({error:exc})"
+    MACRO_SHEET_NO_READER = "macro-sheet-no-reader", "macro sheet not examined (no reader found it)"
+    PIVOT_BIFF5_UNREAD = "pivot-biff5-unread", "pivot cache not examined (xls BIFF5 storage {storage:lib})"
+    PIVOT_XLSB_UNREAD = "pivot-xlsb-unread", "{n:d} pivot cache(s) not examined (xlsb binary part: {part:lib})"
+    DATA_MODEL_UNREAD = "data-model-unread", "data model not read (Power Pivot, XPress9-compressed: {part:lib})"
+    # -- a worker's result (scanner.isolation)
+    OUT_OF_MEMORY_WORKER = "out-of-memory-worker", "out of memory while parsing (worker memory cap)"
+    RESULT_TOO_LARGE = "result-too-large", "result too large to return"
+    RESULT_NOT_TRANSFERABLE = "result-not-transferable", "result not transferable: {error:exc}"
+    # -- a file read again for its persons (persons.reread, persons --export / verify)
+    REREAD_NO_READER = "reread-no-reader", "no spreadsheet reader available"
+    REREAD_OUTSIDE_SOURCE = "reread-outside-source", "its recorded path lies outside its source: not read"
+    REREAD_CHANGED = "reread-changed", "SHA-256 is now {now:word}, the scan recorded {then:word}"
+    REREAD_WALK_STOPPED = "reread-walk-stopped", "not found again, and the walk of its image stopped part-way: {why:detail}"
+    REREAD_GONE = "reread-gone", "not found again in its source"
+    REFERENCE_CHANGED = "reference-changed", "the reference file changed since the scan"
+    NOT_IN_FINDINGS = "not-in-findings", "not listed in findings.json"
+    SOURCE_NOT_NAMED = "source-not-named", ("its source is not among the sources named on the command line (nor "
+                                            "confirmed): not read again")
+    # -- a SOURCE image that cannot be opened (scan.source_errors)
+    SIGNED_UNOPENED = "signed-unopened", ("{format:word} image signature at the start, but it cannot be opened as one "
+                                          "(a truncated or damaged copy?): {why:detail}")
+    NOT_RECOGNISED_BY_DFVFS = "not-recognised-by-dfvfs", "not recognised by dfvfs"
+    EWF_SEGMENT_FILES_MISSING = "ewf-segment-files-missing", "EWF image not readable: segment file missing: {names:lib}; {why:detail}"
+    EWF_TRUNCATED = "ewf-truncated", "EWF image not readable: truncated, or a segment (.E02/.Ex02 ...) missing; {why:detail}"
+    EWF_SIGNATURE_UNREADABLE = "ewf-signature-unreadable", "EWF signature, but not readable"
+    # -- leakscan's own words once read back as a library's (Session 12 audit): MHTML damage, text decoding notes
+    MHTML_CTE_NAME_DAMAGED = "mhtml-cte-name-damaged", ("MHTML: an HTML part's Content-Transfer-Encoding header name "
+                                                        "is damaged ({name:lib})")
+    MHTML_BASE64_DAMAGED = "mhtml-base64-damaged", "MHTML: an HTML part's base64 is damaged"
+    MHTML_BASE64_CUT = "mhtml-base64-cut", ("MHTML: an HTML part's base64 is cut or damaged ({dropped:d} byte(s) outside "
+                                            "base64, {left:d} left over): decoded as far as it goes")
+    BYTES_REPLACED = "bytes-replaced", "partial ({n:d} bytes replaced)"
+    NO_ENCODING_NOISE = "no-encoding-noise", "no recognisable encoding (reads as noise in {codec:word})"
+    NO_ENCODING_UNDECODABLE = "no-encoding-undecodable", ("no recognisable encoding ({replaced:d} of {high:d} non-ASCII "
+                                                          "bytes undecodable as UTF-8, cp932 or EUC-JP)")
+    BIFF_FORMAT = "biff-format", "format: {what:word}, text in {codec:word}"
+    BIFF_FORMAT_GUESSED = "biff-format-guessed", "format: {what:word}, text in {codec:word} (no CODEPAGE record: guessed)"
+    QUOTING_CAPS = "quoting-caps", ("quoting: a quoted field from line {line:d} runs beyond the record caps; read line "
+                                    "by line from there")
+    QUOTING_UNCLOSED = "quoting-unclosed", ("quoting: a quoted field from line {line:d} runs to the end of the file "
+                                            "unclosed; read line by line from there")
+    QUOTING_LINES = "quoting-lines", ("quoting: a quoted field from line {line:d} runs over {n:d} lines; read line by "
+                                      "line from there")
+    IMAGE_OPEN_STOPPED = "image-open-stopped", "the image could not be opened: {why:detail}"
+    IMAGE_WALKER_FAILED = "image-walker-failed", "the image walker failed: {why:detail}"
+    DFVFS_LAYERS_UNREAD = "dfvfs-layers-unread", "dfvfs could not read the layers of the image: {library:lib}"
+    DFVFS_FORMAT_UNKNOWN = "dfvfs-format-unknown", "dfvfs could not recognise the image format: {library:lib}"
+    NOTHING_WALKABLE = "nothing-walkable", "nothing in the image could be walked: {reasons:detail}"
+    NO_PARTITION_FOUND = "no-partition-found", "no partition, volume or file system found"
+    EWF_VERIFIED_ONE_NOTHING = "ewf-verified-one-nothing", (
+        "EWF image complete, its stored {hashes:word} matches (the media is as acquired): nothing in the image could "
+        "be walked: {reasons:detail}")
+    EWF_VERIFIED_NOTHING = "ewf-verified-nothing", (
+        "EWF image complete, its stored {hashes:word} match (the media is as acquired): nothing in the image could be "
+        "walked: {reasons:detail}")
+    EWF_UNVERIFIED_NOTHING = "ewf-unverified-nothing", (
+        "EWF image opened whole (not verified: --verify-images re-reads it against its stored hashes): nothing in the "
+        "image could be walked: {reasons:detail}")
+    EWF_DAMAGED_NOTHING = "ewf-damaged-nothing", (
+        "EWF image damaged (its stored hashes do not match, or the verify pass stopped): nothing in the image could "
+        "be walked: {reasons:detail}")
+    EWF_UNREADABLE_NOTHING = "ewf-unreadable-nothing", (
+        "EWF image not readable (truncated, or a segment missing?): nothing in the image could be walked: "
+        "{reasons:detail}")
+    MEDIA_FILE_NOT_REGULAR = "media-file-not-regular", ("{role:word} file {name:lib} is {what:word}: not followed "
+                                                        "(evidence is read only where it lies)")
+    IMAGE_UNOPENED = "image-unopened", "cannot open the {format:word} image ({library:lib})"
+    IMAGE_UNOPENED_MISSING = "image-unopened-missing", "cannot open the {format:word} image: {missing:lib} ({library:lib})"
+    EWF_NOT_FIRST_SEGMENT = "ewf-not-first-segment", (
+        "segment {n:d} of an EWF set, not its first: it is read with the set's first segment (.E01/.Ex01) when both "
+        "are in one folder; scan that folder or the first segment as a SOURCE")
+    EWF_NOT_READABLE = "ewf-not-readable", "not a readable EWF image ({library:lib})"
+    EWF_SEGMENTS_NOT_FOUND = "ewf-segments-not-found", "EWF segments not found ({library:lib})"
+    IMAGE_ENDS_EARLY = "image-ends-early", "image ends early at byte {at:d} of {size:d}"
+    # -- an SMB SOURCE that cannot be reached (scan.source_errors)
+    SMB_NO_PASSWORD_GIVEN = "smb-no-password-given", "no SMB password given"
+    SMB_NO_PASSWORD = "smb-no-password", ("no SMB password: set {env:word} (standard input is not a terminal, so "
+                                          "leakscan cannot ask for it)")
+    SMB_ROOT_UNLISTED = "smb-root-unlisted", "cannot list {path:lib} on //{host:lib}/{share:lib}: {why:detail}"
+    SMB_NO_SUCH_FOLDER = "smb-no-such-folder", "no such folder on the share"
+    SMB_LOGIN_REFUSED = "smb-login-refused", "SMB login refused for {account:lib} on {host:lib}: wrong user name or password"
+    SMB_LOGIN_REFUSED_STATUS = "smb-login-refused-status", ("SMB login refused for {account:lib} on {host:lib}: wrong "
+                                                            "user name or password ({status:word})")
+    SMB_NO_SHARE = "smb-no-share", "no share named {share:lib} on {host:lib}"
+    SMB_SHARE_DENIED = "smb-share-denied", "access to share {share:lib} on {host:lib} denied for {account:lib}"
+    SMB_SERVER_REFUSED = "smb-server-refused", "SMB server {host:lib} refused the connection: {status:lib}"
+    SMB_CANNOT_CONNECT = "smb-cannot-connect", "cannot connect to {host:lib}:{port:d}: {why:lib}"
 
 _ORDER: tuple[Detail, ...] = ()
 
@@ -608,24 +714,78 @@ def _checked(kind: str, value: object) -> str | None:
     return value
 
 
+class Said(str):
+    """A detail's English text together with the codes it was said with (``codes``: what :func:`read_details`
+    gives for a text, but recorded when the detail is written). findings.json records these codes as they are:
+    a detail quoting a library's message may hold any words (a hostile file name quoted by The Sleuth Kit reading
+    "... (it failed as corrupt: ...)"), and reading such a text back could take its own code away (review11d #5).
+    A ``Said`` compares, hashes and serialises as its text; it keeps its codes through pickling (worker
+    processes) but not through JSON, f-strings or slicing: such a text is read back (:func:`codes_of`)."""
+
+    __slots__ = ("codes",)
+    codes: list[dict[str, Any]]
+
+    def __new__(cls, text: str, codes: list[dict[str, Any]]) -> Said:
+        out = super().__new__(cls, text)
+        out.codes = codes
+        return out
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Said, (str(self), self.codes))
+
+
+def codes_of(text: object) -> list[dict[str, Any]]:
+    """The codes of a detail: as said (a :class:`Said`, a copy), else read back from its text (a detail that
+    lost its codes on the way: a case written before them, the resume state, a text built without :func:`join_details`).
+    Total: what cannot be read gives ``[{"text": ...}]``."""
+    try:
+        if isinstance(text, Said) and isinstance(text.codes, list):
+            return json.loads(json.dumps(text.codes, ensure_ascii=False))
+        return read_details(str(text)) if text else []
+    except Exception:  # noqa: BLE001 - runs while a failure is recorded: never raises
+        log.debug("detail codes not read", exc_info=True)
+        return [{"text": str(text)}]
+
+
+def join_details(parts: Iterable[str]) -> str:
+    """Detail parts joined with "; ", the codes of each kept (a :class:`Said` when any part is one). Total: a part
+    that is no text is written as its ``str``."""
+    parts = [p if isinstance(p, str) else str(p) for p in parts if p]
+    text = SEP.join(parts)
+    if not any(isinstance(p, Said) for p in parts):
+        return text
+    return Said(text, [c for p in parts for c in codes_of(p)])
+
+
 def say(code: Detail, **params: object) -> str:
-    """The English text of ``code`` with its parameters (checked: counts, short ASCII words, library text).
+    """The English text of ``code`` with its parameters (checked: counts, short ASCII words, library text): a
+    :class:`Said` carrying its codes (the parameters as given, another detail's codes as it was said).
 
     Total, since it runs while a file's failure is being recorded: a value not of its slot's kind (it could be a
     cell's text) or a missing one is written as ``?`` and logged without the value; it never raises."""
     kinds = params_of(code)
     filled: dict[str, str] = {}
+    item: dict[str, Any] = {"code": code.value}
     for name, kind in kinds.items():
-        text = _checked(kind, params[name]) if name in params else None
+        given = params.get(name)
+        text = _checked(kind, given) if name in params else None
         if text is None:
             log.debug("detail %s: parameter %s %s; written as ?", code.value, name,
                       "absent" if name not in params else "refused (its value is not written)")
             text = "?"
         filled[name] = text
+        if kind == "detail":
+            item[name] = codes_of(given if text != "?" else text)
+        elif kind == "d":
+            item[name] = int(text) if text != "?" else text
+        elif kind == "list":
+            item[name] = text.split(" + ")
+        else:
+            item[name] = text
     for name in set(params) - set(kinds):
         log.debug("detail %s: unknown parameter %s ignored", code.value, name)
     plain = _SLOT.sub(lambda m: "{" + m.group(1) + "}", code.meaning)
-    return plain.format_map(filled)
+    return Said(plain.format_map(filled), [item])
 
 
 def _value(kind: str, text: str) -> Any:

@@ -321,7 +321,7 @@ class ScanInfo:
     command_line: tuple[str, ...]
     sources: tuple[str, ...]
     source_details: list[dict[str, Any]]
-    source_errors: list[dict[str, str]]
+    source_errors: list[dict[str, Any]]
     files_seen: int
     bytes_read: int
     settings: dict[str, Any]

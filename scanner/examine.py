@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from .codes import Reason, Status
 from .contenttype import PE_EXTS, PE_HEAD, content_type, mismatch
 from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
-from .details import Detail, say
+from .details import Detail, join_details, say
 from .errors import ReadError
 from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
 from .inspectors.disguise import (
@@ -361,13 +361,13 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         rule_names.append(disguise.rule)
     reasons = list(dict.fromkeys(reasons))
     status = bad[0].status if bad else Status.OK
-    detail = "; ".join(i.detail for i in (bad or inspections) if i.detail)  # an ok read may carry a note
+    detail = join_details(i.detail for i in (bad or inspections) if i.detail)  # an ok read may carry a note
     broke = getattr(entry, "damage", None)  # a member its archive gave only in part, or with a failed check
     if isinstance(broke, str) and broke and broke not in detail:  # (the table reader says it itself)
         # Session 12: a member read up to a break that no table reader took (a .jpg, 1000 bytes of a lying zip)
         # was listed ok or "binary content": the damage said nowhere
         status = Status.CORRUPT if status in (Status.OK, Status.UNSUPPORTED) else status
-        detail = "; ".join(x for x in (detail, broke) if x)
+        detail = join_details(x for x in (detail, broke) if x)
         bad = bad or [Inspection(status=status, detail=detail)]
     if reasons:
         own = own if own is not None else _own_digests(entry, st, ctx)

@@ -334,7 +334,7 @@ def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, 
     try:
         source.__enter__()
     except SourceError as e:
-        return ("error", str(e), list(e.skipped), e.details)
+        return ("error", e.args[0] if len(e.args) == 1 and isinstance(e.args[0], str) else str(e), list(e.skipped), e.details)
     try:
         report(("opened", source.describe(), source.idents(), source.layer_counts()))
         out = _Sender(limit, lines, resume)
@@ -640,7 +640,7 @@ class IsolatedImage:
             first = self._start(self._image.walk_from, self._image.verify_images)
         except WalkStopped as e:
             self.__exit__()
-            raise SourceError(f"the image could not be opened: {e}") from None
+            raise SourceError(say(Detail.IMAGE_OPEN_STOPPED, why=e.args[0] if e.args and isinstance(e.args[0], str) else str(e))) from None
         if first[0] == "opened":
             self._described, self._idents, self.layer_counts = first[1], first[2], first[3]
             return self
@@ -650,7 +650,7 @@ class IsolatedImage:
             error.skipped = first[1][2]
             error.details = first[1][3] if len(first[1]) > 3 else None
             raise error
-        raise SourceError(f"the image walker failed: {first[2] if first[0] == 'read-error' else first[0]}")
+        raise SourceError(say(Detail.IMAGE_WALKER_FAILED, why=first[2] if first[0] == "read-error" else str(first[0])))
 
     def _start(self, walk_from: int, verify_images: bool | None, resume: Resume | None = None) -> tuple[Any, ...]:
         """Start a walker on the image (from file system ``walk_from`` on, taking up its walk at ``resume``);

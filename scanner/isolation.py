@@ -250,7 +250,7 @@ def guarded(func: Callable[..., Any], args: tuple[Any, ...]) -> Reply:
     except ReadError as e:
         return ("read-error", e.reason, e.detail)
     except MemoryError:
-        return ("read-error", Status.TOO_LARGE, "out of memory while parsing (worker memory cap)")
+        return ("read-error", Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_WORKER))
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as e:  # noqa: BLE001 - Rust panics, struct.error, AssertionError ...
@@ -294,11 +294,11 @@ def _serve(conn: Connection, memory: int, marks: int = -1) -> None:
         try:
             conn.send(reply)
         except MemoryError:
-            conn.send(("read-error", Status.TOO_LARGE, "result too large to return"))
+            conn.send(("read-error", Status.TOO_LARGE, say(Detail.RESULT_TOO_LARGE)))
         except (OSError, EOFError):
             return
         except Exception as e:  # noqa: BLE001 - an unpicklable result is a bug, reported as data
-            conn.send(("read-error", Status.CORRUPT, f"result not transferable: {type(e).__name__}"))
+            conn.send(("read-error", Status.CORRUPT, say(Detail.RESULT_NOT_TRANSFERABLE, error=type(e).__name__)))
 
 
 def main(fd: int, memory: int, marks: int = -1) -> None:

@@ -25,7 +25,7 @@ from itertools import chain
 from typing import Any
 
 from .codes import Status
-from .details import Detail, say
+from .details import Detail, join_details, say
 from .errors import ReadError, error_name
 from .textdecode import iter_lines, plan_decoding
 
@@ -218,10 +218,10 @@ def mhtml_html(data: bytes) -> list[tuple[bytes, str | None]]:
         if part.get_content_type() != "text/html":
             continue
         damaged = repair_encoding_name(part)
-        said = f"MHTML: an HTML part's Content-Transfer-Encoding header name is damaged ({damaged!r})" if damaged else None
+        said = say(Detail.MHTML_CTE_NAME_DAMAGED, name=repr(damaged)) if damaged else None
         if str(part.get("Content-Transfer-Encoding", "")).strip().lower() == "base64":
             decoded, damage = _base64_part(part.get_payload(decode=False))
-            pages.append((decoded, "; ".join(d for d in (said, damage) if d) or None))
+            pages.append((decoded, join_details(d for d in (said, damage) if d) or None))
             continue
         payload = part.get_payload(decode=True)
         if isinstance(payload, bytes):
@@ -252,11 +252,10 @@ def _base64_part(payload: object) -> tuple[bytes, str | None]:
     try:
         body = binascii.a2b_base64(clean + b"=" * padding if sound else clean[:whole])
     except binascii.Error:
-        return b"", "MHTML: an HTML part's base64 is damaged"
+        return b"", say(Detail.MHTML_BASE64_DAMAGED)
     if sound:
         return body, None
-    return body, (f"MHTML: an HTML part's base64 is cut or damaged ({dropped} byte(s) outside base64, "
-                  f"{len(clean) - whole} left over): decoded as far as it goes")
+    return body, say(Detail.MHTML_BASE64_CUT, dropped=dropped, left=len(clean) - whole)
 
 
 # --- SpreadsheetML 2003 -------------------------------------------------------------------------------

@@ -90,7 +90,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
             if where in seen:
                 ids[f.id] = seen[where]  # the same hit listed by another input
                 continue
-            g = with_codes(f.to_json(), "status_detail", FILE_DETAIL_CODES)  # an input written before the codes too
+            g = with_codes(f.to_json(), "status_detail", FILE_DETAIL_CODES, recorded=True)  # an input written before the codes too
             g["id"] = seen[where] = len(files) + 1
             ids[f.id] = g["id"]
             files.append(g)
@@ -116,7 +116,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
             "finished": finished,
             "command_line": command_line,
             "sources": _once([s for sc in scans for s in sc.sources]),
-            "source_details": with_volume_codes(_once([s for sc in scans for s in sc.source_details])),
+            "source_details": with_volume_codes(_once([s for sc in scans for s in sc.source_details]), recorded=True),
             "source_errors": _once([s for sc in scans for s in sc.source_errors]),
             "files_seen": counts["files_seen"],
             "bytes_read": counts["bytes_read"],
@@ -125,7 +125,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
         },
         "files": files,
         "duplicate_groups": duplicate_groups(files),
-        "skipped": _once_by([(with_codes(s.to_json(), "detail", SKIP_DETAIL_CODES), (place(k, s.location), s.reason, s.detail))
+        "skipped": _once_by([(with_codes(s.to_json(), "detail", SKIP_DETAIL_CODES, recorded=True), (place(k, s.location), s.reason, s.detail))
                              for k, d in enumerate(docs)
                              for s in d.skipped
                              if not (s.reason in NOT_READ and read_by.get(place(k, s.location), {k}) - {k})]),

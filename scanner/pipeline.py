@@ -32,7 +32,7 @@ from .contracts import (
     ScanContext,
     ScanResult,
 )
-from .details import Detail, say
+from .details import Detail, codes_of, say
 from .errors import LeakscanError, ReadError, SourceError
 from .examine import Candidate, LazyHead, by_content, examine_entry, pick, read_capped, read_once, unreadable
 from .fingerprint import ReadResult
@@ -487,8 +487,9 @@ def scan_source(source: Source, dispatcher: Dispatcher, items: Iterable[Item | N
                                  bytes_read=ctx.result.bytes_read - mark.bytes_read)
     except SourceError as e:
         dispatcher.drain()
-        ctx.result.source_errors.append({"source": source.text, "error": str(e)})
-        ctx.result.skipped.append(Skipped(Location(source.text, ""), Status.SOURCE_ERROR, str(e)))
+        said = e.args[0] if len(e.args) == 1 and isinstance(e.args[0], str) else str(e)  # a Said keeps its codes
+        ctx.result.source_errors.append({"source": source.text, "error": said, "error_codes": codes_of(said)})
+        ctx.result.skipped.append(Skipped(Location(source.text, ""), Status.SOURCE_ERROR, said))
         ctx.result.skipped.extend(e.skipped)  # the parts recognised but unreadable, each with its reason
         if e.details is not None and not any(d.get("source") == source.text for d in ctx.result.sources):
             ctx.result.sources.append(e.details)  # an image's format, files and hashes: chain of custody

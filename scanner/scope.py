@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .backends import load
+from .details import Detail, say
 from .errors import LeakscanError
 
 Confirm = Callable[[str], bool]
@@ -130,8 +131,7 @@ class NamedSources:
         return [s for s in dict.fromkeys(recorded) if not self.allows(s)]
 
 
-NOT_NAMED_DETAIL = ("its source is not among the sources named on the command line (nor confirmed): not read "
-                    "again")
+NOT_NAMED_DETAIL = say(Detail.SOURCE_NOT_NAMED)
 
 
 def local_file_inside(raw_path: bytes, root: str, resolve: bool = True) -> bool:

@@ -24,6 +24,7 @@ from typing import Any
 from .codes import LOST_REASONS, Status
 from .config import ScanConfig
 from .contracts import Poison, ResultMark, ScanResult
+from .details import Said, codes_of
 from .errors import UsageError
 from .models import Digests, FileHit, FileStat, Hop, Link, Location, Skipped
 from .output import PENDING_STATE
@@ -70,14 +71,32 @@ class ReplayedHit(FileHit):
             value = getattr(self, key)
             if value:
                 out[key] = json.loads(json.dumps(value))
+        if isinstance(self.status_detail, Said) and out.get("status_detail") == self.status_detail:
+            out["status_detail"] = self.status_detail  # with the codes it was said with (scanner.details.Said)
         return out
+
+
+def _said_again(text: object, codes: object) -> Any:
+    """A detail replayed from the state with the codes it was recorded with (Session 12), else its text (read
+    back when findings.json is written: a state written before the codes were kept)."""
+    if isinstance(text, str) and isinstance(codes, list) and codes and all(isinstance(d, dict) for d in codes):
+        return Said(text, codes)
+    return text
+
+
+def _with_said_codes(j: dict[str, Any]) -> dict[str, Any]:
+    """A hit's JSON for the state, with the codes its detail was said with."""
+    if isinstance(j.get("status_detail"), Said):
+        j["status_detail_codes"] = codes_of(j["status_detail"])
+    return j
 
 
 def _hit_from(loc: dict[str, Any], j: dict[str, Any]) -> ReplayedHit:
     d = Digests(j["md5"], j["sha1"], j["sha256"], j["size"]) if j.get("sha256") else None
     st = FileStat(j["size"], j.get("mtime"), j.get("atime"), j.get("ctime"), j.get("btime"), j.get("time_note"))
     hit = ReplayedHit(_loc_from(loc), st, d, j.get("type", ""), list(j.get("reasons") or []),
-                      status=j.get("status", Status.OK), status_detail=j.get("status_detail", ""),
+                      status=j.get("status", Status.OK),
+                      status_detail=_said_again(j.get("status_detail", ""), j.get("status_detail_codes")),
                       deleted=bool(j.get("deleted")), type_mismatch=j.get("type_mismatch"),
                       matched_rules=list(j.get("matched_rules") or []), pii=j.get("pii"),
                       overlap=j.get("overlap"), annotations=j.get("annotations"))
@@ -370,7 +389,9 @@ class ScanState:
         if self.retry and any(s[1] in self.retry for s in o["skipped"]):
             return False  # lost to the source (or unreadable, when asked): examined again
         result.hits += [_hit_from(loc, j) for loc, j in o["hits"]]
-        result.skipped += [Skipped(_loc_from(s[0]), *s[1:]) for s in o["skipped"]]  # [loc, reason, detail(, sha256)]
+        codes = o.get("skipped_codes") if isinstance(o.get("skipped_codes"), list) else []
+        result.skipped += [Skipped(_loc_from(s[0]), s[1], _said_again(s[2], codes[i] if i < len(codes) else None), *s[3:])
+                           for i, s in enumerate(o["skipped"])]  # [loc, reason, detail(, sha256)]
         result.links += [Link(_loc_from(loc), t) for loc, t in o["links"]]
         result.files_seen += o["files_seen"]
         result.bytes_read += o["bytes_read"]
@@ -391,9 +412,12 @@ class ScanState:
         if len(result.sources) != m.sources:
             return  # a disk image inside the source, described in the findings: walked again on resume
         outcome = {
-            "hits": [[_loc_json(h.location), h.to_json()] for h in hits],
+            "hits": [[_loc_json(h.location), _with_said_codes(h.to_json())] for h in hits],
             "skipped": [[_loc_json(s.location), s.reason, s.detail, *([s.sha256] if s.sha256 else [])]
                         for s in result.skipped[m.skipped:]],
+            # the codes each detail was said with (a detail replayed is never read back: scanner.details.Said)
+            "skipped_codes": [codes_of(s.detail) if isinstance(s.detail, Said) else None
+                              for s in result.skipped[m.skipped:]],
             "links": [[_loc_json(k.location), k.target] for k in result.links[m.links:]],
             "files_seen": result.files_seen - m.files_seen,
             "bytes_read": n_bytes,

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import TOOL_NAME, __version__, completeness, rules
 from .contracts import ScanResult
-from .details import read_details
+from .details import codes_of
 from .evidence import FILE_DETAIL_CODES, FINDINGS, SCHEMA, SKIP_DETAIL_CODES
 from .isolation import limit_notes
 
@@ -99,22 +99,27 @@ def duplicate_groups(files: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(groups, key=lambda g: (-g["count"], g["sha256"]))
 
 
-def with_codes(entry: dict[str, Any], key: str, codes: str) -> dict[str, Any]:
-    """``entry`` with its detail text (``key``) also as detail codes (``codes``, scanner.details): read from the
-    text when findings.json is written, so the two always say the same (a replayed or rewritten detail too)."""
+def with_codes(entry: dict[str, Any], key: str, codes: str, recorded: bool = False) -> dict[str, Any]:
+    """``entry`` with its detail text (``key``) also as detail codes (``codes``, scanner.details): the codes it
+    was said with (scanner.details.Said), never read back from a text that may quote a hostile name; read back
+    only from a detail that lost them (a case written before the codes, a detail replayed from the resume state).
+    ``recorded``: an entry read from a case (merge) keeps the codes it has."""
+    kept = entry.get(codes)
+    if recorded and isinstance(kept, list) and kept and all(isinstance(d, dict) for d in kept):
+        return entry
     if entry.get(key):
-        entry[codes] = read_details(str(entry[key]))
+        entry[codes] = codes_of(entry[key])
     return entry
 
 
-def with_volume_codes(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_volume_codes(sources: list[dict[str, Any]], recorded: bool = False) -> list[dict[str, Any]]:
     """The source details with each volume's detail (an image's layers) also as detail codes (``detail_codes``)."""
     out = []
     for source in sources:
         volumes = source.get("volumes") if isinstance(source, dict) else None
         if isinstance(volumes, list):
-            source = {**source, "volumes": [with_codes(dict(v), "detail", SKIP_DETAIL_CODES) if isinstance(v, dict)
-                                            else v for v in volumes]}
+            source = {**source, "volumes": [with_codes(dict(v), "detail", SKIP_DETAIL_CODES, recorded)
+                                            if isinstance(v, dict) else v for v in volumes]}
         out.append(source)
     return out
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Protocol
 from .biffold import biff_sheets, biff_version, calamine_misreads
 from .cellplace import Placement, wrapped_digits, wrapped_letters
 from .codes import Status
-from .details import SEP, Detail, say
+from .details import Detail, join_details, say
 from .errors import ReadError, error_name
 from .isolation import decoding
 from .ooxml import OoxmlPackage, normalised_part, ooxml_package, resolve_target
@@ -659,7 +659,7 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
             raise
         except BaseException as e:  # noqa: BLE001 - as above; the original goes to openpyxl
             if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError) or started:
-                raise ReadError(Status.CORRUPT, SEP.join((first, say(Detail.READER_FAILED, reader="calamine", error=error_name(e))))) from e
+                raise ReadError(Status.CORRUPT, join_details((first, say(Detail.READER_FAILED, reader="calamine", error=error_name(e))))) from e
     if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)
         fallback, reader = _pyxlsb_filled, "pyxlsb"
     else:
@@ -674,13 +674,13 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
     except MemoryError as e:
         raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
     except Exception as e:  # noqa: BLE001 - openpyxl/pyxlsb/zip/xml errors of every kind
-        raise ReadError(Status.CORRUPT, SEP.join((first, say(Detail.READER_FAILED, reader=reader, error=error_name(e))))) from e
+        raise ReadError(Status.CORRUPT, join_details((first, say(Detail.READER_FAILED, reader=reader, error=error_name(e))))) from e
     # openpyxl skips a sheet whose part is missing without a word: a partial read is not a clean one
     missing = [n for n in declared if n not in seen]
     if missing or not seen:
         said = say(Detail.SHEETS_MISSING, reader=reader, n=len(missing)) if missing else say(Detail.NO_SHEET_READ,
                                                                                             reader=reader)
-        raise ReadError(Status.CORRUPT, SEP.join((first, said)))
+        raise ReadError(Status.CORRUPT, join_details((first, said)))
 
 
 _ROW_OR_CELL = re.compile(rb"""<(?:[\w.-]+:)?(row|c)\b[^>]*>""")
@@ -1011,11 +1011,11 @@ def _macro_sheets(data: bytes, names: list[str], caps: Caps) -> Iterator[Sheet]:
     except ReadError:
         raise
     except Exception as e:  # noqa: BLE001 - openpyxl and zip errors of every kind: the sheets are listed
-        found, why = {}, error_name(e)
+        found, why = {}, say(Detail.MACRO_SHEET_ERROR, error=error_name(e))
     else:
-        why = "no reader found it"
+        why = say(Detail.MACRO_SHEET_NO_READER)
     for name in names:
-        yield found.get(name) or Sheet("", [], unread=[f"macro sheet not examined ({why})"])
+        yield found.get(name) or Sheet("", [], unread=[why])
 
 
 def _ticking(rows: Iterable[Sequence[object]], budget: CellBudget) -> Iterator[Sequence[object]]:
@@ -1283,7 +1283,7 @@ def _mhtml_tables(data: bytes, budget: CellBudget) -> Iterator[MarkupSheet]:
                 table.damage.append(damage)
             yield table
     if damaged and not tables:
-        raise ReadError(Status.CORRUPT, SEP.join((damaged[0], say(Detail.NO_TABLE_DECODED))))
+        raise ReadError(Status.CORRUPT, join_details((damaged[0], say(Detail.NO_TABLE_DECODED))))
 
 
 def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:

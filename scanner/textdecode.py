@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice, pairwise
 
 from .codes import Status
-from .details import Detail, say
+from .details import Detail, join_details, say
 from .errors import ReadError
 
 MiB = 1 << 20
@@ -99,8 +99,8 @@ class Decoding:
 
     def note(self) -> str | None:
         """``partial (N bytes replaced)`` once any byte had to be replaced; the doubt, if any."""
-        notes = [f"partial ({self.replaced} bytes replaced)"] if self.replaced else []
-        return "; ".join(notes + ([self.doubt] if self.doubt else [])) or None
+        notes = [say(Detail.BYTES_REPLACED, n=self.replaced)] if self.replaced else []
+        return join_details(notes + ([self.doubt] if self.doubt else [])) or None
 
 
 # --- which encoding -------------------------------------------------------------------------------------
@@ -305,8 +305,7 @@ def _plan_without_bom(data: bytes, start: int, delimiter: bytes, bom: str = "") 
     mixed.encoding = f"{' + '.join(used)}, line by line{stray}"
     if replaced * 20 <= high and _sensible(data, mixed):  # a damaged byte here and there, halves joined
         return mixed
-    return _other_or_doubt(data, mixed, f"{replaced} of {high} non-ASCII bytes undecodable as UTF-8, "
-                           "cp932 or EUC-JP")
+    return _other_or_doubt(data, mixed, say(Detail.NO_ENCODING_UNDECODABLE, replaced=replaced, high=high))
 
 
 def _utf16_and_8bit(data: bytes, start: int, delimiter: bytes) -> Decoding | None:
@@ -427,11 +426,12 @@ def _sensible(data: bytes, plan: Decoding) -> bool:
 
 
 def _other_or_doubt(data: bytes, plan: Decoding, why: str = "") -> Decoding:
-    """charset-normalizer's encoding when it names one outside ours, else ``plan`` marked as doubtful."""
+    """charset-normalizer's encoding when it names one outside ours, else ``plan`` marked as doubtful (``why``: a
+    detail saying there is no recognisable encoding, else that it reads as noise in its codec)."""
     other = _charset_normalizer(data, plan.start)
     if other is not None:
         return Decoding(other, other, start=plan.start)
-    plan.doubt = "no recognisable encoding" + (f" ({why})" if why else f" (reads as noise in {plan.codec})")
+    plan.doubt = why or say(Detail.NO_ENCODING_NOISE, codec=plan.codec)
     return plan
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Iterator
 
+from .details import Detail, say
+
 MAX_RECORD_LINES = 1000
 MAX_RECORD_CHARS = 4 << 20
 
@@ -92,10 +94,10 @@ def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None]) 
         try:
             row = next(reader)
         except (csv.Error, _Runaway):
-            why = "beyond the record caps"
+            why = say(Detail.QUOTING_CAPS, line=count + 1)
         else:
             if ended[0] and held:  # a quote opened in the last row(s) and never closed
-                why = "to the end of the file unclosed"
+                why = say(Detail.QUOTING_UNCLOSED, line=count + 1)
             elif len(held) == 1:
                 if len(row) > width:
                     width = len(row)
@@ -109,8 +111,8 @@ def csv_rows(lines: Iterable[str], delimiter: str, note: Callable[[str], None]) 
                 yield _excel_text(row)  # a quoted field with line breaks: a memo, an address on two lines
                 continue
             else:
-                why = f"over {len(held)} lines"
-        note(f"quoting: a quoted field from line {count + 1} runs {why}; read line by line from there")
+                why = say(Detail.QUOTING_LINES, line=count + 1, n=len(held))
+        note(why)
         for line in held:
             yield _excel_text(line_row(line, delimiter))
         for line in source:

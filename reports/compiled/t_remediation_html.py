@@ -482,7 +482,7 @@ def root(context, missing=missing, environment=environment):
             yield '</td><td>'
             yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('status_', environment.getattr(l_1_s, 'reason'), ))) or environment.getattr(l_1_s, 'reason')))
             yield '</td><td>'
-            yield escape(t_1(environment.getattr(l_1_s, 'detail'), environment.getattr(l_1_s, 'reason')))
+            yield escape(t_1(environment.getattr(l_1_s, 'detail'), environment.getattr(l_1_s, 'reason'), environment.getattr(l_1_s, 'detail_codes')))
             yield '</td></tr>\n'
         l_1_s = missing
         yield '</tbody>\n</table>\n'
@@ -549,7 +549,7 @@ def root(context, missing=missing, environment=environment):
                 yield '</span></td><td>'
                 yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('status_', environment.getattr(l_1_s, 'reason'), ))) or environment.getattr(l_1_s, 'reason')))
                 yield '</td><td>'
-                yield escape(t_1(environment.getattr(l_1_s, 'detail'), environment.getattr(l_1_s, 'reason')))
+                yield escape(t_1(environment.getattr(l_1_s, 'detail'), environment.getattr(l_1_s, 'reason'), environment.getattr(l_1_s, 'detail_codes')))
                 yield '</td></tr>\n'
             l_1_s = missing
             yield '</tbody>\n</table>\n'

@@ -12,46 +12,52 @@ def root(context, missing=missing, environment=environment):
     l_0_t = resolve('t')
     l_0_inc = missing
     try:
-        t_1 = environment.filters['length']
+        t_1 = environment.filters['detail']
     except KeyError:
         @internalcode
         def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'length' found.")
+            raise TemplateRuntimeError("No filter named 'detail' found.")
     try:
-        t_2 = environment.filters['path']
+        t_2 = environment.filters['length']
     except KeyError:
         @internalcode
         def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'path' found.")
+            raise TemplateRuntimeError("No filter named 'length' found.")
     try:
-        t_3 = environment.filters['visible']
+        t_3 = environment.filters['path']
     except KeyError:
         @internalcode
         def t_3(*unused):
-            raise TemplateRuntimeError("No filter named 'visible' found.")
+            raise TemplateRuntimeError("No filter named 'path' found.")
     try:
-        t_4 = environment.tests['sameas']
+        t_4 = environment.filters['visible']
     except KeyError:
         @internalcode
         def t_4(*unused):
+            raise TemplateRuntimeError("No filter named 'visible' found.")
+    try:
+        t_5 = environment.tests['sameas']
+    except KeyError:
+        @internalcode
+        def t_5(*unused):
             raise TemplateRuntimeError("No test named 'sameas' found.")
     pass
-    def t_5(fiter):
+    def t_6(fiter):
         for l_1_s in fiter:
-            if t_4(environment.getattr(l_1_s, 'verified'), False):
+            if t_5(environment.getattr(l_1_s, 'verified'), False):
                 yield l_1_s
-    for l_1_s in t_5(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'scan'), 'source_details')):
+    for l_1_s in t_6(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'scan'), 'source_details')):
         _loop_vars = {}
         pass
         yield '<p class="banner bad" id="image-mismatch"><strong>'
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'verify_banner'))
         yield '</strong> <span class="path">'
-        yield escape(t_2(environment.getattr(l_1_s, 'source')))
+        yield escape(t_3(environment.getattr(l_1_s, 'source')))
         yield '</span>'
         if environment.getattr(l_1_s, 'verify_error'):
             pass
             yield ': '
-            yield escape(t_3(environment.getattr(l_1_s, 'verify_error')))
+            yield escape(t_4(environment.getattr(l_1_s, 'verify_error')))
         yield '</p>\n'
     l_1_s = missing
     if environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'scan'), 'source_errors'):
@@ -63,14 +69,14 @@ def root(context, missing=missing, environment=environment):
             _loop_vars = {}
             pass
             yield '<br><span class="path">'
-            yield escape(t_2(environment.getattr(l_1_e, 'source')))
+            yield escape(t_3(environment.getattr(l_1_e, 'source')))
             yield '</span>'
         l_1_e = missing
         yield '</p>'
     l_0_inc = (environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'scan'), 'incomplete') or {})
     context.vars['inc'] = l_0_inc
     context.exported_vars.add('inc')
-    if (t_4(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'scan'), 'complete'), False) and ((environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'not_examined') or environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'sources_not_opened')) or (not environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'unlisted')))):
+    if (t_5(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'scan'), 'complete'), False) and ((environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'not_examined') or environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'sources_not_opened')) or (not environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'unlisted')))):
         pass
         yield '<div class="banner bad" id="incomplete">\n<p><strong>'
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'incomplete_title'))
@@ -87,7 +93,7 @@ def root(context, missing=missing, environment=environment):
             yield '<br>'
             yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'incomplete_not_opened'))
             yield ': <span class="path">'
-            yield escape(t_2(l_1_s))
+            yield escape(t_3(l_1_s))
             yield '</span>'
         l_1_s = missing
         yield '</p>\n<ul>'
@@ -95,20 +101,20 @@ def root(context, missing=missing, environment=environment):
             _loop_vars = {}
             pass
             yield '<li class="path">'
-            yield escape(t_2(l_1_p))
+            yield escape(t_3(l_1_p))
             yield '</li>'
         l_1_p = missing
-        if ((environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'not_examined') or 0) > t_1((environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'paths') or []))):
+        if ((environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'not_examined') or 0) > t_2((environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'paths') or []))):
             pass
             yield '<li>'
             yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'incomplete_more'))
             yield ': '
-            yield escape((environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'not_examined') - t_1((environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'paths') or []))))
+            yield escape((environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'not_examined') - t_2((environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'paths') or []))))
             yield '</li>'
         yield '</ul>\n<p>'
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'incomplete_resume'))
         yield ': <code>leakscan scan --resume OUT</code></p>\n</div>\n'
-    if (t_4(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'scan'), 'complete'), False) and environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'unlisted')):
+    if (t_5(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'scan'), 'complete'), False) and environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'unlisted')):
         pass
         yield '<div class="banner bad" id="unlisted">\n<p><strong>'
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'unlisted_title'))
@@ -117,25 +123,25 @@ def root(context, missing=missing, environment=environment):
         yield '</p>\n<p>'
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'unlisted_count'))
         yield ': <strong>'
-        yield escape(t_1(environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'unlisted')))
+        yield escape(t_2(environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'unlisted')))
         yield '</strong></p>\n<ul>'
         for l_1_u in environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'unlisted')[:20]:
             _loop_vars = {}
             pass
             yield '<li><span class="path">'
-            yield escape(t_2(environment.getattr(l_1_u, 'path')))
+            yield escape(t_3(environment.getattr(l_1_u, 'path')))
             yield '</span> ('
             yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('status_', environment.getattr(l_1_u, 'reason'), ))) or environment.getattr(l_1_u, 'reason')))
             yield ': '
-            yield escape(t_3(environment.getattr(l_1_u, 'detail')))
+            yield escape(t_1(environment.getattr(l_1_u, 'detail'), environment.getattr(l_1_u, 'reason'), environment.getattr(l_1_u, 'detail_codes')))
             yield ')</li>'
         l_1_u = missing
-        if (t_1(environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'unlisted')) > 20):
+        if (t_2(environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'unlisted')) > 20):
             pass
             yield '<li>'
             yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'incomplete_more'))
             yield ': '
-            yield escape((t_1(environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'unlisted')) - 20))
+            yield escape((t_2(environment.getattr((undefined(name='inc') if l_0_inc is missing else l_0_inc), 'unlisted')) - 20))
             yield '</li>'
         yield '</ul>\n</div>\n'
     template = environment.get_template('sections/named.html.j2', 'sections/banners.html.j2')
@@ -146,4 +152,4 @@ def root(context, missing=missing, environment=environment):
     finally: gen.close()
 
 blocks = {}
-debug_info = '4=38&6=56&7=69&8=72&10=75&11=77&12=79&13=93&14=100&15=108&18=110&20=113&21=115&22=117&23=121&24=132&27=140'
+debug_info = '4=44&6=62&7=75&8=78&10=81&11=83&12=85&13=99&14=106&15=114&18=116&20=119&21=121&22=123&23=127&24=138&27=146'

@@ -217,13 +217,13 @@ def root(context, missing=missing, environment=environment):
                     yield ': '
                     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'volume_all_zero'))
                     yield ' '
-                    yield escape(t_1(environment.getattr(l_2_v, 'detail'), environment.getattr(l_2_v, 'status')))
+                    yield escape(t_1(environment.getattr(l_2_v, 'detail'), environment.getattr(l_2_v, 'status'), environment.getattr(l_2_v, 'detail_codes')))
                 elif (environment.getattr(l_2_v, 'status') and (environment.getattr(l_2_v, 'status') != 'ok')):
                     pass
                     yield ': <strong class="bad">'
                     yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('status_', environment.getattr(l_2_v, 'status'), ))) or environment.getattr(l_2_v, 'status')))
                     yield '</strong> '
-                    yield escape(t_1(environment.getattr(l_2_v, 'detail'), environment.getattr(l_2_v, 'status')))
+                    yield escape(t_1(environment.getattr(l_2_v, 'detail'), environment.getattr(l_2_v, 'status'), environment.getattr(l_2_v, 'detail_codes')))
                 if environment.getattr(l_2_v, 'note'):
                     pass
                     yield ' <span class="bad">'
@@ -258,7 +258,7 @@ def root(context, missing=missing, environment=environment):
         yield '</td><td>'
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'source_error'))
         yield '</td><td>'
-        yield escape(t_8(environment.getattr(l_1_e, 'error')))
+        yield escape(t_1(environment.getattr(l_1_e, 'error'), 'source-error', environment.getattr(l_1_e, 'error_codes')))
         yield '</td></tr>'
     l_1_e = missing
     yield '</tbody>\n</table>\n<h3 id="tool">'
@@ -352,7 +352,7 @@ def root(context, missing=missing, environment=environment):
         if environment.getattr(l_1_f, 'status_detail'):
             pass
             yield ': '
-            yield escape(t_1(environment.getattr(l_1_f, 'status_detail'), environment.getattr(l_1_f, 'status')))
+            yield escape(t_1(environment.getattr(l_1_f, 'status_detail'), environment.getattr(l_1_f, 'status'), environment.getattr(l_1_f, 'status_detail_codes')))
         if environment.getattr(l_1_f, 'time_note'):
             pass
             yield '<br>'

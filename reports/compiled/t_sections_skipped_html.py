@@ -107,7 +107,7 @@ def root(context, missing=missing, environment=environment):
                 yield '<strong>'
                 yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'skipped_salvaged'), 'format'), n=t_3(environment.getitem((undefined(name='salvaged') if l_0_salvaged is missing else l_0_salvaged), environment.getattr(l_1_s, 'path'))), _loop_vars=_loop_vars))
                 yield '</strong><br>'
-            yield escape(t_1(environment.getattr(l_1_s, 'detail'), environment.getattr(l_1_s, 'reason')))
+            yield escape(t_1(environment.getattr(l_1_s, 'detail'), environment.getattr(l_1_s, 'reason'), environment.getattr(l_1_s, 'detail_codes')))
             yield '</td></tr>\n'
         l_1_s = missing
         yield '</tbody>\n</table>\n'

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..codes import MAIN_ROLE, SheetKind, Status, VerifyStatus
 from ..config import ScanConfig
+from ..details import Detail, say
 from ..errors import UsageError
 from ..i18n import _
 from ..output import write_private
@@ -150,11 +151,11 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources,
             else:
                 records, status, detail = None, VerifyStatus.NOT_NAMED, NOT_NAMED_DETAIL
             if status == Status.OK and f.get("sha256") and detail != f["sha256"]:
-                records, status, detail = None, VerifyStatus.CHANGED, "the reference file changed since the scan"
+                records, status, detail = None, VerifyStatus.CHANGED, say(Detail.REFERENCE_CHANGED)
         elif f["id"] in by_id:
             records, status, detail = reader.recorded(by_id[f["id"]], named)
         else:
-            records, status, detail = None, VerifyStatus.MISSING, "not listed in findings.json"
+            records, status, detail = None, VerifyStatus.MISSING, say(Detail.NOT_IN_FINDINGS)
         if f.get("status", Status.OK) != Status.OK:
             continue  # not counted by the scan either
         if records is None:

@@ -405,7 +405,7 @@ def warn_unlisted(doc: dict) -> None:
                            "not examined (see skipped.csv); scan them again once they can be read").format(len(places)),
           file=sys.stderr)
     for sk in places[:SHOWN_PATHS]:
-        said = detail_text(str(sk.get("detail") or ""), str(sk.get("reason") or ""), cli_language())
+        said = detail_text(str(sk.get("detail") or ""), str(sk.get("reason") or ""), cli_language(), sk.get("detail_codes"))
         print("  " + _("not listed: {0} ({1})").format(shown(sk.get("path") or ""), shown(said)),
               file=sys.stderr)
     if len(places) > SHOWN_PATHS:

@@ -18,7 +18,7 @@ from .. import doctail
 from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
-from ..details import Detail, say
+from ..details import Detail, join_details, say
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
@@ -311,8 +311,8 @@ class ArchiveInspector:
         except Exception as e:  # noqa: BLE001 - a broken archive is data, not a crash
             reason, text = error_reason(e)
             if part is not None:  # the first part of a split archive: no directory of its own, said as such
-                return Inspection(status=Status.UNSUPPORTED,
-                                  detail=f"{part.detail(entry.name, problem=problem)} ({kind}: {text})")
+                return Inspection(status=Status.UNSUPPORTED, detail=join_details(
+                    (part.detail(entry.name, problem=problem), say(Detail.SPLIT_PART_ALONE, kind=kind, why=text))))
             return Inspection(status=reason, detail=say(Detail.ARCHIVE_PROBLEM, kind=kind, why=text))
         children = guard_listing(opened.items(), entry, kind)
         spans = spanned_parts(data) if kind == "zip" else 1

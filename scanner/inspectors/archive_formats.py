@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, Self, cast
 from ..backends import MissingBackend, load
 from ..codes import Status
 from ..contracts import ScanContext
-from ..details import SEP, Detail, say
+from ..details import Detail, join_details, say
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
@@ -563,7 +563,7 @@ def _zip_from_local_headers(parent: Entry, data: bytes, ctx: ScanContext, caps: 
                 member.damage = say(Detail.ZIP_MEMBER_LOCAL_CUT, why=why)
             yield member
 
-    return Opened(items, Status.CORRUPT, SEP.join((say(Detail.ZIP_DIRECTORY_UNREADABLE, library=why_dir), say(Detail.LOCAL_HEADERS))), is_document=first_name.decode("cp437") in DOCUMENT_MARKERS)
+    return Opened(items, Status.CORRUPT, join_details((say(Detail.ZIP_DIRECTORY_UNREADABLE, library=why_dir), say(Detail.LOCAL_HEADERS))), is_document=first_name.decode("cp437") in DOCUMENT_MARKERS)
 
 
 # ---------------------------------------------------------------- 7z
@@ -688,7 +688,7 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, h
     except Exception as e:
         if not damage:
             raise
-        raise ReadError(Status.CORRUPT, SEP.join((damage, error_reason(e)[1]))) from e
+        raise ReadError(Status.CORRUPT, join_details((damage, error_reason(e)[1]))) from e
     if not damage and (gap := sevenz_header.unclaimed(z)) is not None:  # no checksum covers a py7zr header
         damage = say(Detail.SEVENZ_HEADER_STREAMS, taken=gap[0], held=gap[1])
     if not damage and (lost := sevenz_header.unaccounted(z, data)):
@@ -760,7 +760,7 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, h
     status, detail = (Status.ENCRYPTED, say(Detail.MEMBERS_ENCRYPTED, format="7z", why=why)) if encrypted else (
         Status.OK, "")
     if damage:
-        status, detail = Status.CORRUPT, SEP.join(d for d in (damage, say(Detail.SEVENZ_HEADER_SALVAGED), detail) if d)
+        status, detail = Status.CORRUPT, join_details(d for d in (damage, say(Detail.SEVENZ_HEADER_SALVAGED), detail) if d)
     return Opened(items, status, detail,
                   annotations={"password": {"entries": [entry], "members": len(regular)}} if entry is not None else None)
 
@@ -970,7 +970,7 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as e:
                 reason, text = error_reason(e)
                 if (lost := getattr(tf, "leakscan_lost", None)) is not None:
-                    text = SEP.join((str(lost), text))
+                    text = join_details((lost, text))
                 yield Skipped(parent.location, Status.CORRUPT, say(Detail.TAR_UNREADABLE_AFTER, n=count, why=text))
                 return
             if ti is None:

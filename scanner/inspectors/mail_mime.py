@@ -22,7 +22,7 @@ from email.message import Message
 from typing import IO
 
 from ..codes import Status
-from ..details import SEP, Detail, say
+from ..details import Detail, join_details, say
 from ..markup import repair_encoding_name
 from ..sources.local import decode_name
 from ..timeutil import iso_utc
@@ -413,7 +413,7 @@ def _read_bodies(group: list[tuple[bool, Message]], mail: Mail) -> None:
             text = unflowed(text, str(part.get_param("delsp") or "").lower() == "yes")
         if losses:
             cut = say(Detail.BODY_DAMAGED, why=", ".join(losses))
-            problem = (Status.CORRUPT, SEP.join((problem[1], cut)) if problem else cut)
+            problem = (Status.CORRUPT, join_details((problem[1], cut)) if problem else cut)
         if not html:
             text, files, found = uu_files(text)
             mail.attachments.extend(files)

@@ -129,14 +129,15 @@ def renamed_msg_read(data: bytes, limit: int) -> bool:
 
 
 def msg_directory_damage(data: bytes) -> str | None:
-    """Why a compound file's directory cannot be followed to its end (a chain that breaks or loops), or None."""
+    """Why a .msg under another name (a table's) is read by nobody: its compound file's directory cannot be
+    followed to its end (a chain that breaks or loops); None when it can."""
     try:
         probe = CompoundProbe(lambda offset, length: data[offset:offset + length])
         for _entry in probe.entries():
             pass
     except _PROBE_ERRORS as e:
-        return f"its directory chain breaks ({type(e).__name__})"
-    return "its directory chain loops (a damaged FAT)" if probe.looped else None
+        return say(Detail.MSG_OTHER_NAME_BREAKS, error=type(e).__name__)
+    return say(Detail.MSG_OTHER_NAME_LOOPS) if probe.looped else None
 
 
 # the names Outlook (and every other writer seen: Aspose, msg-extractor, libgsf) gives a .msg's storages and streams

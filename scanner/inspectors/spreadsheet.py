@@ -24,7 +24,7 @@ from ..config import MiB, ScanConfig
 from ..contenttype import content_type
 from ..contracts import Inspection, ScanContext
 from ..decrypt import unlock_workbook
-from ..details import Detail, say
+from ..details import Detail, join_details, say
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..models import Entry, PersonRecord
@@ -298,17 +298,17 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
     """Status and detail of a file whose tables were read: damage is never absence."""
     shown = [n for n in reading.notes if n != "delimiter: none"]
     if reading.damage:
-        return Status.CORRUPT, "; ".join(reading.damage + shown)
+        return Status.CORRUPT, join_details(reading.damage + shown)
     if not found and reading.garbled:
-        return Status.CORRUPT, "; ".join([*shown, say(Detail.NO_RECORDS_DECODED)])
+        return Status.CORRUPT, join_details([*shown, say(Detail.NO_RECORDS_DECODED)])
     if not found and fmt in MARKUP_FORMATS and not reading.sheets and ext not in WEB_ARCHIVES:  # a saved page: read
         return Status.UNSUPPORTED, say(Detail.MARKUP_NO_WORKSHEET if fmt == "spreadsheetml" else Detail.MARKUP_NO_TABLE,
                                        format=fmt)
     if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and "delimiter: none" in reading.notes:
         return Status.UNSUPPORTED, say(Detail.TEXT_UNDELIMITED, ext=ext)
     if reading.unread:  # rows kept where no reader here goes (a binary pivot cache, the data model): not clean
-        return Status.UNSUPPORTED, "; ".join([say(Detail.PARTIALLY_EXAMINED, what=u) for u in reading.unread] + shown)
-    return Status.OK, "; ".join(shown)
+        return Status.UNSUPPORTED, join_details([say(Detail.PARTIALLY_EXAMINED, what=u) for u in reading.unread] + shown)
+    return Status.OK, join_details(shown)
 
 
 def _other_content(data: bytes) -> str | None:
@@ -481,8 +481,7 @@ class SpreadsheetInspector:
             if renamed_msg_read(data, self.config.max_inspect_bytes):
                 return Inspection()  # an Outlook .msg saved as .xls / .txt: the mail inspector reads it
             if (damage := msg_directory_damage(data)) is not None:  # read by nobody: listed with why
-                return Inspection(status=Status.CORRUPT, detail=f"an Outlook message (.msg) under this name: {damage} "
-                                  "before a body or attachment; not read as a mail or a table")
+                return Inspection(status=Status.CORRUPT, detail=damage)
             return Inspection()  # a whole .msg without attachments or a body long enough for a table: nothing to read
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):

@@ -78,7 +78,7 @@ class Rereader:
         """Read one entry: (records or None, status, sha256 or detail)."""
         config = self.config
         if not self.inspectors:
-            return None, Status.UNSUPPORTED, "no spreadsheet reader available"
+            return None, Status.UNSUPPORTED, say(Detail.REREAD_NO_READER)
         try:
             size = entry.stat().size
             with entry.open() as stream:
@@ -88,7 +88,7 @@ class Rereader:
         except OSError as e:
             return None, Status.UNREADABLE, e.strerror or str(e)
         if read.data is None:
-            return None, Status.TOO_LARGE, f"{size} bytes > cap {config.max_inspect_bytes}"
+            return None, Status.TOO_LARGE, say(Detail.BYTES_OVER_CAP, size=size, cap=config.max_inspect_bytes)
         data, ctype = read.data, content_type(read.head)
         status, detail = Status.NO_RECORDS, say(Detail.NO_RECORDS_SHEET)
         for ins in self.inspectors:
@@ -111,13 +111,13 @@ class Rereader:
         if not loc.containers and os.path.isdir(loc.source) and not joined:  # found by walking (its parts joined)
             raw = bytes.fromhex(loc.raw_path_hex) if loc.raw_path_hex else os.fsencode(loc.path)
             if not local_file_inside(raw, named.root_of(loc.source)):
-                return None, VerifyStatus.NOT_NAMED, "its recorded path lies outside its source: not read"
+                return None, VerifyStatus.NOT_NAMED, say(Detail.REREAD_OUTSIDE_SOURCE)
             outcome = self.read(PathEntry(loc, raw))
         else:
             outcome = self._by_walking(loc)
         records, status, detail = outcome
         if status == Status.OK and f.sha256 and detail != f.sha256:
-            return None, VerifyStatus.CHANGED, f"SHA-256 is now {detail}, the scan recorded {f.sha256}"
+            return None, VerifyStatus.CHANGED, say(Detail.REREAD_CHANGED, now=detail, then=f.sha256)
         return outcome
 
     def _by_walking(self, target: Location) -> Outcome:
@@ -132,8 +132,8 @@ class Rereader:
         except LeakscanError as e:
             return None, Status.SOURCE_ERROR, str(e)
         if found is None and self._stopped:  # not looked for everywhere: not known to be gone
-            return None, Status.WALK_STOPPED, f"not found again, and the walk of its image stopped part-way: {self._stopped}"
-        return found or (None, Status.VANISHED, "not found again in its source")
+            return None, Status.WALK_STOPPED, say(Detail.REREAD_WALK_STOPPED, why=self._stopped)
+        return found or (None, Status.VANISHED, say(Detail.REREAD_GONE))
 
     def _find(self, items: Iterable[Item], target: Location, depth: int) -> Outcome | None:
         key, shown = target.key(), target.display()

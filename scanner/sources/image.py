@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..codes import Status
-from ..details import Detail, say
+from ..details import Detail, join_details, say
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
@@ -205,7 +205,7 @@ class ImageSource:
             self._layers = LayerFinder(self._keys, self._joined).find(self._storage)  # a UDIF read by table: its own spec
         except Exception as e:  # noqa: BLE001 - a bug or a library crash in one image must not end the scan
             log.debug("layer search failed", exc_info=True)
-            raise SourceError(f"dfvfs could not read the layers of the image: {full_reason(e)}") from e
+            raise SourceError(say(Detail.DFVFS_LAYERS_UNREAD, library=full_reason(e))) from e
         only = self._layers[0] if len(self._layers) == 1 else None
         if (only is not None and only.names == ("fs",) and only.fs_type is None
                 and (only.problem is None or only.problem[0] == Status.CORRUPT)):  # no file system, or a table refused
@@ -221,21 +221,23 @@ class ImageSource:
         self._media_skips += self._bundle_damage() + self._udif_damage()
         blank = bool(self._notes) and not self._problems and not self._media_skips  # every partition all zero
         if blank and self._kind == "EWF":  # a cut or damaged E01 reads its missing chunks as zeros: no blank disk
-            blank = self._ewf_state().startswith(("EWF image complete", "EWF image opened whole"))
+            blank = self._ewf_state()[0] in (Detail.EWF_VERIFIED_ONE_NOTHING, Detail.EWF_VERIFIED_NOTHING,
+                                             Detail.EWF_UNVERIFIED_NOTHING)
         if not self._opened and not blank:  # a blank disk is a normal scan that lists its empty partitions (review11a #15)
-            state = self._ewf_state() if self._kind == "EWF" else ""
+            state, params = self._ewf_state() if self._kind == "EWF" else (Detail.NOTHING_WALKABLE, {})  # before exit
             try:  # the chain of custody (format, files, hashes, layers) is kept though nothing is walkable
                 details: dict[str, Any] | None = self.describe()
             except Exception:  # noqa: BLE001 - describing is best effort; the error below says what is wrong
                 log.debug("image not described", exc_info=True)
                 details = None
             self.__exit__()
-            reasons = "; ".join([*(p.detail for _, p in self._problems), *(d for _, _, d in self._notes)])
-            reasons = reasons or "no partition, volume or file system found"
-            prefix = state
+            reasons = join_details([*(p.detail for _, p in self._problems), *(d for _, _, d in self._notes)])
+            reasons = reasons or say(Detail.NO_PARTITION_FOUND)
             if self._media_skips:
-                prefix = f"{self._media_skips[0].detail}; "
-            error = SourceError(f"{prefix}nothing in the image could be walked: {reasons}")
+                said = join_details((self._media_skips[0].detail, say(Detail.NOTHING_WALKABLE, reasons=reasons)))
+            else:
+                said = say(state, reasons=reasons, **params)
+            error = SourceError(said)
             error.skipped = [*self._media_skips, *(p for _, p in self._problems)]  # each layer with its own reason
             error.details = details
             raise error
@@ -243,9 +245,10 @@ class ImageSource:
             self._idents = [(f["path"], _ident(f["path"])) for f in self._files if not f.get("missing")]
         return self
 
-    def _ewf_state(self) -> str:
-        """What an EWF image of which nothing could be walked is: complete and verified media that hold no file
-        system leakscan reads (random, wiped or encrypted data) is no truncated image."""
+    def _ewf_state(self) -> tuple[Detail, dict[str, str]]:
+        """What an EWF image of which nothing could be walked is (the code saying "nothing could be walked" with
+        it, and its parameters but the reasons): complete and verified media that hold no file system leakscan
+        reads (random, wiped or encrypted data) is no truncated image."""
         from .image_media import EwfImage
 
         whole = isinstance(self._img, EwfImage) and self._img.readable >= self._img.media_size
@@ -253,12 +256,12 @@ class ImageSource:
         if whole and verified:
             both = sorted(set(self._computed) & set(self._stored))
             stored = " and ".join(k.upper().replace("SHA", "SHA-") for k in both)
-            return f"EWF image complete, its stored {stored} match{'' if len(both) > 1 else 'es'} (the media is as acquired): "
+            return (Detail.EWF_VERIFIED_NOTHING if len(both) > 1 else Detail.EWF_VERIFIED_ONE_NOTHING), {"hashes": stored}
         if whole and verified is None:
-            return "EWF image opened whole (not verified: --verify-images re-reads it against its stored hashes): "
+            return Detail.EWF_UNVERIFIED_NOTHING, {}
         if whole and verified is False:
-            return "EWF image damaged (its stored hashes do not match, or the verify pass stopped): "
-        return "EWF image not readable (truncated, or a segment missing?): "
+            return Detail.EWF_DAMAGED_NOTHING, {}
+        return Detail.EWF_UNREADABLE_NOTHING, {}
 
     def lost(self) -> str:
         """Why the image's own file is gone now ("" while every file is the one that was opened): a segment
@@ -486,14 +489,14 @@ class ImageSource:
         try:
             spec = source_scanner.SourceScanner().ScanForStorageMediaImage(os_spec)
         except (dfvfs_errors.Error, OSError, RuntimeError, ValueError) as e:
-            raise SourceError(f"dfvfs could not recognise the image format: {full_reason(e)}") from e
+            raise SourceError(say(Detail.DFVFS_FORMAT_UNKNOWN, library=full_reason(e))) from e
         if spec is None or spec.type_indicator == "RAW":  # raw: by name (split raw naming) or by no signature
             signed = self._signature()
             if signed in SIGNED_FORMATS:
                 raise SourceError(self._signed_unopened(signed))
         if spec is None:
             if signed == "ewf":
-                raise SourceError(self._ewf_unreadable("EWF signature, but not readable"))
+                raise SourceError(self._ewf_unreadable(say(Detail.EWF_SIGNATURE_UNREADABLE)))
             self._kind = "OS"
             return os_spec
         self._kind = spec.type_indicator
@@ -531,8 +534,8 @@ class ImageSource:
             if stat.S_ISREG(mode):
                 continue
             what = "a symbolic link" if stat.S_ISLNK(mode) else f"not a regular file ({_file_kind(mode)})"
-            raise SourceError(f"{row['role']} file {os.path.basename(row['path'])} is {what}: not followed "
-                              "(evidence is read only where it lies)")
+            raise SourceError(say(Detail.MEDIA_FILE_NOT_REGULAR, role=row["role"], name=os.path.basename(row["path"]),
+                                  what=what))
 
     def _open_media(self, storage: Any) -> None:
         from dfvfs.lib import errors as dfvfs_errors
@@ -543,7 +546,7 @@ class ImageSource:
 
         kind = self._kind
         if kind != "EWF" and self._signature() == "ewf":
-            raise SourceError(self._ewf_unreadable("EWF signature, but not readable"))
+            raise SourceError(self._ewf_unreadable(say(Detail.EWF_SIGNATURE_UNREADABLE)))
         try:
             if kind == "EWF":
                 ewf = EwfImage(self.text)
@@ -569,8 +572,8 @@ class ImageSource:
             missing = "; ".join(f"{f['role']} file missing: {f['expected']} ({self._looked_for(f)})"
                                 for f in self._files if f.get("missing"))
             name = FORMAT_NAMES.get(kind, kind)
-            raise SourceError(f"cannot open the {name} image" + (f": {missing}" if missing else "")
-                              + f" ({full_reason(e)})") from e
+            raise SourceError(say(Detail.IMAGE_UNOPENED_MISSING, format=name, missing=missing, library=full_reason(e))
+                              if missing else say(Detail.IMAGE_UNOPENED, format=name, library=full_reason(e))) from e
 
     def _udif_by_table(self, refused: BaseException) -> bool:
         """A UDIF libmodi refused whole (one damaged block table fails it all): read table by table (image_udif);
@@ -650,18 +653,17 @@ class ImageSource:
         from .image_media import _NoAtimeFile
 
         name, module, library = SIGNED_FORMATS[signed]
-        why = "not recognised by dfvfs"
+        why = say(Detail.NOT_RECOGNISED_BY_DFVFS)
         fobj = _NoAtimeFile(self.text)
         handle = load(module).file()
         try:
             handle.open_file_object(fobj)
             handle.close()
         except (OSError, RuntimeError, ValueError) as e:
-            why = f"{library}: {full_reason(e)}"
+            why = say(Detail.LIBRARY_ERROR, error=library, library=full_reason(e))
         finally:
             fobj.close()
-        return (f"{name} image signature at the start, but it cannot be opened as one (a truncated or damaged "
-                f"copy?): {why}")
+        return say(Detail.SIGNED_UNOPENED, format=name, why=why)
 
     def _ewf_unreadable(self, why: str) -> str:
         """Why an EWF set (E01 or Ex01) cannot be opened, naming the segment files it lacks when that is why."""
@@ -676,8 +678,8 @@ class ImageSource:
             rows = []
         gone = [f"{f['expected']} (looked for {f['path']})" for f in rows if f.get("missing") and not f.get("unnamed")]
         if gone:
-            return f"EWF image not readable: segment file missing: {', '.join(gone)}; {why}"
-        return f"EWF image not readable: truncated, or a segment (.E02/.Ex02 ...) missing; {why}"
+            return say(Detail.EWF_SEGMENT_FILES_MISSING, names=", ".join(gone), why=why)
+        return say(Detail.EWF_TRUNCATED, why=why)
 
     def _in_memory(self) -> bool:
         """An image read from inside an archive or another image: dfvfs reads it from an in-memory file (a
@@ -947,17 +949,17 @@ class ImageSource:
             self._extra_imgs.append(img)
             fs = pytsk3.FS_Info(img, offset=0)
             start = 0
-        return Opened(layer, fs, fs_label(fs), "The Sleuth Kit (deleted entries included)",
+        return Opened(layer, fs, fs_label(fs), say(Detail.WALKER_TSK),
                       lambda offset, size: img.read(start + offset, size))
 
     def _open_dfvfs(self, layer: Layer) -> Opened:
         from dfvfs.resolver import resolver
 
-        from .image_dfvfs import DFVFS_LABELS, LIBRARIES, WALKER_NOTE
+        from .image_dfvfs import DFVFS_LABELS, LIBRARIES
 
         fs = resolver.Resolver.OpenFileSystem(layer.fs_spec)
         kind = layer.fs_type or "TSK"
-        return Opened(layer, fs, DFVFS_LABELS.get(kind, kind), WALKER_NOTE.format(library=LIBRARIES.get(kind, "dfvfs")))
+        return Opened(layer, fs, DFVFS_LABELS.get(kind, kind), say(Detail.WALKER_DFVFS, library=LIBRARIES.get(kind, "dfvfs")))
 
     def __exit__(self, *exc: object) -> None:
         self._opened = []

@@ -21,7 +21,6 @@ from .image_layers import full_reason
 
 DFVFS_LABELS = {"APFS": "APFS", "XFS": "XFS", "EXT": "ext", "NTFS": "NTFS", "FAT": "FAT", "HFS": "HFS+",
                 "TSK": "file system"}
-WALKER_NOTE = "dfvfs ({library}): allocated entries only, deleted files are not listed"
 LIBRARIES = {"APFS": "libfsapfs", "XFS": "libfsxfs", "EXT": "libfsext", "NTFS": "libfsntfs", "FAT": "libfsfat",
              "HFS": "libfshfs"}
 

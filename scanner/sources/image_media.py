@@ -18,6 +18,7 @@ from typing import Any
 import pytsk3
 
 from ..backends import load
+from ..details import Detail, say
 from ..errors import SourceError
 from .image_noatime import list_evidence_folder, open_evidence
 from .image_parents import parent_candidates, vhd_parent_by_identifier
@@ -128,16 +129,14 @@ class EwfImage(pytsk3.Img_Info):
         self.paths = ewf_segment_paths(path)
         number = ewf_segment_number(self.paths[0])
         if len(self.paths) == 1 and number is not None and number > 1:
-            raise SourceError(f"segment {number} of an EWF set, not its first: it is read with the set's first "
-                              "segment (.E01/.Ex01) when both are in one folder; scan that folder or the first "
-                              "segment as a SOURCE")
+            raise SourceError(say(Detail.EWF_NOT_FIRST_SEGMENT, n=number))
         self._files = [_NoAtimeFile(p) for p in self.paths]
         self._handle = pyewf.handle()
         try:
             self._handle.open_file_objects(self._files, "r")
         except OSError as e:
             self._close_files()
-            raise SourceError(f"not a readable EWF image ({e})") from e
+            raise SourceError(say(Detail.EWF_NOT_READABLE, library=str(e))) from e
         self.media_size = self._handle.get_media_size()
         self.readable = self._readable_end()
         pytsk3.Img_Info.__init__(self, url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
@@ -223,7 +222,7 @@ def ewf_segment_paths(path: str) -> list[str]:
     except (OSError, TypeError) as e:
         if ewf_segment_number(path) is not None and not EWF_SEGMENT_NAME.search(path):
             return [path]
-        raise SourceError(f"EWF segments not found ({e})") from e
+        raise SourceError(say(Detail.EWF_SEGMENTS_NOT_FOUND, library=str(e))) from e
 
 
 def next_ewf_segment_name(name: str) -> str | None:
@@ -266,7 +265,7 @@ def media_hashes(read: Callable[[int, int], bytes], size: int, names: list[str],
     while offset < size:
         data = read(offset, min(chunk, size - offset))
         if not data:
-            raise SourceError(f"image ends early at byte {offset} of {size}")
+            raise SourceError(say(Detail.IMAGE_ENDS_EARLY, at=offset, size=size))
         for h in algos.values():
             h.update(data)
         offset += len(data)

@@ -114,9 +114,8 @@ def read_password(target: Target) -> str:
         try:
             return getpass.getpass(f"SMB password for {target.account}@{target.host}: ")
         except (EOFError, KeyboardInterrupt) as e:
-            raise SourceError("no SMB password given") from e
-    raise SourceError(f"no SMB password: set {PASSWORD_ENV} (standard input is not a terminal, so leakscan "
-                      "cannot ask for it)")
+            raise SourceError(say(Detail.SMB_NO_PASSWORD_GIVEN)) from e
+    raise SourceError(say(Detail.SMB_NO_PASSWORD, env=PASSWORD_ENV))
 
 
 class _Folder:
@@ -433,9 +432,9 @@ class SmbSource:
 
                 err = read_error(e)
                 if root:
-                    what = "no such folder on the share" if err.reason == Status.VANISHED else err.detail
-                    raise SourceError(f"cannot list {self.target.path or '/'} on //{self.target.host}/"
-                                      f"{self.target.share}: {what}") from e
+                    what = say(Detail.SMB_NO_SUCH_FOLDER) if err.reason == Status.VANISHED else err.detail
+                    raise SourceError(say(Detail.SMB_ROOT_UNLISTED, path=self.target.path or "/", host=self.target.host,
+                                          share=self.target.share, why=what)) from e
                 yield Skipped(self.location(folder.path), err.reason, say(Detail.DIRECTORY, library=str(err.detail)))
                 continue
             self.dirs_walked += 1

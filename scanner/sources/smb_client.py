@@ -437,19 +437,18 @@ class Client:
         try:
             self._connect()
         except SMBAuthenticationError as e:
-            raise SourceError(f"SMB login refused for {t.account} on {t.host}: wrong user name or password") from e
+            raise SourceError(say(Detail.SMB_LOGIN_REFUSED, account=t.account, host=t.host)) from e
         except SMBResponseException as e:
             name = status_name(e)
             if e.status in _LOGIN_REFUSED:
-                raise SourceError(f"SMB login refused for {t.account} on {t.host}: wrong user name or password "
-                                  f"({name})") from e
+                raise SourceError(say(Detail.SMB_LOGIN_REFUSED_STATUS, account=t.account, host=t.host, status=name)) from e
             if e.status == NtStatus.STATUS_BAD_NETWORK_NAME:
-                raise SourceError(f"no share named {t.share!r} on {t.host}") from e
+                raise SourceError(say(Detail.SMB_NO_SHARE, share=repr(t.share), host=t.host)) from e
             if e.status == NtStatus.STATUS_ACCESS_DENIED:
-                raise SourceError(f"access to share {t.share!r} on {t.host} denied for {t.account}") from e
-            raise SourceError(f"SMB server {t.host} refused the connection: {name}") from e
+                raise SourceError(say(Detail.SMB_SHARE_DENIED, share=repr(t.share), host=t.host, account=t.account)) from e
+            raise SourceError(say(Detail.SMB_SERVER_REFUSED, host=t.host, status=name)) from e
         except (OSError, SMBException, ValueError, Dropped) as e:
-            raise SourceError(f"cannot connect to {t.host}:{t.port}: {_short(e)}") from e
+            raise SourceError(say(Detail.SMB_CANNOT_CONNECT, host=t.host, port=t.port, why=_short(e))) from e
 
     def _connect(self, timeout: float | None = None) -> None:
         """Negotiate, log in and connect the tree, all within ``timeout`` seconds.
