@@ -231,7 +231,7 @@ class LayerFinder:
         for lv in lvs:
             hop = (*names, f"lvm{lv.index}")
             if lv.refused:
-                self._fail(hop, stream, Status.CORRUPT if lv.refused_status == "corrupt" else Status.UNSUPPORTED,
+                self._fail(hop, stream, lv.refused_status or Status.UNSUPPORTED,
                            say(Detail.LVM_METADATA_REFUSED, n=lv.index, why=lv.refused), {**sub_facts, "size": lv.size})
             elif lv.why:
                 self._fail(hop, stream, Status.UNSUPPORTED,

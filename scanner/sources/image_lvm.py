@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..codes import Status
+
 SECTOR = 512
 # a string never closed runs to the end of the text as one token (refused in parse): matching it again from each
 # later quote made hostile text (``"\"\"\"...``) quadratic. A bare word is any run LVM allows in a name
@@ -52,7 +54,7 @@ class LogicalVolume:
     shape: str = ""  # "striped over 2 physical volumes", "of 3 segments" ...: said in the volume's note
     damaged: bool = False  # WHY is damaged metadata (a kind leakscan reads, whose segments do not read)
     refused: str = ""  # what in its metadata lvm2 refuses or never writes (then it is not read as written)
-    refused_status: str = ""  # "corrupt" (lvm2 refuses to read such metadata) or "unsupported" (it never writes it)
+    refused_status: Status | None = None  # CORRUPT (lvm2 refuses to read such metadata) or UNSUPPORTED (it never writes it)
 
 
 def pv_label(head: bytes) -> tuple[str, int, int] | None:
@@ -196,8 +198,8 @@ def _refuse_what_lvm2_refuses(group: dict[str, Any], lvs: list[LogicalVolume]) -
         return
     ids = [str(pv.get("id", "")).replace("-", "") for pv in pvs.values() if isinstance(pv, dict)]
 
-    def mark(lv: LogicalVolume, why: str, status: str = "corrupt") -> None:
-        if not lv.refused or (lv.refused_status == "unsupported" and status == "corrupt"):
+    def mark(lv: LogicalVolume, why: str, status: Status = Status.CORRUPT) -> None:
+        if not lv.refused or (lv.refused_status == Status.UNSUPPORTED and status == Status.CORRUPT):
             lv.refused, lv.refused_status = why, status
 
     if len(set(ids)) != len(ids):
@@ -215,7 +217,7 @@ def _refuse_what_lvm2_refuses(group: dict[str, Any], lvs: list[LogicalVolume]) -
                     continue
                 stripe_size = int(seg.get("stripe_size", 0))
                 if n > 1 and stripe_size > 0 and stripe_size & (stripe_size - 1):
-                    mark(lv, f"a stripe size of {stripe_size} sectors, not a power of two", "unsupported")
+                    mark(lv, f"a stripe size of {stripe_size} sectors, not a power of two", Status.UNSUPPORTED)
                 for k in range(n):
                     name, first = str(listed[2 * k]), int(listed[2 * k + 1])
                     pe_count = pvs.get(name, {}).get("pe_count") if isinstance(pvs.get(name), dict) else None
