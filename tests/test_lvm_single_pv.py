@@ -214,3 +214,69 @@ def test_metadata_whose_checksum_does_not_hold_is_not_read_here() -> None:
     broken = bytearray(area)
     broken[0] ^= 1
     assert metadata_text(reader(bytes(broken)), 0, 1 << 20) is None  # the area header's own checksum
+
+
+def _metadata_areas(data: bytes | bytearray) -> list[int]:
+    """Byte offsets of the LVM2 metadata area headers in DATA (a physical volume with two: its start and end)."""
+    out, at = [], data.find(b" LVM2 x[5A%r0N*>")
+    while at >= 0:
+        out.append(at - 4)
+        at = data.find(b" LVM2 x[5A%r0N*>", at + 1)
+    return out
+
+
+def _point_first_copy_at_older_text(data: bytearray) -> None:
+    """The first metadata area's header pointed back at the older text still in its ring buffer (vgcreate's, no
+    logical volume, a lower seqno), its checksums whole: as when lvm2's last write reached only the second area
+    (lvm2 commits a copy by rewriting its header last) and lvm2 then reads the newest valid copy, the second."""
+    from scanner.sources.image_lvm import lvm_crc
+
+    area = _metadata_areas(data)[0]
+    offset, size = struct.unpack_from("<QQ", data, area + 40)
+    old = data.find(b"seqno = 1\n", area + 512, area + offset) - 200
+    old = data.rfind(b"\0", area + 512, old) + 1 if data.rfind(b"\0", area + 512, old) >= 0 else area + 512
+    old_size = data.index(b"\0", old) - old + 1
+    assert b"seqno = 1\n" in data[old:old + old_size] and b"logical_volumes" not in data[old:old + old_size]
+    data[area + 40:area + 60] = struct.pack("<QQI", old - area, old_size, lvm_crc(bytes(data[old:old + old_size])))
+    data[area:area + 4] = struct.pack("<I", lvm_crc(bytes(data[area + 4:area + 512])))
+
+
+def _damage_first_copy(data: bytearray) -> None:
+    """One byte of the first metadata area's newest text changed (its checksum no longer holds)."""
+    area = _metadata_areas(data)[0]
+    offset, _ = struct.unpack_from("<QQ", data, area + 40)
+    data[data.index(b"extent_size", area + offset)] ^= 0x20
+
+
+@pytest.mark.parametrize("spoil", [_damage_first_copy, _point_first_copy_at_older_text],
+                         ids=["first-copy-damaged", "first-copy-older"])
+def test_a_physical_volume_with_two_metadata_copies_is_read_from_the_newest_valid_one(
+        tmp_path: Path, spoil: Callable[[bytearray], None]) -> None:
+    """pvcreate --pvmetadatacopies 2 (a copy at the start and one at the end of the physical volume; libvslvm
+    refuses every such volume: "unsupported number of metadata area descriptors: 2"). lvm2 reads the valid copy
+    with the highest seqno (checked: pvs/lvs on a loop device of these disks show the volume, with a checksum
+    warning for the damaged copy). Before: only the first copy was read; damaged, the group was libvslvm's
+    refusal ("nothing in the image could be walked", exit 2); older (no volume in it), "no partition, volume or
+    file system found" (exit 2). Now the second copy is read and the volume walked."""
+    files = _files(2, 60)
+    striped = ext_image(tmp_path / "s.ext2", write_tree(tmp_path / "t1", files), size_mib=8, fs="ext2")
+    disk = tmp_path / "pv.img"
+    from tests.image_data import Unavailable, lvm2_group
+
+    lvs = _lv("data", [_segment(1, 0, 8, [("pv0", 0), ("pv0", 4)], stripe_size=STRIPE // 512)])
+    try:
+        pe = lvm2_group(disk, lvs, copies=2)
+    except Unavailable as e:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"this sandbox cannot run the LVM tools on a loop device: {e}")
+    _write_striped(disk, [pe, pe + 4 * MIB], striped.read_bytes())
+    data = bytearray(disk.read_bytes())
+    assert len(_metadata_areas(data)) == 2
+    spoil(data)
+    disk.write_bytes(bytes(data))
+    rc, doc, err = _scan(disk, tmp_path / "out")
+    assert rc == 1, (err, doc.get("skipped"))
+    assert doc["scan"]["complete"] is True
+    assert {f["path"]: f["sha256"] for f in doc["files"]} == {
+        f"{disk} » lvm1 (ext2) » {k}": sha256(v) for k, v in files.items()}
