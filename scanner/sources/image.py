@@ -190,6 +190,7 @@ class ImageSource:
         self._step("recognising the image format", "dfvfs")
         if not os.path.isdir(self.text):
             self._refuse_encrypted_dmg()
+            self._refuse_cut_udif()
         storage = self._storage = self._storage_spec()
         self._files = self._media_files()
         self._refuse_linked_files()
@@ -734,6 +735,26 @@ class ImageSource:
         detail = encrypted_dmg_detail(version)
         error = SourceError(detail)
         error.skipped = [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.ENCRYPTED,
+                                 detail)]
+        raise error
+
+    def _refuse_cut_udif(self) -> None:
+        """A .dmg whose trailer is gone (image_sniff.cut_udif): nothing maps its chunks, so it is refused as
+        damaged (`corrupt`, udif-trailer-missing) instead of being read as a raw disk holding nothing."""
+        from .image_sniff import cut_udif, quick_kind, read_ends
+
+        if not self.text.casefold().endswith(".dmg"):
+            return
+        try:
+            head, tail, _ = read_ends(self.text)
+        except OSError:
+            return
+        if quick_kind(head, tail) is not None or not cut_udif(head, tail):
+            return
+        self._format = "macOS disk image (UDIF), cut short"
+        detail = say(Detail.UDIF_TRAILER_MISSING)
+        error = SourceError(detail)
+        error.skipped = [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
                                  detail)]
         raise error
 
