@@ -280,3 +280,34 @@ def test_a_physical_volume_with_two_metadata_copies_is_read_from_the_newest_vali
     assert doc["scan"]["complete"] is True
     assert {f["path"]: f["sha256"] for f in doc["files"]} == {
         f"{disk} » lvm1 (ext2) » {k}": sha256(v) for k, v in files.items()}
+
+
+@pytest.mark.parametrize("copies", [1, 2], ids=["read-by-libvslvm", "read-here"])
+def test_an_image_cut_inside_a_logical_volume_is_an_incomplete_scan(tmp_path: Path, copies: int) -> None:
+    """A one-PV disk (lvm2-written metadata) whose linear volume (extents 0-7, an ext2 of 8 MiB) is cut after its
+    third MiB: a truncated acquisition. Before: the files left were walked and the scan said complete, exit 0
+    (read by libvslvm: nothing said at all; read here, with two metadata copies: a note only), where a raw
+    image cut inside its file system is `truncated-fs` and incomplete. Now the physical volume is said cut
+    short (truncated-fs: what its metadata describes against what the image holds), the scan incomplete, and
+    what is there still walked."""
+    files = _files(2, 40)
+    inner = ext_image(tmp_path / "l.ext2", write_tree(tmp_path / "t", files), size_mib=8, fs="ext2")
+    disk = tmp_path / "pv.img"
+    from tests.image_data import Unavailable, lvm2_group
+
+    try:
+        pe = lvm2_group(disk, _lv("plan", [_segment(1, 0, 8, [("pv0", 0)])]), copies=copies)
+    except Unavailable as e:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"this sandbox cannot run the LVM tools on a loop device: {e}")
+    with open(disk, "r+b") as f:
+        f.seek(pe)
+        f.write(inner.read_bytes())
+    os.truncate(disk, pe + 3 * MIB)
+    rc, doc, err = _scan(disk, tmp_path / "out")
+    assert rc == 3, (err, doc.get("skipped"))
+    assert doc["scan"]["complete"] is False
+    cut = [s for s in doc["skipped"] if [c["code"] for c in s.get("detail_codes", [])] == ["truncated-fs"]]
+    assert len(cut) == 1 and "LVM physical volume" in cut[0]["detail"], doc["skipped"]
+    assert {f["path"] for f in doc["files"]} == {f"{disk} » lvm1 (ext2) » {k}" for k in files}
