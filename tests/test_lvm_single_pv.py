@@ -311,3 +311,30 @@ def test_an_image_cut_inside_a_logical_volume_is_an_incomplete_scan(tmp_path: Pa
     cut = [s for s in doc["skipped"] if [c["code"] for c in s.get("detail_codes", [])] == ["truncated-fs"]]
     assert len(cut) == 1 and "LVM physical volume" in cut[0]["detail"], doc["skipped"]
     assert {f["path"].rsplit(" » ", 1)[1] for f in doc["files"] if " » lvm1 (" in f["path"]} == set(files)
+
+
+def test_metadata_text_wrapped_round_the_ring_buffer_is_read() -> None:
+    """lvm2 writes each new text after the last one in the metadata area's ring buffer and, at its end, goes on
+    at its start (just past the 512-byte area header): after a few hundred changes to a group the newest text
+    is split in two (lvm2's _read_metadata_location: "wrap"). Before: such a text was not read here (None), so a
+    group only leakscan's reader opens (two metadata copies, a striped volume on one physical volume) was not
+    read at all. Now the two parts are joined, checked against the text's checksum as lvm2 does."""
+    from scanner.sources.image_lvm import lvm_crc, metadata_text
+
+    text = b'vg {\nid = "x"\nseqno = 300\n}\n'
+    area_size = 4096
+    split = 10
+    offset = area_size - split
+    header = bytearray(512)
+    header[4:40] = b" LVM2 x[5A%r0N*>" + struct.pack("<IQQ", 1, 4096, area_size)
+    header[40:60] = struct.pack("<QQI", offset, len(text), lvm_crc(text))
+    header[:4] = struct.pack("<I", lvm_crc(bytes(header[4:])))
+    area = bytearray(area_size)
+    area[:512] = header
+    area[offset:] = text[:split]
+    area[512:512 + len(text) - split] = text[split:]
+    data = bytes(area)
+    assert metadata_text(lambda o, n: data[o:o + n], 0, area_size) == text.decode()
+    wrong = bytearray(data)
+    wrong[515] ^= 1  # the wrapped part changed: its checksum no longer holds
+    assert metadata_text(lambda o, n: bytes(wrong)[o:o + n], 0, area_size) is None
