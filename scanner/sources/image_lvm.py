@@ -96,9 +96,10 @@ def metadata_text(read: Callable[[int, int], bytes], mda_offset: int, mda_size: 
     if struct.unpack_from("<I", header, 0)[0] != lvm_crc(header[4:SECTOR]):
         return None
     off, size, checksum = struct.unpack_from("<QQI", header, 40)
-    if not off or not size or off + size > mda_size or size > 1 << 20:  # lvm writes a few KiB; the area is 1 MiB
-        return None  # none, or wrapped round the ring buffer: not read here
-    raw = read(mda_offset + off, size)
+    if not off or not size or off >= mda_size or size > min(1 << 20, mda_size - SECTOR):  # lvm writes a few KiB
+        return None
+    wrap = max(0, off + size - mda_size)  # past the ring buffer's end it goes on just after this header (lvm2)
+    raw = read(mda_offset + off, size - wrap) + (read(mda_offset + SECTOR, wrap) if wrap else b"")
     if len(raw) != size or lvm_crc(raw) != checksum:
         return None
     return raw.rstrip(b"\0").decode("utf-8", "replace")
