@@ -61,6 +61,10 @@ class Detail(Code):
     NOT_A_DISK_IMAGE = "not-a-disk-image", ("named like a disk image but not recognised as one (no partition table or "
                                             "file system leakscan can read): its volumes were not walked; only the file "
                                             "itself was checked")
+    UDIF_TRAILER_MISSING = "udif-trailer-missing", ("macOS disk image (.dmg) whose trailer is missing (its last 512 "
+                                                    "bytes, the koly block, hold the only map of its compressed "
+                                                    "chunks): cut short or damaged? its volumes are not examined; "
+                                                    "scan a whole copy")
     # -- folders that could not be listed (scanner.completeness and system_folders: FOLDER_NOT_LISTED, by code)
     DIRECTORY = "directory", "directory: {library:lib}"
     DIRECTORY_LISTING = "directory-listing", "directory listing: {library:lib}"

@@ -366,10 +366,11 @@ class Unavailable(Exception):
     """The sandbox cannot run a tool the builder needs (e.g. no loop devices for LVM)."""
 
 
-def lvm2_group(path: Path, lvs: str, size_mib: int = 16) -> int:
+def lvm2_group(path: Path, lvs: str, size_mib: int = 16, copies: int = 1) -> int:
     """PATH (SIZE_MIB, the whole file one physical volume) made a real LVM2 physical volume (pvcreate/vgcreate
-    on a loop device, 1 MiB extents) whose group holds the logical volumes LVS (a logical_volumes section's
-    body), written by lvm2's vgcfgrestore; returns pe_start in bytes. Without device-mapper no volume can be
+    on a loop device, 1 MiB extents, COPIES metadata areas: 2 puts one at its end too) whose group holds the
+    logical volumes LVS (a logical_volumes section's body), written by lvm2's vgcfgrestore; returns pe_start in
+    bytes. Without device-mapper no volume can be
     created or activated, so the metadata is restored and the volumes' bytes are the caller's to write."""
     import uuid
 
@@ -383,7 +384,7 @@ def lvm2_group(path: Path, lvs: str, size_mib: int = 16) -> int:
         raise Unavailable(f"no loop device: {e}") from e
     meta = path.parent / (path.name + ".vg")
     try:
-        run("pvcreate", "-q", loop)
+        run("pvcreate", "-q", "--pvmetadatacopies", str(copies), loop)
         run("vgcreate", "-q", "-s", "1m", vg, loop)
         run("vgcfgbackup", "-q", "-f", str(meta), vg)
         text = meta.read_text()

@@ -292,7 +292,8 @@ def test_udif_dmg_with_adc_bzip2_lzfse_and_lzma_chunks_equals_the_zlib_one_throu
     """UDIF images written by hdiutil with each of its other chunk compressions (keramics' test data; dfvfs'
     libmodi here reads none of these four: "missing support for LZMA compression"): the HFS+ volume inside lists
     what dfvfs' own back-end lists for the same volume written with zlib chunks, every file's bytes alike; a copy
-    cut in half is listed `unsupported` (not-a-disk-image), never nothing."""
+    cut in half is listed (`corrupt` udif-trailer-missing; ADC, whose first chunk has no signature, `unsupported`
+    not-a-disk-image), never nothing."""
     dmg = _unpack(tmp_path, f"keramics__hfsplus_{method}.dmg", "keramics__hfsplus_zlib.dmg")
     zlib = tmp_path / "hfsplus_zlib.dmg"
     layers, skipped, details, _ = _ours(dmg)
@@ -315,4 +316,29 @@ def test_udif_dmg_with_adc_bzip2_lzfse_and_lzma_chunks_equals_the_zlib_one_throu
         tmp_path / "out" / "findings.json").exists() else {}
     # its trailer (koly: the block map, the only index of the chunks) is gone: listed, named, never nothing
     # (a bzip2 or LZMA first chunk is also tried as a compressed file: its own rows beside)
-    assert (str(cut / dmg.name), "unsupported") in [(s["path"], s["reason"]) for s in doc["skipped"]], doc["skipped"]
+    listed = [(s["path"].removesuffix(" » "), s["reason"]) for s in doc["skipped"]]
+    assert (str(cut / dmg.name), "unsupported" if method == "adc" else "corrupt") in listed, doc["skipped"]
+
+
+@pytest.mark.parametrize("method", ["zlib", "bzip2", "lzfse", "lzma"])
+def test_a_udif_dmg_cut_short_is_a_damaged_image_not_a_complete_scan(tmp_path: Path, method: str) -> None:
+    """A .dmg cut in half (its trailer gone: koly, the only map of its chunks), keramics' images. Before: given
+    as the SOURCE, it was taken for a plain file, listed `unsupported` not-a-disk-image, and the scan said
+    complete (exit 0), where a cut QCOW2 or VMDK given so is a source error (exit 2, incomplete). Now it is a
+    damaged disk image in both places: as the source, exit 2 and incomplete; met in a folder, listed `corrupt`
+    with the code udif-trailer-missing (as any image that does not open there, the folder scan stays complete)."""
+    dmg = _unpack(tmp_path, f"keramics__hfsplus_{method}.dmg")
+    cut = tmp_path / "cut"
+    cut.mkdir()
+    (cut / dmg.name).write_bytes(dmg.read_bytes()[:dmg.stat().st_size // 2])
+    for source, rc_wanted in ((cut / dmg.name, 2), (cut, 0)):
+        out = tmp_path / f"out-{source.name}"
+        proc = run_leakscan("scan", str(source), "--name", "testfile1", "--out", str(out), "--quiet")
+        assert "Traceback" not in proc.stderr
+        doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+        assert proc.returncode == rc_wanted, (proc.stderr, doc["skipped"])
+        assert doc["scan"]["complete"] is (source == cut)
+        # (a bzip2 or LZMA first chunk is also tried as a compressed file: its own rows beside)
+        rows = [s for s in doc["skipped"] if s["path"].startswith(str(cut / dmg.name))
+                and [c["code"] for c in s.get("detail_codes", [])] == ["udif-trailer-missing"]]
+        assert [s["reason"] for s in rows] == ["corrupt"], doc["skipped"]

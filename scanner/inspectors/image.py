@@ -20,6 +20,7 @@ from ..details import Detail, say
 from ..errors import ReadError, SourceError
 from ..models import Entry, Location, Skipped
 from ..sources.image_sniff import (
+    cut_udif,
     encrypted_dmg,
     encrypted_dmg_detail,
     first_segment,
@@ -63,6 +64,14 @@ def _memfd_path(fd: int) -> str:
 
 def image_depth(entry: Entry) -> int:
     return sum(1 for h in entry.location.containers if h.kind == "image")
+
+
+def _cut_udif(path: str) -> bool:
+    try:
+        head, tail, _ = read_ends(path)
+    except OSError:
+        return False
+    return cut_udif(head, tail)
 
 
 def _suffix(name: str) -> str:
@@ -178,8 +187,11 @@ class ImageInspector:
                                                                    first=os.path.basename(first)))
         kind = image_kind(path)
         if kind is None:
+            cut = _suffix(entry.name) == ".dmg" and _cut_udif(path)
             if fd is not None:
                 os.close(fd)
+            if cut:  # a .dmg whose trailer is gone: damaged, not "not an image"
+                return Inspection(status=Status.CORRUPT, detail=say(Detail.UDIF_TRAILER_MISSING))
             if _suffix(entry.name) in IMAGE_SUFFIXES:
                 return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.NOT_A_DISK_IMAGE))
             return Inspection()  # not an image after all (the quick check only said maybe)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..backends import load
 from ..errors import UsageError
 from .base import Source
-from .image_sniff import first_segment, looks_like_image
+from .image_sniff import cut_udif, first_segment, looks_like_image, read_ends
 from .local import LocalSource
 from .single import SingleFileSource
 
@@ -54,7 +54,7 @@ def open_source(text: str, **options: Any) -> Source:
             missing = "" if os.path.isfile(first) else " (not found beside it)"
             raise UsageError(f"{text}: a later segment of an image set; give its first segment {first}{missing}, "
                              "which reads every segment")
-        if looks_like_image(text):  # by content, without the image back-ends
+        if looks_like_image(text) or _cut_dmg(text):  # by content, without the image back-ends
             load("pytsk3")
             load("dfvfs")
             from .image import ImageSource  # lazy: pytsk3 and dfvfs load only when an image is scanned
@@ -66,3 +66,15 @@ def open_source(text: str, **options: Any) -> Source:
     if os.path.lexists(text):
         raise UsageError(f"{text}: not a directory, disk image or smb:// URL")
     raise UsageError(f"{text}: no such file or directory")
+
+
+def _cut_dmg(path: str) -> bool:
+    """A file named .dmg whose trailer is gone (image_sniff.cut_udif): a damaged disk image, refused as a source
+    (ImageSource), never taken for a plain file that leaves the scan complete."""
+    if not path.casefold().endswith(".dmg"):
+        return False
+    try:
+        head, tail, _ = read_ends(path)
+    except OSError:
+        return False
+    return cut_udif(head, tail)

@@ -190,6 +190,7 @@ class ImageSource:
         self._step("recognising the image format", "dfvfs")
         if not os.path.isdir(self.text):
             self._refuse_encrypted_dmg()
+            self._refuse_cut_udif()
         storage = self._storage = self._storage_spec()
         self._files = self._media_files()
         self._refuse_linked_files()
@@ -326,7 +327,7 @@ class ImageSource:
         if self._img is None:
             return []
         if not any(str(la.facts.get("volume_system", "")).startswith(tables) for la in self._layers):
-            return self._fs_cut_short()
+            return self._fs_cut_short() or self._pv_cut_short()
         try:
             end, size = table_end(self._img.read), self._img.get_size()
         except (OSError, RuntimeError):
@@ -362,6 +363,33 @@ class ImageSource:
         if claim is None or claim[1] <= size:
             return []
         return self._fs_truncated([la for la in self._layers if la.offset in (0, None)], claim[0], claim[1], size)
+
+    def _pv_cut_short(self) -> list[Skipped]:
+        """An LVM physical volume with no partition table around it whose extents (pe_start + pe_count extents, as
+        its own metadata says) run past the image's end: the logical volumes there are walked for what is left
+        (by libvslvm, or here) without a word, so the part cut off is said once for the image, as for a bare
+        file system (truncated-fs). A partitioned disk is _cut_short's table check."""
+        from .image_lvm import SECTOR, newest_metadata_text, parse, pv_label
+
+        if not any(la.facts.get("volume_system") == "LVM" for la in self._layers):
+            return []
+        try:
+            size = self._img.get_size()
+            label = pv_label(bytes(self._img.read(0, min(2048, size))))
+            text = newest_metadata_text(lambda o, n: bytes(self._img.read(o, max(0, min(n, size - o)))),
+                                        label[1]) if label else None
+            if label is None or text is None:
+                return []
+            group = next(v for v in parse(text).values() if isinstance(v, dict))
+            pv = next(v for v in group["physical_volumes"].values()
+                      if isinstance(v, dict) and str(v.get("id", "")).replace("-", "") == label[0])
+            described = (int(pv["pe_start"]) + int(pv["pe_count"]) * int(group["extent_size"])) * SECTOR
+        except (OSError, RuntimeError, StopIteration, KeyError, ValueError, TypeError, AttributeError,
+                IndexError, RecursionError):
+            return []  # damaged metadata: the volume rows say what did not read
+        if described <= size:
+            return []
+        return self._fs_truncated([], "LVM physical volume", described, size)
 
     def _fs_truncated(self, layers: list[Layer], what: str, described: int, held: int) -> list[Skipped]:
         for layer in layers:
@@ -736,6 +764,26 @@ class ImageSource:
         detail = encrypted_dmg_detail(version)
         error = SourceError(detail)
         error.skipped = [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.ENCRYPTED,
+                                 detail)]
+        raise error
+
+    def _refuse_cut_udif(self) -> None:
+        """A .dmg whose trailer is gone (image_sniff.cut_udif): nothing maps its chunks, so it is refused as
+        damaged (`corrupt`, udif-trailer-missing) instead of being read as a raw disk holding nothing."""
+        from .image_sniff import cut_udif, quick_kind, read_ends
+
+        if not self.text.casefold().endswith(".dmg"):
+            return
+        try:
+            head, tail, _ = read_ends(self.text)
+        except OSError:
+            return
+        if quick_kind(head, tail) is not None or not cut_udif(head, tail):
+            return
+        self._format = "macOS disk image (UDIF), cut short"
+        detail = say(Detail.UDIF_TRAILER_MISSING)
+        error = SourceError(detail)
+        error.skipped = [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
                                  detail)]
         raise error
 

@@ -307,7 +307,7 @@ class LayerFinder:
 
     def _lvm_metadata(self, stream: Any) -> tuple[Any, str | None]:
         """(label, newest volume-group text) of the LVM physical volume STREAM, or (None, None)."""
-        from .image_lvm import metadata_text, pv_label
+        from .image_lvm import newest_metadata_text, pv_label
 
         fobj = self._resolver.Resolver.OpenFileObject(stream)
 
@@ -316,7 +316,7 @@ class LayerFinder:
             return bytes(fobj.read(size))
 
         label = pv_label(read(0, 2048))
-        return (label, metadata_text(read, label[1], label[2])) if label else (None, None)
+        return (label, newest_metadata_text(read, label[1])) if label else (None, None)
 
     def _lvm_kinds(self, stream: Any) -> dict[int, str]:
         """image_lvm.volume_kinds of the group on STREAM ({} when its metadata does not read)."""

@@ -57,8 +57,9 @@ class LogicalVolume:
     refused_status: Status | None = None  # CORRUPT (lvm2 refuses to read such metadata) or UNSUPPORTED (it never writes it)
 
 
-def pv_label(head: bytes) -> tuple[str, int, int] | None:
-    """(PV UUID without dashes, metadata area offset, size) from the first 2048 bytes of a physical volume."""
+def pv_label(head: bytes) -> tuple[str, list[tuple[int, int]]] | None:
+    """(PV UUID without dashes, [(metadata area offset, size) ...]) from the first 2048 bytes of a physical
+    volume: one area, or two (``pvcreate --pvmetadatacopies 2``: one at its start, one at its end)."""
     for sector in range(4):
         label = head[sector * SECTOR:(sector + 1) * SECTOR]
         if len(label) < SECTOR or label[:8] != b"LABELONE" or label[24:32] != b"LVM2 001":
@@ -78,7 +79,7 @@ def pv_label(head: bytes) -> tuple[str, int, int] | None:
                 lists[which].append((off, size))
         if not lists[1]:
             return None
-        return uuid, lists[1][0][0], lists[1][0][1]
+        return uuid, lists[1]
     return None
 
 
@@ -97,12 +98,29 @@ def metadata_text(read: Callable[[int, int], bytes], mda_offset: int, mda_size: 
     if struct.unpack_from("<I", header, 0)[0] != lvm_crc(header[4:SECTOR]):
         return None
     off, size, checksum = struct.unpack_from("<QQI", header, 40)
-    if not off or not size or off + size > mda_size or size > 1 << 20:  # lvm writes a few KiB; the area is 1 MiB
-        return None  # none, or wrapped round the ring buffer: not read here
-    raw = read(mda_offset + off, size)
+    if not off or not size or off >= mda_size or size > min(1 << 20, mda_size - SECTOR):  # lvm writes a few KiB
+        return None
+    wrap = max(0, off + size - mda_size)  # past the ring buffer's end it goes on just after this header (lvm2)
+    raw = read(mda_offset + off, size - wrap) + (read(mda_offset + SECTOR, wrap) if wrap else b"")
     if len(raw) != size or lvm_crc(raw) != checksum:
         return None
     return raw.rstrip(b"\0").decode("utf-8", "replace")
+
+
+def newest_metadata_text(read: Callable[[int, int], bytes], areas: list[tuple[int, int]]) -> str | None:
+    """The newest volume-group text among the metadata AREAS of a physical volume ((offset, size) each; READ as in
+    metadata_text): lvm2 reads every copy and takes the valid one of the highest seqno, so a damaged first copy,
+    or one whose last write never reached it, is not the one read. None when no copy reads."""
+    best: tuple[int, str] | None = None
+    for offset, size in areas:
+        text = metadata_text(read, offset, size)
+        if text is None:
+            continue
+        found = re.search(r"\bseqno\s*=\s*(\d+)", text)
+        seqno = int(found.group(1)) if found else -1
+        if best is None or seqno > best[0]:
+            best = (seqno, text)
+    return best[1] if best else None
 
 
 def parse(text: str) -> dict[str, Any]:
