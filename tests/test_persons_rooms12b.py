@@ -19,7 +19,7 @@ TWINS = [
     # a room of five digits or more: a name ending in digits glued to the room (メゾン2000201号室: 2000|201 or
     # 20002|01) is unprovable, but 201 and 202 typed alike are two rooms (Session 12 read neither: one person)
     ("メゾン2000201号室", "メゾン2000202号室", 2),
-    ("コーポ山田 10203", "コーポ山田 10204", 2),
+    ("コーポ山田 10203号室", "コーポ山田 10204号室", 2),
     # one person typed glued and spaced: kept apart and listed (other_room), as before Session 12
     ("メゾン2000201号室", "メゾン2000 201号室", 2),
 ]
@@ -31,7 +31,7 @@ def test_room_twins_whose_room_is_written_stay_two_persons(a, b, persons):
 
 
 @pytest.mark.parametrize(("building", "path"), [
-    ("メゾン2000201号室", "2000201"), ("コーポ山田 10203", "10203"),
+    ("メゾン2000201号室", "2000201"), ("コーポ山田 10203号室", "10203"),
 ])
 def test_room_path_of_rooms_that_were_lost(building, path):
     assert room_path(building) == path

@@ -621,7 +621,7 @@ def _room(building: str) -> tuple[str, str, int]:
     written = list(_ROOM_WRITTEN.finditer(text))
     if written:  # a number written as the room (205号室) is the room, whatever note or number follows it
         number = _number(written[-1].group(1))
-        return (number, raw, written[-1].start(1)) if _is_room(number) else ("", raw, 0)
+        return (number, raw, written[-1].start(1)) if number else ("", raw, 0)
     numbers = list(_ROOM_NUMBER.finditer(text))
     for k in range(len(numbers) - 1, -1, -1):
         m = numbers[k]
@@ -631,15 +631,8 @@ def _room(building: str) -> tuple[str, str, int]:
         # a room: three digits or more, or apart from the building's name (-2, #2, "2", 2号室); ハイツ21 is a name
         if len(run) >= 3 or start == 0 or text[start - 1] in _ROOM_BEFORE or text[end:end + 1] in ("号", "室"):
             number = _number(run)
-            return (number, raw, start) if _is_room(number) else ("", raw, 0)
+            return (number, raw, start) if number else ("", raw, 0)
     return "", raw, 0
-
-
-def _is_room(number: str) -> bool:
-    """A room number has one to four digits (1203 is room 03 of the 12th floor): five or more are a building's
-    name glued to its room (メゾン2000201号室: 2000|201 or 20002|01, no reader can tell), so no room is read and the
-    copy joins the only room its name holds at that address, as a copy typed without the room does."""
-    return 0 < len(number) <= 4
 
 
 def _number(run: str) -> str:
@@ -684,8 +677,9 @@ def _before_building(text: str) -> str:
 # The keying these rules make: raised whenever a change gives a row another key or room path (Session 12: building
 # numbers as wings, 3-12-5 5号棟 = 3-12 wing 5). Written in findings.json (persons.keying); merge combines persons
 # only of one keying, since fingerprints made by two keyings do not compare (the tool's version never changed with
-# the rules: a Session 11 and a Session 12 scan of the same rows merged gave one record two persons)
-KEYING = 12
+# the rules: a Session 11 and a Session 12 scan of the same rows merged gave one record two persons). 13 (review12b):
+# a room of five digits or more is a room again (メゾン2000201号室: read as no room, room twins were one person)
+KEYING = 13
 
 Step = Callable[[str], str] | None
 
