@@ -22,6 +22,14 @@ TWINS = [
     ("コーポ山田 10203号室", "コーポ山田 10204号室", 2),
     # one person typed glued and spaced: kept apart and listed (other_room), as before Session 12
     ("メゾン2000201号室", "メゾン2000 201号室", 2),
+    # 第 + a kanji numeral glued to the room: 第五301 was blanked whole as the building's number (no room)
+    ("ライオンズマンション第五301号室", "ライオンズマンション第五302号室", 2),
+    ("ライオンズマンション第五301号室", "ライオンズマンション第5 301号室", 1),
+    # a room in brackets was dropped with the remark ((山田様方), （2024.4.1入居）)
+    ("メゾン2000(305号室)", "メゾン2000(306号室)", 2),
+    ("コーポ山田（101）", "コーポ山田（102）", 2),
+    ("メゾン2000(305号室)", "メゾン2000 305号室", 1),
+    ("コーポ山田101号室（山田様方）", "コーポ山田102号室（2024.4.1入居）", 2),
 ]
 
 
@@ -32,6 +40,8 @@ def test_room_twins_whose_room_is_written_stay_two_persons(a, b, persons):
 
 @pytest.mark.parametrize(("building", "path"), [
     ("メゾン2000201号室", "2000201"), ("コーポ山田 10203号室", "10203"),
+    ("ライオンズマンション第五301号室", "301\x1f5"), ("メゾン2000(305号室)", "305\x1f2000"), ("コーポ山田(101)", "101"),
+    ("コーポ山田（101号）", "101"), ("コーポ山田(3人)", ""), ("コーポ山田(2024.4.1入居)", ""),
 ])
 def test_room_path_of_rooms_that_were_lost(building, path):
     assert room_path(building) == path
