@@ -577,11 +577,11 @@ _WING = re.compile(f"(?<![A-Za-z])([A-Za-z]|[IVX]{{2,4}})\\s*(?:号棟|番館|�
 _WING_LETTER = re.compile(r"(?:(?<![A-Za-z\d])|(?<=\d)(?![Ff]))(VIII|VII|VI|IV|IX|III|II|[A-Za-z])[-\s]?$")
 _WING_ROOM = re.compile(r"\d{3,4}(?!\d)")
 # a building's own number, when no wing is named: 第2コーポ (第二 = 第2), or digits ending the building's name right
-# before the room (コーポ山田1-101, メゾン2000 305号室, ハイツ21 #101), or before its floor (メゾン2000 3F301). Like a
-# wing it tells namesakes in 第2 and 第3 (or in 1-101 and 2-101) apart, and a copy typed without it joins the only
-# building holding that room (the room may stand in brackets: メゾン2000(305号室))
+# before the room (コーポ山田1-101, メゾン2000 305号室, ハイツ21 #101, ハイツ21、101), or before its floor (メゾン2000
+# 3F301). Like a wing it tells namesakes in 第2 and 第3 (or in 1-101 and 2-101) apart, and a copy typed without it
+# joins the only building holding that room (the room may stand in brackets: メゾン2000(305号室))
 _BUILDING_NO = re.compile(f"第(\\d+|[{_KN}]+)|(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fff])(\\d+)(?!\\d)"
-                          "(?=[-\\s#]*(?:\\d+(?:[Ff]|階)[-\\s#]*)?[(（]?$)")
+                          "(?=[-\\s#、,:]*(?:\\d+(?:[Ff]|階)[-\\s#、,:]*)?[(（]?$)")
 
 
 def room_token(building: str) -> str:
