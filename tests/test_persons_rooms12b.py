@@ -62,3 +62,23 @@ def test_room_twins_through_the_cli(tmp_path):
         expected += n
     _roster(tmp_path / "s" / "名簿.csv", planted)
     assert _scan(tmp_path, "o", ["s"], _key())["persons"]["unique"] == 12 + expected
+
+
+def test_a_merge_refused_for_another_keying_says_so(tmp_path):
+    """Two cases of one leakscan version (0.1.0) keyed by two versions of the rules: the note named only the version
+    and the rule files, which are the same, and said "rescan with one version"; it names persons.keying and which
+    keyings the inputs had."""
+    from types import SimpleNamespace
+
+    from scanner.merge import _merge_persons
+    from scanner.persons.normalise import KEYING, RULES
+
+    def doc(keying: int | None) -> SimpleNamespace:
+        persons = {"rules": [r for r, *_ in RULES], "records": 1, "fingerprints": ["a" * 64], "files": [{"id": 1}]}
+        if keying is not None:
+            persons["keying"] = keying
+        return SimpleNamespace(tool={"version": "0.1.0", "rule_files": {}}, persons=persons)
+
+    key = bytes(32)
+    mixed, note = _merge_persons([doc(None), doc(KEYING)], [key, key], [{}, {}])
+    assert mixed is None and "persons.keying" in note and f"{KEYING}" in note and "none" in note
