@@ -10,12 +10,13 @@ last test asserts them all at once through the CLI.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from test_persons_rooms11 import BASE, NAME, _key, _roster, _scan
 
 from scanner.evidence import resolve_persons
-from scanner.persons.normalise import record_key_and_room, room_keys, room_path
+from scanner.persons.normalise import RULES, record_key_and_room, room_keys, room_path
 
 
 def _persons(addresses: list[str], name: str = NAME) -> int:
@@ -125,25 +126,26 @@ def test_the_overlap_of_two_files_outside_the_leak_set_is_one_count_of_both(tmp_
     assert m[at["名簿.csv"]][at["宛名.csv"]] == fillers
 
 
+def keyed_doc(keying: int | None) -> SimpleNamespace:
+    """A findings document of one record whose persons were keyed by rules of ``keying`` (None: written before)."""
+    persons = {"rules": [r for r, *_ in RULES], "records": 1, "fingerprints": ["a" * 64], "files": [{"id": 1}]}
+    if keying is not None:
+        persons["keying"] = keying
+    return SimpleNamespace(tool={"version": "0.1.0", "rule_files": {}}, persons=persons)
+
+
 def test_a_merge_of_cases_keyed_by_other_versions_of_the_rules_is_not_combined(tmp_path):
     """A Session 11 case keys `3-12-5 5号棟203` as block 3-12-5 and `メゾン2000 305号室` as room 305 without wing;
     this version as 3-12 / wing 5 and wing 2000. Merged, one record had two persons (10 records, 11 persons,
     review_total -1: the merged findings.json refused by its own verify): the tool version (0.1.0) never changed
     with the rules. A scan now states the keying of its persons and merge combines only one keying."""
-    from types import SimpleNamespace
-
     from scanner.merge import _merge_persons
-    from scanner.persons.normalise import KEYING, RULES
+    from scanner.persons.normalise import KEYING
 
     _roster(tmp_path / "s" / "名簿.csv", [(NAME, f"{BASE} メゾン2000 305号室")])
     assert _scan(tmp_path, "o", ["s"], _key())["persons"]["keying"] == KEYING
 
-    def doc(keying: int | None) -> SimpleNamespace:
-        persons = {"rules": [r for r, *_ in RULES], "records": 1, "fingerprints": ["a" * 64], "files": [{"id": 1}]}
-        if keying is not None:
-            persons["keying"] = keying
-        return SimpleNamespace(tool={"version": "0.1.0", "rule_files": {}}, persons=persons)
-
+    doc = keyed_doc
     key = bytes(32)
     same, note = _merge_persons([doc(KEYING), doc(KEYING)], [key, key], [{}, {}])
     assert same is not None and same["keying"] == KEYING and note.startswith("combined")

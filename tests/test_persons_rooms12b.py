@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from test_persons_rooms11 import BASE, _key, _roster, _scan
-from test_persons_rooms12 import _persons
+from test_persons_rooms12 import _persons, keyed_doc
 
 from scanner.persons.normalise import room_path
 
@@ -68,17 +68,9 @@ def test_a_merge_refused_for_another_keying_says_so(tmp_path):
     """Two cases of one leakscan version (0.1.0) keyed by two versions of the rules: the note named only the version
     and the rule files, which are the same, and said "rescan with one version"; it names persons.keying and which
     keyings the inputs had."""
-    from types import SimpleNamespace
-
     from scanner.merge import _merge_persons
-    from scanner.persons.normalise import KEYING, RULES
-
-    def doc(keying: int | None) -> SimpleNamespace:
-        persons = {"rules": [r for r, *_ in RULES], "records": 1, "fingerprints": ["a" * 64], "files": [{"id": 1}]}
-        if keying is not None:
-            persons["keying"] = keying
-        return SimpleNamespace(tool={"version": "0.1.0", "rule_files": {}}, persons=persons)
+    from scanner.persons.normalise import KEYING
 
     key = bytes(32)
-    mixed, note = _merge_persons([doc(None), doc(KEYING)], [key, key], [{}, {}])
+    mixed, note = _merge_persons([keyed_doc(None), keyed_doc(KEYING)], [key, key], [{}, {}])
     assert mixed is None and "persons.keying" in note and f"{KEYING}" in note and "none" in note
