@@ -74,3 +74,15 @@ def test_a_merge_refused_for_another_keying_says_so(tmp_path):
     key = bytes(32)
     mixed, note = _merge_persons([keyed_doc(None), keyed_doc(KEYING)], [key, key], [{}, {}])
     assert mixed is None and "persons.keying" in note and f"{KEYING}" in note and "none" in note
+
+
+@pytest.mark.parametrize("keying", [[12], {"v": 12}, "12", 12.5, True])
+def test_a_hand_edited_keying_is_not_combined_and_never_an_internal_error(keying):
+    """A findings.json edited by hand (its manifest rebuilt) with persons.keying a list or an object: merge stopped on
+    "internal error: TypeError" (the rules tuple was hashed); such an input is another keying, not combined."""
+    from scanner.merge import _merge_persons
+    from scanner.persons.normalise import KEYING
+
+    key = bytes(32)
+    mixed, note = _merge_persons([keyed_doc(keying), keyed_doc(KEYING)], [key, key], [{}, {}])
+    assert mixed is None and note.startswith("not combined") and "other" in note
