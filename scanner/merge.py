@@ -592,13 +592,15 @@ def _keyings(with_persons: list[tuple[dict[str, Any], bytes | None, dict[int, in
     return "/".join(sorted({said(p.get("keying")) for p, _k, _m in with_persons}))
 
 
-def _person_rules(doc: FindingsDoc) -> tuple:
-    """What a person's key depends on besides the case key: the tool version, the rules and their data."""
+def _person_rules(doc: FindingsDoc) -> str:
+    """What a person's key depends on besides the case key: the tool version, the rules and their data, as one
+    canonical JSON text (a hand-edited findings.json may hold lists or objects there: compared, never hashed)."""
     tool = doc.tool
-    files = tool.get("rule_files") or {}
+    files = tool.get("rule_files")
+    files = files if isinstance(files, dict) else {}
     persons = doc.persons or {}
-    return (tool.get("version"), tuple(persons.get("rules") or ()), persons.get("keying"),
-            tuple(files.get(name) for name in PERSON_RULE_FILES))
+    return json.dumps([tool.get("version"), persons.get("rules") or [], persons.get("keying"),
+                       [files.get(name) for name in PERSON_RULE_FILES]], sort_keys=True, default=repr)
 
 
 def copy_case_key(outs: list[Path], dest: Path) -> None:
