@@ -437,9 +437,9 @@ def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
         return None, ("not combined: the inputs used different case keys (case.key); copy one case.key into "
                       "every --out before scanning to count persons across scans. Per-scan counts: see inputs.")
     if len({_person_rules(d) for d in docs if d.persons}) != 1:
-        return None, ("not combined: the inputs keyed persons with different rules (leakscan version, "
-                      "person_variants.toml, towns.tsv), so their fingerprints do not compare; rescan with one "
-                      "version. Per-scan counts: see inputs.")
+        return None, ("not combined: the inputs keyed persons with different rules (leakscan version, persons.keying "
+                      f"{_keyings(with_persons)}, person_variants.toml, towns.tsv), so their fingerprints do not "
+                      "compare; rescan with one version. Per-scan counts: see inputs.")
     files, records, nameless = _person_files([(p, ids) for p, _k, ids in with_persons])
     union: set[str] = set()
     for p, _k, _m in with_persons:
@@ -584,13 +584,23 @@ def _pairs(inputs: list[tuple[list[dict[str, Any]], dict[int, int]]], files: boo
 PERSON_RULE_FILES = ("person_variants.toml", "towns.tsv", "municipalities.toml")
 
 
-def _person_rules(doc: FindingsDoc) -> tuple:
-    """What a person's key depends on besides the case key: the tool version, the rules and their data."""
+def _keyings(with_persons: list[tuple[dict[str, Any], bytes | None, dict[int, int]]]) -> str:
+    """The inputs' persons.keying, as said in merge's note: a number, "none" (written before Session 12), or "other"
+    (anything else a hand-edited findings.json holds is never echoed)."""
+    def said(k: object) -> str:
+        return "none" if k is None else str(k) if type(k) is int else "other"
+    return "/".join(sorted({said(p.get("keying")) for p, _k, _m in with_persons}))
+
+
+def _person_rules(doc: FindingsDoc) -> str:
+    """What a person's key depends on besides the case key: the tool version, the rules and their data, as one
+    canonical JSON text (a hand-edited findings.json may hold lists or objects there: compared, never hashed)."""
     tool = doc.tool
-    files = tool.get("rule_files") or {}
+    files = tool.get("rule_files")
+    files = files if isinstance(files, dict) else {}
     persons = doc.persons or {}
-    return (tool.get("version"), tuple(persons.get("rules") or ()), persons.get("keying"),
-            tuple(files.get(name) for name in PERSON_RULE_FILES))
+    return json.dumps([tool.get("version"), persons.get("rules") or [], persons.get("keying"),
+                       [files.get(name) for name in PERSON_RULE_FILES]], sort_keys=True, default=repr)
 
 
 def copy_case_key(outs: list[Path], dest: Path) -> None:

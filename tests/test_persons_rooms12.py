@@ -2,7 +2,7 @@
 
 A building's own number (第2コーポ, コーポ山田1-101, メゾン2000 305号室) tells two namesakes at one block apart like a
 wing does; a 号棟 typed again after the block's 号 (1-2-3 3号棟203) is the 号 itself; a room of five digits or more
-(メゾン2000201号室: a name ending in digits glued to the room) is no room, so the copy joins the only room held. The
+(メゾン2000201号室: a name ending in digits glued to the room) is room 2000201 (review12b). The
 per-pair cases count as the scanner does (normalise.record_key_and_room, room_keys, evidence.resolve_persons); the
 last test asserts them all at once through the CLI.
 """
@@ -10,12 +10,13 @@ last test asserts them all at once through the CLI.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from test_persons_rooms11 import BASE, NAME, _key, _roster, _scan
 
 from scanner.evidence import resolve_persons
-from scanner.persons.normalise import record_key_and_room, room_keys, room_path
+from scanner.persons.normalise import RULES, record_key_and_room, room_keys, room_path
 
 
 def _persons(addresses: list[str], name: str = NAME) -> int:
@@ -40,8 +41,9 @@ PAIRS = [
     ("メゾン2000 305号室", "メゾン2000-305", 1),
     ("メゾン2000 305号室", "305号室", 1),
     ("メゾン2000", "メゾン2000 305号室", 1),
-    # a name ending in digits glued to the room: no room to read, the copy joins the only room
-    ("メゾン2000201号室", "メゾン2000 201号室", 1),
+    # a name ending in digits glued to the room (2000|201 or 20002|01?): room 2000201, kept apart and listed
+    # (review12b: read as no room, room twins 2000201 and 2000202 were one person)
+    ("メゾン2000201号室", "メゾン2000 201号室", 2),
     # Roman numeral and a letter before the room with a dash or a space
     ("サンハイツⅡ-101", "サンハイツⅠ-101", 2),
     ("サンハイツⅡ-101", "サンハイツⅡ棟101号室", 1),
@@ -77,7 +79,7 @@ def test_a_go_typed_again_as_the_wing_is_one_address(a, b, persons):
 @pytest.mark.parametrize(("building", "path"), [
     ("A 101", "101\x1fA"), ("コーポ山田B　205", "205\x1fB"), ("サンハイツII-101", "101\x1f2"),
     ("第2コーポ山田101", "101\x1f2"), ("第二コーポ山田 101号室", "101\x1f2"), ("コーポ山田1-101", "101\x1f1"),
-    ("メゾン2000 305号室", "305\x1f2000"), ("メゾン2000-305", "305\x1f2000"), ("メゾン2000201号室", ""),
+    ("メゾン2000 305号室", "305\x1f2000"), ("メゾン2000-305", "305\x1f2000"), ("メゾン2000201号室", "2000201"),
     ("第2コーポ山田A棟101", "101\x1fA"), ("メゾン2000 A-201", "201\x1fA"),
     # a floor between the building's number and the room (メゾン2000 3F301 = メゾン2000 301号室)
     ("メゾン2000 3F301", "301\x1f2000"), ("メゾン2000 3階301号室", "301\x1f2000"), ("ハイツ21 2F-201", "201\x1f21"),
@@ -124,25 +126,26 @@ def test_the_overlap_of_two_files_outside_the_leak_set_is_one_count_of_both(tmp_
     assert m[at["名簿.csv"]][at["宛名.csv"]] == fillers
 
 
+def keyed_doc(keying: int | None) -> SimpleNamespace:
+    """A findings document of one record whose persons were keyed by rules of ``keying`` (None: written before)."""
+    persons = {"rules": [r for r, *_ in RULES], "records": 1, "fingerprints": ["a" * 64], "files": [{"id": 1}]}
+    if keying is not None:
+        persons["keying"] = keying
+    return SimpleNamespace(tool={"version": "0.1.0", "rule_files": {}}, persons=persons)
+
+
 def test_a_merge_of_cases_keyed_by_other_versions_of_the_rules_is_not_combined(tmp_path):
     """A Session 11 case keys `3-12-5 5号棟203` as block 3-12-5 and `メゾン2000 305号室` as room 305 without wing;
     this version as 3-12 / wing 5 and wing 2000. Merged, one record had two persons (10 records, 11 persons,
     review_total -1: the merged findings.json refused by its own verify): the tool version (0.1.0) never changed
     with the rules. A scan now states the keying of its persons and merge combines only one keying."""
-    from types import SimpleNamespace
-
     from scanner.merge import _merge_persons
-    from scanner.persons.normalise import KEYING, RULES
+    from scanner.persons.normalise import KEYING
 
     _roster(tmp_path / "s" / "名簿.csv", [(NAME, f"{BASE} メゾン2000 305号室")])
     assert _scan(tmp_path, "o", ["s"], _key())["persons"]["keying"] == KEYING
 
-    def doc(keying: int | None) -> SimpleNamespace:
-        persons = {"rules": [r for r, *_ in RULES], "records": 1, "fingerprints": ["a" * 64], "files": [{"id": 1}]}
-        if keying is not None:
-            persons["keying"] = keying
-        return SimpleNamespace(tool={"version": "0.1.0", "rule_files": {}}, persons=persons)
-
+    doc = keyed_doc
     key = bytes(32)
     same, note = _merge_persons([doc(KEYING), doc(KEYING)], [key, key], [{}, {}])
     assert same is not None and same["keying"] == KEYING and note.startswith("combined")

@@ -553,8 +553,10 @@ def drop_building(text: str) -> str:
 # what the building part holds besides its room: a remark (※…, (…)), a postcode or phone typed after the address
 # (〒…, TEL…, 電話…, 03-1234-5678, 09012345678), a numbered building or wing (2号棟, 第2, 一番館), a floor (3階, 3F),
 # a date or a count in a note (2024年3月入所, R6.4, 2024.4.1入居: its dots are dashes by now): none of them is the room
-_ROOM_REMARK = re.compile("[※(（\\[［【〔〒].*$|(?<![A-Za-z])(?:TEL|FAX)(?![A-Za-z]).*$|(?:電話|携帯|連絡先).*$", re.I)
-_NOT_ROOM = re.compile(f"第[\\d{_KN}]+|[\\d{_KN}]+(?:号館|号棟|番館|番棟|棟|館|階|F|f|年|月|日|歳|才|名|人|回)"
+# a remark runs to the end ((山田様方), ※, TEL ...); a bracket holding only a room ((305号室), （101）) is the room
+_ROOM_REMARK = re.compile("(?:[※\\[［【〔〒]|[(（](?!\\s*\\d{1,4}\\s*(?:号室|号|室)?\\s*[)）]\\s*$)).*$"
+                          "|(?<![A-Za-z])(?:TEL|FAX)(?![A-Za-z]).*$|(?:電話|携帯|連絡先).*$", re.I)
+_NOT_ROOM = re.compile(f"第(?:\\d+|[{_KN}]+)|[\\d{_KN}]+(?:号館|号棟|番館|番棟|棟|館|階|F|f|年|月|日|歳|才|名|人|回)"
                        f"|\\d+\\.\\d+|(?<!\\d)0\\d{{1,4}}-\\d{{1,4}}-\\d{{3,4}}(?!\\d)|(?<!\\d)0\\d{{9,10}}(?!\\d)"
                        f"|(?<!\\d)(?:\\d{{4}}|[RHST]\\d{{1,2}}|\\d{{1,2}}(?=-\\d{{1,2}}-))(?:[-.]\\d{{1,2}}){{1,2}}(?!\\d)", re.I)
 _ROOM_WRITTEN = re.compile(f"(?<![\\d{_KN}])(\\d+|[{_KN}]+)(?=号室|室)")  # 205号室: the room, whatever follows
@@ -575,11 +577,11 @@ _WING = re.compile(f"(?<![A-Za-z])([A-Za-z]|[IVX]{{2,4}})\\s*(?:号棟|番館|�
 _WING_LETTER = re.compile(r"(?:(?<![A-Za-z\d])|(?<=\d)(?![Ff]))(VIII|VII|VI|IV|IX|III|II|[A-Za-z])[-\s]?$")
 _WING_ROOM = re.compile(r"\d{3,4}(?!\d)")
 # a building's own number, when no wing is named: 第2コーポ (第二 = 第2), or digits ending the building's name right
-# before the room (コーポ山田1-101, メゾン2000 305号室, ハイツ21 #101), or before its floor (メゾン2000 3F301). Like a
-# wing it tells namesakes in 第2 and 第3 (or in 1-101 and 2-101) apart, and a copy typed without it joins the only
-# building holding that room
+# before the room (コーポ山田1-101, メゾン2000 305号室, ハイツ21 #101, ハイツ21、101), or before its floor (メゾン2000
+# 3F301). Like a wing it tells namesakes in 第2 and 第3 (or in 1-101 and 2-101) apart, and a copy typed without it
+# joins the only building holding that room (the room may stand in brackets: メゾン2000(305号室))
 _BUILDING_NO = re.compile(f"第(\\d+|[{_KN}]+)|(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fff])(\\d+)(?!\\d)"
-                          "(?=[-\\s#]*(?:\\d+(?:[Ff]|階)[-\\s#]*)?$)")
+                          "(?=[-\\s#、,:]*(?:\\d+(?:[Ff]|階)[-\\s#、,:]*)?[(（]?$)")
 
 
 def room_token(building: str) -> str:
@@ -621,7 +623,7 @@ def _room(building: str) -> tuple[str, str, int]:
     written = list(_ROOM_WRITTEN.finditer(text))
     if written:  # a number written as the room (205号室) is the room, whatever note or number follows it
         number = _number(written[-1].group(1))
-        return (number, raw, written[-1].start(1)) if _is_room(number) else ("", raw, 0)
+        return (number, raw, written[-1].start(1)) if number else ("", raw, 0)
     numbers = list(_ROOM_NUMBER.finditer(text))
     for k in range(len(numbers) - 1, -1, -1):
         m = numbers[k]
@@ -631,15 +633,8 @@ def _room(building: str) -> tuple[str, str, int]:
         # a room: three digits or more, or apart from the building's name (-2, #2, "2", 2号室); ハイツ21 is a name
         if len(run) >= 3 or start == 0 or text[start - 1] in _ROOM_BEFORE or text[end:end + 1] in ("号", "室"):
             number = _number(run)
-            return (number, raw, start) if _is_room(number) else ("", raw, 0)
+            return (number, raw, start) if number else ("", raw, 0)
     return "", raw, 0
-
-
-def _is_room(number: str) -> bool:
-    """A room number has one to four digits (1203 is room 03 of the 12th floor): five or more are a building's
-    name glued to its room (メゾン2000201号室: 2000|201 or 20002|01, no reader can tell), so no room is read and the
-    copy joins the only room its name holds at that address, as a copy typed without the room does."""
-    return 0 < len(number) <= 4
 
 
 def _number(run: str) -> str:
@@ -684,8 +679,10 @@ def _before_building(text: str) -> str:
 # The keying these rules make: raised whenever a change gives a row another key or room path (Session 12: building
 # numbers as wings, 3-12-5 5号棟 = 3-12 wing 5). Written in findings.json (persons.keying); merge combines persons
 # only of one keying, since fingerprints made by two keyings do not compare (the tool's version never changed with
-# the rules: a Session 11 and a Session 12 scan of the same rows merged gave one record two persons)
-KEYING = 12
+# the rules: a Session 11 and a Session 12 scan of the same rows merged gave one record two persons). 13 (review12b):
+# a room of five digits or more is a room again (メゾン2000201号室: read as no room, room twins were one person); a
+# room in brackets ((305号室)) and after 第 + a kanji numeral (第五301号室) are read (they were not: twins were one)
+KEYING = 13
 
 Step = Callable[[str], str] | None
 
