@@ -100,12 +100,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         message = f"tests wrote outside their temporary folders: {sorted(appeared)}"
         if reporter is not None:
+            reporter.ensure_newline()
             reporter.write_line(message, red=True, bold=True)
         else:
             sys.stderr.write(message + "\n")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the marks (it runs first otherwise)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """pytest-xdist, ``--dist loadgroup``: the tests of a module that share a module- (or class-) scoped
     fixture run on one worker, so its setup (a Samba server, a scanned share) is made once, not once per
