@@ -100,8 +100,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         message = f"tests wrote outside their temporary folders: {sorted(appeared)}"
         if reporter is not None:
-            reporter.ensure_newline()
-            reporter.write_line(message, red=True, bold=True)
+            reporter.write_line("\n" + message, red=True, bold=True)  # not after the progress line's dots
         else:
             sys.stderr.write(message + "\n")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
