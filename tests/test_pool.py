@@ -211,17 +211,22 @@ def test_files_in_flight_when_the_scan_died_twice_run_alone_in_fresh_workers(tmp
     hang = share / "hang.xlsx"
     hang.write_bytes(with_marker(simple_xlsx([["a", "b"], [1, 2]]), HANG))
     (share / LEAKED_NAME).write_bytes(client_list_xlsx(make_people(5, seed=4)))
-    env = {**os.environ, **install_faults(tmp_path / "site")}
+    log = tmp_path / "decoded.log"
+    env = {**os.environ, **install_faults(tmp_path / "site"), "LEAKSCAN_TEST_DECODE_LOG": str(log)}
     out = tmp_path / "out"
     db = out / STATE_FILE
     proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", str(share), "--name", LEAKED_NAME,
                              "--out", str(out), "--quiet", "--workers", "1", "--parse-timeout", "6"], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _kill_when(proc, lambda: bool(_in_flight(db)))
+    digest = hashlib.sha256(hang.read_bytes()).hexdigest()
+    hung = len([d for _, d in decoded(log) if d == digest])
     for times in (2,):
         proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", "--resume", str(out)], cwd=ROOT,
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _kill_when(proc, lambda times=times: times in _in_flight(db).values())
+        # killed while a worker is in the hanging decoder (not merely while it starts): that worker must die too
+        _kill_when(proc, lambda times=times: times in _in_flight(db).values()
+                   and len([d for _, d in decoded(log) if d == digest]) > hung)
     assert not _workers_left(tmp_path), "a worker outlived its scan"
     done = run_leakscan("scan", "--resume", str(out), env=install_faults(tmp_path / "site"), timeout=120)
     assert done.returncode == 1, done.stderr
