@@ -64,8 +64,20 @@ MAX_UNMERGED = 50_000  # outcomes held behind one slow file before the walk wait
 SETTLE_BYTES = 512  # a file this small whose inspectors all settle it from its bytes is examined here
 
 
-# Test hook only: seconds to sleep after each run of a folder's files, so a test can strike mid-walk.
+# Test hooks only: seconds to sleep after each run of a folder's files; and a path P: after the first folder
+# with files the walk creates P.paused and waits (at most TEST_HOOK_PAUSE_SECONDS) until P.go exists, so a
+# test strikes mid-walk whatever the machine's load (the folders after the first are still to be walked).
 TEST_HOOK_DELAY_PER_FOLDER_ENV = "LEAKSCAN_TEST_HOOK_DELAY_PER_FOLDER"
+TEST_HOOK_PAUSE_ENV = "LEAKSCAN_TEST_HOOK_PAUSE_AT"
+TEST_HOOK_PAUSE_SECONDS = 300
+
+
+def _test_pause(at: str) -> None:
+    """The test hook's handshake (see TEST_HOOK_PAUSE_ENV)."""
+    Path(at + ".paused").touch()
+    go, deadline = Path(at + ".go"), time.monotonic() + TEST_HOOK_PAUSE_SECONDS
+    while not go.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 class Dispatcher:
@@ -100,6 +112,7 @@ class Dispatcher:
     # -- the walk -----------------------------------------------------------------------------------
     def walk(self, items: Iterable[Item | NameBatch]) -> None:
         delay = float(os.environ.get(TEST_HOOK_DELAY_PER_FOLDER_ENV) or 0)
+        pause = os.environ.get(TEST_HOOK_PAUSE_ENV)
         for item in items:
             if not isinstance(item, _NOT_ENTRIES):  # entries first: they are nearly every item
                 self.entry(item)
@@ -107,6 +120,9 @@ class Dispatcher:
                 self.batch(item)
                 if delay:
                     time.sleep(delay)
+                if pause and item.names:
+                    _test_pause(pause)
+                    pause = None
             elif isinstance(item, Skipped):
                 if item.reason == Status.UNREADABLE and not self.ctx.config.strict_complete:
                     item = system_folders.expected(item)  # System Volume Information at a volume root (Session 11)

@@ -40,6 +40,9 @@ def pytest_configure(config: pytest.Config) -> None:
     a temporary folder of the session instead (removed at its end)."""
     from hypothesis.configuration import set_hypothesis_home_dir
 
+    # pytest-xdist's mark, declared also for a run without it (tests/conftest.py marks by module, see below)
+    config.addinivalue_line("markers", "xdist_group(name): with --dist loadgroup, the tests of a group run on "
+                            "one worker")
     config.stash[_HYPOTHESIS_HOME] = home = Path(tempfile.mkdtemp(prefix="leakscan-hypothesis-"))
     set_hypothesis_home_dir(home)
     # compiled report templates (reports.template_cache): one cache for the session's scans, not ~/.cache
@@ -71,14 +74,49 @@ def _outside_temporary_folders() -> set[str]:
     return seen
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _writes_stay_in_temporary_folders() -> Iterator[None]:
+_BEFORE = pytest.StashKey[set[str]]()
+
+
+def _xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
     """No test writes outside its temporary folder (e.g. ``--out /nonexistent`` creates it when run as
-    root): checked once around the whole session; the run fails on what appeared."""
-    before = _outside_temporary_folders()
-    yield
+    root): checked once around the whole run, by the process that runs the session (under pytest-xdist
+    the controller, around all workers: a worker's own before/after would see the other workers' writes
+    come and go); the run fails on what appeared."""
+    if not _xdist_worker(session.config):
+        session.config.stash[_BEFORE] = _outside_temporary_folders()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.config.stash.get(_BEFORE, None)
+    if before is None:
+        return
     appeared = _outside_temporary_folders() - before
-    assert not appeared, f"tests wrote outside their temporary folders: {sorted(appeared)}"
+    if appeared:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = f"tests wrote outside their temporary folders: {sorted(appeared)}"
+        if reporter is not None:
+            reporter.write_line("\n" + message, red=True, bold=True)  # not after the progress line's dots
+        else:
+            sys.stderr.write(message + "\n")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the marks (it runs first otherwise)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """pytest-xdist, ``--dist loadgroup``: the tests of a module that share a module- (or class-) scoped
+    fixture run on one worker, so its setup (a Samba server, a scanned share) is made once, not once per
+    worker; other tests go to any worker. Without xdist the mark does nothing."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None or item.get_closest_marker("xdist_group"):
+            continue
+        if any(defs and defs[-1].scope in ("module", "class", "package") for defs in info.name2fixturedefs.values()):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 @pytest.fixture(scope="session")
@@ -190,11 +228,26 @@ def leakscan():
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     """``leakscan demo --out DIR --quiet`` run once for the session, as a user runs it (a real process):
     (DIR, the finished process). DIR/share is the demo share, DIR/report its case folder. Read it only:
-    a test that changes it works on a copy, or runs its own demo."""
-    out = tmp_path_factory.mktemp("demo") / "demo"
-    done = run_leakscan("demo", "--out", str(out), "--quiet", timeout=300)
-    assert done.returncode == 0, done.stderr
-    return out, done
+    a test that changes it works on a copy, or runs its own demo. Under pytest-xdist the first worker that
+    needs it runs it for all (in the run's shared temporary folder, under a lock)."""
+    import json
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        out = tmp_path_factory.mktemp("demo") / "demo"
+        done = run_leakscan("demo", "--out", str(out), "--quiet", timeout=300)
+        assert done.returncode == 0, done.stderr
+        return out, done
+    shared = tmp_path_factory.getbasetemp().parent  # pytest-N: this run's, beside each worker's popen-gwN
+    out, saved = shared / "demo-run" / "demo", shared / "demo-run.json"
+    with open(shared / "demo-run.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not saved.exists():
+            out.parent.mkdir()
+            done = run_leakscan("demo", "--out", str(out), "--quiet", timeout=300)
+            assert done.returncode == 0, done.stderr
+            saved.write_text(json.dumps([done.args, done.returncode, done.stdout, done.stderr]), encoding="utf-8")
+    args, code, stdout, stderr = json.loads(saved.read_text(encoding="utf-8"))
+    return out, subprocess.CompletedProcess(args, code, stdout, stderr)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,112 @@ import subprocess
 from pathlib import Path
 
 LEAKED = "介護予防_利用者名簿.xlsx"
+
+# A ``sitecustomize`` for a scan's PYTHONPATH (tests/test_image_walker.py, test_split11_walk_error.py): pytsk3 (and
+# dfvfs's APFS reader, by LEAKSCAN_TEST_DFVFS_FAULTS) crash, hang or raise on the names and settings it reads.
+WALK_FAULTS = '''
+import os, signal, time
+
+try:
+    import pytsk3 as _tsk
+except ImportError:
+    _tsk = None
+
+
+def _fault(name, where):
+    """SIGSEGV or a hang when ``name`` holds LEAKSCAN-<where>-SEGV / -HANG."""
+    if f"LEAKSCAN-{where}-SEGV".encode() in name:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if f"LEAKSCAN-{where}-HANG".encode() in name:
+        time.sleep(3600)
+
+
+if _tsk is not None:
+    _Real = _tsk.FS_Info
+
+    class _File:
+        """A pytsk3 file whose content read crashes or hangs when its name holds a marker."""
+
+        def __init__(self, real):
+            self._real = real
+
+        def read_random(self, *args, **kwargs):
+            _fault(self._real.info.name.name or b"", "READ")
+            return self._real.read_random(*args, **kwargs)
+
+        def __iter__(self):
+            return iter(self._real)
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
+    class _Raising:
+        """A pytsk3 entry whose metadata cannot be read: its ``info`` raises OSError (the library failing)."""
+
+        def __init__(self, real):
+            self._real = real
+
+        @property
+        def info(self):
+            raise OSError("injected: the library failed reading an entry")
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
+    class FS_Info:
+        """pytsk3's file system: listing a directory holding a marker crashes or hangs (the entries of one
+        holding LEAKSCAN-WALK-OSERR raise OSError when their metadata is read); so does opening the
+        root's metadata when LEAKSCAN_TEST_WALK_ROOT_SEGV is set. Each opening is logged (one per walker)."""
+
+        def __init__(self, *args, **kwargs):
+            if os.environ.get("LEAKSCAN_TEST_WALK_OPEN_SEGV"):
+                os.kill(os.getpid(), signal.SIGSEGV)
+            if os.environ.get("LEAKSCAN_TEST_WALK_LOG"):
+                with open(os.environ["LEAKSCAN_TEST_WALK_LOG"], "a") as log:
+                    log.write(f"{os.getpid()}\\n")
+            self._real = _Real(*args, **kwargs)
+
+        def open_dir(self, *args, **kwargs):
+            for f in self._real.open_dir(*args, **kwargs):
+                _fault(f.info.name.name or b"", "WALK")
+                if b"LEAKSCAN-WALK-FLAKY" in (f.info.name.name or b""):  # listed fine once, crashes after
+                    flag = os.environ["LEAKSCAN_TEST_WALK_FLAG"]
+                    if os.path.exists(flag):
+                        os.kill(os.getpid(), signal.SIGSEGV)
+                    open(flag, "w").close()
+            return [_Raising(f) if b"LEAKSCAN-WALK-OSERR" in (f.info.name.name or b"") else _File(f)
+                    for f in self._real.open_dir(*args, **kwargs)]
+
+        def open_meta(self, *args, **kwargs):
+            if os.environ.get("LEAKSCAN_TEST_WALK_ROOT_SEGV") and kwargs.get("inode") == self._real.info.root_inum:
+                os.kill(os.getpid(), signal.SIGSEGV)
+            return self._real.open_meta(*args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
+    _tsk.FS_Info = FS_Info
+
+_DFVFS = os.environ.get("LEAKSCAN_TEST_DFVFS_FAULTS", "")  # "DIRECTORY:FILE": dfvfs (libfsapfs) crashes on them
+if _DFVFS:
+    from dfvfs.file_io import apfs_file_io as _afi
+    from dfvfs.vfs import apfs_file_entry as _afe
+
+    _bad_dir, _bad_file = _DFVFS.split(":")
+    _subs, _read = _afe.APFSFileEntry._GetSubFileEntries, _afi.APFSFile.read
+
+    def _listing(self):
+        if self.name == _bad_dir:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return _subs(self)
+
+    def _reading(self, *args, **kwargs):
+        if (getattr(self._path_spec, "location", "") or "").endswith("/" + _bad_file):
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return _read(self, *args, **kwargs)
+
+    _afe.APFSFileEntry._GetSubFileEntries, _afi.APFSFile.read = _listing, _reading
+'''
 MIB = 1 << 20
 ENV = {**os.environ, "MTOOLS_SKIP_CHECK": "1", "LC_ALL": "C.UTF-8"}
 

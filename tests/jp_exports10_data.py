@@ -359,3 +359,36 @@ def export_by_file(target) -> dict[str, dict[str, tuple[str, str | None]]]:
             path = line.split(" ", 1)[1].rsplit(" (", 1)[0]
             out[Path(path).name][str(r["氏名"]).replace(" ", "")] = (str(r["住所"]), r["郵便番号"])
     return out
+
+
+def scan_and_export(root, files: dict[str, bytes]) -> tuple[dict[str, dict], dict[str, dict[str, tuple[str, str | None]]], dict]:
+    """FILES written to ROOT/share, scanned through the CLI (each one named by ``--name``), then the
+    notification list exported (``persons --export --sources``): (findings' files by name, the export by
+    file as :func:`export_by_file`, findings.json)."""
+    import json
+    from pathlib import Path
+
+    from conftest import run_leakscan
+
+    share, out, target = root / "share", root / "out", root / "persons.xlsx"
+    share.mkdir()
+    names: list[str] = []
+    for name, data in files.items():
+        (share / name).write_bytes(data)
+        names += ["--name", name]
+    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet", *names)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    done = run_leakscan("persons", str(out), "--export", str(target), "--sources", str(share))
+    assert done.returncode == 0, done.stderr
+    return {Path(f["path"]).name: f for f in doc["files"]}, export_by_file(target), doc
+
+
+def assert_every_person_with_the_whole_address(export: dict[str, dict[str, tuple[str, str | None]]],
+                                               layout: Layout) -> None:
+    """The notification list has every person of LAYOUT's file, each with the whole address and postal code."""
+    got = export[layout.filename]
+    assert {(n, a) for n, (a, _) in got.items()} == layout.persons, layout.filename
+    for name, code in layout.postcodes.items():
+        assert got[name][1] == code, (layout.filename, name)

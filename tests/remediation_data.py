@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -154,21 +155,38 @@ def copy_out(src: Path, dst: Path) -> Path:
     return dst
 
 
-def done_count(db: Path) -> int:
-    """Files a scan's state database has recorded as done so far (0 while it does not exist or is locked):
-    tests take a source away, or kill a scan, once a scan has got that far."""
-    import sqlite3
+def strike_mid_walk(args: list[str], pause: Path, strike: Callable[[Callable[[], None]], None],
+                    env: dict[str, str] | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """Run ``python scan.py ARGS`` (a real process) that pauses its walk after the first folder with files
+    (the pipeline's test hook, files ``PAUSE.paused`` / ``PAUSE.go``); then ``strike(go)``: the fault, and
+    ``go()`` lets the walk go on when the fault wants it to (called again at the end in any case). The
+    fault so lands mid-walk, the other folders still to walk, however slowly the machine starts the scan
+    and its workers (a file recorded as done was no such proof: under load the walk could end first)."""
+    import time
 
-    if not db.exists():
-        return 0
+    from scanner.pipeline import TEST_HOOK_PAUSE_ENV
+
+    go_file = pause.with_name(pause.name + ".go")
+
+    def go() -> None:
+        go_file.touch()
+
+    proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), *args], cwd=ROOT,
+                            env={**os.environ, **(env or {}), TEST_HOOK_PAUSE_ENV: str(pause)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2)
-        try:
-            return int(con.execute("SELECT count(*) FROM done").fetchone()[0])
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
+        paused, deadline = pause.with_name(pause.name + ".paused"), time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None and not paused.exists():
+            time.sleep(0.02)
+        assert proc.poll() is None and paused.exists(), f"the walk did not pause: {proc.communicate()[1]}"
+        strike(go)
+        go()
+        stdout, stderr = proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return subprocess.CompletedProcess(args, proc.returncode, stdout, stderr)
 
 
 def remake_derived(folder: Path) -> None:

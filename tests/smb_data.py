@@ -13,12 +13,14 @@ children (the listener stays up, so a client can reconnect).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,29 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+def _die_with_parent_without_dac() -> None:
+    """``_die_with_parent``, and CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH dropped from the bounding set
+    (PR_CAPBSET_DROP = 24): smbd, root, is then refused a mode-000 folder as a real server refuses one."""
+    _die_with_parent()
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (1, 2):
+        libc.prctl(24, cap, 0, 0, 0)
+
+
+@contextlib.contextmanager
+def refused(*folders: Path) -> Iterator[None]:
+    """FOLDERS mode 000 (a server started ``without_dac`` refuses them: STATUS_ACCESS_DENIED), 0700 after."""
+    try:
+        for d in folders:
+            os.chmod(d, 0)
+        yield
+    finally:
+        for d in folders:
+            os.chmod(d, 0o700)
 
 
 def free_port() -> int:
@@ -59,11 +84,13 @@ def require_smbd() -> str:
 
 
 class SambaServer:
-    """smbd serving ``shares`` ({name: folder}) read-only to USER/PASSWORD."""
+    """smbd serving ``shares`` ({name: folder}) read-only to USER/PASSWORD; ``without_dac``: without
+    CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH, so a folder made :func:`refused` is really refused."""
 
-    def __init__(self, work: Path, shares: dict[str, Path]) -> None:
+    def __init__(self, work: Path, shares: dict[str, Path], *, without_dac: bool = False) -> None:
         self.work = work
         self.shares = shares
+        self.without_dac = without_dac
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.conf = work / "smb.conf"
@@ -113,7 +140,7 @@ class SambaServer:
         self.proc = subprocess.Popen(
             [smbd, "--foreground", "--no-process-group", "--debug-stdout", "-s", str(self.conf)],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-            preexec_fn=_die_with_parent)
+            preexec_fn=_die_with_parent_without_dac if self.without_dac else _die_with_parent)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -19,9 +19,6 @@ name was glued in front of the 住民票住所 (``201熊本県…``).
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from conftest import run_leakscan
 
@@ -34,28 +31,10 @@ PLACES = {L.filename: L for L in (f() for f in D.PLACE_LAYOUTS)}
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory):
     root = tmp_path_factory.mktemp("exports10")
-    share = root / "share"
-    share.mkdir()
-    names: list[str] = []
-    for L in (*PERSONS.values(), *PLACES.values()):
-        (share / L.filename).write_bytes(L.data)
-        names += ["--name", L.filename]
-    out = root / "out"
-    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet", *names)
-    assert proc.returncode == 1, proc.stderr
-    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    files = {Path(f["path"]).name: f for f in doc["files"]}
-    target = root / "persons.xlsx"
-    done = run_leakscan("persons", str(out), "--export", str(target), "--sources", str(share))
-    assert done.returncode == 0, done.stderr
-    counts = run_leakscan("persons", str(out))
+    files, export, doc = D.scan_and_export(root, {L.filename: L.data for L in (*PERSONS.values(), *PLACES.values())})
+    counts = run_leakscan("persons", str(root / "out"))
     assert counts.returncode == 0, counts.stderr
-    return files, _export(target), counts.stderr, doc["persons"]
-
-
-def _export(target: Path) -> dict[str, dict[str, tuple[str, str | None]]]:
-    """file name -> person's name without spaces -> (address, postal code), from the notification list."""
-    return D.export_by_file(target)
+    return files, export, counts.stderr, doc["persons"]
 
 
 @pytest.mark.parametrize("filename", sorted(PERSONS))
@@ -72,12 +51,7 @@ def test_a_real_export_is_a_person_table_with_every_record(scanned, filename):
 
 @pytest.mark.parametrize("filename", sorted(PERSONS))
 def test_the_notification_list_has_every_person_with_the_whole_address(scanned, filename):
-    _, export, _, _ = scanned
-    L = PERSONS[filename]
-    got = export[filename]
-    assert {(n, a) for n, (a, _) in got.items()} == L.persons, filename
-    for name, code in L.postcodes.items():
-        assert got[name][1] == code, (filename, name)
+    D.assert_every_person_with_the_whole_address(scanned[1], PERSONS[filename])
 
 
 def test_the_person_count_is_the_sum_of_the_lists(scanned):

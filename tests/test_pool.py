@@ -187,6 +187,20 @@ def _environ(pid: str) -> str:
         return ""
 
 
+def _workers_left(tmp_path: Path, limit: float = 30) -> list[str]:
+    """This test's workers (their environment names its folder) still running after ``limit`` seconds.
+    Not at once: a worker still starting when its scan was killed (under load, its interpreter start takes
+    seconds) is past PR_SET_PDEATHSIG's reach and ends only when it finds its connection closed; a worker
+    the scan's death did not end (one in the hanging decoder sleeps an hour) is still there."""
+    deadline = time.monotonic() + limit
+    while True:
+        stray = subprocess.run(["pgrep", "-f", "scanner.isolation import main"], capture_output=True, text=True)
+        mine = [p for p in stray.stdout.split() if str(tmp_path) in _environ(p)]
+        if not mine or time.monotonic() > deadline:
+            return mine
+        time.sleep(0.2)
+
+
 def test_files_in_flight_when_the_scan_died_twice_run_alone_in_fresh_workers(tmp_path: Path) -> None:
     """The scan process itself killed (SIGKILL) twice while a file hangs in a worker and another waits behind
     it: being in flight when the scan died is no proof against a file (it is marked when queued), so the last
@@ -197,21 +211,23 @@ def test_files_in_flight_when_the_scan_died_twice_run_alone_in_fresh_workers(tmp
     hang = share / "hang.xlsx"
     hang.write_bytes(with_marker(simple_xlsx([["a", "b"], [1, 2]]), HANG))
     (share / LEAKED_NAME).write_bytes(client_list_xlsx(make_people(5, seed=4)))
-    env = {**os.environ, **install_faults(tmp_path / "site")}
+    log = tmp_path / "decoded.log"
+    env = {**os.environ, **install_faults(tmp_path / "site"), "LEAKSCAN_TEST_DECODE_LOG": str(log)}
     out = tmp_path / "out"
     db = out / STATE_FILE
     proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", str(share), "--name", LEAKED_NAME,
                              "--out", str(out), "--quiet", "--workers", "1", "--parse-timeout", "6"], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _kill_when(proc, lambda: bool(_in_flight(db)))
+    digest = hashlib.sha256(hang.read_bytes()).hexdigest()
+    hung = len([d for _, d in decoded(log) if d == digest])
     for times in (2,):
         proc = subprocess.Popen([sys.executable, str(ROOT / "scan.py"), "scan", "--resume", str(out)], cwd=ROOT,
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _kill_when(proc, lambda times=times: times in _in_flight(db).values())
-    time.sleep(0.5)
-    stray = subprocess.run(["pgrep", "-f", "scanner.isolation import main"], capture_output=True, text=True)
-    mine = [p for p in stray.stdout.split() if str(tmp_path) in _environ(p)]
-    assert not mine, "a worker outlived its scan"
+        # killed while a worker is in the hanging decoder (not merely while it starts): that worker must die too
+        _kill_when(proc, lambda times=times: times in _in_flight(db).values()
+                   and len([d for _, d in decoded(log) if d == digest]) > hung)
+    assert not _workers_left(tmp_path), "a worker outlived its scan"
     done = run_leakscan("scan", "--resume", str(out), env=install_faults(tmp_path / "site"), timeout=120)
     assert done.returncode == 1, done.stderr
     doc = load(out)

@@ -8,28 +8,15 @@ server's reason, and the terminal names it even with --quiet: what it holds was 
 
 from __future__ import annotations
 
-import ctypes
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import smb_data
 from conftest import run_cli
-from smb_data import PASSWORD, SambaServer
+from smb_data import PASSWORD, SambaServer, refused
 
 from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people
-
-
-def _without_dac() -> None:
-    smb_data_die_with_parent()
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH (PR_CAPBSET_DROP = 24)
-        libc.prctl(24, cap, 0, 0, 0)
-
-
-smb_data_die_with_parent = smb_data._die_with_parent
 
 
 @pytest.fixture(scope="module")
@@ -41,18 +28,12 @@ def denied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SambaServ
     people = make_people(12, seed=9093)
     (share / "open" / "memo.xlsx").write_bytes(client_list_xlsx(people[:3]))
     (share / "staff01" / LEAKED_NAME).write_bytes(client_list_xlsx(people))
-    os.chmod(share / "staff01", 0)
-    patch = pytest.MonkeyPatch()
-    patch.setattr(smb_data, "_die_with_parent", _without_dac)
-    try:
-        server = SambaServer(root / "samba", {"s": share}).start()
-    finally:
-        patch.undo()
-    try:
-        yield server, root
-    finally:
-        server.kill()
-        os.chmod(share / "staff01", 0o700)
+    with refused(share / "staff01"):
+        server = SambaServer(root / "samba", {"s": share}, without_dac=True).start()
+        try:
+            yield server, root
+        finally:
+            server.kill()
 
 
 def test_a_refused_folder_is_listed_and_named_on_the_terminal(denied: tuple[SambaServer, Path]) -> None:

@@ -12,28 +12,25 @@ Each fault happens to a running ``leakscan scan smb://...``:
   request waits ``--smb-timeout``, logins are retried within the window, then the scan ends incomplete
   and is resumed; a server that never answers at all is one line and exit 2.
 
-The walk is slowed with the test hook LEAKSCAN_TEST_HOOK_DELAY_PER_FOLDER so a fault lands part-way;
-the tests wait for a file recorded in the scan state (not for a time) before striking.
+The walk waits after its first folder (the test hook LEAKSCAN_TEST_HOOK_PAUSE_AT) while the fault strikes,
+so the fault lands part-way however loaded the machine is (not after a time, nor after a file recorded:
+under load the pool's workers started so late that the whole walk, SMB reads included, was over first).
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_leakscan
-from remediation_data import done_count, load, strip_times, with_case_key
+from conftest import run_leakscan
+from remediation_data import load, strike_mid_walk, strip_times, with_case_key
 from smb_data import PASSWORD, Relay, SambaServer, silent_listener
 
 from scanner.codes import Status
 from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people, simple_xlsx
-from scanner.pipeline import TEST_HOOK_DELAY_PER_FOLDER_ENV
-from scanner.state import STATE_FILE
 
 ENV = {"LEAKSCAN_SMB_PASSWORD": PASSWORD}
 
@@ -103,21 +100,19 @@ def comparable(doc: dict) -> dict:
     return doc
 
 
-def _scan_with_fault(url: str, out: Path, fault: Callable[[], None], *options: str,
-                     when: Callable[[], bool] | None = None) -> subprocess.CompletedProcess[str]:
-    """A real, slowed scan; ``fault()`` strikes once ``when()`` (default: a file recorded) holds."""
-    args = [sys.executable, str(ROOT / "scan.py"), "scan", url, "--name", LEAKED_NAME, "--out", str(out),
-            "--quiet", *options]
-    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **ENV, TEST_HOOK_DELAY_PER_FOLDER_ENV: "0.3"},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    ready = when or (lambda: done_count(out / STATE_FILE) >= 1)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None and not ready():
-        time.sleep(0.02)
-    assert proc.poll() is None, f"the scan ended before the fault: {proc.communicate()[1]}"
-    fault()
-    stdout, stderr = proc.communicate(timeout=180)
-    return subprocess.CompletedProcess(args, proc.returncode, stdout, stderr)
+def _scan_with_fault(url: str, out: Path, fault: Callable[[Callable[[], None]], None],
+                     *options: str) -> subprocess.CompletedProcess[str]:
+    """A real scan; ``fault(go)`` strikes while its walk waits after the first folder (``go()`` lets it on)."""
+    return strike_mid_walk(["scan", url, "--name", LEAKED_NAME, "--out", str(out), "--quiet", *options],
+                           out.parent / "pause", fault, env=ENV)
+
+
+def _then_go(fault: Callable[[], object]) -> Callable[[Callable[[], None]], None]:
+    """A fault that is done when ``fault()`` returns: the walk goes on after it."""
+    def strike(go: Callable[[], None]) -> None:
+        fault()
+        go()
+    return strike
 
 
 def _assert_incomplete(run: subprocess.CompletedProcess[str], out: Path) -> dict:
@@ -151,13 +146,13 @@ def test_server_stopped_at_the_start_and_back_in_time(server: SambaServer, relay
                                                       tmp_path: Path) -> None:
     out = with_case_key(tmp_path / "out")
 
-    def outage() -> None:
+    def outage(go: Callable[[], None]) -> None:
         server.kill()
+        go()  # the walk goes on with the server down: it waits for it
         time.sleep(3)
         server.start()
 
-    run = _scan_with_fault(relay.url("share"), out, outage, "--smb-retry-window", "60",
-                           when=lambda: done_count(out / STATE_FILE) >= 1)  # the walk has begun
+    run = _scan_with_fault(relay.url("share"), out, outage, "--smb-retry-window", "60")
     assert run.returncode == 1, run.stderr
     assert "lost" in run.stderr and "re-established after" in run.stderr and "INCOMPLETE" not in run.stderr
     doc = load(out)
@@ -170,7 +165,7 @@ def test_server_stopped_at_the_start_and_back_in_time(server: SambaServer, relay
 def test_server_stopped_in_the_middle_ends_incomplete_then_resumed(server: SambaServer, relay: Relay, clean: dict,
                                                                    tmp_path: Path) -> None:
     out = with_case_key(tmp_path / "out")
-    run = _scan_with_fault(relay.url("share"), out, server.kill, "--smb-retry-window", "2")
+    run = _scan_with_fault(relay.url("share"), out, _then_go(server.kill), "--smb-retry-window", "2")
     _assert_incomplete(run, out)
     server.start()
     _resume_equals_clean(out, clean)
@@ -178,8 +173,7 @@ def test_server_stopped_in_the_middle_ends_incomplete_then_resumed(server: Samba
 
 def test_killed_connection_is_reconnected(server: SambaServer, relay: Relay, clean: dict, tmp_path: Path) -> None:
     out = with_case_key(tmp_path / "out")
-    run = _scan_with_fault(relay.url("share"), out, lambda: server.drop_connections() or None,
-                           "--smb-retry-window", "30")
+    run = _scan_with_fault(relay.url("share"), out, _then_go(server.drop_connections), "--smb-retry-window", "30")
     assert run.returncode == 1, run.stderr
     assert "re-established" in run.stderr
     assert comparable(load(out)) == comparable(clean)
@@ -189,7 +183,8 @@ def test_server_that_stops_answering_ends_incomplete_then_resumed(relay: Relay, 
                                                                   tmp_path: Path) -> None:
     out = with_case_key(tmp_path / "out")
     started = time.monotonic()
-    run = _scan_with_fault(relay.url("share"), out, relay.freeze, "--smb-timeout", "1.5", "--smb-retry-window", "4")
+    run = _scan_with_fault(relay.url("share"), out, _then_go(relay.freeze), "--smb-timeout", "1.5",
+                           "--smb-retry-window", "4")
     took = time.monotonic() - started
     doc = _assert_incomplete(run, out)
     assert "no answer from the server in 1.5 s" in doc["scan"]["source_details"][0]["connection_lost"]

@@ -14,22 +14,19 @@ import json
 import os
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_leakscan
+from conftest import run_leakscan
 from image_data import fat_image
-from remediation_data import done_count, load, strip_times, with_case_key
+from remediation_data import load, strike_mid_walk, strip_times, with_case_key
 
 from scanner.codes import Status
 from scanner.config import ScanConfig
 from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people, simple_xlsx
-from scanner.pipeline import TEST_HOOK_DELAY_PER_FOLDER_ENV, run_scan
+from scanner.pipeline import run_scan
 from scanner.sources.image import ImageSource
-from scanner.state import STATE_FILE
 
 
 def _tree(root: Path) -> Path:
@@ -48,20 +45,11 @@ def _tree(root: Path) -> Path:
     return root
 
 
-def _scan_and_pull_away(source: Path, out: Path, away: Callable[[], None],
+def _scan_and_pull_away(source: Path, out: Path, away: Callable[[], object],
                         *options: str) -> subprocess.CompletedProcess[str]:
-    """A real scan of ``source``, its walk slowed down; ``away()`` runs once a file is recorded."""
-    args = [sys.executable, str(ROOT / "scan.py"), "scan", str(source), "--name", LEAKED_NAME, "--quiet",
-            "--out", str(out), *options]
-    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, TEST_HOOK_DELAY_PER_FOLDER_ENV: "0.3"},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None and done_count(out / STATE_FILE) < 1:
-        time.sleep(0.05)
-    assert proc.poll() is None, "the scan ended before its source could be taken away"
-    away()
-    stdout, stderr = proc.communicate(timeout=120)
-    return subprocess.CompletedProcess(args, proc.returncode, stdout, stderr)
+    """A real scan of ``source``; ``away()`` runs while its walk waits after the first folder with files."""
+    return strike_mid_walk(["scan", str(source), "--name", LEAKED_NAME, "--quiet", "--out", str(out), *options],
+                           out.parent / f"{out.name}.pause", lambda go: away(), timeout=120)
 
 
 def _assert_incomplete(run: subprocess.CompletedProcess[str], out: Path) -> dict:
@@ -106,8 +94,8 @@ def test_scanned_folder_taken_away_then_resumed(tmp_path: Path) -> None:
     doc = _assert_incomplete(run, out)
     assert all("cannot be reached any more" in s["detail"] for s in doc["skipped"])
     found = {f["path"] for f in doc["files"] if f["status"] == "ok"}
-    # the folder goes once the state holds one examined file, which may be a memo rather than a copy (on a
-    # loaded machine the copies had not been reached yet): some copies are lost; the resume finds them all
+    # the folder goes while the walk waits after its first folder with files: the copies of the others
+    # are lost; the resume finds them all
     assert len(found) < 14
     parked.rename(source)
     _resume_equals_whole(source, out, whole)

@@ -5,14 +5,10 @@ Samba runs without CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH so mode-000 folders ar
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-import pytest
-import smb_data
 from conftest import run_cli
-from smb_data import PASSWORD, SambaServer
-from test_smb_denied import _without_dac
+from smb_data import PASSWORD, SambaServer, refused
 
 from scanner.demo import LEAKED_NAME
 
@@ -24,24 +20,16 @@ def test_system_volume_information_at_a_share_root_is_expected(tmp_path: Path) -
     (share / SVI).mkdir(parents=True)
     (share / "部署" / SVI).mkdir(parents=True)
     (share / "部署" / "memo.txt").write_text("memo\n", encoding="utf-8")
-    for d in (share / SVI, share / "部署" / SVI):
-        os.chmod(d, 0)
-    patch = pytest.MonkeyPatch()
-    patch.setattr(smb_data, "_die_with_parent", _without_dac)
-    try:
-        server = SambaServer(tmp_path / "samba", {"d": share}).start()
-    finally:
-        patch.undo()
-    try:
-        out = tmp_path / "out"
-        run = run_cli("scan", server.url("d"), "--name", LEAKED_NAME, "--out", str(out), "--quiet",
-                      env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
-        strict = run_cli("scan", server.url("d"), "--name", LEAKED_NAME, "--out", str(tmp_path / "strict"),
-                         "--quiet", "--strict-complete", env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
-    finally:
-        server.kill()
-        for d in (share / SVI, share / "部署" / SVI):
-            os.chmod(d, 0o700)
+    with refused(share / SVI, share / "部署" / SVI):
+        server = SambaServer(tmp_path / "samba", {"d": share}, without_dac=True).start()
+        try:
+            out = tmp_path / "out"
+            run = run_cli("scan", server.url("d"), "--name", LEAKED_NAME, "--out", str(out), "--quiet",
+                          env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
+            strict = run_cli("scan", server.url("d"), "--name", LEAKED_NAME, "--out", str(tmp_path / "strict"),
+                             "--quiet", "--strict-complete", env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
+        finally:
+            server.kill()
     doc = json.loads((out / "findings.json").read_text("utf-8"))
     by = {s["path"]: s for s in doc["skipped"]}
     [root] = [s for p, s in by.items() if p.endswith(f"/{SVI}") and "部署" not in p]

@@ -6,47 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import run_leakscan
-from image_data import LEAKED, fat_image, leaked_workbook
+from image_data import LEAKED, WALK_FAULTS, fat_image, leaked_workbook
 from remediation_data import load, with_case_key
-
-# pytsk3's entries of a directory holding LEAKSCAN-WALK-OSERR raise OSError when their metadata is read: the
-# error escapes the per-directory listing (it is raised while the walk goes through the listed entries)
-FAULT = '''
-try:
-    import pytsk3 as _tsk
-except ImportError:
-    _tsk = None
-
-if _tsk is not None:
-    _Real = _tsk.FS_Info
-
-    class _Raising:
-        def __init__(self, real):
-            self._real = real
-
-        @property
-        def info(self):
-            raise OSError("injected: the library failed reading an entry")
-
-        def __getattr__(self, name):
-            return getattr(self._real, name)
-
-    class FS_Info:
-        def __init__(self, *args, **kwargs):
-            self._real = _Real(*args, **kwargs)
-
-        def open_dir(self, *args, **kwargs):
-            out = []
-            for f in self._real.open_dir(*args, **kwargs):
-                name = f.info.name.name or b""
-                out.append(_Raising(f) if b"LEAKSCAN-WALK-OSERR" in name else f)
-            return out
-
-        def __getattr__(self, name):
-            return getattr(self._real, name)
-
-    _tsk.FS_Info = FS_Info
-'''
 
 
 def test_a_walk_that_raised_mid_way_makes_the_scan_incomplete(tmp_path: Path) -> None:
@@ -55,7 +16,9 @@ def test_a_walk_that_raised_mid_way_makes_the_scan_incomplete(tmp_path: Path) ->
                                               f"/C/{LEAKED}": book})
     site = tmp_path / "site"
     site.mkdir()
-    (site / "sitecustomize.py").write_text(FAULT, encoding="utf-8")
+    # pytsk3's entries of a directory holding LEAKSCAN-WALK-OSERR raise OSError when their metadata is read: the
+    # error escapes the per-directory listing (it is raised while the walk goes through the listed entries)
+    (site / "sitecustomize.py").write_text(WALK_FAULTS, encoding="utf-8")
     out = with_case_key(tmp_path / "out")
     done = run_leakscan("scan", str(image), "--name", LEAKED, "--out", str(out), "--quiet",
                         env={"PYTHONPATH": str(site)}, timeout=300)

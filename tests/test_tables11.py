@@ -19,12 +19,9 @@ Values: Faker ja_JP, fixed seeds (tests/person_tables_data.py, scanner.demo); ne
 from __future__ import annotations
 
 import io
-import json
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from conftest import run_leakscan
 
 from scanner.detectors.pii import analyse_sheet
 from tests import jp_exports10_data as D
@@ -276,23 +273,9 @@ NEGATIVE = {
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tables11")
-    share = root / "share"
-    share.mkdir()
-    names: list[str] = []
-    for name, data in [*((L.filename, L.data) for L in PERSONS.values()), *NEGATIVE.items()]:
-        (share / name).write_bytes(data)
-        names += ["--name", name]
-    out = root / "out"
-    proc = run_leakscan("scan", str(share), "--out", str(out), "--quiet", *names)
-    assert proc.returncode == 1, proc.stderr
-    assert "Traceback" not in proc.stderr, proc.stderr
-    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    files = {Path(f["path"]).name: f for f in doc["files"]}
-    target = root / "persons.xlsx"
-    done = run_leakscan("persons", str(out), "--export", str(target), "--sources", str(share))
-    assert done.returncode == 0, done.stderr
-    return files, D.export_by_file(target), doc["persons"]
+    files, export, doc = D.scan_and_export(tmp_path_factory.mktemp("tables11"),
+                                           {**{L.filename: L.data for L in PERSONS.values()}, **NEGATIVE})
+    return files, export, doc["persons"]
 
 
 @pytest.mark.parametrize("filename", sorted(PERSONS))
@@ -308,12 +291,7 @@ def test_every_record_of_the_person_table_is_counted(scanned, filename):
 
 @pytest.mark.parametrize("filename", sorted(PERSONS))
 def test_the_notification_list_has_every_person_with_the_whole_address(scanned, filename):
-    _, export, _ = scanned
-    L = PERSONS[filename]
-    got = export[filename]
-    assert {(n, a) for n, (a, _) in got.items()} == L.persons, filename
-    for name, code in L.postcodes.items():
-        assert got[name][1] == code, (filename, name)
+    D.assert_every_person_with_the_whole_address(scanned[1], PERSONS[filename])
 
 
 def test_the_same_person_with_the_block_in_its_own_cell_is_one_person(scanned):
