@@ -74,3 +74,23 @@ def test_damaged_or_missing_shipped_code_is_compiled_instead(findings: Path, tmp
     assert done.returncode == 0, done.stderr
     assert done.stdout == fresh
     assert done.stderr.strip() == "[True, True, True]"  # compiled from their templates
+
+
+def test_filter_taking_the_context_is_not_called_by_shipped_code_made_without(findings: Path,  # noqa: F811
+                                                                             tmp_path: Path) -> None:
+    """Jinja2 decides at compile time whether a filter is handed the context, eval context or environment
+    (``@pass_context`` ...): a filter changed so is called by code compiled before with its arguments shifted.
+    Such code is not used (the settings key holds each filter's and test's way of being called)."""
+    script = ("import json, sys, jinja2; from reports.html import environment, number, render_report; "
+              "env = environment('ja'); "
+              "env.filters['num'] = jinja2.pass_environment(lambda e, n: number(n) if e is env else 'WRONG'); "
+              "sys.argv[2:] or __import__('reports.compiled').compiled.TEMPLATES.clear(); "
+              "print(render_report(json.loads(open(sys.argv[1], encoding='utf-8').read()), 'ja'), end='')")
+    pages = []
+    for shipped in ([], ["shipped"]):
+        done = subprocess.run([sys.executable, "-c", script, str(findings), *shipped], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(ROOT), "LEAKSCAN_CACHE_DIR": "off"})
+        assert done.returncode == 0, done.stderr[-2000:]
+        pages.append(done.stdout)
+    assert pages[0] == pages[1] and "WRONG" not in pages[1]
