@@ -111,3 +111,16 @@ def test_check_finds_a_shipped_module_edited_by_hand(tmp_path: Path) -> None:
     module.write_text(text.replace("escape(", "str(", 1), encoding="utf-8")  # one value no longer escaped
     done = subprocess.run(check, cwd=pkg, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 1 and "sections/password.html.j2" in done.stdout, done.stdout + done.stderr
+
+
+def test_shipped_module_cut_short_but_valid_python_is_compiled_instead(findings: Path, tmp_path: Path) -> None:  # noqa: F811
+    """A module that is Python but not a whole template's code (cut at a line, emptied): the template is
+    compiled from its source, the report rendered all the same."""
+    _, fresh = render(findings, tmp_path / "fresh.html", "off")
+    pkg = _package(tmp_path)
+    compiled = pkg / "reports" / "compiled"
+    summary = compiled / "t_sections_summary_html.py"
+    summary.write_text("".join(summary.read_text(encoding="utf-8").splitlines(True)[:3]), encoding="utf-8")
+    (compiled / "t_sections_copies_html.py").write_text("", encoding="utf-8")
+    _, shipped = render(findings, tmp_path / "shipped.html", "off", path=pkg, shipped=True)
+    assert shipped == fresh
