@@ -122,9 +122,12 @@ class ShippedLoader(jinja2.PackageLoader):
              globals: MutableMapping[str, object] | None = None) -> jinja2.Template:  # noqa: A002 - Jinja2's parameter name
         source, _filename, uptodate = self.get_source(environment, name)
         code = _shipped_code(environment, name, source)
-        if code is None:
-            return super().load(environment, name, globals)
-        return environment.template_class.from_code(environment, code, globals or {}, uptodate)
+        if code is not None:
+            try:
+                return environment.template_class.from_code(environment, code, globals or {}, uptodate)
+            except Exception:  # noqa: BLE001 - Python but not a whole template's code (cut short, emptied)
+                pass
+        return super().load(environment, name, globals)
 
 
 def _shipped_code(environment: jinja2.Environment, name: str, source: str) -> CodeType | None:

@@ -43,13 +43,19 @@ def cache_root() -> Path | None:
 
 def settings_key(env: jinja2.Environment) -> str:
     """What makes compiled code differ besides the template's source: Jinja2's and Python's versions and the
-    environment's compile-time settings (delimiters, whitespace control, extensions, autoescape)."""
+    environment's compile-time settings (delimiters, whitespace control, extensions, autoescape, finalize, and the
+    filters and tests there are with what each is handed besides its value)."""
     parts = (jinja2.__version__, sys.implementation.cache_tag, env.block_start_string, env.block_end_string,
              env.variable_start_string, env.variable_end_string, env.comment_start_string, env.comment_end_string,
              env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
              env.newline_sequence, env.keep_trailing_newline, env.optimized, env.is_async,
              sorted(env.extensions), getattr(env, "newstyle_gettext", None), env.undefined.__name__,
-             env.autoescape("report.html.j2") if callable(env.autoescape) else env.autoescape)
+             env.autoescape("report.html.j2") if callable(env.autoescape) else env.autoescape,
+             env.finalize is not None, getattr(env.finalize, "jinja_pass_arg", None),
+             # the compiler hands a filter or test the context, eval context or environment when it asks for it
+             # (@pass_context ...): code compiled before a filter changed so would call it with shifted arguments
+             sorted((n, str(getattr(f, "jinja_pass_arg", None))) for n, f in env.filters.items()),
+             sorted((n, str(getattr(f, "jinja_pass_arg", None))) for n, f in env.tests.items()))
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
     return f"jinja2-{jinja2.__version__}-{sys.implementation.cache_tag}-{digest}"
 

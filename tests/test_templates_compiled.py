@@ -74,3 +74,53 @@ def test_damaged_or_missing_shipped_code_is_compiled_instead(findings: Path, tmp
     assert done.returncode == 0, done.stderr
     assert done.stdout == fresh
     assert done.stderr.strip() == "[True, True, True]"  # compiled from their templates
+
+
+def test_filter_taking_the_context_is_not_called_by_shipped_code_made_without(findings: Path,  # noqa: F811
+                                                                             tmp_path: Path) -> None:
+    """Jinja2 decides at compile time whether a filter is handed the context, eval context or environment
+    (``@pass_context`` ...): a filter changed so is called by code compiled before with its arguments shifted.
+    Such code is not used (the settings key holds each filter's and test's way of being called)."""
+    script = ("import json, sys, jinja2; from reports.html import environment, number, render_report; "
+              "env = environment('ja'); "
+              "env.filters['num'] = jinja2.pass_environment(lambda e, n: number(n) if e is env else 'WRONG'); "
+              "sys.argv[2:] or __import__('reports.compiled').compiled.TEMPLATES.clear(); "
+              "print(render_report(json.loads(open(sys.argv[1], encoding='utf-8').read()), 'ja'), end='')")
+    pages = []
+    for shipped in ([], ["shipped"]):
+        done = subprocess.run([sys.executable, "-c", script, str(findings), *shipped], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(ROOT), "LEAKSCAN_CACHE_DIR": "off"})
+        assert done.returncode == 0, done.stderr[-2000:]
+        pages.append(done.stdout)
+    assert pages[0] == pages[1] and "WRONG" not in pages[1]
+
+
+def test_check_finds_a_shipped_module_edited_by_hand(tmp_path: Path) -> None:
+    """A module edited (or merged) by hand while its template stayed is code no template made: with the Jinja2
+    and Python it was made for, ``tools/templates.py --check`` compares the code itself, not only the digests."""
+    pkg = _package(tmp_path)
+    shutil.copytree(ROOT / "tools", pkg / "tools", ignore=shutil.ignore_patterns("__pycache__"))
+    check = [sys.executable, str(pkg / "tools" / "templates.py"), "--check"]
+    env = {**os.environ, "LEAKSCAN_CACHE_DIR": "off"}
+    done = subprocess.run(check, cwd=pkg, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    module = pkg / "reports" / "compiled" / "t_sections_password_html.py"
+    text = module.read_text(encoding="utf-8")
+    assert "escape(" in text
+    module.write_text(text.replace("escape(", "str(", 1), encoding="utf-8")  # one value no longer escaped
+    done = subprocess.run(check, cwd=pkg, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 1 and "sections/password.html.j2" in done.stdout, done.stdout + done.stderr
+
+
+def test_shipped_module_cut_short_but_valid_python_is_compiled_instead(findings: Path, tmp_path: Path) -> None:  # noqa: F811
+    """A module that is Python but not a whole template's code (cut at a line, emptied): the template is
+    compiled from its source, the report rendered all the same."""
+    _, fresh = render(findings, tmp_path / "fresh.html", "off")
+    pkg = _package(tmp_path)
+    compiled = pkg / "reports" / "compiled"
+    summary = compiled / "t_sections_summary_html.py"
+    summary.write_text("".join(summary.read_text(encoding="utf-8").splitlines(True)[:3]), encoding="utf-8")
+    (compiled / "t_sections_copies_html.py").write_text("", encoding="utf-8")
+    _, shipped = render(findings, tmp_path / "shipped.html", "off", path=pkg, shipped=True)
+    assert shipped == fresh

@@ -70,9 +70,11 @@ def generated() -> dict[str, str]:
 
 def out_of_date() -> list[str]:
     """Templates whose shipped module was compiled from another source (or is missing, or has no template
-    left). Only the sources are compared: the code itself depends on the Jinja2 version installed, and a
-    module made by another version is not used (reports.html compiles the template then)."""
-    from reports.compiled import TEMPLATES
+    left), and, under the Jinja2 and Python the modules were made for, every module whose code is not what
+    Jinja2 makes of its template now (edited or merged by hand) and "KEY" when the settings changed. Under
+    another Jinja2 or Python only the sources are compared: the code depends on them, and a module made by
+    another version is not used (reports.html compiles the template then)."""
+    from reports.compiled import KEY, TEMPLATES
 
     env = environment(LANGS[0])
     assert env.loader is not None
@@ -82,6 +84,15 @@ def out_of_date() -> list[str]:
         digest, module = TEMPLATES[name]
         if digest != source_digest(env.loader.get_source(env, name)[0]) or not (OUT / f"{module}.py").is_file():
             stale.append(name)
+    key = settings_key(env)
+    if key.rsplit("-", 1)[0] == KEY.rsplit("-", 1)[0]:  # the Jinja2 and Python they were made with
+        if key != KEY:
+            stale.append("KEY")
+        files = generated()
+        for name in sorted(names & set(TEMPLATES)):
+            path = OUT / f"{TEMPLATES[name][1]}.py"
+            if name not in stale and path.is_file() and path.read_text(encoding="utf-8", errors="replace") != files.get(path.name):
+                stale.append(name)
     return stale
 
 

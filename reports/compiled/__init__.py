@@ -1,7 +1,7 @@
 """Report templates compiled by tools/templates.py (see there): template name -> (SHA-256 of its source,
 module). Used by reports.html only while KEY is the running environment's settings key."""
 
-KEY = 'jinja2-3.1.6-cpython-311-d633f092363e1f71'
+KEY = 'jinja2-3.1.6-cpython-311-26fabcc6f7290731'
 TEMPLATES = {
     'remediation.html.j2': ('835020dd3c075e35807a27a1d861c92223f5d7d8824fd1c735273407340b9d7f', 't_remediation_html'),
     'report.html.j2': ('4dc4c30b12c3210c0edd897981ff458a15f4fa6e6f5eceed43fceee18ece48d1', 't_report_html'),
