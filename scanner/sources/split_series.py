@@ -164,9 +164,11 @@ class Series:
                                            starts_series=numbers[run[0]] == 1, ends_series=ends)}
 
     def run_of(self, name: str) -> Splice | None:
-        """The splice that reads ``name`` (as its first part or within it), or None."""
+        """The splice that reads part ``name`` (as its first part or within it), or None. Found by the part's
+        number: a name that is not UTF-8 is shown decoded, its series lists it surrogate-escaped."""
+        n = part_number(name)
         for splice in self.splices().values():
-            if name in splice.names:
+            if n and any(part_number(p) == n for p in splice.names):
                 return splice
         return None
 
