@@ -53,3 +53,41 @@ def test_a_split_csv_with_a_name_that_is_not_utf8_is_joined(tmp_path: Path) -> N
     for p in gap:  # every part present read or listed, naming the missing one
         assert shown[p] in listed and "csv.003" in listed[shown[p]]["detail"], (shown[p], sorted(listed))
     assert "read joined with part 1" in listed[shown[gap[1]]]["detail"], listed[shown[gap[1]]]
+
+
+def _gnu_split(folder: Path, data: bytes, size: int) -> list[Path]:
+    """``split -d -a 3`` as GNU split numbers it by default: ``c.csv.000``, ``.001`` ..."""
+    import subprocess
+
+    folder.mkdir()
+    (folder / "c.csv").write_bytes(data)
+    subprocess.run(["split", "-b", str(size), "-d", "-a", "3", "c.csv", "c.csv."], cwd=folder, check=True)
+    (folder / "c.csv").unlink()
+    return sorted(folder.glob("c.csv.[0-9]*"))
+
+
+def test_a_split_numbered_from_000_is_read_from_its_first_part(tmp_path: Path) -> None:
+    """GNU ``split -d`` numbers from ``.000``: ``.001`` onwards were read as the whole file (``ok``, its first rows
+    and header in ``.000`` uncounted) and ``.000`` was "named like a disk image" (its people not counted)."""
+    data = _csv(600, seed=78)
+    src = tmp_path / "src"
+    src.mkdir()
+    whole = _gnu_split(src / "whole", data, 20000)
+    gap = _gnu_split(src / "gap", data, 20000)
+    gap[1].unlink()  # .001 lost: .000 read up to its last line end, .002 on from its first
+    out = tmp_path / "out"
+    run = run_cli("scan", str(src), "--out", str(out), "--quiet")
+    assert run.returncode in (0, 1), run.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    files = {f["path"]: f for f in doc["files"]}
+    listed = {s["path"]: s for s in doc["skipped"]}
+    row = files.get(str(whole[0]))
+    assert row is not None and row["pii"]["records"] == 600 and row["status"] == "ok", (row, sorted(listed))
+    for p in whole[1:]:
+        assert str(p) not in files or files[str(p)].get("pii") is None, files[str(p)]
+    first = files[str(gap[0])]
+    assert first["pii"]["records"] == _complete_lines(gap[0].read_bytes(), skip_first=False), first
+    assert "c.csv.001" in listed[str(gap[0])]["detail"], listed[str(gap[0])]
+    after = files[str(gap[2])]
+    assert after["pii"]["records"] == _complete_lines(b"".join(p.read_bytes() for p in gap[2:]), skip_first=True)
+
