@@ -91,3 +91,48 @@ def test_a_split_numbered_from_000_is_read_from_its_first_part(tmp_path: Path) -
     after = files[str(gap[2])]
     assert after["pii"]["records"] == _complete_lines(b"".join(p.read_bytes() for p in gap[2:]), skip_first=True)
 
+
+class _Remote:
+    """A file of a source whose workers read it over their own connection (an SMB file with the password in the
+    environment): ``ref`` is a small value; ``open`` counts the reads the scan process makes."""
+
+    deleted = False
+    kind = "file"
+
+    def __init__(self, name: str, size: int, opened: list[str], has_ref: bool = True) -> None:
+        from scanner.models import Location
+
+        self.name, self.size, self.opened, self.has_ref = name, size, opened, has_ref
+        self.location = Location("smb://host/ev", f"/{name}")
+
+    def stat(self):  # noqa: ANN201
+        from scanner.models import FileStat
+
+        return FileStat(self.size)
+
+    def open(self):  # noqa: ANN201
+        import io
+
+        self.opened.append(self.name)
+        return io.BytesIO(b"x" * self.size)
+
+    def ref(self) -> tuple[str, str] | None:
+        return ("ref", self.name) if self.has_ref else None
+
+
+def test_a_large_series_whose_parts_have_refs_is_left_to_the_workers(monkeypatch) -> None:  # noqa: ANN001
+    """A series larger than BYTES_HERE (256 MiB) whose parts the workers can read themselves had no ref: the
+    pipeline then read it whole into the scan process (up to --max-inspect-mb) and sent the bytes. And a series
+    whose parts travel as bytes read its first part twice (as the first part and as part 1)."""
+    from scanner.sources import series_join
+    from scanner.sources.split_series import Series
+
+    monkeypatch.setattr(series_join, "BYTES_HERE", 100)
+    opened: list[str] = []
+    parts = [_Remote(f"c.csv.{k:03d}", 80, opened) for k in (1, 2)]
+    series = Series("c.csv", tuple(p.name for p in parts), (80, 80), plain=True)
+    ref = series_join.SeriesEntry(parts[0], list(parts), series, None).ref()
+    assert ref is not None and not opened, opened  # 160 bytes > BYTES_HERE, every part with a ref of its own
+    small = [_Remote(f"c.csv.{k:03d}", 30, opened, has_ref=False) for k in (1, 2)]
+    ref = series_join.SeriesEntry(small[0], list(small), series, None).ref()
+    assert ref is not None and sorted(opened) == ["c.csv.001", "c.csv.002"], opened  # each part read once
