@@ -695,6 +695,24 @@ def params_of(code: Detail) -> dict[str, str]:
     return dict(_pattern(code)[1])
 
 
+def _encodable(value: str) -> str:
+    """``value`` as text that can be written: a file name that is not UTF-8 (its bytes surrogate-escaped, as a
+    folder listing gives it) decoded as the walk shows it (cp932, else its bytes escaped). Total."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        raw = value.encode("utf-8", "surrogateescape") if _escaped_only(value) else value.encode("utf-8", "replace")
+    try:
+        return raw.decode("cp932")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
+
+
+def _escaped_only(value: str) -> bool:
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in value)
+
+
 def _checked(kind: str, value: object) -> str | None:
     """``value`` as its slot's text, or None when it is not of the slot's kind (never written then)."""
     if kind == "d":
@@ -707,6 +725,7 @@ def _checked(kind: str, value: object) -> str | None:
         return " + ".join(words) if ok else None
     if not isinstance(value, str):
         return None
+    value = _encodable(value)
     if kind == "word" and not _WORD.fullmatch(value):
         return None
     if kind == "exc" and not _EXC.fullmatch(value):

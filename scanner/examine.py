@@ -148,7 +148,7 @@ def _plain_part(name: str, series: Series, read: bool = True) -> str:
         base = name.rsplit("/", 1)[-1]
         n = int(base.rsplit(".", 1)[1])
         run = series.run_of(base) if read else None
-        if run is not None and run.names[0] != base:
+        if run is not None and run.first != n:
             return say(Detail.SPLIT_SERIES_PARTLY, n=n, kind="split file", whole=series.whole,
                        problem=series.problem(), seen=say(Detail.SPLIT_READ_WITH, first=run.first))
         return say(Detail.SPLIT_SERIES_INCOMPLETE, n=n, kind="split file", whole=series.whole,

@@ -250,7 +250,7 @@ class ArchiveInspector:
         if part is not None and splice is not None and series is not None and not series.plain:
             return self._with_gaps(entry, data, ctx, part, series, splice)
         run = series.run_of(entry.name) if part is not None and series is not None and problem else None
-        if part is not None and run is not None and run.names[0] != entry.name:  # read in its series' row (split12)
+        if part is not None and run is not None and run.first != part.number:  # read in its series' row (split12)
             return Inspection(status=Status.UNSUPPORTED, detail=say(
                 Detail.SPLIT_SERIES_PARTLY, n=part.number, kind=part.kind, whole=part.whole, problem=problem,
                 seen=say(Detail.SPLIT_READ_WITH, first=run.first)))

@@ -77,6 +77,11 @@ def decode_name(raw: bytes) -> tuple[str, bool]:
         return raw.decode("utf-8", "backslashreplace"), False
 
 
+def _shown(name: str) -> str:
+    """A name as a folder listing gives it (bytes that are not UTF-8 surrogate-escaped) as the walk shows it."""
+    return decode_name(name.encode("utf-8", "surrogateescape"))[0]
+
+
 def _open_noatime(path: bytes, flags: int, dir_fd: int | None = None) -> int:
     """os.open with O_NOATIME, dropping it where the OS refuses (not the owner, not root)."""
     if _NOATIME:
@@ -537,8 +542,8 @@ class PlainJoinedEntry(JoinedEntry):
 
     def __init__(self, folder: _Folder, name: str, raw_name: bytes | None, series: Series,
                  zip_beside: bool | None) -> None:
-        super().__init__(folder, series.whole, raw_name if raw_name is not None else name.encode("utf-8"), series,
-                         zip_beside)
+        super().__init__(folder, _shown(series.whole), raw_name if raw_name is not None else name.encode("utf-8"),
+                         series, zip_beside)
         self._location = folder.location(name, raw_name)
 
 
@@ -551,7 +556,7 @@ class SplicedEntry(JoinedEntry):
     joined = False
 
     def __init__(self, folder: _Folder, name: str, raw_name: bytes | None, series: Series, splice: Splice) -> None:
-        super().__init__(folder, series.whole if series.plain else name,
+        super().__init__(folder, _shown(series.whole) if series.plain else name,
                          raw_name if raw_name is not None else name.encode("utf-8", "surrogateescape"), series, None)
         self._location = folder.location(name, raw_name)
         self.splice = splice
@@ -647,16 +652,18 @@ class _Folder:
         return batch
 
     def entry(self, name: str, raw_name: bytes | None = None) -> LocalEntry:
-        """A plain file's entry; a part of a split archive's knows its series."""
-        part = self.parts.get(name)
+        """A plain file's entry; a part of a split archive's knows its series (found by the name as listed: a name
+        that is not UTF-8 is shown decoded, cp932, but its series is keyed by its raw bytes, surrogate-escaped)."""
+        key = name if raw_name is None else raw_name.decode("utf-8", "surrogateescape")
+        part = self.parts.get(key)
         if part is None:
             return LocalEntry(self, name, raw_name)
         series, zip_beside = part
-        if series is not None and series.complete and name == series.joined_as:
+        if series is not None and series.complete and key == series.joined_as:
             if series.plain:
                 return PlainJoinedEntry(self, name, raw_name, series, zip_beside)
             return JoinedEntry(self, name, raw_name, series, zip_beside)
-        splice = series.splices().get(name) if series is not None else None
+        splice = series.splices().get(key) if series is not None else None
         if splice is not None and series is not None:  # what can be read of an incomplete series (split12)
             return SplicedEntry(self, name, raw_name, series, splice)
         return PartEntry(self, name, raw_name, series, zip_beside)

@@ -236,11 +236,21 @@ class SeriesEntry:
         return self._first.open()
 
     def ref(self) -> SeriesRef | None:
-        """None when a part cannot be re-created in a worker (the scan process then reads the series itself)."""
-        if self.stat().size > BYTES_HERE:
-            return None
-        refs = [_ref_or_bytes(p) for p in self._parts]
-        first = _ref_or_bytes(self._first)
+        """None when a part cannot be re-created in a worker (the scan process then reads the series itself). Parts
+        with refs of their own (a worker reads them over its own connection) are never read here, whatever the
+        series' size; only parts without one travel as bytes, up to BYTES_HERE for the series, each read once."""
+        own: list[PartRef | None] = []
+        for p in self._parts:
+            make = getattr(p, "ref", None)
+            own.append(make() if make is not None else None)
+        if any(r is None for r in own):
+            if self.stat().size > BYTES_HERE:
+                return None
+            own = [r if r is not None else _ref_or_bytes(p) for r, p in zip(own, self._parts, strict=True)]
+        refs = own
+        first = next((r for p, r in zip(self._parts, refs, strict=True) if p is self._first), None)
+        if first is None:
+            first = _ref_or_bytes(self._first)
         present = [r for r in refs if r is not None]
         if first is None or len(present) < len(refs):
             return None

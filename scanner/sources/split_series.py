@@ -123,10 +123,16 @@ class Series:
         return tuple(sum(self.sizes[:i]) for i in range(len(self.sizes)))
 
     @property
+    def base(self) -> int:
+        """The number of a series' first part: 1 (``X.001``, as 7-Zip, HJSplit and ``split --numeric-suffixes=1``
+        number), 0 for a plain file whose ``X.000`` is here (GNU ``split -d`` numbers from 0)."""
+        return 0 if self.plain and self.parts and part_number(self.parts[0]) == 0 else 1
+
+    @property
     def complete(self) -> bool:
         if self.spanned:
             return len(self.parts) > 1 and not self.missing and not self.short
-        return bool(self.parts) and self.parts[0].endswith("001") and not self.missing and not self.short
+        return bool(self.parts) and part_number(self.parts[0]) == self.base and not self.missing and not self.short
 
     @property
     def size(self) -> int:
@@ -165,20 +171,24 @@ class Series:
         last = run[-1]
         ends = last == len(self.parts) - 1 and self.sizes[last] < cut
         return {self.parts[run[0]]: Splice(self.whole, tuple(self.parts[i] for i in run), lines=lines,
-                                           starts_series=numbers[run[0]] == 1, ends_series=ends)}
+                                           starts_series=numbers[run[0]] == self.base, ends_series=ends)}
 
     def run_of(self, name: str) -> Splice | None:
-        """The splice that reads ``name`` (as its first part or within it), or None."""
+        """The splice that reads part ``name`` (as its first part or within it), or None. Found by the part's
+        number: a name that is not UTF-8 is shown decoded, its series lists it surrogate-escaped."""
+        if not name.rsplit(".", 1)[-1].isdigit():
+            return None
+        n = part_number(name)
         for splice in self.splices().values():
-            if name in splice.names:
+            if any(part_number(p) == n for p in splice.names):
                 return splice
         return None
 
     def problem(self) -> str:
         """What is wrong with an incomplete series, in words (no personal value: file names of the evidence)."""
         said = []
-        if not self.spanned and (not self.parts or not self.parts[0].endswith("001")):
-            said.append(f"part {self.whole}.001 missing")
+        if not self.spanned and (not self.parts or part_number(self.parts[0]) != self.base):
+            said.append(f"part {self.whole}.{self.base:03d} missing")
         if self.missing:
             said.append("missing: " + ", ".join(self.missing[:5]) + (" ..." if len(self.missing) > 5 else ""))
         if self.short:
@@ -215,7 +225,7 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
     if plain_of is not None:
         for name in listed:
             p = _PLAIN.match(name)
-            if (p is not None and _SPLIT.match(name) is None and 0 < int(p["n"]) <= MAX_PARTS
+            if (p is not None and _SPLIT.match(name) is None and 0 <= int(p["n"]) <= MAX_PARTS
                     and p["ext"].casefold() not in IMAGE_EXTS and not p["ext"].isdigit()):
                 found.setdefault(p["whole"], {})[int(p["n"])] = name
                 plain.add(p["whole"])
@@ -231,9 +241,10 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
     for whole, numbered in found.items():
         order = sorted(numbered)
         names_in = tuple(numbered[k] for k in order)
+        base = 0 if order[0] == 0 else 1  # GNU ``split -d`` numbers a plain file's parts from .000 (review12c)
         if whole in plain:  # its first part no disk image (a raw image split stays an image); a lone .001 is no
             # series, a lone later part is one whose first part is missing (split12: it ended as nothing)
-            if order[0] == 1 and (len(order) < 2 or plain_of is None or not plain_of(names_in[0])):
+            if order[0] == base and (len(order) < 2 or plain_of is None or not plain_of(names_in[0])):
                 continue
             if whole in bare and (order[0] != 1 or text_of is None or not text_of(names_in[0])):
                 continue  # NAME.NNN without its first part, or binary (a raw image's segments): as before
@@ -243,15 +254,15 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                 continue
         sizes = tuple(size_of(n) for n in names_in)
         width = len(names_in[0].rsplit(".", 1)[1])
-        missing = tuple(f"{whole}.{k:0{width}d}" for k in range(1, order[-1]) if k not in numbered and k != 1)
+        missing = tuple(f"{whole}.{k:0{width}d}" for k in range(base + 1, order[-1]) if k not in numbered)
         missing = tuple(f"{m} (not here as a regular file)" if m in others else m for m in missing)
-        first = sizes[0] if order[0] == 1 else None
+        first = sizes[0] if order[0] == base else None
         short = tuple(n for n, s in zip(names_in[:-1], sizes[:-1], strict=True)
                       if s is None or first is None or s != first)
         last = sizes[-1]
         if last is None or (first is not None and last > first):  # a last part larger than the first: not a cut series
             short += (names_in[-1],)
-        if order[0] != 1:  # .001 gone: a cut series only when every part but the last has one size and the last
+        if order[0] != base:  # .001 gone: a cut series only when every part but the last has one size and the last
             cut = sizes[0]  # is not larger (then listed, naming the first part missing; an archive's parts are
             if cut is None or any(s != cut for s in sizes[:-1]) or last is None or last > cut:  # listed anyway)
                 if whole in plain:
