@@ -1,0 +1,56 @@
+"""review12a: staff rosters (staff12) and header-vs-values reading (wild12) on layouts their authors did not tune to.
+
+Values: Faker ja_JP with fixed seeds; rural addresses built from public place names and random lot numbers, never
+real people's data."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from faker import Faker
+
+from scanner.detectors.pii import SheetKind, analyse_sheet
+from scanner.detectors.values import looks_like_home_address
+
+Rows = list[list[object]]
+
+# rural towns where a house is written as 大字/字 and a lot number, no 番地/丁目 (長倉1234, 字比嘉210)
+_TOWNS = ["長野県北佐久郡軽井沢町大字長倉", "沖縄県島尻郡久米島町字比嘉", "岩手県岩手郡雫石町字長山",
+          "熊本県阿蘇郡小国町大字宮原", "新潟県南魚沼市大字六日町", "京都府京都市中京区河原町通三条上る下丸屋町"]
+
+
+def _people(n: int, seed: int) -> list[dict[str, str]]:
+    fk = Faker("ja_JP")
+    fk.seed_instance(seed)
+    return [{"name": fk.name(), "address": fk.address(), "phone": fk.phone_number(), "company": fk.company()}
+            for _ in range(n)]
+
+
+def _rural(n: int, seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    return [f"{_TOWNS[i % len(_TOWNS)]}{rnd.randint(1, 3000)}" for i in range(n)]
+
+
+@pytest.mark.parametrize("text", ["長野県北佐久郡軽井沢町大字長倉1234", "沖縄県島尻郡久米島町字比嘉２１０",
+                                  "京都府京都市中京区河原町通三条上る下丸屋町390", "神奈川県横浜市中区山下町123",
+                                  "長野県北佐久郡軽井沢町長倉1234番"])
+def test_a_lot_number_without_banchi_is_a_house(text):
+    assert looks_like_home_address(text)
+
+
+@pytest.mark.parametrize("text", ["東京都江東区倉庫1番棚", "東京都港区本館2階書庫", "東京都新宿区倉庫2号棚",
+                                  "大阪府堺市堺区第3倉庫12", "東京都港区", "千葉県市川市倉庫棚12"])
+def test_a_store_room_with_a_number_is_still_no_house(text):
+    assert not looks_like_home_address(text)
+
+
+def test_a_rural_staff_roster_is_persons():
+    """A care home in the country: its staff live at 大字長倉1234 (lot numbers without 番地). staff12's rule needs 80 %
+    house addresses and took these for none: 80 employees with home addresses and phones ended as nothing."""
+    people = _people(80, 1201)
+    homes = _rural(80, 1201)
+    rows: Rows = [["担当者名", "住所", "電話"]] + [[p["name"], a, p["phone"]] for p, a in zip(people, homes)]
+    found = analyse_sheet("職員", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 80
+
