@@ -54,3 +54,24 @@ def test_a_rural_staff_roster_is_persons():
     found = analyse_sheet("職員", iter(rows))
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == 80
 
+
+@pytest.mark.parametrize("company", ["取引先", "取引先名", "得意先", "仕入先", "業者名", ""])
+def test_a_client_companys_contact_list_is_no_staff_roster(company):
+    """取引先 | 担当者名 | 住所 | 電話: each row a client company, its contact person and the company's address (a
+    business contact list, as 会社名 | 担当者名 is). Only 会社名/社名/企業名 headers were refused: the other company
+    words (and an unlabelled column of company names) made 40 client contacts persons at "their homes"."""
+    people, firms = _people(40, 1202), _people(40, 1203)
+    rows: Rows = [[company, "担当者名", "住所", "電話"]] + [
+        [f["company"], p["name"], f["address"], f["phone"]] for p, f in zip(people, firms)]
+    found = analyse_sheet("取引先", iter(rows))
+    assert found is None or found.kind != SheetKind.PERSONS
+
+
+def test_a_staff_roster_with_its_workplaces_stays_persons():
+    """The company-column refusal above must not take a roster's own workplaces (a care company's センター) for clients."""
+    people = _people(40, 1204)
+    sites = ["訪問介護センター", "デイサービスセンター北", "本社"]
+    rows: Rows = [["担当者名", "配属先", "住所", "電話"]] + [
+        [p["name"], sites[i % 3], p["address"], p["phone"]] for i, p in enumerate(people)]
+    found = analyse_sheet("職員", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 40

@@ -411,6 +411,9 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
     if any(h.field in CONTEXT_FIELDS - {"position"} for h in mapping.values()) or any(
             c not in mapping and c != staff[0] and is_excluded(v) for c, v in enumerate(header)):
         return mapping  # 会社名 | 担当者名 (a client's contact person), 品名 | 保管場所 | 担当者名 (an inventory)
+    if any(share([cell_text(r[c]) for r in sample if c < len(r) and cell_text(r[c])], V.looks_like_company) >= 0.5
+           for c in range(max(map(len, sample), default=0)) if c not in mapping and c != staff[0]):
+        return mapping  # 取引先 | 担当者名, 仕入先 | 担当者名: a column of company names (any header word) holds their contacts
     names = [t for r in sample if staff[0] < len(r) and (t := cell_text(r[staff[0]]))]
     at = sorted(c for c, h in mapping.items() if h.field == "address" and not h.role and h.main)
     homes = [" ".join(t for c in at if c < len(r) and (t := cell_text(r[c]))) for r in sample]

@@ -191,6 +191,15 @@ def looks_like_home_address(value: object) -> bool:
     return place is not None and (_HOUSE_BLOCK.search(t, place.end()) or _LOT_END.search(t, place.end())) is not None
 
 
+_COMPANY = re.compile(r"株式会社|有限会社|合同会社|合資会社|合名会社|\(株\)|\(有\)|㈱|㈲")
+
+
+def looks_like_company(value: object) -> bool:
+    """A company's name by its legal form (山崎保険株式会社, (有)中村水産): a client's or supplier's, not a workplace's
+    センター or ホーム."""
+    return _COMPANY.search(nfkc(value)) is not None
+
+
 def looks_like_name(value: object) -> bool:
     """A short personal name (CJK or Latin), not an organisation, number, date or long text."""
     t = nfkc(value)
