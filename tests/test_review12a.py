@@ -50,7 +50,7 @@ def test_a_rural_staff_roster_is_persons():
     house addresses and took these for none: 80 employees with home addresses and phones ended as nothing."""
     people = _people(80, 1201)
     homes = _rural(80, 1201)
-    rows: Rows = [["担当者名", "住所", "電話"]] + [[p["name"], a, p["phone"]] for p, a in zip(people, homes)]
+    rows: Rows = [["担当者名", "住所", "電話"]] + [[p["name"], a, p["phone"]] for p, a in zip(people, homes, strict=True)]
     found = analyse_sheet("職員", iter(rows))
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == 80
 
@@ -62,7 +62,7 @@ def test_a_client_companys_contact_list_is_no_staff_roster(company):
     words (and an unlabelled column of company names) made 40 client contacts persons at "their homes"."""
     people, firms = _people(40, 1202), _people(40, 1203)
     rows: Rows = [[company, "担当者名", "住所", "電話"]] + [
-        [f["company"], p["name"], f["address"], f["phone"]] for p, f in zip(people, firms)]
+        [f["company"], p["name"], f["address"], f["phone"]] for p, f in zip(people, firms, strict=True)]
     found = analyse_sheet("取引先", iter(rows))
     assert found is None or found.kind != SheetKind.PERSONS
 
@@ -75,3 +75,13 @@ def test_a_staff_roster_with_its_workplaces_stays_persons():
         [p["name"], sites[i % 3], p["address"], p["phone"]] for i, p in enumerate(people)]
     found = analyse_sheet("職員", iter(rows))
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == 40
+
+
+def test_a_header_over_the_wrong_columns_is_read_by_the_values_when_its_phones_still_fit():
+    """wild12 reads a sheet by its values when its header names a name/address and no column's values fit it; a
+    header whose 氏名 and 住所 are over each other's values (a damaged or hand-edited copy) with its 電話 still right
+    was nothing: the phone column fitted, so the rule never ran, and 80 names and addresses ended clean."""
+    people = _people(80, 1205)
+    rows: Rows = [["氏名", "住所", "電話"]] + [[p["address"], p["name"], p["phone"]] for p in people]
+    found = analyse_sheet("名簿", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 80

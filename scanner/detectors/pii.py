@@ -847,7 +847,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             mapping = fused_mapping(read_row(head[header_at]), mapping, fused, width)
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
-        if plan is not None and not plan.roles and (by_values := _values_over_header(head, mapping)) is not None:
+        if plan is not None and not any({"name", "address"} & set(p.cols) for p in plan.roles) and (
+                by_values := _values_over_header(head, mapping)) is not None:
             header_at, sample, plan = None, head, by_values
     elif _things_first(head):
         sample, plan = head, None  # 店舗名 | 店長 | 住所, 議員名 | 会派 | 住所: a header too short for find_header
