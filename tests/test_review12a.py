@@ -40,7 +40,8 @@ def test_a_lot_number_without_banchi_is_a_house(text):
 
 
 @pytest.mark.parametrize("text", ["東京都江東区倉庫1番棚", "東京都港区本館2階書庫", "東京都新宿区倉庫2号棚",
-                                  "大阪府堺市堺区第3倉庫12", "東京都港区", "千葉県市川市倉庫棚12"])
+                                  "大阪府堺市堺区第3倉庫12", "東京都港区", "千葉県市川市倉庫棚12",
+                                  "大阪府大阪市北区梅田支店2", "東京都港区芝浦営業所3", "東京都港区芝浦ビル5", "東京都江東区倉庫 3"])
 def test_a_store_room_with_a_number_is_still_no_house(text):
     assert not looks_like_home_address(text)
 
