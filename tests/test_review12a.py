@@ -86,3 +86,18 @@ def test_a_header_over_the_wrong_columns_is_read_by_the_values_when_its_phones_s
     rows: Rows = [["氏名", "住所", "電話"]] + [[p["address"], p["name"], p["phone"]] for p in people]
     found = analyse_sheet("名簿", iter(rows))
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == 80
+
+
+@pytest.mark.xfail(strict=True, reason="review12a #4, open: a header-less comma CSV with an unquoted multi-value field of "
+                   "more semicolons than commas is split at the semicolons (wild12 weighs a separator the first line "
+                   "lacks, which needs a header line)")
+def test_a_headerless_comma_csv_with_semicolon_lists_in_a_cell_keeps_its_records():
+    from scanner.sheet import Caps
+    from scanner.tables import read_tables
+
+    people = _people(60, 1206)
+    text = "\r\n".join(",".join([p["name"], p["address"].replace(" ", ""), p["phone"], "A;B;C;D;E;F;G;H"])
+                       for p in people)
+    book = read_tables(text.encode("utf-8"), Caps())
+    found = analyse_sheet(book.sheets[0].name, iter(book.sheets[0].rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 60
