@@ -101,3 +101,30 @@ def test_a_headerless_comma_csv_with_semicolon_lists_in_a_cell_keeps_its_records
     book = read_tables(text.encode("utf-8"), Caps())
     found = analyse_sheet(book.sheets[0].name, iter(book.sheets[0].rows))
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == 60
+
+
+def test_sniffing_a_package_does_not_inflate_a_huge_content_types_part():
+    """wild12 reads [Content_Types].xml whole to tell a damaged package (zf.read): a 600 KiB file whose part inflates
+    to 600 MiB of zeros took 1.2 GB of memory in the scan (c294b33: 40 MB); 10 MiB would be 10 GiB. The read is
+    capped: a damaged part still shows in its local header or its first bytes."""
+    import io
+    import tracemalloc
+    import zipfile
+
+    from scanner.tables import sniff_format
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("_rels/.rels", "<Relationships/>")
+        with z.open("[Content_Types].xml", "w", force_zip64=True) as f:
+            for _ in range(64):
+                f.write(bytes(1 << 20))
+        z.writestr("word/document.xml", "<w:document/>")
+    data = buf.getvalue()
+    tracemalloc.start()
+    try:
+        fmt = sniff_format(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert fmt == "zip-other" and peak < 16 << 20

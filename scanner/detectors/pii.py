@@ -374,8 +374,9 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
 
 
 def _values_over_header(head: Sequence[Sequence[object]], mapping: dict[int, Header]) -> SheetPlan | None:
-    """A header naming a person's name or address under which no column's values fit it (its cells moved into a
-    data row by a damaged copy: 氏名 at the end of an address cell, フリガナ over the phones): the sheet's plan
+    """A header naming a person's name or address under which no column's values fit a name or an address (its cells
+    moved into a data row by a damaged copy: 氏名 at the end of an address cell, フリガナ over the phones; 氏名 and 住所
+    over each other's values while 電話 still fits: review12a): the sheet's plan
     read from the values, as a sheet without a header, when they hold a person table; else None (wild12)."""
     if not {"name", "address"} & {_base(h.field) for h in mapping.values() if h.field not in CONTEXT_FIELDS}:
         return None
