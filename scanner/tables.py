@@ -147,10 +147,13 @@ def _zip_kind(data: bytes) -> str:
             if any(_SHEET_PART.search(n) for n in package.members):  # sheets without the workbook part that
                 return "ooxml-no-workbook"  # lists them: a broken package, not some other zip
             if "[Content_Types].xml" in names:  # an OPC package (an Office document) whose parts may be unreadable
-                with zf.open("[Content_Types].xml") as part:  # (its directory's offsets all off: a region
-                    part.read(CONTENT_TYPES_READ)  # duplicated, wild12); no more is inflated (a bomb: review12a)
+                try:  # (its directory's offsets all off: a region duplicated, wild12); no more is inflated (a bomb)
+                    with zf.open("[Content_Types].xml") as part:
+                        part.read(CONTENT_TYPES_READ)
+                except RuntimeError:  # an encrypted member is no damage: the zip stays what it was (review12a)
+                    pass
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error):
-        return "zip-corrupt"  # (RuntimeError, an encrypted member, is not damage: it stays as it was)
+        return "zip-corrupt"
     return "zip-other"
 
 

@@ -128,3 +128,45 @@ def test_sniffing_a_package_does_not_inflate_a_huge_content_types_part():
     finally:
         tracemalloc.stop()
     assert fmt == "zip-other" and peak < 16 << 20
+
+
+def _flagged_encrypted(members: dict[str, bytes]) -> bytes:
+    """A zip whose members carry the encryption flag (ZipCrypto's bit 0): zipfile refuses to read them."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    out = bytearray(buf.getvalue())
+    for magic, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        i = out.find(magic)
+        while i >= 0:
+            out[i + at] |= 1
+            i = out.find(magic, i + 4)
+    return bytes(out)
+
+
+def test_an_encrypted_zip_holding_a_content_types_part_is_encrypted_not_a_crash(tmp_path):
+    """wild12's [Content_Types].xml read let zipfile's RuntimeError (an encrypted member) out of sniff_format: an
+    encrypted .zip holding that part was "corrupt: archive: RuntimeError" with its members unlisted (c294b33:
+    encrypted, each member listed), the same file named .xlsx "corrupt: spreadsheet: RuntimeError"."""
+    import json
+
+    from conftest import run_leakscan
+
+    people = _people(10, 1207)
+    csv = "氏名,住所,電話\n" + "\n".join(f'{p["name"]},{p["address"]},{p["phone"]}' for p in people)
+    data = _flagged_encrypted({"[Content_Types].xml": b"<Types/>", "meibo.csv": csv.encode()})
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "enc.zip").write_bytes(data)
+    (share / "enc.xlsx").write_bytes(data)
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    said = {s["path"].rsplit("/", 1)[-1]: s for s in doc["skipped"]}
+    assert said["enc.zip"]["reason"] == "encrypted" and "enc.zip » meibo.csv" in said
+    assert "RuntimeError" not in said["enc.xlsx"].get("detail", "")
