@@ -374,8 +374,9 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
 
 
 def _values_over_header(head: Sequence[Sequence[object]], mapping: dict[int, Header]) -> SheetPlan | None:
-    """A header naming a person's name or address under which no column's values fit it (its cells moved into a
-    data row by a damaged copy: 氏名 at the end of an address cell, フリガナ over the phones): the sheet's plan
+    """A header naming a person's name or address under which no column's values fit a name or an address (its cells
+    moved into a data row by a damaged copy: 氏名 at the end of an address cell, フリガナ over the phones; 氏名 and 住所
+    over each other's values while 電話 still fits: review12a): the sheet's plan
     read from the values, as a sheet without a header, when they hold a person table; else None (wild12)."""
     if not {"name", "address"} & {_base(h.field) for h in mapping.values() if h.field not in CONTEXT_FIELDS}:
         return None
@@ -411,6 +412,9 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
     if any(h.field in CONTEXT_FIELDS - {"position"} for h in mapping.values()) or any(
             c not in mapping and c != staff[0] and is_excluded(v) for c, v in enumerate(header)):
         return mapping  # 会社名 | 担当者名 (a client's contact person), 品名 | 保管場所 | 担当者名 (an inventory)
+    if any(share([cell_text(r[c]) for r in sample if c < len(r) and cell_text(r[c])], V.looks_like_company) >= 0.5
+           for c in range(max(map(len, sample), default=0)) if c not in mapping and c != staff[0]):
+        return mapping  # 取引先 | 担当者名, 仕入先 | 担当者名: a column of company names (any header word) holds their contacts
     names = [t for r in sample if staff[0] < len(r) and (t := cell_text(r[staff[0]]))]
     at = sorted(c for c, h in mapping.items() if h.field == "address" and not h.role and h.main)
     homes = [" ".join(t for c in at if c < len(r) and (t := cell_text(r[c]))) for r in sample]
@@ -844,7 +848,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             mapping = fused_mapping(read_row(head[header_at]), mapping, fused, width)
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
-        if plan is not None and not plan.roles and (by_values := _values_over_header(head, mapping)) is not None:
+        if plan is not None and not any({"name", "address"} & set(p.cols) for p in plan.roles) and (
+                by_values := _values_over_header(head, mapping)) is not None:
             header_at, sample, plan = None, head, by_values
     elif _things_first(head):
         sample, plan = head, None  # 店舗名 | 店長 | 住所, 議員名 | 会派 | 住所: a header too short for find_header

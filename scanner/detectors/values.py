@@ -173,6 +173,10 @@ def looks_like_address(value: object, strict: bool = False) -> bool:
 
 # a house's block number: 1-2-3, 2丁目3番4号, 三丁目, 123番地, 5番12号 (not a shelf's 1番棚 or a floor's 2階)
 _HOUSE_BLOCK = re.compile(r"\d+\s*[-ー－―‐−の]\s*\d+|\d+\s*丁目|[一二三四五六七八九十]+丁目|\d+\s*番地|\d+\s*番\s*\d|\d+\s*号(?![棚庫室機館棟])")
+# a rural or old-town lot number ending the address (軽井沢町大字長倉1234, 字比嘉210, 山下町123, 長倉1234番; a building may
+# follow): after a town's name, not after a store room, shelf, floor, office or a katakana building (倉庫12, 棚12,
+# 営業所3, 梅田支店2, ビル5)
+_LOT_END = re.compile(r"(?<![\d\s\-庫棚室階館棟号番店社所課係\u30a0-\u30ffA-Za-z])\d{1,5}\s*番?(?=\s|$)")
 
 
 def looks_like_home_address(value: object) -> bool:
@@ -185,7 +189,16 @@ def looks_like_home_address(value: object) -> bool:
     if not _CJK.search(t):
         return bool(_STREET.match(t))
     place = _PREF.search(t) or _MUNI.search(t)
-    return place is not None and _HOUSE_BLOCK.search(t, place.end()) is not None
+    return place is not None and (_HOUSE_BLOCK.search(t, place.end()) or _LOT_END.search(t, place.end())) is not None
+
+
+_COMPANY = re.compile(r"株式会社|有限会社|合同会社|合資会社|合名会社|\(株\)|\(有\)|㈱|㈲")
+
+
+def looks_like_company(value: object) -> bool:
+    """A company's name by its legal form (山崎保険株式会社, (有)中村水産): a client's or supplier's, not a workplace's
+    センター or ホーム."""
+    return _COMPANY.search(nfkc(value)) is not None
 
 
 def looks_like_name(value: object) -> bool:
