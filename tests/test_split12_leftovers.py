@@ -40,9 +40,8 @@ def test_verify_says_a_hit_under_a_file_system_whose_walk_stopped_was_not_walked
     import json
 
     from conftest import run_leakscan
-    from image_data import LEAKED, fat_image, leaked_workbook
+    from image_data import LEAKED, WALK_FAULTS, fat_image, leaked_workbook
     from remediation_data import with_case_key
-    from test_split11_walk_error import FAULT
 
     book = leaked_workbook(rows=5)
     image = fat_image(tmp_path / "disk.img", {f"/A/{LEAKED}": book, "/B/LEAKSCAN-WALK-OSERR.TXT": b"marker",
@@ -52,7 +51,7 @@ def test_verify_says_a_hit_under_a_file_system_whose_walk_stopped_was_not_walked
     assert done.returncode == 1, done.stderr  # no fault yet: both copies found
     site = tmp_path / "site"
     site.mkdir()
-    (site / "sitecustomize.py").write_text(FAULT, encoding="utf-8")
+    (site / "sitecustomize.py").write_text(WALK_FAULTS, encoding="utf-8")
     run = run_leakscan("verify", str(out), "--sources", str(image), "--json", env={"PYTHONPATH": str(site)},
                        timeout=300)
     rows = {r["path"]: r for r in json.loads(run.stdout)["sources"]}
