@@ -1,0 +1,61 @@
+"""review12g: detail codes recorded as said (details12) across the branches merged beside it.
+
+A split 7z series without its first part (its header unreadable: the opener raises) was listed with the
+series' sentence and the opener's error appended by an f-string (split12's ``_with_gaps``), which dropped the
+codes: findings.json read the text back, so the Japanese report showed two unexplained English parts, and a
+series named with detail words (``x; directory not readable: ... (it failed as corrupt: ...)``) recorded
+``directory-not-readable`` / ``lost-after-failing`` codes taken from its name.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import py7zr
+from conftest import run_cli
+
+HOSTILE = "x; directory not readable: evil (it failed as corrupt: gone)"
+
+
+def _seven() -> bytes:
+    buf = io.BytesIO()
+    with py7zr.SevenZipFile(buf, "w", filters=[{"id": py7zr.FILTER_COPY}]) as z:
+        for i in range(3):
+            z.writestr(("氏名,電話番号\n" + "".join(f"名前{i}{k},090-0000-{k:04d}\n" for k in range(200))).encode(),
+                       f"list{i}.csv")
+    return buf.getvalue()
+
+
+def _codes(items: list) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            out.append(item.get("code", "<text>"))
+            for value in item.values():
+                if isinstance(value, list) and value and isinstance(value[0], dict):
+                    out += _codes(value)
+    return out
+
+
+def test_a_7z_series_without_its_first_part_keeps_its_codes(tmp_path: Path) -> None:
+    data = _seven()
+    n = len(data) // 3 + 1
+    src = tmp_path / "src"
+    for folder, base in (("a", "backup.7z"), ("b", HOSTILE + ".7z")):
+        (src / folder).mkdir(parents=True)
+        for i in (1, 2):  # part .001 missing: the 7z's start header is zeros, the opener raises
+            (src / folder / f"{base}.{i + 1:03d}").write_bytes(data[i * n:(i + 1) * n])
+    out = tmp_path / "out"
+    run = run_cli("scan", str(src), "--out", str(out), "--lang", "ja")
+    assert run.returncode == 0, run.stderr
+    doc = json.loads((out / "findings.json").read_text())
+    rows = {s["path"]: s for s in doc["skipped"]}
+    for folder, base in (("a", "backup.7z"), ("b", HOSTILE + ".7z")):
+        row = rows[str(src / folder / f"{base}.002")]
+        codes = _codes(row["detail_codes"])
+        assert codes[0] == "split-series-partly-read", row
+        assert "<text>" not in codes, row  # every part of the detail said by a code
+        assert not {"directory-not-readable", "lost-after-failing"} & set(codes), row
+    assert doc["scan"]["complete"] is True
