@@ -59,3 +59,71 @@ def test_a_7z_series_without_its_first_part_keeps_its_codes(tmp_path: Path) -> N
         assert "<text>" not in codes, row  # every part of the detail said by a code
         assert not {"directory-not-readable", "lost-after-failing"} & set(codes), row
     assert doc["scan"]["complete"] is True
+
+
+# pytsk3's entries of a directory holding LEAKSCAN-WALK-OSERR raise OSError when their metadata is read (the
+# split11 injection), the library's message quoting a hostile path: the words of the source-lost wrapper
+WALK_FAULT = '''
+try:
+    import pytsk3 as _tsk
+except ImportError:
+    _tsk = None
+
+if _tsk is not None:
+    _Real = _tsk.FS_Info
+
+    class _Raising:
+        def __init__(self, real):
+            self._real = real
+
+        @property
+        def info(self):
+            raise OSError("cannot read /B/名簿 (it failed as corrupt: directory listing: gone)")
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
+    class FS_Info:
+        def __init__(self, *args, **kwargs):
+            self._real = _Real(*args, **kwargs)
+
+        def open_dir(self, *args, **kwargs):
+            out = []
+            for f in self._real.open_dir(*args, **kwargs):
+                name = f.info.name.name or b""
+                out.append(_Raising(f) if b"LEAKSCAN-WALK-OSERR" in name else f)
+            return out
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
+    _tsk.FS_Info = FS_Info
+'''
+
+
+def test_verify_sources_takes_a_walk_stopped_by_its_codes_not_its_words(tmp_path: Path) -> None:
+    """A file system whose walk raised part-way on ``verify --sources`` (split11): the hits past the break were not
+    looked for, so they are ``unreadable`` (not walked again), not ``missing``. verify decided it by reading the
+    detail's text back: a library message quoting a hostile path read as ``lost-after-failing`` and the hit was
+    said missing (the evidence gone) though it was never looked for."""
+    from conftest import run_leakscan
+    from image_data import LEAKED, fat_image, leaked_workbook
+    from remediation_data import with_case_key
+
+    book = leaked_workbook(rows=5)
+    image = fat_image(tmp_path / "disk.img", {f"/A/{LEAKED}": book, "/B/LEAKSCAN-WALK-OSERR.TXT": b"marker",
+                                              f"/C/{LEAKED}": book})
+    out = with_case_key(tmp_path / "out")
+    done = run_leakscan("scan", str(image), "--name", LEAKED, "--out", str(out), "--quiet", timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(WALK_FAULT, encoding="utf-8")
+    run = run_leakscan("verify", str(out), "--sources", str(image), "--json", env={"PYTHONPATH": str(site)},
+                       timeout=300)
+    rows = {r["path"].rsplit("/", 1)[-1] if "»" not in r["path"] else r["path"].split("»")[-1].strip(): r
+            for r in json.loads(run.stdout)["sources"]}
+    statuses = sorted(r["status"] for r in json.loads(run.stdout)["sources"])
+    assert "missing" not in statuses, json.loads(run.stdout)["sources"]
+    assert "unreadable" in statuses, json.loads(run.stdout)["sources"]
+    assert rows
