@@ -127,3 +127,20 @@ def test_verify_sources_takes_a_walk_stopped_by_its_codes_not_its_words(tmp_path
     assert "missing" not in statuses, json.loads(run.stdout)["sources"]
     assert "unreadable" in statuses, json.loads(run.stdout)["sources"]
     assert rows
+
+
+def test_a_system_folder_is_told_by_the_codes_it_was_said_with(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """system_folders read the listing's detail back from its text: a library message holding the source-lost
+    wrapper's words (a mount path with parentheses) read as ``lost-after-failing``, and the expected system folder
+    was listed unreadable (a scan said incomplete for it)."""
+    from scanner import system_folders
+    from scanner.codes import Status
+    from scanner.details import Detail, read_details, say
+    from scanner.models import Location, Skipped
+
+    root = "/evidence/d"
+    monkeypatch.setattr(system_folders, "windows_volume_root", lambda path, table: path == root)
+    detail = say(Detail.DIRECTORY, library="access denied (it failed as corrupt: gone)")
+    assert read_details(str(detail))[0]["code"] != "directory"  # its text alone reads as another code
+    refused = Skipped(Location(root, f"{root}/System Volume Information"), Status.UNREADABLE, detail)
+    assert system_folders.expected(refused).reason == Status.SYSTEM_FOLDER
