@@ -500,6 +500,10 @@ class Detail(Code):
     EMBEDDED_ODF_PROBLEM = "embedded-odf-problem", "embedded OpenDocument object: {why:detail}"
     OLE_STREAM_BLOCKED = "ole-stream-blocked", "embedded OLE object: {stream:lib} stream {why:detail}"
     STREAM_BLOCKED = "stream-blocked", "{stream:lib} stream {why:detail}"
+    # -- a compressed stream (.gz .bz2 .xz) that does not inflate to its end (inspectors.archive_formats.inflate_prefix)
+    STREAM_ENDS_EARLY = "stream-ends-early", "the stream ends early"
+    STREAM_DATA_AFTER_END = "stream-data-after-end", "data after the end of the stream"
+    NOT_A_COMPRESSED_STREAM = "not-a-compressed-stream", "not a gzip, bzip2 or xz stream"
     LEGACY_EMBEDDED = "legacy-embedded", "{kind:word} embedded objects: {why:detail}"
     DIRECTORY_ENTRIES_UNREACHED = "directory-entries-unreached", "{n:d} directory entries in use are not reached from the root (damaged directory): embedded objects may be lost"
     NO_PPT_STREAM = "no-ppt-stream", "no PowerPoint Document stream is reached from the directory's root"

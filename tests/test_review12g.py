@@ -144,3 +144,30 @@ def test_a_system_folder_is_told_by_the_codes_it_was_said_with(monkeypatch) -> N
     assert read_details(str(detail))[0]["code"] != "directory"  # its text alone reads as another code
     refused = Skipped(Location(root, f"{root}/System Volume Information"), Status.UNREADABLE, detail)
     assert system_folders.expected(refused).reason == Status.SYSTEM_FOLDER
+
+
+def test_a_cut_compressed_file_is_said_as_a_stream_that_ends_early(tmp_path: Path) -> None:
+    """A .bz2 cut short was listed "compressed: the stream ends early", an English literal passed as a nested
+    detail: read back, it recorded ``stream-blocked`` (an OLE stream named "the" that was blocked) and the
+    Japanese report said so."""
+    import bz2
+
+    from scanner.details import Detail, read_details, say
+
+    src = tmp_path / "src"
+    src.mkdir()
+    data = bz2.compress(("氏名,電話番号\n" + "".join(f"名前{k},090-0000-{k:04d}\n" for k in range(3000))).encode())
+    (src / "list.csv.bz2").write_bytes(data[: len(data) // 2])
+    out = tmp_path / "out"
+    run = run_cli("scan", str(src), "--out", str(out), "--lang", "ja")
+    assert run.returncode == 0, run.stderr
+    doc = json.loads((out / "findings.json").read_text())
+    [row] = [s for s in doc["skipped"] if s["path"].endswith("list.csv.bz2")]
+    assert row["detail"] == "compressed: the stream ends early", row
+    codes = _codes(row["detail_codes"])
+    assert codes == ["archive-problem", "stream-ends-early"], row
+    # a case written before the code reads the same text back as a stream that ends early too
+    assert _codes(read_details(row["detail"]))[-1] == "stream-ends-early"
+    for text, code in (("data after the end of the stream", Detail.STREAM_DATA_AFTER_END),
+                       ("not a gzip, bzip2 or xz stream", Detail.NOT_A_COMPRESSED_STREAM)):
+        assert str(say(code)) == text and _codes(read_details(f"compressed: {text}"))[-1] == code.value
