@@ -171,3 +171,19 @@ def test_a_cut_compressed_file_is_said_as_a_stream_that_ends_early(tmp_path: Pat
     for text, code in (("data after the end of the stream", Detail.STREAM_DATA_AFTER_END),
                        ("not a gzip, bzip2 or xz stream", Detail.NOT_A_COMPRESSED_STREAM)):
         assert str(say(code)) == text and _codes(read_details(f"compressed: {text}"))[-1] == code.value
+
+
+def test_a_damaged_workbook_and_its_objects_keep_the_codes_they_were_said_with() -> None:
+    """A damaged workbook whose embedded objects were not examined either: the two details were joined by an
+    f-string (spreadsheet._add_objects_status) and read back from the text (50 rows of the damaged demo)."""
+    from scanner.codes import Status
+    from scanner.contracts import Inspection
+    from scanner.details import Detail, Said, say
+    from scanner.inspectors.spreadsheet import _add_objects_status
+
+    lib = "x (it failed as corrupt: directory listing: gone)"
+    found = Inspection(status=Status.CORRUPT, detail=say(Detail.ZIP_CORRUPT))
+    parts = Inspection(status=Status.CORRUPT, detail=say(Detail.ZIP_DIRECTORY_UNREADABLE, library=lib))
+    _add_objects_status(found, parts, say(Detail.EMBEDDED_NOT_EXAMINED, inner=parts.detail))
+    assert isinstance(found.detail, Said)
+    assert _codes(found.detail.codes) == ["zip-corrupt", "embedded-not-examined", "zip-directory-unreadable"]
