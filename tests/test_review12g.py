@@ -187,3 +187,24 @@ def test_a_damaged_workbook_and_its_objects_keep_the_codes_they_were_said_with()
     _add_objects_status(found, parts, say(Detail.EMBEDDED_NOT_EXAMINED, inner=parts.detail))
     assert isinstance(found.detail, Said)
     assert _codes(found.detail.codes) == ["zip-corrupt", "embedded-not-examined", "zip-directory-unreadable"]
+
+
+def test_merge_keeps_the_codes_said_by_a_newer_input_of_the_same_skip() -> None:
+    """An input written before Session 12 recorded its codes read back from the text: a folder whose name holds the
+    source-lost wrapper's words recorded ``lost-after-failing``. Merged with a rescan that said
+    ``directory-not-readable`` for the same folder (same place, reason, text), the first input's codes were kept:
+    the folder was no longer counted among the places never listed."""
+    from scanner import completeness, merge
+    from scanner.details import Detail, read_details, say
+
+    said = say(Detail.DIRECTORY_NOT_READABLE,
+               library="tsk_fs_dir_open: cannot read /名簿 p1: walk stopped (x) (it failed as corrupt: gone)")
+    old = {"path": "img » fs » /d", "reason": "corrupt", "detail": str(said), "detail_codes": read_details(said),
+           "container": [{"kind": "fs"}], "inner_path": "/d"}
+    new = {**old, "detail_codes": said.codes}
+    assert completeness.unlisted_kind(old) is None and completeness.unlisted_kind(new) == "folder"
+    identity = ("img", "corrupt", str(said))
+    [kept] = merge._skipped_once([(dict(old), identity), (dict(new), identity)])
+    assert completeness.unlisted_kind(kept) == "folder"
+    [kept] = merge._skipped_once([(dict(new), identity), (dict(old), identity)])
+    assert completeness.unlisted_kind(kept) == "folder"
