@@ -20,6 +20,7 @@ from typing import Any
 from . import completeness
 from .codes import Status
 from .consistency import require_consistent
+from .details import read_details
 from .evidence import (
     FILE_DETAIL_CODES,
     FINDINGS,
@@ -36,7 +37,6 @@ from .models import Location
 from .output import require_intact, require_vouched, write_private
 from .persons.keys import CASE_KEY, check_key_id, key_id, key_text, read_key_file
 from .promote import RENAMED_SAME_SHA256, SAME_SHA256, apply_to_findings
-from .details import read_details
 from .store import duplicate_groups, tool_info, with_codes, with_volume_codes
 from .textsafe import shown
 

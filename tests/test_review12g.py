@@ -208,3 +208,19 @@ def test_merge_keeps_the_codes_said_by_a_newer_input_of_the_same_skip() -> None:
     assert completeness.unlisted_kind(kept) == "folder"
     [kept] = merge._skipped_once([(dict(new), identity), (dict(old), identity)])
     assert completeness.unlisted_kind(kept) == "folder"
+
+
+def test_every_label_says_every_parameter_that_is_not_quoted() -> None:
+    """The every-code audit (test_details12_every_code) passes a label that drops a parameter (its row is still
+    Japanese): each label must hold every parameter of its code but a library's message (quoted after it)."""
+    import re
+
+    from reports.labels import Labels
+    from scanner.details import Detail, params_of
+
+    for lang in ("ja", "en"):
+        labels = Labels(lang)
+        dropped = {code.value: sorted(set(params_of(code)) - set(re.findall(r"\{(\w+)", labels["detail_" + code.value]))
+                                      - {n for n, k in params_of(code).items() if k == "lib"})
+                   for code in Detail}
+        assert not {k: v for k, v in dropped.items() if v}, lang
