@@ -224,3 +224,22 @@ def test_every_label_says_every_parameter_that_is_not_quoted() -> None:
                                       - {n for n, k in params_of(code).items() if k == "lib"})
                    for code in Detail}
         assert not {k: v for k, v in dropped.items() if v}, lang
+
+
+def test_a_damaged_udif_block_table_is_said_with_codes_whatever_its_name() -> None:
+    """A UDIF's damaged block tables were English f-strings (``block table "NAME" damaged (...): ...``) joined with
+    "; " into a nested detail: read back, a table named in the image's own plist with a walk-stopped sentence
+    recorded ``fs-walk-stopped`` and the image counted as a volume never listed (scan incomplete, exit 3)."""
+    from scanner.details import Detail, join_details, say
+    from scanner.sources import image_udif
+
+    info = image_udif.UdifInfo("x.dmg", 100, [], 2)
+    name = "p1: walk stopped (x)"
+    image_udif.note_damage(info, [(name, "no mish header")], [(0, 10)])
+    said = say(Detail.UDIF_PARTLY_DAMAGED, refusal="libmodi: bad", parts=join_details(info.damaged))
+    codes = _codes(said.codes)
+    assert codes == ["udif-partly-damaged", "udif-table-damaged", "udif-sectors-zeroed"], said.codes
+    assert str(info.damaged[0]) == f'block table "{name}" damaged (no mish header): the sectors no intact table covers (0-9) read as zeros'
+    many = image_udif.UdifInfo("x.dmg", 100, [], 2)
+    image_udif.note_damage(many, [(str(i), "bad") for i in range(image_udif.NAMED_DAMAGE + 3)], [])
+    assert _codes(join_details(many.damaged).codes)[-2:] == ["udif-none-uncovered", "udif-more-tables-damaged"]
