@@ -230,15 +230,19 @@ def test_a_damaged_udif_block_table_is_said_with_codes_whatever_its_name() -> No
     """A UDIF's damaged block tables were English f-strings (``block table "NAME" damaged (...): ...``) joined with
     "; " into a nested detail: read back, a table named in the image's own plist with a walk-stopped sentence
     recorded ``fs-walk-stopped`` and the image counted as a volume never listed (scan incomplete, exit 3)."""
+    from scanner import completeness
     from scanner.details import Detail, join_details, say
     from scanner.sources import image_udif
 
     info = image_udif.UdifInfo("x.dmg", 100, [], 2)
-    name = "p1: walk stopped (x)"
+    name = 'x"; p1: walk stopped (y); "z'
     image_udif.note_damage(info, [(name, "no mish header")], [(0, 10)])
     said = say(Detail.UDIF_PARTLY_DAMAGED, refusal="libmodi: bad", parts=join_details(info.damaged))
     codes = _codes(said.codes)
     assert codes == ["udif-partly-damaged", "udif-table-damaged", "udif-sectors-zeroed"], said.codes
+    row = {"detail": str(said), "reason": "corrupt", "container": [{"kind": "image", "name": "x.dmg"}], "inner_path": ""}
+    assert completeness.unlisted_kind({**row, "detail_codes": said.codes}) is None
+    assert completeness.unlisted_kind(row) == "volume"  # its text read back (a case written before): the name's words
     assert str(info.damaged[0]) == f'block table "{name}" damaged (no mish header): the sectors no intact table covers (0-9) read as zeros'
     many = image_udif.UdifInfo("x.dmg", 100, [], 2)
     image_udif.note_damage(many, [(str(i), "bad") for i in range(image_udif.NAMED_DAMAGE + 3)], [])
