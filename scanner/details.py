@@ -504,6 +504,10 @@ class Detail(Code):
     EMBEDDED_ODF_PROBLEM = "embedded-odf-problem", "embedded OpenDocument object: {why:detail}"
     OLE_STREAM_BLOCKED = "ole-stream-blocked", "embedded OLE object: {stream:lib} stream {why:detail}"
     STREAM_BLOCKED = "stream-blocked", "{stream:lib} stream {why:detail}"
+    # -- a compressed stream (.gz .bz2 .xz) that does not inflate to its end (inspectors.archive_formats.inflate_prefix)
+    STREAM_ENDS_EARLY = "stream-ends-early", "the stream ends early"
+    STREAM_DATA_AFTER_END = "stream-data-after-end", "data after the end of the stream"
+    NOT_A_COMPRESSED_STREAM = "not-a-compressed-stream", "not a gzip, bzip2 or xz stream"
     LEGACY_EMBEDDED = "legacy-embedded", "{kind:word} embedded objects: {why:detail}"
     DIRECTORY_ENTRIES_UNREACHED = "directory-entries-unreached", "{n:d} directory entries in use are not reached from the root (damaged directory): embedded objects may be lost"
     NO_PPT_STREAM = "no-ppt-stream", "no PowerPoint Document stream is reached from the directory's root"
@@ -515,6 +519,10 @@ class Detail(Code):
     RECORD_CUT = "record-cut", "record cut after {n:d} of {size:d} bytes"
     # -- disk images: UDIF and sparse bundles damaged, nested images (sources.image, image_bundle, sparse_bundle, inspectors.image)
     UDIF_PARTLY_DAMAGED = "udif-partly-damaged", "UDIF disk image partly damaged (libmodi refused it whole: {refusal:lib}); read table by table: {parts:detail}; the partitions and files there may be missing or damaged"
+    UDIF_TABLE_DAMAGED = "udif-table-damaged", 'block table "{name:lib}" damaged ({why:lib}): {where:detail}'
+    UDIF_SECTORS_ZEROED = "udif-sectors-zeroed", "the sectors no intact table covers ({ranges:lib}) read as zeros"
+    UDIF_NONE_UNCOVERED = "udif-none-uncovered", "no sector left uncovered"
+    UDIF_MORE_TABLES_DAMAGED = "udif-more-tables-damaged", "{n:d} more block tables damaged"
     UDIF_UNDECODED = "udif-undecoded", "chunks compressed as {kinds:lib} cannot be decoded here: files there are listed corrupt"
     BUNDLE_DAMAGED = "bundle-damaged", "macOS sparse bundle damaged: {bands:detail}; files whose bytes lie there may be damaged"
     BUNDLE_DAMAGED_MORE = "bundle-damaged-more", "macOS sparse bundle damaged: {bands:detail} (and {more:d} more); files whose bytes lie there may be damaged"

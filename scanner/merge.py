@@ -20,6 +20,7 @@ from typing import Any
 from . import completeness
 from .codes import Status
 from .consistency import require_consistent
+from .details import read_details
 from .evidence import (
     FILE_DETAIL_CODES,
     FINDINGS,
@@ -125,7 +126,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
         },
         "files": files,
         "duplicate_groups": duplicate_groups(files),
-        "skipped": _once_by([(with_codes(s.to_json(), "detail", SKIP_DETAIL_CODES, recorded=True), (place(k, s.location), s.reason, s.detail))
+        "skipped": _skipped_once([(with_codes(s.to_json(), "detail", SKIP_DETAIL_CODES, recorded=True), (place(k, s.location), s.reason, s.detail))
                              for k, d in enumerate(docs)
                              for s in d.skipped
                              if not (s.reason in NOT_READ and read_by.get(place(k, s.location), {k}) - {k})]),
@@ -248,6 +249,34 @@ def _place_tags(docs: list[FindingsDoc]) -> dict[tuple[int, str], str]:
             for k, v in seen.items():
                 tags[(k, text)] = f"no file-system id, {v} files seen"
     return tags
+
+
+def _said(entry: dict[str, Any]) -> bool:
+    """Its detail codes were recorded as said (Session 12): they differ from its text read back. Codes equal to the
+    read-back may have been read back when the case was written (a case of Session 11 read a hostile name's words
+    as another code). Total."""
+    try:
+        codes = entry.get(SKIP_DETAIL_CODES)
+        return isinstance(codes, list) and codes != read_details(str(entry.get("detail") or ""))
+    except Exception:  # noqa: BLE001 - deciding which duplicate's codes to keep never fails the merge
+        return False
+
+
+def _skipped_once(items: list[tuple[dict[str, Any], Any]]) -> list[dict[str, Any]]:
+    """The first skipped entry of each identity, in order, with the codes of a duplicate that recorded them as said
+    when the first did not (an input written before Session 12 beside one written after: the older one's codes may
+    be its text read back, a hostile folder name's words taken for another code, the folder not counted unlisted)."""
+    first_of: dict[str, dict[str, Any]] = {}
+    out = []
+    for item, identity in items:
+        k = json.dumps(identity, sort_keys=True, ensure_ascii=False, default=str)
+        kept = first_of.get(k)
+        if kept is None:
+            first_of[k] = item
+            out.append(item)
+        elif not _said(kept) and _said(item):
+            kept[SKIP_DETAIL_CODES] = item[SKIP_DETAIL_CODES]
+    return out
 
 
 def _once_by(items: list[tuple[Any, Any]]) -> list[Any]:

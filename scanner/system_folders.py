@@ -19,7 +19,7 @@ from functools import cache
 
 from . import rules
 from .codes import Status
-from .details import FOLDER_NOT_LISTED, Detail, read_details, say
+from .details import FOLDER_NOT_LISTED, Detail, codes_of, say
 from .models import Skipped
 
 
@@ -92,7 +92,7 @@ def expected(skip: Skipped) -> Skipped:
     try:
         if skip.reason != Status.UNREADABLE:
             return skip
-        said = read_details(str(skip.detail or ""))  # the listing's code, never its English words (completeness)
+        said = codes_of(skip.detail)  # the listing's code as said, never its English words (completeness)
         if not said or said[0].get("code") not in FOLDER_NOT_LISTED:
             return skip
         parent, name = _parent_and_name(skip.location.path)

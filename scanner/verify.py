@@ -18,7 +18,7 @@ from .codes import Status, VerifyStatus
 from .completeness import detail_codes
 from .config import ScanConfig
 from .contracts import NoProgress, ScanContext, ScanResult
-from .details import Detail
+from .details import Detail, codes_of
 from .errors import LeakscanError, ReadError, UsageError
 from .evidence import FINDINGS, Finding, FindingsDoc, read_findings
 from .fingerprint import hash_stream
@@ -215,7 +215,7 @@ def _walk_stopped(s: Skipped) -> bool:
     if s.reason != Status.CORRUPT:
         return False
     try:
-        return Detail.FS_WALK_STOPPED in detail_codes({"detail": s.detail})
+        return Detail.FS_WALK_STOPPED in detail_codes({"detail": s.detail, "detail_codes": codes_of(s.detail)})  # as said
     except Exception:  # noqa: BLE001 - a failure path: the hit is then said missing, as before
         return False
 

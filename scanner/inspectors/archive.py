@@ -348,7 +348,7 @@ class ArchiveInspector:
         def listed(seen: str, why: str = "") -> str:
             said = say(Detail.SPLIT_SERIES_PARTLY, n=part.number, kind=part.kind, whole=part.whole,
                        problem=series.problem(), seen=seen)
-            return f"{said} ({kind}: {why})" if why else said
+            return join_details((said, say(Detail.ARCHIVE_PROBLEM, kind=kind, why=why))) if why else said  # codes kept
 
         gaps = say(Detail.SPLIT_GAPS_ZEROED, n=zeros)
         if kind == "7z":

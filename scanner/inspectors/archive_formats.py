@@ -1109,7 +1109,7 @@ def _inflate_head(data: bytes) -> bytes:
     return head
 
 
-STREAM_ENDS_EARLY = "the stream ends early"
+STREAM_ENDS_EARLY = say(Detail.STREAM_ENDS_EARLY)  # a Said: compares as its text
 
 
 def inflate_prefix(data: bytes, limit: int, keep: bool = True) -> tuple[bytes, str | None]:
@@ -1127,7 +1127,7 @@ def inflate_prefix(data: bytes, limit: int, keep: bool = True) -> tuple[bytes, s
                   bz2.BZ2Decompressor() if rest.startswith(b"BZh") else
                   lzma.LZMADecompressor() if rest.startswith(b"\xfd7zXZ\x00") else None)
         if d is None:
-            return out.value(limit), "data after the end of the stream" if out.size else "not a gzip, bzip2 or xz stream"
+            return out.value(limit), say(Detail.STREAM_DATA_AFTER_END if out.size else Detail.NOT_A_COMPRESSED_STREAM)
         at, tail = 0, b""  # next input byte; zlib's input not yet used (unconsumed_tail)
         try:
             while not d.eof:

@@ -565,4 +565,4 @@ def _add_objects_status(found: Inspection, parts: Inspection, detail: str) -> No
     if found.status == Status.OK:
         found.status, found.detail = parts.status, detail
     else:
-        found.detail = f"{found.detail}; {detail}" if found.detail else detail
+        found.detail = join_details((found.detail, detail)) if found.detail else detail  # codes kept

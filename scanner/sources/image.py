@@ -646,7 +646,7 @@ class ImageSource:
         if not parts:
             return []
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
-                        say(Detail.UDIF_PARTLY_DAMAGED, refusal=str(self._udif_refusal), parts="; ".join(parts)))]
+                        say(Detail.UDIF_PARTLY_DAMAGED, refusal=str(self._udif_refusal), parts=join_details(parts)))]
 
     def _open_flat_prefix(self) -> bool:
         """A VMDK of flat extents with one missing: the extents before the gap are read as the disk's first
@@ -836,9 +836,9 @@ class ImageSource:
         if self._bundle is None or not self._bundle.damage:
             return []
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
-                        say(Detail.BUNDLE_DAMAGED_MORE, bands="; ".join(self._bundle.damage[:20]),
+                        say(Detail.BUNDLE_DAMAGED_MORE, bands=join_details(self._bundle.damage[:20]),
                             more=len(self._bundle.damage) - 20) if len(self._bundle.damage) > 20
-                        else say(Detail.BUNDLE_DAMAGED, bands="; ".join(self._bundle.damage)))]
+                        else say(Detail.BUNDLE_DAMAGED, bands=join_details(self._bundle.damage)))]
 
     def _open_layer(self, layer: Layer) -> None:
         self._step(f"opening {'/'.join(layer.names)}", "pytsk3, dfvfs")

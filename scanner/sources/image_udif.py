@@ -25,6 +25,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..details import Detail, say
 from .image_noatime import open_evidence
 
 TYPE_INDICATOR = "UDIFPARTS"
@@ -35,6 +36,19 @@ _ZERO, _RAW, _IGNORE, _ADC, _ZLIB, _BZIP2, _LZFSE, _LZMA = 0, 1, 2, 0x80000004, 
 _COMMENT, _END = 0x7FFFFFFE, 0xFFFFFFFF
 _KIND_NAMES = {_ADC: "ADC", _LZFSE: "LZFSE"}
 NAMED_DAMAGE = 20  # damaged tables named in the image's detail; the rest counted
+
+
+def note_damage(info: UdifInfo, damaged: list[tuple[str, str]], gaps: list[tuple[int, int]]) -> None:
+    """The damaged block tables ((name, why) each) and the sectors no intact table covers into ``info``, said with
+    detail codes: a table's name comes from the image's own plist and may hold any words (read back from an
+    English text, they could be taken for another code)."""
+    ranges = ", ".join(f"{a}-{b - 1}" for a, b in gaps[:10]) + (" ..." if len(gaps) > 10 else "")
+    where = say(Detail.UDIF_SECTORS_ZEROED, ranges=ranges) if gaps else say(Detail.UDIF_NONE_UNCOVERED)
+    info.damaged_count = len(damaged)
+    for name, why in damaged[:NAMED_DAMAGE]:
+        info.damaged.append(say(Detail.UDIF_TABLE_DAMAGED, name=name, why=why, where=where))
+    if len(damaged) > NAMED_DAMAGE:  # a crafted plist holds hundreds of thousands: counted, a few named
+        info.damaged.append(say(Detail.UDIF_MORE_TABLES_DAMAGED, n=len(damaged) - NAMED_DAMAGE))
 
 
 class UdifRefused(Exception):
@@ -194,14 +208,7 @@ def udif_info(path: str) -> UdifInfo:
             f" ({'; '.join(f'{n}: {w}' for n, w in damaged[:5])})" if damaged else ""))
     chunks.sort(key=lambda c: c.start)
     info = UdifInfo(path, sectors, chunks, len(tables))
-    gaps = _gaps(chunks, sectors)
-    where = (f"the sectors no intact table covers ({', '.join(f'{a}-{b - 1}' for a, b in gaps[:10])}"
-             f"{' ...' if len(gaps) > 10 else ''}) read as zeros") if gaps else "no sector left uncovered"
-    info.damaged_count = len(damaged)
-    for name, why in damaged[:NAMED_DAMAGE]:
-        info.damaged.append(f"block table \"{name}\" damaged ({why}): {where}")
-    if len(damaged) > NAMED_DAMAGE:  # a crafted plist holds hundreds of thousands: counted, a few named
-        info.damaged.append(f"{len(damaged) - NAMED_DAMAGE} more block tables damaged")
+    note_damage(info, damaged, _gaps(chunks, sectors))
     for c in chunks:
         if c.kind in _KIND_NAMES or c.kind not in (_ZERO, _RAW, _IGNORE, _ZLIB, _BZIP2, _LZMA):
             kind = _KIND_NAMES.get(c.kind, f"0x{c.kind:08x}")
