@@ -140,8 +140,11 @@ class WorkerPool:
                 if not self._queue:
                     return
                 if len(s.units) <= depth:
-                    if depth and (_carried(self._queue[0]) > LIGHT_UNIT or _fresh(self._queue[0])
-                                  or _resent(s.units[0][1])):
+                    if depth and (not s.worker.running or _carried(self._queue[0]) > LIGHT_UNIT
+                                  or _fresh(self._queue[0]) or _resent(s.units[0][1])):
+                        # a worker that died on its unit (not polled yet) is never replaced here: a new one
+                        # would run this unit while the slot still holds the dead one's, and its outcomes
+                        # would be taken as those of the dead one's files (review12f: a file ended as nothing)
                         # bytes, and a re-run that needs a fresh worker, go to an idle one only; nothing
                         # waits behind re-run finished files (their worker ends after them)
                         continue
@@ -207,9 +210,12 @@ class WorkerPool:
                 _, of, i, outcomes = reply
                 if of == number and i == s.got:
                     self._took(s, unit, outcomes)
-                else:  # a bug, not a file: the unit's end says what is left
-                    log.error("worker sent outcomes out of order (unit %s file %s)", of, i)
-                continue
+                    continue
+                # a bug, not a file: what this worker sends cannot be matched to files any more. It is
+                # replaced and every file of the slot without an outcome runs again (none is dropped)
+                log.error("worker sent outcomes out of order (unit %s file %s)", of, i)
+                self._recycle(s, unit[s.got:], lost=True)
+                return True
             if reply[0] == "result":
                 self._took(s, unit, reply[1])
             s.units.popleft()
@@ -233,12 +239,14 @@ class WorkerPool:
         s.got += len(done)
         s.recycle = s.recycle or any(o.recycle for _t, o in done)
 
-    def _recycle(self, s: _Slot, rest: list[FileTask]) -> None:
+    def _recycle(self, s: _Slot, rest: list[FileTask], lost: bool = False) -> None:
         """A native decoder failed in this worker, or it re-ran finished files (``resent``): replace it (its heap
         may be corrupt) before it examines anything else; the files it had not begun go to other workers as
-        they are (not a crash)."""
-        waiting = [unit for _n, unit in s.units]
+        they are (not a crash). ``lost``: the slot's first unit is still held (its outcomes stopped matching its
+        files: a bug), ``rest`` is what of it has no outcome."""
+        waiting = [unit for _n, unit in s.units][1 if lost else 0:]  # lost: the first is ``rest``'s unit
         s.units.clear()
+        s.got, s.recycle = 0, False
         s.worker.kill()
         for later in reversed(waiting):
             self._queue.appendleft(later)
