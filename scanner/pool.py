@@ -217,7 +217,12 @@ class WorkerPool:
                 self._recycle(s, unit[s.got:], lost=True)
                 return True
             if reply[0] == "result":
-                self._took(s, unit, reply[1])
+                of, outcomes = reply[1]
+                if of != number:  # a bug, not a file: as outcomes out of order (never taken as this unit's)
+                    log.error("worker ended another unit (%s, not %s)", of, number)
+                    self._recycle(s, unit[s.got:], lost=True)
+                    return True
+                self._took(s, unit, outcomes)
             s.units.popleft()
             got, s.got, recycle, s.recycle = s.got, 0, s.recycle, False
             s.head_since = time.monotonic()
