@@ -255,6 +255,12 @@ class WorkerPool:
         s.worker.kill()
         for later in reversed(waiting):
             self._queue.appendleft(later)
+        if lost:  # a bug that repeats must not run these files for ever: each such reset costs an attempt
+            for task in rest:
+                task.attempts += 1
+            self._done += [(t, failed(t, Status.CORRUPT, say(Detail.WORKER_LOST_TIMES, how="lost (outcomes out of order)",
+                                                                n=t.attempts))) for t in rest if t.attempts >= MAX_ATTEMPTS]
+            rest = [t for t in rest if t.attempts < MAX_ATTEMPTS]
         if rest:
             self._queue.appendleft(rest)
 
