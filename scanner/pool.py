@@ -142,11 +142,10 @@ class WorkerPool:
                 if len(s.units) <= depth:
                     if depth and (not s.worker.running or _carried(self._queue[0]) > LIGHT_UNIT
                                   or _fresh(self._queue[0]) or _resent(s.units[0][1])):
-                        # a worker that died on its unit (not polled yet) is never replaced here: a new one
-                        # would run this unit while the slot still holds the dead one's, and its outcomes
-                        # would be taken as those of the dead one's files (review12f: a file ended as nothing)
                         # bytes, and a re-run that needs a fresh worker, go to an idle one only; nothing
-                        # waits behind re-run finished files (their worker ends after them)
+                        # waits behind re-run finished files (their worker ends after them). A worker that died
+                        # on its unit (not polled yet) is never replaced here: the new one's outcomes would be
+                        # taken as the dead one's files' (review12f: a file ended as nothing)
                         continue
                     self._send(s, self._queue.popleft())
 
