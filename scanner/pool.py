@@ -140,10 +140,12 @@ class WorkerPool:
                 if not self._queue:
                     return
                 if len(s.units) <= depth:
-                    if depth and (_carried(self._queue[0]) > LIGHT_UNIT or _fresh(self._queue[0])
-                                  or _resent(s.units[0][1])):
+                    if depth and (not s.worker.running or _carried(self._queue[0]) > LIGHT_UNIT
+                                  or _fresh(self._queue[0]) or _resent(s.units[0][1])):
                         # bytes, and a re-run that needs a fresh worker, go to an idle one only; nothing
-                        # waits behind re-run finished files (their worker ends after them)
+                        # waits behind re-run finished files (their worker ends after them). A worker that died
+                        # on its unit (not polled yet) is never replaced here: the new one's outcomes would be
+                        # taken as the dead one's files' (review12f: a file ended as nothing)
                         continue
                     self._send(s, self._queue.popleft())
 
@@ -207,11 +209,19 @@ class WorkerPool:
                 _, of, i, outcomes = reply
                 if of == number and i == s.got:
                     self._took(s, unit, outcomes)
-                else:  # a bug, not a file: the unit's end says what is left
-                    log.error("worker sent outcomes out of order (unit %s file %s)", of, i)
-                continue
+                    continue
+                # a bug, not a file: what this worker sends cannot be matched to files any more. It is
+                # replaced and every file of the slot without an outcome runs again (none is dropped)
+                log.error("worker sent outcomes out of order (unit %s file %s)", of, i)
+                self._recycle(s, unit[s.got:], lost=True)
+                return True
             if reply[0] == "result":
-                self._took(s, unit, reply[1])
+                of, outcomes = reply[1]
+                if of != number:  # a bug, not a file: as outcomes out of order (never taken as this unit's)
+                    log.error("worker ended another unit (%s, not %s)", of, number)
+                    self._recycle(s, unit[s.got:], lost=True)
+                    return True
+                self._took(s, unit, outcomes)
             s.units.popleft()
             got, s.got, recycle, s.recycle = s.got, 0, s.recycle, False
             s.head_since = time.monotonic()
@@ -233,15 +243,23 @@ class WorkerPool:
         s.got += len(done)
         s.recycle = s.recycle or any(o.recycle for _t, o in done)
 
-    def _recycle(self, s: _Slot, rest: list[FileTask]) -> None:
+    def _recycle(self, s: _Slot, rest: list[FileTask], lost: bool = False) -> None:
         """A native decoder failed in this worker, or it re-ran finished files (``resent``): replace it (its heap
         may be corrupt) before it examines anything else; the files it had not begun go to other workers as
-        they are (not a crash)."""
-        waiting = [unit for _n, unit in s.units]
+        they are (not a crash). ``lost``: the slot's first unit is still held (its outcomes stopped matching its
+        files: a bug), ``rest`` is what of it has no outcome."""
+        waiting = [unit for _n, unit in s.units][1 if lost else 0:]  # lost: the first is ``rest``'s unit
         s.units.clear()
+        s.got, s.recycle = 0, False
         s.worker.kill()
         for later in reversed(waiting):
             self._queue.appendleft(later)
+        if lost:  # a bug that repeats must not run these files for ever: each such reset costs an attempt
+            for task in rest:
+                task.attempts += 1
+            self._done += [(t, failed(t, Status.CORRUPT, say(Detail.WORKER_LOST_TIMES, how="lost (outcomes out of order)",
+                                                                n=t.attempts))) for t in rest if t.attempts >= MAX_ATTEMPTS]
+            rest = [t for t in rest if t.attempts < MAX_ATTEMPTS]
         if rest:
             self._queue.appendleft(rest)
 

@@ -272,19 +272,19 @@ class _Held:
 _held: _Held | None = None
 
 
-def run_unit(settings: WorkerSettings, tasks: list[FileTask], unit: int = 0) -> list[FileOutcome]:
+def run_unit(settings: WorkerSettings, tasks: list[FileTask], unit: int = 0) -> tuple[int, list[FileOutcome]]:
     """Worker entry point: examine ``tasks`` in order. Finished outcomes are held and sent to the pool as
     ``("files", unit, first_index, outcomes)`` once they took FLUSH_SECONDS, once the file begun after them has
     run FLUSH_SECONDS (a thread), before a file of FLUSH_BEFORE_BYTES begins, and after each ``resent`` task; the
-    outcomes still held are returned (the unit's one message when its files are cheap). Each task starts afresh
-    on the worker's mark board, so a crash or a hang is pinned on its task (and file and step); finished files
+    outcomes still held are returned with the unit's number (the unit's one message when its files are cheap).
+    Each task starts afresh on the worker's mark board, so a crash or a hang is pinned on its task (and file and step); finished files
     whose outcomes had not left are examined again (``resent``), at most FLUSH_SECONDS of cheap work.
 
     After a file on which a native decoder failed (``decoder_failed``), the unit stops: its outcome says
     ``recycle``, fewer outcomes than ``tasks`` come back, and the pool runs the rest in a fresh worker."""
     global _spent, _held
     if _spent:
-        return []
+        return unit, []
     ctx = context_for(settings)
     lines = _worker_logging(settings.log_level)
     limit = settings.config.parse_timeout + START_SLACK
@@ -317,4 +317,4 @@ def run_unit(settings: WorkerSettings, tasks: list[FileTask], unit: int = 0) -> 
     finally:
         with held.lock:
             rest, held.outcomes, held.active = held.outcomes, [], False
-    return rest
+    return unit, rest  # the unit's number: the pool takes these outcomes only for the unit it sent (review12f)
