@@ -373,7 +373,9 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         own = own if own is not None else _own_digests(entry, st, ctx)
         if own:
             annotations = {**(annotations or {}), "part_digests": own}
-        if d.size != st.size and status != Status.OK:  # a member read up to a break: the digests cover d.size bytes
+        # a member read up to a break, or whose bytes failed their archive's check (Session 12: every byte up to a
+        # CRC failure is kept, so the size matches): the digests are not the member's as stored
+        if (d.size != st.size or (isinstance(broke, str) and broke)) and status != Status.OK:
             annotations = {**(annotations or {}), "digests_partial": {"bytes": d.size, "size": st.size}}
         ctype = ctype or content_type(read.head)
         hit = FileHit(entry.location, st, d, ctype, reasons, status=status, status_detail=detail,
