@@ -66,3 +66,31 @@ def test_the_report_summary_says_it(scanned: tuple, lang: str, words: str) -> No
     assert run.returncode == 0, run.stderr
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'data-summary="split_series_incomplete">2<' in html and words in html
+
+
+def test_a_rescan_after_the_missing_part_turned_up_finds_every_part_still_there(tmp_path: Path) -> None:
+    """review12c #8: the baseline read ``.001``-``.002`` and ``.004`` apart (``.003`` missing); the rescan, with
+    ``.003`` back, reads the four joined under ``.001``'s row and lists no row for ``.004``: the diff said
+    ``c.csv.004`` removed although it is on disk. The joined row names its parts (``annotations.joined_parts``), and
+    a path read inside a joined row is there (``remaining``, ``read_in`` the row's path)."""
+    data = _csv(300, seed=95)
+    src = tmp_path / "src"
+    _split(src, "c.csv", data, 4)
+    kept = (src / "c.csv.003").read_bytes()
+    (src / "c.csv.003").unlink()
+    base = tmp_path / "base"
+    run = run_cli("scan", str(src), "--out", str(base), "--quiet")
+    assert run.returncode in (0, 1), run.stderr
+    before = {f["path"] for f in json.loads((base / "findings.json").read_text(encoding="utf-8"))["files"]}
+    assert str(src / "c.csv.004") in before, before
+    (src / "c.csv.003").write_bytes(kept)
+    again = tmp_path / "again"
+    run = run_cli("scan", str(src), "--out", str(again), "--quiet", "--baseline", str(base))
+    assert run.returncode in (0, 1), run.stderr
+    doc = json.loads((again / "findings.json").read_text(encoding="utf-8"))
+    first = next(f for f in doc["files"] if f["path"] == str(src / "c.csv.001"))
+    assert first["annotations"]["joined_parts"] == [f"c.csv.{k:03d}" for k in range(1, 5)], first["annotations"]
+    diff = json.loads((again / "diff.json").read_text(encoding="utf-8"))
+    entry = {e["path"]: e for e in diff["entries"]}[str(src / "c.csv.004")]
+    assert entry["class"] == "remaining" and entry["read_in"] == str(src / "c.csv.001"), entry
+    assert diff["counts"]["removed"] == 0, diff["counts"]
