@@ -703,7 +703,7 @@ def params_of(code: Detail) -> dict[str, str]:
     return dict(_pattern(code)[1])
 
 
-def _encodable(value: str) -> str:
+def encodable(value: str) -> str:
     """``value`` as text that can be written: a file name that is not UTF-8 (its bytes surrogate-escaped, as a
     folder listing gives it) decoded as the walk shows it (cp932, else its bytes escaped). Total."""
     try:
@@ -733,7 +733,7 @@ def _checked(kind: str, value: object) -> str | None:
         return " + ".join(words) if ok else None
     if not isinstance(value, str):
         return None
-    value = _encodable(value)
+    value = encodable(value)
     if kind == "word" and not _WORD.fullmatch(value):
         return None
     if kind == "exc" and not _EXC.fullmatch(value):

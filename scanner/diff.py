@@ -5,7 +5,8 @@ baseline hit and every rescan hit gets exactly one class, and every identical co
 its own, so a surviving copy never hides a deleted one and a moved copy is never "missing":
 
 - ``removed``: the baseline path holds no hit any more;
-- ``remaining``: same path, same SHA-256;
+- ``remaining``: same path, same SHA-256; or (fixsplit12) a split series' part the rescan read inside its series'
+  joined row (``annotations.joined_parts``; ``read_in`` that row's path, no SHA-256 of the part alone);
 - ``changed``: same path, other content;
 - ``unverified``: the baseline path is still there but could not be read in the rescan;
 - ``relocated``: a new path whose SHA-256 equals a baseline hit's (renamed, moved or copied);
@@ -14,8 +15,10 @@ its own, so a surviving copy never hides a deleted one and a moved copy is never
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from .accept import AcceptList, accepted_keys
@@ -147,6 +150,27 @@ def _own_sha256(f: Finding) -> str | None:
     return sha if isinstance(sha, str) else None
 
 
+def _read_joined(files: Sequence[Finding]) -> dict[str, Finding]:
+    """The keys of the parts read inside a split series' row (``annotations.joined_parts``: their names, beside the
+    row's own in its folder), each with that row (fixsplit12: a rescan that joins parts the baseline read apart
+    lists no row for them). Total: a row whose note cannot be read gives none."""
+    out: dict[str, Finding] = {}
+    for f in files:
+        names = f.annotations.get("joined_parts") if isinstance(f.annotations, dict) else None
+        if not isinstance(names, list):
+            continue
+        loc = f.location
+        cut = max(loc.path.rfind("/"), loc.path.rfind("\\"))
+        if cut < 0:
+            continue
+        for name in names:
+            if isinstance(name, str) and name:
+                key = dataclasses.replace(loc, path=loc.path[:cut + 1] + name, raw_path_hex=None).key()
+                if key != f.key():
+                    out.setdefault(key, f)
+    return out
+
+
 def compute_diff(base: FindingsDoc, new: FindingsDoc, *, base_sha256: str | None = None,
                  new_sha256: str | None = None, accept: AcceptList | None = None) -> dict[str, Any]:
     """The ``leakscan/diff@1`` document for a baseline and a rescan findings document; with ``accept`` (the
@@ -158,6 +182,7 @@ def compute_diff(base: FindingsDoc, new: FindingsDoc, *, base_sha256: str | None
     skipped_keys = {s.key() for s in new.skipped}
     skipped_dirs = {k if k.endswith("/") else k + "/" for k in skipped_keys}  # a skipped folder covers its files
     unopened = {s.location.source for s in new.skipped if s.reason == Status.SOURCE_ERROR}
+    read_in = _read_joined(n_files)
     b_by_sha: dict[str, list[Finding]] = defaultdict(list)
     for f in b_files:
         if f.sha256:
@@ -188,6 +213,10 @@ def compute_diff(base: FindingsDoc, new: FindingsDoc, *, base_sha256: str | None
             else:
                 add(DiffClass.CHANGED, n, is_leak(n), baseline_sha256=b.sha256,
                     baseline_reasons=list(b.reasons))
+        elif key in read_in:  # a part read inside a joined row (a missing part turned up): there, not removed
+            row = read_in[key]
+            add(DiffClass.REMAINING, b, is_leak(b) or is_leak(row), baseline_sha256=b.sha256, sha256=None,
+                read_in=row.path)
         elif key in skipped_keys or _under(key, skipped_dirs) or b.source in unopened:  # not examined
             add(DiffClass.UNVERIFIED, b, is_leak(b), baseline_sha256=b.sha256, sha256=None)
         else:

@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from .codes import Reason, Status
 from .contenttype import PE_EXTS, PE_HEAD, content_type, mismatch
 from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
-from .details import Detail, join_details, say
+from .details import Detail, encodable, join_details, say
 from .errors import ReadError
 from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
 from .inspectors.disguise import (
@@ -373,6 +373,9 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         own = own if own is not None else _own_digests(entry, st, ctx)
         if own:
             annotations = {**(annotations or {}), "part_digests": own}
+        joined_parts = _joined_parts(entry)
+        if joined_parts:  # the parts read inside this row: a rescan's diff finds them here (fixsplit12)
+            annotations = {**(annotations or {}), "joined_parts": joined_parts}
         # a member read up to a break, or whose bytes failed their archive's check (Session 12: every byte up to a
         # CRC failure is kept, so the size matches): the digests are not the member's as stored
         if (d.size != st.size or (isinstance(broke, str) and broke)) and status != Status.OK:
@@ -395,6 +398,24 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
     for inspector, found in zip(wanted, inspections[len(inspections) - len(wanted):], strict=True):
         if found.children:
             walk_items(found.children, ctx, entry, inspector.name)
+
+
+def _joined_parts(entry: Entry) -> list[str] | None:
+    """The names of the parts read inside a split series' row (a whole series joined, or a ``Splice``'s run: the
+    parts beside the row's own, in its folder), as the walk shows them; None for any other entry. Total."""
+    try:
+        splice = getattr(entry, "splice", None)
+        series = getattr(entry, "series", None)
+        if splice is not None:
+            names = splice.names
+        elif getattr(entry, "joined", False) is True and series is not None:
+            names = series.parts
+        else:
+            return None
+        shown = [encodable(n) for n in names if isinstance(n, str)]
+        return shown if len(shown) > 1 else None
+    except Exception:  # noqa: BLE001 - a note beside the row: the row is kept whatever happens
+        return None
 
 
 def _own_digests(entry: Entry, st: FileStat, ctx: ScanContext) -> dict[str, Any] | None:

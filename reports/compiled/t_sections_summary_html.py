@@ -191,6 +191,13 @@ def root(context, missing=missing, environment=environment):
         yield '<div class="note">'
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'skipped_note'))
         yield '</div>'
+    if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'split_series_incomplete'):
+        pass
+        yield '<div class="warn"><span data-summary="split_series_incomplete">'
+        yield escape(t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'split_series_incomplete')))
+        yield '</span> '
+        yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_split_series'))
+        yield '</div>'
     yield '</td></tr>\n'
     if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'rescan'):
         pass
@@ -227,4 +234,4 @@ def root(context, missing=missing, environment=environment):
     yield '</table>\n</section>'
 
 blocks = {}
-debug_info = '3=52&5=56&7=58&8=64&9=74&10=80&11=90&12=110&13=119&14=121&15=126&16=135&17=137&18=151&19=163&20=176&21=194&22=211'
+debug_info = '3=52&5=56&7=58&8=64&9=74&10=80&11=90&12=110&13=119&14=121&15=126&16=135&17=137&18=151&19=163&20=176&21=201&22=218'

@@ -413,6 +413,20 @@ def warn_unlisted(doc: dict) -> None:
               file=sys.stderr)
 
 
+def warn_split_series(doc: dict) -> None:
+    """One line, even with --quiet, when split series have parts missing (fixsplit12, review12c #4): what those parts
+    held was not examined. A count, no names (skipped.csv names the parts); the scan stays complete (a fact about the
+    evidence: resuming cannot find a part that is not there)."""
+    from ..summary import split_series_incomplete
+
+    n = (doc.get("summary") or {}).get("split_series_incomplete")
+    n = split_series_incomplete(doc) if n is None else n
+    if n:
+        print("leakscan: " + _("{0} split series with parts missing: what the missing parts held was not examined "
+                               "(skipped.csv names them); find those parts, put them beside the others and scan "
+                               "again").format(n), file=sys.stderr)
+
+
 def summarise(doc: dict, paths: dict) -> None:
     """The key figures on the terminal: findings.json ``summary`` (scanner/summary.py), in the report's words
     and the terminal's language."""
@@ -622,6 +636,7 @@ def _run(config: ScanConfig, state: ScanState | None) -> int:
     errors = doc["scan"].get("source_errors", [])
     warn_incomplete(doc, config.out)  # even with --quiet: an incomplete scan must never pass for a finished one
     warn_unlisted(doc)
+    warn_split_series(doc)
     if not config.quiet and len({e["source"] for e in errors}) < len(config.sources):
         summarise(doc, paths)  # when no source could be opened, the error line alone says it (one line)
     from ..named import notices
