@@ -65,7 +65,14 @@ def test_a_byte_split_csv_named_like_a_zip_series_is_not_joined_as_an_archive(tm
     listed = {s["path"]: s for s in doc["skipped"]}
     for p in parts:
         assert p.name and str(p) in listed, (p, sorted(listed))
+    for p in parts[1:]:
         assert listed[str(p)]["reason"] == "unsupported", listed[str(p)]
+    # Session 12 (z7hdr12): a file whose first line is a person table's header is read as a table whatever its
+    # extension: .001 is read as the cut CSV it is (its complete rows counted) and listed corrupt, its part noted
+    first = listed[str(parts[0])]
+    assert first["reason"] == "corrupt" and "part 1 of a split zip" in first["detail"], first
+    rows = {f["path"]: f for f in doc["files"]}
+    assert 0 < rows[str(parts[0])]["pii"]["records"] < 600, rows[str(parts[0])]
 
 
 def test_a_series_of_many_parts_is_read_with_one_part_open_at_a_time(tmp_path: Path) -> None:
