@@ -30,6 +30,7 @@ from typing import Any
 from .codes import Status
 from .contracts import Poison
 from .details import Detail, say
+from .details import doing as said_doing
 from .errors import ReadError, WorkerError
 from .examine import READING, unreadable
 from .isolation import DEFAULT_MEMORY, GiB, Worker
@@ -306,11 +307,7 @@ class WorkerPool:
         task = unit[k]
         where = seen.where or task.location
         step = seen.step or READING
-        doing = "while reading" if step == READING else f"in the {step} inspector"
-        if seen.decoder:
-            doing += f" ({seen.decoder})"
-        if where.key() != task.location.key():
-            doing += ", on an archive member"
+        doing = said_doing(None if step == READING else step, seen.decoder, where.key() != task.location.key())
         task.attempts += 1
         if unit[k + 1:]:
             self._queue.appendleft(unit[k + 1:])
