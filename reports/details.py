@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from scanner.codes import Status
-from scanner.details import Detail, params_of, read_details
+from scanner.details import Detail, doing_parts, params_of, read_details
 
 from .labels import Labels
 
@@ -56,6 +56,8 @@ def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[s
             elif kind == "detail":
                 inner = _said(value if isinstance(value, list) else [], t, quoted, raw, visible)
                 params[name] = (Markup(JA_SEP) if html else JA_SEP).join(inner)
+            elif name == "doing" and (parts := doing_parts(value)) is not None and t["doing_reading"]:
+                params[name] = _doing(parts, t, visible)  # what a worker was doing, in the reader's words
             elif name in _STATUS_PARAMS and value in _STATUSES and t["status_" + str(value)]:
                 params[name] = t["status_" + str(value)]  # a status said by its own words (review11d)
             else:
@@ -64,6 +66,21 @@ def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[s
                 params[name] = (Markup("、") if html else "、").join(shown)
         label = t["detail_" + str(code)]
         out.append(Markup(escape(label)).format(**params) if html else label.format(**params))
+    return out
+
+
+def _doing(parts: dict[str, Any], t: Labels, visible: Callable[[object], Markup] | None) -> Markup | str:
+    """A worker's step (scanner.details.doing) in the report's words; the step and decoder names as recorded."""
+    def word(w: object) -> Markup | str:
+        return Markup("<code>{}</code>").format(visible(w)) if visible else str(w)
+
+    label = t["doing_inspector"] if parts["step"] else t["doing_reading"]
+    out = (Markup(escape(label)).format(step=word(parts["step"])) if visible
+           else label.format(step=parts["step"]))
+    if parts["decoder"]:
+        out += Markup("（{}）").format(word(parts["decoder"])) if visible else f"（{parts['decoder']}）"
+    if parts["member"]:
+        out += Markup(escape(t["doing_member"])) if visible else t["doing_member"]
     return out
 
 

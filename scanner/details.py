@@ -788,6 +788,27 @@ def join_details(parts: Iterable[str]) -> str:
     return Said(text, [c for p in parts for c in codes_of(p)])
 
 
+_DOING = re.compile(r"(?:while reading|in the (?P<step>\S+) inspector)(?: \((?P<decoder>.*)\))?"
+                    r"(?P<member>, on an archive member)?")
+
+
+def doing(step: str | None, decoder: str | None, member: bool) -> str:
+    """What a worker was doing when it died or hung (``{doing:name}`` of WORKER_DIED / WORKER_HUNG), in the
+    English of findings.json; :func:`doing_parts` reads it back so a report says it in its own language."""
+    said = f"in the {step} inspector" if step else "while reading"
+    if decoder:
+        said += f" ({decoder})"
+    return said + (", on an archive member" if member else "")
+
+
+def doing_parts(text: object) -> dict[str, Any] | None:
+    """The step (None: reading), decoder and member flag of a :func:`doing` phrase; None for other text. Total."""
+    found = _DOING.fullmatch(text) if isinstance(text, str) else None
+    if found is None:
+        return None
+    return {"step": found["step"], "decoder": found["decoder"], "member": bool(found["member"])}
+
+
 def say(code: Detail, **params: object) -> str:
     """The English text of ``code`` with its parameters (checked: counts, short ASCII words, library text): a
     :class:`Said` carrying its codes (the parameters as given, another detail's codes as it was said).

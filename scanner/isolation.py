@@ -258,9 +258,10 @@ def guarded(func: Callable[..., Any], args: tuple[Any, ...]) -> Reply:
         return ("read-error", Status.CORRUPT, error_name(e))
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int | None = None) -> bool:
     """Linux: this worker is killed when the scan process dies (even by SIGKILL), so a worker stuck in a
-    decoder is never left behind. Elsewhere a worker ends when its connection closes."""
+    decoder is never left behind. Elsewhere a worker ends when its connection closes. False when the scan
+    (``parent``) died before the death signal was set (the worker was still starting): it must end now."""
     try:
         import ctypes
 
@@ -268,13 +269,15 @@ def _die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    return parent is None or os.getppid() == parent
 
 
-def _serve(conn: Connection, memory: int, marks: int = -1) -> None:
+def _serve(conn: Connection, memory: int, marks: int = -1, parent: int | None = None) -> None:
     """Worker loop: first say whether the memory cap holds; then receive (function, args), let it mark
     its steps on the board, and end each call with ("result", value) or ("read-error", reason, detail)."""
     global _CHANNEL, _BOARD
-    _die_with_parent()
+    if not _die_with_parent(parent):
+        return  # orphaned while starting: the death signal came too late to reach it
     conn.send(("started", _cap_memory(memory)))
     _CHANNEL = conn
     if marks >= 0:
@@ -301,9 +304,9 @@ def _serve(conn: Connection, memory: int, marks: int = -1) -> None:
             conn.send(("read-error", Status.CORRUPT, say(Detail.RESULT_NOT_TRANSFERABLE, error=type(e).__name__)))
 
 
-def main(fd: int, memory: int, marks: int = -1) -> None:
-    """Entry point of the worker interpreter (started by :class:`Worker`)."""
-    _serve(Connection(fd), memory, marks)
+def main(fd: int, memory: int, marks: int = -1, parent: int | None = None) -> None:
+    """Entry point of the worker interpreter (started by :class:`Worker`; ``parent``: the scan's pid)."""
+    _serve(Connection(fd), memory, marks, parent)
 
 
 # -- in the parent -------------------------------------------------------------------------------------
@@ -355,7 +358,7 @@ class Worker:
         root = str(Path(__file__).resolve().parent.parent)
         env = {**{k: v for k, v in os.environ.items() if k not in KEY_ENVS}, "RUST_BACKTRACE": "0",
                "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
-        code = f"from scanner.isolation import main; main({theirs.fileno()}, {self.memory}, {self.board.fd})"
+        code = f"from scanner.isolation import main; main({theirs.fileno()}, {self.memory}, {self.board.fd}, {os.getpid()})"
         try:
             proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(), self.board.fd),
                                     env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -30,6 +30,7 @@ from typing import Any
 from .codes import Status
 from .contracts import Poison
 from .details import Detail, say
+from .details import doing as said_doing
 from .errors import ReadError, WorkerError
 from .examine import READING, unreadable
 from .isolation import DEFAULT_MEMORY, GiB, Worker
@@ -150,6 +151,7 @@ class WorkerPool:
                     self._send(s, self._queue.popleft())
 
     def _send(self, s: _Slot, unit: list[FileTask]) -> None:
+        sending = False
         try:
             if not s.worker.running or (s.used and _fresh(unit)):
                 s.worker.kill()
@@ -161,19 +163,41 @@ class WorkerPool:
             if not s.units:
                 s.head_since = time.monotonic()
             s.units.append((self._units, unit))
+            sending = True
             s.worker.conn.send((run_unit, (self.settings, unit, self._units)))
         except (ReadError, OSError, EOFError, ValueError) as e:
-            # no worker can be started or reached: these files are listed, never dropped
-            detail = e.detail if isinstance(e, ReadError) else say(Detail.WORKER_UNREACHABLE, error=type(e).__name__)
-            if not self._started:
-                raise WorkerError(f"cannot start the worker processes that examine files: {detail}") from e
             if s.units and s.units[-1][1] is unit:
                 s.units.pop()
-            for task in unit:
-                self._done.append((task, failed(task, Status.CORRUPT, detail)))
+            if sending:
+                # a worker that was running died before the unit reached it (review12f #2): a lost worker,
+                # not damaged files: they run again, each at the cost of an attempt (so never for ever)
+                log.warning("worker lost before it took a unit (%s); its files are examined again", type(e).__name__)
+                self._again(unit, "lost")
+                if not s.units:
+                    self.crashes += 1
+            else:  # no worker can be started: these files are listed, never dropped
+                detail = e.detail if isinstance(e, ReadError) else say(Detail.WORKER_UNREACHABLE, error=type(e).__name__)
+                if not self._started:
+                    raise WorkerError(f"cannot start the worker processes that examine files: {detail}") from e
+                for task in unit:
+                    self._done.append((task, failed(task, Status.CORRUPT, detail)))
             if s.units:  # the units it already held are examined elsewhere
                 self._lost(s, timed_out=False)
             s.worker.kill()
+
+    def _again(self, tasks: list[FileTask], how: str) -> None:
+        """Files a lost worker held without beginning them: each costs an attempt and goes back to the queue's
+        front; at MAX_ATTEMPTS it is listed (a loss that repeats never runs a file for ever, never drops it)."""
+        again = []
+        for task in tasks:
+            task.attempts += 1
+            if task.attempts >= MAX_ATTEMPTS:
+                self._done.append((task, failed(task, Status.CORRUPT, say(Detail.WORKER_LOST_TIMES, how=how,
+                                                                                n=task.attempts))))
+            else:
+                again.append(task)
+        if again:
+            self._queue.appendleft(again)
 
     def _poll(self, timeout: float | None) -> None:
         busy = {s.worker.conn: s for s in self._slots if s.units}
@@ -255,12 +279,8 @@ class WorkerPool:
         for later in reversed(waiting):
             self._queue.appendleft(later)
         if lost:  # a bug that repeats must not run these files for ever: each such reset costs an attempt
-            for task in rest:
-                task.attempts += 1
-            self._done += [(t, failed(t, Status.CORRUPT, say(Detail.WORKER_LOST_TIMES, how="lost (outcomes out of order)",
-                                                                n=t.attempts))) for t in rest if t.attempts >= MAX_ATTEMPTS]
-            rest = [t for t in rest if t.attempts < MAX_ATTEMPTS]
-        if rest:
+            self._again(rest, "lost (outcomes out of order)")
+        elif rest:
             self._queue.appendleft(rest)
 
     def _lost(self, s: _Slot, timed_out: bool) -> None:
@@ -281,26 +301,13 @@ class WorkerPool:
             self._queue.appendleft(later)
         if not seen.seq or seen.unit != number or seen.task < got:
             # lost before it began a file (start-up, memory) or between two files: none to blame
-            again = []
-            for task in unit[got:]:
-                task.attempts += 1
-                if task.attempts >= MAX_ATTEMPTS:
-                    self._done.append((task, failed(task, Status.CORRUPT, say(Detail.WORKER_LOST_TIMES, how=how or "lost",
-                                                                                    n=task.attempts))))
-                else:
-                    again.append(task)
-            if again:
-                self._queue.appendleft(again)
+            self._again(unit[got:], how or "lost")
             return
         k = min(seen.task, len(unit) - 1)
         task = unit[k]
         where = seen.where or task.location
         step = seen.step or READING
-        doing = "while reading" if step == READING else f"in the {step} inspector"
-        if seen.decoder:
-            doing += f" ({seen.decoder})"
-        if where.key() != task.location.key():
-            doing += ", on an archive member"
+        doing = said_doing(None if step == READING else step, seen.decoder, where.key() != task.location.key())
         task.attempts += 1
         if unit[k + 1:]:
             self._queue.appendleft(unit[k + 1:])
