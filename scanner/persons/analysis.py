@@ -19,7 +19,6 @@ from ..evidence import ROOM_STAGES, resolve_persons
 from ..models import FilePrints, RowPrint
 from ..output import prepare_out
 from .keys import case_key, key_id
-from .normalise import KEYING
 
 log = logging.getLogger("leakscan")
 
@@ -57,6 +56,7 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
     if not leak and not config.references:
         return
     from .count import count, joined_keys  # the counting machinery only when there is something to count
+    from .normalise import KEYING
     from .prints import file_prints
     from .reread import Rereader, path_entry
 
