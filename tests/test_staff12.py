@@ -10,6 +10,7 @@ addresses (values.looks_like_home_address). Values: Faker ja_JP with fixed seeds
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import re
@@ -343,3 +344,29 @@ def test_a_damaged_beta_xlsb_ends_as_records_or_a_reason(tmp_path, damage):
     hits = [f for f in doc["files"] if f.get("pii")]
     skipped = json.dumps(doc.get("skipped", []), ensure_ascii=False)
     assert hits or "世帯名簿.xlsb" in skipped, (doc["files"], skipped)
+
+
+def test_the_shape_search_goes_on_past_a_refused_empty_window() -> None:
+    """A header naming no persons, a hint row whose shape window is empty (the list's own shapes right under it):
+    the search found that row again and again (a 60-row workbook hung its worker until the no-progress watch killed
+    it, listed as a hung spreadsheet inspector). The sheet is read to its end."""
+    import signal
+
+    import python_calamine
+
+    from scanner.detectors.pii import analyse_sheet
+    from tests.test_zip_guard import _real_workbook_with
+
+    book = _real_workbook_with('<row r="60"><c r="d60"><v>1</v></c></row>')
+    rows = python_calamine.load_workbook(io.BytesIO(book)).get_sheet_by_index(0).to_python()
+
+    def hung(*_: object) -> None:
+        raise AssertionError("the shape search did not end")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)  # a hang guard, not a speed target: the sheet takes milliseconds
+    try:
+        assert analyse_sheet("Sheet1", iter(rows), 0, 0) is None  # name1 | street 1: no Japanese person table
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)

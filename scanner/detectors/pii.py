@@ -1023,6 +1023,9 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
                 if not _another_list(name, head, window, known, first_row + done + start, first_col, bases, cost):
                     known |= {_shape(r) for r in window}
                     spent += cost[0]
+                    # the search goes on below the refused window's first row: a hint row whose window is empty (the
+                    # list's own shapes right under it) was found again and again (a scan hung on a 60-row sheet)
+                    at = max(at, start + max(1, len(window)))
                     continue
         taken: list[Sequence[object]] = []
         read = [0]
