@@ -106,7 +106,8 @@ def _random_rows(rnd: random.Random) -> list[list[object]]:
     label = "〒184-0004\n東京都小金井市本町1-2-3\n山田 太郎 様"
     parts = ["〒", "184-0004", "１８４－０００４", "１８４-０００４", "184ー0004", "様", "殿", "-", "－", "'", '"', "\\",
              "山田", "東京都", "12", "\n", "\r\n", " ", "\u3000", "", "🎌", "👨‍👩‍👧", unicodedata.normalize("NFD", "ガーデン様"),
-             unicodedata.normalize("NFD", "パーク\n殿"), label, label.replace("\n", "\r\n"), "\x00", "\u200b"]
+             unicodedata.normalize("NFD", "パーク\n殿"), label, label.replace("\n", "\r\n"), "\x00", "\u200b",
+             "2024-01-05", "-0004", "１２３－４５６７", "-１２３４"]  # dates' "-" (session 13: a "-" then 4 digits gates)
 
     def cell() -> object:
         kind = rnd.random()

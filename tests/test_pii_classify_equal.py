@@ -274,6 +274,7 @@ def _compare(sheets: list[list[list[object]]], monkeypatch: pytest.MonkeyPatch) 
         m.setattr(P, "discover", reference_discover)
         m.setattr(P, "_read_row", lambda row: {i: h for i, v in enumerate(row)
                                                if isinstance(v, str) and (h := C.read_header(v))})
+        m.setattr(P, "_rows_name_nothing", lambda rows: False)  # every row read, cell by cell
         slow = [finding(P.analyse_sheet("s", rows, 1, 0)) for rows in sheets]
     ref = [(reference_discover(rows, set(), need_name=True), reference_discover(rows[1:], {0}, rows[:1]),
             reference_discover(rows, set())) for rows in sheets]
@@ -666,3 +667,44 @@ def test_a_row_of_texts_reads_as_each_cell_read_as_a_header(rows: list[list[obje
         for row in rows:
             assert C.read_row(row) == {i: h for i, v in enumerate(row)
                                        if isinstance(v, str) and (h := C.read_header(v)) is not None}
+
+
+# --- session 13: the header search passes over a window of rows whose texts all name nothing by one set test
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.lists(_ROW_CELLS | st.text(alphabet="0123456789/-:. ", max_size=8)
+                         | st.text(alphabet=st.characters(max_codepoint=127), max_size=6), max_size=8), max_size=25),
+       st.integers(0, 24))
+def test_rows_said_to_name_nothing_read_as_nothing_and_find_no_header(rows: list[list[object]], warm: int) -> None:
+    """``rows_name_nothing`` says True only where every row reads as nothing (cell by cell, from the memory then
+    and from an empty one); ``find_header`` and ``_later_header`` with it answer as without it. The memory is
+    warmed by reading the first ``warm`` rows, so both of its tests (texts seen, ASCII without a word) decide."""
+    C._NO_HEADER.clear()
+    for row in rows[:warm]:
+        C.read_row(row)
+    said = C.rows_name_nothing(rows)
+    plain = [{i: h for i, v in enumerate(row) if isinstance(v, str) and (h := C.read_header(v)) is not None}
+             for row in rows]
+    if said:
+        assert not any(plain)
+    fast = (P.find_header(rows), P._later_header([[f"t{i}"] for i in range(20)] + rows))
+    saved = P._rows_name_nothing
+    try:
+        P._rows_name_nothing = lambda rows: False
+        C._NO_HEADER.clear()
+        slow = (P.find_header(rows), P._later_header([[f"t{i}"] for i in range(20)] + rows))
+    finally:
+        P._rows_name_nothing = saved
+    assert fast == slow
+
+
+def test_rows_name_nothing_decides_both_ways_on_sheets() -> None:
+    """On the generated sheets and layouts the window test says True (data rows seen before) and False (a header
+    among them): the comparisons above are not all of one answer."""
+    sheets = _layouts() + _generated(3)[:40]
+    for rows in sheets:
+        for row in rows[:20]:
+            C.read_row(row)
+    answers = {C.rows_name_nothing(rows[i:i + 20]) for rows in sheets for i in (0, 20)}
+    assert answers == {True, False}

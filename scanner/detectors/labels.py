@@ -110,15 +110,18 @@ def vertical_labels(rows: list[list[object]] | list, column_limit: int = 64) -> 
 
 # a cell starting with 〒, a cell that is a postal code, a cell ending with 様 or 殿, as repr() quotes them
 _LABEL_MARK = re.compile(r"""['"](?:〒|\d{3}-\d{4}['"])|(?:様|殿)['"]""")
-_MARK_CHARS = ("〒", "様", "殿", "-")  # every match of _LABEL_MARK holds one of them
+_MARK_CHARS = ("〒", "様", "殿")  # every match of _LABEL_MARK holds one of them or matches _POSTAL_END
+_POSTAL_END = re.compile(r"""-\d{4}['"]""")  # a literal first: re skips to each "-" (dates hold one too)
 
 
 def has_label_mark(rows: list) -> bool:
     """Whether the first 24 rows hold a 〒, postal-code or …様 cell (``_LABEL_MARK`` over their repr): the pattern
     has no literal prefix, so re tries it at every character; it runs only when one of the characters every
-    match holds is there (C-level ``in`` tests: most sheets end at them)."""
+    match holds is there (C-level ``in`` tests), or a "-" then four digits and a quote (a search with a literal
+    first: the "-" of a date, 2024-01-05, is no postal code's): most sheets end at them."""
     text = repr(rows[:24])
-    return any(c in text for c in _MARK_CHARS) and _LABEL_MARK.search(text) is not None
+    return ((any(c in text for c in _MARK_CHARS) or _POSTAL_END.search(text) is not None)
+            and _LABEL_MARK.search(text) is not None)
 
 
 def vertical_label_cells(rows: list) -> list[tuple[int, int, str]]:

@@ -50,6 +50,7 @@ from .columns import (
     role_is_business,
     role_lends_address,
     role_shares_address,
+    rows_name_nothing,
 )
 from .forms import form_persons
 from .headerless import discover
@@ -173,6 +174,7 @@ _A1_RANGE = re.compile(r"\$?[A-Za-z]{1,3}\$?\d{1,7}(?::\$?[A-Za-z]{1,3}\$?\d{1,7
 # --- header row --------------------------------------------------------------------------------------
 
 _read_row = read_row
+_rows_name_nothing = rows_name_nothing  # (tests put the plain reading of every cell in their place)
 
 
 def _base(f: str) -> str:
@@ -187,6 +189,8 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
     """
     best: tuple[int, int, dict[int, Header]] | None = None
     limit = min(HEADER_SCAN_ROWS, len(rows))
+    if _rows_name_nothing(rows[:limit]):
+        return None  # no row names anything (data read before, numbers, codes): no row has two header cells
     read = [_read_row(rows[i]) for i in range(limit)]
     for i, cols in enumerate(read):
         if len(cols) < 2:
@@ -212,8 +216,8 @@ def _later_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Head
     """A header row below the first 20 (rows 21-100: a form's long preamble, notes before the list), tried only
     when the first rows hold no header, before the header-less rules; it must name both a name and an address."""
     first = rows[:HEADER_SCAN_ROWS]
-    if len(rows) <= HEADER_SCAN_ROWS:
-        return None
+    if len(rows) <= HEADER_SCAN_ROWS or _rows_name_nothing(rows[HEADER_SCAN_ROWS:LATE_HEADER_ROWS]):
+        return None  # the windows below read rows 21-100 (find_header: 20 of each): none names anything
     notes = sum(1 for r in first if len(r) - r.count("") - r.count(None) <= 1) >= len(first) // 2
     for start in range(HEADER_SCAN_ROWS, min(len(rows), LATE_HEADER_ROWS), HEADER_SCAN_ROWS):
         found = find_header(rows[start:start + HEADER_SCAN_ROWS + 1])
@@ -319,7 +323,7 @@ def _things_first(head: Sequence[Sequence[object]]) -> bool:
 
 def _things_header(head: Sequence[Sequence[object]]) -> int | None:
     """The first of the header search's rows with two cells naming things or our own staff (品名 | 担当者名)."""
-    return next((i for i, r in enumerate(head[:HEADER_SCAN_ROWS]) if sum(1 for v in r if is_excluded(v)) >= 2), None)
+    return next((i for i, r in enumerate(head[:HEADER_SCAN_ROWS]) if sum(map(is_excluded, r)) >= 2), None)
 
 
 # --- the plan ---------------------------------------------------------------------------------------------
@@ -1342,7 +1346,10 @@ def _form_finding(name: str, head: Sequence[Sequence[object]], first_row: int, f
 
 def has_label_cell(head: Sequence[Sequence[object]]) -> bool:
     """Whether a cell of these rows is an address label of several lines (``label_fields``): the cells with a line
-    break are picked first, in one comprehension (most sheets have none), then the label test runs on them."""
+    break are picked first (most sheets have none: a newline in the texts joined by NUL, one C-level pass, says
+    whether any has one), then the label test runs on them."""
+    if "\n" not in "\0".join(filter(str.__instancecheck__, chain.from_iterable(head))):
+        return False
     return any(label_fields(v) for v in [v for row in head for v in row if isinstance(v, str) and "\n" in v])
 
 
