@@ -930,9 +930,20 @@ def _read_run(text: str, code: Detail) -> dict[str, Any]:
     return {"code": code.value, **{k: _value(kinds[k], v) for k, v in m.groupdict().items()}}
 
 
+@cache
+def _literal_head(code: Detail) -> str:
+    """The words ``code``'s template starts with before its first parameter (all of it without one): every text
+    its pattern matches starts with them, so a text that does not is not tried (nor its pattern compiled: a
+    scan reads a few detail texts, and compiling the ~470 patterns they were tried against cost ~0.08 s)."""
+    m = _SLOT.search(code.meaning)
+    return code.meaning[:m.start()] if m else code.meaning
+
+
 def read_part(text: str, codes: tuple[Detail, ...] | None = None) -> dict[str, Any]:
     """One part of a detail as its code and parameters, or ``{"text": text}`` when no code says it."""
     for code in codes if codes is not None else _specific_first():
+        if not text.startswith(_literal_head(code)):
+            continue
         pattern, kinds = _pattern(code)
         m = pattern.fullmatch(text)
         if m is not None:

@@ -246,3 +246,27 @@ def test_a_hostile_name_in_a_japanese_detail_shows_its_control_and_bidi_characte
     shown = str(detail_html(text, "unsupported", "ja", visible))
     assert "\u202e" not in shown and "\x1b" not in shown, shown
     assert "U+202E" in shown and "U+001B" in shown
+
+
+def test_a_part_is_read_as_by_every_code_s_pattern_without_the_literal_head_filter() -> None:
+    """read_part tries only the codes whose template's first words (before a parameter) the text starts with
+    (session 13: a scan no longer compiles every pattern); the reading is that of trying every code's pattern,
+    on every code's text, cut and case-changed variants of them, and texts no code says."""
+    from scanner.details import _pattern, _specific_first, _value, read_part
+
+    def plain(text: str) -> dict[str, Any]:
+        for code in _specific_first():
+            pattern, kinds = _pattern(code)
+            if (m := pattern.fullmatch(text)) is not None:
+                return {"code": code.value, **{k: _value(kinds[k], v) for k, v in m.groupdict().items()}}
+        return {"text": text}
+
+    texts = []
+    for code in Detail:
+        text = say(code, **_sample(code)[0])
+        texts += [text, text[1:], text[:-1], text.upper(), " " + text, text + ".", text.replace(":", "")]
+    texts += ["", "x", "3 bytes", "some library's own message", "password needed; zip damaged"]
+    said = [read_part(t) for t in texts]
+    assert said == [plain(t) for t in texts]
+    assert sum("code" in r for r in said) > len(Detail)  # codes are read, and texts no code says are kept as text
+    assert sum("text" in r for r in said) > len(Detail)
