@@ -1348,7 +1348,7 @@ def has_label_cell(head: Sequence[Sequence[object]]) -> bool:
     """Whether a cell of these rows is an address label of several lines (``label_fields``): the cells with a line
     break are picked first (most sheets have none: a newline in the texts joined by NUL, one C-level pass, says
     whether any has one), then the label test runs on them."""
-    if "\n" not in "\0".join(filter(str.__instancecheck__, chain.from_iterable(head))):
+    if "\n" not in "\0".join(cast(Iterable[str], filter(str.__instancecheck__, chain.from_iterable(head)))):
         return False
     return any(label_fields(v) for v in [v for row in head for v in row if isinstance(v, str) and "\n" in v])
 
