@@ -25,10 +25,12 @@ SAME = [
     ("東京都保谷市東町1-1-1", "西東京市東町1-1-1"),
     ("田無市南町5-6-13", "東京都西東京市南町5丁目6番13号"),
     ("大阪府南河内郡美原町黒山1", "堺市美原区黒山1"),
+    ("埼玉浦和市高砂3-1-1", "埼玉県さいたま市浦和区高砂3-1-1"),  # the prefecture typed without 県
 ]
 APART = [
     # the prefecture typed is not the old municipality's own: nothing proves it is that 浦和市
     ("神奈川県浦和市高砂3-1-1", "さいたま市浦和区高砂3-1-1"),
+    ("神奈川浦和市高砂3-1-1", "さいたま市浦和区高砂3-1-1"),
     # a town no successor holds: left as typed (a split, visible), never guessed
     ("浦和市存在町3-1-1", "さいたま市浦和区存在町3-1-1"),
     # the successor's other town, and another ward of the city: other addresses

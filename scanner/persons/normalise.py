@@ -421,7 +421,9 @@ def _old_names() -> tuple[re.Pattern[str] | None, dict[str, tuple[str, tuple[str
     if not table:
         return None, table
     names = "|".join(re.escape(n) for n in sorted(table, key=len, reverse=True))
-    prefs = "|".join(re.escape(p) for p in known["prefectures"])
+    # a prefecture as typed: in full, or without 都/府/県 (埼玉浦和市; fill_prefecture reads that form too)
+    typed = {p for p in known["prefectures"]} | {p[:-1] for p in known["prefectures"] if p[-1] in "都府県"}
+    prefs = "|".join(re.escape(p) for p in sorted(typed, key=len, reverse=True))
     return re.compile(f"^({prefs})?((?:[^\\d\\s]{{1,6}}?郡)?)({names})"), table
 
 
@@ -435,7 +437,7 @@ def old_municipality(text: str) -> str:
     if m is None:
         return text
     pref, successors = table[m.group(3)]
-    if m.group(1) and m.group(1) != pref:
+    if m.group(1) and m.group(1) not in (pref, pref[:-1]):
         return text
     rest = text[m.end():]
     found = [s for s in successors if (place := resolve(pref + s + rest)) is not None and place.muni is not None
@@ -659,7 +661,7 @@ def room_path(building: str) -> str:
 
 def _building_number(raw: str, end: int) -> str:
     """The building's own number typed before ``end`` (the wing, or the room when no wing is named): 第2 (第二),
-    or digits ending its kana/kanji name right before it (メゾン2000 A棟, コーポ山田1-A101, メゾン2000 305号室)."""
+    or digits ending its kana, kanji or Latin name right before it (メゾン2000 A棟, コーポ山田1-A101, Maison2000 305)."""
     numbers = [m for m in _BUILDING_NO.finditer(raw, 0, end) if _number(m.group(1) or m.group(2))]
     return _number(numbers[-1].group(1) or numbers[-1].group(2)) if numbers else ""
 
