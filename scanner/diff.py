@@ -268,7 +268,25 @@ def compute_diff(base: FindingsDoc, new: FindingsDoc, *, base_sha256: str | None
         "source_errors": list(new.scan.source_errors),
         "lingering": [e for e in entries if e["lingering"] and e["class"] != DiffClass.REMOVED],
         "traces": _traces(base, new),
+        "persons": persons_change(base, new),
     }
+
+
+def persons_change(base: FindingsDoc, new: FindingsDoc) -> dict[str, Any]:
+    """Persons counted by each scan and the keying of the rules that counted them (persons.keying): a rescan by
+    another keying may count the same rows as other persons (Session 13: メゾン2000 A棟305 and メゾン2001 A棟305 became
+    two), so a changed count is said to come from the rules, not from the files, when the keyings differ. Never part
+    of the verdict (the diff compares files)."""
+    def side(doc: FindingsDoc) -> tuple[int | None, int | str | None]:
+        p = doc.persons or {}
+        unique, keying = p.get("unique"), p.get("keying")
+        return (unique if type(unique) is int else None,
+                keying if type(keying) is int or keying is None else "other")  # a hand-edited value is never echoed
+
+    (b_unique, b_keying), (n_unique, n_keying) = side(base), side(new)
+    counted = base.persons is not None and new.persons is not None
+    return {"baseline": b_unique, "rescan": n_unique, "baseline_keying": b_keying, "rescan_keying": n_keying,
+            "same_keying": not counted or b_keying == n_keying}
 
 
 def _traces(base: FindingsDoc, new: FindingsDoc) -> dict[str, list[dict[str, Any]]]:

@@ -441,9 +441,25 @@ def check_persons(value: object, where: str) -> None:
     p.opt_str("key_id", KEY_ID, required=False)
     p.strs("joined", SHA256, required=False)
     levels = p.raw("room_stages", required=False)
-    if levels is not None and (not isinstance(levels, list) or levels != list(ROOM_STAGES)):
+    if levels is not None and (not isinstance(levels, list) or tuple(levels) not in KNOWN_ROOM_STAGES):
         raise p.fail("room_stages", f"not {list(ROOM_STAGES)} (another version of the rules?)")
+    _check_keying(p)
     _check_person_figures(p.value, where)
+
+
+def _check_keying(p: _Reader) -> None:
+    """``persons.keying`` is a keying this leakscan knows, and the case's chains have the room stages that keying
+    writes: a keying edited by hand (with the manifest made again) over chains of another keying is refused, and so is
+    a keying this version does not know (a case written by a later leakscan: its rules cannot be checked here)."""
+    keying = p.raw("keying", required=False)
+    if keying is None:
+        return
+    if type(keying) is not int or keying not in KEYING_ROOM_STAGES:
+        raise p.fail("keying", f"not a keying of the rules this leakscan knows ({min(KEYING_ROOM_STAGES)}-"
+                               f"{max(KEYING_ROOM_STAGES)}; written by another version?)")
+    levels = p.value.get("room_stages")
+    if isinstance(levels, list) and tuple(levels) != KEYING_ROOM_STAGES[keying]:
+        raise p.fail("keying", f"{keying}, but its record chains were not written by that keying (edited?)")
 
 
 KEY_ID = re.compile(r"[0-9a-f]{16}")
@@ -465,8 +481,21 @@ def chain_counts(chains: list[str], stages: int, where: str = "persons.chains") 
     return [len(x) for x in seen]
 
 
-# the stages after the building rule that tell persons of one name and address apart again (persons.count)
-ROOM_STAGES = ("room", "wing")
+# the stages after the building rule that tell persons of one name and address apart again (persons.count): the room,
+# the wing holding it (or the building's own number when no wing is named), then the building's number above the wing
+# (persons.keying 14: メゾン2000 A棟305 and メゾン2001 A棟305 are two rooms). Cases written by keying 12-13 have the first two
+KNOWN_ROOM_STAGES = (("room", "wing"), ("room", "wing", "number"))
+ROOM_STAGES = KNOWN_ROOM_STAGES[-1]
+
+
+# the room stages each keying of the rules writes (persons.keying; a case without one was written before Session 12)
+KEYING_ROOM_STAGES = {12: KNOWN_ROOM_STAGES[0], 13: KNOWN_ROOM_STAGES[0], 14: KNOWN_ROOM_STAGES[1]}
+
+
+def room_stage_count(persons: dict[str, Any]) -> int:
+    """How many room stages end a case's chains (its own ``room_stages``; 0 for a case written before Session 11)."""
+    levels = persons.get("room_stages")
+    return len(levels) if isinstance(levels, list) else 0
 _Node = TypeVar("_Node")
 
 
@@ -490,20 +519,21 @@ def resolve_persons(paths: Iterable[tuple[_Node, ...]]) -> dict[tuple[_Node, ...
     return out
 
 
-def chain_figures(chains: list[str], rules: int, rooms: bool, where: str = "persons.chains"
+def chain_figures(chains: list[str], rules: int, rooms: int, where: str = "persons.chains"
                   ) -> tuple[list[int], dict[str, str]]:
     """Distinct keys at every stage (after trimming, then after each rule) and each record's person (chain ->
-    its person's part) over the keyed stage chains a scan records (persons.analysis.stage_chains). ``rooms``:
-    the chains end with the ROOM_STAGES (each record's own key with its room, then its wing) and persons are
-    resolved from them (resolve_persons); else (a case written before Session 11) the last part is the person."""
-    stages = rules + 1 + (len(ROOM_STAGES) if rooms else 0)
+    its person's part) over the keyed stage chains a scan records (persons.analysis.stage_chains). ``rooms``: how
+    many room stages end the chains (room_stage_count: each record's own key with its room, then its wing, then its
+    building number) when persons are resolved from them (resolve_persons); 0 (a case written before Session 11):
+    the last part is the person."""
+    stages = rules + 1 + rooms
     distinct = chain_counts(chains, stages, where)
     paths = {chain: chain_path(chain, rules, rooms) for chain in chains}
     person = resolve_persons(paths.values())
     return distinct[:rules + 1], {chain: person[path] for chain, path in paths.items()}
 
 
-def chain_path(chain: str, rules: int, rooms: bool) -> tuple[str, ...]:
+def chain_path(chain: str, rules: int, rooms: int) -> tuple[str, ...]:
     """A chain's key path (resolve_persons): its key after the last rule, then its room and wing parts when it
     names them; (its last part,) for a chain without room stages (before Session 11: the last part is the person)."""
     parts, current, full = chain.split(","), "", []
@@ -531,13 +561,13 @@ def _check_person_figures(p: dict[str, Any], where: str) -> None:
         raise differ("unique", p["unique"], len(set(prints)))
     chains, rules = p.get("chains"), p.get("rules")
     if isinstance(chains, list) and isinstance(rules, list):
-        distinct, person = chain_figures(chains, len(rules), "room_stages" in p, f"{where}.chains")
+        distinct, person = chain_figures(chains, len(rules), room_stage_count(p), f"{where}.chains")
         if len(set(chains)) != len(chains) or distinct[0] != p.get("unique_exact"):
             raise differ("unique_exact", p.get("unique_exact"), distinct[0])
         persons = len(set(person.values()))
         if persons != p["unique"]:
             raise differ("unique", p["unique"], persons)
-        rooms = "room_stages" in p
+        rooms = room_stage_count(p)
         _check_person_keys(p, set(person.values()), {chain_path(c, len(rules), rooms)[-1] for c in chains}, where)
         merges = p.get("merges") or {}
         for i, rule in enumerate(rules):

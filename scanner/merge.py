@@ -24,7 +24,6 @@ from .details import read_details
 from .evidence import (
     FILE_DETAIL_CODES,
     FINDINGS,
-    ROOM_STAGES,
     SKIP_DETAIL_CODES,
     FindingsDoc,
     chain_counts,
@@ -32,6 +31,7 @@ from .evidence import (
     chain_path,
     read_case_file,
     read_findings,
+    room_stage_count,
 )
 from .models import Location
 from .output import require_intact, require_vouched, write_private
@@ -144,6 +144,7 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
     persons, note = _merge_persons(docs, keys, id_maps)
     if persons is not None:
         merged["persons"] = persons
+    keyings = _keyings([(d.persons, None, {}) for d in docs if d.persons])
     from .traces.analysis import merge_traces  # leads from every input, once each
 
     merged.update(merge_traces([d.sections for d in docs]))
@@ -156,6 +157,8 @@ def merge_findings(outs: list[Path], command_line: list[str], started: str, fini
         "unidentified_places": unidentified_places(docs),
         "counts": counts,
         "persons": note,
+        # the inputs' persons.keying when persons were not combined for another keying (the report says it in words)
+        **({"persons_keyings": keyings} if note.startswith(_OTHER_RULES) else {}),
     }
     return merged
 
@@ -466,7 +469,7 @@ def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
         return None, ("not combined: the inputs used different case keys (case.key); copy one case.key into "
                       "every --out before scanning to count persons across scans. Per-scan counts: see inputs.")
     if len({_person_rules(d) for d in docs if d.persons}) != 1:
-        return None, ("not combined: the inputs keyed persons with different rules (leakscan version, persons.keying "
+        return None, (f"{_OTHER_RULES} (leakscan version, persons.keying "
                       f"{_keyings(with_persons)}, person_variants.toml, towns.tsv), so their fingerprints do not "
                       "compare; rescan with one version. Per-scan counts: see inputs.")
     files, records, nameless = _person_files([(p, ids) for p, _k, ids in with_persons])
@@ -484,7 +487,7 @@ def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
     if resolved is not None:
         every, distinct, persons, prints, known = resolved
         merged.update(unique=len(persons), unique_exact=distinct[0], chains=every, fingerprints=prints,
-                      room_stages=list(ROOM_STAGES),
+                      room_stages=with_persons[0][0]["room_stages"],
                       joined=sorted(f for f in known if f[:16] not in persons),
                       merges={rule: distinct[i] - (distinct[i + 1] if i + 1 < len(rules) else len(persons))
                               for i, rule in enumerate(rules)},
@@ -494,7 +497,7 @@ def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
     elif all(isinstance(c, list) for c in chains):  # an input written before Session 11: rooms as each scan had them
         every = _one_chain_a_record(with_persons, len(rules))
         distinct = chain_counts(every, len(rules) + 1)
-        persons = {chain_path(c, len(rules), False)[-1] for c in every}
+        persons = {chain_path(c, len(rules), 0)[-1] for c in every}
         merged.update(unique=len(persons), fingerprints=sorted(f for f in union if f[:16] in persons),
                       unique_exact=distinct[0], chains=every,
                       merges={rule: distinct[i] - distinct[i + 1] for i, rule in enumerate(rules)},
@@ -526,7 +529,7 @@ def _resolve_union(with_persons: list[tuple[dict[str, Any], bytes | None, dict[i
     if not all(isinstance(p.get("chains"), list) and "room_stages" in p for p, _k, _m in with_persons):
         return None
     every = sorted({c for p, _k, _m in with_persons for c in p["chains"]})
-    distinct, person = chain_figures(every, len(rules), True)
+    distinct, person = chain_figures(every, len(rules), room_stage_count(with_persons[0][0]))
     persons = set(person.values())
     # a person's full fingerprint: every input lists its persons, and the keys its rows joined a room under
     known = {f for p, _k, _m in with_persons for f in (*(p.get("fingerprints") or ()), *(p.get("joined") or ()))}
@@ -555,7 +558,7 @@ def _person_chains(p: dict[str, Any], rules: int) -> list[str]:
     chains = p.get("chains") or []
     if "room_stages" not in p:
         return list(chains)
-    _distinct, person = chain_figures(chains, rules, True)
+    _distinct, person = chain_figures(chains, rules, room_stage_count(p))
     out = []
     for chain in chains:
         parts = chain.split(",")[:rules + 1]
@@ -610,7 +613,8 @@ def _pairs(inputs: list[tuple[list[dict[str, Any]], dict[int, int]]], files: boo
     return list(out.values())
 
 
-PERSON_RULE_FILES = ("person_variants.toml", "towns.tsv", "municipalities.toml")
+_OTHER_RULES = "not combined: the inputs keyed persons with different rules"
+PERSON_RULE_FILES = ("person_variants.toml", "towns.tsv", "municipalities.toml", "old_municipalities.toml")
 
 
 def _keyings(with_persons: list[tuple[dict[str, Any], bytes | None, dict[int, int]]]) -> str:

@@ -242,7 +242,8 @@ class RowPrint:
     role: str = ""  # PersonRecord.role: "" for the row's own person, applicant, guardian ...
     kind: str = "persons"  # PersonRecord.kind: persons, or business (a business contact)
     file: int = 0  # index in the person analysis' file list (set there)
-    # keyed (name key, address key \x1f room), then (… \x1f room \x1f wing) when the building part names them
+    # keyed (name key, address key \x1f room), then (… \x1f room \x1f wing), then (… \x1f wing \x1f building number)
+    # when the building part names them
     rooms: tuple[bytes, ...] = ()
 
     @property
@@ -273,7 +274,7 @@ class FilePrints:
     nameless: int  # records without a usable name (blank, -, 不明 ...)
     persons: array  # sorted distinct fingerprint prefixes (unsigned 64-bit) of the named records
     rows: list[RowPrint] | None = None  # one per named record, when the file may be counted
-    # where a name and address has rows with a room: (person, room, wing) prefixes of each such row, 0 for none
+    # where a name and address has rows with a room: (person, room, wing, number) prefixes of each such row, 0 for none
     # (its rows without room too), flattened; the rows of every other person of ``persons`` name no room
     rooms: array | None = None
 
@@ -282,12 +283,13 @@ class FilePrints:
 
     def paths(self) -> dict[int, set[tuple[int, ...]]]:
         """Person prefix (name and address, building set aside) -> the key paths of its rows (evidence.resolve_persons):
-        (person,) for a row without room, (person, room) or (person, room, wing) below it."""
+        (person,) for a row without room, (person, room), (person, room, wing) or (person, room, wing, number) below it."""
         out: dict[int, set[tuple[int, ...]]] = {k: {(k,)} for k in self.persons}
         flat = self.rooms or ()
         roomed: dict[int, set[tuple[int, ...]]] = {}
-        for i in range(0, len(flat) - 2, 3):
-            k, room, wing = flat[i], flat[i + 1], flat[i + 2]
-            roomed.setdefault(k, set()).add((k,) if not room else (k, room) if not wing else (k, room, wing))
+        for i in range(0, len(flat) - 3, 4):
+            path = (flat[i], flat[i + 1], flat[i + 2], flat[i + 3])
+            ends = next((j for j in range(1, len(path)) if not path[j]), len(path))  # a stage left out ends it
+            roomed.setdefault(path[0], set()).add(path[:ends])
         out.update(roomed)
         return out

@@ -84,5 +84,9 @@ def summarise(diff: dict[str, Any], paths: dict[str, Path]) -> str:
     if not diff["scope"]["same"]:
         lines.append("  " + _("scope differs from the baseline:") + " "
                      + ", ".join(d["field"] for d in diff["scope"]["differences"]))
+    persons = diff.get("persons") or {}
+    if not persons.get("same_keying", True):  # the person count changed its rules between the scans: say so
+        lines.append("  " + _("persons counted by other rules (persons.keying):") + " "
+                     + f"{persons.get('baseline_keying') or '-'} -> {persons.get('rescan_keying') or '-'}")
     lines.append(_("remediation report:") + f"       {paths['remediation']}")
     return "\n".join(lines)

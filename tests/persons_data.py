@@ -25,7 +25,8 @@ from scanner import rules
 
 SEED = 5150
 RULE_NAMES = ["nfkc", "spaces", "excel_dates", "variant_kanji", "name_forms", "hyphens", "kanji_numerals", "block_words",
-              "prefecture", "place_names", "building", "look_alikes", "long_vowels", "town"]  # plan order: new rules last
+              "prefecture", "place_names", "building", "look_alikes", "long_vowels", "town",
+              "old_municipality"]  # plan order: new rules last
 # given names written in katakana, and the same name with the long vowel as ー (long_vowels)
 LONG_VOWEL_NAMES = [("ユウコ", "ユーコ"), ("ヨウコ", "ヨーコ"), ("タロウ", "タロー"), ("ジョウジ", "ジョージ"), ("コウジ", "コージ"),
                     ("シュウヘイ", "シューヘイ")]
@@ -34,6 +35,9 @@ LONG_VOWEL_NAMES = [("ユウコ", "ユーコ"), ("ヨウコ", "ヨーコ"), ("�
 GAZETTEER_TOWNS = [("北海道", "旭川市", "東光十三条", "東光13条"), ("北海道", "札幌市北区", "北十六条西", "北16条西"),
                    ("和歌山県", "和歌山市", "七番丁", "7番丁"), ("三重県", "名張市", "つつじが丘北三番町", "つつじが丘北3番町"),
                    ("東京都", "千代田区", "麹町", "麴町"), ("北海道", "上川郡東川町", "一号北", "1号北")]
+# real towns of municipalities formed by a merger, and the old municipality's name (signatures/old_municipalities.toml)
+OLD_MUNICIPALITY_TOWNS = [("埼玉県", "さいたま市浦和区", "高砂", "浦和市"), ("静岡県", "静岡市清水区", "旭町", "清水市"),
+                          ("東京都", "西東京市", "東町", "保谷市"), ("東京都", "西東京市", "南町", "田無市")]
 # surnames whose spelling has a variant form that must merge (DOMAIN.md: NFKC does not change them)
 VARIANT_SURNAMES = [("高橋", "髙橋", "タカハシ"), ("山崎", "山﨑", "ヤマザキ"), ("宮崎", "宮嵜", "ミヤザキ"),
                     ("渡辺", "渡邊", "ワタナベ"), ("田辺", "田邉", "タナベ"), ("斎藤", "齋藤", "サイトウ"),
@@ -157,6 +161,9 @@ def _variant(p: Person, rule: str) -> Row:
     elif rule == "town":
         variant = next(v for _p, _c, t, v in GAZETTEER_TOWNS if t == p.town)
         address = address.replace(p.city + p.town, p.city + variant, 1)
+    elif rule == "old_municipality":  # the address as written before the merger
+        old = next(o for _p, c, t, o in OLD_MUNICIPALITY_TOWNS if c == p.city and t == p.town)
+        address = address.replace(p.city + p.town, old + p.town, 1)
     elif rule == "building":
         # with a building: written without it; without one: a building and room added
         address = p.address(building=False) if p.building else f"{p.address()} コーポ{p.town}{p.pid % 9 + 1}01"
@@ -228,6 +235,8 @@ def build(n: int = 160, seed: int = SEED) -> Scenario:
         people[pid].mei = people[pid].mei_kana = LONG_VOWEL_NAMES[k % len(LONG_VOWEL_NAMES)][0]
     for k, pid in enumerate(plan["town"]):  # they live in a real town whose name the gazetteer knows
         people[pid].pref, people[pid].city, people[pid].town, _typed = GAZETTEER_TOWNS[k % len(GAZETTEER_TOWNS)]
+    for k, pid in enumerate(plan["old_municipality"]):  # they live in a town of a merged municipality
+        people[pid].pref, people[pid].city, people[pid].town, _old = OLD_MUNICIPALITY_TOWNS[k % len(OLD_MUNICIPALITY_TOWNS)]
     variant_of = {pid: rule for rule, pids in plan.items() for pid in pids}
 
     def version(members: set[int]) -> list[Row]:

@@ -131,7 +131,7 @@ def _as_session10(out: Path) -> dict:
     doc = json.loads(path.read_text(encoding="utf-8"))
     p = doc["persons"]
     rules = len(p["rules"])
-    _distinct, person = chain_figures(p["chains"], rules, True)
+    _distinct, person = chain_figures(p["chains"], rules, len(p["room_stages"]))
     p["chains"] = sorted(",".join(c.split(",")[:rules] + [person[c] if person[c] != _last(c, rules) else ""])
                          for c in p["chains"])
     del p["room_stages"]
@@ -191,7 +191,7 @@ def test_a_room_without_its_wing_where_two_wings_hold_it_is_kept_apart(tmp_path)
     ("コーポ山田A棟101", "101\x1fA"), ("コーポ山田 B-205", "205\x1fB"), ("B205", "205\x1fB"),
     ("1号棟205号室", "205\x1f1"), ("東館101", "101\x1f東"), ("1館205号室", "205\x1f1"),
     ("コーポ山田205号室", "205"), ("3F 301", "301"), ("3F301", "301"), ("2F-301", "301"), ("II棟101", "101\x1f2"),
-    ("メゾン2000A-201", "201\x1fA"), ("IV号棟101号室", "101\x1f4"), ("B1F 101", "101"), ("A棟", ""), ("コーポ山田A棟", ""),
+    ("メゾン2000A-201", "201\x1fA\x1f2000"), ("IV号棟101号室", "101\x1f4"), ("B1F 101", "101"), ("A棟", ""), ("コーポ山田A棟", ""),
 ])
 def test_room_path(building, path):
     assert room_path(building) == path
@@ -279,9 +279,11 @@ def _joined_of_no_record(p: dict) -> None:
 
 
 def _wing_changed(p: dict) -> None:
-    """One record's wing part replaced: the count stays, its person's fingerprint names no person of the chains."""
-    i = next(i for i, c in enumerate(p["chains"]) if c.split(",")[-1])
-    p["chains"][i] = ",".join([*p["chains"][i].split(",")[:-1], "0123456789abcdef"])
+    """One record's wing part replaced: the count stays, its person's fingerprint names no person of the chains (the
+    wing is the second of the three room stages: room, wing, building number)."""
+    i = next(i for i, c in enumerate(p["chains"]) if c.split(",")[-2])
+    parts = p["chains"][i].split(",")
+    p["chains"][i] = ",".join([*parts[:-2], "0123456789abcdef", parts[-1]])
     p["chains"].sort()
 
 

@@ -3,15 +3,15 @@ module). Used by reports.html only while KEY is the running environment's settin
 
 KEY = 'jinja2-3.1.6-cpython-311-26fabcc6f7290731'
 TEMPLATES = {
-    'remediation.html.j2': ('835020dd3c075e35807a27a1d861c92223f5d7d8824fd1c735273407340b9d7f', 't_remediation_html'),
+    'remediation.html.j2': ('d3e72aecd33c2e3a5a52298831989997f9eb1beaa1521fe43e13c4c4f70dbf22', 't_remediation_html'),
     'report.html.j2': ('4dc4c30b12c3210c0edd897981ff458a15f4fa6e6f5eceed43fceee18ece48d1', 't_report_html'),
     'sections/banners.html.j2': ('f47142de96dec54d8210631d8ddc70b13150d670311a9777506a92b723360d6d', 't_sections_banners_html'),
-    'sections/breach.html.j2': ('f7e5788b798ba42103e8d47f9efb57c654e03e2006f63bf5dfde13ce003be30c', 't_sections_breach_html'),
+    'sections/breach.html.j2': ('e3a402c930df77f51425d3c9cbbfb936dbdbe11e41c2daec9b7e255a308e8ec3', 't_sections_breach_html'),
     'sections/copies.html.j2': ('0216b71e92bdd5242d546ca70799b56f8a5a2aaafbaf3cb497edd1f548d70da8', 't_sections_copies_html'),
     'sections/custody.html.j2': ('0b91189aa1f72e473919f53f084f36ffa3ee34fcf4c8b3bc18afa9c714a61db7', 't_sections_custody_html'),
     'sections/leads.html.j2': ('8fbaa4368790140318c0e4bb5f53fa9467bb281ca6a2131e8efa9c68d3d4388e', 't_sections_leads_html'),
     'sections/macros.html.j2': ('25405c05e04047c8ac1acad80dce97b397a2a3e6eafe276bc9ef5be2155b89e0', 't_sections_macros_html'),
-    'sections/merge.html.j2': ('992b10312e1400fc6c3aedeae02a51039672a6e4fc0cde0c43acb25d8c8a3c74', 't_sections_merge_html'),
+    'sections/merge.html.j2': ('c1006d28655f71b4b3cc05bd805bef9c292c5be99e7b6726ca0b8cdd1691f36c', 't_sections_merge_html'),
     'sections/method.html.j2': ('63449f4717b6f9ca4145df14df0eb0861f5f8e1153ed0bcc797e8f9e688b9bf9', 't_sections_method_html'),
     'sections/named.html.j2': ('0cb340f8d37b16ca269ca6db40587ace99962efbb46e817c7efbbd62986d5b62', 't_sections_named_html'),
     'sections/overlap.html.j2': ('e06ae77adc7a56e335cc54a243f93e44ad956b245ca5fed7b84f9755e7a47479', 't_sections_overlap_html'),
@@ -20,7 +20,7 @@ TEMPLATES = {
     'sections/pii.html.j2': ('e3d74fa2c9f58e70c065542b1b2695caee13f68e924e743878a049593f58c83d', 't_sections_pii_html'),
     'sections/scope.html.j2': ('fe41838f3c76ac2b9997a106c92467dfdf06963b91baa7ea24009c21d7c54209', 't_sections_scope_html'),
     'sections/skipped.html.j2': ('2b06fb596c40f98a0bd8b8e76654041c581e828440ec87d260f7265d03aed549', 't_sections_skipped_html'),
-    'sections/summary.html.j2': ('28ab8ce0d922b2c8a6f57c06849815dea1fc27a2d7d72d38c0e681e7b5b5bb7b', 't_sections_summary_html'),
+    'sections/summary.html.j2': ('d1970dd3e3186189b21dceec380d153f217cae34efeea7a3b89f97f2d05542aa', 't_sections_summary_html'),
     'sections/traces.html.j2': ('c49b7755458004715e1c2fbe01e09002be03405c587c868eb4e2ffe9e2251e97', 't_sections_traces_html'),
     'style.css.j2': ('635422892ad85315193e11082895187bd22de697272ee37fb9bbea2823cb3e3b', 't_style_css'),
 }

@@ -49,64 +49,70 @@ def root(context, missing=missing, environment=environment):
         def t_6(*unused):
             raise TemplateRuntimeError("No filter named 'list' found.")
     try:
-        t_7 = environment.filters['path']
+        t_7 = environment.filters['num']
     except KeyError:
         @internalcode
         def t_7(*unused):
-            raise TemplateRuntimeError("No filter named 'path' found.")
+            raise TemplateRuntimeError("No filter named 'num' found.")
     try:
-        t_8 = environment.filters['rejectattr']
+        t_8 = environment.filters['path']
     except KeyError:
         @internalcode
         def t_8(*unused):
-            raise TemplateRuntimeError("No filter named 'rejectattr' found.")
+            raise TemplateRuntimeError("No filter named 'path' found.")
     try:
-        t_9 = environment.filters['selectattr']
+        t_9 = environment.filters['rejectattr']
     except KeyError:
         @internalcode
         def t_9(*unused):
-            raise TemplateRuntimeError("No filter named 'selectattr' found.")
+            raise TemplateRuntimeError("No filter named 'rejectattr' found.")
     try:
-        t_10 = environment.filters['visible']
+        t_10 = environment.filters['selectattr']
     except KeyError:
         @internalcode
         def t_10(*unused):
-            raise TemplateRuntimeError("No filter named 'visible' found.")
+            raise TemplateRuntimeError("No filter named 'selectattr' found.")
     try:
-        t_11 = environment.filters['when']
+        t_11 = environment.filters['visible']
     except KeyError:
         @internalcode
         def t_11(*unused):
-            raise TemplateRuntimeError("No filter named 'when' found.")
+            raise TemplateRuntimeError("No filter named 'visible' found.")
     try:
-        t_12 = environment.tests['mail_body']
+        t_12 = environment.filters['when']
     except KeyError:
         @internalcode
         def t_12(*unused):
-            raise TemplateRuntimeError("No test named 'mail_body' found.")
+            raise TemplateRuntimeError("No filter named 'when' found.")
     try:
-        t_13 = environment.tests['none']
+        t_13 = environment.tests['mail_body']
     except KeyError:
         @internalcode
         def t_13(*unused):
-            raise TemplateRuntimeError("No test named 'none' found.")
+            raise TemplateRuntimeError("No test named 'mail_body' found.")
     try:
-        t_14 = environment.tests['number']
+        t_14 = environment.tests['none']
     except KeyError:
         @internalcode
         def t_14(*unused):
-            raise TemplateRuntimeError("No test named 'number' found.")
+            raise TemplateRuntimeError("No test named 'none' found.")
     try:
-        t_15 = environment.tests['sameas']
+        t_15 = environment.tests['number']
     except KeyError:
         @internalcode
         def t_15(*unused):
-            raise TemplateRuntimeError("No test named 'sameas' found.")
+            raise TemplateRuntimeError("No test named 'number' found.")
     try:
-        t_16 = environment.tests['string']
+        t_16 = environment.tests['sameas']
     except KeyError:
         @internalcode
         def t_16(*unused):
+            raise TemplateRuntimeError("No test named 'sameas' found.")
+    try:
+        t_17 = environment.tests['string']
+    except KeyError:
+        @internalcode
+        def t_17(*unused):
             raise TemplateRuntimeError("No test named 'string' found.")
     pass
     yield '<!DOCTYPE html>\n<html lang="'
@@ -114,16 +120,16 @@ def root(context, missing=missing, environment=environment):
     yield '">\n<head>\n<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; img-src data:">\n<title>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_title'))
     yield ' '
-    yield escape(t_10(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'rescan'), 'case'), 'id')))
+    yield escape(t_11(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'rescan'), 'case'), 'id')))
     yield '</title>\n'
     l_0_gone = {}
     context.vars['gone'] = l_0_gone
     context.exported_vars.add('gone')
-    def t_17(fiter):
+    def t_18(fiter):
         for l_1_e in fiter:
             if (environment.getitem(l_1_e, 'class') == 'removed'):
                 yield l_1_e
-    for l_1_e in t_17(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'entries')):
+    for l_1_e in t_18(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'entries')):
         l_1__ = missing
         _loop_vars = {}
         pass
@@ -192,21 +198,21 @@ def root(context, missing=missing, environment=environment):
                 _loop_vars = {}
                 pass
                 yield '<td>'
-                if t_15(l_2_v, True):
+                if t_16(l_2_v, True):
                     pass
                     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'yes'))
-                elif t_15(l_2_v, False):
+                elif t_16(l_2_v, False):
                     pass
                     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'no'))
-                elif t_13(l_2_v):
+                elif t_14(l_2_v):
                     pass
                     yield '-'
-                elif (t_16(l_2_v) or t_14(l_2_v)):
+                elif (t_17(l_2_v) or t_15(l_2_v)):
                     pass
-                    yield escape(t_10(l_2_v))
+                    yield escape(t_11(l_2_v))
                 else:
                     pass
-                    yield escape(t_10(t_4(context.eval_ctx, l_2_v, environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'list_sep'))))
+                    yield escape(t_11(t_4(context.eval_ctx, l_2_v, environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'list_sep'))))
                 yield '</td>'
             l_2_v = missing
             yield '</tr>\n'
@@ -249,12 +255,63 @@ def root(context, missing=missing, environment=environment):
             yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'list_sep'))
     l_1_loop = l_1_r = missing
     yield '</p>\n</section>\n\n'
+    if (environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'persons') and ((not t_14(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'persons'), 'baseline'))) or (not t_14(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'persons'), 'rescan'))))):
+        pass
+        yield '<section id="persons-change">\n<h2>'
+        yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_persons'))
+        yield '</h2>\n<table class="kv">\n<thead><tr><th></th><th>'
+        yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_baseline'))
+        yield '</th><th>'
+        yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_rescan'))
+        yield '</th></tr></thead>\n<tr><th>'
+        yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_persons_count'))
+        yield '</th>'
+        for l_1_v in (environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'persons'), 'baseline'), environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'persons'), 'rescan')):
+            _loop_vars = {}
+            pass
+            yield '<td>'
+            if t_14(l_1_v):
+                pass
+                yield '-'
+            else:
+                pass
+                yield escape(t_7(l_1_v))
+            yield '</td>'
+        l_1_v = missing
+        yield '</tr>\n<tr><th>'
+        yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_persons_keying'))
+        yield '</th>'
+        for l_1_v in (environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'persons'), 'baseline_keying'), environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'persons'), 'rescan_keying')):
+            _loop_vars = {}
+            pass
+            yield '<td>'
+            if t_14(l_1_v):
+                pass
+                yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_persons_keying_none'))
+            else:
+                pass
+                yield escape(t_11(l_1_v))
+            yield '</td>'
+        l_1_v = missing
+        yield '</tr>\n</table>\n'
+        if (not environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'persons'), 'same_keying')):
+            pass
+            yield '<p class="warn" id="persons-rekeyed">'
+            yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_persons_rekeyed'))
+            yield '</p>'
+        else:
+            pass
+            yield '<p class="note">'
+            yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_persons_note'))
+            yield '</p>'
+        yield '</section>\n'
+    yield '\n'
     def macro(l_1_rows):
-        t_18 = []
+        t_19 = []
         if l_1_rows is missing:
             l_1_rows = undefined("parameter 'rows' was not provided", name='rows')
         pass
-        t_18.extend((
+        t_19.extend((
             '<table class="files">\n<colgroup><col class="c-path"><col class="c-sha256"><col class="c-reason"><col class="c-type"></colgroup>\n<thead><tr><th>',
             escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'path')),
             '</th><th>SHA-256</th><th>',
@@ -266,43 +323,43 @@ def root(context, missing=missing, environment=environment):
         for l_2_e in l_1_rows:
             _loop_vars = {}
             pass
-            t_18.append(
+            t_19.append(
                 '<tr class="',
             )
             if environment.getattr(l_2_e, 'leak'):
                 pass
-                t_18.append(
+                t_19.append(
                     'leak',
                 )
             else:
                 pass
-                t_18.append(
+                t_19.append(
                     'lead',
                 )
-            t_18.append(
+            t_19.append(
                 '">\n<td class="path">',
             )
             if environment.getattr(l_2_e, 'deleted'):
                 pass
-                t_18.extend((
+                t_19.extend((
                     '<span class="badge del">',
                     escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'deleted')),
                     '</span> ',
                 ))
-            t_18.extend((
-                escape(t_7(environment.getattr(l_2_e, 'path'))),
+            t_19.extend((
+                escape(t_8(environment.getattr(l_2_e, 'path'))),
                 '\n',
             ))
-            if t_12(l_2_e):
+            if t_13(l_2_e):
                 pass
-                t_18.extend((
+                t_19.extend((
                     '<br><small>',
                     escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'mail_body_hop')),
                     '</small>',
                 ))
             if environment.getattr(l_2_e, 'raw_path_hex'):
                 pass
-                t_18.extend((
+                t_19.extend((
                     '<br><small>',
                     escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'raw_name')),
                     ': <code>',
@@ -311,7 +368,7 @@ def root(context, missing=missing, environment=environment):
                 ))
             if environment.getattr(l_2_e, 'baseline_paths'):
                 pass
-                t_18.extend((
+                t_19.extend((
                     '<br><small>',
                     escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_matches')),
                     ':</small><ul>',
@@ -319,72 +376,72 @@ def root(context, missing=missing, environment=environment):
                 for l_3_p in environment.getattr(l_2_e, 'baseline_paths'):
                     _loop_vars = {}
                     pass
-                    t_18.extend((
+                    t_19.extend((
                         '<li class="path">',
-                        escape(t_7(l_3_p)),
+                        escape(t_8(l_3_p)),
                     ))
                     if (l_3_p in (undefined(name='gone') if l_0_gone is missing else l_0_gone)):
                         pass
-                        t_18.extend((
+                        t_19.extend((
                             ' <small>',
                             escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_gone')),
                             '</small>',
                         ))
-                    t_18.append(
+                    t_19.append(
                         '</li>',
                     )
                 l_3_p = missing
-                t_18.append(
+                t_19.append(
                     '</ul>',
                 )
             if (environment.getattr(l_2_e, 'annotations') and environment.getattr(environment.getattr(l_2_e, 'annotations'), 'recycled_from')):
                 pass
-                t_18.extend((
+                t_19.extend((
                     '<br><small>',
                     escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_recycled_from')),
                     ': ',
-                    escape(t_7(environment.getattr(environment.getattr(l_2_e, 'annotations'), 'recycled_from'))),
+                    escape(t_8(environment.getattr(environment.getattr(l_2_e, 'annotations'), 'recycled_from'))),
                     '</small>',
                 ))
             if environment.getattr(l_2_e, 'accepted'):
                 pass
-                t_18.extend((
+                t_19.extend((
                     '<br><span class="badge accepted">',
                     escape(t_2(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_accepted_badge'), environment.getattr(environment.getattr(l_2_e, 'accepted'), 'line'))),
                     '</span> ',
-                    escape(t_10(environment.getattr(environment.getattr(l_2_e, 'accepted'), 'reason'))),
+                    escape(t_11(environment.getattr(environment.getattr(l_2_e, 'accepted'), 'reason'))),
                 ))
-            t_18.extend((
+            t_19.extend((
                 '</td>\n<td>',
                 escape(t_3(environment.getattr(l_2_e, 'sha256'))),
             ))
             if (environment.getattr(l_2_e, 'baseline_sha256') and (environment.getattr(l_2_e, 'baseline_sha256') != environment.getattr(l_2_e, 'sha256'))):
                 pass
-                t_18.extend((
+                t_19.extend((
                     '<br><small>',
                     escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_baseline')),
                     ':</small> ',
                     escape(t_3(environment.getattr(l_2_e, 'baseline_sha256'))),
                 ))
-            t_18.append(
+            t_19.append(
                 '</td>\n<td>',
             )
             for l_3_r in environment.getattr(l_2_e, 'reasons'):
                 _loop_vars = {}
                 pass
-                t_18.extend((
+                t_19.extend((
                     '<span class="badge">',
                     escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('reason_', l_3_r, ))) or l_3_r)),
                     '</span> ',
                 ))
             l_3_r = missing
-            t_18.append(
+            t_19.append(
                 '</td>\n<td>',
             )
             for l_3_k in environment.getattr(l_2_e, 'lingering'):
                 _loop_vars = {}
                 pass
-                t_18.extend((
+                t_19.extend((
                     '<span class="badge">',
                     escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('rem_linger_', l_3_k, ))) or l_3_k)),
                     '</span> ',
@@ -392,24 +449,24 @@ def root(context, missing=missing, environment=environment):
             l_3_k = missing
             if (not environment.getattr(l_2_e, 'lingering')):
                 pass
-                t_18.append(
+                t_19.append(
                     '-',
                 )
-            t_18.append(
+            t_19.append(
                 '</td>\n</tr>\n',
             )
         l_2_e = missing
-        t_18.append(
+        t_19.append(
             '</tbody>\n</table>\n',
         )
-        return concat(t_18)
+        return concat(t_19)
     context.exported_vars.add('entry_rows')
     context.vars['entry_rows'] = l_0_entry_rows = Macro(environment, macro, 'entry_rows', ('rows',), False, False, False, context.eval_ctx.autoescape)
     for l_1_cls in ['remaining', 'changed', 'relocated', 'new', 'unverified', 'removed']:
         l_1_rows = missing
         _loop_vars = {}
         pass
-        l_1_rows = t_6(context.eval_ctx, t_9(context, t_9(context, environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'entries'), 'class', 'equalto', l_1_cls), 'leak'))
+        l_1_rows = t_6(context.eval_ctx, t_10(context, t_10(context, environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'entries'), 'class', 'equalto', l_1_cls), 'leak'))
         _loop_vars['rows'] = l_1_rows
         yield '<section id="class-'
         yield escape(l_1_cls)
@@ -430,7 +487,7 @@ def root(context, missing=missing, environment=environment):
             yield '</p>'
         yield '</section>\n'
     l_1_cls = l_1_rows = missing
-    l_0_leads = t_6(context.eval_ctx, t_8(context, environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'entries'), 'leak'))
+    l_0_leads = t_6(context.eval_ctx, t_9(context, environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'entries'), 'leak'))
     context.vars['leads'] = l_0_leads
     context.exported_vars.add('leads')
     if (undefined(name='leads') if l_0_leads is missing else l_0_leads):
@@ -446,7 +503,7 @@ def root(context, missing=missing, environment=environment):
             l_1_rows = missing
             _loop_vars = {}
             pass
-            l_1_rows = t_6(context.eval_ctx, t_9(context, (undefined(name='leads') if l_0_leads is missing else l_0_leads), 'class', 'equalto', l_1_cls))
+            l_1_rows = t_6(context.eval_ctx, t_10(context, (undefined(name='leads') if l_0_leads is missing else l_0_leads), 'class', 'equalto', l_1_cls))
             _loop_vars['rows'] = l_1_rows
             if (undefined(name='rows') if l_1_rows is missing else l_1_rows):
                 pass
@@ -478,7 +535,7 @@ def root(context, missing=missing, environment=environment):
             _loop_vars = {}
             pass
             yield '<tr><td class="path">'
-            yield escape(t_7(environment.getattr(l_1_s, 'path')))
+            yield escape(t_8(environment.getattr(l_1_s, 'path')))
             yield '</td><td>'
             yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('status_', environment.getattr(l_1_s, 'reason'), ))) or environment.getattr(l_1_s, 'reason')))
             yield '</td><td>'
@@ -515,11 +572,11 @@ def root(context, missing=missing, environment=environment):
             yield '"><td>'
             yield escape(environment.getattr(l_1_a, 'line'))
             yield '</td><td class="path">'
-            yield escape(t_10(environment.getattr(l_1_a, 'path')))
+            yield escape(t_11(environment.getattr(l_1_a, 'path')))
             yield '</td><td class="hash"><code>'
             yield escape(environment.getattr(l_1_a, 'sha256'))
             yield '</code></td><td>'
-            yield escape(t_10(environment.getattr(l_1_a, 'reason')))
+            yield escape(t_11(environment.getattr(l_1_a, 'reason')))
             yield '</td><td>'
             if (environment.getattr(l_1_a, 'status') == 'applied'):
                 pass
@@ -543,7 +600,7 @@ def root(context, missing=missing, environment=environment):
                 _loop_vars = {}
                 pass
                 yield '<tr><td class="path">'
-                yield escape(t_10(environment.getattr(l_1_s, 'path')))
+                yield escape(t_11(environment.getattr(l_1_s, 'path')))
                 yield '<br><span class="badge accepted">'
                 yield escape(t_2(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'rem_accepted_badge'), environment.getattr(environment.getattr(l_1_s, 'accepted'), 'line')))
                 yield '</span></td><td>'
@@ -567,7 +624,7 @@ def root(context, missing=missing, environment=environment):
             _loop_vars = {}
             pass
             yield '<li class="path">'
-            yield escape(t_10(environment.getattr(l_1_e, 'path')))
+            yield escape(t_11(environment.getattr(l_1_e, 'path')))
             yield ' — '
             l_2_loop = missing
             for l_2_k, l_2_loop in LoopContext(environment.getattr(l_1_e, 'lingering'), undefined):
@@ -601,12 +658,12 @@ def root(context, missing=missing, environment=environment):
         yield ')</h2>\n<p class="note">'
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'traces_diff_note'))
         yield '</p>\n'
-        def t_19(fiter):
+        def t_20(fiter):
             for (l_1_label, l_1_rows) in fiter:
                 if l_1_rows:
                     yield (l_1_label, l_1_rows)
         l_1_loop = missing
-        for (l_1_label, l_1_rows), l_1_loop in LoopContext(t_19([(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'traces_diff_title'), (environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'remaining') or [])), (environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'traces_diff_gone'), (environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'gone') or [])), (environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'traces_diff_new'), (environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'new') or []))]), undefined):
+        for (l_1_label, l_1_rows), l_1_loop in LoopContext(t_20([(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'traces_diff_title'), (environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'remaining') or [])), (environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'traces_diff_gone'), (environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'gone') or [])), (environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'traces_diff_new'), (environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'new') or []))]), undefined):
             _loop_vars = {}
             pass
             if (not environment.getattr(l_1_loop, 'first')):
@@ -629,32 +686,32 @@ def root(context, missing=missing, environment=environment):
                 _loop_vars = {}
                 pass
                 yield '<tr><td>'
-                yield escape(t_10(environment.getattr(l_2_r, 'pc_label')))
+                yield escape(t_11(environment.getattr(l_2_r, 'pc_label')))
                 if environment.getattr(l_2_r, 'profile'):
                     pass
                     yield ' / '
-                    yield escape(t_10(environment.getattr(l_2_r, 'profile')))
+                    yield escape(t_11(environment.getattr(l_2_r, 'profile')))
                 yield '</td><td>'
                 yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('traces_kind_', environment.getattr(l_2_r, 'kind'), ))) or environment.getattr(l_2_r, 'kind')))
                 yield '</td>\n<td class="path">'
                 if environment.getattr(l_2_r, 'referred_path'):
                     pass
-                    yield escape(t_10(environment.getattr(l_2_r, 'referred_path')))
+                    yield escape(t_11(environment.getattr(l_2_r, 'referred_path')))
                 elif environment.getattr(l_2_r, 'device'):
                     pass
-                    yield escape(t_10(environment.getattr(environment.getattr(l_2_r, 'device'), 'vendor')))
+                    yield escape(t_11(environment.getattr(environment.getattr(l_2_r, 'device'), 'vendor')))
                     yield ' '
-                    yield escape(t_10(environment.getattr(environment.getattr(l_2_r, 'device'), 'product')))
+                    yield escape(t_11(environment.getattr(environment.getattr(l_2_r, 'device'), 'product')))
                     yield ' ('
-                    yield escape(t_10(environment.getattr(environment.getattr(l_2_r, 'device'), 'serial')))
+                    yield escape(t_11(environment.getattr(environment.getattr(l_2_r, 'device'), 'serial')))
                     yield ')'
                 yield '</td>\n<td class="path">'
                 if environment.getattr(l_2_r, 'artefact'):
                     pass
-                    yield escape(t_10(environment.getattr(environment.getattr(l_2_r, 'artefact'), 'path')))
+                    yield escape(t_11(environment.getattr(environment.getattr(l_2_r, 'artefact'), 'path')))
                 else:
                     pass
-                    yield escape(t_10(t_4(context.eval_ctx, (environment.getattr(l_2_r, 'artefacts') or []), ', ')))
+                    yield escape(t_11(t_4(context.eval_ctx, (environment.getattr(l_2_r, 'artefacts') or []), ', ')))
                 yield '</td></tr>\n'
             l_2_r = missing
             yield '</tbody>\n</table>\n'
@@ -673,45 +730,45 @@ def root(context, missing=missing, environment=environment):
     yield '<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'case_id'))
     yield '</th><td>'
-    yield escape(t_10(environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'case'), 'id')))
+    yield escape(t_11(environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'case'), 'id')))
     yield '</td><td>'
-    yield escape(t_10(environment.getattr(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'case'), 'id')))
+    yield escape(t_11(environment.getattr(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'case'), 'id')))
     yield '</td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'examiner'))
     yield '</th><td>'
-    yield escape(t_10(environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'case'), 'examiner')))
+    yield escape(t_11(environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'case'), 'examiner')))
     yield '</td><td>'
-    yield escape(t_10(environment.getattr(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'case'), 'examiner')))
+    yield escape(t_11(environment.getattr(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'case'), 'examiner')))
     yield '</td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'witness'))
     yield '</th><td>'
-    yield escape(t_10(environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'case'), 'witness')))
+    yield escape(t_11(environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'case'), 'witness')))
     yield '</td><td>'
-    yield escape(t_10(environment.getattr(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'case'), 'witness')))
+    yield escape(t_11(environment.getattr(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'case'), 'witness')))
     yield '</td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'organisation'))
     yield '</th><td>'
-    yield escape(t_10(environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'case'), 'organisation')))
+    yield escape(t_11(environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'case'), 'organisation')))
     yield '</td><td>'
-    yield escape(t_10(environment.getattr(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'case'), 'organisation')))
+    yield escape(t_11(environment.getattr(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'case'), 'organisation')))
     yield '</td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'notes'))
     yield '</th><td>'
-    yield escape(t_10(t_4(context.eval_ctx, (environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'case'), 'notes') or []), ' / ')))
+    yield escape(t_11(t_4(context.eval_ctx, (environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'case'), 'notes') or []), ' / ')))
     yield '</td><td>'
-    yield escape(t_10(t_4(context.eval_ctx, (environment.getattr(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'case'), 'notes') or []), ' / ')))
+    yield escape(t_11(t_4(context.eval_ctx, (environment.getattr(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'case'), 'notes') or []), ' / ')))
     yield '</td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'host'))
     yield '</th><td>'
-    yield escape(t_10(environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'chain_of_custody'), 'host')))
+    yield escape(t_11(environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'chain_of_custody'), 'host')))
     yield '</td><td>'
-    yield escape(t_10(environment.getattr(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'chain_of_custody'), 'host')))
+    yield escape(t_11(environment.getattr(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'chain_of_custody'), 'host')))
     yield '</td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'os_user'))
     yield '</th><td>'
-    yield escape(t_10(environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'chain_of_custody'), 'os_user')))
+    yield escape(t_11(environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'chain_of_custody'), 'os_user')))
     yield '</td><td>'
-    yield escape(t_10(environment.getattr(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'chain_of_custody'), 'os_user')))
+    yield escape(t_11(environment.getattr(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'chain_of_custody'), 'os_user')))
     yield '</td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'tool'))
     yield '</th><td>'
@@ -731,23 +788,23 @@ def root(context, missing=missing, environment=environment):
     yield '</td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'command_line'))
     yield '</th><td><code>'
-    yield escape(t_10(t_4(context.eval_ctx, environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'command_line'), ' ')))
+    yield escape(t_11(t_4(context.eval_ctx, environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'command_line'), ' ')))
     yield '</code></td><td><code>'
-    yield escape(t_10(t_4(context.eval_ctx, environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'command_line'), ' ')))
+    yield escape(t_11(t_4(context.eval_ctx, environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'command_line'), ' ')))
     yield '</code></td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sources'))
     yield '</th><td>'
     for l_1_s in environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'sources'):
         _loop_vars = {}
         pass
-        yield escape(t_10(l_1_s))
+        yield escape(t_11(l_1_s))
         yield '<br>'
     l_1_s = missing
     yield '</td><td>'
     for l_1_s in environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'sources'):
         _loop_vars = {}
         pass
-        yield escape(t_10(l_1_s))
+        yield escape(t_11(l_1_s))
         yield '<br>'
     l_1_s = missing
     yield '</td></tr>\n<tr><th>'
@@ -755,17 +812,17 @@ def root(context, missing=missing, environment=environment):
     yield ' '
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'jst'))
     yield '</th><td>'
-    yield escape(t_11(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'started')))
+    yield escape(t_12(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'started')))
     yield '</td><td>'
-    yield escape(t_11(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'started')))
+    yield escape(t_12(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'started')))
     yield '</td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'finished'))
     yield ' '
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'jst'))
     yield '</th><td>'
-    yield escape(t_11(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'finished')))
+    yield escape(t_12(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'finished')))
     yield '</td><td>'
-    yield escape(t_11(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'finished')))
+    yield escape(t_12(environment.getattr((undefined(name='n') if l_0_n is missing else l_0_n), 'finished')))
     yield '</td></tr>\n<tr><th>findings.json SHA-256</th><td>'
     yield escape(t_3(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'findings_sha256')))
     yield '</td><td>'
@@ -793,7 +850,7 @@ def root(context, missing=missing, environment=environment):
         _loop_vars = {}
         pass
         yield ' '
-        yield escape(t_10(l_1_s))
+        yield escape(t_11(l_1_s))
     l_1_s = missing
     yield '</pre>\n<h3 id="signature">'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'signature_title'))
@@ -804,16 +861,16 @@ def root(context, missing=missing, environment=environment):
     yield '</td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'signature_examiner'))
     yield '</th><td>'
-    yield escape(t_10(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'rescan'), 'case'), 'examiner')))
+    yield escape(t_11(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'rescan'), 'case'), 'examiner')))
     yield '<span class="seal">'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'seal'))
     yield '</span></td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'signature_witness'))
     yield '</th><td>'
-    yield escape(t_10(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'rescan'), 'case'), 'witness')))
+    yield escape(t_11(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'rescan'), 'case'), 'witness')))
     yield '<span class="seal">'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'seal'))
     yield '</span></td></tr>\n</table>\n</section>\n</body>\n</html>'
 
 blocks = {}
-debug_info = '2=112&6=114&7=118&8=132&9=135&18=142&20=144&21=146&22=152&23=155&24=166&25=169&28=171&30=174&31=176&33=178&35=184&43=215&45=217&46=221&47=225&49=235&51=239&54=251&57=258&59=265&60=271&61=284&62=295&63=302&64=311&65=339&66=348&67=358&68=371&69=383&78=407&79=411&80=414&81=416&82=420&83=422&86=432&87=435&89=438&90=442&91=444&92=448&93=450&99=463&100=465&101=467&103=470&105=476&109=491&112=494&114=497&115=499&117=501&119=507&123=532&125=535&127=541&136=557&137=559&138=561&139=565&140=588&143=591&144=594&146=597&147=601&148=603&149=611&151=619&153=627&154=639&155=651&164=663&166=665&167=669&168=673&169=679&170=685&171=691&172=697&173=703&174=709&175=715&176=725&177=731&178=737&179=753&180=761&181=769&186=773&187=775&188=782&189=784&190=787&192=789&193=791&194=798&196=800&197=804&198=810'
+debug_info = '2=118&6=120&7=124&8=138&9=141&18=148&20=150&21=152&22=158&23=161&24=172&25=175&28=177&30=180&31=182&33=184&35=190&43=221&45=223&46=227&47=231&49=241&51=245&54=257&56=260&58=262&59=266&60=281&62=296&66=308&69=315&71=322&72=328&73=341&74=352&75=359&76=368&77=396&78=405&79=415&80=428&81=440&90=464&91=468&92=471&93=473&94=477&95=479&98=489&99=492&101=495&102=499&103=501&104=505&105=507&111=520&112=522&113=524&115=527&117=533&121=548&124=551&126=554&127=556&129=558&131=564&135=589&137=592&139=598&148=614&149=616&150=618&151=622&152=645&155=648&156=651&158=654&159=658&160=660&161=668&163=676&165=684&166=696&167=708&176=720&178=722&179=726&180=730&181=736&182=742&183=748&184=754&185=760&186=766&187=772&188=782&189=788&190=794&191=810&192=818&193=826&198=830&199=832&200=839&201=841&202=844&204=846&205=848&206=855&208=857&209=861&210=867'

@@ -200,7 +200,12 @@ def root(context, missing=missing, environment=environment):
     elif ((environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge') and environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons')) and (not context.call(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons'), 'startswith'), 'no input'))):
         pass
         yield '<span class="warn">'
-        yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'merge_persons_other_keys'))
+        if context.call(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons'), 'startswith'), 'not combined: the inputs keyed persons with different rules'):
+            pass
+            yield escape(t_6(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'merge_persons_other_rules'), 'format'), keyings=(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons_keyings') or '-'))))
+        else:
+            pass
+            yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'merge_persons_other_keys'))
         yield '</span>'
     elif environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'persons_error'):
         pass
@@ -293,4 +298,4 @@ def root(context, missing=missing, environment=environment):
     yield '</p>\n</section>'
 
 blocks = {}
-debug_info = '3=66&4=69&5=72&6=75&8=77&9=79&10=84&11=89&12=91&13=96&16=101&18=111&20=115&21=119&23=121&24=135&25=149&26=166&27=183&28=215&29=219&31=234&32=246&33=250&35=286'
+debug_info = '3=66&4=69&5=72&6=75&8=77&9=79&10=84&11=89&12=91&13=96&16=101&18=111&20=115&21=119&23=121&24=135&25=149&26=166&27=183&28=220&29=224&31=239&32=251&33=255&35=291'

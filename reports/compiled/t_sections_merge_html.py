@@ -110,6 +110,9 @@ def root(context, missing=missing, environment=environment):
         elif context.call(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons'), 'startswith'), 'not combined: the inputs used different case keys'):
             pass
             yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'merge_persons_other_keys'))
+        elif context.call(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons'), 'startswith'), 'not combined: the inputs keyed persons with different rules'):
+            pass
+            yield escape(t_2(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'merge_persons_other_rules'), 'format'), keyings=(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons_keyings') or '-'))))
         else:
             pass
             yield escape(t_2(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons')))
@@ -162,4 +165,4 @@ def root(context, missing=missing, environment=environment):
         yield '</table>\n</section>\n'
 
 blocks = {}
-debug_info = '1=33&3=36&5=40&7=64&8=68&9=72&10=76&11=80&12=86&13=90&14=98&19=104&20=116&21=120&22=134&23=146'
+debug_info = '1=33&3=36&5=40&7=64&8=68&9=72&10=76&11=80&12=86&13=90&14=98&19=104&20=119&21=123&22=137&23=149'

@@ -143,7 +143,12 @@ def root(context, missing=missing, environment=environment):
     elif ((environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge') and environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons')) and (not context.call(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons'), 'startswith'), 'no input'))):
         pass
         yield '<span class="warn">'
-        yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'merge_persons_other_keys'))
+        if context.call(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons'), 'startswith'), 'not combined: the inputs keyed persons with different rules'):
+            pass
+            yield escape(t_6(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'merge_persons_other_rules'), 'format'), keyings=(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons_keyings') or '-'))))
+        else:
+            pass
+            yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'merge_persons_other_keys'))
         yield '</span>'
     else:
         pass
@@ -234,4 +239,4 @@ def root(context, missing=missing, environment=environment):
     yield '</table>\n</section>'
 
 blocks = {}
-debug_info = '3=52&5=56&7=58&8=64&9=74&10=80&11=90&12=110&13=119&14=121&15=126&16=135&17=137&18=151&19=163&20=176&21=201&22=218'
+debug_info = '3=52&5=56&7=58&8=64&9=74&10=80&11=90&12=110&13=119&14=121&15=126&16=135&17=137&18=156&19=168&20=181&21=206&22=223'

@@ -79,6 +79,9 @@ _GO_THEN_NUMBER = re.compile(r"(?<=\d)" + _GRID_GO + r"号(?=\d)")
 _ROOM_AFTER_GO = re.compile(r"(?:(?<=\d番地\d)|(?<=\d番地\d\d)|(?<=\d番地\d\d\d)|(?<=\d番地[のノ之]\d)"
                             r"|(?<=\d番地[のノ之]\d\d)|(?<=\d番地[のノ之]\d\d\d)|(?<=\d号)(?<![東西南北]\d号)(?<![東西南北]\d\d号))"
                             r"-(?=[1-9]\d{2,3}(?![\d-]))")
+_SPACED_LONG_ROOM = re.compile("(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])[ \t\u3000\u00a0]+"
+                               "(?=\\d{5,}(?:号室|号|室)?$)")
+_BLOCK_BEFORE = re.compile(f"\\d|[{_KN}](?=[{_HYPHENS}丁番号のノ之])")  # a block number typed before (3, 三丁目, 八-二十七)
 _SPACED_NUMBERS = re.compile(r"(?<![\d-])\d+(?:[ \t\u3000\u00a0]+\d+){2,}")
 # the block's first number alone, a space, then the rest of the block: 町名 | 丁目 | 番地 columns joined (本町3 12-5,
 # 本町三 12-5) or 番地 | 号 (本町12 5). Never a room: a room after the block has three digits or more, or 号室/F (5 2号室)
@@ -236,9 +239,13 @@ def _space(m: re.Match[str]) -> str:
 def address_spaces(text: str) -> str:
     """Spaces go, except one between two numbers (3-12-5 101, 十六番地の八 608: the room stays apart).
 
-    Three or more numbers separated by spaces only (本町3 12 5) are the block written without hyphens.
+    Three or more numbers separated by spaces only (本町3 12 5) are the block written without hyphens. A number of
+    five digits or more ending the address after a building's name and a space (3-12-5 コーポ山田 10203) is a room:
+    the space becomes # (a room mark), since glued to the name (コーポ山田10203) it would be read as the name's.
     """
     if " " in text or "\u3000" in text or "\t" in text or "\u00a0" in text:
+        if (m := _SPACED_LONG_ROOM.search(text)) and _BLOCK_BEFORE.search(text, 0, m.start()):
+            text = text[:m.start()] + "#" + text[m.end():]
         text = _SPACED_NUMBERS.sub(lambda m: "-".join(m.group(0).split()), text)
         if (first := _FIRST_NUMBER.search(text)) and (m := _SPACED_BLOCK.match(text, first.start())):
             text = text[:m.end(1)] + "-" + text[m.end():]
@@ -393,6 +400,49 @@ def block_words(text: str) -> str:
         head, _mark, rest = text.partition(_MARK)
         return head + _MARK + _block_words(rest, True, _GRID_TOWN.search(head) is not None)
     return _block_words(text)
+
+
+@cache
+def _old_names() -> tuple[re.Pattern[str] | None, dict[str, tuple[str, tuple[str, ...]]]]:
+    """signatures/old_municipalities.toml: the pattern of an old name at the start of an address (after a typed
+    prefecture and 郡), and each old name's prefecture and successors. An old name that is a municipality today, or
+    a successor the gazetteer does not know, is a RuleError (loud: never a silent rewrite of a current address)."""
+    from ..errors import RuleError
+
+    known = rules.load("municipalities")
+    current = set(known["municipalities"]) | set(known.get("ambiguous", {}))
+    table: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for old in rules.load("old_municipalities").get("old", []):
+        name, pref, successors = old.get("name"), old.get("prefecture"), tuple(old.get("successors") or ())
+        if not isinstance(name, str) or not name or name in current or pref not in known["prefectures"] or \
+                not successors or not all(s in current for s in successors):
+            raise RuleError(f"signatures/old_municipalities.toml: {name!r} is no old municipality with known successors")
+        table[name] = (pref, successors)
+    if not table:
+        return None, table
+    names = "|".join(re.escape(n) for n in sorted(table, key=len, reverse=True))
+    # a prefecture as typed: in full, or without 都/府/県 (埼玉浦和市; fill_prefecture reads that form too)
+    typed = {p for p in known["prefectures"]} | {p[:-1] for p in known["prefectures"] if p[-1] in "都府県"}
+    prefs = "|".join(re.escape(p) for p in sorted(typed, key=len, reverse=True))
+    return re.compile(f"^({prefs})?((?:[^\\d\\s]{{1,6}}?郡)?)({names})"), table
+
+
+def old_municipality(text: str) -> str:
+    """An old municipality name is written as the municipality that took it over (浦和市高砂 -> さいたま市浦和区高砂,
+    清水市 -> 静岡市清水区, 保谷市 -> 西東京市; signatures/old_municipalities.toml), only where the rest of the address
+    agrees: its town is found in exactly one successor (浦和市 became four wards) and a prefecture typed before it is
+    its own. Otherwise the address is left as typed."""
+    pattern, table = _old_names()
+    m = pattern.match(text) if pattern is not None and text else None
+    if m is None:
+        return text
+    pref, successors = table[m.group(3)]
+    if m.group(1) and m.group(1) not in (pref, pref[:-1]):
+        return text
+    rest = text[m.end():]
+    found = [s for s in successors if (place := resolve(pref + s + rest)) is not None and place.muni is not None
+             and place.muni.key == s and place.town is not None]
+    return (m.group(1) or "") + found[0] + rest if len(found) == 1 else text
 
 
 def fill_prefecture(text: str) -> str:
@@ -576,11 +626,12 @@ _WING = re.compile(f"(?<![A-Za-z])([A-Za-z]|[IVX]{{2,4}})\\s*(?:号棟|番館|�
 # (3F301, 2F-301)
 _WING_LETTER = re.compile(r"(?:(?<![A-Za-z\d])|(?<=\d)(?![Ff]))(VIII|VII|VI|IV|IX|III|II|[A-Za-z])[-\s]?$")
 _WING_ROOM = re.compile(r"\d{3,4}(?!\d)")
-# a building's own number, when no wing is named: 第2コーポ (第二 = 第2), or digits ending the building's name right
-# before the room (コーポ山田1-101, メゾン2000 305号室, ハイツ21 #101, ハイツ21、101), or before its floor (メゾン2000
+# a building's own number: 第2コーポ (第二 = 第2), or digits ending the building's name (kana, kanji or Latin: Maison2000
+# 305, Heights21 101) right before the room (コーポ山田1-101, メゾン2000 305号室, ハイツ21 #101, ハイツ21、101) or its wing
+# (メゾン2000 A棟305: room_path searches before the wing), or before its floor (メゾン2000
 # 3F301). Like a wing it tells namesakes in 第2 and 第3 (or in 1-101 and 2-101) apart, and a copy typed without it
 # joins the only building holding that room (the room may stand in brackets: メゾン2000(305号室))
-_BUILDING_NO = re.compile(f"第(\\d+|[{_KN}]+)|(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fff])(\\d+)(?!\\d)"
+_BUILDING_NO = re.compile(f"第(\\d+|[{_KN}]+)|(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])(\\d+)(?!\\d)"
                           "(?=[-\\s#、,:]*(?:\\d+(?:[Ff]|階)[-\\s#、,:]*)?[(（]?$)")
 
 
@@ -599,13 +650,20 @@ def room_path(building: str) -> str:
     if not room:
         return ""
     letter = _WING_LETTER.search(raw, 0, at) if _WING_ROOM.match(raw, at) else None
-    if letter is not None:
-        return f"{room}\x1f{_wing(letter.group(1))}"
-    wings = list(_WING.finditer(raw, 0, at))
-    if wings:
-        return f"{room}\x1f{_wing(wings[-1].group(1) or wings[-1].group(2))}"
-    numbers = [m for m in _BUILDING_NO.finditer(raw, 0, at) if _number(m.group(1) or m.group(2))]
-    return f"{room}\x1f{_number(numbers[-1].group(1) or numbers[-1].group(2))}" if numbers else room
+    wings = [letter] if letter is not None else list(_WING.finditer(raw, 0, at))
+    wing = _wing(letter.group(1)) if letter is not None else \
+        _wing(wings[-1].group(1) or wings[-1].group(2)) if wings else ""
+    number = _building_number(raw, wings[-1].start() if wings else at)
+    if wing and number:  # メゾン2000 A棟305: the wing, then the building's number above it (a third stage)
+        return f"{room}\x1f{wing}\x1f{number}"
+    return f"{room}\x1f{wing or number}" if wing or number else room
+
+
+def _building_number(raw: str, end: int) -> str:
+    """The building's own number typed before ``end`` (the wing, or the room when no wing is named): 第2 (第二),
+    or digits ending its kana, kanji or Latin name right before it (メゾン2000 A棟, コーポ山田1-A101, Maison2000 305)."""
+    numbers = [m for m in _BUILDING_NO.finditer(raw, 0, end) if _number(m.group(1) or m.group(2))]
+    return _number(numbers[-1].group(1) or numbers[-1].group(2)) if numbers else ""
 
 
 def _wing(ident: str) -> str:
@@ -671,8 +729,8 @@ def normalise_address(text: str) -> str:
 
 
 def _before_building(text: str) -> str:
-    return place_names(block_words(kanji_numerals(town(fill_prefecture(hyphens(excel_dates(
-        address_spaces(look_alikes(address_nfkc(text))))))))))
+    return place_names(block_words(kanji_numerals(town(fill_prefecture(old_municipality(hyphens(excel_dates(
+        address_spaces(look_alikes(address_nfkc(text)))))))))))
 
 
 # ---------------------------------------------------------------- the rules, in the order applied
@@ -681,8 +739,11 @@ def _before_building(text: str) -> str:
 # only of one keying, since fingerprints made by two keyings do not compare (the tool's version never changed with
 # the rules: a Session 11 and a Session 12 scan of the same rows merged gave one record two persons). 13 (review12b):
 # a room of five digits or more is a room again (メゾン2000201号室: read as no room, room twins were one person); a
-# room in brackets ((305号室)) and after 第 + a kanji numeral (第五301号室) are read (they were not: twins were one)
-KEYING = 13
+# room in brackets ((305号室)) and after 第 + a kanji numeral (第五301号室) are read (they were not: twins were one). 14
+# (persons13): a building's number named with a wing is kept as a third room stage (メゾン2000 A棟305 and メゾン2001
+# A棟305 were one person); Latin building names and a spaced 5-digit room are read; old municipality names
+# (浦和市 -> さいたま市浦和区) are written as today's. evidence.KEYING_ROOM_STAGES says which room stages each keying writes
+KEYING = 14
 
 Step = Callable[[str], str] | None
 
@@ -697,6 +758,7 @@ RULES: list[tuple[str, Step, Step]] = [
     ("name_forms", name_forms, None),
     ("long_vowels", long_vowels, None),
     ("hyphens", None, hyphens),
+    ("old_municipality", None, old_municipality),
     ("prefecture", None, fill_prefecture),
     ("town", None, town),
     ("kanji_numerals", None, kanji_numerals),
@@ -714,6 +776,8 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "long_vowels": "a long vowel in kana written out or as ー (タロー = タロウ, オーノ = オオノ)",
     "excel_dates": "a block number Excel turned into a date (2003-12-05 -> 3-12-5, 12月5日 -> 12-5)",
     "hyphens": "hyphen-like characters next to digits (－ ‐ − ― ー) -> -",
+    "old_municipality": "an old municipality name written as the one that took it over (浦和市 -> さいたま市浦和区), "
+                        "where its town is found there",
     "prefecture": "missing prefecture filled in from the municipality, or the municipality from the town; 郡 left out",
     "town": "the town found in the gazetteer, where the block number begins (北16西2 = 北十六条西2丁目)",
     "kanji_numerals": "kanji block numbers (三丁目 -> 3丁目)",

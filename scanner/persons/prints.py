@@ -63,7 +63,7 @@ class PrintBuilder:
         self._rows = rows
         self._unmask = unmask
         self._seen: set[int] = set()
-        self._paths: set[tuple[int, int, int]] = set()  # (person, room, wing) prefixes of the rows with a room
+        self._paths: set[tuple[int, int, int, int]] = set()  # (person, room, wing, number) prefixes of rows with a room
         self._roomed: set[int] = set()  # persons (building set aside) with a row naming a room
         self._bare: set[int] = set()  # ... of those, the ones with a row naming none too
         self._out: list[RowPrint] = []
@@ -98,12 +98,12 @@ class PrintBuilder:
         self._out.append(RowPrint(digests, masked, clear, tokens, readings, rec.role, rec.kind, rooms=rooms))  # one per row
 
     def _add(self, person: int, rooms: tuple[int, ...]) -> None:
-        """A row's person (building set aside) and, when it names one, its room and wing below it."""
+        """A row's person (building set aside) and, when it names them, its room, wing and building number below it."""
         if rooms:
             if person in self._seen and person not in self._roomed:
                 self._bare.add(person)  # rows without the room came first
             self._roomed.add(person)
-            self._paths.add((person, rooms[0], rooms[1] if len(rooms) > 1 else 0))
+            self._paths.add((person, rooms[0], rooms[1] if len(rooms) > 1 else 0, rooms[2] if len(rooms) > 2 else 0))
         elif person in self._roomed:
             self._bare.add(person)
         self._seen.add(person)
@@ -124,7 +124,7 @@ class PrintBuilder:
         return self._keyed
 
     def result(self) -> FilePrints:
-        paths = self._paths | {(p, 0, 0) for p in self._bare}
+        paths = self._paths | {(p, 0, 0, 0) for p in self._bare}
         flat = array("Q", (x for p in sorted(paths) for x in p)) if paths else None
         return FilePrints(self.total, self.nameless, array("Q", sorted(self._seen)), self._out if self._rows else None,
                           rooms=flat)

@@ -1,0 +1,95 @@
+"""A building's number named with a wing, Latin building names, spaced 5-digit rooms (Session 13, persons13).
+
+`メゾン2000 A棟305` and `メゾン2001 A棟305` are two rooms: the building's number was dropped when a wing was named, so
+two namesakes in two numbered buildings with the same wing letter were one person (review12b #6). The number is now a
+third room stage below the wing (room, wing, number): a copy naming the wing but not the number joins the only
+numbered building holding that wing and room, else is kept apart and listed (other_room). A Latin building name
+ending in digits (Maison2000 305, Heights21 101) has its number too (review12b #7), and a room of five digits typed
+after the name and a space (コーポ山田 10203) is a room (review12b #8: it was read into the name, so twins 10203 and
+10204 were one person). Per-pair cases count as the scanner does (test_persons_rooms12._persons); the CLI test
+asserts them all at once and that the case says keying 14 with three room stages.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import run_cli
+from test_persons_rooms11 import BASE, _key, _roster, _scan
+from test_persons_rooms12 import _persons
+
+from scanner.persons.normalise import record_key_and_room, room_path
+
+PAIRS = [
+    # a numbered building with wings: the number is kept below the wing
+    ("メゾン2000 A棟305", "メゾン2001 A棟305", 2),
+    ("第2コーポ山田A棟101", "第3コーポ山田A棟101", 2),
+    ("コーポ山田1-A101", "コーポ山田2-A101", 2),
+    ("第2ハイツ1号棟101", "第3ハイツ1号棟101", 2),
+    ("第二団地3号棟205", "第三団地3号棟205", 2),
+    ("メゾン2000 A棟305", "メゾン2000Ａ棟３０５号室", 1),
+    ("メゾン2000 A棟305", "メゾン2000 A-305", 1),
+    ("第二団地3号棟205", "第2団地 3号棟205号室", 1),
+    # a copy naming the wing without the number joins the only numbered building holding it
+    ("メゾン2000 A棟305", "A棟305号室", 1),
+    ("第二団地3号棟205", "3号棟205号室", 1),
+    ("メゾン2000 A棟305", "305号室", 1),
+    # Latin building names ending in digits
+    ("Maison2000 305", "Maison2001 305", 2),
+    ("Heights21 101", "Heights22 101号室", 2),
+    ("Sunny Heights 3 201", "Sunny Heights 4 201", 2),
+    ("ＳＵＮハイツ 2-101", "ＳＵＮハイツ 3-101", 2),
+    ("Maison2000 305", "Maison2000-305", 1),
+    ("Maison2000 305", "305号室", 1),
+    ("Maison2000 A棟305", "Maison2001 A棟305", 2),
+    ("Sunny Heights 201", "Sunny Heights 201号室", 1),
+    # a room of five digits after the name and a space
+    ("コーポ山田 10203", "コーポ山田 10204", 2),
+    ("コーポ山田　１０２０３", "コーポ山田 10203号室", 1),
+    ("コーポ山田 10203", "コーポ山田", 1),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "persons"), PAIRS)
+def test_numbers_with_wings_and_latin_names_tell_namesakes_apart(a, b, persons):
+    assert _persons([f"{BASE} {a}", f"{BASE} {b}"]) == persons
+
+
+def test_a_copy_with_the_wing_but_not_the_number_where_two_buildings_hold_it_is_kept_apart():
+    """A棟305 in both メゾン2000 and メゾン2001: a copy typed A棟305号室 could be either (its own person, listed)."""
+    assert _persons([f"{BASE} メゾン2000 A棟305", f"{BASE} メゾン2001 A棟305", f"{BASE} A棟305号室"]) == 3
+
+
+@pytest.mark.parametrize(("building", "path"), [
+    ("メゾン2000 A棟305", "305\x1fA\x1f2000"), ("第2コーポ山田A棟101", "101\x1fA\x1f2"),
+    ("コーポ山田1-A101", "101\x1fA\x1f1"), ("第二団地3号棟205", "205\x1f3\x1f2"), ("メゾン2000 A棟3F301", "301\x1fA\x1f2000"),
+    ("Maison2000 305", "305\x1f2000"), ("Heights21 101", "101\x1f21"),
+    # unchanged: a wing without a number, a number without a wing, a floor, a room glued to the name
+    ("A棟305", "305\x1fA"), ("メゾン2000 305号室", "305\x1f2000"), ("B1F 101", "101"), ("Room 101", "101"),
+    ("コーポ山田205", "205"), ("メゾン2001", "2001"),
+])
+def test_room_path_with_number_and_wing(building, path):
+    assert room_path(building) == path
+
+
+def test_a_spaced_five_digit_room_is_the_room_only_after_a_block():
+    assert record_key_and_room("山田 花子", f"{BASE} コーポ山田 10203")[1] == "10203"
+    # no block before it: a number of the address itself, never a room mark inside the key
+    assert record_key_and_room("山田 花子", "東京都小金井市本町 12345")[1] == ""
+
+
+def test_numbers_with_wings_through_the_cli(tmp_path):
+    """Every pair above in one roster (a name per pair), scanned: the count is the sum of the pairs' persons, and the
+    case states keying 14 with its three room stages."""
+    from scanner.evidence import ROOM_STAGES
+    from scanner.persons.normalise import KEYING
+
+    planted, expected = [], 0
+    for i, (a, b, n) in enumerate(PAIRS):
+        name = f"田中 陽子{chr(0x4e00 + 0x300 + i)}"  # one person's name per pair, none shared between pairs
+        planted += [(name, f"{BASE} {a}"), (name, f"{BASE} {b}")]
+        expected += n
+    _roster(tmp_path / "s" / "名簿.csv", planted)
+    p = _scan(tmp_path, "o", ["s"], _key())["persons"]
+    assert p["unique"] == 12 + expected
+    assert p["keying"] == KEYING == 14 and p["room_stages"] == list(ROOM_STAGES) == ["room", "wing", "number"]
+    assert run_cli("verify", str(tmp_path / "o")).returncode == 0
