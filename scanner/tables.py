@@ -258,7 +258,6 @@ def _biff_filepass(data: bytes) -> bool:
 
 # --- caps ---------------------------------------------------------------------------------------------
 
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref\s*=\s*[\"']\$?[A-Z]*\$?\d*:?\$?([A-Z]+)\$?(\d+)[\"']")
 # a cell's own reference: <c r="XFD1048576"> (any namespace prefix, either quote)
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})(\d{1,7})[\"']")
 
@@ -271,9 +270,12 @@ def _col_number(letters: bytes) -> int:
 
 
 def check_zip(data: bytes, caps: Caps, alone: bool = False) -> OoxmlPackage:
-    """Decompression-bomb guard: declared inflated size, and each sheet's size against the cell cap, both
-    as declared (``<dimension>``) and as its cells' references reach (a missing, late, quoted or lying
-    dimension must not let calamine allocate A1:XFD1048576 and abort). Returns the package it followed.
+    """Decompression-bomb guard: declared inflated size, and each sheet's size against the cell cap as its cells'
+    references reach (cells at A1 and XFD1048576 would make calamine allocate the box between and abort). A
+    sheet's ``<dimension>`` is not believed either way: LibreOffice declares A1:AMJ1048576 for a few cells when
+    rows down to the sheet's end carry a height, and calamine reserves at most 100,000 cells for a declared size
+    (it keeps the cells it meets), so the declared box neither makes a sheet too large nor bounds where its cells
+    lie. Returns the package it followed.
     ``alone``: a local header before the first member or after the central directory (workbooks joined in one
     file: zipfile reads only the one whose end record it finds) is damage (the inspector rebuilds each)."""
     try:
@@ -379,24 +381,14 @@ def _sheet_blocks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
             carry = block[-256:]
 
 
-def _check_declared(block: bytes, caps: Caps) -> int:
-    """The cells the sheet's ``<dimension>`` declares if this block holds it (else 0); too-large over the cap."""
-    if b"dimension" in block and (m := _DIMENSION.search(block)):
-        declared = _col_number(m.group(1)) * int(m.group(2))
-        if declared > caps.max_cells:
-            raise ReadError(Status.TOO_LARGE, say(Detail.DECLARED_SIZE_OVER, n=declared, cap=caps.max_cells))
-        return declared
-    return 0
-
-
 def _check_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
-    """too-large when the sheet's declared dimension or the box its cell references span passes the cap.
+    """too-large when the box the sheet's cell references span passes the cap.
 
     The box is bounded first from the longest row number and column name quoted in the sheet (see _CLASSES),
     assuming lengths the cap allows and looking only for longer ones (one cheap pass on most sheets), then
     from the lengths actually quoted; a sheet whose bound still passes the cap is read reference by
-    reference. Each pass walks the same blocks with the same dimension check, so a too-large dimension or a
-    damaged stream is met at the same place as by the exact reading alone. A sheet said to inflate past one
+    reference. Each pass walks the same blocks, so a damaged stream is met at the same place as by the exact
+    reading alone. A sheet said to inflate past one
     block (a tall one, most likely past 9,999 rows) starts from the lengths quoted: one pass instead of two."""
     lengths = _assumed_lengths(caps.max_cells) if info.file_size <= 1 << 20 else ((0, 0),)
     for digits, letters in lengths:
@@ -419,10 +411,7 @@ def _assumed_lengths(max_cells: int) -> tuple[tuple[int, int], ...]:
 def _reach_within(data: bytes, info: zipfile.ZipInfo, caps: Caps, digits: int, letters: int) -> bool:
     """True when the box the sheet's references span is within the cap by the bound of _CLASSES, starting
     from ``digits`` and ``letters`` and lengthening them only as longer references are found."""
-    declared = 0
     for block in _sheet_blocks(data, info):
-        if not declared:
-            declared = _check_declared(block, caps)
         classes = block.translate(_CLASSES)
         if _UNPLACED.search(classes):
             return False  # a cell may be placed by its row: only placing them tells
@@ -451,11 +440,8 @@ def _exact_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
     sheet is read again and each cell placed the way calamine places it (_placed_box)."""
     rows: list[int] = []
     cols: set[bytes] = set()
-    declared = 0
     plain = True
     for block in _sheet_blocks(data, info):
-        if not declared:
-            declared = _check_declared(block, caps)
         if plain:
             classes = block.translate(_CLASSES)
             plain = not _UNPLACED.search(classes) and not _LATER_R.search(classes)

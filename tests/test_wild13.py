@@ -1,0 +1,57 @@
+"""Files other projects wrote (PhpSpreadsheet, NPOI, ClosedXML, XlsxWriter, roo, csvkit, Apache Tika, W3C csvw,
+csv-spectrum, plaso test data), scanned whole (Session 13, wild13): what ended unread or was misread, each with
+its fix."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+from tests.conftest import ROOT, run_leakscan
+from tests.pii_data import xlsx_bytes
+
+sys.path.insert(0, str(ROOT / "bench"))
+from fuzz_campaign import person_rows  # noqa: E402
+
+ROWS = person_rows(40, 20261213)
+
+
+def _rewrite_sheet(data: bytes, edit) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            raw = src.read(info)
+            dst.writestr(info.filename, edit(raw) if info.filename == "xl/worksheets/sheet1.xml" else raw)
+    return out.getvalue()
+
+
+def _libreoffice_whole_sheet(raw: bytes) -> bytes:
+    """What LibreOffice Calc writes when rows down to the sheet's end carry a height or a format (the whole
+    sheet's row height set, a column formatted to the bottom): <dimension ref="A1:AMJ1048576"/> (all 1,024 of its
+    columns) and empty rows up to 1048576, no cell in them (PhpSpreadsheet tests/data/Reader/XLSX/issue.3982.xlsx)."""
+    text = re.sub(rb"<dimension[^>]*/>", b'<dimension ref="A1:AMJ1048576"/>', raw)
+    tail = b"".join(b'<row r="%d" customFormat="false" ht="12.8" hidden="false" customHeight="true"'
+                    b' outlineLevel="0" collapsed="false"/>' % r for r in (1048574, 1048575, 1048576))
+    return text.replace(b"</sheetData>", tail + b"</sheetData>")
+
+
+def test_a_sheet_declared_to_the_last_row_and_column_is_read_by_its_cells(tmp_path: Path) -> None:
+    """A workbook LibreOffice saved with rows formatted down to row 1,048,576 declares A1:AMJ1048576 (1,073,741,824
+    cells): the declared size alone made it too-large, its 40 people not read (PhpSpreadsheet issue.3982.xlsx;
+    XlsxWriter comment03.xlsx declares A1:XFD1048576 for one cell). calamine keeps only the cells a sheet holds
+    and reserves no more than 100,000 for a declared size: the cells' own references decide (the bomb guard)."""
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "名簿.xlsx").write_bytes(_rewrite_sheet(xlsx_bytes({"名簿": ROWS}), _libreoffice_whole_sheet))
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    findings = json.loads((out / "findings.json").read_text())
+    assert not findings["skipped"], findings["skipped"]
+    (hit,) = findings["files"]
+    assert hit["status"] == "ok" and hit["pii"]["records"] == len(ROWS) - 1, (hit["status"], hit.get("pii"))
