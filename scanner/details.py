@@ -555,6 +555,10 @@ class Detail(Code):
     HTML_CUT_IN_TABLE = "html-cut-in-table", "HTML ends inside a table after row {n:d}"
     SPREADSHEETML_CUT_ERROR = "spreadsheetml-cut-error", "SpreadsheetML ends inside worksheet after row {n:d} ({error:exc})"
     SPREADSHEETML_CUT = "spreadsheetml-cut", "SpreadsheetML ends inside worksheet after row {n:d}"
+    GNUMERIC_ENTITIES = "gnumeric-entities", "Gnumeric XML with entity declarations (never expanded; Gnumeric writes none)"
+    GNUMERIC_DAMAGED = "gnumeric-damaged", "Gnumeric XML: {error:exc}"
+    GNUMERIC_CUT_ERROR = "gnumeric-cut-error", "Gnumeric XML ends inside a sheet after row {n:d} ({error:exc})"
+    GNUMERIC_CUT = "gnumeric-cut", "Gnumeric XML ends inside a sheet after row {n:d}"
     # -- worker processes, the resume state, text lines, BIFF workbooks, lock files, re-read records
     WORKER_NOT_STARTED = "worker-not-started", "worker process did not start ({why:lib})"
     WORKER_START_TIMEOUT = "worker-start-timeout", "worker process did not start within {seconds:word} s ({why:lib})"

@@ -1,4 +1,4 @@
-"""Tables written as markup under a spreadsheet name: HTML (and MHTML) tables, SpreadsheetML 2003.
+"""Tables written as markup under a spreadsheet name: HTML (and MHTML) tables, SpreadsheetML 2003, Gnumeric.
 
 Municipal and care systems export "Excel" files that are really an HTML page with a <table> (often
 cp932, with a meta charset Python's shift_jis codec cannot honour), an Excel "single file web page"
@@ -336,6 +336,86 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
     if sheet is not None:  # lxml saw no error but the worksheet never closed
         sheet.damage.append(say(Detail.SPREADSHEETML_CUT, n=len(sheet.rows)))
         yield sheet
+
+
+# --- Gnumeric ---------------------------------------------------------------------------------------------
+# A .gnumeric file is this XML gzipped (the archive inspector inflates it; its member is read here) or, saved
+# uncompressed, the XML itself. Cells are <gnm:Cell Row= Col=> (0-based) holding their value as text (older files:
+# <gmr:Cell><gmr:Content>); a formula is kept as written (Gnumeric stores no cached value).
+
+GNUMERIC_NS = "http://www.gnumeric.org/"
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def gnumeric_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
+    """Every <Sheet> of a Gnumeric workbook's XML; a sheet cut short carries its damage."""
+    from lxml import etree
+
+    if re.search(rb"<!ENTITY", data[:1 << 20]):
+        raise ReadError(Status.UNSUPPORTED, say(Detail.GNUMERIC_ENTITIES))
+    parser = etree.XMLPullParser(events=("start", "end"), encoding="utf-8", resolve_entities=False,
+                                 no_network=True, load_dtd=False, huge_tree=False, remove_comments=True)
+    sheet: MarkupSheet | None = None
+    done = 0
+    try:
+        for chunk in _utf8_chunks(data):
+            parser.feed(chunk)
+            for event, el in parser.read_events():
+                tag = el.tag
+                if not isinstance(tag, str) or not tag.startswith("{" + GNUMERIC_NS):
+                    continue
+                name = _local(tag)
+                if name == "Sheet":
+                    if event == "start":
+                        sheet = MarkupSheet("")
+                    elif sheet is not None:
+                        yield sheet
+                        sheet, done = None, done + 1
+                        el.clear(keep_tail=True)
+                elif event != "end" or sheet is None:
+                    continue
+                elif name == "Name" and not sheet.name and _local(getattr(el.getparent(), "tag", None)) == "Sheet":
+                    sheet.name = (el.text or "").strip()
+                elif name == "Cell":
+                    _gnumeric_cell(el, sheet, budget)
+                    el.clear(keep_tail=True)
+            budget.tick()
+        parser.close()
+    except etree.XMLSyntaxError as e:
+        if sheet is None and not done:
+            raise ReadError(Status.CORRUPT, say(Detail.GNUMERIC_DAMAGED, error=error_name(e))) from e
+        if sheet is not None:
+            sheet.damage.append(say(Detail.GNUMERIC_CUT_ERROR, n=len(sheet.rows), error=error_name(e)))
+            yield sheet
+            return
+        yield MarkupSheet("", damage=[say(Detail.GNUMERIC_CUT_ERROR, n=0, error=error_name(e))])
+        return
+    if sheet is not None:  # lxml saw no error but the sheet never closed
+        sheet.damage.append(say(Detail.GNUMERIC_CUT, n=len(sheet.rows)))
+        yield sheet
+
+
+def _gnumeric_cell(cell, sheet: MarkupSheet, budget) -> None:
+    """Place one <Cell> in its row and column (rows and columns past Gnumeric's largest sheet are clamped)."""
+    row, col = _count(cell.get("Row"), 1 << 20), _count(cell.get("Col"), 16383)
+    text = cell.text
+    for child in cell:  # the format before 1.0: <gmr:Content>
+        if _local(child.tag) == "Content":
+            text = child.text
+    value: object = text or ""
+    if cell.get("ValueType") in ("30", "40") and text:
+        value = _ssml_value("Number", text)
+    while len(sheet.rows) <= row:
+        budget.add(1)
+        sheet.rows.append([])
+    out = sheet.rows[row]
+    if col >= len(out):
+        budget.add(col + 1 - len(out))
+        out.extend([""] * (col + 1 - len(out)))
+    out[col] = value
 
 
 def _declared_size(table, q: str, max_cells: int) -> None:

@@ -46,7 +46,7 @@ __all__ = ["Caps", "Sheet"]  # their home is scanner.sheet; kept importable from
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 BINARY_FORMATS = ("xlsx", "xlsb", "ods", "xls", "biff-bare")  # biff-bare: Excel 2-5 without OLE2 (scanner.biffold)
-MARKUP_FORMATS = ("html", "mhtml", "spreadsheetml")  # tables as markup, saved under a spreadsheet name
+MARKUP_FORMATS = ("html", "mhtml", "spreadsheetml", "gnumeric")  # tables as markup (gnumeric: its XML, inflated)
 # Excel 2-4 worksheets and BIFF5 streams saved without an OLE container start with a BOF record
 _BARE_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
 
@@ -62,7 +62,7 @@ class Workbook:
 
 def sniff_format(data: bytes) -> str:
     """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, zip-other, html, mhtml, spreadsheetml,
-    xml, vcard, text, binary or empty."""
+    gnumeric, xml, vcard, text, binary or empty."""
     if not data:
         return "empty"
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
@@ -90,7 +90,7 @@ def _text_head(data: bytes, size: int = 4096) -> str:
 
 
 def _markup_kind(data: bytes) -> str | None:
-    """html, mhtml, spreadsheetml or xml when the text is markup; None for a delimited text."""
+    """html, mhtml, spreadsheetml, gnumeric or xml when the text is markup; None for a delimited text."""
     head = _text_head(data)
     if head.startswith("mime-version:") or ("multipart/related" in head and "content-type:" in head):
         return "mhtml"
@@ -98,6 +98,8 @@ def _markup_kind(data: bytes) -> str | None:
         return None
     if "urn:schemas-microsoft-com:office:spreadsheet" in head or 'progid="excel.sheet"?>' in head:
         return "spreadsheetml"
+    if "http://www.gnumeric.org/v" in head:  # a Gnumeric workbook's XML (a .gnumeric file inflated, or saved plain)
+        return "gnumeric"
     if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head:
         return "html"
     return "xml" if head.startswith("<?xml") else None
@@ -112,7 +114,7 @@ def markup_table(head: bytes) -> str | None:
     an HTML page with a ``<table>`` or Excel's namespace ("Save as Web Page"), an Excel single-file web page;
     None for any other text (an ordinary page, an XML document)."""
     kind = _markup_kind(head)
-    if kind == "spreadsheetml":
+    if kind in ("spreadsheetml", "gnumeric"):
         return kind
     if kind in ("html", "mhtml"):
         text = _text_head(head, len(head))
@@ -1280,13 +1282,15 @@ def _mhtml_tables(data: bytes, budget: CellBudget) -> Iterator[MarkupSheet]:
 
 
 def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
-    """The tables of an HTML, MHTML or SpreadsheetML 2003 file (run it in the worker)."""
+    """The tables of an HTML, MHTML, SpreadsheetML 2003 or Gnumeric XML file (run it in the worker)."""
     from . import markup
 
     budget = CellBudget(caps)
     try:
         if fmt == "spreadsheetml":
             found = markup.spreadsheetml_tables(data, budget, caps.max_cells)
+        elif fmt == "gnumeric":
+            found = markup.gnumeric_tables(data, budget)
         elif fmt == "mhtml":
             found = _mhtml_tables(data, budget)
         else:

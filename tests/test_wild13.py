@@ -55,3 +55,43 @@ def test_a_sheet_declared_to_the_last_row_and_column_is_read_by_its_cells(tmp_pa
     assert not findings["skipped"], findings["skipped"]
     (hit,) = findings["files"]
     assert hit["status"] == "ok" and hit["pii"]["records"] == len(ROWS) - 1, (hit["status"], hit.get("pii"))
+
+
+def _gnumeric_xml(rows: list[list[object]]) -> bytes:
+    """A workbook as Gnumeric 1.12 writes it (namespace, <gnm:Sheet> with its <gnm:Name>, then the cells row by
+    row as <gnm:Cell Row= Col= ValueType=>; defined names inside the sheet are <gnm:Name> too)."""
+    from xml.sax.saxutils import escape
+
+    cells = "".join(f'<gnm:Cell Row="{r}" Col="{c}" ValueType="{40 if isinstance(v, int) else 60}">{escape(str(v))}'
+                    "</gnm:Cell>\n" for r, row in enumerate(rows) for c, v in enumerate(row))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<gnm:Workbook xmlns:gnm="http://www.gnumeric.org/v10.dtd">\n'
+            '<gnm:Version Epoch="1" Major="12" Minor="35" Full="1.12.35"/>\n<gnm:Sheets>\n<gnm:Sheet>\n'
+            '<gnm:Name>名簿</gnm:Name><gnm:MaxCol>4</gnm:MaxCol>\n'
+            '<gnm:Names><gnm:Name><gnm:name>Print_Area</gnm:name><gnm:value>#REF!</gnm:value></gnm:Name></gnm:Names>\n'
+            f"<gnm:Cells>\n{cells}</gnm:Cells>\n</gnm:Sheet>\n</gnm:Sheets>\n</gnm:Workbook>\n").encode()
+
+
+def test_a_gnumeric_workbook_is_read(tmp_path: Path) -> None:
+    """A .gnumeric workbook (gzipped XML: PhpSpreadsheet's tests/data/Reader/Gnumeric, 11 files) ended as nothing:
+    the archive inspector inflated it and nothing read the XML inside, so its people were listed nowhere. The XML is
+    read now (inflated from the gzip, or saved uncompressed), its damage said; a cut one keeps the rows before the cut."""
+    import gzip
+
+    xml = _gnumeric_xml(ROWS)
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "会員.gnumeric").write_bytes(gzip.compress(xml, mtime=0))
+    (share / "会員2.gnumeric").write_bytes(xml)  # saved without compression
+    (share / "会員3.gnumeric").write_bytes(gzip.compress(xml[: len(xml) // 2], mtime=0))  # cut inside its cells
+    (share / "会員4.xml").write_bytes(xml)  # the XML under another name
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    findings = json.loads((out / "findings.json").read_text())
+    got = {f["path"].rsplit("/", 1)[-1].split(" » ")[0]: (f["status"], (f.get("pii") or {}).get("records", 0))
+           for f in findings["files"]}
+    assert got.get("会員.gnumeric") == ("ok", len(ROWS) - 1), (got, findings["skipped"])
+    assert got.get("会員2.gnumeric") == ("ok", len(ROWS) - 1), (got, findings["skipped"])
+    assert got.get("会員4.xml") == ("ok", len(ROWS) - 1), (got, findings["skipped"])
+    status, records = got.get("会員3.gnumeric", ("none", 0))
+    assert status == "corrupt" and 0 < records < len(ROWS) - 1, (got, findings["skipped"])
