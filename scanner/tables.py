@@ -144,7 +144,13 @@ def _zip_kind(data: bytes) -> str:
                     mt = b""
                 if b"opendocument.spreadsheet" in mt:
                     return "ods"
-            if "content.xml" in names and "META-INF/manifest.xml" in names:
+            else:
+                mt = b""
+            # an OpenDocument or OpenOffice.org 1.x package whose mimetype names another kind (a text, a drawing, a
+            # Base database; StarOffice Calc's vnd.sun.xml.calc, which calamine cannot read): not an .ods (wild13:
+            # Tika's .sxw/.sxd/.odb were listed as damaged workbooks); a missing or damaged mimetype: content.xml decides
+            if "content.xml" in names and "META-INF/manifest.xml" in names and not _ODF_OTHER.search(
+                    mt or _manifest_type(zf)):
                 return "ods"
             if any(_SHEET_PART.search(n) for n in package.members):  # sheets without the workbook part that
                 return "ooxml-no-workbook"  # lists them: a broken package, not some other zip
@@ -157,6 +163,23 @@ def _zip_kind(data: bytes) -> str:
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error):
         return "zip-corrupt"
     return "zip-other"
+
+
+_ODF_OTHER = re.compile(rb"^application/vnd\.(?:oasis\.opendocument\.(?:text|presentation|graphics|formula|base|database|chart|image)"
+                        rb"|sun\.xml\.(?:writer|impress|draw|math|calc|base))")
+# the package's own type in its manifest (OpenOffice.org 1.x files have no mimetype member): full-path="/"
+_MANIFEST_ROOT = re.compile(rb'<manifest:file-entry\s+manifest:media-type="([^"]{0,100})"\s+manifest:full-path="/"')
+
+
+def _manifest_type(zf: zipfile.ZipFile) -> bytes:
+    """The media type META-INF/manifest.xml gives the package itself; b"" when it cannot be read or says none."""
+    try:
+        with zf.open("META-INF/manifest.xml") as part:
+            head = part.read(4096)
+    except (RuntimeError, zlib.error, zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        return b""
+    m = _MANIFEST_ROOT.search(head)
+    return m.group(1) if m else b""
 
 
 _SHEET_PART = re.compile(r"(^|/)(worksheets|macrosheets|dialogsheets)/[^/]+\.(xml|bin)$")

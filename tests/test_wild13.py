@@ -95,3 +95,39 @@ def test_a_gnumeric_workbook_is_read(tmp_path: Path) -> None:
     assert got.get("会員4.xml") == ("ok", len(ROWS) - 1), (got, findings["skipped"])
     status, records = got.get("会員3.gnumeric", ("none", 0))
     assert status == "corrupt" and 0 < records < len(ROWS) - 1, (got, findings["skipped"])
+
+
+def _odf(media_type: str, with_mimetype: bool) -> bytes:
+    """An OpenDocument / OpenOffice.org 1.x package as its writers lay it out: the mimetype member first (ODF;
+    OpenOffice.org 1.x writes none), content.xml, and the manifest naming the package's own type at full-path "/"."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        if with_mimetype:
+            zf.writestr(zipfile.ZipInfo("mimetype"), media_type)
+        zf.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+                    'xmlns:office="http://openoffice.org/2000/office"><office:body/></office:document-content>')
+        zf.writestr("styles.xml", '<?xml version="1.0" encoding="UTF-8"?>' + "<!-- styles -->" * 80, zipfile.ZIP_STORED)
+        zf.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest '
+                    'xmlns:manifest="http://openoffice.org/2001/manifest">\n <manifest:file-entry '
+                    f'manifest:media-type="{media_type}" manifest:full-path="/"/>\n</manifest:manifest>')
+    return out.getvalue()
+
+
+def test_other_opendocument_packages_are_not_damaged_workbooks(tmp_path: Path) -> None:
+    """Any zip with content.xml and a manifest was taken for an .ods: Tika's StarOffice Writer/Draw/Impress files
+    (.sxw .stw .sxd .sxi), a Base database (.odb) and a formula (.odf), none a spreadsheet, were each listed as a
+    damaged workbook ("calamine: CalamineError"). The package's own type (its mimetype member, or for
+    OpenOffice.org 1.x its manifest) says what it is; StarOffice Calc (.sxc), which calamine cannot read, is listed
+    as an unread spreadsheet by name."""
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "報告.sxw").write_bytes(_odf("application/vnd.sun.xml.writer", False))
+    (share / "台帳.odb").write_bytes(_odf("application/vnd.oasis.opendocument.base", True))
+    (share / "名簿.sxc").write_bytes(_odf("application/vnd.sun.xml.calc", False))
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    skipped = {s["path"].rsplit("/", 1)[-1]: (s["reason"], s["detail"]) for s in
+               json.loads((out / "findings.json").read_text())["skipped"]}
+    assert set(skipped) == {"名簿.sxc"}, skipped
+    assert skipped["名簿.sxc"][0] == "unsupported" and "StarOffice Calc" in skipped["名簿.sxc"][1], skipped

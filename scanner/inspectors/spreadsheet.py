@@ -104,6 +104,7 @@ UNREAD_TABLES = {
     ".wb3": "Quattro Pro notebook", ".wq1": "Quattro Pro notebook", ".wq2": "Quattro Pro notebook",
     ".wke": "Lotus 1-2-3 worksheet", ".slk": "SYLK spreadsheet", ".dif": "DIF spreadsheet",
     ".fods": "OpenDocument flat XML spreadsheet",
+    ".sxc": "StarOffice Calc spreadsheet", ".stc": "StarOffice Calc spreadsheet",
     # address books in formats no reader here takes (a vCard .vcf is read: scanner.vcard)
     ".fwa": "Fudemame address book", ".wab": "Windows Address Book", ".contact": "Windows Contacts contact",
 }
