@@ -559,6 +559,10 @@ class Detail(Code):
     GNUMERIC_DAMAGED = "gnumeric-damaged", "Gnumeric XML: {error:exc}"
     GNUMERIC_CUT_ERROR = "gnumeric-cut-error", "Gnumeric XML ends inside a sheet after row {n:d} ({error:exc})"
     GNUMERIC_CUT = "gnumeric-cut", "Gnumeric XML ends inside a sheet after row {n:d}"
+    ODS_CONTENT_READ = "ods-content-read", "read from its content.xml"
+    ODS_CONTENT_DAMAGED = "ods-content-damaged", "content.xml: {error:exc}"
+    ODS_CONTENT_CUT = "ods-content-cut", "content.xml ends inside a table after row {n:d} ({error:exc})"
+    ODS_MEMBER_CRC = "ods-member-crc", "a member of the package fails its CRC (damaged)"
     # -- worker processes, the resume state, text lines, BIFF workbooks, lock files, re-read records
     WORKER_NOT_STARTED = "worker-not-started", "worker process did not start ({why:lib})"
     WORKER_START_TIMEOUT = "worker-start-timeout", "worker process did not start within {seconds:word} s ({why:lib})"

@@ -662,7 +662,7 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
                 sheet.notes[:0], note = ([note] if note else []), ""
                 yield sheet
             return
-        if started or fmt not in ("xlsx", "xlsb"):
+        if started or fmt not in ("xlsx", "xlsb", "ods"):
             raise ReadError(Status.CORRUPT, first) from e
     placed = _lettered_refs(data, caps) if fmt == "xlsx" else None
     if placed is not None:  # cells referenced by bare column numbers (r="0", r="1"): calamine and openpyxl refuse
@@ -680,6 +680,8 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
                 raise ReadError(Status.CORRUPT, join_details((first, say(Detail.READER_FAILED, reader="calamine", error=error_name(e))))) from e
     if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)
         fallback, reader = _pyxlsb_filled, "pyxlsb"
+    elif fmt == "ods":  # its content.xml with lxml (scanner.markup.odf_tables): an indented one calamine refuses
+        fallback, reader = functools.partial(_ods_content_sheets, note=join_details((first, say(Detail.ODS_CONTENT_READ)))), "content.xml"
     else:
         fallback, reader = _openpyxl_sheets, "openpyxl"
     seen: list[str] = []
@@ -692,13 +694,31 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
     except MemoryError as e:
         raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
     except Exception as e:  # noqa: BLE001 - openpyxl/pyxlsb/zip/xml errors of every kind
+        if fmt == "ods" and not seen:  # content.xml unreadable as well: the package is damaged, as calamine said
+            raise ReadError(Status.CORRUPT, first) from e
         raise ReadError(Status.CORRUPT, join_details((first, say(Detail.READER_FAILED, reader=reader, error=error_name(e))))) from e
     # openpyxl skips a sheet whose part is missing without a word: a partial read is not a clean one
     missing = [n for n in declared if n not in seen]
+    if fmt == "ods" and not seen:
+        raise ReadError(Status.CORRUPT, first)
     if missing or not seen:
         said = say(Detail.SHEETS_MISSING, reader=reader, n=len(missing)) if missing else say(Detail.NO_SHEET_READ,
                                                                                             reader=reader)
         raise ReadError(Status.CORRUPT, join_details((first, said)))
+
+
+def _ods_content_sheets(data: bytes, caps: Caps, note: str = "") -> Iterator[Sheet]:
+    """The tables of an .ods's content.xml (streamed from the zip), for an .ods calamine refuses."""
+    from . import markup
+
+    budget = CellBudget(caps)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        bad = zf.testzip()  # calamine's failure may be damage elsewhere in the package: a member failing its CRC
+        damage = [say(Detail.ODS_MEMBER_CRC)] if bad is not None else []
+        with zf.open("content.xml") as part:
+            for table in markup.odf_tables(iter(lambda: part.read(1 << 16), b""), budget):
+                budget.next_sheet()
+                yield Sheet(table.name, table.rows, notes=[note] if note else [], damage=[*table.damage, *damage])
 
 
 _ROW_OR_CELL = re.compile(rb"""<(?:[\w.-]+:)?(row|c)\b[^>]*>""")

@@ -131,3 +131,37 @@ def test_other_opendocument_packages_are_not_damaged_workbooks(tmp_path: Path) -
                json.loads((out / "findings.json").read_text())["skipped"]}
     assert set(skipped) == {"名簿.sxc"}, skipped
     assert skipped["名簿.sxc"][0] == "unsupported" and "StarOffice Calc" in skipped["名簿.sxc"][1], skipped
+
+
+def _indented_ods(data: bytes) -> bytes:
+    """The .ods with its content.xml indented, as writers other than LibreOffice lay it out (PhpSpreadsheet's test
+    files RepeatedDataCells.ods, issue.804.ods: white space between <table:table-row> and <table:table-cell>)."""
+    from lxml import etree
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            raw = src.read(info)
+            if info.filename == "content.xml":
+                raw = etree.tostring(etree.fromstring(raw), pretty_print=True, xml_declaration=True, encoding="UTF-8")
+            dst.writestr(info, raw, zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def test_an_ods_calamine_refuses_is_read_from_its_content_xml(tmp_path: Path) -> None:
+    """An .ods whose content.xml is indented makes calamine fail ("Expecting 'table-cell', found 'Text'"): the
+    workbook was listed corrupt with no row read (PhpSpreadsheet issue.804.ods: a German contact list). Its
+    content.xml is read with lxml then: the people are counted, the file is not called damaged."""
+    from tests.pii_data import ods_bytes
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "名簿.ods").write_bytes(_indented_ods(ods_bytes({"名簿": ROWS})))
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    findings = json.loads((out / "findings.json").read_text())
+    assert not findings["skipped"], findings["skipped"]
+    (hit,) = findings["files"]
+    assert hit["status"] == "ok" and hit["pii"]["records"] == len(ROWS) - 1, (hit["status"], hit.get("pii"))
