@@ -497,6 +497,7 @@ class Detail(Code):
     INFLATES_OVER_RATIO = "inflates-over-ratio", "inflates over ratio {ratio:word} (--max-archive-ratio)"
     OLE_NO_STREAM = "ole-no-stream", "embedded OLE object: its directory lists no stream"
     OLE10NATIVE_PAST_END = "ole10native-past-end", "Ole10Native: data of {size:d} bytes past the stream's end"
+    OLE10NATIVE_HEADER_CUT = "ole10native-header-cut", "Ole10Native: a Package header cut short ({n:d} bytes)"
     EMBEDDED_LOST_FROM_DIRECTORY = "embedded-lost-from-directory", "{n:d} embedded object(s) named by local headers are not in the zip directory (a damaged entry): not examined"
     STREAM_SHORT = "stream-short", "{stream:lib} stream holds {n:d} of {size:d} bytes"
     EMBEDDED_OLE_PROBLEM = "embedded-ole-problem", "embedded OLE object: {why:detail}"

@@ -165,3 +165,35 @@ def test_an_ods_calamine_refuses_is_read_from_its_content_xml(tmp_path: Path) ->
     assert not findings["skipped"], findings["skipped"]
     (hit,) = findings["files"]
     assert hit["status"] == "ok" and hit["pii"]["records"] == len(ROWS) - 1, (hit["status"], hit.get("pii"))
+
+
+def test_an_equation_objects_native_data_is_not_a_damaged_package(tmp_path: Path) -> None:
+    """Word documents with Microsoft Equation 3.0 objects (Apache Tika's testException2.doc, POI's
+    20-Force-on-a-current-S00.doc) were listed corrupt, their detail Python's own struct.error text ("unpack_from
+    requires a buffer of at least 47 bytes"): the equation's Ole10Native stream was parsed as a Packager file. Only an
+    object whose CompObj names the Package class (or that has none) holds a dropped file there; another class's native
+    data is examined as it is."""
+    import gzip
+
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "式.doc").write_bytes(gzip.decompress((ROOT / "tests/data/tables/tika__testException2.doc.gz").read_bytes()))
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in done.stderr and "unpack_from" not in done.stderr, done.stderr[-2000:]
+    findings = json.loads((out / "findings.json").read_text())
+    assert not findings["skipped"], [(s["reason"], s["detail"]) for s in findings["skipped"]]
+
+
+def test_a_package_header_cut_short_is_said_in_words() -> None:
+    """A Packager stream that ends before its temporary path's length gave Python's struct.error text as the detail."""
+    import pytest
+
+    from scanner.errors import ReadError
+    from scanner.inspectors.embedded import native_file
+
+    header = b"\x02\x00" + "名簿.csv".encode("cp932") + b"\x00C:\\tmp\\a.csv\x00" + b"\x00\x00\x03\x00"
+    with pytest.raises(ReadError) as e:
+        native_file(len(header).to_bytes(4, "little") + header)
+    assert e.value.reason == "corrupt" and "header cut short" in e.value.detail and "unpack" not in e.value.detail
