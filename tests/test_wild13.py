@@ -20,6 +20,24 @@ from fuzz_campaign import person_rows  # noqa: E402
 ROWS = person_rows(40, 20261213)
 
 
+def _scan(tmp_path: Path, files: dict[str, bytes]) -> dict:
+    """findings.json of a CLI scan over a share holding ``files`` (no traceback on the way)."""
+    share = tmp_path / "share"
+    share.mkdir()
+    for name, data in files.items():
+        (share / name).write_bytes(data)
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    return json.loads((out / "findings.json").read_text())
+
+
+def _one_list_read_whole(findings: dict) -> None:
+    assert not findings["skipped"], findings["skipped"]
+    (hit,) = findings["files"]
+    assert hit["status"] == "ok" and hit["pii"]["records"] == len(ROWS) - 1, (hit["status"], hit.get("pii"))
+
+
 def _rewrite_sheet(data: bytes, edit) -> bytes:
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -45,16 +63,7 @@ def test_a_sheet_declared_to_the_last_row_and_column_is_read_by_its_cells(tmp_pa
     cells): the declared size alone made it too-large, its 40 people not read (PhpSpreadsheet issue.3982.xlsx;
     XlsxWriter comment03.xlsx declares A1:XFD1048576 for one cell). calamine keeps only the cells a sheet holds
     and reserves no more than 100,000 for a declared size: the cells' own references decide (the bomb guard)."""
-    share = tmp_path / "share"
-    share.mkdir()
-    (share / "名簿.xlsx").write_bytes(_rewrite_sheet(xlsx_bytes({"名簿": ROWS}), _libreoffice_whole_sheet))
-    out = tmp_path / "out"
-    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
-    assert "Traceback" not in done.stderr, done.stderr[-2000:]
-    findings = json.loads((out / "findings.json").read_text())
-    assert not findings["skipped"], findings["skipped"]
-    (hit,) = findings["files"]
-    assert hit["status"] == "ok" and hit["pii"]["records"] == len(ROWS) - 1, (hit["status"], hit.get("pii"))
+    _one_list_read_whole(_scan(tmp_path, {"名簿.xlsx": _rewrite_sheet(xlsx_bytes({"名簿": ROWS}), _libreoffice_whole_sheet)}))
 
 
 def _gnumeric_xml(rows: list[list[object]]) -> bytes:
@@ -155,16 +164,7 @@ def test_an_ods_calamine_refuses_is_read_from_its_content_xml(tmp_path: Path) ->
     content.xml is read with lxml then: the people are counted, the file is not called damaged."""
     from tests.pii_data import ods_bytes
 
-    share = tmp_path / "share"
-    share.mkdir()
-    (share / "名簿.ods").write_bytes(_indented_ods(ods_bytes({"名簿": ROWS})))
-    out = tmp_path / "out"
-    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
-    assert "Traceback" not in done.stderr, done.stderr[-2000:]
-    findings = json.loads((out / "findings.json").read_text())
-    assert not findings["skipped"], findings["skipped"]
-    (hit,) = findings["files"]
-    assert hit["status"] == "ok" and hit["pii"]["records"] == len(ROWS) - 1, (hit["status"], hit.get("pii"))
+    _one_list_read_whole(_scan(tmp_path, {"名簿.ods": _indented_ods(ods_bytes({"名簿": ROWS}))}))
 
 
 def test_an_equation_objects_native_data_is_not_a_damaged_package(tmp_path: Path) -> None:
