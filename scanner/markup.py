@@ -1,4 +1,5 @@
-"""Tables written as markup under a spreadsheet name: HTML (and MHTML) tables, SpreadsheetML 2003.
+"""Tables written as markup under a spreadsheet name: HTML (and MHTML) tables, SpreadsheetML 2003, Gnumeric (and
+an .ods's content.xml when calamine refuses it).
 
 Municipal and care systems export "Excel" files that are really an HTML page with a <table> (often
 cp932, with a meta charset Python's shift_jis codec cannot honour), an Excel "single file web page"
@@ -336,6 +337,166 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
     if sheet is not None:  # lxml saw no error but the worksheet never closed
         sheet.damage.append(say(Detail.SPREADSHEETML_CUT, n=len(sheet.rows)))
         yield sheet
+
+
+# --- Gnumeric ---------------------------------------------------------------------------------------------
+# A .gnumeric file is this XML gzipped (the archive inspector inflates it; its member is read here) or, saved
+# uncompressed, the XML itself. Cells are <gnm:Cell Row= Col=> (0-based) holding their value as text (older files:
+# <gmr:Cell><gmr:Content>); a formula is kept as written (Gnumeric stores no cached value).
+
+GNUMERIC_NS = "http://www.gnumeric.org/"
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def gnumeric_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
+    """Every <Sheet> of a Gnumeric workbook's XML; a sheet cut short carries its damage."""
+    from lxml import etree
+
+    if re.search(rb"<!ENTITY", data[:1 << 20]):
+        raise ReadError(Status.UNSUPPORTED, say(Detail.GNUMERIC_ENTITIES))
+    parser = etree.XMLPullParser(events=("start", "end"), encoding="utf-8", resolve_entities=False,
+                                 no_network=True, load_dtd=False, huge_tree=False, remove_comments=True)
+    sheet: MarkupSheet | None = None
+    done = 0
+    try:
+        for chunk in _utf8_chunks(data):
+            parser.feed(chunk)
+            for event, el in parser.read_events():
+                tag = el.tag
+                if not isinstance(tag, str) or not tag.startswith("{" + GNUMERIC_NS):
+                    continue
+                name = _local(tag)
+                if name == "Sheet":
+                    if event == "start":
+                        sheet = MarkupSheet("")
+                    elif sheet is not None:
+                        yield sheet
+                        sheet, done = None, done + 1
+                        el.clear(keep_tail=True)
+                elif event != "end" or sheet is None:
+                    continue
+                elif name == "Name" and not sheet.name and _local(getattr(el.getparent(), "tag", None)) == "Sheet":
+                    sheet.name = (el.text or "").strip()
+                elif name == "Cell":
+                    _gnumeric_cell(el, sheet, budget)
+                    el.clear(keep_tail=True)
+            budget.tick()
+        parser.close()
+    except etree.XMLSyntaxError as e:
+        if sheet is None and not done:
+            raise ReadError(Status.CORRUPT, say(Detail.GNUMERIC_DAMAGED, error=error_name(e))) from e
+        if sheet is not None:
+            sheet.damage.append(say(Detail.GNUMERIC_CUT_ERROR, n=len(sheet.rows), error=error_name(e)))
+            yield sheet
+            return
+        yield MarkupSheet("", damage=[say(Detail.GNUMERIC_CUT_ERROR, n=0, error=error_name(e))])
+        return
+    if sheet is not None:  # lxml saw no error but the sheet never closed
+        sheet.damage.append(say(Detail.GNUMERIC_CUT, n=len(sheet.rows)))
+        yield sheet
+
+
+def _gnumeric_cell(cell, sheet: MarkupSheet, budget) -> None:
+    """Place one <Cell> in its row and column (rows and columns past Gnumeric's largest sheet are clamped)."""
+    row, col = _count(cell.get("Row"), 1 << 20), _count(cell.get("Col"), 16383)
+    text = cell.text
+    for child in cell:  # the format before 1.0: <gmr:Content>
+        if _local(child.tag) == "Content":
+            text = child.text
+    value: object = text or ""
+    if cell.get("ValueType") in ("30", "40") and text:
+        value = _ssml_value("Number", text)
+    while len(sheet.rows) <= row:
+        budget.add(1)
+        sheet.rows.append([])
+    out = sheet.rows[row]
+    if col >= len(out):
+        budget.add(col + 1 - len(out))
+        out.extend([""] * (col + 1 - len(out)))
+    out[col] = value
+
+
+# --- OpenDocument content.xml (an .ods calamine refuses) ------------------------------------------------------
+# calamine reads an .ods as LibreOffice writes it; a content.xml other writers indent (text between <table:table-row>
+# and <table:table-cell>: PhpSpreadsheet's test files, hand-made exports) makes it fail, and the workbook was listed
+# damaged with no row read. Here each <table:table> is a sheet; repeated rows and cells (number-rows-repeated,
+# number-columns-repeated) are widened only when a value follows them (LibreOffice ends every sheet with a million
+# repeated empty rows); a cell's text is its <text:p> paragraphs, one per line.
+
+ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_ODF_MAX_ROWS, _ODF_MAX_COLS = 1 << 20, 16384
+
+
+def odf_tables(chunks: Iterator[bytes], budget) -> Iterator[MarkupSheet]:
+    """Every <table:table> of an OpenDocument spreadsheet's content.xml, fed in chunks; a table cut short carries
+    its damage (a content.xml that is not XML from its start: corrupt)."""
+    from lxml import etree
+
+    t, x = f"{{{ODF_TABLE}}}", f"{{{ODF_TEXT}}}"
+    parser = etree.XMLPullParser(events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
+                                 huge_tree=False, remove_comments=True, tag=(t + "table", t + "table-row"))
+    sheet: MarkupSheet | None = None
+    gap = 0  # empty rows (repeated) not yet added: added only when a row with a value follows
+    done = 0
+    try:
+        for chunk in chunks:
+            parser.feed(chunk)
+            for event, el in parser.read_events():
+                if el.tag == t + "table":
+                    if event == "start":
+                        sheet, gap = MarkupSheet(el.get(t + "name", "")), 0
+                    elif sheet is not None:
+                        yield sheet
+                        sheet, done = None, done + 1
+                        el.clear(keep_tail=True)
+                elif event == "end" and sheet is not None and el.getparent() is not None:
+                    row = _odf_row(el, t, x, budget)
+                    times = _count(el.get(t + "number-rows-repeated"), _ODF_MAX_ROWS) or 1
+                    if not row:
+                        gap = min(_ODF_MAX_ROWS, gap + times)
+                    else:
+                        times = min(times, _ODF_MAX_ROWS - len(sheet.rows))
+                        for _ in range(min(gap, _ODF_MAX_ROWS - len(sheet.rows))):
+                            budget.add(1)
+                            sheet.rows.append([])
+                        for _ in range(max(0, min(times, _ODF_MAX_ROWS - len(sheet.rows)))):
+                            budget.add(len(row))
+                            sheet.rows.append(list(row))
+                        gap = 0
+                    el.clear(keep_tail=True)
+            budget.tick()
+        parser.close()
+    except etree.XMLSyntaxError as e:
+        if sheet is None and not done:
+            raise ReadError(Status.CORRUPT, say(Detail.ODS_CONTENT_DAMAGED, error=error_name(e))) from e
+        cut = sheet if sheet is not None else MarkupSheet("")
+        cut.damage.append(say(Detail.ODS_CONTENT_CUT, n=len(cut.rows), error=error_name(e)))
+        yield cut
+
+
+def _odf_row(row, t: str, x: str, budget) -> list[object]:
+    """One <table:table-row>'s cells, its trailing empty cells left out (an empty row: [])."""
+    out: list[object] = []
+    gap = 0
+    for cell in row:
+        if cell.tag not in (t + "table-cell", t + "covered-table-cell"):
+            continue
+        times = _count(cell.get(t + "number-columns-repeated"), _ODF_MAX_COLS) or 1
+        text = "\n".join("".join(p.itertext()) for p in cell.iter(x + "p"))
+        if not text:
+            gap = min(_ODF_MAX_COLS, gap + times)
+            continue
+        room = _ODF_MAX_COLS - len(out)
+        out.extend([""] * min(gap, room))
+        times = max(0, min(times, _ODF_MAX_COLS - len(out)))
+        budget.add(min(gap, room) + times)
+        out.extend([text] * times)
+        gap = 0
+    return out
 
 
 def _declared_size(table, q: str, max_cells: int) -> None:

@@ -46,7 +46,7 @@ __all__ = ["Caps", "Sheet"]  # their home is scanner.sheet; kept importable from
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 BINARY_FORMATS = ("xlsx", "xlsb", "ods", "xls", "biff-bare")  # biff-bare: Excel 2-5 without OLE2 (scanner.biffold)
-MARKUP_FORMATS = ("html", "mhtml", "spreadsheetml")  # tables as markup, saved under a spreadsheet name
+MARKUP_FORMATS = ("html", "mhtml", "spreadsheetml", "gnumeric")  # tables as markup (gnumeric: its XML, inflated)
 # Excel 2-4 worksheets and BIFF5 streams saved without an OLE container start with a BOF record
 _BARE_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
 
@@ -62,7 +62,7 @@ class Workbook:
 
 def sniff_format(data: bytes) -> str:
     """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, zip-other, html, mhtml, spreadsheetml,
-    xml, vcard, text, binary or empty."""
+    gnumeric, xml, vcard, text, binary or empty."""
     if not data:
         return "empty"
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
@@ -90,7 +90,7 @@ def _text_head(data: bytes, size: int = 4096) -> str:
 
 
 def _markup_kind(data: bytes) -> str | None:
-    """html, mhtml, spreadsheetml or xml when the text is markup; None for a delimited text."""
+    """html, mhtml, spreadsheetml, gnumeric or xml when the text is markup; None for a delimited text."""
     head = _text_head(data)
     if head.startswith("mime-version:") or ("multipart/related" in head and "content-type:" in head):
         return "mhtml"
@@ -98,6 +98,8 @@ def _markup_kind(data: bytes) -> str | None:
         return None
     if "urn:schemas-microsoft-com:office:spreadsheet" in head or 'progid="excel.sheet"?>' in head:
         return "spreadsheetml"
+    if "http://www.gnumeric.org/v" in head:  # a Gnumeric workbook's XML (a .gnumeric file inflated, or saved plain)
+        return "gnumeric"
     if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head:
         return "html"
     return "xml" if head.startswith("<?xml") else None
@@ -112,7 +114,7 @@ def markup_table(head: bytes) -> str | None:
     an HTML page with a ``<table>`` or Excel's namespace ("Save as Web Page"), an Excel single-file web page;
     None for any other text (an ordinary page, an XML document)."""
     kind = _markup_kind(head)
-    if kind == "spreadsheetml":
+    if kind in ("spreadsheetml", "gnumeric"):
         return kind
     if kind in ("html", "mhtml"):
         text = _text_head(head, len(head))
@@ -142,7 +144,13 @@ def _zip_kind(data: bytes) -> str:
                     mt = b""
                 if b"opendocument.spreadsheet" in mt:
                     return "ods"
-            if "content.xml" in names and "META-INF/manifest.xml" in names:
+            else:
+                mt = b""
+            # an OpenDocument or OpenOffice.org 1.x package whose mimetype names another kind (a text, a drawing, a
+            # Base database; StarOffice Calc's vnd.sun.xml.calc, which calamine cannot read): not an .ods (wild13:
+            # Tika's .sxw/.sxd/.odb were listed as damaged workbooks); a missing or damaged mimetype: content.xml decides
+            if "content.xml" in names and "META-INF/manifest.xml" in names and not _ODF_OTHER.search(
+                    mt or _manifest_type(zf)):
                 return "ods"
             if any(_SHEET_PART.search(n) for n in package.members):  # sheets without the workbook part that
                 return "ooxml-no-workbook"  # lists them: a broken package, not some other zip
@@ -155,6 +163,23 @@ def _zip_kind(data: bytes) -> str:
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error):
         return "zip-corrupt"
     return "zip-other"
+
+
+_ODF_OTHER = re.compile(rb"^application/vnd\.(?:oasis\.opendocument\.(?:text|presentation|graphics|formula|base|database|chart|image)"
+                        rb"|sun\.xml\.(?:writer|impress|draw|math|calc|base))")
+# the package's own type in its manifest (OpenOffice.org 1.x files have no mimetype member): full-path="/"
+_MANIFEST_ROOT = re.compile(rb'<manifest:file-entry\s+manifest:media-type="([^"]{0,100})"\s+manifest:full-path="/"')
+
+
+def _manifest_type(zf: zipfile.ZipFile) -> bytes:
+    """The media type META-INF/manifest.xml gives the package itself; b"" when it cannot be read or says none."""
+    try:
+        with zf.open("META-INF/manifest.xml") as part:
+            head = part.read(4096)
+    except (RuntimeError, zlib.error, zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        return b""
+    m = _MANIFEST_ROOT.search(head)
+    return m.group(1) if m else b""
 
 
 _SHEET_PART = re.compile(r"(^|/)(worksheets|macrosheets|dialogsheets)/[^/]+\.(xml|bin)$")
@@ -258,7 +283,6 @@ def _biff_filepass(data: bytes) -> bool:
 
 # --- caps ---------------------------------------------------------------------------------------------
 
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref\s*=\s*[\"']\$?[A-Z]*\$?\d*:?\$?([A-Z]+)\$?(\d+)[\"']")
 # a cell's own reference: <c r="XFD1048576"> (any namespace prefix, either quote)
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})(\d{1,7})[\"']")
 
@@ -271,9 +295,12 @@ def _col_number(letters: bytes) -> int:
 
 
 def check_zip(data: bytes, caps: Caps, alone: bool = False) -> OoxmlPackage:
-    """Decompression-bomb guard: declared inflated size, and each sheet's size against the cell cap, both
-    as declared (``<dimension>``) and as its cells' references reach (a missing, late, quoted or lying
-    dimension must not let calamine allocate A1:XFD1048576 and abort). Returns the package it followed.
+    """Decompression-bomb guard: declared inflated size, and each sheet's size against the cell cap as its cells'
+    references reach (cells at A1 and XFD1048576 would make calamine allocate the box between and abort). A
+    sheet's ``<dimension>`` is not believed either way: LibreOffice declares A1:AMJ1048576 for a few cells when
+    rows down to the sheet's end carry a height, and calamine reserves at most 100,000 cells for a declared size
+    (it keeps the cells it meets), so the declared box neither makes a sheet too large nor bounds where its cells
+    lie. Returns the package it followed.
     ``alone``: a local header before the first member or after the central directory (workbooks joined in one
     file: zipfile reads only the one whose end record it finds) is damage (the inspector rebuilds each)."""
     try:
@@ -379,24 +406,14 @@ def _sheet_blocks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
             carry = block[-256:]
 
 
-def _check_declared(block: bytes, caps: Caps) -> int:
-    """The cells the sheet's ``<dimension>`` declares if this block holds it (else 0); too-large over the cap."""
-    if b"dimension" in block and (m := _DIMENSION.search(block)):
-        declared = _col_number(m.group(1)) * int(m.group(2))
-        if declared > caps.max_cells:
-            raise ReadError(Status.TOO_LARGE, say(Detail.DECLARED_SIZE_OVER, n=declared, cap=caps.max_cells))
-        return declared
-    return 0
-
-
 def _check_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
-    """too-large when the sheet's declared dimension or the box its cell references span passes the cap.
+    """too-large when the box the sheet's cell references span passes the cap.
 
     The box is bounded first from the longest row number and column name quoted in the sheet (see _CLASSES),
     assuming lengths the cap allows and looking only for longer ones (one cheap pass on most sheets), then
     from the lengths actually quoted; a sheet whose bound still passes the cap is read reference by
-    reference. Each pass walks the same blocks with the same dimension check, so a too-large dimension or a
-    damaged stream is met at the same place as by the exact reading alone. A sheet said to inflate past one
+    reference. Each pass walks the same blocks, so a damaged stream is met at the same place as by the exact
+    reading alone. A sheet said to inflate past one
     block (a tall one, most likely past 9,999 rows) starts from the lengths quoted: one pass instead of two."""
     lengths = _assumed_lengths(caps.max_cells) if info.file_size <= 1 << 20 else ((0, 0),)
     for digits, letters in lengths:
@@ -419,10 +436,7 @@ def _assumed_lengths(max_cells: int) -> tuple[tuple[int, int], ...]:
 def _reach_within(data: bytes, info: zipfile.ZipInfo, caps: Caps, digits: int, letters: int) -> bool:
     """True when the box the sheet's references span is within the cap by the bound of _CLASSES, starting
     from ``digits`` and ``letters`` and lengthening them only as longer references are found."""
-    declared = 0
     for block in _sheet_blocks(data, info):
-        if not declared:
-            declared = _check_declared(block, caps)
         classes = block.translate(_CLASSES)
         if _UNPLACED.search(classes):
             return False  # a cell may be placed by its row: only placing them tells
@@ -451,11 +465,8 @@ def _exact_sheet_reach(data: bytes, info: zipfile.ZipInfo, caps: Caps) -> None:
     sheet is read again and each cell placed the way calamine places it (_placed_box)."""
     rows: list[int] = []
     cols: set[bytes] = set()
-    declared = 0
     plain = True
     for block in _sheet_blocks(data, info):
-        if not declared:
-            declared = _check_declared(block, caps)
         if plain:
             classes = block.translate(_CLASSES)
             plain = not _UNPLACED.search(classes) and not _LATER_R.search(classes)
@@ -651,7 +662,7 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
                 sheet.notes[:0], note = ([note] if note else []), ""
                 yield sheet
             return
-        if started or fmt not in ("xlsx", "xlsb"):
+        if started or fmt not in ("xlsx", "xlsb", "ods"):
             raise ReadError(Status.CORRUPT, first) from e
     placed = _lettered_refs(data, caps) if fmt == "xlsx" else None
     if placed is not None:  # cells referenced by bare column numbers (r="0", r="1"): calamine and openpyxl refuse
@@ -669,6 +680,8 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
                 raise ReadError(Status.CORRUPT, join_details((first, say(Detail.READER_FAILED, reader="calamine", error=error_name(e))))) from e
     if fmt == "xlsb":  # pyxlsb: calamine panics on some real .xlsb (scanner/xlsb.py)
         fallback, reader = _pyxlsb_filled, "pyxlsb"
+    elif fmt == "ods":  # its content.xml with lxml (scanner.markup.odf_tables): an indented one calamine refuses
+        fallback, reader = functools.partial(_ods_content_sheets, note=join_details((first, say(Detail.ODS_CONTENT_READ)))), "content.xml"
     else:
         fallback, reader = _openpyxl_sheets, "openpyxl"
     seen: list[str] = []
@@ -681,13 +694,31 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
     except MemoryError as e:
         raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
     except Exception as e:  # noqa: BLE001 - openpyxl/pyxlsb/zip/xml errors of every kind
+        if fmt == "ods" and not seen:  # content.xml unreadable as well: the package is damaged, as calamine said
+            raise ReadError(Status.CORRUPT, first) from e
         raise ReadError(Status.CORRUPT, join_details((first, say(Detail.READER_FAILED, reader=reader, error=error_name(e))))) from e
     # openpyxl skips a sheet whose part is missing without a word: a partial read is not a clean one
     missing = [n for n in declared if n not in seen]
+    if fmt == "ods" and not seen:
+        raise ReadError(Status.CORRUPT, first)
     if missing or not seen:
         said = say(Detail.SHEETS_MISSING, reader=reader, n=len(missing)) if missing else say(Detail.NO_SHEET_READ,
                                                                                             reader=reader)
         raise ReadError(Status.CORRUPT, join_details((first, said)))
+
+
+def _ods_content_sheets(data: bytes, caps: Caps, note: str = "") -> Iterator[Sheet]:
+    """The tables of an .ods's content.xml (streamed from the zip), for an .ods calamine refuses."""
+    from . import markup
+
+    budget = CellBudget(caps)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        bad = zf.testzip()  # calamine's failure may be damage elsewhere in the package: a member failing its CRC
+        damage = [say(Detail.ODS_MEMBER_CRC)] if bad is not None else []
+        with zf.open("content.xml") as part:
+            for table in markup.odf_tables(iter(lambda: part.read(1 << 16), b""), budget):
+                budget.next_sheet()
+                yield Sheet(table.name, table.rows, notes=[note] if note else [], damage=[*table.damage, *damage])
 
 
 _ROW_OR_CELL = re.compile(rb"""<(?:[\w.-]+:)?(row|c)\b[^>]*>""")
@@ -1294,13 +1325,15 @@ def _mhtml_tables(data: bytes, budget: CellBudget) -> Iterator[MarkupSheet]:
 
 
 def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
-    """The tables of an HTML, MHTML or SpreadsheetML 2003 file (run it in the worker)."""
+    """The tables of an HTML, MHTML, SpreadsheetML 2003 or Gnumeric XML file (run it in the worker)."""
     from . import markup
 
     budget = CellBudget(caps)
     try:
         if fmt == "spreadsheetml":
             found = markup.spreadsheetml_tables(data, budget, caps.max_cells)
+        elif fmt == "gnumeric":
+            found = markup.gnumeric_tables(data, budget)
         elif fmt == "mhtml":
             found = _mhtml_tables(data, budget)
         else:

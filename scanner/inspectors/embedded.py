@@ -293,11 +293,12 @@ def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLi
                 return Inspection(status=blocked[0], detail=say(Detail.OLE_STREAM_BLOCKED, stream=stream.lstrip(chr(1)),
                                                                           why=blocked[1]))
             content = ole.openstream(stream).read(size + 1)
+            comp = ole.openstream("\x01CompObj").read(4096) if ole.exists("\x01CompObj") else None
         if len(content) != size:
             raise ReadError(Status.CORRUPT, say(Detail.STREAM_SHORT, stream=stream.lstrip(chr(1)), n=len(content), size=size))
         name = stream
         if stream == NATIVE_STREAM:
-            name, content = native_file(content)
+            name, content = native_file(content) if packaged(comp) else native_data(content)
         caps.budget.charge(len(content))
     except Exception as e:  # noqa: BLE001 - a damaged OLE object is data, not a crash
         reason, text = error_reason(e)
@@ -330,6 +331,20 @@ def _without_content(ole: object) -> Inspection:
     return Inspection()
 
 
+def packaged(comp: bytes | None) -> bool:
+    """Whether an object's ``\x01CompObj`` (None: it has none) leaves its ``\x01Ole10Native`` stream a Packager
+    one. Other OLE 1.0 classes keep their own data there (Microsoft Equation 3.0, Paintbrush, MS Graph): parsed as
+    a Package it read as damage (Tika's testException2.doc and POI's 20-Force-on-a-current-S00.doc were listed
+    corrupt with Python's struct.error text, wild13)."""
+    return comp is None or b"Package" in comp
+
+
+def native_data(stream: bytes) -> tuple[str, bytes]:
+    """Another OLE 1.0 class's native data (see packaged): its bytes after the 4-byte size, examined by content."""
+    size = int.from_bytes(stream[:4], "little")
+    return "Ole10Native", stream[4:4 + size]
+
+
 def native_file(stream: bytes) -> tuple[str, bytes]:
     """The file inside an OLE 1.0 Package object (MS-OLEDS OLENativeStream as the Packager writes it): size,
     flags, label, source path, flags, unknown, temporary path (length-prefixed), data size, data. Names
@@ -341,6 +356,8 @@ def native_file(stream: bytes) -> tuple[str, bytes]:
     label, at = cstring(6)
     _source, at = cstring(at)
     at += 4
+    if at + 4 > len(stream):  # the header ends before its temporary path's length (struct.error text before, wild13)
+        raise ReadError(Status.CORRUPT, say(Detail.OLE10NATIVE_HEADER_CUT, n=len(stream)))
     (temp_len,) = struct.unpack_from("<I", stream, at)
     at += 4 + temp_len
     if at + 4 > len(stream):  # the temporary path's length points past the stream (POI's 60460.xls: 600 MB on;

@@ -335,8 +335,10 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
             try:
                 content = _stream(ole, "/".join(streams[stream]), caps)
                 if stream == NATIVE_STREAM:
-                    from .embedded import native_file
-                    label, content = native_file(content)
+                    from .embedded import native_data, native_file, packaged
+                    comp = (ole.openstream(where + "/\x01CompObj").read(4096)
+                            if ole.exists(where + "/\x01CompObj") else None)
+                    label, content = native_file(content) if packaged(comp) else native_data(content)
                     yield f"{where}/{label}", content, ""
                 elif stream in WORKBOOK_STREAMS:
                     yield f"{where}/{stream}", compound_file("Workbook", content), ""
