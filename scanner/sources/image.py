@@ -770,7 +770,7 @@ class ImageSource:
     def _refuse_cut_udif(self) -> None:
         """A .dmg whose trailer is gone (image_sniff.cut_udif): nothing maps its chunks, so it is refused as
         damaged (`corrupt`, udif-trailer-missing) instead of being read as a raw disk holding nothing."""
-        from .image_sniff import cut_udif, quick_kind, read_ends
+        from .image_sniff import cut_udif, image_kind, read_ends
 
         if not self.text.casefold().endswith(".dmg"):
             return
@@ -778,7 +778,7 @@ class ImageSource:
             head, tail, _ = read_ends(self.text)
         except OSError:
             return
-        if quick_kind(head, tail) is not None or not cut_udif(head, tail):
+        if not cut_udif(head, tail) or image_kind(self.text) is not None:
             return
         self._format = "macOS disk image (UDIF), cut short"
         detail = say(Detail.UDIF_TRAILER_MISSING)
