@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -218,7 +219,7 @@ class ImageSource:
         self._name_partition_types()
         for layer in self._layers:
             self._open_layer(layer)
-        self._media_skips = self._missing_segments() or self._cut_short()
+        self._media_skips = self._missing_segments() or self._qcow_cut_short() or self._cut_short()
         self._media_skips += self._bundle_damage() + self._udif_damage()
         blank = bool(self._notes) and not self._problems and not self._media_skips  # every partition all zero
         if blank and self._kind == "EWF":  # a cut or damaged E01 reads its missing chunks as zeros: no blank disk
@@ -316,6 +317,31 @@ class ImageSource:
         return (f"{row['expected']} ({where}this file is not named like an EWF segment (.E01/.Ex01), so the rest "
                 "of its set cannot be found by name: give the segments their names (.E01, .E02 ...) in one folder "
                 "and scan the first as a SOURCE)")
+
+    def _qcow_cut_short(self) -> list[Skipped]:
+        """A QCOW2 file (the image or a backing file) shorter than its own cluster tables say: libqcow reads the
+        clusters past its end short, without an error, so The Sleuth Kit walks what is left and nothing said the
+        rest was cut off (image_qcow). Said once per file cut; the scan is then incomplete (MEDIA_LOST)."""
+        from .image_qcow import QCOW_MAGIC, cut_short
+        from .image_sniff import open_evidence
+
+        found: list[Skipped] = []
+        for row in self._files:
+            if row.get("missing") or row.get("role") not in ("image", "backing"):
+                continue
+            try:
+                fd = open_evidence(row["path"])
+                try:
+                    cut = cut_short(fd) if os.pread(fd, 4, 0) == QCOW_MAGIC else None
+                finally:
+                    os.close(fd)
+            except (OSError, ValueError, struct.error, OverflowError):
+                continue  # unreadable here: libqcow's own open or reads say so
+            if cut is not None:
+                name = os.path.basename(self._name if row["path"] == self.text else row["path"])
+                found.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                                     say(Detail.QCOW2_CUT_SHORT, name=name, needed=cut[0], held=cut[1])))
+        return found
 
     def _cut_short(self) -> list[Skipped]:
         """An image shorter than its partition table says (a truncated acquisition or copy): listed once for
