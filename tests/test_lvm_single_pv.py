@@ -337,3 +337,47 @@ def test_metadata_text_wrapped_round_the_ring_buffer_is_read() -> None:
     wrong = bytearray(data)
     wrong[515] ^= 1  # the wrapped part changed: its checksum no longer holds
     assert metadata_text(lambda o, n: bytes(wrong)[o:o + n], 0, area_size) is None
+
+
+def test_a_physical_volume_label_is_checked_as_lvm2_checks_it() -> None:
+    """lvm2 (label.c) takes a LABELONE sector only when the sector number it records is where it lies and its
+    CRC (over bytes 20-511) holds; otherwise the device is no physical volume to it. pv_label read any such label,
+    so a PV lvm2 does not see could be read as part of its group."""
+    from scanner.sources.image_lvm import lvm_crc, pv_label
+
+    label = bytearray(512)
+    label[:32] = b"LABELONE" + struct.pack("<QII", 1, 0, 32) + b"LVM2 001"
+    label[32:72] = b"pv0AAAAAAAAAAAAAAAAAAAAAAAAAAAAA" + struct.pack("<Q", 12 << 20)
+    label[72:136] = struct.pack("<8Q", 1 << 20, 0, 0, 0, 4096, (1 << 20) - 4096, 0, 0)
+    label[16:20] = struct.pack("<I", lvm_crc(bytes(label[20:])))
+    head = bytes(512) + bytes(label) + bytes(1024)
+    assert pv_label(head) == ("pv0AAAAAAAAAAAAAAAAAAAAAAAAAAAAA", [(4096, (1 << 20) - 4096)])
+    flipped = bytearray(head)
+    flipped[512 + 40] ^= 0x01  # one bit of the UUID: the CRC no longer holds
+    assert pv_label(bytes(flipped)) is None
+    moved = bytes(1024) + bytes(label) + bytes(512)  # sector 1's label found in sector 2
+    assert pv_label(moved) is None
+
+
+def test_a_physical_volume_whose_label_checksum_fails_is_not_read_as_part_of_its_group(tmp_path: Path) -> None:
+    """test_images10's two-PV disk, the second PV's label damaged (one byte the CRC covers flipped): lvm2 sees no
+    physical volume there, so the logical volume on it is not read (listed, the scan incomplete); before, the
+    damaged label was read as if whole and its volume walked."""
+    from tests.image_data import fat_image
+    from tests.test_images10 import _hand_two_pv_disk, _linear
+
+    inner = ext_image(tmp_path / "home.ext2", write_tree(tmp_path / "t", {f"/lv/{LEAKED}": leaked_workbook(seed=94)}),
+                      size_mib=4, fs="ext2")
+    fat = fat_image(tmp_path / "p1.fat", {"/memo.txt": b"memo\n"}, size_mib=4, bits=12)
+    disk = tmp_path / "server.img"
+    _hand_two_pv_disk(disk, fat, inner, _linear("home", "pv1", 4, 4))
+    data = bytearray(disk.read_bytes())
+    second = data.find(b"LABELONE", data.find(b"LABELONE") + 1)
+    data[second + 300] ^= 0x01  # past the areas lists: its UUID and areas still read, its CRC fails
+    disk.write_bytes(bytes(data))
+    rc, doc, err = _scan(disk, tmp_path / "out")
+    assert doc["files"] == [], doc["files"]
+    assert rc == 3 and doc["scan"]["complete"] is False, (err, doc.get("skipped"))
+    rows = [s for s in doc["skipped"] if "lvm" in json.dumps(s.get("container", [])) or "p3" in json.dumps(
+        s.get("container", []))]
+    assert rows, doc["skipped"]

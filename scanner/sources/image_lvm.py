@@ -59,10 +59,15 @@ class LogicalVolume:
 
 def pv_label(head: bytes) -> tuple[str, list[tuple[int, int]]] | None:
     """(PV UUID without dashes, [(metadata area offset, size) ...]) from the first 2048 bytes of a physical
-    volume: one area, or two (``pvcreate --pvmetadatacopies 2``: one at its start, one at its end)."""
+    volume: one area, or two (``pvcreate --pvmetadatacopies 2``: one at its start, one at its end). A label is taken
+    as lvm2's label.c takes it: the sector number it records is the one it lies in and its CRC (over bytes 20-511)
+    holds; lvm2 sees no physical volume behind any other (then neither does leakscan)."""
     for sector in range(4):
         label = head[sector * SECTOR:(sector + 1) * SECTOR]
         if len(label) < SECTOR or label[:8] != b"LABELONE" or label[24:32] != b"LVM2 001":
+            continue
+        recorded, crc = struct.unpack_from("<QI", label, 8)
+        if recorded != sector or crc != lvm_crc(label[20:]):
             continue
         at = struct.unpack_from("<I", label, 20)[0]
         if not 32 <= at <= SECTOR - 40:
