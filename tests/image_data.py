@@ -472,12 +472,13 @@ class Unavailable(Exception):
     """The sandbox cannot run a tool the builder needs (e.g. no loop devices for LVM)."""
 
 
-def lvm2_group(path: Path, lvs: str, size_mib: int = 16, copies: int = 1) -> int:
+def lvm2_group(path: Path, lvs: str, size_mib: int = 16, copies: int = 1, force: bool = False) -> int:
     """PATH (SIZE_MIB, the whole file one physical volume) made a real LVM2 physical volume (pvcreate/vgcreate
     on a loop device, 1 MiB extents, COPIES metadata areas: 2 puts one at its end too) whose group holds the
     logical volumes LVS (a logical_volumes section's body), written by lvm2's vgcfgrestore; returns pe_start in
     bytes. Without device-mapper no volume can be
-    created or activated, so the metadata is restored and the volumes' bytes are the caller's to write."""
+    created or activated, so the metadata is restored and the volumes' bytes are the caller's to write. FORCE:
+    vgcfgrestore --force (lvm2 asks for it to restore thin volumes)."""
     import uuid
 
     with open(path, "wb") as f:
@@ -496,7 +497,7 @@ def lvm2_group(path: Path, lvs: str, size_mib: int = 16, copies: int = 1) -> int
         text = meta.read_text()
         end = text.rstrip().rfind("}")
         meta.write_text(text[:end] + "logical_volumes {\n" + lvs + "}\n}\n")
-        run("vgcfgrestore", "-q", "-f", str(meta), vg)
+        run("vgcfgrestore", "-q", *(["--force"] if force else []), "-f", str(meta), vg)
         return int(text.split("pe_start = ")[1].split()[0]) * 512
     except subprocess.CalledProcessError as e:
         raise Unavailable(f"LVM tools failed: {e.stderr.decode(errors='replace')[-300:]}") from e

@@ -381,3 +381,63 @@ def test_a_physical_volume_whose_label_checksum_fails_is_not_read_as_part_of_its
     rows = [s for s in doc["skipped"] if "lvm" in json.dumps(s.get("container", [])) or "p3" in json.dumps(
         s.get("container", []))]
     assert rows, doc["skipped"]
+
+
+def _kind_lv(name: str, status: str, segment: str) -> str:
+    import hashlib
+
+    h = hashlib.sha256(name.encode()).hexdigest()
+    uid = "-".join((h[0:6], h[6:10], h[10:14], h[14:18], h[18:22], h[22:26], h[26:32]))
+    return (f'{name} {{\nid = "{uid}"\nstatus = [{status}]\nflags = []\nsegment_count = 1\n'
+            f"segment1 {{\nstart_extent = 0\n{segment}}}\n}}\n")
+
+
+def _run(n: int, first: int) -> str:
+    return f'extent_count = {n}\ntype = "striped"\nstripe_count = 1\nstripes = ["pv0", {first}]\n'
+
+
+_SHOWN, _HIDDEN = '"READ", "WRITE", "VISIBLE"', '"READ", "WRITE"'
+_KINDS = {
+    "raid1": (_kind_lv("r_rmeta_0", _HIDDEN, _run(1, 4)) + _kind_lv("r_rimage_0", _HIDDEN, _run(2, 5))
+              + _kind_lv("r_rmeta_1", _HIDDEN, _run(1, 7)) + _kind_lv("r_rimage_1", _HIDDEN, _run(2, 8))
+              + _kind_lv("r", _SHOWN, 'extent_count = 2\ntype = "raid1"\ndevice_count = 2\nregion_size = 1024\n'
+                         'raids = [\n"r_rmeta_0", "r_rimage_0",\n"r_rmeta_1", "r_rimage_1"\n]\n'),
+              {"lvm2": "raid1"}),
+    "thin": (_kind_lv("pool_tmeta", _HIDDEN, _run(1, 4)) + _kind_lv("pool_tdata", _HIDDEN, _run(4, 5))
+             + _kind_lv("pool", _SHOWN, 'extent_count = 4\ntype = "thin-pool"\nmetadata = "pool_tmeta"\n'
+                        'pool = "pool_tdata"\ntransaction_id = 1\nchunk_size = 128\ndiscards = "passdown"\n'
+                        'zero_new_blocks = 1\n')
+             + _kind_lv("thinvol", _SHOWN, 'extent_count = 4\ntype = "thin"\nthin_pool = "pool"\n'
+                        'transaction_id = 0\ndevice_id = 1\n'),
+             {"lvm2": "thin-pool", "lvm3": "thin"}),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_KINDS))
+def test_raid1_and_thin_volumes_in_a_group_libvslvm_opens_are_listed_by_kind_and_the_others_walked(
+        tmp_path: Path, kind: str) -> None:
+    """A one-PV group written by lvm2 (vgcfgrestore) holding a plain linear volume (the workbook's ext2) and a
+    raid1 volume, or a thin pool with a thin volume. libvslvm opens the group but refuses those volumes ("unsupported
+    number of stripes"): each is listed `unsupported` with its kind (lvm-kind-unread), never libvslvm's bare reason
+    alone, and the plain volume is walked; the scan is incomplete (what they hold was not examined)."""
+    from tests.image_data import Unavailable, lvm2_group, sparse_copy
+
+    lvs, wanted = _KINDS[kind]
+    inner = ext_image(tmp_path / "plain.ext2", write_tree(tmp_path / "t", {f"/lv/{LEAKED}": leaked_workbook(seed=96)}),
+                      size_mib=4, fs="ext2")
+    disk = tmp_path / "pv.img"
+    try:
+        pe = lvm2_group(disk, _kind_lv("plain", _SHOWN, _run(4, 0)) + lvs, force=kind == "thin")
+    except Unavailable as e:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"this sandbox cannot run the LVM tools on a loop device: {e}")
+    sparse_copy(inner, disk, pe)
+    rc, doc, err = _scan(disk, tmp_path / "out")
+    assert rc == 3 and doc["scan"]["complete"] is False, (err, doc.get("skipped"))
+    assert [f["path"] for f in doc["files"]] == [f"{disk} » lvm1 (ext2) » /lv/{LEAKED}"]
+    rows = {s["container"][-1]["name"]: s for s in doc["skipped"] if "lvm" in json.dumps(s.get("container", []))}
+    assert {name: (row["reason"], [c["code"] for c in row["detail_codes"]]) for name, row in rows.items()} == {
+        name: ("unsupported", ["lvm-kind-unread"]) for name in wanted}
+    for name, what in wanted.items():
+        assert f"is a {what} logical volume" in rows[name]["detail"]
