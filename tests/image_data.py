@@ -205,6 +205,22 @@ def ext_image(path: Path, tree: Path, size_mib: int = 8, fs: str = "ext4", debug
     return path
 
 
+def ext2_before_after(root: Path, added: dict[str, bytes]) -> Path:
+    """ROOT/before.raw and ROOT/after.raw: two 4 MiB ext2 file systems made alike (fixed UUID, hash seed and time),
+    both holding keep.txt, the second also ADDED, so a QCOW2 overlay or a differencing disk of the second over the
+    first stores only the clusters that differ. Returns ROOT."""
+    same = ["-U", "11111111-2222-3333-4444-555555555555", "-E", "hash_seed=11111111-2222-3333-4444-555555555555"]
+    env = {**os.environ, "E2FSPROGS_FAKE_TIME": "1700000000"}
+    for name, files in (("before", {"keep.txt": b"kept\n"}), ("after", {"keep.txt": b"kept\n", **added})):
+        tree = root / f"tree_{name}"
+        tree.mkdir()
+        for file, data in files.items():
+            (tree / file).write_bytes(data)
+        subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", *same, "-d", str(tree), str(root / f"{name}.raw"), "4M"],
+                       check=True, env=env, capture_output=True)
+    return root
+
+
 def partitioned_disk(path: Path, parts: list[tuple[Path, str]], label: str = "dos") -> list[int]:
     """Lay file-system images into a new disk with an MBR ("dos") or GPT table; returns byte offsets.
 

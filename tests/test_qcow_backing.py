@@ -9,31 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_leakscan
+from tests.image_data import ext2_before_after
 
 LEAKED = "名簿.xlsx"
 CONTENT = b"PK\x03\x04 leaked list " * 50
-SAME = ["-U", "11111111-2222-3333-4444-555555555555", "-E", "hash_seed=11111111-2222-3333-4444-555555555555"]
 
 
 @pytest.fixture(scope="module")
 def disks(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("qcow_backing")
-    env = {**os.environ, "E2FSPROGS_FAKE_TIME": "1700000000"}
-    for name, files in (("before", {"keep.txt": b"kept\n"}), ("after", {"keep.txt": b"kept\n", LEAKED: CONTENT})):
-        tree = root / f"tree_{name}"
-        tree.mkdir()
-        for file, data in files.items():
-            (tree / file).write_bytes(data)
-        subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", *SAME, "-d", str(tree), str(root / f"{name}.raw"), "4M"],
-                       check=True, env=env, capture_output=True)
-    return root
+    return ext2_before_after(tmp_path_factory.mktemp("qcow_backing"), {LEAKED: CONTENT})
 
 
 def _overlay(disks: Path, folder: Path, fmt: str) -> Path:
