@@ -201,9 +201,10 @@ class Detail(Code):
                                       "there are not listed")
     TRUNCATED_FS = "truncated-fs", ("truncated image: its {what:word} describes {described:d} bytes, the image holds {held:d}; files, "
                                 "folders and deleted files stored in the part cut off are not examined")
-    QCOW2_CUT_SHORT = "qcow2-cut-short", ("{name:name}: truncated QCOW2 file: its cluster tables place data up to byte "
-                                          "{needed:d}, the file holds {held:d}; files, folders and deleted files "
-                                          "stored in the part cut off are not examined")
+    QCOW2_CUT_SHORT = "qcow2-cut-short", ("{name:name}: truncated QCOW2 file (cut short, or its tables damaged): its "
+                                          "cluster tables place data up to byte {needed:d}, the file holds "
+                                          "{held:d}; files, folders and deleted files stored in the part cut off "
+                                          "are not examined")
     IMAGE_CHANGED = "image-changed", "the image file changed during the scan: {changed:lib}"
     FS_WALK_STOPPED = "fs-walk-stopped", "{name:lib}: walk stopped ({library:lib})"
     FS_LISTS_NOTHING = "fs-lists-nothing", ("{name:lib}: the file system lists no file at all; it may be empty or its directories damaged "

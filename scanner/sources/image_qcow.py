@@ -33,9 +33,11 @@ def needed_end(read: Callable[[int, int], bytes]) -> int | None:
     if version not in (2, 3) or not 9 <= cluster_bits <= 21:
         return None
     incompatible = struct.unpack_from(">Q", head, 72)[0] if version == 3 and len(head) >= 80 else 0
+    virtual = struct.unpack_from(">Q", head, 24)[0]
     l1_size, l1_offset = struct.unpack_from(">IQ", head, 36)
     cluster = 1 << cluster_bits
-    if l1_size > 1 << 25:
+    per_l2 = cluster // (16 if incompatible & _EXTENDED_L2 else 8)
+    if l1_size > -(-virtual // (cluster * per_l2)) + 1:  # more L2 tables than the disk needs: a damaged header
         return None
     l1 = read(l1_offset, 8 * l1_size)
     if len(l1) < 8 * l1_size:
