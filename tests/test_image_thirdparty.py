@@ -365,3 +365,17 @@ def test_a_dmg_cut_anywhere_is_never_a_complete_scan_whatever_its_chunks(tmp_pat
         rows = [(s["reason"], [c["code"] for c in s.get("detail_codes", [])]) for s in doc["skipped"]
                 if s["path"].startswith(str(image))]
         assert ("corrupt", ["udif-trailer-missing"]) in rows, (cut, doc["skipped"])
+
+
+def test_a_raw_disk_named_dmg_is_still_read_as_a_raw_disk(tmp_path: Path) -> None:
+    """hdiutil can write raw images named .dmg (UDTO/raw dd copies): no koly trailer, but a file system that only
+    dfvfs' scanner recognises (HFS+ here). The trailer-less .dmg rule applies only when nothing else recognises the
+    file, so this one is walked, not refused as a damaged UDIF."""
+    raw = _unpack(tmp_path, "hfsplus.raw")
+    image = tmp_path / "disk.dmg"
+    raw.rename(image)
+    out = tmp_path / "out"
+    proc = run_cli("scan", str(image), "--name", "testfile1", "--out", str(out), "--quiet")
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert proc.returncode in (0, 1) and doc["scan"]["complete"] is True and not doc["skipped"], doc["skipped"]
+    assert [v["fs_type"] for v in doc["scan"]["source_details"][0]["volumes"]] == ["HFS+"]
