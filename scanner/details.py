@@ -201,6 +201,10 @@ class Detail(Code):
                                       "there are not listed")
     TRUNCATED_FS = "truncated-fs", ("truncated image: its {what:word} describes {described:d} bytes, the image holds {held:d}; files, "
                                 "folders and deleted files stored in the part cut off are not examined")
+    QCOW2_CUT_SHORT = "qcow2-cut-short", ("{name:name}: truncated QCOW2 file (cut short, or its tables damaged): its "
+                                          "cluster tables place data up to byte {needed:d}, the file holds "
+                                          "{held:d}; files, folders and deleted files stored in the part cut off "
+                                          "are not examined")
     IMAGE_CHANGED = "image-changed", "the image file changed during the scan: {changed:lib}"
     FS_WALK_STOPPED = "fs-walk-stopped", "{name:lib}: walk stopped ({library:lib})"
     FS_LISTS_NOTHING = "fs-lists-nothing", ("{name:lib}: the file system lists no file at all; it may be empty or its directories damaged "
@@ -1027,4 +1031,4 @@ FOLDER_NOT_LISTED = frozenset({Detail.DIRECTORY, Detail.DIRECTORY_LISTING, Detai
 NOT_A_FILE_SYSTEM = frozenset({Detail.SWAP_NOT_CARVED, Detail.BOOT_CODE_NOT_CARVED})
 # an image whose media is partly missing (the detail's first code): the partitions there are not listed
 MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detail.TRUNCATED_FS,
-                        Detail.FLAT_EXTENT_CUT})
+                        Detail.FLAT_EXTENT_CUT, Detail.QCOW2_CUT_SHORT})

@@ -205,6 +205,22 @@ def ext_image(path: Path, tree: Path, size_mib: int = 8, fs: str = "ext4", debug
     return path
 
 
+def ext2_before_after(root: Path, added: dict[str, bytes]) -> Path:
+    """ROOT/before.raw and ROOT/after.raw: two 4 MiB ext2 file systems made alike (fixed UUID, hash seed and time),
+    both holding keep.txt, the second also ADDED, so a QCOW2 overlay or a differencing disk of the second over the
+    first stores only the clusters that differ. Returns ROOT."""
+    same = ["-U", "11111111-2222-3333-4444-555555555555", "-E", "hash_seed=11111111-2222-3333-4444-555555555555"]
+    env = {**os.environ, "E2FSPROGS_FAKE_TIME": "1700000000"}
+    for name, files in (("before", {"keep.txt": b"kept\n"}), ("after", {"keep.txt": b"kept\n", **added})):
+        tree = root / f"tree_{name}"
+        tree.mkdir()
+        for file, data in files.items():
+            (tree / file).write_bytes(data)
+        subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", *same, "-d", str(tree), str(root / f"{name}.raw"), "4M"],
+                       check=True, env=env, capture_output=True)
+    return root
+
+
 def partitioned_disk(path: Path, parts: list[tuple[Path, str]], label: str = "dos") -> list[int]:
     """Lay file-system images into a new disk with an MBR ("dos") or GPT table; returns byte offsets.
 
@@ -472,12 +488,13 @@ class Unavailable(Exception):
     """The sandbox cannot run a tool the builder needs (e.g. no loop devices for LVM)."""
 
 
-def lvm2_group(path: Path, lvs: str, size_mib: int = 16, copies: int = 1) -> int:
+def lvm2_group(path: Path, lvs: str, size_mib: int = 16, copies: int = 1, force: bool = False) -> int:
     """PATH (SIZE_MIB, the whole file one physical volume) made a real LVM2 physical volume (pvcreate/vgcreate
     on a loop device, 1 MiB extents, COPIES metadata areas: 2 puts one at its end too) whose group holds the
     logical volumes LVS (a logical_volumes section's body), written by lvm2's vgcfgrestore; returns pe_start in
     bytes. Without device-mapper no volume can be
-    created or activated, so the metadata is restored and the volumes' bytes are the caller's to write."""
+    created or activated, so the metadata is restored and the volumes' bytes are the caller's to write. FORCE:
+    vgcfgrestore --force (lvm2 asks for it to restore thin volumes)."""
     import uuid
 
     with open(path, "wb") as f:
@@ -496,7 +513,7 @@ def lvm2_group(path: Path, lvs: str, size_mib: int = 16, copies: int = 1) -> int
         text = meta.read_text()
         end = text.rstrip().rfind("}")
         meta.write_text(text[:end] + "logical_volumes {\n" + lvs + "}\n}\n")
-        run("vgcfgrestore", "-q", "-f", str(meta), vg)
+        run("vgcfgrestore", "-q", *(["--force"] if force else []), "-f", str(meta), vg)
         return int(text.split("pe_start = ")[1].split()[0]) * 512
     except subprocess.CalledProcessError as e:
         raise Unavailable(f"LVM tools failed: {e.stderr.decode(errors='replace')[-300:]}") from e

@@ -20,7 +20,7 @@ import pytest
 
 from scanner.models import Link, Skipped
 from scanner.sources.image import ImageSource
-from tests.conftest import run_leakscan
+from tests.conftest import run_cli, run_leakscan
 
 DATA = Path(__file__).parent / "data" / "images"
 
@@ -292,8 +292,8 @@ def test_udif_dmg_with_adc_bzip2_lzfse_and_lzma_chunks_equals_the_zlib_one_throu
     """UDIF images written by hdiutil with each of its other chunk compressions (keramics' test data; dfvfs'
     libmodi here reads none of these four: "missing support for LZMA compression"): the HFS+ volume inside lists
     what dfvfs' own back-end lists for the same volume written with zlib chunks, every file's bytes alike; a copy
-    cut in half is listed (`corrupt` udif-trailer-missing; ADC, whose first chunk has no signature, `unsupported`
-    not-a-disk-image), never nothing."""
+    cut in half is listed (`corrupt` udif-trailer-missing, ADC too, whose first chunk has no signature), never
+    nothing."""
     dmg = _unpack(tmp_path, f"keramics__hfsplus_{method}.dmg", "keramics__hfsplus_zlib.dmg")
     zlib = tmp_path / "hfsplus_zlib.dmg"
     layers, skipped, details, _ = _ours(dmg)
@@ -317,10 +317,10 @@ def test_udif_dmg_with_adc_bzip2_lzfse_and_lzma_chunks_equals_the_zlib_one_throu
     # its trailer (koly: the block map, the only index of the chunks) is gone: listed, named, never nothing
     # (a bzip2 or LZMA first chunk is also tried as a compressed file: its own rows beside)
     listed = [(s["path"].removesuffix(" » "), s["reason"]) for s in doc["skipped"]]
-    assert (str(cut / dmg.name), "unsupported" if method == "adc" else "corrupt") in listed, doc["skipped"]
+    assert (str(cut / dmg.name), "corrupt") in listed, doc["skipped"]
 
 
-@pytest.mark.parametrize("method", ["zlib", "bzip2", "lzfse", "lzma"])
+@pytest.mark.parametrize("method", ["adc", "zlib", "bzip2", "lzfse", "lzma"])
 def test_a_udif_dmg_cut_short_is_a_damaged_image_not_a_complete_scan(tmp_path: Path, method: str) -> None:
     """A .dmg cut in half (its trailer gone: koly, the only map of its chunks), keramics' images. Before: given
     as the SOURCE, it was taken for a plain file, listed `unsupported` not-a-disk-image, and the scan said
@@ -342,3 +342,40 @@ def test_a_udif_dmg_cut_short_is_a_damaged_image_not_a_complete_scan(tmp_path: P
         rows = [s for s in doc["skipped"] if s["path"].startswith(str(cut / dmg.name))
                 and [c["code"] for c in s.get("detail_codes", [])] == ["udif-trailer-missing"]]
         assert [s["reason"] for s in rows] == ["corrupt"], doc["skipped"]
+
+
+@pytest.mark.parametrize("method", ["adc", "zlib", "bzip2", "lzfse", "lzma"])
+def test_a_dmg_cut_anywhere_is_never_a_complete_scan_whatever_its_chunks(tmp_path: Path, method: str) -> None:
+    """keramics' UDIF images cut at several offsets (a few bytes, inside the first chunk, in the middle, inside the
+    block-map plist, one byte short of the trailer). The trailer (koly, the last 512 bytes) is UDIF's only
+    signature: a file named .dmg without it and recognised as nothing else is a damaged UDIF whatever its first
+    chunk holds. Before: a cut ADC image (ADC streams carry no signature) given as the SOURCE was `unsupported`
+    not-a-disk-image and the scan complete (exit 0) - a silent clean. Now every cut is a source error (exit 2,
+    incomplete, `corrupt` udif-trailer-missing)."""
+    data = _unpack(tmp_path, f"keramics__hfsplus_{method}.dmg").read_bytes()
+    size = len(data)
+    for cut in (1, 100, 1500, size // 2, size - 1200, size - 1):
+        image = tmp_path / f"c{cut}" / "evidence.dmg"
+        image.parent.mkdir()
+        image.write_bytes(data[:cut])
+        out = tmp_path / f"out{cut}"
+        proc = run_cli("scan", str(image), "--name", "testfile1", "--out", str(out), "--quiet")
+        doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+        assert proc.returncode == 2 and doc["scan"]["complete"] is False, (cut, proc.returncode, doc["skipped"])
+        rows = [(s["reason"], [c["code"] for c in s.get("detail_codes", [])]) for s in doc["skipped"]
+                if s["path"].startswith(str(image))]
+        assert ("corrupt", ["udif-trailer-missing"]) in rows, (cut, doc["skipped"])
+
+
+def test_a_raw_disk_named_dmg_is_still_read_as_a_raw_disk(tmp_path: Path) -> None:
+    """hdiutil can write raw images named .dmg (UDTO/raw dd copies): no koly trailer, but a file system that only
+    dfvfs' scanner recognises (HFS+ here). The trailer-less .dmg rule applies only when nothing else recognises the
+    file, so this one is walked, not refused as a damaged UDIF."""
+    raw = _unpack(tmp_path, "hfsplus.raw")
+    image = tmp_path / "disk.dmg"
+    raw.rename(image)
+    out = tmp_path / "out"
+    proc = run_cli("scan", str(image), "--name", "testfile1", "--out", str(out), "--quiet")
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert proc.returncode in (0, 1) and doc["scan"]["complete"] is True and not doc["skipped"], doc["skipped"]
+    assert [v["fs_type"] for v in doc["scan"]["source_details"][0]["volumes"]] == ["HFS+"]

@@ -356,6 +356,7 @@ def _hand_two_pv_disk(disk: Path, fat: Path, inner: Path, lvs: str, text_ids: li
             label[:32] = b"LABELONE" + struct.pack("<QII", 1, 0, 32) + b"LVM2 001"
             label[32:72] = uuid.replace("-", "").encode() + struct.pack("<Q", size)
             label[72:136] = struct.pack("<8Q", MIB, 0, 0, 0, 4096, MIB - 4096, 0, 0)  # data area; metadata area
+            label[16:20] = struct.pack("<I", lvm_crc(bytes(label[20:])))  # the label's own checksum, as lvm2 writes
             header = bytearray(512)
             header[4:40] = b" LVM2 x[5A%r0N*>" + struct.pack("<IQQ", 1, 4096, MIB - 4096)
             header[40:60] = struct.pack("<QQI", 512, len(text), lvm_crc(text))

@@ -69,7 +69,8 @@ def open_source(text: str, **options: Any) -> Source:
 
 
 def _cut_dmg(path: str) -> bool:
-    """A file named .dmg whose trailer is gone (image_sniff.cut_udif): a damaged disk image, refused as a source
+    """A file named .dmg whose trailer is gone and that nothing else recognises (the caller asked looks_like_image
+    first; image_sniff.cut_udif): a damaged disk image, refused as a source
     (ImageSource), never taken for a plain file that leaves the scan complete."""
     if not path.casefold().endswith(".dmg"):
         return False

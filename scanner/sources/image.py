@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -214,11 +215,12 @@ class ImageSource:
         else:
             self._check_gpt()
         self._note_cut_partitions()
+        self._note_short_backing()
         self._note_overlaps()
         self._name_partition_types()
         for layer in self._layers:
             self._open_layer(layer)
-        self._media_skips = self._missing_segments() or self._cut_short()
+        self._media_skips = self._missing_segments() or self._qcow_cut_short() or self._cut_short()
         self._media_skips += self._bundle_damage() + self._udif_damage()
         blank = bool(self._notes) and not self._problems and not self._media_skips  # every partition all zero
         if blank and self._kind == "EWF":  # a cut or damaged E01 reads its missing chunks as zeros: no blank disk
@@ -316,6 +318,31 @@ class ImageSource:
         return (f"{row['expected']} ({where}this file is not named like an EWF segment (.E01/.Ex01), so the rest "
                 "of its set cannot be found by name: give the segments their names (.E01, .E02 ...) in one folder "
                 "and scan the first as a SOURCE)")
+
+    def _qcow_cut_short(self) -> list[Skipped]:
+        """A QCOW2 file (the image or a backing file) shorter than its own cluster tables say: libqcow reads the
+        clusters past its end short, without an error, so The Sleuth Kit walks what is left and nothing said the
+        rest was cut off (image_qcow). Said once per file cut; the scan is then incomplete (MEDIA_LOST)."""
+        from .image_qcow import QCOW_MAGIC, cut_short
+        from .image_sniff import open_evidence
+
+        found: list[Skipped] = []
+        for row in self._files:
+            if row.get("missing") or row.get("role") not in ("image", "backing"):
+                continue
+            try:
+                fd = open_evidence(row["path"])
+                try:
+                    cut = cut_short(fd) if os.pread(fd, 4, 0) == QCOW_MAGIC else None
+                finally:
+                    os.close(fd)
+            except (OSError, ValueError, struct.error, OverflowError):
+                continue  # unreadable here: libqcow's own open or reads say so
+            if cut is not None:
+                name = os.path.basename(self._name if row["path"] == self.text else row["path"])
+                found.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                                     say(Detail.QCOW2_CUT_SHORT, name=name, needed=cut[0], held=cut[1])))
+        return found
 
     def _cut_short(self) -> list[Skipped]:
         """An image shorter than its partition table says (a truncated acquisition or copy): listed once for
@@ -481,6 +508,25 @@ class ImageSource:
                        "image (truncated image?); what lies in the part cut off cannot be examined")
                 note = layer.facts.get("note")
                 layer.facts["note"] = f"{note}; {cut}" if note else cut
+
+    def _note_short_backing(self) -> None:
+        """A QCOW2 overlay's raw backing file shorter than the disk: its missing end reads as zeros (as qemu reads
+        it; image_backing), which is right for a disk grown after its backing file was made but hides a backing
+        file cut short. Not knowable which: said on every volume, not counted as lost."""
+        try:
+            end = self._img.get_size() if self._img is not None else 0
+        except (OSError, RuntimeError):
+            return
+        for row in self._files:
+            size = row.get("size")
+            if row.get("role") != "backing" or row.get("format") != "raw" or not isinstance(size, int) or size >= end:
+                continue
+            text = (f"its QCOW2 backing file {os.path.basename(row['path'])} holds {size} of the disk's {end} bytes: "
+                    "the rest reads as zeros (a disk grown after its backing file was made, or a backing file cut "
+                    "short?)")
+            for layer in self._layers:
+                note = layer.facts.get("note")
+                layer.facts["note"] = f"{note}; {text}" if note else text
 
     def _note_overlaps(self) -> None:
         """Partitions whose byte ranges overlap (a damaged or hand-edited table, or one made to hide data): each
@@ -770,7 +816,7 @@ class ImageSource:
     def _refuse_cut_udif(self) -> None:
         """A .dmg whose trailer is gone (image_sniff.cut_udif): nothing maps its chunks, so it is refused as
         damaged (`corrupt`, udif-trailer-missing) instead of being read as a raw disk holding nothing."""
-        from .image_sniff import cut_udif, quick_kind, read_ends
+        from .image_sniff import cut_udif, image_kind, read_ends
 
         if not self.text.casefold().endswith(".dmg"):
             return
@@ -778,7 +824,7 @@ class ImageSource:
             head, tail, _ = read_ends(self.text)
         except OSError:
             return
-        if quick_kind(head, tail) is not None or not cut_udif(head, tail):
+        if not cut_udif(head, tail) or image_kind(self.text) is not None:
             return
         self._format = "macOS disk image (UDIF), cut short"
         detail = say(Detail.UDIF_TRAILER_MISSING)

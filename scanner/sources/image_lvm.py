@@ -59,10 +59,15 @@ class LogicalVolume:
 
 def pv_label(head: bytes) -> tuple[str, list[tuple[int, int]]] | None:
     """(PV UUID without dashes, [(metadata area offset, size) ...]) from the first 2048 bytes of a physical
-    volume: one area, or two (``pvcreate --pvmetadatacopies 2``: one at its start, one at its end)."""
+    volume: one area, or two (``pvcreate --pvmetadatacopies 2``: one at its start, one at its end). A label is taken
+    as lvm2's label.c takes it: the sector number it records is the one it lies in and its CRC (over bytes 20-511)
+    holds; lvm2 sees no physical volume behind any other (then neither does leakscan)."""
     for sector in range(4):
         label = head[sector * SECTOR:(sector + 1) * SECTOR]
         if len(label) < SECTOR or label[:8] != b"LABELONE" or label[24:32] != b"LVM2 001":
+            continue
+        recorded, crc = struct.unpack_from("<QI", label, 8)
+        if recorded != sector or crc != lvm_crc(label[20:]):
             continue
         at = struct.unpack_from("<I", label, 20)[0]
         if not 32 <= at <= SECTOR - 40:
@@ -208,9 +213,10 @@ def logical_volumes(text: str) -> tuple[dict[str, int], list[LogicalVolume]]:
 def _refuse_what_lvm2_refuses(group: dict[str, Any], lvs: list[LogicalVolume]) -> None:
     """Mark (LogicalVolume.refused) the volumes of GROUP whose metadata lvm2 refuses to read (vgcfgrestore,
     vg_validate: a physical volume listed twice, extents past a physical volume's pe_count, extents used by two
-    volumes or twice by one) or never writes (lvcreate: a stripe size that is not a power of two). Such text is
-    damaged or edited by hand: read as written, it would walk wrong bytes as a file system. Total on damaged
-    text (a value that does not read is left to _areas, which says why)."""
+    volumes or twice by one). Such text is damaged or edited by hand: read as written, it would walk wrong bytes
+    as a file system. Total on damaged text (a value that does not read is left to _areas, which says why). A
+    stripe size that is no power of two is read (session 13): lvcreate never writes one, but vgcfgrestore accepts
+    it and the kernel maps it when it divides the stripe (_areas refuses one that does not, as dm-stripe does)."""
     pvs = group.get("physical_volumes")
     if not isinstance(pvs, dict):
         return
@@ -233,9 +239,6 @@ def _refuse_what_lvm2_refuses(group: dict[str, Any], lvs: list[LogicalVolume]) -
                 listed, n, count = seg["stripes"], int(seg["stripe_count"]), int(seg["extent_count"])
                 if not isinstance(listed, list) or n <= 0 or len(listed) != 2 * n:
                     continue
-                stripe_size = int(seg.get("stripe_size", 0))
-                if n > 1 and stripe_size > 0 and stripe_size & (stripe_size - 1):
-                    mark(lv, f"a stripe size of {stripe_size} sectors, not a power of two", Status.UNSUPPORTED)
                 for k in range(n):
                     name, first = str(listed[2 * k]), int(listed[2 * k + 1])
                     pe_count = pvs.get(name, {}).get("pe_count") if isinstance(pvs.get(name), dict) else None

@@ -488,17 +488,12 @@ def encrypted_dmg_detail(version: int) -> str:
             "volume, or a decrypted copy (hdiutil convert -format UDRW)")
 
 
-# the first chunk of a UDIF's data fork as hdiutil compresses it: zlib (UDZO), bzip2 (UDBZ), LZFSE (ULFO), xz (ULMO)
-_UDIF_CHUNKS = (b"BZh", b"bvx2", b"bvx1", b"bvx-", b"bvxn", b"\xfd7zXZ\x00")
-
-
 def cut_udif(head: bytes, tail: bytes) -> bool:
-    """A macOS disk image (UDIF) cut short: its data fork starts with a compressed chunk, but its trailer (koly,
-    the last 512 bytes: the only map of the chunks) is gone. The caller checks the name ends ".dmg" (a file of
-    another name starting with such a stream is no claim)."""
-    if tail.startswith(b"koly") or encrypted_dmg(head, tail) is not None or len(head) < 2:
-        return False
-    return head.startswith(_UDIF_CHUNKS) or (head[0] == 0x78 and (head[0] << 8 | head[1]) % 31 == 0)
+    """A macOS disk image (UDIF) cut short: its trailer (koly, the last 512 bytes: UDIF's only signature and the
+    only map of its chunks) is gone. The callers check that the name ends ".dmg" and that nothing else recognises
+    the file (``image_kind`` is None): then it is a damaged UDIF whatever its first chunk holds (zlib, bzip2,
+    LZFSE and xz chunks start with a signature, ADC and raw chunks with none), never "not a disk image"."""
+    return bool(head) and not tail.startswith(b"koly") and encrypted_dmg(head, tail) is None
 
 
 def quick_kind(head: bytes, tail: bytes = b"") -> str | None:

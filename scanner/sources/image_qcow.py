@@ -1,0 +1,98 @@
+"""How many bytes a QCOW2 file must hold, from its own cluster tables.
+
+libqcow reads a cluster that its tables place past the end of a QCOW2 file cut short (a copy stopped part-way) as a
+SHORT read, without an error: The Sleuth Kit then walks what is left and the scan says nothing of the part cut off.
+The header's L1 table and the L2 tables it points to give every data cluster's place in the file; the highest end of
+those is what the file must hold (qemu writes whole clusters; with subclusters, extended_l2, up to the last one
+allocated).
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from array import array
+from collections.abc import Callable
+
+QCOW_MAGIC = b"QFI\xfb"
+_OFFSET = 0x00FFFFFFFFFFFE00  # bits 9-55 of an L1 or standard L2 entry: the host offset
+_COMPRESSED = 1 << 62
+_EXTERNAL_DATA = 1 << 2  # incompatible feature: the data clusters live in another (raw) file
+_EXTENDED_L2 = 1 << 4  # incompatible feature: 16-byte L2 entries (subclusters)
+_FLAG_BYTE = bytes(0x40 if b & 0x40 else 0 for b in range(256))  # first byte of a BE entry -> its compressed bit
+
+
+def needed_end(read: Callable[[int, int], bytes]) -> int | None:
+    """The byte the file must reach for every L1/L2 table and data cluster its header points to, or None when it is
+    no QCOW version 2/3 file or one whose tables cannot be followed (then libqcow says what is wrong). ``read(offset,
+    n)`` reads the file (short at its end)."""
+    head = read(0, 112)
+    if len(head) < 72 or head[:4] != QCOW_MAGIC:
+        return None
+    version, cluster_bits = struct.unpack_from(">I", head, 4)[0], struct.unpack_from(">I", head, 20)[0]
+    if version not in (2, 3) or not 9 <= cluster_bits <= 21:
+        return None
+    incompatible = struct.unpack_from(">Q", head, 72)[0] if version == 3 and len(head) >= 80 else 0
+    virtual = struct.unpack_from(">Q", head, 24)[0]
+    l1_size, l1_offset = struct.unpack_from(">IQ", head, 36)
+    cluster = 1 << cluster_bits
+    per_l2 = cluster // (16 if incompatible & _EXTENDED_L2 else 8)
+    if l1_size > -(-virtual // (cluster * per_l2)) + 1:  # more L2 tables than the disk needs: a damaged header
+        return None
+    l1 = read(l1_offset, 8 * l1_size)
+    if len(l1) < 8 * l1_size:
+        return l1_offset + 8 * l1_size
+    end = l1_offset + 8 * l1_size
+    wide = 16 if incompatible & _EXTENDED_L2 else 8
+    for (entry,) in struct.iter_unpack(">Q", l1):
+        l2_offset = entry & _OFFSET
+        if not l2_offset:
+            continue
+        end = max(end, l2_offset + cluster)
+        table = read(l2_offset, cluster)
+        if len(table) < cluster or incompatible & _EXTERNAL_DATA:
+            continue
+        end = max(end, _l2_end(table, wide, cluster_bits))
+    return end
+
+
+def _l2_end(table: bytes, wide: int, cluster_bits: int) -> int:
+    """The end of the highest data cluster one L2 table places in the file."""
+    cluster = 1 << cluster_bits
+    if wide == 8 and table[0::8].translate(_FLAG_BYTE).count(0x40) == 0:  # the common case, at C speed
+        plain = bytearray(table)
+        plain[0::8] = bytes(len(table) // 8)  # flags (COPIED) and no offset bits live in the first byte
+        entries = array("Q", bytes(plain))
+        if entries.itemsize != 8:
+            return _l2_end_slowly(table, wide, cluster_bits)
+        entries.byteswap()
+        top = max(entries, default=0) & _OFFSET
+        return top + cluster if top else 0
+    return _l2_end_slowly(table, wide, cluster_bits)
+
+
+def _l2_end_slowly(table: bytes, wide: int, cluster_bits: int) -> int:
+    cluster, end = 1 << cluster_bits, 0
+    x = 62 - (cluster_bits - 8)
+    for start in range(0, len(table) - 7, wide):
+        (entry,) = struct.unpack_from(">Q", table, start)
+        if entry & _COMPRESSED:  # offset in bits 0..x-1, then the count of further 512-byte sectors it spans
+            offset = entry & ((1 << x) - 1)
+            more = (entry >> x) & ((1 << (cluster_bits - 8)) - 1)
+            if offset:  # its last byte lies somewhere in its last sector: that sector must have begun
+                end = max(end, ((offset >> 9) + more) * 512 + 1)
+        elif entry & _OFFSET and wide == 16:  # subclusters: only those allocated (bits 0-31) are written
+            allocated = struct.unpack_from(">Q", table, start + 8)[0] & 0xFFFFFFFF
+            if allocated:
+                end = max(end, (entry & _OFFSET) + allocated.bit_length() * (cluster // 32))
+        elif entry & _OFFSET:
+            end = max(end, (entry & _OFFSET) + cluster)
+    return end
+
+
+def cut_short(fd: int) -> tuple[int, int] | None:
+    """(bytes the QCOW2 file's tables need, bytes it holds) when it holds fewer, else None."""
+    size = os.fstat(fd).st_size
+    needed = needed_end(lambda offset, n: os.pread(fd, max(0, min(n, size - offset)), offset) if offset < size
+                        else b"")
+    return (needed, size) if needed is not None and needed > size else None
