@@ -58,14 +58,18 @@ def split_qualified(ps: list[T.JaPerson] = PEOPLE) -> Rows:
         [p.family, p.given, p.family_kana, p.given_kana, p.address, p.phone] for p in ps]
 
 
-def office_roster(ps: list[T.JaPerson] = PEOPLE, offices_at: list[str] | None = None) -> Rows:
+def office_roster(ps: list[T.JaPerson] = PEOPLE, offices_at: list[str] | None = None, office: str = "事業所") -> Rows:
     """担当者名 | 事業所 | 住所 | 電話: each employee's office (three offices) and home address (or, with ``offices_at``,
     the office's own address on every row of it)."""
-    return [["担当者名", "事業所", "住所", "電話"]] + [
+    return [["担当者名", office, "住所", "電話"]] + [
         [p.name, OFFICES[i % 3], offices_at[i % 3] if offices_at else p.address, p.phone] for i, p in enumerate(ps)]
 
 
-@pytest.mark.parametrize("make", [split_staff, split_users, split_qualified, office_roster])
+def office_name_roster() -> Rows:
+    return office_roster(office="所属事業所名")  # an organisation word (事業所名): our own offices all the same
+
+
+@pytest.mark.parametrize("make", [split_staff, split_users, split_qualified, office_roster, office_name_roster])
 def test_split_and_role_prefixed_name_columns_make_one_name(make):
     found = analyse_sheet("名簿", iter(make()))
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(PEOPLE)
@@ -291,3 +295,14 @@ def test_a_small_window_of_one_shared_value_is_no_names_lead():
     for rows, shared in ((towns, True), (zones, True), (people, False)):
         trial = analyse_sheet("s", iter(rows), later=False)
         assert trial is not None and trial.kind == SheetKind.NAMES and _one_value_for_all(trial) is shared
+
+
+@pytest.mark.parametrize("table", [_western, _japanese])
+def test_rows_above_a_header_sorted_in_among_them_are_counted(table):
+    """A copy whose rows were sorted with the header among them (header at row 10): the nine persons above it were
+    lost. Rows above a one-row header that each hold a name and an address in its columns are its rows; a title or notes
+    above it are not (the preamble tests above)."""
+    rows, n = table()
+    found = analyse_sheet("", iter(rows[1:10] + [rows[0]] + rows[10:]))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == n and found.header_row == 10
+    assert [r.row for r in found.records][:10] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 11]

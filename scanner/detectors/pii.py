@@ -919,6 +919,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         above = head[header_at - 1]
         head_names |= {t for p in plan.roles for c in p.cols.get("name", []) if c < len(above)
                        and (t := cell_text(above[c])) and read_header(t) is not None}
+    if header_at and (above := _rows_above(plan, head, header_at)):
+        data, base = chain(above, [[]], kept, stream), first_row  # the header row itself read as a blank row
     if header_at is None and kept and _unrecognised_header(plan, kept[0]):
         data, base = chain(kept[1:], stream), base + 1  # first_name, addr ...: a header without our words
     sink = RECORD_SINK.get()
@@ -944,6 +946,25 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     header_row = first_row + header_at if header_at is not None else None
     return SheetFinding(name, header_row, columns, fields, keys, found, kind,
                         tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+
+
+def _rows_above(plan: SheetPlan, head: Sequence[Sequence[object]], header_at: int) -> Sequence[Sequence[object]]:
+    """The rows above a one-row header when they are the table's own rows: a copy whose rows were sorted or shuffled
+    with the header among them (header at row 10, nine persons above it were lost; tables13). Only when at least two
+    rows are filled above it and every one of them holds a name and an address in the plan's columns (a title, notes,
+    a two-row header or a printed page's heading holds none); else nothing."""
+    main = plan.role("")
+    if main is None or not {"name", "address"} <= set(main.cols) or _read_row(head[header_at - 1]):
+        return ()  # no name and address of the row's own, or a row of header words above (a two-row header)
+    above = head[:header_at]
+    filled = [r for r in above if any(cell_text(v) for v in r)]
+    if len(filled) < 2:
+        return ()
+    for r in filled:
+        name, address = main.value(r, "name"), V.nfkc(main.value(r, "address"))
+        if not V.looks_like_name(name) or not V.looks_like_address(address, strict=not address.isascii()):
+            return ()
+    return above
 
 
 # A sheet in which the sample rows (HEADER_SCAN_ROWS + SAMPLE_ROWS) show no person table may still hold one further
