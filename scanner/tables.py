@@ -1126,17 +1126,47 @@ def _delimiter(text: str) -> str | None:
     them: every record lost, the file clean (wild12)."""
     lines = [_QUOTED_FIELD.sub("", ln) if '"' in ln else ln
              for ln in _first_lines(text[:65536], 50) if ln.strip()]  # 50 lines, not all
-    best, best_score = None, 0.0
+    scores: dict[str, float] = {}
     for d in (",", "\t", ";", "|"):
         counts = [ln.count(d) for ln in lines]
         hits = [c for c in counts if c]
         if not hits:
             continue
         mode = max(set(hits), key=hits.count)
-        score = hits.count(mode) / len(lines) * (1 + min(mode, 20) / 20) * (1 if counts[0] else 0.75)
-        if score > best_score:
-            best, best_score = d, score
-    return best
+        scores[d] = hits.count(mode) / len(lines) * (1 + min(mode, 20) / 20) * (1 if counts[0] else 0.75)
+    ranked = sorted(scores, key=lambda d: -scores[d])  # stable: the first of equal scores in the order above
+    if len(ranked) >= 2 and scores[ranked[1]] >= 0.5 * scores[ranked[0]] and _list_inside(lines, ranked[0], ranked[1]):
+        return ranked[1]  # the best's marks are a list inside one of the other's cells (A;B;C in a comma CSV): review12a #4
+    return ranked[0] if ranked else None
+
+
+def _list_inside(lines: Sequence[str], mark: str, separator: str) -> bool:
+    """Are the ``mark``s a list inside one cell of a table split at ``separator``: on most lines all in one field,
+    a small part of the row (under half), while split at ``mark`` the ``separator``s do not lie so (they fall into two
+    fields, or into one holding at least twice as much of the row: the row's other cells)? Both ways alike (a long
+    list of dates at the end of a row) leave the counts to decide."""
+    inside = _list_field_share(lines, separator, mark)
+    if inside is None or inside >= 0.5:
+        return False
+    reverse = _list_field_share(lines, mark, separator)
+    return reverse is None or reverse >= 2 * inside
+
+
+def _list_field_share(lines: Sequence[str], outer: str, inner: str) -> float | None:
+    """Split at ``outer``, the share of the lines' text in the one field holding every ``inner`` mark, on the lines
+    holding both (most of them must hold all in one field, else None). A multi-value cell (``A;B;C`` in a comma CSV) is
+    a small part of its row; split the other way, the row's other cells all fall into one field, most of the row."""
+    both = [ln for ln in lines if outer in ln and inner in ln]
+    if len(both) * 2 < len(lines):
+        return None
+    shares = []
+    for ln in both:
+        holding = [f for f in ln.split(outer) if inner in f]
+        if len(holding) == 1:
+            shares.append(len(holding[0]) / len(ln))
+    if len(shares) < 0.8 * len(both):
+        return None
+    return sum(shares) / len(shares)
 
 
 def read_text_table(data: bytes, caps: Caps) -> Workbook:

@@ -87,6 +87,8 @@ class ColumnRules:
     officials_not: tuple[str, ...] = ()  # longer words holding an officials word that are no such mark (役職名)
     business_roles: frozenset[str] = frozenset()  # roles whose address makes a business contact (work)
     staff: ahocorasick.Automaton | None = None  # our own staff in charge (担当者, 記入者): [staff] words
+    workplaces: ahocorasick.Automaton | None = None  # where a staff roster's employees work (事業所): [staff] workplaces
+    regions: frozenset[str] = frozenset()  # address headers naming a region only (State, 都道府県): [regions] words
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -138,7 +140,9 @@ def column_rules() -> ColumnRules:
                        parts, tuple(roles), bare, shares, lends, tuple(renditions), tuple(w for w, _ in roles),
                        re.compile("|".join(re.escape(w) for w, _ in renditions)), any_word, ascii_chars,
                        tuple(normalise_header(w) for w in data.get("officials", {}).get("not_words", [])), business,
-                       _automaton(data.get("staff", {}).get("words", [])))
+                       _automaton(data.get("staff", {}).get("words", [])),
+                       _automaton(data.get("staff", {}).get("workplaces", [])),
+                       frozenset(map(normalise_header, data.get("regions", {}).get("words", []))))
 
 
 def _holds_a_word(key: str) -> bool:
@@ -279,8 +283,42 @@ _QUALIFIED = re.compile(r"(.+?)\s*[(（\[［【〔<＜](.+?)[)）\]］】〕>＞
 _LAST_QUALIFIER = re.compile(r"(.+?)\s*[(（\[［【〔<＜]([^()（）\[\]［］【】〔〕<>＜＞]+)[)）\]］】〕>＞]\s*")
 # or after a separator (入居者名_姓, 契約者名/名, 患者 セイ)
 _SEPARATED_PART = re.compile(r"(.+?)[\s_/／・:：]+([^\s_/／・:：]+)")
+# or after a bracketed qualifier of the whole (氏名(漢字)姓, 氏名（カナ）メイ: a care-software export's split name)
+_AFTER_QUALIFIER = re.compile(r"(.+[)）\]］】〕>＞])\s*([^()（）\[\]［］【】〔〕<>＜＞\s]+)")
 _PARTS = {"name_family": 0, "reading_family": 0, "name_given": 1, "reading_given": 1}
 _HONORIFIC = re.compile(r"^[ごお御]|様")  # ご契約者様名: the word is 契約者名
+
+
+def _part_split(text: str) -> tuple[str, Header] | None:
+    """The text before a name's part and the part it names (``会員名（姓）`` -> 会員名, name_family; ``担当者 メイ`` -> 担当者,
+    reading_given; ``氏名(漢字)姓`` -> 氏名(漢字), name_family), or None when no part word is written apart."""
+    t = text.strip()
+    for pattern in (_LAST_QUALIFIER, _SEPARATED_PART, _AFTER_QUALIFIER):
+        m = pattern.fullmatch(t)
+        if m is None:
+            continue
+        q = _classify(normalise_header(m.group(2)))
+        if q is not None and q.field in _PARTS and not q.role:
+            return m.group(1), q
+    return None
+
+
+def staff_name_part(text: object) -> str:
+    """The part of a staff member's name a staff header holds: ``担当者(姓)`` / ``担当者 名`` -> name_family / name_given,
+    ``担当者(セイ)`` -> reading_family, ``担当者フリガナ`` -> reading; "name" for the whole name (担当者名, 記入者: the
+    bracketless 担当者名 is the whole name as it is usually written)."""
+    if not isinstance(text, str):
+        return "name"
+    t = unicodedata.normalize("NFKC", text)
+    split = _part_split(t)
+    if split is not None and is_staff_header(split[0]):
+        return split[1].field
+    key = normalise_header(t)
+    staff = column_rules().staff
+    ends = [end for end, _w in staff.iter(key)] if staff is not None else []
+    rest = key[max(ends) + 1:] if ends else ""
+    h = _classify(rest) if rest not in ("", "名", "氏名", "名前") else None
+    return h.field if h is not None and h.field.startswith("reading") and not h.role else "name"
 
 
 def _name_part(text: str) -> Header | None:
@@ -288,14 +326,13 @@ def _name_part(text: str) -> Header | None:
     ``申込者名（姓）``, ``お名前（セイ）``, ``ご契約者様名（姓）``): that part of the name or reading, for the role the text before
     the brackets names. Without this both halves read as the whole name and the given name was lost (a POS member
     export; session 10). The qualifier is any word of a name's part (姓, 氏, 苗字, 名, セイ, 姓カナ), in brackets or after a
-    separator (入居者名_姓, 契約者名/名; review10a). Else None."""
-    m = _LAST_QUALIFIER.fullmatch(text.strip()) or _SEPARATED_PART.fullmatch(text.strip())
-    if m is None:
+    separator (入居者名_姓, 契約者名/名; review10a) or after a qualifier of the whole (氏名(漢字)姓: the family name alone was
+    the name, every 佐藤 one person; tables13). Else None."""
+    split = _part_split(text)
+    if split is None:
         return None
-    q = _classify(normalise_header(m.group(2)))
-    if q is None or q.field not in _PARTS or q.role:
-        return None
-    base_key = normalise_header(m.group(1))
+    before, q = split
+    base_key = normalise_header(before)
     base = _classify(base_key) if base_key else None
     if base is None and (plain := _HONORIFIC.sub("", base_key)) and plain != base_key:
         base = _classify(plain)
@@ -413,11 +450,25 @@ def _is_excluded(text: str) -> bool:
 
 def is_staff_header(text: object) -> bool:
     """A header naming our own staff member in charge of a row (担当者名, 記入者, 点検者): no person the list is about."""
-    if not isinstance(text, str):
+    return _holds(column_rules().staff, text)
+
+
+def is_workplace_header(text: object) -> bool:
+    """A header naming where an employee works (事業所, 営業所, 店舗名, 所属施設): signatures ``[staff] workplaces``."""
+    return _holds(column_rules().workplaces, text)
+
+
+def _holds(words: ahocorasick.Automaton | None, text: object) -> bool:
+    """A header text holding one of ``words`` (after normalise_header)."""
+    if not isinstance(text, str) or words is None:
         return False
     key = normalise_header(text)
-    staff = column_rules().staff
-    return bool(key) and len(key) <= 300 and staff is not None and any(True for _ in staff.iter(key))
+    return bool(key) and len(key) <= 300 and any(True for _ in words.iter(key))
+
+
+def is_region_header(text: object) -> bool:
+    """An address header naming a region and no more (State, Province, 都道府県: signatures ``[regions]``)."""
+    return isinstance(text, str) and normalise_header(text) in column_rules().regions
 
 
 def is_officials_header(text: object) -> bool:

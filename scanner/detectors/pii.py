@@ -43,6 +43,7 @@ from .columns import (
     is_officials_header,
     is_rendition_word,
     is_staff_header,
+    is_workplace_header,
     named_fields,
     normalise_header,
     read_header,
@@ -51,6 +52,7 @@ from .columns import (
     role_lends_address,
     role_shares_address,
     rows_name_nothing,
+    staff_name_part,
 )
 from .forms import form_persons
 from .headerless import discover
@@ -214,13 +216,28 @@ LATE_HEADER_ROWS = 100
 
 def _later_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header]] | None:
     """A header row below the first 20 (rows 21-100: a form's long preamble, notes before the list), tried only
-    when the first rows hold no header, before the header-less rules; it must name both a name and an address."""
+    when the first rows hold no header, before the header-less rules; it must name both a name and an address.
+
+    Further down, among the rows held (the sample, 520 rows at most: a bounded cost, one expression over each block of
+    rows first), a header counts only under a preamble: a title block, notes and blank lines of one cell at most
+    (nine rows in ten above it). A sheet that ended inside its sample was not searched below row 100 at all: 130 lines
+    of notes over a list left it clean (tables13)."""
     first = rows[:HEADER_SCAN_ROWS]
-    if len(rows) <= HEADER_SCAN_ROWS or _rows_name_nothing(rows[HEADER_SCAN_ROWS:LATE_HEADER_ROWS]):
-        return None  # the windows below read rows 21-100 (find_header: 20 of each): none names anything
-    notes = sum(1 for r in first if len(r) - r.count("") - r.count(None) <= 1) >= len(first) // 2
-    for start in range(HEADER_SCAN_ROWS, min(len(rows), LATE_HEADER_ROWS), HEADER_SCAN_ROWS):
-        found = find_header(rows[start:start + HEADER_SCAN_ROWS + 1])
+    if len(rows) <= HEADER_SCAN_ROWS:
+        return None
+    # the windows of rows 21-100 (find_header: 20 of each) name nothing: one set test instead of four searches (share13)
+    shallow_nothing = _rows_name_nothing(rows[HEADER_SCAN_ROWS:LATE_HEADER_ROWS])
+    if shallow_nothing and len(rows) <= LATE_HEADER_ROWS:
+        return None
+    notes = sum(1 for r in first if _filled(r) <= 1) >= len(first) // 2
+    for start in range(HEADER_SCAN_ROWS, len(rows), HEADER_SCAN_ROWS):
+        block = rows[start:start + HEADER_SCAN_ROWS + 1]
+        deep = start >= LATE_HEADER_ROWS
+        if deep and not (notes and _header_hint(_text(block))):
+            continue
+        if not deep and shallow_nothing:
+            continue
+        found = find_header(block)
         if found is None:
             continue
         i, cols = found
@@ -228,10 +245,19 @@ def _later_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Head
             # the rows above are a preamble (titles and notes of one cell each, or none; or log lines of a text
             # file whose cells never line up with the header's), not a table's rows read header-less
             width = _width(rows[start + i])
+            if deep:
+                above = rows[:start + i]
+                if sum(1 for r in above if _filled(r) <= 1) * 10 >= len(above) * 9:
+                    return start + i, cols
+                continue
             if notes or sum(1 for r in first if _width(r) != width) >= len(first) - len(first) // 10:
                 return start + i, cols
             return None
     return None
+
+
+def _filled(row: Sequence[object]) -> int:
+    return len(row) - row.count("") - row.count(None)
 
 
 def _width(row: Sequence[object]) -> int:
@@ -409,24 +435,46 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
     block number (a shelf or a store room has none). Else ``mapping`` as it is."""
     if any(_base(h.field) == "name" and h.role != "emergency_contact" for h in mapping.values()):
         return mapping
-    staff = [c for c, v in enumerate(header) if c not in mapping and is_staff_header(v)]
+    parts = {c: staff_name_part(v) for c, v in enumerate(header) if c not in mapping and is_staff_header(v)}
+    name_cols = sorted(c for c, f in parts.items() if f.startswith("name"))
     own = {h.field for h in mapping.values() if not h.role and h.main}
-    if len(staff) != 1 or "address" not in own or not own & _ATTRIBUTES:
-        return mapping
-    if any(h.field in CONTEXT_FIELDS - {"position"} for h in mapping.values()) or any(
-            c not in mapping and c != staff[0] and is_excluded(v) for c, v in enumerate(header)):
+    if sorted(parts[c] for c in name_cols) not in (["name"], ["name_family", "name_given"]) or "address" not in own \
+            or not own & _ATTRIBUTES and not any(f.startswith("reading") for f in parts.values()):
+        return mapping  # one staff name (whole or 姓 + 名: 担当者(姓) | 担当者(名)), its reading at most beside it
+    workplaces = _workplace_columns(header, mapping, set(parts), sample)
+    others = set(parts) | workplaces
+    if any(h.field in CONTEXT_FIELDS - {"position"} for c, h in mapping.items() if c not in workplaces) or any(
+            c not in mapping and c not in others and is_excluded(v) for c, v in enumerate(header)):
         return mapping  # 会社名 | 担当者名 (a client's contact person), 品名 | 保管場所 | 担当者名 (an inventory)
     if any(share([cell_text(r[c]) for r in sample if c < len(r) and cell_text(r[c])], V.looks_like_company) >= 0.5
-           for c in range(max(map(len, sample), default=0)) if c not in mapping and c != staff[0]):
+           for c in range(max(map(len, sample), default=0)) if c not in mapping and c not in parts):
         return mapping  # 取引先 | 担当者名, 仕入先 | 担当者名: a column of company names (any header word) holds their contacts
-    names = [t for r in sample if staff[0] < len(r) and (t := cell_text(r[staff[0]]))]
+    names = [t for r in sample if (t := "".join(cell_text(r[c]) for c in name_cols if c < len(r)))]
     at = sorted(c for c, h in mapping.items() if h.field == "address" and not h.role and h.main)
     homes = [" ".join(t for c in at if c < len(r) and (t := cell_text(r[c]))) for r in sample]
     homes = [h for h in homes if h]
     if (len(names) < 3 or len(set(names)) < ROSTER_DISTINCT * len(names) or len(set(homes)) < ROSTER_DISTINCT * len(homes)
             or share(homes, V.looks_like_home_address) < ROSTER_HOMES):
         return mapping
-    return {**mapping, staff[0]: Header("name")}
+    return {**mapping, **{c: Header(f) for c, f in parts.items()}, **{c: Header("position") for c in workplaces}}
+
+
+def _workplace_columns(header: Sequence[object], mapping: dict[int, Header], staff: set[int],
+                       sample: Sequence[Sequence[object]]) -> set[int]:
+    """A staff roster's columns naming where each employee works (事業所, 営業所, 店舗, 施設: signatures ``[staff]``
+    ``workplaces``), which are no thing or place the rows are about when their values are the names of a few workplaces
+    shared by many rows (several staff per office; a list of facilities or shops names another one on each row, and
+    its 住所 is theirs), no address and no company by its legal form (a client's contact). Whether the addresses are the
+    employees' own (distinct, house addresses) the roster rule decides after."""
+    out: set[int] = set()
+    for c, v in enumerate(header):
+        if c in staff or not is_workplace_header(v) or (c in mapping and mapping[c].field not in CONTEXT_FIELDS):
+            continue
+        values = [t for r in sample if c < len(r) and (t := cell_text(r[c]))]
+        if (len(values) >= 4 and len(set(values)) * 2 <= len(values) and share(values, V.looks_like_address) < 0.5
+                and share(values, V.looks_like_company) < 0.5):
+            out.add(c)
+    return out
 
 
 def _joint_readings(header_rows: Sequence[Sequence[object]], joint: Sequence[int]) -> dict[int, int]:
@@ -881,6 +929,8 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
         above = head[header_at - 1]
         head_names |= {t for p in plan.roles for c in p.cols.get("name", []) if c < len(above)
                        and (t := cell_text(above[c])) and read_header(t) is not None}
+    if header_at and (above := _rows_above(plan, head, header_at)):
+        data, base = chain(above, [[]], kept, stream), first_row  # the header row itself read as a blank row
     if header_at is None and kept and _unrecognised_header(plan, kept[0]):
         data, base = chain(kept[1:], stream), base + 1  # first_name, addr ...: a header without our words
     sink = RECORD_SINK.get()
@@ -906,6 +956,25 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
     header_row = first_row + header_at if header_at is not None else None
     return SheetFinding(name, header_row, columns, fields, keys, found, kind,
                         tuple(p.role for p in plan.roles), dict(rejected), with_person, role_counts=role_counts)
+
+
+def _rows_above(plan: SheetPlan, head: Sequence[Sequence[object]], header_at: int) -> Sequence[Sequence[object]]:
+    """The rows above a one-row header when they are the table's own rows: a copy whose rows were sorted or shuffled
+    with the header among them (header at row 10, nine persons above it were lost; tables13). Only when at least two
+    rows are filled above it and every one of them holds a name and an address in the plan's columns (a title, notes,
+    a two-row header or a printed page's heading holds none); else nothing."""
+    main = plan.role("")
+    if main is None or not {"name", "address"} <= set(main.cols) or _read_row(head[header_at - 1]):
+        return ()  # no name and address of the row's own, or a row of header words above (a two-row header)
+    above = head[:header_at]
+    filled = [r for r in above if any(cell_text(v) for v in r)]
+    if len(filled) < 2:
+        return ()
+    for r in filled:
+        name, address = main.value(r, "name"), V.nfkc(main.value(r, "address"))
+        if not V.looks_like_name(name) or not V.looks_like_address(address, strict=not address.isascii()):
+            return ()
+    return above
 
 
 # A sheet in which the sample rows (HEADER_SCAN_ROWS + SAMPLE_ROWS) show no person table may still hold one further
@@ -1002,6 +1071,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     known: set[tuple[str, ...]] = set()  # below a header naming no persons: the shapes of its list's rows
     spent = 0  # rows classified in trial classifications of refused shape windows (their cost: SHAPE_ALLOWANCE)
     bases: dict[tuple[int, ...], SheetFinding | None] = {}  # the list's own rows read header-less, per set of them
+    list_shapes: set[tuple[str, ...]] = set()  # the list's shapes around a header-less table found between its rows
     while True:
         if headers_only and not known:  # the list's rows (a shape seen once is its header's or a title's)
             known = {k for k, n in Counter(map(_shape, head)).items() if n > 1} or {()}
@@ -1031,6 +1101,8 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
                     # list's own shapes right under it) was found again and again (a scan hung on a 60-row sheet)
                     at = max(at, start + max(1, len(window)))
                     continue
+                if window and later_hint(window[:1], headers_only=True) is None:  # a header-less table between rows
+                    list_shapes = known - {_shape(r) for r in window}
         taken: list[Sequence[object]] = []
         read = [0]
 
@@ -1042,8 +1114,11 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
                 read[0] += 1
                 yield r
 
-        found = analyse_sheet(name, kept(chain(rows[start:], stream)), first_row + done + start, first_col,
-                              later=False)
+        ahead: Iterable[Sequence[object]] = chain(rows[start:], stream)
+        if list_shapes - {()}:  # a header-less table found between the list's rows ends where they resume
+            ahead = _until_the_list_resumes(ahead, list_shapes)
+        list_shapes = set()
+        found = analyse_sheet(name, kept(iter(ahead)), first_row + done + start, first_col, later=False)
         if found is not None:
             return found
         if not headers_only and (find_header(taken) or _later_header(taken) or _things_first(taken)):
@@ -1080,8 +1155,11 @@ def _shape(row: Sequence[object]) -> tuple[str, ...]:
     return out[:end]
 
 
-SHAPE_STRIDE = 8  # rows of a block whose shape is looked at (a table of this many rows or more is always seen)
 SHAPE_RUN = 3  # rows of a new shape in a row that start a header-less table below a header naming no persons
+# rows of a block whose shape is looked at: a table of this many rows or more is always seen. It was 8: a table of 3-7
+# rows between the list's rows was missed (tables13); a shape is a tuple per row, SHAPE_RUN rows apart
+SHAPE_STRIDE = SHAPE_RUN
+SHAPE_END = 8  # rows of the list's known shapes in a row that end a table found between its rows
 # What the shape search may spend below one list on trial classifications of windows it refuses, in rows classified:
 # SHAPE_FLOOR rows, and one row in SHAPE_SHARE of the rows read. A list whose rows rarely share a shape (checks marked
 # at random in 16 columns) starts a window every few hundred rows, each a trial of ~520 rows: unbounded, 1,000,000
@@ -1097,15 +1175,33 @@ def _shape_allowance(read: int) -> int:
 
 def _shaped_window(rows: Sequence[Sequence[object]], start: int, known: set[tuple[str, ...]]) -> list[Sequence[object]]:
     """The rows of a shape window tried as a table of its own: from ``start``, up to a sample's rows, ending before
-    SHAPE_STRIDE rows in a row of the list's known shapes (a small other table between runs of the list's rows costs
+    SHAPE_END rows in a row of the list's known shapes (a small other table between runs of the list's rows costs
     its own rows, not a whole sample's)."""
     end = min(len(rows), start + HEADER_SCAN_ROWS + SAMPLE_ROWS)
     run = 0
     for i in range(start, end):
         run = run + 1 if _shape(rows[i]) in known else 0
-        if run == SHAPE_STRIDE:
-            return list(rows[start:i + 1 - SHAPE_STRIDE])
+        if run == SHAPE_END:
+            return list(rows[start:i + 1 - SHAPE_END])
     return list(rows[start:end])
+
+
+def _until_the_list_resumes(rows: Iterable[Sequence[object]], known: set[tuple[str, ...]]
+                            ) -> Iterator[Sequence[object]]:
+    """``rows`` up to SHAPE_END rows in a row of the list's known shapes (not given): a table found between the list's
+    rows ends there. Read on, the list's own rows below it were that table's rows: its 担当者名 and 保管場所 became
+    persons, the table's own rows rejected (a 5-row table inside an inventory: 296 false persons; tables13)."""
+    held: list[Sequence[object]] = []
+    for r in rows:
+        if _shape(r) in known:
+            held.append(r)
+            if len(held) == SHAPE_END:
+                return
+            continue
+        yield from held
+        held.clear()
+        yield r
+    yield from held
 
 
 def _new_shape(block: Sequence[Sequence[object]], known: set[tuple[str, ...]]) -> int | None:
@@ -1156,6 +1252,8 @@ def _another_list(name: str, head: Sequence[Sequence[object]], window: Sequence[
     trial = _sinkless(name, window, first_row, first_col)
     if trial is None or trial.header_row is not None:
         return trial is not None
+    if trial.kind == SheetKind.NAMES and _one_value_for_all(trial):
+        return False  # ZONE NORD on every row, or one shop's e-mail beside each town: the list's labels, no persons
     at = _things_header(head)
     header = head[at] if at is not None else _first_filled(head)[0]
     at_own = tuple(i for i, r in enumerate(head) if _shape(r) in known)[:SAMPLE_ROWS]
@@ -1174,6 +1272,18 @@ def _another_list(name: str, head: Sequence[Sequence[object]], window: Sequence[
     if base is None:  # the list's rows give no columns to compare: its rows with more of its header's columns filled?
         return not _fills_its_header(window, known, header)
     return any(trial.columns.get(f) != base.columns.get(f) for f in ("name", "address"))
+
+
+def _one_value_for_all(trial: SheetFinding) -> bool:
+    """A lead window (names without addresses) whose names are one value on every row, or whose every other field is
+    (a gas list's ZONE NORD | e-mail, its towns beside the distributor's one e-mail: SheetJS ex45698-22488, tables13)."""
+    rows = trial.rows[:EXAMPLES]
+    if len(rows) < SHAPE_RUN:
+        return False
+    at = trial.keys.index("name") + 2 if "name" in trial.keys else -1
+    columns = [{r[i] for r in rows} for i in range(2, len(rows[0]))]
+    others = [vals for i, vals in enumerate(columns, 2) if i != at and vals != {""}]
+    return (at >= 0 and len(columns[at - 2]) == 1) or bool(others) and all(len(vals) == 1 for vals in others)
 
 
 PLACES_AGAIN = 0.8  # of a window's names and addresses, the share found among the list's staff and places: its rows

@@ -30,7 +30,15 @@ from typing import TypeVar
 from .. import rules
 from . import person_names as N
 from . import values as V
-from .columns import Header, is_bare_role, named_fields, normalise_header, part_order, role_shares_address
+from .columns import (
+    Header,
+    is_bare_role,
+    is_region_header,
+    named_fields,
+    normalise_header,
+    part_order,
+    role_shares_address,
+)
 
 SAMPLE_ROWS = 500
 NAME_PARTS = ("name", "name_family", "name_given")
@@ -313,6 +321,9 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
                 # a prefecture or a municipality alone is no address; nor what the rows' check then rejects (1区,
                 # 12番 under 区 / 地番: every row lost, the names list with them; review9c)
                 ok = mostly(vals, lambda v: _whole_address(v) and V.plausible_address(v), 0.5)
+                if ok and all(is_region_header(plan.labels.get(c, "")) for c in cols):
+                    # a region alone (Name | State: Indiana, CA; POI 49325.xlsx) is no address to write to
+                    ok = not mostly(vals, V.is_place_name_alone, 0.5)
         if ok:
             kept[f] = cols
     return RolePlan(plan.role, kept, plan.weak & set(kept), plan.labels)

@@ -289,6 +289,14 @@ def looks_like_latin_street(value: object) -> bool:
     return bool(_STREET.match(nfkc(value)))
 
 
+def is_place_name_alone(value: object) -> bool:
+    """Latin text naming one place and nothing more (Texas, CA, New South Wales, Indiana): no number, no second part
+    after a comma or a line break. A region or a city alone is no address to write to (a list of names with their home
+    states is no list of addresses: POI 49325.xlsx, tables13); Japanese text is judged by its block numbers elsewhere."""
+    t = nfkc(value).strip()
+    return bool(t) and not _CJK.search(t) and not any(c.isdigit() or c in ",\n;" for c in t) and len(t.split()) <= 3
+
+
 def looks_like_latin_place(value: object) -> bool:
     """A city, county or state written in Latin letters, without digits: New Orleans, Orleans, LA."""
     return bool(_PLACE_WORDS.match(nfkc(value)))
