@@ -1344,14 +1344,19 @@ def read_tables(data: bytes, caps: Caps, fmt: str | None = None) -> Workbook:
                     encoding)
 
 
+_UNREADABLE: dict[str, tuple[Status, Detail]] = {
+    "zip-corrupt": (Status.CORRUPT, Detail.ZIP_CORRUPT),
+    "ole-corrupt": (Status.CORRUPT, Detail.OLE_CORRUPT),
+    "ooxml-no-workbook": (Status.CORRUPT, Detail.OOXML_NO_WORKBOOK),
+    "ole-other": (Status.UNSUPPORTED, Detail.OLE_OTHER),
+    "zip-other": (Status.UNSUPPORTED, Detail.ZIP_OTHER),
+    "binary": (Status.UNSUPPORTED, Detail.BINARY),
+    "xml": (Status.UNSUPPORTED, Detail.XML_OTHER),
+}
+
+
 def unreadable_reason(fmt: str) -> tuple[Status, str]:
-    """Status and detail for a content kind that is not a readable table."""
-    return {
-        "zip-corrupt": (Status.CORRUPT, say(Detail.ZIP_CORRUPT)),
-        "ole-corrupt": (Status.CORRUPT, say(Detail.OLE_CORRUPT)),
-        "ooxml-no-workbook": (Status.CORRUPT, say(Detail.OOXML_NO_WORKBOOK)),
-        "ole-other": (Status.UNSUPPORTED, say(Detail.OLE_OTHER)),
-        "zip-other": (Status.UNSUPPORTED, say(Detail.ZIP_OTHER)),
-        "binary": (Status.UNSUPPORTED, say(Detail.BINARY)),
-        "xml": (Status.UNSUPPORTED, say(Detail.XML_OTHER)),
-    }.get(fmt, (Status.UNSUPPORTED, fmt))
+    """Status and detail for a content kind that is not a readable table (only its own detail is said: this runs
+    for every fake spreadsheet settled in the scan process)."""
+    known = _UNREADABLE.get(fmt)
+    return (Status.UNSUPPORTED, fmt) if known is None else (known[0], say(known[1]))

@@ -422,6 +422,8 @@ class SpreadsheetInspector:
         return (checked_entry_ext(entry.name, entry.location) is not None
                 and disguise_check(entry.name, head[:MARKUP_CHECK]) is not None)
 
+    quiet_when_empty = True  # ``inspect`` of no bytes is a bare Inspection() whatever the name (``_tables``: "empty")
+
     def settles_here(self, data: bytes) -> bool:
         """Bytes no reader is given (no workbook, archive, markup or text signature): ``inspect`` only lists
         them, so no worker is needed. Checked without parsing anything (zip and OLE need a parser)."""
