@@ -78,6 +78,8 @@ class Detail(Code):
     OLE_OTHER = "ole-other", "OLE2 file without a workbook stream"
     ZIP_OTHER = "zip-other", "zip file that is not a workbook"
     BINARY = "binary", "binary content that is not a known workbook format"
+    SIGNATURE_RESTORED = "signature-restored", ("{format:word} signature damaged ({n:d} of its first 8 bytes): read "
+                                                "with it restored")
     XML_OTHER = "xml-other", "XML that is not an Excel 2003 XML Spreadsheet"
     SHEETS_MISSING = "sheets-missing", "{reader:word}: {n:d} sheet(s) missing or unreadable"
     NO_SHEET_READ = "no-sheet-read", "{reader:word}: no sheet(s) missing or unreadable"

@@ -60,3 +60,34 @@ def test_empty_and_fake_spreadsheet_names(tmp_path: Path) -> None:
     again = _by_name(_scan(src, tmp_path / "out2", "--known-hashes", str(known))["files"])
     assert {"空.xlsx", "空.csv", "空.xls", "空.ods", "顧客名簿.xlsx"} <= set(again)
     assert all("known-hash" in again[n]["reasons"] for n in ("空.xlsx", "空.csv"))
+
+
+def _flip_first(data: bytes) -> bytes:
+    return bytes([data[0] ^ 0xFF]) + data[1:]
+
+
+def test_renamed_and_damaged_real_tables_are_read_or_listed(tmp_path: Path) -> None:
+    src = tmp_path / "share"
+    src.mkdir()
+    rows = D.standard(PEOPLE)
+    xlsx = D.xlsx_bytes({"名簿": rows})
+    (src / "real_xlsx_named.csv").write_bytes(xlsx)
+    (src / "cp932_csv_named.xlsx").write_bytes(D.csv_bytes(rows, "cp932"))
+    (src / "short_cp932_named.xlsx").write_bytes(D.csv_bytes(rows[:3], "cp932"))  # under 512 bytes: read too
+    assert len((src / "short_cp932_named.xlsx").read_bytes()) <= 512
+    damaged = bytearray(xlsx)
+    damaged[2] ^= 0xFF  # the first local header's signature: PK\x03\x04 no more
+    (src / "zip_first_header_damaged.xlsx").write_bytes(bytes(damaged))
+    (src / "ole_first_byte_flipped.xls").write_bytes(_flip_first(D.xls_bytes({"名簿": rows})))
+    found = _scan(src, tmp_path / "out")
+    hits, skipped = _by_name(found["files"]), _by_name(found["skipped"])
+    for name in ("real_xlsx_named.csv", "cp932_csv_named.xlsx", "short_cp932_named.xlsx"):
+        assert name in hits and (hits[name].get("pii") or {}).get("records"), name  # read: its records counted
+    # a damaged head is no proof of "binary content that is no workbook": the zip's directory at its end still says
+    # zip (its parts rebuilt from their local headers), the OLE2 header's fixed fields still say OLE2
+    zipped = hits["zip_first_header_damaged.xlsx"]
+    assert zipped["status"] == "corrupt" and (zipped.get("pii") or {}).get("records"), zipped
+    assert "damaged zip container" in zipped["status_detail"]
+    ole = hits.get("ole_first_byte_flipped.xls") or skipped["ole_first_byte_flipped.xls"]
+    assert ole.get("status", ole.get("reason")) == "corrupt", ole
+    assert "OLE2" in ole.get("status_detail", ole.get("detail", "")), ole
