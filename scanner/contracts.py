@@ -65,6 +65,9 @@ class Inspector(Protocol):
     # file is examined in the scan process, without a worker round trip (random bytes named .xlsx).
     # Optional with it: ``settle_bytes: int``, the largest file ``settles_here`` may be asked about, when its
     # answer needs the whole file and a byte search over it is cheap (a fake .msg: no message stream anywhere).
+    # Optional: ``quiet_when_empty = True``: ``inspect`` of an empty file (no bytes) returns a bare Inspection()
+    # (no status, detail, reason, rule or child) whatever its name: an empty file only such inspectors want is
+    # counted as inspected without running them (pipeline.Dispatcher._quiet_empty).
     # Optional: ``affinity(entry) -> str | None``: files with the same affinity are examined in walk order
     # by one worker process (an inspector that pairs files up, like a recycle bin's $I and $R). Files are
     # otherwise examined in any worker: an inspector must not rely on another file's examination.

@@ -78,6 +78,8 @@ class Detail(Code):
     OLE_OTHER = "ole-other", "OLE2 file without a workbook stream"
     ZIP_OTHER = "zip-other", "zip file that is not a workbook"
     BINARY = "binary", "binary content that is not a known workbook format"
+    SIGNATURE_RESTORED = "signature-restored", ("{format:word} signature damaged ({n:d} of its first 8 bytes): read "
+                                                "with it restored")
     XML_OTHER = "xml-other", "XML that is not an Excel 2003 XML Spreadsheet"
     SHEETS_MISSING = "sheets-missing", "{reader:word}: {n:d} sheet(s) missing or unreadable"
     NO_SHEET_READ = "no-sheet-read", "{reader:word}: no sheet(s) missing or unreadable"
@@ -778,13 +780,49 @@ class Said(str):
         return (Said, (str(self), self.codes))
 
 
+_NOT_PLAIN: Any = object()
+_PLAIN_LEAVES = frozenset({str, int, bool, type(None)})
+
+
+def _plain_copy(value: object, depth: int = 0) -> Any:
+    """A copy of codes made only of dicts with text keys, lists, texts (``str`` itself, not a subclass), ints,
+    booleans and None: what ``json.loads(json.dumps(value))`` gives for them, without the text round trip (a
+    detail's codes are copied for each fake spreadsheet settled in the scan process). ``_NOT_PLAIN`` for anything
+    else (a ``Said`` inside, a float, a tuple, a deep nest): the caller then makes the JSON round trip."""
+    kind = type(value)
+    if kind in _PLAIN_LEAVES:
+        return value
+    if depth > 50:
+        return _NOT_PLAIN
+    if kind is list:
+        out = []
+        for item in value:  # type: ignore[attr-defined]
+            copied = _plain_copy(item, depth + 1)
+            if copied is _NOT_PLAIN:
+                return _NOT_PLAIN
+            out.append(copied)
+        return out
+    if kind is dict:
+        got = {}
+        for key, item in value.items():  # type: ignore[attr-defined]
+            if type(key) is not str:
+                return _NOT_PLAIN
+            copied = _plain_copy(item, depth + 1)
+            if copied is _NOT_PLAIN:
+                return _NOT_PLAIN
+            got[key] = copied
+        return got
+    return _NOT_PLAIN
+
+
 def codes_of(text: object) -> list[dict[str, Any]]:
     """The codes of a detail: as said (a :class:`Said`, a copy), else read back from its text (a detail that
     lost its codes on the way: a case written before them, the resume state, a text built without :func:`join_details`).
     Total: what cannot be read gives ``[{"text": ...}]``."""
     try:
         if isinstance(text, Said) and isinstance(text.codes, list):
-            return json.loads(json.dumps(text.codes, ensure_ascii=False))
+            copied = _plain_copy(text.codes)
+            return copied if copied is not _NOT_PLAIN else json.loads(json.dumps(text.codes, ensure_ascii=False))
         return read_details(str(text)) if text else []
     except Exception:  # noqa: BLE001 - runs while a failure is recorded: never raises
         log.debug("detail codes not read", exc_info=True)

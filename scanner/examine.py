@@ -41,7 +41,7 @@ from .inspectors.disguise import (
 from .inspectors.disguise import RULE as DISGUISE_RULE
 from .inspectors.disguise import check as disguise_check
 from .isolation import mark
-from .models import Entry, FileHit, FileStat, Link, Skipped
+from .models import Entry, FileHit, FileStat, Link, Skipped, fields_reduce
 from .names import NameMatch
 from .sources.base import Item, NameBatch
 
@@ -81,6 +81,8 @@ class LazyHead:
 @dataclass(slots=True)
 class Candidate:
     """What the cheap checks learnt about a file that needs reading: a plain value (it travels to a worker)."""
+
+    __reduce__ = fields_reduce
 
     matches: list[NameMatch]
     stat: FileStat

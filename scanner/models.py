@@ -8,8 +8,9 @@ where bytes came from.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Hashable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Hashable
+from dataclasses import asdict, dataclass, field, fields
+from operator import attrgetter
 from typing import IO, Any, NamedTuple, Protocol, runtime_checkable
 
 from .codes import Reason, Status
@@ -18,6 +19,24 @@ CHAIN_SEPARATOR = " » "
 # The hop marker written inside a name: a folder called ``backup.zip » 旧PC`` must never read like a member
 # of an archive, so every "»" a name holds is displayed as this (as the report shows hidden characters).
 HOP_MARK, HOP_MARK_ESCAPED = "»", "⟨U+00BB⟩"
+
+
+_GETTERS: dict[type, Callable[[object], tuple[object, ...]]] = {}
+
+
+def fields_reduce(self: object) -> tuple[type, tuple[object, ...]]:
+    """``__reduce__`` for a slots dataclass that crosses a process boundary for every file or row (a task, its
+    outcome, a person row): the class and its fields by position, so unpickling calls the constructor. The
+    dataclasses' own pickling of a slots class calls ``fields()`` for every object, both ways (~10 us each: most of
+    what sending a unit of 64 small files cost the scan process). Every field of such a class is an ``__init__``
+    parameter (tests/test_fields_reduce.py)."""
+    cls = type(self)
+    getter = _GETTERS.get(cls)
+    if getter is None:
+        names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+        one = attrgetter(*names)
+        getter = _GETTERS[cls] = (lambda obj: (one(obj),)) if len(names) == 1 else one
+    return cls, getter(self)
 
 
 def display_part(name: str) -> str:
@@ -234,6 +253,8 @@ class Tokens(NamedTuple):
 class RowPrint:
     """One person row, keyed (persons.prints): what the counter needs, no personal value in clear."""
 
+    __reduce__ = fields_reduce  # one per named record, pickled back from the worker
+
     stages: tuple[bytes, ...]  # keyed key after trimming, then after each rule (the last is the person)
     masked: tuple[str, str]  # first spelling, masked (山田 ** / 東京都小金井市***)
     clear: tuple[str, str] | None  # first spelling in clear, only when the scan runs with --unmask
@@ -269,6 +290,8 @@ class RowPrint:
 @dataclass(slots=True)
 class FilePrints:
     """What the person analyses need of one personal-records file (made where it was read: persons.prints)."""
+
+    __reduce__ = fields_reduce
 
     records: int  # every record read, nameless ones included
     nameless: int  # records without a usable name (blank, -, 不明 ...)

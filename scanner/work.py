@@ -27,7 +27,7 @@ from .examine import Candidate, finish
 from .fingerprint import ReadResult
 from .isolation import native_decoded, report, start_task
 from .logsafe import RedactingFormatter
-from .models import Entry, FileHit, FilePrints, FileStat, Link, Location, Skipped
+from .models import Entry, FileHit, FilePrints, FileStat, Link, Location, Skipped, fields_reduce
 from .names import NameRules
 from .registry import INSPECTORS, inspectors_for
 
@@ -42,6 +42,8 @@ class EntryRef(Protocol):
 @dataclass(frozen=True, slots=True)
 class BytesRef:
     """An entry only the scan process can read (inside an image, on an SMB share): its bytes travel."""
+
+    __reduce__ = fields_reduce
 
     data: bytes
 
@@ -79,7 +81,9 @@ class MemoryEntry:
 
 @dataclass(slots=True)
 class FileTask:
-    """One file to examine: plain values only (picklable)."""
+    """One file to examine: plain values only (picklable; pickled by position, ``models.fields_reduce``)."""
+
+    __reduce__ = fields_reduce
 
     location: Location
     name: str
@@ -100,6 +104,8 @@ class FileTask:
 @dataclass(slots=True)
 class FileOutcome:
     """What examining one file (and its archive members) adds to the scan's result."""
+
+    __reduce__ = fields_reduce
 
     hits: list[FileHit] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)

@@ -37,6 +37,7 @@ from ..tables import (
     OLE_MAGIC,
     ZIP_MAGIC,
     Caps,
+    damaged_head,
     iter_tables,
     sniff_format,
     unreadable_reason,
@@ -427,11 +428,13 @@ class SpreadsheetInspector:
         return (checked_entry_ext(entry.name, entry.location) is not None
                 and disguise_check(entry.name, head[:MARKUP_CHECK]) is not None)
 
+    quiet_when_empty = True  # ``inspect`` of no bytes is a bare Inspection() whatever the name (``_tables``: "empty")
+
     def settles_here(self, data: bytes) -> bool:
         """Bytes no reader is given (no workbook, archive, markup or text signature): ``inspect`` only lists
         them, so no worker is needed. Checked without parsing anything (zip and OLE need a parser)."""
         return (not data.startswith((ZIP_MAGIC, b"PK\x05\x06", OLE_MAGIC)) and sniff_format(data) == "binary"
-                and not holds_archive(data, ""))
+                and not holds_archive(data, "") and damaged_head(data) is None)
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
         archives = ArchiveInspector(self.config)
@@ -482,6 +485,10 @@ class SpreadsheetInspector:
                                                                           what=LABELS[told.family]))
         if fmt in ("zip-other", "ole-other", "binary") and not claimed:
             return Inspection()  # a renamed non-workbook: nothing for this inspector
+        if fmt == "binary":  # a workbook whose first bytes are damaged is read as what the rest of it says
+            fmt = damaged_head(data) or fmt
+            if fmt == "ole-corrupt":
+                return self._resigned(entry, data, ext)
         if fmt == "ole-other" and OUTLOOK_STREAM in data:
             if renamed_msg_read(data, self.config.max_inspect_bytes):
                 return Inspection()  # an Outlook .msg saved as .xls / .txt: the mail inspector reads it
@@ -507,6 +514,20 @@ class SpreadsheetInspector:
                 return self._salvaged(entry, data, ext, caps, Inspection(status=e.reason, detail=e.detail))
             return Inspection(status=e.reason, detail=e.detail)
         return self._found(entry, data, fmt, ext, findings, reading)
+
+    def _resigned(self, entry: Entry, data: bytes, ext: str) -> Inspection:
+        """An OLE2 file whose signature is damaged (``damaged_head``): read with the signature restored, a copy in
+        memory; ``corrupt`` either way, the restored signature said first."""
+        differ = sum(a != b for a, b in zip(data[:8], OLE_MAGIC, strict=True))
+        said = say(Detail.SIGNATURE_RESTORED, format="OLE2", n=differ)
+        fixed = OLE_MAGIC + data[8:]
+        fmt = sniff_format(fixed)
+        if fmt not in BINARY_FORMATS:
+            return Inspection(status=Status.CORRUPT, detail=join_details((unreadable_reason("ole-corrupt")[1], said)))
+        found = self._tables(entry, fixed, fmt)
+        found.status = Status.CORRUPT if found.status in (Status.OK, Status.UNSUPPORTED) else found.status
+        found.detail = join_details((said, found.detail))
+        return found
 
     def _salvaged(self, entry: Entry, data: bytes, ext: str, caps: Caps, failed: Inspection) -> Inspection:
         """A workbook zip that could not be read, rebuilt from its local headers (scanner.inspectors.salvage):
