@@ -47,7 +47,7 @@ def test_a_csv_cut_under_an_archive_name_is_joined_by_its_content(tmp_path: Path
     src = tmp_path / "src"
     table = csv_bytes(standard(people(N, seed=31)), "utf-8")
     sjis = csv_bytes(standard(people(N, seed=32)), "cp932")
-    for name in ("whole", "gap", "short", "random"):
+    for name in ("whole", "gap", "short", "random", "first"):
         (src / name).mkdir(parents=True)
     whole = _cut(src / "whole", "list.zip", table, 4)
     seven = _cut(src / "whole", "名簿.7z", sjis, 3)
@@ -56,6 +56,8 @@ def test_a_csv_cut_under_an_archive_name_is_joined_by_its_content(tmp_path: Path
     short = _cut(src / "short", "list.7z", table, 4)
     short[1].write_bytes(short[1].read_bytes()[:1000])  # a part cut short (a copy stopped)
     noise = _cut(src / "random", "blob.zip", random.Random(31).randbytes(30000), 3)
+    lost = _cut(src / "first", "list.zip", table, 4)
+    lost[0].unlink()  # .001 lost: its other parts begin and end as text (a zip ends with its directory)
     rows, skipped = _scan(tmp_path, src)
     # whole: every person, under the first part's row; the other parts read inside it (annotations.joined_parts)
     assert _records(rows, whole[0]) == N, rows.get(str(whole[0]))
@@ -70,6 +72,8 @@ def test_a_csv_cut_under_an_archive_name_is_joined_by_its_content(tmp_path: Path
     # a part cut short: the run up to it and the run after it read, all listed
     assert _records(rows, short[0]) > 0 and _records(rows, short[2]) > 0
     assert all(str(p) in skipped for p in short)
+    # .001 lost: parts 2 to 4 read from the first line end of part 2, all listed
+    assert N // 2 < _records(rows, lost[1]) < N and all(str(p) in skipped for p in lost[1:]), rows.get(str(lost[1]))
     # random bytes under an archive's series name: no archive, no text: each part listed (never nothing)
     assert all(str(p) in skipped for p in noise), [skipped.get(str(p)) for p in noise]
 

@@ -718,8 +718,21 @@ class _Folder:
             head = head_of(name, 512)
             return head is not None and text_or_container(head)
 
+        def tail_of(name: str) -> bytes | None:
+            try:
+                f = _open_noatime(os.fsencode(name), _FILE_FLAGS, fd)
+            except OSError:
+                return None
+            try:
+                st = os.fstat(f)
+                return os.pread(f, 512, max(0, st.st_size - 512)) if statmod.S_ISREG(st.st_mode) else None
+            except OSError:
+                return None
+            finally:
+                os.close(f)
+
         others = {d.name for d in listing or ()} - set(names)  # links, FIFOs, folders: not a part to join
-        for name, series in series_in(names, size_of, head_of, others, plain_of, text_of).items():
+        for name, series in series_in(names, size_of, head_of, others, plain_of, text_of, tail_of).items():
             self.parts[name] = (series, None)
         for name, beside in spanned_beside(names).items():
             self.parts[name] = (None, beside)

@@ -41,7 +41,8 @@ Part = tuple["Series | None", "bool | None"]  # a part's series (None for a lone
 def parts_in(names: Iterable[str], size_of: Callable[[str], int | None],
              head_of: Callable[[str], bytes | None] | None = None,
              plain_of: Callable[[str], bool] | None = None,
-             text_of: Callable[[str], bool] | None = None) -> dict[str, Part]:
+             text_of: Callable[[str], bool] | None = None,
+             tail_of: Callable[[str], bytes | None] | None = None) -> dict[str, Part]:
     """The parts of split series among a folder's plain file ``names`` -> (series, X.zip beside): what the local
     walk's ``find_parts`` finds, for any source (one regular-expression search first: nothing more for a folder
     without a ``.NNN``/``.zNN`` name)."""
@@ -49,7 +50,7 @@ def parts_in(names: Iterable[str], size_of: Callable[[str], int | None],
     if PART_NAME.search("\0".join(listed) + "\0") is None:
         return {}
     out: dict[str, Part] = {}
-    for name, series in series_in(listed, size_of, head_of, frozenset(), plain_of, text_of).items():
+    for name, series in series_in(listed, size_of, head_of, frozenset(), plain_of, text_of, tail_of).items():
         out[name] = (series, None)
     for name, beside in spanned_beside(listed).items():
         out[name] = (None, beside)

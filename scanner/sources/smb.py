@@ -530,8 +530,15 @@ class SmbSource:
             except (ReadError, KeyError):
                 return False
 
+        def tail_of(name: str) -> bytes | None:
+            try:
+                size = int(files[name].size)
+                return SmbEntry(self, folder, files[name]).read_range(max(0, size - 512), min(size, 512))
+            except (ReadError, KeyError):
+                return None
+
         try:
-            folder.parts = parts_in(list(files), size_of, head_of, plain_of, text_of)
+            folder.parts = parts_in(list(files), size_of, head_of, plain_of, text_of, tail_of)
         except Exception:  # noqa: BLE001 - a failure path: the parts are then examined one by one, as before
             log.debug("split series not found in a folder", exc_info=True)
             folder.parts = {}

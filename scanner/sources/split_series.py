@@ -257,19 +257,25 @@ CONTAINER_HEADS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"7z\xbc\xaf\x27\x1c")
 _NOT_TEXT = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 
 
+def is_text(chunk: bytes) -> bool:
+    """Whether bytes are text by the control bytes they hold (none text never holds): a zip's or 7z's own records
+    hold some (local headers, the end of central directory, a packed header), random bytes almost surely."""
+    return len(chunk) > 0 and _NOT_TEXT.search(chunk) is None
+
+
 def text_or_container(head: bytes) -> bool:
     """Whether a first part's first 512 bytes are text (no control byte text never holds, or a UTF-16 BOM) or a
     zip, OLE2 file or 7z: a cut CSV, text or workbook, never a raw image's first segment (a boot sector's NULs) nor
     random bytes."""
-    return len(head) > 0 and (_NOT_TEXT.search(head) is None or head.startswith((b"\xff\xfe", b"\xfe\xff"))
-                              or head.startswith(CONTAINER_HEADS))
+    return is_text(head) or head.startswith((b"\xff\xfe", b"\xfe\xff", *CONTAINER_HEADS))
 
 
 def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
               head_of: Callable[[str], bytes | None] | None = None,
               others: set[str] | frozenset[str] = frozenset(),
               plain_of: Callable[[str], bool] | None = None,
-              text_of: Callable[[str], bool] | None = None) -> dict[str, Series]:
+              text_of: Callable[[str], bool] | None = None,
+              tail_of: Callable[[str], bytes | None] | None = None) -> dict[str, Series]:
     """Every part of a split archive among a folder's plain file ``names`` -> its series; ``size_of(name)``: the
     part's size (None when it cannot be had: the series is then not joined, it is listed); ``head_of(name)``: the
     first bytes of a part, when given a series whose ``.001`` is not the archive its name says is left out;
@@ -277,7 +283,9 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
     ``plain_of(name)``: whether the first part of any other ``X.EXT.NNN`` series is a plain file (no disk image
     by content): only then is that series grouped (``plain``: joined and read as X.EXT); ``text_of(name)``: whether
     the first part of a ``NAME.NNN`` series (no extension before the number) is text or a container by its head:
-    only then is it grouped (joined and read as NAME, by its content)."""
+    only then is it grouped (joined and read as NAME, by its content); ``tail_of(name)``: the last bytes of a part
+    (an archive-named series whose first part is lost is text when its first present part begins and its last part
+    ends as text: a zip or 7z ends with its directory or header, never text)."""
     found: dict[str, dict[int, str]] = {}
     plain: set[str] = set()
     listed = list(names)
@@ -320,6 +328,10 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                 plain.add(whole)
                 read_as = whole.rsplit(".", 1)[0]
                 text = not head.startswith(CONTAINER_HEADS)
+        elif (whole not in plain and order[0] > 1 and text_of is not None and tail_of is not None
+              and plain_of is not None and text_of(names_in[0]) and is_text(tail_of(names_in[-1]) or b"")):
+            plain.add(whole)  # ``.001`` lost: a text cut under an archive's name by its other parts' content
+            read_as, text = whole.rsplit(".", 1)[0], True
         if whole in plain:  # its first part no disk image (a raw image split stays an image); a lone .001 is no
             # series, a lone later part is one whose first part is missing (split12: it ended as nothing)
             if order[0] == base and (len(order) < 2 or plain_of is None or not plain_of(names_in[0])):
