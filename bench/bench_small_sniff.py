@@ -17,6 +17,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def main() -> int:
         finally:
             os.close(fd)
 
-    def per_file(fn) -> float:  # type: ignore[no-untyped-def]
+    def per_file(fn: Callable[[bytes], object]) -> float:
         t = time.process_time()
         for p in files:
             fn(p)
