@@ -841,15 +841,15 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
             yield _yield_member(parent, hop, m, ctx, caps, _no_open, why)
 
 
-def _extracted_again(z: Any, factory_cls: Any, limits: dict[str, int], factory: Any,
-                     failure: tuple[Status, str] | None) -> bytes:
+def _extracted_again(z: SevenZipFile, factory_cls: Callable[[dict[str, int], dict[str, bytes]], object],
+                     limits: dict[str, int], factory: object, failure: tuple[Status, str] | None) -> bytes:
     """The member whose data broke, extracted once more with its packed data given ``TRICKLE`` bytes per read
     (``_Trickle``): what decoded before the break (a break inside py7zr's one decode call kept nothing of an LZMA or
     LZMA2 member). b"" for any other failure, an archive not read from a ``_Trickle``, or when it fails. Total."""
     try:
         name = getattr(factory, "current", "")
         stream = getattr(z, "fp", None)
-        if (failure is None or failure[0] != Status.CORRUPT or not name or name in factory.done
+        if (failure is None or failure[0] != Status.CORRUPT or not name or name in getattr(factory, "done", {})
                 or not isinstance(stream, _Trickle)):
             return b""
         done: dict[str, bytes] = {}
@@ -857,7 +857,7 @@ def _extracted_again(z: Any, factory_cls: Any, limits: dict[str, int], factory: 
         stream.trickle = TRICKLE
         try:
             z.reset()
-            z.extract(targets=[name], factory=again)
+            z.extract(targets=[name], factory=again)  # type: ignore[arg-type]  # the batch's own WriterFactory
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:  # noqa: BLE001 - it breaks again, where it broke: what came before is kept
