@@ -94,3 +94,25 @@ def test_parts_past_999_and_four_digit_numbers(tmp_path: Path) -> None:
     assert _records(rows, four[0]) == N and not any(str(p) in skipped for p in four)
     assert _records(rows, dated) == 12 and str(dated) not in skipped  # a dated copy, not a piece
 
+
+
+def test_a_zip_with_a_long_text_comment_and_its_first_part_lost_stays_a_zip(tmp_path: Path) -> None:
+    """The text rule for a series whose ``.001`` is lost reads its last part's tail: a stored zip of CSV members
+    whose comment is 2,000 bytes of text ends as text in its last 512 bytes, but its end of central directory lies
+    within the last 64 KiB: still the zip it is (read with the lost part as zeros, split12), never rows of text."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("名簿.csv", csv_bytes(standard(people(N, seed=35)), "utf-8"))
+        z.comment = b"archived by the office server; " * 64
+    src = tmp_path / "src"
+    src.mkdir()
+    parts = _cut(src, "share.zip", buf.getvalue(), 4)
+    assert b"\x00" not in parts[1].read_bytes()[:512] and b"\x00" not in parts[-1].read_bytes()[-512:]
+    parts[0].unlink()
+    rows, skipped = _scan(tmp_path, src)
+    row = skipped[str(parts[1])]
+    assert "split zip" in row["detail"] and "split-fragment-read" not in row["detail"], row["detail"]
+    assert "line end" not in row["detail"], row["detail"]  # not read as rows of text

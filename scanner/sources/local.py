@@ -33,6 +33,7 @@ from .base import Item, NameBatch, unbatched
 from .series_join import edges, no_image, open_pieces
 from .split_series import (
     PART_NAME,
+    TAIL_TEXT,
     Segment,
     Series,
     Splice,
@@ -725,7 +726,7 @@ class _Folder:
                 return None
             try:
                 st = os.fstat(f)
-                return os.pread(f, 512, max(0, st.st_size - 512)) if statmod.S_ISREG(st.st_mode) else None
+                return os.pread(f, TAIL_TEXT, max(0, st.st_size - TAIL_TEXT)) if statmod.S_ISREG(st.st_mode) else None
             except OSError:
                 return None
             finally:

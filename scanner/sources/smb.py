@@ -25,7 +25,7 @@ from ..errors import ReadError, SourceError, UsageError
 from ..models import FileStat, Hop, Link, Location, Skipped
 from .base import Item, NameBatch, unbatched
 from .series_join import Part, edges, entry_for, no_image, parts_in
-from .split_series import text_or_container
+from .split_series import TAIL_TEXT, text_or_container
 
 if TYPE_CHECKING:  # smb_client imports smbprotocol: only when a share is opened
     from .smb_client import DirEntry, Identity, Snapshot, Target
@@ -533,7 +533,7 @@ class SmbSource:
         def tail_of(name: str) -> bytes | None:
             try:
                 size = int(files[name].size)
-                return SmbEntry(self, folder, files[name]).read_range(max(0, size - 512), min(size, 512))
+                return SmbEntry(self, folder, files[name]).read_range(max(0, size - TAIL_TEXT), min(size, TAIL_TEXT))
             except (ReadError, KeyError):
                 return None
 

@@ -248,6 +248,9 @@ class Series:
 _FIRST_BYTES = {"zip": (b"PK\x03\x04", b"PK\x07\x08", b"PK\x05\x06", b"MZ"), "7z": (b"7z\xbc\xaf\x27\x1c",)}
 
 
+# the last bytes of a part read to tell a text from an archive that lost its first part: a zip's end of central
+# directory lies within its last 65,557 bytes (22 + a comment of up to 65,535), a 7z ends with its header
+TAIL_TEXT = 65557
 # a zip (a workbook), an OLE2 file (an .xls) or a 7z: a first part joined by its content that is no text
 CONTAINER_HEADS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"7z\xbc\xaf\x27\x1c")
 
@@ -284,8 +287,8 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
     by content): only then is that series grouped (``plain``: joined and read as X.EXT); ``text_of(name)``: whether
     the first part of a ``NAME.NNN`` series (no extension before the number) is text or a container by its head:
     only then is it grouped (joined and read as NAME, by its content); ``tail_of(name)``: the last bytes of a part
-    (an archive-named series whose first part is lost is text when its first present part begins and its last part
-    ends as text: a zip or 7z ends with its directory or header, never text)."""
+    (up to TAIL_TEXT: an archive-named series whose first part is lost is text when its first present part begins and
+    its last part ends as text: a zip or 7z ends with its directory or header, never text)."""
     found: dict[str, dict[int, str]] = {}
     plain: set[str] = set()
     listed = list(names)
