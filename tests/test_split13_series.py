@@ -116,3 +116,23 @@ def test_a_zip_with_a_long_text_comment_and_its_first_part_lost_stays_a_zip(tmp_
     row = skipped[str(parts[1])]
     assert "split zip" in row["detail"] and "split-fragment-read" not in row["detail"], row["detail"]
     assert "line end" not in row["detail"], row["detail"]  # not read as rows of text
+
+
+def test_a_zip_behind_a_text_stub_is_not_joined_as_text(tmp_path: Path) -> None:
+    """A zip after a shell script (a self-extractor for Unix: text, then ``PK``) cut as ``X.zip.NNN``: its first
+    part begins as text, but its end of central directory is in its last part: not joined as text (each part
+    listed as a part of a split zip, as before Session 13)."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("名簿.csv", csv_bytes(standard(people(N, seed=36)), "utf-8"))
+    stub = b"#!/bin/sh\n" + b"# self-extracting archive: run with sh\n" * 20 + b'unzip -o "$0"; exit 0\n'
+    src = tmp_path / "src"
+    src.mkdir()
+    parts = _cut(src, "setup.zip", stub + buf.getvalue(), 3)
+    rows, skipped = _scan(tmp_path, src)
+    assert all(str(p) in skipped and "split zip" in skipped[str(p)]["detail"] for p in parts), \
+        [skipped.get(str(p)) for p in parts]
+    assert "extension-mismatch" not in (rows.get(str(parts[0])) or {}).get("reasons", [])

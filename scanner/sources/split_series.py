@@ -328,6 +328,8 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                 # ``list`` (what its bytes are decides, as for ``customers.001``); else each part listed
                 if text_of is None or plain_of is None or not text_of(names_in[0]) or not plain_of(names_in[0]):
                     continue
+                if tail_of is not None and b"PK\x05\x06" in (tail_of(names_in[-1]) or b""):
+                    continue  # a zip after all, behind a text stub (a shell script's self-extractor): as before
                 plain.add(whole)
                 read_as = whole.rsplit(".", 1)[0]
                 text = not head.startswith(CONTAINER_HEADS)
