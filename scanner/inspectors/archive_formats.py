@@ -814,6 +814,7 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
     limits = {f.filename: min(int(f.uncompressed or 0), caps.member_memory) for f in batch}
     factory = factory_cls(limits, done)
     failure: tuple[Status, str] | None = None
+    retry = True
     try:
         decoding(seven_zip_decoders(z))
         z.reset()
@@ -822,7 +823,10 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
         raise
     except BaseException as e:  # noqa: BLE001 - py7zr errors of every kind are data
         failure = error_reason(e)
-    again = _extracted_again(z, factory_cls, limits, factory, failure)
+        if isinstance(e, MemoryError) and factory.current in limits:  # a member within the in-memory cap: pyppmd
+            failure, retry = (Status.CORRUPT, failure[1]), False  # answers damaged PPMd data so (Session 13):
+            # damage, its bytes written before kept (``_kept_before``), not given to the same decoder again
+    again = _extracted_again(z, factory_cls, limits, factory, failure) if retry else b""
     for f in batch:
         m = member(f)
         kept = _kept_before(factory, f.filename, failure)
