@@ -299,11 +299,15 @@ class Detail(Code):
     SPLIT_ALONE_FIRST = "split-alone-first", "read on its own up to its last line end (the row cut at its end left out)"
     SPLIT_PREFIX_READ = "split-prefix-read", ("parts {first:d} to {last:d} read joined, up to the gap; what the missing "
                                               "parts held was not examined")
-    SPLIT_READ_WITH = "split-read-with", "read joined with part {first:d} (its row)"
+    SPLIT_READ_WITH = "split-read-with", ("read joined with part {first:d}: that part's row says what was read (when "
+                                          "that row was not examined, this part was not either)")
     SPLIT_GAPS_ZEROED = "split-gaps-zeroed", ("read with each missing part as zero bytes ({n:d} bytes in all): the members "
                                               "wholly in the parts present were examined; one across a gap fails its check")
     SPLIT_7Z_HEADER_ABSENT = "split-7z-header-absent", ("its 7z header (at byte {at:d}) lies in part {part:d}, which is not "
                                                         "here: no member can be listed")
+    SPLIT_ZIP_END_ABSENT = "split-zip-end-absent", ("no end of central directory in its {n:d} joined parts (the last one here "
+                                                    "is {last:lib}): the series' last part may be missing; what it held "
+                                                    "was not examined")
     # -- a folder SOURCE's walk (sources.local): what changed under it while it was scanned
     NOT_REGULAR_WHEN_OPENED = "not-regular-when-opened", "not a regular file when opened"
     NOT_INSIDE_SOURCE = "not-inside-source", "not a path inside the source"

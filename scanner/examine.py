@@ -160,18 +160,15 @@ def _plain_part(name: str, series: Series, read: bool = True) -> str:
 
 
 def _piece_listed(name: str) -> str:
-    """Why a later piece of a byte-split file (``X.EXT.NNN``, NNN > 1) that nothing reads, met where parts are not
-    grouped (a disk image, an archive), is listed; "" for any other name. Total."""
+    """Why a later piece of a byte-split file (``X.EXT.NNN``, NNN > 1: ``split_series.piece_name``) that nothing
+    reads, met where parts are not grouped (a disk image, an archive), is listed; "" for any other name. Total."""
     try:
-        from .sources.split_series import IMAGE_EXTS, part_number
+        from .sources.split_series import piece_name
 
-        whole, _, tail = name.rpartition(".")
-        ext = whole.rpartition(".")[2].casefold()
-        n = part_number(name)
-        if not (len(tail) == 3 and 1 < n and "." in whole and ext and ext not in IMAGE_EXTS
-                and not ext.isdigit() and ext not in ("zip", "7z")):
+        piece = piece_name(name)
+        if piece is None or piece[2] < 2:
             return ""
-        return say(Detail.SPLIT_PIECE_ALONE, n=n, whole=whole, seen=say(Detail.SPLIT_NOT_EXAMINED))
+        return say(Detail.SPLIT_PIECE_ALONE, n=piece[2], whole=piece[0], seen=say(Detail.SPLIT_NOT_EXAMINED))
     except Exception:  # noqa: BLE001 - a failure path never raises
         return ""
 

@@ -160,6 +160,34 @@ def decorations() -> tuple[Decoration, ...]:
         for d in _variants().get("decoration", []))
 
 
+# a number after the whole name: a rotated or numbered copy (名簿.csv.1, 名簿.xlsx.2024, a split series' 1000th part
+# 名簿.csv.1000), or GNU ``cp --backup=numbered``'s ``.~1~`` (Session 13)
+_NUMBERED = r"\.\d{1,8}|\.~\d{1,4}~"
+
+
+@cache
+def _after_name() -> re.Pattern[str]:
+    """Any suffix after a whole name that leaves its content a copy of the file (backup, temporary copy, partial
+    download, Office's save file: the ``after-name`` decorations that are no marker) or a number."""
+    markers = marker_rules()
+    suffixes = [d.regex.pattern for d in decorations()
+                if d.position == "after-name" and d.regex is not None and d.name not in markers]
+    return re.compile(f"(?:{'|'.join([*suffixes, _NUMBERED])})$", re.IGNORECASE)
+
+
+def behind_suffix(name: str) -> str:
+    """The name a backup, temporary-copy, download or number suffix was put after (``名簿.xlsx.bak`` ->
+    ``名簿.xlsx``, ``名簿.csv.1000`` -> ``名簿.csv``, ``名簿.xlsx.1.bak`` -> ``名簿.xlsx``), or "" when the name ends
+    in none. Two suffixes at most; a name that would be left with no stem is no such name."""
+    found, rest = "", name
+    for _ in range(2):
+        m = _after_name().search(rest)
+        if m is None or m.start() == 0:
+            break
+        found = rest = rest[:m.start()]
+    return found if split_ext(found)[0] else ""
+
+
 @cache
 def lock_rules() -> tuple[LockRule, ...]:
     return tuple(LockRule(d["name"], d["prefix"], d["suffix"], d["drop_leading"], d["format"])

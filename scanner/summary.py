@@ -141,7 +141,8 @@ def summarise(doc: Mapping[str, Any], diff: Mapping[str, Any] | None = None) -> 
 
 # a row of a byte-split series whose parts are not all here (scanner.examine, inspectors.archive): what the missing
 # parts held was not examined, whatever was read of the others (fixsplit12, review12c #4)
-_SERIES_INCOMPLETE = frozenset({Detail.SPLIT_SERIES_PARTLY, Detail.SPLIT_SERIES_INCOMPLETE, Detail.SPLIT_7Z_HEADER_ABSENT})
+_SERIES_INCOMPLETE = frozenset({Detail.SPLIT_SERIES_PARTLY, Detail.SPLIT_SERIES_INCOMPLETE, Detail.SPLIT_7Z_HEADER_ABSENT,
+                                Detail.SPLIT_ZIP_END_ABSENT})
 
 
 def split_series_incomplete(doc: Mapping[str, Any]) -> int:

@@ -310,6 +310,9 @@ class ArchiveInspector:
             opened = fmt.OPENERS[kind](entry, data[start:] if start else data, ctx, caps, hop)
         except Exception as e:  # noqa: BLE001 - a broken archive is data, not a crash
             reason, text = error_reason(e)
+            if end := _zip_end_absent(joined, series, kind, data):  # a series whose last part is not here
+                return Inspection(status=Status.CORRUPT, detail=join_details(
+                    (say(Detail.ARCHIVE_PROBLEM, kind=kind, why=text), end)))
             if part is not None:  # the first part of a split archive: no directory of its own, said as such
                 return Inspection(status=Status.UNSUPPORTED, detail=join_details(
                     (part.detail(entry.name, problem=problem), say(Detail.SPLIT_PART_ALONE, kind=kind, why=text))))
@@ -325,6 +328,9 @@ class ArchiveInspector:
             return Inspection(status=Status.UNSUPPORTED,
                               detail=say(Detail.SPANNED_LAST, n=spans, parts=parts, name=entry.name),
                               children=children, annotations=opened.annotations)
+        if end := _zip_end_absent(joined, series, kind, data):  # read from its local headers: the last part's
+            return Inspection(status=Status.CORRUPT, detail=join_details(  # members unread, the part maybe lost
+                tuple(d for d in (opened.detail, end) if d)), children=children, annotations=opened.annotations)
         if opened.is_document and not _ext_of(entry.name, ARCHIVE_EXTS):
             # an Office/OpenDocument file (by name or content): a document, not an archive; only the objects
             # embedded in it are examined (scanner.inspectors.embedded)
@@ -368,6 +374,20 @@ class ArchiveInspector:
         children = guard_listing(opened.items(), entry, kind)
         return Inspection(status=Status.UNSUPPORTED, detail=listed(gaps), children=children,
                           annotations=opened.annotations)
+
+
+def _zip_end_absent(joined: bool, series: Series | None, kind: str | None, data: bytes) -> str:
+    """A joined zip series complete by its names (``X.zip.001`` up to the last one here, no gap, no short part) with
+    no end of central directory in its last 64 KiB: its last part may be missing (nothing in the part numbers shows
+    it: Session 13); "" otherwise. Total."""
+    try:
+        if not joined or series is None or series.spanned or series.plain or kind != "zip":
+            return ""
+        if data.rfind(b"PK\x05\x06", max(0, len(data) - 65557)) >= 0:
+            return ""
+        return say(Detail.SPLIT_ZIP_END_ABSENT, n=len(series.parts), last=series.parts[-1])
+    except Exception:  # noqa: BLE001 - a failure path never raises
+        return ""
 
 
 _SPANNING_MARK = b"PK\x07\x08"  # the first part of a spanned zip starts with it (APPNOTE 8.5.3)

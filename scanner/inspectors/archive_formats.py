@@ -650,10 +650,30 @@ def _7z_fits(py7zr: ModuleType, data: bytes, password: str) -> bool:
 _last_7z_fit: dict[str, int] = {}  # the entry that opened the last 7z in this process: tried first (a key costs ~0.3 s)
 
 
+class _Trickle(io.BytesIO):
+    """The bytes a 7z is read from: while ``trickle`` is set, a read gives at most that many bytes. py7zr reads a
+    block of packed data per decode call (``get_default_blocksize()``, no public way to make it smaller) and a
+    stream that breaks inside a call gives nothing of it (lzma raises, the call's output is dropped): with packed
+    data given a little at a time, each call decodes a little, so what came before the break reaches the writer.
+    Short reads are ordinary for a stream (py7zr counts what each read gave); set only to extract again a member
+    whose data broke (Session 13)."""
+
+    trickle = 0
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        if self.trickle and (size is None or size < 0 or size > self.trickle):
+            size = self.trickle
+        return super().read(size)
+
+
+TRICKLE = 1024  # packed bytes per read when a broken member is extracted again (what one read decodes is lost)
+
+
 def _open_7z(py7zr: ModuleType, data: bytes, passwords: tuple[str, ...]) -> tuple[Any, int | None, str]:
-    """(archive, the --password-file entry that opened it or None, why it stays locked or "")."""
+    """(archive, the --password-file entry that opened it or None, why it stays locked or ""); the archive reads
+    from a ``_Trickle`` (py7zr keeps the file object it was given as ``fp``: ``_extracted_again``)."""
     try:
-        z = py7zr.SevenZipFile(io.BytesIO(data))
+        z = py7zr.SevenZipFile(_Trickle(data))
     except py7zr.exceptions.PasswordRequired:  # header encrypted: not even the names can be read without it
         z = None
     if z is not None and not z.needs_password():
@@ -662,7 +682,7 @@ def _open_7z(py7zr: ModuleType, data: bytes, passwords: tuple[str, ...]) -> tupl
     for entry, password in given:
         if _7z_fits(py7zr, data, password):
             _last_7z_fit["entry"] = entry
-            return py7zr.SevenZipFile(io.BytesIO(data), password=password), entry, ""
+            return py7zr.SevenZipFile(_Trickle(data), password=password), entry, ""
     why = say(Detail.PASSWORDS_NONE_OPEN, n=len(given)) if given else say(Detail.PASSWORD_NEEDED)
     if z is None:
         raise ReadError(Status.ENCRYPTED, say(Detail.HEADER_ENCRYPTED, why=why))
@@ -794,6 +814,7 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
     limits = {f.filename: min(int(f.uncompressed or 0), caps.member_memory) for f in batch}
     factory = factory_cls(limits, done)
     failure: tuple[Status, str] | None = None
+    retry = True
     try:
         decoding(seven_zip_decoders(z))
         z.reset()
@@ -802,9 +823,15 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
         raise
     except BaseException as e:  # noqa: BLE001 - py7zr errors of every kind are data
         failure = error_reason(e)
+        if isinstance(e, MemoryError) and factory.current in limits:  # a member within the in-memory cap: pyppmd
+            failure, retry = (Status.CORRUPT, failure[1]), False  # answers damaged PPMd data so (Session 13):
+            # damage, its bytes written before kept (``_kept_before``), not given to the same decoder again
+    again = _extracted_again(z, factory_cls, limits, factory, failure) if retry else b""
     for f in batch:
         m = member(f)
         kept = _kept_before(factory, f.filename, failure)
+        if f.filename == factory.current and len(again) > len(kept):
+            kept = again
         if f.filename in done or kept:
             content = done[f.filename] if f.filename in done else kept
             got = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
@@ -816,6 +843,37 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
                 failure[0] if failure else Status.CORRUPT,
                 "not extracted: extraction stopped at an earlier member" if failure else "missing from the 7z stream")
             yield _yield_member(parent, hop, m, ctx, caps, _no_open, why)
+
+
+def _extracted_again(z: SevenZipFile, factory_cls: Callable[[dict[str, int], dict[str, bytes]], object],
+                     limits: dict[str, int], factory: object, failure: tuple[Status, str] | None) -> bytes:
+    """The member whose data broke, extracted once more with its packed data given ``TRICKLE`` bytes per read
+    (``_Trickle``): what decoded before the break (a break inside py7zr's one decode call kept nothing of an LZMA or
+    LZMA2 member). b"" for any other failure, an archive not read from a ``_Trickle``, or when it fails. Total."""
+    try:
+        name = getattr(factory, "current", "")
+        stream = getattr(z, "fp", None)
+        if (failure is None or failure[0] != Status.CORRUPT or not name or name in getattr(factory, "done", {})
+                or not isinstance(stream, _Trickle)):
+            return b""
+        done: dict[str, bytes] = {}
+        again = factory_cls({name: limits.get(name, 0)}, done)
+        stream.trickle = TRICKLE
+        try:
+            z.reset()
+            z.extract(targets=[name], factory=again)  # type: ignore[arg-type]  # the batch's own WriterFactory
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # noqa: BLE001 - it breaks again, where it broke: what came before is kept
+            pass
+        finally:
+            stream.trickle = 0
+        writer = getattr(again, "writer", None)
+        return done.get(name) or (bytes(writer.buf.getvalue()) if writer is not None else b"")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - a failure path never raises
+        return b""
 
 
 def _kept_before(factory: object, name: str, failure: tuple[Status, str] | None) -> bytes:

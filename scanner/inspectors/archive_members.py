@@ -20,6 +20,7 @@ from ..details import Detail, say
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import FileStat, Location
+from ..sources.split_series import archive_part
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -261,7 +262,7 @@ def unsafe_member_name(path: str) -> Detail | None:
 # Parts of an archive cut into pieces (Session 10): ``X.z01`` ... beside ``X.zip`` (a spanned zip, PKZIP/WinZip/
 # Info-ZIP ``zip -s``), ``X.zip.001`` ... and ``X.7z.001`` ... (split by 7-Zip, HJSplit, ``split``). Not joined:
 # every part is listed (the first one's whole members are still examined), with how to join them.
-_SPLIT_PART = re.compile(r"^(?P<stem>.+?)\.(?:[zZ](?P<z>\d{2,3})|(?P<fmt>zip|7z)\.(?P<n>\d{3}))$", re.IGNORECASE | re.ASCII)
+_SPANNED_PART = re.compile(r"^(?P<stem>.+?)\.[zZ](?P<z>\d{2,3})$", re.ASCII)  # X.zip.NNN: split_series.archive_part
 
 
 @dataclass(frozen=True)
@@ -285,13 +286,11 @@ class SplitPart:
 
 def split_part(name: str) -> SplitPart | None:
     """The part of a split or spanned archive ``name`` is, from its name alone; None for any other name."""
-    m = _SPLIT_PART.match(name)
-    if m is None:
-        return None
-    if m["z"] is not None:
+    m = _SPANNED_PART.match(name)
+    if m is not None:
         return SplitPart("spanned zip", f"{m['stem']}.zip", int(m["z"]))
-    number = int(m["n"])
-    return SplitPart(f"split {m['fmt'].casefold()}", f"{m['stem']}.{m['fmt']}", number) if number else None
+    part = archive_part(name)
+    return None if part is None else SplitPart(f"split {part[0]}", part[1], part[2])
 
 
 def spanned_parts(data: bytes) -> int:

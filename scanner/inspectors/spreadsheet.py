@@ -28,9 +28,10 @@ from ..details import Detail, join_details, say
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..models import Entry, PersonRecord
-from ..names import split_ext
+from ..names import behind_suffix, split_ext
 from ..passwords import opened_with
 from ..sheet import Sheet
+from ..sources.split_series import is_part_name
 from ..tables import (
     BINARY_FORMATS,
     MARKUP_FORMATS,
@@ -109,6 +110,44 @@ UNREAD_TABLES = {
     # address books in formats no reader here takes (a vCard .vcf is read: scanner.vcard)
     ".fwa": "Fudemame address book", ".wab": "Windows Address Book", ".contact": "Windows Contacts contact",
 }
+
+# the smallest file with an extension nobody knows whose head is checked for a person table's header line: a
+# header of two fields and one row hold more (``氏名,電話\nA,1\n`` is 16 bytes in UTF-8) (Session 13: was 512)
+SNIFF_MIN = 16
+
+
+def table_behind_suffix(name: str) -> bool:
+    """Whether a name is a table's (a sheet, a text table, a table format no library reads) with a backup,
+    temporary-copy, download or number suffix after it (``名簿.xlsx.bak``, ``名簿.csv~``, ``名簿.csv.1000``).
+    ``X.EXT.NNN`` (three digits) is a split file's part: its series decides (scanner.sources.split_series)."""
+    inner = behind_suffix(name)
+    if not inner or is_part_name(name):
+        return False
+    ext = split_ext(inner)[1].casefold()
+    return ext in SHEET_EXTENSIONS or ext in UNREAD_TABLES
+
+
+def claimed_ext(name: str) -> str:
+    """The extension a name claims for its content: its own, or a table's before a backup/number suffix
+    (``名簿.xlsx.bak`` claims ``.xlsx``: bytes that are no workbook are listed as under ``名簿.xlsx``)."""
+    ext = split_ext(name)[1].casefold()
+    if ext in SHEET_EXTENSIONS or ext in UNREAD_TABLES or not table_behind_suffix(name):
+        return ext
+    return split_ext(behind_suffix(name))[1].casefold()
+
+
+def _owner_file(head: bytes) -> bool:
+    """Whether a small ``~$`` file's bytes are an Office owner file (a user name), not a table or anything else."""
+    if table_head(head) or head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        return False
+    from ..detectors.lockfile import LockFormatError, parse_mso_owner
+
+    try:
+        parse_mso_owner(head)
+    except LockFormatError:
+        return False
+    return True
+
 
 OUTLOOK_STREAM = "__substg1.0_".encode("utf-16-le")  # in an Outlook .msg's compound-file directory
 
@@ -395,8 +434,12 @@ class SpreadsheetInspector:
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
         ext = split_ext(entry.name)[1].casefold()
-        if entry.name.startswith("~$") and size <= 512:
-            return False  # an Excel owner (lock) file: a user name, not a workbook
+        if entry.name.startswith("~$") and size <= 512:  # an Excel owner (lock) file: a user name, not a workbook,
+            if size == 0:  # unless its bytes are no owner file (a table, damage: Session 13)
+                return False
+            quick = getattr(entry, "read_head", None)  # a local file: one read, no file object (read once more by
+            first = quick(512) if quick is not None and getattr(entry, "series", None) is None else None  # the
+            return not _owner_file(head() if first is None else first)  # lock-file inspector when it is named)
         if ext in SHEET_EXTENSIONS or ext in UNREAD_TABLES:
             series = getattr(entry, "series", None)  # X.zip.123: a piece of an archive read joined (split_series)
             return not (ext in UNREAD_TABLES and series is not None and series.complete)
@@ -412,13 +455,21 @@ class SpreadsheetInspector:
             return getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
         if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
             return sniff_format(head()) == "mhtml"
-        if ext in OTHER_EXTENSIONS or size < 512:
+        if ext in OTHER_EXTENSIONS:
+            return False
+        if getattr(entry, "series", None) is None and table_behind_suffix(entry.name):
+            return size > 0  # 名簿.xlsx.bak, 名簿.csv.1000, 名簿.xlsx.part: read by what its bytes are (what reads
+            # no table in it lists it: a name that says table never ends as nothing) (Session 13)
+        if size < SNIFF_MIN:
             return False
         # an extension nobody knows (名簿.dat, 名簿.bak, a 7z member renamed 名簿.cóv by a flip in its packed header):
         # a workbook by its magic, or a text whose first line is a person table's header (the head is read anyway;
         # a name without an extension is the disguise check's, which --content-check off turns off, as this)
+        series = getattr(entry, "series", None)
+        if getattr(series, "text", False):  # a CSV cut under list.zip.NNN, joined as ``list`` (Session 13): its
+            return True  # rows are text by its first part's content; a run after a gap starts with no header
         first = head()
-        joined = getattr(getattr(entry, "series", None), "plain", False)  # customers.001 ... read joined as NAME
+        joined = getattr(series, "plain", False)  # customers.001 ... read joined as NAME
         return first.startswith((ZIP_MAGIC, OLE_MAGIC)) or (
             (joined or (bool(ext) and self.config.content_check != "off")) and table_head(first))
 
@@ -469,7 +520,9 @@ class SpreadsheetInspector:
         return found
 
     def _tables(self, entry: Entry, data: bytes, fmt: str) -> Inspection:
-        ext = split_ext(entry.name)[1].casefold()
+        ext = claimed_ext(entry.name)
+        if not ext and getattr(getattr(entry, "series", None), "text", False):
+            ext = ".txt"  # joined text rows (a CSV cut under list.zip.NNN): read as rows of text, header or not
         claimed = ext in SHEET_EXTENSIONS or ext in MARKUP_EXTENSIONS
         if fmt in ("empty",):
             return Inspection()

@@ -18,7 +18,6 @@ import contextlib
 import dataclasses
 import errno
 import os
-import re
 import stat as statmod
 import time
 from collections.abc import Callable, Iterator
@@ -33,6 +32,8 @@ from ..timeutil import iso_utc
 from .base import Item, NameBatch, unbatched
 from .series_join import edges, no_image, open_pieces
 from .split_series import (
+    PART_NAME,
+    TAIL_TEXT,
     Segment,
     Series,
     Splice,
@@ -41,6 +42,7 @@ from .split_series import (
     spanned_beside,
     spanned_in,
     splice_segments,
+    text_or_container,
 )
 
 LOST_CHECK_SECONDS = 0.5
@@ -542,7 +544,7 @@ class PlainJoinedEntry(JoinedEntry):
 
     def __init__(self, folder: _Folder, name: str, raw_name: bytes | None, series: Series,
                  zip_beside: bool | None) -> None:
-        super().__init__(folder, _shown(series.whole), raw_name if raw_name is not None else name.encode("utf-8"),
+        super().__init__(folder, _shown(series.reads_as), raw_name if raw_name is not None else name.encode("utf-8"),
                          series, zip_beside)
         self._location = folder.location(name, raw_name)
 
@@ -556,7 +558,7 @@ class SplicedEntry(JoinedEntry):
     joined = False
 
     def __init__(self, folder: _Folder, name: str, raw_name: bytes | None, series: Series, splice: Splice) -> None:
-        super().__init__(folder, _shown(series.whole) if series.plain else name,
+        super().__init__(folder, _shown(series.reads_as) if series.plain else name,
                          raw_name if raw_name is not None else name.encode("utf-8", "surrogateescape"), series, None)
         self._location = folder.location(name, raw_name)
         self.splice = splice
@@ -671,7 +673,7 @@ class _Folder:
     def find_parts(self, names: list[str], fd: int, listing: list[os.DirEntry] | None = None) -> None:
         """The split archives among this folder's plain files (a regular-expression search over the folder's names
         first: nothing more for a folder without a ``.001`` or ``.zNN`` name)."""
-        if _PART_NAME.search("\0".join(names) + "\0") is None:
+        if PART_NAME.search("\0".join(names) + "\0") is None:
             return
 
         def size_of(name: str) -> int | None:
@@ -715,12 +717,23 @@ class _Folder:
             """The first part of a ``NAME.NNN`` series is text (no NUL in its first 512 bytes, or a UTF-16 BOM) or a
             zip, OLE2 file or 7z by its head: a cut CSV, text or workbook, never a raw image's first segment."""
             head = head_of(name, 512)
-            return head is not None and len(head) > 0 and (
-                b"\0" not in head or head.startswith((b"\xff\xfe", b"\xfe\xff"))
-                or head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"7z\xbc\xaf\x27\x1c")))
+            return head is not None and text_or_container(head)
+
+        def tail_of(name: str) -> bytes | None:
+            try:
+                f = _open_noatime(os.fsencode(name), _FILE_FLAGS, fd)
+            except OSError:
+                return None
+            try:
+                st = os.fstat(f)
+                return os.pread(f, TAIL_TEXT, max(0, st.st_size - TAIL_TEXT)) if statmod.S_ISREG(st.st_mode) else None
+            except OSError:
+                return None
+            finally:
+                os.close(f)
 
         others = {d.name for d in listing or ()} - set(names)  # links, FIFOs, folders: not a part to join
-        for name, series in series_in(names, size_of, head_of, others, plain_of, text_of).items():
+        for name, series in series_in(names, size_of, head_of, others, plain_of, text_of, tail_of).items():
             self.parts[name] = (series, None)
         for name, beside in spanned_beside(names).items():
             self.parts[name] = (None, beside)
@@ -1061,7 +1074,6 @@ class LocalSource:
             yield folder.batch(run)
 
 
-_PART_NAME = re.compile(r"\.(?:\d{3}|[zZ]\d{2,3})\0", re.ASCII)
 
 
 def _decoded(name: str) -> tuple[str, bytes | None]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import re
 from collections.abc import Callable, Iterable
 from typing import IO, Any, Protocol, cast
 
@@ -23,33 +22,35 @@ from ..models import Entry, FileStat, Location
 from .image_sniff import HEAD, TAIL, quick_kind
 from .split_series import (
     LINE_EXTS,
+    PART_NAME,
     Segment,
     Series,
     Splice,
     Zeros,
     concat,
+    piece_name,
     series_in,
     spanned_beside,
     spanned_in,
     splice_segments,
 )
 
-_PART_NAME = re.compile(r"\.(?:\d{3}|[zZ]\d{2,3})\0", re.ASCII)
-
 Part = tuple["Series | None", "bool | None"]  # a part's series (None for a lone X.zNN) and whether X.zip is beside
 
 
 def parts_in(names: Iterable[str], size_of: Callable[[str], int | None],
              head_of: Callable[[str], bytes | None] | None = None,
-             plain_of: Callable[[str], bool] | None = None) -> dict[str, Part]:
+             plain_of: Callable[[str], bool] | None = None,
+             text_of: Callable[[str], bool] | None = None,
+             tail_of: Callable[[str], bytes | None] | None = None) -> dict[str, Part]:
     """The parts of split series among a folder's plain file ``names`` -> (series, X.zip beside): what the local
     walk's ``find_parts`` finds, for any source (one regular-expression search first: nothing more for a folder
     without a ``.NNN``/``.zNN`` name)."""
     listed = list(names)
-    if _PART_NAME.search("\0".join(listed) + "\0") is None:
+    if PART_NAME.search("\0".join(listed) + "\0") is None:
         return {}
     out: dict[str, Part] = {}
-    for name, series in series_in(listed, size_of, head_of, frozenset(), plain_of).items():
+    for name, series in series_in(listed, size_of, head_of, frozenset(), plain_of, text_of, tail_of).items():
         out[name] = (series, None)
     for name, beside in spanned_beside(listed).items():
         out[name] = (None, beside)
@@ -183,7 +184,7 @@ class SeriesEntry:
                  segments: tuple[Segment, ...] | None = None) -> None:
         self._first, self._parts, self.series, self.splice = first, parts, series, splice
         self.location: Location = first.location
-        self.name: str = series.whole if series.plain else first.name
+        self.name: str = series.reads_as if series.plain else first.name
         self.joined = splice is None
         self.alone = False  # a piece read on its own (piece_alone): its other parts are not grouped where it lies
         self.zip_beside: bool | None = True if series.spanned else None
@@ -292,22 +293,19 @@ def entry_for(entry: Entry, part: Part | None, make: Callable[[str], Entry]) -> 
     return SeriesPart(entry, series, beside)
 
 
-_PIECE = re.compile(r"^(?P<whole>[^/\0]+\.(?P<ext>[A-Za-z0-9_]{1,12}))\.(?P<n>\d{3})$", re.ASCII)
-
-
 def piece_alone(entry: Entry) -> SeriesEntry | None:
     """A piece of a byte-split text file (``customers.csv.002``) met where parts are not grouped (an archive's
     member): read on its own as X.EXT, cut at its line ends (its first line too unless it is part 1), so the rows
     of people wholly in it are counted and it is listed as a piece (it ended as nothing: no reader wants ``.002``).
     None for any other entry, or one whose size cannot be had. Total."""
     try:
-        m = _PIECE.match(entry.name)
-        if m is None or m["ext"].casefold() not in LINE_EXTS or not 0 < int(m["n"]) <= 999:
+        piece = piece_name(entry.name)
+        if piece is None or piece[1] not in LINE_EXTS:
             return None
+        whole, _, n = piece
         size = entry.stat().size
-        n = int(m["n"])
-        series = Series(m["whole"], (entry.name,), (size,), plain=True)
-        splice = Splice(m["whole"], (entry.name,), lines=True, starts_series=n == 1)
+        series = Series(whole, (entry.name,), (size,), plain=True)
+        splice = Splice(whole, (entry.name,), lines=True, starts_series=n == 1)
         joined = SeriesEntry(entry, [entry], series, splice)
         joined.alone = True
         return joined

@@ -25,6 +25,7 @@ from ..errors import ReadError, SourceError, UsageError
 from ..models import FileStat, Hop, Link, Location, Skipped
 from .base import Item, NameBatch, unbatched
 from .series_join import Part, edges, entry_for, no_image, parts_in
+from .split_series import TAIL_TEXT, text_or_container
 
 if TYPE_CHECKING:  # smb_client imports smbprotocol: only when a share is opened
     from .smb_client import DirEntry, Identity, Snapshot, Target
@@ -523,8 +524,21 @@ class SmbSource:
             except ReadError:
                 return False
 
+        def text_of(name: str) -> bool:
+            try:
+                return text_or_container(SmbEntry(self, folder, files[name]).read_range(0, 512))
+            except (ReadError, KeyError):
+                return False
+
+        def tail_of(name: str) -> bytes | None:
+            try:
+                size = int(files[name].size)
+                return SmbEntry(self, folder, files[name]).read_range(max(0, size - TAIL_TEXT), min(size, TAIL_TEXT))
+            except (ReadError, KeyError):
+                return None
+
         try:
-            folder.parts = parts_in(list(files), size_of, head_of, plain_of)
+            folder.parts = parts_in(list(files), size_of, head_of, plain_of, text_of, tail_of)
         except Exception:  # noqa: BLE001 - a failure path: the parts are then examined one by one, as before
             log.debug("split series not found in a folder", exc_info=True)
             folder.parts = {}

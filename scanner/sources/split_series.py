@@ -18,27 +18,64 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, cast
 
-_SPLIT = re.compile(r"^(?P<whole>.+\.(?:zip|7z))\.(?P<n>\d{3})$", re.IGNORECASE | re.ASCII)
+_SPLIT = re.compile(r"^(?P<whole>.+\.(?:zip|7z))\.(?P<n>\d{3,4})$", re.IGNORECASE | re.ASCII)
 # any other file cut the same way (``split -b 1M customers.csv customers.csv.``, 7-Zip/HJSplit ``X.csv.001``):
 # joined and read as X.EXT when its first part is no disk image by content (fixsplit11)
-_PLAIN = re.compile(r"^(?P<whole>[^\0]+\.(?P<ext>[A-Za-z0-9_]{1,12}))\.(?P<n>\d{3})$", re.ASCII)
+_PLAIN = re.compile(r"^(?P<whole>[^\0]+\.(?P<ext>[A-Za-z0-9_]{1,12}))\.(?P<n>\d{3,4})$", re.ASCII)
 # a file cut with no extension before the number (``split -b 1M --numeric-suffixes=1 -a 3 customers.csv customers.``):
 # joined only when its first part is text or a container by its head (a raw image split by FTK Imager or dd as
 # ``image.001`` is binary: it stays the image it is, read through its segments) (Session 12)
-_BARE = re.compile(r"^(?P<whole>[^.\0]+)\.(?P<n>\d{3})$", re.ASCII)
+_BARE = re.compile(r"^(?P<whole>[^.\0]+)\.(?P<n>\d{3,4})$", re.ASCII)
 # a raw image split by its imaging tool keeps its image name (disk.dd.001, disk.img.001): the image source's
 IMAGE_EXTS = frozenset({"dd", "img", "raw", "iso", "bin", "dmg", "vmdk", "vhd", "vhdx", "qcow2", "qcow", "aff",
                         "e01", "ex01", "mem", "dump", "dsk", "ima", "image"})
-MAX_PARTS = 999
+MAX_PARTS = 9999  # 7-Zip numbers on past .999 (.1000 ...); ``split -a 4`` from .0001 (Session 13: 999)
 # a byte-split file of text rows (split12): a run of its parts is read cut at line ends (complete rows only)
 LINE_EXTS = frozenset({"csv", "tsv", "txt", "tab", "prn"})
 LINE_SEARCH = 1 << 16  # bytes searched at a run's edges for a line end
+
+
+# a folder holds a part when one of its names ends so (names joined with NUL after each): the search before any
+# grouping (scanner.sources.local, series_join)
+PART_NAME = re.compile(r"\.(?:\d{3,4}|[zZ]\d{2,3})\0", re.ASCII)
+_PART_TAIL = re.compile(r"\.\d{3}$", re.ASCII)
+
+
+def is_part_name(name: str) -> bool:
+    """Whether a name ends as a part of a byte-split file (``X.NNN``, three digits: 7-Zip, HJSplit, ``split``)."""
+    return _PART_TAIL.search(name) is not None
 
 
 def part_number(name: str) -> int:
     """The number of a part named ``X.NNN`` (0 when the name has none)."""
     tail = name.rsplit(".", 1)[-1]
     return int(tail) if tail.isascii() and tail.isdigit() else 0
+
+
+def archive_part(name: str) -> tuple[str, str, int] | None:
+    """(format, whole, number) of a part of a byte-split archive by its name alone (``X.zip.NNN``, ``X.7z.NNN``:
+    ``("zip", "X.zip", N)``), or None. What the bytes are is decided where the folder is known (``series_in``)."""
+    m = _SPLIT.match(name)
+    if m is None or not 0 < int(m["n"]) <= MAX_PARTS:
+        return None
+    return m["whole"].rsplit(".", 1)[1].casefold(), m["whole"], int(m["n"])
+
+
+# a piece met alone, where a folder's parts are not grouped (an archive's members, a disk image's walk): three digits
+# only (a four-digit number is a part only beside its series: ``series_in``)
+_PIECE = re.compile(r"^(?P<whole>[^/\0]+\.(?P<ext>[A-Za-z0-9_]{1,12}))\.(?P<n>\d{3})$", re.ASCII)
+
+
+def piece_name(name: str) -> tuple[str, str, int] | None:
+    """(whole, its extension casefolded, number) of a piece of a byte-split file that is no archive and no disk
+    image by its name alone (``X.EXT.NNN``, as ``series_in`` groups them), or None."""
+    p = _PIECE.match(name)
+    if p is None or _SPLIT.match(name) is not None:
+        return None
+    ext, n = p["ext"].casefold(), int(p["n"])
+    if ext in IMAGE_EXTS or ext.isdigit() or not 0 < n <= MAX_PARTS:
+        return None
+    return p["whole"], ext, n
 
 
 @dataclass(frozen=True)
@@ -111,6 +148,15 @@ class Series:
     short: tuple[str, ...] = ()  # parts (not the last) shorter than the first: cut or still being copied
     spanned: bool = False  # a PKZIP spanned zip (X.z01 ... X.zip): joined under X.zip, offsets per part
     plain: bool = False  # a byte-split file that is no archive (X.csv.001 ...): read joined as X.csv (fixsplit11)
+    read_as: str = ""  # the name the joined file is read under when not ``whole``: ``list`` for a CSV cut under
+    # ``list.zip.NNN`` (its bytes, not the archive's name, say what it is: Session 13)
+    text: bool = False  # joined by its first part's content (text or a container), not by X.EXT: a run of its
+    # parts is cut at line ends when that content is text
+
+    @property
+    def reads_as(self) -> str:
+        """The name the joined (or spliced) file is read under."""
+        return self.read_as or self.whole
 
     @property
     def joined_as(self) -> str:
@@ -154,7 +200,7 @@ class Series:
                 return {}
             return {self.parts[0]: Splice(self.whole, self.parts, holes=True, cut=cut)}
         if lines is None:
-            lines = self.whole.rsplit(".", 1)[-1].casefold() in LINE_EXTS
+            lines = self.text or self.whole.rsplit(".", 1)[-1].casefold() in LINE_EXTS
         out: dict[str, Splice] = {}
         run: list[int] = []
         for i, k in enumerate(numbers):
@@ -202,11 +248,37 @@ class Series:
 _FIRST_BYTES = {"zip": (b"PK\x03\x04", b"PK\x07\x08", b"PK\x05\x06", b"MZ"), "7z": (b"7z\xbc\xaf\x27\x1c",)}
 
 
+# the last bytes of a part read to tell a text from an archive that lost its first part: a zip's end of central
+# directory lies within its last 65,557 bytes (22 + a comment of up to 65,535), a 7z ends with its header
+TAIL_TEXT = 65557
+# a zip (a workbook), an OLE2 file (an .xls) or a 7z: a first part joined by its content that is no text
+CONTAINER_HEADS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"7z\xbc\xaf\x27\x1c")
+
+
+# bytes text never holds (C0 controls but tab, LF, FF, CR and ESC of ISO-2022-JP; DEL): 512 random bytes hold one
+# but with a chance of ~1e-26 (NUL alone let 13 % of random first parts pass as text)
+_NOT_TEXT = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
+
+
+def is_text(chunk: bytes) -> bool:
+    """Whether bytes are text by the control bytes they hold (none text never holds): a zip's or 7z's own records
+    hold some (local headers, the end of central directory, a packed header), random bytes almost surely."""
+    return len(chunk) > 0 and _NOT_TEXT.search(chunk) is None
+
+
+def text_or_container(head: bytes) -> bool:
+    """Whether a first part's first 512 bytes are text (no control byte text never holds, or a UTF-16 BOM) or a
+    zip, OLE2 file or 7z: a cut CSV, text or workbook, never a raw image's first segment (a boot sector's NULs) nor
+    random bytes."""
+    return is_text(head) or head.startswith((b"\xff\xfe", b"\xfe\xff", *CONTAINER_HEADS))
+
+
 def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
               head_of: Callable[[str], bytes | None] | None = None,
               others: set[str] | frozenset[str] = frozenset(),
               plain_of: Callable[[str], bool] | None = None,
-              text_of: Callable[[str], bool] | None = None) -> dict[str, Series]:
+              text_of: Callable[[str], bool] | None = None,
+              tail_of: Callable[[str], bytes | None] | None = None) -> dict[str, Series]:
     """Every part of a split archive among a folder's plain file ``names`` -> its series; ``size_of(name)``: the
     part's size (None when it cannot be had: the series is then not joined, it is listed); ``head_of(name)``: the
     first bytes of a part, when given a series whose ``.001`` is not the archive its name says is left out;
@@ -214,7 +286,9 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
     ``plain_of(name)``: whether the first part of any other ``X.EXT.NNN`` series is a plain file (no disk image
     by content): only then is that series grouped (``plain``: joined and read as X.EXT); ``text_of(name)``: whether
     the first part of a ``NAME.NNN`` series (no extension before the number) is text or a container by its head:
-    only then is it grouped (joined and read as NAME, by its content)."""
+    only then is it grouped (joined and read as NAME, by its content); ``tail_of(name)``: the last bytes of a part
+    (up to TAIL_TEXT: an archive-named series whose first part is lost is text when its first present part begins and
+    its last part ends as text: a zip or 7z ends with its directory or header, never text)."""
     found: dict[str, dict[int, str]] = {}
     plain: set[str] = set()
     listed = list(names)
@@ -242,16 +316,33 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         order = sorted(numbered)
         names_in = tuple(numbered[k] for k in order)
         base = 0 if order[0] == 0 else 1  # GNU ``split -d`` numbers a plain file's parts from .000 (review12c)
+        if order[0] > base and all(len(n.rsplit(".", 1)[1]) > 3 for n in names_in):
+            continue  # ``X.csv.2024``, ``.1000`` alone: four digits are a part only beside its first part or a
+            # three-digit series (a rotated or dated copy otherwise, read by its content: Session 13)
+        read_as, text = "", False
+        if whole not in plain and head_of is not None and order[0] == 1:
+            head = head_of(names_in[0])
+            if head is not None and not head.startswith(_FIRST_BYTES[whole.rsplit(".", 1)[1].lower()]):
+                # ``split -b`` of a CSV (or a workbook) under ``list.zip.NNN``: no archive by its first bytes.
+                # Joined when its first part is text or a workbook by content and no disk image, read as
+                # ``list`` (what its bytes are decides, as for ``customers.001``); else each part listed
+                if text_of is None or plain_of is None or not text_of(names_in[0]) or not plain_of(names_in[0]):
+                    continue
+                if tail_of is not None and b"PK\x05\x06" in (tail_of(names_in[-1]) or b""):
+                    continue  # a zip after all, behind a text stub (a shell script's self-extractor): as before
+                plain.add(whole)
+                read_as = whole.rsplit(".", 1)[0]
+                text = not head.startswith(CONTAINER_HEADS)
+        elif (whole not in plain and order[0] > 1 and text_of is not None and tail_of is not None
+              and plain_of is not None and text_of(names_in[0]) and is_text(tail_of(names_in[-1]) or b"")):
+            plain.add(whole)  # ``.001`` lost: a text cut under an archive's name by its other parts' content
+            read_as, text = whole.rsplit(".", 1)[0], True
         if whole in plain:  # its first part no disk image (a raw image split stays an image); a lone .001 is no
             # series, a lone later part is one whose first part is missing (split12: it ended as nothing)
             if order[0] == base and (len(order) < 2 or plain_of is None or not plain_of(names_in[0])):
                 continue
             if whole in bare and (order[0] != 1 or text_of is None or not text_of(names_in[0])):
                 continue  # NAME.NNN without its first part, or binary (a raw image's segments): as before
-        elif head_of is not None and order[0] == 1:
-            head = head_of(names_in[0])
-            if head is not None and not head.startswith(_FIRST_BYTES[whole.rsplit(".", 1)[1].lower()]):
-                continue
         sizes = tuple(size_of(n) for n in names_in)
         width = len(names_in[0].rsplit(".", 1)[1])
         missing = tuple(f"{whole}.{k:0{width}d}" for k in range(base + 1, order[-1]) if k not in numbered)
@@ -272,7 +363,8 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         if whole in plain and ((len(short) > 1 and not missing) or any(
                 s is not None and first is not None and s > first for s in sizes)):
             continue  # parts of many sizes, or one larger than the first (app.log.001, .002 ... rotated): no cut
-        series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short, plain=whole in plain)
+        series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short, plain=whole in plain,
+                        read_as=read_as, text=text)
         for n in names_in:
             out[n] = series
     return out
