@@ -795,6 +795,9 @@ _7Z_CODERS = {"PPMd": "pyppmd", "LZMA": "lzma", "LZMA2": "lzma", "DEFLATE": "zli
               "ARMT": "pybcj", "PPC": "pybcj", "SPARC": "pybcj", "IA64": "pybcj", "7zAES": "pycryptodomex"}
 
 
+_HEAP_RISK_CODERS = tuple(lib for lib in dict.fromkeys(_7Z_CODERS.values()) if lib not in ("lzma", "zlib", "bz2"))
+
+
 def seven_zip_decoders(z: SevenZipFile) -> str:
     """``py7zr (PPMd: pyppmd)``: the decoders a 7z's members go through (names only, read from its header)."""
     try:
@@ -814,9 +817,12 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
     limits = {f.filename: min(int(f.uncompressed or 0), caps.member_memory) for f in batch}
     factory = factory_cls(limits, done)
     failure: tuple[Status, str] | None = None
-    retry = True
+    decoders = seven_zip_decoders(z)
+    # the break is decoded again only by Python's own lzma/zlib/bz2: a native decoder outside them (pyppmd ...)
+    # that failed may have damaged its worker's heap, so nothing runs in that worker again (the pool recycles it)
+    retry = not any(lib in decoders for lib in _HEAP_RISK_CODERS)
     try:
-        decoding(seven_zip_decoders(z))
+        decoding(decoders)
         z.reset()
         z.extract(targets=[f.filename for f in batch], factory=factory)
     except (KeyboardInterrupt, SystemExit):
