@@ -255,7 +255,7 @@ def guarded(func: Callable[..., Any], args: tuple[Any, ...]) -> Reply:
         raise
     except BaseException as e:  # noqa: BLE001 - Rust panics, struct.error, AssertionError ...
         log.debug("%s failed", getattr(func, "__qualname__", "parser"), exc_info=True)  # -v: redacted traceback
-        return ("read-error", Status.CORRUPT, error_name(e))
+        return ("read-error", Status.CORRUPT, say(Detail.RAISED, error=error_name(e)))
 
 
 def _die_with_parent(parent: int | None = None) -> bool:
