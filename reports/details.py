@@ -54,7 +54,10 @@ def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[s
                 quoted.append(str(value))
                 params[name] = ""
             elif kind == "detail":
-                inner = _said(value if isinstance(value, list) else [], t, quoted, raw, visible)
+                # a text: a case written when this parameter was a library's message (split series' problem,
+                # a task's failure before Session 13) -- read back, so its parts are said too
+                inner_items = value if isinstance(value, list) else read_details(value) if isinstance(value, str) else []
+                inner = _said(inner_items, t, quoted, raw, visible)
                 params[name] = (Markup(JA_SEP) if html else JA_SEP).join(inner)
             elif name == "doing" and (parts := doing_parts(value)) is not None and t["doing_reading"]:
                 params[name] = _doing(parts, t, visible)  # what a worker was doing, in the reader's words

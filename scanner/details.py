@@ -681,7 +681,7 @@ class Detail(Code):
     # -- Session 13 (the dynamic audit: tests/test_details13_dynamic.py): what reached a detail without a code
     RAISED = "raised", "the parser raised {error:exc}"  # an exception's type alone (isolation.guarded): never its message
     OS_ERROR = "os-error", "OS error {errno:word}: {library:lib}"  # an OSError: its errno's name, the OS's own text quoted
-    ARTEFACT_PART_FAILED = "artefact-part-failed", "{where:name}: not readable ({error:exc})"
+    ARTEFACT_PART_FAILED = "artefact-part-failed", "{where:name}: damaged, not read ({error:exc})"
     HIVE_TRUNCATED = "hive-truncated", "hive truncated: {size:d} of {declared:d} bytes"
     SHELLBAGS_OVER = "shellbags-over", "{where:name}: more than {n:d} shell bags, rest not read"
     JUMPLIST_STREAM_FAILED = "jumplist-stream-failed", "stream {entry:word}: not readable ({error:exc})"
@@ -708,6 +708,69 @@ class Detail(Code):
                                           "in it (damaged metadata?); the rest cannot be examined")
     BANDS_ABSENT = "bands-absent", ("{absent:d} of {n:d} bands absent: read as zeros, as macOS reads them (never "
                                     "written, or lost in a copy)")
+    # -- a workbook's caches (scanner.caches): which cache, and what is wrong with it
+    CACHE_PIVOT = "cache-pivot", "pivot cache {n:d} ({part:lib})"
+    CACHE_PIVOT_STORAGE = "cache-pivot-storage", "pivot cache ({part:lib})"
+    CACHE_EXTERNAL = "cache-external-link", "external-link cache {n:d} ({part:lib})"
+    CACHE_UNREADABLE = "cache-unreadable", "{what:detail}: not readable ({error:exc})"
+    CACHE_FAILED = "cache-failed", "{what:detail}: not read: {why:detail}"
+    CACHE_NO_RECORDS = "cache-no-records", "{what:detail}: no records kept"
+    CACHE_CELLS_PAST_ITEMS = "cache-cells-past-items", ("{what:detail}: cells index past the cache items or out of "
+                                                        "step: {count:d} (left empty)")
+    CACHE_NO_EOF = "cache-no-eof", "{what:detail}: the cache stream ends before its EOF record (cut or damaged)"
+    CACHE_DTD = "cache-dtd", "{what:detail}: a DTD in the part (never expanded; Excel writes none)"
+    CACHE_XML_BREAKS = "cache-xml-breaks", "{what:detail}: XML ends or breaks ({error:exc})"
+    CACHE_PART_DAMAGED = "cache-part-damaged", "{what:detail}: part damaged ({error:exc})"
+    CACHE_RECORDS_MISSING = "cache-records-missing", "{what:detail}: records part missing ({part:lib})"
+    CACHE_RECORDS_UNREADABLE = "cache-records-unreadable", "{what:detail}: records part not readable ({error:exc})"
+    CACHE_CELLS_PAST_SHARED = "cache-cells-past-shared", ("{what:detail}: cells index past the shared items: {count:d} "
+                                                          "(left empty)")
+    CACHE_RECORDS_BREAK = "cache-records-break", "{what:detail}: records break off ({error:exc})"
+    CACHE_RECORDS_STRAY = "cache-records-stray", ("{what:detail}: records out of place: {count:d} (cells outside a "
+                                                  "cached sheet, or unknown records inside one: not read)")
+    CACHE_ENDS_IN_SHEET = "cache-ends-in-sheet", "{what:detail}: the part ends inside a cached sheet"
+    # -- damaged tables said by leakscan's own readers (vcard, biffold, markup, tables)
+    VCARD_UNCLOSED = "vcard-unclosed", ("{n:d} card(s) without END:VCARD (a cut or damaged file): cards or lines may "
+                                        "be lost")
+    VCARD_ZEROED = "vcard-zeroed", ("a block of NUL bytes inside the address book (zeroed or lost on disk): cards in it "
+                                    "are lost")
+    BIFF_ODD_SHEET_TYPE = "biff-odd-sheet-type", ("{what:word}: a sheet's BOF record names sheet type {kind:word}, read "
+                                                  "as a worksheet")
+    SPREADSHEETML_ENDS_AFTER = "spreadsheetml-ends-after", "SpreadsheetML ends after worksheet {n:d} ({error:exc})"
+    BIFF5_CALAMINE_MISREADS = "biff5-calamine-misreads", ("read by leakscan's BIFF5 reader (calamine misreads the text "
+                                                          "of this Excel 5/95 workbook)")
+    # -- a GPT read directly (sources.image_sniff): what is wrong with its copies (a volume row's note, a slot's skip)
+    GPT_HEADER_CHECKSUM = "gpt-header-checksum", "its header's checksum does not match"
+    GPT_ENTRIES_CHECKSUM = "gpt-entries-checksum", "its partition entries' checksum does not match"
+    GPT_HEADER_MISSING = "gpt-header-missing", "its header is missing"
+    GPT_ENTRY_NONSENSE = "gpt-entry-nonsense", ("its GPT entry makes no sense: it ends (sector {last:d}) before it starts "
+                                                "(sector {start:d}); where its data lie is not known, so it is not "
+                                                "examined")
+    GPT_PRIMARY_DAMAGED = "gpt-primary-damaged", ("the primary GPT at the start of the disk is damaged ({why:detail}); the "
+                                                  "partitions were read from the backup GPT at the disk's end")
+    GPT_PRIMARY_DAMAGED_ENTRIES = "gpt-primary-damaged-entries", (
+        "the primary GPT at the start of the disk is damaged ({why:detail}); the partitions were read from the backup "
+        "GPT at the disk's end, whose entries' checksum holds although {other:detail}")
+    GPT_NO_WHOLE_BACKUP = "gpt-no-whole-backup", ("the GPT is damaged ({why:detail}) and no whole backup GPT was found: "
+                                                  "its entries were read as they stand")
+    GPT_BACKUP_DIFFERS_AT = "gpt-backup-differs-at", "{name:name} at byte {at:d}, {size:d} bytes in the backup"
+    GPT_BACKUP_DIFFERS_ABSENT = "gpt-backup-differs-absent", "{name:name} absent or unusable in the backup"
+    GPT_BACKUP_DISAGREES = "gpt-backup-disagrees", (
+        "the backup GPT at the disk's end disagrees with the primary GPT ({differ:detail}): the primary, whose checksums "
+        "hold, was walked (edited by hand, to hide a partition, or an older layout?)")
+    GPT_BACKUP_DISAGREES_WALKED = "gpt-backup-disagrees-walked", (
+        "the backup GPT at the disk's end disagrees with the primary GPT ({differ:detail}): the primary, whose checksums "
+        "hold, was walked, and what only the backup lists as backup-pN (edited by hand, to hide a partition, or an "
+        "older layout?)")
+    # -- a worker's memory cap not applied (isolation: scan.limit_notes), a sparse bundle read from its plist's copy
+    WORKER_CAP_NOT_APPLIED = "worker-cap-not-applied", ("worker memory cap of {gib:d} GiB not applied ({why:detail}): a "
+                                                        "decompression bomb in a file can use all memory of this machine")
+    NO_RESOURCE_MODULE = "no-resource-module", "no resource module on this platform"
+    SETRLIMIT_FAILED = "setrlimit-failed", "setrlimit(RLIMIT_AS) failed: {error:exc}"
+    BUNDLE_PLIST_FROM_BACKUP = "bundle-plist-from-backup", ("Info.plist damaged ({used:lib}): the disk's size and band "
+                                                            "size were read from its copy Info.bckup")
+    BACKEND_MISSING = "backend-missing", ("reading {what:lib} needs the Python package {dist:word}, which is not "
+                                          "installed (python3 -m pip install {install:word})")
     # -- what is wrong with an incomplete split series (split_series.Series.problem)
     SERIES_FIRST_MISSING = "series-first-missing", "part {part:lib} missing"
     SERIES_PARTS_MISSING = "series-parts-missing", "missing: {parts:lib}"

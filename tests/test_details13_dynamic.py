@@ -46,11 +46,38 @@ def _damaged(share: Path, work: Path) -> None:
                 path = share / "ZZ_damaged" / fmt / f"{how}{ext}"
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(bad)
+    _damaged_parts(share / "ZZ_parts", work)
     data = _seven()
     n = len(data) // 3 + 1
     for i in (1, 2):  # a 7z series without its part .001, named with detail words
         (share / "ZZ_split" / f"{HOSTILE}.7z.{i + 1:03d}").parent.mkdir(parents=True, exist_ok=True)
         (share / "ZZ_split" / f"{HOSTILE}.7z.{i + 1:03d}").write_bytes(data[i * n:(i + 1) * n])
+
+
+def _damaged_parts(folder: Path, work: Path) -> None:
+    """What the damaged demo does not hold: a workbook whose pivot cache is cut or indexes past its items, an address
+    book cut inside a card, a GPT disk whose primary table is damaged (read from its backup: volume notes)."""
+    import shutil
+
+    from tests.image_data import ext_image, partitioned_disk, write_tree
+    from tests.pii_data import people, standard
+    from tests.test_caches import PS, RECORDS, pivot_book, recut, summary
+
+    folder.mkdir(parents=True)
+    book = pivot_book({"集計": summary(PS)}, standard(PS))
+    (folder / "pivot-cut.xlsx").write_bytes(recut(book, RECORDS, lambda d: d[:len(d) // 2]))
+    (folder / "pivot-index.xlsx").write_bytes(recut(book, RECORDS, lambda d: re.sub(
+        rb'<r><n v="1"/><x v="\d+"/>', b'<r><n v="1"/><x v="99999"/>', d, count=1)))
+    cards = "".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{p.name}\r\nADR:;;{p.address};;;;\r\nEND:VCARD\r\n"
+                    for p in people(6, seed=13))
+    (folder / "cut.vcf").write_bytes(cards.encode()[:len(cards.encode()) * 2 // 3])
+    one = ext_image(work / "one.img", write_tree(work / "t1", {"first.txt": b"first\n"}), 1, "ext2")
+    gpt = work / "gpt.img"
+    partitioned_disk(gpt, [(one, "0FC63DAF-8483-4772-8E79-3D69D8477DE4")], label="gpt")
+    shutil.copy(gpt, folder / "gpt-entry-flipped.img")
+    with open(folder / "gpt-entry-flipped.img", "r+b") as f:  # p1's first LBA overwritten: read from the backup
+        f.seek(1024 + 32)
+        f.write(b"\xff\xff")
 
 
 @pytest.fixture(scope="module")
@@ -146,8 +173,13 @@ def test_every_detail_of_a_damaged_scan_is_said_by_codes(scanned: tuple[Path, di
 def test_no_personal_value_and_no_raw_hostile_name_in_a_detail(scanned: tuple[Path, dict[str, Any]]) -> None:
     _, doc = scanned
     codes = json.dumps([c for _, _, c in details(doc)], ensure_ascii=False)
+    from tests.pii_data import people
+    from tests.test_caches import PS
+
     for value in ("090-", "東京都", "大阪府"):  # the demo's people's phones and addresses
         assert value not in codes
+    for p in [*people(6, seed=13), *PS]:  # the address book's and the pivot cache's people
+        assert p.name not in codes and p.address not in codes and p.phone not in codes
     split = [c for where, _, c in details(doc) if "ZZ_split" in where]
     assert split and all(not {"directory-not-readable", "lost-after-failing"}
                          & {i.get("code") for i in c if isinstance(i, dict)} for c in split)
@@ -167,3 +199,61 @@ def test_skipped_csv_says_each_reason_in_japanese(scanned: tuple[Path, dict[str,
         assert row["detail_codes"] and row["detail_ja"], row
         words = re.sub(r"「[^」]*」", " ", row["detail_ja"])
         assert not ENGLISH_SENTENCE.search(words), row["detail_ja"]
+
+
+def test_os_errors_worker_endings_and_exception_names_are_said_in_japanese() -> None:
+    """An OS error is its errno's name (Japanese words) with the OS text quoted; a worker's ending in words
+    ("unknown cause", "unkillable") is said in Japanese; a parser's exception type alone is a code."""
+    from reports.details import detail_text
+    from scanner.details import codes_of, os_error, say
+
+    denied = os_error(PermissionError(13, "Permission denied"))
+    assert str(denied) == "OS error EACCES: Permission denied"
+    assert codes_of(str(denied)) == codes_of(denied) == [{"code": "os-error", "errno": "EACCES",
+                                                          "library": "Permission denied"}]
+    assert detail_text(denied, "unreadable", "ja", codes_of(denied)).endswith("アクセス権がありません（EACCES）「Permission denied」")
+    assert codes_of(os_error(OSError("no errno")))[0]["code"] == "library-error"
+    for how, words in (("unknown cause", "原因不明"), ("unkillable", "停止できない")):
+        said = say(Detail.WORKER_DIED, how=how, doing="while reading", gib=2)
+        assert words in detail_text(said, "corrupt", "ja", codes_of(said))
+    raised = say(Detail.ARTEFACT_PROBLEM, kind="lnk", why=say(Detail.RAISED, error="OSError"))
+    assert not list(escapes(codes_of(raised))) and not list(escapes(codes_of(str(raised))))
+
+
+def test_a_hostile_part_name_is_quoted_and_escaped_never_said() -> None:
+    """A split series' part names are the evidence's file names: quoted as library text (escaped, control and bidi
+    characters shown), never read as detail words, in the Japanese report."""
+    from reports.details import detail_html
+    from reports.html import visible
+    from scanner.details import codes_of, join_details, say
+
+    name = f"<script>x</script>; {HOSTILE}\u202e.7z"
+    problem = join_details([say(Detail.SERIES_FIRST_MISSING, part=f"{name}.001"),
+                            say(Detail.SERIES_PARTS_MISSING, parts=f"{name}.003")])
+    said = say(Detail.SPLIT_SERIES_INCOMPLETE, n=2, kind="7z", whole=name, problem=problem,
+               seen=say(Detail.SPLIT_NOT_EXAMINED))
+    codes = codes_of(said)
+    assert [c["code"] for c in codes[0]["problem"]] == ["series-first-missing", "series-parts-missing"]
+    assert not list(escapes(codes))
+    html = str(detail_html(said, "unsupported", "ja", visible, codes))
+    assert "<script>" not in html and "&lt;script&gt;" in html and "\u202e" not in html
+    said_part = html.split('<br>')[0]
+    assert "directory" not in said_part and "最初の部分がありません" in said_part
+
+
+def test_a_case_recorded_before_the_problem_was_coded_is_still_said() -> None:
+    """Codes recorded by the previous version: the split series' problem (and a task's failure) were a library's
+    message (a text); the Japanese report reads that text back and says its parts, never drops it."""
+    from reports.details import detail_html, detail_text
+    from reports.html import visible
+
+    old = [{"code": "split-series-incomplete", "n": 2, "kind": "7z", "whole": "backup.7z",
+            "problem": "part backup.7z.001 missing; missing: backup.7z.004", "seen": [{"code": "split-not-examined"}]}]
+    text = ("part 2 of a 7z (backup.7z) whose parts are not all here (part backup.7z.001 missing; missing: "
+            "backup.7z.004): not joined; its content was not examined; find the missing parts, put them beside the "
+            "others and scan again")
+    html = str(detail_html(text, "unsupported", "ja", visible, old))
+    assert "最初の部分がありません" in html and "足りない部分があります" in html and "backup.7z.004" in html
+    assert "最初の部分がありません" in detail_text(text, "unsupported", "ja", old)
+    task = [{"code": "task-failed-every-try", "why": "KilledWorker: the workers running it died each time"}]
+    assert "毎回停止しました" in detail_text("the task failed on every try (KilledWorker: ...)", "corrupt", "ja", task)

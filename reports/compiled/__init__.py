@@ -20,7 +20,7 @@ TEMPLATES = {
     'sections/pii.html.j2': ('e3d74fa2c9f58e70c065542b1b2695caee13f68e924e743878a049593f58c83d', 't_sections_pii_html'),
     'sections/scope.html.j2': ('fe41838f3c76ac2b9997a106c92467dfdf06963b91baa7ea24009c21d7c54209', 't_sections_scope_html'),
     'sections/skipped.html.j2': ('2b06fb596c40f98a0bd8b8e76654041c581e828440ec87d260f7265d03aed549', 't_sections_skipped_html'),
-    'sections/summary.html.j2': ('28ab8ce0d922b2c8a6f57c06849815dea1fc27a2d7d72d38c0e681e7b5b5bb7b', 't_sections_summary_html'),
+    'sections/summary.html.j2': ('a5f66e2e530015ce59192adec87544d966adc2719cd36cb4da49872926ae031c', 't_sections_summary_html'),
     'sections/traces.html.j2': ('c49b7755458004715e1c2fbe01e09002be03405c587c868eb4e2ffe9e2251e97', 't_sections_traces_html'),
     'style.css.j2': ('635422892ad85315193e11082895187bd22de697272ee37fb9bbea2823cb3e3b', 't_style_css'),
 }

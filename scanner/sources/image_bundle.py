@@ -183,7 +183,7 @@ def bundle_info(folder: str) -> BundleInfo:
         backup = _plist(_read_small(os.path.join(folder, "Info.bckup")))
         if isinstance(backup, str):
             raise refuse(Status.CORRUPT, say(Detail.BUNDLE_PLISTS_DAMAGED, used=used, backup=backup))
-        note = f"Info.plist damaged ({used}): the disk's size and band size were read from its copy Info.bckup"
+        note = say(Detail.BUNDLE_PLIST_FROM_BACKUP, used=used)
         used = backup
     size, band = used
     if is_encrypted_bundle(folder):
