@@ -54,10 +54,18 @@ def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[s
                 quoted.append(str(value))
                 params[name] = ""
             elif kind == "detail":
-                inner = _said(value if isinstance(value, list) else [], t, quoted, raw, visible)
+                # a text: a case written when this parameter was a library's message (split series' problem,
+                # a task's failure before Session 13) -- read back, so its parts are said too
+                inner_items = value if isinstance(value, list) else read_details(value) if isinstance(value, str) else []
+                inner = _said(inner_items, t, quoted, raw, visible)
                 params[name] = (Markup(JA_SEP) if html else JA_SEP).join(inner)
             elif name == "doing" and (parts := doing_parts(value)) is not None and t["doing_reading"]:
                 params[name] = _doing(parts, t, visible)  # what a worker was doing, in the reader's words
+            elif name == "how" and isinstance(value, str) and t["how_" + value]:
+                params[name] = t["how_" + value]  # how a worker ended, when words say it (not a signal's name)
+            elif name == "errno" and isinstance(value, str) and t["errno_" + value]:
+                code_word = Markup("<code>{}</code>").format(visible(value)) if visible else value
+                params[name] = (Markup("{}（{}）") if html else "{}（{}）").format(t["errno_" + value], code_word)
             elif name in _STATUS_PARAMS and value in _STATUSES and t["status_" + str(value)]:
                 params[name] = t["status_" + str(value)]  # a status said by its own words (review11d)
             else:
@@ -89,6 +97,14 @@ def _items(text: str, codes: object) -> list[dict[str, Any]]:
     if isinstance(codes, list) and codes and all(isinstance(d, dict) for d in codes):
         return codes
     return read_details(text)
+
+
+def codes_list(text: str, codes: object) -> list[dict[str, Any]]:
+    """The codes of a detail as recorded (else read back from its text); total."""
+    try:
+        return [c for c in _items(text, codes) if isinstance(c, dict)] if text else []
+    except Exception:  # noqa: BLE001 - a garbled case still gives its list
+        return []
 
 
 def detail_html(text: object, reason: object, lang: str, visible: Callable[[object], Markup],

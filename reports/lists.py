@@ -123,7 +123,16 @@ def leads_csv(doc: dict[str, Any]) -> str:
 
 
 def skipped_csv(doc: dict[str, Any]) -> str:
-    """Every file that could not be examined, one per line, with its reason."""
+    """Every file that could not be examined, one per line, with its reason: the detail as findings.json records it
+    (English), its codes (``detail_codes``: the recorded codes' names, " + " between parts) and the detail in
+    Japanese (``detail_ja``: said from those codes, a library's own message quoted in 「」) whatever the report's
+    language, so the list is made again the same from findings.json alone (verify)."""
+    from .details import codes_list, detail_text
+
     rows = ([s.get("path"), s.get("reason"), s.get("detail"), s.get("source"), s.get("inner_path"),
-             s.get("raw_path_hex"), s.get("container") or []] for s in doc.get("skipped") or [])
-    return _csv(["path", "reason", "detail", "source", "inner_path", "raw_path_hex", "container"], rows)
+             s.get("raw_path_hex"), s.get("container") or [],
+             " + ".join(c.get("code", "?") for c in codes_list(s.get("detail") or "", s.get("detail_codes"))),
+             detail_text(str(s.get("detail") or ""), str(s.get("reason") or ""), "ja", s.get("detail_codes"))]
+            for s in doc.get("skipped") or [])
+    return _csv(["path", "reason", "detail", "source", "inner_path", "raw_path_hex", "container", "detail_codes",
+                 "detail_ja"], rows)

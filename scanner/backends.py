@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from .details import Detail, say
 from .errors import SourceError
 
 # import name -> (distribution on PyPI, what it reads)
@@ -43,8 +44,7 @@ class MissingBackend(SourceError):
 
     def __init__(self, module: str) -> None:
         dist, what = BACKENDS[module]
-        super().__init__(f"reading {what} needs the Python package {dist}, which is not installed "
-                         f"(python3 -m pip install {dist})")
+        super().__init__(say(Detail.BACKEND_MISSING, what=what, dist=dist, install=dist))  # said: a detail too
         self.module = module
 
 

@@ -215,8 +215,7 @@ class _Reader:
         name = self.offsets.get(pos) or (self.names[-1] if self.version == 45 and self.names else None)
         self.sheet = _Sheet(name or f"Sheet{self.started}")
         if kind not in (WORKSHEET, MACRO_SHEET):  # a damaged type: its cells are read all the same, and it is said
-            self.sheet.damage.append(f"{self.what}: a sheet's BOF record names sheet type 0x{kind:04x}; read as a "
-                                     "worksheet")
+            self.sheet.damage.append(say(Detail.BIFF_ODD_SHEET_TYPE, what=self.what, kind=f"0x{kind:04x}"))
 
     def _place(self, row: int, col: int, value: object) -> None:
         sheet = self.sheet

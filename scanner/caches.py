@@ -115,10 +115,10 @@ def xls_caches(data: bytes, storages: list[str], caps: Caps, workbook: bytes | N
                                  if len(p) == 2 and p[0].casefold() == name.casefold())
                 payloads = [(s, ole.openstream(s).read()) for s in streams]
         except Exception as e:  # noqa: BLE001 - olefile raises many kinds on damaged containers
-            yield Sheet("", [], damage=[f"pivot cache ({name}): not readable ({error_name(e)})"])
+            yield Sheet("", [], damage=[say(Detail.CACHE_UNREADABLE, what=say(Detail.CACHE_PIVOT_STORAGE, part=_shown(name)), error=error_name(e))])
             continue
         for n, (stream, payload) in enumerate(payloads, 1):
-            what = f"pivot cache {n} ({_shown(stream)})"
+            what = say(Detail.CACHE_PIVOT, n=n, part=_shown(stream))
             sheet_name, source_range, source_type = sources.get(stream.rpartition("/")[2].upper(), ("", "", "worksheet"))
             origin = {"kind": "pivot-cache", "number": str(n), "part": stream[:MAX_PART], "sheet": sheet_name,
                       "range": source_range, "source_type": source_type}
@@ -289,11 +289,11 @@ def _biff_records(stream: bytes, budget: CellBudget, sheet: Sheet, what: str) ->
     if row is not None:
         yield row
     elif header:
-        sheet.notes.append(f"{what}: no records kept")
+        sheet.notes.append(say(Detail.CACHE_NO_RECORDS, what=what))
     if bad:
-        sheet.damage.append(f"{what}: {bad} cell(s) index past the cache items or out of step (left empty)")
+        sheet.damage.append(say(Detail.CACHE_CELLS_PAST_ITEMS, what=what, count=bad))
     if not ended:
-        sheet.damage.append(f"{what}: the cache stream ends before its EOF record (cut or damaged)")
+        sheet.damage.append(say(Detail.CACHE_NO_EOF, what=what))
 
 
 def cached_tables(data: bytes, fmt: str, package: OoxmlPackage | None, caps: Caps) -> Iterator[Sheet]:
@@ -315,11 +315,11 @@ def cached_tables(data: bytes, fmt: str, package: OoxmlPackage | None, caps: Cap
         for n, part in enumerate(sorted(package.pivot_caches, key=_natural), 1):
             if part.endswith(".xml"):
                 yield from _guarded(partial(_pivot_cache, zf, package.members, part, n, caps),
-                                    f"pivot cache {n} ({_shown(package.members.get(part, part))})")
+                                    say(Detail.CACHE_PIVOT, n=n, part=_shown(package.members.get(part, part))))
         for n, part in enumerate(sorted(package.external_links, key=_natural), 1):
             reader = _external_link if part.endswith(".xml") else _external_link_bin
             yield from _guarded(partial(reader, zf, package.members, part, n, caps),
-                                f"external-link cache {n} ({_shown(package.members.get(part, part))})")
+                                say(Detail.CACHE_EXTERNAL, n=n, part=_shown(package.members.get(part, part))))
 
 
 def _natural(name: str) -> tuple[int, str]:
@@ -335,11 +335,11 @@ def _guarded(tables: Callable[[], Iterator[Sheet]], what: str) -> Iterator[Sheet
     except ReadError as e:
         if e.reason != Status.CORRUPT:
             raise  # too-large and timeout are the workbook's (the caps are the file's)
-        yield Sheet("", [], damage=[f"{what}: {e.detail}"])
+        yield Sheet("", [], damage=[say(Detail.CACHE_FAILED, what=what, why=e.detail)])
     except MemoryError as e:
         raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError) as e:
-        yield Sheet("", [], damage=[f"{what}: not readable ({error_name(e)})"])
+        yield Sheet("", [], damage=[say(Detail.CACHE_UNREADABLE, what=what, error=error_name(e))])
 
 
 def _open(zf: zipfile.ZipFile, members: dict[str, str], part: str):
@@ -356,14 +356,14 @@ def _events(stream, tags: tuple[str, ...], damage: list[str], what: str) -> Iter
     try:
         head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
         if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
-            damage.append(f"{what}: a DTD in the part (never expanded; Excel writes none)")
+            damage.append(say(Detail.CACHE_DTD, what=what))
             return
         yield from etree.iterparse(stream, events=("start", "end"), tag=tuple("{*}" + t for t in tags),
                                    **_parser_args())
     except etree.XMLSyntaxError as e:
-        damage.append(f"{what}: XML ends or breaks ({error_name(e)})")
+        damage.append(say(Detail.CACHE_XML_BREAKS, what=what, error=error_name(e)))
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:  # a damaged deflate stream, a bad CRC at its end
-        damage.append(f"{what}: part damaged ({error_name(e)})")
+        damage.append(say(Detail.CACHE_PART_DAMAGED, what=what, error=error_name(e)))
 
 
 # --- pivot caches --------------------------------------------------------------------------------------
@@ -420,7 +420,7 @@ def _definition(zf: zipfile.ZipFile, members: dict[str, str], part: str, budget:
 
 def _pivot_cache(zf: zipfile.ZipFile, members: dict[str, str], part: str, n: int, caps: Caps) -> Iterator[Sheet]:
     """One pivot cache as a table: its field names, then one row per cached record."""
-    what = f"pivot cache {n} ({_shown(members.get(part, part))})"
+    what = say(Detail.CACHE_PIVOT, n=n, part=_shown(members.get(part, part)))
     budget = CellBudget(caps)
     damage: list[str] = []
     d = _definition(zf, members, part, budget, damage, what)
@@ -436,9 +436,9 @@ def _pivot_cache(zf: zipfile.ZipFile, members: dict[str, str], part: str, n: int
         return
     if records is None or records not in members:
         if records is not None and d.save_data:  # named, but gone
-            damage.append(f"{what}: records part missing ({_shown(records)})")
+            damage.append(say(Detail.CACHE_RECORDS_MISSING, what=what, part=_shown(records)))
         else:  # saveData off, or a writer that keeps none (Google Sheets): the pivot table's sheet holds what is left
-            sheet.notes.append(f"{what}: no records kept")
+            sheet.notes.append(say(Detail.CACHE_NO_RECORDS, what=what))
         yield sheet
         return
     budget.next_sheet()
@@ -457,7 +457,7 @@ def _records(zf: zipfile.ZipFile, own: str, d: _Definition, budget: CellBudget, 
     try:
         stream = zf.open(own)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as e:
-        damage.append(f"{what}: records part not readable ({error_name(e)})")
+        damage.append(say(Detail.CACHE_RECORDS_UNREADABLE, what=what, error=error_name(e)))
         return
     with stream:
         for event, el in _events(stream, ("r",), damage, what):
@@ -486,14 +486,14 @@ def _records(zf: zipfile.ZipFile, own: str, d: _Definition, budget: CellBudget, 
                 budget.tick()
             yield row
     if bad:
-        damage.append(f"{what}: {bad} cell(s) index past the shared items (left empty)")
+        damage.append(say(Detail.CACHE_CELLS_PAST_SHARED, what=what, count=bad))
 
 
 # --- external-link caches ---------------------------------------------------------------------------------
 
 def _external_link(zf: zipfile.ZipFile, members: dict[str, str], part: str, n: int, caps: Caps) -> Iterator[Sheet]:
     """Each cached sheet of one external link as a table, cells placed by their references."""
-    what = f"external-link cache {n} ({_shown(members.get(part, part))})"
+    what = say(Detail.CACHE_EXTERNAL, n=n, part=_shown(members.get(part, part)))
     shown_target = _link_target(zf, members, part)
     damage: list[str] = []
     names: list[str] = []
@@ -551,7 +551,7 @@ def _external_link_bin(zf: zipfile.ZipFile, members: dict[str, str], part: str, 
     """Each cached sheet of an .xlsb external link (BIFF12) as a table, cells placed by row and column."""
     from .xlsb import biff12_records
 
-    what = f"external-link cache {n} ({_shown(members.get(part, part))})"
+    what = say(Detail.CACHE_EXTERNAL, n=n, part=_shown(members.get(part, part)))
     target = _link_target(zf, members, part)
     with _open(zf, members, part) as stream:
         data = stream.read()
@@ -595,12 +595,11 @@ def _external_link_bin(zf: zipfile.ZipFile, members: dict[str, str], part: str, 
                 row.extend([""] * (col - len(row)))
                 row.append(_bin_cell(rtype, body))
     except (ValueError, struct.error, IndexError) as e:
-        damage.append(f"{what}: records break off ({error_name(e)})")
+        damage.append(say(Detail.CACHE_RECORDS_BREAK, what=what, error=error_name(e)))
     if stray:
-        damage.append(f"{what}: {stray} record(s) out of place (cells outside a cached sheet, or unknown records "
-                      "inside one: not read)")
+        damage.append(say(Detail.CACHE_RECORDS_STRAY, what=what, count=stray))
     if rows is not None:  # the part ended inside a cached sheet
-        damage.append(f"{what}: the part ends inside a cached sheet")
+        damage.append(say(Detail.CACHE_ENDS_IN_SHEET, what=what))
         yield _external_sheet(rows, names, sheet_id, n, members.get(part, part), target, damage)
     elif damage:
         yield Sheet("", [], damage=damage)

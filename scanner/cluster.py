@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, cast
 from .codes import LOST_REASONS, Status
 from .config import ScanConfig
 from .contracts import Progress, ResumeLog, ScanContext, ScanResult
-from .details import Detail, say
+from .details import Detail, join_details, say
 from .errors import LeakscanError, UsageError
 from .models import Location, Skipped
 from .pipeline import Dispatcher, finish_scan, scan_context, scan_source, worker_settings
@@ -207,8 +207,7 @@ def scan_on_cluster(ctx: ScanContext, settings: WorkerSettings | None = None) ->
                 if isinstance(e, CancelledError) or client.status != "running":
                     # the scheduler went away (the client gave up reconnecting): the part was not scanned,
                     # which is no fault of its SOURCE; not recorded in the state, so --resume scans it
-                    out = lost_part(parts[i], f"the connection to the Dask scheduler was lost before this part "
-                                    f"finished ({type(e).__name__}); complete the scan with --resume")
+                    out = lost_part(parts[i], say(Detail.DASK_SCHEDULER_LOST, error=type(e).__name__))
                 else:
                     out = failed_part(parts[i], say(Detail.TASK_FAILED_EVERY_TRY, why=_why(e)))
             if out.unavailable:
@@ -218,8 +217,8 @@ def scan_on_cluster(ctx: ScanContext, settings: WorkerSettings | None = None) ->
                 if others and len(tried[i]) < MAX_HANDOVERS:
                     pending.add(submit(i, others))
                     continue
-                out = failed_part(parts[i], say(Detail.NO_WORKER_OPENS, why="; ".join(
-                    f"{w}: {why}" for w, why in dict(tried[i]).items())))
+                out = failed_part(parts[i], say(Detail.NO_WORKER_OPENS, why=join_details(
+                    say(Detail.NO_WORKER_OPENS_ON, worker=str(w), why=why) for w, why in dict(tried[i]).items())))
             merged.done(i, out)
     if not merged.complete():
         raise RuntimeError("a part of the distributed scan was neither merged nor listed")
@@ -303,8 +302,8 @@ def _why(e: BaseException) -> str:
     from distributed import KilledWorker
 
     if isinstance(e, KilledWorker):
-        return "KilledWorker: the workers running it died each time"
-    return type(e).__name__
+        return say(Detail.TASK_WORKERS_KILLED)
+    return say(Detail.RAISED, error=type(e).__name__)
 
 
 def failed_part(part: Part, detail: str) -> PartOutcome:
@@ -472,13 +471,13 @@ def scan_part(settings: WorkerSettings, part: Part) -> PartOutcome:
     try:
         source = open_source(part.source, **source_options(config, part.source))
     except (LeakscanError, OSError) as e:
-        return PartOutcome(FileOutcome(), worker=worker, host=host, unavailable=f"{type(e).__name__}: {e}")
+        return PartOutcome(FileOutcome(), worker=worker, host=host, unavailable=say(Detail.LIBRARY_ERROR, error=type(e).__name__, library=str(e)))
     if part.top is not None and not isinstance(source, LocalSource):
         return PartOutcome(FileOutcome(), worker=worker, host=host,
-                           unavailable="not the directory the scan process listed")
+                           unavailable=say(Detail.WORKER_OTHER_DIRECTORY))
     if part.layer is not None:
         if getattr(source, "kind", None) != "image":
-            return PartOutcome(FileOutcome(), worker=worker, host=host, unavailable="not the disk image surveyed")
+            return PartOutcome(FileOutcome(), worker=worker, host=host, unavailable=say(Detail.WORKER_OTHER_IMAGE))
         image = cast("ImageSource", source)
         image.walk_from, image.walk_until = part.layer, part.layer + 1
         if part.layer:

@@ -25,6 +25,7 @@ A bottom-floor module: it imports only the codes.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import re
@@ -276,13 +277,13 @@ class Detail(Code):
     SPLIT_PART = "split-part", ("part {n:d} of a {kind:word} ({whole:lib}): leakscan does not join the parts of an archive; {seen:detail}; "
                             "join them ({how:lib}) and scan the result")
     SPLIT_SERIES_INCOMPLETE = "split-series-incomplete", ("part {n:d} of a {kind:word} ({whole:lib}) whose parts are not all here "
-                                                      "({problem:lib}): not joined; {seen:detail}; find the missing parts, "
+                                                      "({problem:detail}): not joined; {seen:detail}; find the missing parts, "
                                                       "put them beside the others and scan again")
     SPLIT_SOME_EXAMINED = "split-some-examined", "the members stored whole in this part were examined; the rest were not"
     SPLIT_NOT_EXAMINED = "split-not-examined", "its content was not examined"
     # -- what is read of an incomplete series (split12)
     SPLIT_SERIES_PARTLY = "split-series-partly-read", ("part {n:d} of a {kind:word} ({whole:lib}) whose parts are not all "
-                                                       "here ({problem:lib}): {seen:detail}; find the missing parts, put "
+                                                       "here ({problem:detail}): {seen:detail}; find the missing parts, put "
                                                        "them beside the others and scan again")
     SPLIT_RUN_READ = "split-run-read", ("parts {first:d} to {last:d} read joined, up to their last line end (complete rows "
                                         "only); what the missing parts held was not examined")
@@ -381,7 +382,7 @@ class Detail(Code):
     SMB_NO_FILE_IDS = "smb-no-file-ids", "server gives no file IDs; stopped at depth {n:d}"
     SMB_DISAPPEARED = "smb-disappeared", "disappeared during the scan ({status:lib})"
     CONNECTION_LOST = "connection-lost", "connection lost: {error:exc}"
-    TASK_FAILED_EVERY_TRY = "task-failed-every-try", "the task failed on every try ({why:lib})"
+    TASK_FAILED_EVERY_TRY = "task-failed-every-try", "the task failed on every try ({why:detail})"
     NO_WORKER_OPENS = "no-worker-opens", "no worker could open it: {why:detail}"
     # -- mail: messages, stores, attachments (inspectors.mail*)
     MAIL_OVER_CAP = "mail-over-cap", "{kind:mail}: {size:d} bytes > cap {cap:d} (--max-inspect-mb)"
@@ -696,6 +697,103 @@ class Detail(Code):
     SMB_SHARE_DENIED = "smb-share-denied", "access to share {share:lib} on {host:lib} denied for {account:lib}"
     SMB_SERVER_REFUSED = "smb-server-refused", "SMB server {host:lib} refused the connection: {status:lib}"
     SMB_CANNOT_CONNECT = "smb-cannot-connect", "cannot connect to {host:lib}:{port:d}: {why:lib}"
+    # -- Session 13 (the dynamic audit: tests/test_details13_dynamic.py): what reached a detail without a code
+    RAISED = "raised", "the parser raised {error:exc}"  # an exception's type alone (isolation.guarded): never its message
+    OS_ERROR = "os-error", "OS error {errno:word}: {library:lib}"  # an OSError: its errno's name, the OS's own text quoted
+    ARTEFACT_PART_FAILED = "artefact-part-failed", "{where:name}: damaged, not read ({error:exc})"
+    HIVE_TRUNCATED = "hive-truncated", "hive truncated: {size:d} of {declared:d} bytes"
+    SHELLBAGS_OVER = "shellbags-over", "{where:name}: more than {n:d} shell bags, rest not read"
+    JUMPLIST_STREAM_FAILED = "jumplist-stream-failed", "stream {entry:word}: not readable ({error:exc})"
+    EMBEDDED_OBJECT_PROBLEM = "embedded-object-problem", "object {name:lib}: {why:detail}"
+    MORE_PROBLEMS = "more-problems", "{n:d} more"
+    NO_WORKER_OPENS_ON = "no-worker-opens-on", "worker {worker:lib}: {why:detail}"
+    WORKER_OTHER_DIRECTORY = "worker-other-directory", "not the directory the scan process listed"
+    WORKER_OTHER_IMAGE = "worker-other-image", "not the disk image surveyed"
+    TASK_WORKERS_KILLED = "task-workers-killed", "KilledWorker: the workers running it died each time"
+    DASK_SCHEDULER_LOST = "dask-scheduler-lost", ("the connection to the Dask scheduler was lost before this part "
+                                                  "finished ({error:exc}); complete the scan with --resume")
+    # -- a volume row's note (scan.source_details[].volumes[].note, ``note_codes``)
+    RUNS_PAST_IMAGE_END = "runs-past-image-end", ("runs past the end of the image: {held:d} of its {described:d} bytes "
+                                                  "are in the image (truncated image?); what lies in the part cut off "
+                                                  "cannot be examined")
+    TABLE_READ_DIRECTLY = "table-read-directly", ("the partition table was read directly; the library refused it: "
+                                                  "{library:lib}")
+    GPT_BACKUP_ONLY = "gpt-backup-only", ("listed only by the backup GPT at the disk's end ({name:name} there), not by "
+                                          "the primary: walked as well")
+    PARTITIONS_OVERLAP = "partitions-overlap", ("overlaps {others:name} in the partition table (damaged, or edited by "
+                                                "hand); the bytes they share are walked in each")
+    LV_READ_JOINED = "lv-read-joined", "logical volume {shape:word}, read joined by leakscan from its metadata"
+    LV_RUNS_PAST_PV = "lv-runs-past-pv", ("runs past the end of its physical volume: {held:d} of its {size:d} bytes are "
+                                          "in it (damaged metadata?); the rest cannot be examined")
+    BANDS_ABSENT = "bands-absent", ("{absent:d} of {n:d} bands absent: read as zeros, as macOS reads them (never "
+                                    "written, or lost in a copy)")
+    # -- a workbook's caches (scanner.caches): which cache, and what is wrong with it
+    CACHE_PIVOT = "cache-pivot", "pivot cache {n:d} ({part:lib})"
+    CACHE_PIVOT_STORAGE = "cache-pivot-storage", "pivot cache ({part:lib})"
+    CACHE_EXTERNAL = "cache-external-link", "external-link cache {n:d} ({part:lib})"
+    CACHE_UNREADABLE = "cache-unreadable", "{what:detail}: not readable ({error:exc})"
+    CACHE_FAILED = "cache-failed", "{what:detail}: not read: {why:detail}"
+    CACHE_NO_RECORDS = "cache-no-records", "{what:detail}: no records kept"
+    CACHE_CELLS_PAST_ITEMS = "cache-cells-past-items", ("{what:detail}: cells index past the cache items or out of "
+                                                        "step: {count:d} (left empty)")
+    CACHE_NO_EOF = "cache-no-eof", "{what:detail}: the cache stream ends before its EOF record (cut or damaged)"
+    CACHE_DTD = "cache-dtd", "{what:detail}: a DTD in the part (never expanded; Excel writes none)"
+    CACHE_XML_BREAKS = "cache-xml-breaks", "{what:detail}: XML ends or breaks ({error:exc})"
+    CACHE_PART_DAMAGED = "cache-part-damaged", "{what:detail}: part damaged ({error:exc})"
+    CACHE_RECORDS_MISSING = "cache-records-missing", "{what:detail}: records part missing ({part:lib})"
+    CACHE_RECORDS_UNREADABLE = "cache-records-unreadable", "{what:detail}: records part not readable ({error:exc})"
+    CACHE_CELLS_PAST_SHARED = "cache-cells-past-shared", ("{what:detail}: cells index past the shared items: {count:d} "
+                                                          "(left empty)")
+    CACHE_RECORDS_BREAK = "cache-records-break", "{what:detail}: records break off ({error:exc})"
+    CACHE_RECORDS_STRAY = "cache-records-stray", ("{what:detail}: records out of place: {count:d} (cells outside a "
+                                                  "cached sheet, or unknown records inside one: not read)")
+    CACHE_ENDS_IN_SHEET = "cache-ends-in-sheet", "{what:detail}: the part ends inside a cached sheet"
+    # -- damaged tables said by leakscan's own readers (vcard, biffold, markup, tables)
+    VCARD_UNCLOSED = "vcard-unclosed", ("{n:d} card(s) without END:VCARD (a cut or damaged file): cards or lines may "
+                                        "be lost")
+    VCARD_ZEROED = "vcard-zeroed", ("a block of NUL bytes inside the address book (zeroed or lost on disk): cards in it "
+                                    "are lost")
+    BIFF_ODD_SHEET_TYPE = "biff-odd-sheet-type", ("{what:word}: a sheet's BOF record names sheet type {kind:word}, read "
+                                                  "as a worksheet")
+    SPREADSHEETML_ENDS_AFTER = "spreadsheetml-ends-after", "SpreadsheetML ends after worksheet {n:d} ({error:exc})"
+    BIFF5_CALAMINE_MISREADS = "biff5-calamine-misreads", ("read by leakscan's BIFF5 reader (calamine misreads the text "
+                                                          "of this Excel 5/95 workbook)")
+    # -- a GPT read directly (sources.image_sniff): what is wrong with its copies (a volume row's note, a slot's skip)
+    GPT_HEADER_CHECKSUM = "gpt-header-checksum", "its header's checksum does not match"
+    GPT_ENTRIES_CHECKSUM = "gpt-entries-checksum", "its partition entries' checksum does not match"
+    GPT_HEADER_MISSING = "gpt-header-missing", "its header is missing"
+    GPT_ENTRY_NONSENSE = "gpt-entry-nonsense", ("its GPT entry makes no sense: it ends (sector {last:d}) before it starts "
+                                                "(sector {start:d}); where its data lie is not known, so it is not "
+                                                "examined")
+    GPT_PRIMARY_DAMAGED = "gpt-primary-damaged", ("the primary GPT at the start of the disk is damaged ({why:detail}); the "
+                                                  "partitions were read from the backup GPT at the disk's end")
+    GPT_PRIMARY_DAMAGED_ENTRIES = "gpt-primary-damaged-entries", (
+        "the primary GPT at the start of the disk is damaged ({why:detail}); the partitions were read from the backup "
+        "GPT at the disk's end, whose entries' checksum holds although {other:detail}")
+    GPT_NO_WHOLE_BACKUP = "gpt-no-whole-backup", ("the GPT is damaged ({why:detail}) and no whole backup GPT was found: "
+                                                  "its entries were read as they stand")
+    GPT_BACKUP_DIFFERS_AT = "gpt-backup-differs-at", "{name:name} at byte {at:d}, {size:d} bytes in the backup"
+    GPT_BACKUP_DIFFERS_ABSENT = "gpt-backup-differs-absent", "{name:name} absent or unusable in the backup"
+    GPT_BACKUP_DISAGREES = "gpt-backup-disagrees", (
+        "the backup GPT at the disk's end disagrees with the primary GPT ({differ:detail}): the primary, whose checksums "
+        "hold, was walked (edited by hand, to hide a partition, or an older layout?)")
+    GPT_BACKUP_DISAGREES_WALKED = "gpt-backup-disagrees-walked", (
+        "the backup GPT at the disk's end disagrees with the primary GPT ({differ:detail}): the primary, whose checksums "
+        "hold, was walked, and what only the backup lists as backup-pN (edited by hand, to hide a partition, or an "
+        "older layout?)")
+    # -- a worker's memory cap not applied (isolation: scan.limit_notes), a sparse bundle read from its plist's copy
+    WORKER_CAP_NOT_APPLIED = "worker-cap-not-applied", ("worker memory cap of {gib:d} GiB not applied ({why:detail}): a "
+                                                        "decompression bomb in a file can use all memory of this machine")
+    NO_RESOURCE_MODULE = "no-resource-module", "no resource module on this platform"
+    SETRLIMIT_FAILED = "setrlimit-failed", "setrlimit(RLIMIT_AS) failed: {error:exc}"
+    BUNDLE_PLIST_FROM_BACKUP = "bundle-plist-from-backup", ("Info.plist damaged ({used:lib}): the disk's size and band "
+                                                            "size were read from its copy Info.bckup")
+    BACKEND_MISSING = "backend-missing", ("reading {what:lib} needs the Python package {dist:word}, which is not "
+                                          "installed (python3 -m pip install {install:word})")
+    # -- what is wrong with an incomplete split series (split_series.Series.problem)
+    SERIES_FIRST_MISSING = "series-first-missing", "part {part:lib} missing"
+    SERIES_PARTS_MISSING = "series-parts-missing", "missing: {parts:lib}"
+    SERIES_PARTS_SHORT = "series-parts-short", "shorter than the first part: {parts:lib}"
 
 _ORDER: tuple[Detail, ...] = ()
 
@@ -845,6 +943,19 @@ def join_details(parts: Iterable[str]) -> str:
 
 _DOING = re.compile(r"(?:while reading|in the (?P<step>\S+) inspector)(?: \((?P<decoder>.*)\))?"
                     r"(?P<member>, on an archive member)?")
+
+
+def os_error(e: BaseException) -> str:
+    """An OS error as a detail: its errno's name (EACCES, EIO: said in the reader's words) and the OS's own text
+    quoted; an error without an errno as a library's error. Total: runs while a failure is recorded."""
+    try:
+        name = errno.errorcode.get(getattr(e, "errno", None) or -1)
+        text = str(getattr(e, "strerror", None) or e or type(e).__name__)
+        if name:
+            return say(Detail.OS_ERROR, errno=name, library=text)
+        return say(Detail.LIBRARY_ERROR, error=type(e).__name__, library=text)
+    except Exception:  # noqa: BLE001 - never raises
+        return say(Detail.RAISED, error=type(e).__name__)
 
 
 def doing(step: str | None, decoder: str | None, member: bool) -> str:

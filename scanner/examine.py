@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from .codes import Reason, Status
 from .contenttype import PE_EXTS, PE_HEAD, content_type, mismatch
 from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
-from .details import Detail, encodable, join_details, say
+from .details import Detail, encodable, join_details, os_error, say
 from .errors import ReadError
 from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
 from .inspectors.disguise import (
@@ -74,7 +74,7 @@ class LazyHead:
             except ReadError as e:
                 self.error, self._data = e, b""
             except OSError as e:
-                self.error, self._data = ReadError(Status.UNREADABLE, e.strerror or str(e)), b""
+                self.error, self._data = ReadError(Status.UNREADABLE, os_error(e)), b""
         return self._data
 
 
@@ -293,7 +293,7 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
         unreadable(entry, matches, st, e, result)
         return
     except OSError as e:
-        unreadable(entry, matches, st, ReadError(Status.UNREADABLE, e.strerror or str(e)), result)
+        unreadable(entry, matches, st, ReadError(Status.UNREADABLE, os_error(e)), result)
         return
     # libmagic only for hits (their "type" in findings.json): inspectors sniff the bytes themselves
     ctype = content_type(read.head) if matches else ""

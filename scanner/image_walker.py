@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from .codes import Status
-from .details import Detail, say
+from .details import Detail, os_error, say
 from .errors import ReadError, SourceError
 from .isolation import DEFAULT_MEMORY, BoardMark, GiB, Worker, mark, place, report
 from .models import CHAIN_SEPARATOR, FileStat, Hop, Link, Location, Skipped
@@ -119,7 +119,7 @@ class _Probe:
             except ReadError as e:
                 self.head_error = e
             except OSError as e:
-                self.head_error = ReadError(Status.UNREADABLE, e.strerror or str(e))
+                self.head_error = ReadError(Status.UNREADABLE, os_error(e))
         if self.head_error is not None:
             raise self.head_error
         return io.BytesIO(self.head or b"")
@@ -135,7 +135,7 @@ class _Probe:
                 f.seek(offset)
                 return f.read(length)
         except OSError as e:
-            raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
+            raise ReadError(Status.UNREADABLE, os_error(e)) from e
 
 
 class Found:
@@ -300,7 +300,7 @@ def _read(entry: WalkerEntry, st: FileStat, found: Found, ctx: ScanContext) -> N
         except ReadError as e:
             found.data_error = _plain(e)
         except OSError as e:
-            found.data_error = (Status.UNREADABLE, e.strerror or str(e))
+            found.data_error = (Status.UNREADABLE, os_error(e))
     else:  # only hashed by the scan (too large to inspect): hashed here, where the image is open
         before = ctx.result.bytes_read
         try:
@@ -309,7 +309,7 @@ def _read(entry: WalkerEntry, st: FileStat, found: Found, ctx: ScanContext) -> N
         except ReadError as e:
             found.hashed_error = _plain(e)
         except OSError as e:
-            found.hashed_error = (Status.UNREADABLE, e.strerror or str(e))
+            found.hashed_error = (Status.UNREADABLE, os_error(e))
 
 
 def walk_image(settings: WorkerSettings, text: str, verify_images: bool | None, keys: VolumeKeys | None,
@@ -366,7 +366,7 @@ def _whole(entry: WalkerEntry, ctx: ScanContext) -> Found:
     except ReadError as e:
         found.data_error = _plain(e)
     except OSError as e:
-        found.data_error = (Status.UNREADABLE, e.strerror or str(e))
+        found.data_error = (Status.UNREADABLE, os_error(e))
     return found
 
 

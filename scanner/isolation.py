@@ -234,11 +234,11 @@ def _cap_memory(memory: int) -> str | None:
     try:
         import resource  # POSIX only: where it is missing, the cap cannot be applied (said, not passed over)
     except ImportError:
-        return "no resource module on this platform"
+        return say(Detail.NO_RESOURCE_MODULE)
     try:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     except (ValueError, OSError) as e:
-        return f"setrlimit(RLIMIT_AS) failed: {type(e).__name__}"
+        return say(Detail.SETRLIMIT_FAILED, error=type(e).__name__)
     return None
 
 
@@ -255,7 +255,7 @@ def guarded(func: Callable[..., Any], args: tuple[Any, ...]) -> Reply:
         raise
     except BaseException as e:  # noqa: BLE001 - Rust panics, struct.error, AssertionError ...
         log.debug("%s failed", getattr(func, "__qualname__", "parser"), exc_info=True)  # -v: redacted traceback
-        return ("read-error", Status.CORRUPT, error_name(e))
+        return ("read-error", Status.CORRUPT, say(Detail.RAISED, error=error_name(e)))
 
 
 def _die_with_parent(parent: int | None = None) -> bool:
@@ -379,8 +379,7 @@ class Worker:
 
     def _cap_failed(self, why: str) -> None:
         """The worker runs without its memory cap: logged once, and stated in findings.json / the report."""
-        note = (f"worker memory cap of {self.memory // GiB} GiB not applied ({why}): a decompression "
-                "bomb in a file can use all memory of this machine")
+        note = say(Detail.WORKER_CAP_NOT_APPLIED, gib=self.memory // GiB, why=why)
         if note not in _LIMIT_NOTES:
             _LIMIT_NOTES.append(note)
             log.warning("%s", note)

@@ -329,7 +329,7 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
         if sheet is None and not done:
             raise ReadError(Status.CORRUPT, say(Detail.SPREADSHEETML_DAMAGED, error=error_name(e))) from e
         if sheet is None:  # the worksheets read are whole, but more may have followed
-            yield MarkupSheet("", damage=[f"SpreadsheetML ends after worksheet {done} ({error_name(e)})"])
+            yield MarkupSheet("", damage=[say(Detail.SPREADSHEETML_ENDS_AFTER, n=done, error=error_name(e))])
             return
         sheet.damage.append(say(Detail.SPREADSHEETML_CUT_ERROR, n=len(sheet.rows), error=error_name(e)))
         yield sheet

@@ -32,7 +32,7 @@ from .contracts import (
     ScanContext,
     ScanResult,
 )
-from .details import Detail, codes_of, say
+from .details import Detail, codes_of, os_error, say
 from .errors import LeakscanError, ReadError, SourceError
 from .examine import Candidate, LazyHead, by_content, examine_entry, pick, read_capped, read_once, unreadable
 from .fingerprint import ReadResult
@@ -262,7 +262,7 @@ class Dispatcher:
             with entry.open() as stream:
                 data = read_capped(stream, cand.stat.size, cap)
         except (ReadError, OSError) as e:
-            err = e if isinstance(e, ReadError) else ReadError(Status.UNREADABLE, e.strerror or str(e))
+            err = e if isinstance(e, ReadError) else ReadError(Status.UNREADABLE, os_error(e))
             out = FileOutcome(files_seen=1)
             unreadable(entry, cand.matches, cand.stat, err, out)
             self._ready(out, entry.location.key() if self.ctx.state is not None else None)

@@ -112,13 +112,17 @@ def with_codes(entry: dict[str, Any], key: str, codes: str, recorded: bool = Fal
     return entry
 
 
+NOTE_CODES = "note_codes"  # a volume row's note (a truncated or overlapping partition ...), as said (Session 13)
+
+
 def with_volume_codes(sources: list[dict[str, Any]], recorded: bool = False) -> list[dict[str, Any]]:
     """The source details with each volume's detail (an image's layers) also as detail codes (``detail_codes``)."""
     out = []
     for source in sources:
         volumes = source.get("volumes") if isinstance(source, dict) else None
         if isinstance(volumes, list):
-            source = {**source, "volumes": [with_codes(dict(v), "detail", SKIP_DETAIL_CODES, recorded)
+            source = {**source, "volumes": [with_codes(with_codes(dict(v), "detail", SKIP_DETAIL_CODES, recorded),
+                                                       "note", NOTE_CODES, recorded)
                                             if isinstance(v, dict) else v for v in volumes]}
         out.append(source)
     return out

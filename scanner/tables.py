@@ -60,6 +60,8 @@ class Workbook:
 
 # --- format by content -------------------------------------------------------------------------------
 
+NO_DELIMITER = "delimiter: none"  # a marker among a text sheet's notes (no delimiter found), never shown in a detail
+
 def sniff_format(data: bytes) -> str:
     """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, zip-other, html, mhtml, spreadsheetml,
     gnumeric, xml, vcard, text, binary or empty."""
@@ -653,7 +655,7 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
         # calamine reads the 8-bit text of an Excel 5/95 workbook in a double-byte code page (932: every Japanese
         # Excel 95 file) as UTF-16 halves: "Name" comes out as "N\0a\0m\0e\0", 氏名 as mojibake; without a
         # CODEPAGE record as Latin-1 (cp932 text as mojibake again)
-        note = "read by leakscan's BIFF5 reader (calamine misreads the text of this Excel 5/95 workbook)"
+        note = say(Detail.BIFF5_CALAMINE_MISREADS)
         for sheet in biff_sheets(book, caps, in_ole=True):
             sheet.notes[:0], note = ([note] if note else []), ""
             yield sheet
@@ -678,7 +680,7 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
         if error_name(e) == "PasswordError":  # an encryption the checks before missed: never "corrupt"
             raise ReadError(Status.ENCRYPTED, say(Detail.PASSWORD_WORKBOOK, inner=first)) from e
         if book is not None and not started:  # Excel 5/95 calamine refuses (a CODEPAGE it does not know: 0x8001)
-            note = f"{first}; {say(Detail.BIFF5_READER)}"
+            note = join_details((first, say(Detail.BIFF5_READER)))
             for sheet in biff_sheets(book, caps, in_ole=True):
                 sheet.notes[:0], note = ([note] if note else []), ""
                 yield sheet
@@ -688,7 +690,7 @@ def _worksheets(data: bytes, fmt: str, caps: Caps, book: bytes | None = None) ->
     placed = _lettered_refs(data, caps) if fmt == "xlsx" else None
     if placed is not None:  # cells referenced by bare column numbers (r="0", r="1"): calamine and openpyxl refuse
         try:
-            note = f"{first}; {say(Detail.NUMBERED_REFS)}"
+            note = join_details((first, say(Detail.NUMBERED_REFS)))
             for sheet in _calamine_sheets(placed, caps):
                 started = True
                 sheet.notes[:0], note = ([note] if note else []), ""
@@ -1215,7 +1217,7 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
     sheet = Sheet("", [])
     starts = fixed_width_columns(head) if found is None else None
     if found is None and starts is None:
-        sheet.notes.append("delimiter: none")
+        sheet.notes.append(NO_DELIMITER)
 
     def counted(source: Iterator[list[str]]) -> Iterator[list[str]]:
         """The rows, each counted against the cell budget; the decoding note once they are read."""

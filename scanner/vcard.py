@@ -17,6 +17,7 @@ import quopri
 import re
 from collections.abc import Iterator
 
+from .details import Detail, say
 from .sheet import Caps, CellBudget, Sheet
 
 HEADER = ["氏名", "フリガナ", "郵便番号", "住所", "電話番号", "メールアドレス", "会社名", "生年月日"]
@@ -205,11 +206,9 @@ def iter_vcards(data: bytes, caps: Caps) -> Sheet:
         if not unclosed and not data.rstrip(b"\r\n\t \x00\x1a").upper().endswith(b"END:VCARD"):
             unclosed = 1  # cut inside a card's BEGIN line, or after it: the next cards are lost
         if unclosed:  # Session 9: a cut or damaged address book was read 'ok' with fewer persons
-            sheet.damage.append(f"{unclosed} card(s) without END:VCARD (a cut or damaged file): cards or lines may "
-                                "be lost")
+            sheet.damage.append(say(Detail.VCARD_UNCLOSED, n=unclosed))
         if _ZEROED.search(data) is not None:  # NUL padding after the last card loses nothing (review9f)
-            sheet.damage.append("a block of NUL bytes inside the address book (zeroed or lost on disk): cards in it "
-                                "are lost")
+            sheet.damage.append(say(Detail.VCARD_ZEROED))
 
     sheet = Sheet("", rows())
     return sheet

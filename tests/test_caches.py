@@ -267,8 +267,8 @@ def test_index_past_the_shared_items_is_counted_and_the_rest_read() -> None:
                  lambda d: re.sub(rb'<r><n v="1"/><x v="\d+"/>', b'<r><n v="1"/><x v="99999"/>', d, count=1))
     (found,), _, reading = analyse(book)
     assert found.count == CACHED - 1  # the row whose name index is bad has no name
-    assert reading.damage == ["pivot cache 1 (xl/pivotCache/pivotCacheDefinition1.xml): 1 cell(s) index past the "
-                              "shared items (left empty)"]
+    assert reading.damage == ["pivot cache 1 (xl/pivotCache/pivotCacheDefinition1.xml): cells index past the "
+                              "shared items: 1 (left empty)"]
 
 
 def test_missing_records_part_is_listed() -> None:
@@ -423,7 +423,7 @@ def test_xlsb_external_link_records_out_of_place_are_damage() -> None:
     findings, _, reading = analyse(book)
     assert findings == []
     (damage,) = reading.damage
-    stray = int(re.search(r": (\d+) record\(s\) out of place", damage).group(1))  # type: ignore[union-attr]
+    stray = int(re.search(r": records out of place: (\d+) ", damage).group(1))  # type: ignore[union-attr]
     assert stray > CACHED * 9  # every row header and cell of the lost sheet, none read in silence
 
 
@@ -803,8 +803,8 @@ def test_negative_index_into_the_shared_items_is_damage_not_the_last_item() -> N
                  lambda d: re.sub(rb'<r><n v="1"/><x v="\d+"/>', b'<r><n v="1"/><x v="-1"/>', d, count=1))
     (found,), _, reading = analyse(book)
     assert found.count == CACHED - 1
-    assert reading.damage == ["pivot cache 1 (xl/pivotCache/pivotCacheDefinition1.xml): 1 cell(s) index past the "
-                              "shared items (left empty)"]
+    assert reading.damage == ["pivot cache 1 (xl/pivotCache/pivotCacheDefinition1.xml): cells index past the "
+                              "shared items: 1 (left empty)"]
 
 
 def test_cell_reference_with_non_ascii_digits_is_no_reference() -> None:

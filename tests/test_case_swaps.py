@@ -160,7 +160,8 @@ def test_a_scan_diffed_with_itself_is_said_to_prove_nothing(how: str, cases: dic
 # review9h: the next leakscan of the same version and rules, as a checkout of another commit is: a file it writes a
 # little otherwise (a CSV column renamed; a summary figure added)
 OTHER_CODE = {
-    "skipped.csv-column": ("reports/lists.py", '"raw_path_hex", "container"], rows)', '"raw_path_hex", "archive"], rows)',
+    "skipped.csv-column": ("reports/lists.py", '"raw_path_hex", "container", "detail_codes",',
+                           '"raw_path_hex", "archive", "detail_codes",',
                            "skipped.csv", "raw_path_hex,archive"),
     "summary-figure": ("scanner/summary.py", '"rescan": None,\n    }', '"rescan": None,\n        "copies_on_usb": 0,\n    }',
                        "findings.json", '"copies_on_usb"'),

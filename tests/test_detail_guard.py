@@ -16,13 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # _fail: a layer of an image not examined (sources.image_layers: LVM); BundleRefused (``refuse``): a sparse bundle
 # SOURCE refused (sources.image_bundle) -- both missed by the guard until review11d
 CARRIERS = {"ReadError", "Inspection", "Skipped", "failed", "failed_part", "Opened", "SourceLost", "_fail",
-            "BundleRefused", "refuse", "SourceError"}
+            "BundleRefused", "refuse", "SourceError", "lost_part"}
 # Session 12 (review11d #7): what the guard did not see -- a re-read's outcome ``(records, Status.X, "...")``
 # (persons.reread), a sheet's ``unread=[...]`` parts (tables' macro sheets, caches), and a SOURCE's error
 # (``SourceError``: scan.source_errors, said in the report's Japanese too; image.py ``_signed_unopened``) and a
 # helper returning a sentence that becomes one of these (a ``return "..."`` in a function named below)
 SENTENCE_HELPERS = {"_signed_unopened", "_ewf_unreadable", "msg_directory_damage"}
 STATUSES = {"Status", "VerifyStatus"}
+# lists whose texts become parts of a detail (a sheet's damage/notes/unread, an artefact's warnings)
+PART_LISTS = {"damage", "notes", "unread", "warnings"}
 
 # file -> how many English-only details it still writes (shrink only): none since Session 12
 ENGLISH_ONLY: dict[str, int] = {}
@@ -40,12 +42,16 @@ def _is_text(node: ast.AST) -> bool:
     return False
 
 
+def _name(node: ast.AST) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+
+
 def _is_status(node: ast.AST) -> bool:
     return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in STATUSES
 
 
 def english_only(tree: ast.AST) -> list[int]:
-    """Lines where a text literal or f-string becomes a detail without a code."""
+    """Lines where a text literal or f-string becomes a detail (or a part of one) without a code."""
     lines = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -61,6 +67,22 @@ def english_only(tree: ast.AST) -> list[int]:
         if isinstance(node, ast.Call):
             lines += [e.lineno for kw in node.keywords if kw.arg == "unread" and isinstance(kw.value, ast.List)
                       for e in kw.value.elts if _is_text(e)]
+        # Session 13 (details13): a sheet's damage and notes, an artefact's warnings (joined into a detail), a
+        # volume row's note, appended or assigned as English (the dynamic audit found them: caches, vcard, GPT ...)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("append", "insert", "extend") and _name(node.func.value) in PART_LISTS):
+            lines += [a.lineno for a in node.args if _is_text(a) or (isinstance(a, ast.List)
+                                                                      and any(_is_text(e) for e in a.elts))]
+        if isinstance(node, ast.Call):
+            lines += [e.lineno for kw in node.keywords if kw.arg in PART_LISTS and isinstance(kw.value, ast.List)
+                      for e in kw.value.elts if _is_text(e)]
+        if isinstance(node, ast.Assign) and _is_text(node.value) and any(
+                _name(t) in ("damage", "note") or (isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant)
+                                                   and t.slice.value == "note") for t in node.targets):
+            lines.append(node.value.lineno)
+        if isinstance(node, ast.Dict):
+            lines += [v.lineno for k, v in zip(node.keys, node.values, strict=True)
+                      if isinstance(k, ast.Constant) and k.value == "note" and _is_text(v)]
         if isinstance(node, ast.FunctionDef) and node.name in SENTENCE_HELPERS:
             lines += [r.value.lineno for r in ast.walk(node) if isinstance(r, ast.Return) and r.value is not None
                       and _is_text(r.value)]
@@ -78,8 +100,13 @@ def test_the_scan_finds_an_english_only_detail() -> None:
             'yield Sheet("", [], unread=[f"macro sheet not examined ({why})"])\n'
             'raise SourceError(f"cannot open the {name} image")\n'
             'def _signed_unopened(self):\n    return f"{name} image signature at the start"\n'
-            'return None, Status.OK, read.digests.sha256\n')
-    assert sorted(english_only(ast.parse(code))) == [1, 2, 3, 4, 7, 8, 9, 11]
+            'return None, Status.OK, read.digests.sha256\n'
+            'sheet.damage.append(f"{what}: XML ends ({e})")\n'
+            'yield Sheet("", [], damage=[f"{what}: not readable"])\n'
+            'layer.facts["note"] = f"runs past the end: {n}"\n'
+            'out.warnings.append(say(Detail.HIVE_TRUNCATED, size=1, declared=2))\n'
+            'facts = {"note": "read joined"}\n')
+    assert sorted(english_only(ast.parse(code))) == [1, 2, 3, 4, 7, 8, 9, 11, 13, 14, 15, 17]
 
 
 def test_no_new_detail_is_written_in_english_only() -> None:

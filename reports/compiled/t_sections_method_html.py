@@ -12,70 +12,76 @@ def root(context, missing=missing, environment=environment):
     l_0_t = resolve('t')
     l_0_doc = resolve('doc')
     try:
-        t_1 = environment.filters['detail']
+        t_1 = environment.filters['content_words']
     except KeyError:
         @internalcode
         def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'detail' found.")
+            raise TemplateRuntimeError("No filter named 'content_words' found.")
     try:
-        t_2 = environment.filters['hash']
+        t_2 = environment.filters['detail']
     except KeyError:
         @internalcode
         def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'hash' found.")
+            raise TemplateRuntimeError("No filter named 'detail' found.")
     try:
-        t_3 = environment.filters['join']
+        t_3 = environment.filters['hash']
     except KeyError:
         @internalcode
         def t_3(*unused):
-            raise TemplateRuntimeError("No filter named 'join' found.")
+            raise TemplateRuntimeError("No filter named 'hash' found.")
     try:
-        t_4 = environment.filters['length']
+        t_4 = environment.filters['join']
     except KeyError:
         @internalcode
         def t_4(*unused):
-            raise TemplateRuntimeError("No filter named 'length' found.")
+            raise TemplateRuntimeError("No filter named 'join' found.")
     try:
-        t_5 = environment.filters['num']
+        t_5 = environment.filters['length']
     except KeyError:
         @internalcode
         def t_5(*unused):
-            raise TemplateRuntimeError("No filter named 'num' found.")
+            raise TemplateRuntimeError("No filter named 'length' found.")
     try:
-        t_6 = environment.filters['path']
+        t_6 = environment.filters['num']
     except KeyError:
         @internalcode
         def t_6(*unused):
-            raise TemplateRuntimeError("No filter named 'path' found.")
+            raise TemplateRuntimeError("No filter named 'num' found.")
     try:
-        t_7 = environment.filters['upper']
+        t_7 = environment.filters['path']
     except KeyError:
         @internalcode
         def t_7(*unused):
-            raise TemplateRuntimeError("No filter named 'upper' found.")
+            raise TemplateRuntimeError("No filter named 'path' found.")
     try:
-        t_8 = environment.filters['visible']
+        t_8 = environment.filters['upper']
     except KeyError:
         @internalcode
         def t_8(*unused):
-            raise TemplateRuntimeError("No filter named 'visible' found.")
+            raise TemplateRuntimeError("No filter named 'upper' found.")
     try:
-        t_9 = environment.filters['when']
+        t_9 = environment.filters['visible']
     except KeyError:
         @internalcode
         def t_9(*unused):
-            raise TemplateRuntimeError("No filter named 'when' found.")
+            raise TemplateRuntimeError("No filter named 'visible' found.")
     try:
-        t_10 = environment.tests['none']
+        t_10 = environment.filters['when']
     except KeyError:
         @internalcode
         def t_10(*unused):
-            raise TemplateRuntimeError("No test named 'none' found.")
+            raise TemplateRuntimeError("No filter named 'when' found.")
     try:
-        t_11 = environment.tests['sameas']
+        t_11 = environment.tests['none']
     except KeyError:
         @internalcode
         def t_11(*unused):
+            raise TemplateRuntimeError("No test named 'none' found.")
+    try:
+        t_12 = environment.tests['sameas']
+    except KeyError:
+        @internalcode
+        def t_12(*unused):
             raise TemplateRuntimeError("No test named 'sameas' found.")
     pass
     yield '<section id="method">\n<h2>'
@@ -95,18 +101,18 @@ def root(context, missing=missing, environment=environment):
         _loop_vars = {}
         pass
         yield '<tr><td class="path">'
-        yield escape(t_6(environment.getattr(l_1_s, 'source')))
+        yield escape(t_7(environment.getattr(l_1_s, 'source')))
         yield '</td><td>'
         yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('kind_', environment.getattr(l_1_s, 'kind'), ))) or environment.getattr(l_1_s, 'kind')))
         yield '</td><td>'
-        yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('method_', environment.getattr(l_1_s, 'kind'), ))) or t_8(environment.getattr(l_1_s, 'method'))))
+        yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('method_', environment.getattr(l_1_s, 'kind'), ))) or t_9(environment.getattr(l_1_s, 'method'))))
         yield '\n'
         if (environment.getattr(l_1_s, 'kind') == 'image'):
             pass
             yield '<br>'
             yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'image_format'))
             yield ': '
-            yield escape(t_8(environment.getattr(l_1_s, 'format')))
+            yield escape(t_9(environment.getattr(l_1_s, 'format')))
             yield '\n'
             for (l_2_k, l_2_v) in context.call(environment.getattr((environment.getattr(l_1_s, 'image_hashes') or {}), 'items'), _loop_vars=_loop_vars):
                 _loop_vars = {}
@@ -114,17 +120,17 @@ def root(context, missing=missing, environment=environment):
                 yield '<br>'
                 yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'image_hash_stored'))
                 yield ' '
-                yield escape(t_7(l_2_k))
+                yield escape(t_8(l_2_k))
                 yield ': '
-                yield escape(t_2(l_2_v))
+                yield escape(t_3(l_2_v))
             l_2_k = l_2_v = missing
             yield '<br>'
             yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'image_verify'))
             yield ': '
-            if t_11(environment.getattr(l_1_s, 'verified'), True):
+            if t_12(environment.getattr(l_1_s, 'verified'), True):
                 pass
                 yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'verify_ok'))
-            elif t_11(environment.getattr(l_1_s, 'verified'), False):
+            elif t_12(environment.getattr(l_1_s, 'verified'), False):
                 pass
                 yield '<strong class="bad">'
                 yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'verify_bad'))
@@ -141,35 +147,35 @@ def root(context, missing=missing, environment=environment):
                 yield '<br>'
                 yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'image_hash_computed'))
                 yield ' '
-                yield escape(t_7(l_2_k))
+                yield escape(t_8(l_2_k))
                 yield ': '
-                yield escape(t_2(l_2_v))
+                yield escape(t_3(l_2_v))
             l_2_k = l_2_v = missing
-            def t_12(fiter):
+            def t_13(fiter):
                 for (l_2_k, l_2_v) in fiter:
                     if l_2_v:
                         yield (l_2_k, l_2_v)
-            for (l_2_k, l_2_v) in t_12(context.call(environment.getattr((environment.getattr(l_1_s, 'acquisition') or {}), 'items'), _loop_vars=_loop_vars)):
+            for (l_2_k, l_2_v) in t_13(context.call(environment.getattr((environment.getattr(l_1_s, 'acquisition') or {}), 'items'), _loop_vars=_loop_vars)):
                 _loop_vars = {}
                 pass
                 yield '<br>'
                 yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'image_acquisition'))
                 yield ' '
-                yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('acq_', l_2_k, ))) or t_8(l_2_k)))
+                yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('acq_', l_2_k, ))) or t_9(l_2_k)))
                 yield ': '
-                yield escape(t_8(l_2_v))
+                yield escape(t_9(l_2_v))
             l_2_k = l_2_v = missing
-            def t_13(fiter):
+            def t_14(fiter):
                 for l_2_f in fiter:
-                    if ((environment.getattr(l_2_f, 'role') != 'image') or (t_4(environment.getattr(l_1_s, 'files')) > 1)):
+                    if ((environment.getattr(l_2_f, 'role') != 'image') or (t_5(environment.getattr(l_1_s, 'files')) > 1)):
                         yield l_2_f
-            for l_2_f in t_13((environment.getattr(l_1_s, 'files') or [])):
+            for l_2_f in t_14((environment.getattr(l_1_s, 'files') or [])):
                 _loop_vars = {}
                 pass
                 yield '<br>'
                 yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('image_file_', environment.getattr(l_2_f, 'role'), ))) or environment.getattr(l_2_f, 'role')))
                 yield ': <span class="path">'
-                yield escape(t_6(environment.getattr(l_2_f, 'path')))
+                yield escape(t_7(environment.getattr(l_2_f, 'path')))
                 yield '</span> ('
                 if environment.getattr(l_2_f, 'missing'):
                     pass
@@ -178,22 +184,22 @@ def root(context, missing=missing, environment=environment):
                     yield '</strong>'
                 else:
                     pass
-                    yield escape(t_5(environment.getattr(l_2_f, 'size')))
+                    yield escape(t_6(environment.getattr(l_2_f, 'size')))
                     yield ' B'
                 yield ')'
                 if environment.getattr(l_2_f, 'sha256'):
                     pass
                     yield ' SHA-256 '
-                    yield escape(t_2(environment.getattr(l_2_f, 'sha256')))
+                    yield escape(t_3(environment.getattr(l_2_f, 'sha256')))
             l_2_f = missing
             for l_2_v in (environment.getattr(l_1_s, 'volumes') or []):
                 _loop_vars = {}
                 pass
                 yield '<br>'
-                yield escape(t_8(environment.getattr(l_2_v, 'name')))
+                yield escape(t_9(environment.getattr(l_2_v, 'name')))
                 yield ' ('
                 yield escape(((environment.getattr(l_2_v, 'fs_type') or environment.getattr(l_2_v, 'partition_type')) or '-'))
-                if (not t_10(environment.getattr(l_2_v, 'offset'))):
+                if (not t_11(environment.getattr(l_2_v, 'offset'))):
                     pass
                     yield ', '
                     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'volume_offset'))
@@ -208,7 +214,7 @@ def root(context, missing=missing, environment=environment):
                     yield ', '
                     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'snapshot_created'))
                     yield ' '
-                    yield escape(t_9(environment.getattr(l_2_v, 'snapshot_created')))
+                    yield escape(t_10(environment.getattr(l_2_v, 'snapshot_created')))
                     yield ' '
                     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'jst'))
                 yield ')'
@@ -217,17 +223,17 @@ def root(context, missing=missing, environment=environment):
                     yield ': '
                     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'volume_all_zero'))
                     yield ' '
-                    yield escape(t_1(environment.getattr(l_2_v, 'detail'), environment.getattr(l_2_v, 'status'), environment.getattr(l_2_v, 'detail_codes')))
+                    yield escape(t_2(environment.getattr(l_2_v, 'detail'), environment.getattr(l_2_v, 'status'), environment.getattr(l_2_v, 'detail_codes')))
                 elif (environment.getattr(l_2_v, 'status') and (environment.getattr(l_2_v, 'status') != 'ok')):
                     pass
                     yield ': <strong class="bad">'
                     yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('status_', environment.getattr(l_2_v, 'status'), ))) or environment.getattr(l_2_v, 'status')))
                     yield '</strong> '
-                    yield escape(t_1(environment.getattr(l_2_v, 'detail'), environment.getattr(l_2_v, 'status'), environment.getattr(l_2_v, 'detail_codes')))
+                    yield escape(t_2(environment.getattr(l_2_v, 'detail'), environment.getattr(l_2_v, 'status'), environment.getattr(l_2_v, 'detail_codes')))
                 if environment.getattr(l_2_v, 'note'):
                     pass
                     yield ' <span class="bad">'
-                    yield escape(t_8(environment.getattr(l_2_v, 'note')))
+                    yield escape(t_2(environment.getattr(l_2_v, 'note'), '', environment.getattr(l_2_v, 'note_codes')))
                     yield '</span>'
             l_2_v = missing
         for l_2_p in (environment.getattr(l_1_s, 'parts') or []):
@@ -236,16 +242,16 @@ def root(context, missing=missing, environment=environment):
             yield '<br>'
             yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'scanned_by'))
             yield ' '
-            yield escape(t_6(environment.getattr(l_2_p, 'part')))
+            yield escape(t_7(environment.getattr(l_2_p, 'part')))
             yield ': '
-            yield escape(t_8(environment.getattr(l_2_p, 'host')))
+            yield escape(t_9(environment.getattr(l_2_p, 'host')))
             yield ' ('
-            yield escape(t_8(environment.getattr(l_2_p, 'worker')))
+            yield escape(t_9(environment.getattr(l_2_p, 'worker')))
             yield ')'
             if environment.getattr(l_2_p, 'error'):
                 pass
                 yield ' <strong class="bad">'
-                yield escape(t_8(environment.getattr(l_2_p, 'error')))
+                yield escape(t_9(environment.getattr(l_2_p, 'error')))
                 yield '</strong>'
         l_2_p = missing
         yield '</td></tr>\n'
@@ -254,11 +260,11 @@ def root(context, missing=missing, environment=environment):
         _loop_vars = {}
         pass
         yield '<tr class="bad"><td class="path">'
-        yield escape(t_6(environment.getattr(l_1_e, 'source')))
+        yield escape(t_7(environment.getattr(l_1_e, 'source')))
         yield '</td><td>'
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'source_error'))
         yield '</td><td>'
-        yield escape(t_1(environment.getattr(l_1_e, 'error'), 'source-error', environment.getattr(l_1_e, 'error_codes')))
+        yield escape(t_2(environment.getattr(l_1_e, 'error'), 'source-error', environment.getattr(l_1_e, 'error_codes')))
         yield '</td></tr>'
     l_1_e = missing
     yield '</tbody>\n</table>\n<h3 id="tool">'
@@ -272,7 +278,7 @@ def root(context, missing=missing, environment=environment):
     yield '</td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'ruleset'))
     yield '</th><td>'
-    yield escape(t_2(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'tool'), 'ruleset_sha256')))
+    yield escape(t_3(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'tool'), 'ruleset_sha256')))
     yield '</td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'python'))
     yield '</th><td>'
@@ -282,12 +288,12 @@ def root(context, missing=missing, environment=environment):
     yield ')</td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'libraries'))
     yield '</th><td class="small">'
-    def t_14(fiter):
+    def t_15(fiter):
         for (l_1_k, l_1_v) in fiter:
             if l_1_v:
                 yield (l_1_k, l_1_v)
     l_1_loop = missing
-    for (l_1_k, l_1_v), l_1_loop in LoopContext(t_14(context.call(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'tool'), 'libraries'), 'items'))), undefined):
+    for (l_1_k, l_1_v), l_1_loop in LoopContext(t_15(context.call(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'tool'), 'libraries'), 'items'))), undefined):
         _loop_vars = {}
         pass
         yield escape(l_1_k)
@@ -300,7 +306,7 @@ def root(context, missing=missing, environment=environment):
     yield '</td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'command_line'))
     yield '</th><td><code class="wrap">'
-    yield escape(t_6(t_3(context.eval_ctx, environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'scan'), 'command_line'), ' ')))
+    yield escape(t_7(t_4(context.eval_ctx, environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'scan'), 'command_line'), ' ')))
     yield '</code></td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'started'))
     yield ' / '
@@ -333,6 +339,7 @@ def root(context, missing=missing, environment=environment):
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'appendix_detail'))
     yield '</th></tr></thead>\n<tbody>\n'
     for l_1_f in environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'files'):
+        l_1_lang = resolve('lang')
         _loop_vars = {}
         pass
         yield '<tr><td class="num"><a href="#file-'
@@ -340,26 +347,41 @@ def root(context, missing=missing, environment=environment):
         yield '">'
         yield escape(environment.getattr(l_1_f, 'id'))
         yield '</a></td><td><code class="wrap">'
-        yield escape(t_8(t_3(context.eval_ctx, environment.getattr(l_1_f, 'matched_rules'), ', ')))
+        yield escape(t_9(t_4(context.eval_ctx, environment.getattr(l_1_f, 'matched_rules'), ', ')))
         yield '</code></td><td>'
-        yield escape(t_8(environment.getattr(l_1_f, 'type')))
-        if environment.getattr(l_1_f, 'type_mismatch'):
+        if ((undefined(name='lang') if l_1_lang is missing else l_1_lang) == 'en'):
             pass
-            yield '<br>'
-            yield escape(t_8(environment.getattr(l_1_f, 'type_mismatch')))
+            yield escape(t_9(environment.getattr(l_1_f, 'type')))
+            if environment.getattr(l_1_f, 'type_mismatch'):
+                pass
+                yield '<br>'
+                yield escape(t_9(environment.getattr(l_1_f, 'type_mismatch')))
+        else:
+            pass
+            yield escape(t_1(environment.getattr(l_1_f, 'type'), (undefined(name='lang') if l_1_lang is missing else l_1_lang)))
+            if environment.getattr(l_1_f, 'type'):
+                pass
+                yield '<br><small><code class="lib">'
+                yield escape(t_9(environment.getattr(l_1_f, 'type')))
+                yield '</code></small>'
+            if environment.getattr(l_1_f, 'type_mismatch'):
+                pass
+                yield '<br><span class="warn">'
+                yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'mismatch'))
+                yield '</span>'
         yield '</td><td>'
         yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('status_', environment.getattr(l_1_f, 'status'), ))) or environment.getattr(l_1_f, 'status')))
         if environment.getattr(l_1_f, 'status_detail'):
             pass
             yield ': '
-            yield escape(t_1(environment.getattr(l_1_f, 'status_detail'), environment.getattr(l_1_f, 'status'), environment.getattr(l_1_f, 'status_detail_codes')))
+            yield escape(t_2(environment.getattr(l_1_f, 'status_detail'), environment.getattr(l_1_f, 'status'), environment.getattr(l_1_f, 'status_detail_codes')))
         if environment.getattr(l_1_f, 'time_note'):
             pass
             yield '<br>'
-            yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('time_note_', environment.getitem(context.call(environment.getattr(environment.getattr(l_1_f, 'time_note'), 'split'), ':', _loop_vars=_loop_vars), 0), ))) or t_8(environment.getattr(l_1_f, 'time_note'))))
+            yield escape((environment.getitem((undefined(name='t') if l_0_t is missing else l_0_t), markup_join(('time_note_', environment.getitem(context.call(environment.getattr(environment.getattr(l_1_f, 'time_note'), 'split'), ':', _loop_vars=_loop_vars), 0), ))) or t_9(environment.getattr(l_1_f, 'time_note'))))
         yield '</td></tr>\n'
-    l_1_f = missing
+    l_1_f = l_1_lang = missing
     yield '</tbody>\n</table>\n</section>'
 
 blocks = {}
-debug_info = '5=81&6=85&8=87&10=93&11=97&12=103&13=110&14=121&15=137&16=147&17=161&18=188&19=232&21=252&24=264&26=266&27=272&28=276&29=282&30=300&31=304&32=320&34=324&35=326&38=328&40=334'
+debug_info = '5=87&6=91&8=93&10=99&11=103&12=109&13=116&14=127&15=143&16=153&17=167&18=194&19=238&21=258&24=270&26=272&27=278&28=282&29=288&30=306&31=310&32=326&34=330&35=332&38=334&40=340'

@@ -174,7 +174,7 @@ def root(context, missing=missing, environment=environment):
             if environment.getattr(l_1_f, 'detail'):
                 pass
                 yield '<br><small>'
-                yield escape(t_1(environment.getattr(l_1_f, 'detail'), environment.getattr(l_1_f, 'status')))
+                yield escape(t_1(environment.getattr(l_1_f, 'detail'), environment.getattr(l_1_f, 'status'), environment.getattr(l_1_f, 'detail_codes')))
                 yield '</small>'
             yield '</td></tr>\n'
         l_1_f = missing

@@ -14,40 +14,46 @@ def root(context, missing=missing, environment=environment):
     l_0_damaged = resolve('damaged')
     l_0_s = missing
     try:
-        t_1 = environment.filters['length']
+        t_1 = environment.filters['detail']
     except KeyError:
         @internalcode
         def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'length' found.")
+            raise TemplateRuntimeError("No filter named 'detail' found.")
     try:
-        t_2 = environment.filters['list']
+        t_2 = environment.filters['length']
     except KeyError:
         @internalcode
         def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'list' found.")
+            raise TemplateRuntimeError("No filter named 'length' found.")
     try:
-        t_3 = environment.filters['num']
+        t_3 = environment.filters['list']
     except KeyError:
         @internalcode
         def t_3(*unused):
-            raise TemplateRuntimeError("No filter named 'num' found.")
+            raise TemplateRuntimeError("No filter named 'list' found.")
     try:
-        t_4 = environment.filters['path']
+        t_4 = environment.filters['num']
     except KeyError:
         @internalcode
         def t_4(*unused):
-            raise TemplateRuntimeError("No filter named 'path' found.")
+            raise TemplateRuntimeError("No filter named 'num' found.")
     try:
-        t_5 = environment.filters['selectattr']
+        t_5 = environment.filters['path']
     except KeyError:
         @internalcode
         def t_5(*unused):
-            raise TemplateRuntimeError("No filter named 'selectattr' found.")
+            raise TemplateRuntimeError("No filter named 'path' found.")
     try:
-        t_6 = environment.filters['visible']
+        t_6 = environment.filters['selectattr']
     except KeyError:
         @internalcode
         def t_6(*unused):
+            raise TemplateRuntimeError("No filter named 'selectattr' found.")
+    try:
+        t_7 = environment.filters['visible']
+    except KeyError:
+        @internalcode
+        def t_7(*unused):
             raise TemplateRuntimeError("No filter named 'visible' found.")
     pass
     l_0_s = (undefined(name='summary') if l_0_summary is missing else l_0_summary)
@@ -58,35 +64,35 @@ def root(context, missing=missing, environment=environment):
     yield '</h2>\n<table class="kv summary">\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_copies'))
     yield '</th><td><strong class="big" data-summary="copies">'
-    yield escape(t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies')))
+    yield escape(t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies')))
     yield '</strong> '
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'unit_files'))
     yield '\n<div class="detail">'
-    yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_copies_detail'), 'format'), name=t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies_by_name')), renamed=t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies_renamed')), hash=t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies_by_hash'))))
+    yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_copies_detail'), 'format'), name=t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies_by_name')), renamed=t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies_renamed')), hash=t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies_by_hash'))))
     if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies_deleted'):
         pass
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'list_sep'))
-        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_deleted'), 'format'), n=t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies_deleted'))))
+        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_deleted'), 'format'), n=t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies_deleted'))))
     if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies_in_archives'):
         pass
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'list_sep'))
-        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_in_archives'), 'format'), n=t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies_in_archives'))))
+        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_in_archives'), 'format'), n=t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies_in_archives'))))
     yield '</div>\n'
     if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies_unread'):
         pass
         yield '<div class="warn">'
-        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_copies_unread'), 'format'), n=t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies_unread'))))
+        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_copies_unread'), 'format'), n=t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'copies_unread'))))
         yield '</div>'
     yield '<div class="note">'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_copies_rule'))
     if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'lock_files'):
         pass
         yield ' '
-        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_lock_files'), 'format'), n=t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'lock_files'))))
+        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_lock_files'), 'format'), n=t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'lock_files'))))
     if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'markers'):
         pass
         yield ' '
-        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_markers'), 'format'), n=t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'markers'))))
+        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_markers'), 'format'), n=t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'markers'))))
     yield '</div></td></tr>\n'
     if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'places'):
         pass
@@ -98,7 +104,7 @@ def root(context, missing=missing, environment=environment):
             _loop_vars = {}
             pass
             yield '<span class="place">'
-            yield escape(t_4(l_1_p))
+            yield escape(t_5(l_1_p))
             yield '</span>'
             if (not environment.getattr(l_1_loop, 'last')):
                 pass
@@ -113,24 +119,24 @@ def root(context, missing=missing, environment=environment):
     if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'persons'):
         pass
         yield '<strong class="big" data-summary="persons.persons">'
-        yield escape(t_3(environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'persons'), 'persons')))
+        yield escape(t_4(environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'persons'), 'persons')))
         yield '</strong> '
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'unit_persons'))
         yield '\n<div class="detail">'
-        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_persons_detail'), 'format'), records=t_3(environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'persons'), 'records')), distinct=t_3(environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'persons'), 'distinct')), files=t_3(environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'persons'), 'files'))))
+        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_persons_detail'), 'format'), records=t_4(environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'persons'), 'records')), distinct=t_4(environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'persons'), 'distinct')), files=t_4(environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'persons'), 'files'))))
         yield '</div>\n'
         if environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'persons'), 'unread_files'):
             pass
             yield '<div class="warn">'
-            yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_persons_unread'), 'format'), n=t_3(environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'persons'), 'unread_files'))))
+            yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_persons_unread'), 'format'), n=t_4(environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'persons'), 'unread_files'))))
             yield '</div>'
-        l_0_damaged = (t_2(context.eval_ctx, t_5(context, (environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'persons'), 'files') or []), 'damaged')) if environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'persons') else [])
+        l_0_damaged = (t_3(context.eval_ctx, t_6(context, (environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'persons'), 'files') or []), 'damaged')) if environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'persons') else [])
         context.vars['damaged'] = l_0_damaged
         context.exported_vars.add('damaged')
         if (undefined(name='damaged') if l_0_damaged is missing else l_0_damaged):
             pass
             yield '<div class="warn">'
-            yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_persons_damaged'), 'format'), n=t_3(t_1((undefined(name='damaged') if l_0_damaged is missing else l_0_damaged)))))
+            yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_persons_damaged'), 'format'), n=t_4(t_2((undefined(name='damaged') if l_0_damaged is missing else l_0_damaged)))))
             yield '</div>'
         yield '<div class="note">'
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_persons_method'))
@@ -145,7 +151,7 @@ def root(context, missing=missing, environment=environment):
         yield '<span class="warn">'
         if context.call(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons'), 'startswith'), 'not combined: the inputs keyed persons with different rules'):
             pass
-            yield escape(t_6(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'merge_persons_other_rules'), 'format'), keyings=(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons_keyings') or '-'))))
+            yield escape(t_7(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'merge_persons_other_rules'), 'format'), keyings=(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons_keyings') or '-'))))
         else:
             pass
             yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'merge_persons_other_keys'))
@@ -156,7 +162,7 @@ def root(context, missing=missing, environment=environment):
     yield '</td></tr>\n<tr><th>'
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_other_files'))
     yield '</th><td><span data-summary="record_overlap">'
-    yield escape(t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'record_overlap')))
+    yield escape(t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'record_overlap')))
     yield '</span> '
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'unit_files'))
     yield '<div class="note">'
@@ -164,17 +170,17 @@ def root(context, missing=missing, environment=environment):
     if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'other_person_files'):
         pass
         yield ' '
-        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_other_lists'), 'format'), n=t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'other_person_files'))))
+        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_other_lists'), 'format'), n=t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'other_person_files'))))
     yield '</div></td></tr>\n'
     if (((environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'name_contains') or environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'keyword_leads')) or environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'names_only_lists')) or environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'disguised')):
         pass
         yield '<tr><th>'
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_leads'))
         yield '</th><td>'
-        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_leads_detail'), 'format'), contains=t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'name_contains')), keyword=t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'keyword_leads')), names=t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'names_only_lists'))))
+        yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_leads_detail'), 'format'), contains=t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'name_contains')), keyword=t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'keyword_leads')), names=t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'names_only_lists'))))
         if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'disguised'):
             pass
-            yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_leads_disguised'), 'format'), n=t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'disguised'))))
+            yield escape(context.call(environment.getattr(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_leads_disguised'), 'format'), n=t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'disguised'))))
         yield ' <a href="#leads">'
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'see_section'))
         yield '</a></td></tr>'
@@ -185,7 +191,7 @@ def root(context, missing=missing, environment=environment):
         pass
         yield 'warn'
     yield '">'
-    yield escape(t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'not_examined')))
+    yield escape(t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'not_examined')))
     yield '</span> '
     yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'unit_files'))
     yield ' <a href="#not-examined">'
@@ -199,7 +205,7 @@ def root(context, missing=missing, environment=environment):
     if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'split_series_incomplete'):
         pass
         yield '<div class="warn"><span data-summary="split_series_incomplete">'
-        yield escape(t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'split_series_incomplete')))
+        yield escape(t_4(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'split_series_incomplete')))
         yield '</span> '
         yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'sum_split_series'))
         yield '</div>'
@@ -230,7 +236,7 @@ def root(context, missing=missing, environment=environment):
         for l_1_n, l_1_loop in LoopContext(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'scan'), 'limit_notes'), undefined):
             _loop_vars = {}
             pass
-            yield escape(t_6(l_1_n))
+            yield escape(t_1(l_1_n, ''))
             if (not environment.getattr(l_1_loop, 'last')):
                 pass
                 yield '<br>'
@@ -239,4 +245,4 @@ def root(context, missing=missing, environment=environment):
     yield '</table>\n</section>'
 
 blocks = {}
-debug_info = '3=52&5=56&7=58&8=64&9=74&10=80&11=90&12=110&13=119&14=121&15=126&16=135&17=137&18=156&19=168&20=181&21=206&22=223'
+debug_info = '3=58&5=62&7=64&8=70&9=80&10=86&11=96&12=116&13=125&14=127&15=132&16=141&17=143&18=162&19=174&20=187&21=212&22=229'

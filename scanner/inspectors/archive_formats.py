@@ -197,7 +197,7 @@ def _zip_keys(data: bytes, zf: zipfile.ZipFile, files: list[zipfile.ZipInfo], ca
                     opener_of = load("pyzipper").AESZipFile(io.BytesIO(data))
                     aes = [i for i in opener_of.infolist() if not i.is_dir()]
                 except MissingBackend as e:  # pyzipper not installed: said, with the command that installs it
-                    aes, note = [], str(e)
+                    aes, note = [], e.args[0] if e.args else str(e)  # its Said
             if len(aes) != len(files):
                 continue
             target, open_member = aes[k], opener_of.open

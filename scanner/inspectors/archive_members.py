@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING
 
 from ..backends import MissingBackend
 from ..codes import Status
-from ..details import Detail, say
+from ..details import Detail, join_details, say
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import FileStat, Location
@@ -162,7 +162,7 @@ class _MemberReader(io.RawIOBase):
                 # flip in a zip member's deflate data lost every row before it: Session 11), the member corrupt
                 broke = say(Detail.MEMBER_BREAKS_AFTER, n=self._pos, why=reason[1])
                 if broke not in (self._m.damage or ""):  # (read again: the same break)
-                    self._m.damage = f"{self._m.damage}; {broke}" if self._m.damage else broke
+                    self._m.damage = join_details([self._m.damage or "", broke])
                 self._broken = True
                 return 0
             raise ReadError(*reason) from e

@@ -28,12 +28,21 @@ from typing import IO
 
 from ..codes import Status
 from ..contracts import Inspection
-from ..details import Detail, say
+from ..details import Detail, join_details, say
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop
 from ..sources.base import Item
 from .archive_members import ArchiveLimits, ArchiveMemberEntry, error_reason, member_base_name
+
+SHOWN_PROBLEMS = 8  # the objects a document's detail names; the rest are counted
+
+
+def _first_problems(problems: list[str]) -> str:
+    """The first objects' problems joined keeping their codes, the rest counted (never cut mid-sentence)."""
+    more = len(problems) - SHOWN_PROBLEMS
+    return join_details([*problems[:SHOWN_PROBLEMS], *([say(Detail.MORE_PROBLEMS, n=more)] if more > 0 else [])])
+
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORD_EXTS = (".doc", ".dot")
@@ -266,25 +275,25 @@ def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits, kind: str | None
         reason, text = error_reason(e)
         return Inspection(status=reason, detail=say(Detail.LEGACY_EMBEDDED, kind=str(kind), why=text))
     children: list[Item] = []
-    problems: list[str] = []
+    problems: list[str] = []  # each said (object name quoted, its own detail's codes kept)
     reasons: list[Status] = []  # of objects that could not be read at all, when a ReadError named one
     for name, content, why in objects:
         if isinstance(why, ReadError):
             reasons.append(why.reason)
             why = why.detail
         if content is None:
-            problems.append(f"{name}: {why}")
+            problems.append(say(Detail.EMBEDDED_OBJECT_PROBLEM, name=str(name), why=why))
             continue
         child = ArchiveMemberEntry(entry.location.child(hop, name), member_base_name(name), entry.deleted,
                                    len(content), None, None, None, _opener(content), caps, charged=len(content))
         if why:  # what could be read of it is examined; the document is listed as damaged either way
             child.damage = why
-            problems.append(f"{name}: {why}")
+            problems.append(say(Detail.EMBEDDED_OBJECT_PROBLEM, name=str(name), why=why))
         children.append(child)
     if problems:
         # damage wins; objects listed only for a cap (too-large, bomb ...) give the document that reason
         status = reasons[0] if reasons and len(reasons) == len(problems) else Status.CORRUPT
-        return Inspection(status=status, detail=say(Detail.LEGACY_EMBEDDED, kind=str(kind), why="; ".join(problems)[:400]),
+        return Inspection(status=status, detail=say(Detail.LEGACY_EMBEDDED, kind=str(kind), why=_first_problems(problems)),
                           children=iter(children))
     return Inspection(children=iter(children))
 

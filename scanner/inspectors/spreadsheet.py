@@ -35,6 +35,7 @@ from ..sources.split_series import is_part_name
 from ..tables import (
     BINARY_FORMATS,
     MARKUP_FORMATS,
+    NO_DELIMITER,
     OLE_MAGIC,
     ZIP_MAGIC,
     Caps,
@@ -174,7 +175,7 @@ class Reading:
         for note in self.notes:
             if note.startswith("decoding: "):
                 out["decoding"] = note.removeprefix("decoding: ")
-        shown = self.damage + [n for n in self.notes if n != "delimiter: none"] + self.unread
+        shown = self.damage + [n for n in self.notes if n != NO_DELIMITER] + self.unread
         if shown:
             out["reading"] = shown
         return out
@@ -339,7 +340,7 @@ class CacheRepeats:
 
 def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status, str]:
     """Status and detail of a file whose tables were read: damage is never absence."""
-    shown = [n for n in reading.notes if n != "delimiter: none"]
+    shown = [n for n in reading.notes if n != NO_DELIMITER]
     if reading.damage:
         return Status.CORRUPT, join_details(reading.damage + shown)
     if not found and reading.garbled:
@@ -347,7 +348,7 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
     if not found and fmt in MARKUP_FORMATS and not reading.sheets and ext not in WEB_ARCHIVES:  # a saved page: read
         return Status.UNSUPPORTED, say(Detail.MARKUP_NO_WORKSHEET if fmt in ("spreadsheetml", "gnumeric") else Detail.MARKUP_NO_TABLE,
                                        format=fmt)
-    if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and "delimiter: none" in reading.notes:
+    if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and NO_DELIMITER in reading.notes:
         return Status.UNSUPPORTED, say(Detail.TEXT_UNDELIMITED, ext=ext)
     if reading.unread:  # rows kept where no reader here goes (a binary pivot cache, the data model): not clean
         return Status.UNSUPPORTED, join_details([say(Detail.PARTIALLY_EXAMINED, what=u) for u in reading.unread] + shown)

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..codes import COUNTED_REASONS, Reason, Status
 from ..contracts import Inspector, ScanContext, ScanResult
+from ..details import codes_of
 from ..evidence import ROOM_STAGES, resolve_persons
 from ..models import FilePrints, RowPrint
 from ..output import prepare_out
@@ -91,7 +92,7 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
         info = {"sha256": detail if outcome == Status.OK else None, "status": outcome,
                 "source_path": os.path.abspath(ref), "without_name": found.nameless}
         if outcome != Status.OK:
-            info["detail"] = detail
+            info["detail"], info["detail_codes"] = detail, codes_of(detail)  # codes as said (Session 13)
         files.append(_file_info(f"R{k}", ref, "reference", rows, info))
         rows_by_file.append(rows)
 

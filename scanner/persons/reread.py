@@ -16,7 +16,7 @@ from ..codes import Status, VerifyStatus
 from ..config import ScanConfig
 from ..contenttype import PE_EXTS, PE_HEAD, content_type
 from ..contracts import Inspector, NoProgress, ScanContext, ScanResult, run_inspector
-from ..details import Detail, say
+from ..details import Detail, os_error, say
 from ..errors import LeakscanError, ReadError
 from ..evidence import Finding
 from ..fingerprint import hash_stream
@@ -86,7 +86,7 @@ class Rereader:
         except ReadError as e:
             return None, e.reason, e.detail
         except OSError as e:
-            return None, Status.UNREADABLE, e.strerror or str(e)
+            return None, Status.UNREADABLE, os_error(e)
         if read.data is None:
             return None, Status.TOO_LARGE, say(Detail.BYTES_OVER_CAP, size=size, cap=config.max_inspect_bytes)
         data, ctype = read.data, content_type(read.head)

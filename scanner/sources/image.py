@@ -420,9 +420,7 @@ class ImageSource:
 
     def _fs_truncated(self, layers: list[Layer], what: str, described: int, held: int) -> list[Skipped]:
         for layer in layers:
-            layer.facts.setdefault("note", f"runs past the end of the image: {held} of its {described} bytes are "
-                                           "in the image (truncated image?); what lies in the part cut off cannot "
-                                           "be examined")
+            layer.facts.setdefault("note", say(Detail.RUNS_PAST_IMAGE_END, held=held, described=described))
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
                         say(Detail.TRUNCATED_FS, what=what, described=described, held=held))]
 
@@ -440,10 +438,9 @@ class ImageSource:
         except (OSError, RuntimeError, OverflowError):
             return []
         facts: dict[str, Any] = {"volume_system": f"{table} (read directly)"}
-        notes = [f"the partition table was read directly; the library refused it: {refusal}" if refusal else "",
-                 gpt.damage if gpt else ""]
+        notes = [say(Detail.TABLE_READ_DIRECTLY, library=refusal) if refusal else "", gpt.damage if gpt else ""]
         if any(notes):
-            facts["note"] = "; ".join(n for n in notes if n)
+            facts["note"] = join_details(notes)
         layers = [inside for name, off, size in parts
                   for inside in self._volumes_inside(Layer((name,), None, off, size, None, None, None, dict(facts)))]
         bad = [Layer((name,), None, problem=(Status.CORRUPT, why), facts=dict(facts)) for name, why in gpt.bad] if gpt else []
@@ -489,13 +486,12 @@ class ImageSource:
             return
         for layer in self._layers:
             if gpt.damage:
-                note = layer.facts.get("note")
-                layer.facts["note"] = f"{note}; {gpt.damage}" if note else gpt.damage
+                layer.facts["note"] = join_details([layer.facts.get("note") or "", gpt.damage])
         facts = {"volume_system": "GPT (read directly)"}
         self._layers += [Layer((name,), None, problem=(Status.CORRUPT, why), facts=dict(facts)) for name, why in gpt.bad]
         self._layers += [inside for name, off, size, _ in gpt.backup_only for inside in self._volumes_inside(Layer(
-            (f"backup-{name}",), None, off, size, facts={"volume_system": "GPT backup (read directly)", "note": (
-                f"listed only by the backup GPT at the disk's end ({name} there), not by the primary: walked as well")}))]
+            (f"backup-{name}",), None, off, size, facts={"volume_system": "GPT backup (read directly)", "note": say(
+                Detail.GPT_BACKUP_ONLY, name=name)}))]
 
     def _note_cut_partitions(self) -> None:
         """A partition that runs past the end of the image is walked for what is there, and says so: the
@@ -504,10 +500,8 @@ class ImageSource:
         end = self._img.get_size() if self._img is not None else 0
         for layer in self._layers:
             if layer.offset is not None and layer.size and layer.offset < end < layer.offset + layer.size:
-                cut = (f"runs past the end of the image: {end - layer.offset} of its {layer.size} bytes are in the "
-                       "image (truncated image?); what lies in the part cut off cannot be examined")
-                note = layer.facts.get("note")
-                layer.facts["note"] = f"{note}; {cut}" if note else cut
+                cut = say(Detail.RUNS_PAST_IMAGE_END, held=end - layer.offset, described=layer.size)
+                layer.facts["note"] = join_details([layer.facts.get("note") or "", cut])
 
     def _note_short_backing(self) -> None:
         """A QCOW2 overlay's raw backing file shorter than the disk: its missing end reads as zeros (as qemu reads
@@ -536,10 +530,8 @@ class ImageSource:
         for layer, start, end in spans:
             shared = [o.names[0] for o, s, e in spans if o is not layer and s < end and start < e]
             if shared:
-                text = (f"overlaps {', '.join(shared)} in the partition table (damaged, or edited by hand); the bytes "
-                        "they share are walked in each")
-                note = layer.facts.get("note")
-                layer.facts["note"] = f"{note}; {text}" if note else text
+                text = say(Detail.PARTITIONS_OVERLAP, others=", ".join(shared))
+                layer.facts["note"] = join_details([layer.facts.get("note") or "", text])
 
     def _storage_spec(self) -> Any:
         """dfvfs' path spec of the storage media: EWF, QCOW, VHDI, VMDK, MODI ..., RAW, or the file itself."""

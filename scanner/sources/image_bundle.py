@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..codes import Status
-from ..details import Detail, say
+from ..details import Detail, join_details, say
 from ..errors import SourceError
 from .sparse_bundle import BUNDLE_PARTS, BUNDLE_TYPE, band_number
 
@@ -156,10 +156,9 @@ class BundleInfo:
         }
         notes = [self.note] if self.note else []
         if out["bands_absent"]:
-            notes.append(f"{out['bands_absent']} of {self.count} bands absent: read as zeros, as macOS reads them "
-                         "(never written, or lost in a copy)")
+            notes.append(say(Detail.BANDS_ABSENT, absent=out["bands_absent"], n=self.count))
         if notes:
-            out["note"] = "; ".join(notes)
+            out["note"] = join_details(notes)
         return out
 
     def _wanted(self, n: int) -> int:
@@ -184,7 +183,7 @@ def bundle_info(folder: str) -> BundleInfo:
         backup = _plist(_read_small(os.path.join(folder, "Info.bckup")))
         if isinstance(backup, str):
             raise refuse(Status.CORRUPT, say(Detail.BUNDLE_PLISTS_DAMAGED, used=used, backup=backup))
-        note = f"Info.plist damaged ({used}): the disk's size and band size were read from its copy Info.bckup"
+        note = say(Detail.BUNDLE_PLIST_FROM_BACKUP, used=used)
         used = backup
     size, band = used
     if is_encrypted_bundle(folder):

@@ -282,7 +282,7 @@ class LayerFinder:
         self._joined.append(location)  # released with the image (release_joined)
         register_reader(_JOINED_INDICATOR, _open_joined)
         spec = self._factory.Factory.NewPathSpec(_JOINED_INDICATOR, location=location)
-        note = f"logical volume {lv.shape}, read joined by leakscan from its metadata"
+        note = say(Detail.LV_READ_JOINED, shape=str(lv.shape))
         self._explore(spec, hop, None, depth + 1, {**facts, "note": note})
 
     def _linear_volume(self, lv: Any, pv: Any, hop: tuple[str, ...], depth: int, facts: dict[str, Any]) -> None:
@@ -299,8 +299,7 @@ class LayerFinder:
                        say(Detail.LVM_PAST_PV_END, n=lv.index, size=lv.size, start=lv.start, end=end), facts)
             return
         if lv.start + lv.size > end:
-            facts = {**facts, "note": f"runs past the end of its physical volume: {end - lv.start} of its {lv.size} "
-                                      "bytes are in it (damaged metadata?); the rest cannot be examined"}
+            facts = {**facts, "note": say(Detail.LV_RUNS_PAST_PV, held=end - lv.start, size=lv.size)}
         spec = self._factory.Factory.NewPathSpec("DATA_RANGE", range_offset=lv.start,
                                                  range_size=min(lv.size, end - lv.start), parent=pv)
         self._explore(spec, hop, None, depth + 1, facts)

@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..details import Detail, join_details, say
 from .image_noatime import list_evidence_folder, open_evidence, read_evidence
 from .image_parttypes import gpt_type
 
@@ -148,7 +149,7 @@ class GptTable:
     backup_only: list[tuple[str, int, int, str]] = field(default_factory=list)  # a disagreeing backup's own entries
 
 
-_ENTRIES_WRONG = "its partition entries' checksum does not match"
+_ENTRIES_WRONG = str(Detail.GPT_ENTRIES_CHECKSUM.meaning)  # found in the joined text of what is wrong
 
 
 _MAX_OFFSET = 1 << 62  # bytes: no disk is larger, and os.pread refuses past 2**63
@@ -173,9 +174,9 @@ def _gpt_copy(read: Callable[[int, int], bytes], at: int, sector: int) -> tuple[
     table = read(first * sector, count * size)
     wrong = []
     if zlib.crc32(header[:16] + bytes(4) + header[20:length]) != int.from_bytes(header[16:20], "little"):
-        wrong.append("its header's checksum does not match")
+        wrong.append(say(Detail.GPT_HEADER_CHECKSUM))
     if len(table) < count * size or zlib.crc32(table) != int.from_bytes(header[88:92], "little"):
-        wrong.append(_ENTRIES_WRONG)
+        wrong.append(say(Detail.GPT_ENTRIES_CHECKSUM))
     out = GptTable([])
     for i in range(min(count, len(table) // size)):
         e = table[i * size:(i + 1) * size]
@@ -185,9 +186,8 @@ def _gpt_copy(read: Callable[[int, int], bytes], at: int, sector: int) -> tuple[
         if start and last >= start:
             out.entries.append((f"p{i + 1}", start * sector, (last - start + 1) * sector, gpt_type(e)))
         else:
-            out.bad.append((f"p{i + 1}", f"its GPT entry makes no sense: it ends (sector {last}) before it starts "
-                                         f"(sector {start}); where its data lie is not known, so it is not examined"))
-    return out, "; ".join(wrong)
+            out.bad.append((f"p{i + 1}", say(Detail.GPT_ENTRY_NONSENSE, last=last, start=start)))
+    return out, join_details(wrong)
 
 
 def gpt_table(read: Callable[[int, int], bytes], size: int | None = None) -> GptTable | None:
@@ -215,24 +215,20 @@ def gpt_table(read: Callable[[int, int], bytes], size: int | None = None) -> Gpt
             places.append(int.from_bytes(read(sector + 32, 8), "little") * sector)
         if size and size >= 2 * sector:
             places.append(size - sector)
-        why = primary[1] if primary is not None else "its header is missing"
+        why = primary[1] if primary is not None else say(Detail.GPT_HEADER_MISSING)
         entries_whole = None  # a backup whose header is damaged but whose entry array's checksum holds
         for at in dict.fromkeys(places):
             backup = _gpt_copy(read, at, sector) if at > sector else None
             if backup is not None and not backup[1]:
-                backup[0].damage = (f"the primary GPT at the start of the disk is damaged ({why}); the partitions "
-                                    "were read from the backup GPT at the disk's end")
+                backup[0].damage = say(Detail.GPT_PRIMARY_DAMAGED, why=why)
                 return backup[0]
             if backup is not None and _ENTRIES_WRONG not in backup[1] and entries_whole is None:
                 entries_whole = backup
         if entries_whole is not None and (primary is None or _ENTRIES_WRONG in primary[1]):
-            entries_whole[0].damage = (f"the primary GPT at the start of the disk is damaged ({why}); the partitions "
-                                       "were read from the backup GPT at the disk's end, whose entries' checksum holds "
-                                       f"although {entries_whole[1]}")
+            entries_whole[0].damage = say(Detail.GPT_PRIMARY_DAMAGED_ENTRIES, why=why, other=entries_whole[1])
             return entries_whole[0]
         if primary is not None:
-            primary[0].damage = (f"the GPT is damaged ({primary[1]}) and no whole backup GPT was found: its entries "
-                                 "were read as they stand")
+            primary[0].damage = say(Detail.GPT_NO_WHOLE_BACKUP, why=primary[1])
             return primary[0]
     return None
 
@@ -253,13 +249,11 @@ def _backup_disagrees(read: Callable[[int, int], bytes], primary: GptTable,
     for name in sorted(ours.keys() | theirs.keys(), key=lambda n: int(n[1:])):
         if ours.get(name) != theirs.get(name):
             where = theirs.get(name)
-            differ.append(f"{name} " + (f"at byte {where[0]}, {where[1]} bytes" if where else "absent or unusable")
-                          + " in the backup")
+            differ.append(say(Detail.GPT_BACKUP_DIFFERS_AT, name=name, at=where[0], size=where[1]) if where
+                          else say(Detail.GPT_BACKUP_DIFFERS_ABSENT, name=name))
     only = [e for e in backup[0].entries if ours.get(e[0]) != e[1:3]]
-    return ("the backup GPT at the disk's end disagrees with the primary GPT (" + "; ".join(differ) + "): the "
-            "primary, whose checksums hold, was walked" + (", and what only the backup lists as backup-pN"
-                                                            if only else "") +
-            " (edited by hand, to hide a partition, or an older layout?)"), only
+    return say(Detail.GPT_BACKUP_DISAGREES_WALKED if only else Detail.GPT_BACKUP_DISAGREES,
+               differ=join_details(differ)), only
 
 
 def partition_types(read: Callable[[int, int], bytes], size: int | None = None) -> dict[int, int | str]:

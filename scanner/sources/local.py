@@ -25,7 +25,7 @@ from operator import attrgetter
 from typing import IO, Any
 
 from ..codes import Status
-from ..details import Detail, read_part, say
+from ..details import Detail, os_error, read_part, say
 from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
@@ -123,7 +123,7 @@ def stat_file(raw: bytes, dir_fd: int | None = None) -> FileStat:
     except FileNotFoundError as e:
         raise ReadError(Status.VANISHED, say(Detail.FILE_DISAPPEARED)) from e
     except OSError as e:
-        raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
+        raise ReadError(Status.UNREADABLE, os_error(e)) from e
 
 
 def open_file(raw: bytes, dir_fd: int | None = None) -> IO[bytes]:
@@ -136,7 +136,7 @@ def open_file(raw: bytes, dir_fd: int | None = None) -> IO[bytes]:
     except OSError as e:
         if e.errno == errno.ELOOP:
             raise ReadError(Status.SPECIAL_FILE, say(Detail.BECAME_SYMLINK)) from e
-        raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
+        raise ReadError(Status.UNREADABLE, os_error(e)) from e
     st = os.fstat(fd)
     if not statmod.S_ISREG(st.st_mode):
         os.close(fd)
@@ -157,7 +157,7 @@ def open_under(root: bytes, rel: bytes) -> IO[bytes]:
     except FileNotFoundError as e:
         raise ReadError(Status.VANISHED, say(Detail.SOURCE_FOLDER_GONE)) from e
     except OSError as e:
-        raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
+        raise ReadError(Status.UNREADABLE, os_error(e)) from e
     try:
         for part in parts[:-1]:
             try:
@@ -167,7 +167,7 @@ def open_under(root: bytes, rel: bytes) -> IO[bytes]:
             except OSError as e:
                 if e.errno in (errno.ELOOP, errno.ENOTDIR):
                     raise ReadError(Status.SPECIAL_FILE, say(Detail.PATH_NOW_LINK)) from e
-                raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
+                raise ReadError(Status.UNREADABLE, os_error(e)) from e
             os.close(fd)
             fd = nxt
         return open_file(parts[-1], fd)
@@ -592,7 +592,7 @@ class SplicedEntry(JoinedEntry):
             except ReadError as e:
                 raise self._dir.lost_or(e) from e
             except OSError as e:
-                raise ReadError(Status.UNREADABLE, e.strerror or str(e)) from e
+                raise ReadError(Status.UNREADABLE, os_error(e)) from e
         return self._segments
 
     def stat(self) -> FileStat:
@@ -1069,7 +1069,7 @@ class LocalSource:
             except FileNotFoundError:
                 yield Skipped(folder.location(name, raw_name), Status.VANISHED, say(Detail.DISAPPEARED))
             except OSError as e:
-                yield Skipped(folder.location(name, raw_name), Status.UNREADABLE, e.strerror or str(e))
+                yield Skipped(folder.location(name, raw_name), Status.UNREADABLE, os_error(e))
         if run:
             yield folder.batch(run)
 

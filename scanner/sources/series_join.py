@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import IO, Any, Protocol, cast
 
 from ..codes import Status
+from ..details import os_error
 from ..errors import ReadError
 from ..models import Entry, FileStat, Location
 from .image_sniff import HEAD, TAIL, quick_kind
@@ -228,7 +229,7 @@ class SeriesEntry:
         except ReadError:
             raise
         except (OSError, ValueError) as e:
-            raise ReadError(Status.UNREADABLE, str(getattr(e, "strerror", None) or e)) from e
+            raise ReadError(Status.UNREADABLE, os_error(e)) from e
 
     def open(self) -> IO[bytes]:
         return open_pieces(self.segments(), lambda i: self._parts[i].open)

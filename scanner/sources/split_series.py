@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, cast
 
+from ..details import Detail, join_details, say
+
 _SPLIT = re.compile(r"^(?P<whole>.+\.(?:zip|7z))\.(?P<n>\d{3,4})$", re.IGNORECASE | re.ASCII)
 # any other file cut the same way (``split -b 1M customers.csv customers.csv.``, 7-Zip/HJSplit ``X.csv.001``):
 # joined and read as X.EXT when its first part is no disk image by content (fixsplit11)
@@ -231,15 +233,17 @@ class Series:
         return None
 
     def problem(self) -> str:
-        """What is wrong with an incomplete series, in words (no personal value: file names of the evidence)."""
+        """What is wrong with an incomplete series, said by codes (the parts' names quoted: file names of the
+        evidence, no personal value; the English text as before)."""
         said = []
         if not self.spanned and (not self.parts or part_number(self.parts[0]) != self.base):
-            said.append(f"part {self.whole}.{self.base:03d} missing")
+            said.append(say(Detail.SERIES_FIRST_MISSING, part=f"{self.whole}.{self.base:03d}"))
         if self.missing:
-            said.append("missing: " + ", ".join(self.missing[:5]) + (" ..." if len(self.missing) > 5 else ""))
+            said.append(say(Detail.SERIES_PARTS_MISSING,
+                            parts=", ".join(self.missing[:5]) + (" ..." if len(self.missing) > 5 else "")))
         if self.short:
-            said.append("shorter than the first part: " + ", ".join(self.short[:5]))
-        return "; ".join(said)
+            said.append(say(Detail.SERIES_PARTS_SHORT, parts=", ".join(self.short[:5])))
+        return join_details(said)
 
 
 # what the first part of a byte-split archive begins with: a zip's local header (or a spanned/empty zip's mark,

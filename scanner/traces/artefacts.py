@@ -73,7 +73,7 @@ def parse_artefact(kind: str, data: bytes, name: str) -> ArtefactTraces:
         for module in NEEDS.get(ArtefactKind(kind), ()):
             load(module)
     except MissingBackend as e:
-        raise ReadError(Status.UNSUPPORTED, str(e)) from e
+        raise ReadError(Status.UNSUPPORTED, e.args[0] if e.args else str(e)) from e  # its Said
     from .jumplist import parse_jumplist
     from .lnk import parse_lnk
     from .registry import parse_hive

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
-from ..details import Detail, say
+from ..details import Detail, join_details, say
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..models import Entry, FileStat, Location
@@ -85,7 +85,7 @@ class TraceInspector:
         if found.warnings:  # what was read is kept; the damaged rest is listed, never passed over
             return Inspection(status=Status.CORRUPT,
                               detail=say(Detail.ARTEFACT_PARTLY_READ, kind=str(kind),
-                                         why="; ".join(found.warnings[:5])))
+                                         why=join_details(found.warnings[:5])))
         return Inspection()
 
 

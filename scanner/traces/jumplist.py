@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pyolecf
 
+from ..details import Detail, say
 from .lnk import parse_lnk
 from .records import OLE_MAGIC, ArtefactKind, ArtefactTraces, Reference, TraceKind
 
@@ -94,7 +95,7 @@ def parse_jumplist(data: bytes, app_id: str = "") -> ArtefactTraces:
                 try:
                     ref = parse_lnk(stream.read(), TraceKind.JUMPLIST, where=f"stream {e.entry:x}")
                 except (OSError, ValueError, struct.error) as err:
-                    result.warnings.append(f"stream {e.entry:x}: {type(err).__name__}")
+                    result.warnings.append(say(Detail.JUMPLIST_STREAM_FAILED, entry=f"{e.entry:x}", error=type(err).__name__))
             if ref is None:
                 ref = Reference(kind=str(TraceKind.JUMPLIST), path=e.path, where=f"DestList entry {e.entry}")
             if e.path and not ref.path.endswith(e.path.rsplit("\\", 1)[-1]):

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 
 import pyregf
 
+from ..details import Detail, say
 from .lnk import utc
 from .records import (
     REGF_MAGIC,
@@ -59,7 +60,7 @@ def _key(hive: pyregf.file, path: str, warnings: list[str] | None = None) -> pyr
         return hive.get_key_by_path(path)
     except OSError as e:
         if warnings is not None:
-            warnings.append(f"{path}: {type(e).__name__}")
+            warnings.append(say(Detail.ARTEFACT_PART_FAILED, where=path, error=type(e).__name__))
         return None
 
 
@@ -111,7 +112,7 @@ class _Reader:
         return _key(self.hive, path, self.out.warnings)
 
     def warn(self, where: str, err: Exception) -> None:
-        self.out.warnings.append(f"{where}: {type(err).__name__}")
+        self.out.warnings.append(say(Detail.ARTEFACT_PART_FAILED, where=where, error=type(err).__name__))
 
     def ref(self, kind: TraceKind, path: str, where: str, position: int | None, key: pyregf.key,
             **times: str | None) -> None:
@@ -214,7 +215,7 @@ class _Reader:
                 continue
             budget[0] -= 1
             if budget[0] < 0:
-                self.out.warnings.append(f"{label}: more than {MAX_KEYS} shell bags, rest not read")
+                self.out.warnings.append(say(Detail.SHELLBAGS_OVER, where=label, n=MAX_KEYS))
                 return
             data = value.data or b""
             size = struct.unpack_from("<H", data, 0)[0] if len(data) >= 2 else 0
@@ -359,7 +360,7 @@ def parse_hive(data: bytes) -> ArtefactTraces:
         out = ArtefactTraces(ArtefactKind.HIVE, hive_type=_hive_type(hive))
         declared = struct.unpack_from("<I", data, 40)[0] if len(data) >= 44 else 0
         if len(data) < 4096 + declared:  # libregf reads what is there; the missing keys must not pass unseen
-            out.warnings.append(f"hive truncated: {len(data)} of {4096 + declared} bytes")
+            out.warnings.append(say(Detail.HIVE_TRUNCATED, size=len(data), declared=4096 + declared))
         reader = _Reader(hive, out)
         for step in (reader.recent_docs, reader.open_save, reader.office, reader.typed_paths, reader.shellbags,
                      reader.usbstor, reader.mounted_devices, reader.emdmgmt):
