@@ -81,7 +81,7 @@ def test_the_table_names_old_municipalities_and_known_successors():
     known = rules.load("municipalities")
     current = set(known["municipalities"]) | set(known["ambiguous"])
     assert pattern is not None and len(table) >= 20
-    for name, (pref, successors) in table.items():
+    for name, pref, successors in table.values():
         assert name not in current and pref in known["prefectures"]
         assert all(s in current for s in successors)
     assert "old_municipality" in [r for r, *_ in RULES]

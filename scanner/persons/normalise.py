@@ -403,27 +403,28 @@ def block_words(text: str) -> str:
 
 
 @cache
-def _old_names() -> tuple[re.Pattern[str] | None, dict[str, tuple[str, tuple[str, ...]]]]:
+def _old_names() -> tuple[re.Pattern[str] | None, dict[str, tuple[str, str, tuple[str, ...]]]]:
     """signatures/old_municipalities.toml: the pattern of an old name at the start of an address (after a typed
-    prefecture and 郡), and each old name's prefecture and successors. An old name that is a municipality today, or
-    a successor the gazetteer does not know, is a RuleError (loud: never a silent rewrite of a current address)."""
+    prefecture and 郡), matched on the address folded one character for one (_fold: old kanji, ケ/ヶ), and each old
+    name's name as written, prefecture and successors. An old name that is a municipality today, or a successor the
+    gazetteer does not know, is a RuleError (loud: never a silent rewrite of a current address)."""
     from ..errors import RuleError
 
     known = rules.load("municipalities")
     current = set(known["municipalities"]) | set(known.get("ambiguous", {}))
-    table: dict[str, tuple[str, tuple[str, ...]]] = {}
+    table: dict[str, tuple[str, str, tuple[str, ...]]] = {}
     for old in rules.load("old_municipalities").get("old", []):
         name, pref, successors = old.get("name"), old.get("prefecture"), tuple(old.get("successors") or ())
         if not isinstance(name, str) or not name or name in current or pref not in known["prefectures"] or \
                 not successors or not all(s in current for s in successors):
             raise RuleError(f"signatures/old_municipalities.toml: {name!r} is no old municipality with known successors")
-        table[name] = (pref, successors)
+        table[_fold(name)] = (name, pref, successors)  # matched as folded: 龍野市 = 竜野市, 鳩ケ谷市 = 鳩ヶ谷市
     if not table:
         return None, table
     names = "|".join(re.escape(n) for n in sorted(table, key=len, reverse=True))
     # a prefecture as typed: in full, or without 都/府/県 (埼玉浦和市; fill_prefecture reads that form too)
     typed = {p for p in known["prefectures"]} | {p[:-1] for p in known["prefectures"] if p[-1] in "都府県"}
-    prefs = "|".join(re.escape(p) for p in sorted(typed, key=len, reverse=True))
+    prefs = "|".join(re.escape(_fold(p)) for p in sorted(typed, key=len, reverse=True))
     return re.compile(f"^({prefs})?((?:[^\\d\\s]{{1,6}}?郡)?)({names})"), table
 
 
@@ -431,18 +432,38 @@ def old_municipality(text: str) -> str:
     """An old municipality name is written as the municipality that took it over (浦和市高砂 -> さいたま市浦和区高砂,
     清水市 -> 静岡市清水区, 保谷市 -> 西東京市; signatures/old_municipalities.toml), only where the rest of the address
     agrees: its town is found in exactly one successor (浦和市 became four wards) and a prefecture typed before it is
-    its own. Otherwise the address is left as typed."""
+    its own. Otherwise the address is left as typed.
+
+    A successor that had a town of that name already renamed the old one's with the old name before it (川口市本町
+    is 川口's own: 鳩ヶ谷市本町 is 川口市鳩ヶ谷本町; 水海道市天満町 is 常総市水海道天満町) or kept the old name whole
+    (植木町岩野 is 熊本市北区植木町岩野): those towns are looked for first, the town as typed only when none is."""
     pattern, table = _old_names()
-    m = pattern.match(text) if pattern is not None and text else None
+    m = pattern.match(_fold(text[:_OLD_HEAD])) if pattern is not None and text else None
     if m is None:
         return text
-    pref, successors = table[m.group(3)]
-    if m.group(1) and m.group(1) not in (pref, pref[:-1]):
+    name, pref, successors = table[m.group(3)]
+    if m.group(1) and m.group(1) not in (_fold(pref), _fold(pref[:-1])):
         return text
     rest = text[m.end():]
-    found = [s for s in successors if (place := resolve(pref + s + rest)) is not None and place.muni is not None
-             and place.muni.key == s and place.town is not None]
-    return (m.group(1) or "") + found[0] + rest if len(found) == 1 else text
+    stem = name[:-1] if name[-1] in "市町村" else name
+    for before in dict.fromkeys((name, stem, "")):
+        town = before + _OLD_AZA.sub("", rest, 1) if before else rest  # 植木町大字岩野 = 植木町岩野
+        found = [s for s in successors if _old_town_in(pref + s, town, len(before))]
+        if found:  # the typed prefecture is kept, the 郡 left out
+            return text[:m.start(2)] + found[0] + town if len(found) == 1 else text
+    return text
+
+
+_OLD_AZA = re.compile("^(?:大字|字)")
+_OLD_HEAD = 40  # an old name ends within a prefecture, a 郡 and itself: the head of the address is folded
+
+
+def _old_town_in(muni: str, rest: str, before: int) -> bool:
+    """``rest`` after ``muni`` starts with a town of that municipality, one longer than the ``before`` characters
+    put before it (植木町 + 岩野 is 植木町岩野, never the town 植木 alone)."""
+    place = resolve(muni + rest)
+    return place is not None and place.muni is not None and place.muni.key == muni[place.body_start:] \
+        and place.town is not None and place.town_end > len(muni) + before
 
 
 def fill_prefecture(text: str) -> str:
