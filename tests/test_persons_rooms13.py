@@ -93,3 +93,21 @@ def test_numbers_with_wings_through_the_cli(tmp_path):
     assert p["unique"] == 12 + expected
     assert p["keying"] == KEYING == 14 and p["room_stages"] == list(ROOM_STAGES) == ["room", "wing", "number"]
     assert run_cli("verify", str(tmp_path / "o")).returncode == 0
+
+
+@pytest.mark.parametrize("address", ["東京都千代田区一番町 12345", "東京都中央区八丁堀 10203", "宮城県仙台市青葉区一番町 10203",
+                                     "東京都台東区三ノ輪 10203"])
+def test_a_spaced_long_number_after_a_town_named_with_a_kanji_numeral_is_no_room_mark(address):
+    """review13a: 一番町, 八丁堀, 三ノ輪 are town names, not a block typed before the number: the address is keyed as
+    it is without the space (a room mark # was left inside the address key, so the same row typed with and
+    without the space was two persons)."""
+    spaced, glued = record_key_and_room("山田 花子", address), record_key_and_room("山田 花子", address.replace(" ", ""))
+    assert "#" not in spaced[0][1] and spaced == glued
+
+
+def test_a_postal_code_typed_after_the_building_is_no_room():
+    """review13a: seven digits after the building's name and a space are a postal code typed at the end (no room has
+    seven digits): the row is read as naming no room, as before, so it joins the room its other copy names."""
+    assert record_key_and_room("山田 花子", f"{BASE} コーポ山田 1840004")[1] == ""
+    assert _persons([f"{BASE} コーポ山田 1840004", f"{BASE} コーポ山田101号室"]) == 1
+    assert record_key_and_room("山田 花子", f"{BASE} コーポ山田 102030")[1] == "102030"  # six digits: a room still
