@@ -79,9 +79,12 @@ _GO_THEN_NUMBER = re.compile(r"(?<=\d)" + _GRID_GO + r"号(?=\d)")
 _ROOM_AFTER_GO = re.compile(r"(?:(?<=\d番地\d)|(?<=\d番地\d\d)|(?<=\d番地\d\d\d)|(?<=\d番地[のノ之]\d)"
                             r"|(?<=\d番地[のノ之]\d\d)|(?<=\d番地[のノ之]\d\d\d)|(?<=\d号)(?<![東西南北]\d号)(?<![東西南北]\d\d号))"
                             r"-(?=[1-9]\d{2,3}(?![\d-]))")
+# five or six digits: seven are a postal code typed at the end (コーポ山田 1840004), never a room
 _SPACED_LONG_ROOM = re.compile("(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])[ \t\u3000\u00a0]+"
-                               "(?=\\d{5,}(?:号室|号|室)?$)")
-_BLOCK_BEFORE = re.compile(f"\\d|[{_KN}](?=[{_HYPHENS}丁番号のノ之])")  # a block number typed before (3, 三丁目, 八-二十七)
+                               "(?=\\d{5,6}(?:号室|号|室)?$)")
+# a block number typed before (3, 三丁目, 十二番五号, 八-二十七, 十六番地の八); not a numeral of a town's name (一番町,
+# 八丁堀, 一番丁, 三ノ輪, 一の宮)
+_BLOCK_BEFORE = re.compile(f"\\d|[{_KN}](?=[{_HYPHENS}]|丁目|番地|番(?![町丁])|号(?![棟館])|[のノ之][{_KN}\\d])")
 _SPACED_NUMBERS = re.compile(r"(?<![\d-])\d+(?:[ \t\u3000\u00a0]+\d+){2,}")
 # the block's first number alone, a space, then the rest of the block: 町名 | 丁目 | 番地 columns joined (本町3 12-5,
 # 本町三 12-5) or 番地 | 号 (本町12 5). Never a room: a room after the block has three digits or more, or 号室/F (5 2号室)
@@ -240,7 +243,8 @@ def address_spaces(text: str) -> str:
     """Spaces go, except one between two numbers (3-12-5 101, 十六番地の八 608: the room stays apart).
 
     Three or more numbers separated by spaces only (本町3 12 5) are the block written without hyphens. A number of
-    five digits or more ending the address after a building's name and a space (3-12-5 コーポ山田 10203) is a room:
+    five or six digits ending the address after a building's name and a space (3-12-5 コーポ山田 10203) is a room
+    (seven are a postal code; a block typed before it, not a numeral of the town's name: 一番町 12345 is left):
     the space becomes # (a room mark), since glued to the name (コーポ山田10203) it would be read as the name's.
     """
     if " " in text or "\u3000" in text or "\t" in text or "\u00a0" in text:
