@@ -111,3 +111,30 @@ def test_a_postal_code_typed_after_the_building_is_no_room():
     assert record_key_and_room("山田 花子", f"{BASE} コーポ山田 1840004")[1] == ""
     assert _persons([f"{BASE} コーポ山田 1840004", f"{BASE} コーポ山田101号室"]) == 1
     assert record_key_and_room("山田 花子", f"{BASE} コーポ山田 102030")[1] == "102030"  # six digits: a room still
+
+
+# review13a: two buildings of one complex, each with the same wing letter: the building's own number is a wing-like
+# number before the wing (1号館 A棟, 1番街 A棟, 3号棟 A205), not digits glued to a name. It was dropped (only the
+# last wing was kept), so namesakes in 1号館A棟305 and 2号館A棟305 were one person.
+COMPLEX = [
+    ("グリーンタウン1号館A棟305", "グリーンタウン2号館A棟305", 2),
+    ("グリーンタウン 1号館 A-305", "グリーンタウン 2号館 A-305", 2),
+    ("パークシティ1番街 A棟305", "パークシティ2番街 A棟305", 2),
+    ("サンシティ 3号棟 A205", "サンシティ 4号棟 A205", 2),
+    ("グリーンタウン一号館Ａ棟３０５号室", "グリーンタウン1号館 A棟305", 1),
+    ("グリーンタウン1号館A棟305", "A棟305号室", 1),  # the copy without the building joins the only one holding it
+]
+
+
+@pytest.mark.parametrize(("a", "b", "persons"), COMPLEX)
+def test_two_buildings_of_one_complex_with_the_same_wing_are_told_apart(a, b, persons):
+    assert _persons([f"{BASE} {a}", f"{BASE} {b}"]) == persons
+
+
+@pytest.mark.parametrize(("building", "path"), [
+    ("グリーンタウン1号館A棟305", "305\x1fA\x1f1"), ("パークシティ2番街 A棟305", "305\x1fA\x1f2"),
+    ("サンシティ 3号棟 A205", "205\x1fA\x1f3"), ("メゾン2000 A棟305", "305\x1fA\x1f2000"),
+    ("グリーンタウン1号館305", "305\x1f1"), ("パークシティ1番街 305", "305"),
+])
+def test_room_path_with_a_numbered_building_of_a_complex(building, path):
+    assert room_path(building) == path
