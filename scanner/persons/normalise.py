@@ -679,6 +679,8 @@ def room_path(building: str) -> str:
     wing = _wing(letter.group(1)) if letter is not None else \
         _wing(wings[-1].group(1) or wings[-1].group(2)) if wings else ""
     number = _building_number(raw, wings[-1].start() if wings else at)
+    if wing and not number:  # グリーンタウン1号館A棟305: a numbered building of a complex, then its wing
+        number = _outer_number(raw, wings[-1].start())
     if wing and number:  # メゾン2000 A棟305: the wing, then the building's number above it (a third stage)
         return f"{room}\x1f{wing}\x1f{number}"
     return f"{room}\x1f{wing or number}" if wing or number else room
@@ -689,6 +691,17 @@ def _building_number(raw: str, end: int) -> str:
     or digits ending its kana, kanji or Latin name right before it (メゾン2000 A棟, コーポ山田1-A101, Maison2000 305)."""
     numbers = [m for m in _BUILDING_NO.finditer(raw, 0, end) if _number(m.group(1) or m.group(2))]
     return _number(numbers[-1].group(1) or numbers[-1].group(2)) if numbers else ""
+
+
+# a numbered building of a complex named before its wing (1号館 A棟, 2番街 A棟, 3号棟 A205): its number, like a number
+# glued to the building's name, is the third stage (1号館A棟305 and 2号館A棟305 are two rooms)
+_OUTER = re.compile(f"(\\d+|[{_KN}]+)\\s*(?:号館|番館|号棟|番棟|棟|館|番?街区?)")  # 1番街 is 1街 by now
+
+
+def _outer_number(raw: str, end: int) -> str:
+    """The number of the last numbered building (号館, 号棟, 番街 …) named before ``end`` (the wing), "" if none."""
+    numbers = [n for m in _OUTER.finditer(raw, 0, end) if (n := _number(m.group(1)))]
+    return numbers[-1] if numbers else ""
 
 
 def _wing(ident: str) -> str:
