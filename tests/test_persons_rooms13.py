@@ -138,3 +138,24 @@ def test_two_buildings_of_one_complex_with_the_same_wing_are_told_apart(a, b, pe
 ])
 def test_room_path_with_a_numbered_building_of_a_complex(building, path):
     assert room_path(building) == path
+
+
+# review13a: a wing in brackets ((A棟), （2号棟）) is part of the building, not a remark running to the end (the room
+# after it was dropped: twins in (A棟)101 and (B棟)101 were one person), and a wing typed before the building's name
+# (A棟 メゾン2000 305号室) has the name's number after it
+@pytest.mark.parametrize(("building", "path"), [
+    ("コーポ山田(A棟)101号室", "101\x1fA"), ("コーポ山田（2号棟）205", "205\x1f2"), ("メゾン2000（A棟）305", "305\x1fA\x1f2000"),
+    ("A棟 メゾン2000 305号室", "305\x1fA\x1f2000"), ("コーポ山田(山田様方)", ""), ("コーポ山田101(A棟の奥)", "101"),
+])
+def test_room_path_with_a_wing_in_brackets_or_before_the_name(building, path):
+    assert room_path(building) == path
+
+
+@pytest.mark.parametrize(("a", "b", "persons"), [
+    ("コーポ山田(A棟)101号室", "コーポ山田(B棟)101号室", 2),
+    ("コーポ山田(A棟)101号室", "コーポ山田A棟101", 1),
+    ("A棟 メゾン2000 305号室", "メゾン2001 A棟305", 2),
+    ("A棟 メゾン2000 305号室", "メゾン2000 A棟305", 1),
+])
+def test_a_wing_in_brackets_or_before_the_name_counts(a, b, persons):
+    assert _persons([f"{BASE} {a}", f"{BASE} {b}"]) == persons
