@@ -629,7 +629,8 @@ def drop_building(text: str) -> str:
 # (〒…, TEL…, 電話…, 03-1234-5678, 09012345678), a numbered building or wing (2号棟, 第2, 一番館), a floor (3階, 3F),
 # a date or a count in a note (2024年3月入所, R6.4, 2024.4.1入居: its dots are dashes by now): none of them is the room
 # a remark runs to the end ((山田様方), ※, TEL ...); a bracket holding only a room ((305号室), （101）) is the room
-_ROOM_REMARK = re.compile("(?:[※\\[［【〔〒]|[(（](?!\\s*\\d{1,4}\\s*(?:号室|号|室)?\\s*[)）]\\s*$)).*$"
+_ROOM_REMARK = re.compile("(?:[※\\[［【〔〒]|[(（](?!\\s*\\d{1,4}\\s*(?:号室|号|室)?\\s*[)）]\\s*$)"
+                          f"(?!\\s*(?:[A-Za-z]|[IVX]{{2,4}}|\\d+|[{_KN}]+|[東西南北本新])\\s*(?:号棟|番館|号館|番棟|棟|館)\\s*[)）])).*$"
                           "|(?<![A-Za-z])(?:TEL|FAX)(?![A-Za-z]).*$|(?:電話|携帯|連絡先).*$", re.I)
 _NOT_ROOM = re.compile(f"第(?:\\d+|[{_KN}]+)|[\\d{_KN}]+(?:号館|号棟|番館|番棟|棟|館|階|F|f|年|月|日|歳|才|名|人|回)"
                        f"|\\d+\\.\\d+|(?<!\\d)0\\d{{1,4}}-\\d{{1,4}}-\\d{{3,4}}(?!\\d)|(?<!\\d)0\\d{{9,10}}(?!\\d)"
@@ -679,17 +680,18 @@ def room_path(building: str) -> str:
     wing = _wing(letter.group(1)) if letter is not None else \
         _wing(wings[-1].group(1) or wings[-1].group(2)) if wings else ""
     number = _building_number(raw, wings[-1].start() if wings else at)
-    if wing and not number:  # グリーンタウン1号館A棟305: a numbered building of a complex, then its wing
-        number = _outer_number(raw, wings[-1].start())
+    if wing and not number:  # A棟 メゾン2000 305号室: the wing typed before the name; グリーンタウン1号館A棟305
+        number = _building_number(raw, at, wings[-1].end()) or _outer_number(raw, wings[-1].start())
     if wing and number:  # メゾン2000 A棟305: the wing, then the building's number above it (a third stage)
         return f"{room}\x1f{wing}\x1f{number}"
     return f"{room}\x1f{wing or number}" if wing or number else room
 
 
-def _building_number(raw: str, end: int) -> str:
-    """The building's own number typed before ``end`` (the wing, or the room when no wing is named): 第2 (第二),
-    or digits ending its kana, kanji or Latin name right before it (メゾン2000 A棟, コーポ山田1-A101, Maison2000 305)."""
-    numbers = [m for m in _BUILDING_NO.finditer(raw, 0, end) if _number(m.group(1) or m.group(2))]
+def _building_number(raw: str, end: int, start: int = 0) -> str:
+    """The building's own number typed before ``end`` (the wing, or the room when no wing is named; from ``start``):
+    第2 (第二), or digits ending its kana, kanji or Latin name right before it (メゾン2000 A棟, コーポ山田1-A101,
+    Maison2000 305)."""
+    numbers = [m for m in _BUILDING_NO.finditer(raw, start, end) if _number(m.group(1) or m.group(2))]
     return _number(numbers[-1].group(1) or numbers[-1].group(2)) if numbers else ""
 
 
