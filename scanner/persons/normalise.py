@@ -463,11 +463,17 @@ _OLD_HEAD = 40  # an old name ends within a prefecture, a 郡 and itself: the he
 
 
 def _old_town_in(muni: str, rest: str, before: int) -> bool:
-    """``rest`` after ``muni`` starts with a town of that municipality, one longer than the ``before`` characters
-    put before it (植木町 + 岩野 is 植木町岩野, never the town 植木 alone)."""
-    place = resolve(muni + rest)
-    return place is not None and place.muni is not None and place.muni.key == muni[place.body_start:] \
-        and place.town is not None and place.town_end > len(muni) + before
+    """``rest`` after ``muni`` starts with a town of that municipality. With ``before`` characters of the old name put
+    before it, the town is longer than them (植木町 + 岩野 is 植木町岩野, never the town 植木 alone) and ends where the
+    block begins: 新津 + 東島 is no 新津東(町) + 島 (東島 is the town as typed)."""
+    text = muni + rest
+    place = resolve(text)
+    if place is None or place.muni is None or place.muni.key != muni[place.body_start:] or place.town is None:
+        return False
+    return not before or (place.town_end > len(muni) + before and _OLD_TOWN_ENDS.match(text, place.town_end) is not None)
+
+
+_OLD_TOWN_ENDS = re.compile(f"$|[\\d{_HYPHENS}{_KN}字 　]")  # the block, a 字 or a space follows the whole town
 
 
 def fill_prefecture(text: str) -> str:
