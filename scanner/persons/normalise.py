@@ -422,14 +422,25 @@ def _old_names() -> tuple[re.Pattern[str] | None, dict[str, tuple[str, str, tupl
         if not isinstance(name, str) or not name or name in current or pref not in known["prefectures"] or \
                 not successors or not all(s in current for s in successors):
             raise RuleError(f"signatures/old_municipalities.toml: {name!r} is no old municipality with known successors")
-        table[_fold(name)] = (name, pref, successors)  # matched as folded: 龍野市 = 竜野市, 鳩ケ谷市 = 鳩ヶ谷市
+        table[_fold(name)] = (name, pref, successors)  # read as folded: 龍野市 = 竜野市, 鳩ケ谷市 = 鳩ヶ谷市
     if not table:
         return None, table
-    names = "|".join(re.escape(n) for n in sorted(table, key=len, reverse=True))
+    names = "|".join(_any_spelling(n) for n in sorted(table, key=len, reverse=True))
     # a prefecture as typed: in full, or without 都/府/県 (埼玉浦和市; fill_prefecture reads that form too)
     typed = {p for p in known["prefectures"]} | {p[:-1] for p in known["prefectures"] if p[-1] in "都府県"}
-    prefs = "|".join(re.escape(_fold(p)) for p in sorted(typed, key=len, reverse=True))
+    prefs = "|".join(_any_spelling(p) for p in sorted(typed, key=len, reverse=True))
     return re.compile(f"^({prefs})?((?:[^\\d\\s]{{1,6}}?郡)?)({names})"), table
+
+
+def _any_spelling(name: str) -> str:
+    """A pattern of ``name`` (folded) typed with any character _fold folds into each of its own (竜 or 龍, ヶ or ケ):
+    the address is matched as typed, so no address is folded for an old name it does not hold."""
+    folds: dict[str, set[str]] = {}
+    for k, v in _tables()[2].items():
+        folds.setdefault(v, set()).add(chr(k))
+    folds.setdefault("ヶ", set()).update(_GA_CHARS)
+    folds.setdefault("の", set()).update(_NO_CHARS)
+    return "".join(f"[{re.escape(''.join(sorted({c} | folds[c])))}]" if c in folds else re.escape(c) for c in _fold(name))
 
 
 def old_municipality(text: str) -> str:
@@ -442,11 +453,11 @@ def old_municipality(text: str) -> str:
     is 川口's own: 鳩ヶ谷市本町 is 川口市鳩ヶ谷本町; 水海道市天満町 is 常総市水海道天満町) or kept the old name whole
     (植木町岩野 is 熊本市北区植木町岩野): those towns are looked for first, the town as typed only when none is."""
     pattern, table = _old_names()
-    m = pattern.match(_fold(text[:_OLD_HEAD])) if pattern is not None and text else None
-    if m is None:
+    m = pattern.match(text) if pattern is not None and text else None
+    if m is None or (old := table.get(_fold(m.group(3)))) is None:
         return text
-    name, pref, successors = table[m.group(3)]
-    if m.group(1) and m.group(1) not in (_fold(pref), _fold(pref[:-1])):
+    name, pref, successors = old
+    if m.group(1) and _fold(m.group(1)) not in (_fold(pref), _fold(pref[:-1])):
         return text
     rest = text[m.end():]
     stem = name[:-1] if name[-1] in "市町村" else name
@@ -459,7 +470,6 @@ def old_municipality(text: str) -> str:
 
 
 _OLD_AZA = re.compile("^(?:大字|字)")
-_OLD_HEAD = 40  # an old name ends within a prefecture, a 郡 and itself: the head of the address is folded
 
 
 def _old_town_in(muni: str, rest: str, before: int) -> bool:
