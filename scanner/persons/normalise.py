@@ -798,7 +798,9 @@ def _before_building(text: str) -> str:
 # room in brackets ((305号室)) and after 第 + a kanji numeral (第五301号室) are read (they were not: twins were one). 14
 # (persons13): a building's number named with a wing is kept as a third room stage (メゾン2000 A棟305 and メゾン2001
 # A棟305 were one person); Latin building names and a spaced 5-digit room are read; old municipality names
-# (浦和市 -> さいたま市浦和区) are written as today's. evidence.KEYING_ROOM_STAGES says which room stages each keying writes
+# (浦和市 -> さいたま市浦和区) are written as today's; review13a (same session, unreleased, so still 14): a complex's
+# numbered building before its wing (1号館A棟) is the number stage, a bracketed wing is read, an old name's renamed towns
+# (鳩ヶ谷市本町 = 川口市鳩ヶ谷本町). evidence.KEYING_ROOM_STAGES says which room stages each keying writes
 KEYING = 14
 
 Step = Callable[[str], str] | None
