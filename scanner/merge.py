@@ -470,7 +470,7 @@ def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
                       "every --out before scanning to count persons across scans. Per-scan counts: see inputs.")
     if len({_person_rules(d) for d in docs if d.persons}) != 1:
         return None, (f"{_OTHER_RULES} (leakscan version, persons.keying "
-                      f"{_keyings(with_persons)}, person_variants.toml, towns.tsv), so their fingerprints do not "
+                      f"{_keyings(with_persons)}, {', '.join(PERSON_RULE_FILES)}), so their fingerprints do not "
                       "compare; rescan with one version. Per-scan counts: see inputs.")
     files, records, nameless = _person_files([(p, ids) for p, _k, ids in with_persons])
     union: set[str] = set()

@@ -114,3 +114,15 @@ def test_the_keyings_this_version_knows_include_its_own():
     from scanner.evidence import KEYING_ROOM_STAGES, ROOM_STAGES
 
     assert max(KEYING_ROOM_STAGES) == KEYING and KEYING_ROOM_STAGES[KEYING] == ROOM_STAGES
+
+
+def test_the_not_combined_note_names_every_person_rule_file(two_keyings, tmp_path):
+    """review13a: the note listed person_variants.toml and towns.tsv only; municipalities.toml and
+    old_municipalities.toml are person rules too (merge.PERSON_RULE_FILES): a case scanned with another table is not
+    combined either, and the note must say which files to compare."""
+    from scanner.merge import PERSON_RULE_FILES
+
+    proc = run_cli("merge", str(two_keyings / "old"), str(two_keyings / "new"), "--out", str(tmp_path / "m"), "--quiet")
+    assert proc.returncode in (0, 1), proc.stderr
+    note = json.loads((tmp_path / "m" / "findings.json").read_text(encoding="utf-8"))["merge"]["persons"]
+    assert all(f in note for f in PERSON_RULE_FILES)

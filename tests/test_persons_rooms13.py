@@ -93,3 +93,69 @@ def test_numbers_with_wings_through_the_cli(tmp_path):
     assert p["unique"] == 12 + expected
     assert p["keying"] == KEYING == 14 and p["room_stages"] == list(ROOM_STAGES) == ["room", "wing", "number"]
     assert run_cli("verify", str(tmp_path / "o")).returncode == 0
+
+
+@pytest.mark.parametrize("address", ["東京都千代田区一番町 12345", "東京都中央区八丁堀 10203", "宮城県仙台市青葉区一番町 10203",
+                                     "東京都台東区三ノ輪 10203"])
+def test_a_spaced_long_number_after_a_town_named_with_a_kanji_numeral_is_no_room_mark(address):
+    """review13a: 一番町, 八丁堀, 三ノ輪 are town names, not a block typed before the number: the address is keyed as
+    it is without the space (a room mark # was left inside the address key, so the same row typed with and
+    without the space was two persons)."""
+    spaced, glued = record_key_and_room("山田 花子", address), record_key_and_room("山田 花子", address.replace(" ", ""))
+    assert "#" not in spaced[0][1] and spaced == glued
+
+
+def test_a_postal_code_typed_after_the_building_is_no_room():
+    """review13a: seven digits after the building's name and a space are a postal code typed at the end (no room has
+    seven digits): the row is read as naming no room, as before, so it joins the room its other copy names."""
+    assert record_key_and_room("山田 花子", f"{BASE} コーポ山田 1840004")[1] == ""
+    assert _persons([f"{BASE} コーポ山田 1840004", f"{BASE} コーポ山田101号室"]) == 1
+    assert record_key_and_room("山田 花子", f"{BASE} コーポ山田 102030")[1] == "102030"  # six digits: a room still
+
+
+# review13a: two buildings of one complex, each with the same wing letter: the building's own number is a wing-like
+# number before the wing (1号館 A棟, 1番街 A棟, 3号棟 A205), not digits glued to a name. It was dropped (only the
+# last wing was kept), so namesakes in 1号館A棟305 and 2号館A棟305 were one person.
+COMPLEX = [
+    ("グリーンタウン1号館A棟305", "グリーンタウン2号館A棟305", 2),
+    ("グリーンタウン 1号館 A-305", "グリーンタウン 2号館 A-305", 2),
+    ("パークシティ1番街 A棟305", "パークシティ2番街 A棟305", 2),
+    ("サンシティ 3号棟 A205", "サンシティ 4号棟 A205", 2),
+    ("グリーンタウン一号館Ａ棟３０５号室", "グリーンタウン1号館 A棟305", 1),
+    ("グリーンタウン1号館A棟305", "A棟305号室", 1),  # the copy without the building joins the only one holding it
+]
+
+
+@pytest.mark.parametrize(("a", "b", "persons"), COMPLEX)
+def test_two_buildings_of_one_complex_with_the_same_wing_are_told_apart(a, b, persons):
+    assert _persons([f"{BASE} {a}", f"{BASE} {b}"]) == persons
+
+
+@pytest.mark.parametrize(("building", "path"), [
+    ("グリーンタウン1号館A棟305", "305\x1fA\x1f1"), ("パークシティ2番街 A棟305", "305\x1fA\x1f2"),
+    ("サンシティ 3号棟 A205", "205\x1fA\x1f3"), ("メゾン2000 A棟305", "305\x1fA\x1f2000"),
+    ("グリーンタウン1号館305", "305\x1f1"), ("パークシティ1番街 305", "305"),
+])
+def test_room_path_with_a_numbered_building_of_a_complex(building, path):
+    assert room_path(building) == path
+
+
+# review13a: a wing in brackets ((A棟), （2号棟）) is part of the building, not a remark running to the end (the room
+# after it was dropped: twins in (A棟)101 and (B棟)101 were one person), and a wing typed before the building's name
+# (A棟 メゾン2000 305号室) has the name's number after it
+@pytest.mark.parametrize(("building", "path"), [
+    ("コーポ山田(A棟)101号室", "101\x1fA"), ("コーポ山田（2号棟）205", "205\x1f2"), ("メゾン2000（A棟）305", "305\x1fA\x1f2000"),
+    ("A棟 メゾン2000 305号室", "305\x1fA\x1f2000"), ("コーポ山田(山田様方)", ""), ("コーポ山田101(A棟の奥)", "101"),
+])
+def test_room_path_with_a_wing_in_brackets_or_before_the_name(building, path):
+    assert room_path(building) == path
+
+
+@pytest.mark.parametrize(("a", "b", "persons"), [
+    ("コーポ山田(A棟)101号室", "コーポ山田(B棟)101号室", 2),
+    ("コーポ山田(A棟)101号室", "コーポ山田A棟101", 1),
+    ("A棟 メゾン2000 305号室", "メゾン2001 A棟305", 2),
+    ("A棟 メゾン2000 305号室", "メゾン2000 A棟305", 1),
+])
+def test_a_wing_in_brackets_or_before_the_name_counts(a, b, persons):
+    assert _persons([f"{BASE} {a}", f"{BASE} {b}"]) == persons

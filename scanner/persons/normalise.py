@@ -79,9 +79,12 @@ _GO_THEN_NUMBER = re.compile(r"(?<=\d)" + _GRID_GO + r"号(?=\d)")
 _ROOM_AFTER_GO = re.compile(r"(?:(?<=\d番地\d)|(?<=\d番地\d\d)|(?<=\d番地\d\d\d)|(?<=\d番地[のノ之]\d)"
                             r"|(?<=\d番地[のノ之]\d\d)|(?<=\d番地[のノ之]\d\d\d)|(?<=\d号)(?<![東西南北]\d号)(?<![東西南北]\d\d号))"
                             r"-(?=[1-9]\d{2,3}(?![\d-]))")
+# five or six digits: seven are a postal code typed at the end (コーポ山田 1840004), never a room
 _SPACED_LONG_ROOM = re.compile("(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])[ \t\u3000\u00a0]+"
-                               "(?=\\d{5,}(?:号室|号|室)?$)")
-_BLOCK_BEFORE = re.compile(f"\\d|[{_KN}](?=[{_HYPHENS}丁番号のノ之])")  # a block number typed before (3, 三丁目, 八-二十七)
+                               "(?=\\d{5,6}(?:号室|号|室)?$)")
+# a block number typed before (3, 三丁目, 十二番五号, 八-二十七, 十六番地の八); not a numeral of a town's name (一番町,
+# 八丁堀, 一番丁, 三ノ輪, 一の宮)
+_BLOCK_BEFORE = re.compile(f"\\d|[{_KN}](?=[{_HYPHENS}]|丁目|番地|番(?![町丁])|号(?![棟館])|[のノ之][{_KN}\\d])")
 _SPACED_NUMBERS = re.compile(r"(?<![\d-])\d+(?:[ \t\u3000\u00a0]+\d+){2,}")
 # the block's first number alone, a space, then the rest of the block: 町名 | 丁目 | 番地 columns joined (本町3 12-5,
 # 本町三 12-5) or 番地 | 号 (本町12 5). Never a room: a room after the block has three digits or more, or 号室/F (5 2号室)
@@ -240,7 +243,8 @@ def address_spaces(text: str) -> str:
     """Spaces go, except one between two numbers (3-12-5 101, 十六番地の八 608: the room stays apart).
 
     Three or more numbers separated by spaces only (本町3 12 5) are the block written without hyphens. A number of
-    five digits or more ending the address after a building's name and a space (3-12-5 コーポ山田 10203) is a room:
+    five or six digits ending the address after a building's name and a space (3-12-5 コーポ山田 10203) is a room
+    (seven are a postal code; a block typed before it, not a numeral of the town's name: 一番町 12345 is left):
     the space becomes # (a room mark), since glued to the name (コーポ山田10203) it would be read as the name's.
     """
     if " " in text or "\u3000" in text or "\t" in text or "\u00a0" in text:
@@ -403,46 +407,83 @@ def block_words(text: str) -> str:
 
 
 @cache
-def _old_names() -> tuple[re.Pattern[str] | None, dict[str, tuple[str, tuple[str, ...]]]]:
+def _old_names() -> tuple[re.Pattern[str] | None, dict[str, tuple[str, str, tuple[str, ...]]]]:
     """signatures/old_municipalities.toml: the pattern of an old name at the start of an address (after a typed
-    prefecture and 郡), and each old name's prefecture and successors. An old name that is a municipality today, or
-    a successor the gazetteer does not know, is a RuleError (loud: never a silent rewrite of a current address)."""
+    prefecture and 郡), matched on the address folded one character for one (_fold: old kanji, ケ/ヶ), and each old
+    name's name as written, prefecture and successors. An old name that is a municipality today, or a successor the
+    gazetteer does not know, is a RuleError (loud: never a silent rewrite of a current address)."""
     from ..errors import RuleError
 
     known = rules.load("municipalities")
     current = set(known["municipalities"]) | set(known.get("ambiguous", {}))
-    table: dict[str, tuple[str, tuple[str, ...]]] = {}
+    table: dict[str, tuple[str, str, tuple[str, ...]]] = {}
     for old in rules.load("old_municipalities").get("old", []):
         name, pref, successors = old.get("name"), old.get("prefecture"), tuple(old.get("successors") or ())
         if not isinstance(name, str) or not name or name in current or pref not in known["prefectures"] or \
                 not successors or not all(s in current for s in successors):
             raise RuleError(f"signatures/old_municipalities.toml: {name!r} is no old municipality with known successors")
-        table[name] = (pref, successors)
+        table[_fold(name)] = (name, pref, successors)  # read as folded: 龍野市 = 竜野市, 鳩ケ谷市 = 鳩ヶ谷市
     if not table:
         return None, table
-    names = "|".join(re.escape(n) for n in sorted(table, key=len, reverse=True))
+    names = "|".join(_any_spelling(n) for n in sorted(table, key=len, reverse=True))
     # a prefecture as typed: in full, or without 都/府/県 (埼玉浦和市; fill_prefecture reads that form too)
     typed = {p for p in known["prefectures"]} | {p[:-1] for p in known["prefectures"] if p[-1] in "都府県"}
-    prefs = "|".join(re.escape(p) for p in sorted(typed, key=len, reverse=True))
+    prefs = "|".join(_any_spelling(p) for p in sorted(typed, key=len, reverse=True))
     return re.compile(f"^({prefs})?((?:[^\\d\\s]{{1,6}}?郡)?)({names})"), table
+
+
+def _any_spelling(name: str) -> str:
+    """A pattern of ``name`` (folded) typed with any character _fold folds into each of its own (竜 or 龍, ヶ or ケ):
+    the address is matched as typed, so no address is folded for an old name it does not hold."""
+    folds: dict[str, set[str]] = {}
+    for k, v in _tables()[2].items():
+        folds.setdefault(v, set()).add(chr(k))
+    folds.setdefault("ヶ", set()).update(_GA_CHARS)
+    folds.setdefault("の", set()).update(_NO_CHARS)
+    return "".join(f"[{re.escape(''.join(sorted({c} | folds[c])))}]" if c in folds else re.escape(c) for c in _fold(name))
 
 
 def old_municipality(text: str) -> str:
     """An old municipality name is written as the municipality that took it over (浦和市高砂 -> さいたま市浦和区高砂,
     清水市 -> 静岡市清水区, 保谷市 -> 西東京市; signatures/old_municipalities.toml), only where the rest of the address
     agrees: its town is found in exactly one successor (浦和市 became four wards) and a prefecture typed before it is
-    its own. Otherwise the address is left as typed."""
+    its own. Otherwise the address is left as typed.
+
+    A successor that had a town of that name already renamed the old one's with the old name before it (川口市本町
+    is 川口's own: 鳩ヶ谷市本町 is 川口市鳩ヶ谷本町; 水海道市天満町 is 常総市水海道天満町) or kept the old name whole
+    (植木町岩野 is 熊本市北区植木町岩野): those towns are looked for first, the town as typed only when none is."""
     pattern, table = _old_names()
     m = pattern.match(text) if pattern is not None and text else None
-    if m is None:
+    if m is None or (old := table.get(_fold(m.group(3)))) is None:
         return text
-    pref, successors = table[m.group(3)]
-    if m.group(1) and m.group(1) not in (pref, pref[:-1]):
+    name, pref, successors = old
+    if m.group(1) and _fold(m.group(1)) not in (_fold(pref), _fold(pref[:-1])):
         return text
     rest = text[m.end():]
-    found = [s for s in successors if (place := resolve(pref + s + rest)) is not None and place.muni is not None
-             and place.muni.key == s and place.town is not None]
-    return (m.group(1) or "") + found[0] + rest if len(found) == 1 else text
+    stem = name[:-1] if name[-1] in "市町村" else name
+    for before in dict.fromkeys((name, stem, "")):
+        town = before + _OLD_AZA.sub("", rest, 1) if before else rest  # 植木町大字岩野 = 植木町岩野
+        found = [s for s in successors if _old_town_in(pref + s, town, len(before))]
+        if found:  # the typed prefecture is kept, the 郡 left out
+            return text[:m.start(2)] + found[0] + town if len(found) == 1 else text
+    return text
+
+
+_OLD_AZA = re.compile("^(?:大字|字)")
+
+
+def _old_town_in(muni: str, rest: str, before: int) -> bool:
+    """``rest`` after ``muni`` starts with a town of that municipality. With ``before`` characters of the old name put
+    before it, the town is longer than them (植木町 + 岩野 is 植木町岩野, never the town 植木 alone) and ends where the
+    block begins: 新津 + 東島 is no 新津東(町) + 島 (東島 is the town as typed)."""
+    text = muni + rest
+    place = resolve(text)
+    if place is None or place.muni is None or place.muni.key != muni[place.body_start:] or place.town is None:
+        return False
+    return not before or (place.town_end > len(muni) + before and _OLD_TOWN_ENDS.match(text, place.town_end) is not None)
+
+
+_OLD_TOWN_ENDS = re.compile(f"$|[\\d{_HYPHENS}{_KN}字 　]")  # the block, a 字 or a space follows the whole town
 
 
 def fill_prefecture(text: str) -> str:
@@ -604,7 +645,8 @@ def drop_building(text: str) -> str:
 # (〒…, TEL…, 電話…, 03-1234-5678, 09012345678), a numbered building or wing (2号棟, 第2, 一番館), a floor (3階, 3F),
 # a date or a count in a note (2024年3月入所, R6.4, 2024.4.1入居: its dots are dashes by now): none of them is the room
 # a remark runs to the end ((山田様方), ※, TEL ...); a bracket holding only a room ((305号室), （101）) is the room
-_ROOM_REMARK = re.compile("(?:[※\\[［【〔〒]|[(（](?!\\s*\\d{1,4}\\s*(?:号室|号|室)?\\s*[)）]\\s*$)).*$"
+_ROOM_REMARK = re.compile("(?:[※\\[［【〔〒]|[(（](?!\\s*\\d{1,4}\\s*(?:号室|号|室)?\\s*[)）]\\s*$)"
+                          f"(?!\\s*(?:[A-Za-z]|[IVX]{{2,4}}|\\d+|[{_KN}]+|[東西南北本新])\\s*(?:号棟|番館|号館|番棟|棟|館)\\s*[)）])).*$"
                           "|(?<![A-Za-z])(?:TEL|FAX)(?![A-Za-z]).*$|(?:電話|携帯|連絡先).*$", re.I)
 _NOT_ROOM = re.compile(f"第(?:\\d+|[{_KN}]+)|[\\d{_KN}]+(?:号館|号棟|番館|番棟|棟|館|階|F|f|年|月|日|歳|才|名|人|回)"
                        f"|\\d+\\.\\d+|(?<!\\d)0\\d{{1,4}}-\\d{{1,4}}-\\d{{3,4}}(?!\\d)|(?<!\\d)0\\d{{9,10}}(?!\\d)"
@@ -654,16 +696,30 @@ def room_path(building: str) -> str:
     wing = _wing(letter.group(1)) if letter is not None else \
         _wing(wings[-1].group(1) or wings[-1].group(2)) if wings else ""
     number = _building_number(raw, wings[-1].start() if wings else at)
+    if wing and not number:  # A棟 メゾン2000 305号室: the wing typed before the name; グリーンタウン1号館A棟305
+        number = _building_number(raw, at, wings[-1].end()) or _outer_number(raw, wings[-1].start())
     if wing and number:  # メゾン2000 A棟305: the wing, then the building's number above it (a third stage)
         return f"{room}\x1f{wing}\x1f{number}"
     return f"{room}\x1f{wing or number}" if wing or number else room
 
 
-def _building_number(raw: str, end: int) -> str:
-    """The building's own number typed before ``end`` (the wing, or the room when no wing is named): 第2 (第二),
-    or digits ending its kana, kanji or Latin name right before it (メゾン2000 A棟, コーポ山田1-A101, Maison2000 305)."""
-    numbers = [m for m in _BUILDING_NO.finditer(raw, 0, end) if _number(m.group(1) or m.group(2))]
+def _building_number(raw: str, end: int, start: int = 0) -> str:
+    """The building's own number typed before ``end`` (the wing, or the room when no wing is named; from ``start``):
+    第2 (第二), or digits ending its kana, kanji or Latin name right before it (メゾン2000 A棟, コーポ山田1-A101,
+    Maison2000 305)."""
+    numbers = [m for m in _BUILDING_NO.finditer(raw, start, end) if _number(m.group(1) or m.group(2))]
     return _number(numbers[-1].group(1) or numbers[-1].group(2)) if numbers else ""
+
+
+# a numbered building of a complex named before its wing (1号館 A棟, 2番街 A棟, 3号棟 A205): its number, like a number
+# glued to the building's name, is the third stage (1号館A棟305 and 2号館A棟305 are two rooms)
+_OUTER = re.compile(f"(\\d+|[{_KN}]+)\\s*(?:号館|番館|号棟|番棟|棟|館|番?街区?)")  # 1番街 is 1街 by now
+
+
+def _outer_number(raw: str, end: int) -> str:
+    """The number of the last numbered building (号館, 号棟, 番街 …) named before ``end`` (the wing), "" if none."""
+    numbers = [n for m in _OUTER.finditer(raw, 0, end) if (n := _number(m.group(1)))]
+    return numbers[-1] if numbers else ""
 
 
 def _wing(ident: str) -> str:
@@ -742,7 +798,9 @@ def _before_building(text: str) -> str:
 # room in brackets ((305号室)) and after 第 + a kanji numeral (第五301号室) are read (they were not: twins were one). 14
 # (persons13): a building's number named with a wing is kept as a third room stage (メゾン2000 A棟305 and メゾン2001
 # A棟305 were one person); Latin building names and a spaced 5-digit room are read; old municipality names
-# (浦和市 -> さいたま市浦和区) are written as today's. evidence.KEYING_ROOM_STAGES says which room stages each keying writes
+# (浦和市 -> さいたま市浦和区) are written as today's; review13a (same session, unreleased, so still 14): a complex's
+# numbered building before its wing (1号館A棟) is the number stage, a bracketed wing is read, an old name's renamed towns
+# (鳩ヶ谷市本町 = 川口市鳩ヶ谷本町). evidence.KEYING_ROOM_STAGES says which room stages each keying writes
 KEYING = 14
 
 Step = Callable[[str], str] | None
