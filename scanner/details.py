@@ -568,6 +568,18 @@ class Detail(Code):
     ODS_CONTENT_DAMAGED = "ods-content-damaged", "content.xml: {error:exc}"
     ODS_CONTENT_CUT = "ods-content-cut", "content.xml ends inside a table after row {n:d} ({error:exc})"
     ODS_MEMBER_CRC = "ods-member-crc", "a member of the package fails its CRC (damaged)"
+    # -- SQLite databases (scanner.sqlitedb)
+    SQLITE_HEADER_CUT = "sqlite-header-cut", "SQLite database: its 100-byte header is cut short ({n:d} bytes)"
+    SQLITE_PAGE_SIZE = "sqlite-page-size", "SQLite database: the header's page size is invalid (damaged header)"
+    SQLITE_WAL_MODE = "sqlite-wal-mode", "SQLite database in WAL mode: read from this file; the frames of a -wal file beside it are not applied (that file is listed on its own)"
+    SQLITE_CUT = "sqlite-cut", "SQLite database cut short: {have:d} of the {pages:d} pages its header counts (the missing pages read as empty)"
+    SQLITE_PARTIAL_PAGE = "sqlite-partial-page", "SQLite database ends inside a page ({n:d} bytes of its last page)"
+    SQLITE_SCHEMA = "sqlite-schema", "SQLite database: its schema cannot be read ({error:exc}); no table read"
+    SQLITE_TABLES_OVER = "sqlite-tables-over", "SQLite database with more than {n:d} tables: not read"
+    SQLITE_TABLE_DAMAGED = "sqlite-table-damaged", "SQLite table damaged after row {n:d} ({error:exc}): rows after it not read"
+    SQLITE_WAL_FILE = "sqlite-wal-file", "SQLite write-ahead log (-wal) with {n:d} frame(s): its frames are not read (the database beside it is read from its main file)"
+    SQLITE_ENCRYPTED = "sqlite-encrypted", "named {ext:word} without a SQLite header and its bytes look random: an encrypted SQLite database (SQLCipher, SEE, wxSQLite3) most likely; not read without its key"
+    SQLITE_NOT_DB = "sqlite-not-db", "named {ext:word} without a SQLite header (not a SQLite database, or its first page is damaged): not read"
     # -- worker processes, the resume state, text lines, BIFF workbooks, lock files, re-read records
     WORKER_NOT_STARTED = "worker-not-started", "worker process did not start ({why:lib})"
     WORKER_START_TIMEOUT = "worker-start-timeout", "worker process did not start within {seconds:word} s ({why:lib})"

@@ -47,6 +47,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 BINARY_FORMATS = ("xlsx", "xlsb", "ods", "xls", "biff-bare")  # biff-bare: Excel 2-5 without OLE2 (scanner.biffold)
 MARKUP_FORMATS = ("html", "mhtml", "spreadsheetml", "gnumeric")  # tables as markup (gnumeric: its XML, inflated)
+SQLITE_MAGIC = b"SQLite format 3\x00"  # a SQLite database's first bytes (scanner.sqlitedb reads its tables)
 # Excel 2-4 worksheets and BIFF5 streams saved without an OLE container start with a BOF record
 _BARE_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
 
@@ -61,7 +62,7 @@ class Workbook:
 # --- format by content -------------------------------------------------------------------------------
 
 def sniff_format(data: bytes) -> str:
-    """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, zip-other, html, mhtml, spreadsheetml,
+    """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, sqlite, zip-other, html, mhtml, spreadsheetml,
     gnumeric, xml, vcard, text, binary or empty."""
     if not data:
         return "empty"
@@ -71,6 +72,8 @@ def sniff_format(data: bytes) -> str:
         return _ole_kind(data)
     if data[:2] in _BARE_BIFF and len(data) > 4 and data[3] == 0:
         return "biff-bare"
+    if data.startswith(SQLITE_MAGIC):
+        return "sqlite"
     if not _looks_text(data[:65536]):
         return "binary"
     if is_vcard(data):
@@ -1349,6 +1352,16 @@ def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader=str(fmt), error=error_name(e))) from e
 
 
+def iter_sqlite(data: bytes, caps: Caps) -> Iterator[Sheet]:
+    """The tables of a SQLite database, a sheet each (run it in the worker): read from a private copy in memory."""
+    from .sqlitedb import sqlite_sheets
+
+    try:
+        yield from sqlite_sheets(data, CellBudget(caps), caps.max_inflated)
+    except MemoryError as e:
+        raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
+
+
 def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterator[Sheet], str | None]:
     """(sheets, text encoding) of any spreadsheet or text table; binary sheets stream their rows."""
     fmt = fmt or sniff_format(data)
@@ -1362,6 +1375,8 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
     if fmt == "text":
         sheet, encoding = iter_text_table(data, caps)
         return iter([sheet]), encoding
+    if fmt == "sqlite":  # a database: a sheet per table (scanner.sqlitedb)
+        return iter_sqlite(data, caps), None
     if fmt == "vcard":  # an address book: a row per card (scanner.vcard)
         return iter([iter_vcards(data, caps)]), None
     if fmt == "empty":

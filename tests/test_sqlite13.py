@@ -1,0 +1,153 @@
+"""Files with person data that ended as nothing or were misread (Session 13, sqlite13; found by wild13's sweep):
+SQLite databases (an app's contacts, a care app's local store), UTF-32 CSVs, an .xls encrypted with Excel's
+default password, flat OpenDocument spreadsheets (.fods)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, run_leakscan
+
+sys.path.insert(0, str(ROOT / "bench"))
+from fuzz_campaign import person_rows  # noqa: E402
+
+ROWS = person_rows(40, 20261313)
+PEOPLE = len(ROWS) - 1
+
+
+def _scan_share(share: Path, tmp_path: Path, *extra: str) -> dict[str, tuple[str, int, str]]:
+    """name -> (status or skip reason, records, detail) of a CLI scan over ``share`` (no traceback on the way)."""
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet", *extra)
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    findings = json.loads((out / "findings.json").read_text())
+    got = {f["path"].rsplit("/", 1)[-1]: (f["status"], (f.get("pii") or {}).get("records", 0),
+                                          "; ".join([f.get("detail") or "", *(f.get("pii") or {}).get("reading", [])]))
+           for f in findings["files"]}
+    for s in findings["skipped"]:
+        got.setdefault(s["path"].rsplit("/", 1)[-1], (s["reason"], 0, s.get("detail") or ""))
+    return got
+
+
+def _database(path: Path, rows: list[list[object]] = ROWS, wal_rows: int = 0) -> None:
+    """An app's database as SQLite writes it: a person table (the list's header as its columns), tables without
+    people (settings, a browser-like history) and an index; ``wal_rows`` of the people left in a -wal file only."""
+    con = sqlite3.connect(path)
+    if wal_rows:
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA wal_autocheckpoint=0")
+    con.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)")
+    con.executemany("INSERT INTO settings VALUES (?, ?)", [("version", "3"), ("theme", "dark")])
+    con.execute("CREATE TABLE urls (id INTEGER PRIMARY KEY, url TEXT, title TEXT, visit_count INTEGER)")
+    con.executemany("INSERT INTO urls (url, title, visit_count) VALUES (?, ?, ?)",
+                    [(f"https://example.com/{i}", f"page {i}", i) for i in range(30)])
+    columns = ", ".join(f'"{c}" TEXT' for c in rows[0])
+    con.execute(f"CREATE TABLE 利用者 (id INTEGER PRIMARY KEY, {columns}, photo BLOB)")
+    con.execute("CREATE INDEX by_name ON 利用者 (\"" + str(rows[0][0]) + "\")")
+    marks = ", ".join("?" * len(rows[0]))
+    body = rows[1:]
+    main = body[:len(body) - wal_rows]
+    con.executemany(f"INSERT INTO 利用者 ({', '.join(chr(34) + str(c) + chr(34) for c in rows[0])}, photo) "
+                    f"VALUES ({marks}, ?)", [(*r, b"\x89PNG" + bytes(300)) for r in main])
+    con.commit()
+    if wal_rows:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.executemany(f"INSERT INTO 利用者 ({', '.join(chr(34) + str(c) + chr(34) for c in rows[0])}, photo) "
+                        f"VALUES ({marks}, ?)", [(*r, None) for r in body[len(main):]])
+        con.commit()
+        # copied while the connection is open: closing would checkpoint the log into the file and remove it
+        data, wal = path.read_bytes(), Path(f"{path}-wal").read_bytes()
+        con.close()
+        path.write_bytes(data)
+        Path(f"{path}-wal").write_bytes(wal)
+        Path(f"{path}-shm").unlink(missing_ok=True)
+        return
+    con.close()
+
+
+def _browser_database(path: Path) -> None:
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT, title TEXT, rev_host TEXT, "
+                "visit_count INTEGER, last_visit_date INTEGER)")
+    con.executemany("INSERT INTO moz_places (url, title, rev_host, visit_count, last_visit_date) VALUES (?,?,?,?,?)",
+                    [(f"https://news.example.jp/{i}", f"記事 {i}", "pj.elpmaxe.swen.", i, 1700000000 + i)
+                     for i in range(200)])
+    con.commit()
+    con.close()
+
+
+def test_a_sqlite_database_s_person_table_is_read_and_counted(tmp_path: Path) -> None:
+    """A SQLite database (an app's contacts, a care app's local store) ended as nothing: no reader took it and it
+    was not listed. Each table is read as a sheet (its column names the header): the person table is found and
+    counted like a spreadsheet's, under any name (.db, .sqlite3, none); a browser's history gives no line. The
+    evidence is read-only: SQLite opens a private copy in memory, so no -journal/-shm appears beside the file."""
+    share = tmp_path / "share"
+    share.mkdir()
+    _database(share / "contacts2.db")
+    _database(share / "利用者.sqlite3")
+    _database(share / "appdata")  # no extension (an iOS or Android app's store)
+    _browser_database(share / "places.sqlite")
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in share.iterdir()}
+    got = _scan_share(share, tmp_path)
+    for name in ("contacts2.db", "利用者.sqlite3", "appdata"):
+        assert got.get(name, ("none",))[:2] == ("ok", PEOPLE), (name, got)
+    assert "places.sqlite" not in got, got  # a browser's database with no person column: no noise
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in share.iterdir()} == before
+
+
+def test_a_sqlite_database_in_wal_mode_and_its_log(tmp_path: Path) -> None:
+    """A database in WAL mode is read from its main file (the rows checkpointed into it), which says so; the -wal
+    beside it holds rows in frames that are not applied: it is listed with its frames, not passed as clean."""
+    share = tmp_path / "share"
+    share.mkdir()
+    _database(share / "care.db", wal_rows=10)
+    got = _scan_share(share, tmp_path)
+    status, records, detail = got.get("care.db", ("none", 0, ""))
+    assert (status, records) == ("ok", PEOPLE - 10) and "WAL mode" in detail, got
+    status, _, detail = got.get("care.db-wal", ("none", 0, ""))
+    assert status == "unsupported" and "frame" in detail, got
+    assert not (share / "care.db-shm").exists()
+
+
+def test_damaged_encrypted_and_oversized_sqlite_databases_are_listed(tmp_path: Path) -> None:
+    """A damaged database ends as its rows before the damage or a listed reason, never as nothing: cut in half,
+    its header alone, bytes flipped inside the person table, its first page wiped; an encrypted one (SQLCipher:
+    no header, random bytes) is listed encrypted; a file under a SQLite-only name without the header is said; a
+    table over the cell cap is too-large."""
+    src = tmp_path / "src"
+    src.mkdir()
+    _database(src / "whole.db", person_rows(400, 20261314))
+    whole = (src / "whole.db").read_bytes()
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "half.db").write_bytes(whole[: len(whole) // 2])
+    (share / "header.db").write_bytes(whole[:100])
+    flipped = bytearray(whole)
+    at = len(whole) * 3 // 4
+    flipped[at:at + 64] = bytes(b ^ 0x5A for b in flipped[at:at + 64])
+    (share / "flipped.db").write_bytes(bytes(flipped))
+    wiped = bytearray(whole)
+    wiped[16:4096] = bytes(4096 - 16)
+    (share / "wiped.db").write_bytes(bytes(wiped))
+    (share / "secret.db").write_bytes(os.urandom(16384))  # what SQLCipher writes: no header, whole pages encrypted
+    (share / "packed.db").write_bytes(os.urandom(16385))  # compressed data named .db (not whole pages): no verdict
+    (share / "notes.sqlite").write_bytes(b"plain text, not a database\n" * 100)
+    con = sqlite3.connect(share / "hashes.db")  # TEXT that is no UTF-8 (a browser's hashes): read, not damage
+    con.execute("CREATE TABLE t (h TEXT)")
+    con.execute("INSERT INTO t VALUES (CAST(X'FF00FE' AS TEXT))")
+    con.commit()
+    con.close()
+    got = _scan_share(share, tmp_path)
+    for name in ("half.db", "header.db", "flipped.db", "wiped.db"):
+        status, records, detail = got.get(name, ("none", 0, ""))
+        assert status == "corrupt" or (status == "ok" and records == 400), (name, got[name] if name in got else got)
+        assert status == "ok" or detail, (name, got[name])
+    assert got["header.db"][0] == "corrupt" and got["wiped.db"][0] == "corrupt" and "hashes.db" not in got, got
+    assert got.get("secret.db", ("none",))[0] == "encrypted" and "packed.db" not in got, got
+    assert got.get("notes.sqlite", ("none",))[0] == "unsupported", got
+    capped = _scan_share(share.parent / "src", tmp_path / "capped", "--max-cells", "500")
+    assert capped.get("whole.db", ("none",))[0] == "too-large", capped
