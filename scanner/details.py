@@ -122,6 +122,8 @@ class Detail(Code):
     ENCRYPTION_NOT_OPENED = "encryption-not-opened", ("this kind of encryption cannot be opened here (passwords not "
                                                       "tried)")
     DECRYPT_FAILED = "decrypt-failed", "msoffcrypto-tool {error:exc}"
+    DEFAULT_PASSWORD_NOT_DECRYPTED = "default-password-not-decrypted", "Excel's default password (VelvetSweatshop) fits its verifier, but msoffcrypto-tool could not decrypt it ({error:exc})"
+    PASSWORD_FITS_NOT_DECRYPTED = "password-fits-not-decrypted", "password entry {n:d} of --password-file fits its verifier, but msoffcrypto-tool could not decrypt it ({error:exc})"
     MEMBERS_ENCRYPTED = "members-encrypted", "{format:word}: members encrypted: {why:detail}"
     MEMBER_ENCRYPTED = "member-encrypted", "{format:word} member encrypted: {why:detail}"
     HEADER_ENCRYPTED = "header-encrypted", "header encrypted, member names unreadable: {why:detail}"

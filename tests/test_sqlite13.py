@@ -151,3 +151,60 @@ def test_damaged_encrypted_and_oversized_sqlite_databases_are_listed(tmp_path: P
     assert got.get("notes.sqlite", ("none",))[0] == "unsupported", got
     capped = _scan_share(share.parent / "src", tmp_path / "capped", "--max-cells", "500")
     assert capped.get("whole.db", ("none",))[0] == "too-large", capped
+
+
+DATA = ROOT / "tests" / "data" / "tables"
+
+
+class _Entry:
+    def __init__(self, name: str) -> None:
+        from scanner.models import Location
+
+        self.name, self.location = name, Location("/x", name)
+
+
+def _inspect(data: bytes, name: str):
+    from scanner.config import ScanConfig
+    from scanner.inspectors.spreadsheet import SpreadsheetInspector
+
+    return SpreadsheetInspector(ScanConfig(["x"], Path("/nonexistent-out"))).inspect(_Entry(name), data, "", None)
+
+
+def _workbook_stream_edited(data: bytes, edit) -> bytes:
+    import io
+
+    import olefile
+
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        stream = ole.openstream("Workbook").read()
+    copy = io.BytesIO(data)
+    with olefile.OleFileIO(copy, write_mode=True) as ole:
+        ole.write_stream("Workbook", edit(stream))
+    return copy.getvalue()
+
+
+def test_an_xls_encrypted_with_excel_s_default_password_is_opened_not_called_corrupt(tmp_path: Path) -> None:
+    """PhpSpreadsheet's pwtest.xls (RC4 CryptoAPI, Excel's default password VelvetSweatshop) was listed corrupt
+    ("msoffcrypto-tool error"): its Workbook stream is zero-padded past its last record, and msoffcrypto-tool fails
+    on the 2-byte tail. The default password fits; the copy in memory is walked to the stream's end and read, the
+    password used recorded. Damaged: the tail not zeros (not padding) is listed encrypted (the password fits, the
+    workbook could not be decrypted), never corrupt; cut in half: corrupt."""
+    import gzip
+
+    from scanner.codes import Status
+
+    data = gzip.decompress((DATA / "phpspreadsheet__pwtest.xls.gz").read_bytes())
+    opened = _inspect(data, "pwtest.xls")
+    assert opened.status == Status.OK, (opened.status, opened.detail)
+    assert opened.annotations == {"password": {"entry": None, "builtin": "excel-default"}}, opened.annotations
+    odd_tail = _workbook_stream_edited(data, lambda s: s[:-2] + b"\x01\x02")
+    locked = _inspect(odd_tail, "pwtest.xls")
+    assert locked.status == Status.ENCRYPTED and "VelvetSweatshop" in locked.detail, (locked.status, locked.detail)
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "pwtest.xls").write_bytes(data)
+    (share / "odd.xls").write_bytes(odd_tail)
+    (share / "half.xls").write_bytes(data[: len(data) // 2])
+    got = _scan_share(share, tmp_path)
+    assert "pwtest.xls" not in got, got  # read whole: one cell, no person
+    assert got.get("odd.xls", ("none",))[0] == "encrypted" and got.get("half.xls", ("none",))[0] == "corrupt", got
