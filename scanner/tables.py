@@ -33,7 +33,7 @@ from .errors import ReadError, error_name
 from .isolation import decoding
 from .ooxml import OoxmlPackage, normalised_part, ooxml_package, resolve_target
 from .sheet import Caps, CellBudget, Sheet, column_letter
-from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
+from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess, utf32_guess
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
 from .xlsb import moved_to_xl, normalise_beta, pyxlsb_sheets, sheet_reach
@@ -210,9 +210,9 @@ _CONTROL_BYTES = bytes(b for b in range(1, 32) if b < 9 or 13 < b and b != 27)
 def _looks_text(head: bytes) -> bool:
     """Text unless control bytes pass 1 % (4 in a short text); NUL runs (a block zeroed on a damaged disk, a NUL-padded
     tail) are left out, and a few stray NULs (up to 8, or 2 %) are no proof of binary content."""
-    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         return True
-    if utf16_guess(head):
+    if utf16_guess(head) or utf32_guess(head):
         return True
     if b"\x00" in head:
         cut = head.rfind(b"\n", 0, head.find(b"\x00")) + 1  # 8-bit lines, then rows appended as UTF-16 (Session 9)

@@ -208,3 +208,38 @@ def test_an_xls_encrypted_with_excel_s_default_password_is_opened_not_called_cor
     got = _scan_share(share, tmp_path)
     assert "pwtest.xls" not in got, got  # read whole: one cell, no person
     assert got.get("odd.xls", ("none",))[0] == "encrypted" and got.get("half.xls", ("none",))[0] == "corrupt", got
+
+
+def _csv(rows: list[list[object]]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+def test_utf32_csvs_are_read_with_and_without_bom(tmp_path: Path) -> None:
+    """A CSV saved as UTF-32 (LE or BE, with or without a BOM: PhpSpreadsheet's encoding.utf32*.csv) was listed
+    unsupported "binary content": read now, its people counted; cut inside a character or flipped, it keeps the
+    rows it holds and says the damage."""
+    text = _csv(ROWS)
+    share = tmp_path / "share"
+    share.mkdir()
+    whole = {"le.csv": text.encode("utf-32-le"), "be.csv": text.encode("utf-32-be"),
+             "lebom.csv": b"\xff\xfe\x00\x00" + text.encode("utf-32-le"),
+             "bebom.csv": b"\x00\x00\xfe\xff" + text.encode("utf-32-be")}
+    for name, data in whole.items():
+        (share / name).write_bytes(data)
+    le = whole["le.csv"]
+    (share / "cut.csv").write_bytes(le[: len(le) // 2 + 1])  # inside a row, inside a character
+    flipped = bytearray(le)
+    flipped[len(le) // 2:len(le) // 2 + 16] = bytes(b ^ 0x5A for b in flipped[len(le) // 2:len(le) // 2 + 16])
+    (share / "flipped.csv").write_bytes(bytes(flipped))
+    got = _scan_share(share, tmp_path)
+    for name in whole:
+        assert got.get(name, ("none",))[:2] == ("ok", PEOPLE), (name, got)
+    status, records, detail = got.get("cut.csv", ("none", 0, ""))
+    assert status == "corrupt" and 0 < records < PEOPLE, got
+    status, records, detail = got.get("flipped.csv", ("none", 0, ""))
+    assert status in ("ok", "corrupt") and records >= PEOPLE - 2 and "decoding" in detail + status, got
