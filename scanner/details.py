@@ -570,6 +570,8 @@ class Detail(Code):
     ODS_CONTENT_DAMAGED = "ods-content-damaged", "content.xml: {error:exc}"
     ODS_CONTENT_CUT = "ods-content-cut", "content.xml ends inside a table after row {n:d} ({error:exc})"
     ODS_MEMBER_CRC = "ods-member-crc", "a member of the package fails its CRC (damaged)"
+    FODS_DAMAGED = "fods-damaged", "flat OpenDocument spreadsheet XML: {error:exc}"
+    FODS_CUT = "fods-cut", "flat OpenDocument spreadsheet XML ends inside a table after row {n:d} ({error:exc})"
     # -- SQLite databases (scanner.sqlitedb)
     SQLITE_HEADER_CUT = "sqlite-header-cut", "SQLite database: its 100-byte header is cut short ({n:d} bytes)"
     SQLITE_PAGE_SIZE = "sqlite-page-size", "SQLite database: the header's page size is invalid (damaged header)"

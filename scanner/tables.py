@@ -46,7 +46,8 @@ __all__ = ["Caps", "Sheet"]  # their home is scanner.sheet; kept importable from
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 BINARY_FORMATS = ("xlsx", "xlsb", "ods", "xls", "biff-bare")  # biff-bare: Excel 2-5 without OLE2 (scanner.biffold)
-MARKUP_FORMATS = ("html", "mhtml", "spreadsheetml", "gnumeric")  # tables as markup (gnumeric: its XML, inflated)
+MARKUP_FORMATS = ("html", "mhtml", "spreadsheetml", "gnumeric", "fods")  # tables as markup (gnumeric: its XML, inflated;
+# fods: a flat OpenDocument spreadsheet, the tables of an .ods content.xml in one XML file)
 SQLITE_MAGIC = b"SQLite format 3\x00"  # a SQLite database's first bytes (scanner.sqlitedb reads its tables)
 # Excel 2-4 worksheets and BIFF5 streams saved without an OLE container start with a BOF record
 _BARE_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
@@ -93,7 +94,7 @@ def _text_head(data: bytes, size: int = 4096) -> str:
 
 
 def _markup_kind(data: bytes) -> str | None:
-    """html, mhtml, spreadsheetml, gnumeric or xml when the text is markup; None for a delimited text."""
+    """html, mhtml, spreadsheetml, gnumeric, fods or xml when the text is markup; None for a delimited text."""
     head = _text_head(data)
     if head.startswith("mime-version:") or ("multipart/related" in head and "content-type:" in head):
         return "mhtml"
@@ -103,11 +104,14 @@ def _markup_kind(data: bytes) -> str | None:
         return "spreadsheetml"
     if "http://www.gnumeric.org/v" in head:  # a Gnumeric workbook's XML (a .gnumeric file inflated, or saved plain)
         return "gnumeric"
+    if "<office:document" in head:  # a flat OpenDocument file: a spreadsheet by its mimetype (after the root's
+        return "fods" if _FODS_MIMETYPE in _text_head(data, 16384) else "xml"  # many namespaces), else a text, a drawing
     if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head:
         return "html"
     return "xml" if head.startswith("<?xml") else None
 
 
+_FODS_MIMETYPE = 'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"'  # a flat ODF file says its kind
 _EXCEL_HTML = ("urn:schemas-microsoft-com:office:excel", "x-document-type: workbook")
 _BROWSER_MHTML = ("from: <saved by ", "snapshot-content-location:")  # a page a browser saved (Chrome, Edge, IE)
 
@@ -117,7 +121,7 @@ def markup_table(head: bytes) -> str | None:
     an HTML page with a ``<table>`` or Excel's namespace ("Save as Web Page"), an Excel single-file web page;
     None for any other text (an ordinary page, an XML document)."""
     kind = _markup_kind(head)
-    if kind in ("spreadsheetml", "gnumeric"):
+    if kind in ("spreadsheetml", "gnumeric", "fods"):
         return kind
     if kind in ("html", "mhtml"):
         text = _text_head(head, len(head))
@@ -1337,6 +1341,9 @@ def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
             found = markup.spreadsheetml_tables(data, budget, caps.max_cells)
         elif fmt == "gnumeric":
             found = markup.gnumeric_tables(data, budget)
+        elif fmt == "fods":  # the same table XML as an .ods content.xml (entities never expanded, repeats bounded)
+            found = markup.odf_tables(iter(data[i:i + (1 << 16)] for i in range(0, len(data), 1 << 16)), budget,
+                                      flat=True)
         elif fmt == "mhtml":
             found = _mhtml_tables(data, budget)
         else:

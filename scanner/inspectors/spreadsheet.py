@@ -74,7 +74,8 @@ LOCKABLE_FORMATS = ("ole-encrypted", "xls")  # what msoffcrypto-tool opens with 
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".tab", ".prn"})
 GNUMERIC = ".gnumeric"  # gzipped XML: the archive inspector inflates it, its member (the XML) is read here
 # extensions of markup that may be a table: read only when Excel's namespace is at the head
-MARKUP_EXTENSIONS = frozenset({".xml", ".htm", ".html", GNUMERIC})
+FODS = ".fods"  # a flat OpenDocument spreadsheet: one XML file holding what an .ods's content.xml holds
+MARKUP_EXTENSIONS = frozenset({".xml", ".htm", ".html", GNUMERIC, FODS})
 # a web page in one file: Excel's "single file web page" (MIME, X-Document-Type: Workbook) is saved as .mht, a
 # browser's "Save as MHTML" / "Web archive" as .mhtml/.mht (Session 9: read too; a page without a table gives none)
 WEB_ARCHIVES = frozenset({".mht", ".mhtml"})
@@ -106,7 +107,6 @@ UNREAD_TABLES = {
     ".qpw": "Quattro Pro notebook", ".wb1": "Quattro Pro notebook", ".wb2": "Quattro Pro notebook",
     ".wb3": "Quattro Pro notebook", ".wq1": "Quattro Pro notebook", ".wq2": "Quattro Pro notebook",
     ".wke": "Lotus 1-2-3 worksheet", ".slk": "SYLK spreadsheet", ".dif": "DIF spreadsheet",
-    ".fods": "OpenDocument flat XML spreadsheet",
     ".sxc": "StarOffice Calc spreadsheet", ".stc": "StarOffice Calc spreadsheet",
     # address books in formats no reader here takes (a vCard .vcf is read: scanner.vcard)
     ".fwa": "Fudemame address book", ".wab": "Windows Address Book", ".contact": "Windows Contacts contact",
@@ -314,7 +314,7 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
     if not found and reading.garbled:
         return Status.CORRUPT, join_details([*shown, say(Detail.NO_RECORDS_DECODED)])
     if not found and fmt in MARKUP_FORMATS and not reading.sheets and ext not in WEB_ARCHIVES:  # a saved page: read
-        return Status.UNSUPPORTED, say(Detail.MARKUP_NO_WORKSHEET if fmt in ("spreadsheetml", "gnumeric") else Detail.MARKUP_NO_TABLE,
+        return Status.UNSUPPORTED, say(Detail.MARKUP_NO_WORKSHEET if fmt in ("spreadsheetml", "gnumeric", "fods") else Detail.MARKUP_NO_TABLE,
                                        format=fmt)
     if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and "delimiter: none" in reading.notes:
         return Status.UNSUPPORTED, say(Detail.TEXT_UNDELIMITED, ext=ext)
@@ -420,6 +420,8 @@ class SpreadsheetInspector:
             return wal_frames(head()) is not None
         if ext == GNUMERIC:  # the XML, inflated or saved plain (its gzip is the archive inspector's)
             return not holds_archive(head(), entry.name)
+        if ext == FODS:  # read by its content, or listed as the XML it is (its mimetype is past the head read here)
+            return True
         if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail)
             return getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
         if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
