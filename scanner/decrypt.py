@@ -32,29 +32,75 @@ def unlock_workbook(data: bytes, passwords: tuple[str, ...]) -> tuple[bytes, int
     if cipher:  # an intact workbook: msoffcrypto-tool would fail inside its AES code, which is no damage
         raise ReadError(Status.ENCRYPTED, say(Detail.CIPHER_NOT_OPENED, cipher=str(cipher)))
     tried = 0
+    source = data
     for entry, password in [(EXCEL_DEFAULT_ENTRY, EXCEL_DEFAULT_PASSWORD), *entries(passwords, _last_fit.get("book"))]:
         tried += 1
-        try:
-            office = msoffcrypto.OfficeFile(io.BytesIO(data))
-            if isinstance(office, OOXMLFile):
-                office.load_key(password=password, verify_password=True)
-            else:  # .xls: load_key checks the password against the file's verifier itself
-                office.load_key(password=password)
-            plain = io.BytesIO()
-            office.decrypt(plain)
-        except InvalidKeyError:
+        fitted = False
+        while True:
+            try:
+                office = msoffcrypto.OfficeFile(io.BytesIO(source))
+                if isinstance(office, OOXMLFile):
+                    office.load_key(password=password, verify_password=True)
+                else:  # .xls: load_key checks the password against the file's verifier itself
+                    office.load_key(password=password)
+                fitted = True
+                plain = io.BytesIO()
+                office.decrypt(plain)
+                break
+            except InvalidKeyError:
+                break
+            except FileFormatError:  # an encryption msoffcrypto-tool does not read (Excel 5/95): not damage
+                raise ReadError(Status.ENCRYPTED, say(Detail.PROTECTED_WORKBOOK,
+                                                      why=say(Detail.ENCRYPTION_NOT_OPENED))) from None
+            except Exception as e:  # noqa: BLE001 - a damaged or unsupported encryption header is data
+                if fitted and source is data and (padded := _records_to_the_end(data)) is not None:
+                    source = padded  # the Workbook stream padded past its last record: tried once more
+                    continue
+                if fitted:  # the password fits (the file's own verifier says so): an encrypted workbook, not damage
+                    why = (say(Detail.DEFAULT_PASSWORD_NOT_DECRYPTED, error=error_name(e)) if entry == EXCEL_DEFAULT_ENTRY
+                           else say(Detail.PASSWORD_FITS_NOT_DECRYPTED, n=entry, error=error_name(e)))
+                    raise ReadError(Status.ENCRYPTED, say(Detail.PROTECTED_WORKBOOK, why=why)) from None
+                raise ReadError(Status.CORRUPT, say(Detail.PROTECTED_WORKBOOK,
+                                                    why=say(Detail.DECRYPT_FAILED, error=error_name(e)))) from None
+        if not fitted:
             continue
-        except FileFormatError:  # an encryption msoffcrypto-tool does not read (Excel 5/95): not damage
-            raise ReadError(Status.ENCRYPTED, say(Detail.PROTECTED_WORKBOOK,
-                                                  why=say(Detail.ENCRYPTION_NOT_OPENED))) from None
-        except Exception as e:  # noqa: BLE001 - a damaged or unsupported encryption header is data
-            raise ReadError(Status.CORRUPT, say(Detail.PROTECTED_WORKBOOK,
-                                                why=say(Detail.DECRYPT_FAILED, error=error_name(e)))) from None
         _last_fit["book"] = entry
         return plain.getvalue(), entry
     given = tried - 1
     why = say(Detail.PASSWORDS_NONE_OPEN, n=given) if given else say(Detail.NO_PASSWORD_FILE)
     raise ReadError(Status.ENCRYPTED, say(Detail.PROTECTED_WORKBOOK, why=why))
+
+
+def _records_to_the_end(data: bytes) -> bytes | None:
+    """A copy of an encrypted .xls whose Workbook stream ends in zero padding shorter than a record header (a writer
+    padding the stream to a sector: PhpSpreadsheet's pwtest.xls) with the last record before the padding widened
+    over it, so msoffcrypto-tool walks the records to the stream's end (it fails on the short tail); None when the
+    stream has no such tail. Only the copy in memory is changed; record headers are not encrypted in BIFF8."""
+    import olefile  # a dependency of msoffcrypto-tool
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            stream = ole.openstream("Workbook").read()
+    except Exception:  # noqa: BLE001 - a damaged container: nothing to widen
+        return None
+    at, last = 0, -1
+    while at + 4 <= len(stream):
+        last, at = at, at + 4 + int.from_bytes(stream[at + 2:at + 4], "little")
+    tail = len(stream) - at
+    if last < 0 or not 0 < tail < 4 or any(stream[at:]):
+        return None
+    size = int.from_bytes(stream[last + 2:last + 4], "little") + tail
+    if size > 0xFFFF:
+        return None
+    widened = bytearray(stream)
+    widened[last + 2:last + 4] = size.to_bytes(2, "little")
+    copy = io.BytesIO(data)
+    try:
+        with olefile.OleFileIO(copy, write_mode=True) as ole:
+            ole.write_stream("Workbook", bytes(widened))
+    except Exception:  # noqa: BLE001 - olefile could not rewrite the copy: nothing to widen
+        return None
+    return copy.getvalue()
 
 
 _CIPHER = re.compile(rb"""cipherAlgorithm\s*=\s*["']([^"']{1,32})["']""")

@@ -431,9 +431,9 @@ ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _ODF_MAX_ROWS, _ODF_MAX_COLS = 1 << 20, 16384
 
 
-def odf_tables(chunks: Iterator[bytes], budget) -> Iterator[MarkupSheet]:
-    """Every <table:table> of an OpenDocument spreadsheet's content.xml, fed in chunks; a table cut short carries
-    its damage (a content.xml that is not XML from its start: corrupt)."""
+def odf_tables(chunks: Iterator[bytes], budget, flat: bool = False) -> Iterator[MarkupSheet]:
+    """Every <table:table> of an OpenDocument spreadsheet's content.xml (``flat``: of a flat .fods file, the same
+    tables in one XML file), fed in chunks; a table cut short carries its damage (not XML from its start: corrupt)."""
     from lxml import etree
 
     t, x = f"{{{ODF_TABLE}}}", f"{{{ODF_TEXT}}}"
@@ -472,9 +472,10 @@ def odf_tables(chunks: Iterator[bytes], budget) -> Iterator[MarkupSheet]:
         parser.close()
     except etree.XMLSyntaxError as e:
         if sheet is None and not done:
-            raise ReadError(Status.CORRUPT, say(Detail.ODS_CONTENT_DAMAGED, error=error_name(e))) from e
+            raise ReadError(Status.CORRUPT, say(Detail.FODS_DAMAGED if flat else Detail.ODS_CONTENT_DAMAGED,
+                                                error=error_name(e))) from e
         cut = sheet if sheet is not None else MarkupSheet("")
-        cut.damage.append(say(Detail.ODS_CONTENT_CUT, n=len(cut.rows), error=error_name(e)))
+        cut.damage.append(say(Detail.FODS_CUT if flat else Detail.ODS_CONTENT_CUT, n=len(cut.rows), error=error_name(e)))
         yield cut
 
 

@@ -33,7 +33,7 @@ from .errors import ReadError, error_name
 from .isolation import decoding
 from .ooxml import OoxmlPackage, normalised_part, ooxml_package, resolve_target
 from .sheet import Caps, CellBudget, Sheet, column_letter
-from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess
+from .textdecode import MAX_LINE, iter_lines, plan_decoding, utf16_guess, utf32_guess
 from .textrows import csv_rows
 from .vcard import is_vcard, iter_vcards
 from .xlsb import moved_to_xl, normalise_beta, pyxlsb_sheets, sheet_reach
@@ -46,7 +46,9 @@ __all__ = ["Caps", "Sheet"]  # their home is scanner.sheet; kept importable from
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 BINARY_FORMATS = ("xlsx", "xlsb", "ods", "xls", "biff-bare")  # biff-bare: Excel 2-5 without OLE2 (scanner.biffold)
-MARKUP_FORMATS = ("html", "mhtml", "spreadsheetml", "gnumeric")  # tables as markup (gnumeric: its XML, inflated)
+MARKUP_FORMATS = ("html", "mhtml", "spreadsheetml", "gnumeric", "fods")  # tables as markup (gnumeric: its XML, inflated;
+# fods: a flat OpenDocument spreadsheet, the tables of an .ods content.xml in one XML file)
+SQLITE_MAGIC = b"SQLite format 3\x00"  # a SQLite database's first bytes (scanner.sqlitedb reads its tables)
 # Excel 2-4 worksheets and BIFF5 streams saved without an OLE container start with a BOF record
 _BARE_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
 
@@ -63,7 +65,7 @@ class Workbook:
 NO_DELIMITER = "delimiter: none"  # a marker among a text sheet's notes (no delimiter found), never shown in a detail
 
 def sniff_format(data: bytes) -> str:
-    """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, zip-other, html, mhtml, spreadsheetml,
+    """xlsx, xlsb, ods, xls, ole-encrypted, ole-other, biff-bare, sqlite, zip-other, html, mhtml, spreadsheetml,
     gnumeric, xml, vcard, text, binary or empty."""
     if not data:
         return "empty"
@@ -73,6 +75,8 @@ def sniff_format(data: bytes) -> str:
         return _ole_kind(data)
     if data[:2] in _BARE_BIFF and len(data) > 4 and data[3] == 0:
         return "biff-bare"
+    if data.startswith(SQLITE_MAGIC):
+        return "sqlite"
     if not _looks_text(data[:65536]):
         return "binary"
     if is_vcard(data):
@@ -92,7 +96,7 @@ def _text_head(data: bytes, size: int = 4096) -> str:
 
 
 def _markup_kind(data: bytes) -> str | None:
-    """html, mhtml, spreadsheetml, gnumeric or xml when the text is markup; None for a delimited text."""
+    """html, mhtml, spreadsheetml, gnumeric, fods or xml when the text is markup; None for a delimited text."""
     head = _text_head(data)
     if head.startswith("mime-version:") or ("multipart/related" in head and "content-type:" in head):
         return "mhtml"
@@ -102,11 +106,14 @@ def _markup_kind(data: bytes) -> str | None:
         return "spreadsheetml"
     if "http://www.gnumeric.org/v" in head:  # a Gnumeric workbook's XML (a .gnumeric file inflated, or saved plain)
         return "gnumeric"
+    if "<office:document" in head:  # a flat OpenDocument file: a spreadsheet by its mimetype (after the root's
+        return "fods" if _FODS_MIMETYPE in _text_head(data, 16384) else "xml"  # many namespaces), else a text, a drawing
     if head.startswith(("<!doctype html", "<html", "<table")) or "<html" in head or "<table" in head:
         return "html"
     return "xml" if head.startswith("<?xml") else None
 
 
+_FODS_MIMETYPE = 'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"'  # a flat ODF file says its kind
 _EXCEL_HTML = ("urn:schemas-microsoft-com:office:excel", "x-document-type: workbook")
 _BROWSER_MHTML = ("from: <saved by ", "snapshot-content-location:")  # a page a browser saved (Chrome, Edge, IE)
 
@@ -116,7 +123,7 @@ def markup_table(head: bytes) -> str | None:
     an HTML page with a ``<table>`` or Excel's namespace ("Save as Web Page"), an Excel single-file web page;
     None for any other text (an ordinary page, an XML document)."""
     kind = _markup_kind(head)
-    if kind in ("spreadsheetml", "gnumeric"):
+    if kind in ("spreadsheetml", "gnumeric", "fods"):
         return kind
     if kind in ("html", "mhtml"):
         text = _text_head(head, len(head))
@@ -230,9 +237,9 @@ _CONTROL_BYTES = bytes(b for b in range(1, 32) if b < 9 or 13 < b and b != 27)
 def _looks_text(head: bytes) -> bool:
     """Text unless control bytes pass 1 % (4 in a short text); NUL runs (a block zeroed on a damaged disk, a NUL-padded
     tail) are left out, and a few stray NULs (up to 8, or 2 %) are no proof of binary content."""
-    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         return True
-    if utf16_guess(head):
+    if utf16_guess(head) or utf32_guess(head):
         return True
     if b"\x00" in head:
         cut = head.rfind(b"\n", 0, head.find(b"\x00")) + 1  # 8-bit lines, then rows appended as UTF-16 (Session 9)
@@ -1387,6 +1394,9 @@ def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
             found = markup.spreadsheetml_tables(data, budget, caps.max_cells)
         elif fmt == "gnumeric":
             found = markup.gnumeric_tables(data, budget)
+        elif fmt == "fods":  # the same table XML as an .ods content.xml (entities never expanded, repeats bounded)
+            found = markup.odf_tables(iter(data[i:i + (1 << 16)] for i in range(0, len(data), 1 << 16)), budget,
+                                      flat=True)
         elif fmt == "mhtml":
             found = _mhtml_tables(data, budget)
         else:
@@ -1402,6 +1412,16 @@ def iter_markup(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
         raise ReadError(Status.CORRUPT, say(Detail.READER_FAILED, reader=str(fmt), error=error_name(e))) from e
 
 
+def iter_sqlite(data: bytes, caps: Caps) -> Iterator[Sheet]:
+    """The tables of a SQLite database, a sheet each (run it in the worker): read from a private copy in memory."""
+    from .sqlitedb import sqlite_sheets
+
+    try:
+        yield from sqlite_sheets(data, CellBudget(caps), caps.max_inflated)
+    except MemoryError as e:
+        raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
+
+
 def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterator[Sheet], str | None]:
     """(sheets, text encoding) of any spreadsheet or text table; binary sheets stream their rows."""
     fmt = fmt or sniff_format(data)
@@ -1415,6 +1435,8 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
     if fmt == "text":
         sheet, encoding = iter_text_table(data, caps)
         return iter([sheet]), encoding
+    if fmt == "sqlite":  # a database: a sheet per table (scanner.sqlitedb)
+        return iter_sqlite(data, caps), None
     if fmt == "vcard":  # an address book: a row per card (scanner.vcard)
         return iter([iter_vcards(data, caps)]), None
     if fmt == "empty":

@@ -120,6 +120,33 @@ def utf16_guess(head: bytes) -> str | None:
     return None
 
 
+UTF32_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"))  # before UTF-16's (FF FE)
+
+
+def utf32_bom(head: bytes) -> str | None:
+    """utf-32-le or utf-32-be when ``head`` starts with that BOM (FF FE 00 00 is also UTF-16's BOM and a NUL:
+    a UTF-16 text does not start with U+0000)."""
+    return next((codec for bom, codec in UTF32_BOMS if head.startswith(bom)), None)
+
+
+def utf32_guess(head: bytes) -> str | None:
+    """UTF-32 without a BOM: every character is four bytes whose two high bytes are NUL (every character of the
+    BMP and the next plane: ASCII, kana, kanji), on one side of each four; a UTF-16 text has a NUL high byte
+    only for ASCII, and never two in a row at one phase."""
+    head = head[:4096]
+    head = head[:len(head) - len(head) % 4]
+    if len(head) < 16:
+        return None
+    quads = len(head) // 4
+    lanes = [head[i::4] for i in range(4)]
+    zero = [lane.count(0) for lane in lanes]
+    if zero[3] == quads and zero[2] >= quads - quads // 50 and zero[0] * 4 <= quads:
+        return "utf-32-le"
+    if zero[0] == quads and zero[1] >= quads - quads // 50 and zero[3] * 4 <= quads:
+        return "utf-32-be"
+    return None
+
+
 # a run of bytes each beside a NUL on one side: ASCII in UTF-16, or 8-bit text widened byte by byte
 _WIDE_RUNS = {"le": re.compile(rb"(?:[\x01-\xff]\x00){8,}"), "be": re.compile(rb"(?:\x00[\x01-\xff]){8,}")}
 _WIDE_HEAD = 1 << 18
@@ -250,6 +277,10 @@ def plan_decoding(data: bytes, delimiter: bytes = b",") -> Decoding:
         if _strict_ok(data, "utf-8", 3):
             return Decoding("utf-8-sig", "utf-8", start=3)
         return _plan_without_bom(data, 3, delimiter, bom="UTF-8 BOM")
+    if (wide := utf32_bom(data)) is not None:  # UTF-32 (Session 13: listed as binary): one codec, every line
+        return Decoding("utf-32", wide, start=4)
+    if (wide := utf32_guess(data)) is not None:
+        return Decoding(wide, wide)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
         head = _head_text(data, codec, 2)

@@ -215,7 +215,7 @@ def test_cli_reads_what_other_writers_wrote(tmp_path, xlsx):
     assert skipped["excel95.xls"]["reason"] == "encrypted"
     assert "Excel 5/95" in skipped["excel95.xls"]["detail"]
     for name, kind in (("会員.numbers", "Apple Numbers"), ("会員.mdb", "Access"), ("会員.slk", "SYLK"),
-                       ("会員.fods", "flat XML")):
+                       ("会員.fods", "fods without any worksheet")):  # .fods: read since Session 13 (sqlite13)
         assert skipped[name]["reason"] == "unsupported" and kind in skipped[name]["detail"], name
 
 

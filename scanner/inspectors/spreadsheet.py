@@ -12,6 +12,7 @@ data"; a damaged one that still yields records is a hit that says what was damag
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -32,11 +33,13 @@ from ..names import behind_suffix, split_ext
 from ..passwords import opened_with
 from ..sheet import Sheet
 from ..sources.split_series import is_part_name
+from ..sqlitedb import wal_frames
 from ..tables import (
     BINARY_FORMATS,
     MARKUP_FORMATS,
     NO_DELIMITER,
     OLE_MAGIC,
+    SQLITE_MAGIC,
     ZIP_MAGIC,
     Caps,
     damaged_head,
@@ -74,7 +77,8 @@ LOCKABLE_FORMATS = ("ole-encrypted", "xls")  # what msoffcrypto-tool opens with 
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".tab", ".prn"})
 GNUMERIC = ".gnumeric"  # gzipped XML: the archive inspector inflates it, its member (the XML) is read here
 # extensions of markup that may be a table: read only when Excel's namespace is at the head
-MARKUP_EXTENSIONS = frozenset({".xml", ".htm", ".html", GNUMERIC})
+FODS = ".fods"  # a flat OpenDocument spreadsheet: one XML file holding what an .ods's content.xml holds
+MARKUP_EXTENSIONS = frozenset({".xml", ".htm", ".html", GNUMERIC, FODS})
 # a web page in one file: Excel's "single file web page" (MIME, X-Document-Type: Workbook) is saved as .mht, a
 # browser's "Save as MHTML" / "Web archive" as .mhtml/.mht (Session 9: read too; a page without a table gives none)
 WEB_ARCHIVES = frozenset({".mht", ".mhtml"})
@@ -106,7 +110,6 @@ UNREAD_TABLES = {
     ".qpw": "Quattro Pro notebook", ".wb1": "Quattro Pro notebook", ".wb2": "Quattro Pro notebook",
     ".wb3": "Quattro Pro notebook", ".wq1": "Quattro Pro notebook", ".wq2": "Quattro Pro notebook",
     ".wke": "Lotus 1-2-3 worksheet", ".slk": "SYLK spreadsheet", ".dif": "DIF spreadsheet",
-    ".fods": "OpenDocument flat XML spreadsheet",
     ".sxc": "StarOffice Calc spreadsheet", ".stc": "StarOffice Calc spreadsheet",
     # address books in formats no reader here takes (a vCard .vcf is read: scanner.vcard)
     ".fwa": "Fudemame address book", ".wab": "Windows Address Book", ".contact": "Windows Contacts contact",
@@ -149,6 +152,11 @@ def _owner_file(head: bytes) -> bool:
         return False
     return True
 
+# SQLite databases: read by content under any name (scanner.sqlitedb); under these names a file without SQLite's header
+# is said (an encrypted database has none), under the extensions only SQLite uses even when it is not random
+SQLITE_EXTENSIONS = frozenset({".db", ".sqlite", ".sqlite3", ".db3", ".sqlitedb"})
+SQLITE_ONLY = frozenset({".sqlite", ".sqlite3", ".db3", ".sqlitedb"})
+WAL_SUFFIX = "-wal"  # a SQLite write-ahead log beside its database (places.sqlite-wal, contacts2.db-wal)
 
 OUTLOOK_STREAM = "__substg1.0_".encode("utf-16-le")  # in an Outlook .msg's compound-file directory
 
@@ -346,7 +354,7 @@ def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status,
     if not found and reading.garbled:
         return Status.CORRUPT, join_details([*shown, say(Detail.NO_RECORDS_DECODED)])
     if not found and fmt in MARKUP_FORMATS and not reading.sheets and ext not in WEB_ARCHIVES:  # a saved page: read
-        return Status.UNSUPPORTED, say(Detail.MARKUP_NO_WORKSHEET if fmt in ("spreadsheetml", "gnumeric") else Detail.MARKUP_NO_TABLE,
+        return Status.UNSUPPORTED, say(Detail.MARKUP_NO_WORKSHEET if fmt in ("spreadsheetml", "gnumeric", "fods") else Detail.MARKUP_NO_TABLE,
                                        format=fmt)
     if not found and fmt == "text" and ext not in TEXT_EXTENSIONS and NO_DELIMITER in reading.notes:
         return Status.UNSUPPORTED, say(Detail.TEXT_UNDELIMITED, ext=ext)
@@ -450,8 +458,14 @@ class SpreadsheetInspector:
             if ext in embedded.ODF_EXTS:
                 return _ODS_MIMETYPE in head()[:256]
             return embedded.package_marks(entry, size, self.config.max_inspect_bytes).workbook
+        if ext in SQLITE_EXTENSIONS:  # a database, or bytes that say why not (an encrypted one has no header: its
+            return True               # randomness is judged on its first 4 KiB, more than the head read here)
+        if entry.name.casefold().endswith(WAL_SUFFIX):
+            return wal_frames(head()) is not None
         if ext == GNUMERIC:  # the XML, inflated or saved plain (its gzip is the archive inspector's)
             return not holds_archive(head(), entry.name)
+        if ext == FODS:  # read by its content, or listed as the XML it is (its mimetype is past the head read here)
+            return True
         if ext in MARKUP_EXTENSIONS:  # a mail body's HTML table has no Excel mark (pasted into Gmail)
             return getattr(entry, "read_as_table", False) or any(mark in head() for mark in EXCEL_MARKS)
         if ext in WEB_ARCHIVES:  # any single-file web page: a browser's saved page may hold the list as a table
@@ -471,7 +485,7 @@ class SpreadsheetInspector:
             return True  # rows are text by its first part's content; a run after a gap starts with no header
         first = head()
         joined = getattr(series, "plain", False)  # customers.001 ... read joined as NAME
-        return first.startswith((ZIP_MAGIC, OLE_MAGIC)) or (
+        return first.startswith((ZIP_MAGIC, OLE_MAGIC, SQLITE_MAGIC)) or (
             (joined or (bool(ext) and self.config.content_check != "off")) and table_head(first))
 
     def wants_disguised(self, entry: Entry, head: bytes) -> bool:
@@ -537,6 +551,8 @@ class SpreadsheetInspector:
             if told is not None and told.family in TEXT_FAMILIES:  # read for its text start, binary further on
                 return Inspection(status=Status.CORRUPT, detail=say(Detail.TEXT_THEN_BINARY,
                                                                           what=LABELS[told.family]))
+        if fmt in ("binary", "text", "xml") and (named := _not_sqlite(entry.name, ext, data)) is not None:
+            return named
         if fmt in ("zip-other", "ole-other", "binary") and not claimed:
             return Inspection()  # a renamed non-workbook: nothing for this inspector
         if fmt == "binary":  # a workbook whose first bytes are damaged is read as what the rest of it says
@@ -552,7 +568,7 @@ class SpreadsheetInspector:
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
             return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
-        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "ole-encrypted")
+        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sqlite", "ole-encrypted")
         caps = caps_for(self.config, len(data))
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)
@@ -635,6 +651,31 @@ class SpreadsheetInspector:
         if found.pii is not None:
             found.pii.update((reading or Reading()).facts())
         return found
+
+
+def _random(head: bytes) -> bool:
+    """Bytes that look random (7.8 bits of entropy a byte or more over the first 4 KiB, at least 1 KiB): what an
+    encrypted SQLite database (SQLCipher, SEE) starts with, its header encrypted too."""
+    sample = head[:4096]
+    if len(sample) < 1024:
+        return False
+    counts = Counter(sample)
+    n = len(sample)
+    return -sum(c / n * math.log2(c / n) for c in counts.values()) >= 7.8
+
+
+def _not_sqlite(name: str, ext: str, data: bytes) -> Inspection | None:
+    """What a file named as a SQLite database (or its -wal) is when it holds no SQLite header: a write-ahead log's
+    frames not read, an encrypted database, or not a database (under a name only SQLite uses); None otherwise."""
+    if name.casefold().endswith(WAL_SUFFIX) and (frames := wal_frames(data)) is not None:
+        return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.SQLITE_WAL_FILE, n=frames)) if frames else Inspection()
+    if ext not in SQLITE_EXTENSIONS:
+        return None
+    if len(data) % 512 == 0 and _random(data):  # an encrypted database is whole pages (512 to 65536 bytes each)
+        return Inspection(status=Status.ENCRYPTED, detail=say(Detail.SQLITE_ENCRYPTED, ext=ext))
+    if ext in SQLITE_ONLY:
+        return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.SQLITE_NOT_DB, ext=ext))
+    return None
 
 
 def _add_objects_status(found: Inspection, parts: Inspection, detail: str) -> None:
