@@ -91,3 +91,38 @@ def test_renamed_and_damaged_real_tables_are_read_or_listed(tmp_path: Path) -> N
     ole = hits.get("ole_first_byte_flipped.xls") or skipped["ole_first_byte_flipped.xls"]
     assert ole.get("status", ole.get("reason")) == "corrupt", ole
     assert "OLE2" in ole.get("status_detail", ole.get("detail", "")), ole
+
+
+def test_an_empty_file_that_grows_before_it_is_read_is_decoded_in_a_worker(tmp_path: Path, monkeypatch) -> None:
+    """Empty when listed, a workbook when read (a file being saved on a live share): its bytes are decoded in a
+    worker, never in the scan process (review13f: it was run there, as an empty file is, with the workbook read)."""
+    import os
+
+    from scanner.inspectors.spreadsheet import SpreadsheetInspector
+    from scanner.sources import local
+
+    src = tmp_path / "share"
+    src.mkdir()
+    grows = src / "保存中.xlsx"
+    grows.write_bytes(b"")
+    xlsx = D.xlsx_bytes({"名簿": D.standard(PEOPLE)})
+    read_small = local.LocalEntry.read_small
+
+    def saved_meanwhile(self, limit: int):  # type: ignore[no-untyped-def]
+        if self.name == grows.name and not grows.stat().st_size:
+            grows.write_bytes(xlsx)  # saved between the walk's stat and the read
+        return read_small(self, limit)
+
+    seen: list[int] = []
+    inspect = SpreadsheetInspector.inspect
+
+    def inspected(self, entry, data, ctype, ctx):  # type: ignore[no-untyped-def]
+        seen.append(os.getpid())  # only this process's calls land here (a worker's list is its own)
+        return inspect(self, entry, data, ctype, ctx)
+
+    monkeypatch.setattr(local.LocalEntry, "read_small", saved_meanwhile)
+    monkeypatch.setattr(SpreadsheetInspector, "inspect", inspected)
+    found = _scan(src, tmp_path / "out")
+    assert os.getpid() not in seen, "a grown file's workbook was decoded in the scan process"
+    hit = _by_name(found["files"]).get(grows.name) or _by_name(found["skipped"])[grows.name]
+    assert hit.get("status", hit.get("reason")) in ("ok", "changed-during-read"), hit  # read or listed: never nothing
