@@ -126,3 +126,21 @@ def test_an_empty_file_that_grows_before_it_is_read_is_decoded_in_a_worker(tmp_p
     assert os.getpid() not in seen, "a grown file's workbook was decoded in the scan process"
     hit = _by_name(found["files"]).get(grows.name) or _by_name(found["skipped"])[grows.name]
     assert hit.get("status", hit.get("reason")) in ("ok", "changed-during-read"), hit  # read or listed: never nothing
+
+
+def test_a_password_protected_workbook_with_a_damaged_signature_is_listed_encrypted(tmp_path: Path) -> None:
+    """The OLE2 container of a password-protected .xlsx with a flipped signature byte: read with the signature
+    restored, it is what it is when intact, a protected workbook (review13f: it was listed as a damaged OLE2
+    container, its protection said nowhere)."""
+    src = tmp_path / "share"
+    src.mkdir()
+    locked = D.encrypted_xlsx(D.xlsx_bytes({"名簿": D.standard(PEOPLE)}))
+    (src / "intact.xlsx").write_bytes(locked)
+    (src / "flipped.xlsx").write_bytes(_flip_first(locked))
+    found = _scan(src, tmp_path / "out")
+    listed = {**_by_name(found["skipped"]), **_by_name(found["files"])}
+    intact, flipped = listed["intact.xlsx"], listed["flipped.xlsx"]
+    assert intact.get("reason", intact.get("status")) == "encrypted", intact
+    assert flipped.get("reason", flipped.get("status")) == "encrypted", flipped
+    said = flipped.get("detail", flipped.get("status_detail", ""))
+    assert "OLE2 signature damaged (1 of its first 8 bytes)" in said and "damaged OLE2 container" not in said, said
