@@ -570,12 +570,12 @@ class SpreadsheetInspector:
 
     def _resigned(self, entry: Entry, data: bytes, ext: str) -> Inspection:
         """An OLE2 file whose signature is damaged (``damaged_head``): read with the signature restored, a copy in
-        memory; ``corrupt`` either way, the restored signature said first."""
+        memory; ``corrupt`` either way (``encrypted`` for a password-protected workbook), the restored signature said."""
         differ = sum(a != b for a, b in zip(data[:8], OLE_MAGIC, strict=True))
         said = say(Detail.SIGNATURE_RESTORED, format="OLE2", n=differ)
         fixed = OLE_MAGIC + data[8:]
         fmt = sniff_format(fixed)
-        if fmt not in BINARY_FORMATS:
+        if fmt not in (*BINARY_FORMATS, "ole-encrypted"):  # a protected workbook is listed as one (review13f)
             return Inspection(status=Status.CORRUPT, detail=join_details((unreadable_reason("ole-corrupt")[1], said)))
         found = self._tables(entry, fixed, fmt)
         found.status = Status.CORRUPT if found.status in (Status.OK, Status.UNSUPPORTED) else found.status
