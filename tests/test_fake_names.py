@@ -79,6 +79,9 @@ def test_renamed_and_damaged_real_tables_are_read_or_listed(tmp_path: Path) -> N
     damaged[2] ^= 0xFF  # the first local header's signature: PK\x03\x04 no more
     (src / "zip_first_header_damaged.xlsx").write_bytes(bytes(damaged))
     (src / "ole_first_byte_flipped.xls").write_bytes(_flip_first(D.xls_bytes({"名簿": rows})))
+    locked = D.encrypted_xlsx(xlsx)  # a password-protected .xlsx: an OLE2 container
+    (src / "locked_intact.xlsx").write_bytes(locked)
+    (src / "locked_flipped.xlsx").write_bytes(_flip_first(locked))
     found = _scan(src, tmp_path / "out")
     hits, skipped = _by_name(found["files"]), _by_name(found["skipped"])
     for name in ("real_xlsx_named.csv", "cp932_csv_named.xlsx", "short_cp932_named.xlsx"):
@@ -91,6 +94,12 @@ def test_renamed_and_damaged_real_tables_are_read_or_listed(tmp_path: Path) -> N
     ole = hits.get("ole_first_byte_flipped.xls") or skipped["ole_first_byte_flipped.xls"]
     assert ole.get("status", ole.get("reason")) == "corrupt", ole
     assert "OLE2" in ole.get("status_detail", ole.get("detail", "")), ole
+    # review13f: restored, a protected workbook is what it is when intact (it was "damaged OLE2 container")
+    listed = {**skipped, **hits}
+    for name in ("locked_intact.xlsx", "locked_flipped.xlsx"):
+        assert listed[name].get("reason", listed[name].get("status")) == "encrypted", listed[name]
+    said = listed["locked_flipped.xlsx"].get("detail", listed["locked_flipped.xlsx"].get("status_detail", ""))
+    assert "OLE2 signature damaged (1 of its first 8 bytes)" in said and "damaged OLE2 container" not in said, said
 
 
 def test_an_empty_file_that_grows_before_it_is_read_is_decoded_in_a_worker(tmp_path: Path, monkeypatch) -> None:
@@ -126,21 +135,3 @@ def test_an_empty_file_that_grows_before_it_is_read_is_decoded_in_a_worker(tmp_p
     assert os.getpid() not in seen, "a grown file's workbook was decoded in the scan process"
     hit = _by_name(found["files"]).get(grows.name) or _by_name(found["skipped"])[grows.name]
     assert hit.get("status", hit.get("reason")) in ("ok", "changed-during-read"), hit  # read or listed: never nothing
-
-
-def test_a_password_protected_workbook_with_a_damaged_signature_is_listed_encrypted(tmp_path: Path) -> None:
-    """The OLE2 container of a password-protected .xlsx with a flipped signature byte: read with the signature
-    restored, it is what it is when intact, a protected workbook (review13f: it was listed as a damaged OLE2
-    container, its protection said nowhere)."""
-    src = tmp_path / "share"
-    src.mkdir()
-    locked = D.encrypted_xlsx(D.xlsx_bytes({"名簿": D.standard(PEOPLE)}))
-    (src / "intact.xlsx").write_bytes(locked)
-    (src / "flipped.xlsx").write_bytes(_flip_first(locked))
-    found = _scan(src, tmp_path / "out")
-    listed = {**_by_name(found["skipped"]), **_by_name(found["files"])}
-    intact, flipped = listed["intact.xlsx"], listed["flipped.xlsx"]
-    assert intact.get("reason", intact.get("status")) == "encrypted", intact
-    assert flipped.get("reason", flipped.get("status")) == "encrypted", flipped
-    said = flipped.get("detail", flipped.get("status_detail", ""))
-    assert "OLE2 signature damaged (1 of its first 8 bytes)" in said and "damaged OLE2 container" not in said, said
