@@ -78,6 +78,8 @@ def test_renamed_and_damaged_real_tables_are_read_or_listed(tmp_path: Path) -> N
     damaged = bytearray(xlsx)
     damaged[2] ^= 0xFF  # the first local header's signature: PK\x03\x04 no more
     (src / "zip_first_header_damaged.xlsx").write_bytes(bytes(damaged))
+    # review13f: the same, cut before its central directory (a copy that stopped near the end): no directory to go by
+    (src / "zip_head_damaged_and_cut.xlsx").write_bytes(bytes(damaged[:xlsx.index(b"PK\x01\x02")]))
     (src / "ole_first_byte_flipped.xls").write_bytes(_flip_first(D.xls_bytes({"名簿": rows})))
     locked = D.encrypted_xlsx(xlsx)  # a password-protected .xlsx: an OLE2 container
     (src / "locked_intact.xlsx").write_bytes(locked)
@@ -91,6 +93,8 @@ def test_renamed_and_damaged_real_tables_are_read_or_listed(tmp_path: Path) -> N
     zipped = hits["zip_first_header_damaged.xlsx"]
     assert zipped["status"] == "corrupt" and (zipped.get("pii") or {}).get("records"), zipped
     assert "damaged zip container" in zipped["status_detail"]
+    cut = hits["zip_head_damaged_and_cut.xlsx"]  # its local headers still say zip
+    assert cut["status"] == "corrupt" and (cut.get("pii") or {}).get("records"), cut
     ole = hits.get("ole_first_byte_flipped.xls") or skipped["ole_first_byte_flipped.xls"]
     assert ole.get("status", ole.get("reason")) == "corrupt", ole
     assert "OLE2" in ole.get("status_detail", ole.get("detail", "")), ole
