@@ -24,7 +24,7 @@ from ..config import MiB, ScanConfig
 from ..contenttype import content_type
 from ..contracts import Inspection, ScanContext
 from ..decrypt import unlock_workbook
-from ..details import Detail, join_details, say
+from ..details import Detail, codes_of, join_details, say
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..models import Entry, PersonRecord
@@ -496,6 +496,9 @@ class SpreadsheetInspector:
             # names): opened as the archive it is, its members examined
             return archives.inspect(entry, data, ctype, ctx)
         found = self._tables(entry, data, fmt)
+        if fmt == "binary" and any(c.get("code") == Detail.SIGNATURE_RESTORED for c in codes_of(found.detail)):
+            data = OLE_MAGIC + data[8:]  # read with its signature restored (``_resigned``): its objects too (review13f)
+            fmt = sniff_format(data)
         ext = split_ext(entry.name)[1].casefold()
         if ext in DOCUMENT_PACKAGES and fmt in _PACKAGE_FORMATS:  # a workbook under a document's name: a lead too
             found.reasons = [*found.reasons, Reason.EXTENSION_MISMATCH]
