@@ -244,8 +244,14 @@ class Dispatcher:
             if small is not None:
                 task.ref = small
                 return task
-        if cand.stat.size == 0:  # nothing to decode in an empty file: no round trip
-            return task
+        if cand.stat.size == 0:  # nothing to decode in a file read empty here: no round trip
+            read = None if isinstance(found, LocalRef) else read_once(entry, cand, self.ctx.config.max_inspect_bytes)
+            if read is not None and not read.digests.size:
+                task.ref = LiveRef(entry, read)
+                return task
+            # (review13f) a file that grew since it was listed (a live share), or could not be read here (``_small``
+            # of a local one), takes the usual path: a LiveRef without its read was examined in the scan process,
+            # which read the grown bytes again and decoded them there
         if found is not None:
             # a small local file with nothing to decode (its bytes say so) is examined here; only a local one:
             # reading it twice costs nothing there, where over SMB it could cost a round trip

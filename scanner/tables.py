@@ -211,12 +211,16 @@ def _ole_kind(data: bytes) -> str:
 
 _EOCD = b"PK\x05\x06"  # a zip's end of central directory record (22 bytes and a comment of up to 64 KiB)
 _EOCD_REACH = 22 + 0xFFFF
+_LOCAL_REACH = 0x10000  # a local header of a package part in the first 64 KiB (the first part's own is damaged)
+_PACKAGE_PARTS = (b"[Content_Types].xml", b"_rels/", b"xl/", b"docProps/", b"mimetype", b"content.xml", b"META-INF/")
 
 
 def damaged_head(data: bytes) -> str | None:
     """What a file that sniffs ``binary`` is when only its first bytes are damaged (a flipped byte, a zeroed first
     sector), for a name that claims a workbook: ``zip-corrupt`` for a zip whose end of central directory (in its
-    last 64 KiB + 22 bytes) points at its central directory where it says; ``ole-corrupt`` for an OLE2 file whose
+    last 64 KiB + 22 bytes) points at its central directory where it says, or, with no such directory (cut short
+    too), that holds a local header of an OOXML/ODF package part (``[Content_Types].xml``, ``xl/``, ``mimetype``
+    ...) in its first 64 KiB past the first byte; ``ole-corrupt`` for an OLE2 file whose
     8-byte signature differs in one or two bytes while the header's fixed fields (byte order FE FF, sector shift 9 or
     12) are intact. None otherwise. A few byte comparisons: no parser."""
     if (len(data) >= 512 and data[0x1C:0x1E] == b"\xfe\xff" and data[0x1E] in (9, 12) and data[0x1F] == 0
@@ -227,6 +231,13 @@ def damaged_head(data: bytes) -> str | None:
         offset = int.from_bytes(data[end + 16:end + 20], "little")
         if offset < end and data[offset:offset + 4] == b"PK\x01\x02":
             return "zip-corrupt"
+    # no directory to go by (the file was also cut short, review13f): a later local header of a package part
+    at = data.find(ZIP_MAGIC, 1, _LOCAL_REACH)
+    while at > 0:
+        size = int.from_bytes(data[at + 26:at + 28], "little")
+        if data[at + 30:at + 30 + size].startswith(_PACKAGE_PARTS):
+            return "zip-corrupt"
+        at = data.find(ZIP_MAGIC, at + 4, _LOCAL_REACH)
     return None
 
 

@@ -564,3 +564,23 @@ def test_damaged_xls_keeps_the_listing_of_its_damaged_embedded_object(tmp_path: 
     hits = [f for p, f in _hits(doc).items() if p.startswith(f"{share}/budget.xls")]
     details = " ".join(str(x.get("detail", "")) + str(x.get("status_detail", "")) for x in listed + hits)
     assert "MBD0001A2B3" in details, (listed, hits)
+
+
+def test_an_excel_97_workbook_read_with_its_signature_restored_has_its_objects_examined(tmp_path: Path) -> None:
+    """An .xls embedding a workbook (MBD storage) whose OLE2 signature has a flipped byte: read with the signature
+    restored (tree13), its embedded workbook is examined as the intact file's is (review13f: left unread, said
+    nowhere: the check for objects looked at the damaged bytes)."""
+    from tests.conftest import run_cli
+
+    share = tmp_path / "share"
+    share.mkdir()
+    budget = compound({"Workbook": workbook_stream(people(3, seed=51)), "MBD0001A2B3": {
+        "\x01CompObj": bytes(4096), "Package": xlsx_bytes({"名簿": standard(people(XLS_N, seed=52))})}})
+    (share / "budget.xls").write_bytes(bytes([budget[0] ^ 0x01]) + budget[1:])
+    done = run_cli("scan", str(share), "--out", str(tmp_path / "out"), "--quiet", "--workers", "1")
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    hits = _hits(doc)
+    own = hits[f"{share}/budget.xls"]
+    assert own["status"] == "corrupt" and "signature damaged" in own["status_detail"] and own["pii"]["records"] == 3
+    assert hits[f"{share}/budget.xls » MBD0001A2B3/Package"]["pii"]["records"] == XLS_N

@@ -78,7 +78,12 @@ def test_renamed_and_damaged_real_tables_are_read_or_listed(tmp_path: Path) -> N
     damaged = bytearray(xlsx)
     damaged[2] ^= 0xFF  # the first local header's signature: PK\x03\x04 no more
     (src / "zip_first_header_damaged.xlsx").write_bytes(bytes(damaged))
+    # review13f: the same, cut before its central directory (a copy that stopped near the end): no directory to go by
+    (src / "zip_head_damaged_and_cut.xlsx").write_bytes(bytes(damaged[:xlsx.index(b"PK\x01\x02")]))
     (src / "ole_first_byte_flipped.xls").write_bytes(_flip_first(D.xls_bytes({"名簿": rows})))
+    locked = D.encrypted_xlsx(xlsx)  # a password-protected .xlsx: an OLE2 container
+    (src / "locked_intact.xlsx").write_bytes(locked)
+    (src / "locked_flipped.xlsx").write_bytes(_flip_first(locked))
     found = _scan(src, tmp_path / "out")
     hits, skipped = _by_name(found["files"]), _by_name(found["skipped"])
     for name in ("real_xlsx_named.csv", "cp932_csv_named.xlsx", "short_cp932_named.xlsx"):
@@ -88,6 +93,49 @@ def test_renamed_and_damaged_real_tables_are_read_or_listed(tmp_path: Path) -> N
     zipped = hits["zip_first_header_damaged.xlsx"]
     assert zipped["status"] == "corrupt" and (zipped.get("pii") or {}).get("records"), zipped
     assert "damaged zip container" in zipped["status_detail"]
+    cut = hits["zip_head_damaged_and_cut.xlsx"]  # its local headers still say zip
+    assert cut["status"] == "corrupt" and (cut.get("pii") or {}).get("records"), cut
     ole = hits.get("ole_first_byte_flipped.xls") or skipped["ole_first_byte_flipped.xls"]
     assert ole.get("status", ole.get("reason")) == "corrupt", ole
     assert "OLE2" in ole.get("status_detail", ole.get("detail", "")), ole
+    # review13f: restored, a protected workbook is what it is when intact (it was "damaged OLE2 container")
+    listed = {**skipped, **hits}
+    for name in ("locked_intact.xlsx", "locked_flipped.xlsx"):
+        assert listed[name].get("reason", listed[name].get("status")) == "encrypted", listed[name]
+    said = listed["locked_flipped.xlsx"].get("detail", listed["locked_flipped.xlsx"].get("status_detail", ""))
+    assert "OLE2 signature damaged (1 of its first 8 bytes)" in said and "damaged OLE2 container" not in said, said
+
+
+def test_an_empty_file_that_grows_before_it_is_read_is_decoded_in_a_worker(tmp_path: Path, monkeypatch) -> None:
+    """Empty when listed, a workbook when read (a file being saved on a live share): its bytes are decoded in a
+    worker, never in the scan process (review13f: it was run there, as an empty file is, with the workbook read)."""
+    import os
+
+    from scanner.inspectors.spreadsheet import SpreadsheetInspector
+    from scanner.sources import local
+
+    src = tmp_path / "share"
+    src.mkdir()
+    grows = src / "保存中.xlsx"
+    grows.write_bytes(b"")
+    xlsx = D.xlsx_bytes({"名簿": D.standard(PEOPLE)})
+    read_small = local.LocalEntry.read_small
+
+    def saved_meanwhile(self, limit: int):  # type: ignore[no-untyped-def]
+        if self.name == grows.name and not grows.stat().st_size:
+            grows.write_bytes(xlsx)  # saved between the walk's stat and the read
+        return read_small(self, limit)
+
+    seen: list[int] = []
+    inspect = SpreadsheetInspector.inspect
+
+    def inspected(self, entry, data, ctype, ctx):  # type: ignore[no-untyped-def]
+        seen.append(os.getpid())  # only this process's calls land here (a worker's list is its own)
+        return inspect(self, entry, data, ctype, ctx)
+
+    monkeypatch.setattr(local.LocalEntry, "read_small", saved_meanwhile)
+    monkeypatch.setattr(SpreadsheetInspector, "inspect", inspected)
+    found = _scan(src, tmp_path / "out")
+    assert os.getpid() not in seen, "a grown file's workbook was decoded in the scan process"
+    hit = _by_name(found["files"]).get(grows.name) or _by_name(found["skipped"])[grows.name]
+    assert hit.get("status", hit.get("reason")) in ("ok", "changed-during-read"), hit  # read or listed: never nothing

@@ -25,7 +25,7 @@ from ..config import MiB, ScanConfig
 from ..contenttype import content_type
 from ..contracts import Inspection, ScanContext
 from ..decrypt import unlock_workbook
-from ..details import Detail, join_details, say
+from ..details import Detail, codes_of, join_details, say
 from ..errors import ReadError
 from ..isolation import shared_worker
 from ..models import Entry, PersonRecord
@@ -511,6 +511,9 @@ class SpreadsheetInspector:
             # names): opened as the archive it is, its members examined
             return archives.inspect(entry, data, ctype, ctx)
         found = self._tables(entry, data, fmt)
+        if fmt == "binary" and any(c.get("code") == Detail.SIGNATURE_RESTORED for c in codes_of(found.detail)):
+            data = OLE_MAGIC + data[8:]  # read with its signature restored (``_resigned``): its objects too (review13f)
+            fmt = sniff_format(data)
         ext = split_ext(entry.name)[1].casefold()
         if ext in DOCUMENT_PACKAGES and fmt in _PACKAGE_FORMATS:  # a workbook under a document's name: a lead too
             found.reasons = [*found.reasons, Reason.EXTENSION_MISMATCH]
@@ -587,12 +590,12 @@ class SpreadsheetInspector:
 
     def _resigned(self, entry: Entry, data: bytes, ext: str) -> Inspection:
         """An OLE2 file whose signature is damaged (``damaged_head``): read with the signature restored, a copy in
-        memory; ``corrupt`` either way, the restored signature said first."""
+        memory; ``corrupt`` either way (``encrypted`` for a password-protected workbook), the restored signature said."""
         differ = sum(a != b for a, b in zip(data[:8], OLE_MAGIC, strict=True))
         said = say(Detail.SIGNATURE_RESTORED, format="OLE2", n=differ)
         fixed = OLE_MAGIC + data[8:]
         fmt = sniff_format(fixed)
-        if fmt not in BINARY_FORMATS:
+        if fmt not in (*BINARY_FORMATS, "ole-encrypted"):  # a protected workbook is listed as one (review13f)
             return Inspection(status=Status.CORRUPT, detail=join_details((unreadable_reason("ole-corrupt")[1], said)))
         found = self._tables(entry, fixed, fmt)
         found.status = Status.CORRUPT if found.status in (Status.OK, Status.UNSUPPORTED) else found.status
