@@ -1,0 +1,100 @@
+"""review13d: tables13's person count on tables it was not tuned to (session 13 review).
+
+- A header-less list of names and phones (a 連絡網, a contact list) is a names lead only through its phones: a phone
+  written with its extension (03-1234-5678-123, 内線 12, x123), as a switchboard (（代）) or with Japan's country code
+  and no '+' (81-90-1234-5678, 0081-3-...) must stay a phone (tables13's numbering-plan rule dropped the first and
+  the last: the list ended as nothing).
+- The late-header search as merged (share13's "rows 21-100 name nothing" shortcut, tables13's deep search under a
+  preamble) still finds a header past row 100 under notes, and reads no header row of a sheet whose rows name nothing.
+
+Values: Faker ja_JP with a fixed seed (tests/person_tables_data.py) and random digits of a fixed seed; never real data.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from conftest import run_leakscan
+
+from scanner.detectors import pii
+from scanner.detectors.pii import SheetKind, analyse_sheet
+from tests import person_tables_data as T
+
+PEOPLE = list({p.name_unspaced: p for p in T.ja_people(60, seed=1304)}.values())[:40]
+
+
+def _digits(rnd: random.Random, n: int) -> str:
+    return "".join(str(rnd.randint(0, 9)) for _ in range(n))
+
+
+# how a person's phone is written in real Japanese lists (each one a whole column's format)
+PHONE_FORMATS = {
+    "extension after a hyphen": lambda r: f"03-{_digits(r, 4)}-{_digits(r, 4)}-{_digits(r, 3)}",
+    "内線": lambda r: f"03-{_digits(r, 4)}-{_digits(r, 4)} 内線{_digits(r, 3)}",
+    "（代）": lambda r: f"0{r.randint(1, 9)}{_digits(r, 2)}-{_digits(r, 2)}-{_digits(r, 4)}（代）",
+    "country code without +": lambda r: f"81-90-{_digits(r, 4)}-{_digits(r, 4)}",
+    "international prefix 0081": lambda r: f"0081-{r.choice('3679')}-{_digits(r, 4)}-{_digits(r, 4)}",
+    "full-width, no hyphens": lambda r: f"０９０{_digits(r, 8)}".translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    "free dial and navi dial": lambda r: r.choice([f"0120-{_digits(r, 3)}-{_digits(r, 3)}", f"0570-{_digits(r, 3)}-{_digits(r, 3)}",
+                                                   f"0800-{_digits(r, 3)}-{_digits(r, 4)}"]),
+    "050 IP phone": lambda r: f"050-{_digits(r, 4)}-{_digits(r, 4)}",
+    "(03)1234-5678": lambda r: f"(03){_digits(r, 4)}-{_digits(r, 4)}",
+}
+
+
+@pytest.mark.parametrize("written", list(PHONE_FORMATS), ids=list(PHONE_FORMATS))
+def test_a_headerless_name_and_phone_list_keeps_its_phones(written):
+    rnd = random.Random(13)
+    phones = [PHONE_FORMATS[written](rnd) for _ in PEOPLE]
+    found = analyse_sheet("連絡網", iter([[p.name, ph] for p, ph in zip(PEOPLE, phones, strict=True)]))
+    assert found is not None and found.kind == SheetKind.NAMES and found.count == len(PEOPLE)
+    assert "phone" in found.fields
+    with_address = analyse_sheet("名簿", iter([[p.name, p.address, ph] for p, ph in zip(PEOPLE, phones, strict=True)]))
+    assert with_address is not None and with_address.kind == SheetKind.PERSONS and with_address.count == len(PEOPLE)
+    assert "phone" in with_address.fields  # the phone is one of the person's fields, not dropped
+
+
+@pytest.mark.parametrize("value", ["010-00966-000", "010-02210-000", "74-8281-8035", "123-45678-901", "12-3456-7890-12",
+                                   "81-12-3456-7890", "0081-1234-5678"])
+def test_codes_with_a_tail_or_a_country_code_are_still_no_phones(value):
+    from scanner.detectors.headerless import _phone_like
+    assert not _phone_like(value)
+
+
+def test_extension_phones_through_the_cli(tmp_path):
+    """A header-less CSV of names and office phones with extensions (and a cut copy) is a names lead, not nothing."""
+    share, out = tmp_path / "share", tmp_path / "out"
+    share.mkdir()
+    rnd = random.Random(7)
+    text = "".join(f"{p.name},03-{_digits(rnd, 4)}-{_digits(rnd, 4)}-{_digits(rnd, 3)}\n" for p in PEOPLE)
+    (share / "renraku.csv").write_text(text, encoding="utf-8")
+    (share / "renraku_cut.csv").write_text(text[:len(text) * 2 // 3], encoding="utf-8")
+    run_leakscan("scan", str(share), "--out", str(out))
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    leads = {f["path"].rsplit("/", 1)[-1]: [(s["kind"], s["fields"], s["records"]) for s in f["pii"]["leads"]]
+             for f in doc["files"] if f.get("pii")}
+    assert leads.get("renraku.csv") == [("names", ["name", "phone"], len(PEOPLE))]
+    [(kind, fields, records)] = leads.get("renraku_cut.csv") or [(None, None, 0)]
+    assert (kind, fields) == ("names", ["name", "phone"]) and records >= text[:len(text) * 2 // 3].count("\n")
+
+
+# --- the late-header search as merged (share13 + tables13) -------------------------------------------------------------
+
+def _preamble_over_list(lines: int) -> list[list[object]]:
+    notes: list[list[object]] = [["会員名簿（取扱注意）"]] + [[f"注意事項 {i}: 本名簿は会員の連絡以外に使用しないこと"] for i in range(lines)]
+    return notes + [["氏名", "住所", "電話番号"]] + [[p.name, p.address, p.phone] for p in PEOPLE]
+
+
+def test_a_header_past_row_100_under_notes_is_found_and_rows_naming_nothing_are_not_read_as_headers(monkeypatch):
+    found = analyse_sheet("名簿", iter(_preamble_over_list(130)))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(PEOPLE)
+    assert found.header_row == 132
+    calls: list[int] = []
+    read_row = pii._read_row
+    monkeypatch.setattr(pii, "_read_row", lambda row: calls.append(1) or read_row(row))
+    numbers = [[i, i * 2, i * 3] for i in range(400)]
+    assert pii._later_header(numbers) is None and calls == []  # rows 21-100 and below name nothing: no row read
+    notes_over_numbers = [["メモ"]] * 20 + numbers
+    assert pii._later_header(notes_over_numbers) is None and calls == []  # notes, but no header word below them
