@@ -98,3 +98,39 @@ def test_a_header_past_row_100_under_notes_is_found_and_rows_naming_nothing_are_
     assert pii._later_header(numbers) is None and calls == []  # rows 21-100 and below name nothing: no row read
     notes_over_numbers = [["メモ"]] * 20 + numbers
     assert pii._later_header(notes_over_numbers) is None and calls == []  # notes, but no header word below them
+
+
+# --- guards: the region rule, staff words and workplaces beside a client list (pass on tables13; kept) -----------------
+
+STAFF = list({p.name_unspaced: p for p in T.ja_people(12, seed=99)}.values())[:4]
+HOMES = ["グループホームひだまり", "グループホームさくら", "小規模多機能ホームあおば"]
+HOME_AT = [p.prefecture + p.city + p.town + "1-2-3" for p in PEOPLE[:3]]  # clients living at their home's address
+
+
+@pytest.mark.parametrize("header, row", [
+    (["氏名", "都道府県", "市区町村", "番地", "建物"], lambda p, i: [p.name, p.prefecture, p.city, p.town + p.block, p.building]),
+    (["氏名", "県", "市", "町域", "番地"], lambda p, i: [p.name, p.prefecture, p.city, p.town, p.block]),
+    (["氏名", "都道府県", "住所", "電話"], lambda p, i: [p.name, p.prefecture, p.city + p.town + p.block, p.phone]),
+], ids=["都道府県|市区町村|番地|建物", "県|市|町域|番地", "都道府県|住所"])
+def test_a_region_column_beside_the_other_address_parts_is_part_of_the_whole_address(header, row):
+    found = analyse_sheet("名簿", iter([header] + [row(p, i) for i, p in enumerate(PEOPLE)]))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(PEOPLE)
+    addresses = {r.fields["address"].replace(" ", "") for r in found.records}
+    assert all(any(a.startswith(p.prefecture + p.city) for a in addresses) for p in PEOPLE)
+    assert all(a.rstrip() != p.prefecture for a in addresses for p in PEOPLE)
+
+
+@pytest.mark.parametrize("header, row", [
+    (["利用者名", "事業所", "住所", "電話"], lambda p, i: [p.name, HOMES[i % 3], HOME_AT[i % 3], p.phone]),
+    (["利用者氏名", "担当者", "事業所", "住所", "電話"], lambda p, i: [p.name, STAFF[i % 4].name, HOMES[i % 3], HOME_AT[i % 3],
+                                                         p.phone]),
+    (["顧客名", "住所", "電話", "担当者(姓)", "担当者(名)"], lambda p, i: [p.name, p.address, p.phone, STAFF[i % 4].family,
+                                                             STAFF[i % 4].given]),
+    (["利用者 姓", "利用者 名", "担当者(姓)", "担当者(名)", "住所", "電話"],
+     lambda p, i: [p.family, p.given, STAFF[i % 4].family, STAFF[i % 4].given, p.address, p.phone]),
+], ids=["group home clients", "group home clients and staff", "client list with split staff", "split client and staff"])
+def test_clients_stay_the_persons_beside_staff_and_workplace_columns(header, row):
+    found = analyse_sheet("利用者一覧", iter([header] + [row(p, i) for i, p in enumerate(PEOPLE)]))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(PEOPLE)
+    names = {r.fields["name"].replace(" ", "") for r in found.records}
+    assert names == {p.name_unspaced for p in PEOPLE}  # every client once (a group home's shared address too), no staff
