@@ -134,3 +134,42 @@ def test_clients_stay_the_persons_beside_staff_and_workplace_columns(header, row
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(PEOPLE)
     names = {r.fields["name"].replace(" ", "") for r in found.records}
     assert names == {p.name_unspaced for p in PEOPLE}  # every client once (a group home's shared address too), no staff
+
+
+# --- a headed person table below another list, inside the sheet's 520-row sample, its header past row 100 ------------
+
+ITEMS = ["ノートPC", "プロジェクター", "デジタルカメラ", "延長コード", "ホワイトボード"]
+
+
+def _list_then_persons(above: int, last: str) -> list[list[object]]:
+    """An inventory (品名 | 型番 | 数量 | 保管場所 | 備考 or 担当者名) of ``above`` rows, then a member list with its own header."""
+    rnd = random.Random(above)
+    rows: list[list[object]] = [["品名", "型番", "数量", "保管場所", last]]
+    rows += [[rnd.choice(ITEMS), f"AB-{rnd.randint(100, 999)}", rnd.randint(1, 9), f"本社倉庫{rnd.randint(1, 5)}番棚",
+              rnd.choice(["佐藤", "鈴木", "高橋"]) if last == "担当者名" else ""] for _ in range(above)]
+    return rows + [["氏名", "住所", "電話"]] + [[p.name, p.address, p.phone] for p in PEOPLE]
+
+
+@pytest.mark.parametrize("last", ["備考", "担当者名"])
+@pytest.mark.parametrize("above", [110, 300])
+def test_a_headed_person_table_below_a_list_inside_the_sample_is_found(above, last):
+    """Header past row 100, all inside the first 520 rows: the header search stopped at row 100 (no notes above), the
+    values of the sample are mostly the inventory's, and below a staff header the table's own shapes (known: every
+    repeated shape of the sample) ended its window before its first row. 40 persons ended as nothing."""
+    found = analyse_sheet("台帳", iter(_list_then_persons(above, last)))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(PEOPLE)
+    assert found.header_row == above + 2
+
+
+def test_a_headed_person_table_below_a_list_through_the_cli(tmp_path):
+    share, out = tmp_path / "share", tmp_path / "out"
+    share.mkdir()
+    text = "".join(",".join(map(str, r)) + "\n" for r in _list_then_persons(150, "担当者名"))
+    (share / "daicho.csv").write_text(text, encoding="utf-8")
+    (share / "daicho_cut.csv").write_text(text[:len(text) - len(text) // 8], encoding="utf-8")
+    run_leakscan("scan", str(share), "--out", str(out))
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    persons = {f["path"].rsplit("/", 1)[-1]: sum(s["records"] for s in f["pii"]["sheets"] if s["kind"] == "persons")
+               for f in doc["files"] if f.get("pii")}
+    assert persons.get("daicho.csv") == len(PEOPLE)
+    assert persons.get("daicho_cut.csv", 0) >= text[:len(text) - len(text) // 8].count("\n") - 152
