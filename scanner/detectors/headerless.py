@@ -439,27 +439,9 @@ def _header_like(row: Sequence[object]) -> bool:
     return labels >= need
 
 
-# a phone of a plan other than Japan's: North American (504-621-8927, (504) 621-8927, 1-504-621-8927: area code and
-# exchange never start with 0 or 1, a 4-digit line) or written with its country code (+44 20 7946 0958)
-_NANP = re.compile(r"(?:\+?1[\s.\-]?)?\(?[2-9]\d\d\)?[\s.\-]?[2-9]\d\d[\s.\-]\d{4}")
-_INTERNATIONAL = re.compile(r"\+[1-9][\d\s.\-()]{7,18}\d")
-
-
 def _phone_like(v: object) -> bool:
-    """A phone number that fits a numbering plan: Japan's (values.normalise_phone: 10 digits 0[1-9], 11 for
-    050/070/080/090; or written as one, a digit off: 045-8766-2073), North America's or one written with its country
-    code. Grouped digits of another kind are no phone: a parcel or lot number 010-00966-000 (010 is Japan's
-    international prefix; a 3-digit last group), a code 12-3456-7890 without a leading 0 (tables13)."""
-    t = V.nfkc(v).strip()
-    digits = sum(ch.isdigit() for ch in t)
-    if not 10 <= digits <= 15 or not all(ch.isdigit() or ch in " -()+." for ch in t):
-        return False
-    return bool(V.normalise_phone(t) or _JAPANESE_SHAPE.fullmatch(t) or _NANP.fullmatch(t) or _INTERNATIONAL.fullmatch(t))
-
-
-# a Japanese number as written, one digit off the plan (045-8766-2073, typed with a digit too many): the trunk 0, an
-# area code not starting 0 and not Japan's international prefix 010, a 4-digit subscriber number last
-_JAPANESE_SHAPE = re.compile(r"0(?!10)[1-9]\d{0,3}[\s\-(）)]+\d{2,4}[\s\-]+\d{4}")
+    """A phone number that fits a numbering plan (values.looks_like_phone)."""
+    return V.looks_like_phone(v)
 
 
 def _era(v: object) -> bool:

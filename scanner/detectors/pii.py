@@ -1072,6 +1072,12 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     spent = 0  # rows classified in trial classifications of refused shape windows (their cost: SHAPE_ALLOWANCE)
     bases: dict[tuple[int, ...], SheetFinding | None] = {}  # the list's own rows read header-less, per set of them
     list_shapes: set[tuple[str, ...]] = set()  # the list's shapes around a header-less table found between its rows
+    if (h := later_hint(rows[HEADER_SCAN_ROWS:], headers_only=True)) is not None:
+        # the sample held no person table, but a name+address header below its header search (past row 100 under
+        # another list: the sample read as one table, the list's rows outweighed the persons' by value, and below a
+        # header naming no persons the table's own shapes, known from the sample, ended its window) starts the first
+        # window: a member list under a 110-row inventory ended as nothing (review13d)
+        pin = HEADER_SCAN_ROWS + h
     while True:
         if headers_only and not known:  # the list's rows (a shape seen once is its header's or a title's)
             known = {k for k, n in Counter(map(_shape, head)).items() if n > 1} or {()}

@@ -80,6 +80,47 @@ def normalise_phone(value: object) -> str | None:
     return None
 
 
+# a phone of a plan other than Japan's: North American (504-621-8927, (504) 621-8927, 1-504-621-8927, 001-504-621-8927:
+# area code and exchange never start with 0 or 1, a 4-digit line) or written with its country code (+44 20 7946 0958)
+_NANP = re.compile(r"(?:(?:\+?1|001)[\s.\-]?)?\(?[2-9]\d\d\)?[\s.\-]?[2-9]\d\d[\s.\-]\d{4}")
+_INTERNATIONAL = re.compile(r"\+[1-9][\d\s.\-()]{7,18}\d")
+# Japan's country code without the '+' (81-90-1234-5678) or after an international prefix (0081-3-..., 010-81-...)
+_JAPAN_CODE = re.compile(r"(?:00|010[\s\-]?)?81[\s\-]")
+# what follows a phone in its cell: an extension (-123, 内線12, ext. 12, x123, #12) or a switchboard mark ((代), 代表)
+_PHONE_TAIL = re.compile(r"\s*(?:\((?:代|代表)\)|代表|(?:内線|ext\.?|x|#)\s*\d{1,5}|-\s*\d{1,5})$", re.IGNORECASE)
+
+
+def looks_like_phone(v: object) -> bool:
+    """A phone number that fits a numbering plan: Japan's (:func:`normalise_phone`: 10 digits 0[1-9], 11 for
+    050/070/080/090; or written as one, a digit off: 045-8766-2073), North America's or one written with its country
+    code. Grouped digits of another kind are no phone: a parcel or lot number 010-00966-000 (010 is Japan's
+    international prefix; a 3-digit last group), a code 12-3456-7890 without a leading 0 (tables13). A number of such
+    a plan stays one with an extension or a switchboard mark after it (03-1234-5678-123, 内線12, （代）) or with
+    Japan's country code written without the '+' (81-90-1234-5678): often the only contact of a 連絡網's rows, and no
+    part of the address column beside it (review13d)."""
+    t = nfkc(v).strip()
+    if _fits_a_plan(t, loose=True):
+        return True
+    head = _PHONE_TAIL.sub("", t, count=1)
+    return head != t and _fits_a_plan(head, loose=False)
+
+
+def _fits_a_plan(t: str, loose: bool) -> bool:
+    """``loose``: the Japanese shape a digit off counts too (a whole cell; not a number cut from its tail)."""
+    digits = sum(ch.isdigit() for ch in t)
+    if not 10 <= digits <= 15 or not all(ch.isdigit() or ch in " -()+." for ch in t):
+        return False
+    if (m := _JAPAN_CODE.match(t)) is not None and normalise_phone("+81" + t[m.end():]):
+        return True
+    return bool(normalise_phone(t) or loose and _JAPANESE_SHAPE.fullmatch(t) or _NANP.fullmatch(t)
+                or _INTERNATIONAL.fullmatch(t))
+
+
+# a Japanese number as written, one digit off the plan (045-8766-2073, typed with a digit too many): the trunk 0, an
+# area code not starting 0 and not Japan's international prefix 010, a 4-digit subscriber number last
+_JAPANESE_SHAPE = re.compile(r"0(?!10)[1-9]\d{0,3}[\s\-(）)]+\d{2,4}[\s\-]+\d{4}")
+
+
 # --- dates -----------------------------------------------------------------------------------------
 
 ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018,
@@ -273,7 +314,7 @@ def looks_like_address_part(value: object) -> bool:
     t = nfkc(value)
     if not t or len(t) > 120 or _EMAIL.match(t) or _URL.match(t) or is_blob(t):
         return False
-    if normalise_phone(t) or find_postcode(t, labelled=False) == t.lstrip("〒").strip():
+    if normalise_phone(t) or looks_like_phone(t) or find_postcode(t, labelled=False) == t.lstrip("〒").strip():
         return False
     if parse_sex(t) or parse_date(t):
         return False
