@@ -1,0 +1,120 @@
+"""Review of wild13's new readers of untrusted XML (Session 13, review13c): an .ods calamine refuses, read from its
+content.xml with lxml, and Gnumeric's XML. What they read must be what calamine reads of the same cells; what they
+cannot place must be said, never dropped or written over without a word."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from tests.conftest import ROOT, run_leakscan
+from tests.pii_data import ods_package
+
+sys.path.insert(0, str(ROOT / "bench"))
+from fuzz_campaign import person_rows  # noqa: E402
+
+ROWS = person_rows(30, 20261206)
+_CELL = '<table:table-cell office:value-type="string">{}</table:table-cell>'
+
+
+def _ods_cell(v: object, note: str = "") -> str:
+    """A text cell as LibreOffice writes it: a comment (<office:annotation>, its own <text:p>) before the value's
+    paragraph; runs of spaces as <text:s text:c=>."""
+    text = escape(str(v)).replace("  ", ' <text:s text:c="1"/>')
+    ann = f"<office:annotation><text:p>{escape(note)}</text:p></office:annotation>" if note else ""
+    return _CELL.format(f"{ann}<text:p>{text}</text:p>")
+
+
+def _table(rows: list[list[object]], indent: bool) -> str:
+    """The rows as a <table:table>; ``indent``: white space between a row and its cells (calamine refuses it)."""
+    sep = "\n    " if indent else ""
+    body = "".join("<table:table-row>" + "".join(sep + _ods_cell(v, "要確認" if i and c == 0 else "")
+                                                  for c, v in enumerate(r)) + "</table:table-row>"
+                   for i, r in enumerate(rows))
+    return f'<table:table table:name="名簿">{body}</table:table>'
+
+
+def _spaced(rows: list[list[object]]) -> list[list[object]]:
+    """The people with two spaces between family and given name (a run LibreOffice writes as <text:s/>)."""
+    return [rows[0]] + [[str(r[0]).replace(" ", "  "), *r[1:]] for r in rows[1:]]
+
+
+def test_an_ods_read_from_its_content_xml_reads_its_cells_as_calamine_does() -> None:
+    """The content.xml reader took a cell's comment (<office:annotation>'s paragraph) into its value ("要確認⏎山田 太郎")
+    and dropped the spaces of <text:s>: a name with a comment was another text than calamine reads. The cells of the
+    indented content.xml (calamine refuses it) must read as calamine reads the same cells laid out by LibreOffice."""
+    import python_calamine
+
+    from scanner.tables import Caps, _ods_content_sheets
+
+    rows = _spaced(ROWS)
+    plain = ods_package(_table(rows, indent=False))
+    want = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(plain)).get_sheet_by_index(0).to_python()
+    assert want[1][0] == rows[1][0]  # calamine: the value alone, the spaces kept
+    (sheet,) = list(_ods_content_sheets(ods_package(_table(rows, indent=True)), Caps()))
+    assert sheet.rows == want
+
+
+def test_an_ods_value_without_a_paragraph_is_read() -> None:
+    """A cell holding its value only as office:value (no <text:p>: written by tools other than LibreOffice, which
+    calamine reads) was an empty cell to the content.xml reader: a phone or postal code typed as a number was lost."""
+    from scanner.tables import Caps, _ods_content_sheets
+
+    table = ('<table:table table:name="t"><table:table-row>\n <table:table-cell office:value-type="string">'
+             '<text:p>電話</text:p></table:table-cell>\n <table:table-cell office:value-type="float" office:value="312345678"/>'
+             '\n <table:table-cell office:value-type="string" office:string-value="山田 太郎"/></table:table-row></table:table>')
+    (sheet,) = list(_ods_content_sheets(ods_package(table), Caps()))
+    assert [str(v) for v in sheet.rows[0]] == ["電話", "312345678", "山田 太郎"], sheet.rows
+
+
+def _scan(tmp_path: Path, files: dict[str, bytes]) -> dict:
+    share = tmp_path / "share"
+    share.mkdir()
+    for name, data in files.items():
+        (share / name).write_bytes(data)
+    out = tmp_path / "out"
+    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    return json.loads((out / "findings.json").read_text())
+
+
+def _people_cells(rows: list[list[object]]) -> str:
+    return "".join(f"<table:table-row>\n {''.join(_ods_cell(v) for v in r)}</table:table-row>" for r in rows)
+
+
+def test_cells_past_the_last_row_are_said_not_dropped(tmp_path: Path) -> None:
+    """Rows below a repeated run of empty rows were widened only up to row 1,048,576 and the rest dropped without a
+    word (an .ods calamine refuses; a Gnumeric cell below that row was written over the last row's): a list of people
+    after 3 x 10^9 repeated empty rows ended as nothing. What is not placed is said (cells outside the sheet:
+    damaged), and a person list before such rows is still read."""
+    gap = '<table:table-row table:number-rows-repeated="1000000000"><table:table-cell/></table:table-row>'
+    after = ods_package(f'<table:table table:name="t">{gap * 3}{_people_cells(ROWS)}</table:table>')
+    before = ods_package(f'<table:table table:name="t">{_people_cells(ROWS)}{gap * 3}{_people_cells(ROWS[:2])}</table:table>')
+    gnm = ('<?xml version="1.0" encoding="UTF-8"?>\n<gnm:Workbook xmlns:gnm="http://www.gnumeric.org/v10.dtd">'
+           "<gnm:Sheets><gnm:Sheet><gnm:Name>S</gnm:Name><gnm:Cells>\n"
+           + "".join(f'<gnm:Cell Row="{r}" Col="{c}" ValueType="60">{escape(str(v))}</gnm:Cell>\n'
+                     for r, row in enumerate(ROWS) for c, v in enumerate(row))
+           + '<gnm:Cell Row="1048576" Col="0" ValueType="60">x</gnm:Cell>\n'
+           '<gnm:Cell Row="5000000" Col="0" ValueType="60">y</gnm:Cell>\n'
+           "</gnm:Cells></gnm:Sheet></gnm:Sheets></gnm:Workbook>\n")
+    findings = _scan(tmp_path, {"後.ods": after, "前.ods": before, "名簿.gnumeric": gnm.encode()})
+    skipped = {s["path"].rsplit("/", 1)[-1]: (s["reason"], s["detail"]) for s in findings["skipped"]}
+    assert set(skipped) == {"後.ods", "前.ods", "名簿.gnumeric"}, (skipped, findings["files"])
+    for reason, detail in skipped.values():
+        assert reason == "corrupt" and "past the sheet's last row or column" in detail, skipped
+    got = {f["path"].rsplit("/", 1)[-1]: (f.get("pii") or {}).get("records", 0) for f in findings["files"]}
+    assert got.get("前.ods") == len(ROWS) - 1 and got.get("名簿.gnumeric") == len(ROWS) - 1, got
+
+
+def test_odf_rows_after_many_empty_ones_keep_their_place() -> None:
+    """Placing is unchanged below the cap: rows after a repeated empty run sit at their row number."""
+    from scanner.tables import Caps, _ods_content_sheets
+
+    gap = '<table:table-row table:number-rows-repeated="7"><table:table-cell/></table:table-row>'
+    (sheet,) = list(_ods_content_sheets(ods_package(f'<table:table table:name="t">{_people_cells(ROWS[:2])}{gap}'
+                                                    f"{_people_cells(ROWS[2:3])}</table:table>"), Caps()))
+    assert len(sheet.rows) == 10 and sheet.rows[9][0] == ROWS[2][0] and not sheet.damage
+
