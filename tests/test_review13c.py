@@ -118,3 +118,91 @@ def test_odf_rows_after_many_empty_ones_keep_their_place() -> None:
                                                     f"{_people_cells(ROWS[2:3])}</table:table>"), Caps()))
     assert len(sheet.rows) == 10 and sheet.rows[9][0] == ROWS[2][0] and not sheet.damage
 
+
+
+# --- share13: the classification fast paths answer as the code before them (5080888), on sheets of other shapes
+
+def _before_has_label_cell(head):  # share13's base: the cells with a line break picked by a comprehension
+    from scanner.detectors.labels import label_fields
+
+    return any(label_fields(v) for v in [v for row in head for v in row if isinstance(v, str) and "\n" in v])
+
+
+def _before_has_label_mark(rows: list) -> bool:  # share13's base: "-" among the characters every match holds
+    from scanner.detectors.labels import _LABEL_MARK
+
+    text = repr(rows[:24])
+    return any(c in text for c in ("〒", "様", "殿", "-")) and _LABEL_MARK.search(text) is not None
+
+
+def _before_things_header(head):
+    from scanner.detectors.columns import is_excluded
+
+    return next((i for i, r in enumerate(head[:20]) if sum(1 for v in r if is_excluded(v)) >= 2), None)
+
+
+def _shapes():
+    """Sheets of shapes the share13 tests did not build: a header below row 10 (up to row 105) after notes, dates or
+    numbers; a two-row (merged) header; address labels and date texts (2024-01-05) among 〒 and 様 cells; sideways
+    tables (the fields down column A); a header whose words were read before as data."""
+    import datetime as dt
+
+    from hypothesis import strategies as st
+
+    people = ROWS[1:]
+    heads = st.sampled_from([list(ROWS[0]), ["氏名", "住所", "電話番号"], ["姓", "名", "郵便番号", "住所"], ["品名", "担当者名", "住所"],
+                             ["氏名\nフリガナ", "住所"], ["No.", "お名前", "ご住所", "メール"], ["Name", "Address", "Phone"]])
+    noise = st.sampled_from([["※取扱注意"], ["作成日 2024-01-05"], [dt.date(2024, 1, 5), "2024-01-05"], [1, "倉庫", 3.5],
+                             ["", "会員名簿"], [], ["1234-5678", "受付"], ["〒", "2024-01-05'"], ["氏名", "山田"], [None, 7]])
+
+    @st.composite
+    def sheet(draw):
+        kind = draw(st.sampled_from(["late", "merged", "labels", "sideways", "postcodes"]))
+        n = draw(st.integers(1, len(people)))
+        pre = draw(st.lists(noise, min_size=0, max_size=106))
+        if kind == "late":
+            head = draw(heads)
+            return pre + [head] + [[p[i % len(p)] for i in range(len(head))] for p in people[:n]]
+        if kind == "merged":
+            return pre + [["氏名", "", "住所", ""], ["姓", "名", "都道府県", "市区町村"]] + [
+                [str(p[0]).split(" ")[0], str(p[0]).split(" ")[-1], str(p[2])[:3], str(p[2])[3:]] for p in people[:n]]
+        if kind == "postcodes":  # a postal code cell alone, no 〒 nor 様 in the sheet; dates hold a "-" too
+            return [[p[0], f"{100 + i:03d}-{i:04d}", p[2], "2024-01-05"] for i, p in enumerate(people[:n])]
+        if kind == "labels":
+            marks = st.sampled_from(["〒{pc}\n{a}\n{n} 様", "{n}様", "{a}\n{n} 殿", "2024-01-05", "{pc}", "-1234", "１２３-４５６７"])
+            return pre[:5] + [[draw(marks).format(pc="100-0001", a=p[2], n=p[0]), draw(noise)[:1] or ""] for p in people[:n]]
+        return pre[:25] + [[label] + [p[c] for p in people[:n]] for c, label in enumerate(ROWS[0])]
+
+    return sheet()
+
+
+def test_classification_fast_paths_answer_as_before_on_other_shapes() -> None:
+    """share13 passes a window of rows naming nothing by one set test and gates the label tests by one C-level pass;
+    claimed equal to the code before. On late headers, merged headers, labels with dates and sideways tables, the
+    finding, the header search and each gate answer as the code before them (their bodies from 5080888)."""
+    from hypothesis import given, settings
+
+    from scanner.detectors import columns as C
+    from scanner.detectors import labels as L
+    from scanner.detectors import pii as P
+
+    def answers(rows):
+        return (repr(P.analyse_sheet("s", rows, 1, 0)), P.find_header(rows), P._later_header(rows),
+                P.has_label_cell(rows[:520]), L.has_label_mark(rows), P._things_header(rows))
+
+    @settings(max_examples=80, deadline=None, derandomize=True)
+    @given(_shapes())
+    def check(rows) -> None:
+        C._NO_HEADER.clear()
+        fast = answers(rows)
+        saved = (P._rows_name_nothing, P.has_label_cell, L.has_label_mark, P._things_header)
+        try:
+            P._rows_name_nothing, P.has_label_cell = (lambda rows: False), _before_has_label_cell
+            L.has_label_mark, P._things_header = _before_has_label_mark, _before_things_header
+            C._NO_HEADER.clear()
+            slow = answers(rows)
+        finally:
+            P._rows_name_nothing, P.has_label_cell, L.has_label_mark, P._things_header = saved
+        assert fast[1:] == slow[1:] and fast[0] == slow[0]
+
+    check()
