@@ -206,3 +206,24 @@ def test_classification_fast_paths_answer_as_before_on_other_shapes() -> None:
         assert fast[1:] == slow[1:] and fast[0] == slow[0]
 
     check()
+
+
+def test_a_damaged_tag_mid_file_keeps_the_rows_before_it(tmp_path: Path) -> None:
+    """A damaged tag in the middle of a Gnumeric XML or an .ods's content.xml (a flipped byte) raised from lxml's
+    feed of the chunk holding it, before the events of the rows above it were taken: the file was corrupt with no
+    row read ("Gnumeric XML: XMLSyntaxError"), the people above the damage never counted, while a file cut at the same
+    place kept them. The rows before the damage are read, the damage said."""
+    from tests.test_wild13 import _gnumeric_xml
+
+    xml = _gnumeric_xml(ROWS)
+    at = xml.index(b"</gnm:Cell>", len(xml) * 2 // 3)
+    broken = xml[:at] + b"</gnm:Cel>" + xml[at + len(b"</gnm:Cell>"):]
+    rows = "".join(f"<table:table-row>\n {''.join(_ods_cell(v) for v in r)}</table:table-row>" for r in ROWS)
+    cut = rows.index("</table:table-cell>", len(rows) * 2 // 3)
+    ods = ods_package(f'<table:table table:name="t">{rows[:cut]}</table:table-cel>{rows[cut + 19:]}</table:table>')
+    findings = _scan(tmp_path, {"名簿.gnumeric": broken, "名簿.ods": ods})
+    skipped = {s["path"].rsplit("/", 1)[-1]: (s["reason"], s["detail"]) for s in findings["skipped"]}
+    got = {f["path"].rsplit("/", 1)[-1]: (f.get("pii") or {}).get("records", 0) for f in findings["files"]}
+    assert set(skipped) == {"名簿.gnumeric", "名簿.ods"} and all(r == "corrupt" for r, _d in skipped.values()), skipped
+    for name in ("名簿.gnumeric", "名簿.ods"):
+        assert len(ROWS) // 2 < got.get(name, 0) < len(ROWS) - 1, (got, skipped)
