@@ -370,29 +370,25 @@ def gnumeric_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
     sheet: MarkupSheet | None = None
     done = 0
     try:
-        for chunk in _utf8_chunks(data):
-            parser.feed(chunk)
-            for event, el in parser.read_events():
-                tag = el.tag
-                if not isinstance(tag, str) or not tag.startswith("{" + GNUMERIC_NS):
-                    continue
-                name = _local(tag)
-                if name == "Sheet":
-                    if event == "start":
-                        sheet = MarkupSheet("")
-                    elif sheet is not None:
-                        yield sheet.ended()
-                        sheet, done = None, done + 1
-                        el.clear(keep_tail=True)
-                elif event != "end" or sheet is None:
-                    continue
-                elif name == "Name" and not sheet.name and _local(getattr(el.getparent(), "tag", None)) == "Sheet":
-                    sheet.name = (el.text or "").strip()
-                elif name == "Cell":
-                    _gnumeric_cell(el, sheet, budget)
-                    _drop(el)
-            budget.tick()
-        parser.close()
+        for event, el in _events(parser, _utf8_chunks(data), budget):
+            tag = el.tag
+            if not isinstance(tag, str) or not tag.startswith("{" + GNUMERIC_NS):
+                continue
+            name = _local(tag)
+            if name == "Sheet":
+                if event == "start":
+                    sheet = MarkupSheet("")
+                elif sheet is not None:
+                    yield sheet.ended()
+                    sheet, done = None, done + 1
+                    el.clear(keep_tail=True)
+            elif event != "end" or sheet is None:
+                continue
+            elif name == "Name" and not sheet.name and _local(getattr(el.getparent(), "tag", None)) == "Sheet":
+                sheet.name = (el.text or "").strip()
+            elif name == "Cell":
+                _gnumeric_cell(el, sheet, budget)
+                _drop(el)
     except etree.XMLSyntaxError as e:
         if sheet is None and not done:
             raise ReadError(Status.CORRUPT, say(Detail.GNUMERIC_DAMAGED, error=error_name(e))) from e
@@ -472,38 +468,34 @@ def odf_tables(chunks: Iterator[bytes], budget) -> Iterator[MarkupSheet]:
     gap = 0  # empty rows (repeated) not yet added: added only when a row with a value follows
     done = 0
     try:
-        for chunk in chunks:
-            parser.feed(chunk)
-            for event, el in parser.read_events():
-                if el.tag == t + "table":
-                    if event == "start":
-                        sheet, gap = MarkupSheet(el.get(t + "name", "")), 0
-                    elif sheet is not None:
-                        yield sheet.ended()
-                        sheet, done = None, done + 1
-                        _drop(el)
-                elif event == "end" and sheet is not None and el.getparent() is not None:
-                    row, outside = _odf_row(el, budget)
-                    times = _count(el.get(t + "number-rows-repeated"), _ODF_MANY) or 1
-                    if not row:
-                        gap = min(_ODF_MANY, gap + times)
-                        sheet.outside += outside * times
-                    else:
-                        room = _ODF_MAX_ROWS - len(sheet.rows)
-                        blank = min(gap, room)
-                        placed = max(0, min(times, room - blank))
-                        for _ in range(blank):
-                            budget.add(1)
-                            sheet.rows.append([])
-                        for _ in range(placed):
-                            budget.add(len(row))
-                            sheet.rows.append(list(row))
-                        filled = len(row) - row.count("")
-                        sheet.outside += outside * placed + (outside + filled) * (times - placed)
-                        gap = 0
+        for event, el in _events(parser, chunks, budget):
+            if el.tag == t + "table":
+                if event == "start":
+                    sheet, gap = MarkupSheet(el.get(t + "name", "")), 0
+                elif sheet is not None:
+                    yield sheet.ended()
+                    sheet, done = None, done + 1
                     _drop(el)
-            budget.tick()
-        parser.close()
+            elif event == "end" and sheet is not None and el.getparent() is not None:
+                row, outside = _odf_row(el, budget)
+                times = _count(el.get(t + "number-rows-repeated"), _ODF_MANY) or 1
+                if not row:
+                    gap = min(_ODF_MANY, gap + times)
+                    sheet.outside += outside * times
+                else:
+                    room = _ODF_MAX_ROWS - len(sheet.rows)
+                    blank = min(gap, room)
+                    placed = max(0, min(times, room - blank))
+                    for _ in range(blank):
+                        budget.add(1)
+                        sheet.rows.append([])
+                    for _ in range(placed):
+                        budget.add(len(row))
+                        sheet.rows.append(list(row))
+                    filled = len(row) - row.count("")
+                    sheet.outside += outside * placed + (outside + filled) * (times - placed)
+                    gap = 0
+                _drop(el)
     except etree.XMLSyntaxError as e:
         if sheet is None and not done:
             raise ReadError(Status.CORRUPT, say(Detail.ODS_CONTENT_DAMAGED, error=error_name(e))) from e
@@ -560,6 +552,27 @@ def _odf_para(el) -> str:
             parts.append(_odf_para(child))
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+def _events(parser, chunks: Iterator[bytes], budget) -> Iterator[tuple[str, Any]]:
+    """The pull parser's events, chunk by chunk. lxml's feed raises on a chunk with damage before the events it
+    parsed ahead of the damage are taken: they are given first, then the error (a flipped byte mid-file lost every
+    row above it, review13c)."""
+    from lxml import etree
+
+    for chunk in chunks:
+        try:
+            parser.feed(chunk)
+        except etree.XMLSyntaxError:
+            yield from parser.read_events()
+            raise
+        yield from parser.read_events()
+        budget.tick()
+    try:
+        parser.close()
+    except etree.XMLSyntaxError:
+        yield from parser.read_events()
+        raise
 
 
 def _drop(el) -> None:
