@@ -227,3 +227,16 @@ def test_a_damaged_tag_mid_file_keeps_the_rows_before_it(tmp_path: Path) -> None
     assert set(skipped) == {"名簿.gnumeric", "名簿.ods"} and all(r == "corrupt" for r, _d in skipped.values()), skipped
     for name in ("名簿.gnumeric", "名簿.ods"):
         assert len(ROWS) // 2 < got.get(name, 0) < len(ROWS) - 1, (got, skipped)
+
+
+def test_a_damaged_tag_mid_spreadsheetml_keeps_the_rows_before_it(tmp_path: Path) -> None:
+    """The SpreadsheetML 2003 reader feeds lxml the same way (the shared mechanism the Gnumeric reader copied): a
+    damaged tag mid-file made the workbook corrupt with no row read."""
+    from tests.table_damage import spreadsheetml
+
+    xml = spreadsheetml({"名簿": ROWS})
+    at = xml.index(b"</Cell>", len(xml) * 2 // 3)
+    findings = _scan(tmp_path, {"名簿.xml": xml[:at] + b"</Cel>" + xml[at + len(b"</Cell>"):]})
+    (skip,) = findings["skipped"]
+    got = [(f.get("pii") or {}).get("records", 0) for f in findings["files"]]
+    assert skip["reason"] == "corrupt" and got and len(ROWS) // 2 < got[0] < len(ROWS) - 1, (got, skip["detail"])
