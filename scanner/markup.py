@@ -310,29 +310,25 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
     down: dict[int, list] = {}  # column -> [last row, value] of a cell merged down (ss:MergeDown) over the next rows
     done = 0  # worksheets read to their end
     try:
-        for chunk in _utf8_chunks(data):
-            parser.feed(chunk)
-            for event, el in parser.read_events():
-                tag = el.tag
-                if tag == q + "Worksheet":
-                    if event == "start":
-                        sheet, row_at, down = MarkupSheet(el.get(q + "Name", "")), 0, {}
-                    elif sheet is not None:
-                        yield sheet
-                        sheet, done = None, done + 1
-                        el.clear(keep_tail=True)
-                elif tag == q + "Table" and event == "start":
-                    _declared_size(el, q, max_cells)
-                elif tag == q + "Row" and event == "end" and sheet is not None:
-                    row_at = _index(el, q + "Index", row_at, 1 << 20)
-                    while len(sheet.rows) < row_at:  # rows left out (empty): a ss:MergeDown above covers them too
-                        budget.add(1)
-                        sheet.rows.append(_merged_down([], down, budget) if down else [])
-                    sheet.rows.append(_merged_down(_ssml_row(el, q, budget, down), down, budget))
-                    row_at += 1
+        for event, el in _events(parser, _utf8_chunks(data), budget):
+            tag = el.tag
+            if tag == q + "Worksheet":
+                if event == "start":
+                    sheet, row_at, down = MarkupSheet(el.get(q + "Name", "")), 0, {}
+                elif sheet is not None:
+                    yield sheet
+                    sheet, done = None, done + 1
                     el.clear(keep_tail=True)
-            budget.tick()
-        parser.close()
+            elif tag == q + "Table" and event == "start":
+                _declared_size(el, q, max_cells)
+            elif tag == q + "Row" and event == "end" and sheet is not None:
+                row_at = _index(el, q + "Index", row_at, 1 << 20)
+                while len(sheet.rows) < row_at:  # rows left out (empty): a ss:MergeDown above covers them too
+                    budget.add(1)
+                    sheet.rows.append(_merged_down([], down, budget) if down else [])
+                sheet.rows.append(_merged_down(_ssml_row(el, q, budget, down), down, budget))
+                row_at += 1
+                el.clear(keep_tail=True)
     except etree.XMLSyntaxError as e:
         if sheet is None and not done:
             raise ReadError(Status.CORRUPT, say(Detail.SPREADSHEETML_DAMAGED, error=error_name(e))) from e
