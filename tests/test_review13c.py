@@ -5,13 +5,13 @@ cannot place must be said, never dropped or written over without a word."""
 from __future__ import annotations
 
 import io
-import json
 import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from tests.conftest import ROOT, run_leakscan
+from tests.conftest import ROOT
 from tests.pii_data import ods_package
+from tests.test_wild13 import _scan
 
 sys.path.insert(0, str(ROOT / "bench"))
 from fuzz_campaign import person_rows  # noqa: E402
@@ -68,17 +68,6 @@ def test_an_ods_value_without_a_paragraph_is_read() -> None:
              '\n <table:table-cell office:value-type="string" office:string-value="山田 太郎"/></table:table-row></table:table>')
     (sheet,) = list(_ods_content_sheets(ods_package(table), Caps()))
     assert [str(v) for v in sheet.rows[0]] == ["電話", "312345678", "山田 太郎"], sheet.rows
-
-
-def _scan(tmp_path: Path, files: dict[str, bytes]) -> dict:
-    share = tmp_path / "share"
-    share.mkdir()
-    for name, data in files.items():
-        (share / name).write_bytes(data)
-    out = tmp_path / "out"
-    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
-    assert "Traceback" not in done.stderr, done.stderr[-2000:]
-    return json.loads((out / "findings.json").read_text())
 
 
 def _people_cells(rows: list[list[object]]) -> str:
