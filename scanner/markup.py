@@ -44,6 +44,14 @@ class MarkupSheet:
     name: str
     rows: list[list[object]] = field(default_factory=list)
     damage: list[str] = field(default_factory=list)
+    outside: int = 0  # cells with a value past the sheet's last row or column: not placed, said as damage (ended)
+
+    def ended(self) -> MarkupSheet:
+        """The sheet with its unplaced cells said (Detail.CELLS_OUTSIDE), once."""
+        if self.outside:
+            self.damage.append(say(Detail.CELLS_OUTSIDE, n=self.outside))
+            self.outside = 0
+        return self
 
 
 # characters XML 1.0 cannot hold, raw or as a reference (&#7;): writers put them in cells all the same (SheetJS's
@@ -302,29 +310,25 @@ def spreadsheetml_tables(data: bytes, budget, max_cells: int) -> Iterator[Markup
     down: dict[int, list] = {}  # column -> [last row, value] of a cell merged down (ss:MergeDown) over the next rows
     done = 0  # worksheets read to their end
     try:
-        for chunk in _utf8_chunks(data):
-            parser.feed(chunk)
-            for event, el in parser.read_events():
-                tag = el.tag
-                if tag == q + "Worksheet":
-                    if event == "start":
-                        sheet, row_at, down = MarkupSheet(el.get(q + "Name", "")), 0, {}
-                    elif sheet is not None:
-                        yield sheet
-                        sheet, done = None, done + 1
-                        el.clear(keep_tail=True)
-                elif tag == q + "Table" and event == "start":
-                    _declared_size(el, q, max_cells)
-                elif tag == q + "Row" and event == "end" and sheet is not None:
-                    row_at = _index(el, q + "Index", row_at, 1 << 20)
-                    while len(sheet.rows) < row_at:  # rows left out (empty): a ss:MergeDown above covers them too
-                        budget.add(1)
-                        sheet.rows.append(_merged_down([], down, budget) if down else [])
-                    sheet.rows.append(_merged_down(_ssml_row(el, q, budget, down), down, budget))
-                    row_at += 1
+        for event, el in _events(parser, _utf8_chunks(data), budget):
+            tag = el.tag
+            if tag == q + "Worksheet":
+                if event == "start":
+                    sheet, row_at, down = MarkupSheet(el.get(q + "Name", "")), 0, {}
+                elif sheet is not None:
+                    yield sheet
+                    sheet, done = None, done + 1
                     el.clear(keep_tail=True)
-            budget.tick()
-        parser.close()
+            elif tag == q + "Table" and event == "start":
+                _declared_size(el, q, max_cells)
+            elif tag == q + "Row" and event == "end" and sheet is not None:
+                row_at = _index(el, q + "Index", row_at, 1 << 20)
+                while len(sheet.rows) < row_at:  # rows left out (empty): a ss:MergeDown above covers them too
+                    budget.add(1)
+                    sheet.rows.append(_merged_down([], down, budget) if down else [])
+                sheet.rows.append(_merged_down(_ssml_row(el, q, budget, down), down, budget))
+                row_at += 1
+                el.clear(keep_tail=True)
     except etree.XMLSyntaxError as e:
         if sheet is None and not done:
             raise ReadError(Status.CORRUPT, say(Detail.SPREADSHEETML_DAMAGED, error=error_name(e))) from e
@@ -362,46 +366,58 @@ def gnumeric_tables(data: bytes, budget) -> Iterator[MarkupSheet]:
     sheet: MarkupSheet | None = None
     done = 0
     try:
-        for chunk in _utf8_chunks(data):
-            parser.feed(chunk)
-            for event, el in parser.read_events():
-                tag = el.tag
-                if not isinstance(tag, str) or not tag.startswith("{" + GNUMERIC_NS):
-                    continue
-                name = _local(tag)
-                if name == "Sheet":
-                    if event == "start":
-                        sheet = MarkupSheet("")
-                    elif sheet is not None:
-                        yield sheet
-                        sheet, done = None, done + 1
-                        el.clear(keep_tail=True)
-                elif event != "end" or sheet is None:
-                    continue
-                elif name == "Name" and not sheet.name and _local(getattr(el.getparent(), "tag", None)) == "Sheet":
-                    sheet.name = (el.text or "").strip()
-                elif name == "Cell":
-                    _gnumeric_cell(el, sheet, budget)
+        for event, el in _events(parser, _utf8_chunks(data), budget):
+            tag = el.tag
+            if not isinstance(tag, str) or not tag.startswith("{" + GNUMERIC_NS):
+                continue
+            name = _local(tag)
+            if name == "Sheet":
+                if event == "start":
+                    sheet = MarkupSheet("")
+                elif sheet is not None:
+                    yield sheet.ended()
+                    sheet, done = None, done + 1
                     el.clear(keep_tail=True)
-            budget.tick()
-        parser.close()
+            elif event != "end" or sheet is None:
+                continue
+            elif name == "Name" and not sheet.name and _local(getattr(el.getparent(), "tag", None)) == "Sheet":
+                sheet.name = (el.text or "").strip()
+            elif name == "Cell":
+                _gnumeric_cell(el, sheet, budget)
+                _drop(el)
     except etree.XMLSyntaxError as e:
         if sheet is None and not done:
             raise ReadError(Status.CORRUPT, say(Detail.GNUMERIC_DAMAGED, error=error_name(e))) from e
         if sheet is not None:
             sheet.damage.append(say(Detail.GNUMERIC_CUT_ERROR, n=len(sheet.rows), error=error_name(e)))
-            yield sheet
+            yield sheet.ended()
             return
         yield MarkupSheet("", damage=[say(Detail.GNUMERIC_CUT_ERROR, n=0, error=error_name(e))])
         return
     if sheet is not None:  # lxml saw no error but the sheet never closed
         sheet.damage.append(say(Detail.GNUMERIC_CUT, n=len(sheet.rows)))
-        yield sheet
+        yield sheet.ended()
+
+
+_GNUMERIC_MAX_ROWS, _GNUMERIC_MAX_COLS = 1 << 20, 1 << 14  # the sheet size the other readers allow
+
+
+def _place(raw: str | None, cap: int) -> int | None:
+    """A 0-based row or column number below ``cap``; None for one past it, negative or not a number."""
+    try:
+        n = int(raw) if raw else -1
+    except ValueError:
+        return None
+    return n if 0 <= n < cap else None
 
 
 def _gnumeric_cell(cell, sheet: MarkupSheet, budget) -> None:
-    """Place one <Cell> in its row and column (rows and columns past Gnumeric's largest sheet are clamped)."""
-    row, col = _count(cell.get("Row"), 1 << 20), _count(cell.get("Col"), 16383)
+    """Place one <Cell> in its row and column; a cell past the sheet's last row or column (or with no place) is
+    counted as outside (written over the last row before, review13c), said as damage when its sheet ends."""
+    row, col = _place(cell.get("Row"), _GNUMERIC_MAX_ROWS), _place(cell.get("Col"), _GNUMERIC_MAX_COLS)
+    if row is None or col is None:
+        sheet.outside += 1
+        return
     text = cell.text
     for child in cell:  # the format before 1.0: <gmr:Content>
         if _local(child.tag) == "Content":
@@ -428,76 +444,143 @@ def _gnumeric_cell(cell, sheet: MarkupSheet, budget) -> None:
 
 ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _ODF_MAX_ROWS, _ODF_MAX_COLS = 1 << 20, 16384
+_ODF_MANY = 1 << 40  # a repeat count read whole (10^9 empty rows), only counted: never a loop or a list that long
+# a cell's value when it has no paragraph (tools other than LibreOffice write a number or a date so; calamine reads it)
+_ODF_VALUES = ("value", "date-value", "time-value", "boolean-value", "string-value")
 
 
 def odf_tables(chunks: Iterator[bytes], budget, flat: bool = False) -> Iterator[MarkupSheet]:
     """Every <table:table> of an OpenDocument spreadsheet's content.xml (``flat``: of a flat .fods file, the same
-    tables in one XML file), fed in chunks; a table cut short carries its damage (not XML from its start: corrupt)."""
+    tables in one XML file), fed in chunks; a table cut short carries its damage (not XML from its start: corrupt).
+    Cells past the sheet's last row or column (after 10^9 repeated empty rows) are counted and said
+    (Detail.CELLS_OUTSIDE), never placed."""
     from lxml import etree
 
-    t, x = f"{{{ODF_TABLE}}}", f"{{{ODF_TEXT}}}"
+    t = f"{{{ODF_TABLE}}}"
     parser = etree.XMLPullParser(events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
                                  huge_tree=False, remove_comments=True, tag=(t + "table", t + "table-row"))
     sheet: MarkupSheet | None = None
     gap = 0  # empty rows (repeated) not yet added: added only when a row with a value follows
     done = 0
     try:
-        for chunk in chunks:
-            parser.feed(chunk)
-            for event, el in parser.read_events():
-                if el.tag == t + "table":
-                    if event == "start":
-                        sheet, gap = MarkupSheet(el.get(t + "name", "")), 0
-                    elif sheet is not None:
-                        yield sheet
-                        sheet, done = None, done + 1
-                        el.clear(keep_tail=True)
-                elif event == "end" and sheet is not None and el.getparent() is not None:
-                    row = _odf_row(el, t, x, budget)
-                    times = _count(el.get(t + "number-rows-repeated"), _ODF_MAX_ROWS) or 1
-                    if not row:
-                        gap = min(_ODF_MAX_ROWS, gap + times)
-                    else:
-                        times = min(times, _ODF_MAX_ROWS - len(sheet.rows))
-                        for _ in range(min(gap, _ODF_MAX_ROWS - len(sheet.rows))):
-                            budget.add(1)
-                            sheet.rows.append([])
-                        for _ in range(max(0, min(times, _ODF_MAX_ROWS - len(sheet.rows)))):
-                            budget.add(len(row))
-                            sheet.rows.append(list(row))
-                        gap = 0
-                    el.clear(keep_tail=True)
-            budget.tick()
-        parser.close()
+        for event, el in _events(parser, chunks, budget):
+            if el.tag == t + "table":
+                if event == "start":
+                    sheet, gap = MarkupSheet(el.get(t + "name", "")), 0
+                elif sheet is not None:
+                    yield sheet.ended()
+                    sheet, done = None, done + 1
+                    _drop(el)
+            elif event == "end" and sheet is not None and el.getparent() is not None:
+                row, outside = _odf_row(el, budget)
+                times = _count(el.get(t + "number-rows-repeated"), _ODF_MANY) or 1
+                if not row:
+                    gap = min(_ODF_MANY, gap + times)
+                    sheet.outside += outside * times
+                else:
+                    room = _ODF_MAX_ROWS - len(sheet.rows)
+                    blank = min(gap, room)
+                    placed = max(0, min(times, room - blank))
+                    for _ in range(blank):
+                        budget.add(1)
+                        sheet.rows.append([])
+                    for _ in range(placed):
+                        budget.add(len(row))
+                        sheet.rows.append(list(row))
+                    filled = len(row) - row.count("")
+                    sheet.outside += outside * placed + (outside + filled) * (times - placed)
+                    gap = 0
+                _drop(el)
     except etree.XMLSyntaxError as e:
         if sheet is None and not done:
             raise ReadError(Status.CORRUPT, say(Detail.FODS_DAMAGED if flat else Detail.ODS_CONTENT_DAMAGED,
                                                 error=error_name(e))) from e
         cut = sheet if sheet is not None else MarkupSheet("")
         cut.damage.append(say(Detail.FODS_CUT if flat else Detail.ODS_CONTENT_CUT, n=len(cut.rows), error=error_name(e)))
-        yield cut
+        yield cut.ended()
 
 
-def _odf_row(row, t: str, x: str, budget) -> list[object]:
-    """One <table:table-row>'s cells, its trailing empty cells left out (an empty row: [])."""
+def _odf_row(row, budget) -> tuple[list[object], int]:
+    """One <table:table-row>'s cells, its trailing empty cells left out (an empty row: []), and how many cells with a
+    value lie past the sheet's last column (counted, not placed)."""
+    t = f"{{{ODF_TABLE}}}"
     out: list[object] = []
-    gap = 0
+    gap = outside = 0
     for cell in row:
         if cell.tag not in (t + "table-cell", t + "covered-table-cell"):
             continue
-        times = _count(cell.get(t + "number-columns-repeated"), _ODF_MAX_COLS) or 1
-        text = "\n".join("".join(p.itertext()) for p in cell.iter(x + "p"))
+        times = _count(cell.get(t + "number-columns-repeated"), _ODF_MANY) or 1
+        text = _odf_text(cell)
         if not text:
-            gap = min(_ODF_MAX_COLS, gap + times)
+            gap = min(_ODF_MANY, gap + times)
             continue
         room = _ODF_MAX_COLS - len(out)
-        out.extend([""] * min(gap, room))
-        times = max(0, min(times, _ODF_MAX_COLS - len(out)))
-        budget.add(min(gap, room) + times)
-        out.extend([text] * times)
+        blank = min(gap, room)
+        placed = max(0, min(times, room - blank))
+        out.extend([""] * blank)
+        budget.add(blank + placed)
+        out.extend([text] * placed)
+        outside += times - placed
         gap = 0
-    return out
+    return out, outside
+
+
+def _odf_text(cell) -> str:
+    """A cell's text as calamine reads it: its own paragraphs one a line (not a comment's, <office:annotation>),
+    <text:s text:c=> as its spaces; a cell without a paragraph: its office:value (a number, a date) or string-value."""
+    x = f"{{{ODF_TEXT}}}"
+    text = "\n".join(_odf_para(p) for p in cell if p.tag == x + "p")
+    if text:
+        return text
+    o = f"{{{ODF_OFFICE}}}"
+    return next((v for a in _ODF_VALUES if (v := cell.get(o + a))), "")
+
+
+def _odf_para(el) -> str:
+    """The text of a paragraph or a span inside it (depth is bounded by lxml: huge_tree off)."""
+    x, o = f"{{{ODF_TEXT}}}", f"{{{ODF_OFFICE}}}"
+    parts = [el.text or ""]
+    for child in el:
+        tag = child.tag
+        if tag == x + "s":
+            parts.append(" " * (_count(child.get(x + "c"), 1 << 10) or 1))
+        elif isinstance(tag, str) and tag != o + "annotation":
+            parts.append(_odf_para(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _events(parser, chunks: Iterator[bytes], budget) -> Iterator[tuple[str, Any]]:
+    """The pull parser's events, chunk by chunk. lxml's feed raises on a chunk with damage before the events it
+    parsed ahead of the damage are taken: they are given first, then the error (a flipped byte mid-file lost every
+    row above it, review13c)."""
+    from lxml import etree
+
+    for chunk in chunks:
+        try:
+            parser.feed(chunk)
+        except etree.XMLSyntaxError:
+            yield from parser.read_events()
+            raise
+        yield from parser.read_events()
+        budget.tick()
+    try:
+        parser.close()
+    except etree.XMLSyntaxError:
+        yield from parser.read_events()
+        raise
+
+
+def _drop(el) -> None:
+    """Free a handled element and the handled siblings before it: a streamed tree keeps no row or cell it read
+    (cleared elements left in place held ~11 bytes of memory for each byte of a large XML, review13c)."""
+    el.clear(keep_tail=True)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
 
 
 def _declared_size(table, q: str, max_cells: int) -> None:
