@@ -62,6 +62,7 @@ def test_small_files_read_once_give_the_findings_of_the_usual_path(tree: Path, t
     opened: list[str] = []
     read_here: list[str] = []
     submit, run_here, open_, read_small = Dispatcher._submit, Dispatcher._run_here, LocalEntry.open, LocalEntry.read_small
+    quiet_empty = Dispatcher._quiet_empty
 
     def watched_submit(self: Dispatcher, unit: list) -> None:
         sent.extend((t.name, type(t.ref).__name__) for t in unit)
@@ -70,6 +71,12 @@ def test_small_files_read_once_give_the_findings_of_the_usual_path(tree: Path, t
     def watched_here(self: Dispatcher, task: object) -> None:
         here.append((task.name, isinstance(task.ref, LiveRef) and task.ref.read is not None))  # type: ignore[attr-defined]
         run_here(self, task)  # type: ignore[arg-type]
+
+    def watched_quiet(self: Dispatcher, entry: object, task: object) -> bool:  # an empty file counted here, unrun
+        settled = quiet_empty(self, entry, task)  # type: ignore[arg-type]
+        if settled:
+            here.append((task.name, True))  # type: ignore[attr-defined]
+        return settled
 
     def watched_open(self: LocalEntry) -> object:
         opened.append(self.name)
@@ -83,11 +90,13 @@ def test_small_files_read_once_give_the_findings_of_the_usual_path(tree: Path, t
     for workers in (0, 2):  # 0: every file read where it is examined (this process), as before
         config = ScanConfig(sources=[str(tree)], names=[LEAKED_NAME], out=str(tmp_path / f"out{workers}"))
         Dispatcher._submit, Dispatcher._run_here = watched_submit, watched_here  # type: ignore[method-assign]
+        Dispatcher._quiet_empty = watched_quiet  # type: ignore[method-assign]
         LocalEntry.open, LocalEntry.read_small = watched_open, watched_read  # type: ignore[method-assign]
         try:
             found[workers] = _listing(run_scan(config, [open_source(str(tree))], workers=workers))
         finally:
             Dispatcher._submit, Dispatcher._run_here = submit, run_here  # type: ignore[method-assign]
+            Dispatcher._quiet_empty = quiet_empty  # type: ignore[method-assign]
             LocalEntry.open, LocalEntry.read_small = open_, read_small  # type: ignore[method-assign]
         if workers:
             by_ref = dict(sent)
