@@ -273,6 +273,21 @@ def text_or_container(head: bytes) -> bool:
     return is_text(head) or head.startswith((b"\xff\xfe", b"\xfe\xff", *CONTAINER_HEADS))
 
 
+def _series_tail(names: tuple[str, ...], tail_of: Callable[[str], bytes | None]) -> bytes | None:
+    """The last TAIL_TEXT bytes of a series by its parts' tails, the last part first and the ones before it while
+    fewer are had (a zip's comment may outlast its last part: its end of central directory is then in the part
+    before, review13e); None when a part's tail cannot be had."""
+    tail = b""
+    for name in reversed(names):
+        got = tail_of(name)
+        if got is None:
+            return None
+        tail = got + tail
+        if len(tail) >= TAIL_TEXT:
+            break
+    return tail[-TAIL_TEXT:]
+
+
 def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
               head_of: Callable[[str], bytes | None] | None = None,
               others: set[str] | frozenset[str] = frozenset(),
@@ -288,7 +303,8 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
     the first part of a ``NAME.NNN`` series (no extension before the number) is text or a container by its head:
     only then is it grouped (joined and read as NAME, by its content); ``tail_of(name)``: the last bytes of a part
     (up to TAIL_TEXT: an archive-named series whose first part is lost is text when its first present part begins and
-    its last part ends as text: a zip or 7z ends with its directory or header, never text)."""
+    the series' last TAIL_TEXT bytes, read from its last parts, are text: a zip or 7z ends with its directory or
+    header, never text)."""
     found: dict[str, dict[int, str]] = {}
     plain: set[str] = set()
     listed = list(names)
@@ -328,13 +344,13 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                 # ``list`` (what its bytes are decides, as for ``customers.001``); else each part listed
                 if text_of is None or plain_of is None or not text_of(names_in[0]) or not plain_of(names_in[0]):
                     continue
-                if tail_of is not None and b"PK\x05\x06" in (tail_of(names_in[-1]) or b""):
+                if tail_of is not None and b"PK\x05\x06" in (_series_tail(names_in, tail_of) or b""):
                     continue  # a zip after all, behind a text stub (a shell script's self-extractor): as before
                 plain.add(whole)
                 read_as = whole.rsplit(".", 1)[0]
                 text = not head.startswith(CONTAINER_HEADS)
         elif (whole not in plain and order[0] > 1 and text_of is not None and tail_of is not None
-              and plain_of is not None and text_of(names_in[0]) and is_text(tail_of(names_in[-1]) or b"")):
+              and plain_of is not None and text_of(names_in[0]) and is_text(_series_tail(names_in, tail_of) or b"")):
             plain.add(whole)  # ``.001`` lost: a text cut under an archive's name by its other parts' content
             read_as, text = whole.rsplit(".", 1)[0], True
         if whole in plain:  # its first part no disk image (a raw image split stays an image); a lone .001 is no
