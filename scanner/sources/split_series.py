@@ -93,6 +93,7 @@ class Splice:
     lines: bool = False
     starts_series: bool = True  # the run begins with part 1 (its first line is the file's own first line)
     ends_series: bool = False  # the run ends with the series' last part (a part shorter than the others)
+    offset: int = 0  # where the run begins in the whole file: a UTF-16 text's characters begin at even offsets
 
     @property
     def first(self) -> int:
@@ -124,17 +125,36 @@ def splice_segments(splice: Splice, sizes: list[int], read_at: Callable[[int, in
         return out
     if not splice.starts_series and out:
         head = read_at(0, 0, min(LINE_SEARCH, sizes[0]))
-        nl = head.find(b"\n")
+        nl = _line_end(head, splice.offset, last=False)
         if nl >= 0:
-            out[0] = (0, nl + 1, sizes[0] - nl - 1)
+            out[0] = (0, nl, sizes[0] - nl)
     if not splice.ends_series and out:
         i, start, length = out[-1]
         n = min(LINE_SEARCH, length)
         tail = read_at(i, start + length - n, n)
-        nl = tail.rfind(b"\n")
+        nl = _line_end(tail, splice.offset + sum(sizes[:i]) + start + length - n, last=True)
         if nl >= 0:
-            out[-1] = (i, start, length - (n - nl - 1))
+            out[-1] = (i, start, length - (n - nl))
     return [s for s in out if s[2] > 0]
+
+
+def _line_end(chunk: bytes, at: int, last: bool) -> int:
+    """Where the first (or ``last``) line end in ``chunk`` (found at byte ``at`` of the whole file) ends, or -1. A
+    UTF-16 text (NULs, the high bytes of its ASCII characters, at one parity of the file's offsets) ends a line
+    with a whole character at an even offset: ``\\n\\0`` (LE) or ``\\0\\n`` (BE); cut after its first byte, an
+    LE run read every character one byte off (review13e: no person counted after a missing part)."""
+    even, odd = chunk[at % 2::2].count(0), chunk[1 - at % 2::2].count(0)  # NULs at even / odd offsets of the file
+    if odd > len(chunk) // 16 and odd > 4 * even:
+        mark = b"\n\0"
+    elif even > len(chunk) // 16 and even > 4 * odd:
+        mark = b"\0\n"
+    else:
+        nl = chunk.rfind(b"\n") if last else chunk.find(b"\n")
+        return nl + 1 if nl >= 0 else -1
+    found = chunk.rfind(mark) if last else chunk.find(mark)
+    while found >= 0 and (at + found) % 2:
+        found = chunk.rfind(mark, 0, found + 1) if last else chunk.find(mark, found + 1)
+    return found + 2 if found >= 0 else -1
 
 
 @dataclass(frozen=True)
@@ -217,7 +237,8 @@ class Series:
         last = run[-1]
         ends = last == len(self.parts) - 1 and self.sizes[last] < cut
         return {self.parts[run[0]]: Splice(self.whole, tuple(self.parts[i] for i in run), lines=lines,
-                                           starts_series=numbers[run[0]] == self.base, ends_series=ends)}
+                                           starts_series=numbers[run[0]] == self.base, ends_series=ends,
+                                           offset=(numbers[run[0]] - self.base) * cut)}
 
     def run_of(self, name: str) -> Splice | None:
         """The splice that reads part ``name`` (as its first part or within it), or None. Found by the part's
