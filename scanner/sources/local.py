@@ -714,8 +714,9 @@ class _Folder:
             return no_image(head, tail)
 
         def text_of(name: str) -> bool:
-            """The first part of a ``NAME.NNN`` series is text (no NUL in its first 512 bytes, or a UTF-16 BOM) or a
-            zip, OLE2 file or 7z by its head: a cut CSV, text or workbook, never a raw image's first segment."""
+            """The first part of a ``NAME.NNN`` series is text (``split_series.text_or_container``: no control byte
+            text never holds in its first 512 bytes, or a UTF-16 BOM) or a zip, OLE2 file or 7z by its head: a cut
+            CSV, text or workbook, never a raw image's first segment."""
             head = head_of(name, 512)
             return head is not None and text_or_container(head)
 
