@@ -134,7 +134,11 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
                                                                                      read=False)), result)
         elif series is None and entry.location.containers and (piece := _piece_listed(entry.name)):
             unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, piece), result)  # in an image or archive:
-        return None  # not joined there, not read, but listed (split12: ``.002`` in a disk image ended as nothing)
+            # not joined there, not read, but listed (split12: ``.002`` in a disk image ended as nothing)
+        elif isinstance(broke := getattr(entry, "damage", None), str) and broke:  # a member its archive gave only
+            unreadable(entry, matches, st, ReadError(Status.CORRUPT, broke), result)  # up to a break or with a
+            # failed check, that nothing reads (server.log): listed as damaged (review13e: it ended as nothing)
+        return None
     if verdict is None:
         for i in wanted:
             same = getattr(ctx.inspectors[i], "affinity", None)

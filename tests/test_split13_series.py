@@ -136,3 +136,26 @@ def test_a_zip_behind_a_text_stub_is_not_joined_as_text(tmp_path: Path) -> None:
     assert all(str(p) in skipped and "split zip" in skipped[str(p)]["detail"] for p in parts), \
         [skipped.get(str(p)) for p in parts]
     assert "extension-mismatch" not in (rows.get(str(parts[0])) or {}).get("reasons", [])
+
+
+def test_a_zip_whose_text_comment_outlasts_its_last_part_stays_a_zip(tmp_path: Path) -> None:
+    """review13e: the same zip with its ``.001`` lost, cut so that its last part holds only the end of its comment
+    (a 4,000-byte comment, a 1,000-byte last part): that part is text from end to end, but the series' last 64 KiB
+    (its end of central directory in the part before) are not: still the zip it is, never rows of text."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("名簿.csv", csv_bytes(standard(people(N, seed=37)), "utf-8"))
+        z.comment = b"archived by the office server; " * 128
+    data = buf.getvalue()
+    src = tmp_path / "src"
+    src.mkdir()
+    parts = _cut(src, "share.zip", data, 0, size=(len(data) - 1000) // 3)
+    assert len(parts) == 4 and len(parts[-1].read_bytes()) < 1100, [p.stat().st_size for p in parts]
+    assert b"\x00" not in parts[1].read_bytes()[:512] and b"PK" not in parts[-1].read_bytes()
+    parts[0].unlink()
+    rows, skipped = _scan(tmp_path, src)
+    row = skipped[str(parts[1])]
+    assert "split zip" in row["detail"] and "line end" not in row["detail"], row["detail"]

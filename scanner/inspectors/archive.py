@@ -23,7 +23,7 @@ from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
 from ..sources.base import Item
-from ..sources.split_series import Series, Splice, part_number
+from ..sources.split_series import TAIL_TEXT, Series, Splice, part_number
 from ..tables import sniff_format
 from . import archive_formats as fmt
 from . import embedded, sfx
@@ -383,7 +383,7 @@ def _zip_end_absent(joined: bool, series: Series | None, kind: str | None, data:
     try:
         if not joined or series is None or series.spanned or series.plain or kind != "zip":
             return ""
-        if data.rfind(b"PK\x05\x06", max(0, len(data) - 65557)) >= 0:
+        if data.rfind(b"PK\x05\x06", max(0, len(data) - TAIL_TEXT)) >= 0:
             return ""
         return say(Detail.SPLIT_ZIP_END_ABSENT, n=len(series.parts), last=series.parts[-1])
     except Exception:  # noqa: BLE001 - a failure path never raises

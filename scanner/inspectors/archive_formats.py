@@ -838,6 +838,8 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
         kept = _kept_before(factory, f.filename, failure)
         if f.filename == factory.current and len(again) > len(kept):
             kept = again
+        if kept and "PPMd" in decoders:
+            kept = _before_garbage(kept)
         if f.filename in done or kept:
             content = done[f.filename] if f.filename in done else kept
             got = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
@@ -880,6 +882,31 @@ def _extracted_again(z: SevenZipFile, factory_cls: Callable[[dict[str, int], dic
         raise
     except BaseException:  # noqa: BLE001 - a failure path never raises
         return b""
+
+
+_TEXT_ENCODINGS = ("utf-8", "cp932")  # a PPMd member's text: what tells its bytes from pyppmd's garbage
+
+
+def _before_garbage(kept: bytes) -> bytes:
+    """What is kept of a PPMd member that broke: PPMd has no check of its own, and past the break pyppmd goes on
+    writing what its model predicts (rows made of pieces of other rows, a name with another person's address) up
+    to the declared size or a MemoryError (review13e: 134 records of 118 people). Of a text member (UTF-8 or cp932
+    well past its start) the lines before the first byte sequence its encoding cannot decode; any other bytes as
+    they are (a reader lists what it cannot read). Total."""
+    try:
+        reach = 0
+        for encoding in _TEXT_ENCODINGS:
+            try:
+                kept.decode(encoding)
+                return kept  # no undecodable byte: nothing tells where the garbage begins
+            except UnicodeDecodeError as e:
+                reach = max(reach, e.start)
+        if reach < min(len(kept), 512):
+            return kept  # no text well past its start: not cut
+        end = kept.rfind(b"\n", 0, reach) + 1
+        return kept[:end] if end > 0 else kept[:reach]
+    except Exception:  # noqa: BLE001 - a failure path never raises
+        return kept
 
 
 def _kept_before(factory: object, name: str, failure: tuple[Status, str] | None) -> bytes:

@@ -683,17 +683,24 @@ class _Folder:
                 return None
             return st.st_size if statmod.S_ISREG(st.st_mode) else None
 
-        def head_of(name: str, size: int = 8) -> bytes | None:
+        def bytes_of(name: str, size: int, tail: bool = False) -> bytes | None:
+            """The first (or last) ``size`` bytes of a regular file of this folder; None when it cannot be had."""
             try:
                 f = _open_noatime(os.fsencode(name), _FILE_FLAGS, fd)
             except OSError:
                 return None
             try:
-                return os.read(f, size) if statmod.S_ISREG(os.fstat(f).st_mode) else None
+                st = os.fstat(f)
+                if not statmod.S_ISREG(st.st_mode):
+                    return None
+                return os.pread(f, size, max(0, st.st_size - size) if tail else 0)
             except OSError:
                 return None
             finally:
                 os.close(f)
+
+        def head_of(name: str, size: int = 8) -> bytes | None:
+            return bytes_of(name, size)
 
         def plain_of(name: str) -> bool:
             """The first part of a byte-split file is no disk image by its fixed signatures (head and tail, as the
@@ -714,23 +721,14 @@ class _Folder:
             return no_image(head, tail)
 
         def text_of(name: str) -> bool:
-            """The first part of a ``NAME.NNN`` series is text (no NUL in its first 512 bytes, or a UTF-16 BOM) or a
-            zip, OLE2 file or 7z by its head: a cut CSV, text or workbook, never a raw image's first segment."""
+            """The first part of a ``NAME.NNN`` series is text (``split_series.text_or_container``: no control byte
+            text never holds in its first 512 bytes, or a UTF-16 BOM) or a zip, OLE2 file or 7z by its head: a cut
+            CSV, text or workbook, never a raw image's first segment."""
             head = head_of(name, 512)
             return head is not None and text_or_container(head)
 
         def tail_of(name: str) -> bytes | None:
-            try:
-                f = _open_noatime(os.fsencode(name), _FILE_FLAGS, fd)
-            except OSError:
-                return None
-            try:
-                st = os.fstat(f)
-                return os.pread(f, TAIL_TEXT, max(0, st.st_size - TAIL_TEXT)) if statmod.S_ISREG(st.st_mode) else None
-            except OSError:
-                return None
-            finally:
-                os.close(f)
+            return bytes_of(name, TAIL_TEXT, tail=True)
 
         others = {d.name for d in listing or ()} - set(names)  # links, FIFOs, folders: not a part to join
         for name, series in series_in(names, size_of, head_of, others, plain_of, text_of, tail_of).items():

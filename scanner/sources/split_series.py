@@ -95,6 +95,7 @@ class Splice:
     lines: bool = False
     starts_series: bool = True  # the run begins with part 1 (its first line is the file's own first line)
     ends_series: bool = False  # the run ends with the series' last part (a part shorter than the others)
+    offset: int = 0  # where the run begins in the whole file: a UTF-16 text's characters begin at even offsets
 
     @property
     def first(self) -> int:
@@ -126,17 +127,36 @@ def splice_segments(splice: Splice, sizes: list[int], read_at: Callable[[int, in
         return out
     if not splice.starts_series and out:
         head = read_at(0, 0, min(LINE_SEARCH, sizes[0]))
-        nl = head.find(b"\n")
+        nl = _line_end(head, splice.offset, last=False)
         if nl >= 0:
-            out[0] = (0, nl + 1, sizes[0] - nl - 1)
+            out[0] = (0, nl, sizes[0] - nl)
     if not splice.ends_series and out:
         i, start, length = out[-1]
         n = min(LINE_SEARCH, length)
         tail = read_at(i, start + length - n, n)
-        nl = tail.rfind(b"\n")
+        nl = _line_end(tail, splice.offset + sum(sizes[:i]) + start + length - n, last=True)
         if nl >= 0:
-            out[-1] = (i, start, length - (n - nl - 1))
+            out[-1] = (i, start, length - (n - nl))
     return [s for s in out if s[2] > 0]
+
+
+def _line_end(chunk: bytes, at: int, last: bool) -> int:
+    """Where the first (or ``last``) line end in ``chunk`` (found at byte ``at`` of the whole file) ends, or -1. A
+    UTF-16 text (NULs, the high bytes of its ASCII characters, at one parity of the file's offsets) ends a line
+    with a whole character at an even offset: ``\\n\\0`` (LE) or ``\\0\\n`` (BE); cut after its first byte, an
+    LE run read every character one byte off (review13e: no person counted after a missing part)."""
+    even, odd = chunk[at % 2::2].count(0), chunk[1 - at % 2::2].count(0)  # NULs at even / odd offsets of the file
+    if odd > len(chunk) // 16 and odd > 4 * even:
+        mark = b"\n\0"
+    elif even > len(chunk) // 16 and even > 4 * odd:
+        mark = b"\0\n"
+    else:
+        nl = chunk.rfind(b"\n") if last else chunk.find(b"\n")
+        return nl + 1 if nl >= 0 else -1
+    found = chunk.rfind(mark) if last else chunk.find(mark)
+    while found >= 0 and (at + found) % 2:
+        found = chunk.rfind(mark, 0, found + 1) if last else chunk.find(mark, found + 1)
+    return found + 2 if found >= 0 else -1
 
 
 @dataclass(frozen=True)
@@ -219,7 +239,8 @@ class Series:
         last = run[-1]
         ends = last == len(self.parts) - 1 and self.sizes[last] < cut
         return {self.parts[run[0]]: Splice(self.whole, tuple(self.parts[i] for i in run), lines=lines,
-                                           starts_series=numbers[run[0]] == self.base, ends_series=ends)}
+                                           starts_series=numbers[run[0]] == self.base, ends_series=ends,
+                                           offset=(numbers[run[0]] - self.base) * cut)}
 
     def run_of(self, name: str) -> Splice | None:
         """The splice that reads part ``name`` (as its first part or within it), or None. Found by the part's
@@ -277,6 +298,21 @@ def text_or_container(head: bytes) -> bool:
     return is_text(head) or head.startswith((b"\xff\xfe", b"\xfe\xff", *CONTAINER_HEADS))
 
 
+def _series_tail(names: tuple[str, ...], tail_of: Callable[[str], bytes | None]) -> bytes | None:
+    """The last TAIL_TEXT bytes of a series by its parts' tails, the last part first and the ones before it while
+    fewer are had (a zip's comment may outlast its last part: its end of central directory is then in the part
+    before, review13e); None when a part's tail cannot be had."""
+    tail = b""
+    for name in reversed(names):
+        got = tail_of(name)
+        if got is None:
+            return None
+        tail = got + tail
+        if len(tail) >= TAIL_TEXT:
+            break
+    return tail[-TAIL_TEXT:]
+
+
 def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
               head_of: Callable[[str], bytes | None] | None = None,
               others: set[str] | frozenset[str] = frozenset(),
@@ -292,7 +328,8 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
     the first part of a ``NAME.NNN`` series (no extension before the number) is text or a container by its head:
     only then is it grouped (joined and read as NAME, by its content); ``tail_of(name)``: the last bytes of a part
     (up to TAIL_TEXT: an archive-named series whose first part is lost is text when its first present part begins and
-    its last part ends as text: a zip or 7z ends with its directory or header, never text)."""
+    the series' last TAIL_TEXT bytes, read from its last parts, are text: a zip or 7z ends with its directory or
+    header, never text)."""
     found: dict[str, dict[int, str]] = {}
     plain: set[str] = set()
     listed = list(names)
@@ -332,13 +369,13 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                 # ``list`` (what its bytes are decides, as for ``customers.001``); else each part listed
                 if text_of is None or plain_of is None or not text_of(names_in[0]) or not plain_of(names_in[0]):
                     continue
-                if tail_of is not None and b"PK\x05\x06" in (tail_of(names_in[-1]) or b""):
+                if tail_of is not None and b"PK\x05\x06" in (_series_tail(names_in, tail_of) or b""):
                     continue  # a zip after all, behind a text stub (a shell script's self-extractor): as before
                 plain.add(whole)
                 read_as = whole.rsplit(".", 1)[0]
                 text = not head.startswith(CONTAINER_HEADS)
         elif (whole not in plain and order[0] > 1 and text_of is not None and tail_of is not None
-              and plain_of is not None and text_of(names_in[0]) and is_text(tail_of(names_in[-1]) or b"")):
+              and plain_of is not None and text_of(names_in[0]) and is_text(_series_tail(names_in, tail_of) or b"")):
             plain.add(whole)  # ``.001`` lost: a text cut under an archive's name by its other parts' content
             read_as, text = whole.rsplit(".", 1)[0], True
         if whole in plain:  # its first part no disk image (a raw image split stays an image); a lone .001 is no

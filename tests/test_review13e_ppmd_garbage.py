@@ -1,0 +1,44 @@
+"""A damaged PPMd 7z member: the bytes pyppmd writes after the break are no rows of people (review13e).
+
+PPMd has no check of its own: past a flipped byte pyppmd goes on writing what its model predicts (rows made of
+pieces of other rows: a real name with another person's address) until the declared size (py7zr: "failed to make
+progress", CRC) or a MemoryError. split13 keeps those bytes for the MemoryError case (Session 12 did for the
+other): 134 records where the bytes before the break hold 118 people (cp932: up to ~100 garbage rows). Of a text
+member only the lines before the first byte sequence its encoding cannot decode are kept.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import py7zr
+import pytest
+from archive_data import seven_zip_fixed
+from conftest import run_cli
+from pii_data import csv_bytes, people, standard
+
+
+@pytest.mark.parametrize(("encoding", "seed", "where", "flip"), [("utf-8", 51, 0.5, 0xFF), ("cp932", 52, 0.4, 0xFF)])
+def test_ppmd_garbage_after_a_break_makes_no_person(tmp_path: Path, encoding: str, seed: int, where: float,
+                                                    flip: int) -> None:
+    table = csv_bytes(standard(people(300, seed=seed)), encoding)
+    data = bytearray(seven_zip_fixed({"名簿.csv": table}, [{"id": py7zr.FILTER_PPMD}]))
+    header = 32 + int.from_bytes(data[12:20], "little")  # the packed data lies between byte 32 and the header
+    at = 32 + int((header - 32) * where)
+    data[at] ^= flip
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.7z").write_bytes(bytes(data))
+    out = tmp_path / "out"
+    run = run_cli("scan", str(src), "--name", "nothing-named-so", "--out", str(out), "--quiet")
+    assert run.returncode in (0, 1), run.stderr[-2000:]
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    member = f"{src / 'a.7z'} » 名簿.csv"
+    rows = {f["path"]: f for f in doc["files"]}
+    skipped = {s["path"]: s for s in doc["skipped"]}
+    assert skipped[member]["reason"] == "corrupt", skipped.get(member)
+    # the rows wholly before the break (measured: 118 of seed 51 utf-8, 89 of seed 52 cp932; a row or two of
+    # garbage may still decode)
+    honest = {51: 118, 52: 89}[seed]
+    assert 0 < rows[member]["pii"]["records"] <= honest + 3, rows[member]["pii"]
