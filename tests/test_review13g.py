@@ -1,0 +1,33 @@
+"""review13g: the Japanese words of details found by real damaged scans (`--lang ja`) the details13 audit did not
+reach: a split series' kind ("split file", "split 7z") and an EWF image whose later segment is missing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from reports.details import detail_text
+from scanner.details import Detail, codes_of, say
+
+ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+@pytest.mark.parametrize("kind", ["split file", "split zip", "split 7z", "spanned zip"])
+def test_a_split_series_kind_is_said_in_japanese(kind: str) -> None:
+    said = say(Detail.SPLIT_SERIES_PARTLY, n=2, kind=kind, whole="名簿.zip",
+               problem=say(Detail.SERIES_FIRST_MISSING, part="名簿.zip.001"), seen=say(Detail.SPLIT_NOT_EXAMINED))
+    ja = detail_text(said, "unsupported", "ja", codes_of(said))
+    words = re.sub(r"「[^」]*」", " ", ja)
+    assert not {w for w in ENGLISH_WORD.findall(words) if w not in ("zip",)}, ja
+
+
+def test_a_missing_segment_is_said_not_read_as_the_os_refusing() -> None:
+    """media-file-missing's names are the evidence's file names (quoted), never an uncoded part said by the
+    reason's words ("the OS refused the read": the segment is absent, nothing refused it)."""
+    said = say(Detail.MEDIA_FILE_MISSING, what="segment", names="ev.E02 (looked for /cases/ev.E02)",
+               span=" (bytes 8355840 to 16777216 of the media)")
+    codes = codes_of(said)
+    assert all("text" not in n for n in codes[0]["names"] if isinstance(n, dict)), codes
+    ja = detail_text(said, "unreadable", "ja", codes)
+    assert "拒否" not in ja and "ev.E02" in ja, ja
