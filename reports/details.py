@@ -63,6 +63,8 @@ def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[s
                 params[name] = _doing(parts, t, visible)  # what a worker was doing, in the reader's words
             elif name == "how" and isinstance(value, str) and t["how_" + value]:
                 params[name] = t["how_" + value]  # how a worker ended, when words say it (not a signal's name)
+            elif name == "kind" and isinstance(value, str) and t["kind_" + value]:
+                params[name] = t["kind_" + value]  # a split series' kind in words ("split file": review13g)
             elif name == "errno" and isinstance(value, str) and t["errno_" + value]:
                 code_word = Markup("<code>{}</code>").format(visible(value)) if visible else value
                 params[name] = (Markup("{}（{}）") if html else "{}（{}）").format(t["errno_" + value], code_word)
