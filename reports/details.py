@@ -51,6 +51,9 @@ def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[s
             if kind == "d":
                 params[name] = _number(value) if isinstance(value, int) else str(value)
             elif kind == "lib":
+                if isinstance(value, list):  # recorded as a detail by an earlier version (media-file-missing's
+                    # names before review13g): its parts' texts, quoted as they were written
+                    value = "; ".join(str(v.get("text", v)) if isinstance(v, dict) else str(v) for v in value)
                 quoted.append(str(value))
                 params[name] = ""
             elif kind == "detail":

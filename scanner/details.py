@@ -347,7 +347,7 @@ class Detail(Code):
                                           "fragments of files that were open; carve it with another tool if that matters")
     BOOT_CODE_NOT_CARVED = "boot-code-not-carved", ("{volume:name}: boot loader code (GRUB's core image): not a file "
                                                     "system (not carved); carve it with another tool if that matters")
-    MEDIA_FILE_MISSING = "media-file-missing", ("{what:word} file missing: {names:detail}; the media after the gap{span:name} "
+    MEDIA_FILE_MISSING = "media-file-missing", ("{what:word} file missing: {names:lib}; the media after the gap{span:name} "
                                                 "cannot be read, so the partitions and files there are not examined; put "
                                                 "every segment in one folder and scan again")
 

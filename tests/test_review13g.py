@@ -31,3 +31,14 @@ def test_a_missing_segment_is_said_not_read_as_the_os_refusing() -> None:
     assert all("text" not in n for n in codes[0]["names"] if isinstance(n, dict)), codes
     ja = detail_text(said, "unreadable", "ja", codes)
     assert "拒否" not in ja and "ev.E02" in ja, ja
+
+
+def test_a_missing_segment_recorded_by_the_previous_version_is_still_quoted() -> None:
+    """A case written before review13g recorded the names as a detail (a text part): still quoted, never dropped."""
+    old = [{"code": "media-file-missing", "what": "segment", "names": [{"text": "ev.E02 (looked for /cases/ev.E02)"}],
+            "span": " (bytes 1 to 2 of the media)"}]
+    text = ("segment file missing: ev.E02 (looked for /cases/ev.E02); the media after the gap (bytes 1 to 2 of the "
+            "media) cannot be read, so the partitions and files there are not examined; put every segment in one "
+            "folder and scan again")
+    ja = detail_text(text, "unreadable", "ja", old)
+    assert "「ev.E02 (looked for /cases/ev.E02)」" in ja and "[{" not in ja, ja
