@@ -42,3 +42,16 @@ def test_a_missing_segment_recorded_by_the_previous_version_is_still_quoted() ->
             "folder and scan again")
     ja = detail_text(text, "unreadable", "ja", old)
     assert "「ev.E02 (looked for /cases/ev.E02)」" in ja and "[{" not in ja, ja
+
+
+
+@pytest.mark.parametrize("note", ["no input counted persons", "combined across 2 inputs"])
+def test_a_merge_without_persons_is_said_in_japanese(note: str) -> None:
+    """A merged case whose inputs counted no persons (merge.persons "no input counted persons"): the merge section
+    showed that English sentence in the Japanese report."""
+    from reports.html import render
+
+    doc = {"merge": {"inputs": [], "persons": note, "duplicate_hits_dropped": 0, "counts": None}, "scan": {}}
+    html = render("sections/merge.html.j2", doc, "ja", section_no=1)
+    row = html.split("<table class=\"kv\">", 1)[1].split("</tr>", 1)[0]
+    assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", re.sub(r"<[^>]+>", " ", row)), row
