@@ -51,6 +51,9 @@ def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[s
             if kind == "d":
                 params[name] = _number(value) if isinstance(value, int) else str(value)
             elif kind == "lib":
+                if isinstance(value, list):  # recorded as a detail by an earlier version (media-file-missing's
+                    # names before review13g): its parts' texts, quoted as they were written
+                    value = "; ".join(str(v.get("text", v)) if isinstance(v, dict) else str(v) for v in value)
                 quoted.append(str(value))
                 params[name] = ""
             elif kind == "detail":
@@ -63,6 +66,8 @@ def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[s
                 params[name] = _doing(parts, t, visible)  # what a worker was doing, in the reader's words
             elif name == "how" and isinstance(value, str) and t["how_" + value]:
                 params[name] = t["how_" + value]  # how a worker ended, when words say it (not a signal's name)
+            elif name == "kind" and isinstance(value, str) and t["kind_" + value]:
+                params[name] = t["kind_" + value]  # a split series' kind in words ("split file": review13g)
             elif name == "errno" and isinstance(value, str) and t["errno_" + value]:
                 code_word = Markup("<code>{}</code>").format(visible(value)) if visible else value
                 params[name] = (Markup("{}（{}）") if html else "{}（{}）").format(t["errno_" + value], code_word)

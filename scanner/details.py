@@ -349,7 +349,7 @@ class Detail(Code):
                                           "fragments of files that were open; carve it with another tool if that matters")
     BOOT_CODE_NOT_CARVED = "boot-code-not-carved", ("{volume:name}: boot loader code (GRUB's core image): not a file "
                                                     "system (not carved); carve it with another tool if that matters")
-    MEDIA_FILE_MISSING = "media-file-missing", ("{what:word} file missing: {names:detail}; the media after the gap{span:name} "
+    MEDIA_FILE_MISSING = "media-file-missing", ("{what:word} file missing: {names:lib}; the media after the gap{span:name} "
                                                 "cannot be read, so the partitions and files there are not examined; put "
                                                 "every segment in one folder and scan again")
 
@@ -741,6 +741,9 @@ class Detail(Code):
     LV_READ_JOINED = "lv-read-joined", "logical volume {shape:word}, read joined by leakscan from its metadata"
     LV_RUNS_PAST_PV = "lv-runs-past-pv", ("runs past the end of its physical volume: {held:d} of its {size:d} bytes are "
                                           "in it (damaged metadata?); the rest cannot be examined")
+    QCOW_BACKING_SHORT = "qcow-backing-short", ("its QCOW2 backing file {name:name} holds {size:d} of the disk's "
+                                                "{end:d} bytes: the rest reads as zeros (a disk grown after its backing "
+                                                "file was made, or a backing file cut short?)")
     BANDS_ABSENT = "bands-absent", ("{absent:d} of {n:d} bands absent: read as zeros, as macOS reads them (never "
                                     "written, or lost in a copy)")
     # -- a workbook's caches (scanner.caches): which cache, and what is wrong with it

@@ -100,3 +100,6 @@ def test_a_raw_backing_file_shorter_than_the_disk_is_said_on_its_volumes(disks: 
     notes = [v.get("note", "") for v in doc["scan"]["source_details"][0]["volumes"]]
     assert notes and all("its QCOW2 backing file base.raw holds 3145728 of the disk's 4194304 bytes" in n
                          for n in notes), notes
+    codes = [v.get("note_codes") for v in doc["scan"]["source_details"][0]["volumes"]]  # said by a code (review13g)
+    assert all(c and c[-1] == {"code": "qcow-backing-short", "name": "base.raw", "size": 3145728, "end": 4194304}
+               for c in codes), codes

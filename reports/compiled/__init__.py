@@ -11,7 +11,7 @@ TEMPLATES = {
     'sections/custody.html.j2': ('0b91189aa1f72e473919f53f084f36ffa3ee34fcf4c8b3bc18afa9c714a61db7', 't_sections_custody_html'),
     'sections/leads.html.j2': ('8fbaa4368790140318c0e4bb5f53fa9467bb281ca6a2131e8efa9c68d3d4388e', 't_sections_leads_html'),
     'sections/macros.html.j2': ('25405c05e04047c8ac1acad80dce97b397a2a3e6eafe276bc9ef5be2155b89e0', 't_sections_macros_html'),
-    'sections/merge.html.j2': ('c1006d28655f71b4b3cc05bd805bef9c292c5be99e7b6726ca0b8cdd1691f36c', 't_sections_merge_html'),
+    'sections/merge.html.j2': ('68ad58a4b2c170aec86bea7143b4752e43192fe9e4b74ace8ea489b41137c5d4', 't_sections_merge_html'),
     'sections/method.html.j2': ('e12e4c6cdbc0a9c06841eece5648135910fbdb76891e8d872ec88bfc58e5e91c', 't_sections_method_html'),
     'sections/named.html.j2': ('0cb340f8d37b16ca269ca6db40587ace99962efbb46e817c7efbbd62986d5b62', 't_sections_named_html'),
     'sections/overlap.html.j2': ('e06ae77adc7a56e335cc54a243f93e44ad956b245ca5fed7b84f9755e7a47479', 't_sections_overlap_html'),

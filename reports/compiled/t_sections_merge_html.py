@@ -107,6 +107,9 @@ def root(context, missing=missing, environment=environment):
         if context.call(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons'), 'startswith'), 'combined'):
             pass
             yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'merge_persons_combined'))
+        elif context.call(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons'), 'startswith'), 'no input counted persons'):
+            pass
+            yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'merge_persons_none'))
         elif context.call(environment.getattr(environment.getattr(environment.getattr((undefined(name='doc') if l_0_doc is missing else l_0_doc), 'merge'), 'persons'), 'startswith'), 'not combined: the inputs used different case keys'):
             pass
             yield escape(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'merge_persons_other_keys'))
@@ -165,4 +168,4 @@ def root(context, missing=missing, environment=environment):
         yield '</table>\n</section>\n'
 
 blocks = {}
-debug_info = '1=33&3=36&5=40&7=64&8=68&9=72&10=76&11=80&12=86&13=90&14=98&19=104&20=119&21=123&22=137&23=149'
+debug_info = '1=33&3=36&5=40&7=64&8=68&9=72&10=76&11=80&12=86&13=90&14=98&19=104&20=122&21=126&22=140&23=152'

@@ -515,12 +515,9 @@ class ImageSource:
             size = row.get("size")
             if row.get("role") != "backing" or row.get("format") != "raw" or not isinstance(size, int) or size >= end:
                 continue
-            text = (f"its QCOW2 backing file {os.path.basename(row['path'])} holds {size} of the disk's {end} bytes: "
-                    "the rest reads as zeros (a disk grown after its backing file was made, or a backing file cut "
-                    "short?)")
+            text = say(Detail.QCOW_BACKING_SHORT, name=os.path.basename(row["path"]), size=size, end=end)
             for layer in self._layers:
-                note = layer.facts.get("note")
-                layer.facts["note"] = f"{note}; {text}" if note else text
+                layer.facts["note"] = join_details([layer.facts.get("note") or "", text])
 
     def _note_overlaps(self) -> None:
         """Partitions whose byte ranges overlap (a damaged or hand-edited table, or one made to hide data): each
