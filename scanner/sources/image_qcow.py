@@ -44,11 +44,12 @@ def needed_end(read: Callable[[int, int], bytes]) -> int | None:
         return l1_offset + 8 * l1_size
     end = l1_offset + 8 * l1_size
     wide = 16 if incompatible & _EXTENDED_L2 else 8
-    for (entry,) in struct.iter_unpack(">Q", l1):
-        l2_offset = entry & _OFFSET
-        if not l2_offset:
-            continue
-        end = max(end, l2_offset + cluster)
+    tables = {entry & _OFFSET for (entry,) in struct.iter_unpack(">Q", l1)} - {0}
+    if tables:
+        end = max(end, max(tables) + cluster)
+    # each L2 table read once, and only one on a cluster boundary (qemu calls any other corruption): a damaged or
+    # hostile L1 table repeating one table, or pointing every 512 bytes, costs no more than the file's own bytes
+    for l2_offset in sorted(t for t in tables if not t & (cluster - 1)):
         table = read(l2_offset, cluster)
         if len(table) < cluster or incompatible & _EXTERNAL_DATA:
             continue
