@@ -256,3 +256,27 @@ def test_the_qcow2_cut_check_reads_no_more_than_the_file_whatever_its_l1_table_s
     needed = needed_end(counted)
     assert needed is not None and sum(read) <= 2 * len(data), (sum(read), len(data))
     assert needed >= l2_offset + cluster  # the table itself still counts: the file must hold it
+
+
+def test_the_qcow2_cut_check_follows_a_disk_shrunk_by_qemu_img_resize(tmp_path: Path) -> None:
+    """``qemu-img resize --shrink`` keeps the L1 table's size (128 entries for 64 GiB) while the disk now needs 2:
+    qemu opens it, libqcow reads it. Before: such a header was taken for damaged and the cut check skipped, so the
+    shrunk disk missing its last byte was again a complete scan with nothing said."""
+    import os
+
+    from scanner.sources.image_qcow import cut_short, needed_end
+
+    image = tmp_path / "pc.qcow2"
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", str(image), "64G"], check=True)
+    subprocess.run(["qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 0 300k", "-c", "write -P 0x11 40G 64k",
+                    str(image)], check=True, capture_output=True)
+    subprocess.run(["qemu-img", "resize", "-q", "--shrink", str(image), "1G"], check=True)
+    data = image.read_bytes()
+    needed = needed_end(lambda offset, n: data[offset:offset + n])
+    assert needed is not None and needed <= len(data)
+    image.write_bytes(data[:needed - 1])
+    fd = os.open(image, os.O_RDONLY)
+    try:
+        assert cut_short(fd) == (needed, needed - 1)
+    finally:
+        os.close(fd)
