@@ -19,6 +19,7 @@ _OFFSET = 0x00FFFFFFFFFFFE00  # bits 9-55 of an L1 or standard L2 entry: the hos
 _COMPRESSED = 1 << 62
 _EXTERNAL_DATA = 1 << 2  # incompatible feature: the data clusters live in another (raw) file
 _EXTENDED_L2 = 1 << 4  # incompatible feature: 16-byte L2 entries (subclusters)
+_MAX_L1 = (32 << 20) // 8  # qemu's QCOW_MAX_L1_SIZE (32 MiB of 8-byte entries)
 _FLAG_BYTE = bytes(0x40 if b & 0x40 else 0 for b in range(256))  # first byte of a BE entry -> its compressed bit
 
 
@@ -37,14 +38,17 @@ def needed_end(read: Callable[[int, int], bytes]) -> int | None:
     l1_size, l1_offset = struct.unpack_from(">IQ", head, 36)
     cluster = 1 << cluster_bits
     per_l2 = cluster // (16 if incompatible & _EXTENDED_L2 else 8)
-    if l1_size > -(-virtual // (cluster * per_l2)) + 1:  # more L2 tables than the disk needs: a damaged header
+    if l1_size > _MAX_L1:  # qemu refuses it ("Active L1 table too large"): a damaged header
         return None
     l1 = read(l1_offset, 8 * l1_size)
     if len(l1) < 8 * l1_size:
         return l1_offset + 8 * l1_size
     end = l1_offset + 8 * l1_size
     wide = 16 if incompatible & _EXTENDED_L2 else 8
-    tables = {entry & _OFFSET for (entry,) in struct.iter_unpack(">Q", l1)} - {0}
+    # only the entries that map the disk: ``qemu-img resize --shrink`` keeps the table's old size, its entries past
+    # the new end zeroed (a table larger than the disk needs is no damage); nothing reads past the disk's end
+    mapping = min(l1_size, -(-virtual // (cluster * per_l2)))
+    tables = {entry & _OFFSET for (entry,) in struct.iter_unpack(">Q", l1[:8 * mapping])} - {0}
     if tables:
         end = max(end, max(tables) + cluster)
     # each L2 table read once, and only one on a cluster boundary (qemu calls any other corruption): a damaged or
