@@ -200,20 +200,12 @@ def test_a_differencing_vhd_renamed_lists_its_parent_and_names_it_when_missing(t
     assert code == 2 and "parent file missing: image.vhd" in err and doc["scan"]["complete"] is False
 
 
-@pytest.mark.parametrize("options", [["-c"], ["-o", "extended_l2=on"], ["-o", "cluster_size=4096"],
-                                     ["-o", "compat=0.10"]], ids=["compressed", "subclusters", "4k", "version2"])
-def test_the_qcow2_cut_check_finds_no_cut_in_whole_files_of_every_layout(raws: Path, tmp_path: Path,
-                                                                         options: list[str]) -> None:
-    """image_qcow against what qemu-img writes: compressed clusters (their length in sectors, the last one ending
-    mid-sector), subclusters (extended_l2: a cluster written only up to its last allocated subcluster), small
-    clusters, QCOW version 2. A whole file is never called cut; the same file missing the last byte its tables
-    need is."""
+def _whole_then_cut(image: Path) -> None:
+    """The QCOW2 file whole is never called cut; the same file missing the last byte its tables need is."""
     import os
 
     from scanner.sources.image_qcow import cut_short, needed_end
 
-    image = tmp_path / "pc.qcow2"
-    _qemu("-O", "qcow2", *options, str(raws / "after.raw"), str(image), cwd=tmp_path)
     data = image.read_bytes()
     needed = needed_end(lambda offset, n: data[offset:offset + n])
     assert needed is not None and needed <= len(data)
@@ -223,6 +215,19 @@ def test_the_qcow2_cut_check_finds_no_cut_in_whole_files_of_every_layout(raws: P
         assert cut_short(fd) == (needed, needed - 1)
     finally:
         os.close(fd)
+
+
+@pytest.mark.parametrize("options", [["-c"], ["-o", "extended_l2=on"], ["-o", "cluster_size=4096"],
+                                     ["-o", "compat=0.10"]], ids=["compressed", "subclusters", "4k", "version2"])
+def test_the_qcow2_cut_check_finds_no_cut_in_whole_files_of_every_layout(raws: Path, tmp_path: Path,
+                                                                         options: list[str]) -> None:
+    """image_qcow against what qemu-img writes: compressed clusters (their length in sectors, the last one ending
+    mid-sector), subclusters (extended_l2: a cluster written only up to its last allocated subcluster), small
+    clusters, QCOW version 2. A whole file is never called cut; the same file missing the last byte its tables
+    need is."""
+    image = tmp_path / "pc.qcow2"
+    _qemu("-O", "qcow2", *options, str(raws / "after.raw"), str(image), cwd=tmp_path)
+    _whole_then_cut(image)
 
 
 @pytest.mark.parametrize("pointing", ["one-table", "staggered"])
@@ -262,21 +267,9 @@ def test_the_qcow2_cut_check_follows_a_disk_shrunk_by_qemu_img_resize(tmp_path: 
     """``qemu-img resize --shrink`` keeps the L1 table's size (128 entries for 64 GiB) while the disk now needs 2:
     qemu opens it, libqcow reads it. Before: such a header was taken for damaged and the cut check skipped, so the
     shrunk disk missing its last byte was again a complete scan with nothing said."""
-    import os
-
-    from scanner.sources.image_qcow import cut_short, needed_end
-
     image = tmp_path / "pc.qcow2"
     subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", str(image), "64G"], check=True)
     subprocess.run(["qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 0 300k", "-c", "write -P 0x11 40G 64k",
                     str(image)], check=True, capture_output=True)
     subprocess.run(["qemu-img", "resize", "-q", "--shrink", str(image), "1G"], check=True)
-    data = image.read_bytes()
-    needed = needed_end(lambda offset, n: data[offset:offset + n])
-    assert needed is not None and needed <= len(data)
-    image.write_bytes(data[:needed - 1])
-    fd = os.open(image, os.O_RDONLY)
-    try:
-        assert cut_short(fd) == (needed, needed - 1)
-    finally:
-        os.close(fd)
+    _whole_then_cut(image)
