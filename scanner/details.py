@@ -205,6 +205,9 @@ class Detail(Code):
                                           "cluster tables place data up to byte {needed:d}, the file holds "
                                           "{held:d}; files, folders and deleted files stored in the part cut off "
                                           "are not examined")
+    QCOW2_SNAPSHOTS = "qcow2-snapshots", ("{name:name}: {n:d} internal snapshot(s) (qemu-img snapshot) not examined: "
+                                          "libqcow reads only the current disk; export each (qemu-img convert -l "
+                                          "snapshot.name=NAME -O raw) and scan it")
     IMAGE_CHANGED = "image-changed", "the image file changed during the scan: {changed:lib}"
     FS_WALK_STOPPED = "fs-walk-stopped", "{name:lib}: walk stopped ({library:lib})"
     FS_LISTS_NOTHING = "fs-lists-nothing", ("{name:lib}: the file system lists no file at all; it may be empty or its directories damaged "

@@ -286,6 +286,9 @@ def test_a_qcow2_holding_internal_snapshots_says_they_are_not_examined(raws: Pat
     size = (raws / "after.raw").stat().st_size
     subprocess.run(["qemu-io", "-f", "qcow2", "-c", f"write -z 0 {size}", str(image)], check=True, capture_output=True)
     code, doc, err = _scan(tmp_path / "out", image)
-    rows = [s for s in doc["skipped"] if s.get("detail_codes", [{}])[0].get("code") == "qcow2-snapshots"]
-    assert len(rows) == 1 and rows[0]["reason"] == "unsupported", _listed(doc)
+    rows = [s for s in doc["skipped"] if s["reason"] == "unsupported"
+            and s.get("detail_codes", [{}])[0].get("code") == "qcow2-snapshots"]
+    assert len(rows) == 1, _listed(doc)
     assert rows[0]["detail"].startswith("pc.qcow2: 1 internal snapshot") and "before" not in rows[0]["detail"]
+    # the current disk holds nothing: the snapshot not examined is why nothing was walked (a source error, exit 2)
+    assert code == 2 and ("source-error", ["qcow2-snapshots", "nothing-walkable"]) in _listed(doc), _listed(doc)

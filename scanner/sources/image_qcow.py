@@ -95,6 +95,14 @@ def _l2_end_slowly(table: bytes, wide: int, cluster_bits: int) -> int:
     return end
 
 
+def snapshot_count(head: bytes) -> int:
+    """How many internal snapshots (``qemu-img snapshot -c``) a QCOW2 version 2/3 header lists (its first 72 bytes),
+    0 for anything else."""
+    if len(head) < 72 or head[:4] != QCOW_MAGIC or struct.unpack_from(">I", head, 4)[0] not in (2, 3):
+        return 0
+    return int(struct.unpack_from(">I", head, 60)[0])
+
+
 def cut_short(fd: int) -> tuple[int, int] | None:
     """(bytes the QCOW2 file's tables need, bytes it holds) when it holds fewer, else None."""
     size = os.fstat(fd).st_size
