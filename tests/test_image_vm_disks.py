@@ -292,3 +292,20 @@ def test_a_qcow2_holding_internal_snapshots_says_they_are_not_examined(raws: Pat
     assert rows[0]["detail"].startswith("pc.qcow2: 1 internal snapshot") and "before" not in rows[0]["detail"]
     # the current disk holds nothing: the snapshot not examined is why nothing was walked (a source error, exit 2)
     assert code == 2 and ("source-error", ["qcow2-snapshots", "nothing-walkable"]) in _listed(doc), _listed(doc)
+
+
+def test_a_qcow2_using_a_feature_libqcow_does_not_read_names_it_and_the_way_out(raws: Path, tmp_path: Path) -> None:
+    """qemu-img writes QCOW2 files with subclusters (extended_l2), zstd compression or an external data file;
+    libqcow refuses all three. Before: the reason was libqcow's "unsupported incompatible features flags:
+    0x00000010" alone. Now the feature is named with how to read the disk (convert it with qemu-img)."""
+    wanted = {"subclusters.qcow2": (["-o", "extended_l2=on"], "subclusters (extended_l2)"),
+              "zstd.qcow2": (["-c", "-o", "compression_type=zstd"], "zstd compression"),
+              "external.qcow2": (["-o", "data_file=external.raw"], "an external data file")}
+    for name, (options, _) in wanted.items():
+        _qemu("-O", "qcow2", *options, str(raws / "after.raw"), name, cwd=tmp_path)
+    code, doc, err = _scan(tmp_path / "out", *(tmp_path / name for name in wanted))
+    assert code == 2, err
+    for name, (_, feature) in wanted.items():
+        rows = [s for s in doc["skipped"] if s["source"] == str(tmp_path / name) and s["reason"] == "source-error"]
+        assert [c["code"] for c in rows[0]["detail_codes"]][:1] == ["qcow2-feature-unread"], _listed(doc)
+        assert feature in rows[0]["detail"] and "qemu-img convert" in rows[0]["detail"], rows[0]["detail"]
