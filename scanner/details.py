@@ -672,6 +672,9 @@ class Detail(Code):
         "{reasons:detail}")
     MEDIA_FILE_NOT_REGULAR = "media-file-not-regular", ("{role:word} file {name:lib} is {what:word}: not followed "
                                                         "(evidence is read only where it lies)")
+    QCOW2_FEATURE_UNREAD = "qcow2-feature-unread", ("QCOW2 image using {features:lib}, which libqcow does not read: "
+                                                    "not examined; convert it with qemu-img (qemu-img convert -O raw "
+                                                    "IMAGE disk.raw) and scan the copy ({library:lib})")
     IMAGE_UNOPENED = "image-unopened", "cannot open the {format:word} image ({library:lib})"
     IMAGE_UNOPENED_MISSING = "image-unopened-missing", "cannot open the {format:word} image: {missing:lib} ({library:lib})"
     EWF_NOT_FIRST_SEGMENT = "ewf-not-first-segment", (

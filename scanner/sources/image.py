@@ -664,8 +664,17 @@ class ImageSource:
             missing = "; ".join(f"{f['role']} file missing: {f['expected']} ({self._looked_for(f)})"
                                 for f in self._files if f.get("missing"))
             name = FORMAT_NAMES.get(kind, kind)
+            if kind == "QCOW" and not missing and (features := self._qcow_unread_features()):
+                raise SourceError(say(Detail.QCOW2_FEATURE_UNREAD, features=features, library=full_reason(e))) from e
             raise SourceError(say(Detail.IMAGE_UNOPENED_MISSING, format=name, missing=missing, library=full_reason(e))
                               if missing else say(Detail.IMAGE_UNOPENED, format=name, library=full_reason(e))) from e
+
+    def _qcow_unread_features(self) -> str | None:
+        """The QCOW2 features libqcow refuses that the image (or a backing file) uses (image_qcow), or None."""
+        from .image_qcow import unread_features
+
+        found = self._each_qcow(lambda fd: unread_features(os.pread(fd, 80, 0)))
+        return "; ".join(f"{name}: {features}" if len(found) > 1 else features for name, features in found) or None
 
     def _udif_by_table(self, refused: BaseException) -> bool:
         """A UDIF libmodi refused whole (one damaged block table fails it all): read table by table (image_udif);

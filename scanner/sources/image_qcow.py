@@ -95,6 +95,20 @@ def _l2_end_slowly(table: bytes, wide: int, cluster_bits: int) -> int:
     return end
 
 
+# incompatible features qemu writes that libqcow refuses ("unsupported incompatible features flags")
+_UNREAD_FEATURES = ((_EXTERNAL_DATA, "an external data file"), (1 << 3, "zstd compression"),
+                    (_EXTENDED_L2, "subclusters (extended_l2)"))
+
+
+def unread_features(head: bytes) -> str | None:
+    """The incompatible features of a QCOW2 version 3 header (its first 80 bytes) that libqcow does not read, named
+    (", "-joined), or None."""
+    if len(head) < 80 or head[:4] != QCOW_MAGIC or struct.unpack_from(">I", head, 4)[0] != 3:
+        return None
+    bits = struct.unpack_from(">Q", head, 72)[0]
+    return ", ".join(name for bit, name in _UNREAD_FEATURES if bits & bit) or None
+
+
 def snapshot_count(head: bytes) -> int:
     """How many internal snapshots (``qemu-img snapshot -c``) a QCOW2 version 2/3 header lists (its first 72 bytes),
     0 for anything else."""
