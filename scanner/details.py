@@ -210,6 +210,9 @@ class Detail(Code):
                                           "cluster tables place data up to byte {needed:d}, the file holds "
                                           "{held:d}; files, folders and deleted files stored in the part cut off "
                                           "are not examined")
+    QCOW2_SNAPSHOTS = "qcow2-snapshots", ("{name:name}: {n:d} internal snapshot(s) (qemu-img snapshot) not examined: "
+                                          "libqcow reads only the current disk; export each (qemu-img convert -l "
+                                          "snapshot.name=NAME -O raw) and scan it")
     IMAGE_CHANGED = "image-changed", "the image file changed during the scan: {changed:lib}"
     FS_WALK_STOPPED = "fs-walk-stopped", "{name:lib}: walk stopped ({library:lib})"
     FS_LISTS_NOTHING = "fs-lists-nothing", ("{name:lib}: the file system lists no file at all; it may be empty or its directories damaged "
@@ -692,6 +695,9 @@ class Detail(Code):
         "{reasons:detail}")
     MEDIA_FILE_NOT_REGULAR = "media-file-not-regular", ("{role:word} file {name:lib} is {what:word}: not followed "
                                                         "(evidence is read only where it lies)")
+    QCOW2_FEATURE_UNREAD = "qcow2-feature-unread", ("QCOW2 image using {features:lib}, which libqcow does not read: "
+                                                    "not examined; convert it with qemu-img (qemu-img convert -O raw "
+                                                    "IMAGE disk.raw) and scan the copy ({library:lib})")
     IMAGE_UNOPENED = "image-unopened", "cannot open the {format:word} image ({library:lib})"
     IMAGE_UNOPENED_MISSING = "image-unopened-missing", "cannot open the {format:word} image: {missing:lib} ({library:lib})"
     EWF_NOT_FIRST_SEGMENT = "ewf-not-first-segment", (

@@ -379,3 +379,65 @@ def test_a_raw_disk_named_dmg_is_still_read_as_a_raw_disk(tmp_path: Path) -> Non
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert proc.returncode in (0, 1) and doc["scan"]["complete"] is True and not doc["skipped"], doc["skipped"]
     assert [v["fs_type"] for v in doc["scan"]["source_details"][0]["volumes"]] == ["HFS+"]
+
+
+def _other_files_named_dmg(folder: Path) -> dict[str, bytes]:
+    """Readable files of other formats under a .dmg name (a list renamed to pass for an installer): a zip of the
+    workbook, the workbook itself, the list as CSV text (Faker ja_JP, fixed seed), and a PDF."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from tests.image_data import leaked_workbook
+
+    book = leaked_workbook(seed=13)
+    rows = load_workbook(io.BytesIO(book)).active.iter_rows(values_only=True)
+    text = "\n".join(",".join(str(v) for v in row) for row in rows).encode("utf-8")
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as z:
+        z.writestr("顧客一覧.xlsx", book)
+    files = {"setup.dmg": packed.getvalue(), "installer.dmg": book, "notes.dmg": text,
+             "manual.dmg": b"%PDF-1.4\n1 0 obj<<>>endobj\n" + bytes(range(256)) * 8 + b"\n%%EOF\n"}
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return files
+
+
+@pytest.mark.parametrize("name", ["setup.dmg", "installer.dmg", "notes.dmg"])
+def test_a_readable_file_of_another_format_named_dmg_is_read_not_refused_as_a_cut_udif(tmp_path: Path,
+                                                                                      name: str) -> None:
+    """A zip, a workbook or a CSV list renamed .dmg has no koly trailer, but its own format's signature (or it is
+    text): no UDIF chunk starts so. Before (session 13): given as the SOURCE it was a source error (exit 2) and its
+    content never read - the list hidden behind a false `corrupt` udif-trailer-missing. It is read as the single
+    file it is (as before session 13), and listed as named like an image but none."""
+    folder = tmp_path / "given"
+    folder.mkdir()
+    _other_files_named_dmg(folder)
+    out = tmp_path / "out"
+    proc = run_cli("scan", str(folder / name), "--out", str(out), "--quiet")
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert proc.returncode in (0, 1) and doc["scan"]["complete"] is True, (proc.returncode, doc["skipped"])
+    assert [f for f in doc["files"] if f["path"].startswith(str(folder / name))], doc["skipped"]
+    rows = [(s["reason"], [c.get("code") for c in s.get("detail_codes", [])]) for s in doc["skipped"]]
+    assert rows == [("unsupported", ["not-a-disk-image"])], rows
+
+
+def test_files_of_other_formats_named_dmg_in_a_folder_are_not_called_cut_udifs(tmp_path: Path) -> None:
+    """Met in a folder walk, the same files are read and listed as named like an image but none, never `corrupt`
+    "cut short or damaged?"; a UDIF really cut (ADC chunks: no signature) beside them stays `corrupt`."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    files = _other_files_named_dmg(folder)
+    adc = _unpack(tmp_path, "keramics__hfsplus_adc.dmg").read_bytes()
+    (folder / "cut.dmg").write_bytes(adc[:len(adc) // 2])
+    out = tmp_path / "out"
+    proc = run_cli("scan", str(folder), "--out", str(out), "--quiet")
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert proc.returncode in (0, 1), proc.stderr
+    listed = {Path(s["path"]).name: (s["reason"], [c.get("code") for c in s.get("detail_codes", [])])
+              for s in doc["skipped"]}
+    assert listed == {**{name: ("unsupported", ["not-a-disk-image"]) for name in files},
+                      "cut.dmg": ("corrupt", ["udif-trailer-missing"])}, listed
+    read = {Path(f["path"].split(" » ")[0]).name for f in doc["files"]}
+    assert {"setup.dmg", "installer.dmg", "notes.dmg"} <= read, read

@@ -20,6 +20,7 @@ from ..details import Detail, say
 from ..errors import ReadError, SourceError
 from ..models import Entry, Location, Skipped
 from ..sources.image_sniff import (
+    OTHER_FORMATS,
     cut_udif,
     encrypted_dmg,
     encrypted_dmg_detail,
@@ -80,9 +81,7 @@ def _suffix(name: str) -> str:
 
 
 # formats whose first bytes look random past a short header: never a disk image signed at its end
-_COMMON_SIGNATURES = (b"PK\x03\x04", b"\x89PNG", b"\x1f\x8b", b"%PDF", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0",
-                      b"7z\xbc\xaf", b"Rar!", b"BZh", b"\xfd7zXZ", b"OggS", b"ID3", b"fLaC", b"RIFF", b"GIF8",
-                      b"\x28\xb5\x2f\xfd", b"MSCF", b"II*\x00", b"MM\x00*", b"\x1aE\xdf\xa3", b"wOFF", b"OTTO")
+_COMMON_SIGNATURES = (*OTHER_FORMATS, b"BZh", b"\xfd7zXZ")
 _TAIL_READ_LIMIT = 64 << 20  # a stream that cannot seek is read through to its end up to this size
 
 

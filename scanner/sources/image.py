@@ -16,7 +16,7 @@ import os
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..codes import Status
 from ..details import Detail, join_details, say
@@ -31,6 +31,7 @@ from .volume_keys import VolumeKeys
 __all__ = ["ImageSource", "looks_like_image"]
 
 log = logging.getLogger("leakscan")
+_T = TypeVar("_T")
 
 READ_ONLY = ("read-only: image files opened O_RDONLY (O_NOATIME where allowed); partitions, volumes and shadow "
              "copies found with dfvfs, file systems walked with The Sleuth Kit (deleted entries included), "
@@ -221,7 +222,7 @@ class ImageSource:
         for layer in self._layers:
             self._open_layer(layer)
         self._media_skips = self._missing_segments() or self._qcow_cut_short() or self._cut_short()
-        self._media_skips += self._bundle_damage() + self._udif_damage()
+        self._media_skips += self._bundle_damage() + self._udif_damage() + self._qcow_snapshots()
         blank = bool(self._notes) and not self._problems and not self._media_skips  # every partition all zero
         if blank and self._kind == "EWF":  # a cut or damaged E01 reads its missing chunks as zeros: no blank disk
             blank = self._ewf_state()[0] in (Detail.EWF_VERIFIED_ONE_NOTHING, Detail.EWF_VERIFIED_NOTHING,
@@ -323,25 +324,42 @@ class ImageSource:
         """A QCOW2 file (the image or a backing file) shorter than its own cluster tables say: libqcow reads the
         clusters past its end short, without an error, so The Sleuth Kit walks what is left and nothing said the
         rest was cut off (image_qcow). Said once per file cut; the scan is then incomplete (MEDIA_LOST)."""
-        from .image_qcow import QCOW_MAGIC, cut_short
+        from .image_qcow import cut_short
+
+        return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                        say(Detail.QCOW2_CUT_SHORT, name=name, needed=cut[0], held=cut[1]))
+                for name, cut in self._each_qcow(cut_short)]
+
+    def _qcow_snapshots(self) -> list[Skipped]:
+        """A QCOW2 file (the image or a backing file) holding internal snapshots (earlier disk states, kept in the
+        file by ``qemu-img snapshot -c``): libqcow reads only the current disk, so they are listed, each file once,
+        with how to export them (their names are free text: not said)."""
+        from .image_qcow import snapshot_count
+
+        return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNSUPPORTED,
+                        say(Detail.QCOW2_SNAPSHOTS, name=name, n=n))
+                for name, n in self._each_qcow(lambda fd: snapshot_count(os.pread(fd, 72, 0)) or None)]
+
+    def _each_qcow(self, look: Callable[[int], _T | None]) -> list[tuple[str, _T]]:
+        """(file name, what LOOK found) for each QCOW2 file read (the image, its backing files) where LOOK, given
+        the open file, found something (not None). A file unreadable here is left to libqcow's own open or reads."""
+        from .image_qcow import QCOW_MAGIC
         from .image_sniff import open_evidence
 
-        found: list[Skipped] = []
+        found: list[tuple[str, _T]] = []
         for row in self._files:
             if row.get("missing") or row.get("role") not in ("image", "backing"):
                 continue
             try:
                 fd = open_evidence(row["path"])
                 try:
-                    cut = cut_short(fd) if os.pread(fd, 4, 0) == QCOW_MAGIC else None
+                    seen = look(fd) if os.pread(fd, 4, 0) == QCOW_MAGIC else None
                 finally:
                     os.close(fd)
             except (OSError, ValueError, struct.error, OverflowError):
-                continue  # unreadable here: libqcow's own open or reads say so
-            if cut is not None:
-                name = os.path.basename(self._name if row["path"] == self.text else row["path"])
-                found.append(Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
-                                     say(Detail.QCOW2_CUT_SHORT, name=name, needed=cut[0], held=cut[1])))
+                continue
+            if seen is not None:
+                found.append((os.path.basename(self._name if row["path"] == self.text else row["path"]), seen))
         return found
 
     def _cut_short(self) -> list[Skipped]:
@@ -635,8 +653,17 @@ class ImageSource:
             missing = "; ".join(f"{f['role']} file missing: {f['expected']} ({self._looked_for(f)})"
                                 for f in self._files if f.get("missing"))
             name = FORMAT_NAMES.get(kind, kind)
+            if kind == "QCOW" and not missing and (features := self._qcow_unread_features()):
+                raise SourceError(say(Detail.QCOW2_FEATURE_UNREAD, features=features, library=full_reason(e))) from e
             raise SourceError(say(Detail.IMAGE_UNOPENED_MISSING, format=name, missing=missing, library=full_reason(e))
                               if missing else say(Detail.IMAGE_UNOPENED, format=name, library=full_reason(e))) from e
+
+    def _qcow_unread_features(self) -> str | None:
+        """The QCOW2 features libqcow refuses that the image (or a backing file) uses (image_qcow), or None."""
+        from .image_qcow import unread_features
+
+        found = self._each_qcow(lambda fd: unread_features(os.pread(fd, 80, 0)))
+        return "; ".join(f"{name}: {features}" if len(found) > 1 else features for name, features in found) or None
 
     def _udif_by_table(self, refused: BaseException) -> bool:
         """A UDIF libmodi refused whole (one damaged block table fails it all): read table by table (image_udif);

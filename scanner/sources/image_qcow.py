@@ -19,6 +19,7 @@ _OFFSET = 0x00FFFFFFFFFFFE00  # bits 9-55 of an L1 or standard L2 entry: the hos
 _COMPRESSED = 1 << 62
 _EXTERNAL_DATA = 1 << 2  # incompatible feature: the data clusters live in another (raw) file
 _EXTENDED_L2 = 1 << 4  # incompatible feature: 16-byte L2 entries (subclusters)
+_MAX_L1 = (32 << 20) // 8  # qemu's QCOW_MAX_L1_SIZE (32 MiB of 8-byte entries)
 _FLAG_BYTE = bytes(0x40 if b & 0x40 else 0 for b in range(256))  # first byte of a BE entry -> its compressed bit
 
 
@@ -37,18 +38,22 @@ def needed_end(read: Callable[[int, int], bytes]) -> int | None:
     l1_size, l1_offset = struct.unpack_from(">IQ", head, 36)
     cluster = 1 << cluster_bits
     per_l2 = cluster // (16 if incompatible & _EXTENDED_L2 else 8)
-    if l1_size > -(-virtual // (cluster * per_l2)) + 1:  # more L2 tables than the disk needs: a damaged header
+    if l1_size > _MAX_L1:  # qemu refuses it ("Active L1 table too large"): a damaged header
         return None
     l1 = read(l1_offset, 8 * l1_size)
     if len(l1) < 8 * l1_size:
         return l1_offset + 8 * l1_size
     end = l1_offset + 8 * l1_size
     wide = 16 if incompatible & _EXTENDED_L2 else 8
-    for (entry,) in struct.iter_unpack(">Q", l1):
-        l2_offset = entry & _OFFSET
-        if not l2_offset:
-            continue
-        end = max(end, l2_offset + cluster)
+    # only the entries that map the disk: ``qemu-img resize --shrink`` keeps the table's old size, its entries past
+    # the new end zeroed (a table larger than the disk needs is no damage); nothing reads past the disk's end
+    mapping = min(l1_size, -(-virtual // (cluster * per_l2)))
+    tables = {entry & _OFFSET for (entry,) in struct.iter_unpack(">Q", l1[:8 * mapping])} - {0}
+    if tables:
+        end = max(end, max(tables) + cluster)
+    # each L2 table read once, and only one on a cluster boundary (qemu calls any other corruption): a damaged or
+    # hostile L1 table repeating one table, or pointing every 512 bytes, costs no more than the file's own bytes
+    for l2_offset in sorted(t for t in tables if not t & (cluster - 1)):
         table = read(l2_offset, cluster)
         if len(table) < cluster or incompatible & _EXTERNAL_DATA:
             continue
@@ -88,6 +93,28 @@ def _l2_end_slowly(table: bytes, wide: int, cluster_bits: int) -> int:
         elif entry & _OFFSET:
             end = max(end, (entry & _OFFSET) + cluster)
     return end
+
+
+# incompatible features qemu writes that libqcow refuses ("unsupported incompatible features flags")
+_UNREAD_FEATURES = ((_EXTERNAL_DATA, "an external data file"), (1 << 3, "zstd compression"),
+                    (_EXTENDED_L2, "subclusters (extended_l2)"))
+
+
+def unread_features(head: bytes) -> str | None:
+    """The incompatible features of a QCOW2 version 3 header (its first 80 bytes) that libqcow does not read, named
+    (", "-joined), or None."""
+    if len(head) < 80 or head[:4] != QCOW_MAGIC or struct.unpack_from(">I", head, 4)[0] != 3:
+        return None
+    bits = struct.unpack_from(">Q", head, 72)[0]
+    return ", ".join(name for bit, name in _UNREAD_FEATURES if bits & bit) or None
+
+
+def snapshot_count(head: bytes) -> int:
+    """How many internal snapshots (``qemu-img snapshot -c``) a QCOW2 version 2/3 header lists (its first 72 bytes),
+    0 for anything else."""
+    if len(head) < 72 or head[:4] != QCOW_MAGIC or struct.unpack_from(">I", head, 4)[0] not in (2, 3):
+        return 0
+    return int(struct.unpack_from(">I", head, 60)[0])
 
 
 def cut_short(fd: int) -> tuple[int, int] | None:

@@ -482,12 +482,32 @@ def encrypted_dmg_detail(version: int) -> str:
             "volume, or a decrypted copy (hdiutil convert -format UDRW)")
 
 
+# first bytes of other file formats (documents, archives, media, databases): never a UDIF's first chunk, which
+# is zlib, bzip2, LZFSE or xz (their signatures are left out here), ADC (no signature) or raw disk bytes
+OTHER_FORMATS = (b"PK\x03\x04", b"PK\x05\x06", b"\x89PNG", b"\x1f\x8b", b"%PDF", b"\xff\xd8\xff",
+                 b"\xd0\xcf\x11\xe0", b"7z\xbc\xaf", b"Rar!", b"OggS", b"ID3", b"fLaC", b"RIFF", b"GIF8",
+                 b"\x28\xb5\x2f\xfd", b"MSCF", b"II*\x00", b"MM\x00*", b"\x1aE\xdf\xa3", b"wOFF", b"OTTO",
+                 b"SQLite format 3\x00", b"!BDN", b"070701", b"070702", b"070707")
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
+_TEXT_MIN = 64  # bytes of text with no control byte: compressed chunks hold one within a few dozen bytes
+
+
+def other_format(head: bytes) -> bool:
+    """The first bytes are another file format's (a zip, an Office file, a PDF, a tar ...) or text: a file named
+    .dmg that is neither a UDIF nor a cut one, but a file renamed (read as what it is)."""
+    if head.startswith(OTHER_FORMATS) or head[257:262] == b"ustar":
+        return True
+    return len(head) >= _TEXT_MIN and _CONTROL.search(head) is None
+
+
 def cut_udif(head: bytes, tail: bytes) -> bool:
     """A macOS disk image (UDIF) cut short: its trailer (koly, the last 512 bytes: UDIF's only signature and the
     only map of its chunks) is gone. The callers check that the name ends ".dmg" and that nothing else recognises
     the file (``image_kind`` is None): then it is a damaged UDIF whatever its first chunk holds (zlib, bzip2,
-    LZFSE and xz chunks start with a signature, ADC and raw chunks with none), never "not a disk image"."""
-    return bool(head) and not tail.startswith(b"koly") and encrypted_dmg(head, tail) is None
+    LZFSE and xz chunks start with a signature, ADC and raw chunks with none), never "not a disk image" - unless
+    its first bytes are another file format's or text (``other_format``: a file renamed .dmg, read as itself)."""
+    return (bool(head) and not tail.startswith(b"koly") and encrypted_dmg(head, tail) is None
+            and not other_format(head))
 
 
 def quick_kind(head: bytes, tail: bytes = b"") -> str | None:
