@@ -992,8 +992,8 @@ def _rows_above(plan: SheetPlan, head: Sequence[Sequence[object]], header_at: in
 # naming a name and an address starts a table (:data:`_HEADER_HINT`), searched from the rows under the header
 # search on. A sheet that ends inside its sample is classified as before (a header-less table below a product
 # list inside the first 520 rows is not searched for: the share's sheets would pay the search). A refused window whose
-# rows turn to addresses or phones below its hit is tried again from there (:func:`_rows_turn`), within the shape
-# search's budget of refused trial rows.
+# last rows turn to addresses or phones is tried again from there (:func:`_rows_turn`), within the shape search's
+# budget of refused trial rows.
 LATER_BLOCK = 256
 LATER_CONTEXT = HEADER_SCAN_ROWS - 1  # the hit row itself stays within the window's header search (find_header)
 _D = "\\d０-９"
@@ -1160,8 +1160,8 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
         # the refused window's rows (held: rows[:at]) may have run into a header-less table below the list's rows, in
         # the list's own cell layout (no new shape): it was refused for the list's rows above it, and the search went
         # on below it, so the table's rows inside it were never tried again (98 of 200 persons below a 900-row
-        # inventory; review13d). Where its rows turn to addresses or phones a second trial starts, paid from the shape
-        # search's budget of refused trial rows (a list whose rows turn often costs a few samples more, no more)
+        # inventory; review13d). Where its last rows turn to addresses or phones a second trial starts, paid from the
+        # shape search's budget of refused trial rows (a list whose rows turn often costs a few samples more, no more)
         if (rows and at and not headers_only and spent < _shape_allowance(done + at)
                 and (t := _rows_turn(rows[:at])) is not None and (pin is None or t < pin)):
             pin, pin_again = t, True
@@ -1181,34 +1181,26 @@ def _holds_a_contact(row: Sequence[object]) -> bool:
 
 
 def _rows_turn(window: Sequence[Sequence[object]]) -> int | None:
-    """In a refused window, the first row below its first hinted row (the hit that opened it, :func:`_hint`) that
-    starts SHAPE_RUN rows in a row each holding an address or a phone, under a row that holds none: where a table
-    starts below the list's rows. None when there is none (a window whose rows hold addresses throughout, or never).
-    Only every SHAPE_RUN-th row is looked at first (such a run holds one)."""
+    """In a refused window, where a table that runs to its end starts below the list's rows: the first row of the
+    window's last rows that all hold an address or a phone (blank rows aside), at least SHAPE_RUN of them, below its
+    first hinted row (the hit that opened it, :func:`_hint`) and under a row that holds neither. None when there is
+    none: a window whose rows hold addresses throughout, or never, or a list whose places are addresses only on some
+    rows (a chance run of them inside the window is no table: the rows below it are the list's again)."""
     if (hit := next((i for i, r in enumerate(window) if _hint(_text((r,)))), None)) is None:
         return None
-    if not _contact_hint(_text(window[hit + 1::SHAPE_RUN])):  # one pass over the rows looked at: most windows end here
-        return None
-    marks: dict[int, bool] = {}
-
-    def mark(i: int) -> bool:
-        if i not in marks:
-            marks[i] = _holds_a_contact(window[i])
-        return marks[i]
-
-    prev = hit + 1  # rows from here on not looked back at again
-    for i in range(hit + 1, len(window), SHAPE_RUN):
-        if not mark(i):
-            prev = i + 1
-            continue
+    k = len(window)
+    for i in range(len(window) - 1, hit, -1):
+        row = window[i]
+        if sum(1 for v in row if v not in ("", None)) < 2:
+            continue  # a blank row (or one cell) inside the table or below it
+        if not _holds_a_contact(row):
+            break
         k = i
-        while k > prev and mark(k - 1):
-            k -= 1
-        # a run's start under a row without (k - 1 is the hit's row at least: the hit's own run is no turn)
-        if k + SHAPE_RUN <= len(window) and not mark(k - 1) and all(mark(j) for j in range(k, k + SHAPE_RUN)):
-            return k
-        prev = i + 1
-    return None
+    else:
+        return None  # every row below the hit holds one: no turn inside the window
+    while k < len(window) and sum(1 for v in window[k] if v not in ("", None)) < 2:
+        k += 1
+    return k if sum(1 for r in window[k:] if sum(1 for v in r if v not in ("", None)) >= 2) >= SHAPE_RUN else None
 
 
 def _shape(row: Sequence[object]) -> tuple[str, ...]:
