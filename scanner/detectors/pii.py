@@ -991,7 +991,9 @@ def _rows_above(plan: SheetPlan, head: Sequence[Sequence[object]], header_at: in
 # list of officials: its rows may hold addresses and names that are no persons) only a row that is a header
 # naming a name and an address starts a table (:data:`_HEADER_HINT`), searched from the rows under the header
 # search on. A sheet that ends inside its sample is classified as before (a header-less table below a product
-# list inside the first 520 rows is not searched for: the share's sheets would pay the search).
+# list inside the first 520 rows is not searched for: the share's sheets would pay the search). A refused window whose
+# last rows turn to addresses or phones is tried again from there (:func:`_rows_turn`), within the shape search's
+# budget of refused trial rows.
 LATER_BLOCK = 256
 LATER_CONTEXT = HEADER_SCAN_ROWS - 1  # the hit row itself stays within the window's header search (find_header)
 _D = "\\d０-９"
@@ -1068,10 +1070,13 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     done = 0
     lo = 1  # the hinted rows above a hit are walked back to here at most (not into a window already classified)
     pin: int | None = None  # a name+address header inside a window that found nothing: the next window starts there
+    pin_again = False  # the pin is a second trial inside a refused window (:func:`_rows_turn`)
     known: set[tuple[str, ...]] = set()  # below a header naming no persons: the shapes of its list's rows
-    spent = 0  # rows classified in trial classifications of refused shape windows (their cost: SHAPE_ALLOWANCE)
+    spent = 0  # rows classified in refused trials: shape windows and second trials inside a refused window
+    # (their cost: _shape_allowance)
     bases: dict[tuple[int, ...], SheetFinding | None] = {}  # the list's own rows read header-less, per set of them
     list_shapes: set[tuple[str, ...]] = set()  # the list's shapes around a header-less table found between its rows
+    again = False  # the window is a second trial inside a refused one (:func:`_rows_turn`): refused, it is spent
     if (h := later_hint(rows[HEADER_SCAN_ROWS:], headers_only=True)) is not None:
         # the sample held no person table, but a name+address header below its header search (past row 100 under
         # another list: the sample read as one table, the list's rows outweighed the persons' by value, and below a
@@ -1082,7 +1087,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
         if headers_only and not known:  # the list's rows (a shape seen once is its header's or a title's)
             known = {k for k, n in Counter(map(_shape, head)).items() if n > 1} or {()}
         if pin is not None:
-            start, pin = pin, None
+            start, pin, again = pin, None, pin_again
         elif (start_at := _next_window(rows, at, lo, headers_only, done,
                                        known if spent < _shape_allowance(done + at) else None)) is None:
             block = list(islice(stream, LATER_BLOCK))
@@ -1127,6 +1132,8 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
         found = analyse_sheet(name, kept(iter(ahead)), first_row + done + start, first_col, later=False)
         if found is not None:
             return found
+        if again:
+            spent, again = spent + len(taken), False
         if not headers_only and (find_header(taken) or _later_header(taken) or _things_first(taken)):
             headers_only = True  # below a header naming no persons only a header of its own starts a table, as below
             # the sample's (analyse_sheet): the rest of a facility list (施設名 | 施設長 | 所在地) is no person table
@@ -1147,8 +1154,53 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
         # a name+address header below the rows a window tries for one (its header search and _later_header's rows)
         # starts the next window (a person table right under a header-less list of hints); at least LATE_HEADER_ROWS
         # rows on, so a sheet of such headers costs at most a few classifications per sample's rows
+        pin_again = False
         if rows and (h := later_hint(rows[LATE_HEADER_ROWS:at], headers_only=True)) is not None:
             pin = LATE_HEADER_ROWS + h
+        # the refused window's rows (held: rows[:at]) may have run into a header-less table below the list's rows, in
+        # the list's own cell layout (no new shape): it was refused for the list's rows above it, and the search went
+        # on below it, so the table's rows inside it were never tried again (98 of 200 persons below a 900-row
+        # inventory; review13d). Where its last rows turn to addresses or phones a second trial starts, paid from the
+        # shape search's budget of refused trial rows (a list whose rows turn often costs a few samples more, no more)
+        if (rows and at and not headers_only and spent < _shape_allowance(done + at)
+                and (t := _rows_turn(rows[:at])) is not None and (pin is None or t < pin)):
+            pin, pin_again = t, True
+
+
+def _contact_hint(text: str) -> bool:
+    """Whether ``text`` holds an address's or a phone number's hint (:data:`_HINTS`)."""
+    return any((pre is None or pre.search(text)) and rx.search(text) for pre, rx in _HINTS[1:3])
+
+
+def _holds_a_contact(row: Sequence[object]) -> bool:
+    """Whether a cell of ``row`` is an address or a phone number (a person row's; an inventory's shelf or 電話機 is
+    neither). The row's text is first searched for the address and phone hints (:data:`_HINTS`: C-level, most rows
+    of a list end there)."""
+    return (_contact_hint(_text((row,)))
+            and any(isinstance(v, str) and (V.looks_like_phone(v) or V.looks_like_address(v, strict=True)) for v in row))
+
+
+def _rows_turn(window: Sequence[Sequence[object]]) -> int | None:
+    """In a refused window, where a table that runs to its end starts below the list's rows: the first row of the
+    window's last rows that all hold an address or a phone (blank rows aside), at least SHAPE_RUN of them, below its
+    first hinted row (the hit that opened it, :func:`_hint`) and under a row that holds neither. None when there is
+    none: a window whose rows hold addresses throughout, or never, or a list whose places are addresses only on some
+    rows (a chance run of them inside the window is no table: the rows below it are the list's again)."""
+    if (hit := next((i for i, r in enumerate(window) if _hint(_text((r,)))), None)) is None:
+        return None
+    k = len(window)
+    for i in range(len(window) - 1, hit, -1):
+        row = window[i]
+        if sum(1 for v in row if v not in ("", None)) < 2:
+            continue  # a blank row (or one cell) inside the table or below it
+        if not _holds_a_contact(row):
+            break
+        k = i
+    else:
+        return None  # every row below the hit holds one: no turn inside the window
+    while k < len(window) and sum(1 for v in window[k] if v not in ("", None)) < 2:
+        k += 1
+    return k if sum(1 for r in window[k:] if sum(1 for v in r if v not in ("", None)) >= 2) >= SHAPE_RUN else None
 
 
 def _shape(row: Sequence[object]) -> tuple[str, ...]:
