@@ -977,12 +977,16 @@ _DOING = re.compile(r"(?:while reading|in the (?P<step>\S+) inspector)(?: \((?P<
                     r"(?P<member>, on an archive member)?")
 
 
+def _errno_of(e: BaseException) -> tuple[str | None, str]:
+    """An OS error's errno name (EACCES; None without one) and the OS's own text."""
+    return errno.errorcode.get(getattr(e, "errno", None) or -1), str(getattr(e, "strerror", None) or e or type(e).__name__)
+
+
 def os_error(e: BaseException) -> str:
     """An OS error as a detail: its errno's name (EACCES, EIO: said in the reader's words) and the OS's own text
     quoted; an error without an errno as a library's error. Total: runs while a failure is recorded."""
     try:
-        name = errno.errorcode.get(getattr(e, "errno", None) or -1)
-        text = str(getattr(e, "strerror", None) or e or type(e).__name__)
+        name, text = _errno_of(e)
         if name:
             return say(Detail.OS_ERROR, errno=name, library=text)
         return say(Detail.LIBRARY_ERROR, error=type(e).__name__, library=text)
@@ -994,8 +998,7 @@ def directory_error(e: BaseException) -> str:
     """A folder the OS would not open, as a detail: its errno's name said in the reader's words (EACCES), the OS's
     own text quoted; without an errno the bare text (``directory``). Total: runs while a failure is recorded."""
     try:
-        name = errno.errorcode.get(getattr(e, "errno", None) or -1)
-        text = str(getattr(e, "strerror", None) or e or type(e).__name__)
+        name, text = _errno_of(e)
         if name:
             return say(Detail.DIRECTORY_OS_ERROR, errno=name, library=text)
         return say(Detail.DIRECTORY, library=text)

@@ -10,8 +10,6 @@ import json
 import re
 from pathlib import Path
 
-from conftest import run_cli
-
 from reports.details import detail_html, detail_text
 from scanner.details import Detail, codes_of, join_details, say, unread
 
@@ -122,29 +120,6 @@ def test_bytes_kept_that_no_reader_read_are_not_said_read() -> None:
         assert "読んでいません" in ja and "読み取りました" not in ja, ja
     other = say(Detail.CPIO_MEMBER_CUT, n=1, size=2)
     assert unread(other) is other and unread(join_details([damage, damage])) == join_details([damage, damage])
-
-
-def test_a_7z_member_nothing_reads_does_not_say_its_bytes_were_read(tmp_path: Path) -> None:
-    import random
-
-    import py7zr
-    from archive_data import seven_zip_fixed
-
-    r = random.Random(13)
-    log = "".join(f"2024-01-01 10:00:{i % 60:02d},INFO,job {r.randint(0, 10**9)} done\n" for i in range(3000)).encode()
-    data = bytearray(seven_zip_fixed({"server.log": log}, [{"id": py7zr.FILTER_LZMA2}]))
-    header = 32 + int.from_bytes(data[12:20], "little")
-    data[32 + (header - 32) // 2] ^= 0xFF
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "a.7z").write_bytes(bytes(data))
-    out = tmp_path / "out"
-    run = run_cli("scan", str(src), "--name", "nothing-named-so", "--out", str(out), "--quiet")
-    assert run.returncode in (0, 1), run.stderr[-2000:]
-    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    [member] = [s for s in doc["skipped"] if s["path"] == f"{src / 'a.7z'} » server.log"]
-    assert member["reason"] == "corrupt" and "were read" not in member["detail"], member
-    assert "no reader takes this file" in member["detail"], member
 
 
 def test_a_signature_restored_in_vain_is_not_said_read(tmp_path: Path) -> None:
