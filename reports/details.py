@@ -11,13 +11,14 @@ text (scanner.details.read_details), so older cases are said the same way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from scanner.codes import Status
-from scanner.details import Detail, doing_parts, params_of, read_details
+from scanner.details import Detail, doing_parts, params_of, read_details, span_parts
 
 from .labels import Labels
 
@@ -28,6 +29,10 @@ _CODES = frozenset(d.value for d in Detail)
 # parameters that name a file's status (scanner.codes.Status value): said by the status's label
 _STATUS_PARAMS = frozenset({"status", "reason"})
 _STATUSES = frozenset(str(s.value) for s in Status)
+
+
+# truncated-fs's ``what`` (sources.image: "<label> file system", "APFS container", "LVM physical volume")
+_FS_WHAT = re.compile(r"(\S+) (file system|container|physical volume)")
 
 
 def _number(n: int) -> str:
@@ -68,6 +73,19 @@ def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[s
                 params[name] = t["how_" + value]  # how a worker ended, when words say it (not a signal's name)
             elif name == "kind" and isinstance(value, str) and t["kind_" + value]:
                 params[name] = t["kind_" + value]  # a split series' kind in words ("split file": review13g)
+            elif code == Detail.MEDIA_FILE_MISSING and name == "what" and isinstance(value, str) \
+                    and t["media_what_" + value]:
+                params[name] = t["media_what_" + value]  # segment, extent (review13g #4)
+            elif code == Detail.TRUNCATED_FS and name == "what" and isinstance(value, str) \
+                    and (fs_what := _FS_WHAT.fullmatch(value)) and t["fs_what_" + fs_what[2]]:
+                fs = Markup("<code>{}</code>").format(visible(fs_what[1])) if visible else fs_what[1]  # FAT12, LVM
+                fs_label = t["fs_what_" + fs_what[2]]  # "FAT12 file system" in words (jawords13)
+                params[name] = (Markup(escape(fs_label)) if html else fs_label).format(name=fs)
+            elif name == "span" and (span := span_parts(value)) is not None:
+                params[name] = _span(span, t, visible)  # the bytes of the media not read, in words
+            elif name == "nt" and isinstance(value, str) and t["nt_" + value]:
+                code_word = Markup("<code>{}</code>").format(visible(value)) if visible else value
+                params[name] = (Markup("{}（{}）") if html else "{}（{}）").format(t["nt_" + value], code_word)
             elif name == "errno" and isinstance(value, str) and t["errno_" + value]:
                 code_word = Markup("<code>{}</code>").format(visible(value)) if visible else value
                 params[name] = (Markup("{}（{}）") if html else "{}（{}）").format(t["errno_" + value], code_word)
@@ -80,6 +98,28 @@ def _said(items: list[dict[str, Any]], t: Labels, quoted: list[str], raw: list[s
         label = t["detail_" + str(code)]
         out.append(Markup(escape(label)).format(**params) if html else label.format(**params))
     return out
+
+
+def _span(parts: dict[str, Any], t: Labels, visible: Callable[[object], Markup] | None) -> Markup | str:
+    """The bytes of a media an image file's absence leaves unread (scanner.details.span_parts) in the report's words;
+    numbers grouped, the evidence's file names in ``<code>``."""
+    def word(w: object) -> Markup | str:
+        return Markup("<code>{}</code>").format(visible(w)) if visible else str(w)
+
+    def fill(key: str, **values: object) -> Markup | str:
+        return Markup(escape(t[key])).format(**values) if visible else t[key].format(**values)
+
+    out: list[Markup | str] = []
+    if parts["end"] is not None:
+        out.append(fill("span_media", start=_number(parts["start"]), end=_number(parts["end"])))
+    elif parts["start"] is not None:
+        out.append(fill("span_disk", start=_number(parts["start"])))
+    if parts["sizes"]:
+        sizes = [fill("span_extent_size", name=word(n), actual=_number(a), size=_number(z)) for n, a, z in parts["sizes"]]
+        out.append(fill("span_sizes", sizes=(Markup("、") if visible else "、").join(sizes)))
+    if parts["between"]:
+        out.append(fill("span_between", names=(Markup("、") if visible else "、").join(word(n) for n in parts["between"])))
+    return (Markup("") if visible else "").join(out)
 
 
 def _doing(parts: dict[str, Any], t: Labels, visible: Callable[[object], Markup] | None) -> Markup | str:

@@ -72,6 +72,10 @@ class Detail(Code):
     DIRECTORY_NOT_READABLE = "directory-not-readable", "directory not readable: {library:lib}"
     SYSTEM_FOLDER_EXPECTED = "system-folder-expected", "system folder not readable (expected): {why:detail}"
     DIRECTORY_NOT_LISTED = "directory-not-listed", "directory not listed: {library:lib}"
+    # a folder the OS refused (its errno said in the reader's words: EACCES) or an SMB server refused (its NT
+    # status: STATUS_ACCESS_DENIED); ``directory`` with the bare text before Session 13 (jawords13)
+    DIRECTORY_OS_ERROR = "directory-os-error", "directory: OS error {errno:word}: {library:lib}"
+    DIRECTORY_NT_STATUS = "directory-nt-status", "directory: NT status {nt:word}"
     # -- tables: containers and formats (tables.unreadable_reason)
     ZIP_CORRUPT = "zip-corrupt", "damaged zip container"
     OLE_CORRUPT = "ole-corrupt", "damaged OLE2 container"
@@ -81,6 +85,8 @@ class Detail(Code):
     BINARY = "binary", "binary content that is not a known workbook format"
     SIGNATURE_RESTORED = "signature-restored", ("{format:word} signature damaged ({n:d} of its first 8 bytes): read "
                                                 "with it restored")
+    SIGNATURE_NOT_RESTORED = "signature-not-restored", ("{format:word} signature damaged ({n:d} of its first 8 bytes): "
+                                                        "not readable with it restored either")
     XML_OTHER = "xml-other", "XML that is not an Excel 2003 XML Spreadsheet"
     SHEETS_MISSING = "sheets-missing", "{reader:word}: {n:d} sheet(s) missing or unreadable"
     NO_SHEET_READ = "no-sheet-read", "{reader:word}: no sheet(s) missing or unreadable"
@@ -339,6 +345,11 @@ class Detail(Code):
     MEMBER_BREAKS_AFTER = "member-breaks-after", ("member data breaks after {n:d} bytes ({why:detail}): only the bytes "
                                                   "before the break were read")
     ZIP_MEMBER_LOCAL_CUT = "zip-member-local-cut", "zip member read from its local header: {why:detail}; only the bytes before were read"
+    # the same damage of a member that no reader takes (server.log, a .bin): its bytes were kept, never read
+    MEMBER_BREAKS_UNREAD = "member-breaks-unread", ("member data breaks after {n:d} bytes ({why:detail}): the bytes "
+                                                    "before the break were kept, but no reader takes this file")
+    ZIP_MEMBER_LOCAL_CUT_UNREAD = "zip-member-local-cut-unread", ("zip member from its local header: {why:detail}; the "
+                                                                  "bytes before were kept, but no reader takes this file")
     MEMBER_CUT_AFTER = "member-cut-after", "cut after {n:d} of {size:d} bytes"
     CRC_MISMATCH = "crc-mismatch", "CRC mismatch"
     DATA_CUT = "data-cut", "its data is cut"
@@ -502,6 +513,7 @@ class Detail(Code):
     TAR_MEMBER_CUT = "tar-member-cut", "tar member cut after {n:d} of {size:d} bytes ({why:detail})"
     TAR_STOPPED = "tar-stopped", "tar: {why:detail}; members after it not read"
     ONLY_BEFORE_BREAK = "only-before-break", "{why:detail}: only the bytes before the break were read"
+    BREAK_UNREAD = "break-unread", "{why:detail}: the bytes before the break were kept, but no reader takes this file"
     STREAM_BREAKS = "stream-breaks", "{format:word} stream breaks after {n:d} inflated bytes ({library:lib})"
     COMPRESSED_BREAK = "compressed-break", "compressed: {why:detail}"
     # -- archive caps, embedded objects of documents (inspectors.archive_members, embedded, legacy_embedded)
@@ -818,6 +830,7 @@ class Detail(Code):
     # -- what is wrong with an incomplete split series (split_series.Series.problem)
     SERIES_FIRST_MISSING = "series-first-missing", "part {part:lib} missing"
     SERIES_PARTS_MISSING = "series-parts-missing", "missing: {parts:lib}"
+    SERIES_PARTS_NOT_REGULAR = "series-parts-not-regular", "not here as regular files: {parts:lib}"
     SERIES_PARTS_SHORT = "series-parts-short", "shorter than the first part: {parts:lib}"
 
 _ORDER: tuple[Detail, ...] = ()
@@ -970,17 +983,81 @@ _DOING = re.compile(r"(?:while reading|in the (?P<step>\S+) inspector)(?: \((?P<
                     r"(?P<member>, on an archive member)?")
 
 
+def _errno_of(e: BaseException) -> tuple[str | None, str]:
+    """An OS error's errno name (EACCES; None without one) and the OS's own text."""
+    return errno.errorcode.get(getattr(e, "errno", None) or -1), str(getattr(e, "strerror", None) or e or type(e).__name__)
+
+
 def os_error(e: BaseException) -> str:
     """An OS error as a detail: its errno's name (EACCES, EIO: said in the reader's words) and the OS's own text
     quoted; an error without an errno as a library's error. Total: runs while a failure is recorded."""
     try:
-        name = errno.errorcode.get(getattr(e, "errno", None) or -1)
-        text = str(getattr(e, "strerror", None) or e or type(e).__name__)
+        name, text = _errno_of(e)
         if name:
             return say(Detail.OS_ERROR, errno=name, library=text)
         return say(Detail.LIBRARY_ERROR, error=type(e).__name__, library=text)
     except Exception:  # noqa: BLE001 - never raises
         return say(Detail.RAISED, error=type(e).__name__)
+
+
+def directory_error(e: BaseException) -> str:
+    """A folder the OS would not open, as a detail: its errno's name said in the reader's words (EACCES), the OS's
+    own text quoted; without an errno the bare text (``directory``). Total: runs while a failure is recorded."""
+    try:
+        name, text = _errno_of(e)
+        if name:
+            return say(Detail.DIRECTORY_OS_ERROR, errno=name, library=text)
+        return say(Detail.DIRECTORY, library=text)
+    except Exception:  # noqa: BLE001 - never raises
+        return say(Detail.RAISED, error=type(e).__name__)
+
+
+# a member's damage that says its bytes before a break "were read", and what it says when no reader takes the
+# member (review13e #7): the claim replaced, the parameters (and the inner detail's codes) kept
+_UNREAD = {Detail.ONLY_BEFORE_BREAK: Detail.BREAK_UNREAD, Detail.MEMBER_BREAKS_AFTER: Detail.MEMBER_BREAKS_UNREAD,
+           Detail.ZIP_MEMBER_LOCAL_CUT: Detail.ZIP_MEMBER_LOCAL_CUT_UNREAD}
+
+
+def unread(damage: str) -> str:
+    """``damage`` (a member's, said when it was given up to a break) for a member that no reader took: a part that
+    says its bytes "were read" says they were kept, unread. Total: any other detail is returned as it is."""
+    try:
+        items = codes_of(damage)
+        old = next((d for d in _UNREAD if len(items) == 1 and items[0].get("code") == d.value), None)
+        if old is None:
+            return damage
+        code = _UNREAD[old]
+        head, tail = _SLOT.split(old.meaning)[0], _SLOT.split(old.meaning)[-1]
+        new_tail = _SLOT.split(code.meaning)[-1]
+        text = str(damage)
+        if not (text.startswith(head) and text.endswith(tail)):
+            return damage
+        new_head = _SLOT.split(code.meaning)[0]
+        return Said(new_head + text[len(head):len(text) - len(tail)] + new_tail, [{**items[0], "code": code.value}])
+    except Exception:  # noqa: BLE001 - runs while a failure is recorded: never raises
+        log.debug("damage not re-said", exc_info=True)
+        return damage
+
+
+_SPAN = re.compile(r"(?: \(bytes (?P<start>\d+) (?:to (?P<end>\d+) of the media|onwards of the disk)\))?"
+                   r"(?: \((?P<sizes>extent file .+?): read as far as both go\))?"
+                   r"(?: \(present but after the cut, so not read: (?P<between>.+)\))?")
+_EXTENT_SIZE = re.compile(r"extent file (.+?) holds (\d+) bytes where the descriptor says (\d+)(?:, |$)")
+
+
+def span_parts(text: object) -> dict[str, Any] | None:
+    """The parts of ``media-file-missing``'s ``{span:name}`` (sources.image: the bytes of the media a missing
+    segment or extent leaves unread, the extent files cut short, those present after the cut), read back so a
+    report says them in its own words; None for an empty span or other text. Total."""
+    found = _SPAN.fullmatch(text) if isinstance(text, str) and text else None
+    if found is None:
+        return None
+    sizes = [(m[1], int(m[2]), int(m[3])) for m in _EXTENT_SIZE.finditer(found["sizes"] or "")]
+    if found["sizes"] and "".join(m[0] for m in _EXTENT_SIZE.finditer(found["sizes"])) != found["sizes"]:
+        return None
+    return {"start": int(found["start"]) if found["start"] else None,
+            "end": int(found["end"]) if found["end"] else None, "sizes": sizes,
+            "between": found["between"].split(", ") if found["between"] else []}
 
 
 def doing(step: str | None, decoder: str | None, member: bool) -> str:
@@ -1203,7 +1280,8 @@ def has_codes(text: str) -> bool:
 
 # What a skipped entry's detail says about a place (scanner.completeness): codes, never a sentence's first words.
 # A folder whose listing failed (the detail's first code):
-FOLDER_NOT_LISTED = frozenset({Detail.DIRECTORY, Detail.DIRECTORY_LISTING, Detail.DIRECTORY_NOT_READABLE,
+FOLDER_NOT_LISTED = frozenset({Detail.DIRECTORY, Detail.DIRECTORY_OS_ERROR, Detail.DIRECTORY_NT_STATUS,
+                               Detail.DIRECTORY_LISTING, Detail.DIRECTORY_NOT_READABLE,
                                Detail.DIRECTORY_NOT_LISTED, Detail.DIRECTORY_DISAPPEARED, Detail.DIRECTORY_REPLACED})
 # a volume that holds no file system to list (swap, boot loader code): not an unlisted place
 NOT_A_FILE_SYSTEM = frozenset({Detail.SWAP_NOT_CARVED, Detail.BOOT_CODE_NOT_CARVED})

@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from .codes import Reason, Status
 from .contenttype import PE_EXTS, PE_HEAD, content_type, mismatch
 from .contracts import Inspection, Inspector, Poison, ScanContext, run_inspector
-from .details import Detail, encodable, join_details, os_error, say
+from .details import Detail, encodable, join_details, os_error, say, unread
 from .errors import ReadError
 from .fingerprint import CHUNK, HEAD, ReadResult, hash_bytes, hash_stream
 from .inspectors.disguise import (
@@ -136,7 +136,7 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
             unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, piece), result)  # in an image or archive:
             # not joined there, not read, but listed (split12: ``.002`` in a disk image ended as nothing)
         elif isinstance(broke := getattr(entry, "damage", None), str) and broke:  # a member its archive gave only
-            unreadable(entry, matches, st, ReadError(Status.CORRUPT, broke), result)  # up to a break or with a
+            unreadable(entry, matches, st, ReadError(Status.CORRUPT, unread(broke)), result)  # up to a break or a
             # failed check, that nothing reads (server.log): listed as damaged (review13e: it ended as nothing)
         return None
     if verdict is None:

@@ -41,6 +41,7 @@ def _reword(monkeypatch: pytest.MonkeyPatch, code: Detail, template: str) -> Non
 @pytest.fixture
 def reworded(monkeypatch: pytest.MonkeyPatch) -> object:
     for code, template in ((Detail.DIRECTORY, "folder could not be opened: {library:lib}"),
+                           (Detail.DIRECTORY_OS_ERROR, "folder could not be opened: OS error {errno:word}: {library:lib}"),
                            (Detail.DIRECTORY_LISTING, "folder could not be read: {library:lib}")):
         _reword(monkeypatch, code, template)
     yield
@@ -71,7 +72,7 @@ def test_a_reworded_folder_detail_still_makes_the_scan_incomplete(tmp_path: Path
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     skip = next(s for s in doc["skipped"] if s["path"].endswith("staff01"))
     assert skip["detail"].startswith("folder could not be opened: "), skip  # the English words changed ...
-    assert skip["detail_codes"][0]["code"] == "directory"  # ... the code did not
+    assert skip["detail_codes"][0]["code"] == "directory-os-error"  # ... the code did not (its errno: jawords13)
     assert doc["scan"]["complete"] is False, doc["scan"]
     assert [u["path"] for u in doc["scan"]["incomplete"]["unlisted"]] == [skip["path"]]
     assert run.returncode == 3, run.stderr

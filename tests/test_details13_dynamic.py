@@ -13,8 +13,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import random
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,8 @@ import pytest
 
 from scanner.demo import LEAKED_NAME, build_share
 from scanner.details import Detail, params_of
-from tests.conftest import run_leakscan
+from tests.conftest import ROOT
+from tests.remediation_data import _drop_dac
 from tests.test_damaged_demo import SEED, mutants, originals
 from tests.test_review12g import HOSTILE, _seven
 
@@ -31,7 +35,9 @@ KEEP = ("cut35", "flip8", "mixed-line")  # one cut, one flip (and a CSV's mixed 
 SKIP_FORMATS = ("7z-ppmd",)  # its crashes are test_damaged_demo's; 7z-lzma stands for 7z here
 _CODES = {d.value: d for d in Detail}
 _LOWER_WORD = re.compile(r"[a-z]+")
-ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b")  # three English words in a row
+# two English words in a row (jawords13: three let "split file" and "not here as a regular file"'s tail... pass)
+ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,})+\b")
+WORDS_3 = re.compile(r"\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b")  # outside a detail: three in a row
 NAMES = ("The Sleuth Kit",)  # product names said as they are in the Japanese words
 
 
@@ -59,7 +65,7 @@ def _damaged_parts(folder: Path, work: Path) -> None:
     book cut inside a card, a GPT disk whose primary table is damaged (read from its backup: volume notes)."""
     import shutil
 
-    from tests.image_data import ext_image, partitioned_disk, write_tree
+    from tests.image_data import e01, ext_image, partitioned_disk, write_tree
     from tests.pii_data import people, standard
     from tests.test_caches import PS, RECORDS, pivot_book, recut, summary
 
@@ -71,6 +77,20 @@ def _damaged_parts(folder: Path, work: Path) -> None:
     cards = "".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{p.name}\r\nADR:;;{p.address};;;;\r\nEND:VCARD\r\n"
                     for p in people(6, seed=13))
     (folder / "cut.vcf").write_bytes(cards.encode()[:len(cards.encode()) * 2 // 3])
+    # jawords13: an EWF set whose second segment is missing (media-file-missing: its byte range and kind said),
+    # and a split CSV whose middle part stands there as a FIFO (said apart from the names, never inside them)
+    (work / "z.raw").write_bytes(bytes(3 << 20))
+    e01(work / "z.raw", work / "seg", segment="1MiB")
+    (folder / "ewf").mkdir()
+    for seg in sorted(work.glob("seg.E0*")):
+        if seg.name != "seg.E02":
+            shutil.copyfile(seg, folder / "ewf" / seg.name)
+    rows = "".join(f"{i},item{i},{i * 7}\n" for i in range(3000)).encode()
+    cut = len(rows) // 4 + 1
+    (folder / "fifo").mkdir()
+    for k in (1, 3, 4):
+        (folder / "fifo" / f"stock.csv.{k:03d}").write_bytes(rows[(k - 1) * cut:k * cut])
+    os.mkfifo(folder / "fifo" / "stock.csv.002")
     one = ext_image(work / "one.img", write_tree(work / "t1", {"first.txt": b"first\n"}), 1, "ext2")
     gpt = work / "gpt.img"
     partitioned_disk(gpt, [(one, "0FC63DAF-8483-4772-8E79-3D69D8477DE4")], label="gpt")
@@ -87,12 +107,24 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
     build_share(share)
     (root / "work").mkdir()
     _damaged(share, root / "work")
+    refused = share / "ZZ_refused"  # a folder and a file the OS refuses (mode 000, scanned without CAP_DAC_*):
+    refused.mkdir()  # the OS-error sites (their errno said in words)
+    (refused / "inside.csv").write_text("x\n", encoding="utf-8")
+    (share / "ZZ_refused.csv").write_text("x\n", encoding="utf-8")
+    for p in (refused, share / "ZZ_refused.csv"):
+        p.chmod(0)
     reference = root / "ref" / LEAKED_NAME
     reference.parent.mkdir()
     reference.write_bytes(b"PK\x03\x04" + b"\x00" * 60)  # a --reference that is no workbook: a persons file row
     out = root / "out"
-    done = run_leakscan("scan", str(share), "--name", LEAKED_NAME, "--reference", str(reference), "--out", str(out),
-                        "--quiet", "--parse-timeout", "20", "--lang", "ja", timeout=600)
+    try:
+        done = subprocess.run([sys.executable, str(ROOT / "scan.py"), "scan", str(share), "--name", LEAKED_NAME,
+                               "--reference", str(reference), "--out", str(out), "--quiet", "--parse-timeout", "20",
+                               "--lang", "ja"], capture_output=True, text=True, timeout=600, cwd=ROOT,
+                              preexec_fn=_drop_dac if os.geteuid() == 0 else None)
+    finally:
+        for p in (refused, share / "ZZ_refused.csv"):
+            p.chmod(0o700)
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     assert done.returncode in (1, 3), (done.returncode, done.stderr[-3000:])
     return out, json.loads((out / "findings.json").read_text(encoding="utf-8"))
@@ -141,14 +173,27 @@ def escapes(codes: object, where: str = "") -> Iterator[str]:
 
 
 def english_runs(html: str) -> list[str]:
-    """English sentences of a Japanese report outside quoted library text, paths, codes, styles and scripts."""
+    """English sentences of a Japanese report outside quoted library text, paths, codes, styles and scripts: three
+    English words in a row anywhere (rule names, commands and the evidence's own words are in <code> or are a pair);
+    in a detail's words (``<span class="said">``, reports.details) two in a row, a parameter's plain <code> read
+    too (jawords13: our English handed in as a parameter, "(bytes A to B of the media)", "FAT12 file system", was
+    never looked at); only the library text quoted below a detail (``<code class="lib">``) is left out there."""
     text = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.DOTALL)
+    said = re.findall(r'<span class="said">(.*?)</span>', text, flags=re.DOTALL)
     text = re.sub(r"<code[^>]*>.*?</code>", " ", text, flags=re.DOTALL)
     text = re.sub(r'<(td|span) class="path">.*?</\1>', " ", text, flags=re.DOTALL)
-    text = re.sub(r"<[^>]+>", "\n", text)
+    lines = re.sub(r"<[^>]+>", "\n", text).split("\n")
     for name in NAMES:
-        text = text.replace(name, " ")
-    return sorted({line.strip()[:200] for line in text.split("\n") if ENGLISH_SENTENCE.search(line)})
+        lines = [line.replace(name, " ") for line in lines]
+    runs = {line.strip()[:200] for line in lines if WORDS_3.search(line)}
+    for words in said:
+        words = re.sub(r'<code class="lib">.*?</code>', " ", words, flags=re.DOTALL)
+        words = re.sub(r"<[^>]+>", " ", words)
+        for name in NAMES:
+            words = words.replace(name, " ")
+        if ENGLISH_SENTENCE.search(words):
+            runs.add(words.strip()[:200])
+    return sorted(runs)
 
 
 def test_the_check_sees_an_escape() -> None:
@@ -158,7 +203,13 @@ def test_the_check_sees_an_escape() -> None:
     assert list(escapes(None))
     assert not list(escapes([{"code": "library-error", "error": "BadZipFile", "library": "x"}]))
     assert english_runs("<td>runs past the end of the image</td>") and not english_runs(
-        "<td>壊れています<code>unable to open volume</code></td>")
+        '<td>壊れています<br><small><code class="lib">unable to open volume</code></small></td>')
+    # jawords13: our English as a parameter (in a plain <code>), two words in a row; names, codes and numbers pass
+    assert english_runs('<td><span class="said">読めません<code>(bytes 1 to 2 of the media)</code></span></td>')
+    assert english_runs('<td><span class="said">split file の 1 番目の部分</span></td>')
+    assert not english_runs('<td><span class="said">アクセス権がありません（<code>EACCES</code>）<code>名簿.zip.002</code>'
+                            '<code>OLE2</code>、<code>8,355,840</code></span><br><small><code class="lib">Permission '
+                            'denied</code></small></td>')
 
 
 def test_every_detail_of_a_damaged_scan_is_said_by_codes(scanned: tuple[Path, dict[str, Any]]) -> None:
@@ -199,6 +250,21 @@ def test_skipped_csv_says_each_reason_in_japanese(scanned: tuple[Path, dict[str,
         assert row["detail_codes"] and row["detail_ja"], row
         words = re.sub(r"「[^」]*」", " ", row["detail_ja"])
         assert not ENGLISH_SENTENCE.search(words), row["detail_ja"]
+
+
+def test_the_scan_reached_the_os_error_sites(scanned: tuple[Path, dict[str, Any]]) -> None:
+    """The refused folder and file (mode 000, no CAP_DAC_*: EACCES for root too) are listed by their errno: the
+    OS-error sites are among those the checks above walk (review13g #7: a root scan never reached them)."""
+    out, doc = scanned
+    codes = {Path(s["path"]).name: s.get("detail_codes") for s in doc["skipped"]}
+    assert codes.get("ZZ_refused") == [{"code": "directory-os-error", "errno": "EACCES",
+                                        "library": "Permission denied"}], codes.get("ZZ_refused")
+    assert [c.get("code") for c in codes.get("ZZ_refused.csv") or []] == ["os-error"], codes.get("ZZ_refused.csv")
+    assert "アクセス権がありません（<code>EACCES</code>）" in (out / "report.html").read_text(encoding="utf-8")
+    said = {c.get("code") for _, _, c in details(doc) for c in (c or []) if isinstance(c, dict)}
+    assert "media-file-missing" in said, sorted(c for c in said if c)  # the EWF set's missing segment
+    fifo = [c for where, _, c in details(doc) if "stock.csv" in where]
+    assert "series-parts-not-regular" in json.dumps(fifo), fifo
 
 
 def test_os_errors_worker_endings_and_exception_names_are_said_in_japanese() -> None:

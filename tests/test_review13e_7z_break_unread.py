@@ -41,3 +41,7 @@ def test_a_broken_7z_member_nothing_reads_is_listed(tmp_path: Path, method: str)
     member = f"{src / 'a.7z'} » server.log"
     assert skipped.get(member, {}).get("reason") == "corrupt", skipped
     assert not any(p.startswith(str(src / "whole.7z")) for p in skipped), skipped
+    # jawords13 (review13e #7): no reader read the kept bytes, so the detail does not say they "were read"
+    assert "were read" not in skipped[member]["detail"], skipped[member]
+    if method == "lzma2":
+        assert "no reader takes this file" in skipped[member]["detail"], skipped[member]

@@ -47,3 +47,8 @@ def test_a_refused_folder_is_listed_and_named_on_the_terminal(denied: tuple[Samb
     doc = json.loads((out / "findings.json").read_text("utf-8"))
     [skip] = [s for s in doc["skipped"] if s["path"].endswith("/staff01")]
     assert skip["reason"] == "unreadable" and "ACCESS_DENIED" in skip["detail"]
+    # jawords13: the NT status is a code's word, said in the reader's language (it was quoted as a library's text)
+    assert skip["detail_codes"] == [{"code": "directory-nt-status", "nt": "STATUS_ACCESS_DENIED"}], skip
+    from reports.details import detail_text
+    ja = detail_text(skip["detail"], skip["reason"], "ja", skip["detail_codes"])
+    assert ja == "フォルダーの中身を一覧できませんでした：アクセスが拒否されました（STATUS_ACCESS_DENIED）", ja

@@ -596,6 +596,7 @@ class SpreadsheetInspector:
         fixed = OLE_MAGIC + data[8:]
         fmt = sniff_format(fixed)
         if fmt not in (*BINARY_FORMATS, "ole-encrypted"):  # a protected workbook is listed as one (review13f)
+            said = say(Detail.SIGNATURE_NOT_RESTORED, format="OLE2", n=differ)  # nothing read (review13f #4)
             return Inspection(status=Status.CORRUPT, detail=join_details((unreadable_reason("ole-corrupt")[1], said)))
         found = self._tables(entry, fixed, fmt)
         found.status = Status.CORRUPT if found.status in (Status.OK, Status.UNSUPPORTED) else found.status

@@ -25,7 +25,7 @@ from operator import attrgetter
 from typing import IO, Any
 
 from ..codes import Status
-from ..details import Detail, os_error, read_part, say
+from ..details import Detail, directory_error, os_error, read_part, say
 from ..errors import ReadError
 from ..models import FileStat, Link, Location, Skipped
 from ..timeutil import iso_utc
@@ -946,7 +946,7 @@ class LocalSource:
                 yield Skipped(self._location(path), Status.VANISHED, say(Detail.DIRECTORY_DISAPPEARED))
                 return
             except OSError as e:
-                yield Skipped(self._location(path), Status.UNREADABLE, say(Detail.DIRECTORY, library=str(e.strerror or e)))
+                yield Skipped(self._location(path), Status.UNREADABLE, directory_error(e))
                 return
             stack = [(path, (st.st_dev, st.st_ino))]
         while stack:
@@ -960,7 +960,7 @@ class LocalSource:
                 if listed is not None and e.errno in (errno.ELOOP, errno.ENOTDIR):
                     yield from self._swapped(path)
                     continue
-                yield Skipped(self._location(path), Status.UNREADABLE, say(Detail.DIRECTORY, library=str(e.strerror or e)))
+                yield Skipped(self._location(path), Status.UNREADABLE, directory_error(e))
                 continue
             folder: _Folder | None = None
             try:

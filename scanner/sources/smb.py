@@ -436,7 +436,9 @@ class SmbSource:
                     what = say(Detail.SMB_NO_SUCH_FOLDER) if err.reason == Status.VANISHED else err.detail
                     raise SourceError(say(Detail.SMB_ROOT_UNLISTED, path=self.target.path or "/", host=self.target.host,
                                           share=self.target.share, why=what)) from e
-                yield Skipped(self.location(folder.path), err.reason, say(Detail.DIRECTORY, library=str(err.detail)))
+                said = (say(Detail.DIRECTORY_NT_STATUS, nt=str(err.detail)) if str(err.detail).startswith("STATUS_")
+                        else say(Detail.DIRECTORY, library=str(err.detail)))  # an NT status said in words
+                yield Skipped(self.location(folder.path), err.reason, said)
                 continue
             self.dirs_walked += 1
             listing.sort(key=lambda e: e.name)

@@ -174,6 +174,7 @@ class Series:
     # ``list.zip.NNN`` (its bytes, not the archive's name, say what it is: Session 13)
     text: bool = False  # joined by its first part's content (text or a container), not by X.EXT: a run of its
     # parts is cut at line ends when that content is text
+    irregular: tuple[str, ...] = ()  # of ``missing``: there under the name, but no regular file (a FIFO, a folder)
 
     @property
     def reads_as(self) -> str:
@@ -259,9 +260,10 @@ class Series:
         said = []
         if not self.spanned and (not self.parts or part_number(self.parts[0]) != self.base):
             said.append(say(Detail.SERIES_FIRST_MISSING, part=f"{self.whole}.{self.base:03d}"))
-        if self.missing:
-            said.append(say(Detail.SERIES_PARTS_MISSING,
-                            parts=", ".join(self.missing[:5]) + (" ..." if len(self.missing) > 5 else "")))
+        for code, names in ((Detail.SERIES_PARTS_MISSING, [m for m in self.missing if m not in self.irregular]),
+                            (Detail.SERIES_PARTS_NOT_REGULAR, [m for m in self.missing if m in self.irregular])):
+            if names:
+                said.append(say(code, parts=", ".join(names[:5]) + (" ..." if len(names) > 5 else "")))
         if self.short:
             said.append(say(Detail.SERIES_PARTS_SHORT, parts=", ".join(self.short[:5])))
         return join_details(said)
@@ -387,7 +389,7 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
         sizes = tuple(size_of(n) for n in names_in)
         width = len(names_in[0].rsplit(".", 1)[1])
         missing = tuple(f"{whole}.{k:0{width}d}" for k in range(base + 1, order[-1]) if k not in numbered)
-        missing = tuple(f"{m} (not here as a regular file)" if m in others else m for m in missing)
+        irregular = tuple(m for m in missing if m in others)  # there, but no regular file: said apart (jawords13)
         first = sizes[0] if order[0] == base else None
         short = tuple(n for n, s in zip(names_in[:-1], sizes[:-1], strict=True)
                       if s is None or first is None or s != first)
@@ -405,7 +407,7 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                 s is not None and first is not None and s > first for s in sizes)):
             continue  # parts of many sizes, or one larger than the first (app.log.001, .002 ... rotated): no cut
         series = Series(whole, names_in, tuple(s or 0 for s in sizes), missing, short, plain=whole in plain,
-                        read_as=read_as, text=text)
+                        read_as=read_as, text=text, irregular=irregular)
         for n in names_in:
             out[n] = series
     return out
