@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from scanner.config import ScanConfig
+from scanner.detectors.lockfile import make_mso_owner
 from scanner.inspectors.spreadsheet import SpreadsheetInspector
 from scanner.pipeline import run_scan
 from scanner.sources import open_source
@@ -52,9 +53,12 @@ def test_not_wanted(inspector):
     head, calls = _head(D.xlsx_bytes({"s": [["a"]]}))
     assert not inspector.wants(_E("photo.jpg"), 10_000, head)
     assert not inspector.wants(_E("archive.zip"), 10_000, head)  # the archive inspector's
-    assert not inspector.wants(_E("~$名簿.xlsx"), 165, head)  # an Excel owner (lock) file
-    assert not inspector.wants(_E("tiny.dat"), 100, head)
+    assert not inspector.wants(_E("tiny.dat"), 10, head)  # under SNIFF_MIN (16 bytes): no table fits
     assert not calls
+    owner = make_mso_owner("山田 太郎")  # an Excel owner (lock) file: a user name, not a workbook
+    assert not inspector.wants(_E("~$名簿.xlsx"), len(owner), _head(owner)[0])
+    # a small ~$ file whose bytes are a workbook or a table is read (Session 13): it is no owner file
+    assert inspector.wants(_E("~$名簿.xlsx"), 165, head)
     assert not inspector.wants_name("photo.jpg") and inspector.wants_name("x.dat")
 
 

@@ -50,7 +50,7 @@ def test_a_qcow2_overlay_is_read_over_its_raw_vmdk_or_vhd_backing_file(disks: Pa
     rows = [f for f in doc.get("files", []) if f["path"].endswith("/" + LEAKED)]
     assert rows and rows[0]["sha256"] == hashlib.sha256(CONTENT).hexdigest(), (code, doc.get("skipped"))
     assert not [s for s in doc["skipped"] if s["reason"] in ("source-error", "corrupt", "unsupported")
-                and not s["path"].endswith(LEAKED)], doc["skipped"]
+                and not s["path"].endswith(LEAKED) and not _inside_the_fake_workbook(s)], doc["skipped"]
     files = doc["scan"]["source_details"][0]["files"]
     backing = [f for f in files if f["role"] == "backing"]
     assert len(backing) == 1 and backing[0]["path"].endswith(f"base.{fmt}") and backing[0]["format"] == named, files
@@ -103,3 +103,9 @@ def test_a_raw_backing_file_shorter_than_the_disk_is_said_on_its_volumes(disks: 
     codes = [v.get("note_codes") for v in doc["scan"]["source_details"][0]["volumes"]]  # said by a code (review13g)
     assert all(c and c[-1] == {"code": "qcow-backing-short", "name": "base.raw", "size": 3145728, "end": 4194304}
                for c in codes), codes
+
+
+def _inside_the_fake_workbook(row: dict) -> bool:
+    """A row of a "member" inside the fake workbook (CONTENT repeats a zip signature before text): its bytes name a
+    cut local header, listed since Session 13 (a damaged member no reader takes is listed, not left as nothing)."""
+    return any(c.get("kind") == "archive" and c.get("name", "").endswith("/" + LEAKED) for c in row.get("container", []))

@@ -97,7 +97,7 @@ APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first member, stored (ODF 1.2 3.3)
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
 OTHER_EXTENSIONS = frozenset({
-    ".zip", ".jar", ".apk", ".epub", ".doc", ".ppt", ".msg",
+    ".zip", ".jar", ".apk", ".epub", ".doc", ".ppt", ".msg", ".oft",
     ".msi", ".7z", ".lzh", ".gz", ".tar", ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff",
     ".mp3", ".mp4", ".mov", ".avi", ".wav", ".exe", ".dll", ".sys", ".so", ".py", ".js",
     ".css", ".json", ".log", ".ini", ".lnk", ".jtd"})
