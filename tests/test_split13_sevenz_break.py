@@ -29,16 +29,19 @@ def test_a_7z_member_breaking_half_way_keeps_the_rows_before_the_break(tmp_path:
     data = bytearray(seven_zip_fixed({"名簿.csv": table}, [{"id": filters}]))
     header = 32 + int.from_bytes(data[12:20], "little")  # the packed data lies between byte 32 and the header
     data[32 + (header - 32) // 2] ^= 0xFF
+    rows, skipped, member = scan_one_7z(tmp_path, bytes(data))
+    assert 0 < rows[member]["pii"]["records"] < 300, rows.get(member)
+    assert skipped[member]["reason"] == "corrupt", skipped.get(member)
+    assert "member-breaks-after" in {c["code"] for c in skipped[member]["detail_codes"]}, skipped[member]
+
+
+def scan_one_7z(tmp_path: Path, data: bytes) -> tuple[dict[str, dict], dict[str, dict], str]:
+    """Scan a folder holding ``data`` as a.7z: its hits and skips by path, and the path of its 名簿.csv member."""
     src = tmp_path / "src"
     src.mkdir()
-    (src / "a.7z").write_bytes(bytes(data))
+    (src / "a.7z").write_bytes(data)
     out = tmp_path / "out"
     run = run_cli("scan", str(src), "--name", "nothing-named-so", "--out", str(out), "--quiet")
     assert run.returncode in (0, 1), run.stderr[-2000:]
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    member = f"{src / 'a.7z'} » 名簿.csv"
-    rows = {f["path"]: f for f in doc["files"]}
-    skipped = {s["path"]: s for s in doc["skipped"]}
-    assert 0 < rows[member]["pii"]["records"] < 300, rows.get(member)
-    assert skipped[member]["reason"] == "corrupt", skipped.get(member)
-    assert "member-breaks-after" in {c["code"] for c in skipped[member]["detail_codes"]}, skipped[member]
+    return {f["path"]: f for f in doc["files"]}, {s["path"]: s for s in doc["skipped"]}, f"{src / 'a.7z'} » 名簿.csv"
