@@ -70,6 +70,8 @@ from .mail_tnef import read_tnef
 
 MESSAGE_EXTS = {".eml": "eml", ".emlx": "emlx", ".msg": "msg", ".oft": "msg", ".mbox": "mbox", ".mbx": "mbox",
                 ".pst": "pst", ".ost": "ost", ".dbx": "dbx"}
+# Outlook's saved messages (compound files): never sniffed for a workbook by the spreadsheet inspector
+OUTLOOK_MESSAGE_EXTS = frozenset(e for e, kind in MESSAGE_EXTS.items() if kind == "msg")
 IN_STORE = "message"  # hop format of a message inside a store (not a level of --archive-depth)
 ATTACHED = "attached-message"  # hop format of a message attached to a message
 TIME_NOTE = "mail: the message's sent time (Date header or Outlook's submit time), not a file time"
@@ -149,11 +151,11 @@ class MailInspector:
         ext = _last_ext(entry.name)
         if ext in OLE_HOSTS:  # a .msg saved as 名簿.doc / .xls / .txt: only when its directory says so
             return size >= 512 and self._renamed_msg(entry, size, head())  # no head read for a smaller file
-        if ext in MESSAGE_EXTS and ext not in (".msg", ".oft") and head().startswith(OLE_MAGIC):
+        if ext in MESSAGE_EXTS and ext not in OUTLOOK_MESSAGE_EXTS and head().startswith(OLE_MAGIC):
             return self._renamed_msg(entry, size, head())  # a .msg saved as .eml: not a disguised workbook
         if ext in MESSAGE_EXTS and disguised(entry.name, head()) is not None:
             return False  # a workbook, an archive or a table named .msg/.eml: read by its content (disguise)
-        if ext in (".msg", ".oft"):  # a message without attachments costs no worker
+        if ext in OUTLOOK_MESSAGE_EXTS:  # a message without attachments costs no worker
             return msg_may_hold_attachments(entry, self.config.max_inspect_bytes)
         if ext == ".eml":  # headers are often longer than 512 bytes (Received chains): up to 16 KiB of them
             start = _header_bytes(entry, size, head)
@@ -205,7 +207,7 @@ class MailInspector:
             return Inspection(status=Status.TOO_LARGE, detail=say(Detail.MAIL_OVER_CAP, kind=kind, size=size,
                                                                            cap=cfg.max_inspect_bytes))
         if kind == "msg" and MSG_MARK not in data:
-            if _last_ext(entry.name) in (".msg", ".oft"):
+            if _last_ext(entry.name) in OUTLOOK_MESSAGE_EXTS:
                 return Inspection(status=Status.CORRUPT, detail=say(Detail.MSG_NO_STREAM))
             return Inspection()  # a compound file that is no message (handled, if at all, by other inspectors)
         if kind == "dbx":

@@ -65,6 +65,7 @@ from .disguise import (
     table_head,
 )
 from .disguise import check as disguise_check
+from .mail import OUTLOOK_MESSAGE_EXTS
 from .mail_outlook import msg_directory_damage, renamed_msg_read
 
 if TYPE_CHECKING:  # the classifiers are imported where sheets are read (a worker), not in every scan process
@@ -97,7 +98,7 @@ APPLEDOUBLE_MAGIC = b"\x00\x05\x16\x07"
 _ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first member, stored (ODF 1.2 3.3)
 # known containers of other kinds: never sniffed for a workbook (the archive inspector handles zips)
 OTHER_EXTENSIONS = frozenset({
-    ".zip", ".jar", ".apk", ".epub", ".doc", ".ppt", ".msg", ".oft",
+    ".zip", ".jar", ".apk", ".epub", ".doc", ".ppt", *OUTLOOK_MESSAGE_EXTS,
     ".msi", ".7z", ".lzh", ".gz", ".tar", ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff",
     ".mp3", ".mp4", ".mov", ".avi", ".wav", ".exe", ".dll", ".sys", ".so", ".py", ".js",
     ".css", ".json", ".log", ".ini", ".lnk", ".jtd"})
