@@ -71,7 +71,7 @@ class Detail(Code):
     DIRECTORY_LISTING = "directory-listing", "directory listing: {library:lib}"
     DIRECTORY_NOT_READABLE = "directory-not-readable", "directory not readable: {library:lib}"
     SYSTEM_FOLDER_EXPECTED = "system-folder-expected", "system folder not readable (expected): {why:detail}"
-    DIRECTORY_NOT_LISTED = "directory-not-listed", "directory not listed: {library:lib}"
+    DIRECTORY_NOT_LISTED = "directory-not-listed", "directory not listed: {why:detail}"
     # a folder the OS refused (its errno said in the reader's words: EACCES) or an SMB server refused (its NT
     # status: STATUS_ACCESS_DENIED); ``directory`` with the bare text before Session 13 (jawords13)
     DIRECTORY_OS_ERROR = "directory-os-error", "directory: OS error {errno:word}: {library:lib}"
@@ -398,6 +398,12 @@ class Detail(Code):
     SMB_NO_FILE_IDS = "smb-no-file-ids", "server gives no file IDs; stopped at depth {n:d}"
     SMB_DISAPPEARED = "smb-disappeared", "disappeared during the scan ({status:lib})"
     CONNECTION_LOST = "connection-lost", "connection lost: {error:exc}"
+    # why an SMB connection is given up (smb_client: the client's ``dead``, a Dropped's text; read back from its words)
+    SMB_NO_ANSWER = "smb-no-answer", "no answer from the server in {seconds:word} s"
+    SMB_GIVEN_UP = "smb-given-up", ("connection lost ({why:lib}); not back after {seconds:d} s of retrying "
+                                    "(last: {last:lib})")
+    SMB_LOST_AGAIN = "smb-lost-again", "connection lost again after each of 3 reconnects on the same request ({why:lib})"
+    SMB_NOT_CONNECTED = "smb-not-connected", "not connected to the server"
     TASK_FAILED_EVERY_TRY = "task-failed-every-try", "the task failed on every try ({why:detail})"
     NO_WORKER_OPENS = "no-worker-opens", "no worker could open it: {why:detail}"
     # -- mail: messages, stores, attachments (inspectors.mail*)

@@ -52,3 +52,18 @@ def test_a_refused_folder_is_listed_and_named_on_the_terminal(denied: tuple[Samb
     from reports.details import detail_text
     ja = detail_text(skip["detail"], skip["reason"], "ja", skip["detail_codes"])
     assert ja == "フォルダーの中身を一覧できませんでした：アクセスが拒否されました（STATUS_ACCESS_DENIED）", ja
+
+
+def test_a_refused_start_folder_says_the_status_in_words(denied: tuple[SambaServer, Path]) -> None:
+    """The folder the investigator named is refused: a source error whose reason is the NT status said by a code
+    (session 14: it nested the bare ``STATUS_ACCESS_DENIED`` as a library's English text)."""
+    server, root = denied
+    out = root / "out-start"
+    run = run_cli("scan", server.url("s") + "/staff01", "--name", LEAKED_NAME, "--out", str(out), "--quiet",
+                  env={"LEAKSCAN_SMB_PASSWORD": PASSWORD})
+    assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+    doc = json.loads((out / "findings.json").read_text("utf-8"))
+    [error] = doc["scan"]["source_errors"]
+    [said] = error["error_codes"]
+    assert said["code"] == "smb-root-unlisted", said
+    assert said["why"] == [{"code": "directory-nt-status", "nt": "STATUS_ACCESS_DENIED"}], said

@@ -28,6 +28,7 @@ import pytest
 from conftest import run_leakscan
 from remediation_data import load, strike_mid_walk, strip_times, with_case_key
 from smb_data import PASSWORD, Relay, SambaServer, silent_listener
+from test_details13_dynamic import escapes
 
 from scanner.codes import Status
 from scanner.demo import LEAKED_NAME, client_list_xlsx, make_people, simple_xlsx
@@ -123,6 +124,8 @@ def _assert_incomplete(run: subprocess.CompletedProcess[str], out: Path) -> dict
     assert doc["scan"]["complete"] is False
     lost = [s for s in doc["skipped"] if s["reason"] == Status.CONNECTION]
     assert lost and doc["scan"]["incomplete"]["not_examined"] == len(lost)
+    # each reason said by codes (a Japanese report shows no English connection text; session 14)
+    assert not [e for s in lost for e in escapes(s.get("detail_codes"), s["path"])]
     assert {s["reason"] for s in doc["skipped"]} == {Status.CONNECTION}
     (detail,) = doc["scan"]["source_details"]
     assert detail["connection_lost"] and detail["outages"][-1]["outcome"] == "gave up"

@@ -206,7 +206,7 @@ class _FileOnShare:
             try:
                 (got,) = client.retrying(lambda o=offset, n=length: client.snapshots([(self._path(), n, listed_id, o)]))
             except Dropped as e:
-                raise ReadError(Status.CONNECTION, str(e)) from e
+                raise ReadError(Status.CONNECTION, e.detail) from e
             except (SMBException, OSError) as e:
                 raise read_error(e) from e
             if isinstance(got, BaseException):
@@ -421,23 +421,23 @@ class SmbSource:
         while stack:
             folder = stack.pop()
             if client.dead:
-                yield Skipped(self.location(folder.path), Status.CONNECTION, say(Detail.DIRECTORY_NOT_LISTED, library=str(client.dead)))
+                yield Skipped(self.location(folder.path), Status.CONNECTION, say(Detail.DIRECTORY_NOT_LISTED, why=client.dead))
                 continue
             try:
                 listing = client.retrying(lambda f=folder: client.list_dir(f.path))
             except Dropped as e:
-                yield Skipped(self.location(folder.path), Status.CONNECTION, say(Detail.DIRECTORY_NOT_LISTED, library=str(e)))
+                yield Skipped(self.location(folder.path), Status.CONNECTION, say(Detail.DIRECTORY_NOT_LISTED, why=e.detail))
                 continue
             except Exception as e:  # noqa: BLE001 - one directory's error is data, the walk goes on
                 from .smb_client import read_error
 
                 err = read_error(e)
-                if root:
-                    what = say(Detail.SMB_NO_SUCH_FOLDER) if err.reason == Status.VANISHED else err.detail
-                    raise SourceError(say(Detail.SMB_ROOT_UNLISTED, path=self.target.path or "/", host=self.target.host,
-                                          share=self.target.share, why=what)) from e
                 said = (say(Detail.DIRECTORY_NT_STATUS, nt=str(err.detail)) if str(err.detail).startswith("STATUS_")
                         else say(Detail.DIRECTORY, library=str(err.detail)))  # an NT status said in words
+                if root:
+                    what = say(Detail.SMB_NO_SUCH_FOLDER) if err.reason == Status.VANISHED else said
+                    raise SourceError(say(Detail.SMB_ROOT_UNLISTED, path=self.target.path or "/", host=self.target.host,
+                                          share=self.target.share, why=what)) from e
                 yield Skipped(self.location(folder.path), err.reason, said)
                 continue
             self.dirs_walked += 1

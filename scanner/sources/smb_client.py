@@ -122,7 +122,12 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Dropped(Exception):
-    """The connection is gone (closed, reset, timed out or the session was deleted)."""
+    """The connection is gone (closed, reset, timed out or the session was deleted). Raised with a coded detail
+    (:func:`say`); ``detail`` gives it back with its codes (``str(e)`` would lose them)."""
+
+    @property
+    def detail(self) -> str:
+        return self.args[0] if self.args and isinstance(self.args[0], str) else say(Detail.SMB_NOT_CONNECTED)
 
 
 def status_name(e: SMBResponseException) -> str:
@@ -483,7 +488,7 @@ class Client:
             watchdog.cancel()
             _quiet_disconnect(conn)
             if expired.is_set() and not isinstance(e, SMBResponseException | SMBAuthenticationError):
-                raise Dropped(f"no answer from the server in {limit:g} s") from e
+                raise Dropped(say(Detail.SMB_NO_ANSWER, seconds=f"{limit:g}")) from e
             raise
         except BaseException:
             watchdog.cancel()
@@ -492,7 +497,7 @@ class Client:
         watchdog.cancel()
         if expired.is_set():  # the socket was closed just as the last answer came
             _quiet_disconnect(conn)
-            raise Dropped(f"no answer from the server in {limit:g} s")
+            raise Dropped(say(Detail.SMB_NO_ANSWER, seconds=f"{limit:g}"))
         self._conn, self._session, self._tree = conn, session, tree
         self._connected_once = True
 
@@ -551,8 +556,7 @@ class Client:
             pause = min(pause * 2, self.max_pause)
         took = time.monotonic() - began
         self.outages.append(_outage(wall, took, "gave up", why))
-        self.dead = (f"connection lost ({_short(why)}); not back after {_span(took)} of retrying "
-                     f"(last: {_short(last)})")
+        self.dead = say(Detail.SMB_GIVEN_UP, why=_short(why), seconds=round(took), last=_short(last))
         log.error("SMB connection to %s given up: %s; what is left is listed as not examined (connection) "
                   "and the scan will be INCOMPLETE", host, self.dead)
         raise Dropped(self.dead) from last
@@ -575,21 +579,20 @@ class Client:
                     raise
                 if reconnected >= 3:
                     self.close()
-                    raise Dropped(f"connection lost again after each of 3 reconnects on the same request "
-                                  f"({_short(e)})") from e
+                    raise Dropped(say(Detail.SMB_LOST_AGAIN, why=_short(e))) from e
                 self.reconnect(e)
                 reconnected += 1
 
     def _login(self) -> None:
         """Log in for a client made without connecting (a worker's); an outage if that fails."""
         if self._connected_once:
-            self.reconnect(Dropped("not connected"))
+            self.reconnect(Dropped(say(Detail.SMB_NOT_CONNECTED)))
             return
         try:
             self._connect()
         except (OSError, SMBException, ValueError, Dropped) as e:
             if isinstance(e, SMBAuthenticationError) or isinstance(e, SMBResponseException) and e.status in _LOGIN_REFUSED:
-                self.dead = f"SMB login refused for {self.target.account} on {self.target.host}"
+                self.dead = say(Detail.SMB_LOGIN_REFUSED, account=self.target.account, host=self.target.host)
                 raise Dropped(self.dead) from e
             self._connected_once = True  # the server answered before (the scan listed it): an outage
             self.reconnect(e)
@@ -603,7 +606,7 @@ class Client:
 
     def _tree_or_drop(self) -> TreeConnect:
         if self._tree is None:
-            raise Dropped("not connected")
+            raise Dropped(say(Detail.SMB_NOT_CONNECTED))
         return self._tree
 
     def _send(self, msgs: list[Any], credits: int | None = None) -> list[Any]:
@@ -618,13 +621,13 @@ class Client:
         """The answer to one request, waiting at most ``timeout`` seconds (an error status raises)."""
         conn = self._tree_or_drop().session.connection
         if not request.response_event.wait(self.timeout):
-            raise Dropped(f"no answer from the server in {self.timeout:g} s")
+            raise Dropped(say(Detail.SMB_NO_ANSWER, seconds=f"{self.timeout:g}"))
         try:
             # a link met on the way is never followed (smbprotocol would re-send the CREATE to its target)
             return conn.receive(request, timeout=self.timeout, resolve_symlinks=False)
         except SMBException as e:
             if not isinstance(e, SMBResponseException) and str(e).startswith("Connection timeout"):
-                raise Dropped(f"no answer from the server in {self.timeout:g} s") from e
+                raise Dropped(say(Detail.SMB_NO_ANSWER, seconds=f"{self.timeout:g}")) from e
             raise
 
     def _answers(self, requests: list[Any]) -> list[Any]:

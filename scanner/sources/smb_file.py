@@ -255,7 +255,7 @@ class SmbStream(io.RawIOBase):
     @staticmethod
     def _as_read_error(e: BaseException) -> ReadError:
         if isinstance(e, Dropped):
-            return ReadError(Status.CONNECTION, str(e))
+            return ReadError(Status.CONNECTION, e.detail)
         return read_error(e)
 
     def close(self) -> None:
