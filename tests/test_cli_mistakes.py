@@ -283,3 +283,20 @@ def test_the_no_replace_write_works_without_hard_links(tmp_path: Path, monkeypat
     with pytest.raises(FileExistsError):
         write_private(tmp_path / "new.xlsx", b"other", replace=False)
     assert (tmp_path / "new.xlsx").read_bytes() == b"complete" and os.listdir(tmp_path) == ["new.xlsx"]
+
+
+def test_persons_export_speaks_the_terminals_language(tmp_path: Path) -> None:
+    """persons and persons --export under LANG=ja: counts, the in-clear warning and a copy not read again are said
+    in Japanese (session 14: they were English whatever the terminal's language)."""
+    share = _share(tmp_path)
+    (share / "PC01" / "list.csv").write_text("氏名,住所\n山田太郎,東京都小金井市本町1-2-3\n", "utf-8")
+    scan = tmp_path / "pc01"
+    assert run_cli("scan", str(share), "--name", "list.csv", "--out", str(scan), "--quiet").returncode == 1
+    ja = {"LANG": "ja_JP.UTF-8"}
+    done = run_cli("persons", str(scan), "--export", str(tmp_path / "notify.xlsx"), "--sources", str(share), env=ja)
+    assert done.returncode == 0, done.stderr
+    assert "本人の数（名寄せ後）:" in done.stderr and "平文" in done.stderr and "IN CLEAR" not in done.stderr
+    (share / "PC01" / "list.csv").unlink()  # the copy is gone: not read again, the list is incomplete
+    done = run_cli("persons", str(scan), "--export", str(tmp_path / "again.xlsx"), "--sources", str(share), env=ja)
+    assert "読み直せませんでした" in done.stderr or "読み直せなかった" in done.stderr, done.stderr
+    assert "not read again" not in done.stderr and "Traceback" not in done.stderr

@@ -73,36 +73,37 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     require_consistent(doc.to_json(), str(args.out / FINDINGS if args.out.is_dir() else args.out))
     persons = doc.persons
     if not persons:
-        raise UsageError(f"{args.out}: the scan found no leaked file to count (no --name, --known-hashes or "
-                         "--reference hit)")
+        raise UsageError(_("{0}: the scan found no leaked file to count (no --name, --known-hashes or --reference "
+                           "hit)").format(args.out))
     if args.export is not None and args.export.suffix.lower() != ".xlsx":  # fail before printing anything
-        raise UsageError(f"--export {args.export}: the notification list is written as .xlsx")
+        raise UsageError(_("--export {0}: the notification list is written as .xlsx").format(args.export))
     if args.export is not None and not args.export.parent.is_dir():  # before every copy is read again
-        raise UsageError(f"--export {args.export}: no folder {args.export.parent} to write it in")
+        raise UsageError(_("--export {0}: no folder {1} to write it in").format(args.export, args.export.parent))
     folder = args.out if args.out.is_dir() else args.out.parent
     if args.export is not None and folder.resolve() in args.export.resolve().parents:  # a sub-folder too
-        raise UsageError(f"--export {args.export}: write it outside the output folder {folder} "
-                         "(personal data in clear must not sit among the evidence files)")
+        raise UsageError(_("--export {0}: write it outside the output folder {1} (personal data in clear must not "
+                           "sit among the evidence files)").format(args.export, folder))
     if args.export is not None:
         _refuse_export_in_sources(args.export, [*doc.scan.sources, *args.sources])
         _refuse_existing_export(args.export, args.overwrite)
     passwords = argtypes.passwords(args)  # a bad password file stops before anything is printed
     exact = "-" if persons.get("unique_exact") is None else persons["unique_exact"]  # None in a merged case
-    print(f"records (duplicates included): {persons['records']}", file=sys.stderr)
-    print(f"distinct name + address:       {exact}", file=sys.stderr)
-    print(f"persons:                       {persons['unique']}", file=sys.stderr)
+    print(_("records (duplicates included): {0}").format(persons["records"]), file=sys.stderr)
+    print(_("distinct name + address:       {0}").format(exact), file=sys.stderr)
+    print(_("persons:                       {0}").format(persons["unique"]), file=sys.stderr)
     if args.export is None:
         return 0
     people, problems, partial = collect(doc, args.out, NamedSources(args.sources, terminal_confirm()), passwords)
     for p in problems:
-        print(f"leakscan: warning: {shown(p)}", file=sys.stderr)
+        print(_("leakscan: warning: {0}").format(shown(p)), file=sys.stderr)
     if not people and persons.get("unique"):  # Session 9: an empty list was written with exit 0
-        hint = f"name the sources the scan read with --sources (recorded: {', '.join(doc.scan.sources)})"
-        raise UsageError(shown(f"--export {args.export}: no copy of the leaked files could be read again, so not one "
-                               f"of the {persons['unique']} persons is on the list; nothing written: {hint}"))
+        raise UsageError(shown(_("--export {0}: no copy of the leaked files could be read again, so not one of the {1} "
+                                 "persons is on the list; nothing written: name the sources the scan read with "
+                                 "--sources (recorded: {2})").format(args.export, persons["unique"],
+                                                                    ", ".join(doc.scan.sources))))
     write_export(args.export, people, doc, args.overwrite)
-    print(f"leakscan: warning: {args.export} holds personal data IN CLEAR ({len(people)} persons). It is "
-          "readable by you only (0600); keep it out of shared folders and delete it when the letters are sent.",
+    print(_("leakscan: warning: {0} holds personal data IN CLEAR ({1} persons). It is readable by you only (0600); "
+            "keep it out of shared folders and delete it when the letters are sent.").format(args.export, len(people)),
           file=sys.stderr)
     print(args.export)
     if partial:  # Session 10: a partial list exited 0, read by a script as the whole list
@@ -159,8 +160,8 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources,
         if f.get("status", Status.OK) != Status.OK:
             continue  # not counted by the scan either
         if records is None:
-            problems.append(f"#{f['id']} {f['path']}: not read again ({status}: {detail}); its persons are "
-                            "missing from the list")
+            problems.append(_("#{0} {1}: not read again ({2}: {3}); its persons are missing from the list").format(
+                f["id"], f["path"], status, detail))
             partial = True
             continue
         rows += make_rows(i, records)[0]
@@ -170,14 +171,14 @@ def collect(doc: FindingsDoc, out: Path, named: NamedSources,
     prints = {fingerprint(key, *k) for k in counted.persons} if key is not None else set()
     expected = set(persons.get("fingerprints") or [])
     if key is None:
-        problems.append(f"no {CASE_KEY} in {folder}: the list cannot be checked against the scan's count")
+        problems.append(_("no {0} in {1}: the list cannot be checked against the scan's count").format(CASE_KEY, folder))
     partial = partial or bool(expected and key is not None and expected - prints)
     if expected and key is not None and prints and prints.isdisjoint(expected):
-        problems.append(f"not one person read again has a fingerprint the scan recorded: {CASE_KEY} in {folder} "
-                        "is not the key the scan counted with (replaced?), or every file changed")
+        problems.append(_("not one person read again has a fingerprint the scan recorded: {0} in {1} is not the key "
+                          "the scan counted with (replaced?), or every file changed").format(CASE_KEY, folder))
     elif expected and key is not None and prints != expected:
-        problems.append(f"the files read again give {len(prints)} persons, the scan counted {len(expected)} "
-                        f"({len(expected - prints)} missing, {len(prints - expected)} new)")
+        problems.append(_("the files read again give {0} persons, the scan counted {1} ({2} missing, {3} new)").format(
+            len(prints), len(expected), len(expected - prints), len(prints - expected)))
     review: dict[tuple[str, str], list[str]] = {}
     for rule, a, b in probable_pairs(list(counted.persons), readings_of(counted.persons)):
         note = {"kanji_probable": "斎/斉など似た漢字の別表記の可能性", "one_block_number": "番地が一つ違う別表記の可能性",
