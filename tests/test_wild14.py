@@ -7,28 +7,16 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import json
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, run_leakscan
+from tests.conftest import ROOT
+from tests.test_wild13 import _scan  # findings.json of a CLI scan over a share of files, no traceback
 
 sys.path.insert(0, str(ROOT / "bench"))
 from fuzz_campaign import person_rows  # noqa: E402
 
 ROWS = person_rows(40, 20261214)
-
-
-def _scan(tmp_path: Path, files: dict[str, bytes]) -> dict:
-    """findings.json of a CLI scan over a share holding ``files`` (no traceback on the way)."""
-    share = tmp_path / "share"
-    share.mkdir()
-    for name, data in files.items():
-        (share / name).write_bytes(data)
-    out = tmp_path / "out"
-    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet")
-    assert "Traceback" not in done.stderr, done.stderr[-2000:]
-    return json.loads((out / "findings.json").read_text())
 
 
 def _csv_bytes() -> bytes:
@@ -62,3 +50,56 @@ def test_unquoted_boundary_with_equals_sign_is_read_not_corrupt(tmp_path: Path) 
     assert not findings["skipped"], findings["skipped"]
     got = sorted((Path(f["path"]).name, f["pii"]["records"]) for f in findings["files"] if f.get("pii"))
     assert [n for _, n in got] == [len(ROWS) - 1] * 3, got
+
+
+def _tar_of(files: dict[str, bytes]) -> bytes:
+    import tarfile
+
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.GNU_FORMAT) as tf:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(data), 1_700_000_000, 0o644
+            tf.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def test_tar_in_concatenated_compressed_streams_is_read_whole(tmp_path: Path) -> None:
+    """wild14 (libarchive test_compat_bzip2_1.tbz, test_compat_gzip_1.tgz, test_compat_xz_1.txz): a tar
+    compressed as several streams one after another (pbzip2 and lbzip2 write one bzip2 stream per block, pigz
+    --independent / ``cat a.gz b.gz``, xz of parts) is one tar to GNU tar, bunzip2 and libarchive; leakscan read
+    the first stream's members only and listed it corrupt ("unreadable after 1 members"): the list after it was
+    never examined."""
+    import bz2
+    import gzip
+    import lzma
+
+    tar = _tar_of({"readme.txt": b"see the list\n" * 50, "list.csv": _csv_bytes()})
+    cut = 1024  # inside the list's data: the second stream begins mid-member, as pbzip2's blocks do
+    files = {"gz.tar.gz": gzip.compress(tar[:cut], mtime=0) + gzip.compress(tar[cut:], mtime=0),
+             "bz.tar.bz2": bz2.compress(tar[:cut]) + bz2.compress(tar[cut:]),
+             "xz.tar.xz": lzma.compress(tar[:cut]) + lzma.compress(tar[cut:])}
+    findings = _scan(tmp_path, files)
+    assert not findings["skipped"], [(s["path"], s["detail"]) for s in findings["skipped"]]
+    got = sorted((f["path"].split("/")[-1], f["pii"]["records"]) for f in findings["files"] if f.get("pii"))
+    assert [n for _, n in got] == [len(ROWS) - 1] * 3, got
+
+
+def test_cut_tar_in_concatenated_streams_keeps_the_rows_before_the_cut(tmp_path: Path) -> None:
+    """wild14: the same tar cut inside its second stream: the rows before the cut are read and it is listed
+    corrupt (the tar reader stopped at the first stream's end: no row at all)."""
+    import bz2
+    import gzip
+    import lzma
+
+    tar = _tar_of({"readme.txt": b"see the list\n" * 50, "list.csv": _csv_bytes()})
+    cut = 1024
+    whole = {"gz.tar.gz": gzip.compress(tar[:cut], mtime=0) + gzip.compress(tar[cut:], mtime=0),
+             "bz.tar.bz2": bz2.compress(tar[:cut]) + bz2.compress(tar[cut:]),
+             "xz.tar.xz": lzma.compress(tar[:cut]) + lzma.compress(tar[cut:])}
+    findings = _scan(tmp_path, {name: data[:len(data) * 9 // 10] for name, data in whole.items()})
+    listed = {s["path"].split("/")[-1].split(" » ")[0] for s in findings["skipped"] if s["reason"] == "corrupt"}
+    assert listed == set(whole), findings["skipped"]
+    got = {f["path"].split("/")[-1].split(" » ")[0]: f["pii"]["records"] for f in findings["files"] if f.get("pii")}
+    # a bzip2 stream gives whole blocks only: its cut second stream gives nothing, the tar is listed corrupt
+    assert set(got) == {"gz.tar.gz", "xz.tar.xz"} and all(n >= 5 for n in got.values()), got
