@@ -85,6 +85,25 @@ def test_tar_in_concatenated_compressed_streams_is_read_whole(tmp_path: Path) ->
     assert [n for _, n in got] == [len(ROWS) - 1] * 3, got
 
 
+def test_zstd_and_lz4_by_their_other_frame_magics_are_listed(tmp_path: Path) -> None:
+    """wild14 (libarchive test_compat_zstd_2.tar.zst, test_compat_lz4_skippable_frames_B4.tar.lz4,
+    test_compat_lz4_3.tar.lz4): a Zstandard or LZ4 file that begins with a skippable frame (0x184D2A5?: zstd
+    --patch-from dictionaries, pzstd, lz4 with metadata) or an LZ4 legacy frame (``lz4 -l``, the Linux kernel's
+    and old lz4 tools' format) ended as nothing, while a .zst or .lz4 with the plain frame magic is listed
+    unsupported (no reader)."""
+    import struct
+
+    skippable = struct.pack("<II", 0x184D2A5E, 8) + b"\x00" * 8
+    zstd = b"\x28\xb5\x2f\xfd\x04\x58" + bytes(range(40))
+    files = {"a.tar.zst": skippable + zstd,
+             "b.tar.lz4": struct.pack("<II", 0x184D2A50, 4) + b"meta" + b"\x04\x22\x4d\x18\x64\x40\xa7" + bytes(40),
+             "c.tar.lz4": struct.pack("<II", 0x184C2102, 60) + bytes(range(60)),
+             "backup.bin": struct.pack("<II", 0x184C2102, 60) + bytes(range(60))}
+    findings = _scan(tmp_path, files)
+    listed = {s["path"].split("/")[-1]: s["reason"] for s in findings["skipped"]}
+    assert listed == dict.fromkeys(files, "unsupported"), findings["skipped"]
+
+
 def test_cut_tar_in_concatenated_streams_keeps_the_rows_before_the_cut(tmp_path: Path) -> None:
     """wild14: the same tar cut inside its second stream: the rows before the cut are read and it is listed
     corrupt (the tar reader stopped at the first stream's end: no row at all)."""
