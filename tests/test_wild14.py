@@ -104,6 +104,30 @@ def test_zstd_and_lz4_by_their_other_frame_magics_are_listed(tmp_path: Path) -> 
     assert listed == dict.fromkeys(files, "unsupported"), findings["skipped"]
 
 
+SAS7BDAT_MAGIC = bytes(12) + bytes.fromhex("c2ea8160b31411cfbd92080009c7318c181f1011")
+
+
+def test_statistics_data_files_are_listed_not_passed(tmp_path: Path) -> None:
+    """wild14 (R haven tests/testthat spss/*.sav, stata/*.dta, sas/*.sas7bdat): survey and register microdata
+    saved by SPSS, Stata or SAS (a respondent or patient per row) is a table of persons every statistics program
+    reads; they ended as nothing. No reader here takes them yet: listed unsupported by format. A .sav that is
+    not SPSS's (a game's save) is not listed."""
+    files = {"survey.sav": b"$FL2@(#) IBM SPSS STATISTICS 64-bit MS Windows 25.0.0.0" + bytes(200),
+             "survey.zsav": b"$FL3@(#) IBM SPSS STATISTICS 64-bit MS Windows 25.0.0.0" + bytes(200),
+             "panel.dta": b"<stata_dta><header><release>118</release><byteorder>LSF</byteorder>" + bytes(200),
+             "old.dta": bytes.fromhex("73020100010001000000") + bytes(200),
+             "patients.sas7bdat": SAS7BDAT_MAGIC + bytes(300),
+             "export.xpt": b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!000000000000000000000000000000  "
+                           + bytes(200),
+             "slot1.sav": bytes(range(256)) * 2}
+    findings = _scan(tmp_path, files)
+    listed = {s["path"].split("/")[-1]: (s["reason"], s["detail"].split(" (")[0]) for s in findings["skipped"]}
+    assert listed == {"survey.sav": ("unsupported", "SPSS data file"), "survey.zsav": ("unsupported", "SPSS data file"),
+                      "panel.dta": ("unsupported", "Stata data file"), "old.dta": ("unsupported", "Stata data file"),
+                      "patients.sas7bdat": ("unsupported", "SAS data set"),
+                      "export.xpt": ("unsupported", "SAS transport file")}, listed
+
+
 def test_cut_tar_in_concatenated_streams_keeps_the_rows_before_the_cut(tmp_path: Path) -> None:
     """wild14: the same tar cut inside its second stream: the rows before the cut are read and it is listed
     corrupt (the tar reader stopped at the first stream's end: no row at all)."""
