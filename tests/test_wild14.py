@@ -146,3 +146,28 @@ def test_cut_tar_in_concatenated_streams_keeps_the_rows_before_the_cut(tmp_path:
     got = {f["path"].split("/")[-1].split(" » ")[0]: f["pii"]["records"] for f in findings["files"] if f.get("pii")}
     # a bzip2 stream gives whole blocks only: its cut second stream gives nothing, the tar is listed corrupt
     assert set(got) == {"gz.tar.gz", "xz.tar.xz"} and all(n >= 5 for n in got.values()), got
+
+
+def test_msg_with_office_property_streams_is_not_damaged(tmp_path: Path) -> None:
+    """wild14 (MSGReader SampleFiles/sender_not_found_from_exchange.msg): a message Outlook saved with the
+    Office document-property streams every compound file may carry (\\x05SummaryInformation, and MsoDataStore:
+    custom XML parts, a storage of 32-character names with Item and Properties streams) was listed corrupt
+    "8 stream or storage names damaged": they are no damage, and its attachment was read all along."""
+    import subprocess
+
+    from tests.mail_data import _write_message
+
+    tree = tmp_path / "msgtree"
+    _write_message(tree, "名簿", [("list.csv", _csv_bytes())], 32)
+    (tree / "\x05SummaryInformation").write_bytes(b"\xfe\xff" + bytes(46))
+    (tree / "\x05DocumentSummaryInformation").write_bytes(b"\xfe\xff" + bytes(46))
+    store = tree / "MsoDataStore" / "\u00d5L\u00cc\u00d63\u00d1\u00ca\u00d8\u00c0USFM\u00de\u00c4L3\u00d9J4W\u00d0=="
+    store.mkdir(parents=True)
+    (store / "Item").write_bytes(b"<?xml version='1.0'?><b:Sources xmlns:b='x'/>")
+    (store / "Properties").write_bytes(b"<?xml version='1.0'?><ds:datastoreItem xmlns:ds='y'/>")
+    out = tmp_path / "saved.msg"
+    subprocess.run(["gsf", "createole", str(out), *sorted(p.name for p in tree.iterdir())], cwd=tree, check=True,
+                   capture_output=True)
+    findings = _scan(tmp_path, {"saved.msg": out.read_bytes()})
+    assert not findings["skipped"], findings["skipped"]
+    assert [f["pii"]["records"] for f in findings["files"] if f.get("pii")] == [len(ROWS) - 1]
