@@ -171,3 +171,34 @@ def test_msg_with_office_property_streams_is_not_damaged(tmp_path: Path) -> None
     findings = _scan(tmp_path, {"saved.msg": out.read_bytes()})
     assert not findings["skipped"], findings["skipped"]
     assert [f["pii"]["records"] for f in findings["files"] if f.get("pii")] == [len(ROWS) - 1]
+
+
+def test_damaged_copies_of_the_fixed_files_never_end_as_nothing(tmp_path: Path) -> None:
+    """The files the fixes above read (a multi-stream tar of each compression, an unquoted-boundary message),
+    cut at many offsets and flipped at many places: each ends with records or listed, never as nothing."""
+    import bz2
+    import gzip
+    import lzma
+    import random
+
+    tar = _tar_of({"readme.txt": b"see the list\n" * 50, "list.csv": _csv_bytes()})
+    sound = {"gz.tar.gz": gzip.compress(tar[:1024], mtime=0) + gzip.compress(tar[1024:], mtime=0),
+             "bz.tar.bz2": bz2.compress(tar[:1024]) + bz2.compress(tar[1024:]),
+             "xz.tar.xz": lzma.compress(tar[:1024]) + lzma.compress(tar[1024:]),
+             "oe.eml": _unquoted_boundary_mail("----=_NextPart_000_0093_01C81419.EB75E850")}
+    rng = random.Random(20261214)
+    files: dict[str, bytes] = {}
+    for name, data in sound.items():
+        stem, ext = name.split(".", 1)
+        for _ in range(3):
+            at = rng.randrange(16, len(data) - 2)
+            files[f"{stem}.cut{at}.{ext}"] = data[:at]
+            where = rng.randrange(16, len(data) - 4)
+            flipped = bytearray(data)
+            for i in range(where, where + 4):
+                flipped[i] ^= 0x5A
+            files[f"{stem}.flip{where}.{ext}"] = bytes(flipped)
+    findings = _scan(tmp_path, files)
+    seen = {f["path"].split("/")[-1].split(" » ")[0] for f in findings["files"] if (f.get("pii") or {}).get("records")}
+    seen |= {s["path"].split("/")[-1].split(" » ")[0] for s in findings["skipped"]}
+    assert set(files) <= seen, sorted(set(files) - seen)
