@@ -1071,6 +1071,8 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     lo = 1  # the hinted rows above a hit are walked back to here at most (not into a window already classified)
     pin: int | None = None  # a name+address header inside a window that found nothing: the next window starts there
     pin_again = False  # the pin is a second trial inside a refused window (:func:`_rows_turn`)
+    pin_values: set[str] = set()  # then the values of the list's rows above it (:func:`_until_the_list_repeats`)
+    values: set[str] = set()  # the window's: the pin's values when it is a second trial
     known: set[tuple[str, ...]] = set()  # below a header naming no persons: the shapes of its list's rows
     spent = 0  # rows classified in refused trials: shape windows and second trials inside a refused window
     # (their cost: _shape_allowance)
@@ -1088,6 +1090,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
             known = {k for k, n in Counter(map(_shape, head)).items() if n > 1} or {()}
         if pin is not None:
             start, pin, again = pin, None, pin_again
+            values, pin_values = (pin_values if again else set()), set()
         elif (start_at := _next_window(rows, at, lo, headers_only, done,
                                        known if spent < _shape_allowance(done + at) else None)) is None:
             block = list(islice(stream, LATER_BLOCK))
@@ -1129,6 +1132,8 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
         if list_shapes - {()}:  # a header-less table found between the list's rows ends where they resume
             ahead = _until_the_list_resumes(ahead, list_shapes)
         list_shapes = set()
+        if again:  # a table found inside a refused window, of the list's own cell layout, ends where the list resumes
+            ahead = _until_the_list_repeats(ahead, values)
         found = analyse_sheet(name, kept(iter(ahead)), first_row + done + start, first_col, later=False)
         if found is not None:
             return found
@@ -1164,7 +1169,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
         # shape search's budget of refused trial rows (a list whose rows turn often costs a few samples more, no more)
         if (rows and at and not headers_only and spent < _shape_allowance(done + at)
                 and (t := _rows_turn(rows[:at])) is not None and (pin is None or t < pin)):
-            pin, pin_again = t, True
+            pin, pin_again, pin_values = t, True, _list_values(rows[:t])
 
 
 def _contact_hint(text: str) -> bool:
@@ -1180,27 +1185,69 @@ def _holds_a_contact(row: Sequence[object]) -> bool:
             and any(isinstance(v, str) and (V.looks_like_phone(v) or V.looks_like_address(v, strict=True)) for v in row))
 
 
+def _list_values(rows: Sequence[Sequence[object]]) -> set[str]:
+    """The text cells of a list's rows that are not numbers (an inventory's 品名, 保管場所, 担当者名: values its rows
+    hold again and again; a person's name, address and phone are his own)."""
+    return {v for r in rows for v in r if isinstance(v, str) and v and not v.isdigit()}
+
+
+def _of_the_list(row: Sequence[object], values: set[str]) -> bool:
+    """Whether ``row`` holds two or more of the list's own values (:func:`_list_values`): a row of the list again."""
+    return sum(1 for v in row if isinstance(v, str) and v in values) >= 2
+
+
 def _rows_turn(window: Sequence[Sequence[object]]) -> int | None:
-    """In a refused window, where a table that runs to its end starts below the list's rows: the first row of the
-    window's last rows that all hold an address or a phone (blank rows aside), at least SHAPE_RUN of them, below its
-    first hinted row (the hit that opened it, :func:`_hint`) and under a row that holds neither. None when there is
-    none: a window whose rows hold addresses throughout, or never, or a list whose places are addresses only on some
-    rows (a chance run of them inside the window is no table: the rows below it are the list's again)."""
+    """In a refused window, where a table of the list's cell layout starts between or below the list's rows: the
+    first of SHAPE_RUN rows in a row (blank rows aside), below the window's first hinted row (the hit that opened it,
+    :func:`_hint`) and under a row of the list, that each hold an address or a phone and fewer than two of the
+    values of the list's rows above them (:func:`_of_the_list`). None when there is none: a window whose rows hold
+    addresses throughout, or never, or a list whose places are addresses on some rows (its rows hold its item names
+    and staff again beside them: no table)."""
     if (hit := next((i for i, r in enumerate(window) if _hint(_text((r,)))), None)) is None:
         return None
-    k = len(window)
-    for i in range(len(window) - 1, hit, -1):
+    values = _list_values(window[:hit + 1])
+    run: list[int] = []
+    listed = False  # a row of the list (not a turning row) came after the hit
+    for i in range(hit + 1, len(window)):
         row = window[i]
         if sum(1 for v in row if v not in ("", None)) < 2:
-            continue  # a blank row (or one cell) inside the table or below it
-        if not _holds_a_contact(row):
-            break
-        k = i
-    else:
-        return None  # every row below the hit holds one: no turn inside the window
-    while k < len(window) and sum(1 for v in window[k] if v not in ("", None)) < 2:
-        k += 1
-    return k if sum(1 for r in window[k:] if sum(1 for v in r if v not in ("", None)) >= 2) >= SHAPE_RUN else None
+            continue  # a blank row (or one cell) inside the table or between it and the list
+        turning = not _of_the_list(row, values) and _holds_a_contact(row)
+        if turning and listed:
+            run.append(i)
+            if len(run) == SHAPE_RUN:
+                return run[0]
+            continue
+        listed = listed or not turning
+        for j in run:
+            values |= _list_values((window[j],))
+        run = []
+        values |= _list_values((row,))
+    return None
+
+
+def _until_the_list_repeats(rows: Iterable[Sequence[object]], values: set[str]) -> Iterator[Sequence[object]]:
+    """``rows`` up to SHAPE_END rows in a row (blank rows aside) that hold the list's own values again
+    (:func:`_of_the_list`): a table found inside a refused window of the list's cell layout ends where the list
+    resumes. Read on, the list's rows below it were that table's rows (ホワイトボード | 本社倉庫1番棚 | 高橋: 1,000 false
+    persons below 200; tables14). Rows without an address or a phone do not end it (members without contacts)."""
+    held: list[Sequence[object]] = []
+    run = 0
+    for r in rows:
+        if _of_the_list(r, values):
+            held.append(r)
+            run += 1
+            if run == SHAPE_END:
+                return
+            continue
+        if any(v not in ("", None) for v in r):
+            yield from held
+            held.clear()
+            run = 0
+            yield r
+        else:
+            held.append(r)
+    yield from held
 
 
 def _shape(row: Sequence[object]) -> tuple[str, ...]:
