@@ -188,3 +188,20 @@ def test_the_inventory_below_the_persons_through_the_cli(tmp_path):
     persons = {f["path"].rsplit("/", 1)[-1]: sum(s["records"] for s in f["pii"]["sheets"] if s["kind"] == "persons")
                for f in doc["files"] if f.get("pii")}
     assert persons == {"daicho.csv": len(PEOPLE), "daicho_cut.csv": len(PEOPLE)}
+
+
+def test_runs_of_rows_with_one_phone_and_the_lists_places_are_no_table():
+    """An inventory whose rows turn every 40 rows to 4 rows at an address with one phone typed on each (a branch's
+    number): each run holds the list's item names and repeats its own phone and places, so no run is a table (a first
+    version of tables14's turn, which allowed the turn anywhere in the window, took 4 of them as persons)."""
+    rnd = random.Random(11)
+    rows: list[list[object]] = [["品名", "型番", "数量", "保管場所", "担当者名"]]
+    for i in range(20000):
+        if i % 40 < 4:
+            rows.append([rnd.choice(ITEMS), f"AB-{rnd.randint(100, 999)}", rnd.randint(1, 9), rnd.choice(PLACES),
+                         "03-1234-5678"])
+        else:
+            rows.append([rnd.choice(ITEMS), f"AB-{rnd.randint(100, 999)}", rnd.randint(1, 9),
+                         f"本社倉庫{rnd.randint(1, 5)}番棚", rnd.choice(STAFF)])
+    found = analyse_sheet("台帳", iter(rows))
+    assert found is None or found.kind != SheetKind.PERSONS, (found.count, found.rows[:3])
