@@ -89,6 +89,7 @@ class ColumnRules:
     staff: ahocorasick.Automaton | None = None  # our own staff in charge (担当者, 記入者): [staff] words
     workplaces: ahocorasick.Automaton | None = None  # where a staff roster's employees work (事業所): [staff] workplaces
     regions: frozenset[str] = frozenset()  # address headers naming a region only (State, 都道府県): [regions] words
+    office_marks: tuple[str, ...] = ()  # a workplace's address (ビル, 階, 本社): [staff] office_marks, NFKC casefolded
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -142,7 +143,9 @@ def column_rules() -> ColumnRules:
                        tuple(normalise_header(w) for w in data.get("officials", {}).get("not_words", [])), business,
                        _automaton(data.get("staff", {}).get("words", [])),
                        _automaton(data.get("staff", {}).get("workplaces", [])),
-                       frozenset(map(normalise_header, data.get("regions", {}).get("words", []))))
+                       frozenset(map(normalise_header, data.get("regions", {}).get("words", []))),
+                       tuple(unicodedata.normalize("NFKC", w).casefold()
+                             for w in data.get("staff", {}).get("office_marks", [])))
 
 
 def _holds_a_word(key: str) -> bool:
@@ -456,6 +459,12 @@ def is_staff_header(text: object) -> bool:
 def is_workplace_header(text: object) -> bool:
     """A header naming where an employee works (事業所, 営業所, 店舗名, 所属施設): signatures ``[staff] workplaces``."""
     return _holds(column_rules().workplaces, text)
+
+
+def is_office_address(text: str) -> bool:
+    """An address holding a mark of a workplace (丸の内ビル5階, 本社, 支店: signatures ``[staff] office_marks``)."""
+    t = unicodedata.normalize("NFKC", text).casefold()
+    return any(m in t for m in column_rules().office_marks)
 
 
 def _holds(words: ahocorasick.Automaton | None, text: object) -> bool:

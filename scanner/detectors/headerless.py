@@ -393,12 +393,18 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
         if c in used:
             continue
         col = cols[c]
+        if "phone" not in found and col.filled_in(rows) and _lost_zero_phones(col):
+            found["phone"] = [c]
+            used.add(c)
+            continue
         for f, test in (("phone", lambda v: V.normalise_phone(v) or _phone_like(v)),
                         ("postcode", lambda v: V.find_postcode(v)),
                         ("email", V.is_email),
                         ("birth", lambda v: V.parse_date(v) and not V._ISO_DATE.match(V.nfkc(v))
                          or _era(v))):
             if f not in found and col.filled_in(rows) and col.mostly(test, 0.6):
+                if f == "phone" and _numbered_on(col):
+                    continue
                 found[f] = [c]
                 used.add(c)
                 break
@@ -442,6 +448,25 @@ def _header_like(row: Sequence[object]) -> bool:
 def _phone_like(v: object) -> bool:
     """A phone number that fits a numbering plan (values.looks_like_phone)."""
     return V.looks_like_phone(v)
+
+
+LOST_ZERO_MOBILES = 0.1  # of a column of phones saved as numbers, the share that are mobiles at least (see below)
+
+
+def _lost_zero_phones(col: _Column) -> bool:
+    """A column of phones saved as numbers, their leading 0 lost: mostly Japanese phones with a 0 put back
+    (312345678 for 03-1234-5678, 9012345678 for 090-1234-5678), a tenth of them mobiles at least (a mobile so saved
+    is a phone by itself: values.looks_like_phone; a 9-digit fixed-line number alone is an amount as well), and not
+    in ascending order (IDs numbered on: 9010000001, 9010000002 ...)."""
+    return (col.mostly(V.lost_zero_phone, 0.6) and col.share(V.looks_like_phone) >= LOST_ZERO_MOBILES
+            and not _numbered_on(col))
+
+
+def _numbered_on(col: _Column) -> bool:
+    """A column of digits in ascending order (IDs numbered on: 9010000001, 9010000002 ...; a mobile number that lost
+    its 0 by value): no phones, whose lists are never in the order of their numbers."""
+    digits = [int(t) for t in col.texts if t.isdigit()]
+    return len(digits) >= 3 and all(a < b for a, b in zip(digits, digits[1:], strict=False))
 
 
 def _era(v: object) -> bool:

@@ -40,6 +40,7 @@ from .columns import (
     is_example_form,
     is_example_row,
     is_excluded,
+    is_office_address,
     is_officials_header,
     is_rendition_word,
     is_staff_header,
@@ -195,7 +196,7 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
         return None  # no row names anything (data read before, numbers, codes): no row has two header cells
     read = [_read_row(rows[i]) for i in range(limit)]
     for i, cols in enumerate(read):
-        if len(cols) < 2:
+        if len(cols) < 2 and not (len(cols) == 1 and _staff_beside_address(rows[i], cols)):
             continue  # most rows: data, or a title
         bases = {(h.role, _base(h.field)) for h in cols.values() if h.field not in CONTEXT_FIELDS}
         if not {b for _r, b in bases} & {"name", "address"} and not any(
@@ -209,6 +210,14 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
     if i + 1 < limit and _sub_header(rows[i + 1], read[i + 1]):
         return i + 1, {**cols, **read[i + 1]}
     return i, cols
+
+
+def _staff_beside_address(row: Sequence[object], cols: dict[int, Header]) -> bool:
+    """A header of a staff column beside the row's one address column and nothing else (担当者名 | 住所): a roster with
+    the staff's homes or a list of offices with each one's contact; the values decide (:func:`_staff_roster`)."""
+    (h,) = cols.values()
+    return (h.field == "address" and not h.role and sum(1 for v in row if cell_text(v)) == 2
+            and any(is_staff_header(v) for v in row))
 
 
 LATE_HEADER_ROWS = 100
@@ -429,18 +438,22 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
     保管場所, a visit's 訪問先), so it is no person the list is about; but when the row is about that staff member
     alone it is a staff roster, and employees' home addresses leak like anyone's. That is so when the header names no
     one else (no name column of any role but an emergency contact's: that one is no row's own person), no thing or
-    place (品名, 保管場所, 施設名, 会社名: excluded words other than staff and a department or title), the row's own address and a personal attribute beside it (電話, 生年月日, 性別);
+    place (品名, 保管場所, 施設名, 会社名: excluded words other than staff and a department or title), the row's own address,
+    mostly with a personal attribute beside it (電話, 生年月日, 性別);
     and when the sample's rows are distinct people at their homes: the staff names and the addresses mostly distinct
     (an inventory or a visit log names the same few staff again and again) and the addresses house addresses with a
-    block number (a shelf or a store room has none). Else ``mapping`` as it is."""
+    block number (a shelf or a store room has none). With no attribute beside the address (担当者名 | 住所 alone: a
+    roster with the staff's homes, or a list of offices with each one's contact) the addresses must also mostly hold
+    no mark of a workplace (ビル, 階, 本社, 支店: signatures ``[staff] office_marks``; tables14). Else ``mapping`` as it
+    is."""
     if any(_base(h.field) == "name" and h.role != "emergency_contact" for h in mapping.values()):
         return mapping
     parts = {c: staff_name_part(v) for c, v in enumerate(header) if c not in mapping and is_staff_header(v)}
     name_cols = sorted(c for c, f in parts.items() if f.startswith("name"))
     own = {h.field for h in mapping.values() if not h.role and h.main}
-    if sorted(parts[c] for c in name_cols) not in (["name"], ["name_family", "name_given"]) or "address" not in own \
-            or not own & _ATTRIBUTES and not any(f.startswith("reading") for f in parts.values()):
+    if sorted(parts[c] for c in name_cols) not in (["name"], ["name_family", "name_given"]) or "address" not in own:
         return mapping  # one staff name (whole or 姓 + 名: 担当者(姓) | 担当者(名)), its reading at most beside it
+    bare = not own & _ATTRIBUTES and not any(f.startswith("reading") for f in parts.values())
     workplaces = _workplace_columns(header, mapping, set(parts), sample)
     others = set(parts) | workplaces
     if any(h.field in CONTEXT_FIELDS - {"position"} for c, h in mapping.items() if c not in workplaces) or any(
@@ -456,6 +469,8 @@ def _staff_roster(header: Sequence[object], mapping: dict[int, Header], sample: 
     if (len(names) < 3 or len(set(names)) < ROSTER_DISTINCT * len(names) or len(set(homes)) < ROSTER_DISTINCT * len(homes)
             or share(homes, V.looks_like_home_address) < ROSTER_HOMES):
         return mapping
+    if bare and share(homes, is_office_address) > 1 - ROSTER_HOMES:
+        return mapping  # 担当者名 | 住所 and nothing else: each office's contact at the office (丸の内ビル5階, 支店)
     return {**mapping, **{c: Header(f) for c, f in parts.items()}, **{c: Header("position") for c in workplaces}}
 
 
@@ -1071,6 +1086,8 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
     lo = 1  # the hinted rows above a hit are walked back to here at most (not into a window already classified)
     pin: int | None = None  # a name+address header inside a window that found nothing: the next window starts there
     pin_again = False  # the pin is a second trial inside a refused window (:func:`_rows_turn`)
+    pin_values: set[str] = set()  # then the values of the list's rows above it (:func:`_until_the_list_repeats`)
+    values: set[str] = set()  # the window's: the pin's values when it is a second trial
     known: set[tuple[str, ...]] = set()  # below a header naming no persons: the shapes of its list's rows
     spent = 0  # rows classified in refused trials: shape windows and second trials inside a refused window
     # (their cost: _shape_allowance)
@@ -1088,6 +1105,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
             known = {k for k, n in Counter(map(_shape, head)).items() if n > 1} or {()}
         if pin is not None:
             start, pin, again = pin, None, pin_again
+            values, pin_values = (pin_values if again else set()), set()
         elif (start_at := _next_window(rows, at, lo, headers_only, done,
                                        known if spent < _shape_allowance(done + at) else None)) is None:
             block = list(islice(stream, LATER_BLOCK))
@@ -1129,6 +1147,8 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
         if list_shapes - {()}:  # a header-less table found between the list's rows ends where they resume
             ahead = _until_the_list_resumes(ahead, list_shapes)
         list_shapes = set()
+        if again:  # a table found inside a refused window, of the list's own cell layout, ends where the list resumes
+            ahead = _until_the_list_repeats(ahead, values)
         found = analyse_sheet(name, kept(iter(ahead)), first_row + done + start, first_col, later=False)
         if found is not None:
             return found
@@ -1164,7 +1184,7 @@ def _later_table(name: str, head: Sequence[Sequence[object]], stream: Iterator[S
         # shape search's budget of refused trial rows (a list whose rows turn often costs a few samples more, no more)
         if (rows and at and not headers_only and spent < _shape_allowance(done + at)
                 and (t := _rows_turn(rows[:at])) is not None and (pin is None or t < pin)):
-            pin, pin_again = t, True
+            pin, pin_again, pin_values = t, True, _list_values(rows[:t])
 
 
 def _contact_hint(text: str) -> bool:
@@ -1180,27 +1200,77 @@ def _holds_a_contact(row: Sequence[object]) -> bool:
             and any(isinstance(v, str) and (V.looks_like_phone(v) or V.looks_like_address(v, strict=True)) for v in row))
 
 
+def _list_values(rows: Sequence[Sequence[object]]) -> set[str]:
+    """The text cells of a list's rows that are not numbers (an inventory's 品名, 保管場所, 担当者名: values its rows
+    hold again and again; a person's name, address and phone are his own)."""
+    return {v for r in rows for v in r if isinstance(v, str) and v and not v.isdigit()}
+
+
+def _of_the_list(row: Sequence[object], values: set[str]) -> bool:
+    """Whether ``row`` holds two or more of the list's own values (:func:`_list_values`): a row of the list again.
+    (``values`` holds texts only: a number cell is never one of them.)"""
+    return sum(map(values.__contains__, row)) >= 2
+
+
 def _rows_turn(window: Sequence[Sequence[object]]) -> int | None:
-    """In a refused window, where a table that runs to its end starts below the list's rows: the first row of the
-    window's last rows that all hold an address or a phone (blank rows aside), at least SHAPE_RUN of them, below its
-    first hinted row (the hit that opened it, :func:`_hint`) and under a row that holds neither. None when there is
-    none: a window whose rows hold addresses throughout, or never, or a list whose places are addresses only on some
-    rows (a chance run of them inside the window is no table: the rows below it are the list's again)."""
+    """In a refused window, where a table of the list's cell layout starts between or below the list's rows: the
+    first of SHAPE_RUN rows in a row (blank rows aside), below the window's first hinted row (the hit that opened it,
+    :func:`_hint`) and under a row of the list, that each hold an address or a phone and fewer than two of the
+    values of the list's rows above them or of the rows of the run before them (:func:`_of_the_list`: a person's
+    name, address and phone are his own; an inventory's item, or one phone typed on every row, come again). None
+    when there is none: a window whose rows hold addresses throughout, or never, or a list whose places are addresses
+    on some rows (its rows hold its item names and staff again beside them: no table)."""
     if (hit := next((i for i, r in enumerate(window) if _hint(_text((r,)))), None)) is None:
         return None
-    k = len(window)
-    for i in range(len(window) - 1, hit, -1):
+    if not _contact_hint(_text(window[hit + 1:])):  # one pass over the window's text: most lists end here
+        return None
+    values = _list_values(window[:hit + 1])
+    run: list[int] = []
+    ran: set[str] = set()  # the values of the run's rows
+    listed = False  # a row of the list (not a turning row) came after the hit
+    for i in range(hit + 1, len(window)):
         row = window[i]
-        if sum(1 for v in row if v not in ("", None)) < 2:
-            continue  # a blank row (or one cell) inside the table or below it
-        if not _holds_a_contact(row):
-            break
-        k = i
-    else:
-        return None  # every row below the hit holds one: no turn inside the window
-    while k < len(window) and sum(1 for v in window[k] if v not in ("", None)) < 2:
-        k += 1
-    return k if sum(1 for r in window[k:] if sum(1 for v in r if v not in ("", None)) >= 2) >= SHAPE_RUN else None
+        if len(row) - row.count("") - row.count(None) < 2:
+            continue  # a blank row (or one cell) inside the table or between it and the list
+        seen = sum(map(values.__contains__, row))
+        turning = seen + sum(map(ran.__contains__, row)) < 2 and _holds_a_contact(row)
+        if turning and listed:
+            run.append(i)
+            if len(run) == SHAPE_RUN:
+                return run[0]
+            ran |= _list_values((row,))
+            continue
+        listed = listed or not turning
+        if run:
+            values |= ran
+            run, ran = [], set()
+        if seen < 2:  # a row the list's values did not tell: its values are the list's from now on
+            values |= _list_values((row,))
+    return None
+
+
+def _until_the_list_repeats(rows: Iterable[Sequence[object]], values: set[str]) -> Iterator[Sequence[object]]:
+    """``rows`` up to SHAPE_END rows in a row (blank rows aside) that hold the list's own values again
+    (:func:`_of_the_list`): a table found inside a refused window of the list's cell layout ends where the list
+    resumes. Read on, the list's rows below it were that table's rows (ホワイトボード | 本社倉庫1番棚 | 高橋: 1,000 false
+    persons below 200; tables14). Rows without an address or a phone do not end it (members without contacts)."""
+    held: list[Sequence[object]] = []
+    run = 0
+    for r in rows:
+        if _of_the_list(r, values):
+            held.append(r)
+            run += 1
+            if run == SHAPE_END:
+                return
+            continue
+        if len(r) - r.count("") - r.count(None):
+            yield from held
+            held.clear()
+            run = 0
+            yield r
+        else:
+            held.append(r)
+    yield from held
 
 
 def _shape(row: Sequence[object]) -> tuple[str, ...]:

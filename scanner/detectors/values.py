@@ -101,8 +101,16 @@ def looks_like_phone(v: object) -> bool:
     t = nfkc(v).strip()
     if _fits_a_plan(t, loose=True):
         return True
+    if _LOST_ZERO_MOBILE.fullmatch(t) or _DOTTED_PHONE.fullmatch(t) and _fits_a_plan(t.replace(".", "-"), loose=True):
+        return True
     head = _PHONE_TAIL.sub("", t, count=1)
     return head != t and _fits_a_plan(head, loose=False)
+
+
+def lost_zero_phone(v: object) -> bool:
+    """Digits that are a Japanese phone with its leading 0 put back (a number cell lost it: 312345678, 9012345678)."""
+    t = nfkc(v)
+    return t.isdigit() and len(t) in (9, 10) and t[0] != "0" and normalise_phone("0" + t) is not None
 
 
 def _fits_a_plan(t: str, loose: bool) -> bool:
@@ -116,6 +124,12 @@ def _fits_a_plan(t: str, loose: bool) -> bool:
                 or _INTERNATIONAL.fullmatch(t))
 
 
+# a mobile or IP phone (070/080/090/050, the next digit never 0) saved as a number: its leading 0 lost (9012345678). A
+# fixed-line number saved so (312345678: 9 digits, any first digit) is a phone only under a phone header
+# (plan.phone_digits): header-less it cannot be told from an amount or an ID
+_LOST_ZERO_MOBILE = re.compile(r"[5789]0[1-9]\d{7}")
+# written with dots (03.1234.5678, 090.1234.5678): three groups, the last of four digits (no decimal number or version)
+_DOTTED_PHONE = re.compile(r"0\d{1,4}\.\d{1,4}\.\d{4}")
 # a Japanese number as written, one digit off the plan (045-8766-2073, typed with a digit too many): the trunk 0, an
 # area code not starting 0 and not Japan's international prefix 010, a 4-digit subscriber number last
 _JAPANESE_SHAPE = re.compile(r"0(?!10)[1-9]\d{0,3}[\s\-(）)]+\d{2,4}[\s\-]+\d{4}")
@@ -311,7 +325,7 @@ def looks_like_address_part(value: object) -> bool:
     e-mail, postal code or date typed as text). Excel dates count: a block typed as 3-12-5 becomes one."""
     if isinstance(value, dt.date | dt.datetime):
         return True
-    t = nfkc(value)
+    t = nfkc(int(value) if isinstance(value, float) and value.is_integer() else value)
     if not t or len(t) > 120 or _EMAIL.match(t) or _URL.match(t) or is_blob(t):
         return False
     if normalise_phone(t) or looks_like_phone(t) or find_postcode(t, labelled=False) == t.lstrip("〒").strip():
@@ -321,7 +335,10 @@ def looks_like_address_part(value: object) -> bool:
     if _CJK.search(t):
         return True
     if _BLOCK_ONLY.match(t):  # 3-12-5; but 045-8766-2073 (a phone with a digit too many) is no block: 0 leads
-        return any(c.isdigit() for c in t) and not (t[:1] == "0" and sum(c.isdigit() for c in t) >= 10)
+        # no phone either: 0 leading 10 digits or more, or 7 digits or more alone (a number cell's phone that lost its
+        # 0, 312345678; no block or room has so many)
+        return (any(c.isdigit() for c in t) and not (t[:1] == "0" and sum(c.isdigit() for c in t) >= 10)
+                and not (t.isdigit() and len(t) >= 7))
     return bool(_LATIN.search(t))
 
 
