@@ -489,7 +489,8 @@ ROOM_STAGES = KNOWN_ROOM_STAGES[-1]
 
 
 # the room stages each keying of the rules writes (persons.keying; a case without one was written before Session 12)
-KEYING_ROOM_STAGES = {12: KNOWN_ROOM_STAGES[0], 13: KNOWN_ROOM_STAGES[0], 14: KNOWN_ROOM_STAGES[1]}
+KEYING_ROOM_STAGES = {12: KNOWN_ROOM_STAGES[0], 13: KNOWN_ROOM_STAGES[0], 14: KNOWN_ROOM_STAGES[1],
+                      15: KNOWN_ROOM_STAGES[1]}
 
 
 def room_stage_count(persons: dict[str, Any]) -> int:
