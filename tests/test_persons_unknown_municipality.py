@@ -56,7 +56,7 @@ def test_a_town_alone_before_its_block_is_still_placed(typed, muni):
     assert normalise_address(typed).startswith(muni)
 
 
-# Session 14's table entries (signatures/old_municipalities.toml), each with a real town of the old municipality typed
+# Session 14's table entries (18) (signatures/old_municipalities.toml), each with a real town of the old municipality typed
 # before the merger and as its successor writes it today (kept prefixes: 八日市場イ, 新田木崎町, 原町区本町)
 MERGED = [
     ("千葉県八日市場市イ100", "千葉県匝瑳市八日市場イ100"), ("千葉県野栄町今泉100", "千葉県匝瑳市今泉100"),
@@ -68,6 +68,8 @@ MERGED = [
     ("山口県熊毛町呼坂100", "山口県周南市呼坂100"), ("山口県鹿野町上100", "山口県周南市鹿野上100"),
     ("福島県原町市本町1-1", "福島県南相馬市原町区本町1-1"), ("原町市旭町1-1", "福島県南相馬市原町区旭町1-1"),
     ("茨城県石下町本石下100", "茨城県常総市本石下100"),
+    ("栃木県今市市本町1", "栃木県日光市今市本町1"), ("栃木県今市市瀬川100", "栃木県日光市瀬川100"),
+    ("滋賀県八日市市緑町10番5号", "滋賀県東近江市八日市緑町10-5"), ("千葉県佐原市イ100", "千葉県香取市佐原イ100"),
 ]
 
 
