@@ -823,7 +823,7 @@ def _before_building(text: str) -> str:
 # (鳩ヶ谷市本町 = 川口市鳩ヶ谷本町). 15 (persons14): a basement floor (B1 101) is told apart like a wing, not read as
 # building number 1; a long number after the room behind a word (内線 12345) is no room; a kanji numeral glued to a kana
 # building name (メゾン二〇〇〇 A棟305) is its number; an unknown 市/町/村 name is never read as a town of another
-# municipality; 15 more old municipalities. evidence.KEYING_ROOM_STAGES says which room stages each keying writes
+# municipality; 18 more old municipalities. evidence.KEYING_ROOM_STAGES says which room stages each keying writes
 KEYING = 15
 
 Step = Callable[[str], str] | None
