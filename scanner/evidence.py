@@ -489,7 +489,19 @@ ROOM_STAGES = KNOWN_ROOM_STAGES[-1]
 
 
 # the room stages each keying of the rules writes (persons.keying; a case without one was written before Session 12)
-KEYING_ROOM_STAGES = {12: KNOWN_ROOM_STAGES[0], 13: KNOWN_ROOM_STAGES[0], 14: KNOWN_ROOM_STAGES[1]}
+KEYING_ROOM_STAGES = {12: KNOWN_ROOM_STAGES[0], 13: KNOWN_ROOM_STAGES[0], 14: KNOWN_ROOM_STAGES[1],
+                      15: KNOWN_ROOM_STAGES[1]}
+
+
+def keyings_of_one_format(keying: object) -> tuple[int, ...]:
+    """The keyings whose record chains have the format ``keying``'s have (the same room stages), itself included, when
+    there are several (12 and 13; 14 and 15): a case's chains cannot tell which of them counted its persons, so its
+    ``persons.keying`` is stated, not proven by them (a 13 edited to 12 reads). () for a keying whose chains only it
+    writes, or one this version does not know (refused by _check_keying)."""
+    if type(keying) is not int or keying not in KEYING_ROOM_STAGES:
+        return ()
+    same = tuple(k for k, stages in KEYING_ROOM_STAGES.items() if stages == KEYING_ROOM_STAGES[keying])
+    return same if len(same) > 1 else ()
 
 
 def room_stage_count(persons: dict[str, Any]) -> int:

@@ -29,6 +29,7 @@ from .evidence import (
     chain_counts,
     chain_figures,
     chain_path,
+    keyings_of_one_format,
     read_case_file,
     read_findings,
     room_stage_count,
@@ -311,6 +312,11 @@ def warnings(doc: dict[str, Any]) -> list[str]:
                    f"there is listed and its persons counted once; {seen}")
     elif counts.get("exact") is False:
         out.append(f"\"files seen\" and \"bytes read\" are an upper bound ({_why(counts)})")
+    keying = (doc.get("persons") or {}).get("keying")
+    if same := keyings_of_one_format(keying):
+        out.append(f"persons combined under persons.keying {keying} as the inputs state it: keyings "
+                   f"{'/'.join(map(str, same))} write record chains of one format, so the chains cannot prove it "
+                   "(an input counted by another of them would be combined all the same)")
     unidentified = merge.get("unidentified_places") or []
     if unidentified:
         out.append(f"{len(unidentified)} folder(s) scanned by more than one input lie on a file system with no "

@@ -127,6 +127,21 @@ def _inconsistencies(out: Path) -> list[str]:
     return contradictions(doc.to_json())
 
 
+def stated_keying(out: Path) -> dict[str, Any] | None:
+    """The case's ``persons.keying`` when its record chains cannot prove it (evidence.keyings_of_one_format: 12 and 13,
+    14 and 15 write one chain format): {"keying": 15, "same_format": [14, 15]}; None otherwise, or when the folder
+    holds no readable findings.json with persons (its problems are reported by check_outputs). Never raises."""
+    from .evidence import keyings_of_one_format
+
+    try:
+        doc, _digest = read_findings(out)
+    except (UsageError, OSError, ValueError):
+        return None
+    keying = (doc.persons or {}).get("keying")
+    same = keyings_of_one_format(keying)
+    return {"keying": keying, "same_format": list(same)} if same else None
+
+
 def _is_local(f: Finding) -> bool:
     return not f.containers and not f.source.startswith("smb://") and os.path.isdir(f.source)
 

@@ -86,7 +86,7 @@ def test_a_go_typed_again_as_the_wing_is_one_address(a, b, persons):
     ("メゾン2000 3F301", "301\x1f2000"), ("メゾン2000 3階301号室", "301\x1f2000"), ("ハイツ21 2F-201", "201\x1f21"),
     ("コーポ山田1-3F301", "301\x1f1"), ("コーポ山田23F301", "301"),
     # unchanged
-    ("コーポ山田205", "205"), ("3F 301", "301"), ("B1F 101", "101"), ("メゾン2001", "2001"), ("メゾン2000", ""),
+    ("コーポ山田205", "205"), ("3F 301", "301"), ("B1F 101", "101\x1fB1"), ("メゾン2001", "2001"), ("メゾン2000", ""),
 ])
 def test_room_path_with_building_numbers(building, path):
     assert room_path(building) == path

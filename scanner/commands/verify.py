@@ -67,7 +67,7 @@ def _check_named(named: NamedSources, recorded: list[str]) -> None:
 def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..evidence import FINDINGS, load_findings  # the machinery loads when the command runs
     from ..scope import NamedSources, terminal_confirm
-    from ..verify import INCONSISTENT, MATCH, check_outputs, verify_sources
+    from ..verify import INCONSISTENT, MATCH, check_outputs, stated_keying, verify_sources
 
     if not args.out.is_dir():
         raise UsageError(f"{args.out}: not an output folder")
@@ -97,9 +97,10 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         rows = verify_sources(doc, named, passwords)
     bad = [r for r in rows if r["status"] != MATCH]
     ok = not problems and not bad
+    keying = stated_keying(args.out) if not problems else None  # a keying the chains cannot prove: said, not failed
     if args.json:
         print(json.dumps({"ok": ok, "outputs": problems, "sources": rows, "working_files": working,
-                          "os_files": os_files, "anchors": anchors(args.out)},
+                          "os_files": os_files, "anchors": anchors(args.out), "persons_keying_stated": keying},
                          ensure_ascii=False, indent=2))
     else:
         for p in problems:
@@ -116,6 +117,10 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
             print(_("outputs: every file matches manifest.sha256"))
         if expected and not anchored:
             print(_("anchor: the SHA-256 written down matches {0}").format(_matched(args.out, expected)))
+        if keying is not None:
+            print(_("note: persons.keying {0} is stated by findings.json, not proven: keyings {1} write record chains "
+                    "of one format, so the chains cannot tell which of them counted the persons").format(
+                keying["keying"], "/".join(map(str, keying["same_format"]))))
         for w in working:
             print(_("note: working file of an unfinished leakscan run (not an output): {0}").format(_shown(w)))
         for f in os_files:

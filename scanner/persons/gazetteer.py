@@ -446,7 +446,10 @@ class Gazetteer:
 
     def _town_only(self, pref: str, text: str, start: int, folded: str) -> Place | None:
         """Every town name the address may start with must point to one municipality: 紀尾井町1-3 is
-        千代田区; 旭町1-2 is not placed, though only 旭川市 has a 旭町一条, since a 旭町 is in many."""
+        千代田区; 旭町1-2 is not placed, though only 旭川市 has a 旭町一条, since a 旭町 is in many.
+
+        A town name followed by 市/町/村 and another name (水海道市天満町, 下館市甲) names a municipality this gazetteer
+        does not know (an old one, merged away): never that town of another municipality (結城市 has a 水海道)."""
         found, lengths = self.national()
         ids: set[int] = set()
         for n in lengths:
@@ -458,7 +461,9 @@ class Gazetteer:
         if len(ids) != 1:
             return None
         place = self._pick(sorted(ids), pref, text, start, start)
-        return place if place is not None and place.town is not None else None
+        if place is None or place.town is None or _unknown_municipality(text, place.town_end):
+            return None
+        return place
 
     def find_town(self, i: int, rest: str, guess: bool = True) -> tuple[str, TownMatch] | None:
         """The town of municipality ``i`` that ``rest`` (the text after the municipality) names.
@@ -498,6 +503,21 @@ def _numbered_aliases(f: str, names: set[str]) -> list[str]:
     if m and m.group(1) not in names:
         out.append(m.group(1) + m.group(2))
     return [a for a in out if a not in names]
+
+
+def _unknown_municipality(text: str, end: int) -> bool:
+    """The town found ends at ``end`` and a 市/町/村 name ends there or right after it, followed by another name (not a
+    block number): the town is the name of a municipality this gazetteer does not know (an old one merged away:
+    水海道市天満町, 新田町木崎), never that town of another municipality. A town typed with 町 before its block (旭町1-2) or
+    in kanji (本町三丁目) is placed."""
+    if text[end:end + 1] in _MUNI_ENDS and text[end:end + 1]:
+        after = text[end + 1:end + 2]
+        return not (after.isdigit() or after == "-") and (after != "" or text[end] == "市")
+    return text[end - 1:end] in _MUNI_ENDS and _NAME_AFTER.match(text, end) is not None
+
+
+_MUNI_ENDS = "市町村"
+_NAME_AFTER = re.compile("(?![〇一二三四五六七八九十百千壱弐参拾丁番号地之の])[\u3041-\u30fa\u3400-\u9fff々]")
 
 
 def _block_follows(text: str) -> bool:

@@ -451,7 +451,8 @@ def old_municipality(text: str) -> str:
 
     A successor that had a town of that name already renamed the old one's with the old name before it (川口市本町
     is 川口's own: 鳩ヶ谷市本町 is 川口市鳩ヶ谷本町; 水海道市天満町 is 常総市水海道天満町) or kept the old name whole
-    (植木町岩野 is 熊本市北区植木町岩野): those towns are looked for first, the town as typed only when none is."""
+    (植木町岩野 is 熊本市北区植木町岩野) or named an area for it (原町市本町 is 南相馬市原町区本町): those towns are looked for
+    first, the town as typed only when none is."""
     pattern, table = _old_names()
     m = pattern.match(text) if pattern is not None and text else None
     if m is None or (old := table.get(_fold(m.group(3)))) is None:
@@ -461,7 +462,7 @@ def old_municipality(text: str) -> str:
         return text
     rest = text[m.end():]
     stem = name[:-1] if name[-1] in "市町村" else name
-    for before in dict.fromkeys((name, stem, "")):
+    for before in dict.fromkeys((name, stem, stem + "区", "")):  # 原町市本町 = 南相馬市原町区本町 (an area named for it)
         town = before + _OLD_AZA.sub("", rest, 1) if before else rest  # 植木町大字岩野 = 植木町岩野
         found = [s for s in successors if _old_town_in(pref + s, town, len(before))]
         if found:  # the typed prefecture is kept, the 郡 left out
@@ -647,7 +648,7 @@ def drop_building(text: str) -> str:
 # a remark runs to the end ((山田様方), ※, TEL ...); a bracket holding only a room ((305号室), （101）) is the room
 _ROOM_REMARK = re.compile("(?:[※\\[［【〔〒]|[(（](?!\\s*\\d{1,4}\\s*(?:号室|号|室)?\\s*[)）]\\s*$)"
                           f"(?!\\s*(?:[A-Za-z]|[IVX]{{2,4}}|\\d+|[{_KN}]+|[東西南北本新])\\s*(?:号棟|番館|号館|番棟|棟|館)\\s*[)）])).*$"
-                          "|(?<![A-Za-z])(?:TEL|FAX)(?![A-Za-z]).*$|(?:電話|携帯|連絡先).*$", re.I)
+                          "|(?<![A-Za-z])(?:TEL|FAX|EXT)(?![A-Za-z]).*$|(?:電話|携帯|連絡先|内線).*$", re.I)
 _NOT_ROOM = re.compile(f"第(?:\\d+|[{_KN}]+)|[\\d{_KN}]+(?:号館|号棟|番館|番棟|棟|館|階|F|f|年|月|日|歳|才|名|人|回)"
                        f"|\\d+\\.\\d+|(?<!\\d)0\\d{{1,4}}-\\d{{1,4}}-\\d{{3,4}}(?!\\d)|(?<!\\d)0\\d{{9,10}}(?!\\d)"
                        f"|(?<!\\d)(?:\\d{{4}}|[RHST]\\d{{1,2}}|\\d{{1,2}}(?=-\\d{{1,2}}-))(?:[-.]\\d{{1,2}}){{1,2}}(?!\\d)", re.I)
@@ -668,12 +669,17 @@ _WING = re.compile(f"(?<![A-Za-z])([A-Za-z]|[IVX]{{2,4}})\\s*(?:号棟|番館|�
 # (3F301, 2F-301)
 _WING_LETTER = re.compile(r"(?:(?<![A-Za-z\d])|(?<=\d)(?![Ff]))(VIII|VII|VI|IV|IX|III|II|[A-Za-z])[-\s]?$")
 _WING_ROOM = re.compile(r"\d{3,4}(?!\d)")
+# a basement floor typed B1 (B1 101, B2-101, B1F): a lone B before the digits is 地下, never a building name's letter.
+# Before the room it tells the room apart like a wing (B1 101 is no ground-floor 101): its identifier is B1
+_BASEMENT = "(?<![A-Za-z])[Bb]"
+_BASEMENT_FLOOR = re.compile(f"(?:{_BASEMENT}|地下)\\s*(\\d)\\s*(?:[Ff]|階)?[-\\s#、,:]*$")
 # a building's own number: 第2コーポ (第二 = 第2), or digits ending the building's name (kana, kanji or Latin: Maison2000
 # 305, Heights21 101) right before the room (コーポ山田1-101, メゾン2000 305号室, ハイツ21 #101, ハイツ21、101) or its wing
 # (メゾン2000 A棟305: room_path searches before the wing), or before its floor (メゾン2000
 # 3F301). Like a wing it tells namesakes in 第2 and 第3 (or in 1-101 and 2-101) apart, and a copy typed without it
 # joins the only building holding that room (the room may stand in brackets: メゾン2000(305号室))
-_BUILDING_NO = re.compile(f"第(\\d+|[{_KN}]+)|(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])(\\d+)(?!\\d)"
+_BUILDING_NO = re.compile(f"第(\\d+|[{_KN}]+)|(?:(?<=[\u30a1-\u30fa\u30fc\u3041-\u3096\u3400-\u9fffA-Za-z])(?<!{_BASEMENT})(\\d+)(?!\\d)"
+                          f"|(?<=[\u30a1-\u30fa\u30fc])([{_KN}]+)(?![{_KN}]))"
                           "(?=[-\\s#、,:]*(?:\\d+(?:[Ff]|階)[-\\s#、,:]*)?[(（]?$)")
 
 
@@ -686,8 +692,8 @@ def room_token(building: str) -> str:
 
 def room_path(building: str) -> str:
     """The room number, then the wing holding it when the building part names one (A棟101 -> "101\x1fA"; 2号棟
-    205号室 -> "205\x1f2"; B-205 -> "205\x1fB"), "" when it names no room. A row typed without the wing joins the
-    only wing holding its room (evidence.resolve_persons)."""
+    205号室 -> "205\x1f2"; B-205 -> "205\x1fB"; a basement floor: B1 101, 地下1階101号室 -> "101\x1fB1"), "" when it names
+    no room. A row typed without the wing joins the only wing holding its room (evidence.resolve_persons)."""
     room, raw, at = _room(building)
     if not room:
         return ""
@@ -695,6 +701,8 @@ def room_path(building: str) -> str:
     wings = [letter] if letter is not None else list(_WING.finditer(raw, 0, at))
     wing = _wing(letter.group(1)) if letter is not None else \
         _wing(wings[-1].group(1) or wings[-1].group(2)) if wings else ""
+    if not wing and (basement := _BASEMENT_FLOOR.search(raw, 0, at)):  # B1 101, 地下1階101号室: a floor below ground
+        wing, wings = "B" + basement.group(1), [basement]
     number = _building_number(raw, wings[-1].start() if wings else at)
     if wing and not number:  # A棟 メゾン2000 305号室: the wing typed before the name; グリーンタウン1号館A棟305
         number = _building_number(raw, at, wings[-1].end()) or _outer_number(raw, wings[-1].start())
@@ -707,8 +715,8 @@ def _building_number(raw: str, end: int, start: int = 0) -> str:
     """The building's own number typed before ``end`` (the wing, or the room when no wing is named; from ``start``):
     第2 (第二), or digits ending its kana, kanji or Latin name right before it (メゾン2000 A棟, コーポ山田1-A101,
     Maison2000 305)."""
-    numbers = [m for m in _BUILDING_NO.finditer(raw, start, end) if _number(m.group(1) or m.group(2))]
-    return _number(numbers[-1].group(1) or numbers[-1].group(2)) if numbers else ""
+    numbers = [n for m in _BUILDING_NO.finditer(raw, start, end) if (n := _number(m.group(1) or m.group(2) or m.group(3)))]
+    return numbers[-1] if numbers else ""
 
 
 # a numbered building of a complex named before its wing (1号館 A棟, 2番街 A棟, 3号棟 A205): its number, like a number
@@ -739,6 +747,8 @@ def _room(building: str) -> tuple[str, str, int]:
         number = _number(written[-1].group(1))
         return (number, raw, written[-1].start(1)) if number else ("", raw, 0)
     numbers = list(_ROOM_NUMBER.finditer(text))
+    while len(numbers) > 1 and _is_note(text, numbers[-2], numbers[-1]):
+        numbers.pop()  # コーポ山田101 会員番号 12345: the room is 101, the long number a note after it
     for k in range(len(numbers) - 1, -1, -1):
         m = numbers[k]
         run, start, end = m.group(0), m.start(), m.end()
@@ -749,6 +759,16 @@ def _room(building: str) -> tuple[str, str, int]:
             number = _number(run)
             return (number, raw, start) if number else ("", raw, 0)
     return "", raw, 0
+
+
+_WORD = re.compile(r"[^\W\d_]")
+
+
+def _is_note(text: str, before: re.Match[str], last: re.Match[str]) -> bool:
+    """A number of five digits or more typed after another number with a word between them (会員番号 12345, 内線
+    12345, ext 12345, 様方 12345) is a note, not the room: a room of five digits follows the building's name directly
+    (コーポ山田 10203, メゾン2000 12345)."""
+    return len(last.group(0)) >= 5 and _WORD.search(text, before.end(), last.start()) is not None
 
 
 def _number(run: str) -> str:
@@ -800,8 +820,11 @@ def _before_building(text: str) -> str:
 # A棟305 were one person); Latin building names and a spaced 5-digit room are read; old municipality names
 # (浦和市 -> さいたま市浦和区) are written as today's; review13a (same session, unreleased, so still 14): a complex's
 # numbered building before its wing (1号館A棟) is the number stage, a bracketed wing is read, an old name's renamed towns
-# (鳩ヶ谷市本町 = 川口市鳩ヶ谷本町). evidence.KEYING_ROOM_STAGES says which room stages each keying writes
-KEYING = 14
+# (鳩ヶ谷市本町 = 川口市鳩ヶ谷本町). 15 (persons14): a basement floor (B1 101) is told apart like a wing, not read as
+# building number 1; a long number after the room behind a word (内線 12345) is no room; a kanji numeral glued to a kana
+# building name (メゾン二〇〇〇 A棟305) is its number; an unknown 市/町/村 name is never read as a town of another
+# municipality; 18 more old municipalities. evidence.KEYING_ROOM_STAGES says which room stages each keying writes
+KEYING = 15
 
 Step = Callable[[str], str] | None
 
