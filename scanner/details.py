@@ -516,6 +516,9 @@ class Detail(Code):
     BREAK_UNREAD = "break-unread", "{why:detail}: the bytes before the break were kept, but no reader takes this file"
     STREAM_BREAKS = "stream-breaks", "{format:word} stream breaks after {n:d} inflated bytes ({library:lib})"
     COMPRESSED_BREAK = "compressed-break", "compressed: {why:detail}"
+    BZIP2_BLOCKS_RECOVERED = "bzip2-blocks-recovered", ("{lost:d} of {found:d} bzip2 blocks lost: the whole blocks "
+                                                        "after them were decoded alone and kept (rows cut at line "
+                                                        "ends where blocks are lost)")
     # -- archive caps, embedded objects of documents (inspectors.archive_members, embedded, legacy_embedded)
     ARCHIVE_PROBLEM = "archive-problem", "{kind:archive}: {why:detail}"
     ARCHIVE_OVER_CAP = "archive-over-cap", "archive content over the cap of {cap:d} bytes (--max-archive-mb)"
