@@ -19,6 +19,7 @@ from unittest import mock
 
 import py7zr
 import py7zr.compressor
+import pytest
 from archive_data import seven_zip_fixed
 from conftest import run_cli
 from pii_data import csv_bytes, people, standard
@@ -83,12 +84,18 @@ def test_a_7z_bzip2_member_broken_in_its_first_block_keeps_its_later_blocks(tmp_
     assert second not in skipped, skipped.get(second)
 
 
-def test_a_bz2_file_broken_in_its_first_block_keeps_its_later_blocks(tmp_path: Path) -> None:
-    data = bytearray(bz2.compress(TABLE, 1))
-    data[2000] ^= 0xFF
+@pytest.mark.parametrize("block", [0, 2])
+def test_a_bz2_file_broken_in_a_block_keeps_the_other_whole_blocks(tmp_path: Path, block: int) -> None:
+    """The first block flipped (nothing decoded before the break) and the third (two blocks decoded before it:
+    the member is then longer than what the decoder gave)."""
+    stream = bz2.compress(TABLE, 1)
+    starts = [b for b in bzip2_blocks._magics(stream, bzip2_blocks.BLOCK_MAGIC)]
+    data = bytearray(stream)
+    data[starts[block] // 8 + 2000] ^= 0xFF
     files, skipped, src = scan(tmp_path, {"名簿.csv.bz2": bytes(data)})
     member = f"{src / '名簿.csv.bz2'} » 名簿.csv"
     assert 1500 < files[member]["pii"]["records"] < 3000, files.get(member)
+    assert files[member]["status"] == "corrupt", files[member]
     assert "bzip2-blocks-recovered" in codes(skipped[str(src / "名簿.csv.bz2")] + skipped.get(member, []))
 
 

@@ -1350,12 +1350,13 @@ def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple
         rec = bzip2_blocks.recover(data, limit)  # the decoder's bytes of the damaged block are made up: not kept
         if rec is not None:
             content = bzip2_blocks.joined(rec.head, rec.runs)
+        if rec is not None and (rec.head or rec.runs):
             broken = join_details((say(Detail.STREAM_BREAKS, format="bzip2", n=len(rec.head), library=broken),
                                    say(Detail.BZIP2_BLOCKS_RECOVERED, lost=rec.lost, found=rec.found)))
     if broken and not content:
         raise ReadError(Status.CORRUPT, broken)
     caps.budget.charge(len(content))
-    return content, size, None, broken
+    return content, len(content), None, broken
 
 
 # ---------------------------------------------------------------- cpio (newc, crc, odc, binary)
