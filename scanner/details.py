@@ -344,6 +344,10 @@ class Detail(Code):
                           "held is lost")
     MEMBER_BREAKS_AFTER = "member-breaks-after", ("member data breaks after {n:d} bytes ({why:detail}): only the bytes "
                                                   "before the break were read")
+    ZIP_STORED_START_LOST = "zip-stored-start-lost", ("stored zip member whose local header and first bytes are lost "
+                                                      "(zeroed: a lost first part of its series, or a zeroed block): "
+                                                      "{n:d} of its {size:d} bytes kept, from the first line start "
+                                                      "after the loss")
     ZIP_MEMBER_LOCAL_CUT = "zip-member-local-cut", "zip member read from its local header: {why:detail}; only the bytes before were read"
     # the same damage of a member that no reader takes (server.log, a .bin): its bytes were kept, never read
     MEMBER_BREAKS_UNREAD = "member-breaks-unread", ("member data breaks after {n:d} bytes ({why:detail}): the bytes "

@@ -33,6 +33,7 @@ from ..models import Entry, Hop, Link, Skipped
 from ..passwords import byte_forms, entries
 from ..sources.base import Item
 from ..sources.local import decode_name
+from ..sources.split_series import is_text
 from ..timeutil import iso_utc
 from . import bzip2_blocks, sevenz_header
 from .archive_members import (
@@ -245,6 +246,8 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
     why_locked = say(Detail.MEMBER_ENCRYPTED, format="zip", why=key_note or (
         say(Detail.PASSWORDS_NONE_OPEN, n=sum(1 for p in passwords if p)) if passwords else say(Detail.PASSWORD_NEEDED)))
 
+    ends = sorted({i.header_offset for i in infos} | {int(getattr(zf, "start_dir", len(data)))})
+
     def items() -> Iterator[Item]:
         for k, info in enumerate(files):
             path, raw_hex = zip_member_name(info)
@@ -263,6 +266,14 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             blocked = ((Status.ENCRYPTED, why_locked) if encrypted
                        else caps.declared(info.file_size, info.compress_size))
             opener = keys[k][1] if k in keys else cast(Callable[[], IO[bytes]], partial(_ZipMember, zf, info, data))
+            tail = b"" if encrypted or blocked else _stored_after_loss(data, info, ends)
+            if tail:  # its start lost: the text after the loss is read (Session 14)
+                caps.budget.charge(len(tail))
+                got = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, tail), None, len(tail))
+                if isinstance(got, ArchiveMemberEntry):
+                    got.damage = say(Detail.ZIP_STORED_START_LOST, n=len(tail), size=info.file_size)
+                yield got
+                continue
             yield _yield_member(parent, hop, m, ctx, caps, opener, blocked)
 
     left = locked - len(keys)
@@ -271,6 +282,28 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                                                                                 n=len(files))) if left else (Status.OK, ""))
     return Opened(items, status, detail, is_document=any(n in names for n in DOCUMENT_MARKERS),
                   annotations={"password": {"entries": used, "members": len(keys)}} if used else None)
+
+
+def _stored_after_loss(data: bytes, info: zipfile.ZipInfo, ends: list[int]) -> bytes:
+    """The text of a stored (uncompressed) member whose local header begins with zeros (the first part of its split
+    series lost, read as zeros; a zeroed block on disk): its bytes after the zeros up to the next member's header (or the
+    central directory), from the first line start, when they are text (Session 14: such a CSV gave nothing
+    although its rows lie plain in the parts that remain). b"" for any other member. Total."""
+    try:
+        at = info.header_offset
+        if info.compress_type != zipfile.ZIP_STORED or data[at:at + 4] != bytes(4):  # its signature lost
+            return b""
+        end = next((e for e in ends if e > at), len(data))
+        region = data[at:end]
+        start = len(region) - len(region.lstrip(b"\x00"))
+        body = region[start:]
+        if info.flag_bits & 0x08 and (d := body.rfind(b"PK\x07\x08", max(len(body) - 24, 0))) >= 0:
+            body = body[:d]  # its data descriptor
+        first = body.find(b"\n") + 1
+        body = body[first:] if first > 0 else b""
+        return body if body and is_text(body[:512]) else b""
+    except Exception:  # noqa: BLE001 - a failure path never raises: the member is read as before
+        return b""
 
 
 class _ZipMember(io.RawIOBase):
