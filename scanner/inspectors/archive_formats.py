@@ -33,7 +33,7 @@ from ..models import Entry, Hop, Link, Skipped
 from ..passwords import byte_forms, entries
 from ..sources.base import Item
 from ..sources.local import decode_name
-from ..sources.split_series import is_text
+from ..sources.split_series import archive_part, is_text
 from ..timeutil import iso_utc
 from . import bzip2_blocks, sevenz_header
 from .archive_members import (
@@ -65,7 +65,8 @@ def guess_by_name(name: str, data: bytes) -> str | None:
         return "compressed"
     if low.endswith(".tar"):
         return "tar"
-    if low.endswith(".zip") and zipfile.is_zipfile(io.BytesIO(data)):
+    part = archive_part(name)  # the first part of a byte-split zip read joined (a stub before it: Session 14)
+    if (low.endswith(".zip") or (part is not None and part[0] == "zip")) and zipfile.is_zipfile(io.BytesIO(data)):
         return "zip"
     return None
 

@@ -371,11 +371,12 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                 # ``list`` (what its bytes are decides, as for ``customers.001``); else each part listed
                 if text_of is None or plain_of is None or not text_of(names_in[0]) or not plain_of(names_in[0]):
                     continue
-                if tail_of is not None and b"PK\x05\x06" in (_series_tail(names_in, tail_of) or b""):
-                    continue  # a zip after all, behind a text stub (a shell script's self-extractor): as before
-                plain.add(whole)
-                read_as = whole.rsplit(".", 1)[0]
-                text = not head.startswith(CONTAINER_HEADS)
+                if tail_of is None or b"PK\x05\x06" not in (_series_tail(names_in, tail_of) or b""):
+                    plain.add(whole)
+                    read_as = whole.rsplit(".", 1)[0]
+                    text = not head.startswith(CONTAINER_HEADS)
+                # else a zip after all, behind a text stub (a shell script's self-extractor): joined as the zip it
+                # is (zipfile reads past bytes before the first local header; Session 14: each part was listed)
         elif (whole not in plain and order[0] > 1 and text_of is not None and tail_of is not None
               and plain_of is not None and text_of(names_in[0]) and is_text(_series_tail(names_in, tail_of) or b"")):
             plain.add(whole)  # ``.001`` lost: a text cut under an archive's name by its other parts' content
