@@ -928,7 +928,7 @@ def _bzip2_members(z: SevenZipFile, data: bytes, batch: list[Any], factory: obje
         packed = data[start:start + int(streams.packinfo.packsizes[pack])]
         members = [f for f in z.files if getattr(f, "folder", None) is folder]
         total = sum(int(f.uncompressed or 0) for f in members)
-        if total > limit * 4:
+        if total > limit:  # the whole folder is decoded again: within the in-memory cap only
             return {}, ""
         rec = bzip2_blocks.recover(packed, total)
         if rec is None:
