@@ -344,6 +344,10 @@ class Detail(Code):
                           "held is lost")
     MEMBER_BREAKS_AFTER = "member-breaks-after", ("member data breaks after {n:d} bytes ({why:detail}): only the bytes "
                                                   "before the break were read")
+    ZIP_STORED_START_LOST = "zip-stored-start-lost", ("stored zip member whose local header and first bytes are lost "
+                                                      "(zeroed: a lost first part of its series, or a zeroed block): "
+                                                      "{n:d} of its {size:d} bytes kept, from the first line start "
+                                                      "after the loss")
     ZIP_MEMBER_LOCAL_CUT = "zip-member-local-cut", "zip member read from its local header: {why:detail}; only the bytes before were read"
     # the same damage of a member that no reader takes (server.log, a .bin): its bytes were kept, never read
     MEMBER_BREAKS_UNREAD = "member-breaks-unread", ("member data breaks after {n:d} bytes ({why:detail}): the bytes "
@@ -522,6 +526,9 @@ class Detail(Code):
     BREAK_UNREAD = "break-unread", "{why:detail}: the bytes before the break were kept, but no reader takes this file"
     STREAM_BREAKS = "stream-breaks", "{format:word} stream breaks after {n:d} inflated bytes ({library:lib})"
     COMPRESSED_BREAK = "compressed-break", "compressed: {why:detail}"
+    BZIP2_BLOCKS_RECOVERED = "bzip2-blocks-recovered", ("{lost:d} of {found:d} bzip2 blocks lost: the whole blocks "
+                                                        "after them were decoded alone and kept (rows cut at line "
+                                                        "ends where blocks are lost)")
     # -- archive caps, embedded objects of documents (inspectors.archive_members, embedded, legacy_embedded)
     ARCHIVE_PROBLEM = "archive-problem", "{kind:archive}: {why:detail}"
     ARCHIVE_OVER_CAP = "archive-over-cap", "archive content over the cap of {cap:d} bytes (--max-archive-mb)"

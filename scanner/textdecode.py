@@ -304,6 +304,38 @@ def _iso2022(data: bytes, start: int) -> str | None:
     return next((c for c in ("iso2022_jp_ext", "iso2022_jp_2004") if _strict_ok(data, c, start)), "iso2022_jp_ext")
 
 
+def _japanese_share(text: str) -> float:
+    """The share of characters a Japanese text is made of: those cp932 can write (ASCII, kana, JIS kanji), no
+    control but tab and line ends."""
+    good = 0
+    for ch in text:
+        if ch in "\t\r\n" or (ch >= " " and ch != "\x7f"):
+            try:
+                ch.encode("cp932")
+                good += 1
+            except UnicodeEncodeError:
+                pass
+    return good / max(len(text), 1)
+
+
+def _utf16_shift(data: bytes, start: int, guess: str) -> tuple[str, int]:
+    """(the other byte order, 1) when a UTF-16 text with no BOM begins one byte into a character (a piece cut at an odd byte: the first
+    part of a series lost, ``名簿.csv.0007`` alone): its NULs then fall on the other parity and it looks like the
+    other byte order, which reads its ASCII right and every kana and kanji as two halves of two characters (no
+    person read, the file passed as clean: Session 14). The byte order the NULs say, one byte on, when that reads
+    clearly more Japanese (characters cp932 can write: ~100 % of a Japanese text, about half of mixed halves);
+    else (``guess``, 0). Total."""
+    try:
+        other = "utf-16-le" if guess == "utf-16-be" else "utf-16-be"
+        head = data[start:start + 4096]
+        as_is = _japanese_share(head[:len(head) // 2 * 2].decode(guess, "replace"))
+        body = head[1:]
+        shifted = _japanese_share(body[:len(body) // 2 * 2].decode(other, "replace"))
+        return (other, 1) if shifted >= 0.97 and shifted - as_is >= 0.1 else (guess, 0)
+    except Exception:  # noqa: BLE001 - a guess, never a failure: read as the NULs say
+        return guess, 0
+
+
 def _plan_without_bom(data: bytes, start: int, delimiter: bytes, bom: str = "") -> Decoding:
     stray = f" (stray {bom} ignored)" if bom else ""
     split = _utf16_and_8bit(data, start, delimiter)
@@ -311,7 +343,8 @@ def _plan_without_bom(data: bytes, start: int, delimiter: bytes, bom: str = "") 
         return split
     guess = utf16_guess(data[start:start + 4096])
     if guess:
-        return Decoding(guess + stray, guess, start=start)
+        codec, shift = _utf16_shift(data, start, guess)
+        return Decoding(codec + stray, codec, start=start + shift)
     jis = _iso2022(data, start)
     if jis:  # 7-bit JIS (old mailers, some host exports): valid UTF-8, but every Japanese word is escapes
         if data[start:].isascii():

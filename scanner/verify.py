@@ -33,6 +33,10 @@ from .sources import open_source
 from .sources.local import open_file, open_under
 
 MATCH = VerifyStatus.MATCH
+NOT_HASHED = VerifyStatus.NOT_HASHED
+# a hit the scan never read (no SHA-256: encrypted, the first part of its zip lost ...) found again at its place:
+# nothing differs, nothing can be compared; one gone is ``missing`` as any hit (split14: it was a difference)
+NOT_HASHED_DETAIL = "still at its place; never read in the scan (see its status): no SHA-256 to compare"
 
 
 INCONSISTENT = "inconsistent"
@@ -174,8 +178,11 @@ def _hash_local(f: Finding) -> tuple[VerifyStatus, str | None, str]:
             return VerifyStatus.CHANGED, None, e.detail or "no longer a regular file"
         return VerifyStatus.UNREADABLE, None, e.detail
     with stream:
+        if not f.sha256:  # still there: nothing recorded to compare it with (Session 14)
+            return VerifyStatus.NOT_HASHED, None, NOT_HASHED_DETAIL
         sha = hash_stream(stream).digests.sha256
     return (VerifyStatus.MATCH if sha == f.sha256 else VerifyStatus.CHANGED), sha, ""
+
 
 
 Outcome = tuple[VerifyStatus, str | None, str]
@@ -210,7 +217,9 @@ def _rescan_source(source: str, files: list[Finding], doc: FindingsDoc,
     for f in files:
         key = f.key()
         hit = found.get(key)
-        if hit is not None and hit.digests is not None:
+        if not f.sha256 and (hit is not None or key in skipped):
+            out[key] = (VerifyStatus.NOT_HASHED, None, NOT_HASHED_DETAIL)
+        elif hit is not None and hit.digests is not None:
             out[key] = (VerifyStatus.MATCH if hit.digests.sha256 == f.sha256 else VerifyStatus.CHANGED,
                         hit.digests.sha256, "")
         elif key in skipped:
@@ -258,9 +267,7 @@ def verify_sources(doc: FindingsDoc, named: NamedSources, passwords: tuple[str, 
     remote: dict[str, list[Finding]] = defaultdict(list)
     joined = _joined(doc)
     for f in doc.files:
-        if not f.sha256:
-            rows.append(_row(f, VerifyStatus.NOT_HASHED, None, "never read in the scan (see its status)"))
-        elif not named.allows(f.source):
+        if not named.allows(f.source):
             rows.append(_row(f, VerifyStatus.NOT_NAMED, None, NOT_NAMED_DETAIL))
         elif _is_local(f) and (f.source, f.inner_path) not in joined:
             rows.append(_row(f, *_hash_local(f)))

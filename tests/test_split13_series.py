@@ -120,8 +120,8 @@ def test_a_zip_with_a_long_text_comment_and_its_first_part_lost_stays_a_zip(tmp_
 
 def test_a_zip_behind_a_text_stub_is_not_joined_as_text(tmp_path: Path) -> None:
     """A zip after a shell script (a self-extractor for Unix: text, then ``PK``) cut as ``X.zip.NNN``: its first
-    part begins as text, but its end of central directory is in its last part: not joined as text (each part
-    listed as a part of a split zip, as before Session 13)."""
+    part begins as text, but its end of central directory is in its last part: not joined as text. Session 14
+    (split14): joined as the zip it is and its member read (each part was listed as a part of a split zip)."""
     import io
     import zipfile
 
@@ -133,8 +133,8 @@ def test_a_zip_behind_a_text_stub_is_not_joined_as_text(tmp_path: Path) -> None:
     src.mkdir()
     parts = _cut(src, "setup.zip", stub + buf.getvalue(), 3)
     rows, skipped = _scan(tmp_path, src)
-    assert all(str(p) in skipped and "split zip" in skipped[str(p)]["detail"] for p in parts), \
-        [skipped.get(str(p)) for p in parts]
+    assert _records(rows, Path(f"{parts[0]} » 名簿.csv")) == N, rows
+    assert not any(str(p) in skipped for p in parts), [skipped.get(str(p)) for p in parts]
     assert "extension-mismatch" not in (rows.get(str(parts[0])) or {}).get("reasons", [])
 
 

@@ -67,7 +67,7 @@ def _check_named(named: NamedSources, recorded: list[str]) -> None:
 def run(args: argparse.Namespace, argv: list[str]) -> int:
     from ..evidence import FINDINGS, load_findings  # the machinery loads when the command runs
     from ..scope import NamedSources, terminal_confirm
-    from ..verify import INCONSISTENT, MATCH, check_outputs, stated_keying, verify_sources
+    from ..verify import INCONSISTENT, MATCH, NOT_HASHED, check_outputs, stated_keying, verify_sources
 
     if not args.out.is_dir():
         raise UsageError(f"{args.out}: not an output folder")
@@ -95,7 +95,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         named = NamedSources(args.sources, terminal_confirm())
         _check_named(named, list(doc.scan.sources))
         rows = verify_sources(doc, named, passwords)
-    bad = [r for r in rows if r["status"] != MATCH]
+    unread = [r for r in rows if r["status"] == NOT_HASHED]  # still there, never read: nothing to compare
+    bad = [r for r in rows if r["status"] not in (MATCH, NOT_HASHED)]
     ok = not problems and not bad
     keying = stated_keying(args.out) if not problems else None  # a keying the chains cannot prove: said, not failed
     if args.json:
@@ -128,8 +129,12 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
                     "not leakscan's, not read: {0}").format(_shown(f)))
         for r in bad:
             print(f"SOURCE {r['status'].upper()}: {_shown(r['path'])}" + (f" ({_shown(r['detail'])})" if r["detail"] else ""))
+        for r in unread:
+            print(_("note: never read in the scan, still at its place (no SHA-256 to compare; see its status): "
+                    "{0}").format(_shown(r["path"])))
         if args.sources is not None:
-            print(_("sources: {0} of {1} hits re-hashed and matching").format(len(rows) - len(bad), len(rows)))
+            print(_("sources: {0} of {1} hits re-hashed and matching").format(len(rows) - len(bad) - len(unread),
+                                                                             len(rows)))
     if not ok:
         print("leakscan: verify: " + _("differences found"), file=sys.stderr)
     return 0 if ok else 1

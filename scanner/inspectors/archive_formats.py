@@ -26,15 +26,16 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, Self, cast
 from ..backends import MissingBackend, load
 from ..codes import Status
 from ..contracts import ScanContext
-from ..details import Detail, join_details, say
+from ..details import Detail, codes_of, join_details, say
 from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
 from ..passwords import byte_forms, entries
 from ..sources.base import Item
 from ..sources.local import decode_name
+from ..sources.split_series import archive_part, is_text
 from ..timeutil import iso_utc
-from . import sevenz_header
+from . import bzip2_blocks, sevenz_header
 from .archive_members import (
     DOCUMENT_MARKERS,
     ZIP_MAGIC,
@@ -64,7 +65,8 @@ def guess_by_name(name: str, data: bytes) -> str | None:
         return "compressed"
     if low.endswith(".tar"):
         return "tar"
-    if low.endswith(".zip") and zipfile.is_zipfile(io.BytesIO(data)):
+    part = archive_part(name)  # the first part of a byte-split zip read joined (a stub before it: Session 14)
+    if (low.endswith(".zip") or (part is not None and part[0] == "zip")) and zipfile.is_zipfile(io.BytesIO(data)):
         return "zip"
     return None
 
@@ -245,6 +247,8 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
     why_locked = say(Detail.MEMBER_ENCRYPTED, format="zip", why=key_note or (
         say(Detail.PASSWORDS_NONE_OPEN, n=sum(1 for p in passwords if p)) if passwords else say(Detail.PASSWORD_NEEDED)))
 
+    ends = sorted({i.header_offset for i in infos} | {int(getattr(zf, "start_dir", len(data)))})
+
     def items() -> Iterator[Item]:
         for k, info in enumerate(files):
             path, raw_hex = zip_member_name(info)
@@ -263,6 +267,14 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             blocked = ((Status.ENCRYPTED, why_locked) if encrypted
                        else caps.declared(info.file_size, info.compress_size))
             opener = keys[k][1] if k in keys else cast(Callable[[], IO[bytes]], partial(_ZipMember, zf, info, data))
+            tail = b"" if encrypted or blocked else _stored_after_loss(data, info, ends)
+            if tail:  # its start lost: the text after the loss is read (Session 14)
+                caps.budget.charge(len(tail))
+                got = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, tail), None, len(tail))
+                if isinstance(got, ArchiveMemberEntry):
+                    got.damage = say(Detail.ZIP_STORED_START_LOST, n=len(tail), size=info.file_size)
+                yield got
+                continue
             yield _yield_member(parent, hop, m, ctx, caps, opener, blocked)
 
     left = locked - len(keys)
@@ -271,6 +283,28 @@ def open_zip(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
                                                                                 n=len(files))) if left else (Status.OK, ""))
     return Opened(items, status, detail, is_document=any(n in names for n in DOCUMENT_MARKERS),
                   annotations={"password": {"entries": used, "members": len(keys)}} if used else None)
+
+
+def _stored_after_loss(data: bytes, info: zipfile.ZipInfo, ends: list[int]) -> bytes:
+    """The text of a stored (uncompressed) member whose local header begins with zeros (the first part of its split
+    series lost, read as zeros; a zeroed block on disk): its bytes after the zeros up to the next member's header (or the
+    central directory), from the first line start, when they are text (Session 14: such a CSV gave nothing
+    although its rows lie plain in the parts that remain). b"" for any other member. Total."""
+    try:
+        at = info.header_offset
+        if info.compress_type != zipfile.ZIP_STORED or data[at:at + 4] != bytes(4):  # its signature lost
+            return b""
+        end = next((e for e in ends if e > at), len(data))
+        region = data[at:end]
+        start = len(region) - len(region.lstrip(b"\x00"))
+        body = region[start:]
+        if info.flag_bits & 0x08 and (d := body.rfind(b"PK\x07\x08", max(len(body) - 24, 0))) >= 0:
+            body = body[:d]  # its data descriptor
+        first = body.find(b"\n") + 1
+        body = body[first:] if first > 0 else b""
+        return body if body and is_text(body[:512]) else b""
+    except Exception:  # noqa: BLE001 - a failure path never raises: the member is read as before
+        return b""
 
 
 class _ZipMember(io.RawIOBase):
@@ -767,7 +801,7 @@ def open_7z(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, h
         for f, blocked in [*plan, (None, None)]:
             size = int(f.uncompressed or 0) if f is not None else 0
             if f is None or (batch and batch_size + size > caps.member_memory):
-                yield from _extract_7z_batch(z, batch, Factory, parent, hop, ctx, caps, member)
+                yield from _extract_7z_batch(z, batch, Factory, parent, hop, ctx, caps, member, data)
                 batch, batch_size = [], 0
             if f is None:
                 break
@@ -809,7 +843,7 @@ def seven_zip_decoders(z: SevenZipFile) -> str:
 
 
 def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry, hop: Hop, ctx: ScanContext,
-                      caps: ArchiveLimits, member: Callable[[Any], _Member]) -> Iterator[Item]:
+                      caps: ArchiveLimits, member: Callable[[Any], _Member], data: bytes = b"") -> Iterator[Item]:
     """Extract a few members (at most the in-memory cap in all) in one pass, then yield them."""
     if not batch:
         return
@@ -832,12 +866,24 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
         if isinstance(e, MemoryError) and factory.current in limits:  # a member within the in-memory cap: pyppmd
             failure, retry = (Status.CORRUPT, failure[1]), False  # answers damaged PPMd data so (Session 13):
             # damage, its bytes written before kept (``_kept_before``), not given to the same decoder again
-    again = _extracted_again(z, factory_cls, limits, factory, failure) if retry else b""
+    blocks, note = _bzip2_members(z, data, batch, factory, failure, caps.member_memory)
+    again = _extracted_again(z, factory_cls, limits, factory, failure) if retry and not blocks else b""
     for f in batch:
         m = member(f)
         kept = _kept_before(factory, f.filename, failure)
         if f.filename == factory.current and len(again) > len(kept):
             kept = again
+        if f.filename in blocks:  # a BZip2 folder: its whole blocks, not the decoder's bytes of a damaged block
+            kept, exact = blocks[f.filename]
+            if exact:
+                done[f.filename] = kept
+                kept = b""
+            elif kept:
+                got = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, kept), None, len(kept))
+                if isinstance(got, ArchiveMemberEntry):
+                    got.damage = join_details((failure[1] if failure else "", note))
+                yield got
+                continue
         if kept and "PPMd" in decoders:
             kept = _before_garbage(kept)
         if f.filename in done or kept:
@@ -851,6 +897,64 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
                 failure[0] if failure else Status.CORRUPT,
                 "not extracted: extraction stopped at an earlier member" if failure else "missing from the 7z stream")
             yield _yield_member(parent, hop, m, ctx, caps, _no_open, why)
+
+
+_BZIP2_METHOD = b"\x04\x02\x02"  # 7z's method id of BZip2
+
+
+def _bzip2_members(z: SevenZipFile, data: bytes, batch: list[Any], factory: object, failure: tuple[Status, str] | None,
+                   limit: int) -> tuple[dict[str, tuple[bytes, bool]], str]:
+    """The members of ``batch`` not yet extracted when a BZip2 folder broke, rebuilt from the folder's whole blocks
+    (``bzip2_blocks.recover``): name -> (bytes, whole), and the note that says it. The blocks from the folder's
+    start and those that end at its end (the last block found) are placed by offset, so a member lying in them is
+    whole; blocks between two lost ones are given to a member only when all the bytes they may belong to are that
+    member's. A member's pieces either side of a lost block are cut at line ends. ({}, "") for any other folder or
+    failure. Total."""
+    try:
+        name = getattr(factory, "current", "")
+        done = getattr(factory, "done", {})
+        if failure is None or failure[0] != Status.CORRUPT or not name or not data:
+            return {}, ""
+        broken = next((f for f in batch if f.filename == name), None)
+        folder = getattr(broken, "folder", None)
+        coders = getattr(folder, "coders", None) or []
+        if folder is None or len(coders) != 1 or coders[0].get("method") != _BZIP2_METHOD:
+            return {}, ""
+        streams = z.header.main_streams
+        folders = list(streams.unpackinfo.folders)
+        index = next(i for i, fo in enumerate(folders) if fo is folder)
+        pack = sum(int(fo.num_packedstreams) for fo in folders[:index])
+        start = 32 + int(streams.packinfo.packpositions[pack])
+        packed = data[start:start + int(streams.packinfo.packsizes[pack])]
+        members = [f for f in z.files if getattr(f, "folder", None) is folder]
+        total = sum(int(f.uncompressed or 0) for f in members)
+        if total > limit:  # the whole folder is decoded again: within the in-memory cap only
+            return {}, ""
+        rec = bzip2_blocks.recover(packed, total)
+        if rec is None:
+            return {}, ""
+        head = len(rec.head)
+        tail = rec.runs[-1] if rec.to_end else b""
+        middle = rec.runs[:-1] if rec.to_end else rec.runs
+        end = total - len(tail)  # the unplaced bytes lie in [head, end)
+        wanted = {f.filename for f in batch if f.filename not in done}
+        out: dict[str, tuple[bytes, bool]] = {}
+        at = 0
+        for f in members:
+            a, b = at, at + int(f.uncompressed or 0)
+            at = b
+            if f.filename not in wanted:
+                continue
+            if b <= head or a >= end:  # whole in placed blocks
+                whole = rec.head[a:b] if b <= head else tail[a - end:b - end]
+                digest = f._file_info.get("digest")
+                out[f.filename] = (whole, digest is None or zlib.crc32(whole) == digest)
+                continue
+            runs = [*(middle if a <= head and end <= b else []), *([tail[:b - end]] if b > end else [])]
+            out[f.filename] = (bzip2_blocks.joined(rec.head[a:b] if a < head else b"", runs), False)
+        return out, say(Detail.BZIP2_BLOCKS_RECOVERED, lost=rec.lost, found=rec.found)
+    except Exception:  # noqa: BLE001 - a failure path never raises
+        return {}, ""
 
 
 def _extracted_again(z: SevenZipFile, factory_cls: Callable[[dict[str, int], dict[str, bytes]], object],
@@ -1221,9 +1325,11 @@ def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveL
             return
         member = _yield_member(parent, hop, m, ctx, caps, partial(io.BytesIO, content), None, len(content))
         if broken:  # what inflated before the break is read (a cut CSV still names its people), and said
-            why = say(Detail.STREAM_BREAKS, format=_compression_name(data), n=size, library=str(broken))
+            recovered = any(c.get("code") == Detail.BZIP2_BLOCKS_RECOVERED.value for c in codes_of(broken))
+            why = broken if recovered else say(Detail.STREAM_BREAKS, format=_compression_name(data), n=size,
+                                                library=str(broken))
             if isinstance(member, ArchiveMemberEntry):
-                member.damage = say(Detail.ONLY_BEFORE_BREAK, why=why)
+                member.damage = why if recovered else say(Detail.ONLY_BEFORE_BREAK, why=why)
             yield Skipped(parent.location, Status.CORRUPT, say(Detail.COMPRESSED_BREAK, why=why))
         yield member
 
@@ -1330,10 +1436,17 @@ def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple
     if size > limit:
         why = Status.BOMB if limit == ratio_limit else Status.TOO_LARGE
         return b"", size, (why, f"inflates past {limit} bytes from {len(data)} (ratio {caps.ratio}, caps)"), None
+    if broken and data.startswith(b"BZh"):  # the whole blocks after the break (bzip2recover's rule)
+        rec = bzip2_blocks.recover(data, limit)  # the decoder's bytes of the damaged block are made up: not kept
+        if rec is not None:
+            content = bzip2_blocks.joined(rec.head, rec.runs)
+        if rec is not None and (rec.head or rec.runs):
+            broken = join_details((say(Detail.STREAM_BREAKS, format="bzip2", n=len(rec.head), library=broken),
+                                   say(Detail.BZIP2_BLOCKS_RECOVERED, lost=rec.lost, found=rec.found)))
     if broken and not content:
         raise ReadError(Status.CORRUPT, broken)
-    caps.budget.charge(size)
-    return content, size, None, broken
+    caps.budget.charge(len(content))
+    return content, len(content), None, broken
 
 
 # ---------------------------------------------------------------- cpio (newc, crc, odc, binary)

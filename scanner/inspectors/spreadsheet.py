@@ -158,12 +158,12 @@ def _owner_file(head: bytes) -> bool:
     """Whether a small ``~$`` file's bytes are an Office owner file (a user name), not a table or anything else."""
     if table_head(head) or head.startswith((ZIP_MAGIC, OLE_MAGIC)):
         return False
-    from ..detectors.lockfile import LockFormatError, parse_mso_owner
+    from ..detectors.lockfile import LockFormatError, looks_like_mso_owner, parse_mso_owner
 
     try:
         parse_mso_owner(head)
     except LockFormatError:
-        return False
+        return looks_like_mso_owner(head)  # an odd layout of one (no user name read): still no table
     return True
 
 # SQLite databases: read by content under any name (scanner.sqlitedb); under these names a file without SQLite's header

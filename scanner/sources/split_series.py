@@ -293,11 +293,32 @@ def is_text(chunk: bytes) -> bool:
     return len(chunk) > 0 and _NOT_TEXT.search(chunk) is None
 
 
+def _plausible(unit: int) -> bool:
+    """A UTF-16 code unit of ordinary text: tab, LF, CR, printable ASCII and Latin-1, general punctuation, CJK
+    symbols, kana and ideographs, full-width forms (and either half of a surrogate pair)."""
+    return (unit in (0x09, 0x0A, 0x0D) or 0x20 <= unit <= 0x7E or 0xA0 <= unit <= 0x24FF or 0x3000 <= unit <= 0x30FF
+            or 0x3400 <= unit <= 0x9FFF or 0xD800 <= unit <= 0xDFFF or 0xFF00 <= unit <= 0xFFEF)
+
+
+def is_utf16_text(chunk: bytes) -> bool:
+    """Whether bytes are UTF-16 text with no byte-order mark (a part cut from Excel's "Unicode text" after its
+    first, at an even or odd byte): at either byte order and either alignment, at least 95 % of the code units are
+    ordinary text (``_plausible``: random bytes ~45 %) and none is NUL. Session 14 (split14): an archive-named
+    series of UTF-16 text whose ``.001`` is lost was listed, unread."""
+    for order in ("little", "big"):
+        for skip in (0, 1):
+            body = chunk[skip:]
+            units = [int.from_bytes(body[i:i + 2], order) for i in range(0, len(body) - 1, 2)]
+            if len(units) >= 8 and 0 not in units and sum(map(_plausible, units)) * 20 >= len(units) * 19:
+                return True
+    return False
+
+
 def text_or_container(head: bytes) -> bool:
     """Whether a first part's first 512 bytes are text (no control byte text never holds, or a UTF-16 BOM) or a
     zip, OLE2 file or 7z: a cut CSV, text or workbook, never a raw image's first segment (a boot sector's NULs) nor
     random bytes."""
-    return is_text(head) or head.startswith((b"\xff\xfe", b"\xfe\xff", *CONTAINER_HEADS))
+    return is_text(head) or head.startswith((b"\xff\xfe", b"\xfe\xff", *CONTAINER_HEADS)) or is_utf16_text(head)
 
 
 def _series_tail(names: tuple[str, ...], tail_of: Callable[[str], bytes | None]) -> bytes | None:
@@ -313,6 +334,11 @@ def _series_tail(names: tuple[str, ...], tail_of: Callable[[str], bytes | None])
         if len(tail) >= TAIL_TEXT:
             break
     return tail[-TAIL_TEXT:]
+
+
+def _text_tail(tail: bytes | None) -> bool:
+    """Whether a series' last bytes are text (8-bit, or UTF-16 with no end of central directory among them)."""
+    return bool(tail) and (is_text(tail or b"") or (b"PK\x05\x06" not in (tail or b"") and is_utf16_text(tail or b"")))
 
 
 def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
@@ -371,13 +397,14 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                 # ``list`` (what its bytes are decides, as for ``customers.001``); else each part listed
                 if text_of is None or plain_of is None or not text_of(names_in[0]) or not plain_of(names_in[0]):
                     continue
-                if tail_of is not None and b"PK\x05\x06" in (_series_tail(names_in, tail_of) or b""):
-                    continue  # a zip after all, behind a text stub (a shell script's self-extractor): as before
-                plain.add(whole)
-                read_as = whole.rsplit(".", 1)[0]
-                text = not head.startswith(CONTAINER_HEADS)
+                if tail_of is None or b"PK\x05\x06" not in (_series_tail(names_in, tail_of) or b""):
+                    plain.add(whole)
+                    read_as = whole.rsplit(".", 1)[0]
+                    text = not head.startswith(CONTAINER_HEADS)
+                # else a zip after all, behind a text stub (a shell script's self-extractor): joined as the zip it
+                # is (zipfile reads past bytes before the first local header; Session 14: each part was listed)
         elif (whole not in plain and order[0] > 1 and text_of is not None and tail_of is not None
-              and plain_of is not None and text_of(names_in[0]) and is_text(_series_tail(names_in, tail_of) or b"")):
+              and plain_of is not None and text_of(names_in[0]) and _text_tail(_series_tail(names_in, tail_of))):
             plain.add(whole)  # ``.001`` lost: a text cut under an archive's name by its other parts' content
             read_as, text = whole.rsplit(".", 1)[0], True
         if whole in plain:  # its first part no disk image (a raw image split stays an image); a lone .001 is no
