@@ -46,7 +46,15 @@ PRELOAD = ["scanner.tables", "scanner.inspectors.spreadsheet"]
 # what the template process (the zygote, below) imports once, so a worker forked from it starts with it: the
 # modules every unit of the pool needs (a worker started on its own spent ~0.2 s CPU importing them, most of it
 # ``re`` compiling character classes with CJK ranges)
-ZYGOTE_PRELOAD = [*PRELOAD, "scanner.work", "scanner.detectors.pii", "scanner.persons.prints"]
+ZYGOTE_PRELOAD = [*PRELOAD, "scanner.work", "scanner.detectors.pii", "scanner.persons.prints", "python_calamine",
+                  "email.parser"]
+# ... and the static data a worker loads on first use (rules, word lists, the gazetteer, libmagic's database):
+# argument-less cached loaders, so what a forked worker finds is what it would have loaded itself. Never one that
+# starts a thread (fingerprint._pool): the zygote forks only while it has one.
+ZYGOTE_WARM = ["scanner.contenttype:_magic", "scanner.detectors.columns:column_rules",
+               "scanner.detectors.person_names:name_data", "scanner.persons.gazetteer:gazetteer",
+               "scanner.persons.normalise:_old_names", "scanner.names:_variants", "scanner.names:decorations",
+               "scanner.details:_rank"]
 FORK_WORKERS = sys.platform.startswith("linux") and hasattr(os, "fork") and hasattr(socket, "send_fds")
 
 Reply = tuple[Any, ...]
@@ -348,6 +356,12 @@ def zygote_main(fd: int, parent: int) -> None:
     ctl = socket.socket(fileno=fd)
     for name in ZYGOTE_PRELOAD:
         __import__(name)
+    for name in ZYGOTE_WARM:
+        module, func = name.split(":")
+        try:
+            getattr(__import__(module, fromlist=[func]), func)()
+        except Exception:  # noqa: BLE001 - a worker that needs it loads it (and meets the failure) itself
+            log.debug("zygote: %s not loaded", name)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)

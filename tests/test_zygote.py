@@ -149,3 +149,53 @@ def test_workers_start_on_their_own_when_no_zygote_can_be_had(monkeypatch: pytes
         assert worker.call(os.getpid, (), 30) == worker.pid
     finally:
         worker.close()
+
+
+def test_the_zygote_loads_only_argumentless_cached_loaders_and_its_workers_have_them() -> None:
+    import importlib
+    import inspect
+
+    for name in isolation.ZYGOTE_WARM:
+        module, func = name.split(":")
+        loader = getattr(importlib.import_module(module), func)
+        assert hasattr(loader, "cache_info") and not inspect.signature(loader).parameters, name
+    loaded = "[__import__(m, fromlist=[f]).__dict__[f].cache_info().currsize for m, f in {!r}]"
+    pairs = [tuple(name.split(":")) for name in isolation.ZYGOTE_WARM]
+    worker = Worker()
+    worker.start()
+    try:
+        assert worker.call(eval, (loaded.format(pairs),), 30) == [1] * len(pairs)  # loaded before the fork
+    finally:
+        worker.close()
+
+
+def _scan(share: Path, out: Path) -> tuple[str, str, list[int]]:
+    from scanner.config import ScanConfig
+    from scanner.pipeline import run_scan
+    from scanner.registry import inspectors_for
+    from scanner.sources.local import LocalSource
+
+    config = ScanConfig(sources=[str(share)], out=out, names=["名簿"], quiet=True, parse_timeout=30)
+    result = run_scan(config, [LocalSource(str(share))], inspectors=inspectors_for(config), workers=2)
+    prints = [p.records for _i, p in sorted(result.prints.items())]
+    return repr(result.hits), repr(result.skipped), prints
+
+
+def test_forked_workers_find_what_workers_started_on_their_own_find(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from scanner.demo import client_list_csv, client_list_xlsx, make_people
+
+    share = tmp_path / "share"
+    share.mkdir()
+    book = client_list_xlsx(make_people(40))
+    (share / "利用者名簿.xlsx").write_bytes(book)
+    (share / "cut.xlsx").write_bytes(book[: len(book) * 2 // 3])  # damaged: rows before the cut + corrupt
+    (share / "list.csv").write_bytes(client_list_csv(make_people(25, seed=7)))
+    (share / "list-utf8.csv").write_bytes(client_list_csv(make_people(15, seed=8), encoding="utf-8"))
+    (share / "memo.txt").write_text("nothing here\n")
+    monkeypatch.setattr(isolation, "FORK_WORKERS", True)
+    forked = _scan(share, tmp_path / "forked")
+    monkeypatch.setattr(isolation, "FORK_WORKERS", False)
+    own = _scan(share, tmp_path / "own")
+    assert forked == own
+    assert len(forked[2]) >= 3 and sum(forked[2]) >= 40  # the person tables were read
