@@ -15,6 +15,7 @@ a worker runs inline, under the worker's own cap and the parent's clock: one mec
 from __future__ import annotations
 
 import atexit
+import gc
 import logging
 import mmap
 import os
@@ -362,6 +363,9 @@ def zygote_main(fd: int, parent: int) -> None:
             getattr(__import__(module, fromlist=[func]), func)()
         except Exception:  # noqa: BLE001 - a worker that needs it loads it (and meets the failure) itself
             log.debug("zygote: %s not loaded", name)
+    # what it imported is shared with its workers until written: out of the collector's reach, a worker's
+    # collections do not touch (so copy) every page of it
+    gc.freeze()
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
