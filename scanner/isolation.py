@@ -1,8 +1,10 @@
 """Killable worker processes: where every decoder of untrusted bytes runs.
 
 A parser stuck in Rust or C (calamine, zip, XML, PPMd) cannot be stopped from a thread, and a decompression
-bomb can exhaust memory before any Python check runs. A worker is a fresh interpreter (not a fork of the
-scan, so no threads or locks are copied), capped with RLIMIT_AS and reused call after call. The scan's pool
+bomb can exhaust memory before any Python check runs. A worker is never a fork of the scan (no threads or
+locks are copied): on Linux a fork of the zygote (a fresh interpreter that imported the worker's modules once,
+has one thread and runs no task: see ``zygote_main``), elsewhere a fresh interpreter; capped with RLIMIT_AS and
+reused call after call. The scan's pool
 (scanner.pool) runs N of them and sends them whole files to examine; outside a pool scan (re-reading a
 file for ``persons --export``, ``--reference``, ``verify``), :func:`shared_worker` is one such process.
 
