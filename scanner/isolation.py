@@ -579,19 +579,26 @@ class _Forked:
 
 
 _ZYGOTES: list[_Zygote] = []  # the one whose environment is the current one is used; others close when idle
+_ZYGOTES_LOCK = threading.Lock()  # workers may be started from more than one thread (the pool, shared_worker)
 
 
 def _zygote(env: dict[str, str]) -> _Zygote | None:
     """The zygote for workers of this environment (started on first use); None when workers cannot be
     forked here (they are then started on their own)."""
-    global FORK_WORKERS
     if not FORK_WORKERS:
         return None
+    with _ZYGOTES_LOCK:
+        return _zygote_locked(env)
+
+
+def _zygote_locked(env: dict[str, str]) -> _Zygote | None:
+    global FORK_WORKERS
     for z in list(_ZYGOTES):
         if z.env == env and z.alive:
             return z
         with z._lock:
-            z._next(0.0)  # take in exits
+            while z._next(0.0) is not None:  # take in exits
+                pass
         if not z.live or not z.alive:  # another environment's (a test's, a changed password) once idle
             z.close()
             _ZYGOTES.remove(z)
@@ -608,9 +615,10 @@ def _zygote(env: dict[str, str]) -> _Zygote | None:
 
 
 def _close_zygotes() -> None:
-    for z in _ZYGOTES:
-        z.close()
-    _ZYGOTES.clear()
+    with _ZYGOTES_LOCK:
+        for z in _ZYGOTES:
+            z.close()
+        _ZYGOTES.clear()
 
 
 class Worker:
