@@ -421,7 +421,8 @@ def zygote_main(fd: int, parent: int) -> None:
                 os.close(wake_r)
                 os.close(wake_w)
                 try:
-                    os.chdir(msg[2])
+                    if msg[2]:
+                        os.chdir(msg[2])
                 except OSError:
                     pass
                 _serve(Connection(fds[0]), msg[1], fds[1], me)
@@ -522,7 +523,11 @@ class _Zygote:
             if self._ctl is None:
                 raise ZygoteError("gone")
             try:
-                socket.send_fds(self._ctl, [pickle.dumps(("fork", memory, os.getcwd()))], [conn, board])
+                cwd = os.getcwd()
+            except OSError:  # removed: the worker stays where the zygote is
+                cwd = ""
+            try:
+                socket.send_fds(self._ctl, [pickle.dumps(("fork", memory, cwd))], [conn, board])
             except OSError as e:
                 self._gone()
                 raise ZygoteError(type(e).__name__) from e

@@ -199,3 +199,21 @@ def test_forked_workers_find_what_workers_started_on_their_own_find(tmp_path: Pa
     own = _scan(share, tmp_path / "own")
     assert forked == own
     assert len(forked[2]) >= 3 and sum(forked[2]) >= 40  # the person tables were read
+
+
+def test_a_worker_starts_forked_when_the_scans_folder_was_removed(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    first = Worker()
+    first.start()
+    second = Worker()
+    second.start()  # the zygote survived the first start
+    try:
+        assert _parent(first.pid) == _parent(second.pid) != os.getpid()  # type: ignore[arg-type]
+        assert second.call(os.getpid, (), 30) == second.pid
+    finally:
+        first.close()
+        second.close()
