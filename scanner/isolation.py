@@ -1,8 +1,10 @@
 """Killable worker processes: where every decoder of untrusted bytes runs.
 
 A parser stuck in Rust or C (calamine, zip, XML, PPMd) cannot be stopped from a thread, and a decompression
-bomb can exhaust memory before any Python check runs. A worker is a fresh interpreter (not a fork of the
-scan, so no threads or locks are copied), capped with RLIMIT_AS and reused call after call. The scan's pool
+bomb can exhaust memory before any Python check runs. A worker is never a fork of the scan (no threads or
+locks are copied): on Linux a fork of the zygote (a fresh interpreter that imported the worker's modules once,
+has one thread and runs no task: see ``zygote_main``), elsewhere a fresh interpreter; capped with RLIMIT_AS and
+reused call after call. The scan's pool
 (scanner.pool) runs N of them and sends them whole files to examine; outside a pool scan (re-reading a
 file for ``persons --export``, ``--reference``, ``verify``), :func:`shared_worker` is one such process.
 
@@ -15,10 +17,12 @@ a worker runs inline, under the worker's own cap and the parent's clock: one mec
 from __future__ import annotations
 
 import atexit
+import gc
 import logging
 import mmap
 import os
 import pickle
+import select
 import signal
 import socket
 import struct
@@ -42,6 +46,19 @@ DEFAULT_MEMORY = 6 * GiB
 STARTUP_SECONDS = 60  # a fresh interpreter answers in well under a second; a machine under load may be slow
 _LIMIT_NOTES: list[str] = []  # caps a worker could not apply in this process (limit_notes())
 PRELOAD = ["scanner.tables", "scanner.inspectors.spreadsheet"]
+# what the template process (the zygote, below) imports once, so a worker forked from it starts with it: the
+# modules every unit of the pool needs (a worker started on its own spent ~0.2 s CPU importing them, most of it
+# ``re`` compiling character classes with CJK ranges)
+ZYGOTE_PRELOAD = [*PRELOAD, "scanner.work", "scanner.detectors.pii", "scanner.persons.prints", "python_calamine",
+                  "email.parser"]
+# ... and the static data a worker loads on first use (rules, word lists, the gazetteer, libmagic's database):
+# argument-less cached loaders, so what a forked worker finds is what it would have loaded itself. Never one that
+# starts a thread (fingerprint._pool): the zygote forks only while it has one.
+ZYGOTE_WARM = ["scanner.contenttype:_magic", "scanner.detectors.columns:column_rules",
+               "scanner.detectors.person_names:name_data", "scanner.persons.gazetteer:gazetteer",
+               "scanner.persons.normalise:_old_names", "scanner.names:_variants", "scanner.names:decorations",
+               "scanner.details:_rank"]
+FORK_WORKERS = sys.platform.startswith("linux") and hasattr(os, "fork") and hasattr(socket, "send_fds")
 
 Reply = tuple[Any, ...]
 
@@ -309,6 +326,116 @@ def main(fd: int, memory: int, marks: int = -1, parent: int | None = None) -> No
     _serve(Connection(fd), memory, marks, parent)
 
 
+# -- the zygote: a template worker that forks the workers ----------------------------------------------
+# A worker started on its own is a fresh interpreter that imports everything a unit needs (~0.2 s CPU each;
+# a pool on N cores pays it N times, and again for every worker replaced after a crash or a native decoder's
+# failure). The zygote is such a fresh interpreter too (started like a worker, never given a file), which
+# imports ZYGOTE_PRELOAD once and then only forks: each worker is a fork of a process that has one thread and
+# has run no task (so, as before, no scan thread or lock is copied), and applies its own memory cap and death
+# signal. The zygote is its workers' parent: it reaps them and tells the scan each one's exit status (-N:
+# killed by signal N, as subprocess.Popen says it), and kills one when the scan asks (a pid the zygote has not
+# reaped cannot be another process). It dies with the scan (its death signal), and its workers with it.
+
+_ZYGOTE_PACKET = 1 << 12
+
+
+def _threads() -> int:
+    """Threads of this process, native ones included (Linux)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
+def zygote_main(fd: int, parent: int) -> None:
+    """Entry point of the zygote interpreter (``parent``: the scan's pid). Its control socket (SOCK_SEQPACKET)
+    carries one pickled message a packet: ("fork", memory, cwd) with the worker's connection and board as
+    two descriptors, ("kill", pid); it answers ("ready", threads) once, ("pid", pid) or ("error", why) to a
+    fork, and ("exit", pid, code) for each worker that ended."""
+    if not _die_with_parent(parent):
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    ctl = socket.socket(fileno=fd)
+    for name in ZYGOTE_PRELOAD:
+        __import__(name)
+    for name in ZYGOTE_WARM:
+        module, func = name.split(":")
+        try:
+            getattr(__import__(module, fromlist=[func]), func)()
+        except Exception:  # noqa: BLE001 - a worker that needs it loads it (and meets the failure) itself
+            log.debug("zygote: %s not loaded", name)
+    # what it imported is shared with its workers until written: out of the collector's reach, a worker's
+    # collections do not touch (so copy) every page of it
+    gc.freeze()
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)  # a worker that ended wakes the loop (through wake_w)
+    me = os.getpid()
+    children: set[int] = set()
+    ctl.send(pickle.dumps(("ready", _threads())))
+    while True:
+        ready, _, _ = select.select([fd, wake_r], [], [])
+        if wake_r in ready:
+            os.read(wake_r, 4096)
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if not pid:
+                break
+            children.discard(pid)
+            ctl.send(pickle.dumps(("exit", pid, os.waitstatus_to_exitcode(status))))
+        if fd not in ready:
+            continue
+        data, fds, _flags, _addr = socket.recv_fds(ctl, _ZYGOTE_PACKET, 2)
+        if not data:  # the scan closed it: its workers end with it (reaped, so their time is the scan's)
+            for pid in children:
+                os.kill(pid, signal.SIGKILL)
+            for pid in children:
+                os.waitpid(pid, 0)
+            return
+        msg = pickle.loads(data)
+        if msg[0] == "kill":
+            if msg[1] in children:
+                os.kill(msg[1], signal.SIGKILL)
+            continue
+        if len(fds) != 2 or _threads() != 1:
+            for f in fds:
+                os.close(f)
+            ctl.send(pickle.dumps(("error", "threads" if len(fds) == 2 else "descriptors")))
+            continue
+        try:
+            pid = os.fork()
+        except OSError as e:
+            pid = -1
+            ctl.send(pickle.dumps(("error", type(e).__name__)))
+        if pid == 0:  # the worker
+            code = 1
+            try:
+                ctl.close()
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                os.close(wake_r)
+                os.close(wake_w)
+                try:
+                    if msg[2]:
+                        os.chdir(msg[2])
+                except OSError:
+                    pass
+                _serve(Connection(fds[0]), msg[1], fds[1], me)
+                code = 0
+            finally:
+                os._exit(code)
+        for f in fds:
+            os.close(f)
+        if pid > 0:
+            children.add(pid)
+            ctl.send(pickle.dumps(("pid", pid)))
+
+
 # -- in the parent -------------------------------------------------------------------------------------
 
 def signal_name(code: int | None) -> str:
@@ -319,6 +446,184 @@ def signal_name(code: int | None) -> str:
         except ValueError:
             return f"signal {-code}"
     return f"exit {code}"
+
+
+class ZygoteError(Exception):
+    """The zygote cannot fork a worker (the caller starts one on its own)."""
+
+
+class _Zygote:
+    """The scan's end of a zygote (see ``zygote_main``). Thread-safe: one message exchange at a time."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.codes: dict[int, int] = {}  # exit codes of workers that ended
+        self.live: set[int] = set()  # workers forked and not known to have ended
+        self._lock = threading.Lock()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        code = f"from scanner.isolation import zygote_main; zygote_main({theirs.fileno()}, {os.getpid()})"
+        try:
+            self._proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(),), env=env,
+                                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL, close_fds=True)
+        except OSError as e:
+            ours.close()
+            raise ZygoteError(type(e).__name__) from e
+        finally:
+            theirs.close()
+        self._ctl: socket.socket | None = ours
+        hello = self._next(STARTUP_SECONDS)
+        if hello is None or hello[0] != "ready" or hello[1] != 1:
+            self.close()
+            raise ZygoteError(f"not ready: {hello!r}")
+
+    @property
+    def alive(self) -> bool:
+        return self._ctl is not None and self._proc.poll() is None
+
+    def _next(self, timeout: float | None) -> tuple[Any, ...] | None:
+        """The zygote's next message (an exit is also kept in ``codes``); None when none came in time or it
+        is gone."""
+        if self._ctl is None:
+            return None
+        if timeout is not None and not select.select([self._ctl], [], [], timeout)[0]:
+            return None
+        try:
+            data = self._ctl.recv(_ZYGOTE_PACKET)
+        except OSError:
+            data = b""
+        if not data:
+            self._gone()
+            return None
+        msg = tuple(pickle.loads(data))
+        if msg[0] == "exit":
+            self.codes[msg[1]] = msg[2]
+            self.live.discard(msg[1])
+        return msg
+
+    def _gone(self) -> None:
+        """The zygote ended: its workers die with it (their death signal), killed."""
+        if self._ctl is not None:
+            self._ctl.close()
+            self._ctl = None
+        for pid in self.live:
+            self.codes.setdefault(pid, -signal.SIGKILL)
+        self.live.clear()
+        try:
+            self._proc.wait(5)  # closed: it kills and reaps its workers, then ends
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            try:
+                self._proc.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+
+    def fork(self, memory: int, conn: int, board: int) -> int:
+        with self._lock:
+            if self._ctl is None:
+                raise ZygoteError("gone")
+            try:
+                cwd = os.getcwd()
+            except OSError:  # removed: the worker stays where the zygote is
+                cwd = ""
+            try:
+                socket.send_fds(self._ctl, [pickle.dumps(("fork", memory, cwd))], [conn, board])
+            except OSError as e:
+                self._gone()
+                raise ZygoteError(type(e).__name__) from e
+            end = time.monotonic() + STARTUP_SECONDS
+            reply = self._next(STARTUP_SECONDS)
+            while reply is not None and reply[0] == "exit":
+                reply = self._next(max(0.0, end - time.monotonic()))
+            if reply is None or reply[0] != "pid":
+                raise ZygoteError(f"no worker: {reply!r}")
+            self.live.add(reply[1])
+            return int(reply[1])
+
+    def code(self, pid: int, timeout: float | None = 0.0) -> int | None:
+        """The worker's exit code, once it ended (waits up to ``timeout`` seconds for it; None: until it ends)."""
+        with self._lock:
+            end = None if timeout is None else time.monotonic() + timeout
+            while pid not in self.codes and self._ctl is not None:
+                left = None if end is None else max(0.0, end - time.monotonic())
+                if self._next(left) is None and left is not None:
+                    break  # nothing came in time
+            return self.codes.get(pid)
+
+    def kill(self, pid: int) -> None:
+        with self._lock:
+            if self._ctl is not None and pid in self.live:
+                try:
+                    self._ctl.send(pickle.dumps(("kill", pid)))
+                except OSError:
+                    self._gone()
+
+    def close(self) -> None:
+        with self._lock:
+            self._gone()
+
+
+class _Forked:
+    """A worker forked by a zygote, as the Worker drives a subprocess.Popen (pid, poll, kill, wait)."""
+
+    def __init__(self, pid: int, zygote: _Zygote) -> None:
+        self.pid = pid
+        self._zygote = zygote
+
+    def poll(self) -> int | None:
+        return self._zygote.code(self.pid)
+
+    def kill(self) -> None:
+        self._zygote.kill(self.pid)
+
+    def wait(self, timeout: float | None = None) -> int:
+        code = self._zygote.code(self.pid, timeout)
+        if code is None:
+            raise subprocess.TimeoutExpired("worker", timeout or 0.0)
+        return code
+
+
+_ZYGOTES: list[_Zygote] = []  # the one whose environment is the current one is used; others close when idle
+_ZYGOTES_LOCK = threading.Lock()  # workers may be started from more than one thread (the pool, shared_worker)
+
+
+def _zygote(env: dict[str, str]) -> _Zygote | None:
+    """The zygote for workers of this environment (started on first use); None when workers cannot be
+    forked here (they are then started on their own)."""
+    if not FORK_WORKERS:
+        return None
+    with _ZYGOTES_LOCK:
+        return _zygote_locked(env)
+
+
+def _zygote_locked(env: dict[str, str]) -> _Zygote | None:
+    global FORK_WORKERS
+    for z in list(_ZYGOTES):
+        if z.env == env and z.alive:
+            return z
+        with z._lock:
+            while z._next(0.0) is not None:  # take in exits
+                pass
+        if not z.live or not z.alive:  # another environment's (a test's, a changed password) once idle
+            z.close()
+            _ZYGOTES.remove(z)
+    try:
+        z = _Zygote(env)
+    except ZygoteError as e:
+        log.debug("workers started on their own: %s", e)
+        FORK_WORKERS = False  # not tried again in this process: each try costs a start
+        return None
+    if not _ZYGOTES:
+        atexit.register(_close_zygotes)
+    _ZYGOTES.append(z)
+    return z
+
+
+def _close_zygotes() -> None:
+    with _ZYGOTES_LOCK:
+        for z in _ZYGOTES:
+            z.close()
+        _ZYGOTES.clear()
 
 
 class Worker:
@@ -350,7 +655,8 @@ class Worker:
         return self._proc.pid if self._proc is not None else None
 
     def start(self) -> None:
-        """A fresh interpreter (not a fork: no scan threads or locks are copied), stderr silenced."""
+        """A fork of the zygote (a fresh interpreter with the worker's modules imported, one thread, no task
+        run: no scan threads or locks are copied), else a fresh interpreter of its own; stderr silenced."""
         ours, theirs = socket.socketpair()
         if self.board is None:
             self.board = MarkBoard.create()
@@ -359,10 +665,18 @@ class Worker:
         env = {**{k: v for k, v in os.environ.items() if k not in KEY_ENVS}, "RUST_BACKTRACE": "0",
                "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
         code = f"from scanner.isolation import main; main({theirs.fileno()}, {self.memory}, {self.board.fd}, {os.getpid()})"
+        proc: subprocess.Popen[bytes] | _Forked | None = None
         try:
-            proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(), self.board.fd),
-                                    env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL, close_fds=True)
+            zygote = _zygote(env)
+            if zygote is not None:
+                try:
+                    proc = _Forked(zygote.fork(self.memory, theirs.fileno(), self.board.fd), zygote)
+                except ZygoteError as e:
+                    log.debug("worker started on its own: %s", e)
+            if proc is None:
+                proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(), self.board.fd),
+                                        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, close_fds=True)
         finally:
             theirs.close()
         self._proc, self._conn = proc, Connection(ours.detach())

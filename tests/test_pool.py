@@ -194,7 +194,9 @@ def _workers_left(tmp_path: Path, limit: float = 30) -> list[str]:
     the scan's death did not end (one in the hanging decoder sleeps an hour) is still there."""
     deadline = time.monotonic() + limit
     while True:
-        stray = subprocess.run(["pgrep", "-f", "scanner.isolation import main"], capture_output=True, text=True)
+        # a worker started on its own, or a zygote and the workers forked from it (they keep its command line)
+        stray = subprocess.run(["pgrep", "-f", r"scanner\.isolation import (zygote_)?main"], capture_output=True,
+                               text=True)
         mine = [p for p in stray.stdout.split() if str(tmp_path) in _environ(p)]
         if not mine or time.monotonic() > deadline:
             return mine
