@@ -255,7 +255,11 @@ class Detail(Code):
     CELLS_REACH_REFERENCE = "cells-reach-reference", "cells reach {n:d} cells (first to last reference) > cap {cap:d}"
     CELLS_REACH_MAX = "cells-reach-max", "cells reach {n:d} cells (> {cap:d}, --max-cells)"
     DECLARED_SIZE_OVER = "declared-size-over", "declared sheet size {n:d} cells > cap {cap:d}"
-    SHEET_OVER_CELLS = "sheet-over-cells", "a sheet has more than {n:d} cells (--max-cells)"
+    SHEET_OVER_CELLS = "sheet-over-cells", "a sheet has more than {n:d} cells (--max-cells)"  # before Session 14
+    FILE_OVER_CELLS = "file-over-cells", "more than {n:d} cells in the file's sheets and tables together (--max-cells)"
+    # how far a file stopped by a cap was read and examined (inspectors.spreadsheet.analyse_bytes)
+    READ_UP_TO = "read-up-to", ("examined up to row {row:d} of sheet or table {sheet:d} ({cells:d} cells read); "
+                                "the rows after it and any later sheet were not read")
     PARSE_TOOK_LONGER = "parse-took-longer", "parsing took longer than {seconds:word} s"
     PARSER_STOPPED = "parser-stopped", "parsing took longer than {seconds:word} s; parser stopped"
     PARSER_FAILED = "parser-failed", "parser process failed ({how:name})"
