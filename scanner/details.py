@@ -607,6 +607,10 @@ class Detail(Code):
     SQLITE_SCHEMA = "sqlite-schema", "SQLite database: its schema cannot be read ({error:exc}); no table read"
     SQLITE_TABLES_OVER = "sqlite-tables-over", "SQLite database with more than {n:d} tables: not read"
     SQLITE_TABLE_DAMAGED = "sqlite-table-damaged", "SQLite table damaged after row {n:d} ({error:exc}): rows after it not read"
+    SQLITE_CONTACTS_JOINED = "sqlite-contacts-joined", ("Android contacts database: its data rows (one attribute a row) "
+                                                         "joined into one row per raw contact")
+    SQLITE_TABLE_PAGES = "sqlite-table-pages", ("SQLite table damaged after row {n:d} ({error:exc}): {more:d} more row(s) "
+                                                 "read from its intact pages past the damage, page by page")
     SQLITE_WAL_FILE = "sqlite-wal-file", "SQLite write-ahead log (-wal) with {n:d} frame(s): its frames are not read (the database beside it is read from its main file)"
     SQLITE_ENCRYPTED = "sqlite-encrypted", "named {ext:word} without a SQLite header and its bytes look random: an encrypted SQLite database (SQLCipher, SEE, wxSQLite3) most likely; not read without its key"
     SQLITE_NOT_DB = "sqlite-not-db", "named {ext:word} without a SQLite header (not a SQLite database, or its first page is damaged): not read"

@@ -131,3 +131,86 @@ def test_the_cell_cap_is_one_budget_for_all_the_sheets_of_a_file(tmp_path: Path)
         assert (entry["status"], entry["records"]) == ("too-large", 40), (name, entry)
         assert 2 <= _code(entry, "read-up-to")["sheet"] <= 8, (name, entry)
 
+
+def _people_db(path: Path, n: int = 400) -> int:
+    """An app's database: a small settings table, then a person table of ``n`` rows with a photo each (48 pages of
+    4 KiB for 400 people); returns the page size."""
+    rows = person_rows(n, 20261415)
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE settings (k TEXT, v TEXT)")
+    con.execute("INSERT INTO settings VALUES ('theme', 'dark')")
+    con.execute("CREATE TABLE 利用者 (id INTEGER PRIMARY KEY, " + ", ".join(f'"{c}" TEXT' for c in rows[0])
+                + ", photo BLOB)")
+    con.executemany("INSERT INTO 利用者 VALUES (NULL, ?, ?, ?, ?, ?, ?)", [(*r, b"\x89PNG" + bytes(300)) for r in rows[1:]])
+    con.commit()
+    size = con.execute("PRAGMA page_size").fetchone()[0]
+    con.close()
+    return int(size)
+
+
+def test_a_damaged_sqlite_table_is_read_past_the_damaged_page(tmp_path: Path) -> None:
+    """Task C: SQLite's scan stops at the first damaged page and the table's later intact pages were never read (a
+    database cut in half: 0 of 400 people, sqlite13's notes). They are walked page by page now: the cut copy keeps
+    the people of its intact pages, a page wiped in the middle costs only that page's rows; both corrupt, said."""
+    share = tmp_path / "share"
+    share.mkdir()
+    whole = tmp_path / "whole.db"
+    page = _people_db(whole)
+    data = whole.read_bytes()
+    (share / "cut.db").write_bytes(data[:len(data) // 2])
+    wiped = bytearray(data)
+    wiped[20 * page:21 * page] = bytes(page)  # page 21 of 48: inside the person table
+    (share / "wiped.db").write_bytes(bytes(wiped))
+    got = _scan(share, tmp_path)
+    cut, hole = got["cut.db"], got["wiped.db"]
+    assert cut["status"] == "corrupt" and 150 <= cut["records"] < 400, cut
+    assert _code(cut, "sqlite-cut") and _code(cut, "sqlite-table-pages")["more"] >= 150, cut
+    assert hole["status"] == "corrupt" and 380 <= hole["records"] < 400, hole
+    assert _code(hole, "sqlite-table-pages")["more"] >= 380 - _code(hole, "sqlite-table-pages")["n"], hole
+
+
+def _contacts2(path: Path, n: int = 40) -> None:
+    """Android's contacts2.db layout: raw_contacts, mimetypes, and ``data`` with one attribute a row (a name row, a
+    phone row, a postal-address row, a birthday event per person; Faker ja_JP), plus a calls table."""
+    rows = person_rows(n, 20261416)[1:]
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE raw_contacts (_id INTEGER PRIMARY KEY AUTOINCREMENT, account_id INTEGER, "
+                "display_name TEXT, deleted INTEGER NOT NULL DEFAULT 0)")
+    con.execute("CREATE TABLE mimetypes (_id INTEGER PRIMARY KEY AUTOINCREMENT, mimetype TEXT NOT NULL)")
+    con.execute("CREATE TABLE data (_id INTEGER PRIMARY KEY AUTOINCREMENT, package_id INTEGER, mimetype_id INTEGER "
+                "NOT NULL, raw_contact_id INTEGER NOT NULL, is_primary INTEGER NOT NULL DEFAULT 0, data1 TEXT, "
+                "data2 TEXT, data3 TEXT, data4 TEXT, data15 TEXT)")
+    con.execute("CREATE TABLE calls (_id INTEGER PRIMARY KEY AUTOINCREMENT, number TEXT, date INTEGER, duration INTEGER)")
+    kinds = ["vnd.android.cursor.item/email_v2", "vnd.android.cursor.item/name", "vnd.android.cursor.item/phone_v2",
+             "vnd.android.cursor.item/postal-address_v2", "vnd.android.cursor.item/contact_event",
+             "vnd.android.cursor.item/group_membership"]
+    con.executemany("INSERT INTO mimetypes (mimetype) VALUES (?)", [(k,) for k in kinds])
+    for i, (name, _kana, address, phone, birth) in enumerate(rows, 1):
+        con.execute("INSERT INTO raw_contacts (account_id, display_name) VALUES (1, ?)", (name,))
+        family, _, given = name.partition(" ")
+        con.executemany("INSERT INTO data (mimetype_id, raw_contact_id, data1, data2, data3) VALUES (?, ?, ?, ?, ?)",
+                        [(2, i, name, given, family), (3, i, phone, "2", None), (6, i, "1", None, None),
+                         (4, i, address, "1", None), (5, i, birth, "3", None)])
+    con.executemany("INSERT INTO calls (number, date, duration) VALUES (?, ?, ?)",
+                    [("0312345678", 1700000000000 + k, k) for k in range(5)])
+    con.commit()
+    con.close()
+
+
+def test_an_android_contacts_database_is_joined_into_persons(tmp_path: Path) -> None:
+    """Task C: contacts2.db keeps a person's name, phone and address as separate ``data`` rows keyed by raw contact
+    and mimetype; read table by table it gave at most name leads. Joined by raw_contact_id it is a person table
+    (150 persons, name+address+phone+birth). A copy cut at 3/4 keeps the contacts on the data table's intact pages
+    (joined from a page-by-page walk: the join query fails on the damage) and is corrupt."""
+    share = tmp_path / "share"
+    share.mkdir()
+    whole = tmp_path / "contacts2.db"
+    _contacts2(whole, 150)  # 14 pages of 4 KiB: the data table's leaves reach past the cut's last page
+    data = whole.read_bytes()
+    (share / "contacts2.db").write_bytes(data)
+    (share / "cut_contacts2.db").write_bytes(data[:len(data) * 3 // 4])
+    got = _scan(share, tmp_path)
+    assert (got["contacts2.db"]["status"], got["contacts2.db"]["records"]) == ("ok", 150), got["contacts2.db"]
+    assert _code(got["contacts2.db"], "sqlite-contacts-joined"), got["contacts2.db"]
+    cut = got["cut_contacts2.db"]
+    assert cut["status"] == "corrupt" and 50 <= cut["records"] < 150, cut
