@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from .codes import Status
 from .details import Detail, join_details, say
@@ -30,6 +30,9 @@ from .sqlitepages import Pages, table_rows
 MAGIC = b"SQLite format 3\x00"
 WAL_MAGICS = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")  # a -wal file's header (big- or little-endian checksums)
 HEADER = 100
+# what a damaged database raises: SQLite's errors, and a name or message in the schema that is no UTF-8 (a flipped
+# byte in a column's name: Python decodes cursor descriptions and error messages strictly)
+_SQLITE_ERRORS = (sqlite3.Error, UnicodeDecodeError)
 MAX_TABLES = 2000  # tables read from one database (an app keeps tens; a hostile schema could list millions)
 
 
@@ -95,7 +98,7 @@ def sqlite_sheets(data: bytes, budget: CellBudget, max_bytes: int) -> Iterator[S
             con.set_progress_handler(lambda: time.monotonic() > budget.deadline, 10_000)
             tables = con.execute("SELECT name, sql, rootpage FROM sqlite_schema WHERE type = 'table' LIMIT ?",
                                  (MAX_TABLES + 1,)).fetchall()
-        except sqlite3.Error as e:
+        except _SQLITE_ERRORS as e:
             _timed_out(budget)
             raise ReadError(Status.CORRUPT, join_details([*damage, say(Detail.SQLITE_SCHEMA, error=_error(e))])) from None
         if len(tables) > MAX_TABLES:
@@ -144,7 +147,7 @@ def _android_contacts(con: sqlite3.Connection, tables: set[str]) -> bool:
     try:
         data = {str(c[1]) for c in con.execute('PRAGMA table_info("data")')}
         kinds = {str(c[1]) for c in con.execute('PRAGMA table_info("mimetypes")')}
-    except sqlite3.Error:
+    except _SQLITE_ERRORS:
         return False
     return {"raw_contact_id", "mimetype_id", "data1", "data2"} <= data and {"_id", "mimetype"} <= kinds
 
@@ -181,7 +184,7 @@ def _contacts(con: sqlite3.Connection, sheet: Sheet, budget: CellBudget, pages: 
         if any(row):
             budget.add(len(row))
             yield row
-    except sqlite3.Error as e:
+    except _SQLITE_ERRORS as e:
         _timed_out(budget)
         walked = _walked_contacts(con, pages, root, budget) if n == 0 else []
         yield from walked
@@ -198,11 +201,11 @@ def _walked_contacts(con: sqlite3.Connection, pages: Pages, root: object, budget
     try:
         columns = [str(c[1]) for c in con.execute('PRAGMA table_info("data")')]
         kinds = {k: m for k, m in con.execute("SELECT _id, mimetype FROM mimetypes")}
-    except sqlite3.Error:
+    except _SQLITE_ERRORS:
         return []
     at = {c: columns.index(c) for c in ("_id", "raw_contact_id", "mimetype_id", "data1", "data2")}
     people: dict[object, list[object]] = {}
-    for _rowid, values in table_rows(pages, root, at["_id"], budget.add):
+    for _rowid, values in table_rows(pages, root, at["_id"], _counter(budget)):
         values = (values + [None] * len(columns))[:len(columns)]
         kind = _CONTACT_KINDS.get(str(kinds.get(values[at["mimetype_id"]], "")))
         if kind is None or (kind == 4 and str(values[at["data2"]]) != str(_BIRTHDAY)):
@@ -211,6 +214,20 @@ def _walked_contacts(con: sqlite3.Connection, pages: Pages, root: object, budget
         if (text := _value(values[at["data1"]])) != "" and row[kind] == "":
             row[kind] = text
     return [r for r in people.values() if any(r)]
+
+
+def _counter(budget: CellBudget) -> Callable[[int], None]:
+    """A page walk's count of each row's cells against the file's budget, the clock checked every 256 rows."""
+    rows = 0
+
+    def count(cells: int) -> None:
+        nonlocal rows
+        budget.add(cells)
+        rows += 1
+        if not rows & 0xFF:
+            budget.tick()
+
+    return count
 
 
 def _timed_out(budget: CellBudget) -> None:
@@ -266,11 +283,11 @@ def _rows(con: sqlite3.Connection, name: str, sheet: Sheet, budget: CellBudget, 
                     row = row[1:]
                 yield [_value(v) for v in row]
             budget.tick()
-    except sqlite3.Error as e:
+    except _SQLITE_ERRORS as e:
         _timed_out(budget)
         more = 0
         if walk is not None and walk.keyed and width:
-            for rowid, values in table_rows(walk.pages, walk.root, walk.alias, budget.add):
+            for rowid, values in table_rows(walk.pages, walk.root, walk.alias, _counter(budget)):
                 if rowid in walk.seen:
                     continue
                 walk.seen.add(rowid)

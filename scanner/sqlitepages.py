@@ -16,6 +16,8 @@ import struct
 from collections.abc import Callable, Iterator
 
 LEAF, INTERIOR = 0x0D, 0x05  # table b-tree pages
+MAX_OVERFLOW = 1 << 16  # of a value's overflow chain, read at most (a longer text is no name or address; a hostile
+# file's cells could each claim a chain of every page: quadratic without it)
 
 
 def _varint(b: bytes, at: int) -> tuple[int, int]:
@@ -48,7 +50,7 @@ class Pages:
 def table_rows(pages: Pages, root: int, rowid_column: int | None, count: Callable[[int], None]
                ) -> Iterator[tuple[int, list[object]]]:
     """(rowid, values) of every cell on the intact leaves under ``root``, in b-tree order; ``rowid_column``: the
-    column that is the rowid (INTEGER PRIMARY KEY: stored as NULL). ``count`` is told the cells of each row."""
+    column that is the rowid (INTEGER PRIMARY KEY: stored as NULL). ``count`` is told the cells of each row (the caller's budget: it may raise to stop the walk)."""
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -112,6 +114,7 @@ def _overflow(pages: Pages, n: int, left: int) -> bytes:
     """The rest of a payload from its overflow chain, as far as the chain stays in the file (the rest missing)."""
     out = []
     seen: set[int] = set()
+    left = min(left, MAX_OVERFLOW)
     while left > 0 and n and n not in seen:
         seen.add(n)
         raw = pages.page(n)

@@ -214,3 +214,19 @@ def test_an_android_contacts_database_is_joined_into_persons(tmp_path: Path) -> 
     assert _code(got["contacts2.db"], "sqlite-contacts-joined"), got["contacts2.db"]
     cut = got["cut_contacts2.db"]
     assert cut["status"] == "corrupt" and 50 <= cut["records"] < 150, cut
+
+
+def test_a_column_name_that_is_no_utf8_is_damage_not_a_crash(tmp_path: Path) -> None:
+    """A flipped byte in a column's name in the schema (``acc\\xf5unt_id``): Python decodes cursor descriptions and
+    SQLite's error messages strictly, and the UnicodeDecodeError escaped the reader (found by this session's flip
+    sweep of contacts2.db, also on main). Now the table's damage, said; the other tables are read (the contacts too)."""
+    from scanner.inspectors.spreadsheet import analyse_bytes
+    from scanner.sheet import Caps
+
+    path = tmp_path / "contacts2.db"
+    _contacts2(path)
+    data = path.read_bytes()
+    assert data.count(b"account_id") == 1
+    findings, _, reading = analyse_bytes(data.replace(b"account_id", b"acc\xf5unt_id"), "sqlite", Caps())
+    assert sum(f.count for f in findings) == 40
+    assert any("UnicodeDecodeError" in d for d in reading.damage), reading.damage
