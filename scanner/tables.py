@@ -772,6 +772,7 @@ def _ods_content_sheets(data: bytes, caps: Caps, note: str = "") -> Iterator[She
             for table in markup.odf_tables(iter(lambda: part.read(1 << 16), b""), budget):
                 budget.next_sheet()
                 yield Sheet(table.name, table.rows, notes=[note] if note else [], damage=[*table.damage, *damage])
+                note, damage = "", []  # said once for the file (400 tables said it 400 times)
 
 
 _ROW_OR_CELL = re.compile(rb"""<(?:[\w.-]+:)?(row|c)\b[^>]*>""")
