@@ -230,3 +230,16 @@ def test_a_column_name_that_is_no_utf8_is_damage_not_a_crash(tmp_path: Path) -> 
     findings, _, reading = analyse_bytes(data.replace(b"account_id", b"acc\xf5unt_id"), "sqlite", Caps())
     assert sum(f.count for f in findings) == 40
     assert any("UnicodeDecodeError" in d for d in reading.damage), reading.damage
+
+
+def test_an_ods_read_from_its_content_xml_says_so_once() -> None:
+    """An .ods calamine refuses (content.xml indented) is read from content.xml; the note said so once a table, so
+    review13c's o_gaps.ods (400 tables) repeated it in its detail 19 times once the file's budget stopped it."""
+    from scanner.inspectors.spreadsheet import analyse_bytes
+    from scanner.sheet import Caps
+    from tests.test_wild13 import _indented_ods
+
+    data = _indented_ods(ods_bytes({"名簿": PERSONS, **{f"t{i}": _numbers(3) for i in range(5)}}))
+    findings, sheets, reading = analyse_bytes(data, "ods", Caps())
+    assert (sheets, sum(f.count for f in findings)) == (6, 40)
+    assert sum("content.xml" in n for n in reading.notes) == 1, reading.notes
