@@ -255,7 +255,11 @@ class Detail(Code):
     CELLS_REACH_REFERENCE = "cells-reach-reference", "cells reach {n:d} cells (first to last reference) > cap {cap:d}"
     CELLS_REACH_MAX = "cells-reach-max", "cells reach {n:d} cells (> {cap:d}, --max-cells)"
     DECLARED_SIZE_OVER = "declared-size-over", "declared sheet size {n:d} cells > cap {cap:d}"
-    SHEET_OVER_CELLS = "sheet-over-cells", "a sheet has more than {n:d} cells (--max-cells)"
+    SHEET_OVER_CELLS = "sheet-over-cells", "a sheet has more than {n:d} cells (--max-cells)"  # before Session 14
+    FILE_OVER_CELLS = "file-over-cells", "more than {n:d} cells in the file's sheets and tables together (--max-cells)"
+    # how far a file stopped by a cap was read and examined (inspectors.spreadsheet.analyse_bytes)
+    READ_UP_TO = "read-up-to", ("examined up to row {row:d} of sheet or table {sheet:d} ({cells:d} cells read); "
+                                "the rows after it and any later sheet were not read")
     PARSE_TOOK_LONGER = "parse-took-longer", "parsing took longer than {seconds:word} s"
     PARSER_STOPPED = "parser-stopped", "parsing took longer than {seconds:word} s; parser stopped"
     PARSER_FAILED = "parser-failed", "parser process failed ({how:name})"
@@ -616,6 +620,10 @@ class Detail(Code):
     SQLITE_SCHEMA = "sqlite-schema", "SQLite database: its schema cannot be read ({error:exc}); no table read"
     SQLITE_TABLES_OVER = "sqlite-tables-over", "SQLite database with more than {n:d} tables: not read"
     SQLITE_TABLE_DAMAGED = "sqlite-table-damaged", "SQLite table damaged after row {n:d} ({error:exc}): rows after it not read"
+    SQLITE_CONTACTS_JOINED = "sqlite-contacts-joined", ("Android contacts database: its data rows (one attribute a row) "
+                                                         "joined into one row per raw contact")
+    SQLITE_TABLE_PAGES = "sqlite-table-pages", ("SQLite table damaged after row {n:d} ({error:exc}): {more:d} more row(s) "
+                                                 "read from its intact pages past the damage, page by page")
     SQLITE_WAL_FILE = "sqlite-wal-file", "SQLite write-ahead log (-wal) with {n:d} frame(s): its frames are not read (the database beside it is read from its main file)"
     SQLITE_ENCRYPTED = "sqlite-encrypted", "named {ext:word} without a SQLite header and its bytes look random: an encrypted SQLite database (SQLCipher, SEE, wxSQLite3) most likely; not read without its key"
     SQLITE_NOT_DB = "sqlite-not-db", "named {ext:word} without a SQLite header (not a SQLite database, or its first page is damaged): not read"

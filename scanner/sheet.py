@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .codes import Status
 from .details import Detail, say
@@ -54,27 +54,49 @@ def origin_label(origin: dict[str, str], sheet: str | None = None) -> str:
     return f"external-link cache {origin.get('number', '')} ({shown or '?'})"
 
 
+@dataclass
+class Spent:
+    """What one file has cost so far: the cells read from all its sheets, tables and caches, and when its reading
+    must end. Shared by every :class:`CellBudget` made from the same :class:`Caps` (one file's)."""
+
+    cells: int = 0
+    deadline: float = 0.0  # monotonic seconds; 0 until the first budget starts the clock
+
+
 @dataclass(frozen=True)
 class Caps:
-    """Limits for one file: cells per sheet, bytes after decompression, seconds of parsing."""
+    """Limits for one file: cells read (all its sheets together), bytes after decompression, seconds of parsing.
+    ``spent`` is the file's running total; :meth:`fresh` starts a new one (a reader's entry point, per file)."""
 
     max_cells: int = 20_000_000
     max_inflated: int = 2 << 30
     timeout: float = 120.0
+    spent: Spent = field(default_factory=Spent, compare=False, repr=False)
+
+    def fresh(self) -> Caps:
+        """The same limits with nothing spent yet (a new file, or the same bytes read again another way)."""
+        return replace(self, spent=Spent())
 
 
 class CellBudget:
-    """Cells and wall time spent on one file; raising ReadError when either runs out."""
+    """Cells and wall time spent on one file, raising ReadError when either runs out. Every budget made from the
+    same Caps draws on one total (:class:`Spent`): a workbook of 500 sheets of 50,000 cells is bounded like one
+    sheet of 25,000,000 (Session 14: the count restarted at each sheet, so only the worker timeout bounded it).
+    ``cells`` is what this budget's current sheet or table read (``next_sheet`` restarts it)."""
 
     def __init__(self, caps: Caps) -> None:
         self.caps = caps
+        self.spent = caps.spent
         self.cells = 0
-        self.deadline = time.monotonic() + caps.timeout
+        if not self.spent.deadline:
+            self.spent.deadline = time.monotonic() + caps.timeout
+        self.deadline = self.spent.deadline
 
     def add(self, n: int) -> None:
         self.cells += n
-        if self.cells > self.caps.max_cells:
-            raise ReadError(Status.TOO_LARGE, say(Detail.SHEET_OVER_CELLS, n=self.caps.max_cells))
+        self.spent.cells += n
+        if self.spent.cells > self.caps.max_cells:
+            raise ReadError(Status.TOO_LARGE, say(Detail.FILE_OVER_CELLS, n=self.caps.max_cells))
 
     def next_sheet(self) -> None:
         self.cells = 0

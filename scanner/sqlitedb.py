@@ -19,16 +19,20 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from .codes import Status
 from .details import Detail, join_details, say
 from .errors import ReadError
 from .sheet import CellBudget, Sheet
+from .sqlitepages import Pages, table_rows
 
 MAGIC = b"SQLite format 3\x00"
 WAL_MAGICS = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")  # a -wal file's header (big- or little-endian checksums)
 HEADER = 100
+# what a damaged database raises: SQLite's errors, and a name or message in the schema that is no UTF-8 (a flipped
+# byte in a column's name: Python decodes cursor descriptions and error messages strictly)
+_SQLITE_ERRORS = (sqlite3.Error, UnicodeDecodeError)
 MAX_TABLES = 2000  # tables read from one database (an app keeps tens; a hostile schema could list millions)
 
 
@@ -92,38 +96,179 @@ def sqlite_sheets(data: bytes, budget: CellBudget, max_bytes: int) -> Iterator[S
             con.execute("PRAGMA query_only = ON")
             con.execute("PRAGMA trusted_schema = OFF")
             con.set_progress_handler(lambda: time.monotonic() > budget.deadline, 10_000)
-            tables = con.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'table' LIMIT ?",
+            tables = con.execute("SELECT name, sql, rootpage FROM sqlite_schema WHERE type = 'table' LIMIT ?",
                                  (MAX_TABLES + 1,)).fetchall()
-        except sqlite3.Error as e:
+        except _SQLITE_ERRORS as e:
             _timed_out(budget)
             raise ReadError(Status.CORRUPT, join_details([*damage, say(Detail.SQLITE_SCHEMA, error=_error(e))])) from None
         if len(tables) > MAX_TABLES:
             raise ReadError(Status.TOO_LARGE, say(Detail.SQLITE_TABLES_OVER, n=MAX_TABLES))
         first = True
-        for name, sql in tables:
+        pages = Pages(copy, _page_size(copy))
+        for name, sql, root in tables:
             if not isinstance(name, str) or (isinstance(sql, str) and sql.lstrip()[:14].upper() == "CREATE VIRTUAL"):
                 continue
             sheet = Sheet(name, [], notes=list(notes) if first else [], damage=list(damage) if first else [])
             first = False
-            sheet.rows = _rows(con, name, sheet, budget)
+            walk = _Walk(pages, root, sql) if isinstance(root, int) and root > 0 else None
+            sheet.rows = _rows(con, name, sheet, budget, walk)
             budget.next_sheet()
             yield sheet
+        if _android_contacts(con, {t[0] for t in tables if isinstance(t[0], str)}):
+            sheet = Sheet(CONTACTS_SHEET, [], notes=[say(Detail.SQLITE_CONTACTS_JOINED)])
+            roots = {t[0]: t[2] for t in tables}
+            sheet.rows = _contacts(con, sheet, budget, pages, roots.get("data"))
+            budget.next_sheet()
+            yield sheet
+            first = False
         if first and damage:  # nothing but the damage: no table to carry it
             raise ReadError(Status.CORRUPT, damage[0])
     finally:
         con.close()
 
 
+# Android's contacts2.db keeps one attribute per row: ``data`` (raw_contact_id, mimetype_id, data1, data2 ...) with
+# the kind in ``mimetypes``; a person's name, postal address and phone are three rows. They are joined here into one
+# row per raw contact under a header the classifiers know (leakscan's own query on the private copy; the file's views
+# are never run). The kinds: data1 is the display name, the formatted address, the number, the e-mail, the event's
+# date (an event of type 3 is the birthday).
+CONTACTS_SHEET = "contacts (data joined by raw_contact_id)"
+_CONTACT_KINDS = {"vnd.android.cursor.item/name": 0, "vnd.android.cursor.item/postal-address_v2": 1,
+                  "vnd.android.cursor.item/phone_v2": 2, "vnd.android.cursor.item/email_v2": 3,
+                  "vnd.android.cursor.item/contact_event": 4}
+_CONTACTS_HEADER = ["氏名", "住所", "電話番号", "メールアドレス", "生年月日"]
+_BIRTHDAY = 3  # ContactsContract.CommonDataKinds.Event.TYPE_BIRTHDAY
+
+
+def _android_contacts(con: sqlite3.Connection, tables: set[str]) -> bool:
+    """Whether the database keeps contacts as Android's contacts2.db does (``data`` keyed by raw contact and mimetype)."""
+    if not {"data", "mimetypes"} <= tables:
+        return False
+    try:
+        data = {str(c[1]) for c in con.execute('PRAGMA table_info("data")')}
+        kinds = {str(c[1]) for c in con.execute('PRAGMA table_info("mimetypes")')}
+    except _SQLITE_ERRORS:
+        return False
+    return {"raw_contact_id", "mimetype_id", "data1", "data2"} <= data and {"_id", "mimetype"} <= kinds
+
+
+def _contacts(con: sqlite3.Connection, sheet: Sheet, budget: CellBudget, pages: Pages, root: object
+              ) -> Iterator[Sequence[object]]:
+    """The header, then a row per raw contact: its first name, address, phone, e-mail and birthday. When the join
+    fails on a damaged ``data`` table, the rows on its intact pages are joined instead (:mod:`scanner.sqlitepages`)."""
+    budget.add(len(_CONTACTS_HEADER))
+    yield list(_CONTACTS_HEADER)
+    marks = ", ".join("?" * len(_CONTACT_KINDS))
+    current: object = None
+    row: list[object] = []
+    n = 0
+    try:
+        cur = con.execute("SELECT d.raw_contact_id, m.mimetype, d.data1, d.data2 FROM data AS d JOIN mimetypes AS m "
+                          f"ON m._id = d.mimetype_id WHERE m.mimetype IN ({marks}) ORDER BY d.raw_contact_id, d._id",
+                          tuple(_CONTACT_KINDS))
+        while batch := cur.fetchmany(256):
+            for contact, kind, value, sort in batch:
+                if contact != current:
+                    if any(row):
+                        budget.add(len(row))
+                        n += 1
+                        yield row
+                    current, row = contact, [""] * len(_CONTACTS_HEADER)
+                at = _CONTACT_KINDS.get(kind)
+                if at is None or (at == 4 and str(sort) != str(_BIRTHDAY)):
+                    continue
+                text = _value(value)
+                if text != "" and row[at] == "":
+                    row[at] = text
+            budget.tick()
+        if any(row):
+            budget.add(len(row))
+            yield row
+    except _SQLITE_ERRORS as e:
+        _timed_out(budget)
+        walked = _walked_contacts(con, pages, root, budget) if n == 0 else []
+        yield from walked
+        if walked:
+            sheet.damage.append(say(Detail.SQLITE_TABLE_PAGES, n=0, error=_error(e), more=len(walked)))
+        else:
+            sheet.damage.append(say(Detail.SQLITE_TABLE_DAMAGED, n=n, error=_error(e)))
+
+
+def _walked_contacts(con: sqlite3.Connection, pages: Pages, root: object, budget: CellBudget) -> list[list[object]]:
+    """The contacts of a damaged ``data`` table joined from the rows on its intact pages ([] when there is no way)."""
+    if not isinstance(root, int) or root < 1:
+        return []
+    try:
+        columns = [str(c[1]) for c in con.execute('PRAGMA table_info("data")')]
+        kinds = {k: m for k, m in con.execute("SELECT _id, mimetype FROM mimetypes")}
+    except _SQLITE_ERRORS:
+        return []
+    at = {c: columns.index(c) for c in ("_id", "raw_contact_id", "mimetype_id", "data1", "data2")}
+    people: dict[object, list[object]] = {}
+    for _rowid, values in table_rows(pages, root, at["_id"], _counter(budget)):
+        values = (values + [None] * len(columns))[:len(columns)]
+        kind = _CONTACT_KINDS.get(str(kinds.get(values[at["mimetype_id"]], "")))
+        if kind is None or (kind == 4 and str(values[at["data2"]]) != str(_BIRTHDAY)):
+            continue
+        row = people.setdefault(values[at["raw_contact_id"]], [""] * len(_CONTACTS_HEADER))
+        if (text := _value(values[at["data1"]])) != "" and row[kind] == "":
+            row[kind] = text
+    return [r for r in people.values() if any(r)]
+
+
+def _counter(budget: CellBudget) -> Callable[[int], None]:
+    """A page walk's count of each row's cells against the file's budget, the clock checked every 256 rows."""
+    rows = 0
+
+    def count(cells: int) -> None:
+        nonlocal rows
+        budget.add(cells)
+        rows += 1
+        if not rows & 0xFF:
+            budget.tick()
+
+    return count
+
+
 def _timed_out(budget: CellBudget) -> None:
     budget.tick()  # a query interrupted by the progress handler: the file took too long, not damage
 
 
-def _rows(con: sqlite3.Connection, name: str, sheet: Sheet, budget: CellBudget) -> Iterator[Sequence[object]]:
-    """The header (column names), then each row; a damaged b-tree ends the rows with the damage said."""
+class _Walk:
+    """How a damaged table's intact pages are walked (scanner.sqlitepages): its root page, whether its rows are keyed
+    by a rowid the query can return (not a WITHOUT ROWID table, no column named ``_rowid_``), which column is that
+    rowid (INTEGER PRIMARY KEY), and the rowids the query already gave (not given twice)."""
+
+    def __init__(self, pages: Pages, root: int, sql: object) -> None:
+        self.pages, self.root = pages, root
+        self.keyed = not (isinstance(sql, str) and "WITHOUT ROWID" in " ".join(sql.upper().split()))
+        self.alias: int | None = None
+        self.seen: set[int] = set()
+
+    def columns(self, con: sqlite3.Connection, quoted: str) -> None:
+        info = con.execute(f"PRAGMA table_info({quoted})").fetchall()
+        names = [str(c[1]).casefold() for c in info]
+        if "_rowid_" in names:
+            self.keyed = False
+        keys = [i for i, c in enumerate(info) if c[5]]
+        if len(keys) == 1 and str(info[keys[0]][2]).upper() == "INTEGER":
+            self.alias = keys[0]
+
+
+def _rows(con: sqlite3.Connection, name: str, sheet: Sheet, budget: CellBudget, walk: _Walk | None = None
+          ) -> Iterator[Sequence[object]]:
+    """The header (column names), then each row; a damaged b-tree ends the rows with the damage said, and the rows
+    on the table's intact pages past the damage are read page by page (:mod:`scanner.sqlitepages`)."""
     n = 0
+    width = 0
+    quoted = '"{}"'.format(name.replace('"', '""'))
     try:
-        cur = con.execute('SELECT * FROM "{}"'.format(name.replace('"', '""')))
-        header = [str(d[0]) for d in cur.description or ()]
+        if walk is not None:
+            walk.columns(con, quoted)
+        keyed = walk is not None and walk.keyed
+        cur = con.execute(f"SELECT _rowid_, * FROM {quoted}" if keyed else f"SELECT * FROM {quoted}")
+        header = [str(d[0]) for d in cur.description or ()][1 if keyed else 0:]
+        width = len(header)
         budget.add(len(header))
         yield header
         while True:
@@ -133,11 +278,25 @@ def _rows(con: sqlite3.Connection, name: str, sheet: Sheet, budget: CellBudget) 
             for row in batch:
                 budget.add(len(row))
                 n += 1
+                if keyed:
+                    walk.seen.add(row[0])  # type: ignore[union-attr]
+                    row = row[1:]
                 yield [_value(v) for v in row]
             budget.tick()
-    except sqlite3.Error as e:
+    except _SQLITE_ERRORS as e:
         _timed_out(budget)
-        sheet.damage.append(say(Detail.SQLITE_TABLE_DAMAGED, n=n, error=_error(e)))
+        more = 0
+        if walk is not None and walk.keyed and width:
+            for rowid, values in table_rows(walk.pages, walk.root, walk.alias, _counter(budget)):
+                if rowid in walk.seen:
+                    continue
+                walk.seen.add(rowid)
+                more += 1
+                yield [_value(v) for v in (values + [None] * width)[:width]]
+        if more:
+            sheet.damage.append(say(Detail.SQLITE_TABLE_PAGES, n=n, error=_error(e), more=more))
+        else:
+            sheet.damage.append(say(Detail.SQLITE_TABLE_DAMAGED, n=n, error=_error(e)))
 
 
 def _text(raw: bytes) -> str:

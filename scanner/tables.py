@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Protocol
 from .biffold import biff_sheets, biff_version, calamine_misreads
 from .cellplace import Placement, wrapped_digits, wrapped_letters
 from .codes import Status
-from .details import Detail, join_details, say
+from .details import Detail, codes_of, join_details, say
 from .errors import ReadError, error_name
 from .isolation import decoding
 from .ooxml import OoxmlPackage, normalised_part, ooxml_package, resolve_target
@@ -560,6 +560,7 @@ def _placed_box(data: bytes, info: zipfile.ZipInfo) -> tuple[int, int, int, int]
 
 
 BIFF_DIMENSIONS = 0x0200
+BIFF8_ROWS, BIFF8_COLUMNS = 65536, 256  # an .xls sheet's largest (rwMac / colMac are one past the last)
 ENDOFCHAIN, FREESECT = 0xFFFFFFFE, 0xFFFFFFFF
 
 
@@ -624,7 +625,9 @@ def _check_dimensions(stream: bytes, caps: Caps) -> None:
         if first_row > last_row or first_col > last_col:  # calamine's row count would wrap around
             raise ReadError(Status.CORRUPT, say(Detail.XLS_DIMENSIONS_BAD))
         cells = (last_row - first_row) * (last_col - first_col)
-        if cells > caps.max_cells:
+        if cells > caps.max_cells and (last_row > BIFF8_ROWS or last_col > BIFF8_COLUMNS):
+            # past what Excel itself writes (a damaged record): calamine would reserve it all. Within Excel's own
+            # sheet the rows are read up to the file's cell cap (their top examined: Session 14)
             raise ReadError(Status.TOO_LARGE, say(Detail.DECLARED_SIZE_OVER, n=cells, cap=caps.max_cells))
 
 
@@ -632,6 +635,7 @@ def _check_dimensions(stream: bytes, caps: Caps) -> None:
 
 def read_workbook(data: bytes, fmt: str, caps: Caps) -> Workbook:
     """Every worksheet of a binary workbook, rows as lists (tests and tools; scans use iter_workbook)."""
+    caps = caps.fresh()
     return Workbook(fmt, [Sheet(s.name, list(s.rows), s.first_row, s.first_col)
                           for s in iter_workbook(data, fmt, caps)])
 
@@ -651,7 +655,15 @@ def iter_workbook(data: bytes, fmt: str, caps: Caps) -> Iterator[Sheet]:
     stream: bytes | None = None  # the Workbook stream of an .xls: its globals name the pivot caches' sources
     book = None  # the BIFF5 stream of an Excel 5/95 .xls
     if fmt in ("xlsx", "xlsb", "ods"):
-        package = check_zip(data, caps, alone=fmt != "xlsb")  # (joined .xlsb: no rebuilder, read as zipfile can)
+        try:
+            package = check_zip(data, caps, alone=fmt != "xlsb")
+        except ReadError as e:
+            if fmt != "xlsx" or not _reach_over(e):
+                raise
+            # cells reaching past the cap: calamine would hold the whole box; openpyxl streams the rows, so the
+            # rows at the top are read and examined until the file's cells run out (Session 14: nothing was)
+            yield from _openpyxl_streamed(data, caps, e)
+            return  # (joined .xlsb: no rebuilder, read as zipfile can)
     elif fmt == "xls":
         storages, stream = check_xls(data, caps)
         book = stream if stream is not None and biff_version(stream) == 5 else None
@@ -760,6 +772,7 @@ def _ods_content_sheets(data: bytes, caps: Caps, note: str = "") -> Iterator[She
             for table in markup.odf_tables(iter(lambda: part.read(1 << 16), b""), budget):
                 budget.next_sheet()
                 yield Sheet(table.name, table.rows, notes=[note] if note else [], damage=[*table.damage, *damage])
+                note, damage = "", []  # said once for the file (400 tables said it 400 times)
 
 
 _ROW_OR_CELL = re.compile(rb"""<(?:[\w.-]+:)?(row|c)\b[^>]*>""")
@@ -861,9 +874,9 @@ def _calamine_sheets(data: bytes, caps: Caps, declared: list[str] | None = None,
                 yield Sheet(meta.name, [])
                 continue
             budget.next_sheet()
-            budget.add((sheet.end[0] + 1) * sheet.width)
-            # iter_rows starts at row 1 of the sheet and at the first used column
-            rows = _ticking(sheet.iter_rows(), budget)
+            # iter_rows starts at row 1 of the sheet and at the first used column; each row's cells are counted as
+            # it is read (the file's cap stops a sheet past it with its rows above read: Session 14)
+            rows = _ticking(sheet.iter_rows(), budget, sheet.width)
             down = _merged_down(sheet) or zip_down.get(meta.name, {})
             yield Sheet(meta.name, _filled_down(rows, down, sheet.start[1]) if down else rows, 1, sheet.start[1])
     finally:
@@ -1075,8 +1088,7 @@ def _pyxlsb_filled(data: bytes, caps: Caps) -> Iterator[Sheet]:
         down = merges.get(sheet.name)
         if down:
             rows = list(sheet.rows)
-            budget = CellBudget(caps)
-            budget.add(sum(map(len, rows)))
+            budget = CellBudget(caps)  # the cells read are counted already (scanner.xlsb): only those the fill adds
             sheet.rows = list(_filled_down(rows, down, 0, budget))
         yield sheet
 
@@ -1097,11 +1109,64 @@ def _macro_sheets(data: bytes, names: list[str], caps: Caps) -> Iterator[Sheet]:
         yield found.get(name) or Sheet("", [], unread=[why])
 
 
-def _ticking(rows: Iterable[Sequence[object]], budget: CellBudget) -> Iterator[Sequence[object]]:
+def _ticking(rows: Iterable[Sequence[object]], budget: CellBudget, width: int) -> Iterator[Sequence[object]]:
+    """``rows`` of ``width`` cells each, counted against the file's cells as they pass; the clock checked now and then."""
+    spent, cap = budget.spent, budget.caps.max_cells
     for i, row in enumerate(rows):
+        spent.cells += width
+        if spent.cells > cap:
+            budget.add(0)  # raises: the file is over the cell cap
         if not i & 0x3FFF:
             budget.tick()
         yield row
+
+
+_REACH = frozenset({Detail.CELLS_REACH_CELL, Detail.CELLS_REACH_REFERENCE, Detail.CELLS_REACH_MAX})
+
+
+def _reach_over(e: ReadError) -> bool:
+    """A too-large of :func:`check_zip` for a sheet whose cells reach past the cell cap (not an inflation bomb)."""
+    return e.reason == Status.TOO_LARGE and any(c.get("code") in _REACH for c in codes_of(e.detail))
+
+
+def _openpyxl_streamed(data: bytes, caps: Caps, over: ReadError) -> Iterator[Sheet]:
+    """The worksheets of an .xlsx too large for calamine (``over``: its cells reach past the cap), streamed by
+    openpyxl's read-only reader row by row under the file's cell budget, each row counted as wide as the widest
+    before it (calamine's box); no fill of merged cells (that needs the whole sheet). The rows read are examined;
+    the file stays ``over`` (too-large) even when openpyxl reads it to the end (it may skip what calamine places:
+    a lower-case reference), and an openpyxl failure ends the rows with ``over`` too."""
+    decoding("openpyxl")
+    budget = CellBudget(caps)
+    try:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001 - openpyxl/zip/xml errors of every kind: the cap's own words stand
+        raise over from e
+    try:
+        for ws in wb.worksheets:
+            budget.next_sheet()
+            yield Sheet(ws.title, _streamed_rows(ws, budget, over))
+    finally:
+        wb.close()
+    raise over
+
+
+def _streamed_rows(ws: object, budget: CellBudget, over: ReadError) -> Iterator[list[object]]:
+    widest = 1
+    try:
+        for i, row in enumerate(ws.iter_rows(values_only=True)):  # type: ignore[attr-defined]
+            widest = max(widest, len(row))
+            budget.add(widest)
+            if not i & 0x3FFF:
+                budget.tick()
+            yield ["" if v is None else v for v in row]
+    except ReadError as e:
+        if e.reason != Status.TOO_LARGE:
+            raise
+        raise ReadError(e.reason, join_details((over.detail, e.detail))) from e  # why calamine did not read it, first
+    except Exception as e:  # noqa: BLE001 - openpyxl errors of every kind (a column past ZZZ): the cap's words
+        raise over from e
 
 
 def _openpyxl_sheets(data: bytes, caps: Caps, only: set[str] | None = None) -> Iterator[Sheet]:
@@ -1212,6 +1277,7 @@ def _list_field_share(lines: Sequence[str], outer: str, inner: str) -> float | N
 
 def read_text_table(data: bytes, caps: Caps) -> Workbook:
     """A CSV/TSV/TXT table as one sheet with every row in memory."""
+    caps = caps.fresh()
     sheet, enc = iter_text_table(data, caps)
     return Workbook("text", [Sheet("", list(sheet.rows), notes=sheet.notes)], encoding=enc)
 
@@ -1242,12 +1308,12 @@ def iter_text_table(data: bytes, caps: Caps) -> tuple[Sheet, str]:
         w0 = w1 = w2 = -1  # the last three rows' cells (-1: none)
         widest, short, short_before = 0, False, False  # a row narrower than one above it, before the last row
         lost = 0
-        cap = budget.caps.max_cells
+        spent, cap = budget.spent, budget.caps.max_cells
         for i, row in enumerate(source):  # one loop, no call a row but the join (issue 11: ~5 us a row before)
             n = len(row)
-            budget.cells += n or 1
-            if budget.cells > cap:
-                budget.add(0)  # raises: the sheet is over the cell cap
+            spent.cells += n or 1
+            if spent.cells > cap:
+                budget.add(0)  # raises: the file is over the cell cap
             if not i & 0x3FFF:
                 budget.tick()
             w0, w1, w2 = w1, w2, n
@@ -1458,7 +1524,7 @@ def iter_tables(data: bytes, caps: Caps, fmt: str | None = None) -> tuple[Iterat
 def read_tables(data: bytes, caps: Caps, fmt: str | None = None) -> Workbook:
     """Any spreadsheet or text table with every row in memory (tests and tools)."""
     fmt = fmt or sniff_format(data)
-    sheets, encoding = iter_tables(data, caps, fmt)
+    sheets, encoding = iter_tables(data, caps.fresh(), fmt)
     return Workbook(fmt, [Sheet(s.name, list(s.rows), s.first_row, s.first_col, s.notes, s.damage) for s in sheets],
                     encoding)
 

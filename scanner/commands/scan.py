@@ -71,7 +71,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-inspect-mb", type=argtypes.int_at_least(1), default=D.max_inspect_bytes // MiB, metavar="MB",
                    help=_("largest file whose content is inspected (spreadsheets, archives); larger ones are listed as too-large (default {0})").format(D.max_inspect_bytes // MiB))
     p.add_argument("--max-cells", type=argtypes.int_at_least(1), default=D.max_cells, metavar="N",
-                   help=_("largest sheet (rows x columns) read; a larger one is listed as too-large (default {0:,})").format(D.max_cells))
+                   help=_("most cells (rows x columns) read from one file, all its sheets and tables together; past it the rows read are examined and the file is listed as too-large (default {0:,})").format(D.max_cells))
     p.add_argument("--parse-timeout", type=argtypes.seconds, default=D.parse_timeout, metavar="SECONDS",
                    help=_("time limit for parsing one file; a file that takes longer is listed as timeout (default {0:g})").format(D.parse_timeout))
     p.add_argument("--content-check", choices=("auto", "all", "off"), default=D.content_check,

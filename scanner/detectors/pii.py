@@ -412,6 +412,26 @@ def _plan_from_header(head: Sequence[Sequence[object]], hi: int, mapping: dict[i
                      _joint_readings(header_rows, joint))
 
 
+BLOCK_MIN = 3  # rows under a header that make its own table when the sample as a whole refuses it
+_LETTER = re.compile(r"[^\W\d_]")  # a name or an address holds letters (kana, kanji, Latin); "12", "0.5" none
+
+
+def _header_block(sample: Sequence[Sequence[object]], mapping: dict[int, Header]) -> int:
+    """How many rows of ``sample`` (the rows under a header) are the header's own table: up to the first row that
+    fills fewer than half of the header's columns, or holds no text in its name and address columns (a blank row,
+    rows of numbers, another table's rows); ``len(sample)`` when they are fewer than BLOCK_MIN (nothing to retry)."""
+    cols = sorted(mapping)
+    texts = [c for c, h in mapping.items() if not h.role and _base(h.field) in ("name", "address")]
+    need = (len(cols) + 1) // 2
+    for i, row in enumerate(sample):
+        width = len(row)
+        filled = sum(1 for c in cols if c < width and cell_text(row[c]))
+        if filled < need or (texts and not any(c < width and isinstance(v := row[c], str) and _LETTER.search(v)
+                                               for c in texts)):
+            return i if i >= BLOCK_MIN else len(sample)
+    return len(sample)
+
+
 def _values_over_header(head: Sequence[Sequence[object]], mapping: dict[int, Header]) -> SheetPlan | None:
     """A header naming a person's name or address under which no column's values fit a name or an address (its cells
     moved into a data row by a damaged copy: 氏名 at the end of an address cell, フリガナ over the phones; 氏名 and 住所
@@ -915,6 +935,12 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             mapping = fused_mapping(read_row(head[header_at]), mapping, fused, width)
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
+        if (plan is None or _kind(plan, sample) is None) and (block := _header_block(sample, mapping)) < len(sample):
+            # the header's own rows are fewer than what follows them in the sample (40 persons over 10^6 numbers,
+            # a member list above a log): the header is confirmed by its own rows; every row is still checked
+            own = _plan_from_header(head[:header_at + 1 + block], header_at, mapping)
+            if own is not None and _kind(own, sample[:block]) is not None:
+                plan = own
         if plan is not None and not any({"name", "address"} & set(p.cols) for p in plan.roles) and (
                 by_values := _values_over_header(head, mapping)) is not None:
             header_at, sample, plan = None, head, by_values

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -190,6 +190,9 @@ class Reading:
     notes: list[str] = field(default_factory=list)  # "decoding: partial (3 bytes replaced)", "quoting: ..."
     damage: list[str] = field(default_factory=list)  # why some rows were never read (a cut file)
     unread: list[str] = field(default_factory=list)  # parts holding rows that could not be decoded (scanner.caches)
+    # a cap reached while reading (too-large: --max-cells, the file's total; timeout: --parse-timeout): its status
+    # and detail, with how far the file was read; the rows read before it were examined (:func:`analyse_bytes`)
+    stopped: tuple[Status, str] | None = None
 
     def facts(self) -> dict[str, Any]:
         """What the ``pii`` block says about the reading: encoding, decoding, every note and damage."""
@@ -197,7 +200,8 @@ class Reading:
         for note in self.notes:
             if note.startswith("decoding: "):
                 out["decoding"] = note.removeprefix("decoding: ")
-        shown = self.damage + [n for n in self.notes if n != NO_DELIMITER] + self.unread
+        shown = ([self.stopped[1]] if self.stopped else []) + self.damage + [
+            n for n in self.notes if n != NO_DELIMITER] + self.unread
         if shown:
             out["reading"] = shown
         return out
@@ -243,13 +247,16 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
     if fmt in ("text", *MARKUP_FORMATS) and (wide := narrowed(data)) is not None:  # 8-bit text widened with NULs
         data, widening = wide[0], say(Detail.NUL_WIDENED, n=wide[1])
         fmt = again if (again := sniff_format(data)) in ("text", *MARKUP_FORMATS) else fmt
+    caps = caps.fresh()  # this reading's own cell total and clock (scanner.sheet.Spent), not a reading before it
     sheets, encoding = iter_tables(data, caps, fmt)
     findings = []
     reading = Reading(encoding=encoding, damage=[widening] if widening else [])
     repeats = CacheRepeats()
-    for sheet in sheets:
+    stop = _Stop()
+    for sheet in _until_capped(sheets, stop, reading):
         if sheet.origin is None and not sheet.unread:
             reading.sheets += 1
+        stop.start(sheet)
         found = repeats.analyse(sheet, analyse_sheet)
         if iter(sheet.rows) is sheet.rows:  # a stream the classifier did not finish: read on (a text table's damage
             for _ in sheet.rows:           # and decoding notes come at its end, and the caps apply to every row)
@@ -264,7 +271,11 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
             if fmt == "vcard":
                 found.header_row = None  # the header is scanner.vcard's, not a row of the file
             findings.append(found)
-    if not findings and fmt == "text" and _table_rows(data[:1 << 20]) and not _MARKUP_START.match(data):
+        if stop.error is not None:
+            break  # the file's cells or time are spent: no later sheet is read
+    if stop.error is not None:
+        reading.stopped = stop.said(caps)
+    if not findings and fmt == "text" and reading.stopped is None and _table_rows(data[:1 << 20]) and not _MARKUP_START.match(data):
         # HTML table rows in a text that does not start as markup (its head lost, chunks shuffled): read as HTML too
         as_html, sheets_html, read_html = analyse_bytes(data, "html", caps)
         if as_html:  # a page whose lines start as markup is damaged; a CSV holding markup in its cells is not
@@ -274,6 +285,61 @@ def analyse_bytes(data: bytes, fmt: str, caps: Caps) -> tuple[list[SheetFinding]
                 read_html.notes.insert(0, say(Detail.HTML_IN_CELLS))
             return as_html, sheets_html, read_html
     return findings, reading.sheets, reading
+
+
+CAPS_HIT = (Status.TOO_LARGE, Status.TIMEOUT)  # what a cap raises while a file is read: the part read is examined
+
+
+class _Stop:
+    """Where a file's reading stopped at a cap (the cells of --max-cells, the time of --parse-timeout): each sheet's
+    rows pass through :meth:`rows`, which ends them at the cap's ReadError (kept) so that the classifier finishes on
+    the rows read before it: 40 persons at the top of a sheet too large to read whole are found and counted, and the
+    file is listed with the cap and how far it was read, never as nothing (Session 14)."""
+
+    def __init__(self) -> None:
+        self.error: ReadError | None = None
+        self.sheet = 0  # the sheet or table being read (1-based, caches counted)
+        self.row = 0  # the sheet's row last read (its own numbering)
+
+    def start(self, sheet: Sheet) -> None:
+        self.sheet += 1
+        self.row = sheet.first_row - 1
+        sheet.rows = self.rows(sheet.rows)
+
+    def rows(self, rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]:
+        try:
+            for row in rows:
+                self.row += 1
+                yield row
+        except ReadError as e:
+            if e.reason not in CAPS_HIT:
+                raise
+            self.error = e
+
+    def said(self, caps: Caps) -> tuple[Status, str]:
+        """The cap's status and detail, and how far the file was read (never raises: a failure path)."""
+        assert self.error is not None
+        try:
+            far = say(Detail.READ_UP_TO, row=max(self.row, 0), sheet=max(self.sheet, 1), cells=caps.spent.cells)
+        except Exception:  # noqa: BLE001 - said while a failure is recorded: the cap's own words stay
+            return self.error.reason, self.error.detail
+        return self.error.reason, join_details((self.error.detail, far))
+
+
+def _until_capped(sheets: Iterator[Sheet], stop: _Stop, reading: Reading) -> Iterator[Sheet]:
+    """``sheets`` until a cap stops the reader between two of them (the next sheet's size, a cache over the file's
+    cells): kept in ``stop`` once a sheet was read, raised as before when the cap comes before any."""
+    while True:
+        try:
+            sheet = next(sheets)
+        except StopIteration:
+            return
+        except ReadError as e:
+            if e.reason not in CAPS_HIT or not stop.sheet:
+                raise
+            stop.error = e
+            return
+        yield sheet
 
 
 _TABLE_MARKUP = tuple(re.compile(p, re.IGNORECASE) for p in (rb"<t[dh][\s>]", rb"</t[dh]>", rb"</tr>"))
@@ -363,6 +429,8 @@ class CacheRepeats:
 def _outcome(fmt: str, ext: str, found: bool, reading: Reading) -> tuple[Status, str]:
     """Status and detail of a file whose tables were read: damage is never absence."""
     shown = [n for n in reading.notes if n != NO_DELIMITER]
+    if reading.stopped is not None:  # not every row was read: the cap's status, whatever the rows read held
+        return reading.stopped[0], join_details([reading.stopped[1], *reading.damage, *shown])
     if reading.damage:
         return Status.CORRUPT, join_details(reading.damage + shown)
     if not found and reading.garbled:
