@@ -219,6 +219,21 @@ class Detail(Code):
     QCOW2_SNAPSHOTS = "qcow2-snapshots", ("{name:name}: {n:d} internal snapshot(s) (qemu-img snapshot) not examined: "
                                           "libqcow reads only the current disk; export each (qemu-img convert -l "
                                           "snapshot.name=NAME -O raw) and scan it")
+    VHD_BLOCKS_PAST_END = "vhd-blocks-past-end", ("{name:name}: damaged VHD block table: {n:d} block(s) placed past "
+                                                  "the file's data end (the first, disk block {block:d}, at byte "
+                                                  "{at:d}; the data ends at byte {end:d}); files, folders and deleted "
+                                                  "files stored in them are not examined")
+    VHD_BLOCKS_ON_METADATA = "vhd-blocks-on-metadata", ("{name:name}: damaged VHD block table: {n:d} block(s) placed "
+                                                        "over the image's own {what:list} (the first, disk block "
+                                                        "{block:d}, at byte {at:d}); VHD keeps no checksum, so what "
+                                                        "they read is not the disk's data")
+    VHD_BLOCKS_OVERLAP = "vhd-blocks-overlap", ("{name:name}: damaged VHD block table: {n:d} block(s) share bytes "
+                                                "with another block (the first, disk block {block:d} at byte {at:d}, "
+                                                "with disk block {other:d}); VHD keeps no checksum, so one of them "
+                                                "reads the other's data")
+    VHD_BITMAP_DAMAGED = "vhd-bitmap-damaged", ("{name:name}: damaged VHD block bitmap: {n:d} block(s) hold data in "
+                                                "sectors their bitmap marks unwritten, which read as zeros (the "
+                                                "first, disk block {block:d}, at byte {at:d}); VHD keeps no checksum")
     IMAGE_CHANGED = "image-changed", "the image file changed during the scan: {changed:lib}"
     FS_WALK_STOPPED = "fs-walk-stopped", "{name:lib}: walk stopped ({library:lib})"
     FS_LISTS_NOTHING = "fs-lists-nothing", ("{name:lib}: the file system lists no file at all; it may be empty or its directories damaged "
@@ -1287,4 +1302,6 @@ FOLDER_NOT_LISTED = frozenset({Detail.DIRECTORY, Detail.DIRECTORY_OS_ERROR, Deta
 NOT_A_FILE_SYSTEM = frozenset({Detail.SWAP_NOT_CARVED, Detail.BOOT_CODE_NOT_CARVED})
 # an image whose media is partly missing (the detail's first code): the partitions there are not listed
 MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detail.TRUNCATED_FS,
-                        Detail.FLAT_EXTENT_CUT, Detail.QCOW2_CUT_SHORT})
+                        Detail.FLAT_EXTENT_CUT, Detail.QCOW2_CUT_SHORT,
+                        Detail.VHD_BLOCKS_PAST_END, Detail.VHD_BLOCKS_ON_METADATA, Detail.VHD_BLOCKS_OVERLAP,
+                        Detail.VHD_BITMAP_DAMAGED})

@@ -16,7 +16,7 @@ import os
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..codes import Status
 from ..details import Detail, join_details, say
@@ -27,6 +27,9 @@ from .image_layers import Layer, LayerFinder, full_reason, release_joined
 from .image_parttypes import Verdict
 from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
+
+if TYPE_CHECKING:
+    from .image_vhd import Damage
 
 __all__ = ["ImageSource", "looks_like_image"]
 
@@ -221,7 +224,8 @@ class ImageSource:
         self._name_partition_types()
         for layer in self._layers:
             self._open_layer(layer)
-        self._media_skips = self._missing_segments() or self._qcow_cut_short() or self._cut_short()
+        self._media_skips = (self._missing_segments() or self._qcow_cut_short() or self._vhd_damage()
+                             or self._cut_short())
         self._media_skips += self._bundle_damage() + self._udif_damage() + self._qcow_snapshots()
         blank = bool(self._notes) and not self._problems and not self._media_skips  # every partition all zero
         if blank and self._kind == "EWF":  # a cut or damaged E01 reads its missing chunks as zeros: no blank disk
@@ -344,16 +348,24 @@ class ImageSource:
         """(file name, what LOOK found) for each QCOW2 file read (the image, its backing files) where LOOK, given
         the open file, found something (not None). A file unreadable here is left to libqcow's own open or reads."""
         from .image_qcow import QCOW_MAGIC
+
+        return self._each_file(("image", "backing"), lambda fd: os.pread(fd, 4, 0) == QCOW_MAGIC, look)
+
+    def _each_file(self, roles: tuple[str, ...], signed: Callable[[int], bool],
+                   look: Callable[[int], _T | None]) -> list[tuple[str, _T]]:
+        """(file name, what LOOK found) for each image file of ROLES (media_files' roles) that SIGNED says is of
+        the format, where LOOK, given the open file, found something (not None). A file unreadable here is left to
+        the library's own open or reads."""
         from .image_sniff import open_evidence
 
         found: list[tuple[str, _T]] = []
         for row in self._files:
-            if row.get("missing") or row.get("role") not in ("image", "backing"):
+            if row.get("missing") or row.get("role") not in roles:
                 continue
             try:
                 fd = open_evidence(row["path"])
                 try:
-                    seen = look(fd) if os.pread(fd, 4, 0) == QCOW_MAGIC else None
+                    seen = look(fd) if signed(fd) else None
                 finally:
                     os.close(fd)
             except (OSError, ValueError, struct.error, OverflowError):
@@ -361,6 +373,39 @@ class ImageSource:
             if seen is not None:
                 found.append((os.path.basename(self._name if row["path"] == self.text else row["path"]), seen))
         return found
+
+    def _vhd_damage(self) -> list[Skipped]:
+        """A dynamic or differencing VHD file (the image or a parent) whose block table breaks the file's own layout
+        (image_vhd): VHD keeps no checksum, so libvhdi reads a block from wherever a damaged pointer says (another
+        block, the image's headers) without an error. Each kind of damage said once per file; the scan is then
+        incomplete (MEDIA_LOST)."""
+        from .image_vhd import COOKIE, SECTOR, damage
+
+        def signed(fd: int) -> bool:
+            size = os.fstat(fd).st_size
+            return size >= SECTOR and os.pread(fd, 8, size - SECTOR) == COOKIE
+
+        def look(fd: int) -> list[Damage] | None:
+            size = os.fstat(fd).st_size
+            return damage(lambda offset, n: os.pread(fd, max(0, min(n, size - offset)), offset) if 0 <= offset < size
+                          else b"", size) or None
+
+        return [self._vhd_row(name, d) for name, found in self._each_file(("image", "parent"), signed, look)
+                for d in found]
+
+    def _vhd_row(self, name: str, damage: Damage) -> Skipped:
+        """One kind of block-table damage (image_vhd.Damage) of the VHD file NAME, as a `corrupt` row."""
+        code = {"past-end": Detail.VHD_BLOCKS_PAST_END, "metadata": Detail.VHD_BLOCKS_ON_METADATA,
+                "overlap": Detail.VHD_BLOCKS_OVERLAP, "bitmap": Detail.VHD_BITMAP_DAMAGED}[damage.kind]
+        params: dict[str, int | str] = {}
+        if damage.kind == "past-end":
+            params["end"] = damage.end
+        elif damage.kind == "metadata":
+            params["what"] = damage.what
+        elif damage.kind == "overlap":
+            params["other"] = damage.other
+        return Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                       say(code, name=name, n=damage.n, block=damage.block, at=damage.at, **params))
 
     def _cut_short(self) -> list[Skipped]:
         """An image shorter than its partition table says (a truncated acquisition or copy): listed once for
