@@ -66,6 +66,10 @@ class Detail(Code):
                                                     "bytes, the koly block, hold the only map of its compressed "
                                                     "chunks): cut short or damaged? its volumes are not examined; "
                                                     "scan a whole copy")
+    DMG_UNRECOGNISED = "dmg-unrecognised", ("named .dmg but holds no macOS disk image structure: no trailer (koly), "
+                                            "and its first bytes are no UDIF chunk (zlib, bzip2, LZFSE, xz or ADC) "
+                                            "nor anything else leakscan recognises (random, wiped or encrypted "
+                                            "bytes?): its volumes were not walked; only the file itself was checked")
     # -- folders that could not be listed (scanner.completeness and system_folders: FOLDER_NOT_LISTED, by code)
     DIRECTORY = "directory", "directory: {library:lib}"
     DIRECTORY_LISTING = "directory-listing", "directory listing: {library:lib}"
