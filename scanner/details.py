@@ -174,6 +174,11 @@ class Detail(Code):
     LVM_PAST_PV_END = "lvm-past-pv-end", ("logical volume {n:d} lies past the end of its physical volume (the metadata "
                                           "puts {size:d} bytes at byte {start:d} of a volume of {end:d}: damaged "
                                           "metadata?): not examined")
+    LV_READ_FROM_COPY = "lv-read-from-copy", ("{kind:word} logical volume read from its first intact copy, "
+                                              "{leg:name} (lvm{at:d}, copy {k:d} of {n:d}, {state:word}); the "
+                                              "other copies are walked as their own volumes, not compared; its "
+                                              "raid metadata sub-volumes (dm-raid superblock and bitmap, no files) "
+                                              "are not walked")
     LVM_KIND_UNREAD = "lvm-kind-unread", ("logical volume {n:d} is a {kind:word} logical volume, which libvslvm does "
                                           "not read: not examined (a snapshot's origin volume is walked as its own "
                                           "logical volume); libvslvm: {library:lib}")
