@@ -16,7 +16,7 @@ import logging
 import re
 import struct
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..codes import Status
 from ..details import Detail, say
@@ -91,6 +91,24 @@ def _dfvfs() -> tuple[Any, Any, Any, Any]:
     from dfvfs.resolver import resolver
 
     return source_scanner, errors, factory, resolver
+
+
+class _LogicalVolume(Protocol):
+    """pyvslvm's logical volume, as _mirror_copies reads it."""
+
+    def read_buffer_at_offset(self, size: int, offset: int) -> bytes: ...
+
+
+class _VolumeGroup(Protocol):
+    """pyvslvm's volume group, as _mirror_copies reads it."""
+
+    def get_logical_volume(self, index: int) -> _LogicalVolume: ...
+
+
+class _PathSpec(Protocol):
+    """A dfvfs path spec (any kind)."""
+
+    type_indicator: str
 
 
 class LayerFinder:
@@ -441,7 +459,7 @@ class LayerFinder:
             self._explore(spec, (*names, f"lvm{index + 1}"), None, depth + 1, {**sub_facts, "size": volume.size})
         return True
 
-    def _mirror_copies(self, stream: Any, group: Any) -> dict[int, tuple[int, list[int], str]]:
+    def _mirror_copies(self, stream: _PathSpec, group: _VolumeGroup) -> dict[int, tuple[int, list[int], str]]:
         """{1-based index of a raid1 or mirror logical volume libvslvm does not read: (1-based index of the copy it
         is read from, those of its raid metadata sub-volumes, the volume's note)}: its first copy (leg, a hidden linear sub-volume libvslvm reads) that
         opens and that its dm-raid superblocks (each copy's rmeta sub-volume) do not mark failed or recovering.
