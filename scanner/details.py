@@ -243,6 +243,11 @@ class Detail(Code):
     VHD_BITMAP_DAMAGED = "vhd-bitmap-damaged", ("{name:name}: damaged VHD block bitmap: {n:d} block(s) hold data in "
                                                 "sectors their bitmap marks unwritten, which read as zeros (the "
                                                 "first, disk block {block:d}, at byte {at:d}); VHD keeps no checksum")
+    QCOW2_SNAPSHOT_READ = "qcow2-snapshot-read", ("internal QCOW2 snapshot {n:d} (qemu-img snapshot), read through its "
+                                                  "own L1 table as a disk of {size:d} bytes: its files are the disk "
+                                                  "as it was when the snapshot was taken")
+    QCOW2_SNAPSHOT_UNREAD = "qcow2-snapshot-unread", ("internal QCOW2 snapshot {n:d} not read (its tables damaged or "
+                                                      "cut short?): {library:lib}")
     IMAGE_CHANGED = "image-changed", "the image file changed during the scan: {changed:lib}"
     FS_WALK_STOPPED = "fs-walk-stopped", "{name:lib}: walk stopped ({library:lib})"
     FS_LISTS_NOTHING = "fs-lists-nothing", ("{name:lib}: the file system lists no file at all; it may be empty or its directories damaged "
