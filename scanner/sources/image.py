@@ -119,6 +119,7 @@ def _flat_prefix_reader(location: str) -> Any:
 
 _QCOW_SNAPSHOT = "LEAKSCAN_QCOW2_SNAPSHOT"  # image_pathspec reader of one internal snapshot (image_qcow)
 _SNAPSHOTS: dict[str, tuple[str, int]] = {}  # its locations: (QCOW2 file, place in its snapshot table)
+_SNAPSHOTS_READ = 32  # internal snapshots read per image (qemu allows 65,536): those after are listed
 _OPENED_BESIDE = ("extent", "segment", "parent", "backing")  # media_files roles a library opens by itself
 
 
@@ -377,6 +378,7 @@ class ImageSource:
         except (OSError, SnapshotRefused, struct.error, UnicodeError) as e:
             log.debug("QCOW2 snapshot table not read: %s", e)
             return []  # listed by _qcow_snapshots with their count
+        table = table[:_SNAPSHOTS_READ]  # a hostile table of 65,536: the rest stay listed (_qcow_snapshots)
         register_reader(_QCOW_SNAPSHOT, lambda location: SnapshotReader(*_SNAPSHOTS[location]))
         layers: list[Layer] = []
         for index, (_, _, disk_size, _) in enumerate(table):

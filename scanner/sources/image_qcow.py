@@ -178,8 +178,8 @@ class SnapshotReader:
             needed = -(-self._size // (self._cluster * (self._cluster // 8)))
             if l1_size < needed or l1_size > _MAX_L1:
                 raise SnapshotRefused(f"its L1 table holds {l1_size} entries, the disk needs {needed}")
-            raw = self._pread(l1_offset, 8 * l1_size)
-            if len(raw) < 8 * l1_size:
+            raw = self._pread(l1_offset, 8 * needed)  # only the entries mapping the disk (a shrunk disk keeps more)
+            if len(raw) < 8 * needed:
                 raise SnapshotRefused(f"its L1 table (byte {l1_offset}) runs past the file's end")
             self._l1 = [e & _OFFSET for (e,) in struct.iter_unpack(">Q", raw)]
             self._l2: dict[int, bytes] = {}
