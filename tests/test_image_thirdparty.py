@@ -424,6 +424,15 @@ def test_a_readable_file_of_another_format_named_dmg_is_read_not_refused_as_a_cu
     assert rows == [("unsupported", ["not-a-disk-image"])], rows
 
 
+def _folder_listing(folder: Path, out: Path) -> tuple[dict, dict[str, tuple[str, list[str]]]]:
+    """One scan of FOLDER (exit 0 or 1): the findings and {file name: (reason, detail codes)} of its skipped rows."""
+    proc = run_cli("scan", str(folder), "--out", str(out), "--quiet")
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert proc.returncode in (0, 1), proc.stderr
+    return doc, {Path(s["path"]).name: (s["reason"], [c.get("code") for c in s.get("detail_codes", [])])
+                 for s in doc["skipped"]}
+
+
 def test_files_of_other_formats_named_dmg_in_a_folder_are_not_called_cut_udifs(tmp_path: Path) -> None:
     """Met in a folder walk, the same files are read and listed as named like an image but none, never `corrupt`
     "cut short or damaged?"; a UDIF really cut (ADC chunks: no signature) beside them stays `corrupt`."""
@@ -432,12 +441,7 @@ def test_files_of_other_formats_named_dmg_in_a_folder_are_not_called_cut_udifs(t
     files = _other_files_named_dmg(folder)
     adc = _unpack(tmp_path, "keramics__hfsplus_adc.dmg").read_bytes()
     (folder / "cut.dmg").write_bytes(adc[:len(adc) // 2])
-    out = tmp_path / "out"
-    proc = run_cli("scan", str(folder), "--out", str(out), "--quiet")
-    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    assert proc.returncode in (0, 1), proc.stderr
-    listed = {Path(s["path"]).name: (s["reason"], [c.get("code") for c in s.get("detail_codes", [])])
-              for s in doc["skipped"]}
+    doc, listed = _folder_listing(folder, tmp_path / "out")
     assert listed == {**{name: ("unsupported", ["not-a-disk-image"]) for name in files},
                       "cut.dmg": ("corrupt", ["udif-trailer-missing"])}, listed
     read = {Path(f["path"].split(" » ")[0]).name for f in doc["files"]}
@@ -461,12 +465,7 @@ def test_short_notes_utf16_text_and_random_bytes_named_dmg_are_not_called_damage
     cut = {"cut.dmg": adc[:len(adc) // 2], "stub.dmg": adc[:3]}
     for name, data in {**texts, **noise, **cut}.items():
         (folder / name).write_bytes(data)
-    out = tmp_path / "out"
-    proc = run_cli("scan", str(folder), "--out", str(out), "--quiet")
-    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    assert proc.returncode in (0, 1), proc.stderr
-    listed = {Path(s["path"]).name: (s["reason"], [c.get("code") for c in s.get("detail_codes", [])])
-              for s in doc["skipped"]}
+    _, listed = _folder_listing(folder, tmp_path / "out")
     assert listed == {**{name: ("unsupported", ["not-a-disk-image"]) for name in texts},
                       **{name: ("unsupported", ["dmg-unrecognised"]) for name in noise},
                       **{name: ("corrupt", ["udif-trailer-missing"]) for name in cut}}, listed
