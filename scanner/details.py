@@ -66,6 +66,10 @@ class Detail(Code):
                                                     "bytes, the koly block, hold the only map of its compressed "
                                                     "chunks): cut short or damaged? its volumes are not examined; "
                                                     "scan a whole copy")
+    DMG_UNRECOGNISED = "dmg-unrecognised", ("named .dmg but holds no macOS disk image structure: no trailer (koly), "
+                                            "and its first bytes are no UDIF chunk (zlib, bzip2, LZFSE, xz or ADC) "
+                                            "nor anything else leakscan recognises (random, wiped or encrypted "
+                                            "bytes?): its volumes were not walked; only the file itself was checked")
     # -- folders that could not be listed (scanner.completeness and system_folders: FOLDER_NOT_LISTED, by code)
     DIRECTORY = "directory", "directory: {library:lib}"
     DIRECTORY_LISTING = "directory-listing", "directory listing: {library:lib}"
@@ -170,6 +174,11 @@ class Detail(Code):
     LVM_PAST_PV_END = "lvm-past-pv-end", ("logical volume {n:d} lies past the end of its physical volume (the metadata "
                                           "puts {size:d} bytes at byte {start:d} of a volume of {end:d}: damaged "
                                           "metadata?): not examined")
+    LV_READ_FROM_COPY = "lv-read-from-copy", ("{kind:word} logical volume read from its first intact copy, "
+                                              "{leg:name} (lvm{at:d}, copy {k:d} of {n:d}, {state:word}); the "
+                                              "other copies are walked as their own volumes, not compared; its "
+                                              "raid metadata sub-volumes (dm-raid superblock and bitmap, no files) "
+                                              "are not walked")
     LVM_KIND_UNREAD = "lvm-kind-unread", ("logical volume {n:d} is a {kind:word} logical volume, which libvslvm does "
                                           "not read: not examined (a snapshot's origin volume is walked as its own "
                                           "logical volume); libvslvm: {library:lib}")
@@ -219,6 +228,26 @@ class Detail(Code):
     QCOW2_SNAPSHOTS = "qcow2-snapshots", ("{name:name}: {n:d} internal snapshot(s) (qemu-img snapshot) not examined: "
                                           "libqcow reads only the current disk; export each (qemu-img convert -l "
                                           "snapshot.name=NAME -O raw) and scan it")
+    VHD_BLOCKS_PAST_END = "vhd-blocks-past-end", ("{name:name}: damaged VHD block table: {n:d} block(s) placed past "
+                                                  "the file's data end (the first, disk block {block:d}, at byte "
+                                                  "{at:d}; the data ends at byte {end:d}); files, folders and deleted "
+                                                  "files stored in them are not examined")
+    VHD_BLOCKS_ON_METADATA = "vhd-blocks-on-metadata", ("{name:name}: damaged VHD block table: {n:d} block(s) placed "
+                                                        "over the image's own {what:list} (the first, disk block "
+                                                        "{block:d}, at byte {at:d}); VHD keeps no checksum, so what "
+                                                        "they read is not the disk's data")
+    VHD_BLOCKS_OVERLAP = "vhd-blocks-overlap", ("{name:name}: damaged VHD block table: {n:d} block(s) share bytes "
+                                                "with another block (the first, disk block {block:d} at byte {at:d}, "
+                                                "with disk block {other:d}); VHD keeps no checksum, so one of them "
+                                                "reads the other's data")
+    VHD_BITMAP_DAMAGED = "vhd-bitmap-damaged", ("{name:name}: damaged VHD block bitmap: {n:d} block(s) hold data in "
+                                                "sectors their bitmap marks unwritten, which read as zeros (the "
+                                                "first, disk block {block:d}, at byte {at:d}); VHD keeps no checksum")
+    QCOW2_SNAPSHOT_READ = "qcow2-snapshot-read", ("internal QCOW2 snapshot {n:d} (qemu-img snapshot), read through its "
+                                                  "own L1 table as a disk of {size:d} bytes: its files are the disk "
+                                                  "as it was when the snapshot was taken")
+    QCOW2_SNAPSHOT_UNREAD = "qcow2-snapshot-unread", ("internal QCOW2 snapshot {n:d} not read (its tables damaged or "
+                                                      "cut short?): {library:lib}")
     IMAGE_CHANGED = "image-changed", "the image file changed during the scan: {changed:lib}"
     FS_WALK_STOPPED = "fs-walk-stopped", "{name:lib}: walk stopped ({library:lib})"
     FS_LISTS_NOTHING = "fs-lists-nothing", ("{name:lib}: the file system lists no file at all; it may be empty or its directories damaged "
@@ -1308,4 +1337,6 @@ FOLDER_NOT_LISTED = frozenset({Detail.DIRECTORY, Detail.DIRECTORY_OS_ERROR, Deta
 NOT_A_FILE_SYSTEM = frozenset({Detail.SWAP_NOT_CARVED, Detail.BOOT_CODE_NOT_CARVED})
 # an image whose media is partly missing (the detail's first code): the partitions there are not listed
 MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detail.TRUNCATED_FS,
-                        Detail.FLAT_EXTENT_CUT, Detail.QCOW2_CUT_SHORT})
+                        Detail.FLAT_EXTENT_CUT, Detail.QCOW2_CUT_SHORT,
+                        Detail.VHD_BLOCKS_PAST_END, Detail.VHD_BLOCKS_ON_METADATA, Detail.VHD_BLOCKS_OVERLAP,
+                        Detail.VHD_BITMAP_DAMAGED})

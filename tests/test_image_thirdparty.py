@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -423,6 +424,15 @@ def test_a_readable_file_of_another_format_named_dmg_is_read_not_refused_as_a_cu
     assert rows == [("unsupported", ["not-a-disk-image"])], rows
 
 
+def _folder_listing(folder: Path, out: Path) -> tuple[dict, dict[str, tuple[str, list[str]]]]:
+    """One scan of FOLDER (exit 0 or 1): the findings and {file name: (reason, detail codes)} of its skipped rows."""
+    proc = run_cli("scan", str(folder), "--out", str(out), "--quiet")
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert proc.returncode in (0, 1), proc.stderr
+    return doc, {Path(s["path"]).name: (s["reason"], [c.get("code") for c in s.get("detail_codes", [])])
+                 for s in doc["skipped"]}
+
+
 def test_files_of_other_formats_named_dmg_in_a_folder_are_not_called_cut_udifs(tmp_path: Path) -> None:
     """Met in a folder walk, the same files are read and listed as named like an image but none, never `corrupt`
     "cut short or damaged?"; a UDIF really cut (ADC chunks: no signature) beside them stays `corrupt`."""
@@ -431,13 +441,52 @@ def test_files_of_other_formats_named_dmg_in_a_folder_are_not_called_cut_udifs(t
     files = _other_files_named_dmg(folder)
     adc = _unpack(tmp_path, "keramics__hfsplus_adc.dmg").read_bytes()
     (folder / "cut.dmg").write_bytes(adc[:len(adc) // 2])
-    out = tmp_path / "out"
-    proc = run_cli("scan", str(folder), "--out", str(out), "--quiet")
-    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    assert proc.returncode in (0, 1), proc.stderr
-    listed = {Path(s["path"]).name: (s["reason"], [c.get("code") for c in s.get("detail_codes", [])])
-              for s in doc["skipped"]}
+    doc, listed = _folder_listing(folder, tmp_path / "out")
     assert listed == {**{name: ("unsupported", ["not-a-disk-image"]) for name in files},
                       "cut.dmg": ("corrupt", ["udif-trailer-missing"])}, listed
     read = {Path(f["path"].split(" » ")[0]).name for f in doc["files"]}
     assert {"setup.dmg", "installer.dmg", "notes.dmg"} <= read, read
+
+
+def test_short_notes_utf16_text_and_random_bytes_named_dmg_are_not_called_damaged_udifs(tmp_path: Path) -> None:
+    """Session 13 left these `corrupt` udif-trailer-missing ("cut short or damaged?"): a text note under 64 bytes,
+    UTF-16 text (its NUL bytes looked binary), random or wiped bytes. Text is read as text (not-a-disk-image, as
+    any renamed file); random bytes (4 KiB, 1 MiB) and zeros hold no UDIF structure at all - their first bytes are
+    no zlib/bzip2/LZFSE/xz chunk and no ADC stream whose copies hold - so they are listed `unsupported`
+    dmg-unrecognised, never called a damaged UDIF. As the SOURCE, random bytes are a complete scan listing that row.
+    A UDIF really cut (ADC: no signature) beside them stays `corrupt`; so does one cut to its first 3 bytes."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    rng = random.Random(10)
+    texts = {"memo.dmg": "パスワードは金庫の中\n".encode(), "todo.dmg": b"call back\n",
+             "bom.dmg": "顧客一覧のメモ\r\n".encode("utf-16"), "latin.dmg": "customer list memo\r\n".encode("utf-16-le")}
+    noise = {"noise.dmg": rng.randbytes(4096), "big.dmg": rng.randbytes(1 << 20), "wiped.dmg": bytes(8192)}
+    adc = _unpack(tmp_path, "keramics__hfsplus_adc.dmg").read_bytes()
+    cut = {"cut.dmg": adc[:len(adc) // 2], "stub.dmg": adc[:3]}
+    for name, data in {**texts, **noise, **cut}.items():
+        (folder / name).write_bytes(data)
+    _, listed = _folder_listing(folder, tmp_path / "out")
+    assert listed == {**{name: ("unsupported", ["not-a-disk-image"]) for name in texts},
+                      **{name: ("unsupported", ["dmg-unrecognised"]) for name in noise},
+                      **{name: ("corrupt", ["udif-trailer-missing"]) for name in cut}}, listed
+    out = tmp_path / "source"
+    proc = run_cli("scan", str(folder / "noise.dmg"), "--out", str(out), "--quiet")
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    rows = [(s["reason"], [c.get("code") for c in s.get("detail_codes", [])]) for s in doc["skipped"]]
+    assert proc.returncode in (0, 1) and doc["scan"]["complete"] is True, (proc.returncode, rows)
+    assert rows == [("unsupported", ["dmg-unrecognised"])], rows
+
+
+def test_every_cut_of_the_shipped_udifs_is_still_a_cut_udif_and_random_kilobytes_are_not() -> None:
+    """The UDIF-chunk check behind dmg-unrecognised: every cut (first 200 bytes each, then every 7th byte) of the
+    six shipped UDIFs (ADC, zlib x2, bzip2, LZFSE, LZMA) is still a cut UDIF; random bytes of 1 KiB and more almost
+    never start as one (an ADC literal run under ~1 KiB cannot be told from random bytes: such short files stay
+    "cut short or damaged?")."""
+    from scanner.sources.image_sniff import HEAD, cut_udif
+
+    for packed in sorted(DATA.glob("*.dmg.gz")):
+        data = gzip.decompress(packed.read_bytes())
+        for cut in [*range(1, 200), *range(200, len(data) - 512, 7)]:
+            assert cut_udif(data[:cut][:HEAD], data[cut - 512:cut] if cut >= 1024 else b""), (packed.name, cut)
+    rng = random.Random(14)
+    assert sum(cut_udif(rng.randbytes(size)[:HEAD], b"") for size in (1024, 4096, 65536) for _ in range(300)) <= 3

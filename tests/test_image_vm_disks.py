@@ -277,23 +277,82 @@ def test_the_qcow2_cut_check_follows_a_disk_shrunk_by_qemu_img_resize(tmp_path: 
     _whole_then_cut(image)
 
 
-def test_a_qcow2_holding_internal_snapshots_says_they_are_not_examined(raws: Path, tmp_path: Path) -> None:
+def test_a_qcow2_holding_internal_snapshots_reads_each_as_its_own_disk(raws: Path, tmp_path: Path) -> None:
     """`qemu-img snapshot -c` keeps an earlier disk state inside the QCOW2 file; libqcow reads only the current one.
-    Here the current disk was then zeroed: before, the scan said "empty (all zero)", complete, and nothing named the
-    snapshot that still holds the file system and the leaked file. Now it is listed `unsupported` with how to
-    export it (the snapshot's name is not printed: it is free text)."""
-    image = tmp_path / "pc.qcow2"
-    _qemu("-O", "qcow2", str(raws / "after.raw"), str(image), cwd=tmp_path)
-    subprocess.run(["qemu-img", "snapshot", "-c", "before", str(image)], check=True)
+    Here the current disk was then zeroed: in session 13 the snapshot was only listed `unsupported` (the scan a
+    source error, the leaked file in it never found). Now each snapshot is read through its own L1 table
+    (image_qcow.SnapshotReader) as a disk of its own, `snapN`, its note saying so: the file is found there.
+    Damaged: the snapshot's L1 table pointer flipped past the file's end -> `corrupt` qcow2-snapshot-unread (a
+    cluster pointer past the end: the next test); a compressed image's snapshot is read too. An overlay's snapshots (their unallocated clusters are its backing file's) stay listed."""
+    vm = tmp_path / "vm"
+    vm.mkdir()
     size = (raws / "after.raw").stat().st_size
-    subprocess.run(["qemu-io", "-f", "qcow2", "-c", f"write -z 0 {size}", str(image)], check=True, capture_output=True)
-    code, doc, err = _scan(tmp_path / "out", image)
-    rows = [s for s in doc["skipped"] if s["reason"] == "unsupported"
-            and s.get("detail_codes", [{}])[0].get("code") == "qcow2-snapshots"]
-    assert len(rows) == 1, _listed(doc)
-    assert rows[0]["detail"].startswith("pc.qcow2: 1 internal snapshot") and "before" not in rows[0]["detail"]
-    # the current disk holds nothing: the snapshot not examined is why nothing was walked (a source error, exit 2)
-    assert code == 2 and ("source-error", ["qcow2-snapshots", "nothing-walkable"]) in _listed(doc), _listed(doc)
+    images = {}
+    for name, options in (("pc.qcow2", ()), ("packed.qcow2", ("-c",))):
+        image = vm / name
+        _qemu("-O", "qcow2", *options, str(raws / "after.raw"), str(image), cwd=vm)
+        subprocess.run(["qemu-img", "snapshot", "-c", "before", str(image)], check=True)
+        subprocess.run(["qemu-io", "-f", "qcow2", "-c", f"write -z 0 {size}", str(image)], check=True,
+                       capture_output=True)
+        images[name] = image
+    whole = images["pc.qcow2"].read_bytes()
+    table_at = int.from_bytes(whole[64:72], "big")
+    flipped = bytearray(whole)
+    flipped[table_at] ^= 0x40  # the snapshot's L1 table offset, far past the end
+    (vm / "flipped.qcow2").write_bytes(flipped)
+    base = vm / "base"
+    base.mkdir()
+    _qemu("-O", "qcow2", str(raws / "after.raw"), "base.qcow2", cwd=base)
+    _qemu("-O", "qcow2", "-B", "base.qcow2", "-F", "qcow2", str(raws / "after.raw"), "over.qcow2", cwd=base)
+    subprocess.run(["qemu-img", "snapshot", "-c", "s", str(base / "over.qcow2")], check=True)
+    code, doc, err = _scan(tmp_path / "out", *images.values(), vm / "flipped.qcow2", base / "over.qcow2")
+    for image in images.values():
+        assert _found(doc, image) == [f"snap1 (ext2) » /{LEAKED}"], (image.name, _listed(doc, image))
+        volumes = next(d for d in doc["scan"]["source_details"] if d["source"] == str(image))["volumes"]
+        assert "internal QCOW2 snapshot 1" in next(v for v in volumes if v["name"] == "snap1")["note"]
+        assert ("unsupported", ["qcow2-snapshots"]) not in _listed(doc, image)
+    assert _found(doc, vm / "flipped.qcow2") == []
+    assert any(r == "corrupt" and c[:1] == ["qcow2-snapshot-unread"] for r, c in _listed(doc, vm / "flipped.qcow2")), \
+        _listed(doc, vm / "flipped.qcow2")
+    assert ("unsupported", ["qcow2-snapshots"]) in _listed(doc, base / "over.qcow2")
+    assert doc["scan"]["complete"] is False and code == 2, (code, _listed(doc))  # flipped: nothing walkable
+
+
+def test_a_qcow2_snapshot_reads_the_disk_it_kept_and_a_cluster_past_the_end_is_an_error(raws: Path,
+                                                                                      tmp_path: Path) -> None:
+    """The snapshot reader against the raw disk it was made from (plain and compressed clusters, every byte); then
+    each L2 entry of the snapshot pointed past the file's end in turn: a read there is an OSError (listed by the
+    walk as a read error), never zeros or a short read."""
+    import struct
+
+    from scanner.sources.image_qcow import SnapshotReader
+
+    raw = (raws / "after.raw").read_bytes()
+    for options in ((), ("-c",)):
+        image = tmp_path / f"s{len(options)}.qcow2"
+        _qemu("-O", "qcow2", *options, str(raws / "after.raw"), str(image), cwd=tmp_path)
+        subprocess.run(["qemu-img", "snapshot", "-c", "s", str(image)], check=True)
+        reader = SnapshotReader(str(image), 0)
+        try:
+            assert reader.get_size() == len(raw) and reader.read(0, len(raw)) == raw
+        finally:
+            reader.close()
+    data = bytearray((tmp_path / "s0.qcow2").read_bytes())
+    table_at = int.from_bytes(data[64:72], "big")
+    l1_at = int.from_bytes(data[table_at:table_at + 8], "big")
+    l2_at = int.from_bytes(data[l1_at:l1_at + 8], "big") & 0x00FFFFFFFFFFFE00
+    used = [i for i in range(8192) if int.from_bytes(data[l2_at + 8 * i:l2_at + 8 * i + 8], "big")]
+    assert used
+    for i in used[:8]:
+        bad = bytearray(data)
+        struct.pack_into(">Q", bad, l2_at + 8 * i, (len(data) + (1 << 20)) & ~0xFFFF)
+        (tmp_path / "bad.qcow2").write_bytes(bad)
+        reader = SnapshotReader(str(tmp_path / "bad.qcow2"), 0)
+        try:
+            with pytest.raises(OSError, match="past the file's end"):
+                reader.read(i * 65536, 512)
+        finally:
+            reader.close()
 
 
 def test_a_qcow2_using_a_feature_libqcow_does_not_read_names_it_and_the_way_out(raws: Path, tmp_path: Path) -> None:

@@ -413,7 +413,7 @@ _KINDS = {
 }
 
 
-@pytest.mark.parametrize("kind", sorted(_KINDS))
+@pytest.mark.parametrize("kind", ["thin"])  # raid1: read from its first copy (the test below)
 def test_raid1_and_thin_volumes_in_a_group_libvslvm_opens_are_listed_by_kind_and_the_others_walked(
         tmp_path: Path, kind: str) -> None:
     """A one-PV group written by lvm2 (vgcfgrestore) holding a plain linear volume (the workbook's ext2) and a
@@ -441,3 +441,52 @@ def test_raid1_and_thin_volumes_in_a_group_libvslvm_opens_are_listed_by_kind_and
         name: ("unsupported", ["lvm-kind-unread"]) for name in wanted}
     for name, what in wanted.items():
         assert f"is a {what} logical volume" in rows[name]["detail"]
+
+
+def _dm_raid_superblock(position: int, events: int, failed: int, recovery: int = (1 << 64) - 1) -> bytes:
+    """dm-raid's superblock (drivers/md/dm-raid.c, struct dm_raid_superblock: magic "DmRd", compat features,
+    device count, array position, events, failed devices, disk recovery offset, array resync offset), as the
+    kernel writes it at the start of each copy's rmeta sub-volume."""
+    return b"DmRd" + struct.pack("<III QQQQ", 0, 2, position, events, failed, recovery, (1 << 64) - 1)
+
+
+@pytest.mark.parametrize("state", ["no-superblock", "in-sync", "first-failed", "first-recovering", "both-failed"])
+def test_a_raid1_volume_is_read_from_its_first_intact_copy_and_says_so(tmp_path: Path, state: str) -> None:
+    """A raid1 logical volume (lvm2-written metadata, one PV libvslvm opens) whose two copies (r_rimage_0 at extent
+    5, r_rimage_1 at extent 8) each hold the file system: libvslvm reads no raid1 volume, so it was listed
+    `unsupported` lvm-kind-unread, the scan incomplete. Now it is walked from its first copy that the dm-raid
+    superblocks (each copy's rmeta sub-volume) do not mark failed or recovering, its note naming that copy and the
+    sync state; the copy read is not walked twice, the other copy still walked as its own volume. With every copy
+    failed it stays listed by kind, unread, the scan incomplete."""
+    lvs, _ = _KINDS["raid1"]
+    disk = tmp_path / "pv.img"
+    pe = _lvm2_single_pv(disk, _kind_lv("plain", _SHOWN, _run(4, 0)) + lvs)
+    leg = ext_image(tmp_path / "leg.ext2", write_tree(tmp_path / "t", {f"/raid/{LEAKED}": leaked_workbook(seed=97)}),
+                    size_mib=2, fs="ext2")
+    with open(disk, "r+b") as f:
+        for extent in (5, 8):
+            f.seek(pe + extent * MIB)
+            f.write(leg.read_bytes())
+        blocks = {"in-sync": (_dm_raid_superblock(0, 9, 0), _dm_raid_superblock(1, 9, 0)),
+                  "first-failed": (_dm_raid_superblock(0, 7, 0), _dm_raid_superblock(1, 9, 1)),
+                  "first-recovering": (_dm_raid_superblock(0, 9, 0, recovery=2048), _dm_raid_superblock(1, 9, 0)),
+                  "both-failed": (_dm_raid_superblock(0, 9, 3), _dm_raid_superblock(1, 9, 3))}.get(state)
+        for extent, block in zip((4, 7), blocks or (), strict=False):
+            f.seek(pe + extent * MIB)
+            f.write(block)
+    rc, doc, err = _scan(disk, tmp_path / "out")
+    found = sorted(f["path"].split(" » ")[1] for f in doc["files"])
+    volumes = {v["name"]: v for v in doc["scan"]["source_details"][0]["volumes"]}
+    if state == "both-failed":
+        assert rc == 3 and doc["scan"]["complete"] is False, err
+        assert volumes["lvm2"]["status"] == "unsupported" and "lvm-kind-unread" in json.dumps(volumes["lvm2"])
+        assert found == ["lvm4 (ext2)", "lvm6 (ext2)"], found
+        return
+    assert rc == 1 and doc["scan"]["complete"] is True, (err, doc["skipped"])
+    copy, other = ("r_rimage_0 (lvm4, copy 1 of 2", "lvm6") if state in ("no-superblock", "in-sync") else (
+        "r_rimage_1 (lvm6, copy 2 of 2", "lvm4")
+    assert found == sorted(["lvm2 (ext2)", f"{other} (ext2)"]), found  # lvm1 (plain) is left all zero
+    note = volumes["lvm2"]["note"]
+    assert f"raid1 logical volume read from its first intact copy, {copy}" in note, note
+    assert {"no-superblock": "sync state unknown", "in-sync": "in sync by its dm-raid superblocks"}.get(
+        state, "1 copy or copies failed or recovering") in note, note

@@ -26,6 +26,7 @@ from ..sources.image_sniff import (
     encrypted_dmg_detail,
     first_segment,
     image_kind,
+    other_format,
     quick_kind,
     read_ends,
 )
@@ -67,12 +68,17 @@ def image_depth(entry: Entry) -> int:
     return sum(1 for h in entry.location.containers if h.kind == "image")
 
 
-def _cut_udif(path: str) -> bool:
+def _dmg_state(path: str) -> Detail | None:
+    """What a file named .dmg that nothing recognises is: a UDIF cut short (its first bytes a UDIF chunk's, its
+    trailer gone), or no UDIF at all (random or wiped bytes: dmg-unrecognised); None for a renamed file of another
+    format or text (read as itself, not-a-disk-image)."""
     try:
         head, tail, _ = read_ends(path)
     except OSError:
-        return False
-    return cut_udif(head, tail)
+        return None
+    if cut_udif(head, tail):
+        return Detail.UDIF_TRAILER_MISSING
+    return None if other_format(head) or tail.startswith(b"koly") else Detail.DMG_UNRECOGNISED
 
 
 def _suffix(name: str) -> str:
@@ -186,11 +192,13 @@ class ImageInspector:
                                                                    first=os.path.basename(first)))
         kind = image_kind(path)
         if kind is None:
-            cut = _suffix(entry.name) == ".dmg" and _cut_udif(path)
+            dmg = _dmg_state(path) if _suffix(entry.name) == ".dmg" else None
             if fd is not None:
                 os.close(fd)
-            if cut:  # a .dmg whose trailer is gone: damaged, not "not an image"
+            if dmg is Detail.UDIF_TRAILER_MISSING:  # a .dmg whose trailer is gone: damaged, not "not an image"
                 return Inspection(status=Status.CORRUPT, detail=say(Detail.UDIF_TRAILER_MISSING))
+            if dmg is not None:  # no UDIF structure at all: not called a damaged UDIF
+                return Inspection(status=Status.UNSUPPORTED, detail=say(dmg))
             if _suffix(entry.name) in IMAGE_SUFFIXES:
                 return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.NOT_A_DISK_IMAGE))
             return Inspection()  # not an image after all (the quick check only said maybe)

@@ -16,7 +16,7 @@ import os
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..codes import Status
 from ..details import Detail, join_details, say
@@ -27,6 +27,9 @@ from .image_layers import Layer, LayerFinder, full_reason, release_joined
 from .image_parttypes import Verdict
 from .image_sniff import looks_like_image
 from .volume_keys import VolumeKeys
+
+if TYPE_CHECKING:
+    from .image_vhd import Damage
 
 __all__ = ["ImageSource", "looks_like_image"]
 
@@ -114,6 +117,9 @@ def _flat_prefix_reader(location: str) -> Any:
     return RawImage([p for p, _, _ in present], [size for _, _, size in present])
 
 
+_QCOW_SNAPSHOT = "LEAKSCAN_QCOW2_SNAPSHOT"  # image_pathspec reader of one internal snapshot (image_qcow)
+_SNAPSHOTS: dict[str, tuple[str, int]] = {}  # its locations: (QCOW2 file, place in its snapshot table)
+_SNAPSHOTS_READ = 32  # internal snapshots read per image (qemu allows 65,536): those after are listed
 _OPENED_BESIDE = ("extent", "segment", "parent", "backing")  # media_files roles a library opens by itself
 
 
@@ -165,6 +171,7 @@ class ImageSource:
         self._bundle: Any = None  # a macOS sparse bundle's facts (image_bundle.BundleInfo) when the image is one
         self._udif: Any = None  # a UDIF libmodi refused, read table by table (image_udif.UdifInfo)
         self._udif_refusal = ""
+        self._snapshots_read = 0  # internal snapshots of a QCOW2 image read as disks of their own
         # in the walker process (image_walker): each step restarts its clock, so a stuck library is stopped
         self.step_seconds: float | None = None
         self.walking = ("walking the image", "pytsk3, dfvfs")  # the walk's current step and library
@@ -219,9 +226,11 @@ class ImageSource:
         self._note_short_backing()
         self._note_overlaps()
         self._name_partition_types()
+        self._layers += self._qcow_snapshot_layers()
         for layer in self._layers:
             self._open_layer(layer)
-        self._media_skips = self._missing_segments() or self._qcow_cut_short() or self._cut_short()
+        self._media_skips = (self._missing_segments() or self._qcow_cut_short() or self._vhd_damage()
+                             or self._cut_short())
         self._media_skips += self._bundle_damage() + self._udif_damage() + self._qcow_snapshots()
         blank = bool(self._notes) and not self._problems and not self._media_skips  # every partition all zero
         if blank and self._kind == "EWF":  # a cut or damaged E01 reads its missing chunks as zeros: no blank disk
@@ -332,28 +341,88 @@ class ImageSource:
 
     def _qcow_snapshots(self) -> list[Skipped]:
         """A QCOW2 file (the image or a backing file) holding internal snapshots (earlier disk states, kept in the
-        file by ``qemu-img snapshot -c``): libqcow reads only the current disk, so they are listed, each file once,
-        with how to export them (their names are free text: not said)."""
+        file by ``qemu-img snapshot -c``) that are not read here (_qcow_snapshot_layers reads those of an image
+        with no backing file): listed, each file once, with how to export them (their names are free text: not
+        said)."""
         from .image_qcow import snapshot_count
 
+        rows = self._each_qcow(lambda fd: snapshot_count(os.pread(fd, 72, 0)) or None)
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNSUPPORTED,
                         say(Detail.QCOW2_SNAPSHOTS, name=name, n=n))
-                for name, n in self._each_qcow(lambda fd: snapshot_count(os.pread(fd, 72, 0)) or None)]
+                for name, n in rows if n - (self._snapshots_read if name == os.path.basename(self._name) else 0) > 0]
+
+    def _qcow_snapshot_layers(self) -> list[Layer]:
+        """The internal snapshots of a QCOW2 image with no backing file, each read through its own L1 table
+        (image_qcow.SnapshotReader) as a disk of its own: its layers named ``snapN`` (N: its place in the snapshot
+        table), each with a note naming the snapshot. A snapshot whose tables do not read is one `corrupt` layer
+        with why. An overlay's snapshots (their unallocated clusters are the backing file's) stay listed
+        (_qcow_snapshots)."""
+        from dfvfs.path import factory
+
+        from .image_pathspec import register_reader
+        from .image_qcow import SnapshotReader, SnapshotRefused, snapshot_count, snapshot_table
+        from .image_sniff import open_evidence
+
+        if self._kind != "QCOW" or any(f.get("role") == "backing" for f in self._files):
+            return []
+        try:
+            fd = open_evidence(self.text)
+            try:
+                size = os.fstat(fd).st_size
+                if not snapshot_count(os.pread(fd, 72, 0)):
+                    return []
+                table = snapshot_table(lambda o, n: os.pread(fd, max(0, min(n, size - o)), o) if 0 <= o < size
+                                       else b"")
+            finally:
+                os.close(fd)
+        except (OSError, SnapshotRefused, struct.error, UnicodeError) as e:
+            log.debug("QCOW2 snapshot table not read: %s", e)
+            return []  # listed by _qcow_snapshots with their count
+        table = table[:_SNAPSHOTS_READ]  # a hostile table of 65,536: the rest stay listed (_qcow_snapshots)
+        register_reader(_QCOW_SNAPSHOT, lambda location: SnapshotReader(*_SNAPSHOTS[location]))
+        layers: list[Layer] = []
+        for index, (_, _, disk_size, _) in enumerate(table):
+            names = (f"snap{index + 1}",)
+            location = os.path.join(os.path.abspath(self.text) + ".leakscan-qcow-snapshots", str(index + 1))
+            _SNAPSHOTS[location] = (self.text, index)
+            facts = {"note": say(Detail.QCOW2_SNAPSHOT_READ, n=index + 1, size=disk_size), "size": disk_size}
+            try:
+                SnapshotReader(self.text, index).close()  # its header and L1 table read
+                spec = factory.Factory.NewPathSpec(_QCOW_SNAPSHOT, location=location)
+                found = LayerFinder(self._keys, self._joined).find_inside(spec, names, None, facts)
+            except (SnapshotRefused, OSError, struct.error, IndexError) as e:
+                found = [Layer(names, None, problem=(Status.CORRUPT, say(Detail.QCOW2_SNAPSHOT_UNREAD, n=index + 1,
+                                                                          library=str(e))), facts=facts)]
+            except Exception as e:  # noqa: BLE001 - a damaged snapshot must not cost the current disk its walk
+                log.debug("QCOW2 snapshot layers not found", exc_info=True)
+                found = [Layer(names, None, problem=(Status.CORRUPT, say(Detail.QCOW2_SNAPSHOT_UNREAD, n=index + 1,
+                                                                          library=full_reason(e))), facts=facts)]
+            layers += found
+        self._snapshots_read = len(table)
+        return layers
 
     def _each_qcow(self, look: Callable[[int], _T | None]) -> list[tuple[str, _T]]:
         """(file name, what LOOK found) for each QCOW2 file read (the image, its backing files) where LOOK, given
         the open file, found something (not None). A file unreadable here is left to libqcow's own open or reads."""
         from .image_qcow import QCOW_MAGIC
+
+        return self._each_file(("image", "backing"), lambda fd: os.pread(fd, 4, 0) == QCOW_MAGIC, look)
+
+    def _each_file(self, roles: tuple[str, ...], signed: Callable[[int], bool],
+                   look: Callable[[int], _T | None]) -> list[tuple[str, _T]]:
+        """(file name, what LOOK found) for each image file of ROLES (media_files' roles) that SIGNED says is of
+        the format, where LOOK, given the open file, found something (not None). A file unreadable here is left to
+        the library's own open or reads."""
         from .image_sniff import open_evidence
 
         found: list[tuple[str, _T]] = []
         for row in self._files:
-            if row.get("missing") or row.get("role") not in ("image", "backing"):
+            if row.get("missing") or row.get("role") not in roles:
                 continue
             try:
                 fd = open_evidence(row["path"])
                 try:
-                    seen = look(fd) if os.pread(fd, 4, 0) == QCOW_MAGIC else None
+                    seen = look(fd) if signed(fd) else None
                 finally:
                     os.close(fd)
             except (OSError, ValueError, struct.error, OverflowError):
@@ -361,6 +430,39 @@ class ImageSource:
             if seen is not None:
                 found.append((os.path.basename(self._name if row["path"] == self.text else row["path"]), seen))
         return found
+
+    def _vhd_damage(self) -> list[Skipped]:
+        """A dynamic or differencing VHD file (the image or a parent) whose block table breaks the file's own layout
+        (image_vhd): VHD keeps no checksum, so libvhdi reads a block from wherever a damaged pointer says (another
+        block, the image's headers) without an error. Each kind of damage said once per file; the scan is then
+        incomplete (MEDIA_LOST)."""
+        from .image_vhd import COOKIE, SECTOR, damage
+
+        def signed(fd: int) -> bool:
+            size = os.fstat(fd).st_size
+            return size >= SECTOR and os.pread(fd, 8, size - SECTOR) == COOKIE
+
+        def look(fd: int) -> list[Damage] | None:
+            size = os.fstat(fd).st_size
+            return damage(lambda offset, n: os.pread(fd, max(0, min(n, size - offset)), offset) if 0 <= offset < size
+                          else b"", size) or None
+
+        return [self._vhd_row(name, d) for name, found in self._each_file(("image", "parent"), signed, look)
+                for d in found]
+
+    def _vhd_row(self, name: str, damage: Damage) -> Skipped:
+        """One kind of block-table damage (image_vhd.Damage) of the VHD file NAME, as a `corrupt` row."""
+        code = {"past-end": Detail.VHD_BLOCKS_PAST_END, "metadata": Detail.VHD_BLOCKS_ON_METADATA,
+                "overlap": Detail.VHD_BLOCKS_OVERLAP, "bitmap": Detail.VHD_BITMAP_DAMAGED}[damage.kind]
+        params: dict[str, int | str] = {}
+        if damage.kind == "past-end":
+            params["end"] = damage.end
+        elif damage.kind == "metadata":
+            params["what"] = damage.what
+        elif damage.kind == "overlap":
+            params["other"] = damage.other
+        return Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                       say(code, name=name, n=damage.n, block=damage.block, at=damage.at, **params))
 
     def _cut_short(self) -> list[Skipped]:
         """An image shorter than its partition table says (a truncated acquisition or copy): listed once for

@@ -16,7 +16,7 @@ import logging
 import re
 import struct
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..codes import Status
 from ..details import Detail, say
@@ -91,6 +91,24 @@ def _dfvfs() -> tuple[Any, Any, Any, Any]:
     from dfvfs.resolver import resolver
 
     return source_scanner, errors, factory, resolver
+
+
+class _LogicalVolume(Protocol):
+    """pyvslvm's logical volume, as _mirror_copies reads it."""
+
+    def read_buffer_at_offset(self, size: int, offset: int) -> bytes: ...
+
+
+class _VolumeGroup(Protocol):
+    """pyvslvm's volume group, as _mirror_copies reads it."""
+
+    def get_logical_volume(self, index: int) -> _LogicalVolume: ...
+
+
+class _PathSpec(Protocol):
+    """A dfvfs path spec (any kind)."""
+
+    type_indicator: str
 
 
 class LayerFinder:
@@ -410,13 +428,27 @@ class LayerFinder:
             return False
         sub_facts = {**facts, "volume_system": LAYER_NAMES.get("LVM", "LVM")}
         kinds = self._lvm_kinds(vs.parent)
+        copies = self._mirror_copies(vs.parent, group)
+        # a copy read as its raid1 volume is not walked twice; the raid metadata sub-volumes (rmeta: dm-raid's
+        # superblock and bitmap, no files) of a volume read are not walked as file systems (its note says so)
+        read_as = {leg for leg, _, _ in copies.values()} | {m for _, metas, _ in copies.values() for m in metas}
         for index in range(count):
             spec = factory.Factory.NewPathSpec("LVM", location=f"/lvm{index + 1}", volume_index=index,
                                                parent=vs.parent)
+            if index + 1 in read_as:
+                continue
             try:
                 volume = group.get_logical_volume(index)
             except (OSError, RuntimeError) as e2:
                 kind = kinds.get(index + 1)
+                if index + 1 in copies:  # raid1 or mirror: read from its first intact copy, which libvslvm reads
+                    leg, _, note = copies[index + 1]
+                    leg_spec = factory.Factory.NewPathSpec("LVM", location=f"/lvm{leg}", volume_index=leg - 1,
+                                                           parent=vs.parent)
+                    size = group.get_logical_volume(leg - 1).size
+                    self._explore(leg_spec, (*names, f"lvm{index + 1}"), None, depth + 1,
+                                  {**sub_facts, "size": size, "note": note})
+                    continue
                 if kind:  # a snapshot, thin or RAID volume: libvslvm reads none, whatever the physical volumes
                     self._fail((*names, f"lvm{index + 1}"), spec, Status.UNSUPPORTED,
                                say(Detail.LVM_KIND_UNREAD, n=index + 1, kind=kind, library=full_reason(e2)), sub_facts)
@@ -426,6 +458,41 @@ class LayerFinder:
                 continue
             self._explore(spec, (*names, f"lvm{index + 1}"), None, depth + 1, {**sub_facts, "size": volume.size})
         return True
+
+    def _mirror_copies(self, stream: _PathSpec, group: _VolumeGroup) -> dict[int, tuple[int, list[int], str]]:
+        """{1-based index of a raid1 or mirror logical volume libvslvm does not read: (1-based index of the copy it
+        is read from, those of its raid metadata sub-volumes, the volume's note)}: its first copy (leg, a hidden linear sub-volume libvslvm reads) that
+        opens and that its dm-raid superblocks (each copy's rmeta sub-volume) do not mark failed or recovering.
+        A volume with no such copy is absent (then listed by kind, unread)."""
+        from .image_lvm import legs_out_of_sync, mirror_legs
+
+        try:
+            _, text = self._lvm_metadata(stream)
+            mirrors = mirror_legs(text) if text else {}
+        except self._errors + (IndexError, TypeError, AttributeError, RecursionError, KeyError, ValueError):
+            return {}
+        out: dict[int, tuple[int, list[int], str]] = {}
+        for index, (kind, legs) in mirrors.items():
+            try:
+                blocks = []
+                for leg in legs:
+                    meta = group.get_logical_volume(leg.meta - 1) if leg.meta else None
+                    blocks.append(bytes(meta.read_buffer_at_offset(4096, 0)) if meta is not None else b"")
+                bad = legs_out_of_sync(blocks) if any(leg.meta for leg in legs) else None
+                for position, leg in enumerate(legs):
+                    if bad is not None and position in bad:
+                        continue
+                    group.get_logical_volume(leg.index - 1)  # libvslvm reads it (a linear sub-volume)
+                    state = ("sync state unknown, no dm-raid superblock" if bad is None else
+                             "in sync by its dm-raid superblocks" if not bad else
+                             f"{len(bad)} copy or copies failed or recovering by its dm-raid superblocks")
+                    out[index] = (leg.index, [m.meta for m in legs if m.meta],
+                                  say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
+                                      n=len(legs), state=state))
+                    break
+            except (OSError, RuntimeError, ValueError, IndexError, struct.error):
+                continue
+        return out
 
     def _volume_offsets(self, vs: Any) -> dict[str, tuple[int | None, int | None]]:
         """Identifier -> (start, size) in bytes of each volume, from dfvfs' volume system."""

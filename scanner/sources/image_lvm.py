@@ -351,3 +351,64 @@ def volume_kinds(text: str) -> dict[int, str]:
         if kinds and kinds != ["striped"]:
             out[index] = "/".join(kinds)
     return out
+
+
+@dataclass(frozen=True)
+class MirrorLeg:
+    """One copy (leg) of a raid1 or mirror logical volume: the hidden sub-volume holding it (``r_rimage_0``,
+    ``m_mimage_0``) and its raid metadata sub-volume (``r_rmeta_0``; None for a ``mirror``), as 1-based indexes in
+    the metadata's order (libvslvm's and dfvfs' lvmN)."""
+
+    index: int
+    name: str
+    meta: int | None
+
+
+def mirror_legs(text: str) -> dict[int, tuple[str, list[MirrorLeg]]]:
+    """{1-based index: (kind, its legs in order)} of the raid1 and mirror logical volumes in TEXT whose every
+    segment is of that kind and whose legs are listed volumes of the group ({} when the metadata does not read)."""
+    groups = [v for v in parse(text).values() if isinstance(v, dict) and "physical_volumes" in v]
+    if len(groups) != 1:
+        return {}
+    lvs = [(name, lv) for name, lv in groups[0].get("logical_volumes", {}).items() if isinstance(lv, dict)]
+    where = {name: i for i, (name, _) in enumerate(lvs, 1)}
+    out: dict[int, tuple[str, list[MirrorLeg]]] = {}
+    for index, (_, lv) in enumerate(lvs, 1):
+        segments = [v for k, v in lv.items() if k.startswith("segment") and isinstance(v, dict)]
+        kinds = {str(s.get("type")) for s in segments}
+        if len(segments) != 1 or kinds not in ({"raid1"}, {"mirror"}):
+            continue
+        (kind,) = kinds
+        listed = segments[0].get("raids" if kind == "raid1" else "mirrors")
+        if not isinstance(listed, list) or not listed:
+            continue
+        names = [str(n) for n in listed]
+        pairs = list(zip(names[0::2], names[1::2], strict=False)) if kind == "raid1" else [(None, n) for n in names]
+        if kind == "raid1" and len(names) % 2:
+            continue
+        legs = [MirrorLeg(where[image], image, where.get(meta) if meta else None)
+                for meta, image in pairs if image in where]
+        if len(legs) == len(pairs):
+            out[index] = (kind, legs)
+    return out
+
+
+_RAID_MAGIC = b"DmRd"  # dm-raid's superblock (drivers/md/dm-raid.c, struct dm_raid_superblock), little-endian
+_MAX_SECTOR = 0xFFFFFFFFFFFFFFFF
+
+
+def legs_out_of_sync(superblocks: list[bytes]) -> set[int] | None:
+    """The 0-based positions of the legs a raid1 volume's dm-raid superblocks (each leg's rmeta sub-volume's first
+    bytes, in leg order) mark failed or still recovering, by the superblock with the most events; None when no
+    superblock is there (never activated by device-mapper: the copies' state is unknown)."""
+    found = []
+    for position, block in enumerate(superblocks):
+        if len(block) >= 48 and block[:4] == _RAID_MAGIC:
+            events, failed, recovery = struct.unpack_from("<QQQ", block, 16)
+            found.append((events, position, failed, recovery))
+    if not found:
+        return None
+    newest = max(found)
+    bad = {p for p in range(min(len(superblocks), 64)) if newest[2] >> p & 1}
+    bad |= {p for _, p, _, recovery in found if recovery != _MAX_SECTOR}  # rebuilt only up to there
+    return bad | (set(range(len(superblocks))) - {p for _, p, _, _ in found})  # its superblock gone: unknown

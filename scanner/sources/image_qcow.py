@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import struct
+import zlib
 from array import array
 from collections.abc import Callable
 
@@ -123,3 +124,119 @@ def cut_short(fd: int) -> tuple[int, int] | None:
     needed = needed_end(lambda offset, n: os.pread(fd, max(0, min(n, size - offset)), offset) if offset < size
                         else b"")
     return (needed, size) if needed is not None and needed > size else None
+
+
+class SnapshotRefused(Exception):
+    """A QCOW2 internal snapshot that cannot be read here (why, said in the listing)."""
+
+
+def snapshot_table(read: Callable[[int, int], bytes]) -> list[tuple[int, int, int, str]]:
+    """(L1 table offset, L1 entries, virtual disk size, id) of each internal snapshot a QCOW2 version 2/3 file lists,
+    in the table's order; SnapshotRefused when the table does not read (damaged or cut short)."""
+    head = read(0, 104)
+    if len(head) < 72 or head[:4] != QCOW_MAGIC:
+        raise SnapshotRefused("no QCOW2 header")
+    count, table = struct.unpack_from(">IQ", head, 60)
+    virtual = struct.unpack_from(">Q", head, 24)[0]
+    out, at = [], table
+    for _ in range(min(count, 65536)):  # qemu's QCOW_MAX_SNAPSHOTS
+        entry = read(at, 40)
+        if len(entry) < 40:
+            raise SnapshotRefused(f"its snapshot table runs past the file's end (byte {at})")
+        l1_offset, l1_size, id_size, name_size = struct.unpack_from(">QIHH", entry, 0)
+        extra = struct.unpack_from(">I", entry, 36)[0]
+        if extra > 1024:
+            raise SnapshotRefused(f"a snapshot entry with {extra} bytes of extra data (damaged table?)")
+        more = read(at + 40, extra + id_size)
+        if len(more) < extra + id_size:
+            raise SnapshotRefused(f"its snapshot table runs past the file's end (byte {at})")
+        size = struct.unpack_from(">Q", more, 8)[0] if extra >= 16 else virtual
+        out.append((l1_offset, l1_size, size, more[extra:extra + id_size].decode("ascii", "replace")))
+        at += -(-(40 + extra + id_size + name_size) // 8) * 8
+    return out
+
+
+class SnapshotReader:
+    """One internal snapshot of a QCOW2 file (its own L1 table), read-only: ``read(offset, size)``, ``get_size()``,
+    ``close()`` as image_pathspec's readers. Standard, zero and compressed (deflate) clusters; a cluster its tables
+    place past the file's end, or one that does not decompress, is an OSError (never zeros). Unallocated clusters
+    read as zeros: only for a file with no backing file (ImageSource reads no snapshot of an overlay)."""
+
+    def __init__(self, path: str, index: int) -> None:
+        from .image_sniff import open_evidence
+
+        self._fd = open_evidence(path)
+        try:
+            self._file_size = os.fstat(self._fd).st_size
+            head = self._pread(0, 104)
+            version, cluster_bits = struct.unpack_from(">I", head, 4)[0], struct.unpack_from(">I", head, 20)[0]
+            incompatible = struct.unpack_from(">Q", head, 72)[0] if version == 3 else 0
+            if version not in (2, 3) or not 9 <= cluster_bits <= 21 or incompatible & (_EXTERNAL_DATA | _EXTENDED_L2 | 8):
+                raise SnapshotRefused("a QCOW2 layout not read here (version, cluster size or an incompatible feature)")
+            l1_offset, l1_size, self._size, _ = snapshot_table(self._pread)[index]
+            self._bits, self._cluster = cluster_bits, 1 << cluster_bits
+            needed = -(-self._size // (self._cluster * (self._cluster // 8)))
+            if l1_size < needed or l1_size > _MAX_L1:
+                raise SnapshotRefused(f"its L1 table holds {l1_size} entries, the disk needs {needed}")
+            raw = self._pread(l1_offset, 8 * needed)  # only the entries mapping the disk (a shrunk disk keeps more)
+            if len(raw) < 8 * needed:
+                raise SnapshotRefused(f"its L1 table (byte {l1_offset}) runs past the file's end")
+            self._l1 = [e & _OFFSET for (e,) in struct.iter_unpack(">Q", raw)]
+            self._l2: dict[int, bytes] = {}
+        except BaseException:
+            os.close(self._fd)
+            raise
+
+    def _pread(self, offset: int, n: int) -> bytes:
+        return os.pread(self._fd, max(0, min(n, self._file_size - offset)), offset) if 0 <= offset < self._file_size else b""
+
+    def get_size(self) -> int:
+        return self._size
+
+    def read(self, offset: int, size: int) -> bytes:
+        size = max(0, min(size, self._size - offset))
+        parts = []
+        while size > 0:
+            within = offset & (self._cluster - 1)
+            n = min(size, self._cluster - within)
+            parts.append(self._cluster_bytes(offset - within)[within:within + n])
+            offset, size = offset + n, size - n
+        return b"".join(parts)
+
+    def _cluster_bytes(self, guest: int) -> bytes:
+        per_l2 = self._cluster // 8
+        l1_index, l2_index = divmod(guest >> self._bits, per_l2)
+        table_at = self._l1[l1_index] if l1_index < len(self._l1) else 0
+        if not table_at:
+            return bytes(self._cluster)
+        table = self._l2.get(table_at)
+        if table is None:
+            table = self._pread(table_at, self._cluster)
+            if len(table) < self._cluster or table_at & (self._cluster - 1):
+                raise OSError(f"QCOW2 snapshot: L2 table at byte {table_at} is past the file's end or misaligned")
+            self._l2 = {table_at: table}  # one table kept: reads go forward
+        (entry,) = struct.unpack_from(">Q", table, 8 * l2_index)
+        if entry & _COMPRESSED:
+            x = 62 - (self._bits - 8)
+            host = entry & ((1 << x) - 1)
+            sectors = ((entry >> x) & ((1 << (self._bits - 8)) - 1)) + 1
+            packed = self._pread(host, sectors * 512 - (host & 511))
+            try:
+                data = zlib.decompressobj(-15).decompress(packed, self._cluster)
+            except zlib.error as e:
+                raise OSError(f"QCOW2 snapshot: compressed cluster at byte {host} does not decompress ({e})") from e
+            if len(data) < self._cluster:
+                raise OSError(f"QCOW2 snapshot: compressed cluster at byte {host} decompresses short (cut short?)")
+            return data
+        host = entry & _OFFSET
+        if entry & 1 or not host:  # a zero cluster (v3), or unallocated: zeros (no backing file)
+            return bytes(self._cluster)
+        data = self._pread(host, self._cluster)
+        if len(data) < self._cluster:
+            raise OSError(f"QCOW2 snapshot: cluster at byte {host} lies past the file's end (cut short?)")
+        return data
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1

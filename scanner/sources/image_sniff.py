@@ -494,20 +494,98 @@ _TEXT_MIN = 64  # bytes of text with no control byte: compressed chunks hold one
 
 def other_format(head: bytes) -> bool:
     """The first bytes are another file format's (a zip, an Office file, a PDF, a tar ...) or text: a file named
-    .dmg that is neither a UDIF nor a cut one, but a file renamed (read as what it is)."""
+    .dmg that is neither a UDIF nor a cut one, but a file renamed (read as what it is). HEAD shorter than 64 bytes
+    is the whole file: a short note is text when it is UTF-8 with no control byte and does not start as a UDIF
+    chunk does (zlib's header, "BZh", "bvx"); UTF-16 text by its byte-order mark or its NUL bytes."""
     if head.startswith(OTHER_FORMATS) or head[257:262] == b"ustar":
         return True
-    return len(head) >= _TEXT_MIN and _CONTROL.search(head) is None
+    if _utf16_text(head):
+        return True
+    if len(head) >= _TEXT_MIN:
+        return _CONTROL.search(head) is None
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return bool(head) and _CONTROL.search(head) is None and not _signed_chunk(head)
+
+
+def _utf16_text(head: bytes) -> bool:
+    """HEAD (a file's first bytes) is UTF-16 text: a byte-order mark, or a NUL byte in most code units on one side
+    (Latin text; chunk data and raw disks have no such pattern), then characters with no control character."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        order, body = ("utf-16-le" if head[:2] == b"\xff\xfe" else "utf-16-be"), head[2:]
+    elif len(head) >= 8 and max(head[1::2].count(0), head[0::2].count(0)) * 4 >= len(head) * 3 // 2:
+        order, body = ("utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"), head
+    else:
+        return False
+    body = body[: len(body) // 2 * 2]
+    try:
+        text = body.decode(order)
+    except UnicodeDecodeError:  # an unpaired surrogate: a cut at the head's end leaves at most one
+        text = body[:-2].decode(order, errors="replace")
+        if "\ufffd" in text:
+            return False
+    return bool(text) and _CONTROL.search(text.encode("latin-1", errors="replace")) is None
+
+
+# the first bytes of a UDIF chunk that carries a signature: bzip2, LZFSE (bvx1, bvx2, bvxn, bvx-, bvx$), xz
+_CHUNK_SIGNATURES = (b"BZh", b"bvx", b"\xfd7zXZ\x00")
+
+
+def _signed_chunk(head: bytes) -> bool:
+    """HEAD starts as a zlib stream or a signed chunk does (or is a piece of one's signature)."""
+    if head[:1] == b"x" and (len(head) == 1 or (head[0] * 256 + head[1]) % 31 == 0):
+        return True
+    return any(head.startswith(sig) or sig.startswith(head) for sig in _CHUNK_SIGNATURES if head)
+
+
+def udif_chunk(head: bytes) -> bool:
+    """HEAD (a file's first bytes) starts as a UDIF's first stored chunk would: a zlib stream (CM 8 and a valid
+    header check), a bzip2, LZFSE or xz signature, or an ADC stream whose codes hold (its first a literal run; every
+    copy reaching back only into what was already written). Random or wiped bytes fail it; a raw (uncompressed)
+    chunk is a disk's first bytes, which ``image_kind`` recognises when they hold a table or a file system."""
+    if not head:
+        return False
+    if head[0] & 0x0F == 8 and head[0] >> 4 <= 7 and (len(head) == 1 or (
+            (head[0] * 256 + head[1]) % 31 == 0 and not head[1] & 0x20)):
+        return True
+    if any(head.startswith(sig) or sig.startswith(head) for sig in _CHUNK_SIGNATURES):
+        return True
+    return _adc_holds(head)
+
+
+def _adc_holds(data: bytes) -> bool:
+    """DATA starts as an ADC stream (Apple Data Compression, libmodi's decoder): codes read up to DATA's end."""
+    i, written = 0, 0
+    while i < len(data):
+        code = data[i]
+        if code & 0x80:  # a literal run of (code & 0x7f) + 1 bytes
+            i, written = i + 1 + (code & 0x7F) + 1, written + (code & 0x7F) + 1
+            continue
+        if code & 0x40:  # copy (code & 0x3f) + 4 bytes from a 16-bit distance
+            if i + 2 >= len(data):
+                return written > 0
+            distance, length, i = (data[i + 1] << 8 | data[i + 2]) + 1, (code & 0x3F) + 4, i + 3
+        else:  # copy ((code >> 2) & 0xf) + 3 bytes from a 10-bit distance
+            if i + 1 >= len(data):
+                return written > 0
+            distance, length, i = ((code & 0x03) << 8 | data[i + 1]) + 1, ((code >> 2) & 0x0F) + 3, i + 2
+        if distance > written:
+            return False
+        written += length
+    return written > 0
 
 
 def cut_udif(head: bytes, tail: bytes) -> bool:
     """A macOS disk image (UDIF) cut short: its trailer (koly, the last 512 bytes: UDIF's only signature and the
     only map of its chunks) is gone. The callers check that the name ends ".dmg" and that nothing else recognises
-    the file (``image_kind`` is None): then it is a damaged UDIF whatever its first chunk holds (zlib, bzip2,
-    LZFSE and xz chunks start with a signature, ADC and raw chunks with none), never "not a disk image" - unless
-    its first bytes are another file format's or text (``other_format``: a file renamed .dmg, read as itself)."""
+    the file (``image_kind`` is None): then it is a damaged UDIF when its first bytes start as a UDIF chunk does
+    (``udif_chunk``: zlib, bzip2, LZFSE, xz, or ADC, whose codes are checked) - never for another file format's
+    first bytes or text (``other_format``: a file renamed .dmg, read as itself), nor for random or wiped bytes,
+    which hold no UDIF structure at all (listed dmg-unrecognised, not called a damaged UDIF)."""
     return (bool(head) and not tail.startswith(b"koly") and encrypted_dmg(head, tail) is None
-            and not other_format(head))
+            and not other_format(head) and udif_chunk(head))
 
 
 def quick_kind(head: bytes, tail: bytes = b"") -> str | None:

@@ -48,7 +48,8 @@ class SingleFileEntry:
             st = os.stat(folder or b"/")
         except OSError:
             return None
-        return LocalRef(folder or b"/", (st.st_dev, st.st_ino), name)
+        # with its trailing slash, as a walked folder's: the worker's entry joins it to the name (its fs_path)
+        return LocalRef(folder + b"/", (st.st_dev, st.st_ino), name)
 
 
 class SingleFileSource:
