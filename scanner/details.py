@@ -539,6 +539,8 @@ class Detail(Code):
     NOT_A_COMPRESSED_STREAM = "not-a-compressed-stream", "not a gzip, bzip2 or xz stream"
     LEGACY_EMBEDDED = "legacy-embedded", "{kind:word} embedded objects: {why:detail}"
     DIRECTORY_ENTRIES_UNREACHED = "directory-entries-unreached", "{n:d} directory entries in use are not reached from the root (damaged directory): embedded objects may be lost"
+    COMPOUND_DAMAGED = "compound-damaged", "compound file damaged ({why:lib}): embedded objects beyond the damage may be lost"
+    COMPOUND_CHAIN_LOOPS = "compound-chain-loops", "the compound file's directory chain loops back on itself (damaged FAT): the entries after the loop (embedded objects) are lost"
     NO_PPT_STREAM = "no-ppt-stream", "no PowerPoint Document stream is reached from the directory's root"
     OBJECT_RECORDS_OVER = "object-records-over", "more than {n:d} object storage records; not read"
     NO_OBJECT_RECORD = "no-object-record", "the presentation lists embedded objects, but no object storage record (ExOleObjStg) could be read"

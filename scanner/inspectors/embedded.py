@@ -31,6 +31,7 @@ from ..isolation import decoding
 from ..models import Entry, Hop, Link, Location, Skipped
 from ..sources.base import Item
 from .archive_members import ArchiveLimits, ArchiveMemberEntry, error_reason, member_base_name
+from .legacy_embedded import compound_damage
 
 # OpenDocument files: an embedded object is a sub-document folder (``Object 1/content.xml``: a spreadsheet
 # is rebuilt as an .ods of its own) or, for a Microsoft object, a compound file member (``Object 2``)
@@ -285,7 +286,7 @@ def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLi
             streams = [s for s in (*PACKAGE_STREAMS, NATIVE_STREAM)
                        if ole.exists(s) and ole.get_type(s) == olefile.STGTY_STREAM]
             if not streams:
-                return _without_content(ole)
+                return _without_content(ole, data)
             stream = streams[0]
             size = ole.get_size(stream)
             blocked = caps.declared(size, None)
@@ -313,15 +314,19 @@ _TABLE_CLASSES = (b"Excel.Sheet", b"Excel.Chart", b"Package", b"Packager")
 _WORKBOOK_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")
 
 
-def _without_content(ole: object) -> Inspection:
+def _without_content(ole: object, data: bytes) -> Inspection:
     """An OLE object with no Package or dropped-file stream: nothing to add, unless it is damaged: its
-    directory lists no stream at all, or its CompObj stream names a workbook or a package while no such
+    directory lists no stream at all, its directory is damaged (entries not reached, a loop, a link olefile
+    read past: ``compound_damage``), or its CompObj stream names a workbook or a package while no such
     stream is there (a flipped bit in its directory loses them), then it is listed as corrupt."""
     entries = ole.listdir()  # type: ignore[attr-defined]
     if not entries:
         return Inspection(status=Status.CORRUPT, detail=say(Detail.OLE_NO_STREAM))
     if any(ole.exists(s) for s in _WORKBOOK_STREAMS):  # type: ignore[attr-defined]
         return Inspection()  # an .xls: the spreadsheet inspector reads it
+    damage = compound_damage(ole, data)
+    if damage:
+        return Inspection(status=Status.CORRUPT, detail=say(Detail.EMBEDDED_OLE_PROBLEM, why=damage))
     if ole.exists("\x01CompObj"):  # type: ignore[attr-defined]
         comp = ole.openstream("\x01CompObj").read(4096)  # type: ignore[attr-defined]
         named = next((c for c in _TABLE_CLASSES if c in comp), None)
