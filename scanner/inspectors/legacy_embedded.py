@@ -33,6 +33,7 @@ from ..errors import ReadError
 from ..isolation import decoding
 from ..models import Entry, Hop
 from ..sources.base import Item
+from ..tables import damaged_head
 from .archive_members import ArchiveLimits, ArchiveMemberEntry, error_reason, member_base_name
 
 SHOWN_PROBLEMS = 8  # the objects a document's detail names; the rest are counted
@@ -203,6 +204,8 @@ def _may_embed_ranged(read_range: Callable[[int, int], bytes], kind: str,
             return None
         if archive_head(head):
             return True
+        if kind != "rtf" and damaged_head(head) == "ole-corrupt":
+            return True
         if not head.startswith(OLE_MAGIC) or kind == "rtf":
             return False
         return _object_in_directory(CompoundProbe(read_range), kind)
@@ -224,6 +227,8 @@ def _may_embed(f: IO[bytes], kind: str, size: int, limit: int, archive_head: Cal
         return _rtf_has_objects(f, head, limit)
     if archive_head(head):
         return True  # an archive under a document's name: opened as the archive it is
+    if kind != "rtf" and damaged_head(head) == "ole-corrupt":
+        return True  # a compound file whose signature is damaged: read restored and listed by the worker (Session 14)
     if not head.startswith(OLE_MAGIC) or kind == "rtf":
         return False
 
@@ -234,10 +239,10 @@ def _may_embed(f: IO[bytes], kind: str, size: int, limit: int, archive_head: Cal
     try:
         return _object_in_directory(CompoundProbe(read_at), kind)
     except (ValueError, struct.error, IndexError, OverflowError):
-        # a cut or damaged compound file (the directory usually sits after the streams): the object's own mark
-        # in the bytes decides, the storage's name for Word, the embedded-object record for PowerPoint
-        f.seek(0)
-        return (_OBJECT_POOL if kind == "doc" else _EX_OLE_EMBED) in f.read(min(size, limit))
+        # a cut or damaged compound file (the directory usually sits after the streams): whether it held an
+        # object cannot be told from its bytes (a .doc names its ObjectPool in the directory only), so the worker
+        # opens it and lists it as damaged (Session 14: a cut .doc holding objects ended as nothing)
+        return True
 
 
 def _rtf_has_objects(f: IO[bytes], head: bytes, limit: int) -> bool:
@@ -260,8 +265,17 @@ def _rtf_has_objects(f: IO[bytes], head: bytes, limit: int) -> bool:
 
 def open_legacy(entry: Entry, data: bytes, caps: ArchiveLimits, kind: str | None = None) -> Inspection:
     """The embedded objects of a .doc, .ppt, .rtf (or, ``kind`` "xls", an .xls) as children; a damaged
-    document is listed (corrupt)."""
+    document is listed (corrupt). A compound file whose signature is damaged (one or two of its first 8 bytes:
+    ``tables.damaged_head``) is read with it restored (a copy in memory) and listed corrupt, the restored
+    signature said (Session 14: such a .doc was passed as a document without objects)."""
     kind = kind or ("rtf" if data.startswith(RTF_MAGIC) else kind_of(entry.name))
+    if kind != "rtf" and not data.startswith(OLE_MAGIC) and damaged_head(data) == "ole-corrupt":
+        differ = sum(a != b for a, b in zip(data[:8], OLE_MAGIC, strict=True))
+        found = open_legacy(entry, OLE_MAGIC + data[8:], caps, kind)
+        said = say(Detail.SIGNATURE_RESTORED, format="OLE2", n=differ)
+        found.detail = join_details(tuple(d for d in (said, found.detail) if d))
+        found.status = Status.CORRUPT if found.status in (Status.OK, Status.UNSUPPORTED) else found.status
+        return found
     hop = Hop("archive", entry.location.path, {"format": kind or "ole"})
     try:
         if kind == "rtf":
@@ -348,7 +362,6 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
             try:
                 content = _stream(ole, "/".join(streams[stream]), caps)
                 if stream == NATIVE_STREAM:
-                    from .embedded import native_data, native_file, packaged
                     comp = (ole.openstream(where + "/\x01CompObj").read(4096)
                             if ole.exists(where + "/\x01CompObj") else None)
                     label, content = native_file(content) if packaged(comp) else native_data(content)
@@ -509,7 +522,6 @@ def rtf_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
             yield f"object{n}", None, f"objdata: {e}"
             continue
         if klass.casefold() == "package":
-            from .embedded import native_file
             try:
                 label, content = native_file(struct.pack("<I", len(native)) + native)
             except (ValueError, ReadError, struct.error) as e:
@@ -567,6 +579,52 @@ def ole1_native(raw: bytes) -> tuple[str, bytes]:
     if len(native) < size:
         raise ValueError(f"native data holds {len(native)} of {size} bytes")
     return names[0] or "object", native
+
+
+# ---------------------------------------------------------------- OLE 1.0 native data (Ole10Native)
+
+
+def packaged(comp: bytes | None) -> bool:
+    """Whether an object's ``\x01CompObj`` (None: it has none) leaves its ``\x01Ole10Native`` stream a Packager
+    one. Other OLE 1.0 classes keep their own data there (Microsoft Equation 3.0, Paintbrush, MS Graph): parsed as
+    a Package it read as damage (Tika's testException2.doc and POI's 20-Force-on-a-current-S00.doc were listed
+    corrupt with Python's struct.error text, wild13)."""
+    return comp is None or b"Package" in comp
+
+
+def native_data(stream: bytes) -> tuple[str, bytes]:
+    """Another OLE 1.0 class's native data (see packaged): its bytes after the 4-byte size, examined by content."""
+    size = int.from_bytes(stream[:4], "little")
+    return "Ole10Native", stream[4:4 + size]
+
+
+def native_file(stream: bytes) -> tuple[str, bytes]:
+    """The file inside an OLE 1.0 Package object (MS-OLEDS OLENativeStream as the Packager writes it): size,
+    flags, label, source path, flags, unknown, temporary path (length-prefixed), data size, data. Names
+    are ANSI: cp932 on Japanese Windows. The label (the file's name) names the child."""
+    def cstring(at: int) -> tuple[bytes, int]:
+        end = stream.index(b"\x00", at, at + 1024)  # ValueError on a damaged header
+        return stream[at:end], end + 1
+
+    label, at = cstring(6)
+    _source, at = cstring(at)
+    at += 4
+    if at + 4 > len(stream):  # the header ends before its temporary path's length (struct.error text before, wild13)
+        raise ReadError(Status.CORRUPT, say(Detail.OLE10NATIVE_HEADER_CUT, n=len(stream)))
+    (temp_len,) = struct.unpack_from("<I", stream, at)
+    at += 4 + temp_len
+    if at + 4 > len(stream):  # the temporary path's length points past the stream (POI's 60460.xls: 600 MB on;
+        # Python's struct.error text was the detail, wild12)
+        raise ReadError(Status.CORRUPT, say(Detail.OLE10NATIVE_PAST_END, size=temp_len))
+    (size,) = struct.unpack_from("<I", stream, at)
+    at += 4
+    if temp_len > len(stream) or at + size > len(stream):
+        raise ReadError(Status.CORRUPT, say(Detail.OLE10NATIVE_PAST_END, size=size))
+    try:
+        name = label.decode("cp932")
+    except UnicodeDecodeError:
+        name = label.decode("latin-1")
+    return name.replace("/", "_") or "Ole10Native", stream[at:at + size]
 
 
 # ---------------------------------------------------------------- a compound file holding one stream
