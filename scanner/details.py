@@ -542,6 +542,7 @@ class Detail(Code):
     COMPOUND_DAMAGED = "compound-damaged", "compound file damaged ({why:lib}): embedded objects beyond the damage may be lost"
     COMPOUND_CHAIN_LOOPS = "compound-chain-loops", "the compound file's directory chain loops back on itself (damaged FAT): the entries after the loop (embedded objects) are lost"
     NO_PPT_STREAM = "no-ppt-stream", "no PowerPoint Document stream is reached from the directory's root"
+    OBJECT_STORAGES_ASTRAY = "object-storages-astray", "{n:d} object storage(s) outside an ObjectPool (a damaged name): not read"
     OBJECT_RECORDS_OVER = "object-records-over", "more than {n:d} object storage records; not read"
     NO_OBJECT_RECORD = "no-object-record", "the presentation lists embedded objects, but no object storage record (ExOleObjStg) could be read"
     OBJDATA_GROUPS_OVER = "objdata-groups-over", "more than {n:d} objdata groups; the rest not read"

@@ -23,6 +23,17 @@ Swept = tuple[Path, dict, dict[str, str], set[str]]  # share, findings, copy -> 
 MAIL_CUT = "mail__b64cut.eml"
 
 
+def _renamed_entries() -> dict[str, bytes]:
+    """A flipped bit in a directory entry's name: the .ppt's main stream (sweep: copy 260 of deck.ppt, 'PowerPůint
+    Document') and the .doc's ObjectPool storage."""
+    made = {}
+    for name, entry in (("deck.ppt", "PowerPoint Document"), ("report.doc", "ObjectPool")):
+        data = seeds()[name]
+        at = data.rindex(entry.encode("utf-16-le")) + 12  # its 7th character, one bit flipped
+        made[name.replace(".", "__renamed.")] = data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1:]
+    return made
+
+
 def _mail_cut_one_past_a_group() -> bytes:
     """A mail with a workbook attached, cut mid-attachment where the base64 digits stop one past a whole group of
     four (a quarter of all cuts): Python's email package gives the undecoded base64 text back for it."""
@@ -48,6 +59,8 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> Swept:
         for tenth in CUTS:
             (share / f"{stem}__t{tenth}.{ext}").write_bytes(data[:len(data) * tenth // 10])
     (share / MAIL_CUT).write_bytes(_mail_cut_one_past_a_group())
+    for name, data in _renamed_entries().items():
+        (share / name).write_bytes(data)
     out = tmp_path_factory.mktemp("sweep14-out")
     done = run_leakscan("scan", str(share), "--out", str(out), "--quiet", "--name", LEAK)
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
@@ -57,7 +70,7 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> Swept:
 
 def test_every_damaged_container_a_pre_check_takes_is_a_hit_or_listed(swept: Swept) -> None:
     _, _, outcome, taken = swept
-    assert len(outcome) == len(KINDS) * (len(FLIP_SEEDS) + len(CUTS)) + 1
+    assert len(outcome) == len(KINDS) * (len(FLIP_SEEDS) + len(CUTS)) + 1 + len(_renamed_entries())
     assert len(taken) >= len(outcome) * 3 // 4, sorted(set(outcome) - taken)
     assert [name for name in sorted(taken) if outcome[name] == "nothing"] == []
 
@@ -93,3 +106,14 @@ def test_a_mail_cut_one_digit_past_a_base64_group_gives_the_workbook_rows(swept:
     share, doc, _, _ = swept
     (hit,) = [f for f in doc["files"] if f["path"] == f"{share}/{MAIL_CUT} » 顧客名簿.xlsx"]
     assert hit["status"] == "corrupt" and hit["pii"]["records"] > 0, hit
+
+
+def test_a_flipped_name_of_the_main_stream_or_the_object_pool_is_listed(swept: Swept) -> None:
+    """A .ppt whose 'PowerPoint Document' entry name has a flipped bit, a .doc whose 'ObjectPool' name has one: the
+    pre-check found neither and passed them as documents without objects (Session 14 sweep: nothing). Now both are
+    opened and listed corrupt, coded."""
+    share, doc, outcome, taken = swept
+    codes = {s["path"].rsplit("/", 1)[1]: s["detail_codes"] for s in doc["skipped"]}
+    assert {"deck__renamed.ppt", "report__renamed.doc"} <= taken
+    assert "no-ppt-stream" in json.dumps(codes["deck__renamed.ppt"])
+    assert "object-storages-astray" in json.dumps(codes["report__renamed.doc"])

@@ -61,6 +61,8 @@ _OBJECT_POOL = "ObjectPool".encode("utf-16-le")
 _SLIDES_STREAM = "PowerPoint Document"
 _EX_OLE_EMBED = b"\x0f\x00\xcc\x0f"  # ExOleEmbedContainer (recVer 0xF, recType 0x0FCC), in the ExObjList
 _EX_OLE_OBJ_STG = (b"\x00\x00\x11\x10", b"\x10\x00\x11\x10")  # ExOleObjStg, uncompressed / compressed
+_OTHER_SLIDES_STREAMS = ("pp40",)  # PowerPoint 4.0
+_OBJECT_STORAGE = re.compile(r"_\d{4,}")  # Word names each embedded object's storage _<number>
 _OBJDATA = re.compile(rb"(?<!\\)\\objdata\b")  # the control word, not an escaped backslash before text
 _PROBE_DIRECTORY = 1 << 20  # directory bytes read by the pre-check (8,192 entries)
 _PROBE_SLIDES = 1 << 12  # head of the PowerPoint Document stream read by the pre-check
@@ -155,15 +157,21 @@ class CompoundProbe:
 
 
 def _object_in_directory(probe: CompoundProbe, kind: str) -> bool:
+    """Whether the directory shows an object: an ObjectPool storage, or an object storage (``_1345470949``) whose
+    pool's name is damaged (Word); an embedded-object record in the head of the presentation's stream. A
+    presentation without its PowerPoint Document stream (a damaged name, Session 14; not a PowerPoint 4.0 file,
+    whose stream is PP40) is taken too: the worker lists it, it never passes as a deck without objects."""
+    other = False
     for name, typ, start, size in probe.entries():
-        if kind == "doc" and name == "ObjectPool" and typ == 1:  # a storage
+        if kind == "doc" and typ == 1 and (name == "ObjectPool" or _OBJECT_STORAGE.fullmatch(name)):  # a storage
             return True
-        if kind == "ppt" and name == _SLIDES_STREAM and typ == 2:
+        if kind == "ppt" and name.casefold() == _SLIDES_STREAM.casefold() and typ == 2:  # olefile finds it so
             if size < 4096:
                 return True  # in the mini stream: read by the worker (a presentation is never this small)
             head = b"".join(probe.chain(start, _PROBE_SLIDES))[:_PROBE_SLIDES]
             return _EX_OLE_EMBED in head
-    return False
+        other = other or (typ == 2 and name.casefold() in _OTHER_SLIDES_STREAMS)
+    return kind == "ppt" and not other
 
 
 def may_embed(entry: Entry, size: int, limit: int, archive_head: Callable[[bytes], bool]) -> bool:
@@ -374,6 +382,11 @@ def doc_objects(data: bytes, caps: ArchiveLimits, xls: bool = False) -> Iterator
                 yield where, None, e
             except Exception as e:  # noqa: BLE001 - one damaged object is listed, the others still read
                 yield where, None, error_reason(e)[1]
+        if not given and not xls:
+            astray = [e for e in ole.listdir(streams=False, storages=True)
+                      if _OBJECT_STORAGE.fullmatch(e[-1]) and "ObjectPool" not in e]
+            if astray:  # an object storage whose pool's name is damaged: its objects are not read as such
+                raise ReadError(Status.CORRUPT, say(Detail.OBJECT_STORAGES_ASTRAY, n=len(astray)))
         if not given and (damage := compound_damage(ole, data)):
             # no object's data reached while the directory is damaged: the objects may be what was lost (Session 14)
             raise ReadError(Status.CORRUPT, damage)
