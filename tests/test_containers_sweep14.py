@@ -21,6 +21,7 @@ FLIP_SEEDS = (4, 7)  # 5 and 8 bits (bench/sweep_embedded.py: copy s has 1 + s %
 CUTS = (5,)  # tenths of the file
 Swept = tuple[Path, dict, dict[str, str], set[str]]  # share, findings, copy -> outcome, copies a pre-check takes
 MAIL_CUT = "mail__b64cut.eml"
+OPEN_MAIL_SEEDS = (62, 137)  # the sweep's two open defects (bench/README.md): strict xfail below
 
 
 def _renamed_entries() -> dict[str, bytes]:
@@ -59,6 +60,9 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> Swept:
         for tenth in CUTS:
             (share / f"{stem}__t{tenth}.{ext}").write_bytes(data[:len(data) * tenth // 10])
     (share / MAIL_CUT).write_bytes(_mail_cut_one_past_a_group())
+    mail = seeds()["mail.eml"]
+    for s in OPEN_MAIL_SEEDS:
+        (share / f"mailopen__f{s:03d}.eml").write_bytes(flipped(mail, random.Random(f"mail.eml:{s}"), 1 + s % 8))
     for name, data in _renamed_entries().items():
         (share / name).write_bytes(data)
     out = tmp_path_factory.mktemp("sweep14-out")
@@ -70,9 +74,9 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> Swept:
 
 def test_every_damaged_container_a_pre_check_takes_is_a_hit_or_listed(swept: Swept) -> None:
     _, _, outcome, taken = swept
-    assert len(outcome) == len(KINDS) * (len(FLIP_SEEDS) + len(CUTS)) + 1 + len(_renamed_entries())
+    assert len(outcome) == len(KINDS) * (len(FLIP_SEEDS) + len(CUTS)) + 1 + len(_renamed_entries()) + len(OPEN_MAIL_SEEDS)
     assert len(taken) >= len(outcome) * 3 // 4, sorted(set(outcome) - taken)
-    assert [name for name in sorted(taken) if outcome[name] == "nothing"] == []
+    assert [name for name in sorted(taken) if outcome[name] == "nothing" and not name.startswith("mailopen__")] == []
 
 
 def test_a_cut_word_document_is_listed(swept: Swept) -> None:
@@ -117,3 +121,12 @@ def test_a_flipped_name_of_the_main_stream_or_the_object_pool_is_listed(swept: S
     assert {"deck__renamed.ppt", "report__renamed.doc"} <= taken
     assert "no-ppt-stream" in json.dumps(codes["deck__renamed.ppt"])
     assert "object-storages-astray" in json.dumps(codes["report__renamed.doc"])
+
+
+@pytest.mark.xfail(strict=True, reason="open (Session 14 sweep): a mail whose top Content-Type line lost its colon "
+                   "(seed 62) or whose first part's header has two flipped bytes (seed 137) ends as nothing")
+def test_flipped_mail_headers_are_a_hit_or_listed(swept: Swept) -> None:
+    _, _, outcome, taken = swept
+    for s in OPEN_MAIL_SEEDS:
+        name = f"mailopen__f{s:03d}.eml"
+        assert name in taken and outcome[name] == "seen", name
