@@ -22,7 +22,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from pathlib import Path
 
-from tests.pii_data import csv_bytes, people, standard, xlsx_bytes
+from tests.pii_data import csv_bytes, people, standard, xlsx_bytes, zip_bytes
 
 ROSTER_NAME = "顧客名簿.xlsx"
 CSV_NAME = "利用者一覧.csv"
@@ -77,7 +77,7 @@ def message(attachments: list[tuple[str, bytes, str]], subject: str = "顧客リ
     name style from NAME_STYLES). Built by hand around the ``email`` package's encoders, since some name
     styles are not something a conforming writer produces."""
     head = (f"From: {sender}\r\nTo: {sender}\r\nSubject: {_b_word(subject, 'iso-2022-jp')}\r\nDate: {date}\r\n"
-            f"Message-ID: <{abs(hash((subject, date, boundary))) % 10**12}@example.jp>\r\nMIME-Version: 1.0\r\n"
+            f"Message-ID: <{_message_number(subject, date, boundary)}@example.jp>\r\nMIME-Version: 1.0\r\n"
             f'Content-Type: multipart/mixed; boundary="{boundary}"\r\n').encode("ascii") + extra + b"\r\n"
     body = MIMEText("資料を送ります。", "plain", "iso-2022-jp").as_bytes(policy=policy.SMTP)
     parts = [body]
@@ -99,6 +99,14 @@ def message(attachments: list[tuple[str, bytes, str]], subject: str = "顧客リ
     return out + sep + b"--\r\n"
 
 
+def _message_number(*parts: str) -> int:
+    """A Message-ID number from the message's own words: the same in every run (``hash`` of a str is salted per
+    process, so the bytes of a fixture changed from run to run)."""
+    import zlib
+
+    return zlib.crc32("\x00".join(parts).encode("utf-8")) % 10**12
+
+
 def forwarded(inner: bytes, subject: str = "転送: 顧客リスト") -> bytes:
     """A message carrying another one as an attachment (message/rfc822), as 'forward as attachment' sends it."""
     outer = MIMEMultipart()
@@ -115,14 +123,7 @@ def forwarded(inner: bytes, subject: str = "転送: 顧客リスト") -> bytes:
 
 
 def zipped(members: dict[str, bytes]) -> bytes:
-    import io
-    import zipfile
-
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return buf.getvalue()
+    return zip_bytes(members, stored=())  # dated FIXED_TIME: the same bytes in every run
 
 
 def plain(name: str, data: bytes) -> bytes:

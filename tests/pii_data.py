@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import random
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -162,19 +163,56 @@ NEGATIVE: dict[str, Callable[[list[Person]], Rows]] = {
 
 
 # --- writers ---------------------------------------------------------------------------------------
+# Fixtures never depend on the clock (Session 14): a writer that stamps "now" (openpyxl's created/modified
+# properties and zip entry times, Python's zipfile for a str member name, gzip's header) made the same fixture
+# differ from run to run, so damage at a fixed offset landed on different structures each run.
+FIXED_TIME = dt.datetime(2024, 4, 1, 9, 0, 0)
+ZIP_TIME = FIXED_TIME.timetuple()[:6]
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def zip_bytes(members: dict[str, bytes | str], compression: int = zipfile.ZIP_DEFLATED,
+              stored: tuple[str, ...] = ("mimetype",)) -> bytes:
+    """A zip of ``members`` in order, every entry dated FIXED_TIME (``stored`` names kept uncompressed)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_STORED if name in stored else compression
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
+def steady_zip(data: bytes) -> bytes:
+    """A zip a library wrote (openpyxl, python-docx ...) with its clock-dependent parts fixed: every entry dated
+    FIXED_TIME, the created/modified dates of docProps/core.xml set to FIXED_TIME; member order, names and
+    compression kept."""
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for old in src.infolist():
+            body = src.read(old)
+            if old.filename == "docProps/core.xml":
+                body = _CORE_DATES.sub(lambda m: m.group(1) + stamp + m.group(2), body)
+            info = zipfile.ZipInfo(old.filename, ZIP_TIME)
+            info.compress_type, info.external_attr = old.compress_type, old.external_attr
+            dst.writestr(info, body)
+    return out.getvalue()
+
 
 def xlsx_bytes(sheets: dict[str, Rows]) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
     wb.remove(wb.active)
+    wb.properties.created = wb.properties.modified = FIXED_TIME  # openpyxl sets modified to "now" on save too
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
         for r in rows:
             ws.append(r)
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return steady_zip(buf.getvalue())
 
 
 def xlsb_bytes(sheets: dict[str, Rows]) -> bytes:
@@ -240,12 +278,8 @@ def ods_package(tables: str) -> bytes:
                 'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
                 '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
                 "</manifest:manifest>")
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        zf.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-        zf.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
-    return buf.getvalue()
+    return zip_bytes({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": content,
+                      "META-INF/manifest.xml": manifest})
 
 
 def csv_bytes(rows: Rows, encoding: str = "cp932", delimiter: str = ",", newline: str = "\r\n") -> bytes:

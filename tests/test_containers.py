@@ -21,17 +21,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_leakscan
-from tests.pii_data import csv_bytes, ods_bytes, people, standard, xls_bytes, xlsx_bytes
+from tests.pii_data import csv_bytes, ods_bytes, people, standard, xls_bytes, xlsx_bytes, zip_bytes
 
 ZIPPED, GZIPPED, BZIPPED, XZIPPED, MAILED = 30, 24, 18, 12, 16
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return buf.getvalue()
+    return zip_bytes(members, stored=())
 
 
 def _scan(share: Path, out: Path, *args: str) -> dict:
@@ -49,25 +45,36 @@ def _skips(doc: dict) -> dict[str, dict]:
     return {s["path"]: s for s in doc["skipped"]}
 
 
+def renamed_files() -> dict[str, bytes]:
+    """The files of the ``renamed`` share (byte-identical from run to run: no clock in them)."""
+    files: dict[str, bytes] = {}
+    roster = xlsx_bytes({"名簿": standard(people(ZIPPED, seed=31))})
+    files["list.csv"] = _zip({"顧客.xlsx": roster})  # an archive renamed to hide it
+    mailed = csv_bytes(standard(people(MAILED, seed=32)))
+    files["顧客.xlsx"] = _zip({"顧客一覧.csv": mailed})  # a zipped attachment saved as .xlsx
+    files["old.xls"] = _zip({"2017/顧客.xlsx": roster})
+    files["export.csv"] = gzip.compress(csv_bytes(standard(people(GZIPPED, seed=33))), mtime=0)
+    files["export_b.csv"] = bz2.compress(csv_bytes(standard(people(BZIPPED, seed=34))))
+    files["export_x.tsv"] = lzma.compress(csv_bytes(standard(people(XZIPPED, seed=35)), delimiter="\t"))
+    whole = _zip({"顧客.xlsx": roster})
+    files["cut.csv"] = whole[: len(whole) // 3]  # damaged: the directory and most data lost
+    cut_gzip = gzip.compress(csv_bytes(standard(people(200, seed=36))), mtime=0)
+    files["cut_export.csv"] = cut_gzip[: len(cut_gzip) // 2]
+    files["old_report.doc"] = _zip({"顧客.xlsx": roster})  # an archive under a document's name
+    files["real.csv"] = roster  # a workbook named .csv is still read as the workbook it is
+    return files
+
+
+def _write(share: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        (share / name).write_bytes(data)
+
+
 @pytest.fixture(scope="module")
 def renamed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     share = tmp_path_factory.mktemp("renamed") / "share"
     share.mkdir()
-    roster = xlsx_bytes({"名簿": standard(people(ZIPPED, seed=31))})
-    (share / "list.csv").write_bytes(_zip({"顧客.xlsx": roster}))  # an archive renamed to hide it
-    mailed = csv_bytes(standard(people(MAILED, seed=32)))
-    (share / "顧客.xlsx").write_bytes(_zip({"顧客一覧.csv": mailed}))  # a zipped attachment saved as .xlsx
-    (share / "old.xls").write_bytes(_zip({"2017/顧客.xlsx": roster}))
-    (share / "export.csv").write_bytes(gzip.compress(csv_bytes(standard(people(GZIPPED, seed=33)))))
-    (share / "export_b.csv").write_bytes(bz2.compress(csv_bytes(standard(people(BZIPPED, seed=34)))))
-    (share / "export_x.tsv").write_bytes(lzma.compress(csv_bytes(standard(people(XZIPPED, seed=35)),
-                                                                 delimiter="\t")))
-    whole = _zip({"顧客.xlsx": roster})
-    (share / "cut.csv").write_bytes(whole[: len(whole) // 3])  # damaged: the directory and most data lost
-    cut_gzip = gzip.compress(csv_bytes(standard(people(200, seed=36))))
-    (share / "cut_export.csv").write_bytes(cut_gzip[: len(cut_gzip) // 2])
-    (share / "old_report.doc").write_bytes(_zip({"顧客.xlsx": roster}))  # an archive under a document's name
-    (share / "real.csv").write_bytes(roster)  # a workbook named .csv is still read as the workbook it is
+    _write(share, renamed_files())
     out = tmp_path_factory.mktemp("renamed-out")
     return share, _scan(share, out)
 
@@ -227,15 +234,11 @@ def rtf(objects: list[tuple[str, bytes]]) -> bytes:
 
 def odt(members: dict[str, bytes]) -> bytes:
     """An OpenDocument text (mimetype first and stored), with the given object members."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
-        z.writestr("content.xml", '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:'
-                   'opendocument:xmlns:office:1.0"><office:body><office:text/></office:body></office:document-content>')
-        for name, data in members.items():
-            z.writestr(name, data)
-        z.writestr("META-INF/manifest.xml", "<manifest/>")
-    return buf.getvalue()
+    return zip_bytes({
+        "mimetype": "application/vnd.oasis.opendocument.text",
+        "content.xml": '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+                       'opendocument:xmlns:office:1.0"><office:body><office:text/></office:body></office:document-content>',
+        **members, "META-INF/manifest.xml": "<manifest/>"})
 
 
 def workbook_stream(ps: list) -> bytes:
@@ -251,47 +254,51 @@ def ole_package(payload: bytes) -> bytes:
     return compound({"\x01CompObj": bytes(4096), "Package": payload})
 
 
+def document_files() -> dict[str, bytes]:
+    """The files of the ``documents`` share: documents with objects, and plain ones (byte-identical from run to
+    run: no clock in them)."""
+    files: dict[str, bytes] = {}
+    listing = csv_bytes(standard(people(DOC_NATIVE, seed=43)))
+    files["report.doc"] = word_doc({
+        "_1345470949": {"\x01CompObj": bytes(4096), "Workbook": workbook_stream(people(DOC_XLS, seed=41))},
+        "_1345471034": {"Package": xlsx_bytes({"名簿": standard(people(DOC_XLSX, seed=42))})},
+        "_1345471035": {"\x01Ole10Native": native(LEAK, listing)},
+    })
+    files["plain.doc"] = word_doc({})
+    files["budget.xls"] = compound({  # an Excel 97-2003 workbook embedding another (MBD storage)
+        "Workbook": workbook_stream(people(3, seed=51)),
+        "MBD0001A2B3": {"\x01CompObj": bytes(4096), "Package": xlsx_bytes({"名簿": standard(people(XLS_N, seed=52))})},
+    })
+    files["deck.ppt"] = slides_ppt(ole_package(xlsx_bytes({"名簿": standard(people(PPT_N, seed=44))})))
+    files["plain.ppt"] = slides_ppt(None)
+    files["letter.rtf"] = rtf([
+        ("Excel.Sheet.8", xls_bytes({"名簿": standard(people(RTF_XLS, seed=45))})),
+        ("Excel.Sheet.12", ole_package(xlsx_bytes({"名簿": standard(people(RTF_XLSX, seed=46))}))),
+        ("Package", native(LEAK, csv_bytes(standard(people(RTF_NATIVE, seed=47))))[4:]),
+    ])
+    files["saved_as.doc"] = rtf([("Excel.Sheet.8", xls_bytes({"名簿": standard(people(RTF_XLS, seed=45))}))])
+    files["plain.rtf"] = b"{\\rtf1\\ansi the word \\\\objdata in a letter\\par }" * 3
+    ods = ods_bytes({"名簿": standard(people(ODT_ODS, seed=48))})
+    with zipfile.ZipFile(io.BytesIO(ods)) as z:
+        sub = z.read("content.xml")
+    files["minutes.odt"] = odt({
+        "Object 1/content.xml": sub, "Object 1/styles.xml": b"<office:document-styles/>",
+        "ObjectReplacements/Object 1": b"\x01\x00\x09\x00",
+        "Object 2": ole_package(xlsx_bytes({"名簿": standard(people(ODT_OLE, seed=49))})),
+    })
+    files["plain.odt"] = odt({})
+    with zipfile.ZipFile(io.BytesIO(ods_bytes({"予算": [["項目", "金額"], ["備品", 1200]]}))) as z:
+        book = {name: z.read(name) for name in z.namelist()}
+    book["Object 1"] = ole_package(xlsx_bytes({"名簿": standard(people(ODT_OLE, seed=50))}))
+    files["budget.ods"] = zip_bytes(book)  # a spreadsheet that embeds a workbook
+    return files
+
+
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     share = tmp_path_factory.mktemp("documents") / "share"
     share.mkdir()
-    listing = csv_bytes(standard(people(DOC_NATIVE, seed=43)))
-    (share / "report.doc").write_bytes(word_doc({
-        "_1345470949": {"\x01CompObj": bytes(4096), "Workbook": workbook_stream(people(DOC_XLS, seed=41))},
-        "_1345471034": {"Package": xlsx_bytes({"名簿": standard(people(DOC_XLSX, seed=42))})},
-        "_1345471035": {"\x01Ole10Native": native(LEAK, listing)},
-    }))
-    (share / "plain.doc").write_bytes(word_doc({}))
-    (share / "budget.xls").write_bytes(compound({  # an Excel 97-2003 workbook embedding another (MBD storage)
-        "Workbook": workbook_stream(people(3, seed=51)),
-        "MBD0001A2B3": {"\x01CompObj": bytes(4096), "Package": xlsx_bytes({"名簿": standard(people(XLS_N, seed=52))})},
-    }))
-    (share / "deck.ppt").write_bytes(slides_ppt(ole_package(xlsx_bytes({"名簿": standard(people(PPT_N, seed=44))}))))
-    (share / "plain.ppt").write_bytes(slides_ppt(None))
-    (share / "letter.rtf").write_bytes(rtf([
-        ("Excel.Sheet.8", xls_bytes({"名簿": standard(people(RTF_XLS, seed=45))})),
-        ("Excel.Sheet.12", ole_package(xlsx_bytes({"名簿": standard(people(RTF_XLSX, seed=46))}))),
-        ("Package", native(LEAK, csv_bytes(standard(people(RTF_NATIVE, seed=47))))[4:]),
-    ]))
-    (share / "saved_as.doc").write_bytes(rtf([("Excel.Sheet.8", xls_bytes({"名簿": standard(people(RTF_XLS, seed=45))}))]))
-    (share / "plain.rtf").write_bytes(b"{\\rtf1\\ansi the word \\\\objdata in a letter\\par }" * 3)
-    ods = ods_bytes({"名簿": standard(people(ODT_ODS, seed=48))})
-    with zipfile.ZipFile(io.BytesIO(ods)) as z:
-        sub = z.read("content.xml")
-    (share / "minutes.odt").write_bytes(odt({
-        "Object 1/content.xml": sub, "Object 1/styles.xml": b"<office:document-styles/>",
-        "ObjectReplacements/Object 1": b"\x01\x00\x09\x00",
-        "Object 2": ole_package(xlsx_bytes({"名簿": standard(people(ODT_OLE, seed=49))})),
-    }))
-    (share / "plain.odt").write_bytes(odt({}))
-    with zipfile.ZipFile(io.BytesIO(ods_bytes({"予算": [["項目", "金額"], ["備品", 1200]]}))) as z:
-        book = {name: z.read(name) for name in z.namelist()}
-    book["Object 1"] = ole_package(xlsx_bytes({"名簿": standard(people(ODT_OLE, seed=50))}))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in book.items():
-            z.writestr(name, data, compress_type=zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
-    (share / "budget.ods").write_bytes(buf.getvalue())  # a spreadsheet that embeds a workbook
+    _write(share, document_files())
     out = tmp_path_factory.mktemp("documents-out")
     return share, _scan(share, out, "--name", LEAK)
 
@@ -368,16 +375,12 @@ def _flip(data: bytes, at: int, n: int = 16) -> bytes:
     return data[:at] + bytes(b ^ 0xA5 for b in data[at:at + n]) + data[at + n:]
 
 
-@pytest.fixture(scope="module")
-def damaged(documents: tuple[Path, dict], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict]:
-    """Damaged copies of every document with objects: cut at several points, bytes flipped at random (fixed
-    seeds), plus targeted damage whose outcome is known."""
+def damaged_files(documents: dict[str, bytes]) -> dict[str, bytes]:
+    """Damaged copies of every document with objects (``document_files``): cut at several points, bytes flipped
+    at random (fixed seeds), plus targeted damage whose outcome is known."""
     import random
 
-    source, _ = documents
-    share = tmp_path_factory.mktemp("damaged") / "share"
-    share.mkdir()
-    originals = {name: (source / name).read_bytes() for name in ("report.doc", "deck.ppt", "letter.rtf", "minutes.odt")}
+    originals = {name: documents[name] for name in ("report.doc", "deck.ppt", "letter.rtf", "minutes.odt")}
     originals["list.csv"] = _zip({"顧客.xlsx": xlsx_bytes({"名簿": standard(people(ZIPPED, seed=31))})})
     made = {}
     rnd = random.Random(61)
@@ -407,8 +410,16 @@ def damaged(documents: tuple[Path, dict], tmp_path_factory: pytest.TempPathFacto
     letter = originals["letter.rtf"]
     second = letter.find(b"\\objdata", letter.find(b"\\objdata") + 1)
     made["letter_cutobject.rtf"] = letter[:second + 3000] + b"}}}"  # the second object's hex ends early
-    for name, data in made.items():
-        (share / name).write_bytes(data)
+    return made
+
+
+@pytest.fixture(scope="module")
+def damaged(documents: tuple[Path, dict], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict]:
+    source, _ = documents
+    share = tmp_path_factory.mktemp("damaged") / "share"
+    share.mkdir()
+    made = damaged_files({p.name: p.read_bytes() for p in source.iterdir()})
+    _write(share, made)
     out = tmp_path_factory.mktemp("damaged-out")
     return share, _scan(share, out, "--name", LEAK), made
 
@@ -584,3 +595,30 @@ def test_an_excel_97_workbook_read_with_its_signature_restored_has_its_objects_e
     own = hits[f"{share}/budget.xls"]
     assert own["status"] == "corrupt" and "signature damaged" in own["status_detail"] and own["pii"]["records"] == 3
     assert hits[f"{share}/budget.xls » MBD0001A2B3/Package"]["pii"]["records"] == XLS_N
+
+
+def test_fixture_documents_are_the_same_bytes_whatever_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every fixture of this file is built twice, the second time with the clock a day and some seconds later
+    (Python's ``time.time`` for zip entry times and gzip headers, ``datetime.now`` for openpyxl's document
+    properties): the bytes are the same. Session 13: openpyxl's created/modified time made the damaged copies
+    differ per run, so a flip that made a file end as nothing was met by chance and not again."""
+    import datetime as dt
+    import time
+
+    def build() -> dict[str, bytes]:
+        documents = document_files()
+        return {**renamed_files(), **documents, **{f"damaged/{k}": v for k, v in damaged_files(documents).items()}}
+
+    first = build()
+    real_time, real_datetime = time.time, dt.datetime
+
+    class Later(real_datetime):  # type: ignore[misc,valid-type]
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:  # type: ignore[override]
+            return real_datetime.now(tz) + dt.timedelta(days=1, seconds=7)
+
+    monkeypatch.setattr(time, "time", lambda: real_time() + 86_407)
+    monkeypatch.setattr(dt, "datetime", Later)
+    second = build()
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []

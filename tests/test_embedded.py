@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_leakscan
-from tests.pii_data import budget, csv_bytes, people, standard, xls_bytes, xlsx_bytes
+from tests.pii_data import budget, csv_bytes, people, standard, xls_bytes, xlsx_bytes, zip_bytes
 
 TYPES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/'
          'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
@@ -42,15 +42,9 @@ def package(main: tuple[str, str, str], embeds: dict[str, bytes]) -> bytes:
     folder = path.split("/")[0]
     rels = "".join(EMBED_REL.format(n=k + 1, name=name, kind="package" if name.endswith(".xlsx") else "oleObject")
                    for k, name in enumerate(embeds))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", TYPES.format(main=path, ctype=ctype))
-        z.writestr("_rels/.rels", RELS.format(main=path))
-        z.writestr(path, body)
-        z.writestr(f"{folder}/_rels/{path.split('/')[1]}.rels", PART_RELS.format(rels=rels))
-        for name, data in embeds.items():
-            z.writestr(f"{folder}/embeddings/{name}", data)
-    return buf.getvalue()
+    return zip_bytes({"[Content_Types].xml": TYPES.format(main=path, ctype=ctype), "_rels/.rels": RELS.format(main=path),
+                      path: body, f"{folder}/_rels/{path.split('/')[1]}.rels": PART_RELS.format(rels=rels),
+                      **{f"{folder}/embeddings/{name}": data for name, data in embeds.items()}}, stored=())
 
 
 def ole_with_stream(name: str, payload: bytes) -> bytes:

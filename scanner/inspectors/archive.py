@@ -24,7 +24,7 @@ from ..isolation import decoding
 from ..models import Entry, Hop, Link, Skipped
 from ..sources.base import Item
 from ..sources.split_series import TAIL_TEXT, Series, Splice, part_number
-from ..tables import sniff_format
+from ..tables import damaged_head, sniff_format
 from . import archive_formats as fmt
 from . import embedded, sfx
 from . import legacy_embedded as legacy
@@ -278,7 +278,8 @@ class ArchiveInspector:
             if reader is not None:
                 return reader.inspect(entry, data, ctype, ctx)
         caps = self.caps_for(entry)
-        if legacy.kind_of(entry.name) and data.startswith((legacy.OLE_MAGIC, legacy.RTF_MAGIC)):
+        if legacy.kind_of(entry.name) and (data.startswith((legacy.OLE_MAGIC, legacy.RTF_MAGIC))
+                                           or damaged_head(data) == "ole-corrupt"):
             return legacy.open_legacy(entry, data, caps)
         if data.startswith(embedded.OLE_MAGIC) and embedded.is_ole_embedding(entry):
             return embedded.open_ole_object(entry, data, ctx, caps)

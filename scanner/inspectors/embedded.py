@@ -31,6 +31,7 @@ from ..isolation import decoding
 from ..models import Entry, Hop, Link, Location, Skipped
 from ..sources.base import Item
 from .archive_members import ArchiveLimits, ArchiveMemberEntry, error_reason, member_base_name
+from .legacy_embedded import compound_damage, native_data, native_file, packaged
 
 # OpenDocument files: an embedded object is a sub-document folder (``Object 1/content.xml``: a spreadsheet
 # is rebuilt as an .ods of its own) or, for a Microsoft object, a compound file member (``Object 2``)
@@ -285,7 +286,7 @@ def open_ole_object(entry: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLi
             streams = [s for s in (*PACKAGE_STREAMS, NATIVE_STREAM)
                        if ole.exists(s) and ole.get_type(s) == olefile.STGTY_STREAM]
             if not streams:
-                return _without_content(ole)
+                return _without_content(ole, data)
             stream = streams[0]
             size = ole.get_size(stream)
             blocked = caps.declared(size, None)
@@ -313,15 +314,19 @@ _TABLE_CLASSES = (b"Excel.Sheet", b"Excel.Chart", b"Package", b"Packager")
 _WORKBOOK_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")
 
 
-def _without_content(ole: object) -> Inspection:
+def _without_content(ole: object, data: bytes) -> Inspection:
     """An OLE object with no Package or dropped-file stream: nothing to add, unless it is damaged: its
-    directory lists no stream at all, or its CompObj stream names a workbook or a package while no such
+    directory lists no stream at all, its directory is damaged (entries not reached, a loop, a link olefile
+    read past: ``compound_damage``), or its CompObj stream names a workbook or a package while no such
     stream is there (a flipped bit in its directory loses them), then it is listed as corrupt."""
     entries = ole.listdir()  # type: ignore[attr-defined]
     if not entries:
         return Inspection(status=Status.CORRUPT, detail=say(Detail.OLE_NO_STREAM))
     if any(ole.exists(s) for s in _WORKBOOK_STREAMS):  # type: ignore[attr-defined]
         return Inspection()  # an .xls: the spreadsheet inspector reads it
+    damage = compound_damage(ole, data)
+    if damage:
+        return Inspection(status=Status.CORRUPT, detail=say(Detail.EMBEDDED_OLE_PROBLEM, why=damage))
     if ole.exists("\x01CompObj"):  # type: ignore[attr-defined]
         comp = ole.openstream("\x01CompObj").read(4096)  # type: ignore[attr-defined]
         named = next((c for c in _TABLE_CLASSES if c in comp), None)
@@ -329,46 +334,3 @@ def _without_content(ole: object) -> Inspection:
             return Inspection(status=Status.CORRUPT, detail=say(Detail.OLE_COMPOBJ_NO_STREAM,
                                                                              named=named.decode()))
     return Inspection()
-
-
-def packaged(comp: bytes | None) -> bool:
-    """Whether an object's ``\x01CompObj`` (None: it has none) leaves its ``\x01Ole10Native`` stream a Packager
-    one. Other OLE 1.0 classes keep their own data there (Microsoft Equation 3.0, Paintbrush, MS Graph): parsed as
-    a Package it read as damage (Tika's testException2.doc and POI's 20-Force-on-a-current-S00.doc were listed
-    corrupt with Python's struct.error text, wild13)."""
-    return comp is None or b"Package" in comp
-
-
-def native_data(stream: bytes) -> tuple[str, bytes]:
-    """Another OLE 1.0 class's native data (see packaged): its bytes after the 4-byte size, examined by content."""
-    size = int.from_bytes(stream[:4], "little")
-    return "Ole10Native", stream[4:4 + size]
-
-
-def native_file(stream: bytes) -> tuple[str, bytes]:
-    """The file inside an OLE 1.0 Package object (MS-OLEDS OLENativeStream as the Packager writes it): size,
-    flags, label, source path, flags, unknown, temporary path (length-prefixed), data size, data. Names
-    are ANSI: cp932 on Japanese Windows. The label (the file's name) names the child."""
-    def cstring(at: int) -> tuple[bytes, int]:
-        end = stream.index(b"\x00", at, at + 1024)  # ValueError on a damaged header
-        return stream[at:end], end + 1
-
-    label, at = cstring(6)
-    _source, at = cstring(at)
-    at += 4
-    if at + 4 > len(stream):  # the header ends before its temporary path's length (struct.error text before, wild13)
-        raise ReadError(Status.CORRUPT, say(Detail.OLE10NATIVE_HEADER_CUT, n=len(stream)))
-    (temp_len,) = struct.unpack_from("<I", stream, at)
-    at += 4 + temp_len
-    if at + 4 > len(stream):  # the temporary path's length points past the stream (POI's 60460.xls: 600 MB on;
-        # Python's struct.error text was the detail, wild12)
-        raise ReadError(Status.CORRUPT, say(Detail.OLE10NATIVE_PAST_END, size=temp_len))
-    (size,) = struct.unpack_from("<I", stream, at)
-    at += 4
-    if temp_len > len(stream) or at + size > len(stream):
-        raise ReadError(Status.CORRUPT, say(Detail.OLE10NATIVE_PAST_END, size=size))
-    try:
-        name = label.decode("cp932")
-    except UnicodeDecodeError:
-        name = label.decode("latin-1")
-    return name.replace("/", "_") or "Ole10Native", stream[at:at + size]

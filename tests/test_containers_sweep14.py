@@ -1,0 +1,132 @@
+"""A fixed sample of the Session 14 damage sweep (bench/sweep_embedded.py): damaged copies of every container that
+holds embedded objects (.doc .ppt .xls .rtf .odt .docx .pptx .eml) in ONE folder, ONE scan; every copy a pre-check
+takes ends as a hit or a listed reason, never as nothing. The sweep's full run (300 seeds of 1-8 flipped bits, 40
+cuts per container) and what it found are in bench/README.md."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_leakscan
+from tests.sweep_data import flipped, outcomes, seeds, wanted
+from tests.test_containers import LEAK
+
+KINDS = ("report.doc", "deck.ppt", "budget.xls", "letter.rtf", "minutes.odt", "report.docx", "deck.pptx", "mail.eml")
+FLIP_SEEDS = (4, 7)  # 5 and 8 bits (bench/sweep_embedded.py: copy s has 1 + s % 8 bits flipped)
+CUTS = (5,)  # tenths of the file
+Swept = tuple[Path, dict, dict[str, str], set[str]]  # share, findings, copy -> outcome, copies a pre-check takes
+MAIL_CUT = "mail__b64cut.eml"
+OPEN_MAIL_SEEDS = (62, 137)  # the sweep's two open defects (bench/README.md): strict xfail below
+
+
+def _renamed_entries() -> dict[str, bytes]:
+    """A flipped bit in a directory entry's name: the .ppt's main stream (sweep: copy 260 of deck.ppt, 'PowerPůint
+    Document') and the .doc's ObjectPool storage."""
+    made = {}
+    for name, entry in (("deck.ppt", "PowerPoint Document"), ("report.doc", "ObjectPool")):
+        data = seeds()[name]
+        at = data.rindex(entry.encode("utf-16-le")) + 12  # its 7th character, one bit flipped
+        made[name.replace(".", "__renamed.")] = data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1:]
+    return made
+
+
+def _mail_cut_one_past_a_group() -> bytes:
+    """A mail with a workbook attached, cut mid-attachment where the base64 digits stop one past a whole group of
+    four (a quarter of all cuts): Python's email package gives the undecoded base64 text back for it."""
+    whole = seeds()["mail.eml"]
+    body = whole.index(b"\r\n\r\n", whole.index(b"filename*=")) + 4
+    at = body + (len(whole) - body) * 2 // 3
+    while len(re.sub(rb"[^A-Za-z0-9+/]", b"", whole[body:at])) % 4 != 1:
+        at += 1
+    return whole[:at]
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory: pytest.TempPathFactory) -> Swept:
+    share = tmp_path_factory.mktemp("sweep14") / "share"
+    share.mkdir()
+    for name, data in seeds().items():
+        if name not in KINDS:
+            continue
+        stem, ext = name.rsplit(".", 1)
+        for s in FLIP_SEEDS:
+            bits = 1 + s % 8
+            (share / f"{stem}__f{s:03d}b{bits}.{ext}").write_bytes(flipped(data, random.Random(f"{name}:{s}"), bits))
+        for tenth in CUTS:
+            (share / f"{stem}__t{tenth}.{ext}").write_bytes(data[:len(data) * tenth // 10])
+    (share / MAIL_CUT).write_bytes(_mail_cut_one_past_a_group())
+    mail = seeds()["mail.eml"]
+    for s in OPEN_MAIL_SEEDS:
+        (share / f"mailopen__f{s:03d}.eml").write_bytes(flipped(mail, random.Random(f"mail.eml:{s}"), 1 + s % 8))
+    for name, data in _renamed_entries().items():
+        (share / name).write_bytes(data)
+    out = tmp_path_factory.mktemp("sweep14-out")
+    done = run_leakscan("scan", str(share), "--out", str(out), "--quiet", "--name", LEAK)
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    return share, findings, outcomes(share, findings), wanted(share)
+
+
+def test_every_damaged_container_a_pre_check_takes_is_a_hit_or_listed(swept: Swept) -> None:
+    _, _, outcome, taken = swept
+    assert len(outcome) == len(KINDS) * (len(FLIP_SEEDS) + len(CUTS)) + 1 + len(_renamed_entries()) + len(OPEN_MAIL_SEEDS)
+    assert len(taken) >= len(outcome) * 3 // 4, sorted(set(outcome) - taken)
+    assert [name for name in sorted(taken) if outcome[name] == "nothing" and not name.startswith("mailopen__")] == []
+
+
+def test_a_cut_word_document_is_listed(swept: Swept) -> None:
+    """A .doc cut before its directory (which sits after the streams) cannot show whether it held objects: its
+    ObjectPool is named in the directory only. It is opened and listed corrupt (Session 14: it ended as nothing,
+    though the cut copies still held the three objects' bytes)."""
+    _, _, outcome, taken = swept
+    for tenth in CUTS:
+        assert f"report__t{tenth}.doc" in taken and outcome[f"report__t{tenth}.doc"] == "seen"
+
+
+def test_a_word_document_with_a_flipped_signature_gives_its_objects(
+        swept: Swept) -> None:
+    """Copy 7 of report.doc has bit 2 of its signature's third byte flipped (8 bits in all): the pre-check passed it
+    as no compound file, so it ended as nothing (Session 14 sweep). Now it is read with the signature restored, like
+    a workbook's (tree13): its three objects are hits and the document is listed corrupt, the restoration said."""
+    share, doc, outcome, taken = swept
+    name = "report__f007b8.doc"
+    assert name in taken and outcome[name] == "seen"
+    path = f"{share}/{name}"
+    (listed,) = [s for s in doc["skipped"] if s["path"] == path]
+    assert listed["reason"] == "corrupt" and listed["detail_codes"][0]["code"] == "signature-restored", listed
+    assert len([f for f in doc["files"] if f["path"].startswith(path + " » ObjectPool/")]) == 3
+
+
+def test_a_mail_cut_one_digit_past_a_base64_group_gives_the_workbook_rows(swept: Swept) -> None:
+    """The attachment is decoded up to its last whole group: the cut workbook's rows before the cut are counted and
+    it is listed corrupt (Session 14: it was read as its base64 text, "text without delimited rows", 0 records;
+    found when tests/test_mail.py's cut message shifted by a few bytes once its fixtures stopped depending on
+    the clock)."""
+    share, doc, _, _ = swept
+    (hit,) = [f for f in doc["files"] if f["path"] == f"{share}/{MAIL_CUT} » 顧客名簿.xlsx"]
+    assert hit["status"] == "corrupt" and hit["pii"]["records"] > 0, hit
+
+
+def test_a_flipped_name_of_the_main_stream_or_the_object_pool_is_listed(swept: Swept) -> None:
+    """A .ppt whose 'PowerPoint Document' entry name has a flipped bit, a .doc whose 'ObjectPool' name has one: the
+    pre-check found neither and passed them as documents without objects (Session 14 sweep: nothing). Now both are
+    opened and listed corrupt, coded."""
+    share, doc, outcome, taken = swept
+    codes = {s["path"].rsplit("/", 1)[1]: s["detail_codes"] for s in doc["skipped"]}
+    assert {"deck__renamed.ppt", "report__renamed.doc"} <= taken
+    assert "no-ppt-stream" in json.dumps(codes["deck__renamed.ppt"])
+    assert "object-storages-astray" in json.dumps(codes["report__renamed.doc"])
+
+
+@pytest.mark.xfail(strict=True, reason="open (Session 14 sweep): a mail whose top Content-Type line lost its colon "
+                   "(seed 62) or whose first part's header has two flipped bytes (seed 137) ends as nothing")
+def test_flipped_mail_headers_are_a_hit_or_listed(swept: Swept) -> None:
+    _, _, outcome, taken = swept
+    for s in OPEN_MAIL_SEEDS:
+        name = f"mailopen__f{s:03d}.eml"
+        assert name in taken and outcome[name] == "seen", name
