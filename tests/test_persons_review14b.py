@@ -4,6 +4,8 @@
   also a spaced five-digit room after a building name holding a number and a word (`パークシティ1番街 10203`,
   `ハイツ21 南 10203`, `センチュリー21 タワー 10203`): the room was lost, and namesakes in rooms 10203 and 10204 of one
   building became one person (Session 13 read them as two);
+  `メゾン2000 タワー 10203` and `メゾン2000 南 10203` too (the number before reads as a room there: a katakana word or a
+  lone 東西南北 between is part of the building's name, never a note's label);
 * a basement floor written with a kanji numeral (`地下一階`, `地下二階`), as often as `地下1階`, gave no floor: namesakes on
   B1 and B2 were one person, while `地下1階`/`地下2階` told them apart.
 
@@ -24,6 +26,9 @@ PAIRS = [
     ("ハイツ21 南 10203", "ハイツ21 南 10204", 2),
     ("センチュリー21 タワー 10203", "センチュリー21 タワー 10204", 2),
     ("パークシティ1番街 10203", "パークシティ1番街 10203号室", 1),
+    # a building's own three- or four-digit number, then a word of its name, then the room (review14b, second fix)
+    ("メゾン2000 南 10203", "メゾン2000 南 10204", 2),
+    ("メゾン2000 タワー 10203", "メゾン2000 タワー 10204", 2),
     # the notes persons14 read stay notes
     ("コーポ山田101号 会員番号 123456", "コーポ山田101", 1),
     ("コーポ山田101 ext 12345", "コーポ山田101", 1),
