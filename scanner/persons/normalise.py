@@ -771,12 +771,17 @@ def _is_note(text: str, before: re.Match[str], last: re.Match[str]) -> bool:
     (コーポ山田 10203, メゾン2000 12345), and so does one after a building's number and a word (パークシティ1番街 10203)."""
     if len(last.group(0)) < 5 or _WORD.search(text, before.end(), last.start()) is None:
         return False
+    if _NAME_WORD.fullmatch(text, before.end(), last.start()):  # メゾン2000 タワー 10203: the name goes on, then the room
+        return False
     # the number before must read as a room (three digits or more, or 号/室 after it): パークシティ1番街 10203 and
     # ハイツ21 南 10203 name a building's number and a word, then the room (review14b: read as a note, the room was lost)
     return len(before.group(0)) >= 3 or _ROOM_MARK.match(text, before.end()) is not None
 
 
 _ROOM_MARK = re.compile(r"\s*(?:号室|号|室)")
+# a word of a building's name between its number and a spaced room: katakana (タワー, レジデンス) or a lone 東西南北; a
+# note's label is kanji or Latin (会員番号, 内線, 様方, ext, No.)
+_NAME_WORD = re.compile("[-\\s・#]*(?:[\u30a1-\u30fa\u30fc・]+|[東西南北])[-\\s#]*")
 
 
 def _number(run: str) -> str:
