@@ -453,6 +453,8 @@ def _check_keying(p: _Reader) -> None:
     a keying this version does not know (a case written by a later leakscan: its rules cannot be checked here)."""
     keying = p.raw("keying", required=False)
     if keying is None:
+        if p.raw("keying_id", required=False) is not None:
+            raise p.fail("keying_id", "a proof of a keying, beside none (edited?)")
         return
     if type(keying) is not int or keying not in KEYING_ROOM_STAGES:
         raise p.fail("keying", f"not a keying of the rules this leakscan knows ({min(KEYING_ROOM_STAGES)}-"
@@ -460,6 +462,12 @@ def _check_keying(p: _Reader) -> None:
     levels = p.value.get("room_stages")
     if isinstance(levels, list) and tuple(levels) != KEYING_ROOM_STAGES[keying]:
         raise p.fail("keying", f"{keying}, but its record chains were not written by that keying (edited?)")
+    proof = p.opt_str("keying_id", KEY_ID, required=False)
+    if proof is None and keying >= PROVEN_KEYING and isinstance(levels, list) and isinstance(p.value.get("chains"), list):
+        raise p.fail("keying", f"{keying}, but no keying_id proves it over its record chains (a case of an earlier "
+                               "keying, edited?)")
+    if proof is not None and keying < PROVEN_KEYING:
+        raise p.fail("keying_id", f"a proof only keying {PROVEN_KEYING} on writes, beside keying {keying} (edited?)")
 
 
 KEY_ID = re.compile(r"[0-9a-f]{16}")
@@ -493,15 +501,30 @@ KEYING_ROOM_STAGES = {12: KNOWN_ROOM_STAGES[0], 13: KNOWN_ROOM_STAGES[0], 14: KN
                       15: KNOWN_ROOM_STAGES[1]}
 
 
+# from this keying on a case proves its keying: ``persons.keying_id`` = HMAC(case.key, keying and record chains)
+# (persons.keys.keying_id), checked with the case's key wherever the key is (persons.keys.check_key_id): keyings 14 and
+# 15 write chains of one format, so without it a 14 edited to 15 would read as checked
+PROVEN_KEYING = 15
+
+
 def keyings_of_one_format(keying: object) -> tuple[int, ...]:
     """The keyings whose record chains have the format ``keying``'s have (the same room stages), itself included, when
-    there are several (12 and 13; 14 and 15): a case's chains cannot tell which of them counted its persons, so its
-    ``persons.keying`` is stated, not proven by them (a 13 edited to 12 reads). () for a keying whose chains only it
-    writes, or one this version does not know (refused by _check_keying)."""
+    there are several (12 and 13; 14 and 15): the chains' format cannot tell which of them counted the persons, so an
+    old case's ``persons.keying`` (12-14: no ``keying_id``) is stated, not proven by them (a 13 edited to 12 reads);
+    keying 15 on proves itself by ``keying_id`` (keying_stated). () for a keying whose chains only it writes, or one
+    this version does not know (refused by _check_keying)."""
     if type(keying) is not int or keying not in KEYING_ROOM_STAGES:
         return ()
     same = tuple(k for k, stages in KEYING_ROOM_STAGES.items() if stages == KEYING_ROOM_STAGES[keying])
     return same if len(same) > 1 else ()
+
+
+def keying_stated(persons: dict[str, Any], key_checked: bool) -> tuple[int, ...]:
+    """keyings_of_one_format of a case's (or a merge's) ``persons.keying`` when nothing proves it: no ``keying_id``
+    (a case of keyings 12-14), or one that could not be checked (``key_checked``: no case.key to check it with);
+    () when the keying is proven or its chain format is its own."""
+    same = keyings_of_one_format(persons.get("keying"))
+    return () if not same or (persons.get("keying_id") is not None and key_checked) else same
 
 
 def room_stage_count(persons: dict[str, Any]) -> int:

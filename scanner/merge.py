@@ -29,14 +29,14 @@ from .evidence import (
     chain_counts,
     chain_figures,
     chain_path,
-    keyings_of_one_format,
+    keying_stated,
     read_case_file,
     read_findings,
     room_stage_count,
 )
 from .models import Location
 from .output import require_intact, require_vouched, write_private
-from .persons.keys import CASE_KEY, check_key_id, key_id, key_text, read_key_file
+from .persons.keys import CASE_KEY, check_key_id, key_id, key_text, keying_id, read_key_file
 from .promote import RENAMED_SAME_SHA256, SAME_SHA256, apply_to_findings
 from .store import duplicate_groups, tool_info, with_codes, with_volume_codes
 from .textsafe import shown
@@ -313,7 +313,7 @@ def warnings(doc: dict[str, Any]) -> list[str]:
     elif counts.get("exact") is False:
         out.append(f"\"files seen\" and \"bytes read\" are an upper bound ({_why(counts)})")
     keying = (doc.get("persons") or {}).get("keying")
-    if same := keyings_of_one_format(keying):
+    if same := keying_stated(doc.get("persons") or {}, key_checked=True):  # inputs of keying 12-14: nothing proves it
         out.append(f"persons combined under persons.keying {keying} as the inputs state it: keyings "
                    f"{'/'.join(map(str, same))} write record chains of one format, so the chains cannot prove it "
                    "(an input counted by another of them would be combined all the same)")
@@ -517,6 +517,8 @@ def _merge_persons(docs: list[FindingsDoc], keys: list[bytes | None],
                                                                     for p, _k, _m in with_persons))
         how = ("distinct persons = union of their keyed fingerprints (an input holds no record chains: distinct "
                "records and merges per rule not combined)")
+    if "keying_id" in with_persons[0][0]:  # every input proved the keying (check_key_id); the union proves it again
+        merged["keying_id"] = keying_id(next(iter(used)) or b"", merged.get("keying"), merged.get("chains"))
     merged["review"] = _pairs([(p.get("review") or [], ids) for p, _k, ids in with_persons], files=True)
     merged["probable"] = _pairs([(p.get("probable") or [], ids) for p, _k, ids in with_persons], files=False)
     listed = sum(len(p.get("probable") or []) for p, _k, _m in with_persons)

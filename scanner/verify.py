@@ -132,17 +132,21 @@ def _inconsistencies(out: Path) -> list[str]:
 
 
 def stated_keying(out: Path) -> dict[str, Any] | None:
-    """The case's ``persons.keying`` when its record chains cannot prove it (evidence.keyings_of_one_format: 12 and 13,
-    14 and 15 write one chain format): {"keying": 15, "same_format": [14, 15]}; None otherwise, or when the folder
+    """The case's ``persons.keying`` when nothing proves it (evidence.keying_stated: 12 and 13, 14 and 15 write one
+    chain format, and a case of keying 12-14 holds no keying_id): {"keying": 14, "same_format": [14, 15]}; None
+    otherwise, or when the folder
     holds no readable findings.json with persons (its problems are reported by check_outputs). Never raises."""
-    from .evidence import keyings_of_one_format
+    from .evidence import keying_stated
+    from .persons.keys import CASE_KEY
 
     try:
         doc, _digest = read_findings(out)
     except (UsageError, OSError, ValueError):
         return None
-    keying = (doc.persons or {}).get("keying")
-    same = keyings_of_one_format(keying)
+    persons = doc.persons or {}
+    keying = persons.get("keying")
+    # a keying_id was checked with the folder's case.key (_inconsistencies): proven; without a key, only stated
+    same = keying_stated(persons, key_checked=os.path.isfile(out / CASE_KEY) and not os.path.islink(out / CASE_KEY))
     return {"keying": keying, "same_format": list(same)} if same else None
 
 

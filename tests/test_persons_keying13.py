@@ -28,7 +28,7 @@ def _as_keying13(out: Path) -> None:
     path = out / "findings.json"
     doc = json.loads(path.read_text(encoding="utf-8"))
     p = doc["persons"]
-    for k in ("chains", "room_stages", "joined"):
+    for k in ("chains", "room_stages", "joined", "keying_id"):  # keying_id: from keying 15 on
         p.pop(k, None)
     p["keying"] = 13
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")

@@ -136,6 +136,7 @@ def _as_session10(out: Path) -> dict:
                          for c in p["chains"])
     del p["room_stages"]
     p.pop("joined", None)
+    p.pop("keying_id", None)  # written from keying 15 on over chains with room stages
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     _remanifest(out)
     return p

@@ -19,7 +19,7 @@ from ..details import codes_of
 from ..evidence import ROOM_STAGES, resolve_persons
 from ..models import FilePrints, RowPrint
 from ..output import prepare_out
-from .keys import case_key, key_id
+from .keys import case_key, key_id, keying_id
 
 log = logging.getLogger("leakscan")
 
@@ -112,6 +112,7 @@ def analyse(result: ScanResult, inspectors: list[Inspector], ctx_key: bytes | No
     persons["room_stages"] = list(ROOM_STAGES)
     persons["keying"] = KEYING
     persons["chains"] = stage_chains(all_rows)
+    persons["keying_id"] = keying_id(key, KEYING, persons["chains"])  # the chains vouch for the keying (keying 15 on)
     persons["joined"] = sorted(k.hex() for k in joined_keys(all_rows, counted.persons))
     persons["key_id"] = key_id(key)
     result.extra["persons"] = persons

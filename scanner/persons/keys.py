@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import re
 import secrets
@@ -88,3 +89,15 @@ def check_key_id(persons: dict, key: bytes | None, where: Path) -> None:
     if key_id(key) != recorded:
         raise EvidenceError(f"{where / CASE_KEY}: not the key this scan's person fingerprints were made with "
                             "(replaced or copied from another case?); put the scan's own case.key back")
+    proof = persons.get("keying_id")
+    if proof is not None and proof != keying_id(key, persons.get("keying"), persons.get("chains")):
+        raise EvidenceError(f"{where}: persons.keying_id is not the proof of its persons.keying over its record chains "
+                            "(the keying or the chains edited, or the proof taken from another case)")
+
+
+def keying_id(key: bytes, keying: object, chains: object) -> str:
+    """The proof of a case's ``persons.keying`` (keying 15 on, evidence.PROVEN_KEYING): its keying and its record
+    chains under the case key, so that a keying edited over chains of one format (14 and 15), or a proof taken from
+    another case of the key, no longer matches (checked by check_key_id wherever the case key is)."""
+    text = json.dumps([keying, sorted(chains) if isinstance(chains, list) else None], separators=(",", ":"))
+    return hmac.new(key, b"leakscan/persons-keying\x1f" + text.encode(), hashlib.sha256).hexdigest()[:16]

@@ -672,7 +672,8 @@ _WING_ROOM = re.compile(r"\d{3,4}(?!\d)")
 # a basement floor typed B1 (B1 101, B2-101, B1F): a lone B before the digits is 地下, never a building name's letter.
 # Before the room it tells the room apart like a wing (B1 101 is no ground-floor 101): its identifier is B1
 _BASEMENT = "(?<![A-Za-z])[Bb]"
-_BASEMENT_FLOOR = re.compile(f"(?:{_BASEMENT}|地下)\\s*(\\d)\\s*(?:[Ff]|階)?[-\\s#、,:]*$")
+_BASEMENT_FLOOR = re.compile(f"(?:(?:{_BASEMENT}|地下)\\s*(\\d)\\s*(?:[Ff]|階)?|地下\\s*([一二三四五六七八九])\\s*階)"
+                             "[-\\s#、,:]*$")  # 地下一階 = 地下1階 (review14b)
 # a building's own number: 第2コーポ (第二 = 第2), or digits ending the building's name (kana, kanji or Latin: Maison2000
 # 305, Heights21 101) right before the room (コーポ山田1-101, メゾン2000 305号室, ハイツ21 #101, ハイツ21、101) or its wing
 # (メゾン2000 A棟305: room_path searches before the wing), or before its floor (メゾン2000
@@ -702,7 +703,7 @@ def room_path(building: str) -> str:
     wing = _wing(letter.group(1)) if letter is not None else \
         _wing(wings[-1].group(1) or wings[-1].group(2)) if wings else ""
     if not wing and (basement := _BASEMENT_FLOOR.search(raw, 0, at)):  # B1 101, 地下1階101号室: a floor below ground
-        wing, wings = "B" + basement.group(1), [basement]
+        wing, wings = "B" + (basement.group(1) or _number(basement.group(2))), [basement]
     number = _building_number(raw, wings[-1].start() if wings else at)
     if wing and not number:  # A棟 メゾン2000 305号室: the wing typed before the name; グリーンタウン1号館A棟305
         number = _building_number(raw, at, wings[-1].end()) or _outer_number(raw, wings[-1].start())
@@ -767,8 +768,20 @@ _WORD = re.compile(r"[^\W\d_]")
 def _is_note(text: str, before: re.Match[str], last: re.Match[str]) -> bool:
     """A number of five digits or more typed after another number with a word between them (会員番号 12345, 内線
     12345, ext 12345, 様方 12345) is a note, not the room: a room of five digits follows the building's name directly
-    (コーポ山田 10203, メゾン2000 12345)."""
-    return len(last.group(0)) >= 5 and _WORD.search(text, before.end(), last.start()) is not None
+    (コーポ山田 10203, メゾン2000 12345), and so does one after a building's number and a word (パークシティ1番街 10203)."""
+    if len(last.group(0)) < 5 or _WORD.search(text, before.end(), last.start()) is None:
+        return False
+    if _NAME_WORD.fullmatch(text, before.end(), last.start()):  # メゾン2000 タワー 10203: the name goes on, then the room
+        return False
+    # the number before must read as a room (three digits or more, or 号/室 after it): パークシティ1番街 10203 and
+    # ハイツ21 南 10203 name a building's number and a word, then the room (review14b: read as a note, the room was lost)
+    return len(before.group(0)) >= 3 or _ROOM_MARK.match(text, before.end()) is not None
+
+
+_ROOM_MARK = re.compile(r"\s*(?:号室|号|室)")
+# a word of a building's name between its number and a spaced room: katakana (タワー, レジデンス) or a lone 東西南北; a
+# note's label is kanji or Latin (会員番号, 内線, 様方, ext, No.)
+_NAME_WORD = re.compile("[-\\s・#]*(?:[\u30a1-\u30fa\u30fc・]+|[東西南北])[-\\s#]*")
 
 
 def _number(run: str) -> str:
@@ -823,7 +836,8 @@ def _before_building(text: str) -> str:
 # (鳩ヶ谷市本町 = 川口市鳩ヶ谷本町). 15 (persons14): a basement floor (B1 101) is told apart like a wing, not read as
 # building number 1; a long number after the room behind a word (内線 12345) is no room; a kanji numeral glued to a kana
 # building name (メゾン二〇〇〇 A棟305) is its number; an unknown 市/町/村 name is never read as a town of another
-# municipality; 18 more old municipalities. evidence.KEYING_ROOM_STAGES says which room stages each keying writes
+# municipality; 18 more old municipalities; review14b (same session, unreleased, so still 15): 地下一階 is floor B1, a
+# five-digit room after a building's number and a word (パークシティ1番街 10203) is no note. evidence.KEYING_ROOM_STAGES says which room stages each keying writes
 KEYING = 15
 
 Step = Callable[[str], str] | None
