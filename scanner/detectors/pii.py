@@ -1196,8 +1196,14 @@ def _holds_a_contact(row: Sequence[object]) -> bool:
     """Whether a cell of ``row`` is an address or a phone number (a person row's; an inventory's shelf or 電話機 is
     neither). The row's text is first searched for the address and phone hints (:data:`_HINTS`: C-level, most rows
     of a list end there)."""
-    return (_contact_hint(_text((row,)))
-            and any(isinstance(v, str) and (V.looks_like_phone(v) or V.looks_like_address(v, strict=True)) for v in row))
+    return bool(_contacts(row))
+
+
+def _contacts(row: Sequence[object]) -> list[str]:
+    """The cells of ``row`` that are an address or a phone number (:func:`_holds_a_contact`)."""
+    if not _contact_hint(_text((row,))):
+        return []
+    return [v for v in row if isinstance(v, str) and (V.looks_like_phone(v) or V.looks_like_address(v, strict=True))]
 
 
 def _list_values(rows: Sequence[Sequence[object]]) -> set[str]:
@@ -1216,10 +1222,13 @@ def _rows_turn(window: Sequence[Sequence[object]]) -> int | None:
     """In a refused window, where a table of the list's cell layout starts between or below the list's rows: the
     first of SHAPE_RUN rows in a row (blank rows aside), below the window's first hinted row (the hit that opened it,
     :func:`_hint`) and under a row of the list, that each hold an address or a phone and fewer than two of the
-    values of the list's rows above them or of the rows of the run before them (:func:`_of_the_list`: a person's
-    name, address and phone are his own; an inventory's item, or one phone typed on every row, come again). None
-    when there is none: a window whose rows hold addresses throughout, or never, or a list whose places are addresses
-    on some rows (its rows hold its item names and staff again beside them: no table)."""
+    values of the list's rows above them (:func:`_of_the_list`: a person's name, address and phone are his own; an
+    inventory's item and staff come again) or of those and the addresses and phones of the run's rows before them (one
+    phone typed on every row comes again). A row of the run whose address or phone an earlier row of the run held
+    (a household's second member; that phone typed again) neither counts nor ends the run; values other than
+    contacts repeated down the run (the same care manager, town or status on every person's row) do not count
+    (review14a). None when there is none: a window whose rows hold addresses throughout, or never, or a list whose
+    places are addresses on some rows (its rows hold its item names and staff again beside them: no table)."""
     if (hit := next((i for i, r in enumerate(window) if _hint(_text((r,)))), None)) is None:
         return None
     if not _contact_hint(_text(window[hit + 1:])):  # one pass over the window's text: most lists end here
@@ -1233,7 +1242,11 @@ def _rows_turn(window: Sequence[Sequence[object]]) -> int | None:
         if len(row) - row.count("") - row.count(None) < 2:
             continue  # a blank row (or one cell) inside the table or between it and the list
         seen = sum(map(values.__contains__, row))
-        turning = seen + sum(map(ran.__contains__, row)) < 2 and _holds_a_contact(row)
+        contacts = _contacts(row) if seen < 2 else []
+        turning = bool(contacts)
+        if turning and listed and run and seen + sum(map(ran.__contains__, contacts)) >= 2:
+            ran |= _list_values((row,))  # a contact of the run's again (a household's; one phone typed again)
+            continue
         if turning and listed:
             run.append(i)
             if len(run) == SHAPE_RUN:
