@@ -11,6 +11,7 @@ import random
 import pytest
 
 from scanner.detectors.pii import SheetKind, analyse_sheet
+from tests import person_tables_data as T
 from tests.test_inv13 import PEOPLE, STAFF, _inventory_rows
 
 Rows = list[list[object]]
@@ -50,3 +51,44 @@ def test_persons_with_repeated_values_below_an_inventory_are_counted_whole(above
     found = analyse_sheet("台帳", iter(rows))
     assert found is not None and found.kind == SheetKind.PERSONS
     assert (found.count, found.rows[0][0]) == (len(PEOPLE), above + 2)
+
+
+# --- 担当者名 | 住所 with a number or notes column beside them ------------------------------------------------------
+
+_STAFF = T.ja_people(40, seed=9)
+
+
+def _with(extra: str, rows: Rows) -> Rows:
+    """``rows`` (担当者名 | 住所 and its rows) with a column ``extra`` first: a running number, an employee number, or
+    notes last (filled on some rows)."""
+    if extra == "No.":
+        return [["No.", *rows[0]]] + [[i, *r] for i, r in enumerate(rows[1:], 1)]
+    if extra == "社員番号":
+        return [["社員番号", *rows[0]]] + [[f"E{1000 + i}", *r] for i, r in enumerate(rows[1:])]
+    return [[*rows[0], "備考"]] + [[*r, "異動" if i % 7 == 0 else ""] for i, r in enumerate(rows[1:])]
+
+
+@pytest.mark.parametrize("extra", ["No.", "社員番号", "備考"])
+def test_staff_homes_with_a_number_or_notes_column_are_persons(extra):
+    """tables14 read 担当者名 | 住所 as a header only when the row held those two cells and nothing else: with a No.,
+    an employee number or a notes column (a roster's usual layout) it was no header, the header-less rules read the
+    header's names as things (担当者名: staff), and the roster ended as nothing."""
+    found = analyse_sheet("担当者", iter(_with(extra, [["担当者名", "住所"]] + [[p.name, p.address] for p in _STAFF])))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(_STAFF)
+
+
+@pytest.mark.parametrize("extra", ["No.", "社員番号", "備考"])
+def test_office_contacts_with_a_number_or_notes_column_stay_no_persons(extra):
+    rows = [["担当者名", "住所"]] + [[p.name, f"{p.prefecture}{p.city}{p.town}{p.block} {p.city}ビル{i % 8 + 2}階"]
+                                for i, p in enumerate(_STAFF)]
+    found = analyse_sheet("担当者", iter(_with(extra, rows)))
+    assert found is None or found.kind != SheetKind.PERSONS
+
+
+def test_things_beside_staff_and_address_stay_no_header():
+    """品名 | 担当者名 | 住所: a thing's column (an excluded word) keeps the row from being read as a roster's header."""
+    rows = [["品名", "担当者名", "住所"]] + [[["ノートPC", "ルーター"][i % 2], p.name, p.address]
+                                       for i, p in enumerate(_STAFF)]
+    found = analyse_sheet("台帳", iter(rows))
+    assert found is None or found.kind != SheetKind.PERSONS
+

@@ -213,11 +213,15 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
 
 
 def _staff_beside_address(row: Sequence[object], cols: dict[int, Header]) -> bool:
-    """A header of a staff column beside the row's one address column and nothing else (担当者名 | 住所): a roster with
-    the staff's homes or a list of offices with each one's contact; the values decide (:func:`_staff_roster`)."""
-    (h,) = cols.values()
-    return (h.field == "address" and not h.role and sum(1 for v in row if cell_text(v)) == 2
-            and any(is_staff_header(v) for v in row))
+    """A header of one staff column beside the row's one address column, its other cells naming no field and no thing
+    or place (担当者名 | 住所, with a No., 社員番号 or 備考 at most; review14a: not 品名, 保管場所): a roster with the staff's
+    homes or a list of offices with each one's contact; the values decide (:func:`_staff_roster`)."""
+    (c, h), = cols.items()
+    if h.field != "address" or h.role:
+        return False
+    others = [v for i, v in enumerate(row) if i != c and cell_text(v)]
+    staff = [v for v in others if is_staff_header(v)]
+    return len(staff) == 1 and not any(is_excluded(v) for v in others if v is not staff[0])
 
 
 LATE_HEADER_ROWS = 100
