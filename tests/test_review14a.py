@@ -92,3 +92,25 @@ def test_things_beside_staff_and_address_stay_no_header():
     found = analyse_sheet("台帳", iter(rows))
     assert found is None or found.kind != SheetKind.PERSONS
 
+
+def _with_notes(every: int) -> Rows:
+    """The persons with a note row (訪問日 | 要介護n, no address or phone) after every ``every`` persons."""
+    rnd = random.Random(1)
+    rows: Rows = []
+    for i, p in enumerate(PEOPLE):
+        rows.append([p.name, p.kana, rnd.randint(20, 90), p.address, p.phone])
+        if i % every == every - 1:
+            rows.append(["", f"訪問日 {i % 28 + 1}日", f"要介護{i % 5 + 1}", "", ""])
+    return rows
+
+
+@pytest.mark.parametrize("every", [1, 2])
+@pytest.mark.parametrize("above", [600, 900, 2000])
+def test_persons_interleaved_with_notes_below_an_inventory_are_counted_whole(above, every):
+    """A note row between the persons (no address, no phone, none of the list's values) ended the run of SHAPE_RUN
+    rows that starts a second trial, so a list with a note after every person or two had no turn: none of 200 (600
+    rows above), 132 (900), 188 (2,000) — the same on main."""
+    rows = _HEADER + _inventory_rows(above, seed=3) + _with_notes(every) + _inventory_rows(500)
+    found = analyse_sheet("台帳", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS
+    assert (found.count, found.rows[0][0]) == (len(PEOPLE), above + 2)

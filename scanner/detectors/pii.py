@@ -1229,9 +1229,10 @@ def _rows_turn(window: Sequence[Sequence[object]]) -> int | None:
     values of the list's rows above them (:func:`_of_the_list`: a person's name, address and phone are his own; an
     inventory's item and staff come again) or of those and the addresses and phones of the run's rows before them (one
     phone typed on every row comes again). A row of the run whose address or phone an earlier row of the run held
-    (a household's second member; that phone typed again) neither counts nor ends the run; values other than
-    contacts repeated down the run (the same care manager, town or status on every person's row) do not count
-    (review14a). None when there is none: a window whose rows hold addresses throughout, or never, or a list whose
+    (a household's second member; that phone typed again) neither counts nor ends the run, nor does a row with no
+    contact and fewer than two of the list's values, one for each row of the run at most (a note under a person);
+    values other than contacts repeated down the run (the same care manager, town or status on every person's row)
+    do not count (review14a). None when there is none: a window whose rows hold addresses throughout, or never, or a list whose
     places are addresses on some rows (its rows hold its item names and staff again beside them: no table)."""
     if (hit := next((i for i, r in enumerate(window) if _hint(_text((r,)))), None)) is None:
         return None
@@ -1241,6 +1242,7 @@ def _rows_turn(window: Sequence[Sequence[object]]) -> int | None:
     run: list[int] = []
     ran: set[str] = set()  # the values of the run's rows
     listed = False  # a row of the list (not a turning row) came after the hit
+    notes = 0  # rows between the run's that hold no contact and fewer than two of the list's values
     for i in range(hit + 1, len(window)):
         row = window[i]
         if len(row) - row.count("") - row.count(None) < 2:
@@ -1257,10 +1259,14 @@ def _rows_turn(window: Sequence[Sequence[object]]) -> int | None:
                 return run[0]
             ran |= _list_values((row,))
             continue
+        if run and seen < 2 and notes < len(run):  # a note under a person (訪問日 | 要介護2), one a person at most
+            notes += 1
+            ran |= _list_values((row,))
+            continue
         listed = listed or not turning
         if run:
             values |= ran
-            run, ran = [], set()
+            run, ran, notes = [], set(), 0
         if seen < 2:  # a row the list's values did not tell: its values are the list's from now on
             values |= _list_values((row,))
     return None
