@@ -6,9 +6,11 @@ Values: Faker ja_JP with fixed seeds (tests/person_tables_data.py), random numbe
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
+from conftest import run_leakscan
 
 from scanner.detectors.pii import SheetKind, analyse_sheet
 from tests import person_tables_data as T
@@ -114,3 +116,21 @@ def test_persons_interleaved_with_notes_below_an_inventory_are_counted_whole(abo
     found = analyse_sheet("台帳", iter(rows))
     assert found is not None and found.kind == SheetKind.PERSONS
     assert (found.count, found.rows[0][0]) == (len(PEOPLE), above + 2)
+
+
+def test_review14a_lists_through_the_cli(tmp_path):
+    """The scan counts each of these lists whole (CSV files as an investigator finds them)."""
+    share, out = tmp_path / "share", tmp_path / "out"
+    share.mkdir()
+    sheets = {"caremanager.csv": _HEADER + _inventory_rows(600, seed=3) + _same_care_manager() + _inventory_rows(300),
+              "families.csv": _HEADER + _inventory_rows(900, seed=3) + _families(),
+              "notes.csv": _HEADER + _inventory_rows(600, seed=3) + _with_notes(2),
+              "roster.csv": _with("No.", [["担当者名", "住所"]] + [[p.name, p.address] for p in _STAFF])}
+    for name, rows in sheets.items():
+        (share / name).write_text("".join(",".join(map(str, r)) + "\n" for r in rows), encoding="utf-8")
+    run_leakscan("scan", str(share), "--out", str(out))
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    persons = {f["path"].rsplit("/", 1)[-1]: sum(s["records"] for s in f["pii"]["sheets"] if s["kind"] == "persons")
+               for f in doc["files"] if f.get("pii")}
+    assert persons == {"caremanager.csv": len(PEOPLE), "families.csv": len(PEOPLE), "notes.csv": len(PEOPLE),
+                       "roster.csv": len(_STAFF)}
