@@ -14,7 +14,7 @@ from conftest import run_leakscan
 
 from scanner.detectors.pii import SheetKind, analyse_sheet
 from tests import person_tables_data as T
-from tests.test_inv13 import PEOPLE, STAFF, _inventory_rows
+from tests.test_inv13 import ITEMS, PEOPLE, STAFF, _inventory_rows
 
 Rows = list[list[object]]
 _HEADER: Rows = [["品名", "型番", "数量", "保管場所", "担当者名"]]
@@ -134,3 +134,23 @@ def test_review14a_lists_through_the_cli(tmp_path):
                for f in doc["files"] if f.get("pii")}
     assert persons == {"caremanager.csv": len(PEOPLE), "families.csv": len(PEOPLE), "notes.csv": len(PEOPLE),
                        "roster.csv": len(_STAFF)}
+
+
+def _lending() -> Rows:
+    """Borrowers below the inventory: each row names the item lent and the staff in charge (values of the inventory's
+    rows) beside the borrower's own name, address and phone."""
+    rnd = random.Random(4)
+    return [[p.name, rnd.choice(ITEMS), 1, p.address, p.phone, rnd.choice(STAFF)] for p in PEOPLE]
+
+
+@pytest.mark.parametrize("inventory_below", [0, 500], ids=["end", "inventory below"])
+@pytest.mark.parametrize("above", [600, 900, 2000])
+def test_a_lending_list_below_an_inventory_is_counted_whole(above, inventory_below):
+    """A borrower's row holds two of the inventory's values (the item, the staff) and so read as the inventory's own:
+    tables14 found no turn (none of 200 with 600 rows above, 98 with 900, 182 with 2,000 — main counted 200), and a
+    table found further down ended after 8 borrowers or, read on, took the inventory below as persons (682). A row
+    with an address or a phone of its own beside the list's values is no row of the list."""
+    rows = _HEADER + _inventory_rows(above, seed=3) + _lending() + _inventory_rows(inventory_below)
+    found = analyse_sheet("台帳", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS
+    assert (found.count, found.rows[0][0]) == (len(PEOPLE), above + 2)

@@ -1217,9 +1217,21 @@ def _list_values(rows: Sequence[Sequence[object]]) -> set[str]:
 
 
 def _of_the_list(row: Sequence[object], values: set[str]) -> bool:
-    """Whether ``row`` holds two or more of the list's own values (:func:`_list_values`): a row of the list again.
-    (``values`` holds texts only: a number cell is never one of them.)"""
-    return sum(map(values.__contains__, row)) >= 2
+    """Whether ``row`` holds two or more of the list's own values (:func:`_list_values`) and no address or phone that
+    is none of them: a row of the list again (a borrower's row holds the list's item and staff beside his own address
+    and phone: review14a). (``values`` holds texts only: a number cell is never one of them.)"""
+    return sum(map(values.__contains__, row)) >= 2 and not _own_contacts(row, values)
+
+
+def _own_contacts(row: Sequence[object], values: set[str]) -> list[str]:
+    """The addresses and phones of a row holding the list's values that are none of them, when none of those values
+    is an address or a phone: a borrower's row holds the list's item and staff beside his own address and phone; an
+    inventory's row at a place first seen holds the list's item and its branch phone again, or its staff and no
+    address of its own (review14a)."""
+    if not any(isinstance(v, str) and len(v) >= 7 and v not in values for v in row) or not (
+            own := _contacts([v for v in row if v not in values])):
+        return []  # most rows of a list: all its texts are its values, or none of the others is a contact
+    return [] if _contacts([v for v in row if v in values]) else own
 
 
 def _rows_turn(window: Sequence[Sequence[object]]) -> int | None:
@@ -1248,9 +1260,9 @@ def _rows_turn(window: Sequence[Sequence[object]]) -> int | None:
         if len(row) - row.count("") - row.count(None) < 2:
             continue  # a blank row (or one cell) inside the table or between it and the list
         seen = sum(map(values.__contains__, row))
-        contacts = _contacts(row) if seen < 2 else []
+        contacts = _contacts(row) if seen < 2 else _own_contacts(row, values)
         turning = bool(contacts)
-        if turning and listed and run and seen + sum(map(ran.__contains__, contacts)) >= 2:
+        if turning and listed and run and (repeats := sum(map(ran.__contains__, contacts))) and seen + repeats >= 2:
             ran |= _list_values((row,))  # a contact of the run's again (a household's; one phone typed again)
             continue
         if turning and listed:
