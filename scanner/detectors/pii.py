@@ -213,11 +213,15 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
 
 
 def _staff_beside_address(row: Sequence[object], cols: dict[int, Header]) -> bool:
-    """A header of a staff column beside the row's one address column and nothing else (担当者名 | 住所): a roster with
-    the staff's homes or a list of offices with each one's contact; the values decide (:func:`_staff_roster`)."""
-    (h,) = cols.values()
-    return (h.field == "address" and not h.role and sum(1 for v in row if cell_text(v)) == 2
-            and any(is_staff_header(v) for v in row))
+    """A header of one staff column beside the row's one address column, its other cells naming no field and no thing
+    or place (担当者名 | 住所, with a No., 社員番号 or 備考 at most; review14a: not 品名, 保管場所): a roster with the staff's
+    homes or a list of offices with each one's contact; the values decide (:func:`_staff_roster`)."""
+    (c, h), = cols.items()
+    if h.field != "address" or h.role:
+        return False
+    others = [v for i, v in enumerate(row) if i != c and cell_text(v)]
+    staff = [v for v in others if is_staff_header(v)]
+    return len(staff) == 1 and not any(is_excluded(v) for v in others if v is not staff[0])
 
 
 LATE_HEADER_ROWS = 100
@@ -1222,8 +1226,14 @@ def _holds_a_contact(row: Sequence[object]) -> bool:
     """Whether a cell of ``row`` is an address or a phone number (a person row's; an inventory's shelf or 電話機 is
     neither). The row's text is first searched for the address and phone hints (:data:`_HINTS`: C-level, most rows
     of a list end there)."""
-    return (_contact_hint(_text((row,)))
-            and any(isinstance(v, str) and (V.looks_like_phone(v) or V.looks_like_address(v, strict=True)) for v in row))
+    return bool(_contacts(row))
+
+
+def _contacts(row: Sequence[object]) -> list[str]:
+    """The cells of ``row`` that are an address or a phone number (:func:`_holds_a_contact`)."""
+    if not _contact_hint(_text((row,))):
+        return []
+    return [v for v in row if isinstance(v, str) and (V.looks_like_phone(v) or V.looks_like_address(v, strict=True))]
 
 
 def _list_values(rows: Sequence[Sequence[object]]) -> set[str]:
@@ -1233,19 +1243,35 @@ def _list_values(rows: Sequence[Sequence[object]]) -> set[str]:
 
 
 def _of_the_list(row: Sequence[object], values: set[str]) -> bool:
-    """Whether ``row`` holds two or more of the list's own values (:func:`_list_values`): a row of the list again.
-    (``values`` holds texts only: a number cell is never one of them.)"""
-    return sum(map(values.__contains__, row)) >= 2
+    """Whether ``row`` holds two or more of the list's own values (:func:`_list_values`) and no address or phone that
+    is none of them: a row of the list again (a borrower's row holds the list's item and staff beside his own address
+    and phone: review14a). (``values`` holds texts only: a number cell is never one of them.)"""
+    return sum(map(values.__contains__, row)) >= 2 and not _own_contacts(row, values)
+
+
+def _own_contacts(row: Sequence[object], values: set[str]) -> list[str]:
+    """The addresses and phones of a row holding the list's values that are none of them, when none of those values
+    is an address or a phone: a borrower's row holds the list's item and staff beside his own address and phone; an
+    inventory's row at a place first seen holds the list's item and its branch phone again, or its staff and no
+    address of its own (review14a)."""
+    if not any(isinstance(v, str) and len(v) >= 7 and v not in values for v in row) or not (
+            own := _contacts([v for v in row if v not in values])):
+        return []  # most rows of a list: all its texts are its values, or none of the others is a contact
+    return [] if _contacts([v for v in row if v in values]) else own
 
 
 def _rows_turn(window: Sequence[Sequence[object]]) -> int | None:
     """In a refused window, where a table of the list's cell layout starts between or below the list's rows: the
     first of SHAPE_RUN rows in a row (blank rows aside), below the window's first hinted row (the hit that opened it,
     :func:`_hint`) and under a row of the list, that each hold an address or a phone and fewer than two of the
-    values of the list's rows above them or of the rows of the run before them (:func:`_of_the_list`: a person's
-    name, address and phone are his own; an inventory's item, or one phone typed on every row, come again). None
-    when there is none: a window whose rows hold addresses throughout, or never, or a list whose places are addresses
-    on some rows (its rows hold its item names and staff again beside them: no table)."""
+    values of the list's rows above them (:func:`_of_the_list`: a person's name, address and phone are his own; an
+    inventory's item and staff come again) or of those and the addresses and phones of the run's rows before them (one
+    phone typed on every row comes again). A row of the run whose address or phone an earlier row of the run held
+    (a household's second member; that phone typed again) neither counts nor ends the run, nor does a row with no
+    contact and fewer than two of the list's values, one for each row of the run at most (a note under a person);
+    values other than contacts repeated down the run (the same care manager, town or status on every person's row)
+    do not count (review14a). None when there is none: a window whose rows hold addresses throughout, or never, or a list whose
+    places are addresses on some rows (its rows hold its item names and staff again beside them: no table)."""
     if (hit := next((i for i, r in enumerate(window) if _hint(_text((r,)))), None)) is None:
         return None
     if not _contact_hint(_text(window[hit + 1:])):  # one pass over the window's text: most lists end here
@@ -1254,22 +1280,31 @@ def _rows_turn(window: Sequence[Sequence[object]]) -> int | None:
     run: list[int] = []
     ran: set[str] = set()  # the values of the run's rows
     listed = False  # a row of the list (not a turning row) came after the hit
+    notes = 0  # rows between the run's that hold no contact and fewer than two of the list's values
     for i in range(hit + 1, len(window)):
         row = window[i]
         if len(row) - row.count("") - row.count(None) < 2:
             continue  # a blank row (or one cell) inside the table or between it and the list
         seen = sum(map(values.__contains__, row))
-        turning = seen + sum(map(ran.__contains__, row)) < 2 and _holds_a_contact(row)
+        contacts = _contacts(row) if seen < 2 else _own_contacts(row, values)
+        turning = bool(contacts)
+        if turning and listed and run and (repeats := sum(map(ran.__contains__, contacts))) and seen + repeats >= 2:
+            ran |= _list_values((row,))  # a contact of the run's again (a household's; one phone typed again)
+            continue
         if turning and listed:
             run.append(i)
             if len(run) == SHAPE_RUN:
                 return run[0]
             ran |= _list_values((row,))
             continue
+        if run and seen < 2 and notes < len(run):  # a note under a person (訪問日 | 要介護2), one a person at most
+            notes += 1
+            ran |= _list_values((row,))
+            continue
         listed = listed or not turning
         if run:
             values |= ran
-            run, ran = [], set()
+            run, ran, notes = [], set(), 0
         if seen < 2:  # a row the list's values did not tell: its values are the list's from now on
             values |= _list_values((row,))
     return None
