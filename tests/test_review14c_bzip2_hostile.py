@@ -49,7 +49,7 @@ def test_each_block_finds_its_end_magic_without_walking_the_whole_list() -> None
 
 
 def test_a_span_longer_than_any_bzip2_block_is_not_built_whole() -> None:
-    stream = b"BZh9" + BLOCK + bytes(range(256)) * 32768  # 8 MiB with no other magic
+    stream = b"BZh9" + BLOCK + bytes(range(256)) * 131072  # 32 MiB with no other magic
     tracemalloc.start()
     try:
         rec = bzip2_blocks.recover(stream, 10**9)
@@ -57,7 +57,7 @@ def test_a_span_longer_than_any_bzip2_block_is_not_built_whole() -> None:
     finally:
         tracemalloc.stop()
     assert rec is not None and (rec.lost, rec.found) == (1, 1)
-    assert peak < len(stream), peak  # was about 4 times the stream
+    assert peak < len(stream) // 2, peak  # was about 4 times the stream (a block is at most ~2.3 MB)
 
 
 def test_blocks_past_the_cap_are_not_each_inflated_to_it() -> None:
@@ -68,11 +68,11 @@ def test_blocks_past_the_cap_are_not_each_inflated_to_it() -> None:
     real = bzip2_blocks._decode
     calls: list[int] = []
 
-    def spy(*args: Any) -> bytes | None:
+    def spy(*args: Any) -> Any:
         calls.append(1)
         return real(*args)
 
     with mock.patch.object(bzip2_blocks, "_decode", spy):
         found = bzip2_blocks.blocks(stream, 10_000_000)
-    assert len(calls) <= 3, len(calls)  # the damaged block, the first block past the cap; was 41
+    assert len(calls) <= 10, len(calls)  # within about twice the cap and one block's 46 MB; was 41
     assert all(b.data is None for b in found)

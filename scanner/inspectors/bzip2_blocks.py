@@ -12,12 +12,17 @@ matches is whole. Pure functions over bytes already read; runs in the worker.
 from __future__ import annotations
 
 import bz2
+from bisect import bisect_right
 from dataclasses import dataclass
 
 BLOCK_MAGIC = 0x314159265359
 END_MAGIC = 0x177245385090
 _MASK48 = (1 << 48) - 1
 _HEAD = int.from_bytes(b"BZh9", "big")  # level 9: the decoder accepts any block size up to 900 kB
+# no block is longer: 900,000 symbols of at most 20 bits, its selectors, code tables and map (review14c: the span
+# up to the next magic was built whole, ~4 times a 100 MB file of one fake magic in memory)
+MAX_BLOCK_BITS = 900_001 * 20 + 18_002 * 7 + 6 * 258 * 41 + 4_096
+MAX_BLOCK_OUT = 900_000 // 5 * 259  # what one block may inflate to (runs of 4 bytes and a count of 255)
 
 
 @dataclass(frozen=True)
@@ -55,12 +60,12 @@ def _bits(stream: bytes, start: int, end: int) -> int:
     return value >> (hi * 8 - end) & ((1 << (end - start)) - 1)
 
 
-def _decode(stream: bytes, start: int, end: int, limit: int) -> bytes | None:
-    """The block whose magic is at bit ``start`` and whose bits end at ``end``, decoded alone; None when its bits do
-    not decode to its CRC (damaged, cut) or it inflates past ``limit``."""
+def _decode(stream: bytes, start: int, end: int, limit: int) -> tuple[bytes | None, int]:
+    """The block whose magic is at bit ``start`` and whose bits end at ``end``, decoded alone (None when its bits do
+    not decode to its CRC (damaged, cut) or it inflates past ``limit``), and how many bytes the decoder gave."""
     n = end - start
     if n < 48 + 32 + 8:
-        return None
+        return None, 0
     crc = _bits(stream, start + 48, start + 80)
     value = ((_HEAD << n | _bits(stream, start, end)) << 48 | END_MAGIC) << 32 | crc
     total = 32 + n + 80
@@ -70,8 +75,8 @@ def _decode(stream: bytes, start: int, end: int, limit: int) -> bytes | None:
     try:
         out = d.decompress(wrapped, max(limit, 0) + 1)
     except (OSError, ValueError, EOFError, MemoryError):
-        return None
-    return out if d.eof and len(out) <= limit else None
+        return None, 0
+    return (out if d.eof and len(out) <= limit else None), len(out)
 
 
 def blocks(stream: bytes, limit: int) -> list[Block]:
@@ -82,14 +87,22 @@ def blocks(stream: bytes, limit: int) -> list[Block]:
         ends = _magics(stream, END_MAGIC)
         found: list[Block] = []
         left = limit
+        # every block decoded costs what it gave, kept or not: a damaged block's made-up bytes, a block past the cap
+        # (review14c: each of thousands of tiny blocks inflating to the cap was decoded to it)
+        spare = 2 * max(limit, 0) + MAX_BLOCK_OUT
         for i, start in enumerate(starts):
             following = starts[i + 1] if i + 1 < len(starts) else len(stream) * 8
-            stop = next((e for e in ends if start < e < following), None)
-            data = _decode(stream, start, stop if stop is not None else following, left)
+            j = bisect_right(ends, start)  # the first end magic after it (review14c: each block walked the list)
+            stop = ends[j] if j < len(ends) and ends[j] < following else None
+            data, gave = _decode(stream, start, min(stop if stop is not None else following, start + MAX_BLOCK_BITS),
+                                 left)
             if data is None and left <= 0:
                 break
             left -= len(data or b"")
             found.append(Block(i, data, stop is not None and i + 1 == len(starts)))
+            spare -= gave
+            if spare < 0:
+                break
         return found
     except Exception:  # noqa: BLE001 - a failure path never raises
         return []
