@@ -27,7 +27,7 @@ def test_damage_before_the_first_block_keeps_the_whole_blocks(tmp_path: Path, at
     files, skipped, src = scan(tmp_path, {"名簿.csv.bz2": bytes(data)})
     member = f"{src / '名簿.csv.bz2'} » 名簿.csv"
     assert member in files, (files, skipped)
-    assert 1500 < files[member]["pii"]["records"] < 3000, files[member]
+    assert 1500 < files[member]["pii"]["records"] <= 3000, files[member]  # the header's level: every block whole
     assert "bzip2-blocks-recovered" in codes(skipped[str(src / "名簿.csv.bz2")] + skipped.get(member, []))
 
 

@@ -1437,7 +1437,7 @@ def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple
         why = Status.BOMB if limit == ratio_limit else Status.TOO_LARGE
         return b"", size, (why, f"inflates past {limit} bytes from {len(data)} (ratio {caps.ratio}, caps)"), None
     if broken and data.startswith(b"BZh"):  # the whole blocks after the break (bzip2recover's rule)
-        rec = bzip2_blocks.recover(data, limit)  # the decoder's bytes of the damaged block are made up: not kept
+        rec = bzip2_blocks.recover(data, limit, len(content))  # the decoder's bytes of the damaged block are made up
         if rec is not None:
             content = bzip2_blocks.joined(rec.head, rec.runs)
         if rec is not None and (rec.head or rec.runs):

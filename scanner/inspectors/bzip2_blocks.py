@@ -79,11 +79,13 @@ def _decode(stream: bytes, start: int, end: int, limit: int) -> tuple[bytes | No
     return (out if d.eof and len(out) <= limit else None), len(out)
 
 
-def blocks(stream: bytes, limit: int) -> list[Block]:
+def blocks(stream: bytes, limit: int, at: list[int] | None = None) -> list[Block]:
     """Every block of ``stream`` (one or more concatenated bzip2 streams) in order, decoded alone; blocks past
     ``limit`` decoded bytes in all are not returned. Total: bytes that hold no block give []."""
     try:
         starts = _magics(stream, BLOCK_MAGIC)
+        if at is not None:
+            at.extend(starts)  # the bit offsets of the blocks, for ``recover``
         ends = _magics(stream, END_MAGIC)
         found: list[Block] = []
         left = limit
@@ -121,21 +123,28 @@ class Recovered:
     found: int
 
 
-def recover(stream: bytes, limit: int) -> Recovered | None:
-    """The whole blocks of a stream that did not decode to its end; None when every block found decodes alone (the
-    damage lies outside the blocks: the end CRC, bytes after it) or none is found. The bytes a decoder gave before
+def recover(stream: bytes, limit: int, gave: int | None = None) -> Recovered | None:
+    """The whole blocks of a stream that did not decode to its end; None when every block found decodes alone from
+    the stream's first and the decoder ``gave`` them all (the damage lies outside the blocks: the end CRC, bytes after
+    it), or none is found. The bytes a decoder gave before
     its error are not used: it writes a damaged block's bytes before it checks its CRC (a flipped byte in the first
     block gave 1 MiB of made-up bytes). Total."""
     try:
-        found = blocks(stream, limit)
+        starts: list[int] = []
+        found = blocks(stream, limit, starts)
         lost = sum(1 for b in found if b.data is None)
-        if not found or not lost:
-            return None
+        # the first block found begins right after the header: the blocks from it are the data's start (review14c:
+        # a flipped byte in the first block's magic kept nothing, and would have placed the second block first)
+        lead = bool(starts) and starts[0] == 32 and stream.startswith(b"BZh")
+        whole = sum(len(b.data or b"") for b in found)
+        if not found or (not lost and lead and (gave is None or gave >= whole)):
+            return None  # a damaged header level (the decoder gave nothing, every block whole): recovered too
         head: list[bytes] = []
         i = 0
-        while i < len(found) and found[i].data is not None:
+        while lead and i < len(found) and found[i].data is not None:
             head.append(found[i].data or b"")
             i += 1
+        lost += 0 if lead else 1  # the block (or header) before the first one found
         runs: list[bytes] = []
         current: list[bytes] = []
         for b in found[i:]:
