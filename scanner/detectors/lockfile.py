@@ -80,9 +80,13 @@ def looks_like_mso_owner(data: bytes) -> bool:
     """Whether bytes are laid out as an Office owner file though its user name cannot be read (Session 14: a name
     length byte of 0, a name longer than Office allows, a file of NULs gave a noise row when read as the table its
     name claims): its UTF-16 copy of a name at its place, or the size Office writes with at least 30 % of it
-    NUL or space (padding, the UTF-16 copy's high bytes). Random bytes (~1 %) and tables of other sizes are not."""
+    NUL or space (padding, the UTF-16 copy's high bytes) and not text rows. Random bytes (~1 %), tables of other sizes
+    and space-padded text rows are not."""
     if _mso_utf16(data) is not None:
         return True
+    rows = data[1:].rstrip(b" \x00")  # after the length byte, less the padding
+    if b"\n" in rows and not any(b < 0x20 and b not in (0x09, 0x0A, 0x0D) for b in rows):
+        return False  # text rows padded to that size (a fixed-width export): a table (review14c: ended as nothing)
     return len(data) in MSO_OWNER_SIZES and sum(1 for b in data if b in (0, 0x20)) * 10 >= len(data) * 3
 
 
