@@ -36,3 +36,30 @@ def test_a_never_read_hit_replaced_by_another_of_its_name_is_a_difference(tmp_pa
     again = run_cli("verify", str(out), "--sources", str(src), "--json")
     assert again.returncode == 1, again.stdout
     assert [r["status"] for r in json.loads(again.stdout)["sources"]] == ["changed"]
+
+
+def encrypted_7z_at(tmp: Path, name: str, body: bytes, mtime: int) -> bytes:
+    member = tmp / "member.csv"
+    member.write_bytes(body)
+    import os
+    os.utime(member, (mtime, mtime))
+    buf = io.BytesIO()
+    with py7zr.SevenZipFile(buf, "w", password="secret") as z:
+        z.write(member, name)
+    return buf.getvalue()
+
+
+def test_a_never_read_hit_of_the_same_size_but_another_time_is_a_difference(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    body = csv_bytes(standard(people(20, seed=71)), "utf-8")
+    (src / "a.7z").write_bytes(encrypted_7z_at(tmp_path, "顧客名簿.csv", body, 1_600_000_000))
+    out = tmp_path / "out"
+    assert run_cli("scan", str(src), "--name", "顧客名簿", "--out", str(out), "--quiet").returncode == 1
+    assert run_cli("verify", str(out), "--sources", str(src)).returncode == 0
+
+    other = body.replace(b"1", b"2")  # other content, the same size, written at another time
+    (src / "a.7z").write_bytes(encrypted_7z_at(tmp_path, "顧客名簿.csv", other, 1_700_000_000))
+    again = run_cli("verify", str(out), "--sources", str(src), "--json")
+    assert again.returncode == 1, again.stdout
+    assert [r["status"] for r in json.loads(again.stdout)["sources"]] == ["changed"]
