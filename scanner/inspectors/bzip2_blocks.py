@@ -79,6 +79,22 @@ def _decode(stream: bytes, start: int, end: int, limit: int) -> tuple[bytes | No
     return (out if d.eof and len(out) <= limit else None), len(out)
 
 
+def _before_damaged_end(stream: bytes, start: int, limit: int) -> tuple[bytes | None, int]:
+    """The last block decoded as ending where the stream's end magic and combined CRC should begin (80 bits and 0-7
+    bits of padding before the data's end) when no end magic is found after it (review14c: that magic or the CRC
+    damaged lost the whole block), and how many bytes the decoder gave in all."""
+    gave = 0
+    for pad in range(8):
+        end = len(stream) * 8 - 80 - pad
+        if end - start > MAX_BLOCK_BITS:
+            break
+        data, more = _decode(stream, start, end, limit)
+        gave += more
+        if data is not None:
+            return data, gave
+    return None, gave
+
+
 def blocks(stream: bytes, limit: int, at: list[int] | None = None) -> list[Block]:
     """Every block of ``stream`` (one or more concatenated bzip2 streams) in order, decoded alone; blocks past
     ``limit`` decoded bytes in all are not returned. Total: bytes that hold no block give []."""
@@ -98,10 +114,14 @@ def blocks(stream: bytes, limit: int, at: list[int] | None = None) -> list[Block
             stop = ends[j] if j < len(ends) and ends[j] < following else None
             data, gave = _decode(stream, start, min(stop if stop is not None else following, start + MAX_BLOCK_BITS),
                                  left)
+            last = stop is not None and i + 1 == len(starts)
+            if data is None and stop is None and i + 1 == len(starts) and left > 0:
+                data, more = _before_damaged_end(stream, start, left)
+                gave, last = gave + more, data is not None
             if data is None and left <= 0:
                 break
             left -= len(data or b"")
-            found.append(Block(i, data, stop is not None and i + 1 == len(starts)))
+            found.append(Block(i, data, last))
             spare -= gave
             if spare < 0:
                 break
