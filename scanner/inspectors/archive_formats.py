@@ -7,6 +7,7 @@ as ArchiveMemberEntry, Link or Skipped values.
 
 from __future__ import annotations
 
+import bisect
 import bz2
 import io
 import lzma
@@ -294,7 +295,8 @@ def _stored_after_loss(data: bytes, info: zipfile.ZipInfo, ends: list[int]) -> b
         at = info.header_offset
         if info.compress_type != zipfile.ZIP_STORED or data[at:at + 4] != bytes(4):  # its signature lost
             return b""
-        end = next((e for e in ends if e > at), len(data))
+        k = bisect.bisect_right(ends, at)  # the next member's header (review14c: each walked them all)
+        end = ends[k] if k < len(ends) else len(data)
         region = data[at:end]
         start = len(region) - len(region.lstrip(b"\x00"))
         body = region[start:]
