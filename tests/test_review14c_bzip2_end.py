@@ -37,3 +37,19 @@ def test_a_one_block_bz2_with_its_end_magic_flipped_is_read(tmp_path: Path) -> N
     files, skipped, src = scan(tmp_path, {"名簿.csv.bz2": bytes(data)})
     member = f"{src / '名簿.csv.bz2'} » 名簿.csv"
     assert files[member]["pii"]["records"] == 40, (files, skipped)
+
+
+def test_a_7z_bzip2_folder_with_its_end_magic_flipped_reads_the_member_in_its_last_block(tmp_path: Path) -> None:
+    """The folder's blocks all whole, its end magic flipped: the member lying in the last block was listed
+    ``corrupt`` with nothing read (every block decoded, so nothing was recovered)."""
+    import io
+
+    import py7zr
+    from test_split14_bzip2_blocks import bzip2_7z
+
+    whole = bzip2_7z({"a.csv": csv_bytes(standard(people(1500, seed=61)), "utf-8"), "b.csv": SMALL})
+    packs = py7zr.SevenZipFile(io.BytesIO(whole)).header.main_streams.packinfo
+    data = bytearray(whole)
+    data[32 + int(packs.packpositions[0]) + int(packs.packsizes[0]) - 6] ^= 0x04  # in the end magic
+    files, skipped, src = scan(tmp_path, {"a.7z": bytes(data)})
+    assert files[f"{src / 'a.7z'} » b.csv"]["pii"]["records"] == 40, (files, skipped)
