@@ -31,6 +31,7 @@ from .pipeline import walk, worker_settings
 from .scope import NOT_NAMED_DETAIL, NamedSources, local_file_inside
 from .sources import open_source
 from .sources.local import open_file, open_under
+from .timeutil import iso_utc
 
 MATCH = VerifyStatus.MATCH
 NOT_HASHED = VerifyStatus.NOT_HASHED
@@ -182,14 +183,24 @@ def _hash_local(f: Finding) -> tuple[VerifyStatus, str | None, str]:
             return VerifyStatus.CHANGED, None, e.detail or "no longer a regular file"
         return VerifyStatus.UNREADABLE, None, e.detail
     with stream:
-        if not f.sha256:  # still there: nothing recorded to compare it with (Session 14)
-            return VerifyStatus.NOT_HASHED, None, NOT_HASHED_DETAIL
+        if not f.sha256:  # still there: nothing recorded to compare it with (Session 14) but its size
+            st = os.fstat(stream.fileno())
+            return _unhashed(f, st.st_size, iso_utc(st.st_mtime))
         sha = hash_stream(stream).digests.sha256
     return (VerifyStatus.MATCH if sha == f.sha256 else VerifyStatus.CHANGED), sha, ""
 
-
-
 Outcome = tuple[VerifyStatus, str | None, str]
+
+
+def _unhashed(f: Finding, size: int | None, mtime: str | None) -> Outcome:
+    """A hit the scan never read, found again: ``not-hashed`` unless its size or modification time now differs from
+    what the scan recorded (review14c: an archive replaced by another holding a member of the same name passed as
+    unchanged)."""
+    if size is not None and size != f.size:
+        return VerifyStatus.CHANGED, None, f"never read in the scan, and its size differs: {f.size} -> {size} bytes"
+    if mtime is not None and f.mtime is not None and mtime != f.mtime:
+        return VerifyStatus.CHANGED, None, f"never read in the scan, and its modification time differs: {f.mtime} -> {mtime}"
+    return VerifyStatus.NOT_HASHED, None, NOT_HASHED_DETAIL
 
 
 def _rescan_source(source: str, files: list[Finding], doc: FindingsDoc,
@@ -222,7 +233,7 @@ def _rescan_source(source: str, files: list[Finding], doc: FindingsDoc,
         key = f.key()
         hit = found.get(key)
         if not f.sha256 and (hit is not None or key in skipped):
-            out[key] = (VerifyStatus.NOT_HASHED, None, NOT_HASHED_DETAIL)
+            out[key] = _unhashed(f, *((hit.stat.size, hit.stat.mtime) if hit is not None else (None, None)))
         elif hit is not None and hit.digests is not None:
             out[key] = (VerifyStatus.MATCH if hit.digests.sha256 == f.sha256 else VerifyStatus.CHANGED,
                         hit.digests.sha256, "")

@@ -80,10 +80,21 @@ def looks_like_mso_owner(data: bytes) -> bool:
     """Whether bytes are laid out as an Office owner file though its user name cannot be read (Session 14: a name
     length byte of 0, a name longer than Office allows, a file of NULs gave a noise row when read as the table its
     name claims): its UTF-16 copy of a name at its place, or the size Office writes with at least 30 % of it
-    NUL or space (padding, the UTF-16 copy's high bytes). Random bytes (~1 %) and tables of other sizes are not."""
+    NUL or space (padding, the UTF-16 copy's high bytes). Random bytes (~1 %) and tables of other sizes are not;
+    text (``text_not_owner``) is never asked."""
     if _mso_utf16(data) is not None:
         return True
     return len(data) in MSO_OWNER_SIZES and sum(1 for b in data if b in (0, 0x20)) * 10 >= len(data) * 3
+
+
+def text_not_owner(data: bytes) -> bool:
+    """Whether bytes are text, which no Office owner file is: less its padding, no control byte but tab and line
+    ends. An owner file's first byte is its name's length (a control byte up to 31 characters), and the UTF-16 copy's
+    length is followed by a NUL (review14c: a small table under a ``~$`` name beginning with ``1,`` was read as an
+    owner file named by its first row, and a table padded with spaces to Office's size as one whose name cannot be
+    read: both ended as nothing)."""
+    body = data.rstrip(b" \x00")
+    return bool(body) and not any(b < 0x20 and b not in (0x09, 0x0A, 0x0D) for b in body)
 
 
 def _mso_utf16(data: bytes) -> str | None:

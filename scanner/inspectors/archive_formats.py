@@ -7,6 +7,7 @@ as ArchiveMemberEntry, Link or Skipped values.
 
 from __future__ import annotations
 
+import bisect
 import bz2
 import io
 import lzma
@@ -294,7 +295,8 @@ def _stored_after_loss(data: bytes, info: zipfile.ZipInfo, ends: list[int]) -> b
         at = info.header_offset
         if info.compress_type != zipfile.ZIP_STORED or data[at:at + 4] != bytes(4):  # its signature lost
             return b""
-        end = next((e for e in ends if e > at), len(data))
+        k = bisect.bisect_right(ends, at)  # the next member's header (review14c: each walked them all)
+        end = ends[k] if k < len(ends) else len(data)
         region = data[at:end]
         start = len(region) - len(region.lstrip(b"\x00"))
         body = region[start:]
@@ -930,7 +932,8 @@ def _bzip2_members(z: SevenZipFile, data: bytes, batch: list[Any], factory: obje
         total = sum(int(f.uncompressed or 0) for f in members)
         if total > limit:  # the whole folder is decoded again: within the in-memory cap only
             return {}, ""
-        rec = bzip2_blocks.recover(packed, total)
+        rec = bzip2_blocks.recover(packed, total, 0)  # the decoder broke: its bytes count for nothing (review14c: the
+        # end magic flipped, every block whole, was not recovered and the member in the last block was lost)
         if rec is None:
             return {}, ""
         head = len(rec.head)
@@ -1437,7 +1440,7 @@ def _inflate_single(data: bytes, caps: ArchiveLimits) -> tuple[bytes, int, tuple
         why = Status.BOMB if limit == ratio_limit else Status.TOO_LARGE
         return b"", size, (why, f"inflates past {limit} bytes from {len(data)} (ratio {caps.ratio}, caps)"), None
     if broken and data.startswith(b"BZh"):  # the whole blocks after the break (bzip2recover's rule)
-        rec = bzip2_blocks.recover(data, limit)  # the decoder's bytes of the damaged block are made up: not kept
+        rec = bzip2_blocks.recover(data, limit, len(content))  # the decoder's bytes of the damaged block are made up
         if rec is not None:
             content = bzip2_blocks.joined(rec.head, rec.runs)
         if rec is not None and (rec.head or rec.runs):

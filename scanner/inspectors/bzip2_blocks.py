@@ -12,12 +12,17 @@ matches is whole. Pure functions over bytes already read; runs in the worker.
 from __future__ import annotations
 
 import bz2
+from bisect import bisect_right
 from dataclasses import dataclass
 
 BLOCK_MAGIC = 0x314159265359
 END_MAGIC = 0x177245385090
 _MASK48 = (1 << 48) - 1
 _HEAD = int.from_bytes(b"BZh9", "big")  # level 9: the decoder accepts any block size up to 900 kB
+# no block is longer: 900,000 symbols of at most 20 bits, its selectors, code tables and map (review14c: the span
+# up to the next magic was built whole, ~4 times a 100 MB file of one fake magic in memory)
+MAX_BLOCK_BITS = 900_001 * 20 + 18_002 * 7 + 6 * 258 * 41 + 4_096
+MAX_BLOCK_OUT = 900_000 // 5 * 259  # what one block may inflate to (runs of 4 bytes and a count of 255)
 
 
 @dataclass(frozen=True)
@@ -55,12 +60,12 @@ def _bits(stream: bytes, start: int, end: int) -> int:
     return value >> (hi * 8 - end) & ((1 << (end - start)) - 1)
 
 
-def _decode(stream: bytes, start: int, end: int, limit: int) -> bytes | None:
-    """The block whose magic is at bit ``start`` and whose bits end at ``end``, decoded alone; None when its bits do
-    not decode to its CRC (damaged, cut) or it inflates past ``limit``."""
+def _decode(stream: bytes, start: int, end: int, limit: int) -> tuple[bytes | None, int]:
+    """The block whose magic is at bit ``start`` and whose bits end at ``end``, decoded alone (None when its bits do
+    not decode to its CRC (damaged, cut) or it inflates past ``limit``), and how many bytes the decoder gave."""
     n = end - start
     if n < 48 + 32 + 8:
-        return None
+        return None, 0
     crc = _bits(stream, start + 48, start + 80)
     value = ((_HEAD << n | _bits(stream, start, end)) << 48 | END_MAGIC) << 32 | crc
     total = 32 + n + 80
@@ -70,26 +75,56 @@ def _decode(stream: bytes, start: int, end: int, limit: int) -> bytes | None:
     try:
         out = d.decompress(wrapped, max(limit, 0) + 1)
     except (OSError, ValueError, EOFError, MemoryError):
-        return None
-    return out if d.eof and len(out) <= limit else None
+        return None, 0
+    return (out if d.eof and len(out) <= limit else None), len(out)
 
 
-def blocks(stream: bytes, limit: int) -> list[Block]:
+def _before_damaged_end(stream: bytes, start: int, limit: int) -> tuple[bytes | None, int]:
+    """The last block decoded as ending where the stream's end magic and combined CRC should begin (80 bits and 0-7
+    bits of padding before the data's end) when no end magic is found after it (review14c: that magic or the CRC
+    damaged lost the whole block), and how many bytes the decoder gave in all."""
+    gave = 0
+    for pad in range(8):
+        end = len(stream) * 8 - 80 - pad
+        if end - start > MAX_BLOCK_BITS:
+            break
+        data, more = _decode(stream, start, end, limit)
+        gave += more
+        if data is not None:
+            return data, gave
+    return None, gave
+
+
+def blocks(stream: bytes, limit: int, at: list[int] | None = None) -> list[Block]:
     """Every block of ``stream`` (one or more concatenated bzip2 streams) in order, decoded alone; blocks past
     ``limit`` decoded bytes in all are not returned. Total: bytes that hold no block give []."""
     try:
         starts = _magics(stream, BLOCK_MAGIC)
+        if at is not None:
+            at.extend(starts)  # the bit offsets of the blocks, for ``recover``
         ends = _magics(stream, END_MAGIC)
         found: list[Block] = []
         left = limit
+        # every block decoded costs what it gave, kept or not: a damaged block's made-up bytes, a block past the cap
+        # (review14c: each of thousands of tiny blocks inflating to the cap was decoded to it)
+        spare = 2 * max(limit, 0) + MAX_BLOCK_OUT
         for i, start in enumerate(starts):
             following = starts[i + 1] if i + 1 < len(starts) else len(stream) * 8
-            stop = next((e for e in ends if start < e < following), None)
-            data = _decode(stream, start, stop if stop is not None else following, left)
+            j = bisect_right(ends, start)  # the first end magic after it (review14c: each block walked the list)
+            stop = ends[j] if j < len(ends) and ends[j] < following else None
+            data, gave = _decode(stream, start, min(stop if stop is not None else following, start + MAX_BLOCK_BITS),
+                                 left)
+            last = stop is not None and i + 1 == len(starts)
+            if data is None and stop is None and i + 1 == len(starts) and left > 0:
+                data, more = _before_damaged_end(stream, start, left)
+                gave, last = gave + more, data is not None
             if data is None and left <= 0:
                 break
             left -= len(data or b"")
-            found.append(Block(i, data, stop is not None and i + 1 == len(starts)))
+            found.append(Block(i, data, last))
+            spare -= gave
+            if spare < 0:
+                break
         return found
     except Exception:  # noqa: BLE001 - a failure path never raises
         return []
@@ -108,21 +143,28 @@ class Recovered:
     found: int
 
 
-def recover(stream: bytes, limit: int) -> Recovered | None:
-    """The whole blocks of a stream that did not decode to its end; None when every block found decodes alone (the
-    damage lies outside the blocks: the end CRC, bytes after it) or none is found. The bytes a decoder gave before
+def recover(stream: bytes, limit: int, gave: int | None = None) -> Recovered | None:
+    """The whole blocks of a stream that did not decode to its end; None when every block found decodes alone from
+    the stream's first and the decoder ``gave`` them all (the damage lies outside the blocks: the end CRC, bytes after
+    it), or none is found. The bytes a decoder gave before
     its error are not used: it writes a damaged block's bytes before it checks its CRC (a flipped byte in the first
     block gave 1 MiB of made-up bytes). Total."""
     try:
-        found = blocks(stream, limit)
+        starts: list[int] = []
+        found = blocks(stream, limit, starts)
         lost = sum(1 for b in found if b.data is None)
-        if not found or not lost:
-            return None
+        # the first block found begins right after the header: the blocks from it are the data's start (review14c:
+        # a flipped byte in the first block's magic kept nothing, and would have placed the second block first)
+        lead = bool(starts) and starts[0] == 32 and stream.startswith(b"BZh")
+        whole = sum(len(b.data or b"") for b in found)
+        if not found or (not lost and lead and (gave is None or gave >= whole)):
+            return None  # a damaged header level (the decoder gave nothing, every block whole): recovered too
         head: list[bytes] = []
         i = 0
-        while i < len(found) and found[i].data is not None:
+        while lead and i < len(found) and found[i].data is not None:
             head.append(found[i].data or b"")
             i += 1
+        lost += 0 if lead else 1  # the block (or header) before the first one found
         runs: list[bytes] = []
         current: list[bytes] = []
         for b in found[i:]:

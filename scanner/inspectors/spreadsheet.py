@@ -156,9 +156,10 @@ def claimed_ext(name: str) -> str:
 
 def _owner_file(head: bytes) -> bool:
     """Whether a small ``~$`` file's bytes are an Office owner file (a user name), not a table or anything else."""
-    if table_head(head) or head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+    from ..detectors.lockfile import LockFormatError, looks_like_mso_owner, parse_mso_owner, text_not_owner
+
+    if table_head(head) or head.startswith((ZIP_MAGIC, OLE_MAGIC)) or text_not_owner(head):
         return False
-    from ..detectors.lockfile import LockFormatError, looks_like_mso_owner, parse_mso_owner
 
     try:
         parse_mso_owner(head)
