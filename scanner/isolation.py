@@ -22,6 +22,7 @@ import logging
 import mmap
 import os
 import pickle
+import queue
 import select
 import signal
 import socket
@@ -452,6 +453,35 @@ class ZygoteError(Exception):
     """The zygote cannot fork a worker (the caller starts one on its own)."""
 
 
+_KEEPER: list[queue.SimpleQueue[tuple[Callable[[], Any], list[Any], threading.Event]]] = []
+
+
+def _keeper(jobs: queue.SimpleQueue[tuple[Callable[[], Any], list[Any], threading.Event]]) -> None:
+    while True:
+        job, box, done = jobs.get()
+        try:
+            box.append(job())
+        except BaseException as e:  # noqa: BLE001 - handed to the caller, raised there
+            box.append(e)
+        done.set()
+
+
+def _from_keeper(job: Callable[[], subprocess.Popen[bytes]]) -> subprocess.Popen[bytes]:
+    """``job()`` (starting a zygote) run by a thread that lives as long as this process (review14d). The zygote's
+    death signal (PR_SET_PDEATHSIG) fires when the *thread* that started it ends, not the process: started by a
+    pool of one thread (a Dask worker's), that thread's end killed the zygote and every other thread's workers."""
+    if not _KEEPER:
+        _KEEPER.append(queue.SimpleQueue())
+        threading.Thread(target=_keeper, args=(_KEEPER[0],), daemon=True, name="leakscan-zygotes").start()
+    box: list[Any] = []
+    done = threading.Event()
+    _KEEPER[0].put((job, box, done))
+    done.wait()
+    if isinstance(box[0], BaseException):
+        raise box[0]
+    return box[0]  # type: ignore[no-any-return]
+
+
 class _Zygote:
     """The scan's end of a zygote (see ``zygote_main``). Thread-safe: one message exchange at a time."""
 
@@ -463,9 +493,9 @@ class _Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         code = f"from scanner.isolation import zygote_main; zygote_main({theirs.fileno()}, {os.getpid()})"
         try:
-            self._proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(),), env=env,
-                                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                          stderr=subprocess.DEVNULL, close_fds=True)
+            self._proc = _from_keeper(lambda: subprocess.Popen(
+                [sys.executable, "-c", code], pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True))
         except OSError as e:
             ours.close()
             raise ZygoteError(type(e).__name__) from e
@@ -617,6 +647,19 @@ def _zygote_locked(env: dict[str, str]) -> _Zygote | None:
         atexit.register(_close_zygotes)
     _ZYGOTES.append(z)
     return z
+
+
+def _forget_zygotes() -> None:
+    """In a child forked from this process (not exec'd): its parent's zygotes and keeper thread are not its own
+    (their control sockets are the parent's; the keeper thread was not copied)."""
+    global _ZYGOTES_LOCK
+    _ZYGOTES_LOCK = threading.Lock()
+    _ZYGOTES.clear()
+    _KEEPER.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_zygotes)
 
 
 def _close_zygotes() -> None:
