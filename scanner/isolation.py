@@ -45,6 +45,7 @@ log = logging.getLogger("leakscan")
 GiB = 1 << 30
 DEFAULT_MEMORY = 6 * GiB
 STARTUP_SECONDS = 60  # a fresh interpreter answers in well under a second; a machine under load may be slow
+FORK_SECONDS = STARTUP_SECONDS  # a zygote answers a fork in milliseconds; one that did not in this time forks no more
 _LIMIT_NOTES: list[str] = []  # caps a worker could not apply in this process (limit_notes())
 PRELOAD = ["scanner.tables", "scanner.inspectors.spreadsheet"]
 # what the template process (the zygote, below) imports once, so a worker forked from it starts with it: the
@@ -502,6 +503,7 @@ class _Zygote:
         finally:
             theirs.close()
         self._ctl: socket.socket | None = ours
+        self.retired = False  # it did not answer a fork in time: asked for no more (closed once its workers end)
         hello = self._next(STARTUP_SECONDS)
         if hello is None or hello[0] != "ready" or hello[1] != 1:
             self.close()
@@ -561,10 +563,14 @@ class _Zygote:
             except OSError as e:
                 self._gone()
                 raise ZygoteError(type(e).__name__) from e
-            end = time.monotonic() + STARTUP_SECONDS
-            reply = self._next(STARTUP_SECONDS)
+            end = time.monotonic() + FORK_SECONDS
+            reply = self._next(FORK_SECONDS)
             while reply is not None and reply[0] == "exit":
                 reply = self._next(max(0.0, end - time.monotonic()))
+            if reply is None:
+                # stuck, stopped or starved (review14d): its late ("pid", ...) would be taken as the next
+                # worker's, so it is asked for no more; a worker it forks late finds its connection closed
+                self.retired = True
             if reply is None or reply[0] != "pid":
                 raise ZygoteError(f"no worker: {reply!r}")
             self.live.add(reply[1])
@@ -629,7 +635,7 @@ def _zygote(env: dict[str, str]) -> _Zygote | None:
 def _zygote_locked(env: dict[str, str]) -> _Zygote | None:
     global FORK_WORKERS
     for z in list(_ZYGOTES):
-        if z.env == env and z.alive:
+        if z.env == env and z.alive and not z.retired:
             return z
         with z._lock:
             while z._next(0.0) is not None:  # take in exits
@@ -707,7 +713,6 @@ class Worker:
         root = str(Path(__file__).resolve().parent.parent)
         env = {**{k: v for k, v in os.environ.items() if k not in KEY_ENVS}, "RUST_BACKTRACE": "0",
                "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
-        code = f"from scanner.isolation import main; main({theirs.fileno()}, {self.memory}, {self.board.fd}, {os.getpid()})"
         proc: subprocess.Popen[bytes] | _Forked | None = None
         try:
             zygote = _zygote(env)
@@ -716,7 +721,15 @@ class Worker:
                     proc = _Forked(zygote.fork(self.memory, theirs.fileno(), self.board.fd), zygote)
                 except ZygoteError as e:
                     log.debug("worker started on its own: %s", e)
+                    # the zygote holds these two and may still fork on them: the worker started here gets
+                    # its own (review14d: two processes served one connection and wrote one board)
+                    ours.close()
+                    theirs.close()
+                    ours, theirs = socket.socketpair()
+                    self.board.close()
+                    self.board = MarkBoard.create()
             if proc is None:
+                code = f"from scanner.isolation import main; main({theirs.fileno()}, {self.memory}, {self.board.fd}, {os.getpid()})"
                 proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(), self.board.fd),
                                         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, close_fds=True)
