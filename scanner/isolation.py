@@ -435,7 +435,15 @@ def zygote_main(fd: int, parent: int) -> None:
             os.close(f)
         if pid > 0:
             children.add(pid)
-            ctl.send(pickle.dumps(("pid", pid)))
+            # with a pidfd (taken before the zygote can reap it, so never another process): the scan kills a
+            # stuck worker itself, even when this zygote does not answer (review14d)
+            try:
+                pidfd = [os.pidfd_open(pid)]
+            except (OSError, AttributeError):
+                pidfd = []
+            socket.send_fds(ctl, [pickle.dumps(("pid", pid))], pidfd)
+            for f in pidfd:
+                os.close(f)
 
 
 # -- in the parent -------------------------------------------------------------------------------------
@@ -490,6 +498,7 @@ class _Zygote:
         self.env = env
         self.codes: dict[int, int] = {}  # exit codes of workers that ended
         self.live: set[int] = set()  # workers forked and not known to have ended
+        self._pidfds: dict[int, int] = {}  # their pidfds (Linux 5.3): killed without the zygote
         self._lock = threading.Lock()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         code = f"from scanner.isolation import zygote_main; zygote_main({theirs.fileno()}, {os.getpid()})"
@@ -521,17 +530,29 @@ class _Zygote:
         if timeout is not None and not select.select([self._ctl], [], [], timeout)[0]:
             return None
         try:
-            data = self._ctl.recv(_ZYGOTE_PACKET)
+            data, fds, _flags, _addr = socket.recv_fds(self._ctl, _ZYGOTE_PACKET, 1)
         except OSError:
-            data = b""
+            data, fds = b"", []
         if not data:
+            for f in fds:
+                os.close(f)
             self._gone()
             return None
         msg = tuple(pickle.loads(data))
+        if msg[0] == "pid" and fds:
+            self._pidfds[msg[1]] = fds.pop()
+        for f in fds:
+            os.close(f)
         if msg[0] == "exit":
             self.codes[msg[1]] = msg[2]
             self.live.discard(msg[1])
+            self._forget(msg[1])
         return msg
+
+    def _forget(self, pid: int) -> None:
+        fd = self._pidfds.pop(pid, -1)
+        if fd >= 0:
+            os.close(fd)
 
     def _gone(self) -> None:
         """The zygote ended: its workers die with it (their death signal), killed."""
@@ -541,6 +562,8 @@ class _Zygote:
         for pid in self.live:
             self.codes.setdefault(pid, -signal.SIGKILL)
         self.live.clear()
+        for pid in list(self._pidfds):
+            self._forget(pid)
         try:
             self._proc.wait(5)  # closed: it kills and reaps its workers, then ends
         except subprocess.TimeoutExpired:
@@ -588,6 +611,11 @@ class _Zygote:
 
     def kill(self, pid: int) -> None:
         with self._lock:
+            if pid in self._pidfds:
+                try:
+                    signal.pidfd_send_signal(self._pidfds[pid], signal.SIGKILL)
+                except OSError:
+                    pass  # ended already
             if self._ctl is not None and pid in self.live:
                 try:
                     self._ctl.send(pickle.dumps(("kill", pid)))
