@@ -430,7 +430,10 @@ def zygote_main(fd: int, parent: int) -> None:
                 _serve(Connection(fds[0]), msg[1], fds[1], me)
                 code = 0
             finally:
-                os._exit(code)
+                try:  # what a worker of its own runs when it ends (review14d: a folder of image links was left)
+                    atexit._run_exitfuncs()
+                finally:
+                    os._exit(code)
         for f in fds:
             os.close(f)
         if pid > 0:
