@@ -491,7 +491,7 @@ def _from_keeper(job: Callable[[], subprocess.Popen[bytes]]) -> subprocess.Popen
     done.wait()
     if isinstance(box[0], BaseException):
         raise box[0]
-    return box[0]  # type: ignore[no-any-return]
+    return box[0]
 
 
 class _Zygote:
