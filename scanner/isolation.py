@@ -336,7 +336,10 @@ def main(fd: int, memory: int, marks: int = -1, parent: int | None = None) -> No
 # has run no task (so, as before, no scan thread or lock is copied), and applies its own memory cap and death
 # signal. The zygote is its workers' parent: it reaps them and tells the scan each one's exit status (-N:
 # killed by signal N, as subprocess.Popen says it), and kills one when the scan asks (a pid the zygote has not
-# reaped cannot be another process). It dies with the scan (its death signal), and its workers with it.
+# reaped cannot be another process); the scan also kills a worker itself, through the pidfd the zygote took of it
+# right after the fork, so a stuck zygote cannot keep a stuck worker alive. It dies with the scan (its death
+# signal, tied to a thread of the scan that never ends: _from_keeper), and its workers with it. A zygote that does
+# not answer a fork in FORK_SECONDS is asked for no more (its late fork must serve no one).
 
 _ZYGOTE_PACKET = 1 << 12
 
