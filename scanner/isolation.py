@@ -615,6 +615,12 @@ class _Zygote:
                     break  # nothing came in time
             return self.codes.get(pid)
 
+    def ended(self, pid: int) -> bool:
+        """Whether the worker has ended by its pidfd (whether or not the zygote said so yet)."""
+        with self._lock:
+            fd = self._pidfds.get(pid, -1)
+            return fd >= 0 and bool(select.select([fd], [], [], 0)[0])
+
     def kill(self, pid: int) -> None:
         with self._lock:
             if pid in self._pidfds:
@@ -639,15 +645,19 @@ class _Forked:
     def __init__(self, pid: int, zygote: _Zygote) -> None:
         self.pid = pid
         self._zygote = zygote
+        self._killed = False
 
     def poll(self) -> int | None:
         return self._zygote.code(self.pid)
 
     def kill(self) -> None:
+        self._killed = True
         self._zygote.kill(self.pid)
 
     def wait(self, timeout: float | None = None) -> int:
         code = self._zygote.code(self.pid, timeout)
+        if code is None and self._killed and self._zygote.ended(self.pid):
+            code = -signal.SIGKILL  # killed through its pidfd; its zygote (stopped, stuck) did not say so
         if code is None:
             raise subprocess.TimeoutExpired("worker", timeout or 0.0)
         return code
