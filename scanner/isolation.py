@@ -22,6 +22,7 @@ import logging
 import mmap
 import os
 import pickle
+import queue
 import select
 import signal
 import socket
@@ -44,6 +45,7 @@ log = logging.getLogger("leakscan")
 GiB = 1 << 30
 DEFAULT_MEMORY = 6 * GiB
 STARTUP_SECONDS = 60  # a fresh interpreter answers in well under a second; a machine under load may be slow
+FORK_SECONDS = STARTUP_SECONDS  # a zygote answers a fork in milliseconds; one that did not in this time forks no more
 _LIMIT_NOTES: list[str] = []  # caps a worker could not apply in this process (limit_notes())
 PRELOAD = ["scanner.tables", "scanner.inspectors.spreadsheet"]
 # what the template process (the zygote, below) imports once, so a worker forked from it starts with it: the
@@ -334,7 +336,10 @@ def main(fd: int, memory: int, marks: int = -1, parent: int | None = None) -> No
 # has run no task (so, as before, no scan thread or lock is copied), and applies its own memory cap and death
 # signal. The zygote is its workers' parent: it reaps them and tells the scan each one's exit status (-N:
 # killed by signal N, as subprocess.Popen says it), and kills one when the scan asks (a pid the zygote has not
-# reaped cannot be another process). It dies with the scan (its death signal), and its workers with it.
+# reaped cannot be another process); the scan also kills a worker itself, through the pidfd the zygote took of it
+# right after the fork, so a stuck zygote cannot keep a stuck worker alive. It dies with the scan (its death
+# signal, tied to a thread of the scan that never ends: _from_keeper), and its workers with it. A zygote that does
+# not answer a fork in FORK_SECONDS is asked for no more (its late fork must serve no one).
 
 _ZYGOTE_PACKET = 1 << 12
 
@@ -428,12 +433,23 @@ def zygote_main(fd: int, parent: int) -> None:
                 _serve(Connection(fds[0]), msg[1], fds[1], me)
                 code = 0
             finally:
-                os._exit(code)
+                try:  # what a worker of its own runs when it ends (review14d: a folder of image links was left)
+                    atexit._run_exitfuncs()
+                finally:
+                    os._exit(code)
         for f in fds:
             os.close(f)
         if pid > 0:
             children.add(pid)
-            ctl.send(pickle.dumps(("pid", pid)))
+            # with a pidfd (taken before the zygote can reap it, so never another process): the scan kills a
+            # stuck worker itself, even when this zygote does not answer (review14d)
+            try:
+                pidfd = [os.pidfd_open(pid)]
+            except (OSError, AttributeError):
+                pidfd = []
+            socket.send_fds(ctl, [pickle.dumps(("pid", pid))], pidfd)
+            for f in pidfd:
+                os.close(f)
 
 
 # -- in the parent -------------------------------------------------------------------------------------
@@ -452,6 +468,35 @@ class ZygoteError(Exception):
     """The zygote cannot fork a worker (the caller starts one on its own)."""
 
 
+_KEEPER: list[queue.SimpleQueue[tuple[Callable[[], Any], list[Any], threading.Event]]] = []
+
+
+def _keeper(jobs: queue.SimpleQueue[tuple[Callable[[], Any], list[Any], threading.Event]]) -> None:
+    while True:
+        job, box, done = jobs.get()
+        try:
+            box.append(job())
+        except BaseException as e:  # noqa: BLE001 - handed to the caller, raised there
+            box.append(e)
+        done.set()
+
+
+def _from_keeper(job: Callable[[], subprocess.Popen[bytes]]) -> subprocess.Popen[bytes]:
+    """``job()`` (starting a zygote) run by a thread that lives as long as this process (review14d). The zygote's
+    death signal (PR_SET_PDEATHSIG) fires when the *thread* that started it ends, not the process: started by a
+    pool of one thread (a Dask worker's), that thread's end killed the zygote and every other thread's workers."""
+    if not _KEEPER:
+        _KEEPER.append(queue.SimpleQueue())
+        threading.Thread(target=_keeper, args=(_KEEPER[0],), daemon=True, name="leakscan-zygotes").start()
+    box: list[Any] = []
+    done = threading.Event()
+    _KEEPER[0].put((job, box, done))
+    done.wait()
+    if isinstance(box[0], BaseException):
+        raise box[0]
+    return box[0]
+
+
 class _Zygote:
     """The scan's end of a zygote (see ``zygote_main``). Thread-safe: one message exchange at a time."""
 
@@ -459,19 +504,21 @@ class _Zygote:
         self.env = env
         self.codes: dict[int, int] = {}  # exit codes of workers that ended
         self.live: set[int] = set()  # workers forked and not known to have ended
+        self._pidfds: dict[int, int] = {}  # their pidfds (Linux 5.3): killed without the zygote
         self._lock = threading.Lock()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         code = f"from scanner.isolation import zygote_main; zygote_main({theirs.fileno()}, {os.getpid()})"
         try:
-            self._proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(),), env=env,
-                                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                          stderr=subprocess.DEVNULL, close_fds=True)
+            self._proc = _from_keeper(lambda: subprocess.Popen(
+                [sys.executable, "-c", code], pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True))
         except OSError as e:
             ours.close()
             raise ZygoteError(type(e).__name__) from e
         finally:
             theirs.close()
         self._ctl: socket.socket | None = ours
+        self.retired = False  # it did not answer a fork in time: asked for no more (closed once its workers end)
         hello = self._next(STARTUP_SECONDS)
         if hello is None or hello[0] != "ready" or hello[1] != 1:
             self.close()
@@ -489,17 +536,29 @@ class _Zygote:
         if timeout is not None and not select.select([self._ctl], [], [], timeout)[0]:
             return None
         try:
-            data = self._ctl.recv(_ZYGOTE_PACKET)
+            data, fds, _flags, _addr = socket.recv_fds(self._ctl, _ZYGOTE_PACKET, 1)
         except OSError:
-            data = b""
+            data, fds = b"", []
         if not data:
+            for f in fds:
+                os.close(f)
             self._gone()
             return None
         msg = tuple(pickle.loads(data))
+        if msg[0] == "pid" and fds:
+            self._pidfds[msg[1]] = fds.pop()
+        for f in fds:
+            os.close(f)
         if msg[0] == "exit":
             self.codes[msg[1]] = msg[2]
             self.live.discard(msg[1])
+            self._forget(msg[1])
         return msg
+
+    def _forget(self, pid: int) -> None:
+        fd = self._pidfds.pop(pid, -1)
+        if fd >= 0:
+            os.close(fd)
 
     def _gone(self) -> None:
         """The zygote ended: its workers die with it (their death signal), killed."""
@@ -509,6 +568,8 @@ class _Zygote:
         for pid in self.live:
             self.codes.setdefault(pid, -signal.SIGKILL)
         self.live.clear()
+        for pid in list(self._pidfds):
+            self._forget(pid)
         try:
             self._proc.wait(5)  # closed: it kills and reaps its workers, then ends
         except subprocess.TimeoutExpired:
@@ -531,10 +592,14 @@ class _Zygote:
             except OSError as e:
                 self._gone()
                 raise ZygoteError(type(e).__name__) from e
-            end = time.monotonic() + STARTUP_SECONDS
-            reply = self._next(STARTUP_SECONDS)
+            end = time.monotonic() + FORK_SECONDS
+            reply = self._next(FORK_SECONDS)
             while reply is not None and reply[0] == "exit":
                 reply = self._next(max(0.0, end - time.monotonic()))
+            if reply is None:
+                # stuck, stopped or starved (review14d): its late ("pid", ...) would be taken as the next
+                # worker's, so it is asked for no more; a worker it forks late finds its connection closed
+                self.retired = True
             if reply is None or reply[0] != "pid":
                 raise ZygoteError(f"no worker: {reply!r}")
             self.live.add(reply[1])
@@ -550,8 +615,19 @@ class _Zygote:
                     break  # nothing came in time
             return self.codes.get(pid)
 
+    def ended(self, pid: int) -> bool:
+        """Whether the worker has ended by its pidfd (whether or not the zygote said so yet)."""
+        with self._lock:
+            fd = self._pidfds.get(pid, -1)
+            return fd >= 0 and bool(select.select([fd], [], [], 0)[0])
+
     def kill(self, pid: int) -> None:
         with self._lock:
+            if pid in self._pidfds:
+                try:
+                    signal.pidfd_send_signal(self._pidfds[pid], signal.SIGKILL)
+                except OSError:
+                    pass  # ended already
             if self._ctl is not None and pid in self.live:
                 try:
                     self._ctl.send(pickle.dumps(("kill", pid)))
@@ -569,15 +645,19 @@ class _Forked:
     def __init__(self, pid: int, zygote: _Zygote) -> None:
         self.pid = pid
         self._zygote = zygote
+        self._killed = False
 
     def poll(self) -> int | None:
         return self._zygote.code(self.pid)
 
     def kill(self) -> None:
+        self._killed = True
         self._zygote.kill(self.pid)
 
     def wait(self, timeout: float | None = None) -> int:
         code = self._zygote.code(self.pid, timeout)
+        if code is None and self._killed and self._zygote.ended(self.pid):
+            code = -signal.SIGKILL  # killed through its pidfd; its zygote (stopped, stuck) did not say so
         if code is None:
             raise subprocess.TimeoutExpired("worker", timeout or 0.0)
         return code
@@ -599,7 +679,7 @@ def _zygote(env: dict[str, str]) -> _Zygote | None:
 def _zygote_locked(env: dict[str, str]) -> _Zygote | None:
     global FORK_WORKERS
     for z in list(_ZYGOTES):
-        if z.env == env and z.alive:
+        if z.env == env and z.alive and not z.retired:
             return z
         with z._lock:
             while z._next(0.0) is not None:  # take in exits
@@ -617,6 +697,19 @@ def _zygote_locked(env: dict[str, str]) -> _Zygote | None:
         atexit.register(_close_zygotes)
     _ZYGOTES.append(z)
     return z
+
+
+def _forget_zygotes() -> None:
+    """In a child forked from this process (not exec'd): its parent's zygotes and keeper thread are not its own
+    (their control sockets are the parent's; the keeper thread was not copied)."""
+    global _ZYGOTES_LOCK
+    _ZYGOTES_LOCK = threading.Lock()
+    _ZYGOTES.clear()
+    _KEEPER.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_zygotes)
 
 
 def _close_zygotes() -> None:
@@ -664,7 +757,6 @@ class Worker:
         root = str(Path(__file__).resolve().parent.parent)
         env = {**{k: v for k, v in os.environ.items() if k not in KEY_ENVS}, "RUST_BACKTRACE": "0",
                "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
-        code = f"from scanner.isolation import main; main({theirs.fileno()}, {self.memory}, {self.board.fd}, {os.getpid()})"
         proc: subprocess.Popen[bytes] | _Forked | None = None
         try:
             zygote = _zygote(env)
@@ -673,7 +765,15 @@ class Worker:
                     proc = _Forked(zygote.fork(self.memory, theirs.fileno(), self.board.fd), zygote)
                 except ZygoteError as e:
                     log.debug("worker started on its own: %s", e)
+                    # the zygote holds these two and may still fork on them: the worker started here gets
+                    # its own (review14d: two processes served one connection and wrote one board)
+                    ours.close()
+                    theirs.close()
+                    ours, theirs = socket.socketpair()
+                    self.board.close()
+                    self.board = MarkBoard.create()
             if proc is None:
+                code = f"from scanner.isolation import main; main({theirs.fileno()}, {self.memory}, {self.board.fd}, {os.getpid()})"
                 proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(), self.board.fd),
                                         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, close_fds=True)

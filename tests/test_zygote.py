@@ -217,3 +217,121 @@ def test_a_worker_starts_forked_when_the_scans_folder_was_removed(tmp_path: Path
     finally:
         first.close()
         second.close()
+
+
+def _ended(pid: int) -> bool:
+    """Whether the process ended (gone, or a zombie nobody reaped yet); waits up to 15 s."""
+    for _ in range(300):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_the_zygote_outlives_the_thread_that_started_it() -> None:
+    # review14d: its death signal (PR_SET_PDEATHSIG) fires when the *thread* that started it ends: a pool of a
+    # Dask worker's thread started the zygote, that thread ended, and every other thread's worker died mid-file
+    import threading
+
+    started: list[Worker] = []
+    done = threading.Event()
+
+    def other_thread() -> None:
+        w = Worker()
+        w.start()
+        started.append(w)
+        done.wait(60)
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    try:
+        for _ in range(1200):
+            if started or not thread.is_alive():
+                break
+            time.sleep(0.05)
+        assert started
+        mine = Worker()
+        mine.start()
+        pid = mine.pid
+        assert pid is not None
+        assert _parent(pid) == _parent(started[0].pid) != os.getpid()  # type: ignore[arg-type]
+    finally:
+        done.set()
+        thread.join()
+    native = thread.native_id
+    for _ in range(300):  # the thread's end (the kernel's, after Python's)
+        if str(native) not in os.listdir("/proc/self/task"):
+            break
+        time.sleep(0.05)
+    time.sleep(0.2)
+    try:
+        assert mine.call(os.getpid, (), 30) == pid  # the same worker: it was not killed
+    finally:
+        mine.close()
+        started[0].close()
+
+
+def test_a_zygote_that_did_not_answer_a_fork_in_time_forks_nothing_for_another_worker(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # review14d: its late ("pid", ...) answer was taken as the next worker's, and the late fork served the
+    # connection of the worker started on its own instead (two processes on one connection)
+    first = Worker()
+    first.start()
+    zygote = _parent(first.pid)  # type: ignore[arg-type]
+    monkeypatch.setattr(isolation, "FORK_SECONDS", 1, raising=False)
+    os.kill(zygote, signal.SIGSTOP)
+    try:
+        second = Worker()
+        second.start()  # the zygote is stopped: started on its own
+    finally:
+        os.kill(zygote, signal.SIGCONT)
+    third = Worker()
+    third.start()
+    pids = [w.pid for w in (first, second, third)]
+    try:
+        assert _parent(pids[1]) == os.getpid()  # type: ignore[arg-type]
+        assert third.call(os.getpid, (), 30) == pids[2]
+        assert [second.call(os.getpid, (), 30) for _ in range(4)] == [pids[1]] * 4
+        assert first.call(os.getpid, (), 30) == pids[0]  # the zygote's workers go on
+    finally:
+        for w in (first, second, third):
+            w.close()
+
+
+def test_a_stuck_worker_is_killed_even_when_its_zygote_does_not_answer() -> None:
+    # review14d: the kill went only through the zygote: a stopped zygote left a stuck worker running for ever
+    worker = Worker()
+    worker.start()
+    pid = worker.pid
+    assert pid is not None
+    zygote = _parent(pid)
+    os.kill(zygote, signal.SIGSTOP)
+    try:
+        worker.conn.send((time.sleep, (600,)))
+        assert not worker.conn.poll(0.5)
+        assert worker.halt() == "SIGKILL"  # not "unkillable": it was killed, though its zygote cannot say so
+        assert _ended(pid)
+    finally:
+        os.kill(zygote, signal.SIGCONT)
+        worker.close()
+
+
+def test_a_forked_worker_runs_its_exit_handlers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # review14d: a forked worker ended by os._exit: the folder of an image read inside a file
+    # (inspectors.image._memfd_path, removed at exit) was left in the temporary folder by every such worker
+    from scanner.inspectors import image
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    worker = Worker()
+    worker.start()
+    try:
+        fd = worker.call(os.memfd_create, ("image",), 30)
+        link = worker.call(image._memfd_path, (fd,), 30)
+        assert Path(link).parent.parent == tmp_path
+    finally:
+        worker.close()
+    assert not list(tmp_path.glob("leakscan-images-*"))
