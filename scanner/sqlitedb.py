@@ -244,11 +244,12 @@ class _Walk:
         self.keyed = not (isinstance(sql, str) and "WITHOUT ROWID" in " ".join(sql.upper().split()))
         self.alias: int | None = None
         self.seen: set[int] = set()
+        self.names: list[str] = []  # the columns (the header when the query fails before it: a damaged first leaf)
 
     def columns(self, con: sqlite3.Connection, quoted: str) -> None:
         info = con.execute(f"PRAGMA table_info({quoted})").fetchall()
-        names = [str(c[1]).casefold() for c in info]
-        if "_rowid_" in names:
+        self.names = [str(c[1]) for c in info]
+        if "_rowid_" in [n.casefold() for n in self.names]:
             self.keyed = False
         keys = [i for i, c in enumerate(info) if c[5]]
         if len(keys) == 1 and str(info[keys[0]][2]).upper() == "INTEGER":
@@ -260,7 +261,7 @@ def _rows(con: sqlite3.Connection, name: str, sheet: Sheet, budget: CellBudget, 
     """The header (column names), then each row; a damaged b-tree ends the rows with the damage said, and the rows
     on the table's intact pages past the damage are read page by page (:mod:`scanner.sqlitepages`)."""
     n = 0
-    width = 0
+    header: list[str] | None = None
     quoted = '"{}"'.format(name.replace('"', '""'))
     try:
         if walk is not None:
@@ -268,7 +269,6 @@ def _rows(con: sqlite3.Connection, name: str, sheet: Sheet, budget: CellBudget, 
         keyed = walk is not None and walk.keyed
         cur = con.execute(f"SELECT _rowid_, * FROM {quoted}" if keyed else f"SELECT * FROM {quoted}")
         header = [str(d[0]) for d in cur.description or ()][1 if keyed else 0:]
-        width = len(header)
         budget.add(len(header))
         yield header
         while True:
@@ -286,10 +286,17 @@ def _rows(con: sqlite3.Connection, name: str, sheet: Sheet, budget: CellBudget, 
     except _SQLITE_ERRORS as e:
         _timed_out(budget)
         more = 0
+        # the query may fail on its first step, before the header (the table's first leaf damaged): the columns of
+        # the schema are the header then, said before the first row walked
+        width = len(header if header is not None else walk.names) if walk is not None else 0
         if walk is not None and walk.keyed and width:
             for rowid, values in table_rows(walk.pages, walk.root, walk.alias, _counter(budget)):
                 if rowid in walk.seen:
                     continue
+                if header is None:
+                    header = list(walk.names)
+                    budget.add(width)
+                    yield header
                 walk.seen.add(rowid)
                 more += 1
                 yield [_value(v) for v in (values + [None] * width)[:width]]
