@@ -217,14 +217,15 @@ def _walked_contacts(con: sqlite3.Connection, pages: Pages, root: object, budget
 
 
 def _counter(budget: CellBudget) -> Callable[[int], None]:
-    """A page walk's count of each row's cells against the file's budget, the clock checked every 256 rows."""
+    """A page walk's count of each row's cells against the file's budget, the clock checked every 256 rows and at
+    each interior page (told as 0 cells: a crafted tree may hold nothing but interior pages)."""
     rows = 0
 
     def count(cells: int) -> None:
         nonlocal rows
         budget.add(cells)
         rows += 1
-        if not rows & 0xFF:
+        if not cells or not rows & 0xFF:
             budget.tick()
 
     return count

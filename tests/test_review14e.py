@@ -1,7 +1,9 @@
 """review14e: bigsheet14's page walk of damaged SQLite tables and its header-own-rows rule, broken on purpose.
 
 - a table whose FIRST leaf is damaged: SQLite's query fails on its first step, before the header, and the walk was
-  never started (0 of 400 people; a page wiped later in the table gave 391).
+  never started (0 of 400 people; a page wiped later in the table gave 391);
+- a b-tree of interior pages only (a crafted or garbled file): every interior cell's child was pushed, seen or not,
+  and no interior page told the caller (no clock, no budget): CPU and memory grew with the file's cells, unbounded.
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 import sqlite3
 import struct
 import sys
+import tracemalloc
 from pathlib import Path
 
 from scanner.inspectors.spreadsheet import analyse_bytes
 from scanner.sheet import Caps
+from scanner.sqlitepages import Pages, table_rows
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -70,3 +74,40 @@ def test_a_table_whose_first_leaf_is_damaged_is_walked_too(tmp_path: Path) -> No
     lost = 400 // len(kids) + 5  # one leaf's rows, give or take
     assert 400 - lost <= records < 400, (records, damage)
     assert any("page by page" in d for d in damage), damage
+
+
+def _interior_chain(levels: int, cells: int, start: int = 300) -> bytes:
+    """A database whose table ``t`` is a chain of interior pages (its root, then pages ``start`` ... on), each with
+    ``cells`` cells all leading to the next page (a crafted file; a garbled one looks alike): no leaf, no row."""
+    con = sqlite3.connect(":memory:")
+    con.execute(f"PRAGMA page_size = {PAGE}")
+    con.execute("CREATE TABLE t (a TEXT, b TEXT)")
+    con.execute("INSERT INTO t VALUES ('x', 'y')")
+    first = bytes(con.serialize())[:PAGE]
+    con.close()
+    chain = [2, *range(start, start + levels - 1)]  # t's root is page 2
+    data = bytearray(first + bytes(PAGE * chain[-1]))
+    for k, nxt in zip(chain, [*chain[1:], chain[-1] + 1], strict=True):
+        base = (k - 1) * PAGE
+        at = PAGE - 16
+        struct.pack_into(">BHHHBI", data, base, 0x05, 0, cells, at, 0, nxt)
+        for i in range(cells):
+            struct.pack_into(">H", data, base + 12 + 2 * i, at)
+        struct.pack_into(">IB", data, base + at, nxt, 1)
+    struct.pack_into(">I", data, 28, len(data) // PAGE)
+    return bytes(data)
+
+
+def test_a_walk_through_interior_pages_is_bounded_and_told_to_the_caller() -> None:
+    data = _interior_chain(100, 400)  # 1.6 MB; 40,000 child pointers, all to the next page of the chain
+    calls: list[int] = []
+    tracemalloc.start()
+    try:
+        assert list(table_rows(Pages(data, PAGE), 2, None, calls.append)) == []
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 512 << 10, peak  # the pages to visit, not every pointer to them (was 1.5 MB here: one entry each)
+    assert calls.count(0) == 100, len(calls)  # each interior page told (the caller's clock and budget can stop it)
+    records, damage = _records(data)
+    assert records == 0 and damage, damage
