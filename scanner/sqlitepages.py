@@ -57,11 +57,13 @@ def table_rows(pages: Pages, root: int, rowid_column: int | None, count: Callabl
     """(rowid, values) of every cell on the intact leaves under ``root``, in b-tree order; ``rowid_column``: the
     column that is the rowid (INTEGER PRIMARY KEY: stored as NULL). ``count`` is told the cells of each row, and 0 for
     each interior page (the caller's budget and clock: it may raise to stop the walk). Each page is visited once and
-    put on the way once (a crafted page's thousands of cells leading to one child cost one visit, not one each)."""
+    put on the way once (a crafted page's thousands of cells leading to one child cost one visit, not one each), and
+    a page holds only the rowids its parent's keys give it: a damaged child pointer leading into another table's
+    leaf gives none of that table's rows (their rowids are out of range) unless they happen to fall in it."""
     seen = {root}
-    stack = [root]
+    stack: list[tuple[int, int | None, int | None]] = [(root, None, None)]  # page, rowids above lo, up to hi
     while stack:
-        n = stack.pop()
+        n, lo, hi = stack.pop()
         raw = pages.page(n)
         if raw is None:
             continue
@@ -72,16 +74,20 @@ def table_rows(pages: Pages, root: int, rowid_column: int | None, count: Callabl
             if kind == INTERIOR:
                 count(0)
                 right = struct.unpack_from(">I", raw, head + 8)[0]
-                children: dict[int, None] = {}
+                children: dict[int, tuple[int, int | None, int | None]] = {}
+                below = lo
                 for i in range(cells):
                     at = struct.unpack_from(">H", raw, head + 12 + 2 * i)[0]
                     child = struct.unpack_from(">I", raw, at)[0]
+                    key = _signed(_varint(raw, at + 4)[0])
+                    top = key if hi is None else min(key, hi)
                     if child not in seen:
-                        children[child] = None
+                        children.setdefault(child, (child, below, top))
+                    below = top if below is None else max(below, top)
                 if right not in seen:
-                    children[right] = None
+                    children.setdefault(right, (right, below, hi))
                 seen.update(children)
-                stack.extend(reversed(children))  # left to right
+                stack.extend(reversed(children.values()))  # left to right
                 continue
             if kind != LEAF:
                 continue
@@ -93,6 +99,8 @@ def table_rows(pages: Pages, root: int, rowid_column: int | None, count: Callabl
             if got is None:
                 continue
             rowid, values = got
+            if (lo is not None and rowid <= lo) or (hi is not None and rowid > hi):
+                continue  # not this page's: a leaf its parent does not lead to (another table's, a stale one)
             if rowid_column is not None and rowid_column < len(values) and values[rowid_column] is None:
                 values[rowid_column] = rowid
             count(len(values) or 1)

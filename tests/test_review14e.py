@@ -3,7 +3,9 @@
 - a table whose FIRST leaf is damaged: SQLite's query fails on its first step, before the header, and the walk was
   never started (0 of 400 people; a page wiped later in the table gave 391);
 - a b-tree of interior pages only (a crafted or garbled file): every interior cell's child was pushed, seen or not,
-  and no interior page told the caller (no clock, no budget): CPU and memory grew with the file's cells, unbounded.
+  and no interior page told the caller (no clock, no budget): CPU and memory grew with the file's cells, unbounded;
+- a child pointer of a damaged table leading to another table's leaf: that table's rows were given as this one's
+  (rows made up in the wrong columns); a child holds only rowids within its parent's keys.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from scanner.inspectors.spreadsheet import analyse_bytes
 from scanner.sheet import Caps
 from scanner.sqlitepages import Pages, table_rows
+from scanner.tables import read_tables
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -111,3 +114,22 @@ def test_a_walk_through_interior_pages_is_bounded_and_told_to_the_caller() -> No
     assert calls.count(0) == 100, len(calls)  # each interior page told (the caller's clock and budget can stop it)
     records, damage = _records(data)
     assert records == 0 and damage, damage
+
+
+def test_a_child_pointer_into_another_table_gives_none_of_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "two.db"
+    _people(path, 300)
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE log (id INTEGER PRIMARY KEY, a TEXT, b TEXT, c TEXT, d TEXT, e TEXT)")
+    con.executemany("INSERT INTO log VALUES (?, ?, ?, ?, ?, ?)",
+                    [(1000 + i, "停止", "サーバ", "エラー記録", "0", "-") for i in range(300)])
+    con.commit()
+    con.close()
+    data = bytearray(path.read_bytes())
+    kids = _children(bytes(data), _root(path, "顧客"))
+    log_leaf = _children(bytes(data), _root(path, "log"))[0][1]
+    struct.pack_into(">I", data, kids[2][0], log_leaf)  # a flipped child pointer: 顧客's third leaf -> log's first
+    data[(kids[1][1] - 1) * PAGE:kids[1][1] * PAGE] = bytes(PAGE)  # and a wiped leaf: the query fails, the walk runs
+    sheet = next(s for s in read_tables(bytes(data), Caps(), "sqlite").sheets if s.name == "顧客")
+    assert not [r for r in sheet.rows if "エラー記録" in r], "log's rows given as 顧客's"
+    assert len(sheet.rows) - 1 < 300 and any("page by page" in d for d in sheet.damage), sheet.damage
