@@ -138,6 +138,7 @@ _CONTACT_KINDS = {"vnd.android.cursor.item/name": 0, "vnd.android.cursor.item/po
                   "vnd.android.cursor.item/contact_event": 4}
 _CONTACTS_HEADER = ["氏名", "住所", "電話番号", "メールアドレス", "生年月日"]
 _BIRTHDAY = 3  # ContactsContract.CommonDataKinds.Event.TYPE_BIRTHDAY
+_NO_CONTACT = object()  # before the first row of the join: no raw contact's id, not even NULL
 
 
 def _android_contacts(con: sqlite3.Connection, tables: set[str]) -> bool:
@@ -159,7 +160,7 @@ def _contacts(con: sqlite3.Connection, sheet: Sheet, budget: CellBudget, pages: 
     budget.add(len(_CONTACTS_HEADER))
     yield list(_CONTACTS_HEADER)
     marks = ", ".join("?" * len(_CONTACT_KINDS))
-    current: object = None
+    current: object = _NO_CONTACT  # (a raw_contact_id read NULL from a damaged record is one like any other)
     row: list[object] = []
     n = 0
     try:

@@ -133,3 +133,25 @@ def test_a_child_pointer_into_another_table_gives_none_of_its_rows(tmp_path: Pat
     sheet = next(s for s in read_tables(bytes(data), Caps(), "sqlite").sheets if s.name == "顧客")
     assert not [r for r in sheet.rows if "エラー記録" in r], "log's rows given as 顧客's"
     assert len(sheet.rows) - 1 < 300 and any("page by page" in d for d in sheet.damage), sheet.damage
+
+
+def test_a_contact_row_without_its_raw_contact_is_no_crash(tmp_path: Path) -> None:
+    """contacts2.db's ``data`` row whose raw_contact_id reads NULL (a flipped byte in its record: found by a flip
+    sweep) came first in the join and the row being joined was still empty: IndexError, the whole file listed as
+    'the parser raised IndexError' with none of its 40 contacts (also at bigsheet14's tip)."""
+    from tests.test_bigsheet14 import _contacts2
+
+    path = tmp_path / "contacts2.db"
+    _contacts2(path)
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA writable_schema = ON")  # the NOT NULL a damaged record does not keep
+    con.execute("UPDATE sqlite_schema SET sql = replace(sql, 'raw_contact_id INTEGER NOT NULL', 'raw_contact_id "
+                "INTEGER') WHERE name = 'data'")
+    con.commit()
+    con.close()
+    con = sqlite3.connect(path)
+    con.execute("INSERT INTO data (mimetype_id, raw_contact_id, data1) VALUES (2, NULL, '不明')")
+    con.commit()
+    con.close()
+    records, damage = _records(path.read_bytes())
+    assert records == 40, (records, damage)
