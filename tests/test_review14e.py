@@ -155,3 +155,25 @@ def test_a_contact_row_without_its_raw_contact_is_no_crash(tmp_path: Path) -> No
     con.close()
     records, damage = _records(path.read_bytes())
     assert records == 40, (records, damage)
+
+
+def _numbers(n: int) -> list[list[object]]:
+    return [[i, i * 7 % 13, i % 5 + 0.5, i * 3, i % 9] for i in range(n)]
+
+
+def test_a_member_without_an_address_at_the_top_does_not_hide_the_list_above_the_numbers() -> None:
+    """bigsheet14's rule (a header outvoted by the numbers below it is confirmed by its own rows) ended the header's
+    own rows at the first row filling fewer than half of its columns: a first member with only a name (or a name and
+    its reading) ended them at row 0, below the 3 rows needed, and the 39 persons under it gave nothing, as before the
+    rule. A row with letters in its name column is the list's; a blank row or a row of numbers ends it."""
+    from tests.pii_data import csv_bytes
+
+    people = person_rows(40, 2026142)
+    head, rows = people[0], people[1:]
+    for first in ([rows[0][0]], [rows[0][0], rows[0][1]], [rows[0][0], "", "", "", rows[0][4]]):
+        sheet = [head, first, *rows[1:], *_numbers(1200)]
+        findings, _, _ = analyse_bytes(csv_bytes(sheet), "text", Caps())
+        assert sum(f.count for f in findings if f.kind == "persons") == 39, len(first)
+    sheet = [head, *[[r[0]] for r in rows[:10]], *rows[10:], *_numbers(1200)]  # the first 10 without an address
+    findings, _, _ = analyse_bytes(csv_bytes(sheet), "text", Caps())
+    assert sum(f.count for f in findings if f.kind == "persons") == 30
