@@ -249,6 +249,11 @@ class _Walk:
         self.names: list[str] = []  # the columns (the header when the query fails before it: a damaged first leaf)
 
     def columns(self, con: sqlite3.Connection, quoted: str) -> None:
+        # SQLite's own word on WITHOUT ROWID (PRAGMA table_list, 3.37+; an older one gives no row): the schema's text
+        # may split the two words with a comment, and selecting _rowid_ from such a table fails (review14e)
+        listed = con.execute(f"PRAGMA table_list({quoted})").fetchall()
+        if listed and len(listed[0]) > 4 and listed[0][4]:
+            self.keyed = False
         info = con.execute(f"PRAGMA table_info({quoted})").fetchall()
         self.names = [str(c[1]) for c in info]
         if "_rowid_" in [n.casefold() for n in self.names]:
