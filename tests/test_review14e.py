@@ -193,3 +193,18 @@ def test_a_without_rowid_table_written_with_a_comment_is_read() -> None:
         data = con.serialize()
         con.close()
         assert _records(data) == (40, []), form
+
+
+def test_a_person_list_above_a_blank_row_and_another_table_of_text_keeps_its_addresses() -> None:
+    """The same miss as bigsheet14's Task A with text below instead of numbers: 40 persons, a blank row, then 700 rows
+    of a log or an inventory under the same columns outvoted the address and phone columns, so the sheet gave 40 name
+    leads and no person (the rule ran only when the sample refused the header, not when it kept names alone)."""
+    from tests.pii_data import csv_bytes
+
+    people = person_rows(40, 2026144)
+    items = ["ホワイトボード", "プロジェクター", "ノートPC", "モニター", "キャビネット"]
+    below = {"log": [[f"user{i % 7}", "ログイン成功", f"2024-01-{i % 28 + 1:02d}", "", ""] for i in range(700)],
+             "inventory": [[items[i % 5], f"本社倉庫{i % 9 + 1}番棚", i % 50 + 1, "", ""] for i in range(700)]}
+    for what, rows in below.items():
+        findings, _, _ = analyse_bytes(csv_bytes([*people, [], *rows]), "text", Caps())
+        assert [(f.kind, f.count) for f in findings] == [("persons", 40)], what

@@ -937,11 +937,14 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             mapping = fused_mapping(read_row(head[header_at]), mapping, fused, width)
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
-        if (plan is None or _kind(plan, sample) is None) and (block := _header_block(sample, mapping)) < len(sample):
+        whole = _kind(plan, sample) if plan is not None else None
+        if whole in (None, SheetKind.NAMES) and (block := _header_block(sample, mapping)) < len(sample):
             # the header's own rows are fewer than what follows them in the sample (40 persons over 10^6 numbers,
-            # a member list above a log): the header is confirmed by its own rows; every row is still checked
+            # a member list above a log): the header is confirmed by its own rows; every row is still checked. Rows
+            # of text after a blank row outvote its address and phone columns alike: only names were kept (review14e)
             own = _plan_from_header(head[:header_at + 1 + block], header_at, mapping)
-            if own is not None and _kind(own, sample[:block]) is not None:
+            if own is not None and (mine := _kind(own, sample[:block])) is not None and (
+                    whole is None or mine != SheetKind.NAMES):
                 plan = own
         if plan is not None and not any({"name", "address"} & set(p.cols) for p in plan.roles) and (
                 by_values := _values_over_header(head, mapping)) is not None:
