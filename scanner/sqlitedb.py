@@ -138,6 +138,7 @@ _CONTACT_KINDS = {"vnd.android.cursor.item/name": 0, "vnd.android.cursor.item/po
                   "vnd.android.cursor.item/contact_event": 4}
 _CONTACTS_HEADER = ["氏名", "住所", "電話番号", "メールアドレス", "生年月日"]
 _BIRTHDAY = 3  # ContactsContract.CommonDataKinds.Event.TYPE_BIRTHDAY
+_NO_CONTACT = object()  # before the first row of the join: no raw contact's id, not even NULL
 
 
 def _android_contacts(con: sqlite3.Connection, tables: set[str]) -> bool:
@@ -159,7 +160,7 @@ def _contacts(con: sqlite3.Connection, sheet: Sheet, budget: CellBudget, pages: 
     budget.add(len(_CONTACTS_HEADER))
     yield list(_CONTACTS_HEADER)
     marks = ", ".join("?" * len(_CONTACT_KINDS))
-    current: object = None
+    current: object = _NO_CONTACT  # (a raw_contact_id read NULL from a damaged record is one like any other)
     row: list[object] = []
     n = 0
     try:
@@ -217,14 +218,15 @@ def _walked_contacts(con: sqlite3.Connection, pages: Pages, root: object, budget
 
 
 def _counter(budget: CellBudget) -> Callable[[int], None]:
-    """A page walk's count of each row's cells against the file's budget, the clock checked every 256 rows."""
+    """A page walk's count of each row's cells against the file's budget, the clock checked every 256 rows and at
+    each interior page (told as 0 cells: a crafted tree may hold nothing but interior pages)."""
     rows = 0
 
     def count(cells: int) -> None:
         nonlocal rows
         budget.add(cells)
         rows += 1
-        if not rows & 0xFF:
+        if not cells or not rows & 0xFF:
             budget.tick()
 
     return count
@@ -244,11 +246,17 @@ class _Walk:
         self.keyed = not (isinstance(sql, str) and "WITHOUT ROWID" in " ".join(sql.upper().split()))
         self.alias: int | None = None
         self.seen: set[int] = set()
+        self.names: list[str] = []  # the columns (the header when the query fails before it: a damaged first leaf)
 
     def columns(self, con: sqlite3.Connection, quoted: str) -> None:
+        # SQLite's own word on WITHOUT ROWID (PRAGMA table_list, 3.37+; an older one gives no row): the schema's text
+        # may split the two words with a comment, and selecting _rowid_ from such a table fails (review14e)
+        listed = con.execute(f"PRAGMA table_list({quoted})").fetchall()
+        if listed and len(listed[0]) > 4 and listed[0][4]:
+            self.keyed = False
         info = con.execute(f"PRAGMA table_info({quoted})").fetchall()
-        names = [str(c[1]).casefold() for c in info]
-        if "_rowid_" in names:
+        self.names = [str(c[1]) for c in info]
+        if "_rowid_" in [n.casefold() for n in self.names]:
             self.keyed = False
         keys = [i for i, c in enumerate(info) if c[5]]
         if len(keys) == 1 and str(info[keys[0]][2]).upper() == "INTEGER":
@@ -260,7 +268,7 @@ def _rows(con: sqlite3.Connection, name: str, sheet: Sheet, budget: CellBudget, 
     """The header (column names), then each row; a damaged b-tree ends the rows with the damage said, and the rows
     on the table's intact pages past the damage are read page by page (:mod:`scanner.sqlitepages`)."""
     n = 0
-    width = 0
+    header: list[str] | None = None
     quoted = '"{}"'.format(name.replace('"', '""'))
     try:
         if walk is not None:
@@ -268,7 +276,6 @@ def _rows(con: sqlite3.Connection, name: str, sheet: Sheet, budget: CellBudget, 
         keyed = walk is not None and walk.keyed
         cur = con.execute(f"SELECT _rowid_, * FROM {quoted}" if keyed else f"SELECT * FROM {quoted}")
         header = [str(d[0]) for d in cur.description or ()][1 if keyed else 0:]
-        width = len(header)
         budget.add(len(header))
         yield header
         while True:
@@ -286,10 +293,17 @@ def _rows(con: sqlite3.Connection, name: str, sheet: Sheet, budget: CellBudget, 
     except _SQLITE_ERRORS as e:
         _timed_out(budget)
         more = 0
+        # the query may fail on its first step, before the header (the table's first leaf damaged): the columns of
+        # the schema are the header then, said before the first row walked
+        width = len(header if header is not None else walk.names) if walk is not None else 0
         if walk is not None and walk.keyed and width:
             for rowid, values in table_rows(walk.pages, walk.root, walk.alias, _counter(budget)):
                 if rowid in walk.seen:
                     continue
+                if header is None:
+                    header = list(walk.names)
+                    budget.add(width)
+                    yield header
                 walk.seen.add(rowid)
                 more += 1
                 yield [_value(v) for v in (values + [None] * width)[:width]]

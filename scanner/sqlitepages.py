@@ -31,6 +31,11 @@ def _varint(b: bytes, at: int) -> tuple[int, int]:
     return (v << 8) | b[at + 8], at + 9
 
 
+def _signed(v: int) -> int:
+    """A varint's 64 bits as SQLite's signed rowid."""
+    return v - (1 << 64) if v >= 1 << 63 else v
+
+
 class Pages:
     """A database's pages (1-based) from the copy, with its usable size and text encoding."""
 
@@ -50,14 +55,15 @@ class Pages:
 def table_rows(pages: Pages, root: int, rowid_column: int | None, count: Callable[[int], None]
                ) -> Iterator[tuple[int, list[object]]]:
     """(rowid, values) of every cell on the intact leaves under ``root``, in b-tree order; ``rowid_column``: the
-    column that is the rowid (INTEGER PRIMARY KEY: stored as NULL). ``count`` is told the cells of each row (the caller's budget: it may raise to stop the walk)."""
-    seen: set[int] = set()
-    stack = [root]
+    column that is the rowid (INTEGER PRIMARY KEY: stored as NULL). ``count`` is told the cells of each row, and 0 for
+    each interior page (the caller's budget and clock: it may raise to stop the walk). Each page is visited once and
+    put on the way once (a crafted page's thousands of cells leading to one child cost one visit, not one each), and
+    a page holds only the rowids its parent's keys give it: a damaged child pointer leading into another table's
+    leaf gives none of that table's rows (their rowids are out of range) unless they happen to fall in it."""
+    seen = {root}
+    stack: list[tuple[int, int | None, int | None]] = [(root, None, None)]  # page, rowids above lo, up to hi
     while stack:
-        n = stack.pop()
-        if n in seen:
-            continue
-        seen.add(n)
+        n, lo, hi = stack.pop()
         raw = pages.page(n)
         if raw is None:
             continue
@@ -66,12 +72,22 @@ def table_rows(pages: Pages, root: int, rowid_column: int | None, count: Callabl
         try:
             cells = struct.unpack_from(">H", raw, head + 3)[0]
             if kind == INTERIOR:
+                count(0)
                 right = struct.unpack_from(">I", raw, head + 8)[0]
-                children = []
+                children: dict[int, tuple[int, int | None, int | None]] = {}
+                below = lo
                 for i in range(cells):
                     at = struct.unpack_from(">H", raw, head + 12 + 2 * i)[0]
-                    children.append(struct.unpack_from(">I", raw, at)[0])
-                stack.extend(reversed([*children, right]))  # left to right
+                    child = struct.unpack_from(">I", raw, at)[0]
+                    key = _signed(_varint(raw, at + 4)[0])
+                    top = key if hi is None else min(key, hi)
+                    if child not in seen:
+                        children.setdefault(child, (child, below, top))
+                    below = top if below is None else max(below, top)
+                if right not in seen:
+                    children.setdefault(right, (right, below, hi))
+                seen.update(children)
+                stack.extend(reversed(children.values()))  # left to right
                 continue
             if kind != LEAF:
                 continue
@@ -83,6 +99,8 @@ def table_rows(pages: Pages, root: int, rowid_column: int | None, count: Callabl
             if got is None:
                 continue
             rowid, values = got
+            if (lo is not None and rowid <= lo) or (hi is not None and rowid > hi):
+                continue  # not this page's: a leaf its parent does not lead to (another table's, a stale one)
             if rowid_column is not None and rowid_column < len(values) and values[rowid_column] is None:
                 values[rowid_column] = rowid
             count(len(values) or 1)
@@ -103,9 +121,7 @@ def _cell(pages: Pages, raw: bytes, at: int) -> tuple[int, list[object]] | None:
             k = m + (size - m) % (u - 4)
             local = k if k <= x else m
             payload = raw[at:at + local] + _overflow(pages, struct.unpack_from(">I", raw, at + local)[0], size - local)
-        if rowid >= 1 << 63:
-            rowid -= 1 << 64
-        return rowid, _record(payload, pages.codec)
+        return _signed(rowid), _record(payload, pages.codec)
     except (IndexError, struct.error, ValueError):
         return None
 

@@ -421,17 +421,19 @@ _LETTER = re.compile(r"[^\W\d_]")  # a name or an address holds letters (kana, k
 
 
 def _header_block(sample: Sequence[Sequence[object]], mapping: dict[int, Header]) -> int:
-    """How many rows of ``sample`` (the rows under a header) are the header's own table: up to the first row that
-    fills fewer than half of the header's columns, or holds no text in its name and address columns (a blank row,
-    rows of numbers, another table's rows); ``len(sample)`` when they are fewer than BLOCK_MIN (nothing to retry)."""
+    """How many rows of ``sample`` (the rows under a header) are the header's own table: up to the first blank row or
+    row that holds no text in its name and address columns (rows of numbers, another table's rows); a header without
+    such columns: up to the first row filling fewer than half of its columns. A member with a name and no address is
+    the list's (review14e: one at the top ended the list at its first row). ``len(sample)`` when they are fewer than
+    BLOCK_MIN (nothing to retry)."""
     cols = sorted(mapping)
     texts = [c for c, h in mapping.items() if not h.role and _base(h.field) in ("name", "address")]
     need = (len(cols) + 1) // 2
     for i, row in enumerate(sample):
         width = len(row)
         filled = sum(1 for c in cols if c < width and cell_text(row[c]))
-        if filled < need or (texts and not any(c < width and isinstance(v := row[c], str) and _LETTER.search(v)
-                                               for c in texts)):
+        if not filled or (not texts and filled < need) or (texts and not any(
+                c < width and isinstance(v := row[c], str) and _LETTER.search(v) for c in texts)):
             return i if i >= BLOCK_MIN else len(sample)
     return len(sample)
 
@@ -939,11 +941,14 @@ def analyse_sheet(name: str, rows: Iterable[Sequence[object]], first_row: int = 
             mapping = fused_mapping(read_row(head[header_at]), mapping, fused, width)
         sample = head[header_at + 1:]
         plan = _plan_from_header(head, header_at, mapping)
-        if (plan is None or _kind(plan, sample) is None) and (block := _header_block(sample, mapping)) < len(sample):
+        whole = _kind(plan, sample) if plan is not None else None
+        if whole in (None, SheetKind.NAMES) and (block := _header_block(sample, mapping)) < len(sample):
             # the header's own rows are fewer than what follows them in the sample (40 persons over 10^6 numbers,
-            # a member list above a log): the header is confirmed by its own rows; every row is still checked
+            # a member list above a log): the header is confirmed by its own rows; every row is still checked. Rows
+            # of text after a blank row outvote its address and phone columns alike: only names were kept (review14e)
             own = _plan_from_header(head[:header_at + 1 + block], header_at, mapping)
-            if own is not None and _kind(own, sample[:block]) is not None:
+            if own is not None and (mine := _kind(own, sample[:block])) is not None and (
+                    whole is None or mine != SheetKind.NAMES):
                 plan = own
         if plan is not None and not any({"name", "address"} & set(p.cols) for p in plan.roles) and (
                 by_values := _values_over_header(head, mapping)) is not None:
