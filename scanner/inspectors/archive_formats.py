@@ -1014,6 +1014,51 @@ def _tar_tail(tf: tarfile.TarFile, limit: int) -> str | None:
     return None
 
 
+class _StreamBroken(OSError):
+    """A compressed tar stream the whole-stream check found sound broke while read (past the check's limit)."""
+
+
+class _ReadsChunks(Protocol):
+    def read1(self, size: int = ..., /) -> bytes: ...
+
+
+class _Multistream:
+    """gzip/bzip2/xz data read through Python's file readers, which go on across concatenated streams (and
+    skip the zero padding after the last). A break gives the bytes inflated before it first, then an OSError
+    (what tarfile's reader meets at a break too)."""
+
+    def __init__(self, reader: _ReadsChunks) -> None:
+        self._reader = reader
+        self._broken: _StreamBroken | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        if self._broken is not None:
+            raise self._broken
+        want = size if size >= 0 else 1 << 62
+        got = bytearray()
+        while len(got) < want:
+            try:
+                chunk = self._reader.read1(min(want - len(got), 1 << 16))
+            except (EOFError, OSError, lzma.LZMAError, zlib.error) as e:
+                self._broken = _StreamBroken(f"{type(e).__name__}: {str(e)[:80]}")
+                if not got:
+                    raise self._broken from None
+                break
+            if not chunk:
+                break
+            got += chunk
+        return bytes(got)
+
+
+def _multistream_reader(data: bytes) -> IO[bytes]:
+    import gzip
+
+    raw = io.BytesIO(data)
+    reader = (gzip.GzipFile(fileobj=raw, mode="rb") if data.startswith(b"\x1f\x8b") else
+              bz2.BZ2File(raw) if data.startswith(b"BZh") else lzma.LZMAFile(raw))
+    return cast(IO[bytes], _Multistream(reader))
+
+
 def _norm(name: str) -> str:
     """A tar member name as a hard link names it (``./sub/a`` and ``sub/a`` are one member)."""
     while name.startswith("./"):
@@ -1032,17 +1077,24 @@ def _tar_member_prefix(data: bytes, ti: tarfile.TarInfo, limit: int) -> bytes:
 def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, hop: Hop) -> Opened:
     """Read as a stream (compressed tars are inflated once, front to back); each regular member is read
     whole into memory before it is yielded, so nothing is inflated twice."""
-    stream = io.BytesIO(data)
-    tf = tarfile.open(fileobj=stream, mode="r|*", tarinfo=_WatchedTarInfo)
     ratio_limit = caps.whole_archive_limit(len(data))
     # tarfile never checks the gzip CRC, and a flipped bit in a deflate stream inflates to other bytes
     # without an error: the stream is checked once first; if damaged (not only cut: a cut is found
     # where it happens), no member read from it is a complete, exact read
     garbled = None
+    multistream: IO[bytes] | None = None
     if data.startswith(COMPRESSED_MAGIC):
-        broken = inflate_prefix(data, ratio_limit, keep=False)[1]
+        ends: list[int] = []
+        broken = inflate_prefix(data, ratio_limit, keep=False, ends=ends)[1]
         if broken and broken != STREAM_ENDS_EARLY:
             garbled = {"format": _compression_name(data), "library": str(broken)}
+        elif len(ends) >= (1 if broken else 2):  # a cut in a later stream: the members before it are read
+            # wild14: a whole stream may be several streams one after another (pbzip2/lbzip2 write one bzip2
+            # stream a block, pigz --independent and ``cat`` gzip members, xz of parts): one tar to GNU tar and
+            # libarchive; tarfile's own decompressors stop after the first. Python's file readers go on.
+            multistream = _multistream_reader(data)
+    tf = (tarfile.open(fileobj=io.BytesIO(data), mode="r|*", tarinfo=_WatchedTarInfo) if multistream is None
+          else tarfile.open(fileobj=multistream, mode="r|", tarinfo=_WatchedTarInfo))
 
     def mark(item: Item) -> Item:
         if garbled and isinstance(item, ArchiveMemberEntry) and not item.damage:
@@ -1203,10 +1255,12 @@ def _inflate_head(data: bytes) -> bytes:
 STREAM_ENDS_EARLY = say(Detail.STREAM_ENDS_EARLY)  # a Said: compares as its text
 
 
-def inflate_prefix(data: bytes, limit: int, keep: bool = True) -> tuple[bytes, str | None]:
+def inflate_prefix(data: bytes, limit: int, keep: bool = True,
+                   ends: list[int] | None = None) -> tuple[bytes, str | None]:
     """Inflate a gzip, bzip2 or xz stream (concatenated streams too) to at most ``limit`` bytes, keeping
     what inflated before a break: (bytes, None when the stream ended cleanly, else why it broke).
-    ``keep=False`` only checks the stream (the bytes are dropped as they come; b"" is returned).
+    ``keep=False`` only checks the stream (the bytes are dropped as they come; b"" is returned). ``ends``, when
+    given, gets the inflated size at each stream's end (several: concatenated streams).
 
     A cut or byte-flipped backup still holds everything before the damage; Python's file readers
     (gzip.open ...) raise at the break and drop the buffer they were inflating, so the decompressor
@@ -1246,6 +1300,8 @@ def inflate_prefix(data: bytes, limit: int, keep: bool = True) -> tuple[bytes, s
         except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as e:
             return out.value(limit), f"{type(e).__name__}: {str(e)[:80]}" if str(e) else type(e).__name__
         rest = d.unused_data + rest[at:]
+        if ends is not None:
+            ends.append(out.size)
     return out.value(limit), None
 
 

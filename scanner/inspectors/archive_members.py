@@ -69,6 +69,9 @@ UNSUPPORTED_MAGIC = (
     (0, b"MSWIM\x00\x00\x00", "Windows imaging (WIM)"),
     (0, b"LRZI", "lrzip"),
     (0, b"GRZipII\x00", "GRZip"),
+    (0, b"\x02\x21\x4c\x18", "LZ4 (legacy frame)"),  # lz4 -l, the Linux kernel's lz4 (wild14: ended as nothing)
+    # a skippable frame (magic 0x184D2A50-5F, then its length) first: zstd's and LZ4's common frame for metadata
+    *((0, bytes((0x50 + low,)) + b"\x2a\x4d\x18", "Zstandard or LZ4 (skippable frame first)") for low in range(16)),
 )
 
 

@@ -240,9 +240,10 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
             if isinstance(inner, list) and inner and isinstance(inner[0], Message):
                 mail.attached.append(_mail_of(inner[0]))
             continue
-        fixed = None if part.is_multipart() else _damaged_multipart(part)
+        fixed, retyped = (None, False) if part.is_multipart() else _damaged_multipart(part)
         if fixed is not None:  # a damaged Content-Type ("mulvipart/mixed") over a body of MIME parts
-            mail.problems.append((Status.CORRUPT, say(Detail.CONTENT_TYPE_REPAIRED)))
+            if retyped:  # not when only Python's parser cut an unquoted boundary holding '=' (wild14)
+                mail.problems.append((Status.CORRUPT, say(Detail.CONTENT_TYPE_REPAIRED)))
             inner = _mail_of(fixed)
             mail.attachments += inner.attachments
             mail.attached += inner.attached
@@ -374,20 +375,48 @@ def _uuencoded_part(part: Message, name: str | None, raw_hex: str | None, mail: 
     mail.attachments.extend(files)
 
 
-def _damaged_multipart(part: Message) -> Message | None:
+def _damaged_multipart(part: Message) -> tuple[Message | None, bool]:
     """A part whose type is not multipart although it names a boundary and its body is cut by that boundary's
-    delimiter lines (a flipped byte in "multipart"), parsed again as multipart/mixed; None otherwise."""
-    boundary = part.get_param("boundary")
-    if boundary is None:  # Session 9: a damaged header name ("C/ntent-Type"): its value still names the boundary
-        named = (_BOUNDARY.search(str(v)) for k, v in part.items() if k.lower() != "content-type")
-        boundary = next((m.group(1) for m in named if m is not None), None)
-    if not isinstance(boundary, str) or not boundary or len(boundary) > 200:
-        return None
+    delimiter lines (a flipped byte in "multipart"), parsed again as multipart/mixed, and whether its header
+    was damaged; (None, False) otherwise.
+
+    wild14: a multipart part whose boundary is written without quotes although it holds '=' (Outlook Express's
+    ``boundary=----=_NextPart_...``) is read by every mail program with the whole token; Python's default policy
+    stops the boundary at the '=' and reads no part. Its body's delimiter lines decide which boundary is meant;
+    such a part is read as what it declares (its subtype kept), not as damaged. The message parsed again must
+    be multipart (a boundary no delimiter line fits is never tried again: that was endless)."""
+    declared = part.get_content_maintype() == "multipart"
+    param = part.get_param("boundary")
+    if param is None:  # Session 9: a damaged header name ("C/ntent-Type"): its value still names the boundary
+        found = (_BOUNDARY.search(str(v)) for k, v in part.items() if k.lower() != "content-type")
+        param = next((m.group(1) for m in found if m is not None), None)
+    named = [b for b in (_raw_boundary(part), param) if isinstance(b, str) and b and len(b) <= 200 and '"' not in b]
+    if not named:
+        return None, False
     body = part.get_payload(decode=False)
-    if not isinstance(body, str) or f"\n--{boundary}" not in "\n" + body:
+    if not isinstance(body, str):
+        return None, False
+    for boundary in named:
+        if re.search(r"(?m)^--" + re.escape(boundary) + r"(?:--)?[ \t]*\r?$", body) is None:
+            continue
+        kind = part.get_content_type() if declared else "multipart/mixed"
+        head = f'Content-Type: {kind}; boundary="{boundary}"\r\n\r\n'
+        again = email.message_from_bytes((head + body).encode("utf-8", "surrogateescape"), policy=policy.default)
+        if again.is_multipart():
+            return again, not (declared and boundary != part.get_param("boundary"))
+    return None, False
+
+
+_RAW_BOUNDARY = re.compile(r'(?i)(?:^|;)\s*boundary\s*=\s*(?:"([^"]{1,200})"|([^;\s"]{1,200}))')
+
+
+def _raw_boundary(part: Message) -> str | None:
+    """The boundary as written in the part's Content-Type (an unquoted token taken whole, '=' included)."""
+    raw = next((v for k, v in part.raw_items() if k.lower() == "content-type"), None)
+    if not isinstance(raw, str):
         return None
-    head = 'Content-Type: multipart/mixed; boundary="{}"\r\n\r\n'.format(boundary.replace('"', ""))
-    return email.message_from_bytes((head + body).encode("utf-8", "surrogateescape"), policy=policy.default)
+    found = _RAW_BOUNDARY.search(re.sub(r"\s+", " ", raw))
+    return None if found is None else found.group(1) or found.group(2)
 
 
 def _read_bodies(group: list[tuple[bool, Message]], mail: Mail) -> None:

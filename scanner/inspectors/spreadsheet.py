@@ -114,7 +114,20 @@ UNREAD_TABLES = {
     ".sxc": "StarOffice Calc spreadsheet", ".stc": "StarOffice Calc spreadsheet",
     # address books in formats no reader here takes (a vCard .vcf is read: scanner.vcard)
     ".fwa": "Fudemame address book", ".wab": "Windows Address Book", ".contact": "Windows Contacts contact",
+    # statistics programs' data files: survey and register microdata, a respondent or patient a row (wild14)
+    ".sav": "SPSS data file", ".zsav": "SPSS data file", ".por": "SPSS portable file", ".dta": "Stata data file",
+    ".sas7bdat": "SAS data set", ".xpt": "SAS transport file",
 }
+# names other programs use too (a game's .sav, a .dta of another tool): a table format only with its own magic
+_STATA_OLD = tuple(bytes((version, order, 1)) for version in range(0x69, 0x74) for order in (1, 2))
+UNREAD_TABLE_MAGIC = {".sav": (b"$FL2", b"$FL3"), ".zsav": (b"$FL3",), ".dta": (b"<stata_dta>", *_STATA_OLD),
+                      ".xpt": (b"HEADER RECORD*******",)}
+
+
+def unread_table(ext: str, head: bytes) -> bool:
+    """Whether a file named ``ext`` is a table in a format no reader here takes (by its magic when the name is
+    shared with other programs' files)."""
+    return ext in UNREAD_TABLES and (ext not in UNREAD_TABLE_MAGIC or head.startswith(UNREAD_TABLE_MAGIC[ext]))
 
 # the smallest file with an extension nobody knows whose head is checked for a person table's header line: a
 # header of two fields and one row hold more (``氏名,電話\nA,1\n`` is 16 bytes in UTF-8) (Session 13: was 512)
@@ -450,7 +463,8 @@ class SpreadsheetInspector:
             quick = getattr(entry, "read_head", None)  # a local file: one read, no file object (read once more by
             first = quick(512) if quick is not None and getattr(entry, "series", None) is None else None  # the
             return not _owner_file(head() if first is None else first)  # lock-file inspector when it is named)
-        if ext in SHEET_EXTENSIONS or ext in UNREAD_TABLES:
+        if ext in SHEET_EXTENSIONS or (ext in UNREAD_TABLES and (ext not in UNREAD_TABLE_MAGIC
+                                                                  or unread_table(ext, head()))):
             series = getattr(entry, "series", None)  # X.zip.123: a piece of an archive read joined (split_series)
             return not (ext in UNREAD_TABLES and series is not None and series.complete)
         if ext in DOCUMENT_PACKAGES:
@@ -547,7 +561,7 @@ class SpreadsheetInspector:
             return Inspection()
         if fmt == "binary" and entry.name.startswith("._") and data.startswith(APPLEDOUBLE_MAGIC):
             return Inspection(detail=say(Detail.APPLEDOUBLE))
-        if ext in UNREAD_TABLES and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted"):
+        if unread_table(ext, data) and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted"):
             return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT,
                                                                            what=UNREAD_TABLES[ext], ext=ext))
         if fmt == "binary" and not claimed and checked_ext(entry.name) is not None:
