@@ -37,10 +37,12 @@ from ..timeutil import iso_utc
 from . import sevenz_header
 from .archive_members import (
     DOCUMENT_MARKERS,
+    LZMA_EXTS,
     ZIP_MAGIC,
     ArchiveLimits,
     ArchiveMemberEntry,
     error_reason,
+    lzma_alone,
     member_base_name,
 )
 
@@ -54,13 +56,15 @@ AES_METHOD = 99
 
 
 COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")
-TAR_EXTS = (".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz")
+TAR_EXTS = (".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.lzma", ".tlz")
 
 
 def guess_by_name(name: str, data: bytes) -> str | None:
     """Content did not say: compressed files and tars by extension, a .zip with a prefix (self-extractor)."""
     low = name.casefold()
     if low.endswith((".gz", ".tgz", ".bz2", ".tbz2", ".tbz", ".xz", ".txz")) and data.startswith(COMPRESSED_MAGIC):
+        return "compressed"
+    if low.endswith(LZMA_EXTS) and lzma_alone(data, named=True):
         return "compressed"
     if low.endswith(".tar"):
         return "tar"
@@ -1055,7 +1059,8 @@ def _multistream_reader(data: bytes) -> IO[bytes]:
 
     raw = io.BytesIO(data)
     reader = (gzip.GzipFile(fileobj=raw, mode="rb") if data.startswith(b"\x1f\x8b") else
-              bz2.BZ2File(raw) if data.startswith(b"BZh") else lzma.LZMAFile(raw))
+              bz2.BZ2File(raw) if data.startswith(b"BZh") else
+              lzma.LZMAFile(raw, format=lzma.FORMAT_ALONE) if _any_lzma_alone(data) else lzma.LZMAFile(raw))
     return cast(IO[bytes], _Multistream(reader))
 
 
@@ -1070,7 +1075,7 @@ def _tar_member_prefix(data: bytes, ti: tarfile.TarInfo, limit: int) -> bytes:
     """The bytes of a tar member that are there before its archive breaks (a cut or damaged .tar.gz):
     the (inflated) tar up to the break, from the member's data offset."""
     end = min(ti.offset_data + ti.size, limit)
-    tar = inflate_prefix(data, end)[0] if data.startswith(COMPRESSED_MAGIC) else data[:end]
+    tar = inflate_prefix(data, end)[0] if data.startswith(COMPRESSED_MAGIC) or _any_lzma_alone(data) else data[:end]
     return tar[ti.offset_data:end]
 
 
@@ -1083,7 +1088,7 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
     # where it happens), no member read from it is a complete, exact read
     garbled = None
     multistream: IO[bytes] | None = None
-    if data.startswith(COMPRESSED_MAGIC):
+    if data.startswith(COMPRESSED_MAGIC) or _any_lzma_alone(data):
         ends: list[int] = []
         broken = inflate_prefix(data, ratio_limit, keep=False, ends=ends)[1]
         if broken and broken != STREAM_ENDS_EARLY:
@@ -1092,6 +1097,8 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             # wild14: a whole stream may be several streams one after another (pbzip2/lbzip2 write one bzip2
             # stream a block, pigz --independent and ``cat`` gzip members, xz of parts): one tar to GNU tar and
             # libarchive; tarfile's own decompressors stop after the first. Python's file readers go on.
+            multistream = _multistream_reader(data)
+        if multistream is None and _any_lzma_alone(data):  # tarfile knows .lzma with an 8 MiB dictionary only
             multistream = _multistream_reader(data)
     tf = (tarfile.open(fileobj=io.BytesIO(data), mode="r|*", tarinfo=_WatchedTarInfo) if multistream is None
           else tarfile.open(fileobj=multistream, mode="r|", tarinfo=_WatchedTarInfo))
@@ -1230,7 +1237,7 @@ def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveL
     return Opened(items)
 
 
-COMPRESSION_EXTS = (".gz", ".gzip", ".bz2", ".bz", ".xz", ".z")
+COMPRESSION_EXTS = (".gz", ".gzip", ".bz2", ".bz", ".xz", ".z", ".lzma")
 
 
 def compressed_member_name(name: str) -> str:
@@ -1244,7 +1251,14 @@ def compressed_member_name(name: str) -> str:
 
 
 def _compression_name(data: bytes) -> str:
-    return "gzip" if data.startswith(b"\x1f\x8b") else "bzip2" if data.startswith(b"BZh") else "xz"
+    return ("gzip" if data.startswith(b"\x1f\x8b") else "bzip2" if data.startswith(b"BZh") else
+            "xz" if data.startswith(b"\xfd7zXZ\x00") else "lzma")
+
+
+def _any_lzma_alone(data: bytes) -> bool:
+    """A legacy .lzma stream, by the looser header check (the file was taken as compressed by its content or by its
+    .lzma/.tlz name before it got here; gzip, bzip2 and xz have their magic first)."""
+    return not data.startswith(COMPRESSED_MAGIC) and data[257:262] != b"ustar" and lzma_alone(data, named=True)
 
 
 def _inflate_head(data: bytes) -> bytes:
@@ -1270,7 +1284,9 @@ def inflate_prefix(data: bytes, limit: int, keep: bool = True,
     while rest.strip(b"\x00"):  # tar and gzip writers may pad the end with zeros
         d: Any = (zlib.decompressobj(wbits=31) if rest.startswith(b"\x1f\x8b") else
                   bz2.BZ2Decompressor() if rest.startswith(b"BZh") else
-                  lzma.LZMADecompressor() if rest.startswith(b"\xfd7zXZ\x00") else None)
+                  lzma.LZMADecompressor() if rest.startswith(b"\xfd7zXZ\x00") else
+                  lzma.LZMADecompressor(format=lzma.FORMAT_ALONE) if not out.size and lzma_alone(rest, named=True)
+                  else None)
         if d is None:
             return out.value(limit), say(Detail.STREAM_DATA_AFTER_END if out.size else Detail.NOT_A_COMPRESSED_STREAM)
         at, tail = 0, b""  # next input byte; zlib's input not yet used (unconsumed_tail)
