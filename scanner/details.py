@@ -422,6 +422,7 @@ class Detail(Code):
     MBOX_STOPPED = "mbox-stopped", "mbox: reading stopped at message {n:d} ({seconds:word} s of CPU, --parse-timeout): the rest was not examined"
     ATTACHED_MESSAGE_TOO_DEEP = "attached-message-too-deep", "an attached message inside {depth:d} containers; not opened (--archive-depth {limit:d})"
     ATTACHMENT_OVER_CAP = "attachment-over-cap", "attachment of {size:d} bytes over --max-inspect-mb"
+    SEVENZ_CODER_UNREAD = "sevenz-coder-unread", "7z {coder:word} coder: py7zr cannot decode this archive's data ({error:exc}: {library:lib}); 7-Zip or libarchive (bsdtar) reads it"
     # -- files attached to a PDF (scanner.inspectors.pdf_attachments)
     PDF_UNREADABLE = "pdf-unreadable", "PDF naming an attached file could not be read: {why:detail}; its attachments were not examined"
     PDF_PASSWORD = "pdf-password", "PDF encrypted with an open password: its attached files were not examined"

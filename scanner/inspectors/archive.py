@@ -42,6 +42,7 @@ from .archive_members import (
     XZ_MAGIC,
     ZIP_EMPTY_MAGIC,
     ZIP_MAGIC,
+    ZSTD_MAGIC,
     ArchiveLimits,
     InflateBudget,
     SplitPart,
@@ -76,7 +77,7 @@ def sniff(head: bytes) -> str | None:
         return "tar"
     if head.startswith(CPIO_ASCII_MAGIC) or _binary_cpio(head):
         return "cpio"
-    if head.startswith((GZIP_MAGIC, XZ_MAGIC)) or (head[:3] == b"BZh" and head[4:10] == b"1AY&SY"):
+    if head.startswith((GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC)) or (head[:3] == b"BZh" and head[4:10] == b"1AY&SY"):
         return "compressed"  # whatever the name: a backup.dat or a file with no extension is still read
     if lzma_alone(head):
         return "compressed"  # legacy .lzma with its usual header (Session 14: was listed unsupported)

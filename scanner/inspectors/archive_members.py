@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 RATIO_GRACE = 1 << 20
 
 ARCHIVE_EXTS = (".zip", ".7z", ".tar", ".cpio", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
-                ".gz", ".bz2", ".xz", ".lzma", ".tlz")
+                ".gz", ".bz2", ".xz", ".lzma", ".tlz", ".zst", ".tzst")
 # Archive formats met in Japanese offices that no installed library reads: listed, never silently passed.
 UNSUPPORTED_EXTS = (".lzh", ".lha", ".rar", ".cab", ".arj")
 # Other known types: never sniffed for archive bytes, so most files cost this inspector no read at all. A program
@@ -52,6 +52,7 @@ CPIO_ASCII_MAGIC = (b"070701", b"070702", b"070707")  # newc, crc, odc
 CPIO_BINARY_MAGIC = (b"\xc7\x71", b"\x71\xc7")  # old binary, little and big endian
 GZIP_MAGIC = b"\x1f\x8b\x08"  # deflate, the only method gzip defines
 XZ_MAGIC = b"\xfd7zXZ\x00"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"  # read with backports.zstd since Session 14 (was listed unsupported)
 LZMA_EXTS = (".lzma", ".tlz")  # legacy LZMA-alone: no magic, so a file named so is read by a looser header check
 
 
@@ -77,7 +78,6 @@ UNSUPPORTED_MAGIC = (
     (0, b"Rar!\x1a\x07", "RAR"),
     (0, b"MSCF\x00\x00\x00\x00", "Microsoft Cabinet"),
     (0, b"\x60\xea", "ARJ"),
-    (0, b"\x28\xb5\x2f\xfd", "Zstandard"),
     (0, b"\x04\x22\x4d\x18", "LZ4"),
     (0, b"\x1f\x9d", "Unix compress (.Z)"),
     (0, b"LZIP", "lzip"),
