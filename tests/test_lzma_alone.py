@@ -4,24 +4,17 @@ it" although Python's lzma reads FORMAT_ALONE). A cut file gives its rows before
 
 from __future__ import annotations
 
-import io
 import lzma
-import tarfile
 from pathlib import Path
 
 from tests.test_wild13 import _scan
-from tests.test_wild14 import ROWS, _csv_bytes
+from tests.test_wild14 import ROWS, _csv_bytes, _tar_of
 
 PEOPLE = len(ROWS) - 1
 
 
 def _tar(name: str, data: bytes) -> bytes:
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w", format=tarfile.GNU_FORMAT) as tf:
-        info = tarfile.TarInfo(name)
-        info.size, info.mtime, info.mode = len(data), 1_700_000_000, 0o644
-        tf.addfile(info, io.BytesIO(data))
-    return out.getvalue()
+    return _tar_of({name: data})
 
 
 def _alone(data: bytes, **lzma1: int) -> bytes:

@@ -5,27 +5,20 @@ like a .xz; a 7z whose Zstandard coder py7zr cannot decode is listed ``unsupport
 from __future__ import annotations
 
 import gzip
-import io
-import tarfile
 from pathlib import Path
 
 from backports import zstd
 
 from tests.conftest import ROOT
 from tests.test_wild13 import _scan
-from tests.test_wild14 import ROWS, _csv_bytes
+from tests.test_wild14 import ROWS, _csv_bytes, _tar_of
 
 PEOPLE = len(ROWS) - 1
 DATA = ROOT / "tests" / "data" / "archive"
 
 
 def _tar(name: str, data: bytes) -> bytes:
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w", format=tarfile.GNU_FORMAT) as tf:
-        info = tarfile.TarInfo(name)
-        info.size, info.mtime, info.mode = len(data), 1_700_000_000, 0o644
-        tf.addfile(info, io.BytesIO(data))
-    return out.getvalue()
+    return _tar_of({name: data})
 
 
 def test_zstd_files_are_read(tmp_path: Path) -> None:
