@@ -25,6 +25,8 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "tnefparse": ("tnefparse", "Outlook's TNEF wrapper (winmail.dat)"),
     "compressed_rtf": ("compressed-rtf", "Outlook's compressed RTF message bodies"),
     "striprtf": ("striprtf", "RTF message bodies (their text and table rows)"),
+    "pypdf": ("pypdf", "files attached to PDFs"),
+    "backports.zstd": ("backports.zstd", "Zstandard-compressed files (.zst, .tar.zst)"),
     "pyzipper": ("pyzipper", "AES-encrypted zip members (with --password-file)"),
     "pylnk": ("liblnk-python", "Windows shortcuts (.lnk) and jump lists"),
     "pyolecf": ("libolecf-python", "jump lists (automaticDestinations-ms)"),

@@ -22,6 +22,7 @@ from .inspectors.archive import ArchiveInspector
 from .inspectors.image import ImageInspector
 from .inspectors.lockfile import LockFileInspector
 from .inspectors.mail import MailInspector
+from .inspectors.pdf_attachments import PdfInspector
 from .inspectors.recyclebin import RecycleBinInspector, RecycledPairing
 from .inspectors.spreadsheet import SpreadsheetInspector
 from .named import NamedExtension
@@ -77,6 +78,7 @@ INSPECTORS: Registry[InspectorClass] = Registry("inspector", [
     SpreadsheetInspector,
     ArchiveInspector,
     MailInspector,
+    PdfInspector,
     RecycleBinInspector,
     LockFileInspector,
     TraceInspector,

@@ -34,6 +34,8 @@ LIBRARIES: dict[str, str] = {
     "Faker": "faker", "MarkupSafe": "markupsafe", "liblnk-python": "pylnk", "libolecf-python": "pyolecf",
     "libregf-python": "pyregf", "libfwsi-python": "pyfwsi", "lxml": "lxml", "libpff-python": "pypff",
     "tnefparse": "tnefparse", "compressed-rtf": "compressed_rtf", "striprtf": "striprtf",
+    "pypdf": "pypdf",  # files attached to a PDF (scanner.inspectors.pdf_attachments)
+    "backports.zstd": "backports.zstd",  # .zst files (Python 3.14+: the standard library's compression.zstd)
     # the image files' own headers (parents, backing files, extents), libyal bindings that come with dfvfs
     "libvhdi-python": "pyvhdi", "libqcow-python": "pyqcow", "libvmdk-python": "pyvmdk", "libphdi-python": "pyphdi",
     "libbde-python": "pybde",  # --bitlocker-startup-key: the .BEK file checked before the scan

@@ -92,7 +92,7 @@ def test_no_import_circle_between_any_two_modules() -> None:
 
 
 def test_registry_names_every_member_once() -> None:
-    assert INSPECTORS.names() == ["spreadsheet", "archive", "mail", "recycle-bin", "lock-file", "traces", "traces-devicelog",
+    assert INSPECTORS.names() == ["spreadsheet", "archive", "mail", "pdf", "recycle-bin", "lock-file", "traces", "traces-devicelog",
                                   "image"]
     assert ANALYSES.names() == ["recycled_pairing", "named_files", "persons", "promotion", "traces"]
     for cls in INSPECTORS:

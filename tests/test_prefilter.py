@@ -27,6 +27,7 @@ from tree_data import (
 from scanner.config import ScanConfig
 from scanner.inspectors.archive import ArchiveInspector
 from scanner.inspectors.lockfile import LockFileInspector
+from scanner.inspectors.pdf_attachments import PdfInspector
 from scanner.inspectors.recyclebin import RecycleBinInspector, make_i_file
 from scanner.inspectors.spreadsheet import SpreadsheetInspector
 from scanner.names import NameRules
@@ -58,7 +59,7 @@ def test_declared_extensions_agree_with_wants_name(tmp_path: Path) -> None:
     """A name an inspector's declaration rejects is one its own wants_name rejects."""
     config = _config(tmp_path)
     for ins in (SpreadsheetInspector(config), ArchiveInspector(config), RecycleBinInspector(config),
-                LockFileInspector(config)):
+                LockFileInspector(config), PdfInspector(config)):
         alone = NamePrefilter(NameRules([], False), [ins], frozenset())
         for name in ALL_NAMES:
             if not alone.wanted(name):
@@ -80,7 +81,8 @@ def test_bulk_pick_keeps_every_wanted_name(tmp_path: Path, use_keywords: bool) -
     assert set(expected) <= set(picked)
     # and the bulk answer is not "everything": plain documents and media are left out (OOXML documents are
     # not: they may embed workbooks, scanner.inspectors.embedded)
-    for n in ("report.pdf", "memo.log", "video.mp4", "scan.png"):
+    # (a PDF is: it may carry attached files, scanner.inspectors.pdf_attachments: session 14)
+    for n in ("memo.log", "video.mp4", "scan.png"):
         assert names.index(n) not in picked
     # per name, the same answer
     for i, n in enumerate(names):
@@ -99,10 +101,11 @@ def test_mojibake_names_are_picked_only_when_they_recover_to_a_rule(tmp_path: Pa
 def test_folder_of_documents_only_needs_nothing(tmp_path: Path) -> None:
     pre = NamePrefilter(NameRules([LEAKED]), inspectors_for(_config(tmp_path)), frozenset())
     # (.doc is no longer here: a Word document may embed a workbook, so its directory is looked at: session 6)
-    folder = [f"会議_{i:04d}.{ext}" for i in range(50) for ext in ("png", "pdf", "jpg")]
+    # (.pdf is no longer here: a PDF may carry attached files, whose name its bytes show: session 14)
+    folder = [f"会議_{i:04d}.{ext}" for i in range(50) for ext in ("png", "mp4", "jpg")]
     assert list(pre.pick(folder)) == []
     folder[77] = LEAKED
-    folder[12] = "名簿.PDF"  # keyword in the name (the upper-case extension alone is also checked again)
+    folder[12] = "名簿.PNG"  # keyword in the name (the upper-case extension alone is also checked again)
     folder[30] = "backup.zip"
     assert list(pre.pick(folder)) == [12, 30, 77]
 
@@ -239,7 +242,7 @@ def test_prefixes_match_in_any_letter_case(tmp_path: Path) -> None:
     inspectors = inspectors_for(config)
     prefilter = NamePrefilter(NameRules([], False), inspectors, frozenset())
     spellings = ["setupapi.dev.log", "SetupApi.dev.log", "setupAPI.DEV.LOG", "SETUPAPI.LOG", "SetupAPI.app.log"]
-    others = ["memo.log", "setup.log", "api.dev.log", "report.pdf"]
+    others = ["memo.log", "setup.log", "api.dev.log", "report.png"]
     for name in spellings:
         assert prefilter.wanted(name), name
     picked = prefilter.pick(spellings + others)

@@ -42,11 +42,13 @@ from .archive_members import (
     XZ_MAGIC,
     ZIP_EMPTY_MAGIC,
     ZIP_MAGIC,
+    ZSTD_MAGIC,
     ArchiveLimits,
     InflateBudget,
     SplitPart,
     archive_depth,
     error_reason,
+    lzma_alone,
     spanned_parts,
     split_part,
     unsafe_member_name,
@@ -75,8 +77,10 @@ def sniff(head: bytes) -> str | None:
         return "tar"
     if head.startswith(CPIO_ASCII_MAGIC) or _binary_cpio(head):
         return "cpio"
-    if head.startswith((GZIP_MAGIC, XZ_MAGIC)) or (head[:3] == b"BZh" and head[4:10] == b"1AY&SY"):
+    if head.startswith((GZIP_MAGIC, XZ_MAGIC, ZSTD_MAGIC)) or (head[:3] == b"BZh" and head[4:10] == b"1AY&SY"):
         return "compressed"  # whatever the name: a backup.dat or a file with no extension is still read
+    if lzma_alone(head):
+        return "compressed"  # legacy .lzma with its usual header (Session 14: was listed unsupported)
     return None
 
 
@@ -88,20 +92,7 @@ def sniff_unsupported(head: bytes) -> str | None:
             return name
     if len(head) >= 21 and head[2:4] == b"-l" and head[6:7] == b"-" and head[4:6] in _LZH_METHODS:
         return "LZH"
-    if _lzma_alone(head):
-        return "LZMA (.lzma)"
     return None
-
-
-def _lzma_alone(head: bytes) -> bool:
-    """The legacy .lzma header has no magic: the usual properties byte (lc=3, lp=0, pb=2), a power-of-two
-    dictionary of 64 KiB-1 GiB, and an unknown (all ones) or plausible uncompressed size."""
-    if len(head) < 13 or head[0] != 0x5D:
-        return False
-    dictionary = int.from_bytes(head[1:5], "little")
-    size = int.from_bytes(head[5:13], "little")
-    return (dictionary & (dictionary - 1)) == 0 and 1 << 16 <= dictionary <= 1 << 30 and (
-        size == (1 << 64) - 1 or size < 1 << 40)
 
 
 _LZH_METHODS = frozenset({b"h0", b"h1", b"h2", b"h3", b"h4", b"h5", b"h6", b"h7", b"hd", b"zs", b"z4", b"z5"})

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import bisect
 import bz2
+import importlib
 import io
 import lzma
 import re
 import stat as statmod
 import struct
+import sys
 import tarfile
 import zipfile
 import zlib
@@ -39,10 +41,13 @@ from ..timeutil import iso_utc
 from . import bzip2_blocks, sevenz_header
 from .archive_members import (
     DOCUMENT_MARKERS,
+    LZMA_EXTS,
     ZIP_MAGIC,
+    ZSTD_MAGIC,
     ArchiveLimits,
     ArchiveMemberEntry,
     error_reason,
+    lzma_alone,
     member_base_name,
 )
 
@@ -55,14 +60,17 @@ ENCRYPTED_FLAG = 0x1
 AES_METHOD = 99
 
 
-COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")
-TAR_EXTS = (".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz")
+COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", ZSTD_MAGIC)
+TAR_EXTS = (".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.lzma", ".tlz", ".tar.zst",
+            ".tzst")
 
 
 def guess_by_name(name: str, data: bytes) -> str | None:
     """Content did not say: compressed files and tars by extension, a .zip with a prefix (self-extractor)."""
     low = name.casefold()
-    if low.endswith((".gz", ".tgz", ".bz2", ".tbz2", ".tbz", ".xz", ".txz")) and data.startswith(COMPRESSED_MAGIC):
+    if low.endswith((".gz", ".tgz", ".bz2", ".tbz2", ".tbz", ".xz", ".txz", ".zst", ".tzst")) and data.startswith(COMPRESSED_MAGIC):
+        return "compressed"
+    if low.endswith(LZMA_EXTS) and lzma_alone(data, named=True):
         return "compressed"
     if low.endswith(".tar"):
         return "tar"
@@ -865,6 +873,11 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
         raise
     except BaseException as e:  # noqa: BLE001 - py7zr errors of every kind are data
         failure = error_reason(e)
+        if "ZStandard" in decoders and isinstance(e, EOFError) and "Zstandard frame" in str(e):
+            # wild14: py7zr 1.1.4 fails so on every 7z 7-Zip ZS and libarchive write with the Zstandard coder
+            # (several frames a stream); 7-Zip reads them: the library's limit, not damage
+            failure, retry = (Status.UNSUPPORTED, say(Detail.SEVENZ_CODER_UNREAD, coder="ZStandard", error=type(e).__name__,
+                                                      library=str(e)[:120])), False
         if isinstance(e, MemoryError) and factory.current in limits:  # a member within the in-memory cap: pyppmd
             failure, retry = (Status.CORRUPT, failure[1]), False  # answers damaged PPMd data so (Session 13):
             # damage, its bytes written before kept (``_kept_before``), not given to the same decoder again
@@ -895,7 +908,8 @@ def _extract_7z_batch(z: Any, batch: list[Any], factory_cls: Any, parent: Entry,
                 got.damage = say(Detail.MEMBER_BREAKS_AFTER, n=len(kept), why=failure[1])
             yield got
         else:
-            why = failure if failure and f.filename == factory.current else (
+            # an undecodable coder (unsupported) holds back every member of the batch alike: each says why
+            why = failure if failure and (f.filename == factory.current or failure[0] == Status.UNSUPPORTED) else (
                 failure[0] if failure else Status.CORRUPT,
                 "not extracted: extraction stopped at an earlier member" if failure else "missing from the 7z stream")
             yield _yield_member(parent, hop, m, ctx, caps, _no_open, why)
@@ -1146,7 +1160,9 @@ class _Multistream:
         while len(got) < want:
             try:
                 chunk = self._reader.read1(min(want - len(got), 1 << 16))
-            except (EOFError, OSError, lzma.LZMAError, zlib.error) as e:
+            except MissingBackend:
+                raise
+            except Exception as e:  # noqa: BLE001 - EOFError, OSError, LZMAError, zlib.error, ZstdError: a break
                 self._broken = _StreamBroken(f"{type(e).__name__}: {str(e)[:80]}")
                 if not got:
                     raise self._broken from None
@@ -1162,7 +1178,9 @@ def _multistream_reader(data: bytes) -> IO[bytes]:
 
     raw = io.BytesIO(data)
     reader = (gzip.GzipFile(fileobj=raw, mode="rb") if data.startswith(b"\x1f\x8b") else
-              bz2.BZ2File(raw) if data.startswith(b"BZh") else lzma.LZMAFile(raw))
+              bz2.BZ2File(raw) if data.startswith(b"BZh") else
+              lzma.LZMAFile(raw, format=lzma.FORMAT_ALONE) if _any_lzma_alone(data) else
+              _zstd().ZstdFile(raw) if data.startswith(ZSTD_MAGIC) else lzma.LZMAFile(raw))
     return cast(IO[bytes], _Multistream(reader))
 
 
@@ -1177,7 +1195,7 @@ def _tar_member_prefix(data: bytes, ti: tarfile.TarInfo, limit: int) -> bytes:
     """The bytes of a tar member that are there before its archive breaks (a cut or damaged .tar.gz):
     the (inflated) tar up to the break, from the member's data offset."""
     end = min(ti.offset_data + ti.size, limit)
-    tar = inflate_prefix(data, end)[0] if data.startswith(COMPRESSED_MAGIC) else data[:end]
+    tar = inflate_prefix(data, end)[0] if data.startswith(COMPRESSED_MAGIC) or _any_lzma_alone(data) else data[:end]
     return tar[ti.offset_data:end]
 
 
@@ -1190,7 +1208,7 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
     # where it happens), no member read from it is a complete, exact read
     garbled = None
     multistream: IO[bytes] | None = None
-    if data.startswith(COMPRESSED_MAGIC):
+    if data.startswith(COMPRESSED_MAGIC) or _any_lzma_alone(data):
         ends: list[int] = []
         broken = inflate_prefix(data, ratio_limit, keep=False, ends=ends)[1]
         if broken and broken != STREAM_ENDS_EARLY:
@@ -1199,6 +1217,9 @@ def open_tar(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveLimits, 
             # wild14: a whole stream may be several streams one after another (pbzip2/lbzip2 write one bzip2
             # stream a block, pigz --independent and ``cat`` gzip members, xz of parts): one tar to GNU tar and
             # libarchive; tarfile's own decompressors stop after the first. Python's file readers go on.
+            multistream = _multistream_reader(data)
+        if multistream is None and (_any_lzma_alone(data) or data.startswith(ZSTD_MAGIC)):
+            # tarfile knows .lzma with an 8 MiB dictionary only, and no Zstandard before Python 3.14
             multistream = _multistream_reader(data)
     tf = (tarfile.open(fileobj=io.BytesIO(data), mode="r|*", tarinfo=_WatchedTarInfo) if multistream is None
           else tarfile.open(fileobj=multistream, mode="r|", tarinfo=_WatchedTarInfo))
@@ -1339,7 +1360,7 @@ def open_compressed(parent: Entry, data: bytes, ctx: ScanContext, caps: ArchiveL
     return Opened(items)
 
 
-COMPRESSION_EXTS = (".gz", ".gzip", ".bz2", ".bz", ".xz", ".z")
+COMPRESSION_EXTS = (".gz", ".gzip", ".bz2", ".bz", ".xz", ".z", ".lzma", ".zst")
 
 
 def compressed_member_name(name: str) -> str:
@@ -1353,7 +1374,26 @@ def compressed_member_name(name: str) -> str:
 
 
 def _compression_name(data: bytes) -> str:
-    return "gzip" if data.startswith(b"\x1f\x8b") else "bzip2" if data.startswith(b"BZh") else "xz"
+    return ("gzip" if data.startswith(b"\x1f\x8b") else "bzip2" if data.startswith(b"BZh") else
+            "xz" if data.startswith(b"\xfd7zXZ\x00") else "zstd" if data.startswith(ZSTD_MAGIC) else "lzma")
+
+
+def _skippable(data: bytes) -> bool:
+    """A Zstandard skippable frame (magic 0x184D2A50-5F): metadata between frames."""
+    return len(data) >= 8 and data[1:4] == b"\x2a\x4d\x18" and 0x50 <= data[0] <= 0x5F
+
+
+def _zstd() -> Any:
+    """Zstandard: Python 3.14's compression.zstd, else its backport (backports.zstd, also py7zr's)."""
+    if sys.version_info >= (3, 14):
+        return importlib.import_module("compression.zstd")
+    return load("backports.zstd")
+
+
+def _any_lzma_alone(data: bytes) -> bool:
+    """A legacy .lzma stream, by the looser header check (the file was taken as compressed by its content or by its
+    .lzma/.tlz name before it got here; gzip, bzip2 and xz have their magic first)."""
+    return not data.startswith(COMPRESSED_MAGIC) and data[257:262] != b"ustar" and lzma_alone(data, named=True)
 
 
 def _inflate_head(data: bytes) -> bytes:
@@ -1362,6 +1402,7 @@ def _inflate_head(data: bytes) -> bytes:
 
 
 STREAM_ENDS_EARLY = say(Detail.STREAM_ENDS_EARLY)  # a Said: compares as its text
+_ZLIB_TYPE = type(zlib.decompressobj())
 
 
 def inflate_prefix(data: bytes, limit: int, keep: bool = True,
@@ -1376,10 +1417,15 @@ def inflate_prefix(data: bytes, limit: int, keep: bool = True,
     objects are driven here, fed a few KiB at a time (bzip2 can only give whole 900 kB blocks)."""
     out = _Inflated(keep)
     rest = data
+    zstd_seen = False  # a skippable frame (metadata) after a Zstandard frame is the same stream's (zstd skips it)
     while rest.strip(b"\x00"):  # tar and gzip writers may pad the end with zeros
         d: Any = (zlib.decompressobj(wbits=31) if rest.startswith(b"\x1f\x8b") else
                   bz2.BZ2Decompressor() if rest.startswith(b"BZh") else
-                  lzma.LZMADecompressor() if rest.startswith(b"\xfd7zXZ\x00") else None)
+                  lzma.LZMADecompressor() if rest.startswith(b"\xfd7zXZ\x00") else
+                  lzma.LZMADecompressor(format=lzma.FORMAT_ALONE) if not out.size and lzma_alone(rest, named=True)
+                  else _zstd().ZstdDecompressor() if rest.startswith(ZSTD_MAGIC) or (zstd_seen and _skippable(rest))
+                  else None)
+        zstd_seen = zstd_seen or rest.startswith(ZSTD_MAGIC)
         if d is None:
             return out.value(limit), say(Detail.STREAM_DATA_AFTER_END if out.size else Detail.NOT_A_COMPRESSED_STREAM)
         at, tail = 0, b""  # next input byte; zlib's input not yet used (unconsumed_tail)
@@ -1388,7 +1434,7 @@ def inflate_prefix(data: bytes, limit: int, keep: bool = True,
                 if out.size >= limit:
                     return out.value(limit), None
                 room = min(INFLATE_STEP, limit - out.size)
-                if isinstance(d, bz2.BZ2Decompressor | lzma.LZMADecompressor):
+                if not isinstance(d, _ZLIB_TYPE):  # bzip2, xz, lzma, zstd: fed while they need input
                     piece = rest[at:at + INFLATE_FEED] if d.needs_input else b""
                     if d.needs_input and not piece:
                         return out.value(limit), STREAM_ENDS_EARLY
@@ -1406,7 +1452,9 @@ def inflate_prefix(data: bytes, limit: int, keep: bool = True,
                         out.add(e.before)
                         raise e.error from None
                     tail = d.unconsumed_tail
-        except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as e:
+        except MissingBackend:
+            raise
+        except Exception as e:  # noqa: BLE001 - zlib.error, OSError, EOFError, LZMAError, ZstdError ...: a break
             return out.value(limit), f"{type(e).__name__}: {str(e)[:80]}" if str(e) else type(e).__name__
         rest = d.unused_data + rest[at:]
         if ends is not None:

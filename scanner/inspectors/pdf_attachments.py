@@ -1,0 +1,421 @@
+"""Files attached to a PDF: a person list (.xlsx, .csv) attached to a form, a portfolio or a report (Session 14).
+
+A PDF may carry whole files: the document's attachment list (the catalogue's ``/Names /EmbeddedFiles`` name
+tree, what a reader's paper-clip panel shows) and file-attachment annotations on its pages
+(``/Annots [... /Subtype /FileAttachment /FS ...]``). Each attached file is a child one container hop deeper
+(``報告書.pdf » 顧客名簿.xlsx``), examined like an archive member (name rules, hashes, spreadsheets, archives,
+mail), in the worker, under the archive limits (``--archive-depth``, ``--max-archive-mb``,
+``--max-archive-ratio``, ``--max-inspect-mb``). The page text of a PDF is not read.
+
+Pre-check (``wants``, in the scan process, no decoder): a PDF costs a worker only when its bytes name an
+attachment: ``/EmbeddedFile`` (the name tree's key ``/EmbeddedFiles``, and an attached file's own stream type
+``/Type /EmbeddedFile``) or ``/FileAttachment`` (the annotation's subtype), also spelt with ``#xx`` escapes.
+Object streams and compressed cross-reference streams (PDF 1.5) hide dictionaries, so the catalogue and the
+annotations may not show; but an attached file is a stream, and a stream is never inside an object stream,
+nor are the keys of its dictionary ever encrypted: its ``/Type /EmbeddedFile`` stays readable in the file's
+bytes. A writer that leaves that optional ``/Type`` out of an attached file kept in a PDF with object streams
+is the one case the pre-check misses (Acrobat, iText, PDFBox, LibreOffice, Ghostscript, qpdf and pypdf all write
+it). The pre-check reads the PDF's bytes once, a C-level search over 1 MiB blocks.
+
+Damage is listed, never nothing: a PDF that names an attachment but whose structure cannot be read (cut,
+flipped, an unknown password) is listed corrupt or encrypted; an attachment whose stream cannot be decoded
+is listed by its name; a name tree that loops or nests deeper than ``MAX_TREE_DEPTH`` is listed corrupt with
+what was read before it; a declared size over the limits is refused before a byte is inflated, and pypdf's
+own output caps are set to what the archive budget still allows (a decompression bomb stops there).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..backends import load
+from ..codes import Status
+from ..config import ScanConfig
+from ..contracts import Inspection, ScanContext
+from ..details import Detail, say
+from ..errors import ReadError
+from ..isolation import decoding
+from ..models import Entry, Hop, Location, Skipped
+from ..sources.base import Item
+from .archive import guard_listing, limits_for
+from .archive_members import (
+    ARCHIVE_EXTS,
+    DOCUMENT_EXTS,
+    NOT_ARCHIVE_EXTS,
+    UNSUPPORTED_EXTS,
+    ArchiveLimits,
+    ArchiveMemberEntry,
+    archive_depth,
+    error_reason,
+    member_base_name,
+)
+
+if TYPE_CHECKING:
+    from pypdf.generic import PdfObject
+
+PDF_EXTS = (".pdf",)
+HEADER_WINDOW = 1024  # a PDF's header may follow other bytes (a mail gateway's banner): readers look this far
+FORMAT = "pdf"
+MAX_TREE_DEPTH = 64  # name-tree levels followed (real trees have 2-3)
+MAX_ATTACHMENTS = 10_000  # attachments listed from one PDF; the rest are counted in one row
+BLOCK = 1 << 20
+OVERLAP = 64
+
+
+def _name_pattern(*names: str) -> re.Pattern[bytes]:
+    """A PDF name as written: every character either itself or its ``#xx`` escape (PDF 1.2+, 7.3.5)."""
+    def one(name: str) -> str:
+        return "".join(f"(?:{re.escape(c)}|#(?i:{ord(c):02x}))" for c in name)
+
+    return re.compile(("/(?:" + "|".join(one(n) for n in names) + ")").encode("ascii"))
+
+
+MARKS = _name_pattern("EmbeddedFile", "FileAttachment")
+_LITERAL = re.compile(rb"/(?:EmbeddedFile|FileAttachment)")  # the usual spelling: one fast pass first
+
+
+def names_attachment(data: bytes) -> bool:
+    """Whether these bytes name an attached file (the pre-check over one block)."""
+    return _LITERAL.search(data) is not None or (b"#" in data and MARKS.search(data) is not None)
+
+
+def _last_ext(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].casefold() if dot > 0 else ""
+
+
+def may_hold_attachments(entry: Entry, head: bytes) -> bool:
+    """``wants``: a PDF header in the first KiB and a name of an attachment anywhere in its bytes. A file that
+    cannot be read here is wanted (the worker reads it again and lists why)."""
+    if b"%PDF-" not in head[:HEADER_WINDOW]:
+        return False
+    if names_attachment(head):
+        return True
+    try:
+        with entry.open() as f:
+            tail = b""
+            while block := f.read(BLOCK):
+                if names_attachment(tail + block):
+                    return True
+                tail = block[-OVERLAP:]
+    except (OSError, ReadError):
+        return True
+    return False
+
+
+@dataclass
+class Attached:
+    """One attached file: its name (``/UF``, else ``/F``), its bytes or why they could not be had."""
+
+    name: str
+    data: bytes | None
+    problem: tuple[Status, str] | None = None
+    damage: str | None = None  # read, but pypdf had to recover its stream: examined and listed corrupt
+
+
+@dataclass
+class Found:
+    attached: list[Attached] = field(default_factory=list)
+    problems: list[tuple[Status, str]] = field(default_factory=list)
+
+
+class PdfInspector:
+    """Opens a PDF that names an attachment and hands its attached files back to the pipeline as children."""
+
+    name = "pdf"
+    # wants_name as data (scanner.prefilter): every known extension but .pdf is never wanted, so a folder of
+    # pictures, documents and archives costs this inspector no call (a PDF is asked about: its bytes decide)
+    skip_extensions = frozenset(e for e in (NOT_ARCHIVE_EXTS | set(DOCUMENT_EXTS) | set(UNSUPPORTED_EXTS)
+                                            | {x[x.rfind("."):] for x in ARCHIVE_EXTS}) if e not in PDF_EXTS)
+
+    def __init__(self, config: ScanConfig) -> None:
+        self.config = config
+
+    def wants_name(self, name: str) -> bool:
+        return _last_ext(name) in PDF_EXTS
+
+    def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
+        if not self.wants_name(entry.name) or size < 64:
+            return False
+        return may_hold_attachments(entry, head())
+
+    def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
+        cfg = self.config
+        if b"%PDF-" not in data[:HEADER_WINDOW]:
+            return Inspection()
+        size = entry.stat().size
+        if size > cfg.max_inspect_bytes and len(data) < size:
+            return Inspection(status=Status.TOO_LARGE, detail=say(Detail.KIND_BYTES_OVER_CAP, kind="PDF with attachments",
+                                                                 size=size, cap=cfg.max_inspect_bytes))
+        depth = archive_depth(entry.location)
+        if depth >= cfg.archive_depth:
+            return Inspection(status=Status.TOO_DEEP,
+                              detail=say(Detail.INSIDE_CONTAINERS, depth=depth, limit=cfg.archive_depth))
+        caps = limits_for(cfg, entry)
+        try:
+            found = read_attachments(data, caps)
+        except ReadError as e:
+            return Inspection(status=e.reason, detail=e.detail)
+        except Exception as e:  # noqa: BLE001 - a damaged PDF is data, not a crash
+            reason, _ = error_reason(e)
+            return Inspection(status=reason, detail=_why(e))
+        if not found.attached and not found.problems:
+            found.problems.append((Status.CORRUPT, say(Detail.PDF_ATTACHMENT_NOT_FOUND)))
+        detail: dict[str, object] = {"format": FORMAT}
+        if entry.location.raw_path_hex:
+            detail["raw_path_hex"] = entry.location.raw_path_hex
+        hop = Hop("archive", entry.location.path, detail)
+        return Inspection(children=guard_listing(_children(entry, found, hop, caps, ctx), entry, FORMAT))
+
+
+def _why(e: BaseException) -> str:
+    """A pypdf error said as a detail (a password asked: the reason says encrypted)."""
+    return say(Detail.PDF_UNREADABLE, why=error_reason(e)[1])
+
+
+def _children(entry: Entry, found: Found, hop: Hop, caps: ArchiveLimits, ctx: ScanContext) -> Iterator[Item]:
+    for status, why in found.problems:
+        yield Skipped(entry.location, status, why)
+    taken: set[str] = set()
+    for number, attached in enumerate(found.attached, 1):
+        path = attached.name if attached.name not in taken else f"{number}/{attached.name}"
+        taken.add(path)
+        yield from _member(entry, entry.location.child(hop, path), attached, caps, ctx)
+
+
+def _member(entry: Entry, loc: Location, attached: Attached, caps: ArchiveLimits, ctx: ScanContext) -> Iterator[Item]:
+    data, blocked = attached.data, attached.problem
+    size = len(data) if data is not None else 0
+    name = member_base_name(loc.path)
+    if blocked is not None and not ctx.rules.match(name):
+        yield Skipped(loc, *blocked)
+        return
+    if blocked is None and data is not None:
+        opener: Callable[[], io.BytesIO] = lambda: io.BytesIO(data)  # noqa: E731
+    else:
+        opener = lambda: io.BytesIO(b"")  # noqa: E731
+    member = ArchiveMemberEntry(loc, name, entry.deleted, size, None, None, None, opener, caps, blocked,
+                                size if blocked is None else 0)
+    member.damage = attached.damage
+    yield member
+
+
+def read_attachments(data: bytes, caps: ArchiveLimits) -> Found:
+    """The attached files of a PDF (the document's list, then the pages' annotations), each decoded under
+    ``caps``; structure problems as listed rows. Raises when the PDF itself cannot be opened."""
+    pypdf = load("pypdf")  # MissingBackend when not installed: listed unsupported, naming the package
+    from pypdf.errors import FileNotDecryptedError
+
+    decoding("pypdf")
+    limit = max(min(caps.member_memory, caps.budget.remaining()), 0) + 1
+    with pypdf.apply_configuration(zlib_maximum_output_length=limit, lzw_maximum_output_length=limit,
+                             run_length_maximum_output_length=limit, brotli_maximum_output_length=limit,
+                             array_based_stream_maximum_output_length=limit, jbig2_maximum_output_length=limit):
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("")  # most "protected" PDFs have an empty open password (rights only)
+            except Exception as e:  # noqa: BLE001 - an unknown security handler or cipher
+                raise ReadError(Status.UNSUPPORTED, say(Detail.PDF_SECURITY_UNREAD, why=error_reason(e)[1])) from e
+            if not opened:
+                raise ReadError(Status.ENCRYPTED, say(Detail.PDF_PASSWORD))
+        found = Found()
+        walker = _Walker(found, caps)
+        try:
+            root = reader.trailer["/Root"].get_object()
+        except FileNotDecryptedError as e:
+            raise ReadError(Status.ENCRYPTED, say(Detail.PDF_PASSWORD)) from e
+        except Exception as e:  # noqa: BLE001 - no catalogue: the PDF is unreadable
+            raise ReadError(Status.CORRUPT, _why(e)) from e
+        try:
+            names = _get(root, "/Names")
+            tree = _get(names, "/EmbeddedFiles") if names is not None else None
+            if tree is not None:
+                walker.tree(tree)
+        except Exception as e:  # noqa: BLE001
+            found.problems.append((Status.CORRUPT, say(Detail.PDF_LIST_UNREAD, why=_text(e))))
+        try:
+            for number, page in enumerate(reader.pages, 1):
+                walker.annotations(page, number)
+        except Exception as e:  # noqa: BLE001
+            found.problems.append((Status.CORRUPT, say(Detail.PDF_PAGES_UNREAD, why=_text(e))))
+        return found
+
+
+def _text(e: BaseException) -> str:
+    return error_reason(e)[1]
+
+
+def _get(obj: object, key: str) -> PdfObject | None:
+    """``obj[key]`` resolved, or None when obj is no dictionary or has no such key."""
+    from pypdf.generic import DictionaryObject
+
+    obj = _resolve(obj)
+    if not isinstance(obj, DictionaryObject):
+        return None
+    value = obj.get(key)
+    return None if value is None else _resolve(value)
+
+
+def _resolve(obj: object) -> PdfObject | None:
+    from pypdf.generic import IndirectObject, NullObject
+
+    for _ in range(32):  # a reference to a reference ...: followed a few times at most
+        if not isinstance(obj, IndirectObject):
+            break
+        obj = obj.get_object()
+    return None if obj is None or isinstance(obj, (NullObject, IndirectObject)) else obj  # type: ignore[return-value]
+
+
+class _Walker:
+    def __init__(self, found: Found, caps: ArchiveLimits) -> None:
+        self.found, self.caps = found, caps
+        self.seen: set[int] = set()  # id() of filespec dictionaries already taken (the tree and an annotation)
+        self.over = 0
+
+    def tree(self, root: object) -> None:
+        """The ``/EmbeddedFiles`` name tree: ``/Names [key filespec ...]`` leaves under ``/Kids``; a node met twice
+        (a loop) or deeper than MAX_TREE_DEPTH is listed and not followed."""
+        from pypdf.generic import ArrayObject, IndirectObject
+
+        visited: set[tuple[int, int]] = set()
+        stack: list[tuple[object, int]] = [(root, 0)]
+        while stack:
+            node, depth = stack.pop()
+            if isinstance(node, IndirectObject):
+                key = (node.idnum, node.generation)
+                if key in visited:
+                    self.found.problems.append((Status.CORRUPT, say(Detail.PDF_TREE_LOOP)))
+                    continue
+                visited.add(key)
+            if depth > MAX_TREE_DEPTH:
+                self.found.problems.append((Status.CORRUPT, say(Detail.PDF_TREE_TOO_DEEP, n=MAX_TREE_DEPTH)))
+                continue
+            pairs = _get(node, "/Names")
+            if isinstance(pairs, ArrayObject):
+                for i in range(0, len(pairs) - 1, 2):
+                    self.filespec(pairs[i + 1], _string(pairs[i]))
+            kids = _get(node, "/Kids")
+            if isinstance(kids, ArrayObject):
+                stack.extend((kid, depth + 1) for kid in reversed(kids))
+
+    def annotations(self, page: object, number: int) -> None:
+        from pypdf.generic import ArrayObject, NameObject
+
+        annots = _get(page, "/Annots")
+        if not isinstance(annots, ArrayObject):
+            return
+        for annot in annots:
+            if _get(annot, "/Subtype") == NameObject("/FileAttachment"):
+                self.filespec(_get(annot, "/FS"), f"page {number} attachment")
+
+    def filespec(self, spec: object, key: str) -> None:
+        """One file specification: a string alone names a file outside the PDF (nothing attached); a dictionary
+        with ``/EF`` holds the file."""
+        from pypdf.generic import DictionaryObject, StreamObject
+
+        spec = _resolve(spec)
+        if not isinstance(spec, DictionaryObject) or id(spec) in self.seen:
+            return
+        self.seen.add(id(spec))
+        name = _string(_get(spec, "/UF")) or _string(_get(spec, "/F")) or key or "attachment"
+        name = name.replace("\x00", "")[:255] or "attachment"
+        ef = _get(spec, "/EF")
+        if ef is None:
+            return  # a reference to an outside file: nothing is attached
+        stream = _get(ef, "/UF") or _get(ef, "/F")
+        if len(self.found.attached) >= MAX_ATTACHMENTS:
+            self.over += 1
+            if self.over == 1:
+                self.found.problems.append((Status.TOO_LARGE, say(Detail.PDF_TOO_MANY, n=MAX_ATTACHMENTS)))
+            return
+        if not isinstance(stream, StreamObject):
+            self.found.attached.append(Attached(name, None, (Status.CORRUPT, say(Detail.PDF_ATTACHMENT_NO_STREAM))))
+            return
+        self.found.attached.append(self._decoded(name, stream))
+
+    def _decoded(self, name: str, stream: object) -> Attached:
+        from pypdf.generic import NumberObject
+
+        params = _get(stream, "/Params")
+        declared = _get(params, "/Size") if params is not None else None
+        packed = len(getattr(stream, "_data", b"") or b"")
+        if isinstance(declared, NumberObject) and int(declared) >= 0:
+            blocked = self.caps.declared(int(declared), packed)
+            if blocked is not None:
+                return Attached(name, None, blocked)
+        said = _Said()
+        log = logging.getLogger("pypdf")
+        log.addHandler(said)
+        try:
+            data = stream.get_data()  # type: ignore[attr-defined]
+        except Exception as e:  # noqa: BLE001 - a broken stream: this attachment is listed, the others go on
+            reason, text = error_reason(e)
+            if type(e).__name__ == "LimitReachedError":
+                return Attached(name, None, (Status.BOMB, say(Detail.PDF_ATTACHMENT_OVER_LIMIT, cap=self.caps.member_memory)))
+            return Attached(name, None, (reason if reason != Status.ENCRYPTED else Status.CORRUPT,
+                                         say(Detail.PDF_ATTACHMENT_UNREAD, why=text)))
+        finally:
+            log.removeHandler(said)
+        data = bytes(data)
+        if len(data) > self.caps.member_memory:
+            return Attached(name, None, (Status.TOO_LARGE, say(Detail.ATTACHMENT_OVER_CAP, size=len(data))))
+        if len(data) > max(1 << 20, self.caps.ratio * max(packed, 1)):
+            return Attached(name, None, (Status.BOMB, say(Detail.DECLARES_BOMB, size=len(data), compressed=packed,
+                                                          ratio=str(self.caps.ratio))))
+        self.caps.budget.charge(len(data))
+        if said.count or (not data and packed and _get(stream, "/Filter") is not None) or _flate_damaged(stream):
+            # pypdf recovers a broken stream (a cut or damaged deflate) by logging and returning what it could
+            # decode, even nothing: what came out is examined, and the attachment is listed damaged
+            return Attached(name, data, damage=say(Detail.PDF_ATTACHMENT_RECOVERED, n=len(data)))
+        return Attached(name, data)
+
+
+def _flate_damaged(stream: object) -> bool:
+    """Whether a stream whose first filter is /FlateDecode holds no whole zlib stream: pypdf returns what a cut,
+    flipped or checksum-failing deflate still gives without a word (a cut list was read as complete). Checked
+    again here, output discarded in steps (the whole was decoded under the caps already)."""
+    from pypdf.generic import ArrayObject, NameObject
+
+    first = _get(stream, "/Filter")
+    if isinstance(first, ArrayObject):
+        first = _resolve(first[0]) if first else None
+    if first not in (NameObject("/FlateDecode"), NameObject("/Fl")):
+        return False
+    raw = bytes(getattr(stream, "_data", b"") or b"")
+    inflater = zlib.decompressobj()
+    try:
+        inflater.decompress(raw, BLOCK)
+        while inflater.unconsumed_tail and not inflater.eof:
+            inflater.decompress(inflater.unconsumed_tail, BLOCK)
+    except zlib.error:
+        return True
+    return not inflater.eof
+
+
+class _Said(logging.Handler):
+    """Counts pypdf's warnings while one stream is decoded (its texts are not kept: they may quote bytes)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def _string(obj: object) -> str:
+    """A PDF text string as text (pypdf decodes UTF-16 with BOM and PDFDocEncoding); other objects: ''."""
+    from pypdf.generic import ByteStringObject, TextStringObject
+
+    if isinstance(obj, TextStringObject):
+        return str(obj)
+    if isinstance(obj, ByteStringObject):
+        return bytes(obj).decode("cp932", "replace")  # a name written in the writer's code page (Japanese Windows)
+    return ""
