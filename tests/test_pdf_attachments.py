@@ -178,3 +178,40 @@ def test_damaged_pdfs_with_attachments_never_end_as_nothing(tmp_path: Path) -> N
     wanted = {name for name, data in files.items() if b"/EmbeddedFile" in data or b"/FileAttachment" in data}
     nothing = sorted(wanted - hit - listed)
     assert not nothing, nothing
+
+
+def _large_pdf(files: dict[str, bytes], size: int) -> bytes:
+    """A PDF of more than ``size`` bytes: a page whose content stream is ``size`` bytes of comments (a scanned
+    document's weight), then ``files`` in its attachment list, so their names lie past the first ``size`` bytes."""
+    w = PdfWriter()
+    page = w.add_blank_page(200, 200)
+    stream = DecodedStreamObject()
+    stream.set_data(b"% scanned page\n" * (size // 15 + 1))
+    page[NameObject("/Contents")] = w._add_object(stream)
+    for name, data in files.items():
+        w.add_attachment(name, data)
+    return _write(w)
+
+
+def test_a_large_pdf_is_searched_by_a_worker(tmp_path: Path) -> None:
+    """A PDF over SEARCH_HERE_BYTES is not read whole by the scan process (its walk would wait on every large
+    scanned document): a worker searches it. Without an attachment nothing is said of it; with one named only
+    past the first MiBs, the attachment is read (session 14, lead)."""
+    from scanner.inspectors.pdf_attachments import SEARCH_HERE_BYTES, PdfInspector
+
+    big_plain = _large_pdf({}, SEARCH_HERE_BYTES)
+    big_listed = _large_pdf({"顧客名簿.csv": _csv_bytes()}, SEARCH_HERE_BYTES)
+    assert len(big_plain) > SEARCH_HERE_BYTES and big_listed.find(b"/EmbeddedFile") > SEARCH_HERE_BYTES
+
+    class _Entry:
+        name = "x.pdf"
+
+        def open(self) -> io.BytesIO:  # the scan process must not read it whole
+            raise AssertionError("read in the scan process")
+
+    inspector = PdfInspector.__new__(PdfInspector)
+    assert inspector.wants(_Entry(), len(big_plain), lambda: big_plain[:512])  # type: ignore[arg-type]
+    findings = _scan(tmp_path, {"scan.pdf": big_plain, "報告書.pdf": big_listed})
+    assert not findings["skipped"], findings["skipped"]
+    hits = _hits(findings)
+    assert [(p.rsplit("/", 1)[-1], n) for p, n in hits] == [("報告書.pdf » 顧客名簿.csv", PEOPLE)], hits

@@ -65,6 +65,9 @@ FORMAT = "pdf"
 MAX_TREE_DEPTH = 64  # name-tree levels followed (real trees have 2-3)
 MAX_ATTACHMENTS = 10_000  # attachments listed from one PDF; the rest are counted in one row
 BLOCK = 1 << 20
+# a PDF larger than this is searched for an attachment's name by a worker, not here: the scan process reads it
+# whole otherwise, one file at a time, and a share of large scanned documents would wait on its walk
+SEARCH_HERE_BYTES = 4 << 20
 OVERLAP = 64
 
 
@@ -143,6 +146,8 @@ class PdfInspector:
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
         if not self.wants_name(entry.name) or size < 64:
             return False
+        if size > SEARCH_HERE_BYTES:  # the byte search is the worker's (inspect)
+            return b"%PDF-" in head()[:HEADER_WINDOW]
         return may_hold_attachments(entry, head())
 
     def inspect(self, entry: Entry, data: bytes, ctype: str, ctx: ScanContext) -> Inspection:
@@ -150,6 +155,8 @@ class PdfInspector:
         if b"%PDF-" not in data[:HEADER_WINDOW]:
             return Inspection()
         size = entry.stat().size
+        if not names_attachment(data) and (len(data) >= size or not may_hold_attachments(entry, data[:HEADER_WINDOW])):
+            return Inspection()  # a large PDF wanted unsearched (wants): it names no attached file
         if size > cfg.max_inspect_bytes and len(data) < size:
             return Inspection(status=Status.TOO_LARGE, detail=say(Detail.KIND_BYTES_OVER_CAP, kind="PDF with attachments",
                                                                  size=size, cap=cfg.max_inspect_bytes))
