@@ -46,6 +46,26 @@ def _mail_cut_one_past_a_group() -> bytes:
     return whole[:at]
 
 
+BODY_CUT = "mail__b64bodycut.eml"
+
+
+def _body_cut_one_past_a_group() -> bytes:
+    """A message whose plain body (a pasted roster, UTF-8 in base64) is cut where its digits stop one past a group."""
+    from email.message import EmailMessage
+
+    from tests.pii_data import people, standard
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "staff@example.jp", "staff@example.jp", "roster"
+    msg.set_content("\n".join(",".join(map(str, row)) for row in standard(people(40, seed=5))) + "\n",
+                    charset="utf-8", cte="base64")
+    whole = bytes(msg)
+    body = whole.index(b"\n\n") + 2
+    at = body + (len(whole) - body) * 2 // 3
+    while len(re.sub(rb"[^A-Za-z0-9+/]", b"", whole[body:at])) % 4 != 1:
+        at += 1
+    return whole[:at]
+
+
 @pytest.fixture(scope="module")
 def swept(tmp_path_factory: pytest.TempPathFactory) -> Swept:
     share = tmp_path_factory.mktemp("sweep14") / "share"
@@ -60,6 +80,7 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> Swept:
         for tenth in CUTS:
             (share / f"{stem}__t{tenth}.{ext}").write_bytes(data[:len(data) * tenth // 10])
     (share / MAIL_CUT).write_bytes(_mail_cut_one_past_a_group())
+    (share / BODY_CUT).write_bytes(_body_cut_one_past_a_group())
     mail = seeds()["mail.eml"]
     for s in OPEN_MAIL_SEEDS:
         (share / f"mailopen__f{s:03d}.eml").write_bytes(flipped(mail, random.Random(f"mail.eml:{s}"), 1 + s % 8))
@@ -74,7 +95,7 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> Swept:
 
 def test_every_damaged_container_a_pre_check_takes_is_a_hit_or_listed(swept: Swept) -> None:
     _, _, outcome, taken = swept
-    assert len(outcome) == len(KINDS) * (len(FLIP_SEEDS) + len(CUTS)) + 1 + len(_renamed_entries()) + len(OPEN_MAIL_SEEDS)
+    assert len(outcome) == len(KINDS) * (len(FLIP_SEEDS) + len(CUTS)) + 2 + len(_renamed_entries()) + len(OPEN_MAIL_SEEDS)
     assert len(taken) >= len(outcome) * 3 // 4, sorted(set(outcome) - taken)
     assert [name for name in sorted(taken) if outcome[name] == "nothing"] == []
 
@@ -109,6 +130,15 @@ def test_a_mail_cut_one_digit_past_a_base64_group_gives_the_workbook_rows(swept:
     the clock)."""
     share, doc, _, _ = swept
     (hit,) = [f for f in doc["files"] if f["path"] == f"{share}/{MAIL_CUT} » 顧客名簿.xlsx"]
+    assert hit["status"] == "corrupt" and hit["pii"]["records"] > 0, hit
+
+
+def test_a_message_body_cut_one_digit_past_a_base64_group_gives_its_rows(swept: Swept) -> None:
+    """The same cut in a message's own body (a roster pasted as text, sent in base64): its whole groups are
+    decoded and the rows before the cut counted (review14g: the fix above was for attachments only; the body was
+    read as its base64 text, 0 records, though its detail said "what decoded was examined")."""
+    share, doc, _, _ = swept
+    (hit,) = [f for f in doc["files"] if f["path"].startswith(f"{share}/{BODY_CUT} » ")]
     assert hit["status"] == "corrupt" and hit["pii"]["records"] > 0, hit
 
 

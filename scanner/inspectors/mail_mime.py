@@ -483,7 +483,7 @@ def _read_bodies(group: list[tuple[bool, Message]], mail: Mail) -> None:
     tables: list[Attachment] = []
     for html, part in sorted(group, key=lambda g: not g[0]):  # HTML first
         try:
-            raw = part.get_payload(decode=True)
+            raw = _decoded_payload(part)
         except Exception as e:  # noqa: BLE001 - a damaged body is data about this message
             mail.problems.append((Status.CORRUPT, say(Detail.BODY_NOT_DECODED, error=type(e).__name__)))
             continue
@@ -528,20 +528,28 @@ def _walk(msg: Message, alternative: Message | None = None) -> Iterator[tuple[Me
 def _attachment(part: Message, name: str | None, raw_hex: str | None, number: int) -> Attachment:
     shown = name or f"attachment-{number}"
     try:
-        data = part.get_payload(decode=True)
+        data = _decoded_payload(part)
     except Exception as e:  # noqa: BLE001 - a damaged part is data about this attachment
         return Attachment(shown, None, (Status.CORRUPT, say(Detail.ATTACHMENT_NOT_DECODED, error=type(e).__name__)),
                           raw_hex)
     if not isinstance(data, bytes):
         data = b""
-    if any(isinstance(d, email.errors.InvalidBase64LengthDefect) for d in part.defects):
-        data = _base64_prefix(part)  # the package gives the base64 text itself back (bpo-27397)
     losses = sorted({type(d).__name__ for d in part.defects if isinstance(d, _LOSSES)})
     problem = (Status.CORRUPT, say(Detail.ATTACHMENT_DAMAGED, why=", ".join(losses))) if losses else None
     return Attachment(shown, data, problem, raw_hex, tnef=is_tnef(shown, part.get_content_type()))
 
 
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]+")
+
+
+def _decoded_payload(part: Message) -> object:
+    """``part.get_payload(decode=True)``, but a base64 body whose digits stop one past a whole group gives its
+    whole groups decoded (``_base64_prefix``), for an attachment and a message body alike (a body's pasted table
+    was read as its base64 text, 0 rows, review14g)."""
+    data = part.get_payload(decode=True)
+    if any(isinstance(d, email.errors.InvalidBase64LengthDefect) for d in part.defects):
+        return _base64_prefix(part)  # the package gives the base64 text itself back (bpo-27397)
+    return data
 
 
 def _base64_prefix(part: Message) -> bytes:
