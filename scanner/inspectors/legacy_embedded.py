@@ -179,9 +179,11 @@ def may_embed(entry: Entry, size: int, limit: int, archive_head: Callable[[bytes
     """Whether a .doc/.ppt/.rtf may hold an embedded object, from a few of its bytes: the compound file's
     directory names an ObjectPool storage (Word) or the presentation's document record lists an embedded
     object (PowerPoint); an RTF file holds ``\\objdata``. An RTF file under a Word name (Word saves them so)
-    counts as RTF. A file whose structure cannot be followed counts when the name of its object storage
-    (Word) or its embedded-object record (PowerPoint) shows in its bytes. An archive under such a name (``archive_head``) counts too. A stream that cannot
-    seek is read whole, up to ``limit``."""
+    counts as RTF. A compound file whose directory cannot be followed (cut, damaged) or whose signature differs
+    in one or two bytes counts (the worker lists it: a .doc names its ObjectPool in the directory only), as does a
+    .ppt without its PowerPoint Document stream (not PowerPoint 4.0's PP40) and a .doc with object storages outside
+    an ObjectPool. An archive under such a name (``archive_head``) counts too. A stream that cannot seek is read
+    whole, up to ``limit``."""
     kind = kind_of(entry.name)
     if kind is None or size < 64:
         return False
