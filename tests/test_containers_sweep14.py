@@ -226,3 +226,14 @@ def test_part_headers_and_base64_in_a_body_without_delimiters_are_listed() -> No
     mail = read_message(broken)
     assert mail.attachments == [] or all(a.data is None for a in mail.attachments)
     assert any("MIME part headers and base64" in p[1] for p in mail.problems), mail.problems
+
+
+def test_nested_delimiters_in_a_body_are_read_again_a_few_levels_and_listed() -> None:
+    """A hostile body of 500 nested delimiter lines each followed by a part header: each re-read parsed the rest of
+    the body again (500 levels: quadratic). It is read again three levels deep, and the body left is listed."""
+    from scanner.inspectors.mail_mime import read_message
+    body = b"".join(b"--b%d\r\nContent-Type: text/plain\r\n\r\n" % i for i in range(500)) + b"text\r\n"
+    mail = read_message(b"From: staff@example.jp\r\nSubject: t\r\n\r\n" + body)
+    said = [p[1] for p in mail.problems]
+    assert sum("did not announce" in p for p in said) == 3, said
+    assert any("not read as parts" in p for p in said), said

@@ -217,7 +217,10 @@ def _without_stray_header_lines(raw: bytes, msg: Message) -> bytes | None:
     return b"".join(kept) + (raw[end.start():] if end else b"")
 
 
-def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
+_BODY_REREADS = 3  # a body read again as parts, in a body read again as parts ...: each re-read parses the rest again
+
+
+def _mail_of(msg: Message, raw_is_message: bool = False, rereads: int = _BODY_REREADS) -> Mail:
     mail = Mail(date=_date(msg), subject=_header_text(msg, "Subject"))
     if raw_is_message and not any(k for k, _ in msg.raw_items()):
         mail.problems.append((Status.CORRUPT, say(Detail.NO_MAIL_HEADER)))
@@ -243,17 +246,20 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
             continue
         name, raw_hex = (None, None) if part.is_multipart() else part_name(part)
         fixed, retyped = (None, False) if part.is_multipart() else _damaged_multipart(part)
-        if fixed is None and not part.is_multipart() and _is_body(part, name):
-            fixed = _parts_in_body(part)  # a body holding delimited MIME parts no header announced
+        reread = fixed is None and not part.is_multipart() and _is_body(part, name)
+        if reread:
+            # a body holding delimited MIME parts no header announced (nested ones a few levels deep at most: a
+            # body of thousands of nested delimiters was parsed again at each, review14g)
+            fixed = _parts_in_body(part) if rereads > 0 else None
             if fixed is not None:
                 mail.problems.append((Status.CORRUPT, say(Detail.MIME_PARTS_IN_BODY)))
-            elif _part_headers_in_body(part):
+            elif _part_headers_in_body(part) or (rereads <= 0 and _BODY_DELIMITER.search(_raw_body(part))):
                 mail.problems.append((Status.CORRUPT, say(Detail.MIME_PARTS_IN_BODY_UNREAD)))
         elif fixed is not None:  # a damaged Content-Type ("mulvipart/mixed") over a body of MIME parts
             if retyped:  # not when only Python's parser cut an unquoted boundary holding '=' (wild14)
                 mail.problems.append((Status.CORRUPT, say(Detail.CONTENT_TYPE_REPAIRED)))
         if fixed is not None:
-            inner = _mail_of(fixed)
+            inner = _mail_of(fixed, rereads=rereads - 1 if reread else rereads)
             mail.attachments += inner.attachments
             mail.attached += inner.attached
             mail.problems += inner.problems
