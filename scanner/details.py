@@ -489,6 +489,8 @@ class Detail(Code):
     MIME_PARTS_OVER = "mime-parts-over", "more than {n:d} MIME parts: the rest not read"
     MAIL_ENCRYPTED_PART = "mail-encrypted-part", "{kind:word} part: the message is encrypted (S/MIME or PGP); its attachments cannot be read"
     CONTENT_TYPE_REPAIRED = "content-type-repaired", "a part's Content-Type is damaged but its body holds the MIME parts of its boundary: read as multipart"
+    MIME_PARTS_IN_BODY = "mime-parts-in-body", "a text body holds delimited MIME parts its headers did not announce (a damaged header or delimiter line): read as parts"
+    MIME_PARTS_IN_BODY_UNREAD = "mime-parts-in-body-unread", "a text body holds MIME part headers and base64 lines whose delimiters are lost: not read as parts"
     MIME_STRUCTURE_DAMAGED = "mime-structure-damaged", "MIME structure damaged ({why:lib}): the message may be cut; parts after the damage may be missing"
     TRANSFER_ENCODING_REPAIRED = "transfer-encoding-repaired", "a part's Content-Transfer-Encoding header name is damaged ({name:lib}): its value decoded the part"
     UUENCODE_NO_BEGIN = "uuencode-no-begin", "a part sent as x-uuencode holds no 'begin' line: not decoded"

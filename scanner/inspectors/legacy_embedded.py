@@ -34,6 +34,7 @@ from ..isolation import decoding
 from ..models import Entry, Hop
 from ..sources.base import Item
 from ..tables import damaged_head
+from .archive_formats import InflateBroken, inflate_keeping
 from .archive_members import ArchiveLimits, ArchiveMemberEntry, error_reason, member_base_name
 
 SHOWN_PROBLEMS = 8  # the objects a document's detail names; the rest are counted
@@ -178,9 +179,11 @@ def may_embed(entry: Entry, size: int, limit: int, archive_head: Callable[[bytes
     """Whether a .doc/.ppt/.rtf may hold an embedded object, from a few of its bytes: the compound file's
     directory names an ObjectPool storage (Word) or the presentation's document record lists an embedded
     object (PowerPoint); an RTF file holds ``\\objdata``. An RTF file under a Word name (Word saves them so)
-    counts as RTF. A file whose structure cannot be followed counts when the name of its object storage
-    (Word) or its embedded-object record (PowerPoint) shows in its bytes. An archive under such a name (``archive_head``) counts too. A stream that cannot
-    seek is read whole, up to ``limit``."""
+    counts as RTF. A compound file whose directory cannot be followed (cut, damaged) or whose signature differs
+    in one or two bytes counts (the worker lists it: a .doc names its ObjectPool in the directory only), as does a
+    .ppt without its PowerPoint Document stream (not PowerPoint 4.0's PP40) and a .doc with object storages outside
+    an ObjectPool. An archive under such a name (``archive_head``) counts too. A stream that cannot seek is read
+    whole, up to ``limit``."""
     kind = kind_of(entry.name)
     if kind is None or size < 64:
         return False
@@ -481,6 +484,10 @@ def ppt_objects(data: bytes, caps: ArchiveLimits) -> Iterator[Found]:
                 continue
             inflated, why = _inflate(body[4:], size)
             if not inflated.startswith(OLE_MAGIC):
+                if why and int.from_bytes(body[4:6], "big") % 31 == 0 and len(body) == length:
+                    # a whole record with a sound zlib header whose data breaks: a damaged object, never dropped
+                    # without a word (a run of header-like bytes elsewhere in the stream fails these checks)
+                    yield name, None, why
                 continue
             caps.budget.charge(len(inflated))
             found += 1
@@ -501,16 +508,27 @@ def _find_all(data: bytes, tag: bytes) -> Iterator[int]:
         at = data.find(tag, at + 1)
 
 
+_INFLATE_PIECE = 1 << 16
+
+
 def _inflate(data: bytes | memoryview, size: int) -> tuple[bytes, str]:
-    """At most ``size`` bytes from a zlib stream; what came before a break, and why it broke."""
+    """At most ``size`` bytes from a zlib stream; what came before a break, and why it broke. Fed a piece at a
+    time (``inflate_keeping``): zlib raises at a break and drops what that call inflated, so a flipped byte
+    anywhere in an object's deflate data lost the whole object (review14g: returned b"" though its docstring
+    promised what came before)."""
     d = zlib.decompressobj()
-    try:
-        out = d.decompress(data, size)
-    except zlib.error as e:
-        return b"", f"zlib: {e}"
+    out = bytearray()
+    view = memoryview(data)
+    for at in range(0, len(view), _INFLATE_PIECE):
+        if len(out) >= size or d.eof:
+            break
+        try:
+            out += inflate_keeping(d, bytes(view[at:at + _INFLATE_PIECE]), size - len(out))
+        except InflateBroken as e:
+            return bytes(out) + e.before, f"zlib: {e.error}"
     if len(out) < size:
-        return out, f"inflated {len(out)} of {size} bytes"
-    return out, ""
+        return bytes(out), f"inflated {len(out)} of {size} bytes"
+    return bytes(out[:size]), ""
 
 
 _BRACE = re.compile(rb"[{}]")

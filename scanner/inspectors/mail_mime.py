@@ -217,7 +217,10 @@ def _without_stray_header_lines(raw: bytes, msg: Message) -> bytes | None:
     return b"".join(kept) + (raw[end.start():] if end else b"")
 
 
-def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
+_BODY_REREADS = 3  # a body read again as parts, in a body read again as parts ...: each re-read parses the rest again
+
+
+def _mail_of(msg: Message, raw_is_message: bool = False, rereads: int = _BODY_REREADS) -> Mail:
     mail = Mail(date=_date(msg), subject=_header_text(msg, "Subject"))
     if raw_is_message and not any(k for k, _ in msg.raw_items()):
         mail.problems.append((Status.CORRUPT, say(Detail.NO_MAIL_HEADER)))
@@ -241,11 +244,22 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
             if isinstance(inner, list) and inner and isinstance(inner[0], Message):
                 mail.attached.append(_mail_of(inner[0]))
             continue
+        name, raw_hex = (None, None) if part.is_multipart() else part_name(part)
         fixed, retyped = (None, False) if part.is_multipart() else _damaged_multipart(part)
-        if fixed is not None:  # a damaged Content-Type ("mulvipart/mixed") over a body of MIME parts
+        reread = fixed is None and not part.is_multipart() and _is_body(part, name)
+        if reread:
+            # a body holding delimited MIME parts no header announced (nested ones a few levels deep at most: a
+            # body of thousands of nested delimiters was parsed again at each, review14g)
+            fixed = _parts_in_body(part) if rereads > 0 else None
+            if fixed is not None:
+                mail.problems.append((Status.CORRUPT, say(Detail.MIME_PARTS_IN_BODY)))
+            elif _part_headers_in_body(part) or (rereads <= 0 and _BODY_DELIMITER.search(_raw_body(part))):
+                mail.problems.append((Status.CORRUPT, say(Detail.MIME_PARTS_IN_BODY_UNREAD)))
+        elif fixed is not None:  # a damaged Content-Type ("mulvipart/mixed") over a body of MIME parts
             if retyped:  # not when only Python's parser cut an unquoted boundary holding '=' (wild14)
                 mail.problems.append((Status.CORRUPT, say(Detail.CONTENT_TYPE_REPAIRED)))
-            inner = _mail_of(fixed)
+        if fixed is not None:
+            inner = _mail_of(fixed, rereads=rereads - 1 if reread else rereads)
             mail.attachments += inner.attachments
             mail.attached += inner.attached
             mail.problems += inner.problems
@@ -258,7 +272,7 @@ def _mail_of(msg: Message, raw_is_message: bool = False) -> Mail:
             continue
         if (damaged := repair_encoding_name(part, UU_ENCODINGS)) is not None:
             mail.problems.append((Status.CORRUPT, say(Detail.TRANSFER_ENCODING_REPAIRED, name=repr(damaged))))
-        name, raw_hex = part_name(part)
+            name, raw_hex = part_name(part)
         if str(part.get("Content-Transfer-Encoding", "")).strip().lower() in UU_ENCODINGS:
             _uuencoded_part(part, name, raw_hex, mail)  # the file itself, not a body (email would decode it as one)
             continue
@@ -408,6 +422,54 @@ def _damaged_multipart(part: Message) -> tuple[Message | None, bool]:
     return None, False
 
 
+# A delimiter line directly followed by a part's header block that names a Content-* field: MIME parts, whatever
+# the headers above them say. The token is the boundary the parts were written with (possibly itself damaged).
+_BODY_DELIMITER = re.compile(rb"(?m)^--([!-~]{1,200}?)[ \t]*\r?\n(?:[!-9;-~]+[ \t]*:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*){0,8}?"
+                             rb"(?i:content-(?:type|transfer-encoding|disposition))[ \t]*:")
+_PART_HEADER = re.compile(rb"(?im)^content-(?:type|transfer-encoding|disposition)[ \t]*:[^\r\n]*\r?\n"
+                          rb"(?:[!-~][^\r\n]*\r?\n|[ \t][^\r\n]*\r?\n){0,8}?\r?\n[A-Za-z0-9+/]{40,}={0,2}\r?$")
+
+
+def _raw_body(part: Message) -> bytes:
+    """A part's undecoded body as its bytes (total: b"" when the package cannot give it)."""
+    try:
+        body = part.get_payload(decode=False)
+    except Exception:  # noqa: BLE001 - a damaged part: nothing to look at
+        return b""
+    return body.encode("utf-8", "surrogateescape") if isinstance(body, str) else b""
+
+
+def _parts_in_body(part: Message) -> Message | None:
+    """A body part (text, no name) whose text holds delimited MIME parts: a damaged header line or delimiter made
+    the email package end a header block or a part early, so the parts after it were read as this text (Session 14
+    sweep: the top ``Content-Type:`` lost its colon; a flipped byte in a delimiter line, so the attachment's part
+    header and base64 became the text part's lines). The body is read again as multipart/mixed with the boundary
+    its first such delimiter line gives; the text before that line stays a part of this part's own type (it was
+    this part's text, not a preamble). None when the body holds no such line or it does not parse as multipart."""
+    body = _raw_body(part)
+    found = _BODY_DELIMITER.search(body) if b"--" in body else None
+    if found is None:
+        return None
+    boundary = found.group(1)
+    if b'"' in boundary:
+        return None
+    own = "".join(f"{k}: {v}\r\n" for k, v in part.raw_items() if k.lower().startswith("content-"))
+    head = (f'Content-Type: multipart/mixed; boundary="{boundary.decode("ascii")}"\r\n\r\n'
+            f'--{boundary.decode("ascii")}\r\n{own}\r\n').encode("utf-8", "surrogateescape")
+    try:
+        again = email.message_from_bytes(head + body, policy=policy.default)
+    except Exception:  # noqa: BLE001 - not readable again: the caller lists the part
+        return None
+    return again if again.is_multipart() and len(again.get_payload()) > 1 else None
+
+
+def _part_headers_in_body(part: Message) -> bool:
+    """A body part whose text holds a part header block (a Content-* field) followed by base64 lines: MIME parts
+    whose delimiters are lost; they cannot be read as parts, so the message is listed (never a silent clean)."""
+    body = _raw_body(part)
+    return b"ontent-" in body and _PART_HEADER.search(body) is not None
+
+
 _RAW_BOUNDARY = re.compile(r'(?i)(?:^|;)\s*boundary\s*=\s*(?:"([^"]{1,200})"|([^;\s"]{1,200}))')
 
 
@@ -427,7 +489,7 @@ def _read_bodies(group: list[tuple[bool, Message]], mail: Mail) -> None:
     tables: list[Attachment] = []
     for html, part in sorted(group, key=lambda g: not g[0]):  # HTML first
         try:
-            raw = part.get_payload(decode=True)
+            raw = _decoded_payload(part)
         except Exception as e:  # noqa: BLE001 - a damaged body is data about this message
             mail.problems.append((Status.CORRUPT, say(Detail.BODY_NOT_DECODED, error=type(e).__name__)))
             continue
@@ -472,20 +534,28 @@ def _walk(msg: Message, alternative: Message | None = None) -> Iterator[tuple[Me
 def _attachment(part: Message, name: str | None, raw_hex: str | None, number: int) -> Attachment:
     shown = name or f"attachment-{number}"
     try:
-        data = part.get_payload(decode=True)
+        data = _decoded_payload(part)
     except Exception as e:  # noqa: BLE001 - a damaged part is data about this attachment
         return Attachment(shown, None, (Status.CORRUPT, say(Detail.ATTACHMENT_NOT_DECODED, error=type(e).__name__)),
                           raw_hex)
     if not isinstance(data, bytes):
         data = b""
-    if any(isinstance(d, email.errors.InvalidBase64LengthDefect) for d in part.defects):
-        data = _base64_prefix(part)  # the package gives the base64 text itself back (bpo-27397)
     losses = sorted({type(d).__name__ for d in part.defects if isinstance(d, _LOSSES)})
     problem = (Status.CORRUPT, say(Detail.ATTACHMENT_DAMAGED, why=", ".join(losses))) if losses else None
     return Attachment(shown, data, problem, raw_hex, tnef=is_tnef(shown, part.get_content_type()))
 
 
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]+")
+
+
+def _decoded_payload(part: Message) -> object:
+    """``part.get_payload(decode=True)``, but a base64 body whose digits stop one past a whole group gives its
+    whole groups decoded (``_base64_prefix``), for an attachment and a message body alike (a body's pasted table
+    was read as its base64 text, 0 rows, review14g)."""
+    data = part.get_payload(decode=True)
+    if any(isinstance(d, email.errors.InvalidBase64LengthDefect) for d in part.defects):
+        return _base64_prefix(part)  # the package gives the base64 text itself back (bpo-27397)
+    return data
 
 
 def _base64_prefix(part: Message) -> bytes:
