@@ -13,9 +13,9 @@ layout forbids is checked here, from the footer, the dynamic header and the tabl
   sectors written and zero-fills the rest). A differencing disk's clear bits mean "read the parent": not checked.
 
 BAT entries count 512-byte sectors, so a block is sector-aligned by construction; only the entries that map the disk
-(its size / block size) are followed (a table may be longer), and of those
-at most as many used ones as the file could hold without overlap, plus one (memory bounded by the file). Each check reads the file once at most (the bitmaps,
-then only the sectors marked unwritten).
+(its size / block size) are followed (a table may be longer), and of those at most as many used ones as the file
+could hold without overlap, plus one (memory bounded by the file). Each check reads the file once at most (the
+bitmaps, then only the sectors marked unwritten).
 """
 
 from __future__ import annotations
