@@ -130,16 +130,17 @@ class SnapshotRefused(Exception):
     """A QCOW2 internal snapshot that cannot be read here (why, said in the listing)."""
 
 
-def snapshot_table(read: Callable[[int, int], bytes]) -> list[tuple[int, int, int, str]]:
-    """(L1 table offset, L1 entries, virtual disk size, id) of each internal snapshot a QCOW2 version 2/3 file lists,
-    in the table's order; SnapshotRefused when the table does not read (damaged or cut short)."""
+def snapshot_table(read: Callable[[int, int], bytes], limit: int = 65536) -> list[tuple[int, int, int, str]]:
+    """(L1 table offset, L1 entries, virtual disk size, id) of the first LIMIT internal snapshots a QCOW2 version 2/3
+    file lists, in the table's order; SnapshotRefused when those entries do not read (damaged or cut short). Only
+    those entries are parsed (a table of 65,536 costs a reader nothing more)."""
     head = read(0, 104)
     if len(head) < 72 or head[:4] != QCOW_MAGIC:
         raise SnapshotRefused("no QCOW2 header")
     count, table = struct.unpack_from(">IQ", head, 60)
     virtual = struct.unpack_from(">Q", head, 24)[0]
     out, at = [], table
-    for _ in range(min(count, 65536)):  # qemu's QCOW_MAX_SNAPSHOTS
+    for _ in range(min(count, 65536, limit)):  # qemu's QCOW_MAX_SNAPSHOTS
         entry = read(at, 40)
         if len(entry) < 40:
             raise SnapshotRefused(f"its snapshot table runs past the file's end (byte {at})")
@@ -173,7 +174,7 @@ class SnapshotReader:
             incompatible = struct.unpack_from(">Q", head, 72)[0] if version == 3 else 0
             if version not in (2, 3) or not 9 <= cluster_bits <= 21 or incompatible & (_EXTERNAL_DATA | _EXTENDED_L2 | 8):
                 raise SnapshotRefused("a QCOW2 layout not read here (version, cluster size or an incompatible feature)")
-            l1_offset, l1_size, self._size, _ = snapshot_table(self._pread)[index]
+            l1_offset, l1_size, self._size, _ = snapshot_table(self._pread, index + 1)[index]
             self._bits, self._cluster = cluster_bits, 1 << cluster_bits
             needed = -(-self._size // (self._cluster * (self._cluster // 8)))
             if l1_size < needed or l1_size > _MAX_L1:
