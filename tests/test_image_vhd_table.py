@@ -144,3 +144,39 @@ def test_a_vhd_whose_block_table_is_flipped_is_never_a_complete_scan_with_fewer_
     for image, bit in copies.items():  # the same files with the same bytes, or listed
         assert found[image] == found[whole] or image in damaged + refused, (bit, found[image], listed[image])
     assert len(damaged) >= 7 and doc["scan"]["complete"] is False and code in (2, 3), (code, listed)
+
+
+def test_a_block_table_of_millions_of_entries_over_one_block_costs_memory_bounded_by_the_file(tmp_path: Path) -> None:
+    """review14f: a hostile dynamic VHD (16 MiB) whose block table has 4 Mi entries of 512-byte blocks, every one
+    pointing at the same block. The check built a list of every mapped block (and the sorted copies): 1.1 GB for
+    this 16 MiB file, 38 s of CPU (and 2^26 entries, a 256 MiB file, ~18 GB). The file holds at most (data end /
+    block span) blocks that do not overlap, so only that many plus one used entries are examined: the damage is
+    still found (pigeonhole), memory bounded by the file (tracemalloc, not time)."""
+    import tracemalloc
+
+    entries, block = 1 << 22, 512
+    table_at, span = 1536, 512 + block
+    first = table_at + 4 * entries  # sector-aligned: 4 Mi entries fill whole sectors
+    footer = bytearray(512)
+    footer[:8] = b"conectix"
+    struct.pack_into(">Q", footer, 16, 512)  # the dynamic header's place
+    struct.pack_into(">Q", footer, 48, entries * block)  # the disk's size: every entry maps it
+    struct.pack_into(">I", footer, 60, 3)  # dynamic
+    header = bytearray(1024)
+    header[:8] = b"cxsparse"
+    struct.pack_into(">QQ", header, 8, (1 << 64) - 1, table_at)
+    struct.pack_into(">II", header, 28, entries, block)
+    image = tmp_path / "hostile.vhd"
+    image.write_bytes(bytes(footer) + bytes(header) + struct.pack(">I", first // 512) * entries + bytes(span)
+                      + bytes(footer))
+    size = image.stat().st_size
+    with open(image, "rb") as f:
+        tracemalloc.start()
+        try:
+            found = damage(lambda offset, n: f.seek(offset) is None or f.read(n), size)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert peak < 48 << 20, peak  # the 16 MiB table read, and little more
+    (overlap,) = [d for d in found if d.kind == "overlap"]
+    assert (overlap.block, overlap.other, overlap.at) == (1, 0, first), overlap

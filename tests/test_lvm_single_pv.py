@@ -450,12 +450,13 @@ def _dm_raid_superblock(position: int, events: int, failed: int, recovery: int =
     return b"DmRd" + struct.pack("<III QQQQ", 0, 2, position, events, failed, recovery, (1 << 64) - 1)
 
 
-@pytest.mark.parametrize("state", ["no-superblock", "in-sync", "first-failed", "first-recovering", "both-failed"])
+@pytest.mark.parametrize("state", ["no-superblock", "in-sync", "first-failed", "first-recovering", "first-stale",
+                                   "both-failed"])
 def test_a_raid1_volume_is_read_from_its_first_intact_copy_and_says_so(tmp_path: Path, state: str) -> None:
     """A raid1 logical volume (lvm2-written metadata, one PV libvslvm opens) whose two copies (r_rimage_0 at extent
     5, r_rimage_1 at extent 8) each hold the file system: libvslvm reads no raid1 volume, so it was listed
     `unsupported` lvm-kind-unread, the scan incomplete. Now it is walked from its first copy that the dm-raid
-    superblocks (each copy's rmeta sub-volume) do not mark failed or recovering, its note naming that copy and the
+    superblocks (each copy's rmeta sub-volume) do not mark failed, stale or recovering, its note naming that copy and the
     sync state; the copy read is not walked twice, the other copy still walked as its own volume. With every copy
     failed it stays listed by kind, unread, the scan incomplete."""
     lvs, _ = _KINDS["raid1"]
@@ -470,6 +471,9 @@ def test_a_raid1_volume_is_read_from_its_first_intact_copy_and_says_so(tmp_path:
         blocks = {"in-sync": (_dm_raid_superblock(0, 9, 0), _dm_raid_superblock(1, 9, 0)),
                   "first-failed": (_dm_raid_superblock(0, 7, 0), _dm_raid_superblock(1, 9, 1)),
                   "first-recovering": (_dm_raid_superblock(0, 9, 0, recovery=2048), _dm_raid_superblock(1, 9, 0)),
+                  # the first copy missed the last updates (fewer events than its sibling's superblock), and no
+                  # superblock marks it failed (review14f: it was read, though stale)
+                  "first-stale": (_dm_raid_superblock(0, 7, 0), _dm_raid_superblock(1, 9, 0)),
                   "both-failed": (_dm_raid_superblock(0, 9, 3), _dm_raid_superblock(1, 9, 3))}.get(state)
         for extent, block in zip((4, 7), blocks or (), strict=False):
             f.seek(pe + extent * MIB)
@@ -489,4 +493,4 @@ def test_a_raid1_volume_is_read_from_its_first_intact_copy_and_says_so(tmp_path:
     note = volumes["lvm2"]["note"]
     assert f"raid1 logical volume read from its first intact copy, {copy}" in note, note
     assert {"no-superblock": "sync state unknown", "in-sync": "in sync by its dm-raid superblocks"}.get(
-        state, "1 copy or copies failed or recovering") in note, note
+        state, "1 copy or copies failed, stale or recovering") in note, note

@@ -76,6 +76,8 @@ def _dmg_state(path: str) -> Detail | None:
         head, tail, _ = read_ends(path)
     except OSError:
         return None
+    if not head:  # an empty file: no bytes to call random or wiped (not-a-disk-image)
+        return None
     if cut_udif(head, tail):
         return Detail.UDIF_TRAILER_MISSING
     return None if other_format(head) or tail.startswith(b"koly") else Detail.DMG_UNRECOGNISED

@@ -372,13 +372,13 @@ class ImageSource:
                 if not snapshot_count(os.pread(fd, 72, 0)):
                     return []
                 table = snapshot_table(lambda o, n: os.pread(fd, max(0, min(n, size - o)), o) if 0 <= o < size
-                                       else b"")
+                                       else b"", _SNAPSHOTS_READ)
             finally:
                 os.close(fd)
         except (OSError, SnapshotRefused, struct.error, UnicodeError) as e:
             log.debug("QCOW2 snapshot table not read: %s", e)
             return []  # listed by _qcow_snapshots with their count
-        table = table[:_SNAPSHOTS_READ]  # a hostile table of 65,536: the rest stay listed (_qcow_snapshots)
+        # a hostile table of 65,536: only the first _SNAPSHOTS_READ parsed; the rest stay listed (_qcow_snapshots)
         register_reader(_QCOW_SNAPSHOT, lambda location: SnapshotReader(*_SNAPSHOTS[location]))
         layers: list[Layer] = []
         for index, (_, _, disk_size, _) in enumerate(table):

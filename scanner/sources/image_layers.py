@@ -462,7 +462,7 @@ class LayerFinder:
     def _mirror_copies(self, stream: _PathSpec, group: _VolumeGroup) -> dict[int, tuple[int, list[int], str]]:
         """{1-based index of a raid1 or mirror logical volume libvslvm does not read: (1-based index of the copy it
         is read from, those of its raid metadata sub-volumes, the volume's note)}: its first copy (leg, a hidden linear sub-volume libvslvm reads) that
-        opens and that its dm-raid superblocks (each copy's rmeta sub-volume) do not mark failed or recovering.
+        opens and that its dm-raid superblocks (each copy's rmeta sub-volume) do not mark failed, stale or recovering.
         A volume with no such copy is absent (then listed by kind, unread)."""
         from .image_lvm import legs_out_of_sync, mirror_legs
 
@@ -485,7 +485,7 @@ class LayerFinder:
                     group.get_logical_volume(leg.index - 1)  # libvslvm reads it (a linear sub-volume)
                     state = ("sync state unknown, no dm-raid superblock" if bad is None else
                              "in sync by its dm-raid superblocks" if not bad else
-                             f"{len(bad)} copy or copies failed or recovering by its dm-raid superblocks")
+                             f"{len(bad)} copy or copies failed, stale or recovering by its dm-raid superblocks")
                     out[index] = (leg.index, [m.meta for m in legs if m.meta],
                                   say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
                                       n=len(legs), state=state))

@@ -399,8 +399,9 @@ _MAX_SECTOR = 0xFFFFFFFFFFFFFFFF
 
 def legs_out_of_sync(superblocks: list[bytes]) -> set[int] | None:
     """The 0-based positions of the legs a raid1 volume's dm-raid superblocks (each leg's rmeta sub-volume's first
-    bytes, in leg order) mark failed or still recovering, by the superblock with the most events; None when no
-    superblock is there (never activated by device-mapper: the copies' state is unknown)."""
+    bytes, in leg order) mark failed or still recovering, by the superblock with the most events, and those whose
+    own superblock has fewer events than that one (stale: it missed the last updates, as md's "non-fresh" device);
+    None when no superblock is there (never activated by device-mapper: the copies' state is unknown)."""
     found = []
     for position, block in enumerate(superblocks):
         if len(block) >= 48 and block[:4] == _RAID_MAGIC:
@@ -411,4 +412,5 @@ def legs_out_of_sync(superblocks: list[bytes]) -> set[int] | None:
     newest = max(found)
     bad = {p for p in range(min(len(superblocks), 64)) if newest[2] >> p & 1}
     bad |= {p for _, p, _, recovery in found if recovery != _MAX_SECTOR}  # rebuilt only up to there
+    bad |= {p for events, p, _, _ in found if events < newest[0]}  # stale: older than its sibling's superblock
     return bad | (set(range(len(superblocks))) - {p for _, p, _, _ in found})  # its superblock gone: unknown

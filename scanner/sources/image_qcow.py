@@ -130,16 +130,17 @@ class SnapshotRefused(Exception):
     """A QCOW2 internal snapshot that cannot be read here (why, said in the listing)."""
 
 
-def snapshot_table(read: Callable[[int, int], bytes]) -> list[tuple[int, int, int, str]]:
-    """(L1 table offset, L1 entries, virtual disk size, id) of each internal snapshot a QCOW2 version 2/3 file lists,
-    in the table's order; SnapshotRefused when the table does not read (damaged or cut short)."""
+def snapshot_table(read: Callable[[int, int], bytes], limit: int = 65536) -> list[tuple[int, int, int, str]]:
+    """(L1 table offset, L1 entries, virtual disk size, id) of the first LIMIT internal snapshots a QCOW2 version 2/3
+    file lists, in the table's order; SnapshotRefused when those entries do not read (damaged or cut short). Only
+    those entries are parsed (a table of 65,536 costs a reader nothing more)."""
     head = read(0, 104)
     if len(head) < 72 or head[:4] != QCOW_MAGIC:
         raise SnapshotRefused("no QCOW2 header")
     count, table = struct.unpack_from(">IQ", head, 60)
     virtual = struct.unpack_from(">Q", head, 24)[0]
     out, at = [], table
-    for _ in range(min(count, 65536)):  # qemu's QCOW_MAX_SNAPSHOTS
+    for _ in range(min(count, 65536, limit)):  # qemu's QCOW_MAX_SNAPSHOTS
         entry = read(at, 40)
         if len(entry) < 40:
             raise SnapshotRefused(f"its snapshot table runs past the file's end (byte {at})")
@@ -173,15 +174,17 @@ class SnapshotReader:
             incompatible = struct.unpack_from(">Q", head, 72)[0] if version == 3 else 0
             if version not in (2, 3) or not 9 <= cluster_bits <= 21 or incompatible & (_EXTERNAL_DATA | _EXTENDED_L2 | 8):
                 raise SnapshotRefused("a QCOW2 layout not read here (version, cluster size or an incompatible feature)")
-            l1_offset, l1_size, self._size, _ = snapshot_table(self._pread)[index]
+            l1_offset, l1_size, self._size, _ = snapshot_table(self._pread, index + 1)[index]
             self._bits, self._cluster = cluster_bits, 1 << cluster_bits
             needed = -(-self._size // (self._cluster * (self._cluster // 8)))
             if l1_size < needed or l1_size > _MAX_L1:
                 raise SnapshotRefused(f"its L1 table holds {l1_size} entries, the disk needs {needed}")
-            raw = self._pread(l1_offset, 8 * needed)  # only the entries mapping the disk (a shrunk disk keeps more)
-            if len(raw) < 8 * needed:
+            # only the entries mapping the disk (a shrunk disk keeps more), read one at a time when a cluster is
+            # (a hostile table of 4 Mi entries held as a list cost ~170 MB per reader, one reader per snapshot)
+            if needed and len(self._pread(l1_offset + 8 * (needed - 1), 8)) < 8:
                 raise SnapshotRefused(f"its L1 table (byte {l1_offset}) runs past the file's end")
-            self._l1 = [e & _OFFSET for (e,) in struct.iter_unpack(">Q", raw)]
+            self._l1_at, self._l1_entries = l1_offset, needed
+            self._l1_last = (-1, 0)  # the last L1 entry read (index, L2 table offset): reads go forward
             self._l2: dict[int, bytes] = {}
         except BaseException:
             os.close(self._fd)
@@ -203,10 +206,19 @@ class SnapshotReader:
             offset, size = offset + n, size - n
         return b"".join(parts)
 
+    def _l1_entry(self, index: int) -> int:
+        """The L2 table offset the snapshot's L1 entry INDEX holds (0: unallocated)."""
+        if self._l1_last[0] != index:
+            raw = self._pread(self._l1_at + 8 * index, 8)
+            if len(raw) < 8:
+                raise OSError(f"QCOW2 snapshot: its L1 table (byte {self._l1_at}) runs past the file's end")
+            self._l1_last = (index, struct.unpack(">Q", raw)[0] & _OFFSET)
+        return self._l1_last[1]
+
     def _cluster_bytes(self, guest: int) -> bytes:
         per_l2 = self._cluster // 8
         l1_index, l2_index = divmod(guest >> self._bits, per_l2)
-        table_at = self._l1[l1_index] if l1_index < len(self._l1) else 0
+        table_at = self._l1_entry(l1_index) if l1_index < self._l1_entries else 0
         if not table_at:
             return bytes(self._cluster)
         table = self._l2.get(table_at)

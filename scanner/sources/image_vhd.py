@@ -13,8 +13,9 @@ layout forbids is checked here, from the footer, the dynamic header and the tabl
   sectors written and zero-fills the rest). A differencing disk's clear bits mean "read the parent": not checked.
 
 BAT entries count 512-byte sectors, so a block is sector-aligned by construction; only the entries that map the disk
-(its size / block size) are followed (a table may be longer). Each check reads the file once at most (the bitmaps,
-then only the sectors marked unwritten).
+(its size / block size) are followed (a table may be longer), and of those at most as many used ones as the file
+could hold without overlap, plus one (memory bounded by the file). Each check reads the file once at most (the
+bitmaps, then only the sectors marked unwritten).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 SECTOR = 512
 COOKIE = b"conectix"
@@ -81,7 +83,11 @@ def damage(read: Callable[[int, int], bytes], size: int) -> list[Damage]:
         code, _space, length, _reserved, offset = struct.unpack_from(">IIIIQ", header, 576 + 24 * i)
         if code and length:
             regions.append((offset, offset + length, "parent locator"))
-    blocks = [(n, e * SECTOR) for n, (e,) in enumerate(struct.iter_unpack(">I", table)) if e != _UNUSED]
+    # the file holds at most data_end // span blocks that do not overlap: that many used entries plus one are
+    # examined (a damaged one among them by pigeonhole), so a hostile table of millions of entries over a small
+    # file costs memory bounded by the file, not by the table (counts are then of the blocks examined)
+    used = ((n, e * SECTOR) for n, (e,) in enumerate(struct.iter_unpack(">I", table)) if e != _UNUSED)
+    blocks = list(islice(used, data_end // span + 1))
     found: list[Damage] = []
     past = [(n, at) for n, at in blocks if at + span > data_end]
     if past:
