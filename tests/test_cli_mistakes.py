@@ -300,3 +300,22 @@ def test_persons_export_speaks_the_terminals_language(tmp_path: Path) -> None:
     done = run_cli("persons", str(scan), "--export", str(tmp_path / "again.xlsx"), "--sources", str(share), env=ja)
     assert "読み直せませんでした" in done.stderr or "読み直せなかった" in done.stderr, done.stderr
     assert "not read again" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_file_source_given_as_a_link_is_read(tmp_path: Path) -> None:
+    """A SOURCE that is a symbolic link to a client list: the examiner named it, so its target is read (review14f:
+    listed ``special-file`` ``became-symlink``, exit 0, the list never read). Links met inside a walked folder are
+    still not followed."""
+    (tmp_path / "evidence").mkdir()
+    target = tmp_path / "evidence" / "list.csv"
+    target.write_text("氏名,住所,電話\n" + "".join(f"山田{n}郎,東京都小金井市本町{n}-2-3,042-111-{1000 + n}\n"
+                                              for n in range(1, 6)), "utf-8")
+    link = tmp_path / "named.csv"
+    link.symlink_to(target)
+    out = tmp_path / "out"
+    done = run_cli("scan", str(link), "--name", "list.csv", "--out", str(out), "--quiet")
+    assert done.returncode == 1, done.stderr
+    doc = json.loads((out / "findings.json").read_text("utf-8"))
+    assert not doc["skipped"], doc["skipped"]
+    [hit] = doc["files"]
+    assert hit["pii"]["records"] == 5 and hit["path"] == str(target), hit["path"]

@@ -20,12 +20,20 @@ IMAGE_SUFFIXES = frozenset({".dd", ".img", ".raw", ".001", ".000", ".e01", ".ex0
                             ".qcow2", ".qcow", ".dmg", ".iso", ".aff", ".aff4"})
 
 
+def named_file(text: str) -> str:
+    """The absolute path of the file a SOURCE names: a symbolic link the examiner gave is followed (its target is
+    what they asked to examine; read by path without following links, it was listed ``became-symlink`` and the
+    scan ended complete with nothing read). Links met while walking a folder are never followed."""
+    absolute = os.path.abspath(text)
+    return os.path.realpath(absolute) if os.path.islink(absolute) else absolute
+
+
 class SingleFileEntry:
     deleted = False
     kind = "file"
 
     def __init__(self, text: str) -> None:
-        absolute = os.path.abspath(text)
+        absolute = named_file(text)
         self._raw = os.fsencode(absolute)
         self.name = os.path.basename(absolute)
         self.location = Location(text, absolute)
@@ -63,7 +71,7 @@ class SingleFileSource:
         return None
 
     def describe(self) -> dict[str, Any]:
-        return {"source": self.text, "kind": "file", "path": os.path.abspath(self.text),
+        return {"source": self.text, "kind": "file", "path": named_file(self.text),
                 "method": "read-only (O_RDONLY|O_NOATIME), one file"}
 
     def entries(self) -> Iterator[Item]:
