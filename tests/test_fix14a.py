@@ -9,6 +9,8 @@ Values: Faker (en_US, ja_JP) with fixed seeds (tests/person_tables_data.py); nev
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from scanner.detectors.columns import classify_header, is_excluded
@@ -52,3 +54,55 @@ def test_an_ip_or_mac_address_after_another_word_is_still_no_address(header):
     found = analyse_sheet("Sheet1", iter(rows))
     assert found is None or found.kind != SheetKind.PERSONS, found
 
+
+# --- 7: a header-less 10-digit number starting 80 / 90 (an order or member number) is no mobile that lost its 0 ---------
+# Header-less, digits alone are taken as phones saved as numbers only with stronger evidence: the cells are numbers and
+# the column mixes 9-digit fixed lines and 10-digit mobiles (each a phone with the 0 put back). What is shown is the
+# cell's digits as the file holds them: no 0 the file never had.
+
+JA = T.ja_people(40, seed=7)  # 03/045/06/052 fixed lines and 080/090 mobiles
+
+
+def _order_numbers(typed: bool, prefix: str) -> list[object]:
+    rnd = random.Random(77)
+    nums = [f"{prefix}{rnd.randint(10000000, 99999999)}" for _ in JA]
+    return [int(n) for n in nums] if typed else list(nums)
+
+
+@pytest.mark.parametrize("address", [True, False], ids=["name address number", "name number"])
+@pytest.mark.parametrize("typed", [True, False], ids=["number cells", "text"])
+@pytest.mark.parametrize("prefix", ["80", "90"])
+def test_a_headerless_order_number_is_no_phone(prefix, typed, address):
+    nums = _order_numbers(typed, prefix)
+    rows: Rows = [[p.name, p.address, n] if address else [p.name, n] for p, n in zip(JA, nums, strict=True)]
+    found = analyse_sheet("Sheet1", iter(rows))
+    assert found is None or "phone" not in found.columns, (found.columns, found.rows[:1])
+    if address:
+        assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(JA)
+
+
+def _lost_zeros(ps: list[T.JaPerson]) -> list[int]:
+    return [int(p.phone.replace("-", "")) for p in ps]
+
+
+def test_headerless_phones_saved_as_numbers_are_phones_shown_as_the_file_holds_them():
+    rows: Rows = [[p.name, p.address, n] for p, n in zip(JA, _lost_zeros(JA), strict=True)]
+    found = analyse_sheet("Sheet1", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(JA)
+    assert found.columns.get("phone"), found.columns
+    shown = {r[4] for r in found.rows}
+    assert shown == {str(n) for n in _lost_zeros(JA)}  # 801791 2186 as the cell holds it, never 08017912186
+
+
+def test_headerless_mobiles_alone_saved_as_numbers_are_no_phones():
+    """Only 10-digit mobiles: nothing tells them from order numbers of a fixed prefix (the trade-off)."""
+    mobiles = [p for p in T.ja_people(200, seed=7) if p.phone.startswith(("080", "090"))][:30]
+    rows: Rows = [[p.name, p.address, n] for p, n in zip(mobiles, _lost_zeros(mobiles), strict=True)]
+    found = analyse_sheet("Sheet1", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and "phone" not in found.columns
+
+
+def test_under_a_phone_header_numbers_still_get_their_0_back():
+    rows: Rows = [["氏名", "住所", "電話番号"]] + [[p.name, p.address, n] for p, n in zip(JA, _lost_zeros(JA), strict=True)]
+    found = analyse_sheet("Sheet1", iter(rows))
+    assert found is not None and found.rows[0][4] == JA[0].phone.replace("-", "")

@@ -652,7 +652,7 @@ def _extractor(plan: RolePlan, f: str) -> Callable[[Sequence[object]], str]:
     cols = plan.cols.get(f)
     if not cols:
         return lambda row: ""
-    conv = _CONVERT.get(f)
+    conv = cell_text if f in plan.held else _CONVERT.get(f)  # held: as the file holds it (headerless.discover)
     if conv is not None and len(cols) > 1:  # a phone or postal code in pieces (scanner/detectors/plan.py)
         return lambda row: plan.value(row, f)
     if conv is not None:
