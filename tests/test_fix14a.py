@@ -106,3 +106,29 @@ def test_under_a_phone_header_numbers_still_get_their_0_back():
     rows: Rows = [["氏名", "住所", "電話番号"]] + [[p.name, p.address, n] for p, n in zip(JA, _lost_zeros(JA), strict=True)]
     found = analyse_sheet("Sheet1", iter(rows))
     assert found is not None and found.rows[0][4] == JA[0].phone.replace("-", "")
+
+
+# --- 6: a key-value row above a header-less list (担当者 | 山田 太郎 | 住所 | 東京都…: a sender block) is no header -----------
+
+BODY = T.ja_people(40, seed=9)
+
+
+@pytest.mark.parametrize("top", [
+    ["担当者", "山田 太郎", "住所", "東京都千代田区丸の内1-1-1"],
+    ["担当者", "山田 太郎", "住所"],
+    ["作成者", "鈴木 花子", "電話", "03-1234-5678"],
+], ids=["staff name address", "staff name address-label", "author phone"])
+def test_a_key_value_row_above_a_headerless_list_is_no_header(top):
+    rows: Rows = [top, []] + [[p.name, p.address, p.phone] for p in BODY]
+    found = analyse_sheet("Sheet1", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(BODY), found
+
+
+@pytest.mark.parametrize("header", [["担当者名", "住所"], ["No.", "担当者名", "住所"], ["担当者名", "住所", "備考"],
+                                    ["氏名", "住所", "電話"]])
+def test_a_header_is_no_key_value_row(header):
+    rows: Rows = [header] + [[*([i] if header[0] == "No." else []), p.name, p.address,
+                              *([p.phone] if len(header) == 3 and header[0] == "氏名" else [""] if len(header) == 3 else [])]
+                             for i, p in enumerate(BODY, 1)]
+    found = analyse_sheet("Sheet1", iter(rows))
+    assert found is not None and found.header_row == 1 and found.count == len(BODY), found
