@@ -90,6 +90,8 @@ class ColumnRules:
     workplaces: ahocorasick.Automaton | None = None  # where a staff roster's employees work (事業所): [staff] workplaces
     regions: frozenset[str] = frozenset()  # address headers naming a region only (State, 都道府県): [regions] words
     office_marks: tuple[str, ...] = ()  # a workplace's address (ビル, 階, 本社): [staff] office_marks, NFKC casefolded
+    compounds: frozenset[str] = frozenset()  # Latin exclusion words ending in a field word (locationaddress, filename)
+    own: tuple[str, ...] = ()  # words making a compound the person's own field again: [exclude] own
 
 
 def _automaton(words: list[str]) -> ahocorasick.Automaton:
@@ -137,6 +139,10 @@ def column_rules() -> ColumnRules:
             any_word.add_word(key, key)
     any_word.make_automaton()
     ascii_chars = frozenset(ch for key in any_word.keys() if key.isascii() for ch in key)
+    latin_excluded = {k for k in map(normalise_header, excluded) if k.isascii()}
+    compounds = frozenset(k for k in latin_excluded
+                          if any(end == len(k) - 1 and length < len(k) for end, (length, _f, _w) in auto.iter(k)))
+    own = tuple(normalise_header(w) for w in data.get("exclude", {}).get("own", []))
     return ColumnRules(auto, exact, _automaton(excluded), _automaton(data.get("officials", {}).get("words", [])),
                        parts, tuple(roles), bare, shares, lends, tuple(renditions), tuple(w for w, _ in roles),
                        re.compile("|".join(re.escape(w) for w, _ in renditions)), any_word, ascii_chars,
@@ -145,7 +151,7 @@ def column_rules() -> ColumnRules:
                        _automaton(data.get("staff", {}).get("workplaces", [])),
                        frozenset(map(normalise_header, data.get("regions", {}).get("words", []))),
                        tuple(unicodedata.normalize("NFKC", w).casefold()
-                             for w in data.get("staff", {}).get("office_marks", [])))
+                             for w in data.get("staff", {}).get("office_marks", [])), compounds, own)
 
 
 def _holds_a_word(key: str) -> bool:
@@ -168,7 +174,45 @@ def _no_word(text: str) -> bool:
 
 
 def _excluded(key: str) -> bool:
-    return any(True for _ in column_rules().exclude.iter(key))
+    """An exclusion word in ``key`` as a word of its own (:func:`_whole_word`)."""
+    return any(_whole_word(key, end + 1 - len(word), word) for end, word in column_rules().exclude.iter(key))
+
+
+_MIN_WORD = 3  # a word of the header before a Latin word: a known word or an unknown one this long (Account Owner)
+
+
+def _whole_word(key: str, start: int, word: str) -> bool:
+    """Whether ``word``, found at ``start`` of a header's key, is a word of the header and not part of another word.
+
+    Japanese words count wherever they stand (the script has no spaces: 施設名, 保管場所). A Latin word must start a
+    word. The key has lost its spaces (Customer IP Address -> customeripaddress), so the letters before it are read
+    as words: known words of the rules (street, home, customer) and what is left; a leftover of one or two letters is
+    the start of a longer word (``venue`` in ``Avenue``: no venue), a longer one a word we do not know (Account Owner).
+    Its end is free (Items, VenueName, ItemNo). A Latin word that is itself a kind of a person's field (locationaddress,
+    filename: the address of a location) right after a word of ``[exclude] own`` is the person's own field again
+    (Home Location Address, Current Location Address)."""
+    if not word.isascii():
+        return True
+    r = column_rules()
+    before = _LETTERS_BEFORE.search(key, max(0, start - _RUN), start)  # the words right before it (a long text's last)
+    run = before.group() if before else ""
+    if run and 0 < len(_unknown_tail(run)) < _MIN_WORD:
+        return False
+    return not run or word not in r.compounds or not run.endswith(r.own)
+
+
+_LETTERS_BEFORE = re.compile(r"[a-z]+$")
+_RUN = 24  # letters read before a word: enough for two or three words, and bounded for a long text's cell
+
+
+def _unknown_tail(run: str) -> str:
+    """What is left of ``run`` (Latin letters) after its longest start made of known words of the rules (any_word)."""
+    words = column_rules().any_word
+    ends = {0}
+    for i in range(1, len(run) + 1):
+        if any(i - j >= _MIN_WORD and words.exists(run[j:i]) for j in ends):
+            ends.add(i)
+    return run[max(ends):]
 
 
 def _plain(key: str) -> Header | None:
@@ -362,7 +406,7 @@ def _qualified(text: str, h: Header | None) -> Header | None:
     r = column_rules()
     whole = (inner in r.exact or any(length == len(inner) for _e, (length, _f, _w) in r.automaton.iter(inner))
              or any(inner == w for w, _ in r.roles) or any(inner == w for w, _ in r.renditions)
-             or any(True for _ in r.exclude.iter(inner)))
+             or _excluded(inner))
     return h if whole else base
 
 

@@ -411,7 +411,9 @@ def discover(data: Sequence[Sequence[object]], taken: set[int], header_rows: Seq
         else:
             if "organisation" not in context and col.filled_in(rows) and col.mostly(_org, 0.4):
                 context["organisation"] = [c]
-    return RolePlan("", found), context
+    # a phone read from values alone is shown as the cell holds it: no 0 put back (plan.phone_digits is for a
+    # phone header's numbers), never a digit the file did not hold (review14a)
+    return RolePlan("", found, held=frozenset({"phone"} & set(found))), context
 
 
 def _barred(data: Sequence[Sequence[object]], header_rows: Sequence[Sequence[object]]) -> set[int]:
@@ -421,8 +423,27 @@ def _barred(data: Sequence[Sequence[object]], header_rows: Sequence[Sequence[obj
     on all of them (its tests read one column, or two adjacent ones), so a sheet that needs a name and has
     neither a name nor a street column among all its columns needs no barring (most sheets: the header
     search below is then skipped)."""
-    return {c for r in (*header_rows, *data[:HEADER_SCAN_ROWS]) if _header_like(r) for c, v in enumerate(r)
-            if is_excluded(v)}
+    return {c for r in (*header_rows, *data[:HEADER_SCAN_ROWS]) if _header_like(r) and not key_value_row(r)
+            for c, v in enumerate(r) if is_excluded(v)}
+
+
+def key_value_row(row: Sequence[object]) -> bool:
+    """A row of label | value pairs (担当者 | 山田 太郎 | 住所 | 東京都…, 作成者 | 鈴木 花子 | 電話 | 03-…: a sender or author
+    block above a list), no header: its filled cells alternate a label and a cell that is none, a label first, and such
+    a cell holds a person's data by its look (a spaced or Japanese-shaped name, an address, a phone, an e-mail). A
+    header's labels stand side by side (氏名 | 住所, No. | 担当者名 | 住所). The block's staff column barred the list's
+    names below and its address label named the phones' column: 40 persons were nothing (review14a)."""
+    cells = [v for v in row if isinstance(v, str) and v.strip() or not isinstance(v, str) and v is not None]
+    if len(cells) < 2 or not all(isinstance(v, str) and is_label(v) for v in cells[::2]):
+        return False
+    values = cells[1::2]
+    return (not any(isinstance(v, str) and is_label(v) for v in values)
+            and any(_personal_look(cell_text(v)) for v in values))
+
+
+def _personal_look(t: str) -> bool:
+    return bool(V.looks_like_spaced_name(t) or N.japanese_name_shape(t) or V.looks_like_address(t, strict=True)
+                or V.normalise_phone(t) or V.looks_like_phone(t) or V.is_email(t))
 
 
 def _header_like(row: Sequence[object]) -> bool:
@@ -450,16 +471,23 @@ def _phone_like(v: object) -> bool:
     return V.looks_like_phone(v)
 
 
-LOST_ZERO_MOBILES = 0.1  # of a column of phones saved as numbers, the share that are mobiles at least (see below)
+LOST_ZERO_KINDS = 0.1  # of a column of phones saved as numbers, the share of fixed lines and of mobiles each at least
 
 
 def _lost_zero_phones(col: _Column) -> bool:
-    """A column of phones saved as numbers, their leading 0 lost: mostly Japanese phones with a 0 put back
-    (312345678 for 03-1234-5678, 9012345678 for 090-1234-5678), a tenth of them mobiles at least (a mobile so saved
-    is a phone by itself: values.looks_like_phone; a 9-digit fixed-line number alone is an amount as well), and not
-    in ascending order (IDs numbered on: 9010000001, 9010000002 ...)."""
-    return (col.mostly(V.lost_zero_phone, 0.6) and col.share(V.looks_like_phone) >= LOST_ZERO_MOBILES
-            and not _numbered_on(col))
+    """A column of phones saved as numbers, their leading 0 lost: number cells (a cell Excel stores as a number; text
+    digits may be any code), mostly Japanese phones with a 0 put back, mixing both kinds (a tenth at least each):
+    9-digit fixed lines (312345678 for 03-1234-5678) and 10-digit mobiles (9012345678 for 090-1234-5678), and not in
+    ascending order (IDs numbered on). Either kind alone is as well an amount or an order or member number of a fixed
+    prefix (8012345678): digits alone are no phones then (review14a)."""
+    filled = col.filled
+    if not filled or sum(type(v) in (int, float) for v in col.cells) * 10 < filled * 6:
+        return False
+    if not col.mostly(V.lost_zero_phone, 0.6) or _numbered_on(col):
+        return False
+    mobiles = col.share(lambda v: bool(V.LOST_ZERO_MOBILE.fullmatch(V.nfkc(v))))
+    fixed = col.share(lambda v: V.lost_zero_phone(v) and len(V.nfkc(v)) == 9)
+    return mobiles >= LOST_ZERO_KINDS and fixed >= LOST_ZERO_KINDS
 
 
 def _numbered_on(col: _Column) -> bool:

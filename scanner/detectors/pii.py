@@ -56,7 +56,7 @@ from .columns import (
     staff_name_part,
 )
 from .forms import form_persons
-from .headerless import discover
+from .headerless import discover, key_value_row
 from .labels import label_fields, vertical_label_cells
 from .plan import (
     NAME_PARTS,
@@ -198,6 +198,8 @@ def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[int, Header
     for i, cols in enumerate(read):
         if len(cols) < 2 and not (len(cols) == 1 and _staff_beside_address(rows[i], cols)):
             continue  # most rows: data, or a title
+        if key_value_row(rows[i]):
+            continue  # 担当者 | 山田 太郎 | 住所 | 東京都…: a sender block, no header
         bases = {(h.role, _base(h.field)) for h in cols.values() if h.field not in CONTEXT_FIELDS}
         if not {b for _r, b in bases} & {"name", "address"} and not any(
                 {"name", "address"} & named_fields(rows[i][c]) for c, h in cols.items() if not h.role):
@@ -654,7 +656,7 @@ def _extractor(plan: RolePlan, f: str) -> Callable[[Sequence[object]], str]:
     cols = plan.cols.get(f)
     if not cols:
         return lambda row: ""
-    conv = _CONVERT.get(f)
+    conv = cell_text if f in plan.held else _CONVERT.get(f)  # held: as the file holds it (headerless.discover)
     if conv is not None and len(cols) > 1:  # a phone or postal code in pieces (scanner/detectors/plan.py)
         return lambda row: plan.value(row, f)
     if conv is not None:

@@ -181,6 +181,7 @@ class RolePlan:
     weak: set[str] = field(default_factory=set)
     labels: dict[int, str] = field(default_factory=dict)
     lent_by: str = ""  # the role whose address this person took (pii._lent_address): a company's makes business
+    held: frozenset[str] = frozenset()  # fields read from values alone (no header): shown as the file holds them
 
     @property
     def shares_address(self) -> bool:
@@ -326,7 +327,7 @@ def confirm(plan: RolePlan, sample: Sequence[Sequence[object]]) -> RolePlan:
                     ok = not mostly(vals, V.is_place_name_alone, 0.5)
         if ok:
             kept[f] = cols
-    return RolePlan(plan.role, kept, plan.weak & set(kept), plan.labels)
+    return RolePlan(plan.role, kept, plan.weak & set(kept), plan.labels, held=plan.held & set(kept))
 
 
 def _fits_name(v: str) -> bool:

@@ -101,7 +101,7 @@ def looks_like_phone(v: object) -> bool:
     t = nfkc(v).strip()
     if _fits_a_plan(t, loose=True):
         return True
-    if _LOST_ZERO_MOBILE.fullmatch(t) or _DOTTED_PHONE.fullmatch(t) and _fits_a_plan(t.replace(".", "-"), loose=True):
+    if _DOTTED_PHONE.fullmatch(t) and _fits_a_plan(t.replace(".", "-"), loose=True):
         return True
     head = _PHONE_TAIL.sub("", t, count=1)
     return head != t and _fits_a_plan(head, loose=False)
@@ -124,10 +124,10 @@ def _fits_a_plan(t: str, loose: bool) -> bool:
                 or _INTERNATIONAL.fullmatch(t))
 
 
-# a mobile or IP phone (070/080/090/050, the next digit never 0) saved as a number: its leading 0 lost (9012345678). A
-# fixed-line number saved so (312345678: 9 digits, any first digit) is a phone only under a phone header
-# (plan.phone_digits): header-less it cannot be told from an amount or an ID
-_LOST_ZERO_MOBILE = re.compile(r"[5789]0[1-9]\d{7}")
+# a mobile or IP phone (070/080/090/050, the next digit never 0) saved as a number: its leading 0 lost (9012345678).
+# Alone it is no phone (an order or member number of a fixed 80/90 prefix looks the same): header-less only in a column
+# that mixes such mobiles with fixed lines so saved (headerless._lost_zero_phones), else under a phone header
+LOST_ZERO_MOBILE = re.compile(r"[5789]0[1-9]\d{7}")
 # written with dots (03.1234.5678, 090.1234.5678): three groups, the last of four digits (no decimal number or version)
 _DOTTED_PHONE = re.compile(r"0\d{1,4}\.\d{1,4}\.\d{4}")
 # a Japanese number as written, one digit off the plan (045-8766-2073, typed with a digit too many): the trunk 0, an
