@@ -12,11 +12,10 @@ The RAR is libarchive's (tests/data/archive/README.md); the cuts are made here a
 from __future__ import annotations
 
 import gzip
-import json
 import random
 from pathlib import Path
 
-from conftest import run_cli
+from test_split13_series import _scan  # the same scan, rows and skips by path
 
 RAR = gzip.decompress((Path(__file__).parent / "data" / "archive" / "test_splitted_rar_seek_support.rar.gz")
                       .read_bytes())
@@ -50,14 +49,6 @@ def _cut(folder: Path, naming: str, data: bytes = RAR) -> list[Path]:
         p.write_bytes(data[i * CUT:(i + 1) * CUT])
         out.append(p)
     return out
-
-
-def _scan(tmp_path: Path, src: Path) -> tuple[dict, dict]:
-    out = tmp_path / "out"
-    run = run_cli("scan", str(src), "--name", "nothing-named-so", "--out", str(out), "--quiet")
-    assert run.returncode in (0, 1), run.stderr[-2000:]
-    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    return {f["path"]: f for f in doc["files"]}, {s["path"]: s for s in doc["skipped"]}
 
 
 def test_every_piece_of_a_split_rar_is_listed(tmp_path: Path) -> None:
