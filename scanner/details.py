@@ -346,6 +346,12 @@ class Detail(Code):
                                               "parts held was not examined")
     SPLIT_READ_WITH = "split-read-with", ("read joined with part {first:d}: that part's row says what was read (when "
                                           "that row was not examined, this part was not either)")
+    # -- a file cut by ``split`` with letters or as ``X.partN`` whose first piece nothing joins (rar14)
+    SPLIT_PIECE_OF = "split-piece-of", ("piece {n:d} of a file cut into pieces ({whole:lib}, first piece "
+                                        "{first:lib}): {seen:detail}")
+    SPLIT_HEADERLESS = "split-headerless", ("a piece after the first has no header of its own: not examined (the "
+                                            "first piece's row says what the file is); join the pieces in order "
+                                            "(cat) and scan the result")
     SPLIT_GAPS_ZEROED = "split-gaps-zeroed", ("read with each missing part as zero bytes ({n:d} bytes in all): the members "
                                               "wholly in the parts present were examined; one across a gap fails its check")
     SPLIT_7Z_HEADER_ABSENT = "split-7z-header-absent", ("its 7z header (at byte {at:d}) lies in part {part:d}, which is not "

@@ -19,7 +19,7 @@ import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
@@ -94,7 +94,17 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
     """The cheap checks: None when the file needs no read (or could not be stat'ed: then recorded in
     ``result``); else what ``finish`` needs."""
     matches = ctx.rules.match(entry.name)
-    by_name = bool(matches) or ctx.prefilter.wanted(entry.name)
+    piece, headed = _later_piece(entry)
+    if piece and headed:  # a later piece of a file cut by ``split`` (``X.ab``, ``X.part2``) whose first piece is
+        # here: no header of its own (rar14); one whose first piece is not here is listed only if nothing reads it
+        try:
+            st = entry.stat()
+        except ReadError as e:
+            unreadable(entry, matches, FileStat(0), e, result)
+            return None
+        unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, piece), result)
+        return None
+    by_name = bool(matches) or ctx.prefilter.wanted(entry.name) or bool(piece)
     if not by_name and (ctx.config.content_check == "off" or checked_entry_ext(entry.name, entry.location) is None):
         return None
     try:
@@ -132,6 +142,8 @@ def pick(entry: Entry, ctx: ScanContext, result: Lists) -> Candidate | None:
         elif spliced and series is not None and series.plain:  # a piece of a split file nothing reads: still listed
             unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, _plain_part(entry.location.path, series,
                                                                                      read=False)), result)
+        elif piece:  # a later piece whose first piece is not here (``archive.rar.ab`` alone): nothing read it
+            unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, piece), result)
         elif series is None and entry.location.containers and (piece := _piece_listed(entry.name)):
             unreadable(entry, matches, st, ReadError(Status.UNSUPPORTED, piece), result)  # in an image or archive:
             # not joined there, not read, but listed (split12: ``.002`` in a disk image ended as nothing)
@@ -161,6 +173,26 @@ def _plain_part(name: str, series: Series, read: bool = True) -> str:
                    problem=series.problem(), seen=say(Detail.SPLIT_NOT_EXAMINED))
     except Exception:  # noqa: BLE001 -- a failure path never raises
         return "part of a split file whose parts are not all here: not joined, not examined"
+
+
+def _later_piece(entry: Entry) -> tuple[str, bool]:
+    """Why a later piece of a file cut by ``split`` with letters or digits or as ``X.partN``
+    (``split_series.pieces_in``: its first piece no text, workbook or disk image: a RAR, a cabinet ...) is listed,
+    and whether its first piece is here; "" for any other entry (its first piece too: examined as it is). Total."""
+    try:
+        series = getattr(entry, "series", None)
+        if series is None or not getattr(series, "pieces", False):
+            return "", False
+        from .sources.split_series import piece_number
+
+        n = piece_number(series, entry.name)
+        if n < 2:
+            return "", False
+        seen = join_details([series.problem(), say(Detail.SPLIT_HEADERLESS)])  # first piece or others missing
+        return (say(Detail.SPLIT_PIECE_OF, n=n, whole=series.whole, first=series.first_name, seen=seen),
+                series.first_name in series.parts)
+    except Exception:  # noqa: BLE001 - a failure path never raises
+        return "", False
 
 
 def _piece_listed(name: str) -> str:
@@ -398,9 +430,40 @@ def finish(entry: Entry, cand: Candidate, ctx: ScanContext, pre: ReadResult | No
                 records, _case_key(ctx), rows=any(r != Reason.PII for r in reasons), unmask=config.unmask)
     if bad:
         result.skipped.append(Skipped(entry.location, status, detail, d.sha256))
+        if not reasons:  # no row names the parts read inside this one (annotations.joined_parts): each listed
+            result.skipped.extend(_joined_listed(entry, status))
     for inspector, found in zip(wanted, inspections[len(inspections) - len(wanted):], strict=True):
         if found.children:
             walk_items(found.children, ctx, entry, inspector.name)
+
+
+def _joined_listed(entry: Entry, status: Status) -> list[Skipped]:
+    """The other parts of a whole split series whose joined row was not examined (``list.rar.001`` ... read
+    joined: a RAR nothing reads) or failed, each listed with the row's status and naming it (rar14: they ended as
+    nothing, the row alone listed); [] for any other entry. Total."""
+    try:
+        series = getattr(entry, "series", None)
+        if getattr(entry, "joined", False) is not True or series is None or len(series.parts) < 2:
+            return []
+        own = entry.location.path.rsplit("/", 1)[-1]
+        row = series.joined_as
+        at = series.parts.index(row) + 1 if row in series.parts else 1
+        folder = entry.location.path[:len(entry.location.path) - len(own)]
+        raw = entry.location.raw_path_hex
+        out = []
+        for k, name in enumerate(series.parts, 1):
+            if name == row:
+                continue
+            here = None
+            if raw:  # the folder's own bytes, the part's name as listed (surrogate-escaped when not UTF-8)
+                base = bytes.fromhex(raw)
+                here = (base[:base.rfind(b"/") + 1] + name.encode("utf-8", "surrogateescape")).hex()
+            location = replace(entry.location, path=folder + encodable(name), raw_path_hex=here)
+            out.append(Skipped(location, status, say(Detail.SPLIT_PIECE_OF, n=k, whole=series.whole, first=row,
+                                                     seen=say(Detail.SPLIT_READ_WITH, first=at))))
+        return out
+    except Exception:  # noqa: BLE001 - a failure path never raises (the row is listed whatever happens)
+        return []
 
 
 def _joined_parts(entry: Entry) -> list[str] | None:

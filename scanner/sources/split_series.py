@@ -37,9 +37,16 @@ LINE_EXTS = frozenset({"csv", "tsv", "txt", "tab", "prn"})
 LINE_SEARCH = 1 << 16  # bytes searched at a run's edges for a line end
 
 
+# formats leakscan only lists (no installed library reads them: scanner.inspectors.archive_members
+# UNSUPPORTED_MAGIC): a later piece met without its first piece is a piece by a name that carries one of these
+# extensions before its piece suffix (``archive.rar.ab``, ``setup.cab.part3``, ``backup_rar_ac``)
+LISTED_EXTS = frozenset({"rar", "cab", "arj", "lzh", "lha", "ace", "lz4", "lz", "lzo", "lrz", "rpm", "deb", "wim",
+                         "xar", "z"})
 # a folder holds a part when one of its names ends so (names joined with NUL after each): the search before any
-# grouping (scanner.sources.local, series_join)
-PART_NAME = re.compile(r"\.(?:\d{3,4}|[zZ]\d{2,3})\0", re.ASCII)
+# grouping (scanner.sources.local, series_join); a ``split`` first piece (``X.aa``, ``X.part1``) or a later piece
+# named after a format leakscan only lists (``X.rar.ab``: LISTED_EXTS) too (rar14)
+PART_NAME = re.compile(r"\.(?:\d{3,4}|[zZ]\d{2,3})\0|aaa?\0|\D0[01]\0|\.part0{0,3}1\0|[._-](?:" + "|".join(sorted(LISTED_EXTS))
+                       + r")[._-]?(?:[a-z]{2,3}|\d\d|part\d{1,4})\0", re.ASCII | re.IGNORECASE)
 _PART_TAIL = re.compile(r"\.\d{3}$", re.ASCII)
 
 
@@ -175,6 +182,10 @@ class Series:
     text: bool = False  # joined by its first part's content (text or a container), not by X.EXT: a run of its
     # parts is cut at line ends when that content is text
     irregular: tuple[str, ...] = ()  # of ``missing``: there under the name, but no regular file (a FIFO, a folder)
+    pieces: bool = False  # cut by ``split`` with letters (``X.aa``, ``X.ab``) or as ``X.partN``, its first piece no
+    # text, workbook or disk image (a RAR, a cabinet ...): never joined; the first piece examined as it is, every
+    # later one listed as a piece of it (rar14: they ended as nothing)
+    first_name: str = ""  # of ``pieces``: the first piece's name (``X.aa``, ``X.part1``), there or not
 
     @property
     def reads_as(self) -> str:
@@ -199,6 +210,8 @@ class Series:
 
     @property
     def complete(self) -> bool:
+        if self.pieces:  # never joined (only the first piece has a header: it is examined as it is)
+            return False
         if self.spanned:
             return len(self.parts) > 1 and not self.missing and not self.short
         return bool(self.parts) and part_number(self.parts[0]) == self.base and not self.missing and not self.short
@@ -214,7 +227,7 @@ class Series:
         under the run's first part, cut at line ends when its rows are lines of text (``lines``; default: by
         X.EXT), else as it is (a piece read as X.EXT: what reads it says what it holds). Nothing for a complete or a
         spanned series."""
-        if self.complete or self.spanned or not self.parts:
+        if self.complete or self.spanned or self.pieces or not self.parts:
             return {}
         numbers = [part_number(n) for n in self.parts]
         cut = self.sizes[0]
@@ -258,7 +271,10 @@ class Series:
         """What is wrong with an incomplete series, said by codes (the parts' names quoted: file names of the
         evidence, no personal value; the English text as before)."""
         said = []
-        if not self.spanned and (not self.parts or part_number(self.parts[0]) != self.base):
+        if self.pieces:  # a file cut with letters or as X.partN (rar14): its first piece by its name
+            if self.first_name not in self.parts:
+                said.append(say(Detail.SERIES_FIRST_MISSING, part=self.first_name))
+        elif not self.spanned and (not self.parts or part_number(self.parts[0]) != self.base):
             said.append(say(Detail.SERIES_FIRST_MISSING, part=f"{self.whole}.{self.base:03d}"))
         for code, names in ((Detail.SERIES_PARTS_MISSING, [m for m in self.missing if m not in self.irregular]),
                             (Detail.SERIES_PARTS_NOT_REGULAR, [m for m in self.missing if m in self.irregular])):
@@ -437,7 +453,128 @@ def series_in(names: Iterable[str], size_of: Callable[[str], int | None],
                         read_as=read_as, text=text, irregular=irregular)
         for n in names_in:
             out[n] = series
+    if head_of is not None and plain_of is not None and text_of is not None:
+        for name, series in pieces_in(listed, size_of, plain_of, text_of, head_of).items():
+            out.setdefault(name, series)
     return out
+
+
+# ``split`` with its default letters (``X.aa``, ``X.ab`` ..., or three with ``-a 3``), and ``X.part1``,
+# ``X.part2`` ... (file splitters; no extension after the number, unlike a RAR volume ``X.part1.rar``, which has a
+# header of its own)
+_PARTN = re.compile(r"^(?P<stem>.+)\.part(?P<n>\d{1,4})$", re.ASCII | re.IGNORECASE)
+_LISTED_STEM = re.compile(r"[._-](?P<ext>[A-Za-z0-9]{1,3})[._-]$", re.ASCII)  # ``X.rar.``, ``x_rar_``
+
+
+def _piece_keys(name: str) -> list[tuple[str, str, int, int]]:
+    """(stem, kind, width, number) of each way a name reads as a piece (``part``; ``letters`` of width 2 and 3:
+    ``X.aab`` may be ``X.a`` + ``ab`` or ``X.`` + ``aab``, the folder's first piece decides)."""
+    p = _PARTN.match(name)
+    if p is not None:
+        return [(p["stem"], "part", 0, int(p["n"]))] if int(p["n"]) > 0 else []
+    if len(name) > 3 and name[-2:].isascii() and name[-2:].isdigit() and not name[-3].isdigit():  # ``split -d``
+        return [(name[:-2], "digits", 2, int(name[-2:]))]  # (numbered from 00, or 01: ``pieces_in`` decides)
+    out = []
+    for width in (2, 3):
+        seq = name[-width:]
+        if len(name) > width and seq.isascii() and seq.isalpha() and seq.islower():
+            n = 0
+            for c in seq:
+                n = n * 26 + ord(c) - 97
+            out.append((name[:-width], "letters", width, n + 1))
+    return out
+
+
+def _first_piece(stem: str, kind: str, width: int, names: set[str]) -> str:
+    if kind == "digits":
+        return stem + "00" if stem + "00" in names else stem + "01"
+    if kind == "part":
+        return next((f"{stem}.part{'1'.zfill(w)}" for w in (1, 2, 3, 4) if f"{stem}.part{'1'.zfill(w)}" in names),
+                    f"{stem}.part1")
+    return stem + "a" * width
+
+
+def listed_stem(stem: str) -> bool:
+    """Whether a piece's stem ends with the extension of a format leakscan only lists and a separator
+    (``archive.rar.``, ``x_rar_``; not ``backup.z`` of ``backup.zip``): a later piece whose first piece is not here
+    is one by its name (listed only when nothing reads it: ``archive.rar.gz`` is a gzip)."""
+    m = _LISTED_STEM.search(stem)
+    return m is not None and m["ext"].casefold() in LISTED_EXTS
+
+
+def pieces_in(names: Iterable[str], size_of: Callable[[str], int | None], plain_of: Callable[[str], bool],
+              text_of: Callable[[str], bool], head_of: Callable[[str], bytes | None]) -> dict[str, Series]:
+    """Every piece of a file cut by ``split`` with letters (``X.aa``, ``X.ab`` ...) or as ``X.partN`` among a
+    folder's plain file ``names`` -> its series (``pieces``): when its first piece is here, is no text, workbook
+    or disk image by content (``text_of``, ``plain_of``: a RAR, a cabinet ... whose later pieces have no header of
+    their own) and a later piece is here; when the first piece is not here, when the stem names a format leakscan
+    only lists (``listed_stem``). Every piece but the last has the first one's size (the last is not larger), and
+    no later piece begins as the first does (``X.r00``, ``X.r01``: RAR volumes, each with a header of its own, are
+    no pieces). The first piece is examined as it is; each later one is listed (rar14). ``split -d`` numbers from
+    ``00`` (or ``01`` with ``--numeric-suffixes=1``): two digits with no dot before them are a piece only so."""
+    listed = list(names)
+    present = set(listed)
+    groups: dict[tuple[str, str, int], dict[int, str]] = {}
+    for name in listed:
+        for key in _piece_keys(name):
+            if (key[1] != "digits") <= key[3] <= MAX_PARTS:  # ``split -d`` from 00, any other from 1
+                groups.setdefault(key[:3], {})[key[3]] = name
+    out: dict[str, Series] = {}
+    for (stem, kind, width), numbered in groups.items():
+        first = _first_piece(stem, kind, width, present)
+        if kind == "digits":
+            numbered = {k + 1 - (first[-2:] == "01"): v for k, v in numbered.items() if k + 1 - (first[-2:] == "01")}
+        if 1 in numbered:
+            if len(numbered) < 2 or text_of(numbered[1]) or not plain_of(numbered[1]):
+                continue
+        elif not listed_stem(stem + "." if kind == "part" else stem):
+            continue
+        order = sorted(numbered)
+        names_in = tuple(numbered[k] for k in order)
+        sizes = tuple(size_of(n) for n in names_in)
+        cut = sizes[0]
+        if cut is None or any(z != cut for z in sizes[:-1]) or sizes[-1] is None or sizes[-1] > cut:
+            continue  # no cut: pieces of one size but the last (a middle piece short: each examined as before)
+        if 1 in numbered:
+            mark = (head_of(names_in[0]) or b"")[:4]
+            if len(mark) == 4 and any((head_of(n) or b"")[:4] == mark for n in names_in[1:]):
+                continue  # volumes, each with its own header (``X.r00``, ``X.r01``): listed by what they are
+        if kind == "part":
+            missing = tuple(f"{stem}.part{k}" for k in range(2, order[-1]) if k not in numbered)
+        elif kind == "digits":
+            missing = tuple(f"{stem}{k - 1 + (first[-2:] == '01'):02d}" for k in range(2, order[-1]) if k not in numbered)
+        else:
+            missing = tuple(stem + _spelt(k, width) for k in range(2, order[-1]) if k not in numbered)
+        series = Series(stem.rstrip("._-") or stem, names_in, tuple(z or 0 for z in sizes), missing, pieces=True,
+                        first_name=first)
+        for n in names_in:
+            if 1 in numbered or n not in out:  # a name read two ways: the series whose first piece is here
+                out[n] = series
+    return out
+
+
+def piece_number(series: Series, name: str) -> int:
+    """The place of piece ``name`` in a ``pieces`` series (1 for its first piece), 0 when it is none of its. Total."""
+    try:
+        keys = _piece_keys(name)
+        for stem, kind, width, n in keys:
+            if kind == "digits":
+                return n + 1 - (series.first_name[-2:] == "01")
+            if (series.first_name == stem + "a" * width if kind == "letters"
+                    else series.first_name.casefold().startswith(f"{stem}.part".casefold())):
+                return n
+        return keys[0][3] if keys else 0
+    except Exception:  # noqa: BLE001 - a failure path never raises
+        return 0
+
+
+def _spelt(n: int, width: int) -> str:
+    """The ``split`` letters of place ``n`` (1 for ``aa``) at a fixed width."""
+    k, letters = n - 1, []
+    for _ in range(width):
+        letters.append(chr(97 + k % 26))
+        k //= 26
+    return "".join(reversed(letters))
 
 
 _SPANNED_PART = re.compile(r"^(?P<stem>.+)\.[zZ](?P<n>\d{2,3})$", re.ASCII)
