@@ -218,3 +218,17 @@ def test_unquoted_boundary_whose_cut_matches_a_dash_line_is_read_whole(tmp_path:
     assert not findings["skipped"], findings["skipped"]
     got = sorted(f["pii"]["records"] for f in findings["files"] if f.get("pii"))
     assert got == [len(ROWS) - 1] * 2, got
+
+
+def test_tar_in_very_many_compressed_streams_is_read(tmp_path: Path) -> None:
+    """review14i: the whole-stream check copied the rest of the file at each stream's end, so a tar.gz of many
+    tiny members (300 000 empty gzip members between the tar's own, 6 MB) cost the square of their number: the
+    worker was stopped after 130 s without progress, listed ``timeout``, its 40 people unread. Each stream now
+    costs its own size."""
+    import gzip
+
+    tar = _tar_of({"list.csv": _csv_bytes()})
+    parts = [gzip.compress(tar[i:i + 1024], mtime=0) for i in range(0, len(tar), 1024)]
+    findings = _scan(tmp_path, {"many.tar.gz": parts[0] + gzip.compress(b"", mtime=0) * 300_000 + b"".join(parts[1:])})
+    assert not findings["skipped"], findings["skipped"]
+    assert [f["pii"]["records"] for f in findings["files"] if f.get("pii")] == [len(ROWS) - 1]
