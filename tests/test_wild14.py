@@ -232,3 +232,14 @@ def test_tar_in_very_many_compressed_streams_is_read(tmp_path: Path) -> None:
     findings = _scan(tmp_path, {"many.tar.gz": parts[0] + gzip.compress(b"", mtime=0) * 300_000 + b"".join(parts[1:])})
     assert not findings["skipped"], findings["skipped"]
     assert [f["pii"]["records"] for f in findings["files"] if f.get("pii")] == [len(ROWS) - 1]
+
+
+def test_password_protected_spss_file_is_listed(tmp_path: Path) -> None:
+    """review14i: SPSS 21 and later save a data file with a password inside an encrypted wrapper (a fixed 36-byte
+    header, ``ENCRYPTEDSAV`` at offset 8, then AES blocks: PSPP's "Encrypted File Wrappers"; its test
+    hotel-encrypted.sav): no $FL2 magic, so the .sav ended as nothing while a plain one is listed."""
+    header = bytes.fromhex("1c00000000000000") + b"ENCRYPTEDSAV" + bytes.fromhex("15") + bytes(15)
+    noise = bytes((i * 151 + 7) % 256 for i in range(4096))  # what AES blocks look like: no structure
+    findings = _scan(tmp_path, {"survey.sav": header + noise})
+    assert [(s["reason"], s["detail"].split(" (")[0]) for s in findings["skipped"]] == [
+        ("unsupported", "SPSS data file")], findings["skipped"]
