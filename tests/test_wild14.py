@@ -243,3 +243,22 @@ def test_password_protected_spss_file_is_listed(tmp_path: Path) -> None:
     findings = _scan(tmp_path, {"survey.sav": header + noise})
     assert [(s["reason"], s["detail"].split(" (")[0]) for s in findings["skipped"]] == [
         ("unsupported", "SPSS data file")], findings["skipped"]
+
+
+def test_msg_with_outlook_side_properties_is_not_damaged(tmp_path: Path) -> None:
+    """review14i (Apache POI test-data/hsmf/51873.msg, a message Outlook 2002/2003 saved): its
+    ``Olk10SideProps_0001`` stream (Outlook's own side properties, written beside the __substg1.0_ streams) was
+    counted a damaged name and the message listed corrupt "1 stream or storage name(s) damaged"."""
+    import subprocess
+
+    from tests.mail_data import _write_message
+
+    tree = tmp_path / "msgtree"
+    _write_message(tree, "名簿", [("list.csv", _csv_bytes())], 32)
+    (tree / "Olk10SideProps_0001").write_bytes(bytes.fromhex("1800000000000000") + bytes(40) + b"pstprx.dll\x00")
+    out = tmp_path / "saved.msg"
+    subprocess.run(["gsf", "createole", str(out), *sorted(p.name for p in tree.iterdir())], cwd=tree, check=True,
+                   capture_output=True)
+    findings = _scan(tmp_path, {"saved.msg": out.read_bytes()})
+    assert not findings["skipped"], findings["skipped"]
+    assert [f["pii"]["records"] for f in findings["files"] if f.get("pii")] == [len(ROWS) - 1]
