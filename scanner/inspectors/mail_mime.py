@@ -394,7 +394,7 @@ def _uuencoded_part(part: Message, name: str | None, raw_hex: str | None, mail: 
     mail.attachments.extend(files)
 
 
-def _damaged_multipart(part: Message, body: object = None) -> tuple[Message | None, bool]:
+def _damaged_multipart(part: Message) -> tuple[Message | None, bool]:
     """A part whose type is not multipart although it names a boundary and its body is cut by that boundary's
     delimiter lines (a flipped byte in "multipart"), parsed again as multipart/mixed, and whether its header
     was damaged; (None, False) otherwise.
@@ -403,8 +403,7 @@ def _damaged_multipart(part: Message, body: object = None) -> tuple[Message | No
     ``boundary=----=_NextPart_...``) is read by every mail program with the whole token; Python's default policy
     stops the boundary at the '=' and reads no part. Its body's delimiter lines decide which boundary is meant;
     such a part is read as what it declares (its subtype kept), not as damaged. The message parsed again must
-    be multipart (a boundary no delimiter line fits is never tried again: that was endless). ``body``: the
-    part's body when its payload is a list (a multipart split at the cut boundary: _whole_boundary)."""
+    be multipart (a boundary no delimiter line fits is never tried again: that was endless)."""
     declared = part.get_content_maintype() == "multipart"
     param = part.get_param("boundary")
     if param is None:  # Session 9: a damaged header name ("C/ntent-Type"): its value still names the boundary
@@ -413,8 +412,7 @@ def _damaged_multipart(part: Message, body: object = None) -> tuple[Message | No
     named = [b for b in (_raw_boundary(part), param) if isinstance(b, str) and b and len(b) <= 200 and '"' not in b]
     if not named:
         return None, False
-    if body is None:
-        body = part.get_payload(decode=False)
+    body = part.get_payload(decode=False)
     if not isinstance(body, str):
         return None, False
     for boundary in named:
@@ -426,23 +424,6 @@ def _damaged_multipart(part: Message, body: object = None) -> tuple[Message | No
         if again.is_multipart():
             return again, not (declared and boundary != part.get_param("boundary"))
     return None, False
-
-
-def _whole_boundary(part: Message) -> Message | None:
-    """A multipart Python split at the boundary its default policy cut at a '=' (review14i: a text line of dashes
-    ``------`` matches the cut ``----`` of ``----=_NextPart_...``; the real parts were never found), parsed again
-    with the boundary as written; None when the boundary was not cut or its whole delimiter lines are absent."""
-    cut, whole = part.get_param("boundary"), _raw_boundary(part)
-    if not (isinstance(cut, str) and isinstance(whole, str) and whole != cut and whole.startswith(cut)):
-        return None
-    subs = part.get_payload()
-    try:  # the body as read: the parts written back between the cut delimiters (the generator would write whole ones)
-        written = [sub.as_bytes(policy=policy.compat32).decode("utf-8", "surrogateescape")
-                   for sub in subs if isinstance(sub, Message)]
-    except Exception:  # noqa: BLE001 - a part the generator cannot write: read as Python parsed it
-        return None
-    body = "".join(f"\n--{cut}\n{text}" for text in written)
-    return _damaged_multipart(part, f"{part.preamble or ''}{body}\n--{cut}--\n{part.epilogue or ''}")[0]
 
 
 _RAW_BOUNDARY = re.compile(r'(?i)(?:^|;)\s*boundary\s*=\s*(?:"([^"]{1,200})"|([^;\s"]{1,200}))')
@@ -497,9 +478,7 @@ def _read_bodies(group: list[tuple[bool, Message]], mail: Mail) -> None:
 def _walk(msg: Message, alternative: Message | None = None) -> Iterator[tuple[Message, Message | None]]:
     """Every part with the nearest multipart/alternative above it (the HTML of [plain, related [html, image]] is
     the plain text's alternative one level down), without descending into attached messages (they are read as
-    messages of their own). A multipart split at a boundary Python cut is walked as split by the whole one."""
-    if msg.is_multipart() and (whole := _whole_boundary(msg)) is not None:
-        msg = whole
+    messages of their own)."""
     yield msg, alternative
     if msg.is_multipart() and msg.get_content_maintype() != "message":
         inner = msg if msg.get_content_subtype() == "alternative" else alternative
