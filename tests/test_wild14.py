@@ -148,29 +148,36 @@ def test_cut_tar_in_concatenated_streams_keeps_the_rows_before_the_cut(tmp_path:
     assert set(got) == {"gz.tar.gz", "xz.tar.xz"} and all(n >= 5 for n in got.values()), got
 
 
-def test_msg_with_office_property_streams_is_not_damaged(tmp_path: Path) -> None:
-    """wild14 (MSGReader SampleFiles/sender_not_found_from_exchange.msg): a message Outlook saved with the
-    Office document-property streams every compound file may carry (\\x05SummaryInformation, and MsoDataStore:
-    custom XML parts, a storage of 32-character names with Item and Properties streams) was listed corrupt
-    "8 stream or storage names damaged": they are no damage, and its attachment was read all along."""
+def _msg_read_whole(tmp_path: Path, extra: dict[str, bytes]) -> None:
+    """An Outlook message with a 40-person CSV attached and the ``extra`` streams (paths under the root, ``/``
+    between storages), written by libgsf: read, its list found, nothing listed."""
     import subprocess
 
     from tests.mail_data import _write_message
 
     tree = tmp_path / "msgtree"
     _write_message(tree, "名簿", [("list.csv", _csv_bytes())], 32)
-    (tree / "\x05SummaryInformation").write_bytes(b"\xfe\xff" + bytes(46))
-    (tree / "\x05DocumentSummaryInformation").write_bytes(b"\xfe\xff" + bytes(46))
-    store = tree / "MsoDataStore" / "\u00d5L\u00cc\u00d63\u00d1\u00ca\u00d8\u00c0USFM\u00de\u00c4L3\u00d9J4W\u00d0=="
-    store.mkdir(parents=True)
-    (store / "Item").write_bytes(b"<?xml version='1.0'?><b:Sources xmlns:b='x'/>")
-    (store / "Properties").write_bytes(b"<?xml version='1.0'?><ds:datastoreItem xmlns:ds='y'/>")
+    for name, data in extra.items():
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_bytes(data)
     out = tmp_path / "saved.msg"
     subprocess.run(["gsf", "createole", str(out), *sorted(p.name for p in tree.iterdir())], cwd=tree, check=True,
                    capture_output=True)
     findings = _scan(tmp_path, {"saved.msg": out.read_bytes()})
     assert not findings["skipped"], findings["skipped"]
     assert [f["pii"]["records"] for f in findings["files"] if f.get("pii")] == [len(ROWS) - 1]
+
+
+def test_msg_with_office_property_streams_is_not_damaged(tmp_path: Path) -> None:
+    """wild14 (MSGReader SampleFiles/sender_not_found_from_exchange.msg): a message Outlook saved with the
+    Office document-property streams every compound file may carry (\\x05SummaryInformation, and MsoDataStore:
+    custom XML parts, a storage of 32-character names with Item and Properties streams) was listed corrupt
+    "8 stream or storage names damaged": they are no damage, and its attachment was read all along."""
+    store = "MsoDataStore/\u00d5L\u00cc\u00d63\u00d1\u00ca\u00d8\u00c0USFM\u00de\u00c4L3\u00d9J4W\u00d0=="
+    _msg_read_whole(tmp_path, {"\x05SummaryInformation": b"\xfe\xff" + bytes(46),
+                               "\x05DocumentSummaryInformation": b"\xfe\xff" + bytes(46),
+                               f"{store}/Item": b"<?xml version='1.0'?><b:Sources xmlns:b='x'/>",
+                               f"{store}/Properties": b"<?xml version='1.0'?><ds:datastoreItem xmlns:ds='y'/>"})
 
 
 def test_damaged_copies_of_the_fixed_files_never_end_as_nothing(tmp_path: Path) -> None:
@@ -202,3 +209,51 @@ def test_damaged_copies_of_the_fixed_files_never_end_as_nothing(tmp_path: Path) 
     seen = {f["path"].split("/")[-1].split(" » ")[0] for f in findings["files"] if (f.get("pii") or {}).get("records")}
     seen |= {s["path"].split("/")[-1].split(" » ")[0] for s in findings["skipped"]}
     assert set(files) <= seen, sorted(set(files) - seen)
+
+
+def test_unquoted_boundary_whose_cut_matches_a_dash_line_is_read_whole(tmp_path: Path) -> None:
+    """review14i: Python's default policy cuts ``boundary=----=_NextPart_...`` to ``----``; a text part holding a
+    line of six or eight dashes (a signature rule) then matches that cut delimiter, so the message parsed as a
+    multipart of the wrong parts: listed corrupt "CloseBoundaryNotFoundDefect" and its attachment (40 people)
+    never examined; eight dashes (the cut closing delimiter) made Python's parser drop every line after them. The
+    boundary as written decides."""
+    boundary = "----=_NextPart_000_0093_01C81419.EB75E850"
+    files = {f"rule{n}.eml": _unquoted_boundary_mail(boundary).replace(
+        b"see the list\r\n", b"see the list\r\n" + rule + b"\r\nregards\r\n")
+        for n, rule in enumerate((b"------", b"------ \t", b"--------"))}
+    findings = _scan(tmp_path, files)
+    assert not findings["skipped"], findings["skipped"]
+    got = sorted(f["pii"]["records"] for f in findings["files"] if f.get("pii"))
+    assert got == [len(ROWS) - 1] * 3, got
+
+
+def test_tar_in_very_many_compressed_streams_is_read(tmp_path: Path) -> None:
+    """review14i: the whole-stream check copied the rest of the file at each stream's end, so a tar.gz of many
+    tiny members (300 000 empty gzip members between the tar's own, 6 MB) cost the square of their number: the
+    worker was stopped after 130 s without progress, listed ``timeout``, its 40 people unread. Each stream now
+    costs its own size."""
+    import gzip
+
+    tar = _tar_of({"list.csv": _csv_bytes()})
+    parts = [gzip.compress(tar[i:i + 1024], mtime=0) for i in range(0, len(tar), 1024)]
+    findings = _scan(tmp_path, {"many.tar.gz": parts[0] + gzip.compress(b"", mtime=0) * 300_000 + b"".join(parts[1:])})
+    assert not findings["skipped"], findings["skipped"]
+    assert [f["pii"]["records"] for f in findings["files"] if f.get("pii")] == [len(ROWS) - 1]
+
+
+def test_password_protected_spss_file_is_listed(tmp_path: Path) -> None:
+    """review14i: SPSS 21 and later save a data file with a password inside an encrypted wrapper (a fixed 36-byte
+    header, ``ENCRYPTEDSAV`` at offset 8, then AES blocks: PSPP's "Encrypted File Wrappers"; its test
+    hotel-encrypted.sav): no $FL2 magic, so the .sav ended as nothing while a plain one is listed."""
+    header = bytes.fromhex("1c00000000000000") + b"ENCRYPTEDSAV" + bytes.fromhex("15") + bytes(15)
+    noise = bytes((i * 151 + 7) % 256 for i in range(4096))  # what AES blocks look like: no structure
+    findings = _scan(tmp_path, {"survey.sav": header + noise})
+    assert [(s["reason"], s["detail"].split(" (")[0]) for s in findings["skipped"]] == [
+        ("unsupported", "SPSS data file")], findings["skipped"]
+
+
+def test_msg_with_outlook_side_properties_is_not_damaged(tmp_path: Path) -> None:
+    """review14i (Apache POI test-data/hsmf/51873.msg, a message Outlook 2002/2003 saved): its
+    ``Olk10SideProps_0001`` stream (Outlook's own side properties, written beside the __substg1.0_ streams) was
+    counted a damaged name and the message listed corrupt "1 stream or storage name(s) damaged"."""
+    _msg_read_whole(tmp_path, {"Olk10SideProps_0001": bytes.fromhex("1800000000000000") + bytes(40) + b"pstprx.dll\x00"})

@@ -19,6 +19,7 @@ import html as html_entities
 import re
 from collections.abc import Iterator
 from email import policy
+from email.headerregistry import ContentTypeHeader, HeaderRegistry
 from email.message import Message
 from typing import IO
 
@@ -166,9 +167,26 @@ def looks_like_emlx(head: bytes) -> bool:
     return found is not None and looks_like_headers(head[found.end():])
 
 
+class _WholeBoundary(ContentTypeHeader):
+    """Content-Type with an unquoted boundary holding '=' taken whole, as every mail program reads it
+    (Outlook Express's ``boundary=----=_NextPart_...``); Python's default policy stops the token at the '=', and
+    its cut ``----`` then matches a text line of dashes, whose closing form makes the parser drop every line
+    after it (review14i). Applies to every part's header, nested multiparts too."""
+
+    @classmethod
+    def parse(cls, value: str, kwds: dict[str, object]) -> None:
+        super().parse(_UNQUOTED_EQUALS_BOUNDARY.sub(r'\1"\2"', value), kwds)
+
+
+_UNQUOTED_EQUALS_BOUNDARY = re.compile(r'(?i)(;\s*boundary\s*=\s*)([^";\s]*=[^";\s]*)')
+_HEADERS = HeaderRegistry()
+_HEADERS.map_to_type("content-type", _WholeBoundary)  # type: ignore[arg-type]  # a mixin: the registry adds BaseHeader
+MAIL_POLICY = policy.default.clone(header_factory=_HEADERS)
+
+
 def read_message(raw: bytes) -> Mail:
     """One message's attachments, the messages attached to it, and what is damaged in it."""
-    msg = email.message_from_bytes(raw, policy=policy.default)
+    msg = email.message_from_bytes(raw, policy=MAIL_POLICY)
     mail = _mail_of(msg, raw_is_message=True)
     # A damaged delimiter line ("/-boundary": its part and everything in it is read as the text before it) or
     # a line that is no header field inside the header block (bytes pasted over it: the email package ends
@@ -179,7 +197,7 @@ def read_message(raw: bytes) -> Mail:
         fixed = repair(raw, msg)
         if fixed is None:
             continue
-        again = _mail_of(email.message_from_bytes(fixed, policy=policy.default), raw_is_message=True)
+        again = _mail_of(email.message_from_bytes(fixed, policy=MAIL_POLICY), raw_is_message=True)
         if len(again.attachments) + len(again.attached) > len(mail.attachments) + len(mail.attached):
             again.problems.append((Status.CORRUPT, say(what)))
             return again
@@ -416,7 +434,7 @@ def _damaged_multipart(part: Message) -> tuple[Message | None, bool]:
             continue
         kind = part.get_content_type() if declared else "multipart/mixed"
         head = f'Content-Type: {kind}; boundary="{boundary}"\r\n\r\n'
-        again = email.message_from_bytes((head + body).encode("utf-8", "surrogateescape"), policy=policy.default)
+        again = email.message_from_bytes((head + body).encode("utf-8", "surrogateescape"), policy=MAIL_POLICY)
         if again.is_multipart():
             return again, not (declared and boundary != part.get_param("boundary"))
     return None, False

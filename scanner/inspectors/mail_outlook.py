@@ -147,8 +147,9 @@ OUTLOOK_NAME = re.compile(r"__substg1\.0_[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{8})?|__prop
 
 # what Office writes into any compound file it saves, a message too (wild14: MSGReader's
 # sender_not_found_from_exchange.msg): document properties and the custom XML data store (a storage of
-# 32-character names holding Item and Properties streams); no damaged Outlook name
-OFFICE_STREAMS = frozenset({"\x05SummaryInformation", "\x05DocumentSummaryInformation", "MsoDataStore"})
+# 32-character names holding Item and Properties streams); and Outlook 2002/2003's own side properties
+# (review14i: Apache POI hsmf/51873.msg, Olk10SideProps_0001); no damaged Outlook name
+OFFICE_STREAMS = re.compile(r"\x05SummaryInformation|\x05DocumentSummaryInformation|MsoDataStore|Olk10SideProps_\d{4}")
 
 
 def _directory_says(read_at: Callable[[int, int], bytes], named: bool) -> bool:
@@ -198,7 +199,7 @@ def read_msg(data: bytes) -> Mail:
         mail = _message(ole, paths, "", 32, 0)
         odd = sum(1 for path in ole.listdir(streams=True, storages=True) if OUTLOOK_NAME.fullmatch(path[-1]) is None
                   and not any(part.startswith(_EMBEDDED) for part in path[:-1])  # an attached object's own names
-                  and path[0] not in OFFICE_STREAMS)
+                  and OFFICE_STREAMS.fullmatch(path[0]) is None)
         issues = sorted({str(why) for _kind, why in getattr(ole, "parsing_issues", []) if not _HARMLESS.search(str(why))})
     lost = unreached_entries(data, len(paths))  # what is below a damaged directory link is simply absent
     if lost:

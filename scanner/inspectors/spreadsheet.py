@@ -120,7 +120,10 @@ UNREAD_TABLES = {
 }
 # names other programs use too (a game's .sav, a .dta of another tool): a table format only with its own magic
 _STATA_OLD = tuple(bytes((version, order, 1)) for version in range(0x69, 0x74) for order in (1, 2))
-UNREAD_TABLE_MAGIC = {".sav": (b"$FL2", b"$FL3"), ".zsav": (b"$FL3",), ".dta": (b"<stata_dta>", *_STATA_OLD),
+# SPSS 21+ saves with a password inside an encrypted wrapper: a fixed header, ENCRYPTEDSAV at offset 8 (PSPP's
+# "Encrypted File Wrappers"; review14i: ended as nothing)
+_SPSS_ENCRYPTED = b"\x1c\x00\x00\x00\x00\x00\x00\x00ENCRYPTEDSAV"
+UNREAD_TABLE_MAGIC = {".sav": (b"$FL2", b"$FL3", _SPSS_ENCRYPTED), ".zsav": (b"$FL3", _SPSS_ENCRYPTED), ".dta": (b"<stata_dta>", *_STATA_OLD),
                       ".xpt": (b"HEADER RECORD*******",)}
 
 
