@@ -26,6 +26,7 @@ own output caps are set to what the archive budget still allows (a decompression
 
 from __future__ import annotations
 
+import bisect
 import io
 import logging
 import re
@@ -80,7 +81,8 @@ def _name_pattern(*names: str) -> re.Pattern[bytes]:
 
 
 MARKS = _name_pattern("EmbeddedFile", "FileAttachment")
-_LITERAL = re.compile(rb"/(?:EmbeddedFile|FileAttachment)")  # the usual spelling: one fast pass first
+_LITERAL = re.compile(rb"/(?:EmbeddedFile|FileAttachment)")
+_EMBEDDED_FILE = _name_pattern("EmbeddedFile")  # an attached file's stream type (and the name tree's key)  # the usual spelling: one fast pass first
 
 
 def names_attachment(data: bytes) -> bool:
@@ -126,6 +128,7 @@ class Attached:
 class Found:
     attached: list[Attached] = field(default_factory=list)
     problems: list[tuple[Status, str]] = field(default_factory=list)
+    repaired: bool = False  # pypdf warned while opening or walking it: a structure it had to mend
 
 
 class PdfInspector:
@@ -173,6 +176,9 @@ class PdfInspector:
             reason, _ = error_reason(e)
             return Inspection(status=reason, detail=_why(e))
         if not found.attached and not found.problems:
+            if not found.repaired:
+                return Inspection()  # whole, and no attached file in it, current or removed: an empty attachment
+                # list, or the name in a page's text
             found.problems.append((Status.CORRUPT, say(Detail.PDF_ATTACHMENT_NOT_FOUND)))
         detail: dict[str, object] = {"format": FORMAT}
         if entry.location.raw_path_hex:
@@ -217,42 +223,58 @@ def read_attachments(data: bytes, caps: ArchiveLimits) -> Found:
     """The attached files of a PDF (the document's list, then the pages' annotations), each decoded under
     ``caps``; structure problems as listed rows. Raises when the PDF itself cannot be opened."""
     pypdf = load("pypdf")  # MissingBackend when not installed: listed unsupported, naming the package
-    from pypdf.errors import FileNotDecryptedError
-
     decoding("pypdf")
     limit = max(min(caps.member_memory, caps.budget.remaining()), 0) + 1
     with pypdf.apply_configuration(zlib_maximum_output_length=limit, lzw_maximum_output_length=limit,
                              run_length_maximum_output_length=limit, brotli_maximum_output_length=limit,
                              array_based_stream_maximum_output_length=limit, jbig2_maximum_output_length=limit):
-        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")  # most "protected" PDFs have an empty open password (rights only)
-            except Exception as e:  # noqa: BLE001 - an unknown security handler or cipher
-                raise ReadError(Status.UNSUPPORTED, say(Detail.PDF_SECURITY_UNREAD, why=error_reason(e)[1])) from e
-            if not opened:
-                raise ReadError(Status.ENCRYPTED, say(Detail.PDF_PASSWORD))
-        found = Found()
-        walker = _Walker(found, caps)
+        said = _Said()
+        log = logging.getLogger("pypdf")
+        log.addHandler(said)  # a repaired structure (pypdf warns) may have lost an attachment: listed then
         try:
-            root = reader.trailer["/Root"].get_object()
-        except FileNotDecryptedError as e:
-            raise ReadError(Status.ENCRYPTED, say(Detail.PDF_PASSWORD)) from e
-        except Exception as e:  # noqa: BLE001 - no catalogue: the PDF is unreadable
-            raise ReadError(Status.CORRUPT, _why(e)) from e
+            return _read(pypdf, data, caps, said)
+        finally:
+            log.removeHandler(said)
+
+
+def _read(pypdf: object, data: bytes, caps: ArchiveLimits, said: _Said) -> Found:
+    """read_attachments' walk, pypdf's warnings counted by ``said``."""
+    from pypdf.errors import FileNotDecryptedError
+
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=False)  # type: ignore[attr-defined]
+    if reader.is_encrypted:
         try:
-            names = _get(root, "/Names")
-            tree = _get(names, "/EmbeddedFiles") if names is not None else None
-            if tree is not None:
-                walker.tree(tree)
-        except Exception as e:  # noqa: BLE001
-            found.problems.append((Status.CORRUPT, say(Detail.PDF_LIST_UNREAD, why=_text(e))))
-        try:
-            for number, page in enumerate(reader.pages, 1):
-                walker.annotations(page, number)
-        except Exception as e:  # noqa: BLE001
-            found.problems.append((Status.CORRUPT, say(Detail.PDF_PAGES_UNREAD, why=_text(e))))
-        return found
+            opened = reader.decrypt("")  # most "protected" PDFs have an empty open password (rights only)
+        except Exception as e:  # noqa: BLE001 - an unknown security handler or cipher
+            raise ReadError(Status.UNSUPPORTED, say(Detail.PDF_SECURITY_UNREAD, why=error_reason(e)[1])) from e
+        if not opened:
+            raise ReadError(Status.ENCRYPTED, say(Detail.PDF_PASSWORD))
+    found = Found()
+    walker = _Walker(found, caps)
+    try:
+        root = reader.trailer["/Root"].get_object()
+    except FileNotDecryptedError as e:
+        raise ReadError(Status.ENCRYPTED, say(Detail.PDF_PASSWORD)) from e
+    except Exception as e:  # noqa: BLE001 - no catalogue: the PDF is unreadable
+        raise ReadError(Status.CORRUPT, _why(e)) from e
+    try:
+        names = _get(root, "/Names")
+        tree = _get(names, "/EmbeddedFiles") if names is not None else None
+        if tree is not None:
+            walker.tree(tree)
+    except Exception as e:  # noqa: BLE001
+        found.problems.append((Status.CORRUPT, say(Detail.PDF_LIST_UNREAD, why=_text(e))))
+    try:
+        for number, page in enumerate(reader.pages, 1):
+            walker.annotations(page, number)
+    except Exception as e:  # noqa: BLE001
+        found.problems.append((Status.CORRUPT, say(Detail.PDF_PAGES_UNREAD, why=_text(e))))
+    try:
+        walker.removed(reader, data)
+    except Exception as e:  # noqa: BLE001
+        found.problems.append((Status.CORRUPT, say(Detail.PDF_LIST_UNREAD, why=_text(e))))
+    found.repaired = said.count > 0
+    return found
 
 
 def _text(e: BaseException) -> str:
@@ -284,6 +306,7 @@ class _Walker:
     def __init__(self, found: Found, caps: ArchiveLimits) -> None:
         self.found, self.caps = found, caps
         self.seen: set[int] = set()  # id() of filespec dictionaries already taken (the tree and an annotation)
+        self.streams: set[int] = set()  # object numbers of attached files' streams already taken
         self.over = 0
 
     def tree(self, root: object) -> None:
@@ -345,7 +368,43 @@ class _Walker:
         if not isinstance(stream, StreamObject):
             self.found.attached.append(Attached(name, None, (Status.CORRUPT, say(Detail.PDF_ATTACHMENT_NO_STREAM))))
             return
+        ref = getattr(stream, "indirect_reference", None)
+        if ref is not None:
+            if ref.idnum in self.streams:
+                return
+            self.streams.add(ref.idnum)
         self.found.attached.append(self._decoded(name, stream))
+
+    def removed(self, reader: object, data: bytes) -> None:
+        """Attached files no list or page names any more (an incremental update that removed them, a writer that
+        left them behind): their streams, found where the bytes name ``/EmbeddedFile``, are examined as
+        ``removed/NAME`` (the name of a file specification still pointing at them, else the object's number).
+        Only objects of the cross-reference table are reached (one whose number a later revision reused is not)."""
+        from pypdf.generic import DictionaryObject, NameObject, StreamObject
+
+        where = sorted((offset, num) for offsets in getattr(reader, "xref", {}).values()
+                       for num, offset in offsets.items())
+        starts = [offset for offset, _ in where]
+        for mark in _EMBEDDED_FILE.finditer(data):
+            at = bisect.bisect_right(starts, mark.start()) - 1
+            if at < 0 or (num := where[at][1]) in self.streams:
+                continue
+            stream = _resolve(reader.get_object(num))  # type: ignore[attr-defined]
+            if not isinstance(stream, StreamObject) or _get(stream, "/Type") != NameObject("/EmbeddedFile"):
+                continue
+            self.streams.add(num)
+            name = ""
+            for ref in re.finditer(rb"/(?:UF|F)\s+%d\s+\d+\s+R" % num, data):
+                spec_at = bisect.bisect_right(starts, ref.start()) - 1
+                spec = _resolve(reader.get_object(where[spec_at][1])) if spec_at >= 0 else None  # type: ignore[attr-defined]
+                ef = _get(spec, "/EF") if isinstance(spec, DictionaryObject) else None
+                if isinstance(ef, DictionaryObject) and any(getattr(ef.get(k), "idnum", None) == num for k in ("/F", "/UF")):
+                    name = _string(_get(spec, "/UF")) or _string(_get(spec, "/F"))
+                    break
+            name = (name.replace("\x00", "")[:255] or f"object {num}").replace("/", "_")
+            if len(self.found.attached) >= MAX_ATTACHMENTS:
+                return
+            self.found.attached.append(self._decoded(f"removed/{name}", stream))
 
     def _decoded(self, name: str, stream: object) -> Attached:
         from pypdf.generic import NumberObject
