@@ -140,6 +140,11 @@ class PdfInspector:
     skip_extensions = frozenset(e for e in (NOT_ARCHIVE_EXTS | set(DOCUMENT_EXTS) | set(UNSUPPORTED_EXTS)
                                             | {x[x.rfind("."):] for x in ARCHIVE_EXTS}) if e not in PDF_EXTS)
 
+    # called even for a file over --max-inspect-mb (with its head only): a PDF over SEARCH_HERE_BYTES is wanted
+    # unsearched, so its bytes are searched where it is (inspect): no attachment named, no finding (review14h:
+    # every PDF over the cap was listed too-large); one naming an attachment is too-large
+    opens_itself = True
+
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
 
