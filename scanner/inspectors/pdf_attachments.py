@@ -82,6 +82,7 @@ def _name_pattern(*names: str) -> re.Pattern[bytes]:
 
 MARKS = _name_pattern("EmbeddedFile", "FileAttachment")
 _LITERAL = re.compile(rb"/(?:EmbeddedFile|FileAttachment)")
+_FILE_REF = re.compile(rb"/U?F\s+(\d{1,10})\s+\d{1,5}\s+R")  # a file specification's /EF /F N G R
 _EMBEDDED_FILE = _name_pattern("EmbeddedFile")  # an attached file's stream type (and the name tree's key)  # the usual spelling: one fast pass first
 
 
@@ -365,10 +366,7 @@ class _Walker:
         if ef is None:
             return  # a reference to an outside file: nothing is attached
         stream = _get(ef, "/UF") or _get(ef, "/F")
-        if len(self.found.attached) >= MAX_ATTACHMENTS:
-            self.over += 1
-            if self.over == 1:
-                self.found.problems.append((Status.TOO_LARGE, say(Detail.PDF_TOO_MANY, n=MAX_ATTACHMENTS)))
+        if self._too_many():
             return
         if not isinstance(stream, StreamObject):
             self.found.attached.append(Attached(name, None, (Status.CORRUPT, say(Detail.PDF_ATTACHMENT_NO_STREAM))))
@@ -380,6 +378,15 @@ class _Walker:
             self.streams.add(ref.idnum)
         self.found.attached.append(self._decoded(name, stream))
 
+    def _too_many(self) -> bool:
+        """Whether MAX_ATTACHMENTS are taken already: the rest are counted in one listed row."""
+        if len(self.found.attached) < MAX_ATTACHMENTS:
+            return False
+        self.over += 1
+        if self.over == 1:
+            self.found.problems.append((Status.TOO_LARGE, say(Detail.PDF_TOO_MANY, n=MAX_ATTACHMENTS)))
+        return True
+
     def removed(self, reader: object, data: bytes) -> None:
         """Attached files no list or page names any more (an incremental update that removed them, a writer that
         left them behind): their streams, found where the bytes name ``/EmbeddedFile``, are examined as
@@ -390,24 +397,31 @@ class _Walker:
         where = sorted((offset, num) for offsets in getattr(reader, "xref", {}).values()
                        for num, offset in offsets.items())
         starts = [offset for offset, _ in where]
+        pointing: dict[int, list[int]] | None = None  # object number -> where ``/F N G R`` names it (made once)
+        tried: set[int] = set()
         for mark in _EMBEDDED_FILE.finditer(data):
             at = bisect.bisect_right(starts, mark.start()) - 1
-            if at < 0 or (num := where[at][1]) in self.streams:
+            if at < 0 or (num := where[at][1]) in self.streams or num in tried:
                 continue
+            tried.add(num)
             stream = _resolve(reader.get_object(num))  # type: ignore[attr-defined]
             if not isinstance(stream, StreamObject) or _get(stream, "/Type") != NameObject("/EmbeddedFile"):
                 continue
             self.streams.add(num)
             name = ""
-            for ref in re.finditer(rb"/(?:UF|F)\s+%d\s+\d+\s+R" % num, data):
-                spec_at = bisect.bisect_right(starts, ref.start()) - 1
+            if pointing is None:
+                pointing = {}
+                for ref in _FILE_REF.finditer(data):
+                    pointing.setdefault(int(ref[1]), []).append(ref.start())
+            for ref_at in pointing.get(num, ())[:16]:
+                spec_at = bisect.bisect_right(starts, ref_at) - 1
                 spec = _resolve(reader.get_object(where[spec_at][1])) if spec_at >= 0 else None  # type: ignore[attr-defined]
                 ef = _get(spec, "/EF") if isinstance(spec, DictionaryObject) else None
                 if isinstance(ef, DictionaryObject) and any(getattr(ef.get(k), "idnum", None) == num for k in ("/F", "/UF")):
                     name = _string(_get(spec, "/UF")) or _string(_get(spec, "/F"))
                     break
             name = (name.replace("\x00", "")[:255] or f"object {num}").replace("/", "_")
-            if len(self.found.attached) >= MAX_ATTACHMENTS:
+            if self._too_many():
                 return
             self.found.attached.append(self._decoded(f"removed/{name}", stream))
 
