@@ -49,6 +49,7 @@ from .archive_members import (
     ARCHIVE_EXTS,
     DOCUMENT_EXTS,
     NOT_ARCHIVE_EXTS,
+    RATIO_GRACE,
     UNSUPPORTED_EXTS,
     ArchiveLimits,
     ArchiveMemberEntry,
@@ -66,6 +67,10 @@ FORMAT = "pdf"
 MAX_TREE_DEPTH = 64  # name-tree levels followed (real trees have 2-3)
 MAX_ATTACHMENTS = 10_000  # attachments listed from one PDF; the rest are counted in one row
 BLOCK = 1 << 20
+# pypdf's Configuration: the most bytes each of its decoders may output (LimitReachedError past it)
+_OUTPUT_CAPS = ("zlib_maximum_output_length", "lzw_maximum_output_length", "run_length_maximum_output_length",
+                "brotli_maximum_output_length", "array_based_stream_maximum_output_length",
+                "jbig2_maximum_output_length")
 # a PDF larger than this is searched for an attachment's name by a worker, not here: the scan process reads it
 # whole otherwise, one file at a time, and a share of large scanned documents would wait on its walk
 SEARCH_HERE_BYTES = 4 << 20
@@ -231,9 +236,7 @@ def read_attachments(data: bytes, caps: ArchiveLimits) -> Found:
     pypdf = load("pypdf")  # MissingBackend when not installed: listed unsupported, naming the package
     decoding("pypdf")
     limit = max(min(caps.member_memory, caps.budget.remaining()), 0) + 1
-    with pypdf.apply_configuration(zlib_maximum_output_length=limit, lzw_maximum_output_length=limit,
-                             run_length_maximum_output_length=limit, brotli_maximum_output_length=limit,
-                             array_based_stream_maximum_output_length=limit, jbig2_maximum_output_length=limit):
+    with pypdf.apply_configuration(**dict.fromkeys(_OUTPUT_CAPS, limit)):
         said = _Said()
         log = logging.getLogger("pypdf")
         log.addHandler(said)  # a repaired structure (pypdf warns) may have lost an attachment: listed then
@@ -438,11 +441,19 @@ class _Walker:
         said = _Said()
         log = logging.getLogger("pypdf")
         log.addHandler(said)
+        # pypdf's output caps for this stream: the ratio's limit too, so a bomb stops there while it inflates
+        # (review14h: a 612 KB PDF took its worker to 577 MB, inflated up to --max-inspect-mb before the check)
+        by_ratio = max(RATIO_GRACE, self.caps.ratio * max(packed, 1))
+        limit = max(min(self.caps.member_memory, self.caps.budget.remaining(), by_ratio), 0) + 1
         try:
-            data = stream.get_data()  # type: ignore[attr-defined]
+            with load("pypdf").apply_configuration(**dict.fromkeys(_OUTPUT_CAPS, limit)):
+                data = stream.get_data()  # type: ignore[attr-defined]
         except Exception as e:  # noqa: BLE001 - a broken stream: this attachment is listed, the others go on
             reason, text = error_reason(e)
             if type(e).__name__ == "LimitReachedError":
+                if limit - 1 == by_ratio and by_ratio < self.caps.member_memory:
+                    return Attached(name, None, (Status.BOMB, say(Detail.DECLARES_BOMB, size=limit, compressed=packed,
+                                                                  ratio=str(self.caps.ratio))))
                 return Attached(name, None, (Status.BOMB, say(Detail.PDF_ATTACHMENT_OVER_LIMIT, cap=self.caps.member_memory)))
             return Attached(name, None, (reason if reason != Status.ENCRYPTED else Status.CORRUPT,
                                          say(Detail.PDF_ATTACHMENT_UNREAD, why=text)))
