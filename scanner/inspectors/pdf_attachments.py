@@ -155,11 +155,15 @@ class PdfInspector:
         self.config = config
 
     def wants_name(self, name: str) -> bool:
-        return _last_ext(name) in PDF_EXTS
+        """A .pdf, or a name no inspector knows (報告書.pdf.bak, .part, .dat, none): its first bytes decide."""
+        ext = _last_ext(name)
+        return ext in PDF_EXTS or ext not in self.skip_extensions
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
         if not self.wants_name(entry.name) or size < 64:
             return False
+        if _last_ext(entry.name) not in PDF_EXTS and not head().startswith(b"%PDF-"):
+            return False  # under another name (review14h: a renamed PDF ended as nothing): a PDF from its first byte
         if size > SEARCH_HERE_BYTES:  # the byte search is the worker's (inspect)
             return b"%PDF-" in head()[:HEADER_WINDOW]
         return may_hold_attachments(entry, head())
