@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..backends import load
+from ..backends import MissingBackend, load
 from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
@@ -88,6 +88,7 @@ def _name_pattern(*names: str) -> re.Pattern[bytes]:
 MARKS = _name_pattern("EmbeddedFile", "FileAttachment")
 _LITERAL = re.compile(rb"/(?:EmbeddedFile|FileAttachment)")
 _FILE_REF = re.compile(rb"/U?F\s+(\d{1,10})\s+\d{1,5}\s+R")  # a file specification's /EF /F N G R
+_EF = _name_pattern("EF")  # a file specification's key of its attached streams
 _EMBEDDED_FILE = _name_pattern("EmbeddedFile")  # an attached file's stream type (and the name tree's key)  # the usual spelling: one fast pass first
 
 
@@ -245,13 +246,33 @@ def read_attachments(data: bytes, caps: ArchiveLimits) -> Found:
         log = logging.getLogger("pypdf")
         log.addHandler(said)  # a repaired structure (pypdf warns) may have lost an attachment: listed then
         try:
-            return _read(pypdf, data, caps, said)
+            try:
+                return _read(pypdf, data, caps, said)
+            except MissingBackend:
+                raise
+            except Exception as e:  # noqa: BLE001 - unopenable: mended below when it is damage
+                first = e
+                if (e.reason if isinstance(e, ReadError) else error_reason(e)[0]) != Status.CORRUPT:
+                    raise
+            # cut before its cross-reference (a .part download, a copy that stopped): pypdf rebuilds the table from
+            # the objects when a startxref is wrong, not when there is none; the attached files still in the bytes
+            # are read and the PDF is listed as it was (review14h: its whole person list was never examined)
+            try:
+                found = _read(pypdf, data + b"\nstartxref\n0\n%%EOF\n", caps, said, mended=True)
+            except Exception:  # noqa: BLE001 - not even so: as it was
+                raise first from None
+            if not found.attached:
+                raise first
+            found.problems.insert(0, (Status.CORRUPT, say(Detail.PDF_MENDED, why=_text(first.__cause__ or first)
+                                                                    if isinstance(first, ReadError) else _text(first))))
+            return found
         finally:
             log.removeHandler(said)
 
 
-def _read(pypdf: object, data: bytes, caps: ArchiveLimits, said: _Said) -> Found:
-    """read_attachments' walk, pypdf's warnings counted by ``said``."""
+def _read(pypdf: object, data: bytes, caps: ArchiveLimits, said: _Said, mended: bool = False) -> Found:
+    """read_attachments' walk, pypdf's warnings counted by ``said``; ``mended``: a rebuilt table, which may have no
+    catalogue: every file specification and attached stream among its objects is taken."""
     from pypdf.errors import FileNotDecryptedError
 
     reader = pypdf.PdfReader(io.BytesIO(data), strict=False)  # type: ignore[attr-defined]
@@ -269,7 +290,18 @@ def _read(pypdf: object, data: bytes, caps: ArchiveLimits, said: _Said) -> Found
     except FileNotDecryptedError as e:
         raise ReadError(Status.ENCRYPTED, say(Detail.PDF_PASSWORD)) from e
     except Exception as e:  # noqa: BLE001 - no catalogue: the PDF is unreadable
-        raise ReadError(Status.CORRUPT, _why(e)) from e
+        if not mended:
+            raise ReadError(Status.CORRUPT, _why(e)) from e
+        root = None
+    if mended:  # file specifications without a catalogue: those whose bytes show /EF, and any in object streams
+        where = sorted((offset, num) for offsets in reader.xref.values() for num, offset in offsets.items())
+        starts = [offset for offset, _ in where]
+        marked = {where[at][1] for m in _EF.finditer(data) if (at := bisect.bisect_right(starts, m.start()) - 1) >= 0}
+        for num in sorted(marked | set(reader.xref_objStm)):
+            try:
+                walker.filespec(reader.get_object(num), "")
+            except Exception:  # noqa: BLE001 - a damaged object among others: the rest are tried
+                continue
     try:
         names = _get(root, "/Names")
         tree = _get(names, "/EmbeddedFiles") if names is not None else None
@@ -278,12 +310,12 @@ def _read(pypdf: object, data: bytes, caps: ArchiveLimits, said: _Said) -> Found
     except Exception as e:  # noqa: BLE001
         found.problems.append((Status.CORRUPT, say(Detail.PDF_LIST_UNREAD, why=_text(e))))
     try:
-        for number, page in enumerate(reader.pages, 1):
+        for number, page in enumerate(reader.pages if root is not None else (), 1):
             walker.annotations(page, number)
     except Exception as e:  # noqa: BLE001
         found.problems.append((Status.CORRUPT, say(Detail.PDF_PAGES_UNREAD, why=_text(e))))
     try:
-        walker.removed(reader, data)
+        walker.removed(reader, data, "" if mended else "removed/")
     except Exception as e:  # noqa: BLE001
         found.problems.append((Status.CORRUPT, say(Detail.PDF_LIST_UNREAD, why=_text(e))))
     found.repaired = said.count > 0
@@ -394,7 +426,7 @@ class _Walker:
             self.found.problems.append((Status.TOO_LARGE, say(Detail.PDF_TOO_MANY, n=MAX_ATTACHMENTS)))
         return True
 
-    def removed(self, reader: object, data: bytes) -> None:
+    def removed(self, reader: object, data: bytes, prefix: str = "removed/") -> None:
         """Attached files no list or page names any more (an incremental update that removed them, a writer that
         left them behind): their streams, found where the bytes name ``/EmbeddedFile``, are examined as
         ``removed/NAME`` (the name of a file specification still pointing at them, else the object's number).
@@ -430,7 +462,7 @@ class _Walker:
             name = (name.replace("\x00", "")[:255] or f"object {num}").replace("/", "_")
             if self._too_many():
                 return
-            self.found.attached.append(self._decoded(f"removed/{name}", stream))
+            self.found.attached.append(self._decoded(f"{prefix}{name}", stream))
 
     def _decoded(self, name: str, stream: object) -> Attached:
         from pypdf.generic import NumberObject
