@@ -134,7 +134,9 @@ class ArchiveLimits:
 
 # a name quoted in a library's message: zipfile quotes member names as it decoded them (cp437 for names
 # written on Japanese Windows: mojibake), and a member name may be a person's; the location names the member
-_QUOTED = re.compile(r"b?'[^']*'|b?\"[^\"]*\"")
+# (a repr of bytes holding both quote characters escapes the one it is quoted with: review14h, pypdf quotes 80 of
+# a PDF's bytes so, and a name after an escaped quote showed)
+_QUOTED = re.compile(r"b?'(?:[^'\\]|\\.)*'|b?\"(?:[^\"\\]|\\.)*\"|b?'[^']*'|b?\"[^\"]*\"")
 
 
 def error_reason(e: BaseException) -> tuple[Status, str]:

@@ -26,6 +26,7 @@ own output caps are set to what the archive budget still allows (a decompression
 
 from __future__ import annotations
 
+import bisect
 import io
 import logging
 import re
@@ -34,7 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..backends import load
+from ..backends import MissingBackend, load
 from ..codes import Status
 from ..config import ScanConfig
 from ..contracts import Inspection, ScanContext
@@ -48,6 +49,7 @@ from .archive_members import (
     ARCHIVE_EXTS,
     DOCUMENT_EXTS,
     NOT_ARCHIVE_EXTS,
+    RATIO_GRACE,
     UNSUPPORTED_EXTS,
     ArchiveLimits,
     ArchiveMemberEntry,
@@ -65,6 +67,10 @@ FORMAT = "pdf"
 MAX_TREE_DEPTH = 64  # name-tree levels followed (real trees have 2-3)
 MAX_ATTACHMENTS = 10_000  # attachments listed from one PDF; the rest are counted in one row
 BLOCK = 1 << 20
+# pypdf's Configuration: the most bytes each of its decoders may output (LimitReachedError past it)
+_OUTPUT_CAPS = ("zlib_maximum_output_length", "lzw_maximum_output_length", "run_length_maximum_output_length",
+                "brotli_maximum_output_length", "array_based_stream_maximum_output_length",
+                "jbig2_maximum_output_length")
 # a PDF larger than this is searched for an attachment's name by a worker, not here: the scan process reads it
 # whole otherwise, one file at a time, and a share of large scanned documents would wait on its walk
 SEARCH_HERE_BYTES = 4 << 20
@@ -80,7 +86,10 @@ def _name_pattern(*names: str) -> re.Pattern[bytes]:
 
 
 MARKS = _name_pattern("EmbeddedFile", "FileAttachment")
-_LITERAL = re.compile(rb"/(?:EmbeddedFile|FileAttachment)")  # the usual spelling: one fast pass first
+_LITERAL = re.compile(rb"/(?:EmbeddedFile|FileAttachment)")
+_FILE_REF = re.compile(rb"/U?F\s+(\d{1,10})\s+\d{1,5}\s+R")  # a file specification's /EF /F N G R
+_EF = _name_pattern("EF")  # a file specification's key of its attached streams
+_EMBEDDED_FILE = _name_pattern("EmbeddedFile")  # an attached file's stream type (and the name tree's key)  # the usual spelling: one fast pass first
 
 
 def names_attachment(data: bytes) -> bool:
@@ -126,6 +135,7 @@ class Attached:
 class Found:
     attached: list[Attached] = field(default_factory=list)
     problems: list[tuple[Status, str]] = field(default_factory=list)
+    repaired: bool = False  # pypdf warned while opening or walking it: a structure it had to mend
 
 
 class PdfInspector:
@@ -137,15 +147,24 @@ class PdfInspector:
     skip_extensions = frozenset(e for e in (NOT_ARCHIVE_EXTS | set(DOCUMENT_EXTS) | set(UNSUPPORTED_EXTS)
                                             | {x[x.rfind("."):] for x in ARCHIVE_EXTS}) if e not in PDF_EXTS)
 
+    # called even for a file over --max-inspect-mb (with its head only): a PDF over SEARCH_HERE_BYTES is wanted
+    # unsearched, so its bytes are searched where it is (inspect): no attachment named, no finding (review14h:
+    # every PDF over the cap was listed too-large); one naming an attachment is too-large
+    opens_itself = True
+
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
 
     def wants_name(self, name: str) -> bool:
-        return _last_ext(name) in PDF_EXTS
+        """A .pdf, or a name no inspector knows (報告書.pdf.bak, .part, .dat, none): its first bytes decide."""
+        ext = _last_ext(name)
+        return ext in PDF_EXTS or ext not in self.skip_extensions
 
     def wants(self, entry: Entry, size: int, head: Callable[[], bytes]) -> bool:
         if not self.wants_name(entry.name) or size < 64:
             return False
+        if _last_ext(entry.name) not in PDF_EXTS and not head().startswith(b"%PDF-"):
+            return False  # under another name (review14h: a renamed PDF ended as nothing): a PDF from its first byte
         if size > SEARCH_HERE_BYTES:  # the byte search is the worker's (inspect)
             return b"%PDF-" in head()[:HEADER_WINDOW]
         return may_hold_attachments(entry, head())
@@ -173,6 +192,9 @@ class PdfInspector:
             reason, _ = error_reason(e)
             return Inspection(status=reason, detail=_why(e))
         if not found.attached and not found.problems:
+            if not found.repaired:
+                return Inspection()  # whole, and no attached file in it, current or removed: an empty attachment
+                # list, or the name in a page's text
             found.problems.append((Status.CORRUPT, say(Detail.PDF_ATTACHMENT_NOT_FOUND)))
         detail: dict[str, object] = {"format": FORMAT}
         if entry.location.raw_path_hex:
@@ -217,42 +239,87 @@ def read_attachments(data: bytes, caps: ArchiveLimits) -> Found:
     """The attached files of a PDF (the document's list, then the pages' annotations), each decoded under
     ``caps``; structure problems as listed rows. Raises when the PDF itself cannot be opened."""
     pypdf = load("pypdf")  # MissingBackend when not installed: listed unsupported, naming the package
-    from pypdf.errors import FileNotDecryptedError
-
     decoding("pypdf")
     limit = max(min(caps.member_memory, caps.budget.remaining()), 0) + 1
-    with pypdf.apply_configuration(zlib_maximum_output_length=limit, lzw_maximum_output_length=limit,
-                             run_length_maximum_output_length=limit, brotli_maximum_output_length=limit,
-                             array_based_stream_maximum_output_length=limit, jbig2_maximum_output_length=limit):
-        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
+    with pypdf.apply_configuration(**dict.fromkeys(_OUTPUT_CAPS, limit)):
+        said = _Said()
+        log = logging.getLogger("pypdf")
+        log.addHandler(said)  # a repaired structure (pypdf warns) may have lost an attachment: listed then
+        try:
             try:
-                opened = reader.decrypt("")  # most "protected" PDFs have an empty open password (rights only)
-            except Exception as e:  # noqa: BLE001 - an unknown security handler or cipher
-                raise ReadError(Status.UNSUPPORTED, say(Detail.PDF_SECURITY_UNREAD, why=error_reason(e)[1])) from e
-            if not opened:
-                raise ReadError(Status.ENCRYPTED, say(Detail.PDF_PASSWORD))
-        found = Found()
-        walker = _Walker(found, caps)
+                return _read(pypdf, data, caps, said)
+            except MissingBackend:
+                raise
+            except Exception as e:  # noqa: BLE001 - unopenable: mended below when it is damage
+                first = e
+                if (e.reason if isinstance(e, ReadError) else error_reason(e)[0]) != Status.CORRUPT:
+                    raise
+            # cut before its cross-reference (a .part download, a copy that stopped): pypdf rebuilds the table from
+            # the objects when a startxref is wrong, not when there is none; the attached files still in the bytes
+            # are read and the PDF is listed as it was (review14h: its whole person list was never examined)
+            try:
+                found = _read(pypdf, data + b"\nstartxref\n0\n%%EOF\n", caps, said, mended=True)
+            except Exception:  # noqa: BLE001 - not even so: as it was
+                raise first from None
+            if not found.attached:
+                raise first
+            found.problems.insert(0, (Status.CORRUPT, say(Detail.PDF_MENDED, why=_text(first.__cause__ or first)
+                                                                    if isinstance(first, ReadError) else _text(first))))
+            return found
+        finally:
+            log.removeHandler(said)
+
+
+def _read(pypdf: object, data: bytes, caps: ArchiveLimits, said: _Said, mended: bool = False) -> Found:
+    """read_attachments' walk, pypdf's warnings counted by ``said``; ``mended``: a rebuilt table, which may have no
+    catalogue: every file specification and attached stream among its objects is taken."""
+    from pypdf.errors import FileNotDecryptedError
+
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=False)  # type: ignore[attr-defined]
+    if reader.is_encrypted:
         try:
-            root = reader.trailer["/Root"].get_object()
-        except FileNotDecryptedError as e:
-            raise ReadError(Status.ENCRYPTED, say(Detail.PDF_PASSWORD)) from e
-        except Exception as e:  # noqa: BLE001 - no catalogue: the PDF is unreadable
+            opened = reader.decrypt("")  # most "protected" PDFs have an empty open password (rights only)
+        except Exception as e:  # noqa: BLE001 - an unknown security handler or cipher
+            raise ReadError(Status.UNSUPPORTED, say(Detail.PDF_SECURITY_UNREAD, why=error_reason(e)[1])) from e
+        if not opened:
+            raise ReadError(Status.ENCRYPTED, say(Detail.PDF_PASSWORD))
+    found = Found()
+    walker = _Walker(found, caps)
+    try:
+        root = reader.trailer["/Root"].get_object()
+    except FileNotDecryptedError as e:
+        raise ReadError(Status.ENCRYPTED, say(Detail.PDF_PASSWORD)) from e
+    except Exception as e:  # noqa: BLE001 - no catalogue: the PDF is unreadable
+        if not mended:
             raise ReadError(Status.CORRUPT, _why(e)) from e
-        try:
-            names = _get(root, "/Names")
-            tree = _get(names, "/EmbeddedFiles") if names is not None else None
-            if tree is not None:
-                walker.tree(tree)
-        except Exception as e:  # noqa: BLE001
-            found.problems.append((Status.CORRUPT, say(Detail.PDF_LIST_UNREAD, why=_text(e))))
-        try:
-            for number, page in enumerate(reader.pages, 1):
-                walker.annotations(page, number)
-        except Exception as e:  # noqa: BLE001
-            found.problems.append((Status.CORRUPT, say(Detail.PDF_PAGES_UNREAD, why=_text(e))))
-        return found
+        root = None
+    if mended:  # file specifications without a catalogue: those whose bytes show /EF, and any in object streams
+        where = sorted((offset, num) for offsets in reader.xref.values() for num, offset in offsets.items())
+        starts = [offset for offset, _ in where]
+        marked = {where[at][1] for m in _EF.finditer(data) if (at := bisect.bisect_right(starts, m.start()) - 1) >= 0}
+        for num in sorted(marked | set(reader.xref_objStm)):
+            try:
+                walker.filespec(reader.get_object(num), "")
+            except Exception:  # noqa: BLE001 - a damaged object among others: the rest are tried
+                continue
+    try:
+        names = _get(root, "/Names")
+        tree = _get(names, "/EmbeddedFiles") if names is not None else None
+        if tree is not None:
+            walker.tree(tree)
+    except Exception as e:  # noqa: BLE001
+        found.problems.append((Status.CORRUPT, say(Detail.PDF_LIST_UNREAD, why=_text(e))))
+    try:
+        for number, page in enumerate(reader.pages if root is not None else (), 1):
+            walker.annotations(page, number)
+    except Exception as e:  # noqa: BLE001
+        found.problems.append((Status.CORRUPT, say(Detail.PDF_PAGES_UNREAD, why=_text(e))))
+    try:
+        walker.removed(reader, data, "" if mended else "removed/")
+    except Exception as e:  # noqa: BLE001
+        found.problems.append((Status.CORRUPT, say(Detail.PDF_LIST_UNREAD, why=_text(e))))
+    found.repaired = said.count > 0
+    return found
 
 
 def _text(e: BaseException) -> str:
@@ -284,6 +351,7 @@ class _Walker:
     def __init__(self, found: Found, caps: ArchiveLimits) -> None:
         self.found, self.caps = found, caps
         self.seen: set[int] = set()  # id() of filespec dictionaries already taken (the tree and an annotation)
+        self.streams: set[int] = set()  # object numbers of attached files' streams already taken
         self.over = 0
 
     def tree(self, root: object) -> None:
@@ -337,15 +405,64 @@ class _Walker:
         if ef is None:
             return  # a reference to an outside file: nothing is attached
         stream = _get(ef, "/UF") or _get(ef, "/F")
-        if len(self.found.attached) >= MAX_ATTACHMENTS:
-            self.over += 1
-            if self.over == 1:
-                self.found.problems.append((Status.TOO_LARGE, say(Detail.PDF_TOO_MANY, n=MAX_ATTACHMENTS)))
+        if self._too_many():
             return
         if not isinstance(stream, StreamObject):
             self.found.attached.append(Attached(name, None, (Status.CORRUPT, say(Detail.PDF_ATTACHMENT_NO_STREAM))))
             return
+        ref = getattr(stream, "indirect_reference", None)
+        if ref is not None:
+            if ref.idnum in self.streams:
+                return
+            self.streams.add(ref.idnum)
         self.found.attached.append(self._decoded(name, stream))
+
+    def _too_many(self) -> bool:
+        """Whether MAX_ATTACHMENTS are taken already: the rest are counted in one listed row."""
+        if len(self.found.attached) < MAX_ATTACHMENTS:
+            return False
+        self.over += 1
+        if self.over == 1:
+            self.found.problems.append((Status.TOO_LARGE, say(Detail.PDF_TOO_MANY, n=MAX_ATTACHMENTS)))
+        return True
+
+    def removed(self, reader: object, data: bytes, prefix: str = "removed/") -> None:
+        """Attached files no list or page names any more (an incremental update that removed them, a writer that
+        left them behind): their streams, found where the bytes name ``/EmbeddedFile``, are examined as
+        ``removed/NAME`` (the name of a file specification still pointing at them, else the object's number).
+        Only objects of the cross-reference table are reached (one whose number a later revision reused is not)."""
+        from pypdf.generic import DictionaryObject, NameObject, StreamObject
+
+        where = sorted((offset, num) for offsets in getattr(reader, "xref", {}).values()
+                       for num, offset in offsets.items())
+        starts = [offset for offset, _ in where]
+        pointing: dict[int, list[int]] | None = None  # object number -> where ``/F N G R`` names it (made once)
+        tried: set[int] = set()
+        for mark in _EMBEDDED_FILE.finditer(data):
+            at = bisect.bisect_right(starts, mark.start()) - 1
+            if at < 0 or (num := where[at][1]) in self.streams or num in tried:
+                continue
+            tried.add(num)
+            stream = _resolve(reader.get_object(num))  # type: ignore[attr-defined]
+            if not isinstance(stream, StreamObject) or _get(stream, "/Type") != NameObject("/EmbeddedFile"):
+                continue
+            self.streams.add(num)
+            name = ""
+            if pointing is None:
+                pointing = {}
+                for ref in _FILE_REF.finditer(data):
+                    pointing.setdefault(int(ref[1]), []).append(ref.start())
+            for ref_at in pointing.get(num, ())[:16]:
+                spec_at = bisect.bisect_right(starts, ref_at) - 1
+                spec = _resolve(reader.get_object(where[spec_at][1])) if spec_at >= 0 else None  # type: ignore[attr-defined]
+                ef = _get(spec, "/EF") if isinstance(spec, DictionaryObject) else None
+                if isinstance(ef, DictionaryObject) and any(getattr(ef.get(k), "idnum", None) == num for k in ("/F", "/UF")):
+                    name = _string(_get(spec, "/UF")) or _string(_get(spec, "/F"))
+                    break
+            name = (name.replace("\x00", "")[:255] or f"object {num}").replace("/", "_")
+            if self._too_many():
+                return
+            self.found.attached.append(self._decoded(f"{prefix}{name}", stream))
 
     def _decoded(self, name: str, stream: object) -> Attached:
         from pypdf.generic import NumberObject
@@ -360,11 +477,19 @@ class _Walker:
         said = _Said()
         log = logging.getLogger("pypdf")
         log.addHandler(said)
+        # pypdf's output caps for this stream: the ratio's limit too, so a bomb stops there while it inflates
+        # (review14h: a 612 KB PDF took its worker to 577 MB, inflated up to --max-inspect-mb before the check)
+        by_ratio = max(RATIO_GRACE, self.caps.ratio * max(packed, 1))
+        limit = max(min(self.caps.member_memory, self.caps.budget.remaining(), by_ratio), 0) + 1
         try:
-            data = stream.get_data()  # type: ignore[attr-defined]
+            with load("pypdf").apply_configuration(**dict.fromkeys(_OUTPUT_CAPS, limit)):
+                data = stream.get_data()  # type: ignore[attr-defined]
         except Exception as e:  # noqa: BLE001 - a broken stream: this attachment is listed, the others go on
             reason, text = error_reason(e)
             if type(e).__name__ == "LimitReachedError":
+                if limit - 1 == by_ratio and by_ratio < self.caps.member_memory:
+                    return Attached(name, None, (Status.BOMB, say(Detail.DECLARES_BOMB, size=limit, compressed=packed,
+                                                                  ratio=str(self.caps.ratio))))
                 return Attached(name, None, (Status.BOMB, say(Detail.PDF_ATTACHMENT_OVER_LIMIT, cap=self.caps.member_memory)))
             return Attached(name, None, (reason if reason != Status.ENCRYPTED else Status.CORRUPT,
                                          say(Detail.PDF_ATTACHMENT_UNREAD, why=text)))
