@@ -146,13 +146,21 @@ def reference_discover(data: Sequence[Sequence[object]], taken: set[int], header
                         ("email", V.is_email),
                         ("birth", lambda v: V.parse_date(v) and not V._ISO_DATE.match(V.nfkc(v)) or H._era(v))):
             if f not in found and _filled(vals, rows) and mostly(vals, test, 0.6):
+                if f == "phone" and _ascending_digits(vals):  # IDs numbered on, no phones (fix14a)
+                    continue
                 found[f] = [c]
                 used.add(c)
                 break
         else:
             if "organisation" not in context and _filled(vals, rows) and mostly(vals, H._org, 0.4):
                 context["organisation"] = [c]
-    return RolePlan("", found), context
+    # phones found by their values alone are shown as the file holds them (fix14a)
+    return RolePlan("", found, held=frozenset({"phone"} & set(found))), context
+
+
+def _ascending_digits(vals: list[str]) -> bool:
+    digits = [int(v) for v in vals if v.isdigit()]
+    return len(digits) >= 3 and all(a < b for a, b in zip(digits, digits[1:], strict=False))
 
 
 def finding(f: P.SheetFinding | None) -> tuple | None:
