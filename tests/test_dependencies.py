@@ -14,8 +14,12 @@ def _key(dist: str) -> str:
     return re.sub(r"[-_.]+", "-", dist).lower()
 
 
+def _top(module: str) -> str:
+    return module.partition(".")[0]
+
+
 def test_each_imported_module_comes_from_its_declared_distribution() -> None:
-    provided = metadata.packages_distributions()
-    wrong = {module: (dist, provided.get(module)) for dist, module in LIBRARIES.items()
-             if _key(dist) not in {_key(d) for d in provided.get(module, [])}}
+    provided = metadata.packages_distributions()  # keyed by top-level name (``backports`` of backports.zstd)
+    wrong = {module: (dist, provided.get(_top(module))) for dist, module in LIBRARIES.items()
+             if _key(dist) not in {_key(d) for d in provided.get(_top(module), [])}}
     assert not wrong, f"module: (declared distribution, distributions that really provide it): {wrong}"
