@@ -15,7 +15,8 @@ annotations may not show; but an attached file is a stream, and a stream is neve
 nor are the keys of its dictionary ever encrypted: its ``/Type /EmbeddedFile`` stays readable in the file's
 bytes. A writer that leaves that optional ``/Type`` out of an attached file kept in a PDF with object streams
 is the one case the pre-check misses (Acrobat, iText, PDFBox, LibreOffice, Ghostscript, qpdf and pypdf all write
-it). The pre-check reads the PDF's bytes once, a C-level search over 1 MiB blocks.
+it). The pre-check reads a PDF of up to ``SEARCH_HERE_BYTES`` once, a C-level search over 1 MiB blocks; a larger
+one is wanted unsearched and searched the same way in the worker (``inspect``), off the scan process's walk.
 
 Damage is listed, never nothing: a PDF that names an attachment but whose structure cannot be read (cut,
 flipped, an unknown password) is listed corrupt or encrypted; an attachment whose stream cannot be decoded
@@ -86,10 +87,10 @@ def _name_pattern(*names: str) -> re.Pattern[bytes]:
 
 
 MARKS = _name_pattern("EmbeddedFile", "FileAttachment")
-_LITERAL = re.compile(rb"/(?:EmbeddedFile|FileAttachment)")
+_LITERAL = re.compile(rb"/(?:EmbeddedFile|FileAttachment)")  # the usual spelling: one fast pass first
 _FILE_REF = re.compile(rb"/U?F\s+(\d{1,10})\s+\d{1,5}\s+R")  # a file specification's /EF /F N G R
 _EF = _name_pattern("EF")  # a file specification's key of its attached streams
-_EMBEDDED_FILE = _name_pattern("EmbeddedFile")  # an attached file's stream type (and the name tree's key)  # the usual spelling: one fast pass first
+_EMBEDDED_FILE = _name_pattern("EmbeddedFile")  # an attached file's stream type (and the name tree's key)
 
 
 def names_attachment(data: bytes) -> bool:
