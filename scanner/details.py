@@ -732,6 +732,16 @@ class Detail(Code):
     REREAD_CHANGED = "reread-changed", "SHA-256 is now {now:word}, the scan recorded {then:word}"
     REREAD_WALK_STOPPED = "reread-walk-stopped", "not found again, and the walk of its image stopped part-way: {why:detail}"
     REREAD_GONE = "reread-gone", "not found again in its source"
+    # -- a hit checked again at its source (verify --sources)
+    VERIFY_GONE = "verify-gone", "no file at this path any more"
+    VERIFY_NOT_FOUND = "verify-not-found", "not found at its place (gone, or changed and no longer matching)"
+    VERIFY_NOT_WALKED = "verify-not-walked", "not walked again: {why:detail}"
+    VERIFY_NOT_HASHED = "verify-not-hashed", ("still at its place; never read in the scan (see its status): no "
+                                              "SHA-256 to compare")
+    VERIFY_SIZE_DIFFERS = "verify-size-differs", ("never read in the scan, and its size differs: {then:d} -> {now:d} "
+                                                  "bytes")
+    VERIFY_MTIME_DIFFERS = "verify-mtime-differs", ("never read in the scan, and its modification time differs: "
+                                                    "{then:name} -> {now:name}")
     REFERENCE_CHANGED = "reference-changed", "the reference file changed since the scan"
     NOT_IN_FINDINGS = "not-in-findings", "not listed in findings.json"
     SOURCE_NOT_NAMED = "source-not-named", ("its source is not among the sources named on the command line (nor "
