@@ -202,3 +202,21 @@ def test_a_chain_edited_to_drop_its_alias_is_refused(tmp_path):
     p["unique"] += 1
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     assert run_cli("verify", str(tmp_path / "o")).returncode != 0
+
+
+@pytest.mark.parametrize(("leaked", "other", "shared"), [
+    ("メゾン2001 305号室", "メゾン2001", 1),  # the glued copy on the share is the leaked person of building 2001
+    ("メゾン2000 A棟305", "メゾン2000 305号室", 1),
+    ("メゾン2002 305号室", "メゾン2001", 0),  # another building: never shared
+])
+def test_the_overlap_matrix_reads_the_links_as_the_count_does(tmp_path, leaked, other, shared):
+    """A list outside the leak set shares a person with the leaked one as one count of both would say (its links
+    resolved with the leak set's: analysis._persons_of)."""
+    from pathlib import Path
+
+    fillers = 12
+    _roster(tmp_path / "s" / "名簿.csv", [(NAME, f"{BASE} {leaked}")], n=fillers)
+    _roster(tmp_path / "s" / "顧客一覧.csv", [(NAME, f"{BASE} {other}")], n=fillers)
+    o = _scan(tmp_path, "o", ["s"], _key())["overlap"]
+    by_name = {Path(f["path"]).name: k for k, f in enumerate(o["files"])}
+    assert o["matrix"][by_name["名簿.csv"]][by_name["顧客一覧.csv"]] == fillers + shared
