@@ -220,3 +220,18 @@ def test_the_overlap_matrix_reads_the_links_as_the_count_does(tmp_path, leaked, 
     o = _scan(tmp_path, "o", ["s"], _key())["overlap"]
     by_name = {Path(f["path"]).name: k for k, f in enumerate(o["files"])}
     assert o["matrix"][by_name["名簿.csv"]][by_name["顧客一覧.csv"]] == fillers + shared
+
+
+def test_two_lists_outside_the_leak_set_share_a_linked_person(tmp_path):
+    """Two lists on the share (outside the leak set) with the same fillers as the leaked one: the glued copy in one
+    is the person of building 2001 in the other (analysis._shared_outside resolves their links together)."""
+    from pathlib import Path
+
+    fillers = 12
+    _roster(tmp_path / "s" / "名簿.csv", [(OTHER, f"{BASE} コーポ山田101号室")], n=fillers)
+    _roster(tmp_path / "s" / "顧客一覧.csv", [(NAME, f"{BASE} メゾン2001")], n=fillers)
+    _roster(tmp_path / "s" / "宛名.csv", [(NAME, f"{BASE} メゾン2001 305号室")], n=fillers)
+    o = _scan(tmp_path, "o", ["s"], _key())["overlap"]
+    by_name = {Path(f["path"]).name: k for k, f in enumerate(o["files"])}
+    assert o["matrix"][by_name["顧客一覧.csv"]][by_name["宛名.csv"]] == fillers + 1
+    assert o["matrix"][by_name["名簿.csv"]][by_name["宛名.csv"]] == fillers
