@@ -234,6 +234,36 @@ def _generated(seed: int = 11) -> list[list[list[object]]]:
     return sheets
 
 
+def _later_sheets(seed: int = 13) -> list[list[list[object]]]:
+    """Person tables below lists that name none (a product list, a meeting list, a budget), inside the first 20 rows'
+    reach, inside the sample and past it (the later search's headers-only blocks, searched once), with a header of
+    their own or header-less under a blank row; and such lists alone."""
+    rnd = random.Random(seed)
+    ja = Faker("ja_JP")
+    ja.seed_instance(seed)
+    lists = [(["品名", "数量", "単価", "金額", "購入日", "備考"],
+              lambda: [rnd.choice(["封筒", "用紙", "トナー", "マスク"]), float(rnd.randint(1, 40)),
+                       float(rnd.randint(100, 900)), float(rnd.randint(1, 9) * 1000), f"2021-04-{rnd.randint(1, 28):02d}",
+                       rnd.choice(["", "至急"])]),
+             (["会議名", "日時", "場所", "出席者数", "資料番号"],
+              lambda: [f"{rnd.choice(['予算', '研修'])}会議", f"{rnd.randint(1, 12)}月{rnd.randint(1, 28)}日 10:00",
+                       rnd.choice(["本庁舎", "公民館"]), float(rnd.randint(3, 40)), f"資料{rnd.randint(1, 999):03d}"]),
+             (["年度", "事業", "予算額", "執行額", "執行率"],
+              lambda: [float(rnd.randint(2014, 2023)), f"{rnd.choice(['点検', '工事'])}事業", float(rnd.randint(10**4, 10**6)),
+                       float(rnd.randint(0, 10**4)), rnd.random()]),
+             (["品名", "保管場所", "状態"],  # text cells only: the persons' rows have the list's own shape
+              lambda: [rnd.choice(["机", "椅子", "プリンタ"]), rnd.choice(["倉庫", "本庁舎", "支所"]), rnd.choice(["良好", "要修理"])])]
+    sheets: list[list[list[object]]] = []
+    for header, row in lists:
+        for above in (5, 40, 150, 260, 300, 600):
+            rows: list[list[object]] = [header] + [row() for _ in range(above)]
+            sheets.append(list(rows))
+            people = [(ja.name(), ja.address(), ja.phone_number()) for _ in range(30)]
+            sheets.append(rows + [[], ["氏名", "住所", "電話番号"]] + [list(p) for p in people])
+            sheets.append(rows + [[]] + [list(p) for p in people])
+    return sheets
+
+
 def _layouts() -> list[list[list[object]]]:
     ps = D.people(30)
     out = [layout(ps) for layout in (*D.POSITIVE.values(), *D.NEGATIVE.values())]
@@ -322,6 +352,12 @@ def test_generated_sheets_classify_as_the_definition_says(monkeypatch: pytest.Mo
     sheets = _generated()
     found = _compare(sheets, monkeypatch)
     assert 0 < found < len(sheets)  # both answers occur: the comparison is not between two Nones
+
+
+def test_tables_below_other_lists_classify_as_the_definition_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    sheets = _later_sheets()
+    found = _compare(sheets, monkeypatch)
+    assert 0 < found < len(sheets)
 
 
 def test_layouts_of_the_other_tests_classify_as_the_definition_says(monkeypatch: pytest.MonkeyPatch) -> None:
