@@ -617,6 +617,7 @@ class Detail(Code):
     NO_OBJECT_RECORD = "no-object-record", "the presentation lists embedded objects, but no object storage record (ExOleObjStg) could be read"
     OBJDATA_GROUPS_OVER = "objdata-groups-over", "more than {n:d} objdata groups; the rest not read"
     OBJDATA_OVER_CAP = "objdata-over-cap", "objdata over the archive cap (--max-archive-mb)"
+    RTF_CUT = "rtf-cut", "the RTF file ends with {n:d} group(s) still open (cut short?): the objects after the cut are absent"
     WORKBOOK_STREAM_OVER_6MIB = "workbook-stream-over-6mib", "workbook stream over 6 MiB: no room for it in a one-level FAT"
     RECORD_CUT = "record-cut", "record cut after {n:d} of {size:d} bytes"
     # -- disk images: UDIF and sparse bundles damaged, nested images (sources.image, image_bundle, sparse_bundle, inspectors.image)
