@@ -58,3 +58,37 @@ def test_an_rtf_cut_between_its_objects_is_listed(cut_letters: tuple[Path, dict,
     assert hits[f"{share}/cut_between.rtf » object1 (Excel.Sheet.8)"]["pii"]["records"] == N_XLS
     assert not _listed(doc, f"{share}/whole.rtf")  # the whole letter is no damage
     assert len([p for p in hits if p.startswith(f"{share}/whole.rtf » ")]) == 3
+
+
+PPT_N = 5
+
+
+@pytest.fixture(scope="module")
+def flipped_decks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict[str, bytes]]:
+    """A deck whose ExOleEmbedContainer record header (in the head of its PowerPoint Document stream, the part the
+    pre-check reads) has one bit flipped: each of its 32 bits, one copy each."""
+    from tests.test_containers import slides_ppt
+
+    deck = slides_ppt(ole_package(xlsx_bytes({"名簿": standard(people(PPT_N, seed=154))})))
+    at = deck.index(b"\x0f\x00\xcc\x0f")
+    made = {}
+    for bit in range(32):
+        flipped = bytearray(deck)
+        flipped[at + bit // 8] ^= 1 << bit % 8
+        made[f"deck_bit{bit:02d}.ppt"] = bytes(flipped)
+    share = tmp_path_factory.mktemp("ppt15") / "share"
+    share.mkdir()
+    for name, data in made.items():
+        (share / name).write_bytes(data)
+    return share, _scan(share, tmp_path_factory.mktemp("ppt15-out")), made
+
+
+def test_a_deck_whose_object_record_header_is_flipped_is_read(flipped_decks: tuple[Path, dict, dict[str, bytes]]) -> None:
+    """One flipped bit in the embedded-object record of a deck's head hid the record from the pre-check: the
+    deck passed as one without objects and its workbook was never examined. The object list's damaged
+    structure now takes the deck to the worker, which finds the object's storage record and reads it."""
+    share, doc, made = flipped_decks
+    hits = {f["path"]: f for f in doc["files"]}
+    for name in made:
+        read = [h for p, h in hits.items() if p.startswith(f"{share}/{name} » ")]
+        assert read and read[0]["pii"]["records"] == PPT_N, (name, [s for s in doc["skipped"] if name in s["path"]])

@@ -170,9 +170,44 @@ def _object_in_directory(probe: CompoundProbe, kind: str) -> bool:
             if size < 4096:
                 return True  # in the mini stream: read by the worker (a presentation is never this small)
             head = b"".join(probe.chain(start, _PROBE_SLIDES))[:_PROBE_SLIDES]
-            return _EX_OLE_EMBED in head
+            return _EX_OLE_EMBED in head or object_list_damaged(head)
         other = other or (typ == 2 and name.casefold() in _OTHER_SLIDES_STREAMS)
     return kind == "ppt" and not other
+
+
+_EX_OBJ_LIST = b"\x0f\x00\x09\x04"  # ExObjListContainer (recVer 0xF, recType 0x0409)
+_EX_OBJ_LIST_ATOM = 0x040A
+# the containers an ExObjList holds ([MS-PPT] 2.10.1 ExObjListSubContainer), each with the atom that opens it where
+# the specification names one (None: AVI, CD audio, MCI movie, MIDI, WAV embedded/linked)
+_EX_OBJ_KINDS: dict[int, int | None] = {0x0FCC: 0x0FCD, 0x0FCE: 0x0FD1, 0x0FD7: 0x0FD3, 0x0FEE: 0x0FFB, 0x1006: None,
+                                        0x100E: None, 0x1007: None, 0x100D: None, 0x100F: None, 0x1010: None}
+
+
+def object_list_damaged(head: bytes) -> bool:
+    """Whether the external-object list (ExObjList) in the head of a presentation's document stream breaks its
+    own structure: a child record of another type than its atom and the object containers, a header that is not
+    that record's (recVer and recInstance: 0xF and 0 for a container), a container not opened by its own atom (an
+    embedded object's container flipped to a linked one's type), a child running past the list's end. A flipped
+    bit in an embedded object's record header hides the object from the pre-check's ``ExOleEmbedContainer``
+    search (Session 15: such a deck passed as one without objects, its workbook unread); the list's broken
+    structure shows it. Only the part of the list inside ``head`` is walked (a list running past it is no damage)."""
+    at = head.find(_EX_OBJ_LIST)
+    if at < 0 or at + 8 > len(head):
+        return False
+    end = at + 8 + int.from_bytes(head[at + 4:at + 8], "little")
+    pos = at + 8
+    while pos + 8 <= min(end, len(head)):
+        ver_inst, typ, size = struct.unpack_from("<HHI", head, pos)
+        if typ == _EX_OBJ_LIST_ATOM:
+            sound = ver_inst == 0
+        else:
+            opener = _EX_OBJ_KINDS.get(typ, -1)
+            sound = ver_inst == 0xF and opener != -1 and (
+                opener is None or pos + 12 > len(head) or int.from_bytes(head[pos + 10:pos + 12], "little") == opener)
+        if not sound or pos + 8 + size > end:
+            return True
+        pos += 8 + size
+    return pos != end and end <= len(head)
 
 
 def may_embed(entry: Entry, size: int, limit: int, archive_head: Callable[[bytes], bool]) -> bool:
