@@ -699,6 +699,8 @@ class Detail(Code):
     BIFF_NO_READER = "biff-no-reader", "{what:word}: no reader"
     # -- what a file named like a table holds instead (inspectors.spreadsheet)
     UNREAD_TABLE_FORMAT = "unread-table-format", "{what:word} ({ext:word}): no reader for this format; not examined"
+    SPSS_ENCRYPTED = "spss-encrypted", ("SPSS data file ({ext:word}) saved with a password (an encrypted wrapper): not "
+                                        "examined; open it in SPSS with its password and save an unencrypted copy")
     TEXT_THEN_BINARY = "text-then-binary", "{what:word} at its start, binary bytes further on: not read as a table"
     NOT_A_TABLE_NAMED = "not-a-table-named", "{other:lib} named {ext:name}: not a table"
     # -- session 12: the last English-only details (biffold, contracts, a split part, a .msg under another name, the

@@ -247,9 +247,10 @@ def test_password_protected_spss_file_is_listed(tmp_path: Path) -> None:
     hotel-encrypted.sav): no $FL2 magic, so the .sav ended as nothing while a plain one is listed."""
     header = bytes.fromhex("1c00000000000000") + b"ENCRYPTEDSAV" + bytes.fromhex("15") + bytes(15)
     noise = bytes((i * 151 + 7) % 256 for i in range(4096))  # what AES blocks look like: no structure
-    findings = _scan(tmp_path, {"survey.sav": header + noise})
-    assert [(s["reason"], s["detail"].split(" (")[0]) for s in findings["skipped"]] == [
-        ("unsupported", "SPSS data file")], findings["skipped"]
+    findings = _scan(tmp_path, {"survey.sav": header + noise, "survey2.zsav": header + noise})
+    # Session 15: ``encrypted`` with its own detail (was ``unsupported`` "no reader for this format")
+    assert sorted((s["reason"], s["detail_codes"][0]["code"]) for s in findings["skipped"]) == [
+        ("encrypted", "spss-encrypted")] * 2, findings["skipped"]
 
 
 def test_msg_with_outlook_side_properties_is_not_damaged(tmp_path: Path) -> None:

@@ -634,6 +634,8 @@ class SpreadsheetInspector:
         if fmt == "binary" and entry.name.startswith("._") and data.startswith(APPLEDOUBLE_MAGIC):
             return Inspection(detail=say(Detail.APPLEDOUBLE))
         if unread_table(ext, data) and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted"):
+            if data.startswith(_SPSS_ENCRYPTED):  # saved with a password (Session 15: was listed unsupported)
+                return Inspection(status=Status.ENCRYPTED, detail=say(Detail.SPSS_ENCRYPTED, ext=ext))
             return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT,
                                                                            what=UNREAD_TABLES[ext], ext=ext))
         if fmt == "binary" and not claimed and checked_ext(entry.name) is not None:
