@@ -497,6 +497,7 @@ class Detail(Code):
     MAIL_ENCRYPTED_PART = "mail-encrypted-part", "{kind:word} part: the message is encrypted (S/MIME or PGP); its attachments cannot be read"
     CONTENT_TYPE_REPAIRED = "content-type-repaired", "a part's Content-Type is damaged but its body holds the MIME parts of its boundary: read as multipart"
     MIME_PARTS_IN_BODY = "mime-parts-in-body", "a text body holds delimited MIME parts its headers did not announce (a damaged header or delimiter line): read as parts"
+    MIME_TOO_DEEP = "mime-too-deep", "multiparts nested deeper than the mail parser can follow (about a thousand levels): the message's parts were not read"
     MIME_PARTS_IN_BODY_UNREAD = "mime-parts-in-body-unread", "a text body holds MIME part headers and base64 lines whose delimiters are lost: not read as parts"
     MIME_STRUCTURE_DAMAGED = "mime-structure-damaged", "MIME structure damaged ({why:lib}): the message may be cut; parts after the damage may be missing"
     TRANSFER_ENCODING_REPAIRED = "transfer-encoding-repaired", "a part's Content-Transfer-Encoding header name is damaged ({name:lib}): its value decoded the part"
