@@ -560,6 +560,7 @@ class Detail(Code):
                                                         "may be wrong; a member whose own CRC matches is sound data)")
     SEVENZ_MEMBER_OVER_MEMORY = "sevenz-member-over-memory", "7z member of {size:d} bytes over the in-memory cap {cap:d}"
     TAR_STREAM_DAMAGED = "tar-stream-damaged", "tar: {format:word} stream damaged ({library:lib}): members read from it may hold damaged bytes"
+    DATA_AFTER_STREAM = "data-after-stream", "data after the end of the {format:word} stream (not part of it): not examined; what the stream holds is whole"
     TAR_MEMBER_MAY_BE_DAMAGED = "tar-member-may-be-damaged", "the tar's {format:word} stream damaged ({library:lib}): this member's bytes may be damaged"
     TAR_UNREADABLE_AFTER = "tar-unreadable-after", "tar: unreadable after {n:d} members: {why:detail}"
     TAR_AFTER_MEMBER = "tar-after-member", "tar: after member {n:d}: {why:detail}"
