@@ -91,3 +91,4 @@ def test_zstd_files_beginning_with_a_skippable_frame_are_read(tmp_path: Path) ->
     listed = {s["path"].split("/share/")[-1]: s["reason"] for s in findings["skipped"]}
     assert listed.get("fast.lz4") == "unsupported" and listed.get("cut.csv.zst") == "corrupt", listed
     assert set(listed) <= {"fast.lz4", "cut.csv.zst", "cut.csv.zst » cut.csv"}, listed
+
