@@ -34,6 +34,7 @@ from ..passwords import opened_with
 from ..sheet import Sheet
 from ..sources.split_series import is_part_name
 from ..sqlitedb import wal_frames
+from ..statsdata import STATS_FORMATS
 from ..tables import (
     BINARY_FORMATS,
     MARKUP_FORMATS,
@@ -653,8 +654,11 @@ class SpreadsheetInspector:
         if unread_table(ext, data) and fmt not in (*BINARY_FORMATS, *MARKUP_FORMATS, "ole-encrypted"):
             if data.startswith(_SPSS_ENCRYPTED):  # saved with a password (Session 15: was listed unsupported)
                 return Inspection(status=Status.ENCRYPTED, detail=say(Detail.SPSS_ENCRYPTED, ext=ext))
-            return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT,
-                                                                           what=UNREAD_TABLES[ext], ext=ext))
+            if ext[1:] in STATS_FORMATS and not data.startswith(_SAS_CPORT):
+                fmt = ext[1:]  # read by pyreadstat (scanner.statsdata, Session 15: was listed unsupported)
+            else:
+                return Inspection(status=Status.UNSUPPORTED, detail=say(Detail.UNREAD_TABLE_FORMAT,
+                                                                               what=UNREAD_TABLES[ext], ext=ext))
         if fmt == "binary" and not claimed and checked_ext(entry.name) is not None:
             told = disguise_check(entry.name, data[:MARKUP_CHECK])
             if told is not None and told.family in TEXT_FAMILIES:  # read for its text start, binary further on
@@ -677,7 +681,7 @@ class SpreadsheetInspector:
         if fmt == "text" and ext not in TEXT_EXTENSIONS and not claimed and not table_head(
                 data[:TEXT_CHECK], HEADER_LINES if ext in TEXT_EXTS else 1):
             return Inspection()  # a text whose first line (a log's first lines) is a person table's header is read
-        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sqlite", "ole-encrypted")
+        readable = (*BINARY_FORMATS, *MARKUP_FORMATS, "text", "vcard", "sqlite", "ole-encrypted", *STATS_FORMATS)
         caps = caps_for(self.config, len(data))
         if fmt not in readable:
             reason, detail = unreadable_reason(fmt)

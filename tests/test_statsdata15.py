@@ -1,0 +1,51 @@
+"""SPSS, Stata and SAS data files read as person tables through pyreadstat (session 15: they were listed
+`unsupported`, wild14): variable labels are the header the person detector reads; damaged copies are listed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+
+from tests.pii_data import people, standard
+from tests.test_wild13 import _scan
+
+N = 12
+
+
+def _frame() -> tuple[pd.DataFrame, list[str]]:
+    rows = standard(people(N, seed=155))
+    labels = [str(c) for c in rows[0]]
+    names = [f"v{i}" for i in range(len(labels))]  # short ASCII variable names, the Japanese words as labels
+    return pd.DataFrame([[str(c) for c in r] for r in rows[1:]], columns=names), labels
+
+
+def _written(tmp_path: Path, kind: str) -> bytes:
+    df, labels = _frame()
+    path = tmp_path / f"w.{kind}"
+    {"sav": pyreadstat.write_sav, "dta": pyreadstat.write_dta, "xpt": pyreadstat.write_xport}[kind](
+        df, str(path), column_labels=labels)
+    return path.read_bytes()
+
+
+def test_statistics_data_files_are_read_as_person_tables(tmp_path: Path) -> None:
+    made = tmp_path / "made"
+    made.mkdir()
+    sav, dta, xpt = (_written(made, k) for k in ("sav", "dta", "xpt"))
+    files = {"survey.sav": sav, "panel.dta": dta, "transport.xpt": xpt, "survey.dat": sav,
+             "cut.sav": sav[:len(sav) // 2], "cut.dta": dta[:len(dta) * 2 // 3]}
+    flipped = bytearray(sav)
+    flipped[len(sav) // 3] ^= 0xFF
+    files["flip.sav"] = bytes(flipped)
+    findings = _scan(tmp_path, files)
+    hits = {f["path"].rsplit("/", 1)[1]: f for f in findings["files"] if f.get("pii")}
+    for name in ("survey.sav", "panel.dta", "transport.xpt", "survey.dat"):
+        assert hits[name]["pii"]["records"] == N, (name, hits.get(name), findings["skipped"])
+    listed = {s["path"].rsplit("/", 1)[1]: s for s in findings["skipped"]}
+    for name in ("cut.sav", "cut.dta"):  # ReadStat reads nothing of a cut file: listed, never a silent clean
+        assert listed[name]["reason"] == "corrupt", listed.get(name)
+        assert '"stats-unreadable"' in json.dumps(listed[name]["detail_codes"]), listed[name]
+    assert "flip.sav" in hits or "flip.sav" in listed, (hits.keys(), listed)  # records or a listed reason
+    assert not {"survey.sav", "panel.dta", "transport.xpt", "survey.dat"} & set(listed), listed
