@@ -27,28 +27,46 @@ READERS = {"sav": "read_sav", "zsav": "read_sav", "por": "read_por", "dta": "rea
 STATS_FORMATS = frozenset(READERS)
 
 
+_CHUNK_CELLS = 1 << 20  # cells read per call (rows in chunks: a large survey is never held whole in Python objects)
+
+
 def iter_stats(data: bytes, fmt: str, caps: Caps) -> Sheet:
-    """The one sheet of a statistics data file (see the module docstring)."""
+    """The one sheet of a statistics data file (see the module docstring). Its rows are read in chunks of about
+    ``_CHUNK_CELLS`` cells (pyreadstat's row_offset/row_limit), each counted against the file's cell budget."""
     pyreadstat = load("pyreadstat")
     decoding("pyreadstat")
-    try:
-        columns, meta = getattr(pyreadstat, READERS[fmt])(io.BytesIO(data), output_format="dict")
-    except MemoryError as e:
-        raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
-    except Exception as e:  # noqa: BLE001 - ReadstatError, PyreadstatError ...: a damaged file is data
-        raise ReadError(Status.CORRUPT, say(Detail.STATS_UNREADABLE, kind=fmt, library=str(e)[:200] or type(e).__name__)) from e
-    names = list(columns)
+    reader = getattr(pyreadstat, READERS[fmt])
+
+    def read(**how: object) -> tuple[dict[str, list[object]], object]:
+        try:
+            return reader(io.BytesIO(data), output_format="dict", **how)
+        except MemoryError as e:
+            raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
+        except Exception as e:  # noqa: BLE001 - ReadstatError, PyreadstatError ...: a damaged file is data
+            raise ReadError(Status.CORRUPT, say(Detail.STATS_UNREADABLE, kind=fmt,
+                                                library=str(e)[:200] or type(e).__name__)) from e
+
+    _, meta = read(metadataonly=True)
+    names = [str(n) for n in getattr(meta, "column_names", None) or []]
     labels = list(getattr(meta, "column_labels", None) or [])
-    header: list[object] = [str(labels[i]) if i < len(labels) and labels[i] else str(name) for i, name in enumerate(names)]
+    header: list[object] = [str(labels[i]) if i < len(labels) and labels[i] else name for i, name in enumerate(names)]
+    chunk = max(1, _CHUNK_CELLS // max(len(names), 1))
     budget = CellBudget(caps)
 
     def rows() -> Iterator[list[object]]:
         yield header
-        for n, row in enumerate(zip(*(columns[name] for name in names), strict=True)):
-            if not n & 0x3FF:
-                budget.tick()
-            budget.add(len(header))
-            yield [_cell(v) for v in row]
+        offset = 0
+        while True:
+            budget.tick()
+            columns, _ = read(row_offset=offset, row_limit=chunk)
+            values = [columns.get(name, []) for name in names]
+            got = max((len(v) for v in values), default=0)
+            for n in range(got):
+                budget.add(len(header))
+                yield [_cell(v[n]) if n < len(v) else "" for v in values]
+            if got < chunk:
+                return
+            offset += got
 
     return Sheet(fmt, rows())
 

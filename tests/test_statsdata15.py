@@ -49,3 +49,26 @@ def test_statistics_data_files_are_read_as_person_tables(tmp_path: Path) -> None
         assert '"stats-unreadable"' in json.dumps(listed[name]["detail_codes"]), listed[name]
     assert "flip.sav" in hits or "flip.sav" in listed, (hits.keys(), listed)  # records or a listed reason
     assert not {"survey.sav", "panel.dta", "transport.xpt", "survey.dat"} & set(listed), listed
+
+
+def test_damaged_statistics_files_end_as_records_or_listed(tmp_path: Path) -> None:
+    """Cuts at seven places and flipped bytes at seeded places of a .sav and a .dta: each ends with records or a
+    listed reason, never as nothing."""
+    import random
+
+    made = tmp_path / "made"
+    made.mkdir()
+    files = {}
+    for kind in ("sav", "dta"):
+        whole = _written(made, kind)
+        for k in range(1, 8):
+            files[f"cut{k}.{kind}"] = whole[:len(whole) * k // 8]
+        for seed in range(4):
+            rnd, flipped = random.Random(f"{kind}:{seed}"), bytearray(whole)
+            for _ in range(1 + seed):
+                flipped[rnd.randrange(len(flipped))] ^= 1 << rnd.randrange(8)
+            files[f"flip{seed}.{kind}"] = bytes(flipped)
+    findings = _scan(tmp_path, files)
+    seen = {f["path"].rsplit("/", 1)[1] for f in findings["files"] if f.get("pii")}
+    seen |= {s["path"].rsplit("/", 1)[1] for s in findings["skipped"]}
+    assert set(files) <= seen, sorted(set(files) - seen)
