@@ -37,9 +37,19 @@ def iter_stats(data: bytes, fmt: str, caps: Caps) -> Sheet:
     decoding("pyreadstat")
     reader = getattr(pyreadstat, READERS[fmt])
 
+    plain: dict[str, object] = {}  # set when dates cannot be converted: they are read as the numbers stored
+
     def read(**how: object) -> tuple[dict[str, list[object]], object]:
         try:
-            return reader(io.BytesIO(data), output_format="dict", **how)
+            try:
+                return reader(io.BytesIO(data), output_format="dict", **how, **plain)
+            except MemoryError:
+                raise
+            except Exception:  # noqa: BLE001 - a date out of Python's range (haven's datetime.sav): read it raw
+                if plain:
+                    raise
+                plain["disable_datetime_conversion"] = True
+                return reader(io.BytesIO(data), output_format="dict", **how, **plain)
         except MemoryError as e:
             raise ReadError(Status.TOO_LARGE, say(Detail.OUT_OF_MEMORY_PARSING)) from e
         except Exception as e:  # noqa: BLE001 - ReadstatError, PyreadstatError ...: a damaged file is data
