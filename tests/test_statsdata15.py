@@ -72,3 +72,15 @@ def test_damaged_statistics_files_end_as_records_or_listed(tmp_path: Path) -> No
     seen = {f["path"].rsplit("/", 1)[1] for f in findings["files"] if f.get("pii")}
     seen |= {s["path"].rsplit("/", 1)[1] for s in findings["skipped"]}
     assert set(files) <= seen, sorted(set(files) - seen)
+
+
+def test_a_file_whose_dates_python_cannot_hold_is_read(tmp_path: Path) -> None:
+    """haven's datetime.sav (MIT): pyreadstat's date conversion fails on it ("date value out of range") and it was
+    listed corrupt `stats-unreadable`; it is read with its dates as the numbers stored, nothing listed."""
+    import gzip
+
+    from tests.conftest import ROOT
+
+    data = gzip.decompress((ROOT / "tests" / "data" / "tables" / "haven__datetime.sav.gz").read_bytes())
+    findings = _scan(tmp_path, {"datetime.sav": data})
+    assert not findings["skipped"], findings["skipped"]
