@@ -229,8 +229,8 @@ class ImageSource:
         self._layers += self._qcow_snapshot_layers()
         for layer in self._layers:
             self._open_layer(layer)
-        self._media_skips = (self._missing_segments() or self._qcow_cut_short() or self._vhd_damage()
-                             or self._cut_short())
+        self._media_skips = (self._missing_segments() or self._qcow_cut_short() or self._qcow_damage()
+                             or self._vhd_damage() or self._cut_short())
         self._media_skips += self._bundle_damage() + self._udif_damage() + self._qcow_snapshots()
         blank = bool(self._notes) and not self._problems and not self._media_skips  # every partition all zero
         if blank and self._kind == "EWF":  # a cut or damaged E01 reads its missing chunks as zeros: no blank disk
@@ -338,6 +338,25 @@ class ImageSource:
         return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
                         say(Detail.QCOW2_CUT_SHORT, name=name, needed=cut[0], held=cut[1]))
                 for name, cut in self._each_qcow(cut_short)]
+
+    def _qcow_damage(self) -> list[Skipped]:
+        """A QCOW2 file (the image or a backing file) whose tables break the file's own bookkeeping (image_qcow.
+        inconsistencies): a cluster referenced more often than its reference count allows, or a pointer off a
+        cluster boundary. libqcow (and SnapshotReader) read what a moved pointer says without an error. Each kind
+        said once per file; the scan is then incomplete (MEDIA_LOST)."""
+        from .image_qcow import Inconsistency, inconsistencies
+
+        def look(fd: int) -> list[Inconsistency] | None:
+            size = os.fstat(fd).st_size
+            return inconsistencies(lambda offset, n: os.pread(fd, max(0, min(n, size - offset)), offset)
+                                   if 0 <= offset < size else b"", size) or None
+
+        rows = self._each_qcow(look)
+        return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                        say(Detail.QCOW2_REFCOUNTS_EXCEEDED, name=name, n=i.n, at=i.at, refs=i.refs, count=i.count)
+                        if i.kind == "refcount" else say(Detail.QCOW2_POINTER_MISALIGNED if i.kind == "misaligned"
+                                                         else Detail.QCOW2_CLUSTER_REUSED, name=name, n=i.n, at=i.at))
+                for name, found in rows for i in found]
 
     def _qcow_snapshots(self) -> list[Skipped]:
         """A QCOW2 file (the image or a backing file) holding internal snapshots (earlier disk states, kept in the
