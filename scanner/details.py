@@ -257,6 +257,22 @@ class Detail(Code):
                                                             "cluster pointer(s) off a cluster boundary (the first to "
                                                             "byte {at:d}); what is read there is not the disk's "
                                                             "data (qemu-img check says the same)")
+    VHD_CHECKSUM_MISMATCH = "vhd-checksum-mismatch", ("{name:name}: damaged VHD {what:list}: {n:d} checksum(s) do "
+                                                      "not match the bytes (the first at byte {at:d}); the block "
+                                                      "size, table place or disk size given there may be wrong, so "
+                                                      "what is read may not be the disk's data (qemu refuses such "
+                                                      "a file; libvhdi reads it)")
+    VHD_FOOTER_COPY_DIFFERS = "vhd-footer-copy-differs", ("{name:name}: damaged VHD footer: the copy at byte 0 and "
+                                                          "the footer at the end give another disk type, header "
+                                                          "place or disk size; what is read may not be the disk's "
+                                                          "data")
+    QCOW2_ZEROS_FROM_BACKING = "qcow2-zeros-from-backing", ("{name:name}: {n:d} cluster(s) of this QCOW2 overlay "
+                                                            "are marked as zeros (zeroed or discarded in the VM; "
+                                                            "the first at disk byte {at:d}): qemu reads zeros "
+                                                            "there, but libqcow reads the backing file's bytes, so "
+                                                            "files found there may be the backing file's, not this "
+                                                            "disk's; convert it (qemu-img convert -O raw) and scan "
+                                                            "the copy")
     QCOW2_SNAPSHOT_READ = "qcow2-snapshot-read", ("internal QCOW2 snapshot {n:d} (qemu-img snapshot), read through its "
                                                   "own L1 table as a disk of {size:d} bytes: its files are the disk "
                                                   "as it was when the snapshot was taken")
@@ -1381,4 +1397,5 @@ MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detai
                         Detail.FLAT_EXTENT_CUT, Detail.QCOW2_CUT_SHORT,
                         Detail.VHD_BLOCKS_PAST_END, Detail.VHD_BLOCKS_ON_METADATA, Detail.VHD_BLOCKS_OVERLAP,
                         Detail.VHD_BITMAP_DAMAGED, Detail.QCOW2_REFCOUNTS_EXCEEDED,
-                        Detail.QCOW2_POINTER_MISALIGNED, Detail.QCOW2_CLUSTER_REUSED})
+                        Detail.QCOW2_POINTER_MISALIGNED, Detail.QCOW2_CLUSTER_REUSED,
+                        Detail.VHD_CHECKSUM_MISMATCH, Detail.VHD_FOOTER_COPY_DIFFERS})

@@ -14,8 +14,9 @@ import struct
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 QCOW_MAGIC = b"QFI\xfb"
 _OFFSET = 0x00FFFFFFFFFFFE00  # bits 9-55 of an L1 or standard L2 entry: the host offset
@@ -103,6 +104,47 @@ _UNREAD_FEATURES = ((_EXTERNAL_DATA, "an external data file"), (1 << 3, "zstd co
                     (_EXTENDED_L2, "subclusters (extended_l2)"))
 
 
+def zero_marked(read: Callable[[int, int], bytes]) -> tuple[int, Iterator[int]] | None:
+    """(cluster size, the disk bytes of the clusters) a QCOW2 version 3 file's current disk marks as zeros with no
+    cluster of its own (the zero flag alone: ``qemu-io write -z``, ``qemu-img convert -B`` over zeros, a VM's
+    discard/TRIM), in disk order; None for another layout. qemu reads zeros there; in an overlay libqcow reads the
+    backing file's bytes (ImageSource compares). Each L2 table read once, while iterating."""
+    head = read(0, 104)
+    if len(head) < 104 or head[:4] != QCOW_MAGIC or struct.unpack_from(">I", head, 4)[0] != 3:
+        return None
+    cluster_bits, = struct.unpack_from(">I", head, 20)
+    if not 9 <= cluster_bits <= 21 or struct.unpack_from(">Q", head, 72)[0] & (_EXTENDED_L2 | _EXTERNAL_DATA):
+        return None
+    virtual, = struct.unpack_from(">Q", head, 24)
+    l1_size, l1_offset = struct.unpack_from(">IQ", head, 36)
+    cluster = 1 << cluster_bits
+    per_l2 = cluster // 8
+    if l1_size > _MAX_L1:
+        return None
+    mapping = min(l1_size, -(-virtual // (cluster * per_l2)))
+    l1 = read(l1_offset, 8 * mapping)
+
+    def marked() -> Iterator[int]:
+        for index, (entry,) in enumerate(struct.iter_unpack(">Q", l1[:len(l1) // 8 * 8])):
+            table_at = entry & _OFFSET
+            if not table_at or table_at & (cluster - 1):
+                continue
+            table = read(table_at, cluster)
+            if len(table) < cluster:
+                continue
+            entries = array("Q", table)
+            if entries.itemsize != 8:
+                return
+            entries.byteswap()
+            if 1 not in entries and 1 | 1 << 63 not in entries:
+                continue
+            for i, value in enumerate(entries):  # the zero flag alone (COPIED set or not)
+                if value in (1, 1 | 1 << 63):
+                    yield (index * per_l2 + i) * cluster
+
+    return cluster, marked()
+
+
 def unread_features(head: bytes) -> str | None:
     """The incompatible features of a QCOW2 version 3 header (its first 80 bytes) that libqcow does not read, named
     (", "-joined), or None."""
@@ -163,12 +205,14 @@ class SnapshotReader:
     """One internal snapshot of a QCOW2 file (its own L1 table), read-only: ``read(offset, size)``, ``get_size()``,
     ``close()`` as image_pathspec's readers. Standard, zero and compressed (deflate) clusters; a cluster its tables
     place past the file's end, or one that does not decompress, is an OSError (never zeros). Unallocated clusters
-    read as zeros: only for a file with no backing file (ImageSource reads no snapshot of an overlay)."""
+    read as zeros in a file with no backing file; in an overlay, from BACKING (``backing()`` opens the backing
+    file's disk: ``read(offset, n)``, short at its end, past which it reads as zeros, as qemu reads it; ``close()``)."""
 
-    def __init__(self, path: str, index: int) -> None:
+    def __init__(self, path: str, index: int, backing: Callable[[], BackingDisk] | None = None) -> None:
         from .image_sniff import open_evidence
 
         self._fd = open_evidence(path)
+        self._backing: BackingDisk | None = None
         try:
             self._file_size = os.fstat(self._fd).st_size
             head = self._pread(0, 104)
@@ -188,6 +232,7 @@ class SnapshotReader:
             self._l1_at, self._l1_entries = l1_offset, needed
             self._l1_last = (-1, 0)  # the last L1 entry read (index, L2 table offset): reads go forward
             self._l2: dict[int, bytes] = {}
+            self._backing = backing() if backing is not None else None
         except BaseException:
             os.close(self._fd)
             raise
@@ -222,7 +267,7 @@ class SnapshotReader:
         l1_index, l2_index = divmod(guest >> self._bits, per_l2)
         table_at = self._l1_entry(l1_index) if l1_index < self._l1_entries else 0
         if not table_at:
-            return bytes(self._cluster)
+            return self._unallocated(guest)
         table = self._l2.get(table_at)
         if table is None:
             table = self._pread(table_at, self._cluster)
@@ -243,17 +288,79 @@ class SnapshotReader:
                 raise OSError(f"QCOW2 snapshot: compressed cluster at byte {host} decompresses short (cut short?)")
             return data
         host = entry & _OFFSET
-        if entry & 1 or not host:  # a zero cluster (v3), or unallocated: zeros (no backing file)
+        if entry & 1:  # a zero cluster (v3): zeros, whatever the backing file holds
             return bytes(self._cluster)
+        if not host:
+            return self._unallocated(guest)
         data = self._pread(host, self._cluster)
         if len(data) < self._cluster:
             raise OSError(f"QCOW2 snapshot: cluster at byte {host} lies past the file's end (cut short?)")
         return data
 
+    def _unallocated(self, guest: int) -> bytes:
+        """An unallocated cluster: the backing file's bytes there (zeros past its end), or zeros without one."""
+        if self._backing is None:
+            return bytes(self._cluster)
+        data = self._backing.read(guest, self._cluster)
+        return data + bytes(self._cluster - len(data))
+
     def close(self) -> None:
+        if self._backing is not None:
+            self._backing.close()
+            self._backing = None
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+
+
+class BackingDisk:
+    """The disk of an overlay's backing file as SnapshotReader reads it: a raw file (its bytes), or a QCOW2 file
+    with no backing file of its own (read by libqcow). Read-only (open_evidence: no access time moved)."""
+
+    def __init__(self, path: str) -> None:
+        from ..backends import load
+        from .image_media import _NoAtimeFile
+        from .image_sniff import open_evidence
+
+        self._qcow: Any = None
+        self._file: _NoAtimeFile | None = None
+        fd = open_evidence(path)
+        try:
+            qcow = os.pread(fd, 4, 0) == QCOW_MAGIC
+        finally:
+            os.close(fd)
+        self._file = _NoAtimeFile(path)
+        if qcow:
+            handle = load("pyqcow").file()
+            try:
+                handle.open_file_object(self._file)
+                if handle.backing_filename:
+                    raise SnapshotRefused("its backing file has a backing file of its own (not followed here)")
+            except BaseException:
+                self._file.close()
+                raise
+            self._qcow, self._size = handle, int(handle.get_media_size())
+        else:
+            self._size = self._file.get_size()
+
+    def read(self, offset: int, n: int) -> bytes:
+        n = max(0, min(n, self._size - offset))
+        if not n:
+            return b""
+        if self._qcow is not None:
+            return bytes(self._qcow.read_buffer_at_offset(n, offset))
+        if self._file is None:
+            raise OSError("backing file closed")
+        self._file.seek(offset)
+        return self._file.read(n)
+
+    def close(self) -> None:
+        if self._qcow is not None:
+            self._qcow.close()
+            self._qcow = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 # -- the file's own bookkeeping, as ``qemu-img check`` keeps it -----------------------------------------------------
