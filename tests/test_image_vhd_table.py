@@ -143,6 +143,8 @@ def test_a_vhd_whose_block_table_is_flipped_is_never_a_complete_scan_with_fewer_
     listed = {image: {c["code"] for s in doc["skipped"] if s["source"] == str(image) and s["reason"] == "corrupt"
                       for c in s.get("detail_codes", [])} for image in copies}
     assert not [s for s in doc["skipped"] if s["source"] == str(whole)]
+    # session 15: the list slot of vhd-blocks-on-metadata was given a string, written "?" ("the image's own ?")
+    assert not [s["detail"] for s in doc["skipped"] if "?" in s["detail"] and "vhd-" in str(s["detail_codes"])]
     damaged = [image for image in copies if listed[image] & VHD_CODES]
     refused = [image for image in copies if any(s["source"] == str(image) and s["reason"] == "source-error"
                                                 for s in doc["skipped"])]  # libvhdi refused the table: listed

@@ -192,3 +192,32 @@ def test_a_snapshot_pointed_at_another_snapshots_tables_is_listed_corrupt_not_re
     assert not [s for s in doc["skipped"] if s["source"] == str(disks / "two.qcow2")
                 and CODES & {c["code"] for c in s.get("detail_codes", [])}]
     assert doc["scan"]["complete"] is False and proc.returncode == 3, (proc.returncode, listed)
+
+
+def test_a_hostile_file_of_tables_costs_reads_bounded_by_the_file() -> None:
+    """A file made only of L2 tables, each pointing at every cluster of the file, and an L1 table repeating them:
+    each table is read once (bytes read bounded by the file's size), and the damage is said."""
+    cluster, tables = 65536, 64
+    size = (3 + tables) * cluster
+    data = bytearray(size)
+    data[0:4] = b"QFI\xfb"
+    struct.pack_into(">II", data, 4, 3, 0)
+    struct.pack_into(">IQ", data, 20, 16, 1 << 40)  # cluster bits, a 1 TiB disk
+    struct.pack_into(">IQQI", data, 36, 8192, 2 * cluster, cluster, 1)  # L1: 8,192 entries; refcount table
+    struct.pack_into(">II", data, 96, 4, 104)
+    for i in range(8192):
+        struct.pack_into(">Q", data, 2 * cluster + 8 * i, (3 + i % tables) * cluster)
+    for t in range(tables):
+        for j in range(8192):
+            struct.pack_into(">Q", data, (3 + t) * cluster + 8 * j, (j % (size // cluster)) * cluster)
+    read_bytes = 0
+
+    def read(offset: int, n: int) -> bytes:
+        nonlocal read_bytes
+        got = bytes(data[offset:offset + n]) if offset >= 0 else b""
+        read_bytes += len(got)
+        return got
+
+    found = inconsistencies(read, size)
+    assert {i.kind for i in found} >= {"refcount", "reused"}
+    assert read_bytes <= 2 * size
