@@ -221,3 +221,35 @@ def test_a_hostile_file_of_tables_costs_reads_bounded_by_the_file() -> None:
     found = inconsistencies(read, size)
     assert {i.kind for i in found} >= {"refcount", "reused"}
     assert read_bytes <= 2 * size
+
+
+def test_zero_marked_clusters_of_a_table_repeated_by_a_damaged_l1_table_are_read_once() -> None:
+    """image_qcow.zero_marked (ImageSource lists an overlay's zero-marked clusters that libqcow reads from the
+    backing file): an L1 table of 8,192 entries all naming one L2 table full of zero-marked entries reads that
+    table once; the clusters come in disk order, lazily."""
+    from itertools import islice
+
+    from scanner.sources.image_qcow import zero_marked
+
+    cluster = 65536
+    data = bytearray(4 * cluster)
+    data[0:4] = b"QFI\xfb"
+    struct.pack_into(">II", data, 4, 3, 0)
+    struct.pack_into(">IQ", data, 20, 16, 1 << 40)
+    struct.pack_into(">IQ", data, 36, 8192, cluster)
+    struct.pack_into(">II", data, 96, 4, 104)
+    for i in range(8192):
+        struct.pack_into(">Q", data, cluster + 8 * i, 3 * cluster)
+        struct.pack_into(">Q", data, 3 * cluster + 8 * i, 1)
+    read_bytes = 0
+
+    def read(offset: int, n: int) -> bytes:
+        nonlocal read_bytes
+        got = bytes(data[offset:offset + n])
+        read_bytes += len(got)
+        return got
+
+    found = zero_marked(read)
+    assert found is not None and found[0] == cluster
+    assert list(islice(found[1], 8194))[-3:] == [8191 * cluster, 8192 * cluster, 8193 * cluster]
+    assert read_bytes <= 104 + 8 * 8192 + cluster

@@ -130,6 +130,7 @@ _QCOW_SNAPSHOT = "LEAKSCAN_QCOW2_SNAPSHOT"  # image_pathspec reader of one inter
 # its locations: (QCOW2 file, place in its snapshot table, its backing file or None)
 _SNAPSHOTS: dict[str, tuple[str, int, str | None]] = {}
 _ZERO_CHECK = 1 << 30  # bytes of an overlay's zero-marked clusters compared with what libqcow reads there
+_ZERO_COUNT = 1 << 20  # zero-marked clusters counted at most (the row's count stops there)
 _SNAPSHOTS_READ = 32  # internal snapshots read per image (qemu allows 65,536): those after are listed
 _OPENED_BESIDE = ("extent", "segment", "parent", "backing")  # media_files roles a library opens by itself
 
@@ -392,6 +393,8 @@ class ImageSource:
                 n, first, budget = 0, None, _ZERO_CHECK
                 for at in marked:
                     n += 1
+                    if first is not None and n >= _ZERO_COUNT:
+                        break  # a hostile table repeating one L2 table: counted up to there
                     if first is None and budget > 0:
                         budget -= cluster
                         if self._img.read(at, cluster).strip(b"\0"):

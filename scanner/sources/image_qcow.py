@@ -125,22 +125,21 @@ def zero_marked(read: Callable[[int, int], bytes]) -> tuple[int, Iterator[int]] 
     l1 = read(l1_offset, 8 * mapping)
 
     def marked() -> Iterator[int]:
+        zeros: dict[int, list[int]] = {}  # each L2 table read once (a damaged L1 table may repeat one)
         for index, (entry,) in enumerate(struct.iter_unpack(">Q", l1[:len(l1) // 8 * 8])):
             table_at = entry & _OFFSET
             if not table_at or table_at & (cluster - 1):
                 continue
-            table = read(table_at, cluster)
-            if len(table) < cluster:
-                continue
-            entries = array("Q", table)
-            if entries.itemsize != 8:
-                return
-            entries.byteswap()
-            if 1 not in entries and 1 | 1 << 63 not in entries:
-                continue
-            for i, value in enumerate(entries):  # the zero flag alone (COPIED set or not)
-                if value in (1, 1 | 1 << 63):
-                    yield (index * per_l2 + i) * cluster
+            if table_at not in zeros:
+                table = read(table_at, cluster)
+                entries = array("Q", table if len(table) == cluster else b"")
+                if entries.itemsize != 8:
+                    return
+                entries.byteswap()
+                zeros[table_at] = ([i for i, value in enumerate(entries) if value in (1, 1 | 1 << 63)]
+                                   if 1 in entries or 1 | 1 << 63 in entries else [])  # the zero flag alone
+            for i in zeros[table_at]:
+                yield (index * per_l2 + i) * cluster
 
     return cluster, marked()
 
