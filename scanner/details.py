@@ -243,6 +243,36 @@ class Detail(Code):
     VHD_BITMAP_DAMAGED = "vhd-bitmap-damaged", ("{name:name}: damaged VHD block bitmap: {n:d} block(s) hold data in "
                                                 "sectors their bitmap marks unwritten, which read as zeros (the "
                                                 "first, disk block {block:d}, at byte {at:d}); VHD keeps no checksum")
+    QCOW2_REFCOUNTS_EXCEEDED = "qcow2-refcounts-exceeded", ("{name:name}: damaged QCOW2 tables: {n:d} cluster(s) "
+                                                            "referenced more often than the file's own reference "
+                                                            "counts allow (the first at byte {at:d}: {refs:d} "
+                                                            "reference(s), counted {count:d}); a table pointer moved "
+                                                            "to another place, so what is read there is not the "
+                                                            "disk's data (qemu-img check says the same)")
+    QCOW2_CLUSTER_REUSED = "qcow2-cluster-reused", ("{name:name}: damaged QCOW2 tables: {n:d} cluster(s) used for "
+                                                    "two kinds of structure at once (tables and disk data; the "
+                                                    "first at byte {at:d}); a table pointer moved to another place, "
+                                                    "so what is read there is not the disk's data")
+    QCOW2_POINTER_MISALIGNED = "qcow2-pointer-misaligned", ("{name:name}: damaged QCOW2 tables: {n:d} table or "
+                                                            "cluster pointer(s) off a cluster boundary (the first to "
+                                                            "byte {at:d}); what is read there is not the disk's "
+                                                            "data (qemu-img check says the same)")
+    VHD_CHECKSUM_MISMATCH = "vhd-checksum-mismatch", ("{name:name}: damaged VHD {what:list}: {n:d} checksum(s) do "
+                                                      "not match the bytes (the first at byte {at:d}); the block "
+                                                      "size, table place or disk size given there may be wrong, so "
+                                                      "what is read may not be the disk's data (qemu refuses such "
+                                                      "a file; libvhdi reads it)")
+    VHD_FOOTER_COPY_DIFFERS = "vhd-footer-copy-differs", ("{name:name}: damaged VHD footer: the copy at byte 0 and "
+                                                          "the footer at the end give another disk type, header "
+                                                          "place or disk size; what is read may not be the disk's "
+                                                          "data")
+    QCOW2_ZEROS_FROM_BACKING = "qcow2-zeros-from-backing", ("{name:name}: {n:d} cluster(s) of this QCOW2 overlay "
+                                                            "are marked as zeros (zeroed or discarded in the VM; "
+                                                            "the first at disk byte {at:d}): qemu reads zeros "
+                                                            "there, but libqcow reads the backing file's bytes, so "
+                                                            "files found there may be the backing file's, not this "
+                                                            "disk's; convert it (qemu-img convert -O raw) and scan "
+                                                            "the copy")
     QCOW2_SNAPSHOT_READ = "qcow2-snapshot-read", ("internal QCOW2 snapshot {n:d} (qemu-img snapshot), read through its "
                                                   "own L1 table as a disk of {size:d} bytes: its files are the disk "
                                                   "as it was when the snapshot was taken")
@@ -1382,4 +1412,6 @@ NOT_A_FILE_SYSTEM = frozenset({Detail.SWAP_NOT_CARVED, Detail.BOOT_CODE_NOT_CARV
 MEDIA_LOST = frozenset({Detail.MEDIA_FILE_MISSING, Detail.TRUNCATED_TABLE, Detail.TRUNCATED_FS,
                         Detail.FLAT_EXTENT_CUT, Detail.QCOW2_CUT_SHORT,
                         Detail.VHD_BLOCKS_PAST_END, Detail.VHD_BLOCKS_ON_METADATA, Detail.VHD_BLOCKS_OVERLAP,
-                        Detail.VHD_BITMAP_DAMAGED})
+                        Detail.VHD_BITMAP_DAMAGED, Detail.QCOW2_REFCOUNTS_EXCEEDED,
+                        Detail.QCOW2_POINTER_MISALIGNED, Detail.QCOW2_CLUSTER_REUSED,
+                        Detail.VHD_CHECKSUM_MISMATCH, Detail.VHD_FOOTER_COPY_DIFFERS})

@@ -73,6 +73,9 @@ def test_a_vhd_parent_named_by_a_link_is_found_by_its_identifier_beside_it(tmp_p
     outside.write_bytes(copy.read_bytes())
     (tmp_path / "image.vhd").symlink_to(outside)
     rc, doc, err = _scan(child, tmp_path.parent / f"{tmp_path.name}-out")
-    assert rc in (0, 1), err
+    # dfvfs edited this pair by hand after qemu made it, leaving its checksums stale (qemu-img refuses both):
+    # listed since session 15, the scan incomplete; both files are still read
+    assert rc == 3, err
+    assert {c["code"] for s in doc["skipped"] for c in s["detail_codes"]} == {"vhd-checksum-mismatch"}, err
     (details,) = [d for d in doc["scan"]["source_details"] if d.get("kind") == "image"]
     assert [Path(f["path"]).name for f in details["files"]] == ["image-differential.vhd", "image (copy).vhd"]

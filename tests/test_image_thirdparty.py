@@ -352,10 +352,17 @@ def test_a_dmg_cut_anywhere_is_never_a_complete_scan_whatever_its_chunks(tmp_pat
     signature: a file named .dmg without it and recognised as nothing else is a damaged UDIF whatever its first
     chunk holds. Before: a cut ADC image (ADC streams carry no signature) given as the SOURCE was `unsupported`
     not-a-disk-image and the scan complete (exit 0) - a silent clean. Now every cut is a source error (exit 2,
-    incomplete, `corrupt` udif-trailer-missing)."""
+    incomplete, `corrupt` udif-trailer-missing). Session 15: a cut to its first byte holds no UDIF structure (one
+    byte cannot be told from random bytes): listed `unsupported` dmg-unrecognised, as random bytes are."""
     data = _unpack(tmp_path, f"keramics__hfsplus_{method}.dmg").read_bytes()
     size = len(data)
-    for cut in (1, 100, 1500, size // 2, size - 1200, size - 1):
+    (tmp_path / "c1").mkdir()
+    (tmp_path / "c1" / "evidence.dmg").write_bytes(data[:1])
+    proc = run_cli("scan", str(tmp_path / "c1" / "evidence.dmg"), "--out", str(tmp_path / "out1"), "--quiet")
+    doc = json.loads((tmp_path / "out1" / "findings.json").read_text(encoding="utf-8"))
+    assert [(s["reason"], [c["code"] for c in s.get("detail_codes", [])]) for s in doc["skipped"]] == [
+        ("unsupported", ["dmg-unrecognised"])], doc["skipped"]
+    for cut in (100, 1500, size // 2, size - 1200, size - 1):
         image = tmp_path / f"c{cut}" / "evidence.dmg"
         image.parent.mkdir()
         image.write_bytes(data[:cut])
@@ -454,15 +461,17 @@ def test_short_notes_utf16_text_and_random_bytes_named_dmg_are_not_called_damage
     any renamed file); random bytes (4 KiB, 1 MiB) and zeros hold no UDIF structure at all - their first bytes are
     no zlib/bzip2/LZFSE/xz chunk and no ADC stream whose copies hold - so they are listed `unsupported`
     dmg-unrecognised, never called a damaged UDIF. As the SOURCE, random bytes are a complete scan listing that row.
-    A UDIF really cut (ADC: no signature) beside them stays `corrupt`; so does one cut to its first 3 bytes."""
+    A UDIF really cut (ADC: no signature) beside them stays `corrupt`. Session 15: random files under 1 KiB (an ADC
+    literal run) and a UDIF cut to its first 3 bytes (no structure left) are dmg-unrecognised too."""
     folder = tmp_path / "share"
     folder.mkdir()
     rng = random.Random(10)
     texts = {"memo.dmg": "パスワードは金庫の中\n".encode(), "todo.dmg": b"call back\n",
              "bom.dmg": "顧客一覧のメモ\r\n".encode("utf-16"), "latin.dmg": "customer list memo\r\n".encode("utf-16-le")}
-    noise = {"noise.dmg": rng.randbytes(4096), "big.dmg": rng.randbytes(1 << 20), "wiped.dmg": bytes(8192)}
     adc = _unpack(tmp_path, "keramics__hfsplus_adc.dmg").read_bytes()
-    cut = {"cut.dmg": adc[:len(adc) // 2], "stub.dmg": adc[:3]}
+    noise = {"noise.dmg": rng.randbytes(4096), "big.dmg": rng.randbytes(1 << 20), "wiped.dmg": bytes(8192),
+             "stub.dmg": adc[:3], **{f"small{size}.dmg": random.Random(size).randbytes(size) for size in (71, 104, 121)}}
+    cut = {"cut.dmg": adc[:len(adc) // 2]}
     for name, data in {**texts, **noise, **cut}.items():
         (folder / name).write_bytes(data)
     _, listed = _folder_listing(folder, tmp_path / "out")
@@ -477,16 +486,20 @@ def test_short_notes_utf16_text_and_random_bytes_named_dmg_are_not_called_damage
     assert rows == [("unsupported", ["dmg-unrecognised"])], rows
 
 
-def test_every_cut_of_the_shipped_udifs_is_still_a_cut_udif_and_random_kilobytes_are_not() -> None:
-    """The UDIF-chunk check behind dmg-unrecognised: every cut (first 200 bytes each, then every 7th byte) of the
-    six shipped UDIFs (ADC, zlib x2, bzip2, LZFSE, LZMA) is still a cut UDIF; random bytes of 1 KiB and more almost
-    never start as one (an ADC literal run under ~1 KiB cannot be told from random bytes: such short files stay
-    "cut short or damaged?")."""
+def test_every_cut_of_the_shipped_udifs_is_still_a_cut_udif_and_random_bytes_are_not() -> None:
+    """The UDIF-chunk check behind dmg-unrecognised: every cut holding a chunk's structure (from 42 bytes on; first
+    200 bytes each, then every 7th byte) of the six shipped UDIFs (ADC, zlib x2, bzip2, LZFSE, LZMA) is still a cut
+    UDIF; random bytes of any size never start as one. Session 15: random files under 1 KiB read as an ADC literal
+    run and were called cut UDIFs (36 of 150 in review14f); an ADC stream must now compress (copies make a quarter
+    of what it writes), a zlib one inflate, a bzip2 one show its block header: the first bytes of a cut (under 42
+    here) that hold none of that are listed dmg-unrecognised, as random bytes are - both listed, never silent."""
     from scanner.sources.image_sniff import HEAD, cut_udif
 
     for packed in sorted(DATA.glob("*.dmg.gz")):
         data = gzip.decompress(packed.read_bytes())
-        for cut in [*range(1, 200), *range(200, len(data) - 512, 7)]:
+        for cut in [*range(42, 200), *range(200, len(data) - 512, 7)]:
             assert cut_udif(data[:cut][:HEAD], data[cut - 512:cut] if cut >= 1024 else b""), (packed.name, cut)
     rng = random.Random(14)
-    assert sum(cut_udif(rng.randbytes(size)[:HEAD], b"") for size in (1024, 4096, 65536) for _ in range(300)) <= 3
+    assert sum(cut_udif(rng.randbytes(size)[:HEAD], b"") for size in (1024, 4096, 65536) for _ in range(300)) == 0
+    small = [rng.randbytes(size) for size in range(1, 1024) for _ in range(2)]
+    assert [data for data in small if cut_udif(data, b"")] == []

@@ -8,6 +8,7 @@ reference is that same ext2 image as mke2fs wrote it (fls, and the bytes written
 from __future__ import annotations
 
 import json
+import struct
 import subprocess
 from pathlib import Path
 
@@ -310,3 +311,56 @@ def test_a_stripe_size_that_is_no_power_of_two_is_read_when_the_kernel_maps_it(t
     else:
         assert rows == [("unsupported", ["lvm-group-damaged"])], doc["skipped"]
         assert doc["files"] == []
+
+
+def _raid1(name: str, legs: int) -> str:
+    listed = ", ".join(f'"{name}_rmeta_{k}", "{name}_rimage_{k}"' for k in range(legs))
+    return (f'{name} {{\nid = "lv{name}-abcd-abcd-abcd-abcd-abcd-abcdef"\nstatus = ["READ", "VISIBLE"]\n'
+            f'segment_count = 1\nsegment1 {{\nstart_extent = 0\nextent_count = 4\ntype = "raid1"\n'
+            f"device_count = {legs}\nregion_size = 1024\nraids = [\n{listed}\n]\n}}\n}}\n")
+
+
+def _hidden(name: str, segment: str) -> str:
+    return (f'{name} {{\nid = "lv{name}-abcd-abcd-abcd-abcd-abcd-abcdef"\nstatus = ["READ"]\n'
+            f"segment_count = 1\n{segment}}}\n")
+
+
+@pytest.mark.parametrize("first_failed", [False, True], ids=["no-superblock", "first-failed"])
+def test_a_raid1_volume_over_two_physical_volumes_is_read_from_its_first_copy(tmp_path: Path,
+                                                                             first_failed: bool) -> None:
+    """A raid1 logical volume whose two copies (rimage) lie on two physical volumes: libvslvm refuses the group,
+    leakscan's own reader (image_lvm.logical_volumes) listed it `unsupported` "a raid1 logical volume" and walked
+    both copies as plain volumes (the files twice, under the hidden sub-volumes' names). Now it is read from its
+    first copy under its own name, with the lv-read-from-copy note; that copy and the raid metadata sub-volumes
+    (no dm-raid superblock here: never activated) are not walked again; the other copy is walked as itself, as
+    session 14 does for groups libvslvm opens (copies not compared)."""
+    fat = fat_image(tmp_path / "p1.fat", {"/memo.txt": b"memo\n"}, size_mib=4, bits=12)
+    files = _files(2)
+    fs = ext_image(tmp_path / "data.ext2", write_tree(tmp_path / "t", files), size_mib=4, fs="ext2")
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    lvs = (_raid1("data", 2)
+           + _hidden("data_rmeta_0", _segment(1, 0, 1, [("pv0", 5)])) + _hidden("data_rimage_0", _segment(1, 0, 4, [("pv0", 0)]))
+           + _hidden("data_rmeta_1", _segment(1, 0, 1, [("pv1", 5)])) + _hidden("data_rimage_1", _segment(1, 0, 4, [("pv1", 0)])))
+    disk = tmp_path / "server.img"
+    _hand_two_pv_disk(disk, fat, empty, lvs)
+    pv = _pv_data_starts(disk, fat)
+    with open(disk, "r+b") as f:
+        for start in pv:
+            f.seek(start)
+            f.write(fs.read_bytes())
+            if first_failed:  # dm-raid superblocks (rmeta, extent 5): events 5, device 0 failed, recovery done
+                f.seek(start + 5 * MIB)
+                f.write(b"DmRd" + bytes(12) + struct.pack("<QQQ", 5, 1, 0xFFFFFFFFFFFFFFFF))
+    read, other = ("data_rimage_1", "lvm3") if first_failed else ("data_rimage_0", "lvm5")
+    out = tmp_path / "out"
+    proc = run_leakscan("scan", str(disk), "--name", LEAKED, "--out", str(out), "--quiet")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert {f["path"]: f["sha256"] for f in doc["files"]} == {
+        f"{disk} » p2 » {name} (ext2) » {inner}": sha256(content) for inner, content in files.items()
+        for name in ("lvm1", other)}, doc["skipped"]  # the other copy walked as itself (as in one-PV groups)
+    assert not [s for s in doc["skipped"] if "lvm" in json.dumps(s.get("container", []))], doc["skipped"]
+    volumes = {v["name"]: v for v in doc["scan"]["source_details"][0]["volumes"]}
+    assert read in volumes["p2/lvm1"].get("note", ""), volumes["p2/lvm1"]
+    assert doc["scan"]["complete"] is True and proc.returncode == 1, (proc.returncode, doc["skipped"])

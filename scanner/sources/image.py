@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..codes import Status
-from ..details import Detail, join_details, say
+from ..details import Detail, join_details, params_of, say
 from ..errors import SourceError
 from ..models import Hop, Location, Skipped
 from .base import Item, NameBatch, batched
@@ -107,6 +107,15 @@ SIGNED_FORMATS = {"vhd": ("VHD", "pyvhdi", "libvhdi"), "vhdx": ("VHDX", "pyvhdi"
 FLAT_PREFIX = "LEAKSCAN_VMDK_FLAT_PREFIX"  # path spec of the flat VMDK extents before a missing one
 
 
+def _snapshot_reader(location: str) -> Any:
+    """The image_pathspec reader of one internal QCOW2 snapshot (its place in _SNAPSHOTS): over its backing file's
+    disk when the QCOW2 file is an overlay."""
+    from .image_qcow import BackingDisk, SnapshotReader
+
+    path, index, under = _SNAPSHOTS[location]
+    return SnapshotReader(path, index, (lambda: BackingDisk(under)) if under is not None else None)
+
+
 def _flat_prefix_reader(location: str) -> Any:
     """image_pathspec's reader of FLAT_PREFIX: the present flat extents of the VMDK at LOCATION, joined."""
     from .image_media import RawImage, vmdk_flat_prefix
@@ -118,7 +127,10 @@ def _flat_prefix_reader(location: str) -> Any:
 
 
 _QCOW_SNAPSHOT = "LEAKSCAN_QCOW2_SNAPSHOT"  # image_pathspec reader of one internal snapshot (image_qcow)
-_SNAPSHOTS: dict[str, tuple[str, int]] = {}  # its locations: (QCOW2 file, place in its snapshot table)
+# its locations: (QCOW2 file, place in its snapshot table, its backing file or None)
+_SNAPSHOTS: dict[str, tuple[str, int, str | None]] = {}
+_ZERO_CHECK = 1 << 30  # bytes of an overlay's zero-marked clusters compared with what libqcow reads there
+_ZERO_COUNT = 1 << 20  # zero-marked clusters counted at most (the row's count stops there)
 _SNAPSHOTS_READ = 32  # internal snapshots read per image (qemu allows 65,536): those after are listed
 _OPENED_BESIDE = ("extent", "segment", "parent", "backing")  # media_files roles a library opens by itself
 
@@ -229,9 +241,10 @@ class ImageSource:
         self._layers += self._qcow_snapshot_layers()
         for layer in self._layers:
             self._open_layer(layer)
-        self._media_skips = (self._missing_segments() or self._qcow_cut_short() or self._vhd_damage()
-                             or self._cut_short())
-        self._media_skips += self._bundle_damage() + self._udif_damage() + self._qcow_snapshots()
+        self._media_skips = (self._missing_segments() or self._qcow_cut_short() or self._qcow_damage()
+                             or self._vhd_damage() or self._cut_short())
+        self._media_skips += (self._bundle_damage() + self._udif_damage() + self._qcow_snapshots()
+                              + self._qcow_zeros_from_backing())
         blank = bool(self._notes) and not self._problems and not self._media_skips  # every partition all zero
         if blank and self._kind == "EWF":  # a cut or damaged E01 reads its missing chunks as zeros: no blank disk
             blank = self._ewf_state()[0] in (Detail.EWF_VERIFIED_ONE_NOTHING, Detail.EWF_VERIFIED_NOTHING,
@@ -339,6 +352,65 @@ class ImageSource:
                         say(Detail.QCOW2_CUT_SHORT, name=name, needed=cut[0], held=cut[1]))
                 for name, cut in self._each_qcow(cut_short)]
 
+    def _qcow_damage(self) -> list[Skipped]:
+        """A QCOW2 file (the image or a backing file) whose tables break the file's own bookkeeping (image_qcow.
+        inconsistencies): a cluster referenced more often than its reference count allows, or a pointer off a
+        cluster boundary. libqcow (and SnapshotReader) read what a moved pointer says without an error. Each kind
+        said once per file; the scan is then incomplete (MEDIA_LOST)."""
+        from .image_qcow import Inconsistency, inconsistencies
+
+        def look(fd: int) -> list[Inconsistency] | None:
+            size = os.fstat(fd).st_size
+            return inconsistencies(lambda offset, n: os.pread(fd, max(0, min(n, size - offset)), offset)
+                                   if 0 <= offset < size else b"", size) or None
+
+        rows = self._each_qcow(look)
+        return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
+                        say(Detail.QCOW2_REFCOUNTS_EXCEEDED, name=name, n=i.n, at=i.at, refs=i.refs, count=i.count)
+                        if i.kind == "refcount" else say(Detail.QCOW2_POINTER_MISALIGNED if i.kind == "misaligned"
+                                                         else Detail.QCOW2_CLUSTER_REUSED, name=name, n=i.n, at=i.at))
+                for name, found in rows for i in found]
+
+    def _qcow_zeros_from_backing(self) -> list[Skipped]:
+        """A QCOW2 overlay (the image itself) whose current disk marks clusters as zeros with no cluster of their
+        own (a VM's discard/TRIM, zeroing): qemu reads zeros there, libqcow reads the backing file's bytes, so a
+        file deleted and trimmed in the VM is found as if it were still there. The disk as read here is compared
+        there (up to _ZERO_CHECK bytes; past that, assumed to differ): listed `unsupported` with the way out when
+        it reads anything but zeros (not lost: the scan stays complete). ``qemu-img convert -B`` marks every
+        zero cluster so, over a backing file holding zeros there too: no row then."""
+        from .image_qcow import zero_marked
+        from .image_sniff import open_evidence
+
+        if self._kind != "QCOW" or self._img is None or not any(f.get("role") == "backing" for f in self._files):
+            return []
+        try:
+            fd = open_evidence(self.text)
+            try:
+                found = zero_marked(lambda o, n: os.pread(fd, n, o) if o >= 0 else b"")
+                if found is None:
+                    return []
+                cluster, marked = found
+                n, first, budget = 0, None, _ZERO_CHECK
+                for at in marked:
+                    n += 1
+                    if first is not None and n >= _ZERO_COUNT:
+                        break  # a hostile table repeating one L2 table: counted up to there
+                    if first is None and budget > 0:
+                        budget -= cluster
+                        if self._img.read(at, cluster).strip(b"\0"):
+                            first = at
+                    elif first is None:
+                        first = at  # not compared: said as possibly read from the backing file
+            finally:
+                os.close(fd)
+        except Exception as e:  # noqa: BLE001 - a best-effort comparison must not cost the image its walk
+            log.debug("QCOW2 zero clusters not compared: %s", e)
+            return []
+        if first is None:
+            return []
+        return [Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.UNSUPPORTED,
+                        say(Detail.QCOW2_ZEROS_FROM_BACKING, name=os.path.basename(self._name), n=n, at=first))]
+
     def _qcow_snapshots(self) -> list[Skipped]:
         """A QCOW2 file (the image or a backing file) holding internal snapshots (earlier disk states, kept in the
         file by ``qemu-img snapshot -c``) that are not read here (_qcow_snapshot_layers reads those of an image
@@ -355,16 +427,20 @@ class ImageSource:
         """The internal snapshots of a QCOW2 image with no backing file, each read through its own L1 table
         (image_qcow.SnapshotReader) as a disk of its own: its layers named ``snapN`` (N: its place in the snapshot
         table), each with a note naming the snapshot. A snapshot whose tables do not read is one `corrupt` layer
-        with why. An overlay's snapshots (their unallocated clusters are the backing file's) stay listed
-        (_qcow_snapshots)."""
+        with why. An overlay's snapshots read their unallocated clusters from its backing file when that is raw or a
+        QCOW2 file with no backing file of its own (image_qcow.BackingDisk, as qemu reads them); a longer chain, or
+        a VMDK/VHD backing file: the snapshots stay listed (_qcow_snapshots)."""
         from dfvfs.path import factory
 
         from .image_pathspec import register_reader
-        from .image_qcow import SnapshotReader, SnapshotRefused, snapshot_count, snapshot_table
+        from .image_qcow import SnapshotRefused, snapshot_count, snapshot_table
         from .image_sniff import open_evidence
 
-        if self._kind != "QCOW" or any(f.get("role") == "backing" for f in self._files):
-            return []
+        backing = [f for f in self._files if f.get("role") == "backing"]
+        if self._kind != "QCOW" or len(backing) > 1 or backing and (
+                backing[0].get("missing") or backing[0].get("format") not in (None, "raw")):
+            return []  # a chain, or a backing file read by another back-end: listed (_qcow_snapshots)
+        under = backing[0]["path"] if backing else None
         try:
             fd = open_evidence(self.text)
             try:
@@ -379,15 +455,15 @@ class ImageSource:
             log.debug("QCOW2 snapshot table not read: %s", e)
             return []  # listed by _qcow_snapshots with their count
         # a hostile table of 65,536: only the first _SNAPSHOTS_READ parsed; the rest stay listed (_qcow_snapshots)
-        register_reader(_QCOW_SNAPSHOT, lambda location: SnapshotReader(*_SNAPSHOTS[location]))
+        register_reader(_QCOW_SNAPSHOT, _snapshot_reader)
         layers: list[Layer] = []
         for index, (_, _, disk_size, _) in enumerate(table):
             names = (f"snap{index + 1}",)
             location = os.path.join(os.path.abspath(self.text) + ".leakscan-qcow-snapshots", str(index + 1))
-            _SNAPSHOTS[location] = (self.text, index)
+            _SNAPSHOTS[location] = (self.text, index, under)
             facts = {"note": say(Detail.QCOW2_SNAPSHOT_READ, n=index + 1, size=disk_size), "size": disk_size}
             try:
-                SnapshotReader(self.text, index).close()  # its header and L1 table read
+                _snapshot_reader(location).close()  # its header and L1 table read, its backing file opened
                 spec = factory.Factory.NewPathSpec(_QCOW_SNAPSHOT, location=location)
                 found = LayerFinder(self._keys, self._joined).find_inside(spec, names, None, facts)
             except (SnapshotRefused, OSError, struct.error, IndexError) as e:
@@ -451,18 +527,20 @@ class ImageSource:
                 for d in found]
 
     def _vhd_row(self, name: str, damage: Damage) -> Skipped:
-        """One kind of block-table damage (image_vhd.Damage) of the VHD file NAME, as a `corrupt` row."""
+        """One kind of damage (image_vhd.Damage) of the VHD file NAME, as a `corrupt` row."""
         code = {"past-end": Detail.VHD_BLOCKS_PAST_END, "metadata": Detail.VHD_BLOCKS_ON_METADATA,
-                "overlap": Detail.VHD_BLOCKS_OVERLAP, "bitmap": Detail.VHD_BITMAP_DAMAGED}[damage.kind]
-        params: dict[str, int | str] = {}
+                "overlap": Detail.VHD_BLOCKS_OVERLAP, "bitmap": Detail.VHD_BITMAP_DAMAGED,
+                "checksum": Detail.VHD_CHECKSUM_MISMATCH, "footer-copy": Detail.VHD_FOOTER_COPY_DIFFERS}[damage.kind]
+        params: dict[str, object] = {"name": name, "n": damage.n, "block": damage.block, "at": damage.at}
         if damage.kind == "past-end":
             params["end"] = damage.end
-        elif damage.kind == "metadata":
-            params["what"] = damage.what
+        elif damage.kind in ("metadata", "checksum"):  # a list slot takes the words (a string was written "?")
+            params["what"] = damage.what.split(" + ")
         elif damage.kind == "overlap":
             params["other"] = damage.other
+        kinds = params_of(code)  # only the slots its sentence has (footer-copy: the name alone)
         return Skipped(Location(self._source, "", (*self._prefix, self._image_hop())), Status.CORRUPT,
-                       say(code, name=name, n=damage.n, block=damage.block, at=damage.at, **params))
+                       say(code, **{k: v for k, v in params.items() if k in kinds}))
 
     def _cut_short(self) -> list[Skipped]:
         """An image shorter than its partition table says (a truncated acquisition or copy): listed once for

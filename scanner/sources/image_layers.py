@@ -246,8 +246,21 @@ class LayerFinder:
         found = {label[0]: stream, **self._physical_volumes_beside(stream, set(starts) - {label[0]})}
         sub_facts = {**facts, "volume_system": "LVM", "physical_volumes": f"{len(found)} of {len(starts)} in this image"}
         sub_facts.pop("offset", None)
+        copies = self._copies_here(text, lvs, found)
+        # as in _logical_volumes_one_by_one: a copy read as its raid1 volume is not walked twice, nor the raid
+        # metadata sub-volumes of a volume read (dm-raid's superblock and bitmap, no files)
+        read_as = {leg.index for leg, _, _ in copies.values()} | {m for _, metas, _ in copies.values() for m in metas}
         for lv in lvs:
             hop = (*names, f"lvm{lv.index}")
+            if lv.index in read_as:
+                continue
+            if lv.index in copies:
+                leg, _, note = copies[lv.index]
+                if leg.areas is not None:
+                    self._joined_volume(leg, found, hop, depth, {**sub_facts, "size": leg.size, "note": note})
+                elif leg.pv is not None:
+                    self._linear_volume(leg, found[leg.pv], hop, depth, {**sub_facts, "size": leg.size, "note": note})
+                continue
             if lv.refused:
                 self._fail(hop, stream, lv.refused_status or Status.UNSUPPORTED,
                            say(Detail.LVM_METADATA_REFUSED, n=lv.index, why=lv.refused), {**sub_facts, "size": lv.size})
@@ -264,6 +277,52 @@ class LayerFinder:
             else:
                 self._linear_volume(lv, found[lv.pv], hop, depth, {**sub_facts, "size": lv.size})
         return True
+
+    def _copies_here(self, text: str, lvs: list[LogicalVolume],
+                     found: dict[str, Any]) -> dict[int, tuple[LogicalVolume, list[int], str]]:
+        """{1-based index of a raid1 or mirror volume of a group read here (_lvm_read_here): (the copy it is read
+        from, the indexes of its raid metadata sub-volumes, its note)}: its first copy (a linear or joined hidden
+        sub-volume, whose physical volumes are in the image) that its dm-raid superblocks do not mark failed,
+        stale or recovering (image_lvm.legs_out_of_sync), as _mirror_copies does for groups libvslvm opens."""
+        from .image_lvm import legs_out_of_sync, mirror_legs
+
+        try:
+            mirrors = mirror_legs(text)
+        except (IndexError, TypeError, AttributeError, RecursionError, KeyError, ValueError):
+            return {}
+        by_index = {lv.index: lv for lv in lvs}
+
+        def readable(lv: LogicalVolume | None) -> bool:
+            if lv is None or lv.refused or lv.why or lv.size <= 0:
+                return False
+            return lv.pv in found if lv.areas is None else {u for a in lv.areas for u, _ in a.stripes} <= set(found)
+
+        def head(lv: LogicalVolume | None) -> bytes:  # the first bytes of a linear raid metadata sub-volume
+            if not readable(lv) or lv is None or lv.areas is not None or lv.pv is None:
+                return b""
+            try:
+                fobj = self._resolver.Resolver.OpenFileObject(found[lv.pv])
+                fobj.seek(lv.start)
+                return bytes(fobj.read(min(4096, lv.size)))
+            except self._errors:
+                return b""
+
+        out: dict[int, tuple[LogicalVolume, list[int], str]] = {}
+        for index, (kind, legs) in mirrors.items():
+            blocks = [head(by_index.get(leg.meta)) if leg.meta else b"" for leg in legs]
+            bad = legs_out_of_sync(blocks) if any(leg.meta for leg in legs) else None
+            for position, leg in enumerate(legs):
+                copy = by_index.get(leg.index)
+                if bad is not None and position in bad or copy is None or not readable(copy):
+                    continue
+                state = ("sync state unknown, no dm-raid superblock" if bad is None else
+                         "in sync by its dm-raid superblocks" if not bad else
+                         f"{len(bad)} copy or copies failed, stale or recovering by its dm-raid superblocks")
+                out[index] = (copy, [m.meta for m in legs if m.meta],
+                              say(Detail.LV_READ_FROM_COPY, kind=kind, leg=leg.name, at=leg.index, k=position + 1,
+                                  n=len(legs), state=state))
+                break
+        return out
 
     def _joined_volume(self, lv: LogicalVolume, found: dict[str, Any], hop: tuple[str, ...], depth: int,
                        facts: dict[str, Any]) -> None:

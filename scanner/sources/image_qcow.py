@@ -13,7 +13,10 @@ import os
 import struct
 import zlib
 from array import array
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 QCOW_MAGIC = b"QFI\xfb"
 _OFFSET = 0x00FFFFFFFFFFFE00  # bits 9-55 of an L1 or standard L2 entry: the host offset
@@ -101,6 +104,46 @@ _UNREAD_FEATURES = ((_EXTERNAL_DATA, "an external data file"), (1 << 3, "zstd co
                     (_EXTENDED_L2, "subclusters (extended_l2)"))
 
 
+def zero_marked(read: Callable[[int, int], bytes]) -> tuple[int, Iterator[int]] | None:
+    """(cluster size, the disk bytes of the clusters) a QCOW2 version 3 file's current disk marks as zeros with no
+    cluster of its own (the zero flag alone: ``qemu-io write -z``, ``qemu-img convert -B`` over zeros, a VM's
+    discard/TRIM), in disk order; None for another layout. qemu reads zeros there; in an overlay libqcow reads the
+    backing file's bytes (ImageSource compares). Each L2 table read once, while iterating."""
+    head = read(0, 104)
+    if len(head) < 104 or head[:4] != QCOW_MAGIC or struct.unpack_from(">I", head, 4)[0] != 3:
+        return None
+    cluster_bits, = struct.unpack_from(">I", head, 20)
+    if not 9 <= cluster_bits <= 21 or struct.unpack_from(">Q", head, 72)[0] & (_EXTENDED_L2 | _EXTERNAL_DATA):
+        return None
+    virtual, = struct.unpack_from(">Q", head, 24)
+    l1_size, l1_offset = struct.unpack_from(">IQ", head, 36)
+    cluster = 1 << cluster_bits
+    per_l2 = cluster // 8
+    if l1_size > _MAX_L1:
+        return None
+    mapping = min(l1_size, -(-virtual // (cluster * per_l2)))
+    l1 = read(l1_offset, 8 * mapping)
+
+    def marked() -> Iterator[int]:
+        zeros: dict[int, list[int]] = {}  # each L2 table read once (a damaged L1 table may repeat one)
+        for index, (entry,) in enumerate(struct.iter_unpack(">Q", l1[:len(l1) // 8 * 8])):
+            table_at = entry & _OFFSET
+            if not table_at or table_at & (cluster - 1):
+                continue
+            if table_at not in zeros:
+                table = read(table_at, cluster)
+                entries = array("Q", table if len(table) == cluster else b"")
+                if entries.itemsize != 8:
+                    return
+                entries.byteswap()
+                zeros[table_at] = ([i for i, value in enumerate(entries) if value in (1, 1 | 1 << 63)]
+                                   if 1 in entries or 1 | 1 << 63 in entries else [])  # the zero flag alone
+            for i in zeros[table_at]:
+                yield (index * per_l2 + i) * cluster
+
+    return cluster, marked()
+
+
 def unread_features(head: bytes) -> str | None:
     """The incompatible features of a QCOW2 version 3 header (its first 80 bytes) that libqcow does not read, named
     (", "-joined), or None."""
@@ -161,12 +204,14 @@ class SnapshotReader:
     """One internal snapshot of a QCOW2 file (its own L1 table), read-only: ``read(offset, size)``, ``get_size()``,
     ``close()`` as image_pathspec's readers. Standard, zero and compressed (deflate) clusters; a cluster its tables
     place past the file's end, or one that does not decompress, is an OSError (never zeros). Unallocated clusters
-    read as zeros: only for a file with no backing file (ImageSource reads no snapshot of an overlay)."""
+    read as zeros in a file with no backing file; in an overlay, from BACKING (``backing()`` opens the backing
+    file's disk: ``read(offset, n)``, short at its end, past which it reads as zeros, as qemu reads it; ``close()``)."""
 
-    def __init__(self, path: str, index: int) -> None:
+    def __init__(self, path: str, index: int, backing: Callable[[], BackingDisk] | None = None) -> None:
         from .image_sniff import open_evidence
 
         self._fd = open_evidence(path)
+        self._backing: BackingDisk | None = None
         try:
             self._file_size = os.fstat(self._fd).st_size
             head = self._pread(0, 104)
@@ -186,6 +231,7 @@ class SnapshotReader:
             self._l1_at, self._l1_entries = l1_offset, needed
             self._l1_last = (-1, 0)  # the last L1 entry read (index, L2 table offset): reads go forward
             self._l2: dict[int, bytes] = {}
+            self._backing = backing() if backing is not None else None
         except BaseException:
             os.close(self._fd)
             raise
@@ -220,7 +266,7 @@ class SnapshotReader:
         l1_index, l2_index = divmod(guest >> self._bits, per_l2)
         table_at = self._l1_entry(l1_index) if l1_index < self._l1_entries else 0
         if not table_at:
-            return bytes(self._cluster)
+            return self._unallocated(guest)
         table = self._l2.get(table_at)
         if table is None:
             table = self._pread(table_at, self._cluster)
@@ -241,14 +287,325 @@ class SnapshotReader:
                 raise OSError(f"QCOW2 snapshot: compressed cluster at byte {host} decompresses short (cut short?)")
             return data
         host = entry & _OFFSET
-        if entry & 1 or not host:  # a zero cluster (v3), or unallocated: zeros (no backing file)
+        if entry & 1:  # a zero cluster (v3): zeros, whatever the backing file holds
             return bytes(self._cluster)
+        if not host:
+            return self._unallocated(guest)
         data = self._pread(host, self._cluster)
         if len(data) < self._cluster:
             raise OSError(f"QCOW2 snapshot: cluster at byte {host} lies past the file's end (cut short?)")
         return data
 
+    def _unallocated(self, guest: int) -> bytes:
+        """An unallocated cluster: the backing file's bytes there (zeros past its end), or zeros without one."""
+        if self._backing is None:
+            return bytes(self._cluster)
+        data = self._backing.read(guest, self._cluster)
+        return data + bytes(self._cluster - len(data))
+
     def close(self) -> None:
+        if self._backing is not None:
+            self._backing.close()
+            self._backing = None
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+
+
+class BackingDisk:
+    """The disk of an overlay's backing file as SnapshotReader reads it: a raw file (its bytes), or a QCOW2 file
+    with no backing file of its own (read by libqcow). Read-only (open_evidence: no access time moved)."""
+
+    def __init__(self, path: str) -> None:
+        from ..backends import load
+        from .image_media import _NoAtimeFile
+        from .image_sniff import open_evidence
+
+        self._qcow: Any = None
+        self._file: _NoAtimeFile | None = None
+        fd = open_evidence(path)
+        try:
+            qcow = os.pread(fd, 4, 0) == QCOW_MAGIC
+        finally:
+            os.close(fd)
+        self._file = _NoAtimeFile(path)
+        if qcow:
+            handle = load("pyqcow").file()
+            try:
+                handle.open_file_object(self._file)
+                if handle.backing_filename:
+                    raise SnapshotRefused("its backing file has a backing file of its own (not followed here)")
+            except BaseException:
+                self._file.close()
+                raise
+            self._qcow, self._size = handle, int(handle.get_media_size())
+        else:
+            self._size = self._file.get_size()
+
+    def read(self, offset: int, n: int) -> bytes:
+        n = max(0, min(n, self._size - offset))
+        if not n:
+            return b""
+        if self._qcow is not None:
+            return bytes(self._qcow.read_buffer_at_offset(n, offset))
+        if self._file is None:
+            raise OSError("backing file closed")
+        self._file.seek(offset)
+        return self._file.read(n)
+
+    def close(self) -> None:
+        if self._qcow is not None:
+            self._qcow.close()
+            self._qcow = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+# -- the file's own bookkeeping, as ``qemu-img check`` keeps it -----------------------------------------------------
+#
+# QCOW2 keeps no checksum either, but it counts: every cluster of the file holds a reference count (the refcount
+# table and blocks), how many times the header, the L1/L2 tables of the current disk and of every internal snapshot,
+# the snapshot table and the extensions point to it. A table pointer moved to another cluster (a bit flipped in a
+# snapshot-table entry, an L1 or L2 entry) makes libqcow (and SnapshotReader) read that cluster's bytes as the disk's
+# without an error; the moved pointer adds a reference to a cluster already counted (used: its count is then
+# exceeded; free: its count is 0). A cluster referenced more often than its count is what qemu-img check calls an
+# ERROR (fewer references, a "leak", is no damage: it follows an interrupted write). Pointers must also sit on a
+# cluster boundary (qemu: "Cluster is not properly aligned; L2 entry corrupted"): a low bit flipped keeps the
+# cluster's count but reads other bytes.
+
+_DIRTY = 1 << 0  # incompatible feature: refcounts not up to date (lazy refcounts); qemu repairs them on open
+_CRYPTO_EXT, _BITMAPS_EXT = 0x0537BE77, 0x23852875
+_REFCOUNT_ARRAYS = {8: "B", 16: "H", 32: "I", 64: "Q"}
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    """QCOW2 bookkeeping found wrong: how many clusters or pointers, and the first (its byte in the file)."""
+
+    kind: str  # "refcount": referenced more often than counted; "misaligned": a pointer off a cluster boundary;
+    # "reused": a cluster holding two kinds of structure (metadata, an L2 table, data): a valid file never does
+    n: int
+    at: int
+    refs: int = 0  # refcount: references found to the first cluster
+    count: int = 0  # refcount: its stored reference count
+
+
+def inconsistencies(read: Callable[[int, int], bytes], size: int) -> list[Inconsistency]:
+    """The bookkeeping a QCOW2 version 2/3 file of SIZE bytes breaks (``read(offset, n)`` reads it, short at its end);
+    [] for a consistent one, and for what is not checked: no QCOW2 header, refcounts marked not up to date (dirty),
+    refcounts narrower than a byte, a layout libqcow does not read (external data, subclusters, zstd), tables past
+    the file's end (needed_end says those). References to places past the file's end are left to needed_end.
+    Reads each table once; L1 tables at most the file's size in all (a valid file holds each apart)."""
+    head = read(0, 112)
+    if len(head) < 72 or head[:4] != QCOW_MAGIC:
+        return []
+    version, cluster_bits = struct.unpack_from(">II", head, 4)[0], struct.unpack_from(">I", head, 20)[0]
+    if version not in (2, 3) or not 9 <= cluster_bits <= 21:
+        return []
+    incompatible, order = 0, 4
+    if version == 3:
+        if len(head) < 104:
+            return []
+        incompatible, = struct.unpack_from(">Q", head, 72)
+        order, header_length = struct.unpack_from(">II", head, 96)
+    else:
+        header_length = 72
+    if incompatible & (_DIRTY | _EXTERNAL_DATA | _EXTENDED_L2 | 8) or order not in (3, 4, 5, 6):
+        return []
+    cluster = 1 << cluster_bits
+    clusters = -(-size // cluster)
+    refs: Counter[int] = Counter()
+    misaligned: list[int] = []
+
+    # clusters (by the byte they start at) holding metadata, L2 tables, data
+    roles: tuple[set[int], set[int], set[int]] = (set(), set(), set())
+
+    def span(offset: int, n: int, role: int = 0, k: int = 1) -> None:  # bytes [offset, offset + n): K references
+        if n > 0 and 0 <= offset < size:  # per cluster, each cluster holding ROLE (an index into roles)
+            for c in range(offset >> cluster_bits, min(clusters, (offset + n - 1 >> cluster_bits) + 1)):
+                refs[c << cluster_bits] += k
+                roles[role].add(c << cluster_bits)
+
+    def pointer(offset: int) -> bool:  # a table pointer: on a cluster boundary and inside the file
+        if offset & (cluster - 1):
+            misaligned.append(offset)
+            return False
+        return 0 < offset < size
+
+    span(0, cluster)  # the header cluster (extensions and the backing file's name live in it)
+    rt_offset, rt_clusters = struct.unpack_from(">QI", head, 48)
+    snapshots, snap_at = struct.unpack_from(">IQ", head, 60)
+    if not pointer(rt_offset) or rt_clusters * cluster > size:
+        return _said(refs, misaligned, {}, set())  # no refcount table to compare with; misplaced pointers still said
+    span(rt_offset, rt_clusters * cluster)
+    rt = read(rt_offset, rt_clusters * cluster)
+    blocks: dict[int, int] = {}  # refcount block number -> its byte in the file
+    for i, (entry,) in enumerate(struct.iter_unpack(">Q", rt[:len(rt) // 8 * 8])):
+        at = entry & ~0x1FF
+        if at and pointer(at):
+            blocks[i] = at
+            span(at, cluster)
+    # the current disk's L1 table and each snapshot's: (offset, entries)
+    l1_tables = [(struct.unpack_from(">Q", head, 40)[0], struct.unpack_from(">I", head, 36)[0])]
+    if snapshots:
+        if not pointer(snap_at) and snap_at:
+            return _said(refs, misaligned, {}, set())
+        at = snap_at
+        for _ in range(min(snapshots, 65536)):
+            entry = read(at, 40)
+            if len(entry) < 40:
+                break
+            l1_offset, l1_size, id_size, name_size = struct.unpack_from(">QIHH", entry, 0)
+            extra, = struct.unpack_from(">I", entry, 36)
+            l1_tables.append((l1_offset, l1_size))
+            at += -(-(40 + extra + id_size + name_size) // 8) * 8
+        span(snap_at, at - snap_at)
+    _extensions(read, head, header_length, version, span, pointer, cluster)
+    budget = size
+    l2_refs: Counter[int] = Counter()
+    for l1_offset, l1_size in l1_tables:
+        if not l1_size:
+            continue
+        if l1_size > _MAX_L1 or 8 * l1_size > budget or not pointer(l1_offset):
+            continue  # past the end or too large: SnapshotReader and needed_end say so
+        budget -= 8 * l1_size
+        span(l1_offset, 8 * l1_size)
+        l1 = read(l1_offset, 8 * l1_size)
+        tables = Counter(entry & _OFFSET for (entry,) in struct.iter_unpack(">Q", l1[:len(l1) // 8 * 8]))
+        tables.pop(0, None)
+        l2_refs.update(tables)
+    for l2_offset, k in l2_refs.items():
+        if not pointer(l2_offset):
+            continue
+        span(l2_offset, cluster, 1, k)
+        table = read(l2_offset, cluster)
+        if len(table) < cluster:
+            continue
+        hosts = _l2_clusters(table, cluster_bits)
+        if not hosts:
+            continue
+        if max(hosts) < _COMPRESSED_SPAN and not any(map((cluster - 1).__and__, hosts)):  # plain clusters, at C speed
+            inside = hosts if max(hosts) < size else Counter({h: n for h, n in hosts.items() if h < size})
+            refs.update(inside if k == 1 else {h: n * k for h, n in inside.items()})
+            roles[2].update(inside)
+            continue
+        for host, n in hosts.items():
+            if host & (cluster - 1) and host & _COMPRESSED_SPAN == 0:
+                misaligned.append(host)
+            elif host & _COMPRESSED_SPAN:  # a compressed cluster: (its byte, its length) packed (see _l2_clusters)
+                span((host ^ _COMPRESSED_SPAN) >> 24, host & 0xFFFFFF, 2, n * k)
+            else:
+                span(host, cluster, 2, n * k)
+    reused = (roles[0] & roles[1]) | (roles[0] & roles[2]) | (roles[1] & roles[2])
+    return _said(refs, misaligned, _counts(read, blocks, cluster, order, refs), reused)
+
+
+_COMPRESSED_SPAN = 1 << 100  # marks a compressed cluster's (byte << 24 | length) key in _l2_clusters' answer
+
+
+def _l2_clusters(table: bytes, cluster_bits: int) -> Counter[int]:
+    """How many entries of one L2 table (8-byte entries) point to each host byte: standard and preallocated-zero
+    clusters by their offset (low flag and reserved bits dropped, the offset bits kept: an offset off a cluster
+    boundary shows), compressed clusters as _COMPRESSED_SPAN | byte << 24 | length."""
+    if table[0::8].translate(_FLAG_BYTE).count(0x40) == 0:  # no compressed cluster: at C speed
+        plain = bytearray(table)
+        plain[0::8] = bytes(len(table) // 8)  # COPIED and reserved bits
+        plain[7::8] = bytes(len(table) // 8)  # the zero flag and reserved bits 1-7
+        plain[6::8] = plain[6::8].translate(_LOW_BIT_OFF)  # reserved bit 8
+        entries = array("Q", bytes(plain))
+        if entries.itemsize == 8:
+            entries.byteswap()
+            found = Counter(entries)
+            found.pop(0, None)
+            return found
+    found = Counter()
+    x = 62 - (cluster_bits - 8)
+    for (entry,) in struct.iter_unpack(">Q", table):
+        if entry & _COMPRESSED:
+            offset = entry & ((1 << x) - 1)
+            sectors = ((entry >> x) & ((1 << (cluster_bits - 8)) - 1)) + 1
+            if offset:
+                found[_COMPRESSED_SPAN | offset << 24 | (sectors * 512 - (offset & 511))] += 1
+        elif entry & _OFFSET:
+            found[entry & _OFFSET] += 1
+    return found
+
+
+_LOW_BIT_OFF = bytes(b & 0xFE for b in range(256))
+
+
+def _extensions(read: Callable[[int, int], bytes], head: bytes, header_length: int, version: int,
+                span: Callable[[int, int], None], pointer: Callable[[int], bool], cluster: int) -> None:
+    """The clusters a version 3 header's extensions hold (LUKS header, dirty-bitmap directory, tables and data),
+    each given to SPAN; a pointer off a cluster boundary given to POINTER."""
+    at = header_length if version == 3 else 72
+    ext = read(at, cluster - at)
+    i = 0
+    while i + 8 <= len(ext):
+        kind, length = struct.unpack_from(">II", ext, i)
+        if kind == 0:
+            break
+        body = ext[i + 8:i + 8 + length]
+        if kind == _CRYPTO_EXT and len(body) >= 16:
+            offset, n = struct.unpack_from(">QQ", body)
+            if pointer(offset):
+                span(offset, n)
+        elif kind == _BITMAPS_EXT and len(body) >= 24:
+            _bitmaps(read, body, span, pointer, cluster)
+        i += 8 + -(-length // 8) * 8
+
+
+def _bitmaps(read: Callable[[int, int], bytes], body: bytes, span: Callable[[int, int], None],
+             pointer: Callable[[int], bool], cluster: int) -> None:
+    count, _, directory_size, directory_at = struct.unpack_from(">IIQQ", body)
+    if not pointer(directory_at) or directory_size > 64 << 20:
+        return
+    span(directory_at, directory_size)
+    directory, i = read(directory_at, directory_size), 0
+    for _ in range(min(count, 65535)):
+        if i + 24 > len(directory):
+            break
+        table_at, table_size, _, _, _, name_size, extra = struct.unpack_from(">QIIBBHI", directory, i)
+        if pointer(table_at) and 8 * table_size <= 64 << 20:
+            span(table_at, 8 * table_size)
+            for (entry,) in struct.iter_unpack(">Q", read(table_at, 8 * table_size)[:8 * table_size // 8 * 8]):
+                if entry & _OFFSET and pointer(entry & _OFFSET):
+                    span(entry & _OFFSET, cluster)
+        i += -(-(24 + extra + name_size) // 8) * 8
+
+
+def _counts(read: Callable[[int, int], bytes], blocks: dict[int, int], cluster: int, order: int,
+            refs: Counter[int]) -> dict[int, int]:
+    """The stored reference count of each cluster in REFS (by the byte it starts at; from the refcount blocks, 0 where
+    no block is)."""
+    bits = 1 << order
+    shift = cluster.bit_length() - 1
+    per_block = cluster * 8 // bits
+    counts: dict[int, int] = {}
+    loaded: dict[int, array[int]] = {}
+    for at in sorted(refs):
+        c = at >> shift
+        block = c // per_block
+        values = loaded.get(block)
+        if values is None:
+            raw = read(blocks[block], cluster) if block in blocks else b""
+            values = array(_REFCOUNT_ARRAYS[bits], raw[:len(raw) // (bits // 8) * (bits // 8)])
+            if bits > 8:
+                values.byteswap()
+            loaded = {block: values}  # clusters come in order mostly: one block kept
+        index = c % per_block
+        counts[at] = values[index] if index < len(values) else 0
+    return counts
+
+
+def _said(refs: Counter[int], misaligned: list[int], counts: dict[int, int], reused: set[int]) -> list[Inconsistency]:
+    found = []
+    if misaligned:
+        found.append(Inconsistency("misaligned", len(misaligned), min(misaligned)))
+    if reused:
+        found.append(Inconsistency("reused", len(reused), min(reused)))
+    over = sorted(c for c, n in refs.items() if c in counts and n > counts[c])
+    if over:
+        found.append(Inconsistency("refcount", len(over), over[0], refs[over[0]], counts[over[0]]))
+    return found

@@ -8,6 +8,9 @@ layout forbids is checked here, from the footer, the dynamic header and the tabl
 - a block over the image's own structures: the footer copy at byte 0, the dynamic header, the BAT itself, a parent
   locator's data;
 - two blocks sharing bytes;
+- the footer's, its copy's at byte 0 and the dynamic header's checksums (libvhdi checks none; qemu refuses such a
+  file): a flipped table place, block size or disk size reads other bytes, or a disk of another size, silently;
+  and the copy at byte 0 disagreeing with the footer on what steers reading (disk type, header place, disk size);
 - in a dynamic (not differencing) disk, sectors its bitmap marks unwritten (read as zeros) that hold data: a bitmap
   damaged, or the bytes of another block read as one (qemu writes every bit set; Hyper-V sets the bits of the
   sectors written and zero-fills the rest). A differencing disk's clear bits mean "read the parent": not checked.
@@ -38,19 +41,19 @@ _MAX_ENTRIES = 1 << 26  # 2^26 blocks of 2 MiB: 128 TiB, past VHD's own 2 TiB li
 class Damage:
     """One kind of damage found: how many blocks, and the first (its disk block number and byte in the file)."""
 
-    kind: str  # "past-end", "metadata", "overlap", "bitmap"
+    kind: str  # "past-end", "metadata", "overlap", "bitmap", "checksum", "footer-copy"
     n: int
     block: int
     at: int
-    what: str = ""  # metadata: the structures hit (" + "-joined words)
+    what: str = ""  # metadata: the structures hit; checksum: the structures whose checksum fails (" + "-joined)
     other: int = 0  # overlap: the other block's number
     end: int = 0  # past-end: the file's data end
 
 
 def damage(read: Callable[[int, int], bytes], size: int) -> list[Damage]:
-    """The block-table damage of a dynamic or differencing VHD of SIZE bytes (``read(offset, n)`` reads the file,
-    short at its end); [] for a whole one, a fixed VHD, or anything whose footer or dynamic header is not there
-    (libvhdi then says what is wrong)."""
+    """The damage of a VHD of SIZE bytes (``read(offset, n)`` reads the file, short at its end): a fixed one's footer
+    checksum; a dynamic or differencing one's checksums, footer copy and block table. [] for a whole one, or
+    anything whose footer or dynamic header is not there (libvhdi then says what is wrong)."""
     if size < 3 * SECTOR:
         return []
     footer = read(size - SECTOR, SECTOR)
@@ -59,19 +62,28 @@ def damage(read: Callable[[int, int], bytes], size: int) -> list[Damage]:
     header_at, = struct.unpack_from(">Q", footer, 16)
     disk_size, = struct.unpack_from(">Q", footer, 48)
     kind, = struct.unpack_from(">I", footer, 60)
+    sums = [] if _sound(footer, 64) else [(size - SECTOR, "footer")]
     if kind not in (_DYNAMIC, _DIFFERENCING) or not SECTOR <= header_at <= size - 2 * SECTOR:
-        return []
+        return _checksums(sums)
     header = read(header_at, 1024)
     if len(header) < 1024 or header[:8] != _SPARSE:
-        return []
+        return _checksums(sums)
+    if not _sound(header, 36):
+        sums.append((header_at, "dynamic header"))
+    copy = read(0, SECTOR)
+    if copy[:8] == COOKIE and not _sound(copy, 64):
+        sums.insert(0, (0, "footer copy"))
+    found = _checksums(sums)
+    if copy[:8] == COOKIE and not found and _steering(copy) != _steering(footer):
+        found.append(Damage("footer-copy", 1, 0, 0))
     table_at, = struct.unpack_from(">Q", header, 16)
     entries, block_size = struct.unpack_from(">II", header, 28)
     if not entries or entries > _MAX_ENTRIES or block_size < SECTOR or block_size & (SECTOR - 1):
-        return []
+        return found
     mapping = min(entries, -(-disk_size // block_size))
     table = read(table_at, 4 * mapping)
     if len(table) < 4 * mapping:
-        return []
+        return found
     bitmap = -(-(block_size // SECTOR) // 8)
     bitmap = -(-bitmap // SECTOR) * SECTOR  # the sector bitmap, padded to whole sectors
     span = bitmap + block_size
@@ -88,7 +100,6 @@ def damage(read: Callable[[int, int], bytes], size: int) -> list[Damage]:
     # file costs memory bounded by the file, not by the table (counts are then of the blocks examined)
     used = ((n, e * SECTOR) for n, (e,) in enumerate(struct.iter_unpack(">I", table)) if e != _UNUSED)
     blocks = list(islice(used, data_end // span + 1))
-    found: list[Damage] = []
     past = [(n, at) for n, at in blocks if at + span > data_end]
     if past:
         found.append(Damage("past-end", len(past), past[0][0], past[0][1], end=data_end))
@@ -133,3 +144,23 @@ def _unwritten_data(read: Callable[[int, int], bytes], at: int, bitmap: int, blo
 
 
 _CLEAR = re.compile(rb"\x00+|[^\x00\xff]")  # runs of clear bytes, and single bytes partly set
+
+
+def _sound(structure: bytes, at: int) -> bool:
+    """Whether a footer (checksum at byte 64) or dynamic header (at 36) holds its checksum: the one's complement of
+    the sum of its bytes, the checksum's own four left out. libvhdi does not check it (qemu refuses the file)."""
+    stored, = struct.unpack_from(">I", structure, at)
+    return ~(sum(structure) - sum(structure[at:at + 4])) & 0xFFFFFFFF == stored
+
+
+def _checksums(failed: list[tuple[int, str]]) -> list[Damage]:
+    """One Damage naming every structure whose checksum fails (byte of the first), or none."""
+    if not failed:
+        return []
+    return [Damage("checksum", len(failed), 0, failed[0][0], what=" + ".join(word for _, word in failed))]
+
+
+def _steering(footer: bytes) -> tuple[int, int, int]:
+    """The fields of a footer that steer reading: disk type, dynamic header's place, disk size."""
+    return struct.unpack_from(">I", footer, 60)[0], struct.unpack_from(">Q", footer, 16)[0], \
+        struct.unpack_from(">Q", footer, 48)[0]
