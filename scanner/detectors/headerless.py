@@ -208,9 +208,13 @@ def _single_token(v: object) -> bool:
 
 def _names(cols: dict[int, _Column], rows: int) -> tuple[list[int], str] | None:
     """The name column(s) and how they were recognised. A column of one text in most rows (a team or branch,
-    田中班, 上海工行, before the persons' names) is a label, not names: taken only when no other column is."""
+    田中班, 上海工行, before the persons' names) is a label, not names: taken only when no other column is. A column
+    of a few names each on many rows (fewer distinct than half its cells: the staff in charge, 担当 | 利用者名 | 住所)
+    is taken only when no column of distinct names is; of several such, the one with the most distinct names (a
+    visit log names its clients again, the staff more often)."""
     order = sorted(cols)
     label: tuple[list[int], str] | None = None
+    repeated: list[tuple[int, int, str]] = []  # (distinct names, column, how)
     for c in order:
         col = cols[c]
         if not col.filled_in(rows):
@@ -225,7 +229,13 @@ def _names(cols: dict[int, _Column], rows: int) -> tuple[list[int], str] | None:
             if _one_label(col):
                 label = label or ([c], how)
                 continue
+            if len(col.counts) * 2 < col.filled:
+                repeated.append((len(col.counts), -c, how))
+                continue
             return [c], how
+    if repeated:
+        _n, c, how = max(repeated)
+        return [-c], how
     for a, b in zip(order, order[1:], strict=False):
         ca, cb = cols[a], cols[b]
         if b != a + 1 or not (ca.filled_in(rows) and cb.filled_in(rows)):

@@ -589,9 +589,51 @@ def _is_person(p: RolePlan, main: RolePlan | None) -> bool:
     return "address" in p.cols or (p.shares_address and main is not None and "address" in main.cols)
 
 
+SPREAD_ROWS = 0.5  # of a table's rows with a name and an address, the share whose name is spread (_names_elsewhere)
+SPREAD_MIN = 6  # rows with a spread name that make a table's names someone else's than its addresses' residents
+
+
+def _names_elsewhere(main: RolePlan, sample: Sequence[Sequence[object]]) -> bool:
+    """Are the row's names someone's in charge of the places rather than the people living at the addresses?
+
+    A person lives at one address; one who moved is listed at two, with the household that moved with them. A name
+    is *spread* when the sample shows it at three addresses or more, or at two whose names are not the same set (the
+    people did not move together). When most rows' names are spread, the names belong to people who look after the
+    places (an asset list's 管理者 at branch offices with the branch phone; a rental list's 担当者 at each customer's
+    house): no person is the resident of his row's address (review14a #5, #11). A household (one address, several
+    names), a care home's residents (one address for all), a visit log (the same person at the same address on many
+    rows) and a family that moved (each name at two addresses holding the same names) spread no name."""
+    if "name" not in main.cols or "address" not in main.cols:
+        return False
+    if len(cols := main.cols["name"]) == 1 and (h := read_header(main.labels.get(cols[0], ""))) is not None and (
+            h.field != "name"):
+        return False  # 姓 | 住所: a family name is many households' (佐藤 at many addresses)
+    places: dict[str, set[str]] = {}
+    homes: dict[str, set[str]] = {}
+    pairs: list[tuple[str, str]] = []
+    for r in sample:
+        name, address = main.value(r, "name"), main.value(r, "address")
+        if name and address and _problem(name, address, set()) is None:  # the rows that make records
+            name, address = V.nfkc(name).replace(" ", ""), V.nfkc(address)
+            pairs.append((name, address))
+            places.setdefault(name, set()).add(address)
+            homes.setdefault(address, set()).add(name)
+
+    def spread(name: str) -> bool:
+        at = places[name]
+        return len(at) >= 3 or (len(at) == 2 and len({frozenset(homes[a]) for a in at}) == 2)
+
+    verdict = {n: spread(n) for n in places}
+    spread_rows = sum(verdict[n] for n, _a in pairs)
+    return spread_rows >= SPREAD_MIN and spread_rows >= SPREAD_ROWS * len(pairs)
+
+
 def _kind(plan: SheetPlan, sample: Sequence[Sequence[object]]) -> SheetKind | None:
     main = plan.role("")
     roles = [p for p in plan.roles if "name" in p.cols]
+    if main is not None and _names_elsewhere(main, sample) and not any(
+            _is_person(p, main) for p in roles if p is not main):
+        return None  # 管理者 at branch offices, 担当者 at customers' houses: nobody's home (review14a #5)
     if any(_is_person(p, main) for p in roles):
         org = plan.context.get("organisation") or (plan.context.get("employer") if "position" in plan.context else None)
         rows = [r for r in sample if any(cell_text(v) for v in r)]
