@@ -128,7 +128,7 @@ def _latin_names_left_of_a_street(cols: dict[int, list[str]], rows: int) -> tupl
 
 def _header_like(row: Sequence[object]) -> bool:
     filled = [v for v in row if isinstance(v, str) and v.strip()]
-    labels = sum(1 for v in filled if C.is_excluded(v) or C.read_header(v) is not None)
+    labels = sum(1 for v in filled if (C.is_excluded(v) or C.read_header(v) is not None) and not H.labelled_value(v))
     return labels >= 2 and labels * 2 >= len(filled)
 
 
@@ -138,7 +138,7 @@ def reference_discover(data: Sequence[Sequence[object]], taken: set[int], header
     rows = len(sample)
     width = max((len(r) for r in sample), default=0)
     barred = {c for r in (*header_rows, *data[:H.HEADER_SCAN_ROWS]) if _header_like(r) for c, v in enumerate(r)
-              if C.is_excluded(v)}
+              if C.is_excluded(v) and not H.labelled_value(v)}  # 担当者：山田 (a label and its value) bars nothing
     cols = {c: [cell_text(r[c]) if c < len(r) else "" for r in sample] for c in range(width)
             if c not in taken and c not in barred}
     cols = {c: v for c, v in cols.items() if any(v)}

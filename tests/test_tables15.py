@@ -206,3 +206,115 @@ def test_asset_and_care_lists_through_the_cli(tmp_path):
                for f in doc["files"] if f.get("pii")}
     assert persons.get("資産台帳.xlsx", 0) == 0 and persons.get("貸出.xlsx", 0) == 0
     assert persons["利用者.csv"] == len(_CLIENTS)
+
+
+# --- firms under a name header (review14a #10) --------------------------------------------------------------------------
+
+def _french(what: str) -> Rows:
+    from faker import Faker
+
+    fake = Faker("fr_FR")
+    fake.seed_instance(4)
+    make = fake.company if what == "firms" else fake.name
+    return [["Nom", "Adresse", "Téléphone"]] + [[make(), fake.address().replace("\n", ", "), fake.phone_number()]
+                                                for _ in range(40)]
+
+
+def test_french_firms_under_nom_adresse_telephone_give_no_persons():
+    """Nom | Adresse | Téléphone over French firms (Clerc SARL, Louis S.A.S., Bailly Henry et Fils, and firms named
+    after their founder alone: Voisin) were 40 persons: no legal form of French law was known."""
+    assert _no_persons(_french("firms"))
+
+
+def test_french_people_under_nom_adresse_telephone_still_count():
+    found = analyse_sheet("clients", iter(_french("people")))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 40
+
+
+def test_a_customer_list_mixing_firms_and_people_counts_its_people():
+    """A customer list whose name column holds firms (株式会社…, … S.A.R.L., Acme Inc.) between people: each firm's row
+    is refused, the people counted."""
+    people = _CLIENTS[:30]
+    firms = ["株式会社中村商事", "山田建設株式会社", "(有)佐藤水産", "Clerc S.A.R.L.", "Robin Mercier SA", "Acme Inc.",
+             "Dupont et Fils", "Vogel GmbH", "Rossi S.p.A.", "Jansen B.V."]
+    rows: Rows = [["顧客名", "住所", "電話"]]
+    for i, p in enumerate(people):
+        rows.append([p.name, p.address, p.phone])
+        if i % 3 == 0:
+            f = _CLIENTS[100 + i]
+            rows.append([firms[i // 3], f.address, f.phone])
+    found = analyse_sheet("顧客", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(people)
+
+
+# --- a label and its value in one cell above a list (review14a #6, fix14a's leftover) -----------------------------------
+
+_MEMBERS = T.ja_people(40, seed=7)
+
+
+@pytest.mark.parametrize("above", [["顧客一覧", "担当者：山田", "住所"], ["顧客一覧", "担当者: 山田 太郎"],
+                                   ["名簿", "作成者：鈴木 花子", "TEL:03-1234-5678"]],
+                         ids=["staff surname", "staff full name", "author and phone"])
+def test_a_label_and_its_value_in_one_cell_above_a_list_bars_no_column(above):
+    """`顧客一覧 | 担当者：山田 | 住所` above a header-less list: the cell 担当者：山田 was read as a staff header (a roster's
+    担当者名 | 住所 header, and a staff column barring the addresses below it): 40 names without addresses."""
+    rows = [above] + [[p.name, p.address, p.phone] for p in _MEMBERS]
+    found = analyse_sheet("顧客", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(_MEMBERS)
+
+
+def test_a_header_with_a_note_after_its_colon_is_still_a_header():
+    rows = [["氏名", "住所：番地まで", "電話番号：ハイフンなし"]] + [[p.name, p.address, p.phone.replace("-", "")]
+                                                          for p in _MEMBERS]
+    found = analyse_sheet("名簿", iter(rows))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == len(_MEMBERS)
+    assert found.header_row == 1
+
+
+def test_things_beside_a_staff_label_with_its_value_stay_no_persons():
+    """品名 | 保管場所 under a line naming the staff in charge (担当者：高橋): an inventory still."""
+    rows: Rows = [["備品台帳", "担当者：高橋 一郎"], ["品名", "型番", "数量", "保管場所", "担当者名"],
+                  *_inventory_rows(300, seed=3)]
+    assert _no_persons(rows)
+
+
+# --- SQLite: deleted raw contacts are said (review14e #11) ---------------------------------------------------------------
+
+def test_deleted_contacts_of_an_android_contacts_database_are_counted_and_said(tmp_path):
+    """contacts2.db: raw contacts marked deleted on the phone (raw_contacts.deleted = 1) keep their data rows until
+    the account syncs; they were joined and counted like the others without a word. Still counted (the data is in the
+    file), and the file says how many (`sqlite-contacts-deleted`); a database without deleted contacts says nothing."""
+    import sqlite3
+
+    from test_bigsheet14 import _code, _contacts2, _scan
+
+    share = tmp_path / "share"
+    share.mkdir()
+    _contacts2(share / "contacts2.db", 40)
+    _contacts2(share / "kept.db", 40)
+    con = sqlite3.connect(share / "contacts2.db")
+    con.execute("UPDATE raw_contacts SET deleted = 1 WHERE _id % 4 = 0")
+    con.commit()
+    con.close()
+    got = _scan(share, tmp_path)
+    assert (got["contacts2.db"]["status"], got["contacts2.db"]["records"]) == ("ok", 40), got["contacts2.db"]
+    assert _code(got["contacts2.db"], "sqlite-contacts-deleted").get("n") == 10, got["contacts2.db"]
+    assert got["kept.db"]["records"] == 40 and not _code(got["kept.db"], "sqlite-contacts-deleted"), got["kept.db"]
+
+
+# --- a headed list with an inventory's rows right under it (review14e #12) --------------------------------------------
+
+@pytest.mark.parametrize("blank", [True, False], ids=["blank row between", "directly under"])
+def test_a_person_list_with_an_inventory_typed_in_its_columns_below_counts_its_people(blank):
+    """氏名 | フリガナ | 住所 | 電話番号 | 生年月日, 40 members, then 700 rows of an inventory typed in the same columns
+    (ホワイトボード under 氏名, 本社倉庫3番棚 under 住所): the inventory's rows read as 740 persons (700 false). Each item
+    stands at many places (a name at many addresses: no resident); the members at homes of their own are counted and
+    the inventory's rows refused as `name-elsewhere`."""
+    from test_review14e import person_rows
+
+    people = person_rows(40, 2026144)
+    items = ["ホワイトボード", "プロジェクター", "ノートPC", "モニター", "キャビネット"]
+    inventory: Rows = [[items[i % 5], "AB-1", f"本社倉庫{i % 9 + 1}番棚", i % 50 + 1, ""] for i in range(700)]
+    found = analyse_sheet("名簿", iter([*people, *([[]] if blank else []), *inventory]))
+    assert found is not None and found.kind == SheetKind.PERSONS and found.count == 40
+    assert found.rejected.get("name-elsewhere") == 700
