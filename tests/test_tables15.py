@@ -318,3 +318,42 @@ def test_a_person_list_with_an_inventory_typed_in_its_columns_below_counts_its_p
     found = analyse_sheet("名簿", iter([*people, *([[]] if blank else []), *inventory]))
     assert found is not None and found.kind == SheetKind.PERSONS and found.count == 40
     assert found.rejected.get("name-elsewhere") == 700
+
+
+def test_damaged_copies_of_a_contacts_database_with_deleted_contacts_end_as_records_or_a_reason(tmp_path):
+    """Cut at many offsets and flipped at many seeds, the contacts database whose deleted contacts are counted ends as
+    records or a listed reason (a ReadError, damage said), never as nothing, and never raises anything else. Flips
+    land past the first page: a flip in the schema's text there can rename a column (raw_contact_id) while the
+    database stays valid for SQLite (integrity_check ok), which no reader can tell from a database made so (pre-existing,
+    noted in NOTES-tables15)."""
+    import sqlite3
+
+    from test_bigsheet14 import _contacts2
+
+    from scanner.errors import ReadError
+    from scanner.inspectors.spreadsheet import analyse_bytes
+    from scanner.sheet import Caps
+
+    path = tmp_path / "contacts2.db"
+    _contacts2(path, 40)
+    con = sqlite3.connect(path)
+    con.execute("UPDATE raw_contacts SET deleted = 1 WHERE _id % 4 = 0")
+    con.commit()
+    con.close()
+    data = path.read_bytes()
+    rnd = random.Random(2026151)
+    variants = [data[:cut] for cut in range(100, len(data), max(1, len(data) // 25))]
+    for _ in range(40):
+        flipped = bytearray(data)
+        for _ in range(rnd.choice([1, 8, 64])):
+            flipped[rnd.randrange(4096, len(data))] ^= 1 << rnd.randrange(8)
+        variants.append(bytes(flipped))
+    silent = 0
+    for v in variants:
+        try:
+            findings, _, reading = analyse_bytes(v, "sqlite", Caps())
+        except ReadError:
+            continue
+        if not sum(f.count for f in findings) and not reading.damage:
+            silent += 1
+    assert silent == 0
